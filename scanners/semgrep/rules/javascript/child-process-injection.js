@@ -1,0 +1,33 @@
+const cp = require("child_process");
+const { execSync } = require("node:child_process");
+
+const BASE_DIR = "/var/data";
+
+function bad(req, res) {
+  const file = req.query.file;
+  // ruleid: controlgate.javascript.child-process-injection
+  cp.exec(`cat ${file}`, (err, out) => res.send(out));
+  // ruleid: controlgate.javascript.child-process-injection
+  execSync("tar xzf " + req.body.archive);
+  // ruleid: controlgate.javascript.child-process-injection
+  require("child_process").exec("ping -c 1 " + req.query.host);
+  // ruleid: controlgate.javascript.child-process-injection
+  cp.execSync(req.query.dir + " | wc -l", { encoding: "utf8" });
+}
+
+function good(req) {
+  // ok: controlgate.javascript.child-process-injection
+  cp.execFile("cat", [req.query.file]);
+  // ok: controlgate.javascript.child-process-injection
+  cp.spawn("ls", ["-la", req.query.dir]);
+  // ok: controlgate.javascript.child-process-injection
+  execSync("git rev-parse HEAD");
+  // ok: controlgate.javascript.child-process-injection
+  execSync(`ls -la`);
+  // ok: controlgate.javascript.child-process-injection
+  cp.exec("du -sh " + BASE_DIR);
+  // ok: controlgate.javascript.child-process-injection
+  /(\d+)/.exec(`id-${req.query.id}`);
+  // ok: controlgate.javascript.child-process-injection
+  db.exec("DELETE FROM t WHERE id = " + req.query.id);
+}

@@ -1,0 +1,33 @@
+function bad(req, userExpr, name) {
+  // ruleid: controlgate.javascript.eval-injection
+  const result = eval(req.body.expression);
+  // ruleid: controlgate.javascript.eval-injection
+  eval("var x = " + userExpr);
+  // ruleid: controlgate.javascript.eval-injection
+  const fn = new Function("a", "b", req.query.body);
+  // ruleid: controlgate.javascript.eval-injection
+  const fn2 = Function(`return ${userExpr}`);
+  // ruleid: controlgate.javascript.eval-injection
+  setTimeout("doWork('" + name + "')", 100);
+  // ruleid: controlgate.javascript.eval-injection
+  window.setInterval(`refresh(${name})`, 1000);
+  // ruleid: controlgate.javascript.eval-injection
+  window.eval(userExpr);
+  return [result, fn, fn2];
+}
+
+function good(data, callback, name) {
+  // ok: controlgate.javascript.eval-injection
+  const obj = JSON.parse(data);
+  // ok: controlgate.javascript.eval-injection
+  eval("1 + 1");
+  // ok: controlgate.javascript.eval-injection
+  const add = new Function("a", "b", "return a + b");
+  // ok: controlgate.javascript.eval-injection
+  setTimeout(callback, 100);
+  // ok: controlgate.javascript.eval-injection
+  setTimeout(() => console.log(name), 100);
+  // ok: controlgate.javascript.eval-injection
+  setInterval(function () { poll(name); }, 5000);
+  return [obj, add];
+}

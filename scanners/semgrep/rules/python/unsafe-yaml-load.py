@@ -1,0 +1,39 @@
+import yaml
+from yaml import CSafeLoader, SafeLoader
+
+
+def bad(data, path):
+    # ruleid: controlgate.python.unsafe-yaml-load
+    cfg = yaml.load(data)
+    # ruleid: controlgate.python.unsafe-yaml-load
+    cfg = yaml.load(data, Loader=yaml.Loader)
+    # ruleid: controlgate.python.unsafe-yaml-load
+    cfg = yaml.load(data, Loader=yaml.UnsafeLoader)
+    # ruleid: controlgate.python.unsafe-yaml-load
+    cfg = yaml.load(data, yaml.FullLoader)
+    # ruleid: controlgate.python.unsafe-yaml-load
+    cfg = yaml.unsafe_load(data)
+    with open(path) as fh:
+        # ruleid: controlgate.python.unsafe-yaml-load
+        docs = list(yaml.load_all(fh, Loader=yaml.Loader))
+    # ruleid: controlgate.python.unsafe-yaml-load
+    docs = yaml.unsafe_load_all(data)
+    return cfg, docs
+
+
+def good(data):
+    # ok: controlgate.python.unsafe-yaml-load
+    a = yaml.safe_load(data)
+    # ok: controlgate.python.unsafe-yaml-load
+    b = yaml.load(data, Loader=yaml.SafeLoader)
+    # ok: controlgate.python.unsafe-yaml-load
+    c = yaml.load(data, Loader=CSafeLoader)
+    # ok: controlgate.python.unsafe-yaml-load
+    d = yaml.load(data, SafeLoader)
+    # ok: controlgate.python.unsafe-yaml-load
+    e = list(yaml.load_all(data, Loader=yaml.SafeLoader))
+    # ok: controlgate.python.unsafe-yaml-load
+    f = yaml.load(data, Loader=yaml.BaseLoader)
+    # ok: controlgate.python.unsafe-yaml-load
+    g = yaml.safe_dump(a)
+    return a, b, c, d, e, f, g

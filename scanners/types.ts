@@ -1,0 +1,71 @@
+import type { Exec } from '../src/exec.ts';
+
+/** A scanner binary found on this machine. */
+export interface LocatedTool {
+  /** Absolute path (or bare name resolved through PATH) of the executable. */
+  command: string;
+  version: string;
+  /** Working directory the tool must run in (KICS reads assets relative to it). */
+  cwd?: string;
+  /** Where it was found: the project's tools folder, PATH, or a configured command. */
+  source: 'tools-dir' | 'path' | 'configured';
+}
+
+/** What a plugin needs to know to find its tool. */
+export interface LocateContext {
+  exec: Exec;
+  toolsDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Everything a plugin needs to build its command line for one run. */
+export interface PlanContext {
+  /** Absolute workspace root: finding paths are relative to it. */
+  root: string;
+  /** Absolute path the user asked to scan. */
+  target: string;
+  /** Absolute paths of the files this scanner applies to (already filtered by selectFiles). */
+  files: readonly string[];
+  /** Absolute directory reserved for this scanner's output. */
+  outDir: string;
+  tool: LocatedTool;
+  options: ScannerOptions;
+}
+
+/** The command a plugin wants run; started with an argument array, never through a shell. */
+export interface PlannedCommand {
+  file: string;
+  args: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Absolute path where the SARIF log lands; undefined means the tool prints it on stdout. */
+  sarifPath?: string;
+}
+
+/** How a plugin reads its exit code: ran and found nothing, ran and found something, or failed. */
+export type ExitMeaning = 'clean' | 'findings' | 'error';
+
+/** Options common to all scanners, from the configuration file. */
+export interface ScannerOptions {
+  timeoutSeconds: number;
+  /** Extra arguments appended to the scanner's command line. */
+  extraArgs: string[];
+  /** Semgrep: rule configs (paths, or registry packs where the CI has internet). */
+  configs?: string[];
+}
+
+/** One scanner plugin. Registered by id in scanners/index.ts and checked with `satisfies Scanner`. */
+export interface Scanner {
+  id: string;
+  displayName: string;
+  /** Controls what counts as in-source suppression on a finding's first line (nosec, nosemgrep). */
+  inSourceSuppression?: (lineText: string, ruleId: string) => boolean;
+  /** Which of the candidate files this scanner looks at; none means the scanner is skipped. */
+  selectFiles(files: readonly string[]): string[];
+  /** Finds the executable and its version; throws ToolMissingError when it is not installed. */
+  locate(context: LocateContext): Promise<LocatedTool>;
+  /** Builds the argument list for one run. */
+  plan(context: PlanContext): PlannedCommand;
+  /** Interprets the exit status; the runner treats a signal or timeout as an error itself. */
+  interpretExit(exitCode: number): ExitMeaning;
+}

@@ -1,0 +1,12 @@
+/** `npm run scanners:install`: installs Semgrep, Bandit and KICS into the project's tools folder. */
+import { realExec } from '../src/exec.ts';
+import { describeOutcome, installScanners } from '../src/install/index.ts';
+import { formatSeconds } from '../src/install/log.ts';
+import { toolsDir } from '../src/paths.ts';
+
+const started = performance.now();
+const dir = toolsDir();
+const outcomes = await installScanners(realExec, dir, (line) => console.log(line));
+for (const outcome of outcomes) console.log(describeOutcome(outcome));
+console.log(`scanners ready in ${dir} after ${formatSeconds((performance.now() - started) / 1000)}`);
+if (outcomes.some((o) => o.action === 'failed')) process.exitCode = 1;

@@ -1,0 +1,49 @@
+/**
+ * Error classes that separate the user's mistakes (bad config, bad SARIF, bad arguments) from bugs,
+ * so the CLI can print a precise message without a stack trace for the former.
+ */
+
+/** A problem in a configuration file: names the file, the key path, the line and what was expected. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly file: string;
+  readonly problems: readonly string[];
+  constructor(file: string, problems: readonly string[]) {
+    super(`${file}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+/** A SARIF log we cannot use: names the file and the JSON path of the first problems. */
+export class SarifError extends Error {
+  override readonly name = 'SarifError';
+  readonly file: string;
+  readonly problems: readonly string[];
+  constructor(file: string, problems: readonly string[]) {
+    super(`${file}: not a usable SARIF 2.1.0 log: ${problems.join('; ')}`);
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+/** Bad command-line usage: the CLI exits 2 and shows the message with a pointer to --help. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A scanner binary that cannot be found or run; its controls become not-evaluated. */
+export class ToolMissingError extends Error {
+  override readonly name = 'ToolMissingError';
+}
+
+/** Turns anything thrown into one line of text, without leaking stack traces into reports. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

@@ -1,0 +1,48 @@
+/** Severity scale shared by every scanner once normalized. Ordered from most to least severe. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Rank for sorting and thresholds: critical = 4 … info = 0. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(severity);
+}
+
+/** How a finding came to be suppressed; in-source comments are kept and marked, not dropped. */
+export interface Suppression {
+  kind: 'inSource' | 'external';
+  status: 'accepted' | 'underReview' | 'rejected';
+  justification?: string;
+}
+
+/** One problem reported by one scanner, in the shape every later stage reads. */
+export interface Finding {
+  scanner: string;
+  scannerVersion: string;
+  ruleId: string;
+  ruleName?: string;
+  message: string;
+  severity: Severity;
+  /** Where the severity came from, so reviewers can see why a finding is "high". */
+  severitySource: 'security-severity' | 'tool-property' | 'level' | 'rule-default' | 'fallback';
+  /** e.g. ["CWE-89"], sorted and unique. */
+  cwe: string[];
+  category?: string;
+  tags: string[];
+  /** Repo-relative POSIX path; for locations outside the workspace, the redacted original URI. */
+  path: string;
+  /** False when the SARIF location pointed outside the workspace: never read, never linked. */
+  inWorkspace: boolean;
+  line: number;
+  endLine: number;
+  column?: number;
+  snippet?: string;
+  suppressed: boolean;
+  suppressions: Suppression[];
+  /** Stable identity: survives line shifts (rule + path + normalized matched code + occurrence). */
+  fingerprint: string;
+  /** True when the finding is a secret; its values were redacted from message and snippet. */
+  secret: boolean;
+  helpUri?: string;
+  /** Index of the result in the scanner's own SARIF run, for tracing back to the raw evidence. */
+  resultIndex: number;
+}

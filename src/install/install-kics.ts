@@ -1,0 +1,143 @@
+import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Exec } from '../exec.ts';
+import { PINNED, parseVersion, versionFits } from '../tools/versions.ts';
+import { findOnPath, isExecutable } from '../tools/which.ts';
+import type { InstallLog, InstallOutcome } from './log.ts';
+import { runChecked } from './run-checked.ts';
+
+const CONSTANTS = 'github.com/Checkmarx/kics/v2/internal/constants';
+
+/** The KICS binary and its assets folder inside the tools folder. */
+export function kicsPaths(toolsDir: string): { dir: string; binary: string; assets: string } {
+  const dir = path.join(toolsDir, 'kics');
+  return { dir, binary: path.join(dir, 'kics'), assets: path.join(dir, 'assets') };
+}
+
+async function kicsVersion(exec: Exec, binary: string): Promise<string | undefined> {
+  const result = await exec({
+    file: binary,
+    args: ['version'],
+    cwd: path.dirname(binary),
+    timeoutMs: 60_000,
+  });
+  return result.exitCode === 0 ? parseVersion(result.stdout) : undefined;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Module-cache files are read-only; copies must be writable so later installs can replace them. */
+async function makeWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await makeWritable(full);
+    else await chmod(full, entry.name === 'kics' ? 0o755 : 0o644);
+  }
+}
+
+interface ModuleDownload {
+  Dir?: string;
+  Error?: string;
+}
+
+/**
+ * Builds KICS from the Go module proxy (CGO off, no crash-report DSN, version stamped) and copies the
+ * module's assets (queries, libraries, cwe_csv) beside the binary, where KICS looks for them.
+ */
+export async function installKics(
+  exec: Exec,
+  toolsDir: string,
+  log: InstallLog,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<InstallOutcome> {
+  const started = performance.now();
+  const pin = PINNED.kics;
+  const seconds = () => (performance.now() - started) / 1000;
+  const target = kicsPaths(toolsDir);
+
+  if (isExecutable(target.binary) && (await exists(path.join(target.assets, 'queries')))) {
+    const version = await kicsVersion(exec, target.binary);
+    if (version === pin.version) {
+      return { tool: 'kics', action: 'present', version, location: target.binary, seconds: seconds() };
+    }
+  }
+  const onPath = findOnPath('kics', env);
+  if (onPath) {
+    const version = await kicsVersion(exec, onPath);
+    if (version && versionFits(version, pin.accepts)) {
+      return { tool: 'kics', action: 'path', version, location: onPath, seconds: seconds() };
+    }
+  }
+
+  const go = env.CONTROLGATE_GO ?? findOnPath('go', env);
+  if (!go) throw new Error('KICS is built from source and needs Go (https://go.dev/dl) on PATH');
+  const moduleRef = `${pin.module}@v${pin.version}`;
+  log(`building KICS ${moduleRef} from the Go module proxy (takes a few minutes the first time) …`);
+  const goEnv = { CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
+  const ldflags = `-s -w -X ${CONSTANTS}.Version=v${pin.version} -X ${CONSTANTS}.SentryDSN= -X ${CONSTANTS}.BaseURL=`;
+
+  const download = await runChecked(
+    exec,
+    { file: go, args: ['mod', 'download', '-json', moduleRef], env: goEnv },
+    `go mod download ${moduleRef}`,
+  );
+  const moduleDir = (JSON.parse(download.stdout) as ModuleDownload).Dir;
+  if (!moduleDir) throw new Error(`go mod download ${moduleRef} did not report the module folder`);
+
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-'));
+  try {
+    const built = path.join(scratch, 'bin', 'console');
+    const install = await exec({
+      file: go,
+      args: [
+        'install',
+        '-trimpath',
+        '-ldflags',
+        ldflags,
+        `${pin.module}/${pin.package.replace(/^\.\//, '')}@v${pin.version}`,
+      ],
+      env: { ...goEnv, GOBIN: path.dirname(built) },
+      timeoutMs: 30 * 60_000,
+    });
+    if (install.exitCode !== 0) {
+      // `go install pkg@version` refuses modules with replace directives: build in a writable copy.
+      log(
+        `go install refused the module (${install.stderrTail.trim().split('\n').pop() ?? ''}); building in a copy`,
+      );
+      const copy = path.join(scratch, 'src');
+      await cp(moduleDir, copy, { recursive: true });
+      await makeWritable(copy);
+      await runChecked(
+        exec,
+        {
+          file: go,
+          args: ['build', '-trimpath', '-ldflags', ldflags, '-o', built, pin.package],
+          cwd: copy,
+          env: goEnv,
+        },
+        `go build of ${moduleRef}`,
+      );
+    }
+    await rm(target.dir, { recursive: true, force: true });
+    await mkdir(target.dir, { recursive: true });
+    await cp(path.join(moduleDir, 'assets'), target.assets, { recursive: true });
+    await makeWritable(target.assets);
+    await rename(built, target.binary).catch(async () => {
+      await cp(built, target.binary);
+    });
+    await chmod(target.binary, 0o755);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  const version = await kicsVersion(exec, target.binary);
+  if (version !== pin.version)
+    throw new Error(`built KICS reports version ${version ?? 'none'}, expected ${pin.version}`);
+  return { tool: 'kics', action: 'installed', version, location: target.binary, seconds: seconds() };
+}

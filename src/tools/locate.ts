@@ -1,0 +1,59 @@
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { LocateContext, LocatedTool } from '../../scanners/types.ts';
+import { ToolMissingError } from '../errors.ts';
+import { OFFLINE_ENV } from './offline-env.ts';
+import { parseVersion } from './versions.ts';
+import { findOnPath, isExecutable } from './which.ts';
+
+export interface ToolSpec {
+  id: string;
+  /** Executable name looked up on PATH. */
+  binary: string;
+  /** Path inside the tools folder where the installer puts it. */
+  installedAt: (toolsDir: string) => string;
+  versionArgs: string[];
+  /** The tool must run from its own folder (KICS reads assets relative to its working directory). */
+  runInOwnDir?: boolean;
+}
+
+/**
+ * Finds a scanner: an explicit CONTROLGATE_<ID>_BIN wins, then the project's tools folder, then PATH.
+ * Asks the tool for its version so the report says exactly what ran.
+ */
+export async function locateTool(spec: ToolSpec, context: LocateContext): Promise<LocatedTool> {
+  const override = context.env[`CONTROLGATE_${spec.id.toUpperCase()}_BIN`];
+  const installed = spec.installedAt(context.toolsDir);
+  let command: string | undefined;
+  let source: LocatedTool['source'];
+  if (override) {
+    command = override;
+    source = 'configured';
+  } else if (isExecutable(installed)) {
+    command = installed;
+    source = 'tools-dir';
+  } else {
+    command = findOnPath(spec.binary, context.env);
+    source = 'path';
+  }
+  if (!command || (source !== 'path' && !isExecutable(command))) {
+    throw new ToolMissingError(
+      `${spec.binary} not found (looked in ${override ? `CONTROLGATE_${spec.id.toUpperCase()}_BIN=${override}, ` : ''}${installed} and PATH); run \`npm run scanners:install\``,
+    );
+  }
+  const cwd = spec.runInOwnDir ? path.dirname(realpathSync(command)) : undefined;
+  const result = await context.exec({
+    file: command,
+    args: spec.versionArgs,
+    cwd,
+    env: { ...OFFLINE_ENV },
+    timeoutMs: 60_000,
+  });
+  const version = parseVersion(`${result.stdout}\n${result.stderrTail}`);
+  if (result.startError || result.exitCode !== 0 || !version) {
+    throw new ToolMissingError(
+      `${command} does not run (${result.startError ?? `exit ${result.exitCode ?? result.signal}`}): ${result.stderrTail.trim().slice(-300)}`,
+    );
+  }
+  return { command, version, cwd, source };
+}

@@ -1,0 +1,11 @@
+/**
+ * Environment that keeps every scanner off the network: CI machines may have no internet, and a
+ * security gate should not phone home. Semgrep's version check also blocks its exit when its
+ * output is a pipe and the network is closed.
+ */
+export const OFFLINE_ENV: Readonly<Record<string, string>> = {
+  SEMGREP_ENABLE_VERSION_CHECK: '0',
+  SEMGREP_SEND_METRICS: 'off',
+  // Checkov, Trivy and friends honour these when users plug them in as custom scanners.
+  DO_NOT_TRACK: '1',
+};
