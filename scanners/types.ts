@@ -54,14 +54,26 @@ export interface ScannerOptions {
   configs?: string[];
 }
 
+/** The code around a finding, for recognizing suppression comments. */
+export interface SuppressionSite {
+  lines: readonly string[];
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+  ruleId: string;
+}
+
 /** One scanner plugin. Registered by id in scanners/index.ts and checked with `satisfies Scanner`. */
 export interface Scanner {
   id: string;
   displayName: string;
-  /** Controls what counts as in-source suppression on a finding's first line (nosec, nosemgrep). */
-  inSourceSuppression?: (lineText: string, ruleId: string) => boolean;
-  /** Which of the candidate files this scanner looks at; none means the scanner is skipped. */
-  selectFiles(files: readonly string[]): string[];
+  /**
+   * Recognizes the tool's in-source suppression comments (nosec, nosemgrep). Plugins ask their tool
+   * to report suppressed results anyway, so they are kept and marked rather than silently dropped.
+   */
+  inSourceSuppression?: (site: SuppressionSite) => string | undefined;
+  /** Which of the candidate files (absolute) under `root` this scanner looks at; none means skipped. */
+  selectFiles(files: readonly string[], root: string): string[];
   /** Finds the executable and its version; throws ToolMissingError when it is not installed. */
   locate(context: LocateContext): Promise<LocatedTool>;
   /** Builds the argument list for one run. */

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { locateTool } from '../../src/tools/locate.ts';
+import { hasExtension } from '../file-kinds.ts';
+import type { Scanner, SuppressionSite } from '../types.ts';
+
+const PYTHON = new Set(['.py', '.pyw']);
+const NOSEC = /#\s*nosec\b:?\s*([A-Z]\d{3}(?:[\s,]+[A-Z]\d{3})*)?/;
+
+/** Bandit's `# nosec` on any line of the finding; with test ids listed it only covers those ids. */
+function nosec(site: SuppressionSite): string | undefined {
+  for (let n = site.startLine; n <= site.endLine; n++) {
+    const match = NOSEC.exec(site.lines[n - 1] ?? '');
+    if (!match) continue;
+    const ids = match[1]?.split(/[\s,]+/).filter(Boolean);
+    if (!ids || ids.includes(site.ruleId)) return match[0].replace(/^#\s*/, '').trim();
+  }
+  return undefined;
+}
+
+export const bandit = {
+  id: 'bandit',
+  displayName: 'Bandit',
+  inSourceSuppression: nosec,
+  selectFiles: (files) => files.filter((f) => hasExtension(f, PYTHON)),
+  locate: (context) =>
+    locateTool(
+      {
+        id: 'bandit',
+        binary: 'bandit',
+        installedAt: (dir) => path.join(dir, 'venv', 'bin', 'bandit'),
+        versionArgs: ['--version'],
+      },
+      context,
+    ),
+  plan({ root, files, outDir, tool, options }) {
+    const sarifPath = path.join(outDir, 'bandit.sarif');
+    return {
+      file: tool.command,
+      args: [
+        '--format',
+        'sarif',
+        '--output',
+        sarifPath,
+        '--quiet',
+        // Report `# nosec` results too; normalization marks them suppressed instead of losing them.
+        '--ignore-nosec',
+        ...options.extraArgs,
+        ...files,
+      ],
+      cwd: root,
+      sarifPath,
+    };
+  },
+  // Bandit exits 1 when it found issues; anything else non-zero is a failure.
+  interpretExit: (code) => (code === 0 ? 'clean' : code === 1 ? 'findings' : 'error'),
+} satisfies Scanner;

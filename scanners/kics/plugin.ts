@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { kicsPaths } from '../../src/install/install-kics.ts';
+import { locateTool } from '../../src/tools/locate.ts';
+import { hasExtension } from '../file-kinds.ts';
+import type { Scanner } from '../types.ts';
+
+/** Infrastructure-as-code files KICS understands (Terraform, CloudFormation, Kubernetes, …). */
+const IAC = new Set(['.tf', '.tfvars', '.hcl', '.yaml', '.yml', '.json', '.bicep', '.proto', '.dockerfile']);
+const NOT_IAC =
+  /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|[^/]*-lock\.json|composer\.lock|\.eslintrc\.json)$/i;
+
+function isIac(file: string): boolean {
+  const base = path.basename(file);
+  if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
+  return hasExtension(file, IAC) && !NOT_IAC.test(file.split(path.sep).join('/'));
+}
+
+export const kics = {
+  id: 'kics',
+  displayName: 'KICS',
+  selectFiles: (files) => files.filter(isIac),
+  locate: (context) =>
+    locateTool(
+      {
+        id: 'kics',
+        binary: 'kics',
+        installedAt: (dir) => kicsPaths(dir).binary,
+        versionArgs: ['version'],
+        // KICS reads assets/ (queries, libraries, cwe_csv) relative to its working directory.
+        runInOwnDir: true,
+      },
+      context,
+    ),
+  plan({ files, outDir, tool, options }) {
+    return {
+      file: tool.command,
+      args: [
+        'scan',
+        '--path',
+        files.join(','),
+        '--output-path',
+        outDir,
+        '--output-name',
+        'kics',
+        '--report-formats',
+        'sarif',
+        '--ci',
+        '--no-progress',
+        '--no-color',
+        ...options.extraArgs,
+      ],
+      cwd: tool.cwd,
+      sarifPath: path.join(outDir, 'kics.sarif'),
+    };
+  },
+  // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
+  interpretExit: (code) =>
+    code === 0 ? 'clean' : code >= 20 && code <= 60 && code % 10 === 0 ? 'findings' : 'error',
+} satisfies Scanner;

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { packageRoot } from '../../src/paths.ts';
+import { locateTool } from '../../src/tools/locate.ts';
+import { OFFLINE_ENV } from '../../src/tools/offline-env.ts';
+import { isTextCandidate } from '../file-kinds.ts';
+import type { Scanner, SuppressionSite } from '../types.ts';
+
+/** The rule pack shipped with controlgate; `builtin` in the config points here. */
+export function builtinRulesDir(): string {
+  return path.join(packageRoot(), 'scanners', 'semgrep', 'rules');
+}
+
+const NOSEM = /(?:#|\/\/|\/\*|--|<!--)\s*nosem(?:grep)?\b(?:\s*:\s*([\w.\-/, ]+))?/i;
+
+/**
+ * Semgrep's `nosemgrep` comment: on the finding's first line, or alone on the line before it. With
+ * rule ids listed it only covers those ids (a suffix of the full id counts, as Semgrep does it).
+ */
+function nosemgrep(site: SuppressionSite): string | undefined {
+  const candidates = [site.lines[site.startLine - 1] ?? ''];
+  const previous = site.lines[site.startLine - 2];
+  if (previous !== undefined && /^\s*(#|\/\/|\/\*|--|<!--)/.test(previous)) candidates.push(previous);
+  for (const line of candidates) {
+    const match = NOSEM.exec(line);
+    if (!match) continue;
+    const ids = match[1]
+      ?.split(/[\s,]+/)
+      .map((id) => id.trim())
+      .filter(Boolean);
+    if (!ids || ids.length === 0 || ids.some((id) => site.ruleId === id || site.ruleId.endsWith(`.${id}`))) {
+      return match[0].replace(/^(#|\/\/|\/\*|--|<!--)\s*/, '').trim();
+    }
+  }
+  return undefined;
+}
+
+export const semgrep = {
+  id: 'semgrep',
+  displayName: 'Semgrep',
+  inSourceSuppression: nosemgrep,
+  // Our rule pack includes language-agnostic secret rules, so every text file is in scope.
+  selectFiles: (files) => files.filter(isTextCandidate),
+  locate: (context) =>
+    locateTool(
+      {
+        id: 'semgrep',
+        binary: 'semgrep',
+        installedAt: (dir) => path.join(dir, 'venv', 'bin', 'semgrep'),
+        versionArgs: ['--version'],
+      },
+      context,
+    ),
+  plan({ root, files, outDir, tool, options }) {
+    const sarifPath = path.join(outDir, 'semgrep.sarif');
+    const configs = (options.configs ?? ['builtin']).flatMap((c) => [
+      '--config',
+      c === 'builtin' ? builtinRulesDir() : c,
+    ]);
+    return {
+      file: tool.command,
+      args: [
+        'scan',
+        '--metrics=off',
+        '--disable-version-check',
+        // Keep rule ids as written: otherwise Semgrep prefixes them with the config's path.
+        '--no-rewrite-rule-ids',
+        // Report nosemgrep results too; normalization marks them suppressed instead of losing them.
+        '--disable-nosem',
+        '--sarif',
+        '--output',
+        sarifPath,
+        '--quiet',
+        ...configs,
+        ...options.extraArgs,
+        // Explicit targets: Semgrep's default ignore list (tests/, …) does not apply to them.
+        ...files,
+      ],
+      cwd: root,
+      env: { ...OFFLINE_ENV },
+      sarifPath,
+    };
+  },
+  // 0 with or without findings (1 only under --error); 2 and up are errors.
+  interpretExit: (code) => (code === 0 || code === 1 ? 'findings' : 'error'),
+} satisfies Scanner;

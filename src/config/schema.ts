@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/*
+ * The `.controlgate.yml` schema. Strict objects: a misspelt key is an error that names it, not a
+ * silently ignored setting. Defaults live here so every consumer sees one fully-typed object.
+ */
+
+const seconds = z.number().int().positive();
+
+const scannerBase = {
+  enabled: z.boolean().default(true),
+  /** Seconds before the scanner and all its child processes are killed. */
+  timeout: seconds.default(900),
+  /** Extra command-line arguments appended to the scanner's own. */
+  args: z.array(z.string()).default([]),
+};
+
+const semgrepOptions = z.strictObject({
+  ...scannerBase,
+  /** Rule configs: "builtin" (controlgate's pack), local paths, or registry packs such as "p/python" where CI has internet. */
+  configs: z.array(z.string().min(1)).min(1).default(['builtin']),
+});
+
+const plainOptions = z.strictObject(scannerBase);
+
+const customScanner = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes, starting with a letter'),
+  name: z.string().optional(),
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  sarif: z.string().min(1).default('{outDir}/output.sarif'),
+  cleanExitCodes: z.array(z.number().int()).default([0]),
+  findingsExitCodes: z.array(z.number().int()).default([1]),
+  include: z.array(z.string()).optional(),
+  versionArgs: z.array(z.string()).optional(),
+  enabled: z.boolean().default(true),
+  timeout: seconds.default(900),
+});
+
+export const configSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  scanners: z
+    .strictObject({
+      semgrep: semgrepOptions.default(semgrepOptions.parse({})),
+      bandit: plainOptions.default(plainOptions.parse({})),
+      kics: plainOptions.default(plainOptions.parse({})),
+      custom: z.array(customScanner).default([]),
+    })
+    .default({
+      semgrep: semgrepOptions.parse({}),
+      bandit: plainOptions.parse({}),
+      kics: plainOptions.parse({}),
+      custom: [],
+    }),
+  /** How many scanners run at once; default: all of them. */
+  concurrency: z.number().int().min(1).max(32).optional(),
+  /** Globs (relative to the scanned path's repository root) never scanned. */
+  exclude: z.array(z.string()).default([]),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type CustomScannerConfig = z.infer<typeof customScanner>;
+
+/** Folders no scanner should walk into by default. */
+export const DEFAULT_EXCLUDES = [
+  '**/.git/**',
+  '**/node_modules/**',
+  '**/.venv/**',
+  '**/venv/**',
+  '**/__pycache__/**',
+  '**/.tox/**',
+  '**/.terraform/**',
+  '**/.tools/**',
+];

@@ -1,0 +1,119 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BUILTIN_SCANNERS } from '../scanners/index.ts';
+import { type OutputFormat, parseCommandLine, type ScanArgs } from './cli/program.ts';
+import { ConfigError, errorMessage, SarifError, UsageError } from './errors.ts';
+import { realExec } from './exec.ts';
+import { describeOutcome, installScanners } from './install/index.ts';
+import { toolsDir } from './paths.ts';
+import { type ScanOutcome, scan, scanExitCode } from './pipeline/scan.ts';
+import { jsonReport } from './report/json-report.ts';
+import { renderText, scannerLine } from './report/terminal.ts';
+import { mergedSarif } from './sarif/merge.ts';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+function render(outcome: ScanOutcome, format: OutputFormat): string {
+  if (format === 'json') return `${JSON.stringify(jsonReport(outcome), null, 2)}\n`;
+  if (format === 'sarif') return `${JSON.stringify(mergedSarif(outcome.scanners, outcome.root), null, 2)}\n`;
+  return renderText(outcome);
+}
+
+async function writeTo(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+}
+
+async function runScan(args: ScanArgs, io: Io): Promise<number> {
+  const outcome = await scan({
+    target: args.path,
+    ...(args.scanners ? { scannerIds: args.scanners } : {}),
+    ...(args.config ? { configFile: args.config } : {}),
+    ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+    ...(args.outDir ? { outDir: path.join(path.resolve(io.cwd, args.outDir), 'raw') } : {}),
+    exec: realExec,
+    toolsDir: toolsDir(io.env),
+    env: io.env,
+    cwd: io.cwd,
+    onProgress: args.progress
+      ? (event) => {
+          if (event.type === 'start') io.err(`… ${event.displayName}: scanning ${event.files} files\n`);
+          else io.err(`${scannerLine(event.run).trimStart()}\n`);
+        }
+      : undefined,
+  });
+  const written: string[] = [];
+  if (args.outDir) {
+    const dir = path.resolve(io.cwd, args.outDir);
+    await writeTo(path.join(dir, 'controlgate.json'), render(outcome, 'json'));
+    await writeTo(path.join(dir, 'controlgate.sarif'), render(outcome, 'sarif'));
+    written.push(
+      path.join(dir, 'controlgate.json'),
+      path.join(dir, 'controlgate.sarif'),
+      path.join(dir, 'raw'),
+    );
+  }
+  if (args.output) {
+    const file = path.resolve(io.cwd, args.output);
+    await writeTo(file, render(outcome, args.format));
+    written.unshift(file);
+    io.out(renderText(outcome));
+  } else {
+    io.out(render(outcome, args.format));
+  }
+  if (written.length > 0) io.err(`wrote ${written.map((w) => path.relative(io.cwd, w) || w).join(', ')}\n`);
+  return scanExitCode(outcome);
+}
+
+async function listScanners(io: Io): Promise<number> {
+  for (const scanner of BUILTIN_SCANNERS.values()) {
+    try {
+      const tool = await scanner.locate({ exec: realExec, toolsDir: toolsDir(io.env), env: io.env });
+      io.out(`${scanner.id}\t${tool.version}\t${tool.command}\n`);
+    } catch (error) {
+      io.out(`${scanner.id}\tmissing\t${errorMessage(error)}\n`);
+    }
+  }
+  return 0;
+}
+
+/**
+ * The CLI pipeline with real dependencies. The only place that decides the exit code: users'
+ * mistakes (bad arguments, config, SARIF) get a one-line message and exit 2, bugs a stack trace.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const command = parseCommandLine(argv, { out: io.out, err: io.err });
+  try {
+    switch (command.kind) {
+      case 'done':
+        return command.exitCode;
+      case 'scan':
+        return await runScan(command.args, io);
+      case 'scanners-list':
+        return await listScanners(io);
+      case 'scanners-install': {
+        const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}\n`));
+        for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}\n`);
+        return outcomes.some((o) => o.action === 'failed') ? 2 : 0;
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof SarifError) {
+      io.err(`controlgate: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof Error && /^unknown scanner /.test(error.message)) {
+      io.err(`controlgate: ${error.message}\n`);
+      return 2;
+    }
+    io.err(
+      `controlgate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : errorMessage(error)}\n`,
+    );
+    return 2;
+  }
+}

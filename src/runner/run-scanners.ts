@@ -1,0 +1,167 @@
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import type { LocatedTool, Scanner, ScannerOptions } from '../../scanners/types.ts';
+import { errorMessage } from '../errors.ts';
+import type { Exec } from '../exec.ts';
+import { redactKnownSecrets } from '../findings/redact.ts';
+import { normalizeRun } from '../sarif/normalize.ts';
+import { parseSarifText, readSarifFile } from '../sarif/read.ts';
+import { SourceReader } from '../sarif/source-reader.ts';
+import type { ScannerRun } from './scanner-run.ts';
+
+export interface PlannedScanner {
+  scanner: Scanner;
+  options: ScannerOptions;
+}
+
+export type ProgressEvent =
+  | { type: 'start'; id: string; displayName: string; files: number }
+  | { type: 'end'; run: ScannerRun };
+
+export interface RunScannersOptions {
+  root: string;
+  target: string;
+  /** Absolute paths of every candidate file under the target, after excludes. */
+  files: readonly string[];
+  scanners: readonly PlannedScanner[];
+  /** Each scanner gets `<outDir>/<id>/` for its output. */
+  outDir: string;
+  exec: Exec;
+  toolsDir: string;
+  env: NodeJS.ProcessEnv;
+  concurrency: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+function clip(text: string, max = 4_000): string {
+  const trimmed = redactKnownSecrets(text.trim());
+  return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
+}
+
+async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<ScannerRun> {
+  const { scanner, options } = planned;
+  const started = performance.now();
+  const base = { id: scanner.id, displayName: scanner.displayName, findings: [], filesScanned: 0 };
+  const elapsed = () => Math.round(performance.now() - started);
+  const files = scanner.selectFiles(o.files, o.root);
+  if (files.length === 0) {
+    return {
+      ...base,
+      status: 'skipped',
+      error: `no files for ${scanner.displayName} under the scanned path`,
+      durationMs: elapsed(),
+    };
+  }
+  o.onProgress?.({ type: 'start', id: scanner.id, displayName: scanner.displayName, files: files.length });
+
+  let tool: LocatedTool;
+  try {
+    tool = await scanner.locate({ exec: o.exec, toolsDir: o.toolsDir, env: o.env });
+  } catch (error) {
+    return {
+      ...base,
+      filesScanned: files.length,
+      status: 'failed',
+      error: `not available: ${errorMessage(error)}`,
+      durationMs: elapsed(),
+    };
+  }
+  const outDir = path.join(o.outDir, scanner.id);
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const plan = scanner.plan({ root: o.root, target: o.target, files, outDir, tool, options });
+  const result = await o.exec({
+    file: plan.file,
+    args: plan.args,
+    cwd: plan.cwd,
+    env: plan.env,
+    timeoutMs: options.timeoutSeconds * 1000,
+  });
+  const facts = {
+    ...base,
+    filesScanned: files.length,
+    version: tool.version,
+    exitCode: result.exitCode,
+    ...(result.signal ? { signal: result.signal } : {}),
+    command: { file: plan.file, args: plan.args, ...(plan.cwd ? { cwd: plan.cwd } : {}) },
+    ...(plan.sarifPath ? { sarifPath: plan.sarifPath } : {}),
+    ...(result.stderrTail.trim() ? { stderrTail: clip(result.stderrTail) } : {}),
+  };
+  const failed = (error: string): ScannerRun => ({
+    ...facts,
+    status: 'failed',
+    error,
+    durationMs: elapsed(),
+  });
+
+  if (result.startError) return failed(`could not start ${plan.file}: ${result.startError}`);
+  if (result.timedOut)
+    return failed(`timed out after ${options.timeoutSeconds} s; it and its child processes were killed`);
+  if (result.exitCode === null) return failed(`killed by ${result.signal ?? 'a signal'}`);
+  const meaning = scanner.interpretExit(result.exitCode);
+
+  let findings: ScannerRun['findings'] = [];
+  let log: ScannerRun['log'];
+  let readError: string | undefined;
+  try {
+    log = plan.sarifPath
+      ? await readSarifFile(plan.sarifPath)
+      : parseSarifText(result.stdout, `${scanner.id} standard output`);
+    const sources = new SourceReader(o.root);
+    findings = log.runs.flatMap((run) =>
+      normalizeRun(run, {
+        scannerId: scanner.id,
+        scannerVersion: tool.version,
+        root: o.root,
+        baseDir: plan.cwd ?? o.root,
+        sources,
+        inSourceSuppression: scanner.inSourceSuppression,
+      }),
+    );
+  } catch (error) {
+    readError = errorMessage(error);
+  }
+  if (meaning === 'error') {
+    const tail = result.stderrTail.trim().split('\n').slice(-1)[0] ?? '';
+    return {
+      ...failed(`exited with ${result.exitCode}${tail ? `: ${clip(tail, 300)}` : ''}`),
+      findings,
+      ...(log ? { log } : {}),
+    };
+  }
+  if (readError !== undefined) return failed(readError);
+  return { ...facts, status: 'ok', findings, ...(log ? { log } : {}), durationMs: elapsed() };
+}
+
+/**
+ * Runs the scanners in parallel (bounded by `concurrency`). Every scanner yields a ScannerRun: a
+ * missing binary, a crash, a timeout or unreadable SARIF is a `failed` run with its cause, and
+ * never disturbs the others.
+ */
+export async function runScanners(o: RunScannersOptions): Promise<ScannerRun[]> {
+  const limit = pLimit(Math.max(1, o.concurrency));
+  return Promise.all(
+    o.scanners.map((planned) =>
+      limit(async () => {
+        let run: ScannerRun;
+        try {
+          run = await runOne(planned, o);
+        } catch (error) {
+          // A bug in a plugin must not take the other scanners' results down with it.
+          run = {
+            id: planned.scanner.id,
+            displayName: planned.scanner.displayName,
+            status: 'failed',
+            error: `internal error: ${errorMessage(error)}`,
+            durationMs: 0,
+            filesScanned: 0,
+            findings: [],
+          };
+        }
+        o.onProgress?.({ type: 'end', run });
+        return run;
+      }),
+    ),
+  );
+}

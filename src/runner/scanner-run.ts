@@ -1,0 +1,24 @@
+import type { Finding } from '../findings/finding.ts';
+import type { SarifLogInput } from '../sarif/model.ts';
+
+/** The outcome of one scanner in one scan: what ran, how it ended, and what it found. */
+export interface ScannerRun {
+  id: string;
+  displayName: string;
+  /** ok: ran and its SARIF was read; failed: could not run or be read; skipped: no files for it. */
+  status: 'ok' | 'failed' | 'skipped';
+  version?: string;
+  /** Why it failed or was skipped, in one line. */
+  error?: string;
+  /** The last part of its stderr, for diagnosing failures (already redacted). */
+  stderrTail?: string;
+  exitCode?: number | null;
+  signal?: string;
+  durationMs: number;
+  command?: { file: string; args: string[]; cwd?: string };
+  sarifPath?: string;
+  filesScanned: number;
+  findings: Finding[];
+  /** The validated SARIF as the tool wrote it, for merging and evidence. */
+  log?: SarifLogInput;
+}

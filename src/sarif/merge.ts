@@ -1,0 +1,145 @@
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { Finding, Severity } from '../findings/finding.ts';
+import type { ScannerRun } from '../runner/scanner-run.ts';
+import { CONTROLGATE_URI, CONTROLGATE_VERSION } from '../version.ts';
+import type { SarifRule } from './model.ts';
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SRCROOT = '%SRCROOT%';
+
+/** Severity back to a SARIF level; critical and high are both `error`. */
+export function levelFor(severity: Severity): Sarif.Result.level {
+  return ({ critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' } as const)[
+    severity
+  ];
+}
+
+function uriFor(relative: string): string {
+  return relative.split('/').map(encodeURIComponent).join('/');
+}
+
+/** Keeps the parts of a tool's rule descriptor that stand alone (no references into dropped taxonomies). */
+function ruleDescriptor(
+  id: string,
+  original: SarifRule | undefined,
+  sample: Finding,
+): Sarif.ReportingDescriptor {
+  const tags = new Set(original?.properties?.tags ?? []);
+  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
+  const securitySeverity = original?.properties?.['security-severity'];
+  const descriptor: Sarif.ReportingDescriptor = { id };
+  if (original?.name ?? sample.ruleName) descriptor.name = original?.name ?? sample.ruleName;
+  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
+  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
+  if (original?.help)
+    descriptor.help = {
+      text: original.help.text,
+      ...(original.help.markdown ? { markdown: original.help.markdown } : {}),
+    };
+  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
+  if (original?.defaultConfiguration?.level)
+    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
+  descriptor.properties = {
+    tags: [...tags].sort(),
+    ...(securitySeverity !== undefined ? { 'security-severity': String(securitySeverity) } : {}),
+    ...(sample.category ? { category: sample.category } : {}),
+  };
+  return descriptor;
+}
+
+function resultFor(f: Finding, ruleIndex: number): Sarif.Result {
+  const result: Sarif.Result = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: levelFor(f.severity),
+    message: { text: f.message },
+    partialFingerprints: { 'controlgate/v1': f.fingerprint },
+    properties: {
+      severity: f.severity,
+      cwe: f.cwe,
+      ...(f.category ? { category: f.category } : {}),
+      ...(f.secret ? { secret: true } : {}),
+      ...(!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}),
+    },
+  };
+  if (f.inWorkspace && f.path) {
+    const region: Sarif.Region = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
+    if (f.column) region.startColumn = f.column;
+    if (f.snippet !== undefined) region.snippet = { text: f.snippet };
+    result.locations = [
+      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region } },
+    ];
+  }
+  if (f.suppressions.length > 0) {
+    result.suppressions = f.suppressions.map((s) => ({
+      kind: s.kind,
+      status: s.status,
+      ...(s.justification ? { justification: s.justification } : {}),
+    }));
+  }
+  return result;
+}
+
+function runFor(scanner: ScannerRun, root: string): Sarif.Run {
+  const driver = scanner.log?.runs[0]?.tool.driver;
+  const originalRules = new Map<string, SarifRule>();
+  for (const run of scanner.log?.runs ?? [])
+    for (const rule of run.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
+  const rules: Sarif.ReportingDescriptor[] = [];
+  const ruleIndex = new Map<string, number>();
+  const results = scanner.findings.map((f) => {
+    let index = ruleIndex.get(f.ruleId);
+    if (index === undefined) {
+      index = rules.length;
+      ruleIndex.set(f.ruleId, index);
+      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
+    }
+    return resultFor(f, index);
+  });
+  const notifications: Sarif.Notification[] = scanner.error
+    ? [{ level: scanner.status === 'failed' ? 'error' : 'note', message: { text: scanner.error } }]
+    : [];
+  return {
+    tool: {
+      driver: {
+        name: driver?.name ?? scanner.displayName,
+        ...((driver?.version ?? scanner.version) ? { version: driver?.version ?? scanner.version } : {}),
+        ...(driver?.informationUri ? { informationUri: driver.informationUri } : {}),
+        rules,
+      },
+    },
+    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
+    automationDetails: { id: `controlgate/${scanner.id}/` },
+    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
+    invocations: [
+      {
+        executionSuccessful: scanner.status !== 'failed',
+        ...(typeof scanner.exitCode === 'number' ? { exitCode: scanner.exitCode } : {}),
+        toolExecutionNotifications: notifications,
+      },
+    ],
+    results,
+    properties: {
+      controlgate: {
+        version: CONTROLGATE_VERSION,
+        scanner: scanner.id,
+        status: scanner.status,
+        filesScanned: scanner.filesScanned,
+        durationMs: scanner.durationMs,
+      },
+    },
+  };
+}
+
+/** One SARIF 2.1.0 log with one run per scanner (failed and skipped ones included, saying so). */
+export function mergedSarif(scanners: readonly ScannerRun[], root: string): Sarif.Log {
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: scanners.map((s) => runFor(s, root)),
+    properties: {
+      generator: { name: 'controlgate', version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI },
+    },
+  };
+}

@@ -1,0 +1,284 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Scanner } from '../../scanners/types.ts';
+import type { Finding, Suppression } from '../findings/finding.ts';
+import { computeFingerprints } from '../findings/fingerprint.ts';
+import { isSecretFinding, redactKnownSecrets, redactSecretFindingText } from '../findings/redact.ts';
+import { containedRelative } from '../paths.ts';
+import { stripControlChars } from '../text.ts';
+import { cweFromTag, cweFromTaxonId, cwesFromProperty, sortCwes } from './cwe.ts';
+import type { SarifDescriptorReference, SarifResult, SarifRule, SarifRun } from './model.ts';
+import { resolveSeverity } from './severity.ts';
+import type { SourceReader } from './source-reader.ts';
+
+export interface NormalizeContext {
+  scannerId: string;
+  scannerVersion: string;
+  /** Absolute workspace root; finding paths are relative to it and never leave it. */
+  root: string;
+  /** Where relative URIs without a known base resolve: the directory the tool ran in. */
+  baseDir: string;
+  sources: SourceReader;
+  inSourceSuppression?: Scanner['inSourceSuppression'];
+}
+
+const MAX_SNIPPET_LINES = 12;
+const MAX_SNIPPET_CHARS = 2_000;
+/** Semgrep writes this in place of snippets and fingerprints when not logged in. */
+const PLACEHOLDER_SNIPPETS = new Set(['requires login']);
+
+/** Index of a run's rules by id and of its taxonomies by name/guid, built once per run. */
+class RunIndex {
+  readonly rulesById = new Map<string, SarifRule>();
+  private readonly run: SarifRun;
+  constructor(run: SarifRun) {
+    this.run = run;
+    for (const rule of run.tool.driver.rules ?? [])
+      if (!this.rulesById.has(rule.id)) this.rulesById.set(rule.id, rule);
+  }
+
+  rule(result: SarifResult): SarifRule | undefined {
+    const ref = result.rule;
+    const componentIndex = ref?.toolComponent?.index;
+    const rules =
+      componentIndex !== undefined && componentIndex >= 0
+        ? (this.run.tool.extensions?.[componentIndex]?.rules ?? [])
+        : (this.run.tool.driver.rules ?? []);
+    const index = result.ruleIndex ?? ref?.index;
+    const id = result.ruleId ?? ref?.id;
+    if (index !== undefined && index >= 0) {
+      const byIndex = rules[index];
+      if (byIndex && (id === undefined || byIndex.id === id || id.startsWith(`${byIndex.id}/`)))
+        return byIndex;
+    }
+    return id === undefined ? undefined : this.rulesById.get(id);
+  }
+
+  taxonomyName(ref: SarifDescriptorReference): string | undefined {
+    const component = ref.toolComponent;
+    if (!component) return undefined;
+    if (component.name) return component.name;
+    const taxonomies = this.run.taxonomies ?? [];
+    if (component.index !== undefined) return taxonomies[component.index]?.name;
+    return taxonomies.find((t) => t.guid !== undefined && t.guid === component.guid)?.name;
+  }
+
+  taxonName(taxonomy: string, id: string): string | undefined {
+    return this.run.taxonomies?.find((t) => t.name === taxonomy)?.taxa?.find((taxon) => taxon.id === id)
+      ?.name;
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function messageOf(result: SarifResult, rule: SarifRule | undefined): string {
+  let message = text(result.message.text) ?? text(result.message.markdown);
+  if (!message && result.message.id) message = rule?.messageStrings?.[result.message.id]?.text;
+  if (message && result.message.arguments) {
+    const args = result.message.arguments;
+    message = message.replace(/\{(\d+)\}/g, (whole, n: string) => args[Number(n)] ?? whole);
+  }
+  return message ?? rule?.shortDescription?.text ?? rule?.name ?? rule?.id ?? '(no message)';
+}
+
+interface ResolvedPath {
+  path: string;
+  inWorkspace: boolean;
+}
+
+function resolveBase(run: SarifRun, baseId: string | undefined, baseDir: string, depth = 0): string {
+  const base = baseId ? run.originalUriBaseIds?.[baseId] : undefined;
+  if (!base?.uri || depth > 4) return baseDir;
+  if (/^file:/i.test(base.uri)) {
+    try {
+      return fileURLToPath(base.uri);
+    } catch {
+      return baseDir;
+    }
+  }
+  return path.resolve(resolveBase(run, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+}
+
+/** Maps a SARIF artifact location to a repo-relative path; anything outside the root is flagged. */
+function resolvePath(run: SarifRun, result: SarifResult, context: NormalizeContext): ResolvedPath {
+  let location = result.locations?.[0]?.physicalLocation?.artifactLocation;
+  if (location && location.uri === undefined && location.index !== undefined && location.index >= 0) {
+    location = run.artifacts?.[location.index]?.location ?? location;
+  }
+  const uri = location?.uri;
+  if (!uri) return { path: '', inWorkspace: false };
+  let absolute: string | undefined;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
+      absolute = /^file:/i.test(uri) ? fileURLToPath(uri) : undefined;
+    } else {
+      absolute = path.resolve(
+        resolveBase(run, location?.uriBaseId, context.baseDir),
+        decodeURIComponent(uri),
+      );
+    }
+  } catch {
+    absolute = undefined;
+  }
+  const relative = absolute === undefined ? undefined : containedRelative(context.root, absolute);
+  return relative === undefined
+    ? { path: stripControlChars(uri), inWorkspace: false }
+    : { path: relative, inWorkspace: true };
+}
+
+function collectCwes(
+  run: RunIndex,
+  rule: SarifRule | undefined,
+  result: SarifResult,
+  tags: readonly string[],
+): string[] {
+  const found = new Set<string>();
+  for (const tag of tags) {
+    const cwe = cweFromTag(tag);
+    if (cwe) found.add(cwe);
+  }
+  for (const bag of [rule?.properties, result.properties]) {
+    for (const key of ['cwe', 'CWE', 'cwes']) for (const cwe of cwesFromProperty(bag?.[key])) found.add(cwe);
+  }
+  const refs = [...(rule?.relationships ?? []).map((r) => r.target), ...(result.taxa ?? [])];
+  for (const ref of refs) {
+    if (ref.id && /cwe/i.test(run.taxonomyName(ref) ?? '')) {
+      const cwe = cweFromTaxonId(ref.id);
+      if (cwe) found.add(cwe);
+    }
+  }
+  return sortCwes(found);
+}
+
+function categoryOf(run: RunIndex, rule: SarifRule | undefined): string | undefined {
+  for (const relationship of rule?.relationships ?? []) {
+    const taxonomy = run.taxonomyName(relationship.target);
+    const id = relationship.target.id;
+    if (taxonomy && id && /categor/i.test(taxonomy)) return run.taxonName(taxonomy, id) ?? id;
+  }
+  const declared = rule?.properties?.category;
+  return typeof declared === 'string' && declared !== '' ? declared : undefined;
+}
+
+function suppressionsOf(result: SarifResult): Suppression[] {
+  return (result.suppressions ?? []).map((s) => ({
+    kind: s.kind,
+    status: s.status ?? 'accepted',
+    ...(s.justification ? { justification: s.justification } : {}),
+  }));
+}
+
+function snippetOf(
+  lines: readonly string[] | undefined,
+  fromSarif: string | undefined,
+  secret: boolean,
+): string | undefined {
+  let raw: string | undefined;
+  if (lines) raw = lines.slice(0, MAX_SNIPPET_LINES).join('\n');
+  else if (fromSarif !== undefined && !PLACEHOLDER_SNIPPETS.has(fromSarif.trim()))
+    raw = fromSarif.replace(/\n$/, '');
+  if (raw === undefined) return undefined;
+  const cleaned = raw
+    .split('\n')
+    .map((l) => stripControlChars(l).trimEnd())
+    .join('\n')
+    .slice(0, MAX_SNIPPET_CHARS);
+  return secret ? redactSecretFindingText(cleaned) : redactKnownSecrets(cleaned);
+}
+
+/**
+ * Turns one SARIF run into findings, one per result, in the tool's order: nothing dropped (in-source
+ * suppressions are marked), nothing doubled. Secret values are redacted before anything leaves here.
+ */
+export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[] {
+  const index = new RunIndex(run);
+  const results = run.results ?? [];
+  const drafts = results.map((result, resultIndex) => {
+    const rule = index.rule(result);
+    const ruleId = result.ruleId ?? result.rule?.id ?? rule?.id ?? '(no rule id)';
+    const tags = [...new Set([...(rule?.properties?.tags ?? []), ...(result.properties?.tags ?? [])])].sort();
+    const cwe = collectCwes(index, rule, result, tags);
+    const category = categoryOf(index, rule);
+    const secret = isSecretFinding({ cwe, category, tags });
+    const location = resolvePath(run, result, context);
+    const region = result.locations?.[0]?.physicalLocation?.region;
+    const line = location.path ? (region?.startLine ?? 1) : 0;
+    const endLine = Math.max(line, region?.endLine ?? line);
+    const codeLines = location.inWorkspace ? context.sources.range(location.path, line, endLine) : undefined;
+    const suppressions = suppressionsOf(result);
+    if (context.inSourceSuppression && location.inWorkspace) {
+      const allLines = context.sources.lines(location.path);
+      const comment = allLines
+        ? context.inSourceSuppression({ lines: allLines, startLine: line, endLine, ruleId })
+        : undefined;
+      if (comment && !suppressions.some((s) => s.kind === 'inSource')) {
+        suppressions.push({ kind: 'inSource', status: 'accepted', justification: comment });
+      }
+    }
+    const rawMessage = stripControlChars(messageOf(result, rule));
+    const finding: Finding = {
+      scanner: context.scannerId,
+      scannerVersion: context.scannerVersion,
+      ruleId: stripControlChars(ruleId),
+      ...(rule?.name && rule.name !== ruleId ? { ruleName: stripControlChars(rule.name) } : {}),
+      message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
+      ...resolveSeverity({
+        resultProperties: result.properties,
+        ruleProperties: rule?.properties,
+        resultLevel: result.level,
+        ruleLevel: rule?.defaultConfiguration?.level,
+        resultKind: result.kind,
+      }),
+      cwe,
+      ...(category ? { category } : {}),
+      tags,
+      path: location.path,
+      inWorkspace: location.inWorkspace,
+      line,
+      endLine,
+      ...(region?.startColumn ? { column: region.startColumn } : {}),
+      snippet: snippetOf(codeLines, region?.snippet?.text, secret),
+      suppressed: suppressions.some((s) => s.status === 'accepted'),
+      suppressions,
+      fingerprint: '',
+      secret,
+      ...(rule?.helpUri ? { helpUri: rule.helpUri } : {}),
+      resultIndex,
+    };
+    if (finding.snippet === undefined) delete finding.snippet;
+    return { finding, code: codeLines ? snippetOf(codeLines, undefined, secret) : undefined };
+  });
+
+  // Occurrence numbers follow position in the file, not the tool's output order, so they are stable.
+  const order = drafts
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const fa = drafts[a]?.finding;
+      const fb = drafts[b]?.finding;
+      if (!fa || !fb) return 0;
+      return (
+        fa.path.localeCompare(fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a - b
+      );
+    });
+  const fingerprints = computeFingerprints(
+    order.map((i) => {
+      const draft = drafts[i];
+      if (!draft) throw new Error('unreachable: fingerprint order out of range');
+      const { finding, code } = draft;
+      return {
+        scanner: finding.scanner,
+        ruleId: finding.ruleId,
+        path: finding.path,
+        code,
+        fallback: finding.message,
+      };
+    }),
+  );
+  order.forEach((draftIndex, k) => {
+    const draft = drafts[draftIndex];
+    if (draft) draft.finding.fingerprint = fingerprints[k] ?? '';
+  });
+  return drafts.map((d) => d.finding);
+}
