@@ -8289,7 +8289,8 @@ var init_package = __esm({
         "scanners:install": "node scripts/install-scanners.ts",
         demo: "npm run -s build && npm run -s scanners:install && node dist/cli.js scan examples/vulnerable-app --output out/demo/findings.json --format json --summary",
         test: "npm run -s build && npm run -s scanners:install && vitest run",
-        "test:unit": "vitest run --project unit"
+        "test:unit": "vitest run --project unit",
+        "fixtures:record": "node scripts/record-fixtures.ts"
       },
       dependencies: {
         "@actions/core": "3.0.1",
@@ -45833,9 +45834,9 @@ function normalizeRun(run2, context) {
     if (context.inSourceSuppression && location2.inWorkspace) {
       const allLines = context.sources.lines(location2.path);
       const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line, endLine, ruleId }) : void 0;
-      if (comment && !suppressions.some((s) => s.kind === "inSource")) {
-        suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
-      }
+      const marked = suppressions.find((s) => s.kind === "inSource");
+      if (comment && !marked) suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
+      else if (comment && marked && !marked.justification) marked.justification = comment;
     }
     const rawMessage = stripControlChars(messageOf(result2, rule));
     const finding = {
@@ -46109,6 +46110,40 @@ var init_read = __esm({
   }
 });
 
+// src/sarif/redact-raw.ts
+function redactStrings(value, redact) {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) {
+    for (let i2 = 0; i2 < value.length; i2++) value[i2] = redactStrings(value[i2], redact);
+    return value;
+  }
+  if (value !== null && typeof value === "object") {
+    const record2 = value;
+    for (const key of Object.keys(record2)) record2[key] = redactStrings(record2[key], redact);
+  }
+  return value;
+}
+function redactRawSarif(log2, findings) {
+  let offset = 0;
+  for (const run2 of log2.runs) {
+    const results = run2.results ?? [];
+    results.forEach((result2, i2) => {
+      const finding = findings[offset + i2];
+      redactStrings(result2, finding?.secret ? redactSecretFindingText : redactKnownSecrets);
+    });
+    offset += results.length;
+    const { results: _results, ...rest } = run2;
+    redactStrings(rest, redactKnownSecrets);
+  }
+  return log2;
+}
+var init_redact_raw = __esm({
+  "src/sarif/redact-raw.ts"() {
+    "use strict";
+    init_redact();
+  }
+});
+
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
 import path23 from "node:path";
@@ -46151,7 +46186,7 @@ var init_source_reader = __esm({
 });
 
 // src/runner/run-scanners.ts
-import { mkdir as mkdir2, rm as rm3 } from "node:fs/promises";
+import { mkdir as mkdir2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import path24 from "node:path";
 function clip(text2, max = 4e3) {
   const trimmed = redactKnownSecrets(text2.trim());
@@ -46232,6 +46267,9 @@ async function runOne(planned, o2) {
         inSourceSuppression: scanner.inSourceSuppression
       })
     );
+    redactRawSarif(log2, findings);
+    if (plan.sarifPath) await writeFile2(plan.sarifPath, `${JSON.stringify(log2, null, 2)}
+`);
   } catch (error62) {
     readError = errorMessage(error62);
   }
@@ -46279,6 +46317,7 @@ var init_run_scanners = __esm({
     init_redact();
     init_normalize2();
     init_read();
+    init_redact_raw();
     init_source_reader();
   }
 });
@@ -47336,7 +47375,8 @@ function ruleDescriptor(id, original, sample) {
   for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
   const securitySeverity = original?.properties?.["security-severity"];
   const descriptor = { id };
-  if (original?.name ?? sample.ruleName) descriptor.name = original?.name ?? sample.ruleName;
+  const name = original?.name ?? sample.ruleName;
+  if (name && name !== id) descriptor.name = name;
   if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
   if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
   if (original?.help)
@@ -47407,7 +47447,8 @@ function runFor(scanner, root) {
     tool: {
       driver: {
         name: driver?.name ?? scanner.displayName,
-        ...driver?.version ?? scanner.version ? { version: driver?.version ?? scanner.version } : {},
+        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
+        ...scanner.version ?? driver?.version ? { version: scanner.version ?? driver?.version } : {},
         ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
         rules
       }
@@ -47459,7 +47500,7 @@ var main_exports = {};
 __export(main_exports, {
   main: () => main
 });
-import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
 import path28 from "node:path";
 function render(outcome, format2) {
   if (format2 === "json") return `${JSON.stringify(jsonReport(outcome), null, 2)}
@@ -47470,7 +47511,7 @@ function render(outcome, format2) {
 }
 async function writeTo(file2, text2) {
   await mkdir3(path28.dirname(file2), { recursive: true });
-  await writeFile2(file2, text2);
+  await writeFile3(file2, text2);
 }
 async function runScan(args, io) {
   const outcome = await scan({

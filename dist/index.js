@@ -59307,7 +59307,7 @@ async function loadConfig(options) {
 }
 
 // src/runner/run-scanners.ts
-import { mkdir as mkdir2, rm as rm2 } from "node:fs/promises";
+import { mkdir as mkdir2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import path22 from "node:path";
 
 // node_modules/yocto-queue/index.js
@@ -59779,9 +59779,9 @@ function normalizeRun(run3, context) {
     if (context.inSourceSuppression && location2.inWorkspace) {
       const allLines = context.sources.lines(location2.path);
       const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line, endLine, ruleId }) : void 0;
-      if (comment && !suppressions.some((s) => s.kind === "inSource")) {
-        suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
-      }
+      const marked = suppressions.find((s) => s.kind === "inSource");
+      if (comment && !marked) suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
+      else if (comment && marked && !marked.justification) marked.justification = comment;
     }
     const rawMessage = stripControlChars(messageOf(result2, rule));
     const finding = {
@@ -59994,6 +59994,34 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
   return parseSarifText(await readFile2(file2, "utf8"), file2);
 }
 
+// src/sarif/redact-raw.ts
+function redactStrings(value, redact) {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) {
+    for (let i2 = 0; i2 < value.length; i2++) value[i2] = redactStrings(value[i2], redact);
+    return value;
+  }
+  if (value !== null && typeof value === "object") {
+    const record2 = value;
+    for (const key of Object.keys(record2)) record2[key] = redactStrings(record2[key], redact);
+  }
+  return value;
+}
+function redactRawSarif(log2, findings) {
+  let offset = 0;
+  for (const run3 of log2.runs) {
+    const results = run3.results ?? [];
+    results.forEach((result2, i2) => {
+      const finding = findings[offset + i2];
+      redactStrings(result2, finding?.secret ? redactSecretFindingText : redactKnownSecrets);
+    });
+    offset += results.length;
+    const { results: _results, ...rest } = run3;
+    redactStrings(rest, redactKnownSecrets);
+  }
+  return log2;
+}
+
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
 import path21 from "node:path";
@@ -60109,6 +60137,9 @@ async function runOne(planned, o2) {
         inSourceSuppression: scanner.inSourceSuppression
       })
     );
+    redactRawSarif(log2, findings);
+    if (plan.sarifPath) await writeFile2(plan.sarifPath, `${JSON.stringify(log2, null, 2)}
+`);
   } catch (error63) {
     readError = errorMessage(error63);
   }
@@ -61050,7 +61081,8 @@ var package_default = {
     "scanners:install": "node scripts/install-scanners.ts",
     demo: "npm run -s build && npm run -s scanners:install && node dist/cli.js scan examples/vulnerable-app --output out/demo/findings.json --format json --summary",
     test: "npm run -s build && npm run -s scanners:install && vitest run",
-    "test:unit": "vitest run --project unit"
+    "test:unit": "vitest run --project unit",
+    "fixtures:record": "node scripts/record-fixtures.ts"
   },
   dependencies: {
     "@actions/core": "3.0.1",

@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { LocatedTool, Scanner, ScannerOptions } from '../../scanners/types.ts';
@@ -7,6 +7,7 @@ import type { Exec } from '../exec.ts';
 import { redactKnownSecrets } from '../findings/redact.ts';
 import { normalizeRun } from '../sarif/normalize.ts';
 import { parseSarifText, readSarifFile } from '../sarif/read.ts';
+import { redactRawSarif } from '../sarif/redact-raw.ts';
 import { SourceReader } from '../sarif/source-reader.ts';
 import type { ScannerRun } from './scanner-run.ts';
 
@@ -119,6 +120,9 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
         inSourceSuppression: scanner.inSourceSuppression,
       }),
     );
+    // The tool's own file may hold secret values (Bandit quotes them): it is replaced by a redacted copy.
+    redactRawSarif(log, findings);
+    if (plan.sarifPath) await writeFile(plan.sarifPath, `${JSON.stringify(log, null, 2)}\n`);
   } catch (error) {
     readError = errorMessage(error);
   }

@@ -29,7 +29,9 @@ function ruleDescriptor(
   for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
   const securitySeverity = original?.properties?.['security-severity'];
   const descriptor: Sarif.ReportingDescriptor = { id };
-  if (original?.name ?? sample.ruleName) descriptor.name = original?.name ?? sample.ruleName;
+  const name = original?.name ?? sample.ruleName;
+  // SARIF asks for a name that differs from the id (Semgrep repeats the id); omit it then.
+  if (name && name !== id) descriptor.name = name;
   if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
   if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
   if (original?.help)
@@ -104,7 +106,8 @@ function runFor(scanner: ScannerRun, root: string): Sarif.Run {
     tool: {
       driver: {
         name: driver?.name ?? scanner.displayName,
-        ...((driver?.version ?? scanner.version) ? { version: driver?.version ?? scanner.version } : {}),
+        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
+        ...((scanner.version ?? driver?.version) ? { version: scanner.version ?? driver?.version } : {}),
         ...(driver?.informationUri ? { informationUri: driver.informationUri } : {}),
         rules,
       },

@@ -213,9 +213,11 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
       const comment = allLines
         ? context.inSourceSuppression({ lines: allLines, startLine: line, endLine, ruleId })
         : undefined;
-      if (comment && !suppressions.some((s) => s.kind === 'inSource')) {
+      const marked = suppressions.find((s) => s.kind === 'inSource');
+      if (comment && !marked)
         suppressions.push({ kind: 'inSource', status: 'accepted', justification: comment });
-      }
+      // Semgrep marks nosemgrep results itself but without the comment: reviewers want to see it.
+      else if (comment && marked && !marked.justification) marked.justification = comment;
     }
     const rawMessage = stripControlChars(messageOf(result, rule));
     const finding: Finding = {

@@ -31,3 +31,10 @@ function good(req) {
   // ok: controlgate.javascript.child-process-injection
   db.exec("DELETE FROM t WHERE id = " + req.query.id);
 }
+
+function moreGood(req, log) {
+  // ok: controlgate.javascript.child-process-injection
+  cp.exec("git status", (err, out) => log("status for " + req.query.repo + ": " + out));
+  // ok: controlgate.javascript.child-process-injection
+  cp.exec(shellQuoteJoin(["ls", "-la", "dir-" + req.query.dir]));
+}

@@ -31,3 +31,15 @@ function good(data, callback, name) {
   setInterval(function () { poll(name); }, 5000);
   return [obj, add];
 }
+
+function timers(stream, ms) {
+  // ok: controlgate.javascript.eval-injection
+  const t = setTimeout(() => {
+    stream.emit("error", new Error("timeout after " + ms + "ms"));
+  }, ms);
+  // ok: controlgate.javascript.eval-injection
+  setTimeout(function () { console.log("waited " + ms); }, ms);
+  // ok: controlgate.javascript.eval-injection
+  setTimeout(makeHandler("id-" + ms), ms);
+  return t;
+}

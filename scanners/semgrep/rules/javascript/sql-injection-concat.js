@@ -35,3 +35,10 @@ async function good(req, conn, es) {
   const params = new URLSearchParams(`q=${req.query.q}`);
   return params;
 }
+
+async function moreGood(req, logger) {
+  // ok: controlgate.javascript.sql-injection-concat
+  await pool.query(buildSafeQuery("SELECT * FROM users WHERE id = " + "?"), [req.params.id]);
+  // ok: controlgate.javascript.sql-injection-concat
+  await pool.query("SELECT * FROM users WHERE id = ?", [req.params.id], (err) => logger.warn("query failed for " + req.params.id));
+}

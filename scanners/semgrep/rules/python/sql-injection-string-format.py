@@ -53,3 +53,10 @@ def good(user_id, name, engine):
     cursor.execute(query, (user_id,))
     # ok: controlgate.python.sql-injection-string-format
     print("value: %s" % name)
+
+
+def good_helpers(name):
+    # ok: controlgate.python.sql-injection-string-format
+    cursor.execute(build_query("users", "name = " + "?"), (name,))
+    # ok: controlgate.python.sql-injection-string-format
+    logger.info("running %s" % cursor.execute("SELECT 1"))

@@ -37,3 +37,11 @@ def good(data):
     # ok: controlgate.python.unsafe-yaml-load
     g = yaml.safe_dump(a)
     return a, b, c, d, e, f, g
+
+
+def ruamel_roundtrip(fd):
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    # ok: controlgate.python.unsafe-yaml-load
+    return yaml.load(fd)

@@ -43,3 +43,7 @@ const label = { passwordLabel: "Password" };
 const authToken = `Bearer ${token}`;
 // ok: controlgate.secrets.hardcoded-password
 if (password === "s3cr3tPa55") { console.log("match"); }
+// ok: controlgate.secrets.hardcoded-password
+const theme = { token: "#cccccc", secret: "accessToken" };
+// ok: controlgate.secrets.hardcoded-password
+const tokenPattern = { token: "^[a-z0-9]+$" };

@@ -77,3 +77,15 @@ form = LoginForm(password="password")
 # ok: controlgate.secrets.hardcoded-password
 if password == "s3cr3tPa55":
     pass
+# ok: controlgate.secrets.hardcoded-password
+token = r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"
+# ok: controlgate.secrets.hardcoded-password
+masked_password = ":****"
+# ok: controlgate.secrets.hardcoded-password
+STYLES = {Token: "#f8f8f2"}
+# ok: controlgate.secrets.hardcoded-password
+NAMES = {AttributeOID.CHALLENGE_PASSWORD: "challengePassword"}
+# ok: controlgate.secrets.hardcoded-password
+TIME_TO_FIRST_TOKEN = "gen_ai.server.time_to_first_token"
+# ruleid: controlgate.secrets.hardcoded-password
+admin_password = "supersecret"

@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { CLI, REPO_ROOT, runCli } from './support/cli.ts';
+
+export interface ExampleScan {
+  outDir: string;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    exampleScan: ExampleScan;
+  }
+}
+
+/**
+ * The real scanners on the example app are slow (KICS alone takes ~20 s), so the suite scans it
+ * once here and every integration test reads the result.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+  const outDir = path.join(REPO_ROOT, 'out', 'test', 'example-scan');
+  await rm(outDir, { recursive: true, force: true });
+  const run = runCli(['scan', 'examples/vulnerable-app', '--out-dir', outDir, '--no-progress']);
+  project.provide('exampleScan', { outDir, ...run });
+}

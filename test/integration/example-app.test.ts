@@ -1,0 +1,120 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { JsonReport } from '../../src/report/json-report.ts';
+
+const PLANTED_SECRETS = [
+  'Inv3ntory-Demo-Only-Not-Real',
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+];
+
+/** Secret values planted in the example app, read from the files themselves so the list stays true. */
+function plantedSecrets(): string[] {
+  const root = path.resolve('examples/vulnerable-app');
+  const found = new Set(PLANTED_SECRETS);
+  const token = /ghp_[A-Za-z0-9]{36}/.exec(readFileSync(path.join(root, 'web/config.js'), 'utf8'));
+  if (token) found.add(token[0]);
+  const key = readFileSync(path.join(root, 'config/dev-key.pem'), 'utf8').split('\n');
+  for (const line of key) if (line.length > 20 && !line.startsWith('-----')) found.add(line.trim());
+  return [...found];
+}
+
+describe('controlgate scan on the example app, with the real scanners', () => {
+  const scan = inject('exampleScan');
+  let report: JsonReport;
+  let merged: string;
+
+  beforeAll(() => {
+    report = JSON.parse(readFileSync(path.join(scan.outDir, 'controlgate.json'), 'utf8')) as JsonReport;
+    merged = readFileSync(path.join(scan.outDir, 'controlgate.sarif'), 'utf8');
+  });
+
+  it('evaluates every scanner and exits 0', () => {
+    expect(scan.stderr).not.toContain('internal error');
+    expect(scan.exitCode).toBe(0);
+    expect(report.evaluated).toBe(true);
+    expect(report.scanners.map((s) => [s.id, s.status])).toEqual([
+      ['semgrep', 'ok'],
+      ['bandit', 'ok'],
+      ['kics', 'ok'],
+    ]);
+    for (const s of report.scanners) expect(s.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('reports findings from all three scanners', () => {
+    for (const id of ['semgrep', 'bandit', 'kics']) {
+      const count = report.findings.filter((f) => f.scanner === id).length;
+      expect(count, id).toBeGreaterThan(0);
+      expect(report.scanners.find((s) => s.id === id)?.findings).toBe(count);
+    }
+  });
+
+  it('gives every finding a severity, a repo-relative POSIX path and a fingerprint', () => {
+    for (const f of report.findings) {
+      expect(['critical', 'high', 'medium', 'low', 'info']).toContain(f.severity);
+      expect(f.path.startsWith('examples/vulnerable-app/'), f.path).toBe(true);
+      expect(f.inWorkspace).toBe(true);
+      expect(f.line).toBeGreaterThan(0);
+      expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    }
+    expect(new Set(report.findings.map((f) => f.fingerprint)).size).toBe(report.findings.length);
+  });
+
+  it('carries the CWE wherever the tool gives one', () => {
+    // Our Semgrep rules and KICS queries all declare a CWE; Bandit does for these tests.
+    for (const f of report.findings.filter((x) => x.scanner !== 'bandit'))
+      expect(f.cwe.length, f.ruleId).toBeGreaterThan(0);
+    const b602 = report.findings.find((f) => f.ruleId === 'B602');
+    expect(b602?.cwe).toEqual(['CWE-78']);
+    const kicsPublicDb = report.findings.find((f) => f.ruleName === 'RDS DB Instance Publicly Accessible');
+    expect(kicsPublicDb?.category).toBe('Insecure Configurations');
+  });
+
+  it('keeps in-source suppressions as suppressed findings instead of dropping them', () => {
+    const nosec = report.findings.find((f) => f.scanner === 'bandit' && f.ruleId === 'B602' && f.suppressed);
+    expect(nosec?.suppressions[0]).toMatchObject({ kind: 'inSource', status: 'accepted' });
+    const nosemgrep = report.findings.find(
+      (f) => f.scanner === 'semgrep' && f.ruleId === 'controlgate.python.eval-injection' && f.suppressed,
+    );
+    expect(nosemgrep?.suppressions[0]?.justification).toMatch(/nosemgrep/);
+  });
+
+  it('never prints, stores or reports a planted secret value', () => {
+    const raw = readdirSync(path.join(scan.outDir, 'raw'), { recursive: true })
+      .map((f) => path.join(scan.outDir, 'raw', String(f)))
+      .filter((f) => f.endsWith('.sarif'));
+    expect(raw.length).toBe(3);
+    const outputs = [
+      scan.stdout,
+      scan.stderr,
+      JSON.stringify(report),
+      merged,
+      ...raw.map((f) => readFileSync(f, 'utf8')),
+    ];
+    for (const secret of plantedSecrets()) {
+      for (const output of outputs)
+        expect(output.includes(secret), `secret leaked: ${secret.slice(0, 6)}…`).toBe(false);
+    }
+  });
+
+  it('writes one merged SARIF run per scanner with a distinct category', () => {
+    const log = JSON.parse(merged) as {
+      version: string;
+      runs: { automationDetails: { id: string }; results: unknown[] }[];
+    };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs.map((r) => r.automationDetails.id)).toEqual([
+      'controlgate/semgrep/',
+      'controlgate/bandit/',
+      'controlgate/kics/',
+    ]);
+    expect(log.runs.reduce((n, r) => n + r.results.length, 0)).toBe(report.findings.length);
+  });
+
+  it('prints a table grouped by severity', () => {
+    expect(scan.stdout).toMatch(/^Scanners:/);
+    expect(scan.stdout).toMatch(/\nHIGH \(\d+\)\n/);
+    expect(scan.stdout).toMatch(/\d+ findings: \d+ critical, \d+ high, \d+ medium, \d+ low, \d+ info/);
+  });
+});
