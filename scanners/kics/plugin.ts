@@ -15,6 +15,11 @@ function isIac(file: string): boolean {
   return hasExtension(file, IAC) && !NOT_IAC.test(file.split(path.sep).join('/'));
 }
 
+/** KICS splits --path on commas the CSV way, so a path holding a comma or quote is quoted. */
+function csvField(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
 export const kics = {
   id: 'kics',
   displayName: 'KICS',
@@ -37,7 +42,7 @@ export const kics = {
       args: [
         'scan',
         '--path',
-        files.join(','),
+        files.map(csvField).join(','),
         '--output-path',
         outDir,
         '--output-name',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { type Config, configSchema } from './schema.ts';
@@ -22,6 +22,17 @@ function nodeAt(doc: ReturnType<typeof parseDocument>, keys: readonly PropertyKe
     else return undefined;
   }
   return node as Node | undefined;
+}
+
+function keyNodeAt(
+  doc: ReturnType<typeof parseDocument>,
+  keys: readonly PropertyKey[],
+  key: string | undefined,
+): Node | undefined {
+  const map = keys.length === 0 ? doc.contents : nodeAt(doc, keys);
+  if (!isMap(map) || key === undefined) return undefined;
+  const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+  return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 
 function valueAt(data: unknown, keys: readonly PropertyKey[]): unknown {
@@ -72,8 +83,12 @@ export function parseConfig(text: string, file: string): Config {
   throw new ConfigError(
     file,
     parsed.error.issues.map((issue) => {
-      const keys = issue.code === 'unrecognized_keys' ? issue.path : issue.path;
-      const node = nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
+      const keys = issue.path;
+      // For an unknown key zod points at the enclosing map; the line that matters is the key's own.
+      const node =
+        (issue.code === 'unrecognized_keys' ? keyNodeAt(doc, keys, issue.keys[0]) : undefined) ??
+        nodeAt(doc, keys) ??
+        nodeAt(doc, keys.slice(0, -1));
       const line = node?.range ? `line ${lineCounter.linePos(node.range[0]).line}: ` : '';
       return `${line}${keyPath(keys)}: ${describe(issue, data)}`;
     }),

@@ -12,13 +12,16 @@ const scannerBase = {
   /** Seconds before the scanner and all its child processes are killed. */
   timeout: seconds.default(900),
   /** Extra command-line arguments appended to the scanner's own. */
-  args: z.array(z.string()).default([]),
+  args: z.array(z.string()).default(() => []),
 };
 
 const semgrepOptions = z.strictObject({
   ...scannerBase,
   /** Rule configs: "builtin" (controlgate's pack), local paths, or registry packs such as "p/python" where CI has internet. */
-  configs: z.array(z.string().min(1)).min(1).default(['builtin']),
+  configs: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(() => ['builtin']),
 });
 
 const plainOptions = z.strictObject(scannerBase);
@@ -41,21 +44,22 @@ export const configSchema = z.strictObject({
   version: z.literal(1).default(1),
   scanners: z
     .strictObject({
-      semgrep: semgrepOptions.default(semgrepOptions.parse({})),
-      bandit: plainOptions.default(plainOptions.parse({})),
-      kics: plainOptions.default(plainOptions.parse({})),
-      custom: z.array(customScanner).default([]),
+      semgrep: semgrepOptions.default(() => semgrepOptions.parse({})),
+      bandit: plainOptions.default(() => plainOptions.parse({})),
+      kics: plainOptions.default(() => plainOptions.parse({})),
+      custom: z.array(customScanner).default(() => []),
     })
-    .default({
+    // Factories, not shared objects: zod copies a default only one level deep.
+    .default(() => ({
       semgrep: semgrepOptions.parse({}),
       bandit: plainOptions.parse({}),
       kics: plainOptions.parse({}),
       custom: [],
-    }),
+    })),
   /** How many scanners run at once; default: all of them. */
   concurrency: z.number().int().min(1).max(32).optional(),
   /** Globs (relative to the scanned path's repository root) never scanned. */
-  exclude: z.array(z.string()).default([]),
+  exclude: z.array(z.string()).default(() => []),
 });
 
 export type Config = z.infer<typeof configSchema>;

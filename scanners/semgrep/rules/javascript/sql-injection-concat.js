@@ -38,7 +38,7 @@ async function good(req, conn, es) {
 
 async function moreGood(req, logger) {
   // ok: controlgate.javascript.sql-injection-concat
-  await pool.query(buildSafeQuery("SELECT * FROM users WHERE id = " + "?"), [req.params.id]);
+  await pool.query(buildSafeQuery("SELECT * FROM users WHERE " + req.query.col + " = ?"), [req.params.id]);
   // ok: controlgate.javascript.sql-injection-concat
   await pool.query("SELECT * FROM users WHERE id = ?", [req.params.id], (err) => logger.warn("query failed for " + req.params.id));
 }

@@ -55,8 +55,8 @@ def good(user_id, name, engine):
     print("value: %s" % name)
 
 
-def good_helpers(name):
+def good_helpers(name, col):
     # ok: controlgate.python.sql-injection-string-format
-    cursor.execute(build_query("users", "name = " + "?"), (name,))
+    cursor.execute(build_query("users", "name = " + col), (name,))
     # ok: controlgate.python.sql-injection-string-format
     logger.info("running %s" % cursor.execute("SELECT 1"))
