@@ -23158,7 +23158,7 @@ var require_identity = __commonJS({
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
@@ -23180,7 +23180,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -23195,7 +23195,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.isSeq = isSeq2;
   }
 });
@@ -28740,7 +28740,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -28824,7 +28824,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -39317,6 +39317,9 @@ function isIac(file2) {
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
   return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path17.sep).join("/"));
 }
+function csvField(value) {
+  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
 var kics = {
   id: "kics",
   displayName: "KICS",
@@ -39338,7 +39341,7 @@ var kics = {
       args: [
         "scan",
         "--path",
-        files.join(","),
+        files.map(csvField).join(","),
         "--output-path",
         outDir,
         "--output-name",
@@ -59182,12 +59185,12 @@ var scannerBase = {
   /** Seconds before the scanner and all its child processes are killed. */
   timeout: seconds.default(900),
   /** Extra command-line arguments appended to the scanner's own. */
-  args: external_exports.array(external_exports.string()).default([])
+  args: external_exports.array(external_exports.string()).default(() => [])
 };
 var semgrepOptions = external_exports.strictObject({
   ...scannerBase,
   /** Rule configs: "builtin" (controlgate's pack), local paths, or registry packs such as "p/python" where CI has internet. */
-  configs: external_exports.array(external_exports.string().min(1)).min(1).default(["builtin"])
+  configs: external_exports.array(external_exports.string().min(1)).min(1).default(() => ["builtin"])
 });
 var plainOptions = external_exports.strictObject(scannerBase);
 var customScanner = external_exports.strictObject({
@@ -59206,20 +59209,20 @@ var customScanner = external_exports.strictObject({
 var configSchema = external_exports.strictObject({
   version: external_exports.literal(1).default(1),
   scanners: external_exports.strictObject({
-    semgrep: semgrepOptions.default(semgrepOptions.parse({})),
-    bandit: plainOptions.default(plainOptions.parse({})),
-    kics: plainOptions.default(plainOptions.parse({})),
-    custom: external_exports.array(customScanner).default([])
-  }).default({
+    semgrep: semgrepOptions.default(() => semgrepOptions.parse({})),
+    bandit: plainOptions.default(() => plainOptions.parse({})),
+    kics: plainOptions.default(() => plainOptions.parse({})),
+    custom: external_exports.array(customScanner).default(() => [])
+  }).default(() => ({
     semgrep: semgrepOptions.parse({}),
     bandit: plainOptions.parse({}),
     kics: plainOptions.parse({}),
     custom: []
-  }),
+  })),
   /** How many scanners run at once; default: all of them. */
   concurrency: external_exports.number().int().min(1).max(32).optional(),
   /** Globs (relative to the scanned path's repository root) never scanned. */
-  exclude: external_exports.array(external_exports.string()).default([])
+  exclude: external_exports.array(external_exports.string()).default(() => [])
 });
 var DEFAULT_EXCLUDES = [
   "**/.git/**",
@@ -59242,6 +59245,12 @@ function nodeAt(doc, keys) {
     else return void 0;
   }
   return node2;
+}
+function keyNodeAt(doc, keys, key) {
+  const map2 = keys.length === 0 ? doc.contents : nodeAt(doc, keys);
+  if (!(0, import_yaml.isMap)(map2) || key === void 0) return void 0;
+  const pair = map2.items.find((item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === key);
+  return pair && (0, import_yaml.isScalar)(pair.key) ? pair.key : void 0;
 }
 function valueAt(data, keys) {
   let value = data;
@@ -59283,8 +59292,8 @@ function parseConfig(text2, file2) {
   throw new ConfigError(
     file2,
     parsed.error.issues.map((issue3) => {
-      const keys = issue3.code === "unrecognized_keys" ? issue3.path : issue3.path;
-      const node2 = nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
+      const keys = issue3.path;
+      const node2 = (issue3.code === "unrecognized_keys" ? keyNodeAt(doc, keys, issue3.keys[0]) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
       const line = node2?.range ? `line ${lineCounter.linePos(node2.range[0]).line}: ` : "";
       return `${line}${keyPath(keys)}: ${describe3(issue3, data)}`;
     })
@@ -59780,7 +59789,8 @@ function normalizeRun(run3, context) {
       const allLines = context.sources.lines(location2.path);
       const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line, endLine, ruleId }) : void 0;
       const marked = suppressions.find((s) => s.kind === "inSource");
-      if (comment && !marked) suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
+      if (comment && !marked)
+        suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
       else if (comment && marked && !marked.justification) marked.justification = comment;
     }
     const rawMessage = stripControlChars(messageOf(result2, rule));
@@ -61079,7 +61089,7 @@ var package_default = {
     lint: "biome check .",
     format: "biome check --write .",
     "scanners:install": "node scripts/install-scanners.ts",
-    demo: "npm run -s build && npm run -s scanners:install && node dist/cli.js scan examples/vulnerable-app --output out/demo/findings.json --format json --summary",
+    demo: "npm run -s build && npm run -s scanners:install && node dist/cli.js scan examples/vulnerable-app --out-dir out/demo",
     test: "npm run -s build && npm run -s scanners:install && vitest run",
     "test:unit": "vitest run --project unit",
     "fixtures:record": "node scripts/record-fixtures.ts"
