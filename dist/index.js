@@ -61092,7 +61092,8 @@ var package_default = {
     demo: "npm run -s build && npm run -s scanners:install && node dist/cli.js scan examples/vulnerable-app --out-dir out/demo",
     test: "npm run -s build && npm run -s scanners:install && vitest run",
     "test:unit": "vitest run --project unit",
-    "fixtures:record": "node scripts/record-fixtures.ts"
+    "fixtures:record": "node scripts/record-fixtures.ts",
+    "bench:example": "node bench/example-app.ts"
   },
   dependencies: {
     "@actions/core": "3.0.1",

@@ -6,6 +6,7 @@ import type { JsonReport } from '../../src/report/json-report.ts';
 const PLANTED_SECRETS = [
   'Inv3ntory-Demo-Only-Not-Real',
   'AKIAIOSFODNN7EXAMPLE',
+  'AKIAZ7Q3DEMOFAKEK3Y9',
   'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 ];
 

@@ -4,7 +4,7 @@ module.exports = {
   aws: {
     region: "us-east-1",
     // AWS's documented example key pair.
-    accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+    accessKeyId: "AKIAZ7Q3DEMOFAKEK3Y9",
     secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
   },
   // Fake GitHub personal access token (matches the ghp_ format only).
