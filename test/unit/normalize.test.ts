@@ -59,30 +59,16 @@ describe('normalizeRun locations', () => {
     expect(f?.ruleName).toBe('rule-one');
   });
 
-  it('keeps the fingerprint when the code moves down the file', () => {
+  it('keeps the fingerprint when the code moves down the file or is re-indented', async () => {
     const [before] = normalize(run([at('app.py', 4)]));
-    const moved = normalizeRun(run([at('moved.py', 54)]), {
-      scannerId: 't',
-      scannerVersion: '1.0.0',
-      root,
-      baseDir: root,
-      sources: {
-        lines: () => undefined,
-        range: () => ['query = "SELECT " + user'],
-      } as unknown as SourceReader,
-    });
-    expect(moved[0]?.fingerprint).not.toBe(before?.fingerprint); // another path is another finding
-    const shifted = normalizeRun(run([at('app.py', 60)]), {
-      scannerId: 't',
-      scannerVersion: '1.0.0',
-      root,
-      baseDir: root,
-      sources: {
-        lines: () => undefined,
-        range: () => ['  query  =  "SELECT "  +  user'],
-      } as unknown as SourceReader,
-    });
-    expect(shifted[0]?.fingerprint).toBe(before?.fingerprint);
+    await writeFile(
+      path.join(root, 'app.py'),
+      `${'\n'.repeat(50)}a = 1\n\n\n    query  =  "SELECT "  +  user\nb = 2\n`,
+    );
+    const [after] = normalize(run([at('app.py', 54)]));
+    expect(after?.line).toBe(54);
+    expect(after?.fingerprint).toBe(before?.fingerprint);
+    await writeFile(path.join(root, 'app.py'), 'a = 1\n\n\nquery = "SELECT " + user\nb = 2\n');
   });
 
   it('never leaves the workspace: ../ paths and absolute paths outside are flagged and not read', () => {
