@@ -4673,6 +4673,7 @@ var init_install_kics = __esm({
 });
 
 // scanners/kics/plugin.ts
+import { readFile } from "node:fs/promises";
 import path8 from "node:path";
 function isIac(file2) {
   const base = path8.basename(file2);
@@ -4718,7 +4719,8 @@ var init_plugin3 = __esm({
             "--output-name",
             "kics",
             "--report-formats",
-            "sarif",
+            // SARIF for the findings; JSON because only it carries each query's own severity.
+            "sarif,json",
             "--ci",
             "--no-progress",
             "--no-color",
@@ -4727,6 +4729,24 @@ var init_plugin3 = __esm({
           cwd: tool.cwd,
           sarifPath: path8.join(outDir, "kics.sarif")
         };
+      },
+      async ruleProperties(outDir) {
+        const properties = /* @__PURE__ */ new Map();
+        let report2;
+        try {
+          report2 = JSON.parse(await readFile(path8.join(outDir, "kics.json"), "utf8"));
+        } catch {
+          return properties;
+        }
+        for (const query of report2.queries ?? []) {
+          if (typeof query.query_id === "string" && typeof query.severity === "string") {
+            properties.set(query.query_id, {
+              severity: query.severity,
+              ...query.platform ? { platform: query.platform } : {}
+            });
+          }
+        }
+        return properties;
       },
       // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
       interpretExit: (code) => code === 0 ? "clean" : code >= 20 && code <= 60 && code % 10 === 0 ? "findings" : "error"
@@ -45284,7 +45304,7 @@ var init_schema = __esm({
 
 // src/config/load.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import path21 from "node:path";
 function nodeAt(doc, keys) {
   let node2 = doc.contents;
@@ -45357,7 +45377,7 @@ async function loadConfig(options) {
   if (!file2) return { config: configSchema.parse({}) };
   let text2;
   try {
-    text2 = await readFile(file2, "utf8");
+    text2 = await readFile2(file2, "utf8");
   } catch {
     throw new ConfigError(file2, ["cannot read the file"]);
   }
@@ -45858,7 +45878,7 @@ function normalizeRun(run2, context) {
       message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
       ...resolveSeverity({
         resultProperties: result2.properties,
-        ruleProperties: rule?.properties,
+        ruleProperties: { ...context.extraRuleProperties?.get(ruleId), ...rule?.properties },
         resultLevel: result2.level,
         ruleLevel: rule?.defaultConfiguration?.level,
         resultKind: result2.kind
@@ -46063,7 +46083,7 @@ var init_model = __esm({
 });
 
 // src/sarif/read.ts
-import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
 function jsonPath(path29) {
   let out = "$";
   for (const key of path29) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
@@ -46108,7 +46128,7 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
       `the file is ${size} bytes, over the ${maxBytes}-byte limit for SARIF input`
     ]);
   }
-  return parseSarifText(await readFile2(file2, "utf8"), file2);
+  return parseSarifText(await readFile3(file2, "utf8"), file2);
 }
 var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES;
 var init_read = __esm({
@@ -46268,6 +46288,7 @@ async function runOne(planned, o2) {
   try {
     log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner.id} standard output`);
     const sources = new SourceReader(o2.root);
+    const extraRuleProperties = await scanner.ruleProperties?.(outDir);
     findings = log2.runs.flatMap(
       (run2) => normalizeRun(run2, {
         scannerId: scanner.id,
@@ -46275,7 +46296,8 @@ async function runOne(planned, o2) {
         root: o2.root,
         baseDir: plan.cwd ?? o2.root,
         sources,
-        inSourceSuppression: scanner.inSourceSuppression
+        inSourceSuppression: scanner.inSourceSuppression,
+        extraRuleProperties
       })
     );
     redactRawSarif(log2, findings);

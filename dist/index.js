@@ -39300,6 +39300,7 @@ function commandScanner(def) {
 }
 
 // scanners/kics/plugin.ts
+import { readFile } from "node:fs/promises";
 import path17 from "node:path";
 
 // src/install/install-kics.ts
@@ -39347,7 +39348,8 @@ var kics = {
         "--output-name",
         "kics",
         "--report-formats",
-        "sarif",
+        // SARIF for the findings; JSON because only it carries each query's own severity.
+        "sarif,json",
         "--ci",
         "--no-progress",
         "--no-color",
@@ -39356,6 +39358,24 @@ var kics = {
       cwd: tool.cwd,
       sarifPath: path17.join(outDir, "kics.sarif")
     };
+  },
+  async ruleProperties(outDir) {
+    const properties = /* @__PURE__ */ new Map();
+    let report2;
+    try {
+      report2 = JSON.parse(await readFile(path17.join(outDir, "kics.json"), "utf8"));
+    } catch {
+      return properties;
+    }
+    for (const query of report2.queries ?? []) {
+      if (typeof query.query_id === "string" && typeof query.severity === "string") {
+        properties.set(query.query_id, {
+          severity: query.severity,
+          ...query.platform ? { platform: query.platform } : {}
+        });
+      }
+    }
+    return properties;
   },
   // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
   interpretExit: (code) => code === 0 ? "clean" : code >= 20 && code <= 60 && code % 10 === 0 ? "findings" : "error"
@@ -39458,7 +39478,7 @@ function pickScanners(registry2, ids) {
 // src/config/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync3 } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import path19 from "node:path";
 
 // node_modules/zod/v4/classic/external.js
@@ -59308,7 +59328,7 @@ async function loadConfig(options) {
   if (!file2) return { config: configSchema.parse({}) };
   let text2;
   try {
-    text2 = await readFile(file2, "utf8");
+    text2 = await readFile2(file2, "utf8");
   } catch {
     throw new ConfigError(file2, ["cannot read the file"]);
   }
@@ -59802,7 +59822,7 @@ function normalizeRun(run3, context) {
       message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
       ...resolveSeverity({
         resultProperties: result2.properties,
-        ruleProperties: rule?.properties,
+        ruleProperties: { ...context.extraRuleProperties?.get(ruleId), ...rule?.properties },
         resultLevel: result2.level,
         ruleLevel: rule?.defaultConfiguration?.level,
         resultKind: result2.kind
@@ -59854,7 +59874,7 @@ function normalizeRun(run3, context) {
 }
 
 // src/sarif/read.ts
-import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
 
 // src/sarif/model.ts
 var int2 = external_exports.number().int();
@@ -60001,7 +60021,7 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
       `the file is ${size} bytes, over the ${maxBytes}-byte limit for SARIF input`
     ]);
   }
-  return parseSarifText(await readFile2(file2, "utf8"), file2);
+  return parseSarifText(await readFile3(file2, "utf8"), file2);
 }
 
 // src/sarif/redact-raw.ts
@@ -60137,6 +60157,7 @@ async function runOne(planned, o2) {
   try {
     log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner.id} standard output`);
     const sources = new SourceReader(o2.root);
+    const extraRuleProperties = await scanner.ruleProperties?.(outDir);
     findings = log2.runs.flatMap(
       (run3) => normalizeRun(run3, {
         scannerId: scanner.id,
@@ -60144,7 +60165,8 @@ async function runOne(planned, o2) {
         root: o2.root,
         baseDir: plan.cwd ?? o2.root,
         sources,
-        inSourceSuppression: scanner.inSourceSuppression
+        inSourceSuppression: scanner.inSourceSuppression,
+        extraRuleProperties
       })
     );
     redactRawSarif(log2, findings);

@@ -78,6 +78,11 @@ export interface Scanner {
   locate(context: LocateContext): Promise<LocatedTool>;
   /** Builds the argument list for one run. */
   plan(context: PlanContext): PlannedCommand;
+  /**
+   * Rule properties the tool reports outside its SARIF (KICS writes each query's own severity only
+   * in its JSON report), by rule id; merged under the SARIF rule's properties when normalizing.
+   */
+  ruleProperties?: (outDir: string) => Promise<ReadonlyMap<string, Record<string, unknown>>>;
   /** Interprets the exit status; the runner treats a signal or timeout as an error itself. */
   interpretExit(exitCode: number): ExitMeaning;
 }

@@ -4,7 +4,7 @@
  * says how and where it was made (tests relocate the recorded checkout path to their own).
  *   npm run fixtures:record
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../scanners/index.ts';
@@ -43,6 +43,11 @@ try {
     const dest = path.join(root, 'test', 'fixtures', 'sarif', scanner.id);
     await mkdir(dest, { recursive: true });
     await copyFile(plan.sarifPath, path.join(dest, 'example-app.sarif'));
+    // Side reports some plugins read (KICS's JSON carries query severities).
+    for (const extra of await readdir(outDir)) {
+      if (path.join(outDir, extra) !== plan.sarifPath)
+        await copyFile(path.join(outDir, extra), path.join(dest, extra));
+    }
     const recording = {
       tool: scanner.id,
       version: tool.version,

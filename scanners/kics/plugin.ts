@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { kicsPaths } from '../../src/install/install-kics.ts';
 import { locateTool } from '../../src/tools/locate.ts';
@@ -13,6 +14,11 @@ function isIac(file: string): boolean {
   const base = path.basename(file);
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
   return hasExtension(file, IAC) && !NOT_IAC.test(file.split(path.sep).join('/'));
+}
+
+/** The part of KICS's JSON report we read. */
+interface KicsJsonReport {
+  queries?: { query_id?: unknown; severity?: unknown; platform?: string }[];
 }
 
 /** KICS splits --path on commas the CSV way, so a path holding a comma or quote is quoted. */
@@ -48,7 +54,8 @@ export const kics = {
         '--output-name',
         'kics',
         '--report-formats',
-        'sarif',
+        // SARIF for the findings; JSON because only it carries each query's own severity.
+        'sarif,json',
         '--ci',
         '--no-progress',
         '--no-color',
@@ -57,6 +64,24 @@ export const kics = {
       cwd: tool.cwd,
       sarifPath: path.join(outDir, 'kics.sarif'),
     };
+  },
+  async ruleProperties(outDir) {
+    const properties = new Map<string, Record<string, unknown>>();
+    let report: KicsJsonReport;
+    try {
+      report = JSON.parse(await readFile(path.join(outDir, 'kics.json'), 'utf8')) as KicsJsonReport;
+    } catch {
+      return properties; // Without it, severity falls back to the SARIF level: still a result.
+    }
+    for (const query of report.queries ?? []) {
+      if (typeof query.query_id === 'string' && typeof query.severity === 'string') {
+        properties.set(query.query_id, {
+          severity: query.severity,
+          ...(query.platform ? { platform: query.platform } : {}),
+        });
+      }
+    }
+    return properties;
   },
   // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
   interpretExit: (code) =>

@@ -110,6 +110,7 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
       ? await readSarifFile(plan.sarifPath)
       : parseSarifText(result.stdout, `${scanner.id} standard output`);
     const sources = new SourceReader(o.root);
+    const extraRuleProperties = await scanner.ruleProperties?.(outDir);
     findings = log.runs.flatMap((run) =>
       normalizeRun(run, {
         scannerId: scanner.id,
@@ -118,6 +119,7 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
         baseDir: plan.cwd ?? o.root,
         sources,
         inSourceSuppression: scanner.inSourceSuppression,
+        extraRuleProperties,
       }),
     );
     // The tool's own file may hold secret values (Bandit quotes them): it is replaced by a redacted copy.

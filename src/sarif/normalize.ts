@@ -20,6 +20,8 @@ export interface NormalizeContext {
   baseDir: string;
   sources: SourceReader;
   inSourceSuppression?: Scanner['inSourceSuppression'];
+  /** Rule properties the tool reported outside SARIF, by rule id (see Scanner.ruleProperties). */
+  extraRuleProperties?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 const MAX_SNIPPET_LINES = 12;
@@ -228,7 +230,7 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
       message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
       ...resolveSeverity({
         resultProperties: result.properties,
-        ruleProperties: rule?.properties,
+        ruleProperties: { ...context.extraRuleProperties?.get(ruleId), ...rule?.properties },
         resultLevel: result.level,
         ruleLevel: rule?.defaultConfiguration?.level,
         resultKind: result.kind,

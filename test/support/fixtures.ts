@@ -13,6 +13,8 @@ export interface Recording {
 }
 
 export interface Fixture {
+  /** The fixture folder: the SARIF, recording.json and any side reports the tool wrote. */
+  dir: string;
   recording: Recording;
   /** The tool's SARIF, with the recording checkout's path moved to this checkout. */
   log: SarifLogInput;
@@ -28,6 +30,7 @@ export function loadFixture(tool: string): Fixture {
   // Bandit and Semgrep write absolute paths of the recording checkout; relocate them to this one.
   const text = readFileSync(file, 'utf8').replaceAll(recording.recordedRoot, REPO_ROOT);
   return {
+    dir,
     recording,
     log: parseSarifText(text, file),
     toolCwd: recording.toolCwd.replace(recording.recordedRoot, REPO_ROOT),

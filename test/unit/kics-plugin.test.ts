@@ -79,10 +79,10 @@ describe('kics.plan', () => {
     expect(planned.cwd).toBe('/tools/kics');
   });
 
-  it('asks for a SARIF report in CI mode', () => {
+  it('asks for SARIF (findings) and JSON (query severities) reports in CI mode', () => {
     expect(planned.args[0]).toBe('scan');
     const formats = planned.args.indexOf('--report-formats');
-    expect(planned.args[formats + 1]).toBe('sarif');
+    expect(planned.args[formats + 1]?.split(',')).toEqual(['sarif', 'json']);
     expect(planned.args).toContain('--ci');
   });
 
