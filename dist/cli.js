@@ -8314,7 +8314,8 @@ var init_package = __esm({
         test: "npm run -s build && npm run -s scanners:install && vitest run",
         "test:unit": "vitest run --project unit",
         "fixtures:record": "node scripts/record-fixtures.ts",
-        "bench:example": "node bench/example-app.ts"
+        "bench:example": "node bench/example-app.ts",
+        "bench:large-sarif": "node bench/large-sarif.ts"
       },
       dependencies: {
         "@actions/core": "3.0.1",
@@ -47240,6 +47241,7 @@ async function scan(request) {
     ...configFile ? { configFile } : {},
     config: config2,
     outDir,
+    outDirIsTemporary: !request.outDir,
     startedAt,
     finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
     scanners,
@@ -47300,7 +47302,7 @@ function jsonReport(outcome) {
       filesScanned: s.filesScanned,
       durationMs: s.durationMs,
       exitCode: s.exitCode ?? null,
-      sarifPath: s.sarifPath ?? null,
+      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
       ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
     })),
     findings: outcome.findings.map((f) => ({
@@ -47533,7 +47535,7 @@ var main_exports = {};
 __export(main_exports, {
   main: () => main
 });
-import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
 import path28 from "node:path";
 function render(outcome, format2) {
   if (format2 === "json") return `${JSON.stringify(jsonReport(outcome), null, 2)}
@@ -47585,6 +47587,7 @@ async function runScan(args, io) {
   }
   if (written.length > 0) io.err(`wrote ${written.map((w) => path28.relative(io.cwd, w) || w).join(", ")}
 `);
+  if (outcome.outDirIsTemporary) await rm4(outcome.outDir, { recursive: true, force: true });
   return scanExitCode(outcome);
 }
 async function listScanners(io) {

@@ -61077,6 +61077,7 @@ async function scan(request) {
     ...configFile ? { configFile } : {},
     config: config2,
     outDir,
+    outDirIsTemporary: !request.outDir,
     startedAt,
     finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
     scanners,
@@ -61115,7 +61116,8 @@ var package_default = {
     test: "npm run -s build && npm run -s scanners:install && vitest run",
     "test:unit": "vitest run --project unit",
     "fixtures:record": "node scripts/record-fixtures.ts",
-    "bench:example": "node bench/example-app.ts"
+    "bench:example": "node bench/example-app.ts",
+    "bench:large-sarif": "node bench/large-sarif.ts"
   },
   dependencies: {
     "@actions/core": "3.0.1",

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../scanners/index.ts';
 import { type OutputFormat, parseCommandLine, type ScanArgs } from './cli/program.ts';
@@ -67,6 +67,7 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     io.out(render(outcome, args.format));
   }
   if (written.length > 0) io.err(`wrote ${written.map((w) => path.relative(io.cwd, w) || w).join(', ')}\n`);
+  if (outcome.outDirIsTemporary) await rm(outcome.outDir, { recursive: true, force: true });
   return scanExitCode(outcome);
 }
 

@@ -32,6 +32,8 @@ export interface ScanOutcome {
   configFile?: string;
   config: Config;
   outDir: string;
+  /** True when outDir is a scratch folder the caller should remove once it has rendered the result. */
+  outDirIsTemporary: boolean;
   startedAt: string;
   finishedAt: string;
   scanners: ScannerRun[];
@@ -102,6 +104,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     ...(configFile ? { configFile } : {}),
     config,
     outDir,
+    outDirIsTemporary: !request.outDir,
     startedAt,
     finishedAt: new Date().toISOString(),
     scanners,

@@ -40,7 +40,7 @@ export function jsonReport(outcome: ScanOutcome) {
       filesScanned: s.filesScanned,
       durationMs: s.durationMs,
       exitCode: s.exitCode ?? null,
-      sarifPath: s.sarifPath ?? null,
+      sarifPath: outcome.outDirIsTemporary ? null : (s.sarifPath ?? null),
       ...(s.stderrTail && s.status === 'failed' ? { stderrTail: s.stderrTail } : {}),
     })),
     findings: outcome.findings.map((f) => ({
