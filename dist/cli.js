@@ -4712,8 +4712,9 @@ var init_plugin3 = __esm({
           file: tool.command,
           args: [
             "scan",
-            "--path",
-            files.map(csvField).join(","),
+            // One --path per file: a single comma-joined argument would hit the kernel's per-argument
+            // size limit (128 KiB) on repositories with many IaC files.
+            ...files.flatMap((file2) => ["--path", csvField(file2)]),
             "--output-path",
             outDir,
             "--output-name",

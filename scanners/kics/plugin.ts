@@ -21,7 +21,7 @@ interface KicsJsonReport {
   queries?: { query_id?: unknown; severity?: unknown; platform?: string }[];
 }
 
-/** KICS splits --path on commas the CSV way, so a path holding a comma or quote is quoted. */
+/** KICS splits each --path value on commas the CSV way, so a path holding a comma or quote is quoted. */
 function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
@@ -47,8 +47,9 @@ export const kics = {
       file: tool.command,
       args: [
         'scan',
-        '--path',
-        files.map(csvField).join(','),
+        // One --path per file: a single comma-joined argument would hit the kernel's per-argument
+        // size limit (128 KiB) on repositories with many IaC files.
+        ...files.flatMap((file) => ['--path', csvField(file)]),
         '--output-path',
         outDir,
         '--output-name',

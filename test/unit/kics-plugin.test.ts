@@ -94,9 +94,15 @@ describe('kics.plan', () => {
     expect(planned.sarifPath).toBe(path.join(outDir, 'kics.sarif'));
   });
 
-  it('passes the selected files as its --path list', () => {
-    const p = planned.args.indexOf('--path');
-    expect(planned.args[p + 1]).toBe(files.join(','));
+  it('passes each selected file with its own --path flag', () => {
+    const paths = planned.args.flatMap((arg, i) => (arg === '--path' ? [planned.args[i + 1]] : []));
+    expect(paths).toEqual(files);
+  });
+
+  it('quotes a path holding a comma the CSV way, so KICS does not split it', () => {
+    const odd = abs('infra', 'a,b.tf');
+    const plan = kics.plan({ ...context, files: [odd] });
+    expect(plan.args[plan.args.indexOf('--path') + 1]).toBe(`"${odd}"`);
   });
 
   it('appends the extra args last', () => {
