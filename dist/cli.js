@@ -606,7 +606,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = (version2, options, throwErrors = false) => {
+    var parse4 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -619,7 +619,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module.exports = parse3;
+    module.exports = parse4;
   }
 });
 
@@ -627,9 +627,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var valid = (version2, options) => {
-      const v = parse3(version2, options);
+      const v = parse4(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -640,9 +640,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var clean = (version2, options) => {
-      const s = parse3(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -677,10 +677,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse3(version1, null, true);
-      const v2 = parse3(version2, null, true);
+      const v1 = parse4(version1, null, true);
+      const v2 = parse4(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -751,9 +751,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var prerelease = (version2, options) => {
-      const parsed = parse3(version2, options);
+      const parsed = parse4(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -939,7 +939,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -974,7 +974,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major2}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse4(`${major2}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module.exports = coerce;
   }
@@ -984,7 +984,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var constants5 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -996,7 +996,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse3(versionStringToParse, options);
+      return parse4(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -2231,7 +2231,7 @@ var require_semver2 = __commonJS({
     var constants5 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -2270,7 +2270,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse3,
+      parse: parse4,
       valid,
       clean,
       inc,
@@ -2894,8 +2894,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path29, { windows } = {}) => {
-      const segs = path29.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path30, { windows } = {}) => {
+      const segs = path30.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -3496,7 +3496,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse3 = (input2, options) => {
+    var parse4 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -3666,7 +3666,7 @@ var require_parse2 = __commonJS({
             output2 = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            const expression = parse4(rest, { ...options, fastpaths: false }).output;
             output2 = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -4189,7 +4189,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse3.fastpaths = (input2, options) => {
+    parse4.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -4254,7 +4254,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse3;
+    module.exports = parse4;
   }
 });
 
@@ -4263,13 +4263,13 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var utils = require_utils();
     var constants5 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob2, options, returnState = false) => {
+    var picomatch6 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch4(input2, options, returnState));
+        const fns = glob2.map((input2) => picomatch6(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -4285,16 +4285,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch4.compileRe(glob2, options) : picomatch4.makeRe(glob2, options, false, true);
+      const regex = isState ? picomatch6.compileRe(glob2, options) : picomatch6.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch4.test(input2, regex, options, { glob: glob2, posix: posix2 });
+        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob: glob2, posix: posix2 });
         const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
@@ -4320,7 +4320,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch6.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -4337,24 +4337,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input2, regex, options, posix2);
+          match = picomatch6.matchBase(input2, regex, options, posix2);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch4.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch4.makeRe(glob2, options);
+    picomatch6.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch6.makeRe(glob2, options);
       return regex.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    picomatch4.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
-      return parse3(pattern, { ...options, fastpaths: false });
+    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
+    picomatch6.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
+      return parse4(pattern, { ...options, fastpaths: false });
     };
-    picomatch4.scan = (input2, options) => scan2(input2, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch6.scan = (input2, options) => scan2(input2, options);
+    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -4365,26 +4365,26 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch4.toRegex(source, options);
+      const regex = picomatch6.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse3.fastpaths(input2, options);
+        parsed.output = parse4.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse3(input2, options);
+        parsed = parse4(input2, options);
       }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch4.toRegex = (source, options) => {
+    picomatch6.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -4393,8 +4393,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants5;
-    module.exports = picomatch4;
+    picomatch6.constants = constants5;
+    module.exports = picomatch6;
   }
 });
 
@@ -4404,14 +4404,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch4(glob2, options, returnState = false) {
+    function picomatch6(glob2, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob2, options, returnState);
     }
-    Object.assign(picomatch4, pico);
-    module.exports = picomatch4;
+    Object.assign(picomatch6, pico);
+    module.exports = picomatch6;
   }
 });
 
@@ -8054,9 +8054,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path29) {
-        if (path29 === void 0) return this._executableDir;
-        this._executableDir = path29;
+      executableDir(path30) {
+        if (path30 === void 0) return this._executableDir;
+        this._executableDir = path30;
         return this;
       }
       /**
@@ -8316,7 +8316,8 @@ var init_package = __esm({
         "test:unit": "vitest run --project unit",
         "fixtures:record": "node scripts/record-fixtures.ts",
         "bench:example": "node bench/example-app.ts",
-        "bench:large-sarif": "node bench/large-sarif.ts"
+        "bench:large-sarif": "node bench/large-sarif.ts",
+        generate: "node scripts/generate.ts"
       },
       dependencies: {
         "@actions/core": "3.0.1",
@@ -8390,8 +8391,20 @@ function parseCommandLine(argv, write) {
   ).option("--out-dir <dir>", "keep raw scanner output there, with controlgate.json and controlgate.sarif").option(
     "-c, --config <file>",
     "configuration file (default: .controlgate.yml in the path or at the repository root)"
-  ).option("--concurrency <n>", "how many scanners run at once (default: all)", positiveInt).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path29, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path29 } };
+  ).option("--concurrency <n>", "how many scanners run at once (default: all)", positiveInt).option(
+    "-w, --waivers <file>",
+    "waivers file (default: the config's `waivers`, else .controlgate-waivers.yml beside it)"
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path30, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path30 } };
+  });
+  program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
+    parsed = { kind: "init", dir, force: opts.force === true };
+  });
+  program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
+    parsed = { kind: "controls", markdown: opts.markdown === true };
+  });
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path30, opts) => {
+    parsed = { kind: "explain", subject, path: path30, ...opts };
   });
   const scanners = program2.command("scanners").description("manage the scanners controlgate runs");
   scanners.command("install").description("install Semgrep, Bandit and KICS (pinned) into the project tools folder").action(() => {
@@ -8422,9083 +8435,11 @@ var init_program = __esm({
     init_commander();
     init_version();
     EXIT_CODES_HELP = `
-Exit codes:
-  0  every scanner ran and its results were evaluated
-  2  could not evaluate: a scanner failed (missing, crashed, timed out, unreadable SARIF) or bad arguments/config
+Exit codes (in this precedence):
+  2  could not evaluate: bad arguments or configuration, or a failed scanner left a blocking criterion not evaluated
+  1  the change is blocked: a criterion in block mode fails
+  0  the change passes
 `;
-  }
-});
-
-// node_modules/is-plain-obj/index.js
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) {
-    return false;
-  }
-  const prototype = Object.getPrototypeOf(value);
-  return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value) && !(Symbol.iterator in value);
-}
-var init_is_plain_obj = __esm({
-  "node_modules/is-plain-obj/index.js"() {
-  }
-});
-
-// node_modules/execa/lib/arguments/file-url.js
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-var safeNormalizeFileUrl, normalizeDenoExecPath, isDenoExecPath, normalizeFileUrl;
-var init_file_url = __esm({
-  "node_modules/execa/lib/arguments/file-url.js"() {
-    safeNormalizeFileUrl = (file2, name) => {
-      const fileString = normalizeFileUrl(normalizeDenoExecPath(file2));
-      if (typeof fileString !== "string") {
-        throw new TypeError(`${name} must be a string or a file URL: ${fileString}.`);
-      }
-      return fileString;
-    };
-    normalizeDenoExecPath = (file2) => isDenoExecPath(file2) ? file2.toString() : file2;
-    isDenoExecPath = (file2) => typeof file2 !== "string" && file2 && Object.getPrototypeOf(file2) === String.prototype;
-    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath2(file2) : file2;
-  }
-});
-
-// node_modules/execa/lib/methods/parameters.js
-var normalizeParameters;
-var init_parameters = __esm({
-  "node_modules/execa/lib/methods/parameters.js"() {
-    init_is_plain_obj();
-    init_file_url();
-    normalizeParameters = (rawFile, rawArguments = [], rawOptions, ...rawExtraArguments) => {
-      if (rawExtraArguments.length > 0) {
-        throw new TypeError("Execa accepts at most three arguments: file, arguments, options.");
-      }
-      if (rawOptions !== void 0 && isPlainObject(rawArguments)) {
-        throw new TypeError("Execa accepts at most one options object. Please merge the second and third arguments.");
-      }
-      const filePath = safeNormalizeFileUrl(rawFile, "First argument");
-      const [commandArguments, options = {}] = isPlainObject(rawArguments) ? [[], rawArguments] : [rawArguments, rawOptions];
-      if (!Array.isArray(commandArguments)) {
-        throw new TypeError(`Second argument must be either an array of arguments or an options object: ${commandArguments}`);
-      }
-      if (commandArguments.some((commandArgument) => typeof commandArgument === "object" && commandArgument !== null)) {
-        throw new TypeError(`Second argument must be an array of strings: ${commandArguments}`);
-      }
-      const normalizedArguments = commandArguments.map(String);
-      const nullByteArgument = normalizedArguments.find((normalizedArgument) => normalizedArgument.includes("\0"));
-      if (nullByteArgument !== void 0) {
-        throw new TypeError(`Arguments cannot contain null bytes ("\\0"): ${nullByteArgument}`);
-      }
-      if (!isPlainObject(options)) {
-        throw new TypeError(`Last argument must be an options object: ${options}`);
-      }
-      return [filePath, normalizedArguments, { __proto__: null, ...options }];
-    };
-  }
-});
-
-// node_modules/execa/lib/arguments/escape.js
-import { platform } from "node:process";
-import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
-var joinCommand, escapeLines, escapeControlCharacters, escapeControlCharacter, getSpecialCharRegExp, SPECIAL_CHAR_REGEXP, COMMON_ESCAPES, ASTRAL_START, quoteString, NO_ESCAPE_REGEXP;
-var init_escape = __esm({
-  "node_modules/execa/lib/arguments/escape.js"() {
-    joinCommand = (filePath, rawArguments, shell) => {
-      const fileAndArguments = [filePath, ...rawArguments];
-      const command = fileAndArguments.join(" ");
-      const escapedCommand = shell ? escapeControlCharacters(command) : fileAndArguments.map((fileAndArgument) => quoteString(escapeControlCharacters(fileAndArgument))).join(" ");
-      return { command, escapedCommand };
-    };
-    escapeLines = (lines) => stripVTControlCharacters3(lines).split("\n").map((line) => escapeControlCharacters(line)).join("\n");
-    escapeControlCharacters = (line) => line.replaceAll(SPECIAL_CHAR_REGEXP, (character) => escapeControlCharacter(character));
-    escapeControlCharacter = (character) => {
-      const commonEscape = COMMON_ESCAPES[character];
-      if (commonEscape !== void 0) {
-        return commonEscape;
-      }
-      const codepoint = character.codePointAt(0);
-      const codepointHex = codepoint.toString(16);
-      return codepoint <= ASTRAL_START ? `\\u${codepointHex.padStart(4, "0")}` : `\\U${codepointHex}`;
-    };
-    getSpecialCharRegExp = () => {
-      try {
-        return new RegExp("\\p{Separator}|\\p{Other}", "gu");
-      } catch {
-        return /[\s\u0000-\u001F\u007F-\u009F\u00AD]/g;
-      }
-    };
-    SPECIAL_CHAR_REGEXP = getSpecialCharRegExp();
-    COMMON_ESCAPES = {
-      " ": " ",
-      "\b": "\\b",
-      "\f": "\\f",
-      "\n": "\\n",
-      "\r": "\\r",
-      "	": "\\t"
-    };
-    ASTRAL_START = 65535;
-    quoteString = (escapedArgument) => {
-      if (NO_ESCAPE_REGEXP.test(escapedArgument)) {
-        return escapedArgument;
-      }
-      return platform === "win32" ? `"${escapedArgument.replaceAll('"', '""')}"` : `'${escapedArgument.replaceAll("'", "'\\''")}'`;
-    };
-    NO_ESCAPE_REGEXP = /^[\w\-./]+$/;
-  }
-});
-
-// node_modules/execa/lib/utils/uint-array.js
-import { StringDecoder } from "node:string_decoder";
-var objectToString, isArrayBuffer, isUint8Array, bufferToUint8Array, textEncoder, stringToUint8Array, textDecoder, uint8ArrayToString, joinToString, uint8ArraysToStrings, joinToUint8Array, stringsToUint8Arrays, concatUint8Arrays, getJoinLength;
-var init_uint_array = __esm({
-  "node_modules/execa/lib/utils/uint-array.js"() {
-    ({ toString: objectToString } = Object.prototype);
-    isArrayBuffer = (value) => objectToString.call(value) === "[object ArrayBuffer]";
-    isUint8Array = (value) => objectToString.call(value) === "[object Uint8Array]";
-    bufferToUint8Array = (buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    textEncoder = new TextEncoder();
-    stringToUint8Array = (string4) => textEncoder.encode(string4);
-    textDecoder = new TextDecoder();
-    uint8ArrayToString = (uint8Array) => textDecoder.decode(uint8Array);
-    joinToString = (uint8ArraysOrStrings, encoding) => {
-      const strings = uint8ArraysToStrings(uint8ArraysOrStrings, encoding);
-      return strings.join("");
-    };
-    uint8ArraysToStrings = (uint8ArraysOrStrings, encoding) => {
-      if (encoding === "utf8" && uint8ArraysOrStrings.every((uint8ArrayOrString) => typeof uint8ArrayOrString === "string")) {
-        return uint8ArraysOrStrings;
-      }
-      const decoder = new StringDecoder(encoding);
-      const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
-      const finalString = decoder.end();
-      return finalString === "" ? strings : [...strings, finalString];
-    };
-    joinToUint8Array = (uint8ArraysOrStrings) => uint8ArraysOrStrings.length === 1 && isUint8Array(uint8ArraysOrStrings[0]) ? uint8ArraysOrStrings[0] : concatUint8Arrays(stringsToUint8Arrays(uint8ArraysOrStrings));
-    stringsToUint8Arrays = (uint8ArraysOrStrings) => uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString);
-    concatUint8Arrays = (uint8Arrays) => {
-      const result2 = new Uint8Array(getJoinLength(uint8Arrays));
-      let index = 0;
-      for (const uint8Array of uint8Arrays) {
-        result2.set(uint8Array, index);
-        index += uint8Array.length;
-      }
-      return result2;
-    };
-    getJoinLength = (uint8Arrays) => {
-      let joinLength = 0;
-      for (const uint8Array of uint8Arrays) {
-        joinLength += uint8Array.length;
-      }
-      return joinLength;
-    };
-  }
-});
-
-// node_modules/execa/lib/return/final-error.js
-var getFinalError, DiscardedError, setErrorName, isExecaError, execaErrorSymbol, isErrorInstance, ExecaError, ExecaSyncError;
-var init_final_error = __esm({
-  "node_modules/execa/lib/return/final-error.js"() {
-    getFinalError = (originalError, message2, isSync) => {
-      const ErrorClass = isSync ? ExecaSyncError : ExecaError;
-      const options = originalError instanceof DiscardedError ? {} : { cause: originalError };
-      return new ErrorClass(message2, options);
-    };
-    DiscardedError = class extends Error {
-    };
-    setErrorName = (ErrorClass, value) => {
-      Object.defineProperties(ErrorClass.prototype, {
-        name: {
-          value,
-          writable: true,
-          enumerable: false,
-          configurable: true
-        },
-        [execaErrorSymbol]: {
-          value: true,
-          writable: false,
-          enumerable: false,
-          configurable: false
-        }
-      });
-    };
-    isExecaError = (error62) => isErrorInstance(error62) && execaErrorSymbol in error62;
-    execaErrorSymbol = /* @__PURE__ */ Symbol("isExecaError");
-    isErrorInstance = (value) => value instanceof Error || Object.prototype.toString.call(value) === "[object Error]";
-    ExecaError = class extends Error {
-    };
-    setErrorName(ExecaError, ExecaError.name);
-    ExecaSyncError = class extends Error {
-    };
-    setErrorName(ExecaSyncError, ExecaSyncError.name);
-  }
-});
-
-// node_modules/execa/lib/utils/type-name.js
-var getTypeName;
-var init_type_name = __esm({
-  "node_modules/execa/lib/utils/type-name.js"() {
-    getTypeName = (value) => value === null ? "null" : typeof value;
-  }
-});
-
-// node_modules/execa/lib/methods/template.js
-import { ChildProcess } from "node:child_process";
-var isTemplateString, parseTemplates, parseTemplate, splitByWhitespaces, isAstralEscape, DELIMITERS, ESCAPE_LENGTH, concatTokens, parseExpression, getSubprocessResult;
-var init_template = __esm({
-  "node_modules/execa/lib/methods/template.js"() {
-    init_is_plain_obj();
-    init_escape();
-    init_uint_array();
-    init_final_error();
-    init_type_name();
-    isTemplateString = (templates) => Array.isArray(templates) && Array.isArray(templates.raw);
-    parseTemplates = (templates, expressions) => {
-      let tokens = [];
-      let isSeparated = false;
-      for (const [index, template] of templates.entries()) {
-        ({ tokens, isSeparated } = parseTemplate({
-          templates,
-          expressions,
-          tokens,
-          isSeparated,
-          index,
-          template
-        }));
-      }
-      if (tokens.length === 0) {
-        throw new TypeError("Template script must not be empty");
-      }
-      const [file2, ...commandArguments] = tokens;
-      return [file2, commandArguments, {}];
-    };
-    parseTemplate = ({ templates, expressions, tokens, isSeparated, index, template }) => {
-      if (template === void 0) {
-        throw new TypeError(`Invalid backslash sequence: ${templates.raw[index]}`);
-      }
-      const { nextTokens, leadingWhitespaces, trailingWhitespaces } = splitByWhitespaces(template, templates.raw[index]);
-      const newTokens = concatTokens(tokens, nextTokens, isSeparated || leadingWhitespaces);
-      const isTemplateSeparated = trailingWhitespaces || nextTokens.length === 0 && isSeparated;
-      if (index === expressions.length) {
-        return { tokens: newTokens, isSeparated: isTemplateSeparated };
-      }
-      const expression = expressions[index];
-      const expressionTokens = Array.isArray(expression) ? expression.map((expression2) => parseExpression(expression2)) : [parseExpression(expression)];
-      return {
-        tokens: concatTokens(newTokens, expressionTokens, isTemplateSeparated),
-        isSeparated: expressionTokens.length === 0 && isTemplateSeparated
-      };
-    };
-    splitByWhitespaces = (template, rawTemplate) => {
-      if (template.length === 0) {
-        return { nextTokens: [], leadingWhitespaces: false, trailingWhitespaces: false };
-      }
-      const nextTokens = [];
-      let templateStart = 0;
-      let isLeadingWhitespaces = false;
-      for (let templateIndex = 0, rawIndex = 0; templateIndex < template.length; templateIndex += 1, rawIndex += 1) {
-        const rawCharacter = rawTemplate[rawIndex];
-        if (DELIMITERS.has(rawCharacter)) {
-          if (templateIndex === 0) {
-            isLeadingWhitespaces = true;
-          }
-          if (templateStart !== templateIndex) {
-            nextTokens.push(template.slice(templateStart, templateIndex));
-          }
-          templateStart = templateIndex + 1;
-        } else if (rawCharacter === "\\") {
-          const nextRawCharacter = rawTemplate[rawIndex + 1];
-          if (nextRawCharacter === "\n") {
-            templateIndex -= 1;
-            rawIndex += 1;
-          } else if (nextRawCharacter === "u" && rawTemplate[rawIndex + 2] === "{") {
-            const closingBraceIndex = rawTemplate.indexOf("}", rawIndex + 3);
-            if (isAstralEscape(rawTemplate.slice(rawIndex + 3, closingBraceIndex))) {
-              templateIndex += 1;
-            }
-            rawIndex = closingBraceIndex;
-          } else {
-            rawIndex += ESCAPE_LENGTH[nextRawCharacter] ?? 1;
-          }
-        }
-      }
-      const isTrailingWhitespaces = templateStart === template.length;
-      if (!isTrailingWhitespaces) {
-        nextTokens.push(template.slice(templateStart));
-      }
-      return { nextTokens, leadingWhitespaces: isLeadingWhitespaces, trailingWhitespaces: isTrailingWhitespaces };
-    };
-    isAstralEscape = (codePointHex) => Number.parseInt(codePointHex, 16) > ASTRAL_START;
-    DELIMITERS = /* @__PURE__ */ new Set([" ", "	", "\r", "\n"]);
-    ESCAPE_LENGTH = { x: 3, u: 5 };
-    concatTokens = (tokens, nextTokens, isSeparated) => isSeparated || tokens.length === 0 || nextTokens.length === 0 ? [...tokens, ...nextTokens] : [
-      ...tokens.slice(0, -1),
-      `${tokens.at(-1)}${nextTokens[0]}`,
-      ...nextTokens.slice(1)
-    ];
-    parseExpression = (expression) => {
-      const typeOfExpression = getTypeName(expression);
-      if (typeOfExpression === "string") {
-        return expression;
-      }
-      if (typeOfExpression === "number") {
-        return String(expression);
-      }
-      if ((isPlainObject(expression) || isExecaError(expression)) && (Object.hasOwn(expression, "stdout") || Object.hasOwn(expression, "isMaxBuffer"))) {
-        return getSubprocessResult(expression);
-      }
-      if (expression instanceof ChildProcess || Object.prototype.toString.call(expression) === "[object Promise]") {
-        throw new TypeError("Unexpected subprocess in template expression. Please use ${await subprocess} instead of ${subprocess}.");
-      }
-      throw new TypeError(`Unexpected "${typeOfExpression}" in template expression`);
-    };
-    getSubprocessResult = (result2) => {
-      const stdout = Object.hasOwn(result2, "stdout") ? result2.stdout : void 0;
-      if (typeof stdout === "string") {
-        return stdout;
-      }
-      if (isUint8Array(stdout)) {
-        return uint8ArrayToString(stdout);
-      }
-      if (stdout === void 0) {
-        throw new TypeError(`Missing result.stdout in template expression. This is probably due to the previous subprocess' "stdout" option.`);
-      }
-      throw new TypeError(`Unexpected "${getTypeName(stdout)}" stdout in template expression`);
-    };
-  }
-});
-
-// node_modules/execa/lib/utils/standard-stream.js
-import process3 from "node:process";
-var isStandardStream, STANDARD_STREAMS, STANDARD_STREAMS_ALIASES, getStreamName, allStreamSymbol, setAllStream, isAllStream;
-var init_standard_stream = __esm({
-  "node_modules/execa/lib/utils/standard-stream.js"() {
-    isStandardStream = (stream) => STANDARD_STREAMS.includes(stream);
-    STANDARD_STREAMS = [process3.stdin, process3.stdout, process3.stderr];
-    STANDARD_STREAMS_ALIASES = ["stdin", "stdout", "stderr"];
-    getStreamName = (fdNumber) => STANDARD_STREAMS_ALIASES[fdNumber] ?? `stdio[${fdNumber}]`;
-    allStreamSymbol = /* @__PURE__ */ Symbol("execa.allStream");
-    setAllStream = (stream) => Object.assign(stream, { [allStreamSymbol]: true });
-    isAllStream = (stream) => stream?.[allStreamSymbol] === true;
-  }
-});
-
-// node_modules/execa/lib/utils/options.js
-var copyOptions, checkBooleanOption;
-var init_options = __esm({
-  "node_modules/execa/lib/utils/options.js"() {
-    copyOptions = (options = {}) => {
-      if (options === null) {
-        throw new TypeError("The options must be an object, not `null`.");
-      }
-      return { __proto__: null, ...options };
-    };
-    checkBooleanOption = (value, optionName) => {
-      if (value !== void 0 && typeof value !== "boolean") {
-        throw new TypeError(`The \`${optionName}\` option must use a boolean.`);
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/arguments/specific.js
-import { debuglog } from "node:util";
-var normalizeFdSpecificOptions, normalizeFdSpecificOption, getStdioLength, normalizeFdSpecificValue, normalizeOptionObject, compareFdName, getFdNameOrder, parseFdName, parseFd, FD_REGEXP, addDefaultValue, BOOLEAN_FD_SPECIFIC_OPTIONS, validateFdSpecificValue, verboseDefault, DEFAULT_OPTIONS, FD_SPECIFIC_OPTIONS, getFdSpecificValue;
-var init_specific = __esm({
-  "node_modules/execa/lib/arguments/specific.js"() {
-    init_is_plain_obj();
-    init_standard_stream();
-    init_options();
-    normalizeFdSpecificOptions = (options) => {
-      const optionsCopy = { __proto__: null, ...options };
-      for (const optionName of FD_SPECIFIC_OPTIONS) {
-        optionsCopy[optionName] = normalizeFdSpecificOption(options, optionName);
-      }
-      return optionsCopy;
-    };
-    normalizeFdSpecificOption = (options, optionName) => {
-      const stdioLength = getStdioLength(options);
-      const optionBaseArray = Array.from({ length: stdioLength + 1 });
-      const optionArray = normalizeFdSpecificValue(options[optionName], optionBaseArray, optionName, stdioLength);
-      return addDefaultValue(optionArray, optionName);
-    };
-    getStdioLength = ({ stdio }) => Array.isArray(stdio) ? Math.max(stdio.length, STANDARD_STREAMS_ALIASES.length) : STANDARD_STREAMS_ALIASES.length;
-    normalizeFdSpecificValue = (optionValue, optionArray, optionName, stdioLength) => {
-      if (isPlainObject(optionValue)) {
-        return normalizeOptionObject(optionValue, optionArray, optionName, stdioLength);
-      }
-      validateFdSpecificValue(optionValue, optionName);
-      return optionArray.fill(optionValue);
-    };
-    normalizeOptionObject = (optionValue, optionArray, optionName, stdioLength) => {
-      for (const fdName of Object.keys(optionValue).sort(compareFdName)) {
-        validateFdSpecificValue(optionValue[fdName], optionName, `${optionName}.${fdName}`);
-        for (const fdNumber of parseFdName(fdName, optionName, stdioLength)) {
-          optionArray[fdNumber] = optionValue[fdName];
-        }
-      }
-      return optionArray;
-    };
-    compareFdName = (fdNameA, fdNameB) => getFdNameOrder(fdNameA) < getFdNameOrder(fdNameB) ? 1 : -1;
-    getFdNameOrder = (fdName) => {
-      if (fdName === "stdout" || fdName === "stderr") {
-        return 0;
-      }
-      return fdName === "all" ? 2 : 1;
-    };
-    parseFdName = (fdName, optionName, stdioLength) => {
-      if (fdName === "ipc") {
-        return [stdioLength];
-      }
-      const fdNumber = parseFd(fdName);
-      if (fdNumber === void 0 || fdNumber === 0) {
-        throw new TypeError(`"${optionName}.${fdName}" is invalid.
-It must be "${optionName}.stdout", "${optionName}.stderr", "${optionName}.all", "${optionName}.ipc", or "${optionName}.fd3", "${optionName}.fd4" (and so on).`);
-      }
-      if (fdNumber !== "all" && fdNumber >= stdioLength) {
-        throw new TypeError(`"${optionName}.${fdName}" is invalid: that file descriptor does not exist.
-Please set the "stdio" option to ensure that file descriptor exists.`);
-      }
-      return fdNumber === "all" ? [1, 2] : [fdNumber];
-    };
-    parseFd = (fdName) => {
-      if (fdName === "all") {
-        return fdName;
-      }
-      if (STANDARD_STREAMS_ALIASES.includes(fdName)) {
-        return STANDARD_STREAMS_ALIASES.indexOf(fdName);
-      }
-      const regexpResult = FD_REGEXP.exec(fdName);
-      if (regexpResult !== null) {
-        return Number(regexpResult.groups.fdNumber);
-      }
-    };
-    FD_REGEXP = /^fd(?<fdNumber>\d+)$/;
-    addDefaultValue = (optionArray, optionName) => optionArray.map((optionValue) => optionValue === void 0 ? DEFAULT_OPTIONS[optionName] : optionValue);
-    BOOLEAN_FD_SPECIFIC_OPTIONS = /* @__PURE__ */ new Set(["lines", "buffer", "stripFinalNewline"]);
-    validateFdSpecificValue = (optionValue, optionName, fullOptionName = optionName) => {
-      if (BOOLEAN_FD_SPECIFIC_OPTIONS.has(optionName)) {
-        checkBooleanOption(optionValue, fullOptionName);
-      } else if (optionName === "maxBuffer" && optionValue !== void 0 && (typeof optionValue !== "number" || Number.isNaN(optionValue))) {
-        throw new TypeError(`The \`${fullOptionName}\` option must use a number.`);
-      }
-    };
-    verboseDefault = debuglog("execa").enabled ? "full" : "none";
-    DEFAULT_OPTIONS = {
-      lines: false,
-      buffer: true,
-      maxBuffer: 1e3 * 1e3 * 100,
-      verbose: verboseDefault,
-      stripFinalNewline: true
-    };
-    FD_SPECIFIC_OPTIONS = ["lines", "buffer", "maxBuffer", "verbose", "stripFinalNewline"];
-    getFdSpecificValue = (optionArray, fdNumber) => fdNumber === "ipc" ? optionArray.at(-1) : optionArray[fdNumber];
-  }
-});
-
-// node_modules/execa/lib/verbose/values.js
-var isVerbose, isFullVerbose, getVerboseFunction, getFdVerbose, getFdGenericVerbose, isVerboseFunction, VERBOSE_VALUES;
-var init_values = __esm({
-  "node_modules/execa/lib/verbose/values.js"() {
-    init_specific();
-    isVerbose = ({ verbose }, fdNumber) => getFdVerbose(verbose, fdNumber) !== "none";
-    isFullVerbose = ({ verbose }, fdNumber) => !["none", "short"].includes(getFdVerbose(verbose, fdNumber));
-    getVerboseFunction = ({ verbose }, fdNumber) => {
-      const fdVerbose = getFdVerbose(verbose, fdNumber);
-      return isVerboseFunction(fdVerbose) ? fdVerbose : void 0;
-    };
-    getFdVerbose = (verbose, fdNumber) => fdNumber === void 0 ? getFdGenericVerbose(verbose) : getFdSpecificValue(verbose, fdNumber);
-    getFdGenericVerbose = (verbose) => verbose.find((fdVerbose) => isVerboseFunction(fdVerbose)) ?? VERBOSE_VALUES.findLast((fdVerbose) => verbose.includes(fdVerbose));
-    isVerboseFunction = (fdVerbose) => typeof fdVerbose === "function";
-    VERBOSE_VALUES = ["none", "short", "full"];
-  }
-});
-
-// node_modules/is-unicode-supported/index.js
-import process4 from "node:process";
-function isUnicodeSupported() {
-  const { env } = process4;
-  const { TERM, TERM_PROGRAM } = env;
-  if (process4.platform !== "win32") {
-    return TERM !== "linux";
-  }
-  return Boolean(env.WT_SESSION) || Boolean(env.TERMINUS_SUBLIME) || env.ConEmuTask === "{cmd::Cmder}" || TERM_PROGRAM === "Terminus-Sublime" || TERM_PROGRAM === "vscode" || TERM === "xterm-256color" || TERM === "alacritty" || TERM === "rxvt-unicode" || TERM === "rxvt-unicode-256color" || env.TERMINAL_EMULATOR === "JetBrains-JediTerm";
-}
-var init_is_unicode_supported = __esm({
-  "node_modules/is-unicode-supported/index.js"() {
-  }
-});
-
-// node_modules/figures/index.js
-var common, specialMainSymbols, specialFallbackSymbols, mainSymbols, fallbackSymbols, shouldUseMain, figures, figures_default, replacements;
-var init_figures = __esm({
-  "node_modules/figures/index.js"() {
-    init_is_unicode_supported();
-    common = {
-      circleQuestionMark: "(?)",
-      questionMarkPrefix: "(?)",
-      square: "█",
-      squareDarkShade: "▓",
-      squareMediumShade: "▒",
-      squareLightShade: "░",
-      squareTop: "▀",
-      squareBottom: "▄",
-      squareLeft: "▌",
-      squareRight: "▐",
-      squareCenter: "■",
-      bullet: "●",
-      dot: "․",
-      ellipsis: "…",
-      pointerSmall: "›",
-      triangleUp: "▲",
-      triangleUpSmall: "▴",
-      triangleDown: "▼",
-      triangleDownSmall: "▾",
-      triangleLeftSmall: "◂",
-      triangleRightSmall: "▸",
-      home: "⌂",
-      heart: "♥",
-      musicNote: "♪",
-      musicNoteBeamed: "♫",
-      arrowUp: "↑",
-      arrowDown: "↓",
-      arrowLeft: "←",
-      arrowRight: "→",
-      arrowLeftRight: "↔",
-      arrowUpDown: "↕",
-      almostEqual: "≈",
-      notEqual: "≠",
-      lessOrEqual: "≤",
-      greaterOrEqual: "≥",
-      identical: "≡",
-      infinity: "∞",
-      subscriptZero: "₀",
-      subscriptOne: "₁",
-      subscriptTwo: "₂",
-      subscriptThree: "₃",
-      subscriptFour: "₄",
-      subscriptFive: "₅",
-      subscriptSix: "₆",
-      subscriptSeven: "₇",
-      subscriptEight: "₈",
-      subscriptNine: "₉",
-      oneHalf: "½",
-      oneThird: "⅓",
-      oneQuarter: "¼",
-      oneFifth: "⅕",
-      oneSixth: "⅙",
-      oneEighth: "⅛",
-      twoThirds: "⅔",
-      twoFifths: "⅖",
-      threeQuarters: "¾",
-      threeFifths: "⅗",
-      threeEighths: "⅜",
-      fourFifths: "⅘",
-      fiveSixths: "⅚",
-      fiveEighths: "⅝",
-      sevenEighths: "⅞",
-      line: "─",
-      lineBold: "━",
-      lineDouble: "═",
-      lineDashed0: "┄",
-      lineDashed1: "┅",
-      lineDashed2: "┈",
-      lineDashed3: "┉",
-      lineDashed4: "╌",
-      lineDashed5: "╍",
-      lineDashed6: "╴",
-      lineDashed7: "╶",
-      lineDashed8: "╸",
-      lineDashed9: "╺",
-      lineDashed10: "╼",
-      lineDashed11: "╾",
-      lineDashed12: "−",
-      lineDashed13: "–",
-      lineDashed14: "‐",
-      lineDashed15: "⁃",
-      lineVertical: "│",
-      lineVerticalBold: "┃",
-      lineVerticalDouble: "║",
-      lineVerticalDashed0: "┆",
-      lineVerticalDashed1: "┇",
-      lineVerticalDashed2: "┊",
-      lineVerticalDashed3: "┋",
-      lineVerticalDashed4: "╎",
-      lineVerticalDashed5: "╏",
-      lineVerticalDashed6: "╵",
-      lineVerticalDashed7: "╷",
-      lineVerticalDashed8: "╹",
-      lineVerticalDashed9: "╻",
-      lineVerticalDashed10: "╽",
-      lineVerticalDashed11: "╿",
-      lineDownLeft: "┐",
-      lineDownLeftArc: "╮",
-      lineDownBoldLeftBold: "┓",
-      lineDownBoldLeft: "┒",
-      lineDownLeftBold: "┑",
-      lineDownDoubleLeftDouble: "╗",
-      lineDownDoubleLeft: "╖",
-      lineDownLeftDouble: "╕",
-      lineDownRight: "┌",
-      lineDownRightArc: "╭",
-      lineDownBoldRightBold: "┏",
-      lineDownBoldRight: "┎",
-      lineDownRightBold: "┍",
-      lineDownDoubleRightDouble: "╔",
-      lineDownDoubleRight: "╓",
-      lineDownRightDouble: "╒",
-      lineUpLeft: "┘",
-      lineUpLeftArc: "╯",
-      lineUpBoldLeftBold: "┛",
-      lineUpBoldLeft: "┚",
-      lineUpLeftBold: "┙",
-      lineUpDoubleLeftDouble: "╝",
-      lineUpDoubleLeft: "╜",
-      lineUpLeftDouble: "╛",
-      lineUpRight: "└",
-      lineUpRightArc: "╰",
-      lineUpBoldRightBold: "┗",
-      lineUpBoldRight: "┖",
-      lineUpRightBold: "┕",
-      lineUpDoubleRightDouble: "╚",
-      lineUpDoubleRight: "╙",
-      lineUpRightDouble: "╘",
-      lineUpDownLeft: "┤",
-      lineUpBoldDownBoldLeftBold: "┫",
-      lineUpBoldDownBoldLeft: "┨",
-      lineUpDownLeftBold: "┥",
-      lineUpBoldDownLeftBold: "┩",
-      lineUpDownBoldLeftBold: "┪",
-      lineUpDownBoldLeft: "┧",
-      lineUpBoldDownLeft: "┦",
-      lineUpDoubleDownDoubleLeftDouble: "╣",
-      lineUpDoubleDownDoubleLeft: "╢",
-      lineUpDownLeftDouble: "╡",
-      lineUpDownRight: "├",
-      lineUpBoldDownBoldRightBold: "┣",
-      lineUpBoldDownBoldRight: "┠",
-      lineUpDownRightBold: "┝",
-      lineUpBoldDownRightBold: "┡",
-      lineUpDownBoldRightBold: "┢",
-      lineUpDownBoldRight: "┟",
-      lineUpBoldDownRight: "┞",
-      lineUpDoubleDownDoubleRightDouble: "╠",
-      lineUpDoubleDownDoubleRight: "╟",
-      lineUpDownRightDouble: "╞",
-      lineDownLeftRight: "┬",
-      lineDownBoldLeftBoldRightBold: "┳",
-      lineDownLeftBoldRightBold: "┯",
-      lineDownBoldLeftRight: "┰",
-      lineDownBoldLeftBoldRight: "┱",
-      lineDownBoldLeftRightBold: "┲",
-      lineDownLeftRightBold: "┮",
-      lineDownLeftBoldRight: "┭",
-      lineDownDoubleLeftDoubleRightDouble: "╦",
-      lineDownDoubleLeftRight: "╥",
-      lineDownLeftDoubleRightDouble: "╤",
-      lineUpLeftRight: "┴",
-      lineUpBoldLeftBoldRightBold: "┻",
-      lineUpLeftBoldRightBold: "┷",
-      lineUpBoldLeftRight: "┸",
-      lineUpBoldLeftBoldRight: "┹",
-      lineUpBoldLeftRightBold: "┺",
-      lineUpLeftRightBold: "┶",
-      lineUpLeftBoldRight: "┵",
-      lineUpDoubleLeftDoubleRightDouble: "╩",
-      lineUpDoubleLeftRight: "╨",
-      lineUpLeftDoubleRightDouble: "╧",
-      lineUpDownLeftRight: "┼",
-      lineUpBoldDownBoldLeftBoldRightBold: "╋",
-      lineUpDownBoldLeftBoldRightBold: "╈",
-      lineUpBoldDownLeftBoldRightBold: "╇",
-      lineUpBoldDownBoldLeftRightBold: "╊",
-      lineUpBoldDownBoldLeftBoldRight: "╉",
-      lineUpBoldDownLeftRight: "╀",
-      lineUpDownBoldLeftRight: "╁",
-      lineUpDownLeftBoldRight: "┽",
-      lineUpDownLeftRightBold: "┾",
-      lineUpBoldDownBoldLeftRight: "╂",
-      lineUpDownLeftBoldRightBold: "┿",
-      lineUpBoldDownLeftBoldRight: "╃",
-      lineUpBoldDownLeftRightBold: "╄",
-      lineUpDownBoldLeftBoldRight: "╅",
-      lineUpDownBoldLeftRightBold: "╆",
-      lineUpDoubleDownDoubleLeftDoubleRightDouble: "╬",
-      lineUpDoubleDownDoubleLeftRight: "╫",
-      lineUpDownLeftDoubleRightDouble: "╪",
-      lineCross: "╳",
-      lineBackslash: "╲",
-      lineSlash: "╱"
-    };
-    specialMainSymbols = {
-      tick: "✔",
-      info: "ℹ",
-      warning: "⚠",
-      cross: "✘",
-      squareSmall: "◻",
-      squareSmallFilled: "◼",
-      circle: "◯",
-      circleFilled: "◉",
-      circleDotted: "◌",
-      circleDouble: "◎",
-      circleCircle: "ⓞ",
-      circleCross: "ⓧ",
-      circlePipe: "Ⓘ",
-      radioOn: "◉",
-      radioOff: "◯",
-      checkboxOn: "☒",
-      checkboxOff: "☐",
-      checkboxCircleOn: "ⓧ",
-      checkboxCircleOff: "Ⓘ",
-      pointer: "❯",
-      triangleUpOutline: "△",
-      triangleLeft: "◀",
-      triangleRight: "▶",
-      lozenge: "◆",
-      lozengeOutline: "◇",
-      hamburger: "☰",
-      smiley: "㋡",
-      mustache: "෴",
-      star: "★",
-      play: "▶",
-      nodejs: "⬢",
-      oneSeventh: "⅐",
-      oneNinth: "⅑",
-      oneTenth: "⅒"
-    };
-    specialFallbackSymbols = {
-      tick: "√",
-      info: "i",
-      warning: "‼",
-      cross: "×",
-      squareSmall: "□",
-      squareSmallFilled: "■",
-      circle: "( )",
-      circleFilled: "(*)",
-      circleDotted: "( )",
-      circleDouble: "( )",
-      circleCircle: "(○)",
-      circleCross: "(×)",
-      circlePipe: "(│)",
-      radioOn: "(*)",
-      radioOff: "( )",
-      checkboxOn: "[×]",
-      checkboxOff: "[ ]",
-      checkboxCircleOn: "(×)",
-      checkboxCircleOff: "( )",
-      pointer: ">",
-      triangleUpOutline: "∆",
-      triangleLeft: "◄",
-      triangleRight: "►",
-      lozenge: "♦",
-      lozengeOutline: "◊",
-      hamburger: "≡",
-      smiley: "☺",
-      mustache: "┌─┐",
-      star: "✶",
-      play: "►",
-      nodejs: "♦",
-      oneSeventh: "1/7",
-      oneNinth: "1/9",
-      oneTenth: "1/10"
-    };
-    mainSymbols = { ...common, ...specialMainSymbols };
-    fallbackSymbols = { ...common, ...specialFallbackSymbols };
-    shouldUseMain = isUnicodeSupported();
-    figures = shouldUseMain ? mainSymbols : fallbackSymbols;
-    figures_default = figures;
-    replacements = Object.entries(specialMainSymbols);
-  }
-});
-
-// node_modules/yoctocolors/base.js
-import tty from "node:tty";
-var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, underlineCurly, underlineDotted, underlineDashed, overline, inverse, hidden, strikethrough, black, red, green, yellow, blue, magenta, cyan, white, gray, bgBlack, bgRed, bgGreen, bgYellow, bgBlue, bgMagenta, bgCyan, bgWhite, bgGray, redBright, greenBright, yellowBright, blueBright, magentaBright, cyanBright, whiteBright, bgRedBright, bgGreenBright, bgYellowBright, bgBlueBright, bgMagentaBright, bgCyanBright, bgWhiteBright, underlineBlack, underlineRed, underlineGreen, underlineYellow, underlineBlue, underlineMagenta, underlineCyan, underlineWhite, underlineGray, underlineRedBright, underlineGreenBright, underlineYellowBright, underlineBlueBright, underlineMagentaBright, underlineCyanBright, underlineWhiteBright;
-var init_base = __esm({
-  "node_modules/yoctocolors/base.js"() {
-    hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open2, close) => {
-      if (!hasColors) {
-        return (input2) => input2;
-      }
-      const openCode = `\x1B[${open2}m`;
-      const closeCode = `\x1B[${close}m`;
-      return (input2) => {
-        const string4 = input2 + "";
-        let index = string4.indexOf(closeCode);
-        if (index === -1) {
-          return openCode + string4 + closeCode;
-        }
-        let result2 = openCode;
-        let lastIndex = 0;
-        const reopenOnNestedClose = close === 22;
-        const replaceCode = (reopenOnNestedClose ? closeCode : "") + openCode;
-        while (index !== -1) {
-          result2 += string4.slice(lastIndex, index) + replaceCode;
-          lastIndex = index + closeCode.length;
-          index = string4.indexOf(closeCode, lastIndex);
-        }
-        result2 += string4.slice(lastIndex) + closeCode;
-        return result2;
-      };
-    };
-    reset = format(0, 0);
-    bold = format(1, 22);
-    dim = format(2, 22);
-    italic = format(3, 23);
-    underline = format(4, 24);
-    underlineDouble = format("4:2", 24);
-    underlineCurly = format("4:3", 24);
-    underlineDotted = format("4:4", 24);
-    underlineDashed = format("4:5", 24);
-    overline = format(53, 55);
-    inverse = format(7, 27);
-    hidden = format(8, 28);
-    strikethrough = format(9, 29);
-    black = format(30, 39);
-    red = format(31, 39);
-    green = format(32, 39);
-    yellow = format(33, 39);
-    blue = format(34, 39);
-    magenta = format(35, 39);
-    cyan = format(36, 39);
-    white = format(37, 39);
-    gray = format(90, 39);
-    bgBlack = format(40, 49);
-    bgRed = format(41, 49);
-    bgGreen = format(42, 49);
-    bgYellow = format(43, 49);
-    bgBlue = format(44, 49);
-    bgMagenta = format(45, 49);
-    bgCyan = format(46, 49);
-    bgWhite = format(47, 49);
-    bgGray = format(100, 49);
-    redBright = format(91, 39);
-    greenBright = format(92, 39);
-    yellowBright = format(93, 39);
-    blueBright = format(94, 39);
-    magentaBright = format(95, 39);
-    cyanBright = format(96, 39);
-    whiteBright = format(97, 39);
-    bgRedBright = format(101, 49);
-    bgGreenBright = format(102, 49);
-    bgYellowBright = format(103, 49);
-    bgBlueBright = format(104, 49);
-    bgMagentaBright = format(105, 49);
-    bgCyanBright = format(106, 49);
-    bgWhiteBright = format(107, 49);
-    underlineBlack = format("58;5;0", 59);
-    underlineRed = format("58;5;1", 59);
-    underlineGreen = format("58;5;2", 59);
-    underlineYellow = format("58;5;3", 59);
-    underlineBlue = format("58;5;4", 59);
-    underlineMagenta = format("58;5;5", 59);
-    underlineCyan = format("58;5;6", 59);
-    underlineWhite = format("58;5;7", 59);
-    underlineGray = format("58;5;8", 59);
-    underlineRedBright = format("58;5;9", 59);
-    underlineGreenBright = format("58;5;10", 59);
-    underlineYellowBright = format("58;5;11", 59);
-    underlineBlueBright = format("58;5;12", 59);
-    underlineMagentaBright = format("58;5;13", 59);
-    underlineCyanBright = format("58;5;14", 59);
-    underlineWhiteBright = format("58;5;15", 59);
-  }
-});
-
-// node_modules/yoctocolors/index.js
-var init_yoctocolors = __esm({
-  "node_modules/yoctocolors/index.js"() {
-    init_base();
-    init_base();
-  }
-});
-
-// node_modules/execa/lib/verbose/default.js
-import process5 from "node:process";
-var hasColors2, identity, getColor, gray2, bold2, redBright2, yellowBright2, defaultVerboseFunction, serializeTimestamp, padField, getFinalIcon, ICONS, COLORS;
-var init_default = __esm({
-  "node_modules/execa/lib/verbose/default.js"() {
-    init_figures();
-    init_yoctocolors();
-    hasColors2 = process5.env.FORCE_COLOR !== void 0 || process5.stderr.isTTY === true;
-    identity = (string4) => string4;
-    getColor = (color) => hasColors2 ? color : identity;
-    gray2 = getColor(gray);
-    bold2 = getColor(bold);
-    redBright2 = getColor(redBright);
-    yellowBright2 = getColor(yellowBright);
-    defaultVerboseFunction = ({
-      type,
-      message: message2,
-      timestamp,
-      piped,
-      commandId,
-      result: { failed: failed2 = false } = {},
-      options: { reject = true }
-    }) => {
-      const timestampString = serializeTimestamp(timestamp);
-      const icon = ICONS[type]({ failed: failed2, reject, piped });
-      const color = COLORS[type]({ reject });
-      return `${gray2(`[${timestampString}]`)} ${gray2(`[${commandId}]`)} ${color(icon)} ${color(message2)}`;
-    };
-    serializeTimestamp = (timestamp) => `${padField(timestamp.getHours(), 2)}:${padField(timestamp.getMinutes(), 2)}:${padField(timestamp.getSeconds(), 2)}.${padField(timestamp.getMilliseconds(), 3)}`;
-    padField = (field, padding) => String(field).padStart(padding, "0");
-    getFinalIcon = ({ failed: failed2, reject }) => {
-      if (!failed2) {
-        return figures_default.tick;
-      }
-      return reject ? figures_default.cross : figures_default.warning;
-    };
-    ICONS = {
-      command: ({ piped }) => piped ? "|" : "$",
-      output: () => " ",
-      ipc: () => "*",
-      error: getFinalIcon,
-      duration: getFinalIcon
-    };
-    COLORS = {
-      command: () => bold2,
-      output: () => identity,
-      ipc: () => identity,
-      error: ({ reject }) => reject ? redBright2 : yellowBright2,
-      duration: () => gray2
-    };
-  }
-});
-
-// node_modules/execa/lib/verbose/custom.js
-var applyVerboseOnLines, applyVerboseFunction, appendNewline;
-var init_custom = __esm({
-  "node_modules/execa/lib/verbose/custom.js"() {
-    init_values();
-    applyVerboseOnLines = (printedLines, verboseInfo, fdNumber) => {
-      const verboseFunction = getVerboseFunction(verboseInfo, fdNumber);
-      return printedLines.map(({ verboseLine, verboseObject }) => applyVerboseFunction(verboseLine, verboseObject, verboseFunction)).filter((printedLine) => printedLine !== void 0).map((printedLine) => appendNewline(printedLine)).join("");
-    };
-    applyVerboseFunction = (verboseLine, verboseObject, verboseFunction) => {
-      if (verboseFunction === void 0) {
-        return verboseLine;
-      }
-      const printedLine = verboseFunction(verboseLine, verboseObject);
-      if (typeof printedLine === "string") {
-        return printedLine;
-      }
-    };
-    appendNewline = (printedLine) => printedLine.endsWith("\n") ? printedLine : `${printedLine}
-`;
-  }
-});
-
-// node_modules/execa/lib/verbose/log.js
-import { inspect } from "node:util";
-var verboseLog, getVerboseObject, getPrintedLines, getPrintedLine, serializeVerboseMessage;
-var init_log = __esm({
-  "node_modules/execa/lib/verbose/log.js"() {
-    init_escape();
-    init_default();
-    init_custom();
-    verboseLog = ({ type, verboseMessage, fdNumber, verboseInfo, result: result2 }) => {
-      const verboseObject = getVerboseObject({ type, result: result2, verboseInfo });
-      const printedLines = getPrintedLines(verboseMessage, verboseObject);
-      const finalLines = applyVerboseOnLines(printedLines, verboseInfo, fdNumber);
-      if (finalLines !== "") {
-        console.warn(finalLines.slice(0, -1));
-      }
-    };
-    getVerboseObject = ({ type, result: result2, verboseInfo }) => {
-      const { escapedCommand, commandId, rawOptions } = verboseInfo;
-      const { piped = false, ...options } = rawOptions;
-      return {
-        type,
-        escapedCommand,
-        commandId: `${commandId}`,
-        timestamp: /* @__PURE__ */ new Date(),
-        piped,
-        result: result2,
-        options
-      };
-    };
-    getPrintedLines = (verboseMessage, verboseObject) => verboseMessage.split("\n").map((message2) => getPrintedLine({ ...verboseObject, message: message2 }));
-    getPrintedLine = (verboseObject) => {
-      const verboseLine = defaultVerboseFunction(verboseObject);
-      return { verboseLine, verboseObject };
-    };
-    serializeVerboseMessage = (message2) => {
-      const messageString = typeof message2 === "string" ? message2 : inspect(message2);
-      return escapeLines(messageString);
-    };
-  }
-});
-
-// node_modules/execa/lib/verbose/start.js
-var logCommand;
-var init_start = __esm({
-  "node_modules/execa/lib/verbose/start.js"() {
-    init_values();
-    init_log();
-    logCommand = (escapedCommand, verboseInfo) => {
-      if (!isVerbose(verboseInfo)) {
-        return;
-      }
-      verboseLog({
-        type: "command",
-        verboseMessage: escapedCommand,
-        verboseInfo
-      });
-    };
-  }
-});
-
-// node_modules/execa/lib/verbose/info.js
-var getVerboseInfo, getCommandId, COMMAND_ID, validateVerbose;
-var init_info = __esm({
-  "node_modules/execa/lib/verbose/info.js"() {
-    init_values();
-    getVerboseInfo = (verbose, escapedCommand, rawOptions) => {
-      validateVerbose(verbose);
-      const commandId = getCommandId(verbose);
-      return {
-        verbose,
-        escapedCommand,
-        commandId,
-        rawOptions
-      };
-    };
-    getCommandId = (verbose) => isVerbose({ verbose }) ? COMMAND_ID++ : void 0;
-    COMMAND_ID = 0n;
-    validateVerbose = (verbose) => {
-      for (const fdVerbose of verbose) {
-        if (fdVerbose === false) {
-          throw new TypeError(`The "verbose: false" option was renamed to "verbose: 'none'".`);
-        }
-        if (fdVerbose === true) {
-          throw new TypeError(`The "verbose: true" option was renamed to "verbose: 'short'".`);
-        }
-        if (!VERBOSE_VALUES.includes(fdVerbose) && !isVerboseFunction(fdVerbose)) {
-          const allowedValues = VERBOSE_VALUES.map((allowedValue) => `'${allowedValue}'`).join(", ");
-          throw new TypeError(`The "verbose" option must not be ${fdVerbose}. Allowed values are: ${allowedValues} or a function.`);
-        }
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/return/duration.js
-import { hrtime } from "node:process";
-var getStartTime, getDurationMs;
-var init_duration = __esm({
-  "node_modules/execa/lib/return/duration.js"() {
-    getStartTime = () => hrtime.bigint();
-    getDurationMs = (startTime) => Number(hrtime.bigint() - startTime) / 1e6;
-  }
-});
-
-// node_modules/execa/lib/arguments/command.js
-var handleCommand;
-var init_command2 = __esm({
-  "node_modules/execa/lib/arguments/command.js"() {
-    init_start();
-    init_info();
-    init_duration();
-    init_escape();
-    init_specific();
-    handleCommand = (filePath, rawArguments, rawOptions) => {
-      const startTime = getStartTime();
-      const { command, escapedCommand } = joinCommand(filePath, rawArguments, rawOptions.shell && !rawOptions.node);
-      const verbose = normalizeFdSpecificOption(rawOptions, "verbose");
-      const verboseInfo = getVerboseInfo(verbose, escapedCommand, { __proto__: null, ...rawOptions });
-      logCommand(escapedCommand, verboseInfo);
-      return {
-        command,
-        escapedCommand,
-        startTime,
-        verboseInfo
-      };
-    };
-  }
-});
-
-// node_modules/path-key/index.js
-function pathKey(options = {}) {
-  const {
-    env = process.env,
-    platform: platform2 = process.platform
-  } = options;
-  if (platform2 !== "win32") {
-    return "PATH";
-  }
-  return Object.keys(env).reverse().find((key) => key.toUpperCase() === "PATH") || "Path";
-}
-var init_path_key = __esm({
-  "node_modules/path-key/index.js"() {
-  }
-});
-
-// node_modules/unicorn-magic/default.js
-var init_default2 = __esm({
-  "node_modules/unicorn-magic/default.js"() {
-  }
-});
-
-// node_modules/unicorn-magic/node.js
-import { promisify } from "node:util";
-import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path11 from "node:path";
-import { fileURLToPath as fileURLToPath3 } from "node:url";
-function toPath(urlOrPath) {
-  return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
-}
-function traversePathUp(startPath) {
-  return {
-    *[Symbol.iterator]() {
-      let currentPath = path11.resolve(toPath(startPath));
-      let previousPath;
-      while (previousPath !== currentPath) {
-        yield currentPath;
-        previousPath = currentPath;
-        currentPath = path11.resolve(currentPath, "..");
-      }
-    }
-  };
-}
-var execFileOriginal, TEN_MEGABYTES_IN_BYTES;
-var init_node = __esm({
-  "node_modules/unicorn-magic/node.js"() {
-    init_default2();
-    execFileOriginal = promisify(execFileCallback);
-    TEN_MEGABYTES_IN_BYTES = 10 * 1024 * 1024;
-  }
-});
-
-// node_modules/npm-run-path/index.js
-import process6 from "node:process";
-import path12 from "node:path";
-var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
-var init_npm_run_path = __esm({
-  "node_modules/npm-run-path/index.js"() {
-    init_path_key();
-    init_node();
-    npmRunPath = ({
-      cwd = process6.cwd(),
-      path: pathOption = process6.env[pathKey()],
-      preferLocal = true,
-      execPath: execPath2 = process6.execPath,
-      addExecPath = true
-    } = {}) => {
-      const cwdPath = path12.resolve(toPath(cwd));
-      const result2 = [];
-      const pathParts = pathOption.split(path12.delimiter);
-      if (preferLocal) {
-        applyPreferLocal(result2, pathParts, cwdPath);
-      }
-      if (addExecPath) {
-        applyExecPath(result2, pathParts, execPath2, cwdPath);
-      }
-      return pathOption === "" || pathOption === path12.delimiter ? `${result2.join(path12.delimiter)}${pathOption}` : [...result2, pathOption].join(path12.delimiter);
-    };
-    applyPreferLocal = (result2, pathParts, cwdPath) => {
-      for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path12.join(directory, "node_modules/.bin");
-        if (!pathParts.includes(pathPart)) {
-          result2.push(pathPart);
-        }
-      }
-    };
-    applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path12.resolve(cwdPath, toPath(execPath2), "..");
-      if (!pathParts.includes(pathPart)) {
-        result2.push(pathPart);
-      }
-    };
-    npmRunPathEnv = ({ env = process6.env, ...options } = {}) => {
-      env = { ...env };
-      const pathName = pathKey({ env });
-      options.path = env[pathName];
-      env[pathName] = npmRunPath(options);
-      return env;
-    };
-  }
-});
-
-// node_modules/human-signals/build/src/realtime.js
-var getRealtimeSignals, getRealtimeSignal, SIGRTMIN, SIGRTMAX;
-var init_realtime = __esm({
-  "node_modules/human-signals/build/src/realtime.js"() {
-    getRealtimeSignals = () => {
-      const length = SIGRTMAX - SIGRTMIN + 1;
-      return Array.from({ length }, getRealtimeSignal);
-    };
-    getRealtimeSignal = (value, index) => ({
-      name: `SIGRT${index + 1}`,
-      number: SIGRTMIN + index,
-      action: "terminate",
-      description: "Application-specific signal (realtime)",
-      standard: "posix"
-    });
-    SIGRTMIN = 34;
-    SIGRTMAX = 64;
-  }
-});
-
-// node_modules/human-signals/build/src/core.js
-var SIGNALS;
-var init_core = __esm({
-  "node_modules/human-signals/build/src/core.js"() {
-    SIGNALS = [
-      {
-        name: "SIGHUP",
-        number: 1,
-        action: "terminate",
-        description: "Terminal closed",
-        standard: "posix"
-      },
-      {
-        name: "SIGINT",
-        number: 2,
-        action: "terminate",
-        description: "User interruption with CTRL-C",
-        standard: "ansi"
-      },
-      {
-        name: "SIGQUIT",
-        number: 3,
-        action: "core",
-        description: "User interruption with CTRL-\\",
-        standard: "posix"
-      },
-      {
-        name: "SIGILL",
-        number: 4,
-        action: "core",
-        description: "Invalid machine instruction",
-        standard: "ansi"
-      },
-      {
-        name: "SIGTRAP",
-        number: 5,
-        action: "core",
-        description: "Debugger breakpoint",
-        standard: "posix"
-      },
-      {
-        name: "SIGABRT",
-        number: 6,
-        action: "core",
-        description: "Aborted",
-        standard: "ansi"
-      },
-      {
-        name: "SIGIOT",
-        number: 6,
-        action: "core",
-        description: "Aborted",
-        standard: "bsd"
-      },
-      {
-        name: "SIGBUS",
-        number: 7,
-        action: "core",
-        description: "Bus error due to misaligned, non-existing address or paging error",
-        standard: "bsd"
-      },
-      {
-        name: "SIGEMT",
-        number: 7,
-        action: "terminate",
-        description: "Command should be emulated but is not implemented",
-        standard: "other"
-      },
-      {
-        name: "SIGFPE",
-        number: 8,
-        action: "core",
-        description: "Floating point arithmetic error",
-        standard: "ansi"
-      },
-      {
-        name: "SIGKILL",
-        number: 9,
-        action: "terminate",
-        description: "Forced termination",
-        standard: "posix",
-        forced: true
-      },
-      {
-        name: "SIGUSR1",
-        number: 10,
-        action: "terminate",
-        description: "Application-specific signal",
-        standard: "posix"
-      },
-      {
-        name: "SIGSEGV",
-        number: 11,
-        action: "core",
-        description: "Segmentation fault",
-        standard: "ansi"
-      },
-      {
-        name: "SIGUSR2",
-        number: 12,
-        action: "terminate",
-        description: "Application-specific signal",
-        standard: "posix"
-      },
-      {
-        name: "SIGPIPE",
-        number: 13,
-        action: "terminate",
-        description: "Broken pipe or socket",
-        standard: "posix"
-      },
-      {
-        name: "SIGALRM",
-        number: 14,
-        action: "terminate",
-        description: "Timeout or timer",
-        standard: "posix"
-      },
-      {
-        name: "SIGTERM",
-        number: 15,
-        action: "terminate",
-        description: "Termination",
-        standard: "ansi"
-      },
-      {
-        name: "SIGSTKFLT",
-        number: 16,
-        action: "terminate",
-        description: "Stack is empty or overflowed",
-        standard: "other"
-      },
-      {
-        name: "SIGCHLD",
-        number: 17,
-        action: "ignore",
-        description: "Child process terminated, paused or unpaused",
-        standard: "posix"
-      },
-      {
-        name: "SIGCLD",
-        number: 17,
-        action: "ignore",
-        description: "Child process terminated, paused or unpaused",
-        standard: "other"
-      },
-      {
-        name: "SIGCONT",
-        number: 18,
-        action: "unpause",
-        description: "Unpaused",
-        standard: "posix",
-        forced: true
-      },
-      {
-        name: "SIGSTOP",
-        number: 19,
-        action: "pause",
-        description: "Paused",
-        standard: "posix",
-        forced: true
-      },
-      {
-        name: "SIGTSTP",
-        number: 20,
-        action: "pause",
-        description: 'Paused using CTRL-Z or "suspend"',
-        standard: "posix"
-      },
-      {
-        name: "SIGTTIN",
-        number: 21,
-        action: "pause",
-        description: "Background process cannot read terminal input",
-        standard: "posix"
-      },
-      {
-        name: "SIGBREAK",
-        number: 21,
-        action: "terminate",
-        description: "User interruption with CTRL-BREAK",
-        standard: "other"
-      },
-      {
-        name: "SIGTTOU",
-        number: 22,
-        action: "pause",
-        description: "Background process cannot write to terminal output",
-        standard: "posix"
-      },
-      {
-        name: "SIGURG",
-        number: 23,
-        action: "ignore",
-        description: "Socket received out-of-band data",
-        standard: "bsd"
-      },
-      {
-        name: "SIGXCPU",
-        number: 24,
-        action: "core",
-        description: "Process timed out",
-        standard: "bsd"
-      },
-      {
-        name: "SIGXFSZ",
-        number: 25,
-        action: "core",
-        description: "File too big",
-        standard: "bsd"
-      },
-      {
-        name: "SIGVTALRM",
-        number: 26,
-        action: "terminate",
-        description: "Timeout or timer",
-        standard: "bsd"
-      },
-      {
-        name: "SIGPROF",
-        number: 27,
-        action: "terminate",
-        description: "Timeout or timer",
-        standard: "bsd"
-      },
-      {
-        name: "SIGWINCH",
-        number: 28,
-        action: "ignore",
-        description: "Terminal window size changed",
-        standard: "bsd"
-      },
-      {
-        name: "SIGIO",
-        number: 29,
-        action: "terminate",
-        description: "I/O is available",
-        standard: "other"
-      },
-      {
-        name: "SIGPOLL",
-        number: 29,
-        action: "terminate",
-        description: "Watched event",
-        standard: "other"
-      },
-      {
-        name: "SIGINFO",
-        number: 29,
-        action: "ignore",
-        description: "Request for process information",
-        standard: "other"
-      },
-      {
-        name: "SIGPWR",
-        number: 30,
-        action: "terminate",
-        description: "Device running out of power",
-        standard: "systemv"
-      },
-      {
-        name: "SIGSYS",
-        number: 31,
-        action: "core",
-        description: "Invalid system call",
-        standard: "other"
-      },
-      {
-        name: "SIGUNUSED",
-        number: 31,
-        action: "terminate",
-        description: "Invalid system call",
-        standard: "other"
-      }
-    ];
-  }
-});
-
-// node_modules/human-signals/build/src/signals.js
-import { constants as constants2 } from "node:os";
-var getSignals, normalizeSignal;
-var init_signals = __esm({
-  "node_modules/human-signals/build/src/signals.js"() {
-    init_core();
-    init_realtime();
-    getSignals = () => {
-      const realtimeSignals = getRealtimeSignals();
-      const signals2 = [...SIGNALS, ...realtimeSignals].map(normalizeSignal);
-      return signals2;
-    };
-    normalizeSignal = ({
-      name,
-      number: defaultNumber,
-      description,
-      action,
-      forced = false,
-      standard
-    }) => {
-      const {
-        signals: { [name]: constantSignal }
-      } = constants2;
-      const supported = constantSignal !== void 0;
-      const number4 = supported ? constantSignal : defaultNumber;
-      return { name, number: number4, description, supported, action, forced, standard };
-    };
-  }
-});
-
-// node_modules/human-signals/build/src/main.js
-import { constants as constants3 } from "node:os";
-var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
-var init_main = __esm({
-  "node_modules/human-signals/build/src/main.js"() {
-    init_realtime();
-    init_signals();
-    getSignalsByName = () => {
-      const signals2 = getSignals();
-      return Object.fromEntries(signals2.map(getSignalByName));
-    };
-    getSignalByName = ({
-      name,
-      number: number4,
-      description,
-      supported,
-      action,
-      forced,
-      standard
-    }) => [name, { name, number: number4, description, supported, action, forced, standard }];
-    signalsByName = getSignalsByName();
-    getSignalsByNumber = () => {
-      const signals2 = getSignals();
-      const length = SIGRTMAX + 1;
-      const signalsA = Array.from(
-        { length },
-        (value, number4) => getSignalByNumber(number4, signals2)
-      );
-      return Object.assign({}, ...signalsA);
-    };
-    getSignalByNumber = (number4, signals2) => {
-      const signal = findSignalByNumber(number4, signals2);
-      if (signal === void 0) {
-        return {};
-      }
-      const { name, description, supported, action, forced, standard } = signal;
-      return {
-        [number4]: {
-          name,
-          number: number4,
-          description,
-          supported,
-          action,
-          forced,
-          standard
-        }
-      };
-    };
-    findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants3.signals[name] === number4);
-      if (signal !== void 0) {
-        return signal;
-      }
-      return signals2.find((signalA) => signalA.number === number4);
-    };
-    signalsByNumber = getSignalsByNumber();
-  }
-});
-
-// node_modules/execa/lib/terminate/signal.js
-import { constants as constants4 } from "node:os";
-var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
-var init_signal = __esm({
-  "node_modules/execa/lib/terminate/signal.js"() {
-    init_main();
-    normalizeKillSignal = (killSignal) => {
-      const optionName = "option `killSignal`";
-      if (killSignal === 0) {
-        throw new TypeError(`Invalid ${optionName}: 0 cannot be used.`);
-      }
-      return normalizeSignal2(killSignal, optionName);
-    };
-    normalizeSignalArgument = (signal) => signal === 0 ? signal : normalizeSignal2(signal, "`subprocess.kill()`'s argument");
-    normalizeSignal2 = (signalNameOrInteger, optionName) => {
-      if (Number.isInteger(signalNameOrInteger)) {
-        return normalizeSignalInteger(signalNameOrInteger, optionName);
-      }
-      if (typeof signalNameOrInteger === "string") {
-        return normalizeSignalName(signalNameOrInteger, optionName);
-      }
-      throw new TypeError(`Invalid ${optionName} ${String(signalNameOrInteger)}: it must be a string or an integer.
-${getAvailableSignals()}`);
-    };
-    normalizeSignalInteger = (signalInteger, optionName) => {
-      if (signalsIntegerToName.has(signalInteger)) {
-        return signalsIntegerToName.get(signalInteger);
-      }
-      throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
-${getAvailableSignals()}`);
-    };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants4.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
-    signalsIntegerToName = getSignalsIntegerToName();
-    normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants4.signals) {
-        return signalName;
-      }
-      if (signalName.toUpperCase() in constants4.signals) {
-        throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
-      }
-      throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
-${getAvailableSignals()}`);
-    };
-    getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
-Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants4.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants4.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
-    getSignalDescription = (signal) => signalsByName[signal].description;
-  }
-});
-
-// node_modules/execa/lib/terminate/timeout.js
-import { setTimeout as setTimeout2 } from "node:timers/promises";
-var validateTimeout, validateDelay, MAX_DELAY, throwOnTimeout, killAfterTimeout;
-var init_timeout = __esm({
-  "node_modules/execa/lib/terminate/timeout.js"() {
-    init_final_error();
-    init_type_name();
-    validateTimeout = ({ timeout }) => {
-      if (timeout !== void 0) {
-        validateDelay(timeout, "timeout");
-      }
-    };
-    validateDelay = (delay, optionName) => {
-      if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY) {
-        throw new TypeError(`Expected the \`${optionName}\` option to be a non-negative integer up to ${MAX_DELAY}, got \`${delay}\` (${getTypeName(delay)})`);
-      }
-    };
-    MAX_DELAY = 2 ** 31 - 1;
-    throwOnTimeout = (kill, timeout, context, controller) => timeout === 0 || timeout === void 0 ? [] : [killAfterTimeout(kill, timeout, context, controller)];
-    killAfterTimeout = async (kill, timeout, context, { signal }) => {
-      await setTimeout2(timeout, void 0, { signal });
-      context.terminationReason ??= "timeout";
-      kill();
-      throw new DiscardedError();
-    };
-  }
-});
-
-// node_modules/execa/lib/terminate/kill.js
-import { setTimeout as setTimeout3 } from "node:timers/promises";
-var normalizeForceKillAfterDelay, DEFAULT_FORCE_KILL_TIMEOUT, subprocessKill, parseKillArguments, emitKillError, setKillTimeout, killOnTimeout;
-var init_kill = __esm({
-  "node_modules/execa/lib/terminate/kill.js"() {
-    init_final_error();
-    init_signal();
-    init_timeout();
-    normalizeForceKillAfterDelay = (forceKillAfterDelay) => {
-      if (forceKillAfterDelay === false) {
-        return forceKillAfterDelay;
-      }
-      if (forceKillAfterDelay === true) {
-        return DEFAULT_FORCE_KILL_TIMEOUT;
-      }
-      validateDelay(forceKillAfterDelay, "forceKillAfterDelay");
-      return forceKillAfterDelay;
-    };
-    DEFAULT_FORCE_KILL_TIMEOUT = 1e3 * 5;
-    subprocessKill = ({ kill, options: { forceKillAfterDelay, killSignal }, onInternalError, context, controller }, signalOrError, errorArgument) => {
-      const { signal, error: error62 } = parseKillArguments(signalOrError, errorArgument, killSignal);
-      emitKillError(error62, onInternalError);
-      const killResult = kill(signal);
-      setKillTimeout({
-        kill,
-        signal,
-        forceKillAfterDelay,
-        killSignal,
-        killResult,
-        context,
-        controller
-      });
-      return killResult;
-    };
-    parseKillArguments = (signalOrError, errorArgument, killSignal) => {
-      const [signal = killSignal, error62] = isErrorInstance(signalOrError) ? [void 0, signalOrError] : [signalOrError, errorArgument];
-      if (typeof signal !== "string" && !Number.isInteger(signal)) {
-        throw new TypeError(`The first argument must be an error instance or a signal name string/integer: ${String(signal)}`);
-      }
-      if (error62 !== void 0 && !isErrorInstance(error62)) {
-        throw new TypeError(`The second argument is optional. If specified, it must be an error instance: ${error62}`);
-      }
-      return { signal: normalizeSignalArgument(signal), error: error62 };
-    };
-    emitKillError = (error62, onInternalError) => {
-      if (error62 !== void 0) {
-        onInternalError.reject(error62);
-      }
-    };
-    setKillTimeout = async ({ kill, signal, forceKillAfterDelay, killSignal, killResult, context, controller }) => {
-      if (signal === killSignal && killResult) {
-        killOnTimeout({
-          kill,
-          forceKillAfterDelay,
-          context,
-          controllerSignal: controller.signal
-        });
-      }
-    };
-    killOnTimeout = async ({ kill, forceKillAfterDelay, context, controllerSignal }) => {
-      if (forceKillAfterDelay === false) {
-        return;
-      }
-      try {
-        await setTimeout3(forceKillAfterDelay, void 0, { signal: controllerSignal });
-        if (kill("SIGKILL")) {
-          context.isForcefullyTerminated ??= true;
-        }
-      } catch {
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/utils/abort-signal.js
-import { once } from "node:events";
-var onAbortedSignal, validateAbortSignal;
-var init_abort_signal = __esm({
-  "node_modules/execa/lib/utils/abort-signal.js"() {
-    onAbortedSignal = async (mainSignal, stopSignal) => {
-      if (!mainSignal.aborted) {
-        await once(mainSignal, "abort", { signal: stopSignal });
-      }
-    };
-    validateAbortSignal = (signal, optionName) => {
-      if (signal !== void 0 && Object.prototype.toString.call(signal) !== "[object AbortSignal]") {
-        throw new TypeError(`The \`${optionName}\` option must be an AbortSignal: ${String(signal)}.`);
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/terminate/cancel.js
-var validateCancelSignal, validateRenamedSignalOption, throwOnCancel, terminateOnCancel;
-var init_cancel = __esm({
-  "node_modules/execa/lib/terminate/cancel.js"() {
-    init_abort_signal();
-    validateCancelSignal = ({ cancelSignal }) => {
-      validateAbortSignal(cancelSignal, "cancelSignal");
-    };
-    validateRenamedSignalOption = ({ signal }) => {
-      if (signal !== void 0) {
-        throw new TypeError('The "signal" option has been renamed to "cancelSignal" instead.');
-      }
-    };
-    throwOnCancel = ({ kill, cancelSignal, gracefulCancel, context, controller }) => cancelSignal === void 0 || gracefulCancel ? [] : [terminateOnCancel(kill, cancelSignal, context, controller)];
-    terminateOnCancel = async (kill, cancelSignal, context, { signal }) => {
-      await onAbortedSignal(cancelSignal, signal);
-      context.terminationReason ??= "cancel";
-      kill();
-      throw cancelSignal.reason;
-    };
-  }
-});
-
-// node_modules/execa/lib/ipc/validation.js
-import { inspect as inspect2 } from "node:util";
-var validateIpcMethod, validateIpcOption, validateConnection, throwOnEarlyDisconnect, throwOnStrictDeadlockError, getStrictResponseError, throwOnMissingStrict, throwOnStrictDisconnect, getAbortDisconnectError, throwOnMissingParent, handleEpipeError, handleSerializationError, serializeInvalidMessage, isSerializationError, SERIALIZATION_ERROR_CODES, SERIALIZATION_ERROR_MESSAGES, getMethodName, getNamespaceName, getOtherProcessName, disconnect;
-var init_validation = __esm({
-  "node_modules/execa/lib/ipc/validation.js"() {
-    validateIpcMethod = ({ methodName, isSubprocess, ipc, isConnected: isConnected2 }) => {
-      validateIpcOption(methodName, isSubprocess, ipc);
-      validateConnection(methodName, isSubprocess, isConnected2);
-    };
-    validateIpcOption = (methodName, isSubprocess, ipc) => {
-      if (!ipc) {
-        throw new Error(`${getMethodName(methodName, isSubprocess)} can only be used if the \`ipc\` option is \`true\`.`);
-      }
-    };
-    validateConnection = (methodName, isSubprocess, isConnected2) => {
-      if (!isConnected2) {
-        throw new Error(`${getMethodName(methodName, isSubprocess)} cannot be used: the ${getOtherProcessName(isSubprocess)} has already exited or disconnected.`);
-      }
-    };
-    throwOnEarlyDisconnect = (isSubprocess) => {
-      throw new Error(`${getMethodName("getOneMessage", isSubprocess)} could not complete: the ${getOtherProcessName(isSubprocess)} exited or disconnected.`);
-    };
-    throwOnStrictDeadlockError = (isSubprocess) => {
-      throw new Error(`${getMethodName("sendMessage", isSubprocess)} failed: the ${getOtherProcessName(isSubprocess)} is sending a message too, instead of listening to incoming messages.
-This can be fixed by both sending a message and listening to incoming messages at the same time:
-
-const [receivedMessage] = await Promise.all([
-	${getMethodName("getOneMessage", isSubprocess)},
-	${getMethodName("sendMessage", isSubprocess, "message, {strict: true}")},
-]);`);
-    };
-    getStrictResponseError = (error62, isSubprocess) => new Error(`${getMethodName("sendMessage", isSubprocess)} failed when sending an acknowledgment response to the ${getOtherProcessName(isSubprocess)}.`, { cause: error62 });
-    throwOnMissingStrict = (isSubprocess) => {
-      throw new Error(`${getMethodName("sendMessage", isSubprocess)} failed: the ${getOtherProcessName(isSubprocess)} is not listening to incoming messages.`);
-    };
-    throwOnStrictDisconnect = (isSubprocess) => {
-      throw new Error(`${getMethodName("sendMessage", isSubprocess)} failed: the ${getOtherProcessName(isSubprocess)} exited without listening to incoming messages.`);
-    };
-    getAbortDisconnectError = () => new Error(`\`cancelSignal\` aborted: the ${getOtherProcessName(true)} disconnected.`);
-    throwOnMissingParent = () => {
-      throw new Error("`getCancelSignal()` cannot be used without setting the `gracefulCancel` option to `true`.");
-    };
-    handleEpipeError = ({ error: error62, methodName, isSubprocess }) => {
-      if (error62.code === "EPIPE") {
-        throw new Error(`${getMethodName(methodName, isSubprocess)} cannot be used: the ${getOtherProcessName(isSubprocess)} is disconnecting.`, { cause: error62 });
-      }
-    };
-    handleSerializationError = ({ error: error62, methodName, isSubprocess, message: message2 }) => {
-      if (isSerializationError(error62)) {
-        throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${serializeInvalidMessage(message2)}.`, { cause: error62 });
-      }
-    };
-    serializeInvalidMessage = (message2) => {
-      try {
-        return String(message2);
-      } catch {
-        return inspect2(message2);
-      }
-    };
-    isSerializationError = ({ code, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
-    SERIALIZATION_ERROR_CODES = /* @__PURE__ */ new Set([
-      // Message is `undefined`
-      "ERR_MISSING_ARGS",
-      // Message is a function, a bigint, a symbol
-      "ERR_INVALID_ARG_TYPE"
-    ]);
-    SERIALIZATION_ERROR_MESSAGES = [
-      // Message is a promise or a proxy, with `serialization: 'advanced'`
-      "could not be cloned",
-      // Message has cycles, with `serialization: 'json'`
-      "circular structure",
-      // Message has cycles inside toJSON(), with `serialization: 'json'`
-      "call stack size exceeded"
-    ];
-    getMethodName = (methodName, isSubprocess, parameters = "") => methodName === "cancelSignal" ? "`cancelSignal`'s `controller.abort()`" : `${getNamespaceName(isSubprocess)}${methodName}(${parameters})`;
-    getNamespaceName = (isSubprocess) => isSubprocess ? "" : "subprocess.";
-    getOtherProcessName = (isSubprocess) => isSubprocess ? "parent process" : "subprocess";
-    disconnect = (anyProcess) => {
-      if (anyProcess.connected) {
-        anyProcess.disconnect();
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/utils/deferred.js
-var createDeferred;
-var init_deferred = __esm({
-  "node_modules/execa/lib/utils/deferred.js"() {
-    createDeferred = () => {
-      const methods = {};
-      const promise3 = new Promise((resolve3, reject) => {
-        Object.assign(methods, { resolve: resolve3, reject });
-      });
-      return Object.assign(promise3, methods);
-    };
-  }
-});
-
-// node_modules/execa/lib/utils/max-listeners.js
-import { addAbortListener } from "node:events";
-var incrementMaxListeners;
-var init_max_listeners = __esm({
-  "node_modules/execa/lib/utils/max-listeners.js"() {
-    incrementMaxListeners = (eventEmitter, maxListenersIncrement, signal) => {
-      const maxListeners = eventEmitter.getMaxListeners();
-      if (maxListeners === 0 || maxListeners === Infinity) {
-        return;
-      }
-      eventEmitter.setMaxListeners(maxListeners + maxListenersIncrement);
-      addAbortListener(signal, () => {
-        eventEmitter.setMaxListeners(eventEmitter.getMaxListeners() - maxListenersIncrement);
-      });
-    };
-  }
-});
-
-// node_modules/execa/lib/ipc/reference.js
-var addReference, addReferenceCount, removeReference, removeReferenceCount, undoAddedReferences, redoAddedReferences;
-var init_reference = __esm({
-  "node_modules/execa/lib/ipc/reference.js"() {
-    addReference = (channel, reference) => {
-      if (reference) {
-        addReferenceCount(channel);
-      }
-    };
-    addReferenceCount = (channel) => {
-      channel.refCounted();
-    };
-    removeReference = (channel, reference) => {
-      if (reference) {
-        removeReferenceCount(channel);
-      }
-    };
-    removeReferenceCount = (channel) => {
-      channel.unrefCounted();
-    };
-    undoAddedReferences = (channel, isSubprocess) => {
-      if (!isSubprocess) {
-        return;
-      }
-      removeReferenceCount(channel);
-      removeReferenceCount(channel);
-    };
-    redoAddedReferences = (channel, isSubprocess) => {
-      if (!isSubprocess) {
-        return;
-      }
-      addReferenceCount(channel);
-      addReferenceCount(channel);
-    };
-  }
-});
-
-// node_modules/execa/lib/ipc/incoming.js
-import { once as once2 } from "node:events";
-import { scheduler } from "node:timers/promises";
-var onMessage, onDisconnect, INCOMING_MESSAGES;
-var init_incoming = __esm({
-  "node_modules/execa/lib/ipc/incoming.js"() {
-    init_outgoing();
-    init_reference();
-    init_strict();
-    init_graceful();
-    onMessage = async ({ anyProcess, channel, isSubprocess, ipcEmitter }, wrappedMessage) => {
-      if (handleStrictResponse(wrappedMessage, anyProcess) || isSubprocess && handleAbort(wrappedMessage)) {
-        return;
-      }
-      if (!INCOMING_MESSAGES.has(anyProcess)) {
-        INCOMING_MESSAGES.set(anyProcess, []);
-      }
-      const incomingMessages = INCOMING_MESSAGES.get(anyProcess);
-      incomingMessages.push(wrappedMessage);
-      if (incomingMessages.length > 1) {
-        return;
-      }
-      while (incomingMessages.length > 0) {
-        await waitForOutgoingMessages(anyProcess, ipcEmitter, incomingMessages[0]);
-        await scheduler.yield();
-        const message2 = await handleStrictRequest({
-          wrappedMessage: incomingMessages[0],
-          anyProcess,
-          channel,
-          isSubprocess,
-          ipcEmitter
-        });
-        incomingMessages.shift();
-        ipcEmitter.emit("message", message2);
-        ipcEmitter.emit("message:done");
-      }
-    };
-    onDisconnect = async ({ anyProcess, channel, isSubprocess, ipcEmitter, boundOnMessage }) => {
-      if (isSubprocess) {
-        abortOnDisconnect();
-      }
-      const incomingMessages = INCOMING_MESSAGES.get(anyProcess);
-      while (incomingMessages?.length > 0) {
-        await once2(ipcEmitter, "message:done");
-      }
-      anyProcess.removeListener("message", boundOnMessage);
-      redoAddedReferences(channel, isSubprocess);
-      ipcEmitter.connected = false;
-      ipcEmitter.emit("disconnect");
-    };
-    INCOMING_MESSAGES = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// node_modules/execa/lib/ipc/forward.js
-import { EventEmitter as EventEmitter2 } from "node:events";
-var getIpcEmitter, IPC_EMITTERS, forwardEvents, isConnected;
-var init_forward = __esm({
-  "node_modules/execa/lib/ipc/forward.js"() {
-    init_incoming();
-    init_reference();
-    getIpcEmitter = (anyProcess, channel, isSubprocess) => {
-      if (IPC_EMITTERS.has(anyProcess)) {
-        return IPC_EMITTERS.get(anyProcess);
-      }
-      const ipcEmitter = new EventEmitter2();
-      ipcEmitter.setMaxListeners(0);
-      ipcEmitter.connected = true;
-      IPC_EMITTERS.set(anyProcess, ipcEmitter);
-      forwardEvents({
-        ipcEmitter,
-        anyProcess,
-        channel,
-        isSubprocess
-      });
-      return ipcEmitter;
-    };
-    IPC_EMITTERS = /* @__PURE__ */ new WeakMap();
-    forwardEvents = ({ ipcEmitter, anyProcess, channel, isSubprocess }) => {
-      const boundOnMessage = onMessage.bind(void 0, {
-        anyProcess,
-        channel,
-        isSubprocess,
-        ipcEmitter
-      });
-      anyProcess.on("message", boundOnMessage);
-      anyProcess.once("disconnect", onDisconnect.bind(void 0, {
-        anyProcess,
-        channel,
-        isSubprocess,
-        ipcEmitter,
-        boundOnMessage
-      }));
-      undoAddedReferences(channel, isSubprocess);
-    };
-    isConnected = (anyProcess) => {
-      const ipcEmitter = IPC_EMITTERS.get(anyProcess);
-      return ipcEmitter === void 0 ? anyProcess.channel !== void 0 && anyProcess.channel !== null : ipcEmitter.connected;
-    };
-  }
-});
-
-// node_modules/execa/lib/ipc/strict.js
-import { once as once3 } from "node:events";
-var handleSendStrict, count, validateStrictDeadlock, handleStrictRequest, handleStrictResponse, waitForStrictResponse, STRICT_RESPONSES, throwOnDisconnect, REQUEST_TYPE, RESPONSE_TYPE, isStrictRequest;
-var init_strict = __esm({
-  "node_modules/execa/lib/ipc/strict.js"() {
-    init_deferred();
-    init_max_listeners();
-    init_send();
-    init_validation();
-    init_forward();
-    init_outgoing();
-    handleSendStrict = ({ anyProcess, channel, isSubprocess, message: message2, strict }) => {
-      if (!strict) {
-        return message2;
-      }
-      const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
-      const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
-      return {
-        id: count++,
-        type: REQUEST_TYPE,
-        message: message2,
-        hasListeners
-      };
-    };
-    count = 0;
-    validateStrictDeadlock = (outgoingMessages, wrappedMessage) => {
-      if (!isStrictRequest(wrappedMessage) || wrappedMessage.hasListeners) {
-        return;
-      }
-      for (const { id } of outgoingMessages) {
-        if (id !== void 0) {
-          STRICT_RESPONSES[id].deferred.resolve({ isDeadlock: true, hasListeners: false });
-        }
-      }
-    };
-    handleStrictRequest = async ({ wrappedMessage, anyProcess, channel, isSubprocess, ipcEmitter }) => {
-      if (!isStrictRequest(wrappedMessage)) {
-        return wrappedMessage;
-      }
-      const { id, message: message2 } = wrappedMessage;
-      if (!anyProcess.connected) {
-        return message2;
-      }
-      const response = { id, type: RESPONSE_TYPE, message: hasMessageListeners(anyProcess, ipcEmitter) };
-      try {
-        await sendMessage({
-          anyProcess,
-          channel,
-          isSubprocess,
-          ipc: true
-        }, response);
-      } catch (error62) {
-        if (error62.cause?.code !== "EPIPE") {
-          ipcEmitter.emit("strict:error", error62);
-        }
-      }
-      return message2;
-    };
-    handleStrictResponse = (wrappedMessage, anyProcess) => {
-      if (wrappedMessage?.type !== RESPONSE_TYPE) {
-        return false;
-      }
-      const { id, message: hasListeners } = wrappedMessage;
-      const strictResponse = STRICT_RESPONSES[id];
-      if (strictResponse?.anyProcess === anyProcess) {
-        strictResponse.deferred.resolve({ isDeadlock: false, hasListeners });
-      }
-      return true;
-    };
-    waitForStrictResponse = async (wrappedMessage, anyProcess, isSubprocess) => {
-      const deferred = createDeferred();
-      STRICT_RESPONSES[wrappedMessage.id] = { deferred, anyProcess };
-      const controller = new AbortController();
-      try {
-        const { isDeadlock, hasListeners } = await Promise.race([
-          deferred,
-          throwOnDisconnect(anyProcess, isSubprocess, controller)
-        ]);
-        if (isDeadlock) {
-          throwOnStrictDeadlockError(isSubprocess);
-        }
-        if (!hasListeners) {
-          throwOnMissingStrict(isSubprocess);
-        }
-      } finally {
-        controller.abort();
-        delete STRICT_RESPONSES[wrappedMessage.id];
-      }
-    };
-    STRICT_RESPONSES = { __proto__: null };
-    throwOnDisconnect = async (anyProcess, isSubprocess, { signal }) => {
-      incrementMaxListeners(anyProcess, 1, signal);
-      await once3(anyProcess, "disconnect", { signal });
-      throwOnStrictDisconnect(isSubprocess);
-    };
-    REQUEST_TYPE = "execa:ipc:request";
-    RESPONSE_TYPE = "execa:ipc:response";
-    isStrictRequest = (wrappedMessage) => wrappedMessage?.type === REQUEST_TYPE && Number.isInteger(wrappedMessage.id) && typeof wrappedMessage.hasListeners === "boolean";
-  }
-});
-
-// node_modules/execa/lib/ipc/outgoing.js
-var startSendMessage, endSendMessage, waitForOutgoingMessages, OUTGOING_MESSAGES, IPC_SUBPROCESS_OPTIONS, setIpcSubprocessOptions, hasMessageListeners, getMinListenerCount, getOptions;
-var init_outgoing = __esm({
-  "node_modules/execa/lib/ipc/outgoing.js"() {
-    init_deferred();
-    init_specific();
-    init_strict();
-    startSendMessage = (anyProcess, wrappedMessage, strict) => {
-      if (!OUTGOING_MESSAGES.has(anyProcess)) {
-        OUTGOING_MESSAGES.set(anyProcess, /* @__PURE__ */ new Set());
-      }
-      const outgoingMessages = OUTGOING_MESSAGES.get(anyProcess);
-      const onMessageSent = createDeferred();
-      const id = strict ? wrappedMessage.id : void 0;
-      const outgoingMessage = { onMessageSent, id };
-      outgoingMessages.add(outgoingMessage);
-      return { outgoingMessages, outgoingMessage };
-    };
-    endSendMessage = ({ outgoingMessages, outgoingMessage }) => {
-      outgoingMessages.delete(outgoingMessage);
-      outgoingMessage.onMessageSent.resolve();
-    };
-    waitForOutgoingMessages = async (anyProcess, ipcEmitter, wrappedMessage) => {
-      while (!hasMessageListeners(anyProcess, ipcEmitter) && OUTGOING_MESSAGES.get(anyProcess)?.size > 0) {
-        const outgoingMessages = [...OUTGOING_MESSAGES.get(anyProcess)];
-        validateStrictDeadlock(outgoingMessages, wrappedMessage);
-        await Promise.all(outgoingMessages.map(({ onMessageSent }) => onMessageSent));
-      }
-    };
-    OUTGOING_MESSAGES = /* @__PURE__ */ new WeakMap();
-    IPC_SUBPROCESS_OPTIONS = /* @__PURE__ */ new WeakMap();
-    setIpcSubprocessOptions = (subprocess, options) => {
-      IPC_SUBPROCESS_OPTIONS.set(subprocess, options);
-    };
-    hasMessageListeners = (anyProcess, ipcEmitter) => ipcEmitter.listenerCount("message") > getMinListenerCount(anyProcess);
-    getMinListenerCount = (anyProcess) => getOptions(anyProcess) !== void 0 && !getFdSpecificValue(getOptions(anyProcess).buffer, "ipc") ? 1 : 0;
-    getOptions = (anyProcess) => IPC_SUBPROCESS_OPTIONS.get(anyProcess);
-  }
-});
-
-// node_modules/execa/lib/ipc/send.js
-import { promisify as promisify2 } from "node:util";
-var sendMessage, sendMessageAsync, sendOneMessage, getSendMethod, PROCESS_SEND_METHODS;
-var init_send = __esm({
-  "node_modules/execa/lib/ipc/send.js"() {
-    init_options();
-    init_validation();
-    init_outgoing();
-    init_strict();
-    sendMessage = ({ anyProcess, channel, isSubprocess, ipc }, message2, options) => {
-      const { strict = false } = copyOptions(options);
-      checkBooleanOption(strict, "strict");
-      const methodName = "sendMessage";
-      validateIpcMethod({
-        methodName,
-        isSubprocess,
-        ipc,
-        isConnected: anyProcess.connected
-      });
-      return sendMessageAsync({
-        anyProcess,
-        channel,
-        methodName,
-        isSubprocess,
-        message: message2,
-        strict
-      });
-    };
-    sendMessageAsync = async ({ anyProcess, channel, methodName, isSubprocess, message: message2, strict }) => {
-      const wrappedMessage = handleSendStrict({
-        anyProcess,
-        channel,
-        isSubprocess,
-        message: message2,
-        strict
-      });
-      const outgoingMessagesState = startSendMessage(anyProcess, wrappedMessage, strict);
-      try {
-        await sendOneMessage({
-          anyProcess,
-          methodName,
-          isSubprocess,
-          wrappedMessage,
-          message: message2,
-          strict
-        });
-      } catch (error62) {
-        disconnect(anyProcess);
-        throw error62;
-      } finally {
-        endSendMessage(outgoingMessagesState);
-      }
-    };
-    sendOneMessage = async ({ anyProcess, methodName, isSubprocess, wrappedMessage, message: message2, strict = false }) => {
-      const sendMethod = getSendMethod(anyProcess);
-      try {
-        await Promise.all([
-          // Only messages sent with the `strict` option wait for an acknowledgment response
-          strict ? waitForStrictResponse(wrappedMessage, anyProcess, isSubprocess) : void 0,
-          sendMethod(wrappedMessage)
-        ]);
-      } catch (error62) {
-        handleEpipeError({ error: error62, methodName, isSubprocess });
-        handleSerializationError({
-          error: error62,
-          methodName,
-          isSubprocess,
-          message: message2
-        });
-        throw error62;
-      }
-    };
-    getSendMethod = (anyProcess) => {
-      if (PROCESS_SEND_METHODS.has(anyProcess)) {
-        return PROCESS_SEND_METHODS.get(anyProcess);
-      }
-      const sendMethod = promisify2(anyProcess.send.bind(anyProcess));
-      PROCESS_SEND_METHODS.set(anyProcess, sendMethod);
-      return sendMethod;
-    };
-    PROCESS_SEND_METHODS = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// node_modules/execa/lib/ipc/graceful.js
-import { scheduler as scheduler2 } from "node:timers/promises";
-var sendAbort, getCancelSignal, startIpc, isCancelListening, handleAbort, GRACEFUL_CANCEL_TYPE, abortOnDisconnect, cancelController;
-var init_graceful = __esm({
-  "node_modules/execa/lib/ipc/graceful.js"() {
-    init_send();
-    init_forward();
-    init_validation();
-    sendAbort = (subprocess, message2) => {
-      const methodName = "cancelSignal";
-      validateConnection(methodName, false, subprocess.connected);
-      return sendOneMessage({
-        anyProcess: subprocess,
-        methodName,
-        isSubprocess: false,
-        wrappedMessage: { type: GRACEFUL_CANCEL_TYPE, message: message2 },
-        message: message2
-      });
-    };
-    getCancelSignal = async ({ anyProcess, channel, isSubprocess, ipc }) => {
-      await startIpc({
-        anyProcess,
-        channel,
-        isSubprocess,
-        ipc
-      });
-      return cancelController.signal;
-    };
-    startIpc = async ({ anyProcess, channel, isSubprocess, ipc }) => {
-      if (isCancelListening) {
-        return;
-      }
-      if (!ipc) {
-        throwOnMissingParent();
-        return;
-      }
-      isCancelListening = true;
-      if (!anyProcess.connected) {
-        abortOnDisconnect();
-        return;
-      }
-      getIpcEmitter(anyProcess, channel, isSubprocess);
-      await scheduler2.yield();
-    };
-    isCancelListening = false;
-    handleAbort = (wrappedMessage) => {
-      if (wrappedMessage?.type !== GRACEFUL_CANCEL_TYPE) {
-        return false;
-      }
-      cancelController.abort(wrappedMessage.message);
-      return true;
-    };
-    GRACEFUL_CANCEL_TYPE = "execa:ipc:cancel";
-    abortOnDisconnect = () => {
-      cancelController.abort(getAbortDisconnectError());
-    };
-    cancelController = new AbortController();
-  }
-});
-
-// node_modules/execa/lib/terminate/graceful.js
-var validateGracefulCancel, throwOnGracefulCancel, sendOnAbort, getReason;
-var init_graceful2 = __esm({
-  "node_modules/execa/lib/terminate/graceful.js"() {
-    init_abort_signal();
-    init_graceful();
-    init_kill();
-    validateGracefulCancel = ({ gracefulCancel, cancelSignal, ipc, serialization }) => {
-      if (!gracefulCancel) {
-        return;
-      }
-      if (cancelSignal === void 0) {
-        throw new Error("The `cancelSignal` option must be defined when setting the `gracefulCancel` option.");
-      }
-      if (!ipc) {
-        throw new Error("The `ipc` option cannot be false when setting the `gracefulCancel` option.");
-      }
-      if (serialization === "json") {
-        throw new Error("The `serialization` option cannot be 'json' when setting the `gracefulCancel` option.");
-      }
-    };
-    throwOnGracefulCancel = ({
-      subprocess,
-      kill,
-      cancelSignal,
-      gracefulCancel,
-      forceKillAfterDelay,
-      context,
-      controller
-    }) => gracefulCancel ? [sendOnAbort({
-      subprocess,
-      kill,
-      cancelSignal,
-      forceKillAfterDelay,
-      context,
-      controller
-    })] : [];
-    sendOnAbort = async ({ subprocess, kill, cancelSignal, forceKillAfterDelay, context, controller: { signal } }) => {
-      await onAbortedSignal(cancelSignal, signal);
-      const reason = getReason(cancelSignal);
-      await sendAbort(subprocess, reason);
-      killOnTimeout({
-        kill,
-        forceKillAfterDelay,
-        context,
-        controllerSignal: signal
-      });
-      context.terminationReason ??= "gracefulCancel";
-      throw cancelSignal.reason;
-    };
-    getReason = ({ reason }) => {
-      if (!(reason instanceof DOMException)) {
-        return reason;
-      }
-      const error62 = new Error(reason.message);
-      Object.defineProperty(error62, "stack", {
-        value: reason.stack,
-        enumerable: false,
-        configurable: true,
-        writable: true
-      });
-      return error62;
-    };
-  }
-});
-
-// node_modules/execa/lib/methods/node.js
-import { execPath, execArgv } from "node:process";
-import path13 from "node:path";
-var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
-var init_node2 = __esm({
-  "node_modules/execa/lib/methods/node.js"() {
-    init_file_url();
-    mapNode = ({ options }) => {
-      if (options.node === false) {
-        throw new TypeError('The "node" option cannot be false with `execaNode()`.');
-      }
-      return { options: { __proto__: null, ...options, node: true } };
-    };
-    getDefaultNodeOptions = () => {
-      const nodeOptions = [];
-      for (let index = 0; index < execArgv.length; index += 1) {
-        const nodeOption = execArgv[index];
-        if (REMOVED_OPTIONS_WITH_VALUE.has(nodeOption)) {
-          if (!execArgv[index + 1]?.startsWith("-")) {
-            index += 1;
-          }
-        } else if (!IGNORED_OPTIONS_REGEXP.test(nodeOption)) {
-          nodeOptions.push(nodeOption);
-        }
-      }
-      return nodeOptions;
-    };
-    REMOVED_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-e", "--eval", "-p", "--print", "-pe", "--input-type", "--inspect-port"]);
-    IGNORED_OPTIONS_REGEXP = /^--(?:inspect|eval=|print=|input-type=)/;
-    handleNodeOption = (file2, commandArguments, {
-      node: shouldHandleNode = false,
-      nodePath = execPath,
-      nodeOptions = getDefaultNodeOptions(),
-      cwd,
-      execPath: formerNodePath,
-      ...options
-    }) => {
-      if (formerNodePath !== void 0) {
-        throw new TypeError('The "execPath" option has been removed. Please use the "nodePath" option instead.');
-      }
-      if (!Array.isArray(nodeOptions) || nodeOptions.some((nodeOption) => typeof nodeOption !== "string")) {
-        throw new TypeError('The "nodeOptions" option must be an array of strings.');
-      }
-      const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path13.resolve(cwd, normalizedNodePath);
-      const newOptions = {
-        __proto__: null,
-        shell: false,
-        ...options,
-        nodePath: resolvedNodePath,
-        node: shouldHandleNode,
-        cwd
-      };
-      if (!shouldHandleNode) {
-        return [file2, commandArguments, newOptions];
-      }
-      if (path13.basename(file2, ".exe") === "node") {
-        throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
-      }
-      return [
-        resolvedNodePath,
-        [
-          ...nodeOptions,
-          file2,
-          ...commandArguments
-        ],
-        {
-          __proto__: null,
-          ...newOptions,
-          // Like other options, `undefined` uses the default value
-          ipc: newOptions.ipc === void 0 ? true : newOptions.ipc,
-          shell: false
-        }
-      ];
-    };
-  }
-});
-
-// node_modules/execa/lib/ipc/ipc-input.js
-import { serialize } from "node:v8";
-var validateIpcInputOption, validateAdvancedInput, validateJsonInput, validateIpcInput, sendIpcInput;
-var init_ipc_input = __esm({
-  "node_modules/execa/lib/ipc/ipc-input.js"() {
-    init_send();
-    validateIpcInputOption = ({ ipcInput, ipc, serialization }) => {
-      if (ipcInput === void 0) {
-        return;
-      }
-      if (!ipc) {
-        throw new Error("The `ipcInput` option cannot be set unless the `ipc` option is `true`.");
-      }
-      validateIpcInput[serialization]?.(ipcInput);
-    };
-    validateAdvancedInput = (ipcInput) => {
-      try {
-        serialize(ipcInput);
-      } catch (error62) {
-        throw new Error("The `ipcInput` option is not serializable with a structured clone.", { cause: error62 });
-      }
-    };
-    validateJsonInput = (ipcInput) => {
-      try {
-        if (JSON.stringify(ipcInput) === void 0) {
-          throw new TypeError("The value cannot be represented as JSON.");
-        }
-      } catch (error62) {
-        throw new Error("The `ipcInput` option is not serializable with JSON.", { cause: error62 });
-      }
-    };
-    validateIpcInput = {
-      __proto__: null,
-      advanced: validateAdvancedInput,
-      json: validateJsonInput
-    };
-    sendIpcInput = async (subprocess, ipcInput, ipc) => {
-      if (ipcInput === void 0) {
-        return;
-      }
-      await sendMessage({
-        anyProcess: subprocess,
-        channel: subprocess.channel,
-        isSubprocess: false,
-        ipc
-      }, ipcInput);
-    };
-  }
-});
-
-// node_modules/execa/lib/arguments/encoding-option.js
-var validateEncoding, TEXT_ENCODINGS, BINARY_ENCODINGS, ENCODINGS, getStringEncoding, getInputEncoding, getCorrectEncoding, ENCODING_ALIASES, serializeEncoding;
-var init_encoding_option = __esm({
-  "node_modules/execa/lib/arguments/encoding-option.js"() {
-    validateEncoding = ({ encoding }) => {
-      if (ENCODINGS.has(encoding)) {
-        return;
-      }
-      const correctEncoding = getCorrectEncoding(encoding);
-      if (correctEncoding !== void 0) {
-        throw new TypeError(`Invalid option \`encoding: ${serializeEncoding(encoding)}\`.
-Please rename it to ${serializeEncoding(correctEncoding)}.`);
-      }
-      const correctEncodings = [...ENCODINGS].map((correctEncoding2) => serializeEncoding(correctEncoding2)).join(", ");
-      throw new TypeError(`Invalid option \`encoding: ${serializeEncoding(encoding)}\`.
-Please rename it to one of: ${correctEncodings}.`);
-    };
-    TEXT_ENCODINGS = /* @__PURE__ */ new Set(["utf8", "utf16le"]);
-    BINARY_ENCODINGS = /* @__PURE__ */ new Set(["buffer", "hex", "base64", "base64url", "latin1", "ascii"]);
-    ENCODINGS = TEXT_ENCODINGS.union(BINARY_ENCODINGS);
-    getStringEncoding = (binary, encoding) => binary || !TEXT_ENCODINGS.has(encoding) ? "utf8" : encoding;
-    getInputEncoding = (encoding) => TEXT_ENCODINGS.has(encoding) ? "utf8" : encoding;
-    getCorrectEncoding = (encoding) => {
-      if (encoding === null) {
-        return "buffer";
-      }
-      if (typeof encoding !== "string") {
-        return;
-      }
-      const lowerEncoding = encoding.toLowerCase();
-      if (lowerEncoding in ENCODING_ALIASES) {
-        return ENCODING_ALIASES[lowerEncoding];
-      }
-      if (ENCODINGS.has(lowerEncoding)) {
-        return lowerEncoding;
-      }
-    };
-    ENCODING_ALIASES = {
-      __proto__: null,
-      // eslint-disable-next-line unicorn/text-encoding-identifier-case
-      "utf-8": "utf8",
-      "utf-16le": "utf16le",
-      "ucs-2": "utf16le",
-      ucs2: "utf16le",
-      binary: "latin1"
-    };
-    serializeEncoding = (encoding) => typeof encoding === "string" ? `"${encoding}"` : String(encoding);
-  }
-});
-
-// node_modules/which-command/index.js
-import fs2 from "node:fs";
-import path14 from "node:path";
-import process7 from "node:process";
-function resolveOptions(command, options) {
-  if (typeof command !== "string" || command.length === 0) {
-    throw new TypeError("Expected a non-empty string.");
-  }
-  const {
-    cwd = process7.cwd(),
-    // On Windows, `process.env.PATH` can be undefined in some contexts (for example, worker threads), where it's only exposed as `Path`.
-    path: searchPath = process7.env.PATH ?? (isWindows ? process7.env.Path : void 0) ?? "",
-    // `||` (not `??`) so an empty `PATHEXT` falls back to the default instead of disabling all lookup on Windows.
-    pathExt = process7.env.PATHEXT || defaultPathExt
-  } = options;
-  return { cwd, searchPath, pathExt };
-}
-function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path14.delimiter).filter(Boolean);
-  const commandExtension = path14.extname(command).toLowerCase();
-  if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
-    return ["", ...extensions];
-  }
-  return extensions;
-}
-function* candidatePaths(command, { cwd, searchPath, pathExt }) {
-  const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
-  if (separatorPattern.test(command)) {
-    const base = path14.resolve(cwd, command);
-    for (const extension of extensions) {
-      yield base + extension;
-    }
-    return;
-  }
-  const directories = [
-    // Windows searches the current directory before `PATH`.
-    ...isWindows ? [cwd] : [],
-    ...searchPath.split(path14.delimiter)
-  ];
-  for (const directory of directories) {
-    const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
-    if (unquoted === "") {
-      continue;
-    }
-    const base = path14.resolve(cwd, unquoted, command);
-    for (const extension of extensions) {
-      yield base + extension;
-    }
-  }
-}
-function isExecutableSync(filePath) {
-  let stats;
-  try {
-    stats = fs2.statSync(filePath);
-  } catch (error62) {
-    return isWindows && error62.code === "EACCES";
-  }
-  if (!stats.isFile()) {
-    return false;
-  }
-  if (isWindows) {
-    return true;
-  }
-  try {
-    fs2.accessSync(filePath, fs2.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function whichCommandSync(command, options = {}) {
-  const resolved = resolveOptions(command, options);
-  for (const candidate of candidatePaths(command, resolved)) {
-    if (isExecutableSync(candidate)) {
-      return candidate;
-    }
-  }
-  return void 0;
-}
-var isWindows, separatorPattern, defaultPathExt;
-var init_which_command = __esm({
-  "node_modules/which-command/index.js"() {
-    isWindows = process7.platform === "win32";
-    separatorPattern = isWindows ? new RegExp("[\\/\\\\]", "v") : new RegExp("\\/", "v");
-    defaultPathExt = ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC";
-  }
-});
-
-// node_modules/execa/lib/arguments/command-file.js
-import { openSync, readSync, closeSync } from "node:fs";
-import { Buffer as Buffer2 } from "node:buffer";
-import path15 from "node:path";
-import process8 from "node:process";
-var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
-var init_command_file = __esm({
-  "node_modules/execa/lib/arguments/command-file.js"() {
-    init_which_command();
-    parseCommandFile = (file2, commandArguments, options) => {
-      const parsed = { file: file2, commandArguments: [...commandArguments], options };
-      return options.shell || process8.platform !== "win32" ? parsed : escapeWindowsCommand(parsed);
-    };
-    directlyExecutableRegExp = /\.(?:com|exe)$/i;
-    escapeWindowsCommand = (parsed) => {
-      const resolvedFile = resolveWithShebang(parsed);
-      if (resolvedFile !== void 0 && directlyExecutableRegExp.test(resolvedFile)) {
-        if (parsed.options.argv0 === void 0) {
-          parsed.options.argv0 = parsed.file;
-        }
-        parsed.file = resolvedFile;
-        return parsed;
-      }
-      for (const value of [parsed.file, ...parsed.commandArguments]) {
-        assertNoLineBreak(value);
-      }
-      const escapedFile = escapeMetaChars(path15.normalize(resolvedFile ?? parsed.file));
-      const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
-      const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
-      parsed.options.windowsVerbatimArguments = true;
-      return {
-        file: process8.env.comspec || "cmd.exe",
-        // `/e:on` enables the command extensions the `%` escaping relies on, and `/v:off` disables delayed expansion so `!` is literal, even when the registry changes either default
-        commandArguments: ["/d", "/e:on", "/v:off", "/s", "/c", commandLine],
-        options: parsed.options
-      };
-    };
-    resolveWithShebang = (parsed) => {
-      const resolvedFile = resolvePath(parsed);
-      const interpreter = resolvedFile !== void 0 && readShebang(resolvedFile);
-      if (!interpreter) {
-        return resolvedFile;
-      }
-      parsed.commandArguments.unshift(resolvedFile);
-      parsed.file = interpreter;
-      return resolvePath(parsed);
-    };
-    resolvePath = (parsed) => {
-      const environment = parsed.options.env || process8.env;
-      const cwd = parsed.options.cwd ?? process8.cwd();
-      const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path15.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path15.delimiter}${environmentPathExt ?? ""}`;
-      if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path15.resolve(cwd, parsed.file), { cwd, pathExt });
-      }
-      const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process8.env, "PATH") ?? "";
-      const resolveOptions2 = {
-        cwd,
-        path: searchPath,
-        pathExt
-      };
-      return shouldSearchCurrentDirectory(environment) ? whichCommandSync(parsed.file, resolveOptions2) : resolvePathDirectories(parsed.file, resolveOptions2);
-    };
-    hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
-    shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process8.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
-    resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path15.delimiter)) {
-        const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
-        if (unquotedDirectory === "") {
-          continue;
-        }
-        const resolvedFile = whichCommandSync(path15.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
-        if (resolvedFile !== void 0) {
-          return resolvedFile;
-        }
-      }
-    };
-    getWindowsEnvironmentValue = (environment, name) => {
-      const environmentKey = Object.keys(environment).sort().find((key) => key.toUpperCase() === name);
-      return environmentKey === void 0 ? void 0 : environment[environmentKey];
-    };
-    SHEBANG_BYTE_LENGTH = 150;
-    readShebang = (file2) => {
-      const buffer = Buffer2.alloc(SHEBANG_BYTE_LENGTH);
-      let bytesRead = 0;
-      try {
-        const fileDescriptor = openSync(file2, "r");
-        try {
-          bytesRead = readSync(fileDescriptor, buffer, 0, SHEBANG_BYTE_LENGTH, 0);
-        } finally {
-          closeSync(fileDescriptor);
-        }
-      } catch {
-        return void 0;
-      }
-      return parseShebang(buffer.toString("utf8", 0, bytesRead));
-    };
-    shebangRegExp = /^#!(?<line>.*)/;
-    parseShebang = (contents) => {
-      const shebangLine = contents.match(shebangRegExp)?.groups.line.trim();
-      if (!shebangLine) {
-        return void 0;
-      }
-      const [interpreterPath, argument] = shebangLine.split(" ", 2);
-      const interpreter = interpreterPath.split("/").at(-1);
-      if (interpreter === "env") {
-        return argument;
-      }
-      return argument ? `${interpreter} ${argument}` : interpreter;
-    };
-    lineBreakRegExp = /[\n\r]/;
-    assertNoLineBreak = (value) => {
-      if (lineBreakRegExp.test(value)) {
-        throw new TypeError(`The command and its arguments cannot contain a line break on Windows without a shell.
-This would allow a command injection with \`cmd.exe\`.
-Invalid value: ${JSON.stringify(`${value}`)}`);
-      }
-    };
-    metaCharsRegExp = /[()\][%!^"`<>&|;, *?]/g;
-    escapeMetaChars = (value) => value.replaceAll(metaCharsRegExp, "^$&");
-    backslashRunRegExp = /\\+/g;
-    quotedCharacterRegExp = new RegExp("[^\\w#$*+\\-./:?@\\\\\\u{80}-\\u{10FFFF}]|\\p{Control}", "u");
-    escapeArgument = (rawArgument) => {
-      const argument = `${rawArgument}`;
-      if (!shouldQuoteArgument(argument)) {
-        return argument;
-      }
-      const escapedArgument = argument.replaceAll(backslashRunRegExp, (backslashes, offset, string4) => {
-        const nextCharacter = string4[offset + backslashes.length];
-        const isPrecedesDoubleQuote = nextCharacter === '"' || nextCharacter === void 0;
-        return isPrecedesDoubleQuote ? backslashes.repeat(2) : backslashes;
-      }).replaceAll('"', '""').replaceAll("%", "%%cd:~,%");
-      return `"${escapedArgument}"`;
-    };
-    shouldQuoteArgument = (argument) => argument === "" || argument.endsWith("\\") || quotedCharacterRegExp.test(argument);
-  }
-});
-
-// node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync2 } from "node:fs";
-import path16 from "node:path";
-import process9 from "node:process";
-var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
-var init_cwd = __esm({
-  "node_modules/execa/lib/arguments/cwd.js"() {
-    init_file_url();
-    normalizeCwd = (cwd = getDefaultCwd()) => {
-      const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path16.resolve(cwdString);
-    };
-    getDefaultCwd = () => {
-      try {
-        return process9.cwd();
-      } catch (error62) {
-        error62.message = `The current directory does not exist.
-${error62.message}`;
-        throw error62;
-      }
-    };
-    getCurrentCwd = () => {
-      try {
-        return process9.cwd();
-      } catch {
-      }
-    };
-    fixCwdError = (originalMessage, cwd) => {
-      if (cwd === getCurrentCwd()) {
-        return originalMessage;
-      }
-      let cwdStat;
-      try {
-        cwdStat = statSync2(cwd);
-      } catch (error62) {
-        return `The "cwd" option is invalid: ${cwd}.
-${error62.message}
-${originalMessage}`;
-      }
-      return cwdStat.isDirectory() ? originalMessage : `The "cwd" option is not a directory: ${cwd}.
-${originalMessage}`;
-    };
-  }
-});
-
-// node_modules/execa/lib/arguments/options.js
-import path17 from "node:path";
-import process10 from "node:process";
-var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
-var init_options2 = __esm({
-  "node_modules/execa/lib/arguments/options.js"() {
-    init_npm_run_path();
-    init_kill();
-    init_signal();
-    init_cancel();
-    init_graceful2();
-    init_timeout();
-    init_node2();
-    init_ipc_input();
-    init_options();
-    init_encoding_option();
-    init_command_file();
-    init_cwd();
-    init_file_url();
-    init_specific();
-    cmdExeRegExp = /^cmd(?:\.exe)?$/i;
-    normalizeOptions = (filePath, rawArguments, rawOptions) => {
-      const sanitizedOptions = { __proto__: null, ...rawOptions };
-      sanitizedOptions.cwd = normalizeCwd(sanitizedOptions.cwd);
-      const [processedFile, processedArguments, processedOptions] = handleNodeOption(filePath, rawArguments, sanitizedOptions);
-      const fdOptions = normalizeFdSpecificOptions(processedOptions);
-      const options = addDefaultOptions(fdOptions);
-      validateBooleanOptions(options);
-      validateEnv(options);
-      options.env = getEnv(options);
-      const { file: file2, commandArguments } = parseCommandFile(processedFile, processedArguments, options);
-      validateTimeout(options);
-      validateEncoding(options);
-      validateIpcInputOption(options);
-      validateCancelSignal(options);
-      validateRenamedSignalOption(options);
-      validateGracefulCancel(options);
-      options.shell = normalizeFileUrl(options.shell);
-      options.killSignal = normalizeKillSignal(options.killSignal);
-      options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
-      options.lines = options.lines.map((lines, fdNumber) => lines && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process10.platform === "win32" && cmdExeRegExp.test(path17.basename(file2))) {
-        commandArguments.unshift("/q");
-      }
-      return { file: file2, commandArguments, options };
-    };
-    BOOLEAN_OPTIONS = [
-      "extendEnv",
-      "preferLocal",
-      "reject",
-      "cleanup",
-      "killDescendants",
-      "all",
-      "gracefulCancel",
-      "ipc",
-      "node"
-    ];
-    validateBooleanOptions = (options) => {
-      for (const optionName of BOOLEAN_OPTIONS) {
-        checkBooleanOption(options[optionName], optionName);
-      }
-    };
-    validateEnv = ({ env }) => {
-      if (env !== void 0 && (typeof env !== "object" || env === null || Array.isArray(env))) {
-        throw new TypeError(`The \`env\` option must be an object: ${String(env)}.`);
-      }
-    };
-    addDefaultOptions = ({
-      extendEnv = true,
-      preferLocal = false,
-      cwd,
-      localDir: localDirectory = cwd,
-      encoding = "utf8",
-      reject = true,
-      cleanup = true,
-      killDescendants = false,
-      all = false,
-      windowsHide = true,
-      killSignal = "SIGTERM",
-      forceKillAfterDelay = true,
-      gracefulCancel = false,
-      ipcInput,
-      ipc = ipcInput !== void 0 || gracefulCancel,
-      serialization = "advanced",
-      ...options
-    }) => ({
-      __proto__: null,
-      ...options,
-      extendEnv,
-      preferLocal,
-      cwd,
-      localDirectory,
-      encoding,
-      reject,
-      cleanup,
-      killDescendants,
-      all,
-      windowsHide,
-      killSignal,
-      forceKillAfterDelay,
-      gracefulCancel,
-      ipcInput,
-      ipc,
-      serialization
-    });
-    getEnv = (options) => ({ __proto__: null, ...computeEnv(options) });
-    computeEnv = ({ env: envOption, extendEnv, preferLocal, node: node2, localDirectory, nodePath }) => {
-      const env = { __proto__: null, ...extendEnv && process10.env, ...envOption };
-      if (preferLocal || node2) {
-        return npmRunPathEnv({
-          env,
-          cwd: localDirectory,
-          execPath: nodePath,
-          preferLocal,
-          addExecPath: node2
-        });
-      }
-      return env;
-    };
-  }
-});
-
-// node_modules/execa/lib/arguments/shell.js
-var concatenateShell;
-var init_shell = __esm({
-  "node_modules/execa/lib/arguments/shell.js"() {
-    concatenateShell = (file2, commandArguments, options) => options.shell && commandArguments.length > 0 ? [[file2, ...commandArguments].join(" "), [], options] : [file2, commandArguments, options];
-  }
-});
-
-// node_modules/execa/lib/transform/split.js
-var getSplitLinesGenerator, splitLinesSync, splitLinesItemSync, initializeSplitLines, splitGenerator, stripCarriageReturn, linesFinal, getAppendNewlineGenerator, appendNewlineGenerator, endsWithNewline, concatString, linesStringInfo, concatUint8Array, LINES_BYTES_INFO;
-var init_split = __esm({
-  "node_modules/execa/lib/transform/split.js"() {
-    init_encoding_option();
-    getSplitLinesGenerator = (binary, preserveNewlines, skipped, state) => binary || skipped ? void 0 : initializeSplitLines(preserveNewlines, state);
-    splitLinesSync = (chunk, preserveNewlines, objectMode) => objectMode ? chunk.flatMap((item) => splitLinesItemSync(item, preserveNewlines)) : splitLinesItemSync(chunk, preserveNewlines);
-    splitLinesItemSync = (chunk, preserveNewlines) => {
-      const { transform: transform2, final } = initializeSplitLines(preserveNewlines, {});
-      return [...transform2(chunk), ...final()];
-    };
-    initializeSplitLines = (preserveNewlines, state) => {
-      state.previousChunks = "";
-      return {
-        transform: splitGenerator.bind(void 0, state, preserveNewlines),
-        final: linesFinal.bind(void 0, state)
-      };
-    };
-    splitGenerator = function* (state, preserveNewlines, chunk) {
-      if (typeof chunk !== "string") {
-        yield chunk;
-        return;
-      }
-      let { previousChunks } = state;
-      let start = -1;
-      for (let end = 0; end < chunk.length; end += 1) {
-        if (chunk[end] !== "\n") {
-          continue;
-        }
-        let line = chunk.slice(start + 1, preserveNewlines ? end + 1 : end);
-        if (previousChunks.length > 0) {
-          line = concatString(previousChunks, line);
-          previousChunks = "";
-        }
-        yield preserveNewlines ? line : stripCarriageReturn(line, state);
-        start = end;
-      }
-      if (start !== chunk.length - 1) {
-        previousChunks = concatString(previousChunks, chunk.slice(start + 1));
-      }
-      state.previousChunks = previousChunks;
-    };
-    stripCarriageReturn = (line, state) => {
-      state.isWindowsNewline = line.endsWith("\r");
-      return state.isWindowsNewline ? line.slice(0, -1) : line;
-    };
-    linesFinal = function* ({ previousChunks }) {
-      if (previousChunks.length > 0) {
-        yield previousChunks;
-      }
-    };
-    getAppendNewlineGenerator = ({ binary, preserveNewlines, readableObjectMode, state, encoding }) => binary || preserveNewlines || readableObjectMode ? void 0 : { transform: appendNewlineGenerator.bind(void 0, state, getStringEncoding(binary, encoding)) };
-    appendNewlineGenerator = function* ({ isWindowsNewline = false }, stringEncoding, chunk) {
-      const { unixNewline, windowsNewline, concat } = typeof chunk === "string" ? linesStringInfo : LINES_BYTES_INFO[stringEncoding];
-      if (endsWithNewline(chunk, unixNewline)) {
-        yield chunk;
-        return;
-      }
-      const newline = isWindowsNewline ? windowsNewline : unixNewline;
-      yield concat(chunk, newline);
-    };
-    endsWithNewline = (chunk, unixNewline) => typeof chunk === "string" ? chunk.endsWith(unixNewline) : chunk.length >= unixNewline.length && chunk.subarray(-unixNewline.length).every((byte, index) => byte === unixNewline[index]);
-    concatString = (firstChunk, secondChunk) => `${firstChunk}${secondChunk}`;
-    linesStringInfo = {
-      windowsNewline: "\r\n",
-      unixNewline: "\n",
-      concat: concatString
-    };
-    concatUint8Array = (firstChunk, secondChunk) => {
-      const chunk = new Uint8Array(firstChunk.length + secondChunk.length);
-      chunk.set(firstChunk, 0);
-      chunk.set(secondChunk, firstChunk.length);
-      return chunk;
-    };
-    LINES_BYTES_INFO = {
-      __proto__: null,
-      utf8: {
-        windowsNewline: new Uint8Array([13, 10]),
-        unixNewline: new Uint8Array([10]),
-        concat: concatUint8Array
-      },
-      utf16le: {
-        windowsNewline: new Uint8Array([13, 0, 10, 0]),
-        unixNewline: new Uint8Array([10, 0]),
-        concat: concatUint8Array
-      }
-    };
-  }
-});
-
-// node_modules/strip-final-newline/index.js
-function stripFinalNewline(input2) {
-  if (typeof input2 === "string") {
-    return stripFinalNewlineString(input2);
-  }
-  if (!(ArrayBuffer.isView(input2) && input2.BYTES_PER_ELEMENT === 1)) {
-    throw new Error("Input must be a string or a Uint8Array");
-  }
-  return stripFinalNewlineBinary(input2);
-}
-var stripFinalNewlineString, stripFinalNewlineBinary, LF, LF_BINARY, CR, CR_BINARY;
-var init_strip_final_newline = __esm({
-  "node_modules/strip-final-newline/index.js"() {
-    stripFinalNewlineString = (input2) => input2.at(-1) === LF ? input2.slice(0, input2.at(-2) === CR ? -2 : -1) : input2;
-    stripFinalNewlineBinary = (input2) => input2.at(-1) === LF_BINARY ? input2.subarray(0, input2.at(-2) === CR_BINARY ? -2 : -1) : input2;
-    LF = "\n";
-    LF_BINARY = LF.codePointAt(0);
-    CR = "\r";
-    CR_BINARY = CR.codePointAt(0);
-  }
-});
-
-// node_modules/execa/lib/io/strip-newline.js
-var stripNewline, getStripFinalNewline;
-var init_strip_newline = __esm({
-  "node_modules/execa/lib/io/strip-newline.js"() {
-    init_strip_final_newline();
-    stripNewline = (value, { stripFinalNewline: stripFinalNewline2 }, fdNumber, allFds) => value !== void 0 && !Array.isArray(value) && getStripFinalNewline(stripFinalNewline2, fdNumber, allFds) ? stripFinalNewline(value) : value;
-    getStripFinalNewline = (stripFinalNewline2, fdNumber, allFds) => fdNumber === "all" ? allFds.some((allFd) => stripFinalNewline2[allFd]) : stripFinalNewline2[fdNumber];
-  }
-});
-
-// node_modules/execa/lib/resolve/all-sync.js
-import { Buffer as Buffer3 } from "node:buffer";
-var getAllSyncFds, getAllSync, concatBase64, BASE64_ENCODINGS, hasLines, splitAllLines;
-var init_all_sync = __esm({
-  "node_modules/execa/lib/resolve/all-sync.js"() {
-    init_uint_array();
-    init_split();
-    init_strip_newline();
-    getAllSyncFds = ([, stdout, stderr]) => [
-      ...stdout === void 0 ? [] : [1],
-      ...stderr === void 0 ? [] : [2]
-    ];
-    getAllSync = ([, stdout, stderr], allFds, options) => {
-      if (!options.all) {
-        return;
-      }
-      if (stdout === void 0) {
-        return splitAllLines(stderr, allFds, options);
-      }
-      if (stderr === void 0) {
-        return splitAllLines(stdout, allFds, options);
-      }
-      if (hasLines(options)) {
-        return [splitAllLines(stdout, allFds, options), splitAllLines(stderr, allFds, options)].flat();
-      }
-      if (Array.isArray(stdout) || Array.isArray(stderr)) {
-        return [stdout, stderr].filter((value) => value.length > 0).flat();
-      }
-      if (isUint8Array(stdout) && isUint8Array(stderr)) {
-        return concatUint8Arrays([stdout, stderr]);
-      }
-      return BASE64_ENCODINGS.has(options.encoding) ? concatBase64(stdout, stderr, options.encoding) : `${stdout}${stderr}`;
-    };
-    concatBase64 = (stdout, stderr, encoding) => Buffer3.concat([Buffer3.from(stdout, encoding), Buffer3.from(stderr, encoding)]).toString(encoding);
-    BASE64_ENCODINGS = /* @__PURE__ */ new Set(["base64", "base64url"]);
-    hasLines = ({ lines }) => Boolean(lines[1] || lines[2]);
-    splitAllLines = (value, allFds, options) => value === void 0 || Array.isArray(value) || !hasLines(options) ? value : splitLinesSync(value, !getStripFinalNewline(options.stripFinalNewline, "all", allFds), false);
-  }
-});
-
-// node_modules/is-stream/index.js
-function isStream(stream, { checkOpen = true } = {}) {
-  return stream !== null && typeof stream === "object" && (stream.writable || stream.readable || !checkOpen || stream.writable === void 0 && stream.readable === void 0) && typeof stream.pipe === "function";
-}
-function isWritableStream(stream, { checkOpen = true } = {}) {
-  return isStream(stream, { checkOpen }) && (stream.writable || !checkOpen) && typeof stream.write === "function" && typeof stream.end === "function" && typeof stream.writable === "boolean" && typeof stream.writableObjectMode === "boolean" && typeof stream.destroy === "function" && typeof stream.destroyed === "boolean";
-}
-function isReadableStream(stream, { checkOpen = true } = {}) {
-  return isStream(stream, { checkOpen }) && (stream.readable || !checkOpen) && typeof stream.read === "function" && typeof stream.readable === "boolean" && typeof stream.readableObjectMode === "boolean" && typeof stream.destroy === "function" && typeof stream.destroyed === "boolean";
-}
-function isDuplexStream(stream, options) {
-  return isWritableStream(stream, options) && isReadableStream(stream, options);
-}
-var init_is_stream = __esm({
-  "node_modules/is-stream/index.js"() {
-  }
-});
-
-// node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js
-function i() {
-  return this[n].next();
-}
-function o(r) {
-  return this[n].return(r);
-}
-function h({ preventCancel: r = false } = {}) {
-  const e = this.getReader(), t = new c(
-    e,
-    r
-  ), s = Object.create(u);
-  return s[n] = t, s;
-}
-var a, c, n, u;
-var init_asyncIterator = __esm({
-  "node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js"() {
-    a = Object.getPrototypeOf(
-      Object.getPrototypeOf(
-        /* istanbul ignore next */
-        async function* () {
-        }
-      ).prototype
-    );
-    c = class {
-      #t;
-      #n;
-      #r = false;
-      #e = void 0;
-      constructor(e, t) {
-        this.#t = e, this.#n = t;
-      }
-      next() {
-        const e = () => this.#s();
-        return this.#e = this.#e ? this.#e.then(e, e) : e(), this.#e;
-      }
-      return(e) {
-        const t = () => this.#i(e);
-        return this.#e ? this.#e.then(t, t) : t();
-      }
-      async #s() {
-        if (this.#r)
-          return {
-            done: true,
-            value: void 0
-          };
-        let e;
-        try {
-          e = await this.#t.read();
-        } catch (t) {
-          throw this.#e = void 0, this.#r = true, this.#t.releaseLock(), t;
-        }
-        return e.done && (this.#e = void 0, this.#r = true, this.#t.releaseLock()), e;
-      }
-      async #i(e) {
-        if (this.#r)
-          return {
-            done: true,
-            value: e
-          };
-        if (this.#r = true, !this.#n) {
-          const t = this.#t.cancel(e);
-          return this.#t.releaseLock(), await t, {
-            done: true,
-            value: e
-          };
-        }
-        return this.#t.releaseLock(), {
-          done: true,
-          value: e
-        };
-      }
-    };
-    n = /* @__PURE__ */ Symbol();
-    Object.defineProperty(i, "name", { value: "next" });
-    Object.defineProperty(o, "name", { value: "return" });
-    u = Object.create(a, {
-      next: {
-        enumerable: true,
-        configurable: true,
-        writable: true,
-        value: i
-      },
-      return: {
-        enumerable: true,
-        configurable: true,
-        writable: true,
-        value: o
-      }
-    });
-  }
-});
-
-// node_modules/@sec-ant/readable-stream/dist/ponyfill/fromAnyIterable.js
-var init_fromAnyIterable = __esm({
-  "node_modules/@sec-ant/readable-stream/dist/ponyfill/fromAnyIterable.js"() {
-  }
-});
-
-// node_modules/@sec-ant/readable-stream/dist/ponyfill/index.js
-var init_ponyfill = __esm({
-  "node_modules/@sec-ant/readable-stream/dist/ponyfill/index.js"() {
-    init_asyncIterator();
-    init_fromAnyIterable();
-  }
-});
-
-// node_modules/get-stream/source/stream.js
-var getAsyncIterable, toString, getStreamIterable, handleStreamEnd, nodeImports;
-var init_stream = __esm({
-  "node_modules/get-stream/source/stream.js"() {
-    init_is_stream();
-    init_ponyfill();
-    getAsyncIterable = (stream) => {
-      if (isReadableStream(stream, { checkOpen: false }) && nodeImports.on !== void 0) {
-        return getStreamIterable(stream);
-      }
-      if (typeof stream?.[Symbol.asyncIterator] === "function") {
-        return stream;
-      }
-      if (toString.call(stream) === "[object ReadableStream]") {
-        return h.call(stream);
-      }
-      throw new TypeError("The first argument must be a Readable, a ReadableStream, or an async iterable.");
-    };
-    ({ toString } = Object.prototype);
-    getStreamIterable = async function* (stream) {
-      const controller = new AbortController();
-      const state = {};
-      handleStreamEnd(stream, controller, state);
-      try {
-        for await (const [chunk] of nodeImports.on(stream, "data", { signal: controller.signal })) {
-          yield chunk;
-        }
-      } catch (error62) {
-        if (state.error !== void 0) {
-          throw state.error;
-        } else if (!controller.signal.aborted) {
-          throw error62;
-        }
-      } finally {
-        stream.destroy();
-      }
-    };
-    handleStreamEnd = async (stream, controller, state) => {
-      try {
-        await nodeImports.finished(stream, {
-          cleanup: true,
-          readable: true,
-          writable: false,
-          error: false
-        });
-      } catch (error62) {
-        state.error = error62;
-      } finally {
-        controller.abort();
-      }
-    };
-    nodeImports = {};
-  }
-});
-
-// node_modules/get-stream/source/contents.js
-var getStreamContents, appendFinalChunk, appendChunk, addNewChunk, getChunkType, objectToString2, MaxBufferError;
-var init_contents = __esm({
-  "node_modules/get-stream/source/contents.js"() {
-    init_stream();
-    getStreamContents = async (stream, { init, convertChunk, getSize, truncateChunk, addChunk, getFinalChunk, finalize: finalize2 }, { maxBuffer = Number.POSITIVE_INFINITY } = {}) => {
-      const asyncIterable = getAsyncIterable(stream);
-      const state = init();
-      state.length = 0;
-      try {
-        for await (const chunk of asyncIterable) {
-          const chunkType = getChunkType(chunk);
-          const convertedChunk = convertChunk[chunkType](chunk, state);
-          appendChunk({
-            convertedChunk,
-            state,
-            getSize,
-            truncateChunk,
-            addChunk,
-            maxBuffer
-          });
-        }
-        appendFinalChunk({
-          state,
-          convertChunk,
-          getSize,
-          truncateChunk,
-          addChunk,
-          getFinalChunk,
-          maxBuffer
-        });
-        return finalize2(state);
-      } catch (error62) {
-        const normalizedError = typeof error62 === "object" && error62 !== null ? error62 : new Error(error62);
-        normalizedError.bufferedData = finalize2(state);
-        throw normalizedError;
-      }
-    };
-    appendFinalChunk = ({ state, getSize, truncateChunk, addChunk, getFinalChunk, maxBuffer }) => {
-      const convertedChunk = getFinalChunk(state);
-      if (convertedChunk !== void 0) {
-        appendChunk({
-          convertedChunk,
-          state,
-          getSize,
-          truncateChunk,
-          addChunk,
-          maxBuffer
-        });
-      }
-    };
-    appendChunk = ({ convertedChunk, state, getSize, truncateChunk, addChunk, maxBuffer }) => {
-      const chunkSize = getSize(convertedChunk);
-      const newLength = state.length + chunkSize;
-      if (newLength <= maxBuffer) {
-        addNewChunk(convertedChunk, state, addChunk, newLength);
-        return;
-      }
-      const truncatedChunk = truncateChunk(convertedChunk, maxBuffer - state.length);
-      if (truncatedChunk !== void 0) {
-        addNewChunk(truncatedChunk, state, addChunk, maxBuffer);
-      }
-      throw new MaxBufferError();
-    };
-    addNewChunk = (convertedChunk, state, addChunk, newLength) => {
-      state.contents = addChunk(convertedChunk, state, newLength);
-      state.length = newLength;
-    };
-    getChunkType = (chunk) => {
-      const typeOfChunk = typeof chunk;
-      if (typeOfChunk === "string") {
-        return "string";
-      }
-      if (typeOfChunk !== "object" || chunk === null) {
-        return "others";
-      }
-      if (globalThis.Buffer?.isBuffer(chunk)) {
-        return "buffer";
-      }
-      const prototypeName = objectToString2.call(chunk);
-      if (prototypeName === "[object ArrayBuffer]") {
-        return "arrayBuffer";
-      }
-      if (prototypeName === "[object DataView]") {
-        return "dataView";
-      }
-      if (Number.isInteger(chunk.byteLength) && Number.isInteger(chunk.byteOffset) && objectToString2.call(chunk.buffer) === "[object ArrayBuffer]") {
-        return "typedArray";
-      }
-      return "others";
-    };
-    ({ toString: objectToString2 } = Object.prototype);
-    MaxBufferError = class extends Error {
-      name = "MaxBufferError";
-      constructor() {
-        super("maxBuffer exceeded");
-      }
-    };
-  }
-});
-
-// node_modules/get-stream/source/utils.js
-var identity2, noop, getContentsProperty, throwObjectStream, getLengthProperty;
-var init_utils = __esm({
-  "node_modules/get-stream/source/utils.js"() {
-    identity2 = (value) => value;
-    noop = () => void 0;
-    getContentsProperty = ({ contents }) => contents;
-    throwObjectStream = (chunk) => {
-      throw new Error(`Streams in object mode are not supported: ${String(chunk)}`);
-    };
-    getLengthProperty = (convertedChunk) => convertedChunk.length;
-  }
-});
-
-// node_modules/get-stream/source/array.js
-async function getStreamAsArray(stream, options) {
-  return getStreamContents(stream, arrayMethods, options);
-}
-var initArray, increment, addArrayChunk, arrayMethods;
-var init_array = __esm({
-  "node_modules/get-stream/source/array.js"() {
-    init_contents();
-    init_utils();
-    initArray = () => ({ contents: [] });
-    increment = () => 1;
-    addArrayChunk = (convertedChunk, { contents }) => {
-      contents.push(convertedChunk);
-      return contents;
-    };
-    arrayMethods = {
-      init: initArray,
-      convertChunk: {
-        string: identity2,
-        buffer: identity2,
-        arrayBuffer: identity2,
-        dataView: identity2,
-        typedArray: identity2,
-        others: identity2
-      },
-      getSize: increment,
-      truncateChunk: noop,
-      addChunk: addArrayChunk,
-      getFinalChunk: noop,
-      finalize: getContentsProperty
-    };
-  }
-});
-
-// node_modules/get-stream/source/array-buffer.js
-async function getStreamAsArrayBuffer(stream, options) {
-  return getStreamContents(stream, arrayBufferMethods, options);
-}
-var initArrayBuffer, useTextEncoder, textEncoder2, useUint8Array, useUint8ArrayWithOffset, truncateArrayBufferChunk, addArrayBufferChunk, resizeArrayBufferSlow, resizeArrayBuffer, getNewContentsLength, SCALE_FACTOR, finalizeArrayBuffer, hasArrayBufferResize, arrayBufferMethods;
-var init_array_buffer = __esm({
-  "node_modules/get-stream/source/array-buffer.js"() {
-    init_contents();
-    init_utils();
-    initArrayBuffer = () => ({ contents: new ArrayBuffer(0) });
-    useTextEncoder = (chunk) => textEncoder2.encode(chunk);
-    textEncoder2 = new TextEncoder();
-    useUint8Array = (chunk) => new Uint8Array(chunk);
-    useUint8ArrayWithOffset = (chunk) => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    truncateArrayBufferChunk = (convertedChunk, chunkSize) => convertedChunk.slice(0, chunkSize);
-    addArrayBufferChunk = (convertedChunk, { contents, length: previousLength }, length) => {
-      const newContents = hasArrayBufferResize() ? resizeArrayBuffer(contents, length) : resizeArrayBufferSlow(contents, length);
-      new Uint8Array(newContents).set(convertedChunk, previousLength);
-      return newContents;
-    };
-    resizeArrayBufferSlow = (contents, length) => {
-      if (length <= contents.byteLength) {
-        return contents;
-      }
-      const arrayBuffer = new ArrayBuffer(getNewContentsLength(length));
-      new Uint8Array(arrayBuffer).set(new Uint8Array(contents), 0);
-      return arrayBuffer;
-    };
-    resizeArrayBuffer = (contents, length) => {
-      if (length <= contents.maxByteLength) {
-        contents.resize(length);
-        return contents;
-      }
-      const arrayBuffer = new ArrayBuffer(length, { maxByteLength: getNewContentsLength(length) });
-      new Uint8Array(arrayBuffer).set(new Uint8Array(contents), 0);
-      return arrayBuffer;
-    };
-    getNewContentsLength = (length) => SCALE_FACTOR ** Math.ceil(Math.log(length) / Math.log(SCALE_FACTOR));
-    SCALE_FACTOR = 2;
-    finalizeArrayBuffer = ({ contents, length }) => hasArrayBufferResize() ? contents : contents.slice(0, length);
-    hasArrayBufferResize = () => "resize" in ArrayBuffer.prototype;
-    arrayBufferMethods = {
-      init: initArrayBuffer,
-      convertChunk: {
-        string: useTextEncoder,
-        buffer: useUint8Array,
-        arrayBuffer: useUint8Array,
-        dataView: useUint8ArrayWithOffset,
-        typedArray: useUint8ArrayWithOffset,
-        others: throwObjectStream
-      },
-      getSize: getLengthProperty,
-      truncateChunk: truncateArrayBufferChunk,
-      addChunk: addArrayBufferChunk,
-      getFinalChunk: noop,
-      finalize: finalizeArrayBuffer
-    };
-  }
-});
-
-// node_modules/get-stream/source/string.js
-async function getStreamAsString(stream, options) {
-  return getStreamContents(stream, stringMethods, options);
-}
-var initString, useTextDecoder, addStringChunk, truncateStringChunk, getFinalStringChunk, stringMethods;
-var init_string = __esm({
-  "node_modules/get-stream/source/string.js"() {
-    init_contents();
-    init_utils();
-    initString = () => ({ contents: "", textDecoder: new TextDecoder() });
-    useTextDecoder = (chunk, { textDecoder: textDecoder2 }) => textDecoder2.decode(chunk, { stream: true });
-    addStringChunk = (convertedChunk, { contents }) => contents + convertedChunk;
-    truncateStringChunk = (convertedChunk, chunkSize) => convertedChunk.slice(0, chunkSize);
-    getFinalStringChunk = ({ textDecoder: textDecoder2 }) => {
-      const finalChunk = textDecoder2.decode();
-      return finalChunk === "" ? void 0 : finalChunk;
-    };
-    stringMethods = {
-      init: initString,
-      convertChunk: {
-        string: identity2,
-        buffer: useTextDecoder,
-        arrayBuffer: useTextDecoder,
-        dataView: useTextDecoder,
-        typedArray: useTextDecoder,
-        others: throwObjectStream
-      },
-      getSize: getLengthProperty,
-      truncateChunk: truncateStringChunk,
-      addChunk: addStringChunk,
-      getFinalChunk: getFinalStringChunk,
-      finalize: getContentsProperty
-    };
-  }
-});
-
-// node_modules/get-stream/source/exports.js
-var init_exports = __esm({
-  "node_modules/get-stream/source/exports.js"() {
-    init_array();
-    init_array_buffer();
-    init_string();
-    init_contents();
-  }
-});
-
-// node_modules/get-stream/source/index.js
-import { on } from "node:events";
-import { finished } from "node:stream/promises";
-var init_source = __esm({
-  "node_modules/get-stream/source/index.js"() {
-    init_stream();
-    init_exports();
-    Object.assign(nodeImports, { on, finished });
-  }
-});
-
-// node_modules/execa/lib/io/max-buffer.js
-var handleMaxBuffer, getMaxBufferUnit, checkIpcMaxBuffer, getMaxBufferMessage, getMaxBufferInfo, getMaxBufferSync, handleMaxBufferSync, findMaxBufferSync, getMaxBufferValueSync, truncateMaxBufferSync;
-var init_max_buffer = __esm({
-  "node_modules/execa/lib/io/max-buffer.js"() {
-    init_source();
-    init_standard_stream();
-    init_specific();
-    handleMaxBuffer = ({ error: error62, stream, readableObjectMode, lines, encoding, fdNumber }) => {
-      if (!(error62 instanceof MaxBufferError)) {
-        throw error62;
-      }
-      if (fdNumber === "all") {
-        return error62;
-      }
-      const unit = getMaxBufferUnit(readableObjectMode, lines, encoding);
-      error62.maxBufferInfo = { fdNumber, unit };
-      stream.destroy();
-      throw error62;
-    };
-    getMaxBufferUnit = (readableObjectMode, lines, encoding) => {
-      if (readableObjectMode) {
-        return "objects";
-      }
-      if (lines) {
-        return "lines";
-      }
-      return encoding === "buffer" ? "bytes" : "characters";
-    };
-    checkIpcMaxBuffer = (ipcOutput, maxBuffer) => {
-      if (ipcOutput.length + 1 <= maxBuffer) {
-        return;
-      }
-      const error62 = new MaxBufferError();
-      error62.maxBufferInfo = { fdNumber: "ipc" };
-      throw error62;
-    };
-    getMaxBufferMessage = (error62, maxBuffer) => {
-      const { streamName, threshold, unit } = getMaxBufferInfo(error62, maxBuffer);
-      return `Command's ${streamName} was larger than ${threshold} ${unit}`;
-    };
-    getMaxBufferInfo = (error62, maxBuffer) => {
-      if (error62?.maxBufferInfo === void 0) {
-        return { streamName: "output", threshold: maxBuffer[1], unit: "bytes" };
-      }
-      const { maxBufferInfo: { fdNumber, unit, threshold = getFdSpecificValue(maxBuffer, fdNumber) } } = error62;
-      delete error62.maxBufferInfo;
-      return fdNumber === "ipc" ? { streamName: "IPC output", threshold, unit: "messages" } : { streamName: getStreamName(fdNumber), threshold, unit };
-    };
-    getMaxBufferSync = ([, stdoutMaxBuffer]) => stdoutMaxBuffer === 0 ? Number.MIN_VALUE : stdoutMaxBuffer;
-    handleMaxBufferSync = ({ resultError, output: output2, maxBuffer, buffer }) => {
-      const fdNumber = findMaxBufferSync(output2, maxBuffer, buffer);
-      if (fdNumber === void 0) {
-        return { resultError, isMaxBuffer: resultError?.code === "ENOBUFS" };
-      }
-      const threshold = getMaxBufferValueSync(maxBuffer, fdNumber);
-      const error62 = resultError ?? Object.assign(new MaxBufferError(), { code: "ENOBUFS" });
-      error62.maxBufferInfo = { fdNumber, unit: "bytes", threshold };
-      return { resultError: error62, isMaxBuffer: true };
-    };
-    findMaxBufferSync = (output2, maxBuffer, buffer) => {
-      if (output2 === null) {
-        return;
-      }
-      const fdNumber = output2.findIndex((result2, index) => result2 !== null && buffer[index] && result2.length > getMaxBufferValueSync(maxBuffer, index));
-      return fdNumber === -1 ? void 0 : fdNumber;
-    };
-    getMaxBufferValueSync = (maxBuffer, fdNumber) => Math.min(maxBuffer[1], maxBuffer[fdNumber]);
-    truncateMaxBufferSync = (result2, fdNumber, { maxBuffer, buffer }) => {
-      const maxBufferValue = getMaxBufferValueSync(maxBuffer, fdNumber);
-      return buffer[fdNumber] && result2.length > maxBufferValue ? result2.slice(0, maxBufferValue) : result2;
-    };
-  }
-});
-
-// node_modules/execa/lib/return/message.js
-import { inspect as inspect3 } from "node:util";
-var createMessages, getErrorCode, getErrorPrefix, getForcefulSuffix, getOriginalMessage, serializeIpcMessage, serializeMessagePart, isTextItem, serializeMessageItem;
-var init_message = __esm({
-  "node_modules/execa/lib/return/message.js"() {
-    init_strip_final_newline();
-    init_uint_array();
-    init_cwd();
-    init_escape();
-    init_max_buffer();
-    init_signal();
-    init_final_error();
-    createMessages = ({
-      stdio,
-      all,
-      ipcOutput,
-      originalError,
-      signal,
-      signalDescription,
-      exitCode,
-      escapedCommand,
-      timedOut,
-      isCanceled,
-      isGracefullyCanceled,
-      isMaxBuffer,
-      isForcefullyTerminated,
-      forceKillAfterDelay,
-      killSignal,
-      maxBuffer,
-      timeout,
-      cwd
-    }) => {
-      const errorCode = getErrorCode(originalError);
-      const prefix = getErrorPrefix({
-        originalError,
-        timedOut,
-        timeout,
-        isMaxBuffer,
-        maxBuffer,
-        errorCode,
-        signal,
-        signalDescription,
-        exitCode,
-        isCanceled,
-        isGracefullyCanceled,
-        isForcefullyTerminated,
-        forceKillAfterDelay,
-        killSignal
-      });
-      const originalMessage = getOriginalMessage(originalError, cwd);
-      const suffix = originalMessage === void 0 ? "" : `
-${originalMessage}`;
-      const shortMessage = `${prefix}: ${escapedCommand}${suffix}`;
-      const messageStdio = all === void 0 ? [stdio[2], stdio[1]] : [all];
-      const message2 = [
-        shortMessage,
-        ...messageStdio,
-        ...stdio.slice(3),
-        ipcOutput.map((ipcMessage) => serializeIpcMessage(ipcMessage)).join("\n")
-      ].map((messagePart) => escapeLines(stripFinalNewline(serializeMessagePart(messagePart)))).filter(Boolean).join("\n\n");
-      return { originalMessage, shortMessage, message: message2 };
-    };
-    getErrorCode = (error62) => typeof error62?.code === "string" ? error62.code : void 0;
-    getErrorPrefix = ({
-      originalError,
-      timedOut,
-      timeout,
-      isMaxBuffer,
-      maxBuffer,
-      errorCode,
-      signal,
-      signalDescription,
-      exitCode,
-      isCanceled,
-      isGracefullyCanceled,
-      isForcefullyTerminated,
-      forceKillAfterDelay,
-      killSignal
-    }) => {
-      const forcefulSuffix = getForcefulSuffix(isForcefullyTerminated, forceKillAfterDelay);
-      if (timedOut) {
-        return `Command timed out after ${timeout} milliseconds${forcefulSuffix}`;
-      }
-      if (isGracefullyCanceled) {
-        if (signal === void 0) {
-          return `Command was gracefully canceled with exit code ${exitCode}`;
-        }
-        return isForcefullyTerminated ? `Command was gracefully canceled${forcefulSuffix}` : `Command was gracefully canceled with ${signal} (${signalDescription})`;
-      }
-      if (isCanceled) {
-        return `Command was canceled${forcefulSuffix}`;
-      }
-      if (isMaxBuffer) {
-        return `${getMaxBufferMessage(originalError, maxBuffer)}${forcefulSuffix}`;
-      }
-      if (errorCode !== void 0) {
-        return `Command failed with ${errorCode}${forcefulSuffix}`;
-      }
-      if (isForcefullyTerminated) {
-        return `Command was killed with ${killSignal} (${getSignalDescription(killSignal)})${forcefulSuffix}`;
-      }
-      if (signal !== void 0) {
-        return `Command was killed with ${signal} (${signalDescription})`;
-      }
-      return exitCode === void 0 ? "Command failed" : `Command failed with exit code ${exitCode}`;
-    };
-    getForcefulSuffix = (isForcefullyTerminated, forceKillAfterDelay) => isForcefullyTerminated ? ` and was forcefully terminated after ${forceKillAfterDelay} milliseconds` : "";
-    getOriginalMessage = (originalError, cwd) => {
-      if (originalError instanceof DiscardedError) {
-        return;
-      }
-      const originalMessage = isExecaError(originalError) ? originalError.originalMessage ?? "" : String(originalError?.message ?? originalError);
-      const escapedOriginalMessage = escapeLines(fixCwdError(originalMessage, cwd));
-      return escapedOriginalMessage === "" ? void 0 : escapedOriginalMessage;
-    };
-    serializeIpcMessage = (ipcMessage) => typeof ipcMessage === "string" ? ipcMessage : inspect3(ipcMessage);
-    serializeMessagePart = (messagePart) => Array.isArray(messagePart) ? messagePart.filter((messageItem) => isTextItem(messageItem)).map((messageItem) => stripFinalNewline(serializeMessageItem(messageItem))).join("\n") : serializeMessageItem(messagePart);
-    isTextItem = (messageItem) => typeof messageItem === "string" || isUint8Array(messageItem);
-    serializeMessageItem = (messageItem) => {
-      if (typeof messageItem === "string") {
-        return messageItem;
-      }
-      return isUint8Array(messageItem) ? uint8ArrayToString(messageItem) : "";
-    };
-  }
-});
-
-// node_modules/execa/lib/return/result.js
-var makeSuccessResult, makeEarlyError, getEarlyErrorOutput, getEmptyOutput, PIPED_STDIO, makeError, getErrorProperties, omitUndefinedProperties, normalizeExitPayload;
-var init_result = __esm({
-  "node_modules/execa/lib/return/result.js"() {
-    init_signal();
-    init_all_sync();
-    init_duration();
-    init_final_error();
-    init_message();
-    makeSuccessResult = ({
-      command,
-      escapedCommand,
-      stdio,
-      all,
-      ipcOutput,
-      options: { cwd },
-      startTime
-    }) => omitUndefinedProperties({
-      command,
-      escapedCommand,
-      cwd,
-      durationMs: getDurationMs(startTime),
-      failed: false,
-      timedOut: false,
-      isCanceled: false,
-      isGracefullyCanceled: false,
-      isTerminated: false,
-      isMaxBuffer: false,
-      isForcefullyTerminated: false,
-      exitCode: 0,
-      stdout: stdio[1],
-      stderr: stdio[2],
-      all,
-      stdio,
-      ipcOutput,
-      pipedFrom: []
-    });
-    makeEarlyError = ({
-      error: error62,
-      command,
-      escapedCommand,
-      fileDescriptors,
-      options,
-      startTime,
-      isSync,
-      stdio = Array.from({ length: fileDescriptors.length }),
-      all
-    }) => makeError({
-      error: error62,
-      command,
-      escapedCommand,
-      startTime,
-      timedOut: false,
-      isCanceled: false,
-      isGracefullyCanceled: false,
-      isMaxBuffer: false,
-      isForcefullyTerminated: false,
-      stdio,
-      all,
-      ipcOutput: [],
-      options,
-      isSync
-    });
-    getEarlyErrorOutput = (fileDescriptors, options) => {
-      const stdio = fileDescriptors.map((fileDescriptor, fdNumber) => getEmptyOutput(fileDescriptor, fdNumber, options));
-      return { stdio, all: getAllSync(stdio, getAllSyncFds(stdio), options) };
-    };
-    getEmptyOutput = ({ direction, objectMode }, fdNumber, { stdio, buffer, lines, encoding }) => {
-      if (direction === "input" || !PIPED_STDIO.has(stdio[fdNumber]) || !buffer[fdNumber]) {
-        return;
-      }
-      if (objectMode || lines[fdNumber]) {
-        return [];
-      }
-      return encoding === "buffer" ? new Uint8Array() : "";
-    };
-    PIPED_STDIO = /* @__PURE__ */ new Set(["pipe", "overlapped"]);
-    makeError = ({
-      error: originalError,
-      command,
-      escapedCommand,
-      startTime,
-      timedOut,
-      isCanceled,
-      isGracefullyCanceled,
-      isMaxBuffer,
-      isForcefullyTerminated,
-      exitCode: rawExitCode,
-      signal: rawSignal,
-      stdio,
-      all,
-      ipcOutput,
-      options: {
-        timeoutDuration,
-        timeout = timeoutDuration,
-        forceKillAfterDelay,
-        killSignal,
-        cwd,
-        maxBuffer
-      },
-      isSync
-    }) => {
-      const { exitCode, signal, signalDescription } = normalizeExitPayload(rawExitCode, rawSignal);
-      const { originalMessage, shortMessage, message: message2 } = createMessages({
-        stdio,
-        all,
-        ipcOutput,
-        originalError,
-        signal,
-        signalDescription,
-        exitCode,
-        escapedCommand,
-        timedOut,
-        isCanceled,
-        isGracefullyCanceled,
-        isMaxBuffer,
-        isForcefullyTerminated,
-        forceKillAfterDelay,
-        killSignal,
-        maxBuffer,
-        timeout,
-        cwd
-      });
-      const error62 = getFinalError(originalError, message2, isSync);
-      Object.assign(error62, getErrorProperties({
-        error: error62,
-        command,
-        escapedCommand,
-        startTime,
-        timedOut,
-        isCanceled,
-        isGracefullyCanceled,
-        isMaxBuffer,
-        isForcefullyTerminated,
-        exitCode,
-        signal,
-        signalDescription,
-        stdio,
-        all,
-        ipcOutput,
-        cwd,
-        originalMessage,
-        shortMessage
-      }));
-      return error62;
-    };
-    getErrorProperties = ({
-      error: error62,
-      command,
-      escapedCommand,
-      startTime,
-      timedOut,
-      isCanceled,
-      isGracefullyCanceled,
-      isMaxBuffer,
-      isForcefullyTerminated,
-      exitCode,
-      signal,
-      signalDescription,
-      stdio,
-      all,
-      ipcOutput,
-      cwd,
-      originalMessage,
-      shortMessage
-    }) => omitUndefinedProperties({
-      shortMessage,
-      originalMessage,
-      command,
-      escapedCommand,
-      cwd,
-      durationMs: getDurationMs(startTime),
-      failed: true,
-      timedOut,
-      isCanceled,
-      isGracefullyCanceled,
-      isTerminated: signal !== void 0,
-      isMaxBuffer,
-      isForcefullyTerminated,
-      exitCode,
-      signal,
-      signalDescription,
-      code: getErrorCode(error62.cause),
-      stdout: stdio[1],
-      stderr: stdio[2],
-      all,
-      stdio,
-      ipcOutput,
-      pipedFrom: []
-    });
-    omitUndefinedProperties = (result2) => Object.fromEntries(Object.entries(result2).filter(([, value]) => value !== void 0));
-    normalizeExitPayload = (rawExitCode, rawSignal) => {
-      const exitCode = rawExitCode === null ? void 0 : rawExitCode;
-      const signal = rawSignal === null ? void 0 : rawSignal;
-      const signalDescription = signal === void 0 ? void 0 : getSignalDescription(rawSignal);
-      return { exitCode, signal, signalDescription };
-    };
-  }
-});
-
-// node_modules/parse-ms/index.js
-function parseNumber(milliseconds) {
-  return {
-    days: Math.trunc(milliseconds / 864e5),
-    hours: Math.trunc(milliseconds / 36e5 % 24),
-    minutes: Math.trunc(milliseconds / 6e4 % 60),
-    seconds: Math.trunc(milliseconds / 1e3 % 60),
-    milliseconds: Math.trunc(milliseconds % 1e3),
-    microseconds: Math.trunc(toZeroIfInfinity(milliseconds * 1e3) % 1e3),
-    nanoseconds: Math.trunc(toZeroIfInfinity(milliseconds * 1e6) % 1e3)
-  };
-}
-function parseBigint(milliseconds) {
-  return {
-    days: milliseconds / 86400000n,
-    hours: milliseconds / 3600000n % 24n,
-    minutes: milliseconds / 60000n % 60n,
-    seconds: milliseconds / 1000n % 60n,
-    milliseconds: milliseconds % 1000n,
-    microseconds: 0n,
-    nanoseconds: 0n
-  };
-}
-function parseMilliseconds(milliseconds) {
-  switch (typeof milliseconds) {
-    case "number": {
-      if (Number.isFinite(milliseconds)) {
-        return parseNumber(milliseconds);
-      }
-      break;
-    }
-    case "bigint": {
-      return parseBigint(milliseconds);
-    }
-  }
-  throw new TypeError("Expected a finite number or bigint");
-}
-var toZeroIfInfinity;
-var init_parse_ms = __esm({
-  "node_modules/parse-ms/index.js"() {
-    toZeroIfInfinity = (value) => Number.isFinite(value) ? value : 0;
-  }
-});
-
-// node_modules/pretty-ms/index.js
-function prettyMilliseconds(milliseconds, options) {
-  const isBigInt = typeof milliseconds === "bigint";
-  if (!isBigInt && !Number.isFinite(milliseconds)) {
-    throw new TypeError("Expected a finite number or bigint");
-  }
-  options = { ...options };
-  const sign = milliseconds < 0 ? "-" : "";
-  milliseconds = milliseconds < 0 ? -milliseconds : milliseconds;
-  if (options.colonNotation) {
-    options.compact = false;
-    options.formatSubMilliseconds = false;
-    options.separateMilliseconds = false;
-    options.verbose = false;
-  }
-  if (options.compact) {
-    options.unitCount = 1;
-    options.secondsDecimalDigits = 0;
-    options.millisecondsDecimalDigits = 0;
-  }
-  let result2 = [];
-  const floorDecimals = (value, decimalDigits) => {
-    const flooredInterimValue = Math.floor(value * 10 ** decimalDigits + SECOND_ROUNDING_EPSILON);
-    const flooredValue = Math.round(flooredInterimValue) / 10 ** decimalDigits;
-    return flooredValue.toFixed(decimalDigits);
-  };
-  const add = (value, long, short, valueString) => {
-    if ((result2.length === 0 || !options.colonNotation) && isZero(value) && !(options.colonNotation && short === "m")) {
-      return;
-    }
-    valueString ??= String(value);
-    if (options.colonNotation) {
-      const wholeDigits = valueString.includes(".") ? valueString.split(".")[0].length : valueString.length;
-      const minLength = result2.length > 0 ? 2 : 1;
-      valueString = "0".repeat(Math.max(0, minLength - wholeDigits)) + valueString;
-    } else {
-      valueString += options.verbose ? " " + pluralize(long, value) : short;
-    }
-    result2.push(valueString);
-  };
-  const parsed = parseMilliseconds(milliseconds);
-  const days = BigInt(parsed.days);
-  if (options.hideYearAndDays) {
-    add(BigInt(days) * 24n + BigInt(parsed.hours), "hour", "h");
-  } else {
-    if (options.hideYear) {
-      add(days, "day", "d");
-    } else {
-      add(days / 365n, "year", "y");
-      add(days % 365n, "day", "d");
-    }
-    add(Number(parsed.hours), "hour", "h");
-  }
-  add(Number(parsed.minutes), "minute", "m");
-  if (!options.hideSeconds) {
-    if (options.separateMilliseconds || options.formatSubMilliseconds || !options.colonNotation && milliseconds < 1e3 && !options.subSecondsAsDecimals) {
-      const seconds3 = Number(parsed.seconds);
-      const milliseconds2 = Number(parsed.milliseconds);
-      const microseconds = Number(parsed.microseconds);
-      const nanoseconds = Number(parsed.nanoseconds);
-      add(seconds3, "second", "s");
-      if (options.formatSubMilliseconds) {
-        add(milliseconds2, "millisecond", "ms");
-        add(microseconds, "microsecond", "µs");
-        add(nanoseconds, "nanosecond", "ns");
-      } else {
-        const millisecondsAndBelow = milliseconds2 + microseconds / 1e3 + nanoseconds / 1e6;
-        const millisecondsDecimalDigits = typeof options.millisecondsDecimalDigits === "number" ? options.millisecondsDecimalDigits : 0;
-        const roundedMilliseconds = millisecondsAndBelow >= 1 ? Math.round(millisecondsAndBelow) : Math.ceil(millisecondsAndBelow);
-        const maximumMilliseconds = 1e3 - 10 ** -millisecondsDecimalDigits;
-        const millisecondsString = millisecondsDecimalDigits ? Math.min(millisecondsAndBelow, maximumMilliseconds).toFixed(millisecondsDecimalDigits) : Math.min(roundedMilliseconds, maximumMilliseconds);
-        add(
-          Number.parseFloat(millisecondsString),
-          "millisecond",
-          "ms",
-          millisecondsString
-        );
-      }
-    } else {
-      const seconds3 = (isBigInt ? Number(milliseconds % ONE_DAY_IN_MILLISECONDS) : milliseconds) / 1e3 % 60;
-      const secondsDecimalDigits = typeof options.secondsDecimalDigits === "number" ? options.secondsDecimalDigits : 1;
-      const secondsFixed = floorDecimals(seconds3, secondsDecimalDigits);
-      const secondsString = options.keepDecimalsOnWholeSeconds ? secondsFixed : secondsFixed.replace(/\.0+$/, "");
-      add(Number.parseFloat(secondsString), "second", "s", secondsString);
-    }
-  }
-  if (result2.length === 0) {
-    return sign + "0" + (options.verbose ? " milliseconds" : "ms");
-  }
-  const separator = options.colonNotation ? ":" : " ";
-  if (typeof options.unitCount === "number") {
-    result2 = result2.slice(0, Math.max(options.unitCount, 1));
-  }
-  return sign + result2.join(separator);
-}
-var isZero, pluralize, SECOND_ROUNDING_EPSILON, ONE_DAY_IN_MILLISECONDS;
-var init_pretty_ms = __esm({
-  "node_modules/pretty-ms/index.js"() {
-    init_parse_ms();
-    isZero = (value) => value === 0 || value === 0n;
-    pluralize = (word, count2) => count2 === 1 || count2 === 1n ? word : `${word}s`;
-    SECOND_ROUNDING_EPSILON = 1e-7;
-    ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
-  }
-});
-
-// node_modules/execa/lib/verbose/error.js
-var logError;
-var init_error2 = __esm({
-  "node_modules/execa/lib/verbose/error.js"() {
-    init_log();
-    logError = (result2, verboseInfo) => {
-      if (result2.failed) {
-        verboseLog({
-          type: "error",
-          verboseMessage: result2.shortMessage,
-          verboseInfo,
-          result: result2
-        });
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/verbose/complete.js
-var logResult, logDuration;
-var init_complete = __esm({
-  "node_modules/execa/lib/verbose/complete.js"() {
-    init_pretty_ms();
-    init_values();
-    init_log();
-    init_error2();
-    logResult = (result2, verboseInfo) => {
-      if (!isVerbose(verboseInfo)) {
-        return;
-      }
-      logError(result2, verboseInfo);
-      logDuration(result2, verboseInfo);
-    };
-    logDuration = (result2, verboseInfo) => {
-      const verboseMessage = `(done in ${prettyMilliseconds(result2.durationMs)})`;
-      verboseLog({
-        type: "duration",
-        verboseMessage,
-        verboseInfo,
-        result: result2
-      });
-    };
-  }
-});
-
-// node_modules/execa/lib/return/reject.js
-var handleResult;
-var init_reject = __esm({
-  "node_modules/execa/lib/return/reject.js"() {
-    init_complete();
-    handleResult = (result2, verboseInfo, { reject }) => {
-      logResult(result2, verboseInfo);
-      if (reject && result2.failed) {
-        throw result2;
-      }
-      return result2;
-    };
-  }
-});
-
-// node_modules/execa/lib/stdio/type.js
-var getStdioItemType, getTransformObjectType, getDuplexType, getTransformStreamType, validateNonGeneratorType, checkUndefinedOption, getGeneratorObjectType, isGenerator, isAsyncGenerator, isSyncGenerator, isTransformOptions, isUrl, isRegularUrl, isFilePathObject, FILE_PATH_KEYS, isFilePathString, isStdioValueObject, STDIO_VALUE_KEYS, isUnknownStdioString, KNOWN_STDIO_STRINGS, isReadableStream2, isWritableStream2, isWebStream, isTransformStream, isAsyncIterableObject, isIterableObject, isObject, TRANSFORM_TYPES, FILE_TYPES, SPECIAL_DUPLICATE_TYPES_SYNC, SPECIAL_DUPLICATE_TYPES, FORBID_DUPLICATE_TYPES, TYPE_TO_MESSAGE;
-var init_type = __esm({
-  "node_modules/execa/lib/stdio/type.js"() {
-    init_is_stream();
-    init_is_plain_obj();
-    init_uint_array();
-    init_options();
-    getStdioItemType = (value, optionName) => {
-      if (isAsyncGenerator(value)) {
-        return "asyncGenerator";
-      }
-      if (isSyncGenerator(value)) {
-        return "generator";
-      }
-      if (isUrl(value)) {
-        return "fileUrl";
-      }
-      if (isFilePathObject(value)) {
-        return "filePath";
-      }
-      if (isWebStream(value)) {
-        return "webStream";
-      }
-      if (isStream(value, { checkOpen: false })) {
-        return "native";
-      }
-      if (isUint8Array(value)) {
-        return "uint8Array";
-      }
-      if (isAsyncIterableObject(value)) {
-        return "asyncIterable";
-      }
-      if (isIterableObject(value)) {
-        return "iterable";
-      }
-      if (isTransformStream(value)) {
-        return getTransformStreamType({ transform: value }, optionName);
-      }
-      return isTransformOptions(value) ? getTransformObjectType(value, optionName) : "native";
-    };
-    getTransformObjectType = (value, optionName) => {
-      if (isDuplexStream(value.transform, { checkOpen: false })) {
-        return getDuplexType(value, optionName);
-      }
-      return isTransformStream(value.transform) ? getTransformStreamType(value, optionName) : getGeneratorObjectType(value, optionName);
-    };
-    getDuplexType = (value, optionName) => {
-      validateNonGeneratorType(value, optionName, "Duplex stream");
-      return "duplex";
-    };
-    getTransformStreamType = (value, optionName) => {
-      validateNonGeneratorType(value, optionName, "web TransformStream");
-      return "webTransform";
-    };
-    validateNonGeneratorType = ({ final, binary, objectMode }, optionName, typeName) => {
-      checkUndefinedOption(final, `${optionName}.final`, typeName);
-      checkUndefinedOption(binary, `${optionName}.binary`, typeName);
-      checkBooleanOption(objectMode, `${optionName}.objectMode`);
-    };
-    checkUndefinedOption = (value, optionName, typeName) => {
-      if (value !== void 0) {
-        throw new TypeError(`The \`${optionName}\` option can only be defined when using a generator, not a ${typeName}.`);
-      }
-    };
-    getGeneratorObjectType = ({ transform: transform2, final, binary, objectMode }, optionName) => {
-      if (transform2 !== void 0 && !isGenerator(transform2)) {
-        throw new TypeError(`The \`${optionName}.transform\` option must be a generator, a Duplex stream or a web TransformStream.`);
-      }
-      if (isDuplexStream(final, { checkOpen: false })) {
-        throw new TypeError(`The \`${optionName}.final\` option must not be a Duplex stream.`);
-      }
-      if (isTransformStream(final)) {
-        throw new TypeError(`The \`${optionName}.final\` option must not be a web TransformStream.`);
-      }
-      if (final !== void 0 && !isGenerator(final)) {
-        throw new TypeError(`The \`${optionName}.final\` option must be a generator.`);
-      }
-      checkBooleanOption(binary, `${optionName}.binary`);
-      checkBooleanOption(objectMode, `${optionName}.objectMode`);
-      return isAsyncGenerator(transform2) || isAsyncGenerator(final) ? "asyncGenerator" : "generator";
-    };
-    isGenerator = (value) => isAsyncGenerator(value) || isSyncGenerator(value);
-    isAsyncGenerator = (value) => Object.prototype.toString.call(value) === "[object AsyncGeneratorFunction]";
-    isSyncGenerator = (value) => Object.prototype.toString.call(value) === "[object GeneratorFunction]";
-    isTransformOptions = (value) => isPlainObject(value) && (value.transform !== void 0 || value.final !== void 0);
-    isUrl = (value) => Object.prototype.toString.call(value) === "[object URL]";
-    isRegularUrl = (value) => isUrl(value) && value.protocol !== "file:";
-    isFilePathObject = (value) => isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => FILE_PATH_KEYS.has(key)) && isFilePathString(value.file);
-    FILE_PATH_KEYS = /* @__PURE__ */ new Set(["file", "append"]);
-    isFilePathString = (file2) => typeof file2 === "string";
-    isStdioValueObject = (value) => isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => STDIO_VALUE_KEYS.has(key)) && "value" in value;
-    STDIO_VALUE_KEYS = /* @__PURE__ */ new Set(["value", "input"]);
-    isUnknownStdioString = (type, value) => type === "native" && typeof value === "string" && !KNOWN_STDIO_STRINGS.has(value);
-    KNOWN_STDIO_STRINGS = /* @__PURE__ */ new Set(["ipc", "ignore", "inherit", "overlapped", "pipe"]);
-    isReadableStream2 = (value) => Object.prototype.toString.call(value) === "[object ReadableStream]";
-    isWritableStream2 = (value) => Object.prototype.toString.call(value) === "[object WritableStream]";
-    isWebStream = (value) => isReadableStream2(value) || isWritableStream2(value);
-    isTransformStream = (value) => isReadableStream2(value?.readable) && isWritableStream2(value?.writable);
-    isAsyncIterableObject = (value) => isObject(value) && typeof value[Symbol.asyncIterator] === "function";
-    isIterableObject = (value) => isObject(value) && typeof value[Symbol.iterator] === "function";
-    isObject = (value) => typeof value === "object" && value !== null;
-    TRANSFORM_TYPES = /* @__PURE__ */ new Set(["generator", "asyncGenerator", "duplex", "webTransform"]);
-    FILE_TYPES = /* @__PURE__ */ new Set(["fileUrl", "filePath", "fileNumber"]);
-    SPECIAL_DUPLICATE_TYPES_SYNC = /* @__PURE__ */ new Set(["fileUrl", "filePath"]);
-    SPECIAL_DUPLICATE_TYPES = /* @__PURE__ */ new Set([...SPECIAL_DUPLICATE_TYPES_SYNC, "webStream", "nodeStream"]);
-    FORBID_DUPLICATE_TYPES = /* @__PURE__ */ new Set(["webTransform", "duplex"]);
-    TYPE_TO_MESSAGE = {
-      generator: "a generator",
-      asyncGenerator: "an async generator",
-      fileUrl: "a file URL",
-      filePath: "a file path string",
-      fileNumber: "a file descriptor number",
-      webStream: "a web stream",
-      nodeStream: "a Node.js stream",
-      webTransform: "a web TransformStream",
-      duplex: "a Duplex stream",
-      native: "any value",
-      iterable: "an iterable",
-      asyncIterable: "an async iterable",
-      string: "a string",
-      uint8Array: "a Uint8Array"
-    };
-  }
-});
-
-// node_modules/execa/lib/transform/object-mode.js
-var getTransformObjectModes, getOutputObjectModes, getInputObjectModes, getFdObjectMode;
-var init_object_mode = __esm({
-  "node_modules/execa/lib/transform/object-mode.js"() {
-    init_type();
-    getTransformObjectModes = (objectMode, index, newTransforms, direction) => direction === "output" ? getOutputObjectModes(objectMode, index, newTransforms) : getInputObjectModes(objectMode, index, newTransforms);
-    getOutputObjectModes = (objectMode, index, newTransforms) => {
-      const writableObjectMode = index !== 0 && newTransforms[index - 1].value.readableObjectMode;
-      const readableObjectMode = objectMode ?? writableObjectMode;
-      return { writableObjectMode, readableObjectMode };
-    };
-    getInputObjectModes = (objectMode, index, newTransforms) => {
-      const writableObjectMode = index === 0 ? objectMode === true : newTransforms[index - 1].value.readableObjectMode;
-      const readableObjectMode = index !== newTransforms.length - 1 && (objectMode ?? writableObjectMode);
-      return { writableObjectMode, readableObjectMode };
-    };
-    getFdObjectMode = (stdioItems, direction) => {
-      const lastTransform = stdioItems.findLast(({ type }) => TRANSFORM_TYPES.has(type));
-      if (lastTransform === void 0) {
-        return false;
-      }
-      return direction === "input" ? lastTransform.value.writableObjectMode : lastTransform.value.readableObjectMode;
-    };
-  }
-});
-
-// node_modules/execa/lib/transform/normalize.js
-var normalizeTransforms, getTransforms, normalizeTransform, normalizeDuplex, normalizeTransformStream, normalizeGenerator, sortTransforms;
-var init_normalize = __esm({
-  "node_modules/execa/lib/transform/normalize.js"() {
-    init_is_plain_obj();
-    init_encoding_option();
-    init_type();
-    init_object_mode();
-    normalizeTransforms = (stdioItems, optionName, direction, options) => [
-      ...stdioItems.filter(({ type }) => !TRANSFORM_TYPES.has(type)),
-      ...getTransforms(stdioItems, optionName, direction, options)
-    ];
-    getTransforms = (stdioItems, optionName, direction, { encoding }) => {
-      const transforms = stdioItems.filter(({ type }) => TRANSFORM_TYPES.has(type));
-      const newTransforms = Array.from({ length: transforms.length });
-      for (const [index, stdioItem] of Object.entries(transforms)) {
-        newTransforms[index] = normalizeTransform({
-          stdioItem,
-          index: Number(index),
-          newTransforms,
-          optionName,
-          direction,
-          encoding
-        });
-      }
-      return sortTransforms(newTransforms, direction);
-    };
-    normalizeTransform = ({ stdioItem, stdioItem: { type }, index, newTransforms, optionName, direction, encoding }) => {
-      if (type === "duplex") {
-        return normalizeDuplex({ stdioItem, optionName });
-      }
-      if (type === "webTransform") {
-        return normalizeTransformStream({
-          stdioItem,
-          index,
-          newTransforms,
-          direction
-        });
-      }
-      return normalizeGenerator({
-        stdioItem,
-        index,
-        newTransforms,
-        direction,
-        encoding
-      });
-    };
-    normalizeDuplex = ({ stdioItem, optionName }) => {
-      const { value } = stdioItem;
-      const { transform: transform2 } = value;
-      const { writableObjectMode, readableObjectMode } = transform2;
-      const { objectMode = readableObjectMode } = value;
-      if (objectMode && !readableObjectMode) {
-        throw new TypeError(`The \`${optionName}.objectMode\` option can only be \`true\` if \`new Duplex({objectMode: true})\` is used.`);
-      }
-      if (!objectMode && readableObjectMode) {
-        throw new TypeError(`The \`${optionName}.objectMode\` option cannot be \`false\` if \`new Duplex({objectMode: true})\` is used.`);
-      }
-      return {
-        ...stdioItem,
-        value: { transform: transform2, writableObjectMode, readableObjectMode }
-      };
-    };
-    normalizeTransformStream = ({ stdioItem, stdioItem: { value }, index, newTransforms, direction }) => {
-      const { transform: transform2, objectMode } = isPlainObject(value) ? value : { transform: value };
-      const { writableObjectMode, readableObjectMode } = getTransformObjectModes(objectMode, index, newTransforms, direction);
-      return {
-        ...stdioItem,
-        value: { transform: transform2, writableObjectMode, readableObjectMode }
-      };
-    };
-    normalizeGenerator = ({ stdioItem, stdioItem: { value }, index, newTransforms, direction, encoding }) => {
-      const {
-        transform: transform2,
-        final,
-        binary: binaryOption = false,
-        preserveNewlines = false,
-        objectMode
-      } = isPlainObject(value) ? value : { transform: value };
-      const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
-      const { writableObjectMode, readableObjectMode } = getTransformObjectModes(objectMode, index, newTransforms, direction);
-      return {
-        ...stdioItem,
-        value: {
-          transform: transform2,
-          final,
-          binary,
-          preserveNewlines,
-          writableObjectMode,
-          readableObjectMode
-        }
-      };
-    };
-    sortTransforms = (newTransforms, direction) => direction === "input" ? newTransforms.reverse() : newTransforms;
-  }
-});
-
-// node_modules/execa/lib/stdio/direction.js
-import process11 from "node:process";
-var getStreamDirection, getStdioItemDirection, getRequestedDirection, validateKnownDirection, STREAM_TYPES, KNOWN_DIRECTIONS, anyDirection, alwaysInput, guessStreamDirection, getStandardStreamDirection, DEFAULT_DIRECTION;
-var init_direction = __esm({
-  "node_modules/execa/lib/stdio/direction.js"() {
-    init_is_stream();
-    init_type();
-    getStreamDirection = ({ stdioItems, isStdioArray, fdNumber, optionName }) => {
-      const directions = stdioItems.map((stdioItem) => getStdioItemDirection(stdioItem, fdNumber, isStdioArray));
-      if (directions.includes("input") && directions.includes("output")) {
-        throw new TypeError(`The \`${optionName}\` option must not be an array of both readable and writable values.`);
-      }
-      return directions.find(Boolean) ?? DEFAULT_DIRECTION;
-    };
-    getStdioItemDirection = (stdioItem, fdNumber, isStdioArray) => {
-      const knownDirection = KNOWN_DIRECTIONS[fdNumber];
-      const direction = getRequestedDirection(stdioItem);
-      if (knownDirection === void 0) {
-        return direction;
-      }
-      validateKnownDirection(stdioItem, knownDirection, isStdioArray);
-      return knownDirection;
-    };
-    getRequestedDirection = ({ type, value, direction, optionName }) => {
-      const guessedDirection = guessStreamDirection[type](value);
-      if (direction === "input" && guessedDirection === "output") {
-        throw new TypeError(`The \`${optionName}\` option is invalid: \`input: true\` cannot be used with a writable value, which is always an output.`);
-      }
-      return direction ?? guessedDirection;
-    };
-    validateKnownDirection = ({ type, value, optionName }, knownDirection, isStdioArray) => {
-      if (!STREAM_TYPES.has(type) || !isStdioArray && getStandardStreamDirection(value) !== void 0) {
-        return;
-      }
-      const guessedDirection = guessStreamDirection[type](value);
-      if (guessedDirection === void 0 || guessedDirection === knownDirection) {
-        return;
-      }
-      const valueName = guessedDirection === "input" ? "readable" : "writable";
-      throw new TypeError(`The \`${optionName}\` option is invalid: a ${valueName} value is always an ${guessedDirection}, but \`${optionName}\` is an ${knownDirection}.`);
-    };
-    STREAM_TYPES = /* @__PURE__ */ new Set(["native", "nodeStream", "webStream"]);
-    KNOWN_DIRECTIONS = ["input", "output", "output"];
-    anyDirection = () => void 0;
-    alwaysInput = () => "input";
-    guessStreamDirection = {
-      generator: anyDirection,
-      asyncGenerator: anyDirection,
-      fileUrl: anyDirection,
-      filePath: anyDirection,
-      iterable: alwaysInput,
-      asyncIterable: alwaysInput,
-      uint8Array: alwaysInput,
-      string: alwaysInput,
-      webStream: (value) => isWritableStream2(value) ? "output" : "input",
-      nodeStream(value) {
-        if (!isReadableStream(value, { checkOpen: false })) {
-          return "output";
-        }
-        return isWritableStream(value, { checkOpen: false }) ? void 0 : "input";
-      },
-      webTransform: anyDirection,
-      duplex: anyDirection,
-      native(value) {
-        const standardStreamDirection = getStandardStreamDirection(value);
-        if (standardStreamDirection !== void 0) {
-          return standardStreamDirection;
-        }
-        if (isStream(value, { checkOpen: false })) {
-          return guessStreamDirection.nodeStream(value);
-        }
-      }
-    };
-    getStandardStreamDirection = (value) => {
-      if ([0, process11.stdin].includes(value)) {
-        return "input";
-      }
-      if ([1, 2, process11.stdout, process11.stderr].includes(value)) {
-        return "output";
-      }
-    };
-    DEFAULT_DIRECTION = "output";
-  }
-});
-
-// node_modules/execa/lib/ipc/array.js
-var normalizeIpcStdioArray;
-var init_array2 = __esm({
-  "node_modules/execa/lib/ipc/array.js"() {
-    normalizeIpcStdioArray = (stdioArray, ipc) => ipc ? [...stdioArray, "ipc"] : stdioArray;
-  }
-});
-
-// node_modules/execa/lib/stdio/stdio-option.js
-var normalizeStdioOption, validateIpcStdioOption, hasIpcStdioOption, hasIpcStdioItem, getStdioArray, hasAlias, addDefaultValue2, normalizeStdioSync, isOutputPipeOnly, isOutputPipe, isOutputPipeObject, isFixedOutputPipe, isStandardOutputFd;
-var init_stdio_option = __esm({
-  "node_modules/execa/lib/stdio/stdio-option.js"() {
-    init_standard_stream();
-    init_array2();
-    init_values();
-    init_type_name();
-    init_type();
-    normalizeStdioOption = (options, verboseInfo, isSync) => {
-      const { stdio, ipc, buffer } = options;
-      const stdioArray = getStdioArray(stdio, options).map((stdioOption, fdNumber) => addDefaultValue2(stdioOption, fdNumber));
-      validateIpcStdioOption(stdioArray);
-      return isSync ? normalizeStdioSync(stdioArray, buffer, verboseInfo) : normalizeIpcStdioArray(stdioArray, ipc);
-    };
-    validateIpcStdioOption = (stdioArray) => {
-      if (stdioArray.some((stdioOption) => hasIpcStdioOption(stdioOption))) {
-        throw new Error("The `ipc: true` option must be used instead of `stdio: 'ipc'`.");
-      }
-    };
-    hasIpcStdioOption = (stdioOption) => Array.isArray(stdioOption) ? stdioOption.some((item) => hasIpcStdioItem(item)) : hasIpcStdioItem(stdioOption);
-    hasIpcStdioItem = (stdioOption) => isStdioValueObject(stdioOption) ? stdioOption.value === "ipc" : stdioOption === "ipc";
-    getStdioArray = (stdio, options) => {
-      if (stdio === void 0) {
-        return STANDARD_STREAMS_ALIASES.map((alias) => options[alias]);
-      }
-      if (hasAlias(options)) {
-        throw new Error(`It's not possible to provide \`stdio\` in combination with one of ${STANDARD_STREAMS_ALIASES.map((alias) => `\`${alias}\``).join(", ")}`);
-      }
-      if (typeof stdio === "string") {
-        return [stdio, stdio, stdio];
-      }
-      if (!Array.isArray(stdio)) {
-        throw new TypeError(`Expected \`stdio\` to be of type \`string\` or \`Array\`, got \`${getTypeName(stdio)}\``);
-      }
-      const length = Math.max(stdio.length, STANDARD_STREAMS_ALIASES.length);
-      return Array.from({ length }, (_, fdNumber) => stdio[fdNumber]);
-    };
-    hasAlias = (options) => STANDARD_STREAMS_ALIASES.some((alias) => options[alias] !== void 0);
-    addDefaultValue2 = (stdioOption, fdNumber) => {
-      if (Array.isArray(stdioOption)) {
-        return stdioOption.map((item) => addDefaultValue2(item, fdNumber));
-      }
-      if (stdioOption === null || stdioOption === void 0) {
-        return fdNumber >= STANDARD_STREAMS_ALIASES.length ? "ignore" : "pipe";
-      }
-      return stdioOption;
-    };
-    normalizeStdioSync = (stdioArray, buffer, verboseInfo) => stdioArray.map((stdioOption, fdNumber) => !buffer[fdNumber] && isStandardOutputFd(fdNumber) && !isFullVerbose(verboseInfo, fdNumber) && isOutputPipeOnly(stdioOption, fdNumber) ? "ignore" : stdioOption);
-    isOutputPipeOnly = (stdioOption, fdNumber) => isOutputPipe(stdioOption, fdNumber) || Array.isArray(stdioOption) && stdioOption.length > 0 && stdioOption.every((item) => isOutputPipe(item, fdNumber));
-    isOutputPipe = (stdioOption, fdNumber) => stdioOption === "pipe" || isOutputPipeObject(stdioOption, fdNumber);
-    isOutputPipeObject = (stdioOption, fdNumber) => isStdioValueObject(stdioOption) && stdioOption.value === "pipe" && (stdioOption.input === void 0 || stdioOption.input === false || isFixedOutputPipe(fdNumber, stdioOption.input));
-    isFixedOutputPipe = (fdNumber, input2) => input2 === true && isStandardOutputFd(fdNumber);
-    isStandardOutputFd = (fdNumber) => fdNumber === 1 || fdNumber === 2;
-  }
-});
-
-// node_modules/execa/lib/arguments/fd-options.js
-var getToStream, getFromStream, SUBPROCESS_OPTIONS, getFdNumber, parseFdNumber, validateFdNumber, getInvalidStdioOptionMessage, getInvalidStdioOption, getUsedDescriptor, getOptionName, serializeOptionValue;
-var init_fd_options = __esm({
-  "node_modules/execa/lib/arguments/fd-options.js"() {
-    init_specific();
-    getToStream = (destination, to = "stdin") => {
-      const isWritable = true;
-      const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(destination);
-      const fdNumber = getFdNumber(fileDescriptors, to, isWritable);
-      const destinationStream = destination.stdio[fdNumber];
-      if (destinationStream === null) {
-        throw new TypeError(getInvalidStdioOptionMessage(fdNumber, to, options, isWritable));
-      }
-      return destinationStream;
-    };
-    getFromStream = (source, from = "stdout") => {
-      const isWritable = false;
-      const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
-      const fdNumber = getFdNumber(fileDescriptors, from, isWritable);
-      const sourceStream = fdNumber === "all" ? source.all : source.stdio[fdNumber];
-      if (sourceStream === null || sourceStream === void 0) {
-        throw new TypeError(getInvalidStdioOptionMessage(fdNumber, from, options, isWritable));
-      }
-      return sourceStream;
-    };
-    SUBPROCESS_OPTIONS = /* @__PURE__ */ new WeakMap();
-    getFdNumber = (fileDescriptors, fdName, isWritable) => {
-      const fdNumber = parseFdNumber(fdName, isWritable);
-      validateFdNumber(fdNumber, fdName, isWritable, fileDescriptors);
-      return fdNumber;
-    };
-    parseFdNumber = (fdName, isWritable) => {
-      const fdNumber = parseFd(fdName);
-      if (fdNumber !== void 0) {
-        return fdNumber;
-      }
-      const { validOptions, defaultValue } = isWritable ? { validOptions: '"stdin"', defaultValue: "stdin" } : { validOptions: '"stdout", "stderr", "all"', defaultValue: "stdout" };
-      throw new TypeError(`"${getOptionName(isWritable)}" must not be "${fdName}".
-It must be ${validOptions} or "fd3", "fd4" (and so on).
-It is optional and defaults to "${defaultValue}".`);
-    };
-    validateFdNumber = (fdNumber, fdName, isWritable, fileDescriptors) => {
-      const fileDescriptor = fileDescriptors[getUsedDescriptor(fdNumber)];
-      if (fileDescriptor === void 0) {
-        throw new TypeError(`"${getOptionName(isWritable)}" must not be ${fdName}. That file descriptor does not exist.
-Please set the "stdio" option to ensure that file descriptor exists.`);
-      }
-      if (!isWritable && fileDescriptor.direction === "input") {
-        throw new TypeError(`"${getOptionName(isWritable)}" must not be ${fdName}. It must be a readable stream, not writable.`);
-      }
-      if (isWritable && fileDescriptor.direction !== "input") {
-        throw new TypeError(`"${getOptionName(isWritable)}" must not be ${fdName}. It must be a writable stream, not readable.
-If you meant to use it as input, please set its "stdio" option to \`{value: 'pipe', input: true}\`.`);
-      }
-    };
-    getInvalidStdioOptionMessage = (fdNumber, fdName, options, isWritable) => {
-      if (fdNumber === "all" && !options.all) {
-        return `The "all" option must be true to use "from: 'all'".`;
-      }
-      const { optionName, optionValue } = getInvalidStdioOption(fdNumber, options);
-      return `The "${optionName}: ${serializeOptionValue(optionValue)}" option is incompatible with using "${getOptionName(isWritable)}: ${serializeOptionValue(fdName)}".
-Please set this option with "pipe" instead.`;
-    };
-    getInvalidStdioOption = (fdNumber, { stdin, stdout, stderr, stdio }) => {
-      const usedDescriptor = getUsedDescriptor(fdNumber);
-      if (usedDescriptor === 0 && stdin !== void 0) {
-        return { optionName: "stdin", optionValue: stdin };
-      }
-      if (usedDescriptor === 1 && stdout !== void 0) {
-        return { optionName: "stdout", optionValue: stdout };
-      }
-      return usedDescriptor === 2 && stderr !== void 0 ? { optionName: "stderr", optionValue: stderr } : { optionName: `stdio[${usedDescriptor}]`, optionValue: stdio[usedDescriptor] };
-    };
-    getUsedDescriptor = (fdNumber) => fdNumber === "all" ? 1 : fdNumber;
-    getOptionName = (isWritable) => isWritable ? "to" : "from";
-    serializeOptionValue = (value) => {
-      if (typeof value === "string") {
-        return `'${value}'`;
-      }
-      return typeof value === "number" ? `${value}` : "Stream";
-    };
-  }
-});
-
-// node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync2 } from "node:fs";
-import tty2 from "node:tty";
-var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
-var init_native = __esm({
-  "node_modules/execa/lib/stdio/native.js"() {
-    init_is_stream();
-    init_standard_stream();
-    init_uint_array();
-    init_fd_options();
-    handleNativeStream = ({ stdioItem, stdioItem: { type }, isStdioArray, fdNumber, direction, isSync }) => {
-      if (!isStdioArray || type !== "native") {
-        return stdioItem;
-      }
-      return isSync ? handleNativeStreamSync({ stdioItem, fdNumber, direction }) : handleNativeStreamAsync({ stdioItem, fdNumber });
-    };
-    handleNativeStreamSync = ({ stdioItem, stdioItem: { value, optionName }, fdNumber, direction }) => {
-      const targetFd = getTargetFd({
-        value,
-        optionName,
-        fdNumber,
-        direction
-      });
-      if (targetFd !== void 0) {
-        return targetFd;
-      }
-      if (isStream(value, { checkOpen: false })) {
-        throw new TypeError(`The \`${optionName}: Stream\` option cannot both be an array and include a stream with synchronous methods.`);
-      }
-      return stdioItem;
-    };
-    getTargetFd = ({ value, optionName, fdNumber, direction }) => {
-      const targetFdNumber = getTargetFdNumber(value, fdNumber);
-      if (targetFdNumber === void 0) {
-        return;
-      }
-      if (direction === "output") {
-        return { type: "fileNumber", value: targetFdNumber, optionName };
-      }
-      if (tty2.isatty(targetFdNumber)) {
-        throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
-      }
-      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync2(targetFdNumber))], optionName };
-    };
-    getTargetFdNumber = (value, fdNumber) => {
-      if (value === "inherit") {
-        return fdNumber;
-      }
-      if (typeof value === "number") {
-        return value;
-      }
-      const standardStreamIndex = STANDARD_STREAMS.indexOf(value);
-      if (standardStreamIndex !== -1) {
-        return standardStreamIndex;
-      }
-    };
-    handleNativeStreamAsync = ({ stdioItem, stdioItem: { value, optionName }, fdNumber }) => {
-      if (value === "inherit") {
-        return { type: "nodeStream", value: getStandardStream(fdNumber, value, optionName), optionName };
-      }
-      if (typeof value === "number") {
-        return { type: "nodeStream", value: getStandardStream(value, value, optionName), optionName };
-      }
-      return isStream(value, { checkOpen: false }) ? { type: "nodeStream", value, optionName } : stdioItem;
-    };
-    getStandardStream = (fdNumber, value, optionName) => {
-      const standardStream = STANDARD_STREAMS[fdNumber];
-      if (standardStream === void 0) {
-        throw new TypeError(`The \`${optionName}: ${value}\` option is invalid: no such standard stream.`);
-      }
-      return standardStream;
-    };
-  }
-});
-
-// node_modules/execa/lib/stdio/input-option.js
-var handleInputOptions, handleInputOption, getInputType, handleInputFileOption, getInputFileType;
-var init_input_option = __esm({
-  "node_modules/execa/lib/stdio/input-option.js"() {
-    init_is_stream();
-    init_uint_array();
-    init_type();
-    handleInputOptions = ({ input: input2, inputFile }, fdNumber) => fdNumber === 0 ? [
-      ...handleInputOption(input2),
-      ...handleInputFileOption(inputFile)
-    ] : [];
-    handleInputOption = (input2) => input2 === void 0 ? [] : [{
-      type: getInputType(input2),
-      value: input2,
-      optionName: "input"
-    }];
-    getInputType = (input2) => {
-      if (isReadableStream(input2, { checkOpen: false })) {
-        return "nodeStream";
-      }
-      if (typeof input2 === "string") {
-        return "string";
-      }
-      if (isUint8Array(input2)) {
-        return "uint8Array";
-      }
-      throw new Error("The `input` option must be a string, a Uint8Array or a Node.js Readable stream.");
-    };
-    handleInputFileOption = (inputFile) => inputFile === void 0 ? [] : [{
-      ...getInputFileType(inputFile),
-      optionName: "inputFile"
-    }];
-    getInputFileType = (inputFile) => {
-      if (isUrl(inputFile)) {
-        return { type: "fileUrl", value: inputFile };
-      }
-      if (isFilePathString(inputFile)) {
-        return { type: "filePath", value: { file: inputFile } };
-      }
-      throw new Error("The `inputFile` option must be a file path string or a file URL.");
-    };
-  }
-});
-
-// node_modules/execa/lib/stdio/duplicate.js
-import path18 from "node:path";
-import { fileURLToPath as fileURLToPath4 } from "node:url";
-var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
-var init_duplicate = __esm({
-  "node_modules/execa/lib/stdio/duplicate.js"() {
-    init_type();
-    isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path18.resolve(value.file) : fileURLToPath4(value);
-    filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
-    hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
-    getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
-      const otherStdioItems = getOtherStdioItems(fileDescriptors, type);
-      if (otherStdioItems.length === 0) {
-        return;
-      }
-      if (isSync) {
-        validateDuplicateStreamSync({
-          otherStdioItems,
-          type,
-          value,
-          optionName,
-          direction
-        });
-        return;
-      }
-      if (SPECIAL_DUPLICATE_TYPES.has(type)) {
-        return getDuplicateStreamInstance({
-          otherStdioItems,
-          type,
-          value,
-          optionName,
-          direction
-        });
-      }
-      if (FORBID_DUPLICATE_TYPES.has(type)) {
-        validateDuplicateTransform({
-          otherStdioItems,
-          type,
-          value,
-          optionName
-        });
-      }
-    };
-    getOtherStdioItems = (fileDescriptors, type) => fileDescriptors.flatMap(
-      ({ direction, stdioItems }) => stdioItems.map((stdioItem) => ({ ...stdioItem, direction }))
-    ).filter((stdioItem) => isSameDuplicateType(stdioItem.type, type));
-    isSameDuplicateType = (otherType, type) => otherType === type || isFileType(otherType) && isFileType(type);
-    validateDuplicateStreamSync = ({ otherStdioItems, type, value, optionName, direction }) => {
-      if (SPECIAL_DUPLICATE_TYPES_SYNC.has(type)) {
-        getDuplicateStreamInstance({
-          otherStdioItems,
-          type,
-          value,
-          optionName,
-          direction
-        });
-      }
-    };
-    getDuplicateStreamInstance = ({ otherStdioItems, type, value, optionName, direction }) => {
-      const duplicateStdioItems = otherStdioItems.filter((stdioItem) => hasSameValue(stdioItem, type, value));
-      if (duplicateStdioItems.length === 0) {
-        return;
-      }
-      const differentStdioItem = duplicateStdioItems.find((stdioItem) => stdioItem.direction !== direction);
-      throwOnDuplicateStream(differentStdioItem, optionName, type);
-      return direction === "output" || type === "webStream" ? duplicateStdioItems[0].stream : void 0;
-    };
-    hasSameValue = (otherStdioItem, type, value) => isFileType(otherStdioItem.type) ? getFileTarget(otherStdioItem) === getFileTarget({ type, value }) : otherStdioItem.value === value;
-    validateDuplicateTransform = ({ otherStdioItems, type, value, optionName }) => {
-      const duplicateStdioItem = otherStdioItems.find(({ value: { transform: transform2 } }) => transform2 === value.transform);
-      throwOnDuplicateStream(duplicateStdioItem, optionName, type);
-    };
-    throwOnDuplicateStream = (stdioItem, optionName, type) => {
-      if (stdioItem !== void 0) {
-        throw new TypeError(`The \`${stdioItem.optionName}\` and \`${optionName}\` options must not target ${TYPE_TO_MESSAGE[type]} that is the same.`);
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/stdio/handle.js
-var handleStdio, getFileDescriptor, initializeStdioItems, omitInheritedStdin, isInheritedStdinOnly, initializeStdioItem, initializeStdioValueObject, validateStdioArray, INVALID_STDIO_ARRAY_OPTIONS, validateStreams, validateFileDescriptorStdio, MAX_FILE_DESCRIPTOR, validateNativeStdio, isFileHandle, validateFileStdio, validateFileObjectMode, getFinalFileDescriptors, addFinalFileDescriptor, addStreamProperties, cleanupCustomStreams, forwardStdio;
-var init_handle = __esm({
-  "node_modules/execa/lib/stdio/handle.js"() {
-    init_is_stream();
-    init_standard_stream();
-    init_options();
-    init_normalize();
-    init_object_mode();
-    init_type();
-    init_direction();
-    init_stdio_option();
-    init_native();
-    init_input_option();
-    init_duplicate();
-    handleStdio = (addProperties3, options, verboseInfo, isSync) => {
-      const stdio = normalizeStdioOption(options, verboseInfo, isSync);
-      const initialFileDescriptors = stdio.map((stdioOption, fdNumber) => getFileDescriptor({
-        stdioOption,
-        fdNumber,
-        options,
-        isSync
-      }));
-      const fileDescriptors = getFinalFileDescriptors({
-        initialFileDescriptors,
-        addProperties: addProperties3,
-        options,
-        isSync
-      });
-      options.stdio = fileDescriptors.map(({ stdioItems }) => forwardStdio(stdioItems));
-      return fileDescriptors;
-    };
-    getFileDescriptor = ({ stdioOption, fdNumber, options, isSync }) => {
-      const optionName = getStreamName(fdNumber);
-      const { stdioItems: initialStdioItems, isStdioArray } = initializeStdioItems({
-        stdioOption,
-        fdNumber,
-        options,
-        optionName
-      });
-      const direction = getStreamDirection({
-        stdioItems: initialStdioItems,
-        isStdioArray,
-        fdNumber,
-        optionName
-      });
-      const stdioItems = initialStdioItems.map((stdioItem) => handleNativeStream({
-        stdioItem,
-        isStdioArray,
-        fdNumber,
-        direction,
-        isSync
-      }));
-      const normalizedStdioItems = normalizeTransforms(stdioItems, optionName, direction, options);
-      const objectMode = getFdObjectMode(normalizedStdioItems, direction);
-      validateFileObjectMode(normalizedStdioItems, objectMode);
-      return { direction, objectMode, stdioItems: normalizedStdioItems };
-    };
-    initializeStdioItems = ({ stdioOption, fdNumber, options, optionName }) => {
-      const values = Array.isArray(stdioOption) ? stdioOption : [stdioOption];
-      const inputStdioItems = handleInputOptions(options, fdNumber);
-      const initialStdioItems = [
-        ...omitInheritedStdin(values.map((value) => initializeStdioItem(value, optionName)), inputStdioItems),
-        ...inputStdioItems
-      ];
-      const stdioItems = filterDuplicates(initialStdioItems);
-      const isStdioArray = stdioItems.length > 1;
-      validateStdioArray(stdioItems, isStdioArray, optionName);
-      validateStreams(stdioItems, isStdioArray);
-      return { stdioItems, isStdioArray };
-    };
-    omitInheritedStdin = (stdioItems, inputStdioItems) => inputStdioItems.length > 0 && isInheritedStdinOnly(stdioItems) ? [] : stdioItems;
-    isInheritedStdinOnly = (stdioItems) => stdioItems.length === 1 && stdioItems[0].type === "native" && stdioItems[0].value === "inherit";
-    initializeStdioItem = (value, optionName) => {
-      if (isStdioValueObject(value)) {
-        return initializeStdioValueObject(value, optionName);
-      }
-      return {
-        type: getStdioItemType(value, optionName),
-        value,
-        optionName
-      };
-    };
-    initializeStdioValueObject = ({ value, input: input2 }, optionName) => {
-      checkBooleanOption(input2, `${optionName}.input`);
-      return {
-        type: getStdioItemType(value, optionName),
-        value,
-        direction: input2 ? "input" : void 0,
-        optionName
-      };
-    };
-    validateStdioArray = (stdioItems, isStdioArray, optionName) => {
-      if (stdioItems.length === 0) {
-        throw new TypeError(`The \`${optionName}\` option must not be an empty array.`);
-      }
-      if (!isStdioArray) {
-        return;
-      }
-      for (const { value, optionName: optionName2 } of stdioItems) {
-        if (INVALID_STDIO_ARRAY_OPTIONS.has(value)) {
-          throw new Error(`The \`${optionName2}\` option must not include \`${value}\`.`);
-        }
-      }
-    };
-    INVALID_STDIO_ARRAY_OPTIONS = /* @__PURE__ */ new Set(["ignore"]);
-    validateStreams = (stdioItems, isStdioArray) => {
-      for (const stdioItem of stdioItems) {
-        validateFileStdio(stdioItem);
-        validateFileDescriptorStdio(stdioItem);
-        validateNativeStdio(stdioItem, isStdioArray);
-      }
-    };
-    validateFileDescriptorStdio = ({ type, value, optionName }) => {
-      if (type !== "native") {
-        return;
-      }
-      const fileDescriptor = typeof value === "number" ? value : value?.fd;
-      if (typeof fileDescriptor === "number" && (!Number.isInteger(fileDescriptor) || fileDescriptor < 0 || fileDescriptor > MAX_FILE_DESCRIPTOR)) {
-        throw new TypeError(`The \`${optionName}\` option must be a non-negative 32-bit integer: got ${fileDescriptor}.`);
-      }
-    };
-    MAX_FILE_DESCRIPTOR = 2 ** 31 - 1;
-    validateNativeStdio = ({ type, value, optionName }, isStdioArray) => {
-      if (type !== "native") {
-        return;
-      }
-      if (isFileHandle(value)) {
-        if (isStdioArray) {
-          throw new TypeError(`The \`${optionName}\` option cannot combine file handles with other values.`);
-        }
-        return;
-      }
-      if (typeof value !== "string" && typeof value !== "number" && !isStream(value, { checkOpen: false })) {
-        throw new TypeError(`The \`${optionName}\` option is invalid: ${String(value)} (${typeof value}).`);
-      }
-    };
-    isFileHandle = (value) => typeof value?.fd === "number" && !isStream(value, { checkOpen: false });
-    validateFileStdio = ({ type, value, optionName }) => {
-      if (isRegularUrl(value)) {
-        throw new TypeError(`The \`${optionName}: URL\` option must use the \`file:\` scheme.
-For example, you can use the \`pathToFileURL()\` method of the \`url\` core module.`);
-      }
-      if (isUnknownStdioString(type, value)) {
-        throw new TypeError(`The \`${optionName}: { file: '...' }\` option must be used instead of \`${optionName}: '...'\`.`);
-      }
-    };
-    validateFileObjectMode = (stdioItems, objectMode) => {
-      if (!objectMode) {
-        return;
-      }
-      const fileStdioItem = stdioItems.find(({ type }) => FILE_TYPES.has(type));
-      if (fileStdioItem !== void 0) {
-        throw new TypeError(`The \`${fileStdioItem.optionName}\` option cannot use both files and transforms in objectMode.`);
-      }
-    };
-    getFinalFileDescriptors = ({ initialFileDescriptors, addProperties: addProperties3, options, isSync }) => {
-      const fileDescriptors = [];
-      try {
-        for (const fileDescriptor of initialFileDescriptors) {
-          addFinalFileDescriptor({
-            fileDescriptor,
-            fileDescriptors,
-            addProperties: addProperties3,
-            options,
-            isSync
-          });
-        }
-        return fileDescriptors;
-      } catch (error62) {
-        cleanupCustomStreams(fileDescriptors);
-        throw error62;
-      }
-    };
-    addFinalFileDescriptor = ({ fileDescriptor, fileDescriptors, addProperties: addProperties3, options, isSync }) => {
-      const { direction, objectMode, stdioItems } = fileDescriptor;
-      const finalFileDescriptor = { direction, objectMode, stdioItems: [] };
-      fileDescriptors.push(finalFileDescriptor);
-      for (const stdioItem of stdioItems) {
-        finalFileDescriptor.stdioItems.push(addStreamProperties({
-          stdioItem,
-          addProperties: addProperties3,
-          direction,
-          objectMode,
-          options,
-          fileDescriptors,
-          isSync
-        }));
-      }
-    };
-    addStreamProperties = ({ stdioItem, addProperties: addProperties3, direction, objectMode, options, fileDescriptors, isSync }) => {
-      const duplicateStream = getDuplicateStream({
-        stdioItem,
-        direction,
-        fileDescriptors,
-        isSync
-      });
-      if (duplicateStream !== void 0) {
-        return { ...stdioItem, stream: duplicateStream };
-      }
-      return {
-        ...stdioItem,
-        ...addProperties3[direction][stdioItem.type](stdioItem, options, objectMode)
-      };
-    };
-    cleanupCustomStreams = (fileDescriptors) => {
-      for (const { stream } of fileDescriptors.flatMap(({ stdioItems }) => stdioItems)) {
-        if (stream === void 0 || isStandardStream(stream)) {
-          continue;
-        }
-        stream.on("error", () => {
-        });
-        stream.destroy();
-      }
-    };
-    forwardStdio = (stdioItems) => {
-      if (stdioItems.length > 1) {
-        return stdioItems.some(({ value: value2 }) => value2 === "overlapped") ? "overlapped" : "pipe";
-      }
-      const [{ type, value }] = stdioItems;
-      return type === "native" ? value : "pipe";
-    };
-  }
-});
-
-// node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync3 } from "node:fs";
-var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
-var init_handle_sync = __esm({
-  "node_modules/execa/lib/stdio/handle-sync.js"() {
-    init_uint_array();
-    init_handle();
-    init_type();
-    handleStdioSync = (options, verboseInfo) => handleStdio(addPropertiesSync, options, verboseInfo, true);
-    forbiddenIfSync = ({ type, optionName }) => {
-      throwInvalidSyncValue(optionName, TYPE_TO_MESSAGE[type]);
-    };
-    forbiddenNativeIfSync = ({ optionName, value }) => {
-      if (value === "overlapped") {
-        throwInvalidSyncValue(optionName, `"${value}"`);
-      }
-      return {};
-    };
-    forbiddenNativeInputIfSync = (stdioItem) => {
-      const { optionName, value } = stdioItem;
-      if (value === "pipe" && optionName !== "stdin") {
-        throw new TypeError(`Only the \`stdin\` option, not \`${optionName}\`, can be an input pipe with synchronous methods.`);
-      }
-      return forbiddenNativeIfSync(stdioItem);
-    };
-    forbiddenInputTransformIfSync = ({ optionName }) => {
-      if (optionName !== "stdin") {
-        throw new TypeError(`Only the \`stdin\` option, not \`${optionName}\`, can be an input transform with synchronous methods.`);
-      }
-    };
-    throwInvalidSyncValue = (optionName, value) => {
-      throw new TypeError(`The \`${optionName}\` option cannot be ${value} with synchronous methods.`);
-    };
-    addProperties = {
-      generator() {
-      },
-      asyncGenerator: forbiddenIfSync,
-      webStream: forbiddenIfSync,
-      nodeStream: forbiddenIfSync,
-      webTransform: forbiddenIfSync,
-      duplex: forbiddenIfSync,
-      asyncIterable: forbiddenIfSync,
-      native: forbiddenNativeIfSync
-    };
-    addPropertiesSync = {
-      input: {
-        ...addProperties,
-        generator: forbiddenInputTransformIfSync,
-        native: forbiddenNativeInputIfSync,
-        // Files and iterables are read lazily, so that a file which cannot be read, or an iterable which throws, is reported like any other early error, instead of being thrown as a raw error
-        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync3(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync3(file2))] }),
-        fileNumber: forbiddenIfSync,
-        iterable: ({ value }) => ({ contents: () => [...value] }),
-        string: ({ value }) => ({ contents: [value] }),
-        // `contents` is already set when reading from a file descriptor
-        uint8Array: ({ value, contents = [value] }) => ({ contents })
-      },
-      output: {
-        ...addProperties,
-        fileUrl: ({ value }) => ({ path: value }),
-        filePath: ({ value: { file: file2, append } }) => ({ path: file2, append }),
-        fileNumber: ({ value }) => ({ path: value }),
-        iterable: forbiddenIfSync,
-        string: forbiddenIfSync,
-        uint8Array: forbiddenIfSync
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/transform/validate.js
-import { Buffer as Buffer4 } from "node:buffer";
-var getValidateTransformInput, validateStringTransformInput, getValidateTransformReturn, validateObjectTransformReturn, validateStringTransformReturn, validateEmptyReturn;
-var init_validate = __esm({
-  "node_modules/execa/lib/transform/validate.js"() {
-    init_uint_array();
-    getValidateTransformInput = (writableObjectMode, optionName) => writableObjectMode ? void 0 : validateStringTransformInput.bind(void 0, optionName);
-    validateStringTransformInput = function* (optionName, chunk) {
-      if (typeof chunk !== "string" && !isUint8Array(chunk) && !Buffer4.isBuffer(chunk)) {
-        throw new TypeError(`The \`${optionName}\` option's transform must use "objectMode: true" to receive as input: ${typeof chunk}.`);
-      }
-      yield chunk;
-    };
-    getValidateTransformReturn = (readableObjectMode, optionName) => readableObjectMode ? validateObjectTransformReturn.bind(void 0, optionName) : validateStringTransformReturn.bind(void 0, optionName);
-    validateObjectTransformReturn = function* (optionName, chunk) {
-      validateEmptyReturn(optionName, chunk);
-      yield chunk;
-    };
-    validateStringTransformReturn = function* (optionName, chunk) {
-      validateEmptyReturn(optionName, chunk);
-      if (typeof chunk !== "string" && !isUint8Array(chunk)) {
-        throw new TypeError(`The \`${optionName}\` option's function must yield a string or an Uint8Array, not ${typeof chunk}.`);
-      }
-      yield chunk;
-    };
-    validateEmptyReturn = (optionName, chunk) => {
-      if (chunk === null || chunk === void 0) {
-        throw new TypeError(`The \`${optionName}\` option's function must not call \`yield ${chunk}\`.
-Instead, \`yield\` should either be called with a value, or not be called at all. For example:
-  if (condition) { yield value; }`);
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/transform/encoding-transform.js
-import { Buffer as Buffer5 } from "node:buffer";
-import { StringDecoder as StringDecoder2 } from "node:string_decoder";
-var getEncodingTransformGenerator, encodingUint8ArrayGenerator, encodingStringGenerator, encodingStringFinal, getStringToBytesGenerator, stringToBytesGenerator;
-var init_encoding_transform = __esm({
-  "node_modules/execa/lib/transform/encoding-transform.js"() {
-    init_encoding_option();
-    init_uint_array();
-    getEncodingTransformGenerator = (binary, encoding, skipped) => {
-      if (skipped) {
-        return;
-      }
-      if (binary) {
-        return { transform: encodingUint8ArrayGenerator.bind(void 0, new TextEncoder()) };
-      }
-      const stringDecoder = new StringDecoder2(encoding);
-      return {
-        transform: encodingStringGenerator.bind(void 0, stringDecoder),
-        final: encodingStringFinal.bind(void 0, stringDecoder)
-      };
-    };
-    encodingUint8ArrayGenerator = function* (textEncoder3, chunk) {
-      if (Buffer5.isBuffer(chunk)) {
-        yield bufferToUint8Array(chunk);
-      } else if (typeof chunk === "string") {
-        yield textEncoder3.encode(chunk);
-      } else {
-        yield chunk;
-      }
-    };
-    encodingStringGenerator = function* (stringDecoder, chunk) {
-      yield isUint8Array(chunk) ? stringDecoder.write(chunk) : chunk;
-    };
-    encodingStringFinal = function* (stringDecoder) {
-      const lastChunk = stringDecoder.end();
-      if (lastChunk !== "") {
-        yield lastChunk;
-      }
-    };
-    getStringToBytesGenerator = (binary, encoding, skipped) => skipped || encoding === "utf8" ? void 0 : { transform: stringToBytesGenerator.bind(void 0, getStringEncoding(binary, encoding)) };
-    stringToBytesGenerator = function* (stringEncoding, chunk) {
-      yield typeof chunk === "string" ? bufferToUint8Array(Buffer5.from(chunk, stringEncoding)) : chunk;
-    };
-  }
-});
-
-// node_modules/execa/lib/transform/run-async.js
-import { callbackify } from "node:util";
-var pushChunks, transformChunk, finalChunks, generatorFinalChunks, destroyTransform, identityGenerator;
-var init_run_async = __esm({
-  "node_modules/execa/lib/transform/run-async.js"() {
-    pushChunks = callbackify(async (getChunks2, state, getChunksArguments, transformStream) => {
-      state.currentIterable = getChunks2(...getChunksArguments);
-      try {
-        for await (const chunk of state.currentIterable) {
-          transformStream.push(chunk);
-        }
-      } finally {
-        delete state.currentIterable;
-      }
-    });
-    transformChunk = async function* (chunk, generators, index) {
-      if (index === generators.length) {
-        yield chunk;
-        return;
-      }
-      const { transform: transform2 = identityGenerator } = generators[index];
-      for await (const transformedChunk of transform2(chunk)) {
-        yield* transformChunk(transformedChunk, generators, index + 1);
-      }
-    };
-    finalChunks = async function* (generators) {
-      for (const [index, { final }] of Object.entries(generators)) {
-        yield* generatorFinalChunks(final, Number(index), generators);
-      }
-    };
-    generatorFinalChunks = async function* (final, index, generators) {
-      if (final === void 0) {
-        return;
-      }
-      for await (const finalChunk of final()) {
-        yield* transformChunk(finalChunk, generators, index + 1);
-      }
-    };
-    destroyTransform = callbackify(async ({ currentIterable }, error62) => {
-      if (currentIterable !== void 0) {
-        await (error62 ? currentIterable.throw(error62) : currentIterable.return());
-        return;
-      }
-      if (error62) {
-        throw error62;
-      }
-    });
-    identityGenerator = function* (chunk) {
-      yield chunk;
-    };
-  }
-});
-
-// node_modules/execa/lib/transform/run-sync.js
-var pushChunksSync, normalizeTransformError, runTransformSync, transformChunkSync, finalChunksSync, generatorFinalChunksSync, identityGenerator2;
-var init_run_sync = __esm({
-  "node_modules/execa/lib/transform/run-sync.js"() {
-    pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done) => {
-      try {
-        for (const chunk of getChunksSync(...getChunksArguments)) {
-          transformStream.push(chunk);
-        }
-        done();
-      } catch (error62) {
-        done(normalizeTransformError(error62));
-      }
-    };
-    normalizeTransformError = (error62) => error62 || Object.assign(new Error("Promise was rejected with falsy value"), {
-      code: "ERR_FALSY_VALUE_REJECTION",
-      reason: error62
-    });
-    runTransformSync = (generators, chunks) => {
-      try {
-        return [
-          ...chunks.flatMap((chunk) => [...transformChunkSync(chunk, generators, 0)]),
-          ...finalChunksSync(generators)
-        ];
-      } catch (error62) {
-        throw normalizeTransformError(error62);
-      }
-    };
-    transformChunkSync = function* (chunk, generators, index) {
-      if (index === generators.length) {
-        yield chunk;
-        return;
-      }
-      const { transform: transform2 = identityGenerator2 } = generators[index];
-      for (const transformedChunk of transform2(chunk)) {
-        yield* transformChunkSync(transformedChunk, generators, index + 1);
-      }
-    };
-    finalChunksSync = function* (generators) {
-      for (const [index, { final }] of Object.entries(generators)) {
-        yield* generatorFinalChunksSync(final, Number(index), generators);
-      }
-    };
-    generatorFinalChunksSync = function* (final, index, generators) {
-      if (final === void 0) {
-        return;
-      }
-      for (const finalChunk of final()) {
-        yield* transformChunkSync(finalChunk, generators, index + 1);
-      }
-    };
-    identityGenerator2 = function* (chunk) {
-      yield chunk;
-    };
-  }
-});
-
-// node_modules/execa/lib/transform/generator.js
-import { Transform, getDefaultHighWaterMark } from "node:stream";
-import { Buffer as Buffer6 } from "node:buffer";
-var generatorToStream, runGeneratorsSync, addInternalGenerators;
-var init_generator = __esm({
-  "node_modules/execa/lib/transform/generator.js"() {
-    init_encoding_option();
-    init_type();
-    init_split();
-    init_validate();
-    init_encoding_transform();
-    init_run_async();
-    init_run_sync();
-    generatorToStream = ({
-      value,
-      value: {
-        transform: transform2,
-        final,
-        binary,
-        writableObjectMode,
-        readableObjectMode
-      },
-      optionName
-    }, { encoding }) => {
-      const state = {};
-      const generators = addInternalGenerators(value, encoding, optionName);
-      const transformAsync = isAsyncGenerator(transform2);
-      const finalAsync = isAsyncGenerator(final);
-      const transformMethod = transformAsync ? pushChunks.bind(void 0, transformChunk, state) : pushChunksSync.bind(void 0, transformChunkSync);
-      const finalMethod = transformAsync || finalAsync ? pushChunks.bind(void 0, finalChunks, state) : pushChunksSync.bind(void 0, finalChunksSync);
-      const destroyMethod = transformAsync || finalAsync ? destroyTransform.bind(void 0, state) : void 0;
-      const stream = new Transform({
-        writableObjectMode,
-        writableHighWaterMark: getDefaultHighWaterMark(writableObjectMode),
-        readableObjectMode,
-        readableHighWaterMark: getDefaultHighWaterMark(readableObjectMode),
-        // A string written to the stream is converted to bytes with this encoding, which `getEncodingTransformGenerator()` then decodes with the `encoding` option
-        defaultEncoding: getStringEncoding(binary, encoding),
-        transform(chunk, encoding2, done) {
-          transformMethod([chunk, generators, 0], this, done);
-        },
-        flush(done) {
-          finalMethod([generators], this, done);
-        },
-        destroy: destroyMethod
-      });
-      return { stream };
-    };
-    runGeneratorsSync = (chunks, stdioItems, encoding, isInput) => {
-      const generators = stdioItems.filter(({ type }) => type === "generator");
-      const reversedGenerators = isInput ? generators.reverse() : generators;
-      for (const { value, optionName } of reversedGenerators) {
-        if (!value.writableObjectMode) {
-          const stringEncoding = getStringEncoding(value.binary, encoding);
-          chunks = chunks.map((chunk) => typeof chunk === "string" ? Buffer6.from(chunk, stringEncoding) : chunk);
-        }
-        const generators2 = addInternalGenerators(value, encoding, optionName);
-        chunks = runTransformSync(generators2, chunks);
-      }
-      return chunks;
-    };
-    addInternalGenerators = ({ transform: transform2, final, binary, writableObjectMode, readableObjectMode, preserveNewlines }, encoding, optionName) => {
-      const state = {};
-      return [
-        { transform: getValidateTransformInput(writableObjectMode, optionName) },
-        getEncodingTransformGenerator(binary, encoding, writableObjectMode),
-        getSplitLinesGenerator(binary, preserveNewlines, writableObjectMode, state),
-        { transform: transform2, final },
-        { transform: getValidateTransformReturn(readableObjectMode, optionName) },
-        getAppendNewlineGenerator({
-          binary,
-          preserveNewlines,
-          readableObjectMode,
-          state,
-          encoding
-        }),
-        getStringToBytesGenerator(binary, encoding, readableObjectMode)
-      ].filter(Boolean);
-    };
-  }
-});
-
-// node_modules/execa/lib/io/input-sync.js
-var addInputOptionsSync, getInputFdNumbers, addInputOptionSync, getChunks, applyInputGeneratorsSync, validateSerializable, isSerializableInput, throwOnSerializableInput;
-var init_input_sync = __esm({
-  "node_modules/execa/lib/io/input-sync.js"() {
-    init_generator();
-    init_uint_array();
-    init_type();
-    init_encoding_option();
-    addInputOptionsSync = (fileDescriptors, options) => {
-      for (const fdNumber of getInputFdNumbers(fileDescriptors)) {
-        addInputOptionSync(fileDescriptors, fdNumber, options);
-      }
-    };
-    getInputFdNumbers = (fileDescriptors) => new Set(Object.entries(fileDescriptors).filter(([, { direction }]) => direction === "input").map(([fdNumber]) => Number(fdNumber)));
-    addInputOptionSync = (fileDescriptors, fdNumber, options) => {
-      const { stdioItems } = fileDescriptors[fdNumber];
-      const allStdioItems = stdioItems.filter(({ contents }) => contents !== void 0);
-      if (allStdioItems.length === 0 && stdioItems.every(({ type }) => type !== "generator")) {
-        return;
-      }
-      if (fdNumber !== 0) {
-        const [{ type, optionName }] = allStdioItems;
-        throw new TypeError(`Only the \`stdin\` option, not \`${optionName}\`, can be ${TYPE_TO_MESSAGE[type]} with synchronous methods.`);
-      }
-      const chunks = allStdioItems.flatMap(({ type, contents }) => getChunks(type, typeof contents === "function" ? contents() : contents));
-      options.input = applyInputGeneratorsSync(chunks, stdioItems, options.encoding);
-    };
-    getChunks = (type, chunks) => type === "iterable" ? chunks : chunks.filter((chunk) => chunk.length > 0);
-    applyInputGeneratorsSync = (chunks, stdioItems, encoding) => {
-      const newContents = runGeneratorsSync(chunks, stdioItems, getInputEncoding(encoding), true);
-      validateSerializable(newContents);
-      return joinToUint8Array(newContents);
-    };
-    validateSerializable = (newContents) => {
-      const invalidItem = newContents.find((item) => !isSerializableInput(item));
-      if (invalidItem !== void 0) {
-        throwOnSerializableInput("stdin", invalidItem);
-      }
-    };
-    isSerializableInput = (item) => typeof item === "string" || isUint8Array(item);
-    throwOnSerializableInput = (optionName, invalidItem) => {
-      throw new TypeError(`The \`${optionName}\` option is invalid: when passing objects as input, a transform must be used to serialize them to strings or Uint8Arrays: ${invalidItem}.`);
-    };
-  }
-});
-
-// node_modules/execa/lib/verbose/output.js
-var shouldLogOutput, isFdVerbose, PIPED_STDIO_VALUES, logLines, logLinesSync, isPipingStream, logLine;
-var init_output = __esm({
-  "node_modules/execa/lib/verbose/output.js"() {
-    init_encoding_option();
-    init_type();
-    init_standard_stream();
-    init_log();
-    init_values();
-    shouldLogOutput = ({ stdioItems, encoding, verboseInfo, fdNumber }) => fdNumber !== "all" && isFullVerbose(verboseInfo, fdNumber) && !BINARY_ENCODINGS.has(encoding) && isFdVerbose(fdNumber) && (stdioItems.some(({ type, value }) => type === "native" && PIPED_STDIO_VALUES.has(value)) || stdioItems.every(({ type }) => TRANSFORM_TYPES.has(type)));
-    isFdVerbose = (fdNumber) => fdNumber === 1 || fdNumber === 2;
-    PIPED_STDIO_VALUES = /* @__PURE__ */ new Set(["pipe", "overlapped"]);
-    logLines = async (linesIterable, stream, fdNumber, verboseInfo) => {
-      for await (const line of linesIterable) {
-        if (!isPipingStream(stream)) {
-          logLine(line, fdNumber, verboseInfo);
-        }
-      }
-    };
-    logLinesSync = (linesArray, fdNumber, verboseInfo) => {
-      for (const line of linesArray) {
-        logLine(line, fdNumber, verboseInfo);
-      }
-    };
-    isPipingStream = (stream) => stream._readableState.pipes.some((pipe2) => !isAllStream(pipe2) || isPipingStream(pipe2));
-    logLine = (line, fdNumber, verboseInfo) => {
-      const verboseMessage = serializeVerboseMessage(line);
-      verboseLog({
-        type: "output",
-        verboseMessage,
-        fdNumber,
-        verboseInfo
-      });
-    };
-  }
-});
-
-// node_modules/execa/lib/io/output-sync.js
-import { writeFileSync, appendFileSync } from "node:fs";
-var transformOutputSync, getSpawnFailureOutput, transformOutputResultSync, runOutputGeneratorsSync, serializeChunks, logOutputSync, writeToFiles;
-var init_output_sync = __esm({
-  "node_modules/execa/lib/io/output-sync.js"() {
-    init_output();
-    init_generator();
-    init_split();
-    init_uint_array();
-    init_type();
-    init_duplicate();
-    init_max_buffer();
-    transformOutputSync = ({ fileDescriptors, syncResult, options, verboseInfo }) => {
-      const output2 = syncResult.output ?? getSpawnFailureOutput(options);
-      const outputFiles = /* @__PURE__ */ new Set();
-      const errors = [];
-      const transformedOutput = output2.map((result2, fdNumber) => transformOutputResultSync({
-        result: result2,
-        fileDescriptors,
-        fdNumber,
-        errors,
-        outputFiles,
-        verboseInfo
-      }, options));
-      return { output: transformedOutput, error: errors.find((error62) => error62 !== void 0) };
-    };
-    getSpawnFailureOutput = ({ stdio }) => stdio.map((stdioOption, fdNumber) => fdNumber !== 0 && stdioOption === "pipe" ? new Uint8Array() : null);
-    transformOutputResultSync = ({ result: result2, fileDescriptors, fdNumber, errors, outputFiles, verboseInfo }, { buffer, encoding, lines, stripFinalNewline: stripFinalNewline2, maxBuffer }) => {
-      if (result2 === null) {
-        return;
-      }
-      const truncatedResult = truncateMaxBufferSync(result2, fdNumber, { maxBuffer, buffer });
-      const uint8ArrayResult = bufferToUint8Array(truncatedResult);
-      const { stdioItems, objectMode } = fileDescriptors[fdNumber];
-      const { chunks, error: transformError } = runOutputGeneratorsSync(uint8ArrayResult.length === 0 ? [] : [uint8ArrayResult], stdioItems, encoding);
-      const { serializedResult, finalResult } = serializeChunks({
-        chunks,
-        objectMode,
-        encoding,
-        lines,
-        stripFinalNewline: stripFinalNewline2,
-        fdNumber
-      });
-      const logError2 = logOutputSync({
-        serializedResult,
-        fdNumber,
-        verboseInfo,
-        encoding,
-        stdioItems,
-        objectMode
-      });
-      const error62 = transformError ?? logError2;
-      errors.push(error62);
-      const returnedResult = buffer[fdNumber] ? finalResult : void 0;
-      try {
-        if (error62 === void 0) {
-          writeToFiles(chunks, stdioItems, outputFiles);
-        }
-        return returnedResult;
-      } catch (writeError) {
-        errors.push(writeError);
-        return returnedResult;
-      }
-    };
-    runOutputGeneratorsSync = (chunks, stdioItems, encoding) => {
-      try {
-        return { chunks: runGeneratorsSync(chunks, stdioItems, encoding, false), error: void 0 };
-      } catch (error62) {
-        return { chunks: [], error: error62 };
-      }
-    };
-    serializeChunks = ({ chunks, objectMode, encoding, lines, stripFinalNewline: stripFinalNewline2, fdNumber }) => {
-      if (objectMode) {
-        return { serializedResult: chunks, finalResult: chunks };
-      }
-      if (encoding === "buffer") {
-        const serializedResult2 = joinToUint8Array(chunks);
-        return { serializedResult: serializedResult2, finalResult: serializedResult2 };
-      }
-      const serializedResult = joinToString(chunks, encoding);
-      const finalResult = lines[fdNumber] ? splitLinesSync(serializedResult, !stripFinalNewline2[fdNumber], objectMode) : serializedResult;
-      return { serializedResult, finalResult };
-    };
-    logOutputSync = ({ serializedResult, fdNumber, verboseInfo, encoding, stdioItems, objectMode }) => {
-      if (!shouldLogOutput({
-        stdioItems,
-        encoding,
-        verboseInfo,
-        fdNumber
-      })) {
-        return;
-      }
-      const linesArray = splitLinesSync(serializedResult, false, objectMode);
-      try {
-        logLinesSync(linesArray, fdNumber, verboseInfo);
-      } catch (error62) {
-        return error62;
-      }
-    };
-    writeToFiles = (chunks, stdioItems, outputFiles) => {
-      const fileItems = stdioItems.filter(({ type }) => FILE_TYPES.has(type));
-      if (fileItems.length === 0) {
-        return;
-      }
-      const contents = joinToUint8Array(chunks);
-      const writtenPaths = /* @__PURE__ */ new Set();
-      for (const stdioItem of fileItems) {
-        const { type, append } = stdioItem;
-        const path29 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path29)) {
-          continue;
-        }
-        writtenPaths.add(path29);
-        if (append || outputFiles.has(path29)) {
-          appendFileSync(path29, contents);
-        } else {
-          writeFileSync(path29, contents);
-        }
-        outputFiles.add(path29);
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/resolve/exit-async.js
-import { once as once4 } from "node:events";
-var waitForExit, waitForExitOrError, waitForSubprocessExit, waitForSuccessfulExit, isSubprocessErrorExit, isFailedExit;
-var init_exit_async = __esm({
-  "node_modules/execa/lib/resolve/exit-async.js"() {
-    init_final_error();
-    waitForExit = async (subprocess, context) => {
-      const [exitCode, signal] = await waitForExitOrError(subprocess);
-      context.isForcefullyTerminated ??= false;
-      return [exitCode, signal];
-    };
-    waitForExitOrError = async (subprocess) => {
-      const [spawnPayload, exitPayload] = await Promise.allSettled([
-        once4(subprocess, "spawn"),
-        once4(subprocess, "exit")
-      ]);
-      if (spawnPayload.status === "rejected") {
-        return [];
-      }
-      return exitPayload.status === "rejected" ? waitForSubprocessExit(subprocess) : exitPayload.value;
-    };
-    waitForSubprocessExit = async (subprocess) => {
-      try {
-        return await once4(subprocess, "exit");
-      } catch {
-        return waitForSubprocessExit(subprocess);
-      }
-    };
-    waitForSuccessfulExit = async (exitPromise) => {
-      const [exitCode, signal] = await exitPromise;
-      if (!isSubprocessErrorExit(exitCode, signal) && isFailedExit(exitCode, signal)) {
-        throw new DiscardedError();
-      }
-      return [exitCode, signal];
-    };
-    isSubprocessErrorExit = (exitCode, signal) => exitCode === void 0 && signal === void 0;
-    isFailedExit = (exitCode, signal) => exitCode !== 0 || signal !== null;
-  }
-});
-
-// node_modules/execa/lib/resolve/exit-sync.js
-var getExitResultSync, getResultError;
-var init_exit_sync = __esm({
-  "node_modules/execa/lib/resolve/exit-sync.js"() {
-    init_final_error();
-    init_max_buffer();
-    init_exit_async();
-    getExitResultSync = ({ error: error62, status: exitCode, signal, output: output2 }, { maxBuffer, buffer }) => {
-      const initialError = getResultError(error62, exitCode, signal);
-      const isTimedOut = initialError?.code === "ETIMEDOUT";
-      const { resultError, isMaxBuffer } = isTimedOut ? { resultError: initialError, isMaxBuffer: false } : handleMaxBufferSync({
-        resultError: initialError,
-        output: output2,
-        maxBuffer,
-        buffer
-      });
-      return {
-        resultError,
-        exitCode,
-        signal,
-        timedOut: isTimedOut,
-        isMaxBuffer
-      };
-    };
-    getResultError = (error62, exitCode, signal) => {
-      if (error62 !== void 0) {
-        return error62;
-      }
-      return isFailedExit(exitCode, signal) ? new DiscardedError() : void 0;
-    };
-  }
-});
-
-// node_modules/execa/lib/methods/main-sync.js
-import { spawnSync } from "node:child_process";
-var execaCoreSync, handleSyncArguments, normalizeSyncOptions, validateSyncOptions, throwInvalidSyncOption, spawnSubprocessSync, runSubprocessSync, normalizeSpawnSyncOptions, getSyncResult;
-var init_main_sync = __esm({
-  "node_modules/execa/lib/methods/main-sync.js"() {
-    init_command2();
-    init_options2();
-    init_shell();
-    init_result();
-    init_reject();
-    init_handle_sync();
-    init_strip_newline();
-    init_input_sync();
-    init_output_sync();
-    init_max_buffer();
-    init_all_sync();
-    init_exit_sync();
-    execaCoreSync = (rawFile, rawArguments, rawOptions) => {
-      const { file: file2, commandArguments, command, escapedCommand, startTime, verboseInfo, options, fileDescriptors } = handleSyncArguments(rawFile, rawArguments, rawOptions);
-      const result2 = spawnSubprocessSync({
-        file: file2,
-        commandArguments,
-        options,
-        command,
-        escapedCommand,
-        verboseInfo,
-        fileDescriptors,
-        startTime
-      });
-      return handleResult(result2, verboseInfo, options);
-    };
-    handleSyncArguments = (rawFile, rawArguments, rawOptions) => {
-      const { command, escapedCommand, startTime, verboseInfo } = handleCommand(rawFile, rawArguments, rawOptions);
-      const syncOptions = normalizeSyncOptions(rawOptions);
-      const { file: file2, commandArguments, options } = normalizeOptions(rawFile, rawArguments, syncOptions);
-      validateSyncOptions(options);
-      const fileDescriptors = handleStdioSync(options, verboseInfo);
-      return {
-        file: file2,
-        commandArguments,
-        command,
-        escapedCommand,
-        startTime,
-        verboseInfo,
-        options,
-        fileDescriptors
-      };
-    };
-    normalizeSyncOptions = (options) => options.node && !options.ipc ? { ...options, ipc: false } : options;
-    validateSyncOptions = ({ ipc, ipcInput, detached, cancelSignal, killDescendants }) => {
-      if (ipcInput !== void 0) {
-        throwInvalidSyncOption("ipcInput");
-      }
-      if (ipc) {
-        throwInvalidSyncOption("ipc: true");
-      }
-      if (detached) {
-        throwInvalidSyncOption("detached: true");
-      }
-      if (killDescendants) {
-        throwInvalidSyncOption("killDescendants: true");
-      }
-      if (cancelSignal) {
-        throwInvalidSyncOption("cancelSignal");
-      }
-    };
-    throwInvalidSyncOption = (value) => {
-      throw new TypeError(`The "${value}" option cannot be used with synchronous methods.`);
-    };
-    spawnSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, verboseInfo, fileDescriptors, startTime }) => {
-      const syncResult = runSubprocessSync({
-        file: file2,
-        commandArguments,
-        options,
-        command,
-        escapedCommand,
-        fileDescriptors,
-        startTime
-      });
-      if (syncResult.failed) {
-        return syncResult;
-      }
-      const { resultError, exitCode, signal, timedOut, isMaxBuffer } = getExitResultSync(syncResult, options);
-      const { output: output2, error: error62 = resultError } = transformOutputSync({
-        fileDescriptors,
-        syncResult,
-        options,
-        verboseInfo
-      });
-      const stdio = output2.map((stdioOutput, fdNumber) => stripNewline(stdioOutput, options, fdNumber));
-      const allFds = getAllSyncFds(output2);
-      const all = stripNewline(getAllSync(output2, allFds, options), options, "all", allFds);
-      return getSyncResult({
-        error: error62,
-        exitCode,
-        signal,
-        timedOut,
-        isMaxBuffer,
-        stdio,
-        all,
-        options,
-        command,
-        escapedCommand,
-        startTime
-      });
-    };
-    runSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, fileDescriptors, startTime }) => {
-      try {
-        addInputOptionsSync(fileDescriptors, options);
-        const normalizedOptions = normalizeSpawnSyncOptions(options);
-        return { __proto__: null, ...spawnSync(...concatenateShell(file2, commandArguments, normalizedOptions)) };
-      } catch (error62) {
-        return makeEarlyError({
-          error: error62,
-          command,
-          escapedCommand,
-          fileDescriptors,
-          options,
-          startTime,
-          isSync: true,
-          ...getEarlyErrorOutput(fileDescriptors, options)
-        });
-      }
-    };
-    normalizeSpawnSyncOptions = ({ encoding, maxBuffer, ...options }) => ({ ...options, encoding: "buffer", maxBuffer: getMaxBufferSync(maxBuffer) });
-    getSyncResult = ({ error: error62, exitCode, signal, timedOut, isMaxBuffer, stdio, all, options, command, escapedCommand, startTime }) => error62 === void 0 ? makeSuccessResult({
-      command,
-      escapedCommand,
-      stdio,
-      all,
-      ipcOutput: [],
-      options,
-      startTime
-    }) : makeError({
-      error: error62,
-      command,
-      escapedCommand,
-      timedOut,
-      isCanceled: false,
-      isGracefullyCanceled: false,
-      isMaxBuffer,
-      isForcefullyTerminated: false,
-      exitCode,
-      signal,
-      stdio,
-      all,
-      ipcOutput: [],
-      options,
-      startTime,
-      isSync: true
-    });
-  }
-});
-
-// node_modules/execa/lib/ipc/get-one.js
-import { once as once5, on as on2 } from "node:events";
-var internalGetOneMessageOptions, getOneMessage, getOneMessageAsync, stopOnAbort, getMessage, throwOnDisconnect2, throwOnStrictError;
-var init_get_one = __esm({
-  "node_modules/execa/lib/ipc/get-one.js"() {
-    init_options();
-    init_validation();
-    init_forward();
-    init_reference();
-    internalGetOneMessageOptions = /* @__PURE__ */ Symbol("internalGetOneMessageOptions");
-    getOneMessage = ({ anyProcess, channel, isSubprocess, ipc }, rawOptions) => {
-      const options = copyOptions(rawOptions);
-      const { reference = true, filter } = options;
-      const { signal } = options[internalGetOneMessageOptions] ?? {};
-      validateIpcMethod({
-        methodName: "getOneMessage",
-        isSubprocess,
-        ipc,
-        isConnected: isConnected(anyProcess)
-      });
-      return getOneMessageAsync({
-        anyProcess,
-        channel,
-        isSubprocess,
-        filter,
-        reference,
-        signal
-      });
-    };
-    getOneMessageAsync = async ({ anyProcess, channel, isSubprocess, filter, reference, signal }) => {
-      addReference(channel, reference);
-      const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
-      const controller = new AbortController();
-      stopOnAbort(signal, controller);
-      try {
-        return await Promise.race([
-          getMessage(ipcEmitter, filter, controller),
-          throwOnDisconnect2(ipcEmitter, isSubprocess, controller),
-          throwOnStrictError(ipcEmitter, isSubprocess, controller)
-        ]);
-      } catch (error62) {
-        if (!signal?.aborted) {
-          disconnect(anyProcess);
-        }
-        throw error62;
-      } finally {
-        controller.abort();
-        removeReference(channel, reference);
-      }
-    };
-    stopOnAbort = (signal, controller) => {
-      if (signal === void 0) {
-        return;
-      }
-      if (signal.aborted) {
-        controller.abort();
-        return;
-      }
-      signal.addEventListener("abort", () => {
-        controller.abort();
-      }, { once: true, signal: controller.signal });
-    };
-    getMessage = async (ipcEmitter, filter, { signal }) => {
-      if (filter === void 0) {
-        const [message2] = await once5(ipcEmitter, "message", { signal });
-        return message2;
-      }
-      for await (const [message2] of on2(ipcEmitter, "message", { signal })) {
-        if (filter(message2)) {
-          return message2;
-        }
-      }
-    };
-    throwOnDisconnect2 = async (ipcEmitter, isSubprocess, { signal }) => {
-      await once5(ipcEmitter, "disconnect", { signal });
-      throwOnEarlyDisconnect(isSubprocess);
-    };
-    throwOnStrictError = async (ipcEmitter, isSubprocess, { signal }) => {
-      const [error62] = await once5(ipcEmitter, "strict:error", { signal });
-      throw getStrictResponseError(error62, isSubprocess);
-    };
-  }
-});
-
-// node_modules/execa/lib/ipc/get-each.js
-import { once as once6, on as on3 } from "node:events";
-var internalGetEachMessageOptions, getEachMessage, loopOnMessages, stopOnAbort2, stopOnDisconnect, abortOnStrictError, iterateOnMessages, throwIfStrictError;
-var init_get_each = __esm({
-  "node_modules/execa/lib/ipc/get-each.js"() {
-    init_options();
-    init_validation();
-    init_forward();
-    init_reference();
-    internalGetEachMessageOptions = /* @__PURE__ */ Symbol("internalGetEachMessageOptions");
-    getEachMessage = (subprocessInfo, rawOptions) => {
-      const options = copyOptions(rawOptions);
-      const { reference = true } = options;
-      const { signal, shouldAwait = !subprocessInfo.isSubprocess } = options[internalGetEachMessageOptions] ?? {};
-      return loopOnMessages({
-        ...subprocessInfo,
-        shouldAwait,
-        reference,
-        signal
-      });
-    };
-    loopOnMessages = ({ anyProcess, waitProcess = anyProcess, channel, isSubprocess, ipc, shouldAwait, reference, signal }) => {
-      validateIpcMethod({
-        methodName: "getEachMessage",
-        isSubprocess,
-        ipc,
-        isConnected: isConnected(anyProcess)
-      });
-      addReference(channel, reference);
-      const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
-      const controller = new AbortController();
-      const state = {};
-      stopOnAbort2(signal, controller);
-      stopOnDisconnect(anyProcess, ipcEmitter, controller);
-      abortOnStrictError({
-        ipcEmitter,
-        isSubprocess,
-        controller,
-        state
-      });
-      return iterateOnMessages({
-        anyProcess,
-        waitProcess,
-        channel,
-        ipcEmitter,
-        isSubprocess,
-        shouldAwait,
-        controller,
-        state,
-        reference,
-        signal
-      });
-    };
-    stopOnAbort2 = (signal, controller) => {
-      if (signal === void 0) {
-        return;
-      }
-      if (signal.aborted) {
-        controller.abort();
-        return;
-      }
-      signal.addEventListener("abort", () => {
-        controller.abort();
-      }, { once: true, signal: controller.signal });
-    };
-    stopOnDisconnect = async (anyProcess, ipcEmitter, controller) => {
-      try {
-        await once6(ipcEmitter, "disconnect", { signal: controller.signal });
-        controller.abort();
-      } catch {
-      }
-    };
-    abortOnStrictError = async ({ ipcEmitter, isSubprocess, controller, state }) => {
-      try {
-        const [error62] = await once6(ipcEmitter, "strict:error", { signal: controller.signal });
-        state.error = getStrictResponseError(error62, isSubprocess);
-        controller.abort();
-      } catch {
-      }
-    };
-    iterateOnMessages = async function* ({ anyProcess, waitProcess, channel, ipcEmitter, isSubprocess, shouldAwait, controller, state, reference, signal }) {
-      try {
-        for await (const [message2] of on3(ipcEmitter, "message", { signal: controller.signal })) {
-          throwIfStrictError(state);
-          yield message2;
-        }
-      } catch {
-        throwIfStrictError(state);
-      } finally {
-        controller.abort();
-        removeReference(channel, reference);
-        if (!isSubprocess && !signal?.aborted) {
-          disconnect(anyProcess);
-        }
-        if (shouldAwait) {
-          await waitProcess;
-        }
-      }
-    };
-    throwIfStrictError = ({ error: error62 }) => {
-      if (error62) {
-        throw error62;
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/ipc/methods.js
-import process12 from "node:process";
-var addIpcMethods, getIpcExport, getIpcMethods;
-var init_methods = __esm({
-  "node_modules/execa/lib/ipc/methods.js"() {
-    init_send();
-    init_get_one();
-    init_get_each();
-    init_graceful();
-    addIpcMethods = (target, subprocess, { ipc }) => {
-      Object.assign(target, getIpcMethods(subprocess, false, ipc, target));
-    };
-    getIpcExport = () => {
-      const anyProcess = process12;
-      const isSubprocess = true;
-      const isIpc = process12.channel !== void 0;
-      return {
-        ...getIpcMethods(anyProcess, isSubprocess, isIpc),
-        getCancelSignal: getCancelSignal.bind(void 0, {
-          anyProcess,
-          channel: anyProcess.channel,
-          isSubprocess,
-          ipc: isIpc
-        })
-      };
-    };
-    getIpcMethods = (anyProcess, isSubprocess, ipc, waitProcess = anyProcess) => ({
-      sendMessage: sendMessage.bind(void 0, {
-        anyProcess,
-        channel: anyProcess.channel,
-        isSubprocess,
-        ipc
-      }),
-      getOneMessage: getOneMessage.bind(void 0, {
-        anyProcess,
-        channel: anyProcess.channel,
-        isSubprocess,
-        ipc
-      }),
-      getEachMessage: getEachMessage.bind(void 0, {
-        anyProcess,
-        channel: anyProcess.channel,
-        isSubprocess,
-        ipc,
-        waitProcess
-      })
-    });
-  }
-});
-
-// node_modules/execa/lib/return/early-error.js
-import { ChildProcess as ChildProcess2 } from "node:child_process";
-import { callbackify as callbackify2 } from "node:util";
-import {
-  PassThrough,
-  Readable,
-  Writable,
-  Duplex
-} from "node:stream";
-var handleEarlyError, createDummyStreams, createDummyStream, getConvertedStreams, handleDummyPromise;
-var init_early_error = __esm({
-  "node_modules/execa/lib/return/early-error.js"() {
-    init_handle();
-    init_result();
-    init_reject();
-    handleEarlyError = ({ error: error62, command, escapedCommand, fileDescriptors, options, startTime, verboseInfo }) => {
-      cleanupCustomStreams(fileDescriptors);
-      const subprocess = new ChildProcess2();
-      subprocess.kill = () => false;
-      const all = createDummyStreams(subprocess, fileDescriptors);
-      const promise3 = handleDummyPromise({
-        error: error62,
-        command,
-        escapedCommand,
-        fileDescriptors,
-        options,
-        startTime,
-        verboseInfo
-      });
-      return {
-        subprocess,
-        promise: promise3,
-        all: options.all ? all : void 0,
-        convertedStreams: getConvertedStreams(promise3)
-      };
-    };
-    createDummyStreams = (subprocess, fileDescriptors) => {
-      const stdin = createDummyStream();
-      const stdout = createDummyStream();
-      const stderr = createDummyStream();
-      const extraStdio = Array.from({ length: fileDescriptors.length - 3 }, createDummyStream);
-      const all = createDummyStream();
-      const stdio = [stdin, stdout, stderr, ...extraStdio];
-      Object.assign(subprocess, {
-        stdin,
-        stdout,
-        stderr,
-        stdio
-      });
-      return all;
-    };
-    createDummyStream = () => {
-      const stream = new PassThrough();
-      stream.on("error", () => {
-      });
-      stream.end();
-      return stream;
-    };
-    getConvertedStreams = (promise3) => {
-      const waitForPromise = async () => {
-        await promise3;
-      };
-      const endReadable = function() {
-        callbackify2(waitForPromise)((error62) => {
-          if (error62) {
-            this.destroy(error62);
-          } else {
-            this.push(null);
-          }
-        });
-      };
-      const endWritable = callbackify2(waitForPromise);
-      const writeWritable = (chunk, encoding, done) => {
-        endWritable(done);
-      };
-      const readable = () => new Readable({ read: endReadable });
-      const writable = () => new Writable({ write: writeWritable, final: endWritable });
-      const duplex = () => new Duplex({ read: endReadable, write: writeWritable, final: endWritable });
-      const iterable = () => readable()[Symbol.asyncIterator]();
-      return {
-        readable,
-        writable,
-        duplex,
-        readableStream: () => Readable.toWeb(readable()),
-        writableStream: () => Writable.toWeb(writable()),
-        transformStream: () => Duplex.toWeb(duplex()),
-        iterable,
-        [Symbol.asyncIterator]: iterable
-      };
-    };
-    handleDummyPromise = async ({ error: error62, command, escapedCommand, fileDescriptors, options, startTime, verboseInfo }) => {
-      const earlyError = makeEarlyError({
-        error: await error62,
-        command,
-        escapedCommand,
-        fileDescriptors,
-        options,
-        startTime,
-        isSync: false,
-        ...getEarlyErrorOutput(fileDescriptors, options)
-      });
-      return handleResult(earlyError, verboseInfo, options);
-    };
-  }
-});
-
-// node_modules/execa/lib/stdio/handle-async.js
-import { createReadStream, createWriteStream } from "node:fs";
-import { Buffer as Buffer7 } from "node:buffer";
-import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
-var handleStdioAsync, forbiddenIfAsync, addProperties2, validateIterable, validateAsyncIterable, validateIterableValue, readableFromChunk, generatorToInputStream, addPropertiesAsync;
-var init_handle_async = __esm({
-  "node_modules/execa/lib/stdio/handle-async.js"() {
-    init_generator();
-    init_encoding_option();
-    init_input_sync();
-    init_handle();
-    init_type();
-    handleStdioAsync = (options, verboseInfo) => handleStdio(addPropertiesAsync, options, verboseInfo, false);
-    forbiddenIfAsync = ({ type, optionName }) => {
-      throw new TypeError(`The \`${optionName}\` option cannot be ${TYPE_TO_MESSAGE[type]}.`);
-    };
-    addProperties2 = {
-      fileNumber: forbiddenIfAsync,
-      generator: generatorToStream,
-      asyncGenerator: generatorToStream,
-      nodeStream: ({ value }) => ({ stream: value }),
-      // `Duplex.fromWeb()` uses the same `objectMode` for both sides
-      webTransform: ({ value: { transform: transform2, writableObjectMode, readableObjectMode } }) => ({
-        stream: Duplex2.from({
-          writable: Writable2.fromWeb(transform2.writable, { objectMode: writableObjectMode }),
-          readable: Readable2.fromWeb(transform2.readable, { objectMode: readableObjectMode })
-        })
-      }),
-      duplex: ({ value: { transform: transform2 } }) => ({ stream: transform2 }),
-      native() {
-      }
-    };
-    validateIterable = function* (iterable, optionName) {
-      for (const value of iterable) {
-        validateIterableValue(value, optionName);
-        yield value;
-      }
-    };
-    validateAsyncIterable = async function* (iterable, optionName) {
-      for await (const value of iterable) {
-        validateIterableValue(value, optionName);
-        yield value;
-      }
-    };
-    validateIterableValue = (value, optionName) => {
-      if (!isSerializableInput(value)) {
-        throwOnSerializableInput(optionName, value);
-      }
-    };
-    readableFromChunk = (chunk) => Readable2.from(chunk.length === 0 ? [] : [chunk]);
-    generatorToInputStream = (stdioItem, { encoding }) => generatorToStream(stdioItem, { encoding: getInputEncoding(encoding) });
-    addPropertiesAsync = {
-      input: {
-        ...addProperties2,
-        generator: generatorToInputStream,
-        asyncGenerator: generatorToInputStream,
-        fileUrl: ({ value }) => ({ stream: createReadStream(value) }),
-        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream(file2) }),
-        webStream: ({ value }, options, objectMode) => ({ stream: Readable2.fromWeb(value, { objectMode }) }),
-        iterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateIterable(value, optionName)) }),
-        asyncIterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateAsyncIterable(value, optionName)) }),
-        string: ({ value }) => ({ stream: readableFromChunk(value) }),
-        uint8Array: ({ value }) => ({ stream: readableFromChunk(Buffer7.from(value)) })
-      },
-      output: {
-        ...addProperties2,
-        fileUrl: ({ value }) => ({ stream: createWriteStream(value) }),
-        filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream(file2, append ? { flags: "a" } : {}) }),
-        // Web writers accept arbitrary chunks, including when a shared writer receives both bytes and objects.
-        webStream: ({ value }) => ({ stream: Writable2.fromWeb(value, { objectMode: true }) }),
-        iterable: forbiddenIfAsync,
-        asyncIterable: forbiddenIfAsync,
-        string: forbiddenIfAsync,
-        uint8Array: forbiddenIfAsync
-      }
-    };
-  }
-});
-
-// node_modules/@sindresorhus/merge-streams/index.js
-import { on as on4, once as once7 } from "node:events";
-import { PassThrough as PassThroughStream, getDefaultHighWaterMark as getDefaultHighWaterMark2 } from "node:stream";
-import { finished as finished2 } from "node:stream/promises";
-function mergeStreams(streams) {
-  if (!Array.isArray(streams)) {
-    throw new TypeError(`Expected an array, got \`${typeof streams}\`.`);
-  }
-  for (const stream of streams) {
-    validateStream(stream);
-  }
-  const objectMode = streams.some(({ readableObjectMode }) => readableObjectMode);
-  const highWaterMark = getHighWaterMark(streams, objectMode);
-  const passThroughStream = new MergedStream({
-    objectMode,
-    writableHighWaterMark: highWaterMark,
-    readableHighWaterMark: highWaterMark
-  });
-  for (const stream of streams) {
-    passThroughStream.add(stream);
-  }
-  return passThroughStream;
-}
-var getHighWaterMark, MergedStream, onMergedStreamFinished, onMergedStreamEnd, onInputStreamsUnpipe, validateStream, endWhenStreamsDone, afterMergedStreamFinished, onInputStreamEnd, onInputStreamUnpipe, endStream, errorOrAbortStream, isAbortError, abortStream, errorStream, noop2, updateMaxListeners, PASSTHROUGH_LISTENERS_COUNT, PASSTHROUGH_LISTENERS_PER_STREAM;
-var init_merge_streams = __esm({
-  "node_modules/@sindresorhus/merge-streams/index.js"() {
-    getHighWaterMark = (streams, objectMode) => {
-      if (streams.length === 0) {
-        return getDefaultHighWaterMark2(objectMode);
-      }
-      const highWaterMarks = streams.filter(({ readableObjectMode }) => readableObjectMode === objectMode).map(({ readableHighWaterMark }) => readableHighWaterMark);
-      return Math.max(...highWaterMarks);
-    };
-    MergedStream = class extends PassThroughStream {
-      #streams = /* @__PURE__ */ new Set([]);
-      #ended = /* @__PURE__ */ new Set([]);
-      #aborted = /* @__PURE__ */ new Set([]);
-      #onFinished;
-      #unpipeEvent = /* @__PURE__ */ Symbol("unpipe");
-      #streamPromises = /* @__PURE__ */ new WeakMap();
-      add(stream) {
-        validateStream(stream);
-        if (this.#streams.has(stream)) {
-          return;
-        }
-        this.#streams.add(stream);
-        this.#onFinished ??= onMergedStreamFinished(this, this.#streams, this.#unpipeEvent);
-        const streamPromise = endWhenStreamsDone({
-          passThroughStream: this,
-          stream,
-          streams: this.#streams,
-          ended: this.#ended,
-          aborted: this.#aborted,
-          onFinished: this.#onFinished,
-          unpipeEvent: this.#unpipeEvent
-        });
-        this.#streamPromises.set(stream, streamPromise);
-        stream.pipe(this, { end: false });
-      }
-      async remove(stream) {
-        validateStream(stream);
-        if (!this.#streams.has(stream)) {
-          return false;
-        }
-        const streamPromise = this.#streamPromises.get(stream);
-        if (streamPromise === void 0) {
-          return false;
-        }
-        this.#streamPromises.delete(stream);
-        stream.unpipe(this);
-        await streamPromise;
-        return true;
-      }
-    };
-    onMergedStreamFinished = async (passThroughStream, streams, unpipeEvent) => {
-      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_COUNT);
-      const controller = new AbortController();
-      try {
-        await Promise.race([
-          onMergedStreamEnd(passThroughStream, controller),
-          onInputStreamsUnpipe(passThroughStream, streams, unpipeEvent, controller)
-        ]);
-      } finally {
-        controller.abort();
-        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_COUNT);
-      }
-    };
-    onMergedStreamEnd = async (passThroughStream, { signal }) => {
-      try {
-        await finished2(passThroughStream, { signal, cleanup: true });
-      } catch (error62) {
-        errorOrAbortStream(passThroughStream, error62);
-        throw error62;
-      }
-    };
-    onInputStreamsUnpipe = async (passThroughStream, streams, unpipeEvent, { signal }) => {
-      for await (const [unpipedStream] of on4(passThroughStream, "unpipe", { signal })) {
-        if (streams.has(unpipedStream)) {
-          unpipedStream.emit(unpipeEvent);
-        }
-      }
-    };
-    validateStream = (stream) => {
-      if (typeof stream?.pipe !== "function") {
-        throw new TypeError(`Expected a readable stream, got: \`${typeof stream}\`.`);
-      }
-    };
-    endWhenStreamsDone = async ({ passThroughStream, stream, streams, ended, aborted: aborted3, onFinished, unpipeEvent }) => {
-      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_PER_STREAM);
-      const controller = new AbortController();
-      try {
-        await Promise.race([
-          afterMergedStreamFinished(onFinished, stream, controller),
-          onInputStreamEnd({
-            passThroughStream,
-            stream,
-            streams,
-            ended,
-            aborted: aborted3,
-            controller
-          }),
-          onInputStreamUnpipe({
-            stream,
-            streams,
-            ended,
-            aborted: aborted3,
-            unpipeEvent,
-            controller
-          })
-        ]);
-      } finally {
-        controller.abort();
-        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_PER_STREAM);
-      }
-      if (streams.size > 0 && streams.size === ended.size + aborted3.size) {
-        if (ended.size === 0 && aborted3.size > 0) {
-          abortStream(passThroughStream);
-        } else {
-          endStream(passThroughStream);
-        }
-      }
-    };
-    afterMergedStreamFinished = async (onFinished, stream, { signal }) => {
-      try {
-        await onFinished;
-        if (!signal.aborted) {
-          abortStream(stream);
-        }
-      } catch (error62) {
-        if (!signal.aborted) {
-          errorOrAbortStream(stream, error62);
-        }
-      }
-    };
-    onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, aborted: aborted3, controller: { signal } }) => {
-      try {
-        await finished2(stream, {
-          signal,
-          cleanup: true,
-          readable: true,
-          writable: false
-        });
-        if (streams.has(stream)) {
-          ended.add(stream);
-        }
-      } catch (error62) {
-        if (signal.aborted || !streams.has(stream)) {
-          return;
-        }
-        if (isAbortError(error62)) {
-          aborted3.add(stream);
-        } else {
-          errorStream(passThroughStream, error62);
-        }
-      }
-    };
-    onInputStreamUnpipe = async ({ stream, streams, ended, aborted: aborted3, unpipeEvent, controller: { signal } }) => {
-      await once7(stream, unpipeEvent, { signal });
-      if (!stream.readable) {
-        return once7(signal, "abort", { signal });
-      }
-      streams.delete(stream);
-      ended.delete(stream);
-      aborted3.delete(stream);
-    };
-    endStream = (stream) => {
-      if (stream.writable) {
-        stream.end();
-      }
-    };
-    errorOrAbortStream = (stream, error62) => {
-      if (isAbortError(error62)) {
-        abortStream(stream);
-      } else {
-        errorStream(stream, error62);
-      }
-    };
-    isAbortError = (error62) => error62?.code === "ERR_STREAM_PREMATURE_CLOSE";
-    abortStream = (stream) => {
-      if (stream.readable || stream.writable) {
-        stream.destroy();
-      }
-    };
-    errorStream = (stream, error62) => {
-      if (!stream.destroyed) {
-        stream.once("error", noop2);
-        stream.destroy(error62);
-      }
-    };
-    noop2 = () => {
-    };
-    updateMaxListeners = (passThroughStream, increment2) => {
-      const maxListeners = passThroughStream.getMaxListeners();
-      if (maxListeners !== 0 && maxListeners !== Number.POSITIVE_INFINITY) {
-        passThroughStream.setMaxListeners(maxListeners + increment2);
-      }
-    };
-    PASSTHROUGH_LISTENERS_COUNT = 2;
-    PASSTHROUGH_LISTENERS_PER_STREAM = 1;
-  }
-});
-
-// node_modules/execa/lib/io/pipeline.js
-import { finished as finished3 } from "node:stream/promises";
-var pipeStreams, onSourceFinish, endDestinationStream, onDestinationFinish, abortSourceStream;
-var init_pipeline = __esm({
-  "node_modules/execa/lib/io/pipeline.js"() {
-    init_standard_stream();
-    pipeStreams = (source, destination, onDestinationEnd) => {
-      source.pipe(destination);
-      onSourceFinish(source, destination);
-      onDestinationFinish(source, destination, onDestinationEnd);
-    };
-    onSourceFinish = async (source, destination) => {
-      if (isStandardStream(source) || isStandardStream(destination)) {
-        return;
-      }
-      try {
-        await finished3(source, { cleanup: true, readable: true, writable: false });
-      } catch {
-      }
-      endDestinationStream(destination);
-    };
-    endDestinationStream = (destination) => {
-      if (destination.writable) {
-        destination.end();
-      }
-    };
-    onDestinationFinish = async (source, destination, onDestinationEnd) => {
-      if (isStandardStream(source) || isStandardStream(destination)) {
-        return;
-      }
-      try {
-        await finished3(destination, { cleanup: true, readable: false, writable: true });
-      } catch {
-      }
-      if (onDestinationEnd !== void 0) {
-        await onDestinationEnd();
-      }
-      abortSourceStream(source);
-    };
-    abortSourceStream = (source) => {
-      if (source.readable) {
-        source.destroy();
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/io/output-async.js
-var pipeOutputAsync, pipeTransform, SUBPROCESS_STREAM_PROPERTIES, pipeStdioItem, setStandardStreamMaxListeners, MAX_LISTENERS_INCREMENT;
-var init_output_async = __esm({
-  "node_modules/execa/lib/io/output-async.js"() {
-    init_merge_streams();
-    init_standard_stream();
-    init_max_listeners();
-    init_type();
-    init_pipeline();
-    pipeOutputAsync = (subprocess, fileDescriptors, controller) => {
-      const pipeGroups = /* @__PURE__ */ new Map();
-      for (const [fdNumber, { stdioItems, direction }] of Object.entries(fileDescriptors)) {
-        const transformItems = stdioItems.filter(({ type }) => TRANSFORM_TYPES.has(type));
-        for (const { stream } of transformItems) {
-          pipeTransform(subprocess, stream, direction, fdNumber);
-        }
-        const nonTransformItems = stdioItems.filter(({ type }) => !TRANSFORM_TYPES.has(type));
-        for (const { stream } of nonTransformItems) {
-          pipeStdioItem({
-            subprocess,
-            stream,
-            direction,
-            fdNumber,
-            pipeGroups,
-            controller
-          });
-        }
-      }
-      for (const [outputStream, inputStreams] of pipeGroups) {
-        const inputStream = inputStreams.length === 1 ? inputStreams[0] : mergeStreams(inputStreams);
-        pipeStreams(inputStream, outputStream);
-      }
-    };
-    pipeTransform = (subprocess, stream, direction, fdNumber) => {
-      if (direction === "output") {
-        pipeStreams(subprocess.stdio[fdNumber], stream);
-      } else {
-        pipeStreams(stream, subprocess.stdio[fdNumber]);
-      }
-      const streamProperty = SUBPROCESS_STREAM_PROPERTIES[fdNumber];
-      if (streamProperty !== void 0) {
-        subprocess[streamProperty] = stream;
-      }
-      subprocess.stdio[fdNumber] = stream;
-    };
-    SUBPROCESS_STREAM_PROPERTIES = ["stdin", "stdout", "stderr"];
-    pipeStdioItem = ({ subprocess, stream, direction, fdNumber, pipeGroups, controller }) => {
-      if (stream === void 0) {
-        return;
-      }
-      setStandardStreamMaxListeners(stream, controller);
-      const [inputStream, outputStream] = direction === "output" ? [stream, subprocess.stdio[fdNumber]] : [subprocess.stdio[fdNumber], stream];
-      const outputStreams = pipeGroups.get(inputStream) ?? [];
-      pipeGroups.set(inputStream, [...outputStreams, outputStream]);
-    };
-    setStandardStreamMaxListeners = (stream, { signal }) => {
-      if (isStandardStream(stream)) {
-        incrementMaxListeners(stream, MAX_LISTENERS_INCREMENT, signal);
-      }
-    };
-    MAX_LISTENERS_INCREMENT = 2;
-  }
-});
-
-// node_modules/execa/lib/terminate/kill-descendants.js
-import process13 from "node:process";
-import { execFile } from "node:child_process";
-import path19 from "node:path/win32";
-var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
-var init_kill_descendants = __esm({
-  "node_modules/execa/lib/terminate/kill-descendants.js"() {
-    isWindows2 = process13.platform === "win32";
-    getSpawnOptions = (options) => !isWindows2 && options.killDescendants ? { ...options, detached: true } : options;
-    getKillFunction = (subprocess, { killDescendants }) => {
-      if (!killDescendants) {
-        const killSubprocess = subprocess.kill.bind(subprocess);
-        return (...arguments_) => subprocess.pid === void 0 ? false : killSubprocess(...arguments_);
-      }
-      const killDescendantsFunction = isWindows2 ? killDescendantsWindows : killDescendantsUnix;
-      return killDescendantsFunction.bind(void 0, subprocess);
-    };
-    isAbandoned = (subprocess) => subprocess.pid === void 0 || isWindows2 && hasExited(subprocess);
-    hasExited = ({ exitCode, signalCode }) => exitCode !== null || signalCode !== null;
-    killDescendantsUnix = (subprocess, signal) => {
-      if (isAbandoned(subprocess)) {
-        return false;
-      }
-      try {
-        return process13.kill(-subprocess.pid, signal);
-      } catch {
-        return subprocess.kill(signal);
-      }
-    };
-    killDescendantsWindows = (subprocess, signal) => {
-      if (isAbandoned(subprocess)) {
-        return false;
-      }
-      const taskkillFile = getTaskkillFile();
-      if (taskkillFile === void 0) {
-        return subprocess.kill(signal);
-      }
-      execFile(taskkillFile, ["/pid", `${subprocess.pid}`, "/T", "/F"], (error62) => {
-        if (error62) {
-          subprocess.kill(signal);
-        }
-      });
-      return true;
-    };
-    getTaskkillFile = () => {
-      const windowsDirectory = [process13.env.SystemRoot, process13.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path19.join(windowsDirectory, "System32", "taskkill.exe");
-    };
-    isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path19.parse(directory);
-      return /^[a-z]:[/\\]/i.test(root);
-    };
-  }
-});
-
-// node_modules/signal-exit/dist/mjs/signals.js
-var signals;
-var init_signals2 = __esm({
-  "node_modules/signal-exit/dist/mjs/signals.js"() {
-    signals = [];
-    signals.push("SIGHUP", "SIGINT", "SIGTERM");
-    if (process.platform !== "win32") {
-      signals.push(
-        "SIGALRM",
-        "SIGABRT",
-        "SIGVTALRM",
-        "SIGXCPU",
-        "SIGXFSZ",
-        "SIGUSR2",
-        "SIGTRAP",
-        "SIGSYS",
-        "SIGQUIT",
-        "SIGIOT"
-        // should detect profiler and enable/disable accordingly.
-        // see #21
-        // 'SIGPROF'
-      );
-    }
-    if (process.platform === "linux") {
-      signals.push("SIGIO", "SIGPOLL", "SIGPWR", "SIGSTKFLT");
-    }
-  }
-});
-
-// node_modules/signal-exit/dist/mjs/index.js
-var processOk, kExitEmitter, global, ObjectDefineProperty, Emitter, SignalExitBase, signalExitWrap, SignalExitFallback, SignalExit, process14, onExit, load, unload;
-var init_mjs = __esm({
-  "node_modules/signal-exit/dist/mjs/index.js"() {
-    init_signals2();
-    processOk = (process15) => !!process15 && typeof process15 === "object" && typeof process15.removeListener === "function" && typeof process15.emit === "function" && typeof process15.reallyExit === "function" && typeof process15.listeners === "function" && typeof process15.kill === "function" && typeof process15.pid === "number" && typeof process15.on === "function";
-    kExitEmitter = /* @__PURE__ */ Symbol.for("signal-exit emitter");
-    global = globalThis;
-    ObjectDefineProperty = Object.defineProperty.bind(Object);
-    Emitter = class {
-      emitted = {
-        afterExit: false,
-        exit: false
-      };
-      listeners = {
-        afterExit: [],
-        exit: []
-      };
-      count = 0;
-      id = Math.random();
-      constructor() {
-        if (global[kExitEmitter]) {
-          return global[kExitEmitter];
-        }
-        ObjectDefineProperty(global, kExitEmitter, {
-          value: this,
-          writable: false,
-          enumerable: false,
-          configurable: false
-        });
-      }
-      on(ev, fn) {
-        this.listeners[ev].push(fn);
-      }
-      removeListener(ev, fn) {
-        const list = this.listeners[ev];
-        const i2 = list.indexOf(fn);
-        if (i2 === -1) {
-          return;
-        }
-        if (i2 === 0 && list.length === 1) {
-          list.length = 0;
-        } else {
-          list.splice(i2, 1);
-        }
-      }
-      emit(ev, code, signal) {
-        if (this.emitted[ev]) {
-          return false;
-        }
-        this.emitted[ev] = true;
-        let ret = false;
-        for (const fn of this.listeners[ev]) {
-          ret = fn(code, signal) === true || ret;
-        }
-        if (ev === "exit") {
-          ret = this.emit("afterExit", code, signal) || ret;
-        }
-        return ret;
-      }
-    };
-    SignalExitBase = class {
-    };
-    signalExitWrap = (handler) => {
-      return {
-        onExit(cb, opts) {
-          return handler.onExit(cb, opts);
-        },
-        load() {
-          return handler.load();
-        },
-        unload() {
-          return handler.unload();
-        }
-      };
-    };
-    SignalExitFallback = class extends SignalExitBase {
-      onExit() {
-        return () => {
-        };
-      }
-      load() {
-      }
-      unload() {
-      }
-    };
-    SignalExit = class extends SignalExitBase {
-      // "SIGHUP" throws an `ENOSYS` error on Windows,
-      // so use a supported signal instead
-      /* c8 ignore start */
-      #hupSig = process14.platform === "win32" ? "SIGINT" : "SIGHUP";
-      /* c8 ignore stop */
-      #emitter = new Emitter();
-      #process;
-      #originalProcessEmit;
-      #originalProcessReallyExit;
-      #sigListeners = {};
-      #loaded = false;
-      constructor(process15) {
-        super();
-        this.#process = process15;
-        this.#sigListeners = {};
-        for (const sig of signals) {
-          this.#sigListeners[sig] = () => {
-            const listeners = this.#process.listeners(sig);
-            let { count: count2 } = this.#emitter;
-            const p = process15;
-            if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
-              count2 += p.__signal_exit_emitter__.count;
-            }
-            if (listeners.length === count2) {
-              this.unload();
-              const ret = this.#emitter.emit("exit", null, sig);
-              const s = sig === "SIGHUP" ? this.#hupSig : sig;
-              if (!ret)
-                process15.kill(process15.pid, s);
-            }
-          };
-        }
-        this.#originalProcessReallyExit = process15.reallyExit;
-        this.#originalProcessEmit = process15.emit;
-      }
-      onExit(cb, opts) {
-        if (!processOk(this.#process)) {
-          return () => {
-          };
-        }
-        if (this.#loaded === false) {
-          this.load();
-        }
-        const ev = opts?.alwaysLast ? "afterExit" : "exit";
-        this.#emitter.on(ev, cb);
-        return () => {
-          this.#emitter.removeListener(ev, cb);
-          if (this.#emitter.listeners["exit"].length === 0 && this.#emitter.listeners["afterExit"].length === 0) {
-            this.unload();
-          }
-        };
-      }
-      load() {
-        if (this.#loaded) {
-          return;
-        }
-        this.#loaded = true;
-        this.#emitter.count += 1;
-        for (const sig of signals) {
-          try {
-            const fn = this.#sigListeners[sig];
-            if (fn)
-              this.#process.on(sig, fn);
-          } catch (_) {
-          }
-        }
-        this.#process.emit = (ev, ...a2) => {
-          return this.#processEmit(ev, ...a2);
-        };
-        this.#process.reallyExit = (code) => {
-          return this.#processReallyExit(code);
-        };
-      }
-      unload() {
-        if (!this.#loaded) {
-          return;
-        }
-        this.#loaded = false;
-        signals.forEach((sig) => {
-          const listener = this.#sigListeners[sig];
-          if (!listener) {
-            throw new Error("Listener not defined for signal: " + sig);
-          }
-          try {
-            this.#process.removeListener(sig, listener);
-          } catch (_) {
-          }
-        });
-        this.#process.emit = this.#originalProcessEmit;
-        this.#process.reallyExit = this.#originalProcessReallyExit;
-        this.#emitter.count -= 1;
-      }
-      #processReallyExit(code) {
-        if (!processOk(this.#process)) {
-          return 0;
-        }
-        this.#process.exitCode = code || 0;
-        this.#emitter.emit("exit", this.#process.exitCode, null);
-        return this.#originalProcessReallyExit.call(this.#process, this.#process.exitCode);
-      }
-      #processEmit(ev, ...args) {
-        const og = this.#originalProcessEmit;
-        if (ev === "exit" && processOk(this.#process)) {
-          if (typeof args[0] === "number") {
-            this.#process.exitCode = args[0];
-          }
-          const ret = og.call(this.#process, ev, ...args);
-          this.#emitter.emit("exit", this.#process.exitCode, null);
-          return ret;
-        } else {
-          return og.call(this.#process, ev, ...args);
-        }
-      }
-    };
-    process14 = globalThis.process;
-    ({
-      onExit: (
-        /**
-         * Called when the process is exiting, whether via signal, explicit
-         * exit, or running out of stuff to do.
-         *
-         * If the global process object is not suitable for instrumentation,
-         * then this will be a no-op.
-         *
-         * Returns a function that may be used to unload signal-exit.
-         */
-        onExit
-      ),
-      load: (
-        /**
-         * Load the listeners.  Likely you never need to call this, unless
-         * doing a rather deep integration with signal-exit functionality.
-         * Mostly exposed for the benefit of testing.
-         *
-         * @internal
-         */
-        load
-      ),
-      unload: (
-        /**
-         * Unload the listeners.  Likely you never need to call this, unless
-         * doing a rather deep integration with signal-exit functionality.
-         * Mostly exposed for the benefit of testing.
-         *
-         * @internal
-         */
-        unload
-      )
-    } = signalExitWrap(processOk(process14) ? new SignalExit(process14) : new SignalExitFallback()));
-  }
-});
-
-// node_modules/execa/lib/terminate/cleanup.js
-import { addAbortListener as addAbortListener2 } from "node:events";
-var cleanupOnExit;
-var init_cleanup = __esm({
-  "node_modules/execa/lib/terminate/cleanup.js"() {
-    init_mjs();
-    cleanupOnExit = (kill, { cleanup, detached }, { signal }) => {
-      if (!cleanup || detached) {
-        return;
-      }
-      const removeExitHandler = onExit(() => {
-        kill();
-      });
-      addAbortListener2(signal, () => {
-        removeExitHandler();
-      });
-    };
-  }
-});
-
-// node_modules/execa/lib/convert/concurrent.js
-var initializeConcurrentStreams, addConcurrentStream, waitForConcurrentStreams;
-var init_concurrent = __esm({
-  "node_modules/execa/lib/convert/concurrent.js"() {
-    init_deferred();
-    initializeConcurrentStreams = () => ({
-      readableDestroy: /* @__PURE__ */ new WeakMap(),
-      writableFinal: /* @__PURE__ */ new WeakMap(),
-      writableDestroy: /* @__PURE__ */ new WeakMap()
-    });
-    addConcurrentStream = (concurrentStreams, stream, waitName) => {
-      const weakMap = concurrentStreams[waitName];
-      if (!weakMap.has(stream)) {
-        weakMap.set(stream, []);
-      }
-      const promises = weakMap.get(stream);
-      const promise3 = createDeferred();
-      promises.push(promise3);
-      const resolve3 = promise3.resolve.bind(promise3);
-      return { resolve: resolve3, promises };
-    };
-    waitForConcurrentStreams = async ({ resolve: resolve3, promises }, subprocess) => {
-      resolve3();
-      const [isSubprocessExit] = await Promise.race([
-        Promise.allSettled([true, subprocess]),
-        Promise.all([false, ...promises])
-      ]);
-      return !isSubprocessExit;
-    };
-  }
-});
-
-// node_modules/execa/lib/io/iterate.js
-import { on as on5 } from "node:events";
-import { getDefaultHighWaterMark as getDefaultHighWaterMark3 } from "node:stream";
-var iterateOnSubprocessStream, stopReadingOnExit, iterateForResult, stopReadingOnStreamEnd, iterateOnStream, DEFAULT_OBJECT_HIGH_WATER_MARK, HIGH_WATER_MARK, iterateOnData, getGenerators;
-var init_iterate = __esm({
-  "node_modules/execa/lib/io/iterate.js"() {
-    init_encoding_transform();
-    init_split();
-    init_run_sync();
-    iterateOnSubprocessStream = ({ subprocessStdout, subprocess, binary, shouldEncode, encoding, preserveNewlines }) => {
-      const controller = new AbortController();
-      stopReadingOnExit(subprocess, controller);
-      return iterateOnStream({
-        stream: subprocessStdout,
-        controller,
-        binary,
-        shouldEncode: !subprocessStdout.readableObjectMode && shouldEncode,
-        encoding,
-        shouldSplit: !subprocessStdout.readableObjectMode,
-        preserveNewlines
-      });
-    };
-    stopReadingOnExit = async (subprocess, controller) => {
-      try {
-        await subprocess;
-      } catch {
-      } finally {
-        controller.abort();
-      }
-    };
-    iterateForResult = ({ stream, onStreamEnd, lines, encoding, stripFinalNewline: stripFinalNewline2, allMixed }) => {
-      const controller = new AbortController();
-      stopReadingOnStreamEnd(onStreamEnd, controller, stream);
-      const objectMode = stream.readableObjectMode && !allMixed;
-      return iterateOnStream({
-        stream,
-        controller,
-        binary: encoding === "buffer",
-        shouldEncode: !objectMode,
-        encoding,
-        shouldSplit: !objectMode && lines,
-        preserveNewlines: !stripFinalNewline2
-      });
-    };
-    stopReadingOnStreamEnd = async (onStreamEnd, controller, stream) => {
-      try {
-        await onStreamEnd;
-      } catch {
-        stream.destroy();
-      } finally {
-        controller.abort();
-      }
-    };
-    iterateOnStream = ({ stream, controller, binary, shouldEncode, encoding, shouldSplit, preserveNewlines }) => {
-      const onStdoutChunk = on5(stream, "data", {
-        signal: controller.signal,
-        highWaterMark: HIGH_WATER_MARK,
-        // Backward compatibility with older name for this option
-        // See https://github.com/nodejs/node/pull/52080#discussion_r1525227861
-        // @todo Remove after removing support for Node 21
-        highWatermark: HIGH_WATER_MARK
-      });
-      return iterateOnData({
-        onStdoutChunk,
-        controller,
-        binary,
-        shouldEncode,
-        encoding,
-        shouldSplit,
-        preserveNewlines
-      });
-    };
-    DEFAULT_OBJECT_HIGH_WATER_MARK = getDefaultHighWaterMark3(true);
-    HIGH_WATER_MARK = DEFAULT_OBJECT_HIGH_WATER_MARK;
-    iterateOnData = async function* ({ onStdoutChunk, controller, binary, shouldEncode, encoding, shouldSplit, preserveNewlines }) {
-      const generators = getGenerators({
-        binary,
-        shouldEncode,
-        encoding,
-        shouldSplit,
-        preserveNewlines
-      });
-      try {
-        for await (const [chunk] of onStdoutChunk) {
-          yield* transformChunkSync(chunk, generators, 0);
-        }
-      } catch (error62) {
-        if (!controller.signal.aborted) {
-          throw error62;
-        }
-      } finally {
-        yield* finalChunksSync(generators);
-      }
-    };
-    getGenerators = ({ binary, shouldEncode, encoding, shouldSplit, preserveNewlines }) => [
-      getEncodingTransformGenerator(binary, encoding, !shouldEncode),
-      getSplitLinesGenerator(binary, preserveNewlines, !shouldSplit, {})
-    ].filter(Boolean);
-  }
-});
-
-// node_modules/execa/lib/convert/iterable.js
-var createIterable, iterateOnStdoutData;
-var init_iterable = __esm({
-  "node_modules/execa/lib/convert/iterable.js"() {
-    init_encoding_option();
-    init_fd_options();
-    init_iterate();
-    init_options();
-    createIterable = (subprocess, encoding, options) => {
-      const { from, binary: binaryOption = false, preserveNewlines = false } = copyOptions(options);
-      checkBooleanOption(binaryOption, "binary");
-      checkBooleanOption(preserveNewlines, "preserveNewlines");
-      const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
-      const subprocessStdout = getFromStream(subprocess, from);
-      const onStdoutData = iterateOnSubprocessStream({
-        subprocessStdout,
-        subprocess,
-        binary,
-        shouldEncode: true,
-        encoding,
-        preserveNewlines
-      });
-      return iterateOnStdoutData(onStdoutData, subprocessStdout, subprocess);
-    };
-    iterateOnStdoutData = async function* (onStdoutData, subprocessStdout, subprocess) {
-      try {
-        yield* onStdoutData;
-      } finally {
-        if (subprocessStdout.readable) {
-          subprocessStdout.destroy();
-        }
-        await subprocess;
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/resolve/wait-stream.js
-import { finished as finished4 } from "node:stream/promises";
-var waitForStream, handleStdinDestroy, spyOnStdinDestroy, setStdinCleanedUp, isInputTransformAbort, handleStreamError, shouldIgnoreStreamError, isInputFileDescriptor, isStreamAbort, isStreamEpipe;
-var init_wait_stream = __esm({
-  "node_modules/execa/lib/resolve/wait-stream.js"() {
-    waitForStream = async (stream, fdNumber, streamInfo, {
-      isSameDirection,
-      stopOnExit = false,
-      readable = true,
-      writable = true
-    } = {}) => {
-      const state = handleStdinDestroy(stream, streamInfo);
-      const abortController = new AbortController();
-      try {
-        await Promise.race([
-          ...stopOnExit ? [streamInfo.exitPromise] : [],
-          finished4(stream, {
-            cleanup: true,
-            signal: abortController.signal,
-            readable,
-            writable
-          })
-        ]);
-      } catch (error62) {
-        if (!state.stdinCleanedUp && !isInputTransformAbort(stream, fdNumber, streamInfo, error62)) {
-          handleStreamError(error62, fdNumber, streamInfo, isSameDirection);
-        }
-      } finally {
-        abortController.abort();
-      }
-    };
-    handleStdinDestroy = (stream, { originalStreams, subprocess }) => {
-      const [originalStdin] = originalStreams;
-      const state = { stdinCleanedUp: false };
-      if (stream === originalStdin || stream === subprocess.stdin) {
-        spyOnStdinDestroy(stream, subprocess, state);
-      }
-      return state;
-    };
-    spyOnStdinDestroy = (subprocessStdin, subprocess, state) => {
-      const { _destroy } = subprocessStdin;
-      subprocessStdin._destroy = (...destroyArguments) => {
-        setStdinCleanedUp(subprocess, state);
-        _destroy.call(subprocessStdin, ...destroyArguments);
-      };
-    };
-    setStdinCleanedUp = ({ exitCode, signalCode }, state) => {
-      if (exitCode !== null || signalCode !== null) {
-        state.stdinCleanedUp = true;
-      }
-    };
-    isInputTransformAbort = (stream, fdNumber, streamInfo, error62) => {
-      const originalStream = streamInfo.originalStreams[fdNumber];
-      return stream !== originalStream && isInputFileDescriptor(streamInfo, fdNumber) && originalStream?.destroyed === true && (isStreamAbort(error62) || error62?.code === "ABORT_ERR");
-    };
-    handleStreamError = (error62, fdNumber, streamInfo, isSameDirection) => {
-      if (!shouldIgnoreStreamError(error62, fdNumber, streamInfo, isSameDirection)) {
-        throw error62;
-      }
-    };
-    shouldIgnoreStreamError = (error62, fdNumber, streamInfo, isSameDirection = true) => {
-      if (streamInfo.propagating) {
-        return isStreamEpipe(error62) || isStreamAbort(error62);
-      }
-      streamInfo.propagating = true;
-      return isInputFileDescriptor(streamInfo, fdNumber) === isSameDirection ? isStreamEpipe(error62) : isStreamAbort(error62);
-    };
-    isInputFileDescriptor = ({ fileDescriptors }, fdNumber) => fdNumber !== "all" && fileDescriptors[fdNumber].direction === "input";
-    isStreamAbort = (error62) => error62?.code === "ERR_STREAM_PREMATURE_CLOSE";
-    isStreamEpipe = (error62) => error62?.code === "EPIPE";
-  }
-});
-
-// node_modules/execa/lib/convert/shared.js
-import { finished as finished5 } from "node:stream/promises";
-var safeWaitForSubprocessStdin, safeWaitForSubprocessStdout, waitForSubprocessStdin, waitForSubprocessStdout, throwDestroyError, destroyOtherStream;
-var init_shared = __esm({
-  "node_modules/execa/lib/convert/shared.js"() {
-    init_wait_stream();
-    safeWaitForSubprocessStdin = async (subprocessStdin) => {
-      if (subprocessStdin === void 0) {
-        return;
-      }
-      try {
-        await waitForSubprocessStdin(subprocessStdin);
-      } catch {
-      }
-    };
-    safeWaitForSubprocessStdout = async (subprocessStdout) => {
-      if (subprocessStdout === void 0) {
-        return;
-      }
-      try {
-        await waitForSubprocessStdout(subprocessStdout);
-      } catch {
-      }
-    };
-    waitForSubprocessStdin = async (subprocessStdin) => {
-      await finished5(subprocessStdin, { cleanup: true, readable: false, writable: true });
-    };
-    waitForSubprocessStdout = async (subprocessStdout) => {
-      await finished5(subprocessStdout, { cleanup: true, readable: true, writable: false });
-    };
-    throwDestroyError = (error62) => {
-      if (error62) {
-        throw error62;
-      }
-    };
-    destroyOtherStream = (stream, isOpen, error62) => {
-      if (error62 && !isStreamAbort(error62)) {
-        stream.destroy(error62);
-      } else if (isOpen) {
-        stream.destroy();
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/convert/readable.js
-import { Readable as Readable3 } from "node:stream";
-import { callbackify as callbackify3 } from "node:util";
-var createReadable, getReadableOptions, getReadableMethods, onRead, onStdoutFinished, getPrematureCloseError, onReadableDestroy, destroyOtherReadable;
-var init_readable = __esm({
-  "node_modules/execa/lib/convert/readable.js"() {
-    init_encoding_option();
-    init_fd_options();
-    init_iterate();
-    init_deferred();
-    init_options();
-    init_concurrent();
-    init_shared();
-    createReadable = ({ subprocess, concurrentStreams, encoding }, options) => {
-      const { from, binary: binaryOption = true, preserveNewlines = true } = copyOptions(options);
-      checkBooleanOption(binaryOption, "binary");
-      checkBooleanOption(preserveNewlines, "preserveNewlines");
-      const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
-      const subprocessStdout = getFromStream(subprocess, from);
-      const waitReadableDestroy = addConcurrentStream(concurrentStreams, subprocessStdout, "readableDestroy");
-      const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-      const { read, onStdoutDataDone } = getReadableMethods({
-        subprocessStdout,
-        subprocess,
-        binary,
-        encoding,
-        preserveNewlines
-      });
-      const readable = new Readable3({
-        read,
-        destroy: callbackify3(onReadableDestroy.bind(void 0, { subprocessStdout, subprocess, waitReadableDestroy })),
-        highWaterMark: readableHighWaterMark,
-        objectMode: readableObjectMode,
-        encoding: readableEncoding
-      });
-      onStdoutFinished({
-        subprocessStdout,
-        onStdoutDataDone,
-        readable,
-        subprocess
-      });
-      return readable;
-    };
-    getReadableOptions = ({ readableEncoding, readableObjectMode, readableHighWaterMark }, binary) => binary ? { readableEncoding, readableObjectMode, readableHighWaterMark } : { readableEncoding, readableObjectMode: true, readableHighWaterMark: DEFAULT_OBJECT_HIGH_WATER_MARK };
-    getReadableMethods = ({ subprocessStdout, subprocess, binary, encoding, preserveNewlines }) => {
-      const onStdoutDataDone = createDeferred();
-      const onStdoutData = iterateOnSubprocessStream({
-        subprocessStdout,
-        subprocess,
-        binary,
-        shouldEncode: !binary,
-        encoding,
-        preserveNewlines
-      });
-      return {
-        read() {
-          onRead(this, onStdoutData, onStdoutDataDone);
-        },
-        onStdoutDataDone
-      };
-    };
-    onRead = async (readable, onStdoutData, onStdoutDataDone) => {
-      try {
-        const { value, done } = await onStdoutData.next();
-        if (done) {
-          onStdoutDataDone.resolve();
-        } else {
-          readable.push(value);
-        }
-      } catch {
-      }
-    };
-    onStdoutFinished = async ({ subprocessStdout, onStdoutDataDone, readable, subprocess, subprocessStdin }) => {
-      try {
-        await waitForSubprocessStdout(subprocessStdout);
-        await subprocess;
-        await safeWaitForSubprocessStdin(subprocessStdin);
-        await onStdoutDataDone;
-        if (readable.readable) {
-          readable.push(null);
-        }
-      } catch (error62) {
-        await safeWaitForSubprocessStdin(subprocessStdin);
-        destroyOtherReadable(readable, await getPrematureCloseError(subprocess, error62));
-      }
-    };
-    getPrematureCloseError = async (subprocess, error62) => {
-      if (error62.code !== "ERR_STREAM_PREMATURE_CLOSE") {
-        return error62;
-      }
-      try {
-        await subprocess;
-      } catch (subprocessError) {
-        return subprocessError;
-      }
-      return error62;
-    };
-    onReadableDestroy = async ({ subprocessStdout, subprocess, waitReadableDestroy }, error62) => {
-      if (await waitForConcurrentStreams(waitReadableDestroy, subprocess)) {
-        destroyOtherReadable(subprocessStdout, error62?.code === "ABORT_ERR" ? void 0 : error62);
-        await subprocess;
-      }
-      throwDestroyError(error62);
-    };
-    destroyOtherReadable = (stream, error62) => {
-      destroyOtherStream(stream, stream.readable, error62);
-    };
-  }
-});
-
-// node_modules/execa/lib/convert/web.js
-import { Readable as Readable4, Writable as Writable3, Duplex as Duplex3 } from "node:stream";
-var createReadableStream, createWritableStream, createTransformStream;
-var init_web = __esm({
-  "node_modules/execa/lib/convert/web.js"() {
-    createReadableStream = (subprocess, readableOptions) => Readable4.toWeb(subprocess.readable(readableOptions));
-    createWritableStream = (subprocess, writableOptions) => Writable3.toWeb(subprocess.writable(writableOptions));
-    createTransformStream = (subprocess, duplexOptions) => Duplex3.toWeb(subprocess.duplex(duplexOptions));
-  }
-});
-
-// node_modules/execa/lib/pipe/pipe-arguments.js
-var normalizePipeArguments, getDestinationStream, abortDestination, getDestination, mapDestinationArguments, getSourceStream;
-var init_pipe_arguments = __esm({
-  "node_modules/execa/lib/pipe/pipe-arguments.js"() {
-    init_parameters();
-    init_duration();
-    init_fd_options();
-    init_file_url();
-    init_options();
-    init_abort_signal();
-    normalizePipeArguments = ({ source, sourcePromise, boundOptions, createNested }, ...pipeArguments) => {
-      const startTime = getStartTime();
-      const {
-        destination,
-        destinationStream,
-        destinationError,
-        from,
-        unpipeSignal
-      } = getDestinationStream(boundOptions, createNested, pipeArguments);
-      const { sourceStream, sourceError } = getSourceStream(source, from);
-      const { options: sourceOptions, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
-      return {
-        source,
-        sourcePromise,
-        sourceStream,
-        sourceOptions,
-        sourceError,
-        destination,
-        destinationStream,
-        destinationError,
-        unpipeSignal,
-        fileDescriptors,
-        startTime
-      };
-    };
-    getDestinationStream = (boundOptions, createNested, pipeArguments) => {
-      let destinationInfo;
-      try {
-        destinationInfo = getDestination(boundOptions, createNested, ...pipeArguments);
-      } catch (error62) {
-        return { destinationError: error62 };
-      }
-      const { destination, pipeOptions } = destinationInfo;
-      try {
-        const { from, to, unpipeSignal } = copyOptions(pipeOptions);
-        validateAbortSignal(unpipeSignal, "unpipeSignal");
-        const destinationStream = getToStream(destination, to);
-        return {
-          destination,
-          destinationStream,
-          from,
-          unpipeSignal
-        };
-      } catch (error62) {
-        abortDestination(destination, pipeArguments[0]);
-        return { destinationError: error62 };
-      }
-    };
-    abortDestination = (destination, firstArgument) => {
-      if (destination !== firstArgument) {
-        destination.kill();
-      }
-      destination.catch(() => {
-      });
-    };
-    getDestination = (boundOptions, createNested, firstArgument, ...pipeArguments) => {
-      if (Array.isArray(firstArgument)) {
-        const destination = createNested(mapDestinationArguments, boundOptions)(firstArgument, ...pipeArguments);
-        return { destination, pipeOptions: boundOptions };
-      }
-      if (typeof firstArgument === "string" || firstArgument instanceof URL || isDenoExecPath(firstArgument)) {
-        if (Object.keys(boundOptions).length > 0) {
-          throw new TypeError('Please use .pipe("file", ..., options) or .pipe(execa("file", ..., options)) instead of .pipe(options)("file", ...).');
-        }
-        const [rawFile, rawArguments, rawOptions] = normalizeParameters(firstArgument, ...pipeArguments);
-        const destination = createNested(mapDestinationArguments)(rawFile, rawArguments, rawOptions);
-        return { destination, pipeOptions: rawOptions };
-      }
-      if (SUBPROCESS_OPTIONS.has(firstArgument)) {
-        if (Object.keys(boundOptions).length > 0) {
-          throw new TypeError("Please use .pipe(options)`command` or .pipe($(options)`command`) instead of .pipe(options)($`command`).");
-        }
-        return { destination: firstArgument, pipeOptions: pipeArguments[0] };
-      }
-      throw new TypeError(`The first argument must be a template string, an options object, or an Execa subprocess: ${firstArgument}`);
-    };
-    mapDestinationArguments = ({ options }) => ({
-      options: {
-        __proto__: null,
-        ...options,
-        // Piping writes to the destination's `stdin`, which is forced even if the user set another value.
-        // However, `stdin` cannot be combined with `stdio`, which is needed for `to: 'fd3'` and higher.
-        ...options.stdio === void 0 && { stdin: "pipe" },
-        piped: true
-      }
-    });
-    getSourceStream = (source, from) => {
-      try {
-        const sourceStream = getFromStream(source, from);
-        return { sourceStream };
-      } catch (error62) {
-        return { sourceError: error62 };
-      }
-    };
-  }
-});
-
-// node_modules/execa/lib/pipe/throw.js
-var handlePipeArgumentsError, getPipeArgumentsError, createNonCommandError, PIPE_COMMAND_MESSAGE;
-var init_throw = __esm({
-  "node_modules/execa/lib/pipe/throw.js"() {
-    init_result();
-    init_pipeline();
-    handlePipeArgumentsError = ({
-      sourceStream,
-      sourceError,
-      destinationStream,
-      destinationError,
-      fileDescriptors,
-      sourceOptions,
-      startTime
-    }) => {
-      const error62 = getPipeArgumentsError({
-        sourceStream,
-        sourceError,
-        destinationStream,
-        destinationError
-      });
-      if (error62 !== void 0) {
-        throw createNonCommandError({
-          error: error62,
-          fileDescriptors,
-          sourceOptions,
-          startTime
-        });
-      }
-    };
-    getPipeArgumentsError = ({ sourceStream, sourceError, destinationStream, destinationError }) => {
-      if (sourceError !== void 0 && destinationError !== void 0) {
-        return destinationError;
-      }
-      if (destinationError !== void 0) {
-        abortSourceStream(sourceStream);
-        return destinationError;
-      }
-      if (sourceError === void 0) {
-        return;
-      }
-      endDestinationStream(destinationStream);
-      return sourceError;
-    };
-    createNonCommandError = ({ error: error62, fileDescriptors, sourceOptions, startTime }) => makeEarlyError({
-      error: error62,
-      command: PIPE_COMMAND_MESSAGE,
-      escapedCommand: PIPE_COMMAND_MESSAGE,
-      fileDescriptors,
-      options: sourceOptions,
-      startTime,
-      isSync: false
-    });
-    PIPE_COMMAND_MESSAGE = "source.pipe(destination)";
-  }
-});
-
-// node_modules/execa/lib/pipe/sequence.js
-var waitForBothSubprocesses;
-var init_sequence = __esm({
-  "node_modules/execa/lib/pipe/sequence.js"() {
-    waitForBothSubprocesses = async (subprocessPromises) => {
-      const [
-        { status: sourceStatus, reason: sourceReason, value: sourceResult = sourceReason },
-        { status: destinationStatus, reason: destinationReason, value: destinationResult = destinationReason },
-        { reason: pipedFromReason, value: pipedFromResult = pipedFromReason }
-      ] = await subprocessPromises;
-      if (!destinationResult.pipedFrom.includes(pipedFromResult)) {
-        destinationResult.pipedFrom.push(pipedFromResult);
-      }
-      if (destinationStatus === "rejected") {
-        throw destinationResult;
-      }
-      if (sourceStatus === "rejected") {
-        throw sourceResult;
-      }
-      return destinationResult;
-    };
-  }
-});
-
-// node_modules/execa/lib/pipe/streaming.js
-import { finished as finished6 } from "node:stream/promises";
-var pipeSubprocessStream, pipeFirstSubprocessStream, pipeMoreSubprocessStream, MERGE_SOURCES, SOURCE_MERGES, addMergeSource, addToSetMap, unpipeSubprocessStream, unpipeSourcesOnDestinationEnd, cleanupMergedStreamsMap, MERGED_STREAMS, SOURCE_LISTENERS_PER_PIPE, DESTINATION_LISTENERS_PER_PIPE;
-var init_streaming = __esm({
-  "node_modules/execa/lib/pipe/streaming.js"() {
-    init_merge_streams();
-    init_max_listeners();
-    init_pipeline();
-    pipeSubprocessStream = (sourceStream, destinationStream, maxListenersController) => {
-      const mergedStream = MERGED_STREAMS.has(destinationStream) ? pipeMoreSubprocessStream(sourceStream, destinationStream) : pipeFirstSubprocessStream(sourceStream, destinationStream);
-      incrementMaxListeners(sourceStream, SOURCE_LISTENERS_PER_PIPE, maxListenersController.signal);
-      incrementMaxListeners(destinationStream, DESTINATION_LISTENERS_PER_PIPE, maxListenersController.signal);
-      cleanupMergedStreamsMap(destinationStream);
-      return mergedStream;
-    };
-    pipeFirstSubprocessStream = (sourceStream, destinationStream) => {
-      const mergedStream = mergeStreams([sourceStream]);
-      addMergeSource(mergedStream, sourceStream);
-      pipeStreams(mergedStream, destinationStream, () => unpipeSourcesOnDestinationEnd(mergedStream));
-      MERGED_STREAMS.set(destinationStream, mergedStream);
-      return mergedStream;
-    };
-    pipeMoreSubprocessStream = (sourceStream, destinationStream) => {
-      const mergedStream = MERGED_STREAMS.get(destinationStream);
-      mergedStream.add(sourceStream);
-      addMergeSource(mergedStream, sourceStream);
-      return mergedStream;
-    };
-    MERGE_SOURCES = /* @__PURE__ */ new WeakMap();
-    SOURCE_MERGES = /* @__PURE__ */ new WeakMap();
-    addMergeSource = (mergedStream, sourceStream) => {
-      addToSetMap(MERGE_SOURCES, mergedStream, sourceStream);
-      addToSetMap(SOURCE_MERGES, sourceStream, mergedStream);
-    };
-    addToSetMap = (map2, key, value) => {
-      if (!map2.has(key)) {
-        map2.set(key, /* @__PURE__ */ new Set());
-      }
-      map2.get(key).add(value);
-    };
-    unpipeSubprocessStream = async (mergedStream, sourceStream) => {
-      MERGE_SOURCES.get(mergedStream)?.delete(sourceStream);
-      SOURCE_MERGES.get(sourceStream)?.delete(mergedStream);
-      await mergedStream.remove(sourceStream);
-    };
-    unpipeSourcesOnDestinationEnd = async (mergedStream) => {
-      for (const sourceStream of MERGE_SOURCES.get(mergedStream)) {
-        const mergedStreams = SOURCE_MERGES.get(sourceStream);
-        mergedStreams.delete(mergedStream);
-        if (mergedStreams.size > 0) {
-          await mergedStream.remove(sourceStream);
-        }
-      }
-    };
-    cleanupMergedStreamsMap = async (destinationStream) => {
-      try {
-        await finished6(destinationStream, { cleanup: true, readable: false, writable: true });
-      } catch {
-      }
-      MERGED_STREAMS.delete(destinationStream);
-    };
-    MERGED_STREAMS = /* @__PURE__ */ new WeakMap();
-    SOURCE_LISTENERS_PER_PIPE = 2;
-    DESTINATION_LISTENERS_PER_PIPE = 1;
-  }
-});
-
-// node_modules/execa/lib/pipe/abort.js
-import { aborted } from "node:util";
-var unpipeOnAbort, unpipeOnSignalAbort;
-var init_abort = __esm({
-  "node_modules/execa/lib/pipe/abort.js"() {
-    init_throw();
-    init_streaming();
-    unpipeOnAbort = (unpipeSignal, unpipeContext) => unpipeSignal === void 0 ? [] : [unpipeOnSignalAbort(unpipeSignal, unpipeContext)];
-    unpipeOnSignalAbort = async (unpipeSignal, { sourceStream, mergedStream, fileDescriptors, sourceOptions, startTime }) => {
-      await aborted(unpipeSignal, sourceStream);
-      await unpipeSubprocessStream(mergedStream, sourceStream);
-      const error62 = new Error("Pipe canceled by `unpipeSignal` option.");
-      throw createNonCommandError({
-        error: error62,
-        fileDescriptors,
-        sourceOptions,
-        startTime
-      });
-    };
-  }
-});
-
-// node_modules/execa/lib/pipe/setup.js
-var pipeToSubprocess, forwardDestinationMethods, forwardReadableMethods, forwardAll, setAllProperty, createPipeReadable, destroyOnPipeFailure, forwardIpcMethods, getOnePipeMessage, waitForOnePipeMessage, getSignalRejection, getEachPipeMessage, iterateOnPipeMessages, addPipeOptions, abortOnSignal, handlePipePromise, getSubprocessPromises;
-var init_setup = __esm({
-  "node_modules/execa/lib/pipe/setup.js"() {
-    init_is_plain_obj();
-    init_fd_options();
-    init_concurrent();
-    init_iterable();
-    init_readable();
-    init_web();
-    init_get_one();
-    init_get_each();
-    init_pipe_arguments();
-    init_throw();
-    init_sequence();
-    init_streaming();
-    init_abort();
-    pipeToSubprocess = (sourceInfo, ...pipeArguments) => {
-      if (isPlainObject(pipeArguments[0])) {
-        return pipeToSubprocess.bind(void 0, {
-          ...sourceInfo,
-          boundOptions: { ...sourceInfo.boundOptions, ...pipeArguments[0] }
-        });
-      }
-      if (sourceInfo.source === void 0) {
-        return sourceInfo.sourcePromise;
-      }
-      const { destination, ...normalizedInfo } = normalizePipeArguments(sourceInfo, ...pipeArguments);
-      const pipeFailureController = new AbortController();
-      const promise3 = handlePipePromise({ ...normalizedInfo, destination, pipeFailureController });
-      promise3.pipe = pipeToSubprocess.bind(void 0, {
-        ...sourceInfo,
-        source: destination,
-        sourcePromise: promise3,
-        boundOptions: {}
-      });
-      forwardDestinationMethods(promise3, destination, pipeFailureController.signal);
-      return promise3;
-    };
-    forwardDestinationMethods = (promise3, destination, pipeFailureSignal) => {
-      if (destination === void 0) {
-        return;
-      }
-      forwardReadableMethods(promise3, destination);
-      forwardIpcMethods(promise3, destination, pipeFailureSignal);
-    };
-    forwardReadableMethods = (promise3, destination) => {
-      const subprocessOptions = SUBPROCESS_OPTIONS.get(destination);
-      SUBPROCESS_OPTIONS.set(promise3, subprocessOptions);
-      promise3.stdio = destination.stdio;
-      promise3.all = destination.all;
-      const { options: { encoding } } = subprocessOptions;
-      const concurrentStreams = initializeConcurrentStreams();
-      promise3[Symbol.asyncIterator] = createIterable.bind(void 0, promise3, encoding, {});
-      promise3.iterable = createIterable.bind(void 0, promise3, encoding);
-      promise3.readable = createPipeReadable.bind(void 0, promise3, {
-        subprocess: promise3,
-        concurrentStreams,
-        encoding
-      });
-      promise3.readableStream = createReadableStream.bind(void 0, promise3);
-      forwardAll(promise3, destination);
-    };
-    forwardAll = (promise3, destination) => {
-      if (destination.all === void 0) {
-        promise3.all = void 0;
-        return;
-      }
-      Object.defineProperty(promise3, "all", {
-        get() {
-          setAllProperty(promise3, destination.all);
-          const all = promise3.readable({ from: "all" });
-          all.on("error", () => {
-          });
-          setAllProperty(promise3, all);
-          return all;
-        },
-        enumerable: true,
-        configurable: true
-      });
-    };
-    setAllProperty = (promise3, value) => {
-      Object.defineProperty(promise3, "all", {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true
-      });
-    };
-    createPipeReadable = (promise3, readableOptions, ...arguments_) => {
-      const readable = createReadable(readableOptions, ...arguments_);
-      destroyOnPipeFailure(promise3, readable);
-      return readable;
-    };
-    destroyOnPipeFailure = async (promise3, readable) => {
-      try {
-        await promise3;
-      } catch (error62) {
-        readable.destroy(error62);
-      }
-    };
-    forwardIpcMethods = (promise3, destination, pipeFailureSignal) => {
-      promise3.sendMessage = destination.sendMessage;
-      promise3.getOneMessage = getOnePipeMessage.bind(void 0, destination, pipeFailureSignal);
-      promise3.getEachMessage = getEachPipeMessage.bind(void 0, promise3, destination, pipeFailureSignal);
-    };
-    getOnePipeMessage = (destination, pipeFailureSignal, ...arguments_) => {
-      const controller = new AbortController();
-      const messagePromise = destination.getOneMessage(...addPipeOptions(arguments_, controller.signal, internalGetOneMessageOptions));
-      return waitForOnePipeMessage(pipeFailureSignal, messagePromise, controller);
-    };
-    waitForOnePipeMessage = async (pipeFailureSignal, messagePromise, controller) => {
-      try {
-        return await Promise.race([messagePromise, getSignalRejection(pipeFailureSignal, controller.signal)]);
-      } finally {
-        controller.abort();
-      }
-    };
-    getSignalRejection = (signal, listenerSignal) => new Promise((_, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      signal.addEventListener("abort", () => {
-        reject(signal.reason);
-      }, { once: true, signal: listenerSignal });
-    });
-    getEachPipeMessage = (promise3, destination, pipeFailureSignal, ...arguments_) => {
-      const controller = new AbortController();
-      const iterator = destination.getEachMessage(...addPipeOptions(arguments_, controller.signal, internalGetEachMessageOptions));
-      abortOnSignal(pipeFailureSignal, controller);
-      return iterateOnPipeMessages(promise3, iterator, controller);
-    };
-    iterateOnPipeMessages = async function* (promise3, iterator, controller) {
-      try {
-        yield* iterator;
-      } finally {
-        controller.abort();
-        await promise3;
-      }
-    };
-    addPipeOptions = (arguments_, signal, internalOptionsSymbol) => {
-      if (arguments_[0] === null) {
-        return arguments_;
-      }
-      const [options] = arguments_;
-      return [{ ...options, [internalOptionsSymbol]: { signal, shouldAwait: false } }];
-    };
-    abortOnSignal = (signal, controller) => {
-      if (signal.aborted) {
-        controller.abort();
-        return;
-      }
-      signal.addEventListener("abort", () => {
-        controller.abort();
-      }, { once: true, signal: controller.signal });
-    };
-    handlePipePromise = async ({
-      source,
-      sourcePromise,
-      sourceStream,
-      sourceOptions,
-      sourceError,
-      destination,
-      destinationStream,
-      destinationError,
-      unpipeSignal,
-      fileDescriptors,
-      startTime,
-      pipeFailureController
-    }) => {
-      const maxListenersController = new AbortController();
-      try {
-        const subprocessPromises = getSubprocessPromises(sourcePromise, destination, source);
-        handlePipeArgumentsError({
-          sourceStream,
-          sourceError,
-          destinationStream,
-          destinationError,
-          fileDescriptors,
-          sourceOptions,
-          startTime
-        });
-        const mergedStream = pipeSubprocessStream(sourceStream, destinationStream, maxListenersController);
-        return await Promise.race([
-          waitForBothSubprocesses(subprocessPromises),
-          ...unpipeOnAbort(unpipeSignal, {
-            sourceStream,
-            mergedStream,
-            sourceOptions,
-            fileDescriptors,
-            startTime
-          })
-        ]);
-      } catch (error62) {
-        pipeFailureController.abort(error62);
-        throw error62;
-      } finally {
-        maxListenersController.abort();
-      }
-    };
-    getSubprocessPromises = (sourcePromise, destination, source) => Promise.allSettled([sourcePromise, destination, source]);
-  }
-});
-
-// node_modules/execa/lib/io/contents.js
-import { setImmediate } from "node:timers/promises";
-var getStreamOutput, logOutputAsync, resumeStream, getStreamContents2, getBufferedData, handleBufferedData;
-var init_contents2 = __esm({
-  "node_modules/execa/lib/io/contents.js"() {
-    init_source();
-    init_uint_array();
-    init_output();
-    init_iterate();
-    init_max_buffer();
-    init_strip_newline();
-    getStreamOutput = async ({ stream, onStreamEnd, fdNumber, encoding, buffer, maxBuffer, lines, allMixed, stripFinalNewline: stripFinalNewline2, allFds, verboseInfo, streamInfo }) => {
-      const logPromise = logOutputAsync({
-        stream,
-        onStreamEnd,
-        fdNumber,
-        encoding,
-        allMixed,
-        verboseInfo,
-        streamInfo
-      });
-      if (!buffer) {
-        await Promise.all([resumeStream(stream), logPromise]);
-        return;
-      }
-      const stripFinalNewlineValue = getStripFinalNewline(stripFinalNewline2, fdNumber, allFds);
-      const iterable = iterateForResult({
-        stream,
-        onStreamEnd,
-        lines,
-        encoding,
-        stripFinalNewline: stripFinalNewlineValue,
-        allMixed
-      });
-      const [output2] = await Promise.all([
-        getStreamContents2({
-          stream,
-          iterable,
-          fdNumber,
-          encoding,
-          maxBuffer,
-          lines
-        }),
-        logPromise
-      ]);
-      return output2;
-    };
-    logOutputAsync = async ({ stream, onStreamEnd, fdNumber, encoding, allMixed, verboseInfo, streamInfo: { fileDescriptors } }) => {
-      if (!shouldLogOutput({
-        stdioItems: fileDescriptors[fdNumber]?.stdioItems,
-        encoding,
-        verboseInfo,
-        fdNumber
-      })) {
-        return;
-      }
-      const linesIterable = iterateForResult({
-        stream,
-        onStreamEnd,
-        lines: true,
-        encoding,
-        stripFinalNewline: true,
-        allMixed
-      });
-      await logLines(linesIterable, stream, fdNumber, verboseInfo);
-    };
-    resumeStream = async (stream) => {
-      await setImmediate();
-      if (stream.readableFlowing === null) {
-        stream.resume();
-      }
-    };
-    getStreamContents2 = async ({ stream, stream: { readableObjectMode }, iterable, fdNumber, encoding, maxBuffer, lines }) => {
-      try {
-        if (readableObjectMode || lines) {
-          return await getStreamAsArray(iterable, { maxBuffer });
-        }
-        return encoding === "buffer" ? new Uint8Array(await getStreamAsArrayBuffer(iterable, { maxBuffer })) : await getStreamAsString(iterable, { maxBuffer });
-      } catch (error62) {
-        return handleBufferedData(handleMaxBuffer({
-          error: error62,
-          stream,
-          readableObjectMode,
-          lines,
-          encoding,
-          fdNumber
-        }));
-      }
-    };
-    getBufferedData = async (streamPromise) => {
-      try {
-        return await streamPromise;
-      } catch (error62) {
-        return handleBufferedData(error62);
-      }
-    };
-    handleBufferedData = (error62) => isArrayBuffer(error62?.bufferedData) ? new Uint8Array(error62.bufferedData) : error62?.bufferedData;
-  }
-});
-
-// node_modules/execa/lib/resolve/stdio.js
-var waitForStdioStreams, waitForSubprocessStream;
-var init_stdio = __esm({
-  "node_modules/execa/lib/resolve/stdio.js"() {
-    init_contents2();
-    init_wait_stream();
-    waitForStdioStreams = ({ subprocess, encoding, buffer, maxBuffer, lines, stripFinalNewline: stripFinalNewline2, verboseInfo, streamInfo }) => subprocess.stdio.map((stream, fdNumber) => waitForSubprocessStream({
-      stream,
-      fdNumber,
-      encoding,
-      buffer: buffer[fdNumber],
-      maxBuffer: maxBuffer[fdNumber],
-      lines: lines[fdNumber],
-      allMixed: false,
-      stripFinalNewline: stripFinalNewline2,
-      verboseInfo,
-      streamInfo
-    }));
-    waitForSubprocessStream = async ({ stream, fdNumber, encoding, buffer, maxBuffer, lines, allMixed, stripFinalNewline: stripFinalNewline2, allFds, verboseInfo, streamInfo }) => {
-      if (!stream) {
-        return;
-      }
-      const onStreamEnd = waitForStream(stream, fdNumber, streamInfo);
-      if (isInputFileDescriptor(streamInfo, fdNumber)) {
-        await onStreamEnd;
-        return;
-      }
-      const [output2] = await Promise.all([
-        getStreamOutput({
-          stream,
-          onStreamEnd,
-          fdNumber,
-          encoding,
-          buffer,
-          maxBuffer,
-          lines,
-          allMixed,
-          stripFinalNewline: stripFinalNewline2,
-          allFds,
-          verboseInfo,
-          streamInfo
-        }),
-        onStreamEnd
-      ]);
-      return output2;
-    };
-  }
-});
-
-// node_modules/execa/lib/resolve/all-async.js
-var makeAllStream, getAllFds, waitForAllStream, getAllStream, getAllMixed;
-var init_all_async = __esm({
-  "node_modules/execa/lib/resolve/all-async.js"() {
-    init_merge_streams();
-    init_standard_stream();
-    init_contents2();
-    init_stdio();
-    makeAllStream = ({ stdout, stderr }, { all }) => {
-      if (!all) {
-        return;
-      }
-      const fileDescriptors = [[stdout, 1], [stderr, 2]].filter(([stream]) => stream);
-      return fileDescriptors.length === 0 ? void 0 : setAllStream(mergeStreams(fileDescriptors.map(([stream]) => stream)));
-    };
-    getAllFds = ({ stdout, stderr }, [, bufferStdout, bufferStderr]) => [
-      ...stdout !== null && bufferStdout ? [1] : [],
-      ...stderr !== null && bufferStderr ? [2] : []
-    ];
-    waitForAllStream = ({ subprocess, all, encoding, buffer, maxBuffer, lines, stripFinalNewline: stripFinalNewline2, verboseInfo, streamInfo }) => {
-      const { stream, buffer: bufferAll, drainedStream } = getAllStream(subprocess, all, buffer);
-      return Promise.all([
-        waitForSubprocessStream({
-          stream,
-          buffer: bufferAll,
-          fdNumber: "all",
-          encoding,
-          maxBuffer: maxBuffer[1] + maxBuffer[2],
-          lines: lines[1] || lines[2],
-          allFds: getAllFds(subprocess, buffer),
-          // A single buffered descriptor keeps its own object mode, even when the merged stream has mixed modes.
-          allMixed: stream === all && getAllMixed(subprocess, all),
-          stripFinalNewline: stripFinalNewline2,
-          verboseInfo,
-          streamInfo
-        }),
-        // When only one of the two file descriptors is buffered, its stream is read instead of the merged one.
-        // The merged one is then drained, otherwise it would apply backpressure on that file descriptor and hang the subprocess.
-        drainedStream === void 0 ? void 0 : resumeStream(drainedStream)
-      ]).then(([output2]) => output2);
-    };
-    getAllStream = ({ stdout, stderr }, all, [, bufferStdout, bufferStderr]) => {
-      const buffer = bufferStdout || bufferStderr;
-      if (!buffer) {
-        return { stream: all, buffer };
-      }
-      if (!all) {
-        return { stream: void 0, buffer };
-      }
-      if (!bufferStdout) {
-        return { stream: stderr, buffer, drainedStream: all };
-      }
-      return bufferStderr ? { stream: all, buffer } : { stream: stdout, buffer, drainedStream: all };
-    };
-    getAllMixed = ({ stdout, stderr }, all) => all && stdout && stderr && stdout.readableObjectMode !== stderr.readableObjectMode;
-  }
-});
-
-// node_modules/execa/lib/verbose/ipc.js
-var shouldLogIpc, logIpcOutput;
-var init_ipc = __esm({
-  "node_modules/execa/lib/verbose/ipc.js"() {
-    init_log();
-    init_values();
-    shouldLogIpc = (verboseInfo) => isFullVerbose(verboseInfo, "ipc");
-    logIpcOutput = (message2, verboseInfo) => {
-      const verboseMessage = serializeVerboseMessage(message2);
-      verboseLog({
-        type: "ipc",
-        verboseMessage,
-        fdNumber: "ipc",
-        verboseInfo
-      });
-    };
-  }
-});
-
-// node_modules/execa/lib/ipc/buffer-messages.js
-var waitForIpcOutput, getBufferedIpcOutput;
-var init_buffer_messages = __esm({
-  "node_modules/execa/lib/ipc/buffer-messages.js"() {
-    init_max_buffer();
-    init_ipc();
-    init_specific();
-    init_get_each();
-    waitForIpcOutput = async ({
-      subprocess,
-      buffer: bufferArray,
-      maxBuffer: maxBufferArray,
-      ipc,
-      ipcOutput,
-      verboseInfo
-    }) => {
-      if (!ipc) {
-        return ipcOutput;
-      }
-      const isVerbose2 = shouldLogIpc(verboseInfo);
-      const buffer = getFdSpecificValue(bufferArray, "ipc");
-      const maxBuffer = getFdSpecificValue(maxBufferArray, "ipc");
-      const logErrors = [];
-      for await (const message2 of loopOnMessages({
-        anyProcess: subprocess,
-        channel: subprocess.channel,
-        isSubprocess: false,
-        ipc,
-        shouldAwait: false,
-        reference: true
-      })) {
-        if (buffer) {
-          checkIpcMaxBuffer(ipcOutput, maxBuffer);
-          ipcOutput.push(message2);
-        }
-        if (isVerbose2) {
-          try {
-            logIpcOutput(message2, verboseInfo);
-          } catch (error62) {
-            logErrors.push(error62);
-          }
-        }
-      }
-      if (logErrors.length > 0) {
-        throw logErrors[0];
-      }
-      return ipcOutput;
-    };
-    getBufferedIpcOutput = async (ipcOutputPromise, ipcOutput) => {
-      await Promise.allSettled([ipcOutputPromise]);
-      return ipcOutput;
-    };
-  }
-});
-
-// node_modules/execa/lib/resolve/wait-subprocess.js
-import { once as once8 } from "node:events";
-var waitForSubprocessResult, waitForOriginalStreams, waitForCustomStreamsEnd, throwOnSubprocessError;
-var init_wait_subprocess = __esm({
-  "node_modules/execa/lib/resolve/wait-subprocess.js"() {
-    init_is_stream();
-    init_source();
-    init_timeout();
-    init_cancel();
-    init_graceful2();
-    init_standard_stream();
-    init_type();
-    init_contents2();
-    init_buffer_messages();
-    init_ipc_input();
-    init_all_async();
-    init_stdio();
-    init_exit_async();
-    init_wait_stream();
-    waitForSubprocessResult = async ({
-      subprocess,
-      kill,
-      all,
-      options: {
-        encoding,
-        buffer,
-        maxBuffer,
-        lines,
-        timeoutDuration: timeout,
-        cancelSignal,
-        gracefulCancel,
-        forceKillAfterDelay,
-        stripFinalNewline: stripFinalNewline2,
-        ipc,
-        ipcInput
-      },
-      context,
-      verboseInfo,
-      fileDescriptors,
-      originalStreams,
-      onInternalError,
-      controller
-    }) => {
-      const exitPromise = waitForExit(subprocess, context);
-      const streamInfo = {
-        originalStreams,
-        fileDescriptors,
-        subprocess,
-        exitPromise,
-        propagating: false
-      };
-      const stdioPromises = waitForStdioStreams({
-        subprocess,
-        encoding,
-        buffer,
-        maxBuffer,
-        lines,
-        stripFinalNewline: stripFinalNewline2,
-        verboseInfo,
-        streamInfo
-      });
-      const allPromise = waitForAllStream({
-        subprocess,
-        all,
-        encoding,
-        buffer,
-        maxBuffer,
-        lines,
-        stripFinalNewline: stripFinalNewline2,
-        verboseInfo,
-        streamInfo
-      });
-      const ipcOutput = [];
-      const ipcOutputPromise = waitForIpcOutput({
-        subprocess,
-        buffer,
-        maxBuffer,
-        ipc,
-        ipcOutput,
-        verboseInfo
-      });
-      const originalPromises = waitForOriginalStreams(originalStreams, subprocess, streamInfo);
-      const customStreamsEndPromises = waitForCustomStreamsEnd(fileDescriptors, streamInfo);
-      try {
-        return await Promise.race([
-          Promise.all([
-            {},
-            waitForSuccessfulExit(exitPromise),
-            Promise.all(stdioPromises),
-            allPromise,
-            ipcOutputPromise,
-            sendIpcInput(subprocess, ipcInput, ipc),
-            ...originalPromises,
-            ...customStreamsEndPromises
-          ]),
-          onInternalError,
-          throwOnSubprocessError(subprocess, controller),
-          ...throwOnTimeout(kill, timeout, context, controller),
-          ...throwOnCancel({
-            kill,
-            cancelSignal,
-            gracefulCancel,
-            context,
-            controller
-          }),
-          ...throwOnGracefulCancel({
-            subprocess,
-            kill,
-            cancelSignal,
-            gracefulCancel,
-            forceKillAfterDelay,
-            context,
-            controller
-          })
-        ]);
-      } catch (error62) {
-        context.terminationReason ??= "other";
-        if (error62 instanceof MaxBufferError) {
-          kill();
-        }
-        return Promise.all([
-          { error: error62 },
-          exitPromise,
-          Promise.all(stdioPromises.map((stdioPromise) => getBufferedData(stdioPromise))),
-          getBufferedData(allPromise),
-          getBufferedIpcOutput(ipcOutputPromise, ipcOutput),
-          Promise.allSettled(originalPromises),
-          Promise.allSettled(customStreamsEndPromises)
-        ]);
-      }
-    };
-    waitForOriginalStreams = (originalStreams, subprocess, streamInfo) => originalStreams.map((stream, fdNumber) => stream === subprocess.stdio[fdNumber] ? void 0 : waitForStream(stream, fdNumber, streamInfo));
-    waitForCustomStreamsEnd = (fileDescriptors, streamInfo) => fileDescriptors.flatMap(({ stdioItems, direction }, fdNumber) => stdioItems.filter(({ value, stream = value }) => isStream(stream, { checkOpen: false }) && !isStandardStream(stream)).map(({ type, value, stream = value }) => waitForStream(stream, fdNumber, streamInfo, {
-      isSameDirection: TRANSFORM_TYPES.has(type),
-      stopOnExit: type === "native",
-      // Output streams are destinations which are handed back to the user: waiting for their readable side would mean waiting for the user to consume them.
-      readable: direction !== "output" || TRANSFORM_TYPES.has(type)
-    })));
-    throwOnSubprocessError = async (subprocess, { signal }) => {
-      const [error62] = await once8(subprocess, "error", { signal });
-      throw error62;
-    };
-  }
-});
-
-// node_modules/execa/lib/convert/writable.js
-import { Writable as Writable4 } from "node:stream";
-import { callbackify as callbackify4 } from "node:util";
-var createWritable, addWritableConcurrentStreams, getWritableMethods, onWrite, onWritableFinal, onStdinFinished, getSubprocessError, shouldUseSubprocessError, onWritableDestroy, destroyOtherWritable;
-var init_writable = __esm({
-  "node_modules/execa/lib/convert/writable.js"() {
-    init_fd_options();
-    init_wait_stream();
-    init_options();
-    init_concurrent();
-    init_shared();
-    createWritable = ({ subprocess, concurrentStreams }, options) => {
-      const { to } = copyOptions(options);
-      const subprocessStdin = getToStream(subprocess, to);
-      const { waitWritableFinal, waitWritableDestroy } = addWritableConcurrentStreams(concurrentStreams, subprocessStdin);
-      const writable = new Writable4({
-        ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
-        destroy: callbackify4(onWritableDestroy.bind(void 0, {
-          subprocessStdin,
-          subprocess,
-          waitWritableFinal,
-          waitWritableDestroy
-        })),
-        highWaterMark: subprocessStdin.writableHighWaterMark,
-        objectMode: subprocessStdin.writableObjectMode
-      });
-      onStdinFinished(subprocessStdin, writable, void 0, subprocess);
-      return writable;
-    };
-    addWritableConcurrentStreams = (concurrentStreams, subprocessStdin) => {
-      const waitWritableFinal = addConcurrentStream(concurrentStreams, subprocessStdin, "writableFinal");
-      const waitWritableDestroy = addConcurrentStream(concurrentStreams, subprocessStdin, "writableDestroy");
-      return { waitWritableFinal, waitWritableDestroy };
-    };
-    getWritableMethods = (subprocessStdin, subprocess, waitWritableFinal) => ({
-      write: onWrite.bind(void 0, subprocessStdin),
-      final: callbackify4(onWritableFinal.bind(void 0, subprocessStdin, subprocess, waitWritableFinal))
-    });
-    onWrite = (subprocessStdin, chunk, encoding, done) => {
-      if (subprocessStdin.write(chunk, encoding)) {
-        done();
-      } else {
-        subprocessStdin.once("drain", done);
-      }
-    };
-    onWritableFinal = async (subprocessStdin, subprocess, waitWritableFinal) => {
-      if (!await waitForConcurrentStreams(waitWritableFinal, subprocess)) {
-        return;
-      }
-      if (subprocessStdin.writable) {
-        subprocessStdin.end();
-      }
-      await subprocess;
-    };
-    onStdinFinished = async (subprocessStdin, writable, subprocessStdout, subprocess) => {
-      try {
-        await waitForSubprocessStdin(subprocessStdin);
-        await subprocess;
-        if (writable.writable) {
-          writable.end();
-        }
-      } catch (error62) {
-        await safeWaitForSubprocessStdout(subprocessStdout);
-        destroyOtherStream(writable, !writable.writableFinished, await getSubprocessError(subprocess, error62));
-      }
-    };
-    getSubprocessError = async (subprocess, error62) => {
-      if (!shouldUseSubprocessError(error62)) {
-        return error62;
-      }
-      try {
-        await subprocess;
-      } catch (subprocessError) {
-        return subprocessError;
-      }
-      return error62;
-    };
-    shouldUseSubprocessError = (error62) => error62 === void 0 || isStreamAbort(error62) || error62.code === "EPIPE";
-    onWritableDestroy = async ({ subprocessStdin, subprocess, waitWritableFinal, waitWritableDestroy }, error62) => {
-      await waitForConcurrentStreams(waitWritableFinal, subprocess);
-      if (await waitForConcurrentStreams(waitWritableDestroy, subprocess)) {
-        destroyOtherWritable(subprocessStdin, error62);
-        await subprocess;
-      }
-      throwDestroyError(error62);
-    };
-    destroyOtherWritable = (stream, error62) => {
-      destroyOtherStream(stream, stream.writable, error62);
-    };
-  }
-});
-
-// node_modules/execa/lib/convert/duplex.js
-import { Duplex as Duplex4 } from "node:stream";
-import { callbackify as callbackify5 } from "node:util";
-var createDuplex, onDuplexDestroy;
-var init_duplex = __esm({
-  "node_modules/execa/lib/convert/duplex.js"() {
-    init_encoding_option();
-    init_fd_options();
-    init_options();
-    init_concurrent();
-    init_readable();
-    init_writable();
-    createDuplex = ({ subprocess, concurrentStreams, encoding }, options) => {
-      const { from, to, binary: binaryOption = true, preserveNewlines = true } = copyOptions(options);
-      checkBooleanOption(binaryOption, "binary");
-      checkBooleanOption(preserveNewlines, "preserveNewlines");
-      const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
-      const subprocessStdout = getFromStream(subprocess, from);
-      const subprocessStdin = getToStream(subprocess, to);
-      const waitReadableDestroy = addConcurrentStream(concurrentStreams, subprocessStdout, "readableDestroy");
-      const { waitWritableFinal, waitWritableDestroy } = addWritableConcurrentStreams(concurrentStreams, subprocessStdin);
-      const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-      const { read, onStdoutDataDone } = getReadableMethods({
-        subprocessStdout,
-        subprocess,
-        binary,
-        encoding,
-        preserveNewlines
-      });
-      const duplex = new Duplex4({
-        read,
-        ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
-        destroy: callbackify5(onDuplexDestroy.bind(void 0, {
-          subprocessStdout,
-          subprocessStdin,
-          subprocess,
-          waitReadableDestroy,
-          waitWritableFinal,
-          waitWritableDestroy
-        })),
-        readableHighWaterMark,
-        writableHighWaterMark: subprocessStdin.writableHighWaterMark,
-        readableObjectMode,
-        writableObjectMode: subprocessStdin.writableObjectMode,
-        encoding: readableEncoding
-      });
-      onStdoutFinished({
-        subprocessStdout,
-        onStdoutDataDone,
-        readable: duplex,
-        subprocess,
-        subprocessStdin
-      });
-      onStdinFinished(subprocessStdin, duplex, subprocessStdout, subprocess);
-      return duplex;
-    };
-    onDuplexDestroy = async ({ subprocessStdout, subprocessStdin, subprocess, waitReadableDestroy, waitWritableFinal, waitWritableDestroy }, error62) => {
-      await Promise.all([
-        onReadableDestroy({ subprocessStdout, subprocess, waitReadableDestroy }, error62),
-        onWritableDestroy({
-          subprocessStdin,
-          subprocess,
-          waitWritableFinal,
-          waitWritableDestroy
-        }, error62)
-      ]);
-    };
-  }
-});
-
-// node_modules/execa/lib/convert/add.js
-var addConvertedStreams;
-var init_add = __esm({
-  "node_modules/execa/lib/convert/add.js"() {
-    init_concurrent();
-    init_readable();
-    init_writable();
-    init_duplex();
-    init_web();
-    init_iterable();
-    addConvertedStreams = (subprocess, { encoding }) => {
-      const concurrentStreams = initializeConcurrentStreams();
-      subprocess.readable = createReadable.bind(void 0, { subprocess, concurrentStreams, encoding });
-      subprocess.writable = createWritable.bind(void 0, { subprocess, concurrentStreams });
-      subprocess.duplex = createDuplex.bind(void 0, { subprocess, concurrentStreams, encoding });
-      subprocess.readableStream = createReadableStream.bind(void 0, subprocess);
-      subprocess.writableStream = createWritableStream.bind(void 0, subprocess);
-      subprocess.transformStream = createTransformStream.bind(void 0, subprocess);
-      subprocess.iterable = createIterable.bind(void 0, subprocess, encoding);
-      subprocess[Symbol.asyncIterator] = createIterable.bind(void 0, subprocess, encoding, {});
-    };
-  }
-});
-
-// node_modules/execa/lib/methods/promise.js
-var mergePromise;
-var init_promise = __esm({
-  "node_modules/execa/lib/methods/promise.js"() {
-    mergePromise = (promise3, properties) => Object.assign(promise3, properties);
-  }
-});
-
-// node_modules/execa/lib/methods/main-async.js
-import { setMaxListeners, once as once9 } from "node:events";
-import { spawn } from "node:child_process";
-var execaCoreAsync, handleAsyncArguments, handleAsyncOptions, spawnSubprocessAsync, getSubprocessPromise, getSubprocessProperties, handlePromise, getAsyncResult;
-var init_main_async = __esm({
-  "node_modules/execa/lib/methods/main-async.js"() {
-    init_source();
-    init_command2();
-    init_options2();
-    init_fd_options();
-    init_shell();
-    init_methods();
-    init_outgoing();
-    init_result();
-    init_reject();
-    init_early_error();
-    init_handle_async();
-    init_strip_newline();
-    init_output_async();
-    init_kill();
-    init_kill_descendants();
-    init_cleanup();
-    init_setup();
-    init_all_async();
-    init_wait_subprocess();
-    init_add();
-    init_deferred();
-    init_promise();
-    execaCoreAsync = (rawFile, rawArguments, rawOptions, createNested) => {
-      const { file: file2, commandArguments, command, escapedCommand, startTime, verboseInfo, options, fileDescriptors } = handleAsyncArguments(rawFile, rawArguments, rawOptions);
-      const { subprocess: nodeChildProcess, promise: promise3, kill, all, convertedStreams } = spawnSubprocessAsync({
-        file: file2,
-        commandArguments,
-        options,
-        startTime,
-        verboseInfo,
-        command,
-        escapedCommand,
-        fileDescriptors
-      });
-      const subprocess = getSubprocessPromise({
-        promise: promise3,
-        nodeChildProcess,
-        kill,
-        all,
-        convertedStreams,
-        options
-      });
-      subprocess.pipe = pipeToSubprocess.bind(void 0, {
-        source: subprocess,
-        sourcePromise: promise3,
-        boundOptions: {},
-        createNested
-      });
-      SUBPROCESS_OPTIONS.set(subprocess, { options, fileDescriptors });
-      return subprocess;
-    };
-    handleAsyncArguments = (rawFile, rawArguments, rawOptions) => {
-      const { command, escapedCommand, startTime, verboseInfo } = handleCommand(rawFile, rawArguments, rawOptions);
-      const { file: file2, commandArguments, options: normalizedOptions } = normalizeOptions(rawFile, rawArguments, rawOptions);
-      const options = handleAsyncOptions(normalizedOptions);
-      const fileDescriptors = handleStdioAsync(options, verboseInfo);
-      return {
-        file: file2,
-        commandArguments,
-        command,
-        escapedCommand,
-        startTime,
-        verboseInfo,
-        options,
-        fileDescriptors
-      };
-    };
-    handleAsyncOptions = ({ timeout, signal, ...options }) => ({ __proto__: null, ...options, timeoutDuration: timeout });
-    spawnSubprocessAsync = ({ file: file2, commandArguments, options, startTime, verboseInfo, command, escapedCommand, fileDescriptors }) => {
-      let subprocess;
-      try {
-        subprocess = spawn(...concatenateShell(file2, commandArguments, getSpawnOptions(options)));
-      } catch (error62) {
-        return handleEarlyError({
-          error: error62,
-          command,
-          escapedCommand,
-          fileDescriptors,
-          options,
-          startTime,
-          verboseInfo
-        });
-      }
-      if (subprocess.stdio === void 0) {
-        return handleEarlyError({
-          error: once9(subprocess, "error").then(([error62]) => error62),
-          command,
-          escapedCommand,
-          fileDescriptors,
-          options,
-          startTime,
-          verboseInfo
-        });
-      }
-      const controller = new AbortController();
-      setMaxListeners(Infinity, controller.signal);
-      const originalStreams = [...subprocess.stdio];
-      pipeOutputAsync(subprocess, fileDescriptors, controller);
-      setIpcSubprocessOptions(subprocess, options);
-      const context = {};
-      const onInternalError = createDeferred();
-      const kill = subprocessKill.bind(void 0, {
-        kill: getKillFunction(subprocess, options),
-        options,
-        onInternalError,
-        context,
-        controller
-      });
-      cleanupOnExit(kill, options, controller);
-      const all = makeAllStream(subprocess, options);
-      const promise3 = handlePromise({
-        subprocess,
-        kill,
-        all,
-        options,
-        startTime,
-        verboseInfo,
-        fileDescriptors,
-        originalStreams,
-        command,
-        escapedCommand,
-        context,
-        onInternalError,
-        controller
-      });
-      return {
-        subprocess,
-        promise: promise3,
-        kill,
-        all
-      };
-    };
-    getSubprocessPromise = ({ promise: promise3, nodeChildProcess, kill, all, convertedStreams, options }) => {
-      const subprocess = mergePromise(promise3, getSubprocessProperties(nodeChildProcess, all));
-      subprocess.kill = kill ?? subprocess.kill;
-      if (convertedStreams === void 0) {
-        addConvertedStreams(subprocess, options);
-      } else {
-        Object.assign(subprocess, convertedStreams);
-      }
-      addIpcMethods(subprocess, nodeChildProcess, options);
-      return subprocess;
-    };
-    getSubprocessProperties = (nodeChildProcess, all) => ({
-      nodeChildProcess,
-      pid: nodeChildProcess.pid,
-      stdin: nodeChildProcess.stdin,
-      stdout: nodeChildProcess.stdout,
-      stderr: nodeChildProcess.stderr,
-      stdio: nodeChildProcess.stdio,
-      all,
-      kill: nodeChildProcess.kill.bind(nodeChildProcess)
-    });
-    handlePromise = async ({ subprocess, kill, all: allStream, options, startTime, verboseInfo, fileDescriptors, originalStreams, command, escapedCommand, context, onInternalError, controller }) => {
-      const [
-        errorInfo,
-        [exitCode, signal],
-        stdioResults,
-        allResult,
-        ipcOutput
-      ] = await waitForSubprocessResult({
-        subprocess,
-        kill,
-        all: allStream,
-        options,
-        context,
-        verboseInfo,
-        fileDescriptors,
-        originalStreams,
-        onInternalError,
-        controller
-      });
-      controller.abort();
-      onInternalError.resolve();
-      const stdio = stdioResults.map((stdioResult, fdNumber) => stripNewline(stdioResult, options, fdNumber));
-      const all = stripNewline(allResult, options, "all", getAllFds(subprocess, options.buffer));
-      const result2 = getAsyncResult({
-        errorInfo,
-        exitCode,
-        signal,
-        stdio,
-        all,
-        ipcOutput,
-        context,
-        options,
-        command,
-        escapedCommand,
-        startTime
-      });
-      return handleResult(result2, verboseInfo, options);
-    };
-    getAsyncResult = ({ errorInfo, exitCode, signal, stdio, all, ipcOutput, context, options, command, escapedCommand, startTime }) => Object.hasOwn(errorInfo, "error") ? makeError({
-      error: errorInfo.error,
-      command,
-      escapedCommand,
-      timedOut: context.terminationReason === "timeout",
-      isCanceled: context.terminationReason === "cancel" || context.terminationReason === "gracefulCancel",
-      isGracefullyCanceled: context.terminationReason === "gracefulCancel",
-      isMaxBuffer: errorInfo.error instanceof MaxBufferError,
-      isForcefullyTerminated: context.isForcefullyTerminated,
-      exitCode,
-      signal,
-      stdio,
-      all,
-      ipcOutput,
-      options,
-      startTime,
-      isSync: false
-    }) : makeSuccessResult({
-      command,
-      escapedCommand,
-      stdio,
-      all,
-      ipcOutput,
-      options,
-      startTime
-    });
-  }
-});
-
-// node_modules/execa/lib/methods/bind.js
-var mergeOptions, mergeOption, DEEP_OPTIONS;
-var init_bind = __esm({
-  "node_modules/execa/lib/methods/bind.js"() {
-    init_is_plain_obj();
-    init_specific();
-    mergeOptions = (boundOptions, options) => {
-      const safeBoundOptions = { __proto__: null, ...boundOptions };
-      const mergedOptions = Object.fromEntries(Object.entries(options).map(([optionName, optionValue]) => [
-        optionName,
-        mergeOption(optionName, safeBoundOptions[optionName], optionValue)
-      ]));
-      return { __proto__: null, ...safeBoundOptions, ...mergedOptions };
-    };
-    mergeOption = (optionName, boundOptionValue, optionValue) => DEEP_OPTIONS.has(optionName) && isPlainObject(boundOptionValue) && isPlainObject(optionValue) ? { ...boundOptionValue, ...optionValue } : optionValue;
-    DEEP_OPTIONS = /* @__PURE__ */ new Set(["env", ...FD_SPECIFIC_OPTIONS]);
-  }
-});
-
-// node_modules/execa/lib/methods/create.js
-var createExeca, callBoundExeca, parseArguments;
-var init_create = __esm({
-  "node_modules/execa/lib/methods/create.js"() {
-    init_is_plain_obj();
-    init_parameters();
-    init_template();
-    init_main_sync();
-    init_main_async();
-    init_bind();
-    createExeca = (mapArguments, boundOptions, deepOptions, setBoundExeca) => {
-      const createNested = (mapArguments2, boundOptions2, setBoundExeca2) => createExeca(mapArguments2, boundOptions2, deepOptions, setBoundExeca2);
-      const boundExeca = (...execaArguments) => callBoundExeca({
-        mapArguments,
-        deepOptions,
-        boundOptions,
-        setBoundExeca,
-        createNested
-      }, ...execaArguments);
-      if (setBoundExeca !== void 0) {
-        setBoundExeca(boundExeca, createNested, boundOptions);
-      }
-      return boundExeca;
-    };
-    callBoundExeca = ({ mapArguments, deepOptions = {}, boundOptions = {}, setBoundExeca, createNested }, firstArgument, ...nextArguments) => {
-      if (isPlainObject(firstArgument)) {
-        return createNested(mapArguments, mergeOptions(boundOptions, firstArgument), setBoundExeca);
-      }
-      const { file: file2, commandArguments, options, isSync } = parseArguments({
-        mapArguments,
-        firstArgument,
-        nextArguments,
-        deepOptions,
-        boundOptions
-      });
-      return isSync ? execaCoreSync(file2, commandArguments, options) : execaCoreAsync(file2, commandArguments, options, createNested);
-    };
-    parseArguments = ({ mapArguments, firstArgument, nextArguments, deepOptions, boundOptions }) => {
-      const callArguments = isTemplateString(firstArgument) ? parseTemplates(firstArgument, nextArguments) : [firstArgument, ...nextArguments];
-      const [initialFile, initialArguments, initialOptions] = normalizeParameters(...callArguments);
-      const mergedOptions = mergeOptions(mergeOptions(deepOptions, boundOptions), initialOptions);
-      for (const [optionName, optionValue] of Object.entries(deepOptions)) {
-        if (mergedOptions[optionName] === void 0) {
-          mergedOptions[optionName] = optionValue;
-        }
-      }
-      const {
-        options = mergedOptions,
-        isSync = false
-      } = { __proto__: null, ...mapArguments({ options: mergedOptions }) };
-      return {
-        file: initialFile,
-        commandArguments: initialArguments,
-        options,
-        isSync
-      };
-    };
-  }
-});
-
-// node_modules/execa/lib/methods/script.js
-var setScriptSync, mapScriptAsync, mapScriptSync, getScriptOptions, getScriptStdinOption, deepScriptOptions;
-var init_script = __esm({
-  "node_modules/execa/lib/methods/script.js"() {
-    setScriptSync = (boundExeca, createNested, boundOptions) => {
-      boundExeca.sync = createNested(mapScriptSync, boundOptions);
-      boundExeca.s = boundExeca.sync;
-    };
-    mapScriptAsync = ({ options }) => getScriptOptions(options);
-    mapScriptSync = ({ options }) => ({ ...getScriptOptions(options), isSync: true });
-    getScriptOptions = (options) => ({ options: { __proto__: null, ...options, ...getScriptStdinOption(options) } });
-    getScriptStdinOption = ({ stdin = "inherit", input: input2, inputFile, stdio }) => input2 === void 0 && inputFile === void 0 && stdio === void 0 ? { stdin } : {};
-    deepScriptOptions = { preferLocal: true };
-  }
-});
-
-// node_modules/execa/index.js
-var execa, execaSync, execaNode, $, sendMessage2, getOneMessage2, getEachMessage2, getCancelSignal2;
-var init_execa = __esm({
-  "node_modules/execa/index.js"() {
-    init_create();
-    init_node2();
-    init_script();
-    init_methods();
-    execa = createExeca(() => ({}));
-    execaSync = createExeca(() => ({ isSync: true }));
-    execaNode = createExeca(mapNode);
-    $ = createExeca(mapScriptAsync, {}, deepScriptOptions, setScriptSync);
-    ({
-      sendMessage: sendMessage2,
-      getOneMessage: getOneMessage2,
-      getEachMessage: getEachMessage2,
-      getCancelSignal: getCancelSignal2
-    } = getIpcExport());
-  }
-});
-
-// src/exec.ts
-function scannerEnvironment(env) {
-  const kept = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== void 0 && !CREDENTIAL_NAME.test(name)) kept[name] = value;
-  }
-  return kept;
-}
-function killGroup(pid, signal) {
-  if (pid === void 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-  }
-}
-var DEFAULT_STDOUT_LIMIT, DEFAULT_STDERR_TAIL, GRACE_MS, ORPHAN_GRACE_MS, TailBuffer, HeadBuffer, CREDENTIAL_NAME, realExec;
-var init_exec = __esm({
-  "src/exec.ts"() {
-    "use strict";
-    init_execa();
-    DEFAULT_STDOUT_LIMIT = 64 * 1024 * 1024;
-    DEFAULT_STDERR_TAIL = 16 * 1024;
-    GRACE_MS = 3e3;
-    ORPHAN_GRACE_MS = 1e3;
-    TailBuffer = class {
-      chunks = [];
-      size = 0;
-      limit;
-      constructor(limit) {
-        this.limit = limit;
-      }
-      push(chunk) {
-        this.chunks.push(chunk);
-        this.size += chunk.length;
-        while (this.size - (this.chunks[0]?.length ?? 0) >= this.limit && this.chunks.length > 1) {
-          this.size -= this.chunks.shift()?.length ?? 0;
-        }
-      }
-      text() {
-        const all = Buffer.concat(this.chunks);
-        return all.subarray(Math.max(0, all.length - this.limit)).toString("utf8");
-      }
-    };
-    HeadBuffer = class {
-      chunks = [];
-      size = 0;
-      truncated = false;
-      limit;
-      constructor(limit) {
-        this.limit = limit;
-      }
-      push(chunk) {
-        if (this.size >= this.limit) {
-          this.truncated = true;
-          return;
-        }
-        const room = this.limit - this.size;
-        const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-        if (part.length < chunk.length) this.truncated = true;
-        this.chunks.push(part);
-        this.size += part.length;
-      }
-      text() {
-        return Buffer.concat(this.chunks).toString("utf8");
-      }
-    };
-    CREDENTIAL_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)/i;
-    realExec = async (request) => {
-      const started = performance.now();
-      const stdout = new HeadBuffer(request.maxStdoutBytes ?? DEFAULT_STDOUT_LIMIT);
-      const stderr = new TailBuffer(request.stderrTailBytes ?? DEFAULT_STDERR_TAIL);
-      const subprocess = execa(request.file, [...request.args], {
-        cwd: request.cwd,
-        env: { ...scannerEnvironment(process.env), ...request.env },
-        extendEnv: false,
-        detached: true,
-        reject: false,
-        stdin: "ignore",
-        buffer: false,
-        encoding: "buffer",
-        cleanup: true
-      });
-      subprocess.stdout?.on("data", (chunk) => stdout.push(chunk));
-      subprocess.stderr?.on("data", (chunk) => stderr.push(chunk));
-      let timedOut = false;
-      let hardKill;
-      const timer = request.timeoutMs && request.timeoutMs > 0 ? setTimeout(() => {
-        timedOut = true;
-        killGroup(subprocess.pid, "SIGTERM");
-        hardKill = setTimeout(() => killGroup(subprocess.pid, "SIGKILL"), GRACE_MS);
-      }, request.timeoutMs) : void 0;
-      let orphanReaper;
-      subprocess.nodeChildProcess.once("exit", () => {
-        orphanReaper = setTimeout(() => killGroup(subprocess.pid, "SIGKILL"), ORPHAN_GRACE_MS);
-      });
-      const result2 = await subprocess;
-      if (orphanReaper) clearTimeout(orphanReaper);
-      if (timer) clearTimeout(timer);
-      if (hardKill) clearTimeout(hardKill);
-      killGroup(subprocess.pid, "SIGKILL");
-      const startError = result2.failed && result2.exitCode === void 0 && !result2.signal && !timedOut ? result2.originalMessage ?? result2.shortMessage : void 0;
-      return {
-        exitCode: result2.exitCode ?? null,
-        signal: result2.signal,
-        timedOut,
-        startError,
-        stdout: stdout.text(),
-        stdoutTruncated: stdout.truncated,
-        stderrTail: stderr.text(),
-        durationMs: Math.round(performance.now() - started)
-      };
-    };
-  }
-});
-
-// src/install/install-python.ts
-import { mkdtemp as mkdtemp2, rm as rm2, writeFile } from "node:fs/promises";
-import os2 from "node:os";
-import path20 from "node:path";
-async function versionOf(exec, command) {
-  const result2 = await exec({
-    file: command,
-    args: ["--version"],
-    env: { ...OFFLINE_ENV },
-    timeoutMs: 6e4
-  });
-  return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
-}
-async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
-  const started = performance.now();
-  const venv = path20.join(toolsDir2, "venv");
-  const outcomes = [];
-  const missing = [];
-  for (const tool of PY_TOOLS) {
-    const pin = PINNED[tool];
-    const inVenv = path20.join(venv, "bin", tool);
-    if (isExecutable(inVenv) && await versionOf(exec, inVenv) === pin.version) {
-      outcomes.push({ tool, action: "present", version: pin.version, location: inVenv, seconds: 0 });
-      continue;
-    }
-    const onPath = findOnPath(tool, env);
-    const pathVersion = onPath ? await versionOf(exec, onPath) : void 0;
-    if (onPath && pathVersion && versionFits(pathVersion, pin.accepts)) {
-      outcomes.push({ tool, action: "path", version: pathVersion, location: onPath, seconds: 0 });
-      continue;
-    }
-    missing.push(tool);
-  }
-  if (missing.length === 0) return finish(outcomes, started);
-  const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
-  log2(`installing ${missing.join(" and ")} from PyPI into ${venv} …`);
-  if (!isExecutable(path20.join(venv, "bin", "pip"))) {
-    await runChecked(
-      exec,
-      { file: python, args: ["-m", "venv", "--clear", venv] },
-      "creating the Python venv"
-    );
-  }
-  const scratch = await mkdtemp2(path20.join(os2.tmpdir(), "controlgate-pip-"));
-  try {
-    const requirements = path20.join(scratch, "requirements.txt");
-    await writeFile(requirements, `${PYTHON_REQUIREMENTS.join("\n")}
-`);
-    await runChecked(
-      exec,
-      {
-        file: path20.join(venv, "bin", "pip"),
-        args: ["install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", requirements]
-      },
-      "pip install of semgrep and bandit"
-    );
-  } finally {
-    await rm2(scratch, { recursive: true, force: true });
-  }
-  const seconds3 = (performance.now() - started) / 1e3;
-  for (const tool of missing) {
-    const inVenv = path20.join(venv, "bin", tool);
-    const version2 = await versionOf(exec, inVenv);
-    if (version2 !== PINNED[tool].version) {
-      throw new Error(
-        `${tool} in ${venv} reports version ${version2 ?? "none"}, expected ${PINNED[tool].version}`
-      );
-    }
-    outcomes.push({ tool, action: "installed", version: version2, location: inVenv, seconds: seconds3 });
-  }
-  return outcomes;
-}
-function finish(outcomes, started) {
-  const seconds3 = (performance.now() - started) / 1e3;
-  return outcomes.map((o2) => ({ ...o2, seconds: seconds3 }));
-}
-var PY_TOOLS;
-var init_install_python = __esm({
-  "src/install/install-python.ts"() {
-    "use strict";
-    init_offline_env();
-    init_versions2();
-    init_which();
-    init_run_checked();
-    PY_TOOLS = ["semgrep", "bandit"];
-  }
-});
-
-// src/install/log.ts
-function formatSeconds(seconds3) {
-  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
-  return `${Math.floor(seconds3 / 60)} min ${Math.round(seconds3 % 60)} s`;
-}
-var init_log2 = __esm({
-  "src/install/log.ts"() {
-    "use strict";
-  }
-});
-
-// src/install/index.ts
-async function installScanners(exec, toolsDir2, log2) {
-  const [kics2, python] = await Promise.allSettled([
-    installKics(exec, toolsDir2, log2),
-    installPythonScanners(exec, toolsDir2, log2)
-  ]);
-  const outcomes = [];
-  if (python.status === "fulfilled") outcomes.push(...python.value);
-  else outcomes.push(failed("semgrep", python.reason), failed("bandit", python.reason));
-  if (kics2.status === "fulfilled") outcomes.push(kics2.value);
-  else outcomes.push(failed("kics", kics2.reason));
-  return outcomes;
-}
-function failed(tool, reason) {
-  return {
-    tool,
-    action: "failed",
-    seconds: 0,
-    detail: reason instanceof Error ? reason.message : String(reason)
-  };
-}
-function describeOutcome(outcome) {
-  const what = {
-    installed: "installed",
-    present: "already installed",
-    path: "using the one on PATH",
-    failed: "FAILED"
-  }[outcome.action];
-  const where = outcome.location ? ` at ${outcome.location}` : "";
-  const version2 = outcome.version ? ` ${outcome.version}` : "";
-  const detail = outcome.detail ? `
-    ${outcome.detail.replaceAll("\n", "\n    ")}` : "";
-  return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail}`;
-}
-var init_install = __esm({
-  "src/install/index.ts"() {
-    "use strict";
-    init_install_kics();
-    init_install_python();
-    init_log2();
   }
 });
 
@@ -17515,10 +8456,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -17539,7 +8480,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -17551,11 +8492,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -17579,17 +8520,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path29) {
-      const ctrl = callVisitor(key, node2, visitor, path29);
+    function visit_(key, node2, visitor, path30) {
+      const ctrl = callVisitor(key, node2, visitor, path30);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visit_(key, ctrl, visitor, path29);
+        replaceNode(key, path30, ctrl);
+        return visit_(key, ctrl, visitor, path30);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path29 = Object.freeze(path29.concat(node2));
+          path30 = Object.freeze(path30.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = visit_(i2, node2.items[i2], visitor, path29);
+            const ci = visit_(i2, node2.items[i2], visitor, path30);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -17600,13 +8541,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path29 = Object.freeze(path29.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path29);
+          path30 = Object.freeze(path30.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path30);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path29);
+          const cv = visit_("value", node2.value, visitor, path30);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -17627,17 +8568,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path29) {
-      const ctrl = await callVisitor(key, node2, visitor, path29);
+    async function visitAsync_(key, node2, visitor, path30) {
+      const ctrl = await callVisitor(key, node2, visitor, path30);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visitAsync_(key, ctrl, visitor, path29);
+        replaceNode(key, path30, ctrl);
+        return visitAsync_(key, ctrl, visitor, path30);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path29 = Object.freeze(path29.concat(node2));
+          path30 = Object.freeze(path30.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node2.items[i2], visitor, path29);
+            const ci = await visitAsync_(i2, node2.items[i2], visitor, path30);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -17648,13 +8589,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path29 = Object.freeze(path29.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path29);
+          path30 = Object.freeze(path30.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path30);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path29);
+          const cv = await visitAsync_("value", node2.value, visitor, path30);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -17681,23 +8622,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path29) {
+    function callVisitor(key, node2, visitor, path30) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path29);
+        return visitor(key, node2, path30);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path29);
+        return visitor.Map?.(key, node2, path30);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path29);
+        return visitor.Seq?.(key, node2, path30);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path29);
+        return visitor.Pair?.(key, node2, path30);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path29);
+        return visitor.Scalar?.(key, node2, path30);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path29);
+        return visitor.Alias?.(key, node2, path30);
       return void 0;
     }
-    function replaceNode(key, path29, node2) {
-      const parent = path29[path29.length - 1];
+    function replaceNode(key, path30, node2) {
+      const parent = path30[path30.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -18309,10 +9250,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path29, value) {
+    function collectionFromPath(schema, path30, value) {
       let v = value;
-      for (let i2 = path29.length - 1; i2 >= 0; --i2) {
-        const k = path29[i2];
+      for (let i2 = path30.length - 1; i2 >= 0; --i2) {
+        const k = path30[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -18331,7 +9272,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path29) => path29 == null || typeof path29 === "object" && !!path29[Symbol.iterator]().next().done;
+    var isEmptyPath = (path30) => path30 == null || typeof path30 === "object" && !!path30[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -18361,11 +9302,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path29, value) {
-        if (isEmptyPath(path29))
+      addIn(path30, value) {
+        if (isEmptyPath(path30))
           this.add(value);
         else {
-          const [key, ...rest] = path29;
+          const [key, ...rest] = path30;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -18379,8 +9320,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        const [key, ...rest] = path29;
+      deleteIn(path30) {
+        const [key, ...rest] = path30;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -18394,8 +9335,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        const [key, ...rest] = path29;
+      getIn(path30, keepScalar) {
+        const [key, ...rest] = path30;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -18413,8 +9354,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path29) {
-        const [key, ...rest] = path29;
+      hasIn(path30) {
+        const [key, ...rest] = path30;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -18424,8 +9365,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        const [key, ...rest] = path29;
+      setIn(path30, value) {
+        const [key, ...rest] = path30;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -18469,7 +9410,7 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode2 = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
         return text2;
       if (lineWidth < minContentWidth)
@@ -18492,13 +9433,13 @@ var require_foldFlowLines = __commonJS({
       let i2 = -1;
       let escStart = -1;
       let escEnd = -1;
-      if (mode === FOLD_BLOCK) {
+      if (mode2 === FOLD_BLOCK) {
         i2 = consumeMoreIndentedLines(text2, i2, indent.length);
         if (i2 !== -1)
           end = i2 + endStep;
       }
       for (let ch; ch = text2[i2 += 1]; ) {
-        if (mode === FOLD_QUOTED && ch === "\\") {
+        if (mode2 === FOLD_QUOTED && ch === "\\") {
           escStart = i2;
           switch (text2[i2 + 1]) {
             case "x":
@@ -18516,7 +9457,7 @@ var require_foldFlowLines = __commonJS({
           escEnd = i2;
         }
         if (ch === "\n") {
-          if (mode === FOLD_BLOCK)
+          if (mode2 === FOLD_BLOCK)
             i2 = consumeMoreIndentedLines(text2, i2, indent.length);
           end = i2 + indent.length + endStep;
           split = void 0;
@@ -18531,7 +9472,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(split);
               end = split + endStep;
               split = void 0;
-            } else if (mode === FOLD_QUOTED) {
+            } else if (mode2 === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
                 ch = text2[i2 += 1];
@@ -18565,7 +9506,7 @@ var require_foldFlowLines = __commonJS({
           res = `
 ${indent}${text2.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
+          if (mode2 === FOLD_QUOTED && escapedFolds[fold])
             res += `${text2[fold]}\\`;
           res += `
 ${indent}${text2.slice(fold + 1, end2)}`;
@@ -20940,9 +11881,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path29, value) {
+      addIn(path30, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path29, value);
+          this.contents.addIn(path30, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -21017,14 +11958,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        if (Collection.isEmptyPath(path29)) {
+      deleteIn(path30) {
+        if (Collection.isEmptyPath(path30)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path29) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path30) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -21039,10 +11980,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        if (Collection.isEmptyPath(path29))
+      getIn(path30, keepScalar) {
+        if (Collection.isEmptyPath(path30))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path29, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path30, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -21053,10 +11994,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path29) {
-        if (Collection.isEmptyPath(path29))
+      hasIn(path30) {
+        if (Collection.isEmptyPath(path30))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path29) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path30) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -21073,13 +12014,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        if (Collection.isEmptyPath(path29)) {
+      setIn(path30, value) {
+        if (Collection.isEmptyPath(path30)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path29), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path30), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path29, value);
+          this.contents.setIn(path30, value);
         }
       }
       /**
@@ -21663,9 +12604,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -21701,7 +12642,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -21741,7 +12682,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
+        if (!isMap3 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -21764,7 +12705,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -21796,7 +12737,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -21812,7 +12753,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -22022,7 +12963,7 @@ var require_resolve_block_scalar = __commonJS({
         return null;
       }
       const { source } = props[0];
-      const mode = source[0];
+      const mode2 = source[0];
       let indent = 0;
       let chomp = "";
       let error62 = -1;
@@ -22074,7 +13015,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode: mode2, indent, chomp, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -23040,9 +13981,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path29) => {
+    visit2.itemAtPath = (cst, path30) => {
       let item = cst;
-      for (const [field, index] of path29) {
+      for (const [field, index] of path30) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -23051,23 +13992,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path29) => {
-      const parent = visit2.itemAtPath(cst, path29.slice(0, -1));
-      const field = path29[path29.length - 1][0];
+    visit2.parentCollection = (cst, path30) => {
+      const parent = visit2.itemAtPath(cst, path30.slice(0, -1));
+      const field = path30[path30.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path29, item, visitor) {
-      let ctrl = visitor(item, path29);
+    function _visit(path30, item, visitor) {
+      let ctrl = visitor(item, path30);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path29.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path30.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -23078,10 +14019,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path29);
+            ctrl = ctrl(item, path30);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path29) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path30) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -23099,7 +14040,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -23183,7 +14124,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -23782,7 +14723,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -23805,7 +14746,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -24713,7 +15654,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -24732,14 +15673,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log2.warn(doc.options.logLevel, warning));
@@ -24773,9 +15714,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -24839,7 +15780,7 @@ __export(util_exports, {
   CONSTANT_CATCH: () => CONSTANT_CATCH,
   Class: () => Class,
   NUMBER_FORMAT_RANGES: () => NUMBER_FORMAT_RANGES,
-  aborted: () => aborted2,
+  aborted: () => aborted,
   allowsEval: () => allowsEval,
   assert: () => assert,
   assertEqual: () => assertEqual,
@@ -24876,8 +15817,8 @@ __export(util_exports, {
   hexToUint8Array: () => hexToUint8Array,
   hide: () => hide,
   installLazyProp: () => installLazyProp,
-  isObject: () => isObject2,
-  isPlainObject: () => isPlainObject2,
+  isObject: () => isObject,
+  isPlainObject: () => isPlainObject,
   issue: () => issue,
   joinValues: () => joinValues,
   jsonStringifyReplacer: () => jsonStringifyReplacer,
@@ -25054,10 +15995,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path29) {
-  if (!path29)
+function getElementAtPath(obj, path30) {
+  if (!path30)
     return obj;
-  return path29.reduce((acc, key) => acc?.[key], obj);
+  return path30.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -25084,11 +16025,11 @@ function esc(str) {
 function slugify(input2) {
   return input2.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
 }
-function isObject2(data) {
+function isObject(data) {
   return typeof data === "object" && data !== null && !Array.isArray(data);
 }
-function isPlainObject2(o2) {
-  if (isObject2(o2) === false)
+function isPlainObject(o2) {
+  if (isObject(o2) === false)
     return false;
   const ctor = o2.constructor;
   if (ctor === void 0)
@@ -25096,7 +16037,7 @@ function isPlainObject2(o2) {
   if (typeof ctor !== "function")
     return true;
   const prot = ctor.prototype;
-  if (isObject2(prot) === false)
+  if (isObject(prot) === false)
     return false;
   if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
     return false;
@@ -25104,7 +16045,7 @@ function isPlainObject2(o2) {
   return true;
 }
 function shallowClone(o2) {
-  if (isPlainObject2(o2))
+  if (isPlainObject(o2))
     return { ...o2 };
   if (Array.isArray(o2))
     return [...o2];
@@ -25229,7 +16170,7 @@ function omit(schema, mask) {
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function extend(schema, shape) {
-  if (!isPlainObject2(shape)) {
+  if (!isPlainObject(shape)) {
     throw new Error("Invalid input to extend: expected a plain object");
   }
   const checks = schema._zod.def.checks;
@@ -25251,7 +16192,7 @@ function extended(schema, shape) {
   return newShape;
 }
 function safeExtend(schema, shape) {
-  if (!isPlainObject2(shape)) {
+  if (!isPlainObject(shape)) {
     throw new Error("Invalid input to safeExtend: expected a plain object");
   }
   return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
@@ -25296,7 +16237,7 @@ function required(Class2, schema, mask) {
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
-function aborted2(x, startIndex = 0) {
+function aborted(x, startIndex = 0) {
   if (x.aborted === true)
     return true;
   for (let i2 = startIndex; i2 < x.issues.length; i2++) {
@@ -25316,11 +16257,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path29, issues) {
+function prefixIssues(path30, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path29);
+    iss.path.unshift(path30);
     return iss;
   });
 }
@@ -25579,7 +16520,7 @@ function constantCatch(value) {
 var Cached, EVALUATING, captureStackTrace, allowsEval, getParsedType, propertyKeyTypes, primitiveTypes, NUMBER_FORMAT_RANGES, BIGINT_FORMAT_RANGES, highSurrogate, Class, installing, broke, breaker, CONSTANT_CATCH;
 var init_util = __esm({
   "node_modules/zod/v4/core/util.js"() {
-    init_core2();
+    init_core();
     Cached = class {
       constructor(getter) {
         this._getter = getter;
@@ -25725,7 +16666,7 @@ function $constructor(name, initializer3, proto, params) {
   Internals.prototype = zodProto;
   const protoMembers = proto;
   const initialized = protoMembers && /* @__PURE__ */ new WeakSet();
-  function init(inst, def) {
+  function init2(inst, def) {
     if (!inst._zod) {
       _zodDesc.value = new Internals(def);
       try {
@@ -25765,7 +16706,7 @@ function $constructor(name, initializer3, proto, params) {
   Object.defineProperty(Definition, "name", { value: name });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
-    init(inst, def);
+    init2(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
       for (const fn of deferred) {
@@ -25778,7 +16719,7 @@ function $constructor(name, initializer3, proto, params) {
       pp(inst);
     return inst;
   }
-  Object.defineProperty(_, "init", { value: init });
+  Object.defineProperty(_, "init", { value: init2 });
   Object.defineProperty(_, Symbol.hasInstance, {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
@@ -25795,7 +16736,7 @@ function config(newConfig) {
   return globalConfig;
 }
 var _a, NEVER, _zodDesc, _E, $brand, $ZodAsyncError, $ZodEncodeError, globalConfig;
-var init_core2 = __esm({
+var init_core = __esm({
   "node_modules/zod/v4/core/core.js"() {
     init_util();
     NEVER = /* @__PURE__ */ Object.freeze({
@@ -25853,16 +16794,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path29 = []) => {
+  const processError = (error63, path30 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path29, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path30, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
       } else {
-        const fullpath = [...path29, ...issue2.path];
+        const fullpath = [...path30, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -25901,17 +16842,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path29 = []) => {
+  const processError = (error63, path30 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path29, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path30, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
       } else {
-        const fullpath = [...path29, ...issue2.path];
+        const fullpath = [...path30, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -25950,8 +16891,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path29 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path29) {
+  const path30 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path30) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -25979,7 +16920,7 @@ function prettifyError(error62) {
 var _messageDesc, _issuesDesc, _installedToString, initializer, $ZodError, $ZodRealError;
 var init_errors2 = __esm({
   "node_modules/zod/v4/core/errors.js"() {
-    init_core2();
+    init_core();
     init_util();
     _messageDesc = {
       get: _getMessage,
@@ -26060,7 +17001,7 @@ function validateFallback(schema, value, _ctx) {
 var _parse, parse, _parseAsync, parseAsync, _safeParse, safeParse, _safeParseAsync, safeParseAsync, COMPILE_INVALID, COMPILE_FALLBACK, validate, validateAsync, _encode, encode, _decode, decode, _encodeAsync, encodeAsync, _decodeAsync, decodeAsync, _safeEncode, safeEncode, _safeDecode, safeDecode, _safeEncodeAsync, safeEncodeAsync, _safeDecodeAsync, safeDecodeAsync;
 var init_parse = __esm({
   "node_modules/zod/v4/core/parse.js"() {
-    init_core2();
+    init_core();
     init_errors2();
     init_util();
     _parse = (_Err) => {
@@ -26133,18 +17074,18 @@ var init_parse = __esm({
       return result2.issues.length === 0;
     };
     _encode = (_Err) => {
-      const parse3 = _parse(_Err);
+      const parse4 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
         const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse3(schema, value, ctx, finalizeParams(fn, _params));
+        return parse4(schema, value, ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
     encode = /* @__PURE__ */ _encode($ZodRealError);
     _decode = (_Err) => {
-      const parse3 = _parse(_Err);
+      const parse4 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
-        return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+        return parse4(schema, value, _ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
@@ -26374,7 +17315,7 @@ function handleCheckPropertyResult(result2, payload, property) {
 var $ZodCheck, _whenHasSize, _whenHasLength, numericOriginMap, $ZodCheckLessThan, $ZodCheckGreaterThan, $ZodCheckMultipleOf, $ZodCheckNumberFormat, $ZodCheckBigIntFormat, $ZodCheckMaxSize, $ZodCheckMinSize, $ZodCheckSizeEquals, $ZodCheckMaxLength, $ZodCheckMinLength, $ZodCheckLengthEquals, $ZodCheckStringFormat, $ZodCheckRegex, $ZodCheckLowerCase, $ZodCheckUpperCase, $ZodCheckIncludes, $ZodCheckStartsWith, $ZodCheckEndsWith, $ZodCheckProperty, $ZodCheckProperties, $ZodCheckMimeType, $ZodCheckOverwrite;
 var init_checks = __esm({
   "node_modules/zod/v4/core/checks.js"() {
-    init_core2();
+    init_core();
     init_regexes();
     init_util();
     $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
@@ -27069,7 +18010,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c3) => c3[0]));
-  const parse3 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n2 = size(payload.value);
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -27083,7 +18024,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse3(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 function handleArrayResult(result2, final, index) {
@@ -27154,7 +18095,7 @@ function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
   let seen = 0;
   for (const key in input2) {
     if (abortEarly && payload.issues.length !== seen) {
-      if (aborted2(payload, seen))
+      if (aborted(payload, seen))
         break;
       seen = payload.issues.length;
     }
@@ -27199,7 +18140,7 @@ function handleUnionResults(results, final, inst, ctx) {
       return final;
     }
   }
-  const nonaborted = results.filter((r) => !aborted2(r));
+  const nonaborted = results.filter((r) => !aborted(r));
   if (nonaborted.length === 1) {
     final.value = nonaborted[0].value;
     return nonaborted[0];
@@ -27278,7 +18219,7 @@ function mergeValues(a2, b) {
   if (a2 instanceof Date && b instanceof Date && +a2 === +b) {
     return { valid: true, data: a2 };
   }
-  if (isPlainObject2(a2) && isPlainObject2(b)) {
+  if (isPlainObject(a2) && isPlainObject(b)) {
     const bKeys = Object.keys(b);
     const sharedKeys = Object.keys(a2).filter((key) => bKeys.indexOf(key) !== -1);
     const newObj = { ...a2, ...b };
@@ -27363,7 +18304,7 @@ function handleIntersectionResults(result2, left, right) {
   }
   const merged = mergeValues(left.value, right.value);
   if (!merged.valid) {
-    if (aborted2(result2))
+    if (aborted(result2))
       return result2;
     throw new Error(`Unmergable intersection. Error path: ${JSON.stringify(merged.mergeErrorPath)}`);
   }
@@ -27590,7 +18531,7 @@ var $ZodType, toStandardResult, $ZodString, $ZodStringFormat, $ZodGUID, $ZodUUID
 var init_schemas = __esm({
   "node_modules/zod/v4/core/schemas.js"() {
     init_checks();
-    init_core2();
+    init_core();
     init_doc();
     init_parse();
     init_regexes();
@@ -27619,7 +18560,7 @@ var init_schemas = __esm({
         const runChecks = (payload, checks2, ctx) => {
           if (payload.memo)
             return payload;
-          let isAborted = aborted2(payload);
+          let isAborted = aborted(payload);
           let asyncResult;
           for (const ch of checks2) {
             if (ch._zod.def.when) {
@@ -27644,7 +18585,7 @@ var init_schemas = __esm({
                   return;
                 attachSchema(payload.issues, currLen, inst);
                 if (!isAborted)
-                  isAborted = aborted2(payload, currLen);
+                  isAborted = aborted(payload, currLen);
               });
             } else {
               const nextLen = payload.issues.length;
@@ -27652,7 +18593,7 @@ var init_schemas = __esm({
                 continue;
               attachSchema(payload.issues, currLen, inst);
               if (!isAborted)
-                isAborted = aborted2(payload, currLen);
+                isAborted = aborted(payload, currLen);
             }
           }
           if (asyncResult) {
@@ -27663,7 +18604,7 @@ var init_schemas = __esm({
           return payload;
         };
         const handleCanaryResult = (canary, payload, ctx) => {
-          if (aborted2(canary)) {
+          if (aborted(canary)) {
             canary.aborted = true;
             return canary;
           }
@@ -28224,7 +19165,7 @@ var init_schemas = __esm({
             proms.push(result2.then((result3) => handleArrayResult(result3, payload, i2)));
           } else {
             handleArrayResult(result2, payload, i2);
-            if (abortEarly && result2.issues.length !== 0 && aborted2(result2))
+            if (abortEarly && result2.issues.length !== 0 && aborted(result2))
               break;
           }
         }
@@ -28268,7 +19209,7 @@ var init_schemas = __esm({
         }
         return propValues;
       });
-      const isObject3 = isObject2;
+      const isObject3 = isObject;
       const catchall = def.catchall;
       let value;
       const memo2 = globalConfig.memoizer;
@@ -28292,7 +19233,7 @@ var init_schemas = __esm({
         let seen = payload.issues.length;
         for (const key of value.allKeys) {
           if (abortEarly && payload.issues.length !== seen) {
-            if (aborted2(payload, seen))
+            if (aborted(payload, seen))
               break;
             seen = payload.issues.length;
           }
@@ -28412,7 +19353,7 @@ var init_schemas = __esm({
         return doc.compile();
       };
       let fastpass;
-      const isObject3 = isObject2;
+      const isObject3 = isObject;
       const jit = !globalConfig.jitless;
       const allowsEval2 = allowsEval;
       const fastEnabled = jit && allowsEval2.value;
@@ -28550,7 +19491,7 @@ var init_schemas = __esm({
       const disc = cached(() => discriminatorMap(def));
       inst._zod.parse = (payload, ctx) => {
         const input2 = payload.value;
-        if (!isObject2(input2)) {
+        if (!isObject(input2)) {
           payload.issues.push({
             code: "invalid_type",
             expected: "object",
@@ -28650,7 +19591,7 @@ var init_schemas = __esm({
           } else {
             itemResults[i2] = r;
             if (abortEarly && !itemAborted && r.issues.length)
-              itemAborted = aborted2(r);
+              itemAborted = aborted(r);
           }
         }
         if (def.rest && !itemAborted) {
@@ -28659,7 +19600,7 @@ var init_schemas = __esm({
           let seen = payload.issues.length;
           for (const el of rest) {
             if (abortEarly && payload.issues.length !== seen) {
-              if (aborted2(payload, seen))
+              if (aborted(payload, seen))
                 break;
               seen = payload.issues.length;
             }
@@ -28684,7 +19625,7 @@ var init_schemas = __esm({
       memo2?.attach(inst);
       inst._zod.parse = (payload, ctx) => {
         const input2 = payload.value;
-        if (!isPlainObject2(input2)) {
+        if (!isPlainObject(input2)) {
           payload.issues.push({
             expected: "record",
             code: "invalid_type",
@@ -28854,7 +19795,7 @@ var init_schemas = __esm({
         let seen = payload.issues.length;
         for (const [key, value] of input2) {
           if (abortEarly && payload.issues.length !== seen) {
-            if (aborted2(payload, seen))
+            if (aborted(payload, seen))
               break;
             seen = payload.issues.length;
           }
@@ -28895,7 +19836,7 @@ var init_schemas = __esm({
         let seen = payload.issues.length;
         for (const item of input2) {
           if (abortEarly && payload.issues.length !== seen) {
-            if (aborted2(payload, seen))
+            if (aborted(payload, seen))
               break;
             seen = payload.issues.length;
           }
@@ -39002,7 +29943,7 @@ function generateIntersectionCheck(doc, ctx, schema, accessor) {
 }
 function generateRecordCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const isPlainObjectConst = addConstant(ctx, isPlainObject2);
+  const isPlainObjectConst = addConstant(ctx, isPlainObject);
   doc.write(`if (!${isPlainObjectConst}(${accessor})) return INVALID;`);
   const outputVar = newVar(ctx);
   const kVar = newVar(ctx);
@@ -39271,7 +30212,7 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
 var INVALID, FALLBACK_FLAG, ZodCompileAsyncError, ZodCompileUnsupportedError, WHEN_DEFAULTED_CHECKS, PATTERN_IS_COMPLETE;
 var init_compile = __esm({
   "node_modules/zod/v4/core/compile.js"() {
-    init_core2();
+    init_core();
     init_doc();
     init_memoizer();
     init_regexes();
@@ -42099,9 +33040,9 @@ __export(core_exports2, {
   version: () => version,
   withParser: () => withParser
 });
-var init_core3 = __esm({
+var init_core2 = __esm({
   "node_modules/zod/v4/core/index.js"() {
-    init_core2();
+    init_core();
     init_parse();
     init_errors2();
     init_schemas();
@@ -42159,7 +33100,7 @@ __export(checks_exports2, {
 });
 var init_checks2 = __esm({
   "node_modules/zod/v4/classic/checks.js"() {
-    init_core3();
+    init_core2();
   }
 });
 
@@ -42181,8 +33122,8 @@ function _lazyMethod(proto, key, make) {
 var _installedErrorProtos, initializer2, ZodError, ZodRealError;
 var init_errors3 = __esm({
   "node_modules/zod/v4/classic/errors.js"() {
-    init_core3();
-    init_core3();
+    init_core2();
+    init_core2();
     init_util();
     _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
     initializer2 = (inst, issues) => {
@@ -42221,9 +33162,9 @@ var init_errors3 = __esm({
 var parse2, parseAsync2, safeParse2, safeParseAsync2, encode2, decode2, encodeAsync2, decodeAsync2, safeEncode2, safeDecode2, safeEncodeAsync2, safeDecodeAsync2;
 var init_parse2 = __esm({
   "node_modules/zod/v4/classic/parse.js"() {
-    init_core3();
+    init_core2();
     init_errors3();
-    init_core3();
+    init_core2();
     parse2 = /* @__PURE__ */ _parse(ZodRealError);
     parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
     safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -42914,8 +33855,8 @@ function preprocess(fn, schema) {
 var ZodType, _ZodString, ZodString, ZodStringFormat, ZodISODateTime, ZodISODate, ZodISOTime, ZodISODuration, ZodEmail, ZodGUID, ZodUUID, ZodURL, ZodEmoji, ZodNanoID, ZodCUID, ZodCUID2, ZodULID, ZodXID, ZodKSUID, ZodIPv4, ZodMAC, ZodIPv6, ZodCIDRv4, ZodCIDRv6, ZodBase64, ZodBase64URL, ZodE164, ZodCreditCard, ZodIBAN, ZodJWT, ZodCustomStringFormat, ZodNumber, ZodNumberFormat, ZodBoolean, ZodBigInt, ZodBigIntFormat, ZodSymbol, ZodUndefined, ZodNull, ZodAny, ZodUnknown, ZodNever, ZodVoid, ZodDate, ZodArray, ZodObject, ZodUnion, ZodXor, ZodDiscriminatedUnion, ZodIntersection, ZodTuple, ZodRecord, ZodMap, ZodSet, ZodEnum, ZodLiteral, ZodFile, ZodTransform, ZodOptional, ZodExactOptional, ZodNullable, ZodDefault, ZodPrefault, ZodNonOptional, ZodSuccess, ZodCatch, ZodNaN, ZodPipe, ZodCodec, ZodPreprocess, ZodReadonly, ZodTemplateLiteral, ZodLazy, ZodPromise, ZodFunction, ZodCustom, describe2, meta2, ZodInstanceOf, stringbool;
 var init_schemas2 = __esm({
   "node_modules/zod/v4/classic/schemas.js"() {
-    init_core3();
-    init_core3();
+    init_core2();
+    init_core2();
     init_json_schema_processors();
     init_regexes();
     init_to_json_schema();
@@ -43908,7 +34849,7 @@ function getErrorMap() {
 var ZodIssueCode, ZodFirstPartyTypeKind;
 var init_compat = __esm({
   "node_modules/zod/v4/classic/compat.js"() {
-    init_core3();
+    init_core2();
     ZodIssueCode = {
       invalid_type: "invalid_type",
       too_big: "too_big",
@@ -43953,7 +34894,7 @@ function duration2(params) {
 }
 var init_iso = __esm({
   "node_modules/zod/v4/classic/iso.js"() {
-    init_core3();
+    init_core2();
     init_schemas2();
     init_schemas2();
   }
@@ -43983,13 +34924,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path29 = ref.slice(1).split("/").filter(Boolean);
-  if (path29.length === 0) {
+  const path30 = ref.slice(1).split("/").filter(Boolean);
+  if (path30.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path29[0] === defsKey) {
-    const key = path29[1] === void 0 ? void 0 : decodeJSONPointerSegment(path29[1]);
+  if (path30[0] === defsKey) {
+    const key = path30[1] === void 0 ? void 0 : decodeJSONPointerSegment(path30[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -44385,7 +35326,7 @@ function convertBaseSchema(schema, ctx) {
           const patterns = patternKeys.map((p) => new RegExp(p));
           const basePatternSchema = zodSchema;
           zodSchema = zodSchema.check((payload) => {
-            if (!isPlainObject2(payload.value))
+            if (!isPlainObject(payload.value))
               return;
             const unrecognized = [];
             for (const key of Object.keys(payload.value)) {
@@ -44945,7 +35886,7 @@ function date4(params) {
 }
 var init_coerce = __esm({
   "node_modules/zod/v4/classic/coerce.js"() {
-    init_core3();
+    init_core2();
     init_schemas2();
   }
 });
@@ -45214,13 +36155,13 @@ __export(external_exports, {
 });
 var init_external = __esm({
   "node_modules/zod/v4/classic/external.js"() {
-    init_core3();
+    init_core2();
     init_schemas2();
     init_checks2();
     init_errors3();
     init_parse2();
     init_compat();
-    init_core3();
+    init_core2();
     init_json_schema_processors();
     init_from_json_schema();
     init_deep_partial();
@@ -45240,12 +36181,208 @@ var init_zod = __esm({
   }
 });
 
+// src/controls/model.ts
+var CATEGORY_IDS, catalogSchema, stringOrList, mappingRowSchema, mappingSchema;
+var init_model = __esm({
+  "src/controls/model.ts"() {
+    "use strict";
+    init_zod();
+    CATEGORY_IDS = [
+      "security",
+      "availability",
+      "confidentiality",
+      "processing-integrity",
+      "privacy"
+    ];
+    catalogSchema = external_exports.strictObject({
+      version: external_exports.string(),
+      categories: external_exports.array(external_exports.strictObject({ id: external_exports.enum(CATEGORY_IDS), title: external_exports.string().min(1) })),
+      groups: external_exports.array(external_exports.strictObject({ id: external_exports.string().min(1), title: external_exports.string().min(1) })),
+      criteria: external_exports.array(
+        external_exports.strictObject({
+          id: external_exports.string().regex(/^(CC|A|C|PI|P)\d+\.\d+$/),
+          category: external_exports.enum(CATEGORY_IDS),
+          group: external_exports.string().min(1),
+          title: external_exports.string().min(1).max(90),
+          /** process: an organisational control no scanner evidences; technical: scanning can. */
+          signal: external_exports.enum(["process", "technical"])
+        })
+      )
+    });
+    stringOrList = external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]);
+    mappingRowSchema = external_exports.strictObject({
+      tool: external_exports.string().min(1).optional(),
+      rule: external_exports.string().min(1).optional(),
+      cwe: stringOrList.optional(),
+      category: external_exports.string().min(1).optional(),
+      owasp: external_exports.string().regex(/^A\d{2}$/).optional(),
+      tag: external_exports.string().min(1).optional(),
+      criteria: external_exports.array(external_exports.string()).min(1).optional(),
+      advisory: external_exports.literal(true).optional(),
+      rationale: external_exports.string().min(1)
+    });
+    mappingSchema = external_exports.strictObject({
+      version: external_exports.string(),
+      coverage: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
+      cweParents: external_exports.record(external_exports.string().regex(/^CWE-\d+$/), external_exports.string().regex(/^CWE-\d+$/)).default({}),
+      layers: external_exports.array(
+        external_exports.strictObject({
+          id: external_exports.string().min(1),
+          title: external_exports.string().min(1),
+          rows: external_exports.array(mappingRowSchema)
+        })
+      )
+    });
+  }
+});
+
+// src/controls/data-files.ts
+import { createHash } from "node:crypto";
+import { readFileSync as readFileSync2 } from "node:fs";
+import path11 from "node:path";
+function dataDir() {
+  return path11.join(packageRoot(), "src", "controls", "data");
+}
+function load(file2, schema) {
+  const bytes = readFileSync2(file2);
+  const parsed = schema.safeParse((0, import_yaml.parse)(bytes.toString("utf8")));
+  if (!parsed.success) {
+    throw new ConfigError(
+      file2,
+      parsed.error.issues.slice(0, 10).map((i2) => `${i2.path.map(String).join(".")}: ${i2.message}`)
+    );
+  }
+  return {
+    data: parsed.data,
+    file: file2,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    version: parsed.data.version
+  };
+}
+function loadCatalog(file2 = path11.join(dataDir(), "catalog.yml")) {
+  return load(file2, catalogSchema);
+}
+function loadMapping(file2 = path11.join(dataDir(), "mapping.yml")) {
+  return load(file2, mappingSchema);
+}
+var import_yaml;
+var init_data_files = __esm({
+  "src/controls/data-files.ts"() {
+    "use strict";
+    import_yaml = __toESM(require_dist(), 1);
+    init_errors();
+    init_paths();
+    init_model();
+  }
+});
+
+// src/findings/finding.ts
+function severityRank(severity2) {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(severity2);
+}
+var SEVERITIES;
+var init_finding = __esm({
+  "src/findings/finding.ts"() {
+    "use strict";
+    SEVERITIES = ["critical", "high", "medium", "low", "info"];
+  }
+});
+
+// src/config/policy-schema.ts
+var import_picomatch2, catalog, CRITERION_IDS, GROUP_IDS, KNOWN_IDS, globString, criterionId, severity, mode, unevaluated, criterionPolicy, policySchema, cweId, mappingOverrideSchema, OPT_IN_CATEGORIES;
+var init_policy_schema = __esm({
+  "src/config/policy-schema.ts"() {
+    "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    init_zod();
+    init_data_files();
+    init_finding();
+    catalog = loadCatalog().data;
+    CRITERION_IDS = catalog.criteria.map((c3) => c3.id);
+    GROUP_IDS = catalog.groups.map((g) => g.id);
+    KNOWN_IDS = /* @__PURE__ */ new Set([...CRITERION_IDS, ...GROUP_IDS]);
+    globString = external_exports.string().min(1).refine(
+      (glob2) => {
+        try {
+          import_picomatch2.default.makeRe(glob2, { strictBrackets: true, dot: true });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "not a valid glob (unbalanced brackets, braces or parentheses)" }
+    );
+    criterionId = external_exports.enum(CRITERION_IDS);
+    severity = external_exports.enum(SEVERITIES);
+    mode = external_exports.enum(["block", "warn"]);
+    unevaluated = external_exports.enum(["block", "allow"]);
+    criterionPolicy = external_exports.strictObject({
+      /** block: a failing criterion blocks the merge; warn: it is reported only. */
+      mode: mode.optional(),
+      /** The lowest severity that fails the criterion. */
+      severity: severity.optional(),
+      /** What a failed or missing scanner covering the criterion means: block (fail closed) or allow. */
+      unevaluated: unevaluated.optional()
+    });
+    policySchema = external_exports.object({
+      mode: mode.default("block"),
+      severity: severity.default("high"),
+      unevaluated: unevaluated.default("block"),
+      /** honour: nosec / nosemgrep / KICS ignore comments suppress; refuse: not for blocking criteria. */
+      inSourceSuppressions: external_exports.enum(["honour", "refuse"]).default("honour")
+    }).catchall(criterionPolicy).superRefine((policy, ctx) => {
+      for (const key of Object.keys(policy)) {
+        if (["mode", "severity", "unevaluated", "inSourceSuppressions"].includes(key)) continue;
+        if (!KNOWN_IDS.has(key)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `unknown criterion or group id "${key}"; expected a SOC 2 id such as CC6.1 or a group such as CC6`
+          });
+        }
+      }
+    });
+    cweId = external_exports.string().regex(/^CWE-\d+$/, "expected a CWE id such as CWE-89");
+    mappingOverrideSchema = external_exports.strictObject({
+      match: external_exports.strictObject({
+        tool: external_exports.string().min(1).optional(),
+        rule: globString.optional(),
+        cwe: external_exports.union([cweId, external_exports.array(cweId).min(1)]).optional(),
+        category: external_exports.string().min(1).optional(),
+        tag: external_exports.string().min(1).optional()
+      }).refine((m) => Object.keys(m).length > 0, {
+        message: "match needs at least one of tool, rule, cwe, category, tag"
+      }),
+      set: external_exports.array(criterionId).optional(),
+      add: external_exports.array(criterionId).optional(),
+      remove: external_exports.array(criterionId).optional(),
+      advisory: external_exports.boolean().optional(),
+      severity: severity.optional(),
+      raise: external_exports.number().int().min(1).max(4).optional(),
+      lower: external_exports.number().int().min(1).max(4).optional(),
+      reason: external_exports.string().optional()
+    }).refine(
+      (o2) => [o2.set, o2.add, o2.remove, o2.advisory, o2.severity, o2.raise, o2.lower].some((v) => v !== void 0),
+      {
+        message: "an override needs at least one of set, add, remove, advisory, severity, raise, lower"
+      }
+    );
+    OPT_IN_CATEGORIES = [
+      "availability",
+      "confidentiality",
+      "processing-integrity",
+      "privacy"
+    ];
+  }
+});
+
 // src/config/schema.ts
 var seconds, scannerBase, semgrepOptions, plainOptions, customScanner, configSchema, DEFAULT_EXCLUDES;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
     init_zod();
+    init_policy_schema();
     seconds = external_exports.number().int().positive();
     scannerBase = {
       enabled: external_exports.boolean().default(true),
@@ -45268,8 +36405,10 @@ var init_schema = __esm({
       sarif: external_exports.string().min(1).default("{outDir}/output.sarif"),
       cleanExitCodes: external_exports.array(external_exports.number().int()).default([0]),
       findingsExitCodes: external_exports.array(external_exports.number().int()).default([1]),
-      include: external_exports.array(external_exports.string()).optional(),
+      include: external_exports.array(globString).optional(),
       versionArgs: external_exports.array(external_exports.string()).optional(),
+      /** SOC 2 criteria this scanner can produce evidence for. */
+      covers: external_exports.array(criterionId).min(1).default(() => ["CC7.1"]),
       enabled: external_exports.boolean().default(true),
       timeout: seconds.default(900)
     });
@@ -45289,7 +36428,15 @@ var init_schema = __esm({
       /** How many scanners run at once; default: all of them. */
       concurrency: external_exports.number().int().min(1).max(32).optional(),
       /** Globs (relative to the scanned path's repository root) never scanned. */
-      exclude: external_exports.array(external_exports.string()).default(() => [])
+      exclude: external_exports.array(globString).default(() => []),
+      /** Trust Services categories in scope besides Security, which always is. */
+      scope: external_exports.array(external_exports.enum(OPT_IN_CATEGORIES)).default(() => []),
+      /** Which criteria block, at what severity, and what a failed scanner means. */
+      policy: policySchema.default(() => policySchema.parse({})),
+      /** Changes to the shipped mapping, applied in order after it. */
+      mapping: external_exports.array(mappingOverrideSchema).default(() => []),
+      /** Waivers file, relative to this configuration file (default: .controlgate-waivers.yml beside it). */
+      waivers: external_exports.string().min(1).optional()
     });
     DEFAULT_EXCLUDES = [
       "**/.git/**",
@@ -45307,21 +36454,21 @@ var init_schema = __esm({
 // src/config/load.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import path21 from "node:path";
+import path12 from "node:path";
 function nodeAt(doc, keys) {
   let node2 = doc.contents;
   for (const key of keys) {
-    if ((0, import_yaml.isMap)(node2)) node2 = node2.get(String(key), true);
-    else if ((0, import_yaml.isSeq)(node2)) node2 = node2.get(Number(key), true);
+    if ((0, import_yaml2.isMap)(node2)) node2 = node2.get(String(key), true);
+    else if ((0, import_yaml2.isSeq)(node2)) node2 = node2.get(Number(key), true);
     else return void 0;
   }
   return node2;
 }
 function keyNodeAt(doc, keys, key) {
   const map2 = keys.length === 0 ? doc.contents : nodeAt(doc, keys);
-  if (!(0, import_yaml.isMap)(map2) || key === void 0) return void 0;
-  const pair = map2.items.find((item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === key);
-  return pair && (0, import_yaml.isScalar)(pair.key) ? pair.key : void 0;
+  if (!(0, import_yaml2.isMap)(map2) || key === void 0) return void 0;
+  const pair = map2.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === key);
+  return pair && (0, import_yaml2.isScalar)(pair.key) ? pair.key : void 0;
 }
 function valueAt(data, keys) {
   let value = data;
@@ -45339,7 +36486,7 @@ function describe3(issue2, data) {
   const shown = bad === void 0 ? "" : ` (got ${JSON.stringify(bad)})`;
   switch (issue2.code) {
     case "invalid_value":
-      return `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}${shown}`;
+      return issue2.values.length > 12 ? `expected one of ${issue2.values.slice(0, 6).map((v) => JSON.stringify(v)).join(", ")}, … (${issue2.values.length} allowed values)${shown}` : `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}${shown}`;
     case "unrecognized_keys":
       return `unknown key${issue2.keys.length > 1 ? "s" : ""} ${issue2.keys.map((k) => `"${k}"`).join(", ")}`;
     default:
@@ -45347,8 +36494,8 @@ function describe3(issue2, data) {
   }
 }
 function parseConfig(text2, file2) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, prettyErrors: false });
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file2,
@@ -45364,17 +36511,18 @@ function parseConfig(text2, file2) {
     file2,
     parsed.error.issues.map((issue2) => {
       const keys = issue2.path;
-      const node2 = (issue2.code === "unrecognized_keys" ? keyNodeAt(doc, keys, issue2.keys[0]) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
+      const last = keys[keys.length - 1];
+      const node2 = (issue2.code === "unrecognized_keys" ? keyNodeAt(doc, keys, issue2.keys[0]) : typeof last === "string" ? keyNodeAt(doc, keys.slice(0, -1), last) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
       const line = node2?.range ? `line ${lineCounter.linePos(node2.range[0]).line}: ` : "";
       return `${line}${keyPath(keys)}: ${describe3(issue2, data)}`;
     })
   );
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path21.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path12.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path21.join(d, n2))).find((f) => existsSync2(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path12.join(d, n2))).find((f) => existsSync2(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text2;
@@ -45385,14 +36533,9646 @@ async function loadConfig(options) {
   }
   return { config: parseConfig(text2, file2), file: file2 };
 }
-var import_yaml, CONFIG_FILE_NAMES;
+var import_yaml2, CONFIG_FILE_NAMES;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
-    import_yaml = __toESM(require_dist(), 1);
+    import_yaml2 = __toESM(require_dist(), 1);
     init_errors();
     init_schema();
     CONFIG_FILE_NAMES = [".controlgate.yml", ".controlgate.yaml"];
+  }
+});
+
+// src/config/starter.ts
+var STARTER_CONFIG;
+var init_starter = __esm({
+  "src/config/starter.ts"() {
+    "use strict";
+    STARTER_CONFIG = `# controlgate configuration: https://github.com/controlgate/controlgate#configuration-controlgateyml
+# yaml-language-server: $schema=https://raw.githubusercontent.com/controlgate/controlgate/main/schema/controlgate.schema.json
+version: 1
+
+# Trust Services categories in scope besides Security (always in scope):
+# availability, confidentiality, processing-integrity, privacy.
+scope: []
+
+# Which SOC 2 criteria block the merge, and from which severity up.
+policy:
+  mode: block              # block | warn: what a failing criterion does by default
+  severity: high           # critical | high | medium | low | info: the lowest severity that fails
+  unevaluated: block       # block | allow: what a failed or missing scanner means for what it covers
+  inSourceSuppressions: honour   # honour | refuse (nosec/nosemgrep stop counting only when honoured)
+  # Per group or criterion, e.g.:
+  # CC7: { mode: warn }
+  # CC6.1: { severity: medium }
+
+# Scanners and their options.
+scanners:
+  semgrep:
+    configs: [builtin]     # add registry packs such as p/python where CI has internet
+  bandit: {}
+  kics: {}
+  # custom:
+  #   - id: my-tool
+  #     command: my-tool
+  #     args: [--sarif-output, "{sarif}", "{target}"]
+  #     covers: [CC7.1]
+
+# Changes to the shipped finding -> criterion mapping, applied in order:
+mapping: []
+#  - match: { tool: bandit, rule: B311 }
+#    advisory: true
+#    reason: random is only used for jitter in this codebase
+
+# Paths never scanned (globs relative to the repository root).
+exclude: []
+
+# Time-limited, approved exceptions live in their own file:
+# waivers: .controlgate-waivers.yml
+`;
+  }
+});
+
+// node_modules/is-plain-obj/index.js
+function isPlainObject2(value) {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value) && !(Symbol.iterator in value);
+}
+var init_is_plain_obj = __esm({
+  "node_modules/is-plain-obj/index.js"() {
+  }
+});
+
+// node_modules/execa/lib/arguments/file-url.js
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var safeNormalizeFileUrl, normalizeDenoExecPath, isDenoExecPath, normalizeFileUrl;
+var init_file_url = __esm({
+  "node_modules/execa/lib/arguments/file-url.js"() {
+    safeNormalizeFileUrl = (file2, name) => {
+      const fileString = normalizeFileUrl(normalizeDenoExecPath(file2));
+      if (typeof fileString !== "string") {
+        throw new TypeError(`${name} must be a string or a file URL: ${fileString}.`);
+      }
+      return fileString;
+    };
+    normalizeDenoExecPath = (file2) => isDenoExecPath(file2) ? file2.toString() : file2;
+    isDenoExecPath = (file2) => typeof file2 !== "string" && file2 && Object.getPrototypeOf(file2) === String.prototype;
+    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath2(file2) : file2;
+  }
+});
+
+// node_modules/execa/lib/methods/parameters.js
+var normalizeParameters;
+var init_parameters = __esm({
+  "node_modules/execa/lib/methods/parameters.js"() {
+    init_is_plain_obj();
+    init_file_url();
+    normalizeParameters = (rawFile, rawArguments = [], rawOptions, ...rawExtraArguments) => {
+      if (rawExtraArguments.length > 0) {
+        throw new TypeError("Execa accepts at most three arguments: file, arguments, options.");
+      }
+      if (rawOptions !== void 0 && isPlainObject2(rawArguments)) {
+        throw new TypeError("Execa accepts at most one options object. Please merge the second and third arguments.");
+      }
+      const filePath = safeNormalizeFileUrl(rawFile, "First argument");
+      const [commandArguments, options = {}] = isPlainObject2(rawArguments) ? [[], rawArguments] : [rawArguments, rawOptions];
+      if (!Array.isArray(commandArguments)) {
+        throw new TypeError(`Second argument must be either an array of arguments or an options object: ${commandArguments}`);
+      }
+      if (commandArguments.some((commandArgument) => typeof commandArgument === "object" && commandArgument !== null)) {
+        throw new TypeError(`Second argument must be an array of strings: ${commandArguments}`);
+      }
+      const normalizedArguments = commandArguments.map(String);
+      const nullByteArgument = normalizedArguments.find((normalizedArgument) => normalizedArgument.includes("\0"));
+      if (nullByteArgument !== void 0) {
+        throw new TypeError(`Arguments cannot contain null bytes ("\\0"): ${nullByteArgument}`);
+      }
+      if (!isPlainObject2(options)) {
+        throw new TypeError(`Last argument must be an options object: ${options}`);
+      }
+      return [filePath, normalizedArguments, { __proto__: null, ...options }];
+    };
+  }
+});
+
+// node_modules/execa/lib/arguments/escape.js
+import { platform } from "node:process";
+import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
+var joinCommand, escapeLines, escapeControlCharacters, escapeControlCharacter, getSpecialCharRegExp, SPECIAL_CHAR_REGEXP, COMMON_ESCAPES, ASTRAL_START, quoteString, NO_ESCAPE_REGEXP;
+var init_escape = __esm({
+  "node_modules/execa/lib/arguments/escape.js"() {
+    joinCommand = (filePath, rawArguments, shell) => {
+      const fileAndArguments = [filePath, ...rawArguments];
+      const command = fileAndArguments.join(" ");
+      const escapedCommand = shell ? escapeControlCharacters(command) : fileAndArguments.map((fileAndArgument) => quoteString(escapeControlCharacters(fileAndArgument))).join(" ");
+      return { command, escapedCommand };
+    };
+    escapeLines = (lines) => stripVTControlCharacters3(lines).split("\n").map((line) => escapeControlCharacters(line)).join("\n");
+    escapeControlCharacters = (line) => line.replaceAll(SPECIAL_CHAR_REGEXP, (character) => escapeControlCharacter(character));
+    escapeControlCharacter = (character) => {
+      const commonEscape = COMMON_ESCAPES[character];
+      if (commonEscape !== void 0) {
+        return commonEscape;
+      }
+      const codepoint = character.codePointAt(0);
+      const codepointHex = codepoint.toString(16);
+      return codepoint <= ASTRAL_START ? `\\u${codepointHex.padStart(4, "0")}` : `\\U${codepointHex}`;
+    };
+    getSpecialCharRegExp = () => {
+      try {
+        return new RegExp("\\p{Separator}|\\p{Other}", "gu");
+      } catch {
+        return /[\s\u0000-\u001F\u007F-\u009F\u00AD]/g;
+      }
+    };
+    SPECIAL_CHAR_REGEXP = getSpecialCharRegExp();
+    COMMON_ESCAPES = {
+      " ": " ",
+      "\b": "\\b",
+      "\f": "\\f",
+      "\n": "\\n",
+      "\r": "\\r",
+      "	": "\\t"
+    };
+    ASTRAL_START = 65535;
+    quoteString = (escapedArgument) => {
+      if (NO_ESCAPE_REGEXP.test(escapedArgument)) {
+        return escapedArgument;
+      }
+      return platform === "win32" ? `"${escapedArgument.replaceAll('"', '""')}"` : `'${escapedArgument.replaceAll("'", "'\\''")}'`;
+    };
+    NO_ESCAPE_REGEXP = /^[\w\-./]+$/;
+  }
+});
+
+// node_modules/execa/lib/utils/uint-array.js
+import { StringDecoder } from "node:string_decoder";
+var objectToString, isArrayBuffer, isUint8Array, bufferToUint8Array, textEncoder, stringToUint8Array, textDecoder, uint8ArrayToString, joinToString, uint8ArraysToStrings, joinToUint8Array, stringsToUint8Arrays, concatUint8Arrays, getJoinLength;
+var init_uint_array = __esm({
+  "node_modules/execa/lib/utils/uint-array.js"() {
+    ({ toString: objectToString } = Object.prototype);
+    isArrayBuffer = (value) => objectToString.call(value) === "[object ArrayBuffer]";
+    isUint8Array = (value) => objectToString.call(value) === "[object Uint8Array]";
+    bufferToUint8Array = (buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    textEncoder = new TextEncoder();
+    stringToUint8Array = (string4) => textEncoder.encode(string4);
+    textDecoder = new TextDecoder();
+    uint8ArrayToString = (uint8Array) => textDecoder.decode(uint8Array);
+    joinToString = (uint8ArraysOrStrings, encoding) => {
+      const strings = uint8ArraysToStrings(uint8ArraysOrStrings, encoding);
+      return strings.join("");
+    };
+    uint8ArraysToStrings = (uint8ArraysOrStrings, encoding) => {
+      if (encoding === "utf8" && uint8ArraysOrStrings.every((uint8ArrayOrString) => typeof uint8ArrayOrString === "string")) {
+        return uint8ArraysOrStrings;
+      }
+      const decoder = new StringDecoder(encoding);
+      const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
+      const finalString = decoder.end();
+      return finalString === "" ? strings : [...strings, finalString];
+    };
+    joinToUint8Array = (uint8ArraysOrStrings) => uint8ArraysOrStrings.length === 1 && isUint8Array(uint8ArraysOrStrings[0]) ? uint8ArraysOrStrings[0] : concatUint8Arrays(stringsToUint8Arrays(uint8ArraysOrStrings));
+    stringsToUint8Arrays = (uint8ArraysOrStrings) => uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString);
+    concatUint8Arrays = (uint8Arrays) => {
+      const result2 = new Uint8Array(getJoinLength(uint8Arrays));
+      let index = 0;
+      for (const uint8Array of uint8Arrays) {
+        result2.set(uint8Array, index);
+        index += uint8Array.length;
+      }
+      return result2;
+    };
+    getJoinLength = (uint8Arrays) => {
+      let joinLength = 0;
+      for (const uint8Array of uint8Arrays) {
+        joinLength += uint8Array.length;
+      }
+      return joinLength;
+    };
+  }
+});
+
+// node_modules/execa/lib/return/final-error.js
+var getFinalError, DiscardedError, setErrorName, isExecaError, execaErrorSymbol, isErrorInstance, ExecaError, ExecaSyncError;
+var init_final_error = __esm({
+  "node_modules/execa/lib/return/final-error.js"() {
+    getFinalError = (originalError, message2, isSync) => {
+      const ErrorClass = isSync ? ExecaSyncError : ExecaError;
+      const options = originalError instanceof DiscardedError ? {} : { cause: originalError };
+      return new ErrorClass(message2, options);
+    };
+    DiscardedError = class extends Error {
+    };
+    setErrorName = (ErrorClass, value) => {
+      Object.defineProperties(ErrorClass.prototype, {
+        name: {
+          value,
+          writable: true,
+          enumerable: false,
+          configurable: true
+        },
+        [execaErrorSymbol]: {
+          value: true,
+          writable: false,
+          enumerable: false,
+          configurable: false
+        }
+      });
+    };
+    isExecaError = (error62) => isErrorInstance(error62) && execaErrorSymbol in error62;
+    execaErrorSymbol = /* @__PURE__ */ Symbol("isExecaError");
+    isErrorInstance = (value) => value instanceof Error || Object.prototype.toString.call(value) === "[object Error]";
+    ExecaError = class extends Error {
+    };
+    setErrorName(ExecaError, ExecaError.name);
+    ExecaSyncError = class extends Error {
+    };
+    setErrorName(ExecaSyncError, ExecaSyncError.name);
+  }
+});
+
+// node_modules/execa/lib/utils/type-name.js
+var getTypeName;
+var init_type_name = __esm({
+  "node_modules/execa/lib/utils/type-name.js"() {
+    getTypeName = (value) => value === null ? "null" : typeof value;
+  }
+});
+
+// node_modules/execa/lib/methods/template.js
+import { ChildProcess } from "node:child_process";
+var isTemplateString, parseTemplates, parseTemplate, splitByWhitespaces, isAstralEscape, DELIMITERS, ESCAPE_LENGTH, concatTokens, parseExpression, getSubprocessResult;
+var init_template = __esm({
+  "node_modules/execa/lib/methods/template.js"() {
+    init_is_plain_obj();
+    init_escape();
+    init_uint_array();
+    init_final_error();
+    init_type_name();
+    isTemplateString = (templates) => Array.isArray(templates) && Array.isArray(templates.raw);
+    parseTemplates = (templates, expressions) => {
+      let tokens = [];
+      let isSeparated = false;
+      for (const [index, template] of templates.entries()) {
+        ({ tokens, isSeparated } = parseTemplate({
+          templates,
+          expressions,
+          tokens,
+          isSeparated,
+          index,
+          template
+        }));
+      }
+      if (tokens.length === 0) {
+        throw new TypeError("Template script must not be empty");
+      }
+      const [file2, ...commandArguments] = tokens;
+      return [file2, commandArguments, {}];
+    };
+    parseTemplate = ({ templates, expressions, tokens, isSeparated, index, template }) => {
+      if (template === void 0) {
+        throw new TypeError(`Invalid backslash sequence: ${templates.raw[index]}`);
+      }
+      const { nextTokens, leadingWhitespaces, trailingWhitespaces } = splitByWhitespaces(template, templates.raw[index]);
+      const newTokens = concatTokens(tokens, nextTokens, isSeparated || leadingWhitespaces);
+      const isTemplateSeparated = trailingWhitespaces || nextTokens.length === 0 && isSeparated;
+      if (index === expressions.length) {
+        return { tokens: newTokens, isSeparated: isTemplateSeparated };
+      }
+      const expression = expressions[index];
+      const expressionTokens = Array.isArray(expression) ? expression.map((expression2) => parseExpression(expression2)) : [parseExpression(expression)];
+      return {
+        tokens: concatTokens(newTokens, expressionTokens, isTemplateSeparated),
+        isSeparated: expressionTokens.length === 0 && isTemplateSeparated
+      };
+    };
+    splitByWhitespaces = (template, rawTemplate) => {
+      if (template.length === 0) {
+        return { nextTokens: [], leadingWhitespaces: false, trailingWhitespaces: false };
+      }
+      const nextTokens = [];
+      let templateStart = 0;
+      let isLeadingWhitespaces = false;
+      for (let templateIndex = 0, rawIndex = 0; templateIndex < template.length; templateIndex += 1, rawIndex += 1) {
+        const rawCharacter = rawTemplate[rawIndex];
+        if (DELIMITERS.has(rawCharacter)) {
+          if (templateIndex === 0) {
+            isLeadingWhitespaces = true;
+          }
+          if (templateStart !== templateIndex) {
+            nextTokens.push(template.slice(templateStart, templateIndex));
+          }
+          templateStart = templateIndex + 1;
+        } else if (rawCharacter === "\\") {
+          const nextRawCharacter = rawTemplate[rawIndex + 1];
+          if (nextRawCharacter === "\n") {
+            templateIndex -= 1;
+            rawIndex += 1;
+          } else if (nextRawCharacter === "u" && rawTemplate[rawIndex + 2] === "{") {
+            const closingBraceIndex = rawTemplate.indexOf("}", rawIndex + 3);
+            if (isAstralEscape(rawTemplate.slice(rawIndex + 3, closingBraceIndex))) {
+              templateIndex += 1;
+            }
+            rawIndex = closingBraceIndex;
+          } else {
+            rawIndex += ESCAPE_LENGTH[nextRawCharacter] ?? 1;
+          }
+        }
+      }
+      const isTrailingWhitespaces = templateStart === template.length;
+      if (!isTrailingWhitespaces) {
+        nextTokens.push(template.slice(templateStart));
+      }
+      return { nextTokens, leadingWhitespaces: isLeadingWhitespaces, trailingWhitespaces: isTrailingWhitespaces };
+    };
+    isAstralEscape = (codePointHex) => Number.parseInt(codePointHex, 16) > ASTRAL_START;
+    DELIMITERS = /* @__PURE__ */ new Set([" ", "	", "\r", "\n"]);
+    ESCAPE_LENGTH = { x: 3, u: 5 };
+    concatTokens = (tokens, nextTokens, isSeparated) => isSeparated || tokens.length === 0 || nextTokens.length === 0 ? [...tokens, ...nextTokens] : [
+      ...tokens.slice(0, -1),
+      `${tokens.at(-1)}${nextTokens[0]}`,
+      ...nextTokens.slice(1)
+    ];
+    parseExpression = (expression) => {
+      const typeOfExpression = getTypeName(expression);
+      if (typeOfExpression === "string") {
+        return expression;
+      }
+      if (typeOfExpression === "number") {
+        return String(expression);
+      }
+      if ((isPlainObject2(expression) || isExecaError(expression)) && (Object.hasOwn(expression, "stdout") || Object.hasOwn(expression, "isMaxBuffer"))) {
+        return getSubprocessResult(expression);
+      }
+      if (expression instanceof ChildProcess || Object.prototype.toString.call(expression) === "[object Promise]") {
+        throw new TypeError("Unexpected subprocess in template expression. Please use ${await subprocess} instead of ${subprocess}.");
+      }
+      throw new TypeError(`Unexpected "${typeOfExpression}" in template expression`);
+    };
+    getSubprocessResult = (result2) => {
+      const stdout = Object.hasOwn(result2, "stdout") ? result2.stdout : void 0;
+      if (typeof stdout === "string") {
+        return stdout;
+      }
+      if (isUint8Array(stdout)) {
+        return uint8ArrayToString(stdout);
+      }
+      if (stdout === void 0) {
+        throw new TypeError(`Missing result.stdout in template expression. This is probably due to the previous subprocess' "stdout" option.`);
+      }
+      throw new TypeError(`Unexpected "${getTypeName(stdout)}" stdout in template expression`);
+    };
+  }
+});
+
+// node_modules/execa/lib/utils/standard-stream.js
+import process3 from "node:process";
+var isStandardStream, STANDARD_STREAMS, STANDARD_STREAMS_ALIASES, getStreamName, allStreamSymbol, setAllStream, isAllStream;
+var init_standard_stream = __esm({
+  "node_modules/execa/lib/utils/standard-stream.js"() {
+    isStandardStream = (stream) => STANDARD_STREAMS.includes(stream);
+    STANDARD_STREAMS = [process3.stdin, process3.stdout, process3.stderr];
+    STANDARD_STREAMS_ALIASES = ["stdin", "stdout", "stderr"];
+    getStreamName = (fdNumber) => STANDARD_STREAMS_ALIASES[fdNumber] ?? `stdio[${fdNumber}]`;
+    allStreamSymbol = /* @__PURE__ */ Symbol("execa.allStream");
+    setAllStream = (stream) => Object.assign(stream, { [allStreamSymbol]: true });
+    isAllStream = (stream) => stream?.[allStreamSymbol] === true;
+  }
+});
+
+// node_modules/execa/lib/utils/options.js
+var copyOptions, checkBooleanOption;
+var init_options = __esm({
+  "node_modules/execa/lib/utils/options.js"() {
+    copyOptions = (options = {}) => {
+      if (options === null) {
+        throw new TypeError("The options must be an object, not `null`.");
+      }
+      return { __proto__: null, ...options };
+    };
+    checkBooleanOption = (value, optionName) => {
+      if (value !== void 0 && typeof value !== "boolean") {
+        throw new TypeError(`The \`${optionName}\` option must use a boolean.`);
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/arguments/specific.js
+import { debuglog } from "node:util";
+var normalizeFdSpecificOptions, normalizeFdSpecificOption, getStdioLength, normalizeFdSpecificValue, normalizeOptionObject, compareFdName, getFdNameOrder, parseFdName, parseFd, FD_REGEXP, addDefaultValue, BOOLEAN_FD_SPECIFIC_OPTIONS, validateFdSpecificValue, verboseDefault, DEFAULT_OPTIONS, FD_SPECIFIC_OPTIONS, getFdSpecificValue;
+var init_specific = __esm({
+  "node_modules/execa/lib/arguments/specific.js"() {
+    init_is_plain_obj();
+    init_standard_stream();
+    init_options();
+    normalizeFdSpecificOptions = (options) => {
+      const optionsCopy = { __proto__: null, ...options };
+      for (const optionName of FD_SPECIFIC_OPTIONS) {
+        optionsCopy[optionName] = normalizeFdSpecificOption(options, optionName);
+      }
+      return optionsCopy;
+    };
+    normalizeFdSpecificOption = (options, optionName) => {
+      const stdioLength = getStdioLength(options);
+      const optionBaseArray = Array.from({ length: stdioLength + 1 });
+      const optionArray = normalizeFdSpecificValue(options[optionName], optionBaseArray, optionName, stdioLength);
+      return addDefaultValue(optionArray, optionName);
+    };
+    getStdioLength = ({ stdio }) => Array.isArray(stdio) ? Math.max(stdio.length, STANDARD_STREAMS_ALIASES.length) : STANDARD_STREAMS_ALIASES.length;
+    normalizeFdSpecificValue = (optionValue, optionArray, optionName, stdioLength) => {
+      if (isPlainObject2(optionValue)) {
+        return normalizeOptionObject(optionValue, optionArray, optionName, stdioLength);
+      }
+      validateFdSpecificValue(optionValue, optionName);
+      return optionArray.fill(optionValue);
+    };
+    normalizeOptionObject = (optionValue, optionArray, optionName, stdioLength) => {
+      for (const fdName of Object.keys(optionValue).sort(compareFdName)) {
+        validateFdSpecificValue(optionValue[fdName], optionName, `${optionName}.${fdName}`);
+        for (const fdNumber of parseFdName(fdName, optionName, stdioLength)) {
+          optionArray[fdNumber] = optionValue[fdName];
+        }
+      }
+      return optionArray;
+    };
+    compareFdName = (fdNameA, fdNameB) => getFdNameOrder(fdNameA) < getFdNameOrder(fdNameB) ? 1 : -1;
+    getFdNameOrder = (fdName) => {
+      if (fdName === "stdout" || fdName === "stderr") {
+        return 0;
+      }
+      return fdName === "all" ? 2 : 1;
+    };
+    parseFdName = (fdName, optionName, stdioLength) => {
+      if (fdName === "ipc") {
+        return [stdioLength];
+      }
+      const fdNumber = parseFd(fdName);
+      if (fdNumber === void 0 || fdNumber === 0) {
+        throw new TypeError(`"${optionName}.${fdName}" is invalid.
+It must be "${optionName}.stdout", "${optionName}.stderr", "${optionName}.all", "${optionName}.ipc", or "${optionName}.fd3", "${optionName}.fd4" (and so on).`);
+      }
+      if (fdNumber !== "all" && fdNumber >= stdioLength) {
+        throw new TypeError(`"${optionName}.${fdName}" is invalid: that file descriptor does not exist.
+Please set the "stdio" option to ensure that file descriptor exists.`);
+      }
+      return fdNumber === "all" ? [1, 2] : [fdNumber];
+    };
+    parseFd = (fdName) => {
+      if (fdName === "all") {
+        return fdName;
+      }
+      if (STANDARD_STREAMS_ALIASES.includes(fdName)) {
+        return STANDARD_STREAMS_ALIASES.indexOf(fdName);
+      }
+      const regexpResult = FD_REGEXP.exec(fdName);
+      if (regexpResult !== null) {
+        return Number(regexpResult.groups.fdNumber);
+      }
+    };
+    FD_REGEXP = /^fd(?<fdNumber>\d+)$/;
+    addDefaultValue = (optionArray, optionName) => optionArray.map((optionValue) => optionValue === void 0 ? DEFAULT_OPTIONS[optionName] : optionValue);
+    BOOLEAN_FD_SPECIFIC_OPTIONS = /* @__PURE__ */ new Set(["lines", "buffer", "stripFinalNewline"]);
+    validateFdSpecificValue = (optionValue, optionName, fullOptionName = optionName) => {
+      if (BOOLEAN_FD_SPECIFIC_OPTIONS.has(optionName)) {
+        checkBooleanOption(optionValue, fullOptionName);
+      } else if (optionName === "maxBuffer" && optionValue !== void 0 && (typeof optionValue !== "number" || Number.isNaN(optionValue))) {
+        throw new TypeError(`The \`${fullOptionName}\` option must use a number.`);
+      }
+    };
+    verboseDefault = debuglog("execa").enabled ? "full" : "none";
+    DEFAULT_OPTIONS = {
+      lines: false,
+      buffer: true,
+      maxBuffer: 1e3 * 1e3 * 100,
+      verbose: verboseDefault,
+      stripFinalNewline: true
+    };
+    FD_SPECIFIC_OPTIONS = ["lines", "buffer", "maxBuffer", "verbose", "stripFinalNewline"];
+    getFdSpecificValue = (optionArray, fdNumber) => fdNumber === "ipc" ? optionArray.at(-1) : optionArray[fdNumber];
+  }
+});
+
+// node_modules/execa/lib/verbose/values.js
+var isVerbose, isFullVerbose, getVerboseFunction, getFdVerbose, getFdGenericVerbose, isVerboseFunction, VERBOSE_VALUES;
+var init_values = __esm({
+  "node_modules/execa/lib/verbose/values.js"() {
+    init_specific();
+    isVerbose = ({ verbose }, fdNumber) => getFdVerbose(verbose, fdNumber) !== "none";
+    isFullVerbose = ({ verbose }, fdNumber) => !["none", "short"].includes(getFdVerbose(verbose, fdNumber));
+    getVerboseFunction = ({ verbose }, fdNumber) => {
+      const fdVerbose = getFdVerbose(verbose, fdNumber);
+      return isVerboseFunction(fdVerbose) ? fdVerbose : void 0;
+    };
+    getFdVerbose = (verbose, fdNumber) => fdNumber === void 0 ? getFdGenericVerbose(verbose) : getFdSpecificValue(verbose, fdNumber);
+    getFdGenericVerbose = (verbose) => verbose.find((fdVerbose) => isVerboseFunction(fdVerbose)) ?? VERBOSE_VALUES.findLast((fdVerbose) => verbose.includes(fdVerbose));
+    isVerboseFunction = (fdVerbose) => typeof fdVerbose === "function";
+    VERBOSE_VALUES = ["none", "short", "full"];
+  }
+});
+
+// node_modules/is-unicode-supported/index.js
+import process4 from "node:process";
+function isUnicodeSupported() {
+  const { env } = process4;
+  const { TERM, TERM_PROGRAM } = env;
+  if (process4.platform !== "win32") {
+    return TERM !== "linux";
+  }
+  return Boolean(env.WT_SESSION) || Boolean(env.TERMINUS_SUBLIME) || env.ConEmuTask === "{cmd::Cmder}" || TERM_PROGRAM === "Terminus-Sublime" || TERM_PROGRAM === "vscode" || TERM === "xterm-256color" || TERM === "alacritty" || TERM === "rxvt-unicode" || TERM === "rxvt-unicode-256color" || env.TERMINAL_EMULATOR === "JetBrains-JediTerm";
+}
+var init_is_unicode_supported = __esm({
+  "node_modules/is-unicode-supported/index.js"() {
+  }
+});
+
+// node_modules/figures/index.js
+var common, specialMainSymbols, specialFallbackSymbols, mainSymbols, fallbackSymbols, shouldUseMain, figures, figures_default, replacements;
+var init_figures = __esm({
+  "node_modules/figures/index.js"() {
+    init_is_unicode_supported();
+    common = {
+      circleQuestionMark: "(?)",
+      questionMarkPrefix: "(?)",
+      square: "█",
+      squareDarkShade: "▓",
+      squareMediumShade: "▒",
+      squareLightShade: "░",
+      squareTop: "▀",
+      squareBottom: "▄",
+      squareLeft: "▌",
+      squareRight: "▐",
+      squareCenter: "■",
+      bullet: "●",
+      dot: "․",
+      ellipsis: "…",
+      pointerSmall: "›",
+      triangleUp: "▲",
+      triangleUpSmall: "▴",
+      triangleDown: "▼",
+      triangleDownSmall: "▾",
+      triangleLeftSmall: "◂",
+      triangleRightSmall: "▸",
+      home: "⌂",
+      heart: "♥",
+      musicNote: "♪",
+      musicNoteBeamed: "♫",
+      arrowUp: "↑",
+      arrowDown: "↓",
+      arrowLeft: "←",
+      arrowRight: "→",
+      arrowLeftRight: "↔",
+      arrowUpDown: "↕",
+      almostEqual: "≈",
+      notEqual: "≠",
+      lessOrEqual: "≤",
+      greaterOrEqual: "≥",
+      identical: "≡",
+      infinity: "∞",
+      subscriptZero: "₀",
+      subscriptOne: "₁",
+      subscriptTwo: "₂",
+      subscriptThree: "₃",
+      subscriptFour: "₄",
+      subscriptFive: "₅",
+      subscriptSix: "₆",
+      subscriptSeven: "₇",
+      subscriptEight: "₈",
+      subscriptNine: "₉",
+      oneHalf: "½",
+      oneThird: "⅓",
+      oneQuarter: "¼",
+      oneFifth: "⅕",
+      oneSixth: "⅙",
+      oneEighth: "⅛",
+      twoThirds: "⅔",
+      twoFifths: "⅖",
+      threeQuarters: "¾",
+      threeFifths: "⅗",
+      threeEighths: "⅜",
+      fourFifths: "⅘",
+      fiveSixths: "⅚",
+      fiveEighths: "⅝",
+      sevenEighths: "⅞",
+      line: "─",
+      lineBold: "━",
+      lineDouble: "═",
+      lineDashed0: "┄",
+      lineDashed1: "┅",
+      lineDashed2: "┈",
+      lineDashed3: "┉",
+      lineDashed4: "╌",
+      lineDashed5: "╍",
+      lineDashed6: "╴",
+      lineDashed7: "╶",
+      lineDashed8: "╸",
+      lineDashed9: "╺",
+      lineDashed10: "╼",
+      lineDashed11: "╾",
+      lineDashed12: "−",
+      lineDashed13: "–",
+      lineDashed14: "‐",
+      lineDashed15: "⁃",
+      lineVertical: "│",
+      lineVerticalBold: "┃",
+      lineVerticalDouble: "║",
+      lineVerticalDashed0: "┆",
+      lineVerticalDashed1: "┇",
+      lineVerticalDashed2: "┊",
+      lineVerticalDashed3: "┋",
+      lineVerticalDashed4: "╎",
+      lineVerticalDashed5: "╏",
+      lineVerticalDashed6: "╵",
+      lineVerticalDashed7: "╷",
+      lineVerticalDashed8: "╹",
+      lineVerticalDashed9: "╻",
+      lineVerticalDashed10: "╽",
+      lineVerticalDashed11: "╿",
+      lineDownLeft: "┐",
+      lineDownLeftArc: "╮",
+      lineDownBoldLeftBold: "┓",
+      lineDownBoldLeft: "┒",
+      lineDownLeftBold: "┑",
+      lineDownDoubleLeftDouble: "╗",
+      lineDownDoubleLeft: "╖",
+      lineDownLeftDouble: "╕",
+      lineDownRight: "┌",
+      lineDownRightArc: "╭",
+      lineDownBoldRightBold: "┏",
+      lineDownBoldRight: "┎",
+      lineDownRightBold: "┍",
+      lineDownDoubleRightDouble: "╔",
+      lineDownDoubleRight: "╓",
+      lineDownRightDouble: "╒",
+      lineUpLeft: "┘",
+      lineUpLeftArc: "╯",
+      lineUpBoldLeftBold: "┛",
+      lineUpBoldLeft: "┚",
+      lineUpLeftBold: "┙",
+      lineUpDoubleLeftDouble: "╝",
+      lineUpDoubleLeft: "╜",
+      lineUpLeftDouble: "╛",
+      lineUpRight: "└",
+      lineUpRightArc: "╰",
+      lineUpBoldRightBold: "┗",
+      lineUpBoldRight: "┖",
+      lineUpRightBold: "┕",
+      lineUpDoubleRightDouble: "╚",
+      lineUpDoubleRight: "╙",
+      lineUpRightDouble: "╘",
+      lineUpDownLeft: "┤",
+      lineUpBoldDownBoldLeftBold: "┫",
+      lineUpBoldDownBoldLeft: "┨",
+      lineUpDownLeftBold: "┥",
+      lineUpBoldDownLeftBold: "┩",
+      lineUpDownBoldLeftBold: "┪",
+      lineUpDownBoldLeft: "┧",
+      lineUpBoldDownLeft: "┦",
+      lineUpDoubleDownDoubleLeftDouble: "╣",
+      lineUpDoubleDownDoubleLeft: "╢",
+      lineUpDownLeftDouble: "╡",
+      lineUpDownRight: "├",
+      lineUpBoldDownBoldRightBold: "┣",
+      lineUpBoldDownBoldRight: "┠",
+      lineUpDownRightBold: "┝",
+      lineUpBoldDownRightBold: "┡",
+      lineUpDownBoldRightBold: "┢",
+      lineUpDownBoldRight: "┟",
+      lineUpBoldDownRight: "┞",
+      lineUpDoubleDownDoubleRightDouble: "╠",
+      lineUpDoubleDownDoubleRight: "╟",
+      lineUpDownRightDouble: "╞",
+      lineDownLeftRight: "┬",
+      lineDownBoldLeftBoldRightBold: "┳",
+      lineDownLeftBoldRightBold: "┯",
+      lineDownBoldLeftRight: "┰",
+      lineDownBoldLeftBoldRight: "┱",
+      lineDownBoldLeftRightBold: "┲",
+      lineDownLeftRightBold: "┮",
+      lineDownLeftBoldRight: "┭",
+      lineDownDoubleLeftDoubleRightDouble: "╦",
+      lineDownDoubleLeftRight: "╥",
+      lineDownLeftDoubleRightDouble: "╤",
+      lineUpLeftRight: "┴",
+      lineUpBoldLeftBoldRightBold: "┻",
+      lineUpLeftBoldRightBold: "┷",
+      lineUpBoldLeftRight: "┸",
+      lineUpBoldLeftBoldRight: "┹",
+      lineUpBoldLeftRightBold: "┺",
+      lineUpLeftRightBold: "┶",
+      lineUpLeftBoldRight: "┵",
+      lineUpDoubleLeftDoubleRightDouble: "╩",
+      lineUpDoubleLeftRight: "╨",
+      lineUpLeftDoubleRightDouble: "╧",
+      lineUpDownLeftRight: "┼",
+      lineUpBoldDownBoldLeftBoldRightBold: "╋",
+      lineUpDownBoldLeftBoldRightBold: "╈",
+      lineUpBoldDownLeftBoldRightBold: "╇",
+      lineUpBoldDownBoldLeftRightBold: "╊",
+      lineUpBoldDownBoldLeftBoldRight: "╉",
+      lineUpBoldDownLeftRight: "╀",
+      lineUpDownBoldLeftRight: "╁",
+      lineUpDownLeftBoldRight: "┽",
+      lineUpDownLeftRightBold: "┾",
+      lineUpBoldDownBoldLeftRight: "╂",
+      lineUpDownLeftBoldRightBold: "┿",
+      lineUpBoldDownLeftBoldRight: "╃",
+      lineUpBoldDownLeftRightBold: "╄",
+      lineUpDownBoldLeftBoldRight: "╅",
+      lineUpDownBoldLeftRightBold: "╆",
+      lineUpDoubleDownDoubleLeftDoubleRightDouble: "╬",
+      lineUpDoubleDownDoubleLeftRight: "╫",
+      lineUpDownLeftDoubleRightDouble: "╪",
+      lineCross: "╳",
+      lineBackslash: "╲",
+      lineSlash: "╱"
+    };
+    specialMainSymbols = {
+      tick: "✔",
+      info: "ℹ",
+      warning: "⚠",
+      cross: "✘",
+      squareSmall: "◻",
+      squareSmallFilled: "◼",
+      circle: "◯",
+      circleFilled: "◉",
+      circleDotted: "◌",
+      circleDouble: "◎",
+      circleCircle: "ⓞ",
+      circleCross: "ⓧ",
+      circlePipe: "Ⓘ",
+      radioOn: "◉",
+      radioOff: "◯",
+      checkboxOn: "☒",
+      checkboxOff: "☐",
+      checkboxCircleOn: "ⓧ",
+      checkboxCircleOff: "Ⓘ",
+      pointer: "❯",
+      triangleUpOutline: "△",
+      triangleLeft: "◀",
+      triangleRight: "▶",
+      lozenge: "◆",
+      lozengeOutline: "◇",
+      hamburger: "☰",
+      smiley: "㋡",
+      mustache: "෴",
+      star: "★",
+      play: "▶",
+      nodejs: "⬢",
+      oneSeventh: "⅐",
+      oneNinth: "⅑",
+      oneTenth: "⅒"
+    };
+    specialFallbackSymbols = {
+      tick: "√",
+      info: "i",
+      warning: "‼",
+      cross: "×",
+      squareSmall: "□",
+      squareSmallFilled: "■",
+      circle: "( )",
+      circleFilled: "(*)",
+      circleDotted: "( )",
+      circleDouble: "( )",
+      circleCircle: "(○)",
+      circleCross: "(×)",
+      circlePipe: "(│)",
+      radioOn: "(*)",
+      radioOff: "( )",
+      checkboxOn: "[×]",
+      checkboxOff: "[ ]",
+      checkboxCircleOn: "(×)",
+      checkboxCircleOff: "( )",
+      pointer: ">",
+      triangleUpOutline: "∆",
+      triangleLeft: "◄",
+      triangleRight: "►",
+      lozenge: "♦",
+      lozengeOutline: "◊",
+      hamburger: "≡",
+      smiley: "☺",
+      mustache: "┌─┐",
+      star: "✶",
+      play: "►",
+      nodejs: "♦",
+      oneSeventh: "1/7",
+      oneNinth: "1/9",
+      oneTenth: "1/10"
+    };
+    mainSymbols = { ...common, ...specialMainSymbols };
+    fallbackSymbols = { ...common, ...specialFallbackSymbols };
+    shouldUseMain = isUnicodeSupported();
+    figures = shouldUseMain ? mainSymbols : fallbackSymbols;
+    figures_default = figures;
+    replacements = Object.entries(specialMainSymbols);
+  }
+});
+
+// node_modules/yoctocolors/base.js
+import tty from "node:tty";
+var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, underlineCurly, underlineDotted, underlineDashed, overline, inverse, hidden, strikethrough, black, red, green, yellow, blue, magenta, cyan, white, gray, bgBlack, bgRed, bgGreen, bgYellow, bgBlue, bgMagenta, bgCyan, bgWhite, bgGray, redBright, greenBright, yellowBright, blueBright, magentaBright, cyanBright, whiteBright, bgRedBright, bgGreenBright, bgYellowBright, bgBlueBright, bgMagentaBright, bgCyanBright, bgWhiteBright, underlineBlack, underlineRed, underlineGreen, underlineYellow, underlineBlue, underlineMagenta, underlineCyan, underlineWhite, underlineGray, underlineRedBright, underlineGreenBright, underlineYellowBright, underlineBlueBright, underlineMagentaBright, underlineCyanBright, underlineWhiteBright;
+var init_base = __esm({
+  "node_modules/yoctocolors/base.js"() {
+    hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
+    format = (open2, close) => {
+      if (!hasColors) {
+        return (input2) => input2;
+      }
+      const openCode = `\x1B[${open2}m`;
+      const closeCode = `\x1B[${close}m`;
+      return (input2) => {
+        const string4 = input2 + "";
+        let index = string4.indexOf(closeCode);
+        if (index === -1) {
+          return openCode + string4 + closeCode;
+        }
+        let result2 = openCode;
+        let lastIndex = 0;
+        const reopenOnNestedClose = close === 22;
+        const replaceCode = (reopenOnNestedClose ? closeCode : "") + openCode;
+        while (index !== -1) {
+          result2 += string4.slice(lastIndex, index) + replaceCode;
+          lastIndex = index + closeCode.length;
+          index = string4.indexOf(closeCode, lastIndex);
+        }
+        result2 += string4.slice(lastIndex) + closeCode;
+        return result2;
+      };
+    };
+    reset = format(0, 0);
+    bold = format(1, 22);
+    dim = format(2, 22);
+    italic = format(3, 23);
+    underline = format(4, 24);
+    underlineDouble = format("4:2", 24);
+    underlineCurly = format("4:3", 24);
+    underlineDotted = format("4:4", 24);
+    underlineDashed = format("4:5", 24);
+    overline = format(53, 55);
+    inverse = format(7, 27);
+    hidden = format(8, 28);
+    strikethrough = format(9, 29);
+    black = format(30, 39);
+    red = format(31, 39);
+    green = format(32, 39);
+    yellow = format(33, 39);
+    blue = format(34, 39);
+    magenta = format(35, 39);
+    cyan = format(36, 39);
+    white = format(37, 39);
+    gray = format(90, 39);
+    bgBlack = format(40, 49);
+    bgRed = format(41, 49);
+    bgGreen = format(42, 49);
+    bgYellow = format(43, 49);
+    bgBlue = format(44, 49);
+    bgMagenta = format(45, 49);
+    bgCyan = format(46, 49);
+    bgWhite = format(47, 49);
+    bgGray = format(100, 49);
+    redBright = format(91, 39);
+    greenBright = format(92, 39);
+    yellowBright = format(93, 39);
+    blueBright = format(94, 39);
+    magentaBright = format(95, 39);
+    cyanBright = format(96, 39);
+    whiteBright = format(97, 39);
+    bgRedBright = format(101, 49);
+    bgGreenBright = format(102, 49);
+    bgYellowBright = format(103, 49);
+    bgBlueBright = format(104, 49);
+    bgMagentaBright = format(105, 49);
+    bgCyanBright = format(106, 49);
+    bgWhiteBright = format(107, 49);
+    underlineBlack = format("58;5;0", 59);
+    underlineRed = format("58;5;1", 59);
+    underlineGreen = format("58;5;2", 59);
+    underlineYellow = format("58;5;3", 59);
+    underlineBlue = format("58;5;4", 59);
+    underlineMagenta = format("58;5;5", 59);
+    underlineCyan = format("58;5;6", 59);
+    underlineWhite = format("58;5;7", 59);
+    underlineGray = format("58;5;8", 59);
+    underlineRedBright = format("58;5;9", 59);
+    underlineGreenBright = format("58;5;10", 59);
+    underlineYellowBright = format("58;5;11", 59);
+    underlineBlueBright = format("58;5;12", 59);
+    underlineMagentaBright = format("58;5;13", 59);
+    underlineCyanBright = format("58;5;14", 59);
+    underlineWhiteBright = format("58;5;15", 59);
+  }
+});
+
+// node_modules/yoctocolors/index.js
+var init_yoctocolors = __esm({
+  "node_modules/yoctocolors/index.js"() {
+    init_base();
+    init_base();
+  }
+});
+
+// node_modules/execa/lib/verbose/default.js
+import process5 from "node:process";
+var hasColors2, identity, getColor, gray2, bold2, redBright2, yellowBright2, defaultVerboseFunction, serializeTimestamp, padField, getFinalIcon, ICONS, COLORS;
+var init_default = __esm({
+  "node_modules/execa/lib/verbose/default.js"() {
+    init_figures();
+    init_yoctocolors();
+    hasColors2 = process5.env.FORCE_COLOR !== void 0 || process5.stderr.isTTY === true;
+    identity = (string4) => string4;
+    getColor = (color) => hasColors2 ? color : identity;
+    gray2 = getColor(gray);
+    bold2 = getColor(bold);
+    redBright2 = getColor(redBright);
+    yellowBright2 = getColor(yellowBright);
+    defaultVerboseFunction = ({
+      type,
+      message: message2,
+      timestamp,
+      piped,
+      commandId,
+      result: { failed: failed2 = false } = {},
+      options: { reject = true }
+    }) => {
+      const timestampString = serializeTimestamp(timestamp);
+      const icon = ICONS[type]({ failed: failed2, reject, piped });
+      const color = COLORS[type]({ reject });
+      return `${gray2(`[${timestampString}]`)} ${gray2(`[${commandId}]`)} ${color(icon)} ${color(message2)}`;
+    };
+    serializeTimestamp = (timestamp) => `${padField(timestamp.getHours(), 2)}:${padField(timestamp.getMinutes(), 2)}:${padField(timestamp.getSeconds(), 2)}.${padField(timestamp.getMilliseconds(), 3)}`;
+    padField = (field, padding) => String(field).padStart(padding, "0");
+    getFinalIcon = ({ failed: failed2, reject }) => {
+      if (!failed2) {
+        return figures_default.tick;
+      }
+      return reject ? figures_default.cross : figures_default.warning;
+    };
+    ICONS = {
+      command: ({ piped }) => piped ? "|" : "$",
+      output: () => " ",
+      ipc: () => "*",
+      error: getFinalIcon,
+      duration: getFinalIcon
+    };
+    COLORS = {
+      command: () => bold2,
+      output: () => identity,
+      ipc: () => identity,
+      error: ({ reject }) => reject ? redBright2 : yellowBright2,
+      duration: () => gray2
+    };
+  }
+});
+
+// node_modules/execa/lib/verbose/custom.js
+var applyVerboseOnLines, applyVerboseFunction, appendNewline;
+var init_custom = __esm({
+  "node_modules/execa/lib/verbose/custom.js"() {
+    init_values();
+    applyVerboseOnLines = (printedLines, verboseInfo, fdNumber) => {
+      const verboseFunction = getVerboseFunction(verboseInfo, fdNumber);
+      return printedLines.map(({ verboseLine, verboseObject }) => applyVerboseFunction(verboseLine, verboseObject, verboseFunction)).filter((printedLine) => printedLine !== void 0).map((printedLine) => appendNewline(printedLine)).join("");
+    };
+    applyVerboseFunction = (verboseLine, verboseObject, verboseFunction) => {
+      if (verboseFunction === void 0) {
+        return verboseLine;
+      }
+      const printedLine = verboseFunction(verboseLine, verboseObject);
+      if (typeof printedLine === "string") {
+        return printedLine;
+      }
+    };
+    appendNewline = (printedLine) => printedLine.endsWith("\n") ? printedLine : `${printedLine}
+`;
+  }
+});
+
+// node_modules/execa/lib/verbose/log.js
+import { inspect } from "node:util";
+var verboseLog, getVerboseObject, getPrintedLines, getPrintedLine, serializeVerboseMessage;
+var init_log = __esm({
+  "node_modules/execa/lib/verbose/log.js"() {
+    init_escape();
+    init_default();
+    init_custom();
+    verboseLog = ({ type, verboseMessage, fdNumber, verboseInfo, result: result2 }) => {
+      const verboseObject = getVerboseObject({ type, result: result2, verboseInfo });
+      const printedLines = getPrintedLines(verboseMessage, verboseObject);
+      const finalLines = applyVerboseOnLines(printedLines, verboseInfo, fdNumber);
+      if (finalLines !== "") {
+        console.warn(finalLines.slice(0, -1));
+      }
+    };
+    getVerboseObject = ({ type, result: result2, verboseInfo }) => {
+      const { escapedCommand, commandId, rawOptions } = verboseInfo;
+      const { piped = false, ...options } = rawOptions;
+      return {
+        type,
+        escapedCommand,
+        commandId: `${commandId}`,
+        timestamp: /* @__PURE__ */ new Date(),
+        piped,
+        result: result2,
+        options
+      };
+    };
+    getPrintedLines = (verboseMessage, verboseObject) => verboseMessage.split("\n").map((message2) => getPrintedLine({ ...verboseObject, message: message2 }));
+    getPrintedLine = (verboseObject) => {
+      const verboseLine = defaultVerboseFunction(verboseObject);
+      return { verboseLine, verboseObject };
+    };
+    serializeVerboseMessage = (message2) => {
+      const messageString = typeof message2 === "string" ? message2 : inspect(message2);
+      return escapeLines(messageString);
+    };
+  }
+});
+
+// node_modules/execa/lib/verbose/start.js
+var logCommand;
+var init_start = __esm({
+  "node_modules/execa/lib/verbose/start.js"() {
+    init_values();
+    init_log();
+    logCommand = (escapedCommand, verboseInfo) => {
+      if (!isVerbose(verboseInfo)) {
+        return;
+      }
+      verboseLog({
+        type: "command",
+        verboseMessage: escapedCommand,
+        verboseInfo
+      });
+    };
+  }
+});
+
+// node_modules/execa/lib/verbose/info.js
+var getVerboseInfo, getCommandId, COMMAND_ID, validateVerbose;
+var init_info = __esm({
+  "node_modules/execa/lib/verbose/info.js"() {
+    init_values();
+    getVerboseInfo = (verbose, escapedCommand, rawOptions) => {
+      validateVerbose(verbose);
+      const commandId = getCommandId(verbose);
+      return {
+        verbose,
+        escapedCommand,
+        commandId,
+        rawOptions
+      };
+    };
+    getCommandId = (verbose) => isVerbose({ verbose }) ? COMMAND_ID++ : void 0;
+    COMMAND_ID = 0n;
+    validateVerbose = (verbose) => {
+      for (const fdVerbose of verbose) {
+        if (fdVerbose === false) {
+          throw new TypeError(`The "verbose: false" option was renamed to "verbose: 'none'".`);
+        }
+        if (fdVerbose === true) {
+          throw new TypeError(`The "verbose: true" option was renamed to "verbose: 'short'".`);
+        }
+        if (!VERBOSE_VALUES.includes(fdVerbose) && !isVerboseFunction(fdVerbose)) {
+          const allowedValues = VERBOSE_VALUES.map((allowedValue) => `'${allowedValue}'`).join(", ");
+          throw new TypeError(`The "verbose" option must not be ${fdVerbose}. Allowed values are: ${allowedValues} or a function.`);
+        }
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/return/duration.js
+import { hrtime } from "node:process";
+var getStartTime, getDurationMs;
+var init_duration = __esm({
+  "node_modules/execa/lib/return/duration.js"() {
+    getStartTime = () => hrtime.bigint();
+    getDurationMs = (startTime) => Number(hrtime.bigint() - startTime) / 1e6;
+  }
+});
+
+// node_modules/execa/lib/arguments/command.js
+var handleCommand;
+var init_command2 = __esm({
+  "node_modules/execa/lib/arguments/command.js"() {
+    init_start();
+    init_info();
+    init_duration();
+    init_escape();
+    init_specific();
+    handleCommand = (filePath, rawArguments, rawOptions) => {
+      const startTime = getStartTime();
+      const { command, escapedCommand } = joinCommand(filePath, rawArguments, rawOptions.shell && !rawOptions.node);
+      const verbose = normalizeFdSpecificOption(rawOptions, "verbose");
+      const verboseInfo = getVerboseInfo(verbose, escapedCommand, { __proto__: null, ...rawOptions });
+      logCommand(escapedCommand, verboseInfo);
+      return {
+        command,
+        escapedCommand,
+        startTime,
+        verboseInfo
+      };
+    };
+  }
+});
+
+// node_modules/path-key/index.js
+function pathKey(options = {}) {
+  const {
+    env = process.env,
+    platform: platform2 = process.platform
+  } = options;
+  if (platform2 !== "win32") {
+    return "PATH";
+  }
+  return Object.keys(env).reverse().find((key) => key.toUpperCase() === "PATH") || "Path";
+}
+var init_path_key = __esm({
+  "node_modules/path-key/index.js"() {
+  }
+});
+
+// node_modules/unicorn-magic/default.js
+var init_default2 = __esm({
+  "node_modules/unicorn-magic/default.js"() {
+  }
+});
+
+// node_modules/unicorn-magic/node.js
+import { promisify } from "node:util";
+import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
+import path13 from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+function toPath(urlOrPath) {
+  return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
+}
+function traversePathUp(startPath) {
+  return {
+    *[Symbol.iterator]() {
+      let currentPath = path13.resolve(toPath(startPath));
+      let previousPath;
+      while (previousPath !== currentPath) {
+        yield currentPath;
+        previousPath = currentPath;
+        currentPath = path13.resolve(currentPath, "..");
+      }
+    }
+  };
+}
+var execFileOriginal, TEN_MEGABYTES_IN_BYTES;
+var init_node = __esm({
+  "node_modules/unicorn-magic/node.js"() {
+    init_default2();
+    execFileOriginal = promisify(execFileCallback);
+    TEN_MEGABYTES_IN_BYTES = 10 * 1024 * 1024;
+  }
+});
+
+// node_modules/npm-run-path/index.js
+import process6 from "node:process";
+import path14 from "node:path";
+var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
+var init_npm_run_path = __esm({
+  "node_modules/npm-run-path/index.js"() {
+    init_path_key();
+    init_node();
+    npmRunPath = ({
+      cwd = process6.cwd(),
+      path: pathOption = process6.env[pathKey()],
+      preferLocal = true,
+      execPath: execPath2 = process6.execPath,
+      addExecPath = true
+    } = {}) => {
+      const cwdPath = path14.resolve(toPath(cwd));
+      const result2 = [];
+      const pathParts = pathOption.split(path14.delimiter);
+      if (preferLocal) {
+        applyPreferLocal(result2, pathParts, cwdPath);
+      }
+      if (addExecPath) {
+        applyExecPath(result2, pathParts, execPath2, cwdPath);
+      }
+      return pathOption === "" || pathOption === path14.delimiter ? `${result2.join(path14.delimiter)}${pathOption}` : [...result2, pathOption].join(path14.delimiter);
+    };
+    applyPreferLocal = (result2, pathParts, cwdPath) => {
+      for (const directory of traversePathUp(cwdPath)) {
+        const pathPart = path14.join(directory, "node_modules/.bin");
+        if (!pathParts.includes(pathPart)) {
+          result2.push(pathPart);
+        }
+      }
+    };
+    applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
+      const pathPart = path14.resolve(cwdPath, toPath(execPath2), "..");
+      if (!pathParts.includes(pathPart)) {
+        result2.push(pathPart);
+      }
+    };
+    npmRunPathEnv = ({ env = process6.env, ...options } = {}) => {
+      env = { ...env };
+      const pathName = pathKey({ env });
+      options.path = env[pathName];
+      env[pathName] = npmRunPath(options);
+      return env;
+    };
+  }
+});
+
+// node_modules/human-signals/build/src/realtime.js
+var getRealtimeSignals, getRealtimeSignal, SIGRTMIN, SIGRTMAX;
+var init_realtime = __esm({
+  "node_modules/human-signals/build/src/realtime.js"() {
+    getRealtimeSignals = () => {
+      const length = SIGRTMAX - SIGRTMIN + 1;
+      return Array.from({ length }, getRealtimeSignal);
+    };
+    getRealtimeSignal = (value, index) => ({
+      name: `SIGRT${index + 1}`,
+      number: SIGRTMIN + index,
+      action: "terminate",
+      description: "Application-specific signal (realtime)",
+      standard: "posix"
+    });
+    SIGRTMIN = 34;
+    SIGRTMAX = 64;
+  }
+});
+
+// node_modules/human-signals/build/src/core.js
+var SIGNALS;
+var init_core3 = __esm({
+  "node_modules/human-signals/build/src/core.js"() {
+    SIGNALS = [
+      {
+        name: "SIGHUP",
+        number: 1,
+        action: "terminate",
+        description: "Terminal closed",
+        standard: "posix"
+      },
+      {
+        name: "SIGINT",
+        number: 2,
+        action: "terminate",
+        description: "User interruption with CTRL-C",
+        standard: "ansi"
+      },
+      {
+        name: "SIGQUIT",
+        number: 3,
+        action: "core",
+        description: "User interruption with CTRL-\\",
+        standard: "posix"
+      },
+      {
+        name: "SIGILL",
+        number: 4,
+        action: "core",
+        description: "Invalid machine instruction",
+        standard: "ansi"
+      },
+      {
+        name: "SIGTRAP",
+        number: 5,
+        action: "core",
+        description: "Debugger breakpoint",
+        standard: "posix"
+      },
+      {
+        name: "SIGABRT",
+        number: 6,
+        action: "core",
+        description: "Aborted",
+        standard: "ansi"
+      },
+      {
+        name: "SIGIOT",
+        number: 6,
+        action: "core",
+        description: "Aborted",
+        standard: "bsd"
+      },
+      {
+        name: "SIGBUS",
+        number: 7,
+        action: "core",
+        description: "Bus error due to misaligned, non-existing address or paging error",
+        standard: "bsd"
+      },
+      {
+        name: "SIGEMT",
+        number: 7,
+        action: "terminate",
+        description: "Command should be emulated but is not implemented",
+        standard: "other"
+      },
+      {
+        name: "SIGFPE",
+        number: 8,
+        action: "core",
+        description: "Floating point arithmetic error",
+        standard: "ansi"
+      },
+      {
+        name: "SIGKILL",
+        number: 9,
+        action: "terminate",
+        description: "Forced termination",
+        standard: "posix",
+        forced: true
+      },
+      {
+        name: "SIGUSR1",
+        number: 10,
+        action: "terminate",
+        description: "Application-specific signal",
+        standard: "posix"
+      },
+      {
+        name: "SIGSEGV",
+        number: 11,
+        action: "core",
+        description: "Segmentation fault",
+        standard: "ansi"
+      },
+      {
+        name: "SIGUSR2",
+        number: 12,
+        action: "terminate",
+        description: "Application-specific signal",
+        standard: "posix"
+      },
+      {
+        name: "SIGPIPE",
+        number: 13,
+        action: "terminate",
+        description: "Broken pipe or socket",
+        standard: "posix"
+      },
+      {
+        name: "SIGALRM",
+        number: 14,
+        action: "terminate",
+        description: "Timeout or timer",
+        standard: "posix"
+      },
+      {
+        name: "SIGTERM",
+        number: 15,
+        action: "terminate",
+        description: "Termination",
+        standard: "ansi"
+      },
+      {
+        name: "SIGSTKFLT",
+        number: 16,
+        action: "terminate",
+        description: "Stack is empty or overflowed",
+        standard: "other"
+      },
+      {
+        name: "SIGCHLD",
+        number: 17,
+        action: "ignore",
+        description: "Child process terminated, paused or unpaused",
+        standard: "posix"
+      },
+      {
+        name: "SIGCLD",
+        number: 17,
+        action: "ignore",
+        description: "Child process terminated, paused or unpaused",
+        standard: "other"
+      },
+      {
+        name: "SIGCONT",
+        number: 18,
+        action: "unpause",
+        description: "Unpaused",
+        standard: "posix",
+        forced: true
+      },
+      {
+        name: "SIGSTOP",
+        number: 19,
+        action: "pause",
+        description: "Paused",
+        standard: "posix",
+        forced: true
+      },
+      {
+        name: "SIGTSTP",
+        number: 20,
+        action: "pause",
+        description: 'Paused using CTRL-Z or "suspend"',
+        standard: "posix"
+      },
+      {
+        name: "SIGTTIN",
+        number: 21,
+        action: "pause",
+        description: "Background process cannot read terminal input",
+        standard: "posix"
+      },
+      {
+        name: "SIGBREAK",
+        number: 21,
+        action: "terminate",
+        description: "User interruption with CTRL-BREAK",
+        standard: "other"
+      },
+      {
+        name: "SIGTTOU",
+        number: 22,
+        action: "pause",
+        description: "Background process cannot write to terminal output",
+        standard: "posix"
+      },
+      {
+        name: "SIGURG",
+        number: 23,
+        action: "ignore",
+        description: "Socket received out-of-band data",
+        standard: "bsd"
+      },
+      {
+        name: "SIGXCPU",
+        number: 24,
+        action: "core",
+        description: "Process timed out",
+        standard: "bsd"
+      },
+      {
+        name: "SIGXFSZ",
+        number: 25,
+        action: "core",
+        description: "File too big",
+        standard: "bsd"
+      },
+      {
+        name: "SIGVTALRM",
+        number: 26,
+        action: "terminate",
+        description: "Timeout or timer",
+        standard: "bsd"
+      },
+      {
+        name: "SIGPROF",
+        number: 27,
+        action: "terminate",
+        description: "Timeout or timer",
+        standard: "bsd"
+      },
+      {
+        name: "SIGWINCH",
+        number: 28,
+        action: "ignore",
+        description: "Terminal window size changed",
+        standard: "bsd"
+      },
+      {
+        name: "SIGIO",
+        number: 29,
+        action: "terminate",
+        description: "I/O is available",
+        standard: "other"
+      },
+      {
+        name: "SIGPOLL",
+        number: 29,
+        action: "terminate",
+        description: "Watched event",
+        standard: "other"
+      },
+      {
+        name: "SIGINFO",
+        number: 29,
+        action: "ignore",
+        description: "Request for process information",
+        standard: "other"
+      },
+      {
+        name: "SIGPWR",
+        number: 30,
+        action: "terminate",
+        description: "Device running out of power",
+        standard: "systemv"
+      },
+      {
+        name: "SIGSYS",
+        number: 31,
+        action: "core",
+        description: "Invalid system call",
+        standard: "other"
+      },
+      {
+        name: "SIGUNUSED",
+        number: 31,
+        action: "terminate",
+        description: "Invalid system call",
+        standard: "other"
+      }
+    ];
+  }
+});
+
+// node_modules/human-signals/build/src/signals.js
+import { constants as constants2 } from "node:os";
+var getSignals, normalizeSignal;
+var init_signals = __esm({
+  "node_modules/human-signals/build/src/signals.js"() {
+    init_core3();
+    init_realtime();
+    getSignals = () => {
+      const realtimeSignals = getRealtimeSignals();
+      const signals2 = [...SIGNALS, ...realtimeSignals].map(normalizeSignal);
+      return signals2;
+    };
+    normalizeSignal = ({
+      name,
+      number: defaultNumber,
+      description,
+      action,
+      forced = false,
+      standard
+    }) => {
+      const {
+        signals: { [name]: constantSignal }
+      } = constants2;
+      const supported = constantSignal !== void 0;
+      const number4 = supported ? constantSignal : defaultNumber;
+      return { name, number: number4, description, supported, action, forced, standard };
+    };
+  }
+});
+
+// node_modules/human-signals/build/src/main.js
+import { constants as constants3 } from "node:os";
+var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
+var init_main = __esm({
+  "node_modules/human-signals/build/src/main.js"() {
+    init_realtime();
+    init_signals();
+    getSignalsByName = () => {
+      const signals2 = getSignals();
+      return Object.fromEntries(signals2.map(getSignalByName));
+    };
+    getSignalByName = ({
+      name,
+      number: number4,
+      description,
+      supported,
+      action,
+      forced,
+      standard
+    }) => [name, { name, number: number4, description, supported, action, forced, standard }];
+    signalsByName = getSignalsByName();
+    getSignalsByNumber = () => {
+      const signals2 = getSignals();
+      const length = SIGRTMAX + 1;
+      const signalsA = Array.from(
+        { length },
+        (value, number4) => getSignalByNumber(number4, signals2)
+      );
+      return Object.assign({}, ...signalsA);
+    };
+    getSignalByNumber = (number4, signals2) => {
+      const signal = findSignalByNumber(number4, signals2);
+      if (signal === void 0) {
+        return {};
+      }
+      const { name, description, supported, action, forced, standard } = signal;
+      return {
+        [number4]: {
+          name,
+          number: number4,
+          description,
+          supported,
+          action,
+          forced,
+          standard
+        }
+      };
+    };
+    findSignalByNumber = (number4, signals2) => {
+      const signal = signals2.find(({ name }) => constants3.signals[name] === number4);
+      if (signal !== void 0) {
+        return signal;
+      }
+      return signals2.find((signalA) => signalA.number === number4);
+    };
+    signalsByNumber = getSignalsByNumber();
+  }
+});
+
+// node_modules/execa/lib/terminate/signal.js
+import { constants as constants4 } from "node:os";
+var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
+var init_signal = __esm({
+  "node_modules/execa/lib/terminate/signal.js"() {
+    init_main();
+    normalizeKillSignal = (killSignal) => {
+      const optionName = "option `killSignal`";
+      if (killSignal === 0) {
+        throw new TypeError(`Invalid ${optionName}: 0 cannot be used.`);
+      }
+      return normalizeSignal2(killSignal, optionName);
+    };
+    normalizeSignalArgument = (signal) => signal === 0 ? signal : normalizeSignal2(signal, "`subprocess.kill()`'s argument");
+    normalizeSignal2 = (signalNameOrInteger, optionName) => {
+      if (Number.isInteger(signalNameOrInteger)) {
+        return normalizeSignalInteger(signalNameOrInteger, optionName);
+      }
+      if (typeof signalNameOrInteger === "string") {
+        return normalizeSignalName(signalNameOrInteger, optionName);
+      }
+      throw new TypeError(`Invalid ${optionName} ${String(signalNameOrInteger)}: it must be a string or an integer.
+${getAvailableSignals()}`);
+    };
+    normalizeSignalInteger = (signalInteger, optionName) => {
+      if (signalsIntegerToName.has(signalInteger)) {
+        return signalsIntegerToName.get(signalInteger);
+      }
+      throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
+${getAvailableSignals()}`);
+    };
+    getSignalsIntegerToName = () => new Map(Object.entries(constants4.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    signalsIntegerToName = getSignalsIntegerToName();
+    normalizeSignalName = (signalName, optionName) => {
+      if (signalName in constants4.signals) {
+        return signalName;
+      }
+      if (signalName.toUpperCase() in constants4.signals) {
+        throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
+      }
+      throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
+${getAvailableSignals()}`);
+    };
+    getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
+Available signal numbers: ${getAvailableSignalIntegers()}.`;
+    getAvailableSignalNames = () => Object.keys(constants4.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants4.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getSignalDescription = (signal) => signalsByName[signal].description;
+  }
+});
+
+// node_modules/execa/lib/terminate/timeout.js
+import { setTimeout as setTimeout2 } from "node:timers/promises";
+var validateTimeout, validateDelay, MAX_DELAY, throwOnTimeout, killAfterTimeout;
+var init_timeout = __esm({
+  "node_modules/execa/lib/terminate/timeout.js"() {
+    init_final_error();
+    init_type_name();
+    validateTimeout = ({ timeout }) => {
+      if (timeout !== void 0) {
+        validateDelay(timeout, "timeout");
+      }
+    };
+    validateDelay = (delay, optionName) => {
+      if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY) {
+        throw new TypeError(`Expected the \`${optionName}\` option to be a non-negative integer up to ${MAX_DELAY}, got \`${delay}\` (${getTypeName(delay)})`);
+      }
+    };
+    MAX_DELAY = 2 ** 31 - 1;
+    throwOnTimeout = (kill, timeout, context, controller) => timeout === 0 || timeout === void 0 ? [] : [killAfterTimeout(kill, timeout, context, controller)];
+    killAfterTimeout = async (kill, timeout, context, { signal }) => {
+      await setTimeout2(timeout, void 0, { signal });
+      context.terminationReason ??= "timeout";
+      kill();
+      throw new DiscardedError();
+    };
+  }
+});
+
+// node_modules/execa/lib/terminate/kill.js
+import { setTimeout as setTimeout3 } from "node:timers/promises";
+var normalizeForceKillAfterDelay, DEFAULT_FORCE_KILL_TIMEOUT, subprocessKill, parseKillArguments, emitKillError, setKillTimeout, killOnTimeout;
+var init_kill = __esm({
+  "node_modules/execa/lib/terminate/kill.js"() {
+    init_final_error();
+    init_signal();
+    init_timeout();
+    normalizeForceKillAfterDelay = (forceKillAfterDelay) => {
+      if (forceKillAfterDelay === false) {
+        return forceKillAfterDelay;
+      }
+      if (forceKillAfterDelay === true) {
+        return DEFAULT_FORCE_KILL_TIMEOUT;
+      }
+      validateDelay(forceKillAfterDelay, "forceKillAfterDelay");
+      return forceKillAfterDelay;
+    };
+    DEFAULT_FORCE_KILL_TIMEOUT = 1e3 * 5;
+    subprocessKill = ({ kill, options: { forceKillAfterDelay, killSignal }, onInternalError, context, controller }, signalOrError, errorArgument) => {
+      const { signal, error: error62 } = parseKillArguments(signalOrError, errorArgument, killSignal);
+      emitKillError(error62, onInternalError);
+      const killResult = kill(signal);
+      setKillTimeout({
+        kill,
+        signal,
+        forceKillAfterDelay,
+        killSignal,
+        killResult,
+        context,
+        controller
+      });
+      return killResult;
+    };
+    parseKillArguments = (signalOrError, errorArgument, killSignal) => {
+      const [signal = killSignal, error62] = isErrorInstance(signalOrError) ? [void 0, signalOrError] : [signalOrError, errorArgument];
+      if (typeof signal !== "string" && !Number.isInteger(signal)) {
+        throw new TypeError(`The first argument must be an error instance or a signal name string/integer: ${String(signal)}`);
+      }
+      if (error62 !== void 0 && !isErrorInstance(error62)) {
+        throw new TypeError(`The second argument is optional. If specified, it must be an error instance: ${error62}`);
+      }
+      return { signal: normalizeSignalArgument(signal), error: error62 };
+    };
+    emitKillError = (error62, onInternalError) => {
+      if (error62 !== void 0) {
+        onInternalError.reject(error62);
+      }
+    };
+    setKillTimeout = async ({ kill, signal, forceKillAfterDelay, killSignal, killResult, context, controller }) => {
+      if (signal === killSignal && killResult) {
+        killOnTimeout({
+          kill,
+          forceKillAfterDelay,
+          context,
+          controllerSignal: controller.signal
+        });
+      }
+    };
+    killOnTimeout = async ({ kill, forceKillAfterDelay, context, controllerSignal }) => {
+      if (forceKillAfterDelay === false) {
+        return;
+      }
+      try {
+        await setTimeout3(forceKillAfterDelay, void 0, { signal: controllerSignal });
+        if (kill("SIGKILL")) {
+          context.isForcefullyTerminated ??= true;
+        }
+      } catch {
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/utils/abort-signal.js
+import { once } from "node:events";
+var onAbortedSignal, validateAbortSignal;
+var init_abort_signal = __esm({
+  "node_modules/execa/lib/utils/abort-signal.js"() {
+    onAbortedSignal = async (mainSignal, stopSignal) => {
+      if (!mainSignal.aborted) {
+        await once(mainSignal, "abort", { signal: stopSignal });
+      }
+    };
+    validateAbortSignal = (signal, optionName) => {
+      if (signal !== void 0 && Object.prototype.toString.call(signal) !== "[object AbortSignal]") {
+        throw new TypeError(`The \`${optionName}\` option must be an AbortSignal: ${String(signal)}.`);
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/terminate/cancel.js
+var validateCancelSignal, validateRenamedSignalOption, throwOnCancel, terminateOnCancel;
+var init_cancel = __esm({
+  "node_modules/execa/lib/terminate/cancel.js"() {
+    init_abort_signal();
+    validateCancelSignal = ({ cancelSignal }) => {
+      validateAbortSignal(cancelSignal, "cancelSignal");
+    };
+    validateRenamedSignalOption = ({ signal }) => {
+      if (signal !== void 0) {
+        throw new TypeError('The "signal" option has been renamed to "cancelSignal" instead.');
+      }
+    };
+    throwOnCancel = ({ kill, cancelSignal, gracefulCancel, context, controller }) => cancelSignal === void 0 || gracefulCancel ? [] : [terminateOnCancel(kill, cancelSignal, context, controller)];
+    terminateOnCancel = async (kill, cancelSignal, context, { signal }) => {
+      await onAbortedSignal(cancelSignal, signal);
+      context.terminationReason ??= "cancel";
+      kill();
+      throw cancelSignal.reason;
+    };
+  }
+});
+
+// node_modules/execa/lib/ipc/validation.js
+import { inspect as inspect2 } from "node:util";
+var validateIpcMethod, validateIpcOption, validateConnection, throwOnEarlyDisconnect, throwOnStrictDeadlockError, getStrictResponseError, throwOnMissingStrict, throwOnStrictDisconnect, getAbortDisconnectError, throwOnMissingParent, handleEpipeError, handleSerializationError, serializeInvalidMessage, isSerializationError, SERIALIZATION_ERROR_CODES, SERIALIZATION_ERROR_MESSAGES, getMethodName, getNamespaceName, getOtherProcessName, disconnect;
+var init_validation = __esm({
+  "node_modules/execa/lib/ipc/validation.js"() {
+    validateIpcMethod = ({ methodName, isSubprocess, ipc, isConnected: isConnected2 }) => {
+      validateIpcOption(methodName, isSubprocess, ipc);
+      validateConnection(methodName, isSubprocess, isConnected2);
+    };
+    validateIpcOption = (methodName, isSubprocess, ipc) => {
+      if (!ipc) {
+        throw new Error(`${getMethodName(methodName, isSubprocess)} can only be used if the \`ipc\` option is \`true\`.`);
+      }
+    };
+    validateConnection = (methodName, isSubprocess, isConnected2) => {
+      if (!isConnected2) {
+        throw new Error(`${getMethodName(methodName, isSubprocess)} cannot be used: the ${getOtherProcessName(isSubprocess)} has already exited or disconnected.`);
+      }
+    };
+    throwOnEarlyDisconnect = (isSubprocess) => {
+      throw new Error(`${getMethodName("getOneMessage", isSubprocess)} could not complete: the ${getOtherProcessName(isSubprocess)} exited or disconnected.`);
+    };
+    throwOnStrictDeadlockError = (isSubprocess) => {
+      throw new Error(`${getMethodName("sendMessage", isSubprocess)} failed: the ${getOtherProcessName(isSubprocess)} is sending a message too, instead of listening to incoming messages.
+This can be fixed by both sending a message and listening to incoming messages at the same time:
+
+const [receivedMessage] = await Promise.all([
+	${getMethodName("getOneMessage", isSubprocess)},
+	${getMethodName("sendMessage", isSubprocess, "message, {strict: true}")},
+]);`);
+    };
+    getStrictResponseError = (error62, isSubprocess) => new Error(`${getMethodName("sendMessage", isSubprocess)} failed when sending an acknowledgment response to the ${getOtherProcessName(isSubprocess)}.`, { cause: error62 });
+    throwOnMissingStrict = (isSubprocess) => {
+      throw new Error(`${getMethodName("sendMessage", isSubprocess)} failed: the ${getOtherProcessName(isSubprocess)} is not listening to incoming messages.`);
+    };
+    throwOnStrictDisconnect = (isSubprocess) => {
+      throw new Error(`${getMethodName("sendMessage", isSubprocess)} failed: the ${getOtherProcessName(isSubprocess)} exited without listening to incoming messages.`);
+    };
+    getAbortDisconnectError = () => new Error(`\`cancelSignal\` aborted: the ${getOtherProcessName(true)} disconnected.`);
+    throwOnMissingParent = () => {
+      throw new Error("`getCancelSignal()` cannot be used without setting the `gracefulCancel` option to `true`.");
+    };
+    handleEpipeError = ({ error: error62, methodName, isSubprocess }) => {
+      if (error62.code === "EPIPE") {
+        throw new Error(`${getMethodName(methodName, isSubprocess)} cannot be used: the ${getOtherProcessName(isSubprocess)} is disconnecting.`, { cause: error62 });
+      }
+    };
+    handleSerializationError = ({ error: error62, methodName, isSubprocess, message: message2 }) => {
+      if (isSerializationError(error62)) {
+        throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${serializeInvalidMessage(message2)}.`, { cause: error62 });
+      }
+    };
+    serializeInvalidMessage = (message2) => {
+      try {
+        return String(message2);
+      } catch {
+        return inspect2(message2);
+      }
+    };
+    isSerializationError = ({ code, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
+    SERIALIZATION_ERROR_CODES = /* @__PURE__ */ new Set([
+      // Message is `undefined`
+      "ERR_MISSING_ARGS",
+      // Message is a function, a bigint, a symbol
+      "ERR_INVALID_ARG_TYPE"
+    ]);
+    SERIALIZATION_ERROR_MESSAGES = [
+      // Message is a promise or a proxy, with `serialization: 'advanced'`
+      "could not be cloned",
+      // Message has cycles, with `serialization: 'json'`
+      "circular structure",
+      // Message has cycles inside toJSON(), with `serialization: 'json'`
+      "call stack size exceeded"
+    ];
+    getMethodName = (methodName, isSubprocess, parameters = "") => methodName === "cancelSignal" ? "`cancelSignal`'s `controller.abort()`" : `${getNamespaceName(isSubprocess)}${methodName}(${parameters})`;
+    getNamespaceName = (isSubprocess) => isSubprocess ? "" : "subprocess.";
+    getOtherProcessName = (isSubprocess) => isSubprocess ? "parent process" : "subprocess";
+    disconnect = (anyProcess) => {
+      if (anyProcess.connected) {
+        anyProcess.disconnect();
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/utils/deferred.js
+var createDeferred;
+var init_deferred = __esm({
+  "node_modules/execa/lib/utils/deferred.js"() {
+    createDeferred = () => {
+      const methods = {};
+      const promise3 = new Promise((resolve3, reject) => {
+        Object.assign(methods, { resolve: resolve3, reject });
+      });
+      return Object.assign(promise3, methods);
+    };
+  }
+});
+
+// node_modules/execa/lib/utils/max-listeners.js
+import { addAbortListener } from "node:events";
+var incrementMaxListeners;
+var init_max_listeners = __esm({
+  "node_modules/execa/lib/utils/max-listeners.js"() {
+    incrementMaxListeners = (eventEmitter, maxListenersIncrement, signal) => {
+      const maxListeners = eventEmitter.getMaxListeners();
+      if (maxListeners === 0 || maxListeners === Infinity) {
+        return;
+      }
+      eventEmitter.setMaxListeners(maxListeners + maxListenersIncrement);
+      addAbortListener(signal, () => {
+        eventEmitter.setMaxListeners(eventEmitter.getMaxListeners() - maxListenersIncrement);
+      });
+    };
+  }
+});
+
+// node_modules/execa/lib/ipc/reference.js
+var addReference, addReferenceCount, removeReference, removeReferenceCount, undoAddedReferences, redoAddedReferences;
+var init_reference = __esm({
+  "node_modules/execa/lib/ipc/reference.js"() {
+    addReference = (channel, reference) => {
+      if (reference) {
+        addReferenceCount(channel);
+      }
+    };
+    addReferenceCount = (channel) => {
+      channel.refCounted();
+    };
+    removeReference = (channel, reference) => {
+      if (reference) {
+        removeReferenceCount(channel);
+      }
+    };
+    removeReferenceCount = (channel) => {
+      channel.unrefCounted();
+    };
+    undoAddedReferences = (channel, isSubprocess) => {
+      if (!isSubprocess) {
+        return;
+      }
+      removeReferenceCount(channel);
+      removeReferenceCount(channel);
+    };
+    redoAddedReferences = (channel, isSubprocess) => {
+      if (!isSubprocess) {
+        return;
+      }
+      addReferenceCount(channel);
+      addReferenceCount(channel);
+    };
+  }
+});
+
+// node_modules/execa/lib/ipc/incoming.js
+import { once as once2 } from "node:events";
+import { scheduler } from "node:timers/promises";
+var onMessage, onDisconnect, INCOMING_MESSAGES;
+var init_incoming = __esm({
+  "node_modules/execa/lib/ipc/incoming.js"() {
+    init_outgoing();
+    init_reference();
+    init_strict();
+    init_graceful();
+    onMessage = async ({ anyProcess, channel, isSubprocess, ipcEmitter }, wrappedMessage) => {
+      if (handleStrictResponse(wrappedMessage, anyProcess) || isSubprocess && handleAbort(wrappedMessage)) {
+        return;
+      }
+      if (!INCOMING_MESSAGES.has(anyProcess)) {
+        INCOMING_MESSAGES.set(anyProcess, []);
+      }
+      const incomingMessages = INCOMING_MESSAGES.get(anyProcess);
+      incomingMessages.push(wrappedMessage);
+      if (incomingMessages.length > 1) {
+        return;
+      }
+      while (incomingMessages.length > 0) {
+        await waitForOutgoingMessages(anyProcess, ipcEmitter, incomingMessages[0]);
+        await scheduler.yield();
+        const message2 = await handleStrictRequest({
+          wrappedMessage: incomingMessages[0],
+          anyProcess,
+          channel,
+          isSubprocess,
+          ipcEmitter
+        });
+        incomingMessages.shift();
+        ipcEmitter.emit("message", message2);
+        ipcEmitter.emit("message:done");
+      }
+    };
+    onDisconnect = async ({ anyProcess, channel, isSubprocess, ipcEmitter, boundOnMessage }) => {
+      if (isSubprocess) {
+        abortOnDisconnect();
+      }
+      const incomingMessages = INCOMING_MESSAGES.get(anyProcess);
+      while (incomingMessages?.length > 0) {
+        await once2(ipcEmitter, "message:done");
+      }
+      anyProcess.removeListener("message", boundOnMessage);
+      redoAddedReferences(channel, isSubprocess);
+      ipcEmitter.connected = false;
+      ipcEmitter.emit("disconnect");
+    };
+    INCOMING_MESSAGES = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/execa/lib/ipc/forward.js
+import { EventEmitter as EventEmitter2 } from "node:events";
+var getIpcEmitter, IPC_EMITTERS, forwardEvents, isConnected;
+var init_forward = __esm({
+  "node_modules/execa/lib/ipc/forward.js"() {
+    init_incoming();
+    init_reference();
+    getIpcEmitter = (anyProcess, channel, isSubprocess) => {
+      if (IPC_EMITTERS.has(anyProcess)) {
+        return IPC_EMITTERS.get(anyProcess);
+      }
+      const ipcEmitter = new EventEmitter2();
+      ipcEmitter.setMaxListeners(0);
+      ipcEmitter.connected = true;
+      IPC_EMITTERS.set(anyProcess, ipcEmitter);
+      forwardEvents({
+        ipcEmitter,
+        anyProcess,
+        channel,
+        isSubprocess
+      });
+      return ipcEmitter;
+    };
+    IPC_EMITTERS = /* @__PURE__ */ new WeakMap();
+    forwardEvents = ({ ipcEmitter, anyProcess, channel, isSubprocess }) => {
+      const boundOnMessage = onMessage.bind(void 0, {
+        anyProcess,
+        channel,
+        isSubprocess,
+        ipcEmitter
+      });
+      anyProcess.on("message", boundOnMessage);
+      anyProcess.once("disconnect", onDisconnect.bind(void 0, {
+        anyProcess,
+        channel,
+        isSubprocess,
+        ipcEmitter,
+        boundOnMessage
+      }));
+      undoAddedReferences(channel, isSubprocess);
+    };
+    isConnected = (anyProcess) => {
+      const ipcEmitter = IPC_EMITTERS.get(anyProcess);
+      return ipcEmitter === void 0 ? anyProcess.channel !== void 0 && anyProcess.channel !== null : ipcEmitter.connected;
+    };
+  }
+});
+
+// node_modules/execa/lib/ipc/strict.js
+import { once as once3 } from "node:events";
+var handleSendStrict, count, validateStrictDeadlock, handleStrictRequest, handleStrictResponse, waitForStrictResponse, STRICT_RESPONSES, throwOnDisconnect, REQUEST_TYPE, RESPONSE_TYPE, isStrictRequest;
+var init_strict = __esm({
+  "node_modules/execa/lib/ipc/strict.js"() {
+    init_deferred();
+    init_max_listeners();
+    init_send();
+    init_validation();
+    init_forward();
+    init_outgoing();
+    handleSendStrict = ({ anyProcess, channel, isSubprocess, message: message2, strict }) => {
+      if (!strict) {
+        return message2;
+      }
+      const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
+      const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
+      return {
+        id: count++,
+        type: REQUEST_TYPE,
+        message: message2,
+        hasListeners
+      };
+    };
+    count = 0;
+    validateStrictDeadlock = (outgoingMessages, wrappedMessage) => {
+      if (!isStrictRequest(wrappedMessage) || wrappedMessage.hasListeners) {
+        return;
+      }
+      for (const { id } of outgoingMessages) {
+        if (id !== void 0) {
+          STRICT_RESPONSES[id].deferred.resolve({ isDeadlock: true, hasListeners: false });
+        }
+      }
+    };
+    handleStrictRequest = async ({ wrappedMessage, anyProcess, channel, isSubprocess, ipcEmitter }) => {
+      if (!isStrictRequest(wrappedMessage)) {
+        return wrappedMessage;
+      }
+      const { id, message: message2 } = wrappedMessage;
+      if (!anyProcess.connected) {
+        return message2;
+      }
+      const response = { id, type: RESPONSE_TYPE, message: hasMessageListeners(anyProcess, ipcEmitter) };
+      try {
+        await sendMessage({
+          anyProcess,
+          channel,
+          isSubprocess,
+          ipc: true
+        }, response);
+      } catch (error62) {
+        if (error62.cause?.code !== "EPIPE") {
+          ipcEmitter.emit("strict:error", error62);
+        }
+      }
+      return message2;
+    };
+    handleStrictResponse = (wrappedMessage, anyProcess) => {
+      if (wrappedMessage?.type !== RESPONSE_TYPE) {
+        return false;
+      }
+      const { id, message: hasListeners } = wrappedMessage;
+      const strictResponse = STRICT_RESPONSES[id];
+      if (strictResponse?.anyProcess === anyProcess) {
+        strictResponse.deferred.resolve({ isDeadlock: false, hasListeners });
+      }
+      return true;
+    };
+    waitForStrictResponse = async (wrappedMessage, anyProcess, isSubprocess) => {
+      const deferred = createDeferred();
+      STRICT_RESPONSES[wrappedMessage.id] = { deferred, anyProcess };
+      const controller = new AbortController();
+      try {
+        const { isDeadlock, hasListeners } = await Promise.race([
+          deferred,
+          throwOnDisconnect(anyProcess, isSubprocess, controller)
+        ]);
+        if (isDeadlock) {
+          throwOnStrictDeadlockError(isSubprocess);
+        }
+        if (!hasListeners) {
+          throwOnMissingStrict(isSubprocess);
+        }
+      } finally {
+        controller.abort();
+        delete STRICT_RESPONSES[wrappedMessage.id];
+      }
+    };
+    STRICT_RESPONSES = { __proto__: null };
+    throwOnDisconnect = async (anyProcess, isSubprocess, { signal }) => {
+      incrementMaxListeners(anyProcess, 1, signal);
+      await once3(anyProcess, "disconnect", { signal });
+      throwOnStrictDisconnect(isSubprocess);
+    };
+    REQUEST_TYPE = "execa:ipc:request";
+    RESPONSE_TYPE = "execa:ipc:response";
+    isStrictRequest = (wrappedMessage) => wrappedMessage?.type === REQUEST_TYPE && Number.isInteger(wrappedMessage.id) && typeof wrappedMessage.hasListeners === "boolean";
+  }
+});
+
+// node_modules/execa/lib/ipc/outgoing.js
+var startSendMessage, endSendMessage, waitForOutgoingMessages, OUTGOING_MESSAGES, IPC_SUBPROCESS_OPTIONS, setIpcSubprocessOptions, hasMessageListeners, getMinListenerCount, getOptions;
+var init_outgoing = __esm({
+  "node_modules/execa/lib/ipc/outgoing.js"() {
+    init_deferred();
+    init_specific();
+    init_strict();
+    startSendMessage = (anyProcess, wrappedMessage, strict) => {
+      if (!OUTGOING_MESSAGES.has(anyProcess)) {
+        OUTGOING_MESSAGES.set(anyProcess, /* @__PURE__ */ new Set());
+      }
+      const outgoingMessages = OUTGOING_MESSAGES.get(anyProcess);
+      const onMessageSent = createDeferred();
+      const id = strict ? wrappedMessage.id : void 0;
+      const outgoingMessage = { onMessageSent, id };
+      outgoingMessages.add(outgoingMessage);
+      return { outgoingMessages, outgoingMessage };
+    };
+    endSendMessage = ({ outgoingMessages, outgoingMessage }) => {
+      outgoingMessages.delete(outgoingMessage);
+      outgoingMessage.onMessageSent.resolve();
+    };
+    waitForOutgoingMessages = async (anyProcess, ipcEmitter, wrappedMessage) => {
+      while (!hasMessageListeners(anyProcess, ipcEmitter) && OUTGOING_MESSAGES.get(anyProcess)?.size > 0) {
+        const outgoingMessages = [...OUTGOING_MESSAGES.get(anyProcess)];
+        validateStrictDeadlock(outgoingMessages, wrappedMessage);
+        await Promise.all(outgoingMessages.map(({ onMessageSent }) => onMessageSent));
+      }
+    };
+    OUTGOING_MESSAGES = /* @__PURE__ */ new WeakMap();
+    IPC_SUBPROCESS_OPTIONS = /* @__PURE__ */ new WeakMap();
+    setIpcSubprocessOptions = (subprocess, options) => {
+      IPC_SUBPROCESS_OPTIONS.set(subprocess, options);
+    };
+    hasMessageListeners = (anyProcess, ipcEmitter) => ipcEmitter.listenerCount("message") > getMinListenerCount(anyProcess);
+    getMinListenerCount = (anyProcess) => getOptions(anyProcess) !== void 0 && !getFdSpecificValue(getOptions(anyProcess).buffer, "ipc") ? 1 : 0;
+    getOptions = (anyProcess) => IPC_SUBPROCESS_OPTIONS.get(anyProcess);
+  }
+});
+
+// node_modules/execa/lib/ipc/send.js
+import { promisify as promisify2 } from "node:util";
+var sendMessage, sendMessageAsync, sendOneMessage, getSendMethod, PROCESS_SEND_METHODS;
+var init_send = __esm({
+  "node_modules/execa/lib/ipc/send.js"() {
+    init_options();
+    init_validation();
+    init_outgoing();
+    init_strict();
+    sendMessage = ({ anyProcess, channel, isSubprocess, ipc }, message2, options) => {
+      const { strict = false } = copyOptions(options);
+      checkBooleanOption(strict, "strict");
+      const methodName = "sendMessage";
+      validateIpcMethod({
+        methodName,
+        isSubprocess,
+        ipc,
+        isConnected: anyProcess.connected
+      });
+      return sendMessageAsync({
+        anyProcess,
+        channel,
+        methodName,
+        isSubprocess,
+        message: message2,
+        strict
+      });
+    };
+    sendMessageAsync = async ({ anyProcess, channel, methodName, isSubprocess, message: message2, strict }) => {
+      const wrappedMessage = handleSendStrict({
+        anyProcess,
+        channel,
+        isSubprocess,
+        message: message2,
+        strict
+      });
+      const outgoingMessagesState = startSendMessage(anyProcess, wrappedMessage, strict);
+      try {
+        await sendOneMessage({
+          anyProcess,
+          methodName,
+          isSubprocess,
+          wrappedMessage,
+          message: message2,
+          strict
+        });
+      } catch (error62) {
+        disconnect(anyProcess);
+        throw error62;
+      } finally {
+        endSendMessage(outgoingMessagesState);
+      }
+    };
+    sendOneMessage = async ({ anyProcess, methodName, isSubprocess, wrappedMessage, message: message2, strict = false }) => {
+      const sendMethod = getSendMethod(anyProcess);
+      try {
+        await Promise.all([
+          // Only messages sent with the `strict` option wait for an acknowledgment response
+          strict ? waitForStrictResponse(wrappedMessage, anyProcess, isSubprocess) : void 0,
+          sendMethod(wrappedMessage)
+        ]);
+      } catch (error62) {
+        handleEpipeError({ error: error62, methodName, isSubprocess });
+        handleSerializationError({
+          error: error62,
+          methodName,
+          isSubprocess,
+          message: message2
+        });
+        throw error62;
+      }
+    };
+    getSendMethod = (anyProcess) => {
+      if (PROCESS_SEND_METHODS.has(anyProcess)) {
+        return PROCESS_SEND_METHODS.get(anyProcess);
+      }
+      const sendMethod = promisify2(anyProcess.send.bind(anyProcess));
+      PROCESS_SEND_METHODS.set(anyProcess, sendMethod);
+      return sendMethod;
+    };
+    PROCESS_SEND_METHODS = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/execa/lib/ipc/graceful.js
+import { scheduler as scheduler2 } from "node:timers/promises";
+var sendAbort, getCancelSignal, startIpc, isCancelListening, handleAbort, GRACEFUL_CANCEL_TYPE, abortOnDisconnect, cancelController;
+var init_graceful = __esm({
+  "node_modules/execa/lib/ipc/graceful.js"() {
+    init_send();
+    init_forward();
+    init_validation();
+    sendAbort = (subprocess, message2) => {
+      const methodName = "cancelSignal";
+      validateConnection(methodName, false, subprocess.connected);
+      return sendOneMessage({
+        anyProcess: subprocess,
+        methodName,
+        isSubprocess: false,
+        wrappedMessage: { type: GRACEFUL_CANCEL_TYPE, message: message2 },
+        message: message2
+      });
+    };
+    getCancelSignal = async ({ anyProcess, channel, isSubprocess, ipc }) => {
+      await startIpc({
+        anyProcess,
+        channel,
+        isSubprocess,
+        ipc
+      });
+      return cancelController.signal;
+    };
+    startIpc = async ({ anyProcess, channel, isSubprocess, ipc }) => {
+      if (isCancelListening) {
+        return;
+      }
+      if (!ipc) {
+        throwOnMissingParent();
+        return;
+      }
+      isCancelListening = true;
+      if (!anyProcess.connected) {
+        abortOnDisconnect();
+        return;
+      }
+      getIpcEmitter(anyProcess, channel, isSubprocess);
+      await scheduler2.yield();
+    };
+    isCancelListening = false;
+    handleAbort = (wrappedMessage) => {
+      if (wrappedMessage?.type !== GRACEFUL_CANCEL_TYPE) {
+        return false;
+      }
+      cancelController.abort(wrappedMessage.message);
+      return true;
+    };
+    GRACEFUL_CANCEL_TYPE = "execa:ipc:cancel";
+    abortOnDisconnect = () => {
+      cancelController.abort(getAbortDisconnectError());
+    };
+    cancelController = new AbortController();
+  }
+});
+
+// node_modules/execa/lib/terminate/graceful.js
+var validateGracefulCancel, throwOnGracefulCancel, sendOnAbort, getReason;
+var init_graceful2 = __esm({
+  "node_modules/execa/lib/terminate/graceful.js"() {
+    init_abort_signal();
+    init_graceful();
+    init_kill();
+    validateGracefulCancel = ({ gracefulCancel, cancelSignal, ipc, serialization }) => {
+      if (!gracefulCancel) {
+        return;
+      }
+      if (cancelSignal === void 0) {
+        throw new Error("The `cancelSignal` option must be defined when setting the `gracefulCancel` option.");
+      }
+      if (!ipc) {
+        throw new Error("The `ipc` option cannot be false when setting the `gracefulCancel` option.");
+      }
+      if (serialization === "json") {
+        throw new Error("The `serialization` option cannot be 'json' when setting the `gracefulCancel` option.");
+      }
+    };
+    throwOnGracefulCancel = ({
+      subprocess,
+      kill,
+      cancelSignal,
+      gracefulCancel,
+      forceKillAfterDelay,
+      context,
+      controller
+    }) => gracefulCancel ? [sendOnAbort({
+      subprocess,
+      kill,
+      cancelSignal,
+      forceKillAfterDelay,
+      context,
+      controller
+    })] : [];
+    sendOnAbort = async ({ subprocess, kill, cancelSignal, forceKillAfterDelay, context, controller: { signal } }) => {
+      await onAbortedSignal(cancelSignal, signal);
+      const reason = getReason(cancelSignal);
+      await sendAbort(subprocess, reason);
+      killOnTimeout({
+        kill,
+        forceKillAfterDelay,
+        context,
+        controllerSignal: signal
+      });
+      context.terminationReason ??= "gracefulCancel";
+      throw cancelSignal.reason;
+    };
+    getReason = ({ reason }) => {
+      if (!(reason instanceof DOMException)) {
+        return reason;
+      }
+      const error62 = new Error(reason.message);
+      Object.defineProperty(error62, "stack", {
+        value: reason.stack,
+        enumerable: false,
+        configurable: true,
+        writable: true
+      });
+      return error62;
+    };
+  }
+});
+
+// node_modules/execa/lib/methods/node.js
+import { execPath, execArgv } from "node:process";
+import path15 from "node:path";
+var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
+var init_node2 = __esm({
+  "node_modules/execa/lib/methods/node.js"() {
+    init_file_url();
+    mapNode = ({ options }) => {
+      if (options.node === false) {
+        throw new TypeError('The "node" option cannot be false with `execaNode()`.');
+      }
+      return { options: { __proto__: null, ...options, node: true } };
+    };
+    getDefaultNodeOptions = () => {
+      const nodeOptions = [];
+      for (let index = 0; index < execArgv.length; index += 1) {
+        const nodeOption = execArgv[index];
+        if (REMOVED_OPTIONS_WITH_VALUE.has(nodeOption)) {
+          if (!execArgv[index + 1]?.startsWith("-")) {
+            index += 1;
+          }
+        } else if (!IGNORED_OPTIONS_REGEXP.test(nodeOption)) {
+          nodeOptions.push(nodeOption);
+        }
+      }
+      return nodeOptions;
+    };
+    REMOVED_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-e", "--eval", "-p", "--print", "-pe", "--input-type", "--inspect-port"]);
+    IGNORED_OPTIONS_REGEXP = /^--(?:inspect|eval=|print=|input-type=)/;
+    handleNodeOption = (file2, commandArguments, {
+      node: shouldHandleNode = false,
+      nodePath = execPath,
+      nodeOptions = getDefaultNodeOptions(),
+      cwd,
+      execPath: formerNodePath,
+      ...options
+    }) => {
+      if (formerNodePath !== void 0) {
+        throw new TypeError('The "execPath" option has been removed. Please use the "nodePath" option instead.');
+      }
+      if (!Array.isArray(nodeOptions) || nodeOptions.some((nodeOption) => typeof nodeOption !== "string")) {
+        throw new TypeError('The "nodeOptions" option must be an array of strings.');
+      }
+      const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
+      const resolvedNodePath = path15.resolve(cwd, normalizedNodePath);
+      const newOptions = {
+        __proto__: null,
+        shell: false,
+        ...options,
+        nodePath: resolvedNodePath,
+        node: shouldHandleNode,
+        cwd
+      };
+      if (!shouldHandleNode) {
+        return [file2, commandArguments, newOptions];
+      }
+      if (path15.basename(file2, ".exe") === "node") {
+        throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
+      }
+      return [
+        resolvedNodePath,
+        [
+          ...nodeOptions,
+          file2,
+          ...commandArguments
+        ],
+        {
+          __proto__: null,
+          ...newOptions,
+          // Like other options, `undefined` uses the default value
+          ipc: newOptions.ipc === void 0 ? true : newOptions.ipc,
+          shell: false
+        }
+      ];
+    };
+  }
+});
+
+// node_modules/execa/lib/ipc/ipc-input.js
+import { serialize } from "node:v8";
+var validateIpcInputOption, validateAdvancedInput, validateJsonInput, validateIpcInput, sendIpcInput;
+var init_ipc_input = __esm({
+  "node_modules/execa/lib/ipc/ipc-input.js"() {
+    init_send();
+    validateIpcInputOption = ({ ipcInput, ipc, serialization }) => {
+      if (ipcInput === void 0) {
+        return;
+      }
+      if (!ipc) {
+        throw new Error("The `ipcInput` option cannot be set unless the `ipc` option is `true`.");
+      }
+      validateIpcInput[serialization]?.(ipcInput);
+    };
+    validateAdvancedInput = (ipcInput) => {
+      try {
+        serialize(ipcInput);
+      } catch (error62) {
+        throw new Error("The `ipcInput` option is not serializable with a structured clone.", { cause: error62 });
+      }
+    };
+    validateJsonInput = (ipcInput) => {
+      try {
+        if (JSON.stringify(ipcInput) === void 0) {
+          throw new TypeError("The value cannot be represented as JSON.");
+        }
+      } catch (error62) {
+        throw new Error("The `ipcInput` option is not serializable with JSON.", { cause: error62 });
+      }
+    };
+    validateIpcInput = {
+      __proto__: null,
+      advanced: validateAdvancedInput,
+      json: validateJsonInput
+    };
+    sendIpcInput = async (subprocess, ipcInput, ipc) => {
+      if (ipcInput === void 0) {
+        return;
+      }
+      await sendMessage({
+        anyProcess: subprocess,
+        channel: subprocess.channel,
+        isSubprocess: false,
+        ipc
+      }, ipcInput);
+    };
+  }
+});
+
+// node_modules/execa/lib/arguments/encoding-option.js
+var validateEncoding, TEXT_ENCODINGS, BINARY_ENCODINGS, ENCODINGS, getStringEncoding, getInputEncoding, getCorrectEncoding, ENCODING_ALIASES, serializeEncoding;
+var init_encoding_option = __esm({
+  "node_modules/execa/lib/arguments/encoding-option.js"() {
+    validateEncoding = ({ encoding }) => {
+      if (ENCODINGS.has(encoding)) {
+        return;
+      }
+      const correctEncoding = getCorrectEncoding(encoding);
+      if (correctEncoding !== void 0) {
+        throw new TypeError(`Invalid option \`encoding: ${serializeEncoding(encoding)}\`.
+Please rename it to ${serializeEncoding(correctEncoding)}.`);
+      }
+      const correctEncodings = [...ENCODINGS].map((correctEncoding2) => serializeEncoding(correctEncoding2)).join(", ");
+      throw new TypeError(`Invalid option \`encoding: ${serializeEncoding(encoding)}\`.
+Please rename it to one of: ${correctEncodings}.`);
+    };
+    TEXT_ENCODINGS = /* @__PURE__ */ new Set(["utf8", "utf16le"]);
+    BINARY_ENCODINGS = /* @__PURE__ */ new Set(["buffer", "hex", "base64", "base64url", "latin1", "ascii"]);
+    ENCODINGS = TEXT_ENCODINGS.union(BINARY_ENCODINGS);
+    getStringEncoding = (binary, encoding) => binary || !TEXT_ENCODINGS.has(encoding) ? "utf8" : encoding;
+    getInputEncoding = (encoding) => TEXT_ENCODINGS.has(encoding) ? "utf8" : encoding;
+    getCorrectEncoding = (encoding) => {
+      if (encoding === null) {
+        return "buffer";
+      }
+      if (typeof encoding !== "string") {
+        return;
+      }
+      const lowerEncoding = encoding.toLowerCase();
+      if (lowerEncoding in ENCODING_ALIASES) {
+        return ENCODING_ALIASES[lowerEncoding];
+      }
+      if (ENCODINGS.has(lowerEncoding)) {
+        return lowerEncoding;
+      }
+    };
+    ENCODING_ALIASES = {
+      __proto__: null,
+      // eslint-disable-next-line unicorn/text-encoding-identifier-case
+      "utf-8": "utf8",
+      "utf-16le": "utf16le",
+      "ucs-2": "utf16le",
+      ucs2: "utf16le",
+      binary: "latin1"
+    };
+    serializeEncoding = (encoding) => typeof encoding === "string" ? `"${encoding}"` : String(encoding);
+  }
+});
+
+// node_modules/which-command/index.js
+import fs2 from "node:fs";
+import path16 from "node:path";
+import process7 from "node:process";
+function resolveOptions(command, options) {
+  if (typeof command !== "string" || command.length === 0) {
+    throw new TypeError("Expected a non-empty string.");
+  }
+  const {
+    cwd = process7.cwd(),
+    // On Windows, `process.env.PATH` can be undefined in some contexts (for example, worker threads), where it's only exposed as `Path`.
+    path: searchPath = process7.env.PATH ?? (isWindows ? process7.env.Path : void 0) ?? "",
+    // `||` (not `??`) so an empty `PATHEXT` falls back to the default instead of disabling all lookup on Windows.
+    pathExt = process7.env.PATHEXT || defaultPathExt
+  } = options;
+  return { cwd, searchPath, pathExt };
+}
+function windowsExtensions(command, pathExt) {
+  const extensions = pathExt.split(path16.delimiter).filter(Boolean);
+  const commandExtension = path16.extname(command).toLowerCase();
+  if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
+    return ["", ...extensions];
+  }
+  return extensions;
+}
+function* candidatePaths(command, { cwd, searchPath, pathExt }) {
+  const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
+  if (separatorPattern.test(command)) {
+    const base = path16.resolve(cwd, command);
+    for (const extension of extensions) {
+      yield base + extension;
+    }
+    return;
+  }
+  const directories = [
+    // Windows searches the current directory before `PATH`.
+    ...isWindows ? [cwd] : [],
+    ...searchPath.split(path16.delimiter)
+  ];
+  for (const directory of directories) {
+    const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
+    if (unquoted === "") {
+      continue;
+    }
+    const base = path16.resolve(cwd, unquoted, command);
+    for (const extension of extensions) {
+      yield base + extension;
+    }
+  }
+}
+function isExecutableSync(filePath) {
+  let stats;
+  try {
+    stats = fs2.statSync(filePath);
+  } catch (error62) {
+    return isWindows && error62.code === "EACCES";
+  }
+  if (!stats.isFile()) {
+    return false;
+  }
+  if (isWindows) {
+    return true;
+  }
+  try {
+    fs2.accessSync(filePath, fs2.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function whichCommandSync(command, options = {}) {
+  const resolved = resolveOptions(command, options);
+  for (const candidate of candidatePaths(command, resolved)) {
+    if (isExecutableSync(candidate)) {
+      return candidate;
+    }
+  }
+  return void 0;
+}
+var isWindows, separatorPattern, defaultPathExt;
+var init_which_command = __esm({
+  "node_modules/which-command/index.js"() {
+    isWindows = process7.platform === "win32";
+    separatorPattern = isWindows ? new RegExp("[\\/\\\\]", "v") : new RegExp("\\/", "v");
+    defaultPathExt = ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC";
+  }
+});
+
+// node_modules/execa/lib/arguments/command-file.js
+import { openSync, readSync, closeSync } from "node:fs";
+import { Buffer as Buffer2 } from "node:buffer";
+import path17 from "node:path";
+import process8 from "node:process";
+var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
+var init_command_file = __esm({
+  "node_modules/execa/lib/arguments/command-file.js"() {
+    init_which_command();
+    parseCommandFile = (file2, commandArguments, options) => {
+      const parsed = { file: file2, commandArguments: [...commandArguments], options };
+      return options.shell || process8.platform !== "win32" ? parsed : escapeWindowsCommand(parsed);
+    };
+    directlyExecutableRegExp = /\.(?:com|exe)$/i;
+    escapeWindowsCommand = (parsed) => {
+      const resolvedFile = resolveWithShebang(parsed);
+      if (resolvedFile !== void 0 && directlyExecutableRegExp.test(resolvedFile)) {
+        if (parsed.options.argv0 === void 0) {
+          parsed.options.argv0 = parsed.file;
+        }
+        parsed.file = resolvedFile;
+        return parsed;
+      }
+      for (const value of [parsed.file, ...parsed.commandArguments]) {
+        assertNoLineBreak(value);
+      }
+      const escapedFile = escapeMetaChars(path17.normalize(resolvedFile ?? parsed.file));
+      const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
+      const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
+      parsed.options.windowsVerbatimArguments = true;
+      return {
+        file: process8.env.comspec || "cmd.exe",
+        // `/e:on` enables the command extensions the `%` escaping relies on, and `/v:off` disables delayed expansion so `!` is literal, even when the registry changes either default
+        commandArguments: ["/d", "/e:on", "/v:off", "/s", "/c", commandLine],
+        options: parsed.options
+      };
+    };
+    resolveWithShebang = (parsed) => {
+      const resolvedFile = resolvePath(parsed);
+      const interpreter = resolvedFile !== void 0 && readShebang(resolvedFile);
+      if (!interpreter) {
+        return resolvedFile;
+      }
+      parsed.commandArguments.unshift(resolvedFile);
+      parsed.file = interpreter;
+      return resolvePath(parsed);
+    };
+    resolvePath = (parsed) => {
+      const environment = parsed.options.env || process8.env;
+      const cwd = parsed.options.cwd ?? process8.cwd();
+      const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
+      const commandExtension = path17.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path17.delimiter}${environmentPathExt ?? ""}`;
+      if (hasWindowsPathSeparator(parsed.file)) {
+        return whichCommandSync(path17.resolve(cwd, parsed.file), { cwd, pathExt });
+      }
+      const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process8.env, "PATH") ?? "";
+      const resolveOptions2 = {
+        cwd,
+        path: searchPath,
+        pathExt
+      };
+      return shouldSearchCurrentDirectory(environment) ? whichCommandSync(parsed.file, resolveOptions2) : resolvePathDirectories(parsed.file, resolveOptions2);
+    };
+    hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
+    shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process8.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
+    resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
+      for (const directory of searchPath.split(path17.delimiter)) {
+        const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
+        if (unquotedDirectory === "") {
+          continue;
+        }
+        const resolvedFile = whichCommandSync(path17.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        if (resolvedFile !== void 0) {
+          return resolvedFile;
+        }
+      }
+    };
+    getWindowsEnvironmentValue = (environment, name) => {
+      const environmentKey = Object.keys(environment).sort().find((key) => key.toUpperCase() === name);
+      return environmentKey === void 0 ? void 0 : environment[environmentKey];
+    };
+    SHEBANG_BYTE_LENGTH = 150;
+    readShebang = (file2) => {
+      const buffer = Buffer2.alloc(SHEBANG_BYTE_LENGTH);
+      let bytesRead = 0;
+      try {
+        const fileDescriptor = openSync(file2, "r");
+        try {
+          bytesRead = readSync(fileDescriptor, buffer, 0, SHEBANG_BYTE_LENGTH, 0);
+        } finally {
+          closeSync(fileDescriptor);
+        }
+      } catch {
+        return void 0;
+      }
+      return parseShebang(buffer.toString("utf8", 0, bytesRead));
+    };
+    shebangRegExp = /^#!(?<line>.*)/;
+    parseShebang = (contents) => {
+      const shebangLine = contents.match(shebangRegExp)?.groups.line.trim();
+      if (!shebangLine) {
+        return void 0;
+      }
+      const [interpreterPath, argument] = shebangLine.split(" ", 2);
+      const interpreter = interpreterPath.split("/").at(-1);
+      if (interpreter === "env") {
+        return argument;
+      }
+      return argument ? `${interpreter} ${argument}` : interpreter;
+    };
+    lineBreakRegExp = /[\n\r]/;
+    assertNoLineBreak = (value) => {
+      if (lineBreakRegExp.test(value)) {
+        throw new TypeError(`The command and its arguments cannot contain a line break on Windows without a shell.
+This would allow a command injection with \`cmd.exe\`.
+Invalid value: ${JSON.stringify(`${value}`)}`);
+      }
+    };
+    metaCharsRegExp = /[()\][%!^"`<>&|;, *?]/g;
+    escapeMetaChars = (value) => value.replaceAll(metaCharsRegExp, "^$&");
+    backslashRunRegExp = /\\+/g;
+    quotedCharacterRegExp = new RegExp("[^\\w#$*+\\-./:?@\\\\\\u{80}-\\u{10FFFF}]|\\p{Control}", "u");
+    escapeArgument = (rawArgument) => {
+      const argument = `${rawArgument}`;
+      if (!shouldQuoteArgument(argument)) {
+        return argument;
+      }
+      const escapedArgument = argument.replaceAll(backslashRunRegExp, (backslashes, offset, string4) => {
+        const nextCharacter = string4[offset + backslashes.length];
+        const isPrecedesDoubleQuote = nextCharacter === '"' || nextCharacter === void 0;
+        return isPrecedesDoubleQuote ? backslashes.repeat(2) : backslashes;
+      }).replaceAll('"', '""').replaceAll("%", "%%cd:~,%");
+      return `"${escapedArgument}"`;
+    };
+    shouldQuoteArgument = (argument) => argument === "" || argument.endsWith("\\") || quotedCharacterRegExp.test(argument);
+  }
+});
+
+// node_modules/execa/lib/arguments/cwd.js
+import { statSync as statSync2 } from "node:fs";
+import path18 from "node:path";
+import process9 from "node:process";
+var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
+var init_cwd = __esm({
+  "node_modules/execa/lib/arguments/cwd.js"() {
+    init_file_url();
+    normalizeCwd = (cwd = getDefaultCwd()) => {
+      const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
+      return path18.resolve(cwdString);
+    };
+    getDefaultCwd = () => {
+      try {
+        return process9.cwd();
+      } catch (error62) {
+        error62.message = `The current directory does not exist.
+${error62.message}`;
+        throw error62;
+      }
+    };
+    getCurrentCwd = () => {
+      try {
+        return process9.cwd();
+      } catch {
+      }
+    };
+    fixCwdError = (originalMessage, cwd) => {
+      if (cwd === getCurrentCwd()) {
+        return originalMessage;
+      }
+      let cwdStat;
+      try {
+        cwdStat = statSync2(cwd);
+      } catch (error62) {
+        return `The "cwd" option is invalid: ${cwd}.
+${error62.message}
+${originalMessage}`;
+      }
+      return cwdStat.isDirectory() ? originalMessage : `The "cwd" option is not a directory: ${cwd}.
+${originalMessage}`;
+    };
+  }
+});
+
+// node_modules/execa/lib/arguments/options.js
+import path19 from "node:path";
+import process10 from "node:process";
+var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
+var init_options2 = __esm({
+  "node_modules/execa/lib/arguments/options.js"() {
+    init_npm_run_path();
+    init_kill();
+    init_signal();
+    init_cancel();
+    init_graceful2();
+    init_timeout();
+    init_node2();
+    init_ipc_input();
+    init_options();
+    init_encoding_option();
+    init_command_file();
+    init_cwd();
+    init_file_url();
+    init_specific();
+    cmdExeRegExp = /^cmd(?:\.exe)?$/i;
+    normalizeOptions = (filePath, rawArguments, rawOptions) => {
+      const sanitizedOptions = { __proto__: null, ...rawOptions };
+      sanitizedOptions.cwd = normalizeCwd(sanitizedOptions.cwd);
+      const [processedFile, processedArguments, processedOptions] = handleNodeOption(filePath, rawArguments, sanitizedOptions);
+      const fdOptions = normalizeFdSpecificOptions(processedOptions);
+      const options = addDefaultOptions(fdOptions);
+      validateBooleanOptions(options);
+      validateEnv(options);
+      options.env = getEnv(options);
+      const { file: file2, commandArguments } = parseCommandFile(processedFile, processedArguments, options);
+      validateTimeout(options);
+      validateEncoding(options);
+      validateIpcInputOption(options);
+      validateCancelSignal(options);
+      validateRenamedSignalOption(options);
+      validateGracefulCancel(options);
+      options.shell = normalizeFileUrl(options.shell);
+      options.killSignal = normalizeKillSignal(options.killSignal);
+      options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
+      options.lines = options.lines.map((lines, fdNumber) => lines && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
+      if (process10.platform === "win32" && cmdExeRegExp.test(path19.basename(file2))) {
+        commandArguments.unshift("/q");
+      }
+      return { file: file2, commandArguments, options };
+    };
+    BOOLEAN_OPTIONS = [
+      "extendEnv",
+      "preferLocal",
+      "reject",
+      "cleanup",
+      "killDescendants",
+      "all",
+      "gracefulCancel",
+      "ipc",
+      "node"
+    ];
+    validateBooleanOptions = (options) => {
+      for (const optionName of BOOLEAN_OPTIONS) {
+        checkBooleanOption(options[optionName], optionName);
+      }
+    };
+    validateEnv = ({ env }) => {
+      if (env !== void 0 && (typeof env !== "object" || env === null || Array.isArray(env))) {
+        throw new TypeError(`The \`env\` option must be an object: ${String(env)}.`);
+      }
+    };
+    addDefaultOptions = ({
+      extendEnv = true,
+      preferLocal = false,
+      cwd,
+      localDir: localDirectory = cwd,
+      encoding = "utf8",
+      reject = true,
+      cleanup = true,
+      killDescendants = false,
+      all = false,
+      windowsHide = true,
+      killSignal = "SIGTERM",
+      forceKillAfterDelay = true,
+      gracefulCancel = false,
+      ipcInput,
+      ipc = ipcInput !== void 0 || gracefulCancel,
+      serialization = "advanced",
+      ...options
+    }) => ({
+      __proto__: null,
+      ...options,
+      extendEnv,
+      preferLocal,
+      cwd,
+      localDirectory,
+      encoding,
+      reject,
+      cleanup,
+      killDescendants,
+      all,
+      windowsHide,
+      killSignal,
+      forceKillAfterDelay,
+      gracefulCancel,
+      ipcInput,
+      ipc,
+      serialization
+    });
+    getEnv = (options) => ({ __proto__: null, ...computeEnv(options) });
+    computeEnv = ({ env: envOption, extendEnv, preferLocal, node: node2, localDirectory, nodePath }) => {
+      const env = { __proto__: null, ...extendEnv && process10.env, ...envOption };
+      if (preferLocal || node2) {
+        return npmRunPathEnv({
+          env,
+          cwd: localDirectory,
+          execPath: nodePath,
+          preferLocal,
+          addExecPath: node2
+        });
+      }
+      return env;
+    };
+  }
+});
+
+// node_modules/execa/lib/arguments/shell.js
+var concatenateShell;
+var init_shell = __esm({
+  "node_modules/execa/lib/arguments/shell.js"() {
+    concatenateShell = (file2, commandArguments, options) => options.shell && commandArguments.length > 0 ? [[file2, ...commandArguments].join(" "), [], options] : [file2, commandArguments, options];
+  }
+});
+
+// node_modules/execa/lib/transform/split.js
+var getSplitLinesGenerator, splitLinesSync, splitLinesItemSync, initializeSplitLines, splitGenerator, stripCarriageReturn, linesFinal, getAppendNewlineGenerator, appendNewlineGenerator, endsWithNewline, concatString, linesStringInfo, concatUint8Array, LINES_BYTES_INFO;
+var init_split = __esm({
+  "node_modules/execa/lib/transform/split.js"() {
+    init_encoding_option();
+    getSplitLinesGenerator = (binary, preserveNewlines, skipped, state) => binary || skipped ? void 0 : initializeSplitLines(preserveNewlines, state);
+    splitLinesSync = (chunk, preserveNewlines, objectMode) => objectMode ? chunk.flatMap((item) => splitLinesItemSync(item, preserveNewlines)) : splitLinesItemSync(chunk, preserveNewlines);
+    splitLinesItemSync = (chunk, preserveNewlines) => {
+      const { transform: transform2, final } = initializeSplitLines(preserveNewlines, {});
+      return [...transform2(chunk), ...final()];
+    };
+    initializeSplitLines = (preserveNewlines, state) => {
+      state.previousChunks = "";
+      return {
+        transform: splitGenerator.bind(void 0, state, preserveNewlines),
+        final: linesFinal.bind(void 0, state)
+      };
+    };
+    splitGenerator = function* (state, preserveNewlines, chunk) {
+      if (typeof chunk !== "string") {
+        yield chunk;
+        return;
+      }
+      let { previousChunks } = state;
+      let start = -1;
+      for (let end = 0; end < chunk.length; end += 1) {
+        if (chunk[end] !== "\n") {
+          continue;
+        }
+        let line = chunk.slice(start + 1, preserveNewlines ? end + 1 : end);
+        if (previousChunks.length > 0) {
+          line = concatString(previousChunks, line);
+          previousChunks = "";
+        }
+        yield preserveNewlines ? line : stripCarriageReturn(line, state);
+        start = end;
+      }
+      if (start !== chunk.length - 1) {
+        previousChunks = concatString(previousChunks, chunk.slice(start + 1));
+      }
+      state.previousChunks = previousChunks;
+    };
+    stripCarriageReturn = (line, state) => {
+      state.isWindowsNewline = line.endsWith("\r");
+      return state.isWindowsNewline ? line.slice(0, -1) : line;
+    };
+    linesFinal = function* ({ previousChunks }) {
+      if (previousChunks.length > 0) {
+        yield previousChunks;
+      }
+    };
+    getAppendNewlineGenerator = ({ binary, preserveNewlines, readableObjectMode, state, encoding }) => binary || preserveNewlines || readableObjectMode ? void 0 : { transform: appendNewlineGenerator.bind(void 0, state, getStringEncoding(binary, encoding)) };
+    appendNewlineGenerator = function* ({ isWindowsNewline = false }, stringEncoding, chunk) {
+      const { unixNewline, windowsNewline, concat } = typeof chunk === "string" ? linesStringInfo : LINES_BYTES_INFO[stringEncoding];
+      if (endsWithNewline(chunk, unixNewline)) {
+        yield chunk;
+        return;
+      }
+      const newline = isWindowsNewline ? windowsNewline : unixNewline;
+      yield concat(chunk, newline);
+    };
+    endsWithNewline = (chunk, unixNewline) => typeof chunk === "string" ? chunk.endsWith(unixNewline) : chunk.length >= unixNewline.length && chunk.subarray(-unixNewline.length).every((byte, index) => byte === unixNewline[index]);
+    concatString = (firstChunk, secondChunk) => `${firstChunk}${secondChunk}`;
+    linesStringInfo = {
+      windowsNewline: "\r\n",
+      unixNewline: "\n",
+      concat: concatString
+    };
+    concatUint8Array = (firstChunk, secondChunk) => {
+      const chunk = new Uint8Array(firstChunk.length + secondChunk.length);
+      chunk.set(firstChunk, 0);
+      chunk.set(secondChunk, firstChunk.length);
+      return chunk;
+    };
+    LINES_BYTES_INFO = {
+      __proto__: null,
+      utf8: {
+        windowsNewline: new Uint8Array([13, 10]),
+        unixNewline: new Uint8Array([10]),
+        concat: concatUint8Array
+      },
+      utf16le: {
+        windowsNewline: new Uint8Array([13, 0, 10, 0]),
+        unixNewline: new Uint8Array([10, 0]),
+        concat: concatUint8Array
+      }
+    };
+  }
+});
+
+// node_modules/strip-final-newline/index.js
+function stripFinalNewline(input2) {
+  if (typeof input2 === "string") {
+    return stripFinalNewlineString(input2);
+  }
+  if (!(ArrayBuffer.isView(input2) && input2.BYTES_PER_ELEMENT === 1)) {
+    throw new Error("Input must be a string or a Uint8Array");
+  }
+  return stripFinalNewlineBinary(input2);
+}
+var stripFinalNewlineString, stripFinalNewlineBinary, LF, LF_BINARY, CR, CR_BINARY;
+var init_strip_final_newline = __esm({
+  "node_modules/strip-final-newline/index.js"() {
+    stripFinalNewlineString = (input2) => input2.at(-1) === LF ? input2.slice(0, input2.at(-2) === CR ? -2 : -1) : input2;
+    stripFinalNewlineBinary = (input2) => input2.at(-1) === LF_BINARY ? input2.subarray(0, input2.at(-2) === CR_BINARY ? -2 : -1) : input2;
+    LF = "\n";
+    LF_BINARY = LF.codePointAt(0);
+    CR = "\r";
+    CR_BINARY = CR.codePointAt(0);
+  }
+});
+
+// node_modules/execa/lib/io/strip-newline.js
+var stripNewline, getStripFinalNewline;
+var init_strip_newline = __esm({
+  "node_modules/execa/lib/io/strip-newline.js"() {
+    init_strip_final_newline();
+    stripNewline = (value, { stripFinalNewline: stripFinalNewline2 }, fdNumber, allFds) => value !== void 0 && !Array.isArray(value) && getStripFinalNewline(stripFinalNewline2, fdNumber, allFds) ? stripFinalNewline(value) : value;
+    getStripFinalNewline = (stripFinalNewline2, fdNumber, allFds) => fdNumber === "all" ? allFds.some((allFd) => stripFinalNewline2[allFd]) : stripFinalNewline2[fdNumber];
+  }
+});
+
+// node_modules/execa/lib/resolve/all-sync.js
+import { Buffer as Buffer3 } from "node:buffer";
+var getAllSyncFds, getAllSync, concatBase64, BASE64_ENCODINGS, hasLines, splitAllLines;
+var init_all_sync = __esm({
+  "node_modules/execa/lib/resolve/all-sync.js"() {
+    init_uint_array();
+    init_split();
+    init_strip_newline();
+    getAllSyncFds = ([, stdout, stderr]) => [
+      ...stdout === void 0 ? [] : [1],
+      ...stderr === void 0 ? [] : [2]
+    ];
+    getAllSync = ([, stdout, stderr], allFds, options) => {
+      if (!options.all) {
+        return;
+      }
+      if (stdout === void 0) {
+        return splitAllLines(stderr, allFds, options);
+      }
+      if (stderr === void 0) {
+        return splitAllLines(stdout, allFds, options);
+      }
+      if (hasLines(options)) {
+        return [splitAllLines(stdout, allFds, options), splitAllLines(stderr, allFds, options)].flat();
+      }
+      if (Array.isArray(stdout) || Array.isArray(stderr)) {
+        return [stdout, stderr].filter((value) => value.length > 0).flat();
+      }
+      if (isUint8Array(stdout) && isUint8Array(stderr)) {
+        return concatUint8Arrays([stdout, stderr]);
+      }
+      return BASE64_ENCODINGS.has(options.encoding) ? concatBase64(stdout, stderr, options.encoding) : `${stdout}${stderr}`;
+    };
+    concatBase64 = (stdout, stderr, encoding) => Buffer3.concat([Buffer3.from(stdout, encoding), Buffer3.from(stderr, encoding)]).toString(encoding);
+    BASE64_ENCODINGS = /* @__PURE__ */ new Set(["base64", "base64url"]);
+    hasLines = ({ lines }) => Boolean(lines[1] || lines[2]);
+    splitAllLines = (value, allFds, options) => value === void 0 || Array.isArray(value) || !hasLines(options) ? value : splitLinesSync(value, !getStripFinalNewline(options.stripFinalNewline, "all", allFds), false);
+  }
+});
+
+// node_modules/is-stream/index.js
+function isStream(stream, { checkOpen = true } = {}) {
+  return stream !== null && typeof stream === "object" && (stream.writable || stream.readable || !checkOpen || stream.writable === void 0 && stream.readable === void 0) && typeof stream.pipe === "function";
+}
+function isWritableStream(stream, { checkOpen = true } = {}) {
+  return isStream(stream, { checkOpen }) && (stream.writable || !checkOpen) && typeof stream.write === "function" && typeof stream.end === "function" && typeof stream.writable === "boolean" && typeof stream.writableObjectMode === "boolean" && typeof stream.destroy === "function" && typeof stream.destroyed === "boolean";
+}
+function isReadableStream(stream, { checkOpen = true } = {}) {
+  return isStream(stream, { checkOpen }) && (stream.readable || !checkOpen) && typeof stream.read === "function" && typeof stream.readable === "boolean" && typeof stream.readableObjectMode === "boolean" && typeof stream.destroy === "function" && typeof stream.destroyed === "boolean";
+}
+function isDuplexStream(stream, options) {
+  return isWritableStream(stream, options) && isReadableStream(stream, options);
+}
+var init_is_stream = __esm({
+  "node_modules/is-stream/index.js"() {
+  }
+});
+
+// node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js
+function i() {
+  return this[n].next();
+}
+function o(r) {
+  return this[n].return(r);
+}
+function h({ preventCancel: r = false } = {}) {
+  const e = this.getReader(), t = new c(
+    e,
+    r
+  ), s = Object.create(u);
+  return s[n] = t, s;
+}
+var a, c, n, u;
+var init_asyncIterator = __esm({
+  "node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js"() {
+    a = Object.getPrototypeOf(
+      Object.getPrototypeOf(
+        /* istanbul ignore next */
+        async function* () {
+        }
+      ).prototype
+    );
+    c = class {
+      #t;
+      #n;
+      #r = false;
+      #e = void 0;
+      constructor(e, t) {
+        this.#t = e, this.#n = t;
+      }
+      next() {
+        const e = () => this.#s();
+        return this.#e = this.#e ? this.#e.then(e, e) : e(), this.#e;
+      }
+      return(e) {
+        const t = () => this.#i(e);
+        return this.#e ? this.#e.then(t, t) : t();
+      }
+      async #s() {
+        if (this.#r)
+          return {
+            done: true,
+            value: void 0
+          };
+        let e;
+        try {
+          e = await this.#t.read();
+        } catch (t) {
+          throw this.#e = void 0, this.#r = true, this.#t.releaseLock(), t;
+        }
+        return e.done && (this.#e = void 0, this.#r = true, this.#t.releaseLock()), e;
+      }
+      async #i(e) {
+        if (this.#r)
+          return {
+            done: true,
+            value: e
+          };
+        if (this.#r = true, !this.#n) {
+          const t = this.#t.cancel(e);
+          return this.#t.releaseLock(), await t, {
+            done: true,
+            value: e
+          };
+        }
+        return this.#t.releaseLock(), {
+          done: true,
+          value: e
+        };
+      }
+    };
+    n = /* @__PURE__ */ Symbol();
+    Object.defineProperty(i, "name", { value: "next" });
+    Object.defineProperty(o, "name", { value: "return" });
+    u = Object.create(a, {
+      next: {
+        enumerable: true,
+        configurable: true,
+        writable: true,
+        value: i
+      },
+      return: {
+        enumerable: true,
+        configurable: true,
+        writable: true,
+        value: o
+      }
+    });
+  }
+});
+
+// node_modules/@sec-ant/readable-stream/dist/ponyfill/fromAnyIterable.js
+var init_fromAnyIterable = __esm({
+  "node_modules/@sec-ant/readable-stream/dist/ponyfill/fromAnyIterable.js"() {
+  }
+});
+
+// node_modules/@sec-ant/readable-stream/dist/ponyfill/index.js
+var init_ponyfill = __esm({
+  "node_modules/@sec-ant/readable-stream/dist/ponyfill/index.js"() {
+    init_asyncIterator();
+    init_fromAnyIterable();
+  }
+});
+
+// node_modules/get-stream/source/stream.js
+var getAsyncIterable, toString, getStreamIterable, handleStreamEnd, nodeImports;
+var init_stream = __esm({
+  "node_modules/get-stream/source/stream.js"() {
+    init_is_stream();
+    init_ponyfill();
+    getAsyncIterable = (stream) => {
+      if (isReadableStream(stream, { checkOpen: false }) && nodeImports.on !== void 0) {
+        return getStreamIterable(stream);
+      }
+      if (typeof stream?.[Symbol.asyncIterator] === "function") {
+        return stream;
+      }
+      if (toString.call(stream) === "[object ReadableStream]") {
+        return h.call(stream);
+      }
+      throw new TypeError("The first argument must be a Readable, a ReadableStream, or an async iterable.");
+    };
+    ({ toString } = Object.prototype);
+    getStreamIterable = async function* (stream) {
+      const controller = new AbortController();
+      const state = {};
+      handleStreamEnd(stream, controller, state);
+      try {
+        for await (const [chunk] of nodeImports.on(stream, "data", { signal: controller.signal })) {
+          yield chunk;
+        }
+      } catch (error62) {
+        if (state.error !== void 0) {
+          throw state.error;
+        } else if (!controller.signal.aborted) {
+          throw error62;
+        }
+      } finally {
+        stream.destroy();
+      }
+    };
+    handleStreamEnd = async (stream, controller, state) => {
+      try {
+        await nodeImports.finished(stream, {
+          cleanup: true,
+          readable: true,
+          writable: false,
+          error: false
+        });
+      } catch (error62) {
+        state.error = error62;
+      } finally {
+        controller.abort();
+      }
+    };
+    nodeImports = {};
+  }
+});
+
+// node_modules/get-stream/source/contents.js
+var getStreamContents, appendFinalChunk, appendChunk, addNewChunk, getChunkType, objectToString2, MaxBufferError;
+var init_contents = __esm({
+  "node_modules/get-stream/source/contents.js"() {
+    init_stream();
+    getStreamContents = async (stream, { init: init2, convertChunk, getSize, truncateChunk, addChunk, getFinalChunk, finalize: finalize2 }, { maxBuffer = Number.POSITIVE_INFINITY } = {}) => {
+      const asyncIterable = getAsyncIterable(stream);
+      const state = init2();
+      state.length = 0;
+      try {
+        for await (const chunk of asyncIterable) {
+          const chunkType = getChunkType(chunk);
+          const convertedChunk = convertChunk[chunkType](chunk, state);
+          appendChunk({
+            convertedChunk,
+            state,
+            getSize,
+            truncateChunk,
+            addChunk,
+            maxBuffer
+          });
+        }
+        appendFinalChunk({
+          state,
+          convertChunk,
+          getSize,
+          truncateChunk,
+          addChunk,
+          getFinalChunk,
+          maxBuffer
+        });
+        return finalize2(state);
+      } catch (error62) {
+        const normalizedError = typeof error62 === "object" && error62 !== null ? error62 : new Error(error62);
+        normalizedError.bufferedData = finalize2(state);
+        throw normalizedError;
+      }
+    };
+    appendFinalChunk = ({ state, getSize, truncateChunk, addChunk, getFinalChunk, maxBuffer }) => {
+      const convertedChunk = getFinalChunk(state);
+      if (convertedChunk !== void 0) {
+        appendChunk({
+          convertedChunk,
+          state,
+          getSize,
+          truncateChunk,
+          addChunk,
+          maxBuffer
+        });
+      }
+    };
+    appendChunk = ({ convertedChunk, state, getSize, truncateChunk, addChunk, maxBuffer }) => {
+      const chunkSize = getSize(convertedChunk);
+      const newLength = state.length + chunkSize;
+      if (newLength <= maxBuffer) {
+        addNewChunk(convertedChunk, state, addChunk, newLength);
+        return;
+      }
+      const truncatedChunk = truncateChunk(convertedChunk, maxBuffer - state.length);
+      if (truncatedChunk !== void 0) {
+        addNewChunk(truncatedChunk, state, addChunk, maxBuffer);
+      }
+      throw new MaxBufferError();
+    };
+    addNewChunk = (convertedChunk, state, addChunk, newLength) => {
+      state.contents = addChunk(convertedChunk, state, newLength);
+      state.length = newLength;
+    };
+    getChunkType = (chunk) => {
+      const typeOfChunk = typeof chunk;
+      if (typeOfChunk === "string") {
+        return "string";
+      }
+      if (typeOfChunk !== "object" || chunk === null) {
+        return "others";
+      }
+      if (globalThis.Buffer?.isBuffer(chunk)) {
+        return "buffer";
+      }
+      const prototypeName = objectToString2.call(chunk);
+      if (prototypeName === "[object ArrayBuffer]") {
+        return "arrayBuffer";
+      }
+      if (prototypeName === "[object DataView]") {
+        return "dataView";
+      }
+      if (Number.isInteger(chunk.byteLength) && Number.isInteger(chunk.byteOffset) && objectToString2.call(chunk.buffer) === "[object ArrayBuffer]") {
+        return "typedArray";
+      }
+      return "others";
+    };
+    ({ toString: objectToString2 } = Object.prototype);
+    MaxBufferError = class extends Error {
+      name = "MaxBufferError";
+      constructor() {
+        super("maxBuffer exceeded");
+      }
+    };
+  }
+});
+
+// node_modules/get-stream/source/utils.js
+var identity2, noop, getContentsProperty, throwObjectStream, getLengthProperty;
+var init_utils = __esm({
+  "node_modules/get-stream/source/utils.js"() {
+    identity2 = (value) => value;
+    noop = () => void 0;
+    getContentsProperty = ({ contents }) => contents;
+    throwObjectStream = (chunk) => {
+      throw new Error(`Streams in object mode are not supported: ${String(chunk)}`);
+    };
+    getLengthProperty = (convertedChunk) => convertedChunk.length;
+  }
+});
+
+// node_modules/get-stream/source/array.js
+async function getStreamAsArray(stream, options) {
+  return getStreamContents(stream, arrayMethods, options);
+}
+var initArray, increment, addArrayChunk, arrayMethods;
+var init_array = __esm({
+  "node_modules/get-stream/source/array.js"() {
+    init_contents();
+    init_utils();
+    initArray = () => ({ contents: [] });
+    increment = () => 1;
+    addArrayChunk = (convertedChunk, { contents }) => {
+      contents.push(convertedChunk);
+      return contents;
+    };
+    arrayMethods = {
+      init: initArray,
+      convertChunk: {
+        string: identity2,
+        buffer: identity2,
+        arrayBuffer: identity2,
+        dataView: identity2,
+        typedArray: identity2,
+        others: identity2
+      },
+      getSize: increment,
+      truncateChunk: noop,
+      addChunk: addArrayChunk,
+      getFinalChunk: noop,
+      finalize: getContentsProperty
+    };
+  }
+});
+
+// node_modules/get-stream/source/array-buffer.js
+async function getStreamAsArrayBuffer(stream, options) {
+  return getStreamContents(stream, arrayBufferMethods, options);
+}
+var initArrayBuffer, useTextEncoder, textEncoder2, useUint8Array, useUint8ArrayWithOffset, truncateArrayBufferChunk, addArrayBufferChunk, resizeArrayBufferSlow, resizeArrayBuffer, getNewContentsLength, SCALE_FACTOR, finalizeArrayBuffer, hasArrayBufferResize, arrayBufferMethods;
+var init_array_buffer = __esm({
+  "node_modules/get-stream/source/array-buffer.js"() {
+    init_contents();
+    init_utils();
+    initArrayBuffer = () => ({ contents: new ArrayBuffer(0) });
+    useTextEncoder = (chunk) => textEncoder2.encode(chunk);
+    textEncoder2 = new TextEncoder();
+    useUint8Array = (chunk) => new Uint8Array(chunk);
+    useUint8ArrayWithOffset = (chunk) => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    truncateArrayBufferChunk = (convertedChunk, chunkSize) => convertedChunk.slice(0, chunkSize);
+    addArrayBufferChunk = (convertedChunk, { contents, length: previousLength }, length) => {
+      const newContents = hasArrayBufferResize() ? resizeArrayBuffer(contents, length) : resizeArrayBufferSlow(contents, length);
+      new Uint8Array(newContents).set(convertedChunk, previousLength);
+      return newContents;
+    };
+    resizeArrayBufferSlow = (contents, length) => {
+      if (length <= contents.byteLength) {
+        return contents;
+      }
+      const arrayBuffer = new ArrayBuffer(getNewContentsLength(length));
+      new Uint8Array(arrayBuffer).set(new Uint8Array(contents), 0);
+      return arrayBuffer;
+    };
+    resizeArrayBuffer = (contents, length) => {
+      if (length <= contents.maxByteLength) {
+        contents.resize(length);
+        return contents;
+      }
+      const arrayBuffer = new ArrayBuffer(length, { maxByteLength: getNewContentsLength(length) });
+      new Uint8Array(arrayBuffer).set(new Uint8Array(contents), 0);
+      return arrayBuffer;
+    };
+    getNewContentsLength = (length) => SCALE_FACTOR ** Math.ceil(Math.log(length) / Math.log(SCALE_FACTOR));
+    SCALE_FACTOR = 2;
+    finalizeArrayBuffer = ({ contents, length }) => hasArrayBufferResize() ? contents : contents.slice(0, length);
+    hasArrayBufferResize = () => "resize" in ArrayBuffer.prototype;
+    arrayBufferMethods = {
+      init: initArrayBuffer,
+      convertChunk: {
+        string: useTextEncoder,
+        buffer: useUint8Array,
+        arrayBuffer: useUint8Array,
+        dataView: useUint8ArrayWithOffset,
+        typedArray: useUint8ArrayWithOffset,
+        others: throwObjectStream
+      },
+      getSize: getLengthProperty,
+      truncateChunk: truncateArrayBufferChunk,
+      addChunk: addArrayBufferChunk,
+      getFinalChunk: noop,
+      finalize: finalizeArrayBuffer
+    };
+  }
+});
+
+// node_modules/get-stream/source/string.js
+async function getStreamAsString(stream, options) {
+  return getStreamContents(stream, stringMethods, options);
+}
+var initString, useTextDecoder, addStringChunk, truncateStringChunk, getFinalStringChunk, stringMethods;
+var init_string = __esm({
+  "node_modules/get-stream/source/string.js"() {
+    init_contents();
+    init_utils();
+    initString = () => ({ contents: "", textDecoder: new TextDecoder() });
+    useTextDecoder = (chunk, { textDecoder: textDecoder2 }) => textDecoder2.decode(chunk, { stream: true });
+    addStringChunk = (convertedChunk, { contents }) => contents + convertedChunk;
+    truncateStringChunk = (convertedChunk, chunkSize) => convertedChunk.slice(0, chunkSize);
+    getFinalStringChunk = ({ textDecoder: textDecoder2 }) => {
+      const finalChunk = textDecoder2.decode();
+      return finalChunk === "" ? void 0 : finalChunk;
+    };
+    stringMethods = {
+      init: initString,
+      convertChunk: {
+        string: identity2,
+        buffer: useTextDecoder,
+        arrayBuffer: useTextDecoder,
+        dataView: useTextDecoder,
+        typedArray: useTextDecoder,
+        others: throwObjectStream
+      },
+      getSize: getLengthProperty,
+      truncateChunk: truncateStringChunk,
+      addChunk: addStringChunk,
+      getFinalChunk: getFinalStringChunk,
+      finalize: getContentsProperty
+    };
+  }
+});
+
+// node_modules/get-stream/source/exports.js
+var init_exports = __esm({
+  "node_modules/get-stream/source/exports.js"() {
+    init_array();
+    init_array_buffer();
+    init_string();
+    init_contents();
+  }
+});
+
+// node_modules/get-stream/source/index.js
+import { on } from "node:events";
+import { finished } from "node:stream/promises";
+var init_source = __esm({
+  "node_modules/get-stream/source/index.js"() {
+    init_stream();
+    init_exports();
+    Object.assign(nodeImports, { on, finished });
+  }
+});
+
+// node_modules/execa/lib/io/max-buffer.js
+var handleMaxBuffer, getMaxBufferUnit, checkIpcMaxBuffer, getMaxBufferMessage, getMaxBufferInfo, getMaxBufferSync, handleMaxBufferSync, findMaxBufferSync, getMaxBufferValueSync, truncateMaxBufferSync;
+var init_max_buffer = __esm({
+  "node_modules/execa/lib/io/max-buffer.js"() {
+    init_source();
+    init_standard_stream();
+    init_specific();
+    handleMaxBuffer = ({ error: error62, stream, readableObjectMode, lines, encoding, fdNumber }) => {
+      if (!(error62 instanceof MaxBufferError)) {
+        throw error62;
+      }
+      if (fdNumber === "all") {
+        return error62;
+      }
+      const unit = getMaxBufferUnit(readableObjectMode, lines, encoding);
+      error62.maxBufferInfo = { fdNumber, unit };
+      stream.destroy();
+      throw error62;
+    };
+    getMaxBufferUnit = (readableObjectMode, lines, encoding) => {
+      if (readableObjectMode) {
+        return "objects";
+      }
+      if (lines) {
+        return "lines";
+      }
+      return encoding === "buffer" ? "bytes" : "characters";
+    };
+    checkIpcMaxBuffer = (ipcOutput, maxBuffer) => {
+      if (ipcOutput.length + 1 <= maxBuffer) {
+        return;
+      }
+      const error62 = new MaxBufferError();
+      error62.maxBufferInfo = { fdNumber: "ipc" };
+      throw error62;
+    };
+    getMaxBufferMessage = (error62, maxBuffer) => {
+      const { streamName, threshold, unit } = getMaxBufferInfo(error62, maxBuffer);
+      return `Command's ${streamName} was larger than ${threshold} ${unit}`;
+    };
+    getMaxBufferInfo = (error62, maxBuffer) => {
+      if (error62?.maxBufferInfo === void 0) {
+        return { streamName: "output", threshold: maxBuffer[1], unit: "bytes" };
+      }
+      const { maxBufferInfo: { fdNumber, unit, threshold = getFdSpecificValue(maxBuffer, fdNumber) } } = error62;
+      delete error62.maxBufferInfo;
+      return fdNumber === "ipc" ? { streamName: "IPC output", threshold, unit: "messages" } : { streamName: getStreamName(fdNumber), threshold, unit };
+    };
+    getMaxBufferSync = ([, stdoutMaxBuffer]) => stdoutMaxBuffer === 0 ? Number.MIN_VALUE : stdoutMaxBuffer;
+    handleMaxBufferSync = ({ resultError, output: output2, maxBuffer, buffer }) => {
+      const fdNumber = findMaxBufferSync(output2, maxBuffer, buffer);
+      if (fdNumber === void 0) {
+        return { resultError, isMaxBuffer: resultError?.code === "ENOBUFS" };
+      }
+      const threshold = getMaxBufferValueSync(maxBuffer, fdNumber);
+      const error62 = resultError ?? Object.assign(new MaxBufferError(), { code: "ENOBUFS" });
+      error62.maxBufferInfo = { fdNumber, unit: "bytes", threshold };
+      return { resultError: error62, isMaxBuffer: true };
+    };
+    findMaxBufferSync = (output2, maxBuffer, buffer) => {
+      if (output2 === null) {
+        return;
+      }
+      const fdNumber = output2.findIndex((result2, index) => result2 !== null && buffer[index] && result2.length > getMaxBufferValueSync(maxBuffer, index));
+      return fdNumber === -1 ? void 0 : fdNumber;
+    };
+    getMaxBufferValueSync = (maxBuffer, fdNumber) => Math.min(maxBuffer[1], maxBuffer[fdNumber]);
+    truncateMaxBufferSync = (result2, fdNumber, { maxBuffer, buffer }) => {
+      const maxBufferValue = getMaxBufferValueSync(maxBuffer, fdNumber);
+      return buffer[fdNumber] && result2.length > maxBufferValue ? result2.slice(0, maxBufferValue) : result2;
+    };
+  }
+});
+
+// node_modules/execa/lib/return/message.js
+import { inspect as inspect3 } from "node:util";
+var createMessages, getErrorCode, getErrorPrefix, getForcefulSuffix, getOriginalMessage, serializeIpcMessage, serializeMessagePart, isTextItem, serializeMessageItem;
+var init_message = __esm({
+  "node_modules/execa/lib/return/message.js"() {
+    init_strip_final_newline();
+    init_uint_array();
+    init_cwd();
+    init_escape();
+    init_max_buffer();
+    init_signal();
+    init_final_error();
+    createMessages = ({
+      stdio,
+      all,
+      ipcOutput,
+      originalError,
+      signal,
+      signalDescription,
+      exitCode,
+      escapedCommand,
+      timedOut,
+      isCanceled,
+      isGracefullyCanceled,
+      isMaxBuffer,
+      isForcefullyTerminated,
+      forceKillAfterDelay,
+      killSignal,
+      maxBuffer,
+      timeout,
+      cwd
+    }) => {
+      const errorCode = getErrorCode(originalError);
+      const prefix = getErrorPrefix({
+        originalError,
+        timedOut,
+        timeout,
+        isMaxBuffer,
+        maxBuffer,
+        errorCode,
+        signal,
+        signalDescription,
+        exitCode,
+        isCanceled,
+        isGracefullyCanceled,
+        isForcefullyTerminated,
+        forceKillAfterDelay,
+        killSignal
+      });
+      const originalMessage = getOriginalMessage(originalError, cwd);
+      const suffix = originalMessage === void 0 ? "" : `
+${originalMessage}`;
+      const shortMessage = `${prefix}: ${escapedCommand}${suffix}`;
+      const messageStdio = all === void 0 ? [stdio[2], stdio[1]] : [all];
+      const message2 = [
+        shortMessage,
+        ...messageStdio,
+        ...stdio.slice(3),
+        ipcOutput.map((ipcMessage) => serializeIpcMessage(ipcMessage)).join("\n")
+      ].map((messagePart) => escapeLines(stripFinalNewline(serializeMessagePart(messagePart)))).filter(Boolean).join("\n\n");
+      return { originalMessage, shortMessage, message: message2 };
+    };
+    getErrorCode = (error62) => typeof error62?.code === "string" ? error62.code : void 0;
+    getErrorPrefix = ({
+      originalError,
+      timedOut,
+      timeout,
+      isMaxBuffer,
+      maxBuffer,
+      errorCode,
+      signal,
+      signalDescription,
+      exitCode,
+      isCanceled,
+      isGracefullyCanceled,
+      isForcefullyTerminated,
+      forceKillAfterDelay,
+      killSignal
+    }) => {
+      const forcefulSuffix = getForcefulSuffix(isForcefullyTerminated, forceKillAfterDelay);
+      if (timedOut) {
+        return `Command timed out after ${timeout} milliseconds${forcefulSuffix}`;
+      }
+      if (isGracefullyCanceled) {
+        if (signal === void 0) {
+          return `Command was gracefully canceled with exit code ${exitCode}`;
+        }
+        return isForcefullyTerminated ? `Command was gracefully canceled${forcefulSuffix}` : `Command was gracefully canceled with ${signal} (${signalDescription})`;
+      }
+      if (isCanceled) {
+        return `Command was canceled${forcefulSuffix}`;
+      }
+      if (isMaxBuffer) {
+        return `${getMaxBufferMessage(originalError, maxBuffer)}${forcefulSuffix}`;
+      }
+      if (errorCode !== void 0) {
+        return `Command failed with ${errorCode}${forcefulSuffix}`;
+      }
+      if (isForcefullyTerminated) {
+        return `Command was killed with ${killSignal} (${getSignalDescription(killSignal)})${forcefulSuffix}`;
+      }
+      if (signal !== void 0) {
+        return `Command was killed with ${signal} (${signalDescription})`;
+      }
+      return exitCode === void 0 ? "Command failed" : `Command failed with exit code ${exitCode}`;
+    };
+    getForcefulSuffix = (isForcefullyTerminated, forceKillAfterDelay) => isForcefullyTerminated ? ` and was forcefully terminated after ${forceKillAfterDelay} milliseconds` : "";
+    getOriginalMessage = (originalError, cwd) => {
+      if (originalError instanceof DiscardedError) {
+        return;
+      }
+      const originalMessage = isExecaError(originalError) ? originalError.originalMessage ?? "" : String(originalError?.message ?? originalError);
+      const escapedOriginalMessage = escapeLines(fixCwdError(originalMessage, cwd));
+      return escapedOriginalMessage === "" ? void 0 : escapedOriginalMessage;
+    };
+    serializeIpcMessage = (ipcMessage) => typeof ipcMessage === "string" ? ipcMessage : inspect3(ipcMessage);
+    serializeMessagePart = (messagePart) => Array.isArray(messagePart) ? messagePart.filter((messageItem) => isTextItem(messageItem)).map((messageItem) => stripFinalNewline(serializeMessageItem(messageItem))).join("\n") : serializeMessageItem(messagePart);
+    isTextItem = (messageItem) => typeof messageItem === "string" || isUint8Array(messageItem);
+    serializeMessageItem = (messageItem) => {
+      if (typeof messageItem === "string") {
+        return messageItem;
+      }
+      return isUint8Array(messageItem) ? uint8ArrayToString(messageItem) : "";
+    };
+  }
+});
+
+// node_modules/execa/lib/return/result.js
+var makeSuccessResult, makeEarlyError, getEarlyErrorOutput, getEmptyOutput, PIPED_STDIO, makeError, getErrorProperties, omitUndefinedProperties, normalizeExitPayload;
+var init_result = __esm({
+  "node_modules/execa/lib/return/result.js"() {
+    init_signal();
+    init_all_sync();
+    init_duration();
+    init_final_error();
+    init_message();
+    makeSuccessResult = ({
+      command,
+      escapedCommand,
+      stdio,
+      all,
+      ipcOutput,
+      options: { cwd },
+      startTime
+    }) => omitUndefinedProperties({
+      command,
+      escapedCommand,
+      cwd,
+      durationMs: getDurationMs(startTime),
+      failed: false,
+      timedOut: false,
+      isCanceled: false,
+      isGracefullyCanceled: false,
+      isTerminated: false,
+      isMaxBuffer: false,
+      isForcefullyTerminated: false,
+      exitCode: 0,
+      stdout: stdio[1],
+      stderr: stdio[2],
+      all,
+      stdio,
+      ipcOutput,
+      pipedFrom: []
+    });
+    makeEarlyError = ({
+      error: error62,
+      command,
+      escapedCommand,
+      fileDescriptors,
+      options,
+      startTime,
+      isSync,
+      stdio = Array.from({ length: fileDescriptors.length }),
+      all
+    }) => makeError({
+      error: error62,
+      command,
+      escapedCommand,
+      startTime,
+      timedOut: false,
+      isCanceled: false,
+      isGracefullyCanceled: false,
+      isMaxBuffer: false,
+      isForcefullyTerminated: false,
+      stdio,
+      all,
+      ipcOutput: [],
+      options,
+      isSync
+    });
+    getEarlyErrorOutput = (fileDescriptors, options) => {
+      const stdio = fileDescriptors.map((fileDescriptor, fdNumber) => getEmptyOutput(fileDescriptor, fdNumber, options));
+      return { stdio, all: getAllSync(stdio, getAllSyncFds(stdio), options) };
+    };
+    getEmptyOutput = ({ direction, objectMode }, fdNumber, { stdio, buffer, lines, encoding }) => {
+      if (direction === "input" || !PIPED_STDIO.has(stdio[fdNumber]) || !buffer[fdNumber]) {
+        return;
+      }
+      if (objectMode || lines[fdNumber]) {
+        return [];
+      }
+      return encoding === "buffer" ? new Uint8Array() : "";
+    };
+    PIPED_STDIO = /* @__PURE__ */ new Set(["pipe", "overlapped"]);
+    makeError = ({
+      error: originalError,
+      command,
+      escapedCommand,
+      startTime,
+      timedOut,
+      isCanceled,
+      isGracefullyCanceled,
+      isMaxBuffer,
+      isForcefullyTerminated,
+      exitCode: rawExitCode,
+      signal: rawSignal,
+      stdio,
+      all,
+      ipcOutput,
+      options: {
+        timeoutDuration,
+        timeout = timeoutDuration,
+        forceKillAfterDelay,
+        killSignal,
+        cwd,
+        maxBuffer
+      },
+      isSync
+    }) => {
+      const { exitCode, signal, signalDescription } = normalizeExitPayload(rawExitCode, rawSignal);
+      const { originalMessage, shortMessage, message: message2 } = createMessages({
+        stdio,
+        all,
+        ipcOutput,
+        originalError,
+        signal,
+        signalDescription,
+        exitCode,
+        escapedCommand,
+        timedOut,
+        isCanceled,
+        isGracefullyCanceled,
+        isMaxBuffer,
+        isForcefullyTerminated,
+        forceKillAfterDelay,
+        killSignal,
+        maxBuffer,
+        timeout,
+        cwd
+      });
+      const error62 = getFinalError(originalError, message2, isSync);
+      Object.assign(error62, getErrorProperties({
+        error: error62,
+        command,
+        escapedCommand,
+        startTime,
+        timedOut,
+        isCanceled,
+        isGracefullyCanceled,
+        isMaxBuffer,
+        isForcefullyTerminated,
+        exitCode,
+        signal,
+        signalDescription,
+        stdio,
+        all,
+        ipcOutput,
+        cwd,
+        originalMessage,
+        shortMessage
+      }));
+      return error62;
+    };
+    getErrorProperties = ({
+      error: error62,
+      command,
+      escapedCommand,
+      startTime,
+      timedOut,
+      isCanceled,
+      isGracefullyCanceled,
+      isMaxBuffer,
+      isForcefullyTerminated,
+      exitCode,
+      signal,
+      signalDescription,
+      stdio,
+      all,
+      ipcOutput,
+      cwd,
+      originalMessage,
+      shortMessage
+    }) => omitUndefinedProperties({
+      shortMessage,
+      originalMessage,
+      command,
+      escapedCommand,
+      cwd,
+      durationMs: getDurationMs(startTime),
+      failed: true,
+      timedOut,
+      isCanceled,
+      isGracefullyCanceled,
+      isTerminated: signal !== void 0,
+      isMaxBuffer,
+      isForcefullyTerminated,
+      exitCode,
+      signal,
+      signalDescription,
+      code: getErrorCode(error62.cause),
+      stdout: stdio[1],
+      stderr: stdio[2],
+      all,
+      stdio,
+      ipcOutput,
+      pipedFrom: []
+    });
+    omitUndefinedProperties = (result2) => Object.fromEntries(Object.entries(result2).filter(([, value]) => value !== void 0));
+    normalizeExitPayload = (rawExitCode, rawSignal) => {
+      const exitCode = rawExitCode === null ? void 0 : rawExitCode;
+      const signal = rawSignal === null ? void 0 : rawSignal;
+      const signalDescription = signal === void 0 ? void 0 : getSignalDescription(rawSignal);
+      return { exitCode, signal, signalDescription };
+    };
+  }
+});
+
+// node_modules/parse-ms/index.js
+function parseNumber(milliseconds) {
+  return {
+    days: Math.trunc(milliseconds / 864e5),
+    hours: Math.trunc(milliseconds / 36e5 % 24),
+    minutes: Math.trunc(milliseconds / 6e4 % 60),
+    seconds: Math.trunc(milliseconds / 1e3 % 60),
+    milliseconds: Math.trunc(milliseconds % 1e3),
+    microseconds: Math.trunc(toZeroIfInfinity(milliseconds * 1e3) % 1e3),
+    nanoseconds: Math.trunc(toZeroIfInfinity(milliseconds * 1e6) % 1e3)
+  };
+}
+function parseBigint(milliseconds) {
+  return {
+    days: milliseconds / 86400000n,
+    hours: milliseconds / 3600000n % 24n,
+    minutes: milliseconds / 60000n % 60n,
+    seconds: milliseconds / 1000n % 60n,
+    milliseconds: milliseconds % 1000n,
+    microseconds: 0n,
+    nanoseconds: 0n
+  };
+}
+function parseMilliseconds(milliseconds) {
+  switch (typeof milliseconds) {
+    case "number": {
+      if (Number.isFinite(milliseconds)) {
+        return parseNumber(milliseconds);
+      }
+      break;
+    }
+    case "bigint": {
+      return parseBigint(milliseconds);
+    }
+  }
+  throw new TypeError("Expected a finite number or bigint");
+}
+var toZeroIfInfinity;
+var init_parse_ms = __esm({
+  "node_modules/parse-ms/index.js"() {
+    toZeroIfInfinity = (value) => Number.isFinite(value) ? value : 0;
+  }
+});
+
+// node_modules/pretty-ms/index.js
+function prettyMilliseconds(milliseconds, options) {
+  const isBigInt = typeof milliseconds === "bigint";
+  if (!isBigInt && !Number.isFinite(milliseconds)) {
+    throw new TypeError("Expected a finite number or bigint");
+  }
+  options = { ...options };
+  const sign = milliseconds < 0 ? "-" : "";
+  milliseconds = milliseconds < 0 ? -milliseconds : milliseconds;
+  if (options.colonNotation) {
+    options.compact = false;
+    options.formatSubMilliseconds = false;
+    options.separateMilliseconds = false;
+    options.verbose = false;
+  }
+  if (options.compact) {
+    options.unitCount = 1;
+    options.secondsDecimalDigits = 0;
+    options.millisecondsDecimalDigits = 0;
+  }
+  let result2 = [];
+  const floorDecimals = (value, decimalDigits) => {
+    const flooredInterimValue = Math.floor(value * 10 ** decimalDigits + SECOND_ROUNDING_EPSILON);
+    const flooredValue = Math.round(flooredInterimValue) / 10 ** decimalDigits;
+    return flooredValue.toFixed(decimalDigits);
+  };
+  const add = (value, long, short, valueString) => {
+    if ((result2.length === 0 || !options.colonNotation) && isZero(value) && !(options.colonNotation && short === "m")) {
+      return;
+    }
+    valueString ??= String(value);
+    if (options.colonNotation) {
+      const wholeDigits = valueString.includes(".") ? valueString.split(".")[0].length : valueString.length;
+      const minLength = result2.length > 0 ? 2 : 1;
+      valueString = "0".repeat(Math.max(0, minLength - wholeDigits)) + valueString;
+    } else {
+      valueString += options.verbose ? " " + pluralize(long, value) : short;
+    }
+    result2.push(valueString);
+  };
+  const parsed = parseMilliseconds(milliseconds);
+  const days = BigInt(parsed.days);
+  if (options.hideYearAndDays) {
+    add(BigInt(days) * 24n + BigInt(parsed.hours), "hour", "h");
+  } else {
+    if (options.hideYear) {
+      add(days, "day", "d");
+    } else {
+      add(days / 365n, "year", "y");
+      add(days % 365n, "day", "d");
+    }
+    add(Number(parsed.hours), "hour", "h");
+  }
+  add(Number(parsed.minutes), "minute", "m");
+  if (!options.hideSeconds) {
+    if (options.separateMilliseconds || options.formatSubMilliseconds || !options.colonNotation && milliseconds < 1e3 && !options.subSecondsAsDecimals) {
+      const seconds3 = Number(parsed.seconds);
+      const milliseconds2 = Number(parsed.milliseconds);
+      const microseconds = Number(parsed.microseconds);
+      const nanoseconds = Number(parsed.nanoseconds);
+      add(seconds3, "second", "s");
+      if (options.formatSubMilliseconds) {
+        add(milliseconds2, "millisecond", "ms");
+        add(microseconds, "microsecond", "µs");
+        add(nanoseconds, "nanosecond", "ns");
+      } else {
+        const millisecondsAndBelow = milliseconds2 + microseconds / 1e3 + nanoseconds / 1e6;
+        const millisecondsDecimalDigits = typeof options.millisecondsDecimalDigits === "number" ? options.millisecondsDecimalDigits : 0;
+        const roundedMilliseconds = millisecondsAndBelow >= 1 ? Math.round(millisecondsAndBelow) : Math.ceil(millisecondsAndBelow);
+        const maximumMilliseconds = 1e3 - 10 ** -millisecondsDecimalDigits;
+        const millisecondsString = millisecondsDecimalDigits ? Math.min(millisecondsAndBelow, maximumMilliseconds).toFixed(millisecondsDecimalDigits) : Math.min(roundedMilliseconds, maximumMilliseconds);
+        add(
+          Number.parseFloat(millisecondsString),
+          "millisecond",
+          "ms",
+          millisecondsString
+        );
+      }
+    } else {
+      const seconds3 = (isBigInt ? Number(milliseconds % ONE_DAY_IN_MILLISECONDS) : milliseconds) / 1e3 % 60;
+      const secondsDecimalDigits = typeof options.secondsDecimalDigits === "number" ? options.secondsDecimalDigits : 1;
+      const secondsFixed = floorDecimals(seconds3, secondsDecimalDigits);
+      const secondsString = options.keepDecimalsOnWholeSeconds ? secondsFixed : secondsFixed.replace(/\.0+$/, "");
+      add(Number.parseFloat(secondsString), "second", "s", secondsString);
+    }
+  }
+  if (result2.length === 0) {
+    return sign + "0" + (options.verbose ? " milliseconds" : "ms");
+  }
+  const separator = options.colonNotation ? ":" : " ";
+  if (typeof options.unitCount === "number") {
+    result2 = result2.slice(0, Math.max(options.unitCount, 1));
+  }
+  return sign + result2.join(separator);
+}
+var isZero, pluralize, SECOND_ROUNDING_EPSILON, ONE_DAY_IN_MILLISECONDS;
+var init_pretty_ms = __esm({
+  "node_modules/pretty-ms/index.js"() {
+    init_parse_ms();
+    isZero = (value) => value === 0 || value === 0n;
+    pluralize = (word, count2) => count2 === 1 || count2 === 1n ? word : `${word}s`;
+    SECOND_ROUNDING_EPSILON = 1e-7;
+    ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
+  }
+});
+
+// node_modules/execa/lib/verbose/error.js
+var logError;
+var init_error2 = __esm({
+  "node_modules/execa/lib/verbose/error.js"() {
+    init_log();
+    logError = (result2, verboseInfo) => {
+      if (result2.failed) {
+        verboseLog({
+          type: "error",
+          verboseMessage: result2.shortMessage,
+          verboseInfo,
+          result: result2
+        });
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/verbose/complete.js
+var logResult, logDuration;
+var init_complete = __esm({
+  "node_modules/execa/lib/verbose/complete.js"() {
+    init_pretty_ms();
+    init_values();
+    init_log();
+    init_error2();
+    logResult = (result2, verboseInfo) => {
+      if (!isVerbose(verboseInfo)) {
+        return;
+      }
+      logError(result2, verboseInfo);
+      logDuration(result2, verboseInfo);
+    };
+    logDuration = (result2, verboseInfo) => {
+      const verboseMessage = `(done in ${prettyMilliseconds(result2.durationMs)})`;
+      verboseLog({
+        type: "duration",
+        verboseMessage,
+        verboseInfo,
+        result: result2
+      });
+    };
+  }
+});
+
+// node_modules/execa/lib/return/reject.js
+var handleResult;
+var init_reject = __esm({
+  "node_modules/execa/lib/return/reject.js"() {
+    init_complete();
+    handleResult = (result2, verboseInfo, { reject }) => {
+      logResult(result2, verboseInfo);
+      if (reject && result2.failed) {
+        throw result2;
+      }
+      return result2;
+    };
+  }
+});
+
+// node_modules/execa/lib/stdio/type.js
+var getStdioItemType, getTransformObjectType, getDuplexType, getTransformStreamType, validateNonGeneratorType, checkUndefinedOption, getGeneratorObjectType, isGenerator, isAsyncGenerator, isSyncGenerator, isTransformOptions, isUrl, isRegularUrl, isFilePathObject, FILE_PATH_KEYS, isFilePathString, isStdioValueObject, STDIO_VALUE_KEYS, isUnknownStdioString, KNOWN_STDIO_STRINGS, isReadableStream2, isWritableStream2, isWebStream, isTransformStream, isAsyncIterableObject, isIterableObject, isObject2, TRANSFORM_TYPES, FILE_TYPES, SPECIAL_DUPLICATE_TYPES_SYNC, SPECIAL_DUPLICATE_TYPES, FORBID_DUPLICATE_TYPES, TYPE_TO_MESSAGE;
+var init_type = __esm({
+  "node_modules/execa/lib/stdio/type.js"() {
+    init_is_stream();
+    init_is_plain_obj();
+    init_uint_array();
+    init_options();
+    getStdioItemType = (value, optionName) => {
+      if (isAsyncGenerator(value)) {
+        return "asyncGenerator";
+      }
+      if (isSyncGenerator(value)) {
+        return "generator";
+      }
+      if (isUrl(value)) {
+        return "fileUrl";
+      }
+      if (isFilePathObject(value)) {
+        return "filePath";
+      }
+      if (isWebStream(value)) {
+        return "webStream";
+      }
+      if (isStream(value, { checkOpen: false })) {
+        return "native";
+      }
+      if (isUint8Array(value)) {
+        return "uint8Array";
+      }
+      if (isAsyncIterableObject(value)) {
+        return "asyncIterable";
+      }
+      if (isIterableObject(value)) {
+        return "iterable";
+      }
+      if (isTransformStream(value)) {
+        return getTransformStreamType({ transform: value }, optionName);
+      }
+      return isTransformOptions(value) ? getTransformObjectType(value, optionName) : "native";
+    };
+    getTransformObjectType = (value, optionName) => {
+      if (isDuplexStream(value.transform, { checkOpen: false })) {
+        return getDuplexType(value, optionName);
+      }
+      return isTransformStream(value.transform) ? getTransformStreamType(value, optionName) : getGeneratorObjectType(value, optionName);
+    };
+    getDuplexType = (value, optionName) => {
+      validateNonGeneratorType(value, optionName, "Duplex stream");
+      return "duplex";
+    };
+    getTransformStreamType = (value, optionName) => {
+      validateNonGeneratorType(value, optionName, "web TransformStream");
+      return "webTransform";
+    };
+    validateNonGeneratorType = ({ final, binary, objectMode }, optionName, typeName) => {
+      checkUndefinedOption(final, `${optionName}.final`, typeName);
+      checkUndefinedOption(binary, `${optionName}.binary`, typeName);
+      checkBooleanOption(objectMode, `${optionName}.objectMode`);
+    };
+    checkUndefinedOption = (value, optionName, typeName) => {
+      if (value !== void 0) {
+        throw new TypeError(`The \`${optionName}\` option can only be defined when using a generator, not a ${typeName}.`);
+      }
+    };
+    getGeneratorObjectType = ({ transform: transform2, final, binary, objectMode }, optionName) => {
+      if (transform2 !== void 0 && !isGenerator(transform2)) {
+        throw new TypeError(`The \`${optionName}.transform\` option must be a generator, a Duplex stream or a web TransformStream.`);
+      }
+      if (isDuplexStream(final, { checkOpen: false })) {
+        throw new TypeError(`The \`${optionName}.final\` option must not be a Duplex stream.`);
+      }
+      if (isTransformStream(final)) {
+        throw new TypeError(`The \`${optionName}.final\` option must not be a web TransformStream.`);
+      }
+      if (final !== void 0 && !isGenerator(final)) {
+        throw new TypeError(`The \`${optionName}.final\` option must be a generator.`);
+      }
+      checkBooleanOption(binary, `${optionName}.binary`);
+      checkBooleanOption(objectMode, `${optionName}.objectMode`);
+      return isAsyncGenerator(transform2) || isAsyncGenerator(final) ? "asyncGenerator" : "generator";
+    };
+    isGenerator = (value) => isAsyncGenerator(value) || isSyncGenerator(value);
+    isAsyncGenerator = (value) => Object.prototype.toString.call(value) === "[object AsyncGeneratorFunction]";
+    isSyncGenerator = (value) => Object.prototype.toString.call(value) === "[object GeneratorFunction]";
+    isTransformOptions = (value) => isPlainObject2(value) && (value.transform !== void 0 || value.final !== void 0);
+    isUrl = (value) => Object.prototype.toString.call(value) === "[object URL]";
+    isRegularUrl = (value) => isUrl(value) && value.protocol !== "file:";
+    isFilePathObject = (value) => isPlainObject2(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => FILE_PATH_KEYS.has(key)) && isFilePathString(value.file);
+    FILE_PATH_KEYS = /* @__PURE__ */ new Set(["file", "append"]);
+    isFilePathString = (file2) => typeof file2 === "string";
+    isStdioValueObject = (value) => isPlainObject2(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => STDIO_VALUE_KEYS.has(key)) && "value" in value;
+    STDIO_VALUE_KEYS = /* @__PURE__ */ new Set(["value", "input"]);
+    isUnknownStdioString = (type, value) => type === "native" && typeof value === "string" && !KNOWN_STDIO_STRINGS.has(value);
+    KNOWN_STDIO_STRINGS = /* @__PURE__ */ new Set(["ipc", "ignore", "inherit", "overlapped", "pipe"]);
+    isReadableStream2 = (value) => Object.prototype.toString.call(value) === "[object ReadableStream]";
+    isWritableStream2 = (value) => Object.prototype.toString.call(value) === "[object WritableStream]";
+    isWebStream = (value) => isReadableStream2(value) || isWritableStream2(value);
+    isTransformStream = (value) => isReadableStream2(value?.readable) && isWritableStream2(value?.writable);
+    isAsyncIterableObject = (value) => isObject2(value) && typeof value[Symbol.asyncIterator] === "function";
+    isIterableObject = (value) => isObject2(value) && typeof value[Symbol.iterator] === "function";
+    isObject2 = (value) => typeof value === "object" && value !== null;
+    TRANSFORM_TYPES = /* @__PURE__ */ new Set(["generator", "asyncGenerator", "duplex", "webTransform"]);
+    FILE_TYPES = /* @__PURE__ */ new Set(["fileUrl", "filePath", "fileNumber"]);
+    SPECIAL_DUPLICATE_TYPES_SYNC = /* @__PURE__ */ new Set(["fileUrl", "filePath"]);
+    SPECIAL_DUPLICATE_TYPES = /* @__PURE__ */ new Set([...SPECIAL_DUPLICATE_TYPES_SYNC, "webStream", "nodeStream"]);
+    FORBID_DUPLICATE_TYPES = /* @__PURE__ */ new Set(["webTransform", "duplex"]);
+    TYPE_TO_MESSAGE = {
+      generator: "a generator",
+      asyncGenerator: "an async generator",
+      fileUrl: "a file URL",
+      filePath: "a file path string",
+      fileNumber: "a file descriptor number",
+      webStream: "a web stream",
+      nodeStream: "a Node.js stream",
+      webTransform: "a web TransformStream",
+      duplex: "a Duplex stream",
+      native: "any value",
+      iterable: "an iterable",
+      asyncIterable: "an async iterable",
+      string: "a string",
+      uint8Array: "a Uint8Array"
+    };
+  }
+});
+
+// node_modules/execa/lib/transform/object-mode.js
+var getTransformObjectModes, getOutputObjectModes, getInputObjectModes, getFdObjectMode;
+var init_object_mode = __esm({
+  "node_modules/execa/lib/transform/object-mode.js"() {
+    init_type();
+    getTransformObjectModes = (objectMode, index, newTransforms, direction) => direction === "output" ? getOutputObjectModes(objectMode, index, newTransforms) : getInputObjectModes(objectMode, index, newTransforms);
+    getOutputObjectModes = (objectMode, index, newTransforms) => {
+      const writableObjectMode = index !== 0 && newTransforms[index - 1].value.readableObjectMode;
+      const readableObjectMode = objectMode ?? writableObjectMode;
+      return { writableObjectMode, readableObjectMode };
+    };
+    getInputObjectModes = (objectMode, index, newTransforms) => {
+      const writableObjectMode = index === 0 ? objectMode === true : newTransforms[index - 1].value.readableObjectMode;
+      const readableObjectMode = index !== newTransforms.length - 1 && (objectMode ?? writableObjectMode);
+      return { writableObjectMode, readableObjectMode };
+    };
+    getFdObjectMode = (stdioItems, direction) => {
+      const lastTransform = stdioItems.findLast(({ type }) => TRANSFORM_TYPES.has(type));
+      if (lastTransform === void 0) {
+        return false;
+      }
+      return direction === "input" ? lastTransform.value.writableObjectMode : lastTransform.value.readableObjectMode;
+    };
+  }
+});
+
+// node_modules/execa/lib/transform/normalize.js
+var normalizeTransforms, getTransforms, normalizeTransform, normalizeDuplex, normalizeTransformStream, normalizeGenerator, sortTransforms;
+var init_normalize = __esm({
+  "node_modules/execa/lib/transform/normalize.js"() {
+    init_is_plain_obj();
+    init_encoding_option();
+    init_type();
+    init_object_mode();
+    normalizeTransforms = (stdioItems, optionName, direction, options) => [
+      ...stdioItems.filter(({ type }) => !TRANSFORM_TYPES.has(type)),
+      ...getTransforms(stdioItems, optionName, direction, options)
+    ];
+    getTransforms = (stdioItems, optionName, direction, { encoding }) => {
+      const transforms = stdioItems.filter(({ type }) => TRANSFORM_TYPES.has(type));
+      const newTransforms = Array.from({ length: transforms.length });
+      for (const [index, stdioItem] of Object.entries(transforms)) {
+        newTransforms[index] = normalizeTransform({
+          stdioItem,
+          index: Number(index),
+          newTransforms,
+          optionName,
+          direction,
+          encoding
+        });
+      }
+      return sortTransforms(newTransforms, direction);
+    };
+    normalizeTransform = ({ stdioItem, stdioItem: { type }, index, newTransforms, optionName, direction, encoding }) => {
+      if (type === "duplex") {
+        return normalizeDuplex({ stdioItem, optionName });
+      }
+      if (type === "webTransform") {
+        return normalizeTransformStream({
+          stdioItem,
+          index,
+          newTransforms,
+          direction
+        });
+      }
+      return normalizeGenerator({
+        stdioItem,
+        index,
+        newTransforms,
+        direction,
+        encoding
+      });
+    };
+    normalizeDuplex = ({ stdioItem, optionName }) => {
+      const { value } = stdioItem;
+      const { transform: transform2 } = value;
+      const { writableObjectMode, readableObjectMode } = transform2;
+      const { objectMode = readableObjectMode } = value;
+      if (objectMode && !readableObjectMode) {
+        throw new TypeError(`The \`${optionName}.objectMode\` option can only be \`true\` if \`new Duplex({objectMode: true})\` is used.`);
+      }
+      if (!objectMode && readableObjectMode) {
+        throw new TypeError(`The \`${optionName}.objectMode\` option cannot be \`false\` if \`new Duplex({objectMode: true})\` is used.`);
+      }
+      return {
+        ...stdioItem,
+        value: { transform: transform2, writableObjectMode, readableObjectMode }
+      };
+    };
+    normalizeTransformStream = ({ stdioItem, stdioItem: { value }, index, newTransforms, direction }) => {
+      const { transform: transform2, objectMode } = isPlainObject2(value) ? value : { transform: value };
+      const { writableObjectMode, readableObjectMode } = getTransformObjectModes(objectMode, index, newTransforms, direction);
+      return {
+        ...stdioItem,
+        value: { transform: transform2, writableObjectMode, readableObjectMode }
+      };
+    };
+    normalizeGenerator = ({ stdioItem, stdioItem: { value }, index, newTransforms, direction, encoding }) => {
+      const {
+        transform: transform2,
+        final,
+        binary: binaryOption = false,
+        preserveNewlines = false,
+        objectMode
+      } = isPlainObject2(value) ? value : { transform: value };
+      const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
+      const { writableObjectMode, readableObjectMode } = getTransformObjectModes(objectMode, index, newTransforms, direction);
+      return {
+        ...stdioItem,
+        value: {
+          transform: transform2,
+          final,
+          binary,
+          preserveNewlines,
+          writableObjectMode,
+          readableObjectMode
+        }
+      };
+    };
+    sortTransforms = (newTransforms, direction) => direction === "input" ? newTransforms.reverse() : newTransforms;
+  }
+});
+
+// node_modules/execa/lib/stdio/direction.js
+import process11 from "node:process";
+var getStreamDirection, getStdioItemDirection, getRequestedDirection, validateKnownDirection, STREAM_TYPES, KNOWN_DIRECTIONS, anyDirection, alwaysInput, guessStreamDirection, getStandardStreamDirection, DEFAULT_DIRECTION;
+var init_direction = __esm({
+  "node_modules/execa/lib/stdio/direction.js"() {
+    init_is_stream();
+    init_type();
+    getStreamDirection = ({ stdioItems, isStdioArray, fdNumber, optionName }) => {
+      const directions = stdioItems.map((stdioItem) => getStdioItemDirection(stdioItem, fdNumber, isStdioArray));
+      if (directions.includes("input") && directions.includes("output")) {
+        throw new TypeError(`The \`${optionName}\` option must not be an array of both readable and writable values.`);
+      }
+      return directions.find(Boolean) ?? DEFAULT_DIRECTION;
+    };
+    getStdioItemDirection = (stdioItem, fdNumber, isStdioArray) => {
+      const knownDirection = KNOWN_DIRECTIONS[fdNumber];
+      const direction = getRequestedDirection(stdioItem);
+      if (knownDirection === void 0) {
+        return direction;
+      }
+      validateKnownDirection(stdioItem, knownDirection, isStdioArray);
+      return knownDirection;
+    };
+    getRequestedDirection = ({ type, value, direction, optionName }) => {
+      const guessedDirection = guessStreamDirection[type](value);
+      if (direction === "input" && guessedDirection === "output") {
+        throw new TypeError(`The \`${optionName}\` option is invalid: \`input: true\` cannot be used with a writable value, which is always an output.`);
+      }
+      return direction ?? guessedDirection;
+    };
+    validateKnownDirection = ({ type, value, optionName }, knownDirection, isStdioArray) => {
+      if (!STREAM_TYPES.has(type) || !isStdioArray && getStandardStreamDirection(value) !== void 0) {
+        return;
+      }
+      const guessedDirection = guessStreamDirection[type](value);
+      if (guessedDirection === void 0 || guessedDirection === knownDirection) {
+        return;
+      }
+      const valueName = guessedDirection === "input" ? "readable" : "writable";
+      throw new TypeError(`The \`${optionName}\` option is invalid: a ${valueName} value is always an ${guessedDirection}, but \`${optionName}\` is an ${knownDirection}.`);
+    };
+    STREAM_TYPES = /* @__PURE__ */ new Set(["native", "nodeStream", "webStream"]);
+    KNOWN_DIRECTIONS = ["input", "output", "output"];
+    anyDirection = () => void 0;
+    alwaysInput = () => "input";
+    guessStreamDirection = {
+      generator: anyDirection,
+      asyncGenerator: anyDirection,
+      fileUrl: anyDirection,
+      filePath: anyDirection,
+      iterable: alwaysInput,
+      asyncIterable: alwaysInput,
+      uint8Array: alwaysInput,
+      string: alwaysInput,
+      webStream: (value) => isWritableStream2(value) ? "output" : "input",
+      nodeStream(value) {
+        if (!isReadableStream(value, { checkOpen: false })) {
+          return "output";
+        }
+        return isWritableStream(value, { checkOpen: false }) ? void 0 : "input";
+      },
+      webTransform: anyDirection,
+      duplex: anyDirection,
+      native(value) {
+        const standardStreamDirection = getStandardStreamDirection(value);
+        if (standardStreamDirection !== void 0) {
+          return standardStreamDirection;
+        }
+        if (isStream(value, { checkOpen: false })) {
+          return guessStreamDirection.nodeStream(value);
+        }
+      }
+    };
+    getStandardStreamDirection = (value) => {
+      if ([0, process11.stdin].includes(value)) {
+        return "input";
+      }
+      if ([1, 2, process11.stdout, process11.stderr].includes(value)) {
+        return "output";
+      }
+    };
+    DEFAULT_DIRECTION = "output";
+  }
+});
+
+// node_modules/execa/lib/ipc/array.js
+var normalizeIpcStdioArray;
+var init_array2 = __esm({
+  "node_modules/execa/lib/ipc/array.js"() {
+    normalizeIpcStdioArray = (stdioArray, ipc) => ipc ? [...stdioArray, "ipc"] : stdioArray;
+  }
+});
+
+// node_modules/execa/lib/stdio/stdio-option.js
+var normalizeStdioOption, validateIpcStdioOption, hasIpcStdioOption, hasIpcStdioItem, getStdioArray, hasAlias, addDefaultValue2, normalizeStdioSync, isOutputPipeOnly, isOutputPipe, isOutputPipeObject, isFixedOutputPipe, isStandardOutputFd;
+var init_stdio_option = __esm({
+  "node_modules/execa/lib/stdio/stdio-option.js"() {
+    init_standard_stream();
+    init_array2();
+    init_values();
+    init_type_name();
+    init_type();
+    normalizeStdioOption = (options, verboseInfo, isSync) => {
+      const { stdio, ipc, buffer } = options;
+      const stdioArray = getStdioArray(stdio, options).map((stdioOption, fdNumber) => addDefaultValue2(stdioOption, fdNumber));
+      validateIpcStdioOption(stdioArray);
+      return isSync ? normalizeStdioSync(stdioArray, buffer, verboseInfo) : normalizeIpcStdioArray(stdioArray, ipc);
+    };
+    validateIpcStdioOption = (stdioArray) => {
+      if (stdioArray.some((stdioOption) => hasIpcStdioOption(stdioOption))) {
+        throw new Error("The `ipc: true` option must be used instead of `stdio: 'ipc'`.");
+      }
+    };
+    hasIpcStdioOption = (stdioOption) => Array.isArray(stdioOption) ? stdioOption.some((item) => hasIpcStdioItem(item)) : hasIpcStdioItem(stdioOption);
+    hasIpcStdioItem = (stdioOption) => isStdioValueObject(stdioOption) ? stdioOption.value === "ipc" : stdioOption === "ipc";
+    getStdioArray = (stdio, options) => {
+      if (stdio === void 0) {
+        return STANDARD_STREAMS_ALIASES.map((alias) => options[alias]);
+      }
+      if (hasAlias(options)) {
+        throw new Error(`It's not possible to provide \`stdio\` in combination with one of ${STANDARD_STREAMS_ALIASES.map((alias) => `\`${alias}\``).join(", ")}`);
+      }
+      if (typeof stdio === "string") {
+        return [stdio, stdio, stdio];
+      }
+      if (!Array.isArray(stdio)) {
+        throw new TypeError(`Expected \`stdio\` to be of type \`string\` or \`Array\`, got \`${getTypeName(stdio)}\``);
+      }
+      const length = Math.max(stdio.length, STANDARD_STREAMS_ALIASES.length);
+      return Array.from({ length }, (_, fdNumber) => stdio[fdNumber]);
+    };
+    hasAlias = (options) => STANDARD_STREAMS_ALIASES.some((alias) => options[alias] !== void 0);
+    addDefaultValue2 = (stdioOption, fdNumber) => {
+      if (Array.isArray(stdioOption)) {
+        return stdioOption.map((item) => addDefaultValue2(item, fdNumber));
+      }
+      if (stdioOption === null || stdioOption === void 0) {
+        return fdNumber >= STANDARD_STREAMS_ALIASES.length ? "ignore" : "pipe";
+      }
+      return stdioOption;
+    };
+    normalizeStdioSync = (stdioArray, buffer, verboseInfo) => stdioArray.map((stdioOption, fdNumber) => !buffer[fdNumber] && isStandardOutputFd(fdNumber) && !isFullVerbose(verboseInfo, fdNumber) && isOutputPipeOnly(stdioOption, fdNumber) ? "ignore" : stdioOption);
+    isOutputPipeOnly = (stdioOption, fdNumber) => isOutputPipe(stdioOption, fdNumber) || Array.isArray(stdioOption) && stdioOption.length > 0 && stdioOption.every((item) => isOutputPipe(item, fdNumber));
+    isOutputPipe = (stdioOption, fdNumber) => stdioOption === "pipe" || isOutputPipeObject(stdioOption, fdNumber);
+    isOutputPipeObject = (stdioOption, fdNumber) => isStdioValueObject(stdioOption) && stdioOption.value === "pipe" && (stdioOption.input === void 0 || stdioOption.input === false || isFixedOutputPipe(fdNumber, stdioOption.input));
+    isFixedOutputPipe = (fdNumber, input2) => input2 === true && isStandardOutputFd(fdNumber);
+    isStandardOutputFd = (fdNumber) => fdNumber === 1 || fdNumber === 2;
+  }
+});
+
+// node_modules/execa/lib/arguments/fd-options.js
+var getToStream, getFromStream, SUBPROCESS_OPTIONS, getFdNumber, parseFdNumber, validateFdNumber, getInvalidStdioOptionMessage, getInvalidStdioOption, getUsedDescriptor, getOptionName, serializeOptionValue;
+var init_fd_options = __esm({
+  "node_modules/execa/lib/arguments/fd-options.js"() {
+    init_specific();
+    getToStream = (destination, to = "stdin") => {
+      const isWritable = true;
+      const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(destination);
+      const fdNumber = getFdNumber(fileDescriptors, to, isWritable);
+      const destinationStream = destination.stdio[fdNumber];
+      if (destinationStream === null) {
+        throw new TypeError(getInvalidStdioOptionMessage(fdNumber, to, options, isWritable));
+      }
+      return destinationStream;
+    };
+    getFromStream = (source, from = "stdout") => {
+      const isWritable = false;
+      const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
+      const fdNumber = getFdNumber(fileDescriptors, from, isWritable);
+      const sourceStream = fdNumber === "all" ? source.all : source.stdio[fdNumber];
+      if (sourceStream === null || sourceStream === void 0) {
+        throw new TypeError(getInvalidStdioOptionMessage(fdNumber, from, options, isWritable));
+      }
+      return sourceStream;
+    };
+    SUBPROCESS_OPTIONS = /* @__PURE__ */ new WeakMap();
+    getFdNumber = (fileDescriptors, fdName, isWritable) => {
+      const fdNumber = parseFdNumber(fdName, isWritable);
+      validateFdNumber(fdNumber, fdName, isWritable, fileDescriptors);
+      return fdNumber;
+    };
+    parseFdNumber = (fdName, isWritable) => {
+      const fdNumber = parseFd(fdName);
+      if (fdNumber !== void 0) {
+        return fdNumber;
+      }
+      const { validOptions, defaultValue } = isWritable ? { validOptions: '"stdin"', defaultValue: "stdin" } : { validOptions: '"stdout", "stderr", "all"', defaultValue: "stdout" };
+      throw new TypeError(`"${getOptionName(isWritable)}" must not be "${fdName}".
+It must be ${validOptions} or "fd3", "fd4" (and so on).
+It is optional and defaults to "${defaultValue}".`);
+    };
+    validateFdNumber = (fdNumber, fdName, isWritable, fileDescriptors) => {
+      const fileDescriptor = fileDescriptors[getUsedDescriptor(fdNumber)];
+      if (fileDescriptor === void 0) {
+        throw new TypeError(`"${getOptionName(isWritable)}" must not be ${fdName}. That file descriptor does not exist.
+Please set the "stdio" option to ensure that file descriptor exists.`);
+      }
+      if (!isWritable && fileDescriptor.direction === "input") {
+        throw new TypeError(`"${getOptionName(isWritable)}" must not be ${fdName}. It must be a readable stream, not writable.`);
+      }
+      if (isWritable && fileDescriptor.direction !== "input") {
+        throw new TypeError(`"${getOptionName(isWritable)}" must not be ${fdName}. It must be a writable stream, not readable.
+If you meant to use it as input, please set its "stdio" option to \`{value: 'pipe', input: true}\`.`);
+      }
+    };
+    getInvalidStdioOptionMessage = (fdNumber, fdName, options, isWritable) => {
+      if (fdNumber === "all" && !options.all) {
+        return `The "all" option must be true to use "from: 'all'".`;
+      }
+      const { optionName, optionValue } = getInvalidStdioOption(fdNumber, options);
+      return `The "${optionName}: ${serializeOptionValue(optionValue)}" option is incompatible with using "${getOptionName(isWritable)}: ${serializeOptionValue(fdName)}".
+Please set this option with "pipe" instead.`;
+    };
+    getInvalidStdioOption = (fdNumber, { stdin, stdout, stderr, stdio }) => {
+      const usedDescriptor = getUsedDescriptor(fdNumber);
+      if (usedDescriptor === 0 && stdin !== void 0) {
+        return { optionName: "stdin", optionValue: stdin };
+      }
+      if (usedDescriptor === 1 && stdout !== void 0) {
+        return { optionName: "stdout", optionValue: stdout };
+      }
+      return usedDescriptor === 2 && stderr !== void 0 ? { optionName: "stderr", optionValue: stderr } : { optionName: `stdio[${usedDescriptor}]`, optionValue: stdio[usedDescriptor] };
+    };
+    getUsedDescriptor = (fdNumber) => fdNumber === "all" ? 1 : fdNumber;
+    getOptionName = (isWritable) => isWritable ? "to" : "from";
+    serializeOptionValue = (value) => {
+      if (typeof value === "string") {
+        return `'${value}'`;
+      }
+      return typeof value === "number" ? `${value}` : "Stream";
+    };
+  }
+});
+
+// node_modules/execa/lib/stdio/native.js
+import { readFileSync as readFileSync3 } from "node:fs";
+import tty2 from "node:tty";
+var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
+var init_native = __esm({
+  "node_modules/execa/lib/stdio/native.js"() {
+    init_is_stream();
+    init_standard_stream();
+    init_uint_array();
+    init_fd_options();
+    handleNativeStream = ({ stdioItem, stdioItem: { type }, isStdioArray, fdNumber, direction, isSync }) => {
+      if (!isStdioArray || type !== "native") {
+        return stdioItem;
+      }
+      return isSync ? handleNativeStreamSync({ stdioItem, fdNumber, direction }) : handleNativeStreamAsync({ stdioItem, fdNumber });
+    };
+    handleNativeStreamSync = ({ stdioItem, stdioItem: { value, optionName }, fdNumber, direction }) => {
+      const targetFd = getTargetFd({
+        value,
+        optionName,
+        fdNumber,
+        direction
+      });
+      if (targetFd !== void 0) {
+        return targetFd;
+      }
+      if (isStream(value, { checkOpen: false })) {
+        throw new TypeError(`The \`${optionName}: Stream\` option cannot both be an array and include a stream with synchronous methods.`);
+      }
+      return stdioItem;
+    };
+    getTargetFd = ({ value, optionName, fdNumber, direction }) => {
+      const targetFdNumber = getTargetFdNumber(value, fdNumber);
+      if (targetFdNumber === void 0) {
+        return;
+      }
+      if (direction === "output") {
+        return { type: "fileNumber", value: targetFdNumber, optionName };
+      }
+      if (tty2.isatty(targetFdNumber)) {
+        throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
+      }
+      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync3(targetFdNumber))], optionName };
+    };
+    getTargetFdNumber = (value, fdNumber) => {
+      if (value === "inherit") {
+        return fdNumber;
+      }
+      if (typeof value === "number") {
+        return value;
+      }
+      const standardStreamIndex = STANDARD_STREAMS.indexOf(value);
+      if (standardStreamIndex !== -1) {
+        return standardStreamIndex;
+      }
+    };
+    handleNativeStreamAsync = ({ stdioItem, stdioItem: { value, optionName }, fdNumber }) => {
+      if (value === "inherit") {
+        return { type: "nodeStream", value: getStandardStream(fdNumber, value, optionName), optionName };
+      }
+      if (typeof value === "number") {
+        return { type: "nodeStream", value: getStandardStream(value, value, optionName), optionName };
+      }
+      return isStream(value, { checkOpen: false }) ? { type: "nodeStream", value, optionName } : stdioItem;
+    };
+    getStandardStream = (fdNumber, value, optionName) => {
+      const standardStream = STANDARD_STREAMS[fdNumber];
+      if (standardStream === void 0) {
+        throw new TypeError(`The \`${optionName}: ${value}\` option is invalid: no such standard stream.`);
+      }
+      return standardStream;
+    };
+  }
+});
+
+// node_modules/execa/lib/stdio/input-option.js
+var handleInputOptions, handleInputOption, getInputType, handleInputFileOption, getInputFileType;
+var init_input_option = __esm({
+  "node_modules/execa/lib/stdio/input-option.js"() {
+    init_is_stream();
+    init_uint_array();
+    init_type();
+    handleInputOptions = ({ input: input2, inputFile }, fdNumber) => fdNumber === 0 ? [
+      ...handleInputOption(input2),
+      ...handleInputFileOption(inputFile)
+    ] : [];
+    handleInputOption = (input2) => input2 === void 0 ? [] : [{
+      type: getInputType(input2),
+      value: input2,
+      optionName: "input"
+    }];
+    getInputType = (input2) => {
+      if (isReadableStream(input2, { checkOpen: false })) {
+        return "nodeStream";
+      }
+      if (typeof input2 === "string") {
+        return "string";
+      }
+      if (isUint8Array(input2)) {
+        return "uint8Array";
+      }
+      throw new Error("The `input` option must be a string, a Uint8Array or a Node.js Readable stream.");
+    };
+    handleInputFileOption = (inputFile) => inputFile === void 0 ? [] : [{
+      ...getInputFileType(inputFile),
+      optionName: "inputFile"
+    }];
+    getInputFileType = (inputFile) => {
+      if (isUrl(inputFile)) {
+        return { type: "fileUrl", value: inputFile };
+      }
+      if (isFilePathString(inputFile)) {
+        return { type: "filePath", value: { file: inputFile } };
+      }
+      throw new Error("The `inputFile` option must be a file path string or a file URL.");
+    };
+  }
+});
+
+// node_modules/execa/lib/stdio/duplicate.js
+import path20 from "node:path";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
+var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
+var init_duplicate = __esm({
+  "node_modules/execa/lib/stdio/duplicate.js"() {
+    init_type();
+    isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path20.resolve(value.file) : fileURLToPath4(value);
+    filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
+    hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
+    getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
+      const otherStdioItems = getOtherStdioItems(fileDescriptors, type);
+      if (otherStdioItems.length === 0) {
+        return;
+      }
+      if (isSync) {
+        validateDuplicateStreamSync({
+          otherStdioItems,
+          type,
+          value,
+          optionName,
+          direction
+        });
+        return;
+      }
+      if (SPECIAL_DUPLICATE_TYPES.has(type)) {
+        return getDuplicateStreamInstance({
+          otherStdioItems,
+          type,
+          value,
+          optionName,
+          direction
+        });
+      }
+      if (FORBID_DUPLICATE_TYPES.has(type)) {
+        validateDuplicateTransform({
+          otherStdioItems,
+          type,
+          value,
+          optionName
+        });
+      }
+    };
+    getOtherStdioItems = (fileDescriptors, type) => fileDescriptors.flatMap(
+      ({ direction, stdioItems }) => stdioItems.map((stdioItem) => ({ ...stdioItem, direction }))
+    ).filter((stdioItem) => isSameDuplicateType(stdioItem.type, type));
+    isSameDuplicateType = (otherType, type) => otherType === type || isFileType(otherType) && isFileType(type);
+    validateDuplicateStreamSync = ({ otherStdioItems, type, value, optionName, direction }) => {
+      if (SPECIAL_DUPLICATE_TYPES_SYNC.has(type)) {
+        getDuplicateStreamInstance({
+          otherStdioItems,
+          type,
+          value,
+          optionName,
+          direction
+        });
+      }
+    };
+    getDuplicateStreamInstance = ({ otherStdioItems, type, value, optionName, direction }) => {
+      const duplicateStdioItems = otherStdioItems.filter((stdioItem) => hasSameValue(stdioItem, type, value));
+      if (duplicateStdioItems.length === 0) {
+        return;
+      }
+      const differentStdioItem = duplicateStdioItems.find((stdioItem) => stdioItem.direction !== direction);
+      throwOnDuplicateStream(differentStdioItem, optionName, type);
+      return direction === "output" || type === "webStream" ? duplicateStdioItems[0].stream : void 0;
+    };
+    hasSameValue = (otherStdioItem, type, value) => isFileType(otherStdioItem.type) ? getFileTarget(otherStdioItem) === getFileTarget({ type, value }) : otherStdioItem.value === value;
+    validateDuplicateTransform = ({ otherStdioItems, type, value, optionName }) => {
+      const duplicateStdioItem = otherStdioItems.find(({ value: { transform: transform2 } }) => transform2 === value.transform);
+      throwOnDuplicateStream(duplicateStdioItem, optionName, type);
+    };
+    throwOnDuplicateStream = (stdioItem, optionName, type) => {
+      if (stdioItem !== void 0) {
+        throw new TypeError(`The \`${stdioItem.optionName}\` and \`${optionName}\` options must not target ${TYPE_TO_MESSAGE[type]} that is the same.`);
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/stdio/handle.js
+var handleStdio, getFileDescriptor, initializeStdioItems, omitInheritedStdin, isInheritedStdinOnly, initializeStdioItem, initializeStdioValueObject, validateStdioArray, INVALID_STDIO_ARRAY_OPTIONS, validateStreams, validateFileDescriptorStdio, MAX_FILE_DESCRIPTOR, validateNativeStdio, isFileHandle, validateFileStdio, validateFileObjectMode, getFinalFileDescriptors, addFinalFileDescriptor, addStreamProperties, cleanupCustomStreams, forwardStdio;
+var init_handle = __esm({
+  "node_modules/execa/lib/stdio/handle.js"() {
+    init_is_stream();
+    init_standard_stream();
+    init_options();
+    init_normalize();
+    init_object_mode();
+    init_type();
+    init_direction();
+    init_stdio_option();
+    init_native();
+    init_input_option();
+    init_duplicate();
+    handleStdio = (addProperties3, options, verboseInfo, isSync) => {
+      const stdio = normalizeStdioOption(options, verboseInfo, isSync);
+      const initialFileDescriptors = stdio.map((stdioOption, fdNumber) => getFileDescriptor({
+        stdioOption,
+        fdNumber,
+        options,
+        isSync
+      }));
+      const fileDescriptors = getFinalFileDescriptors({
+        initialFileDescriptors,
+        addProperties: addProperties3,
+        options,
+        isSync
+      });
+      options.stdio = fileDescriptors.map(({ stdioItems }) => forwardStdio(stdioItems));
+      return fileDescriptors;
+    };
+    getFileDescriptor = ({ stdioOption, fdNumber, options, isSync }) => {
+      const optionName = getStreamName(fdNumber);
+      const { stdioItems: initialStdioItems, isStdioArray } = initializeStdioItems({
+        stdioOption,
+        fdNumber,
+        options,
+        optionName
+      });
+      const direction = getStreamDirection({
+        stdioItems: initialStdioItems,
+        isStdioArray,
+        fdNumber,
+        optionName
+      });
+      const stdioItems = initialStdioItems.map((stdioItem) => handleNativeStream({
+        stdioItem,
+        isStdioArray,
+        fdNumber,
+        direction,
+        isSync
+      }));
+      const normalizedStdioItems = normalizeTransforms(stdioItems, optionName, direction, options);
+      const objectMode = getFdObjectMode(normalizedStdioItems, direction);
+      validateFileObjectMode(normalizedStdioItems, objectMode);
+      return { direction, objectMode, stdioItems: normalizedStdioItems };
+    };
+    initializeStdioItems = ({ stdioOption, fdNumber, options, optionName }) => {
+      const values = Array.isArray(stdioOption) ? stdioOption : [stdioOption];
+      const inputStdioItems = handleInputOptions(options, fdNumber);
+      const initialStdioItems = [
+        ...omitInheritedStdin(values.map((value) => initializeStdioItem(value, optionName)), inputStdioItems),
+        ...inputStdioItems
+      ];
+      const stdioItems = filterDuplicates(initialStdioItems);
+      const isStdioArray = stdioItems.length > 1;
+      validateStdioArray(stdioItems, isStdioArray, optionName);
+      validateStreams(stdioItems, isStdioArray);
+      return { stdioItems, isStdioArray };
+    };
+    omitInheritedStdin = (stdioItems, inputStdioItems) => inputStdioItems.length > 0 && isInheritedStdinOnly(stdioItems) ? [] : stdioItems;
+    isInheritedStdinOnly = (stdioItems) => stdioItems.length === 1 && stdioItems[0].type === "native" && stdioItems[0].value === "inherit";
+    initializeStdioItem = (value, optionName) => {
+      if (isStdioValueObject(value)) {
+        return initializeStdioValueObject(value, optionName);
+      }
+      return {
+        type: getStdioItemType(value, optionName),
+        value,
+        optionName
+      };
+    };
+    initializeStdioValueObject = ({ value, input: input2 }, optionName) => {
+      checkBooleanOption(input2, `${optionName}.input`);
+      return {
+        type: getStdioItemType(value, optionName),
+        value,
+        direction: input2 ? "input" : void 0,
+        optionName
+      };
+    };
+    validateStdioArray = (stdioItems, isStdioArray, optionName) => {
+      if (stdioItems.length === 0) {
+        throw new TypeError(`The \`${optionName}\` option must not be an empty array.`);
+      }
+      if (!isStdioArray) {
+        return;
+      }
+      for (const { value, optionName: optionName2 } of stdioItems) {
+        if (INVALID_STDIO_ARRAY_OPTIONS.has(value)) {
+          throw new Error(`The \`${optionName2}\` option must not include \`${value}\`.`);
+        }
+      }
+    };
+    INVALID_STDIO_ARRAY_OPTIONS = /* @__PURE__ */ new Set(["ignore"]);
+    validateStreams = (stdioItems, isStdioArray) => {
+      for (const stdioItem of stdioItems) {
+        validateFileStdio(stdioItem);
+        validateFileDescriptorStdio(stdioItem);
+        validateNativeStdio(stdioItem, isStdioArray);
+      }
+    };
+    validateFileDescriptorStdio = ({ type, value, optionName }) => {
+      if (type !== "native") {
+        return;
+      }
+      const fileDescriptor = typeof value === "number" ? value : value?.fd;
+      if (typeof fileDescriptor === "number" && (!Number.isInteger(fileDescriptor) || fileDescriptor < 0 || fileDescriptor > MAX_FILE_DESCRIPTOR)) {
+        throw new TypeError(`The \`${optionName}\` option must be a non-negative 32-bit integer: got ${fileDescriptor}.`);
+      }
+    };
+    MAX_FILE_DESCRIPTOR = 2 ** 31 - 1;
+    validateNativeStdio = ({ type, value, optionName }, isStdioArray) => {
+      if (type !== "native") {
+        return;
+      }
+      if (isFileHandle(value)) {
+        if (isStdioArray) {
+          throw new TypeError(`The \`${optionName}\` option cannot combine file handles with other values.`);
+        }
+        return;
+      }
+      if (typeof value !== "string" && typeof value !== "number" && !isStream(value, { checkOpen: false })) {
+        throw new TypeError(`The \`${optionName}\` option is invalid: ${String(value)} (${typeof value}).`);
+      }
+    };
+    isFileHandle = (value) => typeof value?.fd === "number" && !isStream(value, { checkOpen: false });
+    validateFileStdio = ({ type, value, optionName }) => {
+      if (isRegularUrl(value)) {
+        throw new TypeError(`The \`${optionName}: URL\` option must use the \`file:\` scheme.
+For example, you can use the \`pathToFileURL()\` method of the \`url\` core module.`);
+      }
+      if (isUnknownStdioString(type, value)) {
+        throw new TypeError(`The \`${optionName}: { file: '...' }\` option must be used instead of \`${optionName}: '...'\`.`);
+      }
+    };
+    validateFileObjectMode = (stdioItems, objectMode) => {
+      if (!objectMode) {
+        return;
+      }
+      const fileStdioItem = stdioItems.find(({ type }) => FILE_TYPES.has(type));
+      if (fileStdioItem !== void 0) {
+        throw new TypeError(`The \`${fileStdioItem.optionName}\` option cannot use both files and transforms in objectMode.`);
+      }
+    };
+    getFinalFileDescriptors = ({ initialFileDescriptors, addProperties: addProperties3, options, isSync }) => {
+      const fileDescriptors = [];
+      try {
+        for (const fileDescriptor of initialFileDescriptors) {
+          addFinalFileDescriptor({
+            fileDescriptor,
+            fileDescriptors,
+            addProperties: addProperties3,
+            options,
+            isSync
+          });
+        }
+        return fileDescriptors;
+      } catch (error62) {
+        cleanupCustomStreams(fileDescriptors);
+        throw error62;
+      }
+    };
+    addFinalFileDescriptor = ({ fileDescriptor, fileDescriptors, addProperties: addProperties3, options, isSync }) => {
+      const { direction, objectMode, stdioItems } = fileDescriptor;
+      const finalFileDescriptor = { direction, objectMode, stdioItems: [] };
+      fileDescriptors.push(finalFileDescriptor);
+      for (const stdioItem of stdioItems) {
+        finalFileDescriptor.stdioItems.push(addStreamProperties({
+          stdioItem,
+          addProperties: addProperties3,
+          direction,
+          objectMode,
+          options,
+          fileDescriptors,
+          isSync
+        }));
+      }
+    };
+    addStreamProperties = ({ stdioItem, addProperties: addProperties3, direction, objectMode, options, fileDescriptors, isSync }) => {
+      const duplicateStream = getDuplicateStream({
+        stdioItem,
+        direction,
+        fileDescriptors,
+        isSync
+      });
+      if (duplicateStream !== void 0) {
+        return { ...stdioItem, stream: duplicateStream };
+      }
+      return {
+        ...stdioItem,
+        ...addProperties3[direction][stdioItem.type](stdioItem, options, objectMode)
+      };
+    };
+    cleanupCustomStreams = (fileDescriptors) => {
+      for (const { stream } of fileDescriptors.flatMap(({ stdioItems }) => stdioItems)) {
+        if (stream === void 0 || isStandardStream(stream)) {
+          continue;
+        }
+        stream.on("error", () => {
+        });
+        stream.destroy();
+      }
+    };
+    forwardStdio = (stdioItems) => {
+      if (stdioItems.length > 1) {
+        return stdioItems.some(({ value: value2 }) => value2 === "overlapped") ? "overlapped" : "pipe";
+      }
+      const [{ type, value }] = stdioItems;
+      return type === "native" ? value : "pipe";
+    };
+  }
+});
+
+// node_modules/execa/lib/stdio/handle-sync.js
+import { readFileSync as readFileSync4 } from "node:fs";
+var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
+var init_handle_sync = __esm({
+  "node_modules/execa/lib/stdio/handle-sync.js"() {
+    init_uint_array();
+    init_handle();
+    init_type();
+    handleStdioSync = (options, verboseInfo) => handleStdio(addPropertiesSync, options, verboseInfo, true);
+    forbiddenIfSync = ({ type, optionName }) => {
+      throwInvalidSyncValue(optionName, TYPE_TO_MESSAGE[type]);
+    };
+    forbiddenNativeIfSync = ({ optionName, value }) => {
+      if (value === "overlapped") {
+        throwInvalidSyncValue(optionName, `"${value}"`);
+      }
+      return {};
+    };
+    forbiddenNativeInputIfSync = (stdioItem) => {
+      const { optionName, value } = stdioItem;
+      if (value === "pipe" && optionName !== "stdin") {
+        throw new TypeError(`Only the \`stdin\` option, not \`${optionName}\`, can be an input pipe with synchronous methods.`);
+      }
+      return forbiddenNativeIfSync(stdioItem);
+    };
+    forbiddenInputTransformIfSync = ({ optionName }) => {
+      if (optionName !== "stdin") {
+        throw new TypeError(`Only the \`stdin\` option, not \`${optionName}\`, can be an input transform with synchronous methods.`);
+      }
+    };
+    throwInvalidSyncValue = (optionName, value) => {
+      throw new TypeError(`The \`${optionName}\` option cannot be ${value} with synchronous methods.`);
+    };
+    addProperties = {
+      generator() {
+      },
+      asyncGenerator: forbiddenIfSync,
+      webStream: forbiddenIfSync,
+      nodeStream: forbiddenIfSync,
+      webTransform: forbiddenIfSync,
+      duplex: forbiddenIfSync,
+      asyncIterable: forbiddenIfSync,
+      native: forbiddenNativeIfSync
+    };
+    addPropertiesSync = {
+      input: {
+        ...addProperties,
+        generator: forbiddenInputTransformIfSync,
+        native: forbiddenNativeInputIfSync,
+        // Files and iterables are read lazily, so that a file which cannot be read, or an iterable which throws, is reported like any other early error, instead of being thrown as a raw error
+        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync4(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync4(file2))] }),
+        fileNumber: forbiddenIfSync,
+        iterable: ({ value }) => ({ contents: () => [...value] }),
+        string: ({ value }) => ({ contents: [value] }),
+        // `contents` is already set when reading from a file descriptor
+        uint8Array: ({ value, contents = [value] }) => ({ contents })
+      },
+      output: {
+        ...addProperties,
+        fileUrl: ({ value }) => ({ path: value }),
+        filePath: ({ value: { file: file2, append } }) => ({ path: file2, append }),
+        fileNumber: ({ value }) => ({ path: value }),
+        iterable: forbiddenIfSync,
+        string: forbiddenIfSync,
+        uint8Array: forbiddenIfSync
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/transform/validate.js
+import { Buffer as Buffer4 } from "node:buffer";
+var getValidateTransformInput, validateStringTransformInput, getValidateTransformReturn, validateObjectTransformReturn, validateStringTransformReturn, validateEmptyReturn;
+var init_validate = __esm({
+  "node_modules/execa/lib/transform/validate.js"() {
+    init_uint_array();
+    getValidateTransformInput = (writableObjectMode, optionName) => writableObjectMode ? void 0 : validateStringTransformInput.bind(void 0, optionName);
+    validateStringTransformInput = function* (optionName, chunk) {
+      if (typeof chunk !== "string" && !isUint8Array(chunk) && !Buffer4.isBuffer(chunk)) {
+        throw new TypeError(`The \`${optionName}\` option's transform must use "objectMode: true" to receive as input: ${typeof chunk}.`);
+      }
+      yield chunk;
+    };
+    getValidateTransformReturn = (readableObjectMode, optionName) => readableObjectMode ? validateObjectTransformReturn.bind(void 0, optionName) : validateStringTransformReturn.bind(void 0, optionName);
+    validateObjectTransformReturn = function* (optionName, chunk) {
+      validateEmptyReturn(optionName, chunk);
+      yield chunk;
+    };
+    validateStringTransformReturn = function* (optionName, chunk) {
+      validateEmptyReturn(optionName, chunk);
+      if (typeof chunk !== "string" && !isUint8Array(chunk)) {
+        throw new TypeError(`The \`${optionName}\` option's function must yield a string or an Uint8Array, not ${typeof chunk}.`);
+      }
+      yield chunk;
+    };
+    validateEmptyReturn = (optionName, chunk) => {
+      if (chunk === null || chunk === void 0) {
+        throw new TypeError(`The \`${optionName}\` option's function must not call \`yield ${chunk}\`.
+Instead, \`yield\` should either be called with a value, or not be called at all. For example:
+  if (condition) { yield value; }`);
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/transform/encoding-transform.js
+import { Buffer as Buffer5 } from "node:buffer";
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
+var getEncodingTransformGenerator, encodingUint8ArrayGenerator, encodingStringGenerator, encodingStringFinal, getStringToBytesGenerator, stringToBytesGenerator;
+var init_encoding_transform = __esm({
+  "node_modules/execa/lib/transform/encoding-transform.js"() {
+    init_encoding_option();
+    init_uint_array();
+    getEncodingTransformGenerator = (binary, encoding, skipped) => {
+      if (skipped) {
+        return;
+      }
+      if (binary) {
+        return { transform: encodingUint8ArrayGenerator.bind(void 0, new TextEncoder()) };
+      }
+      const stringDecoder = new StringDecoder2(encoding);
+      return {
+        transform: encodingStringGenerator.bind(void 0, stringDecoder),
+        final: encodingStringFinal.bind(void 0, stringDecoder)
+      };
+    };
+    encodingUint8ArrayGenerator = function* (textEncoder3, chunk) {
+      if (Buffer5.isBuffer(chunk)) {
+        yield bufferToUint8Array(chunk);
+      } else if (typeof chunk === "string") {
+        yield textEncoder3.encode(chunk);
+      } else {
+        yield chunk;
+      }
+    };
+    encodingStringGenerator = function* (stringDecoder, chunk) {
+      yield isUint8Array(chunk) ? stringDecoder.write(chunk) : chunk;
+    };
+    encodingStringFinal = function* (stringDecoder) {
+      const lastChunk = stringDecoder.end();
+      if (lastChunk !== "") {
+        yield lastChunk;
+      }
+    };
+    getStringToBytesGenerator = (binary, encoding, skipped) => skipped || encoding === "utf8" ? void 0 : { transform: stringToBytesGenerator.bind(void 0, getStringEncoding(binary, encoding)) };
+    stringToBytesGenerator = function* (stringEncoding, chunk) {
+      yield typeof chunk === "string" ? bufferToUint8Array(Buffer5.from(chunk, stringEncoding)) : chunk;
+    };
+  }
+});
+
+// node_modules/execa/lib/transform/run-async.js
+import { callbackify } from "node:util";
+var pushChunks, transformChunk, finalChunks, generatorFinalChunks, destroyTransform, identityGenerator;
+var init_run_async = __esm({
+  "node_modules/execa/lib/transform/run-async.js"() {
+    pushChunks = callbackify(async (getChunks2, state, getChunksArguments, transformStream) => {
+      state.currentIterable = getChunks2(...getChunksArguments);
+      try {
+        for await (const chunk of state.currentIterable) {
+          transformStream.push(chunk);
+        }
+      } finally {
+        delete state.currentIterable;
+      }
+    });
+    transformChunk = async function* (chunk, generators, index) {
+      if (index === generators.length) {
+        yield chunk;
+        return;
+      }
+      const { transform: transform2 = identityGenerator } = generators[index];
+      for await (const transformedChunk of transform2(chunk)) {
+        yield* transformChunk(transformedChunk, generators, index + 1);
+      }
+    };
+    finalChunks = async function* (generators) {
+      for (const [index, { final }] of Object.entries(generators)) {
+        yield* generatorFinalChunks(final, Number(index), generators);
+      }
+    };
+    generatorFinalChunks = async function* (final, index, generators) {
+      if (final === void 0) {
+        return;
+      }
+      for await (const finalChunk of final()) {
+        yield* transformChunk(finalChunk, generators, index + 1);
+      }
+    };
+    destroyTransform = callbackify(async ({ currentIterable }, error62) => {
+      if (currentIterable !== void 0) {
+        await (error62 ? currentIterable.throw(error62) : currentIterable.return());
+        return;
+      }
+      if (error62) {
+        throw error62;
+      }
+    });
+    identityGenerator = function* (chunk) {
+      yield chunk;
+    };
+  }
+});
+
+// node_modules/execa/lib/transform/run-sync.js
+var pushChunksSync, normalizeTransformError, runTransformSync, transformChunkSync, finalChunksSync, generatorFinalChunksSync, identityGenerator2;
+var init_run_sync = __esm({
+  "node_modules/execa/lib/transform/run-sync.js"() {
+    pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done) => {
+      try {
+        for (const chunk of getChunksSync(...getChunksArguments)) {
+          transformStream.push(chunk);
+        }
+        done();
+      } catch (error62) {
+        done(normalizeTransformError(error62));
+      }
+    };
+    normalizeTransformError = (error62) => error62 || Object.assign(new Error("Promise was rejected with falsy value"), {
+      code: "ERR_FALSY_VALUE_REJECTION",
+      reason: error62
+    });
+    runTransformSync = (generators, chunks) => {
+      try {
+        return [
+          ...chunks.flatMap((chunk) => [...transformChunkSync(chunk, generators, 0)]),
+          ...finalChunksSync(generators)
+        ];
+      } catch (error62) {
+        throw normalizeTransformError(error62);
+      }
+    };
+    transformChunkSync = function* (chunk, generators, index) {
+      if (index === generators.length) {
+        yield chunk;
+        return;
+      }
+      const { transform: transform2 = identityGenerator2 } = generators[index];
+      for (const transformedChunk of transform2(chunk)) {
+        yield* transformChunkSync(transformedChunk, generators, index + 1);
+      }
+    };
+    finalChunksSync = function* (generators) {
+      for (const [index, { final }] of Object.entries(generators)) {
+        yield* generatorFinalChunksSync(final, Number(index), generators);
+      }
+    };
+    generatorFinalChunksSync = function* (final, index, generators) {
+      if (final === void 0) {
+        return;
+      }
+      for (const finalChunk of final()) {
+        yield* transformChunkSync(finalChunk, generators, index + 1);
+      }
+    };
+    identityGenerator2 = function* (chunk) {
+      yield chunk;
+    };
+  }
+});
+
+// node_modules/execa/lib/transform/generator.js
+import { Transform, getDefaultHighWaterMark } from "node:stream";
+import { Buffer as Buffer6 } from "node:buffer";
+var generatorToStream, runGeneratorsSync, addInternalGenerators;
+var init_generator = __esm({
+  "node_modules/execa/lib/transform/generator.js"() {
+    init_encoding_option();
+    init_type();
+    init_split();
+    init_validate();
+    init_encoding_transform();
+    init_run_async();
+    init_run_sync();
+    generatorToStream = ({
+      value,
+      value: {
+        transform: transform2,
+        final,
+        binary,
+        writableObjectMode,
+        readableObjectMode
+      },
+      optionName
+    }, { encoding }) => {
+      const state = {};
+      const generators = addInternalGenerators(value, encoding, optionName);
+      const transformAsync = isAsyncGenerator(transform2);
+      const finalAsync = isAsyncGenerator(final);
+      const transformMethod = transformAsync ? pushChunks.bind(void 0, transformChunk, state) : pushChunksSync.bind(void 0, transformChunkSync);
+      const finalMethod = transformAsync || finalAsync ? pushChunks.bind(void 0, finalChunks, state) : pushChunksSync.bind(void 0, finalChunksSync);
+      const destroyMethod = transformAsync || finalAsync ? destroyTransform.bind(void 0, state) : void 0;
+      const stream = new Transform({
+        writableObjectMode,
+        writableHighWaterMark: getDefaultHighWaterMark(writableObjectMode),
+        readableObjectMode,
+        readableHighWaterMark: getDefaultHighWaterMark(readableObjectMode),
+        // A string written to the stream is converted to bytes with this encoding, which `getEncodingTransformGenerator()` then decodes with the `encoding` option
+        defaultEncoding: getStringEncoding(binary, encoding),
+        transform(chunk, encoding2, done) {
+          transformMethod([chunk, generators, 0], this, done);
+        },
+        flush(done) {
+          finalMethod([generators], this, done);
+        },
+        destroy: destroyMethod
+      });
+      return { stream };
+    };
+    runGeneratorsSync = (chunks, stdioItems, encoding, isInput) => {
+      const generators = stdioItems.filter(({ type }) => type === "generator");
+      const reversedGenerators = isInput ? generators.reverse() : generators;
+      for (const { value, optionName } of reversedGenerators) {
+        if (!value.writableObjectMode) {
+          const stringEncoding = getStringEncoding(value.binary, encoding);
+          chunks = chunks.map((chunk) => typeof chunk === "string" ? Buffer6.from(chunk, stringEncoding) : chunk);
+        }
+        const generators2 = addInternalGenerators(value, encoding, optionName);
+        chunks = runTransformSync(generators2, chunks);
+      }
+      return chunks;
+    };
+    addInternalGenerators = ({ transform: transform2, final, binary, writableObjectMode, readableObjectMode, preserveNewlines }, encoding, optionName) => {
+      const state = {};
+      return [
+        { transform: getValidateTransformInput(writableObjectMode, optionName) },
+        getEncodingTransformGenerator(binary, encoding, writableObjectMode),
+        getSplitLinesGenerator(binary, preserveNewlines, writableObjectMode, state),
+        { transform: transform2, final },
+        { transform: getValidateTransformReturn(readableObjectMode, optionName) },
+        getAppendNewlineGenerator({
+          binary,
+          preserveNewlines,
+          readableObjectMode,
+          state,
+          encoding
+        }),
+        getStringToBytesGenerator(binary, encoding, readableObjectMode)
+      ].filter(Boolean);
+    };
+  }
+});
+
+// node_modules/execa/lib/io/input-sync.js
+var addInputOptionsSync, getInputFdNumbers, addInputOptionSync, getChunks, applyInputGeneratorsSync, validateSerializable, isSerializableInput, throwOnSerializableInput;
+var init_input_sync = __esm({
+  "node_modules/execa/lib/io/input-sync.js"() {
+    init_generator();
+    init_uint_array();
+    init_type();
+    init_encoding_option();
+    addInputOptionsSync = (fileDescriptors, options) => {
+      for (const fdNumber of getInputFdNumbers(fileDescriptors)) {
+        addInputOptionSync(fileDescriptors, fdNumber, options);
+      }
+    };
+    getInputFdNumbers = (fileDescriptors) => new Set(Object.entries(fileDescriptors).filter(([, { direction }]) => direction === "input").map(([fdNumber]) => Number(fdNumber)));
+    addInputOptionSync = (fileDescriptors, fdNumber, options) => {
+      const { stdioItems } = fileDescriptors[fdNumber];
+      const allStdioItems = stdioItems.filter(({ contents }) => contents !== void 0);
+      if (allStdioItems.length === 0 && stdioItems.every(({ type }) => type !== "generator")) {
+        return;
+      }
+      if (fdNumber !== 0) {
+        const [{ type, optionName }] = allStdioItems;
+        throw new TypeError(`Only the \`stdin\` option, not \`${optionName}\`, can be ${TYPE_TO_MESSAGE[type]} with synchronous methods.`);
+      }
+      const chunks = allStdioItems.flatMap(({ type, contents }) => getChunks(type, typeof contents === "function" ? contents() : contents));
+      options.input = applyInputGeneratorsSync(chunks, stdioItems, options.encoding);
+    };
+    getChunks = (type, chunks) => type === "iterable" ? chunks : chunks.filter((chunk) => chunk.length > 0);
+    applyInputGeneratorsSync = (chunks, stdioItems, encoding) => {
+      const newContents = runGeneratorsSync(chunks, stdioItems, getInputEncoding(encoding), true);
+      validateSerializable(newContents);
+      return joinToUint8Array(newContents);
+    };
+    validateSerializable = (newContents) => {
+      const invalidItem = newContents.find((item) => !isSerializableInput(item));
+      if (invalidItem !== void 0) {
+        throwOnSerializableInput("stdin", invalidItem);
+      }
+    };
+    isSerializableInput = (item) => typeof item === "string" || isUint8Array(item);
+    throwOnSerializableInput = (optionName, invalidItem) => {
+      throw new TypeError(`The \`${optionName}\` option is invalid: when passing objects as input, a transform must be used to serialize them to strings or Uint8Arrays: ${invalidItem}.`);
+    };
+  }
+});
+
+// node_modules/execa/lib/verbose/output.js
+var shouldLogOutput, isFdVerbose, PIPED_STDIO_VALUES, logLines, logLinesSync, isPipingStream, logLine;
+var init_output = __esm({
+  "node_modules/execa/lib/verbose/output.js"() {
+    init_encoding_option();
+    init_type();
+    init_standard_stream();
+    init_log();
+    init_values();
+    shouldLogOutput = ({ stdioItems, encoding, verboseInfo, fdNumber }) => fdNumber !== "all" && isFullVerbose(verboseInfo, fdNumber) && !BINARY_ENCODINGS.has(encoding) && isFdVerbose(fdNumber) && (stdioItems.some(({ type, value }) => type === "native" && PIPED_STDIO_VALUES.has(value)) || stdioItems.every(({ type }) => TRANSFORM_TYPES.has(type)));
+    isFdVerbose = (fdNumber) => fdNumber === 1 || fdNumber === 2;
+    PIPED_STDIO_VALUES = /* @__PURE__ */ new Set(["pipe", "overlapped"]);
+    logLines = async (linesIterable, stream, fdNumber, verboseInfo) => {
+      for await (const line of linesIterable) {
+        if (!isPipingStream(stream)) {
+          logLine(line, fdNumber, verboseInfo);
+        }
+      }
+    };
+    logLinesSync = (linesArray, fdNumber, verboseInfo) => {
+      for (const line of linesArray) {
+        logLine(line, fdNumber, verboseInfo);
+      }
+    };
+    isPipingStream = (stream) => stream._readableState.pipes.some((pipe2) => !isAllStream(pipe2) || isPipingStream(pipe2));
+    logLine = (line, fdNumber, verboseInfo) => {
+      const verboseMessage = serializeVerboseMessage(line);
+      verboseLog({
+        type: "output",
+        verboseMessage,
+        fdNumber,
+        verboseInfo
+      });
+    };
+  }
+});
+
+// node_modules/execa/lib/io/output-sync.js
+import { writeFileSync, appendFileSync } from "node:fs";
+var transformOutputSync, getSpawnFailureOutput, transformOutputResultSync, runOutputGeneratorsSync, serializeChunks, logOutputSync, writeToFiles;
+var init_output_sync = __esm({
+  "node_modules/execa/lib/io/output-sync.js"() {
+    init_output();
+    init_generator();
+    init_split();
+    init_uint_array();
+    init_type();
+    init_duplicate();
+    init_max_buffer();
+    transformOutputSync = ({ fileDescriptors, syncResult, options, verboseInfo }) => {
+      const output2 = syncResult.output ?? getSpawnFailureOutput(options);
+      const outputFiles = /* @__PURE__ */ new Set();
+      const errors = [];
+      const transformedOutput = output2.map((result2, fdNumber) => transformOutputResultSync({
+        result: result2,
+        fileDescriptors,
+        fdNumber,
+        errors,
+        outputFiles,
+        verboseInfo
+      }, options));
+      return { output: transformedOutput, error: errors.find((error62) => error62 !== void 0) };
+    };
+    getSpawnFailureOutput = ({ stdio }) => stdio.map((stdioOption, fdNumber) => fdNumber !== 0 && stdioOption === "pipe" ? new Uint8Array() : null);
+    transformOutputResultSync = ({ result: result2, fileDescriptors, fdNumber, errors, outputFiles, verboseInfo }, { buffer, encoding, lines, stripFinalNewline: stripFinalNewline2, maxBuffer }) => {
+      if (result2 === null) {
+        return;
+      }
+      const truncatedResult = truncateMaxBufferSync(result2, fdNumber, { maxBuffer, buffer });
+      const uint8ArrayResult = bufferToUint8Array(truncatedResult);
+      const { stdioItems, objectMode } = fileDescriptors[fdNumber];
+      const { chunks, error: transformError } = runOutputGeneratorsSync(uint8ArrayResult.length === 0 ? [] : [uint8ArrayResult], stdioItems, encoding);
+      const { serializedResult, finalResult } = serializeChunks({
+        chunks,
+        objectMode,
+        encoding,
+        lines,
+        stripFinalNewline: stripFinalNewline2,
+        fdNumber
+      });
+      const logError2 = logOutputSync({
+        serializedResult,
+        fdNumber,
+        verboseInfo,
+        encoding,
+        stdioItems,
+        objectMode
+      });
+      const error62 = transformError ?? logError2;
+      errors.push(error62);
+      const returnedResult = buffer[fdNumber] ? finalResult : void 0;
+      try {
+        if (error62 === void 0) {
+          writeToFiles(chunks, stdioItems, outputFiles);
+        }
+        return returnedResult;
+      } catch (writeError) {
+        errors.push(writeError);
+        return returnedResult;
+      }
+    };
+    runOutputGeneratorsSync = (chunks, stdioItems, encoding) => {
+      try {
+        return { chunks: runGeneratorsSync(chunks, stdioItems, encoding, false), error: void 0 };
+      } catch (error62) {
+        return { chunks: [], error: error62 };
+      }
+    };
+    serializeChunks = ({ chunks, objectMode, encoding, lines, stripFinalNewline: stripFinalNewline2, fdNumber }) => {
+      if (objectMode) {
+        return { serializedResult: chunks, finalResult: chunks };
+      }
+      if (encoding === "buffer") {
+        const serializedResult2 = joinToUint8Array(chunks);
+        return { serializedResult: serializedResult2, finalResult: serializedResult2 };
+      }
+      const serializedResult = joinToString(chunks, encoding);
+      const finalResult = lines[fdNumber] ? splitLinesSync(serializedResult, !stripFinalNewline2[fdNumber], objectMode) : serializedResult;
+      return { serializedResult, finalResult };
+    };
+    logOutputSync = ({ serializedResult, fdNumber, verboseInfo, encoding, stdioItems, objectMode }) => {
+      if (!shouldLogOutput({
+        stdioItems,
+        encoding,
+        verboseInfo,
+        fdNumber
+      })) {
+        return;
+      }
+      const linesArray = splitLinesSync(serializedResult, false, objectMode);
+      try {
+        logLinesSync(linesArray, fdNumber, verboseInfo);
+      } catch (error62) {
+        return error62;
+      }
+    };
+    writeToFiles = (chunks, stdioItems, outputFiles) => {
+      const fileItems = stdioItems.filter(({ type }) => FILE_TYPES.has(type));
+      if (fileItems.length === 0) {
+        return;
+      }
+      const contents = joinToUint8Array(chunks);
+      const writtenPaths = /* @__PURE__ */ new Set();
+      for (const stdioItem of fileItems) {
+        const { type, append } = stdioItem;
+        const path30 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path30)) {
+          continue;
+        }
+        writtenPaths.add(path30);
+        if (append || outputFiles.has(path30)) {
+          appendFileSync(path30, contents);
+        } else {
+          writeFileSync(path30, contents);
+        }
+        outputFiles.add(path30);
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/resolve/exit-async.js
+import { once as once4 } from "node:events";
+var waitForExit, waitForExitOrError, waitForSubprocessExit, waitForSuccessfulExit, isSubprocessErrorExit, isFailedExit;
+var init_exit_async = __esm({
+  "node_modules/execa/lib/resolve/exit-async.js"() {
+    init_final_error();
+    waitForExit = async (subprocess, context) => {
+      const [exitCode, signal] = await waitForExitOrError(subprocess);
+      context.isForcefullyTerminated ??= false;
+      return [exitCode, signal];
+    };
+    waitForExitOrError = async (subprocess) => {
+      const [spawnPayload, exitPayload] = await Promise.allSettled([
+        once4(subprocess, "spawn"),
+        once4(subprocess, "exit")
+      ]);
+      if (spawnPayload.status === "rejected") {
+        return [];
+      }
+      return exitPayload.status === "rejected" ? waitForSubprocessExit(subprocess) : exitPayload.value;
+    };
+    waitForSubprocessExit = async (subprocess) => {
+      try {
+        return await once4(subprocess, "exit");
+      } catch {
+        return waitForSubprocessExit(subprocess);
+      }
+    };
+    waitForSuccessfulExit = async (exitPromise) => {
+      const [exitCode, signal] = await exitPromise;
+      if (!isSubprocessErrorExit(exitCode, signal) && isFailedExit(exitCode, signal)) {
+        throw new DiscardedError();
+      }
+      return [exitCode, signal];
+    };
+    isSubprocessErrorExit = (exitCode, signal) => exitCode === void 0 && signal === void 0;
+    isFailedExit = (exitCode, signal) => exitCode !== 0 || signal !== null;
+  }
+});
+
+// node_modules/execa/lib/resolve/exit-sync.js
+var getExitResultSync, getResultError;
+var init_exit_sync = __esm({
+  "node_modules/execa/lib/resolve/exit-sync.js"() {
+    init_final_error();
+    init_max_buffer();
+    init_exit_async();
+    getExitResultSync = ({ error: error62, status: exitCode, signal, output: output2 }, { maxBuffer, buffer }) => {
+      const initialError = getResultError(error62, exitCode, signal);
+      const isTimedOut = initialError?.code === "ETIMEDOUT";
+      const { resultError, isMaxBuffer } = isTimedOut ? { resultError: initialError, isMaxBuffer: false } : handleMaxBufferSync({
+        resultError: initialError,
+        output: output2,
+        maxBuffer,
+        buffer
+      });
+      return {
+        resultError,
+        exitCode,
+        signal,
+        timedOut: isTimedOut,
+        isMaxBuffer
+      };
+    };
+    getResultError = (error62, exitCode, signal) => {
+      if (error62 !== void 0) {
+        return error62;
+      }
+      return isFailedExit(exitCode, signal) ? new DiscardedError() : void 0;
+    };
+  }
+});
+
+// node_modules/execa/lib/methods/main-sync.js
+import { spawnSync } from "node:child_process";
+var execaCoreSync, handleSyncArguments, normalizeSyncOptions, validateSyncOptions, throwInvalidSyncOption, spawnSubprocessSync, runSubprocessSync, normalizeSpawnSyncOptions, getSyncResult;
+var init_main_sync = __esm({
+  "node_modules/execa/lib/methods/main-sync.js"() {
+    init_command2();
+    init_options2();
+    init_shell();
+    init_result();
+    init_reject();
+    init_handle_sync();
+    init_strip_newline();
+    init_input_sync();
+    init_output_sync();
+    init_max_buffer();
+    init_all_sync();
+    init_exit_sync();
+    execaCoreSync = (rawFile, rawArguments, rawOptions) => {
+      const { file: file2, commandArguments, command, escapedCommand, startTime, verboseInfo, options, fileDescriptors } = handleSyncArguments(rawFile, rawArguments, rawOptions);
+      const result2 = spawnSubprocessSync({
+        file: file2,
+        commandArguments,
+        options,
+        command,
+        escapedCommand,
+        verboseInfo,
+        fileDescriptors,
+        startTime
+      });
+      return handleResult(result2, verboseInfo, options);
+    };
+    handleSyncArguments = (rawFile, rawArguments, rawOptions) => {
+      const { command, escapedCommand, startTime, verboseInfo } = handleCommand(rawFile, rawArguments, rawOptions);
+      const syncOptions = normalizeSyncOptions(rawOptions);
+      const { file: file2, commandArguments, options } = normalizeOptions(rawFile, rawArguments, syncOptions);
+      validateSyncOptions(options);
+      const fileDescriptors = handleStdioSync(options, verboseInfo);
+      return {
+        file: file2,
+        commandArguments,
+        command,
+        escapedCommand,
+        startTime,
+        verboseInfo,
+        options,
+        fileDescriptors
+      };
+    };
+    normalizeSyncOptions = (options) => options.node && !options.ipc ? { ...options, ipc: false } : options;
+    validateSyncOptions = ({ ipc, ipcInput, detached, cancelSignal, killDescendants }) => {
+      if (ipcInput !== void 0) {
+        throwInvalidSyncOption("ipcInput");
+      }
+      if (ipc) {
+        throwInvalidSyncOption("ipc: true");
+      }
+      if (detached) {
+        throwInvalidSyncOption("detached: true");
+      }
+      if (killDescendants) {
+        throwInvalidSyncOption("killDescendants: true");
+      }
+      if (cancelSignal) {
+        throwInvalidSyncOption("cancelSignal");
+      }
+    };
+    throwInvalidSyncOption = (value) => {
+      throw new TypeError(`The "${value}" option cannot be used with synchronous methods.`);
+    };
+    spawnSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, verboseInfo, fileDescriptors, startTime }) => {
+      const syncResult = runSubprocessSync({
+        file: file2,
+        commandArguments,
+        options,
+        command,
+        escapedCommand,
+        fileDescriptors,
+        startTime
+      });
+      if (syncResult.failed) {
+        return syncResult;
+      }
+      const { resultError, exitCode, signal, timedOut, isMaxBuffer } = getExitResultSync(syncResult, options);
+      const { output: output2, error: error62 = resultError } = transformOutputSync({
+        fileDescriptors,
+        syncResult,
+        options,
+        verboseInfo
+      });
+      const stdio = output2.map((stdioOutput, fdNumber) => stripNewline(stdioOutput, options, fdNumber));
+      const allFds = getAllSyncFds(output2);
+      const all = stripNewline(getAllSync(output2, allFds, options), options, "all", allFds);
+      return getSyncResult({
+        error: error62,
+        exitCode,
+        signal,
+        timedOut,
+        isMaxBuffer,
+        stdio,
+        all,
+        options,
+        command,
+        escapedCommand,
+        startTime
+      });
+    };
+    runSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, fileDescriptors, startTime }) => {
+      try {
+        addInputOptionsSync(fileDescriptors, options);
+        const normalizedOptions = normalizeSpawnSyncOptions(options);
+        return { __proto__: null, ...spawnSync(...concatenateShell(file2, commandArguments, normalizedOptions)) };
+      } catch (error62) {
+        return makeEarlyError({
+          error: error62,
+          command,
+          escapedCommand,
+          fileDescriptors,
+          options,
+          startTime,
+          isSync: true,
+          ...getEarlyErrorOutput(fileDescriptors, options)
+        });
+      }
+    };
+    normalizeSpawnSyncOptions = ({ encoding, maxBuffer, ...options }) => ({ ...options, encoding: "buffer", maxBuffer: getMaxBufferSync(maxBuffer) });
+    getSyncResult = ({ error: error62, exitCode, signal, timedOut, isMaxBuffer, stdio, all, options, command, escapedCommand, startTime }) => error62 === void 0 ? makeSuccessResult({
+      command,
+      escapedCommand,
+      stdio,
+      all,
+      ipcOutput: [],
+      options,
+      startTime
+    }) : makeError({
+      error: error62,
+      command,
+      escapedCommand,
+      timedOut,
+      isCanceled: false,
+      isGracefullyCanceled: false,
+      isMaxBuffer,
+      isForcefullyTerminated: false,
+      exitCode,
+      signal,
+      stdio,
+      all,
+      ipcOutput: [],
+      options,
+      startTime,
+      isSync: true
+    });
+  }
+});
+
+// node_modules/execa/lib/ipc/get-one.js
+import { once as once5, on as on2 } from "node:events";
+var internalGetOneMessageOptions, getOneMessage, getOneMessageAsync, stopOnAbort, getMessage, throwOnDisconnect2, throwOnStrictError;
+var init_get_one = __esm({
+  "node_modules/execa/lib/ipc/get-one.js"() {
+    init_options();
+    init_validation();
+    init_forward();
+    init_reference();
+    internalGetOneMessageOptions = /* @__PURE__ */ Symbol("internalGetOneMessageOptions");
+    getOneMessage = ({ anyProcess, channel, isSubprocess, ipc }, rawOptions) => {
+      const options = copyOptions(rawOptions);
+      const { reference = true, filter } = options;
+      const { signal } = options[internalGetOneMessageOptions] ?? {};
+      validateIpcMethod({
+        methodName: "getOneMessage",
+        isSubprocess,
+        ipc,
+        isConnected: isConnected(anyProcess)
+      });
+      return getOneMessageAsync({
+        anyProcess,
+        channel,
+        isSubprocess,
+        filter,
+        reference,
+        signal
+      });
+    };
+    getOneMessageAsync = async ({ anyProcess, channel, isSubprocess, filter, reference, signal }) => {
+      addReference(channel, reference);
+      const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
+      const controller = new AbortController();
+      stopOnAbort(signal, controller);
+      try {
+        return await Promise.race([
+          getMessage(ipcEmitter, filter, controller),
+          throwOnDisconnect2(ipcEmitter, isSubprocess, controller),
+          throwOnStrictError(ipcEmitter, isSubprocess, controller)
+        ]);
+      } catch (error62) {
+        if (!signal?.aborted) {
+          disconnect(anyProcess);
+        }
+        throw error62;
+      } finally {
+        controller.abort();
+        removeReference(channel, reference);
+      }
+    };
+    stopOnAbort = (signal, controller) => {
+      if (signal === void 0) {
+        return;
+      }
+      if (signal.aborted) {
+        controller.abort();
+        return;
+      }
+      signal.addEventListener("abort", () => {
+        controller.abort();
+      }, { once: true, signal: controller.signal });
+    };
+    getMessage = async (ipcEmitter, filter, { signal }) => {
+      if (filter === void 0) {
+        const [message2] = await once5(ipcEmitter, "message", { signal });
+        return message2;
+      }
+      for await (const [message2] of on2(ipcEmitter, "message", { signal })) {
+        if (filter(message2)) {
+          return message2;
+        }
+      }
+    };
+    throwOnDisconnect2 = async (ipcEmitter, isSubprocess, { signal }) => {
+      await once5(ipcEmitter, "disconnect", { signal });
+      throwOnEarlyDisconnect(isSubprocess);
+    };
+    throwOnStrictError = async (ipcEmitter, isSubprocess, { signal }) => {
+      const [error62] = await once5(ipcEmitter, "strict:error", { signal });
+      throw getStrictResponseError(error62, isSubprocess);
+    };
+  }
+});
+
+// node_modules/execa/lib/ipc/get-each.js
+import { once as once6, on as on3 } from "node:events";
+var internalGetEachMessageOptions, getEachMessage, loopOnMessages, stopOnAbort2, stopOnDisconnect, abortOnStrictError, iterateOnMessages, throwIfStrictError;
+var init_get_each = __esm({
+  "node_modules/execa/lib/ipc/get-each.js"() {
+    init_options();
+    init_validation();
+    init_forward();
+    init_reference();
+    internalGetEachMessageOptions = /* @__PURE__ */ Symbol("internalGetEachMessageOptions");
+    getEachMessage = (subprocessInfo, rawOptions) => {
+      const options = copyOptions(rawOptions);
+      const { reference = true } = options;
+      const { signal, shouldAwait = !subprocessInfo.isSubprocess } = options[internalGetEachMessageOptions] ?? {};
+      return loopOnMessages({
+        ...subprocessInfo,
+        shouldAwait,
+        reference,
+        signal
+      });
+    };
+    loopOnMessages = ({ anyProcess, waitProcess = anyProcess, channel, isSubprocess, ipc, shouldAwait, reference, signal }) => {
+      validateIpcMethod({
+        methodName: "getEachMessage",
+        isSubprocess,
+        ipc,
+        isConnected: isConnected(anyProcess)
+      });
+      addReference(channel, reference);
+      const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
+      const controller = new AbortController();
+      const state = {};
+      stopOnAbort2(signal, controller);
+      stopOnDisconnect(anyProcess, ipcEmitter, controller);
+      abortOnStrictError({
+        ipcEmitter,
+        isSubprocess,
+        controller,
+        state
+      });
+      return iterateOnMessages({
+        anyProcess,
+        waitProcess,
+        channel,
+        ipcEmitter,
+        isSubprocess,
+        shouldAwait,
+        controller,
+        state,
+        reference,
+        signal
+      });
+    };
+    stopOnAbort2 = (signal, controller) => {
+      if (signal === void 0) {
+        return;
+      }
+      if (signal.aborted) {
+        controller.abort();
+        return;
+      }
+      signal.addEventListener("abort", () => {
+        controller.abort();
+      }, { once: true, signal: controller.signal });
+    };
+    stopOnDisconnect = async (anyProcess, ipcEmitter, controller) => {
+      try {
+        await once6(ipcEmitter, "disconnect", { signal: controller.signal });
+        controller.abort();
+      } catch {
+      }
+    };
+    abortOnStrictError = async ({ ipcEmitter, isSubprocess, controller, state }) => {
+      try {
+        const [error62] = await once6(ipcEmitter, "strict:error", { signal: controller.signal });
+        state.error = getStrictResponseError(error62, isSubprocess);
+        controller.abort();
+      } catch {
+      }
+    };
+    iterateOnMessages = async function* ({ anyProcess, waitProcess, channel, ipcEmitter, isSubprocess, shouldAwait, controller, state, reference, signal }) {
+      try {
+        for await (const [message2] of on3(ipcEmitter, "message", { signal: controller.signal })) {
+          throwIfStrictError(state);
+          yield message2;
+        }
+      } catch {
+        throwIfStrictError(state);
+      } finally {
+        controller.abort();
+        removeReference(channel, reference);
+        if (!isSubprocess && !signal?.aborted) {
+          disconnect(anyProcess);
+        }
+        if (shouldAwait) {
+          await waitProcess;
+        }
+      }
+    };
+    throwIfStrictError = ({ error: error62 }) => {
+      if (error62) {
+        throw error62;
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/ipc/methods.js
+import process12 from "node:process";
+var addIpcMethods, getIpcExport, getIpcMethods;
+var init_methods = __esm({
+  "node_modules/execa/lib/ipc/methods.js"() {
+    init_send();
+    init_get_one();
+    init_get_each();
+    init_graceful();
+    addIpcMethods = (target, subprocess, { ipc }) => {
+      Object.assign(target, getIpcMethods(subprocess, false, ipc, target));
+    };
+    getIpcExport = () => {
+      const anyProcess = process12;
+      const isSubprocess = true;
+      const isIpc = process12.channel !== void 0;
+      return {
+        ...getIpcMethods(anyProcess, isSubprocess, isIpc),
+        getCancelSignal: getCancelSignal.bind(void 0, {
+          anyProcess,
+          channel: anyProcess.channel,
+          isSubprocess,
+          ipc: isIpc
+        })
+      };
+    };
+    getIpcMethods = (anyProcess, isSubprocess, ipc, waitProcess = anyProcess) => ({
+      sendMessage: sendMessage.bind(void 0, {
+        anyProcess,
+        channel: anyProcess.channel,
+        isSubprocess,
+        ipc
+      }),
+      getOneMessage: getOneMessage.bind(void 0, {
+        anyProcess,
+        channel: anyProcess.channel,
+        isSubprocess,
+        ipc
+      }),
+      getEachMessage: getEachMessage.bind(void 0, {
+        anyProcess,
+        channel: anyProcess.channel,
+        isSubprocess,
+        ipc,
+        waitProcess
+      })
+    });
+  }
+});
+
+// node_modules/execa/lib/return/early-error.js
+import { ChildProcess as ChildProcess2 } from "node:child_process";
+import { callbackify as callbackify2 } from "node:util";
+import {
+  PassThrough,
+  Readable,
+  Writable,
+  Duplex
+} from "node:stream";
+var handleEarlyError, createDummyStreams, createDummyStream, getConvertedStreams, handleDummyPromise;
+var init_early_error = __esm({
+  "node_modules/execa/lib/return/early-error.js"() {
+    init_handle();
+    init_result();
+    init_reject();
+    handleEarlyError = ({ error: error62, command, escapedCommand, fileDescriptors, options, startTime, verboseInfo }) => {
+      cleanupCustomStreams(fileDescriptors);
+      const subprocess = new ChildProcess2();
+      subprocess.kill = () => false;
+      const all = createDummyStreams(subprocess, fileDescriptors);
+      const promise3 = handleDummyPromise({
+        error: error62,
+        command,
+        escapedCommand,
+        fileDescriptors,
+        options,
+        startTime,
+        verboseInfo
+      });
+      return {
+        subprocess,
+        promise: promise3,
+        all: options.all ? all : void 0,
+        convertedStreams: getConvertedStreams(promise3)
+      };
+    };
+    createDummyStreams = (subprocess, fileDescriptors) => {
+      const stdin = createDummyStream();
+      const stdout = createDummyStream();
+      const stderr = createDummyStream();
+      const extraStdio = Array.from({ length: fileDescriptors.length - 3 }, createDummyStream);
+      const all = createDummyStream();
+      const stdio = [stdin, stdout, stderr, ...extraStdio];
+      Object.assign(subprocess, {
+        stdin,
+        stdout,
+        stderr,
+        stdio
+      });
+      return all;
+    };
+    createDummyStream = () => {
+      const stream = new PassThrough();
+      stream.on("error", () => {
+      });
+      stream.end();
+      return stream;
+    };
+    getConvertedStreams = (promise3) => {
+      const waitForPromise = async () => {
+        await promise3;
+      };
+      const endReadable = function() {
+        callbackify2(waitForPromise)((error62) => {
+          if (error62) {
+            this.destroy(error62);
+          } else {
+            this.push(null);
+          }
+        });
+      };
+      const endWritable = callbackify2(waitForPromise);
+      const writeWritable = (chunk, encoding, done) => {
+        endWritable(done);
+      };
+      const readable = () => new Readable({ read: endReadable });
+      const writable = () => new Writable({ write: writeWritable, final: endWritable });
+      const duplex = () => new Duplex({ read: endReadable, write: writeWritable, final: endWritable });
+      const iterable = () => readable()[Symbol.asyncIterator]();
+      return {
+        readable,
+        writable,
+        duplex,
+        readableStream: () => Readable.toWeb(readable()),
+        writableStream: () => Writable.toWeb(writable()),
+        transformStream: () => Duplex.toWeb(duplex()),
+        iterable,
+        [Symbol.asyncIterator]: iterable
+      };
+    };
+    handleDummyPromise = async ({ error: error62, command, escapedCommand, fileDescriptors, options, startTime, verboseInfo }) => {
+      const earlyError = makeEarlyError({
+        error: await error62,
+        command,
+        escapedCommand,
+        fileDescriptors,
+        options,
+        startTime,
+        isSync: false,
+        ...getEarlyErrorOutput(fileDescriptors, options)
+      });
+      return handleResult(earlyError, verboseInfo, options);
+    };
+  }
+});
+
+// node_modules/execa/lib/stdio/handle-async.js
+import { createReadStream, createWriteStream } from "node:fs";
+import { Buffer as Buffer7 } from "node:buffer";
+import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
+var handleStdioAsync, forbiddenIfAsync, addProperties2, validateIterable, validateAsyncIterable, validateIterableValue, readableFromChunk, generatorToInputStream, addPropertiesAsync;
+var init_handle_async = __esm({
+  "node_modules/execa/lib/stdio/handle-async.js"() {
+    init_generator();
+    init_encoding_option();
+    init_input_sync();
+    init_handle();
+    init_type();
+    handleStdioAsync = (options, verboseInfo) => handleStdio(addPropertiesAsync, options, verboseInfo, false);
+    forbiddenIfAsync = ({ type, optionName }) => {
+      throw new TypeError(`The \`${optionName}\` option cannot be ${TYPE_TO_MESSAGE[type]}.`);
+    };
+    addProperties2 = {
+      fileNumber: forbiddenIfAsync,
+      generator: generatorToStream,
+      asyncGenerator: generatorToStream,
+      nodeStream: ({ value }) => ({ stream: value }),
+      // `Duplex.fromWeb()` uses the same `objectMode` for both sides
+      webTransform: ({ value: { transform: transform2, writableObjectMode, readableObjectMode } }) => ({
+        stream: Duplex2.from({
+          writable: Writable2.fromWeb(transform2.writable, { objectMode: writableObjectMode }),
+          readable: Readable2.fromWeb(transform2.readable, { objectMode: readableObjectMode })
+        })
+      }),
+      duplex: ({ value: { transform: transform2 } }) => ({ stream: transform2 }),
+      native() {
+      }
+    };
+    validateIterable = function* (iterable, optionName) {
+      for (const value of iterable) {
+        validateIterableValue(value, optionName);
+        yield value;
+      }
+    };
+    validateAsyncIterable = async function* (iterable, optionName) {
+      for await (const value of iterable) {
+        validateIterableValue(value, optionName);
+        yield value;
+      }
+    };
+    validateIterableValue = (value, optionName) => {
+      if (!isSerializableInput(value)) {
+        throwOnSerializableInput(optionName, value);
+      }
+    };
+    readableFromChunk = (chunk) => Readable2.from(chunk.length === 0 ? [] : [chunk]);
+    generatorToInputStream = (stdioItem, { encoding }) => generatorToStream(stdioItem, { encoding: getInputEncoding(encoding) });
+    addPropertiesAsync = {
+      input: {
+        ...addProperties2,
+        generator: generatorToInputStream,
+        asyncGenerator: generatorToInputStream,
+        fileUrl: ({ value }) => ({ stream: createReadStream(value) }),
+        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream(file2) }),
+        webStream: ({ value }, options, objectMode) => ({ stream: Readable2.fromWeb(value, { objectMode }) }),
+        iterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateIterable(value, optionName)) }),
+        asyncIterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateAsyncIterable(value, optionName)) }),
+        string: ({ value }) => ({ stream: readableFromChunk(value) }),
+        uint8Array: ({ value }) => ({ stream: readableFromChunk(Buffer7.from(value)) })
+      },
+      output: {
+        ...addProperties2,
+        fileUrl: ({ value }) => ({ stream: createWriteStream(value) }),
+        filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream(file2, append ? { flags: "a" } : {}) }),
+        // Web writers accept arbitrary chunks, including when a shared writer receives both bytes and objects.
+        webStream: ({ value }) => ({ stream: Writable2.fromWeb(value, { objectMode: true }) }),
+        iterable: forbiddenIfAsync,
+        asyncIterable: forbiddenIfAsync,
+        string: forbiddenIfAsync,
+        uint8Array: forbiddenIfAsync
+      }
+    };
+  }
+});
+
+// node_modules/@sindresorhus/merge-streams/index.js
+import { on as on4, once as once7 } from "node:events";
+import { PassThrough as PassThroughStream, getDefaultHighWaterMark as getDefaultHighWaterMark2 } from "node:stream";
+import { finished as finished2 } from "node:stream/promises";
+function mergeStreams(streams) {
+  if (!Array.isArray(streams)) {
+    throw new TypeError(`Expected an array, got \`${typeof streams}\`.`);
+  }
+  for (const stream of streams) {
+    validateStream(stream);
+  }
+  const objectMode = streams.some(({ readableObjectMode }) => readableObjectMode);
+  const highWaterMark = getHighWaterMark(streams, objectMode);
+  const passThroughStream = new MergedStream({
+    objectMode,
+    writableHighWaterMark: highWaterMark,
+    readableHighWaterMark: highWaterMark
+  });
+  for (const stream of streams) {
+    passThroughStream.add(stream);
+  }
+  return passThroughStream;
+}
+var getHighWaterMark, MergedStream, onMergedStreamFinished, onMergedStreamEnd, onInputStreamsUnpipe, validateStream, endWhenStreamsDone, afterMergedStreamFinished, onInputStreamEnd, onInputStreamUnpipe, endStream, errorOrAbortStream, isAbortError, abortStream, errorStream, noop2, updateMaxListeners, PASSTHROUGH_LISTENERS_COUNT, PASSTHROUGH_LISTENERS_PER_STREAM;
+var init_merge_streams = __esm({
+  "node_modules/@sindresorhus/merge-streams/index.js"() {
+    getHighWaterMark = (streams, objectMode) => {
+      if (streams.length === 0) {
+        return getDefaultHighWaterMark2(objectMode);
+      }
+      const highWaterMarks = streams.filter(({ readableObjectMode }) => readableObjectMode === objectMode).map(({ readableHighWaterMark }) => readableHighWaterMark);
+      return Math.max(...highWaterMarks);
+    };
+    MergedStream = class extends PassThroughStream {
+      #streams = /* @__PURE__ */ new Set([]);
+      #ended = /* @__PURE__ */ new Set([]);
+      #aborted = /* @__PURE__ */ new Set([]);
+      #onFinished;
+      #unpipeEvent = /* @__PURE__ */ Symbol("unpipe");
+      #streamPromises = /* @__PURE__ */ new WeakMap();
+      add(stream) {
+        validateStream(stream);
+        if (this.#streams.has(stream)) {
+          return;
+        }
+        this.#streams.add(stream);
+        this.#onFinished ??= onMergedStreamFinished(this, this.#streams, this.#unpipeEvent);
+        const streamPromise = endWhenStreamsDone({
+          passThroughStream: this,
+          stream,
+          streams: this.#streams,
+          ended: this.#ended,
+          aborted: this.#aborted,
+          onFinished: this.#onFinished,
+          unpipeEvent: this.#unpipeEvent
+        });
+        this.#streamPromises.set(stream, streamPromise);
+        stream.pipe(this, { end: false });
+      }
+      async remove(stream) {
+        validateStream(stream);
+        if (!this.#streams.has(stream)) {
+          return false;
+        }
+        const streamPromise = this.#streamPromises.get(stream);
+        if (streamPromise === void 0) {
+          return false;
+        }
+        this.#streamPromises.delete(stream);
+        stream.unpipe(this);
+        await streamPromise;
+        return true;
+      }
+    };
+    onMergedStreamFinished = async (passThroughStream, streams, unpipeEvent) => {
+      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_COUNT);
+      const controller = new AbortController();
+      try {
+        await Promise.race([
+          onMergedStreamEnd(passThroughStream, controller),
+          onInputStreamsUnpipe(passThroughStream, streams, unpipeEvent, controller)
+        ]);
+      } finally {
+        controller.abort();
+        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_COUNT);
+      }
+    };
+    onMergedStreamEnd = async (passThroughStream, { signal }) => {
+      try {
+        await finished2(passThroughStream, { signal, cleanup: true });
+      } catch (error62) {
+        errorOrAbortStream(passThroughStream, error62);
+        throw error62;
+      }
+    };
+    onInputStreamsUnpipe = async (passThroughStream, streams, unpipeEvent, { signal }) => {
+      for await (const [unpipedStream] of on4(passThroughStream, "unpipe", { signal })) {
+        if (streams.has(unpipedStream)) {
+          unpipedStream.emit(unpipeEvent);
+        }
+      }
+    };
+    validateStream = (stream) => {
+      if (typeof stream?.pipe !== "function") {
+        throw new TypeError(`Expected a readable stream, got: \`${typeof stream}\`.`);
+      }
+    };
+    endWhenStreamsDone = async ({ passThroughStream, stream, streams, ended, aborted: aborted3, onFinished, unpipeEvent }) => {
+      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_PER_STREAM);
+      const controller = new AbortController();
+      try {
+        await Promise.race([
+          afterMergedStreamFinished(onFinished, stream, controller),
+          onInputStreamEnd({
+            passThroughStream,
+            stream,
+            streams,
+            ended,
+            aborted: aborted3,
+            controller
+          }),
+          onInputStreamUnpipe({
+            stream,
+            streams,
+            ended,
+            aborted: aborted3,
+            unpipeEvent,
+            controller
+          })
+        ]);
+      } finally {
+        controller.abort();
+        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_PER_STREAM);
+      }
+      if (streams.size > 0 && streams.size === ended.size + aborted3.size) {
+        if (ended.size === 0 && aborted3.size > 0) {
+          abortStream(passThroughStream);
+        } else {
+          endStream(passThroughStream);
+        }
+      }
+    };
+    afterMergedStreamFinished = async (onFinished, stream, { signal }) => {
+      try {
+        await onFinished;
+        if (!signal.aborted) {
+          abortStream(stream);
+        }
+      } catch (error62) {
+        if (!signal.aborted) {
+          errorOrAbortStream(stream, error62);
+        }
+      }
+    };
+    onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, aborted: aborted3, controller: { signal } }) => {
+      try {
+        await finished2(stream, {
+          signal,
+          cleanup: true,
+          readable: true,
+          writable: false
+        });
+        if (streams.has(stream)) {
+          ended.add(stream);
+        }
+      } catch (error62) {
+        if (signal.aborted || !streams.has(stream)) {
+          return;
+        }
+        if (isAbortError(error62)) {
+          aborted3.add(stream);
+        } else {
+          errorStream(passThroughStream, error62);
+        }
+      }
+    };
+    onInputStreamUnpipe = async ({ stream, streams, ended, aborted: aborted3, unpipeEvent, controller: { signal } }) => {
+      await once7(stream, unpipeEvent, { signal });
+      if (!stream.readable) {
+        return once7(signal, "abort", { signal });
+      }
+      streams.delete(stream);
+      ended.delete(stream);
+      aborted3.delete(stream);
+    };
+    endStream = (stream) => {
+      if (stream.writable) {
+        stream.end();
+      }
+    };
+    errorOrAbortStream = (stream, error62) => {
+      if (isAbortError(error62)) {
+        abortStream(stream);
+      } else {
+        errorStream(stream, error62);
+      }
+    };
+    isAbortError = (error62) => error62?.code === "ERR_STREAM_PREMATURE_CLOSE";
+    abortStream = (stream) => {
+      if (stream.readable || stream.writable) {
+        stream.destroy();
+      }
+    };
+    errorStream = (stream, error62) => {
+      if (!stream.destroyed) {
+        stream.once("error", noop2);
+        stream.destroy(error62);
+      }
+    };
+    noop2 = () => {
+    };
+    updateMaxListeners = (passThroughStream, increment2) => {
+      const maxListeners = passThroughStream.getMaxListeners();
+      if (maxListeners !== 0 && maxListeners !== Number.POSITIVE_INFINITY) {
+        passThroughStream.setMaxListeners(maxListeners + increment2);
+      }
+    };
+    PASSTHROUGH_LISTENERS_COUNT = 2;
+    PASSTHROUGH_LISTENERS_PER_STREAM = 1;
+  }
+});
+
+// node_modules/execa/lib/io/pipeline.js
+import { finished as finished3 } from "node:stream/promises";
+var pipeStreams, onSourceFinish, endDestinationStream, onDestinationFinish, abortSourceStream;
+var init_pipeline = __esm({
+  "node_modules/execa/lib/io/pipeline.js"() {
+    init_standard_stream();
+    pipeStreams = (source, destination, onDestinationEnd) => {
+      source.pipe(destination);
+      onSourceFinish(source, destination);
+      onDestinationFinish(source, destination, onDestinationEnd);
+    };
+    onSourceFinish = async (source, destination) => {
+      if (isStandardStream(source) || isStandardStream(destination)) {
+        return;
+      }
+      try {
+        await finished3(source, { cleanup: true, readable: true, writable: false });
+      } catch {
+      }
+      endDestinationStream(destination);
+    };
+    endDestinationStream = (destination) => {
+      if (destination.writable) {
+        destination.end();
+      }
+    };
+    onDestinationFinish = async (source, destination, onDestinationEnd) => {
+      if (isStandardStream(source) || isStandardStream(destination)) {
+        return;
+      }
+      try {
+        await finished3(destination, { cleanup: true, readable: false, writable: true });
+      } catch {
+      }
+      if (onDestinationEnd !== void 0) {
+        await onDestinationEnd();
+      }
+      abortSourceStream(source);
+    };
+    abortSourceStream = (source) => {
+      if (source.readable) {
+        source.destroy();
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/io/output-async.js
+var pipeOutputAsync, pipeTransform, SUBPROCESS_STREAM_PROPERTIES, pipeStdioItem, setStandardStreamMaxListeners, MAX_LISTENERS_INCREMENT;
+var init_output_async = __esm({
+  "node_modules/execa/lib/io/output-async.js"() {
+    init_merge_streams();
+    init_standard_stream();
+    init_max_listeners();
+    init_type();
+    init_pipeline();
+    pipeOutputAsync = (subprocess, fileDescriptors, controller) => {
+      const pipeGroups = /* @__PURE__ */ new Map();
+      for (const [fdNumber, { stdioItems, direction }] of Object.entries(fileDescriptors)) {
+        const transformItems = stdioItems.filter(({ type }) => TRANSFORM_TYPES.has(type));
+        for (const { stream } of transformItems) {
+          pipeTransform(subprocess, stream, direction, fdNumber);
+        }
+        const nonTransformItems = stdioItems.filter(({ type }) => !TRANSFORM_TYPES.has(type));
+        for (const { stream } of nonTransformItems) {
+          pipeStdioItem({
+            subprocess,
+            stream,
+            direction,
+            fdNumber,
+            pipeGroups,
+            controller
+          });
+        }
+      }
+      for (const [outputStream, inputStreams] of pipeGroups) {
+        const inputStream = inputStreams.length === 1 ? inputStreams[0] : mergeStreams(inputStreams);
+        pipeStreams(inputStream, outputStream);
+      }
+    };
+    pipeTransform = (subprocess, stream, direction, fdNumber) => {
+      if (direction === "output") {
+        pipeStreams(subprocess.stdio[fdNumber], stream);
+      } else {
+        pipeStreams(stream, subprocess.stdio[fdNumber]);
+      }
+      const streamProperty = SUBPROCESS_STREAM_PROPERTIES[fdNumber];
+      if (streamProperty !== void 0) {
+        subprocess[streamProperty] = stream;
+      }
+      subprocess.stdio[fdNumber] = stream;
+    };
+    SUBPROCESS_STREAM_PROPERTIES = ["stdin", "stdout", "stderr"];
+    pipeStdioItem = ({ subprocess, stream, direction, fdNumber, pipeGroups, controller }) => {
+      if (stream === void 0) {
+        return;
+      }
+      setStandardStreamMaxListeners(stream, controller);
+      const [inputStream, outputStream] = direction === "output" ? [stream, subprocess.stdio[fdNumber]] : [subprocess.stdio[fdNumber], stream];
+      const outputStreams = pipeGroups.get(inputStream) ?? [];
+      pipeGroups.set(inputStream, [...outputStreams, outputStream]);
+    };
+    setStandardStreamMaxListeners = (stream, { signal }) => {
+      if (isStandardStream(stream)) {
+        incrementMaxListeners(stream, MAX_LISTENERS_INCREMENT, signal);
+      }
+    };
+    MAX_LISTENERS_INCREMENT = 2;
+  }
+});
+
+// node_modules/execa/lib/terminate/kill-descendants.js
+import process13 from "node:process";
+import { execFile } from "node:child_process";
+import path21 from "node:path/win32";
+var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
+var init_kill_descendants = __esm({
+  "node_modules/execa/lib/terminate/kill-descendants.js"() {
+    isWindows2 = process13.platform === "win32";
+    getSpawnOptions = (options) => !isWindows2 && options.killDescendants ? { ...options, detached: true } : options;
+    getKillFunction = (subprocess, { killDescendants }) => {
+      if (!killDescendants) {
+        const killSubprocess = subprocess.kill.bind(subprocess);
+        return (...arguments_) => subprocess.pid === void 0 ? false : killSubprocess(...arguments_);
+      }
+      const killDescendantsFunction = isWindows2 ? killDescendantsWindows : killDescendantsUnix;
+      return killDescendantsFunction.bind(void 0, subprocess);
+    };
+    isAbandoned = (subprocess) => subprocess.pid === void 0 || isWindows2 && hasExited(subprocess);
+    hasExited = ({ exitCode, signalCode }) => exitCode !== null || signalCode !== null;
+    killDescendantsUnix = (subprocess, signal) => {
+      if (isAbandoned(subprocess)) {
+        return false;
+      }
+      try {
+        return process13.kill(-subprocess.pid, signal);
+      } catch {
+        return subprocess.kill(signal);
+      }
+    };
+    killDescendantsWindows = (subprocess, signal) => {
+      if (isAbandoned(subprocess)) {
+        return false;
+      }
+      const taskkillFile = getTaskkillFile();
+      if (taskkillFile === void 0) {
+        return subprocess.kill(signal);
+      }
+      execFile(taskkillFile, ["/pid", `${subprocess.pid}`, "/T", "/F"], (error62) => {
+        if (error62) {
+          subprocess.kill(signal);
+        }
+      });
+      return true;
+    };
+    getTaskkillFile = () => {
+      const windowsDirectory = [process13.env.SystemRoot, process13.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
+      return windowsDirectory === void 0 ? void 0 : path21.join(windowsDirectory, "System32", "taskkill.exe");
+    };
+    isWindowsDriveAbsolutePath = (directory) => {
+      const { root } = path21.parse(directory);
+      return /^[a-z]:[/\\]/i.test(root);
+    };
+  }
+});
+
+// node_modules/signal-exit/dist/mjs/signals.js
+var signals;
+var init_signals2 = __esm({
+  "node_modules/signal-exit/dist/mjs/signals.js"() {
+    signals = [];
+    signals.push("SIGHUP", "SIGINT", "SIGTERM");
+    if (process.platform !== "win32") {
+      signals.push(
+        "SIGALRM",
+        "SIGABRT",
+        "SIGVTALRM",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGUSR2",
+        "SIGTRAP",
+        "SIGSYS",
+        "SIGQUIT",
+        "SIGIOT"
+        // should detect profiler and enable/disable accordingly.
+        // see #21
+        // 'SIGPROF'
+      );
+    }
+    if (process.platform === "linux") {
+      signals.push("SIGIO", "SIGPOLL", "SIGPWR", "SIGSTKFLT");
+    }
+  }
+});
+
+// node_modules/signal-exit/dist/mjs/index.js
+var processOk, kExitEmitter, global, ObjectDefineProperty, Emitter, SignalExitBase, signalExitWrap, SignalExitFallback, SignalExit, process14, onExit, load2, unload;
+var init_mjs = __esm({
+  "node_modules/signal-exit/dist/mjs/index.js"() {
+    init_signals2();
+    processOk = (process15) => !!process15 && typeof process15 === "object" && typeof process15.removeListener === "function" && typeof process15.emit === "function" && typeof process15.reallyExit === "function" && typeof process15.listeners === "function" && typeof process15.kill === "function" && typeof process15.pid === "number" && typeof process15.on === "function";
+    kExitEmitter = /* @__PURE__ */ Symbol.for("signal-exit emitter");
+    global = globalThis;
+    ObjectDefineProperty = Object.defineProperty.bind(Object);
+    Emitter = class {
+      emitted = {
+        afterExit: false,
+        exit: false
+      };
+      listeners = {
+        afterExit: [],
+        exit: []
+      };
+      count = 0;
+      id = Math.random();
+      constructor() {
+        if (global[kExitEmitter]) {
+          return global[kExitEmitter];
+        }
+        ObjectDefineProperty(global, kExitEmitter, {
+          value: this,
+          writable: false,
+          enumerable: false,
+          configurable: false
+        });
+      }
+      on(ev, fn) {
+        this.listeners[ev].push(fn);
+      }
+      removeListener(ev, fn) {
+        const list = this.listeners[ev];
+        const i2 = list.indexOf(fn);
+        if (i2 === -1) {
+          return;
+        }
+        if (i2 === 0 && list.length === 1) {
+          list.length = 0;
+        } else {
+          list.splice(i2, 1);
+        }
+      }
+      emit(ev, code, signal) {
+        if (this.emitted[ev]) {
+          return false;
+        }
+        this.emitted[ev] = true;
+        let ret = false;
+        for (const fn of this.listeners[ev]) {
+          ret = fn(code, signal) === true || ret;
+        }
+        if (ev === "exit") {
+          ret = this.emit("afterExit", code, signal) || ret;
+        }
+        return ret;
+      }
+    };
+    SignalExitBase = class {
+    };
+    signalExitWrap = (handler) => {
+      return {
+        onExit(cb, opts) {
+          return handler.onExit(cb, opts);
+        },
+        load() {
+          return handler.load();
+        },
+        unload() {
+          return handler.unload();
+        }
+      };
+    };
+    SignalExitFallback = class extends SignalExitBase {
+      onExit() {
+        return () => {
+        };
+      }
+      load() {
+      }
+      unload() {
+      }
+    };
+    SignalExit = class extends SignalExitBase {
+      // "SIGHUP" throws an `ENOSYS` error on Windows,
+      // so use a supported signal instead
+      /* c8 ignore start */
+      #hupSig = process14.platform === "win32" ? "SIGINT" : "SIGHUP";
+      /* c8 ignore stop */
+      #emitter = new Emitter();
+      #process;
+      #originalProcessEmit;
+      #originalProcessReallyExit;
+      #sigListeners = {};
+      #loaded = false;
+      constructor(process15) {
+        super();
+        this.#process = process15;
+        this.#sigListeners = {};
+        for (const sig of signals) {
+          this.#sigListeners[sig] = () => {
+            const listeners = this.#process.listeners(sig);
+            let { count: count2 } = this.#emitter;
+            const p = process15;
+            if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
+              count2 += p.__signal_exit_emitter__.count;
+            }
+            if (listeners.length === count2) {
+              this.unload();
+              const ret = this.#emitter.emit("exit", null, sig);
+              const s = sig === "SIGHUP" ? this.#hupSig : sig;
+              if (!ret)
+                process15.kill(process15.pid, s);
+            }
+          };
+        }
+        this.#originalProcessReallyExit = process15.reallyExit;
+        this.#originalProcessEmit = process15.emit;
+      }
+      onExit(cb, opts) {
+        if (!processOk(this.#process)) {
+          return () => {
+          };
+        }
+        if (this.#loaded === false) {
+          this.load();
+        }
+        const ev = opts?.alwaysLast ? "afterExit" : "exit";
+        this.#emitter.on(ev, cb);
+        return () => {
+          this.#emitter.removeListener(ev, cb);
+          if (this.#emitter.listeners["exit"].length === 0 && this.#emitter.listeners["afterExit"].length === 0) {
+            this.unload();
+          }
+        };
+      }
+      load() {
+        if (this.#loaded) {
+          return;
+        }
+        this.#loaded = true;
+        this.#emitter.count += 1;
+        for (const sig of signals) {
+          try {
+            const fn = this.#sigListeners[sig];
+            if (fn)
+              this.#process.on(sig, fn);
+          } catch (_) {
+          }
+        }
+        this.#process.emit = (ev, ...a2) => {
+          return this.#processEmit(ev, ...a2);
+        };
+        this.#process.reallyExit = (code) => {
+          return this.#processReallyExit(code);
+        };
+      }
+      unload() {
+        if (!this.#loaded) {
+          return;
+        }
+        this.#loaded = false;
+        signals.forEach((sig) => {
+          const listener = this.#sigListeners[sig];
+          if (!listener) {
+            throw new Error("Listener not defined for signal: " + sig);
+          }
+          try {
+            this.#process.removeListener(sig, listener);
+          } catch (_) {
+          }
+        });
+        this.#process.emit = this.#originalProcessEmit;
+        this.#process.reallyExit = this.#originalProcessReallyExit;
+        this.#emitter.count -= 1;
+      }
+      #processReallyExit(code) {
+        if (!processOk(this.#process)) {
+          return 0;
+        }
+        this.#process.exitCode = code || 0;
+        this.#emitter.emit("exit", this.#process.exitCode, null);
+        return this.#originalProcessReallyExit.call(this.#process, this.#process.exitCode);
+      }
+      #processEmit(ev, ...args) {
+        const og = this.#originalProcessEmit;
+        if (ev === "exit" && processOk(this.#process)) {
+          if (typeof args[0] === "number") {
+            this.#process.exitCode = args[0];
+          }
+          const ret = og.call(this.#process, ev, ...args);
+          this.#emitter.emit("exit", this.#process.exitCode, null);
+          return ret;
+        } else {
+          return og.call(this.#process, ev, ...args);
+        }
+      }
+    };
+    process14 = globalThis.process;
+    ({
+      onExit: (
+        /**
+         * Called when the process is exiting, whether via signal, explicit
+         * exit, or running out of stuff to do.
+         *
+         * If the global process object is not suitable for instrumentation,
+         * then this will be a no-op.
+         *
+         * Returns a function that may be used to unload signal-exit.
+         */
+        onExit
+      ),
+      load: (
+        /**
+         * Load the listeners.  Likely you never need to call this, unless
+         * doing a rather deep integration with signal-exit functionality.
+         * Mostly exposed for the benefit of testing.
+         *
+         * @internal
+         */
+        load2
+      ),
+      unload: (
+        /**
+         * Unload the listeners.  Likely you never need to call this, unless
+         * doing a rather deep integration with signal-exit functionality.
+         * Mostly exposed for the benefit of testing.
+         *
+         * @internal
+         */
+        unload
+      )
+    } = signalExitWrap(processOk(process14) ? new SignalExit(process14) : new SignalExitFallback()));
+  }
+});
+
+// node_modules/execa/lib/terminate/cleanup.js
+import { addAbortListener as addAbortListener2 } from "node:events";
+var cleanupOnExit;
+var init_cleanup = __esm({
+  "node_modules/execa/lib/terminate/cleanup.js"() {
+    init_mjs();
+    cleanupOnExit = (kill, { cleanup, detached }, { signal }) => {
+      if (!cleanup || detached) {
+        return;
+      }
+      const removeExitHandler = onExit(() => {
+        kill();
+      });
+      addAbortListener2(signal, () => {
+        removeExitHandler();
+      });
+    };
+  }
+});
+
+// node_modules/execa/lib/convert/concurrent.js
+var initializeConcurrentStreams, addConcurrentStream, waitForConcurrentStreams;
+var init_concurrent = __esm({
+  "node_modules/execa/lib/convert/concurrent.js"() {
+    init_deferred();
+    initializeConcurrentStreams = () => ({
+      readableDestroy: /* @__PURE__ */ new WeakMap(),
+      writableFinal: /* @__PURE__ */ new WeakMap(),
+      writableDestroy: /* @__PURE__ */ new WeakMap()
+    });
+    addConcurrentStream = (concurrentStreams, stream, waitName) => {
+      const weakMap = concurrentStreams[waitName];
+      if (!weakMap.has(stream)) {
+        weakMap.set(stream, []);
+      }
+      const promises = weakMap.get(stream);
+      const promise3 = createDeferred();
+      promises.push(promise3);
+      const resolve3 = promise3.resolve.bind(promise3);
+      return { resolve: resolve3, promises };
+    };
+    waitForConcurrentStreams = async ({ resolve: resolve3, promises }, subprocess) => {
+      resolve3();
+      const [isSubprocessExit] = await Promise.race([
+        Promise.allSettled([true, subprocess]),
+        Promise.all([false, ...promises])
+      ]);
+      return !isSubprocessExit;
+    };
+  }
+});
+
+// node_modules/execa/lib/io/iterate.js
+import { on as on5 } from "node:events";
+import { getDefaultHighWaterMark as getDefaultHighWaterMark3 } from "node:stream";
+var iterateOnSubprocessStream, stopReadingOnExit, iterateForResult, stopReadingOnStreamEnd, iterateOnStream, DEFAULT_OBJECT_HIGH_WATER_MARK, HIGH_WATER_MARK, iterateOnData, getGenerators;
+var init_iterate = __esm({
+  "node_modules/execa/lib/io/iterate.js"() {
+    init_encoding_transform();
+    init_split();
+    init_run_sync();
+    iterateOnSubprocessStream = ({ subprocessStdout, subprocess, binary, shouldEncode, encoding, preserveNewlines }) => {
+      const controller = new AbortController();
+      stopReadingOnExit(subprocess, controller);
+      return iterateOnStream({
+        stream: subprocessStdout,
+        controller,
+        binary,
+        shouldEncode: !subprocessStdout.readableObjectMode && shouldEncode,
+        encoding,
+        shouldSplit: !subprocessStdout.readableObjectMode,
+        preserveNewlines
+      });
+    };
+    stopReadingOnExit = async (subprocess, controller) => {
+      try {
+        await subprocess;
+      } catch {
+      } finally {
+        controller.abort();
+      }
+    };
+    iterateForResult = ({ stream, onStreamEnd, lines, encoding, stripFinalNewline: stripFinalNewline2, allMixed }) => {
+      const controller = new AbortController();
+      stopReadingOnStreamEnd(onStreamEnd, controller, stream);
+      const objectMode = stream.readableObjectMode && !allMixed;
+      return iterateOnStream({
+        stream,
+        controller,
+        binary: encoding === "buffer",
+        shouldEncode: !objectMode,
+        encoding,
+        shouldSplit: !objectMode && lines,
+        preserveNewlines: !stripFinalNewline2
+      });
+    };
+    stopReadingOnStreamEnd = async (onStreamEnd, controller, stream) => {
+      try {
+        await onStreamEnd;
+      } catch {
+        stream.destroy();
+      } finally {
+        controller.abort();
+      }
+    };
+    iterateOnStream = ({ stream, controller, binary, shouldEncode, encoding, shouldSplit, preserveNewlines }) => {
+      const onStdoutChunk = on5(stream, "data", {
+        signal: controller.signal,
+        highWaterMark: HIGH_WATER_MARK,
+        // Backward compatibility with older name for this option
+        // See https://github.com/nodejs/node/pull/52080#discussion_r1525227861
+        // @todo Remove after removing support for Node 21
+        highWatermark: HIGH_WATER_MARK
+      });
+      return iterateOnData({
+        onStdoutChunk,
+        controller,
+        binary,
+        shouldEncode,
+        encoding,
+        shouldSplit,
+        preserveNewlines
+      });
+    };
+    DEFAULT_OBJECT_HIGH_WATER_MARK = getDefaultHighWaterMark3(true);
+    HIGH_WATER_MARK = DEFAULT_OBJECT_HIGH_WATER_MARK;
+    iterateOnData = async function* ({ onStdoutChunk, controller, binary, shouldEncode, encoding, shouldSplit, preserveNewlines }) {
+      const generators = getGenerators({
+        binary,
+        shouldEncode,
+        encoding,
+        shouldSplit,
+        preserveNewlines
+      });
+      try {
+        for await (const [chunk] of onStdoutChunk) {
+          yield* transformChunkSync(chunk, generators, 0);
+        }
+      } catch (error62) {
+        if (!controller.signal.aborted) {
+          throw error62;
+        }
+      } finally {
+        yield* finalChunksSync(generators);
+      }
+    };
+    getGenerators = ({ binary, shouldEncode, encoding, shouldSplit, preserveNewlines }) => [
+      getEncodingTransformGenerator(binary, encoding, !shouldEncode),
+      getSplitLinesGenerator(binary, preserveNewlines, !shouldSplit, {})
+    ].filter(Boolean);
+  }
+});
+
+// node_modules/execa/lib/convert/iterable.js
+var createIterable, iterateOnStdoutData;
+var init_iterable = __esm({
+  "node_modules/execa/lib/convert/iterable.js"() {
+    init_encoding_option();
+    init_fd_options();
+    init_iterate();
+    init_options();
+    createIterable = (subprocess, encoding, options) => {
+      const { from, binary: binaryOption = false, preserveNewlines = false } = copyOptions(options);
+      checkBooleanOption(binaryOption, "binary");
+      checkBooleanOption(preserveNewlines, "preserveNewlines");
+      const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
+      const subprocessStdout = getFromStream(subprocess, from);
+      const onStdoutData = iterateOnSubprocessStream({
+        subprocessStdout,
+        subprocess,
+        binary,
+        shouldEncode: true,
+        encoding,
+        preserveNewlines
+      });
+      return iterateOnStdoutData(onStdoutData, subprocessStdout, subprocess);
+    };
+    iterateOnStdoutData = async function* (onStdoutData, subprocessStdout, subprocess) {
+      try {
+        yield* onStdoutData;
+      } finally {
+        if (subprocessStdout.readable) {
+          subprocessStdout.destroy();
+        }
+        await subprocess;
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/resolve/wait-stream.js
+import { finished as finished4 } from "node:stream/promises";
+var waitForStream, handleStdinDestroy, spyOnStdinDestroy, setStdinCleanedUp, isInputTransformAbort, handleStreamError, shouldIgnoreStreamError, isInputFileDescriptor, isStreamAbort, isStreamEpipe;
+var init_wait_stream = __esm({
+  "node_modules/execa/lib/resolve/wait-stream.js"() {
+    waitForStream = async (stream, fdNumber, streamInfo, {
+      isSameDirection,
+      stopOnExit = false,
+      readable = true,
+      writable = true
+    } = {}) => {
+      const state = handleStdinDestroy(stream, streamInfo);
+      const abortController = new AbortController();
+      try {
+        await Promise.race([
+          ...stopOnExit ? [streamInfo.exitPromise] : [],
+          finished4(stream, {
+            cleanup: true,
+            signal: abortController.signal,
+            readable,
+            writable
+          })
+        ]);
+      } catch (error62) {
+        if (!state.stdinCleanedUp && !isInputTransformAbort(stream, fdNumber, streamInfo, error62)) {
+          handleStreamError(error62, fdNumber, streamInfo, isSameDirection);
+        }
+      } finally {
+        abortController.abort();
+      }
+    };
+    handleStdinDestroy = (stream, { originalStreams, subprocess }) => {
+      const [originalStdin] = originalStreams;
+      const state = { stdinCleanedUp: false };
+      if (stream === originalStdin || stream === subprocess.stdin) {
+        spyOnStdinDestroy(stream, subprocess, state);
+      }
+      return state;
+    };
+    spyOnStdinDestroy = (subprocessStdin, subprocess, state) => {
+      const { _destroy } = subprocessStdin;
+      subprocessStdin._destroy = (...destroyArguments) => {
+        setStdinCleanedUp(subprocess, state);
+        _destroy.call(subprocessStdin, ...destroyArguments);
+      };
+    };
+    setStdinCleanedUp = ({ exitCode, signalCode }, state) => {
+      if (exitCode !== null || signalCode !== null) {
+        state.stdinCleanedUp = true;
+      }
+    };
+    isInputTransformAbort = (stream, fdNumber, streamInfo, error62) => {
+      const originalStream = streamInfo.originalStreams[fdNumber];
+      return stream !== originalStream && isInputFileDescriptor(streamInfo, fdNumber) && originalStream?.destroyed === true && (isStreamAbort(error62) || error62?.code === "ABORT_ERR");
+    };
+    handleStreamError = (error62, fdNumber, streamInfo, isSameDirection) => {
+      if (!shouldIgnoreStreamError(error62, fdNumber, streamInfo, isSameDirection)) {
+        throw error62;
+      }
+    };
+    shouldIgnoreStreamError = (error62, fdNumber, streamInfo, isSameDirection = true) => {
+      if (streamInfo.propagating) {
+        return isStreamEpipe(error62) || isStreamAbort(error62);
+      }
+      streamInfo.propagating = true;
+      return isInputFileDescriptor(streamInfo, fdNumber) === isSameDirection ? isStreamEpipe(error62) : isStreamAbort(error62);
+    };
+    isInputFileDescriptor = ({ fileDescriptors }, fdNumber) => fdNumber !== "all" && fileDescriptors[fdNumber].direction === "input";
+    isStreamAbort = (error62) => error62?.code === "ERR_STREAM_PREMATURE_CLOSE";
+    isStreamEpipe = (error62) => error62?.code === "EPIPE";
+  }
+});
+
+// node_modules/execa/lib/convert/shared.js
+import { finished as finished5 } from "node:stream/promises";
+var safeWaitForSubprocessStdin, safeWaitForSubprocessStdout, waitForSubprocessStdin, waitForSubprocessStdout, throwDestroyError, destroyOtherStream;
+var init_shared = __esm({
+  "node_modules/execa/lib/convert/shared.js"() {
+    init_wait_stream();
+    safeWaitForSubprocessStdin = async (subprocessStdin) => {
+      if (subprocessStdin === void 0) {
+        return;
+      }
+      try {
+        await waitForSubprocessStdin(subprocessStdin);
+      } catch {
+      }
+    };
+    safeWaitForSubprocessStdout = async (subprocessStdout) => {
+      if (subprocessStdout === void 0) {
+        return;
+      }
+      try {
+        await waitForSubprocessStdout(subprocessStdout);
+      } catch {
+      }
+    };
+    waitForSubprocessStdin = async (subprocessStdin) => {
+      await finished5(subprocessStdin, { cleanup: true, readable: false, writable: true });
+    };
+    waitForSubprocessStdout = async (subprocessStdout) => {
+      await finished5(subprocessStdout, { cleanup: true, readable: true, writable: false });
+    };
+    throwDestroyError = (error62) => {
+      if (error62) {
+        throw error62;
+      }
+    };
+    destroyOtherStream = (stream, isOpen, error62) => {
+      if (error62 && !isStreamAbort(error62)) {
+        stream.destroy(error62);
+      } else if (isOpen) {
+        stream.destroy();
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/convert/readable.js
+import { Readable as Readable3 } from "node:stream";
+import { callbackify as callbackify3 } from "node:util";
+var createReadable, getReadableOptions, getReadableMethods, onRead, onStdoutFinished, getPrematureCloseError, onReadableDestroy, destroyOtherReadable;
+var init_readable = __esm({
+  "node_modules/execa/lib/convert/readable.js"() {
+    init_encoding_option();
+    init_fd_options();
+    init_iterate();
+    init_deferred();
+    init_options();
+    init_concurrent();
+    init_shared();
+    createReadable = ({ subprocess, concurrentStreams, encoding }, options) => {
+      const { from, binary: binaryOption = true, preserveNewlines = true } = copyOptions(options);
+      checkBooleanOption(binaryOption, "binary");
+      checkBooleanOption(preserveNewlines, "preserveNewlines");
+      const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
+      const subprocessStdout = getFromStream(subprocess, from);
+      const waitReadableDestroy = addConcurrentStream(concurrentStreams, subprocessStdout, "readableDestroy");
+      const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
+      const { read, onStdoutDataDone } = getReadableMethods({
+        subprocessStdout,
+        subprocess,
+        binary,
+        encoding,
+        preserveNewlines
+      });
+      const readable = new Readable3({
+        read,
+        destroy: callbackify3(onReadableDestroy.bind(void 0, { subprocessStdout, subprocess, waitReadableDestroy })),
+        highWaterMark: readableHighWaterMark,
+        objectMode: readableObjectMode,
+        encoding: readableEncoding
+      });
+      onStdoutFinished({
+        subprocessStdout,
+        onStdoutDataDone,
+        readable,
+        subprocess
+      });
+      return readable;
+    };
+    getReadableOptions = ({ readableEncoding, readableObjectMode, readableHighWaterMark }, binary) => binary ? { readableEncoding, readableObjectMode, readableHighWaterMark } : { readableEncoding, readableObjectMode: true, readableHighWaterMark: DEFAULT_OBJECT_HIGH_WATER_MARK };
+    getReadableMethods = ({ subprocessStdout, subprocess, binary, encoding, preserveNewlines }) => {
+      const onStdoutDataDone = createDeferred();
+      const onStdoutData = iterateOnSubprocessStream({
+        subprocessStdout,
+        subprocess,
+        binary,
+        shouldEncode: !binary,
+        encoding,
+        preserveNewlines
+      });
+      return {
+        read() {
+          onRead(this, onStdoutData, onStdoutDataDone);
+        },
+        onStdoutDataDone
+      };
+    };
+    onRead = async (readable, onStdoutData, onStdoutDataDone) => {
+      try {
+        const { value, done } = await onStdoutData.next();
+        if (done) {
+          onStdoutDataDone.resolve();
+        } else {
+          readable.push(value);
+        }
+      } catch {
+      }
+    };
+    onStdoutFinished = async ({ subprocessStdout, onStdoutDataDone, readable, subprocess, subprocessStdin }) => {
+      try {
+        await waitForSubprocessStdout(subprocessStdout);
+        await subprocess;
+        await safeWaitForSubprocessStdin(subprocessStdin);
+        await onStdoutDataDone;
+        if (readable.readable) {
+          readable.push(null);
+        }
+      } catch (error62) {
+        await safeWaitForSubprocessStdin(subprocessStdin);
+        destroyOtherReadable(readable, await getPrematureCloseError(subprocess, error62));
+      }
+    };
+    getPrematureCloseError = async (subprocess, error62) => {
+      if (error62.code !== "ERR_STREAM_PREMATURE_CLOSE") {
+        return error62;
+      }
+      try {
+        await subprocess;
+      } catch (subprocessError) {
+        return subprocessError;
+      }
+      return error62;
+    };
+    onReadableDestroy = async ({ subprocessStdout, subprocess, waitReadableDestroy }, error62) => {
+      if (await waitForConcurrentStreams(waitReadableDestroy, subprocess)) {
+        destroyOtherReadable(subprocessStdout, error62?.code === "ABORT_ERR" ? void 0 : error62);
+        await subprocess;
+      }
+      throwDestroyError(error62);
+    };
+    destroyOtherReadable = (stream, error62) => {
+      destroyOtherStream(stream, stream.readable, error62);
+    };
+  }
+});
+
+// node_modules/execa/lib/convert/web.js
+import { Readable as Readable4, Writable as Writable3, Duplex as Duplex3 } from "node:stream";
+var createReadableStream, createWritableStream, createTransformStream;
+var init_web = __esm({
+  "node_modules/execa/lib/convert/web.js"() {
+    createReadableStream = (subprocess, readableOptions) => Readable4.toWeb(subprocess.readable(readableOptions));
+    createWritableStream = (subprocess, writableOptions) => Writable3.toWeb(subprocess.writable(writableOptions));
+    createTransformStream = (subprocess, duplexOptions) => Duplex3.toWeb(subprocess.duplex(duplexOptions));
+  }
+});
+
+// node_modules/execa/lib/pipe/pipe-arguments.js
+var normalizePipeArguments, getDestinationStream, abortDestination, getDestination, mapDestinationArguments, getSourceStream;
+var init_pipe_arguments = __esm({
+  "node_modules/execa/lib/pipe/pipe-arguments.js"() {
+    init_parameters();
+    init_duration();
+    init_fd_options();
+    init_file_url();
+    init_options();
+    init_abort_signal();
+    normalizePipeArguments = ({ source, sourcePromise, boundOptions, createNested }, ...pipeArguments) => {
+      const startTime = getStartTime();
+      const {
+        destination,
+        destinationStream,
+        destinationError,
+        from,
+        unpipeSignal
+      } = getDestinationStream(boundOptions, createNested, pipeArguments);
+      const { sourceStream, sourceError } = getSourceStream(source, from);
+      const { options: sourceOptions, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
+      return {
+        source,
+        sourcePromise,
+        sourceStream,
+        sourceOptions,
+        sourceError,
+        destination,
+        destinationStream,
+        destinationError,
+        unpipeSignal,
+        fileDescriptors,
+        startTime
+      };
+    };
+    getDestinationStream = (boundOptions, createNested, pipeArguments) => {
+      let destinationInfo;
+      try {
+        destinationInfo = getDestination(boundOptions, createNested, ...pipeArguments);
+      } catch (error62) {
+        return { destinationError: error62 };
+      }
+      const { destination, pipeOptions } = destinationInfo;
+      try {
+        const { from, to, unpipeSignal } = copyOptions(pipeOptions);
+        validateAbortSignal(unpipeSignal, "unpipeSignal");
+        const destinationStream = getToStream(destination, to);
+        return {
+          destination,
+          destinationStream,
+          from,
+          unpipeSignal
+        };
+      } catch (error62) {
+        abortDestination(destination, pipeArguments[0]);
+        return { destinationError: error62 };
+      }
+    };
+    abortDestination = (destination, firstArgument) => {
+      if (destination !== firstArgument) {
+        destination.kill();
+      }
+      destination.catch(() => {
+      });
+    };
+    getDestination = (boundOptions, createNested, firstArgument, ...pipeArguments) => {
+      if (Array.isArray(firstArgument)) {
+        const destination = createNested(mapDestinationArguments, boundOptions)(firstArgument, ...pipeArguments);
+        return { destination, pipeOptions: boundOptions };
+      }
+      if (typeof firstArgument === "string" || firstArgument instanceof URL || isDenoExecPath(firstArgument)) {
+        if (Object.keys(boundOptions).length > 0) {
+          throw new TypeError('Please use .pipe("file", ..., options) or .pipe(execa("file", ..., options)) instead of .pipe(options)("file", ...).');
+        }
+        const [rawFile, rawArguments, rawOptions] = normalizeParameters(firstArgument, ...pipeArguments);
+        const destination = createNested(mapDestinationArguments)(rawFile, rawArguments, rawOptions);
+        return { destination, pipeOptions: rawOptions };
+      }
+      if (SUBPROCESS_OPTIONS.has(firstArgument)) {
+        if (Object.keys(boundOptions).length > 0) {
+          throw new TypeError("Please use .pipe(options)`command` or .pipe($(options)`command`) instead of .pipe(options)($`command`).");
+        }
+        return { destination: firstArgument, pipeOptions: pipeArguments[0] };
+      }
+      throw new TypeError(`The first argument must be a template string, an options object, or an Execa subprocess: ${firstArgument}`);
+    };
+    mapDestinationArguments = ({ options }) => ({
+      options: {
+        __proto__: null,
+        ...options,
+        // Piping writes to the destination's `stdin`, which is forced even if the user set another value.
+        // However, `stdin` cannot be combined with `stdio`, which is needed for `to: 'fd3'` and higher.
+        ...options.stdio === void 0 && { stdin: "pipe" },
+        piped: true
+      }
+    });
+    getSourceStream = (source, from) => {
+      try {
+        const sourceStream = getFromStream(source, from);
+        return { sourceStream };
+      } catch (error62) {
+        return { sourceError: error62 };
+      }
+    };
+  }
+});
+
+// node_modules/execa/lib/pipe/throw.js
+var handlePipeArgumentsError, getPipeArgumentsError, createNonCommandError, PIPE_COMMAND_MESSAGE;
+var init_throw = __esm({
+  "node_modules/execa/lib/pipe/throw.js"() {
+    init_result();
+    init_pipeline();
+    handlePipeArgumentsError = ({
+      sourceStream,
+      sourceError,
+      destinationStream,
+      destinationError,
+      fileDescriptors,
+      sourceOptions,
+      startTime
+    }) => {
+      const error62 = getPipeArgumentsError({
+        sourceStream,
+        sourceError,
+        destinationStream,
+        destinationError
+      });
+      if (error62 !== void 0) {
+        throw createNonCommandError({
+          error: error62,
+          fileDescriptors,
+          sourceOptions,
+          startTime
+        });
+      }
+    };
+    getPipeArgumentsError = ({ sourceStream, sourceError, destinationStream, destinationError }) => {
+      if (sourceError !== void 0 && destinationError !== void 0) {
+        return destinationError;
+      }
+      if (destinationError !== void 0) {
+        abortSourceStream(sourceStream);
+        return destinationError;
+      }
+      if (sourceError === void 0) {
+        return;
+      }
+      endDestinationStream(destinationStream);
+      return sourceError;
+    };
+    createNonCommandError = ({ error: error62, fileDescriptors, sourceOptions, startTime }) => makeEarlyError({
+      error: error62,
+      command: PIPE_COMMAND_MESSAGE,
+      escapedCommand: PIPE_COMMAND_MESSAGE,
+      fileDescriptors,
+      options: sourceOptions,
+      startTime,
+      isSync: false
+    });
+    PIPE_COMMAND_MESSAGE = "source.pipe(destination)";
+  }
+});
+
+// node_modules/execa/lib/pipe/sequence.js
+var waitForBothSubprocesses;
+var init_sequence = __esm({
+  "node_modules/execa/lib/pipe/sequence.js"() {
+    waitForBothSubprocesses = async (subprocessPromises) => {
+      const [
+        { status: sourceStatus, reason: sourceReason, value: sourceResult = sourceReason },
+        { status: destinationStatus, reason: destinationReason, value: destinationResult = destinationReason },
+        { reason: pipedFromReason, value: pipedFromResult = pipedFromReason }
+      ] = await subprocessPromises;
+      if (!destinationResult.pipedFrom.includes(pipedFromResult)) {
+        destinationResult.pipedFrom.push(pipedFromResult);
+      }
+      if (destinationStatus === "rejected") {
+        throw destinationResult;
+      }
+      if (sourceStatus === "rejected") {
+        throw sourceResult;
+      }
+      return destinationResult;
+    };
+  }
+});
+
+// node_modules/execa/lib/pipe/streaming.js
+import { finished as finished6 } from "node:stream/promises";
+var pipeSubprocessStream, pipeFirstSubprocessStream, pipeMoreSubprocessStream, MERGE_SOURCES, SOURCE_MERGES, addMergeSource, addToSetMap, unpipeSubprocessStream, unpipeSourcesOnDestinationEnd, cleanupMergedStreamsMap, MERGED_STREAMS, SOURCE_LISTENERS_PER_PIPE, DESTINATION_LISTENERS_PER_PIPE;
+var init_streaming = __esm({
+  "node_modules/execa/lib/pipe/streaming.js"() {
+    init_merge_streams();
+    init_max_listeners();
+    init_pipeline();
+    pipeSubprocessStream = (sourceStream, destinationStream, maxListenersController) => {
+      const mergedStream = MERGED_STREAMS.has(destinationStream) ? pipeMoreSubprocessStream(sourceStream, destinationStream) : pipeFirstSubprocessStream(sourceStream, destinationStream);
+      incrementMaxListeners(sourceStream, SOURCE_LISTENERS_PER_PIPE, maxListenersController.signal);
+      incrementMaxListeners(destinationStream, DESTINATION_LISTENERS_PER_PIPE, maxListenersController.signal);
+      cleanupMergedStreamsMap(destinationStream);
+      return mergedStream;
+    };
+    pipeFirstSubprocessStream = (sourceStream, destinationStream) => {
+      const mergedStream = mergeStreams([sourceStream]);
+      addMergeSource(mergedStream, sourceStream);
+      pipeStreams(mergedStream, destinationStream, () => unpipeSourcesOnDestinationEnd(mergedStream));
+      MERGED_STREAMS.set(destinationStream, mergedStream);
+      return mergedStream;
+    };
+    pipeMoreSubprocessStream = (sourceStream, destinationStream) => {
+      const mergedStream = MERGED_STREAMS.get(destinationStream);
+      mergedStream.add(sourceStream);
+      addMergeSource(mergedStream, sourceStream);
+      return mergedStream;
+    };
+    MERGE_SOURCES = /* @__PURE__ */ new WeakMap();
+    SOURCE_MERGES = /* @__PURE__ */ new WeakMap();
+    addMergeSource = (mergedStream, sourceStream) => {
+      addToSetMap(MERGE_SOURCES, mergedStream, sourceStream);
+      addToSetMap(SOURCE_MERGES, sourceStream, mergedStream);
+    };
+    addToSetMap = (map2, key, value) => {
+      if (!map2.has(key)) {
+        map2.set(key, /* @__PURE__ */ new Set());
+      }
+      map2.get(key).add(value);
+    };
+    unpipeSubprocessStream = async (mergedStream, sourceStream) => {
+      MERGE_SOURCES.get(mergedStream)?.delete(sourceStream);
+      SOURCE_MERGES.get(sourceStream)?.delete(mergedStream);
+      await mergedStream.remove(sourceStream);
+    };
+    unpipeSourcesOnDestinationEnd = async (mergedStream) => {
+      for (const sourceStream of MERGE_SOURCES.get(mergedStream)) {
+        const mergedStreams = SOURCE_MERGES.get(sourceStream);
+        mergedStreams.delete(mergedStream);
+        if (mergedStreams.size > 0) {
+          await mergedStream.remove(sourceStream);
+        }
+      }
+    };
+    cleanupMergedStreamsMap = async (destinationStream) => {
+      try {
+        await finished6(destinationStream, { cleanup: true, readable: false, writable: true });
+      } catch {
+      }
+      MERGED_STREAMS.delete(destinationStream);
+    };
+    MERGED_STREAMS = /* @__PURE__ */ new WeakMap();
+    SOURCE_LISTENERS_PER_PIPE = 2;
+    DESTINATION_LISTENERS_PER_PIPE = 1;
+  }
+});
+
+// node_modules/execa/lib/pipe/abort.js
+import { aborted as aborted2 } from "node:util";
+var unpipeOnAbort, unpipeOnSignalAbort;
+var init_abort = __esm({
+  "node_modules/execa/lib/pipe/abort.js"() {
+    init_throw();
+    init_streaming();
+    unpipeOnAbort = (unpipeSignal, unpipeContext) => unpipeSignal === void 0 ? [] : [unpipeOnSignalAbort(unpipeSignal, unpipeContext)];
+    unpipeOnSignalAbort = async (unpipeSignal, { sourceStream, mergedStream, fileDescriptors, sourceOptions, startTime }) => {
+      await aborted2(unpipeSignal, sourceStream);
+      await unpipeSubprocessStream(mergedStream, sourceStream);
+      const error62 = new Error("Pipe canceled by `unpipeSignal` option.");
+      throw createNonCommandError({
+        error: error62,
+        fileDescriptors,
+        sourceOptions,
+        startTime
+      });
+    };
+  }
+});
+
+// node_modules/execa/lib/pipe/setup.js
+var pipeToSubprocess, forwardDestinationMethods, forwardReadableMethods, forwardAll, setAllProperty, createPipeReadable, destroyOnPipeFailure, forwardIpcMethods, getOnePipeMessage, waitForOnePipeMessage, getSignalRejection, getEachPipeMessage, iterateOnPipeMessages, addPipeOptions, abortOnSignal, handlePipePromise, getSubprocessPromises;
+var init_setup = __esm({
+  "node_modules/execa/lib/pipe/setup.js"() {
+    init_is_plain_obj();
+    init_fd_options();
+    init_concurrent();
+    init_iterable();
+    init_readable();
+    init_web();
+    init_get_one();
+    init_get_each();
+    init_pipe_arguments();
+    init_throw();
+    init_sequence();
+    init_streaming();
+    init_abort();
+    pipeToSubprocess = (sourceInfo, ...pipeArguments) => {
+      if (isPlainObject2(pipeArguments[0])) {
+        return pipeToSubprocess.bind(void 0, {
+          ...sourceInfo,
+          boundOptions: { ...sourceInfo.boundOptions, ...pipeArguments[0] }
+        });
+      }
+      if (sourceInfo.source === void 0) {
+        return sourceInfo.sourcePromise;
+      }
+      const { destination, ...normalizedInfo } = normalizePipeArguments(sourceInfo, ...pipeArguments);
+      const pipeFailureController = new AbortController();
+      const promise3 = handlePipePromise({ ...normalizedInfo, destination, pipeFailureController });
+      promise3.pipe = pipeToSubprocess.bind(void 0, {
+        ...sourceInfo,
+        source: destination,
+        sourcePromise: promise3,
+        boundOptions: {}
+      });
+      forwardDestinationMethods(promise3, destination, pipeFailureController.signal);
+      return promise3;
+    };
+    forwardDestinationMethods = (promise3, destination, pipeFailureSignal) => {
+      if (destination === void 0) {
+        return;
+      }
+      forwardReadableMethods(promise3, destination);
+      forwardIpcMethods(promise3, destination, pipeFailureSignal);
+    };
+    forwardReadableMethods = (promise3, destination) => {
+      const subprocessOptions = SUBPROCESS_OPTIONS.get(destination);
+      SUBPROCESS_OPTIONS.set(promise3, subprocessOptions);
+      promise3.stdio = destination.stdio;
+      promise3.all = destination.all;
+      const { options: { encoding } } = subprocessOptions;
+      const concurrentStreams = initializeConcurrentStreams();
+      promise3[Symbol.asyncIterator] = createIterable.bind(void 0, promise3, encoding, {});
+      promise3.iterable = createIterable.bind(void 0, promise3, encoding);
+      promise3.readable = createPipeReadable.bind(void 0, promise3, {
+        subprocess: promise3,
+        concurrentStreams,
+        encoding
+      });
+      promise3.readableStream = createReadableStream.bind(void 0, promise3);
+      forwardAll(promise3, destination);
+    };
+    forwardAll = (promise3, destination) => {
+      if (destination.all === void 0) {
+        promise3.all = void 0;
+        return;
+      }
+      Object.defineProperty(promise3, "all", {
+        get() {
+          setAllProperty(promise3, destination.all);
+          const all = promise3.readable({ from: "all" });
+          all.on("error", () => {
+          });
+          setAllProperty(promise3, all);
+          return all;
+        },
+        enumerable: true,
+        configurable: true
+      });
+    };
+    setAllProperty = (promise3, value) => {
+      Object.defineProperty(promise3, "all", {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true
+      });
+    };
+    createPipeReadable = (promise3, readableOptions, ...arguments_) => {
+      const readable = createReadable(readableOptions, ...arguments_);
+      destroyOnPipeFailure(promise3, readable);
+      return readable;
+    };
+    destroyOnPipeFailure = async (promise3, readable) => {
+      try {
+        await promise3;
+      } catch (error62) {
+        readable.destroy(error62);
+      }
+    };
+    forwardIpcMethods = (promise3, destination, pipeFailureSignal) => {
+      promise3.sendMessage = destination.sendMessage;
+      promise3.getOneMessage = getOnePipeMessage.bind(void 0, destination, pipeFailureSignal);
+      promise3.getEachMessage = getEachPipeMessage.bind(void 0, promise3, destination, pipeFailureSignal);
+    };
+    getOnePipeMessage = (destination, pipeFailureSignal, ...arguments_) => {
+      const controller = new AbortController();
+      const messagePromise = destination.getOneMessage(...addPipeOptions(arguments_, controller.signal, internalGetOneMessageOptions));
+      return waitForOnePipeMessage(pipeFailureSignal, messagePromise, controller);
+    };
+    waitForOnePipeMessage = async (pipeFailureSignal, messagePromise, controller) => {
+      try {
+        return await Promise.race([messagePromise, getSignalRejection(pipeFailureSignal, controller.signal)]);
+      } finally {
+        controller.abort();
+      }
+    };
+    getSignalRejection = (signal, listenerSignal) => new Promise((_, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      signal.addEventListener("abort", () => {
+        reject(signal.reason);
+      }, { once: true, signal: listenerSignal });
+    });
+    getEachPipeMessage = (promise3, destination, pipeFailureSignal, ...arguments_) => {
+      const controller = new AbortController();
+      const iterator = destination.getEachMessage(...addPipeOptions(arguments_, controller.signal, internalGetEachMessageOptions));
+      abortOnSignal(pipeFailureSignal, controller);
+      return iterateOnPipeMessages(promise3, iterator, controller);
+    };
+    iterateOnPipeMessages = async function* (promise3, iterator, controller) {
+      try {
+        yield* iterator;
+      } finally {
+        controller.abort();
+        await promise3;
+      }
+    };
+    addPipeOptions = (arguments_, signal, internalOptionsSymbol) => {
+      if (arguments_[0] === null) {
+        return arguments_;
+      }
+      const [options] = arguments_;
+      return [{ ...options, [internalOptionsSymbol]: { signal, shouldAwait: false } }];
+    };
+    abortOnSignal = (signal, controller) => {
+      if (signal.aborted) {
+        controller.abort();
+        return;
+      }
+      signal.addEventListener("abort", () => {
+        controller.abort();
+      }, { once: true, signal: controller.signal });
+    };
+    handlePipePromise = async ({
+      source,
+      sourcePromise,
+      sourceStream,
+      sourceOptions,
+      sourceError,
+      destination,
+      destinationStream,
+      destinationError,
+      unpipeSignal,
+      fileDescriptors,
+      startTime,
+      pipeFailureController
+    }) => {
+      const maxListenersController = new AbortController();
+      try {
+        const subprocessPromises = getSubprocessPromises(sourcePromise, destination, source);
+        handlePipeArgumentsError({
+          sourceStream,
+          sourceError,
+          destinationStream,
+          destinationError,
+          fileDescriptors,
+          sourceOptions,
+          startTime
+        });
+        const mergedStream = pipeSubprocessStream(sourceStream, destinationStream, maxListenersController);
+        return await Promise.race([
+          waitForBothSubprocesses(subprocessPromises),
+          ...unpipeOnAbort(unpipeSignal, {
+            sourceStream,
+            mergedStream,
+            sourceOptions,
+            fileDescriptors,
+            startTime
+          })
+        ]);
+      } catch (error62) {
+        pipeFailureController.abort(error62);
+        throw error62;
+      } finally {
+        maxListenersController.abort();
+      }
+    };
+    getSubprocessPromises = (sourcePromise, destination, source) => Promise.allSettled([sourcePromise, destination, source]);
+  }
+});
+
+// node_modules/execa/lib/io/contents.js
+import { setImmediate } from "node:timers/promises";
+var getStreamOutput, logOutputAsync, resumeStream, getStreamContents2, getBufferedData, handleBufferedData;
+var init_contents2 = __esm({
+  "node_modules/execa/lib/io/contents.js"() {
+    init_source();
+    init_uint_array();
+    init_output();
+    init_iterate();
+    init_max_buffer();
+    init_strip_newline();
+    getStreamOutput = async ({ stream, onStreamEnd, fdNumber, encoding, buffer, maxBuffer, lines, allMixed, stripFinalNewline: stripFinalNewline2, allFds, verboseInfo, streamInfo }) => {
+      const logPromise = logOutputAsync({
+        stream,
+        onStreamEnd,
+        fdNumber,
+        encoding,
+        allMixed,
+        verboseInfo,
+        streamInfo
+      });
+      if (!buffer) {
+        await Promise.all([resumeStream(stream), logPromise]);
+        return;
+      }
+      const stripFinalNewlineValue = getStripFinalNewline(stripFinalNewline2, fdNumber, allFds);
+      const iterable = iterateForResult({
+        stream,
+        onStreamEnd,
+        lines,
+        encoding,
+        stripFinalNewline: stripFinalNewlineValue,
+        allMixed
+      });
+      const [output2] = await Promise.all([
+        getStreamContents2({
+          stream,
+          iterable,
+          fdNumber,
+          encoding,
+          maxBuffer,
+          lines
+        }),
+        logPromise
+      ]);
+      return output2;
+    };
+    logOutputAsync = async ({ stream, onStreamEnd, fdNumber, encoding, allMixed, verboseInfo, streamInfo: { fileDescriptors } }) => {
+      if (!shouldLogOutput({
+        stdioItems: fileDescriptors[fdNumber]?.stdioItems,
+        encoding,
+        verboseInfo,
+        fdNumber
+      })) {
+        return;
+      }
+      const linesIterable = iterateForResult({
+        stream,
+        onStreamEnd,
+        lines: true,
+        encoding,
+        stripFinalNewline: true,
+        allMixed
+      });
+      await logLines(linesIterable, stream, fdNumber, verboseInfo);
+    };
+    resumeStream = async (stream) => {
+      await setImmediate();
+      if (stream.readableFlowing === null) {
+        stream.resume();
+      }
+    };
+    getStreamContents2 = async ({ stream, stream: { readableObjectMode }, iterable, fdNumber, encoding, maxBuffer, lines }) => {
+      try {
+        if (readableObjectMode || lines) {
+          return await getStreamAsArray(iterable, { maxBuffer });
+        }
+        return encoding === "buffer" ? new Uint8Array(await getStreamAsArrayBuffer(iterable, { maxBuffer })) : await getStreamAsString(iterable, { maxBuffer });
+      } catch (error62) {
+        return handleBufferedData(handleMaxBuffer({
+          error: error62,
+          stream,
+          readableObjectMode,
+          lines,
+          encoding,
+          fdNumber
+        }));
+      }
+    };
+    getBufferedData = async (streamPromise) => {
+      try {
+        return await streamPromise;
+      } catch (error62) {
+        return handleBufferedData(error62);
+      }
+    };
+    handleBufferedData = (error62) => isArrayBuffer(error62?.bufferedData) ? new Uint8Array(error62.bufferedData) : error62?.bufferedData;
+  }
+});
+
+// node_modules/execa/lib/resolve/stdio.js
+var waitForStdioStreams, waitForSubprocessStream;
+var init_stdio = __esm({
+  "node_modules/execa/lib/resolve/stdio.js"() {
+    init_contents2();
+    init_wait_stream();
+    waitForStdioStreams = ({ subprocess, encoding, buffer, maxBuffer, lines, stripFinalNewline: stripFinalNewline2, verboseInfo, streamInfo }) => subprocess.stdio.map((stream, fdNumber) => waitForSubprocessStream({
+      stream,
+      fdNumber,
+      encoding,
+      buffer: buffer[fdNumber],
+      maxBuffer: maxBuffer[fdNumber],
+      lines: lines[fdNumber],
+      allMixed: false,
+      stripFinalNewline: stripFinalNewline2,
+      verboseInfo,
+      streamInfo
+    }));
+    waitForSubprocessStream = async ({ stream, fdNumber, encoding, buffer, maxBuffer, lines, allMixed, stripFinalNewline: stripFinalNewline2, allFds, verboseInfo, streamInfo }) => {
+      if (!stream) {
+        return;
+      }
+      const onStreamEnd = waitForStream(stream, fdNumber, streamInfo);
+      if (isInputFileDescriptor(streamInfo, fdNumber)) {
+        await onStreamEnd;
+        return;
+      }
+      const [output2] = await Promise.all([
+        getStreamOutput({
+          stream,
+          onStreamEnd,
+          fdNumber,
+          encoding,
+          buffer,
+          maxBuffer,
+          lines,
+          allMixed,
+          stripFinalNewline: stripFinalNewline2,
+          allFds,
+          verboseInfo,
+          streamInfo
+        }),
+        onStreamEnd
+      ]);
+      return output2;
+    };
+  }
+});
+
+// node_modules/execa/lib/resolve/all-async.js
+var makeAllStream, getAllFds, waitForAllStream, getAllStream, getAllMixed;
+var init_all_async = __esm({
+  "node_modules/execa/lib/resolve/all-async.js"() {
+    init_merge_streams();
+    init_standard_stream();
+    init_contents2();
+    init_stdio();
+    makeAllStream = ({ stdout, stderr }, { all }) => {
+      if (!all) {
+        return;
+      }
+      const fileDescriptors = [[stdout, 1], [stderr, 2]].filter(([stream]) => stream);
+      return fileDescriptors.length === 0 ? void 0 : setAllStream(mergeStreams(fileDescriptors.map(([stream]) => stream)));
+    };
+    getAllFds = ({ stdout, stderr }, [, bufferStdout, bufferStderr]) => [
+      ...stdout !== null && bufferStdout ? [1] : [],
+      ...stderr !== null && bufferStderr ? [2] : []
+    ];
+    waitForAllStream = ({ subprocess, all, encoding, buffer, maxBuffer, lines, stripFinalNewline: stripFinalNewline2, verboseInfo, streamInfo }) => {
+      const { stream, buffer: bufferAll, drainedStream } = getAllStream(subprocess, all, buffer);
+      return Promise.all([
+        waitForSubprocessStream({
+          stream,
+          buffer: bufferAll,
+          fdNumber: "all",
+          encoding,
+          maxBuffer: maxBuffer[1] + maxBuffer[2],
+          lines: lines[1] || lines[2],
+          allFds: getAllFds(subprocess, buffer),
+          // A single buffered descriptor keeps its own object mode, even when the merged stream has mixed modes.
+          allMixed: stream === all && getAllMixed(subprocess, all),
+          stripFinalNewline: stripFinalNewline2,
+          verboseInfo,
+          streamInfo
+        }),
+        // When only one of the two file descriptors is buffered, its stream is read instead of the merged one.
+        // The merged one is then drained, otherwise it would apply backpressure on that file descriptor and hang the subprocess.
+        drainedStream === void 0 ? void 0 : resumeStream(drainedStream)
+      ]).then(([output2]) => output2);
+    };
+    getAllStream = ({ stdout, stderr }, all, [, bufferStdout, bufferStderr]) => {
+      const buffer = bufferStdout || bufferStderr;
+      if (!buffer) {
+        return { stream: all, buffer };
+      }
+      if (!all) {
+        return { stream: void 0, buffer };
+      }
+      if (!bufferStdout) {
+        return { stream: stderr, buffer, drainedStream: all };
+      }
+      return bufferStderr ? { stream: all, buffer } : { stream: stdout, buffer, drainedStream: all };
+    };
+    getAllMixed = ({ stdout, stderr }, all) => all && stdout && stderr && stdout.readableObjectMode !== stderr.readableObjectMode;
+  }
+});
+
+// node_modules/execa/lib/verbose/ipc.js
+var shouldLogIpc, logIpcOutput;
+var init_ipc = __esm({
+  "node_modules/execa/lib/verbose/ipc.js"() {
+    init_log();
+    init_values();
+    shouldLogIpc = (verboseInfo) => isFullVerbose(verboseInfo, "ipc");
+    logIpcOutput = (message2, verboseInfo) => {
+      const verboseMessage = serializeVerboseMessage(message2);
+      verboseLog({
+        type: "ipc",
+        verboseMessage,
+        fdNumber: "ipc",
+        verboseInfo
+      });
+    };
+  }
+});
+
+// node_modules/execa/lib/ipc/buffer-messages.js
+var waitForIpcOutput, getBufferedIpcOutput;
+var init_buffer_messages = __esm({
+  "node_modules/execa/lib/ipc/buffer-messages.js"() {
+    init_max_buffer();
+    init_ipc();
+    init_specific();
+    init_get_each();
+    waitForIpcOutput = async ({
+      subprocess,
+      buffer: bufferArray,
+      maxBuffer: maxBufferArray,
+      ipc,
+      ipcOutput,
+      verboseInfo
+    }) => {
+      if (!ipc) {
+        return ipcOutput;
+      }
+      const isVerbose2 = shouldLogIpc(verboseInfo);
+      const buffer = getFdSpecificValue(bufferArray, "ipc");
+      const maxBuffer = getFdSpecificValue(maxBufferArray, "ipc");
+      const logErrors = [];
+      for await (const message2 of loopOnMessages({
+        anyProcess: subprocess,
+        channel: subprocess.channel,
+        isSubprocess: false,
+        ipc,
+        shouldAwait: false,
+        reference: true
+      })) {
+        if (buffer) {
+          checkIpcMaxBuffer(ipcOutput, maxBuffer);
+          ipcOutput.push(message2);
+        }
+        if (isVerbose2) {
+          try {
+            logIpcOutput(message2, verboseInfo);
+          } catch (error62) {
+            logErrors.push(error62);
+          }
+        }
+      }
+      if (logErrors.length > 0) {
+        throw logErrors[0];
+      }
+      return ipcOutput;
+    };
+    getBufferedIpcOutput = async (ipcOutputPromise, ipcOutput) => {
+      await Promise.allSettled([ipcOutputPromise]);
+      return ipcOutput;
+    };
+  }
+});
+
+// node_modules/execa/lib/resolve/wait-subprocess.js
+import { once as once8 } from "node:events";
+var waitForSubprocessResult, waitForOriginalStreams, waitForCustomStreamsEnd, throwOnSubprocessError;
+var init_wait_subprocess = __esm({
+  "node_modules/execa/lib/resolve/wait-subprocess.js"() {
+    init_is_stream();
+    init_source();
+    init_timeout();
+    init_cancel();
+    init_graceful2();
+    init_standard_stream();
+    init_type();
+    init_contents2();
+    init_buffer_messages();
+    init_ipc_input();
+    init_all_async();
+    init_stdio();
+    init_exit_async();
+    init_wait_stream();
+    waitForSubprocessResult = async ({
+      subprocess,
+      kill,
+      all,
+      options: {
+        encoding,
+        buffer,
+        maxBuffer,
+        lines,
+        timeoutDuration: timeout,
+        cancelSignal,
+        gracefulCancel,
+        forceKillAfterDelay,
+        stripFinalNewline: stripFinalNewline2,
+        ipc,
+        ipcInput
+      },
+      context,
+      verboseInfo,
+      fileDescriptors,
+      originalStreams,
+      onInternalError,
+      controller
+    }) => {
+      const exitPromise = waitForExit(subprocess, context);
+      const streamInfo = {
+        originalStreams,
+        fileDescriptors,
+        subprocess,
+        exitPromise,
+        propagating: false
+      };
+      const stdioPromises = waitForStdioStreams({
+        subprocess,
+        encoding,
+        buffer,
+        maxBuffer,
+        lines,
+        stripFinalNewline: stripFinalNewline2,
+        verboseInfo,
+        streamInfo
+      });
+      const allPromise = waitForAllStream({
+        subprocess,
+        all,
+        encoding,
+        buffer,
+        maxBuffer,
+        lines,
+        stripFinalNewline: stripFinalNewline2,
+        verboseInfo,
+        streamInfo
+      });
+      const ipcOutput = [];
+      const ipcOutputPromise = waitForIpcOutput({
+        subprocess,
+        buffer,
+        maxBuffer,
+        ipc,
+        ipcOutput,
+        verboseInfo
+      });
+      const originalPromises = waitForOriginalStreams(originalStreams, subprocess, streamInfo);
+      const customStreamsEndPromises = waitForCustomStreamsEnd(fileDescriptors, streamInfo);
+      try {
+        return await Promise.race([
+          Promise.all([
+            {},
+            waitForSuccessfulExit(exitPromise),
+            Promise.all(stdioPromises),
+            allPromise,
+            ipcOutputPromise,
+            sendIpcInput(subprocess, ipcInput, ipc),
+            ...originalPromises,
+            ...customStreamsEndPromises
+          ]),
+          onInternalError,
+          throwOnSubprocessError(subprocess, controller),
+          ...throwOnTimeout(kill, timeout, context, controller),
+          ...throwOnCancel({
+            kill,
+            cancelSignal,
+            gracefulCancel,
+            context,
+            controller
+          }),
+          ...throwOnGracefulCancel({
+            subprocess,
+            kill,
+            cancelSignal,
+            gracefulCancel,
+            forceKillAfterDelay,
+            context,
+            controller
+          })
+        ]);
+      } catch (error62) {
+        context.terminationReason ??= "other";
+        if (error62 instanceof MaxBufferError) {
+          kill();
+        }
+        return Promise.all([
+          { error: error62 },
+          exitPromise,
+          Promise.all(stdioPromises.map((stdioPromise) => getBufferedData(stdioPromise))),
+          getBufferedData(allPromise),
+          getBufferedIpcOutput(ipcOutputPromise, ipcOutput),
+          Promise.allSettled(originalPromises),
+          Promise.allSettled(customStreamsEndPromises)
+        ]);
+      }
+    };
+    waitForOriginalStreams = (originalStreams, subprocess, streamInfo) => originalStreams.map((stream, fdNumber) => stream === subprocess.stdio[fdNumber] ? void 0 : waitForStream(stream, fdNumber, streamInfo));
+    waitForCustomStreamsEnd = (fileDescriptors, streamInfo) => fileDescriptors.flatMap(({ stdioItems, direction }, fdNumber) => stdioItems.filter(({ value, stream = value }) => isStream(stream, { checkOpen: false }) && !isStandardStream(stream)).map(({ type, value, stream = value }) => waitForStream(stream, fdNumber, streamInfo, {
+      isSameDirection: TRANSFORM_TYPES.has(type),
+      stopOnExit: type === "native",
+      // Output streams are destinations which are handed back to the user: waiting for their readable side would mean waiting for the user to consume them.
+      readable: direction !== "output" || TRANSFORM_TYPES.has(type)
+    })));
+    throwOnSubprocessError = async (subprocess, { signal }) => {
+      const [error62] = await once8(subprocess, "error", { signal });
+      throw error62;
+    };
+  }
+});
+
+// node_modules/execa/lib/convert/writable.js
+import { Writable as Writable4 } from "node:stream";
+import { callbackify as callbackify4 } from "node:util";
+var createWritable, addWritableConcurrentStreams, getWritableMethods, onWrite, onWritableFinal, onStdinFinished, getSubprocessError, shouldUseSubprocessError, onWritableDestroy, destroyOtherWritable;
+var init_writable = __esm({
+  "node_modules/execa/lib/convert/writable.js"() {
+    init_fd_options();
+    init_wait_stream();
+    init_options();
+    init_concurrent();
+    init_shared();
+    createWritable = ({ subprocess, concurrentStreams }, options) => {
+      const { to } = copyOptions(options);
+      const subprocessStdin = getToStream(subprocess, to);
+      const { waitWritableFinal, waitWritableDestroy } = addWritableConcurrentStreams(concurrentStreams, subprocessStdin);
+      const writable = new Writable4({
+        ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
+        destroy: callbackify4(onWritableDestroy.bind(void 0, {
+          subprocessStdin,
+          subprocess,
+          waitWritableFinal,
+          waitWritableDestroy
+        })),
+        highWaterMark: subprocessStdin.writableHighWaterMark,
+        objectMode: subprocessStdin.writableObjectMode
+      });
+      onStdinFinished(subprocessStdin, writable, void 0, subprocess);
+      return writable;
+    };
+    addWritableConcurrentStreams = (concurrentStreams, subprocessStdin) => {
+      const waitWritableFinal = addConcurrentStream(concurrentStreams, subprocessStdin, "writableFinal");
+      const waitWritableDestroy = addConcurrentStream(concurrentStreams, subprocessStdin, "writableDestroy");
+      return { waitWritableFinal, waitWritableDestroy };
+    };
+    getWritableMethods = (subprocessStdin, subprocess, waitWritableFinal) => ({
+      write: onWrite.bind(void 0, subprocessStdin),
+      final: callbackify4(onWritableFinal.bind(void 0, subprocessStdin, subprocess, waitWritableFinal))
+    });
+    onWrite = (subprocessStdin, chunk, encoding, done) => {
+      if (subprocessStdin.write(chunk, encoding)) {
+        done();
+      } else {
+        subprocessStdin.once("drain", done);
+      }
+    };
+    onWritableFinal = async (subprocessStdin, subprocess, waitWritableFinal) => {
+      if (!await waitForConcurrentStreams(waitWritableFinal, subprocess)) {
+        return;
+      }
+      if (subprocessStdin.writable) {
+        subprocessStdin.end();
+      }
+      await subprocess;
+    };
+    onStdinFinished = async (subprocessStdin, writable, subprocessStdout, subprocess) => {
+      try {
+        await waitForSubprocessStdin(subprocessStdin);
+        await subprocess;
+        if (writable.writable) {
+          writable.end();
+        }
+      } catch (error62) {
+        await safeWaitForSubprocessStdout(subprocessStdout);
+        destroyOtherStream(writable, !writable.writableFinished, await getSubprocessError(subprocess, error62));
+      }
+    };
+    getSubprocessError = async (subprocess, error62) => {
+      if (!shouldUseSubprocessError(error62)) {
+        return error62;
+      }
+      try {
+        await subprocess;
+      } catch (subprocessError) {
+        return subprocessError;
+      }
+      return error62;
+    };
+    shouldUseSubprocessError = (error62) => error62 === void 0 || isStreamAbort(error62) || error62.code === "EPIPE";
+    onWritableDestroy = async ({ subprocessStdin, subprocess, waitWritableFinal, waitWritableDestroy }, error62) => {
+      await waitForConcurrentStreams(waitWritableFinal, subprocess);
+      if (await waitForConcurrentStreams(waitWritableDestroy, subprocess)) {
+        destroyOtherWritable(subprocessStdin, error62);
+        await subprocess;
+      }
+      throwDestroyError(error62);
+    };
+    destroyOtherWritable = (stream, error62) => {
+      destroyOtherStream(stream, stream.writable, error62);
+    };
+  }
+});
+
+// node_modules/execa/lib/convert/duplex.js
+import { Duplex as Duplex4 } from "node:stream";
+import { callbackify as callbackify5 } from "node:util";
+var createDuplex, onDuplexDestroy;
+var init_duplex = __esm({
+  "node_modules/execa/lib/convert/duplex.js"() {
+    init_encoding_option();
+    init_fd_options();
+    init_options();
+    init_concurrent();
+    init_readable();
+    init_writable();
+    createDuplex = ({ subprocess, concurrentStreams, encoding }, options) => {
+      const { from, to, binary: binaryOption = true, preserveNewlines = true } = copyOptions(options);
+      checkBooleanOption(binaryOption, "binary");
+      checkBooleanOption(preserveNewlines, "preserveNewlines");
+      const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
+      const subprocessStdout = getFromStream(subprocess, from);
+      const subprocessStdin = getToStream(subprocess, to);
+      const waitReadableDestroy = addConcurrentStream(concurrentStreams, subprocessStdout, "readableDestroy");
+      const { waitWritableFinal, waitWritableDestroy } = addWritableConcurrentStreams(concurrentStreams, subprocessStdin);
+      const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
+      const { read, onStdoutDataDone } = getReadableMethods({
+        subprocessStdout,
+        subprocess,
+        binary,
+        encoding,
+        preserveNewlines
+      });
+      const duplex = new Duplex4({
+        read,
+        ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
+        destroy: callbackify5(onDuplexDestroy.bind(void 0, {
+          subprocessStdout,
+          subprocessStdin,
+          subprocess,
+          waitReadableDestroy,
+          waitWritableFinal,
+          waitWritableDestroy
+        })),
+        readableHighWaterMark,
+        writableHighWaterMark: subprocessStdin.writableHighWaterMark,
+        readableObjectMode,
+        writableObjectMode: subprocessStdin.writableObjectMode,
+        encoding: readableEncoding
+      });
+      onStdoutFinished({
+        subprocessStdout,
+        onStdoutDataDone,
+        readable: duplex,
+        subprocess,
+        subprocessStdin
+      });
+      onStdinFinished(subprocessStdin, duplex, subprocessStdout, subprocess);
+      return duplex;
+    };
+    onDuplexDestroy = async ({ subprocessStdout, subprocessStdin, subprocess, waitReadableDestroy, waitWritableFinal, waitWritableDestroy }, error62) => {
+      await Promise.all([
+        onReadableDestroy({ subprocessStdout, subprocess, waitReadableDestroy }, error62),
+        onWritableDestroy({
+          subprocessStdin,
+          subprocess,
+          waitWritableFinal,
+          waitWritableDestroy
+        }, error62)
+      ]);
+    };
+  }
+});
+
+// node_modules/execa/lib/convert/add.js
+var addConvertedStreams;
+var init_add = __esm({
+  "node_modules/execa/lib/convert/add.js"() {
+    init_concurrent();
+    init_readable();
+    init_writable();
+    init_duplex();
+    init_web();
+    init_iterable();
+    addConvertedStreams = (subprocess, { encoding }) => {
+      const concurrentStreams = initializeConcurrentStreams();
+      subprocess.readable = createReadable.bind(void 0, { subprocess, concurrentStreams, encoding });
+      subprocess.writable = createWritable.bind(void 0, { subprocess, concurrentStreams });
+      subprocess.duplex = createDuplex.bind(void 0, { subprocess, concurrentStreams, encoding });
+      subprocess.readableStream = createReadableStream.bind(void 0, subprocess);
+      subprocess.writableStream = createWritableStream.bind(void 0, subprocess);
+      subprocess.transformStream = createTransformStream.bind(void 0, subprocess);
+      subprocess.iterable = createIterable.bind(void 0, subprocess, encoding);
+      subprocess[Symbol.asyncIterator] = createIterable.bind(void 0, subprocess, encoding, {});
+    };
+  }
+});
+
+// node_modules/execa/lib/methods/promise.js
+var mergePromise;
+var init_promise = __esm({
+  "node_modules/execa/lib/methods/promise.js"() {
+    mergePromise = (promise3, properties) => Object.assign(promise3, properties);
+  }
+});
+
+// node_modules/execa/lib/methods/main-async.js
+import { setMaxListeners, once as once9 } from "node:events";
+import { spawn } from "node:child_process";
+var execaCoreAsync, handleAsyncArguments, handleAsyncOptions, spawnSubprocessAsync, getSubprocessPromise, getSubprocessProperties, handlePromise, getAsyncResult;
+var init_main_async = __esm({
+  "node_modules/execa/lib/methods/main-async.js"() {
+    init_source();
+    init_command2();
+    init_options2();
+    init_fd_options();
+    init_shell();
+    init_methods();
+    init_outgoing();
+    init_result();
+    init_reject();
+    init_early_error();
+    init_handle_async();
+    init_strip_newline();
+    init_output_async();
+    init_kill();
+    init_kill_descendants();
+    init_cleanup();
+    init_setup();
+    init_all_async();
+    init_wait_subprocess();
+    init_add();
+    init_deferred();
+    init_promise();
+    execaCoreAsync = (rawFile, rawArguments, rawOptions, createNested) => {
+      const { file: file2, commandArguments, command, escapedCommand, startTime, verboseInfo, options, fileDescriptors } = handleAsyncArguments(rawFile, rawArguments, rawOptions);
+      const { subprocess: nodeChildProcess, promise: promise3, kill, all, convertedStreams } = spawnSubprocessAsync({
+        file: file2,
+        commandArguments,
+        options,
+        startTime,
+        verboseInfo,
+        command,
+        escapedCommand,
+        fileDescriptors
+      });
+      const subprocess = getSubprocessPromise({
+        promise: promise3,
+        nodeChildProcess,
+        kill,
+        all,
+        convertedStreams,
+        options
+      });
+      subprocess.pipe = pipeToSubprocess.bind(void 0, {
+        source: subprocess,
+        sourcePromise: promise3,
+        boundOptions: {},
+        createNested
+      });
+      SUBPROCESS_OPTIONS.set(subprocess, { options, fileDescriptors });
+      return subprocess;
+    };
+    handleAsyncArguments = (rawFile, rawArguments, rawOptions) => {
+      const { command, escapedCommand, startTime, verboseInfo } = handleCommand(rawFile, rawArguments, rawOptions);
+      const { file: file2, commandArguments, options: normalizedOptions } = normalizeOptions(rawFile, rawArguments, rawOptions);
+      const options = handleAsyncOptions(normalizedOptions);
+      const fileDescriptors = handleStdioAsync(options, verboseInfo);
+      return {
+        file: file2,
+        commandArguments,
+        command,
+        escapedCommand,
+        startTime,
+        verboseInfo,
+        options,
+        fileDescriptors
+      };
+    };
+    handleAsyncOptions = ({ timeout, signal, ...options }) => ({ __proto__: null, ...options, timeoutDuration: timeout });
+    spawnSubprocessAsync = ({ file: file2, commandArguments, options, startTime, verboseInfo, command, escapedCommand, fileDescriptors }) => {
+      let subprocess;
+      try {
+        subprocess = spawn(...concatenateShell(file2, commandArguments, getSpawnOptions(options)));
+      } catch (error62) {
+        return handleEarlyError({
+          error: error62,
+          command,
+          escapedCommand,
+          fileDescriptors,
+          options,
+          startTime,
+          verboseInfo
+        });
+      }
+      if (subprocess.stdio === void 0) {
+        return handleEarlyError({
+          error: once9(subprocess, "error").then(([error62]) => error62),
+          command,
+          escapedCommand,
+          fileDescriptors,
+          options,
+          startTime,
+          verboseInfo
+        });
+      }
+      const controller = new AbortController();
+      setMaxListeners(Infinity, controller.signal);
+      const originalStreams = [...subprocess.stdio];
+      pipeOutputAsync(subprocess, fileDescriptors, controller);
+      setIpcSubprocessOptions(subprocess, options);
+      const context = {};
+      const onInternalError = createDeferred();
+      const kill = subprocessKill.bind(void 0, {
+        kill: getKillFunction(subprocess, options),
+        options,
+        onInternalError,
+        context,
+        controller
+      });
+      cleanupOnExit(kill, options, controller);
+      const all = makeAllStream(subprocess, options);
+      const promise3 = handlePromise({
+        subprocess,
+        kill,
+        all,
+        options,
+        startTime,
+        verboseInfo,
+        fileDescriptors,
+        originalStreams,
+        command,
+        escapedCommand,
+        context,
+        onInternalError,
+        controller
+      });
+      return {
+        subprocess,
+        promise: promise3,
+        kill,
+        all
+      };
+    };
+    getSubprocessPromise = ({ promise: promise3, nodeChildProcess, kill, all, convertedStreams, options }) => {
+      const subprocess = mergePromise(promise3, getSubprocessProperties(nodeChildProcess, all));
+      subprocess.kill = kill ?? subprocess.kill;
+      if (convertedStreams === void 0) {
+        addConvertedStreams(subprocess, options);
+      } else {
+        Object.assign(subprocess, convertedStreams);
+      }
+      addIpcMethods(subprocess, nodeChildProcess, options);
+      return subprocess;
+    };
+    getSubprocessProperties = (nodeChildProcess, all) => ({
+      nodeChildProcess,
+      pid: nodeChildProcess.pid,
+      stdin: nodeChildProcess.stdin,
+      stdout: nodeChildProcess.stdout,
+      stderr: nodeChildProcess.stderr,
+      stdio: nodeChildProcess.stdio,
+      all,
+      kill: nodeChildProcess.kill.bind(nodeChildProcess)
+    });
+    handlePromise = async ({ subprocess, kill, all: allStream, options, startTime, verboseInfo, fileDescriptors, originalStreams, command, escapedCommand, context, onInternalError, controller }) => {
+      const [
+        errorInfo,
+        [exitCode, signal],
+        stdioResults,
+        allResult,
+        ipcOutput
+      ] = await waitForSubprocessResult({
+        subprocess,
+        kill,
+        all: allStream,
+        options,
+        context,
+        verboseInfo,
+        fileDescriptors,
+        originalStreams,
+        onInternalError,
+        controller
+      });
+      controller.abort();
+      onInternalError.resolve();
+      const stdio = stdioResults.map((stdioResult, fdNumber) => stripNewline(stdioResult, options, fdNumber));
+      const all = stripNewline(allResult, options, "all", getAllFds(subprocess, options.buffer));
+      const result2 = getAsyncResult({
+        errorInfo,
+        exitCode,
+        signal,
+        stdio,
+        all,
+        ipcOutput,
+        context,
+        options,
+        command,
+        escapedCommand,
+        startTime
+      });
+      return handleResult(result2, verboseInfo, options);
+    };
+    getAsyncResult = ({ errorInfo, exitCode, signal, stdio, all, ipcOutput, context, options, command, escapedCommand, startTime }) => Object.hasOwn(errorInfo, "error") ? makeError({
+      error: errorInfo.error,
+      command,
+      escapedCommand,
+      timedOut: context.terminationReason === "timeout",
+      isCanceled: context.terminationReason === "cancel" || context.terminationReason === "gracefulCancel",
+      isGracefullyCanceled: context.terminationReason === "gracefulCancel",
+      isMaxBuffer: errorInfo.error instanceof MaxBufferError,
+      isForcefullyTerminated: context.isForcefullyTerminated,
+      exitCode,
+      signal,
+      stdio,
+      all,
+      ipcOutput,
+      options,
+      startTime,
+      isSync: false
+    }) : makeSuccessResult({
+      command,
+      escapedCommand,
+      stdio,
+      all,
+      ipcOutput,
+      options,
+      startTime
+    });
+  }
+});
+
+// node_modules/execa/lib/methods/bind.js
+var mergeOptions, mergeOption, DEEP_OPTIONS;
+var init_bind = __esm({
+  "node_modules/execa/lib/methods/bind.js"() {
+    init_is_plain_obj();
+    init_specific();
+    mergeOptions = (boundOptions, options) => {
+      const safeBoundOptions = { __proto__: null, ...boundOptions };
+      const mergedOptions = Object.fromEntries(Object.entries(options).map(([optionName, optionValue]) => [
+        optionName,
+        mergeOption(optionName, safeBoundOptions[optionName], optionValue)
+      ]));
+      return { __proto__: null, ...safeBoundOptions, ...mergedOptions };
+    };
+    mergeOption = (optionName, boundOptionValue, optionValue) => DEEP_OPTIONS.has(optionName) && isPlainObject2(boundOptionValue) && isPlainObject2(optionValue) ? { ...boundOptionValue, ...optionValue } : optionValue;
+    DEEP_OPTIONS = /* @__PURE__ */ new Set(["env", ...FD_SPECIFIC_OPTIONS]);
+  }
+});
+
+// node_modules/execa/lib/methods/create.js
+var createExeca, callBoundExeca, parseArguments;
+var init_create = __esm({
+  "node_modules/execa/lib/methods/create.js"() {
+    init_is_plain_obj();
+    init_parameters();
+    init_template();
+    init_main_sync();
+    init_main_async();
+    init_bind();
+    createExeca = (mapArguments, boundOptions, deepOptions, setBoundExeca) => {
+      const createNested = (mapArguments2, boundOptions2, setBoundExeca2) => createExeca(mapArguments2, boundOptions2, deepOptions, setBoundExeca2);
+      const boundExeca = (...execaArguments) => callBoundExeca({
+        mapArguments,
+        deepOptions,
+        boundOptions,
+        setBoundExeca,
+        createNested
+      }, ...execaArguments);
+      if (setBoundExeca !== void 0) {
+        setBoundExeca(boundExeca, createNested, boundOptions);
+      }
+      return boundExeca;
+    };
+    callBoundExeca = ({ mapArguments, deepOptions = {}, boundOptions = {}, setBoundExeca, createNested }, firstArgument, ...nextArguments) => {
+      if (isPlainObject2(firstArgument)) {
+        return createNested(mapArguments, mergeOptions(boundOptions, firstArgument), setBoundExeca);
+      }
+      const { file: file2, commandArguments, options, isSync } = parseArguments({
+        mapArguments,
+        firstArgument,
+        nextArguments,
+        deepOptions,
+        boundOptions
+      });
+      return isSync ? execaCoreSync(file2, commandArguments, options) : execaCoreAsync(file2, commandArguments, options, createNested);
+    };
+    parseArguments = ({ mapArguments, firstArgument, nextArguments, deepOptions, boundOptions }) => {
+      const callArguments = isTemplateString(firstArgument) ? parseTemplates(firstArgument, nextArguments) : [firstArgument, ...nextArguments];
+      const [initialFile, initialArguments, initialOptions] = normalizeParameters(...callArguments);
+      const mergedOptions = mergeOptions(mergeOptions(deepOptions, boundOptions), initialOptions);
+      for (const [optionName, optionValue] of Object.entries(deepOptions)) {
+        if (mergedOptions[optionName] === void 0) {
+          mergedOptions[optionName] = optionValue;
+        }
+      }
+      const {
+        options = mergedOptions,
+        isSync = false
+      } = { __proto__: null, ...mapArguments({ options: mergedOptions }) };
+      return {
+        file: initialFile,
+        commandArguments: initialArguments,
+        options,
+        isSync
+      };
+    };
+  }
+});
+
+// node_modules/execa/lib/methods/script.js
+var setScriptSync, mapScriptAsync, mapScriptSync, getScriptOptions, getScriptStdinOption, deepScriptOptions;
+var init_script = __esm({
+  "node_modules/execa/lib/methods/script.js"() {
+    setScriptSync = (boundExeca, createNested, boundOptions) => {
+      boundExeca.sync = createNested(mapScriptSync, boundOptions);
+      boundExeca.s = boundExeca.sync;
+    };
+    mapScriptAsync = ({ options }) => getScriptOptions(options);
+    mapScriptSync = ({ options }) => ({ ...getScriptOptions(options), isSync: true });
+    getScriptOptions = (options) => ({ options: { __proto__: null, ...options, ...getScriptStdinOption(options) } });
+    getScriptStdinOption = ({ stdin = "inherit", input: input2, inputFile, stdio }) => input2 === void 0 && inputFile === void 0 && stdio === void 0 ? { stdin } : {};
+    deepScriptOptions = { preferLocal: true };
+  }
+});
+
+// node_modules/execa/index.js
+var execa, execaSync, execaNode, $, sendMessage2, getOneMessage2, getEachMessage2, getCancelSignal2;
+var init_execa = __esm({
+  "node_modules/execa/index.js"() {
+    init_create();
+    init_node2();
+    init_script();
+    init_methods();
+    execa = createExeca(() => ({}));
+    execaSync = createExeca(() => ({ isSync: true }));
+    execaNode = createExeca(mapNode);
+    $ = createExeca(mapScriptAsync, {}, deepScriptOptions, setScriptSync);
+    ({
+      sendMessage: sendMessage2,
+      getOneMessage: getOneMessage2,
+      getEachMessage: getEachMessage2,
+      getCancelSignal: getCancelSignal2
+    } = getIpcExport());
+  }
+});
+
+// src/exec.ts
+function scannerEnvironment(env) {
+  const kept = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== void 0 && !CREDENTIAL_NAME.test(name)) kept[name] = value;
+  }
+  return kept;
+}
+function killGroup(pid, signal) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+  }
+}
+var DEFAULT_STDOUT_LIMIT, DEFAULT_STDERR_TAIL, GRACE_MS, ORPHAN_GRACE_MS, TailBuffer, HeadBuffer, CREDENTIAL_NAME, realExec;
+var init_exec = __esm({
+  "src/exec.ts"() {
+    "use strict";
+    init_execa();
+    DEFAULT_STDOUT_LIMIT = 64 * 1024 * 1024;
+    DEFAULT_STDERR_TAIL = 16 * 1024;
+    GRACE_MS = 3e3;
+    ORPHAN_GRACE_MS = 1e3;
+    TailBuffer = class {
+      chunks = [];
+      size = 0;
+      limit;
+      constructor(limit) {
+        this.limit = limit;
+      }
+      push(chunk) {
+        this.chunks.push(chunk);
+        this.size += chunk.length;
+        while (this.size - (this.chunks[0]?.length ?? 0) >= this.limit && this.chunks.length > 1) {
+          this.size -= this.chunks.shift()?.length ?? 0;
+        }
+      }
+      text() {
+        const all = Buffer.concat(this.chunks);
+        return all.subarray(Math.max(0, all.length - this.limit)).toString("utf8");
+      }
+    };
+    HeadBuffer = class {
+      chunks = [];
+      size = 0;
+      truncated = false;
+      limit;
+      constructor(limit) {
+        this.limit = limit;
+      }
+      push(chunk) {
+        if (this.size >= this.limit) {
+          this.truncated = true;
+          return;
+        }
+        const room = this.limit - this.size;
+        const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+        if (part.length < chunk.length) this.truncated = true;
+        this.chunks.push(part);
+        this.size += part.length;
+      }
+      text() {
+        return Buffer.concat(this.chunks).toString("utf8");
+      }
+    };
+    CREDENTIAL_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)/i;
+    realExec = async (request) => {
+      const started = performance.now();
+      const stdout = new HeadBuffer(request.maxStdoutBytes ?? DEFAULT_STDOUT_LIMIT);
+      const stderr = new TailBuffer(request.stderrTailBytes ?? DEFAULT_STDERR_TAIL);
+      const subprocess = execa(request.file, [...request.args], {
+        cwd: request.cwd,
+        env: { ...scannerEnvironment(process.env), ...request.env },
+        extendEnv: false,
+        detached: true,
+        reject: false,
+        stdin: "ignore",
+        buffer: false,
+        encoding: "buffer",
+        cleanup: true
+      });
+      subprocess.stdout?.on("data", (chunk) => stdout.push(chunk));
+      subprocess.stderr?.on("data", (chunk) => stderr.push(chunk));
+      let timedOut = false;
+      let hardKill;
+      const timer = request.timeoutMs && request.timeoutMs > 0 ? setTimeout(() => {
+        timedOut = true;
+        killGroup(subprocess.pid, "SIGTERM");
+        hardKill = setTimeout(() => killGroup(subprocess.pid, "SIGKILL"), GRACE_MS);
+      }, request.timeoutMs) : void 0;
+      let orphanReaper;
+      subprocess.nodeChildProcess.once("exit", () => {
+        orphanReaper = setTimeout(() => killGroup(subprocess.pid, "SIGKILL"), ORPHAN_GRACE_MS);
+      });
+      const result2 = await subprocess;
+      if (orphanReaper) clearTimeout(orphanReaper);
+      if (timer) clearTimeout(timer);
+      if (hardKill) clearTimeout(hardKill);
+      killGroup(subprocess.pid, "SIGKILL");
+      const startError = result2.failed && result2.exitCode === void 0 && !result2.signal && !timedOut ? result2.originalMessage ?? result2.shortMessage : void 0;
+      return {
+        exitCode: result2.exitCode ?? null,
+        signal: result2.signal,
+        timedOut,
+        startError,
+        stdout: stdout.text(),
+        stdoutTruncated: stdout.truncated,
+        stderrTail: stderr.text(),
+        durationMs: Math.round(performance.now() - started)
+      };
+    };
+  }
+});
+
+// src/install/install-python.ts
+import { mkdtemp as mkdtemp2, rm as rm2, writeFile } from "node:fs/promises";
+import os2 from "node:os";
+import path22 from "node:path";
+async function versionOf(exec, command) {
+  const result2 = await exec({
+    file: command,
+    args: ["--version"],
+    env: { ...OFFLINE_ENV },
+    timeoutMs: 6e4
+  });
+  return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
+}
+async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
+  const started = performance.now();
+  const venv = path22.join(toolsDir2, "venv");
+  const outcomes = [];
+  const missing = [];
+  for (const tool of PY_TOOLS) {
+    const pin = PINNED[tool];
+    const inVenv = path22.join(venv, "bin", tool);
+    if (isExecutable(inVenv) && await versionOf(exec, inVenv) === pin.version) {
+      outcomes.push({ tool, action: "present", version: pin.version, location: inVenv, seconds: 0 });
+      continue;
+    }
+    const onPath = findOnPath(tool, env);
+    const pathVersion = onPath ? await versionOf(exec, onPath) : void 0;
+    if (onPath && pathVersion && versionFits(pathVersion, pin.accepts)) {
+      outcomes.push({ tool, action: "path", version: pathVersion, location: onPath, seconds: 0 });
+      continue;
+    }
+    missing.push(tool);
+  }
+  if (missing.length === 0) return finish(outcomes, started);
+  const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
+  log2(`installing ${missing.join(" and ")} from PyPI into ${venv} …`);
+  if (!isExecutable(path22.join(venv, "bin", "pip"))) {
+    await runChecked(
+      exec,
+      { file: python, args: ["-m", "venv", "--clear", venv] },
+      "creating the Python venv"
+    );
+  }
+  const scratch = await mkdtemp2(path22.join(os2.tmpdir(), "controlgate-pip-"));
+  try {
+    const requirements = path22.join(scratch, "requirements.txt");
+    await writeFile(requirements, `${PYTHON_REQUIREMENTS.join("\n")}
+`);
+    await runChecked(
+      exec,
+      {
+        file: path22.join(venv, "bin", "pip"),
+        args: ["install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", requirements]
+      },
+      "pip install of semgrep and bandit"
+    );
+  } finally {
+    await rm2(scratch, { recursive: true, force: true });
+  }
+  const seconds3 = (performance.now() - started) / 1e3;
+  for (const tool of missing) {
+    const inVenv = path22.join(venv, "bin", tool);
+    const version2 = await versionOf(exec, inVenv);
+    if (version2 !== PINNED[tool].version) {
+      throw new Error(
+        `${tool} in ${venv} reports version ${version2 ?? "none"}, expected ${PINNED[tool].version}`
+      );
+    }
+    outcomes.push({ tool, action: "installed", version: version2, location: inVenv, seconds: seconds3 });
+  }
+  return outcomes;
+}
+function finish(outcomes, started) {
+  const seconds3 = (performance.now() - started) / 1e3;
+  return outcomes.map((o2) => ({ ...o2, seconds: seconds3 }));
+}
+var PY_TOOLS;
+var init_install_python = __esm({
+  "src/install/install-python.ts"() {
+    "use strict";
+    init_offline_env();
+    init_versions2();
+    init_which();
+    init_run_checked();
+    PY_TOOLS = ["semgrep", "bandit"];
+  }
+});
+
+// src/install/log.ts
+function formatSeconds(seconds3) {
+  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
+  return `${Math.floor(seconds3 / 60)} min ${Math.round(seconds3 % 60)} s`;
+}
+var init_log2 = __esm({
+  "src/install/log.ts"() {
+    "use strict";
+  }
+});
+
+// src/install/index.ts
+async function installScanners(exec, toolsDir2, log2) {
+  const [kics2, python] = await Promise.allSettled([
+    installKics(exec, toolsDir2, log2),
+    installPythonScanners(exec, toolsDir2, log2)
+  ]);
+  const outcomes = [];
+  if (python.status === "fulfilled") outcomes.push(...python.value);
+  else outcomes.push(failed("semgrep", python.reason), failed("bandit", python.reason));
+  if (kics2.status === "fulfilled") outcomes.push(kics2.value);
+  else outcomes.push(failed("kics", kics2.reason));
+  return outcomes;
+}
+function failed(tool, reason) {
+  return {
+    tool,
+    action: "failed",
+    seconds: 0,
+    detail: reason instanceof Error ? reason.message : String(reason)
+  };
+}
+function describeOutcome(outcome) {
+  const what = {
+    installed: "installed",
+    present: "already installed",
+    path: "using the one on PATH",
+    failed: "FAILED"
+  }[outcome.action];
+  const where = outcome.location ? ` at ${outcome.location}` : "";
+  const version2 = outcome.version ? ` ${outcome.version}` : "";
+  const detail = outcome.detail ? `
+    ${outcome.detail.replaceAll("\n", "\n    ")}` : "";
+  return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail}`;
+}
+var init_install = __esm({
+  "src/install/index.ts"() {
+    "use strict";
+    init_install_kics();
+    init_install_python();
+    init_log2();
+  }
+});
+
+// src/findings/waivers.ts
+import { readFile as readFile3 } from "node:fs/promises";
+function dayStart(text2) {
+  const m = DAY.exec(text2);
+  if (!m) return void 0;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
+    return void 0;
+  }
+  return ms;
+}
+function formatDay(ms) {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+function latestExpiry(now) {
+  const year = now.getUTCFullYear() + 1;
+  const month = now.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
+}
+function globProblem(glob2, kind) {
+  if (glob2.trim() === "") return `expected a non-empty glob (got ${JSON.stringify(glob2)})`;
+  if (kind === "path" && glob2.startsWith("/")) {
+    return `expected a glob on repo-relative paths, without a leading "/" (got ${JSON.stringify(glob2)})`;
+  }
+  let re;
+  try {
+    import_picomatch3.default.makeRe(glob2, { dot: true, strictBrackets: true });
+    re = globToRegExp(glob2);
+  } catch (error62) {
+    const why = error62 instanceof Error ? error62.message : String(error62);
+    return `invalid glob ${JSON.stringify(glob2)}: ${why}`;
+  }
+  if (re.source === "$^") return `invalid glob ${JSON.stringify(glob2)}: it can never match`;
+  return void 0;
+}
+function makeSchema(now) {
+  const latest = latestExpiry(now);
+  const nonEmpty = external_exports.string().trim().min(1, "expected a non-empty string");
+  const glob2 = (kind) => external_exports.string().superRefine((value, ctx) => {
+    const problem = globProblem(value, kind);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+  const expires = external_exports.unknown().transform((value, ctx) => {
+    const text2 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
+    if (text2 === void 0 || dayStart(text2) === void 0) {
+      const shown = value instanceof Date ? value.toISOString() : value;
+      const got = shown === void 0 ? "missing" : `got ${JSON.stringify(shown)}`;
+      ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
+      return external_exports.NEVER;
+    }
+    if (text2 > latest) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expires more than a year ahead: ${text2}; waivers must be renewed at least yearly (latest allowed: ${latest})`
+      });
+      return external_exports.NEVER;
+    }
+    return text2;
+  });
+  const waiver = external_exports.strictObject({
+    id: nonEmpty.optional(),
+    fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
+    scanner: nonEmpty.optional(),
+    rule: glob2("rule").optional(),
+    path: glob2("path").optional(),
+    reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
+    approver: nonEmpty,
+    ticket: nonEmpty,
+    expires
+  });
+  return external_exports.strictObject({
+    version: external_exports.literal(1),
+    // `waivers:` with every entry commented out is YAML null: no waivers, not an error.
+    waivers: external_exports.array(waiver).nullish()
+  });
+}
+function isRecord(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
+}
+function crossFieldProblems(data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return [];
+  const problems = [];
+  const firstById = /* @__PURE__ */ new Map();
+  data.waivers.forEach((item, i2) => {
+    if (!isRecord(item)) return;
+    const has = (key) => item[key] !== void 0 && item[key] !== null;
+    const at = (key) => key === void 0 ? ["waivers", i2] : ["waivers", i2, key];
+    if (has("fingerprint")) {
+      const extra = ["rule", "path", "scanner"].filter(has);
+      if (extra.length > 0) {
+        problems.push({
+          keys: at("fingerprint"),
+          message: `a fingerprint waiver cannot also have ${extra.join(", ")}; use either fingerprint or rule + path`
+        });
+      }
+    } else if (has("rule") && !has("path")) {
+      problems.push({
+        keys: at("rule"),
+        message: 'rule requires path as well (use path: "**" for every file)'
+      });
+    } else if (has("path") && !has("rule")) {
+      problems.push({
+        keys: at("path"),
+        message: 'path requires rule as well (use rule: "**" for every rule)'
+      });
+    } else if (!has("rule")) {
+      problems.push({ keys: at(), message: "expected either fingerprint, or rule + path" });
+    }
+    if (typeof item.id === "string" && item.id.trim() !== "") {
+      const id = item.id.trim();
+      const first = firstById.get(id);
+      if (first === void 0) firstById.set(id, i2);
+      else
+        problems.push({
+          keys: at("id"),
+          message: `duplicate id ${JSON.stringify(id)} (also waivers[${first}])`
+        });
+    }
+  });
+  return problems;
+}
+function nodeAt2(doc, keys) {
+  let node2 = doc.contents;
+  for (const key of keys) {
+    if ((0, import_yaml3.isMap)(node2)) node2 = node2.get(String(key), true);
+    else if ((0, import_yaml3.isSeq)(node2)) node2 = node2.get(Number(key), true);
+    else return void 0;
+  }
+  return node2;
+}
+function keyNodeAt2(doc, keys, key) {
+  const map2 = nodeAt2(doc, keys);
+  if (!(0, import_yaml3.isMap)(map2)) return void 0;
+  const pair = map2.items.find((item) => (0, import_yaml3.isScalar)(item.key) && String(item.key.value) === key);
+  return pair && (0, import_yaml3.isScalar)(pair.key) ? pair.key : void 0;
+}
+function valueAt2(data, keys) {
+  let value = data;
+  for (const key of keys) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function keyPath2(keys) {
+  return keys.map((k, i2) => typeof k === "number" ? `[${k}]` : `${i2 === 0 ? "" : "."}${String(k)}`).join("") || "(top level)";
+}
+function fromZod(issue2, data) {
+  const bad = valueAt2(data, issue2.path);
+  const shown = bad === void 0 ? "" : ` (got ${JSON.stringify(bad)})`;
+  switch (issue2.code) {
+    case "unrecognized_keys":
+      return {
+        keys: issue2.path,
+        unknownKey: issue2.keys[0],
+        message: `unknown key${issue2.keys.length > 1 ? "s" : ""} ${issue2.keys.map((k) => `"${k}"`).join(", ")}`
+      };
+    case "invalid_value":
+      return {
+        keys: issue2.path,
+        message: `expected ${issue2.values.map((v) => JSON.stringify(v)).join(" or ")}${shown}`
+      };
+    case "custom":
+      return { keys: issue2.path, message: issue2.message };
+    default:
+      return { keys: issue2.path, message: `${issue2.message}${shown}` };
+  }
+}
+function restoreWrittenDates(doc, data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return;
+  data.waivers.forEach((item, i2) => {
+    if (!isRecord(item) || !(item.expires instanceof Date)) return;
+    const node2 = nodeAt2(doc, ["waivers", i2, "expires"]);
+    if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
+  });
+}
+function parseWaivers(text2, file2, now) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text2, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file2,
+      doc.errors.map(
+        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split("\n")[0]}`
+      )
+    );
+  }
+  const data = doc.toJS() ?? {};
+  restoreWrittenDates(doc, data);
+  const parsed = makeSchema(now).safeParse(data);
+  const problems = [
+    ...parsed.success ? [] : parsed.error.issues.map((issue2) => fromZod(issue2, data)),
+    ...crossFieldProblems(data)
+  ];
+  const lineOf = (node2) => node2?.range ? lineCounter.linePos(node2.range[0]).line : void 0;
+  if (problems.length > 0 || !parsed.success) {
+    const located = problems.map((p) => {
+      const line = lineOf(
+        (p.unknownKey !== void 0 ? keyNodeAt2(doc, p.keys, p.unknownKey) : void 0) ?? nodeAt2(doc, p.keys) ?? nodeAt2(doc, p.keys.slice(0, -1))
+      );
+      return { line, text: `${line === void 0 ? "" : `line ${line}: `}${keyPath2(p.keys)}: ${p.message}` };
+    });
+    located.sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
+    throw new ConfigError(
+      file2,
+      located.map((p) => p.text)
+    );
+  }
+  return (parsed.data.waivers ?? []).map((w, i2) => {
+    const waiver = {
+      reason: w.reason,
+      approver: w.approver,
+      ticket: w.ticket,
+      expires: w.expires,
+      line: lineOf(nodeAt2(doc, ["waivers", i2])) ?? 0
+    };
+    if (w.id !== void 0) waiver.id = w.id;
+    if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
+    if (w.scanner !== void 0) waiver.scanner = w.scanner;
+    if (w.rule !== void 0) waiver.rule = w.rule;
+    if (w.path !== void 0) waiver.path = w.path;
+    return waiver;
+  });
+}
+async function loadWaivers(file2, now) {
+  let text2;
+  try {
+    text2 = await readFile3(file2, "utf8");
+  } catch (error62) {
+    if (error62.code === "ENOENT") return [];
+    const code = error62.code;
+    throw new ConfigError(file2, [`cannot read the file${code ? ` (${code})` : ""}`]);
+  }
+  return parseWaivers(text2, file2, now);
+}
+function isExpired(waiver, now) {
+  const start = dayStart(waiver.expires);
+  if (start === void 0) return true;
+  return now.getTime() >= start + DAY_MS;
+}
+function compileWaiver(waiver) {
+  const { fingerprint, scanner } = waiver;
+  if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
+  if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
+  const rule = globToRegExp(waiver.rule);
+  const path30 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner === void 0 || f.scanner === scanner) && rule.test(f.ruleId) && path30.test(f.path);
+}
+function applyWaivers(findings, waivers, now) {
+  const compiled = waivers.map((waiver) => ({
+    waiver,
+    test: compileWaiver(waiver),
+    expired: isExpired(waiver, now),
+    matched: []
+  }));
+  const applied = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    for (const entry of compiled) {
+      if (!entry.test(finding)) continue;
+      entry.matched.push(finding.fingerprint);
+      if (!entry.expired && !applied.has(finding.fingerprint)) applied.set(finding.fingerprint, entry.waiver);
+    }
+  }
+  return {
+    applied,
+    expired: compiled.filter((e) => e.expired).map((e) => ({ waiver: e.waiver, matched: e.matched })),
+    stale: compiled.filter((e) => !e.expired && e.matched.length === 0).map((e) => e.waiver)
+  };
+}
+var import_picomatch3, import_yaml3, DEFAULT_WAIVERS_FILE, FINGERPRINT, DAY, DAY_MS, MIN_REASON;
+var init_waivers = __esm({
+  "src/findings/waivers.ts"() {
+    "use strict";
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_zod();
+    init_errors();
+    init_glob();
+    DEFAULT_WAIVERS_FILE = ".controlgate-waivers.yml";
+    FINGERPRINT = /^[0-9a-f]{32}$/;
+    DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+    DAY_MS = 864e5;
+    MIN_REASON = 10;
+  }
+});
+
+// src/controls/overrides.ts
+function shift(severity2, steps) {
+  const index = SEVERITIES.indexOf(severity2) - steps;
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity2;
+}
+function applyOverrides(finding, base, overrides, mapper) {
+  let criteria = [...base.criteria];
+  let advisory = base.advisory;
+  let unmapped = base.unmapped;
+  let severity2 = finding.severity;
+  const applied = [];
+  const cwes = new Set(finding.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
+  const tags = new Set(finding.tags.map((t) => t.toLowerCase()));
+  overrides.forEach((o2, index) => {
+    const m = o2.match;
+    if (m.tool !== void 0 && m.tool !== finding.scanner) return;
+    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding.ruleId)) return;
+    if (m.cwe !== void 0 && !(Array.isArray(m.cwe) ? m.cwe : [m.cwe]).some((c3) => cwes.has(c3))) return;
+    if (m.category !== void 0 && m.category.toLowerCase() !== (finding.category ?? "").toLowerCase())
+      return;
+    if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
+    applied.push(index);
+    if (o2.set) criteria = [...o2.set];
+    if (o2.add) criteria = [.../* @__PURE__ */ new Set([...criteria, ...o2.add])];
+    if (o2.remove) criteria = criteria.filter((c3) => !o2.remove?.includes(c3));
+    if (o2.set || o2.add) unmapped = false;
+    if (o2.advisory === true) criteria = [];
+    advisory = criteria.length === 0;
+    if (o2.advisory === false && criteria.length === 0) {
+      criteria = ["CC7.1"];
+      advisory = false;
+      unmapped = true;
+    }
+    if (o2.severity) severity2 = o2.severity;
+    if (o2.raise) severity2 = shift(severity2, o2.raise);
+    if (o2.lower) severity2 = shift(severity2, -o2.lower);
+  });
+  return { criteria, advisory, unmapped, severity: severity2, applied };
+}
+var init_overrides = __esm({
+  "src/controls/overrides.ts"() {
+    "use strict";
+    init_finding();
+    init_glob();
+  }
+});
+
+// src/controls/evaluate.ts
+function effectivePolicy(config2, criterion) {
+  const p = config2.policy;
+  const group = p[criterion.group];
+  const own2 = p[criterion.id];
+  const pick2 = (key) => own2?.[key] ?? group?.[key] ?? p[key];
+  const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
+  return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
+}
+function coverageOf(scanner, config2, mapper) {
+  const custom2 = config2.scanners.custom.find((c3) => c3.id === scanner);
+  return custom2 ? custom2.covers : mapper.coverage(scanner);
+}
+function evaluateGate(input2) {
+  const { config: config2, mapper, now } = input2;
+  const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
+  const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
+  const refuse = config2.policy.inSourceSuppressions === "refuse";
+  const gated = input2.findings.map((finding) => {
+    const mapping = mapper.map(finding);
+    const o2 = applyOverrides(finding, mapping, config2.mapping, mapper);
+    const inSource = finding.suppressed && finding.suppressions.some((s) => s.kind === "inSource");
+    const suppressionRefused = refuse && inSource && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
+    const waiver = waiverOutcome.applied.get(finding.fingerprint);
+    return {
+      finding,
+      mapping,
+      criteria: o2.criteria,
+      advisory: o2.advisory,
+      unmapped: o2.unmapped,
+      severity: o2.severity,
+      overrides: o2.applied,
+      ...waiver ? { waiver } : {},
+      suppressionRefused
+    };
+  });
+  const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
+  const controls2 = input2.catalog.criteria.map((criterion) => {
+    const policy = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
+    const coveredBy = input2.scanners.filter((s) => coverageOf(s.id, config2, mapper).includes(criterion.id)).map((s) => s.id);
+    const failedScanners = input2.scanners.filter((s) => s.status === "failed" && coveredBy.includes(s.id)).map((s) => s.id);
+    const result2 = {
+      id: criterion.id,
+      title: criterion.title,
+      category: criterion.category,
+      group: criterion.group,
+      signal: criterion.signal,
+      verdict: "pass",
+      policy,
+      findings: [],
+      belowThreshold: [],
+      waived: [],
+      suppressed: [],
+      coveredBy,
+      failedScanners,
+      blocking: false
+    };
+    if (!inScope.has(criterion.category)) return { ...result2, verdict: "out-of-scope" };
+    for (const g of gated) {
+      if (!g.criteria.includes(criterion.id)) continue;
+      const fp = g.finding.fingerprint;
+      if (g.waiver) result2.waived.push(fp);
+      else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === "block"))
+        result2.suppressed.push(fp);
+      else if (severityRank(g.severity) >= severityRank(policy.severity)) result2.findings.push(fp);
+      else result2.belowThreshold.push(fp);
+    }
+    if (result2.findings.length > 0) {
+      return {
+        ...result2,
+        verdict: policy.mode === "block" ? "fail" : "warn",
+        blocking: policy.mode === "block"
+      };
+    }
+    const signals2 = result2.belowThreshold.length + result2.waived.length + result2.suppressed.length;
+    if (coveredBy.length === 0 && signals2 === 0) return { ...result2, verdict: "not-covered" };
+    if (failedScanners.length > 0) {
+      return {
+        ...result2,
+        verdict: "not-evaluated",
+        blocking: policy.mode === "block" && policy.unevaluated === "block"
+      };
+    }
+    return result2;
+  });
+  const unevaluatedBlocking = controls2.some((c3) => c3.verdict === "not-evaluated" && c3.blocking);
+  const blocked = controls2.some((c3) => c3.blocking);
+  return {
+    decision: blocked ? "block" : "pass",
+    exitCode: unevaluatedBlocking ? 2 : blocked ? 1 : 0,
+    controls: controls2,
+    findings: gated,
+    waivers: waiverOutcome
+  };
+}
+var init_evaluate = __esm({
+  "src/controls/evaluate.ts"() {
+    "use strict";
+    init_finding();
+    init_waivers();
+    init_overrides();
+  }
+});
+
+// src/controls/map.ts
+var UNMAPPED_CRITERION, Mapper;
+var init_map = __esm({
+  "src/controls/map.ts"() {
+    "use strict";
+    init_glob();
+    UNMAPPED_CRITERION = "CC7.1";
+    Mapper = class {
+      mapping;
+      ruleGlobs = /* @__PURE__ */ new Map();
+      constructor(mapping) {
+        this.mapping = mapping;
+        for (const layer of mapping.layers) {
+          for (const row of layer.rows)
+            if (row.rule && !this.ruleGlobs.has(row.rule)) this.ruleGlobs.set(row.rule, globToRegExp(row.rule));
+        }
+      }
+      /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
+      cweWithAncestors(cwe) {
+        const chain = [cwe];
+        let current = cwe;
+        for (let hops = 0; hops < 32; hops++) {
+          const parent = this.mapping.cweParents[current];
+          if (!parent || chain.includes(parent)) break;
+          chain.push(parent);
+          current = parent;
+        }
+        return chain;
+      }
+      rowMatches(row, f, cwes, owasp, tags) {
+        if (row.tool !== void 0 && row.tool !== f.scanner) return false;
+        if (row.rule !== void 0 && !this.ruleGlobs.get(row.rule)?.test(f.ruleId)) return false;
+        if (row.cwe !== void 0 && !(Array.isArray(row.cwe) ? row.cwe : [row.cwe]).some((c3) => cwes.has(c3)))
+          return false;
+        if (row.category !== void 0 && row.category.toLowerCase() !== (f.category ?? "").toLowerCase())
+          return false;
+        if (row.owasp !== void 0 && !owasp.has(row.owasp)) return false;
+        if (row.tag !== void 0 && !tags.has(row.tag.toLowerCase())) return false;
+        return true;
+      }
+      /** Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned. */
+      map(f) {
+        const cwes = new Set(f.cwe.flatMap((c3) => this.cweWithAncestors(c3)));
+        const owasp = new Set(
+          f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? [])
+        );
+        const tags = new Set(f.tags.map((t) => t.toLowerCase()));
+        for (const layer of this.mapping.layers) {
+          const rows = [];
+          layer.rows.forEach((row, index) => {
+            if (this.rowMatches(row, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row });
+          });
+          if (rows.length === 0) continue;
+          const criteria = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
+          return { criteria, advisory: criteria.length === 0, unmapped: false, layer: layer.id, rows };
+        }
+        return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
+      }
+      /** Criteria a scanner can produce a signal for, as the mapping data declares. */
+      coverage(scanner) {
+        return this.mapping.coverage[scanner] ?? [];
+      }
+      get data() {
+        return this.mapping;
+      }
+    };
   }
 });
 
@@ -45632,7 +46412,7 @@ var init_redact = __esm({
 });
 
 // src/findings/fingerprint.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function normalizeCode(code) {
   return code.replace(/\s+/g, "");
 }
@@ -45643,7 +46423,7 @@ function computeFingerprints(bases) {
     const key = [b.scanner, b.ruleId, b.path, content].join("\0");
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    return createHash("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
+    return createHash2("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
   });
 }
 var init_fingerprint = __esm({
@@ -45737,8 +46517,8 @@ function resolveSeverity(s) {
   for (const bag of [s.resultProperties, s.ruleProperties]) {
     for (const key of TOOL_SEVERITY_KEYS) {
       const value = bag?.[key];
-      const severity = typeof value === "string" ? severityFromWord(value) : void 0;
-      if (severity) return { severity, severitySource: "tool-property" };
+      const severity2 = typeof value === "string" ? severityFromWord(value) : void 0;
+      if (severity2) return { severity: severity2, severitySource: "tool-property" };
     }
   }
   if (s.resultLevel) return { severity: severityFromLevel(s.resultLevel), severitySource: "level" };
@@ -45755,7 +46535,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path22 from "node:path";
+import path23 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -45779,7 +46559,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path22.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path23.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath2(run2, result2, context) {
   let location2 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -45793,7 +46573,7 @@ function resolvePath2(run2, result2, context) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
       absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
     } else {
-      absolute = path22.resolve(
+      absolute = path23.resolve(
         resolveBase(run2, location2?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
@@ -45981,7 +46761,7 @@ var init_normalize2 = __esm({
 
 // src/sarif/model.ts
 var int2, optString, message, multiformat, propertyBag, level, region, artifactLocation, location, toolComponentReference, descriptorReference, reportingDescriptor, toolComponent, suppression, result, run, sarifLogSchema;
-var init_model = __esm({
+var init_model2 = __esm({
   "src/sarif/model.ts"() {
     "use strict";
     init_zod();
@@ -46085,10 +46865,10 @@ var init_model = __esm({
 });
 
 // src/sarif/read.ts
-import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
-function jsonPath(path29) {
+import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
+function jsonPath(path30) {
   let out = "$";
-  for (const key of path29) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
+  for (const key of path30) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
   return out;
 }
 function describeIssue(issue2) {
@@ -46130,14 +46910,14 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
       `the file is ${size} bytes, over the ${maxBytes}-byte limit for SARIF input`
     ]);
   }
-  return parseSarifText(await readFile3(file2, "utf8"), file2);
+  return parseSarifText(await readFile4(file2, "utf8"), file2);
 }
 var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES;
 var init_read = __esm({
   "src/sarif/read.ts"() {
     "use strict";
     init_errors();
-    init_model();
+    init_model2();
     DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
     MAX_REPORTED_ISSUES = 5;
   }
@@ -46178,8 +46958,8 @@ var init_redact_raw = __esm({
 });
 
 // src/sarif/source-reader.ts
-import { readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
-import path23 from "node:path";
+import { readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
+import path24 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -46196,10 +46976,10 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines;
         try {
-          const file2 = path23.join(this.root, relativePath);
+          const file2 = path24.join(this.root, relativePath);
           const info = statSync3(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES) {
-            const text2 = readFileSync4(file2, "utf8");
+            const text2 = readFileSync5(file2, "utf8");
             lines = text2.includes("\0") ? void 0 : text2.split(/\r?\n/);
           }
         } catch {
@@ -46220,7 +47000,7 @@ var init_source_reader = __esm({
 
 // src/runner/run-scanners.ts
 import { mkdir as mkdir2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
-import path24 from "node:path";
+import path25 from "node:path";
 function clip(text2, max = 4e3) {
   const trimmed = redactKnownSecrets(text2.trim());
   return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
@@ -46252,7 +47032,7 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path24.join(o2.outDir, scanner.id);
+  const outDir = path25.join(o2.outDir, scanner.id);
   await rm3(outDir, { recursive: true, force: true });
   await mkdir2(outDir, { recursive: true });
   const plan = scanner.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
@@ -46361,25 +47141,25 @@ var init_run_scanners = __esm({
 import { createRequire } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path29) {
-  let normalized = normalize(path29);
+function cleanPath(path30) {
+  let normalized = normalize(path30);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path29, separator) {
-  return path29.replace(SLASHES_REGEX, separator);
+function convertSlashes(path30, separator) {
+  return path30.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path29) {
-  return path29 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path29);
+function isRootDirectory(path30) {
+  return path30 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path30);
 }
-function normalizePath(path29, options) {
+function normalizePath(path30, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path29.includes("/") || path29.startsWith(".");
-  if (resolvePaths) path29 = resolve(path29);
-  if (normalizePath$1 || pathNeedsCleaning) path29 = cleanPath(path29);
-  if (path29 === ".") return "";
-  const needsSeperator = path29[path29.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path29 + pathSeparator : path29, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path30.includes("/") || path30.startsWith(".");
+  if (resolvePaths) path30 = resolve(path30);
+  if (normalizePath$1 || pathNeedsCleaning) path30 = cleanPath(path30);
+  if (path30 === ".") return "";
+  const needsSeperator = path30[path30.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path30 + pathSeparator : path30, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -46435,9 +47215,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path29, resolved, state) {
+function isRecursive2(path30, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path29);
+  let parent = dirname(path30);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -46445,7 +47225,7 @@ function isRecursive2(path29, resolved, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path29, resolved);
+  state.symlinks.set(path30, resolved);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved, state) {
@@ -46491,8 +47271,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path29 = directoryPath || ".";
-      if (filters.every((filter) => filter(path29, true))) paths.push(path29);
+      const path30 = directoryPath || ".";
+      if (filters.every((filter) => filter(path30, true))) paths.push(path30);
     };
     empty$2 = () => {
     };
@@ -46525,26 +47305,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path29, state, callback$1) {
+    resolveSymlinksAsync = function(path30, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path29, (error62, resolvedPath) => {
+      fs3.realpath(path30, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path29, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path30, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path29, state, callback$1) {
+    resolveSymlinks = function(path30, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path29);
+        const resolvedPath = fs3.realpathSync(path30);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path29, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path30, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -46702,19 +47482,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path29 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path29)) continue;
-            this.pushDirectory(path29, paths, filters);
-            this.walkDirectory(this.state, path29, path29, depth - 1, this.walk);
+            let path30 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path30)) continue;
+            this.pushDirectory(path30, paths, filters);
+            this.walkDirectory(this.state, path30, path30, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path29 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path29, this.state, (stat4, resolvedPath) => {
+            let path30 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path30, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path29 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path29 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path30 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path30 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path29;
+                resolvedPath = useRealPaths ? resolvedPath : path30;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -46864,7 +47644,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path29) => isMatch(path29));
+        this.options.filters.push((path30) => isMatch(path30));
         return this;
       }
     };
@@ -46885,7 +47665,7 @@ function getPartialMatcher(patterns, options = {}) {
     patternsParts[i2] = parts;
     const partsCount = parts.length;
     const partMatchers = Array(partsCount);
-    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch2.default)(parts[j], options);
+    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch4.default)(parts[j], options);
     matchers[i2] = partMatchers;
   }
   return (input2) => {
@@ -46936,17 +47716,17 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path29) {
-  return path29.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path30) {
+  return path30.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path29) {
+function splitPattern(path30) {
   var _result$parts;
-  const result2 = import_picomatch2.default.scan(path29, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path29];
+  const result2 = import_picomatch4.default.scan(path30, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path30];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan2 = import_picomatch2.default.scan(pattern);
+  const scan2 = import_picomatch4.default.scan(pattern);
   return scan2.isGlob || scan2.negated;
 }
 function log(...tasks) {
@@ -47034,8 +47814,8 @@ function buildCrawler(options, patterns) {
     noglobstar: options.globstar === false,
     posix: true
   };
-  const matcher = (0, import_picomatch2.default)(processed.match, matchOptions);
-  const ignore = (0, import_picomatch2.default)(processed.ignore, matchOptions);
+  const matcher = (0, import_picomatch4.default)(processed.match, matchOptions);
+  const ignore = (0, import_picomatch4.default)(processed.ignore, matchOptions);
   const partialMatcher = getPartialMatcher(processed.match, matchOptions);
   const format2 = buildFormat(cwd, root, absolute);
   const excludeFormatter = absolute ? format2 : buildFormat(cwd, root, true);
@@ -47047,13 +47827,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path29 = format2(p, isDirectory);
-      const matches = matcher(path29) && !ignore(path29);
-      if (matches) log(`matched ${path29}`);
+      const path30 = format2(p, isDirectory);
+      const matches = matcher(path30) && !ignore(path30);
+      if (matches) log(`matched ${path30}`);
       return matches;
     } : (p, isDirectory) => {
-      const path29 = format2(p, isDirectory);
-      return matcher(path29) && !ignore(path29);
+      const path30 = format2(p, isDirectory);
+      return matcher(path30) && !ignore(path30);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -47110,11 +47890,11 @@ async function glob(globInput, options) {
   const [crawler, relative2] = getCrawler(globInput, options);
   return crawler ? formatPaths(await crawler.withPromise(), relative2) : [];
 }
-var import_picomatch2, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
+var import_picomatch4, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
 var init_dist2 = __esm({
   "node_modules/tinyglobby/dist/index.mjs"() {
     init_dist();
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    import_picomatch4 = __toESM(require_picomatch2(), 1);
     isReadonlyArray = Array.isArray;
     BACKSLASHES = /\\/g;
     DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
@@ -47125,8 +47905,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path29) => path29.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path29) => path29.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path30) => path30.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path30) => path30.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -47142,15 +47922,15 @@ var init_dist2 = __esm({
 
 // src/pipeline/workspace.ts
 import { existsSync as existsSync3, statSync as statSync5 } from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path25.resolve(cwd, targetArg);
+  const target = path26.resolve(cwd, targetArg);
   if (!existsSync3(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync5(target).isDirectory() ? target : path25.dirname(target);
+  const targetDir = statSync5(target).isDirectory() ? target : path26.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync3(path25.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path25.dirname(dir);
+    if (existsSync3(path26.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path26.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -47164,14 +47944,14 @@ async function listFiles(workspace, excludes) {
     followSymbolicLinks: false,
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
-  const excluded = excludes.length > 0 ? (0, import_picomatch3.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path25.normalize(f)).filter((f) => !excluded?.(toPosix(path25.relative(workspace.root, f)))).sort();
+  const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
+  return files.map((f) => path26.normalize(f)).filter((f) => !excluded?.(toPosix(path26.relative(workspace.root, f)))).sort();
 }
-var import_picomatch3;
+var import_picomatch5;
 var init_workspace = __esm({
   "src/pipeline/workspace.ts"() {
     "use strict";
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_picomatch5 = __toESM(require_picomatch2(), 1);
     init_dist2();
     init_schema();
     init_errors();
@@ -47180,9 +47960,10 @@ var init_workspace = __esm({
 });
 
 // src/pipeline/scan.ts
+import { existsSync as existsSync4 } from "node:fs";
 import { mkdtemp as mkdtemp3 } from "node:fs/promises";
 import os3 from "node:os";
-import path26 from "node:path";
+import path27 from "node:path";
 function optionsFor(id, config2) {
   const s = config2.scanners;
   if (id === "semgrep")
@@ -47222,8 +48003,13 @@ async function scan(request) {
     scanner,
     options: optionsFor(scanner.id, config2)
   }));
+  const now = request.now ?? /* @__PURE__ */ new Date();
+  const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
+  const waivers = await loadWaivers(waiversFile, now);
+  const catalog2 = loadCatalog();
+  const mapping = loadMapping();
   const files = await listFiles(workspace, config2.exclude);
-  const outDir = request.outDir ? path26.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path26.join(os3.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path27.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path27.join(os3.tmpdir(), "controlgate-"));
   const scanners = await runScanners({
     root: workspace.root,
     target: workspace.target,
@@ -47236,6 +48022,21 @@ async function scan(request) {
     concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
     onProgress: request.onProgress
   });
+  const findings = scanners.flatMap((s) => s.findings);
+  const gate = evaluateGate({
+    findings,
+    scanners,
+    catalog: catalog2.data,
+    mapper: new Mapper(mapping.data),
+    config: config2,
+    waivers,
+    now
+  });
+  const facts = (d) => ({
+    file: d.file,
+    sha256: d.sha256,
+    version: d.version
+  });
   return {
     root: workspace.root,
     target: workspace.target,
@@ -47246,45 +48047,250 @@ async function scan(request) {
     startedAt,
     finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
     scanners,
-    findings: scanners.flatMap((s) => s.findings)
+    findings,
+    gate,
+    data: {
+      catalog: facts(catalog2),
+      mapping: facts(mapping),
+      ...existsSync4(waiversFile) ? { waiversFile } : {}
+    }
   };
 }
+function resolveWaiversFile(request, config2, configFile, root) {
+  const cwd = request.cwd ?? process.cwd();
+  if (request.waiversFile) return path27.resolve(cwd, request.waiversFile);
+  const base = configFile ? path27.dirname(configFile) : root;
+  return path27.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+}
 function scanExitCode(outcome) {
-  return outcome.scanners.some((s) => s.status === "failed") ? 2 : 0;
+  return outcome.gate.exitCode;
 }
 var init_scan = __esm({
   "src/pipeline/scan.ts"() {
     "use strict";
     init_scanners();
     init_load();
+    init_data_files();
+    init_evaluate();
+    init_map();
+    init_waivers();
     init_run_scanners();
     init_workspace();
   }
 });
 
-// src/findings/finding.ts
-var SEVERITIES;
-var init_finding = __esm({
-  "src/findings/finding.ts"() {
+// src/report/mapping-view.ts
+function criterionSources(catalog2, mapping) {
+  return catalog2.criteria.map((criterion) => ({
+    criterion,
+    rows: mapping.layers.flatMap(
+      (layer) => layer.rows.flatMap(
+        (row, index) => row.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row }] : []
+      )
+    ),
+    coveredBy: Object.entries(mapping.coverage).filter(([, ids]) => ids.includes(criterion.id)).map(([scanner]) => scanner)
+  }));
+}
+function describeMatch(row) {
+  const parts = [];
+  if (row.tool) parts.push(row.tool);
+  if (row.rule) parts.push(row.rule);
+  if (row.cwe) parts.push((Array.isArray(row.cwe) ? row.cwe : [row.cwe]).join(", "));
+  if (row.category) parts.push(`category "${row.category}"`);
+  if (row.owasp) parts.push(`OWASP ${row.owasp}`);
+  if (row.tag) parts.push(`tag "${row.tag}"`);
+  return parts.join(" ");
+}
+function escapeCell(text2) {
+  return text2.replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+function renderMappingMarkdown(catalog2, mapping, hashes) {
+  const out = [
+    "# SOC 2 mapping",
+    "",
+    "<!-- Generated by `npm run docs:mapping` from src/controls/data/*.yml; do not edit by hand. -->",
+    "",
+    `Catalog ${catalog2.version} (sha256 \`${hashes.catalog.slice(0, 16)}…\`), mapping ${mapping.version} (sha256 \`${hashes.mapping.slice(0, 16)}…\`).`,
+    "",
+    "For each criterion: which built-in scanners can produce evidence for it, and which mapping rows",
+    "feed it. Layers are tried in order (rule, then CWE, category, OWASP, tag); the first layer with a",
+    "matching row decides. A security finding no row matches goes to CC7.1 as `unmapped`.",
+    "",
+    "| criterion | title | signal | scanners | rows |",
+    "|---|---|---|---|---:|"
+  ];
+  const sources = criterionSources(catalog2, mapping);
+  for (const s of sources) {
+    out.push(
+      `| ${s.criterion.id} | ${escapeCell(s.criterion.title)} | ${s.criterion.signal} | ${s.coveredBy.join(", ") || "—"} | ${s.rows.length} |`
+    );
+  }
+  for (const s of sources.filter((x) => x.rows.length > 0)) {
+    out.push(
+      "",
+      `## ${s.criterion.id} ${escapeCell(s.criterion.title)}`,
+      "",
+      "| layer | match | rationale |",
+      "|---|---|---|"
+    );
+    for (const r of s.rows)
+      out.push(`| ${r.layer} | ${escapeCell(describeMatch(r.row))} | ${escapeCell(r.row.rationale)} |`);
+  }
+  const advisory = mapping.layers.flatMap(
+    (l) => l.rows.filter((r) => r.advisory).map((r) => ({ layer: l.id, row: r }))
+  );
+  if (advisory.length > 0) {
+    out.push("", "## Advisory (no criterion)", "", "| layer | match | rationale |", "|---|---|---|");
+    for (const a2 of advisory)
+      out.push(`| ${a2.layer} | ${escapeCell(describeMatch(a2.row))} | ${escapeCell(a2.row.rationale)} |`);
+  }
+  return `${out.join("\n")}
+`;
+}
+function renderMappingText(catalog2, mapping) {
+  const out = [];
+  for (const s of criterionSources(catalog2, mapping)) {
+    const scanners = s.coveredBy.length > 0 ? s.coveredBy.join(", ") : s.criterion.signal === "process" ? "process control: no scanner" : "no scanner";
+    out.push(`${s.criterion.id.padEnd(6)} ${s.criterion.title}  [${scanners}]`);
+    for (const r of s.rows) out.push(`         ${r.layer.padEnd(8)} ${describeMatch(r.row)}`);
+  }
+  return `${out.join("\n")}
+`;
+}
+var init_mapping_view = __esm({
+  "src/report/mapping-view.ts"() {
     "use strict";
-    SEVERITIES = ["critical", "high", "medium", "low", "info"];
+  }
+});
+
+// src/report/explain.ts
+function explainCriterion(id, catalog2, mapping, config2, gate) {
+  const sources = criterionSources(catalog2, mapping).find((s) => s.criterion.id === id);
+  if (!sources) return void 0;
+  const c3 = sources.criterion;
+  const policy = effectivePolicy(config2, c3);
+  const inScope = c3.category === "security" || config2.scope.includes(c3.category);
+  const custom2 = config2.scanners.custom.filter((s) => s.covers.includes(id)).map((s) => s.id);
+  const out = [
+    `${c3.id}  ${c3.title}`,
+    `  category: ${c3.category} (${inScope ? "in scope" : "out of scope: add it to `scope` in .controlgate.yml"}); signal: ${c3.signal}`,
+    `  policy: ${policy.mode} at ${policy.severity} and above (set by ${policy.source}); a failed covering scanner: ${policy.unevaluated}`,
+    `  covered by: ${[...sources.coveredBy, ...custom2].join(", ") || (c3.signal === "process" ? "nothing: a process control no scanner can evidence" : "nothing")}`,
+    `  mapping rows that feed it (${sources.rows.length}):`,
+    ...sources.rows.map((r) => `    ${r.layer.padEnd(8)} ${describeMatch(r.row)}: ${r.row.rationale}`)
+  ];
+  const touching = config2.mapping.map((o2, i2) => ({ o: o2, i: i2 })).filter(({ o: o2 }) => [o2.set, o2.add, o2.remove].some((list) => list?.includes(id)));
+  if (touching.length > 0) {
+    out.push("  overrides in the configuration that name it:");
+    for (const { o: o2, i: i2 } of touching)
+      out.push(`    mapping[${i2}] ${JSON.stringify(o2.match)}${o2.reason ? `: ${o2.reason}` : ""}`);
+  }
+  const result2 = gate?.controls.find((r) => r.id === id);
+  if (result2) {
+    out.push(
+      `  this scan: ${result2.verdict}; ${result2.findings.length} at or above the threshold, ${result2.belowThreshold.length} below, ${result2.waived.length} waived, ${result2.suppressed.length} suppressed`
+    );
+  }
+  return `${out.join("\n")}
+`;
+}
+function explainFinding(g, config2, gate, catalog2) {
+  const f = g.finding;
+  const out = [
+    `${f.scanner} ${stripControlChars(f.ruleId)} at ${stripControlChars(f.path)}:${f.line}  (fingerprint ${f.fingerprint})`,
+    `  severity: ${g.severity}${g.severity !== f.severity ? ` (the scanner said ${f.severity})` : ""}, from ${f.severitySource}; CWE: ${f.cwe.join(", ") || "none"}${f.category ? `; category: ${f.category}` : ""}`
+  ];
+  if (g.mapping.unmapped) out.push("  mapping: no row matched, so it is put under CC7.1 as unmapped");
+  else {
+    out.push(`  mapping: decided by layer "${g.mapping.layer}"`);
+    for (const r of g.mapping.rows) {
+      out.push(
+        `    row ${r.index}: ${describeMatch(r.row)} → ${r.row.advisory ? "advisory" : (r.row.criteria ?? []).join(", ")}: ${r.row.rationale}`
+      );
+    }
+  }
+  for (const i2 of g.overrides)
+    out.push(`  override mapping[${i2}] applied: ${JSON.stringify(config2.mapping[i2])}`);
+  if (g.advisory) out.push("  advisory: no criterion, never blocks");
+  for (const id of g.criteria) {
+    const result2 = gate.controls.find((c3) => c3.id === id);
+    const criterion = catalog2.criteria.find((c3) => c3.id === id);
+    if (!result2 || !criterion) continue;
+    const counts = result2.findings.includes(f.fingerprint) ? "counts against it" : result2.belowThreshold.includes(f.fingerprint) ? `below its ${result2.policy.severity} threshold` : result2.waived.includes(f.fingerprint) ? "waived" : result2.suppressed.includes(f.fingerprint) ? "suppressed" : "not counted";
+    out.push(
+      `  ${id} ${criterion.title}: ${result2.verdict} (${result2.policy.mode} at ${result2.policy.severity}, set by ${result2.policy.source}); this finding ${counts}`
+    );
+  }
+  if (g.waiver) {
+    const w = g.waiver;
+    out.push(
+      `  waiver ${w.id ?? `at line ${w.line}`}: ${w.reason}; approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}`
+    );
+  }
+  for (const s of f.suppressions) {
+    out.push(
+      `  suppression (${s.kind}, ${s.status})${s.justification ? `: ${stripControlChars(s.justification)}` : ""}${g.suppressionRefused ? " — refused by policy for a blocking criterion" : ""}`
+    );
+  }
+  return `${out.join("\n")}
+`;
+}
+var init_explain = __esm({
+  "src/report/explain.ts"() {
+    "use strict";
+    init_evaluate();
+    init_text();
+    init_mapping_view();
   }
 });
 
 // src/report/json-report.ts
-import path27 from "node:path";
+import path28 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const f of outcome.findings) if (!f.suppressed) counts[f.severity] += 1;
   return counts;
+}
+function countVerdicts(outcome) {
+  const counts = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    "not-evaluated": 0,
+    "not-covered": 0,
+    "out-of-scope": 0
+  };
+  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
+  return counts;
+}
+function waiverFacts(w) {
+  return {
+    id: w.id ?? null,
+    fingerprint: w.fingerprint ?? null,
+    scanner: w.scanner ?? null,
+    rule: w.rule ?? null,
+    path: w.path ?? null,
+    reason: w.reason,
+    approver: w.approver,
+    ticket: w.ticket,
+    expires: w.expires,
+    line: w.line
+  };
+}
+function groupApplied(outcome) {
+  const byWaiver = /* @__PURE__ */ new Map();
+  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
+    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
+  }
+  return byWaiver;
 }
 function jsonReport(outcome) {
   return {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path27.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path27.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path28.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path28.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed"),
@@ -47292,6 +48298,35 @@ function jsonReport(outcome) {
       findings: outcome.findings.length,
       suppressed: outcome.findings.filter((f) => f.suppressed).length,
       bySeverity: countBySeverity(outcome)
+    },
+    decision: outcome.gate.decision,
+    exitCode: outcome.gate.exitCode,
+    verdicts: countVerdicts(outcome),
+    data: {
+      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
+      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
+      waiversFile: outcome.data.waiversFile ? toPosix(path28.relative(outcome.root, outcome.data.waiversFile)) : null
+    },
+    controls: outcome.gate.controls.map((c3) => ({
+      id: c3.id,
+      title: c3.title,
+      category: c3.category,
+      verdict: c3.verdict,
+      findings: c3.findings,
+      mode: c3.policy.mode,
+      severity: c3.policy.severity,
+      policySource: c3.policy.source,
+      blocking: c3.blocking,
+      coveredBy: c3.coveredBy,
+      failedScanners: c3.failedScanners,
+      belowThreshold: c3.belowThreshold,
+      waived: c3.waived,
+      suppressed: c3.suppressed
+    })),
+    waivers: {
+      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
+      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
+      stale: outcome.gate.waivers.stale.map(waiverFacts)
     },
     scanners: outcome.scanners.map((s) => ({
       id: s.id,
@@ -47306,13 +48341,21 @@ function jsonReport(outcome) {
       sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
       ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
     })),
-    findings: outcome.findings.map((f) => ({
+    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
       scanner: f.scanner,
       scannerVersion: f.scannerVersion,
       ruleId: f.ruleId,
       ruleName: f.ruleName ?? null,
-      severity: f.severity,
+      /** After mapping overrides: the severity the gate compared. */
+      severity: g.severity,
+      scannerSeverity: f.severity,
       severitySource: f.severitySource,
+      criteria: g.criteria,
+      advisory: g.advisory,
+      unmapped: g.unmapped,
+      mappingLayer: g.mapping.layer ?? null,
+      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
+      suppressionRefused: g.suppressionRefused,
       cwe: f.cwe,
       category: f.category ?? null,
       tags: f.tags,
@@ -47340,11 +48383,90 @@ var init_json_report = __esm({
   }
 });
 
+// src/report/controls-text.ts
+function oneLine(text2, max) {
+  const flat = stripControlChars(text2.replace(/\s+/g, " ").trim());
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+function findingRow(g) {
+  const f = g.finding;
+  const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
+  return `      ${g.severity.toUpperCase().padEnd(8)} ${oneLine(where, 60)}  ${f.scanner} ${oneLine(f.ruleName ?? f.ruleId, 60)}`;
+}
+function criterionBlock(c3, byFingerprint) {
+  const policy = `${c3.policy.mode} at ${c3.policy.severity}${c3.policy.source === "default" ? "" : ` (policy ${c3.policy.source})`}`;
+  const lines = [
+    `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}`
+  ];
+  for (const fp of c3.findings.slice(0, MAX_FINDINGS_PER_CRITERION)) {
+    const g = byFingerprint.get(fp);
+    if (g) lines.push(findingRow(g));
+  }
+  if (c3.findings.length > MAX_FINDINGS_PER_CRITERION) {
+    lines.push(`      … and ${c3.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
+  }
+  return lines;
+}
+function renderControls(outcome) {
+  const { gate } = outcome;
+  const byFingerprint = new Map(gate.findings.map((g) => [g.finding.fingerprint, g]));
+  const out = [];
+  const failing = gate.controls.filter((c3) => c3.verdict === "fail");
+  const warning = gate.controls.filter((c3) => c3.verdict === "warn");
+  const unevaluated2 = gate.controls.filter((c3) => c3.verdict === "not-evaluated");
+  if (failing.length > 0)
+    out.push("SOC 2 criteria that fail:", ...failing.flatMap((c3) => criterionBlock(c3, byFingerprint)), "");
+  if (warning.length > 0)
+    out.push(
+      "SOC 2 criteria with warnings:",
+      ...warning.flatMap((c3) => criterionBlock(c3, byFingerprint)),
+      ""
+    );
+  if (unevaluated2.length > 0) {
+    out.push("Not evaluated (a scanner that covers them failed):");
+    for (const c3 of unevaluated2) {
+      out.push(
+        `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.failedScanners.join(", ")} failed${c3.blocking ? "; blocks" : ""}`
+      );
+    }
+    out.push("");
+  }
+  const waived = gate.waivers.applied.size;
+  const notes = [
+    waived > 0 ? `${waived} finding${waived === 1 ? "" : "s"} waived` : "",
+    gate.waivers.expired.length > 0 ? `${gate.waivers.expired.length} expired waiver(s) no longer apply` : "",
+    gate.waivers.stale.length > 0 ? `${gate.waivers.stale.length} stale waiver(s) match nothing` : "",
+    gate.findings.some((g) => g.unmapped) ? `${gate.findings.filter((g) => g.unmapped).length} finding(s) unmapped (put under CC7.1)` : ""
+  ].filter(Boolean);
+  if (notes.length > 0) out.push(`Notes: ${notes.join("; ")}.`);
+  const v = countVerdicts(outcome);
+  out.push(
+    `Criteria: ${v.fail} fail, ${v.warn} warn, ${v.pass} pass, ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered by any scanner, ${v["out-of-scope"]} out of scope`
+  );
+  const failed2 = failing.map((c3) => c3.id);
+  const decision = gate.decision === "block" ? `Decision: BLOCK — ${[
+    failed2.length > 0 ? `${failed2.join(", ")} fail` : "",
+    unevaluated2.some((c3) => c3.blocking) ? `${unevaluated2.filter((c3) => c3.blocking).map((c3) => c3.id).join(", ")} could not be evaluated` : ""
+  ].filter(Boolean).join("; ")} (exit ${gate.exitCode})` : "Decision: PASS (exit 0)";
+  out.push(decision);
+  return `${out.join("\n")}
+`;
+}
+var MAX_FINDINGS_PER_CRITERION;
+var init_controls_text = __esm({
+  "src/report/controls-text.ts"() {
+    "use strict";
+    init_text();
+    init_json_report();
+    MAX_FINDINGS_PER_CRITERION = 15;
+  }
+});
+
 // src/report/terminal.ts
 function pad(text2, width) {
   return text2.length >= width ? text2 : text2 + " ".repeat(width - text2.length);
 }
-function oneLine(text2, max) {
+function oneLine2(text2, max) {
   const flat = terminalSafe(text2.replace(/\s+/g, " ").trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
@@ -47354,24 +48476,24 @@ function seconds2(ms) {
 function scannerLine(run2) {
   const mark = { ok: "ok     ", failed: "FAILED ", skipped: "skipped" }[run2.status];
   const version2 = run2.version ? ` ${run2.version}` : "";
-  const detail = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine(run2.error ?? "", 160);
+  const detail = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine2(run2.error ?? "", 160);
   return `  ${mark} ${pad(`${run2.displayName}${version2}`, 18)} ${detail}`;
 }
 function findingLine(f) {
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
   const cwe = f.cwe.length > 0 ? ` [${f.cwe.join(", ")}]` : "";
   const suppressed = f.suppressed ? " (suppressed)" : "";
-  return `    ${pad(oneLine(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
-      ${oneLine(f.message, 150)}`;
+  return `    ${pad(oneLine2(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine2(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
+      ${oneLine2(f.message, 150)}`;
 }
 function renderText(outcome) {
   const out = ["Scanners:", ...outcome.scanners.map(scannerLine), ""];
-  for (const severity of SEVERITIES) {
-    const group = outcome.findings.filter((f) => f.severity === severity).sort(
+  for (const severity2 of SEVERITIES) {
+    const group = outcome.findings.filter((f) => f.severity === severity2).sort(
       (a2, b) => Number(a2.suppressed) - Number(b.suppressed) || a2.path.localeCompare(b.path) || a2.line - b.line
     );
     if (group.length === 0) continue;
-    out.push(`${severity.toUpperCase()} (${group.length})`, ...group.map(findingLine), "");
+    out.push(`${severity2.toUpperCase()} (${group.length})`, ...group.map(findingLine), "");
   }
   const counts = countBySeverity(outcome);
   const suppressed = outcome.findings.filter((f) => f.suppressed).length;
@@ -47385,7 +48507,8 @@ function renderText(outcome) {
     );
   }
   return `${out.join("\n")}
-`;
+
+${renderControls(outcome)}`;
 }
 var terminalSafe;
 var init_terminal = __esm({
@@ -47393,6 +48516,7 @@ var init_terminal = __esm({
     "use strict";
     init_finding();
     init_text();
+    init_controls_text();
     init_json_report();
     terminalSafe = stripControlChars;
   }
@@ -47400,8 +48524,8 @@ var init_terminal = __esm({
 
 // src/sarif/merge.ts
 import { pathToFileURL } from "node:url";
-function levelFor(severity) {
-  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity];
+function levelFor(severity2) {
+  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
 }
 function uriFor(relative2) {
   return relative2.split("/").map(encodeURIComponent).join("/");
@@ -47536,8 +48660,9 @@ var main_exports = {};
 __export(main_exports, {
   main: () => main
 });
+import { existsSync as existsSync5 } from "node:fs";
 import { mkdir as mkdir3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
-import path28 from "node:path";
+import path29 from "node:path";
 function render(outcome, format2) {
   if (format2 === "json") return `${JSON.stringify(jsonReport(outcome), null, 2)}
 `;
@@ -47546,7 +48671,7 @@ function render(outcome, format2) {
   return renderText(outcome);
 }
 async function writeTo(file2, text2) {
-  await mkdir3(path28.dirname(file2), { recursive: true });
+  await mkdir3(path29.dirname(file2), { recursive: true });
   await writeFile3(file2, text2);
 }
 async function runScan(args, io) {
@@ -47554,8 +48679,9 @@ async function runScan(args, io) {
     target: args.path,
     ...args.scanners ? { scannerIds: args.scanners } : {},
     ...args.config ? { configFile: args.config } : {},
+    ...args.waivers ? { waiversFile: args.waivers } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
-    ...args.outDir ? { outDir: path28.join(path28.resolve(io.cwd, args.outDir), "raw") } : {},
+    ...args.outDir ? { outDir: path29.join(path29.resolve(io.cwd, args.outDir), "raw") } : {},
     exec: realExec,
     toolsDir: toolsDir(io.env),
     env: io.env,
@@ -47569,27 +48695,90 @@ async function runScan(args, io) {
   });
   const written = [];
   if (args.outDir) {
-    const dir = path28.resolve(io.cwd, args.outDir);
-    await writeTo(path28.join(dir, "controlgate.json"), render(outcome, "json"));
-    await writeTo(path28.join(dir, "controlgate.sarif"), render(outcome, "sarif"));
+    const dir = path29.resolve(io.cwd, args.outDir);
+    await writeTo(path29.join(dir, "controlgate.json"), render(outcome, "json"));
+    await writeTo(path29.join(dir, "controlgate.sarif"), render(outcome, "sarif"));
     written.push(
-      path28.join(dir, "controlgate.json"),
-      path28.join(dir, "controlgate.sarif"),
-      path28.join(dir, "raw")
+      path29.join(dir, "controlgate.json"),
+      path29.join(dir, "controlgate.sarif"),
+      path29.join(dir, "raw")
     );
   }
   if (args.output) {
-    const file2 = path28.resolve(io.cwd, args.output);
+    const file2 = path29.resolve(io.cwd, args.output);
     await writeTo(file2, render(outcome, args.format));
     written.unshift(file2);
     io.out(renderText(outcome));
   } else {
     io.out(render(outcome, args.format));
   }
-  if (written.length > 0) io.err(`wrote ${written.map((w) => path28.relative(io.cwd, w) || w).join(", ")}
+  if (written.length > 0) io.err(`wrote ${written.map((w) => path29.relative(io.cwd, w) || w).join(", ")}
 `);
   if (outcome.outDirIsTemporary) await rm4(outcome.outDir, { recursive: true, force: true });
   return scanExitCode(outcome);
+}
+async function init(dir, force, io) {
+  const file2 = path29.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync5(file2) && !force)
+    throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
+  await writeTo(file2, STARTER_CONFIG);
+  io.out(`wrote ${path29.relative(io.cwd, file2) || file2}
+`);
+  return 0;
+}
+function controls(markdown, io) {
+  const catalog2 = loadCatalog();
+  const mapping = loadMapping();
+  io.out(
+    markdown ? renderMappingMarkdown(catalog2.data, mapping.data, {
+      catalog: catalog2.sha256,
+      mapping: mapping.sha256
+    }) : renderMappingText(catalog2.data, mapping.data)
+  );
+  return 0;
+}
+async function explain(command, io) {
+  const catalog2 = loadCatalog().data;
+  const mapping = loadMapping().data;
+  if (/^(CC|A|C|PI|P)\d+\.\d+$/.test(command.subject)) {
+    const workspace = resolveWorkspace(command.path, io.cwd);
+    const { config: config2 } = await loadConfig({
+      explicit: command.config,
+      target: workspace.targetDir,
+      root: workspace.root
+    });
+    const text2 = explainCriterion(command.subject, catalog2, mapping, config2);
+    if (!text2)
+      throw new UsageError(
+        `unknown criterion "${command.subject}"; run \`controlgate controls\` for the list`
+      );
+    io.out(text2);
+    return 0;
+  }
+  const outcome = await scan({
+    target: command.path,
+    ...command.scanners ? { scannerIds: command.scanners } : {},
+    ...command.config ? { configFile: command.config } : {},
+    exec: realExec,
+    toolsDir: toolsDir(io.env),
+    env: io.env,
+    cwd: io.cwd
+  });
+  if (outcome.outDirIsTemporary) await rm4(outcome.outDir, { recursive: true, force: true });
+  const [scanner, ...rest] = command.subject.split(":");
+  const ruleId = rest.join(":");
+  const matches = outcome.gate.findings.filter(
+    (g) => ruleId ? g.finding.scanner === scanner && g.finding.ruleId === ruleId : g.finding.fingerprint === command.subject
+  );
+  if (matches.length === 0) {
+    io.err(
+      `controlgate: no finding in this scan matches "${command.subject}" (expected scanner:ruleId or a fingerprint)
+`
+    );
+    return 2;
+  }
+  io.out(matches.map((g) => explainFinding(g, outcome.config, outcome.gate, catalog2)).join("\n"));
+  return 0;
 }
 async function listScanners(io) {
   for (const scanner of BUILTIN_SCANNERS.values()) {
@@ -47614,6 +48803,12 @@ async function main(argv, io) {
         return await runScan(command.args, io);
       case "scanners-list":
         return await listScanners(io);
+      case "init":
+        return await init(command.dir, command.force, io);
+      case "controls":
+        return controls(command.markdown, io);
+      case "explain":
+        return await explain(command, io);
       case "scanners-install": {
         const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}
 `));
@@ -47645,12 +48840,18 @@ var init_main2 = __esm({
     "use strict";
     init_scanners();
     init_program();
+    init_load();
+    init_starter();
+    init_data_files();
     init_errors();
     init_exec();
     init_install();
     init_paths();
     init_scan();
+    init_workspace();
+    init_explain();
     init_json_report();
+    init_mapping_view();
     init_terminal();
     init_merge();
   }

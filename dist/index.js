@@ -1079,14 +1079,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path25 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path26 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path25 && path25[0] !== "/") {
-          path25 = `/${path25}`;
+        if (path26 && path26[0] !== "/") {
+          path26 = `/${path26}`;
         }
-        return new URL(`${origin}${path25}`);
+        return new URL(`${origin}${path26}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1537,39 +1537,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin }
+          request: { method, path: path26, origin }
         } = evt;
-        debuglog2("sending request to %s %s/%s", method, origin, path25);
+        debuglog2("sending request to %s %s/%s", method, origin, path26);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin },
+          request: { method, path: path26, origin },
           response: { statusCode }
         } = evt;
         debuglog2(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path25,
+          path26,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin }
+          request: { method, path: path26, origin }
         } = evt;
-        debuglog2("trailers received from %s %s/%s", method, origin, path25);
+        debuglog2("trailers received from %s %s/%s", method, origin, path26);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin },
+          request: { method, path: path26, origin },
           error: error63
         } = evt;
         debuglog2(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path25,
+          path26,
           error63.message
         );
       });
@@ -1618,9 +1618,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path25, origin }
+            request: { method, path: path26, origin }
           } = evt;
-          debuglog2("sending request to %s %s/%s", method, origin, path25);
+          debuglog2("sending request to %s %s/%s", method, origin, path26);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1683,7 +1683,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path25,
+        path: path26,
         method,
         body,
         headers,
@@ -1698,11 +1698,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path25 !== "string") {
+        if (typeof path26 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path25[0] !== "/" && !(path25.startsWith("http://") || path25.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path26[0] !== "/" && !(path26.startsWith("http://") || path26.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path25)) {
+        } else if (invalidPathRegex.test(path26)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1768,7 +1768,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path25, query) : path25;
+        this.path = query ? buildURL(path26, query) : path26;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6461,7 +6461,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path25, host, upgrade, blocking, reset: reset2 } = request;
+      const { method, path: path26, host, upgrade, blocking, reset: reset2 } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6542,7 +6542,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path25} HTTP/1.1\r
+      let header = `${method} ${path26} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path25, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path26, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7168,7 +7168,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path25;
+      headers[HTTP2_HEADER_PATH] = path26;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7521,9 +7521,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path25 = search ? `${pathname}${search}` : pathname;
+        const path26 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path25;
+        this.opts.path = path26;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8762,10 +8762,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path25 = "/",
+          path: path26 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path25;
+        opts.path = origin + path26;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10737,20 +10737,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path25) {
-      if (typeof path25 !== "string") {
-        return path25;
+    function safeUrl(path26) {
+      if (typeof path26 !== "string") {
+        return path26;
       }
-      const pathSegments = path25.split("?");
+      const pathSegments = path26.split("?");
       if (pathSegments.length !== 2) {
-        return path25;
+        return path26;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path25, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path25);
+    function matchKey(mockDispatch2, { path: path26, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path26);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10772,7 +10772,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path25 }) => matchValue(safeUrl(path25), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path26 }) => matchValue(safeUrl(path26), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10810,9 +10810,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path25, method, body, headers, query } = opts;
+      const { path: path26, method, body, headers, query } = opts;
       return {
-        path: path25,
+        path: path26,
         method,
         body,
         headers,
@@ -11275,10 +11275,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path25, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path26, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path25,
+            Path: path26,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -13000,20 +13000,20 @@ var require_request2 = __commonJS({
         if (init.referrerPolicy !== void 0) {
           request.referrerPolicy = init.referrerPolicy;
         }
-        let mode;
+        let mode2;
         if (init.mode !== void 0) {
-          mode = init.mode;
+          mode2 = init.mode;
         } else {
-          mode = fallbackMode;
+          mode2 = fallbackMode;
         }
-        if (mode === "navigate") {
+        if (mode2 === "navigate") {
           throw webidl.errors.exception({
             header: "Request constructor",
             message: "invalid request mode navigate."
           });
         }
-        if (mode != null) {
-          request.mode = mode;
+        if (mode2 != null) {
+          request.mode = mode2;
         }
         if (init.credentials !== void 0) {
           request.credentials = init.credentials;
@@ -13091,7 +13091,7 @@ var require_request2 = __commonJS({
         this[kHeaders] = new Headers2(kConstruct);
         setHeadersList(this[kHeaders], request.headersList);
         setHeadersGuard(this[kHeaders], "request");
-        if (mode === "no-cors") {
+        if (mode2 === "no-cors") {
           if (!corsSafeListedMethodsSet.has(request.method)) {
             throw new TypeError(
               `'${request.method} is unsupported in no-cors mode.`
@@ -16157,9 +16157,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path25) {
-      for (let i2 = 0; i2 < path25.length; ++i2) {
-        const code = path25.charCodeAt(i2);
+    function validateCookiePath(path26) {
+      for (let i2 = 0; i2 < path26.length; ++i2) {
+        const code = path26.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19079,11 +19079,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path25 = opts.path;
+          let path26 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path25 = `/${path25}`;
+            path26 = `/${path26}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path25);
+          url2 = new URL(util.parseOrigin(url2).origin + path26);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19653,7 +19653,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = (version2, options, throwErrors = false) => {
+    var parse4 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -19666,7 +19666,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse3;
+    module.exports = parse4;
   }
 });
 
@@ -19674,9 +19674,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse3(version2, options);
+      const v = parse4(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -19687,9 +19687,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var clean = (version2, options) => {
-      const s = parse3(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -19724,10 +19724,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse3(version1, null, true);
-      const v2 = parse3(version2, null, true);
+      const v1 = parse4(version1, null, true);
+      const v2 = parse4(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -19798,9 +19798,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse3(version2, options);
+      const parsed = parse4(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -19986,7 +19986,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -20021,7 +20021,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse4(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module.exports = coerce;
   }
@@ -20031,7 +20031,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var constants7 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -20043,7 +20043,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse3(versionStringToParse, options);
+      return parse4(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -21278,7 +21278,7 @@ var require_semver2 = __commonJS({
     var constants7 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -21317,7 +21317,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse3,
+      parse: parse4,
       valid,
       clean,
       inc,
@@ -21622,8 +21622,8 @@ var require_utils2 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path25, { windows } = {}) => {
-      const segs = path25.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path26, { windows } = {}) => {
+      const segs = path26.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -22224,7 +22224,7 @@ var require_parse3 = __commonJS({
       }
       return { risky: false };
     };
-    var parse3 = (input2, options) => {
+    var parse4 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -22394,7 +22394,7 @@ var require_parse3 = __commonJS({
             output2 = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            const expression = parse4(rest, { ...options, fastpaths: false }).output;
             output2 = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -22917,7 +22917,7 @@ var require_parse3 = __commonJS({
       }
       return state;
     };
-    parse3.fastpaths = (input2, options) => {
+    parse4.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -22982,7 +22982,7 @@ var require_parse3 = __commonJS({
       }
       return source;
     };
-    module.exports = parse3;
+    module.exports = parse4;
   }
 });
 
@@ -22991,13 +22991,13 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
-    var parse3 = require_parse3();
+    var parse4 = require_parse3();
     var utils = require_utils2();
     var constants7 = require_constants7();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob2, options, returnState = false) => {
+    var picomatch6 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch4(input2, options, returnState));
+        const fns = glob2.map((input2) => picomatch6(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -23013,16 +23013,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch4.compileRe(glob2, options) : picomatch4.makeRe(glob2, options, false, true);
+      const regex = isState ? picomatch6.compileRe(glob2, options) : picomatch6.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch4.test(input2, regex, options, { glob: glob2, posix: posix2 });
+        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob: glob2, posix: posix2 });
         const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
@@ -23048,7 +23048,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch6.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -23065,24 +23065,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input2, regex, options, posix2);
+          match = picomatch6.matchBase(input2, regex, options, posix2);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch4.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch4.makeRe(glob2, options);
+    picomatch6.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch6.makeRe(glob2, options);
       return regex.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    picomatch4.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
-      return parse3(pattern, { ...options, fastpaths: false });
+    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
+    picomatch6.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
+      return parse4(pattern, { ...options, fastpaths: false });
     };
-    picomatch4.scan = (input2, options) => scan2(input2, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch6.scan = (input2, options) => scan2(input2, options);
+    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -23093,26 +23093,26 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch4.toRegex(source, options);
+      const regex = picomatch6.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse3.fastpaths(input2, options);
+        parsed.output = parse4.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse3(input2, options);
+        parsed = parse4(input2, options);
       }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch4.toRegex = (source, options) => {
+    picomatch6.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -23121,8 +23121,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants7;
-    module.exports = picomatch4;
+    picomatch6.constants = constants7;
+    module.exports = picomatch6;
   }
 });
 
@@ -23132,14 +23132,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
-    function picomatch4(glob2, options, returnState = false) {
+    function picomatch6(glob2, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob2, options, returnState);
     }
-    Object.assign(picomatch4, pico);
-    module.exports = picomatch4;
+    Object.assign(picomatch6, pico);
+    module.exports = picomatch6;
   }
 });
 
@@ -23156,10 +23156,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -23180,7 +23180,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -23192,11 +23192,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -23220,17 +23220,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path25) {
-      const ctrl = callVisitor(key, node2, visitor, path25);
+    function visit_(key, node2, visitor, path26) {
+      const ctrl = callVisitor(key, node2, visitor, path26);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visit_(key, ctrl, visitor, path25);
+        replaceNode(key, path26, ctrl);
+        return visit_(key, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path25 = Object.freeze(path25.concat(node2));
+          path26 = Object.freeze(path26.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = visit_(i2, node2.items[i2], visitor, path25);
+            const ci = visit_(i2, node2.items[i2], visitor, path26);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -23241,13 +23241,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path25 = Object.freeze(path25.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path25);
+          const cv = visit_("value", node2.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -23268,17 +23268,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path25) {
-      const ctrl = await callVisitor(key, node2, visitor, path25);
+    async function visitAsync_(key, node2, visitor, path26) {
+      const ctrl = await callVisitor(key, node2, visitor, path26);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visitAsync_(key, ctrl, visitor, path25);
+        replaceNode(key, path26, ctrl);
+        return visitAsync_(key, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path25 = Object.freeze(path25.concat(node2));
+          path26 = Object.freeze(path26.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node2.items[i2], visitor, path25);
+            const ci = await visitAsync_(i2, node2.items[i2], visitor, path26);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -23289,13 +23289,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path25 = Object.freeze(path25.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path25);
+          const cv = await visitAsync_("value", node2.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -23322,23 +23322,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path25) {
+    function callVisitor(key, node2, visitor, path26) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path25);
+        return visitor(key, node2, path26);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path25);
+        return visitor.Map?.(key, node2, path26);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path25);
+        return visitor.Seq?.(key, node2, path26);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path25);
+        return visitor.Pair?.(key, node2, path26);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path25);
+        return visitor.Scalar?.(key, node2, path26);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path25);
+        return visitor.Alias?.(key, node2, path26);
       return void 0;
     }
-    function replaceNode(key, path25, node2) {
-      const parent = path25[path25.length - 1];
+    function replaceNode(key, path26, node2) {
+      const parent = path26[path26.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -23950,10 +23950,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path25, value) {
+    function collectionFromPath(schema, path26, value) {
       let v = value;
-      for (let i2 = path25.length - 1; i2 >= 0; --i2) {
-        const k = path25[i2];
+      for (let i2 = path26.length - 1; i2 >= 0; --i2) {
+        const k = path26[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -23972,7 +23972,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
+    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -24002,11 +24002,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path25, value) {
-        if (isEmptyPath(path25))
+      addIn(path26, value) {
+        if (isEmptyPath(path26))
           this.add(value);
         else {
-          const [key, ...rest] = path25;
+          const [key, ...rest] = path26;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -24020,8 +24020,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        const [key, ...rest] = path25;
+      deleteIn(path26) {
+        const [key, ...rest] = path26;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -24035,8 +24035,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        const [key, ...rest] = path25;
+      getIn(path26, keepScalar) {
+        const [key, ...rest] = path26;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -24054,8 +24054,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path25) {
-        const [key, ...rest] = path25;
+      hasIn(path26) {
+        const [key, ...rest] = path26;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -24065,8 +24065,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        const [key, ...rest] = path25;
+      setIn(path26, value) {
+        const [key, ...rest] = path26;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -24110,7 +24110,7 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode2 = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
         return text2;
       if (lineWidth < minContentWidth)
@@ -24133,13 +24133,13 @@ var require_foldFlowLines = __commonJS({
       let i2 = -1;
       let escStart = -1;
       let escEnd = -1;
-      if (mode === FOLD_BLOCK) {
+      if (mode2 === FOLD_BLOCK) {
         i2 = consumeMoreIndentedLines(text2, i2, indent.length);
         if (i2 !== -1)
           end = i2 + endStep;
       }
       for (let ch; ch = text2[i2 += 1]; ) {
-        if (mode === FOLD_QUOTED && ch === "\\") {
+        if (mode2 === FOLD_QUOTED && ch === "\\") {
           escStart = i2;
           switch (text2[i2 + 1]) {
             case "x":
@@ -24157,7 +24157,7 @@ var require_foldFlowLines = __commonJS({
           escEnd = i2;
         }
         if (ch === "\n") {
-          if (mode === FOLD_BLOCK)
+          if (mode2 === FOLD_BLOCK)
             i2 = consumeMoreIndentedLines(text2, i2, indent.length);
           end = i2 + indent.length + endStep;
           split = void 0;
@@ -24172,7 +24172,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(split);
               end = split + endStep;
               split = void 0;
-            } else if (mode === FOLD_QUOTED) {
+            } else if (mode2 === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
                 ch = text2[i2 += 1];
@@ -24206,7 +24206,7 @@ var require_foldFlowLines = __commonJS({
           res = `
 ${indent}${text2.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
+          if (mode2 === FOLD_QUOTED && escapedFolds[fold])
             res += `${text2[fold]}\\`;
           res += `
 ${indent}${text2.slice(fold + 1, end2)}`;
@@ -26581,9 +26581,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path25, value) {
+      addIn(path26, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path25, value);
+          this.contents.addIn(path26, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -26658,14 +26658,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        if (Collection.isEmptyPath(path25)) {
+      deleteIn(path26) {
+        if (Collection.isEmptyPath(path26)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -26680,10 +26680,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        if (Collection.isEmptyPath(path25))
+      getIn(path26, keepScalar) {
+        if (Collection.isEmptyPath(path26))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -26694,10 +26694,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path25) {
-        if (Collection.isEmptyPath(path25))
+      hasIn(path26) {
+        if (Collection.isEmptyPath(path26))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -26714,13 +26714,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        if (Collection.isEmptyPath(path25)) {
+      setIn(path26, value) {
+        if (Collection.isEmptyPath(path26)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path25, value);
+          this.contents.setIn(path26, value);
         }
       }
       /**
@@ -27304,9 +27304,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -27342,7 +27342,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -27382,7 +27382,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
+        if (!isMap3 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -27405,7 +27405,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -27437,7 +27437,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -27453,7 +27453,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -27663,7 +27663,7 @@ var require_resolve_block_scalar = __commonJS({
         return null;
       }
       const { source } = props[0];
-      const mode = source[0];
+      const mode2 = source[0];
       let indent = 0;
       let chomp = "";
       let error63 = -1;
@@ -27715,7 +27715,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode: mode2, indent, chomp, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -28681,9 +28681,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path25) => {
+    visit2.itemAtPath = (cst, path26) => {
       let item = cst;
-      for (const [field, index] of path25) {
+      for (const [field, index] of path26) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -28692,23 +28692,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path25) => {
-      const parent = visit2.itemAtPath(cst, path25.slice(0, -1));
-      const field = path25[path25.length - 1][0];
+    visit2.parentCollection = (cst, path26) => {
+      const parent = visit2.itemAtPath(cst, path26.slice(0, -1));
+      const field = path26[path26.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path25, item, visitor) {
-      let ctrl = visitor(item, path25);
+    function _visit(path26, item, visitor) {
+      let ctrl = visitor(item, path26);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path25.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path26.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -28719,10 +28719,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path25);
+            ctrl = ctrl(item, path26);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -28740,7 +28740,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -28824,7 +28824,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -29423,7 +29423,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -29446,7 +29446,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -30354,7 +30354,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -30373,14 +30373,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log2.warn(doc.options.logLevel, warning));
@@ -30414,9 +30414,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -35945,17 +35945,17 @@ var writeToFiles = (chunks, stdioItems, outputFiles) => {
   const writtenPaths = /* @__PURE__ */ new Set();
   for (const stdioItem of fileItems) {
     const { type, append } = stdioItem;
-    const path25 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-    if (writtenPaths.has(path25)) {
+    const path26 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+    if (writtenPaths.has(path26)) {
       continue;
     }
-    writtenPaths.add(path25);
-    if (append || outputFiles.has(path25)) {
-      appendFileSync2(path25, contents);
+    writtenPaths.add(path26);
+    if (append || outputFiles.has(path26)) {
+      appendFileSync2(path26, contents);
     } else {
-      writeFileSync(path25, contents);
+      writeFileSync(path26, contents);
     }
-    outputFiles.add(path25);
+    outputFiles.add(path26);
   }
 };
 
@@ -38907,9 +38907,10 @@ function containedRelative(root, candidate) {
 }
 
 // src/pipeline/scan.ts
+import { existsSync as existsSync5 } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os5 from "node:os";
-import path24 from "node:path";
+import path25 from "node:path";
 
 // scanners/bandit/plugin.ts
 import path14 from "node:path";
@@ -39477,10 +39478,10 @@ function pickScanners(registry2, ids) {
 }
 
 // src/config/load.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 import { existsSync as existsSync3 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import path19 from "node:path";
+import path20 from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -40299,10 +40300,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path25) {
-  if (!path25)
+function getElementAtPath(obj, path26) {
+  if (!path26)
     return obj;
-  return path25.reduce((acc, key) => acc?.[key], obj);
+  return path26.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -40642,11 +40643,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path25, issues) {
+function prefixIssues(path26, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path25);
+    iss.path.unshift(path26);
     return iss;
   });
 }
@@ -41108,16 +41109,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path25 = []) => {
+  const processError = (error64, path26 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path25, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path26, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path25, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path26, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path25, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path26, ...issue3.path]);
       } else {
-        const fullpath = [...path25, ...issue3.path];
+        const fullpath = [...path26, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -41156,17 +41157,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result2 = { errors: [] };
-  const processError = (error64, path25 = []) => {
+  const processError = (error64, path26 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path25, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path26, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path25, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path26, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path25, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path26, ...issue3.path]);
       } else {
-        const fullpath = [...path25, ...issue3.path];
+        const fullpath = [...path26, ...issue3.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue3));
           continue;
@@ -41205,8 +41206,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path25 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path25) {
+  const path26 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path26) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -41340,18 +41341,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result2.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -42846,7 +42847,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c3) => c3[0]));
-  const parse3 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n2 = size(payload.value);
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -42860,7 +42861,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse3(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -58344,13 +58345,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path25 = ref.slice(1).split("/").filter(Boolean);
-  if (path25.length === 0) {
+  const path26 = ref.slice(1).split("/").filter(Boolean);
+  if (path26.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path25[0] === defsKey) {
-    const key = path25[1] === void 0 ? void 0 : decodeJSONPointerSegment(path25[1]);
+  if (path26[0] === defsKey) {
+    const key = path26[1] === void 0 ? void 0 : decodeJSONPointerSegment(path26[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -59199,6 +59200,174 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/config/policy-schema.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+
+// src/controls/data-files.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { createHash } from "node:crypto";
+import { readFileSync as readFileSync4 } from "node:fs";
+import path19 from "node:path";
+
+// src/controls/model.ts
+var CATEGORY_IDS = [
+  "security",
+  "availability",
+  "confidentiality",
+  "processing-integrity",
+  "privacy"
+];
+var catalogSchema = external_exports.strictObject({
+  version: external_exports.string(),
+  categories: external_exports.array(external_exports.strictObject({ id: external_exports.enum(CATEGORY_IDS), title: external_exports.string().min(1) })),
+  groups: external_exports.array(external_exports.strictObject({ id: external_exports.string().min(1), title: external_exports.string().min(1) })),
+  criteria: external_exports.array(
+    external_exports.strictObject({
+      id: external_exports.string().regex(/^(CC|A|C|PI|P)\d+\.\d+$/),
+      category: external_exports.enum(CATEGORY_IDS),
+      group: external_exports.string().min(1),
+      title: external_exports.string().min(1).max(90),
+      /** process: an organisational control no scanner evidences; technical: scanning can. */
+      signal: external_exports.enum(["process", "technical"])
+    })
+  )
+});
+var stringOrList = external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]);
+var mappingRowSchema = external_exports.strictObject({
+  tool: external_exports.string().min(1).optional(),
+  rule: external_exports.string().min(1).optional(),
+  cwe: stringOrList.optional(),
+  category: external_exports.string().min(1).optional(),
+  owasp: external_exports.string().regex(/^A\d{2}$/).optional(),
+  tag: external_exports.string().min(1).optional(),
+  criteria: external_exports.array(external_exports.string()).min(1).optional(),
+  advisory: external_exports.literal(true).optional(),
+  rationale: external_exports.string().min(1)
+});
+var mappingSchema = external_exports.strictObject({
+  version: external_exports.string(),
+  coverage: external_exports.record(external_exports.string(), external_exports.array(external_exports.string())),
+  cweParents: external_exports.record(external_exports.string().regex(/^CWE-\d+$/), external_exports.string().regex(/^CWE-\d+$/)).default({}),
+  layers: external_exports.array(
+    external_exports.strictObject({
+      id: external_exports.string().min(1),
+      title: external_exports.string().min(1),
+      rows: external_exports.array(mappingRowSchema)
+    })
+  )
+});
+
+// src/controls/data-files.ts
+function dataDir() {
+  return path19.join(packageRoot(), "src", "controls", "data");
+}
+function load2(file2, schema) {
+  const bytes = readFileSync4(file2);
+  const parsed = schema.safeParse((0, import_yaml.parse)(bytes.toString("utf8")));
+  if (!parsed.success) {
+    throw new ConfigError(
+      file2,
+      parsed.error.issues.slice(0, 10).map((i2) => `${i2.path.map(String).join(".")}: ${i2.message}`)
+    );
+  }
+  return {
+    data: parsed.data,
+    file: file2,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    version: parsed.data.version
+  };
+}
+function loadCatalog(file2 = path19.join(dataDir(), "catalog.yml")) {
+  return load2(file2, catalogSchema);
+}
+function loadMapping(file2 = path19.join(dataDir(), "mapping.yml")) {
+  return load2(file2, mappingSchema);
+}
+
+// src/findings/finding.ts
+var SEVERITIES = ["critical", "high", "medium", "low", "info"];
+function severityRank(severity2) {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(severity2);
+}
+
+// src/config/policy-schema.ts
+var catalog = loadCatalog().data;
+var CRITERION_IDS = catalog.criteria.map((c3) => c3.id);
+var GROUP_IDS = catalog.groups.map((g) => g.id);
+var KNOWN_IDS = /* @__PURE__ */ new Set([...CRITERION_IDS, ...GROUP_IDS]);
+var globString = external_exports.string().min(1).refine(
+  (glob2) => {
+    try {
+      import_picomatch2.default.makeRe(glob2, { strictBrackets: true, dot: true });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "not a valid glob (unbalanced brackets, braces or parentheses)" }
+);
+var criterionId = external_exports.enum(CRITERION_IDS);
+var severity = external_exports.enum(SEVERITIES);
+var mode = external_exports.enum(["block", "warn"]);
+var unevaluated = external_exports.enum(["block", "allow"]);
+var criterionPolicy = external_exports.strictObject({
+  /** block: a failing criterion blocks the merge; warn: it is reported only. */
+  mode: mode.optional(),
+  /** The lowest severity that fails the criterion. */
+  severity: severity.optional(),
+  /** What a failed or missing scanner covering the criterion means: block (fail closed) or allow. */
+  unevaluated: unevaluated.optional()
+});
+var policySchema = external_exports.object({
+  mode: mode.default("block"),
+  severity: severity.default("high"),
+  unevaluated: unevaluated.default("block"),
+  /** honour: nosec / nosemgrep / KICS ignore comments suppress; refuse: not for blocking criteria. */
+  inSourceSuppressions: external_exports.enum(["honour", "refuse"]).default("honour")
+}).catchall(criterionPolicy).superRefine((policy, ctx) => {
+  for (const key of Object.keys(policy)) {
+    if (["mode", "severity", "unevaluated", "inSourceSuppressions"].includes(key)) continue;
+    if (!KNOWN_IDS.has(key)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `unknown criterion or group id "${key}"; expected a SOC 2 id such as CC6.1 or a group such as CC6`
+      });
+    }
+  }
+});
+var cweId = external_exports.string().regex(/^CWE-\d+$/, "expected a CWE id such as CWE-89");
+var mappingOverrideSchema = external_exports.strictObject({
+  match: external_exports.strictObject({
+    tool: external_exports.string().min(1).optional(),
+    rule: globString.optional(),
+    cwe: external_exports.union([cweId, external_exports.array(cweId).min(1)]).optional(),
+    category: external_exports.string().min(1).optional(),
+    tag: external_exports.string().min(1).optional()
+  }).refine((m) => Object.keys(m).length > 0, {
+    message: "match needs at least one of tool, rule, cwe, category, tag"
+  }),
+  set: external_exports.array(criterionId).optional(),
+  add: external_exports.array(criterionId).optional(),
+  remove: external_exports.array(criterionId).optional(),
+  advisory: external_exports.boolean().optional(),
+  severity: severity.optional(),
+  raise: external_exports.number().int().min(1).max(4).optional(),
+  lower: external_exports.number().int().min(1).max(4).optional(),
+  reason: external_exports.string().optional()
+}).refine(
+  (o2) => [o2.set, o2.add, o2.remove, o2.advisory, o2.severity, o2.raise, o2.lower].some((v) => v !== void 0),
+  {
+    message: "an override needs at least one of set, add, remove, advisory, severity, raise, lower"
+  }
+);
+var OPT_IN_CATEGORIES = [
+  "availability",
+  "confidentiality",
+  "processing-integrity",
+  "privacy"
+];
+
 // src/config/schema.ts
 var seconds = external_exports.number().int().positive();
 var scannerBase = {
@@ -59222,8 +59391,10 @@ var customScanner = external_exports.strictObject({
   sarif: external_exports.string().min(1).default("{outDir}/output.sarif"),
   cleanExitCodes: external_exports.array(external_exports.number().int()).default([0]),
   findingsExitCodes: external_exports.array(external_exports.number().int()).default([1]),
-  include: external_exports.array(external_exports.string()).optional(),
+  include: external_exports.array(globString).optional(),
   versionArgs: external_exports.array(external_exports.string()).optional(),
+  /** SOC 2 criteria this scanner can produce evidence for. */
+  covers: external_exports.array(criterionId).min(1).default(() => ["CC7.1"]),
   enabled: external_exports.boolean().default(true),
   timeout: seconds.default(900)
 });
@@ -59243,7 +59414,15 @@ var configSchema = external_exports.strictObject({
   /** How many scanners run at once; default: all of them. */
   concurrency: external_exports.number().int().min(1).max(32).optional(),
   /** Globs (relative to the scanned path's repository root) never scanned. */
-  exclude: external_exports.array(external_exports.string()).default(() => [])
+  exclude: external_exports.array(globString).default(() => []),
+  /** Trust Services categories in scope besides Security, which always is. */
+  scope: external_exports.array(external_exports.enum(OPT_IN_CATEGORIES)).default(() => []),
+  /** Which criteria block, at what severity, and what a failed scanner means. */
+  policy: policySchema.default(() => policySchema.parse({})),
+  /** Changes to the shipped mapping, applied in order after it. */
+  mapping: external_exports.array(mappingOverrideSchema).default(() => []),
+  /** Waivers file, relative to this configuration file (default: .controlgate-waivers.yml beside it). */
+  waivers: external_exports.string().min(1).optional()
 });
 var DEFAULT_EXCLUDES = [
   "**/.git/**",
@@ -59261,17 +59440,17 @@ var CONFIG_FILE_NAMES = [".controlgate.yml", ".controlgate.yaml"];
 function nodeAt(doc, keys) {
   let node2 = doc.contents;
   for (const key of keys) {
-    if ((0, import_yaml.isMap)(node2)) node2 = node2.get(String(key), true);
-    else if ((0, import_yaml.isSeq)(node2)) node2 = node2.get(Number(key), true);
+    if ((0, import_yaml2.isMap)(node2)) node2 = node2.get(String(key), true);
+    else if ((0, import_yaml2.isSeq)(node2)) node2 = node2.get(Number(key), true);
     else return void 0;
   }
   return node2;
 }
 function keyNodeAt(doc, keys, key) {
   const map2 = keys.length === 0 ? doc.contents : nodeAt(doc, keys);
-  if (!(0, import_yaml.isMap)(map2) || key === void 0) return void 0;
-  const pair = map2.items.find((item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === key);
-  return pair && (0, import_yaml.isScalar)(pair.key) ? pair.key : void 0;
+  if (!(0, import_yaml2.isMap)(map2) || key === void 0) return void 0;
+  const pair = map2.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === key);
+  return pair && (0, import_yaml2.isScalar)(pair.key) ? pair.key : void 0;
 }
 function valueAt(data, keys) {
   let value = data;
@@ -59289,7 +59468,7 @@ function describe3(issue3, data) {
   const shown = bad === void 0 ? "" : ` (got ${JSON.stringify(bad)})`;
   switch (issue3.code) {
     case "invalid_value":
-      return `expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${shown}`;
+      return issue3.values.length > 12 ? `expected one of ${issue3.values.slice(0, 6).map((v) => JSON.stringify(v)).join(", ")}, … (${issue3.values.length} allowed values)${shown}` : `expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${shown}`;
     case "unrecognized_keys":
       return `unknown key${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k) => `"${k}"`).join(", ")}`;
     default:
@@ -59297,8 +59476,8 @@ function describe3(issue3, data) {
   }
 }
 function parseConfig(text2, file2) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter, prettyErrors: false });
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file2,
@@ -59314,17 +59493,18 @@ function parseConfig(text2, file2) {
     file2,
     parsed.error.issues.map((issue3) => {
       const keys = issue3.path;
-      const node2 = (issue3.code === "unrecognized_keys" ? keyNodeAt(doc, keys, issue3.keys[0]) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
+      const last = keys[keys.length - 1];
+      const node2 = (issue3.code === "unrecognized_keys" ? keyNodeAt(doc, keys, issue3.keys[0]) : typeof last === "string" ? keyNodeAt(doc, keys.slice(0, -1), last) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
       const line = node2?.range ? `line ${lineCounter.linePos(node2.range[0]).line}: ` : "";
       return `${line}${keyPath(keys)}: ${describe3(issue3, data)}`;
     })
   );
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path19.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path20.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path19.join(d, n2))).find((f) => existsSync3(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path20.join(d, n2))).find((f) => existsSync3(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text2;
@@ -59336,9 +59516,487 @@ async function loadConfig(options) {
   return { config: parseConfig(text2, file2), file: file2 };
 }
 
+// src/findings/waivers.ts
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
+import { readFile as readFile3 } from "node:fs/promises";
+var DEFAULT_WAIVERS_FILE = ".controlgate-waivers.yml";
+var FINGERPRINT = /^[0-9a-f]{32}$/;
+var DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+var DAY_MS = 864e5;
+var MIN_REASON = 10;
+function dayStart(text2) {
+  const m = DAY.exec(text2);
+  if (!m) return void 0;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
+    return void 0;
+  }
+  return ms;
+}
+function formatDay(ms) {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+function latestExpiry(now) {
+  const year = now.getUTCFullYear() + 1;
+  const month = now.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
+}
+function globProblem(glob2, kind) {
+  if (glob2.trim() === "") return `expected a non-empty glob (got ${JSON.stringify(glob2)})`;
+  if (kind === "path" && glob2.startsWith("/")) {
+    return `expected a glob on repo-relative paths, without a leading "/" (got ${JSON.stringify(glob2)})`;
+  }
+  let re;
+  try {
+    import_picomatch3.default.makeRe(glob2, { dot: true, strictBrackets: true });
+    re = globToRegExp(glob2);
+  } catch (error63) {
+    const why = error63 instanceof Error ? error63.message : String(error63);
+    return `invalid glob ${JSON.stringify(glob2)}: ${why}`;
+  }
+  if (re.source === "$^") return `invalid glob ${JSON.stringify(glob2)}: it can never match`;
+  return void 0;
+}
+function makeSchema(now) {
+  const latest = latestExpiry(now);
+  const nonEmpty = external_exports.string().trim().min(1, "expected a non-empty string");
+  const glob2 = (kind) => external_exports.string().superRefine((value, ctx) => {
+    const problem = globProblem(value, kind);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+  const expires = external_exports.unknown().transform((value, ctx) => {
+    const text2 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
+    if (text2 === void 0 || dayStart(text2) === void 0) {
+      const shown = value instanceof Date ? value.toISOString() : value;
+      const got = shown === void 0 ? "missing" : `got ${JSON.stringify(shown)}`;
+      ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
+      return external_exports.NEVER;
+    }
+    if (text2 > latest) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expires more than a year ahead: ${text2}; waivers must be renewed at least yearly (latest allowed: ${latest})`
+      });
+      return external_exports.NEVER;
+    }
+    return text2;
+  });
+  const waiver = external_exports.strictObject({
+    id: nonEmpty.optional(),
+    fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
+    scanner: nonEmpty.optional(),
+    rule: glob2("rule").optional(),
+    path: glob2("path").optional(),
+    reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
+    approver: nonEmpty,
+    ticket: nonEmpty,
+    expires
+  });
+  return external_exports.strictObject({
+    version: external_exports.literal(1),
+    // `waivers:` with every entry commented out is YAML null: no waivers, not an error.
+    waivers: external_exports.array(waiver).nullish()
+  });
+}
+function isRecord(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
+}
+function crossFieldProblems(data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return [];
+  const problems = [];
+  const firstById = /* @__PURE__ */ new Map();
+  data.waivers.forEach((item, i2) => {
+    if (!isRecord(item)) return;
+    const has = (key) => item[key] !== void 0 && item[key] !== null;
+    const at = (key) => key === void 0 ? ["waivers", i2] : ["waivers", i2, key];
+    if (has("fingerprint")) {
+      const extra = ["rule", "path", "scanner"].filter(has);
+      if (extra.length > 0) {
+        problems.push({
+          keys: at("fingerprint"),
+          message: `a fingerprint waiver cannot also have ${extra.join(", ")}; use either fingerprint or rule + path`
+        });
+      }
+    } else if (has("rule") && !has("path")) {
+      problems.push({
+        keys: at("rule"),
+        message: 'rule requires path as well (use path: "**" for every file)'
+      });
+    } else if (has("path") && !has("rule")) {
+      problems.push({
+        keys: at("path"),
+        message: 'path requires rule as well (use rule: "**" for every rule)'
+      });
+    } else if (!has("rule")) {
+      problems.push({ keys: at(), message: "expected either fingerprint, or rule + path" });
+    }
+    if (typeof item.id === "string" && item.id.trim() !== "") {
+      const id = item.id.trim();
+      const first = firstById.get(id);
+      if (first === void 0) firstById.set(id, i2);
+      else
+        problems.push({
+          keys: at("id"),
+          message: `duplicate id ${JSON.stringify(id)} (also waivers[${first}])`
+        });
+    }
+  });
+  return problems;
+}
+function nodeAt2(doc, keys) {
+  let node2 = doc.contents;
+  for (const key of keys) {
+    if ((0, import_yaml3.isMap)(node2)) node2 = node2.get(String(key), true);
+    else if ((0, import_yaml3.isSeq)(node2)) node2 = node2.get(Number(key), true);
+    else return void 0;
+  }
+  return node2;
+}
+function keyNodeAt2(doc, keys, key) {
+  const map2 = nodeAt2(doc, keys);
+  if (!(0, import_yaml3.isMap)(map2)) return void 0;
+  const pair = map2.items.find((item) => (0, import_yaml3.isScalar)(item.key) && String(item.key.value) === key);
+  return pair && (0, import_yaml3.isScalar)(pair.key) ? pair.key : void 0;
+}
+function valueAt2(data, keys) {
+  let value = data;
+  for (const key of keys) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function keyPath2(keys) {
+  return keys.map((k, i2) => typeof k === "number" ? `[${k}]` : `${i2 === 0 ? "" : "."}${String(k)}`).join("") || "(top level)";
+}
+function fromZod(issue3, data) {
+  const bad = valueAt2(data, issue3.path);
+  const shown = bad === void 0 ? "" : ` (got ${JSON.stringify(bad)})`;
+  switch (issue3.code) {
+    case "unrecognized_keys":
+      return {
+        keys: issue3.path,
+        unknownKey: issue3.keys[0],
+        message: `unknown key${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k) => `"${k}"`).join(", ")}`
+      };
+    case "invalid_value":
+      return {
+        keys: issue3.path,
+        message: `expected ${issue3.values.map((v) => JSON.stringify(v)).join(" or ")}${shown}`
+      };
+    case "custom":
+      return { keys: issue3.path, message: issue3.message };
+    default:
+      return { keys: issue3.path, message: `${issue3.message}${shown}` };
+  }
+}
+function restoreWrittenDates(doc, data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return;
+  data.waivers.forEach((item, i2) => {
+    if (!isRecord(item) || !(item.expires instanceof Date)) return;
+    const node2 = nodeAt2(doc, ["waivers", i2, "expires"]);
+    if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
+  });
+}
+function parseWaivers(text2, file2, now) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text2, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file2,
+      doc.errors.map(
+        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split("\n")[0]}`
+      )
+    );
+  }
+  const data = doc.toJS() ?? {};
+  restoreWrittenDates(doc, data);
+  const parsed = makeSchema(now).safeParse(data);
+  const problems = [
+    ...parsed.success ? [] : parsed.error.issues.map((issue3) => fromZod(issue3, data)),
+    ...crossFieldProblems(data)
+  ];
+  const lineOf = (node2) => node2?.range ? lineCounter.linePos(node2.range[0]).line : void 0;
+  if (problems.length > 0 || !parsed.success) {
+    const located = problems.map((p) => {
+      const line = lineOf(
+        (p.unknownKey !== void 0 ? keyNodeAt2(doc, p.keys, p.unknownKey) : void 0) ?? nodeAt2(doc, p.keys) ?? nodeAt2(doc, p.keys.slice(0, -1))
+      );
+      return { line, text: `${line === void 0 ? "" : `line ${line}: `}${keyPath2(p.keys)}: ${p.message}` };
+    });
+    located.sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
+    throw new ConfigError(
+      file2,
+      located.map((p) => p.text)
+    );
+  }
+  return (parsed.data.waivers ?? []).map((w, i2) => {
+    const waiver = {
+      reason: w.reason,
+      approver: w.approver,
+      ticket: w.ticket,
+      expires: w.expires,
+      line: lineOf(nodeAt2(doc, ["waivers", i2])) ?? 0
+    };
+    if (w.id !== void 0) waiver.id = w.id;
+    if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
+    if (w.scanner !== void 0) waiver.scanner = w.scanner;
+    if (w.rule !== void 0) waiver.rule = w.rule;
+    if (w.path !== void 0) waiver.path = w.path;
+    return waiver;
+  });
+}
+async function loadWaivers(file2, now) {
+  let text2;
+  try {
+    text2 = await readFile3(file2, "utf8");
+  } catch (error63) {
+    if (error63.code === "ENOENT") return [];
+    const code = error63.code;
+    throw new ConfigError(file2, [`cannot read the file${code ? ` (${code})` : ""}`]);
+  }
+  return parseWaivers(text2, file2, now);
+}
+function isExpired(waiver, now) {
+  const start = dayStart(waiver.expires);
+  if (start === void 0) return true;
+  return now.getTime() >= start + DAY_MS;
+}
+function compileWaiver(waiver) {
+  const { fingerprint, scanner } = waiver;
+  if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
+  if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
+  const rule = globToRegExp(waiver.rule);
+  const path26 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner === void 0 || f.scanner === scanner) && rule.test(f.ruleId) && path26.test(f.path);
+}
+function applyWaivers(findings, waivers, now) {
+  const compiled = waivers.map((waiver) => ({
+    waiver,
+    test: compileWaiver(waiver),
+    expired: isExpired(waiver, now),
+    matched: []
+  }));
+  const applied = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    for (const entry of compiled) {
+      if (!entry.test(finding)) continue;
+      entry.matched.push(finding.fingerprint);
+      if (!entry.expired && !applied.has(finding.fingerprint)) applied.set(finding.fingerprint, entry.waiver);
+    }
+  }
+  return {
+    applied,
+    expired: compiled.filter((e) => e.expired).map((e) => ({ waiver: e.waiver, matched: e.matched })),
+    stale: compiled.filter((e) => !e.expired && e.matched.length === 0).map((e) => e.waiver)
+  };
+}
+
+// src/controls/overrides.ts
+function shift(severity2, steps) {
+  const index = SEVERITIES.indexOf(severity2) - steps;
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity2;
+}
+function applyOverrides(finding, base, overrides, mapper) {
+  let criteria = [...base.criteria];
+  let advisory = base.advisory;
+  let unmapped = base.unmapped;
+  let severity2 = finding.severity;
+  const applied = [];
+  const cwes = new Set(finding.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
+  const tags = new Set(finding.tags.map((t) => t.toLowerCase()));
+  overrides.forEach((o2, index) => {
+    const m = o2.match;
+    if (m.tool !== void 0 && m.tool !== finding.scanner) return;
+    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding.ruleId)) return;
+    if (m.cwe !== void 0 && !(Array.isArray(m.cwe) ? m.cwe : [m.cwe]).some((c3) => cwes.has(c3))) return;
+    if (m.category !== void 0 && m.category.toLowerCase() !== (finding.category ?? "").toLowerCase())
+      return;
+    if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
+    applied.push(index);
+    if (o2.set) criteria = [...o2.set];
+    if (o2.add) criteria = [.../* @__PURE__ */ new Set([...criteria, ...o2.add])];
+    if (o2.remove) criteria = criteria.filter((c3) => !o2.remove?.includes(c3));
+    if (o2.set || o2.add) unmapped = false;
+    if (o2.advisory === true) criteria = [];
+    advisory = criteria.length === 0;
+    if (o2.advisory === false && criteria.length === 0) {
+      criteria = ["CC7.1"];
+      advisory = false;
+      unmapped = true;
+    }
+    if (o2.severity) severity2 = o2.severity;
+    if (o2.raise) severity2 = shift(severity2, o2.raise);
+    if (o2.lower) severity2 = shift(severity2, -o2.lower);
+  });
+  return { criteria, advisory, unmapped, severity: severity2, applied };
+}
+
+// src/controls/evaluate.ts
+function effectivePolicy(config2, criterion) {
+  const p = config2.policy;
+  const group = p[criterion.group];
+  const own2 = p[criterion.id];
+  const pick2 = (key) => own2?.[key] ?? group?.[key] ?? p[key];
+  const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
+  return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
+}
+function coverageOf(scanner, config2, mapper) {
+  const custom2 = config2.scanners.custom.find((c3) => c3.id === scanner);
+  return custom2 ? custom2.covers : mapper.coverage(scanner);
+}
+function evaluateGate(input2) {
+  const { config: config2, mapper, now } = input2;
+  const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
+  const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
+  const refuse = config2.policy.inSourceSuppressions === "refuse";
+  const gated = input2.findings.map((finding) => {
+    const mapping = mapper.map(finding);
+    const o2 = applyOverrides(finding, mapping, config2.mapping, mapper);
+    const inSource = finding.suppressed && finding.suppressions.some((s) => s.kind === "inSource");
+    const suppressionRefused = refuse && inSource && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
+    const waiver = waiverOutcome.applied.get(finding.fingerprint);
+    return {
+      finding,
+      mapping,
+      criteria: o2.criteria,
+      advisory: o2.advisory,
+      unmapped: o2.unmapped,
+      severity: o2.severity,
+      overrides: o2.applied,
+      ...waiver ? { waiver } : {},
+      suppressionRefused
+    };
+  });
+  const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
+  const controls = input2.catalog.criteria.map((criterion) => {
+    const policy = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
+    const coveredBy = input2.scanners.filter((s) => coverageOf(s.id, config2, mapper).includes(criterion.id)).map((s) => s.id);
+    const failedScanners = input2.scanners.filter((s) => s.status === "failed" && coveredBy.includes(s.id)).map((s) => s.id);
+    const result2 = {
+      id: criterion.id,
+      title: criterion.title,
+      category: criterion.category,
+      group: criterion.group,
+      signal: criterion.signal,
+      verdict: "pass",
+      policy,
+      findings: [],
+      belowThreshold: [],
+      waived: [],
+      suppressed: [],
+      coveredBy,
+      failedScanners,
+      blocking: false
+    };
+    if (!inScope.has(criterion.category)) return { ...result2, verdict: "out-of-scope" };
+    for (const g of gated) {
+      if (!g.criteria.includes(criterion.id)) continue;
+      const fp = g.finding.fingerprint;
+      if (g.waiver) result2.waived.push(fp);
+      else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === "block"))
+        result2.suppressed.push(fp);
+      else if (severityRank(g.severity) >= severityRank(policy.severity)) result2.findings.push(fp);
+      else result2.belowThreshold.push(fp);
+    }
+    if (result2.findings.length > 0) {
+      return {
+        ...result2,
+        verdict: policy.mode === "block" ? "fail" : "warn",
+        blocking: policy.mode === "block"
+      };
+    }
+    const signals2 = result2.belowThreshold.length + result2.waived.length + result2.suppressed.length;
+    if (coveredBy.length === 0 && signals2 === 0) return { ...result2, verdict: "not-covered" };
+    if (failedScanners.length > 0) {
+      return {
+        ...result2,
+        verdict: "not-evaluated",
+        blocking: policy.mode === "block" && policy.unevaluated === "block"
+      };
+    }
+    return result2;
+  });
+  const unevaluatedBlocking = controls.some((c3) => c3.verdict === "not-evaluated" && c3.blocking);
+  const blocked = controls.some((c3) => c3.blocking);
+  return {
+    decision: blocked ? "block" : "pass",
+    exitCode: unevaluatedBlocking ? 2 : blocked ? 1 : 0,
+    controls,
+    findings: gated,
+    waivers: waiverOutcome
+  };
+}
+
+// src/controls/map.ts
+var UNMAPPED_CRITERION = "CC7.1";
+var Mapper = class {
+  mapping;
+  ruleGlobs = /* @__PURE__ */ new Map();
+  constructor(mapping) {
+    this.mapping = mapping;
+    for (const layer of mapping.layers) {
+      for (const row of layer.rows)
+        if (row.rule && !this.ruleGlobs.has(row.rule)) this.ruleGlobs.set(row.rule, globToRegExp(row.rule));
+    }
+  }
+  /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
+  cweWithAncestors(cwe) {
+    const chain = [cwe];
+    let current = cwe;
+    for (let hops = 0; hops < 32; hops++) {
+      const parent = this.mapping.cweParents[current];
+      if (!parent || chain.includes(parent)) break;
+      chain.push(parent);
+      current = parent;
+    }
+    return chain;
+  }
+  rowMatches(row, f, cwes, owasp, tags) {
+    if (row.tool !== void 0 && row.tool !== f.scanner) return false;
+    if (row.rule !== void 0 && !this.ruleGlobs.get(row.rule)?.test(f.ruleId)) return false;
+    if (row.cwe !== void 0 && !(Array.isArray(row.cwe) ? row.cwe : [row.cwe]).some((c3) => cwes.has(c3)))
+      return false;
+    if (row.category !== void 0 && row.category.toLowerCase() !== (f.category ?? "").toLowerCase())
+      return false;
+    if (row.owasp !== void 0 && !owasp.has(row.owasp)) return false;
+    if (row.tag !== void 0 && !tags.has(row.tag.toLowerCase())) return false;
+    return true;
+  }
+  /** Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned. */
+  map(f) {
+    const cwes = new Set(f.cwe.flatMap((c3) => this.cweWithAncestors(c3)));
+    const owasp = new Set(
+      f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? [])
+    );
+    const tags = new Set(f.tags.map((t) => t.toLowerCase()));
+    for (const layer of this.mapping.layers) {
+      const rows = [];
+      layer.rows.forEach((row, index) => {
+        if (this.rowMatches(row, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row });
+      });
+      if (rows.length === 0) continue;
+      const criteria = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
+      return { criteria, advisory: criteria.length === 0, unmapped: false, layer: layer.id, rows };
+    }
+    return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
+  }
+  /** Criteria a scanner can produce a signal for, as the mapping data declares. */
+  coverage(scanner) {
+    return this.mapping.coverage[scanner] ?? [];
+  }
+  get data() {
+    return this.mapping;
+  }
+};
+
 // src/runner/run-scanners.ts
 import { mkdir as mkdir2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import path22 from "node:path";
+import path23 from "node:path";
 
 // node_modules/yocto-queue/index.js
 var Node = class {
@@ -59560,11 +60218,11 @@ function isSecretFinding(f) {
 }
 
 // src/sarif/normalize.ts
-import path20 from "node:path";
+import path21 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 
 // src/findings/fingerprint.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function normalizeCode(code) {
   return code.replace(/\s+/g, "");
 }
@@ -59575,7 +60233,7 @@ function computeFingerprints(bases) {
     const key = [b.scanner, b.ruleId, b.path, content].join("\0");
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    return createHash("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
+    return createHash2("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
   });
 }
 
@@ -59653,8 +60311,8 @@ function resolveSeverity(s) {
   for (const bag of [s.resultProperties, s.ruleProperties]) {
     for (const key of TOOL_SEVERITY_KEYS) {
       const value = bag?.[key];
-      const severity = typeof value === "string" ? severityFromWord(value) : void 0;
-      if (severity) return { severity, severitySource: "tool-property" };
+      const severity2 = typeof value === "string" ? severityFromWord(value) : void 0;
+      if (severity2) return { severity: severity2, severitySource: "tool-property" };
     }
   }
   if (s.resultLevel) return { severity: severityFromLevel(s.resultLevel), severitySource: "level" };
@@ -59722,7 +60380,7 @@ function resolveBase(run3, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path20.resolve(resolveBase(run3, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path21.resolve(resolveBase(run3, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath2(run3, result2, context) {
   let location2 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -59736,7 +60394,7 @@ function resolvePath2(run3, result2, context) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
       absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
     } else {
-      absolute = path20.resolve(
+      absolute = path21.resolve(
         resolveBase(run3, location2?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
@@ -59875,7 +60533,7 @@ function normalizeRun(run3, context) {
 }
 
 // src/sarif/read.ts
-import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
 
 // src/sarif/model.ts
 var int2 = external_exports.number().int();
@@ -59978,9 +60636,9 @@ var sarifLogSchema = external_exports.looseObject({
 // src/sarif/read.ts
 var DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
 var MAX_REPORTED_ISSUES = 5;
-function jsonPath(path25) {
+function jsonPath(path26) {
   let out = "$";
-  for (const key of path25) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
+  for (const key of path26) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
   return out;
 }
 function describeIssue(issue3) {
@@ -60022,7 +60680,7 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
       `the file is ${size} bytes, over the ${maxBytes}-byte limit for SARIF input`
     ]);
   }
-  return parseSarifText(await readFile3(file2, "utf8"), file2);
+  return parseSarifText(await readFile4(file2, "utf8"), file2);
 }
 
 // src/sarif/redact-raw.ts
@@ -60054,8 +60712,8 @@ function redactRawSarif(log2, findings) {
 }
 
 // src/sarif/source-reader.ts
-import { readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
-import path21 from "node:path";
+import { readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
+import path22 from "node:path";
 var MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 var SourceReader = class {
   cache = /* @__PURE__ */ new Map();
@@ -60068,10 +60726,10 @@ var SourceReader = class {
     if (this.cache.has(relativePath)) return this.cache.get(relativePath);
     let lines;
     try {
-      const file2 = path21.join(this.root, relativePath);
+      const file2 = path22.join(this.root, relativePath);
       const info2 = statSync3(file2);
       if (info2.isFile() && info2.size <= MAX_SOURCE_BYTES) {
-        const text2 = readFileSync4(file2, "utf8");
+        const text2 = readFileSync5(file2, "utf8");
         lines = text2.includes("\0") ? void 0 : text2.split(/\r?\n/);
       }
     } catch {
@@ -60120,7 +60778,7 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path22.join(o2.outDir, scanner.id);
+  const outDir = path23.join(o2.outDir, scanner.id);
   await rm2(outDir, { recursive: true, force: true });
   await mkdir2(outDir, { recursive: true });
   const plan = scanner.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
@@ -60214,9 +60872,9 @@ async function runScanners(o2) {
 }
 
 // src/pipeline/workspace.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
+var import_picomatch5 = __toESM(require_picomatch2(), 1);
 import { existsSync as existsSync4, statSync as statSync5 } from "node:fs";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // node_modules/tinyglobby/dist/index.mjs
 import { readdir as readdir2, readdirSync, realpath, realpathSync as realpathSync2, stat as stat3, statSync as statSync4 } from "fs";
@@ -60228,27 +60886,27 @@ import { createRequire } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
 var __require2 = /* @__PURE__ */ createRequire(import.meta.url);
-function cleanPath(path25) {
-  let normalized = normalize(path25);
+function cleanPath(path26) {
+  let normalized = normalize(path26);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
 var SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path25, separator) {
-  return path25.replace(SLASHES_REGEX, separator);
+function convertSlashes(path26, separator) {
+  return path26.replace(SLASHES_REGEX, separator);
 }
 var WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path25) {
-  return path25 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path25);
+function isRootDirectory(path26) {
+  return path26 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path26);
 }
-function normalizePath(path25, options) {
+function normalizePath(path26, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path25.includes("/") || path25.startsWith(".");
-  if (resolvePaths) path25 = resolve(path25);
-  if (normalizePath$1 || pathNeedsCleaning) path25 = cleanPath(path25);
-  if (path25 === ".") return "";
-  const needsSeperator = path25[path25.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path25 + pathSeparator : path25, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path26.includes("/") || path26.startsWith(".");
+  if (resolvePaths) path26 = resolve(path26);
+  if (normalizePath$1 || pathNeedsCleaning) path26 = cleanPath(path26);
+  if (path26 === ".") return "";
+  const needsSeperator = path26[path26.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path26 + pathSeparator : path26, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -60285,8 +60943,8 @@ var pushDirectory = (directoryPath, paths) => {
   paths.push(directoryPath || ".");
 };
 var pushDirectoryFilter = (directoryPath, paths, filters) => {
-  const path25 = directoryPath || ".";
-  if (filters.every((filter) => filter(path25, true))) paths.push(path25);
+  const path26 = directoryPath || ".";
+  if (filters.every((filter) => filter(path26, true))) paths.push(path26);
 };
 var empty$2 = () => {
 };
@@ -60338,26 +60996,26 @@ var empty = () => {
 function build$3(options) {
   return options.group ? groupFiles : empty;
 }
-var resolveSymlinksAsync = function(path25, state, callback$1) {
+var resolveSymlinksAsync = function(path26, state, callback$1) {
   const { queue, fs: fs4, options: { suppressErrors } } = state;
   queue.enqueue();
-  fs4.realpath(path25, (error63, resolvedPath) => {
+  fs4.realpath(path26, (error63, resolvedPath) => {
     if (error63) return queue.dequeue(suppressErrors ? null : error63, state);
     fs4.stat(resolvedPath, (error$1, stat4) => {
       if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-      if (stat4.isDirectory() && isRecursive2(path25, resolvedPath, state)) return queue.dequeue(null, state);
+      if (stat4.isDirectory() && isRecursive2(path26, resolvedPath, state)) return queue.dequeue(null, state);
       callback$1(stat4, resolvedPath);
       queue.dequeue(null, state);
     });
   });
 };
-var resolveSymlinks = function(path25, state, callback$1) {
+var resolveSymlinks = function(path26, state, callback$1) {
   const { queue, fs: fs4, options: { suppressErrors } } = state;
   queue.enqueue();
   try {
-    const resolvedPath = fs4.realpathSync(path25);
+    const resolvedPath = fs4.realpathSync(path26);
     const stat4 = fs4.statSync(resolvedPath);
-    if (stat4.isDirectory() && isRecursive2(path25, resolvedPath, state)) return;
+    if (stat4.isDirectory() && isRecursive2(path26, resolvedPath, state)) return;
     callback$1(stat4, resolvedPath);
   } catch (e) {
     if (!suppressErrors) throw e;
@@ -60367,9 +61025,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path25, resolved, state) {
+function isRecursive2(path26, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path25);
+  let parent = dirname(path26);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -60377,7 +61035,7 @@ function isRecursive2(path25, resolved, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path25, resolved);
+  state.symlinks.set(path26, resolved);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved, state) {
@@ -60549,19 +61207,19 @@ var Walker = class {
         const filename = this.joinPath(entry.name, directoryPath);
         this.pushFile(filename, files, this.state.counts, filters);
       } else if (entry.isDirectory()) {
-        let path25 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-        if (exclude && exclude(entry.name, path25)) continue;
-        this.pushDirectory(path25, paths, filters);
-        this.walkDirectory(this.state, path25, path25, depth - 1, this.walk);
+        let path26 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+        if (exclude && exclude(entry.name, path26)) continue;
+        this.pushDirectory(path26, paths, filters);
+        this.walkDirectory(this.state, path26, path26, depth - 1, this.walk);
       } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-        let path25 = joinPathWithBasePath(entry.name, directoryPath);
-        this.resolveSymlink(path25, this.state, (stat4, resolvedPath) => {
+        let path26 = joinPathWithBasePath(entry.name, directoryPath);
+        this.resolveSymlink(path26, this.state, (stat4, resolvedPath) => {
           if (stat4.isDirectory()) {
             resolvedPath = normalizePath(resolvedPath, this.state.options);
-            if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path25 + pathSeparator)) return;
-            this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path25 + pathSeparator, depth - 1, this.walk);
+            if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path26 + pathSeparator)) return;
+            this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path26 + pathSeparator, depth - 1, this.walk);
           } else {
-            resolvedPath = useRealPaths ? resolvedPath : path25;
+            resolvedPath = useRealPaths ? resolvedPath : path26;
             const filename = basename(resolvedPath);
             const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
             resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -60727,13 +61385,13 @@ var Builder = class {
       isMatch = globFn(patterns, ...options);
       this.globCache[patterns.join("\0")] = isMatch;
     }
-    this.options.filters.push((path25) => isMatch(path25));
+    this.options.filters.push((path26) => isMatch(path26));
     return this;
   }
 };
 
 // node_modules/tinyglobby/dist/index.mjs
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var import_picomatch4 = __toESM(require_picomatch2(), 1);
 var isReadonlyArray = Array.isArray;
 var BACKSLASHES = /\\/g;
 var DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
@@ -60749,7 +61407,7 @@ function getPartialMatcher(patterns, options = {}) {
     patternsParts[i2] = parts;
     const partsCount = parts.length;
     const partMatchers = Array(partsCount);
-    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch2.default)(parts[j], options);
+    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch4.default)(parts[j], options);
     matchers[i2] = partMatchers;
   }
   return (input2) => {
@@ -60802,23 +61460,23 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path25) {
-  return path25.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path26) {
+  return path26.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
 var splitPatternOptions = { parts: true };
-function splitPattern(path25) {
+function splitPattern(path26) {
   var _result$parts;
-  const result2 = import_picomatch2.default.scan(path25, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path25];
+  const result2 = import_picomatch4.default.scan(path26, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path26];
 }
 var POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
 var WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-var escapePosixPath = (path25) => path25.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-var escapeWin32Path = (path25) => path25.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+var escapePosixPath = (path26) => path26.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+var escapeWin32Path = (path26) => path26.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
 var escapePath = isWin ? escapeWin32Path : escapePosixPath;
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan2 = import_picomatch2.default.scan(pattern);
+  const scan2 = import_picomatch4.default.scan(pattern);
   return scan2.isGlob || scan2.negated;
 }
 function log(...tasks) {
@@ -60908,8 +61566,8 @@ function buildCrawler(options, patterns) {
     noglobstar: options.globstar === false,
     posix: true
   };
-  const matcher = (0, import_picomatch2.default)(processed.match, matchOptions);
-  const ignore = (0, import_picomatch2.default)(processed.ignore, matchOptions);
+  const matcher = (0, import_picomatch4.default)(processed.match, matchOptions);
+  const ignore = (0, import_picomatch4.default)(processed.ignore, matchOptions);
   const partialMatcher = getPartialMatcher(processed.match, matchOptions);
   const format2 = buildFormat(cwd, root, absolute);
   const excludeFormatter = absolute ? format2 : buildFormat(cwd, root, true);
@@ -60921,13 +61579,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
   const crawler = new Builder({
     filters: [debug2 ? (p, isDirectory2) => {
-      const path25 = format2(p, isDirectory2);
-      const matches = matcher(path25) && !ignore(path25);
-      if (matches) log(`matched ${path25}`);
+      const path26 = format2(p, isDirectory2);
+      const matches = matcher(path26) && !ignore(path26);
+      if (matches) log(`matched ${path26}`);
       return matches;
     } : (p, isDirectory2) => {
-      const path25 = format2(p, isDirectory2);
-      return matcher(path25) && !ignore(path25);
+      const path26 = format2(p, isDirectory2);
+      return matcher(path26) && !ignore(path26);
     }],
     exclude: debug2 ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -60994,13 +61652,13 @@ async function glob(globInput, options) {
 
 // src/pipeline/workspace.ts
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path23.resolve(cwd, targetArg);
+  const target = path24.resolve(cwd, targetArg);
   if (!existsSync4(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync5(target).isDirectory() ? target : path23.dirname(target);
+  const targetDir = statSync5(target).isDirectory() ? target : path24.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync4(path23.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path23.dirname(dir);
+    if (existsSync4(path24.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path24.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -61014,8 +61672,8 @@ async function listFiles(workspace, excludes) {
     followSymbolicLinks: false,
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
-  const excluded = excludes.length > 0 ? (0, import_picomatch3.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path23.normalize(f)).filter((f) => !excluded?.(toPosix(path23.relative(workspace.root, f)))).sort();
+  const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
+  return files.map((f) => path24.normalize(f)).filter((f) => !excluded?.(toPosix(path24.relative(workspace.root, f)))).sort();
 }
 
 // src/pipeline/scan.ts
@@ -61058,8 +61716,13 @@ async function scan(request) {
     scanner,
     options: optionsFor(scanner.id, config2)
   }));
+  const now = request.now ?? /* @__PURE__ */ new Date();
+  const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
+  const waivers = await loadWaivers(waiversFile, now);
+  const catalog2 = loadCatalog();
+  const mapping = loadMapping();
   const files = await listFiles(workspace, config2.exclude);
-  const outDir = request.outDir ? path24.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp(path24.join(os5.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path25.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp(path25.join(os5.tmpdir(), "controlgate-"));
   const scanners = await runScanners({
     root: workspace.root,
     target: workspace.target,
@@ -61072,6 +61735,21 @@ async function scan(request) {
     concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
     onProgress: request.onProgress
   });
+  const findings = scanners.flatMap((s) => s.findings);
+  const gate = evaluateGate({
+    findings,
+    scanners,
+    catalog: catalog2.data,
+    mapper: new Mapper(mapping.data),
+    config: config2,
+    waivers,
+    now
+  });
+  const facts = (d) => ({
+    file: d.file,
+    sha256: d.sha256,
+    version: d.version
+  });
   return {
     root: workspace.root,
     target: workspace.target,
@@ -61082,15 +61760,24 @@ async function scan(request) {
     startedAt,
     finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
     scanners,
-    findings: scanners.flatMap((s) => s.findings)
+    findings,
+    gate,
+    data: {
+      catalog: facts(catalog2),
+      mapping: facts(mapping),
+      ...existsSync5(waiversFile) ? { waiversFile } : {}
+    }
   };
 }
-function scanExitCode(outcome) {
-  return outcome.scanners.some((s) => s.status === "failed") ? 2 : 0;
+function resolveWaiversFile(request, config2, configFile, root) {
+  const cwd = request.cwd ?? process.cwd();
+  if (request.waiversFile) return path25.resolve(cwd, request.waiversFile);
+  const base = configFile ? path25.dirname(configFile) : root;
+  return path25.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
-
-// src/findings/finding.ts
-var SEVERITIES = ["critical", "high", "medium", "low", "info"];
+function scanExitCode(outcome) {
+  return outcome.gate.exitCode;
+}
 
 // package.json
 var package_default = {
@@ -61118,7 +61805,8 @@ var package_default = {
     "test:unit": "vitest run --project unit",
     "fixtures:record": "node scripts/record-fixtures.ts",
     "bench:example": "node bench/example-app.ts",
-    "bench:large-sarif": "node bench/large-sarif.ts"
+    "bench:large-sarif": "node bench/large-sarif.ts",
+    generate: "node scripts/generate.ts"
   },
   dependencies: {
     "@actions/core": "3.0.1",
@@ -61158,13 +61846,96 @@ function countBySeverity(outcome) {
   for (const f of outcome.findings) if (!f.suppressed) counts[f.severity] += 1;
   return counts;
 }
+function countVerdicts(outcome) {
+  const counts = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    "not-evaluated": 0,
+    "not-covered": 0,
+    "out-of-scope": 0
+  };
+  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
+  return counts;
+}
+
+// src/report/controls-text.ts
+var MAX_FINDINGS_PER_CRITERION = 15;
+function oneLine(text2, max) {
+  const flat = stripControlChars(text2.replace(/\s+/g, " ").trim());
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+function findingRow(g) {
+  const f = g.finding;
+  const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
+  return `      ${g.severity.toUpperCase().padEnd(8)} ${oneLine(where, 60)}  ${f.scanner} ${oneLine(f.ruleName ?? f.ruleId, 60)}`;
+}
+function criterionBlock(c3, byFingerprint) {
+  const policy = `${c3.policy.mode} at ${c3.policy.severity}${c3.policy.source === "default" ? "" : ` (policy ${c3.policy.source})`}`;
+  const lines = [
+    `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}`
+  ];
+  for (const fp of c3.findings.slice(0, MAX_FINDINGS_PER_CRITERION)) {
+    const g = byFingerprint.get(fp);
+    if (g) lines.push(findingRow(g));
+  }
+  if (c3.findings.length > MAX_FINDINGS_PER_CRITERION) {
+    lines.push(`      … and ${c3.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
+  }
+  return lines;
+}
+function renderControls(outcome) {
+  const { gate } = outcome;
+  const byFingerprint = new Map(gate.findings.map((g) => [g.finding.fingerprint, g]));
+  const out = [];
+  const failing = gate.controls.filter((c3) => c3.verdict === "fail");
+  const warning = gate.controls.filter((c3) => c3.verdict === "warn");
+  const unevaluated2 = gate.controls.filter((c3) => c3.verdict === "not-evaluated");
+  if (failing.length > 0)
+    out.push("SOC 2 criteria that fail:", ...failing.flatMap((c3) => criterionBlock(c3, byFingerprint)), "");
+  if (warning.length > 0)
+    out.push(
+      "SOC 2 criteria with warnings:",
+      ...warning.flatMap((c3) => criterionBlock(c3, byFingerprint)),
+      ""
+    );
+  if (unevaluated2.length > 0) {
+    out.push("Not evaluated (a scanner that covers them failed):");
+    for (const c3 of unevaluated2) {
+      out.push(
+        `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.failedScanners.join(", ")} failed${c3.blocking ? "; blocks" : ""}`
+      );
+    }
+    out.push("");
+  }
+  const waived = gate.waivers.applied.size;
+  const notes = [
+    waived > 0 ? `${waived} finding${waived === 1 ? "" : "s"} waived` : "",
+    gate.waivers.expired.length > 0 ? `${gate.waivers.expired.length} expired waiver(s) no longer apply` : "",
+    gate.waivers.stale.length > 0 ? `${gate.waivers.stale.length} stale waiver(s) match nothing` : "",
+    gate.findings.some((g) => g.unmapped) ? `${gate.findings.filter((g) => g.unmapped).length} finding(s) unmapped (put under CC7.1)` : ""
+  ].filter(Boolean);
+  if (notes.length > 0) out.push(`Notes: ${notes.join("; ")}.`);
+  const v = countVerdicts(outcome);
+  out.push(
+    `Criteria: ${v.fail} fail, ${v.warn} warn, ${v.pass} pass, ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered by any scanner, ${v["out-of-scope"]} out of scope`
+  );
+  const failed = failing.map((c3) => c3.id);
+  const decision = gate.decision === "block" ? `Decision: BLOCK — ${[
+    failed.length > 0 ? `${failed.join(", ")} fail` : "",
+    unevaluated2.some((c3) => c3.blocking) ? `${unevaluated2.filter((c3) => c3.blocking).map((c3) => c3.id).join(", ")} could not be evaluated` : ""
+  ].filter(Boolean).join("; ")} (exit ${gate.exitCode})` : "Decision: PASS (exit 0)";
+  out.push(decision);
+  return `${out.join("\n")}
+`;
+}
 
 // src/report/terminal.ts
 var terminalSafe = stripControlChars;
 function pad(text2, width) {
   return text2.length >= width ? text2 : text2 + " ".repeat(width - text2.length);
 }
-function oneLine(text2, max) {
+function oneLine2(text2, max) {
   const flat = terminalSafe(text2.replace(/\s+/g, " ").trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
@@ -61174,24 +61945,24 @@ function seconds2(ms) {
 function scannerLine(run3) {
   const mark = { ok: "ok     ", failed: "FAILED ", skipped: "skipped" }[run3.status];
   const version2 = run3.version ? ` ${run3.version}` : "";
-  const detail = run3.status === "ok" ? `${run3.findings.length} findings in ${run3.filesScanned} files, ${seconds2(run3.durationMs)}` : oneLine(run3.error ?? "", 160);
+  const detail = run3.status === "ok" ? `${run3.findings.length} findings in ${run3.filesScanned} files, ${seconds2(run3.durationMs)}` : oneLine2(run3.error ?? "", 160);
   return `  ${mark} ${pad(`${run3.displayName}${version2}`, 18)} ${detail}`;
 }
 function findingLine(f) {
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
   const cwe = f.cwe.length > 0 ? ` [${f.cwe.join(", ")}]` : "";
   const suppressed = f.suppressed ? " (suppressed)" : "";
-  return `    ${pad(oneLine(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
-      ${oneLine(f.message, 150)}`;
+  return `    ${pad(oneLine2(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine2(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
+      ${oneLine2(f.message, 150)}`;
 }
 function renderText(outcome) {
   const out = ["Scanners:", ...outcome.scanners.map(scannerLine), ""];
-  for (const severity of SEVERITIES) {
-    const group = outcome.findings.filter((f) => f.severity === severity).sort(
+  for (const severity2 of SEVERITIES) {
+    const group = outcome.findings.filter((f) => f.severity === severity2).sort(
       (a2, b) => Number(a2.suppressed) - Number(b.suppressed) || a2.path.localeCompare(b.path) || a2.line - b.line
     );
     if (group.length === 0) continue;
-    out.push(`${severity.toUpperCase()} (${group.length})`, ...group.map(findingLine), "");
+    out.push(`${severity2.toUpperCase()} (${group.length})`, ...group.map(findingLine), "");
   }
   const counts = countBySeverity(outcome);
   const suppressed = outcome.findings.filter((f) => f.suppressed).length;
@@ -61205,7 +61976,8 @@ function renderText(outcome) {
     );
   }
   return `${out.join("\n")}
-`;
+
+${renderControls(outcome)}`;
 }
 
 // src/action/run.ts

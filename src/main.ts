@@ -1,13 +1,20 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../scanners/index.ts';
-import { type OutputFormat, parseCommandLine, type ScanArgs } from './cli/program.ts';
+import { type CliCommand, type OutputFormat, parseCommandLine, type ScanArgs } from './cli/program.ts';
+import { loadConfig } from './config/load.ts';
+import { STARTER_CONFIG } from './config/starter.ts';
+import { loadCatalog, loadMapping } from './controls/data-files.ts';
 import { ConfigError, errorMessage, SarifError, UsageError } from './errors.ts';
 import { realExec } from './exec.ts';
 import { describeOutcome, installScanners } from './install/index.ts';
 import { toolsDir } from './paths.ts';
 import { type ScanOutcome, scan, scanExitCode } from './pipeline/scan.ts';
+import { resolveWorkspace } from './pipeline/workspace.ts';
+import { explainCriterion, explainFinding } from './report/explain.ts';
 import { jsonReport } from './report/json-report.ts';
+import { renderMappingMarkdown, renderMappingText } from './report/mapping-view.ts';
 import { renderText, scannerLine } from './report/terminal.ts';
 import { mergedSarif } from './sarif/merge.ts';
 
@@ -34,6 +41,7 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     target: args.path,
     ...(args.scanners ? { scannerIds: args.scanners } : {}),
     ...(args.config ? { configFile: args.config } : {}),
+    ...(args.waivers ? { waiversFile: args.waivers } : {}),
     ...(args.concurrency ? { concurrency: args.concurrency } : {}),
     ...(args.outDir ? { outDir: path.join(path.resolve(io.cwd, args.outDir), 'raw') } : {}),
     exec: realExec,
@@ -71,6 +79,74 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
   return scanExitCode(outcome);
 }
 
+async function init(dir: string, force: boolean, io: Io): Promise<number> {
+  const file = path.resolve(io.cwd, dir, '.controlgate.yml');
+  if (existsSync(file) && !force)
+    throw new UsageError(`${file} already exists; pass --force to overwrite it`);
+  await writeTo(file, STARTER_CONFIG);
+  io.out(`wrote ${path.relative(io.cwd, file) || file}\n`);
+  return 0;
+}
+
+function controls(markdown: boolean, io: Io): number {
+  const catalog = loadCatalog();
+  const mapping = loadMapping();
+  io.out(
+    markdown
+      ? renderMappingMarkdown(catalog.data, mapping.data, {
+          catalog: catalog.sha256,
+          mapping: mapping.sha256,
+        })
+      : renderMappingText(catalog.data, mapping.data),
+  );
+  return 0;
+}
+
+async function explain(command: Extract<CliCommand, { kind: 'explain' }>, io: Io): Promise<number> {
+  const catalog = loadCatalog().data;
+  const mapping = loadMapping().data;
+  if (/^(CC|A|C|PI|P)\d+\.\d+$/.test(command.subject)) {
+    const workspace = resolveWorkspace(command.path, io.cwd);
+    const { config } = await loadConfig({
+      explicit: command.config,
+      target: workspace.targetDir,
+      root: workspace.root,
+    });
+    const text = explainCriterion(command.subject, catalog, mapping, config);
+    if (!text)
+      throw new UsageError(
+        `unknown criterion "${command.subject}"; run \`controlgate controls\` for the list`,
+      );
+    io.out(text);
+    return 0;
+  }
+  const outcome = await scan({
+    target: command.path,
+    ...(command.scanners ? { scannerIds: command.scanners } : {}),
+    ...(command.config ? { configFile: command.config } : {}),
+    exec: realExec,
+    toolsDir: toolsDir(io.env),
+    env: io.env,
+    cwd: io.cwd,
+  });
+  if (outcome.outDirIsTemporary) await rm(outcome.outDir, { recursive: true, force: true });
+  const [scanner, ...rest] = command.subject.split(':');
+  const ruleId = rest.join(':');
+  const matches = outcome.gate.findings.filter((g) =>
+    ruleId
+      ? g.finding.scanner === scanner && g.finding.ruleId === ruleId
+      : g.finding.fingerprint === command.subject,
+  );
+  if (matches.length === 0) {
+    io.err(
+      `controlgate: no finding in this scan matches "${command.subject}" (expected scanner:ruleId or a fingerprint)\n`,
+    );
+    return 2;
+  }
+  io.out(matches.map((g) => explainFinding(g, outcome.config, outcome.gate, catalog)).join('\n'));
+  return 0;
+}
+
 async function listScanners(io: Io): Promise<number> {
   for (const scanner of BUILTIN_SCANNERS.values()) {
     try {
@@ -97,6 +173,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await runScan(command.args, io);
       case 'scanners-list':
         return await listScanners(io);
+      case 'init':
+        return await init(command.dir, command.force, io);
+      case 'controls':
+        return controls(command.markdown, io);
+      case 'explain':
+        return await explain(command, io);
       case 'scanners-install': {
         const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}\n`));
         for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}\n`);

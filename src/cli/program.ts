@@ -5,6 +5,7 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 
 export interface ScanArgs {
   path: string;
+  waivers?: string;
   scanners?: string[];
   format: OutputFormat;
   output?: string;
@@ -16,6 +17,9 @@ export interface ScanArgs {
 
 export type CliCommand =
   | { kind: 'scan'; args: ScanArgs }
+  | { kind: 'init'; dir: string; force: boolean }
+  | { kind: 'controls'; markdown: boolean }
+  | { kind: 'explain'; subject: string; path: string; scanners?: string[]; config?: string }
   | { kind: 'scanners-install' }
   | { kind: 'scanners-list' }
   | { kind: 'done'; exitCode: number };
@@ -38,9 +42,10 @@ function idList(value: string): string[] {
 }
 
 const EXIT_CODES_HELP = `
-Exit codes:
-  0  every scanner ran and its results were evaluated
-  2  could not evaluate: a scanner failed (missing, crashed, timed out, unreadable SARIF) or bad arguments/config
+Exit codes (in this precedence):
+  2  could not evaluate: bad arguments or configuration, or a failed scanner left a blocking criterion not evaluated
+  1  the change is blocked: a criterion in block mode fails
+  0  the change passes
 `;
 
 /**
@@ -83,10 +88,42 @@ export function parseCommandLine(
       'configuration file (default: .controlgate.yml in the path or at the repository root)',
     )
     .option('--concurrency <n>', 'how many scanners run at once (default: all)', positiveInt)
+    .option(
+      '-w, --waivers <file>',
+      "waivers file (default: the config's `waivers`, else .controlgate-waivers.yml beside it)",
+    )
     .option('--no-progress', 'do not print a progress line per scanner on stderr')
     .addHelpText('after', EXIT_CODES_HELP)
     .action((path: string, opts: Omit<ScanArgs, 'path'>) => {
       parsed = { kind: 'scan', args: { ...opts, path } };
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter .controlgate.yml')
+    .argument('[dir]', 'folder to write it in', '.')
+    .option('--force', 'overwrite an existing file')
+    .action((dir: string, opts: { force?: boolean }) => {
+      parsed = { kind: 'init', dir, force: opts.force === true };
+    });
+
+  program
+    .command('controls')
+    .description('list SOC 2 criteria with the mapping rows and scanners that feed each')
+    .option('--markdown', 'print the docs/soc2-mapping.md form')
+    .action((opts: { markdown?: boolean }) => {
+      parsed = { kind: 'controls', markdown: opts.markdown === true };
+    });
+
+  program
+    .command('explain')
+    .description('say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint')
+    .argument('<subject>', 'criterion id, scanner:ruleId, or fingerprint')
+    .argument('[path]', 'folder to scan for rule and fingerprint subjects', '.')
+    .option('-s, --scanners <ids>', 'scanners to run (default: every enabled scanner)', idList)
+    .option('-c, --config <file>', 'configuration file')
+    .action((subject: string, path: string, opts: { scanners?: string[]; config?: string }) => {
+      parsed = { kind: 'explain', subject, path, ...opts };
     });
 
   const scanners = program.command('scanners').description('manage the scanners controlgate runs');

@@ -57,7 +57,12 @@ function describe(issue: z.core.$ZodIssue, data: unknown): string {
   switch (issue.code) {
     case 'invalid_value':
       // zod's enum message leaves the offending value out; reviewers need it.
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${shown}`;
+      return issue.values.length > 12
+        ? `expected one of ${issue.values
+            .slice(0, 6)
+            .map((v) => JSON.stringify(v))
+            .join(', ')}, … (${issue.values.length} allowed values)${shown}`
+        : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${shown}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     default:
@@ -85,8 +90,14 @@ export function parseConfig(text: string, file: string): Config {
     parsed.error.issues.map((issue) => {
       const keys = issue.path;
       // For an unknown key zod points at the enclosing map; the line that matters is the key's own.
+      // A map entry is reported on its key's line (its value may start on the next one).
+      const last = keys[keys.length - 1];
       const node =
-        (issue.code === 'unrecognized_keys' ? keyNodeAt(doc, keys, issue.keys[0]) : undefined) ??
+        (issue.code === 'unrecognized_keys'
+          ? keyNodeAt(doc, keys, issue.keys[0])
+          : typeof last === 'string'
+            ? keyNodeAt(doc, keys.slice(0, -1), last)
+            : undefined) ??
         nodeAt(doc, keys) ??
         nodeAt(doc, keys.slice(0, -1));
       const line = node?.range ? `line ${lineCounter.linePos(node.range[0]).line}: ` : '';

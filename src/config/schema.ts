@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  criterionId,
+  globString,
+  mappingOverrideSchema,
+  OPT_IN_CATEGORIES,
+  policySchema,
+} from './policy-schema.ts';
 
 /*
  * The `.controlgate.yml` schema. Strict objects: a misspelt key is an error that names it, not a
@@ -34,8 +41,13 @@ const customScanner = z.strictObject({
   sarif: z.string().min(1).default('{outDir}/output.sarif'),
   cleanExitCodes: z.array(z.number().int()).default([0]),
   findingsExitCodes: z.array(z.number().int()).default([1]),
-  include: z.array(z.string()).optional(),
+  include: z.array(globString).optional(),
   versionArgs: z.array(z.string()).optional(),
+  /** SOC 2 criteria this scanner can produce evidence for. */
+  covers: z
+    .array(criterionId)
+    .min(1)
+    .default(() => ['CC7.1']),
   enabled: z.boolean().default(true),
   timeout: seconds.default(900),
 });
@@ -59,7 +71,15 @@ export const configSchema = z.strictObject({
   /** How many scanners run at once; default: all of them. */
   concurrency: z.number().int().min(1).max(32).optional(),
   /** Globs (relative to the scanned path's repository root) never scanned. */
-  exclude: z.array(z.string()).default(() => []),
+  exclude: z.array(globString).default(() => []),
+  /** Trust Services categories in scope besides Security, which always is. */
+  scope: z.array(z.enum(OPT_IN_CATEGORIES)).default(() => []),
+  /** Which criteria block, at what severity, and what a failed scanner means. */
+  policy: policySchema.default(() => policySchema.parse({})),
+  /** Changes to the shipped mapping, applied in order after it. */
+  mapping: z.array(mappingOverrideSchema).default(() => []),
+  /** Waivers file, relative to this configuration file (default: .controlgate-waivers.yml beside it). */
+  waivers: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,8 +6,12 @@ import { pickScanners, scannerRegistry } from '../../scanners/index.ts';
 import type { ScannerOptions } from '../../scanners/types.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import { loadCatalog, loadMapping } from '../controls/data-files.ts';
+import { evaluateGate, type GateResult } from '../controls/evaluate.ts';
+import { Mapper } from '../controls/map.ts';
 import type { Exec } from '../exec.ts';
 import type { Finding } from '../findings/finding.ts';
+import { DEFAULT_WAIVERS_FILE, loadWaivers } from '../findings/waivers.ts';
 import { type PlannedScanner, type ProgressEvent, runScanners } from '../runner/run-scanners.ts';
 import type { ScannerRun } from '../runner/scanner-run.ts';
 import { listFiles, resolveWorkspace } from './workspace.ts';
@@ -23,7 +28,18 @@ export interface ScanRequest {
   toolsDir: string;
   env: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Waivers file; default: the config's `waivers`, else .controlgate-waivers.yml beside the config. */
+  waiversFile?: string;
+  /** The clock waivers are judged by (injected by tests). */
+  now?: Date;
   onProgress?: (event: ProgressEvent) => void;
+}
+
+/** A data file the decision rested on, identified for the evidence. */
+export interface DataFileFacts {
+  file: string;
+  sha256: string;
+  version: string;
 }
 
 export interface ScanOutcome {
@@ -38,6 +54,8 @@ export interface ScanOutcome {
   finishedAt: string;
   scanners: ScannerRun[];
   findings: Finding[];
+  gate: GateResult;
+  data: { catalog: DataFileFacts; mapping: DataFileFacts; waiversFile?: string };
 }
 
 function optionsFor(id: string, config: Config): ScannerOptions {
@@ -82,6 +100,12 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     scanner,
     options: optionsFor(scanner.id, config),
   }));
+  const now = request.now ?? new Date();
+  const waiversFile = resolveWaiversFile(request, config, configFile, workspace.root);
+  // Everything that can be wrong with the inputs is checked before any scanner starts.
+  const waivers = await loadWaivers(waiversFile, now);
+  const catalog = loadCatalog();
+  const mapping = loadMapping();
   const files = await listFiles(workspace, config.exclude);
   const outDir = request.outDir
     ? path.resolve(request.cwd ?? process.cwd(), request.outDir)
@@ -98,6 +122,21 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     concurrency: request.concurrency ?? config.concurrency ?? Math.max(planned.length, 1),
     onProgress: request.onProgress,
   });
+  const findings = scanners.flatMap((s) => s.findings);
+  const gate = evaluateGate({
+    findings,
+    scanners,
+    catalog: catalog.data,
+    mapper: new Mapper(mapping.data),
+    config,
+    waivers,
+    now,
+  });
+  const facts = (d: typeof catalog | typeof mapping): DataFileFacts => ({
+    file: d.file,
+    sha256: d.sha256,
+    version: d.version,
+  });
   return {
     root: workspace.root,
     target: workspace.target,
@@ -108,11 +147,32 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     startedAt,
     finishedAt: new Date().toISOString(),
     scanners,
-    findings: scanners.flatMap((s) => s.findings),
+    findings,
+    gate,
+    data: {
+      catalog: facts(catalog),
+      mapping: facts(mapping),
+      ...(existsSync(waiversFile) ? { waiversFile } : {}),
+    },
   };
 }
 
-/** Exit status contract: 0 when every requested scanner was evaluated, 2 when one could not be. */
-export function scanExitCode(outcome: ScanOutcome): 0 | 2 {
-  return outcome.scanners.some((s) => s.status === 'failed') ? 2 : 0;
+function resolveWaiversFile(
+  request: ScanRequest,
+  config: Config,
+  configFile: string | undefined,
+  root: string,
+): string {
+  const cwd = request.cwd ?? process.cwd();
+  if (request.waiversFile) return path.resolve(cwd, request.waiversFile);
+  const base = configFile ? path.dirname(configFile) : root;
+  return path.resolve(base, config.waivers ?? DEFAULT_WAIVERS_FILE);
+}
+
+/**
+ * Exit status contract, in this precedence: 2 when a scanner failure leaves a blocking criterion
+ * not evaluated, 1 when controls block, 0 when the change passes.
+ */
+export function scanExitCode(outcome: ScanOutcome): 0 | 1 | 2 {
+  return outcome.gate.exitCode;
 }

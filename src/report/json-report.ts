@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type { Verdict } from '../controls/evaluate.ts';
 import { SEVERITIES, type Severity } from '../findings/finding.ts';
+import type { Waiver } from '../findings/waivers.ts';
 import { toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
@@ -9,6 +11,43 @@ export function countBySeverity(outcome: Pick<ScanOutcome, 'findings'>): Record<
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of outcome.findings) if (!f.suppressed) counts[f.severity] += 1;
   return counts;
+}
+
+/** How many criteria got each verdict. */
+export function countVerdicts(outcome: Pick<ScanOutcome, 'gate'>): Record<Verdict, number> {
+  const counts: Record<Verdict, number> = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    'not-evaluated': 0,
+    'not-covered': 0,
+    'out-of-scope': 0,
+  };
+  for (const c of outcome.gate.controls) counts[c.verdict] += 1;
+  return counts;
+}
+
+function waiverFacts(w: Waiver) {
+  return {
+    id: w.id ?? null,
+    fingerprint: w.fingerprint ?? null,
+    scanner: w.scanner ?? null,
+    rule: w.rule ?? null,
+    path: w.path ?? null,
+    reason: w.reason,
+    approver: w.approver,
+    ticket: w.ticket,
+    expires: w.expires,
+    line: w.line,
+  };
+}
+
+function groupApplied(outcome: ScanOutcome): Map<Waiver, string[]> {
+  const byWaiver = new Map<Waiver, string[]>();
+  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
+    byWaiver.set(waiver, [...(byWaiver.get(waiver) ?? []), fingerprint]);
+  }
+  return byWaiver;
 }
 
 /**
@@ -30,6 +69,37 @@ export function jsonReport(outcome: ScanOutcome) {
       suppressed: outcome.findings.filter((f) => f.suppressed).length,
       bySeverity: countBySeverity(outcome),
     },
+    decision: outcome.gate.decision,
+    exitCode: outcome.gate.exitCode,
+    verdicts: countVerdicts(outcome),
+    data: {
+      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
+      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
+      waiversFile: outcome.data.waiversFile
+        ? toPosix(path.relative(outcome.root, outcome.data.waiversFile))
+        : null,
+    },
+    controls: outcome.gate.controls.map((c) => ({
+      id: c.id,
+      title: c.title,
+      category: c.category,
+      verdict: c.verdict,
+      findings: c.findings,
+      mode: c.policy.mode,
+      severity: c.policy.severity,
+      policySource: c.policy.source,
+      blocking: c.blocking,
+      coveredBy: c.coveredBy,
+      failedScanners: c.failedScanners,
+      belowThreshold: c.belowThreshold,
+      waived: c.waived,
+      suppressed: c.suppressed,
+    })),
+    waivers: {
+      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
+      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
+      stale: outcome.gate.waivers.stale.map(waiverFacts),
+    },
     scanners: outcome.scanners.map((s) => ({
       id: s.id,
       name: s.displayName,
@@ -43,13 +113,21 @@ export function jsonReport(outcome: ScanOutcome) {
       sarifPath: outcome.outDirIsTemporary ? null : (s.sarifPath ?? null),
       ...(s.stderrTail && s.status === 'failed' ? { stderrTail: s.stderrTail } : {}),
     })),
-    findings: outcome.findings.map((f) => ({
+    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
       scanner: f.scanner,
       scannerVersion: f.scannerVersion,
       ruleId: f.ruleId,
       ruleName: f.ruleName ?? null,
-      severity: f.severity,
+      /** After mapping overrides: the severity the gate compared. */
+      severity: g.severity,
+      scannerSeverity: f.severity,
       severitySource: f.severitySource,
+      criteria: g.criteria,
+      advisory: g.advisory,
+      unmapped: g.unmapped,
+      mappingLayer: g.mapping.layer ?? null,
+      waiver: g.waiver ? (g.waiver.id ?? `line ${g.waiver.line}`) : null,
+      suppressionRefused: g.suppressionRefused,
       cwe: f.cwe,
       category: f.category ?? null,
       tags: f.tags,

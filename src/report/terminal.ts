@@ -2,6 +2,7 @@ import { type Finding, SEVERITIES } from '../findings/finding.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import type { ScannerRun } from '../runner/scanner-run.ts';
 import { stripControlChars } from '../text.ts';
+import { renderControls } from './controls-text.ts';
 import { countBySeverity } from './json-report.ts';
 
 /** Scanned text cannot drive the terminal: control characters are removed first. */
@@ -62,5 +63,5 @@ export function renderText(outcome: ScanOutcome): string {
       `NOT EVALUATED: ${failed.map((s) => s.displayName).join(', ')} failed; the controls they cover are not evaluated.`,
     );
   }
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n\n${renderControls(outcome)}`;
 }

@@ -31,10 +31,11 @@ describe('controlgate scan on the example app, with the real scanners', () => {
     merged = readFileSync(path.join(scan.outDir, 'controlgate.sarif'), 'utf8');
   });
 
-  it('evaluates every scanner and exits 0', () => {
+  it('evaluates every scanner, and the default policy blocks the example app (exit 1)', () => {
     expect(scan.stderr).not.toContain('internal error');
-    expect(scan.exitCode).toBe(0);
     expect(report.evaluated).toBe(true);
+    expect(report.decision).toBe('block');
+    expect(scan.exitCode).toBe(1);
     expect(report.scanners.map((s) => [s.id, s.status])).toEqual([
       ['semgrep', 'ok'],
       ['bandit', 'ok'],
@@ -111,6 +112,23 @@ describe('controlgate scan on the example app, with the real scanners', () => {
       'controlgate/kics/',
     ]);
     expect(log.runs.reduce((n, r) => n + r.results.length, 0)).toBe(report.findings.length);
+  });
+
+  it('reports all 61 criteria, and names the failing ones with the findings behind each', () => {
+    expect(report.controls).toHaveLength(61);
+    const failing = report.controls.filter((c) => c.verdict === 'fail');
+    expect(failing.map((c) => c.id)).toEqual(expect.arrayContaining(['CC6.1', 'CC7.1']));
+    const byFingerprint = new Map(report.findings.map((f) => [f.fingerprint, f]));
+    for (const c of failing) {
+      expect(c.findings.length, c.id).toBeGreaterThan(0);
+      for (const fp of c.findings) expect(byFingerprint.get(fp)?.criteria).toContain(c.id);
+      expect(scan.stdout).toContain(`  ${c.id.padEnd(6)} ${c.title}`);
+    }
+    expect(scan.stdout).toMatch(/SOC 2 criteria that fail:/);
+    expect(scan.stdout).toMatch(/\nDecision: BLOCK — .*CC6\.1.* fail \(exit 1\)\n/);
+    // Process controls are reported honestly, not shown green.
+    expect(report.controls.find((c) => c.id === 'CC1.1')?.verdict).toBe('not-covered');
+    expect(report.controls.find((c) => c.id === 'P1.1')?.verdict).toBe('out-of-scope');
   });
 
   it('prints a table grouped by severity', () => {

@@ -62,6 +62,7 @@ describe('parseConfig: defaults', () => {
         findingsExitCodes: [1],
         enabled: true,
         timeout: 900,
+        covers: ['CC7.1'],
       },
     ]);
   });

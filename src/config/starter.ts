@@ -1,0 +1,43 @@
+/** The commented `.controlgate.yml` that `controlgate init` writes; a test keeps it valid. */
+export const STARTER_CONFIG = `# controlgate configuration: https://github.com/controlgate/controlgate#configuration-controlgateyml
+# yaml-language-server: $schema=https://raw.githubusercontent.com/controlgate/controlgate/main/schema/controlgate.schema.json
+version: 1
+
+# Trust Services categories in scope besides Security (always in scope):
+# availability, confidentiality, processing-integrity, privacy.
+scope: []
+
+# Which SOC 2 criteria block the merge, and from which severity up.
+policy:
+  mode: block              # block | warn: what a failing criterion does by default
+  severity: high           # critical | high | medium | low | info: the lowest severity that fails
+  unevaluated: block       # block | allow: what a failed or missing scanner means for what it covers
+  inSourceSuppressions: honour   # honour | refuse (nosec/nosemgrep stop counting only when honoured)
+  # Per group or criterion, e.g.:
+  # CC7: { mode: warn }
+  # CC6.1: { severity: medium }
+
+# Scanners and their options.
+scanners:
+  semgrep:
+    configs: [builtin]     # add registry packs such as p/python where CI has internet
+  bandit: {}
+  kics: {}
+  # custom:
+  #   - id: my-tool
+  #     command: my-tool
+  #     args: [--sarif-output, "{sarif}", "{target}"]
+  #     covers: [CC7.1]
+
+# Changes to the shipped finding -> criterion mapping, applied in order:
+mapping: []
+#  - match: { tool: bandit, rule: B311 }
+#    advisory: true
+#    reason: random is only used for jitter in this codebase
+
+# Paths never scanned (globs relative to the repository root).
+exclude: []
+
+# Time-limited, approved exceptions live in their own file:
+# waivers: .controlgate-waivers.yml
+`;

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { packageRoot } from '../paths.ts';
+import { type Catalog, catalogSchema, type Mapping, mappingSchema } from './model.ts';
+
+/** A data file as loaded: its content, where it came from and its SHA-256 for the evidence. */
+export interface LoadedData<T> {
+  data: T;
+  file: string;
+  sha256: string;
+  version: string;
+}
+
+export function dataDir(): string {
+  return path.join(packageRoot(), 'src', 'controls', 'data');
+}
+
+function load<T extends { version: string }>(file: string, schema: z.ZodType<T>): LoadedData<T> {
+  const bytes = readFileSync(file);
+  const parsed = schema.safeParse(parse(bytes.toString('utf8')));
+  if (!parsed.success) {
+    throw new ConfigError(
+      file,
+      parsed.error.issues.slice(0, 10).map((i) => `${i.path.map(String).join('.')}: ${i.message}`),
+    );
+  }
+  return {
+    data: parsed.data,
+    file,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    version: parsed.data.version,
+  };
+}
+
+/** Loads the SOC 2 catalog shipped with controlgate, validated and hashed. */
+export function loadCatalog(file = path.join(dataDir(), 'catalog.yml')): LoadedData<Catalog> {
+  return load(file, catalogSchema);
+}
+
+/** Loads the finding → criterion mapping shipped with controlgate, validated and hashed. */
+export function loadMapping(file = path.join(dataDir(), 'mapping.yml')): LoadedData<Mapping> {
+  return load(file, mappingSchema);
+}

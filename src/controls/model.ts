@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/*
+ * Shapes of the two data files auditors review: the SOC 2 catalog and the finding → criterion
+ * mapping (src/controls/data/*.yml). Validated on load so a bad edit fails loudly, naming the row.
+ */
+
+export const CATEGORY_IDS = [
+  'security',
+  'availability',
+  'confidentiality',
+  'processing-integrity',
+  'privacy',
+] as const;
+export type CategoryId = (typeof CATEGORY_IDS)[number];
+
+export const catalogSchema = z.strictObject({
+  version: z.string(),
+  categories: z.array(z.strictObject({ id: z.enum(CATEGORY_IDS), title: z.string().min(1) })),
+  groups: z.array(z.strictObject({ id: z.string().min(1), title: z.string().min(1) })),
+  criteria: z.array(
+    z.strictObject({
+      id: z.string().regex(/^(CC|A|C|PI|P)\d+\.\d+$/),
+      category: z.enum(CATEGORY_IDS),
+      group: z.string().min(1),
+      title: z.string().min(1).max(90),
+      /** process: an organisational control no scanner evidences; technical: scanning can. */
+      signal: z.enum(['process', 'technical']),
+    }),
+  ),
+});
+export type Catalog = z.infer<typeof catalogSchema>;
+export type Criterion = Catalog['criteria'][number];
+
+const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const mappingRowSchema = z.strictObject({
+  tool: z.string().min(1).optional(),
+  rule: z.string().min(1).optional(),
+  cwe: stringOrList.optional(),
+  category: z.string().min(1).optional(),
+  owasp: z
+    .string()
+    .regex(/^A\d{2}$/)
+    .optional(),
+  tag: z.string().min(1).optional(),
+  criteria: z.array(z.string()).min(1).optional(),
+  advisory: z.literal(true).optional(),
+  rationale: z.string().min(1),
+});
+export type MappingRow = z.infer<typeof mappingRowSchema>;
+
+export const mappingSchema = z.strictObject({
+  version: z.string(),
+  coverage: z.record(z.string(), z.array(z.string())),
+  cweParents: z.record(z.string().regex(/^CWE-\d+$/), z.string().regex(/^CWE-\d+$/)).default({}),
+  layers: z.array(
+    z.strictObject({
+      id: z.string().min(1),
+      title: z.string().min(1),
+      rows: z.array(mappingRowSchema),
+    }),
+  ),
+});
+export type Mapping = z.infer<typeof mappingSchema>;

@@ -1,0 +1,90 @@
+import type { ControlResult, GatedFinding } from '../controls/evaluate.ts';
+import type { ScanOutcome } from '../pipeline/scan.ts';
+import { stripControlChars } from '../text.ts';
+import { countVerdicts } from './json-report.ts';
+
+const MAX_FINDINGS_PER_CRITERION = 15;
+
+function oneLine(text: string, max: number): string {
+  const flat = stripControlChars(text.replace(/\s+/g, ' ').trim());
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function findingRow(g: GatedFinding): string {
+  const f = g.finding;
+  const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ''}` : '(no location)';
+  return `      ${g.severity.toUpperCase().padEnd(8)} ${oneLine(where, 60)}  ${f.scanner} ${oneLine(f.ruleName ?? f.ruleId, 60)}`;
+}
+
+function criterionBlock(c: ControlResult, byFingerprint: ReadonlyMap<string, GatedFinding>): string[] {
+  const policy = `${c.policy.mode} at ${c.policy.severity}${c.policy.source === 'default' ? '' : ` (policy ${c.policy.source})`}`;
+  const lines = [
+    `  ${c.id.padEnd(6)} ${oneLine(c.title, 90)} — ${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}, ${policy}`,
+  ];
+  for (const fp of c.findings.slice(0, MAX_FINDINGS_PER_CRITERION)) {
+    const g = byFingerprint.get(fp);
+    if (g) lines.push(findingRow(g));
+  }
+  if (c.findings.length > MAX_FINDINGS_PER_CRITERION) {
+    lines.push(`      … and ${c.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
+  }
+  return lines;
+}
+
+/** The SOC 2 part of the terminal output: failing criteria with their findings, then the decision. */
+export function renderControls(outcome: ScanOutcome): string {
+  const { gate } = outcome;
+  const byFingerprint = new Map(gate.findings.map((g) => [g.finding.fingerprint, g]));
+  const out: string[] = [];
+  const failing = gate.controls.filter((c) => c.verdict === 'fail');
+  const warning = gate.controls.filter((c) => c.verdict === 'warn');
+  const unevaluated = gate.controls.filter((c) => c.verdict === 'not-evaluated');
+  if (failing.length > 0)
+    out.push('SOC 2 criteria that fail:', ...failing.flatMap((c) => criterionBlock(c, byFingerprint)), '');
+  if (warning.length > 0)
+    out.push(
+      'SOC 2 criteria with warnings:',
+      ...warning.flatMap((c) => criterionBlock(c, byFingerprint)),
+      '',
+    );
+  if (unevaluated.length > 0) {
+    out.push('Not evaluated (a scanner that covers them failed):');
+    for (const c of unevaluated) {
+      out.push(
+        `  ${c.id.padEnd(6)} ${oneLine(c.title, 90)} — ${c.failedScanners.join(', ')} failed${c.blocking ? '; blocks' : ''}`,
+      );
+    }
+    out.push('');
+  }
+  const waived = gate.waivers.applied.size;
+  const notes = [
+    waived > 0 ? `${waived} finding${waived === 1 ? '' : 's'} waived` : '',
+    gate.waivers.expired.length > 0 ? `${gate.waivers.expired.length} expired waiver(s) no longer apply` : '',
+    gate.waivers.stale.length > 0 ? `${gate.waivers.stale.length} stale waiver(s) match nothing` : '',
+    gate.findings.some((g) => g.unmapped)
+      ? `${gate.findings.filter((g) => g.unmapped).length} finding(s) unmapped (put under CC7.1)`
+      : '',
+  ].filter(Boolean);
+  if (notes.length > 0) out.push(`Notes: ${notes.join('; ')}.`);
+  const v = countVerdicts(outcome);
+  out.push(
+    `Criteria: ${v.fail} fail, ${v.warn} warn, ${v.pass} pass, ${v['not-evaluated']} not evaluated, ${v['not-covered']} not covered by any scanner, ${v['out-of-scope']} out of scope`,
+  );
+  const failed = failing.map((c) => c.id);
+  const decision =
+    gate.decision === 'block'
+      ? `Decision: BLOCK — ${[
+          failed.length > 0 ? `${failed.join(', ')} fail` : '',
+          unevaluated.some((c) => c.blocking)
+            ? `${unevaluated
+                .filter((c) => c.blocking)
+                .map((c) => c.id)
+                .join(', ')} could not be evaluated`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; ')} (exit ${gate.exitCode})`
+      : 'Decision: PASS (exit 0)';
+  out.push(decision);
+  return `${out.join('\n')}\n`;
+}
