@@ -48398,10 +48398,10 @@ function criterionBlock(c3, byFingerprint) {
   const lines = [
     `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}`
   ];
-  for (const fp of c3.findings.slice(0, MAX_FINDINGS_PER_CRITERION)) {
-    const g = byFingerprint.get(fp);
-    if (g) lines.push(findingRow(g));
-  }
+  const rows = c3.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(
+    (a2, b) => severityRank(b.severity) - severityRank(a2.severity) || a2.finding.path.localeCompare(b.finding.path) || a2.finding.line - b.finding.line
+  );
+  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines.push(findingRow(g));
   if (c3.findings.length > MAX_FINDINGS_PER_CRITERION) {
     lines.push(`      … and ${c3.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
   }
@@ -48456,6 +48456,7 @@ var MAX_FINDINGS_PER_CRITERION;
 var init_controls_text = __esm({
   "src/report/controls-text.ts"() {
     "use strict";
+    init_finding();
     init_text();
     init_json_report();
     MAX_FINDINGS_PER_CRITERION = 15;

@@ -1,4 +1,5 @@
 import type { ControlResult, GatedFinding } from '../controls/evaluate.ts';
+import { severityRank } from '../findings/finding.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { stripControlChars } from '../text.ts';
 import { countVerdicts } from './json-report.ts';
@@ -21,10 +22,15 @@ function criterionBlock(c: ControlResult, byFingerprint: ReadonlyMap<string, Gat
   const lines = [
     `  ${c.id.padEnd(6)} ${oneLine(c.title, 90)} — ${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}, ${policy}`,
   ];
-  for (const fp of c.findings.slice(0, MAX_FINDINGS_PER_CRITERION)) {
-    const g = byFingerprint.get(fp);
-    if (g) lines.push(findingRow(g));
-  }
+  const rows = c.findings
+    .flatMap((fp) => byFingerprint.get(fp) ?? [])
+    .sort(
+      (a, b) =>
+        severityRank(b.severity) - severityRank(a.severity) ||
+        a.finding.path.localeCompare(b.finding.path) ||
+        a.finding.line - b.finding.line,
+    );
+  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines.push(findingRow(g));
   if (c.findings.length > MAX_FINDINGS_PER_CRITERION) {
     lines.push(`      … and ${c.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
   }
