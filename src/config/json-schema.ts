@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { CRITERION_IDS, GROUP_IDS } from './policy-schema.ts';
 import { configSchema } from './schema.ts';
+
+type JsonObject = Record<string, unknown>;
 
 /** JSON Schema of `.controlgate.yml`, for editors (completion, checking); generated into schema/. */
 export function configJsonSchema(): Record<string, unknown> {
