@@ -23156,10 +23156,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
     var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -23192,11 +23192,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
     exports.isScalar = isScalar3;
-    exports.isSeq = isSeq3;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -27304,9 +27304,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -27342,7 +27342,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -27382,7 +27382,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
+        if (!isMap2 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -27405,7 +27405,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -27437,7 +27437,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap3) {
+          if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -27453,7 +27453,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -29423,7 +29423,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -29446,7 +29446,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -30354,7 +30354,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -30380,7 +30380,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log2.warn(doc.options.logLevel, warning));
@@ -30416,7 +30416,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument3;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
 });
@@ -39478,7 +39478,6 @@ function pickScanners(registry2, ids) {
 }
 
 // src/config/load.ts
-var import_yaml2 = __toESM(require_dist(), 1);
 import { existsSync as existsSync3 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
 import path20 from "node:path";
@@ -59435,8 +59434,26 @@ var DEFAULT_EXCLUDES = [
   "**/.tools/**"
 ];
 
-// src/config/load.ts
-var CONFIG_FILE_NAMES = [".controlgate.yml", ".controlgate.yaml"];
+// src/config/yaml-source.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+function parseYamlSource(text2, file2) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file2,
+      doc.errors.map(
+        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split("\n")[0]}`
+      )
+    );
+  }
+  const lineOf = (keys, unknownKey) => {
+    const last = keys[keys.length - 1];
+    const node2 = (unknownKey !== void 0 ? keyNodeAt(doc, keys, unknownKey) : typeof last === "string" ? keyNodeAt(doc, keys.slice(0, -1), last) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
+    return node2?.range ? lineCounter.linePos(node2.range[0]).line : void 0;
+  };
+  return { doc, data: doc.toJS() ?? {}, lineOf };
+}
 function nodeAt(doc, keys) {
   let node2 = doc.contents;
   for (const key of keys) {
@@ -59448,7 +59465,7 @@ function nodeAt(doc, keys) {
 }
 function keyNodeAt(doc, keys, key) {
   const map2 = keys.length === 0 ? doc.contents : nodeAt(doc, keys);
-  if (!(0, import_yaml2.isMap)(map2) || key === void 0) return void 0;
+  if (!(0, import_yaml2.isMap)(map2)) return void 0;
   const pair = map2.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === key);
   return pair && (0, import_yaml2.isScalar)(pair.key) ? pair.key : void 0;
 }
@@ -59463,42 +59480,35 @@ function valueAt(data, keys) {
 function keyPath(keys) {
   return keys.map((k, i2) => typeof k === "number" ? `[${k}]` : `${i2 === 0 ? "" : "."}${String(k)}`).join("") || "(top level)";
 }
-function describe3(issue3, data) {
+function describeIssue(issue3, data) {
   const bad = valueAt(data, issue3.path);
   const shown = bad === void 0 ? "" : ` (got ${JSON.stringify(bad)})`;
   switch (issue3.code) {
-    case "invalid_value":
-      return issue3.values.length > 12 ? `expected one of ${issue3.values.slice(0, 6).map((v) => JSON.stringify(v)).join(", ")}, … (${issue3.values.length} allowed values)${shown}` : `expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${shown}`;
+    case "invalid_value": {
+      const values = issue3.values.map((v) => JSON.stringify(v));
+      if (values.length === 1) return `expected ${values[0]}${shown}`;
+      return values.length > 12 ? `expected one of ${values.slice(0, 6).join(", ")}, … (${values.length} allowed values)${shown}` : `expected one of ${values.join(", ")}${shown}`;
+    }
     case "unrecognized_keys":
       return `unknown key${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k) => `"${k}"`).join(", ")}`;
     default:
       return `${issue3.message}${shown}`;
   }
 }
+function locateIssues(source, issues) {
+  return issues.map((issue3) => {
+    const line = source.lineOf(issue3.path, issue3.code === "unrecognized_keys" ? issue3.keys[0] : void 0);
+    return `${line === void 0 ? "" : `line ${line}: `}${keyPath(issue3.path)}: ${describeIssue(issue3, source.data)}`;
+  });
+}
+
+// src/config/load.ts
+var CONFIG_FILE_NAMES = [".controlgate.yml", ".controlgate.yaml"];
 function parseConfig(text2, file2) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file2,
-      doc.errors.map(
-        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split("\n")[0]}`
-      )
-    );
-  }
-  const data = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(data);
+  const source = parseYamlSource(text2, file2);
+  const parsed = configSchema.safeParse(source.data);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(
-    file2,
-    parsed.error.issues.map((issue3) => {
-      const keys = issue3.path;
-      const last = keys[keys.length - 1];
-      const node2 = (issue3.code === "unrecognized_keys" ? keyNodeAt(doc, keys, issue3.keys[0]) : typeof last === "string" ? keyNodeAt(doc, keys.slice(0, -1), last) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
-      const line = node2?.range ? `line ${lineCounter.linePos(node2.range[0]).line}: ` : "";
-      return `${line}${keyPath(keys)}: ${describe3(issue3, data)}`;
-    })
-  );
+  throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
   let file2 = options.explicit ? path20.resolve(options.explicit) : void 0;
@@ -59647,88 +59657,37 @@ function crossFieldProblems(data) {
   });
   return problems;
 }
-function nodeAt2(doc, keys) {
-  let node2 = doc.contents;
-  for (const key of keys) {
-    if ((0, import_yaml3.isMap)(node2)) node2 = node2.get(String(key), true);
-    else if ((0, import_yaml3.isSeq)(node2)) node2 = node2.get(Number(key), true);
-    else return void 0;
-  }
-  return node2;
-}
-function keyNodeAt2(doc, keys, key) {
-  const map2 = nodeAt2(doc, keys);
-  if (!(0, import_yaml3.isMap)(map2)) return void 0;
-  const pair = map2.items.find((item) => (0, import_yaml3.isScalar)(item.key) && String(item.key.value) === key);
-  return pair && (0, import_yaml3.isScalar)(pair.key) ? pair.key : void 0;
-}
-function valueAt2(data, keys) {
-  let value = data;
-  for (const key of keys) {
-    if (value === null || typeof value !== "object") return void 0;
-    value = value[key];
-  }
-  return value;
-}
-function keyPath2(keys) {
-  return keys.map((k, i2) => typeof k === "number" ? `[${k}]` : `${i2 === 0 ? "" : "."}${String(k)}`).join("") || "(top level)";
-}
 function fromZod(issue3, data) {
-  const bad = valueAt2(data, issue3.path);
-  const shown = bad === void 0 ? "" : ` (got ${JSON.stringify(bad)})`;
-  switch (issue3.code) {
-    case "unrecognized_keys":
-      return {
-        keys: issue3.path,
-        unknownKey: issue3.keys[0],
-        message: `unknown key${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k) => `"${k}"`).join(", ")}`
-      };
-    case "invalid_value":
-      return {
-        keys: issue3.path,
-        message: `expected ${issue3.values.map((v) => JSON.stringify(v)).join(" or ")}${shown}`
-      };
-    case "custom":
-      return { keys: issue3.path, message: issue3.message };
-    default:
-      return { keys: issue3.path, message: `${issue3.message}${shown}` };
+  if (issue3.code === "unrecognized_keys") {
+    return { keys: issue3.path, unknownKey: issue3.keys[0], message: describeIssue(issue3, data) };
   }
+  return { keys: issue3.path, message: issue3.code === "custom" ? issue3.message : describeIssue(issue3, data) };
 }
 function restoreWrittenDates(doc, data) {
   if (!isRecord(data) || !Array.isArray(data.waivers)) return;
   data.waivers.forEach((item, i2) => {
     if (!isRecord(item) || !(item.expires instanceof Date)) return;
-    const node2 = nodeAt2(doc, ["waivers", i2, "expires"]);
+    const node2 = nodeAt(doc, ["waivers", i2, "expires"]);
     if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
   });
 }
 function parseWaivers(text2, file2, now) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text2, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file2,
-      doc.errors.map(
-        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split("\n")[0]}`
-      )
-    );
-  }
-  const data = doc.toJS() ?? {};
-  restoreWrittenDates(doc, data);
+  const source = parseYamlSource(text2, file2);
+  const { data } = source;
+  restoreWrittenDates(source.doc, data);
   const parsed = makeSchema(now).safeParse(data);
   const problems = [
     ...parsed.success ? [] : parsed.error.issues.map((issue3) => fromZod(issue3, data)),
     ...crossFieldProblems(data)
   ];
-  const lineOf = (node2) => node2?.range ? lineCounter.linePos(node2.range[0]).line : void 0;
   if (problems.length > 0 || !parsed.success) {
     const located = problems.map((p) => {
-      const line = lineOf(
-        (p.unknownKey !== void 0 ? keyNodeAt2(doc, p.keys, p.unknownKey) : void 0) ?? nodeAt2(doc, p.keys) ?? nodeAt2(doc, p.keys.slice(0, -1))
-      );
-      return { line, text: `${line === void 0 ? "" : `line ${line}: `}${keyPath2(p.keys)}: ${p.message}` };
-    });
-    located.sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
+      const line = source.lineOf(p.keys, p.unknownKey);
+      return {
+        line,
+        text: `${line === void 0 ? "" : `line ${line}: `}${keyPath(p.keys)}: ${p.message}`
+      };
+    }).sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
     throw new ConfigError(
       file2,
       located.map((p) => p.text)
@@ -59740,7 +59699,7 @@ function parseWaivers(text2, file2, now) {
       approver: w.approver,
       ticket: w.ticket,
       expires: w.expires,
-      line: lineOf(nodeAt2(doc, ["waivers", i2])) ?? 0
+      line: source.lineOf(["waivers", i2]) ?? 0
     };
     if (w.id !== void 0) waiver.id = w.id;
     if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
@@ -60641,7 +60600,7 @@ function jsonPath(path26) {
   for (const key of path26) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
   return out;
 }
-function describeIssue(issue3) {
+function describeIssue2(issue3) {
   const where = jsonPath(issue3.path);
   if (issue3.code === "invalid_value" && "values" in issue3) {
     return `${where}: expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}`;
@@ -60652,7 +60611,7 @@ function parseSarif(json2, file2) {
   const parsed = sarifLogSchema.safeParse(json2);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
-  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue);
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
   if (issues.length > MAX_REPORTED_ISSUES)
     shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
   throw new SarifError(file2, shown);

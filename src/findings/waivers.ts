@@ -5,8 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import picomatch from 'picomatch';
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isScalar } from 'yaml';
 import { z } from 'zod';
+import { describeIssue, keyPath, nodeAt, parseYamlSource } from '../config/yaml-source.ts';
 import { ConfigError } from '../errors.ts';
 import { globToRegExp } from '../glob.ts';
 import type { Finding } from './finding.ts';
@@ -195,60 +196,12 @@ function crossFieldProblems(data: unknown): Problem[] {
   return problems;
 }
 
-function nodeAt(doc: Document, keys: readonly PropertyKey[]): Node | undefined {
-  let node: unknown = doc.contents;
-  for (const key of keys) {
-    if (isMap(node)) node = node.get(String(key), true);
-    else if (isSeq(node)) node = node.get(Number(key), true);
-    else return undefined;
-  }
-  return node as Node | undefined;
-}
-
-function keyNodeAt(doc: Document, keys: readonly PropertyKey[], key: string): Node | undefined {
-  const map = nodeAt(doc, keys);
-  if (!isMap(map)) return undefined;
-  const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-  return pair && isScalar(pair.key) ? pair.key : undefined;
-}
-
-function valueAt(data: unknown, keys: readonly PropertyKey[]): unknown {
-  let value = data;
-  for (const key of keys) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key as string];
-  }
-  return value;
-}
-
-function keyPath(keys: readonly PropertyKey[]): string {
-  return (
-    keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${String(k)}`)).join('') ||
-    '(top level)'
-  );
-}
-
 function fromZod(issue: z.core.$ZodIssue, data: unknown): Problem {
-  const bad = valueAt(data, issue.path);
-  const shown = bad === undefined ? '' : ` (got ${JSON.stringify(bad)})`;
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return {
-        keys: issue.path,
-        unknownKey: issue.keys[0],
-        message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
-      };
-    case 'invalid_value':
-      return {
-        keys: issue.path,
-        message: `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}${shown}`,
-      };
-    case 'custom':
-      // Our own messages already quote the value.
-      return { keys: issue.path, message: issue.message };
-    default:
-      return { keys: issue.path, message: `${issue.message}${shown}` };
+  if (issue.code === 'unrecognized_keys') {
+    return { keys: issue.path, unknownKey: issue.keys[0], message: describeIssue(issue, data) };
   }
+  // Our own refinements already quote the value.
+  return { keys: issue.path, message: issue.code === 'custom' ? issue.message : describeIssue(issue, data) };
 }
 
 /**
@@ -266,35 +219,24 @@ function restoreWrittenDates(doc: Document, data: unknown): void {
 
 /** Parses and validates waivers text; `now` is the clock (injected for tests). */
 export function parseWaivers(text: string, file: string, now: Date): Waiver[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map(
-        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split('\n')[0]}`,
-      ),
-    );
-  }
-  const data: unknown = doc.toJS() ?? {};
-  restoreWrittenDates(doc, data);
+  const source = parseYamlSource(text, file);
+  const { data } = source;
+  restoreWrittenDates(source.doc, data);
   const parsed = makeSchema(now).safeParse(data);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => fromZod(issue, data))),
     ...crossFieldProblems(data),
   ];
-  const lineOf = (node: Node | undefined) =>
-    node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   if (problems.length > 0 || !parsed.success) {
-    const located = problems.map((p) => {
-      const line = lineOf(
-        (p.unknownKey !== undefined ? keyNodeAt(doc, p.keys, p.unknownKey) : undefined) ??
-          nodeAt(doc, p.keys) ??
-          nodeAt(doc, p.keys.slice(0, -1)),
-      );
-      return { line, text: `${line === undefined ? '' : `line ${line}: `}${keyPath(p.keys)}: ${p.message}` };
-    });
-    located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    const located = problems
+      .map((p) => {
+        const line = source.lineOf(p.keys, p.unknownKey);
+        return {
+          line,
+          text: `${line === undefined ? '' : `line ${line}: `}${keyPath(p.keys)}: ${p.message}`,
+        };
+      })
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     throw new ConfigError(
       file,
       located.map((p) => p.text),
@@ -306,7 +248,7 @@ export function parseWaivers(text: string, file: string, now: Date): Waiver[] {
       approver: w.approver,
       ticket: w.ticket,
       expires: w.expires,
-      line: lineOf(nodeAt(doc, ['waivers', i])) ?? 0,
+      line: source.lineOf(['waivers', i]) ?? 0,
     };
     if (w.id !== undefined) waiver.id = w.id;
     if (w.fingerprint !== undefined) waiver.fingerprint = w.fingerprint;

@@ -118,7 +118,7 @@ describe('parseConfig: wrong values', () => {
 
   it('lists the accepted version for a wrong version', () => {
     const error = configError('version: 2\n');
-    expect(error.problems[0]).toBe('line 1: version: expected one of 1 (got 2)');
+    expect(error.problems[0]).toBe('line 1: version: expected 1 (got 2)');
   });
 
   it('reports every problem, not only the first', () => {
