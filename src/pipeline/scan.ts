@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pickScanners, scannerRegistry } from '../../scanners/index.ts';
 import type { ScannerOptions } from '../../scanners/types.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { loadCatalog, loadMapping } from '../controls/data-files.ts';
@@ -30,8 +31,8 @@ export interface ScanRequest {
   cwd?: string;
   /** Waivers file; default: the config's `waivers`, else .controlgate-waivers.yml beside the config. */
   waiversFile?: string;
-  /** The clock waivers are judged by (injected by tests). */
-  now?: Date;
+  /** Timestamps, durations and waiver expiry come from it; default: the system clock. */
+  clock?: Clock;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -75,7 +76,8 @@ function enabledIds(config: Config): string[] {
 
 /** Runs one scan: config, files, scanners in parallel, normalized findings. Pure data out. */
 export async function scan(request: ScanRequest): Promise<ScanOutcome> {
-  const startedAt = new Date().toISOString();
+  const clock = request.clock ?? systemClock;
+  const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const { config, file: configFile } = await loadConfig({
     explicit: request.configFile,
@@ -100,7 +102,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     scanner,
     options: optionsFor(scanner.id, config),
   }));
-  const now = request.now ?? new Date();
+  const now = clock.now();
   const waiversFile = resolveWaiversFile(request, config, configFile, workspace.root);
   // Everything that can be wrong with the inputs is checked before any scanner starts.
   const waivers = await loadWaivers(waiversFile, now);
@@ -120,6 +122,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     toolsDir: request.toolsDir,
     env: request.env,
     concurrency: request.concurrency ?? config.concurrency ?? Math.max(planned.length, 1),
+    clock,
     onProgress: request.onProgress,
   });
   const findings = scanners.flatMap((s) => s.findings);
@@ -145,7 +148,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     outDir,
     outDirIsTemporary: !request.outDir,
     startedAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt: clock.now().toISOString(),
     scanners,
     findings,
     gate,

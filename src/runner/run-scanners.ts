@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { LocatedTool, Scanner, ScannerOptions } from '../../scanners/types.ts';
+import type { Clock } from '../clock.ts';
 import { errorMessage } from '../errors.ts';
 import type { Exec } from '../exec.ts';
 import { redactKnownSecrets } from '../findings/redact.ts';
@@ -32,6 +33,7 @@ export interface RunScannersOptions {
   toolsDir: string;
   env: NodeJS.ProcessEnv;
   concurrency: number;
+  clock: Clock;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -42,9 +44,9 @@ function clip(text: string, max = 4_000): string {
 
 async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<ScannerRun> {
   const { scanner, options } = planned;
-  const started = performance.now();
+  const started = o.clock.monotonicMs();
   const base = { id: scanner.id, displayName: scanner.displayName, findings: [], filesScanned: 0 };
-  const elapsed = () => Math.round(performance.now() - started);
+  const elapsed = () => Math.round(o.clock.monotonicMs() - started);
   const files = scanner.selectFiles(o.files, o.root);
   if (files.length === 0) {
     return {

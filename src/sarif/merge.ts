@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Severity } from '../findings/finding.ts';
+import type { Waiver } from '../findings/waivers.ts';
 import type { ScannerRun } from '../runner/scanner-run.ts';
 import { CONTROLGATE_URI, CONTROLGATE_VERSION } from '../version.ts';
 import type { SarifRule } from './model.ts';
@@ -50,7 +51,16 @@ function ruleDescriptor(
   return descriptor;
 }
 
-function resultFor(f: Finding, ruleIndex: number): Sarif.Result {
+/** A waiver as a SARIF external suppression, so SARIF consumers see the accepted risk too. */
+function waiverSuppression(w: Waiver): Sarif.Suppression {
+  return {
+    kind: 'external',
+    status: 'accepted',
+    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`,
+  };
+}
+
+function resultFor(f: Finding, ruleIndex: number, waiver: Waiver | undefined): Sarif.Result {
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -73,17 +83,17 @@ function resultFor(f: Finding, ruleIndex: number): Sarif.Result {
       { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region } },
     ];
   }
-  if (f.suppressions.length > 0) {
-    result.suppressions = f.suppressions.map((s) => ({
-      kind: s.kind,
-      status: s.status,
-      ...(s.justification ? { justification: s.justification } : {}),
-    }));
-  }
+  const suppressions: Sarif.Suppression[] = f.suppressions.map((s) => ({
+    kind: s.kind,
+    status: s.status,
+    ...(s.justification ? { justification: s.justification } : {}),
+  }));
+  if (waiver) suppressions.push(waiverSuppression(waiver));
+  if (suppressions.length > 0) result.suppressions = suppressions;
   return result;
 }
 
-function runFor(scanner: ScannerRun, root: string): Sarif.Run {
+function runFor(scanner: ScannerRun, root: string, waivers: ReadonlyMap<string, Waiver>): Sarif.Run {
   const driver = scanner.log?.runs[0]?.tool.driver;
   const originalRules = new Map<string, SarifRule>();
   for (const run of scanner.log?.runs ?? [])
@@ -97,7 +107,7 @@ function runFor(scanner: ScannerRun, root: string): Sarif.Run {
       ruleIndex.set(f.ruleId, index);
       rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
     }
-    return resultFor(f, index);
+    return resultFor(f, index, waivers.get(f.fingerprint));
   });
   const notifications: Sarif.Notification[] = scanner.error
     ? [{ level: scanner.status === 'failed' ? 'error' : 'note', message: { text: scanner.error } }]
@@ -135,12 +145,19 @@ function runFor(scanner: ScannerRun, root: string): Sarif.Run {
   };
 }
 
-/** One SARIF 2.1.0 log with one run per scanner (failed and skipped ones included, saying so). */
-export function mergedSarif(scanners: readonly ScannerRun[], root: string): Sarif.Log {
+/**
+ * One SARIF 2.1.0 log with one run per scanner (failed and skipped ones included, saying so);
+ * in-source suppressions and applied waivers appear as SARIF suppressions.
+ */
+export function mergedSarif(
+  scanners: readonly ScannerRun[],
+  root: string,
+  waivers: ReadonlyMap<string, Waiver> = new Map(),
+): Sarif.Log {
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: scanners.map((s) => runFor(s, root)),
+    runs: scanners.map((s) => runFor(s, root, waivers)),
     properties: {
       generator: { name: 'controlgate', version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI },
     },

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface ManifestEntry {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  version: 1;
+  generator: string;
+  algorithm: 'sha256';
+  files: ManifestEntry[];
+  /** SHA-256 over the sorted "sha256  size  path" lines: one value that stands for the whole bundle. */
+  digest: string;
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The bundle digest: independent of file order and of the manifest's own formatting. */
+export function bundleDigest(entries: readonly ManifestEntry[]): string {
+  const lines = [...entries]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((e) => `${e.sha256}  ${e.size}  ${e.path}\n`)
+    .join('');
+  return sha256(lines);
+}
+
+/** Builds the manifest for a set of files (POSIX paths relative to the bundle root). */
+export function buildManifest(files: ReadonlyMap<string, Uint8Array>, generator: string): Manifest {
+  const entries = [...files.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, bytes]) => ({ path, size: bytes.length, sha256: sha256(bytes) }));
+  return { version: 1, generator, algorithm: 'sha256', files: entries, digest: bundleDigest(entries) };
+}

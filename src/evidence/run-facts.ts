@@ -1,0 +1,36 @@
+/** Everything an auditor needs to know about one run, written as run.json in the evidence bundle. */
+export interface RunFacts {
+  controlgateVersion: string;
+  /** e.g. "octo/shop"; from CI variables or the git remote, when known. */
+  repository: string | null;
+  commit: string | null;
+  branch: string | null;
+  /** PR or MR number, when the run is for one. */
+  changeNumber: number | null;
+  actor: string | null;
+  runUrl: string | null;
+  startedAt: string;
+  finishedAt: string;
+  host: { os: string; release: string; arch: string; node: string };
+  scanners: {
+    id: string;
+    name: string;
+    version: string | null;
+    status: 'ok' | 'failed' | 'skipped';
+    /** The command line as run, with the workspace root written as "<root>". */
+    command: string[] | null;
+    exitCode: number | null;
+    durationMs: number;
+    error: string | null;
+  }[];
+  /** SHA-256 of every input the decision rested on. */
+  hashes: {
+    config: { file: string; sha256: string } | null;
+    catalog: { version: string; sha256: string };
+    mapping: { version: string; sha256: string };
+    waivers: { file: string; sha256: string } | null;
+    rulePacks: { path: string; sha256: string }[];
+  };
+  decision: 'pass' | 'block';
+  exitCode: 0 | 1 | 2;
+}

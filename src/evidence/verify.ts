@@ -1,0 +1,63 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { toPosix } from '../paths.ts';
+import { bundleDigest, MANIFEST_FILE, type Manifest, sha256 } from './manifest.ts';
+
+export interface VerifyResult {
+  ok: boolean;
+  problems: string[];
+  digest?: string;
+  files: number;
+}
+
+/** Reads a bundle (folder or zip) into memory, by POSIX path. */
+export async function readBundle(location: string): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  if ((await stat(location)).isDirectory()) {
+    for (const entry of await readdir(location, { recursive: true })) {
+      const full = path.join(location, String(entry));
+      if ((await stat(full)).isFile())
+        files.set(toPosix(String(entry)), new Uint8Array(await readFile(full)));
+    }
+  } else {
+    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile(location))))) {
+      if (!name.endsWith('/')) files.set(name, bytes);
+    }
+  }
+  return files;
+}
+
+/** Checks every hash in the manifest, that nothing is missing or extra, and the bundle digest. */
+export function verifyFiles(files: ReadonlyMap<string, Uint8Array>): VerifyResult {
+  const raw = files.get(MANIFEST_FILE);
+  if (!raw) return { ok: false, problems: [`${MANIFEST_FILE} is missing`], files: files.size };
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(raw)) as Manifest;
+  } catch {
+    return { ok: false, problems: [`${MANIFEST_FILE} is not valid JSON`], files: files.size };
+  }
+  const problems: string[] = [];
+  const listed = new Set<string>();
+  for (const entry of manifest.files ?? []) {
+    listed.add(entry.path);
+    const bytes = files.get(entry.path);
+    if (!bytes) problems.push(`${entry.path}: missing`);
+    else if (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)
+      problems.push(`${entry.path}: content changed (SHA-256 differs)`);
+  }
+  for (const name of files.keys()) {
+    if (name !== MANIFEST_FILE && !listed.has(name))
+      problems.push(`${name}: not in the manifest (added after the bundle was written)`);
+  }
+  const digest = bundleDigest(manifest.files ?? []);
+  if (digest !== manifest.digest)
+    problems.push(`${MANIFEST_FILE}: the bundle digest does not match its file list`);
+  return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed.size };
+}
+
+/** Verifies a bundle folder or zip. */
+export async function verifyBundle(location: string): Promise<VerifyResult> {
+  return verifyFiles(await readBundle(location));
+}

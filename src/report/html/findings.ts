@@ -1,0 +1,108 @@
+import { SEVERITIES } from '../../findings/finding.ts';
+import type { JsonReport } from '../json-report.ts';
+import { esc, jsonForScript, safeHref } from './escape.ts';
+import { type Finding, type FindingStatus, STATUS_LABELS, sortFindings, statusResolver } from './model.ts';
+
+function option(value: string, label: string): string {
+  return `<option value="${esc(value)}">${esc(label)}</option>`;
+}
+
+function select(id: string, label: string, options: string[]): string {
+  return `<label for="${id}">${esc(label)}<select id="${id}">${option('', 'all')}${options.join('')}</select></label>`;
+}
+
+function ruleCell(f: Finding): string {
+  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc(f.ruleName)}</div>` : '';
+  const href = safeHref(f.helpUri);
+  const id = href
+    ? `<a href="${esc(href)}" rel="noopener noreferrer" target="_blank"><code>${esc(f.ruleId)}</code></a>`
+    : `<code>${esc(f.ruleId)}</code>`;
+  const cwe = f.cwe.map((c) => `<span class="tag">${esc(c)}</span>`).join('');
+  return `${name}${id}<div>${cwe}</div>`;
+}
+
+function statusCell(f: Finding, status: FindingStatus): string {
+  const notes: string[] = [];
+  if (f.waiver) notes.push(`waiver ${f.waiver}`);
+  if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(', ') || 'suppressed');
+  if (f.suppressionRefused) notes.push('suppression refused by policy');
+  if (f.unmapped) notes.push('unmapped');
+  const extra = notes.map((n) => `<div class="muted">${esc(n)}</div>`).join('');
+  return `<span class="st st-${status}">${esc(STATUS_LABELS[status])}</span>${extra}`;
+}
+
+function row(f: Finding, index: number, status: FindingStatus, order: Map<string, number>): string {
+  const sorted = [...f.criteria].sort((a, b) => (order.get(a) ?? order.size) - (order.get(b) ?? order.size));
+  const criteria =
+    sorted.map((c) => `<code class="crit">${esc(c)}</code>`).join('') || '<span class="none">—</span>';
+  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ''}`;
+  const outside = f.inWorkspace ? '' : '<div class="tag">outside the workspace</div>';
+  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : '';
+  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc(f.snippet)}</pre></details>` : '';
+  return `<tr data-index="${index}" data-fingerprint="${esc(f.fingerprint)}">
+<td><span class="sev sev-${esc(f.severity)}">${esc(f.severity)}</span></td>
+<td>${criteria}</td>
+<td>${esc(f.scanner)}</td>
+<td class="rule">${ruleCell(f)}</td>
+<td class="loc"><code>${esc(where)}</code>${outside}</td>
+<td class="msg">${esc(f.message)}${secret}${snippet}</td>
+<td>${statusCell(f, status)}</td>
+</tr>`;
+}
+
+/** The findings table with its filters, plus the JSON block the filter script reads. */
+export function renderFindings(report: JsonReport): string {
+  const findings = sortFindings(report.findings);
+  const statusOf = statusResolver(report);
+  const statuses = findings.map(statusOf);
+  const perCriterion = new Map<string, number>();
+  for (const f of findings) for (const c of f.criteria) perCriterion.set(c, (perCriterion.get(c) ?? 0) + 1);
+  const scanners = [...new Set([...report.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
+  const filters = [
+    select(
+      'f-criterion',
+      'Criterion',
+      report.controls.map((c) => option(c.id, `${c.id} (${perCriterion.get(c.id) ?? 0}) ${c.verdict}`)),
+    ),
+    select(
+      'f-severity',
+      'Severity',
+      SEVERITIES.map((s) => option(s, s)),
+    ),
+    select(
+      'f-scanner',
+      'Scanner',
+      scanners.map((s) => option(s, s)),
+    ),
+    select(
+      'f-status',
+      'Status',
+      (Object.keys(STATUS_LABELS) as FindingStatus[]).map((s) => option(s, STATUS_LABELS[s])),
+    ),
+  ].join('\n');
+  const data = {
+    rows: findings.map((f, i) => ({
+      criteria: f.criteria,
+      severity: f.severity,
+      scanner: f.scanner,
+      status: statuses[i],
+    })),
+  };
+  const order = new Map(report.controls.map((c, i) => [c.id, i]));
+  const body = findings.map((f, i) => row(f, i, statuses[i] ?? 'active', order)).join('\n');
+  return `<section id="findings"><h2>Findings</h2>
+<div class="filters" id="filters">
+${filters}
+<button type="button" id="f-reset">Reset filters</button>
+<output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
+</div>
+<table class="findings" id="findings-table">
+<colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
+<thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
+<tbody>
+${body}
+</tbody></table>
+<p class="empty" id="no-match"${findings.length === 0 ? '' : ' hidden'}>No findings match these filters.</p>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+</section>`;
+}

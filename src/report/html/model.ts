@@ -1,0 +1,114 @@
+import type { Verdict } from '../../controls/evaluate.ts';
+import { SEVERITIES, type Severity } from '../../findings/finding.ts';
+import type { JsonReport } from '../json-report.ts';
+
+export type Finding = JsonReport['findings'][number];
+export type Control = JsonReport['controls'][number];
+export type FindingStatus =
+  | 'active'
+  | 'suppressed'
+  | 'waived'
+  | 'advisory'
+  | 'below-threshold'
+  | 'out-of-scope';
+
+export const VERDICTS: readonly Verdict[] = [
+  'fail',
+  'warn',
+  'not-evaluated',
+  'pass',
+  'not-covered',
+  'out-of-scope',
+];
+
+export const STATUS_LABELS: Record<FindingStatus, string> = {
+  active: 'active',
+  suppressed: 'suppressed',
+  waived: 'waived',
+  advisory: 'advisory',
+  'below-threshold': 'below threshold',
+  'out-of-scope': 'out of scope',
+};
+
+export const CATEGORY_TITLES: Record<string, string> = {
+  security: 'Security (Common Criteria)',
+  availability: 'Availability',
+  confidentiality: 'Confidentiality',
+  'processing-integrity': 'Processing integrity',
+  privacy: 'Privacy',
+};
+
+/** Group titles of src/controls/data/catalog.yml; the JSON report carries only criterion ids. */
+export const GROUP_TITLES: Record<string, string> = {
+  CC1: 'Control environment',
+  CC2: 'Communication and information',
+  CC3: 'Risk assessment',
+  CC4: 'Monitoring of controls',
+  CC5: 'Control activities',
+  CC6: 'Logical and physical access',
+  CC7: 'System operations',
+  CC8: 'Change management',
+  CC9: 'Risk mitigation',
+  A1: 'Availability',
+  C1: 'Confidentiality',
+  PI1: 'Processing integrity',
+  P1: 'Privacy notice',
+  P2: 'Privacy choice and consent',
+  P3: 'Collection of personal information',
+  P4: 'Use, retention and disposal of personal information',
+  P5: 'Data subject access',
+  P6: 'Disclosure and notification',
+  P7: 'Quality of personal information',
+  P8: 'Privacy monitoring and enforcement',
+};
+
+/** "CC6.1" → "CC6": criterion ids name their group. */
+export function groupOf(id: string): string {
+  return id.replace(/\.\d+$/, '');
+}
+
+/** Criteria by category, then by group, in the report's (catalog) order. */
+export function groupControls(controls: readonly Control[]): Map<string, Map<string, Control[]>> {
+  const out = new Map<string, Map<string, Control[]>>();
+  for (const c of controls) {
+    const groups = out.get(c.category) ?? new Map<string, Control[]>();
+    out.set(c.category, groups);
+    const group = groupOf(c.id);
+    groups.set(group, [...(groups.get(group) ?? []), c]);
+  }
+  return out;
+}
+
+/** Why a finding does or does not count, read from the per-criterion lists the gate wrote. */
+export function statusResolver(report: Pick<JsonReport, 'controls'>): (f: Finding) => FindingStatus {
+  const active = new Set(report.controls.flatMap((c) => c.findings));
+  const below = new Set(report.controls.flatMap((c) => c.belowThreshold));
+  return (f) => {
+    if (active.has(f.fingerprint)) return 'active';
+    if (f.waiver) return 'waived';
+    if (f.suppressed) return 'suppressed';
+    if (f.advisory) return 'advisory';
+    return below.has(f.fingerprint) ? 'below-threshold' : 'out-of-scope';
+  };
+}
+
+function rank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** Most severe first, then by path and line; ties broken by rule and fingerprint so order is stable. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      rank(a.severity) - rank(b.severity) ||
+      cmp(a.path, b.path) ||
+      a.line - b.line ||
+      cmp(a.scanner, b.scanner) ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(a.fingerprint, b.fingerprint),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

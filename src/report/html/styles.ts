@@ -1,0 +1,95 @@
+/** The report's only stylesheet, inlined: system fonts, no images, nothing fetched. */
+export const STYLES = `
+:root {
+  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa;
+  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
+  --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
+  --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+  color: var(--fg); background: var(--bg); }
+main { max-width: 1440px; margin: 0 auto; padding: 20px 24px 48px; }
+h1 { font-size: 22px; margin: 0; }
+h2 { font-size: 18px; margin: 0 0 12px; }
+h3 { font-size: 15px; margin: 16px 0 8px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+code, .mono { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
+code { overflow-wrap: anywhere; }
+.none, .muted { color: var(--muted); }
+.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
+.top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
+.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
+.decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
+.decision-pass { background: var(--pass); }
+.decision-block { background: var(--fail); }
+.subtitle { color: var(--muted); margin-top: 4px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
+.summary > div h3 { margin-top: 0; }
+.chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
+.chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
+.chip b { margin-left: 4px; }
+.v-pass { background: var(--pass-bg); color: var(--pass); border-color: #aceebb; }
+.v-fail { background: var(--fail-bg); color: var(--fail); border-color: #ffcecb; }
+.v-warn { background: var(--warn-bg); color: var(--warn); border-color: #f5e0a0; }
+.v-not-evaluated { color: var(--ne); border-color: #d8b9ff;
+  background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
+.v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
+.v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
+.sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
+  font-size: 12px; font-weight: 600; text-transform: uppercase; }
+.sev-critical { background: #82071e; color: #fff; }
+.sev-high { background: #cf222e; color: #fff; }
+.sev-medium { background: #bc4c00; color: #fff; }
+.sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
+.sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
+.legend .chip { font-size: 12px; }
+.category { margin-top: 8px; }
+.group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
+  border-top: 1px solid #eff2f5; }
+.group-label { font-size: 13px; }
+.group-label b { display: inline-block; min-width: 34px; }
+.cells { display: flex; flex-wrap: wrap; gap: 4px; }
+.cell { display: inline-flex; align-items: center; gap: 4px; min-width: 78px; padding: 3px 8px; border: 1px solid;
+  border-radius: 4px; text-decoration: none; font: 600 12.5px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; }
+.cell:hover, .cell:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
+.cell.selected { outline: 3px solid #0969da; outline-offset: 1px; }
+.cell .glyph { font-family: system-ui, sans-serif; }
+.cell .count { margin-left: auto; font-weight: 400; }
+.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 10px; }
+.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
+.filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+.filters button { cursor: pointer; }
+.filters select { max-width: 260px; }
+#shown-count { font-weight: 600; margin-left: auto; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
+th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
+table.findings { table-layout: fixed; }
+table.findings col.c-sev { width: 90px; } table.findings col.c-crit { width: 110px; }
+table.findings col.c-scan { width: 80px; } table.findings col.c-rule { width: 16%; }
+table.findings col.c-loc { width: 15%; } table.findings col.c-status { width: 130px; }
+table.findings td { overflow-wrap: anywhere; }
+td.msg { white-space: pre-wrap; }
+.crit { display: inline-block; margin: 0 4px 2px 0; }
+.tag { display: inline-block; font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px;
+  margin: 2px 4px 0 0; color: var(--muted); max-width: 100%; overflow-wrap: anywhere; }
+.st { font-size: 12px; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; white-space: nowrap; }
+.st-active { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
+.st-waived, .st-suppressed { color: var(--ne); background: var(--ne-bg); border-color: #d8b9ff; }
+.st-advisory, .st-below-threshold, .st-out-of-scope { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
+details pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); padding: 6px; border-radius: 4px; margin: 4px 0 0; }
+dl.facts { display: grid; grid-template-columns: 180px 1fr; gap: 4px 16px; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
+.status-skipped { color: var(--muted); font-weight: 600; }
+footer { color: var(--muted); font-size: 12px; text-align: center; }
+@media print {
+  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
+  .filters { display: none; } th { position: static; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;

@@ -1,0 +1,204 @@
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RunFacts } from '../../src/evidence/run-facts.ts';
+import { runCli } from '../support/cli.ts';
+
+const EXPECTED_FILES = [
+  'controls.json',
+  'findings.json',
+  'manifest.json',
+  'oscal/assessment-plan.json',
+  'oscal/assessment-results.json',
+  'report.html',
+  'run.json',
+  'sarif/merged.sarif',
+  'sarif/raw/bandit.sarif',
+  'sarif/raw/kics.sarif',
+  'sarif/raw/semgrep.sarif',
+];
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => statSync(path.join(dir, f)).isFile())
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
+
+/** Secret values planted in the example app, read from its files. */
+function plantedSecrets(): string[] {
+  const root = path.resolve('examples/vulnerable-app');
+  const secrets = [
+    'Inv3ntory-Demo-Only-Not-Real',
+    'Storefront-Demo-Only-Not-Real',
+    'AKIAZ7Q3DEMOFAKEK3Y9',
+    'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  ];
+  const token = /ghp_[A-Za-z0-9]{36}/.exec(readFileSync(path.join(root, 'web/config.js'), 'utf8'));
+  if (token) secrets.push(token[0]);
+  for (const line of readFileSync(path.join(root, 'config/dev-key.pem'), 'utf8').split('\n')) {
+    if (line.length > 20 && !line.startsWith('-----')) secrets.push(line.trim());
+  }
+  return secrets;
+}
+
+describe('the evidence bundle of the example-app scan', () => {
+  const scan = inject('exampleScan');
+  const bundle = path.join(scan.outDir, 'evidence');
+  const zip = path.join(scan.outDir, 'evidence.zip');
+  let facts: RunFacts;
+
+  beforeAll(() => {
+    facts = JSON.parse(readFileSync(path.join(bundle, 'run.json'), 'utf8')) as RunFacts;
+  });
+
+  it('holds every promised file, and the zip holds the same bytes', () => {
+    expect(listFiles(bundle)).toEqual(EXPECTED_FILES);
+    const entries = unzipSync(new Uint8Array(readFileSync(zip)));
+    expect(Object.keys(entries).sort()).toEqual(EXPECTED_FILES);
+    for (const name of EXPECTED_FILES)
+      expect(Buffer.from(entries[name] ?? []).equals(readFileSync(path.join(bundle, name))), name).toBe(true);
+  });
+
+  it('records the run: versions, arguments, exit codes and the hashes of every input', () => {
+    expect(facts.decision).toBe('block');
+    expect(facts.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(facts.scanners.map((s) => [s.id, s.status])).toEqual([
+      ['semgrep', 'ok'],
+      ['bandit', 'ok'],
+      ['kics', 'ok'],
+    ]);
+    for (const s of facts.scanners) {
+      expect(s.version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(s.command?.length).toBeGreaterThan(2);
+      expect(s.command?.join(' ')).not.toContain(path.resolve('.'));
+      expect(typeof s.exitCode).toBe('number');
+    }
+    expect(facts.hashes.config?.file).toBe('.controlgate.yml');
+    expect(facts.hashes.mapping.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(facts.hashes.catalog.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(facts.hashes.rulePacks.length).toBeGreaterThanOrEqual(20);
+    expect(
+      facts.hashes.rulePacks.every(
+        (r) => r.path.startsWith('scanners/semgrep/rules/') && /^[0-9a-f]{64}$/.test(r.sha256),
+      ),
+    ).toBe(true);
+  });
+
+  it('contains no planted secret in any file of the folder or the zip', () => {
+    const texts = [
+      ...listFiles(bundle).map((f) => readFileSync(path.join(bundle, f), 'utf8')),
+      ...Object.values(unzipSync(new Uint8Array(readFileSync(zip)))).map((b) =>
+        Buffer.from(b).toString('utf8'),
+      ),
+    ];
+    for (const secret of plantedSecrets())
+      for (const text of texts) expect(text.includes(secret), secret.slice(0, 6)).toBe(false);
+  });
+
+  it('verifies intact, as a folder and as a zip', () => {
+    for (const location of [bundle, zip]) {
+      const run = runCli(['evidence', 'verify', location]);
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(run.stdout).toMatch(/intact — 10 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
+    }
+  });
+
+  it('catches a changed byte, a removed file and an added file, naming the file', async () => {
+    const cases: [string, (dir: string) => void, RegExp][] = [
+      [
+        'changed byte',
+        (dir) => {
+          const file = path.join(dir, 'findings.json');
+          const bytes = readFileSync(file);
+          bytes[100] = (bytes[100] ?? 0) ^ 1;
+          writeFileSync(file, bytes);
+        },
+        /findings\.json: content changed/,
+      ],
+      ['removed file', (dir) => rmSync(path.join(dir, 'report.html')), /report\.html: missing/],
+      [
+        'added file',
+        (dir) => writeFileSync(path.join(dir, 'extra.txt'), 'x'),
+        /extra\.txt: not in the manifest/,
+      ],
+    ];
+    for (const [name, tamper, message] of cases) {
+      const copy = await mkdtemp(path.join(os.tmpdir(), 'controlgate-tamper-'));
+      cpSync(bundle, copy, { recursive: true });
+      tamper(copy);
+      const run = runCli(['evidence', 'verify', copy]);
+      expect(run.exitCode, name).toBe(1);
+      expect(run.stdout, name).toMatch(message);
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps waivers and suppressions as SARIF suppressions in the merged log', () => {
+    const merged = JSON.parse(readFileSync(path.join(bundle, 'sarif', 'merged.sarif'), 'utf8')) as {
+      runs: { results: { suppressions?: { kind: string; justification?: string }[] }[] }[];
+    };
+    const suppressions = merged.runs.flatMap((r) => r.results.flatMap((x) => x.suppressions ?? []));
+    expect(suppressions.some((s) => s.kind === 'inSource' && /nosec/.test(s.justification ?? ''))).toBe(true);
+    expect(suppressions.some((s) => s.kind === 'inSource' && /nosemgrep/.test(s.justification ?? ''))).toBe(
+      true,
+    );
+  });
+});
+
+describe('reproducible zips and summaries over many bundles', () => {
+  it('gives byte-identical zips for two runs on the same inputs with a fixed clock', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-repro-'));
+    await writeFile(path.join(dir, 'app.py'), 'import os\nos.system("ls " + name)\n');
+    const env = { SOURCE_DATE_EPOCH: '1767225600' };
+    const a = runCli(
+      ['scan', dir, '--scanners', 'semgrep', '--evidence-zip', path.join(dir, 'a.zip'), '--no-progress'],
+      { env },
+    );
+    const b = runCli(
+      ['scan', dir, '--scanners', 'semgrep', '--evidence-zip', path.join(dir, 'b.zip'), '--no-progress'],
+      { env },
+    );
+    expect([a.exitCode, b.exitCode]).toEqual([1, 1]);
+    expect(readFileSync(path.join(dir, 'a.zip')).equals(readFileSync(path.join(dir, 'b.zip')))).toBe(true);
+    const facts = JSON.parse(
+      Buffer.from(
+        unzipSync(new Uint8Array(readFileSync(path.join(dir, 'a.zip'))))['run.json'] ?? [],
+      ).toString(),
+    ) as RunFacts;
+    expect(facts.startedAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('summarizes per criterion how many changes passed, were blocked, or passed under waiver', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-summary-'));
+    await writeFile(path.join(dir, 'app.py'), 'import subprocess\nsubprocess.call(cmd, shell=True)\n');
+    const blocked = runCli([
+      'scan',
+      dir,
+      '--scanners',
+      'bandit',
+      '--format',
+      'json',
+      '--evidence',
+      path.join(dir, 'b1'),
+      '--no-progress',
+    ]);
+    const fp = (
+      JSON.parse(blocked.stdout) as { findings: { ruleId: string; fingerprint: string }[] }
+    ).findings.find((f) => f.ruleId === 'B602')?.fingerprint;
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await writeFile(
+      path.join(dir, '.controlgate-waivers.yml'),
+      `version: 1\nwaivers:\n  - id: W-9\n    fingerprint: ${fp}\n    reason: Reviewed; the command is constant here\n    approver: alice@example.com\n    ticket: SEC-9\n    expires: ${expires}\n`,
+    );
+    runCli(['scan', dir, '--scanners', 'bandit', '--evidence', path.join(dir, 'b2'), '--no-progress']);
+    const summary = runCli(['evidence', 'summarize', path.join(dir, 'b1'), path.join(dir, 'b2')]);
+    expect(summary.exitCode).toBe(0);
+    expect(summary.stdout).toMatch(/^2 change\(s\): 1 passed, 1 blocked/);
+    expect(summary.stdout).toMatch(/\| CC7\.1 [^|]*\| 0 \| 1 \| 1 \| 0 \| 0 \|/);
+  });
+});
