@@ -9,13 +9,17 @@ interface ValidationLog {
 }
 
 describe('merged SARIF', () => {
-  it('passes @microsoft/sarif-multitool validate with no errors', () => {
-    const { outDir } = inject('exampleScan');
-    const output = path.join(outDir, 'sarif-validation.sarif');
+  const { outDir } = inject('exampleScan');
+
+  it.each([
+    ['--out-dir controlgate.sarif', 'controlgate.sarif'],
+    ['the evidence bundle’s merged.sarif', path.join('evidence', 'sarif', 'merged.sarif')],
+  ])('%s passes @microsoft/sarif-multitool validate with no errors', (_name, file) => {
+    const output = path.join(outDir, `validation-${path.basename(file)}.json`);
     const tool = path.join(REPO_ROOT, 'node_modules', '.bin', 'sarif-multitool');
     const run = spawnSync(
       tool,
-      ['validate', path.join(outDir, 'controlgate.sarif'), '--output', output, '--log', 'ForceOverwrite'],
+      ['validate', path.join(outDir, file), '--output', output, '--log', 'ForceOverwrite'],
       {
         encoding: 'utf8',
         env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
