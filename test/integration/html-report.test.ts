@@ -9,6 +9,7 @@ import { GROUP_TITLES } from '../../src/report/html/model.ts';
 import { renderHtmlReport } from '../../src/report/html-report.ts';
 import type { JsonReport } from '../../src/report/json-report.ts';
 import { REPO_ROOT } from '../support/cli.ts';
+import { ciRunFacts } from '../support/run-facts.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = path.join(REPO_ROOT, 'out', 'test', 'html-report');
@@ -20,41 +21,6 @@ function readReport(): JsonReport {
   if (!existsSync(file))
     throw new Error(`the example scan wrote no report (exit ${scan.exitCode}):\n${scan.stderr}`);
   return JSON.parse(readFileSync(file, 'utf8')) as JsonReport;
-}
-
-/** Run facts as a GitHub pull request run would record them. */
-function runFacts(report: JsonReport): RunFacts {
-  return {
-    controlgateVersion: report.tool.version,
-    repository: 'octo/shop',
-    commit: '4f3c2a1b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a',
-    branch: 'feature/checkout-v2',
-    changeNumber: 482,
-    actor: 'dev-alice',
-    runUrl: 'https://github.com/octo/shop/actions/runs/9876543210/attempts/1',
-    startedAt: report.startedAt,
-    finishedAt: report.finishedAt,
-    host: { os: 'Linux', release: '6.8.0-1021-azure', arch: 'x64', node: 'v24.9.0' },
-    scanners: report.scanners.map((s) => ({
-      id: s.id,
-      name: s.name,
-      version: s.version,
-      status: s.status,
-      command: [s.id, '--sarif', '<root>/examples/vulnerable-app'],
-      exitCode: s.exitCode,
-      durationMs: s.durationMs,
-      error: s.error,
-    })),
-    hashes: {
-      config: null,
-      catalog: report.data.catalog,
-      mapping: report.data.mapping,
-      waivers: null,
-      rulePacks: [{ path: 'scanners/semgrep/rules/secrets', sha256: 'a'.repeat(64) }],
-    },
-    decision: report.decision,
-    exitCode: report.exitCode,
-  };
 }
 
 const HOSTILE = [
@@ -103,7 +69,7 @@ function hostileReport(base: JsonReport): JsonReport {
 }
 
 function hostileFacts(report: JsonReport): RunFacts {
-  const facts = runFacts(report);
+  const facts = ciRunFacts(report);
   return { ...facts, repository: HOSTILE, branch: HOSTILE, actor: HOSTILE, runUrl: `javascript:${HOSTILE}` };
 }
 
@@ -130,7 +96,7 @@ describe('HTML report: escaping and determinism (no browser)', () => {
 
   it('gives the same bytes for the same input', () => {
     const report = readReport();
-    expect(renderHtmlReport(report, runFacts(report))).toBe(renderHtmlReport(report, runFacts(report)));
+    expect(renderHtmlReport(report, ciRunFacts(report))).toBe(renderHtmlReport(report, ciRunFacts(report)));
   });
 
   it('knows every group of the shipped catalog by title', () => {
@@ -194,7 +160,7 @@ describe('HTML report in Chromium, on the example scan', () => {
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
     page.on('dialog', (d) => errors.push(`dialog: ${d.message()}`));
     page.on('request', (r) => requests.push(r.url()));
-    await open(renderHtmlReport(report, runFacts(report)), 'report.html');
+    await open(renderHtmlReport(report, ciRunFacts(report)), 'report.html');
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import type { RunFacts } from '../../src/evidence/run-facts.ts';
 import { toolsDir } from '../../src/paths.ts';
 import type { JsonReport } from '../../src/report/json-report.ts';
 import { REPO_ROOT } from '../support/cli.ts';
+import { ciRunFacts } from '../support/run-facts.ts';
 
 const TRESTLE = path.join(toolsDir(), 'trestle-venv', 'bin', 'trestle');
 const NAME = 'controlgate';
@@ -43,41 +44,6 @@ function plantedSecrets(): string[] {
   return [...found];
 }
 
-/** What a CI run of this scan would record: the report's own data plus a plausible PR context. */
-function factsFor(report: JsonReport): RunFacts {
-  return {
-    controlgateVersion: report.tool.version,
-    repository: 'octo/inventory',
-    commit: '3f2a9c0b5d1e4f6a7b8c9d0e1f2a3b4c5d6e7f80',
-    branch: 'feature/checkout',
-    changeNumber: 128,
-    actor: 'octocat',
-    runUrl: 'https://ci.example.com/octo/inventory/runs/4711',
-    startedAt: report.startedAt,
-    finishedAt: report.finishedAt,
-    host: { os: os.platform(), release: os.release(), arch: os.arch(), node: process.version },
-    scanners: report.scanners.map((s) => ({
-      id: s.id,
-      name: s.name,
-      version: s.version,
-      status: s.status,
-      command: null,
-      exitCode: s.exitCode,
-      durationMs: s.durationMs,
-      error: s.error,
-    })),
-    hashes: {
-      config: null,
-      catalog: report.data.catalog,
-      mapping: report.data.mapping,
-      waivers: null,
-      rulePacks: [],
-    },
-    decision: report.decision,
-    exitCode: report.exitCode === 0 || report.exitCode === 1 ? report.exitCode : 2,
-  };
-}
-
 function run(file: string, args: readonly string[], cwd: string) {
   const r = spawnSync(file, args, { cwd, encoding: 'utf8', timeout: 120_000 });
   return { status: r.status, stdout: r.stdout ?? '', stderr: `${r.error?.message ?? ''}${r.stderr ?? ''}` };
@@ -97,7 +63,7 @@ describe('OSCAL assessment plan and results for the example app, validated by co
     report = JSON.parse(readFileSync(path.join(scan.outDir, 'controlgate.json'), 'utf8')) as JsonReport;
     const sarif = JSON.parse(readFileSync(path.join(scan.outDir, 'controlgate.sarif'), 'utf8')) as Sarif.Log;
     sarifHrefs = sarifResultHrefs(sarif, 'sarif/merged.sarif');
-    facts = factsFor(report);
+    facts = ciRunFacts(report);
     const docs = oscalDocuments(report, facts, {
       planHref: PLAN_HREF,
       sarifHrefs,
