@@ -39112,7 +39112,8 @@ async function git(exec, root, args) {
   return result2.exitCode === 0 && out !== "" ? out : null;
 }
 function repositoryFromRemote(url2) {
-  const match = url2 ? /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url2) : null;
+  if (!url2 || !/^(?:[a-z+]+:\/\/|[\w.-]+@[\w.-]+:)/i.test(url2)) return null;
+  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url2);
   return match?.[1] ?? null;
 }
 function changeNumber(env) {

@@ -45,7 +45,9 @@ async function git(exec: Exec, root: string, args: string[]): Promise<string | n
 
 /** "owner/name" from a git remote URL (https or ssh form), without credentials. */
 function repositoryFromRemote(url: string | null): string | null {
-  const match = url ? /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url) : null;
+  // Only hosted remotes (https://host/owner/name, git@host:owner/name); a local path names no repository.
+  if (!url || !/^(?:[a-z+]+:\/\/|[\w.-]+@[\w.-]+:)/i.test(url)) return null;
+  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
   return match?.[1] ?? null;
 }
 
