@@ -8321,7 +8321,11 @@ var init_package = __esm({
         "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
       },
       dependencies: {
+        "@actions/artifact": "6.2.1",
         "@actions/core": "3.0.1",
+        "@actions/github": "9.1.1",
+        "@octokit/plugin-retry": "8.1.1",
+        "@octokit/plugin-throttling": "11.0.5",
         commander: "15.1.0",
         execa: "10.2.1",
         fflate: "0.8.3",
@@ -39032,6 +39036,7 @@ function evidenceFiles(outcome, facts) {
   }
   const merged = mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied);
   files.set("sarif/merged.sarif", json2(merged));
+  files.set("controlgate.json", json2(report2));
   files.set("findings.json", json2({ findings: report2.findings }));
   files.set("controls.json", json2(controlsDocument(report2)));
   files.set("report.html", encoder.encode(renderHtmlReport(report2, facts)));
@@ -39061,6 +39066,15 @@ function evidenceZip(files) {
     if (bytes) entries[name] = [bytes, { mtime: ZIP_MTIME }];
   }
   return zipSync(entries, { level: 9, mtime: ZIP_MTIME });
+}
+async function writeEvidence(outcome, facts, target) {
+  const { files, manifest } = evidenceFiles(outcome, facts);
+  if (target.dir) await writeEvidenceDir(target.dir, files);
+  if (target.zip) {
+    await mkdir2(path14.dirname(target.zip), { recursive: true });
+    await writeFile(target.zip, evidenceZip(files));
+  }
+  return { manifest, files, ...target };
 }
 var encoder, json2, ZIP_MTIME;
 var init_bundle = __esm({
@@ -51081,17 +51095,13 @@ async function runScan(args, io) {
   const evidenceDir = args.evidence === false ? void 0 : args.evidence ?? (inCi(io.env) ? "controlgate-evidence" : void 0);
   if (evidenceDir || args.evidenceZip) {
     const facts = await collectRunFacts(outcome, realExec, io.env);
-    const { files, manifest } = evidenceFiles(outcome, facts);
-    if (evidenceDir) {
-      await writeEvidenceDir(path32.resolve(io.cwd, evidenceDir), files);
-      written.push(path32.resolve(io.cwd, evidenceDir));
-    }
-    if (args.evidenceZip) {
-      const zip = path32.resolve(io.cwd, args.evidenceZip);
-      await mkdir4(path32.dirname(zip), { recursive: true });
-      await writeFile4(zip, evidenceZip(files));
-      written.push(zip);
-    }
+    const dir = evidenceDir ? path32.resolve(io.cwd, evidenceDir) : void 0;
+    const zip = args.evidenceZip ? path32.resolve(io.cwd, args.evidenceZip) : void 0;
+    const { manifest } = await writeEvidence(outcome, facts, {
+      ...dir ? { dir } : {},
+      ...zip ? { zip } : {}
+    });
+    written.push(...[dir, zip].flatMap((w) => w ?? []));
     io.err(`evidence: ${manifest.files.length + 1} files, bundle digest sha256:${manifest.digest}
 `);
   }

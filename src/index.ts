@@ -1,4 +1,4 @@
-/** GitHub Action entry: calls run() and nothing else; the Action itself arrives with the GitHub issue. */
-import { run } from './action/run.ts';
+/** GitHub Action entry: calls run() and nothing else. */
+import { run } from './platforms/github/run.ts';
 
 await run();

@@ -8,7 +8,7 @@ import { loadConfig } from './config/load.ts';
 import { STARTER_CONFIG } from './config/starter.ts';
 import { loadCatalog, loadMapping } from './controls/data-files.ts';
 import { ConfigError, errorMessage, SarifError, UsageError } from './errors.ts';
-import { evidenceFiles, evidenceZip, writeEvidenceDir } from './evidence/bundle.ts';
+import { writeEvidence } from './evidence/bundle.ts';
 import { collectRunFacts } from './evidence/collect-facts.ts';
 import { renderSummary, summarizeBundles } from './evidence/summarize.ts';
 import { verifyBundle } from './evidence/verify.ts';
@@ -87,17 +87,13 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
       : (args.evidence ?? (inCi(io.env) ? 'controlgate-evidence' : undefined));
   if (evidenceDir || args.evidenceZip) {
     const facts = await collectRunFacts(outcome, realExec, io.env);
-    const { files, manifest } = evidenceFiles(outcome, facts);
-    if (evidenceDir) {
-      await writeEvidenceDir(path.resolve(io.cwd, evidenceDir), files);
-      written.push(path.resolve(io.cwd, evidenceDir));
-    }
-    if (args.evidenceZip) {
-      const zip = path.resolve(io.cwd, args.evidenceZip);
-      await mkdir(path.dirname(zip), { recursive: true });
-      await writeFile(zip, evidenceZip(files));
-      written.push(zip);
-    }
+    const dir = evidenceDir ? path.resolve(io.cwd, evidenceDir) : undefined;
+    const zip = args.evidenceZip ? path.resolve(io.cwd, args.evidenceZip) : undefined;
+    const { manifest } = await writeEvidence(outcome, facts, {
+      ...(dir ? { dir } : {}),
+      ...(zip ? { zip } : {}),
+    });
+    written.push(...[dir, zip].flatMap((w) => w ?? []));
     io.err(`evidence: ${manifest.files.length + 1} files, bundle digest sha256:${manifest.digest}\n`);
   }
   if (written.length > 0) io.err(`wrote ${written.map((w) => path.relative(io.cwd, w) || w).join(', ')}\n`);

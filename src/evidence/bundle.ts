@@ -59,6 +59,8 @@ export function evidenceFiles(
   }
   const merged = mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied);
   files.set('sarif/merged.sarif', json(merged));
+  // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
+  files.set('controlgate.json', json(report));
   files.set('findings.json', json({ findings: report.findings }));
   files.set('controls.json', json(controlsDocument(report)));
   files.set('report.html', encoder.encode(renderHtmlReport(report, facts)));
@@ -93,4 +95,26 @@ export function evidenceZip(files: ReadonlyMap<string, Uint8Array>): Uint8Array 
     if (bytes) entries[name] = [bytes, { mtime: ZIP_MTIME }];
   }
   return zipSync(entries, { level: 9, mtime: ZIP_MTIME });
+}
+
+export interface WrittenEvidence {
+  manifest: Manifest;
+  files: Map<string, Uint8Array>;
+  dir?: string;
+  zip?: string;
+}
+
+/** Writes the bundle as a folder and/or a zip; the CLI and the Action share it. */
+export async function writeEvidence(
+  outcome: ScanOutcome,
+  facts: RunFacts,
+  target: { dir?: string; zip?: string },
+): Promise<WrittenEvidence> {
+  const { files, manifest } = evidenceFiles(outcome, facts);
+  if (target.dir) await writeEvidenceDir(target.dir, files);
+  if (target.zip) {
+    await mkdir(path.dirname(target.zip), { recursive: true });
+    await writeFile(target.zip, evidenceZip(files));
+  }
+  return { manifest, files, ...target };
 }

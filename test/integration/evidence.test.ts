@@ -8,6 +8,7 @@ import type { RunFacts } from '../../src/evidence/run-facts.ts';
 import { runCli } from '../support/cli.ts';
 
 const EXPECTED_FILES = [
+  'controlgate.json',
   'controls.json',
   'findings.json',
   'manifest.json',
@@ -104,7 +105,7 @@ describe('the evidence bundle of the example-app scan', () => {
     for (const location of [bundle, zip]) {
       const run = runCli(['evidence', 'verify', location]);
       expect(run.exitCode, run.stdout).toBe(0);
-      expect(run.stdout).toMatch(/intact — 10 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
+      expect(run.stdout).toMatch(/intact — 11 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
     }
   });
 

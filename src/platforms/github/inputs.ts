@@ -1,0 +1,91 @@
+/**
+ * Every input of the Action, read and checked in one place. A bad input is an InputError that names
+ * the input, the bad value and the expected form, as actions/checkout does.
+ */
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+export interface ActionInputs {
+  path: string;
+  workingDirectory: string;
+  config: string | undefined;
+  scanners: string[] | undefined;
+  token: string;
+  comment: 'update' | 'off';
+  commentKey: string;
+  status: boolean;
+  statusContext: string;
+  annotations: boolean;
+  evidenceName: string;
+  evidenceRetentionDays: number | undefined;
+  installScanners: boolean;
+  failMode: 'enforce' | 'report-only';
+  /** Second half of the fork-safe pattern: post results from this downloaded evidence folder. */
+  reportFrom: string | undefined;
+}
+
+function raw(env: NodeJS.ProcessEnv, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+function oneOf<T extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = raw(env, name) || fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`input "${name}" is "${value}"; expected one of: ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = raw(env, name).toLowerCase();
+  if (value === '') return fallback;
+  if (['true', 'yes', '1', 'on'].includes(value)) return true;
+  if (['false', 'no', '0', 'off'].includes(value)) return false;
+  throw new InputError(`input "${name}" is "${value}"; expected true or false`);
+}
+
+/** Reads the Action's inputs from the INPUT_* environment the runner sets. */
+export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
+  const scanners = raw(env, 'scanners');
+  const retention = raw(env, 'evidence-retention-days');
+  if (retention !== '' && !/^\d+$/.test(retention)) {
+    throw new InputError(
+      `input "evidence-retention-days" is "${retention}"; expected a whole number of days (1–90)`,
+    );
+  }
+  const commentKey = raw(env, 'comment-key') || 'default';
+  if (!/^[A-Za-z0-9._/-]{1,64}$/.test(commentKey)) {
+    throw new InputError(
+      `input "comment-key" is "${commentKey}"; expected 1–64 letters, digits, dots, dashes, underscores or slashes`,
+    );
+  }
+  return {
+    path: raw(env, 'path') || '.',
+    workingDirectory: raw(env, 'working-directory') || '.',
+    config: raw(env, 'config') || undefined,
+    scanners: scanners
+      ? scanners
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
+    token: raw(env, 'token'),
+    comment: oneOf(env, 'comment', ['update', 'off'] as const, 'update'),
+    commentKey,
+    status: bool(env, 'status', true),
+    statusContext: raw(env, 'status-context') || 'controlgate / SOC 2',
+    annotations: bool(env, 'annotations', true),
+    evidenceName: raw(env, 'evidence-name') || 'controlgate-evidence',
+    evidenceRetentionDays: retention === '' ? undefined : Number(retention),
+    installScanners: bool(env, 'install-scanners', true),
+    failMode: oneOf(env, 'fail-mode', ['enforce', 'report-only'] as const, 'enforce'),
+    reportFrom: raw(env, 'report-from') || undefined,
+  };
+}

@@ -1,0 +1,61 @@
+import type { JsonReport } from '../json-report.ts';
+import { escapeMarkdown } from './escape.ts';
+import type { Context, Control, Shape } from './model.ts';
+import { plural } from './model.ts';
+
+function title(report: JsonReport): string {
+  if (report.exitCode === 2) return '### controlgate: ❌ Blocked: could not evaluate';
+  return report.decision === 'block' ? '### controlgate: ❌ Blocked' : '### controlgate: ✅ Passed';
+}
+
+function named(controls: Control[], shape: Shape, extra: (c: Control) => string = () => ''): string {
+  const shown = controls
+    .slice(0, shape.named)
+    .map((c) => `**${escapeMarkdown(c.id)}**${shape.titles ? ` ${escapeMarkdown(c.title)}` : ''}${extra(c)}`);
+  const rest = controls.length - shown.length;
+  return `${shown.join('; ')}${rest > 0 ? `; and ${rest} more` : ''}`;
+}
+
+/** The decision, then one line naming what fails or could not be evaluated, then the verdict counts. */
+export function headline(report: JsonReport, shape: Shape): string[] {
+  const failing = report.controls.filter((c) => c.verdict === 'fail');
+  const warning = report.controls.filter((c) => c.verdict === 'warn');
+  const unevaluated = report.controls.filter((c) => c.verdict === 'not-evaluated' && c.blocking);
+  const parts = [
+    failing.length > 0 ? `Failing: ${named(failing, shape)}.` : '',
+    unevaluated.length > 0
+      ? `Not evaluated (blocking): ${named(unevaluated, shape, (c) =>
+          c.failedScanners.length > 0 ? ` (${c.failedScanners.map(escapeMarkdown).join(', ')} failed)` : '',
+        )}.`
+      : '',
+    warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : '',
+  ].filter(Boolean);
+  if (parts.length === 0) parts.push('No SOC 2 criterion fails.');
+  const v = report.verdicts;
+  const s = report.summary;
+  const counts =
+    `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v['not-evaluated']} not evaluated · ` +
+    `${v['not-covered']} not covered · ${v['out-of-scope']} out of scope. ` +
+    `${plural(s.findings, 'finding')} (${s.suppressed} suppressed).`;
+  return [title(report), '', parts.join(' '), '', counts];
+}
+
+/** The line that says the body was shortened and where the rest is; without it a reader would trust a partial list. */
+export function shortenedNote(shape: Shape, shown: number, total: number, ctx: Context): string {
+  const what =
+    shape.rows === 0
+      ? `finding tables omitted (${plural(total, 'finding row')})`
+      : `showing ${shown} of ${plural(total, 'finding row')}`;
+  const details = shape.details === 'full' ? '' : shape.details === 'short' ? ', details summarized' : '';
+  return `✂️ **Shortened to fit the size limit:** ${what}${details}. The full list is in ${ctx.elsewhere}.`;
+}
+
+/** Where the full details are and which tool and data produced this. */
+export function footer(report: JsonReport, ctx: Context): string {
+  const parts = [
+    ctx.detailsHint ? `Full details: ${ctx.detailsHint}` : '',
+    ctx.runUrl ? `[Workflow run](${ctx.runUrl})` : '',
+    `controlgate ${escapeMarkdown(report.tool.version)}, mapping ${escapeMarkdown(report.data.mapping.version)}`,
+  ].filter(Boolean);
+  return `<sub>${parts.join(' · ')}</sub>`;
+}

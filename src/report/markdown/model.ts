@@ -1,0 +1,67 @@
+import { severityRank } from '../../findings/finding.ts';
+import type { JsonReport } from '../json-report.ts';
+
+export type Control = JsonReport['controls'][number];
+export type ReportFinding = JsonReport['findings'][number];
+
+/** How much of the report one rendering shows; the builder tries shapes from the most to the least. */
+export interface Shape {
+  /** Rows per criterion table; 0 drops the tables. */
+  rows: number;
+  /** Without tables: a bullet per failing/warning criterion. */
+  list: boolean;
+  details: 'full' | 'short' | 'none';
+  /** Titles next to the ids in the headline; at most `named` criteria are named there. */
+  titles: boolean;
+  named: number;
+}
+
+/** Everything a rendering needs besides the report, already sanitized. */
+export interface Context {
+  repoUrl?: string;
+  headSha?: string;
+  runUrl?: string;
+  /** Trusted Markdown naming where the full details are. */
+  detailsHint?: string;
+  /** Markdown naming where the rest is when this body was shortened. */
+  elsewhere: string;
+}
+
+/** Failing criteria, then warning ones, in catalog order: the ones that get a table. */
+export function flagged(report: JsonReport): Control[] {
+  return [
+    ...report.controls.filter((c) => c.verdict === 'fail'),
+    ...report.controls.filter((c) => c.verdict === 'warn'),
+  ];
+}
+
+/** Findings by fingerprint; a fingerprint can name several findings (same code twice in a file). */
+export function indexFindings(report: JsonReport): Map<string, ReportFinding[]> {
+  const index = new Map<string, ReportFinding[]>();
+  for (const f of report.findings) index.set(f.fingerprint, [...(index.get(f.fingerprint) ?? []), f]);
+  return index;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The findings that fail or warn a criterion: most severe first, then by place; locale-independent. */
+export function findingsOf(control: Control, index: ReadonlyMap<string, ReportFinding[]>): ReportFinding[] {
+  return [...new Set(control.findings)]
+    .flatMap((fp) => index.get(fp) ?? [])
+    .sort(
+      (a, b) =>
+        severityRank(b.severity) - severityRank(a.severity) ||
+        compare(a.path, b.path) ||
+        a.line - b.line ||
+        compare(a.scanner, b.scanner) ||
+        compare(a.ruleId, b.ruleId) ||
+        compare(a.fingerprint, b.fingerprint),
+    );
+}
+
+/** "1 finding", "3 findings". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
