@@ -13,14 +13,31 @@ export function githubPlatform(client: GitHubClient, context: ChangeContext): Pl
     },
     async publishStatus(state, description, statusContext) {
       if (!context.headSha) return;
+      // GitHub cuts descriptions at 140 characters.
+      const text = description.length > 140 ? `${description.slice(0, 139)}…` : description;
+      // A rerun with the same result posts nothing: the latest status of this context already says it.
+      const existing = await client.rest.repos.listCommitStatusesForRef({
+        owner,
+        repo,
+        ref: context.headSha,
+        per_page: 100,
+      });
+      const latest = existing.data.find((s) => s.context === statusContext);
+      if (
+        latest &&
+        latest.state === state &&
+        latest.description === text &&
+        (latest.target_url ?? null) === (context.runUrl ?? null)
+      ) {
+        return;
+      }
       await client.rest.repos.createCommitStatus({
         owner,
         repo,
         sha: context.headSha,
         state,
         context: statusContext,
-        // GitHub cuts descriptions at 140 characters.
-        description: description.length > 140 ? `${description.slice(0, 139)}…` : description,
+        description: text,
         ...(context.runUrl ? { target_url: context.runUrl } : {}),
       });
     },

@@ -111,7 +111,7 @@ async function publish(produced: Produced, inputs: ActionInputs): Promise<void> 
     return;
   }
   const platform = githubPlatform(githubClient(inputs.token, core), context);
-  const detailsHint = `the \`${inputs.evidenceName}\` artifact and the job summary of this run`;
+  const detailsHint = `the \`${inputs.evidenceName}\` artifact`;
   const options = {
     commentKey: inputs.commentKey,
     ...(context.repoUrl ? { repoUrl: context.repoUrl } : {}),

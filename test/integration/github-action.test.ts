@@ -1,0 +1,462 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  type ActionEnvOptions,
+  type ActionRun,
+  type ActionWorkspace,
+  actionEnv,
+  assertActionBuilt,
+  banditSarif,
+  createActionWorkspace,
+  fakeToken,
+  HEAD_SHA,
+  largeSarif,
+  PR_NUMBER,
+  passingSarif,
+  pullRequestEvent,
+  pushEvent,
+  RUN_ID,
+  readOutputs,
+  runAction,
+  type SarifLog,
+  severityOf,
+  workflowCommands,
+} from '../support/action-env.ts';
+import {
+  type FakeGitHub,
+  MAX_COMMENT_BODY,
+  type RecordedRequest,
+  startFakeGitHub,
+} from '../support/fake-github.ts';
+
+/*
+ * The GitHub Action (dist/index.js) as a runner starts it: a real child process with the runner's
+ * environment, talking real HTTP to a fake GitHub API (test/support/fake-github.ts). Scanners are
+ * replaced by a custom scanner replaying Bandit's recorded SARIF, so every run takes about a second.
+ */
+
+const COMMENTS = `/repos/octo/shop/issues/${PR_NUMBER}/comments`;
+const STATUSES = `/repos/octo/shop/statuses/${HEAD_SHA}`;
+const CONTEXT = 'controlgate / SOC 2';
+const COMMENT_PATH = /^\/repos\/octo\/shop\/issues\/(\d+\/comments|comments\/\d+)$/;
+
+function marker(key: string): string {
+  return `<!-- controlgate:comment key=${key} -->`;
+}
+
+interface Harness {
+  gh: FakeGitHub;
+  ws: ActionWorkspace;
+  token: string;
+  /** Runs the Action once (fresh GITHUB_OUTPUT and summary files), checking the token is not printed. */
+  run(options?: Partial<ActionEnvOptions>): Promise<ActionRun>;
+  /** Starts a run without waiting, for concurrent runs; its output files are shared with others. */
+  start(options?: Partial<ActionEnvOptions>): Promise<ActionRun>;
+  outputs(): Record<string, string>;
+  summary(): string;
+}
+
+/** Each test: its own server, workspace and token, all torn down when it ends. */
+async function harness(sarif?: (workspace: string) => SarifLog): Promise<Harness> {
+  const gh = await startFakeGitHub();
+  const ws = createActionWorkspace(sarif ? { sarif } : {});
+  const token = fakeToken();
+  onTestFinished(async () => {
+    await gh.stop();
+    ws.cleanup();
+  });
+  const start = async (options: Partial<ActionEnvOptions> = {}): Promise<ActionRun> => {
+    const env = actionEnv(ws, gh, { token, ...options });
+    const run = await runAction(env, { timeoutMs: 90_000 });
+    expect(run.timedOut, `the Action timed out\n${tail(run)}`).toBe(false);
+    // The token is sent to the API and never printed, not even in a failure's message. The one
+    // exception is `::add-mask::<token>`, a command the runner consumes (and never shows) to mask it.
+    const unmask = (s: string): string =>
+      s
+        .split('\n')
+        .filter((line) => line.trimEnd() !== `::add-mask::${token}`)
+        .join('\n');
+    expect(unmask(run.stdout).includes(token), 'the token appears in stdout').toBe(false);
+    expect(unmask(run.stderr).includes(token), 'the token appears in stderr').toBe(false);
+    return run;
+  };
+  return {
+    gh,
+    ws,
+    token,
+    start,
+    run(options) {
+      ws.resetRunnerFiles();
+      return start(options);
+    },
+    outputs: () => readOutputs(ws.outputPath),
+    summary: () => readFileSync(ws.summaryPath, 'utf8'),
+  };
+}
+
+/** The end of a run's output, for assertion messages. */
+function tail(run: ActionRun): string {
+  const cut = (s: string): string => (s.length > 4000 ? `…${s.slice(-4000)}` : s);
+  return `exit ${run.exitCode}${run.signal ? ` (${run.signal})` : ''}\n--- stdout\n${cut(run.stdout)}\n--- stderr\n${cut(run.stderr)}`;
+}
+
+function expectExit(run: ActionRun, code: number): void {
+  expect(run.exitCode, tail(run)).toBe(code);
+}
+
+function describeRequests(requests: readonly RecordedRequest[]): string {
+  return requests
+    .map((r) => `${r.method} ${r.path} → ${r.status}${r.faulted ? ' (injected)' : ''}`)
+    .join('\n');
+}
+
+function commentWrites(requests: readonly RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((r) => r.method !== 'GET' && COMMENT_PATH.test(r.path));
+}
+
+function statusPosts(requests: readonly RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((r) => r.method === 'POST' && r.path.startsWith('/repos/octo/shop/statuses/'));
+}
+
+function statusBody(request: RecordedRequest | undefined): Record<string, unknown> {
+  return (request?.body ?? {}) as Record<string, unknown>;
+}
+
+function marked(gh: FakeGitHub, key: string): Array<{ id: number; body: string }> {
+  return gh.comments(PR_NUMBER).filter((c) => c.body.startsWith(marker(key)));
+}
+
+/** Requests that arrived after the first `from` ones (i.e. during a later run). */
+function since(gh: FakeGitHub, from: number): RecordedRequest[] {
+  return gh.requests.slice(from);
+}
+
+/** The first line where two texts differ, both versions, for failure messages. */
+function firstDifference(a: string, b: string): string {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return `line ${i + 1}:\n  before: ${x[i] ?? '(none)'}\n  after:  ${y[i] ?? '(none)'}`;
+  }
+  return '(none: the same text)';
+}
+
+const withoutB602 = (workspace: string): SarifLog => banditSarif(workspace, (r) => r.ruleId !== 'B602');
+
+beforeAll(() => {
+  assertActionBuilt();
+});
+
+describe('GitHub Action on a pull request', () => {
+  it('comments once, sets a failure status on the head commit and exits 1 when controls fail', async () => {
+    const h = await harness();
+    const run = await h.run({ inputs: { 'comment-key': 'soc2' } });
+    expectExit(run, 1);
+
+    const writes = h.gh.writes();
+    const comments = h.gh.comments(PR_NUMBER);
+    expect(comments, describeRequests(h.gh.requests)).toHaveLength(1);
+    expect(comments[0]?.body.startsWith(marker('soc2')), comments[0]?.body.slice(0, 200)).toBe(true);
+    expect(commentWrites(writes).map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${COMMENTS}`]);
+
+    const statuses = statusPosts(writes);
+    expect(statuses.map((r) => r.path)).toEqual([STATUSES]);
+    const status = statusBody(statuses[0]);
+    expect(status).toMatchObject({ state: 'failure', context: CONTEXT });
+    expect(typeof status.description).toBe('string');
+    expect(String(status.target_url)).toContain(RUN_ID);
+
+    // The token went to the API on every request.
+    expect(h.gh.tokens).toEqual([h.token]);
+    for (const r of h.gh.requests)
+      expect(r.headers.authorization).toMatch(new RegExp(`^(token|Bearer) ${h.token}$`, 'i'));
+
+    // The comment names what fails.
+    expect(comments[0]?.body).toContain('CC7.1');
+
+    // No ACTIONS_RUNTIME_TOKEN here: the artifact upload is skipped with a warning, not an error.
+    expect(workflowCommands(run, 'warning').join('\n'), tail(run)).toMatch(/artifact|upload/i);
+  });
+
+  it('writes the outputs and the job summary', async () => {
+    const h = await harness();
+    const run = await h.run();
+    expectExit(run, 1);
+
+    const out = h.outputs();
+    expect(out.decision, JSON.stringify(out)).toBe('block');
+    const failed = (out['failed-criteria'] ?? '').split(',').map((s) => s.trim());
+    expect(failed).toEqual(expect.arrayContaining(['CC7.1', 'CC8.1']));
+    // Bandit's recording of the example app: 6 high, 10 medium, 10 low.
+    const counts = JSON.parse(out.counts ?? '{}') as Record<string, number>;
+    expect(counts).toMatchObject({ critical: 0, high: 6, medium: 10, low: 10 });
+    expect(
+      out['evidence-path'] && existsSync(out['evidence-path']),
+      `evidence-path ${out['evidence-path']}`,
+    ).toBe(true);
+    const sarifPaths = JSON.parse(out['sarif-paths'] ?? '{}') as Record<string, string>;
+    expect(Object.keys(sarifPaths)).toContain('replay');
+    expect(existsSync(sarifPaths.replay ?? ''), `sarif-paths.replay ${sarifPaths.replay}`).toBe(true);
+
+    const summary = h.summary();
+    expect(summary.length).toBeGreaterThan(0);
+    expect(summary).toMatch(/block/i);
+    expect(summary).toContain('CC7.1');
+  });
+
+  it('sets a success status and exits 0 when every control passes', async () => {
+    const h = await harness(passingSarif);
+    const run = await h.run();
+    expectExit(run, 0);
+    const statuses = statusPosts(h.gh.writes());
+    expect(statuses.map((r) => r.path)).toEqual([STATUSES]);
+    expect(statusBody(statuses[0])).toMatchObject({ state: 'success', context: CONTEXT });
+    expect(marked(h.gh, 'default')).toHaveLength(1);
+    const out = h.outputs();
+    expect(out.decision).toBe('pass');
+    expect(out['failed-criteria'] ?? '').toBe('');
+    expect(h.summary()).toMatch(/pass/i);
+  });
+
+  it('a rerun with the same findings writes nothing', async () => {
+    const h = await harness();
+    expectExit(await h.run(), 1);
+    const before = h.gh.requests.length;
+    const comment = marked(h.gh, 'default')[0];
+
+    const rerun = await h.run();
+    expectExit(rerun, 1);
+    const during = since(h.gh, before);
+    expect(during.length, 'the rerun should at least read the comments').toBeGreaterThan(0);
+    const writes = during.filter((r) => r.method !== 'GET');
+    const patch = writes.find((r) => r.method === 'PATCH');
+    const why = patch
+      ? `\nthe comment was re-sent; first changed line: ${firstDifference(comment?.body ?? '', String(statusBody(patch).body))}`
+      : '';
+    expect(
+      writes.map((r) => `${r.method} ${r.path}`),
+      `${describeRequests(during)}${why}`,
+    ).toEqual([]);
+    expect(h.gh.comments(PR_NUMBER)).toEqual([comment]);
+  });
+
+  it('a changed result edits the same comment', async () => {
+    const h = await harness();
+    expectExit(await h.run(), 1);
+    const first = marked(h.gh, 'default');
+    expect(first).toHaveLength(1);
+
+    h.ws.setSarif(withoutB602(h.ws.workspace));
+    const before = h.gh.requests.length;
+    expectExit(await h.run(), 1);
+    const during = since(h.gh, before);
+    const writes = commentWrites(during);
+    expect(
+      writes.map((r) => `${r.method} ${r.path}`),
+      describeRequests(during),
+    ).toEqual([`PATCH /repos/octo/shop/issues/comments/${first[0]?.id}`]);
+    const now = marked(h.gh, 'default');
+    expect(now.map((c) => c.id)).toEqual([first[0]?.id]);
+    expect(now[0]?.body).not.toBe(first[0]?.body);
+  });
+
+  it('finds its comment among more than a page of other comments', async () => {
+    const h = await harness();
+    for (let i = 0; i < 120; i++) h.gh.seedComment(PR_NUMBER, `Review note ${i}: looks good to me`);
+    expectExit(await h.run(), 1);
+    expect(marked(h.gh, 'default')).toHaveLength(1);
+
+    const [comment] = marked(h.gh, 'default');
+    h.ws.setSarif(withoutB602(h.ws.workspace));
+    const before = h.gh.requests.length;
+    expectExit(await h.run(), 1);
+    const during = since(h.gh, before);
+    // Found on page 2: edited in place, not created again.
+    expect(
+      commentWrites(during).map((r) => `${r.method} ${r.path}`),
+      describeRequests(during),
+    ).toEqual([`PATCH /repos/octo/shop/issues/comments/${comment?.id}`]);
+    expect(marked(h.gh, 'default').map((c) => c.id)).toEqual([comment?.id]);
+    expect(h.gh.comments(PR_NUMBER)).toHaveLength(121);
+  });
+
+  it('two concurrent runs leave exactly one comment', async () => {
+    const h = await harness();
+    // Both runs' first comment lists are answered together, so both see "no comment yet".
+    h.gh.barrier(2, { method: 'GET', path: COMMENTS, timeoutMs: 20_000 });
+    const [a, b] = await Promise.all([h.start(), h.start()]);
+    expectExit(a, 1);
+    expectExit(b, 1);
+    // The race really happened: both lists were answered before either run wrote a comment.
+    const order = h.gh.requests.filter((r) => COMMENT_PATH.test(r.path)).map((r) => r.method);
+    expect(order.slice(0, 2), describeRequests(h.gh.requests)).toEqual(['GET', 'GET']);
+    expect(marked(h.gh, 'default'), describeRequests(h.gh.requests)).toHaveLength(1);
+    expect(h.gh.comments(PR_NUMBER)).toHaveLength(1);
+  });
+
+  it('keeps one comment per comment key', async () => {
+    const h = await harness();
+    expectExit(await h.run({ inputs: { 'comment-key': 'backend' } }), 1);
+    expectExit(await h.run({ inputs: { 'comment-key': 'frontend' } }), 1);
+    const backend = marked(h.gh, 'backend');
+    const frontend = marked(h.gh, 'frontend');
+    expect(backend).toHaveLength(1);
+    expect(frontend).toHaveLength(1);
+    expect(h.gh.comments(PR_NUMBER)).toHaveLength(2);
+
+    // A change for one key edits only that key's comment.
+    h.ws.setSarif(withoutB602(h.ws.workspace));
+    const before = h.gh.requests.length;
+    expectExit(await h.run({ inputs: { 'comment-key': 'backend' } }), 1);
+    const writes = commentWrites(since(h.gh, before));
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `PATCH /repos/octo/shop/issues/comments/${backend[0]?.id}`,
+    ]);
+    expect(marked(h.gh, 'frontend')).toEqual(frontend);
+  });
+
+  it('comment: off makes no comment requests but still sets the status', async () => {
+    const h = await harness();
+    expectExit(await h.run({ inputs: { comment: 'off' } }), 1);
+    const touched = h.gh.requests.filter((r) => COMMENT_PATH.test(r.path));
+    expect(touched, describeRequests(h.gh.requests)).toEqual([]);
+    expect(statusPosts(h.gh.writes())).toHaveLength(1);
+  });
+
+  it('status: false sets no status but still comments', async () => {
+    const h = await harness();
+    expectExit(await h.run({ inputs: { status: 'false' } }), 1);
+    expect(statusPosts(h.gh.requests), describeRequests(h.gh.requests)).toEqual([]);
+    expect(marked(h.gh, 'default')).toHaveLength(1);
+  });
+
+  it('fail-mode: report-only reports a block but exits 0', async () => {
+    const h = await harness();
+    expectExit(await h.run({ inputs: { 'fail-mode': 'report-only' } }), 0);
+    expect(h.outputs().decision).toBe('block');
+    expect(statusBody(statusPosts(h.gh.writes())[0])).toMatchObject({ state: 'failure', context: CONTEXT });
+  });
+});
+
+describe('GitHub Action: forks and API failures', () => {
+  it('a fork PR writes nothing to GitHub, warns, and still reports and fails', async () => {
+    const h = await harness();
+    const run = await h.run({ event: pullRequestEvent({ fork: true }) });
+    expectExit(run, 1);
+    expect(h.gh.writes(), describeRequests(h.gh.requests)).toEqual([]);
+    expect(workflowCommands(run, 'warning').join('\n'), tail(run)).toMatch(/fork/i);
+    expect(h.summary()).toMatch(/block/i);
+    expect(h.outputs().decision).toBe('block');
+    expect(h.outputs()['failed-criteria']).toContain('CC7.1');
+  });
+
+  it('a 403 on creating the comment is a warning: a passing gate still exits 0', async () => {
+    const h = await harness(passingSarif);
+    h.gh.failNext(1, 403, { method: 'POST', path: COMMENTS });
+    const run = await h.run({ extra: { RUNNER_DEBUG: '1' } });
+    expectExit(run, 0);
+    expect(workflowCommands(run, 'error'), tail(run)).toEqual([]);
+    expect(workflowCommands(run, 'warning').join('\n'), tail(run)).toMatch(/comment/i);
+    expect(h.gh.comments(PR_NUMBER)).toEqual([]);
+    expect(statusBody(statusPosts(h.gh.writes())[0])).toMatchObject({ state: 'success' });
+  });
+
+  it('a 403 on creating the comment does not turn a block into an error', async () => {
+    const h = await harness();
+    h.gh.failNext(1, 403, { method: 'POST', path: COMMENTS });
+    const run = await h.run();
+    expectExit(run, 1);
+    expect(workflowCommands(run, 'warning').join('\n'), tail(run)).toMatch(/comment/i);
+    expect(h.outputs().decision).toBe('block');
+  });
+
+  it('retries a 502 on creating the comment', async () => {
+    const h = await harness();
+    h.gh.failNext(1, 502, { method: 'POST', path: COMMENTS });
+    const run = await h.run({ extra: { RUNNER_DEBUG: '1' } });
+    expectExit(run, 1);
+    const posts = h.gh.requests.filter((r) => r.method === 'POST' && r.path === COMMENTS);
+    expect(
+      posts.map((r) => r.status),
+      describeRequests(h.gh.requests),
+    ).toEqual([502, 201]);
+    expect(h.gh.comments(PR_NUMBER)).toHaveLength(1);
+  });
+
+  it('waits out secondary rate limits (403 and 429 with retry-after)', async () => {
+    const h = await harness();
+    h.gh.failNext(1, 403, {
+      method: 'POST',
+      path: COMMENTS,
+      retryAfter: 1,
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+      },
+    });
+    h.gh.failNext(1, 429, { method: 'POST', path: STATUSES, retryAfter: 1 });
+    const run = await h.run();
+    expectExit(run, 1);
+    const posts = h.gh.requests.filter((r) => r.method === 'POST' && r.path === COMMENTS);
+    expect(
+      posts.map((r) => r.status),
+      describeRequests(h.gh.requests),
+    ).toEqual([403, 201]);
+    expect(h.gh.comments(PR_NUMBER)).toHaveLength(1);
+    expect(statusPosts(h.gh.requests).map((r) => r.status)).toEqual([429, 201]);
+    expect(h.gh.statuses).toHaveLength(1);
+  });
+});
+
+describe('GitHub Action: size limits, events and inputs', () => {
+  it('keeps a huge result under the 65,536-character comment limit and says where the rest is', async () => {
+    const h = await harness((ws) => largeSarif(ws, 400, 240));
+    const sarif = JSON.parse(readFileSync(h.ws.sarifPath, 'utf8')) as SarifLog;
+    const results = sarif.runs[0]?.results ?? [];
+    expect(results.length).toBe(400);
+    expect(results.reduce((n, r) => n + r.message.text.length, 0)).toBeGreaterThan(70_000);
+    expect(results.filter((r) => severityOf(r) === 'HIGH').length).toBeGreaterThan(100);
+
+    const run = await h.run();
+    expectExit(run, 1);
+    const comments = marked(h.gh, 'default');
+    expect(comments, describeRequests(h.gh.requests)).toHaveLength(1);
+    const body = comments[0]?.body ?? '';
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_BODY);
+    // It says that it was shortened, and where the whole result is (the run's summary or artifact).
+    expect(body).toMatch(/shortened|truncated|omitted|showing \d+ of \d+/i);
+    expect(body).toMatch(new RegExp(`actions/runs/${RUN_ID}|job summary|artifact`, 'i'));
+    expect(JSON.parse(h.outputs().counts ?? '{}')).toMatchObject({ high: 134, medium: 133, low: 133 });
+    expect(statSync(h.ws.summaryPath).size).toBeGreaterThan(0);
+  });
+
+  it('keeps findings with very long messages under the comment limit too', async () => {
+    const h = await harness((ws) => largeSarif(ws, 120, 3000));
+    expectExit(await h.run(), 1);
+    const comments = marked(h.gh, 'default');
+    expect(comments, describeRequests(h.gh.requests)).toHaveLength(1);
+    expect(comments[0]?.body.length).toBeLessThanOrEqual(MAX_COMMENT_BODY);
+  });
+
+  it('a push (no pull request) makes no comment requests', async () => {
+    const h = await harness();
+    const run = await h.run({ eventName: 'push', event: pushEvent() });
+    expectExit(run, 1);
+    expect(
+      h.gh.requests.filter((r) => COMMENT_PATH.test(r.path)),
+      describeRequests(h.gh.requests),
+    ).toEqual([]);
+    expect(h.outputs().decision).toBe('block');
+  });
+
+  it('a bad input exits 2 and names the input and its allowed values', async () => {
+    const h = await harness();
+    const run = await h.run({ inputs: { comment: 'sometimes' } });
+    expectExit(run, 2);
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(output).toMatch(/\bcomment\b/);
+    expect(output).toContain('update');
+    expect(output).toContain('off');
+    expect(h.gh.writes()).toEqual([]);
+  });
+});

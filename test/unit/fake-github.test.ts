@@ -1,0 +1,277 @@
+import { getOctokit } from '@actions/github';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BOT_LOGIN, type FakeGitHub, MAX_COMMENT_BODY, startFakeGitHub } from '../support/fake-github.ts';
+
+const TOKEN = 'ghs_unitTestToken0123456789';
+const COMMENTS = '/repos/octo/shop/issues/7/comments';
+const SHA = 'a'.repeat(40);
+
+let gh: FakeGitHub;
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  json: unknown;
+}
+
+async function call(
+  method: string,
+  pathOrUrl: string,
+  body?: unknown,
+  auth: string | null = `token ${TOKEN}`,
+): Promise<Answer> {
+  const headers: Record<string, string> = { accept: 'application/vnd.github+json' };
+  if (auth !== null) headers.authorization = auth;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${gh.url}${pathOrUrl}`;
+  const res = await fetch(url, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+function ids(json: unknown): number[] {
+  return (json as Array<{ id: number }>).map((c) => c.id);
+}
+
+/** GitHub's link header as rel → URL. */
+function links(header: string | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(',')) {
+    const m = /<([^>]+)>;\s*rel="([^"]+)"/.exec(part.trim());
+    if (m?.[1] && m[2]) out[m[2]] = m[1];
+  }
+  return out;
+}
+
+beforeEach(async () => {
+  gh = await startFakeGitHub();
+});
+
+afterEach(async () => {
+  await gh.stop();
+});
+
+describe('fake GitHub: issue comments', () => {
+  it('creates a comment as the Actions bot, lists, updates and deletes it', async () => {
+    const created = await call('POST', COMMENTS, { body: 'hello' });
+    expect(created.status).toBe(201);
+    const comment = created.json as { id: number; body: string; user: { login: string; type: string } };
+    expect(comment).toMatchObject({ body: 'hello', user: { login: BOT_LOGIN, type: 'Bot' } });
+    expect(created.json).toHaveProperty('html_url');
+    expect(created.json).toHaveProperty('created_at');
+
+    const second = await call('POST', COMMENTS, { body: 'again' });
+    expect((second.json as { id: number }).id).toBeGreaterThan(comment.id);
+
+    const patched = await call('PATCH', `/repos/octo/shop/issues/comments/${comment.id}`, { body: 'edited' });
+    expect(patched.status).toBe(200);
+    expect(gh.comments(7).map((c) => c.body)).toEqual(['edited', 'again']);
+
+    const deleted = await call('DELETE', `/repos/octo/shop/issues/comments/${comment.id}`);
+    expect(deleted.status).toBe(204);
+    expect(gh.comments(7).map((c) => c.body)).toEqual(['again']);
+
+    expect((await call('DELETE', `/repos/octo/shop/issues/comments/${comment.id}`)).status).toBe(404);
+    expect(gh.comments(8)).toEqual([]);
+    expect(gh.writes().map((r) => `${r.method} ${r.status}`)).toEqual([
+      'POST 201',
+      'POST 201',
+      'PATCH 200',
+      'DELETE 204',
+      'DELETE 404',
+    ]);
+  });
+
+  it('pages the list like GitHub: per_page, page and a link header with rel="next"', async () => {
+    for (let i = 0; i < 65; i++) gh.seedComment(7, `comment ${i}`);
+
+    const first = await call('GET', COMMENTS);
+    expect((first.json as unknown[]).length).toBe(30); // GitHub's default page size
+    expect(links(first.headers.get('link'))).toHaveProperty('next');
+
+    const seen: number[] = [];
+    let next: string | undefined = `${COMMENTS}?per_page=20`;
+    let pages = 0;
+    while (next) {
+      const page = await call('GET', next);
+      expect(page.status).toBe(200);
+      seen.push(...ids(page.json));
+      next = links(page.headers.get('link')).next;
+      pages += 1;
+    }
+    expect(pages).toBe(4);
+    expect(seen).toEqual(gh.comments(7).map((c) => c.id));
+
+    const last = await call('GET', `${COMMENTS}?per_page=20&page=4`);
+    expect((last.json as unknown[]).length).toBe(5);
+    const rels = links(last.headers.get('link'));
+    expect(rels.next).toBeUndefined();
+    expect(rels.prev).toContain('page=3');
+
+    const big = await call('GET', `${COMMENTS}?per_page=500`);
+    expect((big.json as unknown[]).length).toBe(65);
+    expect(big.headers.get('link')).toBeNull();
+
+    const beyond = await call('GET', `${COMMENTS}?per_page=100&page=9`);
+    expect(beyond.json).toEqual([]);
+  });
+
+  it('is paged to the end by Octokit\'s own paginate, which follows rel="next"', async () => {
+    for (let i = 0; i < 250; i++) gh.seedComment(7, `comment ${i}`);
+    const octokit = getOctokit(TOKEN, { baseUrl: gh.url });
+    const all = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner: 'octo',
+      repo: 'shop',
+      issue_number: 7,
+      per_page: 100,
+    });
+    expect(all.map((c) => c.id)).toEqual(gh.comments(7).map((c) => c.id));
+    expect(gh.requests.map((r) => r.query.page ?? '1')).toEqual(['1', '2', '3']);
+    const created = await octokit.rest.issues.createComment({
+      owner: 'octo',
+      repo: 'shop',
+      issue_number: 7,
+      body: 'hi',
+    });
+    expect(created.status).toBe(201);
+    expect(created.data.user?.login).toBe(BOT_LOGIN);
+  });
+
+  it('rejects a body over 65,536 characters as GitHub does', async () => {
+    const tooLong = await call('POST', COMMENTS, { body: 'x'.repeat(MAX_COMMENT_BODY + 1) });
+    expect(tooLong.status).toBe(422);
+    expect(JSON.stringify(tooLong.json)).toContain('body is too long');
+    expect((await call('POST', COMMENTS, { body: 'x'.repeat(MAX_COMMENT_BODY) })).status).toBe(201);
+    expect((await call('POST', COMMENTS, { text: 'no body' })).status).toBe(422);
+  });
+});
+
+describe('fake GitHub: statuses', () => {
+  it('records statuses and serves them back per commit', async () => {
+    const created = await call('POST', `/repos/octo/shop/statuses/${SHA}`, {
+      state: 'failure',
+      context: 'controlgate / SOC 2',
+      description: 'CC7.1 fails',
+      target_url: 'https://github.com/octo/shop/actions/runs/1',
+    });
+    expect(created.status).toBe(201);
+    expect(gh.statuses).toMatchObject([{ sha: SHA, state: 'failure', context: 'controlgate / SOC 2' }]);
+
+    expect((await call('POST', `/repos/octo/shop/statuses/${SHA}`, { state: 'green' })).status).toBe(422);
+    expect(
+      (
+        await call('POST', `/repos/octo/shop/statuses/${SHA}`, {
+          state: 'success',
+          description: 'd'.repeat(141),
+        })
+      ).status,
+    ).toBe(422);
+
+    await call('POST', `/repos/octo/shop/statuses/${SHA}`, {
+      state: 'success',
+      context: 'controlgate / SOC 2',
+    });
+    const list = await call('GET', `/repos/octo/shop/commits/${SHA}/statuses`);
+    expect((list.json as Array<{ state: string }>).map((s) => s.state)).toEqual(['success', 'failure']);
+    const combined = await call('GET', `/repos/octo/shop/commits/${SHA}/status`);
+    expect(combined.json).toMatchObject({ state: 'success', total_count: 1 });
+  });
+});
+
+describe('fake GitHub: authentication and unknown routes', () => {
+  it('requires a token, accepts "token" and "Bearer", and records it', async () => {
+    expect((await call('GET', COMMENTS, undefined, null)).status).toBe(401);
+    expect((await call('GET', COMMENTS, undefined, 'Bearer other-token')).status).toBe(200);
+    expect((await call('GET', COMMENTS)).status).toBe(200);
+    expect(gh.tokens).toEqual(['other-token', TOKEN]);
+    expect(gh.requests[2]?.headers.authorization).toBe(`token ${TOKEN}`);
+  });
+
+  it('refuses a wrong token when it expects one', async () => {
+    const strict = await startFakeGitHub({ token: TOKEN });
+    try {
+      const res = await fetch(`${strict.url}${COMMENTS}`, { headers: { authorization: 'token nope' } });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ message: 'Bad credentials' });
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('answers 404 Not Found for anything else', async () => {
+    const res = await call('GET', '/repos/octo/shop/pulls/7');
+    expect(res.status).toBe(404);
+    expect(res.json).toMatchObject({ message: 'Not Found' });
+    expect((await call('PUT', COMMENTS, { body: 'x' })).status).toBe(404);
+  });
+
+  it('records method, path, query, body and headers', async () => {
+    await call('POST', `${COMMENTS}?foo=bar`, { body: 'hi' });
+    expect(gh.requests[0]).toMatchObject({
+      method: 'POST',
+      path: COMMENTS,
+      query: { foo: 'bar' },
+      body: { body: 'hi' },
+      status: 201,
+      faulted: false,
+    });
+    expect(gh.requests[0]?.headers.accept).toBe('application/vnd.github+json');
+  });
+});
+
+describe('fake GitHub: faults and timing', () => {
+  it('fails the next n matching requests, then serves normally', async () => {
+    gh.failNext(1, 502, { method: 'POST', path: COMMENTS });
+    expect((await call('GET', COMMENTS)).status).toBe(200); // does not match: untouched
+    const failed = await call('POST', COMMENTS, { body: 'x' });
+    expect(failed.status).toBe(502);
+    expect(gh.comments(7)).toHaveLength(0);
+    expect((await call('POST', COMMENTS, { body: 'x' })).status).toBe(201);
+    expect(gh.comments(7)).toHaveLength(1);
+    expect(gh.requests.map((r) => r.faulted)).toEqual([false, true, false]);
+  });
+
+  it('sends retry-after and a custom body (secondary rate limit, fork token)', async () => {
+    gh.failNext(1, 403, {
+      retryAfter: 1,
+      body: { message: 'You have exceeded a secondary rate limit.' },
+    });
+    gh.failNext(2, 403, { path: /\/comments$/ });
+    const limited = await call('GET', COMMENTS);
+    expect(limited.status).toBe(403);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(limited.json).toEqual({ message: 'You have exceeded a secondary rate limit.' });
+
+    const fork = await call('POST', COMMENTS, { body: 'x' });
+    expect(fork.json).toMatchObject({ message: 'Resource not accessible by integration' });
+    expect((await call('POST', COMMENTS, { body: 'x' })).status).toBe(403);
+    expect((await call('POST', COMMENTS, { body: 'x' })).status).toBe(201);
+  });
+
+  it('delays matching requests', async () => {
+    gh.delay(300, { method: 'GET', times: 1 });
+    const t0 = Date.now();
+    await call('GET', COMMENTS);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+    const t1 = Date.now();
+    await call('GET', COMMENTS);
+    expect(Date.now() - t1).toBeLessThan(250);
+  });
+
+  it('a barrier answers two lists together, so both see the state before either write', async () => {
+    gh.barrier(2, { method: 'GET', path: COMMENTS, timeoutMs: 5000 });
+    const first = call('GET', COMMENTS);
+    await new Promise((r) => setTimeout(r, 200));
+    // The first list is still held; a write gets through meanwhile, and both lists see it.
+    const written = await call('POST', COMMENTS, { body: 'written while held' });
+    expect(written.status).toBe(201);
+    const second = call('GET', COMMENTS);
+    const [a, b] = await Promise.all([first, second]);
+    expect((a.json as unknown[]).length).toBe(1);
+    expect((b.json as unknown[]).length).toBe(1);
+  });
+});
