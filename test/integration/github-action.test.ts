@@ -350,6 +350,48 @@ describe('GitHub Action: forks and API failures', () => {
     expect(h.outputs()['failed-criteria']).toContain('CC7.1');
   });
 
+  it('fork-safe two workflows: the scan writes nothing, the workflow_run half comments from its evidence', async () => {
+    const h = await harness();
+    const scan = await h.run({
+      event: pullRequestEvent({ fork: true }),
+      inputs: { comment: 'off', status: 'false' },
+    });
+    expectExit(scan, 1);
+    expect(h.gh.writes()).toEqual([]);
+    const evidence = h.outputs()['evidence-path'] ?? '';
+    expect(existsSync(`${evidence}/controlgate.json`)).toBe(true);
+
+    // GitHub gives workflow_run no PR number for fork PRs: the number comes from the evidence and is
+    // used only because that PR's head is the commit the first run scanned.
+    h.gh.pullHeads.set(PR_NUMBER, HEAD_SHA);
+    const workflowRun = {
+      workflow_run: { head_sha: HEAD_SHA, head_repository: { full_name: 'mallory/shop' }, pull_requests: [] },
+      repository: { full_name: 'octo/shop', html_url: 'https://github.com/octo/shop' },
+    };
+    const post = await h.run({
+      eventName: 'workflow_run',
+      event: workflowRun,
+      inputs: { 'report-from': evidence, 'fail-mode': 'report-only' },
+    });
+    expectExit(post, 0);
+    const comments = h.gh.comments(PR_NUMBER);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body.startsWith(marker('default'))).toBe(true);
+    expect(statusBody(statusPosts(h.gh.writes())[0])).toMatchObject({ state: 'failure', context: CONTEXT });
+
+    // A forged PR number (its head is another commit) gets no comment.
+    h.gh.pullHeads.set(PR_NUMBER, 'f'.repeat(40));
+    const before = h.gh.writes().length;
+    const forged = await h.run({
+      eventName: 'workflow_run',
+      event: workflowRun,
+      inputs: { 'report-from': evidence, 'fail-mode': 'report-only', status: 'false' },
+    });
+    expectExit(forged, 0);
+    expect(workflowCommands(forged, 'warning').join('\n')).toMatch(/not the scanned commit/);
+    expect(h.gh.writes().length).toBe(before);
+  });
+
   it('a 403 on creating the comment is a warning: a passing gate still exits 0', async () => {
     const h = await harness(passingSarif);
     h.gh.failNext(1, 403, { method: 'POST', path: COMMENTS });

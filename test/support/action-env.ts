@@ -271,7 +271,13 @@ export function createActionWorkspace(
 // ---------------------------------------------------------------------------------------------
 // Events
 
-export type EventName = 'pull_request' | 'pull_request_target' | 'push' | 'workflow_dispatch' | 'merge_group';
+export type EventName =
+  | 'pull_request'
+  | 'pull_request_target'
+  | 'push'
+  | 'workflow_dispatch'
+  | 'merge_group'
+  | 'workflow_run';
 
 export interface PullRequestEventOptions {
   number?: number;

@@ -185,6 +185,8 @@ export class FakeGitHub {
   readonly statuses: CommitStatus[] = [];
   /** Every token the server was sent, in order of first use. */
   readonly tokens: string[] = [];
+  /** Pull requests the server knows: number → head commit SHA. */
+  readonly pullHeads = new Map<number, string>();
 
   readonly #options: FakeGitHubOptions;
   readonly #comments = new Map<string, IssueComment[]>();
@@ -425,6 +427,20 @@ export class FakeGitHub {
           found.list.splice(found.list.indexOf(found.comment), 1);
           return [204, undefined];
         }
+      }
+      // /repos/:o/:r/pulls/:number (the fork-safe second half checks a PR's head commit)
+      if (rest[0] === 'pulls' && rest.length === 2 && /^\d+$/.test(rest[1] ?? '') && r.method === 'GET') {
+        const head = this.pullHeads.get(Number(rest[1]));
+        if (head)
+          return [
+            200,
+            {
+              number: Number(rest[1]),
+              state: 'open',
+              head: { sha: head },
+              base: { repo: { full_name: repo } },
+            },
+          ];
       }
       // /repos/:o/:r/statuses/:sha
       if (rest[0] === 'statuses' && rest.length === 2 && r.method === 'POST') {
