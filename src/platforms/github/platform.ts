@@ -1,6 +1,7 @@
+import { upsertStickyComment } from '../sticky-comment.ts';
 import type { ChangeContext, CommentOutcome, Platform } from '../types.ts';
 import type { GitHubClient } from './client.ts';
-import { upsertComment } from './comments.ts';
+import { githubCommentStore } from './comments.ts';
 
 /** The GitHub implementation of Platform: comments on the PR, statuses on the head commit. */
 export function githubPlatform(client: GitHubClient, context: ChangeContext): Platform {
@@ -9,7 +10,11 @@ export function githubPlatform(client: GitHubClient, context: ChangeContext): Pl
     context,
     async upsertComment(marker: string, body: string): Promise<CommentOutcome> {
       if (context.changeNumber === null) return 'skipped';
-      return upsertComment(client, { owner, repo, issue: context.changeNumber }, marker, body);
+      return upsertStickyComment(
+        githubCommentStore(client, { owner, repo, issue: context.changeNumber }),
+        marker,
+        body,
+      );
     },
     async publishStatus(state, description, statusContext) {
       if (!context.headSha) return;

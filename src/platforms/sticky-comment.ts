@@ -1,0 +1,43 @@
+import type { CommentOutcome } from './types.ts';
+
+/** The four calls a platform offers on the comments (notes) of one pull/merge request. */
+export interface CommentStore {
+  list(): Promise<{ id: number; body: string }[]>;
+  create(body: string): Promise<number>;
+  update(id: number, body: string): Promise<void>;
+  remove(id: number): Promise<void>;
+}
+
+async function marked(store: CommentStore, marker: string): Promise<{ id: number; body: string }[]> {
+  return (await store.list())
+    .filter((c) => c.body.split('\n', 1)[0]?.trim() === marker)
+    .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * One sticky comment per marker: found by the marker on its first line, edited in place only when
+ * the text changed. Two concurrent runs may both create one; each then keeps the oldest and removes
+ * any newer duplicate, so the change ends with exactly one.
+ */
+export async function upsertStickyComment(
+  store: CommentStore,
+  marker: string,
+  body: string,
+): Promise<CommentOutcome> {
+  const [keep, ...duplicates] = await marked(store, marker);
+  if (keep) {
+    for (const extra of duplicates) await store.remove(extra.id);
+    if (keep.body === body) return 'unchanged';
+    await store.update(keep.id, body);
+    return 'updated';
+  }
+  const created = await store.create(body);
+  const oldest = (await marked(store, marker))[0];
+  if (oldest && oldest.id !== created) {
+    // Another run created the same comment first: ours is the duplicate.
+    await store.remove(created);
+    if (oldest.body !== body) await store.update(oldest.id, body);
+    return 'updated';
+  }
+  return 'created';
+}
