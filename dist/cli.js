@@ -318,13 +318,13 @@ var require_semver = __commonJS({
     var { safeRe: re, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = (prerelease, identifier) => {
-      const identifiers = identifier.split(".");
-      if (identifiers.length > prerelease.length) {
+    var isPrereleaseIdentifier = (prerelease, identifier2) => {
+      const identifiers2 = identifier2.split(".");
+      if (identifiers2.length > prerelease.length) {
         return false;
       }
-      for (let i3 = 0; i3 < identifiers.length; i3++) {
-        if (compareIdentifiers(prerelease[i3], identifiers[i3]) !== 0) {
+      for (let i3 = 0; i3 < identifiers2.length; i3++) {
+        if (compareIdentifiers(prerelease[i3], identifiers2[i3]) !== 0) {
           return false;
         }
       }
@@ -484,15 +484,15 @@ var require_semver = __commonJS({
       }
       // preminor will bump the version up to the next minor release, and immediately
       // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
+      inc(release, identifier2, identifierBase) {
         if (release.startsWith("pre")) {
-          if (!identifier && identifierBase === false) {
+          if (!identifier2 && identifierBase === false) {
             throw new Error("invalid increment argument: identifier is empty");
           }
-          if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
-            if (!match || match[1] !== identifier) {
-              throw new Error(`invalid identifier: ${identifier}`);
+          if (identifier2) {
+            const match = `-${identifier2}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier2) {
+              throw new Error(`invalid identifier: ${identifier2}`);
             }
           }
         }
@@ -502,26 +502,26 @@ var require_semver = __commonJS({
             this.patch = 0;
             this.minor = 0;
             this.major++;
-            this.inc("pre", identifier, identifierBase);
+            this.inc("pre", identifier2, identifierBase);
             break;
           case "preminor":
             this.prerelease.length = 0;
             this.patch = 0;
             this.minor++;
-            this.inc("pre", identifier, identifierBase);
+            this.inc("pre", identifier2, identifierBase);
             break;
           case "prepatch":
             this.prerelease.length = 0;
-            this.inc("patch", identifier, identifierBase);
-            this.inc("pre", identifier, identifierBase);
+            this.inc("patch", identifier2, identifierBase);
+            this.inc("pre", identifier2, identifierBase);
             break;
           // If the input is a non-prerelease version, this acts the same as
           // prepatch.
           case "prerelease":
             if (this.prerelease.length === 0) {
-              this.inc("patch", identifier, identifierBase);
+              this.inc("patch", identifier2, identifierBase);
             }
-            this.inc("pre", identifier, identifierBase);
+            this.inc("pre", identifier2, identifierBase);
             break;
           case "release":
             if (this.prerelease.length === 0) {
@@ -565,19 +565,19 @@ var require_semver = __commonJS({
                 }
               }
               if (i3 === -1) {
-                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                if (identifier2 === this.prerelease.join(".") && identifierBase === false) {
                   throw new Error("invalid increment argument: identifier already exists");
                 }
                 this.prerelease.push(base);
               }
             }
-            if (identifier) {
-              let prerelease = [identifier, base];
+            if (identifier2) {
+              let prerelease = [identifier2, base];
               if (identifierBase === false) {
-                prerelease = [identifier];
+                prerelease = [identifier2];
               }
-              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-                const prereleaseBase = this.prerelease[identifier.split(".").length];
+              if (isPrereleaseIdentifier(this.prerelease, identifier2)) {
+                const prereleaseBase = this.prerelease[identifier2.split(".").length];
                 if (isNaN(prereleaseBase)) {
                   this.prerelease = prerelease;
                 }
@@ -606,7 +606,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version2, options, throwErrors = false) => {
+    var parse5 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -619,7 +619,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -627,9 +627,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var valid = (version2, options) => {
-      const v = parse4(version2, options);
+      const v = parse5(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -640,12 +640,12 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
-    var clean = (version2, options) => {
-      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
+    var parse5 = require_parse();
+    var clean2 = (version2, options) => {
+      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
-    module.exports = clean;
+    module.exports = clean2;
   }
 });
 
@@ -654,17 +654,17 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version2, release, options, identifier, identifierBase) => {
+    var inc = (version2, release, options, identifier2, identifierBase) => {
       if (typeof options === "string") {
-        identifierBase = identifier;
-        identifier = options;
+        identifierBase = identifier2;
+        identifier2 = options;
         options = void 0;
       }
       try {
         return new SemVer(
           version2 instanceof SemVer ? version2.version : version2,
           options
-        ).inc(release, identifier, identifierBase).version;
+        ).inc(release, identifier2, identifierBase).version;
       } catch (er) {
         return null;
       }
@@ -677,10 +677,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version2, null, true);
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -742,8 +742,8 @@ var require_patch = __commonJS({
   "node_modules/semver/functions/patch.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var patch = (a2, loose) => new SemVer(a2, loose).patch;
-    module.exports = patch;
+    var patch2 = (a2, loose) => new SemVer(a2, loose).patch;
+    module.exports = patch2;
   }
 });
 
@@ -751,9 +751,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var prerelease = (version2, options) => {
-      const parsed = parse4(version2, options);
+      const parsed = parse5(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -765,8 +765,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare = (a2, b, loose) => new SemVer(a2, loose).compare(new SemVer(b, loose));
-    module.exports = compare;
+    var compare2 = (a2, b, loose) => new SemVer(a2, loose).compare(new SemVer(b, loose));
+    module.exports = compare2;
   }
 });
 
@@ -774,8 +774,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var rcompare = (a2, b, loose) => compare(b, a2, loose);
+    var compare2 = require_compare();
+    var rcompare = (a2, b, loose) => compare2(b, a2, loose);
     module.exports = rcompare;
   }
 });
@@ -784,8 +784,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var compareLoose = (a2, b) => compare(a2, b, true);
+    var compare2 = require_compare();
+    var compareLoose = (a2, b) => compare2(a2, b, true);
     module.exports = compareLoose;
   }
 });
@@ -828,8 +828,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var gt = (a2, b, loose) => compare(a2, b, loose) > 0;
+    var compare2 = require_compare();
+    var gt = (a2, b, loose) => compare2(a2, b, loose) > 0;
     module.exports = gt;
   }
 });
@@ -838,8 +838,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var lt = (a2, b, loose) => compare(a2, b, loose) < 0;
+    var compare2 = require_compare();
+    var lt = (a2, b, loose) => compare2(a2, b, loose) < 0;
     module.exports = lt;
   }
 });
@@ -848,8 +848,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var eq = (a2, b, loose) => compare(a2, b, loose) === 0;
+    var compare2 = require_compare();
+    var eq = (a2, b, loose) => compare2(a2, b, loose) === 0;
     module.exports = eq;
   }
 });
@@ -858,8 +858,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var neq = (a2, b, loose) => compare(a2, b, loose) !== 0;
+    var compare2 = require_compare();
+    var neq = (a2, b, loose) => compare2(a2, b, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -868,8 +868,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var gte = (a2, b, loose) => compare(a2, b, loose) >= 0;
+    var compare2 = require_compare();
+    var gte = (a2, b, loose) => compare2(a2, b, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -878,8 +878,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var lte = (a2, b, loose) => compare(a2, b, loose) <= 0;
+    var compare2 = require_compare();
+    var lte = (a2, b, loose) => compare2(a2, b, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -939,7 +939,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -971,10 +971,10 @@ var require_coerce = __commonJS({
       }
       const major2 = match[2];
       const minor = match[3] || "0";
-      const patch = match[4] || "0";
+      const patch2 = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major2}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse5(`${major2}.${minor}.${patch2}${prerelease}${build2}`, options);
     };
     module.exports = coerce;
   }
@@ -984,7 +984,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var constants5 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -996,7 +996,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse4(versionStringToParse, options);
+      return parse5(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -2016,12 +2016,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare2 = require_compare();
     module.exports = (versions, range, options) => {
       const set2 = [];
       let first = null;
       let prev = null;
-      const v = versions.sort((a2, b) => compare(a2, b, options));
+      const v = versions.sort((a2, b) => compare2(a2, b, options));
       for (const version2 of v) {
         const included = satisfies(version2, range, options);
         if (included) {
@@ -2069,7 +2069,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare2 = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -2129,7 +2129,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
+        gtltComp = compare2(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -2209,14 +2209,14 @@ var require_subset = __commonJS({
       if (!a2) {
         return b;
       }
-      const comp = compare(a2.semver, b.semver, options);
+      const comp = compare2(a2.semver, b.semver, options);
       return comp > 0 ? a2 : comp < 0 ? b : b.operator === ">" && a2.operator === ">=" ? b : a2;
     };
     var lowerLT = (a2, b, options) => {
       if (!a2) {
         return b;
       }
-      const comp = compare(a2.semver, b.semver, options);
+      const comp = compare2(a2.semver, b.semver, options);
       return comp < 0 ? a2 : comp > 0 ? b : b.operator === "<" && a2.operator === "<=" ? b : a2;
     };
     module.exports = subset;
@@ -2230,17 +2230,17 @@ var require_semver2 = __commonJS({
     var internalRe = require_re();
     var constants5 = require_constants();
     var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse4 = require_parse();
+    var identifiers2 = require_identifiers();
+    var parse5 = require_parse();
     var valid = require_valid();
-    var clean = require_clean();
+    var clean2 = require_clean();
     var inc = require_inc();
     var diff = require_diff();
     var major2 = require_major();
     var minor = require_minor();
-    var patch = require_patch();
+    var patch2 = require_patch();
     var prerelease = require_prerelease();
-    var compare = require_compare();
+    var compare2 = require_compare();
     var rcompare = require_rcompare();
     var compareLoose = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -2270,16 +2270,16 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse4,
+      parse: parse5,
       valid,
-      clean,
+      clean: clean2,
       inc,
       diff,
       major: major2,
       minor,
-      patch,
+      patch: patch2,
       prerelease,
-      compare,
+      compare: compare2,
       rcompare,
       compareLoose,
       compareBuild,
@@ -2314,8 +2314,8 @@ var require_semver2 = __commonJS({
       tokens: internalRe.t,
       SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
       RELEASE_TYPES: constants5.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
+      compareIdentifiers: identifiers2.compareIdentifiers,
+      rcompareIdentifiers: identifiers2.rcompareIdentifiers
     };
   }
 });
@@ -2587,8 +2587,8 @@ function nosec(site) {
   for (let n2 = site.startLine; n2 <= site.endLine; n2++) {
     const match = NOSEC.exec(site.lines[n2 - 1] ?? "");
     if (!match) continue;
-    const ids = match[1]?.split(/[\s,]+/).filter(Boolean);
-    if (!ids || ids.includes(site.ruleId)) return match[0].replace(/^#\s*/, "").trim();
+    const ids2 = match[1]?.split(/[\s,]+/).filter(Boolean);
+    if (!ids2 || ids2.includes(site.ruleId)) return match[0].replace(/^#\s*/, "").trim();
   }
   return void 0;
 }
@@ -2894,8 +2894,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path33, { windows } = {}) => {
-      const segs = path33.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path34, { windows } = {}) => {
+      const segs = path34.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -2950,7 +2950,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan2 = (input2, options) => {
+    var scan3 = (input2, options) => {
       const opts = options || {};
       const length = input2.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -3239,7 +3239,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan2;
+    module.exports = scan3;
   }
 });
 
@@ -3496,7 +3496,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse4 = (input2, options) => {
+    var parse5 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -3666,7 +3666,7 @@ var require_parse2 = __commonJS({
             output2 = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse4(rest, { ...options, fastpaths: false }).output;
+            const expression = parse5(rest, { ...options, fastpaths: false }).output;
             output2 = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -4189,7 +4189,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse4.fastpaths = (input2, options) => {
+    parse5.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -4254,7 +4254,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -4262,8 +4262,8 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var scan2 = require_scan();
-    var parse4 = require_parse2();
+    var scan3 = require_scan();
+    var parse5 = require_parse2();
     var utils = require_utils();
     var constants5 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -4351,9 +4351,9 @@ var require_picomatch = __commonJS({
     picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
     picomatch6.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
-      return parse4(pattern, { ...options, fastpaths: false });
+      return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input2, options) => scan2(input2, options);
+    picomatch6.scan = (input2, options) => scan3(input2, options);
     picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -4377,10 +4377,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse4.fastpaths(input2, options);
+        parsed.output = parse5.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse4(input2, options);
+        parsed = parse5(input2, options);
       }
       return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -4479,9 +4479,9 @@ function commandScanner(def) {
     id: def.id,
     displayName: def.displayName ?? def.id,
     selectFiles(files, root) {
-      const text2 = files.filter(isTextCandidate);
-      if (!includes) return text2;
-      return text2.filter((f) => {
+      const text3 = files.filter(isTextCandidate);
+      if (!includes) return text3;
+      return text3.filter((f) => {
         const rel = toPosix(path6.relative(root, f));
         return includes.some((re) => re.test(rel));
       });
@@ -4764,11 +4764,11 @@ function nosemgrep(site) {
   const candidates = [site.lines[site.startLine - 1] ?? ""];
   const previous = site.lines[site.startLine - 2];
   if (previous !== void 0 && /^\s*(#|\/\/|\/\*|--|<!--)/.test(previous)) candidates.push(previous);
-  for (const line of candidates) {
-    const match = NOSEM.exec(line);
+  for (const line2 of candidates) {
+    const match = NOSEM.exec(line2);
     if (!match) continue;
-    const ids = match[1]?.split(/[\s,]+/).map((id) => id.trim()).filter(Boolean);
-    if (!ids || ids.length === 0 || ids.some((id) => site.ruleId === id || site.ruleId.endsWith(`.${id}`))) {
+    const ids2 = match[1]?.split(/[\s,]+/).map((id) => id.trim()).filter(Boolean);
+    if (!ids2 || ids2.length === 0 || ids2.some((id) => site.ruleId === id || site.ruleId.endsWith(`.${id}`))) {
       return match[0].replace(/^(#|\/\/|\/\*|--|<!--)\s*/, "").trim();
     }
   }
@@ -4844,14 +4844,14 @@ function scannerRegistry(custom2 = []) {
   }
   return registry2;
 }
-function pickScanners(registry2, ids) {
-  const unknown2 = ids.filter((id) => !registry2.has(id));
+function pickScanners(registry2, ids2) {
+  const unknown2 = ids2.filter((id) => !registry2.has(id));
   if (unknown2.length > 0) {
     throw new Error(
       `unknown scanner ${unknown2.map((u2) => `"${u2}"`).join(", ")}; valid scanners: ${[...registry2.keys()].join(", ")}`
     );
   }
-  return ids.map((id) => registry2.get(id));
+  return ids2.map((id) => registry2.get(id));
 }
 var BUILTIN_SCANNERS;
 var init_scanners = __esm({
@@ -4880,8 +4880,8 @@ var init_error = __esm({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code2, message2) {
-        super(message2);
+      constructor(exitCode, code2, message3) {
+        super(message3);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
         this.code = code2;
@@ -4894,8 +4894,8 @@ var init_error = __esm({
        * Constructs the InvalidArgumentError class
        * @param {string} [message] explanation of why argument is invalid
        */
-      constructor(message2) {
-        super(1, "commander.invalidArgument", message2);
+      constructor(message3) {
+        super(1, "commander.invalidArgument", message3);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
       }
@@ -4921,8 +4921,8 @@ var init_argument = __esm({
        * @param {string} name
        * @param {string} [description]
        */
-      constructor(name, description) {
-        this.description = description || "";
+      constructor(name, description2) {
+        this.description = description2 || "";
         this.variadic = false;
         this.parseArg = void 0;
         this.defaultValue = void 0;
@@ -4972,9 +4972,9 @@ var init_argument = __esm({
        * @param {string} [description]
        * @return {Argument}
        */
-      default(value, description) {
+      default(value, description2) {
         this.defaultValue = value;
-        this.defaultValueDescription = description;
+        this.defaultValueDescription = description2;
         return this;
       }
       /**
@@ -5355,9 +5355,9 @@ var init_help = __esm({
        * @param {Help} helper
        * @returns string[]
        */
-      formatItemList(heading, items, helper) {
+      formatItemList(heading2, items, helper) {
         if (items.length === 0) return [];
-        return [helper.styleTitle(heading), ...items, ""];
+        return [helper.styleTitle(heading2), ...items, ""];
       }
       /**
        * Group items by their help group heading.
@@ -5392,8 +5392,8 @@ var init_help = __esm({
       formatHelp(cmd, helper) {
         const termWidth = helper.padWidth(cmd, helper);
         const helpWidth = helper.helpWidth ?? 80;
-        function callFormatItem(term, description) {
-          return helper.formatItem(term, termWidth, description, helper);
+        function callFormatItem(term, description2) {
+          return helper.formatItem(term, termWidth, description2, helper);
         }
         let output2 = [
           `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
@@ -5564,10 +5564,10 @@ var init_help = __esm({
        * @param {Help} helper
        * @returns {string}
        */
-      formatItem(term, termWidth, description, helper) {
+      formatItem(term, termWidth, description2, helper) {
         const itemIndent = 2;
         const itemIndentStr = " ".repeat(itemIndent);
-        if (!description) return itemIndentStr + term;
+        if (!description2) return itemIndentStr + term;
         const paddedTerm = term.padEnd(
           termWidth + term.length - helper.displayWidth(term)
         );
@@ -5575,10 +5575,10 @@ var init_help = __esm({
         const helpWidth = this.helpWidth ?? 80;
         const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
         let formattedDescription;
-        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description)) {
-          formattedDescription = description;
+        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description2)) {
+          formattedDescription = description2;
         } else {
-          const wrappedDescription = helper.boxWrap(description, remainingWidth);
+          const wrappedDescription = helper.boxWrap(description2, remainingWidth);
           formattedDescription = wrappedDescription.replace(
             /\n/g,
             "\n" + " ".repeat(termWidth + spacerWidth)
@@ -5600,8 +5600,8 @@ ${itemIndentStr}`);
         const rawLines = str.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
-        rawLines.forEach((line) => {
-          const chunks = line.match(chunkPattern);
+        rawLines.forEach((line2) => {
+          const chunks = line2.match(chunkPattern);
           if (chunks === null) {
             wrappedLines.push("");
             return;
@@ -5684,9 +5684,9 @@ var init_option = __esm({
        * @param {string} flags
        * @param {string} [description]
        */
-      constructor(flags, description) {
+      constructor(flags, description2) {
         this.flags = flags;
-        this.description = description || "";
+        this.description = description2 || "";
         this.required = flags.includes("<");
         this.optional = flags.includes("[");
         this.variadic = new RegExp("\\p{ID_Continue}\\.\\.\\.[>\\]]$", "u").test(flags);
@@ -5716,9 +5716,9 @@ var init_option = __esm({
        * @param {string} [description]
        * @return {Option}
        */
-      default(value, description) {
+      default(value, description2) {
         this.defaultValue = value;
-        this.defaultValueDescription = description;
+        this.defaultValueDescription = description2;
         return this;
       }
       /**
@@ -5875,8 +5875,8 @@ var init_option = __esm({
        * @param {string} heading
        * @return {Option}
        */
-      helpGroup(heading) {
-        this.helpGroupHeading = heading;
+      helpGroup(heading2) {
+        this.helpGroupHeading = heading2;
         return this;
       }
       /**
@@ -6331,8 +6331,8 @@ var init_command = __esm({
        * @param {string} [description]
        * @return {Argument} new argument
        */
-      createArgument(name, description) {
-        return new Argument(name, description);
+      createArgument(name, description2) {
+        return new Argument(name, description2);
       }
       /**
        * Define argument syntax for command.
@@ -6350,8 +6350,8 @@ var init_command = __esm({
        * @param {*} [defaultValue]
        * @return {Command} `this` command for chaining
        */
-      argument(name, description, parseArg, defaultValue) {
-        const argument = this.createArgument(name, description);
+      argument(name, description2, parseArg, defaultValue) {
+        const argument = this.createArgument(name, description2);
         if (typeof parseArg === "function") {
           argument.default(defaultValue).argParser(parseArg);
         } else {
@@ -6372,8 +6372,8 @@ var init_command = __esm({
        * @return {Command} `this` command for chaining
        */
       arguments(names) {
-        names.trim().split(/ +/).forEach((detail) => {
-          this.argument(detail);
+        names.trim().split(/ +/).forEach((detail2) => {
+          this.argument(detail2);
         });
         return this;
       }
@@ -6411,7 +6411,7 @@ var init_command = __esm({
        * @param {string} [description] - custom description
        * @return {Command} `this` command for chaining
        */
-      helpCommand(enableOrNameAndArgs, description) {
+      helpCommand(enableOrNameAndArgs, description2) {
         if (typeof enableOrNameAndArgs === "boolean") {
           this._addImplicitHelpCommand = enableOrNameAndArgs;
           if (enableOrNameAndArgs && this._defaultCommandGroup) {
@@ -6421,14 +6421,14 @@ var init_command = __esm({
         }
         const nameAndArgs = enableOrNameAndArgs ?? "help [command]";
         const [, helpName, helpArgs] = nameAndArgs.match(/([^ ]+) *(.*)/);
-        const helpDescription = description ?? "display help for command";
+        const helpDescription = description2 ?? "display help for command";
         const helpCommand = this.createCommand(helpName);
         helpCommand.helpOption(false);
         if (helpArgs) helpCommand.arguments(helpArgs);
         if (helpDescription) helpCommand.description(helpDescription);
         this._addImplicitHelpCommand = true;
         this._helpCommand = helpCommand;
-        if (enableOrNameAndArgs || description) this._initCommandGroup(helpCommand);
+        if (enableOrNameAndArgs || description2) this._initCommandGroup(helpCommand);
         return this;
       }
       /**
@@ -6512,9 +6512,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code2, message2) {
+      _exit(exitCode, code2, message3) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError(exitCode, code2, message2));
+          this._exitCallback(new CommanderError(exitCode, code2, message3));
         }
         process2.exit(exitCode);
       }
@@ -6557,8 +6557,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {Option} new option
        */
-      createOption(flags, description) {
-        return new Option(flags, description);
+      createOption(flags, description2) {
+        return new Option(flags, description2);
       }
       /**
        * Wrap parseArgs to catch 'commander.invalidArgument'.
@@ -6574,8 +6574,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           return target.parseArg(value, previous);
         } catch (err2) {
           if (err2.code === "commander.invalidArgument") {
-            const message2 = `${invalidArgumentMessage} ${err2.message}`;
-            this.error(message2, { exitCode: err2.exitCode, code: err2.code });
+            const message3 = `${invalidArgumentMessage} ${err2.message}`;
+            this.error(message3, { exitCode: err2.exitCode, code: err2.code });
           }
           throw err2;
         }
@@ -6673,13 +6673,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command} `this` command for chaining
        * @private
        */
-      _optionEx(config2, flags, description, fn, defaultValue) {
+      _optionEx(config2, flags, description2, fn, defaultValue) {
         if (typeof flags === "object" && flags instanceof Option) {
           throw new Error(
             "To add an Option object use addOption() instead of option() or requiredOption()"
           );
         }
-        const option2 = this.createOption(flags, description);
+        const option2 = this.createOption(flags, description2);
         option2.makeOptionMandatory(!!config2.mandatory);
         if (typeof fn === "function") {
           option2.default(defaultValue).argParser(fn);
@@ -6716,8 +6716,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {*} [defaultValue]
        * @return {Command} `this` command for chaining
        */
-      option(flags, description, parseArg, defaultValue) {
-        return this._optionEx({}, flags, description, parseArg, defaultValue);
+      option(flags, description2, parseArg, defaultValue) {
+        return this._optionEx({}, flags, description2, parseArg, defaultValue);
       }
       /**
        * Add a required option which must have a value after parsing. This usually means
@@ -6731,11 +6731,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {*} [defaultValue]
        * @return {Command} `this` command for chaining
        */
-      requiredOption(flags, description, parseArg, defaultValue) {
+      requiredOption(flags, description2, parseArg, defaultValue) {
         return this._optionEx(
           { mandatory: true },
           flags,
-          description,
+          description2,
           parseArg,
           defaultValue
         );
@@ -7653,9 +7653,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [errorOptions.code] - an id string representing the error
        * @param {number} [errorOptions.exitCode] - used with process.exit
        */
-      error(message2, errorOptions) {
+      error(message3, errorOptions) {
         this._outputConfiguration.outputError(
-          `${message2}
+          `${message3}
 `,
           this._outputConfiguration.writeErr
         );
@@ -7669,7 +7669,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const config2 = errorOptions || {};
         const exitCode = config2.exitCode || 1;
         const code2 = config2.code || "commander.error";
-        this._exit(exitCode, code2, message2);
+        this._exit(exitCode, code2, message3);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -7725,8 +7725,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       missingArgument(name) {
-        const message2 = `error: missing required argument '${name}'`;
-        this.error(message2, { code: "commander.missingArgument" });
+        const message3 = `error: missing required argument '${name}'`;
+        this.error(message3, { code: "commander.missingArgument" });
       }
       /**
        * `Option` is missing an argument.
@@ -7735,8 +7735,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       optionMissingArgument(option2) {
-        const message2 = `error: option '${option2.flags}' argument missing`;
-        this.error(message2, { code: "commander.optionMissingArgument" });
+        const message3 = `error: option '${option2.flags}' argument missing`;
+        this.error(message3, { code: "commander.optionMissingArgument" });
       }
       /**
        * `Option` does not have a value, and is a mandatory option.
@@ -7745,8 +7745,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       missingMandatoryOptionValue(option2) {
-        const message2 = `error: required option '${option2.flags}' not specified`;
-        this.error(message2, { code: "commander.missingMandatoryOptionValue" });
+        const message3 = `error: required option '${option2.flags}' not specified`;
+        this.error(message3, { code: "commander.missingMandatoryOptionValue" });
       }
       /**
        * `Option` conflicts with another option.
@@ -7779,8 +7779,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           return `option '${bestOption.flags}'`;
         };
-        const message2 = `error: ${getErrorMessage(option2)} cannot be used with ${getErrorMessage(conflictingOption)}`;
-        this.error(message2, { code: "commander.conflictingOption" });
+        const message3 = `error: ${getErrorMessage(option2)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message3, { code: "commander.conflictingOption" });
       }
       /**
        * Unknown option `flag`.
@@ -7801,8 +7801,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } while (command && !command._enablePositionalOptions);
           suggestion = suggestSimilar(flag, candidateFlags);
         }
-        const message2 = `error: unknown option '${flag}'${suggestion}`;
-        this.error(message2, { code: "commander.unknownOption" });
+        const message3 = `error: unknown option '${flag}'${suggestion}`;
+        this.error(message3, { code: "commander.unknownOption" });
       }
       /**
        * Excess arguments, more than expected.
@@ -7817,8 +7817,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const received = receivedArgs.length;
         const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
         const details = receivedArgs.join(", ");
-        const message2 = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${received}: ${details}.`;
-        this.error(message2, { code: "commander.excessArguments" });
+        const message3 = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${received}: ${details}.`;
+        this.error(message3, { code: "commander.excessArguments" });
       }
       /**
        * Unknown command.
@@ -7836,8 +7836,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
           suggestion = suggestSimilar(unknownName, candidateNames);
         }
-        const message2 = `error: unknown command '${unknownName}'${suggestion}`;
-        this.error(message2, { code: "commander.unknownCommand" });
+        const message3 = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message3, { code: "commander.unknownCommand" });
       }
       /**
        * Get or set the program version.
@@ -7851,12 +7851,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str, flags, description) {
+      version(str, flags, description2) {
         if (str === void 0) return this._version;
         this._version = str;
         flags = flags || "-V, --version";
-        description = description || "output the version number";
-        const versionOption = this.createOption(flags, description);
+        description2 = description2 || "output the version number";
+        const versionOption = this.createOption(flags, description2);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
@@ -7970,9 +7970,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [heading]
        * @return {Command | string}
        */
-      helpGroup(heading) {
-        if (heading === void 0) return this._helpGroupHeading ?? "";
-        this._helpGroupHeading = heading;
+      helpGroup(heading2) {
+        if (heading2 === void 0) return this._helpGroupHeading ?? "";
+        this._helpGroupHeading = heading2;
         return this;
       }
       /**
@@ -7988,9 +7988,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [heading]
        * @returns {Command | string}
        */
-      commandsGroup(heading) {
-        if (heading === void 0) return this._defaultCommandGroup ?? "";
-        this._defaultCommandGroup = heading;
+      commandsGroup(heading2) {
+        if (heading2 === void 0) return this._defaultCommandGroup ?? "";
+        this._defaultCommandGroup = heading2;
         return this;
       }
       /**
@@ -8006,9 +8006,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [heading]
        * @returns {Command | string}
        */
-      optionsGroup(heading) {
-        if (heading === void 0) return this._defaultOptionGroup ?? "";
-        this._defaultOptionGroup = heading;
+      optionsGroup(heading2) {
+        if (heading2 === void 0) return this._defaultOptionGroup ?? "";
+        this._defaultOptionGroup = heading2;
         return this;
       }
       /**
@@ -8054,9 +8054,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path33) {
-        if (path33 === void 0) return this._executableDir;
-        this._executableDir = path33;
+      executableDir(path34) {
+        if (path34 === void 0) return this._executableDir;
+        this._executableDir = path34;
         return this;
       }
       /**
@@ -8073,9 +8073,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text2 = helper.formatHelp(this, helper);
-        if (context.hasColors) return text2;
-        return this._outputConfiguration.stripColor(text2);
+        const text3 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text3;
+        return this._outputConfiguration.stripColor(text3);
       }
       /**
        * @typedef HelpContext
@@ -8158,7 +8158,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {Command} `this` command for chaining
        */
-      helpOption(flags, description) {
+      helpOption(flags, description2) {
         if (typeof flags === "boolean") {
           if (flags) {
             if (this._helpOption === null) this._helpOption = void 0;
@@ -8172,9 +8172,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         this._helpOption = this.createOption(
           flags ?? "-h, --help",
-          description ?? "display help for command"
+          description2 ?? "display help for command"
         );
-        if (flags || description) this._initOptionGroup(this._helpOption);
+        if (flags || description2) this._initOptionGroup(this._helpOption);
         return this;
       }
       /**
@@ -8235,7 +8235,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text2) {
+      addHelpText(position, text3) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -8244,10 +8244,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text2 === "function") {
-            helpStr = text2({ error: context.error, command: context.command });
+          if (typeof text3 === "function") {
+            helpStr = text3({ error: context.error, command: context.command });
           } else {
-            helpStr = text2;
+            helpStr = text3;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -8324,12 +8324,14 @@ var init_package = __esm({
         "@actions/artifact": "6.2.1",
         "@actions/core": "3.0.1",
         "@actions/github": "9.1.1",
+        "@gitbeaker/rest": "43.8.0",
         "@octokit/plugin-retry": "8.1.1",
         "@octokit/plugin-throttling": "11.0.5",
         commander: "15.1.0",
         execa: "10.2.1",
         fflate: "0.8.3",
         "p-limit": "7.3.3",
+        "p-retry": "7.1.1",
         picomatch: "4.0.7",
         semver: "7.8.6",
         tinyglobby: "0.2.17",
@@ -8376,10 +8378,10 @@ function positiveInt(value) {
   return n2;
 }
 function idList(value) {
-  const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
-  if (ids.length === 0)
+  const ids2 = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids2.length === 0)
     throw new InvalidArgumentError("expected a comma-separated list of scanner ids, e.g. semgrep,bandit");
-  return ids;
+  return ids2;
 }
 function parseCommandLine(argv, write) {
   let parsed;
@@ -8404,8 +8406,13 @@ function parseCommandLine(argv, write) {
   ).option(
     "-e, --evidence <dir>",
     "write the evidence bundle there (default in GitHub Actions and GitLab CI: controlgate-evidence)"
-  ).option("--no-evidence", "do not write an evidence bundle, even in CI").option("--evidence-zip <file>", "also write the bundle as one reproducible zip").option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path33, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path33 } };
+  ).option("--no-evidence", "do not write an evidence bundle, even in CI").option("--evidence-zip <file>", "also write the bundle as one reproducible zip").option("--comment-key <key>", "GitLab: tells this job's merge-request note apart from others", "default").addOption(
+    new Option("--comment <mode>", "GitLab: keep one merge-request note up to date, or not").choices(["update", "off"]).default("update")
+  ).option(
+    "--reports-dir <dir>",
+    "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path34, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path34 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -8413,21 +8420,21 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path33, opts) => {
-    parsed = { kind: "explain", subject, path: path33, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path34, opts) => {
+    parsed = { kind: "explain", subject, path: path34, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
-  evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
-    parsed = { kind: "evidence-verify", location: location3 };
+  evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location4) => {
+    parsed = { kind: "evidence-verify", location: location4 };
   });
   evidence.command("summarize").description("per criterion, how many changes passed, were blocked, or passed under waiver").argument("<bundles...>", "bundle folders or zips").action((locations) => {
     parsed = { kind: "evidence-summarize", locations };
   });
-  const scanners = program2.command("scanners").description("manage the scanners controlgate runs");
-  scanners.command("install").description("install Semgrep, Bandit and KICS (pinned) into the project tools folder").action(() => {
+  const scanners2 = program2.command("scanners").description("manage the scanners controlgate runs");
+  scanners2.command("install").description("install Semgrep, Bandit and KICS (pinned) into the project tools folder").action(() => {
     parsed = { kind: "scanners-install" };
   });
-  scanners.command("list").description("list the built-in scanners and whether each is available").action(() => {
+  scanners2.command("list").description("list the built-in scanners and whether each is available").action(() => {
     parsed = { kind: "scanners-list" };
   });
   try {
@@ -8702,10 +8709,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path33) {
-  if (!path33)
+function getElementAtPath(obj, path34) {
+  if (!path34)
     return obj;
-  return path33.reduce((acc, key) => acc?.[key], obj);
+  return path34.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -8964,16 +8971,16 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path33, issues) {
+function prefixIssues(path34, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path33);
+    iss.path.unshift(path34);
     return iss;
   });
 }
-function unwrapMessage(message2) {
-  return typeof message2 === "string" ? message2 : message2?.message;
+function unwrapMessage(message3) {
+  return typeof message3 === "string" ? message3 : message3?.message;
 }
 function sizeCaps(defChecks) {
   const caps = [];
@@ -9003,7 +9010,7 @@ function finalizeIssue(iss, ctx, config2) {
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const message3 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k of Object.keys(iss)) {
     if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
@@ -9011,7 +9018,7 @@ function finalizeIssue(iss, ctx, config2) {
     full[k] = iss[k];
   }
   full.path ?? (full.path = []);
-  full.message = message2;
+  full.message = message3;
   if (ctx?.reportInput) {
     full.input = iss.input;
   }
@@ -9121,9 +9128,9 @@ function hexToUint8Array(hex3) {
 function uint8ArrayToHex(bytes) {
   return Array.from(bytes).map((b) => b.toString(16).padStart(2, "0")).join("");
 }
-function members(proto, table2) {
-  for (const key in table2) {
-    const desc = Object.getOwnPropertyDescriptor(table2, key);
+function members(proto, table3) {
+  for (const key in table3) {
+    const desc = Object.getOwnPropertyDescriptor(table3, key);
     if (desc.get)
       Object.defineProperty(proto, key, { ...desc, enumerable: false });
     else
@@ -9138,10 +9145,10 @@ function hide(inst, key, value) {
   return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table2) {
+function derived(computes, table3) {
   for (const key in computes) {
     const compute = computes[key];
-    Object.defineProperty(table2, key, {
+    Object.defineProperty(table3, key, {
       configurable: true,
       enumerable: true,
       get() {
@@ -9152,7 +9159,7 @@ function derived(computes, table2) {
       }
     });
   }
-  return table2;
+  return table3;
 }
 function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
@@ -9501,16 +9508,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path33 = []) => {
+  const processError = (error63, path34 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path33, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path34, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path33, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path34, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path33, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path34, ...issue2.path]);
       } else {
-        const fullpath = [...path33, ...issue2.path];
+        const fullpath = [...path34, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -9549,17 +9556,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path33 = []) => {
+  const processError = (error63, path34 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path33, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path34, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path33, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path34, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path33, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path34, ...issue2.path]);
       } else {
-        const fullpath = [...path33, ...issue2.path];
+        const fullpath = [...path34, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -9598,8 +9605,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path33 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path33) {
+  const path34 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path34) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -9615,14 +9622,14 @@ function toDotPath(_path) {
   return segs.join("");
 }
 function prettifyError(error62) {
-  const lines = [];
+  const lines2 = [];
   const issues = [...error62.issues].sort((a2, b) => (a2.path ?? []).length - (b.path ?? []).length);
   for (const issue2 of issues) {
-    lines.push(`✖ ${issue2.message}`);
+    lines2.push(`✖ ${issue2.message}`);
     if (issue2.path?.length)
-      lines.push(`  → at ${toDotPath(issue2.path)}`);
+      lines2.push(`  → at ${toDotPath(issue2.path)}`);
   }
-  return lines.join("\n");
+  return lines2.join("\n");
 }
 var _messageDesc, _issuesDesc, _installedToString, initializer, $ZodError, $ZodRealError;
 var init_errors2 = __esm({
@@ -9781,18 +9788,18 @@ var init_parse = __esm({
       return result2.issues.length === 0;
     };
     _encode = (_Err) => {
-      const parse4 = _parse(_Err);
+      const parse5 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
         const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse4(schema, value, ctx, finalizeParams(fn, _params));
+        return parse5(schema, value, ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
     encode = /* @__PURE__ */ _encode($ZodRealError);
     _decode = (_Err) => {
-      const parse4 = _parse(_Err);
+      const parse5 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
-        return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+        return parse5(schema, value, _ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
@@ -10524,11 +10531,11 @@ var init_doc = __esm({
           return;
         }
         const content = arg;
-        const lines = content.split("\n").filter((x2) => x2);
-        const minIndent = Math.min(...lines.map((x2) => x2.length - x2.trimStart().length));
-        const dedented = lines.map((x2) => x2.slice(minIndent)).map((x2) => " ".repeat(this.indent * 2) + x2);
-        for (const line of dedented) {
-          this.content.push(line);
+        const lines2 = content.split("\n").filter((x2) => x2);
+        const minIndent = Math.min(...lines2.map((x2) => x2.length - x2.trimStart().length));
+        const dedented = lines2.map((x2) => x2.slice(minIndent)).map((x2) => " ".repeat(this.indent * 2) + x2);
+        for (const line2 of dedented) {
+          this.content.push(line2);
         }
       }
       compile() {
@@ -10610,13 +10617,13 @@ function parseURLObject(trimmed, def) {
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
+function urlHostnameOk(url12, hostname3) {
   hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+  return hostname3.test(url12.hostname);
 }
-function urlProtocolOk(url2, protocol) {
+function urlProtocolOk(url12, protocol) {
   protocol.lastIndex = 0;
-  return protocol.test(url2.protocol.endsWith(":") ? url2.protocol.slice(0, -1) : url2.protocol);
+  return protocol.test(url12.protocol.endsWith(":") ? url12.protocol.slice(0, -1) : url12.protocol);
 }
 function isValidIPv6(value) {
   if (!ipv6Alphabet.test(value))
@@ -10717,7 +10724,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c3) => c3[0]));
-  const parse4 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n2 = size(payload.value);
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -10731,7 +10738,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse5(payload, ctx);
   };
 }
 function handleArrayResult(result2, final, index) {
@@ -11415,8 +11422,8 @@ var init_schemas = __esm({
       inst._zod.check = (payload) => {
         try {
           const trimmed = payload.value.trim();
-          const url2 = validateURL(trimmed, def);
-          if (url2 === URL_BAD_FORMAT) {
+          const url12 = validateURL(trimmed, def);
+          if (url12 === URL_BAD_FORMAT) {
             payload.issues.push({
               code: "invalid_format",
               format: "url",
@@ -11427,7 +11434,7 @@ var init_schemas = __esm({
             });
             return;
           }
-          if (url2 === URL_UNPARSEABLE) {
+          if (url12 === URL_UNPARSEABLE) {
             payload.issues.push({
               code: "invalid_format",
               format: "url",
@@ -11437,11 +11444,11 @@ var init_schemas = __esm({
             });
             return;
           }
-          if (url2 === true) {
+          if (url12 === true) {
             payload.value = stripTabAndNewline(trimmed);
             return;
           }
-          if (def.hostname && !urlHostnameOk(url2, def.hostname)) {
+          if (def.hostname && !urlHostnameOk(url12, def.hostname)) {
             payload.issues.push({
               code: "invalid_format",
               format: "url",
@@ -11452,7 +11459,7 @@ var init_schemas = __esm({
               continue: !def.abort
             });
           }
-          if (def.protocol && !urlProtocolOk(url2, def.protocol)) {
+          if (def.protocol && !urlProtocolOk(url12, def.protocol)) {
             payload.issues.push({
               code: "invalid_format",
               format: "url",
@@ -11463,7 +11470,7 @@ var init_schemas = __esm({
               continue: !def.abort
             });
           }
-          payload.value = def.normalize ? url2.href : stripTabAndNewline(trimmed);
+          payload.value = def.normalize ? url12.href : stripTabAndNewline(trimmed);
           return;
         } catch (_) {
           payload.issues.push({
@@ -11889,14 +11896,14 @@ var init_schemas = __esm({
       const desc = Object.getOwnPropertyDescriptor(def, "shape");
       const sh = desc?.get ? desc.get.raw : def.shape ?? {};
       if (sh) {
-        const get = () => {
+        const get2 = () => {
           const newSh = { ...sh };
           Object.defineProperty(def, "shape", { value: newSh });
-          get.raw = newSh;
+          get2.raw = newSh;
           return newSh;
         };
-        get.raw = sh;
-        Object.defineProperty(def, "shape", { get });
+        get2.raw = sh;
+        Object.defineProperty(def, "shape", { get: get2 });
       }
       const _normalized = cached(() => normalizeDef(def));
       defineLazyInternal(inst, "propValues", (zod) => {
@@ -11985,16 +11992,16 @@ var init_schemas = __esm({
             return payload;
           }`;
         doc.write(`const input = payload.value;`);
-        const ids = /* @__PURE__ */ Object.create(null);
+        const ids2 = /* @__PURE__ */ Object.create(null);
         let counter = 0;
         for (const key of normalized.allKeys) {
-          ids[key] = `key_${counter++}`;
+          ids2[key] = `key_${counter++}`;
         }
         doc.write(memo2 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
         for (const key of normalized.allKeys) {
           if (key === "__proto__")
             continue;
-          const id = ids[key];
+          const id = ids2[key];
           const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
           const isPresent = `${k} in input`;
           const schema = shape[key];
@@ -15919,8 +15926,8 @@ var init_he = __esm({
           case "invalid_union":
             return "קלט לא תקין";
           case "invalid_element": {
-            const place = withDefinite(issue2.origin ?? "array");
-            return `ערך לא תקין ב${place}`;
+            const place2 = withDefinite(issue2.origin ?? "array");
+            return `ערך לא תקין ב${place2}`;
           }
           default:
             return `קלט לא תקין`;
@@ -17465,8 +17472,8 @@ var capitalizeFirstCharacter, error33;
 var init_lt = __esm({
   "node_modules/zod/v4/locales/lt.js"() {
     init_util();
-    capitalizeFirstCharacter = (text2) => {
-      return text2.charAt(0).toUpperCase() + text2.slice(1);
+    capitalizeFirstCharacter = (text3) => {
+      return text3.charAt(0).toUpperCase() + text3.slice(1);
     };
     error33 = () => {
       const Sizable = {
@@ -18876,8 +18883,8 @@ var init_pt = __esm({
           case "not_multiple_of":
             return `Número inválido: deve ser múltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural2 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural2} inválida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+            const plural3 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural3} inválida${plural3}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inválida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -19027,8 +19034,8 @@ var init_pt_BR = __esm({
           case "not_multiple_of":
             return `Número inválido: deve ser múltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural2 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural2} inválida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+            const plural3 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural3} inválida${plural3}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inválida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -22928,8 +22935,8 @@ var init_compile = __esm({
     INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
     FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
     ZodCompileAsyncError = class extends Error {
-      constructor(message2 = "z.compile does not support async refinements, transforms, or checks") {
-        super(message2);
+      constructor(message3 = "z.compile does not support async refinements, transforms, or checks") {
+        super(message3);
         this.name = "ZodCompileAsyncError";
       }
     };
@@ -23933,12 +23940,12 @@ function _check(fn, params) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function describe(description) {
+function describe(description2) {
   const ch = new $ZodCheck({ check: "describe" });
   ch._zod.onattach = [
     (inst) => {
       const existing = globalRegistry.get(inst) ?? {};
-      globalRegistry.add(inst, { ...existing, description });
+      globalRegistry.add(inst, { ...existing, description: description2 });
     }
   ];
   ch._zod.check = () => {
@@ -24081,12 +24088,12 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json3, params, message2) {
-  const result2 = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message2 }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json3, params, message3) {
+  const result2 = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message3 }) : ctx.unrepresentable;
   if (result2 === "any")
     return false;
   if (result2 === void 0 || result2 === "throw")
-    throw new Error(message2);
+    throw new Error(message3);
   Object.assign(json3, result2);
   return true;
 }
@@ -26650,9 +26657,9 @@ var init_schemas2 = __esm({
       readonly() {
         return readonly(this);
       },
-      describe(description) {
+      describe(description2) {
         const cl = this.clone();
-        globalRegistry.add(cl, { description });
+        globalRegistry.add(cl, { description: description2 });
         return cl;
       },
       meta(...args) {
@@ -27631,13 +27638,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path33 = ref.slice(1).split("/").filter(Boolean);
-  if (path33.length === 0) {
+  const path34 = ref.slice(1).split("/").filter(Boolean);
+  if (path34.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path33[0] === defsKey) {
-    const key = path33[1] === void 0 ? void 0 : decodeJSONPointerSegment(path33[1]);
+  if (path34[0] === defsKey) {
+    const key = path34[1] === void 0 ? void 0 : decodeJSONPointerSegment(path34[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -28965,17 +28972,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path33) {
-      const ctrl = callVisitor(key, node2, visitor, path33);
+    function visit_(key, node2, visitor, path34) {
+      const ctrl = callVisitor(key, node2, visitor, path34);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path33, ctrl);
-        return visit_(key, ctrl, visitor, path33);
+        replaceNode(key, path34, ctrl);
+        return visit_(key, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path33 = Object.freeze(path33.concat(node2));
+          path34 = Object.freeze(path34.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path33);
+            const ci = visit_(i3, node2.items[i3], visitor, path34);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -28986,13 +28993,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path33 = Object.freeze(path33.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path33);
+          path34 = Object.freeze(path34.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path34);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path33);
+          const cv = visit_("value", node2.value, visitor, path34);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29013,17 +29020,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path33) {
-      const ctrl = await callVisitor(key, node2, visitor, path33);
+    async function visitAsync_(key, node2, visitor, path34) {
+      const ctrl = await callVisitor(key, node2, visitor, path34);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path33, ctrl);
-        return visitAsync_(key, ctrl, visitor, path33);
+        replaceNode(key, path34, ctrl);
+        return visitAsync_(key, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path33 = Object.freeze(path33.concat(node2));
+          path34 = Object.freeze(path34.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path33);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path34);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -29034,13 +29041,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path33 = Object.freeze(path33.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path33);
+          path34 = Object.freeze(path34.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path34);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path33);
+          const cv = await visitAsync_("value", node2.value, visitor, path34);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29067,23 +29074,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path33) {
+    function callVisitor(key, node2, visitor, path34) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path33);
+        return visitor(key, node2, path34);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path33);
+        return visitor.Map?.(key, node2, path34);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path33);
+        return visitor.Seq?.(key, node2, path34);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path33);
+        return visitor.Pair?.(key, node2, path34);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path33);
+        return visitor.Scalar?.(key, node2, path34);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path33);
+        return visitor.Alias?.(key, node2, path34);
       return void 0;
     }
-    function replaceNode(key, path33, node2) {
-      const parent = path33[path33.length - 1];
+    function replaceNode(key, path34, node2) {
+      const parent = path34[path34.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -29155,13 +29162,13 @@ var require_directives = __commonJS({
        * @param onError - May be called even if the action was successful
        * @returns `true` on success
        */
-      add(line, onError) {
+      add(line2, onError) {
         if (this.atNextDocument) {
           this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
+        const parts = line2.trim().split(/[ \t]+/);
         const name = parts.shift();
         switch (name) {
           case "%TAG": {
@@ -29247,7 +29254,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
@@ -29263,9 +29270,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -29695,10 +29702,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path33, value) {
+    function collectionFromPath(schema, path34, value) {
       let v = value;
-      for (let i3 = path33.length - 1; i3 >= 0; --i3) {
-        const k = path33[i3];
+      for (let i3 = path34.length - 1; i3 >= 0; --i3) {
+        const k = path34[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -29717,7 +29724,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path33) => path33 == null || typeof path33 === "object" && !!path33[Symbol.iterator]().next().done;
+    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -29747,11 +29754,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path33, value) {
-        if (isEmptyPath(path33))
+      addIn(path34, value) {
+        if (isEmptyPath(path34))
           this.add(value);
         else {
-          const [key, ...rest] = path33;
+          const [key, ...rest] = path34;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -29765,8 +29772,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path33) {
-        const [key, ...rest] = path33;
+      deleteIn(path34) {
+        const [key, ...rest] = path34;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -29780,8 +29787,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path33, keepScalar) {
-        const [key, ...rest] = path33;
+      getIn(path34, keepScalar) {
+        const [key, ...rest] = path34;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -29799,8 +29806,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path33) {
-        const [key, ...rest] = path33;
+      hasIn(path34) {
+        const [key, ...rest] = path34;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -29810,8 +29817,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path33, value) {
-        const [key, ...rest] = path33;
+      setIn(path34, value) {
+        const [key, ...rest] = path34;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29855,14 +29862,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode2 = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode2 = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -29879,14 +29886,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode2 === FOLD_BLOCK) {
-        i3 = consumeMoreIndentedLines(text2, i3, indent.length);
+        i3 = consumeMoreIndentedLines(text3, i3, indent.length);
         if (i3 !== -1)
           end = i3 + endStep;
       }
-      for (let ch; ch = text2[i3 += 1]; ) {
+      for (let ch; ch = text3[i3 += 1]; ) {
         if (mode2 === FOLD_QUOTED && ch === "\\") {
           escStart = i3;
-          switch (text2[i3 + 1]) {
+          switch (text3[i3 + 1]) {
             case "x":
               i3 += 3;
               break;
@@ -29903,12 +29910,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode2 === FOLD_BLOCK)
-            i3 = consumeMoreIndentedLines(text2, i3, indent.length);
+            i3 = consumeMoreIndentedLines(text3, i3, indent.length);
           end = i3 + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i3 + 1];
+            const next = text3[i3 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i3;
           }
@@ -29920,12 +29927,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode2 === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i3 += 1];
+                ch = text3[i3 += 1];
                 overflow = true;
               }
               const j = i3 > escEnd + 1 ? i3 - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -29940,39 +29947,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i4 = 0; i4 < folds.length; ++i4) {
         const fold = folds[i4];
-        const end2 = folds[i4 + 1] || text2.length;
+        const end2 = folds[i4 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode2 === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i3, indent) {
+    function consumeMoreIndentedLines(text3, i3, indent) {
       let end = i3;
       let start = i3 + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i3 < start + indent) {
-          ch = text2[++i3];
+          ch = text3[++i3];
         } else {
           do {
-            ch = text2[++i3];
+            ch = text3[++i3];
           } while (ch && ch !== "\n");
           end = i3;
           start = i3 + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -30358,7 +30365,7 @@ var require_stringify = __commonJS({
         props2.push(doc.directives.tagString(tag));
       return props2.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity3.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity3.isAlias(item)) {
@@ -30387,7 +30394,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -30397,7 +30404,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity3 = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -30419,7 +30426,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -30471,7 +30478,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -30612,7 +30619,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log2 = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var identity3 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
@@ -30648,7 +30655,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity3.isNode(key) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
@@ -30715,52 +30722,52 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i3 = 0; i3 < items.length; ++i3) {
         const item = items[i3];
         let comment2 = null;
         if (identity3.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity3.isPair(item)) {
           const ik = identity3.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines2.push(blockItemPrefix + str2);
       }
       let str;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
-        for (let i3 = 1; i3 < lines.length; ++i3) {
-          const line = lines[i3];
-          str += line ? `
-${indent}${line}` : "\n";
+        str = lines2[0];
+        for (let i3 = 1; i3 < lines2.length; ++i3) {
+          const line2 = lines2[i3];
+          str += line2 ? `
+${indent}${line2}` : "\n";
         }
       }
       if (comment) {
@@ -30781,22 +30788,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i3 = 0; i3 < items.length; ++i3) {
         const item = items[i3];
         let comment = null;
         if (identity3.isNode(item)) {
           if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity3.isPair(item)) {
           const ik = identity3.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -30812,13 +30819,13 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str.includes("\n"));
         if (i3 < items.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line2) => sum + line2.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -30826,35 +30833,35 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
-        linesAtValue = lines.length;
+        lines2.push(str);
+        linesAtValue = lines2.length;
       }
       const { start, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line2) => sum + line2.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str = start;
-          for (const line of lines)
-            str += line ? `
-${indentStep}${indent}${line}` : "\n";
+          for (const line2 of lines2)
+            str += line2 ? `
+${indentStep}${indent}${line2}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     exports.stringifyCollection = stringifyCollection;
@@ -30955,8 +30962,8 @@ var require_YAMLMap = __commonJS({
         const it = findPair(this.items, key);
         if (!it)
           return false;
-        const del = this.items.splice(this.items.indexOf(it), 1);
-        return del.length > 0;
+        const del2 = this.items.splice(this.items.indexOf(it), 1);
+        return del2.length > 0;
       }
       get(key, keepScalar) {
         const it = findPair(this.items, key);
@@ -31060,8 +31067,8 @@ var require_YAMLSeq = __commonJS({
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           return false;
-        const del = this.items.splice(idx, 1);
-        return del.length > 0;
+        const del2 = this.items.splice(idx, 1);
+        return del2.length > 0;
       }
       get(key, keepScalar) {
         const idx = asItemIndex(key);
@@ -31492,11 +31499,11 @@ var require_binary = __commonJS({
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n2 = Math.ceil(str.length / lineWidth);
-          const lines = new Array(n2);
+          const lines2 = new Array(n2);
           for (let i3 = 0, o2 = 0; i3 < n2; ++i3, o2 += lineWidth) {
-            lines[i3] = str.substr(o2, lineWidth);
+            lines2[i3] = str.substr(o2, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines2.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -32173,76 +32180,76 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+        lines2.push("---");
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs, ""));
+        lines2.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity3.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body}`;
         } else
-          lines.push(body);
+          lines2.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines2.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs}`);
+            lines2.push(`... ${cs}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     exports.stringifyDocument = stringifyDocument;
   }
@@ -32326,9 +32333,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path33, value) {
+      addIn(path34, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path33, value);
+          this.contents.addIn(path34, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -32403,14 +32410,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path33) {
-        if (Collection.isEmptyPath(path33)) {
+      deleteIn(path34) {
+        if (Collection.isEmptyPath(path34)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path33) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -32425,10 +32432,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path33, keepScalar) {
-        if (Collection.isEmptyPath(path33))
+      getIn(path34, keepScalar) {
+        if (Collection.isEmptyPath(path34))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path33, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -32439,10 +32446,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path33) {
-        if (Collection.isEmptyPath(path33))
+      hasIn(path34) {
+        if (Collection.isEmptyPath(path34))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path33) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -32459,13 +32466,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path33, value) {
-        if (Collection.isEmptyPath(path33)) {
+      setIn(path34, value) {
+        if (Collection.isEmptyPath(path34)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path33), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path34), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path33, value);
+          this.contents.setIn(path34, value);
         }
       }
       /**
@@ -32562,32 +32569,32 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code2, message2) {
+      constructor(name, pos, code2, message3) {
         super();
         this.name = name;
         this.code = code2;
-        this.message = message2;
+        this.message = message3;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code2, message2) {
-        super("YAMLParseError", pos, code2, message2);
+      constructor(pos, code2, message3) {
+        super("YAMLParseError", pos, code2, message3);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code2, message2) {
-        super("YAMLWarning", pos, code2, message2);
+      constructor(pos, code2, message3) {
+        super("YAMLWarning", pos, code2, message3);
       }
     };
     var prettifyError2 = (src, lc2) => (error62) => {
       if (error62.pos[0] === -1)
         return;
       error62.linePos = error62.pos.map((pos) => lc2.linePos(pos));
-      const { line, col } = error62.linePos[0];
-      error62.message += ` at line ${line}, column ${col}`;
+      const { line: line2, col } = error62.linePos[0];
+      error62.message += ` at line ${line2}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc2.lineStarts[line - 1], lc2.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src.substring(lc2.lineStarts[line2 - 1], lc2.lineStarts[line2]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "…" + lineStr.substring(trimStart);
@@ -32595,8 +32602,8 @@ var require_errors = __commonJS({
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "…";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc2.lineStarts[line - 2], lc2.lineStarts[line - 1]);
+      if (line2 > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc2.lineStarts[line2 - 2], lc2.lineStarts[line2 - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "…\n";
         lineStr = prev + lineStr;
@@ -32604,7 +32611,7 @@ var require_errors = __commonJS({
       if (/[^ ]/.test(lineStr)) {
         let count2 = 1;
         const end = error62.linePos[1];
-        if (end?.line === line && end.col > col) {
+        if (end?.line === line2 && end.col > col) {
           count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count2);
@@ -33257,8 +33264,8 @@ var require_compose_collection = __commonJS({
         const { anchor: anchor2, newlineAfterProp: nl } = props2;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message2 = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message2);
+          const message3 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message3);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -33304,17 +33311,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i3 = lines.length - 1; i3 >= 0; --i3) {
-        const content = lines[i3][1];
+      const lines2 = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i3 = lines2.length - 1; i3 >= 0; --i3) {
+        const content = lines2[i3][1];
         if (content === "" || content === "\r")
           chompStart = i3;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -33324,45 +33331,45 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i3 = 0; i3 < chompStart; ++i3) {
-        const [indent, content] = lines[i3];
+        const [indent, content] = lines2[i3];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message2);
+            const message3 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message3);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i3;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message2 = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message2);
+            const message3 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message3);
           }
           break;
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i3 = lines.length - 1; i3 >= chompStart; --i3) {
-        if (lines[i3][0].length > trimIndent)
+      for (let i3 = lines2.length - 1; i3 >= chompStart; --i3) {
+        if (lines2[i3][0].length > trimIndent)
           chompStart = i3 + 1;
       }
       let value = "";
       let sep2 = "";
       let prevMoreIndented = false;
       for (let i3 = 0; i3 < contentStart; ++i3)
-        value += lines[i3][0].slice(trimIndent) + "\n";
+        value += lines2[i3][0].slice(trimIndent) + "\n";
       for (let i3 = contentStart; i3 < chompStart; ++i3) {
-        let [indent, content] = lines[i3];
+        let [indent, content] = lines2[i3];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message2 = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
+          const message3 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message3);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
@@ -33391,8 +33398,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i3 = chompStart; i3 < lines.length; ++i3)
-            value += "\n" + lines[i3][0].slice(trimIndent);
+          for (let i3 = chompStart; i3 < lines2.length; ++i3)
+            value += "\n" + lines2[i3][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -33440,8 +33447,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message2 = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message2);
+              const message3 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message3);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -33452,8 +33459,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message2 = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message2);
+            const message3 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message3);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -33467,10 +33474,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i3 = 1; i3 < split.length; i3 += 2)
-        lines.push([split[i3], split[i3 + 1]]);
-      return lines;
+        lines2.push([split[i3], split[i3 + 1]]);
+      return lines2;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
   }
@@ -33553,8 +33560,8 @@ var require_resolve_flow_scalar = __commonJS({
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
     function unfoldLines(source) {
-      const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
+      const line2 = /(.*?)\r?\n/sy;
+      let match = line2.exec(source);
       if (!match)
         return source;
       let trimEnd, trimBoth;
@@ -33567,8 +33574,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       let res = match[1].replace(trimEnd, "");
       let sep2 = " ";
-      let pos = line.lastIndex;
-      while (match = line.exec(source)) {
+      let pos = line2.lastIndex;
+      while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep2 === "\n")
@@ -33579,7 +33586,7 @@ var require_resolve_flow_scalar = __commonJS({
           res += sep2 + lm;
           sep2 = " ";
         }
-        pos = line.lastIndex;
+        pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
@@ -33846,13 +33853,13 @@ var require_compose_node = __commonJS({
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
           } catch (error62) {
-            const message2 = error62 instanceof Error ? error62.message : String(error62);
-            onError(token, "RESOURCE_EXHAUSTION", message2);
+            const message3 = error62 instanceof Error ? error62.message : String(error62);
+            onError(token, "RESOURCE_EXHAUSTION", message3);
           }
           break;
         default: {
-          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message2);
+          const message3 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message3);
           isSrcToken = false;
         }
       }
@@ -34001,19 +34008,19 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer3 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code2, message2, warning) => {
+        this.onError = (source, code2, message3, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code2, message2));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message3));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code2, message2));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message3));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -34083,10 +34090,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message2, warning) => {
+            this.directives.add(token.source, (offset, message3, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message2, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message3, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -34161,7 +34168,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports.Composer = Composer3;
   }
 });
 
@@ -34175,12 +34182,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code2, message2) => {
+        const _onError = (pos, code2, message3) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code2, message2);
+            onError(offset, code2, message3);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code2, message2);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message3);
         };
         switch (token.type) {
           case "scalar":
@@ -34354,7 +34361,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -34407,7 +34414,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -34426,9 +34433,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path33) => {
+    visit2.itemAtPath = (cst, path34) => {
       let item = cst;
-      for (const [field, index] of path33) {
+      for (const [field, index] of path34) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -34437,23 +34444,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path33) => {
-      const parent = visit2.itemAtPath(cst, path33.slice(0, -1));
-      const field = path33[path33.length - 1][0];
+    visit2.parentCollection = (cst, path34) => {
+      const parent = visit2.itemAtPath(cst, path34.slice(0, -1));
+      const field = path34[path34.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path33, item, visitor) {
-      let ctrl = visitor(item, path33);
+    function _visit(path34, item, visitor) {
+      let ctrl = visitor(item, path34);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path33.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path34.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -34464,10 +34471,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path33);
+            ctrl = ctrl(item, path34);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path33) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -34709,40 +34716,40 @@ var require_lexer = __commonJS({
         }
       }
       *parseStream() {
-        let line = this.getLine();
-        if (line === null)
+        let line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("stream");
-        if (line[0] === cst.BOM) {
+        if (line2[0] === cst.BOM) {
           yield* this.pushCount(1);
-          line = line.substring(1);
+          line2 = line2.substring(1);
         }
-        if (line[0] === "%") {
-          let dirEnd = line.length;
-          let cs = line.indexOf("#");
+        if (line2[0] === "%") {
+          let dirEnd = line2.length;
+          let cs = line2.indexOf("#");
           while (cs !== -1) {
-            const ch = line[cs - 1];
+            const ch = line2[cs - 1];
             if (ch === " " || ch === "	") {
               dirEnd = cs - 1;
               break;
             } else {
-              cs = line.indexOf("#", cs + 1);
+              cs = line2.indexOf("#", cs + 1);
             }
           }
           while (true) {
-            const ch = line[dirEnd - 1];
+            const ch = line2[dirEnd - 1];
             if (ch === " " || ch === "	")
               dirEnd -= 1;
             else
               break;
           }
           const n2 = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n2);
+          yield* this.pushCount(line2.length - n2);
           this.pushNewline();
           return "stream";
         }
         if (this.atLineEnd()) {
           const sp = yield* this.pushSpaces(true);
-          yield* this.pushCount(line.length - sp);
+          yield* this.pushCount(line2.length - sp);
           yield* this.pushNewline();
           return "stream";
         }
@@ -34783,13 +34790,13 @@ var require_lexer = __commonJS({
       }
       *parseDocument() {
         yield* this.pushSpaces(true);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("doc");
         let n2 = yield* this.pushIndicators();
-        switch (line[n2]) {
+        switch (line2[n2]) {
           case "#":
-            yield* this.pushCount(line.length - n2);
+            yield* this.pushCount(line2.length - n2);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -34814,7 +34821,7 @@ var require_lexer = __commonJS({
           case ">":
             n2 += yield* this.parseBlockScalarHeader();
             n2 += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n2);
+            yield* this.pushCount(line2.length - n2);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -34834,11 +34841,11 @@ var require_lexer = __commonJS({
           }
           sp += yield* this.pushSpaces(true);
         } while (nl + sp > 0);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent !== -1 && indent < this.indentNext && line2[0] !== "#" || indent === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -34846,17 +34853,17 @@ var require_lexer = __commonJS({
           }
         }
         let n2 = 0;
-        while (line[n2] === ",") {
+        while (line2[n2] === ",") {
           n2 += yield* this.pushCount(1);
           n2 += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
         n2 += yield* this.pushIndicators();
-        switch (line[n2]) {
+        switch (line2[n2]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n2);
+            yield* this.pushCount(line2.length - n2);
             return "flow";
           case "{":
           case "[":
@@ -35340,8 +35347,8 @@ var require_parser = __commonJS({
         }
         const type = cst.tokenType(source);
         if (!type) {
-          const message2 = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message: message2, source });
+          const message3 = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message3, source });
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -35431,8 +35438,8 @@ var require_parser = __commonJS({
       *pop(error62) {
         const token = error62 ?? this.stack.pop();
         if (!token) {
-          const message2 = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message: message2 };
+          const message3 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message3 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -36118,7 +36125,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -36137,7 +36144,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -36159,10 +36166,10 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -36489,9 +36496,9 @@ var init_schema = __esm({
 });
 
 // src/config/yaml-source.ts
-function parseYamlSource(text2, file2) {
+function parseYamlSource(text3, file2) {
   const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, prettyErrors: false });
+  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file2,
@@ -36550,8 +36557,8 @@ function describeIssue(issue2, data) {
 }
 function locateIssues(source, issues) {
   return issues.map((issue2) => {
-    const line = source.lineOf(issue2.path, issue2.code === "unrecognized_keys" ? issue2.keys[0] : void 0);
-    return `${line === void 0 ? "" : `line ${line}: `}${keyPath(issue2.path)}: ${describeIssue(issue2, source.data)}`;
+    const line2 = source.lineOf(issue2.path, issue2.code === "unrecognized_keys" ? issue2.keys[0] : void 0);
+    return `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(issue2.path)}: ${describeIssue(issue2, source.data)}`;
   });
 }
 var import_yaml2;
@@ -36567,8 +36574,8 @@ var init_yaml_source = __esm({
 import { existsSync as existsSync2 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
 import path12 from "node:path";
-function parseConfig(text2, file2) {
-  const source = parseYamlSource(text2, file2);
+function parseConfig(text3, file2) {
+  const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
   if (parsed.success) return parsed.data;
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
@@ -36580,13 +36587,13 @@ async function loadConfig(options) {
     file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path12.join(d, n2))).find((f) => existsSync2(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
-  let text2;
+  let text3;
   try {
-    text2 = await readFile2(file2, "utf8");
+    text3 = await readFile2(file2, "utf8");
   } catch {
     throw new ConfigError(file2, ["cannot read the file"]);
   }
-  return { config: parseConfig(text2, file2), file: file2 };
+  return { config: parseConfig(text3, file2), file: file2 };
 }
 var CONFIG_FILE_NAMES;
 var init_load = __esm({
@@ -37345,10 +37352,10 @@ var init_esm = __esm({
     };
     deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
     et = /* @__PURE__ */ new u8(0);
-    dflt = function(dat, lvl, plvl, pre, post, st) {
+    dflt = function(dat, lvl, plvl, pre, post2, st) {
       var s = st.z || dat.length;
-      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post);
-      var w = o2.subarray(pre, o2.length - post);
+      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post2);
+      var w = o2.subarray(pre, o2.length - post2);
       var lst = st.l;
       var pos = (st.r || 0) & 7;
       if (lvl) {
@@ -37444,7 +37451,7 @@ var init_esm = __esm({
         }
         st.i = s;
       }
-      return slc(o2, 0, pre + shft(pos) + post);
+      return slc(o2, 0, pre + shft(pos) + post2);
     };
     crct = /* @__PURE__ */ (function() {
       var t = new Int32Array(256);
@@ -37470,7 +37477,7 @@ var init_esm = __esm({
         }
       };
     };
-    dopt = function(dat, opt, pre, post, st) {
+    dopt = function(dat, opt, pre, post2, st) {
       if (!st) {
         st = { l: 1 };
         if (opt.dictionary) {
@@ -37482,7 +37489,7 @@ var init_esm = __esm({
           st.w = dict.length;
         }
       }
-      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post, st);
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post2, st);
     };
     mrg = function(a2, b) {
       var o2 = {};
@@ -37631,8 +37638,8 @@ var init_esm = __esm({
 });
 
 // src/text.ts
-function stripControlChars(text2) {
-  return text2.replace(CONTROL, "");
+function stripControlChars(text3) {
+  return text3.replace(CONTROL, "");
 }
 var CONTROL;
 var init_text = __esm({
@@ -37656,8 +37663,8 @@ function jsonForScript(data) {
 function safeHref(uri) {
   if (!uri) return null;
   try {
-    const url2 = new URL(uri);
-    return url2.protocol === "https:" || url2.protocol === "http:" ? url2.href : null;
+    const url12 = new URL(uri);
+    return url12.protocol === "https:" || url12.protocol === "http:" ? url12.href : null;
   } catch {
     return null;
   }
@@ -37907,14 +37914,14 @@ function statusCell(f, status2) {
 }
 function row(f, index, status2, order) {
   const sorted = [...f.criteria].sort((a2, b) => (order.get(a2) ?? order.size) - (order.get(b) ?? order.size));
-  const criteria = sorted.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>';
+  const criteria2 = sorted.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>';
   const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
   const outside = f.inWorkspace ? "" : '<div class="tag">outside the workspace</div>';
   const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
   const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
   return `<tr data-index="${index}" data-fingerprint="${esc2(f.fingerprint)}">
 <td><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
-<td>${criteria}</td>
+<td>${criteria2}</td>
 <td>${esc2(f.scanner)}</td>
 <td class="rule">${ruleCell(f)}</td>
 <td class="loc"><code>${esc2(where)}</code>${outside}</td>
@@ -37924,11 +37931,11 @@ function row(f, index, status2, order) {
 }
 function renderFindings(report2) {
   const findings = sortFindings(report2.findings);
-  const statusOf = statusResolver(report2);
-  const statuses = findings.map(statusOf);
+  const statusOf2 = statusResolver(report2);
+  const statuses = findings.map(statusOf2);
   const perCriterion = /* @__PURE__ */ new Map();
   for (const f of findings) for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
-  const scanners = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
+  const scanners2 = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
   const filters = [
     select(
       "f-criterion",
@@ -37943,7 +37950,7 @@ function renderFindings(report2) {
     select(
       "f-scanner",
       "Scanner",
-      scanners.map((s) => option(s, s))
+      scanners2.map((s) => option(s, s))
     ),
     select(
       "f-status",
@@ -38242,7 +38249,7 @@ function contentSecurityPolicy() {
   ].join("; ");
 }
 function renderHtmlReport(report2, facts) {
-  const title = `controlgate ${report2.decision.toUpperCase()}${facts.repository ? ` · ${facts.repository}` : ""}${facts.changeNumber === null ? "" : ` #${facts.changeNumber}`}`;
+  const title2 = `controlgate ${report2.decision.toUpperCase()}${facts.repository ? ` · ${facts.repository}` : ""}${facts.changeNumber === null ? "" : ` #${facts.changeNumber}`}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -38251,7 +38258,7 @@ function renderHtmlReport(report2, facts) {
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="controlgate ${esc2(report2.tool.version)}">
-<title>${esc2(title)}</title>
+<title>${esc2(title2)}</title>
 <style>${STYLES}</style>
 </head>
 <body>
@@ -38491,40 +38498,40 @@ function resultFor(f, ruleIndex, waiver) {
   if (suppressions.length > 0) result2.suppressions = suppressions;
   return result2;
 }
-function runFor(scanner, root, waivers) {
-  const driver = scanner.log?.runs[0]?.tool.driver;
+function runFor(scanner2, root, waivers2) {
+  const driver = scanner2.log?.runs[0]?.tool.driver;
   const originalRules = /* @__PURE__ */ new Map();
-  for (const run2 of scanner.log?.runs ?? [])
+  for (const run2 of scanner2.log?.runs ?? [])
     for (const rule of run2.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
   const rules = [];
   const ruleIndex = /* @__PURE__ */ new Map();
-  const results = scanner.findings.map((f) => {
+  const results = scanner2.findings.map((f) => {
     let index = ruleIndex.get(f.ruleId);
     if (index === void 0) {
       index = rules.length;
       ruleIndex.set(f.ruleId, index);
       rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
     }
-    return resultFor(f, index, waivers.get(f.fingerprint));
+    return resultFor(f, index, waivers2.get(f.fingerprint));
   });
-  const notifications = scanner.error ? [{ level: scanner.status === "failed" ? "error" : "note", message: { text: scanner.error } }] : [];
+  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
   return {
     tool: {
       driver: {
-        name: driver?.name ?? scanner.displayName,
+        name: driver?.name ?? scanner2.displayName,
         // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
-        ...scanner.version ?? driver?.version ? { version: scanner.version ?? driver?.version } : {},
+        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
         ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
         rules
       }
     },
     // A distinct category per scanner: code scanning rejects two runs of one tool and category.
-    automationDetails: { id: `controlgate/${scanner.id}/` },
+    automationDetails: { id: `controlgate/${scanner2.id}/` },
     originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
     invocations: [
       {
-        executionSuccessful: scanner.status !== "failed",
-        ...typeof scanner.exitCode === "number" ? { exitCode: scanner.exitCode } : {},
+        executionSuccessful: scanner2.status !== "failed",
+        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
         toolExecutionNotifications: notifications
       }
     ],
@@ -38532,19 +38539,19 @@ function runFor(scanner, root, waivers) {
     properties: {
       controlgate: {
         version: CONTROLGATE_VERSION,
-        scanner: scanner.id,
-        status: scanner.status,
-        filesScanned: scanner.filesScanned,
-        durationMs: scanner.durationMs
+        scanner: scanner2.id,
+        status: scanner2.status,
+        filesScanned: scanner2.filesScanned,
+        durationMs: scanner2.durationMs
       }
     }
   };
 }
-function mergedSarif(scanners, root, waivers = /* @__PURE__ */ new Map()) {
+function mergedSarif(scanners2, root, waivers2 = /* @__PURE__ */ new Map()) {
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
-    runs: scanners.map((s) => runFor(s, root, waivers)),
+    runs: scanners2.map((s) => runFor(s, root, waivers2)),
     properties: {
       generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
     }
@@ -38566,12 +38573,12 @@ function sha256(bytes) {
   return createHash3("sha256").update(bytes).digest("hex");
 }
 function bundleDigest(entries) {
-  const lines = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
+  const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
 `).join("");
-  return sha256(lines);
+  return sha256(lines2);
 }
 function buildManifest(files, generator) {
-  const entries = [...files.entries()].sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0).map(([path33, bytes]) => ({ path: path33, size: bytes.length, sha256: sha256(bytes) }));
+  const entries = [...files.entries()].sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0).map(([path34, bytes]) => ({ path: path34, size: bytes.length, sha256: sha256(bytes) }));
   return { version: 1, generator, algorithm: "sha256", files: entries, digest: bundleDigest(entries) };
 }
 var MANIFEST_FILE;
@@ -38605,15 +38612,15 @@ var init_ids = __esm({
 });
 
 // src/evidence/oscal/text.ts
-function oneLine(text2, max2 = MAX_LINE) {
-  const flat = stripControlChars(text2).replace(/\s+/gu, " ").trim();
+function oneLine(text3, max2 = MAX_LINE) {
+  const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
   return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
 }
-function markup(text2) {
-  return stripControlChars(text2).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
+function markup(text3) {
+  return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
 }
-function markupLine(text2, max2 = MAX_LINE) {
-  return markup(oneLine(text2, max2));
+function markupLine(text3, max2 = MAX_LINE) {
+  return markup(oneLine(text3, max2));
 }
 function props(entries) {
   const out = [];
@@ -38671,14 +38678,14 @@ function observations(ctx) {
     const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
     const uuid3 = ctx.runUuid(`observation/${key}`);
     if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
-    const scanner = ctx.report.scanners.find((s) => s.id === f.scanner);
+    const scanner2 = ctx.report.scanners.find((s) => s.id === f.scanner);
     return compact({
       uuid: uuid3,
       title: markupLine(`${f.ruleId} (${f.severity}) at ${location(f)}`),
       description: markup(f.message) || "The scanner gave no message.",
       props: props([
         ["scanner", f.scanner],
-        ["scanner-version", f.scannerVersion ?? scanner?.version],
+        ["scanner-version", f.scannerVersion ?? scanner2?.version],
         ["rule-id", f.ruleId],
         ["rule-name", f.ruleName],
         ["severity", f.severity],
@@ -38753,7 +38760,7 @@ function criterionFindings(ctx, observationUuids) {
         if (uuid3) related.push({ "observation-uuid": uuid3, remarks });
       }
     }
-    const waivers = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
+    const waivers2 = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
     return compact({
       uuid: ctx.runUuid(`finding/${c3.id}`),
       title: markupLine(`${c3.id}: ${c3.title}`),
@@ -38767,7 +38774,7 @@ function criterionFindings(ctx, observationUuids) {
         ["blocking", c3.blocking ? "true" : "false"],
         ...c3.coveredBy.map((s) => ["covered-by", s]),
         ...c3.failedScanners.map((s) => ["failed-scanner", s]),
-        ...waivers.map((w) => ["waiver", w.id ?? `line ${w.line}`])
+        ...waivers2.map((w) => ["waiver", w.id ?? `line ${w.line}`])
       ]),
       origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
       target: {
@@ -38777,7 +38784,7 @@ function criterionFindings(ctx, observationUuids) {
         status: status(c3)
       },
       "related-observations": related,
-      remarks: waivers.length > 0 ? markup(waivers.map(waiverText).join("\n\n")) : void 0
+      remarks: waivers2.length > 0 ? markup(waivers2.map(waiverText).join("\n\n")) : void 0
     });
   });
 }
@@ -38837,9 +38844,9 @@ function timestamp(value) {
 function subjectName(facts) {
   return `${facts.repository ?? "unknown repository"}@${facts.commit ?? "unknown commit"}`;
 }
-function metadata(facts, title) {
+function metadata(facts, title2) {
   return compact({
-    title: markupLine(title),
+    title: markupLine(title2),
     "last-modified": timestamp(facts.finishedAt),
     version: oneLine(facts.controlgateVersion) || "unknown",
     "oscal-version": OSCAL_VERSION,
@@ -38856,12 +38863,12 @@ function metadata(facts, title) {
 }
 function reviewedControls(report2) {
   const assessed = report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
-  const description = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
+  const description2 = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
   const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
     "include-all": {},
     "exclude-controls": report2.controls.map((c3) => ({ "control-id": c3.id }))
   });
-  return { description, "control-selections": [selection] };
+  return { description: description2, "control-selections": [selection] };
 }
 function scannerComponents(report2, facts, scannerUuid) {
   return report2.scanners.map((s) => {
@@ -38891,11 +38898,11 @@ function scannerComponents(report2, facts, scannerUuid) {
     });
   });
 }
-function assessmentPlan(report2, facts, ids) {
+function assessmentPlan(report2, facts, ids2) {
   const subject = subjectName(facts);
   return {
     "assessment-plan": {
-      uuid: ids.runUuid("assessment-plan"),
+      uuid: ids2.runUuid("assessment-plan"),
       metadata: metadata(facts, `controlgate assessment plan for ${subject}`),
       // OSCAL requires an SSP reference, but a repository has none; "#" is a same-document
       // placeholder. (A back-matter resource saying so would be better, but trestle only counts
@@ -38907,7 +38914,7 @@ function assessmentPlan(report2, facts, ids) {
       "local-definitions": {
         components: [
           compact({
-            uuid: ids.repositoryUuid,
+            uuid: ids2.repositoryUuid,
             type: "this-system",
             title: markupLine(facts.repository ?? "Scanned repository"),
             description: markup(
@@ -38929,14 +38936,14 @@ function assessmentPlan(report2, facts, ids) {
         {
           type: "component",
           description: markup(`The repository ${subject}.`),
-          "include-subjects": [{ "subject-uuid": ids.repositoryUuid, type: "component" }]
+          "include-subjects": [{ "subject-uuid": ids2.repositoryUuid, type: "component" }]
         }
       ],
       "assessment-assets": {
-        components: scannerComponents(report2, facts, ids.scannerUuid),
+        components: scannerComponents(report2, facts, ids2.scannerUuid),
         "assessment-platforms": [
           compact({
-            uuid: ids.platformUuid,
+            uuid: ids2.platformUuid,
             title: markupLine(`controlgate ${facts.controlgateVersion}`),
             props: props([
               ["os", `${facts.host.os} ${facts.host.release} ${facts.host.arch}`],
@@ -38944,7 +38951,7 @@ function assessmentPlan(report2, facts, ids) {
               ["catalog", `${facts.hashes.catalog.version} sha256:${facts.hashes.catalog.sha256}`],
               ["mapping", `${facts.hashes.mapping.version} sha256:${facts.hashes.mapping.sha256}`]
             ]),
-            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids.scannerUuid(s.id) }))
+            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids2.scannerUuid(s.id) }))
           })
         ]
       }
@@ -38952,17 +38959,17 @@ function assessmentPlan(report2, facts, ids) {
   };
 }
 function oscalDocuments(report2, facts, options) {
-  const ids = identities(report2, facts);
+  const ids2 = identities(report2, facts);
   const ctx = {
     report: report2,
     collected: timestamp(facts.finishedAt),
-    ...ids,
+    ...ids2,
     sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
     findingsHref: options.findingsHref
   };
   const observed = observations(ctx);
   const result2 = compact({
-    uuid: ids.runUuid("result"),
+    uuid: ids2.runUuid("result"),
     title: markupLine(`controlgate scan of ${subjectName(facts)}`),
     description: markup(
       `Findings of ${report2.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts)}, mapped to SOC 2 criteria by controlgate ${facts.controlgateVersion}.`
@@ -38980,13 +38987,13 @@ function oscalDocuments(report2, facts, options) {
   });
   const assessmentResults = {
     "assessment-results": {
-      uuid: ids.runUuid("assessment-results"),
+      uuid: ids2.runUuid("assessment-results"),
       metadata: metadata(facts, `controlgate assessment results for ${subjectName(facts)}`),
       "import-ap": { href: options.planHref },
       results: [result2]
     }
   };
-  return { assessmentPlan: assessmentPlan(report2, facts, ids), assessmentResults };
+  return { assessmentPlan: assessmentPlan(report2, facts, ids2), assessmentResults };
 }
 var init_oscal = __esm({
   "src/evidence/oscal.ts"() {
@@ -39031,8 +39038,8 @@ function evidenceFiles(outcome, facts) {
   const report2 = portableReport(jsonReport(outcome));
   const files = /* @__PURE__ */ new Map();
   files.set("run.json", json2(facts));
-  for (const scanner of outcome.scanners) {
-    if (scanner.log) files.set(`sarif/raw/${scanner.id}.sarif`, json2(scanner.log));
+  for (const scanner2 of outcome.scanners) {
+    if (scanner2.log) files.set(`sarif/raw/${scanner2.id}.sarif`, json2(scanner2.log));
   }
   const merged = mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied);
   files.set("sarif/merged.sarif", json2(merged));
@@ -39125,9 +39132,9 @@ async function git(exec, root, args) {
   const out = result2.stdout.trim();
   return result2.exitCode === 0 && out !== "" ? out : null;
 }
-function repositoryFromRemote(url2) {
-  if (!url2 || !/^(?:[a-z+]+:\/\/|[\w.-]+@[\w.-]+:)/i.test(url2)) return null;
-  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url2);
+function repositoryFromRemote(url12) {
+  if (!url12 || !/^(?:[a-z+]+:\/\/|[\w.-]+@[\w.-]+:)/i.test(url12)) return null;
+  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url12);
   return match?.[1] ?? null;
 }
 function changeNumber(env) {
@@ -39185,16 +39192,16 @@ var init_collect_facts = __esm({
 // src/evidence/verify.ts
 import { readdir as readdir2, readFile as readFile3, stat as stat2 } from "node:fs/promises";
 import path16 from "node:path";
-async function readBundle(location3) {
+async function readBundle(location4) {
   const files = /* @__PURE__ */ new Map();
-  if ((await stat2(location3)).isDirectory()) {
-    for (const entry of await readdir2(location3, { recursive: true })) {
-      const full = path16.join(location3, String(entry));
+  if ((await stat2(location4)).isDirectory()) {
+    for (const entry of await readdir2(location4, { recursive: true })) {
+      const full = path16.join(location4, String(entry));
       if ((await stat2(full)).isFile())
         files.set(toPosix(String(entry)), new Uint8Array(await readFile3(full)));
     }
   } else {
-    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile3(location3))))) {
+    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile3(location4))))) {
       if (!name.endsWith("/")) files.set(name, bytes);
     }
   }
@@ -39227,8 +39234,8 @@ function verifyFiles(files) {
     problems.push(`${MANIFEST_FILE}: the bundle digest does not match its file list`);
   return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed.size };
 }
-async function verifyBundle(location3) {
-  return verifyFiles(await readBundle(location3));
+async function verifyBundle(location4) {
+  return verifyFiles(await readBundle(location4));
 }
 var init_verify = __esm({
   "src/evidence/verify.ts"() {
@@ -39244,16 +39251,16 @@ async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
   const decoder = new TextDecoder();
-  for (const location3 of locations) {
-    const files = await readBundle(location3);
+  for (const location4 of locations) {
+    const files = await readBundle(location4);
     const controls2 = files.get("controls.json");
     const run2 = files.get("run.json");
     if (!controls2 || !run2)
-      throw new Error(`${location3}: not a controlgate evidence bundle (controls.json or run.json missing)`);
+      throw new Error(`${location4}: not a controlgate evidence bundle (controls.json or run.json missing)`);
     const c3 = JSON.parse(decoder.decode(controls2));
     const r = JSON.parse(decoder.decode(run2));
     bundles.push({
-      location: location3,
+      location: location4,
       commit: r.commit,
       changeNumber: r.changeNumber,
       finishedAt: r.finishedAt,
@@ -39277,10 +39284,10 @@ async function summarizeBundles(locations) {
       tallies.set(control.id, t);
     }
   }
-  const criteria = [...tallies.values()].filter(
+  const criteria2 = [...tallies.values()].filter(
     (t) => t.passed + t.passedUnderWaiver + t.blocked + t.warned + t.notEvaluated > 0
   );
-  return { bundles, criteria };
+  return { bundles, criteria: criteria2 };
 }
 function renderSummary2(summary) {
   const out = [
@@ -39379,8 +39386,8 @@ var init_escape2 = __esm({
       const escapedCommand = shell ? escapeControlCharacters(command) : fileAndArguments.map((fileAndArgument) => quoteString(escapeControlCharacters(fileAndArgument))).join(" ");
       return { command, escapedCommand };
     };
-    escapeLines = (lines) => stripVTControlCharacters3(lines).split("\n").map((line) => escapeControlCharacters(line)).join("\n");
-    escapeControlCharacters = (line) => line.replaceAll(SPECIAL_CHAR_REGEXP, (character) => escapeControlCharacter(character));
+    escapeLines = (lines2) => stripVTControlCharacters3(lines2).split("\n").map((line2) => escapeControlCharacters(line2)).join("\n");
+    escapeControlCharacters = (line2) => line2.replaceAll(SPECIAL_CHAR_REGEXP, (character) => escapeControlCharacter(character));
     escapeControlCharacter = (character) => {
       const commonEscape = COMMON_ESCAPES[character];
       if (commonEscape !== void 0) {
@@ -39468,10 +39475,10 @@ var init_uint_array = __esm({
 var getFinalError, DiscardedError, setErrorName, isExecaError, execaErrorSymbol, isErrorInstance, ExecaError, ExecaSyncError;
 var init_final_error = __esm({
   "node_modules/execa/lib/return/final-error.js"() {
-    getFinalError = (originalError, message2, isSync) => {
+    getFinalError = (originalError, message3, isSync) => {
       const ErrorClass = isSync ? ExecaSyncError : ExecaError;
       const options = originalError instanceof DiscardedError ? {} : { cause: originalError };
-      return new ErrorClass(message2, options);
+      return new ErrorClass(message3, options);
     };
     DiscardedError = class extends Error {
     };
@@ -40199,7 +40206,7 @@ var init_default = __esm({
     yellowBright2 = getColor(yellowBright);
     defaultVerboseFunction = ({
       type,
-      message: message2,
+      message: message3,
       timestamp: timestamp2,
       piped,
       commandId,
@@ -40209,7 +40216,7 @@ var init_default = __esm({
       const timestampString = serializeTimestamp(timestamp2);
       const icon = ICONS[type]({ failed: failed2, reject, piped });
       const color = COLORS[type]({ reject });
-      return `${gray2(`[${timestampString}]`)} ${gray2(`[${commandId}]`)} ${color(icon)} ${color(message2)}`;
+      return `${gray2(`[${timestampString}]`)} ${gray2(`[${commandId}]`)} ${color(icon)} ${color(message3)}`;
     };
     serializeTimestamp = (timestamp2) => `${padField(timestamp2.getHours(), 2)}:${padField(timestamp2.getMinutes(), 2)}:${padField(timestamp2.getSeconds(), 2)}.${padField(timestamp2.getMilliseconds(), 3)}`;
     padField = (field, padding) => String(field).padStart(padding, "0");
@@ -40288,13 +40295,13 @@ var init_log = __esm({
         options
       };
     };
-    getPrintedLines = (verboseMessage, verboseObject) => verboseMessage.split("\n").map((message2) => getPrintedLine({ ...verboseObject, message: message2 }));
+    getPrintedLines = (verboseMessage, verboseObject) => verboseMessage.split("\n").map((message3) => getPrintedLine({ ...verboseObject, message: message3 }));
     getPrintedLine = (verboseObject) => {
       const verboseLine = defaultVerboseFunction(verboseObject);
       return { verboseLine, verboseObject };
     };
-    serializeVerboseMessage = (message2) => {
-      const messageString = typeof message2 === "string" ? message2 : inspect(message2);
+    serializeVerboseMessage = (message3) => {
+      const messageString = typeof message3 === "string" ? message3 : inspect(message3);
       return escapeLines(messageString);
     };
   }
@@ -40803,7 +40810,7 @@ var init_signals = __esm({
     normalizeSignal = ({
       name,
       number: defaultNumber,
-      description,
+      description: description2,
       action,
       forced = false,
       standard
@@ -40813,7 +40820,7 @@ var init_signals = __esm({
       } = constants2;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
-      return { name, number: number4, description, supported, action, forced, standard };
+      return { name, number: number4, description: description2, supported, action, forced, standard };
     };
   }
 });
@@ -40832,12 +40839,12 @@ var init_main = __esm({
     getSignalByName = ({
       name,
       number: number4,
-      description,
+      description: description2,
       supported,
       action,
       forced,
       standard
-    }) => [name, { name, number: number4, description, supported, action, forced, standard }];
+    }) => [name, { name, number: number4, description: description2, supported, action, forced, standard }];
     signalsByName = getSignalsByName();
     getSignalsByNumber = () => {
       const signals2 = getSignals();
@@ -40853,12 +40860,12 @@ var init_main = __esm({
       if (signal === void 0) {
         return {};
       }
-      const { name, description, supported, action, forced, standard } = signal;
+      const { name, description: description2, supported, action, forced, standard } = signal;
       return {
         [number4]: {
           name,
           number: number4,
-          description,
+          description: description2,
           supported,
           action,
           forced,
@@ -40940,9 +40947,9 @@ var init_timeout = __esm({
         validateDelay(timeout, "timeout");
       }
     };
-    validateDelay = (delay, optionName) => {
-      if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY) {
-        throw new TypeError(`Expected the \`${optionName}\` option to be a non-negative integer up to ${MAX_DELAY}, got \`${delay}\` (${getTypeName(delay)})`);
+    validateDelay = (delay2, optionName) => {
+      if (!Number.isInteger(delay2) || delay2 < 0 || delay2 > MAX_DELAY) {
+        throw new TypeError(`Expected the \`${optionName}\` option to be a non-negative integer up to ${MAX_DELAY}, got \`${delay2}\` (${getTypeName(delay2)})`);
       }
     };
     MAX_DELAY = 2 ** 31 - 1;
@@ -41118,19 +41125,19 @@ const [receivedMessage] = await Promise.all([
         throw new Error(`${getMethodName(methodName, isSubprocess)} cannot be used: the ${getOtherProcessName(isSubprocess)} is disconnecting.`, { cause: error62 });
       }
     };
-    handleSerializationError = ({ error: error62, methodName, isSubprocess, message: message2 }) => {
+    handleSerializationError = ({ error: error62, methodName, isSubprocess, message: message3 }) => {
       if (isSerializationError(error62)) {
-        throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${serializeInvalidMessage(message2)}.`, { cause: error62 });
+        throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${serializeInvalidMessage(message3)}.`, { cause: error62 });
       }
     };
-    serializeInvalidMessage = (message2) => {
+    serializeInvalidMessage = (message3) => {
       try {
-        return String(message2);
+        return String(message3);
       } catch {
-        return inspect2(message2);
+        return inspect2(message3);
       }
     };
-    isSerializationError = ({ code: code2, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code2) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
+    isSerializationError = ({ code: code2, message: message3 }) => SERIALIZATION_ERROR_CODES.has(code2) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message3.includes(serializationErrorMessage));
     SERIALIZATION_ERROR_CODES = /* @__PURE__ */ new Set([
       // Message is `undefined`
       "ERR_MISSING_ARGS",
@@ -41250,7 +41257,7 @@ var init_incoming = __esm({
       while (incomingMessages.length > 0) {
         await waitForOutgoingMessages(anyProcess, ipcEmitter, incomingMessages[0]);
         await scheduler.yield();
-        const message2 = await handleStrictRequest({
+        const message3 = await handleStrictRequest({
           wrappedMessage: incomingMessages[0],
           anyProcess,
           channel,
@@ -41258,7 +41265,7 @@ var init_incoming = __esm({
           ipcEmitter
         });
         incomingMessages.shift();
-        ipcEmitter.emit("message", message2);
+        ipcEmitter.emit("message", message3);
         ipcEmitter.emit("message:done");
       }
     };
@@ -41338,16 +41345,16 @@ var init_strict = __esm({
     init_validation();
     init_forward();
     init_outgoing();
-    handleSendStrict = ({ anyProcess, channel, isSubprocess, message: message2, strict }) => {
+    handleSendStrict = ({ anyProcess, channel, isSubprocess, message: message3, strict }) => {
       if (!strict) {
-        return message2;
+        return message3;
       }
       const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
       const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
       return {
         id: count++,
         type: REQUEST_TYPE,
-        message: message2,
+        message: message3,
         hasListeners
       };
     };
@@ -41366,9 +41373,9 @@ var init_strict = __esm({
       if (!isStrictRequest(wrappedMessage)) {
         return wrappedMessage;
       }
-      const { id, message: message2 } = wrappedMessage;
+      const { id, message: message3 } = wrappedMessage;
       if (!anyProcess.connected) {
-        return message2;
+        return message3;
       }
       const response = { id, type: RESPONSE_TYPE, message: hasMessageListeners(anyProcess, ipcEmitter) };
       try {
@@ -41383,7 +41390,7 @@ var init_strict = __esm({
           ipcEmitter.emit("strict:error", error62);
         }
       }
-      return message2;
+      return message3;
     };
     handleStrictResponse = (wrappedMessage, anyProcess) => {
       if (wrappedMessage?.type !== RESPONSE_TYPE) {
@@ -41477,7 +41484,7 @@ var init_send = __esm({
     init_validation();
     init_outgoing();
     init_strict();
-    sendMessage = ({ anyProcess, channel, isSubprocess, ipc }, message2, options) => {
+    sendMessage = ({ anyProcess, channel, isSubprocess, ipc }, message3, options) => {
       const { strict = false } = copyOptions(options);
       checkBooleanOption(strict, "strict");
       const methodName = "sendMessage";
@@ -41492,16 +41499,16 @@ var init_send = __esm({
         channel,
         methodName,
         isSubprocess,
-        message: message2,
+        message: message3,
         strict
       });
     };
-    sendMessageAsync = async ({ anyProcess, channel, methodName, isSubprocess, message: message2, strict }) => {
+    sendMessageAsync = async ({ anyProcess, channel, methodName, isSubprocess, message: message3, strict }) => {
       const wrappedMessage = handleSendStrict({
         anyProcess,
         channel,
         isSubprocess,
-        message: message2,
+        message: message3,
         strict
       });
       const outgoingMessagesState = startSendMessage(anyProcess, wrappedMessage, strict);
@@ -41511,7 +41518,7 @@ var init_send = __esm({
           methodName,
           isSubprocess,
           wrappedMessage,
-          message: message2,
+          message: message3,
           strict
         });
       } catch (error62) {
@@ -41521,7 +41528,7 @@ var init_send = __esm({
         endSendMessage(outgoingMessagesState);
       }
     };
-    sendOneMessage = async ({ anyProcess, methodName, isSubprocess, wrappedMessage, message: message2, strict = false }) => {
+    sendOneMessage = async ({ anyProcess, methodName, isSubprocess, wrappedMessage, message: message3, strict = false }) => {
       const sendMethod = getSendMethod(anyProcess);
       try {
         await Promise.all([
@@ -41535,7 +41542,7 @@ var init_send = __esm({
           error: error62,
           methodName,
           isSubprocess,
-          message: message2
+          message: message3
         });
         throw error62;
       }
@@ -41560,15 +41567,15 @@ var init_graceful = __esm({
     init_send();
     init_forward();
     init_validation();
-    sendAbort = (subprocess, message2) => {
+    sendAbort = (subprocess, message3) => {
       const methodName = "cancelSignal";
       validateConnection(methodName, false, subprocess.connected);
       return sendOneMessage({
         anyProcess: subprocess,
         methodName,
         isSubprocess: false,
-        wrappedMessage: { type: GRACEFUL_CANCEL_TYPE, message: message2 },
-        message: message2
+        wrappedMessage: { type: GRACEFUL_CANCEL_TYPE, message: message3 },
+        message: message3
       });
     };
     getCancelSignal = async ({ anyProcess, channel, isSubprocess, ipc }) => {
@@ -42168,7 +42175,7 @@ var init_options2 = __esm({
       options.shell = normalizeFileUrl(options.shell);
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
-      options.lines = options.lines.map((lines, fdNumber) => lines && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
+      options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
       if (process10.platform === "win32" && cmdExeRegExp.test(path23.basename(file2))) {
         commandArguments.unshift("/q");
       }
@@ -42287,12 +42294,12 @@ var init_split = __esm({
         if (chunk[end] !== "\n") {
           continue;
         }
-        let line = chunk.slice(start + 1, preserveNewlines ? end + 1 : end);
+        let line2 = chunk.slice(start + 1, preserveNewlines ? end + 1 : end);
         if (previousChunks.length > 0) {
-          line = concatString(previousChunks, line);
+          line2 = concatString(previousChunks, line2);
           previousChunks = "";
         }
-        yield preserveNewlines ? line : stripCarriageReturn(line, state);
+        yield preserveNewlines ? line2 : stripCarriageReturn(line2, state);
         start = end;
       }
       if (start !== chunk.length - 1) {
@@ -42300,9 +42307,9 @@ var init_split = __esm({
       }
       state.previousChunks = previousChunks;
     };
-    stripCarriageReturn = (line, state) => {
-      state.isWindowsNewline = line.endsWith("\r");
-      return state.isWindowsNewline ? line.slice(0, -1) : line;
+    stripCarriageReturn = (line2, state) => {
+      state.isWindowsNewline = line2.endsWith("\r");
+      return state.isWindowsNewline ? line2.slice(0, -1) : line2;
     };
     linesFinal = function* ({ previousChunks }) {
       if (previousChunks.length > 0) {
@@ -42415,7 +42422,7 @@ var init_all_sync = __esm({
     };
     concatBase64 = (stdout, stderr, encoding) => Buffer3.concat([Buffer3.from(stdout, encoding), Buffer3.from(stderr, encoding)]).toString(encoding);
     BASE64_ENCODINGS = /* @__PURE__ */ new Set(["base64", "base64url"]);
-    hasLines = ({ lines }) => Boolean(lines[1] || lines[2]);
+    hasLines = ({ lines: lines2 }) => Boolean(lines2[1] || lines2[2]);
     splitAllLines = (value, allFds, options) => value === void 0 || Array.isArray(value) || !hasLines(options) ? value : splitLinesSync(value, !getStripFinalNewline(options.stripFinalNewline, "all", allFds), false);
   }
 });
@@ -42873,23 +42880,23 @@ var init_max_buffer = __esm({
     init_source();
     init_standard_stream();
     init_specific();
-    handleMaxBuffer = ({ error: error62, stream, readableObjectMode, lines, encoding, fdNumber }) => {
+    handleMaxBuffer = ({ error: error62, stream, readableObjectMode, lines: lines2, encoding, fdNumber }) => {
       if (!(error62 instanceof MaxBufferError)) {
         throw error62;
       }
       if (fdNumber === "all") {
         return error62;
       }
-      const unit = getMaxBufferUnit(readableObjectMode, lines, encoding);
+      const unit = getMaxBufferUnit(readableObjectMode, lines2, encoding);
       error62.maxBufferInfo = { fdNumber, unit };
       stream.destroy();
       throw error62;
     };
-    getMaxBufferUnit = (readableObjectMode, lines, encoding) => {
+    getMaxBufferUnit = (readableObjectMode, lines2, encoding) => {
       if (readableObjectMode) {
         return "objects";
       }
-      if (lines) {
+      if (lines2) {
         return "lines";
       }
       return encoding === "buffer" ? "bytes" : "characters";
@@ -42994,13 +43001,13 @@ var init_message = __esm({
 ${originalMessage}`;
       const shortMessage = `${prefix}: ${escapedCommand}${suffix}`;
       const messageStdio = all === void 0 ? [stdio[2], stdio[1]] : [all];
-      const message2 = [
+      const message3 = [
         shortMessage,
         ...messageStdio,
         ...stdio.slice(3),
         ipcOutput.map((ipcMessage) => serializeIpcMessage(ipcMessage)).join("\n")
       ].map((messagePart) => escapeLines(stripFinalNewline(serializeMessagePart(messagePart)))).filter(Boolean).join("\n\n");
-      return { originalMessage, shortMessage, message: message2 };
+      return { originalMessage, shortMessage, message: message3 };
     };
     getErrorCode = (error62) => typeof error62?.code === "string" ? error62.code : void 0;
     getErrorPrefix = ({
@@ -43134,11 +43141,11 @@ var init_result = __esm({
       const stdio = fileDescriptors.map((fileDescriptor, fdNumber) => getEmptyOutput(fileDescriptor, fdNumber, options));
       return { stdio, all: getAllSync(stdio, getAllSyncFds(stdio), options) };
     };
-    getEmptyOutput = ({ direction, objectMode }, fdNumber, { stdio, buffer, lines, encoding }) => {
+    getEmptyOutput = ({ direction, objectMode }, fdNumber, { stdio, buffer, lines: lines2, encoding }) => {
       if (direction === "input" || !PIPED_STDIO.has(stdio[fdNumber]) || !buffer[fdNumber]) {
         return;
       }
-      if (objectMode || lines[fdNumber]) {
+      if (objectMode || lines2[fdNumber]) {
         return [];
       }
       return encoding === "buffer" ? new Uint8Array() : "";
@@ -43170,7 +43177,7 @@ var init_result = __esm({
       isSync
     }) => {
       const { exitCode, signal, signalDescription } = normalizeExitPayload(rawExitCode, rawSignal);
-      const { originalMessage, shortMessage, message: message2 } = createMessages({
+      const { originalMessage, shortMessage, message: message3 } = createMessages({
         stdio,
         all,
         ipcOutput,
@@ -43190,7 +43197,7 @@ var init_result = __esm({
         timeout,
         cwd
       });
-      const error62 = getFinalError(originalError, message2, isSync);
+      const error62 = getFinalError(originalError, message3, isSync);
       Object.assign(error62, getErrorProperties({
         error: error62,
         command,
@@ -44788,20 +44795,20 @@ var init_output = __esm({
     isFdVerbose = (fdNumber) => fdNumber === 1 || fdNumber === 2;
     PIPED_STDIO_VALUES = /* @__PURE__ */ new Set(["pipe", "overlapped"]);
     logLines = async (linesIterable, stream, fdNumber, verboseInfo) => {
-      for await (const line of linesIterable) {
+      for await (const line2 of linesIterable) {
         if (!isPipingStream(stream)) {
-          logLine(line, fdNumber, verboseInfo);
+          logLine(line2, fdNumber, verboseInfo);
         }
       }
     };
     logLinesSync = (linesArray, fdNumber, verboseInfo) => {
-      for (const line of linesArray) {
-        logLine(line, fdNumber, verboseInfo);
+      for (const line2 of linesArray) {
+        logLine(line2, fdNumber, verboseInfo);
       }
     };
     isPipingStream = (stream) => stream._readableState.pipes.some((pipe2) => !isAllStream(pipe2) || isPipingStream(pipe2));
-    logLine = (line, fdNumber, verboseInfo) => {
-      const verboseMessage = serializeVerboseMessage(line);
+    logLine = (line2, fdNumber, verboseInfo) => {
+      const verboseMessage = serializeVerboseMessage(line2);
       verboseLog({
         type: "output",
         verboseMessage,
@@ -44839,7 +44846,7 @@ var init_output_sync = __esm({
       return { output: transformedOutput, error: errors.find((error62) => error62 !== void 0) };
     };
     getSpawnFailureOutput = ({ stdio }) => stdio.map((stdioOption, fdNumber) => fdNumber !== 0 && stdioOption === "pipe" ? new Uint8Array() : null);
-    transformOutputResultSync = ({ result: result2, fileDescriptors, fdNumber, errors, outputFiles, verboseInfo }, { buffer, encoding, lines, stripFinalNewline: stripFinalNewline2, maxBuffer }) => {
+    transformOutputResultSync = ({ result: result2, fileDescriptors, fdNumber, errors, outputFiles, verboseInfo }, { buffer, encoding, lines: lines2, stripFinalNewline: stripFinalNewline2, maxBuffer }) => {
       if (result2 === null) {
         return;
       }
@@ -44851,7 +44858,7 @@ var init_output_sync = __esm({
         chunks,
         objectMode,
         encoding,
-        lines,
+        lines: lines2,
         stripFinalNewline: stripFinalNewline2,
         fdNumber
       });
@@ -44883,7 +44890,7 @@ var init_output_sync = __esm({
         return { chunks: [], error: error62 };
       }
     };
-    serializeChunks = ({ chunks, objectMode, encoding, lines, stripFinalNewline: stripFinalNewline2, fdNumber }) => {
+    serializeChunks = ({ chunks, objectMode, encoding, lines: lines2, stripFinalNewline: stripFinalNewline2, fdNumber }) => {
       if (objectMode) {
         return { serializedResult: chunks, finalResult: chunks };
       }
@@ -44892,7 +44899,7 @@ var init_output_sync = __esm({
         return { serializedResult: serializedResult2, finalResult: serializedResult2 };
       }
       const serializedResult = joinToString(chunks, encoding);
-      const finalResult = lines[fdNumber] ? splitLinesSync(serializedResult, !stripFinalNewline2[fdNumber], objectMode) : serializedResult;
+      const finalResult = lines2[fdNumber] ? splitLinesSync(serializedResult, !stripFinalNewline2[fdNumber], objectMode) : serializedResult;
       return { serializedResult, finalResult };
     };
     logOutputSync = ({ serializedResult, fdNumber, verboseInfo, encoding, stdioItems, objectMode }) => {
@@ -44920,17 +44927,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path33 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path33)) {
+        const path34 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path34)) {
           continue;
         }
-        writtenPaths.add(path33);
-        if (append || outputFiles.has(path33)) {
-          appendFileSync(path33, contents);
+        writtenPaths.add(path34);
+        if (append || outputFiles.has(path34)) {
+          appendFileSync(path34, contents);
         } else {
-          writeFileSync(path33, contents);
+          writeFileSync(path34, contents);
         }
-        outputFiles.add(path33);
+        outputFiles.add(path34);
       }
     };
   }
@@ -45227,12 +45234,12 @@ var init_get_one = __esm({
     };
     getMessage = async (ipcEmitter, filter, { signal }) => {
       if (filter === void 0) {
-        const [message2] = await once5(ipcEmitter, "message", { signal });
-        return message2;
+        const [message3] = await once5(ipcEmitter, "message", { signal });
+        return message3;
       }
-      for await (const [message2] of on2(ipcEmitter, "message", { signal })) {
-        if (filter(message2)) {
-          return message2;
+      for await (const [message3] of on2(ipcEmitter, "message", { signal })) {
+        if (filter(message3)) {
+          return message3;
         }
       }
     };
@@ -45329,9 +45336,9 @@ var init_get_each = __esm({
     };
     iterateOnMessages = async function* ({ anyProcess, waitProcess, channel, ipcEmitter, isSubprocess, shouldAwait, controller, state, reference, signal }) {
       try {
-        for await (const [message2] of on3(ipcEmitter, "message", { signal: controller.signal })) {
+        for await (const [message3] of on3(ipcEmitter, "message", { signal: controller.signal })) {
           throwIfStrictError(state);
-          yield message2;
+          yield message3;
         }
       } catch {
         throwIfStrictError(state);
@@ -46007,13 +46014,13 @@ var init_signals2 = __esm({
 });
 
 // node_modules/signal-exit/dist/mjs/index.js
-var processOk, kExitEmitter, global, ObjectDefineProperty, Emitter, SignalExitBase, signalExitWrap, SignalExitFallback, SignalExit, process14, onExit, load2, unload;
+var processOk, kExitEmitter, global2, ObjectDefineProperty, Emitter, SignalExitBase, signalExitWrap, SignalExitFallback, SignalExit, process14, onExit, load2, unload;
 var init_mjs = __esm({
   "node_modules/signal-exit/dist/mjs/index.js"() {
     init_signals2();
     processOk = (process15) => !!process15 && typeof process15 === "object" && typeof process15.removeListener === "function" && typeof process15.emit === "function" && typeof process15.reallyExit === "function" && typeof process15.listeners === "function" && typeof process15.kill === "function" && typeof process15.pid === "number" && typeof process15.on === "function";
     kExitEmitter = /* @__PURE__ */ Symbol.for("signal-exit emitter");
-    global = globalThis;
+    global2 = globalThis;
     ObjectDefineProperty = Object.defineProperty.bind(Object);
     Emitter = class {
       emitted = {
@@ -46027,10 +46034,10 @@ var init_mjs = __esm({
       count = 0;
       id = Math.random();
       constructor() {
-        if (global[kExitEmitter]) {
-          return global[kExitEmitter];
+        if (global2[kExitEmitter]) {
+          return global2[kExitEmitter];
         }
-        ObjectDefineProperty(global, kExitEmitter, {
+        ObjectDefineProperty(global2, kExitEmitter, {
           value: this,
           writable: false,
           enumerable: false,
@@ -46327,7 +46334,7 @@ var init_iterate = __esm({
         controller.abort();
       }
     };
-    iterateForResult = ({ stream, onStreamEnd, lines, encoding, stripFinalNewline: stripFinalNewline2, allMixed }) => {
+    iterateForResult = ({ stream, onStreamEnd, lines: lines2, encoding, stripFinalNewline: stripFinalNewline2, allMixed }) => {
       const controller = new AbortController();
       stopReadingOnStreamEnd(onStreamEnd, controller, stream);
       const objectMode = stream.readableObjectMode && !allMixed;
@@ -46337,7 +46344,7 @@ var init_iterate = __esm({
         binary: encoding === "buffer",
         shouldEncode: !objectMode,
         encoding,
-        shouldSplit: !objectMode && lines,
+        shouldSplit: !objectMode && lines2,
         preserveNewlines: !stripFinalNewline2
       });
     };
@@ -47167,7 +47174,7 @@ var init_contents2 = __esm({
     init_iterate();
     init_max_buffer();
     init_strip_newline();
-    getStreamOutput = async ({ stream, onStreamEnd, fdNumber, encoding, buffer, maxBuffer, lines, allMixed, stripFinalNewline: stripFinalNewline2, allFds, verboseInfo, streamInfo }) => {
+    getStreamOutput = async ({ stream, onStreamEnd, fdNumber, encoding, buffer, maxBuffer, lines: lines2, allMixed, stripFinalNewline: stripFinalNewline2, allFds, verboseInfo, streamInfo }) => {
       const logPromise = logOutputAsync({
         stream,
         onStreamEnd,
@@ -47185,7 +47192,7 @@ var init_contents2 = __esm({
       const iterable = iterateForResult({
         stream,
         onStreamEnd,
-        lines,
+        lines: lines2,
         encoding,
         stripFinalNewline: stripFinalNewlineValue,
         allMixed
@@ -47197,7 +47204,7 @@ var init_contents2 = __esm({
           fdNumber,
           encoding,
           maxBuffer,
-          lines
+          lines: lines2
         }),
         logPromise
       ]);
@@ -47228,9 +47235,9 @@ var init_contents2 = __esm({
         stream.resume();
       }
     };
-    getStreamContents2 = async ({ stream, stream: { readableObjectMode }, iterable, fdNumber, encoding, maxBuffer, lines }) => {
+    getStreamContents2 = async ({ stream, stream: { readableObjectMode }, iterable, fdNumber, encoding, maxBuffer, lines: lines2 }) => {
       try {
-        if (readableObjectMode || lines) {
+        if (readableObjectMode || lines2) {
           return await getStreamAsArray(iterable, { maxBuffer });
         }
         return encoding === "buffer" ? new Uint8Array(await getStreamAsArrayBuffer(iterable, { maxBuffer })) : await getStreamAsString(iterable, { maxBuffer });
@@ -47239,7 +47246,7 @@ var init_contents2 = __esm({
           error: error62,
           stream,
           readableObjectMode,
-          lines,
+          lines: lines2,
           encoding,
           fdNumber
         }));
@@ -47262,19 +47269,19 @@ var init_stdio = __esm({
   "node_modules/execa/lib/resolve/stdio.js"() {
     init_contents2();
     init_wait_stream();
-    waitForStdioStreams = ({ subprocess, encoding, buffer, maxBuffer, lines, stripFinalNewline: stripFinalNewline2, verboseInfo, streamInfo }) => subprocess.stdio.map((stream, fdNumber) => waitForSubprocessStream({
+    waitForStdioStreams = ({ subprocess, encoding, buffer, maxBuffer, lines: lines2, stripFinalNewline: stripFinalNewline2, verboseInfo, streamInfo }) => subprocess.stdio.map((stream, fdNumber) => waitForSubprocessStream({
       stream,
       fdNumber,
       encoding,
       buffer: buffer[fdNumber],
       maxBuffer: maxBuffer[fdNumber],
-      lines: lines[fdNumber],
+      lines: lines2[fdNumber],
       allMixed: false,
       stripFinalNewline: stripFinalNewline2,
       verboseInfo,
       streamInfo
     }));
-    waitForSubprocessStream = async ({ stream, fdNumber, encoding, buffer, maxBuffer, lines, allMixed, stripFinalNewline: stripFinalNewline2, allFds, verboseInfo, streamInfo }) => {
+    waitForSubprocessStream = async ({ stream, fdNumber, encoding, buffer, maxBuffer, lines: lines2, allMixed, stripFinalNewline: stripFinalNewline2, allFds, verboseInfo, streamInfo }) => {
       if (!stream) {
         return;
       }
@@ -47291,7 +47298,7 @@ var init_stdio = __esm({
           encoding,
           buffer,
           maxBuffer,
-          lines,
+          lines: lines2,
           allMixed,
           stripFinalNewline: stripFinalNewline2,
           allFds,
@@ -47324,7 +47331,7 @@ var init_all_async = __esm({
       ...stdout !== null && bufferStdout ? [1] : [],
       ...stderr !== null && bufferStderr ? [2] : []
     ];
-    waitForAllStream = ({ subprocess, all, encoding, buffer, maxBuffer, lines, stripFinalNewline: stripFinalNewline2, verboseInfo, streamInfo }) => {
+    waitForAllStream = ({ subprocess, all, encoding, buffer, maxBuffer, lines: lines2, stripFinalNewline: stripFinalNewline2, verboseInfo, streamInfo }) => {
       const { stream, buffer: bufferAll, drainedStream } = getAllStream(subprocess, all, buffer);
       return Promise.all([
         waitForSubprocessStream({
@@ -47333,7 +47340,7 @@ var init_all_async = __esm({
           fdNumber: "all",
           encoding,
           maxBuffer: maxBuffer[1] + maxBuffer[2],
-          lines: lines[1] || lines[2],
+          lines: lines2[1] || lines2[2],
           allFds: getAllFds(subprocess, buffer),
           // A single buffered descriptor keeps its own object mode, even when the merged stream has mixed modes.
           allMixed: stream === all && getAllMixed(subprocess, all),
@@ -47370,8 +47377,8 @@ var init_ipc = __esm({
     init_log();
     init_values();
     shouldLogIpc = (verboseInfo) => isFullVerbose(verboseInfo, "ipc");
-    logIpcOutput = (message2, verboseInfo) => {
-      const verboseMessage = serializeVerboseMessage(message2);
+    logIpcOutput = (message3, verboseInfo) => {
+      const verboseMessage = serializeVerboseMessage(message3);
       verboseLog({
         type: "ipc",
         verboseMessage,
@@ -47405,7 +47412,7 @@ var init_buffer_messages = __esm({
       const buffer = getFdSpecificValue(bufferArray, "ipc");
       const maxBuffer = getFdSpecificValue(maxBufferArray, "ipc");
       const logErrors = [];
-      for await (const message2 of loopOnMessages({
+      for await (const message3 of loopOnMessages({
         anyProcess: subprocess,
         channel: subprocess.channel,
         isSubprocess: false,
@@ -47415,11 +47422,11 @@ var init_buffer_messages = __esm({
       })) {
         if (buffer) {
           checkIpcMaxBuffer(ipcOutput, maxBuffer);
-          ipcOutput.push(message2);
+          ipcOutput.push(message3);
         }
         if (isVerbose2) {
           try {
-            logIpcOutput(message2, verboseInfo);
+            logIpcOutput(message3, verboseInfo);
           } catch (error62) {
             logErrors.push(error62);
           }
@@ -47464,7 +47471,7 @@ var init_wait_subprocess = __esm({
         encoding,
         buffer,
         maxBuffer,
-        lines,
+        lines: lines2,
         timeoutDuration: timeout,
         cancelSignal,
         gracefulCancel,
@@ -47493,7 +47500,7 @@ var init_wait_subprocess = __esm({
         encoding,
         buffer,
         maxBuffer,
-        lines,
+        lines: lines2,
         stripFinalNewline: stripFinalNewline2,
         verboseInfo,
         streamInfo
@@ -47504,7 +47511,7 @@ var init_wait_subprocess = __esm({
         encoding,
         buffer,
         maxBuffer,
-        lines,
+        lines: lines2,
         stripFinalNewline: stripFinalNewline2,
         verboseInfo,
         streamInfo
@@ -48362,9 +48369,9 @@ function describeOutcome(outcome) {
   }[outcome.action];
   const where = outcome.location ? ` at ${outcome.location}` : "";
   const version2 = outcome.version ? ` ${outcome.version}` : "";
-  const detail = outcome.detail ? `
+  const detail2 = outcome.detail ? `
     ${outcome.detail.replaceAll("\n", "\n    ")}` : "";
-  return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail}`;
+  return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail2}`;
 }
 var init_install = __esm({
   "src/install/index.ts"() {
@@ -48377,8 +48384,8 @@ var init_install = __esm({
 
 // src/findings/waivers.ts
 import { readFile as readFile4 } from "node:fs/promises";
-function dayStart(text2) {
-  const m = DAY.exec(text2);
+function dayStart(text3) {
+  const m = DAY.exec(text3);
   if (!m) return void 0;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const ms = Date.UTC(year, month - 1, day);
@@ -48415,37 +48422,37 @@ function globProblem(glob2, kind) {
 }
 function makeSchema(now) {
   const latest = latestExpiry(now);
-  const nonEmpty = external_exports.string().trim().min(1, "expected a non-empty string");
+  const nonEmpty2 = external_exports.string().trim().min(1, "expected a non-empty string");
   const glob2 = (kind) => external_exports.string().superRefine((value, ctx) => {
     const problem = globProblem(value, kind);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
   const expires = external_exports.unknown().transform((value, ctx) => {
-    const text2 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
-    if (text2 === void 0 || dayStart(text2) === void 0) {
+    const text3 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
+    if (text3 === void 0 || dayStart(text3) === void 0) {
       const shown = value instanceof Date ? value.toISOString() : value;
       const got = shown === void 0 ? "missing" : `got ${JSON.stringify(shown)}`;
       ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
       return external_exports.NEVER;
     }
-    if (text2 > latest) {
+    if (text3 > latest) {
       ctx.addIssue({
         code: "custom",
-        message: `expires more than a year ahead: ${text2}; waivers must be renewed at least yearly (latest allowed: ${latest})`
+        message: `expires more than a year ahead: ${text3}; waivers must be renewed at least yearly (latest allowed: ${latest})`
       });
       return external_exports.NEVER;
     }
-    return text2;
+    return text3;
   });
   const waiver = external_exports.strictObject({
-    id: nonEmpty.optional(),
+    id: nonEmpty2.optional(),
     fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
-    scanner: nonEmpty.optional(),
+    scanner: nonEmpty2.optional(),
     rule: glob2("rule").optional(),
     path: glob2("path").optional(),
     reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
-    approver: nonEmpty,
-    ticket: nonEmpty,
+    approver: nonEmpty2,
+    ticket: nonEmpty2,
     expires
   });
   return external_exports.strictObject({
@@ -48513,8 +48520,8 @@ function restoreWrittenDates(doc, data) {
     if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
   });
 }
-function parseWaivers(text2, file2, now) {
-  const source = parseYamlSource(text2, file2);
+function parseWaivers(text3, file2, now) {
+  const source = parseYamlSource(text3, file2);
   const { data } = source;
   restoreWrittenDates(source.doc, data);
   const parsed = makeSchema(now).safeParse(data);
@@ -48524,10 +48531,10 @@ function parseWaivers(text2, file2, now) {
   ];
   if (problems.length > 0 || !parsed.success) {
     const located = problems.map((p) => {
-      const line = source.lineOf(p.keys, p.unknownKey);
+      const line2 = source.lineOf(p.keys, p.unknownKey);
       return {
-        line,
-        text: `${line === void 0 ? "" : `line ${line}: `}${keyPath(p.keys)}: ${p.message}`
+        line: line2,
+        text: `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(p.keys)}: ${p.message}`
       };
     }).sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
     throw new ConfigError(
@@ -48552,15 +48559,15 @@ function parseWaivers(text2, file2, now) {
   });
 }
 async function loadWaivers(file2, now) {
-  let text2;
+  let text3;
   try {
-    text2 = await readFile4(file2, "utf8");
+    text3 = await readFile4(file2, "utf8");
   } catch (error62) {
     if (error62.code === "ENOENT") return [];
     const code2 = error62.code;
     throw new ConfigError(file2, [`cannot read the file${code2 ? ` (${code2})` : ""}`]);
   }
-  return parseWaivers(text2, file2, now);
+  return parseWaivers(text3, file2, now);
 }
 function isExpired(waiver, now) {
   const start = dayStart(waiver.expires);
@@ -48568,15 +48575,15 @@ function isExpired(waiver, now) {
   return now.getTime() >= start + DAY_MS;
 }
 function compileWaiver(waiver) {
-  const { fingerprint, scanner } = waiver;
+  const { fingerprint, scanner: scanner2 } = waiver;
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path33 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner === void 0 || f.scanner === scanner) && rule.test(f.ruleId) && path33.test(f.path);
+  const path34 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path34.test(f.path);
 }
-function applyWaivers(findings, waivers, now) {
-  const compiled = waivers.map((waiver) => ({
+function applyWaivers(findings, waivers2, now) {
+  const compiled = waivers2.map((waiver) => ({
     waiver,
     test: compileWaiver(waiver),
     expired: isExpired(waiver, now),
@@ -48620,7 +48627,7 @@ function shift(severity2, steps) {
   return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity2;
 }
 function applyOverrides(finding, base, overrides, mapper) {
-  let criteria = [...base.criteria];
+  let criteria2 = [...base.criteria];
   let advisory = base.advisory;
   let unmapped = base.unmapped;
   let severity2 = finding.severity;
@@ -48636,14 +48643,14 @@ function applyOverrides(finding, base, overrides, mapper) {
       return;
     if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
     applied.push(index);
-    if (o2.set) criteria = [...o2.set];
-    if (o2.add) criteria = [.../* @__PURE__ */ new Set([...criteria, ...o2.add])];
-    if (o2.remove) criteria = criteria.filter((c3) => !o2.remove?.includes(c3));
+    if (o2.set) criteria2 = [...o2.set];
+    if (o2.add) criteria2 = [.../* @__PURE__ */ new Set([...criteria2, ...o2.add])];
+    if (o2.remove) criteria2 = criteria2.filter((c3) => !o2.remove?.includes(c3));
     if (o2.set || o2.add) unmapped = false;
-    if (o2.advisory === true) criteria = [];
-    advisory = criteria.length === 0;
-    if (o2.advisory === false && criteria.length === 0) {
-      criteria = ["CC7.1"];
+    if (o2.advisory === true) criteria2 = [];
+    advisory = criteria2.length === 0;
+    if (o2.advisory === false && criteria2.length === 0) {
+      criteria2 = ["CC7.1"];
       advisory = false;
       unmapped = true;
     }
@@ -48651,7 +48658,7 @@ function applyOverrides(finding, base, overrides, mapper) {
     if (o2.raise) severity2 = shift(severity2, o2.raise);
     if (o2.lower) severity2 = shift(severity2, -o2.lower);
   });
-  return { criteria, advisory, unmapped, severity: severity2, applied };
+  return { criteria: criteria2, advisory, unmapped, severity: severity2, applied };
 }
 var init_overrides = __esm({
   "src/controls/overrides.ts"() {
@@ -48670,9 +48677,9 @@ function effectivePolicy(config2, criterion) {
   const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
   return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
 }
-function coverageOf(scanner, config2, mapper) {
-  const custom2 = config2.scanners.custom.find((c3) => c3.id === scanner);
-  return custom2 ? custom2.covers : mapper.coverage(scanner);
+function coverageOf(scanner2, config2, mapper) {
+  const custom2 = config2.scanners.custom.find((c3) => c3.id === scanner2);
+  return custom2 ? custom2.covers : mapper.coverage(scanner2);
 }
 function evaluateGate(input2) {
   const { config: config2, mapper, now } = input2;
@@ -48778,8 +48785,8 @@ var init_map = __esm({
       constructor(mapping) {
         this.mapping = mapping;
         for (const layer of mapping.layers) {
-          for (const row2 of layer.rows)
-            if (row2.rule && !this.ruleGlobs.has(row2.rule)) this.ruleGlobs.set(row2.rule, globToRegExp(row2.rule));
+          for (const row3 of layer.rows)
+            if (row3.rule && !this.ruleGlobs.has(row3.rule)) this.ruleGlobs.set(row3.rule, globToRegExp(row3.rule));
         }
       }
       /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
@@ -48794,15 +48801,15 @@ var init_map = __esm({
         }
         return chain;
       }
-      rowMatches(row2, f, cwes, owasp, tags) {
-        if (row2.tool !== void 0 && row2.tool !== f.scanner) return false;
-        if (row2.rule !== void 0 && !this.ruleGlobs.get(row2.rule)?.test(f.ruleId)) return false;
-        if (row2.cwe !== void 0 && !(Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).some((c3) => cwes.has(c3)))
+      rowMatches(row3, f, cwes, owasp, tags) {
+        if (row3.tool !== void 0 && row3.tool !== f.scanner) return false;
+        if (row3.rule !== void 0 && !this.ruleGlobs.get(row3.rule)?.test(f.ruleId)) return false;
+        if (row3.cwe !== void 0 && !(Array.isArray(row3.cwe) ? row3.cwe : [row3.cwe]).some((c3) => cwes.has(c3)))
           return false;
-        if (row2.category !== void 0 && row2.category.toLowerCase() !== (f.category ?? "").toLowerCase())
+        if (row3.category !== void 0 && row3.category.toLowerCase() !== (f.category ?? "").toLowerCase())
           return false;
-        if (row2.owasp !== void 0 && !owasp.has(row2.owasp)) return false;
-        if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
+        if (row3.owasp !== void 0 && !owasp.has(row3.owasp)) return false;
+        if (row3.tag !== void 0 && !tags.has(row3.tag.toLowerCase())) return false;
         return true;
       }
       /** Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned. */
@@ -48814,18 +48821,18 @@ var init_map = __esm({
         const tags = new Set(f.tags.map((t) => t.toLowerCase()));
         for (const layer of this.mapping.layers) {
           const rows = [];
-          layer.rows.forEach((row2, index) => {
-            if (this.rowMatches(row2, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row2 });
+          layer.rows.forEach((row3, index) => {
+            if (this.rowMatches(row3, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row3 });
           });
           if (rows.length === 0) continue;
-          const criteria = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
-          return { criteria, advisory: criteria.length === 0, unmapped: false, layer: layer.id, rows };
+          const criteria2 = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
+          return { criteria: criteria2, advisory: criteria2.length === 0, unmapped: false, layer: layer.id, rows };
         }
         return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
       }
       /** Criteria a scanner can produce a signal for, as the mapping data declares. */
-      coverage(scanner) {
-        return this.mapping.coverage[scanner] ?? [];
+      coverage(scanner2) {
+        return this.mapping.coverage[scanner2] ?? [];
       }
       get data() {
         return this.mapping;
@@ -49014,8 +49021,8 @@ var init_p_limit = __esm({
 });
 
 // src/findings/redact.ts
-function redactKnownSecrets(text2) {
-  let out = text2;
+function redactKnownSecrets(text3) {
+  let out = text3;
   for (const [pattern, replacement] of KNOWN_SHAPES) out = out.replace(pattern, replacement);
   out = out.replace(
     QUOTED_ASSIGNMENT,
@@ -49024,8 +49031,8 @@ function redactKnownSecrets(text2) {
   out = out.replace(BARE_ASSIGNMENT, (_m, start, lead) => `${start}${lead}${REDACTED}`);
   return out;
 }
-function redactSecretFindingText(text2) {
-  return redactKnownSecrets(text2).replace(
+function redactSecretFindingText(text3) {
+  return redactKnownSecrets(text3).replace(
     QUOTED_LITERAL,
     (_m, quote) => `${quote}${REDACTED}${quote}`
   );
@@ -49104,8 +49111,8 @@ function cwesFromProperty(value) {
   const values = Array.isArray(value) ? value : [value];
   return values.flatMap((v) => typeof v === "string" ? cweFromTag(v) ?? [] : []);
 }
-function sortCwes(ids) {
-  return [...new Set(ids)].sort((a2, b) => Number(a2.slice(4)) - Number(b.slice(4)));
+function sortCwes(ids2) {
+  return [...new Set(ids2)].sort((a2, b) => Number(a2.slice(4)) - Number(b.slice(4)));
 }
 var CWE_TAG;
 var init_cwe = __esm({
@@ -49187,13 +49194,13 @@ function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
 }
 function messageOf(result2, rule) {
-  let message2 = text(result2.message.text) ?? text(result2.message.markdown);
-  if (!message2 && result2.message.id) message2 = rule?.messageStrings?.[result2.message.id]?.text;
-  if (message2 && result2.message.arguments) {
+  let message3 = text(result2.message.text) ?? text(result2.message.markdown);
+  if (!message3 && result2.message.id) message3 = rule?.messageStrings?.[result2.message.id]?.text;
+  if (message3 && result2.message.arguments) {
     const args = result2.message.arguments;
-    message2 = message2.replace(/\{(\d+)\}/g, (whole, n2) => args[Number(n2)] ?? whole);
+    message3 = message3.replace(/\{(\d+)\}/g, (whole, n2) => args[Number(n2)] ?? whole);
   }
-  return message2 ?? rule?.shortDescription?.text ?? rule?.name ?? rule?.id ?? "(no message)";
+  return message3 ?? rule?.shortDescription?.text ?? rule?.name ?? rule?.id ?? "(no message)";
 }
 function resolveBase(run2, baseId, baseDir, depth = 0) {
   const base = baseId ? run2.originalUriBaseIds?.[baseId] : void 0;
@@ -49208,11 +49215,11 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
   return path27.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath2(run2, result2, context) {
-  let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
-  if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
-    location3 = run2.artifacts?.[location3.index]?.location ?? location3;
+  let location4 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+  if (location4 && location4.uri === void 0 && location4.index !== void 0 && location4.index >= 0) {
+    location4 = run2.artifacts?.[location4.index]?.location ?? location4;
   }
-  const uri = location3?.uri;
+  const uri = location4?.uri;
   if (!uri) return { path: "", inWorkspace: false };
   let absolute;
   try {
@@ -49220,7 +49227,7 @@ function resolvePath2(run2, result2, context) {
       absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
     } else {
       absolute = path27.resolve(
-        resolveBase(run2, location3?.uriBaseId, context.baseDir),
+        resolveBase(run2, location4?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
     }
@@ -49264,9 +49271,9 @@ function suppressionsOf(result2) {
     ...s.justification ? { justification: s.justification } : {}
   }));
 }
-function snippetOf(lines, fromSarif, secret) {
+function snippetOf(lines2, fromSarif, secret) {
   let raw;
-  if (lines) raw = lines.slice(0, MAX_SNIPPET_LINES).join("\n");
+  if (lines2) raw = lines2.slice(0, MAX_SNIPPET_LINES).join("\n");
   else if (fromSarif !== void 0 && !PLACEHOLDER_SNIPPETS.has(fromSarif.trim()))
     raw = fromSarif.replace(/\n$/, "");
   if (raw === void 0) return void 0;
@@ -49283,19 +49290,19 @@ function normalizeRun(run2, context) {
     const cwe = collectCwes(index, rule, result2, tags);
     const category = categoryOf(index, rule);
     const secret = isSecretFinding({ cwe, category, tags });
-    const location3 = resolvePath2(run2, result2, context);
+    const location4 = resolvePath2(run2, result2, context);
     const region2 = result2.locations?.[0]?.physicalLocation?.region;
-    const line = location3.path ? region2?.startLine ?? 1 : 0;
-    const endLine = Math.max(line, region2?.endLine ?? line);
-    const codeLines = location3.inWorkspace ? context.sources.range(location3.path, line, endLine) : void 0;
+    const line2 = location4.path ? region2?.startLine ?? 1 : 0;
+    const endLine = Math.max(line2, region2?.endLine ?? line2);
+    const codeLines = location4.inWorkspace ? context.sources.range(location4.path, line2, endLine) : void 0;
     const suppressions = suppressionsOf(result2);
-    if (context.inSourceSuppression && location3.inWorkspace) {
-      const allLines = context.sources.lines(location3.path);
-      const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line, endLine, ruleId }) : void 0;
-      const marked = suppressions.find((s) => s.kind === "inSource");
-      if (comment && !marked)
+    if (context.inSourceSuppression && location4.inWorkspace) {
+      const allLines = context.sources.lines(location4.path);
+      const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line2, endLine, ruleId }) : void 0;
+      const marked2 = suppressions.find((s) => s.kind === "inSource");
+      if (comment && !marked2)
         suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
-      else if (comment && marked && !marked.justification) marked.justification = comment;
+      else if (comment && marked2 && !marked2.justification) marked2.justification = comment;
     }
     const rawMessage = stripControlChars(messageOf(result2, rule));
     const finding = {
@@ -49314,9 +49321,9 @@ function normalizeRun(run2, context) {
       cwe,
       ...category ? { category } : {},
       tags,
-      path: location3.path,
-      inWorkspace: location3.inWorkspace,
-      line,
+      path: location4.path,
+      inWorkspace: location4.inWorkspace,
+      line: line2,
       endLine,
       ...region2?.startColumn ? { column: region2.startColumn } : {},
       snippet: snippetOf(codeLines, region2?.snippet?.text, secret),
@@ -49512,9 +49519,9 @@ var init_model3 = __esm({
 
 // src/sarif/read.ts
 import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
-function jsonPath(path33) {
+function jsonPath(path34) {
   let out = "$";
-  for (const key of path33) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
+  for (const key of path34) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
   return out;
 }
 function describeIssue2(issue2) {
@@ -49533,13 +49540,13 @@ function parseSarif(json3, file2) {
     shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
   throw new SarifError(file2, shown);
 }
-function parseSarifText(text2, file2) {
+function parseSarifText(text3, file2) {
   let json3;
   try {
-    json3 = JSON.parse(text2);
+    json3 = JSON.parse(text3);
   } catch (error62) {
-    const detail = error62 instanceof Error ? error62.message : String(error62);
-    const empty2 = text2.trim() === "" ? "the file is empty" : `invalid JSON (${detail})`;
+    const detail2 = error62 instanceof Error ? error62.message : String(error62);
+    const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
     throw new SarifError(file2, [empty2]);
   }
   return parseSarif(json3, file2);
@@ -49620,25 +49627,25 @@ var init_source_reader = __esm({
       /** Lines of a repo-relative path, or undefined when the file is missing, too big or binary. */
       lines(relativePath) {
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
-        let lines;
+        let lines2;
         try {
           const file2 = path28.join(this.root, relativePath);
           const info = statSync4(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES) {
-            const text2 = readFileSync6(file2, "utf8");
-            lines = text2.includes("\0") ? void 0 : text2.split(/\r?\n/);
+            const text3 = readFileSync6(file2, "utf8");
+            lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
           }
         } catch {
-          lines = void 0;
+          lines2 = void 0;
         }
-        this.cache.set(relativePath, lines);
-        return lines;
+        this.cache.set(relativePath, lines2);
+        return lines2;
       }
       /** Lines start..end (1-based, inclusive), or undefined when the range is not in the file. */
       range(relativePath, start, end) {
-        const lines = this.lines(relativePath);
-        if (!lines || start < 1 || start > lines.length) return void 0;
-        return lines.slice(start - 1, Math.min(end, lines.length));
+        const lines2 = this.lines(relativePath);
+        if (!lines2 || start < 1 || start > lines2.length) return void 0;
+        return lines2.slice(start - 1, Math.min(end, lines2.length));
       }
     };
   }
@@ -49647,28 +49654,28 @@ var init_source_reader = __esm({
 // src/runner/run-scanners.ts
 import { mkdir as mkdir3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
 import path29 from "node:path";
-function clip(text2, max2 = 4e3) {
-  const trimmed = redactKnownSecrets(text2.trim());
+function clip(text3, max2 = 4e3) {
+  const trimmed = redactKnownSecrets(text3.trim());
   return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
 }
 async function runOne(planned, o2) {
-  const { scanner, options } = planned;
+  const { scanner: scanner2, options } = planned;
   const started = o2.clock.monotonicMs();
-  const base = { id: scanner.id, displayName: scanner.displayName, findings: [], filesScanned: 0 };
+  const base = { id: scanner2.id, displayName: scanner2.displayName, findings: [], filesScanned: 0 };
   const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
-  const files = scanner.selectFiles(o2.files, o2.root);
+  const files = scanner2.selectFiles(o2.files, o2.root);
   if (files.length === 0) {
     return {
       ...base,
       status: "skipped",
-      error: `no files for ${scanner.displayName} under the scanned path`,
+      error: `no files for ${scanner2.displayName} under the scanned path`,
       durationMs: elapsed()
     };
   }
-  o2.onProgress?.({ type: "start", id: scanner.id, displayName: scanner.displayName, files: files.length });
+  o2.onProgress?.({ type: "start", id: scanner2.id, displayName: scanner2.displayName, files: files.length });
   let tool;
   try {
-    tool = await scanner.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
+    tool = await scanner2.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
   } catch (error62) {
     return {
       ...base,
@@ -49678,10 +49685,10 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path29.join(o2.outDir, scanner.id);
+  const outDir = path29.join(o2.outDir, scanner2.id);
   await rm4(outDir, { recursive: true, force: true });
   await mkdir3(outDir, { recursive: true });
-  const plan = scanner.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
+  const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
   const result2 = await o2.exec({
     file: plan.file,
     args: plan.args,
@@ -49709,22 +49716,22 @@ async function runOne(planned, o2) {
   if (result2.timedOut)
     return failed2(`timed out after ${options.timeoutSeconds} s; it and its child processes were killed`);
   if (result2.exitCode === null) return failed2(`killed by ${result2.signal ?? "a signal"}`);
-  const meaning = scanner.interpretExit(result2.exitCode);
+  const meaning = scanner2.interpretExit(result2.exitCode);
   let findings = [];
   let log2;
   let readError;
   try {
-    log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner.id} standard output`);
+    log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner2.id} standard output`);
     const sources = new SourceReader(o2.root);
-    const extraRuleProperties = await scanner.ruleProperties?.(outDir);
+    const extraRuleProperties = await scanner2.ruleProperties?.(outDir);
     findings = log2.runs.flatMap(
       (run2) => normalizeRun(run2, {
-        scannerId: scanner.id,
+        scannerId: scanner2.id,
         scannerVersion: tool.version,
         root: o2.root,
         baseDir: plan.cwd ?? o2.root,
         sources,
-        inSourceSuppression: scanner.inSourceSuppression,
+        inSourceSuppression: scanner2.inSourceSuppression,
         extraRuleProperties
       })
     );
@@ -49787,25 +49794,25 @@ var init_run_scanners = __esm({
 import { createRequire as createRequire2 } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path33) {
-  let normalized = normalize(path33);
+function cleanPath(path34) {
+  let normalized = normalize(path34);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path33, separator) {
-  return path33.replace(SLASHES_REGEX, separator);
+function convertSlashes(path34, separator) {
+  return path34.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path33) {
-  return path33 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path33);
+function isRootDirectory(path34) {
+  return path34 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path34);
 }
-function normalizePath(path33, options) {
+function normalizePath(path34, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path33.includes("/") || path33.startsWith(".");
-  if (resolvePaths) path33 = resolve(path33);
-  if (normalizePath$1 || pathNeedsCleaning) path33 = cleanPath(path33);
-  if (path33 === ".") return "";
-  const needsSeperator = path33[path33.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path33 + pathSeparator : path33, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path34.includes("/") || path34.startsWith(".");
+  if (resolvePaths) path34 = resolve(path34);
+  if (normalizePath$1 || pathNeedsCleaning) path34 = cleanPath(path34);
+  if (path34 === ".") return "";
+  const needsSeperator = path34[path34.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path34 + pathSeparator : path34, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -49861,9 +49868,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path33, resolved, state) {
+function isRecursive2(path34, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path33);
+  let parent = dirname(path34);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -49871,7 +49878,7 @@ function isRecursive2(path33, resolved, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path33, resolved);
+  state.symlinks.set(path34, resolved);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved, state) {
@@ -49917,8 +49924,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path33 = directoryPath || ".";
-      if (filters.every((filter) => filter(path33, true))) paths.push(path33);
+      const path34 = directoryPath || ".";
+      if (filters.every((filter) => filter(path34, true))) paths.push(path34);
     };
     empty$2 = () => {
     };
@@ -49951,26 +49958,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path33, state, callback$1) {
+    resolveSymlinksAsync = function(path34, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path33, (error62, resolvedPath) => {
+      fs3.realpath(path34, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat5) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat5.isDirectory() && isRecursive2(path33, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat5.isDirectory() && isRecursive2(path34, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat5, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path33, state, callback$1) {
+    resolveSymlinks = function(path34, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path33);
+        const resolvedPath = fs3.realpathSync(path34);
         const stat5 = fs3.statSync(resolvedPath);
-        if (stat5.isDirectory() && isRecursive2(path33, resolvedPath, state)) return;
+        if (stat5.isDirectory() && isRecursive2(path34, resolvedPath, state)) return;
         callback$1(stat5, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -50128,19 +50135,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path33 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path33)) continue;
-            this.pushDirectory(path33, paths, filters);
-            this.walkDirectory(this.state, path33, path33, depth - 1, this.walk);
+            let path34 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path34)) continue;
+            this.pushDirectory(path34, paths, filters);
+            this.walkDirectory(this.state, path34, path34, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path33 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path33, this.state, (stat5, resolvedPath) => {
+            let path34 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path34, this.state, (stat5, resolvedPath) => {
               if (stat5.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path33 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path33 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path34 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path34 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path33;
+                resolvedPath = useRealPaths ? resolvedPath : path34;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -50290,7 +50297,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path33) => isMatch(path33));
+        this.options.filters.push((path34) => isMatch(path34));
         return this;
       }
     };
@@ -50362,18 +50369,18 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path33) {
-  return path33.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path34) {
+  return path34.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path33) {
+function splitPattern(path34) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path33, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path33];
+  const result2 = import_picomatch4.default.scan(path34, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path34];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan2 = import_picomatch4.default.scan(pattern);
-  return scan2.isGlob || scan2.negated;
+  const scan3 = import_picomatch4.default.scan(pattern);
+  return scan3.isGlob || scan3.negated;
 }
 function log(...tasks) {
   console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
@@ -50473,13 +50480,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path33 = format2(p, isDirectory);
-      const matches = matcher(path33) && !ignore(path33);
-      if (matches) log(`matched ${path33}`);
+      const path34 = format2(p, isDirectory);
+      const matches = matcher(path34) && !ignore(path34);
+      if (matches) log(`matched ${path34}`);
       return matches;
     } : (p, isDirectory) => {
-      const path33 = format2(p, isDirectory);
-      return matcher(path33) && !ignore(path33);
+      const path34 = format2(p, isDirectory);
+      return matcher(path34) && !ignore(path34);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -50551,8 +50558,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path33) => path33.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path33) => path33.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path34) => path34.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path34) => path34.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -50645,19 +50652,19 @@ async function scan(request) {
       ...c3.versionArgs ? { versionArgs: c3.versionArgs } : {}
     }))
   );
-  const ids = request.scannerIds ?? enabledIds(config2);
-  const planned = pickScanners(registry2, ids).map((scanner) => ({
-    scanner,
-    options: optionsFor(scanner.id, config2)
+  const ids2 = request.scannerIds ?? enabledIds(config2);
+  const planned = pickScanners(registry2, ids2).map((scanner2) => ({
+    scanner: scanner2,
+    options: optionsFor(scanner2.id, config2)
   }));
   const now = clock.now();
   const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
-  const waivers = await loadWaivers(waiversFile, now);
+  const waivers2 = await loadWaivers(waiversFile, now);
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles(workspace, config2.exclude);
   const outDir = request.outDir ? path31.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path31.join(os4.tmpdir(), "controlgate-"));
-  const scanners = await runScanners({
+  const scanners2 = await runScanners({
     root: workspace.root,
     target: workspace.target,
     files,
@@ -50670,14 +50677,14 @@ async function scan(request) {
     clock,
     onProgress: request.onProgress
   });
-  const findings = scanners.flatMap((s) => s.findings);
+  const findings = scanners2.flatMap((s) => s.findings);
   const gate = evaluateGate({
     findings,
-    scanners,
+    scanners: scanners2,
     catalog: catalog2.data,
     mapper: new Mapper(mapping.data),
     config: config2,
-    waivers,
+    waivers: waivers2,
     now
   });
   const facts = (d) => ({
@@ -50694,7 +50701,7 @@ async function scan(request) {
     outDirIsTemporary: !request.outDir,
     startedAt,
     finishedAt: clock.now().toISOString(),
-    scanners,
+    scanners: scanners2,
     findings,
     gate,
     data: {
@@ -50728,30 +50735,18131 @@ var init_scan = __esm({
   }
 });
 
+// src/report/gitlab/select.ts
+function reportedFindings(report2) {
+  return report2.findings.filter((f) => !f.suppressed && f.waiver === null && !f.advisory && f.inWorkspace);
+}
+function clean(text3, fallback = "unknown") {
+  const stripped = stripControlChars(text3).trim();
+  return stripped === "" ? fallback : stripped;
+}
+function lines(f) {
+  const begin = Math.max(1, Math.trunc(f.line) || 1);
+  return { begin, end: Math.max(begin, Math.trunc(f.endLine) || begin) };
+}
+function cweNumber(cwe) {
+  return /^CWE-(\d+)$/i.exec(cwe.trim())?.[1];
+}
+function httpUrl2(url12) {
+  return url12 !== null && /^https?:\/\/\S+$/.test(url12) ? url12 : void 0;
+}
+var init_select = __esm({
+  "src/report/gitlab/select.ts"() {
+    "use strict";
+    init_text();
+  }
+});
+
+// src/report/gitlab/codequality.ts
+function description(criteria2, message3, fallback) {
+  const text3 = clean(message3, fallback).replace(/\s+/g, " ");
+  const ids2 = criteria2.map((c3) => clean(c3, "")).filter(Boolean);
+  return ids2.length > 0 ? `[${ids2.join(", ")}] ${text3}` : text3;
+}
+function gitlabCodeQualityReport(report2) {
+  return reportedFindings(report2).map((f) => ({
+    description: description(f.criteria, f.message, clean(f.ruleId)),
+    check_name: `${clean(f.scanner)}:${clean(f.ruleId)}`,
+    // Our fingerprint ignores line numbers, so an issue that only moved is not shown as new + fixed.
+    fingerprint: clean(f.fingerprint),
+    severity: SEVERITY[f.severity],
+    location: { path: clean(f.path), lines: lines(f) }
+  }));
+}
+var SEVERITY;
+var init_codequality = __esm({
+  "src/report/gitlab/codequality.ts"() {
+    "use strict";
+    init_select();
+    SEVERITY = {
+      critical: "blocker",
+      high: "critical",
+      medium: "major",
+      low: "minor",
+      info: "info"
+    };
+  }
+});
+
+// src/report/gitlab/schema.ts
+var SAST_SCHEMA_VERSION, SAST_SCHEMA_URL, GITLAB_TIME, nonEmpty, vendor, analyzer, scanner, identifier, message2, scan2, detail, GITLAB_SEVERITIES, vulnerability, gitlabSastReportSchema, CODE_QUALITY_SEVERITIES, line, codeQualityIssueSchema, codeQualityReportSchema;
+var init_schema2 = __esm({
+  "src/report/gitlab/schema.ts"() {
+    "use strict";
+    init_zod();
+    SAST_SCHEMA_VERSION = "15.0.7";
+    SAST_SCHEMA_URL = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${SAST_SCHEMA_VERSION}/dist/sast-report-format.json`;
+    GITLAB_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+    nonEmpty = external_exports.string().min(1);
+    vendor = external_exports.object({ name: nonEmpty });
+    analyzer = external_exports.object({
+      id: nonEmpty,
+      name: nonEmpty,
+      url: external_exports.string().regex(/^https?:\/\/.+/).optional(),
+      version: nonEmpty,
+      vendor
+    });
+    scanner = external_exports.object({
+      id: nonEmpty,
+      name: nonEmpty,
+      url: external_exports.string().optional(),
+      version: nonEmpty,
+      vendor
+    });
+    identifier = external_exports.object({
+      type: nonEmpty,
+      name: nonEmpty,
+      value: nonEmpty,
+      url: external_exports.string().regex(/^(https?|ftp):\/\/.+/).optional()
+    });
+    message2 = external_exports.object({ level: external_exports.enum(["info", "warn", "fatal"]), value: nonEmpty });
+    scan2 = external_exports.object({
+      analyzer,
+      scanner,
+      type: external_exports.literal("sast"),
+      start_time: external_exports.string().regex(GITLAB_TIME),
+      end_time: external_exports.string().regex(GITLAB_TIME),
+      status: external_exports.enum(["success", "failure"]),
+      messages: external_exports.array(message2).optional(),
+      primary_identifiers: external_exports.array(identifier).optional()
+    });
+    detail = external_exports.looseObject({
+      name: nonEmpty,
+      type: external_exports.enum([
+        "named-list",
+        "list",
+        "table",
+        "text",
+        "url",
+        "code",
+        "value",
+        "diff",
+        "markdown",
+        "commit",
+        "file-location",
+        "module-location",
+        "code-flows"
+      ])
+    });
+    GITLAB_SEVERITIES = ["Info", "Unknown", "Low", "Medium", "High", "Critical"];
+    vulnerability = external_exports.object({
+      id: nonEmpty,
+      name: external_exports.string().max(255).optional(),
+      description: external_exports.string().max(1048576).optional(),
+      severity: external_exports.enum(GITLAB_SEVERITIES).optional(),
+      solution: external_exports.string().max(7e3).optional(),
+      identifiers: external_exports.array(identifier).min(1),
+      links: external_exports.array(external_exports.object({ name: external_exports.string().optional(), url: external_exports.string().regex(/^(https?|ftp):\/\/.+/) })).optional(),
+      details: external_exports.record(external_exports.string(), detail).optional(),
+      flags: external_exports.array(
+        external_exports.object({
+          type: external_exports.literal("flagged-as-likely-false-positive"),
+          origin: nonEmpty,
+          description: nonEmpty
+        })
+      ).optional(),
+      // Every location field is optional in the schema; SAST analyzers fill file and lines.
+      location: external_exports.object({
+        file: external_exports.string().optional(),
+        start_line: external_exports.number().optional(),
+        end_line: external_exports.number().optional(),
+        class: external_exports.string().optional(),
+        method: external_exports.string().optional()
+      })
+    });
+    gitlabSastReportSchema = external_exports.object({
+      schema: external_exports.string().regex(/^https?:\/\/.+/).optional(),
+      version: external_exports.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/),
+      scan: scan2,
+      vulnerabilities: external_exports.array(vulnerability)
+    });
+    CODE_QUALITY_SEVERITIES = ["info", "minor", "major", "critical", "blocker"];
+    line = external_exports.number().int().min(1);
+    codeQualityIssueSchema = external_exports.object({
+      description: nonEmpty,
+      check_name: nonEmpty,
+      fingerprint: nonEmpty,
+      severity: external_exports.enum(CODE_QUALITY_SEVERITIES),
+      location: external_exports.union([
+        external_exports.object({ path: nonEmpty, lines: external_exports.object({ begin: line, end: line.optional() }) }),
+        external_exports.object({ path: nonEmpty, positions: external_exports.object({ begin: external_exports.object({ line }) }) })
+      ])
+    });
+    codeQualityReportSchema = external_exports.array(codeQualityIssueSchema);
+  }
+});
+
+// src/report/gitlab/sast.ts
+import { createHash as createHash7 } from "node:crypto";
+function uuidV52(name, namespace = UUID_NAMESPACE2) {
+  const ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
+  const hash2 = createHash7("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
+  hash2.writeUInt8(hash2.readUInt8(6) & 15 | 80, 6);
+  hash2.writeUInt8(hash2.readUInt8(8) & 63 | 128, 8);
+  const hex3 = hash2.toString("hex");
+  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
+}
+function gitlabTime(iso) {
+  const date5 = new Date(iso);
+  if (Number.isNaN(date5.getTime())) throw new Error(`not a timestamp: ${JSON.stringify(iso)}`);
+  return date5.toISOString().slice(0, 19);
+}
+function ruleIdentifierType(scanner2) {
+  return RULE_TYPE[scanner2] ?? `${scanner2.toLowerCase().replace(/[^a-z0-9]+/g, "_")}_rule`;
+}
+function identifiers(f) {
+  const ruleId = clean(f.ruleId);
+  const ruleName = f.ruleName ? clean(f.ruleName, "") : "";
+  const url12 = httpUrl2(f.helpUri);
+  const primary = {
+    type: ruleIdentifierType(f.scanner),
+    name: ruleName && ruleName !== ruleId ? `${ruleName} (${ruleId})` : ruleId,
+    value: ruleId,
+    ...url12 ? { url: url12 } : {}
+  };
+  const cwes = [...new Set(f.cwe.map(cweNumber).filter((n2) => n2 !== void 0))];
+  return [
+    primary,
+    ...cwes.map((n2) => ({
+      type: "cwe",
+      name: `CWE-${n2}`,
+      value: n2,
+      url: `https://cwe.mitre.org/data/definitions/${n2}.html`
+    }))
+  ];
+}
+function text2(name, value) {
+  return { name, type: "text", value };
+}
+function vulnerability2(f, scannerName) {
+  const { begin, end } = lines(f);
+  const url12 = httpUrl2(f.helpUri);
+  return {
+    id: uuidV52(f.fingerprint),
+    name: clean(f.ruleName ?? f.ruleId).slice(0, 255),
+    description: clean(f.message, clean(f.ruleId)).slice(0, 1048576),
+    severity: SEVERITY2[f.severity],
+    location: { file: clean(f.path), start_line: begin, end_line: end },
+    identifiers: identifiers(f),
+    ...url12 ? { links: [{ url: url12 }] } : {},
+    // The schema has no per-vulnerability scanner since 15.0.0; a multi-scanner report records it here.
+    details: {
+      scanner: text2("Scanner", `${scannerName} ${clean(f.scannerVersion)}`),
+      criteria: text2("SOC 2 criteria", f.criteria.map((c3) => clean(c3)).join(", ") || "none"),
+      fingerprint: text2("controlgate fingerprint", clean(f.fingerprint))
+    }
+  };
+}
+function controlgate(report2) {
+  return {
+    id: "controlgate",
+    name: "controlgate",
+    version: report2.tool.version,
+    vendor: { name: "controlgate" }
+  };
+}
+function scanScanner(report2) {
+  const ran = report2.scanners.filter((s) => s.status !== "skipped");
+  const only = ran.length === 1 ? ran[0] : void 0;
+  if (!only) return controlgate(report2);
+  const version2 = only.version ?? report2.findings.find((f) => f.scanner === only.id)?.scannerVersion;
+  return {
+    id: clean(only.id),
+    name: clean(only.name),
+    version: clean(version2 ?? "unknown"),
+    vendor: { name: VENDOR[only.id] ?? clean(only.name) }
+  };
+}
+function gitlabSastReport(report2) {
+  const names = new Map(report2.scanners.map((s) => [s.id, clean(s.name)]));
+  const failed2 = report2.scanners.filter((s) => s.status === "failed");
+  return {
+    schema: SAST_SCHEMA_URL,
+    version: SAST_SCHEMA_VERSION,
+    scan: {
+      analyzer: controlgate(report2),
+      scanner: scanScanner(report2),
+      type: "sast",
+      start_time: gitlabTime(report2.startedAt),
+      end_time: gitlabTime(report2.finishedAt),
+      // A failed scanner means its files were not checked: the scan as a whole did not succeed.
+      status: failed2.length > 0 ? "failure" : "success",
+      ...failed2.length > 0 ? {
+        messages: failed2.map((s) => ({
+          level: "warn",
+          value: `${clean(s.name)} failed${s.error ? `: ${clean(s.error)}` : ""}`
+        }))
+      } : {}
+    },
+    vulnerabilities: reportedFindings(report2).map(
+      (f) => vulnerability2(f, names.get(f.scanner) ?? clean(f.scanner))
+    )
+  };
+}
+var SEVERITY2, RULE_TYPE, VENDOR, UUID_NAMESPACE2;
+var init_sast = __esm({
+  "src/report/gitlab/sast.ts"() {
+    "use strict";
+    init_schema2();
+    init_select();
+    SEVERITY2 = {
+      critical: "Critical",
+      high: "High",
+      medium: "Medium",
+      low: "Low",
+      info: "Info"
+    };
+    RULE_TYPE = {
+      semgrep: "semgrep_id",
+      bandit: "bandit_test_id",
+      kics: "kics_id"
+    };
+    VENDOR = { semgrep: "Semgrep", bandit: "PyCQA", kics: "Checkmarx" };
+    UUID_NAMESPACE2 = "6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5";
+  }
+});
+
+// src/report/markdown/escape.ts
+function flatten(text3) {
+  return stripControlChars(text3.replace(ANSI, "")).replace(/[\s\u2028\u2029]+/g, " ").trim();
+}
+function clip2(text3, max2) {
+  const flat = flatten(text3);
+  return flat.length > max2 ? `${flat.slice(0, Math.max(0, max2 - 1)).trimEnd()}…` : flat;
+}
+function defuse(text3) {
+  return text3.replace(/controlgate:comment/gi, (m) => `${m.slice(0, 12)}${ZWJ}${m.slice(12)}`);
+}
+function escapeMarkdown(text3) {
+  return defuse(flatten(text3)).replace(/[&<>]/g, (c3) => ENTITIES2[c3] ?? c3).replace(/[\\`*_~[\]()!#|{}$^]/g, "\\$&").replace(/^([-+=])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2").replace(/@/g, `@${ZWJ}`);
+}
+function inlineCode(text3) {
+  const content = defuse(flatten(text3)).replace(/\|/g, "\\|").replace(/[<@]/g, `$&${ZWJ}`);
+  if (content === "") return "` `";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run2) => run2.length));
+  const fence = "`".repeat(longest + 1);
+  const pad2 = content.startsWith("`") || content.endsWith("`") ? " " : "";
+  return `${fence}${pad2}${content}${pad2}${fence}`;
+}
+function safeUrl(uri) {
+  if (!uri) return void 0;
+  let url12;
+  try {
+    url12 = new URL(flatten(uri));
+  } catch {
+    return void 0;
+  }
+  if (url12.protocol !== "https:" && url12.protocol !== "http:") return void 0;
+  return url12.href.replace(
+    /[()|\\\s<>"'`[\]]/g,
+    (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
+  );
+}
+function encodePath(path34) {
+  return path34.split("/").map(
+    (segment) => encodeURIComponent(segment).replace(
+      /[!'()*~]/g,
+      (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
+    )
+  ).join("/");
+}
+function trustedInline(text3) {
+  return flatten(text3).replace(/<!--/g, "&lt;!--").replace(/--!?>/g, "--&gt;");
+}
+var ANSI, ZWJ, ENTITIES2;
+var init_escape3 = __esm({
+  "src/report/markdown/escape.ts"() {
+    "use strict";
+    init_text();
+    ANSI = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
+    /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]/g;
+    ZWJ = "‍";
+    ENTITIES2 = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+  }
+});
+
+// src/report/markdown/model.ts
+function flagged(report2) {
+  return [
+    ...report2.controls.filter((c3) => c3.verdict === "fail"),
+    ...report2.controls.filter((c3) => c3.verdict === "warn")
+  ];
+}
+function indexFindings(report2) {
+  const index = /* @__PURE__ */ new Map();
+  for (const f of report2.findings) index.set(f.fingerprint, [...index.get(f.fingerprint) ?? [], f]);
+  return index;
+}
+function compare(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function findingsOf(control, index) {
+  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(
+    (a2, b) => severityRank(b.severity) - severityRank(a2.severity) || compare(a2.path, b.path) || a2.line - b.line || compare(a2.scanner, b.scanner) || compare(a2.ruleId, b.ruleId) || compare(a2.fingerprint, b.fingerprint)
+  );
+}
+function plural2(n2, word) {
+  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+var init_model4 = __esm({
+  "src/report/markdown/model.ts"() {
+    "use strict";
+    init_finding();
+  }
+});
+
+// src/report/markdown/criteria.ts
+function clipPath(path34) {
+  return path34.length > PATH_CHARS ? `…${path34.slice(path34.length - PATH_CHARS + 1)}` : path34;
+}
+function place(f) {
+  if (!f.path) return "(no location)";
+  if (f.line <= 0) return clipPath(f.path);
+  return `${clipPath(f.path)}:${f.line}${f.endLine > f.line ? `-${f.endLine}` : ""}`;
+}
+function location3(f, ctx) {
+  if (!f.path) return "(no location)";
+  if (!ctx.repoUrl || !ctx.headSha || !f.inWorkspace) return inlineCode(place(f));
+  const anchor2 = f.line > 0 ? `#L${f.line}${f.endLine > f.line ? `-L${f.endLine}` : ""}` : "";
+  const url12 = `${ctx.repoUrl}/blob/${ctx.headSha}/${encodePath(f.path)}${anchor2}`;
+  return `[${escapeMarkdown(place(f))}](${url12})`;
+}
+function row2(f, ctx) {
+  const rule = `${escapeMarkdown(f.scanner)} ${inlineCode(clip2(f.ruleName ?? f.ruleId, RULE_CHARS))}`;
+  const flags = [f.unmapped ? "unmapped" : "", f.suppressionRefused ? "suppression refused" : ""].filter(Boolean).map((flag) => ` _(${flag})_`).join("");
+  const message3 = escapeMarkdown(clip2(f.message, MESSAGE_CHARS)) || "—";
+  return `| ${f.severity} | ${rule} | ${location3(f, ctx)} | ${message3}${flags} |`;
+}
+function heading(c3, count2) {
+  const icon = c3.verdict === "fail" ? "❌" : "⚠️";
+  return [
+    `#### ${icon} ${escapeMarkdown(c3.id)} ${escapeMarkdown(c3.title)}`,
+    "",
+    `${plural2(count2, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).`
+  ];
+}
+function criterionTable(c3, index, ctx, rows) {
+  const all = findingsOf(c3, index);
+  const shown = all.slice(0, rows);
+  const lines2 = heading(c3, all.length);
+  if (shown.length > 0) {
+    lines2.push(
+      "",
+      "| Severity | Rule | Location | Message |",
+      "| --- | --- | --- | --- |",
+      ...shown.map((f) => row2(f, ctx))
+    );
+  }
+  if (all.length > shown.length) lines2.push("", `_…and ${all.length - shown.length} more not shown._`);
+  return { text: lines2.join("\n"), shown: shown.length, total: all.length };
+}
+function criterionBullet(c3, index) {
+  const all = findingsOf(c3, index);
+  const icon = c3.verdict === "fail" ? "❌" : "⚠️";
+  const worst = all[0] ? `, worst ${all[0].severity}` : "";
+  return {
+    text: `- ${icon} **${escapeMarkdown(c3.id)}** ${escapeMarkdown(c3.title)}: ${plural2(all.length, "finding")}${worst}`,
+    shown: 0,
+    total: all.length
+  };
+}
+var MESSAGE_CHARS, RULE_CHARS, PATH_CHARS;
+var init_criteria = __esm({
+  "src/report/markdown/criteria.ts"() {
+    "use strict";
+    init_escape3();
+    init_model4();
+    MESSAGE_CHARS = 200;
+    RULE_CHARS = 80;
+    PATH_CHARS = 120;
+  }
+});
+
+// src/report/markdown/details.ts
+function collapsed(summary, body) {
+  return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"].join("\n");
+}
+function table2(head, rows) {
+  return [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`)
+  ];
+}
+function waiverCells2(w) {
+  return [
+    inlineCode(w.id ?? `line ${w.line}`),
+    escapeMarkdown(clip2(w.approver, 80)),
+    escapeMarkdown(clip2(w.ticket, 60)),
+    escapeMarkdown(w.expires)
+  ];
+}
+function waivers(report2, full) {
+  const { applied, expired, stale } = report2.waivers;
+  const waived = applied.reduce((n2, w) => n2 + w.findings.length, 0);
+  const summary = `Waivers: ${applied.length} applied (${plural2(waived, "finding")}), ${expired.length} expired, ${stale.length} stale`;
+  if (applied.length + expired.length + stale.length === 0) return collapsed(summary, ["No waivers."]);
+  if (!full) return collapsed(summary, ["The list was left out to fit the size limit."]);
+  const reason = (w) => escapeMarkdown(clip2(w.reason, 160));
+  const body = [];
+  if (applied.length > 0) {
+    body.push("**Applied**", "");
+    body.push(
+      ...table2(
+        ["Waiver", "Approver", "Ticket", "Expires", "Findings", "Reason"],
+        applied.map((w) => [...waiverCells2(w), String(w.findings.length), reason(w)])
+      ),
+      ""
+    );
+  }
+  if (expired.length > 0) {
+    body.push("**Expired** (no longer apply)", "");
+    body.push(
+      ...table2(
+        ["Waiver", "Approver", "Ticket", "Expired", "Would match", "Reason"],
+        expired.map((w) => [...waiverCells2(w), String(w.wouldMatch.length), reason(w)])
+      ),
+      ""
+    );
+  }
+  if (stale.length > 0) {
+    body.push("**Stale** (match nothing)", "");
+    body.push(
+      ...table2(
+        ["Waiver", "Approver", "Ticket", "Expires", "Reason"],
+        stale.map((w) => [...waiverCells2(w), reason(w)])
+      ),
+      ""
+    );
+  }
+  return collapsed(summary, body.slice(0, -1));
+}
+function scanners(report2, full) {
+  const failed2 = report2.scanners.filter((s) => s.status === "failed").length;
+  const summary = `Scanners: ${report2.scanners.length} in this run, ${failed2} failed`;
+  if (report2.scanners.length === 0) return collapsed(summary, ["No scanners ran."]);
+  const errorChars = full ? 300 : 80;
+  return collapsed(
+    summary,
+    table2(
+      // No durations: they differ on every rerun and would rewrite an otherwise unchanged comment.
+      ["Scanner", "Status", "Version", "Findings", "Error"],
+      report2.scanners.map((s) => [
+        escapeMarkdown(clip2(s.name || s.id, 60)),
+        s.status === "failed" ? "**failed**" : escapeMarkdown(s.status),
+        s.version ? inlineCode(clip2(s.version, 40)) : "—",
+        String(s.findings),
+        s.error ? escapeMarkdown(clip2(s.error, errorChars)) : "—"
+      ])
+    )
+  );
+}
+function ids(controls2, full, extra = () => "") {
+  if (!full || controls2.length === 0) return String(controls2.length);
+  return `${controls2.length}: ${controls2.map((c3) => `${escapeMarkdown(c3.id)}${extra(c3)}`).join(", ")}`;
+}
+function criteria(report2, full) {
+  const v = report2.verdicts;
+  const of = (verdict) => report2.controls.filter((c3) => c3.verdict === verdict);
+  const failedBy = (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed${c3.blocking ? ", blocks" : ""})` : "";
+  return collapsed(
+    `Other criteria: ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered, ${v["out-of-scope"]} out of scope, ${v.pass} pass`,
+    [
+      `- **Not evaluated** (a scanner that covers them failed): ${ids(of("not-evaluated"), full, failedBy)}`,
+      `- **Not covered** (no scanner in this run can show a problem; mostly process controls): ${ids(of("not-covered"), full)}`,
+      `- **Out of scope** (category not opted in): ${ids(of("out-of-scope"), full)}`,
+      `- **Pass**: ${ids(of("pass"), full)}`
+    ]
+  );
+}
+function others(report2) {
+  const live = report2.findings.filter((f) => !f.suppressed);
+  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold)).size;
+  const advisory = live.filter((f) => f.advisory).length;
+  const unmapped = live.filter((f) => f.unmapped).length;
+  const waived = report2.findings.filter((f) => f.waiver !== null).length;
+  return collapsed(
+    `Other findings: ${advisory} advisory, ${below} below threshold, ${report2.summary.suppressed} suppressed, ${waived} waived`,
+    [
+      `- **Advisory** (no security meaning, never block): ${advisory}`,
+      `- **Below threshold** (mapped, but less severe than the criterion's threshold): ${below}`,
+      `- **Suppressed** (e.g. \`nosec\`, \`nosemgrep\`): ${report2.summary.suppressed}`,
+      `- **Waived**: ${waived}`,
+      `- **Unmapped** (put under CC7.1 so the gap shows): ${unmapped}`
+    ]
+  );
+}
+function detailSections(report2, full) {
+  return [waivers(report2, full), scanners(report2, full), criteria(report2, full), others(report2)];
+}
+var init_details2 = __esm({
+  "src/report/markdown/details.ts"() {
+    "use strict";
+    init_escape3();
+    init_model4();
+  }
+});
+
+// src/report/markdown/headline.ts
+function title(report2) {
+  if (report2.exitCode === 2) return "### controlgate: ❌ Blocked: could not evaluate";
+  return report2.decision === "block" ? "### controlgate: ❌ Blocked" : "### controlgate: ✅ Passed";
+}
+function named(controls2, shape, extra = () => "") {
+  const shown = controls2.slice(0, shape.named).map((c3) => `**${escapeMarkdown(c3.id)}**${shape.titles ? ` ${escapeMarkdown(c3.title)}` : ""}${extra(c3)}`);
+  const rest = controls2.length - shown.length;
+  return `${shown.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
+}
+function headline(report2, shape) {
+  const failing = report2.controls.filter((c3) => c3.verdict === "fail");
+  const warning = report2.controls.filter((c3) => c3.verdict === "warn");
+  const unevaluated2 = report2.controls.filter((c3) => c3.verdict === "not-evaluated" && c3.blocking);
+  const parts = [
+    failing.length > 0 ? `Failing: ${named(failing, shape)}.` : "",
+    unevaluated2.length > 0 ? `Not evaluated (blocking): ${named(
+      unevaluated2,
+      shape,
+      (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed)` : ""
+    )}.` : "",
+    warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : ""
+  ].filter(Boolean);
+  if (parts.length === 0) parts.push("No SOC 2 criterion fails.");
+  const v = report2.verdicts;
+  const s = report2.summary;
+  const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural2(s.findings, "finding")} (${s.suppressed} suppressed).`;
+  return [title(report2), "", parts.join(" "), "", counts];
+}
+function shortenedNote(shape, shown, total, ctx) {
+  const what = shape.rows === 0 ? `finding tables omitted (${plural2(total, "finding row")})` : `showing ${shown} of ${plural2(total, "finding row")}`;
+  const details = shape.details === "full" ? "" : shape.details === "short" ? ", details summarized" : "";
+  return `✂️ **Shortened to fit the size limit:** ${what}${details}. The full list is in ${ctx.elsewhere}.`;
+}
+function footer(report2, ctx) {
+  const parts = [
+    ctx.detailsHint ? `Full details: ${ctx.detailsHint}` : "",
+    ctx.runUrl ? `[Workflow run](${ctx.runUrl})` : "",
+    `controlgate ${escapeMarkdown(report2.tool.version)}, mapping ${escapeMarkdown(report2.data.mapping.version)}`
+  ].filter(Boolean);
+  return `<sub>${parts.join(" · ")}</sub>`;
+}
+var init_headline = __esm({
+  "src/report/markdown/headline.ts"() {
+    "use strict";
+    init_escape3();
+    init_model4();
+  }
+});
+
+// src/report/markdown/build.ts
+function makeContext(options, elsewhere) {
+  const repoUrl = safeUrl(options.repoUrl)?.replace(/\/+$/, "");
+  const headSha = options.headSha ? encodeURIComponent(flatten(options.headSha)) : void 0;
+  const ctx = {
+    ...repoUrl ? { repoUrl } : {},
+    ...headSha ? { headSha } : {},
+    ...safeUrl(options.runUrl) ? { runUrl: safeUrl(options.runUrl) } : {},
+    ...options.detailsHint && flatten(options.detailsHint) ? { detailsHint: trustedInline(options.detailsHint) } : {},
+    elsewhere: ""
+  };
+  return { ...ctx, elsewhere: elsewhere(ctx) };
+}
+function render(report2, index, ctx, shape, marker, shortened) {
+  const blocks = flagged(report2).map(
+    (c3) => shape.rows > 0 ? criterionTable(c3, index, ctx, shape.rows) : shape.list ? criterionBullet(c3, index) : { text: "", shown: 0, total: findingsOf(c3, index).length }
+  );
+  const shown = blocks.reduce((n2, b) => n2 + b.shown, 0);
+  const total = blocks.reduce((n2, b) => n2 + b.total, 0);
+  const parts = [...marker ? [marker] : [], ...headline(report2, shape)];
+  if (shortened) parts.push("", shortenedNote(shape, shown, total, ctx));
+  if (shape.rows > 0) for (const b of blocks) parts.push("", b.text);
+  else if (shape.list && blocks.length > 0) parts.push("", blocks.map((b) => b.text).join("\n"));
+  if (shape.details !== "none") {
+    for (const section of detailSections(report2, shape.details === "full")) parts.push("", section);
+  }
+  parts.push("", footer(report2, ctx));
+  return `${parts.join("\n")}
+`;
+}
+function firstLines(body, limit, measure) {
+  const lines2 = body.split("\n");
+  while (lines2.length > 1 && measure(`${lines2.join("\n")}
+`) > limit) lines2.pop();
+  const text3 = `${lines2.join("\n")}
+`;
+  return measure(text3) <= limit ? text3 : "";
+}
+function buildBody(report2, ctx, limit, measure, marker) {
+  const index = indexFindings(report2);
+  for (const [i3, shape] of SHAPES.entries()) {
+    const body = render(report2, index, ctx, shape, marker, i3 > 0);
+    if (measure(body) <= limit) return body;
+  }
+  const last = SHAPES[SHAPES.length - 1];
+  const [title2 = ""] = headline(report2, last);
+  const total = flagged(report2).reduce((n2, c3) => n2 + findingsOf(c3, index).length, 0);
+  const note = shortenedNote(last, 0, total, ctx);
+  return firstLines([...marker ? [marker] : [], title2, "", note].join("\n"), limit, measure);
+}
+var ALL, SHORT, SHAPES;
+var init_build = __esm({
+  "src/report/markdown/build.ts"() {
+    "use strict";
+    init_criteria();
+    init_details2();
+    init_escape3();
+    init_headline();
+    init_model4();
+    ALL = Number.POSITIVE_INFINITY;
+    SHORT = { list: false, details: "short", titles: true, named: ALL };
+    SHAPES = [
+      { rows: ALL, list: false, details: "full", titles: true, named: ALL },
+      { ...SHORT, rows: ALL },
+      { ...SHORT, rows: 25 },
+      { ...SHORT, rows: 10 },
+      { ...SHORT, rows: 3 },
+      { ...SHORT, rows: 0, list: true },
+      { rows: 0, list: false, details: "none", titles: true, named: ALL },
+      { rows: 0, list: false, details: "none", titles: false, named: ALL },
+      { rows: 0, list: false, details: "none", titles: false, named: 10 }
+    ];
+  }
+});
+
+// src/report/markdown/comment.ts
+function commentMarker(commentKey) {
+  const key = commentKey.replace(/[^A-Za-z0-9._/-]/g, "-").slice(0, 100) || "default";
+  return `<!-- controlgate:comment key=${key} -->`;
+}
+function renderComment(report2, options) {
+  const ctx = makeContext(
+    options,
+    (c3) => [c3.detailsHint, c3.runUrl ? `the job summary of [this run](${c3.runUrl})` : "the job summary of this run"].filter(Boolean).join(" and ")
+  );
+  const limit = options.maxChars ?? GITHUB_COMMENT_LIMIT;
+  return buildBody(report2, ctx, limit, (text3) => text3.length, commentMarker(options.commentKey));
+}
+var GITHUB_COMMENT_LIMIT;
+var init_comment = __esm({
+  "src/report/markdown/comment.ts"() {
+    "use strict";
+    init_build();
+    GITHUB_COMMENT_LIMIT = 65536;
+  }
+});
+
+// src/platforms/sticky-comment.ts
+async function marked(store, marker) {
+  return (await store.list()).filter((c3) => c3.body.split("\n", 1)[0]?.trim() === marker).sort((a2, b) => a2.id - b.id);
+}
+async function upsertStickyComment(store, marker, body) {
+  const [keep, ...duplicates] = await marked(store, marker);
+  if (keep) {
+    for (const extra of duplicates) await store.remove(extra.id);
+    if (keep.body === body) return "unchanged";
+    await store.update(keep.id, body);
+    return "updated";
+  }
+  const created = await store.create(body);
+  const oldest = (await marked(store, marker))[0];
+  if (oldest && oldest.id !== created) {
+    await store.remove(created);
+    if (oldest.body !== body) await store.update(oldest.id, body);
+    return "updated";
+  }
+  return "created";
+}
+var init_sticky_comment = __esm({
+  "src/platforms/sticky-comment.ts"() {
+    "use strict";
+  }
+});
+
+// src/platforms/gitlab/context.ts
+function gitlabContext(env) {
+  const iid = env.CI_MERGE_REQUEST_IID;
+  const sourceProject = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
+  const targetProject = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID;
+  return {
+    platform: "gitlab",
+    eventName: env.CI_PIPELINE_SOURCE ?? null,
+    repository: env.CI_PROJECT_PATH ?? null,
+    repoUrl: env.CI_PROJECT_URL ?? null,
+    headSha: env.CI_COMMIT_SHA ?? null,
+    baseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA ?? null,
+    baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME ?? env.CI_DEFAULT_BRANCH ?? null,
+    changeNumber: iid && /^\d+$/.test(iid) ? Number(iid) : null,
+    // A merge request from a fork runs with the source project's code: untrusted.
+    isFork: sourceProject !== void 0 && targetProject !== void 0 && sourceProject !== targetProject,
+    runUrl: env.CI_PIPELINE_URL ?? null
+  };
+}
+var init_context = __esm({
+  "src/platforms/gitlab/context.ts"() {
+    "use strict";
+  }
+});
+
+// node_modules/es-errors/type.js
+var require_type = __commonJS({
+  "node_modules/es-errors/type.js"(exports, module) {
+    "use strict";
+    module.exports = TypeError;
+  }
+});
+
+// node_modules/object-inspect/util.inspect.js
+var require_util_inspect = __commonJS({
+  "node_modules/object-inspect/util.inspect.js"(exports, module) {
+    module.exports = __require("util").inspect;
+  }
+});
+
+// node_modules/object-inspect/stringWidthRanges.js
+var require_stringWidthRanges = __commonJS({
+  "node_modules/object-inspect/stringWidthRanges.js"(exports, module) {
+    var $join = Array.prototype.join;
+    module.exports = $join.call([
+      "00.v,02n.w,0gw.33,07n.6,07b.18,01.0,01.1,01.1,01.0,01k.5,0a.a,01.0,01a.k,0g.0,02t.7,01.5,02.1,01.3,",
+      "0x.0,01.0,0u.q,02j.a,01m.8,09.0,0o.3,01.8,01.2,01.4,017.2,01g.1,05.8,016.1k,01j.0,01.0,04.7,04.0,",
+      "03.6,0a.1,0t.0,01m.0,04.3,08.0,0k.1,0q.0,02.1,01l.0,04.1,04.1,02.2,03.0,0u.1,03.0,0b.1,01l.0,04.4,",
+      "01.1,04.0,0k.1,0m.5,01.0,01m.0,02.0,01.3,08.0,07.1,0b.1,0u.0,01p.0,0c.0,01e.0,03.0,01j.0,01.2,05.2,",
+      "01.3,07.1,0b.1,0t.0,01m.0,02.0,06.0,05.1,0k.1,0s.1,01l.1,04.3,08.0,0k.1,0t.0,020.0,07.2,01.0,02i.0,",
+      "02.6,0c.7,02q.0,02.8,0b.6,021.1,0r.0,01.0,01.0,01j.d,01.4,01.1,05.a,01.z,09.0,02u.3,01.5,01.1,02.1,",
+      "0p.1,04.2,0g.3,0d.0,02.1,06.0,0f.0,22q.2n,0e5.2,0qa.2,0t.1,0u.1,0u.1,01s.1,01.6,08.0,02.a,09.0,",
+      "019.4,039.1,0y.0,03a.2,04.1,09.0,06.2,063.1,02.0,01m.0,01.6,01.0,01.0,02.7,06.9,02.0,01c.19,02.b,",
+      "0k.3,01c.0,01.4,01.0,05.0,014.8,0c.1,0w.3,02.1,01.2,01k.0,01.1,03.0,01.2,01m.7,02.1,048.2,01.c,01.6,",
+      "04.0,06.0,03.1,05i.1r,0ej.4,0q.4,01d.4,01.9,02o.w,2fd.1,2d.1,25a.3,23.0,22.0,2eh.1,2l.1,2q.7,2g.b,",
+      "217.0,2a.5,23.0,2d.0,28.1,2h.1,25.1,28.0,25.0,2l.0,27.1,21.0,24.0,22.0,27.0,24.1,2s.0,2z.0,21.0,",
+      "24.2,21.0,21p.2,2o.0,2e.0,2nv.1,21f.0,24.0,0bd.2,03x.0,02o.v,23k.p,21.2g,2c.5x,2q.26,22.2d,22.2u,",
+      "25.16,21.2l,21.2d,29.1b,21.13,28.mkc,23.1i,0bs.3,01.9,0w.1,028.1,07k.0,03.0,04.0,0p.1,05.0,047.1,",
+      "0q.h,0d.0,012.7,0p.a,2e.s,03.2,01c.0,02.3,02.1,013.0,01v.5,02.1,02.1,0c.0,08.0,01b.0,01f.0,01.2,",
+      "02.1,05.1,01.0,016.1,08.0,06m.0,02.0,04.0,2i.8mb,26l8.e7,0u.0,0kh.f,20.9,06.f,20.y,21.i,21.3,043.0,",
+      "21.2n,23j.6,0i.2,0e9.0,06a.0,045.4,01ae.2,01.1,05.3,014.2,04.0,04l.1,0fx.3,01t.4,08t.1,025.5,01y.a,",
+      "01d.3,03f.0,01i.e,015.0,02.1,0a.2,01d.3,02.1,02.0,04.0,0a.0,01e.2,010.4,01.7,01q.0,0c.1,01g.8,0a.3,",
+      "02.0,02n.2,02.0,01.1,06.0,02.0,04d.0,03.7,0l.1,01l.1,03.0,011.6,03.4,01y.5,0d.0,01.0,01.0,0e.1,",
+      "02d.7,02.2,01.0,0n.0,02c.5,01.0,04.1,01.1,06m.3,06.1,01.1,0r.1,02d.7,02.0,01.1,02y.0,01.0,02.5,01.0,",
+      "02t.0,01.0,02.3,01.4,077.8,01.1,074.1,01.0,04.0,040.3,02.1,04.0,0w.9,014.5,02.3,08.0,09.5,02.2,",
+      "01a.c,01.1,05i.0,01.2,01.0,05l.6,01.5,01.0,02a.l,02.6,01.1,01.1,03e.5,03.0,01.1,01.6,01.0,020.1,",
+      "03.0,01.0,09n.1,0b.1,01g.4,05.0,01.0,0n.0,0445.g,06.e,08ug.b,03.2,01xc.4,01n.6,0t4.0,01r.3,225.4,",
+      "2b.6,29.5p1,215.v,22p.36,26pp.3,21.6,21.1,21.82,2f.0,2t.2,22.0,2e.3,28.az,01wh.1,01.3,03mk.19,02.m,",
+      "2ev.1,30.4,02.2,09.f,02.6,0u.3,2d.1,30.3,03l.2,257.2e,29.m,01ah.1i,04.1d,08.0,0e.0,0m.4,01.e,011s.6,",
+      "01.g,02.6,01.1,01.4,02s.0,04g.6,0af.0,01p.3,0e4.3,072.1,06r.0,02.0,07.1,05.0,0d6.6,031.6,21bt.0,",
+      "25m.0,25a.0,22.9,223.s,2d.17,24.8,27.1,2e.5,24a.w,2c.8,21.1x,21.l,2c.16,24.4,2c.g,23.0,23.1y,21.0,",
+      "21.56,22.1q,2d.3,21.n,2i.0,2q.1,2d.0,22e.2c,21c.1x,26.0,23.2,22.3,23.3,2b.1,27.8,26b.b,24.0,27v.1a,",
+      "21.9,21.54,234.c,23.a,23.1k,21.0,24.f,22.b,24.9,2zr.1ekd,22.1ekd,0e1oj.0,0u.2n,03k.6n"
+    ], "");
+  }
+});
+
+// node_modules/object-inspect/stringWidth.js
+var require_stringWidth = __commonJS({
+  "node_modules/object-inspect/stringWidth.js"(exports, module) {
+    var $charCodeAt = String.prototype.charCodeAt;
+    var $indexOf = String.prototype.indexOf;
+    var $normalize = String.prototype.normalize;
+    var $slice = String.prototype.slice;
+    var $split = String.prototype.split;
+    var $floor = Math.floor;
+    var $parseInt = parseInt;
+    var ranges = require_stringWidthRanges();
+    var starts = [];
+    var ends = [];
+    var widths = [];
+    var tokens = $split.call(ranges, ",");
+    var previousEnd = -1;
+    for (t = 0; t < tokens.length; t++) {
+      dot = $indexOf.call(tokens[t], ".");
+      starts[t] = previousEnd + 1 + $parseInt($slice.call(tokens[t], 1, dot), 36);
+      previousEnd = starts[t] + $parseInt($slice.call(tokens[t], dot + 1), 36);
+      ends[t] = previousEnd;
+      widths[t] = Number($slice.call(tokens[t], 0, 1));
+    }
+    var dot;
+    var t;
+    function codePointWidth(code2) {
+      var low = 0;
+      var high = starts.length - 1;
+      while (low <= high) {
+        var mid = $floor((low + high) / 2);
+        if (code2 < starts[mid]) {
+          high = mid - 1;
+        } else if (code2 > ends[mid]) {
+          low = mid + 1;
+        } else {
+          return widths[mid];
+        }
+      }
+      return 1;
+    }
+    function unicodeWidth(str) {
+      var width = 0;
+      for (var i3 = 0; i3 < str.length; i3++) {
+        var code2 = $charCodeAt.call(str, i3);
+        if (code2 >= 55296 && code2 <= 56319 && i3 + 1 < str.length) {
+          var next = $charCodeAt.call(str, i3 + 1);
+          if (next >= 56320 && next <= 57343) {
+            code2 = (code2 - 55296) * 1024 + (next - 56320) + 65536;
+            i3 += 1;
+          }
+        }
+        width += codePointWidth(code2);
+      }
+      return width;
+    }
+    module.exports = function getStringWidth(str) {
+      var width = 0;
+      for (var i3 = 0; i3 < str.length; i3++) {
+        var code2 = $charCodeAt.call(str, i3);
+        if (code2 >= 127) {
+          var rest = $slice.call(str, i3);
+          return width + unicodeWidth($normalize ? $normalize.call(rest, "NFC") : rest);
+        }
+        width += code2 >= 32 ? 1 : 0;
+      }
+      return width;
+    };
+  }
+});
+
+// node_modules/object-inspect/index.js
+var require_object_inspect = __commonJS({
+  "node_modules/object-inspect/index.js"(exports, module) {
+    var hasMap = typeof Map === "function" && Map.prototype;
+    var mapSizeDescriptor = Object.getOwnPropertyDescriptor && hasMap ? Object.getOwnPropertyDescriptor(Map.prototype, "size") : null;
+    var mapSize2 = hasMap && mapSizeDescriptor && typeof mapSizeDescriptor.get === "function" ? mapSizeDescriptor.get : null;
+    var mapForEach = hasMap && Map.prototype.forEach;
+    var mapEntries = hasMap && Map.prototype.entries;
+    var hasSet = typeof Set === "function" && Set.prototype;
+    var setSizeDescriptor = Object.getOwnPropertyDescriptor && hasSet ? Object.getOwnPropertyDescriptor(Set.prototype, "size") : null;
+    var setSize2 = hasSet && setSizeDescriptor && typeof setSizeDescriptor.get === "function" ? setSizeDescriptor.get : null;
+    var setForEach = hasSet && Set.prototype.forEach;
+    var setValues = hasSet && Set.prototype.values;
+    var hasWeakMap = typeof WeakMap === "function" && WeakMap.prototype;
+    var weakMapHas = hasWeakMap ? WeakMap.prototype.has : null;
+    var hasWeakSet = typeof WeakSet === "function" && WeakSet.prototype;
+    var weakSetHas = hasWeakSet ? WeakSet.prototype.has : null;
+    var hasWeakRef = typeof WeakRef === "function" && WeakRef.prototype;
+    var weakRefDeref = hasWeakRef ? WeakRef.prototype.deref : null;
+    var booleanValueOf = Boolean.prototype.valueOf;
+    var objectToString4 = Object.prototype.toString;
+    var functionToString = Function.prototype.toString;
+    var $match = String.prototype.match;
+    var $slice = String.prototype.slice;
+    var $replace = String.prototype.replace;
+    var $toUpperCase = String.prototype.toUpperCase;
+    var $toLowerCase = String.prototype.toLowerCase;
+    var $test = RegExp.prototype.test;
+    var $concat = Array.prototype.concat;
+    var $join = Array.prototype.join;
+    var $arrSlice = Array.prototype.slice;
+    var $floor = Math.floor;
+    var $max = Math.max;
+    var $min = Math.min;
+    var $round = Math.round;
+    var $sqrt = Math.sqrt;
+    var bigIntValueOf = typeof BigInt === "function" ? BigInt.prototype.valueOf : null;
+    var gOPS = Object.getOwnPropertySymbols;
+    var symToString = typeof Symbol === "function" && typeof Symbol.iterator === "symbol" ? Symbol.prototype.toString : null;
+    var hasShammedSymbols = typeof Symbol === "function" && typeof Symbol.iterator === "object";
+    var toStringTag = typeof Symbol === "function" && Symbol.toStringTag && (hasShammedSymbols ? typeof Symbol.toStringTag === "object" : typeof Symbol.toStringTag === "symbol") ? Symbol.toStringTag : null;
+    var isEnumerable = Object.prototype.propertyIsEnumerable;
+    var gPO = (typeof Reflect === "function" ? Reflect.getPrototypeOf : Object.getPrototypeOf) || ([].__proto__ === Array.prototype ? function(O) {
+      return O.__proto__;
+    } : null);
+    var mapIteratorNext = mapEntries && gPO ? gPO(mapEntries.call(/* @__PURE__ */ new Map())).next : null;
+    var setIteratorNext = setValues && gPO ? gPO(setValues.call(/* @__PURE__ */ new Set())).next : null;
+    var typedArrayProto = typeof Uint8Array === "function" && gPO ? gPO(Uint8Array.prototype) : null;
+    var typedArrayTag = typedArrayProto && toStringTag ? getterOf(typedArrayProto, toStringTag) : null;
+    var typedArrayLength = typedArrayProto ? getterOf(typedArrayProto, "length") : null;
+    var typedArrayToString = /^\[object (?:Int8|Uint8|Uint8Clamped|Int16|Uint16|Int32|Uint32|Float16|Float32|Float64|BigInt64|BigUint64)Array\]$/;
+    var typedArrayLengths = { __proto__: null };
+    if (!typedArrayLength) {
+      TypedArrays = [
+        typeof Int8Array === "function" && Int8Array,
+        typeof Uint8Array === "function" && Uint8Array,
+        typeof Uint8ClampedArray === "function" && Uint8ClampedArray,
+        typeof Int16Array === "function" && Int16Array,
+        typeof Uint16Array === "function" && Uint16Array,
+        typeof Int32Array === "function" && Int32Array,
+        typeof Uint32Array === "function" && Uint32Array,
+        typeof Float32Array === "function" && Float32Array,
+        typeof Float64Array === "function" && Float64Array
+      ];
+      for (ta = 0; ta < TypedArrays.length; ta++) {
+        TypedArray = TypedArrays[ta];
+        lengthGetter = TypedArray && getterOf(TypedArray.prototype, "length");
+        if (lengthGetter) {
+          typedArrayLengths[toStr(new TypedArray(0))] = lengthGetter;
+        }
+      }
+    }
+    var TypedArrays;
+    var TypedArray;
+    var lengthGetter;
+    var ta;
+    function addNumericSeparator(num, str) {
+      if (num === Infinity || num === -Infinity || num !== num || num && num > -1e3 && num < 1e3 || $test.call(/e/, str)) {
+        return str;
+      }
+      var sepRegex = /[0-9](?=(?:[0-9]{3})+(?![0-9]))/g;
+      if (typeof num === "number") {
+        var int3 = num < 0 ? -$floor(-num) : $floor(num);
+        if (int3 !== num) {
+          var intStr = String(int3);
+          var dec = $slice.call(str, intStr.length + 1);
+          return $replace.call(intStr, sepRegex, "$&_") + "." + $replace.call($replace.call(dec, /([0-9]{3})/g, "$&_"), /_$/, "");
+        }
+      }
+      return $replace.call(str, sepRegex, "$&_");
+    }
+    var utilInspect = require_util_inspect();
+    var getStringWidth = require_stringWidth();
+    var inspectCustom = utilInspect.custom;
+    var inspectSymbol = isSymbol(inspectCustom) ? inspectCustom : null;
+    var quotes = {
+      __proto__: null,
+      "double": '"',
+      single: "'"
+    };
+    var quoteREs = {
+      __proto__: null,
+      "double": /(["\\])/g,
+      single: /(['\\])/g
+    };
+    module.exports = function inspect_(obj, options, depth, seen, breakState) {
+      var opts = options || {};
+      if (has(opts, "quoteStyle") && !has(quotes, opts.quoteStyle)) {
+        throw new TypeError('option "quoteStyle" must be "single" or "double"');
+      }
+      if (has(opts, "maxStringLength") && (typeof opts.maxStringLength === "number" ? opts.maxStringLength < 0 && opts.maxStringLength !== Infinity : opts.maxStringLength !== null)) {
+        throw new TypeError('option "maxStringLength", if provided, must be a non-negative integer, Infinity, or `null`');
+      }
+      if (has(opts, "maxCollectionLength") && opts.maxCollectionLength !== null && opts.maxCollectionLength !== Infinity && !(typeof opts.maxCollectionLength === "number" && opts.maxCollectionLength >= 0 && $floor(opts.maxCollectionLength) === opts.maxCollectionLength)) {
+        throw new TypeError('option "maxCollectionLength", if provided, must be a non-negative integer, Infinity, or `null`');
+      }
+      var maxCollectionLength = typeof opts.maxCollectionLength === "number" ? opts.maxCollectionLength : Infinity;
+      var customInspect = has(opts, "customInspect") ? opts.customInspect : true;
+      if (typeof customInspect !== "boolean" && customInspect !== "symbol") {
+        throw new TypeError("option \"customInspect\", if provided, must be `true`, `false`, or `'symbol'`");
+      }
+      if (has(opts, "indent") && opts.indent !== null && opts.indent !== "	" && !(parseInt(opts.indent, 10) === opts.indent && opts.indent > 0)) {
+        throw new TypeError('option "indent" must be "\\t", an integer > 0, or `null`');
+      }
+      if (has(opts, "numericSeparator") && typeof opts.numericSeparator !== "boolean") {
+        throw new TypeError('option "numericSeparator", if provided, must be `true` or `false`');
+      }
+      var numericSeparator = opts.numericSeparator;
+      if (has(opts, "multilineStrings") && typeof opts.multilineStrings !== "boolean") {
+        throw new TypeError('option "multilineStrings", if provided, must be `true` or `false`');
+      }
+      var hasBreakLength = has(opts, "breakLength");
+      if (hasBreakLength && opts.breakLength !== Infinity && (typeof opts.breakLength !== "number" || opts.breakLength < 0 || parseInt(opts.breakLength, 10) !== opts.breakLength)) {
+        throw new TypeError('option "breakLength", if provided, must be a non-negative integer or `Infinity`');
+      }
+      if (typeof obj === "undefined") {
+        return "undefined";
+      }
+      if (obj === null) {
+        return "null";
+      }
+      if (typeof obj === "boolean") {
+        return obj ? "true" : "false";
+      }
+      if (typeof obj === "string") {
+        return inspectString(obj, opts);
+      }
+      if (typeof obj === "number") {
+        if (obj === 0) {
+          return Infinity / obj > 0 ? "0" : "-0";
+        }
+        var str = String(obj);
+        return numericSeparator ? addNumericSeparator(obj, str) : str;
+      }
+      if (typeof obj === "bigint") {
+        var bigIntStr = String(obj) + "n";
+        return numericSeparator ? addNumericSeparator(obj, bigIntStr) : bigIntStr;
+      }
+      var maxDepth = typeof opts.depth === "undefined" ? 5 : opts.depth;
+      if (typeof depth === "undefined") {
+        depth = 0;
+      }
+      if (depth >= maxDepth && maxDepth > 0 && typeof obj === "object") {
+        return isArray(obj) ? "[Array]" : "[Object]";
+      }
+      var indent = getIndent(hasBreakLength && (typeof opts.indent === "undefined" || opts.indent === null) ? { indent: 2 } : opts, depth);
+      var layout = hasBreakLength ? {
+        breakLength: opts.breakLength,
+        depth,
+        indent,
+        maxCollectionLength,
+        state: breakState || { currentDepth: depth }
+      } : null;
+      if (typeof seen === "undefined") {
+        seen = [];
+      } else if (indexOf(seen, obj) >= 0) {
+        return "[Circular]";
+      }
+      function inspect4(value, from, noIndent) {
+        var nextSeen = seen;
+        if (from) {
+          nextSeen = $arrSlice.call(seen);
+          nextSeen.push(from);
+        }
+        if (noIndent && !layout) {
+          var newOpts = {
+            depth: opts.depth
+          };
+          if (has(opts, "quoteStyle")) {
+            newOpts.quoteStyle = opts.quoteStyle;
+          }
+          if (has(opts, "maxCollectionLength")) {
+            newOpts.maxCollectionLength = opts.maxCollectionLength;
+          }
+          return inspect_(value, newOpts, depth + 1, nextSeen);
+        }
+        return inspect_(value, opts, depth + 1, nextSeen, layout ? layout.state : breakState);
+      }
+      function enter() {
+        if (layout) {
+          var previousDepth = layout.state.currentDepth;
+          layout.state.currentDepth = depth;
+          return previousDepth;
+        }
+        return null;
+      }
+      function leaveIfEmpty(entries, previousDepth) {
+        if (layout && entries.length === 0) {
+          layout.state.currentDepth = previousDepth;
+        }
+      }
+      if (typeof obj === "function" && !isRegExp(obj)) {
+        var name = nameOf(obj);
+        var fnDepth = enter();
+        var keys = arrObjKeys(obj, inspect4);
+        leaveIfEmpty(keys, fnDepth);
+        if (layout && keys.length > 0) {
+          return breakLines(keys, bracesOf("{", "}", "[Function" + (name ? ": " + name : " (anonymous)") + "]", " "), layout);
+        }
+        return "[Function" + (name ? ": " + name : " (anonymous)") + "]" + (keys.length > 0 ? " { " + $join.call(keys, ", ") + " }" : "");
+      }
+      if (isSymbol(obj)) {
+        var symString = hasShammedSymbols ? $replace.call(String(obj), /^(Symbol\(.*\))_[^)]*$/, "$1") : symToString.call(obj);
+        return typeof obj === "object" && !hasShammedSymbols ? markBoxed(symString) : symString;
+      }
+      if (isElement(obj)) {
+        var s = "<" + $toLowerCase.call(String(obj.nodeName));
+        var attrs = obj.attributes || [];
+        for (var i3 = 0; i3 < attrs.length; i3++) {
+          s += " " + attrs[i3].name + "=" + wrapQuotes(quote(attrs[i3].value), "double", opts);
+        }
+        s += ">";
+        if (obj.childNodes && obj.childNodes.length) {
+          s += "...";
+        }
+        s += "</" + $toLowerCase.call(String(obj.nodeName)) + ">";
+        return s;
+      }
+      if (isArray(obj)) {
+        if (obj.length === 0) {
+          return "[]";
+        }
+        enter();
+        var xs = arrObjKeys(obj, inspect4, maxCollectionLength);
+        if (layout) {
+          return breakLines(xs, bracesOf("[", "]", "", " "), layout, obj);
+        }
+        if (indent && !singleLineValues(xs)) {
+          return "[" + indentedJoin(xs, indent) + "]";
+        }
+        return "[ " + $join.call(xs, ", ") + " ]";
+      }
+      if (isError2(obj)) {
+        var errorDepth = enter();
+        var parts = arrObjKeys(obj, inspect4);
+        if (!("cause" in Error.prototype) && "cause" in obj && !isEnumerable.call(obj, "cause")) {
+          parts = $concat.call(["[cause]: " + inspect4(obj.cause)], parts);
+        }
+        leaveIfEmpty(parts, errorDepth);
+        if (parts.length === 0) {
+          return "[" + String(obj) + "]";
+        }
+        if (layout) {
+          return breakLines(parts, bracesOf("{ [" + String(obj) + "]", "}", "", " "), layout);
+        }
+        return "{ [" + String(obj) + "] " + $join.call(parts, ", ") + " }";
+      }
+      if (typeof obj === "object" && customInspect) {
+        if (inspectSymbol && typeof obj[inspectSymbol] === "function" && utilInspect) {
+          return utilInspect(obj, { depth: maxDepth - depth });
+        } else if (customInspect !== "symbol" && typeof obj.inspect === "function") {
+          return obj.inspect();
+        }
+      }
+      if (isMap2(obj)) {
+        var mapParts = [];
+        var mapDepth = enter();
+        if (mapIteratorNext && maxCollectionLength < mapSize2.call(obj)) {
+          var mapIterator = mapEntries.call(obj);
+          var mapStep;
+          while (mapParts.length < maxCollectionLength && !(mapStep = mapIteratorNext.call(mapIterator)).done) {
+            mapParts.push(inspect4(mapStep.value[0], obj, true) + " => " + inspect4(mapStep.value[1], obj));
+          }
+        } else if (mapForEach) {
+          mapForEach.call(obj, function(value, key) {
+            if (mapParts.length < maxCollectionLength) {
+              mapParts.push(inspect4(key, obj, true) + " => " + inspect4(value, obj));
+            }
+          });
+        }
+        var mapLength = mapSize2.call(obj);
+        if (maxCollectionLength !== Infinity && mapLength > mapParts.length) {
+          mapParts.push(moreItems(mapLength - mapParts.length));
+        }
+        leaveIfEmpty(mapParts, mapDepth);
+        if (layout) {
+          return breakLines(mapParts, bracesOf("Map (" + mapLength + ") {", "}", "", ""), layout);
+        }
+        return collectionOf("Map", mapLength, mapParts, indent);
+      }
+      if (isSet(obj)) {
+        var setParts = [];
+        var setDepth = enter();
+        if (setIteratorNext && maxCollectionLength < setSize2.call(obj)) {
+          var setIterator = setValues.call(obj);
+          var setStep;
+          while (setParts.length < maxCollectionLength && !(setStep = setIteratorNext.call(setIterator)).done) {
+            setParts.push(inspect4(setStep.value, obj));
+          }
+        } else if (setForEach) {
+          setForEach.call(obj, function(value) {
+            if (setParts.length < maxCollectionLength) {
+              setParts.push(inspect4(value, obj));
+            }
+          });
+        }
+        var setLength = setSize2.call(obj);
+        if (maxCollectionLength !== Infinity && setLength > setParts.length) {
+          setParts.push(moreItems(setLength - setParts.length));
+        }
+        leaveIfEmpty(setParts, setDepth);
+        if (layout) {
+          return breakLines(setParts, bracesOf("Set (" + setLength + ") {", "}", "", ""), layout);
+        }
+        return collectionOf("Set", setLength, setParts, indent);
+      }
+      if (isWeakMap(obj)) {
+        return weakCollectionOf("WeakMap");
+      }
+      if (isWeakSet(obj)) {
+        return weakCollectionOf("WeakSet");
+      }
+      if (isWeakRef(obj)) {
+        return weakCollectionOf("WeakRef");
+      }
+      if (isNumber(obj)) {
+        return markBoxed(inspect4(Number(obj)));
+      }
+      if (isBigInt(obj)) {
+        return markBoxed(inspect4(bigIntValueOf.call(obj)));
+      }
+      if (isBoolean(obj)) {
+        return markBoxed(booleanValueOf.call(obj));
+      }
+      if (isString(obj)) {
+        return markBoxed(inspect4(String(obj)));
+      }
+      if (typeof window !== "undefined" && obj === window) {
+        return "{ [object Window] }";
+      }
+      if (typeof globalThis !== "undefined" && obj === globalThis || typeof global !== "undefined" && obj === global) {
+        return "{ [object globalThis] }";
+      }
+      if (!isDate(obj) && !isRegExp(obj)) {
+        var objectDepth = enter();
+        var ys = arrObjKeys(obj, inspect4, maxCollectionLength);
+        leaveIfEmpty(ys, objectDepth);
+        var isPlainObject3 = gPO ? gPO(obj) === Object.prototype : obj instanceof Object || obj.constructor === Object;
+        var protoTag = (gPO ? gPO(obj) === null : !(obj instanceof Object)) ? "null prototype" : "";
+        var stringTag = !isPlainObject3 && toStringTag && Object(obj) === obj && toStringTag in obj ? $slice.call(toStr(obj), 8, -1) : protoTag ? "Object" : "";
+        var constructorTag = isPlainObject3 || typeof obj.constructor !== "function" ? "" : obj.constructor.name ? obj.constructor.name + " " : "";
+        var tag = constructorTag + (stringTag || protoTag ? "[" + $join.call($concat.call([], stringTag || [], protoTag || []), ": ") + "] " : "");
+        if (ys.length === 0) {
+          return tag + "{}";
+        }
+        if (layout) {
+          return breakLines(ys, bracesOf(tag + "{", "}", "", " "), layout);
+        }
+        if (indent) {
+          return tag + "{" + indentedJoin(ys, indent) + "}";
+        }
+        return tag + "{ " + $join.call(ys, ", ") + " }";
+      }
+      return String(obj);
+    };
+    function wrapQuotes(s, defaultStyle, opts) {
+      var style = opts.quoteStyle || defaultStyle;
+      var quoteChar = quotes[style];
+      return quoteChar + s + quoteChar;
+    }
+    function quote(s) {
+      return $replace.call(String(s), /"/g, "&quot;");
+    }
+    function canTrustToString(obj) {
+      return !toStringTag || !(typeof obj === "object" && (toStringTag in obj || typeof obj[toStringTag] !== "undefined"));
+    }
+    function isArray(obj) {
+      return toStr(obj) === "[object Array]" && canTrustToString(obj);
+    }
+    function isDate(obj) {
+      return toStr(obj) === "[object Date]" && canTrustToString(obj);
+    }
+    function isRegExp(obj) {
+      return toStr(obj) === "[object RegExp]" && canTrustToString(obj);
+    }
+    function isError2(obj) {
+      return toStr(obj) === "[object Error]" && canTrustToString(obj);
+    }
+    function isString(obj) {
+      return toStr(obj) === "[object String]" && canTrustToString(obj);
+    }
+    function isNumber(obj) {
+      return toStr(obj) === "[object Number]" && canTrustToString(obj);
+    }
+    function isBoolean(obj) {
+      return toStr(obj) === "[object Boolean]" && canTrustToString(obj);
+    }
+    function isSymbol(obj) {
+      if (hasShammedSymbols) {
+        return obj && typeof obj === "object" && obj instanceof Symbol;
+      }
+      if (typeof obj === "symbol") {
+        return true;
+      }
+      if (!obj || typeof obj !== "object" || !symToString) {
+        return false;
+      }
+      try {
+        symToString.call(obj);
+        return true;
+      } catch (e) {
+      }
+      return false;
+    }
+    function isBigInt(obj) {
+      if (!obj || typeof obj !== "object" || !bigIntValueOf) {
+        return false;
+      }
+      try {
+        bigIntValueOf.call(obj);
+        return true;
+      } catch (e) {
+      }
+      return false;
+    }
+    var hasOwn = Object.prototype.hasOwnProperty || function(key) {
+      return key in this;
+    };
+    function has(obj, key) {
+      return hasOwn.call(obj, key);
+    }
+    function toStr(obj) {
+      return objectToString4.call(obj);
+    }
+    function isTypedArray(obj) {
+      if (typedArrayTag) {
+        return !!typedArrayTag.call(obj);
+      }
+      return !toStringTag && $test.call(typedArrayToString, toStr(obj));
+    }
+    function getTypedArrayLength(obj) {
+      if (typedArrayLength) {
+        return typedArrayLength.call(obj);
+      }
+      var getter = typedArrayLengths[toStr(obj)];
+      return getter ? getter.call(obj) : obj.length;
+    }
+    function getterOf(obj, key) {
+      var descriptor = Object.getOwnPropertyDescriptor ? Object.getOwnPropertyDescriptor(obj, key) : null;
+      return descriptor && typeof descriptor.get === "function" ? descriptor.get : null;
+    }
+    function moreItems(count2) {
+      return "... " + count2 + " more item" + (count2 > 1 ? "s" : "");
+    }
+    function nameOf(f) {
+      if (f.name) {
+        return f.name;
+      }
+      var m = $match.call(functionToString.call(f), /^function\s*([\w$]+)/);
+      if (m) {
+        return m[1];
+      }
+      return null;
+    }
+    function indexOf(xs, x2) {
+      if (xs.indexOf) {
+        return xs.indexOf(x2);
+      }
+      for (var i3 = 0, l = xs.length; i3 < l; i3++) {
+        if (xs[i3] === x2) {
+          return i3;
+        }
+      }
+      return -1;
+    }
+    function isMap2(x2) {
+      if (!mapSize2 || !x2 || typeof x2 !== "object") {
+        return false;
+      }
+      try {
+        mapSize2.call(x2);
+        try {
+          setSize2.call(x2);
+        } catch (s) {
+          return true;
+        }
+        return x2 instanceof Map;
+      } catch (e) {
+      }
+      return false;
+    }
+    function isWeakMap(x2) {
+      if (!weakMapHas || !x2 || typeof x2 !== "object") {
+        return false;
+      }
+      try {
+        weakMapHas.call(x2, weakMapHas);
+        try {
+          weakSetHas.call(x2, weakSetHas);
+        } catch (s) {
+          return true;
+        }
+        return x2 instanceof WeakMap;
+      } catch (e) {
+      }
+      return false;
+    }
+    function isWeakRef(x2) {
+      if (!weakRefDeref || !x2 || typeof x2 !== "object") {
+        return false;
+      }
+      try {
+        weakRefDeref.call(x2);
+        return true;
+      } catch (e) {
+      }
+      return false;
+    }
+    function isSet(x2) {
+      if (!setSize2 || !x2 || typeof x2 !== "object") {
+        return false;
+      }
+      try {
+        setSize2.call(x2);
+        try {
+          mapSize2.call(x2);
+        } catch (m) {
+          return true;
+        }
+        return x2 instanceof Set;
+      } catch (e) {
+      }
+      return false;
+    }
+    function isWeakSet(x2) {
+      if (!weakSetHas || !x2 || typeof x2 !== "object") {
+        return false;
+      }
+      try {
+        weakSetHas.call(x2, weakSetHas);
+        try {
+          weakMapHas.call(x2, weakMapHas);
+        } catch (s) {
+          return true;
+        }
+        return x2 instanceof WeakSet;
+      } catch (e) {
+      }
+      return false;
+    }
+    function isElement(x2) {
+      if (!x2 || typeof x2 !== "object") {
+        return false;
+      }
+      if (typeof HTMLElement !== "undefined" && x2 instanceof HTMLElement) {
+        return true;
+      }
+      return typeof x2.nodeName === "string" && typeof x2.getAttribute === "function";
+    }
+    function inspectString(str, opts) {
+      if (str.length > opts.maxStringLength) {
+        var remaining = str.length - opts.maxStringLength;
+        var trailer = "... " + remaining + " more character" + (remaining > 1 ? "s" : "");
+        return inspectString($slice.call(str, 0, opts.maxStringLength), opts) + trailer;
+      }
+      var quoteRE = quoteREs[opts.quoteStyle || "single"];
+      quoteRE.lastIndex = 0;
+      var s = $replace.call($replace.call(str, quoteRE, "\\$1"), opts.multilineStrings ? /[\x00-\x09\x0b-\x1f]/g : /[\x00-\x1f]/g, lowbyte);
+      return wrapQuotes(s, "single", opts);
+    }
+    function lowbyte(c3) {
+      var n2 = c3.charCodeAt(0);
+      var x2 = {
+        8: "b",
+        9: "t",
+        10: "n",
+        12: "f",
+        13: "r"
+      }[n2];
+      if (x2) {
+        return "\\" + x2;
+      }
+      return "\\x" + (n2 < 16 ? "0" : "") + $toUpperCase.call(n2.toString(16));
+    }
+    function markBoxed(str) {
+      return "Object(" + str + ")";
+    }
+    function weakCollectionOf(type) {
+      return type + " { ? }";
+    }
+    function collectionOf(type, size, entries, indent) {
+      var joinedEntries = indent ? indentedJoin(entries, indent) : $join.call(entries, ", ");
+      return type + " (" + size + ") {" + joinedEntries + "}";
+    }
+    function isBelowBreakLength(entries, start, breakLength) {
+      if (breakLength === Infinity) {
+        return singleLineValues(entries);
+      }
+      var totalLength = entries.length + start;
+      if (totalLength + entries.length > breakLength) {
+        return false;
+      }
+      for (var i3 = 0; i3 < entries.length; i3++) {
+        totalLength += entries[i3].length;
+        if (totalLength > breakLength) {
+          return false;
+        }
+      }
+      return true;
+    }
+    function padTo(str, width, atStart) {
+      var fill = width > str.length ? $join.call(Array(width - str.length + 1), " ") : "";
+      return atStart ? fill + str : str + fill;
+    }
+    function groupArrayElements(entries, layout, value) {
+      var separatorSpace = 2;
+      var totalLength = 0;
+      var maxLength = 0;
+      var outputLength = entries.length;
+      if (layout.maxCollectionLength < entries.length) {
+        outputLength -= 1;
+      }
+      var dataLen = [];
+      for (var i3 = 0; i3 < outputLength; i3++) {
+        dataLen[i3] = getStringWidth(entries[i3]);
+        totalLength += dataLen[i3] + separatorSpace;
+        if (maxLength < dataLen[i3]) {
+          maxLength = dataLen[i3];
+        }
+      }
+      var actualMax = maxLength + separatorSpace;
+      var indentationLvl = layout.indent.prev.length;
+      if (actualMax * 3 + indentationLvl >= layout.breakLength || totalLength / actualMax <= 5 && maxLength > 6) {
+        return entries;
+      }
+      var averageBias = $sqrt(actualMax - totalLength / entries.length);
+      var biasedMax = $max(actualMax - 3 - averageBias, 1);
+      var columns = $min(
+        $round($sqrt(2.5 * biasedMax * outputLength) / biasedMax),
+        $floor((layout.breakLength - indentationLvl) / actualMax),
+        12,
+        // `compact` * 4
+        15
+      );
+      if (columns <= 1) {
+        return entries;
+      }
+      var maxLineLength = [];
+      for (var c3 = 0; c3 < columns; c3++) {
+        var lineMaxLength = 0;
+        for (var j = c3; j < entries.length; j += columns) {
+          if (dataLen[j] > lineMaxLength) {
+            lineMaxLength = dataLen[j];
+          }
+        }
+        maxLineLength[c3] = lineMaxLength + separatorSpace;
+      }
+      var numeric = true;
+      for (var k = 0; k < entries.length && numeric; k++) {
+        numeric = typeof value[k] === "number" || typeof value[k] === "bigint";
+      }
+      var grouped = [];
+      for (var row3 = 0; row3 < outputLength; row3 += columns) {
+        var max2 = $min(row3 + columns, outputLength);
+        var str = "";
+        var col = row3;
+        for (; col < max2 - 1; col++) {
+          str += padTo(entries[col] + ", ", maxLineLength[col - row3] + (entries[col].length - dataLen[col]), numeric);
+        }
+        var lastPadding = maxLineLength[col - row3] + (entries[col].length - dataLen[col]) - separatorSpace;
+        str += numeric ? padTo(entries[col], lastPadding, true) : entries[col];
+        grouped.push(str);
+      }
+      if (outputLength < entries.length) {
+        grouped.push(entries[outputLength]);
+      }
+      return grouped;
+    }
+    function bracesOf(opening, closing, base, padding) {
+      return [
+        opening,
+        closing,
+        base,
+        padding
+      ];
+    }
+    function breakLines(entries, braces, layout, arrayValue) {
+      var output2 = arrayValue && entries.length > 6 ? groupArrayElements(entries, layout, arrayValue) : entries;
+      var base = braces[2] ? braces[2] + " " : "";
+      if (layout.state.currentDepth - layout.depth < 3 && output2.length === entries.length) {
+        var start = output2.length + layout.indent.prev.length + braces[0].length + braces[2].length + 10;
+        if (isBelowBreakLength(output2, start, layout.breakLength)) {
+          var joined = $join.call(output2, ", ");
+          if (indexOf(joined, "\n") < 0) {
+            return base + braces[0] + braces[3] + joined + braces[3] + braces[1];
+          }
+        }
+      }
+      return base + braces[0] + indentedJoin(output2, layout.indent) + braces[1];
+    }
+    function singleLineValues(xs) {
+      for (var i3 = 0; i3 < xs.length; i3++) {
+        if (indexOf(xs[i3], "\n") >= 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+    function getIndent(opts, depth) {
+      var baseIndent;
+      if (opts.indent === "	") {
+        baseIndent = "	";
+      } else if (typeof opts.indent === "number" && opts.indent > 0) {
+        baseIndent = $join.call(Array(opts.indent + 1), " ");
+      } else {
+        return null;
+      }
+      return {
+        base: baseIndent,
+        prev: $join.call(Array(depth + 1), baseIndent)
+      };
+    }
+    function indentedJoin(xs, indent) {
+      if (xs.length === 0) {
+        return "";
+      }
+      var lineJoiner = "\n" + indent.prev + indent.base;
+      return lineJoiner + $join.call(xs, "," + lineJoiner) + "\n" + indent.prev;
+    }
+    function arrObjKeys(obj, inspect4, maxLength) {
+      var isArr = isArray(obj);
+      var limit = typeof maxLength === "number" ? maxLength : Infinity;
+      var typedLength = !isArr && limit !== Infinity && isTypedArray(obj) ? getTypedArrayLength(obj) : null;
+      if (typeof typedLength !== "number" || typedLength <= limit) {
+        typedLength = null;
+      }
+      var xs = [];
+      if (isArr) {
+        xs.length = obj.length < limit ? obj.length : limit;
+        for (var i3 = 0; i3 < obj.length && i3 < limit; i3++) {
+          xs[i3] = has(obj, i3) ? inspect4(obj[i3], obj) : "";
+        }
+        if (obj.length > limit) {
+          xs.push(moreItems(obj.length - limit));
+        }
+      } else if (typedLength !== null) {
+        for (var t = 0; t < limit; t++) {
+          xs.push(t + ": " + inspect4(obj[t], obj));
+        }
+        xs.push(moreItems(typedLength - limit));
+      }
+      var syms = typeof gOPS === "function" ? gOPS(obj) : [];
+      var symMap;
+      if (hasShammedSymbols) {
+        symMap = {};
+        for (var k = 0; k < syms.length; k++) {
+          symMap["$" + syms[k]] = syms[k];
+        }
+      }
+      for (var key in obj) {
+        if (!has(obj, key)) {
+          continue;
+        }
+        if (isArr && String(Number(key)) === key && key < obj.length) {
+          continue;
+        }
+        if (typedLength !== null && String(Number(key)) === key && key < typedLength) {
+          continue;
+        }
+        if (hasShammedSymbols && symMap["$" + key] instanceof Symbol) {
+          continue;
+        } else if ($test.call(/[^\w$]/, key)) {
+          xs.push(inspect4(key, obj) + ": " + inspect4(obj[key], obj));
+        } else {
+          xs.push(key + ": " + inspect4(obj[key], obj));
+        }
+      }
+      if (typeof gOPS === "function") {
+        for (var j = 0; j < syms.length; j++) {
+          if (isEnumerable.call(obj, syms[j])) {
+            xs.push("[" + inspect4(syms[j]) + "]: " + inspect4(obj[syms[j]], obj));
+          }
+        }
+      }
+      return xs;
+    }
+  }
+});
+
+// node_modules/side-channel-list/index.js
+var require_side_channel_list = __commonJS({
+  "node_modules/side-channel-list/index.js"(exports, module) {
+    "use strict";
+    var inspect4 = require_object_inspect();
+    var $TypeError = require_type();
+    var listGetNode = function(list, key, isDelete) {
+      var prev = list;
+      var curr;
+      for (; (curr = prev.next) != null; prev = curr) {
+        if (curr.key === key) {
+          prev.next = curr.next;
+          if (!isDelete) {
+            curr.next = /** @type {NonNullable<typeof list.next>} */
+            list.next;
+            list.next = curr;
+          }
+          return curr;
+        }
+      }
+    };
+    var listGet = function(objects, key) {
+      if (!objects) {
+        return void 0;
+      }
+      var node2 = listGetNode(objects, key);
+      return node2 && node2.value;
+    };
+    var listSet = function(objects, key, value) {
+      var node2 = listGetNode(objects, key);
+      if (node2) {
+        node2.value = value;
+      } else {
+        objects.next = /** @type {import('./list.d.ts').ListNode<typeof value, typeof key>} */
+        {
+          // eslint-disable-line no-param-reassign, no-extra-parens
+          key,
+          next: objects.next,
+          value
+        };
+      }
+    };
+    var listHas = function(objects, key) {
+      if (!objects) {
+        return false;
+      }
+      return !!listGetNode(objects, key);
+    };
+    var listDelete = function(objects, key) {
+      if (objects) {
+        return listGetNode(objects, key, true);
+      }
+    };
+    module.exports = function getSideChannelList() {
+      var $o;
+      var channel = {
+        assert: function(key) {
+          if (!channel.has(key)) {
+            throw new $TypeError("Side channel does not contain " + inspect4(key));
+          }
+        },
+        "delete": function(key) {
+          var deletedNode = listDelete($o, key);
+          if (deletedNode && $o && !$o.next) {
+            $o = void 0;
+          }
+          return !!deletedNode;
+        },
+        get: function(key) {
+          return listGet($o, key);
+        },
+        has: function(key) {
+          return listHas($o, key);
+        },
+        set: function(key, value) {
+          if (!$o) {
+            $o = {
+              next: void 0
+            };
+          }
+          listSet(
+            /** @type {NonNullable<typeof $o>} */
+            $o,
+            key,
+            value
+          );
+        }
+      };
+      return channel;
+    };
+  }
+});
+
+// node_modules/es-object-atoms/index.js
+var require_es_object_atoms = __commonJS({
+  "node_modules/es-object-atoms/index.js"(exports, module) {
+    "use strict";
+    module.exports = Object;
+  }
+});
+
+// node_modules/es-errors/index.js
+var require_es_errors = __commonJS({
+  "node_modules/es-errors/index.js"(exports, module) {
+    "use strict";
+    module.exports = Error;
+  }
+});
+
+// node_modules/es-errors/eval.js
+var require_eval = __commonJS({
+  "node_modules/es-errors/eval.js"(exports, module) {
+    "use strict";
+    module.exports = EvalError;
+  }
+});
+
+// node_modules/es-errors/range.js
+var require_range2 = __commonJS({
+  "node_modules/es-errors/range.js"(exports, module) {
+    "use strict";
+    module.exports = RangeError;
+  }
+});
+
+// node_modules/es-errors/ref.js
+var require_ref = __commonJS({
+  "node_modules/es-errors/ref.js"(exports, module) {
+    "use strict";
+    module.exports = ReferenceError;
+  }
+});
+
+// node_modules/es-errors/syntax.js
+var require_syntax = __commonJS({
+  "node_modules/es-errors/syntax.js"(exports, module) {
+    "use strict";
+    module.exports = SyntaxError;
+  }
+});
+
+// node_modules/es-errors/uri.js
+var require_uri = __commonJS({
+  "node_modules/es-errors/uri.js"(exports, module) {
+    "use strict";
+    module.exports = URIError;
+  }
+});
+
+// node_modules/math-intrinsics/abs.js
+var require_abs = __commonJS({
+  "node_modules/math-intrinsics/abs.js"(exports, module) {
+    "use strict";
+    module.exports = Math.abs;
+  }
+});
+
+// node_modules/math-intrinsics/floor.js
+var require_floor = __commonJS({
+  "node_modules/math-intrinsics/floor.js"(exports, module) {
+    "use strict";
+    module.exports = Math.floor;
+  }
+});
+
+// node_modules/math-intrinsics/max.js
+var require_max = __commonJS({
+  "node_modules/math-intrinsics/max.js"(exports, module) {
+    "use strict";
+    module.exports = Math.max;
+  }
+});
+
+// node_modules/math-intrinsics/min.js
+var require_min = __commonJS({
+  "node_modules/math-intrinsics/min.js"(exports, module) {
+    "use strict";
+    module.exports = Math.min;
+  }
+});
+
+// node_modules/math-intrinsics/pow.js
+var require_pow = __commonJS({
+  "node_modules/math-intrinsics/pow.js"(exports, module) {
+    "use strict";
+    module.exports = Math.pow;
+  }
+});
+
+// node_modules/math-intrinsics/round.js
+var require_round = __commonJS({
+  "node_modules/math-intrinsics/round.js"(exports, module) {
+    "use strict";
+    module.exports = Math.round;
+  }
+});
+
+// node_modules/math-intrinsics/isNaN.js
+var require_isNaN = __commonJS({
+  "node_modules/math-intrinsics/isNaN.js"(exports, module) {
+    "use strict";
+    module.exports = Number.isNaN || function isNaN2(a2) {
+      return a2 !== a2;
+    };
+  }
+});
+
+// node_modules/math-intrinsics/sign.js
+var require_sign = __commonJS({
+  "node_modules/math-intrinsics/sign.js"(exports, module) {
+    "use strict";
+    var $isNaN = require_isNaN();
+    module.exports = function sign(number4) {
+      if ($isNaN(number4) || number4 === 0) {
+        return number4;
+      }
+      return number4 < 0 ? -1 : 1;
+    };
+  }
+});
+
+// node_modules/gopd/gOPD.js
+var require_gOPD = __commonJS({
+  "node_modules/gopd/gOPD.js"(exports, module) {
+    "use strict";
+    module.exports = Object.getOwnPropertyDescriptor;
+  }
+});
+
+// node_modules/gopd/index.js
+var require_gopd = __commonJS({
+  "node_modules/gopd/index.js"(exports, module) {
+    "use strict";
+    var $gOPD = require_gOPD();
+    if ($gOPD) {
+      try {
+        $gOPD([], "length");
+      } catch (e) {
+        $gOPD = null;
+      }
+    }
+    module.exports = $gOPD;
+  }
+});
+
+// node_modules/es-define-property/index.js
+var require_es_define_property = __commonJS({
+  "node_modules/es-define-property/index.js"(exports, module) {
+    "use strict";
+    var $defineProperty = Object.defineProperty || false;
+    if ($defineProperty) {
+      try {
+        $defineProperty({}, "a", { value: 1 });
+      } catch (e) {
+        $defineProperty = false;
+      }
+    }
+    module.exports = $defineProperty;
+  }
+});
+
+// node_modules/has-symbols/shams.js
+var require_shams = __commonJS({
+  "node_modules/has-symbols/shams.js"(exports, module) {
+    "use strict";
+    module.exports = function hasSymbols() {
+      if (typeof Symbol !== "function" || typeof Object.getOwnPropertySymbols !== "function") {
+        return false;
+      }
+      if (typeof Symbol.iterator === "symbol") {
+        return true;
+      }
+      var obj = {};
+      var sym = /* @__PURE__ */ Symbol("test");
+      var symObj = Object(sym);
+      if (typeof sym === "string") {
+        return false;
+      }
+      if (Object.prototype.toString.call(sym) !== "[object Symbol]") {
+        return false;
+      }
+      if (Object.prototype.toString.call(symObj) !== "[object Symbol]") {
+        return false;
+      }
+      var symVal = 42;
+      obj[sym] = symVal;
+      for (var _ in obj) {
+        return false;
+      }
+      if (typeof Object.keys === "function" && Object.keys(obj).length !== 0) {
+        return false;
+      }
+      if (typeof Object.getOwnPropertyNames === "function" && Object.getOwnPropertyNames(obj).length !== 0) {
+        return false;
+      }
+      var syms = Object.getOwnPropertySymbols(obj);
+      if (syms.length !== 1 || syms[0] !== sym) {
+        return false;
+      }
+      if (!Object.prototype.propertyIsEnumerable.call(obj, sym)) {
+        return false;
+      }
+      if (typeof Object.getOwnPropertyDescriptor === "function") {
+        var descriptor = (
+          /** @type {PropertyDescriptor} */
+          Object.getOwnPropertyDescriptor(obj, sym)
+        );
+        if (descriptor.value !== symVal || descriptor.enumerable !== true) {
+          return false;
+        }
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/has-symbols/index.js
+var require_has_symbols = __commonJS({
+  "node_modules/has-symbols/index.js"(exports, module) {
+    "use strict";
+    var origSymbol = typeof Symbol !== "undefined" && Symbol;
+    var hasSymbolSham = require_shams();
+    module.exports = function hasNativeSymbols() {
+      if (typeof origSymbol !== "function") {
+        return false;
+      }
+      if (typeof Symbol !== "function") {
+        return false;
+      }
+      if (typeof origSymbol("foo") !== "symbol") {
+        return false;
+      }
+      if (typeof /* @__PURE__ */ Symbol("bar") !== "symbol") {
+        return false;
+      }
+      return hasSymbolSham();
+    };
+  }
+});
+
+// node_modules/get-proto/Reflect.getPrototypeOf.js
+var require_Reflect_getPrototypeOf = __commonJS({
+  "node_modules/get-proto/Reflect.getPrototypeOf.js"(exports, module) {
+    "use strict";
+    module.exports = typeof Reflect !== "undefined" && Reflect.getPrototypeOf || null;
+  }
+});
+
+// node_modules/get-proto/Object.getPrototypeOf.js
+var require_Object_getPrototypeOf = __commonJS({
+  "node_modules/get-proto/Object.getPrototypeOf.js"(exports, module) {
+    "use strict";
+    var $Object = require_es_object_atoms();
+    module.exports = $Object.getPrototypeOf || null;
+  }
+});
+
+// node_modules/function-bind/implementation.js
+var require_implementation = __commonJS({
+  "node_modules/function-bind/implementation.js"(exports, module) {
+    "use strict";
+    var ERROR_MESSAGE = "Function.prototype.bind called on incompatible ";
+    var toStr = Object.prototype.toString;
+    var max2 = Math.max;
+    var funcType = "[object Function]";
+    var concatty = function concatty2(a2, b) {
+      var arr = [];
+      for (var i3 = 0; i3 < a2.length; i3 += 1) {
+        arr[i3] = a2[i3];
+      }
+      for (var j = 0; j < b.length; j += 1) {
+        arr[j + a2.length] = b[j];
+      }
+      return arr;
+    };
+    var slicy = function slicy2(arrLike, offset) {
+      var arr = [];
+      for (var i3 = offset || 0, j = 0; i3 < arrLike.length; i3 += 1, j += 1) {
+        arr[j] = arrLike[i3];
+      }
+      return arr;
+    };
+    var joiny = function(arr, joiner) {
+      var str = "";
+      for (var i3 = 0; i3 < arr.length; i3 += 1) {
+        str += arr[i3];
+        if (i3 + 1 < arr.length) {
+          str += joiner;
+        }
+      }
+      return str;
+    };
+    module.exports = function bind(that) {
+      var target = this;
+      if (typeof target !== "function" || toStr.apply(target) !== funcType) {
+        throw new TypeError(ERROR_MESSAGE + target);
+      }
+      var args = slicy(arguments, 1);
+      var bound;
+      var binder = function() {
+        if (this instanceof bound) {
+          var result2 = target.apply(
+            this,
+            concatty(args, arguments)
+          );
+          if (Object(result2) === result2) {
+            return result2;
+          }
+          return this;
+        }
+        return target.apply(
+          that,
+          concatty(args, arguments)
+        );
+      };
+      var boundLength = max2(0, target.length - args.length);
+      var boundArgs = [];
+      for (var i3 = 0; i3 < boundLength; i3++) {
+        boundArgs[i3] = "$" + i3;
+      }
+      bound = Function("binder", "return function (" + joiny(boundArgs, ",") + "){ return binder.apply(this,arguments); }")(binder);
+      if (target.prototype) {
+        var Empty = function Empty2() {
+        };
+        Empty.prototype = target.prototype;
+        bound.prototype = new Empty();
+        Empty.prototype = null;
+      }
+      return bound;
+    };
+  }
+});
+
+// node_modules/function-bind/index.js
+var require_function_bind = __commonJS({
+  "node_modules/function-bind/index.js"(exports, module) {
+    "use strict";
+    var implementation = require_implementation();
+    module.exports = Function.prototype.bind || implementation;
+  }
+});
+
+// node_modules/call-bind-apply-helpers/functionCall.js
+var require_functionCall = __commonJS({
+  "node_modules/call-bind-apply-helpers/functionCall.js"(exports, module) {
+    "use strict";
+    module.exports = Function.prototype.call;
+  }
+});
+
+// node_modules/call-bind-apply-helpers/functionApply.js
+var require_functionApply = __commonJS({
+  "node_modules/call-bind-apply-helpers/functionApply.js"(exports, module) {
+    "use strict";
+    module.exports = Function.prototype.apply;
+  }
+});
+
+// node_modules/call-bind-apply-helpers/reflectApply.js
+var require_reflectApply = __commonJS({
+  "node_modules/call-bind-apply-helpers/reflectApply.js"(exports, module) {
+    "use strict";
+    module.exports = typeof Reflect !== "undefined" && Reflect && Reflect.apply;
+  }
+});
+
+// node_modules/call-bind-apply-helpers/actualApply.js
+var require_actualApply = __commonJS({
+  "node_modules/call-bind-apply-helpers/actualApply.js"(exports, module) {
+    "use strict";
+    var bind = require_function_bind();
+    var $apply = require_functionApply();
+    var $call = require_functionCall();
+    var $reflectApply = require_reflectApply();
+    module.exports = $reflectApply || bind.call($call, $apply);
+  }
+});
+
+// node_modules/call-bind-apply-helpers/index.js
+var require_call_bind_apply_helpers = __commonJS({
+  "node_modules/call-bind-apply-helpers/index.js"(exports, module) {
+    "use strict";
+    var bind = require_function_bind();
+    var $TypeError = require_type();
+    var $call = require_functionCall();
+    var $actualApply = require_actualApply();
+    module.exports = function callBindBasic(args) {
+      if (args.length < 1 || typeof args[0] !== "function") {
+        throw new $TypeError("a function is required");
+      }
+      return $actualApply(bind, $call, args);
+    };
+  }
+});
+
+// node_modules/dunder-proto/get.js
+var require_get = __commonJS({
+  "node_modules/dunder-proto/get.js"(exports, module) {
+    "use strict";
+    var callBind = require_call_bind_apply_helpers();
+    var gOPD = require_gopd();
+    var hasProtoAccessor;
+    try {
+      hasProtoAccessor = /** @type {{ __proto__?: typeof Array.prototype }} */
+      [].__proto__ === Array.prototype;
+    } catch (e) {
+      if (!e || typeof e !== "object" || !("code" in e) || e.code !== "ERR_PROTO_ACCESS") {
+        throw e;
+      }
+    }
+    var desc = !!hasProtoAccessor && gOPD && gOPD(
+      Object.prototype,
+      /** @type {keyof typeof Object.prototype} */
+      "__proto__"
+    );
+    var $Object = Object;
+    var $getPrototypeOf = $Object.getPrototypeOf;
+    module.exports = desc && typeof desc.get === "function" ? callBind([desc.get]) : typeof $getPrototypeOf === "function" ? (
+      /** @type {import('./get')} */
+      function getDunder(value) {
+        return $getPrototypeOf(value == null ? value : $Object(value));
+      }
+    ) : false;
+  }
+});
+
+// node_modules/get-proto/index.js
+var require_get_proto = __commonJS({
+  "node_modules/get-proto/index.js"(exports, module) {
+    "use strict";
+    var reflectGetProto = require_Reflect_getPrototypeOf();
+    var originalGetProto = require_Object_getPrototypeOf();
+    var getDunderProto = require_get();
+    module.exports = reflectGetProto ? function getProto(O) {
+      return reflectGetProto(O);
+    } : originalGetProto ? function getProto(O) {
+      if (!O || typeof O !== "object" && typeof O !== "function") {
+        throw new TypeError("getProto: not an object");
+      }
+      return originalGetProto(O);
+    } : getDunderProto ? function getProto(O) {
+      return getDunderProto(O);
+    } : null;
+  }
+});
+
+// node_modules/async-function/index.js
+var require_async_function = __commonJS({
+  "node_modules/async-function/index.js"(exports, module) {
+    "use strict";
+    var cached2 = (
+      /** @type {import('.').AsyncFunctionConstructor} */
+      async function() {
+      }.constructor
+    );
+    module.exports = () => cached2;
+  }
+});
+
+// node_modules/generator-function/index.js
+var require_generator_function = __commonJS({
+  "node_modules/generator-function/index.js"(exports, module) {
+    "use strict";
+    var cached2 = (
+      /** @type {GeneratorFunctionConstructor} */
+      function* () {
+      }.constructor
+    );
+    module.exports = () => cached2;
+  }
+});
+
+// node_modules/async-generator-function/index.js
+var require_async_generator_function = __commonJS({
+  "node_modules/async-generator-function/index.js"(exports, module) {
+    "use strict";
+    var cached2 = (
+      /** @type {import('.').AsyncGeneratorFunctionConstructor} */
+      async function* () {
+      }.constructor
+    );
+    module.exports = () => cached2;
+  }
+});
+
+// node_modules/hasown/index.js
+var require_hasown = __commonJS({
+  "node_modules/hasown/index.js"(exports, module) {
+    "use strict";
+    var call = Function.prototype.call;
+    var $hasOwn = Object.prototype.hasOwnProperty;
+    var bind = require_function_bind();
+    module.exports = bind.call(call, $hasOwn);
+  }
+});
+
+// node_modules/get-intrinsic/index.js
+var require_get_intrinsic = __commonJS({
+  "node_modules/get-intrinsic/index.js"(exports, module) {
+    "use strict";
+    var undefined2;
+    var $Object = require_es_object_atoms();
+    var $Error = require_es_errors();
+    var $EvalError = require_eval();
+    var $RangeError = require_range2();
+    var $ReferenceError = require_ref();
+    var $SyntaxError = require_syntax();
+    var $TypeError = require_type();
+    var $URIError = require_uri();
+    var abs = require_abs();
+    var floor = require_floor();
+    var max2 = require_max();
+    var min = require_min();
+    var pow = require_pow();
+    var round = require_round();
+    var sign = require_sign();
+    var $gOPD = require_gopd();
+    var $defineProperty = require_es_define_property();
+    var throwTypeError = function() {
+      throw new $TypeError();
+    };
+    var ThrowTypeError = $gOPD ? (function() {
+      try {
+        arguments.callee;
+        return throwTypeError;
+      } catch (calleeThrows) {
+        try {
+          return $gOPD(arguments, "callee").get;
+        } catch (gOPDthrows) {
+          return throwTypeError;
+        }
+      }
+    })() : throwTypeError;
+    var hasSymbols = require_has_symbols()();
+    var getProto = require_get_proto();
+    var $ObjectGPO = require_Object_getPrototypeOf();
+    var $ReflectGPO = require_Reflect_getPrototypeOf();
+    var $apply = require_functionApply();
+    var $call = require_functionCall();
+    var needsEval = {};
+    var TypedArray = typeof Uint8Array === "undefined" || !getProto ? undefined2 : getProto(Uint8Array);
+    var INTRINSICS = {
+      __proto__: null,
+      "%AggregateError%": typeof AggregateError === "undefined" ? undefined2 : AggregateError,
+      "%Array%": Array,
+      "%ArrayBuffer%": typeof ArrayBuffer === "undefined" ? undefined2 : ArrayBuffer,
+      "%ArrayIteratorPrototype%": hasSymbols && getProto ? getProto([][Symbol.iterator]()) : undefined2,
+      "%AsyncFromSyncIteratorPrototype%": undefined2,
+      "%AsyncFunction%": needsEval,
+      "%AsyncGenerator%": needsEval,
+      "%AsyncGeneratorFunction%": needsEval,
+      "%AsyncIteratorPrototype%": needsEval,
+      "%Atomics%": typeof Atomics === "undefined" ? undefined2 : Atomics,
+      "%BigInt%": typeof BigInt === "undefined" ? undefined2 : BigInt,
+      "%BigInt64Array%": typeof BigInt64Array === "undefined" ? undefined2 : BigInt64Array,
+      "%BigUint64Array%": typeof BigUint64Array === "undefined" ? undefined2 : BigUint64Array,
+      "%Boolean%": Boolean,
+      "%DataView%": typeof DataView === "undefined" ? undefined2 : DataView,
+      "%Date%": Date,
+      "%decodeURI%": decodeURI,
+      "%decodeURIComponent%": decodeURIComponent,
+      "%encodeURI%": encodeURI,
+      "%encodeURIComponent%": encodeURIComponent,
+      "%Error%": $Error,
+      "%eval%": eval,
+      // eslint-disable-line no-eval
+      "%EvalError%": $EvalError,
+      "%Float16Array%": typeof Float16Array === "undefined" ? undefined2 : Float16Array,
+      "%Float32Array%": typeof Float32Array === "undefined" ? undefined2 : Float32Array,
+      "%Float64Array%": typeof Float64Array === "undefined" ? undefined2 : Float64Array,
+      "%FinalizationRegistry%": typeof FinalizationRegistry === "undefined" ? undefined2 : FinalizationRegistry,
+      "%Function%": Function,
+      "%GeneratorFunction%": needsEval,
+      "%Int8Array%": typeof Int8Array === "undefined" ? undefined2 : Int8Array,
+      "%Int16Array%": typeof Int16Array === "undefined" ? undefined2 : Int16Array,
+      "%Int32Array%": typeof Int32Array === "undefined" ? undefined2 : Int32Array,
+      "%isFinite%": isFinite,
+      "%isNaN%": isNaN,
+      "%IteratorPrototype%": hasSymbols && getProto ? getProto(getProto([][Symbol.iterator]())) : undefined2,
+      "%JSON%": typeof JSON === "object" ? JSON : undefined2,
+      "%Map%": typeof Map === "undefined" ? undefined2 : Map,
+      "%MapIteratorPrototype%": typeof Map === "undefined" || !hasSymbols || !getProto ? undefined2 : getProto((/* @__PURE__ */ new Map())[Symbol.iterator]()),
+      "%Math%": Math,
+      "%Number%": Number,
+      "%Object%": $Object,
+      "%Object.getOwnPropertyDescriptor%": $gOPD,
+      "%parseFloat%": parseFloat,
+      "%parseInt%": parseInt,
+      "%Promise%": typeof Promise === "undefined" ? undefined2 : Promise,
+      "%Proxy%": typeof Proxy === "undefined" ? undefined2 : Proxy,
+      "%RangeError%": $RangeError,
+      "%ReferenceError%": $ReferenceError,
+      "%Reflect%": typeof Reflect === "undefined" ? undefined2 : Reflect,
+      "%RegExp%": RegExp,
+      "%Set%": typeof Set === "undefined" ? undefined2 : Set,
+      "%SetIteratorPrototype%": typeof Set === "undefined" || !hasSymbols || !getProto ? undefined2 : getProto((/* @__PURE__ */ new Set())[Symbol.iterator]()),
+      "%SharedArrayBuffer%": typeof SharedArrayBuffer === "undefined" ? undefined2 : SharedArrayBuffer,
+      "%String%": String,
+      "%StringIteratorPrototype%": hasSymbols && getProto ? getProto(""[Symbol.iterator]()) : undefined2,
+      "%Symbol%": hasSymbols ? Symbol : undefined2,
+      "%SyntaxError%": $SyntaxError,
+      "%ThrowTypeError%": ThrowTypeError,
+      "%TypedArray%": TypedArray,
+      "%TypeError%": $TypeError,
+      "%Uint8Array%": typeof Uint8Array === "undefined" ? undefined2 : Uint8Array,
+      "%Uint8ClampedArray%": typeof Uint8ClampedArray === "undefined" ? undefined2 : Uint8ClampedArray,
+      "%Uint16Array%": typeof Uint16Array === "undefined" ? undefined2 : Uint16Array,
+      "%Uint32Array%": typeof Uint32Array === "undefined" ? undefined2 : Uint32Array,
+      "%URIError%": $URIError,
+      "%WeakMap%": typeof WeakMap === "undefined" ? undefined2 : WeakMap,
+      "%WeakRef%": typeof WeakRef === "undefined" ? undefined2 : WeakRef,
+      "%WeakSet%": typeof WeakSet === "undefined" ? undefined2 : WeakSet,
+      "%Function.prototype.call%": $call,
+      "%Function.prototype.apply%": $apply,
+      "%Object.defineProperty%": $defineProperty,
+      "%Object.getPrototypeOf%": $ObjectGPO,
+      "%Math.abs%": abs,
+      "%Math.floor%": floor,
+      "%Math.max%": max2,
+      "%Math.min%": min,
+      "%Math.pow%": pow,
+      "%Math.round%": round,
+      "%Math.sign%": sign,
+      "%Reflect.getPrototypeOf%": $ReflectGPO
+    };
+    if (getProto) {
+      try {
+        null.error;
+      } catch (e) {
+        errorProto = getProto(getProto(e));
+        INTRINSICS["%Error.prototype%"] = errorProto;
+      }
+    }
+    var errorProto;
+    var getAsyncFunction = require_async_function();
+    var getGeneratorFunction = require_generator_function();
+    var getAsyncGeneratorFunction = require_async_generator_function();
+    var doEval = function doEval2(name) {
+      var value;
+      if (name === "%AsyncFunction%") {
+        value = getAsyncFunction() || void undefined2;
+      } else if (name === "%GeneratorFunction%") {
+        value = getGeneratorFunction() || void undefined2;
+      } else if (name === "%AsyncGeneratorFunction%") {
+        value = getAsyncGeneratorFunction() || void undefined2;
+      } else if (name === "%AsyncGenerator%") {
+        var fn = doEval2("%AsyncGeneratorFunction%");
+        if (fn) {
+          value = fn.prototype;
+        }
+      } else if (name === "%AsyncIteratorPrototype%") {
+        var gen = doEval2("%AsyncGenerator%");
+        if (gen && getProto) {
+          value = getProto(gen.prototype);
+        }
+      }
+      INTRINSICS[name] = value;
+      return value;
+    };
+    var LEGACY_ALIASES = {
+      __proto__: null,
+      "%ArrayBufferPrototype%": ["ArrayBuffer", "prototype"],
+      "%ArrayPrototype%": ["Array", "prototype"],
+      "%ArrayProto_entries%": ["Array", "prototype", "entries"],
+      "%ArrayProto_forEach%": ["Array", "prototype", "forEach"],
+      "%ArrayProto_keys%": ["Array", "prototype", "keys"],
+      "%ArrayProto_values%": ["Array", "prototype", "values"],
+      "%AsyncFunctionPrototype%": ["AsyncFunction", "prototype"],
+      "%AsyncGenerator%": ["AsyncGeneratorFunction", "prototype"],
+      "%AsyncGeneratorPrototype%": ["AsyncGeneratorFunction", "prototype", "prototype"],
+      "%BooleanPrototype%": ["Boolean", "prototype"],
+      "%DataViewPrototype%": ["DataView", "prototype"],
+      "%DatePrototype%": ["Date", "prototype"],
+      "%ErrorPrototype%": ["Error", "prototype"],
+      "%EvalErrorPrototype%": ["EvalError", "prototype"],
+      "%Float32ArrayPrototype%": ["Float32Array", "prototype"],
+      "%Float64ArrayPrototype%": ["Float64Array", "prototype"],
+      "%FunctionPrototype%": ["Function", "prototype"],
+      "%Generator%": ["GeneratorFunction", "prototype"],
+      "%GeneratorPrototype%": ["GeneratorFunction", "prototype", "prototype"],
+      "%Int8ArrayPrototype%": ["Int8Array", "prototype"],
+      "%Int16ArrayPrototype%": ["Int16Array", "prototype"],
+      "%Int32ArrayPrototype%": ["Int32Array", "prototype"],
+      "%JSONParse%": ["JSON", "parse"],
+      "%JSONStringify%": ["JSON", "stringify"],
+      "%MapPrototype%": ["Map", "prototype"],
+      "%NumberPrototype%": ["Number", "prototype"],
+      "%ObjectPrototype%": ["Object", "prototype"],
+      "%ObjProto_toString%": ["Object", "prototype", "toString"],
+      "%ObjProto_valueOf%": ["Object", "prototype", "valueOf"],
+      "%PromisePrototype%": ["Promise", "prototype"],
+      "%PromiseProto_then%": ["Promise", "prototype", "then"],
+      "%Promise_all%": ["Promise", "all"],
+      "%Promise_reject%": ["Promise", "reject"],
+      "%Promise_resolve%": ["Promise", "resolve"],
+      "%RangeErrorPrototype%": ["RangeError", "prototype"],
+      "%ReferenceErrorPrototype%": ["ReferenceError", "prototype"],
+      "%RegExpPrototype%": ["RegExp", "prototype"],
+      "%SetPrototype%": ["Set", "prototype"],
+      "%SharedArrayBufferPrototype%": ["SharedArrayBuffer", "prototype"],
+      "%StringPrototype%": ["String", "prototype"],
+      "%SymbolPrototype%": ["Symbol", "prototype"],
+      "%SyntaxErrorPrototype%": ["SyntaxError", "prototype"],
+      "%TypedArrayPrototype%": ["TypedArray", "prototype"],
+      "%TypeErrorPrototype%": ["TypeError", "prototype"],
+      "%Uint8ArrayPrototype%": ["Uint8Array", "prototype"],
+      "%Uint8ClampedArrayPrototype%": ["Uint8ClampedArray", "prototype"],
+      "%Uint16ArrayPrototype%": ["Uint16Array", "prototype"],
+      "%Uint32ArrayPrototype%": ["Uint32Array", "prototype"],
+      "%URIErrorPrototype%": ["URIError", "prototype"],
+      "%WeakMapPrototype%": ["WeakMap", "prototype"],
+      "%WeakSetPrototype%": ["WeakSet", "prototype"]
+    };
+    var bind = require_function_bind();
+    var hasOwn = require_hasown();
+    var $concat = bind.call($call, Array.prototype.concat);
+    var $spliceApply = bind.call($apply, Array.prototype.splice);
+    var $replace = bind.call($call, String.prototype.replace);
+    var $strSlice = bind.call($call, String.prototype.slice);
+    var $exec = bind.call($call, RegExp.prototype.exec);
+    var rePropName = /[^%.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|%$))/g;
+    var reEscapeChar = /\\(\\)?/g;
+    var stringToPath = function stringToPath2(string4) {
+      var first = $strSlice(string4, 0, 1);
+      var last = $strSlice(string4, -1);
+      if (first === "%" && last !== "%") {
+        throw new $SyntaxError("invalid intrinsic syntax, expected closing `%`");
+      } else if (last === "%" && first !== "%") {
+        throw new $SyntaxError("invalid intrinsic syntax, expected opening `%`");
+      }
+      var result2 = [];
+      $replace(string4, rePropName, function(match, number4, quote, subString) {
+        result2[result2.length] = quote ? $replace(subString, reEscapeChar, "$1") : number4 || match;
+      });
+      return result2;
+    };
+    var getBaseIntrinsic = function getBaseIntrinsic2(name, allowMissing) {
+      var intrinsicName = name;
+      var alias;
+      if (hasOwn(LEGACY_ALIASES, intrinsicName)) {
+        alias = LEGACY_ALIASES[intrinsicName];
+        intrinsicName = "%" + alias[0] + "%";
+      }
+      if (hasOwn(INTRINSICS, intrinsicName)) {
+        var value = INTRINSICS[intrinsicName];
+        if (value === needsEval) {
+          value = doEval(intrinsicName);
+        }
+        if (typeof value === "undefined" && !allowMissing) {
+          throw new $TypeError("intrinsic " + name + " exists, but is not available. Please file an issue!");
+        }
+        return {
+          alias,
+          name: intrinsicName,
+          value
+        };
+      }
+      throw new $SyntaxError("intrinsic " + name + " does not exist!");
+    };
+    module.exports = function GetIntrinsic(name, allowMissing) {
+      if (typeof name !== "string" || name.length === 0) {
+        throw new $TypeError("intrinsic name must be a non-empty string");
+      }
+      if (arguments.length > 1 && typeof allowMissing !== "boolean") {
+        throw new $TypeError('"allowMissing" argument must be a boolean');
+      }
+      if ($exec(/^%?[^%]*%?$/, name) === null) {
+        throw new $SyntaxError("`%` may not be present anywhere but at the beginning and end of the intrinsic name");
+      }
+      var parts = stringToPath(name);
+      var intrinsicBaseName = parts.length > 0 ? parts[0] : "";
+      var intrinsic = getBaseIntrinsic("%" + intrinsicBaseName + "%", allowMissing);
+      var intrinsicRealName = intrinsic.name;
+      var value = intrinsic.value;
+      var skipFurtherCaching = false;
+      var alias = intrinsic.alias;
+      if (alias) {
+        intrinsicBaseName = alias[0];
+        $spliceApply(parts, $concat([0, 1], alias));
+      }
+      for (var i3 = 1, isOwn = true; i3 < parts.length; i3 += 1) {
+        var part = parts[i3];
+        var first = $strSlice(part, 0, 1);
+        var last = $strSlice(part, -1);
+        if ((first === '"' || first === "'" || first === "`" || (last === '"' || last === "'" || last === "`")) && first !== last) {
+          throw new $SyntaxError("property names with quotes must have matching quotes");
+        }
+        if (part === "constructor" || !isOwn) {
+          skipFurtherCaching = true;
+        }
+        intrinsicBaseName += "." + part;
+        intrinsicRealName = "%" + intrinsicBaseName + "%";
+        if (hasOwn(INTRINSICS, intrinsicRealName)) {
+          value = INTRINSICS[intrinsicRealName];
+        } else if (value != null) {
+          if (!(part in value)) {
+            if (!allowMissing) {
+              throw new $TypeError("base intrinsic for " + name + " exists, but the property is not available.");
+            }
+            return void undefined2;
+          }
+          if ($gOPD && i3 + 1 >= parts.length) {
+            var desc = $gOPD(value, part);
+            isOwn = !!desc;
+            if (isOwn && "get" in desc && !("originalValue" in desc.get)) {
+              value = desc.get;
+            } else {
+              value = value[part];
+            }
+          } else {
+            isOwn = hasOwn(value, part);
+            value = value[part];
+          }
+          if (isOwn && !skipFurtherCaching) {
+            INTRINSICS[intrinsicRealName] = value;
+          }
+        }
+      }
+      return value;
+    };
+  }
+});
+
+// node_modules/call-bound/index.js
+var require_call_bound = __commonJS({
+  "node_modules/call-bound/index.js"(exports, module) {
+    "use strict";
+    var GetIntrinsic = require_get_intrinsic();
+    var callBindBasic = require_call_bind_apply_helpers();
+    var $indexOf = callBindBasic([GetIntrinsic("%String.prototype.indexOf%")]);
+    module.exports = function callBoundIntrinsic(name, allowMissing) {
+      var intrinsic = (
+        /** @type {(this: unknown, ...args: unknown[]) => unknown} */
+        GetIntrinsic(name, !!allowMissing)
+      );
+      if (typeof intrinsic === "function" && $indexOf(name, ".prototype.") > -1) {
+        return callBindBasic(
+          /** @type {const} */
+          [intrinsic]
+        );
+      }
+      return intrinsic;
+    };
+  }
+});
+
+// node_modules/side-channel-map/index.js
+var require_side_channel_map = __commonJS({
+  "node_modules/side-channel-map/index.js"(exports, module) {
+    "use strict";
+    var GetIntrinsic = require_get_intrinsic();
+    var callBound = require_call_bound();
+    var inspect4 = require_object_inspect();
+    var $TypeError = require_type();
+    var $Map = GetIntrinsic("%Map%", true);
+    var $mapGet = callBound("Map.prototype.get", true);
+    var $mapSet = callBound("Map.prototype.set", true);
+    var $mapHas = callBound("Map.prototype.has", true);
+    var $mapDelete = callBound("Map.prototype.delete", true);
+    var $mapSize = callBound("Map.prototype.size", true);
+    module.exports = !!$Map && /** @type {Exclude<import('.'), false>} */
+    function getSideChannelMap() {
+      var $m;
+      var channel = {
+        assert: function(key) {
+          if (!channel.has(key)) {
+            throw new $TypeError("Side channel does not contain " + inspect4(key));
+          }
+        },
+        "delete": function(key) {
+          if ($m) {
+            var result2 = $mapDelete($m, key);
+            if ($mapSize($m) === 0) {
+              $m = void 0;
+            }
+            return result2;
+          }
+          return false;
+        },
+        get: function(key) {
+          if ($m) {
+            return $mapGet($m, key);
+          }
+        },
+        has: function(key) {
+          if ($m) {
+            return $mapHas($m, key);
+          }
+          return false;
+        },
+        set: function(key, value) {
+          if (!$m) {
+            $m = new $Map();
+          }
+          $mapSet($m, key, value);
+        }
+      };
+      return channel;
+    };
+  }
+});
+
+// node_modules/side-channel-weakmap/index.js
+var require_side_channel_weakmap = __commonJS({
+  "node_modules/side-channel-weakmap/index.js"(exports, module) {
+    "use strict";
+    var GetIntrinsic = require_get_intrinsic();
+    var callBound = require_call_bound();
+    var inspect4 = require_object_inspect();
+    var getSideChannelMap = require_side_channel_map();
+    var $TypeError = require_type();
+    var $WeakMap = GetIntrinsic("%WeakMap%", true);
+    var $weakMapGet = callBound("WeakMap.prototype.get", true);
+    var $weakMapSet = callBound("WeakMap.prototype.set", true);
+    var $weakMapHas = callBound("WeakMap.prototype.has", true);
+    var $weakMapDelete = callBound("WeakMap.prototype.delete", true);
+    module.exports = $WeakMap ? (
+      /** @type {Exclude<import('.'), false>} */
+      function getSideChannelWeakMap() {
+        var $wm;
+        var $m;
+        var channel = {
+          assert: function(key) {
+            if (!channel.has(key)) {
+              throw new $TypeError("Side channel does not contain " + inspect4(key));
+            }
+          },
+          "delete": function(key) {
+            if ($WeakMap && key && (typeof key === "object" || typeof key === "function")) {
+              if ($wm) {
+                return $weakMapDelete($wm, key);
+              }
+            } else if (getSideChannelMap) {
+              if ($m) {
+                return $m["delete"](key);
+              }
+            }
+            return false;
+          },
+          get: function(key) {
+            if ($WeakMap && key && (typeof key === "object" || typeof key === "function")) {
+              if ($wm) {
+                return $weakMapGet($wm, key);
+              }
+            }
+            return $m && $m.get(key);
+          },
+          has: function(key) {
+            if ($WeakMap && key && (typeof key === "object" || typeof key === "function")) {
+              if ($wm) {
+                return $weakMapHas($wm, key);
+              }
+            }
+            return !!$m && $m.has(key);
+          },
+          set: function(key, value) {
+            if ($WeakMap && key && (typeof key === "object" || typeof key === "function")) {
+              if (!$wm) {
+                $wm = new $WeakMap();
+              }
+              $weakMapSet($wm, key, value);
+            } else if (getSideChannelMap) {
+              if (!$m) {
+                $m = getSideChannelMap();
+              }
+              $m.set(key, value);
+            }
+          }
+        };
+        return channel;
+      }
+    ) : getSideChannelMap;
+  }
+});
+
+// node_modules/side-channel/index.js
+var require_side_channel = __commonJS({
+  "node_modules/side-channel/index.js"(exports, module) {
+    "use strict";
+    var $TypeError = require_type();
+    var inspect4 = require_object_inspect();
+    var getSideChannelList = require_side_channel_list();
+    var getSideChannelMap = require_side_channel_map();
+    var getSideChannelWeakMap = require_side_channel_weakmap();
+    var makeChannel = getSideChannelWeakMap || getSideChannelMap || getSideChannelList;
+    module.exports = function getSideChannel() {
+      var $channelData;
+      var channel = {
+        assert: function(key) {
+          if (!channel.has(key)) {
+            var keyDesc = key && Object(key) === key ? "the given object key" : inspect4(key);
+            throw new $TypeError("Side channel does not contain " + keyDesc);
+          }
+        },
+        "delete": function(key) {
+          return !!$channelData && $channelData["delete"](key);
+        },
+        get: function(key) {
+          return $channelData && $channelData.get(key);
+        },
+        has: function(key) {
+          return !!$channelData && $channelData.has(key);
+        },
+        set: function(key, value) {
+          if (!$channelData) {
+            $channelData = makeChannel();
+          }
+          $channelData.set(key, value);
+        }
+      };
+      return channel;
+    };
+  }
+});
+
+// node_modules/qs/lib/formats.js
+var require_formats = __commonJS({
+  "node_modules/qs/lib/formats.js"(exports, module) {
+    "use strict";
+    var replace = String.prototype.replace;
+    var percentTwenties = /%20/g;
+    var Format = {
+      RFC1738: "RFC1738",
+      RFC3986: "RFC3986",
+      WHATWG: "WHATWG"
+    };
+    module.exports = {
+      "default": Format.RFC3986,
+      formatters: {
+        RFC1738: function(value) {
+          return replace.call(value, percentTwenties, "+");
+        },
+        RFC3986: function(value) {
+          return String(value);
+        },
+        WHATWG: function(value) {
+          return replace.call(value, percentTwenties, "+");
+        }
+      },
+      RFC1738: Format.RFC1738,
+      RFC3986: Format.RFC3986,
+      WHATWG: Format.WHATWG
+    };
+  }
+});
+
+// node_modules/qs/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/qs/lib/utils.js"(exports, module) {
+    "use strict";
+    var formats = require_formats();
+    var getSideChannel = require_side_channel();
+    var defineProperty = require_es_define_property();
+    var has = Object.prototype.hasOwnProperty;
+    var isArray = Array.isArray;
+    var overflowChannel = getSideChannel();
+    var markOverflow = function markOverflow2(obj, maxIndex) {
+      overflowChannel.set(obj, maxIndex);
+      return obj;
+    };
+    var isOverflow = function isOverflow2(obj) {
+      return overflowChannel.has(obj);
+    };
+    var getMaxIndex = function getMaxIndex2(obj) {
+      return overflowChannel.get(obj);
+    };
+    var setMaxIndex = function setMaxIndex2(obj, maxIndex) {
+      overflowChannel.set(obj, maxIndex);
+    };
+    var conflictChannel = getSideChannel();
+    var markConflict = function markConflict2(obj, maxIndex) {
+      conflictChannel.set(obj, maxIndex);
+      return obj;
+    };
+    var isConflict = function isConflict2(obj) {
+      return conflictChannel.has(obj);
+    };
+    var getConflictIndex = function getConflictIndex2(obj) {
+      return conflictChannel.get(obj);
+    };
+    var hexTable = (function() {
+      var array2 = [];
+      for (var i3 = 0; i3 < 256; ++i3) {
+        array2[array2.length] = "%" + ((i3 < 16 ? "0" : "") + i3.toString(16)).toUpperCase();
+      }
+      return array2;
+    })();
+    var compactQueue = function compactQueue2(queue) {
+      while (queue.length > 1) {
+        var item = queue.pop();
+        var obj = item.obj[item.prop];
+        if (isArray(obj)) {
+          var compacted = [];
+          for (var j = 0; j < obj.length; ++j) {
+            if (typeof obj[j] !== "undefined") {
+              compacted[compacted.length] = obj[j];
+            }
+          }
+          item.obj[item.prop] = compacted;
+        }
+      }
+    };
+    var arrayToObject = function arrayToObject2(source, options) {
+      var obj = options && options.plainObjects ? { __proto__: null } : {};
+      for (var i3 = 0; i3 < source.length; ++i3) {
+        if (typeof source[i3] !== "undefined") {
+          obj[i3] = source[i3];
+        }
+      }
+      return obj;
+    };
+    var setProperty = function setProperty2(obj, key, value) {
+      if (key === "__proto__" && defineProperty) {
+        defineProperty(obj, key, {
+          configurable: true,
+          enumerable: true,
+          value,
+          writable: true
+        });
+      } else {
+        obj[key] = value;
+      }
+    };
+    var maxNumericIndex = function maxNumericIndex2(obj, min) {
+      var max2 = min;
+      var keys = Object.keys(obj);
+      for (var i3 = 0; i3 < keys.length; ++i3) {
+        var num = parseInt(keys[i3], 10);
+        if (String(num) === keys[i3] && num > max2) {
+          max2 = num;
+        }
+      }
+      return max2;
+    };
+    var countElements = function countElements2(arr) {
+      var count2 = 0;
+      for (var i3 = 0; i3 < arr.length; ++i3) {
+        if (has.call(arr, i3)) {
+          count2 += 1;
+        }
+      }
+      return count2;
+    };
+    var limitedPair = function limitedPair2(first, second, options) {
+      var pair = [first, second];
+      if (options && typeof options.arrayLimit === "number" && pair.length > options.arrayLimit) {
+        if (options.throwOnLimitExceeded) {
+          throw new RangeError("Array limit exceeded. Only " + options.arrayLimit + " element" + (options.arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+        }
+        return markOverflow(arrayToObject(pair, options), 1);
+      }
+      return pair;
+    };
+    var merge2 = function merge3(target, source, options) {
+      if (!source) {
+        return target;
+      }
+      if (typeof source !== "object" && typeof source !== "function") {
+        if (isArray(target)) {
+          var nextIndex = target.length;
+          if (options && typeof options.arrayLimit === "number" && countElements(target) >= options.arrayLimit) {
+            if (options.throwOnLimitExceeded) {
+              throw new RangeError("Array limit exceeded. Only " + options.arrayLimit + " element" + (options.arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+            }
+            return markOverflow(arrayToObject(target.concat(source), options), nextIndex);
+          }
+          target[nextIndex] = source;
+        } else if (target && typeof target === "object") {
+          if (isOverflow(target)) {
+            var newIndex = getMaxIndex(target) + 1;
+            target[newIndex] = source;
+            setMaxIndex(target, newIndex);
+          } else if (options && options.strictMerge && isConflict(target)) {
+            var nextConflict = getConflictIndex(target) + 1;
+            if (options.throwOnLimitExceeded && typeof options.arrayLimit === "number" && nextConflict >= options.arrayLimit) {
+              throw new RangeError("Array limit exceeded. Only " + options.arrayLimit + " element" + (options.arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+            }
+            target[nextConflict] = source;
+            markConflict(target, nextConflict);
+          } else if (options && options.strictMerge) {
+            var conflict = limitedPair(target, source, options);
+            return isArray(conflict) ? markConflict(conflict, 1) : conflict;
+          } else if (options && (options.plainObjects || options.allowPrototypes) || !has.call(Object.prototype, source)) {
+            target[source] = true;
+          }
+        } else {
+          return limitedPair(target, source, options);
+        }
+        return target;
+      }
+      if (!target || typeof target !== "object") {
+        if (isOverflow(source)) {
+          var sourceKeys = Object.keys(source);
+          var result2 = options && options.plainObjects ? { __proto__: null, 0: target } : { 0: target };
+          for (var m = 0; m < sourceKeys.length; m++) {
+            var oldKey = parseInt(sourceKeys[m], 10);
+            result2[oldKey + 1] = source[sourceKeys[m]];
+          }
+          return markOverflow(result2, getMaxIndex(source) + 1);
+        }
+        var combined = [target].concat(source);
+        if (options && typeof options.arrayLimit === "number" && combined.length > options.arrayLimit) {
+          if (options.throwOnLimitExceeded) {
+            throw new RangeError("Array limit exceeded. Only " + options.arrayLimit + " element" + (options.arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+          }
+          return markOverflow(arrayToObject(combined, options), combined.length - 1);
+        }
+        return combined;
+      }
+      var mergeTarget = target;
+      if (isArray(target) && !isArray(source)) {
+        mergeTarget = arrayToObject(target, options);
+        if (isConflict(target)) {
+          markConflict(mergeTarget, target.length - 1);
+        }
+      }
+      if (isArray(target) && isArray(source)) {
+        source.forEach(function(item, i3) {
+          if (has.call(target, i3)) {
+            var targetItem = target[i3];
+            if (targetItem && typeof targetItem === "object" && item && typeof item === "object") {
+              target[i3] = merge3(targetItem, item, options);
+            } else {
+              target[target.length] = item;
+            }
+          } else {
+            target[i3] = item;
+          }
+        });
+        if (options && typeof options.arrayLimit === "number" && countElements(target) > options.arrayLimit) {
+          if (options.throwOnLimitExceeded) {
+            throw new RangeError("Array limit exceeded. Only " + options.arrayLimit + " element" + (options.arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+          }
+          return markOverflow(arrayToObject(target, options), target.length - 1);
+        }
+        return target;
+      }
+      return Object.keys(source).reduce(function(acc, key) {
+        var value = source[key];
+        if (has.call(acc, key)) {
+          setProperty(acc, key, merge3(acc[key], value, options));
+        } else {
+          setProperty(acc, key, value);
+        }
+        if (isOverflow(source) && !isOverflow(acc)) {
+          markOverflow(acc, maxNumericIndex(acc, getMaxIndex(source)));
+        }
+        if (isOverflow(acc)) {
+          var keyNum = parseInt(key, 10);
+          if (String(keyNum) === key && keyNum >= 0 && keyNum > getMaxIndex(acc)) {
+            setMaxIndex(acc, keyNum);
+          }
+        }
+        if (isConflict(acc)) {
+          var conflictKey = parseInt(key, 10);
+          if (String(conflictKey) === key && conflictKey > getConflictIndex(acc)) {
+            markConflict(acc, conflictKey);
+          }
+        }
+        return acc;
+      }, mergeTarget);
+    };
+    var assign = function assignSingleSource(target, source) {
+      return Object.keys(source).reduce(function(acc, key) {
+        setProperty(acc, key, source[key]);
+        return acc;
+      }, target);
+    };
+    var decode3 = function(str, defaultDecoder, charset) {
+      if (typeof str === "string" && str.indexOf("%") === -1) {
+        return str.indexOf("+") === -1 ? str : str.replace(/\+/g, " ");
+      }
+      var strWithoutPlus = str.replace(/\+/g, " ");
+      if (charset === "iso-8859-1") {
+        return strWithoutPlus.replace(/%[0-9a-f]{2}/gi, unescape);
+      }
+      try {
+        return decodeURIComponent(strWithoutPlus);
+      } catch (e) {
+        return strWithoutPlus;
+      }
+    };
+    var hasToPrimitive = typeof Symbol === "function" && typeof Symbol.toPrimitive === "symbol";
+    var arrayJoin = Array.prototype.join;
+    var arrayToString = Array.prototype.toString;
+    var objectToString4 = Object.prototype.toString;
+    var toCoercible = function toCoercible2(value, joining) {
+      if (!value || typeof value !== "object" && typeof value !== "function") {
+        return value;
+      }
+      if (hasToPrimitive && value[Symbol.toPrimitive] != null) {
+        return value;
+      }
+      if (isArray(value) && value.toString === arrayToString && value.join === arrayJoin) {
+        var ancestors = joining || getSideChannel();
+        if (ancestors.has(value)) {
+          return "";
+        }
+        ancestors.set(value, true);
+        var copy;
+        for (var i3 = 0; i3 < value.length; i3 += 1) {
+          var item = value[i3];
+          var coerced = toCoercible2(item, ancestors);
+          if (!copy && coerced !== item) {
+            copy = [];
+            for (var j = 0; j < i3; j += 1) {
+              copy[j] = value[j];
+            }
+          }
+          if (copy) {
+            copy[i3] = coerced;
+          }
+        }
+        ancestors["delete"](value);
+        return copy || value;
+      }
+      if (typeof value.toString === "function") {
+        return value;
+      }
+      var valueOf = value.valueOf;
+      if (typeof valueOf === "function") {
+        var primitive = valueOf.call(value);
+        if (!primitive || typeof primitive !== "object" && typeof primitive !== "function") {
+          return String(primitive);
+        }
+      }
+      return objectToString4.call(value);
+    };
+    var limit = 1024;
+    var encode3 = function encode4(str, defaultEncoder, charset, kind, format2) {
+      if (str.length === 0) {
+        return str;
+      }
+      var string4 = str;
+      if (typeof str === "symbol") {
+        string4 = Symbol.prototype.toString.call(str);
+      } else if (typeof str !== "string") {
+        string4 = String(toCoercible(str));
+      }
+      if (charset === "iso-8859-1") {
+        return escape(string4).replace(/%u[0-9a-f]{4}/gi, function($0) {
+          return "%26%23" + parseInt($0.slice(2), 16) + "%3B";
+        }).replace(/\+/g, "%2B");
+      }
+      var out = "";
+      for (var j = 0; j < string4.length; j += limit) {
+        var segment = string4.length >= limit ? string4.slice(j, j + limit) : string4;
+        if (j + limit < string4.length) {
+          var last = segment.charCodeAt(segment.length - 1);
+          if (last >= 55296 && last <= 56319) {
+            segment = segment.slice(0, -1);
+            j -= 1;
+          }
+        }
+        var arr = [];
+        for (var i3 = 0; i3 < segment.length; ++i3) {
+          var c3 = segment.charCodeAt(i3);
+          if (c3 === 45 || c3 === 46 || c3 === 95 || c3 === 126 && format2 !== formats.WHATWG || c3 >= 48 && c3 <= 57 || c3 >= 65 && c3 <= 90 || c3 >= 97 && c3 <= 122 || format2 === formats.RFC1738 && (c3 === 40 || c3 === 41) || format2 === formats.WHATWG && c3 === 42) {
+            arr[arr.length] = segment.charAt(i3);
+            continue;
+          }
+          if (c3 < 128) {
+            arr[arr.length] = hexTable[c3];
+            continue;
+          }
+          if (c3 < 2048) {
+            arr[arr.length] = hexTable[192 | c3 >> 6] + hexTable[128 | c3 & 63];
+            continue;
+          }
+          if (c3 < 55296 || c3 >= 57344) {
+            arr[arr.length] = hexTable[224 | c3 >> 12] + hexTable[128 | c3 >> 6 & 63] + hexTable[128 | c3 & 63];
+            continue;
+          }
+          var next = segment.charCodeAt(i3 + 1);
+          if (c3 <= 56319 && next >= 56320 && next <= 57343) {
+            i3 += 1;
+            c3 = 65536 + ((c3 & 1023) << 10 | next & 1023);
+            arr[arr.length] = hexTable[240 | c3 >> 18] + hexTable[128 | c3 >> 12 & 63] + hexTable[128 | c3 >> 6 & 63] + hexTable[128 | c3 & 63];
+          } else {
+            arr[arr.length] = "%EF%BF%BD";
+          }
+        }
+        out += arr.join("");
+      }
+      return out;
+    };
+    var compact2 = function compact3(value) {
+      var queue = [{ obj: { o: value }, prop: "o" }];
+      var refs = getSideChannel();
+      for (var i3 = 0; i3 < queue.length; ++i3) {
+        var item = queue[i3];
+        var obj = item.obj[item.prop];
+        var keys = Object.keys(obj);
+        for (var j = 0; j < keys.length; ++j) {
+          var key = keys[j];
+          var val = obj[key];
+          if (typeof val === "object" && val !== null && !refs.has(val)) {
+            queue[queue.length] = { obj, prop: key };
+            refs.set(val, true);
+          }
+        }
+      }
+      compactQueue(queue);
+      return value;
+    };
+    var isRegExp = function isRegExp2(obj) {
+      return Object.prototype.toString.call(obj) === "[object RegExp]";
+    };
+    var isBuffer = function isBuffer2(obj) {
+      if (!obj || typeof obj !== "object") {
+        return false;
+      }
+      return !!(obj.constructor && typeof obj.constructor.isBuffer === "function" && obj.constructor.isBuffer(obj));
+    };
+    var combine = function combine2(a2, b, arrayLimit, plainObjects, throwOnLimitExceeded) {
+      if (isOverflow(a2)) {
+        if (throwOnLimitExceeded) {
+          throw new RangeError("Array limit exceeded. Only " + arrayLimit + " element" + (arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+        }
+        var bValues = isArray(b) ? b : [b];
+        var newIndex = getMaxIndex(a2);
+        for (var i3 = 0; i3 < bValues.length; ++i3) {
+          newIndex += 1;
+          a2[newIndex] = bValues[i3];
+        }
+        setMaxIndex(a2, newIndex);
+        return a2;
+      }
+      var result2 = [].concat(a2, b);
+      if (result2.length > arrayLimit) {
+        if (throwOnLimitExceeded) {
+          throw new RangeError("Array limit exceeded. Only " + arrayLimit + " element" + (arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+        }
+        return markOverflow(arrayToObject(result2, { plainObjects }), result2.length - 1);
+      }
+      return result2;
+    };
+    var maybeMap = function maybeMap2(val, fn) {
+      if (isArray(val)) {
+        var mapped = [];
+        for (var i3 = 0; i3 < val.length; i3 += 1) {
+          mapped[mapped.length] = fn(val[i3]);
+        }
+        return mapped;
+      }
+      return fn(val);
+    };
+    module.exports = {
+      arrayToObject,
+      assign,
+      combine,
+      compact: compact2,
+      decode: decode3,
+      encode: encode3,
+      isBuffer,
+      isOverflow,
+      isRegExp,
+      markOverflow,
+      maybeMap,
+      merge: merge2,
+      setProperty,
+      toCoercible
+    };
+  }
+});
+
+// node_modules/qs/lib/stringify.js
+var require_stringify2 = __commonJS({
+  "node_modules/qs/lib/stringify.js"(exports, module) {
+    "use strict";
+    var getSideChannel = require_side_channel();
+    var utils = require_utils2();
+    var formats = require_formats();
+    var has = Object.prototype.hasOwnProperty;
+    var arrayPrefixGenerators = {
+      brackets: function brackets(prefix) {
+        return prefix + "[]";
+      },
+      comma: "comma",
+      indices: function indices(prefix, key) {
+        return prefix + "[" + key + "]";
+      },
+      repeat: function repeat(prefix) {
+        return prefix;
+      }
+    };
+    var isArray = Array.isArray;
+    var push = Array.prototype.push;
+    var pushToArray = function(arr, valueOrArray) {
+      push.apply(arr, isArray(valueOrArray) ? valueOrArray : [valueOrArray]);
+    };
+    var toISO = Date.prototype.toISOString;
+    var defaultFormat = formats["default"];
+    var defaults = {
+      addQueryPrefix: false,
+      allowDots: false,
+      allowEmptyArrays: false,
+      arrayFormat: "indices",
+      charset: "utf-8",
+      charsetSentinel: false,
+      commaRoundTrip: false,
+      delimiter: "&",
+      depth: Infinity,
+      encode: true,
+      encodeDotInKeys: false,
+      encoder: utils.encode,
+      encodeValuesOnly: false,
+      filter: void 0,
+      format: defaultFormat,
+      formatter: formats.formatters[defaultFormat],
+      // deprecated
+      indices: false,
+      serializeDate: function serializeDate(date5) {
+        return toISO.call(date5);
+      },
+      skipNulls: false,
+      strictNullHandling: false
+    };
+    var isNonNullishPrimitive = function isNonNullishPrimitive2(v) {
+      return typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "symbol" || typeof v === "bigint";
+    };
+    var sentinel = {};
+    var stringify2 = function stringify3(object2, prefix, generateArrayPrefix, commaRoundTrip, allowEmptyArrays, strictNullHandling, skipNulls, encodeDotInKeys, encoder2, filter, sort, allowDots, serializeDate, format2, formatter, encodeValuesOnly, charset, sideChannel, depth, currentDepth) {
+      var obj = object2;
+      if (currentDepth > depth) {
+        throw new RangeError("Input depth exceeded depth option of " + depth);
+      }
+      var tmpSc = sideChannel;
+      var step = 0;
+      var findFlag = false;
+      while ((tmpSc = tmpSc.get(sentinel)) !== void 0 && !findFlag) {
+        var pos = tmpSc.get(object2);
+        step += 1;
+        if (typeof pos !== "undefined") {
+          if (pos === step) {
+            throw new RangeError("Cyclic object value");
+          } else {
+            findFlag = true;
+          }
+        }
+        if (typeof tmpSc.get(sentinel) === "undefined") {
+          step = 0;
+        }
+      }
+      obj = typeof filter === "function" ? filter(prefix, obj) : obj;
+      if (obj instanceof Date) {
+        obj = serializeDate(obj);
+      } else if (generateArrayPrefix === "comma" && isArray(obj)) {
+        obj = utils.maybeMap(obj, function(value2) {
+          if (value2 instanceof Date) {
+            return serializeDate(value2);
+          }
+          return value2;
+        });
+      }
+      if (obj === null) {
+        if (strictNullHandling) {
+          return formatter(encoder2 && !encodeValuesOnly ? encoder2(prefix, defaults.encoder, charset, "key", format2) : prefix);
+        }
+        obj = "";
+      }
+      if (isNonNullishPrimitive(obj) || utils.isBuffer(obj)) {
+        if (encoder2) {
+          var keyValue = encodeValuesOnly ? prefix : encoder2(prefix, defaults.encoder, charset, "key", format2);
+          return [formatter(keyValue) + "=" + formatter(encoder2(obj, defaults.encoder, charset, "value", format2))];
+        }
+        return [formatter(prefix) + "=" + formatter(String(obj))];
+      }
+      var values = [];
+      if (typeof obj === "undefined") {
+        return values;
+      }
+      var objKeys;
+      if (generateArrayPrefix === "comma" && isArray(obj)) {
+        if (encodeValuesOnly && encoder2) {
+          obj = utils.maybeMap(obj, function(v) {
+            return v == null ? v : encoder2(v, defaults.encoder, charset, "value", format2);
+          });
+        }
+        objKeys = [{ value: obj.length > 0 ? utils.toCoercible(obj).join(",") || null : void 0 }];
+      } else if (isArray(filter)) {
+        objKeys = filter;
+      } else {
+        var keys = Object.keys(obj);
+        objKeys = sort ? keys.sort(sort) : keys;
+      }
+      var encodedPrefix = String(prefix);
+      var adjustedPrefix = commaRoundTrip && isArray(obj) && obj.length === 1 ? encodedPrefix + "[]" : encodedPrefix;
+      if (allowEmptyArrays && isArray(obj) && obj.length === 0 && Object.keys(obj).length === 0) {
+        return formatter(encoder2 && !encodeValuesOnly ? encoder2(adjustedPrefix, defaults.encoder, charset, "key", format2) : adjustedPrefix) + "[]";
+      }
+      for (var j = 0; j < objKeys.length; ++j) {
+        var key = objKeys[j];
+        var value = typeof key === "object" && key && typeof key.value !== "undefined" ? key.value : obj[key];
+        if (skipNulls && value === null) {
+          continue;
+        }
+        var encodedKey = allowDots && encodeDotInKeys ? String(key).replace(/\./g, "%2E") : String(key);
+        var keyPrefix = isArray(obj) ? typeof generateArrayPrefix === "function" ? generateArrayPrefix(adjustedPrefix, encodedKey) : adjustedPrefix : adjustedPrefix + (allowDots ? "." + encodedKey : "[" + encodedKey + "]");
+        sideChannel.set(object2, step);
+        var valueSideChannel = getSideChannel();
+        valueSideChannel.set(sentinel, sideChannel);
+        pushToArray(values, stringify3(
+          value,
+          keyPrefix,
+          generateArrayPrefix,
+          commaRoundTrip,
+          allowEmptyArrays,
+          strictNullHandling,
+          skipNulls,
+          encodeDotInKeys,
+          generateArrayPrefix === "comma" && encodeValuesOnly && isArray(obj) ? null : encoder2,
+          filter,
+          sort,
+          allowDots,
+          serializeDate,
+          format2,
+          formatter,
+          encodeValuesOnly,
+          charset,
+          valueSideChannel,
+          depth,
+          currentDepth + 1
+        ));
+      }
+      return values;
+    };
+    var normalizeStringifyOptions = function normalizeStringifyOptions2(opts) {
+      if (!opts) {
+        return defaults;
+      }
+      if (typeof opts.allowEmptyArrays !== "undefined" && typeof opts.allowEmptyArrays !== "boolean") {
+        throw new TypeError("`allowEmptyArrays` option can only be `true` or `false`, when provided");
+      }
+      if (typeof opts.encodeDotInKeys !== "undefined" && typeof opts.encodeDotInKeys !== "boolean") {
+        throw new TypeError("`encodeDotInKeys` option can only be `true` or `false`, when provided");
+      }
+      if (opts.encoder !== null && typeof opts.encoder !== "undefined" && typeof opts.encoder !== "function") {
+        throw new TypeError("Encoder has to be a function.");
+      }
+      var charset = opts.charset || defaults.charset;
+      if (typeof opts.charset !== "undefined" && opts.charset !== "utf-8" && opts.charset !== "iso-8859-1") {
+        throw new TypeError("The charset option must be either utf-8, iso-8859-1, or undefined");
+      }
+      var format2 = formats["default"];
+      if (typeof opts.format !== "undefined") {
+        if (!has.call(formats.formatters, opts.format)) {
+          throw new TypeError("Unknown format option provided.");
+        }
+        format2 = opts.format;
+      }
+      var formatter = formats.formatters[format2];
+      var filter = defaults.filter;
+      if (typeof opts.filter === "function" || isArray(opts.filter)) {
+        filter = opts.filter;
+      }
+      var arrayFormat;
+      if (has.call(arrayPrefixGenerators, opts.arrayFormat)) {
+        arrayFormat = opts.arrayFormat;
+      } else if ("indices" in opts) {
+        arrayFormat = opts.indices ? "indices" : "repeat";
+      } else {
+        arrayFormat = defaults.arrayFormat;
+      }
+      if ("commaRoundTrip" in opts && typeof opts.commaRoundTrip !== "boolean") {
+        throw new TypeError("`commaRoundTrip` must be a boolean, or absent");
+      }
+      var allowDots = typeof opts.allowDots === "undefined" ? opts.encodeDotInKeys === true ? true : defaults.allowDots : !!opts.allowDots;
+      return {
+        addQueryPrefix: typeof opts.addQueryPrefix === "boolean" ? opts.addQueryPrefix : defaults.addQueryPrefix,
+        allowDots,
+        allowEmptyArrays: typeof opts.allowEmptyArrays === "boolean" ? !!opts.allowEmptyArrays : defaults.allowEmptyArrays,
+        arrayFormat,
+        charset,
+        charsetSentinel: typeof opts.charsetSentinel === "boolean" ? opts.charsetSentinel : defaults.charsetSentinel,
+        commaRoundTrip: !!opts.commaRoundTrip,
+        delimiter: typeof opts.delimiter === "undefined" ? defaults.delimiter : opts.delimiter,
+        depth: typeof opts.depth === "number" ? opts.depth : defaults.depth,
+        encode: typeof opts.encode === "boolean" ? opts.encode : defaults.encode,
+        encodeDotInKeys: typeof opts.encodeDotInKeys === "boolean" ? opts.encodeDotInKeys : defaults.encodeDotInKeys,
+        encoder: typeof opts.encoder === "function" ? opts.encoder : defaults.encoder,
+        encodeValuesOnly: typeof opts.encodeValuesOnly === "boolean" ? opts.encodeValuesOnly : defaults.encodeValuesOnly,
+        filter,
+        format: format2,
+        formatter,
+        serializeDate: typeof opts.serializeDate === "function" ? opts.serializeDate : defaults.serializeDate,
+        skipNulls: typeof opts.skipNulls === "boolean" ? opts.skipNulls : defaults.skipNulls,
+        sort: typeof opts.sort === "function" ? opts.sort : null,
+        strictNullHandling: typeof opts.strictNullHandling === "boolean" ? opts.strictNullHandling : defaults.strictNullHandling
+      };
+    };
+    module.exports = function(object2, opts) {
+      var obj = object2;
+      var options = normalizeStringifyOptions(opts);
+      var objKeys;
+      var filter;
+      if (typeof options.filter === "function") {
+        filter = options.filter;
+        obj = filter("", obj);
+      } else if (isArray(options.filter)) {
+        filter = options.filter.slice();
+        objKeys = filter;
+      }
+      var keys = [];
+      if (typeof obj !== "object" || obj === null) {
+        return "";
+      }
+      var generateArrayPrefix = arrayPrefixGenerators[options.arrayFormat];
+      var commaRoundTrip = generateArrayPrefix === "comma" && options.commaRoundTrip;
+      if (!objKeys) {
+        objKeys = Object.keys(obj);
+      }
+      if (options.sort) {
+        objKeys.sort(options.sort);
+      }
+      var sideChannel = getSideChannel();
+      for (var i3 = 0; i3 < objKeys.length; ++i3) {
+        var key = objKeys[i3];
+        if (typeof key === "undefined" || key === null) {
+          continue;
+        }
+        var value = obj[key];
+        if (options.skipNulls && value === null) {
+          continue;
+        }
+        var encodedKey = options.encodeDotInKeys ? String(key).replace(/\./g, "%2E") : String(key);
+        pushToArray(keys, stringify2(
+          value,
+          encodedKey,
+          generateArrayPrefix,
+          commaRoundTrip,
+          options.allowEmptyArrays,
+          options.strictNullHandling,
+          options.skipNulls,
+          options.encodeDotInKeys,
+          options.encode ? options.encoder : null,
+          filter,
+          options.sort,
+          options.allowDots,
+          options.serializeDate,
+          options.format,
+          options.formatter,
+          options.encodeValuesOnly,
+          options.charset,
+          sideChannel,
+          options.depth,
+          0
+        ));
+      }
+      var joined = keys.join(options.delimiter);
+      var prefix = options.addQueryPrefix === true ? "?" : "";
+      if (options.charsetSentinel) {
+        if (options.charset === "iso-8859-1") {
+          prefix += "utf8=%26%2310003%3B" + options.delimiter;
+        } else {
+          prefix += "utf8=%E2%9C%93" + options.delimiter;
+        }
+      }
+      return joined.length > 0 ? prefix + joined : "";
+    };
+  }
+});
+
+// node_modules/qs/lib/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/qs/lib/parse.js"(exports, module) {
+    "use strict";
+    var getSideChannel = require_side_channel();
+    var utils = require_utils2();
+    var has = Object.prototype.hasOwnProperty;
+    var isArray = Array.isArray;
+    var getPrototypeOf = Object.getPrototypeOf;
+    var fromCharCode = String.fromCharCode;
+    var isPlainContainer = function isPlainContainer2(value) {
+      if (!value || typeof value !== "object") {
+        return false;
+      }
+      if (isArray(value)) {
+        return true;
+      }
+      var proto = getPrototypeOf(value);
+      return proto === Object.prototype || proto === null;
+    };
+    var emptyCopyOf = function emptyCopyOf2(value) {
+      if (isArray(value)) {
+        var arr = [];
+        arr.length = value.length;
+        return arr;
+      }
+      return getPrototypeOf(value) === null ? { __proto__: null } : {};
+    };
+    var copyInput = function copyInput2(input2) {
+      var copies = getSideChannel();
+      var result2 = {};
+      var queue = [{ source: input2, target: result2 }];
+      for (var i3 = 0; i3 < queue.length; ++i3) {
+        var source = queue[i3].source;
+        var target = queue[i3].target;
+        var keys = Object.keys(source);
+        for (var j = 0; j < keys.length; ++j) {
+          var value = source[keys[j]];
+          if (isPlainContainer(value)) {
+            if (!copies.has(value)) {
+              var copy = emptyCopyOf(value);
+              copies.set(value, copy);
+              queue[queue.length] = { source: value, target: copy };
+            }
+            utils.setProperty(target, keys[j], copies.get(value));
+          } else {
+            utils.setProperty(target, keys[j], value);
+          }
+        }
+      }
+      return result2;
+    };
+    var defaults = {
+      allowDots: false,
+      allowEmptyArrays: false,
+      allowPrototypes: false,
+      allowSparse: false,
+      arrayLimit: 20,
+      charset: "utf-8",
+      charsetSentinel: false,
+      comma: false,
+      decodeDotInKeys: false,
+      decoder: utils.decode,
+      delimiter: "&",
+      depth: 5,
+      duplicates: "combine",
+      ignoreQueryPrefix: false,
+      interpretNumericEntities: false,
+      parameterLimit: 1e3,
+      parseArrays: true,
+      plainObjects: false,
+      strictDepth: false,
+      strictMerge: true,
+      strictNullHandling: false,
+      throwOnLimitExceeded: false
+    };
+    var interpretNumericEntities = function(str) {
+      return str.replace(/&#(\d+);/g, function($0, numberStr) {
+        var c3 = parseInt(numberStr, 10);
+        if (c3 > 65535 && c3 <= 1114111) {
+          c3 -= 65536;
+          return fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
+        }
+        return fromCharCode(c3);
+      });
+    };
+    var parseArrayValue = function(val, options, currentArrayLength) {
+      if (val && typeof val === "string" && options.comma && val.indexOf(",") > -1) {
+        if (options.throwOnLimitExceeded) {
+          var commaCount = 0;
+          var commaIndex = val.indexOf(",");
+          while (commaIndex > -1) {
+            commaCount += 1;
+            if (commaCount >= options.arrayLimit) {
+              throw new RangeError("Array limit exceeded. Only " + options.arrayLimit + " element" + (options.arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+            }
+            commaIndex = val.indexOf(",", commaIndex + 1);
+          }
+        }
+        return val.split(",");
+      }
+      if (options.throwOnLimitExceeded && currentArrayLength >= options.arrayLimit && currentArrayLength > 0) {
+        throw new RangeError("Array limit exceeded. Only " + options.arrayLimit + " element" + (options.arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+      }
+      return val;
+    };
+    var isoSentinel = "utf8=%26%2310003%3B";
+    var charsetSentinel = "utf8=%E2%9C%93";
+    var parseValues = function parseQueryStringValues(str, options) {
+      var obj = { __proto__: null };
+      var cleanStr = options.ignoreQueryPrefix ? str.replace(/^\?/, "") : str;
+      cleanStr = cleanStr.replace(/%5B/gi, "[").replace(/%5D/gi, "]");
+      var limit = options.parameterLimit === Infinity ? void 0 : options.parameterLimit;
+      var parts = cleanStr.split(
+        options.delimiter,
+        options.throwOnLimitExceeded && typeof limit !== "undefined" ? limit + 1 : limit
+      );
+      if (options.throwOnLimitExceeded && typeof limit !== "undefined" && parts.length > limit) {
+        throw new RangeError("Parameter limit exceeded. Only " + limit + " parameter" + (limit === 1 ? "" : "s") + " allowed.");
+      }
+      var skipIndex = -1;
+      var i3;
+      var charset = options.charset;
+      if (options.charsetSentinel) {
+        for (i3 = 0; i3 < parts.length; ++i3) {
+          if (parts[i3].indexOf("utf8=") === 0) {
+            if (parts[i3] === charsetSentinel) {
+              charset = "utf-8";
+            } else if (parts[i3] === isoSentinel) {
+              charset = "iso-8859-1";
+            }
+            skipIndex = i3;
+            i3 = parts.length;
+          }
+        }
+      }
+      for (i3 = 0; i3 < parts.length; ++i3) {
+        if (i3 === skipIndex) {
+          continue;
+        }
+        var part = parts[i3];
+        var bracketEqualsPos = part.indexOf("]=");
+        var pos = bracketEqualsPos === -1 ? part.indexOf("=") : bracketEqualsPos + 1;
+        var isEmptyBracketKey = pos > 1 && part.slice(pos - 2, pos) === "[]";
+        var key;
+        var val;
+        if (pos === -1) {
+          key = options.decoder(part, defaults.decoder, charset, "key");
+          val = options.strictNullHandling ? null : "";
+        } else {
+          key = options.decoder(part.slice(0, pos), defaults.decoder, charset, "key");
+          if (key !== null) {
+            val = utils.maybeMap(
+              parseArrayValue(
+                part.slice(pos + 1),
+                options,
+                isArray(obj[key]) && (options.duplicates === "combine" || isEmptyBracketKey) ? obj[key].length : 0
+              ),
+              function(encodedVal) {
+                return options.decoder(encodedVal, defaults.decoder, charset, "value");
+              }
+            );
+          }
+        }
+        if (val && options.interpretNumericEntities && charset === "iso-8859-1") {
+          val = utils.maybeMap(val, function(value) {
+            return value ? interpretNumericEntities(String(value)) : value;
+          });
+        }
+        if (isEmptyBracketKey) {
+          val = isArray(val) ? [val] : val;
+        }
+        if (options.comma && isArray(val) && val.length > options.arrayLimit) {
+          val = utils.combine([], val, options.arrayLimit, options.plainObjects, options.throwOnLimitExceeded);
+        }
+        if (key !== null) {
+          var existing = has.call(obj, key);
+          if (existing && (options.duplicates === "combine" || isEmptyBracketKey)) {
+            obj[key] = utils.combine(
+              obj[key],
+              val,
+              options.arrayLimit,
+              options.plainObjects,
+              options.throwOnLimitExceeded
+            );
+          } else if (!existing || options.duplicates === "last") {
+            obj[key] = val;
+          }
+        }
+      }
+      return obj;
+    };
+    var stripWrappingBrackets = function stripWrappingBrackets2(key) {
+      return key.charAt(0) === "[" && key.charAt(key.length - 1) === "]" ? key.slice(1, -1) : key;
+    };
+    var parseObject = function(chain, val, options, valuesParsed) {
+      var currentArrayLength = 0;
+      if (chain.length > 0 && chain[chain.length - 1] === "[]") {
+        var parentKey = chain.slice(0, -1).join("");
+        currentArrayLength = Array.isArray(val) && val[parentKey] ? val[parentKey].length : 0;
+      }
+      var leaf = valuesParsed ? val : parseArrayValue(val, options, currentArrayLength);
+      for (var i3 = chain.length - 1; i3 >= 0; --i3) {
+        var obj;
+        var root = chain[i3];
+        if (root === "[]" && options.parseArrays) {
+          if (utils.isOverflow(leaf)) {
+            obj = leaf;
+          } else {
+            obj = options.allowEmptyArrays && (leaf === "" || options.strictNullHandling && leaf === null) ? [] : utils.combine(
+              [],
+              leaf,
+              options.arrayLimit,
+              options.plainObjects,
+              options.throwOnLimitExceeded
+            );
+          }
+        } else {
+          obj = options.plainObjects ? { __proto__: null } : {};
+          var cleanRoot = stripWrappingBrackets(root);
+          var decodedRoot = options.decodeDotInKeys ? cleanRoot.replace(/%2E/gi, ".") : cleanRoot;
+          var index = parseInt(decodedRoot, 10);
+          var isValidArrayIndex = !isNaN(index) && root !== decodedRoot && String(index) === decodedRoot && index >= 0 && options.parseArrays;
+          if (!options.parseArrays && decodedRoot === "") {
+            obj[0] = leaf;
+          } else if (isValidArrayIndex && index < options.arrayLimit) {
+            obj = [];
+            obj[index] = leaf;
+          } else if (isValidArrayIndex && options.throwOnLimitExceeded) {
+            throw new RangeError("Array limit exceeded. Only " + options.arrayLimit + " element" + (options.arrayLimit === 1 ? "" : "s") + " allowed in an array.");
+          } else if (isValidArrayIndex) {
+            obj[index] = leaf;
+            utils.markOverflow(obj, index);
+          } else if (decodedRoot !== "__proto__") {
+            obj[decodedRoot] = leaf;
+          }
+        }
+        leaf = obj;
+      }
+      return leaf;
+    };
+    var topLevelDotsToBrackets = function topLevelDotsToBrackets2(key) {
+      var result2 = "";
+      var depth = 0;
+      for (var i3 = 0; i3 < key.length; i3 += 1) {
+        var cu = key.charCodeAt(i3);
+        if (cu === 91) {
+          depth += 1;
+          result2 += "[";
+        } else if (cu === 93) {
+          if (depth > 0) {
+            depth -= 1;
+          }
+          result2 += "]";
+        } else if (cu === 46 && depth === 0 && i3 + 1 < key.length && key.charCodeAt(i3 + 1) !== 46 && key.charCodeAt(i3 + 1) !== 91) {
+          var start = i3 + 1;
+          var j = start;
+          while (j < key.length && key.charCodeAt(j) !== 46 && key.charCodeAt(j) !== 91) {
+            j += 1;
+          }
+          result2 += "[" + key.slice(start, j) + "]";
+          i3 = j - 1;
+        } else {
+          result2 += key.charAt(i3);
+        }
+      }
+      return result2;
+    };
+    var splitKeyIntoSegments = function splitKeyIntoSegments2(originalKey, options) {
+      var key = options.allowDots ? topLevelDotsToBrackets(originalKey) : originalKey;
+      if (options.depth <= 0) {
+        if (!options.plainObjects && has.call(Object.prototype, stripWrappingBrackets(key))) {
+          if (!options.allowPrototypes) {
+            return;
+          }
+        }
+        return [key];
+      }
+      var segments = [];
+      var first = key.indexOf("[");
+      var parent = first >= 0 ? key.slice(0, first) : key;
+      if (parent) {
+        if (!options.plainObjects && has.call(Object.prototype, parent)) {
+          if (!options.allowPrototypes) {
+            return;
+          }
+        }
+        segments[segments.length] = parent;
+      }
+      var n2 = key.length;
+      var open2 = first;
+      var collected = 0;
+      while (open2 >= 0 && collected < options.depth) {
+        var level2 = 1;
+        var i3 = open2 + 1;
+        var close = -1;
+        while (i3 < n2 && close < 0) {
+          var cu = key.charCodeAt(i3);
+          if (cu === 91) {
+            level2 += 1;
+          } else if (cu === 93) {
+            level2 -= 1;
+            if (level2 === 0) {
+              close = i3;
+            }
+          }
+          i3 += 1;
+        }
+        if (close < 0) {
+          segments[segments.length] = "[" + key.slice(open2) + "]";
+          return segments;
+        }
+        var seg = key.slice(open2, close + 1);
+        var content = seg.slice(1, -1);
+        if (!options.plainObjects && has.call(Object.prototype, content) && !options.allowPrototypes) {
+          return;
+        }
+        segments[segments.length] = seg;
+        collected += 1;
+        open2 = key.indexOf("[", close + 1);
+      }
+      if (open2 >= 0) {
+        if (options.strictDepth === true) {
+          throw new RangeError("Input depth exceeded depth option of " + options.depth + " and strictDepth is true");
+        }
+        segments[segments.length] = "[" + key.slice(open2) + "]";
+      }
+      return segments;
+    };
+    var parseKeys = function parseQueryStringKeys(givenKey, val, options, valuesParsed) {
+      if (!givenKey) {
+        return;
+      }
+      var keys = splitKeyIntoSegments(givenKey, options);
+      if (!keys) {
+        return;
+      }
+      return parseObject(keys, val, options, valuesParsed);
+    };
+    var normalizeParseOptions = function normalizeParseOptions2(opts) {
+      if (!opts) {
+        return defaults;
+      }
+      if (typeof opts.allowEmptyArrays !== "undefined" && typeof opts.allowEmptyArrays !== "boolean") {
+        throw new TypeError("`allowEmptyArrays` option can only be `true` or `false`, when provided");
+      }
+      if (typeof opts.decodeDotInKeys !== "undefined" && typeof opts.decodeDotInKeys !== "boolean") {
+        throw new TypeError("`decodeDotInKeys` option can only be `true` or `false`, when provided");
+      }
+      if (opts.decoder !== null && typeof opts.decoder !== "undefined" && typeof opts.decoder !== "function") {
+        throw new TypeError("Decoder has to be a function.");
+      }
+      if (typeof opts.charset !== "undefined" && opts.charset !== "utf-8" && opts.charset !== "iso-8859-1") {
+        throw new TypeError("The charset option must be either utf-8, iso-8859-1, or undefined");
+      }
+      if (typeof opts.throwOnLimitExceeded !== "undefined" && typeof opts.throwOnLimitExceeded !== "boolean") {
+        throw new TypeError("`throwOnLimitExceeded` option must be a boolean");
+      }
+      var charset = typeof opts.charset === "undefined" ? defaults.charset : opts.charset;
+      var duplicates = typeof opts.duplicates === "undefined" ? defaults.duplicates : opts.duplicates;
+      if (duplicates !== "combine" && duplicates !== "first" && duplicates !== "last") {
+        throw new TypeError("The duplicates option must be either combine, first, or last");
+      }
+      var allowDots = typeof opts.allowDots === "undefined" ? opts.decodeDotInKeys === true ? true : defaults.allowDots : !!opts.allowDots;
+      return {
+        allowDots,
+        allowEmptyArrays: typeof opts.allowEmptyArrays === "boolean" ? !!opts.allowEmptyArrays : defaults.allowEmptyArrays,
+        allowPrototypes: typeof opts.allowPrototypes === "boolean" ? opts.allowPrototypes : defaults.allowPrototypes,
+        allowSparse: typeof opts.allowSparse === "boolean" ? opts.allowSparse : defaults.allowSparse,
+        arrayLimit: typeof opts.arrayLimit === "number" ? opts.arrayLimit : defaults.arrayLimit,
+        charset,
+        charsetSentinel: typeof opts.charsetSentinel === "boolean" ? opts.charsetSentinel : defaults.charsetSentinel,
+        comma: typeof opts.comma === "boolean" ? opts.comma : defaults.comma,
+        decodeDotInKeys: typeof opts.decodeDotInKeys === "boolean" ? opts.decodeDotInKeys : defaults.decodeDotInKeys,
+        decoder: typeof opts.decoder === "function" ? opts.decoder : defaults.decoder,
+        delimiter: typeof opts.delimiter === "string" || utils.isRegExp(opts.delimiter) ? opts.delimiter : defaults.delimiter,
+        // eslint-disable-next-line no-implicit-coercion, no-extra-parens
+        depth: typeof opts.depth === "number" || opts.depth === false ? +opts.depth : defaults.depth,
+        duplicates,
+        ignoreQueryPrefix: opts.ignoreQueryPrefix === true,
+        interpretNumericEntities: typeof opts.interpretNumericEntities === "boolean" ? opts.interpretNumericEntities : defaults.interpretNumericEntities,
+        parameterLimit: typeof opts.parameterLimit === "number" ? opts.parameterLimit : defaults.parameterLimit,
+        parseArrays: opts.parseArrays !== false,
+        plainObjects: typeof opts.plainObjects === "boolean" ? opts.plainObjects : defaults.plainObjects,
+        strictDepth: typeof opts.strictDepth === "boolean" ? !!opts.strictDepth : defaults.strictDepth,
+        strictMerge: typeof opts.strictMerge === "boolean" ? !!opts.strictMerge : defaults.strictMerge,
+        strictNullHandling: typeof opts.strictNullHandling === "boolean" ? opts.strictNullHandling : defaults.strictNullHandling,
+        throwOnLimitExceeded: typeof opts.throwOnLimitExceeded === "boolean" ? opts.throwOnLimitExceeded : false
+      };
+    };
+    module.exports = function(str, opts) {
+      var options = normalizeParseOptions(opts);
+      if (str === "" || str === null || typeof str === "undefined") {
+        return options.plainObjects ? { __proto__: null } : {};
+      }
+      var tempObj = typeof str === "string" ? parseValues(str, options) : copyInput(str);
+      var obj = options.plainObjects ? { __proto__: null } : {};
+      var keys = Object.keys(tempObj);
+      for (var i3 = 0; i3 < keys.length; ++i3) {
+        var key = keys[i3];
+        var newObj = parseKeys(key, tempObj[key], options, typeof str === "string");
+        obj = utils.merge(obj, newObj, options);
+      }
+      if (options.allowSparse === true) {
+        return obj;
+      }
+      return utils.compact(obj);
+    };
+  }
+});
+
+// node_modules/qs/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/qs/lib/index.js"(exports, module) {
+    "use strict";
+    var stringify2 = require_stringify2();
+    var parse5 = require_parse3();
+    var formats = require_formats();
+    module.exports = {
+      formats,
+      parse: parse5,
+      stringify: stringify2
+    };
+  }
+});
+
+// node_modules/xcase/es5/index.js
+var require_es5 = __commonJS({
+  "node_modules/xcase/es5/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", {
+      value: true
+    });
+    var _typeof = typeof Symbol === "function" && typeof Symbol.iterator === "symbol" ? function(obj) {
+      return typeof obj;
+    } : function(obj) {
+      return obj && typeof Symbol === "function" && obj.constructor === Symbol ? "symbol" : typeof obj;
+    };
+    function isLower(char) {
+      return char >= 97 && char <= 122;
+    }
+    function isUpper(char) {
+      return char >= 65 && char <= 90;
+    }
+    function isDigit(char) {
+      return char >= 48 && char <= 57;
+    }
+    function toUpper(char) {
+      return char - 32;
+    }
+    function toUpperSafe(char) {
+      if (isLower(char)) {
+        return char - 32;
+      }
+      return char;
+    }
+    function toLower(char) {
+      return char + 32;
+    }
+    function camelize$1(str, separator) {
+      var firstChar = str.charCodeAt(0);
+      if (isDigit(firstChar) || isUpper(firstChar) || firstChar == separator) {
+        return str;
+      }
+      var out = [];
+      var changed = false;
+      if (isUpper(firstChar)) {
+        changed = true;
+        out.push(toLower(firstChar));
+      } else {
+        out.push(firstChar);
+      }
+      var length = str.length;
+      for (var i3 = 1; i3 < length; ++i3) {
+        var c3 = str.charCodeAt(i3);
+        if (c3 === separator) {
+          changed = true;
+          c3 = str.charCodeAt(++i3);
+          if (isNaN(c3)) {
+            return str;
+          }
+          out.push(toUpperSafe(c3));
+        } else {
+          out.push(c3);
+        }
+      }
+      return changed ? String.fromCharCode.apply(void 0, out) : str;
+    }
+    function decamelize$1(str, separator) {
+      var firstChar = str.charCodeAt(0);
+      if (!isLower(firstChar)) {
+        return str;
+      }
+      var length = str.length;
+      var changed = false;
+      var out = [];
+      for (var i3 = 0; i3 < length; ++i3) {
+        var c3 = str.charCodeAt(i3);
+        if (isUpper(c3)) {
+          out.push(separator);
+          out.push(toLower(c3));
+          changed = true;
+        } else {
+          out.push(c3);
+        }
+      }
+      return changed ? String.fromCharCode.apply(void 0, out) : str;
+    }
+    function pascalize$1(str, separator) {
+      var firstChar = str.charCodeAt(0);
+      if (isDigit(firstChar) || firstChar == separator) {
+        return str;
+      }
+      var length = str.length;
+      var changed = false;
+      var out = [];
+      for (var i3 = 0; i3 < length; ++i3) {
+        var c3 = str.charCodeAt(i3);
+        if (c3 === separator) {
+          changed = true;
+          c3 = str.charCodeAt(++i3);
+          if (isNaN(c3)) {
+            return str;
+          }
+          out.push(toUpperSafe(c3));
+        } else if (i3 === 0 && isLower(c3)) {
+          changed = true;
+          out.push(toUpper(c3));
+        } else {
+          out.push(c3);
+        }
+      }
+      return changed ? String.fromCharCode.apply(void 0, out) : str;
+    }
+    function depascalize$1(str, separator) {
+      var firstChar = str.charCodeAt(0);
+      if (!isUpper(firstChar)) {
+        return str;
+      }
+      var length = str.length;
+      var changed = false;
+      var out = [];
+      for (var i3 = 0; i3 < length; ++i3) {
+        var c3 = str.charCodeAt(i3);
+        if (isUpper(c3)) {
+          if (i3 > 0) {
+            out.push(separator);
+          }
+          out.push(toLower(c3));
+          changed = true;
+        } else {
+          out.push(c3);
+        }
+      }
+      return changed ? String.fromCharCode.apply(void 0, out) : str;
+    }
+    function shouldProcessValue(value) {
+      return value && (typeof value === "undefined" ? "undefined" : _typeof(value)) == "object" && !(value instanceof Date) && !(value instanceof Function);
+    }
+    function processKeys(obj, fun, opts) {
+      var obj2 = void 0;
+      if (obj instanceof Array) {
+        obj2 = [];
+      } else {
+        if (typeof obj.prototype !== "undefined") {
+          return obj;
+        }
+        obj2 = {};
+      }
+      for (var key in obj) {
+        var value = obj[key];
+        if (typeof key === "string") key = fun(key, opts && opts.separator);
+        if (shouldProcessValue(value)) {
+          obj2[key] = processKeys(value, fun, opts);
+        } else {
+          obj2[key] = value;
+        }
+      }
+      return obj2;
+    }
+    function processKeysInPlace(obj, fun, opts) {
+      var keys = Object.keys(obj);
+      for (var idx = 0; idx < keys.length; ++idx) {
+        var key = keys[idx];
+        var value = obj[key];
+        var newKey = fun(key, opts && opts.separator);
+        if (newKey !== key) {
+          delete obj[key];
+        }
+        if (shouldProcessValue(value)) {
+          obj[newKey] = processKeys(value, fun, opts);
+        } else {
+          obj[newKey] = value;
+        }
+      }
+      return obj;
+    }
+    function camelize$$1(str, separator) {
+      return camelize$1(
+        str,
+        separator && separator.charCodeAt(0) || 95
+        /* _ */
+      );
+    }
+    function decamelize$$1(str, separator) {
+      return decamelize$1(
+        str,
+        separator && separator.charCodeAt(0) || 95
+        /* _ */
+      );
+    }
+    function pascalize$$1(str, separator) {
+      return pascalize$1(
+        str,
+        separator && separator.charCodeAt(0) || 95
+        /* _ */
+      );
+    }
+    function depascalize$$1(str, separator) {
+      return depascalize$1(
+        str,
+        separator && separator.charCodeAt(0) || 95
+        /* _ */
+      );
+    }
+    function camelizeKeys2(obj, opts) {
+      opts = opts || {};
+      if (!shouldProcessValue(obj)) return obj;
+      if (opts.inPlace) return processKeysInPlace(obj, camelize$$1, opts);
+      return processKeys(obj, camelize$$1, opts);
+    }
+    function decamelizeKeys3(obj, opts) {
+      opts = opts || {};
+      if (!shouldProcessValue(obj)) return obj;
+      if (opts.inPlace) return processKeysInPlace(obj, decamelize$$1, opts);
+      return processKeys(obj, decamelize$$1, opts);
+    }
+    function pascalizeKeys(obj, opts) {
+      opts = opts || {};
+      if (!shouldProcessValue(obj)) return obj;
+      if (opts.inPlace) return processKeysInPlace(obj, pascalize$$1, opts);
+      return processKeys(obj, pascalize$$1, opts);
+    }
+    function depascalizeKeys(obj, opts) {
+      opts = opts || {};
+      if (!shouldProcessValue(obj)) return obj;
+      if (opts.inPlace) return processKeysInPlace(obj, depascalize$$1, opts);
+      return processKeys(obj, depascalize$$1, opts);
+    }
+    exports.camelize = camelize$$1;
+    exports.decamelize = decamelize$$1;
+    exports.pascalize = pascalize$$1;
+    exports.depascalize = depascalize$$1;
+    exports.camelizeKeys = camelizeKeys2;
+    exports.decamelizeKeys = decamelizeKeys3;
+    exports.pascalizeKeys = pascalizeKeys;
+    exports.depascalizeKeys = depascalizeKeys;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterAbstract.js
+var require_RateLimiterAbstract = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterAbstract.js"(exports, module) {
+    module.exports = class RateLimiterAbstract {
+      /**
+       *
+       * @param opts Object Defaults {
+       *   points: 4, // Number of points
+       *   duration: 1, // Per seconds
+       *   blockDuration: 0, // Block if consumed more than points in current duration for blockDuration seconds
+       *   execEvenly: false, // Execute allowed actions evenly over duration
+       *   execEvenlyMinDelayMs: duration * 1000 / points, // ms, works with execEvenly=true option
+       *   keyPrefix: 'rlflx',
+       * }
+       */
+      constructor(opts = {}) {
+        this.points = opts.points;
+        this.duration = opts.duration;
+        this.blockDuration = opts.blockDuration;
+        this.execEvenly = opts.execEvenly;
+        this.execEvenlyMinDelayMs = opts.execEvenlyMinDelayMs;
+        this.keyPrefix = opts.keyPrefix;
+      }
+      get points() {
+        return this._points;
+      }
+      set points(value) {
+        this._points = value >= 0 ? value : 4;
+      }
+      get duration() {
+        return this._duration;
+      }
+      set duration(value) {
+        this._duration = typeof value === "undefined" ? 1 : value;
+      }
+      get msDuration() {
+        return this.duration * 1e3;
+      }
+      get blockDuration() {
+        return this._blockDuration;
+      }
+      set blockDuration(value) {
+        this._blockDuration = typeof value === "undefined" ? 0 : value;
+      }
+      get msBlockDuration() {
+        return this.blockDuration * 1e3;
+      }
+      get execEvenly() {
+        return this._execEvenly;
+      }
+      set execEvenly(value) {
+        this._execEvenly = typeof value === "undefined" ? false : Boolean(value);
+      }
+      get execEvenlyMinDelayMs() {
+        return this._execEvenlyMinDelayMs;
+      }
+      set execEvenlyMinDelayMs(value) {
+        this._execEvenlyMinDelayMs = typeof value === "undefined" ? Math.ceil(this.msDuration / this.points) : value;
+      }
+      get keyPrefix() {
+        return this._keyPrefix;
+      }
+      set keyPrefix(value) {
+        if (typeof value === "undefined") {
+          value = "rlflx";
+        }
+        if (typeof value !== "string") {
+          throw new Error("keyPrefix must be string");
+        }
+        this._keyPrefix = value;
+      }
+      _getKeySecDuration(options = {}) {
+        return options && options.customDuration >= 0 ? options.customDuration : this.duration;
+      }
+      getKey(key) {
+        return this.keyPrefix.length > 0 ? `${this.keyPrefix}:${key}` : key;
+      }
+      parseKey(rlKey) {
+        return rlKey.substring(this.keyPrefix.length);
+      }
+      consume() {
+        throw new Error("You have to implement the method 'consume'!");
+      }
+      penalty() {
+        throw new Error("You have to implement the method 'penalty'!");
+      }
+      reward() {
+        throw new Error("You have to implement the method 'reward'!");
+      }
+      get() {
+        throw new Error("You have to implement the method 'get'!");
+      }
+      set() {
+        throw new Error("You have to implement the method 'set'!");
+      }
+      block() {
+        throw new Error("You have to implement the method 'block'!");
+      }
+      delete() {
+        throw new Error("You have to implement the method 'delete'!");
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/component/BlockedKeys/BlockedKeys.js
+var require_BlockedKeys = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/component/BlockedKeys/BlockedKeys.js"(exports, module) {
+    module.exports = class BlockedKeys {
+      constructor() {
+        this._keys = {};
+        this._addedKeysAmount = 0;
+      }
+      collectExpired() {
+        const now = Date.now();
+        Object.keys(this._keys).forEach((key) => {
+          if (this._keys[key] <= now) {
+            delete this._keys[key];
+          }
+        });
+        this._addedKeysAmount = Object.keys(this._keys).length;
+      }
+      /**
+       * Add new blocked key
+       *
+       * @param key String
+       * @param sec Number
+       */
+      add(key, sec) {
+        this.addMs(key, sec * 1e3);
+      }
+      /**
+       * Add new blocked key for ms
+       *
+       * @param key String
+       * @param ms Number
+       */
+      addMs(key, ms) {
+        this._keys[key] = Date.now() + ms;
+        this._addedKeysAmount++;
+        if (this._addedKeysAmount > 999) {
+          this.collectExpired();
+        }
+      }
+      /**
+       * 0 means not blocked
+       *
+       * @param key
+       * @returns {number}
+       */
+      msBeforeExpire(key) {
+        const expire = this._keys[key];
+        if (expire && expire >= Date.now()) {
+          this.collectExpired();
+          const now = Date.now();
+          return expire >= now ? expire - now : 0;
+        }
+        return 0;
+      }
+      /**
+       * If key is not given, delete all data in memory
+       * 
+       * @param {string|undefined} key
+       */
+      delete(key) {
+        if (key) {
+          delete this._keys[key];
+        } else {
+          Object.keys(this._keys).forEach((key2) => {
+            delete this._keys[key2];
+          });
+        }
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/component/BlockedKeys/index.js
+var require_BlockedKeys2 = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/component/BlockedKeys/index.js"(exports, module) {
+    var BlockedKeys = require_BlockedKeys();
+    module.exports = BlockedKeys;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterRes.js
+var require_RateLimiterRes = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterRes.js"(exports, module) {
+    module.exports = class RateLimiterRes {
+      constructor(remainingPoints, msBeforeNext, consumedPoints, isFirstInDuration) {
+        this.remainingPoints = typeof remainingPoints === "undefined" ? 0 : remainingPoints;
+        this.msBeforeNext = typeof msBeforeNext === "undefined" ? 0 : msBeforeNext;
+        this.consumedPoints = typeof consumedPoints === "undefined" ? 0 : consumedPoints;
+        this.isFirstInDuration = typeof isFirstInDuration === "undefined" ? false : isFirstInDuration;
+      }
+      get msBeforeNext() {
+        return this._msBeforeNext;
+      }
+      set msBeforeNext(ms) {
+        this._msBeforeNext = ms;
+        return this;
+      }
+      get remainingPoints() {
+        return this._remainingPoints;
+      }
+      set remainingPoints(p) {
+        this._remainingPoints = p;
+        return this;
+      }
+      get consumedPoints() {
+        return this._consumedPoints;
+      }
+      set consumedPoints(p) {
+        this._consumedPoints = p;
+        return this;
+      }
+      get isFirstInDuration() {
+        return this._isFirstInDuration;
+      }
+      set isFirstInDuration(value) {
+        this._isFirstInDuration = Boolean(value);
+      }
+      _getDecoratedProperties() {
+        return {
+          remainingPoints: this.remainingPoints,
+          msBeforeNext: this.msBeforeNext,
+          consumedPoints: this.consumedPoints,
+          isFirstInDuration: this.isFirstInDuration
+        };
+      }
+      [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+        return this._getDecoratedProperties();
+      }
+      toString() {
+        return JSON.stringify(this._getDecoratedProperties());
+      }
+      toJSON() {
+        return this._getDecoratedProperties();
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterInsuredAbstract.js
+var require_RateLimiterInsuredAbstract = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterInsuredAbstract.js"(exports, module) {
+    var RateLimiterAbstract = require_RateLimiterAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    module.exports = class RateLimiterInsuredAbstract extends RateLimiterAbstract {
+      constructor(opts = {}) {
+        super(opts);
+        this.insuranceLimiter = opts.insuranceLimiter;
+      }
+      get insuranceLimiter() {
+        return this._insuranceLimiter;
+      }
+      set insuranceLimiter(value) {
+        if (typeof value !== "undefined" && !(value instanceof RateLimiterAbstract)) {
+          throw new Error("insuranceLimiter must be instance of RateLimiterAbstract");
+        }
+        this._insuranceLimiter = value;
+        if (this._insuranceLimiter) {
+          this._insuranceLimiter.blockDuration = this.blockDuration;
+          this._insuranceLimiter.execEvenly = this.execEvenly;
+        }
+      }
+      _handleError(err2, funcName, resolve3, reject, params) {
+        if (err2 instanceof RateLimiterRes) {
+          reject(err2);
+        } else if (!(this.insuranceLimiter instanceof RateLimiterAbstract)) {
+          reject(err2);
+        } else {
+          this.insuranceLimiter[funcName](...params).then((res) => {
+            resolve3(res);
+          }).catch((res) => {
+            reject(res);
+          });
+        }
+      }
+      _operation(funcName, params) {
+        const promise3 = this[funcName](...params);
+        return new Promise((resolve3, reject) => {
+          return promise3.then((res) => {
+            resolve3(res);
+          }).catch((err2) => {
+            if (funcName.startsWith("_")) {
+              funcName = funcName.slice(1);
+            }
+            this._handleError(err2, funcName, resolve3, reject, params);
+          });
+        });
+      }
+      consume(key, pointsToConsume = 1, options = {}) {
+        return this._operation("_consume", [key, pointsToConsume, options]);
+      }
+      penalty(key, points = 1, options = {}) {
+        return this._operation("_penalty", [key, points, options]);
+      }
+      reward(key, points = 1, options = {}) {
+        return this._operation("_reward", [key, points, options]);
+      }
+      get(key, options = {}) {
+        return this._operation("_get", [key, options]);
+      }
+      set(key, points, secDuration, options = {}) {
+        return this._operation("_set", [key, points, secDuration, options]);
+      }
+      block(key, secDuration, options = {}) {
+        return this._operation("_block", [key, secDuration, options]);
+      }
+      delete(key, options = {}) {
+        return this._operation("_delete", [key, options]);
+      }
+      _consume() {
+        throw new Error("You have to implement the method '_consume'!");
+      }
+      _penalty() {
+        throw new Error("You have to implement the method '_penalty'!");
+      }
+      _reward() {
+        throw new Error("You have to implement the method '_reward'!");
+      }
+      _get() {
+        throw new Error("You have to implement the method '_get'!");
+      }
+      _set() {
+        throw new Error("You have to implement the method '_set'!");
+      }
+      _block() {
+        throw new Error("You have to implement the method '_block'!");
+      }
+      _delete() {
+        throw new Error("You have to implement the method '_delete'!");
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterStoreAbstract.js
+var require_RateLimiterStoreAbstract = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterStoreAbstract.js"(exports, module) {
+    var RateLimiterAbstract = require_RateLimiterAbstract();
+    var BlockedKeys = require_BlockedKeys2();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterInsuredAbstract = require_RateLimiterInsuredAbstract();
+    module.exports = class RateLimiterStoreAbstract extends RateLimiterInsuredAbstract {
+      /**
+       *
+       * @param opts Object Defaults {
+       *   ... see other in RateLimiterAbstract
+       *
+       *   inMemoryBlockOnConsumed: 40, // Number of points when key is blocked
+       *   inMemoryBlockDuration: 10, // Block duration in seconds
+       *   insuranceLimiter: RateLimiterAbstract
+       * }
+       */
+      constructor(opts = {}) {
+        super(opts);
+        this.inMemoryBlockOnConsumed = opts.inMemoryBlockOnConsumed;
+        this.inMemoryBlockDuration = opts.inMemoryBlockDuration;
+        this._inMemoryBlockedKeys = new BlockedKeys();
+      }
+      get client() {
+        return this._client;
+      }
+      set client(value) {
+        if (typeof value === "undefined") {
+          throw new Error("storeClient is not set");
+        }
+        this._client = value;
+      }
+      /**
+       * Have to be launched after consume
+       * It blocks key and execute evenly depending on result from store
+       *
+       * It uses _getRateLimiterRes function to prepare RateLimiterRes from store result
+       *
+       * @param resolve
+       * @param reject
+       * @param rlKey
+       * @param changedPoints
+       * @param storeResult
+       * @param {Object} options
+       * @private
+       */
+      _afterConsume(resolve3, reject, rlKey, changedPoints, storeResult, options = {}) {
+        const res = this._getRateLimiterRes(rlKey, changedPoints, storeResult);
+        if (this.inMemoryBlockOnConsumed > 0 && !(this.inMemoryBlockDuration > 0) && res.consumedPoints >= this.inMemoryBlockOnConsumed) {
+          this._inMemoryBlockedKeys.addMs(rlKey, res.msBeforeNext);
+          if (res.consumedPoints > this.points) {
+            return reject(res);
+          } else {
+            return resolve3(res);
+          }
+        } else if (res.consumedPoints > this.points) {
+          let blockPromise = Promise.resolve();
+          if (this.blockDuration > 0 && res.consumedPoints <= this.points + changedPoints) {
+            res.msBeforeNext = this.msBlockDuration;
+            blockPromise = this._block(rlKey, res.consumedPoints, this.msBlockDuration, options);
+          }
+          if (this.inMemoryBlockOnConsumed > 0 && res.consumedPoints >= this.inMemoryBlockOnConsumed) {
+            this._inMemoryBlockedKeys.add(rlKey, this.inMemoryBlockDuration);
+            res.msBeforeNext = this.msInMemoryBlockDuration;
+          }
+          blockPromise.then(() => {
+            reject(res);
+          }).catch((err2) => {
+            reject(err2);
+          });
+        } else if (this.execEvenly && res.msBeforeNext > 0 && !res.isFirstInDuration) {
+          let delay2 = Math.ceil(res.msBeforeNext / (res.remainingPoints + 2));
+          if (delay2 < this.execEvenlyMinDelayMs) {
+            delay2 = res.consumedPoints * this.execEvenlyMinDelayMs;
+          }
+          setTimeout(resolve3, delay2, res);
+        } else {
+          resolve3(res);
+        }
+      }
+      getInMemoryBlockMsBeforeExpire(rlKey) {
+        if (this.inMemoryBlockOnConsumed > 0) {
+          return this._inMemoryBlockedKeys.msBeforeExpire(rlKey);
+        }
+        return 0;
+      }
+      get inMemoryBlockOnConsumed() {
+        return this._inMemoryBlockOnConsumed;
+      }
+      set inMemoryBlockOnConsumed(value) {
+        this._inMemoryBlockOnConsumed = value ? parseInt(value) : 0;
+        if (this.inMemoryBlockOnConsumed > 0 && this.points > this.inMemoryBlockOnConsumed) {
+          throw new Error('inMemoryBlockOnConsumed option must be greater or equal "points" option');
+        }
+      }
+      get inMemoryBlockDuration() {
+        return this._inMemoryBlockDuration;
+      }
+      set inMemoryBlockDuration(value) {
+        this._inMemoryBlockDuration = value ? parseInt(value) : 0;
+        if (this.inMemoryBlockDuration > 0 && this.inMemoryBlockOnConsumed === 0) {
+          throw new Error("inMemoryBlockOnConsumed option must be set up");
+        }
+      }
+      get msInMemoryBlockDuration() {
+        return this._inMemoryBlockDuration * 1e3;
+      }
+      /**
+       * Block any key for secDuration seconds
+       *
+       * @param key
+       * @param secDuration
+       * @param {Object} options
+       *
+       * @return Promise<RateLimiterRes>
+       */
+      block(key, secDuration, options = {}) {
+        const msDuration = secDuration * 1e3;
+        return this._block(this.getKey(key), this.points + 1, msDuration, options);
+      }
+      /**
+       * Set points by key for any duration
+       *
+       * @param key
+       * @param points
+       * @param secDuration
+       * @param {Object} options
+       *
+       * @return Promise<RateLimiterRes>
+       */
+      set(key, points, secDuration, options = {}) {
+        const msDuration = (secDuration >= 0 ? secDuration : this.duration) * 1e3;
+        return this._block(this.getKey(key), points, msDuration, options);
+      }
+      /**
+       *
+       * @param key
+       * @param pointsToConsume
+       * @param {Object} options
+       * @returns Promise<RateLimiterRes>
+       */
+      _consume(key, pointsToConsume = 1, options = {}) {
+        return new Promise((resolve3, reject) => {
+          const rlKey = this.getKey(key);
+          const inMemoryBlockMsBeforeExpire = this.getInMemoryBlockMsBeforeExpire(rlKey);
+          if (inMemoryBlockMsBeforeExpire > 0) {
+            return reject(new RateLimiterRes(0, inMemoryBlockMsBeforeExpire));
+          }
+          this._upsert(rlKey, pointsToConsume, this._getKeySecDuration(options) * 1e3, false, options).then((res) => {
+            this._afterConsume(resolve3, reject, rlKey, pointsToConsume, res);
+          }).catch((err2) => reject(err2));
+        });
+      }
+      /**
+       *
+       * @param key
+       * @param points
+       * @param {Object} options
+       * @returns Promise<RateLimiterRes>
+       */
+      _penalty(key, points = 1, options = {}) {
+        const rlKey = this.getKey(key);
+        return new Promise((resolve3, reject) => {
+          this._upsert(rlKey, points, this._getKeySecDuration(options) * 1e3, false, options).then((res) => {
+            resolve3(this._getRateLimiterRes(rlKey, points, res));
+          }).catch((res) => reject(res));
+        });
+      }
+      /**
+       *
+       * @param key
+       * @param points
+       * @param {Object} options
+       * @returns Promise<RateLimiterRes>
+       */
+      _reward(key, points = 1, options = {}) {
+        const rlKey = this.getKey(key);
+        return new Promise((resolve3, reject) => {
+          this._upsert(rlKey, -points, this._getKeySecDuration(options) * 1e3, false, options).then((res) => {
+            resolve3(this._getRateLimiterRes(rlKey, -points, res));
+          }).catch((res) => reject(res));
+        });
+      }
+      /**
+       *
+       * @param key
+       * @param {Object} options
+       * @returns Promise<RateLimiterRes>|null
+       */
+      get(key, options = {}) {
+        const rlKey = this.getKey(key);
+        return new Promise((resolve3, reject) => {
+          this._get(rlKey, options).then((res) => {
+            if (res === null || typeof res === "undefined") {
+              resolve3(null);
+            } else {
+              resolve3(this._getRateLimiterRes(rlKey, 0, res));
+            }
+          }).catch((err2) => {
+            this._handleError(err2, "get", resolve3, reject, [key, options]);
+          });
+        });
+      }
+      /**
+       *
+       * @param key
+       * @param {Object} options
+       * @returns Promise<boolean>
+       */
+      delete(key, options = {}) {
+        const rlKey = this.getKey(key);
+        return new Promise((resolve3, reject) => {
+          this._delete(rlKey, options).then((res) => {
+            this._inMemoryBlockedKeys.delete(rlKey);
+            resolve3(res);
+          }).catch((err2) => {
+            this._handleError(err2, "delete", resolve3, reject, [key, options]);
+          });
+        });
+      }
+      /**
+       * Cleanup keys no-matter expired or not.
+       */
+      deleteInMemoryBlockedAll() {
+        this._inMemoryBlockedKeys.delete();
+      }
+      /**
+       * Get RateLimiterRes object filled depending on storeResult, which specific for exact store
+       *
+       * @param rlKey
+       * @param changedPoints
+       * @param storeResult
+       * @private
+       */
+      _getRateLimiterRes(rlKey, changedPoints, storeResult) {
+        throw new Error("You have to implement the method '_getRateLimiterRes'!");
+      }
+      /**
+       * Block key for this.msBlockDuration milliseconds
+       * Usually, it just prolongs lifetime of key
+       *
+       * @param rlKey
+       * @param initPoints
+       * @param msDuration
+       * @param {Object} options
+       *
+       * @return Promise<any>
+       */
+      _block(rlKey, initPoints, msDuration, options = {}) {
+        return new Promise((resolve3, reject) => {
+          this._upsert(rlKey, initPoints, msDuration, true, options).then(() => {
+            resolve3(new RateLimiterRes(0, msDuration > 0 ? msDuration : -1, initPoints));
+          }).catch((err2) => {
+            this._handleError(err2, "block", resolve3, reject, [this.parseKey(rlKey), msDuration / 1e3, options]);
+          });
+        });
+      }
+      /**
+       * Have to be implemented in every limiter
+       * Resolve with raw result from Store OR null if rlKey is not set
+       * or Reject with error
+       *
+       * @param rlKey
+       * @param {Object} options
+       * @private
+       *
+       * @return Promise<any>
+       */
+      _get(rlKey, options = {}) {
+        throw new Error("You have to implement the method '_get'!");
+      }
+      /**
+       * Have to be implemented
+       * Resolve with true OR false if rlKey doesn't exist
+       * or Reject with error
+       *
+       * @param rlKey
+       * @param {Object} options
+       * @private
+       *
+       * @return Promise<any>
+       */
+      _delete(rlKey, options = {}) {
+        throw new Error("You have to implement the method '_delete'!");
+      }
+      /**
+       * Have to be implemented
+       * Resolve with object used for {@link _getRateLimiterRes} to generate {@link RateLimiterRes}
+       *
+       * @param {string} rlKey
+       * @param {number} points
+       * @param {number} msDuration
+       * @param {boolean} forceExpire
+       * @param {Object} options
+       * @abstract
+       *
+       * @return Promise<Object>
+       */
+      _upsert(rlKey, points, msDuration, forceExpire = false, options = {}) {
+        throw new Error("You have to implement the method '_upsert'!");
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterRedis.js
+var require_RateLimiterRedis = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterRedis.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var incrTtlLuaScript = `redis.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX') local consumed = redis.call('incrby', KEYS[1], ARGV[1]) local ttl = redis.call('pttl', KEYS[1]) if ttl == -1 then   redis.call('expire', KEYS[1], ARGV[2])   ttl = 1000 * ARGV[2] end return {consumed, ttl} `;
+    var RateLimiterRedis = class extends RateLimiterStoreAbstract {
+      /**
+       *
+       * @param {Object} opts
+       * Defaults {
+       *   ... see other in RateLimiterStoreAbstract
+       *
+       *   redis: RedisClient
+       *   rejectIfRedisNotReady: boolean = false - reject / invoke insuranceLimiter immediately when redis connection is not "ready"
+       * }
+       */
+      constructor(opts) {
+        super(opts);
+        this.client = opts.storeClient;
+        this._rejectIfRedisNotReady = !!opts.rejectIfRedisNotReady;
+        this._incrTtlLuaScript = opts.customIncrTtlLuaScript || incrTtlLuaScript;
+        this.useRedisPackage = opts.useRedisPackage || this.client.constructor.name === "Commander" || false;
+        this.useRedis3AndLowerPackage = opts.useRedis3AndLowerPackage;
+        if (typeof this.client.defineCommand === "function") {
+          this.client.defineCommand("rlflxIncr", {
+            numberOfKeys: 1,
+            lua: this._incrTtlLuaScript
+          });
+        }
+      }
+      /**
+       * Prevent actual redis call if redis connection is not ready
+       * Because of different connection state checks for ioredis and node-redis, only this clients would be actually checked.
+       * For any other clients all the requests would be passed directly to redis client
+       * @param {String} rlKey
+       * @param {Boolean} isReadonly
+       * @return {boolean}
+       * @private
+       */
+      _isRedisReady(rlKey, isReadonly) {
+        if (!this._rejectIfRedisNotReady) {
+          return true;
+        }
+        if (this.client.status) {
+          return this.client.status === "ready";
+        }
+        if (typeof this.client.isReady === "function") {
+          return this.client.isReady();
+        }
+        if (typeof this.client.isReady === "boolean") {
+          return this.client.isReady === true;
+        }
+        if (this.client._slots && typeof this.client._slots.getClient === "function") {
+          if (typeof this.client.isOpen === "boolean" && this.client.isOpen !== true) {
+            return false;
+          }
+          try {
+            const slotClient = this.client._slots.getClient(rlKey, isReadonly);
+            return slotClient && slotClient.isReady === true;
+          } catch (error62) {
+            return false;
+          }
+        }
+        return true;
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        let [consumed, resTtlMs] = result2;
+        if (Array.isArray(consumed)) {
+          [, consumed] = consumed;
+          [, resTtlMs] = resTtlMs;
+        }
+        const res = new RateLimiterRes();
+        res.consumedPoints = parseInt(consumed);
+        res.isFirstInDuration = res.consumedPoints === changedPoints;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = resTtlMs;
+        return res;
+      }
+      async _upsert(rlKey, points, msDuration, forceExpire = false) {
+        if (typeof points == "string") {
+          if (!RegExp("^[1-9][0-9]*$").test(points)) {
+            throw new Error("Consuming string different than integer values is not supported by this package");
+          }
+        } else if (!Number.isInteger(points)) {
+          throw new Error("Consuming decimal number of points is not supported by this package");
+        }
+        if (!this._isRedisReady(rlKey, false)) {
+          throw new Error("Redis connection is not ready");
+        }
+        const secDuration = Math.floor(msDuration / 1e3);
+        const multi = this.client.multi();
+        if (forceExpire) {
+          if (secDuration > 0) {
+            if (!this.useRedisPackage && !this.useRedis3AndLowerPackage) {
+              multi.set(rlKey, points, "EX", secDuration);
+            } else {
+              multi.set(rlKey, points, { EX: secDuration });
+            }
+          } else {
+            multi.set(rlKey, points);
+          }
+          if (!this.useRedisPackage && !this.useRedis3AndLowerPackage) {
+            return multi.pttl(rlKey).exec(true);
+          }
+          return multi.pTTL(rlKey).exec(true);
+        }
+        if (secDuration > 0) {
+          if (!this.useRedisPackage && !this.useRedis3AndLowerPackage) {
+            return this.client.rlflxIncr(
+              [rlKey].concat([String(points), String(secDuration), String(this.points), String(this.duration)])
+            );
+          }
+          if (this.useRedis3AndLowerPackage) {
+            return new Promise((resolve3, reject) => {
+              const incrCallback = function(err2, result2) {
+                if (err2) {
+                  return reject(err2);
+                }
+                return resolve3(result2);
+              };
+              if (typeof this.client.rlflxIncr === "function") {
+                this.client.rlflxIncr(rlKey, points, secDuration, this.points, this.duration, incrCallback);
+              } else {
+                this.client.eval(this._incrTtlLuaScript, 1, rlKey, points, secDuration, this.points, this.duration, incrCallback);
+              }
+            });
+          } else {
+            return this.client.eval(this._incrTtlLuaScript, {
+              keys: [rlKey],
+              arguments: [String(points), String(secDuration), String(this.points), String(this.duration)]
+            });
+          }
+        } else {
+          if (!this.useRedisPackage && !this.useRedis3AndLowerPackage) {
+            return multi.incrby(rlKey, points).pttl(rlKey).exec(true);
+          }
+          return multi.incrBy(rlKey, points).pTTL(rlKey).exec(true);
+        }
+      }
+      async _get(rlKey) {
+        if (!this._isRedisReady(rlKey, true)) {
+          throw new Error("Redis connection is not ready");
+        }
+        if (!this.useRedisPackage && !this.useRedis3AndLowerPackage) {
+          return this.client.multi().get(rlKey).pttl(rlKey).exec().then((result2) => {
+            const [[, points]] = result2;
+            if (points === null) return null;
+            return result2;
+          });
+        }
+        return this.client.multi().get(rlKey).pTTL(rlKey).exec(true).then((result2) => {
+          const [points] = result2;
+          if (points === null) return null;
+          return result2;
+        });
+      }
+      _delete(rlKey) {
+        return this.client.del(rlKey).then((result2) => result2 > 0);
+      }
+    };
+    module.exports = RateLimiterRedis;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterMongo.js
+var require_RateLimiterMongo = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterMongo.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    function getDriverVersion(client) {
+      try {
+        const _client = client.client ? client.client : client;
+        let _v = [0, 0, 0];
+        if (typeof _client.topology === "undefined") {
+          const { version: version2 } = _client.options.metadata.driver;
+          _v = version2.split("|", 1)[0].split(".").map((v) => parseInt(v));
+        } else {
+          const { version: version2 } = _client.topology.s.options.metadata.driver;
+          _v = version2.split(".").map((v) => parseInt(v));
+        }
+        return {
+          major: _v[0],
+          feature: _v[1],
+          patch: _v[2]
+        };
+      } catch (err2) {
+        return { major: 0, feature: 0, patch: 0 };
+      }
+    }
+    var RateLimiterMongo = class _RateLimiterMongo extends RateLimiterStoreAbstract {
+      /**
+       *
+       * @param {Object} opts
+       * Defaults {
+       *   indexKeyPrefix: {attr1: 1, attr2: 1}
+       *   ... see other in RateLimiterStoreAbstract
+       *
+       *   mongo: MongoClient
+       * }
+       */
+      constructor(opts) {
+        super(opts);
+        this.dbName = opts.dbName;
+        this.tableName = opts.tableName;
+        this.indexKeyPrefix = opts.indexKeyPrefix;
+        this.disableIndexesCreation = opts.disableIndexesCreation;
+        if (opts.mongo) {
+          this.client = opts.mongo;
+        } else {
+          this.client = opts.storeClient;
+        }
+        if (typeof this.client.then === "function") {
+          this.client.then((conn) => {
+            this.client = conn;
+            this._initCollection();
+            this._driverVersion = getDriverVersion(this.client);
+          });
+        } else {
+          this._initCollection();
+          this._driverVersion = getDriverVersion(this.client);
+        }
+      }
+      get dbName() {
+        return this._dbName;
+      }
+      set dbName(value) {
+        this._dbName = typeof value === "undefined" ? _RateLimiterMongo.getDbName() : value;
+      }
+      static getDbName() {
+        return "node-rate-limiter-flexible";
+      }
+      get tableName() {
+        return this._tableName;
+      }
+      set tableName(value) {
+        this._tableName = typeof value === "undefined" ? this.keyPrefix : value;
+      }
+      get client() {
+        return this._client;
+      }
+      set client(value) {
+        if (typeof value === "undefined") {
+          throw new Error("mongo is not set");
+        }
+        this._client = value;
+      }
+      get indexKeyPrefix() {
+        return this._indexKeyPrefix;
+      }
+      set indexKeyPrefix(obj) {
+        this._indexKeyPrefix = obj || {};
+      }
+      get disableIndexesCreation() {
+        return this._disableIndexesCreation;
+      }
+      set disableIndexesCreation(value) {
+        this._disableIndexesCreation = !!value;
+      }
+      async createIndexes() {
+        const db = typeof this.client.db === "function" ? this.client.db(this.dbName) : this.client;
+        const collection = db.collection(this.tableName);
+        await collection.createIndex({ expire: -1 }, { expireAfterSeconds: 0 });
+        await collection.createIndex(Object.assign({}, this.indexKeyPrefix, { key: 1 }), { unique: true });
+      }
+      _initCollection() {
+        const db = typeof this.client.db === "function" ? this.client.db(this.dbName) : this.client;
+        const collection = db.collection(this.tableName);
+        if (!this.disableIndexesCreation) {
+          this.createIndexes().catch((err2) => {
+            console.error(`Cannot create indexes for mongo collection ${this.tableName}`, err2);
+          });
+        }
+        this._collection = collection;
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        let doc;
+        if (typeof result2.value === "undefined") {
+          doc = result2;
+        } else {
+          doc = result2.value;
+        }
+        res.isFirstInDuration = doc.points === changedPoints;
+        res.consumedPoints = doc.points;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = doc.expire !== null ? Math.max(new Date(doc.expire).getTime() - Date.now(), 0) : -1;
+        return res;
+      }
+      _upsert(key, points, msDuration, forceExpire = false, options = {}) {
+        if (!this._collection) {
+          return Promise.reject(Error("Mongo connection is not established"));
+        }
+        const docAttrs = options.attrs || {};
+        let where;
+        let upsertData;
+        if (forceExpire) {
+          where = { key };
+          where = Object.assign(where, docAttrs);
+          upsertData = {
+            $set: {
+              key,
+              points,
+              expire: msDuration > 0 ? new Date(Date.now() + msDuration) : null
+            }
+          };
+          upsertData.$set = Object.assign(upsertData.$set, docAttrs);
+        } else {
+          where = {
+            $or: [
+              { expire: { $gt: /* @__PURE__ */ new Date() } },
+              { expire: { $eq: null } }
+            ],
+            key
+          };
+          where = Object.assign(where, docAttrs);
+          upsertData = {
+            $setOnInsert: {
+              key,
+              expire: msDuration > 0 ? new Date(Date.now() + msDuration) : null
+            },
+            $inc: { points }
+          };
+          upsertData.$setOnInsert = Object.assign(upsertData.$setOnInsert, docAttrs);
+        }
+        const upsertOptions = {
+          upsert: true
+        };
+        if (this._driverVersion.major >= 4 || (this._driverVersion.major === 3 && this._driverVersion.feature >= 7 || this._driverVersion.feature >= 6 && this._driverVersion.patch >= 7)) {
+          upsertOptions.returnDocument = "after";
+        } else {
+          upsertOptions.returnOriginal = false;
+        }
+        return new Promise((resolve3, reject) => {
+          this._collection.findOneAndUpdate(
+            where,
+            upsertData,
+            upsertOptions
+          ).then((res) => {
+            resolve3(res);
+          }).catch((errUpsert) => {
+            if (errUpsert && errUpsert.code === 11e3) {
+              const replaceWhere = Object.assign({
+                // try to replace OLD limit doc
+                $or: [
+                  { expire: { $lte: /* @__PURE__ */ new Date() } },
+                  { expire: { $eq: null } }
+                ],
+                key
+              }, docAttrs);
+              const replaceTo = {
+                $set: Object.assign({
+                  key,
+                  points,
+                  expire: msDuration > 0 ? new Date(Date.now() + msDuration) : null
+                }, docAttrs)
+              };
+              this._collection.findOneAndUpdate(
+                replaceWhere,
+                replaceTo,
+                upsertOptions
+              ).then((res) => {
+                resolve3(res);
+              }).catch((errReplace) => {
+                if (errReplace && errReplace.code === 11e3) {
+                  this._upsert(key, points, msDuration, forceExpire).then((res) => resolve3(res)).catch((err2) => reject(err2));
+                } else {
+                  reject(errReplace);
+                }
+              });
+            } else {
+              reject(errUpsert);
+            }
+          });
+        });
+      }
+      _get(rlKey, options = {}) {
+        if (!this._collection) {
+          return Promise.reject(Error("Mongo connection is not established"));
+        }
+        const docAttrs = options.attrs || {};
+        const where = Object.assign({
+          key: rlKey,
+          $or: [
+            { expire: { $gt: /* @__PURE__ */ new Date() } },
+            { expire: { $eq: null } }
+          ]
+        }, docAttrs);
+        return this._collection.findOne(where);
+      }
+      _delete(rlKey, options = {}) {
+        if (!this._collection) {
+          return Promise.reject(Error("Mongo connection is not established"));
+        }
+        const docAttrs = options.attrs || {};
+        const where = Object.assign({ key: rlKey }, docAttrs);
+        return this._collection.deleteOne(where).then((res) => res.deletedCount > 0);
+      }
+    };
+    module.exports = RateLimiterMongo;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterMySQL.js
+var require_RateLimiterMySQL = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterMySQL.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterMySQL = class extends RateLimiterStoreAbstract {
+      /**
+       * @callback callback
+       * @param {Object} err
+       *
+       * @param {Object} opts
+       * @param {callback} cb
+       * Defaults {
+       *   ... see other in RateLimiterStoreAbstract
+       *
+       *   storeClient: anySqlClient,
+       *   storeType: 'knex', // required only for Knex instance
+       *   dbName: 'string',
+       *   tableName: 'string',
+       * }
+       */
+      constructor(opts, cb = null) {
+        super(opts);
+        this.client = opts.storeClient;
+        this.clientType = opts.storeType;
+        this.dbName = opts.dbName;
+        this.tableName = opts.tableName;
+        this.clearExpiredByTimeout = opts.clearExpiredByTimeout;
+        this.tableCreated = opts.tableCreated;
+        if (!this.tableCreated) {
+          this._createDbAndTable().then(() => {
+            this.tableCreated = true;
+            if (this.clearExpiredByTimeout) {
+              this._clearExpiredHourAgo();
+            }
+            if (typeof cb === "function") {
+              cb();
+            }
+          }).catch((err2) => {
+            if (typeof cb === "function") {
+              cb(err2);
+            } else {
+              throw err2;
+            }
+          });
+        } else {
+          if (this.clearExpiredByTimeout) {
+            this._clearExpiredHourAgo();
+          }
+          if (typeof cb === "function") {
+            cb();
+          }
+        }
+      }
+      clearExpired(expire) {
+        return new Promise((resolve3) => {
+          this._getConnection().then((conn) => {
+            conn.query(`DELETE FROM ??.?? WHERE expire < ?`, [this.dbName, this.tableName, expire], () => {
+              this._releaseConnection(conn);
+              resolve3();
+            });
+          }).catch(() => {
+            resolve3();
+          });
+        });
+      }
+      _clearExpiredHourAgo() {
+        if (this._clearExpiredTimeoutId) {
+          clearTimeout(this._clearExpiredTimeoutId);
+        }
+        this._clearExpiredTimeoutId = setTimeout(() => {
+          this.clearExpired(Date.now() - 36e5).then(() => {
+            this._clearExpiredHourAgo();
+          });
+        }, 3e5);
+        this._clearExpiredTimeoutId.unref();
+      }
+      /**
+       *
+       * @return Promise<any>
+       * @private
+       */
+      _getConnection() {
+        switch (this.clientType) {
+          case "pool":
+            return new Promise((resolve3, reject) => {
+              this.client.getConnection((errConn, conn) => {
+                if (errConn) {
+                  return reject(errConn);
+                }
+                resolve3(conn);
+              });
+            });
+          case "sequelize":
+            return this.client.connectionManager.getConnection();
+          case "knex":
+            return this.client.client.acquireConnection();
+          default:
+            return Promise.resolve(this.client);
+        }
+      }
+      _releaseConnection(conn) {
+        switch (this.clientType) {
+          case "pool":
+            return conn.release();
+          case "sequelize":
+            return this.client.connectionManager.releaseConnection(conn);
+          case "knex":
+            return this.client.client.releaseConnection(conn);
+          default:
+            return true;
+        }
+      }
+      /**
+       *
+       * @returns {Promise<any>}
+       * @private
+       */
+      _createDbAndTable() {
+        return new Promise((resolve3, reject) => {
+          this._getConnection().then((conn) => {
+            conn.query(`CREATE DATABASE IF NOT EXISTS \`${this.dbName}\`;`, (errDb) => {
+              if (errDb) {
+                this._releaseConnection(conn);
+                return reject(errDb);
+              }
+              conn.query(this._getCreateTableStmt(), (err2) => {
+                if (err2) {
+                  this._releaseConnection(conn);
+                  return reject(err2);
+                }
+                this._releaseConnection(conn);
+                resolve3();
+              });
+            });
+          }).catch((err2) => {
+            reject(err2);
+          });
+        });
+      }
+      _getCreateTableStmt() {
+        return `CREATE TABLE IF NOT EXISTS \`${this.dbName}\`.\`${this.tableName}\` (\`key\` VARCHAR(255) CHARACTER SET utf8 NOT NULL,\`points\` INT(9) NOT NULL default 0,\`expire\` BIGINT UNSIGNED,PRIMARY KEY (\`key\`)) ENGINE = INNODB;`;
+      }
+      get clientType() {
+        return this._clientType;
+      }
+      set clientType(value) {
+        if (typeof value === "undefined") {
+          if (this.client.constructor.name === "Connection") {
+            value = "connection";
+          } else if (this.client.constructor.name === "Pool") {
+            value = "pool";
+          } else if (this.client.constructor.name === "Sequelize") {
+            value = "sequelize";
+          } else {
+            throw new Error("storeType is not defined");
+          }
+        }
+        this._clientType = value.toLowerCase();
+      }
+      get dbName() {
+        return this._dbName;
+      }
+      set dbName(value) {
+        this._dbName = typeof value === "undefined" ? "rtlmtrflx" : value;
+      }
+      get tableName() {
+        return this._tableName;
+      }
+      set tableName(value) {
+        this._tableName = typeof value === "undefined" ? this.keyPrefix : value;
+      }
+      get tableCreated() {
+        return this._tableCreated;
+      }
+      set tableCreated(value) {
+        this._tableCreated = typeof value === "undefined" ? false : !!value;
+      }
+      get clearExpiredByTimeout() {
+        return this._clearExpiredByTimeout;
+      }
+      set clearExpiredByTimeout(value) {
+        this._clearExpiredByTimeout = typeof value === "undefined" ? true : Boolean(value);
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        const [row3] = result2;
+        res.isFirstInDuration = changedPoints === row3.points;
+        res.consumedPoints = res.isFirstInDuration ? changedPoints : row3.points;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = row3.expire ? Math.max(row3.expire - Date.now(), 0) : -1;
+        return res;
+      }
+      _upsertTransaction(conn, key, points, msDuration, forceExpire) {
+        return new Promise((resolve3, reject) => {
+          conn.query("BEGIN", (errBegin) => {
+            if (errBegin) {
+              conn.rollback();
+              return reject(errBegin);
+            }
+            const dateNow = Date.now();
+            const newExpire = msDuration > 0 ? dateNow + msDuration : null;
+            let q;
+            let values;
+            if (forceExpire) {
+              q = `INSERT INTO ??.?? VALUES (?, ?, ?)
+          ON DUPLICATE KEY UPDATE 
+            points = ?, 
+            expire = ?;`;
+              values = [
+                this.dbName,
+                this.tableName,
+                key,
+                points,
+                newExpire,
+                points,
+                newExpire
+              ];
+            } else {
+              q = `INSERT INTO ??.?? VALUES (?, ?, ?)
+          ON DUPLICATE KEY UPDATE 
+            points = IF(expire <= ?, ?, points + (?)), 
+            expire = IF(expire <= ?, ?, expire);`;
+              values = [
+                this.dbName,
+                this.tableName,
+                key,
+                points,
+                newExpire,
+                dateNow,
+                points,
+                points,
+                dateNow,
+                newExpire
+              ];
+            }
+            conn.query(q, values, (errUpsert) => {
+              if (errUpsert) {
+                conn.rollback();
+                return reject(errUpsert);
+              }
+              conn.query("SELECT points, expire FROM ??.?? WHERE `key` = ?;", [this.dbName, this.tableName, key], (errSelect, res) => {
+                if (errSelect) {
+                  conn.rollback();
+                  return reject(errSelect);
+                }
+                conn.query("COMMIT", (err2) => {
+                  if (err2) {
+                    conn.rollback();
+                    return reject(err2);
+                  }
+                  resolve3(res);
+                });
+              });
+            });
+          });
+        });
+      }
+      _upsert(key, points, msDuration, forceExpire = false) {
+        if (!this.tableCreated) {
+          return Promise.reject(Error("Table is not created yet"));
+        }
+        return new Promise((resolve3, reject) => {
+          this._getConnection().then((conn) => {
+            this._upsertTransaction(conn, key, points, msDuration, forceExpire).then((res) => {
+              resolve3(res);
+              this._releaseConnection(conn);
+            }).catch((err2) => {
+              reject(err2);
+              this._releaseConnection(conn);
+            });
+          }).catch((err2) => {
+            reject(err2);
+          });
+        });
+      }
+      _get(rlKey) {
+        if (!this.tableCreated) {
+          return Promise.reject(Error("Table is not created yet"));
+        }
+        return new Promise((resolve3, reject) => {
+          this._getConnection().then((conn) => {
+            conn.query(
+              "SELECT points, expire FROM ??.?? WHERE `key` = ? AND (`expire` > ? OR `expire` IS NULL)",
+              [this.dbName, this.tableName, rlKey, Date.now()],
+              (err2, res) => {
+                if (err2) {
+                  reject(err2);
+                } else if (res.length === 0) {
+                  resolve3(null);
+                } else {
+                  resolve3(res);
+                }
+                this._releaseConnection(conn);
+              }
+              // eslint-disable-line
+            );
+          }).catch((err2) => {
+            reject(err2);
+          });
+        });
+      }
+      _delete(rlKey) {
+        if (!this.tableCreated) {
+          return Promise.reject(Error("Table is not created yet"));
+        }
+        return new Promise((resolve3, reject) => {
+          this._getConnection().then((conn) => {
+            conn.query(
+              "DELETE FROM ??.?? WHERE `key` = ?",
+              [this.dbName, this.tableName, rlKey],
+              (err2, res) => {
+                if (err2) {
+                  reject(err2);
+                } else {
+                  resolve3(res.affectedRows > 0);
+                }
+                this._releaseConnection(conn);
+              }
+              // eslint-disable-line
+            );
+          }).catch((err2) => {
+            reject(err2);
+          });
+        });
+      }
+    };
+    module.exports = RateLimiterMySQL;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterPostgres.js
+var require_RateLimiterPostgres = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterPostgres.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterPostgres = class extends RateLimiterStoreAbstract {
+      /**
+       * @callback callback
+       * @param {Object} err
+       *
+       * @param {Object} opts
+       * @param {callback} cb
+       * Defaults {
+       *   ... see other in RateLimiterStoreAbstract
+       *
+       *   storeClient: postgresClient,
+       *   storeType: 'knex', // required only for Knex instance
+       *   tableName: 'string',
+       *   schemaName: 'string', // optional
+       * }
+       */
+      constructor(opts, cb = null) {
+        super(opts);
+        this.client = opts.storeClient;
+        this.clientType = opts.storeType;
+        this.tableName = opts.tableName;
+        this.schemaName = opts.schemaName;
+        this.clearExpiredByTimeout = opts.clearExpiredByTimeout;
+        this.tableCreated = opts.tableCreated;
+        if (!this.tableCreated) {
+          this._createTable().then(() => {
+            this.tableCreated = true;
+            if (this.clearExpiredByTimeout) {
+              this._clearExpiredHourAgo();
+            }
+            if (typeof cb === "function") {
+              cb();
+            }
+          }).catch((err2) => {
+            if (typeof cb === "function") {
+              cb(err2);
+            } else {
+              throw err2;
+            }
+          });
+        } else {
+          if (this.clearExpiredByTimeout) {
+            this._clearExpiredHourAgo();
+          }
+          if (typeof cb === "function") {
+            cb();
+          }
+        }
+      }
+      _getTableIdentifier() {
+        return this.schemaName ? `"${this.schemaName}"."${this.tableName}"` : `"${this.tableName}"`;
+      }
+      clearExpired(expire) {
+        return new Promise((resolve3) => {
+          const q = {
+            name: "rlflx-clear-expired",
+            text: `DELETE FROM ${this._getTableIdentifier()} WHERE expire < $1`,
+            values: [expire]
+          };
+          this._query(q).then(() => {
+            resolve3();
+          }).catch(() => {
+            resolve3();
+          });
+        });
+      }
+      /**
+       * Delete all rows expired 1 hour ago once per 5 minutes
+       *
+       * @private
+       */
+      _clearExpiredHourAgo() {
+        if (this._clearExpiredTimeoutId) {
+          clearTimeout(this._clearExpiredTimeoutId);
+        }
+        this._clearExpiredTimeoutId = setTimeout(() => {
+          this.clearExpired(Date.now() - 36e5).then(() => {
+            this._clearExpiredHourAgo();
+          });
+        }, 3e5);
+        this._clearExpiredTimeoutId.unref();
+      }
+      /**
+       *
+       * @return Promise<any>
+       * @private
+       */
+      _getConnection() {
+        switch (this.clientType) {
+          case "pool":
+            return Promise.resolve(this.client);
+          case "sequelize":
+            return this.client.connectionManager.getConnection();
+          case "knex":
+            return this.client.client.acquireConnection();
+          case "typeorm":
+            return Promise.resolve(this.client.driver.master);
+          default:
+            return Promise.resolve(this.client);
+        }
+      }
+      _releaseConnection(conn) {
+        switch (this.clientType) {
+          case "pool":
+            return true;
+          case "sequelize":
+            return this.client.connectionManager.releaseConnection(conn);
+          case "knex":
+            return this.client.client.releaseConnection(conn);
+          case "typeorm":
+            return true;
+          default:
+            return true;
+        }
+      }
+      /**
+       *
+       * @returns {Promise<any>}
+       * @private
+       */
+      _createTable() {
+        return new Promise((resolve3, reject) => {
+          this._query({
+            text: this._getCreateTableStmt()
+          }).then(() => {
+            resolve3();
+          }).catch((err2) => {
+            if (err2.code === "23505") {
+              resolve3();
+            } else {
+              reject(err2);
+            }
+          });
+        });
+      }
+      _getCreateTableStmt() {
+        return `CREATE TABLE IF NOT EXISTS ${this._getTableIdentifier()} (
+      key varchar(255) PRIMARY KEY,
+      points integer NOT NULL DEFAULT 0,
+      expire bigint
+    );`;
+      }
+      get clientType() {
+        return this._clientType;
+      }
+      set clientType(value) {
+        const constructorName = this.client.constructor.name;
+        if (typeof value === "undefined") {
+          if (constructorName === "Client") {
+            value = "client";
+          } else if (constructorName === "Pool" || constructorName === "BoundPool") {
+            value = "pool";
+          } else if (constructorName === "Sequelize") {
+            value = "sequelize";
+          } else {
+            throw new Error("storeType is not defined");
+          }
+        }
+        this._clientType = value.toLowerCase();
+      }
+      get tableName() {
+        return this._tableName;
+      }
+      set tableName(value) {
+        this._tableName = typeof value === "undefined" ? this.keyPrefix : value;
+      }
+      get schemaName() {
+        return this._schemaName;
+      }
+      set schemaName(value) {
+        this._schemaName = value;
+      }
+      get tableCreated() {
+        return this._tableCreated;
+      }
+      set tableCreated(value) {
+        this._tableCreated = typeof value === "undefined" ? false : !!value;
+      }
+      get clearExpiredByTimeout() {
+        return this._clearExpiredByTimeout;
+      }
+      set clearExpiredByTimeout(value) {
+        this._clearExpiredByTimeout = typeof value === "undefined" ? true : Boolean(value);
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        const row3 = result2.rows[0];
+        res.isFirstInDuration = changedPoints === row3.points;
+        res.consumedPoints = res.isFirstInDuration ? changedPoints : row3.points;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = row3.expire ? Math.max(row3.expire - Date.now(), 0) : -1;
+        return res;
+      }
+      _query(q) {
+        const prefix = this.tableName.toLowerCase();
+        const queryObj = { name: `${prefix}:${q.name}`, text: q.text, values: q.values };
+        return new Promise((resolve3, reject) => {
+          this._getConnection().then((conn) => {
+            conn.query(queryObj).then((res) => {
+              resolve3(res);
+              this._releaseConnection(conn);
+            }).catch((err2) => {
+              reject(err2);
+              this._releaseConnection(conn);
+            });
+          }).catch((err2) => {
+            reject(err2);
+          });
+        });
+      }
+      _upsert(key, points, msDuration, forceExpire = false) {
+        if (!this.tableCreated) {
+          return Promise.reject(Error("Table is not created yet"));
+        }
+        const newExpire = msDuration > 0 ? Date.now() + msDuration : null;
+        const expireQ = forceExpire ? " $3 " : ` CASE
+             WHEN ${this._getTableIdentifier()}.expire <= $4 THEN $3
+             ELSE ${this._getTableIdentifier()}.expire
+            END `;
+        return this._query({
+          name: forceExpire ? "rlflx-upsert-force" : "rlflx-upsert",
+          text: `
+            INSERT INTO ${this._getTableIdentifier()} VALUES ($1, $2, $3)
+              ON CONFLICT(key) DO UPDATE SET
+                points = CASE
+                          WHEN (${this._getTableIdentifier()}.expire <= $4 OR 1=${forceExpire ? 1 : 0}) THEN $2
+                          ELSE ${this._getTableIdentifier()}.points + ($2)
+                         END,
+                expire = ${expireQ}
+            RETURNING points, expire;`,
+          values: [key, points, newExpire, Date.now()]
+        });
+      }
+      _get(rlKey) {
+        if (!this.tableCreated) {
+          return Promise.reject(Error("Table is not created yet"));
+        }
+        return new Promise((resolve3, reject) => {
+          this._query({
+            name: "rlflx-get",
+            text: `
+            SELECT points, expire FROM ${this._getTableIdentifier()} WHERE key = $1 AND (expire > $2 OR expire IS NULL);`,
+            values: [rlKey, Date.now()]
+          }).then((res) => {
+            if (res.rowCount === 0) {
+              res = null;
+            }
+            resolve3(res);
+          }).catch((err2) => {
+            reject(err2);
+          });
+        });
+      }
+      _delete(rlKey) {
+        if (!this.tableCreated) {
+          return Promise.reject(Error("Table is not created yet"));
+        }
+        return this._query({
+          name: "rlflx-delete",
+          text: `DELETE FROM ${this._getTableIdentifier()} WHERE key = $1`,
+          values: [rlKey]
+        }).then((res) => res.rowCount > 0);
+      }
+    };
+    module.exports = RateLimiterPostgres;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/component/MemoryStorage/Record.js
+var require_Record = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/component/MemoryStorage/Record.js"(exports, module) {
+    module.exports = class Record {
+      /**
+       *
+       * @param value int
+       * @param expiresAt Date|int
+       * @param timeoutId
+       */
+      constructor(value, expiresAt, timeoutId = null) {
+        this.value = value;
+        this.expiresAt = expiresAt;
+        this.timeoutId = timeoutId;
+      }
+      get value() {
+        return this._value;
+      }
+      set value(value) {
+        this._value = parseInt(value);
+      }
+      get expiresAt() {
+        return this._expiresAt;
+      }
+      set expiresAt(value) {
+        if (!(value instanceof Date) && Number.isInteger(value)) {
+          value = new Date(value);
+        }
+        this._expiresAt = value;
+      }
+      get timeoutId() {
+        return this._timeoutId;
+      }
+      set timeoutId(value) {
+        this._timeoutId = value;
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/component/MemoryStorage/MemoryStorage.js
+var require_MemoryStorage = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/component/MemoryStorage/MemoryStorage.js"(exports, module) {
+    var Record = require_Record();
+    var RateLimiterRes = require_RateLimiterRes();
+    module.exports = class MemoryStorage {
+      constructor() {
+        this._storage = {};
+      }
+      incrby(key, value, durationSec) {
+        if (this._storage[key]) {
+          const msBeforeExpires = this._storage[key].expiresAt ? this._storage[key].expiresAt.getTime() - (/* @__PURE__ */ new Date()).getTime() : -1;
+          if (!this._storage[key].expiresAt || msBeforeExpires > 0) {
+            this._storage[key].value = this._storage[key].value + value;
+            return new RateLimiterRes(0, msBeforeExpires, this._storage[key].value, false);
+          }
+          return this.set(key, value, durationSec);
+        }
+        return this.set(key, value, durationSec);
+      }
+      set(key, value, durationSec) {
+        const durationMs = durationSec * 1e3;
+        if (this._storage[key] && this._storage[key].timeoutId) {
+          clearTimeout(this._storage[key].timeoutId);
+        }
+        this._storage[key] = new Record(
+          value,
+          durationMs > 0 ? new Date(Date.now() + durationMs) : null
+        );
+        if (durationMs > 0) {
+          this._storage[key].timeoutId = setTimeout(() => {
+            delete this._storage[key];
+          }, durationMs);
+          if (this._storage[key].timeoutId.unref) {
+            this._storage[key].timeoutId.unref();
+          }
+        }
+        return new RateLimiterRes(0, durationMs === 0 ? -1 : durationMs, this._storage[key].value, true);
+      }
+      /**
+       *
+       * @param key
+       * @returns {*}
+       */
+      get(key) {
+        if (this._storage[key]) {
+          const msBeforeExpires = this._storage[key].expiresAt ? this._storage[key].expiresAt.getTime() - (/* @__PURE__ */ new Date()).getTime() : -1;
+          return new RateLimiterRes(0, msBeforeExpires, this._storage[key].value, false);
+        }
+        return null;
+      }
+      /**
+       *
+       * @param key
+       * @returns {boolean}
+       */
+      delete(key) {
+        if (this._storage[key]) {
+          if (this._storage[key].timeoutId) {
+            clearTimeout(this._storage[key].timeoutId);
+          }
+          delete this._storage[key];
+          return true;
+        }
+        return false;
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterMemory.js
+var require_RateLimiterMemory = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterMemory.js"(exports, module) {
+    var RateLimiterAbstract = require_RateLimiterAbstract();
+    var MemoryStorage = require_MemoryStorage();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterMemory2 = class extends RateLimiterAbstract {
+      constructor(opts = {}) {
+        super(opts);
+        this._memoryStorage = new MemoryStorage();
+      }
+      /**
+       *
+       * @param key
+       * @param pointsToConsume
+       * @param {Object} options
+       * @returns {Promise<RateLimiterRes>}
+       */
+      consume(key, pointsToConsume = 1, options = {}) {
+        return new Promise((resolve3, reject) => {
+          const rlKey = this.getKey(key);
+          const secDuration = this._getKeySecDuration(options);
+          let res = this._memoryStorage.incrby(rlKey, pointsToConsume, secDuration);
+          res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+          if (res.consumedPoints > this.points) {
+            if (this.blockDuration > 0 && res.consumedPoints <= this.points + pointsToConsume) {
+              res = this._memoryStorage.set(rlKey, res.consumedPoints, this.blockDuration);
+            }
+            reject(res);
+          } else if (this.execEvenly && res.msBeforeNext > 0 && !res.isFirstInDuration) {
+            let delay2 = Math.ceil(res.msBeforeNext / (res.remainingPoints + 2));
+            if (delay2 < this.execEvenlyMinDelayMs) {
+              delay2 = res.consumedPoints * this.execEvenlyMinDelayMs;
+            }
+            setTimeout(resolve3, delay2, res);
+          } else {
+            resolve3(res);
+          }
+        });
+      }
+      penalty(key, points = 1, options = {}) {
+        const rlKey = this.getKey(key);
+        return new Promise((resolve3) => {
+          const secDuration = this._getKeySecDuration(options);
+          const res = this._memoryStorage.incrby(rlKey, points, secDuration);
+          res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+          resolve3(res);
+        });
+      }
+      reward(key, points = 1, options = {}) {
+        const rlKey = this.getKey(key);
+        return new Promise((resolve3) => {
+          const secDuration = this._getKeySecDuration(options);
+          const res = this._memoryStorage.incrby(rlKey, -points, secDuration);
+          res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+          resolve3(res);
+        });
+      }
+      /**
+       * Block any key for secDuration seconds
+       *
+       * @param key
+       * @param secDuration
+       */
+      block(key, secDuration) {
+        const msDuration = secDuration * 1e3;
+        const initPoints = this.points + 1;
+        this._memoryStorage.set(this.getKey(key), initPoints, secDuration);
+        return Promise.resolve(
+          new RateLimiterRes(0, msDuration === 0 ? -1 : msDuration, initPoints)
+        );
+      }
+      set(key, points, secDuration) {
+        const msDuration = (secDuration >= 0 ? secDuration : this.duration) * 1e3;
+        this._memoryStorage.set(this.getKey(key), points, secDuration);
+        return Promise.resolve(
+          new RateLimiterRes(0, msDuration === 0 ? -1 : msDuration, points)
+        );
+      }
+      get(key) {
+        const res = this._memoryStorage.get(this.getKey(key));
+        if (res !== null) {
+          res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        }
+        return Promise.resolve(res);
+      }
+      delete(key) {
+        return Promise.resolve(this._memoryStorage.delete(this.getKey(key)));
+      }
+    };
+    module.exports = RateLimiterMemory2;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterCluster.js
+var require_RateLimiterCluster = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterCluster.js"(exports, module) {
+    var cluster = __require("cluster");
+    var crypto = __require("crypto");
+    var RateLimiterAbstract = require_RateLimiterAbstract();
+    var RateLimiterMemory2 = require_RateLimiterMemory();
+    var RateLimiterRes = require_RateLimiterRes();
+    var channel = "rate_limiter_flexible";
+    var masterInstance = null;
+    var masterSendToWorker = function(worker, msg, type, res) {
+      let data;
+      if (res === null || res === true || res === false) {
+        data = res;
+      } else {
+        data = {
+          remainingPoints: res.remainingPoints,
+          msBeforeNext: res.msBeforeNext,
+          consumedPoints: res.consumedPoints,
+          isFirstInDuration: res.isFirstInDuration
+        };
+      }
+      worker.send({
+        channel,
+        keyPrefix: msg.keyPrefix,
+        // which rate limiter exactly
+        promiseId: msg.promiseId,
+        type,
+        data
+      });
+    };
+    var workerWaitInit = function(payload) {
+      setTimeout(() => {
+        if (this._initiated) {
+          process.send(payload);
+        } else if (typeof this._promises[payload.promiseId] !== "undefined") {
+          workerWaitInit.call(this, payload);
+        }
+      }, 30);
+    };
+    var workerSendToMaster = function(func, promiseId, key, arg, opts) {
+      const payload = {
+        channel,
+        keyPrefix: this.keyPrefix,
+        func,
+        promiseId,
+        data: {
+          key,
+          arg,
+          opts
+        }
+      };
+      if (!this._initiated) {
+        workerWaitInit.call(this, payload);
+      } else {
+        process.send(payload);
+      }
+    };
+    var masterProcessMsg = function(worker, msg) {
+      if (!msg || msg.channel !== channel || typeof this._rateLimiters[msg.keyPrefix] === "undefined") {
+        return false;
+      }
+      let promise3;
+      switch (msg.func) {
+        case "consume":
+          promise3 = this._rateLimiters[msg.keyPrefix].consume(msg.data.key, msg.data.arg, msg.data.opts);
+          break;
+        case "penalty":
+          promise3 = this._rateLimiters[msg.keyPrefix].penalty(msg.data.key, msg.data.arg, msg.data.opts);
+          break;
+        case "reward":
+          promise3 = this._rateLimiters[msg.keyPrefix].reward(msg.data.key, msg.data.arg, msg.data.opts);
+          break;
+        case "block":
+          promise3 = this._rateLimiters[msg.keyPrefix].block(msg.data.key, msg.data.arg, msg.data.opts);
+          break;
+        case "get":
+          promise3 = this._rateLimiters[msg.keyPrefix].get(msg.data.key, msg.data.opts);
+          break;
+        case "delete":
+          promise3 = this._rateLimiters[msg.keyPrefix].delete(msg.data.key, msg.data.opts);
+          break;
+        default:
+          return false;
+      }
+      if (promise3) {
+        promise3.then((res) => {
+          masterSendToWorker(worker, msg, "resolve", res);
+        }).catch((rejRes) => {
+          masterSendToWorker(worker, msg, "reject", rejRes);
+        });
+      }
+    };
+    var workerProcessMsg = function(msg) {
+      if (!msg || msg.channel !== channel || msg.keyPrefix !== this.keyPrefix) {
+        return false;
+      }
+      if (this._promises[msg.promiseId]) {
+        clearTimeout(this._promises[msg.promiseId].timeoutId);
+        let res;
+        if (msg.data === null || msg.data === true || msg.data === false) {
+          res = msg.data;
+        } else {
+          res = new RateLimiterRes(
+            msg.data.remainingPoints,
+            msg.data.msBeforeNext,
+            msg.data.consumedPoints,
+            msg.data.isFirstInDuration
+            // eslint-disable-line comma-dangle
+          );
+        }
+        switch (msg.type) {
+          case "resolve":
+            this._promises[msg.promiseId].resolve(res);
+            break;
+          case "reject":
+            this._promises[msg.promiseId].reject(res);
+            break;
+          default:
+            throw new Error(`RateLimiterCluster: no such message type '${msg.type}'`);
+        }
+        delete this._promises[msg.promiseId];
+      }
+    };
+    var getOpts = function() {
+      return {
+        points: this.points,
+        duration: this.duration,
+        blockDuration: this.blockDuration,
+        execEvenly: this.execEvenly,
+        execEvenlyMinDelayMs: this.execEvenlyMinDelayMs,
+        keyPrefix: this.keyPrefix
+      };
+    };
+    var savePromise = function(resolve3, reject) {
+      const hrtime2 = process.hrtime();
+      let promiseId = hrtime2[0].toString() + hrtime2[1].toString();
+      if (typeof this._promises[promiseId] !== "undefined") {
+        promiseId += crypto.randomBytes(12).toString("base64");
+      }
+      this._promises[promiseId] = {
+        resolve: resolve3,
+        reject,
+        timeoutId: setTimeout(() => {
+          delete this._promises[promiseId];
+          reject(new Error("RateLimiterCluster timeout: no answer from master in time"));
+        }, this.timeoutMs)
+      };
+      return promiseId;
+    };
+    var RateLimiterClusterMaster = class {
+      constructor() {
+        if (masterInstance) {
+          return masterInstance;
+        }
+        this._rateLimiters = {};
+        cluster.setMaxListeners(0);
+        cluster.on("message", (worker, msg) => {
+          if (msg && msg.channel === channel && msg.type === "init") {
+            if (typeof this._rateLimiters[msg.opts.keyPrefix] === "undefined") {
+              this._rateLimiters[msg.opts.keyPrefix] = new RateLimiterMemory2(msg.opts);
+            }
+            worker.send({
+              channel,
+              type: "init",
+              keyPrefix: msg.opts.keyPrefix
+            });
+          } else {
+            masterProcessMsg.call(this, worker, msg);
+          }
+        });
+        masterInstance = this;
+      }
+    };
+    var RateLimiterClusterMasterPM2 = class {
+      constructor(pm2) {
+        if (masterInstance) {
+          return masterInstance;
+        }
+        this._rateLimiters = {};
+        pm2.launchBus((err2, pm2Bus) => {
+          pm2Bus.on("process:msg", (packet) => {
+            const msg = packet.raw;
+            if (msg && msg.channel === channel && msg.type === "init") {
+              if (typeof this._rateLimiters[msg.opts.keyPrefix] === "undefined") {
+                this._rateLimiters[msg.opts.keyPrefix] = new RateLimiterMemory2(msg.opts);
+              }
+              pm2.sendDataToProcessId(packet.process.pm_id, {
+                data: {},
+                topic: channel,
+                channel,
+                type: "init",
+                keyPrefix: msg.opts.keyPrefix
+              }, (sendErr, res) => {
+                if (sendErr) {
+                  console.log(sendErr, res);
+                }
+              });
+            } else {
+              const worker = {
+                send: (msgData) => {
+                  const pm2Message = msgData;
+                  pm2Message.topic = channel;
+                  if (typeof pm2Message.data === "undefined") {
+                    pm2Message.data = {};
+                  }
+                  pm2.sendDataToProcessId(packet.process.pm_id, pm2Message, (sendErr, res) => {
+                    if (sendErr) {
+                      console.log(sendErr, res);
+                    }
+                  });
+                }
+              };
+              masterProcessMsg.call(this, worker, msg);
+            }
+          });
+        });
+        masterInstance = this;
+      }
+    };
+    var RateLimiterClusterWorker = class extends RateLimiterAbstract {
+      get timeoutMs() {
+        return this._timeoutMs;
+      }
+      set timeoutMs(value) {
+        this._timeoutMs = typeof value === "undefined" ? 5e3 : Math.abs(parseInt(value));
+      }
+      constructor(opts = {}) {
+        super(opts);
+        process.setMaxListeners(0);
+        this.timeoutMs = opts.timeoutMs;
+        this._initiated = false;
+        process.on("message", (msg) => {
+          if (msg && msg.channel === channel && msg.type === "init" && msg.keyPrefix === this.keyPrefix) {
+            this._initiated = true;
+          } else {
+            workerProcessMsg.call(this, msg);
+          }
+        });
+        process.send({
+          channel,
+          type: "init",
+          opts: getOpts.call(this)
+        });
+        this._promises = {};
+      }
+      consume(key, pointsToConsume = 1, options = {}) {
+        return new Promise((resolve3, reject) => {
+          const promiseId = savePromise.call(this, resolve3, reject);
+          workerSendToMaster.call(this, "consume", promiseId, key, pointsToConsume, options);
+        });
+      }
+      penalty(key, points = 1, options = {}) {
+        return new Promise((resolve3, reject) => {
+          const promiseId = savePromise.call(this, resolve3, reject);
+          workerSendToMaster.call(this, "penalty", promiseId, key, points, options);
+        });
+      }
+      reward(key, points = 1, options = {}) {
+        return new Promise((resolve3, reject) => {
+          const promiseId = savePromise.call(this, resolve3, reject);
+          workerSendToMaster.call(this, "reward", promiseId, key, points, options);
+        });
+      }
+      block(key, secDuration, options = {}) {
+        return new Promise((resolve3, reject) => {
+          const promiseId = savePromise.call(this, resolve3, reject);
+          workerSendToMaster.call(this, "block", promiseId, key, secDuration, options);
+        });
+      }
+      get(key, options = {}) {
+        return new Promise((resolve3, reject) => {
+          const promiseId = savePromise.call(this, resolve3, reject);
+          workerSendToMaster.call(this, "get", promiseId, key, options);
+        });
+      }
+      delete(key, options = {}) {
+        return new Promise((resolve3, reject) => {
+          const promiseId = savePromise.call(this, resolve3, reject);
+          workerSendToMaster.call(this, "delete", promiseId, key, options);
+        });
+      }
+    };
+    module.exports = {
+      RateLimiterClusterMaster,
+      RateLimiterClusterMasterPM2,
+      RateLimiterCluster: RateLimiterClusterWorker
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterMemcache.js
+var require_RateLimiterMemcache = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterMemcache.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterMemcache = class extends RateLimiterStoreAbstract {
+      /**
+       *
+       * @param {Object} opts
+       * Defaults {
+       *   ... see other in RateLimiterStoreAbstract
+       *
+       *   storeClient: memcacheClient
+       * }
+       */
+      constructor(opts) {
+        super(opts);
+        this.client = opts.storeClient;
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        res.consumedPoints = parseInt(result2.consumedPoints);
+        res.isFirstInDuration = result2.consumedPoints === changedPoints;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = result2.msBeforeNext;
+        return res;
+      }
+      _upsert(rlKey, points, msDuration, forceExpire = false, options = {}) {
+        return new Promise((resolve3, reject) => {
+          const nowMs = Date.now();
+          const secDuration = Math.floor(msDuration / 1e3);
+          if (forceExpire) {
+            this.client.set(rlKey, points, secDuration, (err2) => {
+              if (!err2) {
+                this.client.set(
+                  `${rlKey}_expire`,
+                  secDuration > 0 ? nowMs + secDuration * 1e3 : -1,
+                  secDuration,
+                  () => {
+                    const res = {
+                      consumedPoints: points,
+                      msBeforeNext: secDuration > 0 ? secDuration * 1e3 : -1
+                    };
+                    resolve3(res);
+                  }
+                );
+              } else {
+                reject(err2);
+              }
+            });
+          } else {
+            this.client.incr(rlKey, points, (err2, consumedPoints) => {
+              if (err2 || consumedPoints === false) {
+                this.client.add(rlKey, points, secDuration, (errAddKey, createdNew) => {
+                  if (errAddKey || !createdNew) {
+                    if (typeof options.attemptNumber === "undefined" || options.attemptNumber < 3) {
+                      const nextOptions = Object.assign({}, options);
+                      nextOptions.attemptNumber = nextOptions.attemptNumber ? nextOptions.attemptNumber + 1 : 1;
+                      this._upsert(rlKey, points, msDuration, forceExpire, nextOptions).then((resUpsert) => resolve3(resUpsert)).catch((errUpsert) => reject(errUpsert));
+                    } else {
+                      reject(new Error("Can not add key"));
+                    }
+                  } else {
+                    this.client.add(
+                      `${rlKey}_expire`,
+                      secDuration > 0 ? nowMs + secDuration * 1e3 : -1,
+                      secDuration,
+                      () => {
+                        const res = {
+                          consumedPoints: points,
+                          msBeforeNext: secDuration > 0 ? secDuration * 1e3 : -1
+                        };
+                        resolve3(res);
+                      }
+                    );
+                  }
+                });
+              } else {
+                this.client.get(`${rlKey}_expire`, (errGetExpire, resGetExpireMs) => {
+                  if (errGetExpire) {
+                    reject(errGetExpire);
+                  } else {
+                    const expireMs = resGetExpireMs === false ? 0 : resGetExpireMs;
+                    const res = {
+                      consumedPoints,
+                      msBeforeNext: expireMs >= 0 ? Math.max(expireMs - nowMs, 0) : -1
+                    };
+                    resolve3(res);
+                  }
+                });
+              }
+            });
+          }
+        });
+      }
+      _get(rlKey) {
+        return new Promise((resolve3, reject) => {
+          const nowMs = Date.now();
+          this.client.get(rlKey, (err2, consumedPoints) => {
+            if (!consumedPoints) {
+              resolve3(null);
+            } else {
+              this.client.get(`${rlKey}_expire`, (errGetExpire, resGetExpireMs) => {
+                if (errGetExpire) {
+                  reject(errGetExpire);
+                } else {
+                  const expireMs = resGetExpireMs === false ? 0 : resGetExpireMs;
+                  const res = {
+                    consumedPoints,
+                    msBeforeNext: expireMs >= 0 ? Math.max(expireMs - nowMs, 0) : -1
+                  };
+                  resolve3(res);
+                }
+              });
+            }
+          });
+        });
+      }
+      _delete(rlKey) {
+        return new Promise((resolve3, reject) => {
+          this.client.del(rlKey, (err2, res) => {
+            if (err2) {
+              reject(err2);
+            } else if (res === false) {
+              resolve3(res);
+            } else {
+              this.client.del(`${rlKey}_expire`, (errDelExpire) => {
+                if (errDelExpire) {
+                  reject(errDelExpire);
+                } else {
+                  resolve3(res);
+                }
+              });
+            }
+          });
+        });
+      }
+    };
+    module.exports = RateLimiterMemcache;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RLWrapperBlackAndWhite.js
+var require_RLWrapperBlackAndWhite = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RLWrapperBlackAndWhite.js"(exports, module) {
+    var RateLimiterRes = require_RateLimiterRes();
+    module.exports = class RLWrapperBlackAndWhite {
+      constructor(opts = {}) {
+        this.limiter = opts.limiter;
+        this.blackList = opts.blackList;
+        this.whiteList = opts.whiteList;
+        this.isBlackListed = opts.isBlackListed;
+        this.isWhiteListed = opts.isWhiteListed;
+        this.runActionAnyway = opts.runActionAnyway;
+      }
+      get limiter() {
+        return this._limiter;
+      }
+      set limiter(value) {
+        if (typeof value === "undefined") {
+          throw new Error("limiter is not set");
+        }
+        this._limiter = value;
+      }
+      get runActionAnyway() {
+        return this._runActionAnyway;
+      }
+      set runActionAnyway(value) {
+        this._runActionAnyway = typeof value === "undefined" ? false : value;
+      }
+      get blackList() {
+        return this._blackList;
+      }
+      set blackList(value) {
+        this._blackList = Array.isArray(value) ? value : [];
+      }
+      get isBlackListed() {
+        return this._isBlackListed;
+      }
+      set isBlackListed(func) {
+        if (typeof func === "undefined") {
+          func = () => false;
+        }
+        if (typeof func !== "function") {
+          throw new Error("isBlackListed must be function");
+        }
+        this._isBlackListed = func;
+      }
+      get whiteList() {
+        return this._whiteList;
+      }
+      set whiteList(value) {
+        this._whiteList = Array.isArray(value) ? value : [];
+      }
+      get isWhiteListed() {
+        return this._isWhiteListed;
+      }
+      set isWhiteListed(func) {
+        if (typeof func === "undefined") {
+          func = () => false;
+        }
+        if (typeof func !== "function") {
+          throw new Error("isWhiteListed must be function");
+        }
+        this._isWhiteListed = func;
+      }
+      isBlackListedSomewhere(key) {
+        return this.blackList.indexOf(key) >= 0 || this.isBlackListed(key);
+      }
+      isWhiteListedSomewhere(key) {
+        return this.whiteList.indexOf(key) >= 0 || this.isWhiteListed(key);
+      }
+      getBlackRes() {
+        return new RateLimiterRes(0, Number.MAX_SAFE_INTEGER, 0, false);
+      }
+      getWhiteRes() {
+        return new RateLimiterRes(Number.MAX_SAFE_INTEGER, 0, 0, false);
+      }
+      rejectBlack() {
+        return Promise.reject(this.getBlackRes());
+      }
+      resolveBlack() {
+        return Promise.resolve(this.getBlackRes());
+      }
+      resolveWhite() {
+        return Promise.resolve(this.getWhiteRes());
+      }
+      consume(key, pointsToConsume = 1) {
+        let res;
+        if (this.isWhiteListedSomewhere(key)) {
+          res = this.resolveWhite();
+        } else if (this.isBlackListedSomewhere(key)) {
+          res = this.rejectBlack();
+        }
+        if (typeof res === "undefined") {
+          return this.limiter.consume(key, pointsToConsume);
+        }
+        if (this.runActionAnyway) {
+          this.limiter.consume(key, pointsToConsume).catch(() => {
+          });
+        }
+        return res;
+      }
+      block(key, secDuration) {
+        let res;
+        if (this.isWhiteListedSomewhere(key)) {
+          res = this.resolveWhite();
+        } else if (this.isBlackListedSomewhere(key)) {
+          res = this.resolveBlack();
+        }
+        if (typeof res === "undefined") {
+          return this.limiter.block(key, secDuration);
+        }
+        if (this.runActionAnyway) {
+          this.limiter.block(key, secDuration).catch(() => {
+          });
+        }
+        return res;
+      }
+      penalty(key, points) {
+        let res;
+        if (this.isWhiteListedSomewhere(key)) {
+          res = this.resolveWhite();
+        } else if (this.isBlackListedSomewhere(key)) {
+          res = this.resolveBlack();
+        }
+        if (typeof res === "undefined") {
+          return this.limiter.penalty(key, points);
+        }
+        if (this.runActionAnyway) {
+          this.limiter.penalty(key, points).catch(() => {
+          });
+        }
+        return res;
+      }
+      reward(key, points) {
+        let res;
+        if (this.isWhiteListedSomewhere(key)) {
+          res = this.resolveWhite();
+        } else if (this.isBlackListedSomewhere(key)) {
+          res = this.resolveBlack();
+        }
+        if (typeof res === "undefined") {
+          return this.limiter.reward(key, points);
+        }
+        if (this.runActionAnyway) {
+          this.limiter.reward(key, points).catch(() => {
+          });
+        }
+        return res;
+      }
+      get(key) {
+        let res;
+        if (this.isWhiteListedSomewhere(key)) {
+          res = this.resolveWhite();
+        } else if (this.isBlackListedSomewhere(key)) {
+          res = this.resolveBlack();
+        }
+        if (typeof res === "undefined" || this.runActionAnyway) {
+          return this.limiter.get(key);
+        }
+        return res;
+      }
+      delete(key) {
+        return this.limiter.delete(key);
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RLWrapperTimeouts.js
+var require_RLWrapperTimeouts = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RLWrapperTimeouts.js"(exports, module) {
+    var RateLimiterAbstract = require_RateLimiterAbstract();
+    var RateLimiterInsuredAbstract = require_RateLimiterInsuredAbstract();
+    module.exports = class RLWrapperTimeouts extends RateLimiterInsuredAbstract {
+      constructor(opts = {}) {
+        super(opts);
+        this.limiter = opts.limiter;
+        this.timeoutMs = opts.timeoutMs || 0;
+      }
+      get limiter() {
+        return this._limiter;
+      }
+      set limiter(limiter) {
+        if (!(limiter instanceof RateLimiterAbstract)) {
+          throw new TypeError("limiter must be an instance of RateLimiterAbstract");
+        }
+        this._limiter = limiter;
+        if (!this.insuranceLimiter && limiter instanceof RateLimiterInsuredAbstract) {
+          this.insuranceLimiter = limiter.insuranceLimiter;
+        }
+      }
+      get timeoutMs() {
+        return this._timeoutMs;
+      }
+      set timeoutMs(value) {
+        if (typeof value !== "number" || value < 0) {
+          throw new TypeError("timeoutMs must be a non-negative number");
+        }
+        this._timeoutMs = value;
+      }
+      _run(funcName, params) {
+        return new Promise(async (resolve3, reject) => {
+          const timeout = setTimeout(() => {
+            return reject(new Error("Operation timed out"));
+          }, this.timeoutMs);
+          await this.limiter[funcName](...params).then((result2) => {
+            clearTimeout(timeout);
+            resolve3(result2);
+          }).catch((err2) => {
+            clearTimeout(timeout);
+            reject(err2);
+          });
+        });
+      }
+      _consume(key, pointsToConsume = 1, options = {}) {
+        return this._run("consume", [key, pointsToConsume, options]);
+      }
+      _penalty(key, points = 1, options = {}) {
+        return this._run("penalty", [key, points, options]);
+      }
+      _reward(key, points = 1, options = {}) {
+        return this._run("reward", [key, points, options]);
+      }
+      _get(key, options = {}) {
+        return this._run("get", [key, options]);
+      }
+      _set(key, points, secDuration, options = {}) {
+        return this._run("set", [key, points, secDuration, options]);
+      }
+      _block(key, secDuration, options = {}) {
+        return this._run("block", [key, secDuration, options]);
+      }
+      _delete(key, options = {}) {
+        return this._run("delete", [key, options]);
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterUnion.js
+var require_RateLimiterUnion = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterUnion.js"(exports, module) {
+    var RateLimiterAbstract = require_RateLimiterAbstract();
+    module.exports = class RateLimiterUnion {
+      constructor(...limiters) {
+        if (limiters.length < 1) {
+          throw new Error("RateLimiterUnion: at least one limiter have to be passed");
+        }
+        limiters.forEach((limiter) => {
+          if (!(limiter instanceof RateLimiterAbstract)) {
+            throw new Error("RateLimiterUnion: all limiters have to be instance of RateLimiterAbstract");
+          }
+        });
+        this._limiters = limiters;
+      }
+      consume(key, points = 1) {
+        return new Promise((resolve3, reject) => {
+          const promises = [];
+          this._limiters.forEach((limiter) => {
+            promises.push(limiter.consume(key, points).catch((rej) => ({ rejected: true, rej })));
+          });
+          Promise.all(promises).then((res) => {
+            const resObj = {};
+            let rejected = false;
+            res.forEach((item) => {
+              if (item.rejected === true) {
+                rejected = true;
+              }
+            });
+            for (let i3 = 0; i3 < res.length; i3++) {
+              if (rejected && res[i3].rejected === true) {
+                resObj[this._limiters[i3].keyPrefix] = res[i3].rej;
+              } else if (!rejected) {
+                resObj[this._limiters[i3].keyPrefix] = res[i3];
+              }
+            }
+            if (rejected) {
+              reject(resObj);
+            } else {
+              resolve3(resObj);
+            }
+          });
+        });
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/component/RateLimiterQueueError.js
+var require_RateLimiterQueueError = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/component/RateLimiterQueueError.js"(exports, module) {
+    module.exports = class RateLimiterQueueError extends Error {
+      constructor(message3, extra) {
+        super();
+        if (Error.captureStackTrace) {
+          Error.captureStackTrace(this, this.constructor);
+        }
+        this.name = "CustomError";
+        this.message = message3;
+        if (extra) {
+          this.extra = extra;
+        }
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterQueue.js
+var require_RateLimiterQueue = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterQueue.js"(exports, module) {
+    var RateLimiterQueueError = require_RateLimiterQueueError();
+    var MAX_QUEUE_SIZE = 4294967295;
+    var KEY_DEFAULT = "limiter";
+    module.exports = class RateLimiterQueue {
+      constructor(limiterFlexible, opts = {
+        maxQueueSize: MAX_QUEUE_SIZE
+      }) {
+        this._queueLimiters = {
+          KEY_DEFAULT: new RateLimiterQueueInternal(limiterFlexible, opts)
+        };
+        this._limiterFlexible = limiterFlexible;
+        this._maxQueueSize = opts.maxQueueSize;
+      }
+      getTokensRemaining(key = KEY_DEFAULT) {
+        if (this._queueLimiters[key]) {
+          return this._queueLimiters[key].getTokensRemaining();
+        } else {
+          return Promise.resolve(this._limiterFlexible.points);
+        }
+      }
+      removeTokens(tokens, key = KEY_DEFAULT) {
+        if (!this._queueLimiters[key]) {
+          this._queueLimiters[key] = new RateLimiterQueueInternal(
+            this._limiterFlexible,
+            {
+              key,
+              maxQueueSize: this._maxQueueSize
+            }
+          );
+        }
+        return this._queueLimiters[key].removeTokens(tokens);
+      }
+    };
+    var RateLimiterQueueInternal = class {
+      constructor(limiterFlexible, opts = {
+        maxQueueSize: MAX_QUEUE_SIZE,
+        key: KEY_DEFAULT
+      }) {
+        this._key = opts.key;
+        this._waitTimeout = null;
+        this._queue = [];
+        this._limiterFlexible = limiterFlexible;
+        this._maxQueueSize = opts.maxQueueSize;
+      }
+      getTokensRemaining() {
+        return this._limiterFlexible.get(this._key).then((rlRes) => {
+          return rlRes !== null ? rlRes.remainingPoints : this._limiterFlexible.points;
+        });
+      }
+      removeTokens(tokens) {
+        const _this = this;
+        return new Promise((resolve3, reject) => {
+          if (tokens > _this._limiterFlexible.points) {
+            reject(new RateLimiterQueueError(`Requested tokens ${tokens} exceeds maximum ${_this._limiterFlexible.points} tokens per interval`));
+            return;
+          }
+          if (_this._queue.length > 0) {
+            _this._queueRequest.call(_this, resolve3, reject, tokens);
+          } else {
+            _this._limiterFlexible.consume(_this._key, tokens).then((res) => {
+              resolve3(res.remainingPoints);
+            }).catch((rej) => {
+              if (rej instanceof Error) {
+                reject(rej);
+              } else {
+                _this._queueRequest.call(_this, resolve3, reject, tokens);
+                if (_this._waitTimeout === null) {
+                  _this._waitTimeout = setTimeout(_this._processFIFO.bind(_this), rej.msBeforeNext);
+                }
+              }
+            });
+          }
+        });
+      }
+      _queueRequest(resolve3, reject, tokens) {
+        const _this = this;
+        if (_this._queue.length < _this._maxQueueSize) {
+          _this._queue.push({ resolve: resolve3, reject, tokens });
+        } else {
+          reject(new RateLimiterQueueError(`Number of requests reached it's maximum ${_this._maxQueueSize}`));
+        }
+      }
+      _processFIFO() {
+        const _this = this;
+        if (_this._waitTimeout !== null) {
+          clearTimeout(_this._waitTimeout);
+          _this._waitTimeout = null;
+        }
+        if (_this._queue.length === 0) {
+          return;
+        }
+        const item = _this._queue.shift();
+        _this._limiterFlexible.consume(_this._key, item.tokens).then((res) => {
+          item.resolve(res.remainingPoints);
+          _this._processFIFO.call(_this);
+        }).catch((rej) => {
+          if (rej instanceof Error) {
+            item.reject(rej);
+            _this._processFIFO.call(_this);
+          } else {
+            _this._queue.unshift(item);
+            if (_this._waitTimeout === null) {
+              _this._waitTimeout = setTimeout(_this._processFIFO.bind(_this), rej.msBeforeNext);
+            }
+          }
+        });
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/BurstyRateLimiter.js
+var require_BurstyRateLimiter = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/BurstyRateLimiter.js"(exports, module) {
+    var RateLimiterRes = require_RateLimiterRes();
+    module.exports = class BurstyRateLimiter {
+      constructor(rateLimiter, burstLimiter) {
+        this._rateLimiter = rateLimiter;
+        this._burstLimiter = burstLimiter;
+      }
+      /**
+       * Merge rate limiter response objects. Responses can be null
+       *
+       * @param {RateLimiterRes} [rlRes] Rate limiter response
+       * @param {RateLimiterRes} [blRes] Bursty limiter response
+       */
+      _combineRes(rlRes, blRes) {
+        if (!rlRes) {
+          return null;
+        }
+        return new RateLimiterRes(
+          rlRes.remainingPoints,
+          Math.min(rlRes.msBeforeNext, blRes ? blRes.msBeforeNext : 0),
+          rlRes.consumedPoints,
+          rlRes.isFirstInDuration
+        );
+      }
+      /**
+       * @param key
+       * @param pointsToConsume
+       * @param options
+       * @returns {Promise<any>}
+       */
+      consume(key, pointsToConsume = 1, options = {}) {
+        return this._rateLimiter.consume(key, pointsToConsume, options).catch((rlRej) => {
+          if (rlRej instanceof RateLimiterRes) {
+            return this._burstLimiter.consume(key, pointsToConsume, options).then((blRes) => {
+              return Promise.resolve(this._combineRes(rlRej, blRes));
+            }).catch(
+              (blRej) => {
+                if (blRej instanceof RateLimiterRes) {
+                  return Promise.reject(this._combineRes(rlRej, blRej));
+                } else {
+                  return Promise.reject(blRej);
+                }
+              }
+            );
+          } else {
+            return Promise.reject(rlRej);
+          }
+        });
+      }
+      /**
+       * It doesn't expose available points from burstLimiter
+       *
+       * @param key
+       * @returns {Promise<RateLimiterRes>}
+       */
+      get(key) {
+        return Promise.all([
+          this._rateLimiter.get(key),
+          this._burstLimiter.get(key)
+        ]).then(([rlRes, blRes]) => {
+          return this._combineRes(rlRes, blRes);
+        });
+      }
+      get points() {
+        return this._rateLimiter.points;
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterDynamo.js
+var require_RateLimiterDynamo = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterDynamo.js"(exports, module) {
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var DynamoItem = class {
+      /**
+       * Create a DynamoItem.
+       * @param {string} rlKey - The key for the rate limiter.
+       * @param {number} points - The number of points.
+       * @param {number} expire - The expiration time in seconds.
+       */
+      constructor(rlKey, points, expire) {
+        this.key = rlKey;
+        this.points = points;
+        this.expire = expire;
+      }
+    };
+    var DEFAULT_READ_CAPACITY_UNITS = 25;
+    var DEFAULT_WRITE_CAPACITY_UNITS = 25;
+    var RateLimiterDynamo = class extends RateLimiterStoreAbstract {
+      /**
+       * Constructs a new instance of the class.
+       * The storeClient MUST be an instance of AWS.DynamoDB NOT of AWS.DynamoDBClient.
+       *
+       * @param {Object} opts - The options for the constructor.
+       * @param {function} cb - The callback function (optional).
+       * @return {void}
+       */
+      constructor(opts, cb = null) {
+        super(opts);
+        this.client = opts.storeClient;
+        this.tableName = opts.tableName;
+        this.tableCreated = opts.tableCreated;
+        this.ttlManuallySet = opts.ttlSet;
+        if (!this.tableCreated) {
+          this._createTable(opts.dynamoTableOpts).then((data) => {
+            this.tableCreated = true;
+            this._setTTL().finally(() => {
+              if (typeof cb === "function") {
+                cb();
+              }
+            });
+          }).catch((err2) => {
+            if (typeof cb === "function") {
+              cb(err2);
+            } else {
+              throw err2;
+            }
+          });
+        } else {
+          this._setTTL().finally(() => {
+            if (typeof cb === "function") {
+              cb();
+            }
+          });
+        }
+      }
+      get tableName() {
+        return this._tableName;
+      }
+      set tableName(value) {
+        this._tableName = typeof value === "undefined" ? "node-rate-limiter-flexible" : value;
+      }
+      get tableCreated() {
+        return this._tableCreated;
+      }
+      set tableCreated(value) {
+        this._tableCreated = typeof value === "undefined" ? false : !!value;
+      }
+      /**
+       * Creates a table in the database. Return null if the table already exists.
+       * 
+       * @param {{readCapacityUnits: number, writeCapacityUnits: number}} tableOpts
+       * @return {Promise} A promise that resolves with the result of creating the table.
+       */
+      async _createTable(tableOpts) {
+        const params = {
+          TableName: this.tableName,
+          AttributeDefinitions: [
+            {
+              AttributeName: "key",
+              AttributeType: "S"
+            }
+          ],
+          KeySchema: [
+            {
+              AttributeName: "key",
+              KeyType: "HASH"
+            }
+          ],
+          ProvisionedThroughput: {
+            ReadCapacityUnits: tableOpts && tableOpts.readCapacityUnits ? tableOpts.readCapacityUnits : DEFAULT_READ_CAPACITY_UNITS,
+            WriteCapacityUnits: tableOpts && tableOpts.writeCapacityUnits ? tableOpts.writeCapacityUnits : DEFAULT_WRITE_CAPACITY_UNITS
+          }
+        };
+        try {
+          const data = await this.client.createTable(params);
+          return data;
+        } catch (err2) {
+          if (err2.__type && err2.__type.includes("ResourceInUseException")) {
+            return null;
+          } else {
+            throw err2;
+          }
+        }
+      }
+      /**
+       * Retrieves an item from the table based on the provided key.
+       *
+       * @param {string} rlKey - The key used to retrieve the item.
+       * @throws {Error} Throws an error if the table is not created yet.
+       * @return {DynamoItem|null} - The retrieved item, or null if it doesn't exist.
+       */
+      async _get(rlKey) {
+        if (!this.tableCreated) {
+          throw new Error("Table is not created yet");
+        }
+        const params = {
+          TableName: this.tableName,
+          Key: {
+            key: { S: rlKey }
+          }
+        };
+        const data = await this.client.getItem(params);
+        if (data.Item) {
+          return new DynamoItem(
+            data.Item.key.S,
+            Number(data.Item.points.N),
+            Number(data.Item.expire.N)
+          );
+        } else {
+          return null;
+        }
+      }
+      /**
+       * Deletes an item from the table based on the given rlKey.
+       *
+       * @param {string} rlKey - The rlKey of the item to delete.
+       * @throws {Error} Throws an error if the table is not created yet.
+       * @return {boolean} Returns true if the item was successfully deleted, otherwise false.
+       */
+      async _delete(rlKey) {
+        if (!this.tableCreated) {
+          throw new Error("Table is not created yet");
+        }
+        const params = {
+          TableName: this.tableName,
+          Key: {
+            key: { S: rlKey }
+          },
+          ConditionExpression: "attribute_exists(#k)",
+          ExpressionAttributeNames: {
+            "#k": "key"
+          }
+        };
+        try {
+          const data = await this._client.deleteItem(params);
+          return data.$metadata.httpStatusCode === 200;
+        } catch (err2) {
+          if (err2.__type && err2.__type.includes("ConditionalCheckFailedException")) {
+            return false;
+          } else {
+            throw err2;
+          }
+        }
+      }
+      /**
+       * Implemented with DynamoDB Atomic Counters. 3 calls are made to DynamoDB but each call is atomic.
+       * From the documentation: "UpdateItem calls are naturally serialized within DynamoDB,
+       * so there are no race condition concerns with making multiple simultaneous calls."
+       * See: https://aws.amazon.com/it/blogs/database/implement-resource-counters-with-amazon-dynamodb/
+       * @param {*} rlKey 
+       * @param {*} points 
+       * @param {*} msDuration 
+       * @param {*} forceExpire 
+       * @param {*} options 
+       * @returns
+       */
+      async _upsert(rlKey, points, msDuration, forceExpire = false, options = {}) {
+        if (!this.tableCreated) {
+          throw new Error("Table is not created yet");
+        }
+        const dateNow = Date.now();
+        const dateNowSec = dateNow / 1e3;
+        const newExpireSec = msDuration > 0 ? (dateNow + msDuration) / 1e3 : -1;
+        if (forceExpire) {
+          return await this._baseUpsert({
+            TableName: this.tableName,
+            Key: { key: { S: rlKey } },
+            UpdateExpression: "SET points = :points, expire = :expire",
+            ExpressionAttributeValues: {
+              ":points": { N: points.toString() },
+              ":expire": { N: newExpireSec.toString() }
+            },
+            ReturnValues: "ALL_NEW"
+          });
+        }
+        try {
+          return await this._baseUpsert({
+            TableName: this.tableName,
+            Key: { key: { S: rlKey } },
+            UpdateExpression: "SET points = :new_points, expire = :new_expire",
+            ExpressionAttributeValues: {
+              ":new_points": { N: points.toString() },
+              ":new_expire": { N: newExpireSec.toString() },
+              ":where_expire": { N: dateNowSec.toString() }
+            },
+            ConditionExpression: "expire <= :where_expire OR attribute_not_exists(points)",
+            ReturnValues: "ALL_NEW"
+          });
+        } catch (err2) {
+          return await this._baseUpsert({
+            TableName: this.tableName,
+            Key: { key: { S: rlKey } },
+            UpdateExpression: "SET points = points + :new_points",
+            ExpressionAttributeValues: {
+              ":new_points": { N: points.toString() },
+              ":where_expire": { N: dateNowSec.toString() }
+            },
+            ConditionExpression: "expire > :where_expire",
+            ReturnValues: "ALL_NEW"
+          });
+        }
+      }
+      /**
+       * Asynchronously upserts data into the table. params is a DynamoDB params object.
+       *
+       * @param {Object} params - The parameters for the upsert operation.
+       * @throws {Error} Throws an error if the table is not created yet.
+       * @return {DynamoItem} Returns a DynamoItem object with the updated data.
+       */
+      async _baseUpsert(params) {
+        if (!this.tableCreated) {
+          throw new Error("Table is not created yet");
+        }
+        try {
+          const data = await this.client.updateItem(params);
+          return new DynamoItem(
+            data.Attributes.key.S,
+            Number(data.Attributes.points.N),
+            Number(data.Attributes.expire.N)
+          );
+        } catch (err2) {
+          throw err2;
+        }
+      }
+      /**
+       * Sets the Time-to-Live (TTL) for the table. TTL use the expire field in the table.
+       * See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
+       *
+       * @return {Promise} A promise that resolves when the TTL is successfully set.
+       * @throws {Error} Throws an error if the table is not created yet.
+       * @returns {Promise}
+       */
+      async _setTTL() {
+        if (!this.tableCreated) {
+          throw new Error("Table is not created yet");
+        }
+        try {
+          const isTTLSet = await this._isTTLSet();
+          if (isTTLSet) {
+            return;
+          }
+          const params = {
+            TableName: this.tableName,
+            TimeToLiveSpecification: {
+              AttributeName: "expire",
+              Enabled: true
+            }
+          };
+          const res = await this.client.updateTimeToLive(params);
+          return res;
+        } catch (err2) {
+          throw err2;
+        }
+      }
+      /**
+       * Checks if the Time To Live (TTL) feature is set for the DynamoDB table.
+       *
+       * @return {boolean} Returns true if the TTL feature is enabled for the table, otherwise false.
+       * @throws {Error} Throws an error if the table is not created yet or if there is an error while checking the TTL status.
+       */
+      async _isTTLSet() {
+        if (!this.tableCreated) {
+          throw new Error("Table is not created yet");
+        }
+        if (this.ttlManuallySet) {
+          return true;
+        }
+        try {
+          const res = await this.client.describeTimeToLive({ TableName: this.tableName });
+          return res.$metadata.httpStatusCode == 200 && res.TimeToLiveDescription.TimeToLiveStatus === "ENABLED" && res.TimeToLiveDescription.AttributeName === "expire";
+        } catch (err2) {
+          throw err2;
+        }
+      }
+      /**
+       * Generate a RateLimiterRes object based on the provided parameters.
+       *
+       * @param {string} rlKey - The key for the rate limiter.
+       * @param {number} changedPoints - The number of points that have changed.
+       * @param {DynamoItem} result - The result object of _get() method.
+       * @returns {RateLimiterRes} - The generated RateLimiterRes object.
+       */
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        res.isFirstInDuration = changedPoints === result2.points;
+        res.consumedPoints = res.isFirstInDuration ? changedPoints : result2.points;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = result2.expire != -1 ? Math.max(result2.expire * 1e3 - Date.now(), 0) : -1;
+        return res;
+      }
+    };
+    module.exports = RateLimiterDynamo;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterPrisma.js
+var require_RateLimiterPrisma = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterPrisma.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterPrisma = class extends RateLimiterStoreAbstract {
+      /**
+       * Constructor for the rate limiter
+       * @param {Object} opts - Options for the rate limiter
+       */
+      constructor(opts) {
+        super(opts);
+        this.modelName = opts.tableName || "RateLimiterFlexible";
+        this.prismaClient = opts.storeClient;
+        this.clearExpiredByTimeout = opts.clearExpiredByTimeout || true;
+        if (!this.prismaClient) {
+          throw new Error("Prisma client is not provided");
+        }
+        if (this.clearExpiredByTimeout) {
+          this._clearExpiredHourAgo();
+        }
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        let doc = result2;
+        res.isFirstInDuration = doc.points === changedPoints;
+        res.consumedPoints = doc.points;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = doc.expire !== null ? Math.max(new Date(doc.expire).getTime() - Date.now(), 0) : -1;
+        return res;
+      }
+      _upsert(key, points, msDuration, forceExpire = false) {
+        if (!this.prismaClient) {
+          return Promise.reject(new Error("Prisma client is not established"));
+        }
+        const now = /* @__PURE__ */ new Date();
+        const newExpire = msDuration > 0 ? new Date(now.getTime() + msDuration) : null;
+        return this.prismaClient.$transaction(async (prisma) => {
+          const existingRecord = await prisma[this.modelName].findFirst({
+            where: { key }
+          });
+          if (existingRecord) {
+            const shouldUpdateExpire = forceExpire || !existingRecord.expire || existingRecord.expire <= now || newExpire === null;
+            return prisma[this.modelName].update({
+              where: { key },
+              data: {
+                points: !shouldUpdateExpire ? existingRecord.points + points : points,
+                ...shouldUpdateExpire && { expire: newExpire }
+              }
+            });
+          } else {
+            return prisma[this.modelName].create({
+              data: {
+                key,
+                points,
+                expire: newExpire
+              }
+            });
+          }
+        });
+      }
+      _get(rlKey) {
+        if (!this.prismaClient) {
+          return Promise.reject(new Error("Prisma client is not established"));
+        }
+        return this.prismaClient[this.modelName].findFirst({
+          where: {
+            AND: [
+              { key: rlKey },
+              {
+                OR: [
+                  { expire: { gt: /* @__PURE__ */ new Date() } },
+                  { expire: null }
+                ]
+              }
+            ]
+          }
+        });
+      }
+      _delete(rlKey) {
+        if (!this.prismaClient) {
+          return Promise.reject(new Error("Prisma client is not established"));
+        }
+        return this.prismaClient[this.modelName].deleteMany({
+          where: {
+            key: rlKey
+          }
+        }).then((res) => res.count > 0);
+      }
+      _clearExpiredHourAgo() {
+        if (this._clearExpiredTimeoutId) {
+          clearTimeout(this._clearExpiredTimeoutId);
+        }
+        this._clearExpiredTimeoutId = setTimeout(async () => {
+          await this.prismaClient[this.modelName].deleteMany({
+            where: {
+              expire: {
+                lt: new Date(Date.now() - 36e5)
+              }
+            }
+          });
+          this._clearExpiredHourAgo();
+        }, 3e5);
+        this._clearExpiredTimeoutId.unref();
+      }
+    };
+    module.exports = RateLimiterPrisma;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterDrizzle.js
+var require_RateLimiterDrizzle = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterDrizzle.js"(exports, module) {
+    var drizzleOperators = null;
+    var CLEANUP_INTERVAL_MS = 3e5;
+    var EXPIRED_THRESHOLD_MS = 36e5;
+    var RateLimiterDrizzleError = class extends Error {
+      constructor(message3) {
+        super(message3);
+        this.name = "RateLimiterDrizzleError";
+      }
+    };
+    async function getDrizzleOperators() {
+      if (drizzleOperators) return drizzleOperators;
+      try {
+        let getPackageName2 = function() {
+          return ["drizzle", "orm"].join("-");
+        };
+        var getPackageName = getPackageName2;
+        const drizzleOrm = await import(`${getPackageName2()}`);
+        const { and, or, gt, lt, eq, isNull, sql } = drizzleOrm.default || drizzleOrm;
+        drizzleOperators = { and, or, gt, lt, eq, isNull, sql };
+        return drizzleOperators;
+      } catch (error62) {
+        throw new RateLimiterDrizzleError(
+          "drizzle-orm is not installed. Please install drizzle-orm to use RateLimiterDrizzle."
+        );
+      }
+    }
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterDrizzle = class extends RateLimiterStoreAbstract {
+      constructor(opts) {
+        super(opts);
+        if (!opts?.schema) {
+          throw new RateLimiterDrizzleError("Drizzle schema is required");
+        }
+        if (!opts?.storeClient) {
+          throw new RateLimiterDrizzleError("Drizzle client is required");
+        }
+        this.schema = opts.schema;
+        this.drizzleClient = opts.storeClient;
+        this.clearExpiredByTimeout = opts.clearExpiredByTimeout ?? true;
+        if (this.clearExpiredByTimeout) {
+          this._clearExpiredHourAgo();
+        }
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        let doc = result2;
+        res.isFirstInDuration = doc.points === changedPoints;
+        res.consumedPoints = doc.points;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = doc.expire !== null ? Math.max(new Date(doc.expire).getTime() - Date.now(), 0) : -1;
+        return res;
+      }
+      async _upsert(key, points, msDuration, forceExpire = false) {
+        if (!this.drizzleClient) {
+          return Promise.reject(new RateLimiterDrizzleError("Drizzle client is not established"));
+        }
+        const { eq, sql } = await getDrizzleOperators();
+        const now = /* @__PURE__ */ new Date();
+        const newExpire = msDuration > 0 ? new Date(now.getTime() + msDuration) : null;
+        const query = await this.drizzleClient.transaction(async (tx) => {
+          const [existingRecord] = await tx.select().from(this.schema).where(eq(this.schema.key, key)).limit(1);
+          const shouldUpdateExpire = forceExpire || !existingRecord?.expire || existingRecord?.expire <= now || newExpire === null;
+          const [data] = await tx.insert(this.schema).values({
+            key,
+            points,
+            expire: newExpire
+          }).onConflictDoUpdate({
+            target: this.schema.key,
+            set: {
+              points: !shouldUpdateExpire ? sql`${this.schema.points} + ${points}` : points,
+              ...shouldUpdateExpire && { expire: newExpire }
+            }
+          }).returning();
+          return data;
+        });
+        return query;
+      }
+      async _get(rlKey) {
+        if (!this.drizzleClient) {
+          return Promise.reject(new RateLimiterDrizzleError("Drizzle client is not established"));
+        }
+        const { and, or, gt, eq, isNull } = await getDrizzleOperators();
+        const [response] = await this.drizzleClient.select().from(this.schema).where(
+          and(
+            eq(this.schema.key, rlKey),
+            or(gt(this.schema.expire, /* @__PURE__ */ new Date()), isNull(this.schema.expire))
+          )
+        ).limit(1);
+        return response || null;
+      }
+      async _delete(rlKey) {
+        if (!this.drizzleClient) {
+          return Promise.reject(new RateLimiterDrizzleError("Drizzle client is not established"));
+        }
+        const { eq } = await getDrizzleOperators();
+        const [result2] = await this.drizzleClient.delete(this.schema).where(eq(this.schema.key, rlKey)).returning({ key: this.schema.key });
+        return !!result2?.key;
+      }
+      _clearExpiredHourAgo() {
+        if (this._clearExpiredTimeoutId) {
+          clearTimeout(this._clearExpiredTimeoutId);
+        }
+        this._clearExpiredTimeoutId = setTimeout(async () => {
+          try {
+            const { lt } = await getDrizzleOperators();
+            await this.drizzleClient.delete(this.schema).where(lt(this.schema.expire, new Date(Date.now() - EXPIRED_THRESHOLD_MS)));
+          } catch (error62) {
+            console.warn("Failed to clear expired records:", error62);
+          }
+          this._clearExpiredHourAgo();
+        }, CLEANUP_INTERVAL_MS);
+        this._clearExpiredTimeoutId.unref();
+      }
+    };
+    module.exports = RateLimiterDrizzle;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterDrizzleNonAtomic.js
+var require_RateLimiterDrizzleNonAtomic = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterDrizzleNonAtomic.js"(exports, module) {
+    var drizzleOperators = null;
+    var CLEANUP_INTERVAL_MS = 3e5;
+    var EXPIRED_THRESHOLD_MS = 36e5;
+    var RateLimiterDrizzleError = class extends Error {
+      constructor(message3) {
+        super(message3);
+        this.name = "RateLimiterDrizzleError";
+      }
+    };
+    async function getDrizzleOperators() {
+      if (drizzleOperators) return drizzleOperators;
+      try {
+        let getPackageName2 = function() {
+          return ["drizzle", "orm"].join("-");
+        };
+        var getPackageName = getPackageName2;
+        const drizzleOrm = await import(`${getPackageName2()}`);
+        const { and, or, gt, lt, eq, isNull, sql } = drizzleOrm.default || drizzleOrm;
+        drizzleOperators = { and, or, gt, lt, eq, isNull, sql };
+        return drizzleOperators;
+      } catch (error62) {
+        throw new RateLimiterDrizzleError(
+          "drizzle-orm is not installed. Please install drizzle-orm to use RateLimiterDrizzleNonAtomic."
+        );
+      }
+    }
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterDrizzleNonAtomic = class extends RateLimiterStoreAbstract {
+      constructor(opts) {
+        super(opts);
+        if (!opts?.schema) {
+          throw new RateLimiterDrizzleError("Drizzle schema is required");
+        }
+        if (!opts?.storeClient) {
+          throw new RateLimiterDrizzleError("Drizzle client is required");
+        }
+        this.schema = opts.schema;
+        this.drizzleClient = opts.storeClient;
+        this.clearExpiredByTimeout = opts.clearExpiredByTimeout ?? true;
+        if (this.clearExpiredByTimeout) {
+          this._clearExpiredHourAgo();
+        }
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        let doc = result2;
+        res.isFirstInDuration = doc.points === changedPoints;
+        res.consumedPoints = doc.points;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = doc.expire !== null ? Math.max(new Date(doc.expire).getTime() - Date.now(), 0) : -1;
+        return res;
+      }
+      async _upsert(key, points, msDuration, forceExpire = false) {
+        if (!this.drizzleClient) {
+          return Promise.reject(new RateLimiterDrizzleError("Drizzle client is not established"));
+        }
+        const { eq } = await getDrizzleOperators();
+        const now = /* @__PURE__ */ new Date();
+        const newExpire = msDuration > 0 ? new Date(now.getTime() + msDuration) : null;
+        const [existingRecord] = await this.drizzleClient.select().from(this.schema).where(eq(this.schema.key, key)).limit(1);
+        const shouldUpdateExpire = forceExpire || !existingRecord || !existingRecord.expire || existingRecord.expire <= now || newExpire === null;
+        let newPoints;
+        if (existingRecord && !shouldUpdateExpire) {
+          newPoints = existingRecord.points + points;
+        } else {
+          newPoints = points;
+        }
+        const [data] = await this.drizzleClient.insert(this.schema).values({
+          key,
+          points: newPoints,
+          expire: newExpire
+        }).onConflictDoUpdate({
+          target: this.schema.key,
+          set: {
+            points: newPoints,
+            ...shouldUpdateExpire && { expire: newExpire }
+          }
+        }).returning();
+        return data;
+      }
+      async _get(rlKey) {
+        if (!this.drizzleClient) {
+          return Promise.reject(new RateLimiterDrizzleError("Drizzle client is not established"));
+        }
+        const { and, or, gt, eq, isNull } = await getDrizzleOperators();
+        const [response] = await this.drizzleClient.select().from(this.schema).where(
+          and(
+            eq(this.schema.key, rlKey),
+            or(gt(this.schema.expire, /* @__PURE__ */ new Date()), isNull(this.schema.expire))
+          )
+        ).limit(1);
+        return response || null;
+      }
+      async _delete(rlKey) {
+        if (!this.drizzleClient) {
+          return Promise.reject(new RateLimiterDrizzleError("Drizzle client is not established"));
+        }
+        const { eq } = await getDrizzleOperators();
+        const [result2] = await this.drizzleClient.delete(this.schema).where(eq(this.schema.key, rlKey)).returning({ key: this.schema.key });
+        return !!(result2 && result2.key);
+      }
+      _clearExpiredHourAgo() {
+        if (this._clearExpiredTimeoutId) {
+          clearTimeout(this._clearExpiredTimeoutId);
+        }
+        this._clearExpiredTimeoutId = setTimeout(async () => {
+          try {
+            const { lt } = await getDrizzleOperators();
+            await this.drizzleClient.delete(this.schema).where(lt(this.schema.expire, new Date(Date.now() - EXPIRED_THRESHOLD_MS)));
+          } catch (error62) {
+            console.warn("Failed to clear expired records:", error62);
+          }
+          this._clearExpiredHourAgo();
+        }, CLEANUP_INTERVAL_MS);
+        this._clearExpiredTimeoutId.unref();
+      }
+    };
+    module.exports = RateLimiterDrizzleNonAtomic;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterValkey.js
+var require_RateLimiterValkey = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterValkey.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var incrTtlLuaScript = `
+server.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX')
+local consumed = server.call('incrby', KEYS[1], ARGV[1])
+local ttl = server.call('pttl', KEYS[1])
+return {consumed, ttl}
+`;
+    var RateLimiterValkey = class extends RateLimiterStoreAbstract {
+      /**
+       *
+       * @param {Object} opts
+       * Defaults {
+       *   ... see other in RateLimiterStoreAbstract
+       *
+       *   storeClient: ValkeyClient
+       *   rejectIfValkeyNotReady: boolean = false - reject / invoke insuranceLimiter immediately when valkey connection is not "ready"
+       * }
+       */
+      constructor(opts) {
+        super(opts);
+        this.client = opts.storeClient;
+        this._rejectIfValkeyNotReady = !!opts.rejectIfValkeyNotReady;
+        this._incrTtlLuaScript = opts.customIncrTtlLuaScript || incrTtlLuaScript;
+        this.client.defineCommand("rlflxIncr", {
+          numberOfKeys: 1,
+          lua: this._incrTtlLuaScript
+        });
+      }
+      /**
+       * Prevent actual valkey call if valkey connection is not ready
+       * @return {boolean}
+       * @private
+       */
+      _isValkeyReady() {
+        if (!this._rejectIfValkeyNotReady) {
+          return true;
+        }
+        return this.client.status === "ready";
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        let consumed;
+        let resTtlMs;
+        if (Array.isArray(result2[0])) {
+          [[, consumed], [, resTtlMs]] = result2;
+        } else {
+          [consumed, resTtlMs] = result2;
+        }
+        const res = new RateLimiterRes();
+        res.consumedPoints = +consumed;
+        res.isFirstInDuration = res.consumedPoints === changedPoints;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = resTtlMs;
+        return res;
+      }
+      _upsert(rlKey, points, msDuration, forceExpire = false) {
+        if (!this._isValkeyReady()) {
+          throw new Error("Valkey connection is not ready");
+        }
+        const secDuration = Math.floor(msDuration / 1e3);
+        if (forceExpire) {
+          const multi = this.client.multi();
+          if (secDuration > 0) {
+            multi.set(rlKey, points, "EX", secDuration);
+          } else {
+            multi.set(rlKey, points);
+          }
+          return multi.pttl(rlKey).exec();
+        }
+        if (secDuration > 0) {
+          return this.client.rlflxIncr([rlKey, String(points), String(secDuration), String(this.points), String(this.duration)]);
+        }
+        return this.client.multi().incrby(rlKey, points).pttl(rlKey).exec();
+      }
+      _get(rlKey) {
+        if (!this._isValkeyReady()) {
+          throw new Error("Valkey connection is not ready");
+        }
+        return this.client.multi().get(rlKey).pttl(rlKey).exec().then((result2) => {
+          const [[, points]] = result2;
+          if (points === null) return null;
+          return result2;
+        });
+      }
+      _delete(rlKey) {
+        return this.client.del(rlKey).then((result2) => result2 > 0);
+      }
+    };
+    module.exports = RateLimiterValkey;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterValkeyGlide.js
+var require_RateLimiterValkeyGlide = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterValkeyGlide.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var DEFAULT_LIBRARY_NAME = "ratelimiterflexible";
+    var DEFAULT_VALKEY_SCRIPT = `local key = KEYS[1]
+local pointsToConsume = tonumber(ARGV[1])
+if tonumber(ARGV[2]) > 0 then
+  server.call('set', key, "0", 'EX', ARGV[2], 'NX')
+  local consumed = server.call('incrby', key, pointsToConsume)
+  local pttl = server.call('pttl', key)
+  return {consumed, pttl}
+end
+local consumed = server.call('incrby', key, pointsToConsume)
+local pttl = server.call('pttl', key)
+return {consumed, pttl}`;
+    var GET_VALKEY_SCRIPT = `local key = KEYS[1]
+local value = server.call('get', key)
+if value == nil then
+  return value
+end
+local pttl = server.call('pttl', key)
+return {tonumber(value), pttl}`;
+    var RateLimiterValkeyGlide = class extends RateLimiterStoreAbstract {
+      /**
+       * Constructor for RateLimiterValkeyGlide
+       *
+       * @param {Object} opts - Configuration options
+       * @param {GlideClient|GlideClusterClient} opts.storeClient - Valkey Glide client instance (required)
+       * @param {number} [opts.points=4] - Maximum number of points that can be consumed over duration
+       * @param {number} [opts.duration=1] - Duration in seconds before points are reset
+       * @param {number} [opts.blockDuration=0] - Duration in seconds that a key will be blocked for if consumed more than points
+       * @param {boolean} [opts.rejectIfValkeyNotReady=false] - Whether to reject requests if Valkey is not ready
+       * @param {boolean} [opts.execEvenly=false] - Delay actions to distribute them evenly over duration
+       * @param {number} [opts.execEvenlyMinDelayMs] - Minimum delay between actions when execEvenly is true
+       * @param {string} [opts.customFunction] - Custom Lua script for rate limiting logic
+       * @param {number} [opts.inMemoryBlockOnConsumed] - Points threshold for in-memory blocking
+       * @param {number} [opts.inMemoryBlockDuration] - Duration in seconds for in-memory blocking
+       * @param {string} [opts.customFunctionLibName] - Custom name for the function library, defaults to 'ratelimiter'.
+       * The name is used to identify the library of the lua function. An custom name should be used only if you
+       * you want to use different libraries for different rate limiters, otherwise it is not needed.
+       * @param {RateLimiterAbstract} [opts.insuranceLimiter] - Backup limiter to use when the primary client fails
+       *
+       * @example
+       * const rateLimiter = new RateLimiterValkeyGlide({
+       *   storeClient: glideClient,
+       *   points: 5,
+       *   duration: 1
+       * });
+       *
+       * @example <caption>With custom Lua function</caption>
+       * const customScript = `local key = KEYS[1]
+       * local pointsToConsume = tonumber(ARGV[1]) or 0
+       * local secDuration = tonumber(ARGV[2]) or 0
+       *
+       * -- Custom implementation
+       * -- ...
+       *
+       * -- Must return exactly two values: [consumed_points, ttl_in_ms]
+       * return {consumed, ttl}`
+       *
+       * const rateLimiter = new RateLimiterValkeyGlide({
+       *   storeClient: glideClient,
+       *   points: 5,
+       *   customFunction: customScript
+       * });
+       *
+       * @example <caption>With insurance limiter</caption>
+       * const rateLimiter = new RateLimiterValkeyGlide({
+       *   storeClient: primaryGlideClient,
+       *   points: 5,
+       *   duration: 2,
+       *   insuranceLimiter: new RateLimiterMemory({
+       *     points: 5,
+       *     duration: 2
+       *   })
+       * });
+       *
+       * @description
+       * When providing a custom Lua script via `opts.customFunction`, it must:
+       *
+       * 1. Accept parameters:
+       *    - KEYS[1]: The key being rate limited
+       *    - ARGV[1]: Points to consume (as string, use tonumber() to convert)
+       *    - ARGV[2]: Duration in seconds (as string, use tonumber() to convert)
+       *
+       * 2. Return an array with exactly two elements:
+       *    - [0]: Consumed points (number)
+       *    - [1]: TTL in milliseconds (number)
+       *
+       * 3. Handle scenarios:
+       *    - New key creation: Initialize with expiry for fixed windows
+       *    - Key updates: Increment existing counters
+       */
+      constructor(opts) {
+        super(opts);
+        this.client = opts.storeClient;
+        this._scriptLoaded = false;
+        this._getScriptLoaded = false;
+        this._rejectIfValkeyNotReady = !!opts.rejectIfValkeyNotReady;
+        this._luaScript = opts.customFunction || DEFAULT_VALKEY_SCRIPT;
+        this._libraryName = opts.customFunctionLibName || DEFAULT_LIBRARY_NAME;
+      }
+      /**
+       * Ensure scripts are loaded in the Valkey server
+       * @returns {Promise<boolean>} True if scripts are loaded
+       * @private
+       */
+      async _loadScripts() {
+        if (this._scriptLoaded && this._getScriptLoaded) {
+          return true;
+        }
+        if (!this.client) {
+          throw new Error("Valkey client is not set");
+        }
+        const promises = [];
+        if (!this._scriptLoaded) {
+          const script = Buffer.from(`#!lua name=${this._libraryName}
+        local function consume(KEYS, ARGV)
+          ${this._luaScript.trim()}
+        end
+        server.register_function('consume', consume)`);
+          promises.push(this.client.functionLoad(script, { replace: true }));
+        } else promises.push(Promise.resolve(this._libraryName));
+        if (!this._getScriptLoaded) {
+          const script = Buffer.from(`#!lua name=ratelimiter_get
+        local function getValue(KEYS, ARGV)
+          ${GET_VALKEY_SCRIPT.trim()}
+        end
+        server.register_function('getValue', getValue)`);
+          promises.push(this.client.functionLoad(script, { replace: true }));
+        } else promises.push(Promise.resolve("ratelimiter_get"));
+        const results = await Promise.all(promises);
+        this._scriptLoaded = results[0] === this._libraryName;
+        this._getScriptLoaded = results[1] === "ratelimiter_get";
+        if (!this._scriptLoaded || !this._getScriptLoaded) {
+          throw new Error("Valkey connection is not ready, scripts not loaded");
+        }
+        return true;
+      }
+      /**
+       * Update or insert the rate limiter record
+       *
+       * @param {string} rlKey - The rate limiter key
+       * @param {number} pointsToConsume - Points to be consumed
+       * @param {number} msDuration - Duration in milliseconds
+       * @param {boolean} [forceExpire=false] - Whether to force expiration
+       * @param {Object} [options={}] - Additional options
+       * @returns {Promise<Array>} Array containing consumed points and TTL
+       * @private
+       */
+      async _upsert(rlKey, pointsToConsume, msDuration, forceExpire = false, options = {}) {
+        await this._loadScripts();
+        const secDuration = Math.floor(msDuration / 1e3);
+        if (forceExpire) {
+          if (secDuration > 0) {
+            await this.client.set(
+              rlKey,
+              String(pointsToConsume),
+              { expiry: { type: "EX", count: secDuration } }
+            );
+            return [pointsToConsume, secDuration * 1e3];
+          }
+          await this.client.set(rlKey, String(pointsToConsume));
+          return [pointsToConsume, -1];
+        }
+        const result2 = await this.client.fcall(
+          "consume",
+          [rlKey],
+          [String(pointsToConsume), String(secDuration)]
+        );
+        return result2;
+      }
+      /**
+       * Get the rate limiter record
+       *
+       * @param {string} rlKey - The rate limiter key
+       * @param {Object} [options={}] - Additional options
+       * @returns {Promise<Array|null>} Array containing consumed points and TTL, or null if not found
+       * @private
+       */
+      async _get(rlKey, options = {}) {
+        await this._loadScripts();
+        const res = await this.client.fcall("getValue", [rlKey], []);
+        return res.length > 0 ? res : null;
+      }
+      /**
+       * Delete the rate limiter record
+       *
+       * @param {string} rlKey - The rate limiter key
+       * @param {Object} [options={}] - Additional options
+       * @returns {Promise<boolean>} True if successful, false otherwise
+       * @private
+       */
+      async _delete(rlKey, options = {}) {
+        const result2 = await this.client.del([rlKey]);
+        return result2 > 0;
+      }
+      /**
+       * Convert raw result to RateLimiterRes object
+       *
+       * @param {string} rlKey - The rate limiter key
+       * @param {number} changedPoints - Points changed in this operation
+       * @param {Array|null} result - Result from Valkey operation
+       * @returns {RateLimiterRes|null} RateLimiterRes object or null if result is null
+       * @private
+       */
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        if (result2 === null) {
+          return null;
+        }
+        const res = new RateLimiterRes();
+        const [consumedPointsStr, pttl] = result2;
+        const consumedPoints = Number(consumedPointsStr);
+        res.isFirstInDuration = consumedPoints === changedPoints;
+        res.consumedPoints = consumedPoints;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = pttl;
+        return res;
+      }
+      /**
+       * Close the rate limiter and release resources
+       * Note: The method won't going to close the Valkey client, as it may be shared with other instances.
+       * @returns {Promise<void>} Promise that resolves when the rate limiter is closed
+       */
+      async close() {
+        if (this._scriptLoaded) {
+          await this.client.functionDelete(this._libraryName);
+          this._scriptLoaded = false;
+        }
+        if (this._getScriptLoaded) {
+          await this.client.functionDelete("ratelimiter_get");
+          this._getScriptLoaded = false;
+        }
+        if (this.insuranceLimiter) {
+          try {
+            await this.insuranceLimiter.close();
+          } catch (e) {
+          }
+        }
+        this.client = null;
+        this._scriptLoaded = false;
+        this._getScriptLoaded = false;
+        this._rejectIfValkeyNotReady = false;
+        this._luaScript = null;
+        this._libraryName = null;
+        this.insuranceLimiter = null;
+      }
+    };
+    module.exports = RateLimiterValkeyGlide;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterSQLite.js
+var require_RateLimiterSQLite = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterSQLite.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterSQLite = class extends RateLimiterStoreAbstract {
+      /**
+       * Internal store type used to determine the SQLite client in use.
+       * It can be one of the following:
+       * - `"sqlite3".
+       * - `"better-sqlite3".
+       *
+       * @type {("sqlite3" | "better-sqlite3" | null)}
+       * @private
+       */
+      _internalStoreType = null;
+      /**
+       * @callback callback
+       * @param {Object} err
+       *
+       * @param {Object} opts
+       * @param {callback} cb
+       * Defaults {
+       *   ... see other in RateLimiterStoreAbstract
+       *   storeClient: sqliteClient, // SQLite database instance (sqlite3, better-sqlite3, or knex instance)
+       *   storeType: 'sqlite3' | 'better-sqlite3' | 'knex', // Optional, defaults to 'sqlite3'
+       *   tableName: 'string',
+       *   tableCreated: boolean,
+       *   clearExpiredByTimeout: boolean,
+       * }
+       */
+      constructor(opts, cb = null) {
+        super(opts);
+        this.client = opts.storeClient;
+        this.storeType = opts.storeType || "sqlite3";
+        this.tableName = opts.tableName;
+        this.tableCreated = opts.tableCreated || false;
+        this.clearExpiredByTimeout = opts.clearExpiredByTimeout;
+        this._validateStoreTypes(cb);
+        this._validateStoreClient(cb);
+        this._setInternalStoreType(cb);
+        this._validateTableName(cb);
+        if (!this.tableCreated) {
+          this._createDbAndTable().then(() => {
+            this.tableCreated = true;
+            if (this.clearExpiredByTimeout) this._clearExpiredHourAgo();
+            if (typeof cb === "function") cb();
+          }).catch((err2) => {
+            if (typeof cb === "function") cb(err2);
+            else throw err2;
+          });
+        } else {
+          if (this.clearExpiredByTimeout) this._clearExpiredHourAgo();
+          if (typeof cb === "function") cb();
+        }
+      }
+      _validateStoreTypes(cb) {
+        const validStoreTypes = ["sqlite3", "better-sqlite3", "knex"];
+        if (!validStoreTypes.includes(this.storeType)) {
+          const err2 = new Error(
+            `storeType must be one of: ${validStoreTypes.join(", ")}`
+          );
+          if (typeof cb === "function") return cb(err2);
+          throw err2;
+        }
+      }
+      _validateStoreClient(cb) {
+        if (this.storeType === "sqlite3") {
+          if (typeof this.client.run !== "function") {
+            const err2 = new Error(
+              "storeClient must be an instance of sqlite3.Database when storeType is 'sqlite3' or no storeType was provided"
+            );
+            if (typeof cb === "function") return cb(err2);
+            throw err2;
+          }
+        } else if (this.storeType === "better-sqlite3") {
+          if (typeof this.client.prepare !== "function" || typeof this.client.run !== "undefined") {
+            const err2 = new Error(
+              "storeClient must be an instance of better-sqlite3.Database when storeType is 'better-sqlite3'"
+            );
+            if (typeof cb === "function") return cb(err2);
+            throw err2;
+          }
+        } else if (this.storeType === "knex") {
+          if (typeof this.client.raw !== "function") {
+            const err2 = new Error(
+              "storeClient must be an instance of Knex when storeType is 'knex'"
+            );
+            if (typeof cb === "function") return cb(err2);
+            throw err2;
+          }
+        }
+      }
+      _setInternalStoreType(cb) {
+        if (this.storeType === "knex") {
+          const knexClientType = this.client.client.config.client;
+          if (knexClientType === "sqlite3") {
+            this._internalStoreType = "sqlite3";
+          } else if (knexClientType === "better-sqlite3") {
+            this._internalStoreType = "better-sqlite3";
+          } else {
+            const err2 = new Error(
+              "Knex must be configured with 'sqlite3' or 'better-sqlite3' for RateLimiterSQLite"
+            );
+            if (typeof cb === "function") return cb(err2);
+            throw err2;
+          }
+        } else {
+          this._internalStoreType = this.storeType;
+        }
+      }
+      _validateTableName(cb) {
+        if (!/^[A-Za-z0-9_]*$/.test(this.tableName)) {
+          const err2 = new Error("Table name must contain only letters and numbers");
+          if (typeof cb === "function") return cb(err2);
+          throw err2;
+        }
+      }
+      /**
+       * Acquires the database connection based on the storeType.
+       * @returns {Promise<Object>} The database client or connection
+       */
+      async _getConnection() {
+        if (this.storeType === "knex") {
+          return this.client.client.acquireConnection();
+        }
+        return this.client;
+      }
+      /**
+       * Releases the database connection if necessary.
+       * @param {Object} conn The database client or connection
+       */
+      _releaseConnection(conn) {
+        if (this.storeType === "knex") {
+          this.client.client.releaseConnection(conn);
+        }
+      }
+      async _createDbAndTable() {
+        const conn = await this._getConnection();
+        try {
+          switch (this._internalStoreType) {
+            case "sqlite3":
+              await new Promise((resolve3, reject) => {
+                conn.run(
+                  this._getCreateTableSQL(),
+                  (err2) => err2 ? reject(err2) : resolve3()
+                );
+              });
+              break;
+            case "better-sqlite3":
+              conn.prepare(this._getCreateTableSQL()).run();
+              break;
+            default:
+              throw new Error("Unsupported internalStoreType");
+          }
+        } finally {
+          this._releaseConnection(conn);
+        }
+      }
+      _getCreateTableSQL() {
+        return `CREATE TABLE IF NOT EXISTS ${this.tableName} (
+      key TEXT PRIMARY KEY,
+      points INTEGER NOT NULL DEFAULT 0,
+      expire INTEGER
+    )`;
+      }
+      _clearExpiredHourAgo() {
+        if (this._clearExpiredTimeoutId) clearTimeout(this._clearExpiredTimeoutId);
+        this._clearExpiredTimeoutId = setTimeout(() => {
+          this.clearExpired(Date.now() - 36e5).then(() => this._clearExpiredHourAgo());
+        }, 3e5);
+        this._clearExpiredTimeoutId.unref();
+      }
+      async clearExpired(nowMs) {
+        const sql = `DELETE FROM ${this.tableName} WHERE expire < ?`;
+        const conn = await this._getConnection();
+        try {
+          switch (this._internalStoreType) {
+            case "sqlite3":
+              await new Promise((resolve3, reject) => {
+                conn.run(sql, [nowMs], (err2) => err2 ? reject(err2) : resolve3());
+              });
+              break;
+            case "better-sqlite3":
+              conn.prepare(sql).run(nowMs);
+              break;
+            default:
+              throw new Error("Unsupported internalStoreType");
+          }
+        } finally {
+          this._releaseConnection(conn);
+        }
+      }
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        res.isFirstInDuration = changedPoints === result2.points;
+        res.consumedPoints = res.isFirstInDuration ? changedPoints : result2.points;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = result2.expire ? Math.max(result2.expire - Date.now(), 0) : -1;
+        return res;
+      }
+      async _upsertTransactionSQLite3(conn, upsertQuery, upsertParams) {
+        return await new Promise((resolve3, reject) => {
+          conn.serialize(() => {
+            conn.run("SAVEPOINT rate_limiter_trx;", (err2) => {
+              if (err2) return reject(err2);
+              conn.get(upsertQuery, upsertParams, (err3, row3) => {
+                if (err3) {
+                  conn.run(
+                    "ROLLBACK TO SAVEPOINT rate_limiter_trx;",
+                    () => reject(err3)
+                  );
+                  return;
+                }
+                conn.run("RELEASE SAVEPOINT rate_limiter_trx;", () => resolve3(row3));
+              });
+            });
+          });
+        });
+      }
+      async _upsertTransactionBetterSQLite3(conn, upsertQuery, upsertParams) {
+        return conn.transaction(
+          () => conn.prepare(upsertQuery).get(...upsertParams)
+        )();
+      }
+      async _upsertTransaction(rlKey, points, msDuration, forceExpire) {
+        const dateNow = Date.now();
+        const newExpire = msDuration > 0 ? dateNow + msDuration : null;
+        const upsertQuery = forceExpire ? `INSERT OR REPLACE INTO ${this.tableName} (key, points, expire) VALUES (?, ?, ?) RETURNING points, expire` : `INSERT INTO ${this.tableName} (key, points, expire)
+         VALUES (?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET
+           points = CASE WHEN expire IS NULL OR expire > ? THEN points + excluded.points ELSE excluded.points END,
+           expire = CASE WHEN expire IS NULL OR expire > ? THEN expire ELSE excluded.expire END
+         RETURNING points, expire`;
+        const upsertParams = forceExpire ? [rlKey, points, newExpire] : [rlKey, points, newExpire, dateNow, dateNow];
+        const conn = await this._getConnection();
+        try {
+          switch (this._internalStoreType) {
+            case "sqlite3":
+              return this._upsertTransactionSQLite3(
+                conn,
+                upsertQuery,
+                upsertParams
+              );
+            case "better-sqlite3":
+              return this._upsertTransactionBetterSQLite3(
+                conn,
+                upsertQuery,
+                upsertParams
+              );
+            default:
+              throw new Error("Unsupported internalStoreType");
+          }
+        } finally {
+          this._releaseConnection(conn);
+        }
+      }
+      _upsert(rlKey, points, msDuration, forceExpire = false) {
+        if (!this.tableCreated) {
+          return Promise.reject(new Error("Table is not created yet"));
+        }
+        return this._upsertTransaction(rlKey, points, msDuration, forceExpire);
+      }
+      async _get(rlKey) {
+        const sql = `SELECT points, expire FROM ${this.tableName} WHERE key = ? AND (expire > ? OR expire IS NULL)`;
+        const now = Date.now();
+        const conn = await this._getConnection();
+        try {
+          switch (this._internalStoreType) {
+            case "sqlite3":
+              return await new Promise((resolve3, reject) => {
+                conn.get(
+                  sql,
+                  [rlKey, now],
+                  (err2, row3) => err2 ? reject(err2) : resolve3(row3 || null)
+                );
+              });
+            case "better-sqlite3":
+              return conn.prepare(sql).get(rlKey, now) || null;
+            default:
+              throw new Error("Unsupported internalStoreType");
+          }
+        } finally {
+          this._releaseConnection(conn);
+        }
+      }
+      async _delete(rlKey) {
+        if (!this.tableCreated) {
+          return Promise.reject(new Error("Table is not created yet"));
+        }
+        const sql = `DELETE FROM ${this.tableName} WHERE key = ?`;
+        const conn = await this._getConnection();
+        try {
+          switch (this._internalStoreType) {
+            case "sqlite3":
+              return await new Promise((resolve3, reject) => {
+                conn.run(sql, [rlKey], function(err2) {
+                  if (err2) reject(err2);
+                  else resolve3(this.changes > 0);
+                });
+              });
+            case "better-sqlite3":
+              const result2 = conn.prepare(sql).run(rlKey);
+              return result2.changes > 0;
+            default:
+              throw new Error("Unsupported internalStoreType");
+          }
+        } finally {
+          this._releaseConnection(conn);
+        }
+      }
+    };
+    module.exports = RateLimiterSQLite;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/component/RateLimiterEtcdTransactionFailedError.js
+var require_RateLimiterEtcdTransactionFailedError = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/component/RateLimiterEtcdTransactionFailedError.js"(exports, module) {
+    module.exports = class RateLimiterEtcdTransactionFailedError extends Error {
+      constructor(message3) {
+        super();
+        if (Error.captureStackTrace) {
+          Error.captureStackTrace(this, this.constructor);
+        }
+        this.name = "RateLimiterEtcdTransactionFailedError";
+        this.message = message3;
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/component/RateLimiterSetupError.js
+var require_RateLimiterSetupError = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/component/RateLimiterSetupError.js"(exports, module) {
+    module.exports = class RateLimiterSetupError extends Error {
+      constructor(message3) {
+        super();
+        if (Error.captureStackTrace) {
+          Error.captureStackTrace(this, this.constructor);
+        }
+        this.name = "RateLimiterSetupError";
+        this.message = message3;
+      }
+    };
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterEtcdNonAtomic.js
+var require_RateLimiterEtcdNonAtomic = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterEtcdNonAtomic.js"(exports, module) {
+    var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterSetupError = require_RateLimiterSetupError();
+    var RateLimiterEtcdNonAtomic = class extends RateLimiterStoreAbstract {
+      /**
+       * @param {Object} opts
+       */
+      constructor(opts) {
+        super(opts);
+        if (!opts.storeClient) {
+          throw new RateLimiterSetupError('You need to set the option "storeClient" to an instance of class "Etcd3".');
+        }
+        this.client = opts.storeClient;
+      }
+      /**
+       * Get RateLimiterRes object filled depending on storeResult, which specific for exact store.
+       */
+      _getRateLimiterRes(rlKey, changedPoints, result2) {
+        const res = new RateLimiterRes();
+        res.isFirstInDuration = changedPoints === result2.points;
+        res.consumedPoints = res.isFirstInDuration ? changedPoints : result2.points;
+        res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
+        res.msBeforeNext = result2.expire ? Math.max(result2.expire - Date.now(), 0) : -1;
+        return res;
+      }
+      /**
+       * Resolve with object used for {@link _getRateLimiterRes} to generate {@link RateLimiterRes}.
+       */
+      async _upsert(rlKey, points, msDuration, forceExpire = false) {
+        const expire = msDuration > 0 ? Date.now() + msDuration : null;
+        let newValue = { points, expire };
+        if (forceExpire) {
+          await this.client.put(rlKey).value(JSON.stringify(newValue));
+        } else {
+          const oldValue = await this._get(rlKey);
+          newValue = { points: (oldValue !== null ? oldValue.points : 0) + points, expire };
+          await this.client.put(rlKey).value(JSON.stringify(newValue));
+        }
+        return newValue;
+      }
+      /**
+       * Resolve with raw result from Store OR null if rlKey is not set
+       * or Reject with error
+       */
+      async _get(rlKey) {
+        return this.client.get(rlKey).string().then((result2) => result2 !== null ? JSON.parse(result2) : null);
+      }
+      /**
+       * Resolve with true OR false if rlKey doesn't exist.
+       * or Reject with error.
+       */
+      async _delete(rlKey) {
+        return this.client.delete().key(rlKey).then((result2) => result2.deleted === "1");
+      }
+    };
+    module.exports = RateLimiterEtcdNonAtomic;
+  }
+});
+
+// node_modules/rate-limiter-flexible/lib/RateLimiterEtcd.js
+var require_RateLimiterEtcd = __commonJS({
+  "node_modules/rate-limiter-flexible/lib/RateLimiterEtcd.js"(exports, module) {
+    var RateLimiterEtcdTransactionFailedError = require_RateLimiterEtcdTransactionFailedError();
+    var RateLimiterEtcdNonAtomic = require_RateLimiterEtcdNonAtomic();
+    var MAX_TRANSACTION_TRIES = 5;
+    var RateLimiterEtcd = class extends RateLimiterEtcdNonAtomic {
+      /**
+       * Resolve with object used for {@link _getRateLimiterRes} to generate {@link RateLimiterRes}.
+       */
+      async _upsert(rlKey, points, msDuration, forceExpire = false) {
+        const expire = msDuration > 0 ? Date.now() + msDuration : null;
+        let newValue = { points, expire };
+        let oldValue;
+        if (forceExpire) {
+          await this.client.put(rlKey).value(JSON.stringify(newValue));
+        } else {
+          const added = await this.client.if(rlKey, "Version", "===", "0").then(this.client.put(rlKey).value(JSON.stringify(newValue))).commit().then((result2) => !!result2.succeeded);
+          if (!added) {
+            let success2 = false;
+            for (let i3 = 0; i3 < MAX_TRANSACTION_TRIES; i3++) {
+              oldValue = await this._get(rlKey);
+              newValue = { points: oldValue.points + points, expire };
+              success2 = await this.client.if(rlKey, "Value", "===", JSON.stringify(oldValue)).then(this.client.put(rlKey).value(JSON.stringify(newValue))).commit().then((result2) => !!result2.succeeded);
+              if (success2) {
+                break;
+              }
+            }
+            if (!success2) {
+              throw new RateLimiterEtcdTransactionFailedError("Could not set new value in a transaction.");
+            }
+          }
+        }
+        return newValue;
+      }
+    };
+    module.exports = RateLimiterEtcd;
+  }
+});
+
+// node_modules/rate-limiter-flexible/index.js
+var require_rate_limiter_flexible = __commonJS({
+  "node_modules/rate-limiter-flexible/index.js"(exports, module) {
+    var RateLimiterRedis = require_RateLimiterRedis();
+    var RateLimiterMongo = require_RateLimiterMongo();
+    var RateLimiterMySQL = require_RateLimiterMySQL();
+    var RateLimiterPostgres = require_RateLimiterPostgres();
+    var { RateLimiterClusterMaster, RateLimiterClusterMasterPM2, RateLimiterCluster } = require_RateLimiterCluster();
+    var RateLimiterMemory2 = require_RateLimiterMemory();
+    var RateLimiterMemcache = require_RateLimiterMemcache();
+    var RLWrapperBlackAndWhite = require_RLWrapperBlackAndWhite();
+    var RLWrapperTimeouts = require_RLWrapperTimeouts();
+    var RateLimiterUnion = require_RateLimiterUnion();
+    var RateLimiterQueue2 = require_RateLimiterQueue();
+    var BurstyRateLimiter = require_BurstyRateLimiter();
+    var RateLimiterRes = require_RateLimiterRes();
+    var RateLimiterDynamo = require_RateLimiterDynamo();
+    var RateLimiterPrisma = require_RateLimiterPrisma();
+    var RateLimiterDrizzle = require_RateLimiterDrizzle();
+    var RateLimiterDrizzleNonAtomic = require_RateLimiterDrizzleNonAtomic();
+    var RateLimiterValkey = require_RateLimiterValkey();
+    var RateLimiterValkeyGlide = require_RateLimiterValkeyGlide();
+    var RateLimiterSQLite = require_RateLimiterSQLite();
+    var RateLimiterEtcd = require_RateLimiterEtcd();
+    var RateLimiterEtcdNonAtomic = require_RateLimiterEtcdNonAtomic();
+    var RateLimiterQueueError = require_RateLimiterQueueError();
+    var RateLimiterEtcdTransactionFailedError = require_RateLimiterEtcdTransactionFailedError();
+    module.exports = {
+      RateLimiterRedis,
+      RateLimiterMongo,
+      RateLimiterMySQL,
+      RateLimiterPostgres,
+      RateLimiterMemory: RateLimiterMemory2,
+      RateLimiterMemcache,
+      RateLimiterClusterMaster,
+      RateLimiterClusterMasterPM2,
+      RateLimiterCluster,
+      RLWrapperBlackAndWhite,
+      RLWrapperTimeouts,
+      RateLimiterUnion,
+      RateLimiterQueue: RateLimiterQueue2,
+      BurstyRateLimiter,
+      RateLimiterRes,
+      RateLimiterDynamo,
+      RateLimiterPrisma,
+      RateLimiterValkey,
+      RateLimiterValkeyGlide,
+      RateLimiterSQLite,
+      RateLimiterEtcd,
+      RateLimiterDrizzle,
+      RateLimiterDrizzleNonAtomic,
+      RateLimiterEtcdNonAtomic,
+      RateLimiterQueueError,
+      RateLimiterEtcdTransactionFailedError
+    };
+  }
+});
+
+// node_modules/picomatch-browser/lib/constants.js
+var require_constants3 = __commonJS({
+  "node_modules/picomatch-browser/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch-browser/lib/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/picomatch-browser/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants3();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.supportsLookbehinds = () => {
+      const segs = process.version.slice(1).split(".").map(Number);
+      if (segs.length === 3 && segs[0] >= 9 || segs[0] === 8 && segs[1] >= 10) {
+        return true;
+      }
+      return false;
+    };
+    exports.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports.removePrefix = (input2, state = {}) => {
+      let output2 = input2;
+      if (output2.startsWith("./")) {
+        output2 = output2.slice(2);
+        state.prefix = "./";
+      }
+      return output2;
+    };
+    exports.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output2 = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output2 = `(?:^(?!${output2}).*$)`;
+      }
+      return output2;
+    };
+    exports.basename = (path34, { windows } = {}) => {
+      if (windows) {
+        return path34.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+      } else {
+        return path34.replace(/\/$/, "").replace(/.*\//, "");
+      }
+    };
+  }
+});
+
+// node_modules/picomatch-browser/lib/scan.js
+var require_scan2 = __commonJS({
+  "node_modules/picomatch-browser/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils3();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants3();
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan3 = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let finished7 = false;
+      let braces = 0;
+      let prev;
+      let code2;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code2;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code2 = advance();
+        let next;
+        if (code2 === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished7 = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished7 = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished7 = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished7 === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished7 = true;
+            if (scanToEnd === true) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  code2 = advance();
+                  continue;
+                }
+                if (code2 === CHAR_RIGHT_PARENTHESES) {
+                  isGlob = token.isGlob = true;
+                  finished7 = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code2 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished7 = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished7 = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished7 = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+          }
+        }
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
+                backslashes = token.backslashes = true;
+                code2 = advance();
+                continue;
+              }
+              if (code2 === CHAR_RIGHT_PARENTHESES) {
+                finished7 = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished7 = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob2 = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob2 = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob2 = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob2) glob2 = utils.removeBackslashes(glob2);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob: glob2,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code2)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex ? prevIndex + 1 : start;
+          const i3 = slashes[idx];
+          const value = input2.slice(n2, i3);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (idx !== 0 || value !== "") {
+            parts.push(value);
+          }
+          prevIndex = i3;
+        }
+        if (prevIndex && prevIndex + 1 < input2.length) {
+          const value = input2.slice(prevIndex + 1);
+          parts.push(value);
+          if (opts.tokens) {
+            tokens[tokens.length - 1].value = value;
+            depth(tokens[tokens.length - 1]);
+            state.maxDepth += tokens[tokens.length - 1].depth;
+          }
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan3;
+  }
+});
+
+// node_modules/picomatch-browser/lib/parse.js
+var require_parse4 = __commonJS({
+  "node_modules/picomatch-browser/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants5 = require_constants3();
+    var utils = require_utils3();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants5;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var parse5 = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n2 = 1) => input2[state.index + n2];
+      const advance = state.advance = () => input2[++state.index];
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count2 = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count2++;
+        }
+        if (count2 % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment2 = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren" && !EXTGLOB_CHARS[tok.value]) {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.value += tok.value;
+          prev.output = (prev.output || "") + tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        const output2 = (opts.capture ? "(" : "") + token.open;
+        increment2("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output: output2 });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        let output2 = token.close + (opts.capture ? ")" : "");
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output2 = token.close = `)$))${extglobStar}`;
+          }
+          if (token.prev.type === "bos" && eos()) {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output: output2 });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc3, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc3) {
+              return esc3 + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc3) {
+              return esc3 + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc3 ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output2 = output2.replace(/\\/g, "");
+          } else {
+            output2 = output2.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output2 === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output2, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance() || "";
+          } else {
+            value += advance() || "";
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment2("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment2("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment2("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output2 = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i3 = arr.length - 1; i3 >= 0; i3--) {
+              tokens.pop();
+              if (arr[i3].type === "brace") {
+                break;
+              }
+              if (arr[i3].type !== "dots") {
+                range.unshift(arr[i3].value);
+              }
+            }
+            output2 = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output2 = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output: output2 });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output2 = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output2 = "|";
+          }
+          push({ type: "comma", value, output: output2 });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output2 = value;
+            if (next === "<" && !utils.supportsLookbehinds()) {
+              throw new Error("Node.js v10 or higher is required for regex lookbehinds");
+            }
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output2 = `\\${value}`;
+            }
+            push({ type: "text", value, output: output2 });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse5.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants5.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output2 = utils.removePrefix(input2, state);
+      let source = create(output2);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse5;
+  }
+});
+
+// node_modules/picomatch-browser/lib/picomatch.js
+var require_picomatch3 = __commonJS({
+  "node_modules/picomatch-browser/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan3 = require_scan2();
+    var parse5 = require_parse4();
+    var utils = require_utils3();
+    var constants5 = require_constants3();
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch6 = (glob2, options, returnState = false) => {
+      if (Array.isArray(glob2)) {
+        const fns = glob2.map((input2) => picomatch6(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject3(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix2 = opts.windows;
+      const regex = isState ? picomatch6.compileRe(glob2, options) : picomatch6.makeRe(glob2, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob: glob2, posix: posix2 });
+        const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result2);
+        }
+        if (isMatch === false) {
+          result2.isMatch = false;
+          return returnObject ? result2 : false;
+        }
+        if (isIgnored(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result2);
+          }
+          result2.isMatch = false;
+          return returnObject ? result2 : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result2);
+        }
+        return returnObject ? result2 : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch6.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      let match = input2 === glob2;
+      let output2 = match && format2 ? format2(input2) : input2;
+      if (match === false) {
+        output2 = format2 ? format2(input2) : input2;
+        match = output2 === glob2;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch6.matchBase(input2, regex, options, posix2);
+        } else {
+          match = regex.exec(output2);
+        }
+      }
+      return { isMatch: Boolean(match), match, output: output2 };
+    };
+    picomatch6.matchBase = (input2, glob2, options) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch6.makeRe(glob2, options);
+      return regex.test(utils.basename(input2));
+    };
+    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
+    picomatch6.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
+      return parse5(pattern, { ...options, fastpaths: false });
+    };
+    picomatch6.scan = (input2, options) => scan3(input2, options);
+    picomatch6.compileRe = (parsed, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return parsed.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${parsed.output})${append}`;
+      if (parsed && parsed.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch6.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = parsed;
+      }
+      return regex;
+    };
+    picomatch6.makeRe = (input2, options, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      const opts = options || {};
+      let parsed = { negated: false, fastpaths: true };
+      let prefix = "";
+      let output2;
+      if (input2.startsWith("./")) {
+        input2 = input2.slice(2);
+        prefix = parsed.prefix = "./";
+      }
+      if (opts.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        output2 = parse5.fastpaths(input2, options);
+      }
+      if (output2 === void 0) {
+        parsed = parse5(input2, options);
+        parsed.prefix = prefix + (parsed.prefix || "");
+      } else {
+        parsed.output = output2;
+      }
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch6.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err2) {
+        if (options && options.debug === true) throw err2;
+        return /$^/;
+      }
+    };
+    picomatch6.constants = constants5;
+    module.exports = picomatch6;
+  }
+});
+
+// node_modules/picomatch-browser/index.js
+var require_picomatch_browser = __commonJS({
+  "node_modules/picomatch-browser/index.js"(exports, module) {
+    "use strict";
+    module.exports = require_picomatch3();
+  }
+});
+
+// node_modules/@gitbeaker/requester-utils/dist/index.mjs
+function generateRateLimiterFn(limit, interval) {
+  const limiter = new import_rate_limiter_flexible.RateLimiterQueue(
+    new import_rate_limiter_flexible.RateLimiterMemory({ points: limit, duration: interval })
+  );
+  return () => limiter.removeTokens(1);
+}
+function formatQuery(params = {}) {
+  const decamelized = (0, import_xcase.decamelizeKeys)(params);
+  return (0, import_qs.stringify)(decamelized, { arrayFormat: "brackets" });
+}
+async function defaultOptionsHandler(resourceOptions, {
+  body,
+  searchParams,
+  sudo,
+  signal,
+  asStream = false,
+  method = "GET"
+} = {}) {
+  const { headers: preconfiguredHeaders, authHeaders, url: url12, agent } = resourceOptions;
+  const defaultOptions2 = {
+    method,
+    asStream,
+    signal,
+    prefixUrl: url12,
+    agent
+  };
+  defaultOptions2.headers = { ...preconfiguredHeaders };
+  if (sudo) defaultOptions2.headers.sudo = `${sudo}`;
+  if (body) {
+    if (body instanceof FormData) {
+      defaultOptions2.body = body;
+    } else {
+      defaultOptions2.body = JSON.stringify((0, import_xcase.decamelizeKeys)(body));
+      defaultOptions2.headers["content-type"] = "application/json";
+    }
+  }
+  if (Object.keys(authHeaders).length > 0) {
+    const [authHeaderKey, authHeaderFn] = Object.entries(authHeaders)[0];
+    defaultOptions2.headers[authHeaderKey] = await authHeaderFn();
+  }
+  const q = formatQuery(searchParams);
+  if (q) defaultOptions2.searchParams = q;
+  return Promise.resolve(defaultOptions2);
+}
+function createRateLimiters(rateLimitOptions = {}, rateLimitDuration = 60) {
+  const rateLimiters = {};
+  Object.entries(rateLimitOptions).forEach(([key, config2]) => {
+    if (typeof config2 === "number")
+      rateLimiters[key] = generateRateLimiterFn(config2, rateLimitDuration);
+    else
+      rateLimiters[key] = {
+        method: config2.method.toUpperCase(),
+        limit: generateRateLimiterFn(config2.limit, rateLimitDuration)
+      };
+  });
+  return rateLimiters;
+}
+function createRequesterFn(optionsHandler, requestHandler) {
+  const methods = ["get", "post", "put", "patch", "delete"];
+  return (serviceOptions) => {
+    const requester = {};
+    const rateLimiters = createRateLimiters(
+      serviceOptions.rateLimits,
+      serviceOptions.rateLimitDuration
+    );
+    methods.forEach((m) => {
+      requester[m] = async (endpoint2, options) => {
+        const defaultRequestOptions = await defaultOptionsHandler(serviceOptions, {
+          ...options,
+          method: m.toUpperCase()
+        });
+        const requestOptions = await optionsHandler(serviceOptions, defaultRequestOptions);
+        return requestHandler(endpoint2, { ...requestOptions, rateLimiters });
+      };
+    });
+    return requester;
+  };
+}
+function createPresetConstructor(Constructor, presetConfig) {
+  return class extends Constructor {
+    constructor(...args) {
+      const [config2, ...rest] = args;
+      super({ ...presetConfig, ...config2 }, ...rest);
+    }
+  };
+}
+function presetResourceArguments(resources2, customConfig = {}) {
+  const result2 = {};
+  Object.entries(resources2).forEach(([key, Constructor]) => {
+    if (typeof Constructor === "function") {
+      result2[key] = createPresetConstructor(
+        Constructor,
+        customConfig
+      );
+    } else {
+      result2[key] = Constructor;
+    }
+  });
+  return result2;
+}
+function getMatchingRateLimiter(endpoint2, rateLimiters = {}, method = "GET") {
+  const sortedEndpoints = Object.keys(rateLimiters).sort().reverse();
+  const match = sortedEndpoints.find((ep) => isGlobMatch(endpoint2, ep));
+  const rateLimitConfig = match && rateLimiters[match];
+  if (typeof rateLimitConfig === "function") return rateLimitConfig;
+  if (rateLimitConfig && rateLimitConfig?.method?.toUpperCase() === method.toUpperCase()) {
+    return rateLimitConfig.limit;
+  }
+  return generateRateLimiterFn(3e3, 60);
+}
+function getDynamicToken(tokenArgument) {
+  return tokenArgument instanceof Function ? tokenArgument() : Promise.resolve(tokenArgument);
+}
+var import_qs, import_xcase, import_rate_limiter_flexible, import_picomatch_browser, isGlobMatch, DEFAULT_RATE_LIMITS, BaseResource, GitbeakerRequestError, GitbeakerTimeoutError, GitbeakerRetryError;
+var init_dist3 = __esm({
+  "node_modules/@gitbeaker/requester-utils/dist/index.mjs"() {
+    import_qs = __toESM(require_lib(), 1);
+    import_xcase = __toESM(require_es5(), 1);
+    import_rate_limiter_flexible = __toESM(require_rate_limiter_flexible(), 1);
+    import_picomatch_browser = __toESM(require_picomatch_browser(), 1);
+    ({ isMatch: isGlobMatch } = import_picomatch_browser.default);
+    DEFAULT_RATE_LIMITS = Object.freeze({
+      // Default rate limit
+      "**": 3e3,
+      // Import/Export
+      "projects/import": 6,
+      "projects/*/export": 6,
+      "projects/*/download": 1,
+      "groups/import": 6,
+      "groups/*/export": 6,
+      "groups/*/download": 1,
+      // Note creation
+      "projects/*/issues/*/notes": {
+        method: "post",
+        limit: 300
+      },
+      "projects/*/snippets/*/notes": {
+        method: "post",
+        limit: 300
+      },
+      "projects/*/merge_requests/*/notes": {
+        method: "post",
+        limit: 300
+      },
+      "groups/*/epics/*/notes": {
+        method: "post",
+        limit: 300
+      },
+      // Repositories - get file archive
+      "projects/*/repository/archive*": 5,
+      // Project Jobs
+      "projects/*/jobs": 600,
+      // Member deletion
+      "projects/*/members": 60,
+      "groups/*/members": 60
+    });
+    BaseResource = class {
+      url;
+      requester;
+      queryTimeout;
+      headers;
+      authHeaders;
+      camelize;
+      constructor({
+        sudo,
+        profileToken,
+        camelize,
+        requesterFn: requesterFn2,
+        agent,
+        profileMode = "execution",
+        host = "https://gitlab.com",
+        prefixUrl = "",
+        queryTimeout = 3e5,
+        rateLimitDuration = 60,
+        rateLimits = DEFAULT_RATE_LIMITS,
+        ...tokens
+      }) {
+        if (!requesterFn2) throw new ReferenceError("requesterFn must be passed");
+        this.url = [host, "api", "v4", prefixUrl].join("/");
+        this.headers = {};
+        this.authHeaders = {};
+        this.camelize = camelize;
+        this.queryTimeout = queryTimeout;
+        if ("oauthToken" in tokens)
+          this.authHeaders.authorization = async () => {
+            const token = await getDynamicToken(tokens.oauthToken);
+            return `Bearer ${token}`;
+          };
+        else if ("jobToken" in tokens)
+          this.authHeaders["job-token"] = async () => getDynamicToken(tokens.jobToken);
+        else if ("token" in tokens)
+          this.authHeaders["private-token"] = async () => getDynamicToken(tokens.token);
+        if (profileToken) {
+          this.headers["X-Profile-Token"] = profileToken;
+          this.headers["X-Profile-Mode"] = profileMode;
+        }
+        if (sudo) this.headers.Sudo = `${sudo}`;
+        this.requester = requesterFn2({ ...this, rateLimits, rateLimitDuration, agent });
+      }
+    };
+    GitbeakerRequestError = class extends Error {
+      cause;
+      constructor(message3, options) {
+        super(message3, options);
+        this.cause = options?.cause;
+        this.name = "GitbeakerRequestError";
+      }
+    };
+    GitbeakerTimeoutError = class extends Error {
+      constructor(message3, options) {
+        super(message3, options);
+        this.name = "GitbeakerTimeoutError";
+      }
+    };
+    GitbeakerRetryError = class extends Error {
+      constructor(message3, options) {
+        super(message3, options);
+        this.name = "GitbeakerRetryError";
+      }
+    };
+  }
+});
+
+// node_modules/@gitbeaker/core/dist/index.mjs
+var dist_exports = {};
+__export(dist_exports, {
+  AccessLevel: () => AccessLevel,
+  Agents: () => Agents,
+  AlertManagement: () => AlertManagement,
+  ApplicationAppearance: () => ApplicationAppearance,
+  ApplicationPlanLimits: () => ApplicationPlanLimits,
+  ApplicationSettings: () => ApplicationSettings,
+  ApplicationStatistics: () => ApplicationStatistics,
+  Applications: () => Applications,
+  AuditEvents: () => AuditEvents,
+  Avatar: () => Avatar,
+  Branches: () => Branches,
+  BroadcastMessages: () => BroadcastMessages,
+  CodeSuggestions: () => CodeSuggestions,
+  CommitDiscussions: () => CommitDiscussions,
+  Commits: () => Commits,
+  Composer: () => Composer,
+  Conan: () => Conan,
+  ContainerRegistry: () => ContainerRegistry,
+  DashboardAnnotations: () => DashboardAnnotations,
+  Debian: () => Debian,
+  DependencyProxy: () => DependencyProxy,
+  DeployKeys: () => DeployKeys,
+  DeployTokens: () => DeployTokens,
+  Deployments: () => Deployments,
+  DockerfileTemplates: () => DockerfileTemplates,
+  Environments: () => Environments,
+  EpicAwardEmojis: () => EpicAwardEmojis,
+  EpicDiscussions: () => EpicDiscussions,
+  EpicIssues: () => EpicIssues,
+  EpicLabelEvents: () => EpicLabelEvents,
+  EpicLinks: () => EpicLinks,
+  EpicNotes: () => EpicNotes,
+  Epics: () => Epics,
+  ErrorTrackingClientKeys: () => ErrorTrackingClientKeys,
+  ErrorTrackingSettings: () => ErrorTrackingSettings,
+  Events: () => Events,
+  Experiments: () => Experiments,
+  ExternalStatusChecks: () => ExternalStatusChecks,
+  FeatureFlagUserLists: () => FeatureFlagUserLists,
+  FeatureFlags: () => FeatureFlags,
+  FreezePeriods: () => FreezePeriods,
+  GeoNodes: () => GeoNodes,
+  GeoSites: () => GeoSites,
+  GitLabCIYMLTemplates: () => GitLabCIYMLTemplates,
+  GitignoreTemplates: () => GitignoreTemplates,
+  Gitlab: () => Gitlab,
+  GitlabPages: () => GitlabPages,
+  GoProxy: () => GoProxy,
+  GroupAccessRequests: () => GroupAccessRequests,
+  GroupAccessTokens: () => GroupAccessTokens,
+  GroupActivityAnalytics: () => GroupActivityAnalytics,
+  GroupBadges: () => GroupBadges,
+  GroupCustomAttributes: () => GroupCustomAttributes,
+  GroupDORA4Metrics: () => GroupDORA4Metrics,
+  GroupEpicBoards: () => GroupEpicBoards,
+  GroupHooks: () => GroupHooks,
+  GroupImportExports: () => GroupImportExports,
+  GroupInvitations: () => GroupInvitations,
+  GroupIssueBoards: () => GroupIssueBoards,
+  GroupIterations: () => GroupIterations,
+  GroupLDAPLinks: () => GroupLDAPLinks,
+  GroupLabels: () => GroupLabels,
+  GroupMarkdownUploads: () => GroupMarkdownUploads,
+  GroupMemberRoles: () => GroupMemberRoles,
+  GroupMembers: () => GroupMembers,
+  GroupMilestones: () => GroupMilestones,
+  GroupProtectedEnvironments: () => GroupProtectedEnvironments,
+  GroupPushRules: () => GroupPushRules,
+  GroupRelationExports: () => GroupRelationExports,
+  GroupReleases: () => GroupReleases,
+  GroupRepositoryStorageMoves: () => GroupRepositoryStorageMoves,
+  GroupSAMLIdentities: () => GroupSAMLIdentities,
+  GroupSAMLLinks: () => GroupSAMLLinks,
+  GroupSCIMIdentities: () => GroupSCIMIdentities,
+  GroupServiceAccounts: () => GroupServiceAccounts,
+  GroupVariables: () => GroupVariables,
+  GroupWikis: () => GroupWikis,
+  Groups: () => Groups,
+  Helm: () => Helm,
+  Import: () => Import,
+  InstanceLevelCICDVariables: () => InstanceLevelCICDVariables,
+  Integrations: () => Integrations,
+  IssueAwardEmojis: () => IssueAwardEmojis,
+  IssueDiscussions: () => IssueDiscussions,
+  IssueIterationEvents: () => IssueIterationEvents,
+  IssueLabelEvents: () => IssueLabelEvents,
+  IssueLinks: () => IssueLinks,
+  IssueMilestoneEvents: () => IssueMilestoneEvents,
+  IssueNoteAwardEmojis: () => IssueNoteAwardEmojis,
+  IssueNotes: () => IssueNotes,
+  IssueStateEvents: () => IssueStateEvents,
+  IssueWeightEvents: () => IssueWeightEvents,
+  Issues: () => Issues,
+  IssuesStatistics: () => IssuesStatistics,
+  JobArtifacts: () => JobArtifacts,
+  Jobs: () => Jobs,
+  Keys: () => Keys,
+  License: () => License,
+  LicenseTemplates: () => LicenseTemplates,
+  LinkedEpics: () => LinkedEpics,
+  Lint: () => Lint,
+  Markdown: () => Markdown,
+  Maven: () => Maven,
+  MergeRequestApprovals: () => MergeRequestApprovals,
+  MergeRequestAwardEmojis: () => MergeRequestAwardEmojis,
+  MergeRequestContextCommits: () => MergeRequestContextCommits,
+  MergeRequestDiscussions: () => MergeRequestDiscussions,
+  MergeRequestDraftNotes: () => MergeRequestDraftNotes,
+  MergeRequestLabelEvents: () => MergeRequestLabelEvents,
+  MergeRequestMilestoneEvents: () => MergeRequestMilestoneEvents,
+  MergeRequestNoteAwardEmojis: () => MergeRequestNoteAwardEmojis,
+  MergeRequestNotes: () => MergeRequestNotes,
+  MergeRequests: () => MergeRequests,
+  MergeTrains: () => MergeTrains,
+  Metadata: () => Metadata,
+  Migrations: () => Migrations,
+  NPM: () => NPM,
+  Namespaces: () => Namespaces,
+  NotificationSettings: () => NotificationSettings,
+  NuGet: () => NuGet,
+  PackageRegistry: () => PackageRegistry,
+  Packages: () => Packages,
+  PagesDomains: () => PagesDomains,
+  PersonalAccessTokens: () => PersonalAccessTokens,
+  PipelineScheduleVariables: () => PipelineScheduleVariables,
+  PipelineSchedules: () => PipelineSchedules,
+  PipelineTriggerTokens: () => PipelineTriggerTokens,
+  Pipelines: () => Pipelines,
+  ProductAnalytics: () => ProductAnalytics,
+  ProjectAccessRequests: () => ProjectAccessRequests,
+  ProjectAccessTokens: () => ProjectAccessTokens,
+  ProjectAliases: () => ProjectAliases,
+  ProjectBadges: () => ProjectBadges,
+  ProjectCustomAttributes: () => ProjectCustomAttributes,
+  ProjectDORA4Metrics: () => ProjectDORA4Metrics,
+  ProjectHooks: () => ProjectHooks,
+  ProjectImportExports: () => ProjectImportExports,
+  ProjectInvitations: () => ProjectInvitations,
+  ProjectIssueBoards: () => ProjectIssueBoards,
+  ProjectIterations: () => ProjectIterations,
+  ProjectJobTokenScopes: () => ProjectJobTokenScopes,
+  ProjectLabels: () => ProjectLabels,
+  ProjectMarkdownUploads: () => ProjectMarkdownUploads,
+  ProjectMembers: () => ProjectMembers,
+  ProjectMilestones: () => ProjectMilestones,
+  ProjectProtectedEnvironments: () => ProjectProtectedEnvironments,
+  ProjectPushRules: () => ProjectPushRules,
+  ProjectRelationsExport: () => ProjectRelationsExport,
+  ProjectReleases: () => ProjectReleases,
+  ProjectRemoteMirrors: () => ProjectRemoteMirrors,
+  ProjectRepositoryStorageMoves: () => ProjectRepositoryStorageMoves,
+  ProjectSnippetAwardEmojis: () => ProjectSnippetAwardEmojis,
+  ProjectSnippetDiscussions: () => ProjectSnippetDiscussions,
+  ProjectSnippetNotes: () => ProjectSnippetNotes,
+  ProjectSnippets: () => ProjectSnippets,
+  ProjectStatistics: () => ProjectStatistics,
+  ProjectTemplates: () => ProjectTemplates,
+  ProjectTerraformState: () => ProjectTerraformState,
+  ProjectVariables: () => ProjectVariables,
+  ProjectVulnerabilities: () => ProjectVulnerabilities,
+  ProjectWikis: () => ProjectWikis,
+  Projects: () => Projects,
+  ProtectedBranches: () => ProtectedBranches,
+  ProtectedTags: () => ProtectedTags,
+  PyPI: () => PyPI,
+  ReleaseLinks: () => ReleaseLinks,
+  Repositories: () => Repositories,
+  RepositoryFiles: () => RepositoryFiles,
+  RepositorySubmodules: () => RepositorySubmodules,
+  ResourceGroups: () => ResourceGroups,
+  RubyGems: () => RubyGems,
+  Runners: () => Runners,
+  Search: () => Search,
+  SearchAdmin: () => SearchAdmin,
+  SecureFiles: () => SecureFiles,
+  ServiceAccounts: () => ServiceAccounts,
+  ServiceData: () => ServiceData,
+  SidekiqMetrics: () => SidekiqMetrics,
+  SidekiqQueues: () => SidekiqQueues,
+  SnippetRepositoryStorageMoves: () => SnippetRepositoryStorageMoves,
+  Snippets: () => Snippets,
+  Suggestions: () => Suggestions,
+  SystemHooks: () => SystemHooks,
+  Tags: () => Tags,
+  TodoLists: () => TodoLists,
+  Topics: () => Topics,
+  UserCustomAttributes: () => UserCustomAttributes,
+  UserEmails: () => UserEmails,
+  UserGPGKeys: () => UserGPGKeys,
+  UserImpersonationTokens: () => UserImpersonationTokens,
+  UserSSHKeys: () => UserSSHKeys,
+  UserStarredMetricsDashboard: () => UserStarredMetricsDashboard,
+  Users: () => Users
+});
+function appendFormFromObject(object2) {
+  const form = new FormData();
+  Object.entries(object2).forEach(([k, v]) => {
+    if (v == null) return;
+    if (Array.isArray(v)) form.append(k, v[0], v[1]);
+    else form.append(k, v);
+  });
+  return form;
+}
+function endpoint(strings, ...values) {
+  return values.reduce((result2, value, index) => {
+    const encodedValue = value instanceof RawPathSegment ? value.value : encodeURIComponent(String(value));
+    return result2 + encodedValue + strings[index + 1];
+  }, strings[0]);
+}
+function parseLinkHeader(linkString) {
+  const output2 = {};
+  const regex = /<([^>]+)>; rel="([^"]+)"/g;
+  let m;
+  while (m = regex.exec(linkString)) {
+    const [, v, k] = m;
+    output2[k] = v;
+  }
+  return output2;
+}
+function reformatObjectOptions(obj, prefixKey, decamelizeValues = false) {
+  const formatted = decamelizeValues ? (0, import_xcase2.decamelizeKeys)(obj) : obj;
+  return import_qs2.default.stringify({ [prefixKey]: formatted }, { encode: false }).split("&").reduce((acc, cur) => {
+    const [key, val] = cur.split(/=(.*)/);
+    acc[key] = val;
+    return acc;
+  }, {});
+}
+function packageResponse(response, showExpanded) {
+  return showExpanded ? {
+    data: response.body,
+    status: response.status,
+    headers: response.headers
+  } : response.body;
+}
+function getStream(response, showExpanded) {
+  return packageResponse(response, showExpanded);
+}
+function getSingle(camelize, response, showExpanded) {
+  const { status: status2, headers } = response;
+  let { body } = response;
+  if (camelize) body = (0, import_xcase2.camelizeKeys)(body);
+  return packageResponse({ body, status: status2, headers }, showExpanded);
+}
+async function getManyMore(camelize, getFn, endpoint2, response, requestOptions, acc) {
+  const { sudo, showExpanded, maxPages, pagination, page, perPage, idAfter, orderBy, sort } = requestOptions;
+  if (camelize) response.body = (0, import_xcase2.camelizeKeys)(response?.body);
+  const newAcc = [...acc || [], ...response.body];
+  const withinBounds = maxPages && perPage ? newAcc.length / +perPage < maxPages : true;
+  const { next = "" } = parseLinkHeader(response.headers.link);
+  if (!(page && (acc || []).length === 0) && next && withinBounds) {
+    const parsedQueryString = (0, import_qs2.parse)(next.split("?")[1]);
+    const qs = { ...(0, import_xcase2.camelizeKeys)(parsedQueryString) };
+    const newOpts = {
+      ...qs,
+      maxPages,
+      sudo,
+      showExpanded
+    };
+    const nextResponse = await getFn(endpoint2, {
+      searchParams: qs,
+      sudo
+    });
+    return getManyMore(camelize, getFn, endpoint2, nextResponse, newOpts, newAcc);
+  }
+  if (!showExpanded) return newAcc;
+  const paginationInfo = pagination === "keyset" ? {
+    idAfter: idAfter ? +idAfter : null,
+    perPage: perPage ? +perPage : null,
+    orderBy,
+    sort
+  } : {
+    total: parseInt(response.headers["x-total"], 10),
+    next: parseInt(response.headers["x-next-page"], 10) || null,
+    current: parseInt(response.headers["x-page"], 10) || 1,
+    previous: parseInt(response.headers["x-prev-page"], 10) || null,
+    perPage: parseInt(response.headers["x-per-page"], 10),
+    totalPages: parseInt(response.headers["x-total-pages"], 10)
+  };
+  return {
+    data: newAcc,
+    paginationInfo
+  };
+}
+function get() {
+  return async (service, endpoint2, options) => {
+    const { asStream, sudo, showExpanded, maxPages, ...searchParams } = options || {};
+    const signal = service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0;
+    const response = await service.requester.get(endpoint2, {
+      searchParams,
+      sudo,
+      asStream,
+      signal
+    });
+    const camelizeResponseBody = service.camelize || false;
+    if (asStream) return getStream(response, showExpanded);
+    if (!Array.isArray(response.body))
+      return getSingle(
+        camelizeResponseBody,
+        response,
+        showExpanded
+      );
+    const reqOpts = {
+      sudo,
+      showExpanded,
+      maxPages,
+      ...searchParams
+    };
+    return getManyMore(
+      camelizeResponseBody,
+      (ep, op) => service.requester.get(ep, { ...op, signal }),
+      endpoint2,
+      response,
+      reqOpts
+    );
+  };
+}
+function post() {
+  return async (service, endpoint2, { searchParams, isForm, sudo, showExpanded, ...options } = {}) => {
+    const body = isForm ? appendFormFromObject(options) : options;
+    const response = await service.requester.post(endpoint2, {
+      searchParams,
+      body,
+      sudo,
+      signal: service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0
+    });
+    if (service.camelize) response.body = (0, import_xcase2.camelizeKeys)(response.body);
+    return packageResponse(response, showExpanded);
+  };
+}
+function put() {
+  return async (service, endpoint2, { searchParams, isForm, sudo, showExpanded, ...options } = {}) => {
+    const body = isForm ? appendFormFromObject(options) : options;
+    const response = await service.requester.put(endpoint2, {
+      body,
+      searchParams,
+      sudo,
+      signal: service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0
+    });
+    if (service.camelize) response.body = (0, import_xcase2.camelizeKeys)(response.body);
+    return packageResponse(response, showExpanded);
+  };
+}
+function patch() {
+  return async (service, endpoint2, { searchParams, isForm, sudo, showExpanded, ...options } = {}) => {
+    const body = isForm ? appendFormFromObject(options) : options;
+    const response = await service.requester.patch(endpoint2, {
+      body,
+      searchParams,
+      sudo,
+      signal: service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0
+    });
+    if (service.camelize) response.body = (0, import_xcase2.camelizeKeys)(response.body);
+    return packageResponse(response, showExpanded);
+  };
+}
+function del() {
+  return async (service, endpoint2, { sudo, showExpanded, searchParams, ...options } = {}) => {
+    const response = await service.requester.delete(endpoint2, {
+      body: options,
+      searchParams,
+      sudo,
+      signal: service.queryTimeout ? AbortSignal.timeout(service.queryTimeout) : void 0
+    });
+    return packageResponse(response, showExpanded);
+  };
+}
+function url2({
+  projectId,
+  groupId
+} = {}) {
+  let prefix = "";
+  if (projectId) prefix = endpoint`projects/${projectId}/`;
+  else if (groupId) prefix = endpoint`groups/${groupId}/`;
+  return `${prefix}audit_events`;
+}
+function url22(projectId) {
+  return projectId ? endpoint`projects/${projectId}/packages/conan/v1` : "packages/conan/v1";
+}
+function url3({
+  projectId,
+  groupId
+} = {}) {
+  if (projectId) return endpoint`/projects/${projectId}/packages/debian`;
+  if (groupId) return endpoint`/groups/${groupId}/-/packages/debian`;
+  throw new Error(
+    "Missing required argument. Please supply a projectId or a groupId in the options parameter"
+  );
+}
+function url4(resourceId, resourceType2, resourceId2, awardId) {
+  const [rId, rId2] = [resourceId, resourceId2].map(encodeURIComponent);
+  const output2 = [rId, resourceType2, rId2];
+  output2.push("award_emoji");
+  if (awardId) output2.push(awardId);
+  return output2.join("/");
+}
+function url5(resourceId, resourceType2, resourceId2, noteId, awardId) {
+  const [rId, rId2] = [resourceId, resourceId2].map(encodeURIComponent);
+  const output2 = [rId, resourceType2, rId2];
+  output2.push("notes");
+  output2.push(noteId);
+  output2.push("award_emoji");
+  if (awardId) output2.push(awardId);
+  return output2.join("/");
+}
+function url6(projectId) {
+  return projectId ? endpoint`/projects/${projectId}/packages/npm` : "packages/npm";
+}
+function url7({
+  projectId,
+  groupId
+} = {}) {
+  let prefix = "";
+  if (projectId) prefix = endpoint`projects/${projectId}/`;
+  if (groupId) prefix = endpoint`groups/${groupId}/`;
+  return `${prefix}notification_settings`;
+}
+function url8({
+  projectId,
+  groupId
+} = {}) {
+  if (projectId) return endpoint`/projects/${projectId}/packages/nuget`;
+  if (groupId) return endpoint`/groups/${groupId}/-/packages/nuget`;
+  throw new Error(
+    "Missing required argument. Please supply a projectId or a groupId in the options parameter"
+  );
+}
+function generateDownloadPathForJob(projectId, jobId, artifactPath) {
+  let url12 = endpoint`projects/${projectId}/jobs/${jobId}/artifacts`;
+  if (artifactPath) url12 += `/${artifactPath}`;
+  return url12;
+}
+function generateDownloadPath(projectId, ref, artifactPath) {
+  let url12 = endpoint`projects/${projectId}/jobs/artifacts/${ref}`;
+  if (artifactPath) {
+    url12 += endpoint`/raw/${artifactPath}`;
+  } else {
+    url12 += endpoint`/download`;
+  }
+  return url12;
+}
+var import_xcase2, import_qs2, RawPathSegment, RequestHelper, Agents, AlertManagement, ApplicationAppearance, ApplicationPlanLimits, ApplicationSettings, ApplicationStatistics, Applications, AuditEvents, Avatar, BroadcastMessages, CodeSuggestions, Composer, Conan, DashboardAnnotations, Debian, DependencyProxy, DeployKeys, DeployTokens, ResourceAccessRequests, ResourceAccessTokens, ResourceAwardEmojis, ResourceNoteAwardEmojis, ResourceBadges, ResourceCustomAttributes, ResourceDORA4Metrics, ResourceDiscussions, ResourceIssueBoards, ResourceLabels, ResourceMarkdownUploads, ResourceMembers, ResourceMilestones, ResourceNotes, ResourceTemplates, ResourceVariables, ResourceWikis, ResourceHooks, ResourcePushRules, ResourceRepositoryStorageMoves, ResourceInvitations, ResourceIterations, ResourceProtectedEnvironments, ResourceIterationEvents, ResourceLabelEvents, ResourceMilestoneEvents, ResourceStateEvents, DockerfileTemplates, Events, Experiments, GeoNodes, GeoSites, GitLabCIYMLTemplates, GitignoreTemplates, Import, InstanceLevelCICDVariables, Keys, License, LicenseTemplates, Lint, Markdown, Maven, Metadata, Migrations, NPM, Namespaces, NotificationSettings, NuGet, PersonalAccessTokens, PyPI, RubyGems, Search, SearchAdmin, ServiceAccounts, ServiceData, SidekiqMetrics, SidekiqQueues, SnippetRepositoryStorageMoves, Snippets, Suggestions, SystemHooks, TodoLists, Topics, Branches, CommitDiscussions, Commits, ContainerRegistry, Deployments, Environments, ErrorTrackingClientKeys, ErrorTrackingSettings, ExternalStatusChecks, FeatureFlagUserLists, FeatureFlags, FreezePeriods, GitlabPages, GoProxy, Helm, Integrations, IssueAwardEmojis, IssueDiscussions, IssueIterationEvents, IssueLabelEvents, IssueLinks, IssueMilestoneEvents, IssueNoteAwardEmojis, IssueNotes, IssueStateEvents, IssueWeightEvents, Issues, IssuesStatistics, JobArtifacts, Jobs, MergeRequestApprovals, MergeRequestAwardEmojis, MergeRequestContextCommits, MergeRequestDiscussions, MergeRequestDraftNotes, MergeRequestLabelEvents, MergeRequestMilestoneEvents, MergeRequestNoteAwardEmojis, MergeRequestNotes, MergeRequests, MergeTrains, PackageRegistry, Packages, PagesDomains, PipelineScheduleVariables, PipelineSchedules, PipelineTriggerTokens, Pipelines, ProductAnalytics, ProjectAccessRequests, ProjectAccessTokens, ProjectAliases, ProjectBadges, ProjectCustomAttributes, ProjectDORA4Metrics, ProjectHooks, ProjectImportExports, ProjectInvitations, ProjectIssueBoards, ProjectIterations, ProjectJobTokenScopes, ProjectLabels, ProjectMarkdownUploads, ProjectMembers, ProjectMilestones, ProjectProtectedEnvironments, ProjectPushRules, ProjectRelationsExport, ProjectReleases, ProjectRemoteMirrors, ProjectRepositoryStorageMoves, ProjectSnippetAwardEmojis, ProjectSnippetDiscussions, ProjectSnippetNotes, ProjectSnippets, ProjectStatistics, ProjectTemplates, ProjectTerraformState, ProjectVariables, ProjectVulnerabilities, ProjectWikis, Projects, ProtectedBranches, ProtectedTags, ReleaseLinks, Repositories, RepositoryFiles, RepositorySubmodules, ResourceGroups, Runners, SecureFiles, Tags, UserStarredMetricsDashboard, EpicAwardEmojis, EpicDiscussions, EpicIssues, EpicLabelEvents, EpicLinks, EpicNotes, Epics, GroupAccessRequests, GroupAccessTokens, GroupActivityAnalytics, GroupBadges, GroupCustomAttributes, GroupDORA4Metrics, GroupEpicBoards, GroupHooks, GroupImportExports, GroupInvitations, GroupIssueBoards, GroupIterations, GroupLDAPLinks, GroupLabels, GroupMarkdownUploads, GroupMemberRoles, GroupMembers, GroupMilestones, GroupProtectedEnvironments, GroupPushRules, GroupRelationExports, GroupReleases, GroupRepositoryStorageMoves, GroupSAMLIdentities, GroupSAMLLinks, GroupSCIMIdentities, GroupServiceAccounts, GroupVariables, GroupWikis, Groups, LinkedEpics, UserCustomAttributes, url9, UserEmails, url10, UserGPGKeys, UserImpersonationTokens, url11, UserSSHKeys, Users, MergeRequestStateEvents, EpicStateEvents, resources, Gitlab, AccessLevel;
+var init_dist4 = __esm({
+  "node_modules/@gitbeaker/core/dist/index.mjs"() {
+    init_dist3();
+    import_xcase2 = __toESM(require_es5(), 1);
+    import_qs2 = __toESM(require_lib(), 1);
+    RawPathSegment = class {
+      value;
+      constructor(value) {
+        this.value = value;
+      }
+      toString() {
+        return this.value;
+      }
+    };
+    RequestHelper = {
+      post,
+      put,
+      patch,
+      get,
+      del
+    };
+    Agents = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/cluster_agents`,
+          options
+        );
+      }
+      allTokens(projectId, agentId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/cluster_agents/${agentId}/tokens`,
+          options
+        );
+      }
+      createToken(projectId, agentId, name, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/cluster_agents/${agentId}/tokens`,
+          {
+            name,
+            ...options
+          }
+        );
+      }
+      show(projectId, agentId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/cluster_agents/${agentId}`,
+          options
+        );
+      }
+      showToken(projectId, agentId, tokenId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/cluster_agents/${agentId}/tokens/${tokenId}`,
+          options
+        );
+      }
+      register(projectId, name, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/cluster_agents`,
+          {
+            name,
+            ...options
+          }
+        );
+      }
+      removeToken(projectId, agentId, tokenId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/cluster_agents/${agentId}/tokens/${tokenId}`,
+          options
+        );
+      }
+      unregister(projectId, agentId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/cluster_agents/${agentId}`,
+          options
+        );
+      }
+    };
+    AlertManagement = class extends BaseResource {
+      allMetricImages(projectId, alertIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/alert_management_alerts/${alertIId}/metric_images`,
+          options
+        );
+      }
+      editMetricImage(projectId, alertIId, imageId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/alert_management_alerts/${alertIId}/metric_images/${imageId}`,
+          options
+        );
+      }
+      removeMetricImage(projectId, alertIId, imageId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/alert_management_alerts/${alertIId}/metric_images/${imageId}`,
+          options
+        );
+      }
+      uploadMetricImage(projectId, alertIId, metricImage, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/alert_management_alerts/${alertIId}/metric_images`,
+          {
+            isForm: true,
+            file: [metricImage.content, metricImage.filename],
+            ...options
+          }
+        );
+      }
+    };
+    ApplicationAppearance = class extends BaseResource {
+      show(options) {
+        return RequestHelper.get()(
+          this,
+          "application/appearence",
+          options
+        );
+      }
+      edit({
+        logo,
+        pwaIcon,
+        ...options
+      } = {}) {
+        if (logo || pwaIcon) {
+          const opts = {
+            ...options,
+            isForm: true
+          };
+          if (logo) opts.logo = [logo.content, logo.filename];
+          if (pwaIcon) opts.pwaIcon = [pwaIcon.content, pwaIcon.filename];
+          return RequestHelper.put()(this, "application/appearence", opts);
+        }
+        return RequestHelper.put()(
+          this,
+          "application/appearence",
+          options
+        );
+      }
+    };
+    ApplicationPlanLimits = class extends BaseResource {
+      show(options) {
+        return RequestHelper.get()(
+          this,
+          "application/plan_limits",
+          options
+        );
+      }
+      edit(planName, options = {}) {
+        const {
+          ciPipelineSize,
+          ciActiveJobs,
+          ciActivePipelines,
+          ciProjectSubscriptions,
+          ciPipelineSchedules,
+          ciNeedsSizeLimit,
+          ciRegisteredGroupRunners,
+          ciRegisteredProjectRunners,
+          conanMaxFileSize,
+          genericPackagesMaxFileSize,
+          helmMaxFileSize,
+          mavenMaxFileSize,
+          npmMaxFileSize,
+          nugetMaxFileSize,
+          pypiMaxFileSize,
+          terraformModuleMaxFileSize,
+          storageSizeLimit,
+          ...opts
+        } = options;
+        return RequestHelper.put()(this, "application/plan_limits", {
+          ...opts,
+          searchParams: {
+            planName,
+            ciPipelineSize,
+            ciActiveJobs,
+            ciActivePipelines,
+            ciProjectSubscriptions,
+            ciPipelineSchedules,
+            ciNeedsSizeLimit,
+            ciRegisteredGroupRunners,
+            ciRegisteredProjectRunners,
+            conanMaxFileSize,
+            genericPackagesMaxFileSize,
+            helmMaxFileSize,
+            mavenMaxFileSize,
+            npmMaxFileSize,
+            nugetMaxFileSize,
+            pypiMaxFileSize,
+            terraformModuleMaxFileSize,
+            storageSizeLimit
+          }
+        });
+      }
+    };
+    ApplicationSettings = class extends BaseResource {
+      show(options) {
+        return RequestHelper.get()(this, "application/settings", options);
+      }
+      edit(options) {
+        return RequestHelper.put()(this, "application/settings", options);
+      }
+    };
+    ApplicationStatistics = class extends BaseResource {
+      show(options) {
+        return RequestHelper.get()(this, "application/statistics", options);
+      }
+    };
+    Applications = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "applications", options);
+      }
+      create(name, redirectUri, scopes, options) {
+        return RequestHelper.post()(this, "applications", {
+          name,
+          redirectUri,
+          scopes,
+          ...options
+        });
+      }
+      remove(applicationId, options) {
+        return RequestHelper.del()(this, `applications/${applicationId}`, options);
+      }
+    };
+    AuditEvents = class extends BaseResource {
+      all({
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        const uri = url2({ projectId, groupId });
+        return RequestHelper.get()(
+          this,
+          uri,
+          options
+        );
+      }
+      show(auditEventId, {
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        const uri = url2({ projectId, groupId });
+        return RequestHelper.get()(this, `${uri}/${auditEventId}`, options);
+      }
+    };
+    Avatar = class extends BaseResource {
+      show(email3, options) {
+        return RequestHelper.get()(this, "avatar", { email: email3, ...options });
+      }
+    };
+    BroadcastMessages = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "broadcast_messages", options);
+      }
+      create(options) {
+        return RequestHelper.post()(this, "broadcast_messages", options);
+      }
+      edit(broadcastMessageId, options) {
+        return RequestHelper.put()(
+          this,
+          `broadcast_messages/${broadcastMessageId}`,
+          options
+        );
+      }
+      remove(broadcastMessageId, options) {
+        return RequestHelper.del()(this, `broadcast_messages/${broadcastMessageId}`, options);
+      }
+      show(broadcastMessageId, options) {
+        return RequestHelper.get()(
+          this,
+          `broadcast_messages/${broadcastMessageId}`,
+          options
+        );
+      }
+    };
+    CodeSuggestions = class extends BaseResource {
+      createAccessToken(options) {
+        return RequestHelper.post()(this, "code_suggestions/tokens", options);
+      }
+      generateCompletion(options) {
+        return RequestHelper.post()(
+          this,
+          "code_suggestions/completions",
+          options
+        );
+      }
+    };
+    Composer = class extends BaseResource {
+      create(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/packages/composer`,
+          options
+        );
+      }
+      download(projectId, packageName, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/composer/archives/${packageName}`,
+          {
+            searchParams: { sha },
+            ...options
+          }
+        );
+      }
+      showMetadata(groupId, packageName, options) {
+        let url12;
+        if (options && options.sha) {
+          url12 = endpoint`groups/${groupId}/-/packages/composer/${packageName}$${options.sha}`;
+        } else {
+          url12 = endpoint`groups/${groupId}/-/packages/composer/p2/${packageName}`;
+        }
+        return RequestHelper.get()(this, url12, options);
+      }
+      showPackages(groupId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/-/packages/composer/p/${sha}`,
+          options
+        );
+      }
+      showBaseRepository(groupId, options) {
+        const clonedService = { ...this };
+        if (options && options.composerVersion === "2") {
+          clonedService.headers["User-Agent"] = "Composer/2";
+        }
+        return RequestHelper.get()(
+          clonedService,
+          endpoint`groups/${groupId}/-/packages/composer/packages`,
+          options
+        );
+      }
+    };
+    Conan = class extends BaseResource {
+      authenticate({
+        projectId,
+        ...options
+      } = {}) {
+        return RequestHelper.get()(this, `${url22(projectId)}/users/authenticate`, options);
+      }
+      checkCredentials({
+        projectId,
+        ...options
+      } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(this, `${prefix}/users/check_credentials`, options);
+      }
+      downloadPackageFile(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, recipeRevision, packageRevision, filename, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/${recipeRevision}/package/${conanPackageReference}/${packageRevision}/${filename}`,
+          options
+        );
+      }
+      downloadRecipeFile(packageName, packageVersion, packageUsername, packageChannel, recipeRevision, filename, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/${recipeRevision}/export/${filename}`,
+          options
+        );
+      }
+      showPackageUploadUrls(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/packages/${conanPackageReference}/upload_urls`,
+          options
+        );
+      }
+      showPackageDownloadUrls(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/packages/${conanPackageReference}/download_urls`,
+          options
+        );
+      }
+      showPackageManifest(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/packages/${conanPackageReference}/digest`,
+          options
+        );
+      }
+      showPackageSnapshot(packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/packages/${conanPackageReference}`,
+          options
+        );
+      }
+      ping({
+        projectId,
+        ...options
+      } = {}) {
+        return RequestHelper.post()(this, `${url22(projectId)}/ping`, options);
+      }
+      showRecipeUploadUrls(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/upload_urls`,
+          options
+        );
+      }
+      showRecipeDownloadUrls(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/download_urls`,
+          options
+        );
+      }
+      showRecipeManifest(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/digest`,
+          options
+        );
+      }
+      showRecipeSnapshot(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}`,
+          options
+        );
+      }
+      removePackageFile(packageName, packageVersion, packageUsername, packageChannel, { projectId, ...options } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/conans/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}`,
+          options
+        );
+      }
+      search({
+        projectId,
+        ...options
+      } = {}) {
+        const prefix = url22(projectId);
+        return RequestHelper.get()(this, `${prefix}/conans/search`, options);
+      }
+      uploadPackageFile(packageFile, packageName, packageVersion, packageUsername, packageChannel, conanPackageReference, recipeRevision, packageRevision, options) {
+        const prefix = url22();
+        return RequestHelper.get()(
+          this,
+          `${prefix}/files/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/${recipeRevision}/package/${conanPackageReference}/${packageRevision}/${packageFile.filename}`,
+          {
+            isForm: true,
+            ...options,
+            file: [packageFile.content, packageFile.filename]
+          }
+        );
+      }
+      uploadRecipeFile(packageFile, packageName, packageVersion, packageUsername, packageChannel, recipeRevision, options) {
+        const prefix = url22();
+        return RequestHelper.get()(
+          this,
+          `${prefix}/files/${packageName}/${packageVersion}/${packageUsername}/${packageChannel}/${recipeRevision}/export/${packageFile.filename}`,
+          {
+            isForm: true,
+            ...options,
+            file: [packageFile.content, packageFile.filename]
+          }
+        );
+      }
+    };
+    DashboardAnnotations = class extends BaseResource {
+      create(dashboardPath, startingAt, description2, {
+        environmentId,
+        clusterId,
+        ...options
+      } = {}) {
+        let url12;
+        if (environmentId) url12 = endpoint`environments/${environmentId}/metrics_dashboard/annotations`;
+        else if (clusterId) url12 = endpoint`clusters/${clusterId}/metrics_dashboard/annotations`;
+        else
+          throw new Error(
+            "Missing required argument. Please supply a environmentId or a cluserId in the options parameter."
+          );
+        return RequestHelper.post()(this, url12, {
+          dashboardPath,
+          startingAt,
+          description: description2,
+          ...options
+        });
+      }
+    };
+    Debian = class extends BaseResource {
+      downloadBinaryFileIndex(distribution, component, architecture, {
+        projectId,
+        groupId,
+        ...options
+      }) {
+        const prefix = url3({
+          projectId,
+          groupId
+        });
+        return RequestHelper.get()(
+          this,
+          `${prefix}/dists/${distribution}/${component}/binary-${architecture}/Packages`,
+          options
+        );
+      }
+      downloadDistributionReleaseFile(distribution, {
+        projectId,
+        groupId,
+        ...options
+      }) {
+        const prefix = url3({
+          projectId,
+          groupId
+        });
+        return RequestHelper.get()(
+          this,
+          `${prefix}/dists/${distribution}/Release`,
+          options
+        );
+      }
+      downloadSignedDistributionReleaseFile(distribution, {
+        projectId,
+        groupId,
+        ...options
+      }) {
+        const prefix = url3({
+          projectId,
+          groupId
+        });
+        return RequestHelper.get()(
+          this,
+          `${prefix}/dists/${distribution}/InRelease`,
+          options
+        );
+      }
+      downloadReleaseFileSignature(distribution, {
+        projectId,
+        groupId,
+        ...options
+      }) {
+        const prefix = url3({
+          projectId,
+          groupId
+        });
+        return RequestHelper.get()(
+          this,
+          `${prefix}/dists/${distribution}/Release.gpg`,
+          options
+        );
+      }
+      downloadPackageFile(projectId, distribution, letter, packageName, packageVersion, filename, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/debian/pool/${distribution}/${letter}/${packageName}/${packageVersion}/${filename}`,
+          options
+        );
+      }
+      uploadPackageFile(projectId, packageFile, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/packages/debian/${packageFile.filename}`,
+          {
+            isForm: true,
+            ...options,
+            file: [packageFile.content, packageFile.filename]
+          }
+        );
+      }
+    };
+    DependencyProxy = class extends BaseResource {
+      remove(groupId, options) {
+        return RequestHelper.post()(this, `groups/${groupId}/dependency_proxy/cache`, options);
+      }
+    };
+    DeployKeys = class extends BaseResource {
+      all({
+        projectId,
+        userId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) {
+          url12 = endpoint`projects/${projectId}/deploy_keys`;
+        } else if (userId) {
+          url12 = endpoint`users/${userId}/project_deploy_keys`;
+        } else {
+          url12 = "deploy_keys";
+        }
+        return RequestHelper.get()(this, url12, options);
+      }
+      create(projectId, title2, key, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/deploy_keys`,
+          {
+            title: title2,
+            key,
+            ...options
+          }
+        );
+      }
+      edit(projectId, keyId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/deploy_keys/${keyId}`,
+          options
+        );
+      }
+      enable(projectId, keyId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/deploy_keys/${keyId}/enable`,
+          options
+        );
+      }
+      remove(projectId, keyId, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}/deploy_keys/${keyId}`, options);
+      }
+      show(projectId, keyId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/deploy_keys/${keyId}`,
+          options
+        );
+      }
+    };
+    DeployTokens = class extends BaseResource {
+      all({
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/deploy_tokens`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/deploy_tokens`;
+        else url12 = "deploy_tokens";
+        return RequestHelper.get()(this, url12, options);
+      }
+      create(name, scopes, {
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/deploy_tokens`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/deploy_tokens`;
+        else {
+          throw new Error(
+            "Missing required argument. Please supply a projectId or a groupId in the options parameter."
+          );
+        }
+        return RequestHelper.post()(this, url12, {
+          name,
+          scopes,
+          ...options
+        });
+      }
+      remove(tokenId, {
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/deploy_tokens/${tokenId}`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/deploy_tokens/${tokenId}`;
+        else {
+          throw new Error(
+            "Missing required argument. Please supply a projectId or a groupId in the options parameter."
+          );
+        }
+        return RequestHelper.del()(this, url12, options);
+      }
+      show(tokenId, {
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/deploy_tokens/${tokenId}`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/deploy_tokens/${tokenId}`;
+        else {
+          throw new Error(
+            "Missing required argument. Please supply a projectId or a groupId in the options parameter."
+          );
+        }
+        return RequestHelper.get()(
+          this,
+          url12,
+          options
+        );
+      }
+    };
+    ResourceAccessRequests = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/access_requests`,
+          options
+        );
+      }
+      request(resourceId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/access_requests`,
+          options
+        );
+      }
+      approve(resourceId, userId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/access_requests/${userId}/approve`,
+          options
+        );
+      }
+      deny(resourceId, userId, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/access_requests/${userId}`, options);
+      }
+    };
+    ResourceAccessTokens = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/access_tokens`,
+          options
+        );
+      }
+      create(resourceId, name, scopes, expiresAt, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/access_tokens`,
+          {
+            name,
+            scopes,
+            expiresAt,
+            ...options
+          }
+        );
+      }
+      revoke(resourceId, tokenId, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/access_tokens/${tokenId}`, options);
+      }
+      rotate(resourceId, tokenId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/access_tokens/${tokenId}/rotate`,
+          options
+        );
+      }
+      show(resourceId, tokenId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/access_tokens/${tokenId}`,
+          options
+        );
+      }
+    };
+    ResourceAwardEmojis = class extends BaseResource {
+      resourceType2;
+      constructor(resourceType1, resourceType2, options) {
+        super({ prefixUrl: resourceType1, ...options });
+        this.resourceType2 = resourceType2;
+      }
+      all(resourceId, resourceIId, options) {
+        return RequestHelper.get()(
+          this,
+          url4(resourceId, this.resourceType2, resourceIId),
+          options
+        );
+      }
+      award(resourceId, resourceIId, name, options) {
+        return RequestHelper.post()(
+          this,
+          url4(resourceId, this.resourceType2, resourceIId),
+          {
+            name,
+            ...options
+          }
+        );
+      }
+      remove(resourceId, resourceIId, awardId, options) {
+        return RequestHelper.del()(
+          this,
+          url4(resourceId, this.resourceType2, resourceIId, awardId),
+          options
+        );
+      }
+      show(resourceId, resourceIId, awardId, options) {
+        return RequestHelper.get()(
+          this,
+          url4(resourceId, this.resourceType2, resourceIId, awardId),
+          options
+        );
+      }
+    };
+    ResourceNoteAwardEmojis = class extends BaseResource {
+      resourceType;
+      constructor(resourceType, options) {
+        super({ prefixUrl: "projects", ...options });
+        this.resourceType = resourceType;
+      }
+      all(projectId, resourceIId, noteId, options) {
+        return RequestHelper.get()(
+          this,
+          url5(projectId, this.resourceType, resourceIId, noteId),
+          options
+        );
+      }
+      award(projectId, resourceIId, noteId, name, options) {
+        return RequestHelper.post()(
+          this,
+          url5(projectId, this.resourceType, resourceIId, noteId),
+          {
+            name,
+            ...options
+          }
+        );
+      }
+      remove(projectId, resourceIId, noteId, awardId, options) {
+        return RequestHelper.del()(
+          this,
+          url5(projectId, this.resourceType, resourceIId, noteId, awardId),
+          options
+        );
+      }
+      show(projectId, resourceIId, noteId, awardId, options) {
+        return RequestHelper.get()(
+          this,
+          url5(projectId, this.resourceType, resourceIId, noteId, awardId),
+          options
+        );
+      }
+    };
+    ResourceBadges = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      add(resourceId, linkUrl, imageUrl, options) {
+        return RequestHelper.post()(this, endpoint`${resourceId}/badges`, {
+          linkUrl,
+          imageUrl,
+          ...options
+        });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/badges`, options);
+      }
+      edit(resourceId, badgeId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/badges/${badgeId}`,
+          options
+        );
+      }
+      preview(resourceId, linkUrl, imageUrl, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/badges/render`, {
+          linkUrl,
+          imageUrl,
+          ...options
+        });
+      }
+      remove(resourceId, badgeId, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/badges/${badgeId}`, options);
+      }
+      show(resourceId, badgeId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/badges/${badgeId}`,
+          options
+        );
+      }
+    };
+    ResourceCustomAttributes = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/custom_attributes`,
+          options
+        );
+      }
+      remove(resourceId, customAttributeId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`${resourceId}/custom_attributes/${customAttributeId}`,
+          options
+        );
+      }
+      set(resourceId, customAttributeId, value, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/custom_attributes/${customAttributeId}`,
+          {
+            value,
+            ...options
+          }
+        );
+      }
+      show(resourceId, customAttributeId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/custom_attributes/${customAttributeId}`,
+          options
+        );
+      }
+    };
+    ResourceDORA4Metrics = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, metric, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/dora/metrics`, {
+          metric,
+          ...options
+        });
+      }
+    };
+    ResourceDiscussions = class extends BaseResource {
+      resource2Type;
+      constructor(resourceType, resource2Type, options) {
+        super({ prefixUrl: resourceType, ...options });
+        this.resource2Type = resource2Type;
+      }
+      addNote(resourceId, resource2Id, discussionId, body, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes`,
+          { ...options, body }
+        );
+      }
+      all(resourceId, resource2Id, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions`,
+          options
+        );
+      }
+      create(resourceId, resource2Id, body, {
+        position,
+        ...options
+      } = {}) {
+        const opts = { ...options, body };
+        if (position) {
+          Object.assign(opts, reformatObjectOptions(position, "position", true));
+          opts.isForm = true;
+        }
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions`,
+          opts
+        );
+      }
+      editNote(resourceId, resource2Id, discussionId, noteId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes/${noteId}`,
+          options
+        );
+      }
+      removeNote(resourceId, resource2Id, discussionId, noteId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes/${noteId}`,
+          options
+        );
+      }
+      show(resourceId, resource2Id, discussionId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}`,
+          options
+        );
+      }
+    };
+    ResourceIssueBoards = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/boards`, options);
+      }
+      allLists(resourceId, boardId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/boards/${boardId}/lists`,
+          options
+        );
+      }
+      create(resourceId, name, options) {
+        return RequestHelper.post()(this, endpoint`${resourceId}/boards`, {
+          name,
+          ...options
+        });
+      }
+      createList(resourceId, boardId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/boards/${boardId}/lists`,
+          options
+        );
+      }
+      edit(resourceId, boardId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/boards/${boardId}`,
+          options
+        );
+      }
+      editList(resourceId, boardId, listId, position, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/boards/${boardId}/lists/${listId}`,
+          {
+            position,
+            ...options
+          }
+        );
+      }
+      remove(resourceId, boardId, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/boards/${boardId}`, options);
+      }
+      removeList(resourceId, boardId, listId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`${resourceId}/boards/${boardId}/lists/${listId}`,
+          options
+        );
+      }
+      show(resourceId, boardId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/boards/${boardId}`,
+          options
+        );
+      }
+      showList(resourceId, boardId, listId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/boards/${boardId}/lists/${listId}`,
+          options
+        );
+      }
+    };
+    ResourceLabels = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/labels`, options);
+      }
+      create(resourceId, labelName, color, options) {
+        return RequestHelper.post()(this, endpoint`${resourceId}/labels`, {
+          name: labelName,
+          color,
+          ...options
+        });
+      }
+      edit(resourceId, labelId, options) {
+        if (!options?.newName && !options?.color)
+          throw new Error(
+            "Missing required argument. Please supply a color or a newName in the options parameter."
+          );
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/labels/${labelId}`,
+          options
+        );
+      }
+      promote(resourceId, labelId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/labels/${labelId}/promote`,
+          options
+        );
+      }
+      remove(resourceId, labelId, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/labels/${labelId}`, options);
+      }
+      show(resourceId, labelId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/labels/${labelId}`,
+          options
+        );
+      }
+      subscribe(resourceId, labelId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/issues/${labelId}/subscribe`,
+          options
+        );
+      }
+      unsubscribe(resourceId, labelId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/issues/${labelId}/unsubscribe`,
+          options
+        );
+      }
+    };
+    ResourceMarkdownUploads = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/uploads`,
+          options
+        );
+      }
+      download(resourceId, uploadIdOrSecret, filename, options) {
+        if (filename && typeof filename === "string") {
+          return RequestHelper.get()(
+            this,
+            endpoint`${resourceId}/uploads/${uploadIdOrSecret}/${filename}`,
+            options
+          );
+        }
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/uploads/${uploadIdOrSecret}`,
+          options
+        );
+      }
+      remove(resourceId, uploadIdOrSecret, filename, options) {
+        if (filename && typeof filename === "string") {
+          return RequestHelper.del()(
+            this,
+            endpoint`${resourceId}/uploads/${uploadIdOrSecret}/${filename}`,
+            options
+          );
+        }
+        return RequestHelper.del()(this, endpoint`${resourceId}/uploads/${uploadIdOrSecret}`, options);
+      }
+    };
+    ResourceMembers = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      add(resourceId, accessLevel, options) {
+        return RequestHelper.post()(this, endpoint`${resourceId}/members`, {
+          accessLevel,
+          ...options
+        });
+      }
+      all(resourceId, {
+        includeInherited,
+        ...options
+      } = {}) {
+        let url12 = endpoint`${resourceId}/members`;
+        if (includeInherited) url12 += "/all";
+        return RequestHelper.get()(this, url12, options);
+      }
+      edit(resourceId, userId, accessLevel, options) {
+        return RequestHelper.put()(this, endpoint`${resourceId}/members/${userId}`, {
+          accessLevel,
+          ...options
+        });
+      }
+      show(resourceId, userId, { includeInherited, ...options } = {}) {
+        const [rId, uId] = [resourceId, userId].map(encodeURIComponent);
+        const url12 = [rId, "members"];
+        if (includeInherited) url12.push("all");
+        url12.push(uId);
+        return RequestHelper.get()(this, url12.join("/"), options);
+      }
+      remove(resourceId, userId, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/members/${userId}`, options);
+      }
+    };
+    ResourceMilestones = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/milestones`,
+          options
+        );
+      }
+      allAssignedIssues(resourceId, milestoneId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/milestones/${milestoneId}/issues`,
+          options
+        );
+      }
+      allAssignedMergeRequests(resourceId, milestoneId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/milestones/${milestoneId}/merge_requests`,
+          options
+        );
+      }
+      allBurndownChartEvents(resourceId, milestoneId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/milestones/${milestoneId}/burndown_events`,
+          options
+        );
+      }
+      create(resourceId, title2, options) {
+        return RequestHelper.post()(this, endpoint`${resourceId}/milestones`, {
+          title: title2,
+          ...options
+        });
+      }
+      edit(resourceId, milestoneId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/milestones/${milestoneId}`,
+          options
+        );
+      }
+      remove(resourceId, milestoneId, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/milestones/${milestoneId}`, options);
+      }
+      show(resourceId, milestoneId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/milestones/${milestoneId}`,
+          options
+        );
+      }
+    };
+    ResourceNotes = class extends BaseResource {
+      resource2Type;
+      constructor(resourceType, resource2Type, options) {
+        super({ prefixUrl: resourceType, ...options });
+        this.resource2Type = resource2Type;
+      }
+      all(resourceId, resource2Id, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes`,
+          options
+        );
+      }
+      create(resourceId, resource2Id, body, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes`,
+          {
+            body,
+            ...options
+          }
+        );
+      }
+      edit(resourceId, resource2Id, noteId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId}`,
+          options
+        );
+      }
+      remove(resourceId, resource2Id, noteId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId}`,
+          options
+        );
+      }
+      show(resourceId, resource2Id, noteId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId}`,
+          options
+        );
+      }
+    };
+    ResourceTemplates = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: ["templates", resourceType].join("/"), ...options });
+      }
+      all(options) {
+        process.emitWarning(
+          'This API will be deprecated as of Gitlabs v5 API. Please make the switch to "ProjectTemplates".',
+          "DeprecationWarning"
+        );
+        return RequestHelper.get()(this, "", options);
+      }
+      show(key, options) {
+        process.emitWarning(
+          'This API will be deprecated as of Gitlabs v5 API. Please make the switch to "ProjectTemplates".',
+          "DeprecationWarning"
+        );
+        return RequestHelper.get()(this, encodeURIComponent(key), options);
+      }
+    };
+    ResourceVariables = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/variables`, options);
+      }
+      create(resourceId, key, value, options) {
+        return RequestHelper.post()(this, endpoint`${resourceId}/variables`, {
+          key,
+          value,
+          ...options
+        });
+      }
+      edit(resourceId, key, value, options) {
+        return RequestHelper.put()(this, endpoint`${resourceId}/variables/${key}`, {
+          value,
+          ...options
+        });
+      }
+      show(resourceId, key, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/variables/${key}`,
+          options
+        );
+      }
+      remove(resourceId, key, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/variables/${key}`, options);
+      }
+    };
+    ResourceWikis = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/wikis`, options);
+      }
+      create(resourceId, content, title2, options) {
+        return RequestHelper.post()(this, endpoint`${resourceId}/wikis`, {
+          content,
+          title: title2,
+          ...options
+        });
+      }
+      edit(resourceId, slug, options) {
+        return RequestHelper.put()(this, endpoint`${resourceId}/wikis/${slug}`, options);
+      }
+      remove(resourceId, slug, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/wikis/${slug}`, options);
+      }
+      show(resourceId, slug, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/wikis/${slug}`, options);
+      }
+      uploadAttachment(resourceId, file2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${resourceId}/wikis/attachments`,
+          {
+            ...options,
+            isForm: true,
+            file: [file2.content, file2.filename]
+          }
+        );
+      }
+    };
+    ResourceHooks = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      add(resourceId, url12, options) {
+        return RequestHelper.post()(this, endpoint`${resourceId}/hooks`, {
+          url: url12,
+          ...options
+        });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/hooks`, options);
+      }
+      edit(resourceId, hookId, url12, options) {
+        return RequestHelper.put()(this, endpoint`${resourceId}/hooks/${hookId}`, {
+          url: url12,
+          ...options
+        });
+      }
+      remove(resourceId, hookId, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/hooks/${hookId}`, options);
+      }
+      show(resourceId, hookId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/hooks/${hookId}`,
+          options
+        );
+      }
+    };
+    ResourcePushRules = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      create(resourceId, options) {
+        return RequestHelper.post()(this, endpoint`${resourceId}/push_rule`, options);
+      }
+      edit(resourceId, options) {
+        return RequestHelper.put()(this, endpoint`${resourceId}/push_rule`, options);
+      }
+      remove(resourceId, options) {
+        return RequestHelper.del()(this, endpoint`${resourceId}/push_rule`, options);
+      }
+      show(resourceId, options) {
+        return RequestHelper.get()(this, endpoint`${resourceId}/push_rule`, options);
+      }
+    };
+    ResourceRepositoryStorageMoves = class extends BaseResource {
+      resourceType;
+      resourceTypeSingular;
+      constructor(resourceType, options) {
+        super(options);
+        this.resourceType = resourceType;
+        this.resourceTypeSingular = resourceType.substring(0, resourceType.length - 1);
+      }
+      all(options) {
+        const resourceId = options?.[`${this.resourceTypeSingular}Id`];
+        const url12 = resourceId ? endpoint`${this.resourceType}/${resourceId}/repository_storage_moves` : `${this.resourceTypeSingular}_repository_storage_moves`;
+        return RequestHelper.get()(this, url12, options);
+      }
+      show(repositoryStorageId, options) {
+        const resourceId = options?.[`${this.resourceTypeSingular}Id`];
+        const url12 = resourceId ? endpoint`${this.resourceType}/${resourceId}/repository_storage_moves` : `${this.resourceTypeSingular}_repository_storage_moves`;
+        return RequestHelper.get()(
+          this,
+          `${url12}/${repositoryStorageId}`,
+          options
+        );
+      }
+      schedule(sourceStorageName, options) {
+        const resourceId = options?.[`${this.resourceTypeSingular}Id`];
+        const url12 = resourceId ? endpoint`${this.resourceType}/${resourceId}/repository_storage_moves` : `${this.resourceTypeSingular}_repository_storage_moves`;
+        return RequestHelper.post()(this, url12, {
+          sourceStorageName,
+          ...options
+        });
+      }
+    };
+    ResourceInvitations = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      add(resourceId, accessLevel, options) {
+        if (!options?.email && !options?.userId)
+          throw new Error(
+            "Missing required argument. Please supply a email or a userId in the options parameter."
+          );
+        return RequestHelper.post()(this, endpoint`${resourceId}/invitations`, {
+          accessLevel,
+          ...options
+        });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/invitations`,
+          options
+        );
+      }
+      edit(resourceId, email3, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${resourceId}/invitations/${email3}`,
+          options
+        );
+      }
+      remove(resourceId, email3, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`${resourceId}/invitations/${email3}`,
+          options
+        );
+      }
+    };
+    ResourceIterations = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/iterations`,
+          options
+        );
+      }
+    };
+    ResourceProtectedEnvironments = class extends BaseResource {
+      constructor(resourceType, options) {
+        super({ prefixUrl: resourceType, ...options });
+      }
+      all(resourceId, options) {
+        return RequestHelper.get()(
+          this,
+          `${resourceId}/protected_environments`,
+          options
+        );
+      }
+      create(resourceId, name, deployAccessLevels, options) {
+        return RequestHelper.post()(
+          this,
+          `${resourceId}/protected_environments`,
+          {
+            name,
+            deployAccessLevels,
+            ...options
+          }
+        );
+      }
+      edit(resourceId, name, options) {
+        return RequestHelper.put()(
+          this,
+          `${resourceId}/protected_environments/${name}`,
+          options
+        );
+      }
+      show(resourceId, name, options) {
+        return RequestHelper.get()(
+          this,
+          `${resourceId}/protected_environments/${name}`,
+          options
+        );
+      }
+      remove(resourceId, name, options) {
+        return RequestHelper.del()(this, `${resourceId}/protected_environments/${name}`, options);
+      }
+    };
+    ResourceIterationEvents = class extends BaseResource {
+      resource2Type;
+      constructor(resourceType, resource2Type, options) {
+        super({ prefixUrl: resourceType, ...options });
+        this.resource2Type = resource2Type;
+      }
+      all(resourceId, resource2Id, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_iteration_events`,
+          options
+        );
+      }
+      show(resourceId, resource2Id, iterationEventId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_iteration_events/${iterationEventId}`,
+          options
+        );
+      }
+    };
+    ResourceLabelEvents = class extends BaseResource {
+      resource2Type;
+      constructor(resourceType, resource2Type, options) {
+        super({ prefixUrl: resourceType, ...options });
+        this.resource2Type = resource2Type;
+      }
+      all(resourceId, resource2Id, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_label_events`,
+          options
+        );
+      }
+      show(resourceId, resource2Id, labelEventId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_label_events/${labelEventId}`,
+          options
+        );
+      }
+    };
+    ResourceMilestoneEvents = class extends BaseResource {
+      resource2Type;
+      constructor(resourceType, resource2Type, options) {
+        super({ prefixUrl: resourceType, ...options });
+        this.resource2Type = resource2Type;
+      }
+      all(resourceId, resource2Id, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_milestone_events`,
+          options
+        );
+      }
+      show(resourceId, resource2Id, milestoneEventId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_milestone_events/${milestoneEventId}`,
+          options
+        );
+      }
+    };
+    ResourceStateEvents = class extends BaseResource {
+      resource2Type;
+      constructor(resourceType, resource2Type, options) {
+        super({ prefixUrl: resourceType, ...options });
+        this.resource2Type = resource2Type;
+      }
+      all(resourceId, resource2Id, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_state_events`,
+          options
+        );
+      }
+      show(resourceId, resource2Id, stateEventId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/resource_state_events/${stateEventId}`,
+          options
+        );
+      }
+    };
+    DockerfileTemplates = class extends ResourceTemplates {
+      constructor(options) {
+        super("dockerfiles", options);
+      }
+    };
+    Events = class extends BaseResource {
+      all({
+        projectId,
+        userId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/events`;
+        else if (userId) url12 = endpoint`users/${userId}/events`;
+        else url12 = "events";
+        return RequestHelper.get()(this, url12, options);
+      }
+    };
+    Experiments = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "experiments", options);
+      }
+    };
+    GeoNodes = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "geo_nodes", options);
+      }
+      allStatuses(options) {
+        return RequestHelper.get()(this, "geo_nodes/statuses", options);
+      }
+      allFailures(options) {
+        return RequestHelper.get()(this, "geo_nodes/current/failures", options);
+      }
+      create(name, url12, options) {
+        return RequestHelper.post()(this, "geo_nodes", { name, url: url12, ...options });
+      }
+      edit(geonodeId, options) {
+        return RequestHelper.put()(this, `geo_nodes/${geonodeId}`, options);
+      }
+      repair(geonodeId, options) {
+        return RequestHelper.post()(this, `geo_nodes/${geonodeId}/repair`, options);
+      }
+      remove(geonodeId, options) {
+        return RequestHelper.del()(this, `geo_nodes/${geonodeId}`, options);
+      }
+      show(geonodeId, options) {
+        return RequestHelper.get()(this, `geo_nodes/${geonodeId}`, options);
+      }
+      showStatus(geonodeId, options) {
+        return RequestHelper.get()(this, `geo_nodes/${geonodeId}/status`, options);
+      }
+    };
+    GeoSites = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "geo_sites", options);
+      }
+      allStatuses(options) {
+        return RequestHelper.get()(this, "geo_sites/statuses", options);
+      }
+      allFailures(options) {
+        return RequestHelper.get()(this, "geo_sites/current/failures", options);
+      }
+      create(name, url12, options) {
+        return RequestHelper.post()(this, "geo_sites", { name, url: url12, ...options });
+      }
+      edit(geositeId, options) {
+        return RequestHelper.put()(this, `geo_sites/${geositeId}`, options);
+      }
+      repair(geositeId, options) {
+        return RequestHelper.post()(this, `geo_sites/${geositeId}/repair`, options);
+      }
+      remove(geositeId, options) {
+        return RequestHelper.del()(this, `geo_sites/${geositeId}`, options);
+      }
+      show(geositeId, options) {
+        return RequestHelper.get()(this, `geo_sites/${geositeId}`, options);
+      }
+      showStatus(geositeId, options) {
+        return RequestHelper.get()(this, `geo_sites/${geositeId}/status`, options);
+      }
+    };
+    GitLabCIYMLTemplates = class extends ResourceTemplates {
+      constructor(options) {
+        super("gitlab_ci_ymls", options);
+      }
+    };
+    GitignoreTemplates = class extends ResourceTemplates {
+      constructor(options) {
+        super("gitignores", options);
+      }
+    };
+    Import = class extends BaseResource {
+      importGithubRepository(personalAccessToken, repositoryId, targetNamespace, options) {
+        return RequestHelper.post()(this, "import/github", {
+          personalAccessToken,
+          repoId: repositoryId,
+          targetNamespace,
+          ...options
+        });
+      }
+      cancelGithubRepositoryImport(projectId, options) {
+        return RequestHelper.post()(this, "import/github/cancel", {
+          projectId,
+          ...options
+        });
+      }
+      importGithubGists(personalAccessToken, options) {
+        return RequestHelper.post()(this, "import/github/gists", {
+          personalAccessToken,
+          ...options
+        });
+      }
+      importBitbucketServerRepository(bitbucketServerUrl, bitbucketServerUsername, personalAccessToken, bitbucketServerProject, bitbucketServerRepository, options) {
+        return RequestHelper.post()(this, "import/bitbucket_server", {
+          bitbucketServerUrl,
+          bitbucketServerUsername,
+          personalAccessToken,
+          bitbucketServerProject,
+          bitbucketServerRepo: bitbucketServerRepository,
+          ...options
+        });
+      }
+    };
+    InstanceLevelCICDVariables = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "admin/ci/variables", options);
+      }
+      create(key, value, options) {
+        return RequestHelper.post()(this, "admin/ci/variables", {
+          key,
+          value,
+          ...options
+        });
+      }
+      edit(keyId, value, options) {
+        return RequestHelper.put()(this, endpoint`admin/ci/variables/${keyId}`, {
+          value,
+          ...options
+        });
+      }
+      show(keyId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`admin/ci/variables/${keyId}`,
+          options
+        );
+      }
+      remove(keyId, options) {
+        return RequestHelper.get()(this, endpoint`admin/ci/variables/${keyId}`, options);
+      }
+    };
+    Keys = class extends BaseResource {
+      show({
+        keyId,
+        fingerprint,
+        ...options
+      } = {}) {
+        let url12;
+        if (keyId) url12 = `keys/${keyId}`;
+        else if (fingerprint) url12 = `keys?fingerprint=${fingerprint}`;
+        else {
+          throw new Error(
+            "Missing required argument. Please supply a fingerprint or a keyId in the options parameter"
+          );
+        }
+        return RequestHelper.get()(this, url12, options);
+      }
+    };
+    License = class extends BaseResource {
+      add(license, options) {
+        return RequestHelper.post()(this, "license", {
+          searchParams: { license },
+          ...options
+        });
+      }
+      all(options) {
+        return RequestHelper.get()(this, "licenses", options);
+      }
+      show(options) {
+        return RequestHelper.get()(this, "license", options);
+      }
+      remove(licenceId, options) {
+        return RequestHelper.del()(this, `license/${licenceId}`, options);
+      }
+      recalculateBillableUsers(licenceId, options) {
+        return RequestHelper.put()(
+          this,
+          `license/${licenceId}/refresh_billable_users`,
+          options
+        );
+      }
+    };
+    LicenseTemplates = class extends ResourceTemplates {
+      constructor(options) {
+        super("Licenses", options);
+      }
+    };
+    Lint = class extends BaseResource {
+      check(projectId, options) {
+        return RequestHelper.get()(this, endpoint`projects/${projectId}/ci/lint`, options);
+      }
+      lint(projectId, content, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/ci/lint`, {
+          ...options,
+          content
+        });
+      }
+    };
+    Markdown = class extends BaseResource {
+      render(text3, options) {
+        return RequestHelper.post()(this, "markdown", { text: text3, ...options });
+      }
+    };
+    Maven = class extends BaseResource {
+      downloadPackageFile(path34, filename, {
+        projectId,
+        groupId,
+        ...options
+      }) {
+        let url12 = endpoint`packages/maven/${path34}/${filename}`;
+        if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
+        return RequestHelper.get()(this, url12, options);
+      }
+      uploadPackageFile(projectId, path34, packageFile, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/packages/maven/${path34}/${packageFile.filename}`,
+          {
+            isForm: true,
+            ...options,
+            file: [packageFile.content, packageFile.filename]
+          }
+        );
+      }
+    };
+    Metadata = class extends BaseResource {
+      show(options) {
+        return RequestHelper.get()(this, "metadata", options);
+      }
+    };
+    Migrations = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "bulk_imports", options);
+      }
+      create(configuration, entities, options) {
+        return RequestHelper.post()(this, "bulk_imports", {
+          configuration,
+          entities,
+          ...options
+        });
+      }
+      allEntities({
+        bulkImportId,
+        ...options
+      } = {}) {
+        const url12 = bulkImportId ? endpoint`bulk_imports/${bulkImportId}/entities` : "bulk_imports/entities";
+        return RequestHelper.get()(this, url12, options);
+      }
+      show(bulkImportId, options) {
+        return RequestHelper.get()(
+          this,
+          `bulk_imports/${bulkImportId}`,
+          options
+        );
+      }
+      showEntity(bulkImportId, entitityId, options) {
+        return RequestHelper.get()(
+          this,
+          `bulk_imports/${bulkImportId}/entities/${entitityId}`,
+          options
+        );
+      }
+    };
+    NPM = class extends BaseResource {
+      downloadPackageFile(projectId, packageName, filename, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/npm/${packageName}/-/${filename}`,
+          options
+        );
+      }
+      removeDistTag(packageName, tag, options) {
+        const prefix = url6(options?.projectId);
+        return RequestHelper.del()(
+          this,
+          `${prefix}/-/package/${packageName}/dist-tags/${tag}`,
+          options
+        );
+      }
+      setDistTag(packageName, tag, options) {
+        const prefix = url6(options?.projectId);
+        return RequestHelper.put()(
+          this,
+          `${prefix}/-/package/${packageName}/dist-tags/${tag}`,
+          options
+        );
+      }
+      showDistTags(packageName, options) {
+        const prefix = url6(options?.projectId);
+        return RequestHelper.get()(
+          this,
+          `${prefix}/-/package/${packageName}/dist-tags`,
+          options
+        );
+      }
+      showMetadata(packageName, options) {
+        const prefix = url6(options?.projectId);
+        return RequestHelper.get()(this, `${prefix}/${packageName}`, options);
+      }
+      uploadPackageFile(projectId, packageName, versions, metadata2, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/packages/npm/${packageName}`,
+          {
+            ...options,
+            versions,
+            ...metadata2
+          }
+        );
+      }
+    };
+    Namespaces = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "namespaces", options);
+      }
+      exists(namespace, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`namespaces/${namespace}/exists`,
+          options
+        );
+      }
+      show(namespaceId, options) {
+        return RequestHelper.get()(this, endpoint`namespaces/${namespaceId}`, options);
+      }
+    };
+    NotificationSettings = class extends BaseResource {
+      edit({
+        groupId,
+        projectId,
+        ...options
+      } = {}) {
+        const uri = url7({ groupId, projectId });
+        return RequestHelper.put()(this, uri, options);
+      }
+      show({
+        groupId,
+        projectId,
+        ...options
+      } = {}) {
+        const uri = url7({ groupId, projectId });
+        return RequestHelper.get()(this, uri, options);
+      }
+    };
+    NuGet = class extends BaseResource {
+      downloadPackageFile(projectId, packageName, packageVersion, filename, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/nuget/download/${packageName}/${packageVersion}/${filename}`,
+          options
+        );
+      }
+      search(q, {
+        projectId,
+        groupId,
+        ...options
+      }) {
+        const uri = url8({ projectId, groupId });
+        return RequestHelper.get()(this, `${uri}/query`, { q, ...options });
+      }
+      showMetadata(packageName, {
+        projectId,
+        groupId,
+        ...options
+      }) {
+        const uri = url8({ projectId, groupId });
+        return RequestHelper.get()(
+          this,
+          `${uri}/metadata/${packageName}/index`,
+          options
+        );
+      }
+      showPackageIndex(projectId, packageName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/nuget/download/${packageName}/index`,
+          options
+        );
+      }
+      showServiceIndex({
+        projectId,
+        groupId,
+        ...options
+      }) {
+        const uri = url8({ projectId, groupId });
+        return RequestHelper.get()(
+          this,
+          `${uri}/index`,
+          options
+        );
+      }
+      showVersionMetadata(packageName, packageVersion, {
+        projectId,
+        groupId,
+        ...options
+      }) {
+        const uri = url8({ projectId, groupId });
+        return RequestHelper.get()(
+          this,
+          `${uri}/metadata/${packageName}/${packageVersion}`,
+          options
+        );
+      }
+      uploadPackageFile(projectId, packageName, packageVersion, packageFile, options) {
+        return RequestHelper.put()(this, endpoint`projects/${projectId}/packages/nuget`, {
+          isForm: true,
+          ...options,
+          packageName,
+          packageVersion,
+          file: [packageFile.content, packageFile.filename]
+        });
+      }
+      uploadSymbolPackage(projectId, packageName, packageVersion, packageFile, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/packages/nuget/symbolpackage`,
+          {
+            isForm: true,
+            ...options,
+            packageName,
+            packageVersion,
+            file: [packageFile.content, packageFile.filename]
+          }
+        );
+      }
+    };
+    PersonalAccessTokens = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(
+          this,
+          "personal_access_tokens",
+          options
+        );
+      }
+      // Convience method - Also located in Users
+      create(userId, name, scopes, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`users/${userId}/personal_access_tokens`,
+          {
+            name,
+            scopes,
+            ...options
+          }
+        );
+      }
+      remove({
+        tokenId,
+        ...options
+      } = {}) {
+        const url12 = tokenId ? endpoint`personal_access_tokens/${tokenId}` : "personal_access_tokens/self";
+        return RequestHelper.del()(this, url12, options);
+      }
+      rotate(tokenId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`personal_access_tokens/${tokenId}/rotate`,
+          options
+        );
+      }
+      show({
+        tokenId,
+        ...options
+      } = {}) {
+        const url12 = tokenId ? endpoint`personal_access_tokens/${tokenId}` : "personal_access_tokens/self";
+        return RequestHelper.get()(this, url12, options);
+      }
+    };
+    PyPI = class extends BaseResource {
+      downloadPackageFile(sha, fileIdentifier, {
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) {
+          url12 = endpoint`projects/${projectId}/packages/pypi/files/${sha}/${fileIdentifier}`;
+        } else if (groupId) {
+          url12 = endpoint`groups/${groupId}/packages/pypi/files/${sha}/${fileIdentifier}`;
+        } else {
+          throw new Error(
+            "Missing required argument. Please supply a projectId or a groupId in the options parameter"
+          );
+        }
+        return RequestHelper.get()(this, url12, options);
+      }
+      showPackageDescriptor(packageName, {
+        projectId,
+        groupId,
+        ...options
+      }) {
+        let url12;
+        if (projectId) {
+          url12 = endpoint`projects/${projectId}/packages/pypi/simple/${packageName}`;
+        } else if (groupId) {
+          url12 = endpoint`groups/${groupId}/packages/pypi/simple/${packageName}`;
+        } else {
+          throw new Error(
+            "Missing required argument. Please supply a projectId or a groupId in the options parameter"
+          );
+        }
+        return RequestHelper.get()(this, url12, options);
+      }
+      uploadPackageFile(projectId, packageFile, options) {
+        return RequestHelper.put()(this, endpoint`projects/${projectId}/packages/pypi`, {
+          ...options,
+          isForm: true,
+          file: [packageFile.content, packageFile.filename]
+        });
+      }
+    };
+    RubyGems = class extends BaseResource {
+      allDependencies(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/rubygems/api/v1/dependencies`,
+          options
+        );
+      }
+      downloadGemFile(projectId, fileName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/rubygems/gems/${fileName}`,
+          options
+        );
+      }
+      uploadGemFile(projectId, packageFile, options) {
+        return RequestHelper.post()(this, `projects/${projectId}/packages/rubygems/api/v1/gems`, {
+          isForm: true,
+          ...options,
+          file: [packageFile.content, packageFile.filename]
+        });
+      }
+    };
+    Search = class extends BaseResource {
+      all(scope, search, options) {
+        const { projectId, groupId, ...opts } = options || {};
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/`;
+        else url12 = "";
+        return RequestHelper.get()(this, `${url12}search`, {
+          scope,
+          search,
+          ...opts
+        });
+      }
+    };
+    SearchAdmin = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "admin/search/migrations", options);
+      }
+      show(versionOrName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`admin/search/migrations/${versionOrName}`,
+          options
+        );
+      }
+    };
+    ServiceAccounts = class extends BaseResource {
+      create(options) {
+        return RequestHelper.post()(this, endpoint`service_accounts`, options);
+      }
+    };
+    ServiceData = class extends BaseResource {
+      showMetricDefinitions(options) {
+        return RequestHelper.get()(this, "usage_data/metric_definitions", options);
+      }
+      showServicePingSQLQueries(options) {
+        return RequestHelper.get()(this, "usage_data/queries", options);
+      }
+      showUsageDataNonSQLMetrics(options) {
+        return RequestHelper.get()(
+          this,
+          "usage_data/non_sql_metrics",
+          options
+        );
+      }
+    };
+    SidekiqMetrics = class extends BaseResource {
+      queueMetrics() {
+        return RequestHelper.get()(this, "sidekiq/queue_metrics");
+      }
+      processMetrics() {
+        return RequestHelper.get()(this, "sidekiq/process_metrics");
+      }
+      jobStats() {
+        return RequestHelper.get()(this, "sidekiq/job_stats");
+      }
+      compoundMetrics() {
+        return RequestHelper.get()(this, "sidekiq/compound_metrics");
+      }
+    };
+    SidekiqQueues = class extends BaseResource {
+      remove(queueName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`admin/sidekiq/queues/${queueName}`,
+          options
+        );
+      }
+    };
+    SnippetRepositoryStorageMoves = class extends ResourceRepositoryStorageMoves {
+      constructor(options) {
+        super("snippets", options);
+      }
+    };
+    Snippets = class extends BaseResource {
+      all({
+        public: ppublic,
+        ...options
+      } = {}) {
+        const url12 = ppublic ? "snippets/public" : "snippets";
+        return RequestHelper.get()(this, url12, options);
+      }
+      create(title2, options) {
+        return RequestHelper.post()(this, "snippets", {
+          title: title2,
+          ...options
+        });
+      }
+      edit(snippetId, options) {
+        return RequestHelper.put()(this, `snippets/${snippetId}`, options);
+      }
+      remove(snippetId, options) {
+        return RequestHelper.del()(this, `snippets/${snippetId}`, options);
+      }
+      show(snippetId, options) {
+        return RequestHelper.get()(this, `snippets/${snippetId}`, options);
+      }
+      showContent(snippetId, options) {
+        return RequestHelper.get()(this, `snippets/${snippetId}/raw`, options);
+      }
+      showRepositoryFileContent(snippetId, ref, filePath, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`snippets/${snippetId}/files/${ref}/${filePath}/raw`,
+          options
+        );
+      }
+      showUserAgentDetails(snippetId, options) {
+        return RequestHelper.get()(
+          this,
+          `snippets/${snippetId}/user_agent_detail`,
+          options
+        );
+      }
+    };
+    Suggestions = class extends BaseResource {
+      edit(suggestionId, options) {
+        return RequestHelper.put()(
+          this,
+          `suggestions/${suggestionId}/apply`,
+          options
+        );
+      }
+      editBatch(suggestionIds, options) {
+        return RequestHelper.put()(this, `suggestions/batch_apply`, {
+          ...options,
+          ids: suggestionIds
+        });
+      }
+    };
+    SystemHooks = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "hooks", options);
+      }
+      // Convenience method
+      add(url12, options) {
+        return this.create(url12, options);
+      }
+      create(url12, options) {
+        return RequestHelper.post()(this, "hooks", {
+          url: url12,
+          ...options
+        });
+      }
+      test(hookId, options) {
+        return RequestHelper.post()(this, `hooks/${hookId}`, options);
+      }
+      remove(hookId, options) {
+        return RequestHelper.del()(this, `hooks/${hookId}`, options);
+      }
+      show(hookId, options) {
+        return RequestHelper.post()(this, `hooks/${hookId}`, options);
+      }
+    };
+    TodoLists = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "todos", options);
+      }
+      done({
+        todoId,
+        ...options
+      } = {}) {
+        let prefix = "todos";
+        if (todoId) prefix += `/${todoId}`;
+        return RequestHelper.post()(
+          this,
+          `${prefix}/mark_as_done`,
+          options
+        );
+      }
+    };
+    Topics = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "topics", options);
+      }
+      create(name, {
+        avatar,
+        ...options
+      } = {}) {
+        const opts = {
+          name,
+          ...options
+        };
+        if (avatar) {
+          opts.isForm = true;
+          opts.file = [avatar.content, avatar.filename];
+        }
+        return RequestHelper.post()(this, "topics", opts);
+      }
+      edit(topicId, {
+        avatar,
+        ...options
+      } = {}) {
+        const opts = { ...options };
+        if (avatar) {
+          opts.isForm = true;
+          opts.file = [avatar.content, avatar.filename];
+        }
+        return RequestHelper.put()(this, `topics/${topicId}`, opts);
+      }
+      merge(sourceTopicId, targetTopicId, options) {
+        return RequestHelper.post()(this, `topics/merge`, {
+          sourceTopicId,
+          targetTopicId,
+          ...options
+        });
+      }
+      remove(topicId, options) {
+        return RequestHelper.del()(this, `topics/${topicId}`, options);
+      }
+      show(topicId, options) {
+        return RequestHelper.get()(this, `topics/${topicId}`, options);
+      }
+    };
+    Branches = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/branches`,
+          options
+        );
+      }
+      create(projectId, branchName, ref, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/repository/branches`,
+          {
+            branch: branchName,
+            ref,
+            ...options
+          }
+        );
+      }
+      remove(projectId, branchName, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/repository/branches/${branchName}`,
+          options
+        );
+      }
+      removeMerged(projectId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/repository/merged_branches`,
+          options
+        );
+      }
+      show(projectId, branchName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/branches/${branchName}`,
+          options
+        );
+      }
+    };
+    CommitDiscussions = class extends ResourceDiscussions {
+      constructor(options) {
+        super("projects", new RawPathSegment("repository/commits"), options);
+      }
+    };
+    Commits = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits`,
+          options
+        );
+      }
+      allComments(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/comments`,
+          options
+        );
+      }
+      allDiscussions(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/discussions`,
+          options
+        );
+      }
+      allMergeRequests(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/merge_requests`,
+          options
+        );
+      }
+      allReferences(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/refs`,
+          options
+        );
+      }
+      allStatuses(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/statuses`,
+          options
+        );
+      }
+      cherryPick(projectId, sha, branch, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/cherry_pick`,
+          {
+            branch,
+            ...options
+          }
+        );
+      }
+      create(projectId, branch, message3, actions = [], options = {}) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/repository/commits`,
+          {
+            branch,
+            commitMessage: message3,
+            actions,
+            ...options
+          }
+        );
+      }
+      createComment(projectId, sha, note, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/comments`,
+          {
+            note,
+            ...options
+          }
+        );
+      }
+      editStatus(projectId, sha, state, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/statuses/${sha}`,
+          {
+            state,
+            ...options
+          }
+        );
+      }
+      revert(projectId, sha, branch, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/revert`,
+          {
+            ...options,
+            branch
+          }
+        );
+      }
+      show(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}`,
+          options
+        );
+      }
+      showDiff(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/diff`,
+          options
+        );
+      }
+      showGPGSignature(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/signature`,
+          options
+        );
+      }
+      showSequence(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/commits/${sha}/sequence`,
+          options
+        );
+      }
+    };
+    ContainerRegistry = class extends BaseResource {
+      allRepositories({
+        groupId,
+        projectId,
+        ...options
+      } = {}) {
+        let url12;
+        if (groupId) url12 = endpoint`groups/${groupId}/registry/repositories`;
+        else if (projectId) url12 = endpoint`projects/${projectId}/registry/repositories`;
+        else
+          throw new Error(
+            "Missing required argument. Please supply a groupId or a projectId in the options parameter."
+          );
+        return RequestHelper.get()(this, url12, options);
+      }
+      allTags(projectId, repositoryId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/registry/repositories/${repositoryId}/tags`,
+          options
+        );
+      }
+      editRegistryVisibility(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}`,
+          options
+        );
+      }
+      removeRepository(projectId, repositoryId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/registry/repositories/${repositoryId}`,
+          options
+        );
+      }
+      removeTag(projectId, repositoryId, tagName, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/registry/repositories/${repositoryId}/tags/${tagName}`,
+          options
+        );
+      }
+      removeTags(projectId, repositoryId, nameRegexDelete, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/registry/repositories/${repositoryId}/tags`,
+          {
+            nameRegexDelete,
+            ...options
+          }
+        );
+      }
+      showRepository(repositoryId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`registry/repositories/${repositoryId}`,
+          options
+        );
+      }
+      showTag(projectId, repositoryId, tagName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/registry/repositories/${repositoryId}/tags/${tagName}`,
+          options
+        );
+      }
+    };
+    Deployments = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/deployments`,
+          options
+        );
+      }
+      allMergeRequests(projectId, deploymentId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/deployments/${deploymentId}/merge_requests`,
+          options
+        );
+      }
+      create(projectId, environment, sha, ref, tag, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/deployments`,
+          {
+            environment,
+            sha,
+            ref,
+            tag,
+            ...options
+          }
+        );
+      }
+      edit(projectId, deploymentId, status2, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/deployments/${deploymentId}`,
+          {
+            ...options,
+            status: status2
+          }
+        );
+      }
+      remove(projectId, deploymentId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/deployments/${deploymentId}`,
+          options
+        );
+      }
+      setApproval(projectId, deploymentId, status2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/deployments/${deploymentId}/approval`,
+          {
+            ...options,
+            status: status2
+          }
+        );
+      }
+      show(projectId, deploymentId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/deployments/${deploymentId}`,
+          options
+        );
+      }
+    };
+    Environments = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/environments`,
+          options
+        );
+      }
+      create(projectId, name, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/environments`,
+          {
+            name,
+            ...options
+          }
+        );
+      }
+      edit(projectId, environmentId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/environments/${environmentId}`,
+          options
+        );
+      }
+      remove(projectId, environmentId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/environments/${environmentId}`,
+          options
+        );
+      }
+      removeReviewApps(projectId, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}/environments/review_apps`, options);
+      }
+      show(projectId, environmentId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/environments/${environmentId}`,
+          options
+        );
+      }
+      stop(projectId, environmentId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/environments/${environmentId}/stop`,
+          options
+        );
+      }
+      stopStale(projectId, before, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/environments/stop_stale`,
+          {
+            searchParams: { before },
+            ...options
+          }
+        );
+      }
+    };
+    ErrorTrackingClientKeys = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/error_tracking/client_keys`,
+          options
+        );
+      }
+      create(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/error_tracking/client_keys`,
+          options
+        );
+      }
+      remove(projectId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/error_tracking/client_keys`,
+          options
+        );
+      }
+    };
+    ErrorTrackingSettings = class extends BaseResource {
+      create(projectId, active, integrated, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/error_tracking/settings`,
+          {
+            searchParams: {
+              active,
+              integrated
+            },
+            ...options
+          }
+        );
+      }
+      edit(projectId, active, { integrated, ...options } = {}) {
+        return RequestHelper.patch()(
+          this,
+          endpoint`projects/${projectId}/error_tracking/settings`,
+          {
+            searchParams: {
+              active,
+              integrated
+            },
+            ...options
+          }
+        );
+      }
+      show(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/error_tracking/settings`,
+          options
+        );
+      }
+    };
+    ExternalStatusChecks = class extends BaseResource {
+      all(projectId, options) {
+        const { mergerequestIId, ...opts } = options || {};
+        let url12 = endpoint`projects/${projectId}`;
+        if (mergerequestIId) {
+          url12 += endpoint`/merge_requests/${mergerequestIId}/status_checks`;
+        } else {
+          url12 += "/external_status_checks";
+        }
+        return RequestHelper.get()(this, url12, opts);
+      }
+      create(projectId, name, externalUrl, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/external_status_checks`,
+          {
+            name,
+            externalUrl,
+            ...options
+          }
+        );
+      }
+      edit(projectId, externalStatusCheckId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/external_status_checks/${externalStatusCheckId}`,
+          options
+        );
+      }
+      remove(projectId, externalStatusCheckId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/external_status_checks/${externalStatusCheckId}`,
+          options
+        );
+      }
+      set(projectId, mergerequestIId, sha, externalStatusCheckId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/status_check_responses`,
+          {
+            sha,
+            externalStatusCheckId,
+            ...options
+          }
+        );
+      }
+    };
+    FeatureFlagUserLists = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/feature_flags_user_lists`,
+          options
+        );
+      }
+      create(projectId, name, userXids, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/feature_flags_user_lists`,
+          {
+            name,
+            userXids,
+            ...options
+          }
+        );
+      }
+      edit(projectId, featureFlagUserListIId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/feature_flags_user_lists/${featureFlagUserListIId}`,
+          options
+        );
+      }
+      remove(projectId, featureFlagUserListIId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/feature_flags_user_lists/${featureFlagUserListIId}`,
+          options
+        );
+      }
+      show(projectId, featureFlagUserListIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/feature_flags_user_lists/${featureFlagUserListIId}`,
+          options
+        );
+      }
+    };
+    FeatureFlags = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/feature_flags`,
+          options
+        );
+      }
+      create(projectId, flagName, version2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/feature_flags`,
+          {
+            name: flagName,
+            version: version2,
+            ...options
+          }
+        );
+      }
+      edit(projectId, featureFlagName, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/feature_flags/${featureFlagName}`,
+          options
+        );
+      }
+      remove(projectId, flagName, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/feature_flags/${flagName}`,
+          options
+        );
+      }
+      show(projectId, flagName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/feature_flags/${flagName}`,
+          options
+        );
+      }
+    };
+    FreezePeriods = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/freeze_periods`,
+          options
+        );
+      }
+      create(projectId, freezeStart, freezeEnd, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/freeze_periods`,
+          {
+            freezeStart,
+            freezeEnd,
+            ...options
+          }
+        );
+      }
+      edit(projectId, freezePeriodId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/freeze_periods/${freezePeriodId}`,
+          options
+        );
+      }
+      remove(projectId, freezePeriodId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/freeze_periods/${freezePeriodId}`,
+          options
+        );
+      }
+      show(projectId, freezePeriodId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/freeze_periods/${freezePeriodId}`,
+          options
+        );
+      }
+    };
+    GitlabPages = class extends BaseResource {
+      remove(projectId, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}/pages`, options);
+      }
+      showSettings(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pages`,
+          options
+        );
+      }
+    };
+    GoProxy = class extends BaseResource {
+      all(projectId, moduleName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/go/${moduleName}/@v/list`,
+          options
+        );
+      }
+      showVersionMetadata(projectId, moduleName, moduleVersion, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/go/${moduleName}/@v/${moduleVersion}.info`,
+          options
+        );
+      }
+      downloadModuleFile(projectId, moduleName, moduleVersion, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/go/${moduleName}/@v/${moduleVersion}.mod`,
+          options
+        );
+      }
+      downloadModuleSource(projectId, moduleName, moduleVersion, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/go/${moduleName}/@v/${moduleVersion}.zip`,
+          options
+        );
+      }
+    };
+    Helm = class extends BaseResource {
+      downloadChartIndex(projectId, channel, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/helm/${channel}/index.yaml`,
+          options
+        );
+      }
+      downloadChart(projectId, channel, filename, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/helm/${channel}/charts/${filename}.tgz`,
+          options
+        );
+      }
+      import(projectId, channel, chart, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/packages/helm/api/${channel}/charts`,
+          {
+            isForm: true,
+            ...options,
+            chart: [chart.content, chart.filename]
+          }
+        );
+      }
+    };
+    Integrations = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/integrations`,
+          options
+        );
+      }
+      edit(projectId, integrationName, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/integrations/${integrationName}`,
+          options
+        );
+      }
+      disable(projectId, integrationName, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/integrations/${integrationName}`,
+          options
+        );
+      }
+      show(projectId, integrationName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/integrations/${integrationName}`,
+          options
+        );
+      }
+    };
+    IssueAwardEmojis = class extends ResourceAwardEmojis {
+      constructor(options) {
+        super("projects", "issues", options);
+      }
+    };
+    IssueDiscussions = class extends ResourceDiscussions {
+      constructor(options) {
+        super("projects", "issues", options);
+      }
+    };
+    IssueIterationEvents = class extends ResourceIterationEvents {
+      constructor(options) {
+        super("projects", "issues", options);
+      }
+    };
+    IssueLabelEvents = class extends ResourceLabelEvents {
+      constructor(options) {
+        super("projects", "issues", options);
+      }
+    };
+    IssueLinks = class extends BaseResource {
+      all(projectId, issueIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/links`,
+          options
+        );
+      }
+      create(projectId, issueIId, targetProjectId, targetIssueIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/links`,
+          {
+            targetProjectId,
+            targetIssueIid: targetIssueIId,
+            ...options
+          }
+        );
+      }
+      remove(projectId, issueIId, issueLinkId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/links/${issueLinkId}`,
+          options
+        );
+      }
+    };
+    IssueMilestoneEvents = class extends ResourceMilestoneEvents {
+      constructor(options) {
+        super("projects", "issues", options);
+      }
+    };
+    IssueNoteAwardEmojis = class extends ResourceNoteAwardEmojis {
+      constructor(options) {
+        super("issues", options);
+      }
+    };
+    IssueNotes = class extends ResourceNotes {
+      constructor(options) {
+        super("projects", "issues", options);
+      }
+    };
+    IssueStateEvents = class extends ResourceStateEvents {
+      constructor(options) {
+        super("projects", "issues", options);
+      }
+    };
+    IssueWeightEvents = class extends ResourceStateEvents {
+      constructor(options) {
+        super("projects", "issues", options);
+      }
+    };
+    Issues = class extends BaseResource {
+      addSpentTime(projectId, issueIId, duration4, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/add_spent_time`,
+          {
+            duration: duration4,
+            ...options
+          }
+        );
+      }
+      addTimeEstimate(projectId, issueIId, duration4, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/time_estimate`,
+          {
+            duration: duration4,
+            ...options
+          }
+        );
+      }
+      all({
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/issues`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/issues`;
+        else url12 = "issues";
+        return RequestHelper.get()(this, url12, options);
+      }
+      allMetricImages(projectId, issueIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/metric_images`,
+          options
+        );
+      }
+      allParticipants(projectId, issueIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/participants`,
+          options
+        );
+      }
+      allRelatedMergeRequests(projectId, issueIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/related_merge_requests`,
+          options
+        );
+      }
+      create(projectId, title2, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/issues`, {
+          ...options,
+          title: title2
+        });
+      }
+      createTodo(projectId, issueIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/todo`,
+          options
+        );
+      }
+      clone(projectId, issueIId, destinationProjectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/clone`,
+          {
+            toProjectId: destinationProjectId,
+            ...options
+          }
+        );
+      }
+      edit(projectId, issueIId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}`,
+          options
+        );
+      }
+      editMetricImage(projectId, issueIId, imageId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/metric_images/${imageId}`,
+          options
+        );
+      }
+      move(projectId, issueIId, destinationProjectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/move`,
+          {
+            toProjectId: destinationProjectId,
+            ...options
+          }
+        );
+      }
+      // Includes /promote already!
+      promote(projectId, issueIId, body, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/notes`,
+          {
+            searchParams: {
+              body: `${body} 
+ /promote`
+            },
+            ...options
+          }
+        );
+      }
+      remove(projectId, issueIId, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}/issues/${issueIId}`, options);
+      }
+      removeMetricImage(projectId, issueIId, imageId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/metric_images/${imageId}`,
+          options
+        );
+      }
+      reorder(projectId, issueIId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/reorder`,
+          options
+        );
+      }
+      resetSpentTime(projectId, issueIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/reset_spent_time`,
+          options
+        );
+      }
+      resetTimeEstimate(projectId, issueIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/reset_time_estimate`,
+          options
+        );
+      }
+      show(issueId, { projectId, ...options } = {}) {
+        const url12 = projectId ? endpoint`projects/${projectId}/issues/${issueId}` : `issues/${issueId}`;
+        return RequestHelper.get()(this, url12, options);
+      }
+      subscribe(projectId, issueIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/subscribe`,
+          options
+        );
+      }
+      allClosedByMergeRequestst(projectId, issueIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/closed_by`,
+          options
+        );
+      }
+      showTimeStats(projectId, issueIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/time_stats`,
+          options
+        );
+      }
+      unsubscribe(projectId, issueIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/unsubscribe`,
+          options
+        );
+      }
+      uploadMetricImage(projectId, issueIId, metricImage, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/metric_images`,
+          {
+            isForm: true,
+            ...options,
+            file: [metricImage.content, metricImage.filename]
+          }
+        );
+      }
+      showUserAgentDetails(projectId, issueIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/issues/${issueIId}/user_agent_details`,
+          options
+        );
+      }
+    };
+    IssuesStatistics = class extends BaseResource {
+      all({
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/issues_statistics`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/issues_statistics`;
+        else url12 = "issues_statistics";
+        return RequestHelper.get()(this, url12, options);
+      }
+    };
+    JobArtifacts = class extends BaseResource {
+      downloadArchive(projectId, {
+        jobId,
+        artifactPath,
+        ref,
+        ...options
+      } = {}) {
+        let url12;
+        if (jobId) url12 = generateDownloadPathForJob(projectId, jobId, artifactPath);
+        else if (options?.job && ref) url12 = generateDownloadPath(projectId, ref, artifactPath);
+        else
+          throw new Error(
+            "Missing one of the required parameters. See typing documentation for available arguments."
+          );
+        return RequestHelper.get()(this, url12, options);
+      }
+      keep(projectId, jobId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/jobs/${jobId}/artifacts/keep`,
+          options
+        );
+      }
+      remove(projectId, { jobId, ...options } = {}) {
+        let url12;
+        if (jobId) {
+          url12 = endpoint`projects/${projectId}/jobs/${jobId}/artifacts`;
+        } else {
+          url12 = endpoint`projects/${projectId}/artifacts`;
+        }
+        return RequestHelper.del()(this, url12, options);
+      }
+    };
+    Jobs = class extends BaseResource {
+      all(projectId, {
+        pipelineId,
+        ...options
+      } = {}) {
+        const url12 = pipelineId ? endpoint`projects/${projectId}/pipelines/${pipelineId}/jobs` : endpoint`projects/${projectId}/jobs`;
+        return RequestHelper.get()(this, url12, options);
+      }
+      allPipelineBridges(projectId, pipelineId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipelines/${pipelineId}/bridges`,
+          options
+        );
+      }
+      cancel(projectId, jobId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/jobs/${jobId}/cancel`,
+          options
+        );
+      }
+      erase(projectId, jobId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/jobs/${jobId}/erase`,
+          options
+        );
+      }
+      play(projectId, jobId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/jobs/${jobId}/play`,
+          options
+        );
+      }
+      retry(projectId, jobId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/jobs/${jobId}/retry`,
+          options
+        );
+      }
+      show(projectId, jobId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/jobs/${jobId}`,
+          options
+        );
+      }
+      showConnectedJob(options) {
+        if (!this.headers["job-token"]) throw new Error('Missing required header "job-token"');
+        return RequestHelper.get()(this, "job", options);
+      }
+      showConnectedJobK8Agents(options) {
+        if (!this.headers["job-token"]) throw new Error('Missing required header "job-token"');
+        return RequestHelper.get()(this, "job/allowed_agents", options);
+      }
+      showLog(projectId, jobId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/jobs/${jobId}/trace`,
+          options
+        );
+      }
+    };
+    MergeRequestApprovals = class extends BaseResource {
+      allApprovalRules(projectId, { mergerequestIId, ...options } = {}) {
+        let url12;
+        if (mergerequestIId) {
+          url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_rules`;
+        } else {
+          url12 = endpoint`projects/${projectId}/approval_rules`;
+        }
+        return RequestHelper.get()(this, url12, options);
+      }
+      approve(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approve`,
+          options
+        );
+      }
+      createApprovalRule(projectId, name, approvalsRequired, {
+        mergerequestIId,
+        ...options
+      } = {}) {
+        let url12;
+        if (mergerequestIId) {
+          url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_rules`;
+        } else {
+          url12 = endpoint`projects/${projectId}/approval_rules`;
+        }
+        return RequestHelper.post()(this, url12, { name, approvalsRequired, ...options });
+      }
+      editApprovalRule(projectId, approvalRuleId, name, approvalsRequired, {
+        mergerequestIId,
+        ...options
+      } = {}) {
+        let url12;
+        if (mergerequestIId) {
+          url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_rules/${approvalRuleId}`;
+        } else {
+          url12 = endpoint`projects/${projectId}/approval_rules/${approvalRuleId}`;
+        }
+        return RequestHelper.put()(this, url12, { name, approvalsRequired, ...options });
+      }
+      editConfiguration(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/approvals`,
+          options
+        );
+      }
+      removeApprovalRule(projectId, approvalRuleId, {
+        mergerequestIId,
+        ...options
+      } = {}) {
+        let url12;
+        if (mergerequestIId) {
+          url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_rules/${approvalRuleId}`;
+        } else {
+          url12 = endpoint`projects/${projectId}/approval_rules/${approvalRuleId}`;
+        }
+        return RequestHelper.del()(this, url12, options);
+      }
+      showApprovalRule(projectId, approvalRuleId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/approval_rules/${approvalRuleId}`,
+          options
+        );
+      }
+      showApprovalState(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approval_state`,
+          options
+        );
+      }
+      showConfiguration(projectId, { mergerequestIId, ...options } = {}) {
+        let url12;
+        if (mergerequestIId) {
+          url12 = endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/approvals`;
+        } else {
+          url12 = endpoint`projects/${projectId}/approvals`;
+        }
+        return RequestHelper.get()(this, url12, options);
+      }
+      unapprove(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/unapprove`,
+          options
+        );
+      }
+    };
+    MergeRequestAwardEmojis = class extends ResourceAwardEmojis {
+      constructor(options) {
+        super("projects", "merge_requests", options);
+      }
+    };
+    MergeRequestContextCommits = class extends BaseResource {
+      all(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/context_commits`,
+          options
+        );
+      }
+      create(projectId, commits, { mergerequestIId, ...options } = {}) {
+        const prefix = endpoint`projects/${projectId}/merge_requests`;
+        const url12 = mergerequestIId ? `${prefix}/${mergerequestIId}/context_commits` : prefix;
+        return RequestHelper.post()(this, url12, {
+          commits,
+          ...options
+        });
+      }
+      remove(projectId, mergerequestIId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/context_commits`,
+          options
+        );
+      }
+    };
+    MergeRequestDiscussions = class extends ResourceDiscussions {
+      constructor(options) {
+        super("projects", "merge_requests", options);
+      }
+      resolve(projectId, mergerequestId, discussionId, resolved, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${projectId}/merge_requests/${mergerequestId}/discussions/${discussionId}`,
+          {
+            searchParams: { resolved },
+            ...options
+          }
+        );
+      }
+    };
+    MergeRequestDraftNotes = class extends BaseResource {
+      all(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes`,
+          options
+        );
+      }
+      create(projectId, mergerequestIId, note, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes`,
+          {
+            ...options,
+            note
+          }
+        );
+      }
+      edit(projectId, mergerequestIId, draftNoteId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/${draftNoteId}`,
+          options
+        );
+      }
+      publish(projectId, mergerequestIId, draftNoteId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/${draftNoteId}/publish`,
+          options
+        );
+      }
+      publishBulk(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/bulk_publish`,
+          options
+        );
+      }
+      remove(projectId, mergerequestIId, draftNoteId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/${draftNoteId}`,
+          options
+        );
+      }
+      show(projectId, mergerequestIId, draftNoteId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/draft_notes/${draftNoteId}`,
+          options
+        );
+      }
+    };
+    MergeRequestLabelEvents = class extends ResourceLabelEvents {
+      constructor(options) {
+        super("projects", "merge_requests", options);
+      }
+    };
+    MergeRequestMilestoneEvents = class extends ResourceMilestoneEvents {
+      constructor(options) {
+        super("projects", "merge_requests", options);
+      }
+    };
+    MergeRequestNoteAwardEmojis = class extends ResourceNoteAwardEmojis {
+      constructor(options) {
+        super("merge_requests", options);
+      }
+    };
+    MergeRequestNotes = class extends ResourceNotes {
+      constructor(options) {
+        super("projects", "merge_requests", options);
+      }
+    };
+    MergeRequests = class extends BaseResource {
+      // convenience method
+      accept(projectId, mergerequestIId, options) {
+        return this.merge(projectId, mergerequestIId, options);
+      }
+      addSpentTime(projectId, mergerequestIId, duration4, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/add_spent_time`,
+          {
+            duration: duration4,
+            ...options
+          }
+        );
+      }
+      all({
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        let prefix = "";
+        if (projectId) {
+          prefix = endpoint`projects/${projectId}/`;
+        } else if (groupId) {
+          prefix = endpoint`groups/${groupId}/`;
+        }
+        return RequestHelper.get()(this, `${prefix}merge_requests`, options);
+      }
+      allDiffs(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/diffs`,
+          options
+        );
+      }
+      allCommits(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/commits`,
+          options
+        );
+      }
+      allDiffVersions(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/versions`,
+          options
+        );
+      }
+      allIssuesClosed(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/closes_issues`,
+          options
+        );
+      }
+      allIssuesRelated(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/related_issues`,
+          options
+        );
+      }
+      allParticipants(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/participants`,
+          options
+        );
+      }
+      allPipelines(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/pipelines`,
+          options
+        );
+      }
+      cancelOnPipelineSuccess(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/cancel_merge_when_pipeline_succeeds`,
+          options
+        );
+      }
+      create(projectId, sourceBranch, targetBranch, title2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests`,
+          {
+            sourceBranch,
+            targetBranch,
+            title: title2,
+            ...options
+          }
+        );
+      }
+      createPipeline(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/pipelines`,
+          options
+        );
+      }
+      createTodo(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/todo`,
+          options
+        );
+      }
+      edit(projectId, mergerequestIId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}`,
+          options
+        );
+      }
+      merge(projectId, mergerequestIId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/merge`,
+          options
+        );
+      }
+      mergeToDefault(projectId, mergerequestIId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/merge_ref`,
+          options
+        );
+      }
+      rebase(projectId, mergerequestIId, { skipCI, ...options } = {}) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/rebase`,
+          {
+            ...options,
+            skipCi: skipCI
+          }
+        );
+      }
+      remove(projectId, mergerequestIId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}`,
+          options
+        );
+      }
+      resetSpentTime(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/reset_spent_time`,
+          options
+        );
+      }
+      resetTimeEstimate(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/reset_time_estimate`,
+          options
+        );
+      }
+      setTimeEstimate(projectId, mergerequestIId, duration4, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/time_estimate`,
+          {
+            duration: duration4,
+            ...options
+          }
+        );
+      }
+      show(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}`,
+          options
+        );
+      }
+      showChanges(projectId, mergerequestIId, options) {
+        process.emitWarning(
+          'This endpoint was deprecated in GitLab API 15.7 and will be removed in API v5. Please use the "allDiffs" function instead.',
+          "DeprecationWarning"
+        );
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/changes`,
+          options
+        );
+      }
+      showDiffVersion(projectId, mergerequestIId, versionId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/versions/${versionId}`,
+          options
+        );
+      }
+      showTimeStats(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/time_stats`,
+          options
+        );
+      }
+      subscribe(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/subscribe`,
+          options
+        );
+      }
+      unsubscribe(projectId, mergerequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/unsubscribe`,
+          options
+        );
+      }
+      showReviewers(projectId, mergerequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_requests/${mergerequestIId}/reviewers`,
+          options
+        );
+      }
+    };
+    MergeTrains = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_trains`,
+          options
+        );
+      }
+      showStatus(projectId, mergeRequestIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/merge_trains/merge_requests/${mergeRequestIId}`,
+          options
+        );
+      }
+      addMergeRequest(projectId, mergeRequestIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/merge_trains/merge_requests/${mergeRequestIId}`,
+          options
+        );
+      }
+    };
+    PackageRegistry = class extends BaseResource {
+      publish(projectId, packageName, packageVersion, packageFile, {
+        contentType,
+        ...options
+      } = {}) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/packages/generic/${packageName}/${packageVersion}/${packageFile.filename}`,
+          {
+            isForm: true,
+            file: [packageFile.content, packageFile.filename],
+            ...options
+          }
+        );
+      }
+      download(projectId, packageName, packageVersion, filename, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/generic/${packageName}/${packageVersion}/${filename}`,
+          options
+        );
+      }
+    };
+    Packages = class extends BaseResource {
+      all({
+        projectId,
+        groupId,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/packages`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/packages`;
+        else {
+          throw new Error(
+            "Missing required argument. Please supply a projectId or a groupId in the options parameter."
+          );
+        }
+        return RequestHelper.get()(this, url12, options);
+      }
+      allFiles(projectId, packageId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/${packageId}/package_files`,
+          options
+        );
+      }
+      remove(projectId, packageId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/packages/${packageId}`,
+          options
+        );
+      }
+      removeFile(projectId, packageId, projectFileId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/packages/${packageId}/package_files/${projectFileId}`,
+          options
+        );
+      }
+      show(projectId, packageId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/packages/${packageId}`,
+          options
+        );
+      }
+    };
+    PagesDomains = class extends BaseResource {
+      all({
+        projectId,
+        ...options
+      } = {}) {
+        const prefix = projectId ? endpoint`projects/${projectId}/` : "";
+        return RequestHelper.get()(this, `${prefix}pages/domains`, options);
+      }
+      create(projectId, domain2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/pages/domains`,
+          {
+            domain: domain2,
+            ...options
+          }
+        );
+      }
+      edit(projectId, domain2, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/pages/domains/${domain2}`,
+          options
+        );
+      }
+      show(projectId, domain2, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pages/domains/${domain2}`,
+          options
+        );
+      }
+      remove(projectId, domain2, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/pages/domains/${domain2}`,
+          options
+        );
+      }
+    };
+    PipelineScheduleVariables = class extends BaseResource {
+      all(projectId, pipelineScheduleId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/variables`,
+          options
+        );
+      }
+      create(projectId, pipelineScheduleId, key, value, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/variables`,
+          {
+            ...options,
+            key,
+            value
+          }
+        );
+      }
+      edit(projectId, pipelineScheduleId, key, value, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/variables/${key}`,
+          {
+            ...options,
+            value
+          }
+        );
+      }
+      remove(projectId, pipelineScheduleId, key, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/variables/${key}`,
+          options
+        );
+      }
+    };
+    PipelineSchedules = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules`,
+          options
+        );
+      }
+      allTriggeredPipelines(projectId, pipelineScheduleId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/pipelines`,
+          options
+        );
+      }
+      create(projectId, description2, ref, cron, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules`,
+          {
+            description: description2,
+            ref,
+            cron,
+            ...options
+          }
+        );
+      }
+      edit(projectId, pipelineScheduleId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}`,
+          options
+        );
+      }
+      remove(projectId, pipelineScheduleId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}`,
+          options
+        );
+      }
+      run(projectId, pipelineScheduleId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/play`,
+          options
+        );
+      }
+      show(projectId, pipelineScheduleId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}`,
+          options
+        );
+      }
+      takeOwnership(projectId, pipelineScheduleId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/pipeline_schedules/${pipelineScheduleId}/take_ownership`,
+          options
+        );
+      }
+    };
+    PipelineTriggerTokens = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/triggers`,
+          options
+        );
+      }
+      create(projectId, description2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/triggers`,
+          {
+            description: description2,
+            ...options
+          }
+        );
+      }
+      edit(projectId, triggerId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/triggers/${triggerId}`,
+          options
+        );
+      }
+      remove(projectId, triggerId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/triggers/${triggerId}`,
+          options
+        );
+      }
+      show(projectId, triggerId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/triggers/${triggerId}`,
+          options
+        );
+      }
+      trigger(projectId, ref, token, { variables, ...options } = {}) {
+        const opts = {
+          ...options,
+          searchParams: {
+            token,
+            ref
+          }
+        };
+        if (variables) {
+          opts.isForm = true;
+          Object.assign(opts, reformatObjectOptions(variables, "variables"));
+        }
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/trigger/pipeline`,
+          opts
+        );
+      }
+    };
+    Pipelines = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipelines`,
+          options
+        );
+      }
+      allVariables(projectId, pipelineId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipelines/${pipelineId}/variables`,
+          options
+        );
+      }
+      cancel(projectId, pipelineId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/pipelines/${pipelineId}/cancel`,
+          options
+        );
+      }
+      create(projectId, ref, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/pipeline`,
+          {
+            ref,
+            ...options
+          }
+        );
+      }
+      remove(projectId, pipelineId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/pipelines/${pipelineId}`,
+          options
+        );
+      }
+      retry(projectId, pipelineId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/pipelines/${pipelineId}/retry`,
+          options
+        );
+      }
+      show(projectId, pipelineId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipelines/${pipelineId}`,
+          options
+        );
+      }
+      showLatest(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipelines/latest`,
+          options
+        );
+      }
+      showTestReport(projectId, pipelineId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipelines/${pipelineId}/test_report`,
+          options
+        );
+      }
+      showTestReportSummary(projectId, pipelineId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/pipelines/${pipelineId}/test_report_summary`,
+          options
+        );
+      }
+    };
+    ProductAnalytics = class extends BaseResource {
+      allFunnels(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/product_analytics/funnels`,
+          options
+        );
+      }
+      load(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/product_analytics/request/load`,
+          options
+        );
+      }
+      dryRun(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/product_analytics/request/dry-run`,
+          options
+        );
+      }
+      showMetadata(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/product_analytics/request/meta`,
+          options
+        );
+      }
+    };
+    ProjectAccessRequests = class extends ResourceAccessRequests {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectAccessTokens = class extends ResourceAccessTokens {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectAliases = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "project_aliases", options);
+      }
+      create(projectId, name, options) {
+        return RequestHelper.post()(this, "project_aliases", {
+          name,
+          projectId,
+          ...options
+        });
+      }
+      edit(name, options) {
+        return RequestHelper.post()(this, `project_aliases/${name}`, options);
+      }
+      remove(name, options) {
+        return RequestHelper.del()(this, `project_aliases/${name}`, options);
+      }
+    };
+    ProjectBadges = class extends ResourceBadges {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectCustomAttributes = class extends ResourceCustomAttributes {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectDORA4Metrics = class extends ResourceDORA4Metrics {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectHooks = class extends ResourceHooks {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectImportExports = class extends BaseResource {
+      download(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/export/download`,
+          options
+        );
+      }
+      import(file2, path34, options) {
+        return RequestHelper.post()(this, "projects/import", {
+          isForm: true,
+          ...options,
+          file: [file2.content, file2.filename],
+          path: path34
+        });
+      }
+      importRemote(url12, path34, options) {
+        return RequestHelper.post()(this, "projects/remote-import", {
+          ...options,
+          path: path34,
+          url: url12
+        });
+      }
+      importRemoteS3(accessKeyId, bucketName, fileKey, path34, region2, secretAccessKey, options) {
+        return RequestHelper.post()(this, "projects/remote-import", {
+          ...options,
+          accessKeyId,
+          bucketName,
+          fileKey,
+          path: path34,
+          region: region2,
+          secretAccessKey
+        });
+      }
+      showExportStatus(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/export`,
+          options
+        );
+      }
+      showImportStatus(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/import`,
+          options
+        );
+      }
+      scheduleExport(projectId, uploadConfig, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/export`, {
+          ...options,
+          upload: uploadConfig
+        });
+      }
+    };
+    ProjectInvitations = class extends ResourceInvitations {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectIssueBoards = class extends ResourceIssueBoards {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectIterations = class extends ResourceIterations {
+      constructor(options) {
+        super("project", options);
+      }
+    };
+    ProjectJobTokenScopes = class extends BaseResource {
+      show(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/job_token_scope`,
+          options
+        );
+      }
+      edit(projectId, enabled, options) {
+        return RequestHelper.patch()(
+          this,
+          endpoint`projects/${projectId}/job_token_scope`,
+          { ...options, enabled }
+        );
+      }
+      showInboundAllowList(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/job_token_scope/allowlist`,
+          options
+        );
+      }
+      addToInboundAllowList(projectId, targetProjectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/job_token_scope/allowlist`,
+          { ...options, targetProjectId }
+        );
+      }
+      removeFromInboundAllowList(projectId, targetProjectId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/job_token_scope/allowlist/${targetProjectId}`,
+          options
+        );
+      }
+      showGroupsAllowList(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/job_token_scope/groups_allowlist`,
+          options
+        );
+      }
+      addToGroupsAllowList(projectId, targetGroupId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/job_token_scope/groups_allowlist`,
+          { ...options, targetGroupId }
+        );
+      }
+      removeFromGroupsAllowList(projectId, targetGroupId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/job_token_scope/groups_allowlist/${targetGroupId}`,
+          options
+        );
+      }
+    };
+    ProjectLabels = class extends ResourceLabels {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectMarkdownUploads = class extends ResourceMarkdownUploads {
+      constructor(options) {
+        super("projects", options);
+      }
+      create(projectId, file2, options) {
+        return RequestHelper.post()(this, endpoint`${projectId}/uploads`, {
+          isForm: true,
+          ...options,
+          file: [file2.content, file2.filename]
+        });
+      }
+    };
+    ProjectMembers = class extends ResourceMembers {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectMilestones = class extends ResourceMilestones {
+      constructor(options) {
+        super("projects", options);
+      }
+      promote(projectId, milestoneId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${projectId}/milestones/${milestoneId}/promote`,
+          options
+        );
+      }
+    };
+    ProjectProtectedEnvironments = class extends ResourceProtectedEnvironments {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectPushRules = class extends ResourcePushRules {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectRelationsExport = class extends BaseResource {
+      download(projectId, relation, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/export_relations/download`,
+          {
+            relation,
+            ...options
+          }
+        );
+      }
+      showExportStatus(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/export_relations/status`,
+          options
+        );
+      }
+      scheduleExport(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/export_relations`,
+          options
+        );
+      }
+    };
+    ProjectReleases = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/releases`,
+          options
+        );
+      }
+      create(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/releases`,
+          options
+        );
+      }
+      createEvidence(projectId, tagName, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/releases/${tagName}/evidence`,
+          options
+        );
+      }
+      edit(projectId, tagName, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/releases/${tagName}`,
+          options
+        );
+      }
+      download(projectId, tagName, filepath, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/releases/${tagName}/downloads/${filepath}`,
+          options
+        );
+      }
+      downloadLatest(projectId, filepath, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/releases/permalink/latest/downloads/${filepath}`,
+          options
+        );
+      }
+      remove(projectId, tagName, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}/releases/${tagName}`, options);
+      }
+      show(projectId, tagName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/releases/${tagName}`,
+          options
+        );
+      }
+      showLatest(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/releases/permalink/latest`,
+          options
+        );
+      }
+      showLatestEvidence(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/releases/permalink/latest/evidence`,
+          options
+        );
+      }
+    };
+    ProjectRemoteMirrors = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/remote_mirrors`,
+          options
+        );
+      }
+      // Helper method - Duplicated from Projects
+      createPullMirror(projectId, url12, mirror, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/mirror/pull`,
+          {
+            importUrl: url12,
+            mirror,
+            ...options
+          }
+        );
+      }
+      createPushMirror(projectId, url12, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/remote_mirrors`,
+          {
+            url: url12,
+            ...options
+          }
+        );
+      }
+      edit(projectId, mirrorId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/remote_mirrors/${mirrorId}`,
+          options
+        );
+      }
+      remove(projectId, mirrorId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/remote_mirrors/${mirrorId}`,
+          options
+        );
+      }
+      show(projectId, mirrorId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/remote_mirrors/${mirrorId}`,
+          options
+        );
+      }
+      sync(projectId, mirrorId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/remote_mirrors/${mirrorId}/sync`,
+          options
+        );
+      }
+    };
+    ProjectRepositoryStorageMoves = class extends ResourceRepositoryStorageMoves {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectSnippetAwardEmojis = class extends ResourceAwardEmojis {
+      constructor(options) {
+        super("projects", "snippets", options);
+      }
+    };
+    ProjectSnippetDiscussions = class extends ResourceDiscussions {
+      constructor(options) {
+        super("projects", "snippets", options);
+      }
+    };
+    ProjectSnippetNotes = class extends ResourceNotes {
+      constructor(options) {
+        super("projects", "snippets", options);
+      }
+    };
+    ProjectSnippets = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/snippets`,
+          options
+        );
+      }
+      create(projectId, title2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/snippets`,
+          {
+            title: title2,
+            ...options
+          }
+        );
+      }
+      edit(projectId, snippetId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/snippets/${snippetId}`,
+          options
+        );
+      }
+      remove(projectId, snippetId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/snippets/${snippetId}`,
+          options
+        );
+      }
+      show(projectId, snippetId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/snippets/${snippetId}`,
+          options
+        );
+      }
+      showContent(projectId, snippetId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/snippets/${snippetId}/raw`,
+          options
+        );
+      }
+      showRepositoryFileContent(projectId, snippetId, ref, filePath, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/snippets/${snippetId}/files/${ref}/${filePath}/raw`,
+          options
+        );
+      }
+      showUserAgentDetails(projectId, snippetId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/snippets/${snippetId}/user_agent_detail`,
+          options
+        );
+      }
+    };
+    ProjectStatistics = class extends BaseResource {
+      show(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/statistics`,
+          options
+        );
+      }
+    };
+    ProjectTemplates = class extends BaseResource {
+      all(projectId, type, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/templates/${type}`,
+          options
+        );
+      }
+      show(projectId, type, name, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/templates/${type}/${name}`,
+          options
+        );
+      }
+    };
+    ProjectTerraformState = class extends BaseResource {
+      show(projectId, name, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/terraform/state/${name}`,
+          options
+        );
+      }
+      showVersion(projectId, name, serial, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/terraform/state/${name}/versions/${serial}`,
+          options
+        );
+      }
+      removeVersion(projectId, name, serial, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/terraform/state/${name}/versions/${serial}`,
+          options
+        );
+      }
+      remove(projectId, name, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/terraform/state/${name}`,
+          options
+        );
+      }
+      removeTerraformStateLock(projectId, name, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/terraform/state/${name}/lock`,
+          options
+        );
+      }
+      createVersion(projectId, name, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/terraform/state/${name}`,
+          options
+        );
+      }
+    };
+    ProjectVariables = class extends ResourceVariables {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    ProjectVulnerabilities = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/vulnerabilities`,
+          options
+        );
+      }
+      create(projectId, findingId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/vulnerabilities`,
+          {
+            ...options,
+            searchParams: {
+              findingId
+            }
+          }
+        );
+      }
+    };
+    ProjectWikis = class extends ResourceWikis {
+      constructor(options) {
+        super("projects", options);
+      }
+    };
+    Projects = class extends BaseResource {
+      all({
+        userId,
+        starredOnly,
+        ...options
+      } = {}) {
+        let uri;
+        if (userId && starredOnly) uri = endpoint`users/${userId}/starred_projects`;
+        else if (userId) uri = endpoint`users/${userId}/projects`;
+        else uri = "projects";
+        return RequestHelper.get()(this, uri, options);
+      }
+      allTransferLocations(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/transfer_locations`,
+          options
+        );
+      }
+      allUsers(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/users`,
+          options
+        );
+      }
+      allGroups(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/groups`,
+          options
+        );
+      }
+      allInvitedGroups(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/invited_groups`,
+          options
+        );
+      }
+      allSharableGroups(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/share_locations`,
+          options
+        );
+      }
+      allForks(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/forks`,
+          options
+        );
+      }
+      allStarrers(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/starrers`,
+          options
+        );
+      }
+      allStoragePaths(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/storage`,
+          options
+        );
+      }
+      archive(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/archive`,
+          options
+        );
+      }
+      create({
+        userId,
+        avatar,
+        ...options
+      } = {}) {
+        const url12 = userId ? `projects/user/${userId}` : "projects";
+        if (avatar) {
+          return RequestHelper.post()(this, url12, {
+            ...options,
+            isForm: true,
+            avatar: [avatar.content, avatar.filename]
+          });
+        }
+        return RequestHelper.post()(this, url12, { ...options, avatar });
+      }
+      createForkRelationship(projectId, forkedFromId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/fork/${forkedFromId}`,
+          options
+        );
+      }
+      // Helper method - Duplicated from ProjectRemoteMirrors
+      createPullMirror(projectId, url12, mirror, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/mirror/pull`,
+          {
+            importUrl: url12,
+            mirror,
+            ...options
+          }
+        );
+      }
+      downloadSnapshot(projectId, options) {
+        return RequestHelper.get()(this, endpoint`projects/${projectId}/snapshot`, options);
+      }
+      edit(projectId, { avatar, ...options } = {}) {
+        const url12 = endpoint`projects/${projectId}`;
+        if (avatar) {
+          return RequestHelper.put()(this, url12, {
+            ...options,
+            isForm: true,
+            avatar: [avatar.content, avatar.filename]
+          });
+        }
+        return RequestHelper.put()(this, url12, { ...options, avatar });
+      }
+      fork(projectId, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/fork`, options);
+      }
+      housekeeping(projectId, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/housekeeping`, options);
+      }
+      importProjectMembers(projectId, sourceProjectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/import_project_members/${sourceProjectId}`,
+          options
+        );
+      }
+      remove(projectId, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}`, options);
+      }
+      removeForkRelationship(projectId, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}/fork`, options);
+      }
+      removeAvatar(projectId, options) {
+        return RequestHelper.put()(this, endpoint`projects/${projectId}`, {
+          ...options,
+          avatar: ""
+        });
+      }
+      restore(projectId, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/restore`, options);
+      }
+      search(projectName, options) {
+        return RequestHelper.get()(this, "projects", {
+          search: projectName,
+          ...options
+        });
+      }
+      share(projectId, groupId, groupAccess, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/share`, {
+          groupId,
+          groupAccess,
+          ...options
+        });
+      }
+      show(projectId, options) {
+        return RequestHelper.get()(this, endpoint`projects/${projectId}`, options);
+      }
+      showLanguages(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/languages`,
+          options
+        );
+      }
+      showPullMirror(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/mirror/pull`,
+          options
+        );
+      }
+      star(projectId, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/star`, options);
+      }
+      transfer(projectId, namespaceId, options) {
+        return RequestHelper.put()(this, endpoint`projects/${projectId}/transfer`, {
+          ...options,
+          namespace: namespaceId
+        });
+      }
+      unarchive(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/unarchive`,
+          options
+        );
+      }
+      unshare(projectId, groupId, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}/share/${groupId}`, options);
+      }
+      unstar(projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/unstar`,
+          options
+        );
+      }
+      /* Upload file to be used a reference within an issue, merge request or
+         comment
+      */
+      uploadForReference(projectId, file2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/uploads`,
+          {
+            ...options,
+            isForm: true,
+            file: [file2.content, file2.filename]
+          }
+        );
+      }
+      uploadAvatar(projectId, avatar, options) {
+        return RequestHelper.put()(this, endpoint`projects/${projectId}`, {
+          ...options,
+          isForm: true,
+          avatar: [avatar.content, avatar.filename]
+        });
+      }
+    };
+    ProtectedBranches = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/protected_branches`,
+          options
+        );
+      }
+      create(projectId, branchName, options) {
+        const { sudo, showExpanded, ...opts } = options || {};
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/protected_branches`,
+          {
+            searchParams: {
+              ...opts,
+              name: branchName
+            },
+            sudo,
+            showExpanded
+          }
+        );
+      }
+      // Convenience method - create
+      protect(projectId, branchName, options) {
+        return this.create(projectId, branchName, options);
+      }
+      edit(projectId, branchName, options) {
+        return RequestHelper.patch()(
+          this,
+          endpoint`projects/${projectId}/protected_branches/${branchName}`,
+          options
+        );
+      }
+      show(projectId, branchName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/protected_branches/${branchName}`,
+          options
+        );
+      }
+      remove(projectId, branchName, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/protected_branches/${branchName}`,
+          options
+        );
+      }
+      // Convenience method - remove
+      unprotect(projectId, branchName, options) {
+        return this.remove(projectId, branchName, options);
+      }
+    };
+    ProtectedTags = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/protected_tags`,
+          options
+        );
+      }
+      create(projectId, tagName, options) {
+        const { sudo, showExpanded, ...opts } = options || {};
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/protected_tags`,
+          {
+            searchParams: {
+              name: tagName,
+              ...opts
+            },
+            sudo,
+            showExpanded
+          }
+        );
+      }
+      // Convenience method - create
+      protect(projectId, tagName, options) {
+        return this.create(projectId, tagName, options);
+      }
+      show(projectId, tagName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/protected_tags/${tagName}`,
+          options
+        );
+      }
+      remove(projectId, tagName, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/protected_tags/${tagName}`,
+          options
+        );
+      }
+      // Convenience method - remove
+      unprotect(projectId, tagName, options) {
+        return this.remove(projectId, tagName, options);
+      }
+    };
+    ReleaseLinks = class extends BaseResource {
+      all(projectId, tagName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/releases/${tagName}/assets/links`,
+          options
+        );
+      }
+      create(projectId, tagName, name, url12, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/releases/${tagName}/assets/links`,
+          {
+            name,
+            url: url12,
+            ...options
+          }
+        );
+      }
+      edit(projectId, tagName, linkId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/releases/${tagName}/assets/links/${linkId}`,
+          options
+        );
+      }
+      remove(projectId, tagName, linkId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/releases/${tagName}/assets/links/${linkId}`,
+          options
+        );
+      }
+      show(projectId, tagName, linkId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/releases/${tagName}/assets/links/${linkId}`,
+          options
+        );
+      }
+    };
+    Repositories = class extends BaseResource {
+      allContributors(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/contributors`,
+          options
+        );
+      }
+      allRepositoryTrees(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/tree`,
+          options
+        );
+      }
+      compare(projectId, from, to, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/compare`,
+          {
+            from,
+            to,
+            ...options
+          }
+        );
+      }
+      editChangelog(projectId, version2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/repository/changelog`,
+          { ...options, version: version2 }
+        );
+      }
+      mergeBase(projectId, refs, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/merge_base`,
+          {
+            ...options,
+            refs
+          }
+        );
+      }
+      showArchive(projectId, {
+        fileType = "tar.gz",
+        ...options
+      } = {}) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/archive.${fileType}`,
+          options
+        );
+      }
+      showBlob(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/blobs/${sha}`,
+          options
+        );
+      }
+      showBlobRaw(projectId, sha, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/blobs/${sha}/raw`,
+          options
+        );
+      }
+      showChangelog(projectId, version2, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/changelog`,
+          { ...options, version: version2 }
+        );
+      }
+    };
+    RepositoryFiles = class extends BaseResource {
+      allFileBlames(projectId, filePath, ref, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/files/${filePath}/blame`,
+          {
+            ref,
+            ...options
+          }
+        );
+      }
+      create(projectId, filePath, branch, content, commitMessage, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`projects/${projectId}/repository/files/${filePath}`,
+          {
+            branch,
+            content,
+            commitMessage,
+            ...options
+          }
+        );
+      }
+      edit(projectId, filePath, branch, content, commitMessage, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/repository/files/${filePath}`,
+          {
+            branch,
+            content,
+            commitMessage,
+            ...options
+          }
+        );
+      }
+      remove(projectId, filePath, branch, commitMessage, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}/repository/files/${filePath}`, {
+          branch,
+          commitMessage,
+          ...options
+        });
+      }
+      show(projectId, filePath, ref, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/files/${filePath}`,
+          {
+            ref,
+            ...options
+          }
+        );
+      }
+      showRaw(projectId, filePath, ref, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/files/${filePath}/raw`,
+          {
+            ref,
+            ...options
+          }
+        );
+      }
+    };
+    RepositorySubmodules = class extends BaseResource {
+      edit(projectId, submodule, branch, commitSha, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/repository/submodules/${submodule}`,
+          {
+            branch,
+            commitSha,
+            ...options
+          }
+        );
+      }
+    };
+    ResourceGroups = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/resource_groups`,
+          options
+        );
+      }
+      edit(projectId, key, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`projects/${projectId}/resource_groups/${key}`,
+          options
+        );
+      }
+      show(projectId, key, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/resource_groups/${key}`,
+          options
+        );
+      }
+      allUpcomingJobs(projectId, key, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/resource_groups/${key}/upcoming_jobs`,
+          options
+        );
+      }
+    };
+    Runners = class extends BaseResource {
+      all({
+        projectId,
+        groupId,
+        owned,
+        ...options
+      } = {}) {
+        let url12;
+        if (projectId) url12 = endpoint`projects/${projectId}/runners`;
+        else if (groupId) url12 = endpoint`groups/${groupId}/runners`;
+        else if (owned) url12 = "runners";
+        else url12 = "runners/all";
+        return RequestHelper.get()(this, url12, options);
+      }
+      allJobs(runnerId, options) {
+        return RequestHelper.get()(this, `runners/${runnerId}/jobs`, options);
+      }
+      // https://docs.gitlab.com/15.9/ee/api/runners.html#register-a-new-runner
+      create(token, options) {
+        return RequestHelper.post()(this, `runners`, {
+          token,
+          ...options
+        });
+      }
+      edit(runnerId, options) {
+        return RequestHelper.put()(this, `runners/${runnerId}`, options);
+      }
+      enable(projectId, runnerId, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/runners`, {
+          runnerId,
+          ...options
+        });
+      }
+      disable(projectId, runnerId, options) {
+        return RequestHelper.del()(this, endpoint`projects/${projectId}/runners/${runnerId}`, options);
+      }
+      // Create - Convenience method
+      register(token, options) {
+        return this.create(token, options);
+      }
+      remove({
+        runnerId,
+        token,
+        ...options
+      }) {
+        let url12;
+        if (runnerId) url12 = `runners/${runnerId}`;
+        else if (token) {
+          url12 = "runners";
+        } else
+          throw new Error(
+            "Missing required argument. Please supply a runnerId or a token in the options parameter"
+          );
+        return RequestHelper.del()(this, url12, {
+          token,
+          ...options
+        });
+      }
+      resetRegistrationToken({
+        runnerId,
+        token,
+        ...options
+      } = {}) {
+        let url12;
+        if (runnerId) url12 = endpoint`runners/${runnerId}/reset_registration_token`;
+        else if (token) url12 = "runners/reset_registration_token";
+        else {
+          throw new Error("Missing either runnerId or token parameters");
+        }
+        return RequestHelper.post()(this, url12, {
+          token,
+          ...options
+        });
+      }
+      show(runnerId, options) {
+        return RequestHelper.get()(this, `runners/${runnerId}`, options);
+      }
+      verify(options) {
+        return RequestHelper.post()(this, `runners/verify`, options);
+      }
+    };
+    SecureFiles = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/secure_files`,
+          options
+        );
+      }
+      create(projectId, name, file2, options) {
+        return RequestHelper.post()(this, `projects/${projectId}/secure_files`, {
+          isForm: true,
+          ...options,
+          file: [file2.content, file2.filename],
+          name
+        });
+      }
+      download(projectId, secureFileId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/secure_files/${secureFileId}/download`,
+          options
+        );
+      }
+      remove(projectId, secureFileId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/secure_files/${secureFileId}`,
+          options
+        );
+      }
+      show(projectId, secureFileId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/secure_files/${secureFileId}`,
+          options
+        );
+      }
+    };
+    Tags = class extends BaseResource {
+      all(projectId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/tags`,
+          options
+        );
+      }
+      create(projectId, tagName, ref, options) {
+        return RequestHelper.post()(this, endpoint`projects/${projectId}/repository/tags`, {
+          searchParams: {
+            tagName,
+            ref
+          },
+          ...options
+        });
+      }
+      remove(projectId, tagName, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/repository/tags/${tagName}`,
+          options
+        );
+      }
+      show(projectId, tagName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/tags/${tagName}`,
+          options
+        );
+      }
+      showSignature(projectId, tagName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/repository/tags/${tagName}/signature`,
+          options
+        );
+      }
+    };
+    UserStarredMetricsDashboard = class extends BaseResource {
+      create(projectId, dashboardPath, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`projects/${projectId}/metrics/user_starred_dashboards`,
+          {
+            dashboardPath,
+            ...options
+          }
+        );
+      }
+      remove(projectId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`projects/${projectId}/metrics/user_starred_dashboards`,
+          options
+        );
+      }
+    };
+    EpicAwardEmojis = class extends ResourceAwardEmojis {
+      constructor(options) {
+        super("epics", "issues", options);
+      }
+    };
+    EpicDiscussions = class extends ResourceDiscussions {
+      constructor(options) {
+        super("groups", "epics", options);
+      }
+    };
+    EpicIssues = class extends BaseResource {
+      all(groupId, epicIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/issues`,
+          options
+        );
+      }
+      assign(groupId, epicIId, epicIssueId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/issues/${epicIssueId}`,
+          options
+        );
+      }
+      edit(groupId, epicIId, epicIssueId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/issues/${epicIssueId}`,
+          options
+        );
+      }
+      remove(groupId, epicIId, epicIssueId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/issues/${epicIssueId}`,
+          options
+        );
+      }
+    };
+    EpicLabelEvents = class extends ResourceLabelEvents {
+      constructor(options) {
+        super("groups", "epics", options);
+      }
+    };
+    EpicLinks = class extends BaseResource {
+      all(groupId, epicIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/links`,
+          options
+        );
+      }
+      assign(groupId, epicIId, childEpicId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/links/${childEpicId}`,
+          options
+        );
+      }
+      create(groupId, epicIId, title2, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/links`,
+          {
+            searchParams: {
+              title: title2
+            },
+            ...options
+          }
+        );
+      }
+      reorder(groupId, epicIId, childEpicId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/links/${childEpicId}`,
+          options
+        );
+      }
+      unassign(groupId, epicIId, childEpicId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/links/${childEpicId}`,
+          options
+        );
+      }
+    };
+    EpicNotes = class extends ResourceNotes {
+      constructor(options) {
+        super("groups", "epics", options);
+      }
+    };
+    Epics = class extends BaseResource {
+      all(groupId, options) {
+        return RequestHelper.get()(this, endpoint`groups/${groupId}/epics`, options);
+      }
+      create(groupId, title2, options) {
+        return RequestHelper.post()(this, endpoint`groups/${groupId}/epics`, {
+          title: title2,
+          ...options
+        });
+      }
+      createTodo(groupId, epicIId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/todos`,
+          options
+        );
+      }
+      edit(groupId, epicIId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}`,
+          options
+        );
+      }
+      remove(groupId, epicIId, options) {
+        return RequestHelper.del()(this, endpoint`groups/${groupId}/epics/${epicIId}`, options);
+      }
+      show(groupId, epicIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}`,
+          options
+        );
+      }
+    };
+    GroupAccessRequests = class extends ResourceAccessRequests {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupAccessTokens = class extends ResourceAccessTokens {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupActivityAnalytics = class extends BaseResource {
+      showIssuesCount(groupPath, options) {
+        return RequestHelper.get()(
+          this,
+          "analytics/group_activity/issues_count",
+          {
+            searchParams: {
+              groupPath
+            },
+            ...options
+          }
+        );
+      }
+      showMergeRequestsCount(groupPath, options) {
+        return RequestHelper.get()(
+          this,
+          "analytics/group_activity/merge_requests_count",
+          {
+            searchParams: {
+              groupPath
+            },
+            ...options
+          }
+        );
+      }
+      showNewMembersCount(groupPath, options) {
+        return RequestHelper.get()(
+          this,
+          "analytics/group_activity/new_members_count",
+          {
+            searchParams: {
+              groupPath
+            },
+            ...options
+          }
+        );
+      }
+    };
+    GroupBadges = class extends ResourceBadges {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupCustomAttributes = class extends ResourceCustomAttributes {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupDORA4Metrics = class extends ResourceDORA4Metrics {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupEpicBoards = class extends BaseResource {
+      all(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/epic_boards`,
+          options
+        );
+      }
+      allLists(groupId, boardId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/epic_boards/${boardId}/lists`,
+          options
+        );
+      }
+      show(groupId, boardId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/epic_boards/${boardId}`,
+          options
+        );
+      }
+      showList(groupId, boardId, listId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/epic_boards/${boardId}/lists/${listId}`,
+          options
+        );
+      }
+    };
+    GroupHooks = class extends ResourceHooks {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupImportExports = class extends BaseResource {
+      download(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/export/download`,
+          options
+        );
+      }
+      import(file2, path34, { parentId, name, ...options }) {
+        return RequestHelper.post()(this, "groups/import", {
+          isForm: true,
+          ...options,
+          file: [file2.content, file2.filename],
+          path: path34,
+          name: name || path34.split("/").at(0),
+          parentId
+        });
+      }
+      scheduleExport(groupId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/export`,
+          options
+        );
+      }
+    };
+    GroupInvitations = class extends ResourceInvitations {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupIssueBoards = class extends ResourceIssueBoards {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupIterations = class extends ResourceIterations {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupLDAPLinks = class extends BaseResource {
+      add(groupId, groupAccess, provider, options) {
+        return RequestHelper.post()(this, endpoint`groups/${groupId}/ldap_group_links`, {
+          groupAccess,
+          provider,
+          ...options
+        });
+      }
+      all(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/ldap_group_links`,
+          options
+        );
+      }
+      remove(groupId, provider, options) {
+        return RequestHelper.del()(this, endpoint`groups/${groupId}/ldap_group_links`, {
+          provider,
+          ...options
+        });
+      }
+      sync(groupId, options) {
+        return RequestHelper.post()(this, endpoint`groups/${groupId}/ldap_sync`, options);
+      }
+    };
+    GroupLabels = class extends ResourceLabels {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupMarkdownUploads = class extends ResourceMarkdownUploads {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupMemberRoles = class extends BaseResource {
+      add(groupId, baseAccessLevel, options) {
+        return RequestHelper.post()(this, endpoint`groups/${groupId}/members`, {
+          baseAccessLevel,
+          ...options
+        });
+      }
+      all(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/member_roles`,
+          options
+        );
+      }
+      remove(groupId, memberRoleId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`groups/${groupId}/member_roles/${memberRoleId}`,
+          options
+        );
+      }
+    };
+    GroupMembers = class extends ResourceMembers {
+      constructor(options) {
+        super("groups", options);
+      }
+      allBillable(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${groupId}/billable_members`,
+          options
+        );
+      }
+      allPending(groupId, options) {
+        return RequestHelper.get()(this, endpoint`${groupId}/pending_members`, options);
+      }
+      allBillableMemberships(groupId, userId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`${groupId}/billable_members/${userId}/memberships`,
+          options
+        );
+      }
+      approve(groupId, userId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${groupId}/members/${userId}/approve`,
+          options
+        );
+      }
+      approveAll(groupId, options) {
+        return RequestHelper.put()(
+          this,
+          endpoint`${groupId}/members/approve_all`,
+          options
+        );
+      }
+      removeBillable(groupId, userId, options) {
+        return RequestHelper.del()(this, endpoint`${groupId}/billable_members/${userId}`, options);
+      }
+      removeOverrideFlag(groupId, userId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`${groupId}/members/${userId}/override`,
+          options
+        );
+      }
+      setOverrideFlag(groupId, userId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`${groupId}/members/${userId}/override`,
+          options
+        );
+      }
+    };
+    GroupMilestones = class extends ResourceMilestones {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupProtectedEnvironments = class extends ResourceProtectedEnvironments {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupPushRules = class extends ResourcePushRules {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupRelationExports = class extends BaseResource {
+      download(groupId, relation, options) {
+        return RequestHelper.get()(this, endpoint`groups/${groupId}/export_relations/download`, {
+          searchParams: { relation },
+          ...options
+        });
+      }
+      exportStatus(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/export_relations`,
+          options
+        );
+      }
+      scheduleExport(groupId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/export_relations`,
+          options
+        );
+      }
+    };
+    GroupReleases = class extends BaseResource {
+      all(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/releases`,
+          options
+        );
+      }
+    };
+    GroupRepositoryStorageMoves = class extends ResourceRepositoryStorageMoves {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupSAMLIdentities = class extends BaseResource {
+      all(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/saml/identities`,
+          options
+        );
+      }
+      edit(groupId, identityId, options) {
+        return RequestHelper.patch()(
+          this,
+          endpoint`groups/${groupId}/saml/${identityId}`,
+          options
+        );
+      }
+    };
+    GroupSAMLLinks = class extends BaseResource {
+      all(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/saml_group_links`,
+          options
+        );
+      }
+      create(groupId, samlGroupName, accessLevel, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/saml_group_links`,
+          {
+            accessLevel,
+            samlGroupName,
+            ...options
+          }
+        );
+      }
+      remove(groupId, samlGroupName, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`groups/${groupId}/saml_group_links/${samlGroupName}`,
+          options
+        );
+      }
+      show(groupId, samlGroupName, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/saml_group_links/${samlGroupName}`,
+          options
+        );
+      }
+    };
+    GroupSCIMIdentities = class extends BaseResource {
+      all(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/scim/identities`,
+          options
+        );
+      }
+      edit(groupId, identityId, options) {
+        return RequestHelper.patch()(
+          this,
+          endpoint`groups/${groupId}/scim/${identityId}`,
+          options
+        );
+      }
+    };
+    GroupServiceAccounts = class extends BaseResource {
+      create(groupId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/service_accounts`,
+          options
+        );
+      }
+      // @deprecated In favor of `createPersonalAccessToken`
+      addPersonalAccessToken(groupId, serviceAccountId, options) {
+        return this.createPersonalAccessToken(groupId, serviceAccountId, options);
+      }
+      createPersonalAccessToken(groupId, serviceAccountId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/service_accounts/${serviceAccountId}`,
+          options
+        );
+      }
+      rotatePersonalAccessToken(groupId, serviceAccountId, tokenId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/service_accounts/${serviceAccountId}/personal_access_tokens/${tokenId}/rotate`,
+          options
+        );
+      }
+    };
+    GroupVariables = class extends ResourceVariables {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    GroupWikis = class extends ResourceWikis {
+      constructor(options) {
+        super("groups", options);
+      }
+    };
+    Groups = class extends BaseResource {
+      all(options) {
+        return RequestHelper.get()(this, "groups", options);
+      }
+      allDescendantGroups(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/descendant_groups`,
+          options
+        );
+      }
+      allProjects(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/projects`,
+          options
+        );
+      }
+      allSharedProjects(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/projects/shared`,
+          options
+        );
+      }
+      allSubgroups(groupId, options) {
+        return RequestHelper.get()(this, endpoint`groups/${groupId}/subgroups`, options);
+      }
+      allProvisionedUsers(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/provisioned_users`,
+          options
+        );
+      }
+      allTransferLocations(groupId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/transfer_locations`,
+          options
+        );
+      }
+      create(name, path34, { avatar, ...options } = {}) {
+        if (avatar) {
+          return RequestHelper.post()(this, "groups", {
+            ...options,
+            isForm: true,
+            avatar: [avatar.content, avatar.filename],
+            name,
+            path: path34
+          });
+        }
+        return RequestHelper.post()(this, "groups", { name, path: path34, ...options });
+      }
+      downloadAvatar(groupId, options) {
+        return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
+      }
+      edit(groupId, { avatar, ...options } = {}) {
+        if (avatar) {
+          return RequestHelper.post()(this, endpoint`groups/${groupId}`, {
+            ...options,
+            isForm: true,
+            avatar: [avatar.content, avatar.filename]
+          });
+        }
+        return RequestHelper.put()(this, endpoint`groups/${groupId}`, options);
+      }
+      remove(groupId, options) {
+        return RequestHelper.del()(this, endpoint`groups/${groupId}`, options);
+      }
+      removeAvatar(groupId, options) {
+        return RequestHelper.put()(this, endpoint`groups/${groupId}`, {
+          ...options,
+          avatar: ""
+        });
+      }
+      restore(groupId, options) {
+        return RequestHelper.post()(this, endpoint`groups/${groupId}/restore`, options);
+      }
+      search(nameOrPath, options) {
+        return RequestHelper.get()(this, "groups", {
+          search: nameOrPath,
+          ...options
+        });
+      }
+      share(groupId, sharedGroupId, groupAccess, options) {
+        return RequestHelper.post()(this, endpoint`groups/${groupId}/share`, {
+          groupId: sharedGroupId,
+          groupAccess,
+          ...options
+        });
+      }
+      show(groupId, options) {
+        return RequestHelper.get()(this, endpoint`groups/${groupId}`, options);
+      }
+      transfer(groupId, options) {
+        return RequestHelper.post()(this, endpoint`groups/${groupId}/transfer`, options);
+      }
+      transferProject(groupId, projectId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/projects/${projectId}`,
+          options
+        );
+      }
+      unshare(groupId, sharedGroupId, options) {
+        return RequestHelper.del()(this, endpoint`groups/${groupId}/share/${sharedGroupId}`, options);
+      }
+      uploadAvatar(groupId, content, { filename, ...options } = {}) {
+        return RequestHelper.put()(this, endpoint`groups/${groupId}/avatar`, {
+          isForm: true,
+          ...options,
+          file: [content, filename]
+        });
+      }
+    };
+    LinkedEpics = class extends BaseResource {
+      all(groupId, epicIId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/related_epics`,
+          options
+        );
+      }
+      create(groupId, epicIId, targetEpicIId, targetGroupId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/related_epics`,
+          {
+            searchParams: {
+              targetGroupId,
+              targetEpicIid: targetEpicIId
+            },
+            ...options
+          }
+        );
+      }
+      remove(groupId, epicIId, relatedEpicLinkId, options) {
+        return RequestHelper.del()(
+          this,
+          endpoint`groups/${groupId}/epics/${epicIId}/related_epics/${relatedEpicLinkId}`,
+          options
+        );
+      }
+    };
+    UserCustomAttributes = class extends ResourceCustomAttributes {
+      constructor(options) {
+        super("users", options);
+      }
+    };
+    url9 = (userId) => userId ? `users/${userId}/emails` : "user/emails";
+    UserEmails = class extends BaseResource {
+      // Convenience method for create
+      add(email3, options) {
+        return this.create(email3, options);
+      }
+      all({
+        userId,
+        ...options
+      } = {}) {
+        return RequestHelper.get()(
+          this,
+          url9(userId),
+          options
+        );
+      }
+      create(email3, {
+        userId,
+        ...options
+      } = {}) {
+        return RequestHelper.post()(this, url9(userId), {
+          email: email3,
+          ...options
+        });
+      }
+      show(emailId, options) {
+        return RequestHelper.get()(this, `user/emails/${emailId}`, options);
+      }
+      remove(emailId, { userId, ...options } = {}) {
+        return RequestHelper.del()(
+          this,
+          `${url9(userId)}/${emailId}`,
+          options
+        );
+      }
+    };
+    url10 = (userId) => userId ? `users/${userId}/gpg_keys` : "user/gpg_keys";
+    UserGPGKeys = class extends BaseResource {
+      // Convienence method
+      add(key, options) {
+        return this.create(key, options);
+      }
+      all({
+        userId,
+        ...options
+      } = {}) {
+        return RequestHelper.get()(this, url10(userId), options);
+      }
+      create(key, { userId, ...options } = {}) {
+        return RequestHelper.post()(this, url10(userId), {
+          key,
+          ...options
+        });
+      }
+      show(keyId, { userId, ...options } = {}) {
+        return RequestHelper.get()(this, `${url10(userId)}/${keyId}`, options);
+      }
+      remove(keyId, { userId, ...options } = {}) {
+        return RequestHelper.del()(this, `${url10(userId)}/${keyId}`, options);
+      }
+    };
+    UserImpersonationTokens = class extends BaseResource {
+      all(userId, options) {
+        return RequestHelper.get()(
+          this,
+          `users/${userId}/impersonation_tokens`,
+          options
+        );
+      }
+      create(userId, name, scopes, options) {
+        return RequestHelper.post()(
+          this,
+          `users/${userId}/impersonation_tokens`,
+          {
+            name,
+            scopes,
+            ...options
+          }
+        );
+      }
+      show(userId, tokenId, options) {
+        return RequestHelper.get()(
+          this,
+          `users/${userId}/impersonation_tokens/${tokenId}`,
+          options
+        );
+      }
+      remove(userId, tokenId, options) {
+        return RequestHelper.del()(this, `users/${userId}/impersonation_tokens/${tokenId}`, options);
+      }
+      // Convienence method
+      revoke(userId, tokenId, options) {
+        return this.remove(userId, tokenId, options);
+      }
+    };
+    url11 = (userId) => userId ? `users/${userId}/keys` : "user/keys";
+    UserSSHKeys = class extends BaseResource {
+      // Convienence method for create
+      add(title2, key, options) {
+        return this.create(title2, key, options);
+      }
+      all({
+        userId,
+        ...options
+      } = {}) {
+        return RequestHelper.get()(
+          this,
+          url11(userId),
+          options
+        );
+      }
+      create(title2, key, {
+        userId,
+        ...options
+      } = {}) {
+        return RequestHelper.post()(this, url11(userId), {
+          title: title2,
+          key,
+          ...options
+        });
+      }
+      show(keyId, { userId, ...options } = {}) {
+        return RequestHelper.get()(
+          this,
+          `${url11(userId)}/${keyId}`,
+          options
+        );
+      }
+      remove(keyId, { userId, ...options } = {}) {
+        return RequestHelper.del()(this, `${url11(userId)}/${keyId}`, options);
+      }
+    };
+    Users = class extends BaseResource {
+      activate(userId, options) {
+        return RequestHelper.post()(this, endpoint`users/${userId}/activate`, options);
+      }
+      all(options) {
+        return RequestHelper.get()(
+          this,
+          "users",
+          options
+        );
+      }
+      allActivities(options) {
+        return RequestHelper.get()(this, "user/activities", options);
+      }
+      allEvents(userId, options) {
+        return RequestHelper.get()(this, endpoint`users/${userId}/events`, options);
+      }
+      allFollowers(userId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`users/${userId}/followers`,
+          options
+        );
+      }
+      allFollowing(userId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`users/${userId}/following`,
+          options
+        );
+      }
+      allMemberships(userId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`users/${userId}/memberships`,
+          options
+        );
+      }
+      allProjects(userId, options) {
+        return RequestHelper.get()(this, endpoint`users/${userId}/projects`, options);
+      }
+      allContributedProjects(userId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`users/${userId}/contributed_projects`,
+          options
+        );
+      }
+      allStarredProjects(userId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`users/${userId}/starred_projects`,
+          options
+        );
+      }
+      approve(userId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`users/${userId}/approve`,
+          options
+        );
+      }
+      ban(userId, options) {
+        return RequestHelper.post()(this, endpoint`users/${userId}/ban`, options);
+      }
+      block(userId, options) {
+        return RequestHelper.post()(this, endpoint`users/${userId}/block`, options);
+      }
+      create(options) {
+        return RequestHelper.post()(this, "users", options);
+      }
+      createPersonalAccessToken(userId, name, scopes, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`users/${userId}/personal_access_tokens`,
+          {
+            name,
+            scopes,
+            ...options
+          }
+        );
+      }
+      createCIRunner(runnerType, options) {
+        return RequestHelper.post()(this, "user/runners", {
+          ...options,
+          runnerType
+        });
+      }
+      deactivate(userId, options) {
+        return RequestHelper.post()(this, endpoint`users/${userId}/deactivate`, options);
+      }
+      disableTwoFactor(userId, options) {
+        return RequestHelper.patch()(this, endpoint`users/${userId}/disable_two_factor`, options);
+      }
+      edit(userId, { avatar, ...options } = {}) {
+        const opts = {
+          ...options,
+          isForm: true
+        };
+        if (avatar) opts.avatar = [avatar.content, avatar.filename];
+        return RequestHelper.put()(this, endpoint`users/${userId}`, opts);
+      }
+      editStatus(options) {
+        return RequestHelper.put()(this, "user/status", options);
+      }
+      editCurrentUserPreferences(viewDiffsFileByFile, showWhitespaceInDiffs, options) {
+        return RequestHelper.put()(this, "user/preferences", {
+          viewDiffsFileByFile,
+          showWhitespaceInDiffs,
+          ...options
+        });
+      }
+      follow(userId, options) {
+        return RequestHelper.post()(this, endpoint`users/${userId}/follow`, options);
+      }
+      reject(userId, options) {
+        return RequestHelper.post()(
+          this,
+          endpoint`users/${userId}/reject`,
+          options
+        );
+      }
+      show(userId, options) {
+        return RequestHelper.get()(
+          this,
+          endpoint`users/${userId}`,
+          options
+        );
+      }
+      showCount(options) {
+        return RequestHelper.get()(this, "user_counts", options);
+      }
+      showAssociationsCount(userId, options) {
+        return RequestHelper.get()(
+          this,
+          `users/${userId}/associations_count`,
+          options
+        );
+      }
+      showCurrentUser(options) {
+        return RequestHelper.get()(
+          this,
+          "user",
+          options
+        );
+      }
+      showCurrentUserPreferences(options) {
+        return RequestHelper.get()(this, "user/preferences", options);
+      }
+      showStatus({
+        iDOrUsername,
+        ...options
+      } = {}) {
+        let url12;
+        if (iDOrUsername) url12 = `users/${iDOrUsername}/status`;
+        else url12 = "user/status";
+        return RequestHelper.get()(this, url12, options);
+      }
+      remove(userId, options) {
+        return RequestHelper.del()(this, endpoint`users/${userId}`, options);
+      }
+      removeAuthenticationIdentity(userId, provider, options) {
+        return RequestHelper.del()(this, endpoint`users/${userId}/identities/${provider}`, options);
+      }
+      unban(userId, options) {
+        return RequestHelper.post()(this, endpoint`users/${userId}/unban`, options);
+      }
+      unblock(userId, options) {
+        return RequestHelper.post()(this, endpoint`users/${userId}/unblock`, options);
+      }
+      unfollow(userId, options) {
+        return RequestHelper.post()(this, endpoint`users/${userId}/unfollow`, options);
+      }
+    };
+    MergeRequestStateEvents = class extends ResourceStateEvents {
+      constructor(options) {
+        super("projects", "merge_requests", options);
+      }
+    };
+    EpicStateEvents = class extends ResourceStateEvents {
+      constructor(options) {
+        super("groups", "epics", options);
+      }
+    };
+    resources = {
+      Agents,
+      AlertManagement,
+      ApplicationAppearance,
+      ApplicationPlanLimits,
+      Applications,
+      ApplicationSettings,
+      ApplicationStatistics,
+      AuditEvents,
+      Avatar,
+      BroadcastMessages,
+      CodeSuggestions,
+      Composer,
+      Conan,
+      DashboardAnnotations,
+      Debian,
+      DependencyProxy,
+      DeployKeys,
+      DeployTokens,
+      DockerfileTemplates,
+      Events,
+      Experiments,
+      GeoNodes,
+      GeoSites,
+      GitignoreTemplates,
+      GitLabCIYMLTemplates,
+      Import,
+      InstanceLevelCICDVariables,
+      Keys,
+      License,
+      LicenseTemplates,
+      Lint,
+      Markdown,
+      Maven,
+      Metadata,
+      Migrations,
+      Namespaces,
+      NotificationSettings,
+      NPM,
+      NuGet,
+      PersonalAccessTokens,
+      PyPI,
+      RubyGems,
+      Search,
+      SearchAdmin,
+      ServiceAccounts,
+      ServiceData,
+      SidekiqMetrics,
+      SidekiqQueues,
+      SnippetRepositoryStorageMoves,
+      Snippets,
+      Suggestions,
+      SystemHooks,
+      TodoLists,
+      Topics,
+      Branches,
+      CommitDiscussions,
+      Commits,
+      ContainerRegistry,
+      Deployments,
+      Environments,
+      ErrorTrackingClientKeys,
+      ErrorTrackingSettings,
+      ExternalStatusChecks,
+      FeatureFlags,
+      FeatureFlagUserLists,
+      FreezePeriods,
+      GitlabPages,
+      GoProxy,
+      Helm,
+      Integrations,
+      IssueAwardEmojis,
+      IssueDiscussions,
+      IssueIterationEvents,
+      IssueLabelEvents,
+      IssueLinks,
+      IssueMilestoneEvents,
+      IssueNoteAwardEmojis,
+      IssueNotes,
+      Issues,
+      IssuesStatistics,
+      IssueStateEvents,
+      IssueWeightEvents,
+      JobArtifacts,
+      Jobs,
+      MergeRequestApprovals,
+      MergeRequestAwardEmojis,
+      MergeRequestContextCommits,
+      MergeRequestDiscussions,
+      MergeRequestLabelEvents,
+      MergeRequestMilestoneEvents,
+      MergeRequestStateEvents,
+      MergeRequestDraftNotes,
+      MergeRequestNotes,
+      MergeRequestNoteAwardEmojis,
+      MergeRequests,
+      MergeTrains,
+      PackageRegistry,
+      Packages,
+      PagesDomains,
+      Pipelines,
+      PipelineSchedules,
+      PipelineScheduleVariables,
+      PipelineTriggerTokens,
+      ProductAnalytics,
+      ProjectAccessRequests,
+      ProjectAccessTokens,
+      ProjectAliases,
+      ProjectBadges,
+      ProjectCustomAttributes,
+      ProjectDORA4Metrics,
+      ProjectHooks,
+      ProjectImportExports,
+      ProjectInvitations,
+      ProjectIssueBoards,
+      ProjectIterations,
+      ProjectJobTokenScopes,
+      ProjectLabels,
+      ProjectMarkdownUploads,
+      ProjectMembers,
+      ProjectMilestones,
+      ProjectProtectedEnvironments,
+      ProjectPushRules,
+      ProjectRelationsExport,
+      ProjectReleases,
+      ProjectRemoteMirrors,
+      ProjectRepositoryStorageMoves,
+      Projects,
+      ProjectSnippetAwardEmojis,
+      ProjectSnippetDiscussions,
+      ProjectSnippetNotes,
+      ProjectSnippets,
+      ProjectStatistics,
+      ProjectTemplates,
+      ProjectTerraformState,
+      ProjectVariables,
+      ProjectVulnerabilities,
+      ProjectWikis,
+      ProtectedBranches,
+      ProtectedTags,
+      ReleaseLinks,
+      Repositories,
+      RepositoryFiles,
+      RepositorySubmodules,
+      ResourceGroups,
+      Runners,
+      SecureFiles,
+      Tags,
+      UserStarredMetricsDashboard,
+      EpicAwardEmojis,
+      EpicDiscussions,
+      EpicIssues,
+      EpicLabelEvents,
+      EpicLinks,
+      EpicNotes,
+      Epics,
+      EpicStateEvents,
+      GroupAccessRequests,
+      GroupAccessTokens,
+      GroupActivityAnalytics,
+      GroupBadges,
+      GroupCustomAttributes,
+      GroupDORA4Metrics,
+      GroupEpicBoards,
+      GroupHooks,
+      GroupImportExports,
+      GroupInvitations,
+      GroupIssueBoards,
+      GroupIterations,
+      GroupLabels,
+      GroupLDAPLinks,
+      GroupMarkdownUploads,
+      GroupMembers,
+      GroupMemberRoles,
+      GroupMilestones,
+      GroupProtectedEnvironments,
+      GroupPushRules,
+      GroupRelationExports,
+      GroupReleases,
+      GroupRepositoryStorageMoves,
+      Groups,
+      GroupSAMLIdentities,
+      GroupSAMLLinks,
+      GroupSCIMIdentities,
+      GroupServiceAccounts,
+      GroupVariables,
+      GroupWikis,
+      LinkedEpics,
+      UserCustomAttributes,
+      UserEmails,
+      UserGPGKeys,
+      UserImpersonationTokens,
+      Users,
+      UserSSHKeys
+    };
+    Gitlab = class extends BaseResource {
+      constructor(options) {
+        super(options);
+        Object.keys(resources).forEach((s) => {
+          this[s] = new resources[s](options);
+        });
+      }
+    };
+    AccessLevel = /* @__PURE__ */ ((AccessLevel22) => {
+      AccessLevel22[AccessLevel22["NO_ACCESS"] = 0] = "NO_ACCESS";
+      AccessLevel22[AccessLevel22["MINIMAL_ACCESS"] = 5] = "MINIMAL_ACCESS";
+      AccessLevel22[AccessLevel22["GUEST"] = 10] = "GUEST";
+      AccessLevel22[AccessLevel22["REPORTER"] = 20] = "REPORTER";
+      AccessLevel22[AccessLevel22["DEVELOPER"] = 30] = "DEVELOPER";
+      AccessLevel22[AccessLevel22["MAINTAINER"] = 40] = "MAINTAINER";
+      AccessLevel22[AccessLevel22["OWNER"] = 50] = "OWNER";
+      AccessLevel22[AccessLevel22["ADMIN"] = 60] = "ADMIN";
+      return AccessLevel22;
+    })(AccessLevel || {});
+  }
+});
+
+// node_modules/@gitbeaker/rest/dist/index.mjs
+async function processBody(response) {
+  const contentType = (response.headers.get("content-type") || "").split(";")[0].trim();
+  if (contentType === "application/json") {
+    return response.json().then((v) => v || {});
+  }
+  if (contentType.startsWith("text/")) {
+    return response.text().then((t) => t || "");
+  }
+  return response.blob();
+}
+function delay(ms) {
+  return new Promise((resolve3) => {
+    setTimeout(resolve3, ms);
+  });
+}
+async function parseResponse(response, asStream = false) {
+  const { status: status2, headers: rawHeaders } = response;
+  const headers = Object.fromEntries(rawHeaders.entries());
+  let body;
+  if (asStream) {
+    body = response.body;
+  } else {
+    body = status2 === 204 ? null : await processBody(response);
+  }
+  return { body, headers, status: status2 };
+}
+async function throwFailedRequestError(request, response) {
+  const content = await response.text();
+  const contentType = response.headers.get("Content-Type");
+  let description2;
+  if (contentType?.includes("application/json")) {
+    const output2 = JSON.parse(content);
+    const contentProperty = output2?.error || output2?.message || "";
+    description2 = typeof contentProperty === "string" ? contentProperty : JSON.stringify(contentProperty);
+  } else {
+    description2 = content;
+  }
+  throw new GitbeakerRequestError(description2, {
+    cause: {
+      description: description2,
+      request,
+      response
+    }
+  });
+}
+function getConditionalMode(endpoint2) {
+  if (endpoint2.includes("repository/archive")) return "same-origin";
+  return void 0;
+}
+async function defaultRequestHandler(endpoint2, options) {
+  const retryCodes = [429, 502];
+  const maxRetries = 10;
+  const { rateLimiters, agent, asStream, prefixUrl, searchParams, method, ...opts } = options || {};
+  const rateLimit = getMatchingRateLimiter(endpoint2, rateLimiters, method);
+  let lastStatus;
+  let baseUrl;
+  if (prefixUrl) baseUrl = prefixUrl.endsWith("/") ? prefixUrl : `${prefixUrl}/`;
+  const url12 = new URL(endpoint2, baseUrl);
+  url12.search = searchParams || "";
+  const mode2 = getConditionalMode(endpoint2);
+  for (let i3 = 0; i3 < maxRetries; i3 += 1) {
+    const request = new Request(url12, { ...opts, method, mode: mode2 });
+    const fetchArgs = [request];
+    if (agent) fetchArgs.push({ dispatcher: agent });
+    await rateLimit();
+    const response = await fetch(...fetchArgs).catch((e) => {
+      if (e.name === "TimeoutError" || e.name === "AbortError") {
+        throw new GitbeakerTimeoutError("Query timeout was reached");
+      }
+      throw e;
+    });
+    if (response.ok) return parseResponse(response, asStream);
+    if (!retryCodes.includes(response.status)) await throwFailedRequestError(request, response);
+    lastStatus = response.status;
+    await delay(2 ** i3 * 0.25);
+    continue;
+  }
+  throw new GitbeakerRetryError(
+    `Could not successfully complete this request after ${maxRetries} retries, last status code: ${lastStatus}. ${lastStatus === 429 ? "Check the applicable rate limits for this endpoint" : "Verify the status of the endpoint"}.`
+  );
+}
+var requesterFn, AccessLevel2, Resources, API, Agents2, AlertManagement2, ApplicationAppearance2, ApplicationPlanLimits2, Applications2, ApplicationSettings2, ApplicationStatistics2, AuditEvents2, Avatar2, Branches2, BroadcastMessages2, CodeSuggestions2, CommitDiscussions2, Commits2, Composer2, Conan2, ContainerRegistry2, DashboardAnnotations2, Debian2, DependencyProxy2, DeployKeys2, DeployTokens2, Deployments2, DockerfileTemplates2, Environments2, EpicAwardEmojis2, EpicDiscussions2, EpicIssues2, EpicLabelEvents2, EpicLinks2, EpicNotes2, Epics2, ErrorTrackingClientKeys2, ErrorTrackingSettings2, Events2, Experiments2, ExternalStatusChecks2, FeatureFlags2, FeatureFlagUserLists2, FreezePeriods2, GeoNodes2, GeoSites2, GitignoreTemplates2, GitLabCIYMLTemplates2, GitlabPages2, GoProxy2, GroupAccessRequests2, GroupAccessTokens2, GroupActivityAnalytics2, GroupBadges2, GroupCustomAttributes2, GroupDORA4Metrics2, GroupEpicBoards2, GroupHooks2, GroupImportExports2, GroupInvitations2, GroupIssueBoards2, GroupIterations2, GroupLabels2, GroupLDAPLinks2, GroupMarkdownUploads2, GroupMemberRoles2, GroupMembers2, GroupMilestones2, GroupProtectedEnvironments2, GroupPushRules2, GroupRelationExports2, GroupReleases2, GroupRepositoryStorageMoves2, Groups2, GroupSAMLIdentities2, GroupSAMLLinks2, GroupSCIMIdentities2, GroupServiceAccounts2, GroupVariables2, GroupWikis2, Helm2, Import2, InstanceLevelCICDVariables2, Integrations2, IssueAwardEmojis2, IssueDiscussions2, IssueIterationEvents2, IssueLabelEvents2, IssueLinks2, IssueMilestoneEvents2, IssueNoteAwardEmojis2, IssueNotes2, Issues2, IssuesStatistics2, IssueStateEvents2, IssueWeightEvents2, JobArtifacts2, Jobs2, Keys2, License2, LicenseTemplates2, LinkedEpics2, Lint2, Markdown2, Maven2, MergeRequestApprovals2, MergeRequestAwardEmojis2, MergeRequestContextCommits2, MergeRequestDiscussions2, MergeRequestDraftNotes2, MergeRequestLabelEvents2, MergeRequestMilestoneEvents2, MergeRequestNoteAwardEmojis2, MergeRequestNotes2, MergeRequests2, MergeTrains2, Metadata2, Migrations2, Namespaces2, NotificationSettings2, NPM2, NuGet2, PackageRegistry2, Packages2, PagesDomains2, PersonalAccessTokens2, PipelineSchedules2, PipelineScheduleVariables2, Pipelines2, PipelineTriggerTokens2, ProductAnalytics2, ProjectAccessRequests2, ProjectAccessTokens2, ProjectAliases2, ProjectBadges2, ProjectCustomAttributes2, ProjectDORA4Metrics2, ProjectHooks2, ProjectImportExports2, ProjectInvitations2, ProjectIssueBoards2, ProjectIterations2, ProjectJobTokenScopes2, ProjectLabels2, ProjectMarkdownUploads2, ProjectMembers2, ProjectMilestones2, ProjectProtectedEnvironments2, ProjectPushRules2, ProjectRelationsExport2, ProjectReleases2, ProjectRemoteMirrors2, ProjectRepositoryStorageMoves2, Projects2, ProjectSnippetAwardEmojis2, ProjectSnippetDiscussions2, ProjectSnippetNotes2, ProjectSnippets2, ProjectStatistics2, ProjectTemplates2, ProjectTerraformState2, ProjectVariables2, ProjectVulnerabilities2, ProjectWikis2, ProtectedBranches2, ProtectedTags2, PyPI2, ReleaseLinks2, Repositories2, RepositoryFiles2, RepositorySubmodules2, ResourceGroups2, RubyGems2, Runners2, Search2, SearchAdmin2, SecureFiles2, ServiceAccounts2, ServiceData2, SidekiqMetrics2, SidekiqQueues2, SnippetRepositoryStorageMoves2, Snippets2, Suggestions2, SystemHooks2, Tags2, TodoLists2, Topics2, UserCustomAttributes2, UserEmails2, UserGPGKeys2, UserImpersonationTokens2, Users2, UserSSHKeys2, UserStarredMetricsDashboard2, Gitlab2;
+var init_dist5 = __esm({
+  "node_modules/@gitbeaker/rest/dist/index.mjs"() {
+    init_dist4();
+    init_dist3();
+    init_dist3();
+    requesterFn = createRequesterFn(
+      (_, reqo) => Promise.resolve(reqo),
+      defaultRequestHandler
+    );
+    ({ AccessLevel: AccessLevel2, ...Resources } = dist_exports);
+    API = presetResourceArguments(Resources, { requesterFn });
+    ({ Agents: Agents2 } = API);
+    ({ AlertManagement: AlertManagement2 } = API);
+    ({ ApplicationAppearance: ApplicationAppearance2 } = API);
+    ({ ApplicationPlanLimits: ApplicationPlanLimits2 } = API);
+    ({ Applications: Applications2 } = API);
+    ({ ApplicationSettings: ApplicationSettings2 } = API);
+    ({ ApplicationStatistics: ApplicationStatistics2 } = API);
+    ({ AuditEvents: AuditEvents2 } = API);
+    ({ Avatar: Avatar2 } = API);
+    ({ Branches: Branches2 } = API);
+    ({ BroadcastMessages: BroadcastMessages2 } = API);
+    ({ CodeSuggestions: CodeSuggestions2 } = API);
+    ({ CommitDiscussions: CommitDiscussions2 } = API);
+    ({ Commits: Commits2 } = API);
+    ({ Composer: Composer2 } = API);
+    ({ Conan: Conan2 } = API);
+    ({ ContainerRegistry: ContainerRegistry2 } = API);
+    ({ DashboardAnnotations: DashboardAnnotations2 } = API);
+    ({ Debian: Debian2 } = API);
+    ({ DependencyProxy: DependencyProxy2 } = API);
+    ({ DeployKeys: DeployKeys2 } = API);
+    ({ DeployTokens: DeployTokens2 } = API);
+    ({ Deployments: Deployments2 } = API);
+    ({ DockerfileTemplates: DockerfileTemplates2 } = API);
+    ({ Environments: Environments2 } = API);
+    ({ EpicAwardEmojis: EpicAwardEmojis2 } = API);
+    ({ EpicDiscussions: EpicDiscussions2 } = API);
+    ({ EpicIssues: EpicIssues2 } = API);
+    ({ EpicLabelEvents: EpicLabelEvents2 } = API);
+    ({ EpicLinks: EpicLinks2 } = API);
+    ({ EpicNotes: EpicNotes2 } = API);
+    ({ Epics: Epics2 } = API);
+    ({ ErrorTrackingClientKeys: ErrorTrackingClientKeys2 } = API);
+    ({ ErrorTrackingSettings: ErrorTrackingSettings2 } = API);
+    ({ Events: Events2 } = API);
+    ({ Experiments: Experiments2 } = API);
+    ({ ExternalStatusChecks: ExternalStatusChecks2 } = API);
+    ({ FeatureFlags: FeatureFlags2 } = API);
+    ({ FeatureFlagUserLists: FeatureFlagUserLists2 } = API);
+    ({ FreezePeriods: FreezePeriods2 } = API);
+    ({ GeoNodes: GeoNodes2 } = API);
+    ({ GeoSites: GeoSites2 } = API);
+    ({ GitignoreTemplates: GitignoreTemplates2 } = API);
+    ({ GitLabCIYMLTemplates: GitLabCIYMLTemplates2 } = API);
+    ({ GitlabPages: GitlabPages2 } = API);
+    ({ GoProxy: GoProxy2 } = API);
+    ({ GroupAccessRequests: GroupAccessRequests2 } = API);
+    ({ GroupAccessTokens: GroupAccessTokens2 } = API);
+    ({ GroupActivityAnalytics: GroupActivityAnalytics2 } = API);
+    ({ GroupBadges: GroupBadges2 } = API);
+    ({ GroupCustomAttributes: GroupCustomAttributes2 } = API);
+    ({ GroupDORA4Metrics: GroupDORA4Metrics2 } = API);
+    ({ GroupEpicBoards: GroupEpicBoards2 } = API);
+    ({ GroupHooks: GroupHooks2 } = API);
+    ({ GroupImportExports: GroupImportExports2 } = API);
+    ({ GroupInvitations: GroupInvitations2 } = API);
+    ({ GroupIssueBoards: GroupIssueBoards2 } = API);
+    ({ GroupIterations: GroupIterations2 } = API);
+    ({ GroupLabels: GroupLabels2 } = API);
+    ({ GroupLDAPLinks: GroupLDAPLinks2 } = API);
+    ({ GroupMarkdownUploads: GroupMarkdownUploads2 } = API);
+    ({ GroupMemberRoles: GroupMemberRoles2 } = API);
+    ({ GroupMembers: GroupMembers2 } = API);
+    ({ GroupMilestones: GroupMilestones2 } = API);
+    ({ GroupProtectedEnvironments: GroupProtectedEnvironments2 } = API);
+    ({ GroupPushRules: GroupPushRules2 } = API);
+    ({ GroupRelationExports: GroupRelationExports2 } = API);
+    ({ GroupReleases: GroupReleases2 } = API);
+    ({ GroupRepositoryStorageMoves: GroupRepositoryStorageMoves2 } = API);
+    ({ Groups: Groups2 } = API);
+    ({ GroupSAMLIdentities: GroupSAMLIdentities2 } = API);
+    ({ GroupSAMLLinks: GroupSAMLLinks2 } = API);
+    ({ GroupSCIMIdentities: GroupSCIMIdentities2 } = API);
+    ({ GroupServiceAccounts: GroupServiceAccounts2 } = API);
+    ({ GroupVariables: GroupVariables2 } = API);
+    ({ GroupWikis: GroupWikis2 } = API);
+    ({ Helm: Helm2 } = API);
+    ({ Import: Import2 } = API);
+    ({ InstanceLevelCICDVariables: InstanceLevelCICDVariables2 } = API);
+    ({ Integrations: Integrations2 } = API);
+    ({ IssueAwardEmojis: IssueAwardEmojis2 } = API);
+    ({ IssueDiscussions: IssueDiscussions2 } = API);
+    ({ IssueIterationEvents: IssueIterationEvents2 } = API);
+    ({ IssueLabelEvents: IssueLabelEvents2 } = API);
+    ({ IssueLinks: IssueLinks2 } = API);
+    ({ IssueMilestoneEvents: IssueMilestoneEvents2 } = API);
+    ({ IssueNoteAwardEmojis: IssueNoteAwardEmojis2 } = API);
+    ({ IssueNotes: IssueNotes2 } = API);
+    ({ Issues: Issues2 } = API);
+    ({ IssuesStatistics: IssuesStatistics2 } = API);
+    ({ IssueStateEvents: IssueStateEvents2 } = API);
+    ({ IssueWeightEvents: IssueWeightEvents2 } = API);
+    ({ JobArtifacts: JobArtifacts2 } = API);
+    ({ Jobs: Jobs2 } = API);
+    ({ Keys: Keys2 } = API);
+    ({ License: License2 } = API);
+    ({ LicenseTemplates: LicenseTemplates2 } = API);
+    ({ LinkedEpics: LinkedEpics2 } = API);
+    ({ Lint: Lint2 } = API);
+    ({ Markdown: Markdown2 } = API);
+    ({ Maven: Maven2 } = API);
+    ({ MergeRequestApprovals: MergeRequestApprovals2 } = API);
+    ({ MergeRequestAwardEmojis: MergeRequestAwardEmojis2 } = API);
+    ({ MergeRequestContextCommits: MergeRequestContextCommits2 } = API);
+    ({ MergeRequestDiscussions: MergeRequestDiscussions2 } = API);
+    ({ MergeRequestDraftNotes: MergeRequestDraftNotes2 } = API);
+    ({ MergeRequestLabelEvents: MergeRequestLabelEvents2 } = API);
+    ({ MergeRequestMilestoneEvents: MergeRequestMilestoneEvents2 } = API);
+    ({ MergeRequestNoteAwardEmojis: MergeRequestNoteAwardEmojis2 } = API);
+    ({ MergeRequestNotes: MergeRequestNotes2 } = API);
+    ({ MergeRequests: MergeRequests2 } = API);
+    ({ MergeTrains: MergeTrains2 } = API);
+    ({ Metadata: Metadata2 } = API);
+    ({ Migrations: Migrations2 } = API);
+    ({ Namespaces: Namespaces2 } = API);
+    ({ NotificationSettings: NotificationSettings2 } = API);
+    ({ NPM: NPM2 } = API);
+    ({ NuGet: NuGet2 } = API);
+    ({ PackageRegistry: PackageRegistry2 } = API);
+    ({ Packages: Packages2 } = API);
+    ({ PagesDomains: PagesDomains2 } = API);
+    ({ PersonalAccessTokens: PersonalAccessTokens2 } = API);
+    ({ PipelineSchedules: PipelineSchedules2 } = API);
+    ({ PipelineScheduleVariables: PipelineScheduleVariables2 } = API);
+    ({ Pipelines: Pipelines2 } = API);
+    ({ PipelineTriggerTokens: PipelineTriggerTokens2 } = API);
+    ({ ProductAnalytics: ProductAnalytics2 } = API);
+    ({ ProjectAccessRequests: ProjectAccessRequests2 } = API);
+    ({ ProjectAccessTokens: ProjectAccessTokens2 } = API);
+    ({ ProjectAliases: ProjectAliases2 } = API);
+    ({ ProjectBadges: ProjectBadges2 } = API);
+    ({ ProjectCustomAttributes: ProjectCustomAttributes2 } = API);
+    ({ ProjectDORA4Metrics: ProjectDORA4Metrics2 } = API);
+    ({ ProjectHooks: ProjectHooks2 } = API);
+    ({ ProjectImportExports: ProjectImportExports2 } = API);
+    ({ ProjectInvitations: ProjectInvitations2 } = API);
+    ({ ProjectIssueBoards: ProjectIssueBoards2 } = API);
+    ({ ProjectIterations: ProjectIterations2 } = API);
+    ({ ProjectJobTokenScopes: ProjectJobTokenScopes2 } = API);
+    ({ ProjectLabels: ProjectLabels2 } = API);
+    ({ ProjectMarkdownUploads: ProjectMarkdownUploads2 } = API);
+    ({ ProjectMembers: ProjectMembers2 } = API);
+    ({ ProjectMilestones: ProjectMilestones2 } = API);
+    ({ ProjectProtectedEnvironments: ProjectProtectedEnvironments2 } = API);
+    ({ ProjectPushRules: ProjectPushRules2 } = API);
+    ({ ProjectRelationsExport: ProjectRelationsExport2 } = API);
+    ({ ProjectReleases: ProjectReleases2 } = API);
+    ({ ProjectRemoteMirrors: ProjectRemoteMirrors2 } = API);
+    ({ ProjectRepositoryStorageMoves: ProjectRepositoryStorageMoves2 } = API);
+    ({ Projects: Projects2 } = API);
+    ({ ProjectSnippetAwardEmojis: ProjectSnippetAwardEmojis2 } = API);
+    ({ ProjectSnippetDiscussions: ProjectSnippetDiscussions2 } = API);
+    ({ ProjectSnippetNotes: ProjectSnippetNotes2 } = API);
+    ({ ProjectSnippets: ProjectSnippets2 } = API);
+    ({ ProjectStatistics: ProjectStatistics2 } = API);
+    ({ ProjectTemplates: ProjectTemplates2 } = API);
+    ({ ProjectTerraformState: ProjectTerraformState2 } = API);
+    ({ ProjectVariables: ProjectVariables2 } = API);
+    ({ ProjectVulnerabilities: ProjectVulnerabilities2 } = API);
+    ({ ProjectWikis: ProjectWikis2 } = API);
+    ({ ProtectedBranches: ProtectedBranches2 } = API);
+    ({ ProtectedTags: ProtectedTags2 } = API);
+    ({ PyPI: PyPI2 } = API);
+    ({ ReleaseLinks: ReleaseLinks2 } = API);
+    ({ Repositories: Repositories2 } = API);
+    ({ RepositoryFiles: RepositoryFiles2 } = API);
+    ({ RepositorySubmodules: RepositorySubmodules2 } = API);
+    ({ ResourceGroups: ResourceGroups2 } = API);
+    ({ RubyGems: RubyGems2 } = API);
+    ({ Runners: Runners2 } = API);
+    ({ Search: Search2 } = API);
+    ({ SearchAdmin: SearchAdmin2 } = API);
+    ({ SecureFiles: SecureFiles2 } = API);
+    ({ ServiceAccounts: ServiceAccounts2 } = API);
+    ({ ServiceData: ServiceData2 } = API);
+    ({ SidekiqMetrics: SidekiqMetrics2 } = API);
+    ({ SidekiqQueues: SidekiqQueues2 } = API);
+    ({ SnippetRepositoryStorageMoves: SnippetRepositoryStorageMoves2 } = API);
+    ({ Snippets: Snippets2 } = API);
+    ({ Suggestions: Suggestions2 } = API);
+    ({ SystemHooks: SystemHooks2 } = API);
+    ({ Tags: Tags2 } = API);
+    ({ TodoLists: TodoLists2 } = API);
+    ({ Topics: Topics2 } = API);
+    ({ UserCustomAttributes: UserCustomAttributes2 } = API);
+    ({ UserEmails: UserEmails2 } = API);
+    ({ UserGPGKeys: UserGPGKeys2 } = API);
+    ({ UserImpersonationTokens: UserImpersonationTokens2 } = API);
+    ({ Users: Users2 } = API);
+    ({ UserSSHKeys: UserSSHKeys2 } = API);
+    ({ UserStarredMetricsDashboard: UserStarredMetricsDashboard2 } = API);
+    ({ Gitlab: Gitlab2 } = API);
+  }
+});
+
+// node_modules/is-network-error/index.js
+function isNetworkError(error62) {
+  const isValid = error62 && isError(error62) && error62.name === "TypeError" && typeof error62.message === "string";
+  if (!isValid) {
+    return false;
+  }
+  const { message: message3, stack } = error62;
+  if (message3 === "Load failed" || message3.startsWith("Load failed (") && message3.endsWith(")")) {
+    return stack === void 0 || "__sentry_captured__" in error62;
+  }
+  if (message3.startsWith("error sending request for url")) {
+    return true;
+  }
+  if (message3 === "Failed to fetch" || message3.startsWith("Failed to fetch (") && message3.endsWith(")")) {
+    return true;
+  }
+  return errorMessages.has(message3);
+}
+var objectToString3, isError, errorMessages;
+var init_is_network_error = __esm({
+  "node_modules/is-network-error/index.js"() {
+    objectToString3 = Object.prototype.toString;
+    isError = (value) => objectToString3.call(value) === "[object Error]";
+    errorMessages = /* @__PURE__ */ new Set([
+      "network error",
+      // Chrome
+      "NetworkError when attempting to fetch resource.",
+      // Firefox
+      "The Internet connection appears to be offline.",
+      // Safari 16
+      "Network request failed",
+      // `cross-fetch`
+      "fetch failed",
+      // Undici (Node.js)
+      "terminated",
+      // Undici (Node.js)
+      " A network error occurred.",
+      // Bun (WebKit)
+      "Network connection lost"
+      // Cloudflare Workers (fetch)
+    ]);
+  }
+});
+
+// node_modules/p-retry/index.js
+function validateRetries(retries) {
+  if (typeof retries === "number") {
+    if (retries < 0) {
+      throw new TypeError("Expected `retries` to be a non-negative number.");
+    }
+    if (Number.isNaN(retries)) {
+      throw new TypeError("Expected `retries` to be a valid number or Infinity, got NaN.");
+    }
+  } else if (retries !== void 0) {
+    throw new TypeError("Expected `retries` to be a number or Infinity.");
+  }
+}
+function validateNumberOption(name, value, { min = 0, allowInfinity = false } = {}) {
+  if (value === void 0) {
+    return;
+  }
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
+  }
+  if (!allowInfinity && !Number.isFinite(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a finite number.`);
+  }
+  if (value < min) {
+    throw new TypeError(`Expected \`${name}\` to be ≥ ${min}.`);
+  }
+}
+function calculateDelay(retriesConsumed, options) {
+  const attempt = Math.max(1, retriesConsumed + 1);
+  const random = options.randomize ? Math.random() + 1 : 1;
+  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
+  timeout = Math.min(timeout, options.maxTimeout);
+  return timeout;
+}
+function calculateRemainingTime(start, max2) {
+  if (!Number.isFinite(max2)) {
+    return max2;
+  }
+  return max2 - (performance.now() - start);
+}
+async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed, startTime, options }) {
+  const normalizedError = error62 instanceof Error ? error62 : new TypeError(`Non-error was thrown: "${error62}". You should only throw errors.`);
+  if (normalizedError instanceof AbortError) {
+    throw normalizedError.originalError;
+  }
+  const retriesLeft = Number.isFinite(options.retries) ? Math.max(0, options.retries - retriesConsumed) : options.retries;
+  const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
+  const context = Object.freeze({
+    error: normalizedError,
+    attemptNumber,
+    retriesLeft,
+    retriesConsumed
+  });
+  await options.onFailedAttempt(context);
+  if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
+    throw normalizedError;
+  }
+  const consumeRetry = await options.shouldConsumeRetry(context);
+  const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
+  if (remainingTime <= 0 || retriesLeft <= 0) {
+    throw normalizedError;
+  }
+  if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
+    if (consumeRetry) {
+      throw normalizedError;
+    }
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  if (!await options.shouldRetry(context)) {
+    throw normalizedError;
+  }
+  if (!consumeRetry) {
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  const delayTime = calculateDelay(retriesConsumed, options);
+  const finalDelay = Math.min(delayTime, remainingTime);
+  options.signal?.throwIfAborted();
+  if (finalDelay > 0) {
+    await new Promise((resolve3, reject) => {
+      const onAbort = () => {
+        clearTimeout(timeoutToken);
+        options.signal?.removeEventListener("abort", onAbort);
+        reject(options.signal.reason);
+      };
+      const timeoutToken = setTimeout(() => {
+        options.signal?.removeEventListener("abort", onAbort);
+        resolve3();
+      }, finalDelay);
+      if (options.unref) {
+        timeoutToken.unref?.();
+      }
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+  options.signal?.throwIfAborted();
+  return true;
+}
+async function pRetry(input2, options = {}) {
+  options = { ...options };
+  validateRetries(options.retries);
+  if (Object.hasOwn(options, "forever")) {
+    throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.");
+  }
+  options.retries ??= 10;
+  options.factor ??= 2;
+  options.minTimeout ??= 1e3;
+  options.maxTimeout ??= Number.POSITIVE_INFINITY;
+  options.maxRetryTime ??= Number.POSITIVE_INFINITY;
+  options.randomize ??= false;
+  options.onFailedAttempt ??= () => {
+  };
+  options.shouldRetry ??= () => true;
+  options.shouldConsumeRetry ??= () => true;
+  validateNumberOption("factor", options.factor, { min: 0, allowInfinity: false });
+  validateNumberOption("minTimeout", options.minTimeout, { min: 0, allowInfinity: false });
+  validateNumberOption("maxTimeout", options.maxTimeout, { min: 0, allowInfinity: true });
+  validateNumberOption("maxRetryTime", options.maxRetryTime, { min: 0, allowInfinity: true });
+  if (!(options.factor > 0)) {
+    options.factor = 1;
+  }
+  options.signal?.throwIfAborted();
+  let attemptNumber = 0;
+  let retriesConsumed = 0;
+  const startTime = performance.now();
+  while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
+    attemptNumber++;
+    try {
+      options.signal?.throwIfAborted();
+      const result2 = await input2(attemptNumber);
+      options.signal?.throwIfAborted();
+      return result2;
+    } catch (error62) {
+      if (await onAttemptFailure({
+        error: error62,
+        attemptNumber,
+        retriesConsumed,
+        startTime,
+        options
+      })) {
+        retriesConsumed++;
+      }
+    }
+  }
+  throw new Error("Retry attempts exhausted without throwing an error.");
+}
+var AbortError;
+var init_p_retry = __esm({
+  "node_modules/p-retry/index.js"() {
+    init_is_network_error();
+    AbortError = class extends Error {
+      constructor(message3) {
+        super();
+        if (message3 instanceof Error) {
+          this.originalError = message3;
+          ({ message: message3 } = message3);
+        } else {
+          this.originalError = new Error(message3);
+          this.originalError.stack = this.stack;
+        }
+        this.name = "AbortError";
+        this.message = message3;
+      }
+    };
+  }
+});
+
+// src/platforms/gitlab/notes.ts
+function statusOf(error62) {
+  const cause = error62?.cause;
+  const status2 = cause?.response?.status;
+  return typeof status2 === "number" ? status2 : void 0;
+}
+async function withRetry(call) {
+  return pRetry(
+    async () => {
+      try {
+        return await call();
+      } catch (error62) {
+        const status2 = statusOf(error62);
+        if (status2 !== void 0 && status2 < 500 && status2 !== 429)
+          throw new AbortError(error62 instanceof Error ? error62 : String(error62));
+        throw error62;
+      }
+    },
+    { retries: 3, minTimeout: 300, factor: 2 }
+  );
+}
+function gitlabClient(host, token) {
+  return new Gitlab2({ host, token });
+}
+function gitlabNoteStore(client, project, iid) {
+  return {
+    async list() {
+      const notes = await withRetry(() => client.MergeRequestNotes.all(project, iid, { perPage: 100 }));
+      return notes.map((n2) => ({ id: n2.id, body: n2.body ?? "" }));
+    },
+    async create(body) {
+      return (await withRetry(() => client.MergeRequestNotes.create(project, iid, body))).id;
+    },
+    async update(id, body) {
+      await withRetry(() => client.MergeRequestNotes.edit(project, iid, id, { body }));
+    },
+    async remove(id) {
+      await withRetry(() => client.MergeRequestNotes.remove(project, iid, id));
+    }
+  };
+}
+var init_notes = __esm({
+  "src/platforms/gitlab/notes.ts"() {
+    "use strict";
+    init_dist5();
+    init_p_retry();
+  }
+});
+
+// src/platforms/gitlab/run.ts
+import { mkdir as mkdir4, writeFile as writeFile4 } from "node:fs/promises";
+import path32 from "node:path";
+function inGitlabCi(env) {
+  return env.GITLAB_CI === "true";
+}
+function noteToken(env) {
+  return env.CONTROLGATE_GITLAB_TOKEN || env.GITLAB_TOKEN || void 0;
+}
+async function publishToGitlab(report2, env, options) {
+  await mkdir4(options.reportsDir, { recursive: true });
+  await writeFile4(
+    path32.join(options.reportsDir, "gl-sast-report.json"),
+    `${JSON.stringify(gitlabSastReport(report2), null, 2)}
+`
+  );
+  await writeFile4(
+    path32.join(options.reportsDir, "gl-code-quality-report.json"),
+    `${JSON.stringify(gitlabCodeQualityReport(report2), null, 2)}
+`
+  );
+  const context = gitlabContext(env);
+  if (options.comment === "off" || context.changeNumber === null) return;
+  const token = noteToken(env);
+  if (!token) {
+    options.log(
+      "controlgate: no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN."
+    );
+    return;
+  }
+  const host = env.CI_SERVER_URL;
+  const project = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID ?? env.CI_PROJECT_PATH;
+  if (!host || !project) {
+    options.log("controlgate: no merge-request note: CI_SERVER_URL or CI_PROJECT_ID is not set");
+    return;
+  }
+  const body = renderComment(report2, {
+    commentKey: options.commentKey,
+    // GitLab's file URLs live under /-/blob/; the renderer appends /blob/<sha>/<path>.
+    ...context.repoUrl ? { repoUrl: `${context.repoUrl.replace(/\/$/, "")}/-` } : {},
+    ...context.headSha ? { headSha: context.headSha } : {},
+    ...context.runUrl ? { runUrl: context.runUrl } : {},
+    detailsHint: "the job artifacts (controlgate-evidence)",
+    maxChars: NOTE_LIMIT
+  });
+  try {
+    const store = gitlabNoteStore(gitlabClient(host, token), project, context.changeNumber);
+    const outcome = await upsertStickyComment(store, commentMarker(options.commentKey), body);
+    options.log(`controlgate: merge-request note ${outcome}`);
+  } catch (error62) {
+    const message3 = (error62 instanceof Error ? error62.message : String(error62)).replaceAll(token, "***");
+    options.log(`controlgate: could not post the merge-request note: ${message3}`);
+  }
+}
+var NOTE_LIMIT;
+var init_run = __esm({
+  "src/platforms/gitlab/run.ts"() {
+    "use strict";
+    init_codequality();
+    init_sast();
+    init_comment();
+    init_sticky_comment();
+    init_context();
+    init_notes();
+    NOTE_LIMIT = 1e6;
+  }
+});
+
 // src/report/mapping-view.ts
 function criterionSources(catalog2, mapping) {
   return catalog2.criteria.map((criterion) => ({
     criterion,
     rows: mapping.layers.flatMap(
       (layer) => layer.rows.flatMap(
-        (row2, index) => row2.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row: row2 }] : []
+        (row3, index) => row3.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row: row3 }] : []
       )
     ),
-    coveredBy: Object.entries(mapping.coverage).filter(([, ids]) => ids.includes(criterion.id)).map(([scanner]) => scanner)
+    coveredBy: Object.entries(mapping.coverage).filter(([, ids2]) => ids2.includes(criterion.id)).map(([scanner2]) => scanner2)
   }));
 }
-function describeMatch(row2) {
+function describeMatch(row3) {
   const parts = [];
-  if (row2.tool) parts.push(row2.tool);
-  if (row2.rule) parts.push(row2.rule);
-  if (row2.cwe) parts.push((Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).join(", "));
-  if (row2.category) parts.push(`category "${row2.category}"`);
-  if (row2.owasp) parts.push(`OWASP ${row2.owasp}`);
-  if (row2.tag) parts.push(`tag "${row2.tag}"`);
+  if (row3.tool) parts.push(row3.tool);
+  if (row3.rule) parts.push(row3.rule);
+  if (row3.cwe) parts.push((Array.isArray(row3.cwe) ? row3.cwe : [row3.cwe]).join(", "));
+  if (row3.category) parts.push(`category "${row3.category}"`);
+  if (row3.owasp) parts.push(`OWASP ${row3.owasp}`);
+  if (row3.tag) parts.push(`tag "${row3.tag}"`);
   return parts.join(" ");
 }
-function escapeCell(text2) {
-  return text2.replaceAll("|", "\\|").replaceAll("\n", " ");
+function escapeCell(text3) {
+  return text3.replaceAll("|", "\\|").replaceAll("\n", " ");
 }
 function renderMappingMarkdown(catalog2, mapping, hashes) {
   const out = [
@@ -50799,8 +68907,8 @@ function renderMappingMarkdown(catalog2, mapping, hashes) {
 function renderMappingText(catalog2, mapping) {
   const out = [];
   for (const s of criterionSources(catalog2, mapping)) {
-    const scanners = s.coveredBy.length > 0 ? s.coveredBy.join(", ") : s.criterion.signal === "process" ? "process control: no scanner" : "no scanner";
-    out.push(`${s.criterion.id.padEnd(6)} ${s.criterion.title}  [${scanners}]`);
+    const scanners2 = s.coveredBy.length > 0 ? s.coveredBy.join(", ") : s.criterion.signal === "process" ? "process control: no scanner" : "no scanner";
+    out.push(`${s.criterion.id.padEnd(6)} ${s.criterion.title}  [${scanners2}]`);
     for (const r of s.rows) out.push(`         ${r.layer.padEnd(8)} ${describeMatch(r.row)}`);
   }
   return `${out.join("\n")}
@@ -50894,8 +69002,8 @@ var init_explain = __esm({
 });
 
 // src/report/controls-text.ts
-function oneLine2(text2, max2) {
-  const flat = stripControlChars(text2.replace(/\s+/g, " ").trim());
+function oneLine2(text3, max2) {
+  const flat = stripControlChars(text3.replace(/\s+/g, " ").trim());
   return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function findingRow(g) {
@@ -50905,17 +69013,17 @@ function findingRow(g) {
 }
 function criterionBlock(c3, byFingerprint) {
   const policy = `${c3.policy.mode} at ${c3.policy.severity}${c3.policy.source === "default" ? "" : ` (policy ${c3.policy.source})`}`;
-  const lines = [
+  const lines2 = [
     `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}`
   ];
   const rows = c3.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(
     (a2, b) => severityRank(b.severity) - severityRank(a2.severity) || a2.finding.path.localeCompare(b.finding.path) || a2.finding.line - b.finding.line
   );
-  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines.push(findingRow(g));
+  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines2.push(findingRow(g));
   if (c3.findings.length > MAX_FINDINGS_PER_CRITERION) {
-    lines.push(`      … and ${c3.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
+    lines2.push(`      … and ${c3.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
   }
-  return lines;
+  return lines2;
 }
 function renderControls(outcome) {
   const { gate } = outcome;
@@ -50974,11 +69082,11 @@ var init_controls_text = __esm({
 });
 
 // src/report/terminal.ts
-function pad(text2, width) {
-  return text2.length >= width ? text2 : text2 + " ".repeat(width - text2.length);
+function pad(text3, width) {
+  return text3.length >= width ? text3 : text3 + " ".repeat(width - text3.length);
 }
-function oneLine3(text2, max2) {
-  const flat = terminalSafe(text2.replace(/\s+/g, " ").trim());
+function oneLine3(text3, max2) {
+  const flat = terminalSafe(text3.replace(/\s+/g, " ").trim());
   return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function seconds2(ms) {
@@ -50987,8 +69095,8 @@ function seconds2(ms) {
 function scannerLine(run2) {
   const mark = { ok: "ok     ", failed: "FAILED ", skipped: "skipped" }[run2.status];
   const version2 = run2.version ? ` ${run2.version}` : "";
-  const detail = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine3(run2.error ?? "", 160);
-  return `  ${mark} ${pad(`${run2.displayName}${version2}`, 18)} ${detail}`;
+  const detail2 = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine3(run2.error ?? "", 160);
+  return `  ${mark} ${pad(`${run2.displayName}${version2}`, 18)} ${detail2}`;
 }
 function findingLine(f) {
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
@@ -51039,9 +69147,9 @@ __export(main_exports, {
   main: () => main
 });
 import { existsSync as existsSync5 } from "node:fs";
-import { mkdir as mkdir4, rm as rm5, writeFile as writeFile4 } from "node:fs/promises";
-import path32 from "node:path";
-function render(outcome, format2) {
+import { mkdir as mkdir5, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
+import path33 from "node:path";
+function render2(outcome, format2) {
   if (format2 === "json") return `${JSON.stringify(jsonReport(outcome), null, 2)}
 `;
   if (format2 === "sarif")
@@ -51049,9 +69157,9 @@ function render(outcome, format2) {
 `;
   return renderText(outcome);
 }
-async function writeTo(file2, text2) {
-  await mkdir4(path32.dirname(file2), { recursive: true });
-  await writeFile4(file2, text2);
+async function writeTo(file2, text3) {
+  await mkdir5(path33.dirname(file2), { recursive: true });
+  await writeFile5(file2, text3);
 }
 async function runScan(args, io) {
   const outcome = await scan({
@@ -51060,7 +69168,7 @@ async function runScan(args, io) {
     ...args.config ? { configFile: args.config } : {},
     ...args.waivers ? { waiversFile: args.waivers } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
-    ...args.outDir ? { outDir: path32.join(path32.resolve(io.cwd, args.outDir), "raw") } : {},
+    ...args.outDir ? { outDir: path33.join(path33.resolve(io.cwd, args.outDir), "raw") } : {},
     exec: realExec,
     toolsDir: toolsDir(io.env),
     env: io.env,
@@ -51075,28 +69183,28 @@ async function runScan(args, io) {
   });
   const written = [];
   if (args.outDir) {
-    const dir = path32.resolve(io.cwd, args.outDir);
-    await writeTo(path32.join(dir, "controlgate.json"), render(outcome, "json"));
-    await writeTo(path32.join(dir, "controlgate.sarif"), render(outcome, "sarif"));
+    const dir = path33.resolve(io.cwd, args.outDir);
+    await writeTo(path33.join(dir, "controlgate.json"), render2(outcome, "json"));
+    await writeTo(path33.join(dir, "controlgate.sarif"), render2(outcome, "sarif"));
     written.push(
-      path32.join(dir, "controlgate.json"),
-      path32.join(dir, "controlgate.sarif"),
-      path32.join(dir, "raw")
+      path33.join(dir, "controlgate.json"),
+      path33.join(dir, "controlgate.sarif"),
+      path33.join(dir, "raw")
     );
   }
   if (args.output) {
-    const file2 = path32.resolve(io.cwd, args.output);
-    await writeTo(file2, render(outcome, args.format));
+    const file2 = path33.resolve(io.cwd, args.output);
+    await writeTo(file2, render2(outcome, args.format));
     written.unshift(file2);
     io.out(renderText(outcome));
   } else {
-    io.out(render(outcome, args.format));
+    io.out(render2(outcome, args.format));
   }
   const evidenceDir = args.evidence === false ? void 0 : args.evidence ?? (inCi(io.env) ? "controlgate-evidence" : void 0);
   if (evidenceDir || args.evidenceZip) {
     const facts = await collectRunFacts(outcome, realExec, io.env);
-    const dir = evidenceDir ? path32.resolve(io.cwd, evidenceDir) : void 0;
-    const zip = args.evidenceZip ? path32.resolve(io.cwd, args.evidenceZip) : void 0;
+    const dir = evidenceDir ? path33.resolve(io.cwd, evidenceDir) : void 0;
+    const zip = args.evidenceZip ? path33.resolve(io.cwd, args.evidenceZip) : void 0;
     const { manifest } = await writeEvidence(outcome, facts, {
       ...dir ? { dir } : {},
       ...zip ? { zip } : {}
@@ -51105,17 +69213,26 @@ async function runScan(args, io) {
     io.err(`evidence: ${manifest.files.length + 1} files, bundle digest sha256:${manifest.digest}
 `);
   }
-  if (written.length > 0) io.err(`wrote ${written.map((w) => path32.relative(io.cwd, w) || w).join(", ")}
+  if (inGitlabCi(io.env)) {
+    await publishToGitlab(jsonReport(outcome), io.env, {
+      commentKey: args.commentKey,
+      comment: args.comment,
+      reportsDir: path33.resolve(io.cwd, args.reportsDir ?? "."),
+      log: (line2) => io.err(`${line2}
+`)
+    });
+  }
+  if (written.length > 0) io.err(`wrote ${written.map((w) => path33.relative(io.cwd, w) || w).join(", ")}
 `);
   if (outcome.outDirIsTemporary) await rm5(outcome.outDir, { recursive: true, force: true });
   return scanExitCode(outcome);
 }
 async function init(dir, force, io) {
-  const file2 = path32.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path33.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync5(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeTo(file2, STARTER_CONFIG);
-  io.out(`wrote ${path32.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path33.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -51140,12 +69257,12 @@ async function explain(command, io) {
       target: workspace.targetDir,
       root: workspace.root
     });
-    const text2 = explainCriterion(command.subject, catalog2, mapping, config2);
-    if (!text2)
+    const text3 = explainCriterion(command.subject, catalog2, mapping, config2);
+    if (!text3)
       throw new UsageError(
         `unknown criterion "${command.subject}"; run \`controlgate controls\` for the list`
       );
-    io.out(text2);
+    io.out(text3);
     return 0;
   }
   const outcome = await scan({
@@ -51158,10 +69275,10 @@ async function explain(command, io) {
     cwd: io.cwd
   });
   if (outcome.outDirIsTemporary) await rm5(outcome.outDir, { recursive: true, force: true });
-  const [scanner, ...rest] = command.subject.split(":");
+  const [scanner2, ...rest] = command.subject.split(":");
   const ruleId = rest.join(":");
   const matches = outcome.gate.findings.filter(
-    (g) => ruleId ? g.finding.scanner === scanner && g.finding.ruleId === ruleId : g.finding.fingerprint === command.subject
+    (g) => ruleId ? g.finding.scanner === scanner2 && g.finding.ruleId === ruleId : g.finding.fingerprint === command.subject
   );
   if (matches.length === 0) {
     io.err(
@@ -51176,29 +69293,29 @@ async function explain(command, io) {
 function inCi(env) {
   return env.GITHUB_ACTIONS === "true" || env.GITLAB_CI === "true";
 }
-async function verify(location3, io) {
-  if (!existsSync5(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path32.resolve(io.cwd, location3));
+async function verify(location4, io) {
+  if (!existsSync5(location4)) throw new UsageError(`no evidence bundle at ${location4}`);
+  const result2 = await verifyBundle(path33.resolve(io.cwd, location4));
   if (result2.ok) {
     io.out(
-      `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
+      `${location4}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
 `
     );
     return 0;
   }
-  io.out(`${location3}: NOT intact
+  io.out(`${location4}: NOT intact
 ${result2.problems.map((p) => `  - ${p}`).join("\n")}
 `);
   return 1;
 }
 async function listScanners(io) {
-  for (const scanner of BUILTIN_SCANNERS.values()) {
+  for (const scanner2 of BUILTIN_SCANNERS.values()) {
     try {
-      const tool = await scanner.locate({ exec: realExec, toolsDir: toolsDir(io.env), env: io.env });
-      io.out(`${scanner.id}	${tool.version}	${tool.command}
+      const tool = await scanner2.locate({ exec: realExec, toolsDir: toolsDir(io.env), env: io.env });
+      io.out(`${scanner2.id}	${tool.version}	${tool.command}
 `);
     } catch (error62) {
-      io.out(`${scanner.id}	missing	${errorMessage(error62)}
+      io.out(`${scanner2.id}	missing	${errorMessage(error62)}
 `);
     }
   }
@@ -51223,10 +69340,10 @@ async function main(argv, io) {
       case "evidence-verify":
         return await verify(command.location, io);
       case "evidence-summarize":
-        io.out(renderSummary2(await summarizeBundles(command.locations.map((l) => path32.resolve(io.cwd, l)))));
+        io.out(renderSummary2(await summarizeBundles(command.locations.map((l) => path33.resolve(io.cwd, l)))));
         return 0;
       case "scanners-install": {
-        const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}
+        const outcomes = await installScanners(realExec, toolsDir(io.env), (line2) => io.out(`${line2}
 `));
         for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}
 `);
@@ -51270,6 +69387,7 @@ var init_main2 = __esm({
     init_paths();
     init_scan();
     init_workspace();
+    init_run();
     init_explain();
     init_json_report();
     init_mapping_view();
@@ -51289,8 +69407,8 @@ if (major < 22) {
 }
 var { main: main2 } = await Promise.resolve().then(() => (init_main2(), main_exports));
 process.exitCode = await main2(process.argv.slice(2), {
-  out: (text2) => process.stdout.write(text2),
-  err: (text2) => process.stderr.write(text2),
+  out: (text3) => process.stdout.write(text3),
+  err: (text3) => process.stderr.write(text3),
   env: process.env,
   cwd: process.cwd()
 });

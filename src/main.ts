@@ -17,6 +17,7 @@ import { describeOutcome, installScanners } from './install/index.ts';
 import { toolsDir } from './paths.ts';
 import { type ScanOutcome, scan, scanExitCode } from './pipeline/scan.ts';
 import { resolveWorkspace } from './pipeline/workspace.ts';
+import { inGitlabCi, publishToGitlab } from './platforms/gitlab/run.ts';
 import { explainCriterion, explainFinding } from './report/explain.ts';
 import { jsonReport } from './report/json-report.ts';
 import { renderMappingMarkdown, renderMappingText } from './report/mapping-view.ts';
@@ -95,6 +96,14 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     });
     written.push(...[dir, zip].flatMap((w) => w ?? []));
     io.err(`evidence: ${manifest.files.length + 1} files, bundle digest sha256:${manifest.digest}\n`);
+  }
+  if (inGitlabCi(io.env)) {
+    await publishToGitlab(jsonReport(outcome), io.env, {
+      commentKey: args.commentKey,
+      comment: args.comment,
+      reportsDir: path.resolve(io.cwd, args.reportsDir ?? '.'),
+      log: (line) => io.err(`${line}\n`),
+    });
   }
   if (written.length > 0) io.err(`wrote ${written.map((w) => path.relative(io.cwd, w) || w).join(', ')}\n`);
   if (outcome.outDirIsTemporary) await rm(outcome.outDir, { recursive: true, force: true });

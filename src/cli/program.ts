@@ -9,6 +9,9 @@ export interface ScanArgs {
   /** A folder name, false for --no-evidence, or undefined: on by default in CI. */
   evidence?: string | false;
   evidenceZip?: string;
+  commentKey: string;
+  comment: 'update' | 'off';
+  reportsDir?: string;
   scanners?: string[];
   format: OutputFormat;
   output?: string;
@@ -103,6 +106,16 @@ export function parseCommandLine(
     )
     .option('--no-evidence', 'do not write an evidence bundle, even in CI')
     .option('--evidence-zip <file>', 'also write the bundle as one reproducible zip')
+    .option('--comment-key <key>', "GitLab: tells this job's merge-request note apart from others", 'default')
+    .addOption(
+      new Option('--comment <mode>', 'GitLab: keep one merge-request note up to date, or not')
+        .choices(['update', 'off'])
+        .default('update'),
+    )
+    .option(
+      '--reports-dir <dir>',
+      'GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)',
+    )
     .option('--no-progress', 'do not print a progress line per scanner on stderr')
     .addHelpText('after', EXIT_CODES_HELP)
     .action((path: string, opts: Omit<ScanArgs, 'path'>) => {
