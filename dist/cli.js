@@ -39007,7 +39007,8 @@ var init_oscal = __esm({
 });
 
 // src/evidence/bundle.ts
-import { mkdir as mkdir2, rm as rm2, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile } from "node:fs/promises";
 import path14 from "node:path";
 function portableReport(report2) {
   return {
@@ -39059,11 +39060,25 @@ function evidenceFiles(outcome, facts) {
   return { files, manifest };
 }
 async function writeEvidenceDir(dir, files) {
-  await rm2(dir, { recursive: true, force: true });
-  for (const [name, bytes] of files) {
-    const target = path14.join(dir, ...name.split("/"));
-    await mkdir2(path14.dirname(target), { recursive: true });
-    await writeFile(target, bytes);
+  const staging = `${dir}.partial-${process.pid}-${randomUUID()}`;
+  try {
+    for (const [name, bytes] of files) {
+      const target = path14.join(staging, ...name.split("/"));
+      await mkdir2(path14.dirname(target), { recursive: true });
+      await writeFile(target, bytes);
+    }
+    for (let attempt = 0; ; attempt++) {
+      await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
+      try {
+        await rename2(staging, dir);
+        return;
+      } catch (error62) {
+        const code2 = error62.code;
+        if (code2 !== "ENOTEMPTY" && code2 !== "EEXIST" || attempt >= 5) throw error62;
+      }
+    }
+  } finally {
+    await rm2(staging, { recursive: true, force: true });
   }
 }
 function evidenceZip(files) {
@@ -51347,7 +51362,7 @@ function shortenedNote(shape, shown, total, ctx) {
 function footer(report2, ctx) {
   const parts = [
     ctx.detailsHint ? `Full details: ${ctx.detailsHint}` : "",
-    ctx.runUrl ? `[Workflow run](${ctx.runUrl})` : "",
+    ctx.runUrl ? `[CI run](${ctx.runUrl})` : "",
     `controlgate ${escapeMarkdown(report2.tool.version)}, mapping ${escapeMarkdown(report2.data.mapping.version)}`
   ].filter(Boolean);
   return `<sub>${parts.join(" · ")}</sub>`;
@@ -51459,7 +51474,7 @@ var init_comment = __esm({
 
 // src/platforms/sticky-comment.ts
 async function marked(store, marker) {
-  return (await store.list()).filter((c3) => c3.body.split("\n", 1)[0]?.trim() === marker).sort((a2, b) => a2.id - b.id);
+  return (await store.list()).filter((c3) => c3.mine && c3.body.split("\n", 1)[0]?.trim() === marker).sort((a2, b) => a2.id - b.id);
 }
 async function upsertStickyComment(store, marker, body) {
   const [keep, ...duplicates] = await marked(store, marker);
@@ -68744,10 +68759,20 @@ function gitlabClient(host, token) {
   return new Gitlab2({ host, token });
 }
 function gitlabNoteStore(client, project, iid) {
+  let me;
   return {
     async list() {
+      me ??= withRetry(() => client.Users.showCurrentUser()).then(
+        (u2) => u2.id,
+        () => void 0
+      );
+      const self = await me;
       const notes = await withRetry(() => client.MergeRequestNotes.all(project, iid, { perPage: 100 }));
-      return notes.map((n2) => ({ id: n2.id, body: n2.body ?? "" }));
+      return notes.map((n2) => ({
+        id: n2.id,
+        body: n2.body ?? "",
+        mine: self === void 0 || n2.author?.id === self
+      }));
     },
     async create(body) {
       return (await withRetry(() => client.MergeRequestNotes.create(project, iid, body))).id;

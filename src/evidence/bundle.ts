@@ -1,4 +1,5 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import type { ScanOutcome } from '../pipeline/scan.ts';
@@ -77,13 +78,31 @@ export function evidenceFiles(
   return { files, manifest };
 }
 
-/** Writes the bundle as a folder (replacing an earlier one there). */
+/**
+ * Writes the bundle as a folder, replacing an earlier one there. It is assembled beside the target
+ * and renamed into place, so a reader (or a concurrent run) never sees a half-written bundle.
+ */
 export async function writeEvidenceDir(dir: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  for (const [name, bytes] of files) {
-    const target = path.join(dir, ...name.split('/'));
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, bytes);
+  const staging = `${dir}.partial-${process.pid}-${randomUUID()}`;
+  try {
+    for (const [name, bytes] of files) {
+      const target = path.join(staging, ...name.split('/'));
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, bytes);
+    }
+    for (let attempt = 0; ; attempt++) {
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+      try {
+        await rename(staging, dir);
+        return;
+      } catch (error) {
+        // Another run renamed its bundle into place between our rm and rename: replace it again.
+        const code = (error as NodeJS.ErrnoException).code;
+        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 5) throw error;
+      }
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
 }
 

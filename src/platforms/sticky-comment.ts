@@ -2,15 +2,17 @@ import type { CommentOutcome } from './types.ts';
 
 /** The four calls a platform offers on the comments (notes) of one pull/merge request. */
 export interface CommentStore {
-  list(): Promise<{ id: number; body: string }[]>;
+  /** `mine`: written by the identity we post as; only those are ever edited or removed. */
+  list(): Promise<{ id: number; body: string; mine: boolean }[]>;
   create(body: string): Promise<number>;
   update(id: number, body: string): Promise<void>;
   remove(id: number): Promise<void>;
 }
 
 async function marked(store: CommentStore, marker: string): Promise<{ id: number; body: string }[]> {
+  // A person quoting our marker must not capture (or get deleted as) the sticky comment.
   return (await store.list())
-    .filter((c) => c.body.split('\n', 1)[0]?.trim() === marker)
+    .filter((c) => c.mine && c.body.split('\n', 1)[0]?.trim() === marker)
     .sort((a, b) => a.id - b.id);
 }
 

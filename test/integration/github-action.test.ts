@@ -294,6 +294,16 @@ describe('GitHub Action on a pull request', () => {
     expect(h.gh.comments(PR_NUMBER)).toHaveLength(1);
   });
 
+  it("never adopts or deletes a person's comment that quotes the marker", async () => {
+    const h = await harness();
+    const quoted = h.gh.seedComment(PR_NUMBER, `${marker('default')}\nI pasted the bot's marker here.`);
+    expectExit(await h.run(), 1);
+    expectExit(await h.run(), 1);
+    const comments = h.gh.comments(PR_NUMBER);
+    expect(comments.find((c) => c.id === quoted.id)?.body).toContain('I pasted');
+    expect(comments.filter((c) => c.id !== quoted.id)).toHaveLength(1);
+  });
+
   it('keeps one comment per comment key', async () => {
     const h = await harness();
     expectExit(await h.run({ inputs: { 'comment-key': 'backend' } }), 1);

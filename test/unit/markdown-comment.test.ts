@@ -223,7 +223,7 @@ describe('renderComment', () => {
       '<summary>Scanners',
       '<summary>Other criteria',
       '<summary>Other findings',
-      '<sub>Full details: the `controlgate-evidence` artifact · [Workflow run](https://github.com/octo/shop/actions/runs/7)',
+      '<sub>Full details: the `controlgate-evidence` artifact · [CI run](https://github.com/octo/shop/actions/runs/7)',
     ].map((s) => body.indexOf(s));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);

@@ -37,10 +37,21 @@ export function gitlabClient(host: string, token: string): GitlabClient {
 
 /** The notes of one merge request, through gitbeaker, with retries on 5xx. */
 export function gitlabNoteStore(client: GitlabClient, project: string | number, iid: number): CommentStore {
+  let me: Promise<number | undefined> | undefined;
   return {
     async list() {
+      // Project access tokens post as a bot user; only its notes are ever edited or removed.
+      me ??= withRetry(() => client.Users.showCurrentUser()).then(
+        (u) => u.id,
+        () => undefined,
+      );
+      const self = await me;
       const notes = await withRetry(() => client.MergeRequestNotes.all(project, iid, { perPage: 100 }));
-      return notes.map((n) => ({ id: n.id, body: n.body ?? '' }));
+      return notes.map((n) => ({
+        id: n.id,
+        body: n.body ?? '',
+        mine: self === undefined || n.author?.id === self,
+      }));
     },
     async create(body) {
       return (await withRetry(() => client.MergeRequestNotes.create(project, iid, body))).id;

@@ -54,7 +54,7 @@ export function shortenedNote(shape: Shape, shown: number, total: number, ctx: C
 export function footer(report: JsonReport, ctx: Context): string {
   const parts = [
     ctx.detailsHint ? `Full details: ${ctx.detailsHint}` : '',
-    ctx.runUrl ? `[Workflow run](${ctx.runUrl})` : '',
+    ctx.runUrl ? `[CI run](${ctx.runUrl})` : '',
     `controlgate ${escapeMarkdown(report.tool.version)}, mapping ${escapeMarkdown(report.data.mapping.version)}`,
   ].filter(Boolean);
   return `<sub>${parts.join(' · ')}</sub>`;

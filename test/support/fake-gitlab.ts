@@ -1,0 +1,769 @@
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/*
+ * A stand-in for the parts of GitLab's REST API v4 the GitLab integration uses: merge request notes
+ * (plus a merge request, commit statuses and /user, should it ask). It listens on 127.0.0.1 and
+ * speaks real HTTP, so the CLI's own GitLab client (pagination, retries) runs as it does against
+ * gitlab.com. Every request is recorded; faults, delays and barriers can be injected.
+ *
+ * Behaviour copied from GitLab (https://docs.gitlab.com/api/notes/, /api/rest/):
+ * - `:id` is a numeric project id or the URL-encoded path (`octo%2Fshop`); an unencoded path is a 404.
+ * - Auth: `PRIVATE-TOKEN: <t>`, `Authorization: Bearer <t>` or `?private_token=`. The notes API does not
+ *   accept CI job tokens: a `JOB-TOKEN` header (or `?job_token=`) gets 403.
+ * - Notes are listed newest first (`sort=desc`, `order_by=created_at`) unless asked otherwise;
+ *   20 per page by default, 100 at most, with x-page / x-per-page / x-next-page / x-prev-page /
+ *   x-total / x-total-pages and a `link` header (prev, next, first, last).
+ * - Parameters may come as JSON, a form, or the query string. A missing `body` is a 400; a note over
+ *   1,000,000 characters is a 400.
+ * - Only a note's author can edit it (403 otherwise); a maintainer-role bot may delete any note.
+ * - 502 and 503 come back as HTML pages, as from GitLab's front proxy; 429 as text with Retry-After.
+ */
+
+export const API_PREFIX = '/api/v4';
+export const PROJECT_ID = 123;
+export const PROJECT_PATH = 'octo/shop';
+export const FORK_PROJECT_ID = 456;
+export const FORK_PROJECT_PATH = 'forker/shop';
+/** The user a project access token acts as (GitLab names it project_<id>_bot…). */
+export const BOT_USERNAME = 'project_123_bot';
+/** GitLab's limit on a note's length. */
+export const MAX_NOTE_BODY = 1_000_000;
+
+export interface GitLabUser {
+  id: number;
+  username: string;
+  name: string;
+  state: 'active';
+  locked: boolean;
+  avatar_url: string | null;
+  web_url: string;
+  bot?: boolean;
+}
+
+export interface Note {
+  id: number;
+  type: string | null;
+  body: string;
+  attachment: null;
+  author: GitLabUser;
+  created_at: string;
+  updated_at: string;
+  system: boolean;
+  noteable_id: number;
+  noteable_type: 'MergeRequest';
+  project_id: number;
+  resolvable: boolean;
+  confidential: boolean;
+  internal: boolean;
+  imported: boolean;
+  imported_from: string;
+  noteable_iid: number;
+  commands_changes: Record<string, unknown>;
+}
+
+export interface CommitStatus {
+  id: number;
+  sha: string;
+  ref: string | null;
+  status: 'pending' | 'running' | 'success' | 'failed' | 'canceled' | 'skipped';
+  name: string;
+  target_url: string | null;
+  description: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  allow_failure: boolean;
+  coverage: number | null;
+  pipeline_id: number | null;
+  author: GitLabUser;
+  project_id: number;
+}
+
+export interface RecordedRequest {
+  /** Order of arrival, from 1. */
+  seq: number;
+  method: string;
+  /** The URL's path, without the query, still percent-encoded (`/api/v4/projects/octo%2Fshop/…`). */
+  path: string;
+  query: Record<string, string>;
+  /** The parsed body: JSON, or a form as an object of strings; undefined when there was none. */
+  body: unknown;
+  rawBody: string;
+  headers: IncomingHttpHeaders;
+  /** The status the server answered with; 0 while the request is still held. */
+  status: number;
+  /** Whether the answer was an injected fault. */
+  faulted: boolean;
+  receivedAt: number;
+}
+
+export type RequestPredicate = (request: RecordedRequest) => boolean;
+
+/** Which requests a fault, delay or barrier applies to: all of them when omitted. */
+export interface RequestMatch {
+  method?: string;
+  /** Exact path (as recorded, i.e. percent-encoded), or a pattern tested against it. */
+  path?: string | RegExp;
+  /** Any further test on the request (method, path, query and body are already parsed). */
+  where?: RequestPredicate;
+}
+
+export interface FaultOptions extends RequestMatch {
+  /** Sent as the `retry-after` header (seconds). */
+  retryAfter?: number;
+  /** The body: an object is sent as JSON, a string as-is. Default: what GitLab sends for the status. */
+  body?: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface DelayOptions extends RequestMatch {
+  /** How many matching requests to delay; default: every one until `clearDelays()`. */
+  times?: number;
+}
+
+export interface BarrierOptions extends RequestMatch {
+  /** Give up waiting for the others after this long and answer anyway (default 15 s). */
+  timeoutMs?: number;
+}
+
+export interface FakeGitLabOptions {
+  /** When set, only these tokens are accepted; any other gets GitLab's 401. */
+  tokens?: string[];
+  /** Projects the server knows: id → path. Default: 123 octo/shop and 456 forker/shop. */
+  projects?: Record<number, string>;
+  /** Items per page when the request has no per_page (GitLab's default is 20). */
+  defaultPerPage?: number;
+  /** The user every accepted token acts as. */
+  bot?: Partial<GitLabUser>;
+}
+
+interface Fault {
+  match: RequestMatch;
+  remaining: number;
+  status: number;
+  options: FaultOptions;
+}
+
+interface Delay {
+  match: RequestMatch;
+  remaining: number;
+  ms: number;
+}
+
+interface Barrier {
+  match: RequestMatch;
+  size: number;
+  waiting: Array<() => void>;
+  timeoutMs: number;
+}
+
+interface Answer {
+  status: number;
+  payload?: unknown;
+  headers?: Record<string, string>;
+}
+
+class HttpError extends Error {
+  readonly status: number;
+  readonly payload: unknown;
+  constructor(status: number, payload: unknown) {
+    super(`HTTP ${status}`);
+    this.status = status;
+    this.payload = payload;
+  }
+}
+
+const STATUS_MESSAGES: Record<number, string> = {
+  400: '400 Bad request',
+  401: '401 Unauthorized',
+  403: '403 Forbidden',
+  404: '404 Not Found',
+  405: '405 Method Not Allowed',
+  409: '409 Conflict',
+  422: '422 Unprocessable Entity',
+  500: '500 Internal Server Error',
+};
+
+const STATUS_STATES = ['pending', 'running', 'success', 'failed', 'canceled', 'skipped'] as const;
+
+/** What GitLab's front proxy (Workhorse/NGINX) answers when Rails is down or slow. */
+function errorPage(status: number): string {
+  const title =
+    status === 502
+      ? '502 Whoops, GitLab is taking too much time to respond.'
+      : status === 503
+        ? '503 GitLab is not responding.'
+        : `${status} Something went wrong`;
+  return `<!DOCTYPE html>\n<html>\n<head><title>${title}</title></head>\n<body>\n<h1>${status}</h1>\n<h3>${title}</h3>\n<p>Try refreshing the page, or going back and attempting the action again.</p>\n</body>\n</html>\n`;
+}
+
+function toMatch(match: RequestMatch | RequestPredicate | undefined): RequestMatch {
+  if (match === undefined) return {};
+  return typeof match === 'function' ? { where: match } : match;
+}
+
+function matches(match: RequestMatch, request: RecordedRequest): boolean {
+  if (match.method && match.method.toUpperCase() !== request.method) return false;
+  if (typeof match.path === 'string' && match.path !== request.path) return false;
+  if (match.path instanceof RegExp && !match.path.test(request.path)) return false;
+  if (match.where && !match.where(request)) return false;
+  return true;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number.parseInt(value, 10);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** The fields of a multipart/form-data body (text fields only). */
+function parseMultipart(raw: string, contentType: string): Record<string, string> {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  const marker = boundary?.[1] ?? boundary?.[2];
+  const out: Record<string, string> = {};
+  if (!marker) return out;
+  for (const part of raw.split(`--${marker}`)) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    if (name === undefined) continue;
+    out[name] = part.slice(split + 4).replace(/\r\n$/, '');
+  }
+  return out;
+}
+
+function parseBody(raw: string, contentType: string): { body: unknown; ok: boolean } {
+  if (raw.length === 0) return { body: undefined, ok: true };
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/x-www-form-urlencoded')
+    return { body: Object.fromEntries(new URLSearchParams(raw)), ok: true };
+  if (type === 'multipart/form-data') return { body: parseMultipart(raw, contentType), ok: true };
+  try {
+    return { body: JSON.parse(raw) as unknown, ok: true };
+  } catch {
+    return { body: undefined, ok: false };
+  }
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function copyNote(note: Note): Note {
+  return { ...note, author: { ...note.author }, commands_changes: { ...note.commands_changes } };
+}
+
+export class FakeGitLab {
+  readonly requests: RecordedRequest[] = [];
+  /** Every PRIVATE-TOKEN / Bearer token the server was sent, in order of first use. */
+  readonly tokens: string[] = [];
+  /** Every CI job token the server was sent (each such request got a 403). */
+  readonly jobTokens: string[] = [];
+  readonly statuses: CommitStatus[] = [];
+  /** Merge requests with a known source project (iid → project id); others come from the project itself. */
+  readonly mergeRequestSources = new Map<number, number>();
+  readonly bot: GitLabUser;
+
+  readonly #options: FakeGitLabOptions;
+  readonly #projects: Map<number, string>;
+  /** `${projectId}!${iid}` → notes, oldest first. */
+  readonly #notes = new Map<string, Note[]>();
+  #faults: Fault[] = [];
+  #delays: Delay[] = [];
+  #barriers: Barrier[] = [];
+  #server: Server | undefined;
+  #url = '';
+  #nextNoteId = 3_000_001;
+  #nextStatusId = 7_000_001;
+  #seq = 0;
+
+  constructor(options: FakeGitLabOptions = {}) {
+    this.#options = options;
+    const projects = options.projects ?? { [PROJECT_ID]: PROJECT_PATH, [FORK_PROJECT_ID]: FORK_PROJECT_PATH };
+    this.#projects = new Map(Object.entries(projects).map(([id, p]) => [Number(id), p]));
+    this.bot = {
+      id: 9_100_123,
+      username: BOT_USERNAME,
+      name: 'controlgate',
+      state: 'active',
+      locked: false,
+      avatar_url: null,
+      web_url: `https://gitlab.example.com/${BOT_USERNAME}`,
+      bot: true,
+      ...options.bot,
+    };
+  }
+
+  /** The base URL, e.g. http://127.0.0.1:41234 (what CI_SERVER_URL is set to). */
+  get url(): string {
+    if (!this.#url) throw new Error('FakeGitLab: start() it first');
+    return this.#url;
+  }
+
+  /** url + '/api/v4' (what CI_API_V4_URL is set to). */
+  get apiUrl(): string {
+    return `${this.url}${API_PREFIX}`;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: `fake-gitlab: ${String(error)}` }));
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    this.#server = server;
+    this.#url = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    for (const barrier of this.#barriers) for (const release of barrier.waiting.splice(0)) release();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Requests that change something (everything but GET and HEAD). */
+  writes(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+  }
+
+  /** The notes on a merge request, oldest first (copies). `project` is an id or a path. */
+  notes(iid: number, project: number | string = PROJECT_ID): Note[] {
+    const id = this.#projectId(String(project));
+    return (this.#notes.get(`${id}!${iid}`) ?? []).map(copyNote);
+  }
+
+  /** Puts a note there as if it had been written earlier (by a person unless `author` says otherwise). */
+  seedNote(
+    iid: number,
+    body: string,
+    options: { project?: number | string; author?: Partial<GitLabUser>; system?: boolean } = {},
+  ): Note {
+    const author: GitLabUser = {
+      id: 583_231,
+      username: 'dev.alice',
+      name: 'Alice Developer',
+      state: 'active',
+      locked: false,
+      avatar_url: null,
+      web_url: 'https://gitlab.example.com/dev.alice',
+      ...options.author,
+    };
+    const project = this.#projectId(String(options.project ?? PROJECT_ID));
+    if (project === undefined) throw new Error(`FakeGitLab: unknown project ${String(options.project)}`);
+    return this.#createNote(project, iid, body, author, options.system ?? false);
+  }
+
+  /**
+   * Answers the next `n` requests matching `match` (a filter or a predicate) with `status` instead
+   * of serving them. Faults are consumed in the order they were added.
+   */
+  failNext(n: number, status: number, match?: FaultOptions | RequestPredicate): void {
+    const options = typeof match === 'function' ? { where: match } : (match ?? {});
+    this.#faults.push({ match: toMatch(match), remaining: n, status, options });
+  }
+
+  /** Holds matching requests for `ms` before answering (computed after the wait). */
+  delay(ms: number, match?: DelayOptions | RequestPredicate): void {
+    const times = typeof match === 'object' ? match.times : undefined;
+    this.#delays.push({ match: toMatch(match), remaining: times ?? Number.POSITIVE_INFINITY, ms });
+  }
+
+  clearDelays(): void {
+    this.#delays = [];
+  }
+
+  /**
+   * Holds the first `size` matching requests until all of them have arrived, then answers them
+   * together: two runs both list the notes before either creates one.
+   */
+  barrier(size: number, match?: BarrierOptions | RequestPredicate): void {
+    const timeoutMs = (typeof match === 'object' ? match.timeoutMs : undefined) ?? 15_000;
+    this.#barriers.push({ match: toMatch(match), size, waiting: [], timeoutMs });
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const rawBody = await readBody(req);
+    const parsed = parseBody(rawBody, header(req.headers, 'content-type') ?? '');
+    const record: RecordedRequest = {
+      seq: ++this.#seq,
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body: parsed.body,
+      rawBody,
+      headers: req.headers,
+      status: 0,
+      faulted: false,
+      receivedAt: Date.now(),
+    };
+    this.requests.push(record);
+
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+      record.status = status;
+      const isText = typeof payload === 'string';
+      const text = payload === undefined ? '' : isText ? payload : JSON.stringify(payload);
+      res.writeHead(status, {
+        'x-request-id': `01FAKE${String(record.seq).padStart(20, '0')}`,
+        'x-runtime': '0.012345',
+        'cache-control': 'no-cache',
+        ...(text && !isText ? { 'content-type': 'application/json' } : {}),
+        ...(text && isText ? { 'content-type': 'text/plain; charset=utf-8' } : {}),
+        ...headers,
+      });
+      res.end(text);
+    };
+
+    await this.#wait(record);
+
+    const fault = this.#faults.find((f) => f.remaining > 0 && matches(f.match, record));
+    if (fault) {
+      fault.remaining -= 1;
+      this.#faults = this.#faults.filter((f) => f.remaining > 0);
+      record.faulted = true;
+      this.#sendFault(fault, send);
+      return;
+    }
+
+    const jobToken = header(req.headers, 'job-token') ?? record.query.job_token;
+    const privateToken =
+      header(req.headers, 'private-token') ??
+      /^bearer\s+(\S+)$/i.exec(header(req.headers, 'authorization') ?? '')?.[1] ??
+      record.query.private_token;
+    if (jobToken !== undefined) {
+      if (!this.jobTokens.includes(jobToken)) this.jobTokens.push(jobToken);
+      // Job tokens reach only a short list of endpoints; notes are not on it.
+      send(403, { message: '403 Forbidden' });
+      return;
+    }
+    if (privateToken === undefined || privateToken === '') {
+      send(401, { message: '401 Unauthorized' });
+      return;
+    }
+    if (!this.tokens.includes(privateToken)) this.tokens.push(privateToken);
+    if (this.#options.tokens !== undefined && !this.#options.tokens.includes(privateToken)) {
+      send(401, { message: '401 Unauthorized' });
+      return;
+    }
+    if (!parsed.ok) {
+      send(400, { error: 'The provided content-type is not supported or the body is not valid JSON' });
+      return;
+    }
+
+    try {
+      const answer = this.#route(record);
+      send(answer.status, answer.payload, answer.headers);
+    } catch (error) {
+      if (error instanceof HttpError) send(error.status, error.payload);
+      else throw error;
+    }
+  }
+
+  #sendFault(
+    fault: Fault,
+    send: (status: number, payload: unknown, headers?: Record<string, string>) => void,
+  ) {
+    const { status, options } = fault;
+    const headers: Record<string, string> = {};
+    if (options.retryAfter !== undefined) headers['retry-after'] = String(options.retryAfter);
+    let payload: unknown = options.body;
+    if (payload === undefined) {
+      if (status === 502 || status === 503 || status === 504) {
+        payload = errorPage(status);
+        headers['content-type'] = 'text/html; charset=utf-8';
+      } else if (status === 429) {
+        payload = 'Retry later\n';
+        headers['retry-after'] ??= '1';
+        headers['ratelimit-name'] = 'throttle_authenticated_api';
+        headers['ratelimit-limit'] = '2000';
+        headers['ratelimit-observed'] = '2001';
+        headers['ratelimit-remaining'] = '0';
+        headers['ratelimit-reset'] = String(Math.floor(Date.now() / 1000) + 1);
+      } else {
+        payload = { message: STATUS_MESSAGES[status] ?? `${status} Error` };
+      }
+    }
+    if (options.contentType) headers['content-type'] = options.contentType;
+    send(status, payload, { ...headers, ...options.headers });
+  }
+
+  async #wait(record: RecordedRequest): Promise<void> {
+    const delay = this.#delays.find((d) => d.remaining > 0 && matches(d.match, record));
+    if (delay) {
+      delay.remaining -= 1;
+      await sleep(delay.ms);
+    }
+    const barrier = this.#barriers.find((b) => b.size > 0 && matches(b.match, record));
+    if (barrier) {
+      barrier.size -= 1;
+      if (barrier.size === 0) {
+        for (const release of barrier.waiting.splice(0)) release();
+      } else {
+        await new Promise<void>((resolve) => {
+          barrier.waiting.push(resolve);
+          setTimeout(resolve, barrier.timeoutMs).unref();
+        });
+      }
+    }
+  }
+
+  /** A project id from an `:id` path segment (already decoded): a number or a full path. */
+  #projectId(segment: string): number | undefined {
+    if (/^\d+$/.test(segment)) {
+      const id = Number(segment);
+      return this.#projects.has(id) ? id : undefined;
+    }
+    for (const [id, p] of this.#projects) if (p.toLowerCase() === segment.toLowerCase()) return id;
+    return undefined;
+  }
+
+  /** A request parameter from the body (JSON or form) or, as Grape allows, the query string. */
+  #param(r: RecordedRequest, name: string): unknown {
+    if (isRecord(r.body) && r.body[name] !== undefined) return r.body[name];
+    return r.query[name];
+  }
+
+  #route(r: RecordedRequest): Answer {
+    if (!r.path.startsWith(`${API_PREFIX}/`)) throw new HttpError(404, { error: '404 Not Found' });
+    const raw = r.path.slice(API_PREFIX.length + 1).split('/');
+    let parts: string[];
+    try {
+      parts = raw.map(decodeURIComponent);
+    } catch {
+      throw new HttpError(400, { error: 'Invalid path' });
+    }
+    if (parts.length === 1 && parts[0] === 'user' && r.method === 'GET')
+      return { status: 200, payload: this.bot };
+    if (parts[0] !== 'projects' || parts.length < 2) throw new HttpError(404, { error: '404 Not Found' });
+
+    const project = this.#projectId(parts[1] ?? '');
+    const rest = parts.slice(2);
+    if (project === undefined) {
+      // An unencoded path (projects/octo/shop/…) lands here too: GitLab cannot route it either.
+      throw new HttpError(404, { message: '404 Project Not Found' });
+    }
+
+    // /projects/:id/merge_requests/:iid[/notes[/:note_id]]
+    if (rest[0] === 'merge_requests' && /^\d+$/.test(rest[1] ?? '')) {
+      const iid = Number(rest[1]);
+      if (rest.length === 2 && r.method === 'GET')
+        return { status: 200, payload: this.#mergeRequest(project, iid) };
+      if (rest[2] === 'notes' && rest.length === 3) {
+        if (r.method === 'GET') return this.#listNotes(r, project, iid);
+        if (r.method === 'POST') {
+          const body = this.#noteBody(r);
+          return { status: 201, payload: this.#createNote(project, iid, body, this.bot, false) };
+        }
+        throw new HttpError(405, { message: '405 Method Not Allowed' });
+      }
+      if (rest[2] === 'notes' && rest.length === 4 && /^\d+$/.test(rest[3] ?? '')) {
+        const id = Number(rest[3]);
+        const { list, note } = this.#findNote(project, iid, id);
+        if (r.method === 'GET') return { status: 200, payload: copyNote(note) };
+        if (r.method === 'PUT') {
+          const body = this.#noteBody(r);
+          if (note.author.id !== this.bot.id || note.system)
+            throw new HttpError(403, { message: '403 Forbidden' });
+          note.body = body;
+          note.updated_at = new Date().toISOString();
+          return { status: 200, payload: copyNote(note) };
+        }
+        if (r.method === 'DELETE') {
+          if (note.system) throw new HttpError(403, { message: '403 Forbidden' });
+          list.splice(list.indexOf(note), 1);
+          return { status: 204 };
+        }
+        throw new HttpError(405, { message: '405 Method Not Allowed' });
+      }
+    }
+
+    // /projects/:id/statuses/:sha
+    if (rest[0] === 'statuses' && rest.length === 2 && r.method === 'POST') {
+      return { status: 201, payload: this.#createStatus(project, rest[1] ?? '', r) };
+    }
+    throw new HttpError(404, { error: '404 Not Found' });
+  }
+
+  #mergeRequest(project: number, iid: number): unknown {
+    const source = this.mergeRequestSources.get(iid) ?? project;
+    return {
+      id: 90_000 + iid,
+      iid,
+      project_id: project,
+      title: 'Checkout v2',
+      state: 'opened',
+      source_branch: 'feature/checkout-v2',
+      target_branch: 'main',
+      source_project_id: source,
+      target_project_id: project,
+      web_url: `https://gitlab.example.com/${this.#projects.get(project) ?? ''}/-/merge_requests/${iid}`,
+    };
+  }
+
+  /** One page of the notes, in GitLab's order and with its pagination headers. */
+  #listNotes(r: RecordedRequest, project: number, iid: number): Answer {
+    const sort = (r.query.sort ?? 'desc').toLowerCase();
+    const orderBy = r.query.order_by ?? 'created_at';
+    if (sort !== 'asc' && sort !== 'desc')
+      throw new HttpError(400, { error: 'sort does not have a valid value' });
+    if (orderBy !== 'created_at' && orderBy !== 'updated_at')
+      throw new HttpError(400, { error: 'order_by does not have a valid value' });
+    const key = (n: Note): string => (orderBy === 'updated_at' ? n.updated_at : n.created_at);
+    const notes = this.notes(iid, project).sort((a, b) => key(a).localeCompare(key(b)) || a.id - b.id);
+    if (sort === 'desc') notes.reverse();
+    return this.#page(r, notes);
+  }
+
+  #page<T>(r: RecordedRequest, items: T[]): Answer {
+    const perPage = Math.min(100, positiveInt(r.query.per_page, this.#options.defaultPerPage ?? 20));
+    const page = positiveInt(r.query.page, 1);
+    const totalPages = Math.max(1, Math.ceil(items.length / perPage));
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const link = (p: number): string => {
+      const u = new URL(r.path, this.#url);
+      for (const [k, v] of Object.entries(r.query)) if (k !== 'private_token') u.searchParams.set(k, v);
+      u.searchParams.set('page', String(p));
+      u.searchParams.set('per_page', String(perPage));
+      return u.toString();
+    };
+    const rels: string[] = [];
+    if (page > 1) rels.push(`<${link(page - 1)}>; rel="prev"`);
+    if (page < totalPages) rels.push(`<${link(page + 1)}>; rel="next"`);
+    rels.push(`<${link(1)}>; rel="first"`, `<${link(totalPages)}>; rel="last"`);
+    return {
+      status: 200,
+      payload: slice,
+      headers: {
+        link: rels.join(', '),
+        'x-page': String(page),
+        'x-per-page': String(perPage),
+        'x-next-page': page < totalPages ? String(page + 1) : '',
+        'x-prev-page': page > 1 ? String(page - 1) : '',
+        'x-total': String(items.length),
+        'x-total-pages': String(totalPages),
+      },
+    };
+  }
+
+  #noteBody(r: RecordedRequest): string {
+    const body = this.#param(r, 'body');
+    if (typeof body !== 'string' || body.length === 0) throw new HttpError(400, { error: 'body is missing' });
+    if (body.length > MAX_NOTE_BODY) {
+      throw new HttpError(400, {
+        message: { note: [`is too long (maximum is ${MAX_NOTE_BODY} characters)`] },
+      });
+    }
+    return body;
+  }
+
+  #createNote(project: number, iid: number, body: string, author: GitLabUser, system: boolean): Note {
+    const key = `${project}!${iid}`;
+    const list = this.#notes.get(key) ?? [];
+    this.#notes.set(key, list);
+    const now = new Date().toISOString();
+    const note: Note = {
+      id: this.#nextNoteId++,
+      type: null,
+      body,
+      attachment: null,
+      author: { ...author },
+      created_at: now,
+      updated_at: now,
+      system,
+      noteable_id: 90_000 + iid,
+      noteable_type: 'MergeRequest',
+      project_id: project,
+      resolvable: false,
+      confidential: false,
+      internal: false,
+      imported: false,
+      imported_from: 'none',
+      noteable_iid: iid,
+      commands_changes: {},
+    };
+    list.push(note);
+    return copyNote(note);
+  }
+
+  #findNote(project: number, iid: number, id: number): { list: Note[]; note: Note } {
+    const list = this.#notes.get(`${project}!${iid}`) ?? [];
+    const note = list.find((n) => n.id === id);
+    if (!note) throw new HttpError(404, { message: '404 Not found' });
+    return { list, note };
+  }
+
+  #createStatus(project: number, sha: string, r: RecordedRequest): CommitStatus {
+    const state = this.#param(r, 'state');
+    if (typeof state !== 'string' || !(STATUS_STATES as readonly string[]).includes(state)) {
+      throw new HttpError(400, { error: 'state does not have a valid value' });
+    }
+    if (!/^[0-9a-f]{40}$/.test(sha)) throw new HttpError(404, { message: '404 Commit Not Found' });
+    const str = (name: string): string | null => {
+      const v = this.#param(r, name);
+      return typeof v === 'string' ? v : null;
+    };
+    const now = new Date().toISOString();
+    const done = state !== 'pending' && state !== 'running';
+    const status: CommitStatus = {
+      id: this.#nextStatusId++,
+      sha,
+      ref: str('ref'),
+      status: state as CommitStatus['status'],
+      name: str('name') ?? str('context') ?? 'default',
+      target_url: str('target_url'),
+      description: str('description'),
+      created_at: now,
+      started_at: state === 'pending' ? null : now,
+      finished_at: done ? now : null,
+      allow_failure: false,
+      coverage: null,
+      pipeline_id: null,
+      author: { ...this.bot },
+      project_id: project,
+    };
+    this.statuses.push(status);
+    return { ...status };
+  }
+}
+
+/** Starts a fake GitLab API on a free port of 127.0.0.1. */
+export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<FakeGitLab> {
+  return new FakeGitLab(options).start();
+}
