@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import {
   type RecordedRequest,
   startFakeGitLab,
 } from '../support/fake-gitlab.ts';
+import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
 
 /*
  * `controlgate scan` in a GitLab merge request pipeline: `node dist/cli.js` as a real child process
@@ -136,49 +136,11 @@ function gitlabEnv(
   return env;
 }
 
-interface CliRun {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  timedOut: boolean;
-  stdout: string;
-  stderr: string;
-}
+type CliRun = NodeRun;
 
-/** `node dist/cli.js scan …`, asynchronously (so two runs really overlap), killed with its group on timeout. */
-function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 90_000) {
-  return new Promise<CliRun>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve({ exitCode, signal, timedOut, stdout, stderr });
-    });
-  });
+/** `node dist/cli.js scan …`, asynchronously (so two runs really overlap). */
+function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliRun> {
+  return spawnNode(CLI, args, { env, cwd });
 }
 
 interface RunOptions extends EnvOptions {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -6,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './cli.ts';
 import type { FakeGitHub } from './fake-github.ts';
+import { type NodeRun, spawnNode } from './spawn-node.ts';
 
 /*
  * Builds what a GitHub runner hands a JavaScript action (a workspace, an event payload file, the
@@ -434,57 +434,21 @@ export function actionEnv(
 // ---------------------------------------------------------------------------------------------
 // Running the Action
 
-export interface ActionRun {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  timedOut: boolean;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-}
+export type ActionRun = NodeRun;
 
 /**
  * Runs `node dist/index.js` asynchronously (so two runs really overlap), in the workspace as the
- * runner does. Killed with its whole process group after `timeoutMs`.
+ * runner would, killed with its process group on timeout.
  */
 export function runAction(
   env: NodeJS.ProcessEnv,
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<ActionRun> {
   assertActionBuilt();
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ACTION], {
-      cwd: options.cwd ?? env.GITHUB_WORKSPACE ?? REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, options.timeoutMs ?? 90_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve({ exitCode, signal, timedOut, stdout, stderr, durationMs: Date.now() - started });
-    });
+  return spawnNode(ACTION, [], {
+    env,
+    cwd: options.cwd ?? env.GITHUB_WORKSPACE ?? REPO_ROOT,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
 }
 
