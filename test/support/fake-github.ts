@@ -1,11 +1,13 @@
 import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+  type Answer,
+  FakeApiServer,
+  HttpError,
+  isRecord,
+  type RecordedRequest,
+  type RequestMatch,
+} from './fake-api-server.ts';
+
+export type { BarrierOptions, DelayOptions, RecordedRequest, RequestMatch } from './fake-api-server.ts';
 
 /*
  * A stand-in for the parts of GitHub's REST API the Action uses: issue comments and commit statuses.
@@ -51,33 +53,6 @@ export interface CommitStatus {
   creator: GitHubUser;
 }
 
-export interface RecordedRequest {
-  /** Order of arrival, from 1. */
-  seq: number;
-  method: string;
-  /** The URL's path, without the query. */
-  path: string;
-  query: Record<string, string>;
-  /** The parsed JSON body, or undefined when there was none (or it was not JSON). */
-  body: unknown;
-  rawBody: string;
-  headers: IncomingHttpHeaders;
-  /** The status the server answered with; 0 while the request is still held. */
-  status: number;
-  /** Whether the answer was an injected fault. */
-  faulted: boolean;
-  receivedAt: number;
-}
-
-/** Which requests a fault or delay applies to: all of them when omitted. */
-export interface RequestMatch {
-  method?: string;
-  /** Exact path, or a pattern tested against it. */
-  path?: string | RegExp;
-  /** Any further test on the request (method, path, query and body are already parsed). */
-  where?: (request: RecordedRequest) => boolean;
-}
-
 export interface FaultOptions extends RequestMatch {
   /** Sent as the `retry-after` header (seconds). */
   retryAfter?: number;
@@ -86,51 +61,11 @@ export interface FaultOptions extends RequestMatch {
   headers?: Record<string, string>;
 }
 
-export interface DelayOptions extends RequestMatch {
-  /** How many matching requests to delay; default: every one until `clearDelays()`. */
-  times?: number;
-}
-
-export interface BarrierOptions extends RequestMatch {
-  /** Give up waiting for the others after this long and answer anyway (default 15 s). */
-  timeoutMs?: number;
-}
-
 export interface FakeGitHubOptions {
   /** When set, any other token gets GitHub's 401 "Bad credentials". */
   token?: string;
   /** Items per page when the request has no per_page (GitHub's default is 30). */
   defaultPerPage?: number;
-}
-
-interface Fault {
-  match: RequestMatch;
-  remaining: number;
-  status: number;
-  options: FaultOptions;
-}
-
-interface Delay {
-  match: RequestMatch;
-  remaining: number;
-  ms: number;
-}
-
-interface Barrier {
-  match: RequestMatch;
-  size: number;
-  waiting: Array<() => void>;
-  timeoutMs: number;
-}
-
-class HttpError extends Error {
-  readonly status: number;
-  readonly payload: unknown;
-  constructor(status: number, payload: unknown) {
-    super(`HTTP ${status}`);
-    this.status = status;
-    this.payload = payload;
-  }
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -149,95 +84,23 @@ const STATUS_MESSAGES: Record<number, string> = {
 
 const STATUS_STATES = ['error', 'failure', 'pending', 'success'] as const;
 
-function matches(match: RequestMatch, request: RecordedRequest): boolean {
-  if (match.method && match.method.toUpperCase() !== request.method) return false;
-  if (typeof match.path === 'string' && match.path !== request.path) return false;
-  if (match.path instanceof RegExp && !match.path.test(request.path)) return false;
-  if (match.where && !match.where(request)) return false;
-  return true;
+function error(status: number, message: string): Answer {
+  return { status, payload: { message, documentation_url: DOCS, status: String(status) } };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number.parseInt(value, 10);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-export class FakeGitHub {
-  readonly requests: RecordedRequest[] = [];
+export class FakeGitHub extends FakeApiServer<FaultOptions> {
   readonly statuses: CommitStatus[] = [];
-  /** Every token the server was sent, in order of first use. */
-  readonly tokens: string[] = [];
   /** Pull requests the server knows: number → head commit SHA. */
   readonly pullHeads = new Map<number, string>();
 
   readonly #options: FakeGitHubOptions;
   readonly #comments = new Map<string, IssueComment[]>();
-  #faults: Fault[] = [];
-  #delays: Delay[] = [];
-  #barriers: Barrier[] = [];
-  #server: Server | undefined;
-  #url = '';
   #nextCommentId = 1_000_001;
   #nextStatusId = 5_000_001;
-  #seq = 0;
 
   constructor(options: FakeGitHubOptions = {}) {
+    super('GitHub');
     this.#options = options;
-  }
-
-  /** The base URL, e.g. http://127.0.0.1:41234 (what GITHUB_API_URL is set to). */
-  get url(): string {
-    if (!this.#url) throw new Error('FakeGitHub: start() it first');
-    return this.#url;
-  }
-
-  async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      this.#handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: `fake-github: ${String(error)}` }));
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    this.#server = server;
-    this.#url = `http://127.0.0.1:${port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
-    this.#server = undefined;
-    for (const barrier of this.#barriers) for (const release of barrier.waiting.splice(0)) release();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** Requests that change something (everything but GET and HEAD). */
-  writes(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
   }
 
   /** The comments on an issue or pull request, oldest first (copies). */
@@ -255,138 +118,43 @@ export class FakeGitHub {
     return this.#createComment(options.repo ?? 'octo/shop', issue, body, user);
   }
 
-  /**
-   * Answers the next `n` requests matching `options` with `status` instead of serving them
-   * (e.g. 502, or 403 "Resource not accessible by integration"). Faults are consumed in the order
-   * they were added.
-   */
-  failNext(n: number, status: number, options: FaultOptions = {}): void {
-    this.#faults.push({ match: options, remaining: n, status, options });
-  }
-
-  /** Holds matching requests for `ms` before answering (computed after the wait). */
-  delay(ms: number, options: DelayOptions = {}): void {
-    this.#delays.push({ match: options, remaining: options.times ?? Number.POSITIVE_INFINITY, ms });
-  }
-
-  clearDelays(): void {
-    this.#delays = [];
-  }
-
-  /**
-   * Holds the first `size` matching requests until all of them have arrived, then answers them
-   * together: two runs both list the comments before either creates one. Makes races certain
-   * rather than likely.
-   */
-  barrier(size: number, options: BarrierOptions = {}): void {
-    this.#barriers.push({ match: options, size, waiting: [], timeoutMs: options.timeoutMs ?? 15_000 });
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const rawBody = await readBody(req);
-    let body: unknown;
-    let bodyIsJson = true;
-    if (rawBody.length > 0) {
-      try {
-        body = JSON.parse(rawBody);
-      } catch {
-        bodyIsJson = false;
-      }
-    }
-    const record: RecordedRequest = {
-      seq: ++this.#seq,
-      method: (req.method ?? 'GET').toUpperCase(),
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      body,
-      rawBody,
-      headers: req.headers,
-      status: 0,
-      faulted: false,
-      receivedAt: Date.now(),
+  protected override baseHeaders(record: RecordedRequest): Record<string, string> {
+    return {
+      'x-github-request-id': `FAKE:${record.seq}`,
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      'x-ratelimit-resource': 'core',
     };
-    this.requests.push(record);
+  }
 
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
-      record.status = status;
-      const text = payload === undefined ? '' : JSON.stringify(payload);
-      res.writeHead(status, {
-        'x-github-request-id': `FAKE:${record.seq}`,
-        'x-ratelimit-limit': '5000',
-        'x-ratelimit-remaining': '4999',
-        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-        'x-ratelimit-resource': 'core',
-        ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-        ...headers,
-      });
-      res.end(text);
+  /** e.g. 502, or 403 "Resource not accessible by integration", in GitHub's words. */
+  protected override faultAnswer(status: number, options: FaultOptions): Answer {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.retryAfter !== undefined) headers['retry-after'] = String(options.retryAfter);
+    const payload = options.body ?? {
+      message: STATUS_MESSAGES[status] ?? 'Error',
+      documentation_url: DOCS,
+      status: String(status),
     };
+    return { status, payload, headers };
+  }
 
-    await this.#wait(record);
-
-    const fault = this.#faults.find((f) => f.remaining > 0 && matches(f.match, record));
-    if (fault) {
-      fault.remaining -= 1;
-      this.#faults = this.#faults.filter((f) => f.remaining > 0);
-      record.faulted = true;
-      const headers: Record<string, string> = { ...fault.options.headers };
-      if (fault.options.retryAfter !== undefined) headers['retry-after'] = String(fault.options.retryAfter);
-      const payload = fault.options.body ?? {
-        message: STATUS_MESSAGES[fault.status] ?? 'Error',
-        documentation_url: DOCS,
-        status: String(fault.status),
-      };
-      send(fault.status, payload, headers);
-      return;
-    }
-
-    const auth = req.headers.authorization ?? '';
+  protected override authenticate(record: RecordedRequest): Answer | undefined {
+    const auth = record.headers.authorization ?? '';
     const token = /^(?:token|bearer)\s+(\S+)$/i.exec(auth)?.[1];
-    if (!token) {
-      send(401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' });
-      return;
-    }
-    if (!this.tokens.includes(token)) this.tokens.push(token);
-    if (this.#options.token !== undefined && token !== this.#options.token) {
-      send(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
-      return;
-    }
-    if (!bodyIsJson) {
-      send(400, { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' });
-      return;
-    }
-
-    try {
-      const [status, payload, headers] = this.#route(record);
-      send(status, payload, headers);
-    } catch (error) {
-      if (error instanceof HttpError) send(error.status, error.payload);
-      else throw error;
-    }
+    if (!token) return error(401, 'Requires authentication');
+    this.recordToken(token);
+    if (this.#options.token !== undefined && token !== this.#options.token)
+      return error(401, 'Bad credentials');
+    return undefined;
   }
 
-  async #wait(record: RecordedRequest): Promise<void> {
-    const delay = this.#delays.find((d) => d.remaining > 0 && matches(d.match, record));
-    if (delay) {
-      delay.remaining -= 1;
-      await sleep(delay.ms);
-    }
-    const barrier = this.#barriers.find((b) => b.size > 0 && matches(b.match, record));
-    if (barrier) {
-      barrier.size -= 1;
-      if (barrier.size === 0) {
-        for (const release of barrier.waiting.splice(0)) release();
-      } else {
-        await new Promise<void>((resolve) => {
-          barrier.waiting.push(resolve);
-          setTimeout(resolve, barrier.timeoutMs).unref();
-        });
-      }
-    }
+  protected override invalidBody(): Answer {
+    return error(400, 'Problems parsing JSON');
   }
 
-  #route(r: RecordedRequest): [number, unknown, Record<string, string>?] {
+  protected override route(r: RecordedRequest): Answer {
     const parts = r.path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] === 'repos' && parts.length >= 4) {
       const repo = `${parts[1]}/${parts[2]}`;
@@ -402,10 +170,8 @@ export class FakeGitHub {
         if (r.method === 'GET') return this.#listComments(r, repo, issue);
         if (r.method === 'POST') {
           const body = this.#commentBody(r.body);
-          return [
-            201,
-            this.#createComment(repo, issue, body, { login: BOT_LOGIN, id: 41898282, type: 'Bot' }),
-          ];
+          const bot: GitHubUser = { login: BOT_LOGIN, id: 41898282, type: 'Bot' };
+          return { status: 201, payload: this.#createComment(repo, issue, body, bot) };
         }
       }
       // /repos/:o/:r/issues/comments/:id
@@ -417,34 +183,34 @@ export class FakeGitHub {
       ) {
         const id = Number(rest[2]);
         const found = this.#findComment(repo, id);
-        if (r.method === 'GET') return [200, found.comment];
+        if (r.method === 'GET') return { status: 200, payload: found.comment };
         if (r.method === 'PATCH') {
           found.comment.body = this.#commentBody(r.body);
           found.comment.updated_at = new Date().toISOString();
-          return [200, found.comment];
+          return { status: 200, payload: found.comment };
         }
         if (r.method === 'DELETE') {
           found.list.splice(found.list.indexOf(found.comment), 1);
-          return [204, undefined];
+          return { status: 204 };
         }
       }
       // /repos/:o/:r/pulls/:number (the fork-safe second half checks a PR's head commit)
       if (rest[0] === 'pulls' && rest.length === 2 && /^\d+$/.test(rest[1] ?? '') && r.method === 'GET') {
         const head = this.pullHeads.get(Number(rest[1]));
         if (head)
-          return [
-            200,
-            {
+          return {
+            status: 200,
+            payload: {
               number: Number(rest[1]),
               state: 'open',
               head: { sha: head },
               base: { repo: { full_name: repo } },
             },
-          ];
+          };
       }
       // /repos/:o/:r/statuses/:sha
       if (rest[0] === 'statuses' && rest.length === 2 && r.method === 'POST') {
-        return [201, this.#createStatus(repo, rest[1] ?? '', r.body)];
+        return { status: 201, payload: this.#createStatus(repo, rest[1] ?? '', r.body) };
       }
       // /repos/:o/:r/commits/:ref/statuses and /repos/:o/:r/commits/:ref/status
       if (rest[0] === 'commits' && rest.length === 3 && r.method === 'GET') {
@@ -454,34 +220,25 @@ export class FakeGitHub {
           const newestFirst = [...forSha].reverse();
           return this.#page(r, newestFirst);
         }
-        if (rest[2] === 'status') return [200, this.#combinedStatus(repo, sha, forSha)];
+        if (rest[2] === 'status') return { status: 200, payload: this.#combinedStatus(repo, sha, forSha) };
       }
     }
     throw new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
   }
 
-  #listComments(r: RecordedRequest, repo: string, issue: number): [number, unknown, Record<string, string>?] {
+  #listComments(r: RecordedRequest, repo: string, issue: number): Answer {
     return this.#page(r, this.comments(issue, repo));
   }
 
   /** One page of a list, with GitHub's `link` header when there is more than one page. */
-  #page<T>(r: RecordedRequest, items: T[]): [number, unknown, Record<string, string>?] {
-    const perPage = Math.min(100, positiveInt(r.query.per_page, this.#options.defaultPerPage ?? 30));
-    const page = positiveInt(r.query.page, 1);
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const slice = items.slice((page - 1) * perPage, page * perPage);
-    const link = (p: number): string => {
-      const u = new URL(r.path, this.#url);
-      for (const [k, v] of Object.entries(r.query)) u.searchParams.set(k, v);
-      u.searchParams.set('per_page', String(perPage));
-      u.searchParams.set('page', String(p));
-      return u.toString();
-    };
+  #page<T>(r: RecordedRequest, items: T[]): Answer {
+    const { page, perPage, totalPages, slice } = this.paginate(r, items, this.#options.defaultPerPage ?? 30);
+    const link = (p: number): string => this.pageLink(r, { per_page: String(perPage), page: String(p) });
     const rels: string[] = [];
     if (page > 1) rels.push(`<${link(page - 1)}>; rel="prev"`);
-    if (page < last) rels.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`);
+    if (page < totalPages) rels.push(`<${link(page + 1)}>; rel="next"`, `<${link(totalPages)}>; rel="last"`);
     if (page > 1) rels.push(`<${link(1)}>; rel="first"`);
-    return [200, slice, rels.length > 0 ? { link: rels.join(', ') } : {}];
+    return { status: 200, payload: slice, headers: rels.length > 0 ? { link: rels.join(', ') } : {} };
   }
 
   #commentBody(payload: unknown): string {
@@ -520,9 +277,9 @@ export class FakeGitHub {
     const comment: IssueComment = {
       id,
       node_id: `IC_fake${id}`,
-      url: `${this.#url}/repos/${repo}/issues/comments/${id}`,
+      url: `${this.origin}/repos/${repo}/issues/comments/${id}`,
       html_url: `https://github.com/${repo}/pull/${issue}#issuecomment-${id}`,
-      issue_url: `${this.#url}/repos/${repo}/issues/${issue}`,
+      issue_url: `${this.origin}/repos/${repo}/issues/${issue}`,
       body,
       user,
       created_at: now,
@@ -588,7 +345,7 @@ export class FakeGitHub {
     const status: CommitStatus = {
       id,
       node_id: `SC_fake${id}`,
-      url: `${this.#url}/repos/${repo}/statuses/${sha}`,
+      url: `${this.origin}/repos/${repo}/statuses/${sha}`,
       sha,
       state: state as CommitStatus['state'],
       context: typeof p.context === 'string' ? p.context : 'default',
@@ -618,8 +375,8 @@ export class FakeGitHub {
       total_count: statuses.length,
       statuses,
       repository: { full_name: repo },
-      commit_url: `${this.#url}/repos/${repo}/commits/${sha}`,
-      url: `${this.#url}/repos/${repo}/commits/${sha}/status`,
+      commit_url: `${this.origin}/repos/${repo}/commits/${sha}`,
+      url: `${this.origin}/repos/${repo}/commits/${sha}/status`,
     };
   }
 }

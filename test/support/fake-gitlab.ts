@@ -1,11 +1,24 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+  type Answer,
+  type BarrierOptions,
+  type DelayOptions,
+  FakeApiServer,
+  HttpError,
+  isRecord,
+  parseJsonBody,
+  type RecordedRequest,
+  type RequestMatch,
+  type RequestPredicate,
+} from './fake-api-server.ts';
+
+export type {
+  BarrierOptions,
+  DelayOptions,
+  RecordedRequest,
+  RequestMatch,
+  RequestPredicate,
+} from './fake-api-server.ts';
 
 /*
  * A stand-in for the parts of GitLab's REST API v4 the GitLab integration uses: merge request notes
@@ -86,35 +99,6 @@ export interface CommitStatus {
   project_id: number;
 }
 
-export interface RecordedRequest {
-  /** Order of arrival, from 1. */
-  seq: number;
-  method: string;
-  /** The URL's path, without the query, still percent-encoded (`/api/v4/projects/octo%2Fshop/…`). */
-  path: string;
-  query: Record<string, string>;
-  /** The parsed body: JSON, or a form as an object of strings; undefined when there was none. */
-  body: unknown;
-  rawBody: string;
-  headers: IncomingHttpHeaders;
-  /** The status the server answered with; 0 while the request is still held. */
-  status: number;
-  /** Whether the answer was an injected fault. */
-  faulted: boolean;
-  receivedAt: number;
-}
-
-export type RequestPredicate = (request: RecordedRequest) => boolean;
-
-/** Which requests a fault, delay or barrier applies to: all of them when omitted. */
-export interface RequestMatch {
-  method?: string;
-  /** Exact path (as recorded, i.e. percent-encoded), or a pattern tested against it. */
-  path?: string | RegExp;
-  /** Any further test on the request (method, path, query and body are already parsed). */
-  where?: RequestPredicate;
-}
-
 export interface FaultOptions extends RequestMatch {
   /** Sent as the `retry-after` header (seconds). */
   retryAfter?: number;
@@ -122,16 +106,6 @@ export interface FaultOptions extends RequestMatch {
   body?: unknown;
   contentType?: string;
   headers?: Record<string, string>;
-}
-
-export interface DelayOptions extends RequestMatch {
-  /** How many matching requests to delay; default: every one until `clearDelays()`. */
-  times?: number;
-}
-
-export interface BarrierOptions extends RequestMatch {
-  /** Give up waiting for the others after this long and answer anyway (default 15 s). */
-  timeoutMs?: number;
 }
 
 export interface FakeGitLabOptions {
@@ -143,42 +117,6 @@ export interface FakeGitLabOptions {
   defaultPerPage?: number;
   /** The user every accepted token acts as. */
   bot?: Partial<GitLabUser>;
-}
-
-interface Fault {
-  match: RequestMatch;
-  remaining: number;
-  status: number;
-  options: FaultOptions;
-}
-
-interface Delay {
-  match: RequestMatch;
-  remaining: number;
-  ms: number;
-}
-
-interface Barrier {
-  match: RequestMatch;
-  size: number;
-  waiting: Array<() => void>;
-  timeoutMs: number;
-}
-
-interface Answer {
-  status: number;
-  payload?: unknown;
-  headers?: Record<string, string>;
-}
-
-class HttpError extends Error {
-  readonly status: number;
-  readonly payload: unknown;
-  constructor(status: number, payload: unknown) {
-    super(`HTTP ${status}`);
-    this.status = status;
-    this.payload = payload;
-  }
 }
 
 const STATUS_MESSAGES: Record<number, string> = {
@@ -205,42 +143,6 @@ function errorPage(status: number): string {
   return `<!DOCTYPE html>\n<html>\n<head><title>${title}</title></head>\n<body>\n<h1>${status}</h1>\n<h3>${title}</h3>\n<p>Try refreshing the page, or going back and attempting the action again.</p>\n</body>\n</html>\n`;
 }
 
-function toMatch(match: RequestMatch | RequestPredicate | undefined): RequestMatch {
-  if (match === undefined) return {};
-  return typeof match === 'function' ? { where: match } : match;
-}
-
-function matches(match: RequestMatch, request: RecordedRequest): boolean {
-  if (match.method && match.method.toUpperCase() !== request.method) return false;
-  if (typeof match.path === 'string' && match.path !== request.path) return false;
-  if (match.path instanceof RegExp && !match.path.test(request.path)) return false;
-  if (match.where && !match.where(request)) return false;
-  return true;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number.parseInt(value, 10);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
 /** The fields of a multipart/form-data body (text fields only). */
 function parseMultipart(raw: string, contentType: string): Record<string, string> {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
@@ -264,11 +166,7 @@ function parseBody(raw: string, contentType: string): { body: unknown; ok: boole
   if (type === 'application/x-www-form-urlencoded')
     return { body: Object.fromEntries(new URLSearchParams(raw)), ok: true };
   if (type === 'multipart/form-data') return { body: parseMultipart(raw, contentType), ok: true };
-  try {
-    return { body: JSON.parse(raw) as unknown, ok: true };
-  } catch {
-    return { body: undefined, ok: false };
-  }
+  return parseJsonBody(raw);
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -280,10 +178,8 @@ function copyNote(note: Note): Note {
   return { ...note, author: { ...note.author }, commands_changes: { ...note.commands_changes } };
 }
 
-export class FakeGitLab {
-  readonly requests: RecordedRequest[] = [];
-  /** Every PRIVATE-TOKEN / Bearer token the server was sent, in order of first use. */
-  readonly tokens: string[] = [];
+export class FakeGitLab extends FakeApiServer<FaultOptions> {
+  // `tokens` (inherited): every PRIVATE-TOKEN / Bearer token the server was sent, in order of first use.
   /** Every CI job token the server was sent (each such request got a 403). */
   readonly jobTokens: string[] = [];
   readonly statuses: CommitStatus[] = [];
@@ -295,16 +191,11 @@ export class FakeGitLab {
   readonly #projects: Map<number, string>;
   /** `${projectId}!${iid}` → notes, oldest first. */
   readonly #notes = new Map<string, Note[]>();
-  #faults: Fault[] = [];
-  #delays: Delay[] = [];
-  #barriers: Barrier[] = [];
-  #server: Server | undefined;
-  #url = '';
   #nextNoteId = 3_000_001;
   #nextStatusId = 7_000_001;
-  #seq = 0;
 
   constructor(options: FakeGitLabOptions = {}) {
+    super('GitLab');
     this.#options = options;
     const projects = options.projects ?? { [PROJECT_ID]: PROJECT_PATH, [FORK_PROJECT_ID]: FORK_PROJECT_PATH };
     this.#projects = new Map(Object.entries(projects).map(([id, p]) => [Number(id), p]));
@@ -321,46 +212,9 @@ export class FakeGitLab {
     };
   }
 
-  /** The base URL, e.g. http://127.0.0.1:41234 (what CI_SERVER_URL is set to). */
-  get url(): string {
-    if (!this.#url) throw new Error('FakeGitLab: start() it first');
-    return this.#url;
-  }
-
-  /** url + '/api/v4' (what CI_API_V4_URL is set to). */
+  /** url + '/api/v4' (what CI_API_V4_URL is set to; url is what CI_SERVER_URL is set to). */
   get apiUrl(): string {
     return `${this.url}${API_PREFIX}`;
-  }
-
-  async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      this.#handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: `fake-gitlab: ${String(error)}` }));
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    this.#server = server;
-    this.#url = `http://127.0.0.1:${port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
-    this.#server = undefined;
-    for (const barrier of this.#barriers) for (const release of barrier.waiting.splice(0)) release();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** Requests that change something (everything but GET and HEAD). */
-  writes(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
   }
 
   /** The notes on a merge request, oldest first (copies). `project` is an id or a path. */
@@ -390,117 +244,42 @@ export class FakeGitLab {
     return this.#createNote(project, iid, body, author, options.system ?? false);
   }
 
-  /**
-   * Answers the next `n` requests matching `match` (a filter or a predicate) with `status` instead
-   * of serving them. Faults are consumed in the order they were added.
-   */
-  failNext(n: number, status: number, match?: FaultOptions | RequestPredicate): void {
-    const options = typeof match === 'function' ? { where: match } : (match ?? {});
-    this.#faults.push({ match: toMatch(match), remaining: n, status, options });
+  /** As FakeApiServer's, and `match` may also be a predicate. */
+  override failNext(n: number, status: number, match?: FaultOptions | RequestPredicate): void {
+    super.failNext(n, status, typeof match === 'function' ? { where: match } : match);
   }
 
-  /** Holds matching requests for `ms` before answering (computed after the wait). */
-  delay(ms: number, match?: DelayOptions | RequestPredicate): void {
-    const times = typeof match === 'object' ? match.times : undefined;
-    this.#delays.push({ match: toMatch(match), remaining: times ?? Number.POSITIVE_INFINITY, ms });
+  /** As FakeApiServer's, and `match` may also be a predicate. */
+  override delay(ms: number, match?: DelayOptions | RequestPredicate): void {
+    super.delay(ms, typeof match === 'function' ? { where: match } : match);
   }
 
-  clearDelays(): void {
-    this.#delays = [];
+  /** As FakeApiServer's, and `match` may also be a predicate. */
+  override barrier(size: number, match?: BarrierOptions | RequestPredicate): void {
+    super.barrier(size, typeof match === 'function' ? { where: match } : match);
   }
 
-  /**
-   * Holds the first `size` matching requests until all of them have arrived, then answers them
-   * together: two runs both list the notes before either creates one.
-   */
-  barrier(size: number, match?: BarrierOptions | RequestPredicate): void {
-    const timeoutMs = (typeof match === 'object' ? match.timeoutMs : undefined) ?? 15_000;
-    this.#barriers.push({ match: toMatch(match), size, waiting: [], timeoutMs });
+  protected override parseBody(raw: string, headers: IncomingHttpHeaders): { body: unknown; ok: boolean } {
+    return parseBody(raw, header(headers, 'content-type') ?? '');
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const rawBody = await readBody(req);
-    const parsed = parseBody(rawBody, header(req.headers, 'content-type') ?? '');
-    const record: RecordedRequest = {
-      seq: ++this.#seq,
-      method: (req.method ?? 'GET').toUpperCase(),
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      body: parsed.body,
-      rawBody,
-      headers: req.headers,
-      status: 0,
-      faulted: false,
-      receivedAt: Date.now(),
+  protected override baseHeaders(record: RecordedRequest): Record<string, string> {
+    return {
+      'x-request-id': `01FAKE${String(record.seq).padStart(20, '0')}`,
+      'x-runtime': '0.012345',
+      'cache-control': 'no-cache',
     };
-    this.requests.push(record);
-
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
-      record.status = status;
-      const isText = typeof payload === 'string';
-      const text = payload === undefined ? '' : isText ? payload : JSON.stringify(payload);
-      res.writeHead(status, {
-        'x-request-id': `01FAKE${String(record.seq).padStart(20, '0')}`,
-        'x-runtime': '0.012345',
-        'cache-control': 'no-cache',
-        ...(text && !isText ? { 'content-type': 'application/json' } : {}),
-        ...(text && isText ? { 'content-type': 'text/plain; charset=utf-8' } : {}),
-        ...headers,
-      });
-      res.end(text);
-    };
-
-    await this.#wait(record);
-
-    const fault = this.#faults.find((f) => f.remaining > 0 && matches(f.match, record));
-    if (fault) {
-      fault.remaining -= 1;
-      this.#faults = this.#faults.filter((f) => f.remaining > 0);
-      record.faulted = true;
-      this.#sendFault(fault, send);
-      return;
-    }
-
-    const jobToken = header(req.headers, 'job-token') ?? record.query.job_token;
-    const privateToken =
-      header(req.headers, 'private-token') ??
-      /^bearer\s+(\S+)$/i.exec(header(req.headers, 'authorization') ?? '')?.[1] ??
-      record.query.private_token;
-    if (jobToken !== undefined) {
-      if (!this.jobTokens.includes(jobToken)) this.jobTokens.push(jobToken);
-      // Job tokens reach only a short list of endpoints; notes are not on it.
-      send(403, { message: '403 Forbidden' });
-      return;
-    }
-    if (privateToken === undefined || privateToken === '') {
-      send(401, { message: '401 Unauthorized' });
-      return;
-    }
-    if (!this.tokens.includes(privateToken)) this.tokens.push(privateToken);
-    if (this.#options.tokens !== undefined && !this.#options.tokens.includes(privateToken)) {
-      send(401, { message: '401 Unauthorized' });
-      return;
-    }
-    if (!parsed.ok) {
-      send(400, { error: 'The provided content-type is not supported or the body is not valid JSON' });
-      return;
-    }
-
-    try {
-      const answer = this.#route(record);
-      send(answer.status, answer.payload, answer.headers);
-    } catch (error) {
-      if (error instanceof HttpError) send(error.status, error.payload);
-      else throw error;
-    }
   }
 
-  #sendFault(
-    fault: Fault,
-    send: (status: number, payload: unknown, headers?: Record<string, string>) => void,
-  ) {
-    const { status, options } = fault;
+  /** A string payload goes out as text, anything else as JSON. */
+  protected override encode(payload: unknown): { text: string; contentType?: string } {
+    if (payload === undefined) return { text: '' };
+    if (typeof payload === 'string') return { text: payload, contentType: 'text/plain; charset=utf-8' };
+    return { text: JSON.stringify(payload), contentType: 'application/json' };
+  }
+
+  /** GitLab's answer for the status: 502/503/504 as the front proxy's HTML page, 429 as text. */
+  protected override faultAnswer(status: number, options: FaultOptions): Answer {
     const headers: Record<string, string> = {};
     if (options.retryAfter !== undefined) headers['retry-after'] = String(options.retryAfter);
     let payload: unknown = options.body;
@@ -521,27 +300,33 @@ export class FakeGitLab {
       }
     }
     if (options.contentType) headers['content-type'] = options.contentType;
-    send(status, payload, { ...headers, ...options.headers });
+    return { status, payload, headers: { ...headers, ...options.headers } };
   }
 
-  async #wait(record: RecordedRequest): Promise<void> {
-    const delay = this.#delays.find((d) => d.remaining > 0 && matches(d.match, record));
-    if (delay) {
-      delay.remaining -= 1;
-      await sleep(delay.ms);
+  protected override authenticate(record: RecordedRequest): Answer | undefined {
+    const jobToken = header(record.headers, 'job-token') ?? record.query.job_token;
+    const privateToken =
+      header(record.headers, 'private-token') ??
+      /^bearer\s+(\S+)$/i.exec(header(record.headers, 'authorization') ?? '')?.[1] ??
+      record.query.private_token;
+    if (jobToken !== undefined) {
+      if (!this.jobTokens.includes(jobToken)) this.jobTokens.push(jobToken);
+      // Job tokens reach only a short list of endpoints; notes are not on it.
+      return { status: 403, payload: { message: '403 Forbidden' } };
     }
-    const barrier = this.#barriers.find((b) => b.size > 0 && matches(b.match, record));
-    if (barrier) {
-      barrier.size -= 1;
-      if (barrier.size === 0) {
-        for (const release of barrier.waiting.splice(0)) release();
-      } else {
-        await new Promise<void>((resolve) => {
-          barrier.waiting.push(resolve);
-          setTimeout(resolve, barrier.timeoutMs).unref();
-        });
-      }
-    }
+    if (privateToken === undefined || privateToken === '')
+      return { status: 401, payload: { message: '401 Unauthorized' } };
+    this.recordToken(privateToken);
+    if (this.#options.tokens !== undefined && !this.#options.tokens.includes(privateToken))
+      return { status: 401, payload: { message: '401 Unauthorized' } };
+    return undefined;
+  }
+
+  protected override invalidBody(): Answer {
+    return {
+      status: 400,
+      payload: { error: 'The provided content-type is not supported or the body is not valid JSON' },
+    };
   }
 
   /** A project id from an `:id` path segment (already decoded): a number or a full path. */
@@ -560,7 +345,7 @@ export class FakeGitLab {
     return r.query[name];
   }
 
-  #route(r: RecordedRequest): Answer {
+  protected override route(r: RecordedRequest): Answer {
     if (!r.path.startsWith(`${API_PREFIX}/`)) throw new HttpError(404, { error: '404 Not Found' });
     const raw = r.path.slice(API_PREFIX.length + 1).split('/');
     let parts: string[];
@@ -652,17 +437,9 @@ export class FakeGitLab {
   }
 
   #page<T>(r: RecordedRequest, items: T[]): Answer {
-    const perPage = Math.min(100, positiveInt(r.query.per_page, this.#options.defaultPerPage ?? 20));
-    const page = positiveInt(r.query.page, 1);
-    const totalPages = Math.max(1, Math.ceil(items.length / perPage));
-    const slice = items.slice((page - 1) * perPage, page * perPage);
-    const link = (p: number): string => {
-      const u = new URL(r.path, this.#url);
-      for (const [k, v] of Object.entries(r.query)) if (k !== 'private_token') u.searchParams.set(k, v);
-      u.searchParams.set('page', String(p));
-      u.searchParams.set('per_page', String(perPage));
-      return u.toString();
-    };
+    const { page, perPage, totalPages, slice } = this.paginate(r, items, this.#options.defaultPerPage ?? 20);
+    const link = (p: number): string =>
+      this.pageLink(r, { page: String(p), per_page: String(perPage) }, ['private_token']);
     const rels: string[] = [];
     if (page > 1) rels.push(`<${link(page - 1)}>; rel="prev"`);
     if (page < totalPages) rels.push(`<${link(page + 1)}>; rel="next"`);
