@@ -39116,13 +39116,107 @@ var init_bundle = __esm({
   }
 });
 
+// src/platforms/github/context.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+function readEvent(env) {
+  const file2 = env.GITHUB_EVENT_PATH;
+  if (!file2) return {};
+  try {
+    return JSON.parse(readFileSync3(file2, "utf8"));
+  } catch {
+    return {};
+  }
+}
+function githubContext(env) {
+  const event = readEvent(env);
+  const eventName = env.GITHUB_EVENT_NAME ?? null;
+  const repository = env.GITHUB_REPOSITORY ?? event.repository?.full_name ?? null;
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const base = {
+    platform: "github",
+    eventName,
+    repository,
+    repoUrl: repository ? `${server}/${repository}` : null,
+    headSha: env.GITHUB_SHA ?? null,
+    baseSha: null,
+    baseRef: null,
+    changeNumber: null,
+    isFork: false,
+    runUrl: repository && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : null
+  };
+  if ((eventName === "pull_request" || eventName === "pull_request_target") && event.pull_request) {
+    const pr = event.pull_request;
+    const headRepo = pr.head?.repo?.full_name;
+    const baseRepo = pr.base?.repo?.full_name ?? repository;
+    return {
+      ...base,
+      headSha: pr.head?.sha ?? base.headSha,
+      baseSha: pr.base?.sha ?? null,
+      baseRef: pr.base?.ref ?? null,
+      changeNumber: pr.number ?? event.number ?? null,
+      isFork: headRepo !== void 0 && headRepo !== baseRepo
+    };
+  }
+  if (eventName === "merge_group" && event.merge_group) {
+    return {
+      ...base,
+      headSha: event.merge_group.head_sha ?? base.headSha,
+      baseSha: event.merge_group.base_sha ?? null,
+      baseRef: event.merge_group.base_ref ?? null
+    };
+  }
+  if (eventName === "workflow_run" && event.workflow_run) {
+    const run2 = event.workflow_run;
+    const pr = run2.pull_requests?.[0];
+    return {
+      ...base,
+      headSha: run2.head_sha ?? null,
+      baseSha: pr?.base?.sha ?? null,
+      baseRef: pr?.base?.ref ?? null,
+      changeNumber: pr?.number ?? null,
+      isFork: run2.head_repository?.full_name !== void 0 && run2.head_repository.full_name !== repository
+    };
+  }
+  return base;
+}
+var init_context = __esm({
+  "src/platforms/github/context.ts"() {
+    "use strict";
+  }
+});
+
+// src/platforms/gitlab/context.ts
+function gitlabContext(env) {
+  const iid = env.CI_MERGE_REQUEST_IID;
+  const sourceProject = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
+  const targetProject = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID;
+  return {
+    platform: "gitlab",
+    eventName: env.CI_PIPELINE_SOURCE ?? null,
+    repository: env.CI_PROJECT_PATH ?? null,
+    repoUrl: env.CI_PROJECT_URL ?? null,
+    headSha: env.CI_COMMIT_SHA ?? null,
+    baseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA ?? null,
+    baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME ?? env.CI_DEFAULT_BRANCH ?? null,
+    changeNumber: iid && /^\d+$/.test(iid) ? Number(iid) : null,
+    // A merge request from a fork runs with the source project's code: untrusted.
+    isFork: sourceProject !== void 0 && targetProject !== void 0 && sourceProject !== targetProject,
+    runUrl: env.CI_PIPELINE_URL ?? null
+  };
+}
+var init_context2 = __esm({
+  "src/platforms/gitlab/context.ts"() {
+    "use strict";
+  }
+});
+
 // src/evidence/collect-facts.ts
 import { createHash as createHash5 } from "node:crypto";
-import { readdirSync, readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
 import os2 from "node:os";
 import path15 from "node:path";
 function sha256File(file2) {
-  return createHash5("sha256").update(readFileSync3(file2)).digest("hex");
+  return createHash5("sha256").update(readFileSync4(file2)).digest("hex");
 }
 function filesUnder(target) {
   const info = statSync2(target, { throwIfNoEntry: false });
@@ -39169,6 +39263,7 @@ async function collectRunFacts(outcome, exec, env) {
     commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? await git(exec, root, ["rev-parse", "HEAD"]),
     branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME || await git(exec, root, ["rev-parse", "--abbrev-ref", "HEAD"]),
     changeNumber: changeNumber(env),
+    isFork: env.GITHUB_ACTIONS === "true" ? githubContext(env).isFork : env.GITLAB_CI === "true" ? gitlabContext(env).isFork : false,
     actor: env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? null,
     runUrl: githubRun ?? env.CI_PIPELINE_URL ?? null,
     startedAt: outcome.startedAt,
@@ -39200,6 +39295,8 @@ var init_collect_facts = __esm({
     "use strict";
     init_plugin4();
     init_paths();
+    init_context();
+    init_context2();
     init_version();
   }
 });
@@ -43983,7 +44080,7 @@ Please set this option with "pipe" instead.`;
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -44024,7 +44121,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync4(targetFdNumber))], optionName };
+      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync5(targetFdNumber))], optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -44408,7 +44505,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -44457,8 +44554,8 @@ var init_handle_sync = __esm({
         generator: forbiddenInputTransformIfSync,
         native: forbiddenNativeInputIfSync,
         // Files and iterables are read lazily, so that a file which cannot be read, or an iterable which throws, is reported like any other early error, instead of being thrown as a raw error
-        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync5(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync5(file2))] }),
+        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync6(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync6(file2))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: () => [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -49626,7 +49723,7 @@ var init_redact_raw = __esm({
 });
 
 // src/sarif/source-reader.ts
-import { readFileSync as readFileSync6, statSync as statSync4 } from "node:fs";
+import { readFileSync as readFileSync7, statSync as statSync4 } from "node:fs";
 import path28 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
@@ -49647,7 +49744,7 @@ var init_source_reader = __esm({
           const file2 = path28.join(this.root, relativePath);
           const info = statSync4(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES) {
-            const text3 = readFileSync6(file2, "utf8");
+            const text3 = readFileSync7(file2, "utf8");
             lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
           }
         } catch {
@@ -51495,31 +51592,6 @@ async function upsertStickyComment(store, marker, body) {
 }
 var init_sticky_comment = __esm({
   "src/platforms/sticky-comment.ts"() {
-    "use strict";
-  }
-});
-
-// src/platforms/gitlab/context.ts
-function gitlabContext(env) {
-  const iid = env.CI_MERGE_REQUEST_IID;
-  const sourceProject = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
-  const targetProject = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID;
-  return {
-    platform: "gitlab",
-    eventName: env.CI_PIPELINE_SOURCE ?? null,
-    repository: env.CI_PROJECT_PATH ?? null,
-    repoUrl: env.CI_PROJECT_URL ?? null,
-    headSha: env.CI_COMMIT_SHA ?? null,
-    baseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA ?? null,
-    baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME ?? env.CI_DEFAULT_BRANCH ?? null,
-    changeNumber: iid && /^\d+$/.test(iid) ? Number(iid) : null,
-    // A merge request from a fork runs with the source project's code: untrusted.
-    isFork: sourceProject !== void 0 && targetProject !== void 0 && sourceProject !== targetProject,
-    runUrl: env.CI_PIPELINE_URL ?? null
-  };
-}
-var init_context = __esm({
-  "src/platforms/gitlab/context.ts"() {
     "use strict";
   }
 });
@@ -68855,7 +68927,7 @@ var init_run = __esm({
     init_sast();
     init_comment();
     init_sticky_comment();
-    init_context();
+    init_context2();
     init_notes();
     NOTE_LIMIT = 1e6;
   }

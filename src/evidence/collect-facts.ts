@@ -6,6 +6,8 @@ import { builtinRulesDir } from '../../scanners/semgrep/plugin.ts';
 import type { Exec } from '../exec.ts';
 import { packageRoot, toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
+import { githubContext } from '../platforms/github/context.ts';
+import { gitlabContext } from '../platforms/gitlab/context.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 import type { RunFacts } from './run-facts.ts';
 
@@ -86,6 +88,12 @@ export async function collectRunFacts(
       env.CI_COMMIT_REF_NAME ||
       (await git(exec, root, ['rev-parse', '--abbrev-ref', 'HEAD'])),
     changeNumber: changeNumber(env),
+    isFork:
+      env.GITHUB_ACTIONS === 'true'
+        ? githubContext(env).isFork
+        : env.GITLAB_CI === 'true'
+          ? gitlabContext(env).isFork
+          : false,
     actor: env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? null,
     runUrl: githubRun ?? env.CI_PIPELINE_URL ?? null,
     startedAt: outcome.startedAt,

@@ -7,6 +7,8 @@ export interface RunFacts {
   branch: string | null;
   /** PR or MR number, when the run is for one. */
   changeNumber: number | null;
+  /** True when the change comes from a fork (its code is untrusted; the CI token is read-only). */
+  isFork: boolean;
   actor: string | null;
   runUrl: string | null;
   startedAt: string;

@@ -370,6 +370,10 @@ describe('GitHub Action: forks and API failures', () => {
     expect(h.gh.writes()).toEqual([]);
     const evidence = h.outputs()['evidence-path'] ?? '';
     expect(existsSync(`${evidence}/controlgate.json`)).toBe(true);
+    expect(JSON.parse(readFileSync(`${evidence}/run.json`, 'utf8'))).toMatchObject({
+      changeNumber: PR_NUMBER,
+      isFork: true,
+    });
 
     // GitHub gives workflow_run no PR number for fork PRs: the number comes from the evidence and is
     // used only because that PR's head is the commit the first run scanned.

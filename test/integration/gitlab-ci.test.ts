@@ -486,9 +486,12 @@ describe('GitLab CI: tokens, forks and API failures', () => {
       true,
     );
     const facts = JSON.parse(readFileSync(runJson, 'utf8')) as Record<string, unknown>;
-    expect(facts).toMatchObject({ changeNumber: MR_IID, repository: PROJECT_PATH, commit: HEAD_SHA });
-    // Not part of run.json today; when it is, it must be right.
-    if ('isFork' in facts) expect(facts.isFork).toBe(true);
+    expect(facts).toMatchObject({
+      changeNumber: MR_IID,
+      repository: PROJECT_PATH,
+      commit: HEAD_SHA,
+      isFork: true,
+    });
   });
 
   it('a branch pipeline (no merge request) calls nothing and still reports', async () => {

@@ -12,6 +12,7 @@ export function ciRunFacts(report: JsonReport): RunFacts {
     commit: '4f3c2a1b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a',
     branch: 'feature/checkout-v2',
     changeNumber: 482,
+    isFork: false,
     actor: 'dev-alice',
     runUrl: 'https://github.com/octo/shop/actions/runs/9876543210/attempts/1',
     startedAt: report.startedAt,
