@@ -765,8 +765,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare2 = (a2, b, loose) => new SemVer(a2, loose).compare(new SemVer(b, loose));
-    module.exports = compare2;
+    var compare = (a2, b, loose) => new SemVer(a2, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
   }
 });
 
@@ -774,8 +774,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var rcompare = (a2, b, loose) => compare2(b, a2, loose);
+    var compare = require_compare();
+    var rcompare = (a2, b, loose) => compare(b, a2, loose);
     module.exports = rcompare;
   }
 });
@@ -784,8 +784,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var compareLoose = (a2, b) => compare2(a2, b, true);
+    var compare = require_compare();
+    var compareLoose = (a2, b) => compare(a2, b, true);
     module.exports = compareLoose;
   }
 });
@@ -828,8 +828,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var gt = (a2, b, loose) => compare2(a2, b, loose) > 0;
+    var compare = require_compare();
+    var gt = (a2, b, loose) => compare(a2, b, loose) > 0;
     module.exports = gt;
   }
 });
@@ -838,8 +838,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var lt = (a2, b, loose) => compare2(a2, b, loose) < 0;
+    var compare = require_compare();
+    var lt = (a2, b, loose) => compare(a2, b, loose) < 0;
     module.exports = lt;
   }
 });
@@ -848,8 +848,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var eq = (a2, b, loose) => compare2(a2, b, loose) === 0;
+    var compare = require_compare();
+    var eq = (a2, b, loose) => compare(a2, b, loose) === 0;
     module.exports = eq;
   }
 });
@@ -858,8 +858,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var neq = (a2, b, loose) => compare2(a2, b, loose) !== 0;
+    var compare = require_compare();
+    var neq = (a2, b, loose) => compare(a2, b, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -868,8 +868,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var gte = (a2, b, loose) => compare2(a2, b, loose) >= 0;
+    var compare = require_compare();
+    var gte = (a2, b, loose) => compare(a2, b, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -878,8 +878,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var lte = (a2, b, loose) => compare2(a2, b, loose) <= 0;
+    var compare = require_compare();
+    var lte = (a2, b, loose) => compare(a2, b, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -894,7 +894,7 @@ var require_cmp = __commonJS({
     var gte = require_gte();
     var lt = require_lt();
     var lte = require_lte();
-    var cmp2 = (a2, op, b, loose) => {
+    var cmp = (a2, op, b, loose) => {
       switch (op) {
         case "===":
           if (typeof a2 === "object") {
@@ -930,7 +930,7 @@ var require_cmp = __commonJS({
           throw new TypeError(`Invalid operator: ${op}`);
       }
     };
-    module.exports = cmp2;
+    module.exports = cmp;
   }
 });
 
@@ -1696,7 +1696,7 @@ var require_comparator = __commonJS({
             return false;
           }
         }
-        return cmp2(version2, this.operator, this.semver, this.options);
+        return cmp(version2, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -1729,10 +1729,10 @@ var require_comparator = __commonJS({
         if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
           return true;
         }
-        if (cmp2(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
           return true;
         }
-        if (cmp2(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
           return true;
         }
         return false;
@@ -1741,7 +1741,7 @@ var require_comparator = __commonJS({
     module.exports = Comparator;
     var parseOptions = require_parse_options();
     var { safeRe: re, t } = require_re();
-    var cmp2 = require_cmp();
+    var cmp = require_cmp();
     var debug = require_debug();
     var SemVer = require_semver();
     var Range = require_range();
@@ -2016,12 +2016,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
-    var compare2 = require_compare();
+    var compare = require_compare();
     module.exports = (versions, range, options) => {
       const set2 = [];
       let first = null;
       let prev = null;
-      const v = versions.sort((a2, b) => compare2(a2, b, options));
+      const v = versions.sort((a2, b) => compare(a2, b, options));
       for (const version2 of v) {
         const included = satisfies(version2, range, options);
         if (included) {
@@ -2069,7 +2069,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies = require_satisfies();
-    var compare2 = require_compare();
+    var compare = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -2129,7 +2129,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare2(gt.semver, lt.semver, options);
+        gtltComp = compare(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -2209,14 +2209,14 @@ var require_subset = __commonJS({
       if (!a2) {
         return b;
       }
-      const comp = compare2(a2.semver, b.semver, options);
+      const comp = compare(a2.semver, b.semver, options);
       return comp > 0 ? a2 : comp < 0 ? b : b.operator === ">" && a2.operator === ">=" ? b : a2;
     };
     var lowerLT = (a2, b, options) => {
       if (!a2) {
         return b;
       }
-      const comp = compare2(a2.semver, b.semver, options);
+      const comp = compare(a2.semver, b.semver, options);
       return comp < 0 ? a2 : comp > 0 ? b : b.operator === "<" && a2.operator === "<=" ? b : a2;
     };
     module.exports = subset;
@@ -2240,7 +2240,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch2 = require_patch();
     var prerelease = require_prerelease();
-    var compare2 = require_compare();
+    var compare = require_compare();
     var rcompare = require_rcompare();
     var compareLoose = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -2252,7 +2252,7 @@ var require_semver2 = __commonJS({
     var neq = require_neq();
     var gte = require_gte();
     var lte = require_lte();
-    var cmp2 = require_cmp();
+    var cmp = require_cmp();
     var coerce = require_coerce();
     var truncate = require_truncate();
     var Comparator = require_comparator();
@@ -2279,7 +2279,7 @@ var require_semver2 = __commonJS({
       minor,
       patch: patch2,
       prerelease,
-      compare: compare2,
+      compare,
       rcompare,
       compareLoose,
       compareBuild,
@@ -2291,7 +2291,7 @@ var require_semver2 = __commonJS({
       neq,
       gte,
       lte,
-      cmp: cmp2,
+      cmp,
       coerce,
       truncate,
       Comparator,
@@ -37800,6 +37800,20 @@ var init_details = __esm({
   }
 });
 
+// src/findings/order.ts
+function byCodeUnits(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function compareFindings(a2, b) {
+  return severityRank(b.severity) - severityRank(a2.severity) || byCodeUnits(a2.path, b.path) || a2.line - b.line || byCodeUnits(a2.scanner, b.scanner) || byCodeUnits(a2.ruleId, b.ruleId) || byCodeUnits(a2.fingerprint, b.fingerprint);
+}
+var init_order = __esm({
+  "src/findings/order.ts"() {
+    "use strict";
+    init_finding();
+  }
+});
+
 // src/report/html/model.ts
 function groupOf(id) {
   return id.replace(/\.\d+$/, "");
@@ -37825,22 +37839,14 @@ function statusResolver(report2) {
     return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
   };
 }
-function rank(s) {
-  return SEVERITIES.indexOf(s);
-}
 function sortFindings(findings) {
-  return [...findings].sort(
-    (a2, b) => rank(a2.severity) - rank(b.severity) || cmp(a2.path, b.path) || a2.line - b.line || cmp(a2.scanner, b.scanner) || cmp(a2.ruleId, b.ruleId) || cmp(a2.fingerprint, b.fingerprint)
-  );
-}
-function cmp(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
+  return [...findings].sort(compareFindings);
 }
 var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
 var init_model2 = __esm({
   "src/report/html/model.ts"() {
     "use strict";
-    init_finding();
+    init_order();
     VERDICTS = [
       "fail",
       "warn",
@@ -51212,13 +51218,8 @@ function indexFindings(report2) {
   for (const f of report2.findings) index.set(f.fingerprint, [...index.get(f.fingerprint) ?? [], f]);
   return index;
 }
-function compare(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
-}
 function findingsOf(control, index) {
-  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(
-    (a2, b) => severityRank(b.severity) - severityRank(a2.severity) || compare(a2.path, b.path) || a2.line - b.line || compare(a2.scanner, b.scanner) || compare(a2.ruleId, b.ruleId) || compare(a2.fingerprint, b.fingerprint)
-  );
+  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareFindings);
 }
 function plural2(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
@@ -51226,7 +51227,7 @@ function plural2(n2, word) {
 var init_model4 = __esm({
   "src/report/markdown/model.ts"() {
     "use strict";
-    init_finding();
+    init_order();
   }
 });
 
@@ -69114,7 +69115,7 @@ function criterionBlock(c3, byFingerprint) {
     `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}`
   ];
   const rows = c3.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(
-    (a2, b) => severityRank(b.severity) - severityRank(a2.severity) || a2.finding.path.localeCompare(b.finding.path) || a2.finding.line - b.finding.line
+    (a2, b) => compareFindings({ ...a2.finding, severity: a2.severity }, { ...b.finding, severity: b.severity })
   );
   for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines2.push(findingRow(g));
   if (c3.findings.length > MAX_FINDINGS_PER_CRITERION) {
@@ -69171,7 +69172,7 @@ var MAX_FINDINGS_PER_CRITERION;
 var init_controls_text = __esm({
   "src/report/controls-text.ts"() {
     "use strict";
-    init_finding();
+    init_order();
     init_text();
     init_json_report();
     MAX_FINDINGS_PER_CRITERION = 15;

@@ -1,5 +1,5 @@
 import type { ControlResult, GatedFinding } from '../controls/evaluate.ts';
-import { severityRank } from '../findings/finding.ts';
+import { compareFindings } from '../findings/order.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { stripControlChars } from '../text.ts';
 import { countVerdicts } from './json-report.ts';
@@ -24,11 +24,8 @@ function criterionBlock(c: ControlResult, byFingerprint: ReadonlyMap<string, Gat
   ];
   const rows = c.findings
     .flatMap((fp) => byFingerprint.get(fp) ?? [])
-    .sort(
-      (a, b) =>
-        severityRank(b.severity) - severityRank(a.severity) ||
-        a.finding.path.localeCompare(b.finding.path) ||
-        a.finding.line - b.finding.line,
+    .sort((a, b) =>
+      compareFindings({ ...a.finding, severity: a.severity }, { ...b.finding, severity: b.severity }),
     );
   for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines.push(findingRow(g));
   if (c.findings.length > MAX_FINDINGS_PER_CRITERION) {

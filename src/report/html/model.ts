@@ -1,5 +1,5 @@
 import type { Verdict } from '../../controls/evaluate.ts';
-import { SEVERITIES, type Severity } from '../../findings/finding.ts';
+import { compareFindings } from '../../findings/order.ts';
 import type { JsonReport } from '../json-report.ts';
 
 export type Finding = JsonReport['findings'][number];
@@ -92,23 +92,7 @@ export function statusResolver(report: Pick<JsonReport, 'controls'>): (f: Findin
   };
 }
 
-function rank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
-}
-
-/** Most severe first, then by path and line; ties broken by rule and fingerprint so order is stable. */
+/** Most severe first, then by place; the order every report uses. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      rank(a.severity) - rank(b.severity) ||
-      cmp(a.path, b.path) ||
-      a.line - b.line ||
-      cmp(a.scanner, b.scanner) ||
-      cmp(a.ruleId, b.ruleId) ||
-      cmp(a.fingerprint, b.fingerprint),
-  );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...findings].sort(compareFindings);
 }

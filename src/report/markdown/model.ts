@@ -1,4 +1,4 @@
-import { severityRank } from '../../findings/finding.ts';
+import { compareFindings } from '../../findings/order.ts';
 import type { JsonReport } from '../json-report.ts';
 
 export type Control = JsonReport['controls'][number];
@@ -42,23 +42,9 @@ export function indexFindings(report: JsonReport): Map<string, ReportFinding[]> 
   return index;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The findings that fail or warn a criterion: most severe first, then by place; locale-independent. */
 export function findingsOf(control: Control, index: ReadonlyMap<string, ReportFinding[]>): ReportFinding[] {
-  return [...new Set(control.findings)]
-    .flatMap((fp) => index.get(fp) ?? [])
-    .sort(
-      (a, b) =>
-        severityRank(b.severity) - severityRank(a.severity) ||
-        compare(a.path, b.path) ||
-        a.line - b.line ||
-        compare(a.scanner, b.scanner) ||
-        compare(a.ruleId, b.ruleId) ||
-        compare(a.fingerprint, b.fingerprint),
-    );
+  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareFindings);
 }
 
 /** "1 finding", "3 findings". */
