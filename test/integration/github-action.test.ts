@@ -28,6 +28,7 @@ import {
   type RecordedRequest,
   startFakeGitHub,
 } from '../support/fake-github.ts';
+import { describeRequests, expectExit, firstDifference, marker, since, tail } from '../support/run-checks.ts';
 
 /*
  * The GitHub Action (dist/index.js) as a runner starts it: a real child process with the runner's
@@ -39,10 +40,6 @@ const COMMENTS = `/repos/octo/shop/issues/${PR_NUMBER}/comments`;
 const STATUSES = `/repos/octo/shop/statuses/${HEAD_SHA}`;
 const CONTEXT = 'controlgate / SOC 2';
 const COMMENT_PATH = /^\/repos\/octo\/shop\/issues\/(\d+\/comments|comments\/\d+)$/;
-
-function marker(key: string): string {
-  return `<!-- controlgate:comment key=${key} -->`;
-}
 
 interface Harness {
   gh: FakeGitHub;
@@ -94,22 +91,6 @@ async function harness(sarif?: (workspace: string) => SarifLog): Promise<Harness
   };
 }
 
-/** The end of a run's output, for assertion messages. */
-function tail(run: ActionRun): string {
-  const cut = (s: string): string => (s.length > 4000 ? `…${s.slice(-4000)}` : s);
-  return `exit ${run.exitCode}${run.signal ? ` (${run.signal})` : ''}\n--- stdout\n${cut(run.stdout)}\n--- stderr\n${cut(run.stderr)}`;
-}
-
-function expectExit(run: ActionRun, code: number): void {
-  expect(run.exitCode, tail(run)).toBe(code);
-}
-
-function describeRequests(requests: readonly RecordedRequest[]): string {
-  return requests
-    .map((r) => `${r.method} ${r.path} → ${r.status}${r.faulted ? ' (injected)' : ''}`)
-    .join('\n');
-}
-
 function commentWrites(requests: readonly RecordedRequest[]): RecordedRequest[] {
   return requests.filter((r) => r.method !== 'GET' && COMMENT_PATH.test(r.path));
 }
@@ -124,21 +105,6 @@ function statusBody(request: RecordedRequest | undefined): Record<string, unknow
 
 function marked(gh: FakeGitHub, key: string): Array<{ id: number; body: string }> {
   return gh.comments(PR_NUMBER).filter((c) => c.body.startsWith(marker(key)));
-}
-
-/** Requests that arrived after the first `from` ones (i.e. during a later run). */
-function since(gh: FakeGitHub, from: number): RecordedRequest[] {
-  return gh.requests.slice(from);
-}
-
-/** The first line where two texts differ, both versions, for failure messages. */
-function firstDifference(a: string, b: string): string {
-  const x = a.split('\n');
-  const y = b.split('\n');
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return `line ${i + 1}:\n  before: ${x[i] ?? '(none)'}\n  after:  ${y[i] ?? '(none)'}`;
-  }
-  return '(none: the same text)';
 }
 
 const withoutB602 = (workspace: string): SarifLog => banditSarif(workspace, (r) => r.ruleId !== 'B602');

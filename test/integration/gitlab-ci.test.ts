@@ -21,6 +21,7 @@ import {
   type RecordedRequest,
   startFakeGitLab,
 } from '../support/fake-gitlab.ts';
+import { describeRequests, expectExit, firstDifference, marker, since, tail } from '../support/run-checks.ts';
 import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
 
 /*
@@ -37,10 +38,6 @@ const PIPELINE_URL = 'https://gitlab.example.com/octo/shop/-/pipelines/1234567';
 /** The notes of MR 7, listed or one of them: by numeric id or URL-encoded path, as GitLab allows. */
 const NOTE_PATH = /^\/api\/v4\/projects\/(?:123|octo%2fshop)\/merge_requests\/7\/notes(?:\/\d+)?$/i;
 const NOTES_LIST = /^\/api\/v4\/projects\/(?:123|octo%2fshop)\/merge_requests\/7\/notes$/i;
-
-function marker(key: string): string {
-  return `<!-- controlgate:comment key=${key} -->`;
-}
 
 /** A token shaped like a project access token, easy to grep for in logs. */
 function fakeToken(): string {
@@ -194,26 +191,6 @@ async function harness(sarif?: (workspace: string) => SarifLog): Promise<Harness
   };
 }
 
-/** The end of a run's output, for assertion messages. */
-function tail(run: CliRun): string {
-  const cut = (s: string): string => (s.length > 4000 ? `…${s.slice(-4000)}` : s);
-  return `exit ${run.exitCode}${run.signal ? ` (${run.signal})` : ''}\n--- stdout\n${cut(run.stdout)}\n--- stderr\n${cut(run.stderr)}`;
-}
-
-function expectExit(run: CliRun, code: number): void {
-  expect(run.exitCode, tail(run)).toBe(code);
-}
-
-function describeRequests(requests: readonly RecordedRequest[]): string {
-  if (requests.length === 0) return '(no requests)';
-  return requests
-    .map(
-      (r) =>
-        `${r.method} ${r.path}${r.query.page ? `?page=${r.query.page}` : ''} → ${r.status}${r.faulted ? ' (injected)' : ''}`,
-    )
-    .join('\n');
-}
-
 function noteWrites(requests: readonly RecordedRequest[]): RecordedRequest[] {
   return requests.filter((r) => r.method !== 'GET' && NOTE_PATH.test(r.path));
 }
@@ -225,20 +202,6 @@ function shortly(r: RecordedRequest): string {
 
 function marked(gl: FakeGitLab, key: string): Note[] {
   return gl.notes(MR_IID).filter((n) => n.body.startsWith(marker(key)));
-}
-
-function since(gl: FakeGitLab, from: number): RecordedRequest[] {
-  return gl.requests.slice(from);
-}
-
-/** The first line where two texts differ, both versions, for failure messages. */
-function firstDifference(a: string, b: string): string {
-  const x = a.split('\n');
-  const y = b.split('\n');
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return `line ${i + 1}:\n  before: ${x[i] ?? '(none)'}\n  after:  ${y[i] ?? '(none)'}`;
-  }
-  return '(none: the same text)';
 }
 
 function bodyOf(request: RecordedRequest | undefined): string {
