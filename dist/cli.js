@@ -38298,7 +38298,7 @@ var init_html_report = __esm({
 import path13 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-  for (const f of outcome.findings) if (!f.suppressed) counts[f.severity] += 1;
+  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
   return counts;
 }
 function countVerdicts(outcome) {

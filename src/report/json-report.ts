@@ -7,9 +7,10 @@ import type { ScanOutcome } from '../pipeline/scan.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 
 /** Counts of unsuppressed findings per severity. */
-export function countBySeverity(outcome: Pick<ScanOutcome, 'findings'>): Record<Severity, number> {
+export function countBySeverity(outcome: Pick<ScanOutcome, 'gate'>): Record<Severity, number> {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of outcome.findings) if (!f.suppressed) counts[f.severity] += 1;
+  // The severity the gate judged (after mapping overrides), as findings[].severity reports it.
+  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
   return counts;
 }
 
