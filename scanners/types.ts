@@ -72,6 +72,12 @@ export interface Scanner {
    * to report suppressed results anyway, so they are kept and marked rather than silently dropped.
    */
   inSourceSuppression?: (site: SuppressionSite) => string | undefined;
+  /**
+   * What a result depends on. `file`: only the file it is in, so a pull request scan may give it
+   * just the changed files. `tree`: other files too (cross-file analysis, lockfiles), so it always
+   * scans everything.
+   */
+  scope: 'file' | 'tree';
   /** Which of the candidate files (absolute) under `root` this scanner looks at; none means skipped. */
   selectFiles(files: readonly string[], root: string): string[];
   /** Finds the executable and its version; throws ToolMissingError when it is not installed. */

@@ -20,6 +20,8 @@ function nosec(site: SuppressionSite): string | undefined {
 export const bandit = {
   id: 'bandit',
   displayName: 'Bandit',
+  // Bandit analyses each module on its own.
+  scope: 'file',
   inSourceSuppression: nosec,
   selectFiles: (files) => files.filter((f) => hasExtension(f, PYTHON)),
   locate: (context) =>

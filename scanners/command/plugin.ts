@@ -23,6 +23,8 @@ export interface CommandScannerDefinition {
   /** Globs (relative to the workspace root) of the files it applies to; default: all text files. */
   include?: string[];
   versionArgs?: string[];
+  /** `file` when each file's results depend on that file alone; default `tree` (always scans everything). */
+  scope?: 'file' | 'tree';
 }
 
 function expand(template: string, context: PlanContext, sarifPath: string): string {
@@ -39,6 +41,7 @@ export function commandScanner(def: CommandScannerDefinition): Scanner {
   return {
     id: def.id,
     displayName: def.displayName ?? def.id,
+    scope: def.scope ?? 'tree',
     selectFiles(files, root) {
       const text = files.filter(isTextCandidate);
       if (!includes) return text;

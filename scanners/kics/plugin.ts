@@ -29,6 +29,8 @@ function csvField(value: string): string {
 export const kics = {
   id: 'kics',
   displayName: 'KICS',
+  // Its queries judge each manifest or module file as written; a pull request scan gives it the changed ones.
+  scope: 'file',
   selectFiles: (files) => files.filter(isIac),
   locate: (context) =>
     locateTool(

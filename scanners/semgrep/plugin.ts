@@ -37,6 +37,8 @@ function nosemgrep(site: SuppressionSite): string | undefined {
 export const semgrep = {
   id: 'semgrep',
   displayName: 'Semgrep',
+  // Open-source Semgrep's analysis (taint included) stays within one file.
+  scope: 'file',
   inSourceSuppression: nosemgrep,
   // Our rule pack includes language-agnostic secret rules, so every text file is in scope.
   selectFiles: (files) => files.filter(isTextCandidate),

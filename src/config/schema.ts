@@ -43,6 +43,8 @@ const customScanner = z.strictObject({
   findingsExitCodes: z.array(z.number().int()).default([1]),
   include: z.array(globString).optional(),
   versionArgs: z.array(z.string()).optional(),
+  /** file: results depend on each file alone, so pull requests scan only changed files; tree: always everything. */
+  scope: z.enum(['file', 'tree']).default('tree'),
   /** SOC 2 criteria this scanner can produce evidence for. */
   covers: z
     .array(criterionId)
@@ -78,6 +80,18 @@ export const configSchema = z.strictObject({
   policy: policySchema.default(() => policySchema.parse({})),
   /** Changes to the shipped mapping, applied in order after it. */
   mapping: z.array(mappingOverrideSchema).default(() => []),
+  /** Comparing with the base of a pull/merge request (`--base`, or the CI event). */
+  changes: z
+    .strictObject({
+      /**
+       * diff: only findings the change introduces can fail a criterion; existing ones are reported
+       * as debt. full: every finding is judged, as on a push to the default branch.
+       */
+      mode: z.enum(['diff', 'full']).default('diff'),
+      /** Globs (relative to the repository root) scanned on every change, touched or not. */
+      alwaysScan: z.array(globString).default(() => []),
+    })
+    .default(() => ({ mode: 'diff' as const, alwaysScan: [] })),
   /** Waivers file, relative to this configuration file (default: .controlgate-waivers.yml beside it). */
   waivers: z.string().min(1).optional(),
 });

@@ -45,6 +45,8 @@ export interface ControlResult {
   /** Fingerprints of findings that fail (or warn) the criterion: at or above the threshold. */
   findings: string[];
   belowThreshold: string[];
+  /** Findings at or above the threshold that predate the change: existing debt, not judged. */
+  existing: string[];
   waived: string[];
   suppressed: string[];
   /** Scanners in this run that can produce a signal for the criterion. */
@@ -71,6 +73,16 @@ export interface GateInput {
   config: Config;
   waivers: readonly Waiver[];
   now: Date;
+  /**
+   * new: only findings the change introduced (baselineState new, or no baseline) can fail a
+   * criterion; unchanged ones are listed as existing debt. all: every finding is judged.
+   */
+  judge?: 'new' | 'all';
+}
+
+/** The criteria a finding maps to after the configuration's overrides (for findings outside the gate). */
+export function criteriaFor(finding: Finding, mapper: Mapper, config: Config): string[] {
+  return applyOverrides(finding, mapper.map(finding), config.mapping, mapper).criteria;
 }
 
 /** Resolves the policy for a criterion: criterion id beats group id beats the defaults. */
@@ -104,6 +116,7 @@ export function evaluateGate(input: GateInput): GateResult {
   const waiverOutcome = applyWaivers(input.findings, input.waivers, now);
   const policies = new Map(input.catalog.criteria.map((c) => [c.id, effectivePolicy(config, c)]));
   const refuse = config.policy.inSourceSuppressions === 'refuse';
+  const judgeNewOnly = input.judge === 'new';
 
   const gated: GatedFinding[] = input.findings.map((finding) => {
     const mapping = mapper.map(finding);
@@ -144,6 +157,7 @@ export function evaluateGate(input: GateInput): GateResult {
       policy,
       findings: [],
       belowThreshold: [],
+      existing: [],
       waived: [],
       suppressed: [],
       coveredBy,
@@ -157,8 +171,9 @@ export function evaluateGate(input: GateInput): GateResult {
       if (g.waiver) result.waived.push(fp);
       else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === 'block'))
         result.suppressed.push(fp);
-      else if (severityRank(g.severity) >= severityRank(policy.severity)) result.findings.push(fp);
-      else result.belowThreshold.push(fp);
+      else if (severityRank(g.severity) < severityRank(policy.severity)) result.belowThreshold.push(fp);
+      else if (judgeNewOnly && g.finding.baselineState === 'unchanged') result.existing.push(fp);
+      else result.findings.push(fp);
     }
     // Findings at or above the threshold settle it, even if another covering scanner failed.
     if (result.findings.length > 0) {
@@ -168,7 +183,8 @@ export function evaluateGate(input: GateInput): GateResult {
         blocking: policy.mode === 'block',
       };
     }
-    const signals = result.belowThreshold.length + result.waived.length + result.suppressed.length;
+    const signals =
+      result.belowThreshold.length + result.existing.length + result.waived.length + result.suppressed.length;
     if (coveredBy.length === 0 && signals === 0) return { ...result, verdict: 'not-covered' };
     if (failedScanners.length > 0) {
       // Fail closed: what a broken scanner would have found is unknown.

@@ -45,4 +45,9 @@ export interface Finding {
   helpUri?: string;
   /** Index of the result in the scanner's own SARIF run, for tracing back to the raw evidence. */
   resultIndex: number;
+  /**
+   * Set when the scan compared with a base: introduced by the change, present at the base too,
+   * or present at the base and gone now. Absent when everything is judged without a base.
+   */
+  baselineState?: 'new' | 'unchanged' | 'fixed';
 }

@@ -8,13 +8,14 @@ import { type Clock, systemClock } from '../clock.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { loadCatalog, loadMapping } from '../controls/data-files.ts';
-import { evaluateGate, type GateResult } from '../controls/evaluate.ts';
+import { criteriaFor, evaluateGate, type GateResult } from '../controls/evaluate.ts';
 import { Mapper } from '../controls/map.ts';
 import type { Exec } from '../exec.ts';
 import type { Finding } from '../findings/finding.ts';
 import { DEFAULT_WAIVERS_FILE, loadWaivers } from '../findings/waivers.ts';
-import { type PlannedScanner, type ProgressEvent, runScanners } from '../runner/run-scanners.ts';
+import type { PlannedScanner, ProgressEvent } from '../runner/run-scanners.ts';
 import type { ScannerRun } from '../runner/scanner-run.ts';
+import { type BaseRequest, type BaselineOutcome, scanAndCompare } from './compare.ts';
 import { listFiles, resolveWorkspace } from './workspace.ts';
 
 export interface ScanRequest {
@@ -34,6 +35,10 @@ export interface ScanRequest {
   /** Timestamps, durations and waiver expiry come from it; default: the system clock. */
   clock?: Clock;
   onProgress?: (event: ProgressEvent) => void;
+  /** Compare with this base (CLI --base, or the pull/merge request's base in CI). */
+  base?: BaseRequest;
+  /** Compare with an earlier run's evidence bundle (folder or zip) instead of scanning the base. */
+  baselineBundle?: string;
 }
 
 /** A data file the decision rested on, identified for the evidence. */
@@ -56,13 +61,26 @@ export interface ScanOutcome {
   scanners: ScannerRun[];
   findings: Finding[];
   gate: GateResult;
+  /** Set when the scan was compared with a base; absent when everything is judged on its own. */
+  baseline?: BaselineOutcome & { fixedCriteria: Map<Finding, string[]> };
   data: { catalog: DataFileFacts; mapping: DataFileFacts; waiversFile?: string };
 }
 
-function optionsFor(id: string, config: Config): ScannerOptions {
+/** Local rule paths become absolute, so a scan of the base (in another folder) uses the same rules. */
+function ruleConfig(config: string, root: string): string {
+  if (config === 'builtin' || /^(p|r|s)\//.test(config) || /^https?:/.test(config)) return config;
+  const local = path.resolve(root, config);
+  return existsSync(local) ? local : config;
+}
+
+function optionsFor(id: string, config: Config, root: string): ScannerOptions {
   const s = config.scanners;
   if (id === 'semgrep')
-    return { timeoutSeconds: s.semgrep.timeout, extraArgs: s.semgrep.args, configs: s.semgrep.configs };
+    return {
+      timeoutSeconds: s.semgrep.timeout,
+      extraArgs: s.semgrep.args,
+      configs: s.semgrep.configs.map((c) => ruleConfig(c, root)),
+    };
   if (id === 'bandit' || id === 'kics') return { timeoutSeconds: s[id].timeout, extraArgs: s[id].args };
   const custom = s.custom.find((c) => c.id === id);
   return { timeoutSeconds: custom?.timeout ?? 900, extraArgs: [] };
@@ -95,12 +113,13 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       findingsExitCodes: c.findingsExitCodes,
       ...(c.include ? { include: c.include } : {}),
       ...(c.versionArgs ? { versionArgs: c.versionArgs } : {}),
+      scope: c.scope,
     })),
   );
   const ids = request.scannerIds ?? enabledIds(config);
   const planned: PlannedScanner[] = pickScanners(registry, ids).map((scanner) => ({
     scanner,
-    options: optionsFor(scanner.id, config),
+    options: optionsFor(scanner.id, config, workspace.root),
   }));
   const now = clock.now();
   const waiversFile = resolveWaiversFile(request, config, configFile, workspace.root);
@@ -112,28 +131,37 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const outDir = request.outDir
     ? path.resolve(request.cwd ?? process.cwd(), request.outDir)
     : await mkdtemp(path.join(os.tmpdir(), 'controlgate-'));
-  const scanners = await runScanners({
-    root: workspace.root,
-    target: workspace.target,
+  const { scanners, baseline } = await scanAndCompare({
+    ...(request.base ? { base: request.base } : {}),
+    ...(request.baselineBundle
+      ? { baselineBundle: path.resolve(request.cwd ?? process.cwd(), request.baselineBundle) }
+      : {}),
+    workspace,
+    config,
+    planned,
     files,
-    scanners: planned,
-    outDir,
     exec: request.exec,
-    toolsDir: request.toolsDir,
-    env: request.env,
-    concurrency: request.concurrency ?? config.concurrency ?? Math.max(planned.length, 1),
-    clock,
-    onProgress: request.onProgress,
+    outDir,
+    run: {
+      exec: request.exec,
+      toolsDir: request.toolsDir,
+      env: request.env,
+      concurrency: request.concurrency ?? config.concurrency ?? Math.max(planned.length, 1),
+      clock,
+      onProgress: request.onProgress,
+    },
   });
   const findings = scanners.flatMap((s) => s.findings);
+  const mapper = new Mapper(mapping.data);
   const gate = evaluateGate({
     findings,
     scanners,
     catalog: catalog.data,
-    mapper: new Mapper(mapping.data),
+    mapper,
     config,
     waivers,
     now,
+    judge: baseline?.judged ?? 'all',
   });
   const facts = (d: typeof catalog | typeof mapping): DataFileFacts => ({
     file: d.file,
@@ -152,6 +180,14 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     scanners,
     findings,
     gate,
+    ...(baseline
+      ? {
+          baseline: {
+            ...baseline,
+            fixedCriteria: new Map(baseline.fixed.map((f) => [f, criteriaFor(f, mapper, config)])),
+          },
+        }
+      : {}),
     data: {
       catalog: facts(catalog),
       mapping: facts(mapping),

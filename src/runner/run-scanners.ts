@@ -15,11 +15,16 @@ import type { ScannerRun } from './scanner-run.ts';
 export interface PlannedScanner {
   scanner: Scanner;
   options: ScannerOptions;
+  /** Candidate files for this scanner alone (a pull request's changed files); default: all of `files`. */
+  files?: readonly string[];
 }
 
 export type ProgressEvent =
-  | { type: 'start'; id: string; displayName: string; files: number }
-  | { type: 'end'; run: ScannerRun };
+  | { type: 'start'; id: string; displayName: string; files: number; phase: ScanPhase }
+  | { type: 'end'; run: ScannerRun; phase: ScanPhase };
+
+/** `head`: the code under review; `base`: the version it is compared with. */
+export type ScanPhase = 'head' | 'base';
 
 export interface RunScannersOptions {
   root: string;
@@ -35,6 +40,8 @@ export interface RunScannersOptions {
   concurrency: number;
   clock: Clock;
   onProgress?: (event: ProgressEvent) => void;
+  /** Which side of a comparison this run scans; default head. */
+  phase?: ScanPhase;
 }
 
 function clip(text: string, max = 4_000): string {
@@ -47,16 +54,24 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
   const started = o.clock.monotonicMs();
   const base = { id: scanner.id, displayName: scanner.displayName, findings: [], filesScanned: 0 };
   const elapsed = () => Math.round(o.clock.monotonicMs() - started);
-  const files = scanner.selectFiles(o.files, o.root);
+  const files = scanner.selectFiles(planned.files ?? o.files, o.root);
   if (files.length === 0) {
     return {
       ...base,
       status: 'skipped',
-      error: `no files for ${scanner.displayName} under the scanned path`,
+      error: planned.files
+        ? `no changed files for ${scanner.displayName}`
+        : `no files for ${scanner.displayName} under the scanned path`,
       durationMs: elapsed(),
     };
   }
-  o.onProgress?.({ type: 'start', id: scanner.id, displayName: scanner.displayName, files: files.length });
+  o.onProgress?.({
+    type: 'start',
+    id: scanner.id,
+    displayName: scanner.displayName,
+    files: files.length,
+    phase: o.phase ?? 'head',
+  });
 
   let tool: LocatedTool;
   try {
@@ -167,7 +182,7 @@ export async function runScanners(o: RunScannersOptions): Promise<ScannerRun[]> 
             findings: [],
           };
         }
-        o.onProgress?.({ type: 'end', run });
+        o.onProgress?.({ type: 'end', run, phase: o.phase ?? 'head' });
         return run;
       }),
     ),
