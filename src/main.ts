@@ -17,6 +17,7 @@ import { describeOutcome, installScanners } from './install/index.ts';
 import { toolsDir } from './paths.ts';
 import { type ScanOutcome, scan, scanExitCode } from './pipeline/scan.ts';
 import { resolveWorkspace } from './pipeline/workspace.ts';
+import { chooseBase } from './platforms/change-base.ts';
 import { inGitlabCi, publishToGitlab } from './platforms/gitlab/run.ts';
 import { explainCriterion, explainFinding } from './report/explain.ts';
 import { jsonReport } from './report/json-report.ts';
@@ -44,6 +45,7 @@ async function writeTo(file: string, text: string): Promise<void> {
 }
 
 async function runScan(args: ScanArgs, io: Io): Promise<number> {
+  const base = chooseBase(args.base, io.env);
   const outcome = await scan({
     target: args.path,
     ...(args.scanners ? { scannerIds: args.scanners } : {}),
@@ -51,6 +53,8 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     ...(args.waivers ? { waiversFile: args.waivers } : {}),
     ...(args.concurrency ? { concurrency: args.concurrency } : {}),
     ...(args.outDir ? { outDir: path.join(path.resolve(io.cwd, args.outDir), 'raw') } : {}),
+    ...(base ? { base } : {}),
+    ...(args.baseline ? { baselineBundle: args.baseline } : {}),
     exec: realExec,
     toolsDir: toolsDir(io.env),
     env: io.env,
@@ -58,8 +62,10 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     clock: clockFromEnv(io.env),
     onProgress: args.progress
       ? (event) => {
-          if (event.type === 'start') io.err(`… ${event.displayName}: scanning ${event.files} files\n`);
-          else io.err(`${scannerLine(event.run).trimStart()}\n`);
+          const side = event.phase === 'base' ? ' (base)' : '';
+          if (event.type === 'start')
+            io.err(`… ${event.displayName}${side}: scanning ${event.files} files\n`);
+          else io.err(`${scannerLine(event.run).trimStart()}${side}\n`);
         }
       : undefined,
   });

@@ -19,6 +19,10 @@ export interface ScanArgs {
   config?: string;
   concurrency?: number;
   progress: boolean;
+  /** Compare with this git ref's merge base; false for --no-base (judge everything even in CI). */
+  base?: string | false;
+  /** Compare with an earlier run's evidence bundle. */
+  baseline?: string;
 }
 
 export type CliCommand =
@@ -96,6 +100,15 @@ export function parseCommandLine(
       'configuration file (default: .controlgate.yml in the path or at the repository root)',
     )
     .option('--concurrency <n>', 'how many scanners run at once (default: all)', positiveInt)
+    .option(
+      '-b, --base <ref>',
+      "judge only what the change since this ref's merge base introduces (default in CI: the pull/merge request's base)",
+    )
+    .option('--no-base', 'judge everything, even on a pull/merge request')
+    .option(
+      '--baseline <dir|zip>',
+      "compare with an earlier run's evidence bundle (e.g. the default branch's last artifact) instead of scanning the base",
+    )
     .option(
       '-w, --waivers <file>',
       "waivers file (default: the config's `waivers`, else .controlgate-waivers.yml beside it)",

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
-import { verifyFiles } from '../evidence/verify.ts';
-import { readBundle } from '../evidence/verify.ts';
+import { readBundle, verifyFiles } from '../evidence/verify.ts';
 import { type Finding, SEVERITIES } from '../findings/finding.ts';
 
 /*

@@ -33,7 +33,9 @@ export function changedBasePaths(set: ChangeSet): Set<string> {
 
 /** Base path → scanned-tree path for renamed files, so their findings keep their identity. */
 export function renamesOf(set: ChangeSet): Map<string, string> {
-  return new Map(set.changes.flatMap((c) => (c.status === 'renamed' && c.oldPath ? [[c.oldPath, c.path]] : [])));
+  return new Map(
+    set.changes.flatMap((c) => (c.status === 'renamed' && c.oldPath ? [[c.oldPath, c.path]] : [])),
+  );
 }
 
 export interface ResolveChangeSetOptions {

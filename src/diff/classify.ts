@@ -39,7 +39,8 @@ function contentKey(f: Finding, filePath: string): string {
  */
 export function classifyFindings(input: ClassifyInput): Classified {
   const byFingerprint = new Map<string, Finding[]>();
-  for (const b of input.base) byFingerprint.set(b.fingerprint, [...(byFingerprint.get(b.fingerprint) ?? []), b]);
+  for (const b of input.base)
+    byFingerprint.set(b.fingerprint, [...(byFingerprint.get(b.fingerprint) ?? []), b]);
   const matched = new Set<Finding>();
   const states = new Map<Finding, 'new' | 'unchanged'>();
 

@@ -81,7 +81,9 @@ export class Git {
   async commitOf(ref: string): Promise<string> {
     if (ref.startsWith('-')) throw new UsageError(`--base: "${ref}" is not a git ref`);
     try {
-      return (await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+      return (
+        await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
+      ).trim();
     } catch {
       throw new GitError(`"${ref}" is not a commit in ${this.dir}`);
     }

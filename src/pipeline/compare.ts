@@ -154,7 +154,8 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
   const headChanged = changeSet ? changedHeadPaths(changeSet) : undefined;
   const baseChanged = changeSet ? changedBasePaths(changeSet) : undefined;
   // Only file-local scanners can be narrowed; narrowing is what diff mode is for.
-  const narrowed = (p: PlannedScanner) => headChanged !== undefined && mode === 'diff' && p.scanner.scope === 'file';
+  const narrowed = (p: PlannedScanner) =>
+    headChanged !== undefined && mode === 'diff' && p.scanner.scope === 'file';
   const headPlan = planned.map((p): PlannedScanner => {
     if (!narrowed(p) || !headChanged) return p;
     return {
@@ -192,7 +193,10 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
     if (bundle) {
       const status = bundle.scanners.get(run.id);
       if (status !== 'ok' && status !== 'skipped') {
-        notCompared.push({ id: run.id, reason: `the baseline bundle has no completed ${run.displayName} run` });
+        notCompared.push({
+          id: run.id,
+          reason: `the baseline bundle has no completed ${run.displayName} run`,
+        });
         return { ...run, findings: run.findings.map((f) => ({ ...f, baselineState: 'new' })) };
       }
       baseFindings = bundle.findings.filter(
@@ -265,7 +269,11 @@ async function scanBase(
     const wanted = new Set([...baseChanged].map(inRepo));
     if (config.changes.mode === 'diff' && config.changes.alwaysScan.length > 0) {
       for (const file of await filesAt(git, set.mergeBase)) {
-        const rel = prefix ? (file.startsWith(`${prefix}/`) ? file.slice(prefix.length + 1) : undefined) : file;
+        const rel = prefix
+          ? file.startsWith(`${prefix}/`)
+            ? file.slice(prefix.length + 1)
+            : undefined
+          : file;
         if (rel !== undefined && scope.always(rel)) wanted.add(file);
       }
     }

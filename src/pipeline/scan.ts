@@ -15,7 +15,7 @@ import type { Finding } from '../findings/finding.ts';
 import { DEFAULT_WAIVERS_FILE, loadWaivers } from '../findings/waivers.ts';
 import type { PlannedScanner, ProgressEvent } from '../runner/run-scanners.ts';
 import type { ScannerRun } from '../runner/scanner-run.ts';
-import { type BaseRequest, type BaselineOutcome, scanAndCompare } from './compare.ts';
+import { type BaselineOutcome, type BaseRequest, scanAndCompare } from './compare.ts';
 import { listFiles, resolveWorkspace } from './workspace.ts';
 
 export interface ScanRequest {

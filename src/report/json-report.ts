@@ -93,6 +93,7 @@ export function jsonReport(outcome: ScanOutcome) {
       coveredBy: c.coveredBy,
       failedScanners: c.failedScanners,
       belowThreshold: c.belowThreshold,
+      existing: c.existing,
       waived: c.waived,
       suppressed: c.suppressed,
     })),
@@ -144,7 +145,74 @@ export function jsonReport(outcome: ScanOutcome) {
       suppressions: f.suppressions,
       secret: f.secret,
       helpUri: f.helpUri ?? null,
+      /** new / unchanged when the scan was compared with a base; null when it was not. */
+      baselineState: f.baselineState ?? null,
     })),
+    baseline: baselineFacts(outcome),
+    /** Findings at the base that the change removed (empty without a comparison). */
+    fixed: (outcome.baseline?.fixed ?? []).map((f) => ({
+      scanner: f.scanner,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      severity: f.severity,
+      criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
+      cwe: f.cwe,
+      path: f.path,
+      line: f.line,
+      endLine: f.endLine,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      secret: f.secret,
+      baselineState: 'fixed' as const,
+    })),
+  };
+}
+
+/** How the scan was compared with its base: the refs, the changed files, what was scoped. */
+function baselineFacts(outcome: ScanOutcome) {
+  const b = outcome.baseline;
+  if (!b) return null;
+  const set = b.changeSet;
+  const counts = { new: 0, unchanged: 0, fixed: b.fixed.length };
+  for (const f of outcome.findings) {
+    if (f.baselineState === 'new') counts.new += 1;
+    else if (f.baselineState === 'unchanged') counts.unchanged += 1;
+  }
+  return {
+    status: b.status,
+    reason: b.reason ?? null,
+    mode: b.mode,
+    judged: b.judged,
+    source: b.source,
+    /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
+    scope: Object.values(b.scope).includes('changed-files')
+      ? ('changed-files' as const)
+      : ('all-files' as const),
+    baseRef: set?.baseRef ?? null,
+    baseSha: set?.baseSha ?? null,
+    mergeBase: set?.mergeBase ?? null,
+    headSha: set?.headSha ?? null,
+    bundle: b.bundle ? { location: b.bundle.location, digest: b.bundle.digest } : null,
+    counts,
+    changedFiles: (set?.changes ?? []).map((c) => ({
+      status: c.status,
+      path: c.path,
+      oldPath: c.oldPath ?? null,
+    })),
+    scanners: outcome.scanners.map((s) => {
+      const baseRun = b.scanners.find((r) => r.id === s.id);
+      const notCompared = b.notCompared.find((n) => n.id === s.id);
+      return {
+        id: s.id,
+        scope: b.scope[s.id] ?? 'all-files',
+        compared: notCompared === undefined && b.status === 'compared',
+        reason: notCompared?.reason ?? null,
+        baseStatus: baseRun?.status ?? null,
+        baseFilesScanned: baseRun?.filesScanned ?? null,
+        baseDurationMs: baseRun?.durationMs ?? null,
+      };
+    }),
   };
 }
 

@@ -23,7 +23,7 @@ function finding(n: number, over: Partial<Finding> = {}): Finding {
     advisory: false, unmapped: false, mappingLayer: 'rule', waiver: null, suppressionRefused: false,
     cwe: ['CWE-89'], category: null, tags: [], path: `app/file${n}.py`, inWorkspace: true,
     line: 10 + n, endLine: 12 + n, column: null, fingerprint: `fp${n}`, message: `Problem number ${n}`,
-    snippet: null, suppressed: false, suppressions: [], secret: false, helpUri: null,
+    snippet: null, suppressed: false, suppressions: [], secret: false, helpUri: null, baselineState: null,
     ...over,
   };
 }
@@ -64,6 +64,8 @@ function report(findings: Finding[], scanners: Scanner[] = [scanner('semgrep')])
     waivers: { applied: [], expired: [], stale: [] },
     scanners,
     findings,
+    baseline: null,
+    fixed: [],
   };
 }
 

@@ -38,6 +38,7 @@ function finding(n: number, over: Partial<Finding> = {}): Finding {
     suppressions: [],
     secret: false,
     helpUri: null,
+    baselineState: null,
     ...over,
   };
 }
@@ -56,6 +57,7 @@ function control(id: string, verdict: Control['verdict'], over: Partial<Control>
     coveredBy: ['semgrep'],
     failedScanners: [],
     belowThreshold: [],
+    existing: [],
     waived: [],
     suppressed: [],
     ...over,
@@ -136,6 +138,8 @@ function report(parts: Parts): JsonReport {
     waivers: parts.waivers ?? { applied: [], expired: [], stale: [] },
     scanners: parts.scanners ?? [scanner('semgrep', { findings: findings.length })],
     findings,
+    baseline: null,
+    fixed: [],
   };
 }
 

@@ -24,6 +24,10 @@ export interface ActionInputs {
   failMode: 'enforce' | 'report-only';
   /** Second half of the fork-safe pattern: post results from this downloaded evidence folder. */
   reportFrom: string | undefined;
+  /** "auto": the pull request's base; "none": judge everything; else a git ref to compare with. */
+  base: string;
+  /** An earlier run's evidence bundle (folder or zip) to compare with instead of scanning the base. */
+  baseline: string | undefined;
 }
 
 function raw(env: NodeJS.ProcessEnv, name: string): string {
@@ -66,7 +70,12 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
       `input "comment-key" is "${commentKey}"; expected 1–64 letters, digits, dots, dashes, underscores or slashes`,
     );
   }
+  const base = raw(env, 'base') || 'auto';
+  if (base.startsWith('-') || /\s/.test(base))
+    throw new InputError(`input "base" is "${base}"; expected auto, none or a git ref such as origin/main`);
   return {
+    base,
+    baseline: raw(env, 'baseline') || undefined,
     path: raw(env, 'path') || '.',
     workingDirectory: raw(env, 'working-directory') || '.',
     config: raw(env, 'config') || undefined,

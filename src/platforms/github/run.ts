@@ -13,6 +13,7 @@ import { type JsonReport, jsonReport } from '../../report/json-report.ts';
 import { commentMarker, renderComment } from '../../report/markdown/comment.ts';
 import { renderJobSummary } from '../../report/markdown/summary.ts';
 import { scannerLine } from '../../report/terminal.ts';
+import { chooseBase } from '../change-base.ts';
 import type { ChangeContext } from '../types.ts';
 import { githubClient, httpStatus } from './client.ts';
 import { githubContext } from './context.ts';
@@ -44,18 +45,26 @@ async function scanAndRecord(
     const outcomes = await installScanners(realExec, toolsDir(env), (line) => core.info(line));
     for (const o of outcomes) core.info(describeOutcome(o));
   }
+  const base = chooseBase(
+    inputs.base === 'auto' ? undefined : inputs.base === 'none' ? false : inputs.base,
+    env,
+  );
+  if (base?.source === 'ci') core.info(`comparing with the base commit ${base.ref.slice(0, 12)}`);
   const outcome = await scan({
     target: inputs.path,
     ...(inputs.scanners ? { scannerIds: inputs.scanners } : {}),
     ...(inputs.config ? { configFile: inputs.config } : {}),
+    ...(base ? { base } : {}),
+    ...(inputs.baseline ? { baselineBundle: path.resolve(cwd, inputs.baseline) } : {}),
     exec: realExec,
     toolsDir: toolsDir(env),
     env,
     cwd,
     clock: clockFromEnv(env),
     onProgress: (event) => {
-      if (event.type === 'end') core.info(scannerLine(event.run).trim());
-      else core.info(`… ${event.displayName}: scanning ${event.files} files`);
+      const side = event.phase === 'base' ? ' (base)' : '';
+      if (event.type === 'end') core.info(`${scannerLine(event.run).trim()}${side}`);
+      else core.info(`… ${event.displayName}${side}: scanning ${event.files} files`);
     },
   });
   const temp = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'controlgate');
