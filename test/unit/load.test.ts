@@ -63,6 +63,8 @@ describe('parseConfig: defaults', () => {
         enabled: true,
         timeout: 900,
         covers: ['CC7.1'],
+        // Unknown tools may analyse across files: pull requests still scan everything with them.
+        scope: 'tree',
       },
     ]);
   });
