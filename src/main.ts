@@ -35,7 +35,14 @@ export interface Io {
 function render(outcome: ScanOutcome, format: OutputFormat): string {
   if (format === 'json') return `${JSON.stringify(jsonReport(outcome), null, 2)}\n`;
   if (format === 'sarif')
-    return `${JSON.stringify(mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied), null, 2)}\n`;
+    return `${JSON.stringify(
+      mergedSarif(outcome.scanners, outcome.root, {
+        waivers: outcome.gate.waivers.applied,
+        fixed: outcome.baseline?.fixed ?? [],
+      }),
+      null,
+      2,
+    )}\n`;
   return renderText(outcome);
 }
 

@@ -17,6 +17,12 @@ policy:
   # CC7: { mode: warn }
   # CC6.1: { severity: medium }
 
+# On a pull/merge request (or with \`controlgate scan --base <ref>\`), findings are compared with the
+# change's merge base: new ones can block, existing ones are reported as debt, removed ones as fixed.
+changes:
+  mode: diff               # diff | full: full judges every finding, as a push to the default branch does
+  alwaysScan: []           # globs scanned on every change even when untouched, e.g. ["**/requirements*.txt"]
+
 # Scanners and their options.
 scanners:
   semgrep:

@@ -58,7 +58,14 @@ export function evidenceFiles(
     // Raw as the tool wrote it, secret values already redacted by the runner.
     if (scanner.log) files.set(`sarif/raw/${scanner.id}.sarif`, json(scanner.log));
   }
-  const merged = mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied);
+  for (const scanner of outcome.baseline?.scanners ?? []) {
+    // The base version's scan: what "unchanged" and "fixed" were decided against.
+    if (scanner.log) files.set(`sarif/base/${scanner.id}.sarif`, json(scanner.log));
+  }
+  const merged = mergedSarif(outcome.scanners, outcome.root, {
+    waivers: outcome.gate.waivers.applied,
+    fixed: outcome.baseline?.fixed ?? [],
+  });
   files.set('sarif/merged.sarif', json(merged));
   // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
   files.set('controlgate.json', json(report));

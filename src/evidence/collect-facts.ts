@@ -120,6 +120,17 @@ export async function collectRunFacts(
         : null,
       rulePacks: rulePackHashes(outcome),
     },
+    comparedWith: outcome.baseline
+      ? {
+          status: outcome.baseline.status,
+          judged: outcome.baseline.judged,
+          source: outcome.baseline.source,
+          baseRef: outcome.baseline.changeSet?.baseRef ?? null,
+          mergeBase: outcome.baseline.changeSet?.mergeBase ?? null,
+          bundleDigest: outcome.baseline.bundle?.digest ?? null,
+          changedFiles: outcome.baseline.changeSet?.changes.length ?? 0,
+        }
+      : null,
     decision: outcome.gate.decision,
     exitCode: outcome.gate.exitCode,
   };

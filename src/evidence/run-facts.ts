@@ -33,6 +33,20 @@ export interface RunFacts {
     waivers: { file: string; sha256: string } | null;
     rulePacks: { path: string; sha256: string }[];
   };
+  /**
+   * What the change was compared with, when it was: only findings it introduced could block.
+   * null when every finding was judged on its own.
+   */
+  comparedWith: {
+    status: 'compared' | 'unavailable';
+    judged: 'new' | 'all';
+    source: 'worktree' | 'bundle';
+    baseRef: string | null;
+    mergeBase: string | null;
+    /** The baseline bundle's digest, when an earlier run's evidence stood for the base. */
+    bundleDigest: string | null;
+    changedFiles: number;
+  } | null;
   decision: 'pass' | 'block';
   exitCode: 0 | 1 | 2;
 }

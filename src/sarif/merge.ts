@@ -60,12 +60,16 @@ function waiverSuppression(w: Waiver): Sarif.Suppression {
   };
 }
 
+/** Our states in SARIF's words: a finding the change removed is `absent` from the scanned tree. */
+const SARIF_BASELINE_STATE = { new: 'new', unchanged: 'unchanged', fixed: 'absent' } as const;
+
 function resultFor(f: Finding, ruleIndex: number, waiver: Waiver | undefined): Sarif.Result {
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
     level: levelFor(f.severity),
     message: { text: f.message },
+    ...(f.baselineState ? { baselineState: SARIF_BASELINE_STATE[f.baselineState] } : {}),
     partialFingerprints: { 'controlgate/v1': f.fingerprint },
     properties: {
       severity: f.severity,
@@ -93,14 +97,19 @@ function resultFor(f: Finding, ruleIndex: number, waiver: Waiver | undefined): S
   return result;
 }
 
-function runFor(scanner: ScannerRun, root: string, waivers: ReadonlyMap<string, Waiver>): Sarif.Run {
+function runFor(
+  scanner: ScannerRun,
+  root: string,
+  waivers: ReadonlyMap<string, Waiver>,
+  fixed: readonly Finding[],
+): Sarif.Run {
   const driver = scanner.log?.runs[0]?.tool.driver;
   const originalRules = new Map<string, SarifRule>();
   for (const run of scanner.log?.runs ?? [])
     for (const rule of run.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
   const rules: Sarif.ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
-  const results = scanner.findings.map((f) => {
+  const results = [...scanner.findings, ...fixed].map((f) => {
     let index = ruleIndex.get(f.ruleId);
     if (index === undefined) {
       index = rules.length;
@@ -145,19 +154,39 @@ function runFor(scanner: ScannerRun, root: string, waivers: ReadonlyMap<string, 
   };
 }
 
+export interface MergeOptions {
+  /** Applied waivers by fingerprint: they appear as external suppressions. */
+  waivers?: ReadonlyMap<string, Waiver>;
+  /**
+   * Findings at the base the change removed: added to their scanner's run as `absent` results.
+   * Left out of what goes to code scanning, which would show them as open alerts.
+   */
+  fixed?: readonly Finding[];
+}
+
 /**
  * One SARIF 2.1.0 log with one run per scanner (failed and skipped ones included, saying so);
- * in-source suppressions and applied waivers appear as SARIF suppressions.
+ * in-source suppressions and applied waivers appear as SARIF suppressions, and a comparison with
+ * the base as each result's `baselineState`.
  */
 export function mergedSarif(
   scanners: readonly ScannerRun[],
   root: string,
-  waivers: ReadonlyMap<string, Waiver> = new Map(),
+  options: MergeOptions = {},
 ): Sarif.Log {
+  const waivers = options.waivers ?? new Map<string, Waiver>();
+  const fixed = options.fixed ?? [];
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: scanners.map((s) => runFor(s, root, waivers)),
+    runs: scanners.map((s) =>
+      runFor(
+        s,
+        root,
+        waivers,
+        fixed.filter((f) => f.scanner === s.id),
+      ),
+    ),
     properties: {
       generator: { name: 'controlgate', version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI },
     },

@@ -35,6 +35,7 @@ export function ciRunFacts(report: JsonReport): RunFacts {
       waivers: null,
       rulePacks: [{ path: 'scanners/semgrep/rules/secrets/github-token.yaml', sha256: 'a'.repeat(64) }],
     },
+    comparedWith: null,
     decision: report.decision,
     exitCode: report.exitCode === 0 || report.exitCode === 1 ? report.exitCode : 2,
   };

@@ -76,6 +76,8 @@ export function observations(ctx: ResultsContext): { list: Json[]; uuids: Map<st
         ['suppressed', f.suppressed],
         ['waiver', f.waiver],
         ['secret', f.secret],
+        // new: introduced by the change; unchanged: existed at its base (debt, not judged in diff mode).
+        ['baseline-state', f.baselineState],
       ]),
       methods: ['TEST'],
       types: ['finding'],
