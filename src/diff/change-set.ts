@@ -1,4 +1,3 @@
-import { UsageError } from '../errors.ts';
 import type { Exec } from '../exec.ts';
 import { type FileChange, Git, GitError } from './git.ts';
 
@@ -54,8 +53,8 @@ export async function resolveChangeSet(options: ResolveChangeSetOptions): Promis
   try {
     repoRoot = await probe.topLevel();
   } catch (error) {
-    throw new UsageError(
-      `--base needs a git repository, and ${options.dir} is not inside one (${error instanceof Error ? error.message : String(error)})`,
+    throw new GitError(
+      `comparing needs a git repository, and ${options.dir} is not inside one (${error instanceof Error ? error.message : String(error)})`,
     );
   }
   const git = new Git(options.exec, repoRoot);
