@@ -28,7 +28,16 @@ upstream.git('merge', '--quiet', '--no-edit', 'feature');
 
 const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'controlgate-shallow-')));
 const clone = path.join(scratch, 'clone');
-execFileSync('git', ['clone', '--quiet', '--depth', '1', '--branch', 'merge', `file://${upstream.dir}`, clone]);
+execFileSync('git', [
+  'clone',
+  '--quiet',
+  '--depth',
+  '1',
+  '--branch',
+  'merge',
+  `file://${upstream.dir}`,
+  clone,
+]);
 
 afterAll(() => {
   upstream.cleanup();
@@ -44,7 +53,12 @@ describe('resolveChangeSet in a shallow clone of a merge commit', () => {
   });
 
   it('in CI, fetches the base and finds the pull request’s own change only', async () => {
-    const set = await resolveChangeSet({ exec: realExec, dir: clone, baseRef: baseSha, fetchIfMissing: true });
+    const set = await resolveChangeSet({
+      exec: realExec,
+      dir: clone,
+      baseRef: baseSha,
+      fetchIfMissing: true,
+    });
     expect(set.mergeBase).toBe(baseSha);
     // The merge commit also holds main's newer file, but that came from the base: not the change's.
     expect(set.changes).toEqual([{ status: 'added', path: 'app/new.py' }]);
