@@ -53,9 +53,13 @@ async function writeTo(file: string, text: string): Promise<void> {
 
 async function runScan(args: ScanArgs, io: Io): Promise<number> {
   const base = chooseBase(args.base, io.env);
+  const none = args.scanners?.length === 1 && args.scanners[0] === 'none';
+  if (none && !args.sarif?.length)
+    throw new UsageError('--scanners none leaves nothing to scan; add --sarif FILE… with the logs to gate');
   const outcome = await scan({
     target: args.path,
-    ...(args.scanners ? { scannerIds: args.scanners } : {}),
+    ...(args.scanners ? { scannerIds: none ? [] : args.scanners } : {}),
+    ...(args.sarif ? { sarifInputs: args.sarif } : {}),
     ...(args.config ? { configFile: args.config } : {}),
     ...(args.waivers ? { waiversFile: args.waivers } : {}),
     ...(args.concurrency ? { concurrency: args.concurrency } : {}),

@@ -23,6 +23,8 @@ export interface ScanArgs {
   base?: string | false;
   /** Compare with an earlier run's evidence bundle. */
   baseline?: string;
+  /** SARIF logs from other tools to add as inputs. */
+  sarif?: string[];
 }
 
 export type CliCommand =
@@ -84,8 +86,12 @@ export function parseCommandLine(
     .argument('[path]', 'folder or file to scan', '.')
     .option(
       '-s, --scanners <ids>',
-      'comma-separated scanner ids to run (default: every enabled scanner)',
+      'comma-separated scanner ids to run (default: every enabled scanner); "none" with --sarif uses only those',
       idList,
+    )
+    .option(
+      '--sarif <files...>',
+      'add SARIF logs produced earlier (CodeQL, ESLint, any tool) as inputs, normalized and gated like the rest',
     )
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'),

@@ -102,9 +102,10 @@ export function effectivePolicy(config: Config, criterion: Pick<Criterion, 'id' 
 }
 
 /** Criteria each scanner in this run covers: mapping data for built-ins, `covers` for custom ones. */
-function coverageOf(scanner: string, config: Config, mapper: Mapper): readonly string[] {
-  const custom = config.scanners.custom.find((c) => c.id === scanner);
-  return custom ? custom.covers : mapper.coverage(scanner);
+function coverageOf(run: ScannerRun, config: Config, mapper: Mapper): readonly string[] {
+  if (run.covers) return run.covers;
+  const custom = config.scanners.custom.find((c) => c.id === run.id);
+  return custom ? custom.covers : mapper.coverage(run.id);
 }
 
 /**
@@ -142,7 +143,7 @@ export function evaluateGate(input: GateInput): GateResult {
   const controls = input.catalog.criteria.map((criterion): ControlResult => {
     const policy = policies.get(criterion.id) ?? effectivePolicy(config, criterion);
     const coveredBy = input.scanners
-      .filter((s) => coverageOf(s.id, config, mapper).includes(criterion.id))
+      .filter((s) => coverageOf(s, config, mapper).includes(criterion.id))
       .map((s) => s.id);
     const failedScanners = input.scanners
       .filter((s) => s.status === 'failed' && coveredBy.includes(s.id))

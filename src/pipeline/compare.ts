@@ -68,6 +68,8 @@ export interface CompareRequest {
   /** Runner options shared by the head and base runs; `root`, `files`, `scanners`, `outDir` are set here. */
   run: Omit<RunScannersOptions, 'root' | 'target' | 'files' | 'scanners' | 'outDir'>;
   outDir: string;
+  /** Runs read from SARIF given with --sarif: compared like the rest, never scanned at the base. */
+  imported?: readonly ScannerRun[];
 }
 
 /** Workspace-relative path of an absolute file. */
@@ -113,15 +115,17 @@ async function changeSetFor(request: CompareRequest): Promise<ChangeSet | { unav
  */
 export async function scanAndCompare(request: CompareRequest): Promise<ComparedScan> {
   const { workspace, config, planned } = request;
-  const runHead = (scanners: readonly PlannedScanner[]) =>
-    runScanners({
+  const runHead = async (scanners: readonly PlannedScanner[]) => [
+    ...(await runScanners({
       ...request.run,
       root: workspace.root,
       target: workspace.target,
       files: request.files,
       scanners,
       outDir: request.outDir,
-    });
+    })),
+    ...(request.imported ?? []),
+  ];
   if (!request.base && !request.baselineBundle) return { scanners: await runHead(planned) };
 
   const mode = config.changes.mode;
@@ -210,7 +214,11 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
       if (!baseRun || baseRun.status === 'failed') {
         notCompared.push({
           id: run.id,
-          reason: baseRun?.error ? `base scan failed: ${baseRun.error}` : 'the base was not scanned',
+          reason: run.imported
+            ? 'imported SARIF has no base version to compare with (give --baseline to compare)'
+            : baseRun?.error
+              ? `base scan failed: ${baseRun.error}`
+              : 'the base was not scanned',
         });
         return { ...run, findings: run.findings.map((f) => ({ ...f, baselineState: 'new' })) };
       }

@@ -13,6 +13,7 @@ import { Mapper } from '../controls/map.ts';
 import type { Exec } from '../exec.ts';
 import type { Finding } from '../findings/finding.ts';
 import { DEFAULT_WAIVERS_FILE, loadWaivers } from '../findings/waivers.ts';
+import { importSarifFiles } from '../runner/import-sarif.ts';
 import type { PlannedScanner, ProgressEvent } from '../runner/run-scanners.ts';
 import type { ScannerRun } from '../runner/scanner-run.ts';
 import { type BaselineOutcome, type BaseRequest, scanAndCompare } from './compare.ts';
@@ -39,6 +40,8 @@ export interface ScanRequest {
   base?: BaseRequest;
   /** Compare with an earlier run's evidence bundle (folder or zip) instead of scanning the base. */
   baselineBundle?: string;
+  /** SARIF logs produced earlier (CodeQL, ESLint, …), added as inputs like the scanners' own. */
+  sarifInputs?: readonly string[];
 }
 
 /** A data file the decision rested on, identified for the evidence. */
@@ -131,7 +134,12 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const outDir = request.outDir
     ? path.resolve(request.cwd ?? process.cwd(), request.outDir)
     : await mkdtemp(path.join(os.tmpdir(), 'controlgate-'));
+  const imported = await importSarifFiles(
+    (request.sarifInputs ?? []).map((f) => path.resolve(request.cwd ?? process.cwd(), f)),
+    { root: workspace.root, clock, takenIds: planned.map((p) => p.scanner.id) },
+  );
   const { scanners, baseline } = await scanAndCompare({
+    imported,
     ...(request.base ? { base: request.base } : {}),
     ...(request.baselineBundle
       ? { baselineBundle: path.resolve(request.cwd ?? process.cwd(), request.baselineBundle) }

@@ -21,4 +21,8 @@ export interface ScannerRun {
   findings: Finding[];
   /** The validated SARIF as the tool wrote it, for merging and evidence. */
   log?: SarifLogInput;
+  /** Criteria this run stands for when its scanner is not in the mapping data (imported SARIF). */
+  covers?: readonly string[];
+  /** True for a SARIF log given with --sarif rather than a scanner controlgate ran. */
+  imported?: boolean;
 }
