@@ -233,7 +233,8 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
         ? { knownUnchanged: (f: Finding) => !headChanged.has(f.path) && !always(f.path) }
         : {}),
     });
-    fixed.push(...classified.fixed);
+    // A loop, not push(...): a large fixed list would overflow the call stack as arguments.
+    for (const f of classified.fixed) fixed.push(f);
     return { ...run, findings: classified.head };
   });
 

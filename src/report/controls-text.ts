@@ -11,45 +11,72 @@ function oneLine(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-function findingRow(g: GatedFinding): string {
-  const f = g.finding;
-  const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ''}` : '(no location)';
-  return `      ${g.severity.toUpperCase().padEnd(8)} ${oneLine(where, 60)}  ${f.scanner} ${oneLine(f.ruleName ?? f.ruleId, 60)}`;
+function stateLabel(g: GatedFinding): string {
+  return g.finding.baselineState === 'unchanged' ? 'existing ' : 'new      ';
 }
 
-function criterionBlock(c: ControlResult, byFingerprint: ReadonlyMap<string, GatedFinding>): string[] {
+/** `labels`: rows say new/existing, only when the findings were really compared with a base. */
+function findingRow(g: GatedFinding, labels: boolean): string {
+  const f = g.finding;
+  const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ''}` : '(no location)';
+  const state = labels ? stateLabel(g) : '';
+  return `      ${g.severity.toUpperCase().padEnd(8)} ${state}${oneLine(where, 60)}  ${f.scanner} ${oneLine(f.ruleName ?? f.ruleId, 60)}`;
+}
+
+/** New before existing (mode full judges both), then the one report order. */
+function byStateThenOrder(a: GatedFinding, b: GatedFinding): number {
+  const existing = (g: GatedFinding) => Number(g.finding.baselineState === 'unchanged');
+  return (
+    existing(a) - existing(b) ||
+    compareFindings({ ...a.finding, severity: a.severity }, { ...b.finding, severity: b.severity })
+  );
+}
+
+function criterionBlock(
+  c: ControlResult,
+  byFingerprint: ReadonlyMap<string, GatedFinding>,
+  labels: boolean,
+): string[] {
   const policy = `${c.policy.mode} at ${c.policy.severity}${c.policy.source === 'default' ? '' : ` (policy ${c.policy.source})`}`;
+  const debt = c.existing.length > 0 ? `, +${c.existing.length} existing (not judged)` : '';
   const lines = [
-    `  ${c.id.padEnd(6)} ${oneLine(c.title, 90)} — ${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}, ${policy}`,
+    `  ${c.id.padEnd(6)} ${oneLine(c.title, 90)} — ${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}, ${policy}${debt}`,
   ];
-  const rows = c.findings
-    .flatMap((fp) => byFingerprint.get(fp) ?? [])
-    .sort((a, b) =>
-      compareFindings({ ...a.finding, severity: a.severity }, { ...b.finding, severity: b.severity }),
-    );
-  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines.push(findingRow(g));
+  const rows = c.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(byStateThenOrder);
+  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines.push(findingRow(g, labels));
   if (c.findings.length > MAX_FINDINGS_PER_CRITERION) {
     lines.push(`      … and ${c.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
   }
   return lines;
 }
 
+/** Criteria that hold findings predating the change: reported so the debt stays visible, never blocking. */
+function existingDebt(controls: readonly ControlResult[]): string[] {
+  const withDebt = controls.filter((c) => c.existing.length > 0);
+  if (withDebt.length === 0) return [];
+  return [
+    'Existing debt (predates this change, not judged):',
+    ...withDebt.map(
+      (c) =>
+        `  ${c.id.padEnd(6)} ${oneLine(c.title, 90)} — ${c.existing.length} existing finding${c.existing.length === 1 ? '' : 's'}`,
+    ),
+    '',
+  ];
+}
+
 /** The SOC 2 part of the terminal output: failing criteria with their findings, then the decision. */
 export function renderControls(outcome: ScanOutcome): string {
   const { gate } = outcome;
   const byFingerprint = new Map(gate.findings.map((g) => [g.finding.fingerprint, g]));
+  const labels = outcome.baseline?.status === 'compared';
+  const block = (c: ControlResult) => criterionBlock(c, byFingerprint, labels);
   const out: string[] = [];
   const failing = gate.controls.filter((c) => c.verdict === 'fail');
   const warning = gate.controls.filter((c) => c.verdict === 'warn');
   const unevaluated = gate.controls.filter((c) => c.verdict === 'not-evaluated');
-  if (failing.length > 0)
-    out.push('SOC 2 criteria that fail:', ...failing.flatMap((c) => criterionBlock(c, byFingerprint)), '');
-  if (warning.length > 0)
-    out.push(
-      'SOC 2 criteria with warnings:',
-      ...warning.flatMap((c) => criterionBlock(c, byFingerprint)),
-      '',
-    );
+  if (failing.length > 0) out.push('SOC 2 criteria that fail:', ...failing.flatMap(block), '');
+  if (warning.length > 0) out.push('SOC 2 criteria with warnings:', ...warning.flatMap(block), '');
+  out.push(...existingDebt(gate.controls));
   if (unevaluated.length > 0) {
     out.push('Not evaluated (a scanner that covers them failed):');
     for (const c of unevaluated) {

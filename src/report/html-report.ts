@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RunFacts } from '../evidence/run-facts.ts';
+import { renderFixed } from './html/comparison.ts';
 import { renderRunFacts, renderScanners, renderWaivers } from './html/details.ts';
 import { esc } from './html/escape.ts';
 import { renderFindings } from './html/findings.ts';
@@ -25,8 +26,9 @@ function contentSecurityPolicy(): string {
 }
 
 /**
- * One self-contained HTML file auditors open offline: decision, control matrix, filterable findings,
- * waivers, scanners and run facts. Deterministic: the same report and facts give the same bytes.
+ * One self-contained HTML file auditors open offline: decision (and the comparison with the base),
+ * control matrix, filterable findings, what the change fixed, waivers, scanners and run facts.
+ * Deterministic: the same report and facts give the same bytes.
  */
 export function renderHtmlReport(report: JsonReport, facts: RunFacts): string {
   const title = `controlgate ${report.decision.toUpperCase()}${facts.repository ? ` · ${facts.repository}` : ''}${facts.changeNumber === null ? '' : ` #${facts.changeNumber}`}`;
@@ -45,7 +47,7 @@ export function renderHtmlReport(report: JsonReport, facts: RunFacts): string {
 <main>
 ${renderSummary(report, facts)}
 ${renderMatrix(report)}
-${renderFindings(report)}
+${renderFindings(report)}${renderFixed(report)}
 ${renderWaivers(report)}
 ${renderScanners(report, facts)}
 ${renderRunFacts(report, facts)}

@@ -169,6 +169,12 @@ export function jsonReport(outcome: ScanOutcome) {
   };
 }
 
+/** A path inside the repository stays relative; one outside it (a runner's temp folder) keeps only its name. */
+function portableLocation(root: string, location: string): string {
+  const rel = path.relative(root, location);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? toPosix(rel) : path.basename(location);
+}
+
 /** How the scan was compared with its base: the refs, the changed files, what was scoped. */
 function baselineFacts(outcome: ScanOutcome) {
   const b = outcome.baseline;
@@ -193,7 +199,9 @@ function baselineFacts(outcome: ScanOutcome) {
     baseSha: set?.baseSha ?? null,
     mergeBase: set?.mergeBase ?? null,
     headSha: set?.headSha ?? null,
-    bundle: b.bundle ? { location: b.bundle.location, digest: b.bundle.digest } : null,
+    bundle: b.bundle
+      ? { location: portableLocation(outcome.root, b.bundle.location), digest: b.bundle.digest }
+      : null,
     counts,
     changedFiles: (set?.changes ?? []).map((c) => ({
       status: c.status,

@@ -1,12 +1,25 @@
 import { type Finding, SEVERITIES } from '../findings/finding.ts';
+import { compareFindings } from '../findings/order.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import type { ScannerRun } from '../runner/scanner-run.ts';
 import { stripControlChars } from '../text.ts';
+import {
+  type BaselineFacts,
+  comparisonHeadline,
+  type Inline,
+  judgedNote,
+  notComparedNotes,
+} from './comparison.ts';
 import { renderControls } from './controls-text.ts';
-import { countBySeverity } from './json-report.ts';
+import { countBySeverity, jsonReport } from './json-report.ts';
 
 /** Scanned text cannot drive the terminal: control characters are removed first. */
 export const terminalSafe = stripControlChars;
+
+/** Existing debt and fixed findings are context, not action items: a short list, the rest in JSON. */
+const SIDE_LIST_LIMIT = 20;
+/** A terminal is read, not searched: past this many findings the rest is counted (all are in JSON). */
+const MAIN_LIST_LIMIT = 1_000;
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -16,6 +29,9 @@ function oneLine(text: string, max: number): string {
   const flat = terminalSafe(text.replace(/\s+/g, ' ').trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** Refs, reasons and paths in the comparison header come from git and the user: one safe line each. */
+const TERMINAL_INLINE: Inline = { text: (s) => oneLine(s, 200), code: (s) => oneLine(s, 80) };
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -39,19 +55,70 @@ function findingLine(f: Finding): string {
   return `    ${pad(oneLine(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}\n      ${oneLine(f.message, 150)}`;
 }
 
-/** The human-readable result: scanners, then findings grouped by severity, most severe first. */
-export function renderText(outcome: ScanOutcome): string {
-  const out: string[] = ['Scanners:', ...outcome.scanners.map(scannerLine), ''];
+/** Findings under a heading per severity, most severe first; at most `limit` are listed. */
+function severityGroups(findings: readonly Finding[], limit = MAIN_LIST_LIMIT): string[] {
+  const out: string[] = [];
+  let shown = 0;
   for (const severity of SEVERITIES) {
-    const group = outcome.findings
+    const group = findings
       .filter((f) => f.severity === severity)
       .sort(
         (a, b) =>
           Number(a.suppressed) - Number(b.suppressed) || a.path.localeCompare(b.path) || a.line - b.line,
       );
-    if (group.length === 0) continue;
-    out.push(`${severity.toUpperCase()} (${group.length})`, ...group.map(findingLine), '');
+    const listed = group.slice(0, Math.max(0, limit - shown));
+    if (listed.length === 0) continue;
+    out.push(`${severity.toUpperCase()} (${group.length})`);
+    for (const f of listed) out.push(findingLine(f));
+    out.push('');
+    shown += listed.length;
   }
+  if (shown < findings.length) out.push(`    … and ${findings.length - shown} more (see --format json)`, '');
+  return out;
+}
+
+/** What was compared, what was judged, and which scanners could not be compared. */
+function comparisonLines(b: BaselineFacts): string[] {
+  const note = judgedNote(b);
+  return [
+    comparisonHeadline(b, TERMINAL_INLINE),
+    ...(note ? [note] : []),
+    ...notComparedNotes(b, TERMINAL_INLINE).map((n) => `  ${n}`),
+    '',
+  ];
+}
+
+/** New findings first and in full, then existing debt and fixed findings as short lists. */
+function comparedFindings(outcome: ScanOutcome, b: BaselineFacts): string[] {
+  const added = outcome.findings.filter((f) => f.baselineState !== 'unchanged');
+  const existing = outcome.findings.filter((f) => f.baselineState === 'unchanged');
+  const fixed = [...(outcome.baseline?.fixed ?? [])].sort(compareFindings);
+  const judged = b.judged === 'new' ? 'reported, not judged' : 'judged too (mode full)';
+  const out = [`NEW in this change (${added.length}):`, ''];
+  out.push(...(added.length > 0 ? severityGroups(added) : ['    none', '']));
+  if (existing.length > 0) {
+    out.push(`EXISTING before this change (${existing.length}; ${judged}):`, '');
+    out.push(...severityGroups(existing, SIDE_LIST_LIMIT));
+  }
+  if (fixed.length > 0) {
+    out.push(`FIXED: this change removes ${fixed.length} finding${fixed.length === 1 ? '' : 's'}:`);
+    out.push(...fixed.slice(0, SIDE_LIST_LIMIT).map(findingLine));
+    if (fixed.length > SIDE_LIST_LIMIT) {
+      out.push(`    … and ${fixed.length - SIDE_LIST_LIMIT} more (see --format json)`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
+/** The human-readable result: scanners, the comparison with the base if any, then findings by severity. */
+export function renderText(outcome: ScanOutcome): string {
+  const out: string[] = ['Scanners:', ...outcome.scanners.map(scannerLine), ''];
+  // Only the comparison needs the JSON view (refs, counts, per-scanner reasons); without one, skip it.
+  const baseline = outcome.baseline ? jsonReport(outcome).baseline : null;
+  if (baseline) out.push(...comparisonLines(baseline));
+  if (baseline?.status === 'compared') out.push(...comparedFindings(outcome, baseline));
+  else out.push(...severityGroups(outcome.findings));
   const counts = countBySeverity(outcome);
   const suppressed = outcome.findings.filter((f) => f.suppressed).length;
   const failed = outcome.scanners.filter((s) => s.status === 'failed');

@@ -1,4 +1,5 @@
 import { SEVERITIES } from '../../findings/finding.ts';
+import { type ChangeState, changeState } from '../comparison.ts';
 import type { JsonReport } from '../json-report.ts';
 import { esc, jsonForScript, safeHref } from './escape.ts';
 import { type Finding, type FindingStatus, STATUS_LABELS, sortFindings, statusResolver } from './model.ts';
@@ -21,17 +22,35 @@ function ruleCell(f: Finding): string {
   return `${name}${id}<div>${cwe}</div>`;
 }
 
-function statusCell(f: Finding, status: FindingStatus): string {
+/** What the change did, as a tooltip: added it (it can block) or found it already there. */
+const CHANGE_HELP: Record<ChangeState, string> = {
+  new: 'introduced by this change',
+  existing: 'already there at the base',
+};
+
+function changeTag(state: ChangeState | null): string {
+  return state
+    ? `<div><span class="bs bs-${state}" title="${esc(CHANGE_HELP[state])}">${state}</span></div>`
+    : '';
+}
+
+function statusCell(f: Finding, status: FindingStatus, state: ChangeState | null): string {
   const notes: string[] = [];
   if (f.waiver) notes.push(`waiver ${f.waiver}`);
   if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(', ') || 'suppressed');
   if (f.suppressionRefused) notes.push('suppression refused by policy');
   if (f.unmapped) notes.push('unmapped');
   const extra = notes.map((n) => `<div class="muted">${esc(n)}</div>`).join('');
-  return `<span class="st st-${status}">${esc(STATUS_LABELS[status])}</span>${extra}`;
+  return `<span class="st st-${status}">${esc(STATUS_LABELS[status])}</span>${changeTag(state)}${extra}`;
 }
 
-function row(f: Finding, index: number, status: FindingStatus, order: Map<string, number>): string {
+interface RowFacts {
+  index: number;
+  status: FindingStatus;
+  state: ChangeState | null;
+}
+
+function row(f: Finding, { index, status, state }: RowFacts, order: Map<string, number>): string {
   const sorted = [...f.criteria].sort((a, b) => (order.get(a) ?? order.size) - (order.get(b) ?? order.size));
   const criteria =
     sorted.map((c) => `<code class="crit">${esc(c)}</code>`).join('') || '<span class="none">—</span>';
@@ -39,22 +58,32 @@ function row(f: Finding, index: number, status: FindingStatus, order: Map<string
   const outside = f.inWorkspace ? '' : '<div class="tag">outside the workspace</div>';
   const secret = f.secret ? '<span class="tag">secret, redacted</span>' : '';
   const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc(f.snippet)}</pre></details>` : '';
-  return `<tr data-index="${index}" data-fingerprint="${esc(f.fingerprint)}">
+  const stateAttr = state ? ` data-state="${state}"` : '';
+  return `<tr data-index="${index}" data-fingerprint="${esc(f.fingerprint)}"${stateAttr}>
 <td><span class="sev sev-${esc(f.severity)}">${esc(f.severity)}</span></td>
 <td>${criteria}</td>
 <td>${esc(f.scanner)}</td>
 <td class="rule">${ruleCell(f)}</td>
 <td class="loc"><code>${esc(where)}</code>${outside}</td>
 <td class="msg">${esc(f.message)}${secret}${snippet}</td>
-<td>${statusCell(f, status)}</td>
+<td>${statusCell(f, status, state)}</td>
 </tr>`;
+}
+
+/** Status filter values: "existing debt" only where a comparison could produce it. */
+function statusOptions(compared: boolean): string[] {
+  return (Object.keys(STATUS_LABELS) as FindingStatus[])
+    .filter((s) => compared || s !== 'existing')
+    .map((s) => option(s, STATUS_LABELS[s]));
 }
 
 /** The findings table with its filters, plus the JSON block the filter script reads. */
 export function renderFindings(report: JsonReport): string {
-  const findings = sortFindings(report.findings);
+  const compared = report.baseline?.status === 'compared';
+  const findings = sortFindings(report.findings, report.baseline);
   const statusOf = statusResolver(report);
   const statuses = findings.map(statusOf);
+  const states = findings.map((f) => changeState(f, report.baseline));
   const perCriterion = new Map<string, number>();
   for (const f of findings) for (const c of f.criteria) perCriterion.set(c, (perCriterion.get(c) ?? 0) + 1);
   const scanners = [...new Set([...report.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
@@ -74,11 +103,16 @@ export function renderFindings(report: JsonReport): string {
       'Scanner',
       scanners.map((s) => option(s, s)),
     ),
-    select(
-      'f-status',
-      'Status',
-      (Object.keys(STATUS_LABELS) as FindingStatus[]).map((s) => option(s, STATUS_LABELS[s])),
-    ),
+    select('f-status', 'Status', statusOptions(compared)),
+    ...(compared
+      ? [
+          select(
+            'f-state',
+            'Change',
+            (Object.keys(CHANGE_HELP) as ChangeState[]).map((s) => option(s, s)),
+          ),
+        ]
+      : []),
   ].join('\n');
   const data = {
     rows: findings.map((f, i) => ({
@@ -86,10 +120,14 @@ export function renderFindings(report: JsonReport): string {
       severity: f.severity,
       scanner: f.scanner,
       status: statuses[i],
+      // Only after a comparison, so a report without one keeps its data block as it was.
+      ...(compared ? { state: states[i] } : {}),
     })),
   };
   const order = new Map(report.controls.map((c, i) => [c.id, i]));
-  const body = findings.map((f, i) => row(f, i, statuses[i] ?? 'active', order)).join('\n');
+  const body = findings
+    .map((f, i) => row(f, { index: i, status: statuses[i] ?? 'active', state: states[i] ?? null }, order))
+    .join('\n');
   return `<section id="findings"><h2>Findings</h2>
 <div class="filters" id="filters">
 ${filters}

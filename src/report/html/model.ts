@@ -1,11 +1,13 @@
 import type { Verdict } from '../../controls/evaluate.ts';
 import { compareFindings } from '../../findings/order.ts';
+import { changeState, stateRank } from '../comparison.ts';
 import type { JsonReport } from '../json-report.ts';
 
 export type Finding = JsonReport['findings'][number];
 export type Control = JsonReport['controls'][number];
 export type FindingStatus =
   | 'active'
+  | 'existing'
   | 'suppressed'
   | 'waived'
   | 'advisory'
@@ -23,6 +25,7 @@ export const VERDICTS: readonly Verdict[] = [
 
 export const STATUS_LABELS: Record<FindingStatus, string> = {
   active: 'active',
+  existing: 'existing debt',
   suppressed: 'suppressed',
   waived: 'waived',
   advisory: 'advisory',
@@ -82,9 +85,12 @@ export function groupControls(controls: readonly Control[]): Map<string, Map<str
 /** Why a finding does or does not count, read from the per-criterion lists the gate wrote. */
 export function statusResolver(report: Pick<JsonReport, 'controls'>): (f: Finding) => FindingStatus {
   const active = new Set(report.controls.flatMap((c) => c.findings));
+  const existing = new Set(report.controls.flatMap((c) => c.existing));
   const below = new Set(report.controls.flatMap((c) => c.belowThreshold));
   return (f) => {
     if (active.has(f.fingerprint)) return 'active';
+    // At or above a threshold but predating the change: the gate listed it as debt, not judged.
+    if (existing.has(f.fingerprint)) return 'existing';
     if (f.waiver) return 'waived';
     if (f.suppressed) return 'suppressed';
     if (f.advisory) return 'advisory';
@@ -92,7 +98,14 @@ export function statusResolver(report: Pick<JsonReport, 'controls'>): (f: Findin
   };
 }
 
-/** Most severe first, then by place; the order every report uses. */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(compareFindings);
+/**
+ * Most severe first, then by place; the order every report uses. After a comparison, new findings
+ * come before existing ones: they are what the change is judged on.
+ */
+export function sortFindings(
+  findings: readonly Finding[],
+  baseline: JsonReport['baseline'] = null,
+): Finding[] {
+  const rank = (f: Finding) => stateRank(changeState(f, baseline));
+  return [...findings].sort((a, b) => rank(a) - rank(b) || compareFindings(a, b));
 }

@@ -11,20 +11,25 @@ export const SCRIPT = `
   var cells = Array.prototype.slice.call(document.querySelectorAll('.cell[data-criterion]'));
   var count = document.getElementById('shown-count');
   var empty = document.getElementById('no-match');
-  var select = {
-    criterion: document.getElementById('f-criterion'),
-    severity: document.getElementById('f-severity'),
-    scanner: document.getElementById('f-scanner'),
-    status: document.getElementById('f-status')
-  };
+  // The change filter (new / existing) exists only when the scan was compared with a base.
+  var select = {};
+  ['criterion', 'severity', 'scanner', 'status', 'state'].forEach(function (k) {
+    var el = document.getElementById('f-' + k);
+    if (el) select[k] = el;
+  });
+
+  function matches(d, k, value) {
+    return k === 'criterion' ? d.criteria.indexOf(value) >= 0 : d[k] === value;
+  }
 
   function apply() {
-    var c = select.criterion.value, sev = select.severity.value, sc = select.scanner.value, st = select.status.value;
+    var c = select.criterion.value;
     var shown = 0;
     rows.forEach(function (tr) {
       var d = data.rows[Number(tr.getAttribute('data-index'))];
-      var ok = (!c || d.criteria.indexOf(c) >= 0) && (!sev || d.severity === sev) &&
-        (!sc || d.scanner === sc) && (!st || d.status === st);
+      var ok = Object.keys(select).every(function (k) {
+        return !select[k].value || matches(d, k, select[k].value);
+      });
       tr.hidden = !ok;
       if (ok) shown += 1;
     });

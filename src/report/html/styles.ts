@@ -72,6 +72,7 @@ table.findings col.c-scan { width: 80px; } table.findings col.c-rule { width: 16
 table.findings col.c-loc { width: 15%; } table.findings col.c-status { width: 130px; }
 table.findings td { overflow-wrap: anywhere; }
 td.msg { white-space: pre-wrap; }
+table.fixed td { overflow-wrap: anywhere; }
 .crit { display: inline-block; margin: 0 4px 2px 0; }
 .tag { display: inline-block; font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px;
   margin: 2px 4px 0 0; color: var(--muted); max-width: 100%; overflow-wrap: anywhere; }
@@ -79,6 +80,16 @@ td.msg { white-space: pre-wrap; }
 .st-active { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
 .st-waived, .st-suppressed { color: var(--ne); background: var(--ne-bg); border-color: #d8b9ff; }
 .st-advisory, .st-below-threshold, .st-out-of-scope { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.bs { display: inline-block; margin-top: 3px; font-size: 11px; font-weight: 600; border-radius: 4px; padding: 0 5px; border: 1px solid; }
+.bs-new { color: var(--fail); background: #fff; border-color: #ffcecb; }
+.bs-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.bs-fixed { color: var(--pass); background: var(--pass-bg); border-color: #aceebb; }
+.st-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.comparison { margin-top: 14px; padding-top: 12px; border-top: 1px solid var(--line); }
+.comparison p { margin: 4px 0; }
+.comparison.unavailable #comparison-line { color: var(--warn); font-weight: 600; }
+.comparison ul.notes { margin: 4px 0; padding-left: 20px; }
+ul.changed { list-style: none; margin: 4px 0; padding: 0; columns: 2 360px; }
 details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
 details pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); padding: 6px; border-radius: 4px; margin: 4px 0 0; }
 dl.facts { display: grid; grid-template-columns: 180px 1fr; gap: 4px 16px; margin: 0; }

@@ -2,6 +2,7 @@ import type { Verdict } from '../../controls/evaluate.ts';
 import type { RunFacts } from '../../evidence/run-facts.ts';
 import { SEVERITIES } from '../../findings/finding.ts';
 import type { JsonReport } from '../json-report.ts';
+import { renderComparison } from './comparison.ts';
 import { esc } from './escape.ts';
 import { CATEGORY_TITLES, type Control, GROUP_TITLES, groupControls, VERDICTS } from './model.ts';
 
@@ -29,7 +30,7 @@ const GLYPH: Record<Verdict, string> = {
   'out-of-scope': '·',
 };
 
-/** The decision banner, exit code and the verdict and severity counts. */
+/** The decision banner, exit code, the verdict and severity counts, and the comparison with the base. */
 export function renderSummary(report: JsonReport, facts: RunFacts): string {
   const where = [facts.repository, facts.branch, facts.commit?.slice(0, 12)].filter(Boolean).join(' · ');
   const change = facts.changeNumber === null ? '' : ` · change #${facts.changeNumber}`;
@@ -50,7 +51,7 @@ export function renderSummary(report: JsonReport, facts: RunFacts): string {
 <div class="summary">
 <div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
 <div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc(notCounted)}</p></div>
-</div>
+</div>${renderComparison(report)}
 </header>`;
 }
 
@@ -59,6 +60,7 @@ function cell(c: Control): string {
     `${c.id} — ${c.title}`,
     `verdict: ${c.verdict} (${c.mode} mode, threshold ${c.severity}, policy: ${c.policySource})`,
     `${c.findings.length} at or above threshold, ${c.belowThreshold.length} below, ${c.waived.length} waived, ${c.suppressed.length} suppressed`,
+    ...(c.existing.length > 0 ? [`${c.existing.length} existing before this change (not judged)`] : []),
     `covered by: ${c.coveredBy.join(', ') || 'no scanner'}`,
     ...(c.failedScanners.length > 0 ? [`failed scanners: ${c.failedScanners.join(', ')}`] : []),
   ].join('\n');

@@ -1,5 +1,6 @@
 import type { JsonReport } from '../json-report.ts';
 import type { CommentOptions } from './comment.ts';
+import { existingSection, fixedSection } from './comparison.ts';
 import { type Block, criterionBullet, criterionTable } from './criteria.ts';
 import { detailSections } from './details.ts';
 import { flatten, safeUrl, trustedInline } from './escape.ts';
@@ -10,19 +11,26 @@ import { findingsOf, flagged, indexFindings } from './model.ts';
 export type RenderOptions = Omit<CommentOptions, 'commentKey' | 'maxChars'>;
 
 const ALL = Number.POSITIVE_INFINITY;
-const SHORT = { list: false, details: 'short', titles: true, named: ALL } as const;
+/** Existing debt and fixed findings are context: a short list at most, the rest in the full report. */
+const SIDE_ROWS = 20;
+const SHORT = { list: false, details: 'short', titles: true, named: ALL, sideRows: 0 } as const;
+const NONE = { rows: 0, list: false, details: 'none', sideRows: 0 } as const;
 
-/** From the most to the least detail; the first shape that fits is used. */
+/**
+ * From the most to the least detail; the first shape that fits is used. The lists of existing and
+ * fixed findings go first, so every new finding stays listed as long as anything is.
+ */
 const SHAPES: readonly Shape[] = [
-  { rows: ALL, list: false, details: 'full', titles: true, named: ALL },
+  { rows: ALL, list: false, details: 'full', titles: true, named: ALL, sideRows: SIDE_ROWS },
+  { rows: ALL, list: false, details: 'full', titles: true, named: ALL, sideRows: 0 },
   { ...SHORT, rows: ALL },
   { ...SHORT, rows: 25 },
   { ...SHORT, rows: 10 },
   { ...SHORT, rows: 3 },
   { ...SHORT, rows: 0, list: true },
-  { rows: 0, list: false, details: 'none', titles: true, named: ALL },
-  { rows: 0, list: false, details: 'none', titles: false, named: ALL },
-  { rows: 0, list: false, details: 'none', titles: false, named: 10 },
+  { ...NONE, titles: true, named: ALL },
+  { ...NONE, titles: false, named: ALL },
+  { ...NONE, titles: false, named: 10 },
 ];
 
 /** Sanitizes the caller's options once; `elsewhere` says where the full list is when this is shortened. */
@@ -41,6 +49,11 @@ export function makeContext(options: RenderOptions, elsewhere: (ctx: Context) =>
   return { ...ctx, elsewhere: elsewhere(ctx) };
 }
 
+/** Whether shortening can drop a list of existing or fixed findings (then the note says so). */
+function hasSideLists(report: JsonReport): boolean {
+  return report.controls.some((c) => c.existing.length > 0) || report.fixed.length > 0;
+}
+
 function render(
   report: JsonReport,
   index: ReadonlyMap<string, ReportFinding[]>,
@@ -49,19 +62,28 @@ function render(
   marker: string | undefined,
   shortened: boolean,
 ): string {
+  const labels = report.baseline?.status === 'compared';
   const blocks: Block[] = flagged(report).map((c) =>
     shape.rows > 0
-      ? criterionTable(c, index, ctx, shape.rows)
+      ? criterionTable(c, index, ctx, shape.rows, labels)
       : shape.list
         ? criterionBullet(c, index)
         : { text: '', shown: 0, total: findingsOf(c, index).length },
   );
   const shown = blocks.reduce((n, b) => n + b.shown, 0);
   const total = blocks.reduce((n, b) => n + b.total, 0);
+  const side =
+    shape.details === 'none'
+      ? []
+      : [
+          existingSection(report, index, ctx, shape.sideRows),
+          fixedSection(report, ctx, shape.sideRows),
+        ].filter((s): s is string => s !== undefined);
   const parts = [...(marker ? [marker] : []), ...headline(report, shape)];
-  if (shortened) parts.push('', shortenedNote(shape, shown, total, ctx));
+  if (shortened) parts.push('', shortenedNote(shape, shown, total, ctx, hasSideLists(report)));
   if (shape.rows > 0) for (const b of blocks) parts.push('', b.text);
   else if (shape.list && blocks.length > 0) parts.push('', blocks.map((b) => b.text).join('\n'));
+  for (const section of side) parts.push('', section);
   if (shape.details !== 'none') {
     for (const section of detailSections(report, shape.details === 'full')) parts.push('', section);
   }

@@ -9,7 +9,7 @@ type Waiver = JsonReport['waivers']['stale'][number];
  * A collapsed section. `<details>` opens an HTML block, so the summary is raw HTML (only our own
  * words and numbers go there) and the blank lines let the body be Markdown again.
  */
-function collapsed(summary: string, body: string[]): string {
+export function collapsed(summary: string, body: string[]): string {
   return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>'].join('\n');
 }
 

@@ -1,4 +1,5 @@
 import type { JsonReport } from '../json-report.ts';
+import { comparisonLines } from './comparison.ts';
 import { escapeMarkdown } from './escape.ts';
 import type { Context, Control, Shape } from './model.ts';
 import { plural } from './model.ts';
@@ -16,7 +17,10 @@ function named(controls: Control[], shape: Shape, extra: (c: Control) => string 
   return `${shown.join('; ')}${rest > 0 ? `; and ${rest} more` : ''}`;
 }
 
-/** The decision, then one line naming what fails or could not be evaluated, then the verdict counts. */
+/**
+ * The decision, what the change was compared with (when it was), one line naming what fails or could
+ * not be evaluated, then the verdict counts.
+ */
 export function headline(report: JsonReport, shape: Shape): string[] {
   const failing = report.controls.filter((c) => c.verdict === 'fail');
   const warning = report.controls.filter((c) => c.verdict === 'warn');
@@ -37,17 +41,28 @@ export function headline(report: JsonReport, shape: Shape): string[] {
     `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v['not-evaluated']} not evaluated · ` +
     `${v['not-covered']} not covered · ${v['out-of-scope']} out of scope. ` +
     `${plural(s.findings, 'finding')} (${s.suppressed} suppressed).`;
-  return [title(report), '', parts.join(' '), '', counts];
+  const comparison = report.baseline ? ['', ...comparisonLines(report.baseline)] : [];
+  return [title(report), ...comparison, '', parts.join(' '), '', counts];
 }
 
-/** The line that says the body was shortened and where the rest is; without it a reader would trust a partial list. */
-export function shortenedNote(shape: Shape, shown: number, total: number, ctx: Context): string {
+/**
+ * The line that says the body was shortened and where the rest is; without it a reader would trust a
+ * partial list. `sideLists`: the report has existing or fixed findings this shape only counts.
+ */
+export function shortenedNote(
+  shape: Shape,
+  shown: number,
+  total: number,
+  ctx: Context,
+  sideLists = false,
+): string {
   const what =
     shape.rows === 0
       ? `finding tables omitted (${plural(total, 'finding row')})`
       : `showing ${shown} of ${plural(total, 'finding row')}`;
+  const side = sideLists && shape.sideRows === 0 ? ', existing and fixed findings counted only' : '';
   const details = shape.details === 'full' ? '' : shape.details === 'short' ? ', details summarized' : '';
-  return `✂️ **Shortened to fit the size limit:** ${what}${details}. The full list is in ${ctx.elsewhere}.`;
+  return `✂️ **Shortened to fit the size limit:** ${what}${side}${details}. The full list is in ${ctx.elsewhere}.`;
 }
 
 /** Where the full details are and which tool and data produced this. */

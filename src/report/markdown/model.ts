@@ -14,6 +14,11 @@ export interface Shape {
   /** Titles next to the ids in the headline; at most `named` criteria are named there. */
   titles: boolean;
   named: number;
+  /**
+   * Rows in the lists of existing (predating) and fixed findings; 0 leaves counts only. These go
+   * before any new finding does: the change is judged on what it adds.
+   */
+  sideRows: number;
 }
 
 /** Everything a rendering needs besides the report, already sanitized. */
@@ -42,9 +47,15 @@ export function indexFindings(report: JsonReport): Map<string, ReportFinding[]> 
   return index;
 }
 
-/** The findings that fail or warn a criterion: most severe first, then by place; locale-independent. */
+/** New before existing (mode full judges both), then the one report order; without a base all rank alike. */
+export function compareNewFirst(a: ReportFinding, b: ReportFinding): number {
+  const existing = (f: ReportFinding) => Number(f.baselineState === 'unchanged');
+  return existing(a) - existing(b) || compareFindings(a, b);
+}
+
+/** The findings that fail or warn a criterion: new first, most severe first, then by place; locale-independent. */
 export function findingsOf(control: Control, index: ReadonlyMap<string, ReportFinding[]>): ReportFinding[] {
-  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareFindings);
+  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
 }
 
 /** "1 finding", "3 findings". */
