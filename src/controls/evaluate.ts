@@ -139,6 +139,15 @@ export function evaluateGate(input: GateInput): GateResult {
     };
   });
 
+  // Indexed once: scanning every finding for each of the 61 criteria is slow with large results.
+  const byCriterion = new Map<string, GatedFinding[]>();
+  for (const g of gated) {
+    for (const id of new Set(g.criteria)) {
+      const list = byCriterion.get(id);
+      if (list) list.push(g);
+      else byCriterion.set(id, [g]);
+    }
+  }
   const inScope = new Set<string>(['security', ...config.scope]);
   const controls = input.catalog.criteria.map((criterion): ControlResult => {
     const policy = policies.get(criterion.id) ?? effectivePolicy(config, criterion);
@@ -166,8 +175,7 @@ export function evaluateGate(input: GateInput): GateResult {
       blocking: false,
     };
     if (!inScope.has(criterion.category)) return { ...result, verdict: 'out-of-scope' };
-    for (const g of gated) {
-      if (!g.criteria.includes(criterion.id)) continue;
+    for (const g of byCriterion.get(criterion.id) ?? []) {
       const fp = g.finding.fingerprint;
       if (g.waiver) result.waived.push(fp);
       else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === 'block'))
