@@ -31,10 +31,20 @@ function contentKey(f: Finding, filePath: string): string {
   return [f.scanner, f.ruleId, filePath, code !== '' ? `code:${code}` : `msg:${f.message}`].join('\u0000');
 }
 
+/** Below this many characters a shared prefix says little: `x=` starts half the lines of a file. */
+const MIN_PREFIX = 16;
+
+function sameStatementPrefix(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  const [short, long] = [normalizeCode(a), normalizeCode(b)].sort((x, y) => x.length - y.length);
+  return short !== undefined && long !== undefined && short.length >= MIN_PREFIX && long.startsWith(short);
+}
+
 /**
  * Matches findings of the scanned tree with those of the base. First by fingerprint (scanner, rule,
  * path and the matched code, no line numbers: survives moved code, edits elsewhere and whitespace
- * changes), then by the same content under the file's new name, so renames keep their findings.
+ * changes), then by the same content under the file's new name, so renames keep their findings,
+ * then by one matched code being the start of the other (a statement split over more lines).
  * Equal keys are paired one for one, so a second copy of an old problem is still new.
  */
 export function classifyFindings(input: ClassifyInput): Classified {
@@ -65,6 +75,25 @@ export function classifyFindings(input: ClassifyInput): Classified {
   for (const h of input.head) {
     if (states.has(h)) continue;
     const candidate = byContent.get(contentKey(h, h.path))?.find((b) => !matched.has(b));
+    if (candidate) {
+      matched.add(candidate);
+      states.set(h, 'unchanged');
+    }
+  }
+
+  // Last, a statement reflowed over more lines than the tool's region covers (Bandit reports two
+  // lines of a three-line call): the shorter matched code is a prefix of the longer one.
+  const unmatchedBase = input.base.filter((b) => !matched.has(b));
+  for (const h of input.head) {
+    if (states.has(h)) continue;
+    const candidate = unmatchedBase.find(
+      (b) =>
+        !matched.has(b) &&
+        b.scanner === h.scanner &&
+        b.ruleId === h.ruleId &&
+        (input.renames.get(b.path) ?? b.path) === h.path &&
+        sameStatementPrefix(b.snippet, h.snippet),
+    );
     if (candidate) matched.add(candidate);
     states.set(h, candidate ? 'unchanged' : 'new');
   }

@@ -230,7 +230,7 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
       renames,
       // Judging everything: files the change did not touch were scanned too, and their findings predate it.
       ...(!bundle && headChanged && fileScoped && mode === 'full'
-        ? { knownUnchanged: (f: Finding) => !headChanged.has(f.path) && !always(f.path) }
+        ? { knownUnchanged: (f: Finding) => !headChanged.has(f.path) }
         : {}),
     });
     // A loop, not push(...): a large fixed list would overflow the call stack as arguments.
