@@ -1,21 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { zipSync } from 'fflate';
+import { rm } from 'node:fs/promises';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { type JsonReport, jsonReport } from '../report/json-report.ts';
 import { mergedSarif } from '../sarif/merge.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
-import { buildManifest, MANIFEST_FILE, type Manifest } from './manifest.ts';
+import { compactJsonChunks, prettyJsonChunks } from './json-stream.ts';
+import { MANIFEST_FILE, type Manifest, manifestOf } from './manifest.ts';
 import { oscalDocuments, sarifResultHrefs } from './oscal.ts';
 import type { RunFacts } from './run-facts.ts';
+import { type FileContent, replaceDir, stagingDir, writeFiles, zipDir } from './write-files.ts';
 
 const encoder = new TextEncoder();
-const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
-
-/** Zip entries carry this date, in every time zone: a fixed value keeps the archive reproducible. */
-const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
 
 /** The bundle's view of the JSON report: no absolute paths of the machine that ran it. */
 function portableReport(report: JsonReport): JsonReport {
@@ -46,101 +41,86 @@ function controlsDocument(report: JsonReport) {
   };
 }
 
-/** Every file of the bundle in memory, by POSIX path; the manifest is added last, over the rest. */
-export function evidenceFiles(
-  outcome: ScanOutcome,
-  facts: RunFacts,
-): { files: Map<string, Uint8Array>; manifest: Manifest } {
+/** Above this many findings the JSON files are written compact and streamed (see json-stream.ts). */
+export const LARGE_BUNDLE_FINDINGS = 10_000;
+
+/**
+ * Every file of the bundle, each made only when it is written, by POSIX path. The manifest is not
+ * among them: it is made from what was written.
+ */
+export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string, () => FileContent][] {
+  const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_BUNDLE_FINDINGS;
+  const json = large ? compactJsonChunks : prettyJsonChunks;
   const report = portableReport(jsonReport(outcome));
-  const files = new Map<string, Uint8Array>();
-  files.set('run.json', json(facts));
-  for (const scanner of outcome.scanners) {
-    // Raw as the tool wrote it, secret values already redacted by the runner.
-    if (scanner.log) files.set(`sarif/raw/${scanner.id}.sarif`, json(scanner.log));
-  }
-  for (const scanner of outcome.baseline?.scanners ?? []) {
-    // The base version's scan: what "unchanged" and "fixed" were decided against.
-    if (scanner.log) files.set(`sarif/base/${scanner.id}.sarif`, json(scanner.log));
-  }
   const merged = mergedSarif(outcome.scanners, outcome.root, {
     waivers: outcome.gate.waivers.applied,
     fixed: outcome.baseline?.fixed ?? [],
   });
-  files.set('sarif/merged.sarif', json(merged));
-  // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
-  files.set('controlgate.json', json(report));
-  files.set('findings.json', json({ findings: report.findings }));
-  files.set('controls.json', json(controlsDocument(report)));
-  files.set('report.html', encoder.encode(renderHtmlReport(report, facts)));
+  const files: [string, () => FileContent][] = [['run.json', () => json(facts)]];
+  for (const scanner of outcome.scanners) {
+    // Raw as the tool wrote it, secret values already redacted by the runner.
+    const log = scanner.log;
+    if (log) files.push([`sarif/raw/${scanner.id}.sarif`, () => json(log)]);
+  }
+  for (const scanner of outcome.baseline?.scanners ?? []) {
+    // The base version's scan: what "unchanged" and "fixed" were decided against.
+    const log = scanner.log;
+    if (log) files.push([`sarif/base/${scanner.id}.sarif`, () => json(log)]);
+  }
+  files.push(
+    ['sarif/merged.sarif', () => json(merged)],
+    // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
+    ['controlgate.json', () => json(report)],
+    ['findings.json', () => json({ findings: report.findings })],
+    ['controls.json', () => json(controlsDocument(report))],
+    ['report.html', () => encoder.encode(renderHtmlReport(report, facts))],
+  );
   // Paths are relative to oscal/, where the documents sit: each observation links its SARIF result.
-  const oscal = oscalDocuments(report, facts, {
-    planHref: 'assessment-plan.json',
-    sarifHrefs: sarifResultHrefs(merged, '../sarif/merged.sarif'),
-    findingsHref: '../findings.json',
-  });
-  files.set('oscal/assessment-plan.json', json(oscal.assessmentPlan));
-  files.set('oscal/assessment-results.json', json(oscal.assessmentResults));
-  const manifest = buildManifest(files, `controlgate ${CONTROLGATE_VERSION}`);
-  files.set(MANIFEST_FILE, json(manifest));
-  return { files, manifest };
-}
-
-/**
- * Writes the bundle as a folder, replacing an earlier one there. It is assembled beside the target
- * and renamed into place, so a reader (or a concurrent run) never sees a half-written bundle.
- */
-export async function writeEvidenceDir(dir: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
-  const staging = `${dir}.partial-${process.pid}-${randomUUID()}`;
-  try {
-    for (const [name, bytes] of files) {
-      const target = path.join(staging, ...name.split('/'));
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, bytes);
-    }
-    for (let attempt = 0; ; attempt++) {
-      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-      try {
-        await rename(staging, dir);
-        return;
-      } catch (error) {
-        // Another run renamed its bundle into place between our rm and rename: replace it again.
-        const code = (error as NodeJS.ErrnoException).code;
-        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 5) throw error;
-      }
-    }
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
-}
-
-/** The bundle as one zip: entries sorted, fixed timestamps, so equal inputs give equal bytes. */
-export function evidenceZip(files: ReadonlyMap<string, Uint8Array>): Uint8Array {
-  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
-  for (const name of [...files.keys()].sort()) {
-    const bytes = files.get(name);
-    if (bytes) entries[name] = [bytes, { mtime: ZIP_MTIME }];
-  }
-  return zipSync(entries, { level: 9, mtime: ZIP_MTIME });
+  let oscal: ReturnType<typeof oscalDocuments> | undefined;
+  const oscalDocs = () => {
+    oscal ??= oscalDocuments(report, facts, {
+      planHref: 'assessment-plan.json',
+      sarifHrefs: sarifResultHrefs(merged, '../sarif/merged.sarif'),
+      findingsHref: '../findings.json',
+    });
+    return oscal;
+  };
+  files.push(
+    ['oscal/assessment-plan.json', () => json(oscalDocs().assessmentPlan)],
+    ['oscal/assessment-results.json', () => json(oscalDocs().assessmentResults)],
+  );
+  return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export interface WrittenEvidence {
   manifest: Manifest;
-  files: Map<string, Uint8Array>;
+  /** The bundle's files (POSIX paths relative to its root), the manifest included. */
+  paths: string[];
   dir?: string;
   zip?: string;
 }
 
-/** Writes the bundle as a folder and/or a zip; the CLI and the Action share it. */
+/**
+ * Writes the bundle as a folder and/or a reproducible zip; the CLI and the Action share it. Files
+ * are written one at a time into a staging folder beside the target and renamed into place.
+ */
 export async function writeEvidence(
   outcome: ScanOutcome,
   facts: RunFacts,
   target: { dir?: string; zip?: string },
 ): Promise<WrittenEvidence> {
-  const { files, manifest } = evidenceFiles(outcome, facts);
-  if (target.dir) await writeEvidenceDir(target.dir, files);
-  if (target.zip) {
-    await mkdir(path.dirname(target.zip), { recursive: true });
-    await writeFile(target.zip, evidenceZip(files));
+  const near = target.dir ?? target.zip;
+  if (!near) throw new Error('writeEvidence: neither a folder nor a zip was asked for');
+  const staging = stagingDir(near);
+  try {
+    const entries = await writeFiles(staging, evidenceContents(outcome, facts));
+    const manifest = manifestOf(entries, `controlgate ${CONTROLGATE_VERSION}`);
+    await writeFiles(staging, [[MANIFEST_FILE, () => prettyJsonChunks(manifest)]]);
+    const paths = [...entries.map((e) => e.path), MANIFEST_FILE];
+    if (target.zip) await zipDir(staging, paths, target.zip);
+    if (target.dir) await replaceDir(staging, target.dir);
+    return { manifest, paths, ...target };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
-  return { manifest, files, ...target };
 }

@@ -30,10 +30,8 @@ export function bundleDigest(entries: readonly ManifestEntry[]): string {
   return sha256(lines);
 }
 
-/** Builds the manifest for a set of files (POSIX paths relative to the bundle root). */
-export function buildManifest(files: ReadonlyMap<string, Uint8Array>, generator: string): Manifest {
-  const entries = [...files.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([path, bytes]) => ({ path, size: bytes.length, sha256: sha256(bytes) }));
-  return { version: 1, generator, algorithm: 'sha256', files: entries, digest: bundleDigest(entries) };
+/** The manifest over files already hashed (POSIX paths relative to the bundle root). */
+export function manifestOf(entries: readonly ManifestEntry[], generator: string): Manifest {
+  const files = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { version: 1, generator, algorithm: 'sha256', files, digest: bundleDigest(files) };
 }

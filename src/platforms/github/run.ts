@@ -72,13 +72,7 @@ async function scanAndRecord(
   const facts = await collectRunFacts(outcome, realExec, env);
   const written = await writeEvidence(outcome, facts, { dir: evidencePath });
   const sarifPaths = await writeScannerSarif(outcome, path.join(temp, 'sarif'));
-  await uploadEvidence(
-    inputs.evidenceName,
-    evidencePath,
-    [...written.files.keys()],
-    inputs.evidenceRetentionDays,
-    env,
-  );
+  await uploadEvidence(inputs.evidenceName, evidencePath, written.paths, inputs.evidenceRetentionDays, env);
   return { report: jsonReport(outcome), evidencePath, sarifPaths, context };
 }
 
