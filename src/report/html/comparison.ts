@@ -11,6 +11,7 @@ import {
 } from '../comparison.ts';
 import type { JsonReport } from '../json-report.ts';
 import { code, esc, table } from './escape.ts';
+import { HTML_ROW_LIMIT } from './findings.ts';
 
 /** Refs, reasons and bundle paths come from git, CI events and users: escaped like all report text. */
 const HTML_INLINE: Inline = { text: esc, code };
@@ -98,9 +99,13 @@ export function renderFixed(report: JsonReport): string {
   const b = report.baseline;
   if (b?.status !== 'compared') return '';
   const at = b.mergeBase ? ` (merge base ${code(shortSha(b.mergeBase))})` : '';
-  const rows = [...report.fixed].sort(compareFindings).map(fixedRow);
+  const rows = [...report.fixed].sort(compareFindings).slice(0, HTML_ROW_LIMIT).map(fixedRow);
+  const capped =
+    report.fixed.length > rows.length
+      ? ` The first ${rows.length.toLocaleString('en-US')} are listed; all are in controlgate.json.`
+      : '';
   return `\n<section id="fixed"><h2>Fixed by this change (${report.fixed.length})</h2>
-<p class="muted">Findings at the base${at} that this change removes. Locations are at the base.</p>
+<p class="muted">Findings at the base${at} that this change removes. Locations are at the base.${capped}</p>
 ${table(['Severity', 'Criteria', 'Scanner', 'Rule', 'Location at the base', 'Message'], rows, 'This change removes no finding.', 'fixed')}
 </section>`;
 }
