@@ -5,9 +5,9 @@
  * Needs `npm run build` and `npm run scanners:install` first (npm run demo does both).
  */
 import { spawnSync } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineSummary, median } from './common.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -43,15 +43,7 @@ function timeOnce(args: string[]): number {
   return wall;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-console.log(
-  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; node ${process.version}; ${runs} runs each\n`,
-);
+console.log(`machine: ${machineSummary()}; ${runs} runs each\n`);
 console.log('| case | median wall (s) | runs (s) |');
 console.log('|---|---:|---|');
 for (const c of cases) {
