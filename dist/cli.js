@@ -2603,6 +2603,8 @@ var init_plugin = __esm({
     bandit = {
       id: "bandit",
       displayName: "Bandit",
+      // Bandit analyses each module on its own.
+      scope: "file",
       inSourceSuppression: nosec,
       selectFiles: (files) => files.filter((f) => hasExtension(f, PYTHON)),
       locate: (context) => locateTool(
@@ -2894,8 +2896,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path34, { windows } = {}) => {
-      const segs = path34.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path37, { windows } = {}) => {
+      const segs = path37.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -3575,13 +3577,13 @@ var require_parse2 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count2 = 1;
+        let count3 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count2++;
+          count3++;
         }
-        if (count2 % 2 === 0) {
+        if (count3 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -3640,16 +3642,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal2;
-          open2.output = safeOutput || utils.escapeRegex(literal2);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal2;
+          open3.output = safeOutput || utils.escapeRegex(literal2);
           for (let i3 = token.tokensIndex + 1; i3 < tokens.length; i3++) {
             tokens[i3].value = "";
             tokens[i3].output = "";
             delete tokens[i3].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -3869,15 +3871,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -4267,9 +4269,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants5 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch6 = (glob2, options, returnState = false) => {
+    var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch6(input2, options, returnState));
+        const fns = glob2.map((input2) => picomatch7(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -4285,16 +4287,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch6.compileRe(glob2, options) : picomatch6.makeRe(glob2, options, false, true);
+      const regex = isState ? picomatch7.compileRe(glob2, options) : picomatch7.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob: glob2, posix: posix2 });
+        const { isMatch, match, output: output2 } = picomatch7.test(input2, regex, options, { glob: glob2, posix: posix2 });
         const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
@@ -4320,7 +4322,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch6.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch7.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -4337,24 +4339,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch6.matchBase(input2, regex, options, posix2);
+          match = picomatch7.matchBase(input2, regex, options, posix2);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch6.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch6.makeRe(glob2, options);
+    picomatch7.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch7.makeRe(glob2, options);
       return regex.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
-    picomatch6.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
+    picomatch7.isMatch = (str, patterns, options) => picomatch7(patterns, options)(str);
+    picomatch7.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch7.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input2, options) => scan3(input2, options);
-    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch7.scan = (input2, options) => scan3(input2, options);
+    picomatch7.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -4365,13 +4367,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch6.toRegex(source, options);
+      const regex = picomatch7.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch7.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -4382,9 +4384,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse5(input2, options);
       }
-      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch6.toRegex = (source, options) => {
+    picomatch7.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -4393,8 +4395,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch6.constants = constants5;
-    module.exports = picomatch6;
+    picomatch7.constants = constants5;
+    module.exports = picomatch7;
   }
 });
 
@@ -4404,14 +4406,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch6(glob2, options, returnState = false) {
+    function picomatch7(glob2, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob2, options, returnState);
     }
-    Object.assign(picomatch6, pico);
-    module.exports = picomatch6;
+    Object.assign(picomatch7, pico);
+    module.exports = picomatch7;
   }
 });
 
@@ -4478,6 +4480,7 @@ function commandScanner(def) {
   return {
     id: def.id,
     displayName: def.displayName ?? def.id,
+    scope: def.scope ?? "tree",
     selectFiles(files, root) {
       const text3 = files.filter(isTextCandidate);
       if (!includes) return text3;
@@ -4695,6 +4698,8 @@ var init_plugin3 = __esm({
     kics = {
       id: "kics",
       displayName: "KICS",
+      // Its queries judge each manifest or module file as written; a pull request scan gives it the changed ones.
+      scope: "file",
       selectFiles: (files) => files.filter(isIac),
       locate: (context) => locateTool(
         {
@@ -4786,6 +4791,8 @@ var init_plugin4 = __esm({
     semgrep = {
       id: "semgrep",
       displayName: "Semgrep",
+      // Open-source Semgrep's analysis (taint included) stays within one file.
+      scope: "file",
       inSourceSuppression: nosemgrep,
       // Our rule pack includes language-agnostic secret rules, so every text file is in scope.
       selectFiles: (files) => files.filter(isTextCandidate),
@@ -8054,9 +8061,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path34) {
-        if (path34 === void 0) return this._executableDir;
-        this._executableDir = path34;
+      executableDir(path37) {
+        if (path37 === void 0) return this._executableDir;
+        this._executableDir = path37;
         return this;
       }
       /**
@@ -8317,6 +8324,7 @@ var init_package = __esm({
         "fixtures:record": "node scripts/record-fixtures.ts",
         "bench:example": "node bench/example-app.ts",
         "bench:large-sarif": "node bench/large-sarif.ts",
+        "bench:diff": "node bench/diff-scan.ts",
         generate: "node scripts/generate.ts",
         "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
       },
@@ -8390,8 +8398,11 @@ function parseCommandLine(argv, write) {
   ).version(CONTROLGATE_VERSION, "-V, --version").configureOutput({ writeOut: write.out, writeErr: write.err }).exitOverride().showHelpAfterError("(run with --help for usage)");
   program2.command("scan").description("scan a folder or file with the configured scanners").argument("[path]", "folder or file to scan", ".").option(
     "-s, --scanners <ids>",
-    "comma-separated scanner ids to run (default: every enabled scanner)",
+    'comma-separated scanner ids to run (default: every enabled scanner); "none" with --sarif uses only those',
     idList
+  ).option(
+    "--sarif <files...>",
+    "add SARIF logs produced earlier (CodeQL, ESLint, any tool) as inputs, normalized and gated like the rest"
   ).addOption(
     new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif"]).default("text")
   ).option(
@@ -8401,6 +8412,12 @@ function parseCommandLine(argv, write) {
     "-c, --config <file>",
     "configuration file (default: .controlgate.yml in the path or at the repository root)"
   ).option("--concurrency <n>", "how many scanners run at once (default: all)", positiveInt).option(
+    "-b, --base <ref>",
+    "judge only what the change since this ref's merge base introduces (default in CI: the pull/merge request's base)"
+  ).option("--no-base", "judge everything, even on a pull/merge request").option(
+    "--baseline <dir|zip>",
+    "compare with an earlier run's evidence bundle (e.g. the default branch's last artifact) instead of scanning the base"
+  ).option(
     "-w, --waivers <file>",
     "waivers file (default: the config's `waivers`, else .controlgate-waivers.yml beside it)"
   ).option(
@@ -8411,8 +8428,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path34, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path34 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path37, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path37 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -8420,12 +8437,12 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path34, opts) => {
-    parsed = { kind: "explain", subject, path: path34, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path37, opts) => {
+    parsed = { kind: "explain", subject, path: path37, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
-  evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location4) => {
-    parsed = { kind: "evidence-verify", location: location4 };
+  evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
+    parsed = { kind: "evidence-verify", location: location3 };
   });
   evidence.command("summarize").description("per criterion, how many changes passed, were blocked, or passed under waiver").argument("<bundles...>", "bundle folders or zips").action((locations) => {
     parsed = { kind: "evidence-summarize", locations };
@@ -8709,10 +8726,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path34) {
-  if (!path34)
+function getElementAtPath(obj, path37) {
+  if (!path37)
     return obj;
-  return path34.reduce((acc, key) => acc?.[key], obj);
+  return path37.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -8971,11 +8988,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path34, issues) {
+function prefixIssues(path37, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path34);
+    iss.path.unshift(path37);
     return iss;
   });
 }
@@ -9037,14 +9054,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i3 = 0; i3 < units - 1; i3++) {
     if ((str.charCodeAt(i3) & 64512) === 55296 && (str.charCodeAt(i3 + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i3++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -9508,16 +9525,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path34 = []) => {
+  const processError = (error63, path37 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path34, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path37, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path34, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path34, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
       } else {
-        const fullpath = [...path34, ...issue2.path];
+        const fullpath = [...path37, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -9556,17 +9573,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path34 = []) => {
+  const processError = (error63, path37 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path34, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path37, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path34, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path34, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
       } else {
-        const fullpath = [...path34, ...issue2.path];
+        const fullpath = [...path37, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -9605,8 +9622,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path34 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path34) {
+  const path37 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path37) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -13535,8 +13552,8 @@ var init_az = __esm({
 });
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -16309,8 +16326,8 @@ var init_hu = __esm({
 });
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -19185,8 +19202,8 @@ var init_ro = __esm({
 });
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -24088,13 +24105,13 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json3, params, message3) {
+function handleUnrepresentable(schema, ctx, json2, params, message3) {
   const result2 = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message3 }) : ctx.unrepresentable;
   if (result2 === "any")
     return false;
   if (result2 === void 0 || result2 === "throw")
     throw new Error(message3);
-  Object.assign(json3, result2);
+  Object.assign(json2, result2);
   return true;
 }
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
@@ -24328,12 +24345,12 @@ function foldObjects(members2) {
   }
   return folded;
 }
-function foldIntersection(json3) {
-  const allOf = json3.allOf;
+function foldIntersection(json2) {
+  const allOf = json2.allOf;
   if (!Array.isArray(allOf) || allOf.length < 2)
     return;
   for (const key of FOLDABLE_KEYS)
-    if (key in json3)
+    if (key in json2)
       return;
   const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
   let folded = null;
@@ -24352,8 +24369,8 @@ function foldIntersection(json3) {
   }
   if (!folded)
     return;
-  delete json3.allOf;
-  assignProps(json3, folded);
+  delete json2.allOf;
+  assignProps(json2, folded);
 }
 function finalize(ctx, schema) {
   const root = ctx.seen.get(schema);
@@ -24435,20 +24452,20 @@ function finalize(ctx, schema) {
     if (ctx.intersections.length) {
       const carriers = /* @__PURE__ */ new Map();
       for (const seen of ctx.seen.values()) {
-        for (const json3 of [seen.schema, seen.def]) {
-          const allOf = json3?.allOf;
+        for (const json2 of [seen.schema, seen.def]) {
+          const allOf = json2?.allOf;
           if (!Array.isArray(allOf))
             continue;
           const existing = carriers.get(allOf);
           if (existing)
-            existing.push(json3);
+            existing.push(json2);
           else
-            carriers.set(allOf, [json3]);
+            carriers.set(allOf, [json2]);
         }
       }
       for (const allOf of ctx.intersections) {
-        for (const json3 of carriers.get(allOf) ?? [])
-          foldIntersection(json3);
+        for (const json2 of carriers.get(allOf) ?? [])
+          foldIntersection(json2);
       }
     }
   }
@@ -24628,31 +24645,31 @@ function inputOptin(schema) {
   }
   return schema._zod.optin;
 }
-function stringifyKeyNames(bySchema, json3, visited) {
-  if (json3.$ref) {
-    if (visited.has(json3))
-      return json3;
-    visited.add(json3);
-    const def = bySchema.get(json3)?.def;
+function stringifyKeyNames(bySchema, json2, visited) {
+  if (json2.$ref) {
+    if (visited.has(json2))
+      return json2;
+    visited.add(json2);
+    const def = bySchema.get(json2)?.def;
     if (!def)
-      return json3;
+      return json2;
     const inlined = stringifyKeyNames(bySchema, def, visited);
-    return inlined === def ? json3 : inlined;
+    return inlined === def ? json2 : inlined;
   }
   for (const keyword of ["anyOf", "oneOf"]) {
-    const branches = json3[keyword];
+    const branches = json2[keyword];
     if (!Array.isArray(branches))
       continue;
     const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
     if (mapped.some((branch, i3) => branch !== branches[i3]))
-      json3 = { ...json3, [keyword]: mapped };
+      json2 = { ...json2, [keyword]: mapped };
   }
-  const types = Array.isArray(json3.type) ? json3.type : [json3.type];
+  const types = Array.isArray(json2.type) ? json2.type : [json2.type];
   const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
-  const values = json3.enum ?? (json3.const !== void 0 ? [json3.const] : void 0);
+  const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
-    return json3;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format2, id, ...rest } = json3;
+    return json2;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format2, id, ...rest } = json2;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -24690,7 +24707,7 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-function serializeDefaultValue(value, schema, ctx, json3, params) {
+function serializeDefaultValue(value, schema, ctx, json2, params) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value, (_, val) => {
     if (typeof val !== "bigint")
@@ -24700,7 +24717,7 @@ function serializeDefaultValue(value, schema, ctx, json3, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json3, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
 function toJSONSchema(input2, params) {
@@ -24818,29 +24835,29 @@ var init_json_schema_processors = __esm({
     ]);
     exactPattern = (p) => exactPatterns.get(p) ?? p;
     stringProcessor = (schema, ctx, _json, _params) => {
-      const json3 = _json;
-      json3.type = "string";
+      const json2 = _json;
+      json2.type = "string";
       const { minimum, maximum, format: format2, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json3.minLength = minimum;
+        json2.minLength = minimum;
       if (typeof maximum === "number")
-        json3.maxLength = maximum;
+        json2.maxLength = maximum;
       if (format2) {
-        json3.format = formatMap[format2] ?? format2;
-        if (json3.format === "")
-          delete json3.format;
+        json2.format = formatMap[format2] ?? format2;
+        if (json2.format === "")
+          delete json2.format;
         if (format2 === "time" || laxFormat) {
-          delete json3.format;
+          delete json2.format;
         }
       }
       if (contentEncoding)
-        json3.contentEncoding = contentEncoding;
+        json2.contentEncoding = contentEncoding;
       if (patterns && patterns.size > 0) {
         const patternList = [...patterns].map(exactPattern);
         if (patternList.length === 1)
-          json3.pattern = patternList[0].source;
+          json2.pattern = patternList[0].source;
         else if (patternList.length > 1) {
-          json3.allOf = [
+          json2.allOf = [
             ...patternList.map((regex) => ({
               ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
               pattern: regex.source
@@ -24850,31 +24867,31 @@ var init_json_schema_processors = __esm({
       }
     };
     numberProcessor = (schema, ctx, _json, params) => {
-      const json3 = _json;
+      const json2 = _json;
       const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
-      json3.type = isInt ? "integer" : "number";
+      json2.type = isInt ? "integer" : "number";
       const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
       const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
       const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
       if (exMin) {
         if (legacy) {
-          json3.minimum = exclusiveMinimum;
-          json3.exclusiveMinimum = true;
+          json2.minimum = exclusiveMinimum;
+          json2.exclusiveMinimum = true;
         } else {
-          json3.exclusiveMinimum = exclusiveMinimum;
+          json2.exclusiveMinimum = exclusiveMinimum;
         }
       } else if (typeof minimum === "number") {
-        json3.minimum = minimum;
+        json2.minimum = minimum;
       }
       if (exMax) {
         if (legacy) {
-          json3.maximum = exclusiveMaximum;
-          json3.exclusiveMaximum = true;
+          json2.maximum = exclusiveMaximum;
+          json2.exclusiveMaximum = true;
         } else {
-          json3.exclusiveMaximum = exclusiveMaximum;
+          json2.exclusiveMaximum = exclusiveMaximum;
         }
       } else if (typeof maximum === "number") {
-        json3.maximum = maximum;
+        json2.maximum = maximum;
       }
       if (multipleOf) {
         const divisors = /* @__PURE__ */ new Set();
@@ -24882,75 +24899,75 @@ var init_json_schema_processors = __esm({
           if (Number.isFinite(divisor) && divisor !== 0)
             divisors.add(Math.abs(divisor));
           else
-            handleUnrepresentable(schema, ctx, json3, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+            handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
         }
         const [first, ...rest] = divisors;
         if (first !== void 0)
-          json3.multipleOf = first;
+          json2.multipleOf = first;
         if (rest.length)
-          json3.allOf = [...json3.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
+          json2.allOf = [...json2.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
       }
     };
-    booleanProcessor = (_schema, _ctx, json3, _params) => {
-      json3.type = "boolean";
+    booleanProcessor = (_schema, _ctx, json2, _params) => {
+      json2.type = "boolean";
     };
-    bigintProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "BigInt cannot be represented in JSON Schema");
+    bigintProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
     };
-    symbolProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "Symbols cannot be represented in JSON Schema");
+    symbolProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Symbols cannot be represented in JSON Schema");
     };
-    nullProcessor = (_schema, ctx, json3, _params) => {
+    nullProcessor = (_schema, ctx, json2, _params) => {
       if (ctx.target === "openapi-3.0") {
-        json3.type = "string";
-        json3.nullable = true;
-        json3.enum = [null];
+        json2.type = "string";
+        json2.nullable = true;
+        json2.enum = [null];
       } else {
-        json3.type = "null";
+        json2.type = "null";
       }
     };
-    undefinedProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "Undefined cannot be represented in JSON Schema");
+    undefinedProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Undefined cannot be represented in JSON Schema");
     };
-    voidProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "Void cannot be represented in JSON Schema");
+    voidProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Void cannot be represented in JSON Schema");
     };
-    neverProcessor = (_schema, _ctx, json3, _params) => {
-      json3.not = {};
+    neverProcessor = (_schema, _ctx, json2, _params) => {
+      json2.not = {};
     };
     anyProcessor = (_schema, _ctx, _json, _params) => {
     };
     unknownProcessor = (_schema, _ctx, _json, _params) => {
     };
-    dateProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "Date cannot be represented in JSON Schema");
+    dateProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
     };
-    enumProcessor = (schema, _ctx, json3, _params) => {
+    enumProcessor = (schema, _ctx, json2, _params) => {
       const def = schema._zod.def;
       const values = getEnumValues(def.entries);
       if (values.length === 0) {
-        json3.not = {};
+        json2.not = {};
         return;
       }
       if (values.every((v) => typeof v === "number"))
-        json3.type = "number";
+        json2.type = "number";
       if (values.every((v) => typeof v === "string"))
-        json3.type = "string";
-      json3.enum = values;
+        json2.type = "string";
+      json2.enum = values;
     };
-    literalProcessor = (schema, ctx, json3, params) => {
+    literalProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       if (def.values.length === 0) {
-        json3.not = {};
+        json2.not = {};
         return;
       }
       const vals = [];
       for (const val of def.values) {
         if (val === void 0) {
-          if (handleUnrepresentable(schema, ctx, json3, params, "Literal `undefined` cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
             return;
         } else if (typeof val === "bigint") {
-          if (handleUnrepresentable(schema, ctx, json3, params, "BigInt literals cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
             return;
           vals.push(Number(val));
         } else {
@@ -24960,37 +24977,37 @@ var init_json_schema_processors = __esm({
       if (vals.length === 0) {
       } else if (vals.length === 1) {
         const val = vals[0];
-        json3.type = val === null ? "null" : typeof val;
+        json2.type = val === null ? "null" : typeof val;
         if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
-          json3.enum = [val];
+          json2.enum = [val];
         } else {
-          json3.const = val;
+          json2.const = val;
         }
       } else {
         if (vals.every((v) => typeof v === "number"))
-          json3.type = "number";
+          json2.type = "number";
         if (vals.every((v) => typeof v === "string"))
-          json3.type = "string";
+          json2.type = "string";
         if (vals.every((v) => typeof v === "boolean"))
-          json3.type = "boolean";
+          json2.type = "boolean";
         if (vals.every((v) => v === null))
-          json3.type = "null";
-        json3.enum = vals;
+          json2.type = "null";
+        json2.enum = vals;
       }
     };
-    nanProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "NaN cannot be represented in JSON Schema");
+    nanProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "NaN cannot be represented in JSON Schema");
     };
-    templateLiteralProcessor = (schema, _ctx, json3, _params) => {
-      const _json = json3;
+    templateLiteralProcessor = (schema, _ctx, json2, _params) => {
+      const _json = json2;
       const pattern = schema._zod.pattern;
       if (!pattern)
         throw new Error("Pattern not found in template literal");
       _json.type = "string";
       _json.pattern = pattern.source;
     };
-    fileProcessor = (schema, _ctx, json3, _params) => {
-      const _json = json3;
+    fileProcessor = (schema, _ctx, json2, _params) => {
+      const _json = json2;
       _json.type = "string";
       _json.format = "binary";
       _json.contentEncoding = "binary";
@@ -25008,50 +25025,50 @@ var init_json_schema_processors = __esm({
       else
         _json.anyOf = mime.map((m) => ({ contentMediaType: m }));
     };
-    successProcessor = (_schema, _ctx, json3, _params) => {
-      json3.type = "boolean";
+    successProcessor = (_schema, _ctx, json2, _params) => {
+      json2.type = "boolean";
     };
-    customProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "Custom types cannot be represented in JSON Schema");
+    customProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
     };
-    functionProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "Function types cannot be represented in JSON Schema");
+    functionProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Function types cannot be represented in JSON Schema");
     };
-    transformProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "Transforms cannot be represented in JSON Schema");
+    transformProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
     };
-    mapProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "Map cannot be represented in JSON Schema");
+    mapProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Map cannot be represented in JSON Schema");
     };
-    setProcessor = (schema, ctx, json3, params) => {
-      handleUnrepresentable(schema, ctx, json3, params, "Set cannot be represented in JSON Schema");
+    setProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Set cannot be represented in JSON Schema");
     };
     arrayProcessor = (schema, ctx, _json, params) => {
-      const json3 = _json;
+      const json2 = _json;
       const def = schema._zod.def;
       const { minimum, maximum } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json3.minItems = minimum;
+        json2.minItems = minimum;
       if (typeof maximum === "number")
-        json3.maxItems = maximum;
-      json3.type = "array";
-      json3.items = processSchema(def.element, ctx, {
+        json2.maxItems = maximum;
+      json2.type = "array";
+      json2.items = processSchema(def.element, ctx, {
         ...params,
         path: [...params.path, "items"]
       });
     };
     objectProcessor = (schema, ctx, _json, params) => {
-      const json3 = _json;
+      const json2 = _json;
       const def = schema._zod.def;
       const shape = def.shape;
       const symbolKeys = Object.getOwnPropertySymbols(shape);
-      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json3, params, "Symbol keys cannot be represented in JSON Schema")) {
+      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
         return;
       }
-      json3.type = "object";
-      json3.properties = {};
+      json2.type = "object";
+      json2.properties = {};
       for (const key in shape) {
-        assignProp(json3.properties, key, processSchema(shape[key], ctx, {
+        assignProp(json2.properties, key, processSchema(shape[key], ctx, {
           ...params,
           path: [...params.path, "properties", key]
         }));
@@ -25064,21 +25081,21 @@ var init_json_schema_processors = __esm({
         }
       }
       if (requiredKeys.length > 0) {
-        json3.required = requiredKeys;
+        json2.required = requiredKeys;
       }
       if (def.catchall?._zod.def.type === "never") {
-        json3.additionalProperties = false;
+        json2.additionalProperties = false;
       } else if (!def.catchall) {
         if (ctx.io === "output")
-          json3.additionalProperties = false;
+          json2.additionalProperties = false;
       } else if (def.catchall) {
-        json3.additionalProperties = processSchema(def.catchall, ctx, {
+        json2.additionalProperties = processSchema(def.catchall, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
       }
     };
-    unionProcessor = (schema, ctx, json3, params) => {
+    unionProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       const isExclusive = def.inclusive === false;
       const options = def.options.map((x2, i3) => processSchema(x2, ctx, {
@@ -25086,12 +25103,12 @@ var init_json_schema_processors = __esm({
         path: [...params.path, isExclusive ? "oneOf" : "anyOf", i3]
       }));
       if (isExclusive) {
-        json3.oneOf = options;
+        json2.oneOf = options;
       } else {
-        json3.anyOf = options;
+        json2.anyOf = options;
       }
     };
-    intersectionProcessor = (schema, ctx, json3, params) => {
+    intersectionProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       const a2 = processSchema(def.left, ctx, {
         ...params,
@@ -25106,13 +25123,13 @@ var init_json_schema_processors = __esm({
         ...isSimpleIntersection(a2) ? a2.allOf : [a2],
         ...isSimpleIntersection(b) ? b.allOf : [b]
       ];
-      json3.allOf = allOf;
+      json2.allOf = allOf;
       ctx.intersections.push(allOf);
     };
     tupleProcessor = (schema, ctx, _json, params) => {
-      const json3 = _json;
+      const json2 = _json;
       const def = schema._zod.def;
-      json3.type = "array";
+      json2.type = "array";
       const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
       const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
       const prefixItems = def.items.map((x2, i3) => processSchema(x2, ctx, {
@@ -25134,50 +25151,50 @@ var init_json_schema_processors = __esm({
       const maxItems = def.items.length;
       const isClosed = !def.rest;
       if (ctx.target === "draft-2020-12") {
-        json3.prefixItems = prefixItems;
+        json2.prefixItems = prefixItems;
         if (isClosed) {
-          json3.items = false;
+          json2.items = false;
         } else if (rest) {
-          json3.items = rest;
+          json2.items = rest;
         }
         if (minItems > 0)
-          json3.minItems = minItems;
+          json2.minItems = minItems;
         if (isClosed)
-          json3.maxItems = maxItems;
+          json2.maxItems = maxItems;
       } else if (ctx.target === "openapi-3.0") {
-        json3.items = {
+        json2.items = {
           anyOf: prefixItems
         };
         if (rest) {
-          json3.items.anyOf.push(rest);
+          json2.items.anyOf.push(rest);
         }
         if (minItems > 0)
-          json3.minItems = minItems;
+          json2.minItems = minItems;
         if (isClosed)
-          json3.maxItems = maxItems;
+          json2.maxItems = maxItems;
       } else {
-        json3.items = prefixItems;
+        json2.items = prefixItems;
         if (isClosed) {
-          json3.additionalItems = false;
+          json2.additionalItems = false;
         } else if (rest) {
-          json3.additionalItems = rest;
+          json2.additionalItems = rest;
         }
         if (minItems > 0)
-          json3.minItems = minItems;
+          json2.minItems = minItems;
         if (isClosed)
-          json3.maxItems = maxItems;
+          json2.maxItems = maxItems;
       }
       const { minimum, maximum } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json3.minItems = minimum;
+        json2.minItems = minimum;
       if (typeof maximum === "number")
-        json3.maxItems = maximum;
+        json2.maxItems = maximum;
     };
     pendingRecords = /* @__PURE__ */ new WeakMap();
     recordProcessor = (schema, ctx, _json, params) => {
-      const json3 = _json;
+      const json2 = _json;
       const def = schema._zod.def;
-      json3.type = "object";
+      json2.type = "object";
       const keyType = def.keyType;
       const patterns = aggregateChecks(keyType).patterns;
       if (def.mode === "loose" && patterns && patterns.size > 0) {
@@ -25185,13 +25202,13 @@ var init_json_schema_processors = __esm({
           ...params,
           path: [...params.path, "patternProperties", "*"]
         });
-        json3.patternProperties = {};
+        json2.patternProperties = {};
         for (const pattern of patterns) {
-          assignProp(json3.patternProperties, exactPattern(pattern).source, valueSchema);
+          assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
         }
       } else {
         if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
-          json3.propertyNames = processSchema(def.keyType, ctx, {
+          json2.propertyNames = processSchema(def.keyType, ctx, {
             ...params,
             path: [...params.path, "propertyNames"]
           });
@@ -25203,7 +25220,7 @@ var init_json_schema_processors = __esm({
           }
           pending.push(schema);
         }
-        json3.additionalProperties = processSchema(def.valueType, ctx, {
+        json2.additionalProperties = processSchema(def.valueType, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
@@ -25213,19 +25230,19 @@ var init_json_schema_processors = __esm({
       if (keyValues && !def.partial && !omittableOnInput) {
         const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
         if (validKeyValues.length > 0) {
-          json3.required = validKeyValues.map(String);
+          json2.required = validKeyValues.map(String);
         }
       }
     };
-    nullableProcessor = (schema, ctx, json3, params) => {
+    nullableProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       const inner = processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       if (ctx.target === "openapi-3.0") {
         seen.ref = def.innerType;
-        json3.nullable = true;
+        json2.nullable = true;
       } else {
-        json3.anyOf = [inner, { type: "null" }];
+        json2.anyOf = [inner, { type: "null" }];
       }
     };
     nonoptionalProcessor = (schema, ctx, _json, params) => {
@@ -25235,27 +25252,27 @@ var init_json_schema_processors = __esm({
       seen.ref = def.innerType;
     };
     UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-    defaultProcessor = (schema, ctx, json3, params) => {
+    defaultProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json3.default = value;
+        json2.default = value;
     };
-    prefaultProcessor = (schema, ctx, json3, params) => {
+    prefaultProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
       if (ctx.io !== "input")
         return;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json3._prefault = value;
+        json2._prefault = value;
     };
-    catchProcessor = (schema, ctx, json3, params) => {
+    catchProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
@@ -25264,10 +25281,10 @@ var init_json_schema_processors = __esm({
       try {
         catchValue = def.catchValue(void 0);
       } catch {
-        handleUnrepresentable(schema, ctx, json3, params, "Dynamic catch values are not supported in JSON Schema");
+        handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
         return;
       }
-      json3.default = catchValue;
+      json2.default = catchValue;
     };
     pipeProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -25277,12 +25294,12 @@ var init_json_schema_processors = __esm({
       const seen = ctx.seen.get(schema);
       seen.ref = innerType;
     };
-    readonlyProcessor = (schema, ctx, json3, params) => {
+    readonlyProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      json3.readOnly = true;
+      json2.readOnly = true;
     };
     promiseProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -26757,7 +26774,7 @@ var init_schemas2 = __esm({
       (inst, def) => {
         $ZodString.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json3, params) => stringProcessor(inst, ctx, json3, params);
+        inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
       },
       /* @__PURE__ */ util_exports.derived({
         format: (inst) => aggregateChecks(inst).format ?? null,
@@ -27011,7 +27028,7 @@ var init_schemas2 = __esm({
       (inst, def) => {
         $ZodNumber.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json3, params) => numberProcessor(inst, ctx, json3, params);
+        inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
         inst.isFinite = true;
       },
       /* @__PURE__ */ util_exports.derived({
@@ -27083,14 +27100,14 @@ var init_schemas2 = __esm({
     ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
       $ZodBoolean.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => booleanProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
     });
     ZodBigInt = /* @__PURE__ */ $constructor(
       "ZodBigInt",
       (inst, def) => {
         $ZodBigInt.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json3, params) => bigintProcessor(inst, ctx, json3, params);
+        inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
       },
       /* @__PURE__ */ util_exports.derived({
         minValue: (inst) => aggregateChecks(inst).minimum ?? null,
@@ -27139,44 +27156,44 @@ var init_schemas2 = __esm({
     ZodSymbol = /* @__PURE__ */ $constructor("ZodSymbol", (inst, def) => {
       $ZodSymbol.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => symbolProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => symbolProcessor(inst, ctx, json2, params);
     });
     ZodUndefined = /* @__PURE__ */ $constructor("ZodUndefined", (inst, def) => {
       $ZodUndefined.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => undefinedProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => undefinedProcessor(inst, ctx, json2, params);
     });
     ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
       $ZodNull.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => nullProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
     });
     ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
       $ZodAny.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => anyProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
     });
     ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
       $ZodUnknown.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => unknownProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
     });
     ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
       $ZodNever.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => neverProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
     });
     ZodVoid = /* @__PURE__ */ $constructor("ZodVoid", (inst, def) => {
       $ZodVoid.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => voidProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => voidProcessor(inst, ctx, json2, params);
     });
     ZodDate = /* @__PURE__ */ $constructor(
       "ZodDate",
       (inst, def) => {
         $ZodDate.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json3, params) => dateProcessor(inst, ctx, json3, params);
+        inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
         inst.min = (value, params) => inst.check(_gte(value, params));
         inst.max = (value, params) => inst.check(_lte(value, params));
       },
@@ -27195,7 +27212,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodArray.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => arrayProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
       inst.element = def.element;
     }, {
       min(n2, params) {
@@ -27218,7 +27235,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodObjectJIT.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => objectProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
       util_exports.installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
     }, {
       keyof() {
@@ -27267,13 +27284,13 @@ var init_schemas2 = __esm({
     ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
       $ZodUnion.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
       inst.options = def.options;
     });
     ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
       ZodUnion.init(inst, def);
       $ZodXor.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
       inst.options = def.options;
     });
     ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
@@ -27283,13 +27300,13 @@ var init_schemas2 = __esm({
     ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
       $ZodIntersection.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => intersectionProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
     });
     ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
       _ensureDefaultMemoizer();
       $ZodTuple.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => tupleProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
     }, {
       rest(rest) {
         return this.clone({
@@ -27311,7 +27328,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodRecord.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => recordProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
       inst.keyType = def.keyType;
       inst.valueType = def.valueType;
     });
@@ -27319,7 +27336,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodMap.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => mapProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
       inst.keyType = def.keyType;
       inst.valueType = def.valueType;
       inst.min = (...args) => inst.check(_minSize(...args));
@@ -27331,7 +27348,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodSet.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => setProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
       inst.min = (...args) => inst.check(_minSize(...args));
       inst.nonempty = (params) => inst.check(_minSize(1, params));
       inst.max = (...args) => inst.check(_maxSize(...args));
@@ -27340,7 +27357,7 @@ var init_schemas2 = __esm({
     ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
       $ZodEnum.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => enumProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
       inst.enum = def.entries;
       inst.options = [...inst._zod.values];
       const keys = new Set(Object.keys(def.entries));
@@ -27378,7 +27395,7 @@ var init_schemas2 = __esm({
     ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
       $ZodLiteral.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => literalProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
       inst.values = new Set(def.values);
       Object.defineProperty(inst, "value", {
         get() {
@@ -27392,7 +27409,7 @@ var init_schemas2 = __esm({
     ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
       $ZodFile.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => fileProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
       inst.min = (size, params) => inst.check(_minSize(size, params));
       inst.max = (size, params) => inst.check(_maxSize(size, params));
       inst.mime = (types, params) => inst.check(_mime(Array.isArray(types) ? types : [types], params));
@@ -27401,7 +27418,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodTransform.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => transformProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
       inst._zod.parse = (payload, _ctx) => {
         if (_ctx.direction === "backward") {
           throw new $ZodEncodeError(inst.constructor.name);
@@ -27434,62 +27451,62 @@ var init_schemas2 = __esm({
     ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
       $ZodOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
       $ZodExactOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
       $ZodNullable.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => nullableProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
       $ZodDefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => defaultProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeDefault = inst.unwrap;
     });
     ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
       $ZodPrefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => prefaultProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
       $ZodNonOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => nonoptionalProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodSuccess = /* @__PURE__ */ $constructor("ZodSuccess", (inst, def) => {
       $ZodSuccess.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => successProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => successProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
       $ZodCatch.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => catchProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeCatch = inst.unwrap;
     });
     ZodNaN = /* @__PURE__ */ $constructor("ZodNaN", (inst, def) => {
       $ZodNaN.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => nanProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => nanProcessor(inst, ctx, json2, params);
     });
     ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
       $ZodPipe.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => pipeProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
       inst.in = def.in;
       inst.out = def.out;
     });
@@ -27504,35 +27521,35 @@ var init_schemas2 = __esm({
     ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
       $ZodReadonly.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => readonlyProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (inst, def) => {
       $ZodTemplateLiteral.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => templateLiteralProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
     });
     ZodLazy = /* @__PURE__ */ $constructor("ZodLazy", (inst, def) => {
       $ZodLazy.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => lazyProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => lazyProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.getter();
     });
     ZodPromise = /* @__PURE__ */ $constructor("ZodPromise", (inst, def) => {
       $ZodPromise.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => promiseProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => promiseProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodFunction = /* @__PURE__ */ $constructor("ZodFunction", (inst, def) => {
       $ZodFunction.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => functionProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => functionProcessor(inst, ctx, json2, params);
     });
     ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
       $ZodCustom.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json3, params) => customProcessor(inst, ctx, json3, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
     });
     describe2 = describe;
     meta2 = meta;
@@ -27638,13 +27655,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path34 = ref.slice(1).split("/").filter(Boolean);
-  if (path34.length === 0) {
+  const path37 = ref.slice(1).split("/").filter(Boolean);
+  if (path37.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path34[0] === defsKey) {
-    const key = path34[1] === void 0 ? void 0 : decodeJSONPointerSegment(path34[1]);
+  if (path37[0] === defsKey) {
+    const key = path37[1] === void 0 ? void 0 : decodeJSONPointerSegment(path37[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -28972,17 +28989,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path34) {
-      const ctrl = callVisitor(key, node2, visitor, path34);
+    function visit_(key, node2, visitor, path37) {
+      const ctrl = callVisitor(key, node2, visitor, path37);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visit_(key, ctrl, visitor, path34);
+        replaceNode(key, path37, ctrl);
+        return visit_(key, ctrl, visitor, path37);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path34 = Object.freeze(path34.concat(node2));
+          path37 = Object.freeze(path37.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path34);
+            const ci = visit_(i3, node2.items[i3], visitor, path37);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -28993,13 +29010,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path34 = Object.freeze(path34.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path34);
+          path37 = Object.freeze(path37.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path37);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path34);
+          const cv = visit_("value", node2.value, visitor, path37);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29020,17 +29037,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path34) {
-      const ctrl = await callVisitor(key, node2, visitor, path34);
+    async function visitAsync_(key, node2, visitor, path37) {
+      const ctrl = await callVisitor(key, node2, visitor, path37);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visitAsync_(key, ctrl, visitor, path34);
+        replaceNode(key, path37, ctrl);
+        return visitAsync_(key, ctrl, visitor, path37);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path34 = Object.freeze(path34.concat(node2));
+          path37 = Object.freeze(path37.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path34);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path37);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -29041,13 +29058,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path34 = Object.freeze(path34.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path34);
+          path37 = Object.freeze(path37.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path37);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path34);
+          const cv = await visitAsync_("value", node2.value, visitor, path37);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29074,23 +29091,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path34) {
+    function callVisitor(key, node2, visitor, path37) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path34);
+        return visitor(key, node2, path37);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path34);
+        return visitor.Map?.(key, node2, path37);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path34);
+        return visitor.Seq?.(key, node2, path37);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path34);
+        return visitor.Pair?.(key, node2, path37);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path34);
+        return visitor.Scalar?.(key, node2, path37);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path34);
+        return visitor.Alias?.(key, node2, path37);
       return void 0;
     }
-    function replaceNode(key, path34, node2) {
-      const parent = path34[path34.length - 1];
+    function replaceNode(key, path37, node2) {
+      const parent = path37[path37.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -29463,8 +29480,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -29572,13 +29589,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity3.isCollection(node2)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node2.items) {
           const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count2)
-            count2 = c3;
+          if (c3 > count3)
+            count3 = c3;
         }
-        return count2;
+        return count3;
       } else if (identity3.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -29702,10 +29719,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path34, value) {
+    function collectionFromPath(schema, path37, value) {
       let v = value;
-      for (let i3 = path34.length - 1; i3 >= 0; --i3) {
-        const k = path34[i3];
+      for (let i3 = path37.length - 1; i3 >= 0; --i3) {
+        const k = path37[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -29724,7 +29741,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
+    var isEmptyPath = (path37) => path37 == null || typeof path37 === "object" && !!path37[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -29754,11 +29771,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path34, value) {
-        if (isEmptyPath(path34))
+      addIn(path37, value) {
+        if (isEmptyPath(path37))
           this.add(value);
         else {
-          const [key, ...rest] = path34;
+          const [key, ...rest] = path37;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -29772,8 +29789,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        const [key, ...rest] = path34;
+      deleteIn(path37) {
+        const [key, ...rest] = path37;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -29787,8 +29804,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        const [key, ...rest] = path34;
+      getIn(path37, keepScalar) {
+        const [key, ...rest] = path37;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -29806,8 +29823,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path34) {
-        const [key, ...rest] = path34;
+      hasIn(path37) {
+        const [key, ...rest] = path37;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -29817,8 +29834,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        const [key, ...rest] = path34;
+      setIn(path37, value) {
+        const [key, ...rest] = path37;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30022,27 +30039,27 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json3 = JSON.stringify(value);
+      const json2 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json3;
+        return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
-      for (let i3 = 0, ch = json3[i3]; ch; ch = json3[++i3]) {
-        if (ch === " " && json3[i3 + 1] === "\\" && json3[i3 + 2] === "n") {
-          str += json3.slice(start, i3) + "\\ ";
+      for (let i3 = 0, ch = json2[i3]; ch; ch = json2[++i3]) {
+        if (ch === " " && json2[i3 + 1] === "\\" && json2[i3 + 2] === "n") {
+          str += json2.slice(start, i3) + "\\ ";
           i3 += 1;
           start = i3;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json3[i3 + 1]) {
+          switch (json2[i3 + 1]) {
             case "u":
               {
-                str += json3.slice(start, i3);
-                const code2 = json3.substr(i3 + 2, 4);
+                str += json2.slice(start, i3);
+                const code2 = json2.substr(i3 + 2, 4);
                 switch (code2) {
                   case "0000":
                     str += "\\0";
@@ -30072,23 +30089,23 @@ var require_stringifyString = __commonJS({
                     if (code2.substr(0, 2) === "00")
                       str += "\\x" + code2.substr(2);
                     else
-                      str += json3.substr(i3, 6);
+                      str += json2.substr(i3, 6);
                 }
                 i3 += 5;
                 start = i3 + 1;
               }
               break;
             case "n":
-              if (implicitKey || json3[i3 + 2] === '"' || json3.length < minMultiLineLength) {
+              if (implicitKey || json2[i3 + 2] === '"' || json2.length < minMultiLineLength) {
                 i3 += 1;
               } else {
-                str += json3.slice(start, i3) + "\n\n";
-                while (json3[i3 + 2] === "\\" && json3[i3 + 3] === "n" && json3[i3 + 4] !== '"') {
+                str += json2.slice(start, i3) + "\n\n";
+                while (json2[i3 + 2] === "\\" && json2[i3 + 3] === "n" && json2[i3 + 4] !== '"') {
                   str += "\n";
                   i3 += 2;
                 }
                 str += indent;
-                if (json3[i3 + 2] === " ")
+                if (json2[i3 + 2] === " ")
                   str += "\\";
                 i3 += 1;
                 start = i3 + 1;
@@ -30098,7 +30115,7 @@ var require_stringifyString = __commonJS({
               i3 += 1;
           }
       }
-      str = start ? str + json3.slice(start) : json3;
+      str = start ? str + json2.slice(start) : json2;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -32333,9 +32350,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path34, value) {
+      addIn(path37, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path34, value);
+          this.contents.addIn(path37, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -32410,14 +32427,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        if (Collection.isEmptyPath(path34)) {
+      deleteIn(path37) {
+        if (Collection.isEmptyPath(path37)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path37) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -32432,10 +32449,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        if (Collection.isEmptyPath(path34))
+      getIn(path37, keepScalar) {
+        if (Collection.isEmptyPath(path37))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path37, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -32446,10 +32463,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path34) {
-        if (Collection.isEmptyPath(path34))
+      hasIn(path37) {
+        if (Collection.isEmptyPath(path37))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path37) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -32466,13 +32483,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        if (Collection.isEmptyPath(path34)) {
+      setIn(path37, value) {
+        if (Collection.isEmptyPath(path37)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path34), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path37), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path34, value);
+          this.contents.setIn(path37, value);
         }
       }
       /**
@@ -32520,19 +32537,19 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json: json3, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json3,
+          keep: !json2,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -32609,12 +32626,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error62.linePos[1];
         if (end?.line === line2 && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error62.message += `:
 
 ${lineStr}
@@ -34433,9 +34450,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path34) => {
+    visit2.itemAtPath = (cst, path37) => {
       let item = cst;
-      for (const [field, index] of path34) {
+      for (const [field, index] of path37) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -34444,23 +34461,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path34) => {
-      const parent = visit2.itemAtPath(cst, path34.slice(0, -1));
-      const field = path34[path34.length - 1][0];
+    visit2.parentCollection = (cst, path37) => {
+      const parent = visit2.itemAtPath(cst, path37.slice(0, -1));
+      const field = path37[path37.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path34, item, visitor) {
-      let ctrl = visitor(item, path34);
+    function _visit(path37, item, visitor) {
+      let ctrl = visitor(item, path37);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path34.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path37.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -34471,10 +34488,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path34);
+            ctrl = ctrl(item, path37);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path37) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -36451,6 +36468,8 @@ var init_schema = __esm({
       findingsExitCodes: external_exports.array(external_exports.number().int()).default([1]),
       include: external_exports.array(globString).optional(),
       versionArgs: external_exports.array(external_exports.string()).optional(),
+      /** file: results depend on each file alone, so pull requests scan only changed files; tree: always everything. */
+      scope: external_exports.enum(["file", "tree"]).default("tree"),
       /** SOC 2 criteria this scanner can produce evidence for. */
       covers: external_exports.array(criterionId).min(1).default(() => ["CC7.1"]),
       enabled: external_exports.boolean().default(true),
@@ -36479,6 +36498,16 @@ var init_schema = __esm({
       policy: policySchema.default(() => policySchema.parse({})),
       /** Changes to the shipped mapping, applied in order after it. */
       mapping: external_exports.array(mappingOverrideSchema).default(() => []),
+      /** Comparing with the base of a pull/merge request (`--base`, or the CI event). */
+      changes: external_exports.strictObject({
+        /**
+         * diff: only findings the change introduces can fail a criterion; existing ones are reported
+         * as debt. full: every finding is judged, as on a push to the default branch.
+         */
+        mode: external_exports.enum(["diff", "full"]).default("diff"),
+        /** Globs (relative to the repository root) scanned on every change, touched or not. */
+        alwaysScan: external_exports.array(globString).default(() => [])
+      }).default(() => ({ mode: "diff", alwaysScan: [] })),
       /** Waivers file, relative to this configuration file (default: .controlgate-waivers.yml beside it). */
       waivers: external_exports.string().min(1).optional()
     });
@@ -36629,6 +36658,12 @@ policy:
   # CC7: { mode: warn }
   # CC6.1: { severity: medium }
 
+# On a pull/merge request (or with \`controlgate scan --base <ref>\`), findings are compared with the
+# change's merge base: new ones can block, existing ones are reported as debt, removed ones as fixed.
+changes:
+  mode: diff               # diff | full: full judges every finding, as a push to the default branch does
+  alwaysScan: []           # globs scanned on every change even when untouched, e.g. ["**/requirements*.txt"]
+
 # Scanners and their options.
 scanners:
   semgrep:
@@ -36656,11 +36691,1720 @@ exclude: []
   }
 });
 
+// src/findings/order.ts
+function byCodeUnits(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function compareFindings(a2, b) {
+  return severityRank(b.severity) - severityRank(a2.severity) || byCodeUnits(a2.path, b.path) || a2.line - b.line || byCodeUnits(a2.scanner, b.scanner) || byCodeUnits(a2.ruleId, b.ruleId) || byCodeUnits(a2.fingerprint, b.fingerprint);
+}
+var init_order = __esm({
+  "src/findings/order.ts"() {
+    "use strict";
+    init_finding();
+  }
+});
+
+// src/report/comparison.ts
+function changeState(f, baseline) {
+  if (baseline?.status !== "compared" || f.baselineState === null) return null;
+  return f.baselineState === "unchanged" ? "existing" : "new";
+}
+function stateRank(state) {
+  return state === "existing" ? 1 : 0;
+}
+function shortSha(sha) {
+  return sha.slice(0, 8);
+}
+function count(n2, word) {
+  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+function comparedWith(b, fmt) {
+  const ref = b.baseRef !== null ? `${fmt.code(b.baseRef)}${b.mergeBase ? ` (merge base ${fmt.code(shortSha(b.mergeBase))})` : ""}` : "";
+  const bundle = b.bundle ? `the baseline bundle ${fmt.code(b.bundle.location)}` : "";
+  if (ref && bundle) return `${ref}, base findings from ${bundle}`;
+  return ref || bundle || "the base";
+}
+function comparisonHeadline(b, fmt) {
+  if (b.status === "unavailable") {
+    const reason = b.reason ? `: ${fmt.text(b.reason)}` : "";
+    return `Not compared with the base${reason}. Every finding was judged, as without a base.`;
+  }
+  const parts = [
+    // Without a ref (a bundle alone) git was not asked what changed, so no file count.
+    ...b.baseRef !== null ? [count(b.changedFiles.length, "changed file")] : [],
+    `${b.counts.new} new`,
+    `${b.counts.unchanged} existing`,
+    `${b.counts.fixed} fixed`
+  ];
+  return `Compared with ${comparedWith(b, fmt)}: ${parts.join(" · ")}.`;
+}
+function judgedNote(b) {
+  if (b.status === "unavailable") return "";
+  return b.judged === "new" ? "Only new findings can fail a criterion; existing ones are reported, not judged." : "Mode full: every finding is judged, new and existing alike; the labels only say what this change added.";
+}
+function notComparedNotes(b, fmt) {
+  if (b.status !== "compared") return [];
+  return b.scanners.filter((s) => !s.compared).map(
+    (s) => `${fmt.code(s.id)} was not compared${s.reason ? ` (${fmt.text(s.reason)})` : ""}: all its findings count as new.`
+  );
+}
+function existingPerCriterion(controls2) {
+  return controls2.map((control) => ({ control, count: new Set(control.existing).size })).filter((e) => e.count > 0);
+}
+function existingFingerprints(controls2) {
+  return new Set(controls2.flatMap((c3) => c3.existing));
+}
+var init_comparison = __esm({
+  "src/report/comparison.ts"() {
+    "use strict";
+  }
+});
+
+// src/text.ts
+function stripControlChars(text3) {
+  return text3.replace(CONTROL, "");
+}
+var CONTROL;
+var init_text = __esm({
+  "src/text.ts"() {
+    "use strict";
+    CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+  }
+});
+
+// src/report/html/escape.ts
+function esc2(value) {
+  if (value === null || value === void 0) return "";
+  return stripControlChars(String(value)).replace(/[&<>"']/g, (c3) => ENTITIES[c3] ?? c3);
+}
+function jsonForScript(data) {
+  return JSON.stringify(
+    data,
+    (_key, value) => typeof value === "string" ? stripControlChars(value) : value
+  ).replace(/[<>&\u2028\u2029]/g, (c3) => `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function safeHref(uri) {
+  if (!uri) return null;
+  try {
+    const url12 = new URL(uri);
+    return url12.protocol === "https:" || url12.protocol === "http:" ? url12.href : null;
+  } catch {
+    return null;
+  }
+}
+function duration3(ms) {
+  if (ms < 1e3) return `${Math.round(ms)} ms`;
+  const s = ms / 1e3;
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+function table(head, rows, empty2, className = "") {
+  if (rows.length === 0) return `<p class="empty">${esc2(empty2)}</p>`;
+  const th = head.map((h2) => `<th scope="col">${esc2(h2)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
+  return `<table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
+${body}
+</tbody></table>`;
+}
+function code(value) {
+  return value === null || value === void 0 || value === "" ? '<span class="none">—</span>' : `<code>${esc2(value)}</code>`;
+}
+var ENTITIES;
+var init_escape = __esm({
+  "src/report/html/escape.ts"() {
+    "use strict";
+    init_text();
+    ENTITIES = {
+      "&": "&amp;",
+      "<": "&lt;",
+      ">": "&gt;",
+      '"': "&quot;",
+      "'": "&#39;"
+    };
+  }
+});
+
+// src/report/html/model.ts
+function groupOf(id) {
+  return id.replace(/\.\d+$/, "");
+}
+function groupControls(controls2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const c3 of controls2) {
+    const groups = out.get(c3.category) ?? /* @__PURE__ */ new Map();
+    out.set(c3.category, groups);
+    const group = groupOf(c3.id);
+    groups.set(group, [...groups.get(group) ?? [], c3]);
+  }
+  return out;
+}
+function statusResolver(report2) {
+  const active = new Set(report2.controls.flatMap((c3) => c3.findings));
+  const existing = new Set(report2.controls.flatMap((c3) => c3.existing));
+  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold));
+  return (f) => {
+    if (active.has(f.fingerprint)) return "active";
+    if (existing.has(f.fingerprint)) return "existing";
+    if (f.waiver) return "waived";
+    if (f.suppressed) return "suppressed";
+    if (f.advisory) return "advisory";
+    return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
+  };
+}
+function sortFindings(findings, baseline = null) {
+  const rank = (f) => stateRank(changeState(f, baseline));
+  return [...findings].sort((a2, b) => rank(a2) - rank(b) || compareFindings(a2, b));
+}
+var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
+var init_model2 = __esm({
+  "src/report/html/model.ts"() {
+    "use strict";
+    init_order();
+    init_comparison();
+    VERDICTS = [
+      "fail",
+      "warn",
+      "not-evaluated",
+      "pass",
+      "not-covered",
+      "out-of-scope"
+    ];
+    STATUS_LABELS = {
+      active: "active",
+      existing: "existing debt",
+      suppressed: "suppressed",
+      waived: "waived",
+      advisory: "advisory",
+      "below-threshold": "below threshold",
+      "out-of-scope": "out of scope"
+    };
+    CATEGORY_TITLES = {
+      security: "Security (Common Criteria)",
+      availability: "Availability",
+      confidentiality: "Confidentiality",
+      "processing-integrity": "Processing integrity",
+      privacy: "Privacy"
+    };
+    GROUP_TITLES = {
+      CC1: "Control environment",
+      CC2: "Communication and information",
+      CC3: "Risk assessment",
+      CC4: "Monitoring of controls",
+      CC5: "Control activities",
+      CC6: "Logical and physical access",
+      CC7: "System operations",
+      CC8: "Change management",
+      CC9: "Risk mitigation",
+      A1: "Availability",
+      C1: "Confidentiality",
+      PI1: "Processing integrity",
+      P1: "Privacy notice",
+      P2: "Privacy choice and consent",
+      P3: "Collection of personal information",
+      P4: "Use, retention and disposal of personal information",
+      P5: "Data subject access",
+      P6: "Disclosure and notification",
+      P7: "Quality of personal information",
+      P8: "Privacy monitoring and enforcement"
+    };
+  }
+});
+
+// src/report/html/findings.ts
+function option(value, label) {
+  return `<option value="${esc2(value)}">${esc2(label)}</option>`;
+}
+function select(id, label, options) {
+  return `<label for="${id}">${esc2(label)}<select id="${id}">${option("", "all")}${options.join("")}</select></label>`;
+}
+function ruleCell(f) {
+  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : "";
+  const href = safeHref(f.helpUri);
+  const id = href ? `<a href="${esc2(href)}" rel="noopener noreferrer" target="_blank"><code>${esc2(f.ruleId)}</code></a>` : `<code>${esc2(f.ruleId)}</code>`;
+  const cwe = f.cwe.map((c3) => `<span class="tag">${esc2(c3)}</span>`).join("");
+  return `${name}${id}<div>${cwe}</div>`;
+}
+function changeTag(state) {
+  return state ? `<div><span class="bs bs-${state}" title="${esc2(CHANGE_HELP[state])}">${state}</span></div>` : "";
+}
+function statusCell(f, status2, state) {
+  const notes = [];
+  if (f.waiver) notes.push(`waiver ${f.waiver}`);
+  if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(", ") || "suppressed");
+  if (f.suppressionRefused) notes.push("suppression refused by policy");
+  if (f.unmapped) notes.push("unmapped");
+  const extra = notes.map((n2) => `<div class="muted">${esc2(n2)}</div>`).join("");
+  return `<span class="st st-${status2}">${esc2(STATUS_LABELS[status2])}</span>${changeTag(state)}${extra}`;
+}
+function row(f, { index, status: status2, state }, order) {
+  const sorted = [...f.criteria].sort((a2, b) => (order.get(a2) ?? order.size) - (order.get(b) ?? order.size));
+  const criteria2 = sorted.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>';
+  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
+  const outside = f.inWorkspace ? "" : '<div class="tag">outside the workspace</div>';
+  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
+  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
+  const stateAttr = state ? ` data-state="${state}"` : "";
+  return `<tr data-index="${index}" data-fingerprint="${esc2(f.fingerprint)}"${stateAttr}>
+<td><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
+<td>${criteria2}</td>
+<td>${esc2(f.scanner)}</td>
+<td class="rule">${ruleCell(f)}</td>
+<td class="loc"><code>${esc2(where)}</code>${outside}</td>
+<td class="msg">${esc2(f.message)}${secret}${snippet}</td>
+<td>${statusCell(f, status2, state)}</td>
+</tr>`;
+}
+function statusOptions(compared) {
+  return Object.keys(STATUS_LABELS).filter((s) => compared || s !== "existing").map((s) => option(s, STATUS_LABELS[s]));
+}
+function renderFindings(report2) {
+  const compared = report2.baseline?.status === "compared";
+  const sorted = sortFindings(report2.findings, report2.baseline);
+  const findings = sorted.length > HTML_ROW_LIMIT ? sorted.slice(0, HTML_ROW_LIMIT) : sorted;
+  const statusOf2 = statusResolver(report2);
+  const statuses = findings.map(statusOf2);
+  const states = findings.map((f) => changeState(f, report2.baseline));
+  const perCriterion = /* @__PURE__ */ new Map();
+  for (const f of sorted) for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
+  const scanners2 = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
+  const filters = [
+    select(
+      "f-criterion",
+      "Criterion",
+      report2.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
+    ),
+    select(
+      "f-severity",
+      "Severity",
+      SEVERITIES.map((s) => option(s, s))
+    ),
+    select(
+      "f-scanner",
+      "Scanner",
+      scanners2.map((s) => option(s, s))
+    ),
+    select("f-status", "Status", statusOptions(compared)),
+    ...compared ? [
+      select(
+        "f-state",
+        "Change",
+        Object.keys(CHANGE_HELP).map((s) => option(s, s))
+      )
+    ] : []
+  ].join("\n");
+  const data = {
+    rows: findings.map((f, i3) => ({
+      criteria: f.criteria,
+      severity: f.severity,
+      scanner: f.scanner,
+      status: statuses[i3],
+      // Only after a comparison, so a report without one keeps its data block as it was.
+      ...compared ? { state: states[i3] } : {}
+    }))
+  };
+  const order = new Map(report2.controls.map((c3, i3) => [c3.id, i3]));
+  const body = findings.map((f, i3) => row(f, { index: i3, status: statuses[i3] ?? "active", state: states[i3] ?? null }, order)).join("\n");
+  return `<section id="findings"><h2>Findings</h2>
+<div class="filters" id="filters">
+${filters}
+<button type="button" id="f-reset">Reset filters</button>
+<output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
+</div>
+<table class="findings" id="findings-table">
+<colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
+<thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
+<tbody>
+${body}
+</tbody></table>
+<p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>${sorted.length > findings.length ? `
+<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString("en-US")} of ${sorted.length.toLocaleString("en-US")} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>` : ""}
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+</section>`;
+}
+var CHANGE_HELP, HTML_ROW_LIMIT;
+var init_findings = __esm({
+  "src/report/html/findings.ts"() {
+    "use strict";
+    init_finding();
+    init_comparison();
+    init_escape();
+    init_model2();
+    CHANGE_HELP = {
+      new: "introduced by this change",
+      existing: "already there at the base"
+    };
+    HTML_ROW_LIMIT = 2e3;
+  }
+});
+
+// src/report/html/comparison.ts
+function chip(state, n2) {
+  return `<li class="chip bs-${state}" data-state="${state}">${state}<b>${n2}</b></li>`;
+}
+function comparisonFacts(b) {
+  const facts = [
+    `mode ${code(b.mode)}`,
+    `source ${code(b.source)}`,
+    b.scope === "changed-files" ? "file-local scanners saw only the changed files" : "all files scanned",
+    ...b.baseSha ? [`base commit ${code(shortSha(b.baseSha))}`] : [],
+    ...b.headSha ? [`head commit ${code(shortSha(b.headSha))}`] : [],
+    ...b.bundle ? [`bundle digest ${code(b.bundle.digest)}`] : []
+  ];
+  return `<p class="muted">${facts.join(" · ")}</p>`;
+}
+function changedFiles(b) {
+  if (b.changedFiles.length === 0) return "";
+  const items = b.changedFiles.slice(0, MAX_CHANGED_FILES).map((c3) => {
+    const from = c3.oldPath ? ` <span class="muted">from</span> ${code(c3.oldPath)}` : "";
+    return `<li><span class="tag">${esc2(c3.status)}</span> ${code(c3.path)}${from}</li>`;
+  });
+  const more = b.changedFiles.length - items.length;
+  const rest = more > 0 ? `<p class="muted">…and ${more} more (see the JSON report).</p>` : "";
+  return `<details><summary>Changed files (${b.changedFiles.length})</summary><ul class="changed">${items.join("")}</ul>${rest}</details>`;
+}
+function existingDebt(report2) {
+  const debt = existingPerCriterion(report2.controls);
+  if (debt.length === 0) return "";
+  const chips = debt.map(({ control, count: count3 }) => `<li class="chip"><code>${esc2(control.id)}</code><b>${count3}</b></li>`).join("");
+  return `<p>Existing debt per criterion (at or above the threshold, not judged):</p><ul class="chips" id="existing-per-criterion">${chips}</ul>`;
+}
+function renderComparison(report2) {
+  const b = report2.baseline;
+  if (!b) return "";
+  const line2 = `<p id="comparison-line">${comparisonHeadline(b, HTML_INLINE)}</p>`;
+  if (b.status === "unavailable") {
+    return `
+<div class="comparison unavailable" id="comparison"><h3>Comparison with the base</h3>
+${line2}
+</div>`;
+  }
+  const notes = notComparedNotes(b, HTML_INLINE);
+  const parts = [
+    line2,
+    `<p class="muted">${esc2(judgedNote(b))}</p>`,
+    `<ul class="chips" id="change-counts">${chip("new", b.counts.new)}${chip("existing", b.counts.unchanged)}${chip("fixed", b.counts.fixed)}</ul>`,
+    notes.length > 0 ? `<ul class="notes" id="not-compared">${notes.map((n2) => `<li>${n2}</li>`).join("")}</ul>` : "",
+    existingDebt(report2),
+    comparisonFacts(b),
+    changedFiles(b)
+  ].filter(Boolean);
+  return `
+<div class="comparison" id="comparison"><h3>Comparison with the base</h3>
+${parts.join("\n")}
+</div>`;
+}
+function fixedRow(f) {
+  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
+  const rule = `${f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : ""}<code>${esc2(f.ruleId)}</code>`;
+  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
+  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
+  return [
+    `<span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span>`,
+    f.criteria.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>',
+    esc2(f.scanner),
+    rule,
+    `<code>${esc2(where)}</code>`,
+    `${esc2(f.message)}${secret}${snippet}`
+  ];
+}
+function renderFixed(report2) {
+  const b = report2.baseline;
+  if (b?.status !== "compared") return "";
+  const at = b.mergeBase ? ` (merge base ${code(shortSha(b.mergeBase))})` : "";
+  const rows = [...report2.fixed].sort(compareFindings).slice(0, HTML_ROW_LIMIT).map(fixedRow);
+  const capped = report2.fixed.length > rows.length ? ` The first ${rows.length.toLocaleString("en-US")} are listed; all are in controlgate.json.` : "";
+  return `
+<section id="fixed"><h2>Fixed by this change (${report2.fixed.length})</h2>
+<p class="muted">Findings at the base${at} that this change removes. Locations are at the base.${capped}</p>
+${table(["Severity", "Criteria", "Scanner", "Rule", "Location at the base", "Message"], rows, "This change removes no finding.", "fixed")}
+</section>`;
+}
+var HTML_INLINE, MAX_CHANGED_FILES;
+var init_comparison2 = __esm({
+  "src/report/html/comparison.ts"() {
+    "use strict";
+    init_order();
+    init_comparison();
+    init_escape();
+    init_findings();
+    HTML_INLINE = { text: esc2, code };
+    MAX_CHANGED_FILES = 500;
+  }
+});
+
+// src/report/html/details.ts
+function waiverName(w) {
+  const matcher = w.fingerprint ?? [w.scanner, w.rule, w.path].filter(Boolean).join(" ");
+  return `${code(w.id ?? `line ${w.line}`)}${w.id && matcher ? `<div class="muted">${esc2(matcher)}</div>` : ""}`;
+}
+function waiverCells(w) {
+  return [waiverName(w), esc2(w.reason), esc2(w.approver), code(w.ticket), code(w.expires)];
+}
+function renderWaivers(report2) {
+  const head = ["Waiver", "Reason", "Approver", "Ticket", "Expires"];
+  const { applied, expired, stale } = report2.waivers;
+  const file2 = report2.data.waiversFile ? ` from ${code(report2.data.waiversFile)}` : "";
+  return `<section id="waivers"><h2>Waivers</h2>
+<p class="muted">Read${file2 || ": no waivers file"}.</p>
+<h3>Applied (${applied.length})</h3>
+${table(
+    [...head, "Findings"],
+    applied.map((w) => [...waiverCells(w), esc2(w.findings.length)]),
+    "No waiver was applied.",
+    "waivers-applied"
+  )}
+<h3>Expired (${expired.length})</h3>
+${table(
+    [...head, "Would match"],
+    expired.map((w) => [...waiverCells(w), esc2(w.wouldMatch.length)]),
+    "No waiver has expired.",
+    "waivers-expired"
+  )}
+<h3>Stale (${stale.length})</h3>
+${table(head, stale.map(waiverCells), "Every waiver matched a finding.", "waivers-stale")}
+</section>`;
+}
+function renderScanners(report2, facts) {
+  const commands = new Map(facts.scanners.map((s) => [s.id, s.command]));
+  const rows = report2.scanners.map((s) => {
+    const command = commands.get(s.id);
+    return [
+      `<b>${esc2(s.name)}</b><div>${code(s.id)}</div>`,
+      code(s.version),
+      `<span class="status-${esc2(s.status)}">${esc2(s.status)}</span>`,
+      esc2(s.findings),
+      esc2(s.filesScanned),
+      esc2(duration3(s.durationMs)),
+      code(s.exitCode),
+      `${s.error ? esc2(s.error) : '<span class="none">—</span>'}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
+    ];
+  });
+  const head = ["Scanner", "Version", "Status", "Findings", "Files", "Duration", "Exit code", "Error"];
+  return `<section id="scanners"><h2>Scanners</h2>
+${table(head, rows, "No scanner ran.", "scanners")}
+</section>`;
+}
+function fact(label, value) {
+  return `<dt>${esc2(label)}</dt><dd>${value}</dd>`;
+}
+function renderRunFacts(report2, facts) {
+  const h2 = facts.hashes;
+  const took = Date.parse(facts.finishedAt) - Date.parse(facts.startedAt);
+  const hashes = [
+    ["config", code(h2.config?.file), code(h2.config?.sha256)],
+    ["catalog", code(h2.catalog.version), code(h2.catalog.sha256)],
+    ["mapping", code(h2.mapping.version), code(h2.mapping.sha256)],
+    ["waivers", code(h2.waivers?.file), code(h2.waivers?.sha256)],
+    ...h2.rulePacks.map((r) => ["rule pack", code(r.path), code(r.sha256)])
+  ];
+  const list = [
+    fact("Repository", code(facts.repository)),
+    fact("Commit", code(facts.commit)),
+    fact("Branch", code(facts.branch)),
+    fact("Change number", code(facts.changeNumber)),
+    fact("Actor", code(facts.actor)),
+    fact("Run URL", code(facts.runUrl)),
+    fact("Started", code(facts.startedAt)),
+    fact(
+      "Finished",
+      `${code(facts.finishedAt)}${Number.isFinite(took) ? ` <span class="muted">(${esc2(duration3(took))})</span>` : ""}`
+    ),
+    fact("Host", code(`${facts.host.os} ${facts.host.release} ${facts.host.arch}, Node ${facts.host.node}`)),
+    fact("controlgate", code(facts.controlgateVersion)),
+    fact("Scanned", `${code(report2.target)} <span class="muted">in</span> ${code(report2.root)}`),
+    fact("Decision", `${code(facts.decision)}, exit code ${code(facts.exitCode)}`)
+  ];
+  return `<section id="run-facts"><h2>Run facts</h2>
+<dl class="facts">${list.join("\n")}</dl>
+<h3>Input hashes (SHA-256)</h3>
+${table(
+    ["Input", "File or version", "SHA-256"],
+    hashes.map(([k, ...v]) => [esc2(k), ...v]),
+    "No inputs recorded.",
+    "hashes"
+  )}
+</section>`;
+}
+var init_details = __esm({
+  "src/report/html/details.ts"() {
+    "use strict";
+    init_escape();
+  }
+});
+
+// src/report/html/script.ts
+var SCRIPT;
+var init_script = __esm({
+  "src/report/html/script.ts"() {
+    "use strict";
+    SCRIPT = `
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings-table tbody tr[data-index]'));
+  var cells = Array.prototype.slice.call(document.querySelectorAll('.cell[data-criterion]'));
+  var count = document.getElementById('shown-count');
+  var empty = document.getElementById('no-match');
+  // The change filter (new / existing) exists only when the scan was compared with a base.
+  var select = {};
+  ['criterion', 'severity', 'scanner', 'status', 'state'].forEach(function (k) {
+    var el = document.getElementById('f-' + k);
+    if (el) select[k] = el;
+  });
+
+  function matches(d, k, value) {
+    return k === 'criterion' ? d.criteria.indexOf(value) >= 0 : d[k] === value;
+  }
+
+  function apply() {
+    var c = select.criterion.value;
+    var shown = 0;
+    rows.forEach(function (tr) {
+      var d = data.rows[Number(tr.getAttribute('data-index'))];
+      var ok = Object.keys(select).every(function (k) {
+        return !select[k].value || matches(d, k, select[k].value);
+      });
+      tr.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    count.textContent = 'Showing ' + shown + ' of ' + rows.length + ' findings';
+    count.setAttribute('data-shown', String(shown));
+    empty.hidden = shown !== 0;
+    cells.forEach(function (a) {
+      var on = a.getAttribute('data-criterion') === c;
+      a.classList.toggle('selected', on);
+      if (on) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+    });
+  }
+
+  Object.keys(select).forEach(function (k) { select[k].addEventListener('change', apply); });
+  document.getElementById('f-reset').addEventListener('click', function () {
+    Object.keys(select).forEach(function (k) { select[k].value = ''; });
+    apply();
+  });
+  // The cell's href (#findings) still scrolls to the table; the filter is set first.
+  cells.forEach(function (a) {
+    a.addEventListener('click', function () {
+      select.criterion.value = a.getAttribute('data-criterion');
+      apply();
+    });
+  });
+  apply();
+})();
+`;
+  }
+});
+
+// src/report/html/styles.ts
+var STYLES;
+var init_styles = __esm({
+  "src/report/html/styles.ts"() {
+    "use strict";
+    STYLES = `
+:root {
+  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa;
+  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
+  --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
+  --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+  color: var(--fg); background: var(--bg); }
+main { max-width: 1440px; margin: 0 auto; padding: 20px 24px 48px; }
+h1 { font-size: 22px; margin: 0; }
+h2 { font-size: 18px; margin: 0 0 12px; }
+h3 { font-size: 15px; margin: 16px 0 8px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+code, .mono { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
+code { overflow-wrap: anywhere; }
+.none, .muted { color: var(--muted); }
+.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
+.top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
+.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
+.decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
+.decision-pass { background: var(--pass); }
+.decision-block { background: var(--fail); }
+.subtitle { color: var(--muted); margin-top: 4px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
+.summary > div h3 { margin-top: 0; }
+.chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
+.chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
+.chip b { margin-left: 4px; }
+.v-pass { background: var(--pass-bg); color: var(--pass); border-color: #aceebb; }
+.v-fail { background: var(--fail-bg); color: var(--fail); border-color: #ffcecb; }
+.v-warn { background: var(--warn-bg); color: var(--warn); border-color: #f5e0a0; }
+.v-not-evaluated { color: var(--ne); border-color: #d8b9ff;
+  background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
+.v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
+.v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
+.sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
+  font-size: 12px; font-weight: 600; text-transform: uppercase; }
+.sev-critical { background: #82071e; color: #fff; }
+.sev-high { background: #cf222e; color: #fff; }
+.sev-medium { background: #bc4c00; color: #fff; }
+.sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
+.sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
+.legend .chip { font-size: 12px; }
+.category { margin-top: 8px; }
+.group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
+  border-top: 1px solid #eff2f5; }
+.group-label { font-size: 13px; }
+.group-label b { display: inline-block; min-width: 34px; }
+.cells { display: flex; flex-wrap: wrap; gap: 4px; }
+.cell { display: inline-flex; align-items: center; gap: 4px; min-width: 78px; padding: 3px 8px; border: 1px solid;
+  border-radius: 4px; text-decoration: none; font: 600 12.5px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; }
+.cell:hover, .cell:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
+.cell.selected { outline: 3px solid #0969da; outline-offset: 1px; }
+.cell .glyph { font-family: system-ui, sans-serif; }
+.cell .count { margin-left: auto; font-weight: 400; }
+.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 10px; }
+.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
+.filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+.filters button { cursor: pointer; }
+.filters select { max-width: 260px; }
+#shown-count { font-weight: 600; margin-left: auto; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
+th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
+table.findings { table-layout: fixed; }
+table.findings col.c-sev { width: 90px; } table.findings col.c-crit { width: 110px; }
+table.findings col.c-scan { width: 80px; } table.findings col.c-rule { width: 16%; }
+table.findings col.c-loc { width: 15%; } table.findings col.c-status { width: 130px; }
+table.findings td { overflow-wrap: anywhere; }
+td.msg { white-space: pre-wrap; }
+table.fixed td { overflow-wrap: anywhere; }
+.crit { display: inline-block; margin: 0 4px 2px 0; }
+.tag { display: inline-block; font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px;
+  margin: 2px 4px 0 0; color: var(--muted); max-width: 100%; overflow-wrap: anywhere; }
+.st { font-size: 12px; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; white-space: nowrap; }
+.st-active { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
+.st-waived, .st-suppressed { color: var(--ne); background: var(--ne-bg); border-color: #d8b9ff; }
+.st-advisory, .st-below-threshold, .st-out-of-scope { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.bs { display: inline-block; margin-top: 3px; font-size: 11px; font-weight: 600; border-radius: 4px; padding: 0 5px; border: 1px solid; }
+.bs-new { color: var(--fail); background: #fff; border-color: #ffcecb; }
+.bs-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.bs-fixed { color: var(--pass); background: var(--pass-bg); border-color: #aceebb; }
+.st-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.comparison { margin-top: 14px; padding-top: 12px; border-top: 1px solid var(--line); }
+.comparison p { margin: 4px 0; }
+.comparison.unavailable #comparison-line { color: var(--warn); font-weight: 600; }
+.comparison ul.notes { margin: 4px 0; padding-left: 20px; }
+ul.changed { list-style: none; margin: 4px 0; padding: 0; columns: 2 360px; }
+details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
+details pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); padding: 6px; border-radius: 4px; margin: 4px 0 0; }
+dl.facts { display: grid; grid-template-columns: 180px 1fr; gap: 4px 16px; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
+.status-skipped { color: var(--muted); font-weight: 600; }
+footer { color: var(--muted); font-size: 12px; text-align: center; }
+@media print {
+  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
+  .filters { display: none; } th { position: static; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;
+  }
+});
+
+// src/report/html/summary.ts
+function renderSummary(report2, facts) {
+  const where = [facts.repository, facts.branch, facts.commit?.slice(0, 12)].filter(Boolean).join(" · ");
+  const change = facts.changeNumber === null ? "" : ` · change #${facts.changeNumber}`;
+  const verdicts = VERDICTS.map(
+    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report2.verdicts[v]}</b></li>`
+  ).join("");
+  const severities = SEVERITIES.map(
+    (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report2.summary.bySeverity[s]}</b></li>`
+  ).join("");
+  const notCounted = `${report2.summary.suppressed} suppressed (not counted) of ${report2.summary.findings} findings`;
+  return `<header class="top">
+<div class="banner">
+<div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
+<div><h1>controlgate SOC 2 gate report</h1>
+<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
+</div>
+<div class="summary">
+<div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
+<div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
+</div>${renderComparison(report2)}
+</header>`;
+}
+function cell(c3) {
+  const help = [
+    `${c3.id} — ${c3.title}`,
+    `verdict: ${c3.verdict} (${c3.mode} mode, threshold ${c3.severity}, policy: ${c3.policySource})`,
+    `${c3.findings.length} at or above threshold, ${c3.belowThreshold.length} below, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed`,
+    ...c3.existing.length > 0 ? [`${c3.existing.length} existing before this change (not judged)`] : [],
+    `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
+    ...c3.failedScanners.length > 0 ? [`failed scanners: ${c3.failedScanners.join(", ")}`] : []
+  ].join("\n");
+  const count3 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
+  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count3}</a>`;
+}
+function renderMatrix(report2) {
+  const legend = VERDICTS.map(
+    (v) => `<span class="chip v-${v}">${GLYPH[v]} ${esc2(VERDICT_HELP[v])}</span>`
+  ).join("");
+  const categories = [...groupControls(report2.controls)].map(([category, groups]) => {
+    const rows = [...groups].map(
+      ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map(cell).join("")}</div></div>`
+    );
+    return `<div class="category" data-category="${esc2(category)}"><h3>${esc2(CATEGORY_TITLES[category] ?? category)}</h3>
+${rows.join("\n")}</div>`;
+  });
+  return `<section id="matrix"><h2>Control matrix (${report2.controls.length} criteria)</h2>
+<div class="legend" id="legend">${legend}</div>
+<p class="muted">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
+${categories.join("\n")}
+</section>`;
+}
+var EXIT_MEANING, VERDICT_HELP, GLYPH;
+var init_summary = __esm({
+  "src/report/html/summary.ts"() {
+    "use strict";
+    init_finding();
+    init_comparison2();
+    init_escape();
+    init_model2();
+    EXIT_MEANING = {
+      0: "pass",
+      1: "a blocking criterion fails",
+      2: "a blocking criterion could not be evaluated"
+    };
+    VERDICT_HELP = {
+      pass: "pass: covered, nothing at or above the threshold",
+      fail: "fail: a finding at or above the threshold, block mode",
+      warn: "warn: a finding at or above the threshold, warn mode",
+      "not-evaluated": "not evaluated: a scanner covering it failed",
+      "not-covered": "not covered: no scanner in this run produces a signal (e.g. process controls)",
+      "out-of-scope": "out of scope: its category is not opted in"
+    };
+    GLYPH = {
+      pass: "✓",
+      fail: "✗",
+      warn: "!",
+      "not-evaluated": "?",
+      "not-covered": "–",
+      "out-of-scope": "·"
+    };
+  }
+});
+
+// src/report/html-report.ts
+import { createHash as createHash2 } from "node:crypto";
+function contentSecurityPolicy() {
+  const scriptHash = createHash2("sha256").update(SCRIPT, "utf8").digest("base64");
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `script-src 'sha256-${scriptHash}'`,
+    "img-src data:",
+    "base-uri 'none'",
+    "form-action 'none'"
+  ].join("; ");
+}
+function renderHtmlReport(report2, facts) {
+  const title2 = `controlgate ${report2.decision.toUpperCase()}${facts.repository ? ` · ${facts.repository}` : ""}${facts.changeNumber === null ? "" : ` #${facts.changeNumber}`}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc2(contentSecurityPolicy())}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="controlgate ${esc2(report2.tool.version)}">
+<title>${esc2(title2)}</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<main>
+${renderSummary(report2, facts)}
+${renderMatrix(report2)}
+${renderFindings(report2)}${renderFixed(report2)}
+${renderWaivers(report2)}
+${renderScanners(report2, facts)}
+${renderRunFacts(report2, facts)}
+<footer>controlgate ${esc2(report2.tool.version)} · report schema ${esc2(report2.schemaVersion)} · catalog ${esc2(report2.data.catalog.version)} · mapping ${esc2(report2.data.mapping.version)}</footer>
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+var init_html_report = __esm({
+  "src/report/html-report.ts"() {
+    "use strict";
+    init_comparison2();
+    init_details();
+    init_escape();
+    init_findings();
+    init_script();
+    init_styles();
+    init_summary();
+  }
+});
+
+// src/report/json-report.ts
+import path13 from "node:path";
+function countBySeverity(outcome) {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
+  return counts;
+}
+function countVerdicts(outcome) {
+  const counts = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    "not-evaluated": 0,
+    "not-covered": 0,
+    "out-of-scope": 0
+  };
+  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
+  return counts;
+}
+function waiverFacts(w) {
+  return {
+    id: w.id ?? null,
+    fingerprint: w.fingerprint ?? null,
+    scanner: w.scanner ?? null,
+    rule: w.rule ?? null,
+    path: w.path ?? null,
+    reason: w.reason,
+    approver: w.approver,
+    ticket: w.ticket,
+    expires: w.expires,
+    line: w.line
+  };
+}
+function groupApplied(outcome) {
+  const byWaiver = /* @__PURE__ */ new Map();
+  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
+    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
+  }
+  return byWaiver;
+}
+function jsonReport(outcome) {
+  return {
+    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
+    schemaVersion: 1,
+    root: outcome.root,
+    target: toPosix(path13.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path13.relative(outcome.root, outcome.configFile)) : null,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
+    summary: {
+      findings: outcome.findings.length,
+      suppressed: outcome.findings.filter((f) => f.suppressed).length,
+      bySeverity: countBySeverity(outcome)
+    },
+    decision: outcome.gate.decision,
+    exitCode: outcome.gate.exitCode,
+    verdicts: countVerdicts(outcome),
+    data: {
+      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
+      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
+      waiversFile: outcome.data.waiversFile ? toPosix(path13.relative(outcome.root, outcome.data.waiversFile)) : null
+    },
+    controls: outcome.gate.controls.map((c3) => ({
+      id: c3.id,
+      title: c3.title,
+      category: c3.category,
+      verdict: c3.verdict,
+      findings: c3.findings,
+      mode: c3.policy.mode,
+      severity: c3.policy.severity,
+      policySource: c3.policy.source,
+      blocking: c3.blocking,
+      coveredBy: c3.coveredBy,
+      failedScanners: c3.failedScanners,
+      belowThreshold: c3.belowThreshold,
+      existing: c3.existing,
+      waived: c3.waived,
+      suppressed: c3.suppressed
+    })),
+    waivers: {
+      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
+      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
+      stale: outcome.gate.waivers.stale.map(waiverFacts)
+    },
+    scanners: outcome.scanners.map((s) => ({
+      id: s.id,
+      name: s.displayName,
+      status: s.status,
+      version: s.version ?? null,
+      findings: s.findings.length,
+      error: s.error ?? null,
+      filesScanned: s.filesScanned,
+      durationMs: s.durationMs,
+      exitCode: s.exitCode ?? null,
+      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
+      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
+    })),
+    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
+      scanner: f.scanner,
+      scannerVersion: f.scannerVersion,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      /** After mapping overrides: the severity the gate compared. */
+      severity: g.severity,
+      scannerSeverity: f.severity,
+      severitySource: f.severitySource,
+      criteria: g.criteria,
+      advisory: g.advisory,
+      unmapped: g.unmapped,
+      mappingLayer: g.mapping.layer ?? null,
+      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
+      suppressionRefused: g.suppressionRefused,
+      cwe: f.cwe,
+      category: f.category ?? null,
+      tags: f.tags,
+      path: f.path,
+      inWorkspace: f.inWorkspace,
+      line: f.line,
+      endLine: f.endLine,
+      column: f.column ?? null,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      suppressed: f.suppressed,
+      suppressions: f.suppressions,
+      secret: f.secret,
+      helpUri: f.helpUri ?? null,
+      /** new / unchanged when the scan was compared with a base; null when it was not. */
+      baselineState: f.baselineState ?? null
+    })),
+    baseline: baselineFacts(outcome),
+    /** Findings at the base that the change removed (empty without a comparison). */
+    fixed: (outcome.baseline?.fixed ?? []).map((f) => ({
+      scanner: f.scanner,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      severity: f.severity,
+      criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
+      cwe: f.cwe,
+      path: f.path,
+      line: f.line,
+      endLine: f.endLine,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      secret: f.secret,
+      baselineState: "fixed"
+    }))
+  };
+}
+function portableLocation(root, location3) {
+  const rel = path13.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path13.isAbsolute(rel) ? toPosix(rel) : path13.basename(location3);
+}
+function baselineFacts(outcome) {
+  const b = outcome.baseline;
+  if (!b) return null;
+  const set2 = b.changeSet;
+  const counts = { new: 0, unchanged: 0, fixed: b.fixed.length };
+  for (const f of outcome.findings) {
+    if (f.baselineState === "new") counts.new += 1;
+    else if (f.baselineState === "unchanged") counts.unchanged += 1;
+  }
+  return {
+    status: b.status,
+    reason: b.reason ?? null,
+    mode: b.mode,
+    judged: b.judged,
+    source: b.source,
+    /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
+    scope: Object.values(b.scope).includes("changed-files") ? "changed-files" : "all-files",
+    baseRef: set2?.baseRef ?? null,
+    baseSha: set2?.baseSha ?? null,
+    mergeBase: set2?.mergeBase ?? null,
+    headSha: set2?.headSha ?? null,
+    bundle: b.bundle ? { location: portableLocation(outcome.root, b.bundle.location), digest: b.bundle.digest } : null,
+    counts,
+    changedFiles: (set2?.changes ?? []).map((c3) => ({
+      status: c3.status,
+      path: c3.path,
+      oldPath: c3.oldPath ?? null
+    })),
+    scanners: outcome.scanners.map((s) => {
+      const baseRun = b.scanners.find((r) => r.id === s.id);
+      const notCompared = b.notCompared.find((n2) => n2.id === s.id);
+      return {
+        id: s.id,
+        scope: b.scope[s.id] ?? "all-files",
+        compared: notCompared === void 0 && b.status === "compared",
+        reason: notCompared?.reason ?? null,
+        baseStatus: baseRun?.status ?? null,
+        baseFilesScanned: baseRun?.filesScanned ?? null,
+        baseDurationMs: baseRun?.durationMs ?? null
+      };
+    })
+  };
+}
+var init_json_report = __esm({
+  "src/report/json-report.ts"() {
+    "use strict";
+    init_finding();
+    init_paths();
+    init_version();
+  }
+});
+
+// src/sarif/merge.ts
+import { pathToFileURL } from "node:url";
+function levelFor(severity2) {
+  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
+}
+function uriFor(relative3) {
+  return relative3.split("/").map(encodeURIComponent).join("/");
+}
+function ruleDescriptor(id, original, sample) {
+  const tags = new Set(original?.properties?.tags ?? []);
+  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
+  const securitySeverity = original?.properties?.["security-severity"];
+  const descriptor = { id };
+  const name = original?.name ?? sample.ruleName;
+  if (name && name !== id) descriptor.name = name;
+  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
+  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
+  if (original?.help)
+    descriptor.help = {
+      text: original.help.text,
+      ...original.help.markdown ? { markdown: original.help.markdown } : {}
+    };
+  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
+  if (original?.defaultConfiguration?.level)
+    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
+  descriptor.properties = {
+    tags: [...tags].sort(),
+    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
+    ...sample.category ? { category: sample.category } : {}
+  };
+  return descriptor;
+}
+function waiverSuppression(w) {
+  return {
+    kind: "external",
+    status: "accepted",
+    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`
+  };
+}
+function resultFor(f, ruleIndex, waiver) {
+  const result2 = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: levelFor(f.severity),
+    message: { text: f.message },
+    ...f.baselineState ? { baselineState: SARIF_BASELINE_STATE[f.baselineState] } : {},
+    partialFingerprints: { "controlgate/v1": f.fingerprint },
+    properties: {
+      severity: f.severity,
+      cwe: f.cwe,
+      ...f.category ? { category: f.category } : {},
+      ...f.secret ? { secret: true } : {},
+      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
+    }
+  };
+  if (f.inWorkspace && f.path) {
+    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
+    if (f.column) region2.startColumn = f.column;
+    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
+    result2.locations = [
+      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
+    ];
+  }
+  const suppressions = f.suppressions.map((s) => ({
+    kind: s.kind,
+    status: s.status,
+    ...s.justification ? { justification: s.justification } : {}
+  }));
+  if (waiver) suppressions.push(waiverSuppression(waiver));
+  if (suppressions.length > 0) result2.suppressions = suppressions;
+  return result2;
+}
+function runFor(scanner2, root, waivers2, fixed) {
+  const driver = scanner2.log?.runs[0]?.tool.driver;
+  const originalRules = /* @__PURE__ */ new Map();
+  for (const run2 of scanner2.log?.runs ?? [])
+    for (const rule of run2.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
+  const rules = [];
+  const ruleIndex = /* @__PURE__ */ new Map();
+  const results = [...scanner2.findings, ...fixed].map((f) => {
+    let index = ruleIndex.get(f.ruleId);
+    if (index === void 0) {
+      index = rules.length;
+      ruleIndex.set(f.ruleId, index);
+      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
+    }
+    return resultFor(f, index, waivers2.get(f.fingerprint));
+  });
+  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
+  return {
+    tool: {
+      driver: {
+        name: driver?.name ?? scanner2.displayName,
+        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
+        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
+        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
+        rules
+      }
+    },
+    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
+    automationDetails: { id: `controlgate/${scanner2.id}/` },
+    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
+    invocations: [
+      {
+        executionSuccessful: scanner2.status !== "failed",
+        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
+        toolExecutionNotifications: notifications
+      }
+    ],
+    results,
+    properties: {
+      controlgate: {
+        version: CONTROLGATE_VERSION,
+        scanner: scanner2.id,
+        status: scanner2.status,
+        filesScanned: scanner2.filesScanned,
+        durationMs: scanner2.durationMs
+      }
+    }
+  };
+}
+function mergedSarif(scanners2, root, options = {}) {
+  const waivers2 = options.waivers ?? /* @__PURE__ */ new Map();
+  const fixed = options.fixed ?? [];
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: scanners2.map(
+      (s) => runFor(
+        s,
+        root,
+        waivers2,
+        fixed.filter((f) => f.scanner === s.id)
+      )
+    ),
+    properties: {
+      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
+    }
+  };
+}
+var SARIF_SCHEMA, SRCROOT, SARIF_BASELINE_STATE;
+var init_merge = __esm({
+  "src/sarif/merge.ts"() {
+    "use strict";
+    init_version();
+    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    SRCROOT = "%SRCROOT%";
+    SARIF_BASELINE_STATE = { new: "new", unchanged: "unchanged", fixed: "absent" };
+  }
+});
+
+// src/evidence/json-stream.ts
+function* walk(value) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield "[]";
+      return;
+    }
+    yield "[";
+    const long = value.length > LONG_ARRAY;
+    for (let i3 = 0; i3 < value.length; i3++) {
+      if (i3 > 0) yield ",";
+      const item = value[i3];
+      if (item === void 0 || typeof item === "function") yield "null";
+      else if (long) yield JSON.stringify(item);
+      else yield* walk(item);
+    }
+    yield "]";
+    return;
+  }
+  if (value !== null && typeof value === "object" && !("toJSON" in value)) {
+    yield "{";
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === void 0 || typeof item === "function") continue;
+      yield `${first ? "" : ","}${JSON.stringify(key)}:`;
+      first = false;
+      yield* walk(item);
+    }
+    yield "}";
+    return;
+  }
+  yield JSON.stringify(value) ?? "null";
+}
+function* compactJsonChunks(value) {
+  let buffer = "";
+  for (const piece of walk(value)) {
+    buffer += piece;
+    if (buffer.length >= CHUNK_CHARS) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  yield `${buffer}
+`;
+}
+function* prettyJsonChunks(value) {
+  yield `${JSON.stringify(value, null, 2)}
+`;
+}
+var LONG_ARRAY, CHUNK_CHARS;
+var init_json_stream = __esm({
+  "src/evidence/json-stream.ts"() {
+    "use strict";
+    LONG_ARRAY = 256;
+    CHUNK_CHARS = 1 << 16;
+  }
+});
+
+// src/evidence/manifest.ts
+import { createHash as createHash3 } from "node:crypto";
+function sha256(bytes) {
+  return createHash3("sha256").update(bytes).digest("hex");
+}
+function bundleDigest(entries) {
+  const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
+`).join("");
+  return sha256(lines2);
+}
+function manifestOf(entries, generator) {
+  const files = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+  return { version: 1, generator, algorithm: "sha256", files, digest: bundleDigest(files) };
+}
+var MANIFEST_FILE;
+var init_manifest = __esm({
+  "src/evidence/manifest.ts"() {
+    "use strict";
+    MANIFEST_FILE = "manifest.json";
+  }
+});
+
+// src/evidence/oscal/ids.ts
+import { createHash as createHash4 } from "node:crypto";
+function uuidV5(name, namespace = UUID_NAMESPACE) {
+  if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
+  const hash2 = createHash4("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
+  hash2.writeUInt8(hash2.readUInt8(6) & 15 | 80, 6);
+  hash2.writeUInt8(hash2.readUInt8(8) & 63 | 128, 8);
+  const hex3 = hash2.toString("hex");
+  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
+}
+var OSCAL_VERSION, CONTROLGATE_NS, UUID_NAMESPACE, UUID_FORM;
+var init_ids = __esm({
+  "src/evidence/oscal/ids.ts"() {
+    "use strict";
+    init_version();
+    OSCAL_VERSION = "1.2.1";
+    CONTROLGATE_NS = `${CONTROLGATE_URI}/ns/oscal`;
+    UUID_NAMESPACE = "ee09275a-d94f-4f23-99c7-4023722a0854";
+    UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  }
+});
+
+// src/evidence/oscal/text.ts
+function oneLine(text3, max2 = MAX_LINE) {
+  const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
+  return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
+}
+function markup(text3) {
+  return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
+}
+function markupLine(text3, max2 = MAX_LINE) {
+  return markup(oneLine(text3, max2));
+}
+function props(entries) {
+  const out = [];
+  for (const [name, raw] of entries) {
+    if (raw === null || raw === void 0 || raw === false) continue;
+    const value = oneLine(String(raw));
+    if (value) out.push({ name, ns: CONTROLGATE_NS, value });
+  }
+  return out;
+}
+function compact(object2) {
+  const out = {};
+  for (const [key, value] of Object.entries(object2)) {
+    if (value === void 0 || Array.isArray(value) && value.length === 0) continue;
+    out[key] = value;
+  }
+  return out;
+}
+var MAX_LINE;
+var init_text2 = __esm({
+  "src/evidence/oscal/text.ts"() {
+    "use strict";
+    init_text();
+    init_ids();
+    MAX_LINE = 300;
+  }
+});
+
+// src/evidence/oscal/results.ts
+function location(f) {
+  return f.line > 0 ? `${f.path}:${f.line}` : f.path;
+}
+function evidenceFor(f, index, ctx) {
+  const evidence = [];
+  const sarif = ctx.sarifHrefs.get(f.fingerprint);
+  if (sarif) evidence.push({ href: sarif, description: "The SARIF result in the merged log of this run." });
+  if (ctx.findingsHref) {
+    evidence.push({
+      href: `${ctx.findingsHref}#/findings/${index}`,
+      description: "The normalized finding in the controlgate report of this run."
+    });
+  }
+  if (evidence.length === 0) {
+    evidence.push({
+      description: markup(
+        `Finding ${f.fingerprint} of this run's controlgate report (no evidence file linked).`
+      )
+    });
+  }
+  return evidence;
+}
+function observations(ctx) {
+  const uuids = /* @__PURE__ */ new Map();
+  const list = ctx.report.findings.map((f, index) => {
+    const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
+    const uuid3 = ctx.runUuid(`observation/${key}`);
+    if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
+    const scanner2 = ctx.report.scanners.find((s) => s.id === f.scanner);
+    return compact({
+      uuid: uuid3,
+      title: markupLine(`${f.ruleId} (${f.severity}) at ${location(f)}`),
+      description: markup(f.message) || "The scanner gave no message.",
+      props: props([
+        ["scanner", f.scanner],
+        ["scanner-version", f.scannerVersion ?? scanner2?.version],
+        ["rule-id", f.ruleId],
+        ["rule-name", f.ruleName],
+        ["severity", f.severity],
+        ["scanner-severity", f.scannerSeverity === f.severity ? null : f.scannerSeverity],
+        ...f.cwe.map((cwe) => ["cwe", cwe]),
+        ["category", f.category],
+        ["location", location(f)],
+        ["fingerprint", f.fingerprint],
+        ...f.criteria.map((c3) => ["criterion", c3]),
+        ["advisory", f.advisory],
+        ["unmapped", f.unmapped],
+        ["suppressed", f.suppressed],
+        ["waiver", f.waiver],
+        ["secret", f.secret],
+        // new: introduced by the change; unchanged: existed at its base (debt, not judged in diff mode).
+        ["baseline-state", f.baselineState]
+      ]),
+      methods: ["TEST"],
+      types: ["finding"],
+      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(f.scanner) }] }],
+      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
+      "relevant-evidence": evidenceFor(f, index, ctx),
+      collected: ctx.collected
+    });
+  });
+  return { list, uuids };
+}
+function waiverText(w) {
+  const id = w.id ?? `at line ${w.line} of the waivers file`;
+  return `Waiver ${id}: approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}. Reason: ${w.reason}`;
+}
+function status(c3) {
+  switch (c3.verdict) {
+    case "pass":
+      return { state: "satisfied", reason: "pass" };
+    case "fail":
+      return { state: "not-satisfied", reason: "fail" };
+    case "warn":
+      return {
+        state: "not-satisfied",
+        reason: "fail",
+        remarks: "The criterion is in warn mode: the failure is reported but does not block the change."
+      };
+    default:
+      return {
+        state: "not-satisfied",
+        reason: "other",
+        remarks: markup(
+          `Not evaluated: ${c3.failedScanners.join(", ")} failed, and what it would have found is unknown, so the criterion cannot be claimed satisfied.`
+        )
+      };
+  }
+}
+function verdictText(c3) {
+  const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
+  const covered = c3.coveredBy.length > 0 ? ` Covered by: ${c3.coveredBy.join(", ")}.` : "";
+  return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
+}
+function criterionFindings(ctx, observationUuids) {
+  const { report: report2 } = ctx;
+  const waiverByFinding = /* @__PURE__ */ new Map();
+  for (const w of report2.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
+  return report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
+    const roles = [
+      [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
+      [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
+      [c3.waived, "waived"],
+      [c3.suppressed, "suppressed in source"]
+    ];
+    const related = [];
+    for (const [fingerprints, remarks] of roles) {
+      for (const fp of fingerprints) {
+        const uuid3 = observationUuids.get(fp);
+        if (uuid3) related.push({ "observation-uuid": uuid3, remarks });
+      }
+    }
+    const waivers2 = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
+    return compact({
+      uuid: ctx.runUuid(`finding/${c3.id}`),
+      title: markupLine(`${c3.id}: ${c3.title}`),
+      description: markup(verdictText(c3)),
+      props: props([
+        ["criterion", c3.id],
+        ["verdict", c3.verdict],
+        ["mode", c3.mode],
+        ["threshold", c3.severity],
+        ["policy-source", c3.policySource],
+        ["blocking", c3.blocking ? "true" : "false"],
+        ...c3.coveredBy.map((s) => ["covered-by", s]),
+        ...c3.failedScanners.map((s) => ["failed-scanner", s]),
+        ...waivers2.map((w) => ["waiver", w.id ?? `line ${w.line}`])
+      ]),
+      origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
+      target: {
+        type: "objective-id",
+        "target-id": c3.id,
+        title: markupLine(c3.title),
+        status: status(c3)
+      },
+      "related-observations": related,
+      remarks: waivers2.length > 0 ? markup(waivers2.map(waiverText).join("\n\n")) : void 0
+    });
+  });
+}
+function resultRemarks(report2) {
+  const count3 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
+  return oneLine(
+    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count3("not-covered")} criteria that no scanner in this run covers and ${count3("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
+    2e3
+  );
+}
+var ASSESSED_VERDICTS;
+var init_results = __esm({
+  "src/evidence/oscal/results.ts"() {
+    "use strict";
+    init_text2();
+    ASSESSED_VERDICTS = /* @__PURE__ */ new Set(["pass", "fail", "warn", "not-evaluated"]);
+  }
+});
+
+// src/evidence/oscal/links.ts
+function sarifResultHrefs(log2, sarifHref) {
+  const hrefs = /* @__PURE__ */ new Map();
+  log2.runs.forEach((run2, i3) => {
+    (run2.results ?? []).forEach((result2, j) => {
+      const fingerprint = result2.partialFingerprints?.[FINGERPRINT_KEY];
+      if (fingerprint && !hrefs.has(fingerprint))
+        hrefs.set(fingerprint, `${sarifHref}#/runs/${i3}/results/${j}`);
+    });
+  });
+  return hrefs;
+}
+var FINGERPRINT_KEY;
+var init_links = __esm({
+  "src/evidence/oscal/links.ts"() {
+    "use strict";
+    FINGERPRINT_KEY = "controlgate/v1";
+  }
+});
+
+// src/evidence/oscal.ts
+function identities(report2, facts) {
+  const runKey = JSON.stringify([facts.repository, facts.commit, facts.changeNumber, facts.startedAt]);
+  const repository = facts.repository ?? report2.root;
+  return {
+    runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
+    scannerUuid: (id) => uuidV5(`component scanner ${id}`),
+    repositoryUuid: uuidV5(`component repository ${repository}`),
+    platformUuid: uuidV5(`assessment-platform controlgate`)
+  };
+}
+function timestamp(value) {
+  if (/(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
+  const date5 = new Date(value);
+  if (Number.isNaN(date5.getTime())) throw new Error(`OSCAL export: not a date-time: ${value}`);
+  return date5.toISOString();
+}
+function subjectName(facts) {
+  return `${facts.repository ?? "unknown repository"}@${facts.commit ?? "unknown commit"}`;
+}
+function metadata(facts, title2) {
+  return compact({
+    title: markupLine(title2),
+    "last-modified": timestamp(facts.finishedAt),
+    version: oneLine(facts.controlgateVersion) || "unknown",
+    "oscal-version": OSCAL_VERSION,
+    props: props([
+      ["repository", facts.repository],
+      ["commit", facts.commit],
+      ["branch", facts.branch],
+      ["change-number", facts.changeNumber],
+      ["actor", facts.actor],
+      ["decision", facts.decision]
+    ]),
+    links: facts.runUrl ? [{ href: oneLine(facts.runUrl), rel: "related", text: "CI run" }] : void 0
+  });
+}
+function reviewedControls(report2) {
+  const assessed = report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
+  const description2 = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
+  const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
+    "include-all": {},
+    "exclude-controls": report2.controls.map((c3) => ({ "control-id": c3.id }))
+  });
+  return { description: description2, "control-selections": [selection] };
+}
+function scannerComponents(report2, facts, scannerUuid) {
+  return report2.scanners.map((s) => {
+    const fact2 = facts.scanners.find((f) => f.id === s.id);
+    const version2 = s.version ?? fact2?.version ?? null;
+    return compact({
+      uuid: scannerUuid(s.id),
+      type: "software",
+      title: markupLine(s.name),
+      description: markup(
+        `${s.name}${version2 ? ` ${version2}` : ""}, a scanner controlgate runs on the change.`
+      ),
+      purpose: "Security scanning of source code, dependencies and configuration",
+      props: props([
+        ["scanner", s.id],
+        ["version", version2],
+        ["run-status", s.status],
+        ["exit-code", s.exitCode],
+        ["findings", s.findings],
+        ["files-scanned", s.filesScanned],
+        ["duration-ms", s.durationMs]
+      ]),
+      status: compact({
+        state: "operational",
+        remarks: s.error ? markup(`This run: ${s.status}. ${s.error}`) : void 0
+      })
+    });
+  });
+}
+function assessmentPlan(report2, facts, ids2) {
+  const subject = subjectName(facts);
+  return {
+    "assessment-plan": {
+      uuid: ids2.runUuid("assessment-plan"),
+      metadata: metadata(facts, `controlgate assessment plan for ${subject}`),
+      // OSCAL requires an SSP reference, but a repository has none; "#" is a same-document
+      // placeholder. (A back-matter resource saying so would be better, but trestle only counts
+      // version-4 UUIDs as references and warns about the resource.)
+      "import-ssp": {
+        href: "#",
+        remarks: "Placeholder: controlgate assesses a source repository, not an authorized system, and no system security plan is published for it. The assessed repository is described in this plan’s local definitions."
+      },
+      "local-definitions": {
+        components: [
+          compact({
+            uuid: ids2.repositoryUuid,
+            type: "this-system",
+            title: markupLine(facts.repository ?? "Scanned repository"),
+            description: markup(
+              `The source repository ${subject}, as changed by this pull or merge request.`
+            ),
+            props: props([
+              ["repository", facts.repository],
+              ["commit", facts.commit],
+              ["branch", facts.branch],
+              ["change-number", facts.changeNumber],
+              ["target", report2.target]
+            ]),
+            status: { state: "under-development" }
+          })
+        ]
+      },
+      "reviewed-controls": reviewedControls(report2),
+      "assessment-subjects": [
+        {
+          type: "component",
+          description: markup(`The repository ${subject}.`),
+          "include-subjects": [{ "subject-uuid": ids2.repositoryUuid, type: "component" }]
+        }
+      ],
+      "assessment-assets": {
+        components: scannerComponents(report2, facts, ids2.scannerUuid),
+        "assessment-platforms": [
+          compact({
+            uuid: ids2.platformUuid,
+            title: markupLine(`controlgate ${facts.controlgateVersion}`),
+            props: props([
+              ["os", `${facts.host.os} ${facts.host.release} ${facts.host.arch}`],
+              ["node", facts.host.node],
+              ["catalog", `${facts.hashes.catalog.version} sha256:${facts.hashes.catalog.sha256}`],
+              ["mapping", `${facts.hashes.mapping.version} sha256:${facts.hashes.mapping.sha256}`]
+            ]),
+            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids2.scannerUuid(s.id) }))
+          })
+        ]
+      }
+    }
+  };
+}
+function oscalDocuments(report2, facts, options) {
+  const ids2 = identities(report2, facts);
+  const ctx = {
+    report: report2,
+    collected: timestamp(facts.finishedAt),
+    ...ids2,
+    sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
+    findingsHref: options.findingsHref
+  };
+  const observed = observations(ctx);
+  const result2 = compact({
+    uuid: ids2.runUuid("result"),
+    title: markupLine(`controlgate scan of ${subjectName(facts)}`),
+    description: markup(
+      `Findings of ${report2.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts)}, mapped to SOC 2 criteria by controlgate ${facts.controlgateVersion}.`
+    ),
+    start: timestamp(facts.startedAt),
+    end: timestamp(facts.finishedAt),
+    props: props([
+      ["decision", report2.decision],
+      ["exit-code", report2.exitCode]
+    ]),
+    "reviewed-controls": reviewedControls(report2),
+    observations: observed.list,
+    findings: criterionFindings(ctx, observed.uuids),
+    remarks: resultRemarks(report2)
+  });
+  const assessmentResults = {
+    "assessment-results": {
+      uuid: ids2.runUuid("assessment-results"),
+      metadata: metadata(facts, `controlgate assessment results for ${subjectName(facts)}`),
+      "import-ap": { href: options.planHref },
+      results: [result2]
+    }
+  };
+  return { assessmentPlan: assessmentPlan(report2, facts, ids2), assessmentResults };
+}
+var init_oscal = __esm({
+  "src/evidence/oscal.ts"() {
+    "use strict";
+    init_ids();
+    init_results();
+    init_text2();
+    init_ids();
+    init_links();
+  }
+});
+
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
-function deflateSync(data, opts) {
-  return dopt(data, opts || {}, 0, 0);
-}
 function inflateSync(data, opts) {
   return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
 }
@@ -36712,49 +38456,6 @@ function strFromU8(dat, latin1) {
     return s;
   }
 }
-function zipSync(data, opts) {
-  if (!opts)
-    opts = {};
-  var r = {};
-  var files = [];
-  fltn(data, "", r, opts);
-  var o2 = 0;
-  var tot = 0;
-  for (var fn in r) {
-    var _a4 = r[fn], file2 = _a4[0], p = _a4[1];
-    var compression = p.level == 0 ? 0 : 8;
-    var f = strToU8(fn), s = f.length;
-    var com = p.comment, m = com && strToU8(com), ms = m && m.length;
-    var exl = exfl(p.extra);
-    if (s > 65535)
-      err(11);
-    var d = compression ? deflateSync(file2, p) : file2, l = d.length;
-    var c3 = crc();
-    c3.p(file2);
-    files.push(mrg(p, {
-      size: file2.length,
-      crc: c3.d(),
-      c: d,
-      f,
-      m,
-      u: s != fn.length || m && com.length != ms,
-      o: o2,
-      compression
-    }));
-    o2 += 30 + s + exl + l;
-    tot += 76 + 2 * (s + exl) + (ms || 0) + l;
-  }
-  var out = new u8(tot + 22), oe = o2, cdl = tot - o2;
-  for (var i3 = 0; i3 < files.length; ++i3) {
-    var f = files[i3];
-    wzh(out, f.o, f, f.f, f.u, f.c.length);
-    var badd = 30 + f.f.length + exfl(f.extra);
-    out.set(f.c, f.o + badd);
-    wzh(out, o2, f, f.f, f.u, f.c.length, f.o, f.m), o2 += 16 + badd + (f.m ? f.m.length : 0);
-  }
-  wzf(out, o2, files.length, cdl, oe);
-  return out;
-}
 function unzipSync(data, opts) {
   var files = {};
   var e = data.length - 22;
@@ -36796,7 +38497,7 @@ function unzipSync(data, opts) {
   }
   return files;
 }
-var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, b2, b4, b8, wbytes, fltn, te, td, tds, dutf8, slzh, zh, z64hs, exfl, wzh, wzf;
+var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, b2, b4, b8, wbytes, Deflate, te, td, tds, dutf8, dbf, slzh, zh, z64hs, exfl, wzh, wzf, ZipPassThrough, ZipDeflate, Zip;
 var init_esm = __esm({
   "node_modules/fflate/esm/index.mjs"() {
     require2 = createRequire("/");
@@ -37512,19 +39213,74 @@ var init_esm = __esm({
       for (; v; ++b)
         d[b] = v, v >>>= 8;
     };
-    fltn = function(d, p, t, o2) {
-      for (var k in d) {
-        var val = d[k], n2 = p + k, op = o2;
-        if (Array.isArray(val))
-          op = mrg(o2, val[1]), val = val[0];
-        if (ArrayBuffer.isView(val))
-          t[n2] = [val, op];
-        else {
-          t[n2 += "/"] = [new u8(0), op];
-          fltn(val, n2, t, o2);
+    Deflate = /* @__PURE__ */ (function() {
+      function Deflate2(opts, cb) {
+        if (typeof opts == "function")
+          cb = opts, opts = {};
+        this.ondata = cb;
+        this.o = opts || {};
+        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
+        this.b = new u8(98304);
+        if (this.o.dictionary) {
+          var dict = this.o.dictionary.subarray(-32768);
+          this.b.set(dict, 32768 - dict.length);
+          this.s.i = 32768 - dict.length;
         }
       }
-    };
+      Deflate2.prototype.p = function(c3, f) {
+        this.ondata(dopt(c3, this.o, 0, 0, this.s), f);
+      };
+      Deflate2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        var endLen = chunk.length + this.s.z;
+        if (endLen > this.b.length) {
+          if (endLen > 2 * this.b.length - 32768) {
+            var newBuf = new u8(endLen & -32768);
+            newBuf.set(this.b.subarray(0, this.s.z));
+            this.b = newBuf;
+          }
+          var split = this.b.length - this.s.z;
+          this.b.set(chunk.subarray(0, split), this.s.z);
+          this.s.z = this.b.length;
+          this.p(this.b, false);
+          this.b.set(this.b.subarray(-32768));
+          this.b.set(chunk.subarray(split), 32768);
+          this.s.z = chunk.length - split + 32768;
+          this.s.i = 32766, this.s.w = 32768;
+        } else {
+          this.b.set(chunk, this.s.z);
+          this.s.z += chunk.length;
+        }
+        this.s.l = final & 1;
+        if (this.s.z > this.s.w + 8191 || final) {
+          this.p(this.b, final || false);
+          this.s.w = this.s.i, this.s.i -= 2;
+        }
+        if (final) {
+          this.s = this.o = {};
+          this.b = et;
+        }
+      };
+      Deflate2.prototype.flush = function(sync2) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        this.p(this.b, false);
+        this.s.w = this.s.i, this.s.i -= 2;
+        if (sync2) {
+          var c3 = new u8(6);
+          c3[0] = this.s.r >> 3;
+          var ep = wfblk(c3, this.s.r, et);
+          this.s.r = 0;
+          this.ondata(c3.subarray(0, ep >> 3), false);
+        }
+      };
+      return Deflate2;
+    })();
     te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
     td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
     tds = 0;
@@ -37548,6 +39304,9 @@ var init_esm = __esm({
         else
           r += String.fromCharCode((c3 & 15) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63);
       }
+    };
+    dbf = function(l) {
+      return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0;
     };
     slzh = function(d, b) {
       return b + 30 + b2(d, b + 26) + b2(d, b + 28);
@@ -37634,1388 +39393,264 @@ var init_esm = __esm({
       wbytes(o2, b + 12, d);
       wbytes(o2, b + 16, e);
     };
-  }
-});
-
-// src/text.ts
-function stripControlChars(text3) {
-  return text3.replace(CONTROL, "");
-}
-var CONTROL;
-var init_text = __esm({
-  "src/text.ts"() {
-    "use strict";
-    CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-  }
-});
-
-// src/report/html/escape.ts
-function esc2(value) {
-  if (value === null || value === void 0) return "";
-  return stripControlChars(String(value)).replace(/[&<>"']/g, (c3) => ENTITIES[c3] ?? c3);
-}
-function jsonForScript(data) {
-  return JSON.stringify(
-    data,
-    (_key, value) => typeof value === "string" ? stripControlChars(value) : value
-  ).replace(/[<>&\u2028\u2029]/g, (c3) => `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-function safeHref(uri) {
-  if (!uri) return null;
-  try {
-    const url12 = new URL(uri);
-    return url12.protocol === "https:" || url12.protocol === "http:" ? url12.href : null;
-  } catch {
-    return null;
-  }
-}
-function duration3(ms) {
-  if (ms < 1e3) return `${Math.round(ms)} ms`;
-  const s = ms / 1e3;
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-function table(head, rows, empty2, className = "") {
-  if (rows.length === 0) return `<p class="empty">${esc2(empty2)}</p>`;
-  const th = head.map((h2) => `<th scope="col">${esc2(h2)}</th>`).join("");
-  const body = rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
-  return `<table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
-${body}
-</tbody></table>`;
-}
-function code(value) {
-  return value === null || value === void 0 || value === "" ? '<span class="none">—</span>' : `<code>${esc2(value)}</code>`;
-}
-var ENTITIES;
-var init_escape = __esm({
-  "src/report/html/escape.ts"() {
-    "use strict";
-    init_text();
-    ENTITIES = {
-      "&": "&amp;",
-      "<": "&lt;",
-      ">": "&gt;",
-      '"': "&quot;",
-      "'": "&#39;"
-    };
-  }
-});
-
-// src/report/html/details.ts
-function waiverName(w) {
-  const matcher = w.fingerprint ?? [w.scanner, w.rule, w.path].filter(Boolean).join(" ");
-  return `${code(w.id ?? `line ${w.line}`)}${w.id && matcher ? `<div class="muted">${esc2(matcher)}</div>` : ""}`;
-}
-function waiverCells(w) {
-  return [waiverName(w), esc2(w.reason), esc2(w.approver), code(w.ticket), code(w.expires)];
-}
-function renderWaivers(report2) {
-  const head = ["Waiver", "Reason", "Approver", "Ticket", "Expires"];
-  const { applied, expired, stale } = report2.waivers;
-  const file2 = report2.data.waiversFile ? ` from ${code(report2.data.waiversFile)}` : "";
-  return `<section id="waivers"><h2>Waivers</h2>
-<p class="muted">Read${file2 || ": no waivers file"}.</p>
-<h3>Applied (${applied.length})</h3>
-${table(
-    [...head, "Findings"],
-    applied.map((w) => [...waiverCells(w), esc2(w.findings.length)]),
-    "No waiver was applied.",
-    "waivers-applied"
-  )}
-<h3>Expired (${expired.length})</h3>
-${table(
-    [...head, "Would match"],
-    expired.map((w) => [...waiverCells(w), esc2(w.wouldMatch.length)]),
-    "No waiver has expired.",
-    "waivers-expired"
-  )}
-<h3>Stale (${stale.length})</h3>
-${table(head, stale.map(waiverCells), "Every waiver matched a finding.", "waivers-stale")}
-</section>`;
-}
-function renderScanners(report2, facts) {
-  const commands = new Map(facts.scanners.map((s) => [s.id, s.command]));
-  const rows = report2.scanners.map((s) => {
-    const command = commands.get(s.id);
-    return [
-      `<b>${esc2(s.name)}</b><div>${code(s.id)}</div>`,
-      code(s.version),
-      `<span class="status-${esc2(s.status)}">${esc2(s.status)}</span>`,
-      esc2(s.findings),
-      esc2(s.filesScanned),
-      esc2(duration3(s.durationMs)),
-      code(s.exitCode),
-      `${s.error ? esc2(s.error) : '<span class="none">—</span>'}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
-    ];
-  });
-  const head = ["Scanner", "Version", "Status", "Findings", "Files", "Duration", "Exit code", "Error"];
-  return `<section id="scanners"><h2>Scanners</h2>
-${table(head, rows, "No scanner ran.", "scanners")}
-</section>`;
-}
-function fact(label, value) {
-  return `<dt>${esc2(label)}</dt><dd>${value}</dd>`;
-}
-function renderRunFacts(report2, facts) {
-  const h2 = facts.hashes;
-  const took = Date.parse(facts.finishedAt) - Date.parse(facts.startedAt);
-  const hashes = [
-    ["config", code(h2.config?.file), code(h2.config?.sha256)],
-    ["catalog", code(h2.catalog.version), code(h2.catalog.sha256)],
-    ["mapping", code(h2.mapping.version), code(h2.mapping.sha256)],
-    ["waivers", code(h2.waivers?.file), code(h2.waivers?.sha256)],
-    ...h2.rulePacks.map((r) => ["rule pack", code(r.path), code(r.sha256)])
-  ];
-  const list = [
-    fact("Repository", code(facts.repository)),
-    fact("Commit", code(facts.commit)),
-    fact("Branch", code(facts.branch)),
-    fact("Change number", code(facts.changeNumber)),
-    fact("Actor", code(facts.actor)),
-    fact("Run URL", code(facts.runUrl)),
-    fact("Started", code(facts.startedAt)),
-    fact(
-      "Finished",
-      `${code(facts.finishedAt)}${Number.isFinite(took) ? ` <span class="muted">(${esc2(duration3(took))})</span>` : ""}`
-    ),
-    fact("Host", code(`${facts.host.os} ${facts.host.release} ${facts.host.arch}, Node ${facts.host.node}`)),
-    fact("controlgate", code(facts.controlgateVersion)),
-    fact("Scanned", `${code(report2.target)} <span class="muted">in</span> ${code(report2.root)}`),
-    fact("Decision", `${code(facts.decision)}, exit code ${code(facts.exitCode)}`)
-  ];
-  return `<section id="run-facts"><h2>Run facts</h2>
-<dl class="facts">${list.join("\n")}</dl>
-<h3>Input hashes (SHA-256)</h3>
-${table(
-    ["Input", "File or version", "SHA-256"],
-    hashes.map(([k, ...v]) => [esc2(k), ...v]),
-    "No inputs recorded.",
-    "hashes"
-  )}
-</section>`;
-}
-var init_details = __esm({
-  "src/report/html/details.ts"() {
-    "use strict";
-    init_escape();
-  }
-});
-
-// src/findings/order.ts
-function byCodeUnits(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
-}
-function compareFindings(a2, b) {
-  return severityRank(b.severity) - severityRank(a2.severity) || byCodeUnits(a2.path, b.path) || a2.line - b.line || byCodeUnits(a2.scanner, b.scanner) || byCodeUnits(a2.ruleId, b.ruleId) || byCodeUnits(a2.fingerprint, b.fingerprint);
-}
-var init_order = __esm({
-  "src/findings/order.ts"() {
-    "use strict";
-    init_finding();
-  }
-});
-
-// src/report/html/model.ts
-function groupOf(id) {
-  return id.replace(/\.\d+$/, "");
-}
-function groupControls(controls2) {
-  const out = /* @__PURE__ */ new Map();
-  for (const c3 of controls2) {
-    const groups = out.get(c3.category) ?? /* @__PURE__ */ new Map();
-    out.set(c3.category, groups);
-    const group = groupOf(c3.id);
-    groups.set(group, [...groups.get(group) ?? [], c3]);
-  }
-  return out;
-}
-function statusResolver(report2) {
-  const active = new Set(report2.controls.flatMap((c3) => c3.findings));
-  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold));
-  return (f) => {
-    if (active.has(f.fingerprint)) return "active";
-    if (f.waiver) return "waived";
-    if (f.suppressed) return "suppressed";
-    if (f.advisory) return "advisory";
-    return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
-  };
-}
-function sortFindings(findings) {
-  return [...findings].sort(compareFindings);
-}
-var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
-var init_model2 = __esm({
-  "src/report/html/model.ts"() {
-    "use strict";
-    init_order();
-    VERDICTS = [
-      "fail",
-      "warn",
-      "not-evaluated",
-      "pass",
-      "not-covered",
-      "out-of-scope"
-    ];
-    STATUS_LABELS = {
-      active: "active",
-      suppressed: "suppressed",
-      waived: "waived",
-      advisory: "advisory",
-      "below-threshold": "below threshold",
-      "out-of-scope": "out of scope"
-    };
-    CATEGORY_TITLES = {
-      security: "Security (Common Criteria)",
-      availability: "Availability",
-      confidentiality: "Confidentiality",
-      "processing-integrity": "Processing integrity",
-      privacy: "Privacy"
-    };
-    GROUP_TITLES = {
-      CC1: "Control environment",
-      CC2: "Communication and information",
-      CC3: "Risk assessment",
-      CC4: "Monitoring of controls",
-      CC5: "Control activities",
-      CC6: "Logical and physical access",
-      CC7: "System operations",
-      CC8: "Change management",
-      CC9: "Risk mitigation",
-      A1: "Availability",
-      C1: "Confidentiality",
-      PI1: "Processing integrity",
-      P1: "Privacy notice",
-      P2: "Privacy choice and consent",
-      P3: "Collection of personal information",
-      P4: "Use, retention and disposal of personal information",
-      P5: "Data subject access",
-      P6: "Disclosure and notification",
-      P7: "Quality of personal information",
-      P8: "Privacy monitoring and enforcement"
-    };
-  }
-});
-
-// src/report/html/findings.ts
-function option(value, label) {
-  return `<option value="${esc2(value)}">${esc2(label)}</option>`;
-}
-function select(id, label, options) {
-  return `<label for="${id}">${esc2(label)}<select id="${id}">${option("", "all")}${options.join("")}</select></label>`;
-}
-function ruleCell(f) {
-  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : "";
-  const href = safeHref(f.helpUri);
-  const id = href ? `<a href="${esc2(href)}" rel="noopener noreferrer" target="_blank"><code>${esc2(f.ruleId)}</code></a>` : `<code>${esc2(f.ruleId)}</code>`;
-  const cwe = f.cwe.map((c3) => `<span class="tag">${esc2(c3)}</span>`).join("");
-  return `${name}${id}<div>${cwe}</div>`;
-}
-function statusCell(f, status2) {
-  const notes = [];
-  if (f.waiver) notes.push(`waiver ${f.waiver}`);
-  if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(", ") || "suppressed");
-  if (f.suppressionRefused) notes.push("suppression refused by policy");
-  if (f.unmapped) notes.push("unmapped");
-  const extra = notes.map((n2) => `<div class="muted">${esc2(n2)}</div>`).join("");
-  return `<span class="st st-${status2}">${esc2(STATUS_LABELS[status2])}</span>${extra}`;
-}
-function row(f, index, status2, order) {
-  const sorted = [...f.criteria].sort((a2, b) => (order.get(a2) ?? order.size) - (order.get(b) ?? order.size));
-  const criteria2 = sorted.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>';
-  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
-  const outside = f.inWorkspace ? "" : '<div class="tag">outside the workspace</div>';
-  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
-  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
-  return `<tr data-index="${index}" data-fingerprint="${esc2(f.fingerprint)}">
-<td><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
-<td>${criteria2}</td>
-<td>${esc2(f.scanner)}</td>
-<td class="rule">${ruleCell(f)}</td>
-<td class="loc"><code>${esc2(where)}</code>${outside}</td>
-<td class="msg">${esc2(f.message)}${secret}${snippet}</td>
-<td>${statusCell(f, status2)}</td>
-</tr>`;
-}
-function renderFindings(report2) {
-  const findings = sortFindings(report2.findings);
-  const statusOf2 = statusResolver(report2);
-  const statuses = findings.map(statusOf2);
-  const perCriterion = /* @__PURE__ */ new Map();
-  for (const f of findings) for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
-  const scanners2 = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
-  const filters = [
-    select(
-      "f-criterion",
-      "Criterion",
-      report2.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
-    ),
-    select(
-      "f-severity",
-      "Severity",
-      SEVERITIES.map((s) => option(s, s))
-    ),
-    select(
-      "f-scanner",
-      "Scanner",
-      scanners2.map((s) => option(s, s))
-    ),
-    select(
-      "f-status",
-      "Status",
-      Object.keys(STATUS_LABELS).map((s) => option(s, STATUS_LABELS[s]))
-    )
-  ].join("\n");
-  const data = {
-    rows: findings.map((f, i3) => ({
-      criteria: f.criteria,
-      severity: f.severity,
-      scanner: f.scanner,
-      status: statuses[i3]
-    }))
-  };
-  const order = new Map(report2.controls.map((c3, i3) => [c3.id, i3]));
-  const body = findings.map((f, i3) => row(f, i3, statuses[i3] ?? "active", order)).join("\n");
-  return `<section id="findings"><h2>Findings</h2>
-<div class="filters" id="filters">
-${filters}
-<button type="button" id="f-reset">Reset filters</button>
-<output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
-</div>
-<table class="findings" id="findings-table">
-<colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
-<thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
-<tbody>
-${body}
-</tbody></table>
-<p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>
-<script type="application/json" id="report-data">${jsonForScript(data)}</script>
-</section>`;
-}
-var init_findings = __esm({
-  "src/report/html/findings.ts"() {
-    "use strict";
-    init_finding();
-    init_escape();
-    init_model2();
-  }
-});
-
-// src/report/html/script.ts
-var SCRIPT;
-var init_script = __esm({
-  "src/report/html/script.ts"() {
-    "use strict";
-    SCRIPT = `
-(function () {
-  'use strict';
-  var data = JSON.parse(document.getElementById('report-data').textContent);
-  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings-table tbody tr[data-index]'));
-  var cells = Array.prototype.slice.call(document.querySelectorAll('.cell[data-criterion]'));
-  var count = document.getElementById('shown-count');
-  var empty = document.getElementById('no-match');
-  var select = {
-    criterion: document.getElementById('f-criterion'),
-    severity: document.getElementById('f-severity'),
-    scanner: document.getElementById('f-scanner'),
-    status: document.getElementById('f-status')
-  };
-
-  function apply() {
-    var c = select.criterion.value, sev = select.severity.value, sc = select.scanner.value, st = select.status.value;
-    var shown = 0;
-    rows.forEach(function (tr) {
-      var d = data.rows[Number(tr.getAttribute('data-index'))];
-      var ok = (!c || d.criteria.indexOf(c) >= 0) && (!sev || d.severity === sev) &&
-        (!sc || d.scanner === sc) && (!st || d.status === st);
-      tr.hidden = !ok;
-      if (ok) shown += 1;
-    });
-    count.textContent = 'Showing ' + shown + ' of ' + rows.length + ' findings';
-    count.setAttribute('data-shown', String(shown));
-    empty.hidden = shown !== 0;
-    cells.forEach(function (a) {
-      var on = a.getAttribute('data-criterion') === c;
-      a.classList.toggle('selected', on);
-      if (on) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
-    });
-  }
-
-  Object.keys(select).forEach(function (k) { select[k].addEventListener('change', apply); });
-  document.getElementById('f-reset').addEventListener('click', function () {
-    Object.keys(select).forEach(function (k) { select[k].value = ''; });
-    apply();
-  });
-  // The cell's href (#findings) still scrolls to the table; the filter is set first.
-  cells.forEach(function (a) {
-    a.addEventListener('click', function () {
-      select.criterion.value = a.getAttribute('data-criterion');
-      apply();
-    });
-  });
-  apply();
-})();
-`;
-  }
-});
-
-// src/report/html/styles.ts
-var STYLES;
-var init_styles = __esm({
-  "src/report/html/styles.ts"() {
-    "use strict";
-    STYLES = `
-:root {
-  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa;
-  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
-  --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
-  --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
-}
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
-  color: var(--fg); background: var(--bg); }
-main { max-width: 1440px; margin: 0 auto; padding: 20px 24px 48px; }
-h1 { font-size: 22px; margin: 0; }
-h2 { font-size: 18px; margin: 0 0 12px; }
-h3 { font-size: 15px; margin: 16px 0 8px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
-code, .mono { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
-code { overflow-wrap: anywhere; }
-.none, .muted { color: var(--muted); }
-.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
-.top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
-.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
-.decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
-.decision-pass { background: var(--pass); }
-.decision-block { background: var(--fail); }
-.subtitle { color: var(--muted); margin-top: 4px; }
-.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
-.summary > div h3 { margin-top: 0; }
-.chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
-.chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
-.chip b { margin-left: 4px; }
-.v-pass { background: var(--pass-bg); color: var(--pass); border-color: #aceebb; }
-.v-fail { background: var(--fail-bg); color: var(--fail); border-color: #ffcecb; }
-.v-warn { background: var(--warn-bg); color: var(--warn); border-color: #f5e0a0; }
-.v-not-evaluated { color: var(--ne); border-color: #d8b9ff;
-  background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
-.v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
-.v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
-.sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
-  font-size: 12px; font-weight: 600; text-transform: uppercase; }
-.sev-critical { background: #82071e; color: #fff; }
-.sev-high { background: #cf222e; color: #fff; }
-.sev-medium { background: #bc4c00; color: #fff; }
-.sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
-.sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
-.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
-.legend .chip { font-size: 12px; }
-.category { margin-top: 8px; }
-.group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
-  border-top: 1px solid #eff2f5; }
-.group-label { font-size: 13px; }
-.group-label b { display: inline-block; min-width: 34px; }
-.cells { display: flex; flex-wrap: wrap; gap: 4px; }
-.cell { display: inline-flex; align-items: center; gap: 4px; min-width: 78px; padding: 3px 8px; border: 1px solid;
-  border-radius: 4px; text-decoration: none; font: 600 12.5px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; }
-.cell:hover, .cell:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
-.cell.selected { outline: 3px solid #0969da; outline-offset: 1px; }
-.cell .glyph { font-family: system-ui, sans-serif; }
-.cell .count { margin-left: auto; font-weight: 400; }
-.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 10px; }
-.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
-.filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-.filters button { cursor: pointer; }
-.filters select { max-width: 260px; }
-#shown-count { font-weight: 600; margin-left: auto; }
-table { width: 100%; border-collapse: collapse; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
-th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
-table.findings { table-layout: fixed; }
-table.findings col.c-sev { width: 90px; } table.findings col.c-crit { width: 110px; }
-table.findings col.c-scan { width: 80px; } table.findings col.c-rule { width: 16%; }
-table.findings col.c-loc { width: 15%; } table.findings col.c-status { width: 130px; }
-table.findings td { overflow-wrap: anywhere; }
-td.msg { white-space: pre-wrap; }
-.crit { display: inline-block; margin: 0 4px 2px 0; }
-.tag { display: inline-block; font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px;
-  margin: 2px 4px 0 0; color: var(--muted); max-width: 100%; overflow-wrap: anywhere; }
-.st { font-size: 12px; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; white-space: nowrap; }
-.st-active { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
-.st-waived, .st-suppressed { color: var(--ne); background: var(--ne-bg); border-color: #d8b9ff; }
-.st-advisory, .st-below-threshold, .st-out-of-scope { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
-details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
-details pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); padding: 6px; border-radius: 4px; margin: 4px 0 0; }
-dl.facts { display: grid; grid-template-columns: 180px 1fr; gap: 4px 16px; margin: 0; }
-dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
-.status-skipped { color: var(--muted); font-weight: 600; }
-footer { color: var(--muted); font-size: 12px; text-align: center; }
-@media print {
-  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
-  .filters { display: none; } th { position: static; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-`;
-  }
-});
-
-// src/report/html/summary.ts
-function renderSummary(report2, facts) {
-  const where = [facts.repository, facts.branch, facts.commit?.slice(0, 12)].filter(Boolean).join(" · ");
-  const change = facts.changeNumber === null ? "" : ` · change #${facts.changeNumber}`;
-  const verdicts = VERDICTS.map(
-    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report2.verdicts[v]}</b></li>`
-  ).join("");
-  const severities = SEVERITIES.map(
-    (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report2.summary.bySeverity[s]}</b></li>`
-  ).join("");
-  const notCounted = `${report2.summary.suppressed} suppressed (not counted) of ${report2.summary.findings} findings`;
-  return `<header class="top">
-<div class="banner">
-<div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
-<div><h1>controlgate SOC 2 gate report</h1>
-<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
-</div>
-<div class="summary">
-<div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
-<div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
-</div>
-</header>`;
-}
-function cell(c3) {
-  const help = [
-    `${c3.id} — ${c3.title}`,
-    `verdict: ${c3.verdict} (${c3.mode} mode, threshold ${c3.severity}, policy: ${c3.policySource})`,
-    `${c3.findings.length} at or above threshold, ${c3.belowThreshold.length} below, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed`,
-    `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
-    ...c3.failedScanners.length > 0 ? [`failed scanners: ${c3.failedScanners.join(", ")}`] : []
-  ].join("\n");
-  const count2 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
-  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count2}</a>`;
-}
-function renderMatrix(report2) {
-  const legend = VERDICTS.map(
-    (v) => `<span class="chip v-${v}">${GLYPH[v]} ${esc2(VERDICT_HELP[v])}</span>`
-  ).join("");
-  const categories = [...groupControls(report2.controls)].map(([category, groups]) => {
-    const rows = [...groups].map(
-      ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map(cell).join("")}</div></div>`
-    );
-    return `<div class="category" data-category="${esc2(category)}"><h3>${esc2(CATEGORY_TITLES[category] ?? category)}</h3>
-${rows.join("\n")}</div>`;
-  });
-  return `<section id="matrix"><h2>Control matrix (${report2.controls.length} criteria)</h2>
-<div class="legend" id="legend">${legend}</div>
-<p class="muted">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
-${categories.join("\n")}
-</section>`;
-}
-var EXIT_MEANING, VERDICT_HELP, GLYPH;
-var init_summary = __esm({
-  "src/report/html/summary.ts"() {
-    "use strict";
-    init_finding();
-    init_escape();
-    init_model2();
-    EXIT_MEANING = {
-      0: "pass",
-      1: "a blocking criterion fails",
-      2: "a blocking criterion could not be evaluated"
-    };
-    VERDICT_HELP = {
-      pass: "pass: covered, nothing at or above the threshold",
-      fail: "fail: a finding at or above the threshold, block mode",
-      warn: "warn: a finding at or above the threshold, warn mode",
-      "not-evaluated": "not evaluated: a scanner covering it failed",
-      "not-covered": "not covered: no scanner in this run produces a signal (e.g. process controls)",
-      "out-of-scope": "out of scope: its category is not opted in"
-    };
-    GLYPH = {
-      pass: "✓",
-      fail: "✗",
-      warn: "!",
-      "not-evaluated": "?",
-      "not-covered": "–",
-      "out-of-scope": "·"
-    };
-  }
-});
-
-// src/report/html-report.ts
-import { createHash as createHash2 } from "node:crypto";
-function contentSecurityPolicy() {
-  const scriptHash = createHash2("sha256").update(SCRIPT, "utf8").digest("base64");
-  return [
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    `script-src 'sha256-${scriptHash}'`,
-    "img-src data:",
-    "base-uri 'none'",
-    "form-action 'none'"
-  ].join("; ");
-}
-function renderHtmlReport(report2, facts) {
-  const title2 = `controlgate ${report2.decision.toUpperCase()}${facts.repository ? ` · ${facts.repository}` : ""}${facts.changeNumber === null ? "" : ` #${facts.changeNumber}`}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${esc2(contentSecurityPolicy())}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="controlgate ${esc2(report2.tool.version)}">
-<title>${esc2(title2)}</title>
-<style>${STYLES}</style>
-</head>
-<body>
-<main>
-${renderSummary(report2, facts)}
-${renderMatrix(report2)}
-${renderFindings(report2)}
-${renderWaivers(report2)}
-${renderScanners(report2, facts)}
-${renderRunFacts(report2, facts)}
-<footer>controlgate ${esc2(report2.tool.version)} · report schema ${esc2(report2.schemaVersion)} · catalog ${esc2(report2.data.catalog.version)} · mapping ${esc2(report2.data.mapping.version)}</footer>
-</main>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
-}
-var init_html_report = __esm({
-  "src/report/html-report.ts"() {
-    "use strict";
-    init_details();
-    init_escape();
-    init_findings();
-    init_script();
-    init_styles();
-    init_summary();
-  }
-});
-
-// src/report/json-report.ts
-import path13 from "node:path";
-function countBySeverity(outcome) {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
-  return counts;
-}
-function countVerdicts(outcome) {
-  const counts = {
-    pass: 0,
-    fail: 0,
-    warn: 0,
-    "not-evaluated": 0,
-    "not-covered": 0,
-    "out-of-scope": 0
-  };
-  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
-  return counts;
-}
-function waiverFacts(w) {
-  return {
-    id: w.id ?? null,
-    fingerprint: w.fingerprint ?? null,
-    scanner: w.scanner ?? null,
-    rule: w.rule ?? null,
-    path: w.path ?? null,
-    reason: w.reason,
-    approver: w.approver,
-    ticket: w.ticket,
-    expires: w.expires,
-    line: w.line
-  };
-}
-function groupApplied(outcome) {
-  const byWaiver = /* @__PURE__ */ new Map();
-  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
-    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
-  }
-  return byWaiver;
-}
-function jsonReport(outcome) {
-  return {
-    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
-    schemaVersion: 1,
-    root: outcome.root,
-    target: toPosix(path13.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path13.relative(outcome.root, outcome.configFile)) : null,
-    startedAt: outcome.startedAt,
-    finishedAt: outcome.finishedAt,
-    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
-    summary: {
-      findings: outcome.findings.length,
-      suppressed: outcome.findings.filter((f) => f.suppressed).length,
-      bySeverity: countBySeverity(outcome)
-    },
-    decision: outcome.gate.decision,
-    exitCode: outcome.gate.exitCode,
-    verdicts: countVerdicts(outcome),
-    data: {
-      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
-      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path13.relative(outcome.root, outcome.data.waiversFile)) : null
-    },
-    controls: outcome.gate.controls.map((c3) => ({
-      id: c3.id,
-      title: c3.title,
-      category: c3.category,
-      verdict: c3.verdict,
-      findings: c3.findings,
-      mode: c3.policy.mode,
-      severity: c3.policy.severity,
-      policySource: c3.policy.source,
-      blocking: c3.blocking,
-      coveredBy: c3.coveredBy,
-      failedScanners: c3.failedScanners,
-      belowThreshold: c3.belowThreshold,
-      waived: c3.waived,
-      suppressed: c3.suppressed
-    })),
-    waivers: {
-      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
-      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
-      stale: outcome.gate.waivers.stale.map(waiverFacts)
-    },
-    scanners: outcome.scanners.map((s) => ({
-      id: s.id,
-      name: s.displayName,
-      status: s.status,
-      version: s.version ?? null,
-      findings: s.findings.length,
-      error: s.error ?? null,
-      filesScanned: s.filesScanned,
-      durationMs: s.durationMs,
-      exitCode: s.exitCode ?? null,
-      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
-      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
-    })),
-    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
-      scanner: f.scanner,
-      scannerVersion: f.scannerVersion,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      /** After mapping overrides: the severity the gate compared. */
-      severity: g.severity,
-      scannerSeverity: f.severity,
-      severitySource: f.severitySource,
-      criteria: g.criteria,
-      advisory: g.advisory,
-      unmapped: g.unmapped,
-      mappingLayer: g.mapping.layer ?? null,
-      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
-      suppressionRefused: g.suppressionRefused,
-      cwe: f.cwe,
-      category: f.category ?? null,
-      tags: f.tags,
-      path: f.path,
-      inWorkspace: f.inWorkspace,
-      line: f.line,
-      endLine: f.endLine,
-      column: f.column ?? null,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      suppressed: f.suppressed,
-      suppressions: f.suppressions,
-      secret: f.secret,
-      helpUri: f.helpUri ?? null
-    }))
-  };
-}
-var init_json_report = __esm({
-  "src/report/json-report.ts"() {
-    "use strict";
-    init_finding();
-    init_paths();
-    init_version();
-  }
-});
-
-// src/sarif/merge.ts
-import { pathToFileURL } from "node:url";
-function levelFor(severity2) {
-  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
-}
-function uriFor(relative2) {
-  return relative2.split("/").map(encodeURIComponent).join("/");
-}
-function ruleDescriptor(id, original, sample) {
-  const tags = new Set(original?.properties?.tags ?? []);
-  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
-  const securitySeverity = original?.properties?.["security-severity"];
-  const descriptor = { id };
-  const name = original?.name ?? sample.ruleName;
-  if (name && name !== id) descriptor.name = name;
-  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
-  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
-  if (original?.help)
-    descriptor.help = {
-      text: original.help.text,
-      ...original.help.markdown ? { markdown: original.help.markdown } : {}
-    };
-  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
-  if (original?.defaultConfiguration?.level)
-    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
-  descriptor.properties = {
-    tags: [...tags].sort(),
-    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
-    ...sample.category ? { category: sample.category } : {}
-  };
-  return descriptor;
-}
-function waiverSuppression(w) {
-  return {
-    kind: "external",
-    status: "accepted",
-    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`
-  };
-}
-function resultFor(f, ruleIndex, waiver) {
-  const result2 = {
-    ruleId: f.ruleId,
-    ruleIndex,
-    level: levelFor(f.severity),
-    message: { text: f.message },
-    partialFingerprints: { "controlgate/v1": f.fingerprint },
-    properties: {
-      severity: f.severity,
-      cwe: f.cwe,
-      ...f.category ? { category: f.category } : {},
-      ...f.secret ? { secret: true } : {},
-      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
-    }
-  };
-  if (f.inWorkspace && f.path) {
-    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
-    if (f.column) region2.startColumn = f.column;
-    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
-    result2.locations = [
-      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
-    ];
-  }
-  const suppressions = f.suppressions.map((s) => ({
-    kind: s.kind,
-    status: s.status,
-    ...s.justification ? { justification: s.justification } : {}
-  }));
-  if (waiver) suppressions.push(waiverSuppression(waiver));
-  if (suppressions.length > 0) result2.suppressions = suppressions;
-  return result2;
-}
-function runFor(scanner2, root, waivers2) {
-  const driver = scanner2.log?.runs[0]?.tool.driver;
-  const originalRules = /* @__PURE__ */ new Map();
-  for (const run2 of scanner2.log?.runs ?? [])
-    for (const rule of run2.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
-  const rules = [];
-  const ruleIndex = /* @__PURE__ */ new Map();
-  const results = scanner2.findings.map((f) => {
-    let index = ruleIndex.get(f.ruleId);
-    if (index === void 0) {
-      index = rules.length;
-      ruleIndex.set(f.ruleId, index);
-      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
-    }
-    return resultFor(f, index, waivers2.get(f.fingerprint));
-  });
-  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
-  return {
-    tool: {
-      driver: {
-        name: driver?.name ?? scanner2.displayName,
-        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
-        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
-        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
-        rules
+    ZipPassThrough = /* @__PURE__ */ (function() {
+      function ZipPassThrough2(filename) {
+        this.filename = filename;
+        this.c = crc();
+        this.size = 0;
+        this.compression = 0;
       }
-    },
-    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
-    automationDetails: { id: `controlgate/${scanner2.id}/` },
-    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
-    invocations: [
-      {
-        executionSuccessful: scanner2.status !== "failed",
-        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
-        toolExecutionNotifications: notifications
-      }
-    ],
-    results,
-    properties: {
-      controlgate: {
-        version: CONTROLGATE_VERSION,
-        scanner: scanner2.id,
-        status: scanner2.status,
-        filesScanned: scanner2.filesScanned,
-        durationMs: scanner2.durationMs
-      }
-    }
-  };
-}
-function mergedSarif(scanners2, root, waivers2 = /* @__PURE__ */ new Map()) {
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: scanners2.map((s) => runFor(s, root, waivers2)),
-    properties: {
-      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
-    }
-  };
-}
-var SARIF_SCHEMA, SRCROOT;
-var init_merge = __esm({
-  "src/sarif/merge.ts"() {
-    "use strict";
-    init_version();
-    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    SRCROOT = "%SRCROOT%";
-  }
-});
-
-// src/evidence/manifest.ts
-import { createHash as createHash3 } from "node:crypto";
-function sha256(bytes) {
-  return createHash3("sha256").update(bytes).digest("hex");
-}
-function bundleDigest(entries) {
-  const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
-`).join("");
-  return sha256(lines2);
-}
-function buildManifest(files, generator) {
-  const entries = [...files.entries()].sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0).map(([path34, bytes]) => ({ path: path34, size: bytes.length, sha256: sha256(bytes) }));
-  return { version: 1, generator, algorithm: "sha256", files: entries, digest: bundleDigest(entries) };
-}
-var MANIFEST_FILE;
-var init_manifest = __esm({
-  "src/evidence/manifest.ts"() {
-    "use strict";
-    MANIFEST_FILE = "manifest.json";
-  }
-});
-
-// src/evidence/oscal/ids.ts
-import { createHash as createHash4 } from "node:crypto";
-function uuidV5(name, namespace = UUID_NAMESPACE) {
-  if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
-  const hash2 = createHash4("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
-  hash2.writeUInt8(hash2.readUInt8(6) & 15 | 80, 6);
-  hash2.writeUInt8(hash2.readUInt8(8) & 63 | 128, 8);
-  const hex3 = hash2.toString("hex");
-  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
-}
-var OSCAL_VERSION, CONTROLGATE_NS, UUID_NAMESPACE, UUID_FORM;
-var init_ids = __esm({
-  "src/evidence/oscal/ids.ts"() {
-    "use strict";
-    init_version();
-    OSCAL_VERSION = "1.2.1";
-    CONTROLGATE_NS = `${CONTROLGATE_URI}/ns/oscal`;
-    UUID_NAMESPACE = "ee09275a-d94f-4f23-99c7-4023722a0854";
-    UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  }
-});
-
-// src/evidence/oscal/text.ts
-function oneLine(text3, max2 = MAX_LINE) {
-  const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
-  return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
-}
-function markup(text3) {
-  return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
-}
-function markupLine(text3, max2 = MAX_LINE) {
-  return markup(oneLine(text3, max2));
-}
-function props(entries) {
-  const out = [];
-  for (const [name, raw] of entries) {
-    if (raw === null || raw === void 0 || raw === false) continue;
-    const value = oneLine(String(raw));
-    if (value) out.push({ name, ns: CONTROLGATE_NS, value });
-  }
-  return out;
-}
-function compact(object2) {
-  const out = {};
-  for (const [key, value] of Object.entries(object2)) {
-    if (value === void 0 || Array.isArray(value) && value.length === 0) continue;
-    out[key] = value;
-  }
-  return out;
-}
-var MAX_LINE;
-var init_text2 = __esm({
-  "src/evidence/oscal/text.ts"() {
-    "use strict";
-    init_text();
-    init_ids();
-    MAX_LINE = 300;
-  }
-});
-
-// src/evidence/oscal/results.ts
-function location(f) {
-  return f.line > 0 ? `${f.path}:${f.line}` : f.path;
-}
-function evidenceFor(f, index, ctx) {
-  const evidence = [];
-  const sarif = ctx.sarifHrefs.get(f.fingerprint);
-  if (sarif) evidence.push({ href: sarif, description: "The SARIF result in the merged log of this run." });
-  if (ctx.findingsHref) {
-    evidence.push({
-      href: `${ctx.findingsHref}#/findings/${index}`,
-      description: "The normalized finding in the controlgate report of this run."
-    });
-  }
-  if (evidence.length === 0) {
-    evidence.push({
-      description: markup(
-        `Finding ${f.fingerprint} of this run's controlgate report (no evidence file linked).`
-      )
-    });
-  }
-  return evidence;
-}
-function observations(ctx) {
-  const uuids = /* @__PURE__ */ new Map();
-  const list = ctx.report.findings.map((f, index) => {
-    const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
-    const uuid3 = ctx.runUuid(`observation/${key}`);
-    if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
-    const scanner2 = ctx.report.scanners.find((s) => s.id === f.scanner);
-    return compact({
-      uuid: uuid3,
-      title: markupLine(`${f.ruleId} (${f.severity}) at ${location(f)}`),
-      description: markup(f.message) || "The scanner gave no message.",
-      props: props([
-        ["scanner", f.scanner],
-        ["scanner-version", f.scannerVersion ?? scanner2?.version],
-        ["rule-id", f.ruleId],
-        ["rule-name", f.ruleName],
-        ["severity", f.severity],
-        ["scanner-severity", f.scannerSeverity === f.severity ? null : f.scannerSeverity],
-        ...f.cwe.map((cwe) => ["cwe", cwe]),
-        ["category", f.category],
-        ["location", location(f)],
-        ["fingerprint", f.fingerprint],
-        ...f.criteria.map((c3) => ["criterion", c3]),
-        ["advisory", f.advisory],
-        ["unmapped", f.unmapped],
-        ["suppressed", f.suppressed],
-        ["waiver", f.waiver],
-        ["secret", f.secret]
-      ]),
-      methods: ["TEST"],
-      types: ["finding"],
-      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(f.scanner) }] }],
-      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
-      "relevant-evidence": evidenceFor(f, index, ctx),
-      collected: ctx.collected
-    });
-  });
-  return { list, uuids };
-}
-function waiverText(w) {
-  const id = w.id ?? `at line ${w.line} of the waivers file`;
-  return `Waiver ${id}: approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}. Reason: ${w.reason}`;
-}
-function status(c3) {
-  switch (c3.verdict) {
-    case "pass":
-      return { state: "satisfied", reason: "pass" };
-    case "fail":
-      return { state: "not-satisfied", reason: "fail" };
-    case "warn":
-      return {
-        state: "not-satisfied",
-        reason: "fail",
-        remarks: "The criterion is in warn mode: the failure is reported but does not block the change."
+      ZipPassThrough2.prototype.process = function(chunk, final) {
+        this.ondata(null, chunk, final);
       };
-    default:
-      return {
-        state: "not-satisfied",
-        reason: "other",
-        remarks: markup(
-          `Not evaluated: ${c3.failedScanners.join(", ")} failed, and what it would have found is unknown, so the criterion cannot be claimed satisfied.`
-        )
+      ZipPassThrough2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        this.c.p(chunk);
+        this.size += chunk.length;
+        if (final)
+          this.crc = this.c.d();
+        this.process(chunk, final || false);
       };
-  }
-}
-function verdictText(c3) {
-  const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
-  const covered = c3.coveredBy.length > 0 ? ` Covered by: ${c3.coveredBy.join(", ")}.` : "";
-  return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
-}
-function criterionFindings(ctx, observationUuids) {
-  const { report: report2 } = ctx;
-  const waiverByFinding = /* @__PURE__ */ new Map();
-  for (const w of report2.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
-  return report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
-    const roles = [
-      [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
-      [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
-      [c3.waived, "waived"],
-      [c3.suppressed, "suppressed in source"]
-    ];
-    const related = [];
-    for (const [fingerprints, remarks] of roles) {
-      for (const fp of fingerprints) {
-        const uuid3 = observationUuids.get(fp);
-        if (uuid3) related.push({ "observation-uuid": uuid3, remarks });
+      return ZipPassThrough2;
+    })();
+    ZipDeflate = /* @__PURE__ */ (function() {
+      function ZipDeflate2(filename, opts) {
+        var _this = this;
+        if (!opts)
+          opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new Deflate(opts, function(dat, final) {
+          _this.ondata(null, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
       }
-    }
-    const waivers2 = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
-    return compact({
-      uuid: ctx.runUuid(`finding/${c3.id}`),
-      title: markupLine(`${c3.id}: ${c3.title}`),
-      description: markup(verdictText(c3)),
-      props: props([
-        ["criterion", c3.id],
-        ["verdict", c3.verdict],
-        ["mode", c3.mode],
-        ["threshold", c3.severity],
-        ["policy-source", c3.policySource],
-        ["blocking", c3.blocking ? "true" : "false"],
-        ...c3.coveredBy.map((s) => ["covered-by", s]),
-        ...c3.failedScanners.map((s) => ["failed-scanner", s]),
-        ...waivers2.map((w) => ["waiver", w.id ?? `line ${w.line}`])
-      ]),
-      origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
-      target: {
-        type: "objective-id",
-        "target-id": c3.id,
-        title: markupLine(c3.title),
-        status: status(c3)
-      },
-      "related-observations": related,
-      remarks: waivers2.length > 0 ? markup(waivers2.map(waiverText).join("\n\n")) : void 0
-    });
-  });
-}
-function resultRemarks(report2) {
-  const count2 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
-  return oneLine(
-    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count2("not-covered")} criteria that no scanner in this run covers and ${count2("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
-    2e3
-  );
-}
-var ASSESSED_VERDICTS;
-var init_results = __esm({
-  "src/evidence/oscal/results.ts"() {
-    "use strict";
-    init_text2();
-    ASSESSED_VERDICTS = /* @__PURE__ */ new Set(["pass", "fail", "warn", "not-evaluated"]);
-  }
-});
-
-// src/evidence/oscal/links.ts
-function sarifResultHrefs(log2, sarifHref) {
-  const hrefs = /* @__PURE__ */ new Map();
-  log2.runs.forEach((run2, i3) => {
-    (run2.results ?? []).forEach((result2, j) => {
-      const fingerprint = result2.partialFingerprints?.[FINGERPRINT_KEY];
-      if (fingerprint && !hrefs.has(fingerprint))
-        hrefs.set(fingerprint, `${sarifHref}#/runs/${i3}/results/${j}`);
-    });
-  });
-  return hrefs;
-}
-var FINGERPRINT_KEY;
-var init_links = __esm({
-  "src/evidence/oscal/links.ts"() {
-    "use strict";
-    FINGERPRINT_KEY = "controlgate/v1";
-  }
-});
-
-// src/evidence/oscal.ts
-function identities(report2, facts) {
-  const runKey = JSON.stringify([facts.repository, facts.commit, facts.changeNumber, facts.startedAt]);
-  const repository = facts.repository ?? report2.root;
-  return {
-    runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
-    scannerUuid: (id) => uuidV5(`component scanner ${id}`),
-    repositoryUuid: uuidV5(`component repository ${repository}`),
-    platformUuid: uuidV5(`assessment-platform controlgate`)
-  };
-}
-function timestamp(value) {
-  if (/(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
-  const date5 = new Date(value);
-  if (Number.isNaN(date5.getTime())) throw new Error(`OSCAL export: not a date-time: ${value}`);
-  return date5.toISOString();
-}
-function subjectName(facts) {
-  return `${facts.repository ?? "unknown repository"}@${facts.commit ?? "unknown commit"}`;
-}
-function metadata(facts, title2) {
-  return compact({
-    title: markupLine(title2),
-    "last-modified": timestamp(facts.finishedAt),
-    version: oneLine(facts.controlgateVersion) || "unknown",
-    "oscal-version": OSCAL_VERSION,
-    props: props([
-      ["repository", facts.repository],
-      ["commit", facts.commit],
-      ["branch", facts.branch],
-      ["change-number", facts.changeNumber],
-      ["actor", facts.actor],
-      ["decision", facts.decision]
-    ]),
-    links: facts.runUrl ? [{ href: oneLine(facts.runUrl), rel: "related", text: "CI run" }] : void 0
-  });
-}
-function reviewedControls(report2) {
-  const assessed = report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
-  const description2 = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
-  const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
-    "include-all": {},
-    "exclude-controls": report2.controls.map((c3) => ({ "control-id": c3.id }))
-  });
-  return { description: description2, "control-selections": [selection] };
-}
-function scannerComponents(report2, facts, scannerUuid) {
-  return report2.scanners.map((s) => {
-    const fact2 = facts.scanners.find((f) => f.id === s.id);
-    const version2 = s.version ?? fact2?.version ?? null;
-    return compact({
-      uuid: scannerUuid(s.id),
-      type: "software",
-      title: markupLine(s.name),
-      description: markup(
-        `${s.name}${version2 ? ` ${version2}` : ""}, a scanner controlgate runs on the change.`
-      ),
-      purpose: "Security scanning of source code, dependencies and configuration",
-      props: props([
-        ["scanner", s.id],
-        ["version", version2],
-        ["run-status", s.status],
-        ["exit-code", s.exitCode],
-        ["findings", s.findings],
-        ["files-scanned", s.filesScanned],
-        ["duration-ms", s.durationMs]
-      ]),
-      status: compact({
-        state: "operational",
-        remarks: s.error ? markup(`This run: ${s.status}. ${s.error}`) : void 0
-      })
-    });
-  });
-}
-function assessmentPlan(report2, facts, ids2) {
-  const subject = subjectName(facts);
-  return {
-    "assessment-plan": {
-      uuid: ids2.runUuid("assessment-plan"),
-      metadata: metadata(facts, `controlgate assessment plan for ${subject}`),
-      // OSCAL requires an SSP reference, but a repository has none; "#" is a same-document
-      // placeholder. (A back-matter resource saying so would be better, but trestle only counts
-      // version-4 UUIDs as references and warns about the resource.)
-      "import-ssp": {
-        href: "#",
-        remarks: "Placeholder: controlgate assesses a source repository, not an authorized system, and no system security plan is published for it. The assessed repository is described in this plan’s local definitions."
-      },
-      "local-definitions": {
-        components: [
-          compact({
-            uuid: ids2.repositoryUuid,
-            type: "this-system",
-            title: markupLine(facts.repository ?? "Scanned repository"),
-            description: markup(
-              `The source repository ${subject}, as changed by this pull or merge request.`
-            ),
-            props: props([
-              ["repository", facts.repository],
-              ["commit", facts.commit],
-              ["branch", facts.branch],
-              ["change-number", facts.changeNumber],
-              ["target", report2.target]
-            ]),
-            status: { state: "under-development" }
-          })
-        ]
-      },
-      "reviewed-controls": reviewedControls(report2),
-      "assessment-subjects": [
-        {
-          type: "component",
-          description: markup(`The repository ${subject}.`),
-          "include-subjects": [{ "subject-uuid": ids2.repositoryUuid, type: "component" }]
+      ZipDeflate2.prototype.process = function(chunk, final) {
+        try {
+          this.d.push(chunk, final);
+        } catch (e) {
+          this.ondata(e, null, final);
         }
-      ],
-      "assessment-assets": {
-        components: scannerComponents(report2, facts, ids2.scannerUuid),
-        "assessment-platforms": [
-          compact({
-            uuid: ids2.platformUuid,
-            title: markupLine(`controlgate ${facts.controlgateVersion}`),
-            props: props([
-              ["os", `${facts.host.os} ${facts.host.release} ${facts.host.arch}`],
-              ["node", facts.host.node],
-              ["catalog", `${facts.hashes.catalog.version} sha256:${facts.hashes.catalog.sha256}`],
-              ["mapping", `${facts.hashes.mapping.version} sha256:${facts.hashes.mapping.sha256}`]
-            ]),
-            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids2.scannerUuid(s.id) }))
-          })
-        ]
+      };
+      ZipDeflate2.prototype.push = function(chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+      };
+      return ZipDeflate2;
+    })();
+    Zip = /* @__PURE__ */ (function() {
+      function Zip2(cb) {
+        this.ondata = cb;
+        this.u = [];
+        this.d = 1;
       }
+      Zip2.prototype.add = function(file2) {
+        var _this = this;
+        if (!this.ondata)
+          err(5);
+        if (this.d & 2)
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
+        else {
+          var f = strToU8(file2.filename), fl_1 = f.length;
+          var com = file2.comment, o2 = com && strToU8(com);
+          var u2 = fl_1 != file2.filename.length || o2 && com.length != o2.length;
+          var hl_1 = fl_1 + exfl(file2.extra) + 30;
+          if (fl_1 > 65535)
+            this.ondata(err(11, 0, 1), null, false);
+          var header = new u8(hl_1);
+          wzh(header, 0, file2, f, u2, -1);
+          var chks_1 = [header];
+          var pAll_1 = function() {
+            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
+              var chk = chks_2[_i];
+              _this.ondata(null, chk, false);
+            }
+            chks_1 = [];
+          };
+          var tr_1 = this.d;
+          this.d = 0;
+          var ind_1 = this.u.length;
+          var uf_1 = mrg(file2, {
+            f,
+            u: u2,
+            o: o2,
+            t: function() {
+              if (file2.terminate)
+                file2.terminate();
+            },
+            r: function() {
+              pAll_1();
+              if (tr_1) {
+                var nxt = _this.u[ind_1 + 1];
+                if (nxt)
+                  nxt.r();
+                else
+                  _this.d = 1;
+              }
+              tr_1 = 1;
+            }
+          });
+          var cl_1 = 0;
+          file2.ondata = function(err2, dat, final) {
+            if (err2) {
+              _this.ondata(err2, dat, final);
+              _this.terminate();
+            } else {
+              cl_1 += dat.length;
+              chks_1.push(dat);
+              if (final) {
+                var dd = new u8(16);
+                wbytes(dd, 0, 134695760);
+                wbytes(dd, 4, file2.crc);
+                wbytes(dd, 8, cl_1);
+                wbytes(dd, 12, file2.size);
+                chks_1.push(dd);
+                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file2.crc, uf_1.size = file2.size;
+                if (tr_1)
+                  uf_1.r();
+                tr_1 = 1;
+              } else if (tr_1)
+                pAll_1();
+            }
+          };
+          this.u.push(uf_1);
+        }
+      };
+      Zip2.prototype.end = function() {
+        var _this = this;
+        if (this.d & 2) {
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
+          return;
+        }
+        if (this.d)
+          this.e();
+        else
+          this.u.push({
+            r: function() {
+              if (!(_this.d & 1))
+                return;
+              _this.u.splice(-1, 1);
+              _this.e();
+            },
+            t: function() {
+            }
+          });
+        this.d = 3;
+      };
+      Zip2.prototype.e = function() {
+        var bt = 0, l = 0, tl = 0;
+        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
+          var f = _a4[_i];
+          tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
+        }
+        var out = new u8(tl + 22);
+        for (var _b2 = 0, _c = this.u; _b2 < _c.length; _b2++) {
+          var f = _c[_b2];
+          wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
+          bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
+        }
+        wzf(out, bt, this.u.length, tl, l);
+        this.ondata(null, out, true);
+        this.d = 2;
+      };
+      Zip2.prototype.terminate = function() {
+        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
+          var f = _a4[_i];
+          f.t();
+        }
+        this.d = 2;
+      };
+      return Zip2;
+    })();
+  }
+});
+
+// src/evidence/write-files.ts
+import { createHash as createHash5, randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir as mkdir2, open as open2, rename as rename2, rm as rm2 } from "node:fs/promises";
+import path14 from "node:path";
+async function writeFiles(dir, files) {
+  const entries = [];
+  for (const [name, make] of files) {
+    const target = path14.join(dir, ...name.split("/"));
+    await mkdir2(path14.dirname(target), { recursive: true });
+    const handle = await open2(target, "w");
+    const hash2 = createHash5("sha256");
+    let size = 0;
+    try {
+      const content = make();
+      const chunks = content instanceof Uint8Array ? [content] : content;
+      for (const chunk of chunks) {
+        const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+        hash2.update(bytes);
+        size += bytes.length;
+        await handle.write(bytes);
+      }
+    } finally {
+      await handle.close();
     }
-  };
+    entries.push({ path: name, size, sha256: hash2.digest("hex") });
+  }
+  return entries;
 }
-function oscalDocuments(report2, facts, options) {
-  const ids2 = identities(report2, facts);
-  const ctx = {
-    report: report2,
-    collected: timestamp(facts.finishedAt),
-    ...ids2,
-    sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
-    findingsHref: options.findingsHref
-  };
-  const observed = observations(ctx);
-  const result2 = compact({
-    uuid: ids2.runUuid("result"),
-    title: markupLine(`controlgate scan of ${subjectName(facts)}`),
-    description: markup(
-      `Findings of ${report2.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts)}, mapped to SOC 2 criteria by controlgate ${facts.controlgateVersion}.`
-    ),
-    start: timestamp(facts.startedAt),
-    end: timestamp(facts.finishedAt),
-    props: props([
-      ["decision", report2.decision],
-      ["exit-code", report2.exitCode]
-    ]),
-    "reviewed-controls": reviewedControls(report2),
-    observations: observed.list,
-    findings: criterionFindings(ctx, observed.uuids),
-    remarks: resultRemarks(report2)
+async function replaceDir(staging, dir) {
+  for (let attempt = 0; ; attempt++) {
+    await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
+    try {
+      await rename2(staging, dir);
+      return;
+    } catch (error62) {
+      const code2 = error62.code;
+      if (code2 !== "ENOTEMPTY" && code2 !== "EEXIST" || attempt >= 5) throw error62;
+    }
+  }
+}
+function stagingDir(near) {
+  return `${near}.partial-${process.pid}-${randomUUID()}`;
+}
+async function zipDir(dir, names, zipFile) {
+  await mkdir2(path14.dirname(zipFile), { recursive: true });
+  const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID()}`;
+  const out = createWriteStream(partial2);
+  let failure2;
+  const zip = new Zip((error62, chunk, final) => {
+    if (error62) failure2 = error62;
+    else out.write(chunk);
+    if (final || error62) out.end();
   });
-  const assessmentResults = {
-    "assessment-results": {
-      uuid: ids2.runUuid("assessment-results"),
-      metadata: metadata(facts, `controlgate assessment results for ${subjectName(facts)}`),
-      "import-ap": { href: options.planHref },
-      results: [result2]
+  try {
+    for (const name of [...names].sort()) {
+      const entry = new ZipDeflate(name, { level: 9 });
+      entry.mtime = ZIP_MTIME;
+      zip.add(entry);
+      for await (const chunk of createReadStream(path14.join(dir, ...name.split("/")))) {
+        entry.push(new Uint8Array(chunk));
+        if (out.writableLength > 16 * 1024 * 1024) await once(out, "drain");
+      }
+      entry.push(new Uint8Array(0), true);
     }
-  };
-  return { assessmentPlan: assessmentPlan(report2, facts, ids2), assessmentResults };
+    zip.end();
+    if (!out.writableFinished) await once(out, "finish");
+    if (failure2) throw failure2;
+    await rename2(partial2, zipFile);
+  } finally {
+    out.destroy();
+    await rm2(partial2, { force: true });
+  }
 }
-var init_oscal = __esm({
-  "src/evidence/oscal.ts"() {
+var ZIP_MTIME;
+var init_write_files = __esm({
+  "src/evidence/write-files.ts"() {
     "use strict";
-    init_ids();
-    init_results();
-    init_text2();
-    init_ids();
-    init_links();
+    init_esm();
+    ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
   }
 });
 
 // src/evidence/bundle.ts
-import { randomUUID } from "node:crypto";
-import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile } from "node:fs/promises";
-import path14 from "node:path";
+import { rm as rm3 } from "node:fs/promises";
 function portableReport(report2) {
   return {
     ...report2,
@@ -39041,84 +39676,76 @@ function controlsDocument(report2) {
     waivers: report2.waivers
   };
 }
-function evidenceFiles(outcome, facts) {
+function evidenceContents(outcome, facts) {
+  const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_BUNDLE_FINDINGS;
+  const json2 = large ? compactJsonChunks : prettyJsonChunks;
   const report2 = portableReport(jsonReport(outcome));
-  const files = /* @__PURE__ */ new Map();
-  files.set("run.json", json2(facts));
-  for (const scanner2 of outcome.scanners) {
-    if (scanner2.log) files.set(`sarif/raw/${scanner2.id}.sarif`, json2(scanner2.log));
-  }
-  const merged = mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied);
-  files.set("sarif/merged.sarif", json2(merged));
-  files.set("controlgate.json", json2(report2));
-  files.set("findings.json", json2({ findings: report2.findings }));
-  files.set("controls.json", json2(controlsDocument(report2)));
-  files.set("report.html", encoder.encode(renderHtmlReport(report2, facts)));
-  const oscal = oscalDocuments(report2, facts, {
-    planHref: "assessment-plan.json",
-    sarifHrefs: sarifResultHrefs(merged, "../sarif/merged.sarif"),
-    findingsHref: "../findings.json"
+  const merged = mergedSarif(outcome.scanners, outcome.root, {
+    waivers: outcome.gate.waivers.applied,
+    fixed: outcome.baseline?.fixed ?? []
   });
-  files.set("oscal/assessment-plan.json", json2(oscal.assessmentPlan));
-  files.set("oscal/assessment-results.json", json2(oscal.assessmentResults));
-  const manifest = buildManifest(files, `controlgate ${CONTROLGATE_VERSION}`);
-  files.set(MANIFEST_FILE, json2(manifest));
-  return { files, manifest };
-}
-async function writeEvidenceDir(dir, files) {
-  const staging = `${dir}.partial-${process.pid}-${randomUUID()}`;
-  try {
-    for (const [name, bytes] of files) {
-      const target = path14.join(staging, ...name.split("/"));
-      await mkdir2(path14.dirname(target), { recursive: true });
-      await writeFile(target, bytes);
-    }
-    for (let attempt = 0; ; attempt++) {
-      await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
-      try {
-        await rename2(staging, dir);
-        return;
-      } catch (error62) {
-        const code2 = error62.code;
-        if (code2 !== "ENOTEMPTY" && code2 !== "EEXIST" || attempt >= 5) throw error62;
-      }
-    }
-  } finally {
-    await rm2(staging, { recursive: true, force: true });
+  const files = [["run.json", () => json2(facts)]];
+  for (const scanner2 of outcome.scanners) {
+    const log2 = scanner2.log;
+    if (log2) files.push([`sarif/raw/${scanner2.id}.sarif`, () => json2(log2)]);
   }
-}
-function evidenceZip(files) {
-  const entries = {};
-  for (const name of [...files.keys()].sort()) {
-    const bytes = files.get(name);
-    if (bytes) entries[name] = [bytes, { mtime: ZIP_MTIME }];
+  for (const scanner2 of outcome.baseline?.scanners ?? []) {
+    const log2 = scanner2.log;
+    if (log2) files.push([`sarif/base/${scanner2.id}.sarif`, () => json2(log2)]);
   }
-  return zipSync(entries, { level: 9, mtime: ZIP_MTIME });
+  files.push(
+    ["sarif/merged.sarif", () => json2(merged)],
+    // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
+    ["controlgate.json", () => json2(report2)],
+    ["findings.json", () => json2({ findings: report2.findings })],
+    ["controls.json", () => json2(controlsDocument(report2))],
+    ["report.html", () => encoder.encode(renderHtmlReport(report2, facts))]
+  );
+  let oscal;
+  const oscalDocs = () => {
+    oscal ??= oscalDocuments(report2, facts, {
+      planHref: "assessment-plan.json",
+      sarifHrefs: sarifResultHrefs(merged, "../sarif/merged.sarif"),
+      findingsHref: "../findings.json"
+    });
+    return oscal;
+  };
+  files.push(
+    ["oscal/assessment-plan.json", () => json2(oscalDocs().assessmentPlan)],
+    ["oscal/assessment-results.json", () => json2(oscalDocs().assessmentResults)]
+  );
+  return files.sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
 }
 async function writeEvidence(outcome, facts, target) {
-  const { files, manifest } = evidenceFiles(outcome, facts);
-  if (target.dir) await writeEvidenceDir(target.dir, files);
-  if (target.zip) {
-    await mkdir2(path14.dirname(target.zip), { recursive: true });
-    await writeFile(target.zip, evidenceZip(files));
+  const near = target.dir ?? target.zip;
+  if (!near) throw new Error("writeEvidence: neither a folder nor a zip was asked for");
+  const staging = stagingDir(near);
+  try {
+    const entries = await writeFiles(staging, evidenceContents(outcome, facts));
+    const manifest = manifestOf(entries, `controlgate ${CONTROLGATE_VERSION}`);
+    await writeFiles(staging, [[MANIFEST_FILE, () => prettyJsonChunks(manifest)]]);
+    const paths = [...entries.map((e) => e.path), MANIFEST_FILE];
+    if (target.zip) await zipDir(staging, paths, target.zip);
+    if (target.dir) await replaceDir(staging, target.dir);
+    return { manifest, paths, ...target };
+  } finally {
+    await rm3(staging, { recursive: true, force: true });
   }
-  return { manifest, files, ...target };
 }
-var encoder, json2, ZIP_MTIME;
+var encoder, LARGE_BUNDLE_FINDINGS;
 var init_bundle = __esm({
   "src/evidence/bundle.ts"() {
     "use strict";
-    init_esm();
     init_html_report();
     init_json_report();
     init_merge();
     init_version();
+    init_json_stream();
     init_manifest();
     init_oscal();
+    init_write_files();
     encoder = new TextEncoder();
-    json2 = (value) => encoder.encode(`${JSON.stringify(value, null, 2)}
-`);
-    ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+    LARGE_BUNDLE_FINDINGS = 1e4;
   }
 });
 
@@ -39217,12 +39844,12 @@ var init_context2 = __esm({
 });
 
 // src/evidence/collect-facts.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { readdirSync, readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
 import os2 from "node:os";
 import path15 from "node:path";
 function sha256File(file2) {
-  return createHash5("sha256").update(readFileSync4(file2)).digest("hex");
+  return createHash6("sha256").update(readFileSync4(file2)).digest("hex");
 }
 function filesUnder(target) {
   const info = statSync2(target, { throwIfNoEntry: false });
@@ -39292,6 +39919,15 @@ async function collectRunFacts(outcome, exec, env) {
       waivers: waiversFile ? { file: toPosix(path15.relative(root, waiversFile)), sha256: sha256File(waiversFile) } : null,
       rulePacks: rulePackHashes(outcome)
     },
+    comparedWith: outcome.baseline ? {
+      status: outcome.baseline.status,
+      judged: outcome.baseline.judged,
+      source: outcome.baseline.source,
+      baseRef: outcome.baseline.changeSet?.baseRef ?? null,
+      mergeBase: outcome.baseline.changeSet?.mergeBase ?? null,
+      bundleDigest: outcome.baseline.bundle?.digest ?? null,
+      changedFiles: outcome.baseline.changeSet?.changes.length ?? 0
+    } : null,
     decision: outcome.gate.decision,
     exitCode: outcome.gate.exitCode
   };
@@ -39310,16 +39946,16 @@ var init_collect_facts = __esm({
 // src/evidence/verify.ts
 import { readdir as readdir2, readFile as readFile3, stat as stat2 } from "node:fs/promises";
 import path16 from "node:path";
-async function readBundle(location4) {
+async function readBundle(location3) {
   const files = /* @__PURE__ */ new Map();
-  if ((await stat2(location4)).isDirectory()) {
-    for (const entry of await readdir2(location4, { recursive: true })) {
-      const full = path16.join(location4, String(entry));
+  if ((await stat2(location3)).isDirectory()) {
+    for (const entry of await readdir2(location3, { recursive: true })) {
+      const full = path16.join(location3, String(entry));
       if ((await stat2(full)).isFile())
         files.set(toPosix(String(entry)), new Uint8Array(await readFile3(full)));
     }
   } else {
-    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile3(location4))))) {
+    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile3(location3))))) {
       if (!name.endsWith("/")) files.set(name, bytes);
     }
   }
@@ -39335,25 +39971,25 @@ function verifyFiles(files) {
     return { ok: false, problems: [`${MANIFEST_FILE} is not valid JSON`], files: files.size };
   }
   const problems = [];
-  const listed = /* @__PURE__ */ new Set();
+  const listed2 = /* @__PURE__ */ new Set();
   for (const entry of manifest.files ?? []) {
-    listed.add(entry.path);
+    listed2.add(entry.path);
     const bytes = files.get(entry.path);
     if (!bytes) problems.push(`${entry.path}: missing`);
     else if (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)
       problems.push(`${entry.path}: content changed (SHA-256 differs)`);
   }
   for (const name of files.keys()) {
-    if (name !== MANIFEST_FILE && !listed.has(name))
+    if (name !== MANIFEST_FILE && !listed2.has(name))
       problems.push(`${name}: not in the manifest (added after the bundle was written)`);
   }
   const digest = bundleDigest(manifest.files ?? []);
   if (digest !== manifest.digest)
     problems.push(`${MANIFEST_FILE}: the bundle digest does not match its file list`);
-  return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed.size };
+  return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed2.size };
 }
-async function verifyBundle(location4) {
-  return verifyFiles(await readBundle(location4));
+async function verifyBundle(location3) {
+  return verifyFiles(await readBundle(location3));
 }
 var init_verify = __esm({
   "src/evidence/verify.ts"() {
@@ -39369,16 +40005,16 @@ async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
   const decoder = new TextDecoder();
-  for (const location4 of locations) {
-    const files = await readBundle(location4);
+  for (const location3 of locations) {
+    const files = await readBundle(location3);
     const controls2 = files.get("controls.json");
     const run2 = files.get("run.json");
     if (!controls2 || !run2)
-      throw new Error(`${location4}: not a controlgate evidence bundle (controls.json or run.json missing)`);
+      throw new Error(`${location3}: not a controlgate evidence bundle (controls.json or run.json missing)`);
     const c3 = JSON.parse(decoder.decode(controls2));
     const r = JSON.parse(decoder.decode(run2));
     bundles.push({
-      location: location4,
+      location: location3,
       commit: r.commit,
       changeNumber: r.changeNumber,
       finishedAt: r.finishedAt,
@@ -40211,11 +40847,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open2, close) => {
+    format = (open3, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open2}m`;
+      const openCode = `\x1B[${open3}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string4 = input2 + "";
@@ -41156,13 +41792,13 @@ var init_kill = __esm({
 });
 
 // node_modules/execa/lib/utils/abort-signal.js
-import { once } from "node:events";
+import { once as once2 } from "node:events";
 var onAbortedSignal, validateAbortSignal;
 var init_abort_signal = __esm({
   "node_modules/execa/lib/utils/abort-signal.js"() {
     onAbortedSignal = async (mainSignal, stopSignal) => {
       if (!mainSignal.aborted) {
-        await once(mainSignal, "abort", { signal: stopSignal });
+        await once2(mainSignal, "abort", { signal: stopSignal });
       }
     };
     validateAbortSignal = (signal, optionName) => {
@@ -41351,7 +41987,7 @@ var init_reference = __esm({
 });
 
 // node_modules/execa/lib/ipc/incoming.js
-import { once as once2 } from "node:events";
+import { once as once3 } from "node:events";
 import { scheduler } from "node:timers/promises";
 var onMessage, onDisconnect, INCOMING_MESSAGES;
 var init_incoming = __esm({
@@ -41393,7 +42029,7 @@ var init_incoming = __esm({
       }
       const incomingMessages = INCOMING_MESSAGES.get(anyProcess);
       while (incomingMessages?.length > 0) {
-        await once2(ipcEmitter, "message:done");
+        await once3(ipcEmitter, "message:done");
       }
       anyProcess.removeListener("message", boundOnMessage);
       redoAddedReferences(channel, isSubprocess);
@@ -41453,8 +42089,8 @@ var init_forward = __esm({
 });
 
 // node_modules/execa/lib/ipc/strict.js
-import { once as once3 } from "node:events";
-var handleSendStrict, count, validateStrictDeadlock, handleStrictRequest, handleStrictResponse, waitForStrictResponse, STRICT_RESPONSES, throwOnDisconnect, REQUEST_TYPE, RESPONSE_TYPE, isStrictRequest;
+import { once as once4 } from "node:events";
+var handleSendStrict, count2, validateStrictDeadlock, handleStrictRequest, handleStrictResponse, waitForStrictResponse, STRICT_RESPONSES, throwOnDisconnect, REQUEST_TYPE, RESPONSE_TYPE, isStrictRequest;
 var init_strict = __esm({
   "node_modules/execa/lib/ipc/strict.js"() {
     init_deferred();
@@ -41470,13 +42106,13 @@ var init_strict = __esm({
       const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
       const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
       return {
-        id: count++,
+        id: count2++,
         type: REQUEST_TYPE,
         message: message3,
         hasListeners
       };
     };
-    count = 0;
+    count2 = 0;
     validateStrictDeadlock = (outgoingMessages, wrappedMessage) => {
       if (!isStrictRequest(wrappedMessage) || wrappedMessage.hasListeners) {
         return;
@@ -41544,7 +42180,7 @@ var init_strict = __esm({
     STRICT_RESPONSES = { __proto__: null };
     throwOnDisconnect = async (anyProcess, isSubprocess, { signal }) => {
       incrementMaxListeners(anyProcess, 1, signal);
-      await once3(anyProcess, "disconnect", { signal });
+      await once4(anyProcess, "disconnect", { signal });
       throwOnStrictDisconnect(isSubprocess);
     };
     REQUEST_TYPE = "execa:ipc:request";
@@ -43536,7 +44172,7 @@ var init_pretty_ms = __esm({
   "node_modules/pretty-ms/index.js"() {
     init_parse_ms();
     isZero = (value) => value === 0 || value === 0n;
-    pluralize = (word, count2) => count2 === 1 || count2 === 1n ? word : `${word}s`;
+    pluralize = (word, count3) => count3 === 1 || count3 === 1n ? word : `${word}s`;
     SECOND_ROUNDING_EPSILON = 1e-7;
     ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
   }
@@ -45045,24 +45681,24 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path34 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path34)) {
+        const path37 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path37)) {
           continue;
         }
-        writtenPaths.add(path34);
-        if (append || outputFiles.has(path34)) {
-          appendFileSync(path34, contents);
+        writtenPaths.add(path37);
+        if (append || outputFiles.has(path37)) {
+          appendFileSync(path37, contents);
         } else {
-          writeFileSync(path34, contents);
+          writeFileSync(path37, contents);
         }
-        outputFiles.add(path34);
+        outputFiles.add(path37);
       }
     };
   }
 });
 
 // node_modules/execa/lib/resolve/exit-async.js
-import { once as once4 } from "node:events";
+import { once as once5 } from "node:events";
 var waitForExit, waitForExitOrError, waitForSubprocessExit, waitForSuccessfulExit, isSubprocessErrorExit, isFailedExit;
 var init_exit_async = __esm({
   "node_modules/execa/lib/resolve/exit-async.js"() {
@@ -45074,8 +45710,8 @@ var init_exit_async = __esm({
     };
     waitForExitOrError = async (subprocess) => {
       const [spawnPayload, exitPayload] = await Promise.allSettled([
-        once4(subprocess, "spawn"),
-        once4(subprocess, "exit")
+        once5(subprocess, "spawn"),
+        once5(subprocess, "exit")
       ]);
       if (spawnPayload.status === "rejected") {
         return [];
@@ -45084,7 +45720,7 @@ var init_exit_async = __esm({
     };
     waitForSubprocessExit = async (subprocess) => {
       try {
-        return await once4(subprocess, "exit");
+        return await once5(subprocess, "exit");
       } catch {
         return waitForSubprocessExit(subprocess);
       }
@@ -45289,7 +45925,7 @@ var init_main_sync = __esm({
 });
 
 // node_modules/execa/lib/ipc/get-one.js
-import { once as once5, on as on2 } from "node:events";
+import { once as once6, on as on2 } from "node:events";
 var internalGetOneMessageOptions, getOneMessage, getOneMessageAsync, stopOnAbort, getMessage, throwOnDisconnect2, throwOnStrictError;
 var init_get_one = __esm({
   "node_modules/execa/lib/ipc/get-one.js"() {
@@ -45352,7 +45988,7 @@ var init_get_one = __esm({
     };
     getMessage = async (ipcEmitter, filter, { signal }) => {
       if (filter === void 0) {
-        const [message3] = await once5(ipcEmitter, "message", { signal });
+        const [message3] = await once6(ipcEmitter, "message", { signal });
         return message3;
       }
       for await (const [message3] of on2(ipcEmitter, "message", { signal })) {
@@ -45362,18 +45998,18 @@ var init_get_one = __esm({
       }
     };
     throwOnDisconnect2 = async (ipcEmitter, isSubprocess, { signal }) => {
-      await once5(ipcEmitter, "disconnect", { signal });
+      await once6(ipcEmitter, "disconnect", { signal });
       throwOnEarlyDisconnect(isSubprocess);
     };
     throwOnStrictError = async (ipcEmitter, isSubprocess, { signal }) => {
-      const [error62] = await once5(ipcEmitter, "strict:error", { signal });
+      const [error62] = await once6(ipcEmitter, "strict:error", { signal });
       throw getStrictResponseError(error62, isSubprocess);
     };
   }
 });
 
 // node_modules/execa/lib/ipc/get-each.js
-import { once as once6, on as on3 } from "node:events";
+import { once as once7, on as on3 } from "node:events";
 var internalGetEachMessageOptions, getEachMessage, loopOnMessages, stopOnAbort2, stopOnDisconnect, abortOnStrictError, iterateOnMessages, throwIfStrictError;
 var init_get_each = __esm({
   "node_modules/execa/lib/ipc/get-each.js"() {
@@ -45439,14 +46075,14 @@ var init_get_each = __esm({
     };
     stopOnDisconnect = async (anyProcess, ipcEmitter, controller) => {
       try {
-        await once6(ipcEmitter, "disconnect", { signal: controller.signal });
+        await once7(ipcEmitter, "disconnect", { signal: controller.signal });
         controller.abort();
       } catch {
       }
     };
     abortOnStrictError = async ({ ipcEmitter, isSubprocess, controller, state }) => {
       try {
-        const [error62] = await once6(ipcEmitter, "strict:error", { signal: controller.signal });
+        const [error62] = await once7(ipcEmitter, "strict:error", { signal: controller.signal });
         state.error = getStrictResponseError(error62, isSubprocess);
         controller.abort();
       } catch {
@@ -45636,7 +46272,7 @@ var init_early_error = __esm({
 });
 
 // node_modules/execa/lib/stdio/handle-async.js
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { Buffer as Buffer7 } from "node:buffer";
 import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
 var handleStdioAsync, forbiddenIfAsync, addProperties2, validateIterable, validateAsyncIterable, validateIterableValue, readableFromChunk, generatorToInputStream, addPropertiesAsync;
@@ -45691,8 +46327,8 @@ var init_handle_async = __esm({
         ...addProperties2,
         generator: generatorToInputStream,
         asyncGenerator: generatorToInputStream,
-        fileUrl: ({ value }) => ({ stream: createReadStream(value) }),
-        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream(file2) }),
+        fileUrl: ({ value }) => ({ stream: createReadStream2(value) }),
+        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream2(file2) }),
         webStream: ({ value }, options, objectMode) => ({ stream: Readable2.fromWeb(value, { objectMode }) }),
         iterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateIterable(value, optionName)) }),
         asyncIterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateAsyncIterable(value, optionName)) }),
@@ -45701,8 +46337,8 @@ var init_handle_async = __esm({
       },
       output: {
         ...addProperties2,
-        fileUrl: ({ value }) => ({ stream: createWriteStream(value) }),
-        filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream(file2, append ? { flags: "a" } : {}) }),
+        fileUrl: ({ value }) => ({ stream: createWriteStream2(value) }),
+        filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream2(file2, append ? { flags: "a" } : {}) }),
         // Web writers accept arbitrary chunks, including when a shared writer receives both bytes and objects.
         webStream: ({ value }) => ({ stream: Writable2.fromWeb(value, { objectMode: true }) }),
         iterable: forbiddenIfAsync,
@@ -45715,7 +46351,7 @@ var init_handle_async = __esm({
 });
 
 // node_modules/@sindresorhus/merge-streams/index.js
-import { on as on4, once as once7 } from "node:events";
+import { on as on4, once as once8 } from "node:events";
 import { PassThrough as PassThroughStream, getDefaultHighWaterMark as getDefaultHighWaterMark2 } from "node:stream";
 import { finished as finished2 } from "node:stream/promises";
 function mergeStreams(streams) {
@@ -45891,9 +46527,9 @@ var init_merge_streams = __esm({
       }
     };
     onInputStreamUnpipe = async ({ stream, streams, ended, aborted: aborted3, unpipeEvent, controller: { signal } }) => {
-      await once7(stream, unpipeEvent, { signal });
+      await once8(stream, unpipeEvent, { signal });
       if (!stream.readable) {
-        return once7(signal, "abort", { signal });
+        return once8(signal, "abort", { signal });
       }
       streams.delete(stream);
       ended.delete(stream);
@@ -46236,12 +46872,12 @@ var init_mjs = __esm({
         for (const sig of signals) {
           this.#sigListeners[sig] = () => {
             const listeners = this.#process.listeners(sig);
-            let { count: count2 } = this.#emitter;
+            let { count: count3 } = this.#emitter;
             const p = process15;
             if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
-              count2 += p.__signal_exit_emitter__.count;
+              count3 += p.__signal_exit_emitter__.count;
             }
-            if (listeners.length === count2) {
+            if (listeners.length === count3) {
               this.unload();
               const ret = this.#emitter.emit("exit", null, sig);
               const s = sig === "SIGHUP" ? this.#hupSig : sig;
@@ -47563,7 +48199,7 @@ var init_buffer_messages = __esm({
 });
 
 // node_modules/execa/lib/resolve/wait-subprocess.js
-import { once as once8 } from "node:events";
+import { once as once9 } from "node:events";
 var waitForSubprocessResult, waitForOriginalStreams, waitForCustomStreamsEnd, throwOnSubprocessError;
 var init_wait_subprocess = __esm({
   "node_modules/execa/lib/resolve/wait-subprocess.js"() {
@@ -47701,7 +48337,7 @@ var init_wait_subprocess = __esm({
       readable: direction !== "output" || TRANSFORM_TYPES.has(type)
     })));
     throwOnSubprocessError = async (subprocess, { signal }) => {
-      const [error62] = await once8(subprocess, "error", { signal });
+      const [error62] = await once9(subprocess, "error", { signal });
       throw error62;
     };
   }
@@ -47902,7 +48538,7 @@ var init_promise = __esm({
 });
 
 // node_modules/execa/lib/methods/main-async.js
-import { setMaxListeners, once as once9 } from "node:events";
+import { setMaxListeners, once as once10 } from "node:events";
 import { spawn } from "node:child_process";
 var execaCoreAsync, handleAsyncArguments, handleAsyncOptions, spawnSubprocessAsync, getSubprocessPromise, getSubprocessProperties, handlePromise, getAsyncResult;
 var init_main_async = __esm({
@@ -47992,7 +48628,7 @@ var init_main_async = __esm({
       }
       if (subprocess.stdio === void 0) {
         return handleEarlyError({
-          error: once9(subprocess, "error").then(([error62]) => error62),
+          error: once10(subprocess, "error").then(([error62]) => error62),
           command,
           escapedCommand,
           fileDescriptors,
@@ -48359,7 +48995,7 @@ var init_exec = __esm({
 });
 
 // src/install/install-python.ts
-import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm4, writeFile } from "node:fs/promises";
 import os3 from "node:os";
 import path26 from "node:path";
 async function versionOf(exec, command) {
@@ -48404,7 +49040,7 @@ async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
   const scratch = await mkdtemp2(path26.join(os3.tmpdir(), "controlgate-pip-"));
   try {
     const requirements = path26.join(scratch, "requirements.txt");
-    await writeFile2(requirements, `${PYTHON_REQUIREMENTS.join("\n")}
+    await writeFile(requirements, `${PYTHON_REQUIREMENTS.join("\n")}
 `);
     await runChecked(
       exec,
@@ -48415,7 +49051,7 @@ async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
       "pip install of semgrep and bandit"
     );
   } finally {
-    await rm3(scratch, { recursive: true, force: true });
+    await rm4(scratch, { recursive: true, force: true });
   }
   const seconds3 = (performance.now() - started) / 1e3;
   for (const tool of missing) {
@@ -48697,8 +49333,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path34 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path34.test(f.path);
+  const path37 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path37.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -48787,6 +49423,9 @@ var init_overrides = __esm({
 });
 
 // src/controls/evaluate.ts
+function criteriaFor(finding, mapper, config2) {
+  return applyOverrides(finding, mapper.map(finding), config2.mapping, mapper).criteria;
+}
 function effectivePolicy(config2, criterion) {
   const p = config2.policy;
   const group = p[criterion.group];
@@ -48795,15 +49434,17 @@ function effectivePolicy(config2, criterion) {
   const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
   return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
 }
-function coverageOf(scanner2, config2, mapper) {
-  const custom2 = config2.scanners.custom.find((c3) => c3.id === scanner2);
-  return custom2 ? custom2.covers : mapper.coverage(scanner2);
+function coverageOf(run2, config2, mapper) {
+  if (run2.covers) return run2.covers;
+  const custom2 = config2.scanners.custom.find((c3) => c3.id === run2.id);
+  return custom2 ? custom2.covers : mapper.coverage(run2.id);
 }
 function evaluateGate(input2) {
   const { config: config2, mapper, now } = input2;
   const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
   const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
   const refuse = config2.policy.inSourceSuppressions === "refuse";
+  const judgeNewOnly = input2.judge === "new";
   const gated = input2.findings.map((finding) => {
     const mapping = mapper.map(finding);
     const o2 = applyOverrides(finding, mapping, config2.mapping, mapper);
@@ -48822,10 +49463,18 @@ function evaluateGate(input2) {
       suppressionRefused
     };
   });
+  const byCriterion = /* @__PURE__ */ new Map();
+  for (const g of gated) {
+    for (const id of new Set(g.criteria)) {
+      const list = byCriterion.get(id);
+      if (list) list.push(g);
+      else byCriterion.set(id, [g]);
+    }
+  }
   const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
   const controls2 = input2.catalog.criteria.map((criterion) => {
     const policy = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
-    const coveredBy = input2.scanners.filter((s) => coverageOf(s.id, config2, mapper).includes(criterion.id)).map((s) => s.id);
+    const coveredBy = input2.scanners.filter((s) => coverageOf(s, config2, mapper).includes(criterion.id)).map((s) => s.id);
     const failedScanners = input2.scanners.filter((s) => s.status === "failed" && coveredBy.includes(s.id)).map((s) => s.id);
     const result2 = {
       id: criterion.id,
@@ -48837,6 +49486,7 @@ function evaluateGate(input2) {
       policy,
       findings: [],
       belowThreshold: [],
+      existing: [],
       waived: [],
       suppressed: [],
       coveredBy,
@@ -48844,14 +49494,14 @@ function evaluateGate(input2) {
       blocking: false
     };
     if (!inScope.has(criterion.category)) return { ...result2, verdict: "out-of-scope" };
-    for (const g of gated) {
-      if (!g.criteria.includes(criterion.id)) continue;
+    for (const g of byCriterion.get(criterion.id) ?? []) {
       const fp = g.finding.fingerprint;
       if (g.waiver) result2.waived.push(fp);
       else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === "block"))
         result2.suppressed.push(fp);
-      else if (severityRank(g.severity) >= severityRank(policy.severity)) result2.findings.push(fp);
-      else result2.belowThreshold.push(fp);
+      else if (severityRank(g.severity) < severityRank(policy.severity)) result2.belowThreshold.push(fp);
+      else if (judgeNewOnly && g.finding.baselineState === "unchanged") result2.existing.push(fp);
+      else result2.findings.push(fp);
     }
     if (result2.findings.length > 0) {
       return {
@@ -48860,7 +49510,7 @@ function evaluateGate(input2) {
         blocking: policy.mode === "block"
       };
     }
-    const signals2 = result2.belowThreshold.length + result2.waived.length + result2.suppressed.length;
+    const signals2 = result2.belowThreshold.length + result2.existing.length + result2.waived.length + result2.suppressed.length;
     if (coveredBy.length === 0 && signals2 === 0) return { ...result2, verdict: "not-covered" };
     if (failedScanners.length > 0) {
       return {
@@ -48903,8 +49553,8 @@ var init_map = __esm({
       constructor(mapping) {
         this.mapping = mapping;
         for (const layer of mapping.layers) {
-          for (const row3 of layer.rows)
-            if (row3.rule && !this.ruleGlobs.has(row3.rule)) this.ruleGlobs.set(row3.rule, globToRegExp(row3.rule));
+          for (const row2 of layer.rows)
+            if (row2.rule && !this.ruleGlobs.has(row2.rule)) this.ruleGlobs.set(row2.rule, globToRegExp(row2.rule));
         }
       }
       /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
@@ -48919,15 +49569,15 @@ var init_map = __esm({
         }
         return chain;
       }
-      rowMatches(row3, f, cwes, owasp, tags) {
-        if (row3.tool !== void 0 && row3.tool !== f.scanner) return false;
-        if (row3.rule !== void 0 && !this.ruleGlobs.get(row3.rule)?.test(f.ruleId)) return false;
-        if (row3.cwe !== void 0 && !(Array.isArray(row3.cwe) ? row3.cwe : [row3.cwe]).some((c3) => cwes.has(c3)))
+      rowMatches(row2, f, cwes, owasp, tags) {
+        if (row2.tool !== void 0 && row2.tool !== f.scanner) return false;
+        if (row2.rule !== void 0 && !this.ruleGlobs.get(row2.rule)?.test(f.ruleId)) return false;
+        if (row2.cwe !== void 0 && !(Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).some((c3) => cwes.has(c3)))
           return false;
-        if (row3.category !== void 0 && row3.category.toLowerCase() !== (f.category ?? "").toLowerCase())
+        if (row2.category !== void 0 && row2.category.toLowerCase() !== (f.category ?? "").toLowerCase())
           return false;
-        if (row3.owasp !== void 0 && !owasp.has(row3.owasp)) return false;
-        if (row3.tag !== void 0 && !tags.has(row3.tag.toLowerCase())) return false;
+        if (row2.owasp !== void 0 && !owasp.has(row2.owasp)) return false;
+        if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
         return true;
       }
       /** Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned. */
@@ -48939,8 +49589,8 @@ var init_map = __esm({
         const tags = new Set(f.tags.map((t) => t.toLowerCase()));
         for (const layer of this.mapping.layers) {
           const rows = [];
-          layer.rows.forEach((row3, index) => {
-            if (this.rowMatches(row3, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row3 });
+          layer.rows.forEach((row2, index) => {
+            if (this.rowMatches(row2, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row2 });
           });
           if (rows.length === 0) continue;
           const criteria2 = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
@@ -48959,182 +49609,24 @@ var init_map = __esm({
   }
 });
 
-// node_modules/yocto-queue/index.js
-var Node, Queue;
-var init_yocto_queue = __esm({
-  "node_modules/yocto-queue/index.js"() {
-    Node = class {
-      value;
-      next;
-      constructor(value) {
-        this.value = value;
-      }
-    };
-    Queue = class {
-      #head;
-      #tail;
-      #size;
-      constructor() {
-        this.clear();
-      }
-      enqueue(value) {
-        const node2 = new Node(value);
-        if (this.#head) {
-          this.#tail.next = node2;
-          this.#tail = node2;
-        } else {
-          this.#head = node2;
-          this.#tail = node2;
-        }
-        this.#size++;
-      }
-      dequeue() {
-        const current = this.#head;
-        if (!current) {
-          return;
-        }
-        this.#head = this.#head.next;
-        this.#size--;
-        if (!this.#head) {
-          this.#tail = void 0;
-        }
-        return current.value;
-      }
-      peek() {
-        if (!this.#head) {
-          return;
-        }
-        return this.#head.value;
-      }
-      clear() {
-        this.#head = void 0;
-        this.#tail = void 0;
-        this.#size = 0;
-      }
-      get size() {
-        return this.#size;
-      }
-      *[Symbol.iterator]() {
-        let current = this.#head;
-        while (current) {
-          yield current.value;
-          current = current.next;
-        }
-      }
-      *drain() {
-        while (this.#head) {
-          yield this.dequeue();
-        }
-      }
-    };
-  }
-});
-
-// node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run2 = async (function_, resolve3, arguments_) => {
-    const result2 = (async () => function_(...arguments_))();
-    resolve3(result2);
-    try {
-      await result2;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve3, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises = [];
-        try {
-          Array.from(iterable, (value, index) => {
-            const promise3 = generator(function_, value, index);
-            promises.push(promise3);
-            return promise3;
-          });
-        } catch (error62) {
-          for (const promise3 of promises) {
-            promise3.catch(() => {
-            });
-          }
-          throw error62;
-        }
-        return Promise.all(promises);
-      }
-    }
-  });
-  return generator;
+// src/findings/fingerprint.ts
+import { createHash as createHash7 } from "node:crypto";
+function normalizeCode(code2) {
+  return code2.replace(/\s+/g, "");
 }
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
-  }
+function computeFingerprints(bases) {
+  const seen = /* @__PURE__ */ new Map();
+  return bases.map((b) => {
+    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
+    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    return createHash7("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
+  });
 }
-var init_p_limit = __esm({
-  "node_modules/p-limit/index.js"() {
-    init_yocto_queue();
+var init_fingerprint = __esm({
+  "src/findings/fingerprint.ts"() {
+    "use strict";
   }
 });
 
@@ -49191,27 +49683,6 @@ var init_redact = __esm({
       "gim"
     );
     QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
-  }
-});
-
-// src/findings/fingerprint.ts
-import { createHash as createHash6 } from "node:crypto";
-function normalizeCode(code2) {
-  return code2.replace(/\s+/g, "");
-}
-function computeFingerprints(bases) {
-  const seen = /* @__PURE__ */ new Map();
-  return bases.map((b) => {
-    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
-    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
-    return createHash6("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
-  });
-}
-var init_fingerprint = __esm({
-  "src/findings/fingerprint.ts"() {
-    "use strict";
   }
 });
 
@@ -49333,11 +49804,11 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
   return path27.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath2(run2, result2, context) {
-  let location4 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
-  if (location4 && location4.uri === void 0 && location4.index !== void 0 && location4.index >= 0) {
-    location4 = run2.artifacts?.[location4.index]?.location ?? location4;
+  let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+  if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
+    location3 = run2.artifacts?.[location3.index]?.location ?? location3;
   }
-  const uri = location4?.uri;
+  const uri = location3?.uri;
   if (!uri) return { path: "", inWorkspace: false };
   let absolute;
   try {
@@ -49345,15 +49816,15 @@ function resolvePath2(run2, result2, context) {
       absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
     } else {
       absolute = path27.resolve(
-        resolveBase(run2, location4?.uriBaseId, context.baseDir),
+        resolveBase(run2, location3?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
     }
   } catch {
     absolute = void 0;
   }
-  const relative2 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
-  return relative2 === void 0 ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative2, inWorkspace: true };
+  const relative3 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
+  return relative3 === void 0 ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative3, inWorkspace: true };
 }
 function collectCwes(run2, rule, result2, tags) {
   const found = /* @__PURE__ */ new Set();
@@ -49408,14 +49879,14 @@ function normalizeRun(run2, context) {
     const cwe = collectCwes(index, rule, result2, tags);
     const category = categoryOf(index, rule);
     const secret = isSecretFinding({ cwe, category, tags });
-    const location4 = resolvePath2(run2, result2, context);
+    const location3 = resolvePath2(run2, result2, context);
     const region2 = result2.locations?.[0]?.physicalLocation?.region;
-    const line2 = location4.path ? region2?.startLine ?? 1 : 0;
+    const line2 = location3.path ? region2?.startLine ?? 1 : 0;
     const endLine = Math.max(line2, region2?.endLine ?? line2);
-    const codeLines = location4.inWorkspace ? context.sources.range(location4.path, line2, endLine) : void 0;
+    const codeLines = location3.inWorkspace ? context.sources.range(location3.path, line2, endLine) : void 0;
     const suppressions = suppressionsOf(result2);
-    if (context.inSourceSuppression && location4.inWorkspace) {
-      const allLines = context.sources.lines(location4.path);
+    if (context.inSourceSuppression && location3.inWorkspace) {
+      const allLines = context.sources.lines(location3.path);
       const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line2, endLine, ruleId }) : void 0;
       const marked2 = suppressions.find((s) => s.kind === "inSource");
       if (comment && !marked2)
@@ -49439,8 +49910,8 @@ function normalizeRun(run2, context) {
       cwe,
       ...category ? { category } : {},
       tags,
-      path: location4.path,
-      inWorkspace: location4.inWorkspace,
+      path: location3.path,
+      inWorkspace: location3.inWorkspace,
       line: line2,
       endLine,
       ...region2?.startColumn ? { column: region2.startColumn } : {},
@@ -49637,9 +50108,9 @@ var init_model3 = __esm({
 
 // src/sarif/read.ts
 import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
-function jsonPath(path34) {
+function jsonPath(path37) {
   let out = "$";
-  for (const key of path34) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
+  for (const key of path37) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
   return out;
 }
 function describeIssue2(issue2) {
@@ -49649,8 +50120,8 @@ function describeIssue2(issue2) {
   }
   return `${where}: ${issue2.message}`;
 }
-function parseSarif(json3, file2) {
-  const parsed = sarifLogSchema.safeParse(json3);
+function parseSarif(json2, file2) {
+  const parsed = sarifLogSchema.safeParse(json2);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
   const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
@@ -49659,15 +50130,15 @@ function parseSarif(json3, file2) {
   throw new SarifError(file2, shown);
 }
 function parseSarifText(text3, file2) {
-  let json3;
+  let json2;
   try {
-    json3 = JSON.parse(text3);
+    json2 = JSON.parse(text3);
   } catch (error62) {
     const detail2 = error62 instanceof Error ? error62.message : String(error62);
     const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
     throw new SarifError(file2, [empty2]);
   }
-  return parseSarif(json3, file2);
+  return parseSarif(json2, file2);
 }
 async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
   let size;
@@ -49769,9 +50240,636 @@ var init_source_reader = __esm({
   }
 });
 
-// src/runner/run-scanners.ts
-import { mkdir as mkdir3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
+// src/runner/import-sarif.ts
+import { existsSync as existsSync3 } from "node:fs";
 import path29 from "node:path";
+function importedId(toolName) {
+  const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+  return `sarif-${slug || "tool"}`;
+}
+function unique(id, taken) {
+  let candidate = id;
+  for (let n2 = 2; taken.has(candidate); n2 += 1) candidate = `${id}-${n2}`;
+  taken.add(candidate);
+  return candidate;
+}
+async function importSarifFiles(files, options) {
+  const taken = new Set(options.takenIds);
+  const sources = new SourceReader(options.root);
+  const runs = [];
+  for (const file2 of files) {
+    const started = options.clock.monotonicMs();
+    const elapsed = () => Math.round(options.clock.monotonicMs() - started);
+    try {
+      if (!existsSync3(file2)) throw new SarifError(file2, ["no such file"]);
+      const log2 = await readSarifFile(file2);
+      const driver = log2.runs[0]?.tool.driver;
+      const id = unique(importedId(driver?.name ?? path29.basename(file2, path29.extname(file2))), taken);
+      const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
+      const findings = log2.runs.flatMap(
+        (run2) => normalizeRun(run2, {
+          scannerId: id,
+          scannerVersion: version2,
+          root: options.root,
+          // Relative URIs in a log from elsewhere are taken as relative to the repository root.
+          baseDir: options.root,
+          sources
+        })
+      );
+      redactRawSarif(log2, findings);
+      runs.push({
+        id,
+        displayName: `${driver?.name ?? id} (imported)`,
+        status: "ok",
+        version: version2,
+        durationMs: elapsed(),
+        sarifPath: file2,
+        filesScanned: new Set(findings.map((f) => f.path)).size,
+        findings,
+        log: log2,
+        covers: IMPORTED_SARIF_COVERS,
+        imported: true
+      });
+    } catch (error62) {
+      const id = unique(importedId(path29.basename(file2, path29.extname(file2))), taken);
+      runs.push({
+        id,
+        displayName: `${path29.basename(file2)} (imported)`,
+        status: "failed",
+        error: errorMessage(error62),
+        durationMs: elapsed(),
+        sarifPath: file2,
+        filesScanned: 0,
+        findings: [],
+        covers: IMPORTED_SARIF_COVERS,
+        imported: true
+      });
+    }
+  }
+  return runs;
+}
+var IMPORTED_SARIF_COVERS;
+var init_import_sarif = __esm({
+  "src/runner/import-sarif.ts"() {
+    "use strict";
+    init_errors();
+    init_normalize2();
+    init_read();
+    init_redact_raw();
+    init_source_reader();
+    IMPORTED_SARIF_COVERS = ["CC7.1"];
+  }
+});
+
+// src/diff/baseline-bundle.ts
+import { existsSync as existsSync4 } from "node:fs";
+async function readBaselineBundle(location3) {
+  if (!existsSync4(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
+  const files = await readBundle(location3);
+  const verified = verifyFiles(files);
+  if (!verified.ok)
+    throw new UsageError(
+      `--baseline ${location3}: the evidence bundle does not verify (${verified.problems.slice(0, 3).join("; ")})`
+    );
+  const raw = files.get("controlgate.json");
+  if (!raw) throw new UsageError(`--baseline ${location3}: controlgate.json is missing from the bundle`);
+  let parsed;
+  try {
+    parsed = bundleReport.parse(JSON.parse(new TextDecoder().decode(raw)));
+  } catch (error62) {
+    const detail2 = error62 instanceof external_exports.ZodError ? error62.issues.slice(0, 3).map((i3) => `${i3.path.join(".") || "(root)"}: ${i3.message}`).join("; ") : error62 instanceof Error ? error62.message : String(error62);
+    throw new UsageError(`--baseline ${location3}: controlgate.json is not a controlgate report (${detail2})`);
+  }
+  if (parsed.baseline?.scope === "changed-files")
+    throw new UsageError(
+      `--baseline ${location3}: that run scanned only a change's files, so it cannot stand for the base; use a full scan's bundle (a push to the default branch)`
+    );
+  return {
+    location: location3,
+    digest: verified.digest ?? "",
+    scanners: new Map(parsed.scanners.map((s) => [s.id, s.status])),
+    findings: parsed.findings.map(
+      (f, resultIndex) => ({
+        scanner: f.scanner,
+        scannerVersion: f.scannerVersion,
+        ruleId: f.ruleId,
+        ...f.ruleName ? { ruleName: f.ruleName } : {},
+        message: f.message,
+        severity: f.scannerSeverity,
+        severitySource: "fallback",
+        cwe: f.cwe,
+        ...f.category ? { category: f.category } : {},
+        tags: f.tags,
+        path: f.path,
+        inWorkspace: f.inWorkspace,
+        line: f.line,
+        endLine: f.endLine,
+        ...f.snippet !== null ? { snippet: f.snippet } : {},
+        suppressed: f.suppressed,
+        suppressions: [],
+        fingerprint: f.fingerprint,
+        secret: f.secret,
+        resultIndex
+      })
+    )
+  };
+}
+var bundleFinding, bundleReport;
+var init_baseline_bundle = __esm({
+  "src/diff/baseline-bundle.ts"() {
+    "use strict";
+    init_zod();
+    init_errors();
+    init_verify();
+    init_finding();
+    bundleFinding = external_exports.looseObject({
+      scanner: external_exports.string(),
+      scannerVersion: external_exports.string().default("unknown"),
+      ruleId: external_exports.string(),
+      ruleName: external_exports.string().nullable().default(null),
+      scannerSeverity: external_exports.enum(SEVERITIES),
+      cwe: external_exports.array(external_exports.string()).default(() => []),
+      category: external_exports.string().nullable().default(null),
+      tags: external_exports.array(external_exports.string()).default(() => []),
+      path: external_exports.string(),
+      inWorkspace: external_exports.boolean().default(true),
+      line: external_exports.number().int(),
+      endLine: external_exports.number().int(),
+      fingerprint: external_exports.string(),
+      message: external_exports.string(),
+      snippet: external_exports.string().nullable().default(null),
+      suppressed: external_exports.boolean().default(false),
+      secret: external_exports.boolean().default(false),
+      baselineState: external_exports.enum(["new", "unchanged"]).nullable().optional()
+    });
+    bundleReport = external_exports.looseObject({
+      scanners: external_exports.array(external_exports.looseObject({ id: external_exports.string(), status: external_exports.enum(["ok", "failed", "skipped"]) })),
+      findings: external_exports.array(bundleFinding),
+      baseline: external_exports.looseObject({ scope: external_exports.enum(["changed-files", "all-files"]).optional() }).nullable().optional()
+    });
+  }
+});
+
+// src/diff/git.ts
+function parseNameStatus(output2) {
+  const fields = output2.split("\0");
+  const changes = [];
+  for (let i3 = 0; i3 < fields.length; ) {
+    const code2 = fields[i3++] ?? "";
+    if (code2 === "") continue;
+    const status2 = STATUS_LETTERS[code2[0] ?? ""];
+    if (!status2) throw new GitError(`unexpected git diff status "${code2}"`);
+    if (code2[0] === "R" || code2[0] === "C") {
+      const oldPath = fields[i3++] ?? "";
+      const newPath = fields[i3++] ?? "";
+      changes.push(status2 === "renamed" ? { status: status2, path: newPath, oldPath } : { status: status2, path: newPath });
+    } else {
+      changes.push({ status: status2, path: fields[i3++] ?? "" });
+    }
+  }
+  return changes;
+}
+var GitError, GIT_ENV, STATUS_LETTERS, Git;
+var init_git = __esm({
+  "src/diff/git.ts"() {
+    "use strict";
+    init_errors();
+    GitError = class extends Error {
+      name = "GitError";
+    };
+    GIT_ENV = {
+      // Never wait for a password prompt in CI, and never let a user's pager or editor start.
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_PAGER: "cat",
+      GIT_EDITOR: "true",
+      GIT_OPTIONAL_LOCKS: "0",
+      LC_ALL: "C"
+    };
+    STATUS_LETTERS = {
+      A: "added",
+      M: "modified",
+      T: "modified",
+      R: "renamed",
+      // Copies are not asked for (-C): copied vulnerable code is a new instance, judged as added.
+      C: "added",
+      D: "deleted"
+    };
+    Git = class _Git {
+      exec;
+      dir;
+      constructor(exec, dir) {
+        this.exec = exec;
+        this.dir = dir;
+      }
+      async run(args, options = {}) {
+        const result2 = await this.exec({
+          file: "git",
+          // Paths from the diff are literal names, never pathspec magic or globs.
+          // Hooks stay off: checking out the base for scanning must not run anything from the repository.
+          args: ["--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.hooksPath=/dev/null", ...args],
+          cwd: this.dir,
+          env: GIT_ENV,
+          timeoutMs: options.timeoutMs ?? 12e4,
+          maxStdoutBytes: 256 * 1024 * 1024
+        });
+        if (result2.startError) throw new GitError(`git is not available: ${result2.startError}`);
+        if (result2.exitCode !== 0) {
+          const why = result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
+          throw new GitError(
+            `git ${args.slice(0, 2).join(" ")} failed${result2.timedOut ? " (timed out)" : ""}${why ? `: ${why}` : ""}`
+          );
+        }
+        if (result2.stdoutTruncated) throw new GitError(`git ${args[0] ?? ""}: output too large`);
+        return result2.stdout;
+      }
+      /** The same git, run in another folder (a worktree of this repository). */
+      at(dir) {
+        return new _Git(this.exec, dir);
+      }
+      /** The top folder of the repository holding `dir`. */
+      async topLevel() {
+        return (await this.run(["rev-parse", "--show-toplevel"])).trim();
+      }
+      /** The commit a ref names; a clear usage error when it does not exist here. */
+      async commitOf(ref) {
+        if (ref.startsWith("-")) throw new UsageError(`--base: "${ref}" is not a git ref`);
+        try {
+          return (await this.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
+        } catch {
+          throw new GitError(`"${ref}" is not a commit in ${this.dir}`);
+        }
+      }
+      async mergeBase(a2, b) {
+        try {
+          return (await this.run(["merge-base", a2, b])).trim();
+        } catch {
+          throw new GitError(
+            `no merge base between ${a2.slice(0, 12)} and ${b.slice(0, 12)} (a shallow clone? fetch more history, e.g. fetch-depth: 0)`
+          );
+        }
+      }
+      async isShallow() {
+        return (await this.run(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+      }
+      /** Fetches one commit and enough history to find a merge base; best effort, CI only. */
+      async fetchForMergeBase(sha) {
+        await this.run(["fetch", "--no-tags", "--no-recurse-submodules", "--deepen=200", "origin", sha], {
+          timeoutMs: 3e5
+        });
+      }
+      /**
+       * Files that differ between `base` and the working tree (committed, staged and unstaged changes),
+       * with renames followed, plus untracked files that are not ignored: what a developer is about
+       * to push, and in CI exactly the pull request's changes.
+       */
+      async changesSince(base) {
+        const diff = await this.run(["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]);
+        const changes = parseNameStatus(diff);
+        const untracked = await this.run(["ls-files", "-z", "--others", "--exclude-standard"]);
+        const known = new Set(changes.map((c3) => c3.path));
+        for (const file2 of untracked.split("\0")) {
+          if (file2 && !known.has(file2)) changes.push({ status: "added", path: file2 });
+        }
+        return changes.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+      }
+    };
+  }
+});
+
+// src/diff/change-set.ts
+function changedHeadPaths(set2) {
+  return new Set(set2.changes.filter((c3) => c3.status !== "deleted").map((c3) => c3.path));
+}
+function changedBasePaths(set2) {
+  const paths = /* @__PURE__ */ new Set();
+  for (const c3 of set2.changes) {
+    if (c3.status === "modified" || c3.status === "deleted") paths.add(c3.path);
+    else if (c3.status === "renamed" && c3.oldPath) paths.add(c3.oldPath);
+  }
+  return paths;
+}
+function renamesOf(set2) {
+  return new Map(
+    set2.changes.flatMap((c3) => c3.status === "renamed" && c3.oldPath ? [[c3.oldPath, c3.path]] : [])
+  );
+}
+async function resolveChangeSet(options) {
+  const probe = new Git(options.exec, options.dir);
+  let repoRoot;
+  try {
+    repoRoot = await probe.topLevel();
+  } catch (error62) {
+    throw new GitError(
+      `comparing needs a git repository, and ${options.dir} is not inside one (${error62 instanceof Error ? error62.message : String(error62)})`
+    );
+  }
+  const git2 = new Git(options.exec, repoRoot);
+  const headSha = await git2.commitOf("HEAD");
+  let baseSha;
+  let mergeBase;
+  try {
+    baseSha = await git2.commitOf(options.baseRef);
+    mergeBase = await git2.mergeBase(baseSha, headSha);
+  } catch (error62) {
+    if (!options.fetchIfMissing || !(error62 instanceof GitError)) throw error62;
+    await git2.fetchForMergeBase(options.baseRef);
+    baseSha = await git2.commitOf(options.baseRef);
+    mergeBase = await git2.mergeBase(baseSha, headSha);
+  }
+  const changes = await git2.changesSince(mergeBase);
+  return { baseRef: options.baseRef, baseSha, mergeBase, headSha, repoRoot, changes };
+}
+var init_change_set = __esm({
+  "src/diff/change-set.ts"() {
+    "use strict";
+    init_git();
+  }
+});
+
+// src/diff/classify.ts
+function contentKey(f, filePath) {
+  const code2 = f.snippet !== void 0 ? normalizeCode(f.snippet) : "";
+  return [f.scanner, f.ruleId, filePath, code2 !== "" ? `code:${code2}` : `msg:${f.message}`].join("\0");
+}
+function sameStatementPrefix(a2, b) {
+  if (a2 === void 0 || b === void 0) return false;
+  const [short, long] = [normalizeCode(a2), normalizeCode(b)].sort((x2, y) => x2.length - y.length);
+  return short !== void 0 && long !== void 0 && short.length >= MIN_PREFIX && long.startsWith(short);
+}
+function classifyFindings(input2) {
+  const byFingerprint = /* @__PURE__ */ new Map();
+  for (const b of input2.base)
+    byFingerprint.set(b.fingerprint, [...byFingerprint.get(b.fingerprint) ?? [], b]);
+  const matched = /* @__PURE__ */ new Set();
+  const states = /* @__PURE__ */ new Map();
+  for (const h2 of input2.head) {
+    if (input2.knownUnchanged?.(h2)) {
+      states.set(h2, "unchanged");
+      continue;
+    }
+    const candidate = byFingerprint.get(h2.fingerprint)?.find((b) => !matched.has(b));
+    if (candidate) {
+      matched.add(candidate);
+      states.set(h2, "unchanged");
+    }
+  }
+  const byContent = /* @__PURE__ */ new Map();
+  for (const b of input2.base) {
+    if (matched.has(b)) continue;
+    const key = contentKey(b, input2.renames.get(b.path) ?? b.path);
+    byContent.set(key, [...byContent.get(key) ?? [], b]);
+  }
+  for (const h2 of input2.head) {
+    if (states.has(h2)) continue;
+    const candidate = byContent.get(contentKey(h2, h2.path))?.find((b) => !matched.has(b));
+    if (candidate) {
+      matched.add(candidate);
+      states.set(h2, "unchanged");
+    }
+  }
+  const unmatchedBase = input2.base.filter((b) => !matched.has(b));
+  for (const h2 of input2.head) {
+    if (states.has(h2)) continue;
+    const candidate = unmatchedBase.find(
+      (b) => !matched.has(b) && b.scanner === h2.scanner && b.ruleId === h2.ruleId && (input2.renames.get(b.path) ?? b.path) === h2.path && sameStatementPrefix(b.snippet, h2.snippet)
+    );
+    if (candidate) matched.add(candidate);
+    states.set(h2, candidate ? "unchanged" : "new");
+  }
+  return {
+    head: input2.head.map((h2) => ({ ...h2, baselineState: states.get(h2) ?? "new" })),
+    fixed: input2.base.filter((b) => !matched.has(b)).map((b) => ({ ...b, baselineState: "fixed" }))
+  };
+}
+var MIN_PREFIX;
+var init_classify = __esm({
+  "src/diff/classify.ts"() {
+    "use strict";
+    init_fingerprint();
+    MIN_PREFIX = 16;
+  }
+});
+
+// src/diff/worktree.ts
+import { mkdtemp as mkdtemp3, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
+import os4 from "node:os";
+import path30 from "node:path";
+async function filesAt(git2, commit) {
+  const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
+  return out.split("\0").filter((f) => f !== "");
+}
+async function withWorktree(git2, commit, paths, work) {
+  const scratch = await mkdtemp3(path30.join(os4.tmpdir(), "controlgate-base-"));
+  const dir = path30.join(scratch, "tree");
+  let added = false;
+  try {
+    await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
+    added = true;
+    const inTree = git2.at(dir);
+    if (paths === "all") {
+      await inTree.run(["reset", "--hard", "--quiet", commit]);
+    } else if (paths.length > 0) {
+      const list = path30.join(scratch, "paths");
+      await writeFile2(list, `${paths.join("\0")}\0`);
+      await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
+    }
+    return await work(dir);
+  } finally {
+    if (added) {
+      await git2.run(["worktree", "remove", "--force", dir]).catch(() => void 0);
+    }
+    await rm5(scratch, { recursive: true, force: true });
+    await git2.run(["worktree", "prune"]).catch(() => void 0);
+  }
+}
+var init_worktree = __esm({
+  "src/diff/worktree.ts"() {
+    "use strict";
+  }
+});
+
+// node_modules/yocto-queue/index.js
+var Node, Queue;
+var init_yocto_queue = __esm({
+  "node_modules/yocto-queue/index.js"() {
+    Node = class {
+      value;
+      next;
+      constructor(value) {
+        this.value = value;
+      }
+    };
+    Queue = class {
+      #head;
+      #tail;
+      #size;
+      constructor() {
+        this.clear();
+      }
+      enqueue(value) {
+        const node2 = new Node(value);
+        if (this.#head) {
+          this.#tail.next = node2;
+          this.#tail = node2;
+        } else {
+          this.#head = node2;
+          this.#tail = node2;
+        }
+        this.#size++;
+      }
+      dequeue() {
+        const current = this.#head;
+        if (!current) {
+          return;
+        }
+        this.#head = this.#head.next;
+        this.#size--;
+        if (!this.#head) {
+          this.#tail = void 0;
+        }
+        return current.value;
+      }
+      peek() {
+        if (!this.#head) {
+          return;
+        }
+        return this.#head.value;
+      }
+      clear() {
+        this.#head = void 0;
+        this.#tail = void 0;
+        this.#size = 0;
+      }
+      get size() {
+        return this.#size;
+      }
+      *[Symbol.iterator]() {
+        let current = this.#head;
+        while (current) {
+          yield current.value;
+          current = current.next;
+        }
+      }
+      *drain() {
+        while (this.#head) {
+          yield this.dequeue();
+        }
+      }
+    };
+  }
+});
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run2 = async (function_, resolve3, arguments_) => {
+    const result2 = (async () => function_(...arguments_))();
+    resolve3(result2);
+    try {
+      await result2;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve3, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
+    enqueue(function_, resolve3, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise3 = generator(function_, value, index);
+            promises.push(promise3);
+            return promise3;
+          });
+        } catch (error62) {
+          for (const promise3 of promises) {
+            promise3.catch(() => {
+            });
+          }
+          throw error62;
+        }
+        return Promise.all(promises);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+var init_p_limit = __esm({
+  "node_modules/p-limit/index.js"() {
+    init_yocto_queue();
+  }
+});
+
+// src/runner/run-scanners.ts
+import { mkdir as mkdir3, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
+import path31 from "node:path";
 function clip(text3, max2 = 4e3) {
   const trimmed = redactKnownSecrets(text3.trim());
   return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
@@ -49781,16 +50879,22 @@ async function runOne(planned, o2) {
   const started = o2.clock.monotonicMs();
   const base = { id: scanner2.id, displayName: scanner2.displayName, findings: [], filesScanned: 0 };
   const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
-  const files = scanner2.selectFiles(o2.files, o2.root);
+  const files = scanner2.selectFiles(planned.files ?? o2.files, o2.root);
   if (files.length === 0) {
     return {
       ...base,
       status: "skipped",
-      error: `no files for ${scanner2.displayName} under the scanned path`,
+      error: planned.files ? `no changed files for ${scanner2.displayName}` : `no files for ${scanner2.displayName} under the scanned path`,
       durationMs: elapsed()
     };
   }
-  o2.onProgress?.({ type: "start", id: scanner2.id, displayName: scanner2.displayName, files: files.length });
+  o2.onProgress?.({
+    type: "start",
+    id: scanner2.id,
+    displayName: scanner2.displayName,
+    files: files.length,
+    phase: o2.phase ?? "head"
+  });
   let tool;
   try {
     tool = await scanner2.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
@@ -49803,8 +50907,8 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path29.join(o2.outDir, scanner2.id);
-  await rm4(outDir, { recursive: true, force: true });
+  const outDir = path31.join(o2.outDir, scanner2.id);
+  await rm6(outDir, { recursive: true, force: true });
   await mkdir3(outDir, { recursive: true });
   const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
   const result2 = await o2.exec({
@@ -49889,7 +50993,7 @@ async function runScanners(o2) {
             findings: []
           };
         }
-        o2.onProgress?.({ type: "end", run: run2 });
+        o2.onProgress?.({ type: "end", run: run2, phase: o2.phase ?? "head" });
         return run2;
       })
     )
@@ -49912,25 +51016,25 @@ var init_run_scanners = __esm({
 import { createRequire as createRequire2 } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path34) {
-  let normalized = normalize(path34);
+function cleanPath(path37) {
+  let normalized = normalize(path37);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path34, separator) {
-  return path34.replace(SLASHES_REGEX, separator);
+function convertSlashes(path37, separator) {
+  return path37.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path34) {
-  return path34 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path34);
+function isRootDirectory(path37) {
+  return path37 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path37);
 }
-function normalizePath(path34, options) {
+function normalizePath(path37, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path34.includes("/") || path34.startsWith(".");
-  if (resolvePaths) path34 = resolve(path34);
-  if (normalizePath$1 || pathNeedsCleaning) path34 = cleanPath(path34);
-  if (path34 === ".") return "";
-  const needsSeperator = path34[path34.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path34 + pathSeparator : path34, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path37.includes("/") || path37.startsWith(".");
+  if (resolvePaths) path37 = resolve(path37);
+  if (normalizePath$1 || pathNeedsCleaning) path37 = cleanPath(path37);
+  if (path37 === ".") return "";
+  const needsSeperator = path37[path37.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path37 + pathSeparator : path37, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -49986,9 +51090,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path34, resolved, state) {
+function isRecursive2(path37, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path34);
+  let parent = dirname(path37);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -49996,7 +51100,7 @@ function isRecursive2(path34, resolved, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path34, resolved);
+  state.symlinks.set(path37, resolved);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved, state) {
@@ -50042,8 +51146,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path34 = directoryPath || ".";
-      if (filters.every((filter) => filter(path34, true))) paths.push(path34);
+      const path37 = directoryPath || ".";
+      if (filters.every((filter) => filter(path37, true))) paths.push(path37);
     };
     empty$2 = () => {
     };
@@ -50076,26 +51180,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path34, state, callback$1) {
+    resolveSymlinksAsync = function(path37, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path34, (error62, resolvedPath) => {
+      fs3.realpath(path37, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat5) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat5.isDirectory() && isRecursive2(path34, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat5.isDirectory() && isRecursive2(path37, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat5, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path34, state, callback$1) {
+    resolveSymlinks = function(path37, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path34);
+        const resolvedPath = fs3.realpathSync(path37);
         const stat5 = fs3.statSync(resolvedPath);
-        if (stat5.isDirectory() && isRecursive2(path34, resolvedPath, state)) return;
+        if (stat5.isDirectory() && isRecursive2(path37, resolvedPath, state)) return;
         callback$1(stat5, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -50253,19 +51357,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path34 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path34)) continue;
-            this.pushDirectory(path34, paths, filters);
-            this.walkDirectory(this.state, path34, path34, depth - 1, this.walk);
+            let path37 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path37)) continue;
+            this.pushDirectory(path37, paths, filters);
+            this.walkDirectory(this.state, path37, path37, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path34 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path34, this.state, (stat5, resolvedPath) => {
+            let path37 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path37, this.state, (stat5, resolvedPath) => {
               if (stat5.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path34 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path34 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path37 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path37 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path34;
+                resolvedPath = useRealPaths ? resolvedPath : path37;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -50415,7 +51519,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path34) => isMatch(path34));
+        this.options.filters.push((path37) => isMatch(path37));
         return this;
       }
     };
@@ -50487,13 +51591,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path34) {
-  return path34.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path37) {
+  return path37.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path34) {
+function splitPattern(path37) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path34, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path34];
+  const result2 = import_picomatch4.default.scan(path37, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path37];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -50598,13 +51702,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path34 = format2(p, isDirectory);
-      const matches = matcher(path34) && !ignore(path34);
-      if (matches) log(`matched ${path34}`);
+      const path37 = format2(p, isDirectory);
+      const matches = matcher(path37) && !ignore(path37);
+      if (matches) log(`matched ${path37}`);
       return matches;
     } : (p, isDirectory) => {
-      const path34 = format2(p, isDirectory);
-      return matcher(path34) && !ignore(path34);
+      const path37 = format2(p, isDirectory);
+      return matcher(path37) && !ignore(path37);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -50658,8 +51762,8 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative2] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative2) : [];
+  const [crawler, relative3] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative3) : [];
 }
 var import_picomatch4, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
 var init_dist2 = __esm({
@@ -50676,8 +51780,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path34) => path34.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path34) => path34.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path37) => path37.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path37) => path37.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -50692,16 +51796,16 @@ var init_dist2 = __esm({
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync3, statSync as statSync6 } from "node:fs";
-import path30 from "node:path";
+import { existsSync as existsSync5, statSync as statSync6 } from "node:fs";
+import path32 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path30.resolve(cwd, targetArg);
-  if (!existsSync3(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync6(target).isDirectory() ? target : path30.dirname(target);
+  const target = path32.resolve(cwd, targetArg);
+  if (!existsSync5(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
+  const targetDir = statSync6(target).isDirectory() ? target : path32.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync3(path30.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path30.dirname(dir);
+    if (existsSync5(path32.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path32.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -50716,7 +51820,7 @@ async function listFiles(workspace, excludes) {
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
   const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path30.normalize(f)).filter((f) => !excluded?.(toPosix(path30.relative(workspace.root, f)))).sort();
+  return files.map((f) => path32.normalize(f)).filter((f) => !excluded?.(toPosix(path32.relative(workspace.root, f)))).sort();
 }
 var import_picomatch5;
 var init_workspace = __esm({
@@ -50730,15 +51834,251 @@ var init_workspace = __esm({
   }
 });
 
+// src/pipeline/compare.ts
+import { existsSync as existsSync6, realpathSync as realpathSync3 } from "node:fs";
+import path33 from "node:path";
+function relative2(root, file2) {
+  return toPosix(path33.relative(root, file2));
+}
+function toWorkspacePaths(set2, workspaceRoot) {
+  const prefix = toPosix(path33.relative(set2.repoRoot, realpathSync3(workspaceRoot)));
+  if (prefix === "") return { set: set2, prefix };
+  const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
+  const changes = set2.changes.flatMap((c3) => {
+    const p = strip(c3.path);
+    if (p === void 0) return [];
+    const old = c3.oldPath !== void 0 ? strip(c3.oldPath) : void 0;
+    return [{ ...c3, path: p, ...old !== void 0 ? { oldPath: old } : {} }];
+  });
+  return { set: { ...set2, changes }, prefix };
+}
+async function changeSetFor(request) {
+  const base = request.base;
+  if (!base) throw new Error("unreachable: no base");
+  try {
+    return await resolveChangeSet({
+      exec: request.exec,
+      dir: request.workspace.targetDir,
+      baseRef: base.ref,
+      fetchIfMissing: base.source === "ci"
+    });
+  } catch (error62) {
+    if (base.source === "ci" && error62 instanceof GitError) return { unavailable: error62.message };
+    if (error62 instanceof GitError) throw new UsageError(`--base ${base.ref}: ${error62.message}`);
+    throw error62;
+  }
+}
+async function scanAndCompare(request) {
+  const { workspace, config: config2, planned } = request;
+  const runHead = async (scanners3) => [
+    ...await runScanners({
+      ...request.run,
+      root: workspace.root,
+      target: workspace.target,
+      files: request.files,
+      scanners: scanners3,
+      outDir: request.outDir
+    }),
+    ...request.imported ?? []
+  ];
+  if (!request.base && !request.baselineBundle) return { scanners: await runHead(planned) };
+  const mode2 = config2.changes.mode;
+  let changeSet;
+  let prefix = "";
+  if (request.base) {
+    const resolved = await changeSetFor(request);
+    if ("unavailable" in resolved) {
+      return {
+        scanners: await runHead(planned),
+        baseline: {
+          status: "unavailable",
+          reason: resolved.unavailable,
+          mode: mode2,
+          judged: "all",
+          source: request.baselineBundle ? "bundle" : "worktree",
+          scanners: [],
+          fixed: [],
+          notCompared: [],
+          scope: Object.fromEntries(planned.map((p) => [p.scanner.id, "all-files"]))
+        }
+      };
+    }
+    ({ set: changeSet, prefix } = toWorkspacePaths(resolved, workspace.root));
+  }
+  const always = config2.changes.alwaysScan.length ? (0, import_picomatch6.default)(config2.changes.alwaysScan, { dot: true }) : () => false;
+  const headChanged = changeSet ? changedHeadPaths(changeSet) : void 0;
+  const baseChanged = changeSet ? changedBasePaths(changeSet) : void 0;
+  const narrowed = (p) => headChanged !== void 0 && mode2 === "diff" && p.scanner.scope === "file";
+  const headPlan = planned.map((p) => {
+    if (!narrowed(p) || !headChanged) return p;
+    return {
+      ...p,
+      files: request.files.filter((f) => {
+        const rel = relative2(workspace.root, f);
+        return headChanged.has(rel) || always(rel);
+      })
+    };
+  });
+  const scope = Object.fromEntries(
+    planned.map((p) => [p.scanner.id, narrowed(p) ? "changed-files" : "all-files"])
+  );
+  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle) : void 0;
+  let headRuns;
+  let baseRuns = [];
+  if (bundle || !changeSet) {
+    headRuns = await runHead(headPlan);
+  } else {
+    [headRuns, baseRuns] = await Promise.all([
+      runHead(headPlan),
+      scanBase(request, changeSet, prefix, { always, narrowed })
+    ]);
+  }
+  const renames = changeSet ? renamesOf(changeSet) : /* @__PURE__ */ new Map();
+  const notCompared = [];
+  const fixed = [];
+  const scanners2 = headRuns.map((run2) => {
+    const plannedScanner = planned.find((p) => p.scanner.id === run2.id);
+    const fileScoped = plannedScanner?.scanner.scope === "file";
+    const isNarrowed = plannedScanner !== void 0 && narrowed(plannedScanner);
+    let baseFindings;
+    if (bundle) {
+      const status2 = bundle.scanners.get(run2.id);
+      if (status2 !== "ok" && status2 !== "skipped") {
+        notCompared.push({
+          id: run2.id,
+          reason: `the baseline bundle has no completed ${run2.displayName} run`
+        });
+        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
+      }
+      baseFindings = bundle.findings.filter(
+        (f) => f.scanner === run2.id && // The head scan saw only the changed files: compare with the same files at the base.
+        (!isNarrowed || baseChanged === void 0 || baseChanged.has(f.path) || always(f.path))
+      );
+    } else {
+      const baseRun = baseRuns.find((b) => b.id === run2.id);
+      if (!baseRun || baseRun.status === "failed") {
+        notCompared.push({
+          id: run2.id,
+          reason: run2.imported ? "imported SARIF has no base version to compare with (give --baseline to compare)" : baseRun?.error ? `base scan failed: ${baseRun.error}` : "the base was not scanned"
+        });
+        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
+      }
+      baseFindings = baseRun.findings;
+    }
+    const classified = classifyFindings({
+      head: run2.findings,
+      base: baseFindings,
+      renames,
+      // Judging everything: files the change did not touch were scanned too, and their findings predate it.
+      ...!bundle && headChanged && fileScoped && mode2 === "full" ? { knownUnchanged: (f) => !headChanged.has(f.path) } : {}
+    });
+    for (const f of classified.fixed) fixed.push(f);
+    return { ...run2, findings: classified.head };
+  });
+  return {
+    scanners: scanners2,
+    baseline: {
+      status: "compared",
+      mode: mode2,
+      judged: mode2 === "diff" ? "new" : "all",
+      source: bundle ? "bundle" : "worktree",
+      ...changeSet ? { changeSet } : {},
+      ...bundle ? { bundle: { location: bundle.location, digest: bundle.digest } } : {},
+      scanners: baseRuns,
+      fixed,
+      notCompared,
+      scope
+    }
+  };
+}
+async function scanBase(request, set2, prefix, scope) {
+  const { workspace, config: config2, planned } = request;
+  const git2 = new Git(request.exec, set2.repoRoot);
+  const baseChanged = changedBasePaths(set2);
+  const fileScoped = planned.filter((p) => p.scanner.scope === "file");
+  const needsWholeTree = planned.some((p) => p.scanner.scope === "tree");
+  const inRepo = (rel) => prefix ? `${prefix}/${rel}` : rel;
+  let checkout = "all";
+  if (!needsWholeTree) {
+    const wanted = new Set([...baseChanged].map(inRepo));
+    if (config2.changes.mode === "diff" && config2.changes.alwaysScan.length > 0) {
+      for (const file2 of await filesAt(git2, set2.mergeBase)) {
+        const rel = prefix ? file2.startsWith(`${prefix}/`) ? file2.slice(prefix.length + 1) : void 0 : file2;
+        if (rel !== void 0 && scope.always(rel)) wanted.add(file2);
+      }
+    }
+    checkout = [...wanted].sort();
+  }
+  if (checkout !== "all" && checkout.length === 0 && fileScoped.length === planned.length) {
+    return planned.map((p) => ({
+      id: p.scanner.id,
+      displayName: p.scanner.displayName,
+      status: "skipped",
+      error: "no changed file existed at the base",
+      durationMs: 0,
+      filesScanned: 0,
+      findings: []
+    }));
+  }
+  return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
+    const root = prefix ? path33.join(tree, prefix) : tree;
+    const target = path33.join(root, path33.relative(workspace.root, workspace.target));
+    const targetDir = path33.join(root, path33.relative(workspace.root, workspace.targetDir));
+    const files = existsSync6(target) ? await listFiles({ root, target, targetDir }, config2.exclude) : [];
+    const basePlan = planned.map((p) => {
+      if (p.scanner.scope !== "file") return p;
+      const changedOnly = files.filter((f) => {
+        const rel = relative2(root, f);
+        return baseChanged.has(rel) || scope.narrowed(p) && scope.always(rel);
+      });
+      return { ...p, files: changedOnly };
+    });
+    return runScanners({
+      ...request.run,
+      root,
+      target,
+      files,
+      scanners: basePlan,
+      outDir: path33.join(request.outDir, "@base"),
+      phase: "base"
+    });
+  });
+}
+var import_picomatch6;
+var init_compare = __esm({
+  "src/pipeline/compare.ts"() {
+    "use strict";
+    import_picomatch6 = __toESM(require_picomatch2(), 1);
+    init_baseline_bundle();
+    init_change_set();
+    init_classify();
+    init_git();
+    init_worktree();
+    init_errors();
+    init_paths();
+    init_run_scanners();
+    init_workspace();
+  }
+});
+
 // src/pipeline/scan.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { mkdtemp as mkdtemp3 } from "node:fs/promises";
-import os4 from "node:os";
-import path31 from "node:path";
-function optionsFor(id, config2) {
+import { existsSync as existsSync7 } from "node:fs";
+import { mkdtemp as mkdtemp4 } from "node:fs/promises";
+import os5 from "node:os";
+import path34 from "node:path";
+function ruleConfig(config2, root) {
+  if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
+  const local = path34.resolve(root, config2);
+  return existsSync7(local) ? local : config2;
+}
+function optionsFor(id, config2, root) {
   const s = config2.scanners;
   if (id === "semgrep")
-    return { timeoutSeconds: s.semgrep.timeout, extraArgs: s.semgrep.args, configs: s.semgrep.configs };
+    return {
+      timeoutSeconds: s.semgrep.timeout,
+      extraArgs: s.semgrep.args,
+      configs: s.semgrep.configs.map((c3) => ruleConfig(c3, root))
+    };
   if (id === "bandit" || id === "kics") return { timeoutSeconds: s[id].timeout, extraArgs: s[id].args };
   const custom2 = s.custom.find((c3) => c3.id === id);
   return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
@@ -50767,13 +52107,14 @@ async function scan(request) {
       cleanExitCodes: c3.cleanExitCodes,
       findingsExitCodes: c3.findingsExitCodes,
       ...c3.include ? { include: c3.include } : {},
-      ...c3.versionArgs ? { versionArgs: c3.versionArgs } : {}
+      ...c3.versionArgs ? { versionArgs: c3.versionArgs } : {},
+      scope: c3.scope
     }))
   );
   const ids2 = request.scannerIds ?? enabledIds(config2);
   const planned = pickScanners(registry2, ids2).map((scanner2) => ({
     scanner: scanner2,
-    options: optionsFor(scanner2.id, config2)
+    options: optionsFor(scanner2.id, config2, workspace.root)
   }));
   const now = clock.now();
   const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
@@ -50781,29 +52122,41 @@ async function scan(request) {
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles(workspace, config2.exclude);
-  const outDir = request.outDir ? path31.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path31.join(os4.tmpdir(), "controlgate-"));
-  const scanners2 = await runScanners({
-    root: workspace.root,
-    target: workspace.target,
+  const outDir = request.outDir ? path34.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path34.join(os5.tmpdir(), "controlgate-"));
+  const imported = await importSarifFiles(
+    (request.sarifInputs ?? []).map((f) => path34.resolve(request.cwd ?? process.cwd(), f)),
+    { root: workspace.root, clock, takenIds: planned.map((p) => p.scanner.id) }
+  );
+  const { scanners: scanners2, baseline } = await scanAndCompare({
+    imported,
+    ...request.base ? { base: request.base } : {},
+    ...request.baselineBundle ? { baselineBundle: path34.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    workspace,
+    config: config2,
+    planned,
     files,
-    scanners: planned,
-    outDir,
     exec: request.exec,
-    toolsDir: request.toolsDir,
-    env: request.env,
-    concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
-    clock,
-    onProgress: request.onProgress
+    outDir,
+    run: {
+      exec: request.exec,
+      toolsDir: request.toolsDir,
+      env: request.env,
+      concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
+      clock,
+      onProgress: request.onProgress
+    }
   });
   const findings = scanners2.flatMap((s) => s.findings);
+  const mapper = new Mapper(mapping.data);
   const gate = evaluateGate({
     findings,
     scanners: scanners2,
     catalog: catalog2.data,
-    mapper: new Mapper(mapping.data),
+    mapper,
     config: config2,
     waivers: waivers2,
-    now
+    now,
+    judge: baseline?.judged ?? "all"
   });
   const facts = (d) => ({
     file: d.file,
@@ -50822,18 +52175,24 @@ async function scan(request) {
     scanners: scanners2,
     findings,
     gate,
+    ...baseline ? {
+      baseline: {
+        ...baseline,
+        fixedCriteria: new Map(baseline.fixed.map((f) => [f, criteriaFor(f, mapper, config2)]))
+      }
+    } : {},
     data: {
       catalog: facts(catalog2),
       mapping: facts(mapping),
-      ...existsSync4(waiversFile) ? { waiversFile } : {}
+      ...existsSync7(waiversFile) ? { waiversFile } : {}
     }
   };
 }
 function resolveWaiversFile(request, config2, configFile, root) {
   const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path31.resolve(cwd, request.waiversFile);
-  const base = configFile ? path31.dirname(configFile) : root;
-  return path31.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path34.resolve(cwd, request.waiversFile);
+  const base = configFile ? path34.dirname(configFile) : root;
+  return path34.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function scanExitCode(outcome) {
   return outcome.gate.exitCode;
@@ -50848,8 +52207,38 @@ var init_scan = __esm({
     init_evaluate();
     init_map();
     init_waivers();
-    init_run_scanners();
+    init_import_sarif();
+    init_compare();
     init_workspace();
+  }
+});
+
+// src/platforms/change-base.ts
+function ciBase(env) {
+  if (env.GITHUB_ACTIONS === "true") {
+    const context = githubContext(env);
+    if (context.eventName && GITHUB_CHANGE_EVENTS.has(context.eventName) && context.baseSha)
+      return { ref: context.baseSha, source: "ci" };
+    return void 0;
+  }
+  if (env.GITLAB_CI === "true" && env.CI_MERGE_REQUEST_IID) {
+    const context = gitlabContext(env);
+    if (context.baseSha) return { ref: context.baseSha, source: "ci" };
+  }
+  return void 0;
+}
+function chooseBase(flag, env) {
+  if (flag === false) return void 0;
+  if (typeof flag === "string") return { ref: flag, source: "cli" };
+  return ciBase(env);
+}
+var GITHUB_CHANGE_EVENTS;
+var init_change_base = __esm({
+  "src/platforms/change-base.ts"() {
+    "use strict";
+    init_context();
+    init_context2();
+    GITHUB_CHANGE_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "merge_group"]);
   }
 });
 
@@ -51018,10 +52407,10 @@ var init_schema2 = __esm({
 });
 
 // src/report/gitlab/sast.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function uuidV52(name, namespace = UUID_NAMESPACE2) {
   const ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
-  const hash2 = createHash7("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
+  const hash2 = createHash8("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
   hash2.writeUInt8(hash2.readUInt8(6) & 15 | 80, 6);
   hash2.writeUInt8(hash2.readUInt8(8) & 63 | 128, 8);
   const hex3 = hash2.toString("hex");
@@ -51183,8 +52572,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path34) {
-  return path34.split("/").map(
+function encodePath(path37) {
+  return path37.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -51218,8 +52607,12 @@ function indexFindings(report2) {
   for (const f of report2.findings) index.set(f.fingerprint, [...index.get(f.fingerprint) ?? [], f]);
   return index;
 }
+function compareNewFirst(a2, b) {
+  const existing = (f) => Number(f.baselineState === "unchanged");
+  return existing(a2) - existing(b) || compareFindings(a2, b);
+}
 function findingsOf(control, index) {
-  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareFindings);
+  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
 }
 function plural2(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
@@ -51232,46 +52625,53 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path34) {
-  return path34.length > PATH_CHARS ? `…${path34.slice(path34.length - PATH_CHARS + 1)}` : path34;
+function clipPath(path37) {
+  return path37.length > PATH_CHARS ? `…${path37.slice(path37.length - PATH_CHARS + 1)}` : path37;
 }
 function place(f) {
   if (!f.path) return "(no location)";
   if (f.line <= 0) return clipPath(f.path);
   return `${clipPath(f.path)}:${f.line}${f.endLine > f.line ? `-${f.endLine}` : ""}`;
 }
-function location3(f, ctx) {
+function locationCell(f, ctx, commit, linkable2) {
   if (!f.path) return "(no location)";
-  if (!ctx.repoUrl || !ctx.headSha || !f.inWorkspace) return inlineCode(place(f));
+  if (!ctx.repoUrl || !commit || !linkable2) return inlineCode(place(f));
   const anchor2 = f.line > 0 ? `#L${f.line}${f.endLine > f.line ? `-L${f.endLine}` : ""}` : "";
-  const url12 = `${ctx.repoUrl}/blob/${ctx.headSha}/${encodePath(f.path)}${anchor2}`;
+  const url12 = `${ctx.repoUrl}/blob/${commit}/${encodePath(f.path)}${anchor2}`;
   return `[${escapeMarkdown(place(f))}](${url12})`;
 }
-function row2(f, ctx) {
-  const rule = `${escapeMarkdown(f.scanner)} ${inlineCode(clip2(f.ruleName ?? f.ruleId, RULE_CHARS))}`;
-  const flags = [f.unmapped ? "unmapped" : "", f.suppressionRefused ? "suppression refused" : ""].filter(Boolean).map((flag) => ` _(${flag})_`).join("");
-  const message3 = escapeMarkdown(clip2(f.message, MESSAGE_CHARS)) || "—";
-  return `| ${f.severity} | ${rule} | ${location3(f, ctx)} | ${message3}${flags} |`;
+function ruleCell2(f) {
+  return `${escapeMarkdown(f.scanner)} ${inlineCode(clip2(f.ruleName ?? f.ruleId, RULE_CHARS))}`;
 }
-function heading(c3, count2) {
+function messageCell(message3) {
+  return escapeMarkdown(clip2(message3, MESSAGE_CHARS)) || "—";
+}
+function stateCell(f) {
+  return f.baselineState === "unchanged" ? "existing" : "**new**";
+}
+function findingRow(f, ctx, labels = false) {
+  const flags = [f.unmapped ? "unmapped" : "", f.suppressionRefused ? "suppression refused" : ""].filter(Boolean).map((flag) => ` _(${flag})_`).join("");
+  const state = labels ? `${stateCell(f)} | ` : "";
+  return `| ${state}${f.severity} | ${ruleCell2(f)} | ${locationCell(f, ctx, ctx.headSha, f.inWorkspace)} | ${messageCell(f.message)}${flags} |`;
+}
+function findingsTableHead(labels = false) {
+  return labels ? ["| State | Severity | Rule | Location | Message |", "| --- | --- | --- | --- | --- |"] : ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"];
+}
+function heading(c3, count3) {
   const icon = c3.verdict === "fail" ? "❌" : "⚠️";
+  const debt = c3.existing.length > 0 ? ` ${plural2(c3.existing.length, "existing finding")} predating this change ${c3.existing.length === 1 ? "is" : "are"} not judged.` : "";
   return [
     `#### ${icon} ${escapeMarkdown(c3.id)} ${escapeMarkdown(c3.title)}`,
     "",
-    `${plural2(count2, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).`
+    `${plural2(count3, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).${debt}`
   ];
 }
-function criterionTable(c3, index, ctx, rows) {
+function criterionTable(c3, index, ctx, rows, labels = false) {
   const all = findingsOf(c3, index);
   const shown = all.slice(0, rows);
   const lines2 = heading(c3, all.length);
   if (shown.length > 0) {
-    lines2.push(
-      "",
-      "| Severity | Rule | Location | Message |",
-      "| --- | --- | --- | --- |",
-      ...shown.map((f) => row2(f, ctx))
-    );
+    lines2.push("", ...findingsTableHead(labels), ...shown.map((f) => findingRow(f, ctx, labels)));
   }
   if (all.length > shown.length) lines2.push("", `_…and ${all.length - shown.length} more not shown._`);
   return { text: lines2.join("\n"), shown: shown.length, total: all.length };
@@ -51423,6 +52823,90 @@ var init_details2 = __esm({
   }
 });
 
+// src/report/markdown/comparison.ts
+function comparisonLines(b) {
+  const headline2 = comparisonHeadline(b, MARKDOWN_INLINE);
+  if (b.status === "unavailable") return [`⚠️ ${headline2}`];
+  const notes = notComparedNotes(b, MARKDOWN_INLINE).map((n2) => `- ⚠️ ${n2}`);
+  return [`**${headline2}** ${judgedNote(b)}`, ...notes.length > 0 ? ["", ...notes] : []];
+}
+function criteriaWord(n2) {
+  return `${n2} ${n2 === 1 ? "criterion" : "criteria"}`;
+}
+function leftOut(total, shown) {
+  if (total === shown) return [];
+  return [
+    shown === 0 ? "_The list was left out to fit the size limit._" : `_…and ${total - shown} more not shown._`
+  ];
+}
+function listed(table3, total, shown) {
+  const note = leftOut(total, shown);
+  if (shown === 0) return note;
+  return note.length > 0 ? [...table3, "", ...note] : table3;
+}
+function linkable(path37) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path37) && !path37.startsWith("/") && !path37.split("/").includes("..");
+}
+function existingSection(report2, index, ctx, rows) {
+  const perCriterion = existingPerCriterion(report2.controls);
+  if (perCriterion.length === 0) return void 0;
+  const findings = [...existingFingerprints(report2.controls)].flatMap((fp) => index.get(fp) ?? []).filter((f) => f.baselineState === "unchanged").sort(compareFindings);
+  const shown = findings.slice(0, rows);
+  const body = [
+    "At or above a criterion’s threshold, but already there before this change: reported as debt, not judged.",
+    "",
+    ...perCriterion.map(
+      ({ control, count: count3 }) => `- **${escapeMarkdown(control.id)}** ${escapeMarkdown(control.title)}: ${plural2(count3, "finding")}`
+    ),
+    "",
+    ...listed(
+      [...findingsTableHead(), ...shown.map((f) => findingRow(f, ctx))],
+      findings.length,
+      shown.length
+    )
+  ];
+  return collapsed(
+    `Existing findings, not blocking: ${plural2(findings.length, "finding")} in ${criteriaWord(perCriterion.length)}`,
+    body
+  );
+}
+function fixedRow2(f, ctx, commit) {
+  const criteria2 = f.criteria.map((c3) => escapeMarkdown(c3)).join(", ") || "—";
+  return `| ${f.severity} | ${criteria2} | ${ruleCell2(f)} | ${locationCell(f, ctx, commit, linkable(f.path))} | ${messageCell(f.message)} |`;
+}
+function fixedSection(report2, ctx, rows) {
+  const b = report2.baseline;
+  if (b?.status !== "compared" || report2.fixed.length === 0) return void 0;
+  const fixed = [...report2.fixed].sort(compareFindings);
+  const shown = fixed.slice(0, rows);
+  const commit = b.mergeBase ? encodeURIComponent(flatten(b.mergeBase)) : void 0;
+  const table3 = [
+    "| Severity | Criteria | Rule | Location at the base | Message |",
+    "| --- | --- | --- | --- | --- |",
+    ...shown.map((f) => fixedRow2(f, ctx, commit))
+  ];
+  return collapsed(
+    `✅ Fixed: this change removes ${plural2(fixed.length, "finding")}`,
+    listed(table3, fixed.length, shown.length)
+  );
+}
+var MARKDOWN_INLINE;
+var init_comparison3 = __esm({
+  "src/report/markdown/comparison.ts"() {
+    "use strict";
+    init_order();
+    init_comparison();
+    init_criteria();
+    init_details2();
+    init_escape3();
+    init_model4();
+    MARKDOWN_INLINE = {
+      text: (s) => escapeMarkdown(clip2(s, 200)),
+      code: (s) => inlineCode(clip2(s, 80))
+    };
+  }
+});
+
 // src/report/markdown/headline.ts
 function title(report2) {
   if (report2.exitCode === 2) return "### controlgate: ❌ Blocked: could not evaluate";
@@ -51450,12 +52934,14 @@ function headline(report2, shape) {
   const v = report2.verdicts;
   const s = report2.summary;
   const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural2(s.findings, "finding")} (${s.suppressed} suppressed).`;
-  return [title(report2), "", parts.join(" "), "", counts];
+  const comparison = report2.baseline ? ["", ...comparisonLines(report2.baseline)] : [];
+  return [title(report2), ...comparison, "", parts.join(" "), "", counts];
 }
-function shortenedNote(shape, shown, total, ctx) {
+function shortenedNote(shape, shown, total, ctx, sideLists = false) {
   const what = shape.rows === 0 ? `finding tables omitted (${plural2(total, "finding row")})` : `showing ${shown} of ${plural2(total, "finding row")}`;
+  const side = sideLists && shape.sideRows === 0 ? ", existing and fixed findings counted only" : "";
   const details = shape.details === "full" ? "" : shape.details === "short" ? ", details summarized" : "";
-  return `✂️ **Shortened to fit the size limit:** ${what}${details}. The full list is in ${ctx.elsewhere}.`;
+  return `✂️ **Shortened to fit the size limit:** ${what}${side}${details}. The full list is in ${ctx.elsewhere}.`;
 }
 function footer(report2, ctx) {
   const parts = [
@@ -51468,6 +52954,7 @@ function footer(report2, ctx) {
 var init_headline = __esm({
   "src/report/markdown/headline.ts"() {
     "use strict";
+    init_comparison3();
     init_escape3();
     init_model4();
   }
@@ -51486,16 +52973,25 @@ function makeContext(options, elsewhere) {
   };
   return { ...ctx, elsewhere: elsewhere(ctx) };
 }
+function hasSideLists(report2) {
+  return report2.controls.some((c3) => c3.existing.length > 0) || report2.fixed.length > 0;
+}
 function render(report2, index, ctx, shape, marker, shortened) {
+  const labels = report2.baseline?.status === "compared";
   const blocks = flagged(report2).map(
-    (c3) => shape.rows > 0 ? criterionTable(c3, index, ctx, shape.rows) : shape.list ? criterionBullet(c3, index) : { text: "", shown: 0, total: findingsOf(c3, index).length }
+    (c3) => shape.rows > 0 ? criterionTable(c3, index, ctx, shape.rows, labels) : shape.list ? criterionBullet(c3, index) : { text: "", shown: 0, total: findingsOf(c3, index).length }
   );
   const shown = blocks.reduce((n2, b) => n2 + b.shown, 0);
   const total = blocks.reduce((n2, b) => n2 + b.total, 0);
+  const side = shape.details === "none" ? [] : [
+    existingSection(report2, index, ctx, shape.sideRows),
+    fixedSection(report2, ctx, shape.sideRows)
+  ].filter((s) => s !== void 0);
   const parts = [...marker ? [marker] : [], ...headline(report2, shape)];
-  if (shortened) parts.push("", shortenedNote(shape, shown, total, ctx));
+  if (shortened) parts.push("", shortenedNote(shape, shown, total, ctx, hasSideLists(report2)));
   if (shape.rows > 0) for (const b of blocks) parts.push("", b.text);
   else if (shape.list && blocks.length > 0) parts.push("", blocks.map((b) => b.text).join("\n"));
+  for (const section of side) parts.push("", section);
   if (shape.details !== "none") {
     for (const section of detailSections(report2, shape.details === "full")) parts.push("", section);
   }
@@ -51523,27 +53019,31 @@ function buildBody(report2, ctx, limit, measure, marker) {
   const note = shortenedNote(last, 0, total, ctx);
   return firstLines([...marker ? [marker] : [], title2, "", note].join("\n"), limit, measure);
 }
-var ALL, SHORT, SHAPES;
+var ALL, SIDE_ROWS, SHORT, NONE2, SHAPES;
 var init_build = __esm({
   "src/report/markdown/build.ts"() {
     "use strict";
+    init_comparison3();
     init_criteria();
     init_details2();
     init_escape3();
     init_headline();
     init_model4();
     ALL = Number.POSITIVE_INFINITY;
-    SHORT = { list: false, details: "short", titles: true, named: ALL };
+    SIDE_ROWS = 20;
+    SHORT = { list: false, details: "short", titles: true, named: ALL, sideRows: 0 };
+    NONE2 = { rows: 0, list: false, details: "none", sideRows: 0 };
     SHAPES = [
-      { rows: ALL, list: false, details: "full", titles: true, named: ALL },
+      { rows: ALL, list: false, details: "full", titles: true, named: ALL, sideRows: SIDE_ROWS },
+      { rows: ALL, list: false, details: "full", titles: true, named: ALL, sideRows: 0 },
       { ...SHORT, rows: ALL },
       { ...SHORT, rows: 25 },
       { ...SHORT, rows: 10 },
       { ...SHORT, rows: 3 },
       { ...SHORT, rows: 0, list: true },
-      { rows: 0, list: false, details: "none", titles: true, named: ALL },
-      { rows: 0, list: false, details: "none", titles: false, named: ALL },
-      { rows: 0, list: false, details: "none", titles: false, named: 10 }
+      { ...NONE2, titles: true, named: ALL },
+      { ...NONE2, titles: false, named: ALL },
+      { ...NONE2, titles: false, named: 10 }
     ];
   }
 });
@@ -52180,8 +53680,8 @@ var require_object_inspect = __commonJS({
       var descriptor = Object.getOwnPropertyDescriptor ? Object.getOwnPropertyDescriptor(obj, key) : null;
       return descriptor && typeof descriptor.get === "function" ? descriptor.get : null;
     }
-    function moreItems(count2) {
-      return "... " + count2 + " more item" + (count2 > 1 ? "s" : "");
+    function moreItems(count3) {
+      return "... " + count3 + " more item" + (count3 > 1 ? "s" : "");
     }
     function nameOf(f) {
       if (f.name) {
@@ -52391,14 +53891,14 @@ var require_object_inspect = __commonJS({
         numeric = typeof value[k] === "number" || typeof value[k] === "bigint";
       }
       var grouped = [];
-      for (var row3 = 0; row3 < outputLength; row3 += columns) {
-        var max2 = $min(row3 + columns, outputLength);
+      for (var row2 = 0; row2 < outputLength; row2 += columns) {
+        var max2 = $min(row2 + columns, outputLength);
         var str = "";
-        var col = row3;
+        var col = row2;
         for (; col < max2 - 1; col++) {
-          str += padTo(entries[col] + ", ", maxLineLength[col - row3] + (entries[col].length - dataLen[col]), numeric);
+          str += padTo(entries[col] + ", ", maxLineLength[col - row2] + (entries[col].length - dataLen[col]), numeric);
         }
-        var lastPadding = maxLineLength[col - row3] + (entries[col].length - dataLen[col]) - separatorSpace;
+        var lastPadding = maxLineLength[col - row2] + (entries[col].length - dataLen[col]) - separatorSpace;
         str += numeric ? padTo(entries[col], lastPadding, true) : entries[col];
         grouped.push(str);
       }
@@ -53753,13 +55253,13 @@ var require_utils2 = __commonJS({
       return max2;
     };
     var countElements = function countElements2(arr) {
-      var count2 = 0;
+      var count3 = 0;
       for (var i3 = 0; i3 < arr.length; ++i3) {
         if (has.call(arr, i3)) {
-          count2 += 1;
+          count3 += 1;
         }
       }
-      return count2;
+      return count3;
     };
     var limitedPair = function limitedPair2(first, second, options) {
       var pair = [first, second];
@@ -54671,11 +56171,11 @@ var require_parse3 = __commonJS({
         segments[segments.length] = parent;
       }
       var n2 = key.length;
-      var open2 = first;
+      var open3 = first;
       var collected = 0;
-      while (open2 >= 0 && collected < options.depth) {
+      while (open3 >= 0 && collected < options.depth) {
         var level2 = 1;
-        var i3 = open2 + 1;
+        var i3 = open3 + 1;
         var close = -1;
         while (i3 < n2 && close < 0) {
           var cu = key.charCodeAt(i3);
@@ -54690,23 +56190,23 @@ var require_parse3 = __commonJS({
           i3 += 1;
         }
         if (close < 0) {
-          segments[segments.length] = "[" + key.slice(open2) + "]";
+          segments[segments.length] = "[" + key.slice(open3) + "]";
           return segments;
         }
-        var seg = key.slice(open2, close + 1);
+        var seg = key.slice(open3, close + 1);
         var content = seg.slice(1, -1);
         if (!options.plainObjects && has.call(Object.prototype, content) && !options.allowPrototypes) {
           return;
         }
         segments[segments.length] = seg;
         collected += 1;
-        open2 = key.indexOf("[", close + 1);
+        open3 = key.indexOf("[", close + 1);
       }
-      if (open2 >= 0) {
+      if (open3 >= 0) {
         if (options.strictDepth === true) {
           throw new RangeError("Input depth exceeded depth option of " + options.depth + " and strictDepth is true");
         }
-        segments[segments.length] = "[" + key.slice(open2) + "]";
+        segments[segments.length] = "[" + key.slice(open3) + "]";
       }
       return segments;
     };
@@ -56274,11 +57774,11 @@ var require_RateLimiterMySQL = __commonJS({
       }
       _getRateLimiterRes(rlKey, changedPoints, result2) {
         const res = new RateLimiterRes();
-        const [row3] = result2;
-        res.isFirstInDuration = changedPoints === row3.points;
-        res.consumedPoints = res.isFirstInDuration ? changedPoints : row3.points;
+        const [row2] = result2;
+        res.isFirstInDuration = changedPoints === row2.points;
+        res.consumedPoints = res.isFirstInDuration ? changedPoints : row2.points;
         res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
-        res.msBeforeNext = row3.expire ? Math.max(row3.expire - Date.now(), 0) : -1;
+        res.msBeforeNext = row2.expire ? Math.max(row2.expire - Date.now(), 0) : -1;
         return res;
       }
       _upsertTransaction(conn, key, points, msDuration, forceExpire) {
@@ -56610,11 +58110,11 @@ var require_RateLimiterPostgres = __commonJS({
       }
       _getRateLimiterRes(rlKey, changedPoints, result2) {
         const res = new RateLimiterRes();
-        const row3 = result2.rows[0];
-        res.isFirstInDuration = changedPoints === row3.points;
-        res.consumedPoints = res.isFirstInDuration ? changedPoints : row3.points;
+        const row2 = result2.rows[0];
+        res.isFirstInDuration = changedPoints === row2.points;
+        res.consumedPoints = res.isFirstInDuration ? changedPoints : row2.points;
         res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
-        res.msBeforeNext = row3.expire ? Math.max(row3.expire - Date.now(), 0) : -1;
+        res.msBeforeNext = row2.expire ? Math.max(row2.expire - Date.now(), 0) : -1;
         return res;
       }
       _query(q) {
@@ -59052,7 +60552,7 @@ var require_RateLimiterSQLite = __commonJS({
           conn.serialize(() => {
             conn.run("SAVEPOINT rate_limiter_trx;", (err2) => {
               if (err2) return reject(err2);
-              conn.get(upsertQuery, upsertParams, (err3, row3) => {
+              conn.get(upsertQuery, upsertParams, (err3, row2) => {
                 if (err3) {
                   conn.run(
                     "ROLLBACK TO SAVEPOINT rate_limiter_trx;",
@@ -59060,7 +60560,7 @@ var require_RateLimiterSQLite = __commonJS({
                   );
                   return;
                 }
-                conn.run("RELEASE SAVEPOINT rate_limiter_trx;", () => resolve3(row3));
+                conn.run("RELEASE SAVEPOINT rate_limiter_trx;", () => resolve3(row2));
               });
             });
           });
@@ -59120,7 +60620,7 @@ var require_RateLimiterSQLite = __commonJS({
                 conn.get(
                   sql,
                   [rlKey, now],
-                  (err2, row3) => err2 ? reject(err2) : resolve3(row3 || null)
+                  (err2, row2) => err2 ? reject(err2) : resolve3(row2 || null)
                 );
               });
             case "better-sqlite3":
@@ -59602,11 +61102,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path34, { windows } = {}) => {
+    exports.basename = (path37, { windows } = {}) => {
       if (windows) {
-        return path34.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path37.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path34.replace(/\/$/, "").replace(/.*\//, "");
+        return path37.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -60044,13 +61544,13 @@ var require_parse4 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count2 = 1;
+        let count3 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count2++;
+          count3++;
         }
-        if (count2 % 2 === 0) {
+        if (count3 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -60311,15 +61811,15 @@ var require_parse4 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -60711,9 +62211,9 @@ var require_picomatch3 = __commonJS({
     var utils = require_utils3();
     var constants5 = require_constants3();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch6 = (glob2, options, returnState = false) => {
+    var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch6(input2, options, returnState));
+        const fns = glob2.map((input2) => picomatch7(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -60729,16 +62229,16 @@ var require_picomatch3 = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch6.compileRe(glob2, options) : picomatch6.makeRe(glob2, options, false, true);
+      const regex = isState ? picomatch7.compileRe(glob2, options) : picomatch7.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob: glob2, posix: posix2 });
+        const { isMatch, match, output: output2 } = picomatch7.test(input2, regex, options, { glob: glob2, posix: posix2 });
         const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
@@ -60764,7 +62264,7 @@ var require_picomatch3 = __commonJS({
       }
       return matcher;
     };
-    picomatch6.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch7.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -60781,24 +62281,24 @@ var require_picomatch3 = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch6.matchBase(input2, regex, options, posix2);
+          match = picomatch7.matchBase(input2, regex, options, posix2);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch6.matchBase = (input2, glob2, options) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch6.makeRe(glob2, options);
+    picomatch7.matchBase = (input2, glob2, options) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch7.makeRe(glob2, options);
       return regex.test(utils.basename(input2));
     };
-    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
-    picomatch6.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
+    picomatch7.isMatch = (str, patterns, options) => picomatch7(patterns, options)(str);
+    picomatch7.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch7.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input2, options) => scan3(input2, options);
-    picomatch6.compileRe = (parsed, options, returnOutput = false, returnState = false) => {
+    picomatch7.scan = (input2, options) => scan3(input2, options);
+    picomatch7.compileRe = (parsed, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return parsed.output;
       }
@@ -60809,13 +62309,13 @@ var require_picomatch3 = __commonJS({
       if (parsed && parsed.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch6.toRegex(source, options);
+      const regex = picomatch7.toRegex(source, options);
       if (returnState === true) {
         regex.state = parsed;
       }
       return regex;
     };
-    picomatch6.makeRe = (input2, options, returnOutput = false, returnState = false) => {
+    picomatch7.makeRe = (input2, options, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -60836,9 +62336,9 @@ var require_picomatch3 = __commonJS({
       } else {
         parsed.output = output2;
       }
-      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch6.toRegex = (source, options) => {
+    picomatch7.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -60847,8 +62347,8 @@ var require_picomatch3 = __commonJS({
         return /$^/;
       }
     };
-    picomatch6.constants = constants5;
-    module.exports = picomatch6;
+    picomatch7.constants = constants5;
+    module.exports = picomatch7;
   }
 });
 
@@ -63369,20 +64869,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path34, filename, {
+      downloadPackageFile(path37, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path34}/${filename}`;
+        let url12 = endpoint`packages/maven/${path37}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path34, packageFile, options) {
+      uploadPackageFile(projectId, path37, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path34}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path37}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -65868,28 +67368,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path34, options) {
+      import(file2, path37, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path34
+          path: path37
         });
       }
-      importRemote(url12, path34, options) {
+      importRemote(url12, path37, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path34,
+          path: path37,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path34, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path37, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path34,
+          path: path37,
           region: region2,
           secretAccessKey
         });
@@ -67326,13 +68826,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path34, { parentId, name, ...options }) {
+      import(file2, path37, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path34,
-          name: name || path34.split("/").at(0),
+          path: path37,
+          name: name || path37.split("/").at(0),
           parentId
         });
       }
@@ -67665,17 +69165,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path34, { avatar, ...options } = {}) {
+      create(name, path37, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path34
+            path: path37
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path34, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path37, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -68868,7 +70368,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/run.ts
 import { mkdir as mkdir4, writeFile as writeFile4 } from "node:fs/promises";
-import path32 from "node:path";
+import path35 from "node:path";
 function inGitlabCi(env) {
   return env.GITLAB_CI === "true";
 }
@@ -68878,12 +70378,12 @@ function noteToken(env) {
 async function publishToGitlab(report2, env, options) {
   await mkdir4(options.reportsDir, { recursive: true });
   await writeFile4(
-    path32.join(options.reportsDir, "gl-sast-report.json"),
+    path35.join(options.reportsDir, "gl-sast-report.json"),
     `${JSON.stringify(gitlabSastReport(report2), null, 2)}
 `
   );
   await writeFile4(
-    path32.join(options.reportsDir, "gl-code-quality-report.json"),
+    path35.join(options.reportsDir, "gl-code-quality-report.json"),
     `${JSON.stringify(gitlabCodeQualityReport(report2), null, 2)}
 `
   );
@@ -68940,20 +70440,20 @@ function criterionSources(catalog2, mapping) {
     criterion,
     rows: mapping.layers.flatMap(
       (layer) => layer.rows.flatMap(
-        (row3, index) => row3.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row: row3 }] : []
+        (row2, index) => row2.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row: row2 }] : []
       )
     ),
     coveredBy: Object.entries(mapping.coverage).filter(([, ids2]) => ids2.includes(criterion.id)).map(([scanner2]) => scanner2)
   }));
 }
-function describeMatch(row3) {
+function describeMatch(row2) {
   const parts = [];
-  if (row3.tool) parts.push(row3.tool);
-  if (row3.rule) parts.push(row3.rule);
-  if (row3.cwe) parts.push((Array.isArray(row3.cwe) ? row3.cwe : [row3.cwe]).join(", "));
-  if (row3.category) parts.push(`category "${row3.category}"`);
-  if (row3.owasp) parts.push(`OWASP ${row3.owasp}`);
-  if (row3.tag) parts.push(`tag "${row3.tag}"`);
+  if (row2.tool) parts.push(row2.tool);
+  if (row2.rule) parts.push(row2.rule);
+  if (row2.cwe) parts.push((Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).join(", "));
+  if (row2.category) parts.push(`category "${row2.category}"`);
+  if (row2.owasp) parts.push(`OWASP ${row2.owasp}`);
+  if (row2.tag) parts.push(`tag "${row2.tag}"`);
   return parts.join(" ");
 }
 function escapeCell(text3) {
@@ -69104,40 +70604,55 @@ function oneLine2(text3, max2) {
   const flat = stripControlChars(text3.replace(/\s+/g, " ").trim());
   return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
-function findingRow(g) {
+function stateLabel(g) {
+  return g.finding.baselineState === "unchanged" ? "existing " : "new      ";
+}
+function findingRow2(g, labels) {
   const f = g.finding;
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
-  return `      ${g.severity.toUpperCase().padEnd(8)} ${oneLine2(where, 60)}  ${f.scanner} ${oneLine2(f.ruleName ?? f.ruleId, 60)}`;
+  const state = labels ? stateLabel(g) : "";
+  return `      ${g.severity.toUpperCase().padEnd(8)} ${state}${oneLine2(where, 60)}  ${f.scanner} ${oneLine2(f.ruleName ?? f.ruleId, 60)}`;
 }
-function criterionBlock(c3, byFingerprint) {
+function byStateThenOrder(a2, b) {
+  const existing = (g) => Number(g.finding.baselineState === "unchanged");
+  return existing(a2) - existing(b) || compareFindings({ ...a2.finding, severity: a2.severity }, { ...b.finding, severity: b.severity });
+}
+function criterionBlock(c3, byFingerprint, labels) {
   const policy = `${c3.policy.mode} at ${c3.policy.severity}${c3.policy.source === "default" ? "" : ` (policy ${c3.policy.source})`}`;
+  const debt = c3.existing.length > 0 ? `, +${c3.existing.length} existing (not judged)` : "";
   const lines2 = [
-    `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}`
+    `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}${debt}`
   ];
-  const rows = c3.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(
-    (a2, b) => compareFindings({ ...a2.finding, severity: a2.severity }, { ...b.finding, severity: b.severity })
-  );
-  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines2.push(findingRow(g));
+  const rows = c3.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(byStateThenOrder);
+  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines2.push(findingRow2(g, labels));
   if (c3.findings.length > MAX_FINDINGS_PER_CRITERION) {
     lines2.push(`      … and ${c3.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
   }
   return lines2;
 }
+function existingDebt2(controls2) {
+  const withDebt = controls2.filter((c3) => c3.existing.length > 0);
+  if (withDebt.length === 0) return [];
+  return [
+    "Existing debt (predates this change, not judged):",
+    ...withDebt.map(
+      (c3) => `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.existing.length} existing finding${c3.existing.length === 1 ? "" : "s"}`
+    ),
+    ""
+  ];
+}
 function renderControls(outcome) {
   const { gate } = outcome;
   const byFingerprint = new Map(gate.findings.map((g) => [g.finding.fingerprint, g]));
+  const labels = outcome.baseline?.status === "compared";
+  const block = (c3) => criterionBlock(c3, byFingerprint, labels);
   const out = [];
   const failing = gate.controls.filter((c3) => c3.verdict === "fail");
   const warning = gate.controls.filter((c3) => c3.verdict === "warn");
   const unevaluated2 = gate.controls.filter((c3) => c3.verdict === "not-evaluated");
-  if (failing.length > 0)
-    out.push("SOC 2 criteria that fail:", ...failing.flatMap((c3) => criterionBlock(c3, byFingerprint)), "");
-  if (warning.length > 0)
-    out.push(
-      "SOC 2 criteria with warnings:",
-      ...warning.flatMap((c3) => criterionBlock(c3, byFingerprint)),
-      ""
-    );
+  if (failing.length > 0) out.push("SOC 2 criteria that fail:", ...failing.flatMap(block), "");
+  if (warning.length > 0) out.push("SOC 2 criteria with warnings:", ...warning.flatMap(block), "");
+  out.push(...existingDebt2(gate.controls));
   if (unevaluated2.length > 0) {
     out.push("Not evaluated (a scanner that covers them failed):");
     for (const c3 of unevaluated2) {
@@ -69203,15 +70718,59 @@ function findingLine(f) {
   return `    ${pad(oneLine3(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine3(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
       ${oneLine3(f.message, 150)}`;
 }
-function renderText(outcome) {
-  const out = ["Scanners:", ...outcome.scanners.map(scannerLine), ""];
+function severityGroups(findings, limit = MAIN_LIST_LIMIT) {
+  const out = [];
+  let shown = 0;
   for (const severity2 of SEVERITIES) {
-    const group = outcome.findings.filter((f) => f.severity === severity2).sort(
+    const group = findings.filter((f) => f.severity === severity2).sort(
       (a2, b) => Number(a2.suppressed) - Number(b.suppressed) || a2.path.localeCompare(b.path) || a2.line - b.line
     );
-    if (group.length === 0) continue;
-    out.push(`${severity2.toUpperCase()} (${group.length})`, ...group.map(findingLine), "");
+    const listed2 = group.slice(0, Math.max(0, limit - shown));
+    if (listed2.length === 0) continue;
+    out.push(`${severity2.toUpperCase()} (${group.length})`);
+    for (const f of listed2) out.push(findingLine(f));
+    out.push("");
+    shown += listed2.length;
   }
+  if (shown < findings.length) out.push(`    … and ${findings.length - shown} more (see --format json)`, "");
+  return out;
+}
+function comparisonLines2(b) {
+  const note = judgedNote(b);
+  return [
+    comparisonHeadline(b, TERMINAL_INLINE),
+    ...note ? [note] : [],
+    ...notComparedNotes(b, TERMINAL_INLINE).map((n2) => `  ${n2}`),
+    ""
+  ];
+}
+function comparedFindings(outcome, b) {
+  const added = outcome.findings.filter((f) => f.baselineState !== "unchanged");
+  const existing = outcome.findings.filter((f) => f.baselineState === "unchanged");
+  const fixed = [...outcome.baseline?.fixed ?? []].sort(compareFindings);
+  const judged = b.judged === "new" ? "reported, not judged" : "judged too (mode full)";
+  const out = [`NEW in this change (${added.length}):`, ""];
+  out.push(...added.length > 0 ? severityGroups(added) : ["    none", ""]);
+  if (existing.length > 0) {
+    out.push(`EXISTING before this change (${existing.length}; ${judged}):`, "");
+    out.push(...severityGroups(existing, SIDE_LIST_LIMIT));
+  }
+  if (fixed.length > 0) {
+    out.push(`FIXED: this change removes ${fixed.length} finding${fixed.length === 1 ? "" : "s"}:`);
+    out.push(...fixed.slice(0, SIDE_LIST_LIMIT).map(findingLine));
+    if (fixed.length > SIDE_LIST_LIMIT) {
+      out.push(`    … and ${fixed.length - SIDE_LIST_LIMIT} more (see --format json)`);
+    }
+    out.push("");
+  }
+  return out;
+}
+function renderText(outcome) {
+  const out = ["Scanners:", ...outcome.scanners.map(scannerLine), ""];
+  const baseline = outcome.baseline ? jsonReport(outcome).baseline : null;
+  if (baseline) out.push(...comparisonLines2(baseline));
+  if (baseline?.status === "compared") out.push(...comparedFindings(outcome, baseline));
+  else out.push(...severityGroups(outcome.findings));
   const counts = countBySeverity(outcome);
   const suppressed = outcome.findings.filter((f) => f.suppressed).length;
   const failed2 = outcome.scanners.filter((s) => s.status === "failed");
@@ -69227,15 +70786,20 @@ function renderText(outcome) {
 
 ${renderControls(outcome)}`;
 }
-var terminalSafe;
+var terminalSafe, SIDE_LIST_LIMIT, MAIN_LIST_LIMIT, TERMINAL_INLINE;
 var init_terminal = __esm({
   "src/report/terminal.ts"() {
     "use strict";
     init_finding();
+    init_order();
     init_text();
+    init_comparison();
     init_controls_text();
     init_json_report();
     terminalSafe = stripControlChars;
+    SIDE_LIST_LIMIT = 20;
+    MAIN_LIST_LIMIT = 1e3;
+    TERMINAL_INLINE = { text: (s) => oneLine3(s, 200), code: (s) => oneLine3(s, 80) };
   }
 });
 
@@ -69244,54 +70808,70 @@ var main_exports = {};
 __export(main_exports, {
   main: () => main
 });
-import { existsSync as existsSync5 } from "node:fs";
-import { mkdir as mkdir5, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
-import path33 from "node:path";
+import { existsSync as existsSync8 } from "node:fs";
+import { mkdir as mkdir5, rm as rm7, writeFile as writeFile5 } from "node:fs/promises";
+import path36 from "node:path";
 function render2(outcome, format2) {
   if (format2 === "json") return `${JSON.stringify(jsonReport(outcome), null, 2)}
 `;
   if (format2 === "sarif")
-    return `${JSON.stringify(mergedSarif(outcome.scanners, outcome.root, outcome.gate.waivers.applied), null, 2)}
+    return `${JSON.stringify(
+      mergedSarif(outcome.scanners, outcome.root, {
+        waivers: outcome.gate.waivers.applied,
+        fixed: outcome.baseline?.fixed ?? []
+      }),
+      null,
+      2
+    )}
 `;
   return renderText(outcome);
 }
 async function writeTo(file2, text3) {
-  await mkdir5(path33.dirname(file2), { recursive: true });
+  await mkdir5(path36.dirname(file2), { recursive: true });
   await writeFile5(file2, text3);
 }
 async function runScan(args, io) {
+  const base = chooseBase(args.base, io.env);
+  const none = args.scanners?.length === 1 && args.scanners[0] === "none";
+  if (none && !args.sarif?.length)
+    throw new UsageError("--scanners none leaves nothing to scan; add --sarif FILE… with the logs to gate");
   const outcome = await scan({
     target: args.path,
-    ...args.scanners ? { scannerIds: args.scanners } : {},
+    ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
+    ...args.sarif ? { sarifInputs: args.sarif } : {},
     ...args.config ? { configFile: args.config } : {},
     ...args.waivers ? { waiversFile: args.waivers } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
-    ...args.outDir ? { outDir: path33.join(path33.resolve(io.cwd, args.outDir), "raw") } : {},
+    ...args.outDir ? { outDir: path36.join(path36.resolve(io.cwd, args.outDir), "raw") } : {},
+    ...base ? { base } : {},
+    ...args.baseline ? { baselineBundle: args.baseline } : {},
     exec: realExec,
     toolsDir: toolsDir(io.env),
     env: io.env,
     cwd: io.cwd,
     clock: clockFromEnv(io.env),
     onProgress: args.progress ? (event) => {
-      if (event.type === "start") io.err(`… ${event.displayName}: scanning ${event.files} files
+      const side = event.phase === "base" ? " (base)" : "";
+      if (event.type === "start")
+        io.err(`… ${event.displayName}${side}: scanning ${event.files} files
 `);
-      else io.err(`${scannerLine(event.run).trimStart()}
+      else io.err(`${scannerLine(event.run).trimStart()}${side}
 `);
     } : void 0
   });
   const written = [];
   if (args.outDir) {
-    const dir = path33.resolve(io.cwd, args.outDir);
-    await writeTo(path33.join(dir, "controlgate.json"), render2(outcome, "json"));
-    await writeTo(path33.join(dir, "controlgate.sarif"), render2(outcome, "sarif"));
+    const dir = path36.resolve(io.cwd, args.outDir);
+    await writeTo(path36.join(dir, "controlgate.json"), render2(outcome, "json"));
+    await writeTo(path36.join(dir, "controlgate.sarif"), render2(outcome, "sarif"));
     written.push(
-      path33.join(dir, "controlgate.json"),
-      path33.join(dir, "controlgate.sarif"),
-      path33.join(dir, "raw")
+      path36.join(dir, "controlgate.json"),
+      path36.join(dir, "controlgate.sarif"),
+      path36.join(dir, "raw")
     );
   }
   if (args.output) {
-    const file2 = path33.resolve(io.cwd, args.output);
+    const file2 = path36.resolve(io.cwd, args.output);
     await writeTo(file2, render2(outcome, args.format));
     written.unshift(file2);
     io.out(renderText(outcome));
@@ -69301,8 +70881,8 @@ async function runScan(args, io) {
   const evidenceDir = args.evidence === false ? void 0 : args.evidence ?? (inCi(io.env) ? "controlgate-evidence" : void 0);
   if (evidenceDir || args.evidenceZip) {
     const facts = await collectRunFacts(outcome, realExec, io.env);
-    const dir = evidenceDir ? path33.resolve(io.cwd, evidenceDir) : void 0;
-    const zip = args.evidenceZip ? path33.resolve(io.cwd, args.evidenceZip) : void 0;
+    const dir = evidenceDir ? path36.resolve(io.cwd, evidenceDir) : void 0;
+    const zip = args.evidenceZip ? path36.resolve(io.cwd, args.evidenceZip) : void 0;
     const { manifest } = await writeEvidence(outcome, facts, {
       ...dir ? { dir } : {},
       ...zip ? { zip } : {}
@@ -69315,22 +70895,22 @@ async function runScan(args, io) {
     await publishToGitlab(jsonReport(outcome), io.env, {
       commentKey: args.commentKey,
       comment: args.comment,
-      reportsDir: path33.resolve(io.cwd, args.reportsDir ?? "."),
+      reportsDir: path36.resolve(io.cwd, args.reportsDir ?? "."),
       log: (line2) => io.err(`${line2}
 `)
     });
   }
-  if (written.length > 0) io.err(`wrote ${written.map((w) => path33.relative(io.cwd, w) || w).join(", ")}
+  if (written.length > 0) io.err(`wrote ${written.map((w) => path36.relative(io.cwd, w) || w).join(", ")}
 `);
-  if (outcome.outDirIsTemporary) await rm5(outcome.outDir, { recursive: true, force: true });
+  if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
   return scanExitCode(outcome);
 }
 async function init(dir, force, io) {
-  const file2 = path33.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync5(file2) && !force)
+  const file2 = path36.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync8(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeTo(file2, STARTER_CONFIG);
-  io.out(`wrote ${path33.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path36.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -69372,7 +70952,7 @@ async function explain(command, io) {
     env: io.env,
     cwd: io.cwd
   });
-  if (outcome.outDirIsTemporary) await rm5(outcome.outDir, { recursive: true, force: true });
+  if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
   const [scanner2, ...rest] = command.subject.split(":");
   const ruleId = rest.join(":");
   const matches = outcome.gate.findings.filter(
@@ -69391,17 +70971,17 @@ async function explain(command, io) {
 function inCi(env) {
   return env.GITHUB_ACTIONS === "true" || env.GITLAB_CI === "true";
 }
-async function verify(location4, io) {
-  if (!existsSync5(location4)) throw new UsageError(`no evidence bundle at ${location4}`);
-  const result2 = await verifyBundle(path33.resolve(io.cwd, location4));
+async function verify(location3, io) {
+  if (!existsSync8(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path36.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
-      `${location4}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
+      `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
 `
     );
     return 0;
   }
-  io.out(`${location4}: NOT intact
+  io.out(`${location3}: NOT intact
 ${result2.problems.map((p) => `  - ${p}`).join("\n")}
 `);
   return 1;
@@ -69438,7 +71018,7 @@ async function main(argv, io) {
       case "evidence-verify":
         return await verify(command.location, io);
       case "evidence-summarize":
-        io.out(renderSummary2(await summarizeBundles(command.locations.map((l) => path33.resolve(io.cwd, l)))));
+        io.out(renderSummary2(await summarizeBundles(command.locations.map((l) => path36.resolve(io.cwd, l)))));
         return 0;
       case "scanners-install": {
         const outcomes = await installScanners(realExec, toolsDir(io.env), (line2) => io.out(`${line2}
@@ -69485,6 +71065,7 @@ var init_main2 = __esm({
     init_paths();
     init_scan();
     init_workspace();
+    init_change_base();
     init_run();
     init_explain();
     init_json_report();
