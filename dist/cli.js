@@ -38135,7 +38135,8 @@ function status(c3) {
   }
 }
 function verdictText(c3) {
-  const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
+  const existing = c3.existing.length > 0 ? `, ${c3.existing.length} existing before this change (not judged)` : "";
+  const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it${existing}, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
   const covered = c3.coveredBy.length > 0 ? ` Covered by: ${c3.coveredBy.join(", ")}.` : "";
   return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
 }
@@ -38147,6 +38148,7 @@ function criterionFindings(ctx, observationUuids) {
     const roles = [
       [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
       [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
+      [c3.existing, `existed before this change: reported, not judged for ${c3.id}`],
       [c3.waived, "waived"],
       [c3.suppressed, "suppressed in source"]
     ];
@@ -39668,6 +39670,14 @@ function controlsDocument(report2) {
     decision: report2.decision,
     exitCode: report2.exitCode,
     verdicts: report2.verdicts,
+    // Whether only the change's new findings were judged, and against which base.
+    comparedWith: report2.baseline ? {
+      status: report2.baseline.status,
+      judged: report2.baseline.judged,
+      baseRef: report2.baseline.baseRef,
+      mergeBase: report2.baseline.mergeBase,
+      counts: report2.baseline.counts
+    } : null,
     data: report2.data,
     controls: report2.controls.map((c3) => ({
       ...c3,

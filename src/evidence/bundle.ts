@@ -32,6 +32,16 @@ function controlsDocument(report: JsonReport) {
     decision: report.decision,
     exitCode: report.exitCode,
     verdicts: report.verdicts,
+    // Whether only the change's new findings were judged, and against which base.
+    comparedWith: report.baseline
+      ? {
+          status: report.baseline.status,
+          judged: report.baseline.judged,
+          baseRef: report.baseline.baseRef,
+          mergeBase: report.baseline.mergeBase,
+          counts: report.baseline.counts,
+        }
+      : null,
     data: report.data,
     controls: report.controls.map((c) => ({
       ...c,

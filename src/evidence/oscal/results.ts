@@ -119,7 +119,8 @@ function status(c: ReportControl): Json {
 }
 
 function verdictText(c: ReportControl): string {
-  const counts = `${c.findings.length} at or above the ${c.severity} threshold, ${c.belowThreshold.length} below it, ${c.waived.length} waived, ${c.suppressed.length} suppressed in source`;
+  const existing = c.existing.length > 0 ? `, ${c.existing.length} existing before this change (not judged)` : '';
+  const counts = `${c.findings.length} at or above the ${c.severity} threshold, ${c.belowThreshold.length} below it${existing}, ${c.waived.length} waived, ${c.suppressed.length} suppressed in source`;
   const covered = c.coveredBy.length > 0 ? ` Covered by: ${c.coveredBy.join(', ')}.` : '';
   return `controlgate verdict: ${c.verdict} (${c.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
 }
@@ -138,6 +139,7 @@ export function criterionFindings(
       const roles: [readonly string[], string][] = [
         [c.findings, `fails ${c.id}: at or above the ${c.severity} threshold`],
         [c.belowThreshold, `below the ${c.severity} threshold of ${c.id}`],
+        [c.existing, `existed before this change: reported, not judged for ${c.id}`],
         [c.waived, 'waived'],
         [c.suppressed, 'suppressed in source'],
       ];
