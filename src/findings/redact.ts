@@ -38,8 +38,16 @@ const BARE_ASSIGNMENT = new RegExp(
 );
 const QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
 
+/**
+ * Every pattern above needs one of these words or prefixes: text with none of them (most scanner
+ * messages) is returned as it is, without running the dozen expressions over it.
+ */
+const MAYBE_SECRET =
+  /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential/i;
+
 /** Masks credential shapes and values assigned to secret-looking names; safe for any text. */
 export function redactKnownSecrets(text: string): string {
+  if (!MAYBE_SECRET.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of KNOWN_SHAPES) out = out.replace(pattern, replacement);
   out = out.replace(

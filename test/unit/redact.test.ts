@@ -179,3 +179,28 @@ describe('isSecretFinding', () => {
     expect(isSecretFinding({ cwe: [], tags: ['secretary-module', 'no-secrets-here'] })).toBe(false);
   });
 });
+
+describe('redactKnownSecrets: the quick pre-check', () => {
+  it('lets no known shape through: each one still triggers the full redaction', () => {
+    const samples = [
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----',
+      ...['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'ANPA', 'ANVA', 'AIPA'].map((p) => `id ${p}ABCDEFGHIJKLMNOP`),
+      `token ghp_${'a'.repeat(36)}`,
+      `github_pat_${'b'.repeat(30)}`,
+      `glpat-${'c'.repeat(20)}`,
+      'xoxb-1234567890-abcdef',
+      `sk_live_${'d'.repeat(24)}`,
+      `AIza${'e'.repeat(35)}`,
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijk',
+      'postgres://admin:hunter2hunter2@db.internal/app',
+      'DB_PASSWORD = "correct horse"',
+      'Api-Key: abcd1234',
+    ];
+    for (const sample of samples) expect(redactKnownSecrets(sample), sample).toContain('[REDACTED]');
+  });
+
+  it('returns text without any of its words unchanged', () => {
+    const text = 'Finding 17: something unsafe happens here with value 42';
+    expect(redactKnownSecrets(text)).toBe(text);
+  });
+});
