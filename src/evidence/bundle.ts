@@ -1,10 +1,11 @@
+import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { type JsonReport, jsonReport } from '../report/json-report.ts';
 import { mergedSarif } from '../sarif/merge.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
-import { compactJsonChunks, prettyJsonChunks } from './json-stream.ts';
 import { MANIFEST_FILE, type Manifest, manifestOf } from './manifest.ts';
 import { oscalDocuments, sarifResultHrefs } from './oscal.ts';
 import type { RunFacts } from './run-facts.ts';
@@ -69,19 +70,18 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
   const files: [string, () => FileContent][] = [['run.json', () => json(facts)]];
   for (const scanner of outcome.scanners) {
     // Raw as the tool wrote it, secret values already redacted by the runner.
-    const log = scanner.log;
-    if (log) files.push([`sarif/raw/${scanner.id}.sarif`, () => json(log)]);
+    const raw = scanner.rawSarifPath;
+    if (raw) files.push([`sarif/raw/${scanner.id}.sarif`, () => createReadStream(raw)]);
   }
   for (const scanner of outcome.baseline?.scanners ?? []) {
     // The base version's scan: what "unchanged" and "fixed" were decided against.
-    const log = scanner.log;
-    if (log) files.push([`sarif/base/${scanner.id}.sarif`, () => json(log)]);
+    const raw = scanner.rawSarifPath;
+    if (raw) files.push([`sarif/base/${scanner.id}.sarif`, () => createReadStream(raw)]);
   }
   files.push(
     ['sarif/merged.sarif', () => json(merged)],
     // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
     ['controlgate.json', () => json(report)],
-    ['findings.json', () => json({ findings: report.findings })],
     ['controls.json', () => json(controlsDocument(report))],
     ['report.html', () => encoder.encode(renderHtmlReport(report, facts))],
   );
@@ -91,7 +91,7 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
     oscal ??= oscalDocuments(report, facts, {
       planHref: 'assessment-plan.json',
       sarifHrefs: sarifResultHrefs(merged, '../sarif/merged.sarif'),
-      findingsHref: '../findings.json',
+      findingsHref: '../controlgate.json',
     });
     return oscal;
   };

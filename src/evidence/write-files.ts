@@ -6,8 +6,8 @@ import path from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
 import type { ManifestEntry } from './manifest.ts';
 
-/** One file of a bundle: its bytes, or text made in chunks (so a large file is never one string). */
-export type FileContent = Uint8Array | Iterable<string>;
+/** One file of a bundle: its bytes, text made in chunks (a large file is never one string), or a file's stream. */
+export type FileContent = Uint8Array | Iterable<string> | AsyncIterable<Buffer | string>;
 
 /** Zip entries carry this date, in every time zone: a fixed value keeps the archive reproducible. */
 const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
@@ -30,7 +30,7 @@ export async function writeFiles(
     try {
       const content = make();
       const chunks = content instanceof Uint8Array ? [content] : content;
-      for (const chunk of chunks) {
+      for await (const chunk of chunks) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
         hash.update(bytes);
         size += bytes.length;

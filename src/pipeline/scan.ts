@@ -136,7 +136,12 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     : await mkdtemp(path.join(os.tmpdir(), 'controlgate-'));
   const imported = await importSarifFiles(
     (request.sarifInputs ?? []).map((f) => path.resolve(request.cwd ?? process.cwd(), f)),
-    { root: workspace.root, clock, takenIds: planned.map((p) => p.scanner.id) },
+    {
+      root: workspace.root,
+      clock,
+      takenIds: planned.map((p) => p.scanner.id),
+      outDir: path.join(outDir, '@imported'),
+    },
   );
   const { scanners, baseline } = await scanAndCompare({
     imported,

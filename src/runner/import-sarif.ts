@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
+import { keepRawSarif } from '../sarif/keep-raw.ts';
 import { normalizeRun } from '../sarif/normalize.ts';
 import { readSarifFile } from '../sarif/read.ts';
-import { redactRawSarif } from '../sarif/redact-raw.ts';
 import { SourceReader } from '../sarif/source-reader.ts';
 import type { ScannerRun } from './scanner-run.ts';
 
@@ -38,6 +39,8 @@ export interface ImportSarifOptions {
   clock: Clock;
   /** Scanner ids already in the run, so an imported log never takes one of theirs. */
   takenIds: readonly string[];
+  /** Where a redacted copy goes when a log quotes secret values. */
+  outDir: string;
 }
 
 /**
@@ -72,7 +75,11 @@ export async function importSarifFiles(
         }),
       );
       // Secret values quoted in the tool's own file are not kept in the evidence.
-      redactRawSarif(log, findings);
+      await mkdir(options.outDir, { recursive: true });
+      const kept = await keepRawSarif(log, findings, {
+        source: file,
+        dest: path.join(options.outDir, `${id}.sarif`),
+      });
       runs.push({
         id,
         displayName: `${driver?.name ?? id} (imported)`,
@@ -82,7 +89,8 @@ export async function importSarifFiles(
         sarifPath: file,
         filesScanned: new Set(findings.map((f) => f.path)).size,
         findings,
-        log,
+        log: kept.skeleton,
+        rawSarifPath: kept.rawSarifPath,
         covers: IMPORTED_SARIF_COVERS,
         imported: true,
       });

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { LocatedTool, Scanner, ScannerOptions } from '../../scanners/types.ts';
@@ -6,9 +6,9 @@ import type { Clock } from '../clock.ts';
 import { errorMessage } from '../errors.ts';
 import type { Exec } from '../exec.ts';
 import { redactKnownSecrets } from '../findings/redact.ts';
+import { keepRawSarif } from '../sarif/keep-raw.ts';
 import { normalizeRun } from '../sarif/normalize.ts';
 import { parseSarifText, readSarifFile } from '../sarif/read.ts';
-import { redactRawSarif } from '../sarif/redact-raw.ts';
 import { SourceReader } from '../sarif/source-reader.ts';
 import type { ScannerRun } from './scanner-run.ts';
 
@@ -122,6 +122,7 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
   let findings: ScannerRun['findings'] = [];
   let log: ScannerRun['log'];
   let readError: string | undefined;
+  let rawSarifPath: string | undefined;
   try {
     log = plan.sarifPath
       ? await readSarifFile(plan.sarifPath)
@@ -140,8 +141,12 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
       }),
     );
     // The tool's own file may hold secret values (Bandit quotes them): it is replaced by a redacted copy.
-    redactRawSarif(log, findings);
-    if (plan.sarifPath) await writeFile(plan.sarifPath, `${JSON.stringify(log, null, 2)}\n`);
+    const kept = await keepRawSarif(log, findings, {
+      ...(plan.sarifPath ? { source: plan.sarifPath } : {}),
+      dest: plan.sarifPath ?? path.join(outDir, `${scanner.id}.sarif`),
+    });
+    log = kept.skeleton;
+    rawSarifPath = kept.rawSarifPath;
   } catch (error) {
     readError = errorMessage(error);
   }
@@ -151,10 +156,18 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
       ...failed(`exited with ${result.exitCode}${tail ? `: ${clip(tail, 300)}` : ''}`),
       findings,
       ...(log ? { log } : {}),
+      ...(rawSarifPath ? { rawSarifPath } : {}),
     };
   }
   if (readError !== undefined) return failed(readError);
-  return { ...facts, status: 'ok', findings, ...(log ? { log } : {}), durationMs: elapsed() };
+  return {
+    ...facts,
+    status: 'ok',
+    findings,
+    ...(log ? { log } : {}),
+    ...(rawSarifPath ? { rawSarifPath } : {}),
+    durationMs: elapsed(),
+  };
 }
 
 /**

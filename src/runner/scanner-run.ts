@@ -19,8 +19,10 @@ export interface ScannerRun {
   sarifPath?: string;
   filesScanned: number;
   findings: Finding[];
-  /** The validated SARIF as the tool wrote it, for merging and evidence. */
+  /** The tool's SARIF without its results (tool, rules, invocations), for the merged SARIF. */
   log?: SarifLogInput;
+  /** The tool's whole SARIF on disk, secret values redacted: what the evidence keeps as raw. */
+  rawSarifPath?: string;
   /** Criteria this run stands for when its scanner is not in the mapping data (imported SARIF). */
   covers?: readonly string[];
   /** True for a SARIF log given with --sarif rather than a scanner controlgate ran. */

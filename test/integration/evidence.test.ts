@@ -10,7 +10,6 @@ import { runCli } from '../support/cli.ts';
 const EXPECTED_FILES = [
   'controlgate.json',
   'controls.json',
-  'findings.json',
   'manifest.json',
   'oscal/assessment-plan.json',
   'oscal/assessment-results.json',
@@ -105,7 +104,7 @@ describe('the evidence bundle of the example-app scan', () => {
     for (const location of [bundle, zip]) {
       const run = runCli(['evidence', 'verify', location]);
       expect(run.exitCode, run.stdout).toBe(0);
-      expect(run.stdout).toMatch(/intact — 11 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
+      expect(run.stdout).toMatch(/intact — 10 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
     }
   });
 
@@ -114,12 +113,12 @@ describe('the evidence bundle of the example-app scan', () => {
       [
         'changed byte',
         (dir) => {
-          const file = path.join(dir, 'findings.json');
+          const file = path.join(dir, 'controls.json');
           const bytes = readFileSync(file);
           bytes[100] = (bytes[100] ?? 0) ^ 1;
           writeFileSync(file, bytes);
         },
-        /findings\.json: content changed/,
+        /controls\.json: content changed/,
       ],
       ['removed file', (dir) => rmSync(path.join(dir, 'report.html')), /report\.html: missing/],
       [

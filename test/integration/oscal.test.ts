@@ -67,7 +67,7 @@ describe('OSCAL assessment plan and results for the example app, validated by co
     const docs = oscalDocuments(report, facts, {
       planHref: PLAN_HREF,
       sarifHrefs,
-      findingsHref: 'findings.json',
+      findingsHref: 'controlgate.json',
     });
     plan = docs.assessmentPlan;
     results = docs.assessmentResults;
@@ -158,7 +158,7 @@ describe('OSCAL assessment plan and results for the example app, validated by co
         oscalDocuments(structuredClone(report), structuredClone(facts), {
           planHref: PLAN_HREF,
           sarifHrefs: new Map(sarifHrefs),
-          findingsHref: 'findings.json',
+          findingsHref: 'controlgate.json',
         }),
       );
     expect(again()).toBe(JSON.stringify({ assessmentPlan: plan, assessmentResults: results }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactJsonChunks, prettyJsonChunks } from '../../src/evidence/json-stream.ts';
+import { compactJsonChunks, prettyJsonChunks } from '../../src/json-stream.ts';
 
 const joined = (chunks: Iterable<string>) => [...chunks].join('');
 

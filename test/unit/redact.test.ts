@@ -184,7 +184,9 @@ describe('redactKnownSecrets: the quick pre-check', () => {
   it('lets no known shape through: each one still triggers the full redaction', () => {
     const samples = [
       '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----',
-      ...['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'ANPA', 'ANVA', 'AIPA'].map((p) => `id ${p}ABCDEFGHIJKLMNOP`),
+      ...['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'ANPA', 'ANVA', 'AIPA'].map(
+        (p) => `id ${p}ABCDEFGHIJKLMNOP`,
+      ),
       `token ghp_${'a'.repeat(36)}`,
       `github_pat_${'b'.repeat(30)}`,
       `glpat-${'c'.repeat(20)}`,

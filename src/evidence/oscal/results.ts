@@ -119,7 +119,8 @@ function status(c: ReportControl): Json {
 }
 
 function verdictText(c: ReportControl): string {
-  const existing = c.existing.length > 0 ? `, ${c.existing.length} existing before this change (not judged)` : '';
+  const existing =
+    c.existing.length > 0 ? `, ${c.existing.length} existing before this change (not judged)` : '';
   const counts = `${c.findings.length} at or above the ${c.severity} threshold, ${c.belowThreshold.length} below it${existing}, ${c.waived.length} waived, ${c.suppressed.length} suppressed in source`;
   const covered = c.coveredBy.length > 0 ? ` Covered by: ${c.coveredBy.join(', ')}.` : '';
   return `controlgate verdict: ${c.verdict} (${c.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;

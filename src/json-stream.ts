@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+
 /*
  * JSON for evidence files of any size. Small documents are pretty-printed for people; past a
  * threshold one string of the whole document would be hundreds of megabytes (V8 refuses strings
@@ -60,4 +62,18 @@ export function* compactJsonChunks(value: unknown): Generator<string> {
 /** Pretty JSON (two-space indent) as one chunk: for documents people open and read. */
 export function* prettyJsonChunks(value: unknown): Generator<string> {
   yield `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Above this many array elements in a document, files are written compact (see above). */
+export const LARGE_DOCUMENT_ITEMS = 10_000;
+
+/** Writes JSON to a file chunk by chunk: pretty when `pretty`, else compact. */
+export async function writeJsonFile(file: string, value: unknown, pretty: boolean): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    for (const chunk of pretty ? prettyJsonChunks(value) : compactJsonChunks(value))
+      await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
 }
