@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { GROUPED_OBSERVATIONS_ABOVE } from '../../src/evidence/oscal/results.ts';
 import { oscalDocuments, sarifResultHrefs } from '../../src/evidence/oscal.ts';
 import type { RunFacts } from '../../src/evidence/run-facts.ts';
 import { toolsDir } from '../../src/paths.ts';
@@ -168,5 +169,76 @@ describe('OSCAL assessment plan and results for the example app, validated by co
   it('contains no planted secret from the example app', () => {
     const text = JSON.stringify([plan, results]);
     for (const secret of plantedSecrets()) expect(text.includes(secret), secret).toBe(false);
+  });
+});
+
+describe('OSCAL for a very large run: one observation per scanner rule', () => {
+  const scan = inject('exampleScan');
+  let report: JsonReport;
+  let result: Result;
+  let results: Record<string, unknown>;
+  let plan: Record<string, unknown>;
+  let workspace: string;
+
+  beforeAll(() => {
+    const base = JSON.parse(readFileSync(path.join(scan.outDir, 'controlgate.json'), 'utf8')) as JsonReport;
+    // The example's findings repeated past the threshold, each copy its own finding (fingerprint).
+    const copies = Math.ceil((GROUPED_OBSERVATIONS_ABOVE + 1) / base.findings.length);
+    const findings = Array.from({ length: copies }, (_, k) =>
+      base.findings.map((f) => ({ ...f, fingerprint: `${f.fingerprint}-${k}`, line: f.line + k })),
+    ).flat();
+    const rename = (fps: string[]) =>
+      fps.flatMap((fp) => Array.from({ length: copies }, (_, k) => `${fp}-${k}`));
+    report = {
+      ...base,
+      findings,
+      controls: base.controls.map((c) => ({
+        ...c,
+        findings: rename(c.findings),
+        belowThreshold: rename(c.belowThreshold),
+      })),
+    };
+    const docs = oscalDocuments(report, ciRunFacts(report), {
+      planHref: PLAN_HREF,
+      sarifHrefs: new Map(),
+      findingsHref: 'controlgate.json',
+    });
+    plan = docs.assessmentPlan;
+    results = docs.assessmentResults;
+    result = (results['assessment-results'] as { results: Result[] }).results[0] as Result;
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'controlgate-trestle-large-'));
+  });
+  afterAll(() => {
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('groups the findings by scanner and rule, and the counts add up to every finding', () => {
+    expect(report.findings.length).toBeGreaterThan(GROUPED_OBSERVATIONS_ABOVE);
+    const rules = new Set(report.findings.map((f) => `${f.scanner} ${f.ruleId}`));
+    expect(result.observations).toHaveLength(rules.size);
+    const total = result.observations
+      .map((o) => Number(o.props.find((p) => p.name === 'result-count')?.value))
+      .reduce((a, b) => a + b, 0);
+    expect(total).toBe(report.findings.length);
+    const uuids = new Set(result.observations.map((o) => o.uuid));
+    const failing = result.findings.find((f) => f.target['target-id'] === 'CC6.1');
+    expect(failing?.['related-observations']?.length).toBeGreaterThan(0);
+    for (const f of result.findings)
+      for (const r of f['related-observations'] ?? []) expect(uuids.has(r['observation-uuid'])).toBe(true);
+  });
+
+  it('still passes `trestle validate -a`', () => {
+    expect(existsSync(TRESTLE), `compliance-trestle is missing (${TRESTLE})`).toBe(true);
+    expect(run(TRESTLE, ['init'], workspace).status).toBe(0);
+    for (const [dir, file, doc] of [
+      ['assessment-plans', 'assessment-plan.json', plan],
+      ['assessment-results', 'assessment-results.json', results],
+    ] as const) {
+      mkdirSync(path.join(workspace, dir, NAME), { recursive: true });
+      writeFileSync(path.join(workspace, dir, NAME, file), `${JSON.stringify(doc)}\n`);
+    }
+    const validate = run(TRESTLE, ['validate', '-a'], workspace);
+    expect(validate.status, validate.stdout + validate.stderr).toBe(0);
+    expect(validate.stdout.match(/^VALID: /gm)).toHaveLength(2);
   });
 });
