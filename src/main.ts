@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../scanners/index.ts';
 import { type CliCommand, type OutputFormat, parseCommandLine, type ScanArgs } from './cli/program.ts';
@@ -14,6 +14,7 @@ import { renderSummary, summarizeBundles } from './evidence/summarize.ts';
 import { verifyBundle } from './evidence/verify.ts';
 import { realExec } from './exec.ts';
 import { describeOutcome, installScanners } from './install/index.ts';
+import { compactJsonChunks, LARGE_DOCUMENT_ITEMS, prettyJsonChunks } from './json-stream.ts';
 import { toolsDir } from './paths.ts';
 import { type ScanOutcome, scan, scanExitCode } from './pipeline/scan.ts';
 import { resolveWorkspace } from './pipeline/workspace.ts';
@@ -32,23 +33,28 @@ export interface Io {
   cwd: string;
 }
 
-function render(outcome: ScanOutcome, format: OutputFormat): string {
-  if (format === 'json') return `${JSON.stringify(jsonReport(outcome), null, 2)}\n`;
-  if (format === 'sarif')
-    return `${JSON.stringify(
-      mergedSarif(outcome.scanners, outcome.root, {
-        waivers: outcome.gate.waivers.applied,
-        fixed: outcome.baseline?.fixed ?? [],
-      }),
-      null,
-      2,
-    )}\n`;
-  return renderText(outcome);
+/** The chosen format, in chunks: JSON is pretty for people, compact and streamed for large results. */
+function render(outcome: ScanOutcome, format: OutputFormat): Iterable<string> {
+  if (format === 'text') return [renderText(outcome)];
+  const document =
+    format === 'json'
+      ? jsonReport(outcome)
+      : mergedSarif(outcome.scanners, outcome.root, {
+          waivers: outcome.gate.waivers.applied,
+          fixed: outcome.baseline?.fixed ?? [],
+        });
+  const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
+  return large ? compactJsonChunks(document) : prettyJsonChunks(document);
 }
 
-async function writeTo(file: string, text: string): Promise<void> {
+async function writeTo(file: string, chunks: Iterable<string>): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text);
+  const handle = await open(file, 'w');
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
 }
 
 async function runScan(args: ScanArgs, io: Io): Promise<number> {
@@ -97,7 +103,7 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     written.unshift(file);
     io.out(renderText(outcome));
   } else {
-    io.out(render(outcome, args.format));
+    for (const chunk of render(outcome, args.format)) io.out(chunk);
   }
   const evidenceDir =
     args.evidence === false
@@ -131,7 +137,7 @@ async function init(dir: string, force: boolean, io: Io): Promise<number> {
   const file = path.resolve(io.cwd, dir, '.controlgate.yml');
   if (existsSync(file) && !force)
     throw new UsageError(`${file} already exists; pass --force to overwrite it`);
-  await writeTo(file, STARTER_CONFIG);
+  await writeTo(file, [STARTER_CONFIG]);
   io.out(`wrote ${path.relative(io.cwd, file) || file}\n`);
   return 0;
 }

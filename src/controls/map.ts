@@ -31,6 +31,7 @@ type Facet = Pick<Finding, 'scanner' | 'ruleId' | 'cwe' | 'category' | 'tags'>;
 export class Mapper {
   private readonly mapping: Mapping;
   private readonly ruleGlobs = new Map<string, RegExp>();
+  private readonly answers = new Map<string, MappingResult>();
 
   constructor(mapping: Mapping) {
     this.mapping = mapping;
@@ -71,8 +72,23 @@ export class Mapper {
     return true;
   }
 
-  /** Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned. */
+  /**
+   * Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned.
+   * The answer depends only on these facets, which a rule's findings share: it is computed once
+   * per distinct set (a large run has a few hundred rules and hundreds of thousands of findings).
+   */
   map(f: Facet): MappingResult {
+    const key = [f.scanner, f.ruleId, f.cwe.join(','), f.category ?? '', f.tags.join('\u0001')].join(
+      '\u0000',
+    );
+    const known = this.answers.get(key);
+    if (known) return known;
+    const answer = this.compute(f);
+    this.answers.set(key, answer);
+    return answer;
+  }
+
+  private compute(f: Facet): MappingResult {
     const cwes = new Set(f.cwe.flatMap((c) => this.cweWithAncestors(c)));
     const owasp = new Set(
       f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? []),

@@ -56,6 +56,17 @@ function groupApplied(outcome: ScanOutcome): Map<Waiver, string[]> {
  * and users' scripts rely on: fields may be added, never renamed or removed.
  */
 export function jsonReport(outcome: ScanOutcome) {
+  // Several outputs (stdout, evidence, the comment) read it: built once per outcome.
+  const cached = reports.get(outcome);
+  if (cached) return cached;
+  const report = buildReport(outcome);
+  reports.set(outcome, report);
+  return report;
+}
+
+const reports = new WeakMap<ScanOutcome, ReturnType<typeof buildReport>>();
+
+function buildReport(outcome: ScanOutcome) {
   return {
     tool: { name: 'controlgate', version: CONTROLGATE_VERSION },
     schemaVersion: 1,

@@ -207,13 +207,13 @@ export function criterionFindings(
         [c.suppressed, 'suppressed in source'],
       ];
       const related: Json[] = [];
-      const seen = new Set<string>();
       for (const [fingerprints, remarks] of roles) {
+        // Grouped observations stand for many findings: each is related once per role.
+        const seen = new Set<string>();
         for (const fp of fingerprints) {
           const uuid = observationUuids.get(fp);
-          // Grouped observations stand for many findings: each is related once per role.
-          if (!uuid || seen.has(`${uuid} ${remarks}`)) continue;
-          seen.add(`${uuid} ${remarks}`);
+          if (!uuid || seen.has(uuid)) continue;
+          seen.add(uuid);
           related.push({ 'observation-uuid': uuid, remarks });
         }
       }

@@ -86,13 +86,14 @@ export const HTML_ROW_LIMIT = 2_000;
 /** The findings table with its filters, plus the JSON block the filter script reads. */
 export function renderFindings(report: JsonReport): string {
   const compared = report.baseline?.status === 'compared';
-  const sorted = sortFindings(report.findings, report.baseline);
-  const findings = sorted.length > HTML_ROW_LIMIT ? sorted.slice(0, HTML_ROW_LIMIT) : sorted;
+  const findings = sortFindings(report.findings, report.baseline, HTML_ROW_LIMIT);
+  const total = report.findings.length;
   const statusOf = statusResolver(report);
   const statuses = findings.map(statusOf);
   const states = findings.map((f) => changeState(f, report.baseline));
   const perCriterion = new Map<string, number>();
-  for (const f of sorted) for (const c of f.criteria) perCriterion.set(c, (perCriterion.get(c) ?? 0) + 1);
+  for (const f of report.findings)
+    for (const c of f.criteria) perCriterion.set(c, (perCriterion.get(c) ?? 0) + 1);
   const scanners = [...new Set([...report.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
   const filters = [
     select(
@@ -148,8 +149,8 @@ ${filters}
 ${body}
 </tbody></table>
 <p class="empty" id="no-match"${findings.length === 0 ? '' : ' hidden'}>No findings match these filters.</p>${
-    sorted.length > findings.length
-      ? `\n<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString('en-US')} of ${sorted.length.toLocaleString('en-US')} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>`
+    total > findings.length
+      ? `\n<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>`
       : ''
   }
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>

@@ -1,4 +1,5 @@
 import type { Verdict } from '../../controls/evaluate.ts';
+import { severityRank } from '../../findings/finding.ts';
 import { compareFindings } from '../../findings/order.ts';
 import { changeState, stateRank } from '../comparison.ts';
 import type { JsonReport } from '../json-report.ts';
@@ -105,7 +106,25 @@ export function statusResolver(report: Pick<JsonReport, 'controls'>): (f: Findin
 export function sortFindings(
   findings: readonly Finding[],
   baseline: JsonReport['baseline'] = null,
+  limit = Number.POSITIVE_INFINITY,
 ): Finding[] {
   const rank = (f: Finding) => stateRank(changeState(f, baseline));
-  return [...findings].sort((a, b) => rank(a) - rank(b) || compareFindings(a, b));
+  const bucket = (f: Finding) => rank(f) * 8 + (4 - severityRank(f.severity));
+  let candidates = findings;
+  if (findings.length > limit) {
+    // Only the first `limit` are wanted: keep the (state, severity) buckets that reach them, then
+    // sort just those, rather than sorting hundreds of thousands of findings to show a few.
+    const sizes = new Map<number, number>();
+    for (const f of findings) sizes.set(bucket(f), (sizes.get(bucket(f)) ?? 0) + 1);
+    let kept = 0;
+    let last = -1;
+    for (const key of [...sizes.keys()].sort((a, b) => a - b)) {
+      last = key;
+      kept += sizes.get(key) ?? 0;
+      if (kept >= limit) break;
+    }
+    candidates = findings.filter((f) => bucket(f) <= last);
+  }
+  const sorted = [...candidates].sort((a, b) => rank(a) - rank(b) || compareFindings(a, b));
+  return sorted.length > limit ? sorted.slice(0, limit) : sorted;
 }
