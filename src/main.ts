@@ -24,7 +24,7 @@ import { explainCriterion, explainFinding } from './report/explain.ts';
 import { jsonReport } from './report/json-report.ts';
 import { renderMappingMarkdown, renderMappingText } from './report/mapping-view.ts';
 import { renderText, scannerLine } from './report/terminal.ts';
-import { mergedSarif } from './sarif/merge.ts';
+import { mergedSarif, mergedSarifChunks } from './sarif/merge.ts';
 
 export interface Io {
   out: (text: string) => void;
@@ -36,15 +36,13 @@ export interface Io {
 /** The chosen format, in chunks: JSON is pretty for people, compact and streamed for large results. */
 function render(outcome: ScanOutcome, format: OutputFormat): Iterable<string> {
   if (format === 'text') return [renderText(outcome)];
-  const document =
-    format === 'json'
-      ? jsonReport(outcome)
-      : mergedSarif(outcome.scanners, outcome.root, {
-          waivers: outcome.gate.waivers.applied,
-          fixed: outcome.baseline?.fixed ?? [],
-        });
   const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
-  return large ? compactJsonChunks(document) : prettyJsonChunks(document);
+  if (format === 'json')
+    return large ? compactJsonChunks(jsonReport(outcome)) : prettyJsonChunks(jsonReport(outcome));
+  const options = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
+  return large
+    ? mergedSarifChunks(outcome.scanners, outcome.root, options)
+    : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 
 async function writeTo(file: string, chunks: Iterable<string>): Promise<void> {

@@ -4,10 +4,10 @@ import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { type JsonReport, jsonReport } from '../report/json-report.ts';
-import { mergedSarif } from '../sarif/merge.ts';
+import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../sarif/merge.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 import { MANIFEST_FILE, type Manifest, manifestOf } from './manifest.ts';
-import { oscalDocuments, sarifResultHrefs } from './oscal.ts';
+import { oscalDocuments } from './oscal.ts';
 import type { RunFacts } from './run-facts.ts';
 import { type FileContent, replaceDir, stagingDir, writeFiles, zipDir } from './write-files.ts';
 
@@ -63,10 +63,7 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
   const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_BUNDLE_FINDINGS;
   const json = large ? compactJsonChunks : prettyJsonChunks;
   const report = portableReport(jsonReport(outcome));
-  const merged = mergedSarif(outcome.scanners, outcome.root, {
-    waivers: outcome.gate.waivers.applied,
-    fixed: outcome.baseline?.fixed ?? [],
-  });
+  const mergeOptions = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
   const files: [string, () => FileContent][] = [['run.json', () => json(facts)]];
   for (const scanner of outcome.scanners) {
     // Raw as the tool wrote it, secret values already redacted by the runner.
@@ -79,7 +76,13 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
     if (raw) files.push([`sarif/base/${scanner.id}.sarif`, () => createReadStream(raw)]);
   }
   files.push(
-    ['sarif/merged.sarif', () => json(merged)],
+    [
+      'sarif/merged.sarif',
+      () =>
+        large
+          ? mergedSarifChunks(outcome.scanners, outcome.root, mergeOptions)
+          : json(mergedSarif(outcome.scanners, outcome.root, mergeOptions)),
+    ],
     // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
     ['controlgate.json', () => json(report)],
     ['controls.json', () => json(controlsDocument(report))],
@@ -90,7 +93,12 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
   const oscalDocs = () => {
     oscal ??= oscalDocuments(report, facts, {
       planHref: 'assessment-plan.json',
-      sarifHrefs: sarifResultHrefs(merged, '../sarif/merged.sarif'),
+      sarifHrefs: new Map(
+        [...mergedResultPointers(outcome.scanners, mergeOptions.fixed)].map(([fp, pointer]) => [
+          fp,
+          `../sarif/merged.sarif${pointer}`,
+        ]),
+      ),
       findingsHref: '../controlgate.json',
     });
     return oscal;

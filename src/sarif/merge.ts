@@ -97,31 +97,40 @@ function resultFor(f: Finding, ruleIndex: number, waiver: Waiver | undefined): S
   return result;
 }
 
-function runFor(
+/** A run's parts: everything but the results, and the results made one at a time. */
+interface RunParts {
+  run: Sarif.Run;
+  results: () => Generator<Sarif.Result>;
+}
+
+function runParts(
   scanner: ScannerRun,
   root: string,
   waivers: ReadonlyMap<string, Waiver>,
   fixed: readonly Finding[],
-): Sarif.Run {
+): RunParts {
   const driver = scanner.log?.runs[0]?.tool.driver;
   const originalRules = new Map<string, SarifRule>();
   for (const run of scanner.log?.runs ?? [])
     for (const rule of run.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
   const rules: Sarif.ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
-  const results = [...scanner.findings, ...fixed].map((f) => {
-    let index = ruleIndex.get(f.ruleId);
-    if (index === undefined) {
-      index = rules.length;
-      ruleIndex.set(f.ruleId, index);
+  // Rules first (they precede the results in the document); results are made when read.
+  for (const list of [scanner.findings, fixed]) {
+    for (const f of list) {
+      if (ruleIndex.has(f.ruleId)) continue;
+      ruleIndex.set(f.ruleId, rules.length);
       rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
     }
-    return resultFor(f, index, waivers.get(f.fingerprint));
-  });
+  }
+  function* results(): Generator<Sarif.Result> {
+    for (const list of [scanner.findings, fixed])
+      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers.get(f.fingerprint));
+  }
   const notifications: Sarif.Notification[] = scanner.error
     ? [{ level: scanner.status === 'failed' ? 'error' : 'note', message: { text: scanner.error } }]
     : [];
-  return {
+  const run: Sarif.Run = {
     tool: {
       driver: {
         name: driver?.name ?? scanner.displayName,
@@ -141,7 +150,7 @@ function runFor(
         toolExecutionNotifications: notifications,
       },
     ],
-    results,
+    results: [],
     properties: {
       controlgate: {
         version: CONTROLGATE_VERSION,
@@ -152,6 +161,7 @@ function runFor(
       },
     },
   };
+  return { run, results };
 }
 
 export interface MergeOptions {
@@ -164,6 +174,23 @@ export interface MergeOptions {
   fixed?: readonly Finding[];
 }
 
+function partsOf(scanners: readonly ScannerRun[], root: string, options: MergeOptions): RunParts[] {
+  const waivers = options.waivers ?? new Map<string, Waiver>();
+  const fixed = options.fixed ?? [];
+  return scanners.map((s) =>
+    runParts(
+      s,
+      root,
+      waivers,
+      fixed.filter((f) => f.scanner === s.id),
+    ),
+  );
+}
+
+const LOG_PROPERTIES = {
+  generator: { name: 'controlgate', version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI },
+};
+
 /**
  * One SARIF 2.1.0 log with one run per scanner (failed and skipped ones included, saying so);
  * in-source suppressions and applied waivers appear as SARIF suppressions, and a comparison with
@@ -174,21 +201,67 @@ export function mergedSarif(
   root: string,
   options: MergeOptions = {},
 ): Sarif.Log {
-  const waivers = options.waivers ?? new Map<string, Waiver>();
-  const fixed = options.fixed ?? [];
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: scanners.map((s) =>
-      runFor(
-        s,
-        root,
-        waivers,
-        fixed.filter((f) => f.scanner === s.id),
-      ),
-    ),
-    properties: {
-      generator: { name: 'controlgate', version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI },
-    },
+    runs: partsOf(scanners, root, options).map((p) => ({ ...p.run, results: [...p.results()] })),
+    properties: LOG_PROPERTIES,
   };
+}
+
+/** Results are gathered to about this many characters before a chunk is handed on. */
+const CHUNK_CHARS = 1 << 16;
+
+/**
+ * The same log as compact JSON in chunks, each result made only when it is written: a run with
+ * hundreds of thousands of results is never held in memory as objects or as one string.
+ */
+export function* mergedSarifChunks(
+  scanners: readonly ScannerRun[],
+  root: string,
+  options: MergeOptions = {},
+): Generator<string> {
+  const marker = '\u0000controlgate:results\u0000';
+  yield `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
+  let firstRun = true;
+  for (const parts of partsOf(scanners, root, options)) {
+    // The run without its results, split where they go.
+    const [before = '', after = ''] = JSON.stringify({ ...parts.run, results: marker }).split(
+      JSON.stringify(marker),
+    );
+    let buffer = `${firstRun ? '' : ','}${before}[`;
+    firstRun = false;
+    let firstResult = true;
+    for (const result of parts.results()) {
+      buffer += `${firstResult ? '' : ','}${JSON.stringify(result)}`;
+      firstResult = false;
+      if (buffer.length >= CHUNK_CHARS) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    yield `${buffer}]${after}`;
+  }
+  yield `],"properties":${JSON.stringify(LOG_PROPERTIES)}}\n`;
+}
+
+/**
+ * Fingerprint → JSON pointer (`#/runs/<i>/results/<j>`) of its result in the merged log, computed
+ * without building the log: what OSCAL observations cite as evidence.
+ */
+export function mergedResultPointers(
+  scanners: readonly ScannerRun[],
+  fixed: readonly Finding[] = [],
+): Map<string, string> {
+  const pointers = new Map<string, string>();
+  scanners.forEach((s, i) => {
+    let j = 0;
+    for (const list of [s.findings, fixed.filter((f) => f.scanner === s.id)]) {
+      for (const f of list) {
+        if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i}/results/${j}`);
+        j += 1;
+      }
+    }
+  });
+  return pointers;
 }
