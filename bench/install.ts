@@ -1,0 +1,168 @@
+/**
+ * Installing the scanners (issue 8): `node scripts/install-scanners.ts` cold, with every cache it
+ * uses pointed at empty folders (tools folder, Go module and build caches, pip's cache), then warm:
+ * again with the same folders, as a CI job with a restored cache would run it.
+ *   npm run bench:install [-- --warm-runs N --no-cold --wait-minutes N]
+ * The cold run downloads Semgrep, Bandit and their dependencies from PyPI and KICS's sources from the
+ * Go module proxy, and builds KICS: about 3 minutes and 2 GB of temporary files, removed at the end.
+ */
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  idleWaiter,
+  loadAverage,
+  machineSummary,
+  markdownTable,
+  median,
+  positiveInt,
+  seconds,
+  type Timed,
+  timed,
+  undisturbed,
+  waitForQuietMachine,
+} from './common.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const script = path.join(root, 'scripts', 'install-scanners.ts');
+
+const { values: flags } = parseArgs({
+  options: {
+    'warm-runs': { type: 'string', default: '3' },
+    // Only the warm runs, on a tools folder that is already complete (the project's own .tools).
+    'no-cold': { type: 'boolean', default: false },
+    'wait-minutes': { type: 'string', default: '30' },
+  },
+});
+const warmRuns = positiveInt(flags['warm-runs'], '--warm-runs', 1);
+const waitSeconds = 60 * positiveInt(flags['wait-minutes'], '--wait-minutes', 0);
+// Between runs: wait while other processes are busy, up to the same time in all.
+const waitForIdle = idleWaiter(waitSeconds);
+
+/** Bytes under a folder, symbolic links not followed: how much a CI cache of it would hold. */
+function folderBytes(dir: string): number {
+  let total = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of entries) {
+    const full = path.join(dir, name);
+    const stat = lstatSync(full);
+    total += stat.isDirectory() ? folderBytes(full) : stat.size;
+  }
+  return total;
+}
+
+/** Go's module cache is read-only by design; removing it needs write permission back first. */
+function makeWritable(dir: string): void {
+  let entries: string[];
+  try {
+    chmodSync(dir, 0o755);
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const full = path.join(dir, name);
+    if (lstatSync(full).isDirectory()) makeWritable(full);
+  }
+}
+
+const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20).toLocaleString('en')} MiB`;
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'controlgate-bench-install-'));
+const dirs = {
+  CONTROLGATE_TOOLS_DIR: path.join(scratch, 'tools'),
+  GOPATH: path.join(scratch, 'gopath'),
+  GOMODCACHE: path.join(scratch, 'gopath', 'pkg', 'mod'),
+  GOCACHE: path.join(scratch, 'gocache'),
+  PIP_CACHE_DIR: path.join(scratch, 'pip-cache'),
+  XDG_CACHE_HOME: path.join(scratch, 'xdg-cache'),
+};
+for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+// --no-cold measures the project's own tools folder, with the user's caches: what `npm run
+// scanners:install` costs on a machine where it already ran.
+const env: NodeJS.ProcessEnv = flags['no-cold'] ? { ...process.env } : { ...process.env, ...dirs };
+
+/** The script's own per-tool lines ("kics 2.2.0: installed at … (2 min 41 s)"), paths shortened. */
+function toolLines(run: Timed): string[] {
+  return run.stdout
+    .split('\n')
+    .filter((l) => /^(semgrep|bandit|kics)\b/.test(l))
+    .map((l) => l.replaceAll(scratch, '<tmp>'));
+}
+
+function install(name: string): Timed {
+  const run = timed(process.execPath, [script], { cwd: root, env });
+  process.stderr.write(
+    `${name}: ${run.wall.toFixed(1)} s wall, ${run.cpu.toFixed(1)} s CPU, others ${run.otherCpu.toFixed(1)} s CPU, load ${run.loadAtStart.toFixed(2)}\n`,
+  );
+  if (run.status !== 0) {
+    throw new Error(
+      `${name} exited ${run.status ?? run.signal}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`,
+    );
+  }
+  return run;
+}
+
+try {
+  const quiet = await waitForQuietMachine({ maxWaitSeconds: waitSeconds });
+  console.log(
+    `machine: ${machineSummary()}; load average ${loadAverage()} at the start${quiet.quiet ? '' : ' (NOT quiet: figures taken under load)'}\n`,
+  );
+  const rows: string[][] = [];
+  const details: string[] = [];
+  if (!flags['no-cold']) {
+    const cold = install('cold');
+    rows.push([
+      'cold: empty tools folder, Go and pip caches',
+      seconds(cold.wall),
+      seconds(cold.cpu),
+      seconds(cold.otherCpu),
+    ]);
+    details.push(`cold run: ${toolLines(cold).join('; ')}`);
+    details.push(
+      `after the cold run: tools folder ${mib(folderBytes(dirs.CONTROLGATE_TOOLS_DIR))}, Go module cache ${mib(folderBytes(dirs.GOMODCACHE))}, Go build cache ${mib(folderBytes(dirs.GOCACHE))}, pip cache ${mib(folderBytes(dirs.PIP_CACHE_DIR))}`,
+    );
+  }
+  const warm: Timed[] = [];
+  for (let i = 0; i < warmRuns; i++) {
+    warm.push(
+      await undisturbed(
+        () => install(`warm ${i + 1}`),
+        (r) => r,
+        waitForIdle,
+      ),
+    );
+  }
+  const walls = warm.map((w) => w.wall);
+  rows.push([
+    `warm: ${flags['no-cold'] ? 'the project’s own tools folder and caches' : 'the same folders again'} (median of ${warmRuns}; ${walls.map((w) => w.toFixed(2)).join(', ')} s)`,
+    seconds(median(walls)),
+    seconds(median(warm.map((w) => w.cpu))),
+    seconds(median(warm.map((w) => w.otherCpu))),
+  ]);
+  const last = warm.at(-1);
+  if (last) details.push(`warm run: ${toolLines(last).join('; ')}`);
+  console.log(
+    markdownTable(['run', 'wall (s)', 'CPU user+sys (s)', 'other processes’ CPU (s)'], rows, [
+      false,
+      true,
+      true,
+      true,
+    ]),
+  );
+  console.log('');
+  const warmMedian = median(walls);
+  console.log(`- target: warm < 5 s: ${warmMedian < 5 ? 'met' : 'MISSED'} (${seconds(warmMedian)} s)`);
+  for (const line of details) console.log(`- ${line}`);
+  console.log(`\nload average at the end: ${loadAverage()}`);
+} finally {
+  makeWritable(scratch);
+  rmSync(scratch, { recursive: true, force: true });
+}
