@@ -3642,16 +3642,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal2;
-          open3.output = safeOutput || utils.escapeRegex(literal2);
+          const open5 = tokens[token.tokensIndex];
+          open5.type = "text";
+          open5.value = literal2;
+          open5.output = safeOutput || utils.escapeRegex(literal2);
           for (let i3 = token.tokensIndex + 1; i3 < tokens.length; i3++) {
             tokens[i3].value = "";
             tokens[i3].output = "";
             delete tokens[i3].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open5.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -3871,15 +3871,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open3 = {
+          const open5 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open5);
+          push(open5);
           continue;
         }
         if (value === "}") {
@@ -8325,6 +8325,9 @@ var init_package = __esm({
         "bench:example": "node bench/example-app.ts",
         "bench:large-sarif": "node bench/large-sarif.ts",
         "bench:diff": "node bench/diff-scan.ts",
+        "bench:orchestration": "node bench/orchestration.ts",
+        "bench:install": "node bench/install.ts",
+        "bench:render": "node bench/render.ts",
         generate: "node scripts/generate.ts",
         "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
       },
@@ -36691,6 +36694,75 @@ exclude: []
   }
 });
 
+// src/json-stream.ts
+import { open as open2 } from "node:fs/promises";
+function* walk(value) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield "[]";
+      return;
+    }
+    yield "[";
+    const long = value.length > LONG_ARRAY;
+    for (let i3 = 0; i3 < value.length; i3++) {
+      if (i3 > 0) yield ",";
+      const item = value[i3];
+      if (item === void 0 || typeof item === "function") yield "null";
+      else if (long) yield JSON.stringify(item);
+      else yield* walk(item);
+    }
+    yield "]";
+    return;
+  }
+  if (value !== null && typeof value === "object" && !("toJSON" in value)) {
+    yield "{";
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === void 0 || typeof item === "function") continue;
+      yield `${first ? "" : ","}${JSON.stringify(key)}:`;
+      first = false;
+      yield* walk(item);
+    }
+    yield "}";
+    return;
+  }
+  yield JSON.stringify(value) ?? "null";
+}
+function* compactJsonChunks(value) {
+  let buffer = "";
+  for (const piece of walk(value)) {
+    buffer += piece;
+    if (buffer.length >= CHUNK_CHARS) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  yield `${buffer}
+`;
+}
+function* prettyJsonChunks(value) {
+  yield `${JSON.stringify(value, null, 2)}
+`;
+}
+async function writeJsonFile(file2, value, pretty) {
+  const handle = await open2(file2, "w");
+  try {
+    for (const chunk of pretty ? prettyJsonChunks(value) : compactJsonChunks(value))
+      await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
+}
+var LONG_ARRAY, CHUNK_CHARS, LARGE_DOCUMENT_ITEMS;
+var init_json_stream = __esm({
+  "src/json-stream.ts"() {
+    "use strict";
+    LONG_ARRAY = 256;
+    CHUNK_CHARS = 1 << 16;
+    LARGE_DOCUMENT_ITEMS = 1e4;
+  }
+});
+
 // src/findings/order.ts
 function byCodeUnits(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
@@ -36851,14 +36923,30 @@ function statusResolver(report2) {
     return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
   };
 }
-function sortFindings(findings, baseline = null) {
+function sortFindings(findings, baseline = null, limit = Number.POSITIVE_INFINITY) {
   const rank = (f) => stateRank(changeState(f, baseline));
-  return [...findings].sort((a2, b) => rank(a2) - rank(b) || compareFindings(a2, b));
+  const bucket = (f) => rank(f) * 8 + (4 - severityRank(f.severity));
+  let candidates = findings;
+  if (findings.length > limit) {
+    const sizes = /* @__PURE__ */ new Map();
+    for (const f of findings) sizes.set(bucket(f), (sizes.get(bucket(f)) ?? 0) + 1);
+    let kept = 0;
+    let last = -1;
+    for (const key of [...sizes.keys()].sort((a2, b) => a2 - b)) {
+      last = key;
+      kept += sizes.get(key) ?? 0;
+      if (kept >= limit) break;
+    }
+    candidates = findings.filter((f) => bucket(f) <= last);
+  }
+  const sorted = [...candidates].sort((a2, b) => rank(a2) - rank(b) || compareFindings(a2, b));
+  return sorted.length > limit ? sorted.slice(0, limit) : sorted;
 }
 var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
 var init_model2 = __esm({
   "src/report/html/model.ts"() {
     "use strict";
+    init_finding();
     init_order();
     init_comparison();
     VERDICTS = [
@@ -36959,13 +37047,14 @@ function statusOptions(compared) {
 }
 function renderFindings(report2) {
   const compared = report2.baseline?.status === "compared";
-  const sorted = sortFindings(report2.findings, report2.baseline);
-  const findings = sorted.length > HTML_ROW_LIMIT ? sorted.slice(0, HTML_ROW_LIMIT) : sorted;
+  const findings = sortFindings(report2.findings, report2.baseline, HTML_ROW_LIMIT);
+  const total = report2.findings.length;
   const statusOf2 = statusResolver(report2);
   const statuses = findings.map(statusOf2);
   const states = findings.map((f) => changeState(f, report2.baseline));
   const perCriterion = /* @__PURE__ */ new Map();
-  for (const f of sorted) for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
+  for (const f of report2.findings)
+    for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
   const scanners2 = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
   const filters = [
     select(
@@ -37016,8 +37105,8 @@ ${filters}
 <tbody>
 ${body}
 </tbody></table>
-<p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>${sorted.length > findings.length ? `
-<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString("en-US")} of ${sorted.length.toLocaleString("en-US")} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>` : ""}
+<p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>${total > findings.length ? `
+<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>` : ""}
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>
 </section>`;
 }
@@ -37587,6 +37676,13 @@ function groupApplied(outcome) {
   return byWaiver;
 }
 function jsonReport(outcome) {
+  const cached2 = reports.get(outcome);
+  if (cached2) return cached2;
+  const report2 = buildReport(outcome);
+  reports.set(outcome, report2);
+  return report2;
+}
+function buildReport(outcome) {
   return {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
@@ -37744,12 +37840,14 @@ function baselineFacts(outcome) {
     })
   };
 }
+var reports;
 var init_json_report = __esm({
   "src/report/json-report.ts"() {
     "use strict";
     init_finding();
     init_paths();
     init_version();
+    reports = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -37825,24 +37923,26 @@ function resultFor(f, ruleIndex, waiver) {
   if (suppressions.length > 0) result2.suppressions = suppressions;
   return result2;
 }
-function runFor(scanner2, root, waivers2, fixed) {
+function runParts(scanner2, root, waivers2, fixed) {
   const driver = scanner2.log?.runs[0]?.tool.driver;
   const originalRules = /* @__PURE__ */ new Map();
-  for (const run2 of scanner2.log?.runs ?? [])
-    for (const rule of run2.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
+  for (const run3 of scanner2.log?.runs ?? [])
+    for (const rule of run3.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
   const rules = [];
   const ruleIndex = /* @__PURE__ */ new Map();
-  const results = [...scanner2.findings, ...fixed].map((f) => {
-    let index = ruleIndex.get(f.ruleId);
-    if (index === void 0) {
-      index = rules.length;
-      ruleIndex.set(f.ruleId, index);
+  for (const list of [scanner2.findings, fixed]) {
+    for (const f of list) {
+      if (ruleIndex.has(f.ruleId)) continue;
+      ruleIndex.set(f.ruleId, rules.length);
       rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
     }
-    return resultFor(f, index, waivers2.get(f.fingerprint));
-  });
+  }
+  function* results() {
+    for (const list of [scanner2.findings, fixed])
+      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
+  }
   const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
-  return {
+  const run2 = {
     tool: {
       driver: {
         name: driver?.name ?? scanner2.displayName,
@@ -37862,7 +37962,7 @@ function runFor(scanner2, root, waivers2, fixed) {
         toolExecutionNotifications: notifications
       }
     ],
-    results,
+    results: [],
     properties: {
       controlgate: {
         version: CONTROLGATE_VERSION,
@@ -37873,27 +37973,66 @@ function runFor(scanner2, root, waivers2, fixed) {
       }
     }
   };
+  return { run: run2, results };
 }
-function mergedSarif(scanners2, root, options = {}) {
+function partsOf(scanners2, root, options) {
   const waivers2 = options.waivers ?? /* @__PURE__ */ new Map();
   const fixed = options.fixed ?? [];
+  return scanners2.map(
+    (s) => runParts(
+      s,
+      root,
+      waivers2,
+      fixed.filter((f) => f.scanner === s.id)
+    )
+  );
+}
+function mergedSarif(scanners2, root, options = {}) {
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
-    runs: scanners2.map(
-      (s) => runFor(
-        s,
-        root,
-        waivers2,
-        fixed.filter((f) => f.scanner === s.id)
-      )
-    ),
-    properties: {
-      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
-    }
+    runs: partsOf(scanners2, root, options).map((p) => ({ ...p.run, results: [...p.results()] })),
+    properties: LOG_PROPERTIES
   };
 }
-var SARIF_SCHEMA, SRCROOT, SARIF_BASELINE_STATE;
+function* mergedSarifChunks(scanners2, root, options = {}) {
+  const marker = "\0controlgate:results\0";
+  yield `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
+  let firstRun = true;
+  for (const parts of partsOf(scanners2, root, options)) {
+    const [before = "", after = ""] = JSON.stringify({ ...parts.run, results: marker }).split(
+      JSON.stringify(marker)
+    );
+    let buffer = `${firstRun ? "" : ","}${before}[`;
+    firstRun = false;
+    let firstResult = true;
+    for (const result2 of parts.results()) {
+      buffer += `${firstResult ? "" : ","}${JSON.stringify(result2)}`;
+      firstResult = false;
+      if (buffer.length >= CHUNK_CHARS2) {
+        yield buffer;
+        buffer = "";
+      }
+    }
+    yield `${buffer}]${after}`;
+  }
+  yield `],"properties":${JSON.stringify(LOG_PROPERTIES)}}
+`;
+}
+function mergedResultPointers(scanners2, fixed = []) {
+  const pointers = /* @__PURE__ */ new Map();
+  scanners2.forEach((s, i3) => {
+    let j = 0;
+    for (const list of [s.findings, fixed.filter((f) => f.scanner === s.id)]) {
+      for (const f of list) {
+        if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i3}/results/${j}`);
+        j += 1;
+      }
+    }
+  });
+  return pointers;
+}
+var SARIF_SCHEMA, SRCROOT, SARIF_BASELINE_STATE, LOG_PROPERTIES, CHUNK_CHARS2;
 var init_merge = __esm({
   "src/sarif/merge.ts"() {
     "use strict";
@@ -37901,64 +38040,10 @@ var init_merge = __esm({
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
     SRCROOT = "%SRCROOT%";
     SARIF_BASELINE_STATE = { new: "new", unchanged: "unchanged", fixed: "absent" };
-  }
-});
-
-// src/evidence/json-stream.ts
-function* walk(value) {
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield "[]";
-      return;
-    }
-    yield "[";
-    const long = value.length > LONG_ARRAY;
-    for (let i3 = 0; i3 < value.length; i3++) {
-      if (i3 > 0) yield ",";
-      const item = value[i3];
-      if (item === void 0 || typeof item === "function") yield "null";
-      else if (long) yield JSON.stringify(item);
-      else yield* walk(item);
-    }
-    yield "]";
-    return;
-  }
-  if (value !== null && typeof value === "object" && !("toJSON" in value)) {
-    yield "{";
-    let first = true;
-    for (const [key, item] of Object.entries(value)) {
-      if (item === void 0 || typeof item === "function") continue;
-      yield `${first ? "" : ","}${JSON.stringify(key)}:`;
-      first = false;
-      yield* walk(item);
-    }
-    yield "}";
-    return;
-  }
-  yield JSON.stringify(value) ?? "null";
-}
-function* compactJsonChunks(value) {
-  let buffer = "";
-  for (const piece of walk(value)) {
-    buffer += piece;
-    if (buffer.length >= CHUNK_CHARS) {
-      yield buffer;
-      buffer = "";
-    }
-  }
-  yield `${buffer}
-`;
-}
-function* prettyJsonChunks(value) {
-  yield `${JSON.stringify(value, null, 2)}
-`;
-}
-var LONG_ARRAY, CHUNK_CHARS;
-var init_json_stream = __esm({
-  "src/evidence/json-stream.ts"() {
-    "use strict";
-    LONG_ARRAY = 256;
-    CHUNK_CHARS = 1 << 16;
+    LOG_PROPERTIES = {
+      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
+    };
+    CHUNK_CHARS2 = 1 << 16;
   }
 });
 
@@ -38067,7 +38152,55 @@ function evidenceFor(f, index, ctx) {
   }
   return evidence;
 }
+function groupedObservations(ctx) {
+  const groups = /* @__PURE__ */ new Map();
+  ctx.report.findings.forEach((f, index) => {
+    const key = `${f.scanner}\0${f.ruleId}`;
+    const group = groups.get(key);
+    if (group) group.members.push(f);
+    else groups.set(key, { first: index, members: [f] });
+  });
+  const uuids = /* @__PURE__ */ new Map();
+  const list = [...groups.values()].map(({ first, members: members2 }) => {
+    const head = members2[0];
+    const uuid3 = ctx.runUuid(`observation-group/${head.scanner}/${head.ruleId}`);
+    for (const f of members2) if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
+    const severity2 = SEVERITY_ORDER.find((s) => members2.some((f) => f.severity === s)) ?? head.severity;
+    const criteria2 = [...new Set(members2.flatMap((f) => f.criteria))].sort();
+    const cwes = [...new Set(members2.flatMap((f) => f.cwe))].sort();
+    const shown = members2.slice(0, GROUP_LOCATIONS).map(location);
+    const more = members2.length > shown.length ? ` and ${members2.length - shown.length} more` : "";
+    return compact({
+      uuid: uuid3,
+      title: markupLine(`${head.ruleId} (${severity2}): ${members2.length} results`),
+      description: markup(
+        `${members2.length} results of ${head.scanner} rule ${head.ruleId}, for example: ${head.message}
+
+At ${shown.join(", ")}${more}. Every result is in the linked report and merged SARIF log.`
+      ),
+      props: props([
+        ["scanner", head.scanner],
+        ["scanner-version", head.scannerVersion],
+        ["rule-id", head.ruleId],
+        ["rule-name", head.ruleName],
+        ["severity", severity2],
+        ["result-count", members2.length],
+        ["new-count", members2.filter((f) => f.baselineState === "new").length || null],
+        ...cwes.map((cwe) => ["cwe", cwe]),
+        ...criteria2.map((c3) => ["criterion", c3])
+      ]),
+      methods: ["TEST"],
+      types: ["finding"],
+      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(head.scanner) }] }],
+      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
+      "relevant-evidence": evidenceFor(head, first, ctx),
+      collected: ctx.collected
+    });
+  });
+  return { list, uuids };
+}
 function observations(ctx) {
+  if (ctx.report.findings.length > GROUPED_OBSERVATIONS_ABOVE) return groupedObservations(ctx);
   const uuids = /* @__PURE__ */ new Map();
   const list = ctx.report.findings.map((f, index) => {
     const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
@@ -38154,9 +38287,12 @@ function criterionFindings(ctx, observationUuids) {
     ];
     const related = [];
     for (const [fingerprints, remarks] of roles) {
+      const seen = /* @__PURE__ */ new Set();
       for (const fp of fingerprints) {
         const uuid3 = observationUuids.get(fp);
-        if (uuid3) related.push({ "observation-uuid": uuid3, remarks });
+        if (!uuid3 || seen.has(uuid3)) continue;
+        seen.add(uuid3);
+        related.push({ "observation-uuid": uuid3, remarks });
       }
     }
     const waivers2 = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
@@ -38194,32 +38330,22 @@ function resultRemarks(report2) {
     2e3
   );
 }
-var ASSESSED_VERDICTS;
+var ASSESSED_VERDICTS, GROUPED_OBSERVATIONS_ABOVE, GROUP_LOCATIONS, SEVERITY_ORDER;
 var init_results = __esm({
   "src/evidence/oscal/results.ts"() {
     "use strict";
     init_text2();
     ASSESSED_VERDICTS = /* @__PURE__ */ new Set(["pass", "fail", "warn", "not-evaluated"]);
+    GROUPED_OBSERVATIONS_ABOVE = 1e4;
+    GROUP_LOCATIONS = 20;
+    SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
   }
 });
 
 // src/evidence/oscal/links.ts
-function sarifResultHrefs(log2, sarifHref) {
-  const hrefs = /* @__PURE__ */ new Map();
-  log2.runs.forEach((run2, i3) => {
-    (run2.results ?? []).forEach((result2, j) => {
-      const fingerprint = result2.partialFingerprints?.[FINGERPRINT_KEY];
-      if (fingerprint && !hrefs.has(fingerprint))
-        hrefs.set(fingerprint, `${sarifHref}#/runs/${i3}/results/${j}`);
-    });
-  });
-  return hrefs;
-}
-var FINGERPRINT_KEY;
 var init_links = __esm({
   "src/evidence/oscal/links.ts"() {
     "use strict";
-    FINGERPRINT_KEY = "controlgate/v1";
   }
 });
 
@@ -39571,20 +39697,20 @@ var init_esm = __esm({
 import { createHash as createHash5, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir as mkdir2, open as open2, rename as rename2, rm as rm2 } from "node:fs/promises";
+import { mkdir as mkdir2, open as open3, rename as rename2, rm as rm2 } from "node:fs/promises";
 import path14 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
     const target = path14.join(dir, ...name.split("/"));
     await mkdir2(path14.dirname(target), { recursive: true });
-    const handle = await open2(target, "w");
+    const handle = await open3(target, "w");
     const hash2 = createHash5("sha256");
     let size = 0;
     try {
       const content = make();
       const chunks = content instanceof Uint8Array ? [content] : content;
-      for (const chunk of chunks) {
+      for await (const chunk of chunks) {
         const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
         hash2.update(bytes);
         size += bytes.length;
@@ -39652,6 +39778,7 @@ var init_write_files = __esm({
 });
 
 // src/evidence/bundle.ts
+import { createReadStream as createReadStream2 } from "node:fs";
 import { rm as rm3 } from "node:fs/promises";
 function portableReport(report2) {
   return {
@@ -39690,24 +39817,23 @@ function evidenceContents(outcome, facts) {
   const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_BUNDLE_FINDINGS;
   const json2 = large ? compactJsonChunks : prettyJsonChunks;
   const report2 = portableReport(jsonReport(outcome));
-  const merged = mergedSarif(outcome.scanners, outcome.root, {
-    waivers: outcome.gate.waivers.applied,
-    fixed: outcome.baseline?.fixed ?? []
-  });
+  const mergeOptions2 = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
   const files = [["run.json", () => json2(facts)]];
   for (const scanner2 of outcome.scanners) {
-    const log2 = scanner2.log;
-    if (log2) files.push([`sarif/raw/${scanner2.id}.sarif`, () => json2(log2)]);
+    const raw = scanner2.rawSarifPath;
+    if (raw) files.push([`sarif/raw/${scanner2.id}.sarif`, () => createReadStream2(raw)]);
   }
   for (const scanner2 of outcome.baseline?.scanners ?? []) {
-    const log2 = scanner2.log;
-    if (log2) files.push([`sarif/base/${scanner2.id}.sarif`, () => json2(log2)]);
+    const raw = scanner2.rawSarifPath;
+    if (raw) files.push([`sarif/base/${scanner2.id}.sarif`, () => createReadStream2(raw)]);
   }
   files.push(
-    ["sarif/merged.sarif", () => json2(merged)],
+    [
+      "sarif/merged.sarif",
+      () => large ? mergedSarifChunks(outcome.scanners, outcome.root, mergeOptions2) : json2(mergedSarif(outcome.scanners, outcome.root, mergeOptions2))
+    ],
     // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
     ["controlgate.json", () => json2(report2)],
-    ["findings.json", () => json2({ findings: report2.findings })],
     ["controls.json", () => json2(controlsDocument(report2))],
     ["report.html", () => encoder.encode(renderHtmlReport(report2, facts))]
   );
@@ -39715,8 +39841,13 @@ function evidenceContents(outcome, facts) {
   const oscalDocs = () => {
     oscal ??= oscalDocuments(report2, facts, {
       planHref: "assessment-plan.json",
-      sarifHrefs: sarifResultHrefs(merged, "../sarif/merged.sarif"),
-      findingsHref: "../findings.json"
+      sarifHrefs: new Map(
+        [...mergedResultPointers(outcome.scanners, mergeOptions2.fixed)].map(([fp, pointer]) => [
+          fp,
+          `../sarif/merged.sarif${pointer}`
+        ])
+      ),
+      findingsHref: "../controlgate.json"
     });
     return oscal;
   };
@@ -39746,11 +39877,11 @@ var encoder, LARGE_BUNDLE_FINDINGS;
 var init_bundle = __esm({
   "src/evidence/bundle.ts"() {
     "use strict";
+    init_json_stream();
     init_html_report();
     init_json_report();
     init_merge();
     init_version();
-    init_json_stream();
     init_manifest();
     init_oscal();
     init_write_files();
@@ -40857,11 +40988,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open3, close) => {
+    format = (open5, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open3}m`;
+      const openCode = `\x1B[${open5}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string4 = input2 + "";
@@ -46282,7 +46413,7 @@ var init_early_error = __esm({
 });
 
 // node_modules/execa/lib/stdio/handle-async.js
-import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
+import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
 import { Buffer as Buffer7 } from "node:buffer";
 import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
 var handleStdioAsync, forbiddenIfAsync, addProperties2, validateIterable, validateAsyncIterable, validateIterableValue, readableFromChunk, generatorToInputStream, addPropertiesAsync;
@@ -46337,8 +46468,8 @@ var init_handle_async = __esm({
         ...addProperties2,
         generator: generatorToInputStream,
         asyncGenerator: generatorToInputStream,
-        fileUrl: ({ value }) => ({ stream: createReadStream2(value) }),
-        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream2(file2) }),
+        fileUrl: ({ value }) => ({ stream: createReadStream3(value) }),
+        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream3(file2) }),
         webStream: ({ value }, options, objectMode) => ({ stream: Readable2.fromWeb(value, { objectMode }) }),
         iterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateIterable(value, optionName)) }),
         asyncIterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateAsyncIterable(value, optionName)) }),
@@ -49560,6 +49691,7 @@ var init_map = __esm({
     Mapper = class {
       mapping;
       ruleGlobs = /* @__PURE__ */ new Map();
+      answers = /* @__PURE__ */ new Map();
       constructor(mapping) {
         this.mapping = mapping;
         for (const layer of mapping.layers) {
@@ -49590,8 +49722,22 @@ var init_map = __esm({
         if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
         return true;
       }
-      /** Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned. */
+      /**
+       * Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned.
+       * The answer depends only on these facets, which a rule's findings share: it is computed once
+       * per distinct set (a large run has a few hundred rules and hundreds of thousands of findings).
+       */
       map(f) {
+        const key = [f.scanner, f.ruleId, f.cwe.join(","), f.category ?? "", f.tags.join("")].join(
+          "\0"
+        );
+        const known = this.answers.get(key);
+        if (known) return known;
+        const answer = this.compute(f);
+        this.answers.set(key, answer);
+        return answer;
+      }
+      compute(f) {
         const cwes = new Set(f.cwe.flatMap((c3) => this.cweWithAncestors(c3)));
         const owasp = new Set(
           f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? [])
@@ -49619,29 +49765,9 @@ var init_map = __esm({
   }
 });
 
-// src/findings/fingerprint.ts
-import { createHash as createHash7 } from "node:crypto";
-function normalizeCode(code2) {
-  return code2.replace(/\s+/g, "");
-}
-function computeFingerprints(bases) {
-  const seen = /* @__PURE__ */ new Map();
-  return bases.map((b) => {
-    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
-    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
-    return createHash7("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
-  });
-}
-var init_fingerprint = __esm({
-  "src/findings/fingerprint.ts"() {
-    "use strict";
-  }
-});
-
 // src/findings/redact.ts
 function redactKnownSecrets(text3) {
+  if (!MAYBE_SECRET.test(text3)) return text3;
   let out = text3;
   for (const [pattern, replacement] of KNOWN_SHAPES) out = out.replace(pattern, replacement);
   out = out.replace(
@@ -49662,7 +49788,7 @@ function isSecretFinding(f) {
   if (f.category && /secret/i.test(f.category)) return true;
   return f.tags.some((t) => /^(secrets?|secret[-_ ]detection|credentials?)$/i.test(t));
 }
-var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, QUOTED_LITERAL;
+var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, QUOTED_LITERAL, MAYBE_SECRET;
 var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
@@ -49693,6 +49819,87 @@ var init_redact = __esm({
       "gim"
     );
     QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
+    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential/i;
+  }
+});
+
+// src/sarif/redact-raw.ts
+function redactStrings(value, redact, changes) {
+  if (typeof value === "string") {
+    const redacted = redact(value);
+    if (redacted !== value) changes.count += 1;
+    return redacted;
+  }
+  if (Array.isArray(value)) {
+    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactStrings(value[i3], redact, changes);
+    return value;
+  }
+  if (value !== null && typeof value === "object") {
+    const record2 = value;
+    for (const key of Object.keys(record2)) record2[key] = redactStrings(record2[key], redact, changes);
+  }
+  return value;
+}
+function redactRawSarif(log2, findings) {
+  const changes = { count: 0 };
+  let offset = 0;
+  for (const run2 of log2.runs) {
+    const results = run2.results ?? [];
+    results.forEach((result2, i3) => {
+      const finding = findings[offset + i3];
+      redactStrings(result2, finding?.secret ? redactSecretFindingText : redactKnownSecrets, changes);
+    });
+    offset += results.length;
+    const { results: _results, ...rest } = run2;
+    redactStrings(rest, redactKnownSecrets, changes);
+  }
+  return changes.count;
+}
+var init_redact_raw = __esm({
+  "src/sarif/redact-raw.ts"() {
+    "use strict";
+    init_redact();
+  }
+});
+
+// src/sarif/keep-raw.ts
+async function keepRawSarif(log2, findings, files) {
+  const changed = redactRawSarif(log2, findings);
+  let rawSarifPath = files.source;
+  if (changed > 0 || rawSarifPath === void 0) {
+    const results = log2.runs.reduce((n2, run2) => n2 + (run2.results?.length ?? 0), 0);
+    await writeJsonFile(files.dest, log2, results <= LARGE_DOCUMENT_ITEMS);
+    rawSarifPath = files.dest;
+  }
+  for (const run2 of log2.runs) run2.results = [];
+  return { rawSarifPath, skeleton: log2 };
+}
+var init_keep_raw = __esm({
+  "src/sarif/keep-raw.ts"() {
+    "use strict";
+    init_json_stream();
+    init_redact_raw();
+  }
+});
+
+// src/findings/fingerprint.ts
+import { createHash as createHash7 } from "node:crypto";
+function normalizeCode(code2) {
+  return code2.replace(/\s+/g, "");
+}
+function computeFingerprints(bases) {
+  const seen = /* @__PURE__ */ new Map();
+  return bases.map((b) => {
+    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
+    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    return createHash7("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
+  });
+}
+var init_fingerprint = __esm({
+  "src/findings/fingerprint.ts"() {
+    "use strict";
   }
 });
 
@@ -50175,40 +50382,6 @@ var init_read = __esm({
   }
 });
 
-// src/sarif/redact-raw.ts
-function redactStrings(value, redact) {
-  if (typeof value === "string") return redact(value);
-  if (Array.isArray(value)) {
-    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactStrings(value[i3], redact);
-    return value;
-  }
-  if (value !== null && typeof value === "object") {
-    const record2 = value;
-    for (const key of Object.keys(record2)) record2[key] = redactStrings(record2[key], redact);
-  }
-  return value;
-}
-function redactRawSarif(log2, findings) {
-  let offset = 0;
-  for (const run2 of log2.runs) {
-    const results = run2.results ?? [];
-    results.forEach((result2, i3) => {
-      const finding = findings[offset + i3];
-      redactStrings(result2, finding?.secret ? redactSecretFindingText : redactKnownSecrets);
-    });
-    offset += results.length;
-    const { results: _results, ...rest } = run2;
-    redactStrings(rest, redactKnownSecrets);
-  }
-  return log2;
-}
-var init_redact_raw = __esm({
-  "src/sarif/redact-raw.ts"() {
-    "use strict";
-    init_redact();
-  }
-});
-
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync7, statSync as statSync4 } from "node:fs";
 import path28 from "node:path";
@@ -50252,6 +50425,7 @@ var init_source_reader = __esm({
 
 // src/runner/import-sarif.ts
 import { existsSync as existsSync3 } from "node:fs";
+import { mkdir as mkdir3 } from "node:fs/promises";
 import path29 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
@@ -50286,7 +50460,11 @@ async function importSarifFiles(files, options) {
           sources
         })
       );
-      redactRawSarif(log2, findings);
+      await mkdir3(options.outDir, { recursive: true });
+      const kept = await keepRawSarif(log2, findings, {
+        source: file2,
+        dest: path29.join(options.outDir, `${id}.sarif`)
+      });
       runs.push({
         id,
         displayName: `${driver?.name ?? id} (imported)`,
@@ -50296,7 +50474,8 @@ async function importSarifFiles(files, options) {
         sarifPath: file2,
         filesScanned: new Set(findings.map((f) => f.path)).size,
         findings,
-        log: log2,
+        log: kept.skeleton,
+        rawSarifPath: kept.rawSarifPath,
         covers: IMPORTED_SARIF_COVERS,
         imported: true
       });
@@ -50323,9 +50502,9 @@ var init_import_sarif = __esm({
   "src/runner/import-sarif.ts"() {
     "use strict";
     init_errors();
+    init_keep_raw();
     init_normalize2();
     init_read();
-    init_redact_raw();
     init_source_reader();
     IMPORTED_SARIF_COVERS = ["CC7.1"];
   }
@@ -50878,7 +51057,7 @@ var init_p_limit = __esm({
 });
 
 // src/runner/run-scanners.ts
-import { mkdir as mkdir3, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, rm as rm6 } from "node:fs/promises";
 import path31 from "node:path";
 function clip(text3, max2 = 4e3) {
   const trimmed = redactKnownSecrets(text3.trim());
@@ -50919,7 +51098,7 @@ async function runOne(planned, o2) {
   }
   const outDir = path31.join(o2.outDir, scanner2.id);
   await rm6(outDir, { recursive: true, force: true });
-  await mkdir3(outDir, { recursive: true });
+  await mkdir4(outDir, { recursive: true });
   const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
   const result2 = await o2.exec({
     file: plan.file,
@@ -50952,6 +51131,7 @@ async function runOne(planned, o2) {
   let findings = [];
   let log2;
   let readError;
+  let rawSarifPath;
   try {
     log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner2.id} standard output`);
     const sources = new SourceReader(o2.root);
@@ -50967,9 +51147,12 @@ async function runOne(planned, o2) {
         extraRuleProperties
       })
     );
-    redactRawSarif(log2, findings);
-    if (plan.sarifPath) await writeFile3(plan.sarifPath, `${JSON.stringify(log2, null, 2)}
-`);
+    const kept = await keepRawSarif(log2, findings, {
+      ...plan.sarifPath ? { source: plan.sarifPath } : {},
+      dest: plan.sarifPath ?? path31.join(outDir, `${scanner2.id}.sarif`)
+    });
+    log2 = kept.skeleton;
+    rawSarifPath = kept.rawSarifPath;
   } catch (error62) {
     readError = errorMessage(error62);
   }
@@ -50978,11 +51161,19 @@ async function runOne(planned, o2) {
     return {
       ...failed2(`exited with ${result2.exitCode}${tail ? `: ${clip(tail, 300)}` : ""}`),
       findings,
-      ...log2 ? { log: log2 } : {}
+      ...log2 ? { log: log2 } : {},
+      ...rawSarifPath ? { rawSarifPath } : {}
     };
   }
   if (readError !== void 0) return failed2(readError);
-  return { ...facts, status: "ok", findings, ...log2 ? { log: log2 } : {}, durationMs: elapsed() };
+  return {
+    ...facts,
+    status: "ok",
+    findings,
+    ...log2 ? { log: log2 } : {},
+    ...rawSarifPath ? { rawSarifPath } : {},
+    durationMs: elapsed()
+  };
 }
 async function runScanners(o2) {
   const limit = pLimit(Math.max(1, o2.concurrency));
@@ -51015,9 +51206,9 @@ var init_run_scanners = __esm({
     init_p_limit();
     init_errors();
     init_redact();
+    init_keep_raw();
     init_normalize2();
     init_read();
-    init_redact_raw();
     init_source_reader();
   }
 });
@@ -52135,7 +52326,12 @@ async function scan(request) {
   const outDir = request.outDir ? path34.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path34.join(os5.tmpdir(), "controlgate-"));
   const imported = await importSarifFiles(
     (request.sarifInputs ?? []).map((f) => path34.resolve(request.cwd ?? process.cwd(), f)),
-    { root: workspace.root, clock, takenIds: planned.map((p) => p.scanner.id) }
+    {
+      root: workspace.root,
+      clock,
+      takenIds: planned.map((p) => p.scanner.id),
+      outDir: path34.join(outDir, "@imported")
+    }
   );
   const { scanners: scanners2, baseline } = await scanAndCompare({
     imported,
@@ -56181,11 +56377,11 @@ var require_parse3 = __commonJS({
         segments[segments.length] = parent;
       }
       var n2 = key.length;
-      var open3 = first;
+      var open5 = first;
       var collected = 0;
-      while (open3 >= 0 && collected < options.depth) {
+      while (open5 >= 0 && collected < options.depth) {
         var level2 = 1;
-        var i3 = open3 + 1;
+        var i3 = open5 + 1;
         var close = -1;
         while (i3 < n2 && close < 0) {
           var cu = key.charCodeAt(i3);
@@ -56200,23 +56396,23 @@ var require_parse3 = __commonJS({
           i3 += 1;
         }
         if (close < 0) {
-          segments[segments.length] = "[" + key.slice(open3) + "]";
+          segments[segments.length] = "[" + key.slice(open5) + "]";
           return segments;
         }
-        var seg = key.slice(open3, close + 1);
+        var seg = key.slice(open5, close + 1);
         var content = seg.slice(1, -1);
         if (!options.plainObjects && has.call(Object.prototype, content) && !options.allowPrototypes) {
           return;
         }
         segments[segments.length] = seg;
         collected += 1;
-        open3 = key.indexOf("[", close + 1);
+        open5 = key.indexOf("[", close + 1);
       }
-      if (open3 >= 0) {
+      if (open5 >= 0) {
         if (options.strictDepth === true) {
           throw new RangeError("Input depth exceeded depth option of " + options.depth + " and strictDepth is true");
         }
-        segments[segments.length] = "[" + key.slice(open3) + "]";
+        segments[segments.length] = "[" + key.slice(open5) + "]";
       }
       return segments;
     };
@@ -61821,15 +62017,15 @@ var require_parse4 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open3 = {
+          const open5 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open5);
+          push(open5);
           continue;
         }
         if (value === "}") {
@@ -70377,7 +70573,7 @@ var init_notes = __esm({
 });
 
 // src/platforms/gitlab/run.ts
-import { mkdir as mkdir4, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdir as mkdir5, writeFile as writeFile3 } from "node:fs/promises";
 import path35 from "node:path";
 function inGitlabCi(env) {
   return env.GITLAB_CI === "true";
@@ -70386,13 +70582,13 @@ function noteToken(env) {
   return env.CONTROLGATE_GITLAB_TOKEN || env.GITLAB_TOKEN || void 0;
 }
 async function publishToGitlab(report2, env, options) {
-  await mkdir4(options.reportsDir, { recursive: true });
-  await writeFile4(
+  await mkdir5(options.reportsDir, { recursive: true });
+  await writeFile3(
     path35.join(options.reportsDir, "gl-sast-report.json"),
     `${JSON.stringify(gitlabSastReport(report2), null, 2)}
 `
   );
-  await writeFile4(
+  await writeFile3(
     path35.join(options.reportsDir, "gl-code-quality-report.json"),
     `${JSON.stringify(gitlabCodeQualityReport(report2), null, 2)}
 `
@@ -70819,26 +71015,24 @@ __export(main_exports, {
   main: () => main
 });
 import { existsSync as existsSync8 } from "node:fs";
-import { mkdir as mkdir5, rm as rm7, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir6, open as open4, rm as rm7 } from "node:fs/promises";
 import path36 from "node:path";
 function render2(outcome, format2) {
-  if (format2 === "json") return `${JSON.stringify(jsonReport(outcome), null, 2)}
-`;
-  if (format2 === "sarif")
-    return `${JSON.stringify(
-      mergedSarif(outcome.scanners, outcome.root, {
-        waivers: outcome.gate.waivers.applied,
-        fixed: outcome.baseline?.fixed ?? []
-      }),
-      null,
-      2
-    )}
-`;
-  return renderText(outcome);
+  if (format2 === "text") return [renderText(outcome)];
+  const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
+  if (format2 === "json")
+    return large ? compactJsonChunks(jsonReport(outcome)) : prettyJsonChunks(jsonReport(outcome));
+  const options = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
+  return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
-async function writeTo(file2, text3) {
-  await mkdir5(path36.dirname(file2), { recursive: true });
-  await writeFile5(file2, text3);
+async function writeTo(file2, chunks) {
+  await mkdir6(path36.dirname(file2), { recursive: true });
+  const handle = await open4(file2, "w");
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
 }
 async function runScan(args, io) {
   const base = chooseBase(args.base, io.env);
@@ -70886,7 +71080,7 @@ async function runScan(args, io) {
     written.unshift(file2);
     io.out(renderText(outcome));
   } else {
-    io.out(render2(outcome, args.format));
+    for (const chunk of render2(outcome, args.format)) io.out(chunk);
   }
   const evidenceDir = args.evidence === false ? void 0 : args.evidence ?? (inCi(io.env) ? "controlgate-evidence" : void 0);
   if (evidenceDir || args.evidenceZip) {
@@ -70919,7 +71113,7 @@ async function init(dir, force, io) {
   const file2 = path36.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync8(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
-  await writeTo(file2, STARTER_CONFIG);
+  await writeTo(file2, [STARTER_CONFIG]);
   io.out(`wrote ${path36.relative(io.cwd, file2) || file2}
 `);
   return 0;
@@ -71072,6 +71266,7 @@ var init_main2 = __esm({
     init_verify();
     init_exec();
     init_install();
+    init_json_stream();
     init_paths();
     init_scan();
     init_workspace();
