@@ -1781,7 +1781,7 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
+    var maxSatisfying = (versions2, range, options) => {
       let max2 = null;
       let maxSV = null;
       let rangeObj = null;
@@ -1790,7 +1790,7 @@ var require_max_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions.forEach((v) => {
+      versions2.forEach((v) => {
         if (rangeObj.test(v)) {
           if (!max2 || maxSV.compare(v) === -1) {
             max2 = v;
@@ -1810,7 +1810,7 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
+    var minSatisfying = (versions2, range, options) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
@@ -1819,7 +1819,7 @@ var require_min_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions.forEach((v) => {
+      versions2.forEach((v) => {
         if (rangeObj.test(v)) {
           if (!min || minSV.compare(v) === 1) {
             min = v;
@@ -2017,11 +2017,11 @@ var require_simplify = __commonJS({
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
-    module.exports = (versions, range, options) => {
+    module.exports = (versions2, range, options) => {
       const set2 = [];
       let first = null;
       let prev = null;
-      const v = versions.sort((a2, b) => compare(a2, b, options));
+      const v = versions2.sort((a2, b) => compare(a2, b, options));
       for (const version2 of v) {
         const included = satisfies(version2, range, options);
         if (included) {
@@ -2472,7 +2472,7 @@ var init_which = __esm({
 });
 
 // src/tools/locate.ts
-import { realpathSync } from "node:fs";
+import { realpathSync, statSync as statSync2 } from "node:fs";
 import path2 from "node:path";
 async function locateTool(spec, context) {
   const override = context.env[`CONTROLGATE_${spec.id.toUpperCase()}_BIN`];
@@ -2495,22 +2495,34 @@ async function locateTool(spec, context) {
     );
   }
   const cwd = spec.runInOwnDir ? path2.dirname(realpathSync(command)) : void 0;
-  const result2 = await context.exec({
-    file: command,
-    args: spec.versionArgs,
-    cwd,
-    env: { ...OFFLINE_ENV },
-    timeoutMs: 6e4
-  });
-  const version2 = parseVersion(`${result2.stdout}
-${result2.stderrTail}`);
-  if (result2.startError || result2.exitCode !== 0 || !version2) {
-    throw new ToolMissingError(
-      `${command} does not run (${result2.startError ?? `exit ${result2.exitCode ?? result2.signal}`}): ${result2.stderrTail.trim().slice(-300)}`
-    );
-  }
+  const version2 = await versionOf(command, spec.versionArgs, cwd, context.exec);
   return { command, version: version2, cwd, source };
 }
+function versionOf(command, args, cwd, exec) {
+  let known = versions.get(exec);
+  if (!known) {
+    known = /* @__PURE__ */ new Map();
+    versions.set(exec, known);
+  }
+  const key = [command, statSync2(command, { throwIfNoEntry: false })?.mtimeMs ?? 0, ...args].join("\0");
+  const cached2 = known.get(key);
+  if (cached2) return cached2;
+  const asking = (async () => {
+    const result2 = await exec({ file: command, args, cwd, env: { ...OFFLINE_ENV }, timeoutMs: 6e4 });
+    const version2 = parseVersion(`${result2.stdout}
+${result2.stderrTail}`);
+    if (result2.startError || result2.exitCode !== 0 || !version2) {
+      throw new ToolMissingError(
+        `${command} does not run (${result2.startError ?? `exit ${result2.exitCode ?? result2.signal}`}): ${result2.stderrTail.trim().slice(-300)}`
+      );
+    }
+    return version2;
+  })();
+  known.set(key, asking);
+  asking.catch(() => known.delete(key));
+  return asking;
+}
+var versions;
 var init_locate = __esm({
   "src/tools/locate.ts"() {
     "use strict";
@@ -2518,6 +2530,7 @@ var init_locate = __esm({
     init_offline_env();
     init_versions2();
     init_which();
+    versions = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -39986,17 +39999,17 @@ var init_context2 = __esm({
 
 // src/evidence/collect-facts.ts
 import { createHash as createHash6 } from "node:crypto";
-import { readdirSync, readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
 import os2 from "node:os";
 import path15 from "node:path";
 function sha256File(file2) {
   return createHash6("sha256").update(readFileSync4(file2)).digest("hex");
 }
 function filesUnder(target) {
-  const info = statSync2(target, { throwIfNoEntry: false });
+  const info = statSync3(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync(target, { recursive: true }).map((f) => path15.join(target, String(f))).filter((f) => statSync2(f).isFile()).sort();
+  return readdirSync(target, { recursive: true }).map((f) => path15.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
 }
 function rulePackHashes(outcome) {
   if (!outcome.scanners.some((s) => s.id === "semgrep" && s.status !== "skipped")) return [];
@@ -42986,7 +42999,7 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 });
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync3 } from "node:fs";
+import { statSync as statSync4 } from "node:fs";
 import path22 from "node:path";
 import process9 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
@@ -43018,7 +43031,7 @@ ${error62.message}`;
       }
       let cwdStat;
       try {
-        cwdStat = statSync3(cwd);
+        cwdStat = statSync4(cwd);
       } catch (error62) {
         return `The "cwd" option is invalid: ${cwd}.
 ${error62.message}
@@ -49139,7 +49152,7 @@ var init_exec = __esm({
 import { mkdtemp as mkdtemp2, rm as rm4, writeFile } from "node:fs/promises";
 import os3 from "node:os";
 import path26 from "node:path";
-async function versionOf(exec, command) {
+async function versionOf2(exec, command) {
   const result2 = await exec({
     file: command,
     args: ["--version"],
@@ -49156,12 +49169,12 @@ async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
   for (const tool of PY_TOOLS) {
     const pin = PINNED[tool];
     const inVenv = path26.join(venv, "bin", tool);
-    if (isExecutable(inVenv) && await versionOf(exec, inVenv) === pin.version) {
+    if (isExecutable(inVenv) && await versionOf2(exec, inVenv) === pin.version) {
       outcomes.push({ tool, action: "present", version: pin.version, location: inVenv, seconds: 0 });
       continue;
     }
     const onPath = findOnPath(tool, env);
-    const pathVersion = onPath ? await versionOf(exec, onPath) : void 0;
+    const pathVersion = onPath ? await versionOf2(exec, onPath) : void 0;
     if (onPath && pathVersion && versionFits(pathVersion, pin.accepts)) {
       outcomes.push({ tool, action: "path", version: pathVersion, location: onPath, seconds: 0 });
       continue;
@@ -49197,7 +49210,7 @@ async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
   const seconds3 = (performance.now() - started) / 1e3;
   for (const tool of missing) {
     const inVenv = path26.join(venv, "bin", tool);
-    const version2 = await versionOf(exec, inVenv);
+    const version2 = await versionOf2(exec, inVenv);
     if (version2 !== PINNED[tool].version) {
       throw new Error(
         `${tool} in ${venv} reports version ${version2 ?? "none"}, expected ${PINNED[tool].version}`
@@ -50383,7 +50396,7 @@ var init_read = __esm({
 });
 
 // src/sarif/source-reader.ts
-import { readFileSync as readFileSync7, statSync as statSync4 } from "node:fs";
+import { readFileSync as readFileSync7, statSync as statSync5 } from "node:fs";
 import path28 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
@@ -50402,7 +50415,7 @@ var init_source_reader = __esm({
         let lines2;
         try {
           const file2 = path28.join(this.root, relativePath);
-          const info = statSync4(file2);
+          const info = statSync5(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES) {
             const text3 = readFileSync7(file2, "utf8");
             lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
@@ -51728,7 +51741,7 @@ var init_dist = __esm({
 });
 
 // node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir3, readdirSync as readdirSync2, realpath, realpathSync as realpathSync2, stat as stat4, statSync as statSync5 } from "fs";
+import { readdir as readdir3, readdirSync as readdirSync2, realpath, realpathSync as realpathSync2, stat as stat4, statSync as statSync6 } from "fs";
 import { isAbsolute, posix, resolve as resolve2 } from "path";
 import { fileURLToPath as fileURLToPath6 } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -51949,7 +51962,7 @@ function getOptions2(options) {
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync2,
     stat: opts.fs.stat || stat4,
-    statSync: opts.fs.statSync || statSync5
+    statSync: opts.fs.statSync || statSync6
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -51997,12 +52010,12 @@ var init_dist2 = __esm({
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync5, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync5, statSync as statSync7 } from "node:fs";
 import path32 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
   const target = path32.resolve(cwd, targetArg);
   if (!existsSync5(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync6(target).isDirectory() ? target : path32.dirname(target);
+  const targetDir = statSync7(target).isDirectory() ? target : path32.dirname(target);
   let dir = targetDir;
   for (; ; ) {
     if (existsSync5(path32.join(dir, ".git"))) return { root: dir, target, targetDir };
@@ -65171,13 +65184,13 @@ var init_dist4 = __esm({
         const prefix = url6(options?.projectId);
         return RequestHelper.get()(this, `${prefix}/${packageName}`, options);
       }
-      uploadPackageFile(projectId, packageName, versions, metadata2, options) {
+      uploadPackageFile(projectId, packageName, versions2, metadata2, options) {
         return RequestHelper.put()(
           this,
           endpoint`projects/${projectId}/packages/npm/${packageName}`,
           {
             ...options,
-            versions,
+            versions: versions2,
             ...metadata2
           }
         );

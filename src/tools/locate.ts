@@ -1,7 +1,8 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LocateContext, LocatedTool } from '../../scanners/types.ts';
 import { ToolMissingError } from '../errors.ts';
+import type { Exec } from '../exec.ts';
 import { OFFLINE_ENV } from './offline-env.ts';
 import { parseVersion } from './versions.ts';
 import { findOnPath, isExecutable } from './which.ts';
@@ -42,18 +43,42 @@ export async function locateTool(spec: ToolSpec, context: LocateContext): Promis
     );
   }
   const cwd = spec.runInOwnDir ? path.dirname(realpathSync(command)) : undefined;
-  const result = await context.exec({
-    file: command,
-    args: spec.versionArgs,
-    cwd,
-    env: { ...OFFLINE_ENV },
-    timeoutMs: 60_000,
-  });
-  const version = parseVersion(`${result.stdout}\n${result.stderrTail}`);
-  if (result.startError || result.exitCode !== 0 || !version) {
-    throw new ToolMissingError(
-      `${command} does not run (${result.startError ?? `exit ${result.exitCode ?? result.signal}`}): ${result.stderrTail.trim().slice(-300)}`,
-    );
-  }
+  const version = await versionOf(command, spec.versionArgs, cwd, context.exec);
   return { command, version, cwd, source };
+}
+
+/**
+ * `--version` answers by binary, asked once per process: a pull request scan locates each tool
+ * twice (head and base) at the same moment, and Semgrep takes about a second to answer. Keyed by
+ * the binary's modification time too, so a reinstall is noticed; failures are not remembered.
+ */
+const versions = new WeakMap<Exec, Map<string, Promise<string>>>();
+
+function versionOf(
+  command: string,
+  args: readonly string[],
+  cwd: string | undefined,
+  exec: Exec,
+): Promise<string> {
+  let known = versions.get(exec);
+  if (!known) {
+    known = new Map();
+    versions.set(exec, known);
+  }
+  const key = [command, statSync(command, { throwIfNoEntry: false })?.mtimeMs ?? 0, ...args].join('\u0000');
+  const cached = known.get(key);
+  if (cached) return cached;
+  const asking = (async () => {
+    const result = await exec({ file: command, args, cwd, env: { ...OFFLINE_ENV }, timeoutMs: 60_000 });
+    const version = parseVersion(`${result.stdout}\n${result.stderrTail}`);
+    if (result.startError || result.exitCode !== 0 || !version) {
+      throw new ToolMissingError(
+        `${command} does not run (${result.startError ?? `exit ${result.exitCode ?? result.signal}`}): ${result.stderrTail.trim().slice(-300)}`,
+      );
+    }
+    return version;
+  })();
+  known.set(key, asking);
+  asking.catch(() => known.delete(key));
+  return asking;
 }
