@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.ts';
 import type { Exec } from '../exec.ts';
+import { redactKnownSecrets } from '../findings/redact.ts';
 
 /** A git command that did not succeed, with git's own last words. */
 export class GitError extends Error {
@@ -58,7 +59,8 @@ export class Git {
     });
     if (result.startError) throw new GitError(`git is not available: ${result.startError}`);
     if (result.exitCode !== 0) {
-      const why = result.stderrTail.trim().split('\n').slice(-1)[0] ?? '';
+      // A failed fetch quotes the remote, and GitLab's carries the job token in its URL.
+      const why = redactKnownSecrets(result.stderrTail.trim().split('\n').slice(-1)[0] ?? '');
       throw new GitError(
         `git ${args.slice(0, 2).join(' ')} failed${result.timedOut ? ' (timed out)' : ''}${why ? `: ${why}` : ''}`,
       );

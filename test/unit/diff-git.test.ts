@@ -560,3 +560,21 @@ describe('the test helper itself', () => {
     expect(repo.git('status', '--porcelain')).toBe('?? y.txt\n');
   });
 });
+
+describe('Git errors', () => {
+  it('never quote a token from a remote URL in git’s own words', async () => {
+    const token = 'glcbt-64_Zq8xSecretJobToken1234';
+    const failing: Exec = async () => ({
+      exitCode: 128,
+      timedOut: false,
+      stdout: '',
+      stdoutTruncated: false,
+      stderrTail: `fatal: unable to access 'https://gitlab-ci-token:${token}@gitlab.example.com/shop.git/': Could not resolve host\n`,
+      durationMs: 1,
+    });
+    const error = await new Git(failing, '/repo').fetchForMergeBase('abc123').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitError);
+    expect(String((error as Error).message)).toContain('Could not resolve host');
+    expect(String((error as Error).message)).not.toContain(token);
+  });
+});
