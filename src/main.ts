@@ -14,9 +14,9 @@ import { renderSummary, summarizeBundles } from './evidence/summarize.ts';
 import { verifyBundle } from './evidence/verify.ts';
 import { realExec } from './exec.ts';
 import { describeOutcome, installScanners } from './install/index.ts';
-import { compactJsonChunks, LARGE_DOCUMENT_ITEMS, prettyJsonChunks } from './json-stream.ts';
+import { compactJsonChunks, prettyJsonChunks } from './json-stream.ts';
 import { toolsDir } from './paths.ts';
-import { type ScanOutcome, scan, scanExitCode } from './pipeline/scan.ts';
+import { isLargeOutcome, type ScanOutcome, scan, scanExitCode } from './pipeline/scan.ts';
 import { resolveWorkspace } from './pipeline/workspace.ts';
 import { chooseBase } from './platforms/change-base.ts';
 import { inGitlabCi, publishToGitlab } from './platforms/gitlab/run.ts';
@@ -36,7 +36,7 @@ export interface Io {
 /** The chosen format, in chunks: JSON is pretty for people, compact and streamed for large results. */
 function render(outcome: ScanOutcome, format: OutputFormat): Iterable<string> {
   if (format === 'text') return [renderText(outcome)];
-  const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
+  const large = isLargeOutcome(outcome);
   if (format === 'json')
     return large ? compactJsonChunks(jsonReport(outcome)) : prettyJsonChunks(jsonReport(outcome));
   const options = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
-import type { ScanOutcome } from '../pipeline/scan.ts';
+import { isLargeOutcome, type ScanOutcome } from '../pipeline/scan.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { type JsonReport, jsonReport } from '../report/json-report.ts';
 import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../sarif/merge.ts';
@@ -52,15 +52,12 @@ function controlsDocument(report: JsonReport) {
   };
 }
 
-/** Above this many findings the JSON files are written compact and streamed (see json-stream.ts). */
-export const LARGE_BUNDLE_FINDINGS = 10_000;
-
 /**
  * Every file of the bundle, each made only when it is written, by POSIX path. The manifest is not
  * among them: it is made from what was written.
  */
 export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string, () => FileContent][] {
-  const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_BUNDLE_FINDINGS;
+  const large = isLargeOutcome(outcome);
   const json = large ? compactJsonChunks : prettyJsonChunks;
   const report = portableReport(jsonReport(outcome));
   const mergeOptions = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };

@@ -5,7 +5,6 @@ import { compact, markup, markupLine, oneLine, props } from './oscal/text.ts';
 import type { RunFacts } from './run-facts.ts';
 
 export { OSCAL_VERSION } from './oscal/ids.ts';
-export { sarifResultHrefs } from './oscal/links.ts';
 
 type Json = Record<string, unknown>;
 
@@ -17,7 +16,7 @@ export interface OscalDocuments {
 export interface OscalOptions {
   /** How the results document refers to the plan (import-ap), e.g. "assessment-plan.json". */
   planHref: string;
-  /** Fingerprint → href of the finding's SARIF result, e.g. from sarifResultHrefs(). */
+  /** Fingerprint → href of the finding's SARIF result, e.g. from mergedResultPointers(). */
   sarifHrefs?: ReadonlyMap<string, string>;
   /** Href of the JSON report whose findings[] the observations cite by JSON pointer. */
   findingsHref?: string;

@@ -91,9 +91,10 @@ function toWorkspacePaths(set: ChangeSet, workspaceRoot: string): { set: ChangeS
   return { set: { ...set, changes }, prefix };
 }
 
-async function changeSetFor(request: CompareRequest): Promise<ChangeSet | { unavailable: string }> {
-  const base = request.base;
-  if (!base) throw new Error('unreachable: no base');
+async function changeSetFor(
+  request: CompareRequest,
+  base: BaseRequest,
+): Promise<ChangeSet | { unavailable: string }> {
   try {
     return await resolveChangeSet({
       exec: request.exec,
@@ -132,7 +133,7 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
   let changeSet: ChangeSet | undefined;
   let prefix = '';
   if (request.base) {
-    const resolved = await changeSetFor(request);
+    const resolved = await changeSetFor(request, request.base);
     if ('unavailable' in resolved) {
       return {
         scanners: await runHead(planned),

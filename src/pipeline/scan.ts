@@ -13,6 +13,7 @@ import { Mapper } from '../controls/map.ts';
 import type { Exec } from '../exec.ts';
 import type { Finding } from '../findings/finding.ts';
 import { DEFAULT_WAIVERS_FILE, loadWaivers } from '../findings/waivers.ts';
+import { LARGE_DOCUMENT_ITEMS } from '../json-stream.ts';
 import { importSarifFiles } from '../runner/import-sarif.ts';
 import type { PlannedScanner, ProgressEvent } from '../runner/run-scanners.ts';
 import type { ScannerRun } from '../runner/scanner-run.ts';
@@ -42,6 +43,11 @@ export interface ScanRequest {
   baselineBundle?: string;
   /** SARIF logs produced earlier (CodeQL, ESLint, …), added as inputs like the scanners' own. */
   sarifInputs?: readonly string[];
+}
+
+/** Past this many findings (fixed included), JSON outputs are written compact and streamed. */
+export function isLargeOutcome(outcome: Pick<ScanOutcome, 'findings' | 'baseline'>): boolean {
+  return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
 
 /** A data file the decision rested on, identified for the evidence. */

@@ -5,12 +5,13 @@ import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GROUPED_OBSERVATIONS_ABOVE } from '../../src/evidence/oscal/results.ts';
-import { oscalDocuments, sarifResultHrefs } from '../../src/evidence/oscal.ts';
+import { oscalDocuments } from '../../src/evidence/oscal.ts';
 import type { RunFacts } from '../../src/evidence/run-facts.ts';
 import { toolsDir } from '../../src/paths.ts';
 import type { JsonReport } from '../../src/report/json-report.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { ciRunFacts } from '../support/run-facts.ts';
+import { sarifResultHrefs } from '../support/sarif-result-hrefs.ts';
 
 const TRESTLE = path.join(toolsDir(), 'trestle-venv', 'bin', 'trestle');
 const NAME = 'controlgate';

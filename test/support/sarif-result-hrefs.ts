@@ -4,6 +4,9 @@ import type * as Sarif from 'sarif';
 const FINGERPRINT_KEY = 'controlgate/v1';
 
 /**
+ * Reads a finished merged log the way a reviewer of the evidence would, to check the pointers that
+ * mergedResultPointers() computes without building the log.
+ *
  * Fingerprint → `<sarifHref>#/runs/<i>/results/<j>` (a JSON pointer to the result) for every result
  * of controlgate's merged SARIF, so OSCAL observations can cite the exact SARIF result as evidence.
  */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { sarifResultHrefs } from '../../src/evidence/oscal.ts';
 import type { Finding } from '../../src/findings/finding.ts';
 import type { ScannerRun } from '../../src/runner/scanner-run.ts';
 import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../../src/sarif/merge.ts';
@@ -7,6 +6,7 @@ import { normalizeRun } from '../../src/sarif/normalize.ts';
 import { SourceReader } from '../../src/sarif/source-reader.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { loadFixture } from '../support/fixtures.ts';
+import { sarifResultHrefs } from '../support/sarif-result-hrefs.ts';
 
 /** Scanner runs from the recorded real SARIF of each tool, as the runner would produce them. */
 function recordedRuns(): ScannerRun[] {
