@@ -36776,72 +36776,628 @@ var init_json_stream = __esm({
   }
 });
 
-// src/findings/order.ts
-function byCodeUnits(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
+// src/findings/waivers.ts
+import { readFile as readFile3 } from "node:fs/promises";
+function dayStart(text3) {
+  const m = DAY.exec(text3);
+  if (!m) return void 0;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
+    return void 0;
+  }
+  return ms;
 }
-function compareFindings(a2, b) {
-  return severityRank(b.severity) - severityRank(a2.severity) || byCodeUnits(a2.path, b.path) || a2.line - b.line || byCodeUnits(a2.scanner, b.scanner) || byCodeUnits(a2.ruleId, b.ruleId) || byCodeUnits(a2.fingerprint, b.fingerprint);
+function formatDay(ms) {
+  return new Date(ms).toISOString().slice(0, 10);
 }
-var init_order = __esm({
-  "src/findings/order.ts"() {
+function latestExpiry(now) {
+  const year = now.getUTCFullYear() + 1;
+  const month = now.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
+}
+function globProblem(glob2, kind) {
+  if (glob2.trim() === "") return `expected a non-empty glob (got ${JSON.stringify(glob2)})`;
+  if (kind === "path" && glob2.startsWith("/")) {
+    return `expected a glob on repo-relative paths, without a leading "/" (got ${JSON.stringify(glob2)})`;
+  }
+  let re;
+  try {
+    import_picomatch3.default.makeRe(glob2, { dot: true, strictBrackets: true });
+    re = globToRegExp(glob2);
+  } catch (error62) {
+    const why = error62 instanceof Error ? error62.message : String(error62);
+    return `invalid glob ${JSON.stringify(glob2)}: ${why}`;
+  }
+  if (re.source === "$^") return `invalid glob ${JSON.stringify(glob2)}: it can never match`;
+  return void 0;
+}
+function makeSchema(now) {
+  const latest = latestExpiry(now);
+  const nonEmpty2 = external_exports.string().trim().min(1, "expected a non-empty string");
+  const glob2 = (kind) => external_exports.string().superRefine((value, ctx) => {
+    const problem = globProblem(value, kind);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+  const expires = external_exports.unknown().transform((value, ctx) => {
+    const text3 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
+    if (text3 === void 0 || dayStart(text3) === void 0) {
+      const shown = value instanceof Date ? value.toISOString() : value;
+      const got = shown === void 0 ? "missing" : `got ${JSON.stringify(shown)}`;
+      ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
+      return external_exports.NEVER;
+    }
+    if (text3 > latest) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expires more than a year ahead: ${text3}; waivers must be renewed at least yearly (latest allowed: ${latest})`
+      });
+      return external_exports.NEVER;
+    }
+    return text3;
+  });
+  const waiver = external_exports.strictObject({
+    id: nonEmpty2.optional(),
+    fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
+    scanner: nonEmpty2.optional(),
+    rule: glob2("rule").optional(),
+    path: glob2("path").optional(),
+    reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
+    approver: nonEmpty2,
+    ticket: nonEmpty2,
+    expires
+  });
+  return external_exports.strictObject({
+    version: external_exports.literal(1),
+    // `waivers:` with every entry commented out is YAML null: no waivers, not an error.
+    waivers: external_exports.array(waiver).nullish()
+  });
+}
+function isRecord(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
+}
+function crossFieldProblems(data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return [];
+  const problems = [];
+  const firstById = /* @__PURE__ */ new Map();
+  data.waivers.forEach((item, i3) => {
+    if (!isRecord(item)) return;
+    const has = (key) => item[key] !== void 0 && item[key] !== null;
+    const at = (key) => key === void 0 ? ["waivers", i3] : ["waivers", i3, key];
+    if (has("fingerprint")) {
+      const extra = ["rule", "path", "scanner"].filter(has);
+      if (extra.length > 0) {
+        problems.push({
+          keys: at("fingerprint"),
+          message: `a fingerprint waiver cannot also have ${extra.join(", ")}; use either fingerprint or rule + path`
+        });
+      }
+    } else if (has("rule") && !has("path")) {
+      problems.push({
+        keys: at("rule"),
+        message: 'rule requires path as well (use path: "**" for every file)'
+      });
+    } else if (has("path") && !has("rule")) {
+      problems.push({
+        keys: at("path"),
+        message: 'path requires rule as well (use rule: "**" for every rule)'
+      });
+    } else if (!has("rule")) {
+      problems.push({ keys: at(), message: "expected either fingerprint, or rule + path" });
+    }
+    if (typeof item.id === "string" && item.id.trim() !== "") {
+      const id = item.id.trim();
+      const first = firstById.get(id);
+      if (first === void 0) firstById.set(id, i3);
+      else
+        problems.push({
+          keys: at("id"),
+          message: `duplicate id ${JSON.stringify(id)} (also waivers[${first}])`
+        });
+    }
+  });
+  return problems;
+}
+function fromZod(issue2, data) {
+  if (issue2.code === "unrecognized_keys") {
+    return { keys: issue2.path, unknownKey: issue2.keys[0], message: describeIssue(issue2, data) };
+  }
+  return { keys: issue2.path, message: issue2.code === "custom" ? issue2.message : describeIssue(issue2, data) };
+}
+function restoreWrittenDates(doc, data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return;
+  data.waivers.forEach((item, i3) => {
+    if (!isRecord(item) || !(item.expires instanceof Date)) return;
+    const node2 = nodeAt(doc, ["waivers", i3, "expires"]);
+    if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
+  });
+}
+function parseWaivers(text3, file2, now) {
+  const source = parseYamlSource(text3, file2);
+  const { data } = source;
+  restoreWrittenDates(source.doc, data);
+  const parsed = makeSchema(now).safeParse(data);
+  const problems = [
+    ...parsed.success ? [] : parsed.error.issues.map((issue2) => fromZod(issue2, data)),
+    ...crossFieldProblems(data)
+  ];
+  if (problems.length > 0 || !parsed.success) {
+    const located = problems.map((p) => {
+      const line2 = source.lineOf(p.keys, p.unknownKey);
+      return {
+        line: line2,
+        text: `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(p.keys)}: ${p.message}`
+      };
+    }).sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
+    throw new ConfigError(
+      file2,
+      located.map((p) => p.text)
+    );
+  }
+  return (parsed.data.waivers ?? []).map((w, i3) => {
+    const waiver = {
+      reason: w.reason,
+      approver: w.approver,
+      ticket: w.ticket,
+      expires: w.expires,
+      line: source.lineOf(["waivers", i3]) ?? 0
+    };
+    if (w.id !== void 0) waiver.id = w.id;
+    if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
+    if (w.scanner !== void 0) waiver.scanner = w.scanner;
+    if (w.rule !== void 0) waiver.rule = w.rule;
+    if (w.path !== void 0) waiver.path = w.path;
+    return waiver;
+  });
+}
+async function loadWaivers(file2, now) {
+  let text3;
+  try {
+    text3 = await readFile3(file2, "utf8");
+  } catch (error62) {
+    if (error62.code === "ENOENT") return [];
+    const code2 = error62.code;
+    throw new ConfigError(file2, [`cannot read the file${code2 ? ` (${code2})` : ""}`]);
+  }
+  return parseWaivers(text3, file2, now);
+}
+function isExpired(waiver, now) {
+  const start = dayStart(waiver.expires);
+  if (start === void 0) return true;
+  return now.getTime() >= start + DAY_MS;
+}
+function compileWaiver(waiver) {
+  const { fingerprint, scanner: scanner2 } = waiver;
+  if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
+  if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
+  const rule = globToRegExp(waiver.rule);
+  const path37 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path37.test(f.path);
+}
+function applyWaivers(findings, waivers2, now) {
+  const compiled = waivers2.map((waiver) => ({
+    waiver,
+    test: compileWaiver(waiver),
+    expired: isExpired(waiver, now),
+    matched: []
+  }));
+  const applied = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    for (const entry of compiled) {
+      if (!entry.test(finding)) continue;
+      entry.matched.push(finding.fingerprint);
+      if (!entry.expired && !applied.has(finding.fingerprint)) applied.set(finding.fingerprint, entry.waiver);
+    }
+  }
+  return {
+    applied,
+    expired: compiled.filter((e) => e.expired).map((e) => ({ waiver: e.waiver, matched: e.matched })),
+    stale: compiled.filter((e) => !e.expired && e.matched.length === 0).map((e) => e.waiver)
+  };
+}
+var import_picomatch3, import_yaml3, DEFAULT_WAIVERS_FILE, FINGERPRINT, DAY, DAY_MS, MIN_REASON;
+var init_waivers = __esm({
+  "src/findings/waivers.ts"() {
     "use strict";
-    init_finding();
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_zod();
+    init_yaml_source();
+    init_errors();
+    init_glob();
+    DEFAULT_WAIVERS_FILE = ".controlgate-waivers.yml";
+    FINGERPRINT = /^[0-9a-f]{32}$/;
+    DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+    DAY_MS = 864e5;
+    MIN_REASON = 10;
   }
 });
 
-// src/report/comparison.ts
-function changeState(f, baseline) {
-  if (baseline?.status !== "compared" || f.baselineState === null) return null;
-  return f.baselineState === "unchanged" ? "existing" : "new";
+// src/controls/overrides.ts
+function shift(severity2, steps) {
+  const index = SEVERITIES.indexOf(severity2) - steps;
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity2;
 }
-function stateRank(state) {
-  return state === "existing" ? 1 : 0;
+function applyOverrides(finding, base, overrides, mapper) {
+  let criteria2 = [...base.criteria];
+  let advisory = base.advisory;
+  let unmapped = base.unmapped;
+  let severity2 = finding.severity;
+  const applied = [];
+  const cwes = new Set(finding.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
+  const tags = new Set(finding.tags.map((t) => t.toLowerCase()));
+  overrides.forEach((o2, index) => {
+    const m = o2.match;
+    if (m.tool !== void 0 && m.tool !== finding.scanner) return;
+    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding.ruleId)) return;
+    if (m.cwe !== void 0 && !(Array.isArray(m.cwe) ? m.cwe : [m.cwe]).some((c3) => cwes.has(c3))) return;
+    if (m.category !== void 0 && m.category.toLowerCase() !== (finding.category ?? "").toLowerCase())
+      return;
+    if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
+    applied.push(index);
+    if (o2.set) criteria2 = [...o2.set];
+    if (o2.add) criteria2 = [.../* @__PURE__ */ new Set([...criteria2, ...o2.add])];
+    if (o2.remove) criteria2 = criteria2.filter((c3) => !o2.remove?.includes(c3));
+    if (o2.set || o2.add) unmapped = false;
+    if (o2.advisory === true) criteria2 = [];
+    advisory = criteria2.length === 0;
+    if (o2.advisory === false && criteria2.length === 0) {
+      criteria2 = ["CC7.1"];
+      advisory = false;
+      unmapped = true;
+    }
+    if (o2.severity) severity2 = o2.severity;
+    if (o2.raise) severity2 = shift(severity2, o2.raise);
+    if (o2.lower) severity2 = shift(severity2, -o2.lower);
+  });
+  return { criteria: criteria2, advisory, unmapped, severity: severity2, applied };
 }
-function shortSha(sha) {
-  return sha.slice(0, 8);
-}
-function count(n2, word) {
-  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
-}
-function comparedWith(b, fmt) {
-  const ref = b.baseRef !== null ? `${fmt.code(b.baseRef)}${b.mergeBase ? ` (merge base ${fmt.code(shortSha(b.mergeBase))})` : ""}` : "";
-  const bundle = b.bundle ? `the baseline bundle ${fmt.code(b.bundle.location)}` : "";
-  if (ref && bundle) return `${ref}, base findings from ${bundle}`;
-  return ref || bundle || "the base";
-}
-function comparisonHeadline(b, fmt) {
-  if (b.status === "unavailable") {
-    const reason = b.reason ? `: ${fmt.text(b.reason)}` : "";
-    return `Not compared with the base${reason}. Every finding was judged, as without a base.`;
+var init_overrides = __esm({
+  "src/controls/overrides.ts"() {
+    "use strict";
+    init_finding();
+    init_glob();
   }
-  const parts = [
-    // Without a ref (a bundle alone) git was not asked what changed, so no file count.
-    ...b.baseRef !== null ? [count(b.changedFiles.length, "changed file")] : [],
-    `${b.counts.new} new`,
-    `${b.counts.unchanged} existing`,
-    `${b.counts.fixed} fixed`
-  ];
-  return `Compared with ${comparedWith(b, fmt)}: ${parts.join(" · ")}.`;
+});
+
+// src/controls/evaluate.ts
+function criteriaFor(finding, mapper, config2) {
+  return applyOverrides(finding, mapper.map(finding), config2.mapping, mapper).criteria;
 }
-function judgedNote(b) {
-  if (b.status === "unavailable") return "";
-  return b.judged === "new" ? "Only new findings can fail a criterion; existing ones are reported, not judged." : "Mode full: every finding is judged, new and existing alike; the labels only say what this change added.";
+function effectivePolicy(config2, criterion) {
+  const p = config2.policy;
+  const group = p[criterion.group];
+  const own2 = p[criterion.id];
+  const pick2 = (key) => own2?.[key] ?? group?.[key] ?? p[key];
+  const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
+  return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
 }
-function notComparedNotes(b, fmt) {
-  if (b.status !== "compared") return [];
-  return b.scanners.filter((s) => !s.compared).map(
-    (s) => `${fmt.code(s.id)} was not compared${s.reason ? ` (${fmt.text(s.reason)})` : ""}: all its findings count as new.`
+function coverageOf(run2, config2, mapper) {
+  if (run2.covers) return run2.covers;
+  const custom2 = config2.scanners.custom.find((c3) => c3.id === run2.id);
+  return custom2 ? custom2.covers : mapper.coverage(run2.id);
+}
+function evaluateGate(input2) {
+  const { config: config2, mapper, now } = input2;
+  const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
+  const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
+  const refuse = config2.policy.inSourceSuppressions === "refuse";
+  const judgeNewOnly = input2.judge === "new";
+  const gated = input2.findings.map((finding) => {
+    const mapping = mapper.map(finding);
+    const o2 = applyOverrides(finding, mapping, config2.mapping, mapper);
+    const inSource = finding.suppressed && finding.suppressions.some((s) => s.kind === "inSource");
+    const suppressionRefused = refuse && inSource && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
+    const waiver = waiverOutcome.applied.get(finding.fingerprint);
+    return {
+      finding,
+      mapping,
+      criteria: o2.criteria,
+      advisory: o2.advisory,
+      unmapped: o2.unmapped,
+      severity: o2.severity,
+      overrides: o2.applied,
+      ...waiver ? { waiver } : {},
+      suppressionRefused
+    };
+  });
+  const byCriterion = /* @__PURE__ */ new Map();
+  for (const g of gated) {
+    for (const id of new Set(g.criteria)) {
+      const list = byCriterion.get(id);
+      if (list) list.push(g);
+      else byCriterion.set(id, [g]);
+    }
+  }
+  const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
+  const controls2 = input2.catalog.criteria.map((criterion) => {
+    const policy = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
+    const coveredBy = input2.scanners.filter((s) => coverageOf(s, config2, mapper).includes(criterion.id)).map((s) => s.id);
+    const failedScanners = input2.scanners.filter((s) => s.status === "failed" && coveredBy.includes(s.id)).map((s) => s.id);
+    const result2 = {
+      id: criterion.id,
+      title: criterion.title,
+      category: criterion.category,
+      group: criterion.group,
+      signal: criterion.signal,
+      verdict: "pass",
+      policy,
+      findings: [],
+      belowThreshold: [],
+      existing: [],
+      waived: [],
+      suppressed: [],
+      coveredBy,
+      failedScanners,
+      blocking: false
+    };
+    if (!inScope.has(criterion.category)) return { ...result2, verdict: "out-of-scope" };
+    for (const g of byCriterion.get(criterion.id) ?? []) {
+      const fp = g.finding.fingerprint;
+      if (g.waiver) result2.waived.push(fp);
+      else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === "block"))
+        result2.suppressed.push(fp);
+      else if (severityRank(g.severity) < severityRank(policy.severity)) result2.belowThreshold.push(fp);
+      else if (judgeNewOnly && g.finding.baselineState === "unchanged") result2.existing.push(fp);
+      else result2.findings.push(fp);
+    }
+    if (result2.findings.length > 0) {
+      return {
+        ...result2,
+        verdict: policy.mode === "block" ? "fail" : "warn",
+        blocking: policy.mode === "block"
+      };
+    }
+    const signals2 = result2.belowThreshold.length + result2.existing.length + result2.waived.length + result2.suppressed.length;
+    if (coveredBy.length === 0 && signals2 === 0) return { ...result2, verdict: "not-covered" };
+    if (failedScanners.length > 0) {
+      return {
+        ...result2,
+        verdict: "not-evaluated",
+        blocking: policy.mode === "block" && policy.unevaluated === "block"
+      };
+    }
+    return result2;
+  });
+  const unevaluatedBlocking = controls2.some((c3) => c3.verdict === "not-evaluated" && c3.blocking);
+  const blocked = controls2.some((c3) => c3.blocking);
+  return {
+    decision: blocked ? "block" : "pass",
+    exitCode: unevaluatedBlocking ? 2 : blocked ? 1 : 0,
+    controls: controls2,
+    findings: gated,
+    waivers: waiverOutcome
+  };
+}
+var init_evaluate = __esm({
+  "src/controls/evaluate.ts"() {
+    "use strict";
+    init_finding();
+    init_waivers();
+    init_overrides();
+  }
+});
+
+// src/controls/map.ts
+var UNMAPPED_CRITERION, Mapper;
+var init_map = __esm({
+  "src/controls/map.ts"() {
+    "use strict";
+    init_glob();
+    UNMAPPED_CRITERION = "CC7.1";
+    Mapper = class {
+      mapping;
+      ruleGlobs = /* @__PURE__ */ new Map();
+      answers = /* @__PURE__ */ new Map();
+      constructor(mapping) {
+        this.mapping = mapping;
+        for (const layer of mapping.layers) {
+          for (const row2 of layer.rows)
+            if (row2.rule && !this.ruleGlobs.has(row2.rule)) this.ruleGlobs.set(row2.rule, globToRegExp(row2.rule));
+        }
+      }
+      /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
+      cweWithAncestors(cwe) {
+        const chain = [cwe];
+        let current = cwe;
+        for (let hops = 0; hops < 32; hops++) {
+          const parent = this.mapping.cweParents[current];
+          if (!parent || chain.includes(parent)) break;
+          chain.push(parent);
+          current = parent;
+        }
+        return chain;
+      }
+      rowMatches(row2, f, cwes, owasp, tags) {
+        if (row2.tool !== void 0 && row2.tool !== f.scanner) return false;
+        if (row2.rule !== void 0 && !this.ruleGlobs.get(row2.rule)?.test(f.ruleId)) return false;
+        if (row2.cwe !== void 0 && !(Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).some((c3) => cwes.has(c3)))
+          return false;
+        if (row2.category !== void 0 && row2.category.toLowerCase() !== (f.category ?? "").toLowerCase())
+          return false;
+        if (row2.owasp !== void 0 && !owasp.has(row2.owasp)) return false;
+        if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
+        return true;
+      }
+      /**
+       * Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned.
+       * The answer depends only on these facets, which a rule's findings share: it is computed once
+       * per distinct set (a large run has a few hundred rules and hundreds of thousands of findings).
+       */
+      map(f) {
+        const key = [f.scanner, f.ruleId, f.cwe.join(","), f.category ?? "", f.tags.join("")].join(
+          "\0"
+        );
+        const known = this.answers.get(key);
+        if (known) return known;
+        const answer = this.compute(f);
+        this.answers.set(key, answer);
+        return answer;
+      }
+      compute(f) {
+        const cwes = new Set(f.cwe.flatMap((c3) => this.cweWithAncestors(c3)));
+        const owasp = new Set(
+          f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? [])
+        );
+        const tags = new Set(f.tags.map((t) => t.toLowerCase()));
+        for (const layer of this.mapping.layers) {
+          const rows = [];
+          layer.rows.forEach((row2, index) => {
+            if (this.rowMatches(row2, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row2 });
+          });
+          if (rows.length === 0) continue;
+          const criteria2 = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
+          return { criteria: criteria2, advisory: criteria2.length === 0, unmapped: false, layer: layer.id, rows };
+        }
+        return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
+      }
+      /** Criteria a scanner can produce a signal for, as the mapping data declares. */
+      coverage(scanner2) {
+        return this.mapping.coverage[scanner2] ?? [];
+      }
+      get data() {
+        return this.mapping;
+      }
+    };
+  }
+});
+
+// src/findings/redact.ts
+function redactKnownSecrets(text3) {
+  if (!MAYBE_SECRET.test(text3)) return text3;
+  let out = text3;
+  for (const [pattern, replacement] of KNOWN_SHAPES) out = out.replace(pattern, replacement);
+  out = out.replace(
+    QUOTED_ASSIGNMENT,
+    (_m, lead, quote) => `${lead}${quote}${REDACTED}${quote}`
+  );
+  out = out.replace(BARE_ASSIGNMENT, (_m, start, lead) => `${start}${lead}${REDACTED}`);
+  return out;
+}
+function redactSecretFindingText(text3) {
+  return redactKnownSecrets(text3).replace(
+    QUOTED_LITERAL,
+    (_m, quote) => `${quote}${REDACTED}${quote}`
   );
 }
-function existingPerCriterion(controls2) {
-  return controls2.map((control) => ({ control, count: new Set(control.existing).size })).filter((e) => e.count > 0);
+function isSecretFinding(f) {
+  if (f.cwe.some((c3) => SECRET_CWES.has(c3))) return true;
+  if (f.category && /secret/i.test(f.category)) return true;
+  return f.tags.some((t) => /^(secrets?|secret[-_ ]detection|credentials?)$/i.test(t));
 }
-function existingFingerprints(controls2) {
-  return new Set(controls2.flatMap((c3) => c3.existing));
+var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, QUOTED_LITERAL, MAYBE_SECRET;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    REDACTED = "[REDACTED]";
+    SECRET_CWES = /* @__PURE__ */ new Set(["CWE-259", "CWE-260", "CWE-321", "CWE-522", "CWE-547", "CWE-798"]);
+    KNOWN_SHAPES = [
+      [
+        /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
+        `-----BEGIN PRIVATE KEY-----${REDACTED}`
+      ],
+      [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g, REDACTED],
+      [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, REDACTED],
+      [/\bglpat-[A-Za-z0-9_-]{20,}\b/g, REDACTED],
+      [/\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, REDACTED],
+      [/\bsk_live_[A-Za-z0-9]{16,}\b/g, REDACTED],
+      [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
+      [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, REDACTED],
+      // scheme://user:password@host — keep the user and host, drop the password.
+      [/\b([a-z][a-z0-9+.-]*:\/\/[^:\s/@'"`]+:)([^@\s/'"`]+)(@)/gi, `$1${REDACTED}$3`]
+    ];
+    SECRET_NAME = "[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*";
+    QUOTED_ASSIGNMENT = new RegExp(
+      String.raw`(${SECRET_NAME}["']?\s*[:=]\s*)(["'\`])((?:(?!\2)[^\\\n]|\\.)+)\2`,
+      "gi"
+    );
+    BARE_ASSIGNMENT = new RegExp(
+      String.raw`(^|\s)(${SECRET_NAME}\s*[:=]\s*)([^\s"'\`()[\]{},;.]{4,})(?=\s|$)`,
+      "gim"
+    );
+    QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
+    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential/i;
+  }
+});
+
+// src/sarif/redact-raw.ts
+function redactStrings(value, redact, changes) {
+  if (typeof value === "string") {
+    const redacted = redact(value);
+    if (redacted !== value) changes.count += 1;
+    return redacted;
+  }
+  if (Array.isArray(value)) {
+    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactStrings(value[i3], redact, changes);
+    return value;
+  }
+  if (value !== null && typeof value === "object") {
+    const record2 = value;
+    for (const key of Object.keys(record2)) record2[key] = redactStrings(record2[key], redact, changes);
+  }
+  return value;
 }
-var init_comparison = __esm({
-  "src/report/comparison.ts"() {
+function redactRawSarif(log2, findings) {
+  const changes = { count: 0 };
+  let offset = 0;
+  for (const run2 of log2.runs) {
+    const results = run2.results ?? [];
+    results.forEach((result2, i3) => {
+      const finding = findings[offset + i3];
+      redactStrings(result2, finding?.secret ? redactSecretFindingText : redactKnownSecrets, changes);
+    });
+    offset += results.length;
+    const { results: _results, ...rest } = run2;
+    redactStrings(rest, redactKnownSecrets, changes);
+  }
+  return changes.count;
+}
+var init_redact_raw = __esm({
+  "src/sarif/redact-raw.ts"() {
+    "use strict";
+    init_redact();
+  }
+});
+
+// src/sarif/keep-raw.ts
+async function keepRawSarif(log2, findings, files) {
+  const changed = redactRawSarif(log2, findings);
+  let rawSarifPath = files.source;
+  if (changed > 0 || rawSarifPath === void 0) {
+    const results = log2.runs.reduce((n2, run2) => n2 + (run2.results?.length ?? 0), 0);
+    await writeJsonFile(files.dest, log2, results <= LARGE_DOCUMENT_ITEMS);
+    rawSarifPath = files.dest;
+  }
+  for (const run2 of log2.runs) run2.results = [];
+  return { rawSarifPath, skeleton: log2 };
+}
+var init_keep_raw = __esm({
+  "src/sarif/keep-raw.ts"() {
+    "use strict";
+    init_json_stream();
+    init_redact_raw();
+  }
+});
+
+// src/findings/fingerprint.ts
+import { createHash as createHash2 } from "node:crypto";
+function normalizeCode(code2) {
+  return code2.replace(/\s+/g, "");
+}
+function computeFingerprints(bases) {
+  const seen = /* @__PURE__ */ new Map();
+  return bases.map((b) => {
+    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
+    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    return createHash2("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
+  });
+}
+var init_fingerprint = __esm({
+  "src/findings/fingerprint.ts"() {
     "use strict";
   }
 });
@@ -36858,1689 +37414,610 @@ var init_text = __esm({
   }
 });
 
-// src/report/html/escape.ts
-function esc2(value) {
-  if (value === null || value === void 0) return "";
-  return stripControlChars(String(value)).replace(/[&<>"']/g, (c3) => ENTITIES[c3] ?? c3);
+// src/sarif/cwe.ts
+function cweFromTag(tag) {
+  const match = CWE_TAG.exec(tag.trim());
+  return match ? `CWE-${Number.parseInt(match[1] ?? "", 10)}` : void 0;
 }
-function jsonForScript(data) {
-  return JSON.stringify(
-    data,
-    (_key, value) => typeof value === "string" ? stripControlChars(value) : value
-  ).replace(/[<>&\u2028\u2029]/g, (c3) => `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`);
+function cweFromTaxonId(id) {
+  const trimmed = id.trim();
+  if (/^\d+$/.test(trimmed)) return `CWE-${Number.parseInt(trimmed, 10)}`;
+  return cweFromTag(trimmed);
 }
-function safeHref(uri) {
-  if (!uri) return null;
-  try {
-    const url12 = new URL(uri);
-    return url12.protocol === "https:" || url12.protocol === "http:" ? url12.href : null;
-  } catch {
-    return null;
-  }
+function cwesFromProperty(value) {
+  const values = Array.isArray(value) ? value : [value];
+  return values.flatMap((v) => typeof v === "string" ? cweFromTag(v) ?? [] : []);
 }
-function duration3(ms) {
-  if (ms < 1e3) return `${Math.round(ms)} ms`;
-  const s = ms / 1e3;
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+function sortCwes(ids2) {
+  return [...new Set(ids2)].sort((a2, b) => Number(a2.slice(4)) - Number(b.slice(4)));
 }
-function table(head, rows, empty2, className = "") {
-  if (rows.length === 0) return `<p class="empty">${esc2(empty2)}</p>`;
-  const th = head.map((h2) => `<th scope="col">${esc2(h2)}</th>`).join("");
-  const body = rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
-  return `<table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
-${body}
-</tbody></table>`;
-}
-function code(value) {
-  return value === null || value === void 0 || value === "" ? '<span class="none">—</span>' : `<code>${esc2(value)}</code>`;
-}
-var ENTITIES;
-var init_escape = __esm({
-  "src/report/html/escape.ts"() {
+var CWE_TAG;
+var init_cwe = __esm({
+  "src/sarif/cwe.ts"() {
     "use strict";
-    init_text();
-    ENTITIES = {
-      "&": "&amp;",
-      "<": "&lt;",
-      ">": "&gt;",
-      '"': "&quot;",
-      "'": "&#39;"
-    };
+    CWE_TAG = /^(?:external\/cwe\/)?cwe[-_ ]?(\d+)\b/i;
   }
 });
 
-// src/report/html/model.ts
-function groupOf(id) {
-  return id.replace(/\.\d+$/, "");
+// src/sarif/severity.ts
+function severityFromScore(score) {
+  if (score >= 9) return "critical";
+  if (score >= 7) return "high";
+  if (score >= 4) return "medium";
+  if (score > 0) return "low";
+  return "info";
 }
-function groupControls(controls2) {
-  const out = /* @__PURE__ */ new Map();
-  for (const c3 of controls2) {
-    const groups = out.get(c3.category) ?? /* @__PURE__ */ new Map();
-    out.set(c3.category, groups);
-    const group = groupOf(c3.id);
-    groups.set(group, [...groups.get(group) ?? [], c3]);
+function severityFromWord(word) {
+  switch (word.trim().toLowerCase()) {
+    case "critical":
+    case "blocker":
+      return "critical";
+    case "high":
+    case "error":
+    case "major":
+      return "high";
+    case "medium":
+    case "moderate":
+    case "warning":
+      return "medium";
+    case "low":
+    case "minor":
+    case "note":
+      return "low";
+    case "info":
+    case "informational":
+    case "information":
+    case "none":
+    case "trace":
+      return "info";
+    default:
+      return void 0;
   }
-  return out;
 }
-function statusResolver(report2) {
-  const active = new Set(report2.controls.flatMap((c3) => c3.findings));
-  const existing = new Set(report2.controls.flatMap((c3) => c3.existing));
-  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold));
-  return (f) => {
-    if (active.has(f.fingerprint)) return "active";
-    if (existing.has(f.fingerprint)) return "existing";
-    if (f.waiver) return "waived";
-    if (f.suppressed) return "suppressed";
-    if (f.advisory) return "advisory";
-    return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
-  };
+function severityFromLevel(level2) {
+  return { error: "high", warning: "medium", note: "low", none: "info" }[level2];
 }
-function sortFindings(findings, baseline = null, limit = Number.POSITIVE_INFINITY) {
-  const rank = (f) => stateRank(changeState(f, baseline));
-  const bucket = (f) => rank(f) * 8 + (4 - severityRank(f.severity));
-  let candidates = findings;
-  if (findings.length > limit) {
-    const sizes = /* @__PURE__ */ new Map();
-    for (const f of findings) sizes.set(bucket(f), (sizes.get(bucket(f)) ?? 0) + 1);
-    let kept = 0;
-    let last = -1;
-    for (const key of [...sizes.keys()].sort((a2, b) => a2 - b)) {
-      last = key;
-      kept += sizes.get(key) ?? 0;
-      if (kept >= limit) break;
+function readScore(value) {
+  const n2 = typeof value === "number" ? value : typeof value === "string" ? Number.parseFloat(value) : Number.NaN;
+  return Number.isFinite(n2) && n2 >= 0 && n2 <= 10 ? n2 : void 0;
+}
+function resolveSeverity(s) {
+  const score = readScore(s.resultProperties?.["security-severity"]) ?? readScore(s.ruleProperties?.["security-severity"]);
+  if (score !== void 0) return { severity: severityFromScore(score), severitySource: "security-severity" };
+  for (const bag of [s.resultProperties, s.ruleProperties]) {
+    for (const key of TOOL_SEVERITY_KEYS) {
+      const value = bag?.[key];
+      const severity2 = typeof value === "string" ? severityFromWord(value) : void 0;
+      if (severity2) return { severity: severity2, severitySource: "tool-property" };
     }
-    candidates = findings.filter((f) => bucket(f) <= last);
   }
-  const sorted = [...candidates].sort((a2, b) => rank(a2) - rank(b) || compareFindings(a2, b));
-  return sorted.length > limit ? sorted.slice(0, limit) : sorted;
+  if (s.resultLevel) return { severity: severityFromLevel(s.resultLevel), severitySource: "level" };
+  if (s.resultKind && s.resultKind !== "fail") return { severity: "info", severitySource: "level" };
+  if (s.ruleLevel) return { severity: severityFromLevel(s.ruleLevel), severitySource: "rule-default" };
+  return { severity: "medium", severitySource: "fallback" };
 }
-var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
-var init_model2 = __esm({
-  "src/report/html/model.ts"() {
+var TOOL_SEVERITY_KEYS;
+var init_severity = __esm({
+  "src/sarif/severity.ts"() {
     "use strict";
-    init_finding();
-    init_order();
-    init_comparison();
-    VERDICTS = [
-      "fail",
-      "warn",
-      "not-evaluated",
-      "pass",
-      "not-covered",
-      "out-of-scope"
-    ];
-    STATUS_LABELS = {
-      active: "active",
-      existing: "existing debt",
-      suppressed: "suppressed",
-      waived: "waived",
-      advisory: "advisory",
-      "below-threshold": "below threshold",
-      "out-of-scope": "out of scope"
-    };
-    CATEGORY_TITLES = {
-      security: "Security (Common Criteria)",
-      availability: "Availability",
-      confidentiality: "Confidentiality",
-      "processing-integrity": "Processing integrity",
-      privacy: "Privacy"
-    };
-    GROUP_TITLES = {
-      CC1: "Control environment",
-      CC2: "Communication and information",
-      CC3: "Risk assessment",
-      CC4: "Monitoring of controls",
-      CC5: "Control activities",
-      CC6: "Logical and physical access",
-      CC7: "System operations",
-      CC8: "Change management",
-      CC9: "Risk mitigation",
-      A1: "Availability",
-      C1: "Confidentiality",
-      PI1: "Processing integrity",
-      P1: "Privacy notice",
-      P2: "Privacy choice and consent",
-      P3: "Collection of personal information",
-      P4: "Use, retention and disposal of personal information",
-      P5: "Data subject access",
-      P6: "Disclosure and notification",
-      P7: "Quality of personal information",
-      P8: "Privacy monitoring and enforcement"
-    };
+    TOOL_SEVERITY_KEYS = ["issue_severity", "severity", "Severity"];
   }
 });
 
-// src/report/html/findings.ts
-function option(value, label) {
-  return `<option value="${esc2(value)}">${esc2(label)}</option>`;
-}
-function select(id, label, options) {
-  return `<label for="${id}">${esc2(label)}<select id="${id}">${option("", "all")}${options.join("")}</select></label>`;
-}
-function ruleCell(f) {
-  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : "";
-  const href = safeHref(f.helpUri);
-  const id = href ? `<a href="${esc2(href)}" rel="noopener noreferrer" target="_blank"><code>${esc2(f.ruleId)}</code></a>` : `<code>${esc2(f.ruleId)}</code>`;
-  const cwe = f.cwe.map((c3) => `<span class="tag">${esc2(c3)}</span>`).join("");
-  return `${name}${id}<div>${cwe}</div>`;
-}
-function changeTag(state) {
-  return state ? `<div><span class="bs bs-${state}" title="${esc2(CHANGE_HELP[state])}">${state}</span></div>` : "";
-}
-function statusCell(f, status2, state) {
-  const notes = [];
-  if (f.waiver) notes.push(`waiver ${f.waiver}`);
-  if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(", ") || "suppressed");
-  if (f.suppressionRefused) notes.push("suppression refused by policy");
-  if (f.unmapped) notes.push("unmapped");
-  const extra = notes.map((n2) => `<div class="muted">${esc2(n2)}</div>`).join("");
-  return `<span class="st st-${status2}">${esc2(STATUS_LABELS[status2])}</span>${changeTag(state)}${extra}`;
-}
-function row(f, { index, status: status2, state }, order) {
-  const sorted = [...f.criteria].sort((a2, b) => (order.get(a2) ?? order.size) - (order.get(b) ?? order.size));
-  const criteria2 = sorted.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>';
-  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
-  const outside = f.inWorkspace ? "" : '<div class="tag">outside the workspace</div>';
-  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
-  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
-  const stateAttr = state ? ` data-state="${state}"` : "";
-  return `<tr data-index="${index}" data-fingerprint="${esc2(f.fingerprint)}"${stateAttr}>
-<td><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
-<td>${criteria2}</td>
-<td>${esc2(f.scanner)}</td>
-<td class="rule">${ruleCell(f)}</td>
-<td class="loc"><code>${esc2(where)}</code>${outside}</td>
-<td class="msg">${esc2(f.message)}${secret}${snippet}</td>
-<td>${statusCell(f, status2, state)}</td>
-</tr>`;
-}
-function statusOptions(compared) {
-  return Object.keys(STATUS_LABELS).filter((s) => compared || s !== "existing").map((s) => option(s, STATUS_LABELS[s]));
-}
-function renderFindings(report2) {
-  const compared = report2.baseline?.status === "compared";
-  const findings = sortFindings(report2.findings, report2.baseline, HTML_ROW_LIMIT);
-  const total = report2.findings.length;
-  const statusOf2 = statusResolver(report2);
-  const statuses = findings.map(statusOf2);
-  const states = findings.map((f) => changeState(f, report2.baseline));
-  const perCriterion = /* @__PURE__ */ new Map();
-  for (const f of report2.findings)
-    for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
-  const scanners2 = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
-  const filters = [
-    select(
-      "f-criterion",
-      "Criterion",
-      report2.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
-    ),
-    select(
-      "f-severity",
-      "Severity",
-      SEVERITIES.map((s) => option(s, s))
-    ),
-    select(
-      "f-scanner",
-      "Scanner",
-      scanners2.map((s) => option(s, s))
-    ),
-    select("f-status", "Status", statusOptions(compared)),
-    ...compared ? [
-      select(
-        "f-state",
-        "Change",
-        Object.keys(CHANGE_HELP).map((s) => option(s, s))
-      )
-    ] : []
-  ].join("\n");
-  const data = {
-    rows: findings.map((f, i3) => ({
-      criteria: f.criteria,
-      severity: f.severity,
-      scanner: f.scanner,
-      status: statuses[i3],
-      // Only after a comparison, so a report without one keeps its data block as it was.
-      ...compared ? { state: states[i3] } : {}
-    }))
-  };
-  const order = new Map(report2.controls.map((c3, i3) => [c3.id, i3]));
-  const body = findings.map((f, i3) => row(f, { index: i3, status: statuses[i3] ?? "active", state: states[i3] ?? null }, order)).join("\n");
-  return `<section id="findings"><h2>Findings</h2>
-<div class="filters" id="filters">
-${filters}
-<button type="button" id="f-reset">Reset filters</button>
-<output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
-</div>
-<table class="findings" id="findings-table">
-<colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
-<thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
-<tbody>
-${body}
-</tbody></table>
-<p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>${total > findings.length ? `
-<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>` : ""}
-<script type="application/json" id="report-data">${jsonForScript(data)}</script>
-</section>`;
-}
-var CHANGE_HELP, HTML_ROW_LIMIT;
-var init_findings = __esm({
-  "src/report/html/findings.ts"() {
-    "use strict";
-    init_finding();
-    init_comparison();
-    init_escape();
-    init_model2();
-    CHANGE_HELP = {
-      new: "introduced by this change",
-      existing: "already there at the base"
-    };
-    HTML_ROW_LIMIT = 2e3;
-  }
-});
-
-// src/report/html/comparison.ts
-function chip(state, n2) {
-  return `<li class="chip bs-${state}" data-state="${state}">${state}<b>${n2}</b></li>`;
-}
-function comparisonFacts(b) {
-  const facts = [
-    `mode ${code(b.mode)}`,
-    `source ${code(b.source)}`,
-    b.scope === "changed-files" ? "file-local scanners saw only the changed files" : "all files scanned",
-    ...b.baseSha ? [`base commit ${code(shortSha(b.baseSha))}`] : [],
-    ...b.headSha ? [`head commit ${code(shortSha(b.headSha))}`] : [],
-    ...b.bundle ? [`bundle digest ${code(b.bundle.digest)}`] : []
-  ];
-  return `<p class="muted">${facts.join(" · ")}</p>`;
-}
-function changedFiles(b) {
-  if (b.changedFiles.length === 0) return "";
-  const items = b.changedFiles.slice(0, MAX_CHANGED_FILES).map((c3) => {
-    const from = c3.oldPath ? ` <span class="muted">from</span> ${code(c3.oldPath)}` : "";
-    return `<li><span class="tag">${esc2(c3.status)}</span> ${code(c3.path)}${from}</li>`;
-  });
-  const more = b.changedFiles.length - items.length;
-  const rest = more > 0 ? `<p class="muted">…and ${more} more (see the JSON report).</p>` : "";
-  return `<details><summary>Changed files (${b.changedFiles.length})</summary><ul class="changed">${items.join("")}</ul>${rest}</details>`;
-}
-function existingDebt(report2) {
-  const debt = existingPerCriterion(report2.controls);
-  if (debt.length === 0) return "";
-  const chips = debt.map(({ control, count: count3 }) => `<li class="chip"><code>${esc2(control.id)}</code><b>${count3}</b></li>`).join("");
-  return `<p>Existing debt per criterion (at or above the threshold, not judged):</p><ul class="chips" id="existing-per-criterion">${chips}</ul>`;
-}
-function renderComparison(report2) {
-  const b = report2.baseline;
-  if (!b) return "";
-  const line2 = `<p id="comparison-line">${comparisonHeadline(b, HTML_INLINE)}</p>`;
-  if (b.status === "unavailable") {
-    return `
-<div class="comparison unavailable" id="comparison"><h3>Comparison with the base</h3>
-${line2}
-</div>`;
-  }
-  const notes = notComparedNotes(b, HTML_INLINE);
-  const parts = [
-    line2,
-    `<p class="muted">${esc2(judgedNote(b))}</p>`,
-    `<ul class="chips" id="change-counts">${chip("new", b.counts.new)}${chip("existing", b.counts.unchanged)}${chip("fixed", b.counts.fixed)}</ul>`,
-    notes.length > 0 ? `<ul class="notes" id="not-compared">${notes.map((n2) => `<li>${n2}</li>`).join("")}</ul>` : "",
-    existingDebt(report2),
-    comparisonFacts(b),
-    changedFiles(b)
-  ].filter(Boolean);
-  return `
-<div class="comparison" id="comparison"><h3>Comparison with the base</h3>
-${parts.join("\n")}
-</div>`;
-}
-function fixedRow(f) {
-  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
-  const rule = `${f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : ""}<code>${esc2(f.ruleId)}</code>`;
-  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
-  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
-  return [
-    `<span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span>`,
-    f.criteria.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>',
-    esc2(f.scanner),
-    rule,
-    `<code>${esc2(where)}</code>`,
-    `${esc2(f.message)}${secret}${snippet}`
-  ];
-}
-function renderFixed(report2) {
-  const b = report2.baseline;
-  if (b?.status !== "compared") return "";
-  const at = b.mergeBase ? ` (merge base ${code(shortSha(b.mergeBase))})` : "";
-  const rows = [...report2.fixed].sort(compareFindings).slice(0, HTML_ROW_LIMIT).map(fixedRow);
-  const capped = report2.fixed.length > rows.length ? ` The first ${rows.length.toLocaleString("en-US")} are listed; all are in controlgate.json.` : "";
-  return `
-<section id="fixed"><h2>Fixed by this change (${report2.fixed.length})</h2>
-<p class="muted">Findings at the base${at} that this change removes. Locations are at the base.${capped}</p>
-${table(["Severity", "Criteria", "Scanner", "Rule", "Location at the base", "Message"], rows, "This change removes no finding.", "fixed")}
-</section>`;
-}
-var HTML_INLINE, MAX_CHANGED_FILES;
-var init_comparison2 = __esm({
-  "src/report/html/comparison.ts"() {
-    "use strict";
-    init_order();
-    init_comparison();
-    init_escape();
-    init_findings();
-    HTML_INLINE = { text: esc2, code };
-    MAX_CHANGED_FILES = 500;
-  }
-});
-
-// src/report/html/details.ts
-function waiverName(w) {
-  const matcher = w.fingerprint ?? [w.scanner, w.rule, w.path].filter(Boolean).join(" ");
-  return `${code(w.id ?? `line ${w.line}`)}${w.id && matcher ? `<div class="muted">${esc2(matcher)}</div>` : ""}`;
-}
-function waiverCells(w) {
-  return [waiverName(w), esc2(w.reason), esc2(w.approver), code(w.ticket), code(w.expires)];
-}
-function renderWaivers(report2) {
-  const head = ["Waiver", "Reason", "Approver", "Ticket", "Expires"];
-  const { applied, expired, stale } = report2.waivers;
-  const file2 = report2.data.waiversFile ? ` from ${code(report2.data.waiversFile)}` : "";
-  return `<section id="waivers"><h2>Waivers</h2>
-<p class="muted">Read${file2 || ": no waivers file"}.</p>
-<h3>Applied (${applied.length})</h3>
-${table(
-    [...head, "Findings"],
-    applied.map((w) => [...waiverCells(w), esc2(w.findings.length)]),
-    "No waiver was applied.",
-    "waivers-applied"
-  )}
-<h3>Expired (${expired.length})</h3>
-${table(
-    [...head, "Would match"],
-    expired.map((w) => [...waiverCells(w), esc2(w.wouldMatch.length)]),
-    "No waiver has expired.",
-    "waivers-expired"
-  )}
-<h3>Stale (${stale.length})</h3>
-${table(head, stale.map(waiverCells), "Every waiver matched a finding.", "waivers-stale")}
-</section>`;
-}
-function renderScanners(report2, facts) {
-  const commands = new Map(facts.scanners.map((s) => [s.id, s.command]));
-  const rows = report2.scanners.map((s) => {
-    const command = commands.get(s.id);
-    return [
-      `<b>${esc2(s.name)}</b><div>${code(s.id)}</div>`,
-      code(s.version),
-      `<span class="status-${esc2(s.status)}">${esc2(s.status)}</span>`,
-      esc2(s.findings),
-      esc2(s.filesScanned),
-      esc2(duration3(s.durationMs)),
-      code(s.exitCode),
-      `${s.error ? esc2(s.error) : '<span class="none">—</span>'}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
-    ];
-  });
-  const head = ["Scanner", "Version", "Status", "Findings", "Files", "Duration", "Exit code", "Error"];
-  return `<section id="scanners"><h2>Scanners</h2>
-${table(head, rows, "No scanner ran.", "scanners")}
-</section>`;
-}
-function fact(label, value) {
-  return `<dt>${esc2(label)}</dt><dd>${value}</dd>`;
-}
-function renderRunFacts(report2, facts) {
-  const h2 = facts.hashes;
-  const took = Date.parse(facts.finishedAt) - Date.parse(facts.startedAt);
-  const hashes = [
-    ["config", code(h2.config?.file), code(h2.config?.sha256)],
-    ["catalog", code(h2.catalog.version), code(h2.catalog.sha256)],
-    ["mapping", code(h2.mapping.version), code(h2.mapping.sha256)],
-    ["waivers", code(h2.waivers?.file), code(h2.waivers?.sha256)],
-    ...h2.rulePacks.map((r) => ["rule pack", code(r.path), code(r.sha256)])
-  ];
-  const list = [
-    fact("Repository", code(facts.repository)),
-    fact("Commit", code(facts.commit)),
-    fact("Branch", code(facts.branch)),
-    fact("Change number", code(facts.changeNumber)),
-    fact("Actor", code(facts.actor)),
-    fact("Run URL", code(facts.runUrl)),
-    fact("Started", code(facts.startedAt)),
-    fact(
-      "Finished",
-      `${code(facts.finishedAt)}${Number.isFinite(took) ? ` <span class="muted">(${esc2(duration3(took))})</span>` : ""}`
-    ),
-    fact("Host", code(`${facts.host.os} ${facts.host.release} ${facts.host.arch}, Node ${facts.host.node}`)),
-    fact("controlgate", code(facts.controlgateVersion)),
-    fact("Scanned", `${code(report2.target)} <span class="muted">in</span> ${code(report2.root)}`),
-    fact("Decision", `${code(facts.decision)}, exit code ${code(facts.exitCode)}`)
-  ];
-  return `<section id="run-facts"><h2>Run facts</h2>
-<dl class="facts">${list.join("\n")}</dl>
-<h3>Input hashes (SHA-256)</h3>
-${table(
-    ["Input", "File or version", "SHA-256"],
-    hashes.map(([k, ...v]) => [esc2(k), ...v]),
-    "No inputs recorded.",
-    "hashes"
-  )}
-</section>`;
-}
-var init_details = __esm({
-  "src/report/html/details.ts"() {
-    "use strict";
-    init_escape();
-  }
-});
-
-// src/report/html/script.ts
-var SCRIPT;
-var init_script = __esm({
-  "src/report/html/script.ts"() {
-    "use strict";
-    SCRIPT = `
-(function () {
-  'use strict';
-  var data = JSON.parse(document.getElementById('report-data').textContent);
-  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings-table tbody tr[data-index]'));
-  var cells = Array.prototype.slice.call(document.querySelectorAll('.cell[data-criterion]'));
-  var count = document.getElementById('shown-count');
-  var empty = document.getElementById('no-match');
-  // The change filter (new / existing) exists only when the scan was compared with a base.
-  var select = {};
-  ['criterion', 'severity', 'scanner', 'status', 'state'].forEach(function (k) {
-    var el = document.getElementById('f-' + k);
-    if (el) select[k] = el;
-  });
-
-  function matches(d, k, value) {
-    return k === 'criterion' ? d.criteria.indexOf(value) >= 0 : d[k] === value;
-  }
-
-  function apply() {
-    var c = select.criterion.value;
-    var shown = 0;
-    rows.forEach(function (tr) {
-      var d = data.rows[Number(tr.getAttribute('data-index'))];
-      var ok = Object.keys(select).every(function (k) {
-        return !select[k].value || matches(d, k, select[k].value);
-      });
-      tr.hidden = !ok;
-      if (ok) shown += 1;
-    });
-    count.textContent = 'Showing ' + shown + ' of ' + rows.length + ' findings';
-    count.setAttribute('data-shown', String(shown));
-    empty.hidden = shown !== 0;
-    cells.forEach(function (a) {
-      var on = a.getAttribute('data-criterion') === c;
-      a.classList.toggle('selected', on);
-      if (on) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
-    });
-  }
-
-  Object.keys(select).forEach(function (k) { select[k].addEventListener('change', apply); });
-  document.getElementById('f-reset').addEventListener('click', function () {
-    Object.keys(select).forEach(function (k) { select[k].value = ''; });
-    apply();
-  });
-  // The cell's href (#findings) still scrolls to the table; the filter is set first.
-  cells.forEach(function (a) {
-    a.addEventListener('click', function () {
-      select.criterion.value = a.getAttribute('data-criterion');
-      apply();
-    });
-  });
-  apply();
-})();
-`;
-  }
-});
-
-// src/report/html/styles.ts
-var STYLES;
-var init_styles = __esm({
-  "src/report/html/styles.ts"() {
-    "use strict";
-    STYLES = `
-:root {
-  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa;
-  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
-  --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
-  --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
-}
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
-  color: var(--fg); background: var(--bg); }
-main { max-width: 1440px; margin: 0 auto; padding: 20px 24px 48px; }
-h1 { font-size: 22px; margin: 0; }
-h2 { font-size: 18px; margin: 0 0 12px; }
-h3 { font-size: 15px; margin: 16px 0 8px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
-code, .mono { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
-code { overflow-wrap: anywhere; }
-.none, .muted { color: var(--muted); }
-.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
-.top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
-.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
-.decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
-.decision-pass { background: var(--pass); }
-.decision-block { background: var(--fail); }
-.subtitle { color: var(--muted); margin-top: 4px; }
-.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
-.summary > div h3 { margin-top: 0; }
-.chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
-.chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
-.chip b { margin-left: 4px; }
-.v-pass { background: var(--pass-bg); color: var(--pass); border-color: #aceebb; }
-.v-fail { background: var(--fail-bg); color: var(--fail); border-color: #ffcecb; }
-.v-warn { background: var(--warn-bg); color: var(--warn); border-color: #f5e0a0; }
-.v-not-evaluated { color: var(--ne); border-color: #d8b9ff;
-  background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
-.v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
-.v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
-.sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
-  font-size: 12px; font-weight: 600; text-transform: uppercase; }
-.sev-critical { background: #82071e; color: #fff; }
-.sev-high { background: #cf222e; color: #fff; }
-.sev-medium { background: #bc4c00; color: #fff; }
-.sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
-.sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
-.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
-.legend .chip { font-size: 12px; }
-.category { margin-top: 8px; }
-.group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
-  border-top: 1px solid #eff2f5; }
-.group-label { font-size: 13px; }
-.group-label b { display: inline-block; min-width: 34px; }
-.cells { display: flex; flex-wrap: wrap; gap: 4px; }
-.cell { display: inline-flex; align-items: center; gap: 4px; min-width: 78px; padding: 3px 8px; border: 1px solid;
-  border-radius: 4px; text-decoration: none; font: 600 12.5px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; }
-.cell:hover, .cell:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
-.cell.selected { outline: 3px solid #0969da; outline-offset: 1px; }
-.cell .glyph { font-family: system-ui, sans-serif; }
-.cell .count { margin-left: auto; font-weight: 400; }
-.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 10px; }
-.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
-.filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-.filters button { cursor: pointer; }
-.filters select { max-width: 260px; }
-#shown-count { font-weight: 600; margin-left: auto; }
-table { width: 100%; border-collapse: collapse; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
-th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
-table.findings { table-layout: fixed; }
-table.findings col.c-sev { width: 90px; } table.findings col.c-crit { width: 110px; }
-table.findings col.c-scan { width: 80px; } table.findings col.c-rule { width: 16%; }
-table.findings col.c-loc { width: 15%; } table.findings col.c-status { width: 130px; }
-table.findings td { overflow-wrap: anywhere; }
-td.msg { white-space: pre-wrap; }
-table.fixed td { overflow-wrap: anywhere; }
-.crit { display: inline-block; margin: 0 4px 2px 0; }
-.tag { display: inline-block; font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px;
-  margin: 2px 4px 0 0; color: var(--muted); max-width: 100%; overflow-wrap: anywhere; }
-.st { font-size: 12px; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; white-space: nowrap; }
-.st-active { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
-.st-waived, .st-suppressed { color: var(--ne); background: var(--ne-bg); border-color: #d8b9ff; }
-.st-advisory, .st-below-threshold, .st-out-of-scope { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
-.bs { display: inline-block; margin-top: 3px; font-size: 11px; font-weight: 600; border-radius: 4px; padding: 0 5px; border: 1px solid; }
-.bs-new { color: var(--fail); background: #fff; border-color: #ffcecb; }
-.bs-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
-.bs-fixed { color: var(--pass); background: var(--pass-bg); border-color: #aceebb; }
-.st-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
-.comparison { margin-top: 14px; padding-top: 12px; border-top: 1px solid var(--line); }
-.comparison p { margin: 4px 0; }
-.comparison.unavailable #comparison-line { color: var(--warn); font-weight: 600; }
-.comparison ul.notes { margin: 4px 0; padding-left: 20px; }
-ul.changed { list-style: none; margin: 4px 0; padding: 0; columns: 2 360px; }
-details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
-details pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); padding: 6px; border-radius: 4px; margin: 4px 0 0; }
-dl.facts { display: grid; grid-template-columns: 180px 1fr; gap: 4px 16px; margin: 0; }
-dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
-.status-skipped { color: var(--muted); font-weight: 600; }
-footer { color: var(--muted); font-size: 12px; text-align: center; }
-@media print {
-  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
-  .filters { display: none; } th { position: static; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-`;
-  }
-});
-
-// src/report/html/summary.ts
-function renderSummary(report2, facts) {
-  const where = [facts.repository, facts.branch, facts.commit?.slice(0, 12)].filter(Boolean).join(" · ");
-  const change = facts.changeNumber === null ? "" : ` · change #${facts.changeNumber}`;
-  const verdicts = VERDICTS.map(
-    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report2.verdicts[v]}</b></li>`
-  ).join("");
-  const severities = SEVERITIES.map(
-    (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report2.summary.bySeverity[s]}</b></li>`
-  ).join("");
-  const notCounted = `${report2.summary.suppressed} suppressed (not counted) of ${report2.summary.findings} findings`;
-  return `<header class="top">
-<div class="banner">
-<div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
-<div><h1>controlgate SOC 2 gate report</h1>
-<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
-</div>
-<div class="summary">
-<div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
-<div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
-</div>${renderComparison(report2)}
-</header>`;
-}
-function cell(c3) {
-  const help = [
-    `${c3.id} — ${c3.title}`,
-    `verdict: ${c3.verdict} (${c3.mode} mode, threshold ${c3.severity}, policy: ${c3.policySource})`,
-    `${c3.findings.length} at or above threshold, ${c3.belowThreshold.length} below, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed`,
-    ...c3.existing.length > 0 ? [`${c3.existing.length} existing before this change (not judged)`] : [],
-    `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
-    ...c3.failedScanners.length > 0 ? [`failed scanners: ${c3.failedScanners.join(", ")}`] : []
-  ].join("\n");
-  const count3 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
-  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count3}</a>`;
-}
-function renderMatrix(report2) {
-  const legend = VERDICTS.map(
-    (v) => `<span class="chip v-${v}">${GLYPH[v]} ${esc2(VERDICT_HELP[v])}</span>`
-  ).join("");
-  const categories = [...groupControls(report2.controls)].map(([category, groups]) => {
-    const rows = [...groups].map(
-      ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map(cell).join("")}</div></div>`
-    );
-    return `<div class="category" data-category="${esc2(category)}"><h3>${esc2(CATEGORY_TITLES[category] ?? category)}</h3>
-${rows.join("\n")}</div>`;
-  });
-  return `<section id="matrix"><h2>Control matrix (${report2.controls.length} criteria)</h2>
-<div class="legend" id="legend">${legend}</div>
-<p class="muted">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
-${categories.join("\n")}
-</section>`;
-}
-var EXIT_MEANING, VERDICT_HELP, GLYPH;
-var init_summary = __esm({
-  "src/report/html/summary.ts"() {
-    "use strict";
-    init_finding();
-    init_comparison2();
-    init_escape();
-    init_model2();
-    EXIT_MEANING = {
-      0: "pass",
-      1: "a blocking criterion fails",
-      2: "a blocking criterion could not be evaluated"
-    };
-    VERDICT_HELP = {
-      pass: "pass: covered, nothing at or above the threshold",
-      fail: "fail: a finding at or above the threshold, block mode",
-      warn: "warn: a finding at or above the threshold, warn mode",
-      "not-evaluated": "not evaluated: a scanner covering it failed",
-      "not-covered": "not covered: no scanner in this run produces a signal (e.g. process controls)",
-      "out-of-scope": "out of scope: its category is not opted in"
-    };
-    GLYPH = {
-      pass: "✓",
-      fail: "✗",
-      warn: "!",
-      "not-evaluated": "?",
-      "not-covered": "–",
-      "out-of-scope": "·"
-    };
-  }
-});
-
-// src/report/html-report.ts
-import { createHash as createHash2 } from "node:crypto";
-function contentSecurityPolicy() {
-  const scriptHash = createHash2("sha256").update(SCRIPT, "utf8").digest("base64");
-  return [
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    `script-src 'sha256-${scriptHash}'`,
-    "img-src data:",
-    "base-uri 'none'",
-    "form-action 'none'"
-  ].join("; ");
-}
-function renderHtmlReport(report2, facts) {
-  const title2 = `controlgate ${report2.decision.toUpperCase()}${facts.repository ? ` · ${facts.repository}` : ""}${facts.changeNumber === null ? "" : ` #${facts.changeNumber}`}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${esc2(contentSecurityPolicy())}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="controlgate ${esc2(report2.tool.version)}">
-<title>${esc2(title2)}</title>
-<style>${STYLES}</style>
-</head>
-<body>
-<main>
-${renderSummary(report2, facts)}
-${renderMatrix(report2)}
-${renderFindings(report2)}${renderFixed(report2)}
-${renderWaivers(report2)}
-${renderScanners(report2, facts)}
-${renderRunFacts(report2, facts)}
-<footer>controlgate ${esc2(report2.tool.version)} · report schema ${esc2(report2.schemaVersion)} · catalog ${esc2(report2.data.catalog.version)} · mapping ${esc2(report2.data.mapping.version)}</footer>
-</main>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
-}
-var init_html_report = __esm({
-  "src/report/html-report.ts"() {
-    "use strict";
-    init_comparison2();
-    init_details();
-    init_escape();
-    init_findings();
-    init_script();
-    init_styles();
-    init_summary();
-  }
-});
-
-// src/report/json-report.ts
+// src/sarif/normalize.ts
 import path13 from "node:path";
-function countBySeverity(outcome) {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
-  return counts;
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function text(value) {
+  return typeof value === "string" && value !== "" ? value : void 0;
 }
-function countVerdicts(outcome) {
-  const counts = {
-    pass: 0,
-    fail: 0,
-    warn: 0,
-    "not-evaluated": 0,
-    "not-covered": 0,
-    "out-of-scope": 0
-  };
-  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
-  return counts;
-}
-function waiverFacts(w) {
-  return {
-    id: w.id ?? null,
-    fingerprint: w.fingerprint ?? null,
-    scanner: w.scanner ?? null,
-    rule: w.rule ?? null,
-    path: w.path ?? null,
-    reason: w.reason,
-    approver: w.approver,
-    ticket: w.ticket,
-    expires: w.expires,
-    line: w.line
-  };
-}
-function groupApplied(outcome) {
-  const byWaiver = /* @__PURE__ */ new Map();
-  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
-    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
+function messageOf(result2, rule) {
+  let message3 = text(result2.message.text) ?? text(result2.message.markdown);
+  if (!message3 && result2.message.id) message3 = rule?.messageStrings?.[result2.message.id]?.text;
+  if (message3 && result2.message.arguments) {
+    const args = result2.message.arguments;
+    message3 = message3.replace(/\{(\d+)\}/g, (whole, n2) => args[Number(n2)] ?? whole);
   }
-  return byWaiver;
+  return message3 ?? rule?.shortDescription?.text ?? rule?.name ?? rule?.id ?? "(no message)";
 }
-function jsonReport(outcome) {
-  const cached2 = reports.get(outcome);
-  if (cached2) return cached2;
-  const report2 = buildReport(outcome);
-  reports.set(outcome, report2);
-  return report2;
-}
-function buildReport(outcome) {
-  return {
-    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
-    schemaVersion: 1,
-    root: outcome.root,
-    target: toPosix(path13.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path13.relative(outcome.root, outcome.configFile)) : null,
-    startedAt: outcome.startedAt,
-    finishedAt: outcome.finishedAt,
-    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
-    summary: {
-      findings: outcome.findings.length,
-      suppressed: outcome.findings.filter((f) => f.suppressed).length,
-      bySeverity: countBySeverity(outcome)
-    },
-    decision: outcome.gate.decision,
-    exitCode: outcome.gate.exitCode,
-    verdicts: countVerdicts(outcome),
-    data: {
-      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
-      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path13.relative(outcome.root, outcome.data.waiversFile)) : null
-    },
-    controls: outcome.gate.controls.map((c3) => ({
-      id: c3.id,
-      title: c3.title,
-      category: c3.category,
-      verdict: c3.verdict,
-      findings: c3.findings,
-      mode: c3.policy.mode,
-      severity: c3.policy.severity,
-      policySource: c3.policy.source,
-      blocking: c3.blocking,
-      coveredBy: c3.coveredBy,
-      failedScanners: c3.failedScanners,
-      belowThreshold: c3.belowThreshold,
-      existing: c3.existing,
-      waived: c3.waived,
-      suppressed: c3.suppressed
-    })),
-    waivers: {
-      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
-      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
-      stale: outcome.gate.waivers.stale.map(waiverFacts)
-    },
-    scanners: outcome.scanners.map((s) => ({
-      id: s.id,
-      name: s.displayName,
-      status: s.status,
-      version: s.version ?? null,
-      findings: s.findings.length,
-      error: s.error ?? null,
-      filesScanned: s.filesScanned,
-      durationMs: s.durationMs,
-      exitCode: s.exitCode ?? null,
-      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
-      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
-    })),
-    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
-      scanner: f.scanner,
-      scannerVersion: f.scannerVersion,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      /** After mapping overrides: the severity the gate compared. */
-      severity: g.severity,
-      scannerSeverity: f.severity,
-      severitySource: f.severitySource,
-      criteria: g.criteria,
-      advisory: g.advisory,
-      unmapped: g.unmapped,
-      mappingLayer: g.mapping.layer ?? null,
-      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
-      suppressionRefused: g.suppressionRefused,
-      cwe: f.cwe,
-      category: f.category ?? null,
-      tags: f.tags,
-      path: f.path,
-      inWorkspace: f.inWorkspace,
-      line: f.line,
-      endLine: f.endLine,
-      column: f.column ?? null,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      suppressed: f.suppressed,
-      suppressions: f.suppressions,
-      secret: f.secret,
-      helpUri: f.helpUri ?? null,
-      /** new / unchanged when the scan was compared with a base; null when it was not. */
-      baselineState: f.baselineState ?? null
-    })),
-    baseline: baselineFacts(outcome),
-    /** Findings at the base that the change removed (empty without a comparison). */
-    fixed: (outcome.baseline?.fixed ?? []).map((f) => ({
-      scanner: f.scanner,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      severity: f.severity,
-      criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
-      cwe: f.cwe,
-      path: f.path,
-      line: f.line,
-      endLine: f.endLine,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      secret: f.secret,
-      baselineState: "fixed"
-    }))
-  };
-}
-function portableLocation(root, location3) {
-  const rel = path13.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path13.isAbsolute(rel) ? toPosix(rel) : path13.basename(location3);
-}
-function baselineFacts(outcome) {
-  const b = outcome.baseline;
-  if (!b) return null;
-  const set2 = b.changeSet;
-  const counts = { new: 0, unchanged: 0, fixed: b.fixed.length };
-  for (const f of outcome.findings) {
-    if (f.baselineState === "new") counts.new += 1;
-    else if (f.baselineState === "unchanged") counts.unchanged += 1;
-  }
-  return {
-    status: b.status,
-    reason: b.reason ?? null,
-    mode: b.mode,
-    judged: b.judged,
-    source: b.source,
-    /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
-    scope: Object.values(b.scope).includes("changed-files") ? "changed-files" : "all-files",
-    baseRef: set2?.baseRef ?? null,
-    baseSha: set2?.baseSha ?? null,
-    mergeBase: set2?.mergeBase ?? null,
-    headSha: set2?.headSha ?? null,
-    bundle: b.bundle ? { location: portableLocation(outcome.root, b.bundle.location), digest: b.bundle.digest } : null,
-    counts,
-    changedFiles: (set2?.changes ?? []).map((c3) => ({
-      status: c3.status,
-      path: c3.path,
-      oldPath: c3.oldPath ?? null
-    })),
-    scanners: outcome.scanners.map((s) => {
-      const baseRun = b.scanners.find((r) => r.id === s.id);
-      const notCompared = b.notCompared.find((n2) => n2.id === s.id);
-      return {
-        id: s.id,
-        scope: b.scope[s.id] ?? "all-files",
-        compared: notCompared === void 0 && b.status === "compared",
-        reason: notCompared?.reason ?? null,
-        baseStatus: baseRun?.status ?? null,
-        baseFilesScanned: baseRun?.filesScanned ?? null,
-        baseDurationMs: baseRun?.durationMs ?? null
-      };
-    })
-  };
-}
-var reports;
-var init_json_report = __esm({
-  "src/report/json-report.ts"() {
-    "use strict";
-    init_finding();
-    init_paths();
-    init_version();
-    reports = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/sarif/merge.ts
-import { pathToFileURL } from "node:url";
-function levelFor(severity2) {
-  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
-}
-function uriFor(relative3) {
-  return relative3.split("/").map(encodeURIComponent).join("/");
-}
-function ruleDescriptor(id, original, sample) {
-  const tags = new Set(original?.properties?.tags ?? []);
-  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
-  const securitySeverity = original?.properties?.["security-severity"];
-  const descriptor = { id };
-  const name = original?.name ?? sample.ruleName;
-  if (name && name !== id) descriptor.name = name;
-  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
-  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
-  if (original?.help)
-    descriptor.help = {
-      text: original.help.text,
-      ...original.help.markdown ? { markdown: original.help.markdown } : {}
-    };
-  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
-  if (original?.defaultConfiguration?.level)
-    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
-  descriptor.properties = {
-    tags: [...tags].sort(),
-    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
-    ...sample.category ? { category: sample.category } : {}
-  };
-  return descriptor;
-}
-function waiverSuppression(w) {
-  return {
-    kind: "external",
-    status: "accepted",
-    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`
-  };
-}
-function resultFor(f, ruleIndex, waiver) {
-  const result2 = {
-    ruleId: f.ruleId,
-    ruleIndex,
-    level: levelFor(f.severity),
-    message: { text: f.message },
-    ...f.baselineState ? { baselineState: SARIF_BASELINE_STATE[f.baselineState] } : {},
-    partialFingerprints: { "controlgate/v1": f.fingerprint },
-    properties: {
-      severity: f.severity,
-      cwe: f.cwe,
-      ...f.category ? { category: f.category } : {},
-      ...f.secret ? { secret: true } : {},
-      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
+function resolveBase(run2, baseId, baseDir, depth = 0) {
+  const base = baseId ? run2.originalUriBaseIds?.[baseId] : void 0;
+  if (!base?.uri || depth > 4) return baseDir;
+  if (/^file:/i.test(base.uri)) {
+    try {
+      return fileURLToPath2(base.uri);
+    } catch {
+      return baseDir;
     }
-  };
-  if (f.inWorkspace && f.path) {
-    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
-    if (f.column) region2.startColumn = f.column;
-    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
-    result2.locations = [
-      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
-    ];
   }
-  const suppressions = f.suppressions.map((s) => ({
+  return path13.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+}
+function resolvePath(run2, result2, context) {
+  let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+  if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
+    location3 = run2.artifacts?.[location3.index]?.location ?? location3;
+  }
+  const uri = location3?.uri;
+  if (!uri) return { path: "", inWorkspace: false };
+  let absolute;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
+      absolute = /^file:/i.test(uri) ? fileURLToPath2(uri) : void 0;
+    } else {
+      absolute = path13.resolve(
+        resolveBase(run2, location3?.uriBaseId, context.baseDir),
+        decodeURIComponent(uri)
+      );
+    }
+  } catch {
+    absolute = void 0;
+  }
+  const relative3 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
+  return relative3 === void 0 ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative3, inWorkspace: true };
+}
+function collectCwes(run2, rule, result2, tags) {
+  const found = /* @__PURE__ */ new Set();
+  for (const tag of tags) {
+    const cwe = cweFromTag(tag);
+    if (cwe) found.add(cwe);
+  }
+  for (const bag of [rule?.properties, result2.properties]) {
+    for (const key of ["cwe", "CWE", "cwes"]) for (const cwe of cwesFromProperty(bag?.[key])) found.add(cwe);
+  }
+  const refs = [...(rule?.relationships ?? []).map((r) => r.target), ...result2.taxa ?? []];
+  for (const ref of refs) {
+    if (ref.id && /cwe/i.test(run2.taxonomyName(ref) ?? "")) {
+      const cwe = cweFromTaxonId(ref.id);
+      if (cwe) found.add(cwe);
+    }
+  }
+  return sortCwes(found);
+}
+function categoryOf(run2, rule) {
+  for (const relationship of rule?.relationships ?? []) {
+    const taxonomy = run2.taxonomyName(relationship.target);
+    const id = relationship.target.id;
+    if (taxonomy && id && /categor/i.test(taxonomy)) return run2.taxonName(taxonomy, id) ?? id;
+  }
+  const declared = rule?.properties?.category;
+  return typeof declared === "string" && declared !== "" ? declared : void 0;
+}
+function suppressionsOf(result2) {
+  return (result2.suppressions ?? []).map((s) => ({
     kind: s.kind,
-    status: s.status,
+    status: s.status ?? "accepted",
     ...s.justification ? { justification: s.justification } : {}
   }));
-  if (waiver) suppressions.push(waiverSuppression(waiver));
-  if (suppressions.length > 0) result2.suppressions = suppressions;
-  return result2;
 }
-function runParts(scanner2, root, waivers2, fixed) {
-  const driver = scanner2.log?.runs[0]?.tool.driver;
-  const originalRules = /* @__PURE__ */ new Map();
-  for (const run3 of scanner2.log?.runs ?? [])
-    for (const rule of run3.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
-  const rules = [];
-  const ruleIndex = /* @__PURE__ */ new Map();
-  for (const list of [scanner2.findings, fixed]) {
-    for (const f of list) {
-      if (ruleIndex.has(f.ruleId)) continue;
-      ruleIndex.set(f.ruleId, rules.length);
-      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
+function snippetOf(lines2, fromSarif, secret) {
+  let raw;
+  if (lines2) raw = lines2.slice(0, MAX_SNIPPET_LINES).join("\n");
+  else if (fromSarif !== void 0 && !PLACEHOLDER_SNIPPETS.has(fromSarif.trim()))
+    raw = fromSarif.replace(/\n$/, "");
+  if (raw === void 0) return void 0;
+  const cleaned = raw.split("\n").map((l) => stripControlChars(l).trimEnd()).join("\n").slice(0, MAX_SNIPPET_CHARS);
+  return secret ? redactSecretFindingText(cleaned) : redactKnownSecrets(cleaned);
+}
+function normalizeRun(run2, context) {
+  const index = new RunIndex(run2);
+  const results = run2.results ?? [];
+  const drafts = results.map((result2, resultIndex) => {
+    const rule = index.rule(result2);
+    const ruleId = result2.ruleId ?? result2.rule?.id ?? rule?.id ?? "(no rule id)";
+    const tags = [.../* @__PURE__ */ new Set([...rule?.properties?.tags ?? [], ...result2.properties?.tags ?? []])].sort();
+    const cwe = collectCwes(index, rule, result2, tags);
+    const category = categoryOf(index, rule);
+    const secret = isSecretFinding({ cwe, category, tags });
+    const location3 = resolvePath(run2, result2, context);
+    const region2 = result2.locations?.[0]?.physicalLocation?.region;
+    const line2 = location3.path ? region2?.startLine ?? 1 : 0;
+    const endLine = Math.max(line2, region2?.endLine ?? line2);
+    const codeLines = location3.inWorkspace ? context.sources.range(location3.path, line2, endLine) : void 0;
+    const suppressions = suppressionsOf(result2);
+    if (context.inSourceSuppression && location3.inWorkspace) {
+      const allLines = context.sources.lines(location3.path);
+      const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line2, endLine, ruleId }) : void 0;
+      const marked2 = suppressions.find((s) => s.kind === "inSource");
+      if (comment && !marked2)
+        suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
+      else if (comment && marked2 && !marked2.justification) marked2.justification = comment;
     }
-  }
-  function* results() {
-    for (const list of [scanner2.findings, fixed])
-      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
-  }
-  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
-  const run2 = {
-    tool: {
-      driver: {
-        name: driver?.name ?? scanner2.displayName,
-        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
-        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
-        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
-        rules
-      }
-    },
-    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
-    automationDetails: { id: `controlgate/${scanner2.id}/` },
-    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
-    invocations: [
-      {
-        executionSuccessful: scanner2.status !== "failed",
-        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
-        toolExecutionNotifications: notifications
-      }
-    ],
-    results: [],
-    properties: {
-      controlgate: {
-        version: CONTROLGATE_VERSION,
-        scanner: scanner2.id,
-        status: scanner2.status,
-        filesScanned: scanner2.filesScanned,
-        durationMs: scanner2.durationMs
-      }
-    }
-  };
-  return { run: run2, results };
-}
-function partsOf(scanners2, root, options) {
-  const waivers2 = options.waivers ?? /* @__PURE__ */ new Map();
-  const fixed = options.fixed ?? [];
-  return scanners2.map(
-    (s) => runParts(
-      s,
-      root,
-      waivers2,
-      fixed.filter((f) => f.scanner === s.id)
-    )
-  );
-}
-function mergedSarif(scanners2, root, options = {}) {
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: partsOf(scanners2, root, options).map((p) => ({ ...p.run, results: [...p.results()] })),
-    properties: LOG_PROPERTIES
-  };
-}
-function* mergedSarifChunks(scanners2, root, options = {}) {
-  const marker = "\0controlgate:results\0";
-  yield `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
-  let firstRun = true;
-  for (const parts of partsOf(scanners2, root, options)) {
-    const [before = "", after = ""] = JSON.stringify({ ...parts.run, results: marker }).split(
-      JSON.stringify(marker)
-    );
-    let buffer = `${firstRun ? "" : ","}${before}[`;
-    firstRun = false;
-    let firstResult = true;
-    for (const result2 of parts.results()) {
-      buffer += `${firstResult ? "" : ","}${JSON.stringify(result2)}`;
-      firstResult = false;
-      if (buffer.length >= CHUNK_CHARS2) {
-        yield buffer;
-        buffer = "";
-      }
-    }
-    yield `${buffer}]${after}`;
-  }
-  yield `],"properties":${JSON.stringify(LOG_PROPERTIES)}}
-`;
-}
-function mergedResultPointers(scanners2, fixed = []) {
-  const pointers = /* @__PURE__ */ new Map();
-  scanners2.forEach((s, i3) => {
-    let j = 0;
-    for (const list of [s.findings, fixed.filter((f) => f.scanner === s.id)]) {
-      for (const f of list) {
-        if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i3}/results/${j}`);
-        j += 1;
-      }
-    }
-  });
-  return pointers;
-}
-var SARIF_SCHEMA, SRCROOT, SARIF_BASELINE_STATE, LOG_PROPERTIES, CHUNK_CHARS2;
-var init_merge = __esm({
-  "src/sarif/merge.ts"() {
-    "use strict";
-    init_version();
-    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    SRCROOT = "%SRCROOT%";
-    SARIF_BASELINE_STATE = { new: "new", unchanged: "unchanged", fixed: "absent" };
-    LOG_PROPERTIES = {
-      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
+    const rawMessage = stripControlChars(messageOf(result2, rule));
+    const finding = {
+      scanner: context.scannerId,
+      scannerVersion: context.scannerVersion,
+      ruleId: stripControlChars(ruleId),
+      ...rule?.name && rule.name !== ruleId ? { ruleName: stripControlChars(rule.name) } : {},
+      message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
+      ...resolveSeverity({
+        resultProperties: result2.properties,
+        ruleProperties: { ...context.extraRuleProperties?.get(ruleId), ...rule?.properties },
+        resultLevel: result2.level,
+        ruleLevel: rule?.defaultConfiguration?.level,
+        resultKind: result2.kind
+      }),
+      cwe,
+      ...category ? { category } : {},
+      tags,
+      path: location3.path,
+      inWorkspace: location3.inWorkspace,
+      line: line2,
+      endLine,
+      ...region2?.startColumn ? { column: region2.startColumn } : {},
+      snippet: snippetOf(codeLines, region2?.snippet?.text, secret),
+      suppressed: suppressions.some((s) => s.status === "accepted"),
+      suppressions,
+      fingerprint: "",
+      secret,
+      ...rule?.helpUri ? { helpUri: rule.helpUri } : {},
+      resultIndex
     };
-    CHUNK_CHARS2 = 1 << 16;
-  }
-});
-
-// src/evidence/manifest.ts
-import { createHash as createHash3 } from "node:crypto";
-function sha256(bytes) {
-  return createHash3("sha256").update(bytes).digest("hex");
-}
-function bundleDigest(entries) {
-  const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
-`).join("");
-  return sha256(lines2);
-}
-function manifestOf(entries, generator) {
-  const files = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
-  return { version: 1, generator, algorithm: "sha256", files, digest: bundleDigest(files) };
-}
-var MANIFEST_FILE;
-var init_manifest = __esm({
-  "src/evidence/manifest.ts"() {
-    "use strict";
-    MANIFEST_FILE = "manifest.json";
-  }
-});
-
-// src/evidence/oscal/ids.ts
-import { createHash as createHash4 } from "node:crypto";
-function uuidV5(name, namespace = UUID_NAMESPACE) {
-  if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
-  const hash2 = createHash4("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
-  hash2.writeUInt8(hash2.readUInt8(6) & 15 | 80, 6);
-  hash2.writeUInt8(hash2.readUInt8(8) & 63 | 128, 8);
-  const hex3 = hash2.toString("hex");
-  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
-}
-var OSCAL_VERSION, CONTROLGATE_NS, UUID_NAMESPACE, UUID_FORM;
-var init_ids = __esm({
-  "src/evidence/oscal/ids.ts"() {
-    "use strict";
-    init_version();
-    OSCAL_VERSION = "1.2.1";
-    CONTROLGATE_NS = `${CONTROLGATE_URI}/ns/oscal`;
-    UUID_NAMESPACE = "ee09275a-d94f-4f23-99c7-4023722a0854";
-    UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  }
-});
-
-// src/evidence/oscal/text.ts
-function oneLine(text3, max2 = MAX_LINE) {
-  const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
-  return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
-}
-function markup(text3) {
-  return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
-}
-function markupLine(text3, max2 = MAX_LINE) {
-  return markup(oneLine(text3, max2));
-}
-function props(entries) {
-  const out = [];
-  for (const [name, raw] of entries) {
-    if (raw === null || raw === void 0 || raw === false) continue;
-    const value = oneLine(String(raw));
-    if (value) out.push({ name, ns: CONTROLGATE_NS, value });
-  }
-  return out;
-}
-function compact(object2) {
-  const out = {};
-  for (const [key, value] of Object.entries(object2)) {
-    if (value === void 0 || Array.isArray(value) && value.length === 0) continue;
-    out[key] = value;
-  }
-  return out;
-}
-var MAX_LINE;
-var init_text2 = __esm({
-  "src/evidence/oscal/text.ts"() {
-    "use strict";
-    init_text();
-    init_ids();
-    MAX_LINE = 300;
-  }
-});
-
-// src/evidence/oscal/results.ts
-function location(f) {
-  return f.line > 0 ? `${f.path}:${f.line}` : f.path;
-}
-function evidenceFor(f, index, ctx) {
-  const evidence = [];
-  const sarif = ctx.sarifHrefs.get(f.fingerprint);
-  if (sarif) evidence.push({ href: sarif, description: "The SARIF result in the merged log of this run." });
-  if (ctx.findingsHref) {
-    evidence.push({
-      href: `${ctx.findingsHref}#/findings/${index}`,
-      description: "The normalized finding in the controlgate report of this run."
-    });
-  }
-  if (evidence.length === 0) {
-    evidence.push({
-      description: markup(
-        `Finding ${f.fingerprint} of this run's controlgate report (no evidence file linked).`
-      )
-    });
-  }
-  return evidence;
-}
-function groupedObservations(ctx) {
-  const groups = /* @__PURE__ */ new Map();
-  ctx.report.findings.forEach((f, index) => {
-    const key = `${f.scanner}\0${f.ruleId}`;
-    const group = groups.get(key);
-    if (group) group.members.push(f);
-    else groups.set(key, { first: index, members: [f] });
+    if (finding.snippet === void 0) delete finding.snippet;
+    return { finding, code: codeLines ? snippetOf(codeLines, void 0, secret) : void 0 };
   });
-  const uuids = /* @__PURE__ */ new Map();
-  const list = [...groups.values()].map(({ first, members: members2 }) => {
-    const head = members2[0];
-    const uuid3 = ctx.runUuid(`observation-group/${head.scanner}/${head.ruleId}`);
-    for (const f of members2) if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
-    const severity2 = SEVERITY_ORDER.find((s) => members2.some((f) => f.severity === s)) ?? head.severity;
-    const criteria2 = [...new Set(members2.flatMap((f) => f.criteria))].sort();
-    const cwes = [...new Set(members2.flatMap((f) => f.cwe))].sort();
-    const shown = members2.slice(0, GROUP_LOCATIONS).map(location);
-    const more = members2.length > shown.length ? ` and ${members2.length - shown.length} more` : "";
-    return compact({
-      uuid: uuid3,
-      title: markupLine(`${head.ruleId} (${severity2}): ${members2.length} results`),
-      description: markup(
-        `${members2.length} results of ${head.scanner} rule ${head.ruleId}, for example: ${head.message}
-
-At ${shown.join(", ")}${more}. Every result is in the linked report and merged SARIF log.`
-      ),
-      props: props([
-        ["scanner", head.scanner],
-        ["scanner-version", head.scannerVersion],
-        ["rule-id", head.ruleId],
-        ["rule-name", head.ruleName],
-        ["severity", severity2],
-        ["result-count", members2.length],
-        ["new-count", members2.filter((f) => f.baselineState === "new").length || null],
-        ...cwes.map((cwe) => ["cwe", cwe]),
-        ...criteria2.map((c3) => ["criterion", c3])
-      ]),
-      methods: ["TEST"],
-      types: ["finding"],
-      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(head.scanner) }] }],
-      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
-      "relevant-evidence": evidenceFor(head, first, ctx),
-      collected: ctx.collected
-    });
+  const order = drafts.map((_, i3) => i3).sort((a2, b) => {
+    const fa = drafts[a2]?.finding;
+    const fb = drafts[b]?.finding;
+    if (!fa || !fb) return 0;
+    return fa.path.localeCompare(fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b;
   });
-  return { list, uuids };
-}
-function observations(ctx) {
-  if (ctx.report.findings.length > GROUPED_OBSERVATIONS_ABOVE) return groupedObservations(ctx);
-  const uuids = /* @__PURE__ */ new Map();
-  const list = ctx.report.findings.map((f, index) => {
-    const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
-    const uuid3 = ctx.runUuid(`observation/${key}`);
-    if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
-    const scanner2 = ctx.report.scanners.find((s) => s.id === f.scanner);
-    return compact({
-      uuid: uuid3,
-      title: markupLine(`${f.ruleId} (${f.severity}) at ${location(f)}`),
-      description: markup(f.message) || "The scanner gave no message.",
-      props: props([
-        ["scanner", f.scanner],
-        ["scanner-version", f.scannerVersion ?? scanner2?.version],
-        ["rule-id", f.ruleId],
-        ["rule-name", f.ruleName],
-        ["severity", f.severity],
-        ["scanner-severity", f.scannerSeverity === f.severity ? null : f.scannerSeverity],
-        ...f.cwe.map((cwe) => ["cwe", cwe]),
-        ["category", f.category],
-        ["location", location(f)],
-        ["fingerprint", f.fingerprint],
-        ...f.criteria.map((c3) => ["criterion", c3]),
-        ["advisory", f.advisory],
-        ["unmapped", f.unmapped],
-        ["suppressed", f.suppressed],
-        ["waiver", f.waiver],
-        ["secret", f.secret],
-        // new: introduced by the change; unchanged: existed at its base (debt, not judged in diff mode).
-        ["baseline-state", f.baselineState]
-      ]),
-      methods: ["TEST"],
-      types: ["finding"],
-      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(f.scanner) }] }],
-      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
-      "relevant-evidence": evidenceFor(f, index, ctx),
-      collected: ctx.collected
-    });
-  });
-  return { list, uuids };
-}
-function waiverText(w) {
-  const id = w.id ?? `at line ${w.line} of the waivers file`;
-  return `Waiver ${id}: approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}. Reason: ${w.reason}`;
-}
-function status(c3) {
-  switch (c3.verdict) {
-    case "pass":
-      return { state: "satisfied", reason: "pass" };
-    case "fail":
-      return { state: "not-satisfied", reason: "fail" };
-    case "warn":
+  const fingerprints = computeFingerprints(
+    order.map((i3) => {
+      const draft = drafts[i3];
+      if (!draft) throw new Error("unreachable: fingerprint order out of range");
+      const { finding, code: code2 } = draft;
       return {
-        state: "not-satisfied",
-        reason: "fail",
-        remarks: "The criterion is in warn mode: the failure is reported but does not block the change."
+        scanner: finding.scanner,
+        ruleId: finding.ruleId,
+        path: finding.path,
+        code: code2,
+        fallback: finding.message
       };
-    default:
-      return {
-        state: "not-satisfied",
-        reason: "other",
-        remarks: markup(
-          `Not evaluated: ${c3.failedScanners.join(", ")} failed, and what it would have found is unknown, so the criterion cannot be claimed satisfied.`
-        )
-      };
-  }
-}
-function verdictText(c3) {
-  const existing = c3.existing.length > 0 ? `, ${c3.existing.length} existing before this change (not judged)` : "";
-  const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it${existing}, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
-  const covered = c3.coveredBy.length > 0 ? ` Covered by: ${c3.coveredBy.join(", ")}.` : "";
-  return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
-}
-function criterionFindings(ctx, observationUuids) {
-  const { report: report2 } = ctx;
-  const waiverByFinding = /* @__PURE__ */ new Map();
-  for (const w of report2.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
-  return report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
-    const roles = [
-      [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
-      [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
-      [c3.existing, `existed before this change: reported, not judged for ${c3.id}`],
-      [c3.waived, "waived"],
-      [c3.suppressed, "suppressed in source"]
-    ];
-    const related = [];
-    for (const [fingerprints, remarks] of roles) {
-      const seen = /* @__PURE__ */ new Set();
-      for (const fp of fingerprints) {
-        const uuid3 = observationUuids.get(fp);
-        if (!uuid3 || seen.has(uuid3)) continue;
-        seen.add(uuid3);
-        related.push({ "observation-uuid": uuid3, remarks });
-      }
-    }
-    const waivers2 = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
-    return compact({
-      uuid: ctx.runUuid(`finding/${c3.id}`),
-      title: markupLine(`${c3.id}: ${c3.title}`),
-      description: markup(verdictText(c3)),
-      props: props([
-        ["criterion", c3.id],
-        ["verdict", c3.verdict],
-        ["mode", c3.mode],
-        ["threshold", c3.severity],
-        ["policy-source", c3.policySource],
-        ["blocking", c3.blocking ? "true" : "false"],
-        ...c3.coveredBy.map((s) => ["covered-by", s]),
-        ...c3.failedScanners.map((s) => ["failed-scanner", s]),
-        ...waivers2.map((w) => ["waiver", w.id ?? `line ${w.line}`])
-      ]),
-      origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
-      target: {
-        type: "objective-id",
-        "target-id": c3.id,
-        title: markupLine(c3.title),
-        status: status(c3)
-      },
-      "related-observations": related,
-      remarks: waivers2.length > 0 ? markup(waivers2.map(waiverText).join("\n\n")) : void 0
-    });
-  });
-}
-function resultRemarks(report2) {
-  const count3 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
-  return oneLine(
-    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count3("not-covered")} criteria that no scanner in this run covers and ${count3("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
-    2e3
+    })
   );
+  order.forEach((draftIndex, k) => {
+    const draft = drafts[draftIndex];
+    if (draft) draft.finding.fingerprint = fingerprints[k] ?? "";
+  });
+  return drafts.map((d) => d.finding);
 }
-var ASSESSED_VERDICTS, GROUPED_OBSERVATIONS_ABOVE, GROUP_LOCATIONS, SEVERITY_ORDER;
-var init_results = __esm({
-  "src/evidence/oscal/results.ts"() {
+var MAX_SNIPPET_LINES, MAX_SNIPPET_CHARS, PLACEHOLDER_SNIPPETS, RunIndex;
+var init_normalize = __esm({
+  "src/sarif/normalize.ts"() {
     "use strict";
-    init_text2();
-    ASSESSED_VERDICTS = /* @__PURE__ */ new Set(["pass", "fail", "warn", "not-evaluated"]);
-    GROUPED_OBSERVATIONS_ABOVE = 1e4;
-    GROUP_LOCATIONS = 20;
-    SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
-  }
-});
-
-// src/evidence/oscal/links.ts
-var init_links = __esm({
-  "src/evidence/oscal/links.ts"() {
-    "use strict";
-  }
-});
-
-// src/evidence/oscal.ts
-function identities(report2, facts) {
-  const runKey = JSON.stringify([facts.repository, facts.commit, facts.changeNumber, facts.startedAt]);
-  const repository = facts.repository ?? report2.root;
-  return {
-    runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
-    scannerUuid: (id) => uuidV5(`component scanner ${id}`),
-    repositoryUuid: uuidV5(`component repository ${repository}`),
-    platformUuid: uuidV5(`assessment-platform controlgate`)
-  };
-}
-function timestamp(value) {
-  if (/(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
-  const date5 = new Date(value);
-  if (Number.isNaN(date5.getTime())) throw new Error(`OSCAL export: not a date-time: ${value}`);
-  return date5.toISOString();
-}
-function subjectName(facts) {
-  return `${facts.repository ?? "unknown repository"}@${facts.commit ?? "unknown commit"}`;
-}
-function metadata(facts, title2) {
-  return compact({
-    title: markupLine(title2),
-    "last-modified": timestamp(facts.finishedAt),
-    version: oneLine(facts.controlgateVersion) || "unknown",
-    "oscal-version": OSCAL_VERSION,
-    props: props([
-      ["repository", facts.repository],
-      ["commit", facts.commit],
-      ["branch", facts.branch],
-      ["change-number", facts.changeNumber],
-      ["actor", facts.actor],
-      ["decision", facts.decision]
-    ]),
-    links: facts.runUrl ? [{ href: oneLine(facts.runUrl), rel: "related", text: "CI run" }] : void 0
-  });
-}
-function reviewedControls(report2) {
-  const assessed = report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
-  const description2 = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
-  const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
-    "include-all": {},
-    "exclude-controls": report2.controls.map((c3) => ({ "control-id": c3.id }))
-  });
-  return { description: description2, "control-selections": [selection] };
-}
-function scannerComponents(report2, facts, scannerUuid) {
-  return report2.scanners.map((s) => {
-    const fact2 = facts.scanners.find((f) => f.id === s.id);
-    const version2 = s.version ?? fact2?.version ?? null;
-    return compact({
-      uuid: scannerUuid(s.id),
-      type: "software",
-      title: markupLine(s.name),
-      description: markup(
-        `${s.name}${version2 ? ` ${version2}` : ""}, a scanner controlgate runs on the change.`
-      ),
-      purpose: "Security scanning of source code, dependencies and configuration",
-      props: props([
-        ["scanner", s.id],
-        ["version", version2],
-        ["run-status", s.status],
-        ["exit-code", s.exitCode],
-        ["findings", s.findings],
-        ["files-scanned", s.filesScanned],
-        ["duration-ms", s.durationMs]
-      ]),
-      status: compact({
-        state: "operational",
-        remarks: s.error ? markup(`This run: ${s.status}. ${s.error}`) : void 0
-      })
-    });
-  });
-}
-function assessmentPlan(report2, facts, ids2) {
-  const subject = subjectName(facts);
-  return {
-    "assessment-plan": {
-      uuid: ids2.runUuid("assessment-plan"),
-      metadata: metadata(facts, `controlgate assessment plan for ${subject}`),
-      // OSCAL requires an SSP reference, but a repository has none; "#" is a same-document
-      // placeholder. (A back-matter resource saying so would be better, but trestle only counts
-      // version-4 UUIDs as references and warns about the resource.)
-      "import-ssp": {
-        href: "#",
-        remarks: "Placeholder: controlgate assesses a source repository, not an authorized system, and no system security plan is published for it. The assessed repository is described in this plan’s local definitions."
-      },
-      "local-definitions": {
-        components: [
-          compact({
-            uuid: ids2.repositoryUuid,
-            type: "this-system",
-            title: markupLine(facts.repository ?? "Scanned repository"),
-            description: markup(
-              `The source repository ${subject}, as changed by this pull or merge request.`
-            ),
-            props: props([
-              ["repository", facts.repository],
-              ["commit", facts.commit],
-              ["branch", facts.branch],
-              ["change-number", facts.changeNumber],
-              ["target", report2.target]
-            ]),
-            status: { state: "under-development" }
-          })
-        ]
-      },
-      "reviewed-controls": reviewedControls(report2),
-      "assessment-subjects": [
-        {
-          type: "component",
-          description: markup(`The repository ${subject}.`),
-          "include-subjects": [{ "subject-uuid": ids2.repositoryUuid, type: "component" }]
-        }
-      ],
-      "assessment-assets": {
-        components: scannerComponents(report2, facts, ids2.scannerUuid),
-        "assessment-platforms": [
-          compact({
-            uuid: ids2.platformUuid,
-            title: markupLine(`controlgate ${facts.controlgateVersion}`),
-            props: props([
-              ["os", `${facts.host.os} ${facts.host.release} ${facts.host.arch}`],
-              ["node", facts.host.node],
-              ["catalog", `${facts.hashes.catalog.version} sha256:${facts.hashes.catalog.sha256}`],
-              ["mapping", `${facts.hashes.mapping.version} sha256:${facts.hashes.mapping.sha256}`]
-            ]),
-            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids2.scannerUuid(s.id) }))
-          })
-        ]
+    init_fingerprint();
+    init_redact();
+    init_paths();
+    init_text();
+    init_cwe();
+    init_severity();
+    MAX_SNIPPET_LINES = 12;
+    MAX_SNIPPET_CHARS = 2e3;
+    PLACEHOLDER_SNIPPETS = /* @__PURE__ */ new Set(["requires login"]);
+    RunIndex = class {
+      rulesById = /* @__PURE__ */ new Map();
+      run;
+      constructor(run2) {
+        this.run = run2;
+        for (const rule of run2.tool.driver.rules ?? [])
+          if (!this.rulesById.has(rule.id)) this.rulesById.set(rule.id, rule);
       }
-    }
-  };
-}
-function oscalDocuments(report2, facts, options) {
-  const ids2 = identities(report2, facts);
-  const ctx = {
-    report: report2,
-    collected: timestamp(facts.finishedAt),
-    ...ids2,
-    sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
-    findingsHref: options.findingsHref
-  };
-  const observed = observations(ctx);
-  const result2 = compact({
-    uuid: ids2.runUuid("result"),
-    title: markupLine(`controlgate scan of ${subjectName(facts)}`),
-    description: markup(
-      `Findings of ${report2.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts)}, mapped to SOC 2 criteria by controlgate ${facts.controlgateVersion}.`
-    ),
-    start: timestamp(facts.startedAt),
-    end: timestamp(facts.finishedAt),
-    props: props([
-      ["decision", report2.decision],
-      ["exit-code", report2.exitCode]
-    ]),
-    "reviewed-controls": reviewedControls(report2),
-    observations: observed.list,
-    findings: criterionFindings(ctx, observed.uuids),
-    remarks: resultRemarks(report2)
-  });
-  const assessmentResults = {
-    "assessment-results": {
-      uuid: ids2.runUuid("assessment-results"),
-      metadata: metadata(facts, `controlgate assessment results for ${subjectName(facts)}`),
-      "import-ap": { href: options.planHref },
-      results: [result2]
-    }
-  };
-  return { assessmentPlan: assessmentPlan(report2, facts, ids2), assessmentResults };
-}
-var init_oscal = __esm({
-  "src/evidence/oscal.ts"() {
+      rule(result2) {
+        const ref = result2.rule;
+        const componentIndex = ref?.toolComponent?.index;
+        const rules = componentIndex !== void 0 && componentIndex >= 0 ? this.run.tool.extensions?.[componentIndex]?.rules ?? [] : this.run.tool.driver.rules ?? [];
+        const index = result2.ruleIndex ?? ref?.index;
+        const id = result2.ruleId ?? ref?.id;
+        if (index !== void 0 && index >= 0) {
+          const byIndex = rules[index];
+          if (byIndex && (id === void 0 || byIndex.id === id || id.startsWith(`${byIndex.id}/`)))
+            return byIndex;
+        }
+        return id === void 0 ? void 0 : this.rulesById.get(id);
+      }
+      taxonomyName(ref) {
+        const component = ref.toolComponent;
+        if (!component) return void 0;
+        if (component.name) return component.name;
+        const taxonomies = this.run.taxonomies ?? [];
+        if (component.index !== void 0) return taxonomies[component.index]?.name;
+        return taxonomies.find((t) => t.guid !== void 0 && t.guid === component.guid)?.name;
+      }
+      taxonName(taxonomy, id) {
+        return this.run.taxonomies?.find((t) => t.name === taxonomy)?.taxa?.find((taxon) => taxon.id === id)?.name;
+      }
+    };
+  }
+});
+
+// src/sarif/model.ts
+var int2, optString, message, multiformat, propertyBag, level, region, artifactLocation, location, toolComponentReference, descriptorReference, reportingDescriptor, toolComponent, suppression, result, run, sarifLogSchema;
+var init_model2 = __esm({
+  "src/sarif/model.ts"() {
     "use strict";
-    init_ids();
-    init_results();
-    init_text2();
-    init_ids();
-    init_links();
+    init_zod();
+    int2 = external_exports.number().int();
+    optString = external_exports.string().optional();
+    message = external_exports.looseObject({
+      text: optString,
+      markdown: optString,
+      id: optString,
+      arguments: external_exports.array(external_exports.string()).optional()
+    });
+    multiformat = external_exports.looseObject({ text: external_exports.string(), markdown: optString });
+    propertyBag = external_exports.looseObject({ tags: external_exports.array(external_exports.string()).optional() });
+    level = external_exports.enum(["none", "note", "warning", "error"]);
+    region = external_exports.looseObject({
+      startLine: int2.min(1).optional(),
+      startColumn: int2.min(1).optional(),
+      endLine: int2.min(1).optional(),
+      endColumn: int2.min(1).optional(),
+      snippet: external_exports.looseObject({ text: optString }).optional()
+    });
+    artifactLocation = external_exports.looseObject({
+      uri: optString,
+      uriBaseId: optString,
+      index: int2.min(-1).optional()
+    });
+    location = external_exports.looseObject({
+      physicalLocation: external_exports.looseObject({
+        artifactLocation: artifactLocation.optional(),
+        region: region.optional(),
+        contextRegion: region.optional()
+      }).optional()
+    });
+    toolComponentReference = external_exports.looseObject({
+      name: optString,
+      index: int2.min(-1).optional(),
+      guid: optString
+    });
+    descriptorReference = external_exports.looseObject({
+      id: optString,
+      index: int2.min(-1).optional(),
+      guid: optString,
+      toolComponent: toolComponentReference.optional()
+    });
+    reportingDescriptor = external_exports.looseObject({
+      id: external_exports.string(),
+      name: optString,
+      guid: optString,
+      shortDescription: multiformat.optional(),
+      fullDescription: multiformat.optional(),
+      help: multiformat.optional(),
+      helpUri: optString,
+      messageStrings: external_exports.record(external_exports.string(), multiformat).optional(),
+      defaultConfiguration: external_exports.looseObject({ level: level.optional(), enabled: external_exports.boolean().optional() }).optional(),
+      relationships: external_exports.array(external_exports.looseObject({ target: descriptorReference, kinds: external_exports.array(external_exports.string()).optional() })).optional(),
+      properties: propertyBag.optional()
+    });
+    toolComponent = external_exports.looseObject({
+      name: external_exports.string(),
+      guid: optString,
+      version: optString,
+      semanticVersion: optString,
+      informationUri: optString,
+      rules: external_exports.array(reportingDescriptor).optional(),
+      taxa: external_exports.array(reportingDescriptor).optional()
+    });
+    suppression = external_exports.looseObject({
+      kind: external_exports.enum(["inSource", "external"]),
+      status: external_exports.enum(["accepted", "underReview", "rejected"]).optional(),
+      justification: optString
+    });
+    result = external_exports.looseObject({
+      ruleId: optString,
+      ruleIndex: int2.min(-1).optional(),
+      rule: descriptorReference.optional(),
+      kind: external_exports.enum(["notApplicable", "pass", "fail", "review", "open", "informational"]).optional(),
+      level: level.optional(),
+      message,
+      locations: external_exports.array(location).optional(),
+      fingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
+      partialFingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
+      suppressions: external_exports.array(suppression).optional(),
+      baselineState: external_exports.enum(["new", "unchanged", "updated", "absent"]).optional(),
+      taxa: external_exports.array(descriptorReference).optional(),
+      properties: propertyBag.optional()
+    });
+    run = external_exports.looseObject({
+      tool: external_exports.looseObject({ driver: toolComponent, extensions: external_exports.array(toolComponent).optional() }),
+      results: external_exports.array(result).optional(),
+      taxonomies: external_exports.array(toolComponent).optional(),
+      artifacts: external_exports.array(external_exports.looseObject({ location: artifactLocation.optional() })).optional(),
+      originalUriBaseIds: external_exports.record(external_exports.string(), artifactLocation).optional(),
+      invocations: external_exports.array(external_exports.looseObject({ executionSuccessful: external_exports.boolean() })).optional()
+    });
+    sarifLogSchema = external_exports.looseObject({
+      version: external_exports.literal("2.1.0"),
+      $schema: optString,
+      runs: external_exports.array(run)
+    });
+  }
+});
+
+// src/sarif/read.ts
+import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
+function jsonPath(path37) {
+  let out = "$";
+  for (const key of path37) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
+  return out;
+}
+function describeIssue2(issue2) {
+  const where = jsonPath(issue2.path);
+  if (issue2.code === "invalid_value" && "values" in issue2) {
+    return `${where}: expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  return `${where}: ${issue2.message}`;
+}
+function parseSarif(json2, file2) {
+  const parsed = sarifLogSchema.safeParse(json2);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues;
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
+  if (issues.length > MAX_REPORTED_ISSUES)
+    shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
+  throw new SarifError(file2, shown);
+}
+function parseSarifText(text3, file2) {
+  let json2;
+  try {
+    json2 = JSON.parse(text3);
+  } catch (error62) {
+    const detail2 = error62 instanceof Error ? error62.message : String(error62);
+    const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
+    throw new SarifError(file2, [empty2]);
+  }
+  return parseSarif(json2, file2);
+}
+async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
+  let size;
+  try {
+    size = (await stat2(file2)).size;
+  } catch {
+    throw new SarifError(file2, ["the file was not written"]);
+  }
+  if (size > maxBytes) {
+    throw new SarifError(file2, [
+      `the file is ${size} bytes, over the ${maxBytes}-byte limit for SARIF input`
+    ]);
+  }
+  return parseSarifText(await readFile4(file2, "utf8"), file2);
+}
+var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES;
+var init_read = __esm({
+  "src/sarif/read.ts"() {
+    "use strict";
+    init_errors();
+    init_model2();
+    DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
+    MAX_REPORTED_ISSUES = 5;
+  }
+});
+
+// src/sarif/source-reader.ts
+import { readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
+import path14 from "node:path";
+var MAX_SOURCE_BYTES, SourceReader;
+var init_source_reader = __esm({
+  "src/sarif/source-reader.ts"() {
+    "use strict";
+    MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+    SourceReader = class {
+      cache = /* @__PURE__ */ new Map();
+      root;
+      constructor(root) {
+        this.root = root;
+      }
+      /** Lines of a repo-relative path, or undefined when the file is missing, too big or binary. */
+      lines(relativePath) {
+        if (this.cache.has(relativePath)) return this.cache.get(relativePath);
+        let lines2;
+        try {
+          const file2 = path14.join(this.root, relativePath);
+          const info = statSync3(file2);
+          if (info.isFile() && info.size <= MAX_SOURCE_BYTES) {
+            const text3 = readFileSync3(file2, "utf8");
+            lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
+          }
+        } catch {
+          lines2 = void 0;
+        }
+        this.cache.set(relativePath, lines2);
+        return lines2;
+      }
+      /** Lines start..end (1-based, inclusive), or undefined when the range is not in the file. */
+      range(relativePath, start, end) {
+        const lines2 = this.lines(relativePath);
+        if (!lines2 || start < 1 || start > lines2.length) return void 0;
+        return lines2.slice(start - 1, Math.min(end, lines2.length));
+      }
+    };
+  }
+});
+
+// src/runner/import-sarif.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir as mkdir2 } from "node:fs/promises";
+import path15 from "node:path";
+function importedId(toolName) {
+  const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+  return `sarif-${slug || "tool"}`;
+}
+function unique(id, taken) {
+  let candidate = id;
+  for (let n2 = 2; taken.has(candidate); n2 += 1) candidate = `${id}-${n2}`;
+  taken.add(candidate);
+  return candidate;
+}
+async function importSarifFiles(files, options) {
+  const taken = new Set(options.takenIds);
+  const sources = new SourceReader(options.root);
+  const runs = [];
+  for (const file2 of files) {
+    const started = options.clock.monotonicMs();
+    const elapsed = () => Math.round(options.clock.monotonicMs() - started);
+    try {
+      if (!existsSync3(file2)) throw new SarifError(file2, ["no such file"]);
+      const log2 = await readSarifFile(file2);
+      const driver = log2.runs[0]?.tool.driver;
+      const id = unique(importedId(driver?.name ?? path15.basename(file2, path15.extname(file2))), taken);
+      const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
+      const findings = log2.runs.flatMap(
+        (run2) => normalizeRun(run2, {
+          scannerId: id,
+          scannerVersion: version2,
+          root: options.root,
+          // Relative URIs in a log from elsewhere are taken as relative to the repository root.
+          baseDir: options.root,
+          sources
+        })
+      );
+      await mkdir2(options.outDir, { recursive: true });
+      const kept = await keepRawSarif(log2, findings, {
+        source: file2,
+        dest: path15.join(options.outDir, `${id}.sarif`)
+      });
+      runs.push({
+        id,
+        displayName: `${driver?.name ?? id} (imported)`,
+        status: "ok",
+        version: version2,
+        durationMs: elapsed(),
+        sarifPath: file2,
+        filesScanned: new Set(findings.map((f) => f.path)).size,
+        findings,
+        log: kept.skeleton,
+        rawSarifPath: kept.rawSarifPath,
+        covers: IMPORTED_SARIF_COVERS,
+        imported: true
+      });
+    } catch (error62) {
+      const id = unique(importedId(path15.basename(file2, path15.extname(file2))), taken);
+      runs.push({
+        id,
+        displayName: `${path15.basename(file2)} (imported)`,
+        status: "failed",
+        error: errorMessage(error62),
+        durationMs: elapsed(),
+        sarifPath: file2,
+        filesScanned: 0,
+        findings: [],
+        covers: IMPORTED_SARIF_COVERS,
+        imported: true
+      });
+    }
+  }
+  return runs;
+}
+var IMPORTED_SARIF_COVERS;
+var init_import_sarif = __esm({
+  "src/runner/import-sarif.ts"() {
+    "use strict";
+    init_errors();
+    init_keep_raw();
+    init_normalize();
+    init_read();
+    init_source_reader();
+    IMPORTED_SARIF_COVERS = ["CC7.1"];
   }
 });
 
@@ -39706,19 +39183,3736 @@ var init_esm = __esm({
   }
 });
 
+// src/evidence/manifest.ts
+import { createHash as createHash3 } from "node:crypto";
+function sha256(bytes) {
+  return createHash3("sha256").update(bytes).digest("hex");
+}
+function bundleDigest(entries) {
+  const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
+`).join("");
+  return sha256(lines2);
+}
+function manifestOf(entries, generator) {
+  const files = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+  return { version: 1, generator, algorithm: "sha256", files, digest: bundleDigest(files) };
+}
+var MANIFEST_FILE;
+var init_manifest = __esm({
+  "src/evidence/manifest.ts"() {
+    "use strict";
+    MANIFEST_FILE = "manifest.json";
+  }
+});
+
+// src/evidence/verify.ts
+import { readdir as readdir2, readFile as readFile5, stat as stat3 } from "node:fs/promises";
+import path16 from "node:path";
+async function readBundle(location3) {
+  const files = /* @__PURE__ */ new Map();
+  if ((await stat3(location3)).isDirectory()) {
+    for (const entry of await readdir2(location3, { recursive: true })) {
+      const full = path16.join(location3, String(entry));
+      if ((await stat3(full)).isFile())
+        files.set(toPosix(String(entry)), new Uint8Array(await readFile5(full)));
+    }
+  } else {
+    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile5(location3))))) {
+      if (!name.endsWith("/")) files.set(name, bytes);
+    }
+  }
+  return files;
+}
+function verifyFiles(files) {
+  const raw = files.get(MANIFEST_FILE);
+  if (!raw) return { ok: false, problems: [`${MANIFEST_FILE} is missing`], files: files.size };
+  let manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    return { ok: false, problems: [`${MANIFEST_FILE} is not valid JSON`], files: files.size };
+  }
+  const problems = [];
+  const listed2 = /* @__PURE__ */ new Set();
+  for (const entry of manifest.files ?? []) {
+    listed2.add(entry.path);
+    const bytes = files.get(entry.path);
+    if (!bytes) problems.push(`${entry.path}: missing`);
+    else if (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)
+      problems.push(`${entry.path}: content changed (SHA-256 differs)`);
+  }
+  for (const name of files.keys()) {
+    if (name !== MANIFEST_FILE && !listed2.has(name))
+      problems.push(`${name}: not in the manifest (added after the bundle was written)`);
+  }
+  const digest = bundleDigest(manifest.files ?? []);
+  if (digest !== manifest.digest)
+    problems.push(`${MANIFEST_FILE}: the bundle digest does not match its file list`);
+  return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed2.size };
+}
+async function verifyBundle(location3) {
+  return verifyFiles(await readBundle(location3));
+}
+var init_verify = __esm({
+  "src/evidence/verify.ts"() {
+    "use strict";
+    init_esm();
+    init_paths();
+    init_manifest();
+  }
+});
+
+// src/diff/baseline-bundle.ts
+import { existsSync as existsSync4 } from "node:fs";
+async function readBaselineBundle(location3) {
+  if (!existsSync4(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
+  const files = await readBundle(location3);
+  const verified = verifyFiles(files);
+  if (!verified.ok)
+    throw new UsageError(
+      `--baseline ${location3}: the evidence bundle does not verify (${verified.problems.slice(0, 3).join("; ")})`
+    );
+  const raw = files.get("controlgate.json");
+  if (!raw) throw new UsageError(`--baseline ${location3}: controlgate.json is missing from the bundle`);
+  let parsed;
+  try {
+    parsed = bundleReport.parse(JSON.parse(new TextDecoder().decode(raw)));
+  } catch (error62) {
+    const detail2 = error62 instanceof external_exports.ZodError ? error62.issues.slice(0, 3).map((i3) => `${i3.path.join(".") || "(root)"}: ${i3.message}`).join("; ") : error62 instanceof Error ? error62.message : String(error62);
+    throw new UsageError(`--baseline ${location3}: controlgate.json is not a controlgate report (${detail2})`);
+  }
+  if (parsed.baseline?.scope === "changed-files")
+    throw new UsageError(
+      `--baseline ${location3}: that run scanned only a change's files, so it cannot stand for the base; use a full scan's bundle (a push to the default branch)`
+    );
+  return {
+    location: location3,
+    digest: verified.digest ?? "",
+    scanners: new Map(parsed.scanners.map((s) => [s.id, s.status])),
+    findings: parsed.findings.map(
+      (f, resultIndex) => ({
+        scanner: f.scanner,
+        scannerVersion: f.scannerVersion,
+        ruleId: f.ruleId,
+        ...f.ruleName ? { ruleName: f.ruleName } : {},
+        message: f.message,
+        severity: f.scannerSeverity,
+        severitySource: "fallback",
+        cwe: f.cwe,
+        ...f.category ? { category: f.category } : {},
+        tags: f.tags,
+        path: f.path,
+        inWorkspace: f.inWorkspace,
+        line: f.line,
+        endLine: f.endLine,
+        ...f.snippet !== null ? { snippet: f.snippet } : {},
+        suppressed: f.suppressed,
+        suppressions: [],
+        fingerprint: f.fingerprint,
+        secret: f.secret,
+        resultIndex
+      })
+    )
+  };
+}
+var bundleFinding, bundleReport;
+var init_baseline_bundle = __esm({
+  "src/diff/baseline-bundle.ts"() {
+    "use strict";
+    init_zod();
+    init_errors();
+    init_verify();
+    init_finding();
+    bundleFinding = external_exports.looseObject({
+      scanner: external_exports.string(),
+      scannerVersion: external_exports.string().default("unknown"),
+      ruleId: external_exports.string(),
+      ruleName: external_exports.string().nullable().default(null),
+      scannerSeverity: external_exports.enum(SEVERITIES),
+      cwe: external_exports.array(external_exports.string()).default(() => []),
+      category: external_exports.string().nullable().default(null),
+      tags: external_exports.array(external_exports.string()).default(() => []),
+      path: external_exports.string(),
+      inWorkspace: external_exports.boolean().default(true),
+      line: external_exports.number().int(),
+      endLine: external_exports.number().int(),
+      fingerprint: external_exports.string(),
+      message: external_exports.string(),
+      snippet: external_exports.string().nullable().default(null),
+      suppressed: external_exports.boolean().default(false),
+      secret: external_exports.boolean().default(false),
+      baselineState: external_exports.enum(["new", "unchanged"]).nullable().optional()
+    });
+    bundleReport = external_exports.looseObject({
+      scanners: external_exports.array(external_exports.looseObject({ id: external_exports.string(), status: external_exports.enum(["ok", "failed", "skipped"]) })),
+      findings: external_exports.array(bundleFinding),
+      baseline: external_exports.looseObject({ scope: external_exports.enum(["changed-files", "all-files"]).optional() }).nullable().optional()
+    });
+  }
+});
+
+// src/diff/git.ts
+function parseNameStatus(output2) {
+  const fields = output2.split("\0");
+  const changes = [];
+  for (let i3 = 0; i3 < fields.length; ) {
+    const code2 = fields[i3++] ?? "";
+    if (code2 === "") continue;
+    const status2 = STATUS_LETTERS[code2[0] ?? ""];
+    if (!status2) throw new GitError(`unexpected git diff status "${code2}"`);
+    if (code2[0] === "R" || code2[0] === "C") {
+      const oldPath = fields[i3++] ?? "";
+      const newPath = fields[i3++] ?? "";
+      changes.push(status2 === "renamed" ? { status: status2, path: newPath, oldPath } : { status: status2, path: newPath });
+    } else {
+      changes.push({ status: status2, path: fields[i3++] ?? "" });
+    }
+  }
+  return changes;
+}
+var GitError, GIT_ENV, STATUS_LETTERS, Git;
+var init_git = __esm({
+  "src/diff/git.ts"() {
+    "use strict";
+    init_errors();
+    init_redact();
+    GitError = class extends Error {
+      name = "GitError";
+    };
+    GIT_ENV = {
+      // Never wait for a password prompt in CI, and never let a user's pager or editor start.
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_PAGER: "cat",
+      GIT_EDITOR: "true",
+      GIT_OPTIONAL_LOCKS: "0",
+      LC_ALL: "C"
+    };
+    STATUS_LETTERS = {
+      A: "added",
+      M: "modified",
+      T: "modified",
+      R: "renamed",
+      // Copies are not asked for (-C): copied vulnerable code is a new instance, judged as added.
+      C: "added",
+      D: "deleted"
+    };
+    Git = class _Git {
+      exec;
+      dir;
+      constructor(exec, dir) {
+        this.exec = exec;
+        this.dir = dir;
+      }
+      async run(args, options = {}) {
+        const result2 = await this.exec({
+          file: "git",
+          // Paths from the diff are literal names, never pathspec magic or globs.
+          // Hooks stay off: checking out the base for scanning must not run anything from the repository.
+          args: ["--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.hooksPath=/dev/null", ...args],
+          cwd: this.dir,
+          env: GIT_ENV,
+          timeoutMs: options.timeoutMs ?? 12e4,
+          maxStdoutBytes: 256 * 1024 * 1024
+        });
+        if (result2.startError) throw new GitError(`git is not available: ${result2.startError}`);
+        if (result2.exitCode !== 0) {
+          const why = redactKnownSecrets(result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "");
+          throw new GitError(
+            `git ${args.slice(0, 2).join(" ")} failed${result2.timedOut ? " (timed out)" : ""}${why ? `: ${why}` : ""}`
+          );
+        }
+        if (result2.stdoutTruncated) throw new GitError(`git ${args[0] ?? ""}: output too large`);
+        return result2.stdout;
+      }
+      /** The same git, run in another folder (a worktree of this repository). */
+      at(dir) {
+        return new _Git(this.exec, dir);
+      }
+      /** The top folder of the repository holding `dir`. */
+      async topLevel() {
+        return (await this.run(["rev-parse", "--show-toplevel"])).trim();
+      }
+      /** The commit a ref names; a clear usage error when it does not exist here. */
+      async commitOf(ref) {
+        if (ref.startsWith("-")) throw new UsageError(`--base: "${ref}" is not a git ref`);
+        try {
+          return (await this.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
+        } catch {
+          throw new GitError(`"${ref}" is not a commit in ${this.dir}`);
+        }
+      }
+      async mergeBase(a2, b) {
+        try {
+          return (await this.run(["merge-base", a2, b])).trim();
+        } catch {
+          throw new GitError(
+            `no merge base between ${a2.slice(0, 12)} and ${b.slice(0, 12)} (a shallow clone? fetch more history, e.g. fetch-depth: 0)`
+          );
+        }
+      }
+      async isShallow() {
+        return (await this.run(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+      }
+      /** Fetches one commit and enough history to find a merge base; best effort, CI only. */
+      async fetchForMergeBase(sha) {
+        await this.run(["fetch", "--no-tags", "--no-recurse-submodules", "--deepen=200", "origin", sha], {
+          timeoutMs: 3e5
+        });
+      }
+      /**
+       * Files that differ between `base` and the working tree (committed, staged and unstaged changes),
+       * with renames followed, plus untracked files that are not ignored: what a developer is about
+       * to push, and in CI exactly the pull request's changes.
+       */
+      async changesSince(base) {
+        const diff = await this.run(["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]);
+        const changes = parseNameStatus(diff);
+        const untracked = await this.run(["ls-files", "-z", "--others", "--exclude-standard"]);
+        const known = new Set(changes.map((c3) => c3.path));
+        for (const file2 of untracked.split("\0")) {
+          if (file2 && !known.has(file2)) changes.push({ status: "added", path: file2 });
+        }
+        return changes.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+      }
+    };
+  }
+});
+
+// src/diff/change-set.ts
+function changedHeadPaths(set2) {
+  return new Set(set2.changes.filter((c3) => c3.status !== "deleted").map((c3) => c3.path));
+}
+function changedBasePaths(set2) {
+  const paths = /* @__PURE__ */ new Set();
+  for (const c3 of set2.changes) {
+    if (c3.status === "modified" || c3.status === "deleted") paths.add(c3.path);
+    else if (c3.status === "renamed" && c3.oldPath) paths.add(c3.oldPath);
+  }
+  return paths;
+}
+function renamesOf(set2) {
+  return new Map(
+    set2.changes.flatMap((c3) => c3.status === "renamed" && c3.oldPath ? [[c3.oldPath, c3.path]] : [])
+  );
+}
+async function resolveChangeSet(options) {
+  const probe = new Git(options.exec, options.dir);
+  let repoRoot;
+  try {
+    repoRoot = await probe.topLevel();
+  } catch (error62) {
+    throw new GitError(
+      `comparing needs a git repository, and ${options.dir} is not inside one (${error62 instanceof Error ? error62.message : String(error62)})`
+    );
+  }
+  const git2 = new Git(options.exec, repoRoot);
+  const headSha = await git2.commitOf("HEAD");
+  let baseSha;
+  let mergeBase;
+  try {
+    baseSha = await git2.commitOf(options.baseRef);
+    mergeBase = await git2.mergeBase(baseSha, headSha);
+  } catch (error62) {
+    if (!options.fetchIfMissing || !(error62 instanceof GitError)) throw error62;
+    await git2.fetchForMergeBase(options.baseRef);
+    baseSha = await git2.commitOf(options.baseRef);
+    mergeBase = await git2.mergeBase(baseSha, headSha);
+  }
+  const changes = await git2.changesSince(mergeBase);
+  return { baseRef: options.baseRef, baseSha, mergeBase, headSha, repoRoot, changes };
+}
+var init_change_set = __esm({
+  "src/diff/change-set.ts"() {
+    "use strict";
+    init_git();
+  }
+});
+
+// src/diff/classify.ts
+function contentKey(f, filePath) {
+  const code2 = f.snippet !== void 0 ? normalizeCode(f.snippet) : "";
+  return [f.scanner, f.ruleId, filePath, code2 !== "" ? `code:${code2}` : `msg:${f.message}`].join("\0");
+}
+function sameStatementPrefix(a2, b) {
+  if (a2 === void 0 || b === void 0) return false;
+  const [short, long] = [normalizeCode(a2), normalizeCode(b)].sort((x2, y) => x2.length - y.length);
+  return short !== void 0 && long !== void 0 && short.length >= MIN_PREFIX && long.startsWith(short);
+}
+function classifyFindings(input2) {
+  const byFingerprint = /* @__PURE__ */ new Map();
+  for (const b of input2.base)
+    byFingerprint.set(b.fingerprint, [...byFingerprint.get(b.fingerprint) ?? [], b]);
+  const matched = /* @__PURE__ */ new Set();
+  const states = /* @__PURE__ */ new Map();
+  for (const h2 of input2.head) {
+    if (input2.knownUnchanged?.(h2)) {
+      states.set(h2, "unchanged");
+      continue;
+    }
+    const candidate = byFingerprint.get(h2.fingerprint)?.find((b) => !matched.has(b));
+    if (candidate) {
+      matched.add(candidate);
+      states.set(h2, "unchanged");
+    }
+  }
+  const byContent = /* @__PURE__ */ new Map();
+  for (const b of input2.base) {
+    if (matched.has(b)) continue;
+    const key = contentKey(b, input2.renames.get(b.path) ?? b.path);
+    byContent.set(key, [...byContent.get(key) ?? [], b]);
+  }
+  for (const h2 of input2.head) {
+    if (states.has(h2)) continue;
+    const candidate = byContent.get(contentKey(h2, h2.path))?.find((b) => !matched.has(b));
+    if (candidate) {
+      matched.add(candidate);
+      states.set(h2, "unchanged");
+    }
+  }
+  const unmatchedBase = input2.base.filter((b) => !matched.has(b));
+  for (const h2 of input2.head) {
+    if (states.has(h2)) continue;
+    const candidate = unmatchedBase.find(
+      (b) => !matched.has(b) && b.scanner === h2.scanner && b.ruleId === h2.ruleId && (input2.renames.get(b.path) ?? b.path) === h2.path && sameStatementPrefix(b.snippet, h2.snippet)
+    );
+    if (candidate) matched.add(candidate);
+    states.set(h2, candidate ? "unchanged" : "new");
+  }
+  return {
+    head: input2.head.map((h2) => ({ ...h2, baselineState: states.get(h2) ?? "new" })),
+    fixed: input2.base.filter((b) => !matched.has(b)).map((b) => ({ ...b, baselineState: "fixed" }))
+  };
+}
+var MIN_PREFIX;
+var init_classify = __esm({
+  "src/diff/classify.ts"() {
+    "use strict";
+    init_fingerprint();
+    MIN_PREFIX = 16;
+  }
+});
+
+// src/diff/worktree.ts
+import { mkdtemp as mkdtemp2, rm as rm2, writeFile } from "node:fs/promises";
+import os2 from "node:os";
+import path17 from "node:path";
+async function filesAt(git2, commit) {
+  const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
+  return out.split("\0").filter((f) => f !== "");
+}
+async function withWorktree(git2, commit, paths, work) {
+  const scratch = await mkdtemp2(path17.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path17.join(scratch, "tree");
+  let added = false;
+  try {
+    await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
+    added = true;
+    const inTree = git2.at(dir);
+    if (paths === "all") {
+      await inTree.run(["reset", "--hard", "--quiet", commit]);
+    } else if (paths.length > 0) {
+      const list = path17.join(scratch, "paths");
+      await writeFile(list, `${paths.join("\0")}\0`);
+      await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
+    }
+    return await work(dir);
+  } finally {
+    if (added) {
+      await git2.run(["worktree", "remove", "--force", dir]).catch(() => void 0);
+    }
+    await rm2(scratch, { recursive: true, force: true });
+    await git2.run(["worktree", "prune"]).catch(() => void 0);
+  }
+}
+var init_worktree = __esm({
+  "src/diff/worktree.ts"() {
+    "use strict";
+  }
+});
+
+// node_modules/yocto-queue/index.js
+var Node, Queue;
+var init_yocto_queue = __esm({
+  "node_modules/yocto-queue/index.js"() {
+    Node = class {
+      value;
+      next;
+      constructor(value) {
+        this.value = value;
+      }
+    };
+    Queue = class {
+      #head;
+      #tail;
+      #size;
+      constructor() {
+        this.clear();
+      }
+      enqueue(value) {
+        const node2 = new Node(value);
+        if (this.#head) {
+          this.#tail.next = node2;
+          this.#tail = node2;
+        } else {
+          this.#head = node2;
+          this.#tail = node2;
+        }
+        this.#size++;
+      }
+      dequeue() {
+        const current = this.#head;
+        if (!current) {
+          return;
+        }
+        this.#head = this.#head.next;
+        this.#size--;
+        if (!this.#head) {
+          this.#tail = void 0;
+        }
+        return current.value;
+      }
+      peek() {
+        if (!this.#head) {
+          return;
+        }
+        return this.#head.value;
+      }
+      clear() {
+        this.#head = void 0;
+        this.#tail = void 0;
+        this.#size = 0;
+      }
+      get size() {
+        return this.#size;
+      }
+      *[Symbol.iterator]() {
+        let current = this.#head;
+        while (current) {
+          yield current.value;
+          current = current.next;
+        }
+      }
+      *drain() {
+        while (this.#head) {
+          yield this.dequeue();
+        }
+      }
+    };
+  }
+});
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run2 = async (function_, resolve3, arguments_) => {
+    const result2 = (async () => function_(...arguments_))();
+    resolve3(result2);
+    try {
+      await result2;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve3, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
+    enqueue(function_, resolve3, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise3 = generator(function_, value, index);
+            promises.push(promise3);
+            return promise3;
+          });
+        } catch (error62) {
+          for (const promise3 of promises) {
+            promise3.catch(() => {
+            });
+          }
+          throw error62;
+        }
+        return Promise.all(promises);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+var init_p_limit = __esm({
+  "node_modules/p-limit/index.js"() {
+    init_yocto_queue();
+  }
+});
+
+// src/runner/run-scanners.ts
+import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
+import path18 from "node:path";
+function clip(text3, max2 = 4e3) {
+  const trimmed = redactKnownSecrets(text3.trim());
+  return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
+}
+async function runOne(planned, o2) {
+  const { scanner: scanner2, options } = planned;
+  const started = o2.clock.monotonicMs();
+  const base = { id: scanner2.id, displayName: scanner2.displayName, findings: [], filesScanned: 0 };
+  const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
+  const files = scanner2.selectFiles(planned.files ?? o2.files, o2.root);
+  if (files.length === 0) {
+    return {
+      ...base,
+      status: "skipped",
+      error: planned.files ? `no changed files for ${scanner2.displayName}` : `no files for ${scanner2.displayName} under the scanned path`,
+      durationMs: elapsed()
+    };
+  }
+  o2.onProgress?.({
+    type: "start",
+    id: scanner2.id,
+    displayName: scanner2.displayName,
+    files: files.length,
+    phase: o2.phase ?? "head"
+  });
+  let tool;
+  try {
+    tool = await scanner2.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
+  } catch (error62) {
+    return {
+      ...base,
+      filesScanned: files.length,
+      status: "failed",
+      error: `not available: ${errorMessage(error62)}`,
+      durationMs: elapsed()
+    };
+  }
+  const outDir = path18.join(o2.outDir, scanner2.id);
+  await rm3(outDir, { recursive: true, force: true });
+  await mkdir3(outDir, { recursive: true });
+  const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
+  const result2 = await o2.exec({
+    file: plan.file,
+    args: plan.args,
+    cwd: plan.cwd,
+    env: plan.env,
+    timeoutMs: options.timeoutSeconds * 1e3
+  });
+  const facts = {
+    ...base,
+    filesScanned: files.length,
+    version: tool.version,
+    exitCode: result2.exitCode,
+    ...result2.signal ? { signal: result2.signal } : {},
+    command: { file: plan.file, args: plan.args, ...plan.cwd ? { cwd: plan.cwd } : {} },
+    ...plan.sarifPath ? { sarifPath: plan.sarifPath } : {},
+    ...result2.stderrTail.trim() ? { stderrTail: clip(result2.stderrTail) } : {}
+  };
+  const failed2 = (error62) => ({
+    ...facts,
+    status: "failed",
+    error: error62,
+    durationMs: elapsed()
+  });
+  if (result2.startError) return failed2(`could not start ${plan.file}: ${result2.startError}`);
+  if (result2.timedOut)
+    return failed2(`timed out after ${options.timeoutSeconds} s; it and its child processes were killed`);
+  if (result2.exitCode === null) return failed2(`killed by ${result2.signal ?? "a signal"}`);
+  const meaning = scanner2.interpretExit(result2.exitCode);
+  let findings = [];
+  let log2;
+  let readError;
+  let rawSarifPath;
+  try {
+    log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner2.id} standard output`);
+    const sources = new SourceReader(o2.root);
+    const extraRuleProperties = await scanner2.ruleProperties?.(outDir);
+    findings = log2.runs.flatMap(
+      (run2) => normalizeRun(run2, {
+        scannerId: scanner2.id,
+        scannerVersion: tool.version,
+        root: o2.root,
+        baseDir: plan.cwd ?? o2.root,
+        sources,
+        inSourceSuppression: scanner2.inSourceSuppression,
+        extraRuleProperties
+      })
+    );
+    const kept = await keepRawSarif(log2, findings, {
+      ...plan.sarifPath ? { source: plan.sarifPath } : {},
+      dest: plan.sarifPath ?? path18.join(outDir, `${scanner2.id}.sarif`)
+    });
+    log2 = kept.skeleton;
+    rawSarifPath = kept.rawSarifPath;
+  } catch (error62) {
+    readError = errorMessage(error62);
+  }
+  if (meaning === "error") {
+    const tail = result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
+    return {
+      ...failed2(`exited with ${result2.exitCode}${tail ? `: ${clip(tail, 300)}` : ""}`),
+      findings,
+      ...log2 ? { log: log2 } : {},
+      ...rawSarifPath ? { rawSarifPath } : {}
+    };
+  }
+  if (readError !== void 0) return failed2(readError);
+  return {
+    ...facts,
+    status: "ok",
+    findings,
+    ...log2 ? { log: log2 } : {},
+    ...rawSarifPath ? { rawSarifPath } : {},
+    durationMs: elapsed()
+  };
+}
+async function runScanners(o2) {
+  const limit = pLimit(Math.max(1, o2.concurrency));
+  return Promise.all(
+    o2.scanners.map(
+      (planned) => limit(async () => {
+        let run2;
+        try {
+          run2 = await runOne(planned, o2);
+        } catch (error62) {
+          run2 = {
+            id: planned.scanner.id,
+            displayName: planned.scanner.displayName,
+            status: "failed",
+            error: `internal error: ${errorMessage(error62)}`,
+            durationMs: 0,
+            filesScanned: 0,
+            findings: []
+          };
+        }
+        o2.onProgress?.({ type: "end", run: run2, phase: o2.phase ?? "head" });
+        return run2;
+      })
+    )
+  );
+}
+var init_run_scanners = __esm({
+  "src/runner/run-scanners.ts"() {
+    "use strict";
+    init_p_limit();
+    init_errors();
+    init_redact();
+    init_keep_raw();
+    init_normalize();
+    init_read();
+    init_source_reader();
+  }
+});
+
+// node_modules/fdir/dist/index.mjs
+import { createRequire as createRequire2 } from "module";
+import { basename, dirname, normalize, relative, resolve, sep } from "path";
+import * as nativeFs from "fs";
+function cleanPath(path37) {
+  let normalized = normalize(path37);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
+  return normalized;
+}
+function convertSlashes(path37, separator) {
+  return path37.replace(SLASHES_REGEX, separator);
+}
+function isRootDirectory(path37) {
+  return path37 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path37);
+}
+function normalizePath(path37, options) {
+  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
+  const pathNeedsCleaning = process.platform === "win32" && path37.includes("/") || path37.startsWith(".");
+  if (resolvePaths) path37 = resolve(path37);
+  if (normalizePath$1 || pathNeedsCleaning) path37 = cleanPath(path37);
+  if (path37 === ".") return "";
+  const needsSeperator = path37[path37.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path37 + pathSeparator : path37, pathSeparator);
+}
+function joinPathWithBasePath(filename, directoryPath) {
+  return directoryPath + filename;
+}
+function joinPathWithRelativePath(root, options) {
+  return function(filename, directoryPath) {
+    const sameRoot = directoryPath.startsWith(root);
+    if (sameRoot) return directoryPath.slice(root.length) + filename;
+    else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+  };
+}
+function joinPath(filename) {
+  return filename;
+}
+function joinDirectoryPath(filename, directoryPath, separator) {
+  return directoryPath + filename + separator;
+}
+function build$7(root, options) {
+  const { relativePaths, includeBasePath } = options;
+  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
+}
+function pushDirectoryWithRelativePath(root) {
+  return function(directoryPath, paths) {
+    paths.push(directoryPath.substring(root.length) || ".");
+  };
+}
+function pushDirectoryFilterWithRelativePath(root) {
+  return function(directoryPath, paths, filters) {
+    const relativePath = directoryPath.substring(root.length) || ".";
+    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
+  };
+}
+function build$6(root, options) {
+  const { includeDirs, filters, relativePaths } = options;
+  if (!includeDirs) return empty$2;
+  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
+  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
+}
+function build$5(options) {
+  const { excludeFiles, filters, onlyCounts } = options;
+  if (excludeFiles) return empty$1;
+  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
+  else if (onlyCounts) return pushFileCount;
+  else return pushFile;
+}
+function build$4(options) {
+  return options.group ? getArrayGroup : getArray;
+}
+function build$3(options) {
+  return options.group ? groupFiles : empty;
+}
+function build$2(options, isSynchronous) {
+  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
+  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
+}
+function isRecursive2(path37, resolved, state) {
+  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
+  let parent = dirname(path37);
+  let depth = 1;
+  while (parent !== state.root && depth < 2) {
+    const resolvedPath = state.symlinks.get(parent);
+    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+    if (isSameRoot) depth++;
+    else parent = dirname(parent);
+  }
+  state.symlinks.set(path37, resolved);
+  return depth > 1;
+}
+function isRecursiveUsingRealPaths(resolved, state) {
+  return state.visited.includes(resolved + state.options.pathSeparator);
+}
+function report(error62, callback$1, output2, suppressErrors) {
+  if (error62 && !suppressErrors) callback$1(error62, output2);
+  else callback$1(null, output2);
+}
+function build$1(options, isSynchronous) {
+  const { onlyCounts, group, maxFiles } = options;
+  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
+  else if (group) return isSynchronous ? groupsSync : groupsAsync;
+  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
+  else return isSynchronous ? defaultSync : defaultAsync;
+}
+function build(isSynchronous) {
+  return isSynchronous ? walkSync : walkAsync;
+}
+function promise2(root, options) {
+  return new Promise((resolve$1, reject) => {
+    callback(root, options, (err2, output2) => {
+      if (err2) return reject(err2);
+      resolve$1(output2);
+    });
+  });
+}
+function callback(root, options, callback$1) {
+  let walker = new Walker(root, options, callback$1);
+  walker.start();
+}
+function sync(root, options) {
+  const walker = new Walker(root, options);
+  return walker.start();
+}
+var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue2, Counter, Aborter, Walker, APIBuilder, pm, Builder;
+var init_dist = __esm({
+  "node_modules/fdir/dist/index.mjs"() {
+    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
+    SLASHES_REGEX = /[\\/]/g;
+    WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
+    pushDirectory = (directoryPath, paths) => {
+      paths.push(directoryPath || ".");
+    };
+    pushDirectoryFilter = (directoryPath, paths, filters) => {
+      const path37 = directoryPath || ".";
+      if (filters.every((filter) => filter(path37, true))) paths.push(path37);
+    };
+    empty$2 = () => {
+    };
+    pushFileFilterAndCount = (filename, _paths, counts, filters) => {
+      if (filters.every((filter) => filter(filename, false))) counts.files++;
+    };
+    pushFileFilter = (filename, paths, _counts, filters) => {
+      if (filters.every((filter) => filter(filename, false))) paths.push(filename);
+    };
+    pushFileCount = (_filename, _paths, counts, _filters) => {
+      counts.files++;
+    };
+    pushFile = (filename, paths) => {
+      paths.push(filename);
+    };
+    empty$1 = () => {
+    };
+    getArray = (paths) => {
+      return paths;
+    };
+    getArrayGroup = () => {
+      return [""].slice(0, 0);
+    };
+    groupFiles = (groups, directory, files) => {
+      groups.push({
+        directory,
+        files,
+        dir: directory
+      });
+    };
+    empty = () => {
+    };
+    resolveSymlinksAsync = function(path37, state, callback$1) {
+      const { queue, fs: fs3, options: { suppressErrors } } = state;
+      queue.enqueue();
+      fs3.realpath(path37, (error62, resolvedPath) => {
+        if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
+        fs3.stat(resolvedPath, (error$1, stat5) => {
+          if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
+          if (stat5.isDirectory() && isRecursive2(path37, resolvedPath, state)) return queue.dequeue(null, state);
+          callback$1(stat5, resolvedPath);
+          queue.dequeue(null, state);
+        });
+      });
+    };
+    resolveSymlinks = function(path37, state, callback$1) {
+      const { queue, fs: fs3, options: { suppressErrors } } = state;
+      queue.enqueue();
+      try {
+        const resolvedPath = fs3.realpathSync(path37);
+        const stat5 = fs3.statSync(resolvedPath);
+        if (stat5.isDirectory() && isRecursive2(path37, resolvedPath, state)) return;
+        callback$1(stat5, resolvedPath);
+      } catch (e) {
+        if (!suppressErrors) throw e;
+      }
+    };
+    onlyCountsSync = (state) => {
+      return state.counts;
+    };
+    groupsSync = (state) => {
+      return state.groups;
+    };
+    defaultSync = (state) => {
+      return state.paths;
+    };
+    limitFilesSync = (state) => {
+      return state.paths.slice(0, state.options.maxFiles);
+    };
+    onlyCountsAsync = (state, error62, callback$1) => {
+      report(error62, callback$1, state.counts, state.options.suppressErrors);
+      return null;
+    };
+    defaultAsync = (state, error62, callback$1) => {
+      report(error62, callback$1, state.paths, state.options.suppressErrors);
+      return null;
+    };
+    limitFilesAsync = (state, error62, callback$1) => {
+      report(error62, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
+      return null;
+    };
+    groupsAsync = (state, error62, callback$1) => {
+      report(error62, callback$1, state.groups, state.options.suppressErrors);
+      return null;
+    };
+    readdirOpts = { withFileTypes: true };
+    walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+      state.queue.enqueue();
+      if (currentDepth < 0) return state.queue.dequeue(null, state);
+      const { fs: fs3 } = state;
+      state.visited.push(crawlPath);
+      state.counts.directories++;
+      fs3.readdir(crawlPath || ".", readdirOpts, (error62, entries = []) => {
+        callback$1(entries, directoryPath, currentDepth);
+        state.queue.dequeue(state.options.suppressErrors ? null : error62, state);
+      });
+    };
+    walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+      const { fs: fs3 } = state;
+      if (currentDepth < 0) return;
+      state.visited.push(crawlPath);
+      state.counts.directories++;
+      let entries = [];
+      try {
+        entries = fs3.readdirSync(crawlPath || ".", readdirOpts);
+      } catch (e) {
+        if (!state.options.suppressErrors) throw e;
+      }
+      callback$1(entries, directoryPath, currentDepth);
+    };
+    Queue2 = class {
+      count = 0;
+      constructor(onQueueEmpty) {
+        this.onQueueEmpty = onQueueEmpty;
+      }
+      enqueue() {
+        this.count++;
+        return this.count;
+      }
+      dequeue(error62, output2) {
+        if (this.onQueueEmpty && (--this.count <= 0 || error62)) {
+          this.onQueueEmpty(error62, output2);
+          if (error62) {
+            output2.controller.abort();
+            this.onQueueEmpty = void 0;
+          }
+        }
+      }
+    };
+    Counter = class {
+      _files = 0;
+      _directories = 0;
+      set files(num) {
+        this._files = num;
+      }
+      get files() {
+        return this._files;
+      }
+      set directories(num) {
+        this._directories = num;
+      }
+      get directories() {
+        return this._directories;
+      }
+      /**
+      * @deprecated use `directories` instead
+      */
+      /* c8 ignore next 3 */
+      get dirs() {
+        return this._directories;
+      }
+    };
+    Aborter = class {
+      aborted = false;
+      abort() {
+        this.aborted = true;
+      }
+    };
+    Walker = class {
+      root;
+      isSynchronous;
+      state;
+      joinPath;
+      pushDirectory;
+      pushFile;
+      getArray;
+      groupFiles;
+      resolveSymlink;
+      walkDirectory;
+      callbackInvoker;
+      constructor(root, options, callback$1) {
+        this.isSynchronous = !callback$1;
+        this.callbackInvoker = build$1(options, this.isSynchronous);
+        this.root = normalizePath(root, options);
+        this.state = {
+          root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
+          paths: [""].slice(0, 0),
+          groups: [],
+          counts: new Counter(),
+          options,
+          queue: new Queue2((error62, state) => this.callbackInvoker(state, error62, callback$1)),
+          symlinks: /* @__PURE__ */ new Map(),
+          visited: [""].slice(0, 0),
+          controller: new Aborter(),
+          fs: options.fs || nativeFs
+        };
+        this.joinPath = build$7(this.root, options);
+        this.pushDirectory = build$6(this.root, options);
+        this.pushFile = build$5(options);
+        this.getArray = build$4(options);
+        this.groupFiles = build$3(options);
+        this.resolveSymlink = build$2(options, this.isSynchronous);
+        this.walkDirectory = build(this.isSynchronous);
+      }
+      start() {
+        this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
+        this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
+        return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
+      }
+      walk = (entries, directoryPath, depth) => {
+        const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
+        if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
+        const files = this.getArray(this.state.paths);
+        for (let i3 = 0; i3 < entries.length; ++i3) {
+          const entry = entries[i3];
+          if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+            const filename = this.joinPath(entry.name, directoryPath);
+            this.pushFile(filename, files, this.state.counts, filters);
+          } else if (entry.isDirectory()) {
+            let path37 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path37)) continue;
+            this.pushDirectory(path37, paths, filters);
+            this.walkDirectory(this.state, path37, path37, depth - 1, this.walk);
+          } else if (this.resolveSymlink && entry.isSymbolicLink()) {
+            let path37 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path37, this.state, (stat5, resolvedPath) => {
+              if (stat5.isDirectory()) {
+                resolvedPath = normalizePath(resolvedPath, this.state.options);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path37 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path37 + pathSeparator, depth - 1, this.walk);
+              } else {
+                resolvedPath = useRealPaths ? resolvedPath : path37;
+                const filename = basename(resolvedPath);
+                const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
+                resolvedPath = this.joinPath(filename, directoryPath$1);
+                this.pushFile(resolvedPath, files, this.state.counts, filters);
+              }
+            });
+          }
+        }
+        this.groupFiles(this.state.groups, directoryPath, files);
+      };
+    };
+    APIBuilder = class {
+      constructor(root, options) {
+        this.root = root;
+        this.options = options;
+      }
+      withPromise() {
+        return promise2(this.root, this.options);
+      }
+      withCallback(cb) {
+        callback(this.root, this.options, cb);
+      }
+      sync() {
+        return sync(this.root, this.options);
+      }
+    };
+    pm = null;
+    try {
+      __require2.resolve("picomatch");
+      pm = __require2("picomatch");
+    } catch {
+    }
+    Builder = class {
+      globCache = {};
+      options = {
+        maxDepth: Infinity,
+        suppressErrors: true,
+        pathSeparator: sep,
+        filters: []
+      };
+      globFunction;
+      constructor(options) {
+        this.options = {
+          ...this.options,
+          ...options
+        };
+        this.globFunction = this.options.globFunction;
+      }
+      group() {
+        this.options.group = true;
+        return this;
+      }
+      withPathSeparator(separator) {
+        this.options.pathSeparator = separator;
+        return this;
+      }
+      withBasePath() {
+        this.options.includeBasePath = true;
+        return this;
+      }
+      withRelativePaths() {
+        this.options.relativePaths = true;
+        return this;
+      }
+      withDirs() {
+        this.options.includeDirs = true;
+        return this;
+      }
+      withMaxDepth(depth) {
+        this.options.maxDepth = depth;
+        return this;
+      }
+      withMaxFiles(limit) {
+        this.options.maxFiles = limit;
+        return this;
+      }
+      withFullPaths() {
+        this.options.resolvePaths = true;
+        this.options.includeBasePath = true;
+        return this;
+      }
+      withErrors() {
+        this.options.suppressErrors = false;
+        return this;
+      }
+      withSymlinks({ resolvePaths = true } = {}) {
+        this.options.resolveSymlinks = true;
+        this.options.useRealPaths = resolvePaths;
+        return this.withFullPaths();
+      }
+      withAbortSignal(signal) {
+        this.options.signal = signal;
+        return this;
+      }
+      normalize() {
+        this.options.normalizePath = true;
+        return this;
+      }
+      filter(predicate) {
+        this.options.filters.push(predicate);
+        return this;
+      }
+      onlyDirs() {
+        this.options.excludeFiles = true;
+        this.options.includeDirs = true;
+        return this;
+      }
+      exclude(predicate) {
+        this.options.exclude = predicate;
+        return this;
+      }
+      onlyCounts() {
+        this.options.onlyCounts = true;
+        return this;
+      }
+      crawl(root) {
+        return new APIBuilder(root || ".", this.options);
+      }
+      withGlobFunction(fn) {
+        this.globFunction = fn;
+        return this;
+      }
+      /**
+      * @deprecated Pass options using the constructor instead:
+      * ```ts
+      * new fdir(options).crawl("/path/to/root");
+      * ```
+      * This method will be removed in v7.0
+      */
+      /* c8 ignore next 4 */
+      crawlWithOptions(root, options) {
+        this.options = {
+          ...this.options,
+          ...options
+        };
+        return new APIBuilder(root || ".", this.options);
+      }
+      glob(...patterns) {
+        if (this.globFunction) return this.globWithOptions(patterns);
+        return this.globWithOptions(patterns, ...[{ dot: true }]);
+      }
+      globWithOptions(patterns, ...options) {
+        const globFn = this.globFunction || pm;
+        if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
+        var isMatch = this.globCache[patterns.join("\0")];
+        if (!isMatch) {
+          isMatch = globFn(patterns, ...options);
+          this.globCache[patterns.join("\0")] = isMatch;
+        }
+        this.options.filters.push((path37) => isMatch(path37));
+        return this;
+      }
+    };
+  }
+});
+
+// node_modules/tinyglobby/dist/index.mjs
+import { readdir as readdir3, readdirSync, realpath, realpathSync as realpathSync2, stat as stat4, statSync as statSync4 } from "fs";
+import { isAbsolute, posix, resolve as resolve2 } from "path";
+import { fileURLToPath as fileURLToPath3 } from "url";
+function getPartialMatcher(patterns, options = {}) {
+  const patternsCount = patterns.length;
+  const patternsParts = Array(patternsCount);
+  const matchers = Array(patternsCount);
+  let i3, j;
+  for (i3 = 0; i3 < patternsCount; i3++) {
+    const parts = splitPattern(patterns[i3]);
+    patternsParts[i3] = parts;
+    const partsCount = parts.length;
+    const partMatchers = Array(partsCount);
+    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch4.default)(parts[j], options);
+    matchers[i3] = partMatchers;
+  }
+  return (input2) => {
+    const inputParts = input2.split("/");
+    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
+    for (i3 = 0; i3 < patternsCount; i3++) {
+      const patternParts = patternsParts[i3];
+      const matcher = matchers[i3];
+      const inputPatternCount = inputParts.length;
+      const minParts = Math.min(inputPatternCount, patternParts.length);
+      j = 0;
+      while (j < minParts) {
+        const part = patternParts[j];
+        if (part.includes("/")) return true;
+        if (!matcher[j](inputParts[j])) break;
+        if (!options.noglobstar && part === "**") return true;
+        j++;
+      }
+      if (j === inputPatternCount) return true;
+    }
+    return false;
+  };
+}
+function buildFormat(cwd, root, absolute) {
+  if (cwd === root || root.startsWith(`${cwd}/`)) {
+    if (absolute) {
+      const start = cwd.length + +!isRoot(cwd);
+      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+    }
+    const prefix = root.slice(cwd.length + 1);
+    if (prefix) return (p, isDir) => {
+      if (p === ".") return prefix;
+      const result2 = `${prefix}/${p}`;
+      return isDir ? result2.slice(0, -1) : result2;
+    };
+    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+  }
+  if (absolute) return (p) => posix.relative(cwd, p) || ".";
+  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
+}
+function buildRelative(cwd, root) {
+  if (root.startsWith(`${cwd}/`)) {
+    const prefix = root.slice(cwd.length + 1);
+    return (p) => `${prefix}/${p}`;
+  }
+  return (p) => {
+    const result2 = posix.relative(cwd, `${root}/${p}`);
+    return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
+  };
+}
+function ensureNonDriveRelativePath(path37) {
+  return path37.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+}
+function splitPattern(path37) {
+  var _result$parts;
+  const result2 = import_picomatch4.default.scan(path37, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path37];
+}
+function isDynamicPattern(pattern, options) {
+  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
+  const scan3 = import_picomatch4.default.scan(pattern);
+  return scan3.isGlob || scan3.negated;
+}
+function log(...tasks) {
+  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
+}
+function ensureStringArray(value) {
+  return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
+}
+function normalizePattern(pattern, opts, props2, isIgnore) {
+  var _PARENT_DIRECTORY$exe;
+  const cwd = opts.cwd;
+  let result2 = pattern;
+  if (pattern[pattern.length - 1] === "/") result2 = pattern.slice(0, -1);
+  if (result2[result2.length - 1] !== "*" && opts.expandDirectories) result2 += "/**";
+  const escapedCwd = escapePath(cwd);
+  result2 = isAbsolute(result2.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result2) : posix.normalize(result2);
+  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result2)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+  const parts = splitPattern(result2);
+  if (parentDir) {
+    const n2 = (parentDir.length + 1) / 3;
+    let i3 = 0;
+    const cwdParts = escapedCwd.split("/");
+    while (i3 < n2 && parts[i3 + n2] === cwdParts[cwdParts.length + i3 - n2]) {
+      result2 = result2.slice(0, (n2 - i3 - 1) * 3) + result2.slice((n2 - i3) * 3 + parts[i3 + n2].length + 1) || ".";
+      i3++;
+    }
+    const potentialRoot = posix.join(cwd, parentDir.slice(i3 * 3));
+    if (potentialRoot[0] !== "." && props2.root.length > potentialRoot.length) {
+      props2.root = ensureNonDriveRelativePath(potentialRoot);
+      props2.depthOffset = -n2 + i3;
+    }
+  }
+  if (!isIgnore && props2.depthOffset >= 0) {
+    var _props$commonPath;
+    (_props$commonPath = props2.commonPath) !== null && _props$commonPath !== void 0 || (props2.commonPath = parts);
+    const newCommonPath = [];
+    const length = Math.min(props2.commonPath.length, parts.length);
+    for (let i3 = 0; i3 < length; i3++) {
+      const part = parts[i3];
+      if (part === "**" && !parts[i3 + 1]) {
+        newCommonPath.pop();
+        break;
+      }
+      if (i3 === parts.length - 1 || part !== props2.commonPath[i3] || isDynamicPattern(part)) break;
+      newCommonPath.push(part);
+    }
+    props2.depthOffset = newCommonPath.length;
+    props2.commonPath = newCommonPath;
+    props2.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
+  }
+  return result2;
+}
+function processPatterns(options, patterns, props2) {
+  const matchPatterns = [];
+  const ignorePatterns = [];
+  for (const pattern of options.ignore) {
+    if (!pattern) continue;
+    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props2, true));
+  }
+  for (const pattern of patterns) {
+    if (!pattern) continue;
+    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props2, false));
+    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props2, true));
+  }
+  return {
+    match: matchPatterns,
+    ignore: ignorePatterns
+  };
+}
+function buildCrawler(options, patterns) {
+  const cwd = options.cwd;
+  const props2 = {
+    root: cwd,
+    depthOffset: 0
+  };
+  const processed = processPatterns(options, patterns, props2);
+  if (options.debug) log("internal processing patterns:", processed);
+  const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
+  const root = props2.root.replace(BACKSLASHES, "");
+  const matchOptions = {
+    dot,
+    nobrace: options.braceExpansion === false,
+    nocase: !caseSensitiveMatch,
+    noextglob: options.extglob === false,
+    noglobstar: options.globstar === false,
+    posix: true
+  };
+  const matcher = (0, import_picomatch4.default)(processed.match, matchOptions);
+  const ignore = (0, import_picomatch4.default)(processed.ignore, matchOptions);
+  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
+  const format2 = buildFormat(cwd, root, absolute);
+  const excludeFormatter = absolute ? format2 : buildFormat(cwd, root, true);
+  const excludePredicate = (_, p) => {
+    const relativePath = excludeFormatter(p, true);
+    return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
+  };
+  let maxDepth;
+  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
+  const crawler = new Builder({
+    filters: [debug ? (p, isDirectory) => {
+      const path37 = format2(p, isDirectory);
+      const matches = matcher(path37) && !ignore(path37);
+      if (matches) log(`matched ${path37}`);
+      return matches;
+    } : (p, isDirectory) => {
+      const path37 = format2(p, isDirectory);
+      return matcher(path37) && !ignore(path37);
+    }],
+    exclude: debug ? (_, p) => {
+      const skipped = excludePredicate(_, p);
+      log(`${skipped ? "skipped" : "crawling"} ${p}`);
+      return skipped;
+    } : excludePredicate,
+    fs: options.fs,
+    pathSeparator: "/",
+    relativePaths: !absolute,
+    resolvePaths: absolute,
+    includeBasePath: absolute,
+    resolveSymlinks: followSymbolicLinks,
+    excludeSymlinks: !followSymbolicLinks,
+    excludeFiles: onlyDirectories,
+    includeDirs: onlyDirectories || !options.onlyFiles,
+    maxDepth,
+    signal: options.signal
+  }).crawl(root);
+  if (options.debug) log("internal properties:", {
+    ...props2,
+    root
+  });
+  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
+}
+function formatPaths(paths, mapper) {
+  if (mapper) for (let i3 = paths.length - 1; i3 >= 0; i3--) paths[i3] = mapper(paths[i3]);
+  return paths;
+}
+function getOptions(options) {
+  const opts = Object.assign({}, options);
+  for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
+  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath3(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+  opts.ignore = ensureStringArray(opts.ignore);
+  opts.fs && (opts.fs = {
+    readdir: opts.fs.readdir || readdir3,
+    readdirSync: opts.fs.readdirSync || readdirSync,
+    realpath: opts.fs.realpath || realpath,
+    realpathSync: opts.fs.realpathSync || realpathSync2,
+    stat: opts.fs.stat || stat4,
+    statSync: opts.fs.statSync || statSync4
+  });
+  if (opts.debug) log("globbing with options:", opts);
+  return opts;
+}
+function getCrawler(globInput, inputOptions = {}) {
+  var _ref;
+  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
+  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
+  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
+  const options = getOptions(isModern ? inputOptions : globInput);
+  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
+}
+async function glob(globInput, options) {
+  const [crawler, relative3] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative3) : [];
+}
+var import_picomatch4, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
+var init_dist2 = __esm({
+  "node_modules/tinyglobby/dist/index.mjs"() {
+    init_dist();
+    import_picomatch4 = __toESM(require_picomatch2(), 1);
+    isReadonlyArray = Array.isArray;
+    BACKSLASHES = /\\/g;
+    DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
+    isWin = process.platform === "win32";
+    ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
+    WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
+    isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
+    splitPatternOptions = { parts: true };
+    POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
+    WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
+    escapePosixPath = (path37) => path37.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path37) => path37.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePath = isWin ? escapeWin32Path : escapePosixPath;
+    PARENT_DIRECTORY = /^(\/?\.\.)+/;
+    ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
+    defaultOptions = {
+      caseSensitiveMatch: true,
+      debug: !!process.env.TINYGLOBBY_DEBUG,
+      expandDirectories: true,
+      followSymbolicLinks: true,
+      onlyFiles: true
+    };
+  }
+});
+
+// src/pipeline/workspace.ts
+import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
+import path19 from "node:path";
+function resolveWorkspace(targetArg, cwd = process.cwd()) {
+  const target = path19.resolve(cwd, targetArg);
+  if (!existsSync5(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
+  const targetDir = statSync5(target).isDirectory() ? target : path19.dirname(target);
+  let dir = targetDir;
+  for (; ; ) {
+    if (existsSync5(path19.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path19.dirname(dir);
+    if (parent === dir) return { root: targetDir, target, targetDir };
+    dir = parent;
+  }
+}
+async function listFiles(workspace, excludes) {
+  const files = workspace.target === workspace.targetDir ? await glob(["**/*"], {
+    cwd: workspace.target,
+    absolute: true,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: DEFAULT_EXCLUDES
+  }) : [workspace.target];
+  const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
+  return files.map((f) => path19.normalize(f)).filter((f) => !excluded?.(toPosix(path19.relative(workspace.root, f)))).sort();
+}
+var import_picomatch5;
+var init_workspace = __esm({
+  "src/pipeline/workspace.ts"() {
+    "use strict";
+    import_picomatch5 = __toESM(require_picomatch2(), 1);
+    init_dist2();
+    init_schema();
+    init_errors();
+    init_paths();
+  }
+});
+
+// src/pipeline/compare.ts
+import { existsSync as existsSync6, realpathSync as realpathSync3 } from "node:fs";
+import path20 from "node:path";
+function relative2(root, file2) {
+  return toPosix(path20.relative(root, file2));
+}
+function toWorkspacePaths(set2, workspaceRoot) {
+  const prefix = toPosix(path20.relative(set2.repoRoot, realpathSync3(workspaceRoot)));
+  if (prefix === "") return { set: set2, prefix };
+  const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
+  const changes = set2.changes.flatMap((c3) => {
+    const p = strip(c3.path);
+    if (p === void 0) return [];
+    const old = c3.oldPath !== void 0 ? strip(c3.oldPath) : void 0;
+    return [{ ...c3, path: p, ...old !== void 0 ? { oldPath: old } : {} }];
+  });
+  return { set: { ...set2, changes }, prefix };
+}
+async function changeSetFor(request, base) {
+  try {
+    return await resolveChangeSet({
+      exec: request.exec,
+      dir: request.workspace.targetDir,
+      baseRef: base.ref,
+      fetchIfMissing: base.source === "ci"
+    });
+  } catch (error62) {
+    if (base.source === "ci" && error62 instanceof GitError) return { unavailable: error62.message };
+    if (error62 instanceof GitError) throw new UsageError(`--base ${base.ref}: ${error62.message}`);
+    throw error62;
+  }
+}
+async function scanAndCompare(request) {
+  const { workspace, config: config2, planned } = request;
+  const runHead = async (scanners3) => [
+    ...await runScanners({
+      ...request.run,
+      root: workspace.root,
+      target: workspace.target,
+      files: request.files,
+      scanners: scanners3,
+      outDir: request.outDir
+    }),
+    ...request.imported ?? []
+  ];
+  if (!request.base && !request.baselineBundle) return { scanners: await runHead(planned) };
+  const mode2 = config2.changes.mode;
+  let changeSet;
+  let prefix = "";
+  if (request.base) {
+    const resolved = await changeSetFor(request, request.base);
+    if ("unavailable" in resolved) {
+      return {
+        scanners: await runHead(planned),
+        baseline: {
+          status: "unavailable",
+          reason: resolved.unavailable,
+          mode: mode2,
+          judged: "all",
+          source: request.baselineBundle ? "bundle" : "worktree",
+          scanners: [],
+          fixed: [],
+          notCompared: [],
+          scope: Object.fromEntries(planned.map((p) => [p.scanner.id, "all-files"]))
+        }
+      };
+    }
+    ({ set: changeSet, prefix } = toWorkspacePaths(resolved, workspace.root));
+  }
+  const always = config2.changes.alwaysScan.length ? (0, import_picomatch6.default)(config2.changes.alwaysScan, { dot: true }) : () => false;
+  const headChanged = changeSet ? changedHeadPaths(changeSet) : void 0;
+  const baseChanged = changeSet ? changedBasePaths(changeSet) : void 0;
+  const narrowed = (p) => headChanged !== void 0 && mode2 === "diff" && p.scanner.scope === "file";
+  const headPlan = planned.map((p) => {
+    if (!narrowed(p) || !headChanged) return p;
+    return {
+      ...p,
+      files: request.files.filter((f) => {
+        const rel = relative2(workspace.root, f);
+        return headChanged.has(rel) || always(rel);
+      })
+    };
+  });
+  const scope = Object.fromEntries(
+    planned.map((p) => [p.scanner.id, narrowed(p) ? "changed-files" : "all-files"])
+  );
+  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle) : void 0;
+  let headRuns;
+  let baseRuns = [];
+  if (bundle || !changeSet) {
+    headRuns = await runHead(headPlan);
+  } else {
+    [headRuns, baseRuns] = await Promise.all([
+      runHead(headPlan),
+      scanBase(request, changeSet, prefix, { always, narrowed })
+    ]);
+  }
+  const renames = changeSet ? renamesOf(changeSet) : /* @__PURE__ */ new Map();
+  const notCompared = [];
+  const fixed = [];
+  const scanners2 = headRuns.map((run2) => {
+    const plannedScanner = planned.find((p) => p.scanner.id === run2.id);
+    const fileScoped = plannedScanner?.scanner.scope === "file";
+    const isNarrowed = plannedScanner !== void 0 && narrowed(plannedScanner);
+    let baseFindings;
+    if (bundle) {
+      const status2 = bundle.scanners.get(run2.id);
+      if (status2 !== "ok" && status2 !== "skipped") {
+        notCompared.push({
+          id: run2.id,
+          reason: `the baseline bundle has no completed ${run2.displayName} run`
+        });
+        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
+      }
+      baseFindings = bundle.findings.filter(
+        (f) => f.scanner === run2.id && // The head scan saw only the changed files: compare with the same files at the base.
+        (!isNarrowed || baseChanged === void 0 || baseChanged.has(f.path) || always(f.path))
+      );
+    } else {
+      const baseRun = baseRuns.find((b) => b.id === run2.id);
+      if (!baseRun || baseRun.status === "failed") {
+        notCompared.push({
+          id: run2.id,
+          reason: run2.imported ? "imported SARIF has no base version to compare with (give --baseline to compare)" : baseRun?.error ? `base scan failed: ${baseRun.error}` : "the base was not scanned"
+        });
+        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
+      }
+      baseFindings = baseRun.findings;
+    }
+    const classified = classifyFindings({
+      head: run2.findings,
+      base: baseFindings,
+      renames,
+      // Judging everything: files the change did not touch were scanned too, and their findings predate it.
+      ...!bundle && headChanged && fileScoped && mode2 === "full" ? { knownUnchanged: (f) => !headChanged.has(f.path) } : {}
+    });
+    for (const f of classified.fixed) fixed.push(f);
+    return { ...run2, findings: classified.head };
+  });
+  return {
+    scanners: scanners2,
+    baseline: {
+      status: "compared",
+      mode: mode2,
+      judged: mode2 === "diff" ? "new" : "all",
+      source: bundle ? "bundle" : "worktree",
+      ...changeSet ? { changeSet } : {},
+      ...bundle ? { bundle: { location: bundle.location, digest: bundle.digest } } : {},
+      scanners: baseRuns,
+      fixed,
+      notCompared,
+      scope
+    }
+  };
+}
+async function scanBase(request, set2, prefix, scope) {
+  const { workspace, config: config2, planned } = request;
+  const git2 = new Git(request.exec, set2.repoRoot);
+  const baseChanged = changedBasePaths(set2);
+  const fileScoped = planned.filter((p) => p.scanner.scope === "file");
+  const needsWholeTree = planned.some((p) => p.scanner.scope === "tree");
+  const inRepo = (rel) => prefix ? `${prefix}/${rel}` : rel;
+  let checkout = "all";
+  if (!needsWholeTree) {
+    const wanted = new Set([...baseChanged].map(inRepo));
+    if (config2.changes.mode === "diff" && config2.changes.alwaysScan.length > 0) {
+      for (const file2 of await filesAt(git2, set2.mergeBase)) {
+        const rel = prefix ? file2.startsWith(`${prefix}/`) ? file2.slice(prefix.length + 1) : void 0 : file2;
+        if (rel !== void 0 && scope.always(rel)) wanted.add(file2);
+      }
+    }
+    checkout = [...wanted].sort();
+  }
+  if (checkout !== "all" && checkout.length === 0 && fileScoped.length === planned.length) {
+    return planned.map((p) => ({
+      id: p.scanner.id,
+      displayName: p.scanner.displayName,
+      status: "skipped",
+      error: "no changed file existed at the base",
+      durationMs: 0,
+      filesScanned: 0,
+      findings: []
+    }));
+  }
+  return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
+    const root = prefix ? path20.join(tree, prefix) : tree;
+    const target = path20.join(root, path20.relative(workspace.root, workspace.target));
+    const targetDir = path20.join(root, path20.relative(workspace.root, workspace.targetDir));
+    const files = existsSync6(target) ? await listFiles({ root, target, targetDir }, config2.exclude) : [];
+    const basePlan = planned.map((p) => {
+      if (p.scanner.scope !== "file") return p;
+      const changedOnly = files.filter((f) => {
+        const rel = relative2(root, f);
+        return baseChanged.has(rel) || scope.narrowed(p) && scope.always(rel);
+      });
+      return { ...p, files: changedOnly };
+    });
+    return runScanners({
+      ...request.run,
+      root,
+      target,
+      files,
+      scanners: basePlan,
+      outDir: path20.join(request.outDir, "@base"),
+      phase: "base"
+    });
+  });
+}
+var import_picomatch6;
+var init_compare = __esm({
+  "src/pipeline/compare.ts"() {
+    "use strict";
+    import_picomatch6 = __toESM(require_picomatch2(), 1);
+    init_baseline_bundle();
+    init_change_set();
+    init_classify();
+    init_git();
+    init_worktree();
+    init_errors();
+    init_paths();
+    init_run_scanners();
+    init_workspace();
+  }
+});
+
+// src/pipeline/scan.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { mkdtemp as mkdtemp3 } from "node:fs/promises";
+import os3 from "node:os";
+import path21 from "node:path";
+function isLargeOutcome(outcome) {
+  return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
+}
+function ruleConfig(config2, root) {
+  if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
+  const local = path21.resolve(root, config2);
+  return existsSync7(local) ? local : config2;
+}
+function optionsFor(id, config2, root) {
+  const s = config2.scanners;
+  if (id === "semgrep")
+    return {
+      timeoutSeconds: s.semgrep.timeout,
+      extraArgs: s.semgrep.args,
+      configs: s.semgrep.configs.map((c3) => ruleConfig(c3, root))
+    };
+  if (id === "bandit" || id === "kics") return { timeoutSeconds: s[id].timeout, extraArgs: s[id].args };
+  const custom2 = s.custom.find((c3) => c3.id === id);
+  return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
+}
+function enabledIds(config2) {
+  const s = config2.scanners;
+  const builtins = ["semgrep", "bandit", "kics"].filter((id) => s[id].enabled);
+  return [...builtins, ...s.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
+}
+async function scan(request) {
+  const clock = request.clock ?? systemClock;
+  const startedAt = clock.now().toISOString();
+  const workspace = resolveWorkspace(request.target, request.cwd);
+  const { config: config2, file: configFile } = await loadConfig({
+    explicit: request.configFile,
+    target: workspace.targetDir,
+    root: workspace.root
+  });
+  const registry2 = scannerRegistry(
+    config2.scanners.custom.map((c3) => ({
+      id: c3.id,
+      ...c3.name ? { displayName: c3.name } : {},
+      command: c3.command,
+      args: c3.args,
+      sarif: c3.sarif,
+      cleanExitCodes: c3.cleanExitCodes,
+      findingsExitCodes: c3.findingsExitCodes,
+      ...c3.include ? { include: c3.include } : {},
+      ...c3.versionArgs ? { versionArgs: c3.versionArgs } : {},
+      scope: c3.scope
+    }))
+  );
+  const ids2 = request.scannerIds ?? enabledIds(config2);
+  const planned = pickScanners(registry2, ids2).map((scanner2) => ({
+    scanner: scanner2,
+    options: optionsFor(scanner2.id, config2, workspace.root)
+  }));
+  const now = clock.now();
+  const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
+  const waivers2 = await loadWaivers(waiversFile, now);
+  const catalog2 = loadCatalog();
+  const mapping = loadMapping();
+  const files = await listFiles(workspace, config2.exclude);
+  const outDir = request.outDir ? path21.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path21.join(os3.tmpdir(), "controlgate-"));
+  const imported = await importSarifFiles(
+    (request.sarifInputs ?? []).map((f) => path21.resolve(request.cwd ?? process.cwd(), f)),
+    {
+      root: workspace.root,
+      clock,
+      takenIds: planned.map((p) => p.scanner.id),
+      outDir: path21.join(outDir, "@imported")
+    }
+  );
+  const { scanners: scanners2, baseline } = await scanAndCompare({
+    imported,
+    ...request.base ? { base: request.base } : {},
+    ...request.baselineBundle ? { baselineBundle: path21.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    workspace,
+    config: config2,
+    planned,
+    files,
+    exec: request.exec,
+    outDir,
+    run: {
+      exec: request.exec,
+      toolsDir: request.toolsDir,
+      env: request.env,
+      concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
+      clock,
+      onProgress: request.onProgress
+    }
+  });
+  const findings = scanners2.flatMap((s) => s.findings);
+  const mapper = new Mapper(mapping.data);
+  const gate = evaluateGate({
+    findings,
+    scanners: scanners2,
+    catalog: catalog2.data,
+    mapper,
+    config: config2,
+    waivers: waivers2,
+    now,
+    judge: baseline?.judged ?? "all"
+  });
+  const facts = (d) => ({
+    file: d.file,
+    sha256: d.sha256,
+    version: d.version
+  });
+  return {
+    root: workspace.root,
+    target: workspace.target,
+    ...configFile ? { configFile } : {},
+    config: config2,
+    outDir,
+    outDirIsTemporary: !request.outDir,
+    startedAt,
+    finishedAt: clock.now().toISOString(),
+    scanners: scanners2,
+    findings,
+    gate,
+    ...baseline ? {
+      baseline: {
+        ...baseline,
+        fixedCriteria: new Map(baseline.fixed.map((f) => [f, criteriaFor(f, mapper, config2)]))
+      }
+    } : {},
+    data: {
+      catalog: facts(catalog2),
+      mapping: facts(mapping),
+      ...existsSync7(waiversFile) ? { waiversFile } : {}
+    }
+  };
+}
+function resolveWaiversFile(request, config2, configFile, root) {
+  const cwd = request.cwd ?? process.cwd();
+  if (request.waiversFile) return path21.resolve(cwd, request.waiversFile);
+  const base = configFile ? path21.dirname(configFile) : root;
+  return path21.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+}
+function scanExitCode(outcome) {
+  return outcome.gate.exitCode;
+}
+var init_scan = __esm({
+  "src/pipeline/scan.ts"() {
+    "use strict";
+    init_scanners();
+    init_clock();
+    init_load();
+    init_data_files();
+    init_evaluate();
+    init_map();
+    init_waivers();
+    init_json_stream();
+    init_import_sarif();
+    init_compare();
+    init_workspace();
+  }
+});
+
+// src/findings/order.ts
+function byCodeUnits(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function compareFindings(a2, b) {
+  return severityRank(b.severity) - severityRank(a2.severity) || byCodeUnits(a2.path, b.path) || a2.line - b.line || byCodeUnits(a2.scanner, b.scanner) || byCodeUnits(a2.ruleId, b.ruleId) || byCodeUnits(a2.fingerprint, b.fingerprint);
+}
+var init_order = __esm({
+  "src/findings/order.ts"() {
+    "use strict";
+    init_finding();
+  }
+});
+
+// src/report/comparison.ts
+function changeState(f, baseline) {
+  if (baseline?.status !== "compared" || f.baselineState === null) return null;
+  return f.baselineState === "unchanged" ? "existing" : "new";
+}
+function stateRank(state) {
+  return state === "existing" ? 1 : 0;
+}
+function shortSha(sha) {
+  return sha.slice(0, 8);
+}
+function count(n2, word) {
+  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+function comparedWith(b, fmt) {
+  const ref = b.baseRef !== null ? `${fmt.code(b.baseRef)}${b.mergeBase ? ` (merge base ${fmt.code(shortSha(b.mergeBase))})` : ""}` : "";
+  const bundle = b.bundle ? `the baseline bundle ${fmt.code(b.bundle.location)}` : "";
+  if (ref && bundle) return `${ref}, base findings from ${bundle}`;
+  return ref || bundle || "the base";
+}
+function comparisonHeadline(b, fmt) {
+  if (b.status === "unavailable") {
+    const reason = b.reason ? `: ${fmt.text(b.reason)}` : "";
+    return `Not compared with the base${reason}. Every finding was judged, as without a base.`;
+  }
+  const parts = [
+    // Without a ref (a bundle alone) git was not asked what changed, so no file count.
+    ...b.baseRef !== null ? [count(b.changedFiles.length, "changed file")] : [],
+    `${b.counts.new} new`,
+    `${b.counts.unchanged} existing`,
+    `${b.counts.fixed} fixed`
+  ];
+  return `Compared with ${comparedWith(b, fmt)}: ${parts.join(" · ")}.`;
+}
+function judgedNote(b) {
+  if (b.status === "unavailable") return "";
+  return b.judged === "new" ? "Only new findings can fail a criterion; existing ones are reported, not judged." : "Mode full: every finding is judged, new and existing alike; the labels only say what this change added.";
+}
+function notComparedNotes(b, fmt) {
+  if (b.status !== "compared") return [];
+  return b.scanners.filter((s) => !s.compared).map(
+    (s) => `${fmt.code(s.id)} was not compared${s.reason ? ` (${fmt.text(s.reason)})` : ""}: all its findings count as new.`
+  );
+}
+function existingPerCriterion(controls2) {
+  return controls2.map((control) => ({ control, count: new Set(control.existing).size })).filter((e) => e.count > 0);
+}
+function existingFingerprints(controls2) {
+  return new Set(controls2.flatMap((c3) => c3.existing));
+}
+var init_comparison = __esm({
+  "src/report/comparison.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/html/escape.ts
+function esc2(value) {
+  if (value === null || value === void 0) return "";
+  return stripControlChars(String(value)).replace(/[&<>"']/g, (c3) => ENTITIES[c3] ?? c3);
+}
+function jsonForScript(data) {
+  return JSON.stringify(
+    data,
+    (_key, value) => typeof value === "string" ? stripControlChars(value) : value
+  ).replace(/[<>&\u2028\u2029]/g, (c3) => `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function safeHref(uri) {
+  if (!uri) return null;
+  try {
+    const url12 = new URL(uri);
+    return url12.protocol === "https:" || url12.protocol === "http:" ? url12.href : null;
+  } catch {
+    return null;
+  }
+}
+function duration3(ms) {
+  if (ms < 1e3) return `${Math.round(ms)} ms`;
+  const s = ms / 1e3;
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+function table(head, rows, empty2, className = "") {
+  if (rows.length === 0) return `<p class="empty">${esc2(empty2)}</p>`;
+  const th = head.map((h2) => `<th scope="col">${esc2(h2)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
+  return `<table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
+${body}
+</tbody></table>`;
+}
+function code(value) {
+  return value === null || value === void 0 || value === "" ? '<span class="none">—</span>' : `<code>${esc2(value)}</code>`;
+}
+var ENTITIES;
+var init_escape = __esm({
+  "src/report/html/escape.ts"() {
+    "use strict";
+    init_text();
+    ENTITIES = {
+      "&": "&amp;",
+      "<": "&lt;",
+      ">": "&gt;",
+      '"': "&quot;",
+      "'": "&#39;"
+    };
+  }
+});
+
+// src/report/html/model.ts
+function groupOf(id) {
+  return id.replace(/\.\d+$/, "");
+}
+function groupControls(controls2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const c3 of controls2) {
+    const groups = out.get(c3.category) ?? /* @__PURE__ */ new Map();
+    out.set(c3.category, groups);
+    const group = groupOf(c3.id);
+    groups.set(group, [...groups.get(group) ?? [], c3]);
+  }
+  return out;
+}
+function statusResolver(report2) {
+  const active = new Set(report2.controls.flatMap((c3) => c3.findings));
+  const existing = new Set(report2.controls.flatMap((c3) => c3.existing));
+  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold));
+  return (f) => {
+    if (active.has(f.fingerprint)) return "active";
+    if (existing.has(f.fingerprint)) return "existing";
+    if (f.waiver) return "waived";
+    if (f.suppressed) return "suppressed";
+    if (f.advisory) return "advisory";
+    return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
+  };
+}
+function sortFindings(findings, baseline = null, limit = Number.POSITIVE_INFINITY) {
+  const rank = (f) => stateRank(changeState(f, baseline));
+  const bucket = (f) => rank(f) * 8 + (4 - severityRank(f.severity));
+  let candidates = findings;
+  if (findings.length > limit) {
+    const sizes = /* @__PURE__ */ new Map();
+    for (const f of findings) sizes.set(bucket(f), (sizes.get(bucket(f)) ?? 0) + 1);
+    let kept = 0;
+    let last = -1;
+    for (const key of [...sizes.keys()].sort((a2, b) => a2 - b)) {
+      last = key;
+      kept += sizes.get(key) ?? 0;
+      if (kept >= limit) break;
+    }
+    candidates = findings.filter((f) => bucket(f) <= last);
+  }
+  const sorted = [...candidates].sort((a2, b) => rank(a2) - rank(b) || compareFindings(a2, b));
+  return sorted.length > limit ? sorted.slice(0, limit) : sorted;
+}
+var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
+var init_model3 = __esm({
+  "src/report/html/model.ts"() {
+    "use strict";
+    init_finding();
+    init_order();
+    init_comparison();
+    VERDICTS = [
+      "fail",
+      "warn",
+      "not-evaluated",
+      "pass",
+      "not-covered",
+      "out-of-scope"
+    ];
+    STATUS_LABELS = {
+      active: "active",
+      existing: "existing debt",
+      suppressed: "suppressed",
+      waived: "waived",
+      advisory: "advisory",
+      "below-threshold": "below threshold",
+      "out-of-scope": "out of scope"
+    };
+    CATEGORY_TITLES = {
+      security: "Security (Common Criteria)",
+      availability: "Availability",
+      confidentiality: "Confidentiality",
+      "processing-integrity": "Processing integrity",
+      privacy: "Privacy"
+    };
+    GROUP_TITLES = {
+      CC1: "Control environment",
+      CC2: "Communication and information",
+      CC3: "Risk assessment",
+      CC4: "Monitoring of controls",
+      CC5: "Control activities",
+      CC6: "Logical and physical access",
+      CC7: "System operations",
+      CC8: "Change management",
+      CC9: "Risk mitigation",
+      A1: "Availability",
+      C1: "Confidentiality",
+      PI1: "Processing integrity",
+      P1: "Privacy notice",
+      P2: "Privacy choice and consent",
+      P3: "Collection of personal information",
+      P4: "Use, retention and disposal of personal information",
+      P5: "Data subject access",
+      P6: "Disclosure and notification",
+      P7: "Quality of personal information",
+      P8: "Privacy monitoring and enforcement"
+    };
+  }
+});
+
+// src/report/html/findings.ts
+function option(value, label) {
+  return `<option value="${esc2(value)}">${esc2(label)}</option>`;
+}
+function select(id, label, options) {
+  return `<label for="${id}">${esc2(label)}<select id="${id}">${option("", "all")}${options.join("")}</select></label>`;
+}
+function ruleCell(f) {
+  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : "";
+  const href = safeHref(f.helpUri);
+  const id = href ? `<a href="${esc2(href)}" rel="noopener noreferrer" target="_blank"><code>${esc2(f.ruleId)}</code></a>` : `<code>${esc2(f.ruleId)}</code>`;
+  const cwe = f.cwe.map((c3) => `<span class="tag">${esc2(c3)}</span>`).join("");
+  return `${name}${id}<div>${cwe}</div>`;
+}
+function changeTag(state) {
+  return state ? `<div><span class="bs bs-${state}" title="${esc2(CHANGE_HELP[state])}">${state}</span></div>` : "";
+}
+function statusCell(f, status2, state) {
+  const notes = [];
+  if (f.waiver) notes.push(`waiver ${f.waiver}`);
+  if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(", ") || "suppressed");
+  if (f.suppressionRefused) notes.push("suppression refused by policy");
+  if (f.unmapped) notes.push("unmapped");
+  const extra = notes.map((n2) => `<div class="muted">${esc2(n2)}</div>`).join("");
+  return `<span class="st st-${status2}">${esc2(STATUS_LABELS[status2])}</span>${changeTag(state)}${extra}`;
+}
+function row(f, { index, status: status2, state }, order) {
+  const sorted = [...f.criteria].sort((a2, b) => (order.get(a2) ?? order.size) - (order.get(b) ?? order.size));
+  const criteria2 = sorted.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>';
+  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
+  const outside = f.inWorkspace ? "" : '<div class="tag">outside the workspace</div>';
+  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
+  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
+  const stateAttr = state ? ` data-state="${state}"` : "";
+  return `<tr data-index="${index}" data-fingerprint="${esc2(f.fingerprint)}"${stateAttr}>
+<td><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
+<td>${criteria2}</td>
+<td>${esc2(f.scanner)}</td>
+<td class="rule">${ruleCell(f)}</td>
+<td class="loc"><code>${esc2(where)}</code>${outside}</td>
+<td class="msg">${esc2(f.message)}${secret}${snippet}</td>
+<td>${statusCell(f, status2, state)}</td>
+</tr>`;
+}
+function statusOptions(compared) {
+  return Object.keys(STATUS_LABELS).filter((s) => compared || s !== "existing").map((s) => option(s, STATUS_LABELS[s]));
+}
+function renderFindings(report2) {
+  const compared = report2.baseline?.status === "compared";
+  const findings = sortFindings(report2.findings, report2.baseline, HTML_ROW_LIMIT);
+  const total = report2.findings.length;
+  const statusOf2 = statusResolver(report2);
+  const statuses = findings.map(statusOf2);
+  const states = findings.map((f) => changeState(f, report2.baseline));
+  const perCriterion = /* @__PURE__ */ new Map();
+  for (const f of report2.findings)
+    for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
+  const scanners2 = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
+  const filters = [
+    select(
+      "f-criterion",
+      "Criterion",
+      report2.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
+    ),
+    select(
+      "f-severity",
+      "Severity",
+      SEVERITIES.map((s) => option(s, s))
+    ),
+    select(
+      "f-scanner",
+      "Scanner",
+      scanners2.map((s) => option(s, s))
+    ),
+    select("f-status", "Status", statusOptions(compared)),
+    ...compared ? [
+      select(
+        "f-state",
+        "Change",
+        Object.keys(CHANGE_HELP).map((s) => option(s, s))
+      )
+    ] : []
+  ].join("\n");
+  const data = {
+    rows: findings.map((f, i3) => ({
+      criteria: f.criteria,
+      severity: f.severity,
+      scanner: f.scanner,
+      status: statuses[i3],
+      // Only after a comparison, so a report without one keeps its data block as it was.
+      ...compared ? { state: states[i3] } : {}
+    }))
+  };
+  const order = new Map(report2.controls.map((c3, i3) => [c3.id, i3]));
+  const body = findings.map((f, i3) => row(f, { index: i3, status: statuses[i3] ?? "active", state: states[i3] ?? null }, order)).join("\n");
+  return `<section id="findings"><h2>Findings</h2>
+<div class="filters" id="filters">
+${filters}
+<button type="button" id="f-reset">Reset filters</button>
+<output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
+</div>
+<table class="findings" id="findings-table">
+<colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
+<thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
+<tbody>
+${body}
+</tbody></table>
+<p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>${total > findings.length ? `
+<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>` : ""}
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+</section>`;
+}
+var CHANGE_HELP, HTML_ROW_LIMIT;
+var init_findings = __esm({
+  "src/report/html/findings.ts"() {
+    "use strict";
+    init_finding();
+    init_comparison();
+    init_escape();
+    init_model3();
+    CHANGE_HELP = {
+      new: "introduced by this change",
+      existing: "already there at the base"
+    };
+    HTML_ROW_LIMIT = 2e3;
+  }
+});
+
+// src/report/html/comparison.ts
+function chip(state, n2) {
+  return `<li class="chip bs-${state}" data-state="${state}">${state}<b>${n2}</b></li>`;
+}
+function comparisonFacts(b) {
+  const facts = [
+    `mode ${code(b.mode)}`,
+    `source ${code(b.source)}`,
+    b.scope === "changed-files" ? "file-local scanners saw only the changed files" : "all files scanned",
+    ...b.baseSha ? [`base commit ${code(shortSha(b.baseSha))}`] : [],
+    ...b.headSha ? [`head commit ${code(shortSha(b.headSha))}`] : [],
+    ...b.bundle ? [`bundle digest ${code(b.bundle.digest)}`] : []
+  ];
+  return `<p class="muted">${facts.join(" · ")}</p>`;
+}
+function changedFiles(b) {
+  if (b.changedFiles.length === 0) return "";
+  const items = b.changedFiles.slice(0, MAX_CHANGED_FILES).map((c3) => {
+    const from = c3.oldPath ? ` <span class="muted">from</span> ${code(c3.oldPath)}` : "";
+    return `<li><span class="tag">${esc2(c3.status)}</span> ${code(c3.path)}${from}</li>`;
+  });
+  const more = b.changedFiles.length - items.length;
+  const rest = more > 0 ? `<p class="muted">…and ${more} more (see the JSON report).</p>` : "";
+  return `<details><summary>Changed files (${b.changedFiles.length})</summary><ul class="changed">${items.join("")}</ul>${rest}</details>`;
+}
+function existingDebt(report2) {
+  const debt = existingPerCriterion(report2.controls);
+  if (debt.length === 0) return "";
+  const chips = debt.map(({ control, count: count3 }) => `<li class="chip"><code>${esc2(control.id)}</code><b>${count3}</b></li>`).join("");
+  return `<p>Existing debt per criterion (at or above the threshold, not judged):</p><ul class="chips" id="existing-per-criterion">${chips}</ul>`;
+}
+function renderComparison(report2) {
+  const b = report2.baseline;
+  if (!b) return "";
+  const line2 = `<p id="comparison-line">${comparisonHeadline(b, HTML_INLINE)}</p>`;
+  if (b.status === "unavailable") {
+    return `
+<div class="comparison unavailable" id="comparison"><h3>Comparison with the base</h3>
+${line2}
+</div>`;
+  }
+  const notes = notComparedNotes(b, HTML_INLINE);
+  const parts = [
+    line2,
+    `<p class="muted">${esc2(judgedNote(b))}</p>`,
+    `<ul class="chips" id="change-counts">${chip("new", b.counts.new)}${chip("existing", b.counts.unchanged)}${chip("fixed", b.counts.fixed)}</ul>`,
+    notes.length > 0 ? `<ul class="notes" id="not-compared">${notes.map((n2) => `<li>${n2}</li>`).join("")}</ul>` : "",
+    existingDebt(report2),
+    comparisonFacts(b),
+    changedFiles(b)
+  ].filter(Boolean);
+  return `
+<div class="comparison" id="comparison"><h3>Comparison with the base</h3>
+${parts.join("\n")}
+</div>`;
+}
+function fixedRow(f) {
+  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
+  const rule = `${f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : ""}<code>${esc2(f.ruleId)}</code>`;
+  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
+  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
+  return [
+    `<span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span>`,
+    f.criteria.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>',
+    esc2(f.scanner),
+    rule,
+    `<code>${esc2(where)}</code>`,
+    `${esc2(f.message)}${secret}${snippet}`
+  ];
+}
+function renderFixed(report2) {
+  const b = report2.baseline;
+  if (b?.status !== "compared") return "";
+  const at = b.mergeBase ? ` (merge base ${code(shortSha(b.mergeBase))})` : "";
+  const rows = [...report2.fixed].sort(compareFindings).slice(0, HTML_ROW_LIMIT).map(fixedRow);
+  const capped = report2.fixed.length > rows.length ? ` The first ${rows.length.toLocaleString("en-US")} are listed; all are in controlgate.json.` : "";
+  return `
+<section id="fixed"><h2>Fixed by this change (${report2.fixed.length})</h2>
+<p class="muted">Findings at the base${at} that this change removes. Locations are at the base.${capped}</p>
+${table(["Severity", "Criteria", "Scanner", "Rule", "Location at the base", "Message"], rows, "This change removes no finding.", "fixed")}
+</section>`;
+}
+var HTML_INLINE, MAX_CHANGED_FILES;
+var init_comparison2 = __esm({
+  "src/report/html/comparison.ts"() {
+    "use strict";
+    init_order();
+    init_comparison();
+    init_escape();
+    init_findings();
+    HTML_INLINE = { text: esc2, code };
+    MAX_CHANGED_FILES = 500;
+  }
+});
+
+// src/report/html/details.ts
+function waiverName(w) {
+  const matcher = w.fingerprint ?? [w.scanner, w.rule, w.path].filter(Boolean).join(" ");
+  return `${code(w.id ?? `line ${w.line}`)}${w.id && matcher ? `<div class="muted">${esc2(matcher)}</div>` : ""}`;
+}
+function waiverCells(w) {
+  return [waiverName(w), esc2(w.reason), esc2(w.approver), code(w.ticket), code(w.expires)];
+}
+function renderWaivers(report2) {
+  const head = ["Waiver", "Reason", "Approver", "Ticket", "Expires"];
+  const { applied, expired, stale } = report2.waivers;
+  const file2 = report2.data.waiversFile ? ` from ${code(report2.data.waiversFile)}` : "";
+  return `<section id="waivers"><h2>Waivers</h2>
+<p class="muted">Read${file2 || ": no waivers file"}.</p>
+<h3>Applied (${applied.length})</h3>
+${table(
+    [...head, "Findings"],
+    applied.map((w) => [...waiverCells(w), esc2(w.findings.length)]),
+    "No waiver was applied.",
+    "waivers-applied"
+  )}
+<h3>Expired (${expired.length})</h3>
+${table(
+    [...head, "Would match"],
+    expired.map((w) => [...waiverCells(w), esc2(w.wouldMatch.length)]),
+    "No waiver has expired.",
+    "waivers-expired"
+  )}
+<h3>Stale (${stale.length})</h3>
+${table(head, stale.map(waiverCells), "Every waiver matched a finding.", "waivers-stale")}
+</section>`;
+}
+function renderScanners(report2, facts) {
+  const commands = new Map(facts.scanners.map((s) => [s.id, s.command]));
+  const rows = report2.scanners.map((s) => {
+    const command = commands.get(s.id);
+    return [
+      `<b>${esc2(s.name)}</b><div>${code(s.id)}</div>`,
+      code(s.version),
+      `<span class="status-${esc2(s.status)}">${esc2(s.status)}</span>`,
+      esc2(s.findings),
+      esc2(s.filesScanned),
+      esc2(duration3(s.durationMs)),
+      code(s.exitCode),
+      `${s.error ? esc2(s.error) : '<span class="none">—</span>'}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
+    ];
+  });
+  const head = ["Scanner", "Version", "Status", "Findings", "Files", "Duration", "Exit code", "Error"];
+  return `<section id="scanners"><h2>Scanners</h2>
+${table(head, rows, "No scanner ran.", "scanners")}
+</section>`;
+}
+function fact(label, value) {
+  return `<dt>${esc2(label)}</dt><dd>${value}</dd>`;
+}
+function renderRunFacts(report2, facts) {
+  const h2 = facts.hashes;
+  const took = Date.parse(facts.finishedAt) - Date.parse(facts.startedAt);
+  const hashes = [
+    ["config", code(h2.config?.file), code(h2.config?.sha256)],
+    ["catalog", code(h2.catalog.version), code(h2.catalog.sha256)],
+    ["mapping", code(h2.mapping.version), code(h2.mapping.sha256)],
+    ["waivers", code(h2.waivers?.file), code(h2.waivers?.sha256)],
+    ...h2.rulePacks.map((r) => ["rule pack", code(r.path), code(r.sha256)])
+  ];
+  const list = [
+    fact("Repository", code(facts.repository)),
+    fact("Commit", code(facts.commit)),
+    fact("Branch", code(facts.branch)),
+    fact("Change number", code(facts.changeNumber)),
+    fact("Actor", code(facts.actor)),
+    fact("Run URL", code(facts.runUrl)),
+    fact("Started", code(facts.startedAt)),
+    fact(
+      "Finished",
+      `${code(facts.finishedAt)}${Number.isFinite(took) ? ` <span class="muted">(${esc2(duration3(took))})</span>` : ""}`
+    ),
+    fact("Host", code(`${facts.host.os} ${facts.host.release} ${facts.host.arch}, Node ${facts.host.node}`)),
+    fact("controlgate", code(facts.controlgateVersion)),
+    fact("Scanned", `${code(report2.target)} <span class="muted">in</span> ${code(report2.root)}`),
+    fact("Decision", `${code(facts.decision)}, exit code ${code(facts.exitCode)}`)
+  ];
+  return `<section id="run-facts"><h2>Run facts</h2>
+<dl class="facts">${list.join("\n")}</dl>
+<h3>Input hashes (SHA-256)</h3>
+${table(
+    ["Input", "File or version", "SHA-256"],
+    hashes.map(([k, ...v]) => [esc2(k), ...v]),
+    "No inputs recorded.",
+    "hashes"
+  )}
+</section>`;
+}
+var init_details = __esm({
+  "src/report/html/details.ts"() {
+    "use strict";
+    init_escape();
+  }
+});
+
+// src/report/html/script.ts
+var SCRIPT;
+var init_script = __esm({
+  "src/report/html/script.ts"() {
+    "use strict";
+    SCRIPT = `
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings-table tbody tr[data-index]'));
+  var cells = Array.prototype.slice.call(document.querySelectorAll('.cell[data-criterion]'));
+  var count = document.getElementById('shown-count');
+  var empty = document.getElementById('no-match');
+  // The change filter (new / existing) exists only when the scan was compared with a base.
+  var select = {};
+  ['criterion', 'severity', 'scanner', 'status', 'state'].forEach(function (k) {
+    var el = document.getElementById('f-' + k);
+    if (el) select[k] = el;
+  });
+
+  function matches(d, k, value) {
+    return k === 'criterion' ? d.criteria.indexOf(value) >= 0 : d[k] === value;
+  }
+
+  function apply() {
+    var c = select.criterion.value;
+    var shown = 0;
+    rows.forEach(function (tr) {
+      var d = data.rows[Number(tr.getAttribute('data-index'))];
+      var ok = Object.keys(select).every(function (k) {
+        return !select[k].value || matches(d, k, select[k].value);
+      });
+      tr.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    count.textContent = 'Showing ' + shown + ' of ' + rows.length + ' findings';
+    count.setAttribute('data-shown', String(shown));
+    empty.hidden = shown !== 0;
+    cells.forEach(function (a) {
+      var on = a.getAttribute('data-criterion') === c;
+      a.classList.toggle('selected', on);
+      if (on) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+    });
+  }
+
+  Object.keys(select).forEach(function (k) { select[k].addEventListener('change', apply); });
+  document.getElementById('f-reset').addEventListener('click', function () {
+    Object.keys(select).forEach(function (k) { select[k].value = ''; });
+    apply();
+  });
+  // The cell's href (#findings) still scrolls to the table; the filter is set first.
+  cells.forEach(function (a) {
+    a.addEventListener('click', function () {
+      select.criterion.value = a.getAttribute('data-criterion');
+      apply();
+    });
+  });
+  apply();
+})();
+`;
+  }
+});
+
+// src/report/html/styles.ts
+var STYLES;
+var init_styles = __esm({
+  "src/report/html/styles.ts"() {
+    "use strict";
+    STYLES = `
+:root {
+  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa;
+  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
+  --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
+  --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+  color: var(--fg); background: var(--bg); }
+main { max-width: 1440px; margin: 0 auto; padding: 20px 24px 48px; }
+h1 { font-size: 22px; margin: 0; }
+h2 { font-size: 18px; margin: 0 0 12px; }
+h3 { font-size: 15px; margin: 16px 0 8px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+code, .mono { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
+code { overflow-wrap: anywhere; }
+.none, .muted { color: var(--muted); }
+.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
+.top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
+.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
+.decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
+.decision-pass { background: var(--pass); }
+.decision-block { background: var(--fail); }
+.subtitle { color: var(--muted); margin-top: 4px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
+.summary > div h3 { margin-top: 0; }
+.chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
+.chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
+.chip b { margin-left: 4px; }
+.v-pass { background: var(--pass-bg); color: var(--pass); border-color: #aceebb; }
+.v-fail { background: var(--fail-bg); color: var(--fail); border-color: #ffcecb; }
+.v-warn { background: var(--warn-bg); color: var(--warn); border-color: #f5e0a0; }
+.v-not-evaluated { color: var(--ne); border-color: #d8b9ff;
+  background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
+.v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
+.v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
+.sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
+  font-size: 12px; font-weight: 600; text-transform: uppercase; }
+.sev-critical { background: #82071e; color: #fff; }
+.sev-high { background: #cf222e; color: #fff; }
+.sev-medium { background: #bc4c00; color: #fff; }
+.sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
+.sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
+.legend .chip { font-size: 12px; }
+.category { margin-top: 8px; }
+.group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
+  border-top: 1px solid #eff2f5; }
+.group-label { font-size: 13px; }
+.group-label b { display: inline-block; min-width: 34px; }
+.cells { display: flex; flex-wrap: wrap; gap: 4px; }
+.cell { display: inline-flex; align-items: center; gap: 4px; min-width: 78px; padding: 3px 8px; border: 1px solid;
+  border-radius: 4px; text-decoration: none; font: 600 12.5px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; }
+.cell:hover, .cell:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
+.cell.selected { outline: 3px solid #0969da; outline-offset: 1px; }
+.cell .glyph { font-family: system-ui, sans-serif; }
+.cell .count { margin-left: auto; font-weight: 400; }
+.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 10px; }
+.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
+.filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+.filters button { cursor: pointer; }
+.filters select { max-width: 260px; }
+#shown-count { font-weight: 600; margin-left: auto; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
+th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
+table.findings { table-layout: fixed; }
+table.findings col.c-sev { width: 90px; } table.findings col.c-crit { width: 110px; }
+table.findings col.c-scan { width: 80px; } table.findings col.c-rule { width: 16%; }
+table.findings col.c-loc { width: 15%; } table.findings col.c-status { width: 130px; }
+table.findings td { overflow-wrap: anywhere; }
+td.msg { white-space: pre-wrap; }
+table.fixed td { overflow-wrap: anywhere; }
+.crit { display: inline-block; margin: 0 4px 2px 0; }
+.tag { display: inline-block; font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px;
+  margin: 2px 4px 0 0; color: var(--muted); max-width: 100%; overflow-wrap: anywhere; }
+.st { font-size: 12px; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; white-space: nowrap; }
+.st-active { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
+.st-waived, .st-suppressed { color: var(--ne); background: var(--ne-bg); border-color: #d8b9ff; }
+.st-advisory, .st-below-threshold, .st-out-of-scope { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.bs { display: inline-block; margin-top: 3px; font-size: 11px; font-weight: 600; border-radius: 4px; padding: 0 5px; border: 1px solid; }
+.bs-new { color: var(--fail); background: #fff; border-color: #ffcecb; }
+.bs-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.bs-fixed { color: var(--pass); background: var(--pass-bg); border-color: #aceebb; }
+.st-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.comparison { margin-top: 14px; padding-top: 12px; border-top: 1px solid var(--line); }
+.comparison p { margin: 4px 0; }
+.comparison.unavailable #comparison-line { color: var(--warn); font-weight: 600; }
+.comparison ul.notes { margin: 4px 0; padding-left: 20px; }
+ul.changed { list-style: none; margin: 4px 0; padding: 0; columns: 2 360px; }
+details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
+details pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); padding: 6px; border-radius: 4px; margin: 4px 0 0; }
+dl.facts { display: grid; grid-template-columns: 180px 1fr; gap: 4px 16px; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
+.status-skipped { color: var(--muted); font-weight: 600; }
+footer { color: var(--muted); font-size: 12px; text-align: center; }
+@media print {
+  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
+  .filters { display: none; } th { position: static; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;
+  }
+});
+
+// src/report/html/summary.ts
+function renderSummary(report2, facts) {
+  const where = [facts.repository, facts.branch, facts.commit?.slice(0, 12)].filter(Boolean).join(" · ");
+  const change = facts.changeNumber === null ? "" : ` · change #${facts.changeNumber}`;
+  const verdicts = VERDICTS.map(
+    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report2.verdicts[v]}</b></li>`
+  ).join("");
+  const severities = SEVERITIES.map(
+    (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report2.summary.bySeverity[s]}</b></li>`
+  ).join("");
+  const notCounted = `${report2.summary.suppressed} suppressed (not counted) of ${report2.summary.findings} findings`;
+  return `<header class="top">
+<div class="banner">
+<div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
+<div><h1>controlgate SOC 2 gate report</h1>
+<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
+</div>
+<div class="summary">
+<div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
+<div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
+</div>${renderComparison(report2)}
+</header>`;
+}
+function cell(c3) {
+  const help = [
+    `${c3.id} — ${c3.title}`,
+    `verdict: ${c3.verdict} (${c3.mode} mode, threshold ${c3.severity}, policy: ${c3.policySource})`,
+    `${c3.findings.length} at or above threshold, ${c3.belowThreshold.length} below, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed`,
+    ...c3.existing.length > 0 ? [`${c3.existing.length} existing before this change (not judged)`] : [],
+    `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
+    ...c3.failedScanners.length > 0 ? [`failed scanners: ${c3.failedScanners.join(", ")}`] : []
+  ].join("\n");
+  const count3 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
+  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count3}</a>`;
+}
+function renderMatrix(report2) {
+  const legend = VERDICTS.map(
+    (v) => `<span class="chip v-${v}">${GLYPH[v]} ${esc2(VERDICT_HELP[v])}</span>`
+  ).join("");
+  const categories = [...groupControls(report2.controls)].map(([category, groups]) => {
+    const rows = [...groups].map(
+      ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map(cell).join("")}</div></div>`
+    );
+    return `<div class="category" data-category="${esc2(category)}"><h3>${esc2(CATEGORY_TITLES[category] ?? category)}</h3>
+${rows.join("\n")}</div>`;
+  });
+  return `<section id="matrix"><h2>Control matrix (${report2.controls.length} criteria)</h2>
+<div class="legend" id="legend">${legend}</div>
+<p class="muted">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
+${categories.join("\n")}
+</section>`;
+}
+var EXIT_MEANING, VERDICT_HELP, GLYPH;
+var init_summary = __esm({
+  "src/report/html/summary.ts"() {
+    "use strict";
+    init_finding();
+    init_comparison2();
+    init_escape();
+    init_model3();
+    EXIT_MEANING = {
+      0: "pass",
+      1: "a blocking criterion fails",
+      2: "a blocking criterion could not be evaluated"
+    };
+    VERDICT_HELP = {
+      pass: "pass: covered, nothing at or above the threshold",
+      fail: "fail: a finding at or above the threshold, block mode",
+      warn: "warn: a finding at or above the threshold, warn mode",
+      "not-evaluated": "not evaluated: a scanner covering it failed",
+      "not-covered": "not covered: no scanner in this run produces a signal (e.g. process controls)",
+      "out-of-scope": "out of scope: its category is not opted in"
+    };
+    GLYPH = {
+      pass: "✓",
+      fail: "✗",
+      warn: "!",
+      "not-evaluated": "?",
+      "not-covered": "–",
+      "out-of-scope": "·"
+    };
+  }
+});
+
+// src/report/html-report.ts
+import { createHash as createHash4 } from "node:crypto";
+function contentSecurityPolicy() {
+  const scriptHash = createHash4("sha256").update(SCRIPT, "utf8").digest("base64");
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `script-src 'sha256-${scriptHash}'`,
+    "img-src data:",
+    "base-uri 'none'",
+    "form-action 'none'"
+  ].join("; ");
+}
+function renderHtmlReport(report2, facts) {
+  const title2 = `controlgate ${report2.decision.toUpperCase()}${facts.repository ? ` · ${facts.repository}` : ""}${facts.changeNumber === null ? "" : ` #${facts.changeNumber}`}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc2(contentSecurityPolicy())}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="controlgate ${esc2(report2.tool.version)}">
+<title>${esc2(title2)}</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<main>
+${renderSummary(report2, facts)}
+${renderMatrix(report2)}
+${renderFindings(report2)}${renderFixed(report2)}
+${renderWaivers(report2)}
+${renderScanners(report2, facts)}
+${renderRunFacts(report2, facts)}
+<footer>controlgate ${esc2(report2.tool.version)} · report schema ${esc2(report2.schemaVersion)} · catalog ${esc2(report2.data.catalog.version)} · mapping ${esc2(report2.data.mapping.version)}</footer>
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+var init_html_report = __esm({
+  "src/report/html-report.ts"() {
+    "use strict";
+    init_comparison2();
+    init_details();
+    init_escape();
+    init_findings();
+    init_script();
+    init_styles();
+    init_summary();
+  }
+});
+
+// src/report/json-report.ts
+import path22 from "node:path";
+function countBySeverity(outcome) {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
+  return counts;
+}
+function countVerdicts(outcome) {
+  const counts = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    "not-evaluated": 0,
+    "not-covered": 0,
+    "out-of-scope": 0
+  };
+  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
+  return counts;
+}
+function waiverFacts(w) {
+  return {
+    id: w.id ?? null,
+    fingerprint: w.fingerprint ?? null,
+    scanner: w.scanner ?? null,
+    rule: w.rule ?? null,
+    path: w.path ?? null,
+    reason: w.reason,
+    approver: w.approver,
+    ticket: w.ticket,
+    expires: w.expires,
+    line: w.line
+  };
+}
+function groupApplied(outcome) {
+  const byWaiver = /* @__PURE__ */ new Map();
+  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
+    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
+  }
+  return byWaiver;
+}
+function jsonReport(outcome) {
+  const cached2 = reports.get(outcome);
+  if (cached2) return cached2;
+  const report2 = buildReport(outcome);
+  reports.set(outcome, report2);
+  return report2;
+}
+function buildReport(outcome) {
+  return {
+    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
+    schemaVersion: 1,
+    root: outcome.root,
+    target: toPosix(path22.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path22.relative(outcome.root, outcome.configFile)) : null,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
+    summary: {
+      findings: outcome.findings.length,
+      suppressed: outcome.findings.filter((f) => f.suppressed).length,
+      bySeverity: countBySeverity(outcome)
+    },
+    decision: outcome.gate.decision,
+    exitCode: outcome.gate.exitCode,
+    verdicts: countVerdicts(outcome),
+    data: {
+      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
+      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
+      waiversFile: outcome.data.waiversFile ? toPosix(path22.relative(outcome.root, outcome.data.waiversFile)) : null
+    },
+    controls: outcome.gate.controls.map((c3) => ({
+      id: c3.id,
+      title: c3.title,
+      category: c3.category,
+      verdict: c3.verdict,
+      findings: c3.findings,
+      mode: c3.policy.mode,
+      severity: c3.policy.severity,
+      policySource: c3.policy.source,
+      blocking: c3.blocking,
+      coveredBy: c3.coveredBy,
+      failedScanners: c3.failedScanners,
+      belowThreshold: c3.belowThreshold,
+      existing: c3.existing,
+      waived: c3.waived,
+      suppressed: c3.suppressed
+    })),
+    waivers: {
+      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
+      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
+      stale: outcome.gate.waivers.stale.map(waiverFacts)
+    },
+    scanners: outcome.scanners.map((s) => ({
+      id: s.id,
+      name: s.displayName,
+      status: s.status,
+      version: s.version ?? null,
+      findings: s.findings.length,
+      error: s.error ?? null,
+      filesScanned: s.filesScanned,
+      durationMs: s.durationMs,
+      exitCode: s.exitCode ?? null,
+      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
+      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
+    })),
+    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
+      scanner: f.scanner,
+      scannerVersion: f.scannerVersion,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      /** After mapping overrides: the severity the gate compared. */
+      severity: g.severity,
+      scannerSeverity: f.severity,
+      severitySource: f.severitySource,
+      criteria: g.criteria,
+      advisory: g.advisory,
+      unmapped: g.unmapped,
+      mappingLayer: g.mapping.layer ?? null,
+      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
+      suppressionRefused: g.suppressionRefused,
+      cwe: f.cwe,
+      category: f.category ?? null,
+      tags: f.tags,
+      path: f.path,
+      inWorkspace: f.inWorkspace,
+      line: f.line,
+      endLine: f.endLine,
+      column: f.column ?? null,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      suppressed: f.suppressed,
+      suppressions: f.suppressions,
+      secret: f.secret,
+      helpUri: f.helpUri ?? null,
+      /** new / unchanged when the scan was compared with a base; null when it was not. */
+      baselineState: f.baselineState ?? null
+    })),
+    baseline: baselineFacts(outcome),
+    /** Findings at the base that the change removed (empty without a comparison). */
+    fixed: (outcome.baseline?.fixed ?? []).map((f) => ({
+      scanner: f.scanner,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      severity: f.severity,
+      criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
+      cwe: f.cwe,
+      path: f.path,
+      line: f.line,
+      endLine: f.endLine,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      secret: f.secret,
+      baselineState: "fixed"
+    }))
+  };
+}
+function portableLocation(root, location3) {
+  const rel = path22.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path22.isAbsolute(rel) ? toPosix(rel) : path22.basename(location3);
+}
+function baselineFacts(outcome) {
+  const b = outcome.baseline;
+  if (!b) return null;
+  const set2 = b.changeSet;
+  const counts = { new: 0, unchanged: 0, fixed: b.fixed.length };
+  for (const f of outcome.findings) {
+    if (f.baselineState === "new") counts.new += 1;
+    else if (f.baselineState === "unchanged") counts.unchanged += 1;
+  }
+  return {
+    status: b.status,
+    reason: b.reason ?? null,
+    mode: b.mode,
+    judged: b.judged,
+    source: b.source,
+    /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
+    scope: Object.values(b.scope).includes("changed-files") ? "changed-files" : "all-files",
+    baseRef: set2?.baseRef ?? null,
+    baseSha: set2?.baseSha ?? null,
+    mergeBase: set2?.mergeBase ?? null,
+    headSha: set2?.headSha ?? null,
+    bundle: b.bundle ? { location: portableLocation(outcome.root, b.bundle.location), digest: b.bundle.digest } : null,
+    counts,
+    changedFiles: (set2?.changes ?? []).map((c3) => ({
+      status: c3.status,
+      path: c3.path,
+      oldPath: c3.oldPath ?? null
+    })),
+    scanners: outcome.scanners.map((s) => {
+      const baseRun = b.scanners.find((r) => r.id === s.id);
+      const notCompared = b.notCompared.find((n2) => n2.id === s.id);
+      return {
+        id: s.id,
+        scope: b.scope[s.id] ?? "all-files",
+        compared: notCompared === void 0 && b.status === "compared",
+        reason: notCompared?.reason ?? null,
+        baseStatus: baseRun?.status ?? null,
+        baseFilesScanned: baseRun?.filesScanned ?? null,
+        baseDurationMs: baseRun?.durationMs ?? null
+      };
+    })
+  };
+}
+var reports;
+var init_json_report = __esm({
+  "src/report/json-report.ts"() {
+    "use strict";
+    init_finding();
+    init_paths();
+    init_version();
+    reports = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/sarif/merge.ts
+import { pathToFileURL } from "node:url";
+function levelFor(severity2) {
+  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
+}
+function uriFor(relative3) {
+  return relative3.split("/").map(encodeURIComponent).join("/");
+}
+function ruleDescriptor(id, original, sample) {
+  const tags = new Set(original?.properties?.tags ?? []);
+  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
+  const securitySeverity = original?.properties?.["security-severity"];
+  const descriptor = { id };
+  const name = original?.name ?? sample.ruleName;
+  if (name && name !== id) descriptor.name = name;
+  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
+  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
+  if (original?.help)
+    descriptor.help = {
+      text: original.help.text,
+      ...original.help.markdown ? { markdown: original.help.markdown } : {}
+    };
+  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
+  if (original?.defaultConfiguration?.level)
+    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
+  descriptor.properties = {
+    tags: [...tags].sort(),
+    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
+    ...sample.category ? { category: sample.category } : {}
+  };
+  return descriptor;
+}
+function waiverSuppression(w) {
+  return {
+    kind: "external",
+    status: "accepted",
+    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`
+  };
+}
+function resultFor(f, ruleIndex, waiver) {
+  const result2 = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: levelFor(f.severity),
+    message: { text: f.message },
+    ...f.baselineState ? { baselineState: SARIF_BASELINE_STATE[f.baselineState] } : {},
+    partialFingerprints: { "controlgate/v1": f.fingerprint },
+    properties: {
+      severity: f.severity,
+      cwe: f.cwe,
+      ...f.category ? { category: f.category } : {},
+      ...f.secret ? { secret: true } : {},
+      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
+    }
+  };
+  if (f.inWorkspace && f.path) {
+    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
+    if (f.column) region2.startColumn = f.column;
+    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
+    result2.locations = [
+      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
+    ];
+  }
+  const suppressions = f.suppressions.map((s) => ({
+    kind: s.kind,
+    status: s.status,
+    ...s.justification ? { justification: s.justification } : {}
+  }));
+  if (waiver) suppressions.push(waiverSuppression(waiver));
+  if (suppressions.length > 0) result2.suppressions = suppressions;
+  return result2;
+}
+function runParts(scanner2, root, waivers2, fixed) {
+  const driver = scanner2.log?.runs[0]?.tool.driver;
+  const originalRules = /* @__PURE__ */ new Map();
+  for (const run3 of scanner2.log?.runs ?? [])
+    for (const rule of run3.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
+  const rules = [];
+  const ruleIndex = /* @__PURE__ */ new Map();
+  for (const list of [scanner2.findings, fixed]) {
+    for (const f of list) {
+      if (ruleIndex.has(f.ruleId)) continue;
+      ruleIndex.set(f.ruleId, rules.length);
+      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
+    }
+  }
+  function* results() {
+    for (const list of [scanner2.findings, fixed])
+      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
+  }
+  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
+  const run2 = {
+    tool: {
+      driver: {
+        name: driver?.name ?? scanner2.displayName,
+        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
+        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
+        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
+        rules
+      }
+    },
+    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
+    automationDetails: { id: `controlgate/${scanner2.id}/` },
+    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
+    invocations: [
+      {
+        executionSuccessful: scanner2.status !== "failed",
+        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
+        toolExecutionNotifications: notifications
+      }
+    ],
+    results: [],
+    properties: {
+      controlgate: {
+        version: CONTROLGATE_VERSION,
+        scanner: scanner2.id,
+        status: scanner2.status,
+        filesScanned: scanner2.filesScanned,
+        durationMs: scanner2.durationMs
+      }
+    }
+  };
+  return { run: run2, results };
+}
+function partsOf(scanners2, root, options) {
+  const waivers2 = options.waivers ?? /* @__PURE__ */ new Map();
+  const fixed = options.fixed ?? [];
+  return scanners2.map(
+    (s) => runParts(
+      s,
+      root,
+      waivers2,
+      fixed.filter((f) => f.scanner === s.id)
+    )
+  );
+}
+function mergedSarif(scanners2, root, options = {}) {
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: partsOf(scanners2, root, options).map((p) => ({ ...p.run, results: [...p.results()] })),
+    properties: LOG_PROPERTIES
+  };
+}
+function* mergedSarifChunks(scanners2, root, options = {}) {
+  const marker = "\0controlgate:results\0";
+  yield `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
+  let firstRun = true;
+  for (const parts of partsOf(scanners2, root, options)) {
+    const [before = "", after = ""] = JSON.stringify({ ...parts.run, results: marker }).split(
+      JSON.stringify(marker)
+    );
+    let buffer = `${firstRun ? "" : ","}${before}[`;
+    firstRun = false;
+    let firstResult = true;
+    for (const result2 of parts.results()) {
+      buffer += `${firstResult ? "" : ","}${JSON.stringify(result2)}`;
+      firstResult = false;
+      if (buffer.length >= CHUNK_CHARS2) {
+        yield buffer;
+        buffer = "";
+      }
+    }
+    yield `${buffer}]${after}`;
+  }
+  yield `],"properties":${JSON.stringify(LOG_PROPERTIES)}}
+`;
+}
+function mergedResultPointers(scanners2, fixed = []) {
+  const pointers = /* @__PURE__ */ new Map();
+  scanners2.forEach((s, i3) => {
+    let j = 0;
+    for (const list of [s.findings, fixed.filter((f) => f.scanner === s.id)]) {
+      for (const f of list) {
+        if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i3}/results/${j}`);
+        j += 1;
+      }
+    }
+  });
+  return pointers;
+}
+var SARIF_SCHEMA, SRCROOT, SARIF_BASELINE_STATE, LOG_PROPERTIES, CHUNK_CHARS2;
+var init_merge = __esm({
+  "src/sarif/merge.ts"() {
+    "use strict";
+    init_version();
+    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    SRCROOT = "%SRCROOT%";
+    SARIF_BASELINE_STATE = { new: "new", unchanged: "unchanged", fixed: "absent" };
+    LOG_PROPERTIES = {
+      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
+    };
+    CHUNK_CHARS2 = 1 << 16;
+  }
+});
+
+// src/evidence/oscal/ids.ts
+import { createHash as createHash5 } from "node:crypto";
+function uuidV5(name, namespace = UUID_NAMESPACE) {
+  if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
+  const hash2 = createHash5("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
+  hash2.writeUInt8(hash2.readUInt8(6) & 15 | 80, 6);
+  hash2.writeUInt8(hash2.readUInt8(8) & 63 | 128, 8);
+  const hex3 = hash2.toString("hex");
+  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
+}
+var OSCAL_VERSION, CONTROLGATE_NS, UUID_NAMESPACE, UUID_FORM;
+var init_ids = __esm({
+  "src/evidence/oscal/ids.ts"() {
+    "use strict";
+    init_version();
+    OSCAL_VERSION = "1.2.1";
+    CONTROLGATE_NS = `${CONTROLGATE_URI}/ns/oscal`;
+    UUID_NAMESPACE = "ee09275a-d94f-4f23-99c7-4023722a0854";
+    UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  }
+});
+
+// src/evidence/oscal/text.ts
+function oneLine(text3, max2 = MAX_LINE) {
+  const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
+  return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
+}
+function markup(text3) {
+  return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
+}
+function markupLine(text3, max2 = MAX_LINE) {
+  return markup(oneLine(text3, max2));
+}
+function props(entries) {
+  const out = [];
+  for (const [name, raw] of entries) {
+    if (raw === null || raw === void 0 || raw === false) continue;
+    const value = oneLine(String(raw));
+    if (value) out.push({ name, ns: CONTROLGATE_NS, value });
+  }
+  return out;
+}
+function compact(object2) {
+  const out = {};
+  for (const [key, value] of Object.entries(object2)) {
+    if (value === void 0 || Array.isArray(value) && value.length === 0) continue;
+    out[key] = value;
+  }
+  return out;
+}
+var MAX_LINE;
+var init_text2 = __esm({
+  "src/evidence/oscal/text.ts"() {
+    "use strict";
+    init_text();
+    init_ids();
+    MAX_LINE = 300;
+  }
+});
+
+// src/evidence/oscal/results.ts
+function location2(f) {
+  return f.line > 0 ? `${f.path}:${f.line}` : f.path;
+}
+function evidenceFor(f, index, ctx) {
+  const evidence = [];
+  const sarif = ctx.sarifHrefs.get(f.fingerprint);
+  if (sarif) evidence.push({ href: sarif, description: "The SARIF result in the merged log of this run." });
+  if (ctx.findingsHref) {
+    evidence.push({
+      href: `${ctx.findingsHref}#/findings/${index}`,
+      description: "The normalized finding in the controlgate report of this run."
+    });
+  }
+  if (evidence.length === 0) {
+    evidence.push({
+      description: markup(
+        `Finding ${f.fingerprint} of this run's controlgate report (no evidence file linked).`
+      )
+    });
+  }
+  return evidence;
+}
+function groupedObservations(ctx) {
+  const groups = /* @__PURE__ */ new Map();
+  ctx.report.findings.forEach((f, index) => {
+    const key = `${f.scanner}\0${f.ruleId}`;
+    const group = groups.get(key);
+    if (group) group.members.push(f);
+    else groups.set(key, { first: index, members: [f] });
+  });
+  const uuids = /* @__PURE__ */ new Map();
+  const list = [...groups.values()].map(({ first, members: members2 }) => {
+    const head = members2[0];
+    const uuid3 = ctx.runUuid(`observation-group/${head.scanner}/${head.ruleId}`);
+    for (const f of members2) if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
+    const severity2 = SEVERITY_ORDER.find((s) => members2.some((f) => f.severity === s)) ?? head.severity;
+    const criteria2 = [...new Set(members2.flatMap((f) => f.criteria))].sort();
+    const cwes = [...new Set(members2.flatMap((f) => f.cwe))].sort();
+    const shown = members2.slice(0, GROUP_LOCATIONS).map(location2);
+    const more = members2.length > shown.length ? ` and ${members2.length - shown.length} more` : "";
+    return compact({
+      uuid: uuid3,
+      title: markupLine(`${head.ruleId} (${severity2}): ${members2.length} results`),
+      description: markup(
+        `${members2.length} results of ${head.scanner} rule ${head.ruleId}, for example: ${head.message}
+
+At ${shown.join(", ")}${more}. Every result is in the linked report and merged SARIF log.`
+      ),
+      props: props([
+        ["scanner", head.scanner],
+        ["scanner-version", head.scannerVersion],
+        ["rule-id", head.ruleId],
+        ["rule-name", head.ruleName],
+        ["severity", severity2],
+        ["result-count", members2.length],
+        ["new-count", members2.filter((f) => f.baselineState === "new").length || null],
+        ...cwes.map((cwe) => ["cwe", cwe]),
+        ...criteria2.map((c3) => ["criterion", c3])
+      ]),
+      methods: ["TEST"],
+      types: ["finding"],
+      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(head.scanner) }] }],
+      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
+      "relevant-evidence": evidenceFor(head, first, ctx),
+      collected: ctx.collected
+    });
+  });
+  return { list, uuids };
+}
+function observations(ctx) {
+  if (ctx.report.findings.length > GROUPED_OBSERVATIONS_ABOVE) return groupedObservations(ctx);
+  const uuids = /* @__PURE__ */ new Map();
+  const list = ctx.report.findings.map((f, index) => {
+    const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
+    const uuid3 = ctx.runUuid(`observation/${key}`);
+    if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
+    const scanner2 = ctx.report.scanners.find((s) => s.id === f.scanner);
+    return compact({
+      uuid: uuid3,
+      title: markupLine(`${f.ruleId} (${f.severity}) at ${location2(f)}`),
+      description: markup(f.message) || "The scanner gave no message.",
+      props: props([
+        ["scanner", f.scanner],
+        ["scanner-version", f.scannerVersion ?? scanner2?.version],
+        ["rule-id", f.ruleId],
+        ["rule-name", f.ruleName],
+        ["severity", f.severity],
+        ["scanner-severity", f.scannerSeverity === f.severity ? null : f.scannerSeverity],
+        ...f.cwe.map((cwe) => ["cwe", cwe]),
+        ["category", f.category],
+        ["location", location2(f)],
+        ["fingerprint", f.fingerprint],
+        ...f.criteria.map((c3) => ["criterion", c3]),
+        ["advisory", f.advisory],
+        ["unmapped", f.unmapped],
+        ["suppressed", f.suppressed],
+        ["waiver", f.waiver],
+        ["secret", f.secret],
+        // new: introduced by the change; unchanged: existed at its base (debt, not judged in diff mode).
+        ["baseline-state", f.baselineState]
+      ]),
+      methods: ["TEST"],
+      types: ["finding"],
+      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(f.scanner) }] }],
+      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
+      "relevant-evidence": evidenceFor(f, index, ctx),
+      collected: ctx.collected
+    });
+  });
+  return { list, uuids };
+}
+function waiverText(w) {
+  const id = w.id ?? `at line ${w.line} of the waivers file`;
+  return `Waiver ${id}: approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}. Reason: ${w.reason}`;
+}
+function status(c3) {
+  switch (c3.verdict) {
+    case "pass":
+      return { state: "satisfied", reason: "pass" };
+    case "fail":
+      return { state: "not-satisfied", reason: "fail" };
+    case "warn":
+      return {
+        state: "not-satisfied",
+        reason: "fail",
+        remarks: "The criterion is in warn mode: the failure is reported but does not block the change."
+      };
+    default:
+      return {
+        state: "not-satisfied",
+        reason: "other",
+        remarks: markup(
+          `Not evaluated: ${c3.failedScanners.join(", ")} failed, and what it would have found is unknown, so the criterion cannot be claimed satisfied.`
+        )
+      };
+  }
+}
+function verdictText(c3) {
+  const existing = c3.existing.length > 0 ? `, ${c3.existing.length} existing before this change (not judged)` : "";
+  const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it${existing}, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
+  const covered = c3.coveredBy.length > 0 ? ` Covered by: ${c3.coveredBy.join(", ")}.` : "";
+  return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
+}
+function criterionFindings(ctx, observationUuids) {
+  const { report: report2 } = ctx;
+  const waiverByFinding = /* @__PURE__ */ new Map();
+  for (const w of report2.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
+  return report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
+    const roles = [
+      [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
+      [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
+      [c3.existing, `existed before this change: reported, not judged for ${c3.id}`],
+      [c3.waived, "waived"],
+      [c3.suppressed, "suppressed in source"]
+    ];
+    const related = [];
+    for (const [fingerprints, remarks] of roles) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const fp of fingerprints) {
+        const uuid3 = observationUuids.get(fp);
+        if (!uuid3 || seen.has(uuid3)) continue;
+        seen.add(uuid3);
+        related.push({ "observation-uuid": uuid3, remarks });
+      }
+    }
+    const waivers2 = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
+    return compact({
+      uuid: ctx.runUuid(`finding/${c3.id}`),
+      title: markupLine(`${c3.id}: ${c3.title}`),
+      description: markup(verdictText(c3)),
+      props: props([
+        ["criterion", c3.id],
+        ["verdict", c3.verdict],
+        ["mode", c3.mode],
+        ["threshold", c3.severity],
+        ["policy-source", c3.policySource],
+        ["blocking", c3.blocking ? "true" : "false"],
+        ...c3.coveredBy.map((s) => ["covered-by", s]),
+        ...c3.failedScanners.map((s) => ["failed-scanner", s]),
+        ...waivers2.map((w) => ["waiver", w.id ?? `line ${w.line}`])
+      ]),
+      origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
+      target: {
+        type: "objective-id",
+        "target-id": c3.id,
+        title: markupLine(c3.title),
+        status: status(c3)
+      },
+      "related-observations": related,
+      remarks: waivers2.length > 0 ? markup(waivers2.map(waiverText).join("\n\n")) : void 0
+    });
+  });
+}
+function resultRemarks(report2) {
+  const count3 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
+  return oneLine(
+    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count3("not-covered")} criteria that no scanner in this run covers and ${count3("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
+    2e3
+  );
+}
+var ASSESSED_VERDICTS, GROUPED_OBSERVATIONS_ABOVE, GROUP_LOCATIONS, SEVERITY_ORDER;
+var init_results = __esm({
+  "src/evidence/oscal/results.ts"() {
+    "use strict";
+    init_text2();
+    ASSESSED_VERDICTS = /* @__PURE__ */ new Set(["pass", "fail", "warn", "not-evaluated"]);
+    GROUPED_OBSERVATIONS_ABOVE = 1e4;
+    GROUP_LOCATIONS = 20;
+    SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
+  }
+});
+
+// src/evidence/oscal.ts
+function identities(report2, facts) {
+  const runKey = JSON.stringify([facts.repository, facts.commit, facts.changeNumber, facts.startedAt]);
+  const repository = facts.repository ?? report2.root;
+  return {
+    runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
+    scannerUuid: (id) => uuidV5(`component scanner ${id}`),
+    repositoryUuid: uuidV5(`component repository ${repository}`),
+    platformUuid: uuidV5(`assessment-platform controlgate`)
+  };
+}
+function timestamp(value) {
+  if (/(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
+  const date5 = new Date(value);
+  if (Number.isNaN(date5.getTime())) throw new Error(`OSCAL export: not a date-time: ${value}`);
+  return date5.toISOString();
+}
+function subjectName(facts) {
+  return `${facts.repository ?? "unknown repository"}@${facts.commit ?? "unknown commit"}`;
+}
+function metadata(facts, title2) {
+  return compact({
+    title: markupLine(title2),
+    "last-modified": timestamp(facts.finishedAt),
+    version: oneLine(facts.controlgateVersion) || "unknown",
+    "oscal-version": OSCAL_VERSION,
+    props: props([
+      ["repository", facts.repository],
+      ["commit", facts.commit],
+      ["branch", facts.branch],
+      ["change-number", facts.changeNumber],
+      ["actor", facts.actor],
+      ["decision", facts.decision]
+    ]),
+    links: facts.runUrl ? [{ href: oneLine(facts.runUrl), rel: "related", text: "CI run" }] : void 0
+  });
+}
+function reviewedControls(report2) {
+  const assessed = report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
+  const description2 = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
+  const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
+    "include-all": {},
+    "exclude-controls": report2.controls.map((c3) => ({ "control-id": c3.id }))
+  });
+  return { description: description2, "control-selections": [selection] };
+}
+function scannerComponents(report2, facts, scannerUuid) {
+  return report2.scanners.map((s) => {
+    const fact2 = facts.scanners.find((f) => f.id === s.id);
+    const version2 = s.version ?? fact2?.version ?? null;
+    return compact({
+      uuid: scannerUuid(s.id),
+      type: "software",
+      title: markupLine(s.name),
+      description: markup(
+        `${s.name}${version2 ? ` ${version2}` : ""}, a scanner controlgate runs on the change.`
+      ),
+      purpose: "Security scanning of source code, dependencies and configuration",
+      props: props([
+        ["scanner", s.id],
+        ["version", version2],
+        ["run-status", s.status],
+        ["exit-code", s.exitCode],
+        ["findings", s.findings],
+        ["files-scanned", s.filesScanned],
+        ["duration-ms", s.durationMs]
+      ]),
+      status: compact({
+        state: "operational",
+        remarks: s.error ? markup(`This run: ${s.status}. ${s.error}`) : void 0
+      })
+    });
+  });
+}
+function assessmentPlan(report2, facts, ids2) {
+  const subject = subjectName(facts);
+  return {
+    "assessment-plan": {
+      uuid: ids2.runUuid("assessment-plan"),
+      metadata: metadata(facts, `controlgate assessment plan for ${subject}`),
+      // OSCAL requires an SSP reference, but a repository has none; "#" is a same-document
+      // placeholder. (A back-matter resource saying so would be better, but trestle only counts
+      // version-4 UUIDs as references and warns about the resource.)
+      "import-ssp": {
+        href: "#",
+        remarks: "Placeholder: controlgate assesses a source repository, not an authorized system, and no system security plan is published for it. The assessed repository is described in this plan’s local definitions."
+      },
+      "local-definitions": {
+        components: [
+          compact({
+            uuid: ids2.repositoryUuid,
+            type: "this-system",
+            title: markupLine(facts.repository ?? "Scanned repository"),
+            description: markup(
+              `The source repository ${subject}, as changed by this pull or merge request.`
+            ),
+            props: props([
+              ["repository", facts.repository],
+              ["commit", facts.commit],
+              ["branch", facts.branch],
+              ["change-number", facts.changeNumber],
+              ["target", report2.target]
+            ]),
+            status: { state: "under-development" }
+          })
+        ]
+      },
+      "reviewed-controls": reviewedControls(report2),
+      "assessment-subjects": [
+        {
+          type: "component",
+          description: markup(`The repository ${subject}.`),
+          "include-subjects": [{ "subject-uuid": ids2.repositoryUuid, type: "component" }]
+        }
+      ],
+      "assessment-assets": {
+        components: scannerComponents(report2, facts, ids2.scannerUuid),
+        "assessment-platforms": [
+          compact({
+            uuid: ids2.platformUuid,
+            title: markupLine(`controlgate ${facts.controlgateVersion}`),
+            props: props([
+              ["os", `${facts.host.os} ${facts.host.release} ${facts.host.arch}`],
+              ["node", facts.host.node],
+              ["catalog", `${facts.hashes.catalog.version} sha256:${facts.hashes.catalog.sha256}`],
+              ["mapping", `${facts.hashes.mapping.version} sha256:${facts.hashes.mapping.sha256}`]
+            ]),
+            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids2.scannerUuid(s.id) }))
+          })
+        ]
+      }
+    }
+  };
+}
+function oscalDocuments(report2, facts, options) {
+  const ids2 = identities(report2, facts);
+  const ctx = {
+    report: report2,
+    collected: timestamp(facts.finishedAt),
+    ...ids2,
+    sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
+    findingsHref: options.findingsHref
+  };
+  const observed = observations(ctx);
+  const result2 = compact({
+    uuid: ids2.runUuid("result"),
+    title: markupLine(`controlgate scan of ${subjectName(facts)}`),
+    description: markup(
+      `Findings of ${report2.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts)}, mapped to SOC 2 criteria by controlgate ${facts.controlgateVersion}.`
+    ),
+    start: timestamp(facts.startedAt),
+    end: timestamp(facts.finishedAt),
+    props: props([
+      ["decision", report2.decision],
+      ["exit-code", report2.exitCode]
+    ]),
+    "reviewed-controls": reviewedControls(report2),
+    observations: observed.list,
+    findings: criterionFindings(ctx, observed.uuids),
+    remarks: resultRemarks(report2)
+  });
+  const assessmentResults = {
+    "assessment-results": {
+      uuid: ids2.runUuid("assessment-results"),
+      metadata: metadata(facts, `controlgate assessment results for ${subjectName(facts)}`),
+      "import-ap": { href: options.planHref },
+      results: [result2]
+    }
+  };
+  return { assessmentPlan: assessmentPlan(report2, facts, ids2), assessmentResults };
+}
+var init_oscal = __esm({
+  "src/evidence/oscal.ts"() {
+    "use strict";
+    init_ids();
+    init_results();
+    init_text2();
+    init_ids();
+  }
+});
+
 // src/evidence/write-files.ts
-import { createHash as createHash5, randomUUID } from "node:crypto";
+import { createHash as createHash6, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir as mkdir2, open as open3, rename as rename2, rm as rm2 } from "node:fs/promises";
-import path14 from "node:path";
+import { mkdir as mkdir4, open as open3, rename as rename2, rm as rm4 } from "node:fs/promises";
+import path23 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path14.join(dir, ...name.split("/"));
-    await mkdir2(path14.dirname(target), { recursive: true });
+    const target = path23.join(dir, ...name.split("/"));
+    await mkdir4(path23.dirname(target), { recursive: true });
     const handle = await open3(target, "w");
-    const hash2 = createHash5("sha256");
+    const hash2 = createHash6("sha256");
     let size = 0;
     try {
       const content = make();
@@ -39738,7 +42932,7 @@ async function writeFiles(dir, files) {
 }
 async function replaceDir(staging, dir) {
   for (let attempt = 0; ; attempt++) {
-    await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
+    await rm4(dir, { recursive: true, force: true, maxRetries: 3 });
     try {
       await rename2(staging, dir);
       return;
@@ -39752,7 +42946,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir2(path14.dirname(zipFile), { recursive: true });
+  await mkdir4(path23.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID()}`;
   const out = createWriteStream(partial2);
   let failure2;
@@ -39766,7 +42960,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream(path14.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream(path23.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once(out, "drain");
       }
@@ -39778,7 +42972,7 @@ async function zipDir(dir, names, zipFile) {
     await rename2(partial2, zipFile);
   } finally {
     out.destroy();
-    await rm2(partial2, { force: true });
+    await rm4(partial2, { force: true });
   }
 }
 var ZIP_MTIME;
@@ -39792,7 +42986,7 @@ var init_write_files = __esm({
 
 // src/evidence/bundle.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { rm as rm3 } from "node:fs/promises";
+import { rm as rm5 } from "node:fs/promises";
 function portableReport(report2) {
   return {
     ...report2,
@@ -39827,7 +43021,7 @@ function controlsDocument(report2) {
   };
 }
 function evidenceContents(outcome, facts) {
-  const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_BUNDLE_FINDINGS;
+  const large = isLargeOutcome(outcome);
   const json2 = large ? compactJsonChunks : prettyJsonChunks;
   const report2 = portableReport(jsonReport(outcome));
   const mergeOptions2 = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
@@ -39883,14 +43077,15 @@ async function writeEvidence(outcome, facts, target) {
     if (target.dir) await replaceDir(staging, target.dir);
     return { manifest, paths, ...target };
   } finally {
-    await rm3(staging, { recursive: true, force: true });
+    await rm5(staging, { recursive: true, force: true });
   }
 }
-var encoder, LARGE_BUNDLE_FINDINGS;
+var encoder;
 var init_bundle = __esm({
   "src/evidence/bundle.ts"() {
     "use strict";
     init_json_stream();
+    init_scan();
     init_html_report();
     init_json_report();
     init_merge();
@@ -39899,17 +43094,16 @@ var init_bundle = __esm({
     init_oscal();
     init_write_files();
     encoder = new TextEncoder();
-    LARGE_BUNDLE_FINDINGS = 1e4;
   }
 });
 
 // src/platforms/github/context.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 function readEvent(env) {
   const file2 = env.GITHUB_EVENT_PATH;
   if (!file2) return {};
   try {
-    return JSON.parse(readFileSync3(file2, "utf8"));
+    return JSON.parse(readFileSync4(file2, "utf8"));
   } catch {
     return {};
   }
@@ -39998,27 +43192,27 @@ var init_context2 = __esm({
 });
 
 // src/evidence/collect-facts.ts
-import { createHash as createHash6 } from "node:crypto";
-import { readdirSync, readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
-import os2 from "node:os";
-import path15 from "node:path";
+import { createHash as createHash7 } from "node:crypto";
+import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync6 } from "node:fs";
+import os4 from "node:os";
+import path24 from "node:path";
 function sha256File(file2) {
-  return createHash6("sha256").update(readFileSync4(file2)).digest("hex");
+  return createHash7("sha256").update(readFileSync5(file2)).digest("hex");
 }
 function filesUnder(target) {
-  const info = statSync3(target, { throwIfNoEntry: false });
+  const info = statSync6(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync(target, { recursive: true }).map((f) => path15.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
+  return readdirSync2(target, { recursive: true }).map((f) => path24.join(target, String(f))).filter((f) => statSync6(f).isFile()).sort();
 }
 function rulePackHashes(outcome) {
   if (!outcome.scanners.some((s) => s.id === "semgrep" && s.status !== "skipped")) return [];
   const hashes = [];
   for (const config2 of outcome.config.scanners.semgrep.configs) {
-    const local = config2 === "builtin" ? builtinRulesDir() : path15.resolve(outcome.root, config2);
+    const local = config2 === "builtin" ? builtinRulesDir() : path24.resolve(outcome.root, config2);
     const base = config2 === "builtin" ? packageRoot() : outcome.root;
     for (const file2 of filesUnder(local).filter((f) => /\.ya?ml$/.test(f))) {
-      hashes.push({ path: toPosix(path15.relative(base, file2)), sha256: sha256File(file2) });
+      hashes.push({ path: toPosix(path24.relative(base, file2)), sha256: sha256File(file2) });
     }
   }
   return hashes;
@@ -40055,22 +43249,22 @@ async function collectRunFacts(outcome, exec, env) {
     runUrl: githubRun ?? env.CI_PIPELINE_URL ?? null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
-    host: { os: os2.type(), release: os2.release(), arch: os2.arch(), node: process.version },
+    host: { os: os4.type(), release: os4.release(), arch: os4.arch(), node: process.version },
     scanners: outcome.scanners.map((s) => ({
       id: s.id,
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path15.basename(s.command.file), ...relativeArgs(s.command.args)] : null,
+      command: s.command ? [path24.basename(s.command.file), ...relativeArgs(s.command.args)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
     })),
     hashes: {
-      config: configFile ? { file: toPosix(path15.relative(root, configFile)), sha256: sha256File(configFile) } : null,
+      config: configFile ? { file: toPosix(path24.relative(root, configFile)), sha256: sha256File(configFile) } : null,
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waivers: waiversFile ? { file: toPosix(path15.relative(root, waiversFile)), sha256: sha256File(waiversFile) } : null,
+      waivers: waiversFile ? { file: toPosix(path24.relative(root, waiversFile)), sha256: sha256File(waiversFile) } : null,
       rulePacks: rulePackHashes(outcome)
     },
     comparedWith: outcome.baseline ? {
@@ -40094,63 +43288,6 @@ var init_collect_facts = __esm({
     init_context();
     init_context2();
     init_version();
-  }
-});
-
-// src/evidence/verify.ts
-import { readdir as readdir2, readFile as readFile3, stat as stat2 } from "node:fs/promises";
-import path16 from "node:path";
-async function readBundle(location3) {
-  const files = /* @__PURE__ */ new Map();
-  if ((await stat2(location3)).isDirectory()) {
-    for (const entry of await readdir2(location3, { recursive: true })) {
-      const full = path16.join(location3, String(entry));
-      if ((await stat2(full)).isFile())
-        files.set(toPosix(String(entry)), new Uint8Array(await readFile3(full)));
-    }
-  } else {
-    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile3(location3))))) {
-      if (!name.endsWith("/")) files.set(name, bytes);
-    }
-  }
-  return files;
-}
-function verifyFiles(files) {
-  const raw = files.get(MANIFEST_FILE);
-  if (!raw) return { ok: false, problems: [`${MANIFEST_FILE} is missing`], files: files.size };
-  let manifest;
-  try {
-    manifest = JSON.parse(new TextDecoder().decode(raw));
-  } catch {
-    return { ok: false, problems: [`${MANIFEST_FILE} is not valid JSON`], files: files.size };
-  }
-  const problems = [];
-  const listed2 = /* @__PURE__ */ new Set();
-  for (const entry of manifest.files ?? []) {
-    listed2.add(entry.path);
-    const bytes = files.get(entry.path);
-    if (!bytes) problems.push(`${entry.path}: missing`);
-    else if (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)
-      problems.push(`${entry.path}: content changed (SHA-256 differs)`);
-  }
-  for (const name of files.keys()) {
-    if (name !== MANIFEST_FILE && !listed2.has(name))
-      problems.push(`${name}: not in the manifest (added after the bundle was written)`);
-  }
-  const digest = bundleDigest(manifest.files ?? []);
-  if (digest !== manifest.digest)
-    problems.push(`${MANIFEST_FILE}: the bundle digest does not match its file list`);
-  return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed2.size };
-}
-async function verifyBundle(location3) {
-  return verifyFiles(await readBundle(location3));
-}
-var init_verify = __esm({
-  "src/evidence/verify.ts"() {
-    "use strict";
-    init_esm();
-    init_paths();
-    init_manifest();
   }
 });
 
@@ -40231,7 +43368,7 @@ var init_is_plain_obj = __esm({
 });
 
 // node_modules/execa/lib/arguments/file-url.js
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
 var safeNormalizeFileUrl, normalizeDenoExecPath, isDenoExecPath, normalizeFileUrl;
 var init_file_url = __esm({
   "node_modules/execa/lib/arguments/file-url.js"() {
@@ -40244,7 +43381,7 @@ var init_file_url = __esm({
     };
     normalizeDenoExecPath = (file2) => isDenoExecPath(file2) ? file2.toString() : file2;
     isDenoExecPath = (file2) => typeof file2 !== "string" && file2 && Object.getPrototypeOf(file2) === String.prototype;
-    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath2(file2) : file2;
+    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath4(file2) : file2;
   }
 });
 
@@ -41328,20 +44465,20 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path17 from "node:path";
-import { fileURLToPath as fileURLToPath3 } from "node:url";
+import path25 from "node:path";
+import { fileURLToPath as fileURLToPath5 } from "node:url";
 function toPath(urlOrPath) {
-  return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
+  return urlOrPath instanceof URL ? fileURLToPath5(urlOrPath) : urlOrPath;
 }
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path17.resolve(toPath(startPath));
+      let currentPath = path25.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path17.resolve(currentPath, "..");
+        currentPath = path25.resolve(currentPath, "..");
       }
     }
   };
@@ -41357,7 +44494,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process6 from "node:process";
-import path18 from "node:path";
+import path26 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -41370,27 +44507,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process6.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path18.resolve(toPath(cwd));
+      const cwdPath = path26.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path18.delimiter);
+      const pathParts = pathOption.split(path26.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path18.delimiter ? `${result2.join(path18.delimiter)}${pathOption}` : [...result2, pathOption].join(path18.delimiter);
+      return pathOption === "" || pathOption === path26.delimiter ? `${result2.join(path26.delimiter)}${pathOption}` : [...result2, pathOption].join(path26.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path18.join(directory, "node_modules/.bin");
+        const pathPart = path26.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path18.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path26.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -42344,7 +45481,7 @@ var init_strict = __esm({
 });
 
 // node_modules/execa/lib/ipc/outgoing.js
-var startSendMessage, endSendMessage, waitForOutgoingMessages, OUTGOING_MESSAGES, IPC_SUBPROCESS_OPTIONS, setIpcSubprocessOptions, hasMessageListeners, getMinListenerCount, getOptions;
+var startSendMessage, endSendMessage, waitForOutgoingMessages, OUTGOING_MESSAGES, IPC_SUBPROCESS_OPTIONS, setIpcSubprocessOptions, hasMessageListeners, getMinListenerCount, getOptions2;
 var init_outgoing = __esm({
   "node_modules/execa/lib/ipc/outgoing.js"() {
     init_deferred();
@@ -42378,8 +45515,8 @@ var init_outgoing = __esm({
       IPC_SUBPROCESS_OPTIONS.set(subprocess, options);
     };
     hasMessageListeners = (anyProcess, ipcEmitter) => ipcEmitter.listenerCount("message") > getMinListenerCount(anyProcess);
-    getMinListenerCount = (anyProcess) => getOptions(anyProcess) !== void 0 && !getFdSpecificValue(getOptions(anyProcess).buffer, "ipc") ? 1 : 0;
-    getOptions = (anyProcess) => IPC_SUBPROCESS_OPTIONS.get(anyProcess);
+    getMinListenerCount = (anyProcess) => getOptions2(anyProcess) !== void 0 && !getFdSpecificValue(getOptions2(anyProcess).buffer, "ipc") ? 1 : 0;
+    getOptions2 = (anyProcess) => IPC_SUBPROCESS_OPTIONS.get(anyProcess);
   }
 });
 
@@ -42595,7 +45732,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path19 from "node:path";
+import path27 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -42637,7 +45774,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path19.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path27.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -42649,7 +45786,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path19.basename(file2, ".exe") === "node") {
+      if (path27.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -42773,7 +45910,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs2 from "node:fs";
-import path20 from "node:path";
+import path28 from "node:path";
 import process7 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -42789,8 +45926,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path20.delimiter).filter(Boolean);
-  const commandExtension = path20.extname(command).toLowerCase();
+  const extensions = pathExt.split(path28.delimiter).filter(Boolean);
+  const commandExtension = path28.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -42799,7 +45936,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path20.resolve(cwd, command);
+    const base = path28.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -42808,14 +45945,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path20.delimiter)
+    ...searchPath.split(path28.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path20.resolve(cwd, unquoted, command);
+    const base = path28.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -42862,9 +45999,9 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync, readSync, closeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path21 from "node:path";
+import path29 from "node:path";
 import process8 from "node:process";
-var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
+var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath2, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
   "node_modules/execa/lib/arguments/command-file.js"() {
     init_which_command();
@@ -42885,7 +46022,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path21.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path29.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -42897,23 +46034,23 @@ var init_command_file = __esm({
       };
     };
     resolveWithShebang = (parsed) => {
-      const resolvedFile = resolvePath(parsed);
+      const resolvedFile = resolvePath2(parsed);
       const interpreter = resolvedFile !== void 0 && readShebang(resolvedFile);
       if (!interpreter) {
         return resolvedFile;
       }
       parsed.commandArguments.unshift(resolvedFile);
       parsed.file = interpreter;
-      return resolvePath(parsed);
+      return resolvePath2(parsed);
     };
-    resolvePath = (parsed) => {
+    resolvePath2 = (parsed) => {
       const environment = parsed.options.env || process8.env;
       const cwd = parsed.options.cwd ?? process8.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path21.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path21.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path29.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path29.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path21.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path29.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process8.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -42926,12 +46063,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process8.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path21.delimiter)) {
+      for (const directory of searchPath.split(path29.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path21.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path29.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -42999,8 +46136,8 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 });
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync4 } from "node:fs";
-import path22 from "node:path";
+import { statSync as statSync7 } from "node:fs";
+import path30 from "node:path";
 import process9 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -43008,7 +46145,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path22.resolve(cwdString);
+      return path30.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -43031,7 +46168,7 @@ ${error62.message}`;
       }
       let cwdStat;
       try {
-        cwdStat = statSync4(cwd);
+        cwdStat = statSync7(cwd);
       } catch (error62) {
         return `The "cwd" option is invalid: ${cwd}.
 ${error62.message}
@@ -43044,7 +46181,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path23 from "node:path";
+import path31 from "node:path";
 import process10 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -43084,7 +46221,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process10.platform === "win32" && cmdExeRegExp.test(path23.basename(file2))) {
+      if (process10.platform === "win32" && cmdExeRegExp.test(path31.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -44546,7 +47683,7 @@ var init_object_mode = __esm({
 
 // node_modules/execa/lib/transform/normalize.js
 var normalizeTransforms, getTransforms, normalizeTransform, normalizeDuplex, normalizeTransformStream, normalizeGenerator, sortTransforms;
-var init_normalize = __esm({
+var init_normalize2 = __esm({
   "node_modules/execa/lib/transform/normalize.js"() {
     init_is_plain_obj();
     init_encoding_option();
@@ -44876,7 +48013,7 @@ Please set this option with "pipe" instead.`;
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -44917,7 +48054,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync5(targetFdNumber))], optionName };
+      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync6(targetFdNumber))], optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -44995,14 +48132,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path24 from "node:path";
-import { fileURLToPath as fileURLToPath4 } from "node:url";
+import path32 from "node:path";
+import { fileURLToPath as fileURLToPath6 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path24.resolve(value.file) : fileURLToPath4(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path32.resolve(value.file) : fileURLToPath6(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -45082,7 +48219,7 @@ var init_handle = __esm({
     init_is_stream();
     init_standard_stream();
     init_options();
-    init_normalize();
+    init_normalize2();
     init_object_mode();
     init_type();
     init_direction();
@@ -45301,7 +48438,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -45350,8 +48487,8 @@ var init_handle_sync = __esm({
         generator: forbiddenInputTransformIfSync,
         native: forbiddenNativeInputIfSync,
         // Files and iterables are read lazily, so that a file which cannot be read, or an iterable which throws, is reported like any other early error, instead of being thrown as a raw error
-        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync6(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync6(file2))] }),
+        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync7(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync7(file2))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: () => [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -46840,7 +49977,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process13 from "node:process";
 import { execFile } from "node:child_process";
-import path25 from "node:path/win32";
+import path33 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -46883,10 +50020,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process13.env.SystemRoot, process13.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path25.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path33.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path25.parse(directory);
+      const { root } = path33.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -49149,9 +52286,9 @@ var init_exec = __esm({
 });
 
 // src/install/install-python.ts
-import { mkdtemp as mkdtemp2, rm as rm4, writeFile } from "node:fs/promises";
-import os3 from "node:os";
-import path26 from "node:path";
+import { mkdtemp as mkdtemp4, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
+import os5 from "node:os";
+import path34 from "node:path";
 async function versionOf2(exec, command) {
   const result2 = await exec({
     file: command,
@@ -49163,12 +52300,12 @@ async function versionOf2(exec, command) {
 }
 async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
   const started = performance.now();
-  const venv = path26.join(toolsDir2, "venv");
+  const venv = path34.join(toolsDir2, "venv");
   const outcomes = [];
   const missing = [];
   for (const tool of PY_TOOLS) {
     const pin = PINNED[tool];
-    const inVenv = path26.join(venv, "bin", tool);
+    const inVenv = path34.join(venv, "bin", tool);
     if (isExecutable(inVenv) && await versionOf2(exec, inVenv) === pin.version) {
       outcomes.push({ tool, action: "present", version: pin.version, location: inVenv, seconds: 0 });
       continue;
@@ -49184,32 +52321,32 @@ async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
   if (missing.length === 0) return finish(outcomes, started);
   const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
   log2(`installing ${missing.join(" and ")} from PyPI into ${venv} …`);
-  if (!isExecutable(path26.join(venv, "bin", "pip"))) {
+  if (!isExecutable(path34.join(venv, "bin", "pip"))) {
     await runChecked(
       exec,
       { file: python, args: ["-m", "venv", "--clear", venv] },
       "creating the Python venv"
     );
   }
-  const scratch = await mkdtemp2(path26.join(os3.tmpdir(), "controlgate-pip-"));
+  const scratch = await mkdtemp4(path34.join(os5.tmpdir(), "controlgate-pip-"));
   try {
-    const requirements = path26.join(scratch, "requirements.txt");
-    await writeFile(requirements, `${PYTHON_REQUIREMENTS.join("\n")}
+    const requirements = path34.join(scratch, "requirements.txt");
+    await writeFile2(requirements, `${PYTHON_REQUIREMENTS.join("\n")}
 `);
     await runChecked(
       exec,
       {
-        file: path26.join(venv, "bin", "pip"),
+        file: path34.join(venv, "bin", "pip"),
         args: ["install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", requirements]
       },
       "pip install of semgrep and bandit"
     );
   } finally {
-    await rm4(scratch, { recursive: true, force: true });
+    await rm6(scratch, { recursive: true, force: true });
   }
   const seconds3 = (performance.now() - started) / 1e3;
   for (const tool of missing) {
-    const inVenv = path26.join(venv, "bin", tool);
+    const inVenv = path34.join(venv, "bin", tool);
     const version2 = await versionOf2(exec, inVenv);
     if (version2 !== PINNED[tool].version) {
       throw new Error(
@@ -49287,3148 +52424,6 @@ var init_install = __esm({
     init_install_kics();
     init_install_python();
     init_log2();
-  }
-});
-
-// src/findings/waivers.ts
-import { readFile as readFile4 } from "node:fs/promises";
-function dayStart(text3) {
-  const m = DAY.exec(text3);
-  if (!m) return void 0;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(year, month - 1, day);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
-    return void 0;
-  }
-  return ms;
-}
-function formatDay(ms) {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-function latestExpiry(now) {
-  const year = now.getUTCFullYear() + 1;
-  const month = now.getUTCMonth();
-  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
-}
-function globProblem(glob2, kind) {
-  if (glob2.trim() === "") return `expected a non-empty glob (got ${JSON.stringify(glob2)})`;
-  if (kind === "path" && glob2.startsWith("/")) {
-    return `expected a glob on repo-relative paths, without a leading "/" (got ${JSON.stringify(glob2)})`;
-  }
-  let re;
-  try {
-    import_picomatch3.default.makeRe(glob2, { dot: true, strictBrackets: true });
-    re = globToRegExp(glob2);
-  } catch (error62) {
-    const why = error62 instanceof Error ? error62.message : String(error62);
-    return `invalid glob ${JSON.stringify(glob2)}: ${why}`;
-  }
-  if (re.source === "$^") return `invalid glob ${JSON.stringify(glob2)}: it can never match`;
-  return void 0;
-}
-function makeSchema(now) {
-  const latest = latestExpiry(now);
-  const nonEmpty2 = external_exports.string().trim().min(1, "expected a non-empty string");
-  const glob2 = (kind) => external_exports.string().superRefine((value, ctx) => {
-    const problem = globProblem(value, kind);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
-  const expires = external_exports.unknown().transform((value, ctx) => {
-    const text3 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
-    if (text3 === void 0 || dayStart(text3) === void 0) {
-      const shown = value instanceof Date ? value.toISOString() : value;
-      const got = shown === void 0 ? "missing" : `got ${JSON.stringify(shown)}`;
-      ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
-      return external_exports.NEVER;
-    }
-    if (text3 > latest) {
-      ctx.addIssue({
-        code: "custom",
-        message: `expires more than a year ahead: ${text3}; waivers must be renewed at least yearly (latest allowed: ${latest})`
-      });
-      return external_exports.NEVER;
-    }
-    return text3;
-  });
-  const waiver = external_exports.strictObject({
-    id: nonEmpty2.optional(),
-    fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
-    scanner: nonEmpty2.optional(),
-    rule: glob2("rule").optional(),
-    path: glob2("path").optional(),
-    reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
-    approver: nonEmpty2,
-    ticket: nonEmpty2,
-    expires
-  });
-  return external_exports.strictObject({
-    version: external_exports.literal(1),
-    // `waivers:` with every entry commented out is YAML null: no waivers, not an error.
-    waivers: external_exports.array(waiver).nullish()
-  });
-}
-function isRecord(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
-}
-function crossFieldProblems(data) {
-  if (!isRecord(data) || !Array.isArray(data.waivers)) return [];
-  const problems = [];
-  const firstById = /* @__PURE__ */ new Map();
-  data.waivers.forEach((item, i3) => {
-    if (!isRecord(item)) return;
-    const has = (key) => item[key] !== void 0 && item[key] !== null;
-    const at = (key) => key === void 0 ? ["waivers", i3] : ["waivers", i3, key];
-    if (has("fingerprint")) {
-      const extra = ["rule", "path", "scanner"].filter(has);
-      if (extra.length > 0) {
-        problems.push({
-          keys: at("fingerprint"),
-          message: `a fingerprint waiver cannot also have ${extra.join(", ")}; use either fingerprint or rule + path`
-        });
-      }
-    } else if (has("rule") && !has("path")) {
-      problems.push({
-        keys: at("rule"),
-        message: 'rule requires path as well (use path: "**" for every file)'
-      });
-    } else if (has("path") && !has("rule")) {
-      problems.push({
-        keys: at("path"),
-        message: 'path requires rule as well (use rule: "**" for every rule)'
-      });
-    } else if (!has("rule")) {
-      problems.push({ keys: at(), message: "expected either fingerprint, or rule + path" });
-    }
-    if (typeof item.id === "string" && item.id.trim() !== "") {
-      const id = item.id.trim();
-      const first = firstById.get(id);
-      if (first === void 0) firstById.set(id, i3);
-      else
-        problems.push({
-          keys: at("id"),
-          message: `duplicate id ${JSON.stringify(id)} (also waivers[${first}])`
-        });
-    }
-  });
-  return problems;
-}
-function fromZod(issue2, data) {
-  if (issue2.code === "unrecognized_keys") {
-    return { keys: issue2.path, unknownKey: issue2.keys[0], message: describeIssue(issue2, data) };
-  }
-  return { keys: issue2.path, message: issue2.code === "custom" ? issue2.message : describeIssue(issue2, data) };
-}
-function restoreWrittenDates(doc, data) {
-  if (!isRecord(data) || !Array.isArray(data.waivers)) return;
-  data.waivers.forEach((item, i3) => {
-    if (!isRecord(item) || !(item.expires instanceof Date)) return;
-    const node2 = nodeAt(doc, ["waivers", i3, "expires"]);
-    if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
-  });
-}
-function parseWaivers(text3, file2, now) {
-  const source = parseYamlSource(text3, file2);
-  const { data } = source;
-  restoreWrittenDates(source.doc, data);
-  const parsed = makeSchema(now).safeParse(data);
-  const problems = [
-    ...parsed.success ? [] : parsed.error.issues.map((issue2) => fromZod(issue2, data)),
-    ...crossFieldProblems(data)
-  ];
-  if (problems.length > 0 || !parsed.success) {
-    const located = problems.map((p) => {
-      const line2 = source.lineOf(p.keys, p.unknownKey);
-      return {
-        line: line2,
-        text: `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(p.keys)}: ${p.message}`
-      };
-    }).sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
-    throw new ConfigError(
-      file2,
-      located.map((p) => p.text)
-    );
-  }
-  return (parsed.data.waivers ?? []).map((w, i3) => {
-    const waiver = {
-      reason: w.reason,
-      approver: w.approver,
-      ticket: w.ticket,
-      expires: w.expires,
-      line: source.lineOf(["waivers", i3]) ?? 0
-    };
-    if (w.id !== void 0) waiver.id = w.id;
-    if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
-    if (w.scanner !== void 0) waiver.scanner = w.scanner;
-    if (w.rule !== void 0) waiver.rule = w.rule;
-    if (w.path !== void 0) waiver.path = w.path;
-    return waiver;
-  });
-}
-async function loadWaivers(file2, now) {
-  let text3;
-  try {
-    text3 = await readFile4(file2, "utf8");
-  } catch (error62) {
-    if (error62.code === "ENOENT") return [];
-    const code2 = error62.code;
-    throw new ConfigError(file2, [`cannot read the file${code2 ? ` (${code2})` : ""}`]);
-  }
-  return parseWaivers(text3, file2, now);
-}
-function isExpired(waiver, now) {
-  const start = dayStart(waiver.expires);
-  if (start === void 0) return true;
-  return now.getTime() >= start + DAY_MS;
-}
-function compileWaiver(waiver) {
-  const { fingerprint, scanner: scanner2 } = waiver;
-  if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
-  if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
-  const rule = globToRegExp(waiver.rule);
-  const path37 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path37.test(f.path);
-}
-function applyWaivers(findings, waivers2, now) {
-  const compiled = waivers2.map((waiver) => ({
-    waiver,
-    test: compileWaiver(waiver),
-    expired: isExpired(waiver, now),
-    matched: []
-  }));
-  const applied = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    for (const entry of compiled) {
-      if (!entry.test(finding)) continue;
-      entry.matched.push(finding.fingerprint);
-      if (!entry.expired && !applied.has(finding.fingerprint)) applied.set(finding.fingerprint, entry.waiver);
-    }
-  }
-  return {
-    applied,
-    expired: compiled.filter((e) => e.expired).map((e) => ({ waiver: e.waiver, matched: e.matched })),
-    stale: compiled.filter((e) => !e.expired && e.matched.length === 0).map((e) => e.waiver)
-  };
-}
-var import_picomatch3, import_yaml3, DEFAULT_WAIVERS_FILE, FINGERPRINT, DAY, DAY_MS, MIN_REASON;
-var init_waivers = __esm({
-  "src/findings/waivers.ts"() {
-    "use strict";
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
-    import_yaml3 = __toESM(require_dist(), 1);
-    init_zod();
-    init_yaml_source();
-    init_errors();
-    init_glob();
-    DEFAULT_WAIVERS_FILE = ".controlgate-waivers.yml";
-    FINGERPRINT = /^[0-9a-f]{32}$/;
-    DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-    DAY_MS = 864e5;
-    MIN_REASON = 10;
-  }
-});
-
-// src/controls/overrides.ts
-function shift(severity2, steps) {
-  const index = SEVERITIES.indexOf(severity2) - steps;
-  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity2;
-}
-function applyOverrides(finding, base, overrides, mapper) {
-  let criteria2 = [...base.criteria];
-  let advisory = base.advisory;
-  let unmapped = base.unmapped;
-  let severity2 = finding.severity;
-  const applied = [];
-  const cwes = new Set(finding.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
-  const tags = new Set(finding.tags.map((t) => t.toLowerCase()));
-  overrides.forEach((o2, index) => {
-    const m = o2.match;
-    if (m.tool !== void 0 && m.tool !== finding.scanner) return;
-    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding.ruleId)) return;
-    if (m.cwe !== void 0 && !(Array.isArray(m.cwe) ? m.cwe : [m.cwe]).some((c3) => cwes.has(c3))) return;
-    if (m.category !== void 0 && m.category.toLowerCase() !== (finding.category ?? "").toLowerCase())
-      return;
-    if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
-    applied.push(index);
-    if (o2.set) criteria2 = [...o2.set];
-    if (o2.add) criteria2 = [.../* @__PURE__ */ new Set([...criteria2, ...o2.add])];
-    if (o2.remove) criteria2 = criteria2.filter((c3) => !o2.remove?.includes(c3));
-    if (o2.set || o2.add) unmapped = false;
-    if (o2.advisory === true) criteria2 = [];
-    advisory = criteria2.length === 0;
-    if (o2.advisory === false && criteria2.length === 0) {
-      criteria2 = ["CC7.1"];
-      advisory = false;
-      unmapped = true;
-    }
-    if (o2.severity) severity2 = o2.severity;
-    if (o2.raise) severity2 = shift(severity2, o2.raise);
-    if (o2.lower) severity2 = shift(severity2, -o2.lower);
-  });
-  return { criteria: criteria2, advisory, unmapped, severity: severity2, applied };
-}
-var init_overrides = __esm({
-  "src/controls/overrides.ts"() {
-    "use strict";
-    init_finding();
-    init_glob();
-  }
-});
-
-// src/controls/evaluate.ts
-function criteriaFor(finding, mapper, config2) {
-  return applyOverrides(finding, mapper.map(finding), config2.mapping, mapper).criteria;
-}
-function effectivePolicy(config2, criterion) {
-  const p = config2.policy;
-  const group = p[criterion.group];
-  const own2 = p[criterion.id];
-  const pick2 = (key) => own2?.[key] ?? group?.[key] ?? p[key];
-  const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
-  return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
-}
-function coverageOf(run2, config2, mapper) {
-  if (run2.covers) return run2.covers;
-  const custom2 = config2.scanners.custom.find((c3) => c3.id === run2.id);
-  return custom2 ? custom2.covers : mapper.coverage(run2.id);
-}
-function evaluateGate(input2) {
-  const { config: config2, mapper, now } = input2;
-  const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
-  const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
-  const refuse = config2.policy.inSourceSuppressions === "refuse";
-  const judgeNewOnly = input2.judge === "new";
-  const gated = input2.findings.map((finding) => {
-    const mapping = mapper.map(finding);
-    const o2 = applyOverrides(finding, mapping, config2.mapping, mapper);
-    const inSource = finding.suppressed && finding.suppressions.some((s) => s.kind === "inSource");
-    const suppressionRefused = refuse && inSource && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
-    const waiver = waiverOutcome.applied.get(finding.fingerprint);
-    return {
-      finding,
-      mapping,
-      criteria: o2.criteria,
-      advisory: o2.advisory,
-      unmapped: o2.unmapped,
-      severity: o2.severity,
-      overrides: o2.applied,
-      ...waiver ? { waiver } : {},
-      suppressionRefused
-    };
-  });
-  const byCriterion = /* @__PURE__ */ new Map();
-  for (const g of gated) {
-    for (const id of new Set(g.criteria)) {
-      const list = byCriterion.get(id);
-      if (list) list.push(g);
-      else byCriterion.set(id, [g]);
-    }
-  }
-  const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
-  const controls2 = input2.catalog.criteria.map((criterion) => {
-    const policy = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
-    const coveredBy = input2.scanners.filter((s) => coverageOf(s, config2, mapper).includes(criterion.id)).map((s) => s.id);
-    const failedScanners = input2.scanners.filter((s) => s.status === "failed" && coveredBy.includes(s.id)).map((s) => s.id);
-    const result2 = {
-      id: criterion.id,
-      title: criterion.title,
-      category: criterion.category,
-      group: criterion.group,
-      signal: criterion.signal,
-      verdict: "pass",
-      policy,
-      findings: [],
-      belowThreshold: [],
-      existing: [],
-      waived: [],
-      suppressed: [],
-      coveredBy,
-      failedScanners,
-      blocking: false
-    };
-    if (!inScope.has(criterion.category)) return { ...result2, verdict: "out-of-scope" };
-    for (const g of byCriterion.get(criterion.id) ?? []) {
-      const fp = g.finding.fingerprint;
-      if (g.waiver) result2.waived.push(fp);
-      else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === "block"))
-        result2.suppressed.push(fp);
-      else if (severityRank(g.severity) < severityRank(policy.severity)) result2.belowThreshold.push(fp);
-      else if (judgeNewOnly && g.finding.baselineState === "unchanged") result2.existing.push(fp);
-      else result2.findings.push(fp);
-    }
-    if (result2.findings.length > 0) {
-      return {
-        ...result2,
-        verdict: policy.mode === "block" ? "fail" : "warn",
-        blocking: policy.mode === "block"
-      };
-    }
-    const signals2 = result2.belowThreshold.length + result2.existing.length + result2.waived.length + result2.suppressed.length;
-    if (coveredBy.length === 0 && signals2 === 0) return { ...result2, verdict: "not-covered" };
-    if (failedScanners.length > 0) {
-      return {
-        ...result2,
-        verdict: "not-evaluated",
-        blocking: policy.mode === "block" && policy.unevaluated === "block"
-      };
-    }
-    return result2;
-  });
-  const unevaluatedBlocking = controls2.some((c3) => c3.verdict === "not-evaluated" && c3.blocking);
-  const blocked = controls2.some((c3) => c3.blocking);
-  return {
-    decision: blocked ? "block" : "pass",
-    exitCode: unevaluatedBlocking ? 2 : blocked ? 1 : 0,
-    controls: controls2,
-    findings: gated,
-    waivers: waiverOutcome
-  };
-}
-var init_evaluate = __esm({
-  "src/controls/evaluate.ts"() {
-    "use strict";
-    init_finding();
-    init_waivers();
-    init_overrides();
-  }
-});
-
-// src/controls/map.ts
-var UNMAPPED_CRITERION, Mapper;
-var init_map = __esm({
-  "src/controls/map.ts"() {
-    "use strict";
-    init_glob();
-    UNMAPPED_CRITERION = "CC7.1";
-    Mapper = class {
-      mapping;
-      ruleGlobs = /* @__PURE__ */ new Map();
-      answers = /* @__PURE__ */ new Map();
-      constructor(mapping) {
-        this.mapping = mapping;
-        for (const layer of mapping.layers) {
-          for (const row2 of layer.rows)
-            if (row2.rule && !this.ruleGlobs.has(row2.rule)) this.ruleGlobs.set(row2.rule, globToRegExp(row2.rule));
-        }
-      }
-      /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
-      cweWithAncestors(cwe) {
-        const chain = [cwe];
-        let current = cwe;
-        for (let hops = 0; hops < 32; hops++) {
-          const parent = this.mapping.cweParents[current];
-          if (!parent || chain.includes(parent)) break;
-          chain.push(parent);
-          current = parent;
-        }
-        return chain;
-      }
-      rowMatches(row2, f, cwes, owasp, tags) {
-        if (row2.tool !== void 0 && row2.tool !== f.scanner) return false;
-        if (row2.rule !== void 0 && !this.ruleGlobs.get(row2.rule)?.test(f.ruleId)) return false;
-        if (row2.cwe !== void 0 && !(Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).some((c3) => cwes.has(c3)))
-          return false;
-        if (row2.category !== void 0 && row2.category.toLowerCase() !== (f.category ?? "").toLowerCase())
-          return false;
-        if (row2.owasp !== void 0 && !owasp.has(row2.owasp)) return false;
-        if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
-        return true;
-      }
-      /**
-       * Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned.
-       * The answer depends only on these facets, which a rule's findings share: it is computed once
-       * per distinct set (a large run has a few hundred rules and hundreds of thousands of findings).
-       */
-      map(f) {
-        const key = [f.scanner, f.ruleId, f.cwe.join(","), f.category ?? "", f.tags.join("")].join(
-          "\0"
-        );
-        const known = this.answers.get(key);
-        if (known) return known;
-        const answer = this.compute(f);
-        this.answers.set(key, answer);
-        return answer;
-      }
-      compute(f) {
-        const cwes = new Set(f.cwe.flatMap((c3) => this.cweWithAncestors(c3)));
-        const owasp = new Set(
-          f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? [])
-        );
-        const tags = new Set(f.tags.map((t) => t.toLowerCase()));
-        for (const layer of this.mapping.layers) {
-          const rows = [];
-          layer.rows.forEach((row2, index) => {
-            if (this.rowMatches(row2, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row2 });
-          });
-          if (rows.length === 0) continue;
-          const criteria2 = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
-          return { criteria: criteria2, advisory: criteria2.length === 0, unmapped: false, layer: layer.id, rows };
-        }
-        return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
-      }
-      /** Criteria a scanner can produce a signal for, as the mapping data declares. */
-      coverage(scanner2) {
-        return this.mapping.coverage[scanner2] ?? [];
-      }
-      get data() {
-        return this.mapping;
-      }
-    };
-  }
-});
-
-// src/findings/redact.ts
-function redactKnownSecrets(text3) {
-  if (!MAYBE_SECRET.test(text3)) return text3;
-  let out = text3;
-  for (const [pattern, replacement] of KNOWN_SHAPES) out = out.replace(pattern, replacement);
-  out = out.replace(
-    QUOTED_ASSIGNMENT,
-    (_m, lead, quote) => `${lead}${quote}${REDACTED}${quote}`
-  );
-  out = out.replace(BARE_ASSIGNMENT, (_m, start, lead) => `${start}${lead}${REDACTED}`);
-  return out;
-}
-function redactSecretFindingText(text3) {
-  return redactKnownSecrets(text3).replace(
-    QUOTED_LITERAL,
-    (_m, quote) => `${quote}${REDACTED}${quote}`
-  );
-}
-function isSecretFinding(f) {
-  if (f.cwe.some((c3) => SECRET_CWES.has(c3))) return true;
-  if (f.category && /secret/i.test(f.category)) return true;
-  return f.tags.some((t) => /^(secrets?|secret[-_ ]detection|credentials?)$/i.test(t));
-}
-var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, QUOTED_LITERAL, MAYBE_SECRET;
-var init_redact = __esm({
-  "src/findings/redact.ts"() {
-    "use strict";
-    REDACTED = "[REDACTED]";
-    SECRET_CWES = /* @__PURE__ */ new Set(["CWE-259", "CWE-260", "CWE-321", "CWE-522", "CWE-547", "CWE-798"]);
-    KNOWN_SHAPES = [
-      [
-        /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
-        `-----BEGIN PRIVATE KEY-----${REDACTED}`
-      ],
-      [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g, REDACTED],
-      [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, REDACTED],
-      [/\bglpat-[A-Za-z0-9_-]{20,}\b/g, REDACTED],
-      [/\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, REDACTED],
-      [/\bsk_live_[A-Za-z0-9]{16,}\b/g, REDACTED],
-      [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
-      [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, REDACTED],
-      // scheme://user:password@host — keep the user and host, drop the password.
-      [/\b([a-z][a-z0-9+.-]*:\/\/[^:\s/@'"`]+:)([^@\s/'"`]+)(@)/gi, `$1${REDACTED}$3`]
-    ];
-    SECRET_NAME = "[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*";
-    QUOTED_ASSIGNMENT = new RegExp(
-      String.raw`(${SECRET_NAME}["']?\s*[:=]\s*)(["'\`])((?:(?!\2)[^\\\n]|\\.)+)\2`,
-      "gi"
-    );
-    BARE_ASSIGNMENT = new RegExp(
-      String.raw`(^|\s)(${SECRET_NAME}\s*[:=]\s*)([^\s"'\`()[\]{},;.]{4,})(?=\s|$)`,
-      "gim"
-    );
-    QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
-    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential/i;
-  }
-});
-
-// src/sarif/redact-raw.ts
-function redactStrings(value, redact, changes) {
-  if (typeof value === "string") {
-    const redacted = redact(value);
-    if (redacted !== value) changes.count += 1;
-    return redacted;
-  }
-  if (Array.isArray(value)) {
-    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactStrings(value[i3], redact, changes);
-    return value;
-  }
-  if (value !== null && typeof value === "object") {
-    const record2 = value;
-    for (const key of Object.keys(record2)) record2[key] = redactStrings(record2[key], redact, changes);
-  }
-  return value;
-}
-function redactRawSarif(log2, findings) {
-  const changes = { count: 0 };
-  let offset = 0;
-  for (const run2 of log2.runs) {
-    const results = run2.results ?? [];
-    results.forEach((result2, i3) => {
-      const finding = findings[offset + i3];
-      redactStrings(result2, finding?.secret ? redactSecretFindingText : redactKnownSecrets, changes);
-    });
-    offset += results.length;
-    const { results: _results, ...rest } = run2;
-    redactStrings(rest, redactKnownSecrets, changes);
-  }
-  return changes.count;
-}
-var init_redact_raw = __esm({
-  "src/sarif/redact-raw.ts"() {
-    "use strict";
-    init_redact();
-  }
-});
-
-// src/sarif/keep-raw.ts
-async function keepRawSarif(log2, findings, files) {
-  const changed = redactRawSarif(log2, findings);
-  let rawSarifPath = files.source;
-  if (changed > 0 || rawSarifPath === void 0) {
-    const results = log2.runs.reduce((n2, run2) => n2 + (run2.results?.length ?? 0), 0);
-    await writeJsonFile(files.dest, log2, results <= LARGE_DOCUMENT_ITEMS);
-    rawSarifPath = files.dest;
-  }
-  for (const run2 of log2.runs) run2.results = [];
-  return { rawSarifPath, skeleton: log2 };
-}
-var init_keep_raw = __esm({
-  "src/sarif/keep-raw.ts"() {
-    "use strict";
-    init_json_stream();
-    init_redact_raw();
-  }
-});
-
-// src/findings/fingerprint.ts
-import { createHash as createHash7 } from "node:crypto";
-function normalizeCode(code2) {
-  return code2.replace(/\s+/g, "");
-}
-function computeFingerprints(bases) {
-  const seen = /* @__PURE__ */ new Map();
-  return bases.map((b) => {
-    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
-    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
-    return createHash7("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
-  });
-}
-var init_fingerprint = __esm({
-  "src/findings/fingerprint.ts"() {
-    "use strict";
-  }
-});
-
-// src/sarif/cwe.ts
-function cweFromTag(tag) {
-  const match = CWE_TAG.exec(tag.trim());
-  return match ? `CWE-${Number.parseInt(match[1] ?? "", 10)}` : void 0;
-}
-function cweFromTaxonId(id) {
-  const trimmed = id.trim();
-  if (/^\d+$/.test(trimmed)) return `CWE-${Number.parseInt(trimmed, 10)}`;
-  return cweFromTag(trimmed);
-}
-function cwesFromProperty(value) {
-  const values = Array.isArray(value) ? value : [value];
-  return values.flatMap((v) => typeof v === "string" ? cweFromTag(v) ?? [] : []);
-}
-function sortCwes(ids2) {
-  return [...new Set(ids2)].sort((a2, b) => Number(a2.slice(4)) - Number(b.slice(4)));
-}
-var CWE_TAG;
-var init_cwe = __esm({
-  "src/sarif/cwe.ts"() {
-    "use strict";
-    CWE_TAG = /^(?:external\/cwe\/)?cwe[-_ ]?(\d+)\b/i;
-  }
-});
-
-// src/sarif/severity.ts
-function severityFromScore(score) {
-  if (score >= 9) return "critical";
-  if (score >= 7) return "high";
-  if (score >= 4) return "medium";
-  if (score > 0) return "low";
-  return "info";
-}
-function severityFromWord(word) {
-  switch (word.trim().toLowerCase()) {
-    case "critical":
-    case "blocker":
-      return "critical";
-    case "high":
-    case "error":
-    case "major":
-      return "high";
-    case "medium":
-    case "moderate":
-    case "warning":
-      return "medium";
-    case "low":
-    case "minor":
-    case "note":
-      return "low";
-    case "info":
-    case "informational":
-    case "information":
-    case "none":
-    case "trace":
-      return "info";
-    default:
-      return void 0;
-  }
-}
-function severityFromLevel(level2) {
-  return { error: "high", warning: "medium", note: "low", none: "info" }[level2];
-}
-function readScore(value) {
-  const n2 = typeof value === "number" ? value : typeof value === "string" ? Number.parseFloat(value) : Number.NaN;
-  return Number.isFinite(n2) && n2 >= 0 && n2 <= 10 ? n2 : void 0;
-}
-function resolveSeverity(s) {
-  const score = readScore(s.resultProperties?.["security-severity"]) ?? readScore(s.ruleProperties?.["security-severity"]);
-  if (score !== void 0) return { severity: severityFromScore(score), severitySource: "security-severity" };
-  for (const bag of [s.resultProperties, s.ruleProperties]) {
-    for (const key of TOOL_SEVERITY_KEYS) {
-      const value = bag?.[key];
-      const severity2 = typeof value === "string" ? severityFromWord(value) : void 0;
-      if (severity2) return { severity: severity2, severitySource: "tool-property" };
-    }
-  }
-  if (s.resultLevel) return { severity: severityFromLevel(s.resultLevel), severitySource: "level" };
-  if (s.resultKind && s.resultKind !== "fail") return { severity: "info", severitySource: "level" };
-  if (s.ruleLevel) return { severity: severityFromLevel(s.ruleLevel), severitySource: "rule-default" };
-  return { severity: "medium", severitySource: "fallback" };
-}
-var TOOL_SEVERITY_KEYS;
-var init_severity = __esm({
-  "src/sarif/severity.ts"() {
-    "use strict";
-    TOOL_SEVERITY_KEYS = ["issue_severity", "severity", "Severity"];
-  }
-});
-
-// src/sarif/normalize.ts
-import path27 from "node:path";
-import { fileURLToPath as fileURLToPath5 } from "node:url";
-function text(value) {
-  return typeof value === "string" && value !== "" ? value : void 0;
-}
-function messageOf(result2, rule) {
-  let message3 = text(result2.message.text) ?? text(result2.message.markdown);
-  if (!message3 && result2.message.id) message3 = rule?.messageStrings?.[result2.message.id]?.text;
-  if (message3 && result2.message.arguments) {
-    const args = result2.message.arguments;
-    message3 = message3.replace(/\{(\d+)\}/g, (whole, n2) => args[Number(n2)] ?? whole);
-  }
-  return message3 ?? rule?.shortDescription?.text ?? rule?.name ?? rule?.id ?? "(no message)";
-}
-function resolveBase(run2, baseId, baseDir, depth = 0) {
-  const base = baseId ? run2.originalUriBaseIds?.[baseId] : void 0;
-  if (!base?.uri || depth > 4) return baseDir;
-  if (/^file:/i.test(base.uri)) {
-    try {
-      return fileURLToPath5(base.uri);
-    } catch {
-      return baseDir;
-    }
-  }
-  return path27.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
-}
-function resolvePath2(run2, result2, context) {
-  let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
-  if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
-    location3 = run2.artifacts?.[location3.index]?.location ?? location3;
-  }
-  const uri = location3?.uri;
-  if (!uri) return { path: "", inWorkspace: false };
-  let absolute;
-  try {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
-      absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
-    } else {
-      absolute = path27.resolve(
-        resolveBase(run2, location3?.uriBaseId, context.baseDir),
-        decodeURIComponent(uri)
-      );
-    }
-  } catch {
-    absolute = void 0;
-  }
-  const relative3 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
-  return relative3 === void 0 ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative3, inWorkspace: true };
-}
-function collectCwes(run2, rule, result2, tags) {
-  const found = /* @__PURE__ */ new Set();
-  for (const tag of tags) {
-    const cwe = cweFromTag(tag);
-    if (cwe) found.add(cwe);
-  }
-  for (const bag of [rule?.properties, result2.properties]) {
-    for (const key of ["cwe", "CWE", "cwes"]) for (const cwe of cwesFromProperty(bag?.[key])) found.add(cwe);
-  }
-  const refs = [...(rule?.relationships ?? []).map((r) => r.target), ...result2.taxa ?? []];
-  for (const ref of refs) {
-    if (ref.id && /cwe/i.test(run2.taxonomyName(ref) ?? "")) {
-      const cwe = cweFromTaxonId(ref.id);
-      if (cwe) found.add(cwe);
-    }
-  }
-  return sortCwes(found);
-}
-function categoryOf(run2, rule) {
-  for (const relationship of rule?.relationships ?? []) {
-    const taxonomy = run2.taxonomyName(relationship.target);
-    const id = relationship.target.id;
-    if (taxonomy && id && /categor/i.test(taxonomy)) return run2.taxonName(taxonomy, id) ?? id;
-  }
-  const declared = rule?.properties?.category;
-  return typeof declared === "string" && declared !== "" ? declared : void 0;
-}
-function suppressionsOf(result2) {
-  return (result2.suppressions ?? []).map((s) => ({
-    kind: s.kind,
-    status: s.status ?? "accepted",
-    ...s.justification ? { justification: s.justification } : {}
-  }));
-}
-function snippetOf(lines2, fromSarif, secret) {
-  let raw;
-  if (lines2) raw = lines2.slice(0, MAX_SNIPPET_LINES).join("\n");
-  else if (fromSarif !== void 0 && !PLACEHOLDER_SNIPPETS.has(fromSarif.trim()))
-    raw = fromSarif.replace(/\n$/, "");
-  if (raw === void 0) return void 0;
-  const cleaned = raw.split("\n").map((l) => stripControlChars(l).trimEnd()).join("\n").slice(0, MAX_SNIPPET_CHARS);
-  return secret ? redactSecretFindingText(cleaned) : redactKnownSecrets(cleaned);
-}
-function normalizeRun(run2, context) {
-  const index = new RunIndex(run2);
-  const results = run2.results ?? [];
-  const drafts = results.map((result2, resultIndex) => {
-    const rule = index.rule(result2);
-    const ruleId = result2.ruleId ?? result2.rule?.id ?? rule?.id ?? "(no rule id)";
-    const tags = [.../* @__PURE__ */ new Set([...rule?.properties?.tags ?? [], ...result2.properties?.tags ?? []])].sort();
-    const cwe = collectCwes(index, rule, result2, tags);
-    const category = categoryOf(index, rule);
-    const secret = isSecretFinding({ cwe, category, tags });
-    const location3 = resolvePath2(run2, result2, context);
-    const region2 = result2.locations?.[0]?.physicalLocation?.region;
-    const line2 = location3.path ? region2?.startLine ?? 1 : 0;
-    const endLine = Math.max(line2, region2?.endLine ?? line2);
-    const codeLines = location3.inWorkspace ? context.sources.range(location3.path, line2, endLine) : void 0;
-    const suppressions = suppressionsOf(result2);
-    if (context.inSourceSuppression && location3.inWorkspace) {
-      const allLines = context.sources.lines(location3.path);
-      const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line2, endLine, ruleId }) : void 0;
-      const marked2 = suppressions.find((s) => s.kind === "inSource");
-      if (comment && !marked2)
-        suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
-      else if (comment && marked2 && !marked2.justification) marked2.justification = comment;
-    }
-    const rawMessage = stripControlChars(messageOf(result2, rule));
-    const finding = {
-      scanner: context.scannerId,
-      scannerVersion: context.scannerVersion,
-      ruleId: stripControlChars(ruleId),
-      ...rule?.name && rule.name !== ruleId ? { ruleName: stripControlChars(rule.name) } : {},
-      message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
-      ...resolveSeverity({
-        resultProperties: result2.properties,
-        ruleProperties: { ...context.extraRuleProperties?.get(ruleId), ...rule?.properties },
-        resultLevel: result2.level,
-        ruleLevel: rule?.defaultConfiguration?.level,
-        resultKind: result2.kind
-      }),
-      cwe,
-      ...category ? { category } : {},
-      tags,
-      path: location3.path,
-      inWorkspace: location3.inWorkspace,
-      line: line2,
-      endLine,
-      ...region2?.startColumn ? { column: region2.startColumn } : {},
-      snippet: snippetOf(codeLines, region2?.snippet?.text, secret),
-      suppressed: suppressions.some((s) => s.status === "accepted"),
-      suppressions,
-      fingerprint: "",
-      secret,
-      ...rule?.helpUri ? { helpUri: rule.helpUri } : {},
-      resultIndex
-    };
-    if (finding.snippet === void 0) delete finding.snippet;
-    return { finding, code: codeLines ? snippetOf(codeLines, void 0, secret) : void 0 };
-  });
-  const order = drafts.map((_, i3) => i3).sort((a2, b) => {
-    const fa = drafts[a2]?.finding;
-    const fb = drafts[b]?.finding;
-    if (!fa || !fb) return 0;
-    return fa.path.localeCompare(fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b;
-  });
-  const fingerprints = computeFingerprints(
-    order.map((i3) => {
-      const draft = drafts[i3];
-      if (!draft) throw new Error("unreachable: fingerprint order out of range");
-      const { finding, code: code2 } = draft;
-      return {
-        scanner: finding.scanner,
-        ruleId: finding.ruleId,
-        path: finding.path,
-        code: code2,
-        fallback: finding.message
-      };
-    })
-  );
-  order.forEach((draftIndex, k) => {
-    const draft = drafts[draftIndex];
-    if (draft) draft.finding.fingerprint = fingerprints[k] ?? "";
-  });
-  return drafts.map((d) => d.finding);
-}
-var MAX_SNIPPET_LINES, MAX_SNIPPET_CHARS, PLACEHOLDER_SNIPPETS, RunIndex;
-var init_normalize2 = __esm({
-  "src/sarif/normalize.ts"() {
-    "use strict";
-    init_fingerprint();
-    init_redact();
-    init_paths();
-    init_text();
-    init_cwe();
-    init_severity();
-    MAX_SNIPPET_LINES = 12;
-    MAX_SNIPPET_CHARS = 2e3;
-    PLACEHOLDER_SNIPPETS = /* @__PURE__ */ new Set(["requires login"]);
-    RunIndex = class {
-      rulesById = /* @__PURE__ */ new Map();
-      run;
-      constructor(run2) {
-        this.run = run2;
-        for (const rule of run2.tool.driver.rules ?? [])
-          if (!this.rulesById.has(rule.id)) this.rulesById.set(rule.id, rule);
-      }
-      rule(result2) {
-        const ref = result2.rule;
-        const componentIndex = ref?.toolComponent?.index;
-        const rules = componentIndex !== void 0 && componentIndex >= 0 ? this.run.tool.extensions?.[componentIndex]?.rules ?? [] : this.run.tool.driver.rules ?? [];
-        const index = result2.ruleIndex ?? ref?.index;
-        const id = result2.ruleId ?? ref?.id;
-        if (index !== void 0 && index >= 0) {
-          const byIndex = rules[index];
-          if (byIndex && (id === void 0 || byIndex.id === id || id.startsWith(`${byIndex.id}/`)))
-            return byIndex;
-        }
-        return id === void 0 ? void 0 : this.rulesById.get(id);
-      }
-      taxonomyName(ref) {
-        const component = ref.toolComponent;
-        if (!component) return void 0;
-        if (component.name) return component.name;
-        const taxonomies = this.run.taxonomies ?? [];
-        if (component.index !== void 0) return taxonomies[component.index]?.name;
-        return taxonomies.find((t) => t.guid !== void 0 && t.guid === component.guid)?.name;
-      }
-      taxonName(taxonomy, id) {
-        return this.run.taxonomies?.find((t) => t.name === taxonomy)?.taxa?.find((taxon) => taxon.id === id)?.name;
-      }
-    };
-  }
-});
-
-// src/sarif/model.ts
-var int2, optString, message, multiformat, propertyBag, level, region, artifactLocation, location2, toolComponentReference, descriptorReference, reportingDescriptor, toolComponent, suppression, result, run, sarifLogSchema;
-var init_model3 = __esm({
-  "src/sarif/model.ts"() {
-    "use strict";
-    init_zod();
-    int2 = external_exports.number().int();
-    optString = external_exports.string().optional();
-    message = external_exports.looseObject({
-      text: optString,
-      markdown: optString,
-      id: optString,
-      arguments: external_exports.array(external_exports.string()).optional()
-    });
-    multiformat = external_exports.looseObject({ text: external_exports.string(), markdown: optString });
-    propertyBag = external_exports.looseObject({ tags: external_exports.array(external_exports.string()).optional() });
-    level = external_exports.enum(["none", "note", "warning", "error"]);
-    region = external_exports.looseObject({
-      startLine: int2.min(1).optional(),
-      startColumn: int2.min(1).optional(),
-      endLine: int2.min(1).optional(),
-      endColumn: int2.min(1).optional(),
-      snippet: external_exports.looseObject({ text: optString }).optional()
-    });
-    artifactLocation = external_exports.looseObject({
-      uri: optString,
-      uriBaseId: optString,
-      index: int2.min(-1).optional()
-    });
-    location2 = external_exports.looseObject({
-      physicalLocation: external_exports.looseObject({
-        artifactLocation: artifactLocation.optional(),
-        region: region.optional(),
-        contextRegion: region.optional()
-      }).optional()
-    });
-    toolComponentReference = external_exports.looseObject({
-      name: optString,
-      index: int2.min(-1).optional(),
-      guid: optString
-    });
-    descriptorReference = external_exports.looseObject({
-      id: optString,
-      index: int2.min(-1).optional(),
-      guid: optString,
-      toolComponent: toolComponentReference.optional()
-    });
-    reportingDescriptor = external_exports.looseObject({
-      id: external_exports.string(),
-      name: optString,
-      guid: optString,
-      shortDescription: multiformat.optional(),
-      fullDescription: multiformat.optional(),
-      help: multiformat.optional(),
-      helpUri: optString,
-      messageStrings: external_exports.record(external_exports.string(), multiformat).optional(),
-      defaultConfiguration: external_exports.looseObject({ level: level.optional(), enabled: external_exports.boolean().optional() }).optional(),
-      relationships: external_exports.array(external_exports.looseObject({ target: descriptorReference, kinds: external_exports.array(external_exports.string()).optional() })).optional(),
-      properties: propertyBag.optional()
-    });
-    toolComponent = external_exports.looseObject({
-      name: external_exports.string(),
-      guid: optString,
-      version: optString,
-      semanticVersion: optString,
-      informationUri: optString,
-      rules: external_exports.array(reportingDescriptor).optional(),
-      taxa: external_exports.array(reportingDescriptor).optional()
-    });
-    suppression = external_exports.looseObject({
-      kind: external_exports.enum(["inSource", "external"]),
-      status: external_exports.enum(["accepted", "underReview", "rejected"]).optional(),
-      justification: optString
-    });
-    result = external_exports.looseObject({
-      ruleId: optString,
-      ruleIndex: int2.min(-1).optional(),
-      rule: descriptorReference.optional(),
-      kind: external_exports.enum(["notApplicable", "pass", "fail", "review", "open", "informational"]).optional(),
-      level: level.optional(),
-      message,
-      locations: external_exports.array(location2).optional(),
-      fingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
-      partialFingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
-      suppressions: external_exports.array(suppression).optional(),
-      baselineState: external_exports.enum(["new", "unchanged", "updated", "absent"]).optional(),
-      taxa: external_exports.array(descriptorReference).optional(),
-      properties: propertyBag.optional()
-    });
-    run = external_exports.looseObject({
-      tool: external_exports.looseObject({ driver: toolComponent, extensions: external_exports.array(toolComponent).optional() }),
-      results: external_exports.array(result).optional(),
-      taxonomies: external_exports.array(toolComponent).optional(),
-      artifacts: external_exports.array(external_exports.looseObject({ location: artifactLocation.optional() })).optional(),
-      originalUriBaseIds: external_exports.record(external_exports.string(), artifactLocation).optional(),
-      invocations: external_exports.array(external_exports.looseObject({ executionSuccessful: external_exports.boolean() })).optional()
-    });
-    sarifLogSchema = external_exports.looseObject({
-      version: external_exports.literal("2.1.0"),
-      $schema: optString,
-      runs: external_exports.array(run)
-    });
-  }
-});
-
-// src/sarif/read.ts
-import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
-function jsonPath(path37) {
-  let out = "$";
-  for (const key of path37) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
-  return out;
-}
-function describeIssue2(issue2) {
-  const where = jsonPath(issue2.path);
-  if (issue2.code === "invalid_value" && "values" in issue2) {
-    return `${where}: expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  }
-  return `${where}: ${issue2.message}`;
-}
-function parseSarif(json2, file2) {
-  const parsed = sarifLogSchema.safeParse(json2);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues;
-  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
-  if (issues.length > MAX_REPORTED_ISSUES)
-    shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
-  throw new SarifError(file2, shown);
-}
-function parseSarifText(text3, file2) {
-  let json2;
-  try {
-    json2 = JSON.parse(text3);
-  } catch (error62) {
-    const detail2 = error62 instanceof Error ? error62.message : String(error62);
-    const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
-    throw new SarifError(file2, [empty2]);
-  }
-  return parseSarif(json2, file2);
-}
-async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
-  let size;
-  try {
-    size = (await stat3(file2)).size;
-  } catch {
-    throw new SarifError(file2, ["the file was not written"]);
-  }
-  if (size > maxBytes) {
-    throw new SarifError(file2, [
-      `the file is ${size} bytes, over the ${maxBytes}-byte limit for SARIF input`
-    ]);
-  }
-  return parseSarifText(await readFile5(file2, "utf8"), file2);
-}
-var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES;
-var init_read = __esm({
-  "src/sarif/read.ts"() {
-    "use strict";
-    init_errors();
-    init_model3();
-    DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
-    MAX_REPORTED_ISSUES = 5;
-  }
-});
-
-// src/sarif/source-reader.ts
-import { readFileSync as readFileSync7, statSync as statSync5 } from "node:fs";
-import path28 from "node:path";
-var MAX_SOURCE_BYTES, SourceReader;
-var init_source_reader = __esm({
-  "src/sarif/source-reader.ts"() {
-    "use strict";
-    MAX_SOURCE_BYTES = 8 * 1024 * 1024;
-    SourceReader = class {
-      cache = /* @__PURE__ */ new Map();
-      root;
-      constructor(root) {
-        this.root = root;
-      }
-      /** Lines of a repo-relative path, or undefined when the file is missing, too big or binary. */
-      lines(relativePath) {
-        if (this.cache.has(relativePath)) return this.cache.get(relativePath);
-        let lines2;
-        try {
-          const file2 = path28.join(this.root, relativePath);
-          const info = statSync5(file2);
-          if (info.isFile() && info.size <= MAX_SOURCE_BYTES) {
-            const text3 = readFileSync7(file2, "utf8");
-            lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
-          }
-        } catch {
-          lines2 = void 0;
-        }
-        this.cache.set(relativePath, lines2);
-        return lines2;
-      }
-      /** Lines start..end (1-based, inclusive), or undefined when the range is not in the file. */
-      range(relativePath, start, end) {
-        const lines2 = this.lines(relativePath);
-        if (!lines2 || start < 1 || start > lines2.length) return void 0;
-        return lines2.slice(start - 1, Math.min(end, lines2.length));
-      }
-    };
-  }
-});
-
-// src/runner/import-sarif.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir3 } from "node:fs/promises";
-import path29 from "node:path";
-function importedId(toolName) {
-  const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
-  return `sarif-${slug || "tool"}`;
-}
-function unique(id, taken) {
-  let candidate = id;
-  for (let n2 = 2; taken.has(candidate); n2 += 1) candidate = `${id}-${n2}`;
-  taken.add(candidate);
-  return candidate;
-}
-async function importSarifFiles(files, options) {
-  const taken = new Set(options.takenIds);
-  const sources = new SourceReader(options.root);
-  const runs = [];
-  for (const file2 of files) {
-    const started = options.clock.monotonicMs();
-    const elapsed = () => Math.round(options.clock.monotonicMs() - started);
-    try {
-      if (!existsSync3(file2)) throw new SarifError(file2, ["no such file"]);
-      const log2 = await readSarifFile(file2);
-      const driver = log2.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path29.basename(file2, path29.extname(file2))), taken);
-      const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
-      const findings = log2.runs.flatMap(
-        (run2) => normalizeRun(run2, {
-          scannerId: id,
-          scannerVersion: version2,
-          root: options.root,
-          // Relative URIs in a log from elsewhere are taken as relative to the repository root.
-          baseDir: options.root,
-          sources
-        })
-      );
-      await mkdir3(options.outDir, { recursive: true });
-      const kept = await keepRawSarif(log2, findings, {
-        source: file2,
-        dest: path29.join(options.outDir, `${id}.sarif`)
-      });
-      runs.push({
-        id,
-        displayName: `${driver?.name ?? id} (imported)`,
-        status: "ok",
-        version: version2,
-        durationMs: elapsed(),
-        sarifPath: file2,
-        filesScanned: new Set(findings.map((f) => f.path)).size,
-        findings,
-        log: kept.skeleton,
-        rawSarifPath: kept.rawSarifPath,
-        covers: IMPORTED_SARIF_COVERS,
-        imported: true
-      });
-    } catch (error62) {
-      const id = unique(importedId(path29.basename(file2, path29.extname(file2))), taken);
-      runs.push({
-        id,
-        displayName: `${path29.basename(file2)} (imported)`,
-        status: "failed",
-        error: errorMessage(error62),
-        durationMs: elapsed(),
-        sarifPath: file2,
-        filesScanned: 0,
-        findings: [],
-        covers: IMPORTED_SARIF_COVERS,
-        imported: true
-      });
-    }
-  }
-  return runs;
-}
-var IMPORTED_SARIF_COVERS;
-var init_import_sarif = __esm({
-  "src/runner/import-sarif.ts"() {
-    "use strict";
-    init_errors();
-    init_keep_raw();
-    init_normalize2();
-    init_read();
-    init_source_reader();
-    IMPORTED_SARIF_COVERS = ["CC7.1"];
-  }
-});
-
-// src/diff/baseline-bundle.ts
-import { existsSync as existsSync4 } from "node:fs";
-async function readBaselineBundle(location3) {
-  if (!existsSync4(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
-  const files = await readBundle(location3);
-  const verified = verifyFiles(files);
-  if (!verified.ok)
-    throw new UsageError(
-      `--baseline ${location3}: the evidence bundle does not verify (${verified.problems.slice(0, 3).join("; ")})`
-    );
-  const raw = files.get("controlgate.json");
-  if (!raw) throw new UsageError(`--baseline ${location3}: controlgate.json is missing from the bundle`);
-  let parsed;
-  try {
-    parsed = bundleReport.parse(JSON.parse(new TextDecoder().decode(raw)));
-  } catch (error62) {
-    const detail2 = error62 instanceof external_exports.ZodError ? error62.issues.slice(0, 3).map((i3) => `${i3.path.join(".") || "(root)"}: ${i3.message}`).join("; ") : error62 instanceof Error ? error62.message : String(error62);
-    throw new UsageError(`--baseline ${location3}: controlgate.json is not a controlgate report (${detail2})`);
-  }
-  if (parsed.baseline?.scope === "changed-files")
-    throw new UsageError(
-      `--baseline ${location3}: that run scanned only a change's files, so it cannot stand for the base; use a full scan's bundle (a push to the default branch)`
-    );
-  return {
-    location: location3,
-    digest: verified.digest ?? "",
-    scanners: new Map(parsed.scanners.map((s) => [s.id, s.status])),
-    findings: parsed.findings.map(
-      (f, resultIndex) => ({
-        scanner: f.scanner,
-        scannerVersion: f.scannerVersion,
-        ruleId: f.ruleId,
-        ...f.ruleName ? { ruleName: f.ruleName } : {},
-        message: f.message,
-        severity: f.scannerSeverity,
-        severitySource: "fallback",
-        cwe: f.cwe,
-        ...f.category ? { category: f.category } : {},
-        tags: f.tags,
-        path: f.path,
-        inWorkspace: f.inWorkspace,
-        line: f.line,
-        endLine: f.endLine,
-        ...f.snippet !== null ? { snippet: f.snippet } : {},
-        suppressed: f.suppressed,
-        suppressions: [],
-        fingerprint: f.fingerprint,
-        secret: f.secret,
-        resultIndex
-      })
-    )
-  };
-}
-var bundleFinding, bundleReport;
-var init_baseline_bundle = __esm({
-  "src/diff/baseline-bundle.ts"() {
-    "use strict";
-    init_zod();
-    init_errors();
-    init_verify();
-    init_finding();
-    bundleFinding = external_exports.looseObject({
-      scanner: external_exports.string(),
-      scannerVersion: external_exports.string().default("unknown"),
-      ruleId: external_exports.string(),
-      ruleName: external_exports.string().nullable().default(null),
-      scannerSeverity: external_exports.enum(SEVERITIES),
-      cwe: external_exports.array(external_exports.string()).default(() => []),
-      category: external_exports.string().nullable().default(null),
-      tags: external_exports.array(external_exports.string()).default(() => []),
-      path: external_exports.string(),
-      inWorkspace: external_exports.boolean().default(true),
-      line: external_exports.number().int(),
-      endLine: external_exports.number().int(),
-      fingerprint: external_exports.string(),
-      message: external_exports.string(),
-      snippet: external_exports.string().nullable().default(null),
-      suppressed: external_exports.boolean().default(false),
-      secret: external_exports.boolean().default(false),
-      baselineState: external_exports.enum(["new", "unchanged"]).nullable().optional()
-    });
-    bundleReport = external_exports.looseObject({
-      scanners: external_exports.array(external_exports.looseObject({ id: external_exports.string(), status: external_exports.enum(["ok", "failed", "skipped"]) })),
-      findings: external_exports.array(bundleFinding),
-      baseline: external_exports.looseObject({ scope: external_exports.enum(["changed-files", "all-files"]).optional() }).nullable().optional()
-    });
-  }
-});
-
-// src/diff/git.ts
-function parseNameStatus(output2) {
-  const fields = output2.split("\0");
-  const changes = [];
-  for (let i3 = 0; i3 < fields.length; ) {
-    const code2 = fields[i3++] ?? "";
-    if (code2 === "") continue;
-    const status2 = STATUS_LETTERS[code2[0] ?? ""];
-    if (!status2) throw new GitError(`unexpected git diff status "${code2}"`);
-    if (code2[0] === "R" || code2[0] === "C") {
-      const oldPath = fields[i3++] ?? "";
-      const newPath = fields[i3++] ?? "";
-      changes.push(status2 === "renamed" ? { status: status2, path: newPath, oldPath } : { status: status2, path: newPath });
-    } else {
-      changes.push({ status: status2, path: fields[i3++] ?? "" });
-    }
-  }
-  return changes;
-}
-var GitError, GIT_ENV, STATUS_LETTERS, Git;
-var init_git = __esm({
-  "src/diff/git.ts"() {
-    "use strict";
-    init_errors();
-    GitError = class extends Error {
-      name = "GitError";
-    };
-    GIT_ENV = {
-      // Never wait for a password prompt in CI, and never let a user's pager or editor start.
-      GIT_TERMINAL_PROMPT: "0",
-      GIT_PAGER: "cat",
-      GIT_EDITOR: "true",
-      GIT_OPTIONAL_LOCKS: "0",
-      LC_ALL: "C"
-    };
-    STATUS_LETTERS = {
-      A: "added",
-      M: "modified",
-      T: "modified",
-      R: "renamed",
-      // Copies are not asked for (-C): copied vulnerable code is a new instance, judged as added.
-      C: "added",
-      D: "deleted"
-    };
-    Git = class _Git {
-      exec;
-      dir;
-      constructor(exec, dir) {
-        this.exec = exec;
-        this.dir = dir;
-      }
-      async run(args, options = {}) {
-        const result2 = await this.exec({
-          file: "git",
-          // Paths from the diff are literal names, never pathspec magic or globs.
-          // Hooks stay off: checking out the base for scanning must not run anything from the repository.
-          args: ["--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.hooksPath=/dev/null", ...args],
-          cwd: this.dir,
-          env: GIT_ENV,
-          timeoutMs: options.timeoutMs ?? 12e4,
-          maxStdoutBytes: 256 * 1024 * 1024
-        });
-        if (result2.startError) throw new GitError(`git is not available: ${result2.startError}`);
-        if (result2.exitCode !== 0) {
-          const why = result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
-          throw new GitError(
-            `git ${args.slice(0, 2).join(" ")} failed${result2.timedOut ? " (timed out)" : ""}${why ? `: ${why}` : ""}`
-          );
-        }
-        if (result2.stdoutTruncated) throw new GitError(`git ${args[0] ?? ""}: output too large`);
-        return result2.stdout;
-      }
-      /** The same git, run in another folder (a worktree of this repository). */
-      at(dir) {
-        return new _Git(this.exec, dir);
-      }
-      /** The top folder of the repository holding `dir`. */
-      async topLevel() {
-        return (await this.run(["rev-parse", "--show-toplevel"])).trim();
-      }
-      /** The commit a ref names; a clear usage error when it does not exist here. */
-      async commitOf(ref) {
-        if (ref.startsWith("-")) throw new UsageError(`--base: "${ref}" is not a git ref`);
-        try {
-          return (await this.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
-        } catch {
-          throw new GitError(`"${ref}" is not a commit in ${this.dir}`);
-        }
-      }
-      async mergeBase(a2, b) {
-        try {
-          return (await this.run(["merge-base", a2, b])).trim();
-        } catch {
-          throw new GitError(
-            `no merge base between ${a2.slice(0, 12)} and ${b.slice(0, 12)} (a shallow clone? fetch more history, e.g. fetch-depth: 0)`
-          );
-        }
-      }
-      async isShallow() {
-        return (await this.run(["rev-parse", "--is-shallow-repository"])).trim() === "true";
-      }
-      /** Fetches one commit and enough history to find a merge base; best effort, CI only. */
-      async fetchForMergeBase(sha) {
-        await this.run(["fetch", "--no-tags", "--no-recurse-submodules", "--deepen=200", "origin", sha], {
-          timeoutMs: 3e5
-        });
-      }
-      /**
-       * Files that differ between `base` and the working tree (committed, staged and unstaged changes),
-       * with renames followed, plus untracked files that are not ignored: what a developer is about
-       * to push, and in CI exactly the pull request's changes.
-       */
-      async changesSince(base) {
-        const diff = await this.run(["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]);
-        const changes = parseNameStatus(diff);
-        const untracked = await this.run(["ls-files", "-z", "--others", "--exclude-standard"]);
-        const known = new Set(changes.map((c3) => c3.path));
-        for (const file2 of untracked.split("\0")) {
-          if (file2 && !known.has(file2)) changes.push({ status: "added", path: file2 });
-        }
-        return changes.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
-      }
-    };
-  }
-});
-
-// src/diff/change-set.ts
-function changedHeadPaths(set2) {
-  return new Set(set2.changes.filter((c3) => c3.status !== "deleted").map((c3) => c3.path));
-}
-function changedBasePaths(set2) {
-  const paths = /* @__PURE__ */ new Set();
-  for (const c3 of set2.changes) {
-    if (c3.status === "modified" || c3.status === "deleted") paths.add(c3.path);
-    else if (c3.status === "renamed" && c3.oldPath) paths.add(c3.oldPath);
-  }
-  return paths;
-}
-function renamesOf(set2) {
-  return new Map(
-    set2.changes.flatMap((c3) => c3.status === "renamed" && c3.oldPath ? [[c3.oldPath, c3.path]] : [])
-  );
-}
-async function resolveChangeSet(options) {
-  const probe = new Git(options.exec, options.dir);
-  let repoRoot;
-  try {
-    repoRoot = await probe.topLevel();
-  } catch (error62) {
-    throw new GitError(
-      `comparing needs a git repository, and ${options.dir} is not inside one (${error62 instanceof Error ? error62.message : String(error62)})`
-    );
-  }
-  const git2 = new Git(options.exec, repoRoot);
-  const headSha = await git2.commitOf("HEAD");
-  let baseSha;
-  let mergeBase;
-  try {
-    baseSha = await git2.commitOf(options.baseRef);
-    mergeBase = await git2.mergeBase(baseSha, headSha);
-  } catch (error62) {
-    if (!options.fetchIfMissing || !(error62 instanceof GitError)) throw error62;
-    await git2.fetchForMergeBase(options.baseRef);
-    baseSha = await git2.commitOf(options.baseRef);
-    mergeBase = await git2.mergeBase(baseSha, headSha);
-  }
-  const changes = await git2.changesSince(mergeBase);
-  return { baseRef: options.baseRef, baseSha, mergeBase, headSha, repoRoot, changes };
-}
-var init_change_set = __esm({
-  "src/diff/change-set.ts"() {
-    "use strict";
-    init_git();
-  }
-});
-
-// src/diff/classify.ts
-function contentKey(f, filePath) {
-  const code2 = f.snippet !== void 0 ? normalizeCode(f.snippet) : "";
-  return [f.scanner, f.ruleId, filePath, code2 !== "" ? `code:${code2}` : `msg:${f.message}`].join("\0");
-}
-function sameStatementPrefix(a2, b) {
-  if (a2 === void 0 || b === void 0) return false;
-  const [short, long] = [normalizeCode(a2), normalizeCode(b)].sort((x2, y) => x2.length - y.length);
-  return short !== void 0 && long !== void 0 && short.length >= MIN_PREFIX && long.startsWith(short);
-}
-function classifyFindings(input2) {
-  const byFingerprint = /* @__PURE__ */ new Map();
-  for (const b of input2.base)
-    byFingerprint.set(b.fingerprint, [...byFingerprint.get(b.fingerprint) ?? [], b]);
-  const matched = /* @__PURE__ */ new Set();
-  const states = /* @__PURE__ */ new Map();
-  for (const h2 of input2.head) {
-    if (input2.knownUnchanged?.(h2)) {
-      states.set(h2, "unchanged");
-      continue;
-    }
-    const candidate = byFingerprint.get(h2.fingerprint)?.find((b) => !matched.has(b));
-    if (candidate) {
-      matched.add(candidate);
-      states.set(h2, "unchanged");
-    }
-  }
-  const byContent = /* @__PURE__ */ new Map();
-  for (const b of input2.base) {
-    if (matched.has(b)) continue;
-    const key = contentKey(b, input2.renames.get(b.path) ?? b.path);
-    byContent.set(key, [...byContent.get(key) ?? [], b]);
-  }
-  for (const h2 of input2.head) {
-    if (states.has(h2)) continue;
-    const candidate = byContent.get(contentKey(h2, h2.path))?.find((b) => !matched.has(b));
-    if (candidate) {
-      matched.add(candidate);
-      states.set(h2, "unchanged");
-    }
-  }
-  const unmatchedBase = input2.base.filter((b) => !matched.has(b));
-  for (const h2 of input2.head) {
-    if (states.has(h2)) continue;
-    const candidate = unmatchedBase.find(
-      (b) => !matched.has(b) && b.scanner === h2.scanner && b.ruleId === h2.ruleId && (input2.renames.get(b.path) ?? b.path) === h2.path && sameStatementPrefix(b.snippet, h2.snippet)
-    );
-    if (candidate) matched.add(candidate);
-    states.set(h2, candidate ? "unchanged" : "new");
-  }
-  return {
-    head: input2.head.map((h2) => ({ ...h2, baselineState: states.get(h2) ?? "new" })),
-    fixed: input2.base.filter((b) => !matched.has(b)).map((b) => ({ ...b, baselineState: "fixed" }))
-  };
-}
-var MIN_PREFIX;
-var init_classify = __esm({
-  "src/diff/classify.ts"() {
-    "use strict";
-    init_fingerprint();
-    MIN_PREFIX = 16;
-  }
-});
-
-// src/diff/worktree.ts
-import { mkdtemp as mkdtemp3, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
-import os4 from "node:os";
-import path30 from "node:path";
-async function filesAt(git2, commit) {
-  const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
-  return out.split("\0").filter((f) => f !== "");
-}
-async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp3(path30.join(os4.tmpdir(), "controlgate-base-"));
-  const dir = path30.join(scratch, "tree");
-  let added = false;
-  try {
-    await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
-    added = true;
-    const inTree = git2.at(dir);
-    if (paths === "all") {
-      await inTree.run(["reset", "--hard", "--quiet", commit]);
-    } else if (paths.length > 0) {
-      const list = path30.join(scratch, "paths");
-      await writeFile2(list, `${paths.join("\0")}\0`);
-      await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
-    }
-    return await work(dir);
-  } finally {
-    if (added) {
-      await git2.run(["worktree", "remove", "--force", dir]).catch(() => void 0);
-    }
-    await rm5(scratch, { recursive: true, force: true });
-    await git2.run(["worktree", "prune"]).catch(() => void 0);
-  }
-}
-var init_worktree = __esm({
-  "src/diff/worktree.ts"() {
-    "use strict";
-  }
-});
-
-// node_modules/yocto-queue/index.js
-var Node, Queue;
-var init_yocto_queue = __esm({
-  "node_modules/yocto-queue/index.js"() {
-    Node = class {
-      value;
-      next;
-      constructor(value) {
-        this.value = value;
-      }
-    };
-    Queue = class {
-      #head;
-      #tail;
-      #size;
-      constructor() {
-        this.clear();
-      }
-      enqueue(value) {
-        const node2 = new Node(value);
-        if (this.#head) {
-          this.#tail.next = node2;
-          this.#tail = node2;
-        } else {
-          this.#head = node2;
-          this.#tail = node2;
-        }
-        this.#size++;
-      }
-      dequeue() {
-        const current = this.#head;
-        if (!current) {
-          return;
-        }
-        this.#head = this.#head.next;
-        this.#size--;
-        if (!this.#head) {
-          this.#tail = void 0;
-        }
-        return current.value;
-      }
-      peek() {
-        if (!this.#head) {
-          return;
-        }
-        return this.#head.value;
-      }
-      clear() {
-        this.#head = void 0;
-        this.#tail = void 0;
-        this.#size = 0;
-      }
-      get size() {
-        return this.#size;
-      }
-      *[Symbol.iterator]() {
-        let current = this.#head;
-        while (current) {
-          yield current.value;
-          current = current.next;
-        }
-      }
-      *drain() {
-        while (this.#head) {
-          yield this.dequeue();
-        }
-      }
-    };
-  }
-});
-
-// node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run2 = async (function_, resolve3, arguments_) => {
-    const result2 = (async () => function_(...arguments_))();
-    resolve3(result2);
-    try {
-      await result2;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve3, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises = [];
-        try {
-          Array.from(iterable, (value, index) => {
-            const promise3 = generator(function_, value, index);
-            promises.push(promise3);
-            return promise3;
-          });
-        } catch (error62) {
-          for (const promise3 of promises) {
-            promise3.catch(() => {
-            });
-          }
-          throw error62;
-        }
-        return Promise.all(promises);
-      }
-    }
-  });
-  return generator;
-}
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
-  }
-}
-var init_p_limit = __esm({
-  "node_modules/p-limit/index.js"() {
-    init_yocto_queue();
-  }
-});
-
-// src/runner/run-scanners.ts
-import { mkdir as mkdir4, rm as rm6 } from "node:fs/promises";
-import path31 from "node:path";
-function clip(text3, max2 = 4e3) {
-  const trimmed = redactKnownSecrets(text3.trim());
-  return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
-}
-async function runOne(planned, o2) {
-  const { scanner: scanner2, options } = planned;
-  const started = o2.clock.monotonicMs();
-  const base = { id: scanner2.id, displayName: scanner2.displayName, findings: [], filesScanned: 0 };
-  const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
-  const files = scanner2.selectFiles(planned.files ?? o2.files, o2.root);
-  if (files.length === 0) {
-    return {
-      ...base,
-      status: "skipped",
-      error: planned.files ? `no changed files for ${scanner2.displayName}` : `no files for ${scanner2.displayName} under the scanned path`,
-      durationMs: elapsed()
-    };
-  }
-  o2.onProgress?.({
-    type: "start",
-    id: scanner2.id,
-    displayName: scanner2.displayName,
-    files: files.length,
-    phase: o2.phase ?? "head"
-  });
-  let tool;
-  try {
-    tool = await scanner2.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
-  } catch (error62) {
-    return {
-      ...base,
-      filesScanned: files.length,
-      status: "failed",
-      error: `not available: ${errorMessage(error62)}`,
-      durationMs: elapsed()
-    };
-  }
-  const outDir = path31.join(o2.outDir, scanner2.id);
-  await rm6(outDir, { recursive: true, force: true });
-  await mkdir4(outDir, { recursive: true });
-  const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
-  const result2 = await o2.exec({
-    file: plan.file,
-    args: plan.args,
-    cwd: plan.cwd,
-    env: plan.env,
-    timeoutMs: options.timeoutSeconds * 1e3
-  });
-  const facts = {
-    ...base,
-    filesScanned: files.length,
-    version: tool.version,
-    exitCode: result2.exitCode,
-    ...result2.signal ? { signal: result2.signal } : {},
-    command: { file: plan.file, args: plan.args, ...plan.cwd ? { cwd: plan.cwd } : {} },
-    ...plan.sarifPath ? { sarifPath: plan.sarifPath } : {},
-    ...result2.stderrTail.trim() ? { stderrTail: clip(result2.stderrTail) } : {}
-  };
-  const failed2 = (error62) => ({
-    ...facts,
-    status: "failed",
-    error: error62,
-    durationMs: elapsed()
-  });
-  if (result2.startError) return failed2(`could not start ${plan.file}: ${result2.startError}`);
-  if (result2.timedOut)
-    return failed2(`timed out after ${options.timeoutSeconds} s; it and its child processes were killed`);
-  if (result2.exitCode === null) return failed2(`killed by ${result2.signal ?? "a signal"}`);
-  const meaning = scanner2.interpretExit(result2.exitCode);
-  let findings = [];
-  let log2;
-  let readError;
-  let rawSarifPath;
-  try {
-    log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner2.id} standard output`);
-    const sources = new SourceReader(o2.root);
-    const extraRuleProperties = await scanner2.ruleProperties?.(outDir);
-    findings = log2.runs.flatMap(
-      (run2) => normalizeRun(run2, {
-        scannerId: scanner2.id,
-        scannerVersion: tool.version,
-        root: o2.root,
-        baseDir: plan.cwd ?? o2.root,
-        sources,
-        inSourceSuppression: scanner2.inSourceSuppression,
-        extraRuleProperties
-      })
-    );
-    const kept = await keepRawSarif(log2, findings, {
-      ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path31.join(outDir, `${scanner2.id}.sarif`)
-    });
-    log2 = kept.skeleton;
-    rawSarifPath = kept.rawSarifPath;
-  } catch (error62) {
-    readError = errorMessage(error62);
-  }
-  if (meaning === "error") {
-    const tail = result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
-    return {
-      ...failed2(`exited with ${result2.exitCode}${tail ? `: ${clip(tail, 300)}` : ""}`),
-      findings,
-      ...log2 ? { log: log2 } : {},
-      ...rawSarifPath ? { rawSarifPath } : {}
-    };
-  }
-  if (readError !== void 0) return failed2(readError);
-  return {
-    ...facts,
-    status: "ok",
-    findings,
-    ...log2 ? { log: log2 } : {},
-    ...rawSarifPath ? { rawSarifPath } : {},
-    durationMs: elapsed()
-  };
-}
-async function runScanners(o2) {
-  const limit = pLimit(Math.max(1, o2.concurrency));
-  return Promise.all(
-    o2.scanners.map(
-      (planned) => limit(async () => {
-        let run2;
-        try {
-          run2 = await runOne(planned, o2);
-        } catch (error62) {
-          run2 = {
-            id: planned.scanner.id,
-            displayName: planned.scanner.displayName,
-            status: "failed",
-            error: `internal error: ${errorMessage(error62)}`,
-            durationMs: 0,
-            filesScanned: 0,
-            findings: []
-          };
-        }
-        o2.onProgress?.({ type: "end", run: run2, phase: o2.phase ?? "head" });
-        return run2;
-      })
-    )
-  );
-}
-var init_run_scanners = __esm({
-  "src/runner/run-scanners.ts"() {
-    "use strict";
-    init_p_limit();
-    init_errors();
-    init_redact();
-    init_keep_raw();
-    init_normalize2();
-    init_read();
-    init_source_reader();
-  }
-});
-
-// node_modules/fdir/dist/index.mjs
-import { createRequire as createRequire2 } from "module";
-import { basename, dirname, normalize, relative, resolve, sep } from "path";
-import * as nativeFs from "fs";
-function cleanPath(path37) {
-  let normalized = normalize(path37);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
-  return normalized;
-}
-function convertSlashes(path37, separator) {
-  return path37.replace(SLASHES_REGEX, separator);
-}
-function isRootDirectory(path37) {
-  return path37 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path37);
-}
-function normalizePath(path37, options) {
-  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path37.includes("/") || path37.startsWith(".");
-  if (resolvePaths) path37 = resolve(path37);
-  if (normalizePath$1 || pathNeedsCleaning) path37 = cleanPath(path37);
-  if (path37 === ".") return "";
-  const needsSeperator = path37[path37.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path37 + pathSeparator : path37, pathSeparator);
-}
-function joinPathWithBasePath(filename, directoryPath) {
-  return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-  return function(filename, directoryPath) {
-    const sameRoot = directoryPath.startsWith(root);
-    if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-  };
-}
-function joinPath(filename) {
-  return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-  return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-  const { relativePaths, includeBasePath } = options;
-  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-function pushDirectoryWithRelativePath(root) {
-  return function(directoryPath, paths) {
-    paths.push(directoryPath.substring(root.length) || ".");
-  };
-}
-function pushDirectoryFilterWithRelativePath(root) {
-  return function(directoryPath, paths, filters) {
-    const relativePath = directoryPath.substring(root.length) || ".";
-    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-  };
-}
-function build$6(root, options) {
-  const { includeDirs, filters, relativePaths } = options;
-  if (!includeDirs) return empty$2;
-  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-function build$5(options) {
-  const { excludeFiles, filters, onlyCounts } = options;
-  if (excludeFiles) return empty$1;
-  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-  else if (onlyCounts) return pushFileCount;
-  else return pushFile;
-}
-function build$4(options) {
-  return options.group ? getArrayGroup : getArray;
-}
-function build$3(options) {
-  return options.group ? groupFiles : empty;
-}
-function build$2(options, isSynchronous) {
-  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive2(path37, resolved, state) {
-  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path37);
-  let depth = 1;
-  while (parent !== state.root && depth < 2) {
-    const resolvedPath = state.symlinks.get(parent);
-    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-    if (isSameRoot) depth++;
-    else parent = dirname(parent);
-  }
-  state.symlinks.set(path37, resolved);
-  return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-  return state.visited.includes(resolved + state.options.pathSeparator);
-}
-function report(error62, callback$1, output2, suppressErrors) {
-  if (error62 && !suppressErrors) callback$1(error62, output2);
-  else callback$1(null, output2);
-}
-function build$1(options, isSynchronous) {
-  const { onlyCounts, group, maxFiles } = options;
-  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-  else if (group) return isSynchronous ? groupsSync : groupsAsync;
-  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-  else return isSynchronous ? defaultSync : defaultAsync;
-}
-function build(isSynchronous) {
-  return isSynchronous ? walkSync : walkAsync;
-}
-function promise2(root, options) {
-  return new Promise((resolve$1, reject) => {
-    callback(root, options, (err2, output2) => {
-      if (err2) return reject(err2);
-      resolve$1(output2);
-    });
-  });
-}
-function callback(root, options, callback$1) {
-  let walker = new Walker(root, options, callback$1);
-  walker.start();
-}
-function sync(root, options) {
-  const walker = new Walker(root, options);
-  return walker.start();
-}
-var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue2, Counter, Aborter, Walker, APIBuilder, pm, Builder;
-var init_dist = __esm({
-  "node_modules/fdir/dist/index.mjs"() {
-    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
-    SLASHES_REGEX = /[\\/]/g;
-    WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-    pushDirectory = (directoryPath, paths) => {
-      paths.push(directoryPath || ".");
-    };
-    pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path37 = directoryPath || ".";
-      if (filters.every((filter) => filter(path37, true))) paths.push(path37);
-    };
-    empty$2 = () => {
-    };
-    pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-      if (filters.every((filter) => filter(filename, false))) counts.files++;
-    };
-    pushFileFilter = (filename, paths, _counts, filters) => {
-      if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-    };
-    pushFileCount = (_filename, _paths, counts, _filters) => {
-      counts.files++;
-    };
-    pushFile = (filename, paths) => {
-      paths.push(filename);
-    };
-    empty$1 = () => {
-    };
-    getArray = (paths) => {
-      return paths;
-    };
-    getArrayGroup = () => {
-      return [""].slice(0, 0);
-    };
-    groupFiles = (groups, directory, files) => {
-      groups.push({
-        directory,
-        files,
-        dir: directory
-      });
-    };
-    empty = () => {
-    };
-    resolveSymlinksAsync = function(path37, state, callback$1) {
-      const { queue, fs: fs3, options: { suppressErrors } } = state;
-      queue.enqueue();
-      fs3.realpath(path37, (error62, resolvedPath) => {
-        if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
-        fs3.stat(resolvedPath, (error$1, stat5) => {
-          if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat5.isDirectory() && isRecursive2(path37, resolvedPath, state)) return queue.dequeue(null, state);
-          callback$1(stat5, resolvedPath);
-          queue.dequeue(null, state);
-        });
-      });
-    };
-    resolveSymlinks = function(path37, state, callback$1) {
-      const { queue, fs: fs3, options: { suppressErrors } } = state;
-      queue.enqueue();
-      try {
-        const resolvedPath = fs3.realpathSync(path37);
-        const stat5 = fs3.statSync(resolvedPath);
-        if (stat5.isDirectory() && isRecursive2(path37, resolvedPath, state)) return;
-        callback$1(stat5, resolvedPath);
-      } catch (e) {
-        if (!suppressErrors) throw e;
-      }
-    };
-    onlyCountsSync = (state) => {
-      return state.counts;
-    };
-    groupsSync = (state) => {
-      return state.groups;
-    };
-    defaultSync = (state) => {
-      return state.paths;
-    };
-    limitFilesSync = (state) => {
-      return state.paths.slice(0, state.options.maxFiles);
-    };
-    onlyCountsAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.counts, state.options.suppressErrors);
-      return null;
-    };
-    defaultAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.paths, state.options.suppressErrors);
-      return null;
-    };
-    limitFilesAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-      return null;
-    };
-    groupsAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.groups, state.options.suppressErrors);
-      return null;
-    };
-    readdirOpts = { withFileTypes: true };
-    walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-      state.queue.enqueue();
-      if (currentDepth < 0) return state.queue.dequeue(null, state);
-      const { fs: fs3 } = state;
-      state.visited.push(crawlPath);
-      state.counts.directories++;
-      fs3.readdir(crawlPath || ".", readdirOpts, (error62, entries = []) => {
-        callback$1(entries, directoryPath, currentDepth);
-        state.queue.dequeue(state.options.suppressErrors ? null : error62, state);
-      });
-    };
-    walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-      const { fs: fs3 } = state;
-      if (currentDepth < 0) return;
-      state.visited.push(crawlPath);
-      state.counts.directories++;
-      let entries = [];
-      try {
-        entries = fs3.readdirSync(crawlPath || ".", readdirOpts);
-      } catch (e) {
-        if (!state.options.suppressErrors) throw e;
-      }
-      callback$1(entries, directoryPath, currentDepth);
-    };
-    Queue2 = class {
-      count = 0;
-      constructor(onQueueEmpty) {
-        this.onQueueEmpty = onQueueEmpty;
-      }
-      enqueue() {
-        this.count++;
-        return this.count;
-      }
-      dequeue(error62, output2) {
-        if (this.onQueueEmpty && (--this.count <= 0 || error62)) {
-          this.onQueueEmpty(error62, output2);
-          if (error62) {
-            output2.controller.abort();
-            this.onQueueEmpty = void 0;
-          }
-        }
-      }
-    };
-    Counter = class {
-      _files = 0;
-      _directories = 0;
-      set files(num) {
-        this._files = num;
-      }
-      get files() {
-        return this._files;
-      }
-      set directories(num) {
-        this._directories = num;
-      }
-      get directories() {
-        return this._directories;
-      }
-      /**
-      * @deprecated use `directories` instead
-      */
-      /* c8 ignore next 3 */
-      get dirs() {
-        return this._directories;
-      }
-    };
-    Aborter = class {
-      aborted = false;
-      abort() {
-        this.aborted = true;
-      }
-    };
-    Walker = class {
-      root;
-      isSynchronous;
-      state;
-      joinPath;
-      pushDirectory;
-      pushFile;
-      getArray;
-      groupFiles;
-      resolveSymlink;
-      walkDirectory;
-      callbackInvoker;
-      constructor(root, options, callback$1) {
-        this.isSynchronous = !callback$1;
-        this.callbackInvoker = build$1(options, this.isSynchronous);
-        this.root = normalizePath(root, options);
-        this.state = {
-          root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-          paths: [""].slice(0, 0),
-          groups: [],
-          counts: new Counter(),
-          options,
-          queue: new Queue2((error62, state) => this.callbackInvoker(state, error62, callback$1)),
-          symlinks: /* @__PURE__ */ new Map(),
-          visited: [""].slice(0, 0),
-          controller: new Aborter(),
-          fs: options.fs || nativeFs
-        };
-        this.joinPath = build$7(this.root, options);
-        this.pushDirectory = build$6(this.root, options);
-        this.pushFile = build$5(options);
-        this.getArray = build$4(options);
-        this.groupFiles = build$3(options);
-        this.resolveSymlink = build$2(options, this.isSynchronous);
-        this.walkDirectory = build(this.isSynchronous);
-      }
-      start() {
-        this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-        this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-        return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-      }
-      walk = (entries, directoryPath, depth) => {
-        const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-        if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-        const files = this.getArray(this.state.paths);
-        for (let i3 = 0; i3 < entries.length; ++i3) {
-          const entry = entries[i3];
-          if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-            const filename = this.joinPath(entry.name, directoryPath);
-            this.pushFile(filename, files, this.state.counts, filters);
-          } else if (entry.isDirectory()) {
-            let path37 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path37)) continue;
-            this.pushDirectory(path37, paths, filters);
-            this.walkDirectory(this.state, path37, path37, depth - 1, this.walk);
-          } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path37 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path37, this.state, (stat5, resolvedPath) => {
-              if (stat5.isDirectory()) {
-                resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path37 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path37 + pathSeparator, depth - 1, this.walk);
-              } else {
-                resolvedPath = useRealPaths ? resolvedPath : path37;
-                const filename = basename(resolvedPath);
-                const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
-                resolvedPath = this.joinPath(filename, directoryPath$1);
-                this.pushFile(resolvedPath, files, this.state.counts, filters);
-              }
-            });
-          }
-        }
-        this.groupFiles(this.state.groups, directoryPath, files);
-      };
-    };
-    APIBuilder = class {
-      constructor(root, options) {
-        this.root = root;
-        this.options = options;
-      }
-      withPromise() {
-        return promise2(this.root, this.options);
-      }
-      withCallback(cb) {
-        callback(this.root, this.options, cb);
-      }
-      sync() {
-        return sync(this.root, this.options);
-      }
-    };
-    pm = null;
-    try {
-      __require2.resolve("picomatch");
-      pm = __require2("picomatch");
-    } catch {
-    }
-    Builder = class {
-      globCache = {};
-      options = {
-        maxDepth: Infinity,
-        suppressErrors: true,
-        pathSeparator: sep,
-        filters: []
-      };
-      globFunction;
-      constructor(options) {
-        this.options = {
-          ...this.options,
-          ...options
-        };
-        this.globFunction = this.options.globFunction;
-      }
-      group() {
-        this.options.group = true;
-        return this;
-      }
-      withPathSeparator(separator) {
-        this.options.pathSeparator = separator;
-        return this;
-      }
-      withBasePath() {
-        this.options.includeBasePath = true;
-        return this;
-      }
-      withRelativePaths() {
-        this.options.relativePaths = true;
-        return this;
-      }
-      withDirs() {
-        this.options.includeDirs = true;
-        return this;
-      }
-      withMaxDepth(depth) {
-        this.options.maxDepth = depth;
-        return this;
-      }
-      withMaxFiles(limit) {
-        this.options.maxFiles = limit;
-        return this;
-      }
-      withFullPaths() {
-        this.options.resolvePaths = true;
-        this.options.includeBasePath = true;
-        return this;
-      }
-      withErrors() {
-        this.options.suppressErrors = false;
-        return this;
-      }
-      withSymlinks({ resolvePaths = true } = {}) {
-        this.options.resolveSymlinks = true;
-        this.options.useRealPaths = resolvePaths;
-        return this.withFullPaths();
-      }
-      withAbortSignal(signal) {
-        this.options.signal = signal;
-        return this;
-      }
-      normalize() {
-        this.options.normalizePath = true;
-        return this;
-      }
-      filter(predicate) {
-        this.options.filters.push(predicate);
-        return this;
-      }
-      onlyDirs() {
-        this.options.excludeFiles = true;
-        this.options.includeDirs = true;
-        return this;
-      }
-      exclude(predicate) {
-        this.options.exclude = predicate;
-        return this;
-      }
-      onlyCounts() {
-        this.options.onlyCounts = true;
-        return this;
-      }
-      crawl(root) {
-        return new APIBuilder(root || ".", this.options);
-      }
-      withGlobFunction(fn) {
-        this.globFunction = fn;
-        return this;
-      }
-      /**
-      * @deprecated Pass options using the constructor instead:
-      * ```ts
-      * new fdir(options).crawl("/path/to/root");
-      * ```
-      * This method will be removed in v7.0
-      */
-      /* c8 ignore next 4 */
-      crawlWithOptions(root, options) {
-        this.options = {
-          ...this.options,
-          ...options
-        };
-        return new APIBuilder(root || ".", this.options);
-      }
-      glob(...patterns) {
-        if (this.globFunction) return this.globWithOptions(patterns);
-        return this.globWithOptions(patterns, ...[{ dot: true }]);
-      }
-      globWithOptions(patterns, ...options) {
-        const globFn = this.globFunction || pm;
-        if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-        var isMatch = this.globCache[patterns.join("\0")];
-        if (!isMatch) {
-          isMatch = globFn(patterns, ...options);
-          this.globCache[patterns.join("\0")] = isMatch;
-        }
-        this.options.filters.push((path37) => isMatch(path37));
-        return this;
-      }
-    };
-  }
-});
-
-// node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir3, readdirSync as readdirSync2, realpath, realpathSync as realpathSync2, stat as stat4, statSync as statSync6 } from "fs";
-import { isAbsolute, posix, resolve as resolve2 } from "path";
-import { fileURLToPath as fileURLToPath6 } from "url";
-function getPartialMatcher(patterns, options = {}) {
-  const patternsCount = patterns.length;
-  const patternsParts = Array(patternsCount);
-  const matchers = Array(patternsCount);
-  let i3, j;
-  for (i3 = 0; i3 < patternsCount; i3++) {
-    const parts = splitPattern(patterns[i3]);
-    patternsParts[i3] = parts;
-    const partsCount = parts.length;
-    const partMatchers = Array(partsCount);
-    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch4.default)(parts[j], options);
-    matchers[i3] = partMatchers;
-  }
-  return (input2) => {
-    const inputParts = input2.split("/");
-    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
-    for (i3 = 0; i3 < patternsCount; i3++) {
-      const patternParts = patternsParts[i3];
-      const matcher = matchers[i3];
-      const inputPatternCount = inputParts.length;
-      const minParts = Math.min(inputPatternCount, patternParts.length);
-      j = 0;
-      while (j < minParts) {
-        const part = patternParts[j];
-        if (part.includes("/")) return true;
-        if (!matcher[j](inputParts[j])) break;
-        if (!options.noglobstar && part === "**") return true;
-        j++;
-      }
-      if (j === inputPatternCount) return true;
-    }
-    return false;
-  };
-}
-function buildFormat(cwd, root, absolute) {
-  if (cwd === root || root.startsWith(`${cwd}/`)) {
-    if (absolute) {
-      const start = cwd.length + +!isRoot(cwd);
-      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-    }
-    const prefix = root.slice(cwd.length + 1);
-    if (prefix) return (p, isDir) => {
-      if (p === ".") return prefix;
-      const result2 = `${prefix}/${p}`;
-      return isDir ? result2.slice(0, -1) : result2;
-    };
-    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-  }
-  if (absolute) return (p) => posix.relative(cwd, p) || ".";
-  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-  if (root.startsWith(`${cwd}/`)) {
-    const prefix = root.slice(cwd.length + 1);
-    return (p) => `${prefix}/${p}`;
-  }
-  return (p) => {
-    const result2 = posix.relative(cwd, `${root}/${p}`);
-    return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
-  };
-}
-function ensureNonDriveRelativePath(path37) {
-  return path37.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-function splitPattern(path37) {
-  var _result$parts;
-  const result2 = import_picomatch4.default.scan(path37, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path37];
-}
-function isDynamicPattern(pattern, options) {
-  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan3 = import_picomatch4.default.scan(pattern);
-  return scan3.isGlob || scan3.negated;
-}
-function log(...tasks) {
-  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-  return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-function normalizePattern(pattern, opts, props2, isIgnore) {
-  var _PARENT_DIRECTORY$exe;
-  const cwd = opts.cwd;
-  let result2 = pattern;
-  if (pattern[pattern.length - 1] === "/") result2 = pattern.slice(0, -1);
-  if (result2[result2.length - 1] !== "*" && opts.expandDirectories) result2 += "/**";
-  const escapedCwd = escapePath(cwd);
-  result2 = isAbsolute(result2.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result2) : posix.normalize(result2);
-  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result2)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-  const parts = splitPattern(result2);
-  if (parentDir) {
-    const n2 = (parentDir.length + 1) / 3;
-    let i3 = 0;
-    const cwdParts = escapedCwd.split("/");
-    while (i3 < n2 && parts[i3 + n2] === cwdParts[cwdParts.length + i3 - n2]) {
-      result2 = result2.slice(0, (n2 - i3 - 1) * 3) + result2.slice((n2 - i3) * 3 + parts[i3 + n2].length + 1) || ".";
-      i3++;
-    }
-    const potentialRoot = posix.join(cwd, parentDir.slice(i3 * 3));
-    if (potentialRoot[0] !== "." && props2.root.length > potentialRoot.length) {
-      props2.root = ensureNonDriveRelativePath(potentialRoot);
-      props2.depthOffset = -n2 + i3;
-    }
-  }
-  if (!isIgnore && props2.depthOffset >= 0) {
-    var _props$commonPath;
-    (_props$commonPath = props2.commonPath) !== null && _props$commonPath !== void 0 || (props2.commonPath = parts);
-    const newCommonPath = [];
-    const length = Math.min(props2.commonPath.length, parts.length);
-    for (let i3 = 0; i3 < length; i3++) {
-      const part = parts[i3];
-      if (part === "**" && !parts[i3 + 1]) {
-        newCommonPath.pop();
-        break;
-      }
-      if (i3 === parts.length - 1 || part !== props2.commonPath[i3] || isDynamicPattern(part)) break;
-      newCommonPath.push(part);
-    }
-    props2.depthOffset = newCommonPath.length;
-    props2.commonPath = newCommonPath;
-    props2.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
-  }
-  return result2;
-}
-function processPatterns(options, patterns, props2) {
-  const matchPatterns = [];
-  const ignorePatterns = [];
-  for (const pattern of options.ignore) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props2, true));
-  }
-  for (const pattern of patterns) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props2, false));
-    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props2, true));
-  }
-  return {
-    match: matchPatterns,
-    ignore: ignorePatterns
-  };
-}
-function buildCrawler(options, patterns) {
-  const cwd = options.cwd;
-  const props2 = {
-    root: cwd,
-    depthOffset: 0
-  };
-  const processed = processPatterns(options, patterns, props2);
-  if (options.debug) log("internal processing patterns:", processed);
-  const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-  const root = props2.root.replace(BACKSLASHES, "");
-  const matchOptions = {
-    dot,
-    nobrace: options.braceExpansion === false,
-    nocase: !caseSensitiveMatch,
-    noextglob: options.extglob === false,
-    noglobstar: options.globstar === false,
-    posix: true
-  };
-  const matcher = (0, import_picomatch4.default)(processed.match, matchOptions);
-  const ignore = (0, import_picomatch4.default)(processed.ignore, matchOptions);
-  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-  const format2 = buildFormat(cwd, root, absolute);
-  const excludeFormatter = absolute ? format2 : buildFormat(cwd, root, true);
-  const excludePredicate = (_, p) => {
-    const relativePath = excludeFormatter(p, true);
-    return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-  };
-  let maxDepth;
-  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
-  const crawler = new Builder({
-    filters: [debug ? (p, isDirectory) => {
-      const path37 = format2(p, isDirectory);
-      const matches = matcher(path37) && !ignore(path37);
-      if (matches) log(`matched ${path37}`);
-      return matches;
-    } : (p, isDirectory) => {
-      const path37 = format2(p, isDirectory);
-      return matcher(path37) && !ignore(path37);
-    }],
-    exclude: debug ? (_, p) => {
-      const skipped = excludePredicate(_, p);
-      log(`${skipped ? "skipped" : "crawling"} ${p}`);
-      return skipped;
-    } : excludePredicate,
-    fs: options.fs,
-    pathSeparator: "/",
-    relativePaths: !absolute,
-    resolvePaths: absolute,
-    includeBasePath: absolute,
-    resolveSymlinks: followSymbolicLinks,
-    excludeSymlinks: !followSymbolicLinks,
-    excludeFiles: onlyDirectories,
-    includeDirs: onlyDirectories || !options.onlyFiles,
-    maxDepth,
-    signal: options.signal
-  }).crawl(root);
-  if (options.debug) log("internal properties:", {
-    ...props2,
-    root
-  });
-  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-function formatPaths(paths, mapper) {
-  if (mapper) for (let i3 = paths.length - 1; i3 >= 0; i3--) paths[i3] = mapper(paths[i3]);
-  return paths;
-}
-function getOptions2(options) {
-  const opts = Object.assign({}, options);
-  for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath6(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-  opts.ignore = ensureStringArray(opts.ignore);
-  opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir3,
-    readdirSync: opts.fs.readdirSync || readdirSync2,
-    realpath: opts.fs.realpath || realpath,
-    realpathSync: opts.fs.realpathSync || realpathSync2,
-    stat: opts.fs.stat || stat4,
-    statSync: opts.fs.statSync || statSync6
-  });
-  if (opts.debug) log("globbing with options:", opts);
-  return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-  var _ref;
-  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-  const options = getOptions2(isModern ? inputOptions : globInput);
-  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-  const [crawler, relative3] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative3) : [];
-}
-var import_picomatch4, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
-var init_dist2 = __esm({
-  "node_modules/tinyglobby/dist/index.mjs"() {
-    init_dist();
-    import_picomatch4 = __toESM(require_picomatch2(), 1);
-    isReadonlyArray = Array.isArray;
-    BACKSLASHES = /\\/g;
-    DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-    isWin = process.platform === "win32";
-    ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-    WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-    isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-    splitPatternOptions = { parts: true };
-    POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-    WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path37) => path37.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path37) => path37.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapePath = isWin ? escapeWin32Path : escapePosixPath;
-    PARENT_DIRECTORY = /^(\/?\.\.)+/;
-    ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-    defaultOptions = {
-      caseSensitiveMatch: true,
-      debug: !!process.env.TINYGLOBBY_DEBUG,
-      expandDirectories: true,
-      followSymbolicLinks: true,
-      onlyFiles: true
-    };
-  }
-});
-
-// src/pipeline/workspace.ts
-import { existsSync as existsSync5, statSync as statSync7 } from "node:fs";
-import path32 from "node:path";
-function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path32.resolve(cwd, targetArg);
-  if (!existsSync5(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync7(target).isDirectory() ? target : path32.dirname(target);
-  let dir = targetDir;
-  for (; ; ) {
-    if (existsSync5(path32.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path32.dirname(dir);
-    if (parent === dir) return { root: targetDir, target, targetDir };
-    dir = parent;
-  }
-}
-async function listFiles(workspace, excludes) {
-  const files = workspace.target === workspace.targetDir ? await glob(["**/*"], {
-    cwd: workspace.target,
-    absolute: true,
-    dot: true,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-    ignore: DEFAULT_EXCLUDES
-  }) : [workspace.target];
-  const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path32.normalize(f)).filter((f) => !excluded?.(toPosix(path32.relative(workspace.root, f)))).sort();
-}
-var import_picomatch5;
-var init_workspace = __esm({
-  "src/pipeline/workspace.ts"() {
-    "use strict";
-    import_picomatch5 = __toESM(require_picomatch2(), 1);
-    init_dist2();
-    init_schema();
-    init_errors();
-    init_paths();
-  }
-});
-
-// src/pipeline/compare.ts
-import { existsSync as existsSync6, realpathSync as realpathSync3 } from "node:fs";
-import path33 from "node:path";
-function relative2(root, file2) {
-  return toPosix(path33.relative(root, file2));
-}
-function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path33.relative(set2.repoRoot, realpathSync3(workspaceRoot)));
-  if (prefix === "") return { set: set2, prefix };
-  const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
-  const changes = set2.changes.flatMap((c3) => {
-    const p = strip(c3.path);
-    if (p === void 0) return [];
-    const old = c3.oldPath !== void 0 ? strip(c3.oldPath) : void 0;
-    return [{ ...c3, path: p, ...old !== void 0 ? { oldPath: old } : {} }];
-  });
-  return { set: { ...set2, changes }, prefix };
-}
-async function changeSetFor(request) {
-  const base = request.base;
-  if (!base) throw new Error("unreachable: no base");
-  try {
-    return await resolveChangeSet({
-      exec: request.exec,
-      dir: request.workspace.targetDir,
-      baseRef: base.ref,
-      fetchIfMissing: base.source === "ci"
-    });
-  } catch (error62) {
-    if (base.source === "ci" && error62 instanceof GitError) return { unavailable: error62.message };
-    if (error62 instanceof GitError) throw new UsageError(`--base ${base.ref}: ${error62.message}`);
-    throw error62;
-  }
-}
-async function scanAndCompare(request) {
-  const { workspace, config: config2, planned } = request;
-  const runHead = async (scanners3) => [
-    ...await runScanners({
-      ...request.run,
-      root: workspace.root,
-      target: workspace.target,
-      files: request.files,
-      scanners: scanners3,
-      outDir: request.outDir
-    }),
-    ...request.imported ?? []
-  ];
-  if (!request.base && !request.baselineBundle) return { scanners: await runHead(planned) };
-  const mode2 = config2.changes.mode;
-  let changeSet;
-  let prefix = "";
-  if (request.base) {
-    const resolved = await changeSetFor(request);
-    if ("unavailable" in resolved) {
-      return {
-        scanners: await runHead(planned),
-        baseline: {
-          status: "unavailable",
-          reason: resolved.unavailable,
-          mode: mode2,
-          judged: "all",
-          source: request.baselineBundle ? "bundle" : "worktree",
-          scanners: [],
-          fixed: [],
-          notCompared: [],
-          scope: Object.fromEntries(planned.map((p) => [p.scanner.id, "all-files"]))
-        }
-      };
-    }
-    ({ set: changeSet, prefix } = toWorkspacePaths(resolved, workspace.root));
-  }
-  const always = config2.changes.alwaysScan.length ? (0, import_picomatch6.default)(config2.changes.alwaysScan, { dot: true }) : () => false;
-  const headChanged = changeSet ? changedHeadPaths(changeSet) : void 0;
-  const baseChanged = changeSet ? changedBasePaths(changeSet) : void 0;
-  const narrowed = (p) => headChanged !== void 0 && mode2 === "diff" && p.scanner.scope === "file";
-  const headPlan = planned.map((p) => {
-    if (!narrowed(p) || !headChanged) return p;
-    return {
-      ...p,
-      files: request.files.filter((f) => {
-        const rel = relative2(workspace.root, f);
-        return headChanged.has(rel) || always(rel);
-      })
-    };
-  });
-  const scope = Object.fromEntries(
-    planned.map((p) => [p.scanner.id, narrowed(p) ? "changed-files" : "all-files"])
-  );
-  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle) : void 0;
-  let headRuns;
-  let baseRuns = [];
-  if (bundle || !changeSet) {
-    headRuns = await runHead(headPlan);
-  } else {
-    [headRuns, baseRuns] = await Promise.all([
-      runHead(headPlan),
-      scanBase(request, changeSet, prefix, { always, narrowed })
-    ]);
-  }
-  const renames = changeSet ? renamesOf(changeSet) : /* @__PURE__ */ new Map();
-  const notCompared = [];
-  const fixed = [];
-  const scanners2 = headRuns.map((run2) => {
-    const plannedScanner = planned.find((p) => p.scanner.id === run2.id);
-    const fileScoped = plannedScanner?.scanner.scope === "file";
-    const isNarrowed = plannedScanner !== void 0 && narrowed(plannedScanner);
-    let baseFindings;
-    if (bundle) {
-      const status2 = bundle.scanners.get(run2.id);
-      if (status2 !== "ok" && status2 !== "skipped") {
-        notCompared.push({
-          id: run2.id,
-          reason: `the baseline bundle has no completed ${run2.displayName} run`
-        });
-        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
-      }
-      baseFindings = bundle.findings.filter(
-        (f) => f.scanner === run2.id && // The head scan saw only the changed files: compare with the same files at the base.
-        (!isNarrowed || baseChanged === void 0 || baseChanged.has(f.path) || always(f.path))
-      );
-    } else {
-      const baseRun = baseRuns.find((b) => b.id === run2.id);
-      if (!baseRun || baseRun.status === "failed") {
-        notCompared.push({
-          id: run2.id,
-          reason: run2.imported ? "imported SARIF has no base version to compare with (give --baseline to compare)" : baseRun?.error ? `base scan failed: ${baseRun.error}` : "the base was not scanned"
-        });
-        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
-      }
-      baseFindings = baseRun.findings;
-    }
-    const classified = classifyFindings({
-      head: run2.findings,
-      base: baseFindings,
-      renames,
-      // Judging everything: files the change did not touch were scanned too, and their findings predate it.
-      ...!bundle && headChanged && fileScoped && mode2 === "full" ? { knownUnchanged: (f) => !headChanged.has(f.path) } : {}
-    });
-    for (const f of classified.fixed) fixed.push(f);
-    return { ...run2, findings: classified.head };
-  });
-  return {
-    scanners: scanners2,
-    baseline: {
-      status: "compared",
-      mode: mode2,
-      judged: mode2 === "diff" ? "new" : "all",
-      source: bundle ? "bundle" : "worktree",
-      ...changeSet ? { changeSet } : {},
-      ...bundle ? { bundle: { location: bundle.location, digest: bundle.digest } } : {},
-      scanners: baseRuns,
-      fixed,
-      notCompared,
-      scope
-    }
-  };
-}
-async function scanBase(request, set2, prefix, scope) {
-  const { workspace, config: config2, planned } = request;
-  const git2 = new Git(request.exec, set2.repoRoot);
-  const baseChanged = changedBasePaths(set2);
-  const fileScoped = planned.filter((p) => p.scanner.scope === "file");
-  const needsWholeTree = planned.some((p) => p.scanner.scope === "tree");
-  const inRepo = (rel) => prefix ? `${prefix}/${rel}` : rel;
-  let checkout = "all";
-  if (!needsWholeTree) {
-    const wanted = new Set([...baseChanged].map(inRepo));
-    if (config2.changes.mode === "diff" && config2.changes.alwaysScan.length > 0) {
-      for (const file2 of await filesAt(git2, set2.mergeBase)) {
-        const rel = prefix ? file2.startsWith(`${prefix}/`) ? file2.slice(prefix.length + 1) : void 0 : file2;
-        if (rel !== void 0 && scope.always(rel)) wanted.add(file2);
-      }
-    }
-    checkout = [...wanted].sort();
-  }
-  if (checkout !== "all" && checkout.length === 0 && fileScoped.length === planned.length) {
-    return planned.map((p) => ({
-      id: p.scanner.id,
-      displayName: p.scanner.displayName,
-      status: "skipped",
-      error: "no changed file existed at the base",
-      durationMs: 0,
-      filesScanned: 0,
-      findings: []
-    }));
-  }
-  return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path33.join(tree, prefix) : tree;
-    const target = path33.join(root, path33.relative(workspace.root, workspace.target));
-    const targetDir = path33.join(root, path33.relative(workspace.root, workspace.targetDir));
-    const files = existsSync6(target) ? await listFiles({ root, target, targetDir }, config2.exclude) : [];
-    const basePlan = planned.map((p) => {
-      if (p.scanner.scope !== "file") return p;
-      const changedOnly = files.filter((f) => {
-        const rel = relative2(root, f);
-        return baseChanged.has(rel) || scope.narrowed(p) && scope.always(rel);
-      });
-      return { ...p, files: changedOnly };
-    });
-    return runScanners({
-      ...request.run,
-      root,
-      target,
-      files,
-      scanners: basePlan,
-      outDir: path33.join(request.outDir, "@base"),
-      phase: "base"
-    });
-  });
-}
-var import_picomatch6;
-var init_compare = __esm({
-  "src/pipeline/compare.ts"() {
-    "use strict";
-    import_picomatch6 = __toESM(require_picomatch2(), 1);
-    init_baseline_bundle();
-    init_change_set();
-    init_classify();
-    init_git();
-    init_worktree();
-    init_errors();
-    init_paths();
-    init_run_scanners();
-    init_workspace();
-  }
-});
-
-// src/pipeline/scan.ts
-import { existsSync as existsSync7 } from "node:fs";
-import { mkdtemp as mkdtemp4 } from "node:fs/promises";
-import os5 from "node:os";
-import path34 from "node:path";
-function ruleConfig(config2, root) {
-  if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
-  const local = path34.resolve(root, config2);
-  return existsSync7(local) ? local : config2;
-}
-function optionsFor(id, config2, root) {
-  const s = config2.scanners;
-  if (id === "semgrep")
-    return {
-      timeoutSeconds: s.semgrep.timeout,
-      extraArgs: s.semgrep.args,
-      configs: s.semgrep.configs.map((c3) => ruleConfig(c3, root))
-    };
-  if (id === "bandit" || id === "kics") return { timeoutSeconds: s[id].timeout, extraArgs: s[id].args };
-  const custom2 = s.custom.find((c3) => c3.id === id);
-  return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
-}
-function enabledIds(config2) {
-  const s = config2.scanners;
-  const builtins = ["semgrep", "bandit", "kics"].filter((id) => s[id].enabled);
-  return [...builtins, ...s.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
-}
-async function scan(request) {
-  const clock = request.clock ?? systemClock;
-  const startedAt = clock.now().toISOString();
-  const workspace = resolveWorkspace(request.target, request.cwd);
-  const { config: config2, file: configFile } = await loadConfig({
-    explicit: request.configFile,
-    target: workspace.targetDir,
-    root: workspace.root
-  });
-  const registry2 = scannerRegistry(
-    config2.scanners.custom.map((c3) => ({
-      id: c3.id,
-      ...c3.name ? { displayName: c3.name } : {},
-      command: c3.command,
-      args: c3.args,
-      sarif: c3.sarif,
-      cleanExitCodes: c3.cleanExitCodes,
-      findingsExitCodes: c3.findingsExitCodes,
-      ...c3.include ? { include: c3.include } : {},
-      ...c3.versionArgs ? { versionArgs: c3.versionArgs } : {},
-      scope: c3.scope
-    }))
-  );
-  const ids2 = request.scannerIds ?? enabledIds(config2);
-  const planned = pickScanners(registry2, ids2).map((scanner2) => ({
-    scanner: scanner2,
-    options: optionsFor(scanner2.id, config2, workspace.root)
-  }));
-  const now = clock.now();
-  const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
-  const waivers2 = await loadWaivers(waiversFile, now);
-  const catalog2 = loadCatalog();
-  const mapping = loadMapping();
-  const files = await listFiles(workspace, config2.exclude);
-  const outDir = request.outDir ? path34.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path34.join(os5.tmpdir(), "controlgate-"));
-  const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path34.resolve(request.cwd ?? process.cwd(), f)),
-    {
-      root: workspace.root,
-      clock,
-      takenIds: planned.map((p) => p.scanner.id),
-      outDir: path34.join(outDir, "@imported")
-    }
-  );
-  const { scanners: scanners2, baseline } = await scanAndCompare({
-    imported,
-    ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path34.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
-    workspace,
-    config: config2,
-    planned,
-    files,
-    exec: request.exec,
-    outDir,
-    run: {
-      exec: request.exec,
-      toolsDir: request.toolsDir,
-      env: request.env,
-      concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
-      clock,
-      onProgress: request.onProgress
-    }
-  });
-  const findings = scanners2.flatMap((s) => s.findings);
-  const mapper = new Mapper(mapping.data);
-  const gate = evaluateGate({
-    findings,
-    scanners: scanners2,
-    catalog: catalog2.data,
-    mapper,
-    config: config2,
-    waivers: waivers2,
-    now,
-    judge: baseline?.judged ?? "all"
-  });
-  const facts = (d) => ({
-    file: d.file,
-    sha256: d.sha256,
-    version: d.version
-  });
-  return {
-    root: workspace.root,
-    target: workspace.target,
-    ...configFile ? { configFile } : {},
-    config: config2,
-    outDir,
-    outDirIsTemporary: !request.outDir,
-    startedAt,
-    finishedAt: clock.now().toISOString(),
-    scanners: scanners2,
-    findings,
-    gate,
-    ...baseline ? {
-      baseline: {
-        ...baseline,
-        fixedCriteria: new Map(baseline.fixed.map((f) => [f, criteriaFor(f, mapper, config2)]))
-      }
-    } : {},
-    data: {
-      catalog: facts(catalog2),
-      mapping: facts(mapping),
-      ...existsSync7(waiversFile) ? { waiversFile } : {}
-    }
-  };
-}
-function resolveWaiversFile(request, config2, configFile, root) {
-  const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path34.resolve(cwd, request.waiversFile);
-  const base = configFile ? path34.dirname(configFile) : root;
-  return path34.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
-}
-function scanExitCode(outcome) {
-  return outcome.gate.exitCode;
-}
-var init_scan = __esm({
-  "src/pipeline/scan.ts"() {
-    "use strict";
-    init_scanners();
-    init_clock();
-    init_load();
-    init_data_files();
-    init_evaluate();
-    init_map();
-    init_waivers();
-    init_import_sarif();
-    init_compare();
-    init_workspace();
   }
 });
 
@@ -71032,7 +71027,7 @@ import { mkdir as mkdir6, open as open4, rm as rm7 } from "node:fs/promises";
 import path36 from "node:path";
 function render2(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
-  const large = outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
+  const large = isLargeOutcome(outcome);
   if (format2 === "json")
     return large ? compactJsonChunks(jsonReport(outcome)) : prettyJsonChunks(jsonReport(outcome));
   const options = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
