@@ -23,7 +23,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
-  const outDir = path.join(REPO_ROOT, 'out', 'test', 'example-scan');
+  // CONTROLGATE_TEST_OUT lets two suites run side by side on one checkout without sharing a folder.
+  const outDir = path.join(REPO_ROOT, 'out', process.env.CONTROLGATE_TEST_OUT ?? 'test', 'example-scan');
   await rm(outDir, { recursive: true, force: true });
   const run = runCli([
     'scan',
