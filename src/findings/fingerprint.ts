@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Fingerprints identify a finding across runs without using its line number, so code moved up or
@@ -31,6 +31,7 @@ export function computeFingerprints(bases: readonly FingerprintBasis[]): string[
     const key = [b.scanner, b.ruleId, b.path, content].join('\u0000');
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    return createHash('sha256').update(`${key}\u0000${occurrence}`).digest('hex').slice(0, 32);
+    // The one-shot hash is about twice as fast as createHash().update().digest() for short input.
+    return hash('sha256', `${key}\u0000${occurrence}`, 'hex').slice(0, 32);
   });
 }
