@@ -78,6 +78,11 @@ export interface Scanner {
    * scans everything.
    */
   scope: 'file' | 'tree';
+  /**
+   * Rough seconds one run costs before the first file (loading rules or queries), on a 2-core runner.
+   * Only used to decide which scanner starts first when they do not all run at once.
+   */
+  startupSeconds?: number;
   /** Which of the candidate files (absolute) under `root` this scanner looks at; none means skipped. */
   selectFiles(files: readonly string[], root: string): string[];
   /** Finds the executable and its version; throws ToolMissingError when it is not installed. */

@@ -22,6 +22,7 @@ export const bandit = {
   displayName: 'Bandit',
   // Bandit analyses each module on its own.
   scope: 'file',
+  startupSeconds: 0.5,
   inSourceSuppression: nosec,
   selectFiles: (files) => files.filter((f) => hasExtension(f, PYTHON)),
   locate: (context) =>

@@ -31,6 +31,8 @@ export const kics = {
   displayName: 'KICS',
   // Its queries judge each manifest or module file as written; a pull request scan gives it the changed ones.
   scope: 'file',
+  // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).
+  startupSeconds: 20,
   selectFiles: (files) => files.filter(isIac),
   locate: (context) =>
     locateTool(

@@ -177,8 +177,14 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
  */
 export async function runScanners(o: RunScannersOptions): Promise<ScannerRun[]> {
   const limit = pLimit(Math.max(1, o.concurrency));
-  return Promise.all(
-    o.scanners.map((planned) =>
+  const runs: ScannerRun[] = [];
+  // When not all fit at once, the ones with the largest fixed cost start first, so that cost overlaps
+  // the others' work instead of trailing it. Results keep the configured order.
+  const startOrder = o.scanners
+    .map((planned, position) => ({ planned, position }))
+    .sort((a, b) => (b.planned.scanner.startupSeconds ?? 0) - (a.planned.scanner.startupSeconds ?? 0));
+  await Promise.all(
+    startOrder.map(({ planned, position }) =>
       limit(async () => {
         let run: ScannerRun;
         try {
@@ -196,8 +202,9 @@ export async function runScanners(o: RunScannersOptions): Promise<ScannerRun[]> 
           };
         }
         o.onProgress?.({ type: 'end', run, phase: o.phase ?? 'head' });
-        return run;
+        runs[position] = run;
       }),
     ),
   );
+  return runs;
 }
