@@ -15,6 +15,7 @@ import { verifyBundle } from './evidence/verify.ts';
 import { realExec } from './exec.ts';
 import { describeOutcome, installScanners } from './install/index.ts';
 import { compactJsonChunks, prettyJsonChunks } from './json-stream.ts';
+import { releaseMemory } from './memory.ts';
 import { toolsDir } from './paths.ts';
 import { isLargeOutcome, type ScanOutcome, scan, scanExitCode } from './pipeline/scan.ts';
 import { resolveWorkspace } from './pipeline/workspace.ts';
@@ -84,6 +85,9 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
         }
       : undefined,
   });
+  // Large results: the scan's own garbage goes before the reports allocate theirs (src/memory.ts).
+  const large = isLargeOutcome(outcome);
+  if (large) releaseMemory();
   const written: string[] = [];
   if (args.outDir) {
     const dir = path.resolve(io.cwd, args.outDir);
@@ -108,6 +112,7 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
       ? undefined
       : (args.evidence ?? (inCi(io.env) ? 'controlgate-evidence' : undefined));
   if (evidenceDir || args.evidenceZip) {
+    if (large) releaseMemory();
     const facts = await collectRunFacts(outcome, realExec, io.env);
     const dir = evidenceDir ? path.resolve(io.cwd, evidenceDir) : undefined;
     const zip = args.evidenceZip ? path.resolve(io.cwd, args.evidenceZip) : undefined;
