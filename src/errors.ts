@@ -37,6 +37,28 @@ export class ToolMissingError extends Error {
   override readonly name = 'ToolMissingError';
 }
 
+/** Longest piece of user data (a key, a value) quoted in an error message. */
+export const MAX_QUOTED_CHARS = 80;
+
+/** Keys shown bare in a key path; any other key (it can be anything a file says) is quoted. */
+export const PLAIN_KEY = /^[\w$@/+.%-]{1,64}$/;
+
+/** Cuts text that carries user data to `max` characters, saying how long it was. */
+export function clipForMessage(text: string, max = MAX_QUOTED_CHARS): string {
+  if (text.length <= max) return text;
+  // Never end on half a surrogate pair.
+  const head = text.slice(0, /[\ud800-\udbff]/.test(text.charAt(max - 1)) ? max - 1 : max);
+  return `${head}… (${text.length} characters)`;
+}
+
+/**
+ * JSON-quotes user data for an error message: control characters come out escaped, and a flood is
+ * cut to a recognisable head so that one bad value cannot turn the message into megabytes.
+ */
+export function quoteForMessage(value: unknown, max = MAX_QUOTED_CHARS): string {
+  return clipForMessage(JSON.stringify(value) ?? String(value), max);
+}
+
 /** Turns anything thrown into one line of text, without leaking stack traces into reports. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -8,7 +8,7 @@ import picomatch from 'picomatch';
 import { type Document, isScalar } from 'yaml';
 import { z } from 'zod';
 import { describeIssue, keyPath, nodeAt, parseYamlSource } from '../config/yaml-source.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, clipForMessage, quoteForMessage } from '../errors.ts';
 import { globToRegExp } from '../glob.ts';
 import type { Finding } from './finding.ts';
 
@@ -71,9 +71,9 @@ function latestExpiry(now: Date): string {
 
 /** Why a glob is unusable, or undefined when it compiles to something that can match. */
 function globProblem(glob: string, kind: 'rule' | 'path'): string | undefined {
-  if (glob.trim() === '') return `expected a non-empty glob (got ${JSON.stringify(glob)})`;
+  if (glob.trim() === '') return `expected a non-empty glob (got ${quoteForMessage(glob)})`;
   if (kind === 'path' && glob.startsWith('/')) {
-    return `expected a glob on repo-relative paths, without a leading "/" (got ${JSON.stringify(glob)})`;
+    return `expected a glob on repo-relative paths, without a leading "/" (got ${quoteForMessage(glob)})`;
   }
   let re: RegExp;
   try {
@@ -82,10 +82,10 @@ function globProblem(glob: string, kind: 'rule' | 'path'): string | undefined {
     re = globToRegExp(glob);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    return `invalid glob ${JSON.stringify(glob)}: ${why}`;
+    return `invalid glob ${quoteForMessage(glob)}: ${clipForMessage(why, 200)}`;
   }
   // picomatch falls back to /$^/ (matches nothing) when it cannot build a pattern.
-  if (re.source === '$^') return `invalid glob ${JSON.stringify(glob)}: it can never match`;
+  if (re.source === '$^') return `invalid glob ${quoteForMessage(glob)}: it can never match`;
   return undefined;
 }
 
@@ -106,7 +106,7 @@ function makeSchema(now: Date) {
           : undefined;
     if (text === undefined || dayStart(text) === undefined) {
       const shown = value instanceof Date ? value.toISOString() : value;
-      const got = shown === undefined ? 'missing' : `got ${JSON.stringify(shown)}`;
+      const got = shown === undefined ? 'missing' : `got ${quoteForMessage(shown)}`;
       ctx.addIssue({ code: 'custom', message: `expected a real calendar date YYYY-MM-DD (${got})` });
       return z.NEVER;
     }
@@ -189,7 +189,7 @@ function crossFieldProblems(data: unknown): Problem[] {
       else
         problems.push({
           keys: at('id'),
-          message: `duplicate id ${JSON.stringify(id)} (also waivers[${first}])`,
+          message: `duplicate id ${quoteForMessage(id)} (also waivers[${first}])`,
         });
     }
   });
