@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { loadCatalog } from '../controls/data-files.ts';
 import { SEVERITIES } from '../findings/finding.ts';
+import { globCostProblem } from '../glob.ts';
 
 /*
  * The SOC 2 parts of `.controlgate.yml`: scope, policy and mapping overrides. Criterion ids are
@@ -13,10 +14,17 @@ export const CRITERION_IDS: readonly string[] = catalog.criteria.map((c) => c.id
 export const GROUP_IDS: readonly string[] = catalog.groups.map((g) => g.id);
 const KNOWN_IDS = new Set([...CRITERION_IDS, ...GROUP_IDS]);
 
-/** Rejects globs picomatch cannot compile strictly (an unclosed bracket would silently match literally). */
+/**
+ * Rejects globs picomatch cannot compile strictly (an unclosed bracket would silently match
+ * literally) and globs too costly to match (see globCostProblem).
+ */
 export const globString = z
   .string()
   .min(1)
+  .superRefine((glob, ctx) => {
+    const problem = globCostProblem(glob);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
+  })
   .refine(
     (glob) => {
       try {

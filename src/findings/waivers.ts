@@ -9,7 +9,7 @@ import { type Document, isScalar } from 'yaml';
 import { z } from 'zod';
 import { describeIssue, keyPath, nodeAt, parseYamlSource } from '../config/yaml-source.ts';
 import { ConfigError, clipForMessage, quoteForMessage } from '../errors.ts';
-import { globToRegExp } from '../glob.ts';
+import { globCostProblem, globToRegExp } from '../glob.ts';
 import type { Finding } from './finding.ts';
 
 export interface Waiver {
@@ -75,6 +75,8 @@ function globProblem(glob: string, kind: 'rule' | 'path'): string | undefined {
   if (kind === 'path' && glob.startsWith('/')) {
     return `expected a glob on repo-relative paths, without a leading "/" (got ${quoteForMessage(glob)})`;
   }
+  const cost = globCostProblem(glob);
+  if (cost) return `glob ${quoteForMessage(glob)} refused: ${cost}`;
   let re: RegExp;
   try {
     // strictBrackets turns an unbalanced [ ( { into an error instead of a silent literal.
