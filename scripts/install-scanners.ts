@@ -1,4 +1,8 @@
-/** `npm run scanners:install`: installs Semgrep, Bandit and KICS into the project's tools folder. */
+/**
+ * `npm run scanners:install`: installs Semgrep, Bandit and KICS into the project's tools folder, each
+ * download checked against its pinned hashes (docs/supply-chain.md); an existing install is reused
+ * only while its install record still matches.
+ */
 import { realExec } from '../src/exec.ts';
 import { describeOutcome, installScanners } from '../src/install/index.ts';
 import { formatSeconds } from '../src/install/log.ts';

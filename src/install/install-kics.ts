@@ -2,8 +2,11 @@ import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import type { Exec } from '../exec.ts';
-import { PINNED, parseVersion, versionFits } from '../tools/versions.ts';
+import { PINNED, type PinnedGoModule, parseVersion, versionFits } from '../tools/versions.ts';
 import { findOnPath, isExecutable } from '../tools/which.ts';
+import { goEnvironment } from './go-env.ts';
+import { moduleTreeHash } from './go-module-hash.ts';
+import { stampProblem, writeStamp } from './install-stamp.ts';
 import type { InstallLog, InstallOutcome } from './log.ts';
 import { runChecked } from './run-checked.ts';
 
@@ -44,29 +47,60 @@ async function makeWritable(dir: string): Promise<void> {
 
 interface ModuleDownload {
   Dir?: string;
+  Sum?: string;
+  GoModSum?: string;
   Error?: string;
+}
+
+/** The go.sum lines a pin stands for, as the stamp records them. */
+export function goSumLines(pin: PinnedGoModule): string {
+  return `${pin.module} v${pin.version} ${pin.sum}\n${pin.module} v${pin.version}/go.mod ${pin.goModSum}`;
+}
+
+/**
+ * Throws unless what Go downloaded is the pinned module: the hashes Go reports (checked by Go against
+ * the checksum database) and the tree on disk that the build and the assets come from.
+ */
+async function verifyModule(pin: PinnedGoModule, download: ModuleDownload): Promise<string> {
+  const ref = `${pin.module}@v${pin.version}`;
+  if (!download.Dir) throw new Error(`go mod download ${ref} did not report the module folder`);
+  const mismatch = (what: string, got: string | undefined, want: string) =>
+    new Error(
+      `${ref}: ${what} is ${got ?? 'missing'}, but scanners/versions.json pins ${want}; refusing to build it ` +
+        '(a changed module, or a pin that was edited without its go.sum line)',
+    );
+  if (download.Sum !== pin.sum) throw mismatch('the module hash Go reports', download.Sum, pin.sum);
+  if (download.GoModSum !== pin.goModSum) throw mismatch('the go.mod hash', download.GoModSum, pin.goModSum);
+  const tree = await moduleTreeHash(download.Dir, pin.module, `v${pin.version}`);
+  if (tree !== pin.sum) throw mismatch(`the module tree in ${download.Dir}`, tree, pin.sum);
+  return download.Dir;
 }
 
 /**
  * Builds KICS from the Go module proxy (CGO off, no crash-report DSN, version stamped) and copies the
- * module's assets (queries, libraries, cwe_csv) beside the binary, where KICS looks for them.
+ * module's assets (queries, libraries, cwe_csv) beside the binary, where KICS looks for them. Every
+ * module is checked against Go's checksum database and KICS itself against its pinned go.sum line;
+ * the binary's sha256 is stamped so later runs reuse only what this install produced.
  */
 export async function installKics(
   exec: Exec,
   toolsDir: string,
   log: InstallLog,
   env: NodeJS.ProcessEnv = process.env,
+  pin: PinnedGoModule = PINNED.kics,
 ): Promise<InstallOutcome> {
   const started = performance.now();
-  const pin = PINNED.kics;
   const seconds = () => (performance.now() - started) / 1000;
   const target = kicsPaths(toolsDir);
+  const pins = goSumLines(pin);
 
   if (isExecutable(target.binary) && (await exists(path.join(target.assets, 'queries')))) {
-    const version = await kicsVersion(exec, target.binary);
+    const problem = await stampProblem(target.dir, pins);
+    const version = problem ? undefined : await kicsVersion(exec, target.binary);
     if (version === pin.version) {
       return { tool: 'kics', action: 'present', version, location: target.binary, seconds: seconds() };
     }
+    log(`rebuilding KICS at ${target.dir}: ${problem ?? `it reports version ${version ?? 'none'}`}`);
   }
   const onPath = findOnPath('kics', env);
   if (onPath) {
@@ -79,8 +113,10 @@ export async function installKics(
   const go = env.CONTROLGATE_GO ?? findOnPath('go', env);
   if (!go) throw new Error('KICS is built from source and needs Go (https://go.dev/dl) on PATH');
   const moduleRef = `${pin.module}@v${pin.version}`;
-  log(`building KICS ${moduleRef} from the Go module proxy (takes a few minutes the first time) …`);
-  const goEnv = { CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
+  const goEnv = goEnvironment(env);
+  log(
+    `building KICS ${moduleRef} from ${goEnv.GOPROXY}, checked against ${goEnv.GOSUMDB} and the pinned go.sum line (takes a few minutes the first time) …`,
+  );
   const ldflags = `-s -w -X ${CONSTANTS}.Version=v${pin.version} -X ${CONSTANTS}.SentryDSN= -X ${CONSTANTS}.BaseURL=`;
 
   const download = await runChecked(
@@ -88,8 +124,7 @@ export async function installKics(
     { file: go, args: ['mod', 'download', '-json', moduleRef], env: goEnv },
     `go mod download ${moduleRef}`,
   );
-  const moduleDir = (JSON.parse(download.stdout) as ModuleDownload).Dir;
-  if (!moduleDir) throw new Error(`go mod download ${moduleRef} did not report the module folder`);
+  const moduleDir = await verifyModule(pin, JSON.parse(download.stdout) as ModuleDownload);
 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-'));
   try {
@@ -139,5 +174,6 @@ export async function installKics(
   const version = await kicsVersion(exec, target.binary);
   if (version !== pin.version)
     throw new Error(`built KICS reports version ${version ?? 'none'}, expected ${pin.version}`);
+  await writeStamp(target.dir, pins, [path.basename(target.binary)]);
   return { tool: 'kics', action: 'installed', version, location: target.binary, seconds: seconds() };
 }

@@ -7,13 +7,26 @@ export interface PinnedTool {
   accepts: string;
 }
 
+/** A Go module pinned the way go.sum pins it: the tree's and the go.mod's `h1:` hashes. */
+export interface PinnedGoModule extends PinnedTool {
+  module: string;
+  /** Package inside the module that builds the binary. */
+  package: string;
+  sum: string;
+  goModSum: string;
+}
+
 export const PINNED = {
   semgrep: pinned.semgrep,
   bandit: pinned.bandit,
   kics: pinned.kics,
-} satisfies Record<string, PinnedTool>;
+} satisfies Record<string, PinnedTool> & { kics: PinnedGoModule };
 
+/** The full dependency closure of semgrep and bandit[sarif]; scanners/python-scanners.lock hashes it. */
 export const PYTHON_REQUIREMENTS: readonly string[] = pinned.python.requirements;
+
+/** compliance-trestle (a test tool) and its closure; scanners/python-trestle.lock hashes it. */
+export const TRESTLE: { version: string; requirements: readonly string[] } = pinned.trestle;
 
 /** True when `version` (as a tool printed it) is inside the accepted range. */
 export function versionFits(version: string, accepts: string): boolean {
