@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
+import { PROCESS_TAG_VARIABLE, taggedProcesses } from './runner/process-tree.ts';
 
 /** What to start: always a file and an argument array, never a shell command line. */
 export interface ExecRequest {
@@ -30,10 +33,15 @@ export interface ExecResult {
 /** The one way controlgate starts processes; tests may pass another implementation. */
 export type Exec = (request: ExecRequest) => Promise<ExecResult>;
 
-const DEFAULT_STDOUT_LIMIT = 64 * 1024 * 1024;
+/** Most stdout kept by default: a scanner writing SARIF there must stay under it. */
+export const STDOUT_LIMIT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_STDERR_TAIL = 16 * 1024;
 const GRACE_MS = 3_000;
 const ORPHAN_GRACE_MS = 1_000;
+/** After the last kill, how long a pipe may stay open before we stop reading it. */
+const RELEASE_MS = 1_000;
+/** Kill passes per sweep: a process forking while we kill gets another pass. */
+const KILL_PASSES = 3;
 
 /** Keeps the last `limit` bytes of a stream, so a flood of stderr cannot exhaust memory. */
 class TailBuffer {
@@ -60,6 +68,7 @@ class TailBuffer {
 class HeadBuffer {
   private chunks: Buffer[] = [];
   private size = 0;
+  private decoded: string | undefined;
   truncated = false;
   private readonly limit: number;
   constructor(limit: number) {
@@ -76,8 +85,17 @@ class HeadBuffer {
     this.chunks.push(part);
     this.size += part.length;
   }
+  /** Decoded once, chunk by chunk, letting go of each chunk: never the bytes twice plus the text. */
   text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    if (this.decoded === undefined) {
+      const decoder = new StringDecoder('utf8');
+      const parts: string[] = [];
+      for (let chunk = this.chunks.shift(); chunk; chunk = this.chunks.shift())
+        parts.push(decoder.write(chunk));
+      parts.push(decoder.end());
+      this.decoded = parts.join('');
+    }
+    return this.decoded;
   }
 }
 
@@ -104,14 +122,40 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-/** Starts a process in its own process group, bounded in time, stdout and stderr memory. */
+function signalOne(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // ESRCH: it ended meanwhile.
+  }
+}
+
+/**
+ * Signals the scanner's process group and every process that carries its tag or (while it has not
+ * been reaped) descends from it, even those that left the group. SIGKILL is repeated so a process
+ * forked during a pass does not survive it.
+ */
+function killTree(pid: number | undefined, tag: string, reaped: boolean, sig: NodeJS.Signals): void {
+  for (let pass = 0; pass < (sig === 'SIGKILL' ? KILL_PASSES : 1); pass++) {
+    killGroup(pid, sig);
+    const rest = taggedProcesses(tag, reaped ? undefined : pid);
+    for (const other of rest) signalOne(other, sig);
+    if (rest.length === 0) return;
+  }
+}
+
+/**
+ * Starts a process in its own process group, bounded in time, stdout and stderr memory. Nothing it
+ * starts outlives it: its group and every process carrying its tag are killed when it ends or times out.
+ */
 export const realExec: Exec = async (request) => {
   const started = performance.now();
-  const stdout = new HeadBuffer(request.maxStdoutBytes ?? DEFAULT_STDOUT_LIMIT);
+  const stdout = new HeadBuffer(request.maxStdoutBytes ?? STDOUT_LIMIT_BYTES);
   const stderr = new TailBuffer(request.stderrTailBytes ?? DEFAULT_STDERR_TAIL);
+  const tag = randomUUID();
   const subprocess = execa(request.file, [...request.args], {
     cwd: request.cwd,
-    env: { ...scannerEnvironment(process.env), ...request.env },
+    env: { ...scannerEnvironment(process.env), ...request.env, [PROCESS_TAG_VARIABLE]: tag },
     extendEnv: false,
     detached: true,
     reject: false,
@@ -123,30 +167,40 @@ export const realExec: Exec = async (request) => {
   subprocess.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
 
+  let reaped = false;
+  const kill = (sig: NodeJS.Signals) => killTree(subprocess.pid, tag, reaped, sig);
   let timedOut = false;
   let hardKill: NodeJS.Timeout | undefined;
   const timer =
     request.timeoutMs && request.timeoutMs > 0
       ? setTimeout(() => {
           timedOut = true;
-          killGroup(subprocess.pid, 'SIGTERM');
-          hardKill = setTimeout(() => killGroup(subprocess.pid, 'SIGKILL'), GRACE_MS);
+          kill('SIGTERM');
+          hardKill = setTimeout(() => kill('SIGKILL'), GRACE_MS);
         }, request.timeoutMs)
       : undefined;
 
   // A tool can leave a helper behind that keeps our pipes open after it exits (Semgrep's version
-  // check does); once the main process is gone, its group gets a moment and is then ended.
+  // check does); once the main process is gone, its helpers get a moment and are then ended. If
+  // the pipes are still open after that, something we cannot find holds them: we stop reading.
   let orphanReaper: NodeJS.Timeout | undefined;
+  let release: NodeJS.Timeout | undefined;
   subprocess.nodeChildProcess.once('exit', () => {
-    orphanReaper = setTimeout(() => killGroup(subprocess.pid, 'SIGKILL'), ORPHAN_GRACE_MS);
+    reaped = true;
+    orphanReaper = setTimeout(() => {
+      kill('SIGKILL');
+      release = setTimeout(() => {
+        subprocess.stdout?.destroy();
+        subprocess.stderr?.destroy();
+      }, RELEASE_MS);
+    }, ORPHAN_GRACE_MS);
   });
 
   const result = await subprocess;
-  if (orphanReaper) clearTimeout(orphanReaper);
-  if (timer) clearTimeout(timer);
-  if (hardKill) clearTimeout(hardKill);
-  // Anything the scanner left running in its group goes with it.
-  killGroup(subprocess.pid, 'SIGKILL');
+  reaped = true;
+  for (const pending of [orphanReaper, release, timer, hardKill]) if (pending) clearTimeout(pending);
+  // Anything the scanner left running, in its group or out of it, goes with it.
+  kill('SIGKILL');
 
   const startError =
     result.failed && result.exitCode === undefined && !result.signal && !timedOut
@@ -157,7 +211,10 @@ export const realExec: Exec = async (request) => {
     signal: result.signal,
     timedOut,
     startError,
-    stdout: stdout.text(),
+    // Decoded when first read: a flood that is only going to be refused never becomes a string.
+    get stdout() {
+      return stdout.text();
+    },
     stdoutTruncated: stdout.truncated,
     stderrTail: stderr.text(),
     durationMs: Math.round(performance.now() - started),

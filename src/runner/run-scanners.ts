@@ -3,13 +3,15 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import type { LocatedTool, Scanner, ScannerOptions } from '../../scanners/types.ts';
 import type { Clock } from '../clock.ts';
-import { errorMessage } from '../errors.ts';
-import type { Exec } from '../exec.ts';
+import { errorMessage, SarifError } from '../errors.ts';
+import { type Exec, STDOUT_LIMIT_BYTES } from '../exec.ts';
 import { redactKnownSecrets } from '../findings/redact.ts';
 import { keepRawSarif } from '../sarif/keep-raw.ts';
 import { normalizeRun } from '../sarif/normalize.ts';
-import { parseSarifText, readSarifFile } from '../sarif/read.ts';
+import { parseSarifText } from '../sarif/read.ts';
 import { SourceReader } from '../sarif/source-reader.ts';
+import { stripControlChars } from '../text.ts';
+import { readScannerSarif } from './read-scanner-sarif.ts';
 import type { ScannerRun } from './scanner-run.ts';
 
 export interface PlannedScanner {
@@ -45,7 +47,7 @@ export interface RunScannersOptions {
 }
 
 function clip(text: string, max = 4_000): string {
-  const trimmed = redactKnownSecrets(text.trim());
+  const trimmed = redactKnownSecrets(stripControlChars(text).trim());
   return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
 }
 
@@ -109,7 +111,8 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
   const failed = (error: string): ScannerRun => ({
     ...facts,
     status: 'failed',
-    error,
+    // Causes can quote the scanner's own output (a JSON parser shows where it choked).
+    error: stripControlChars(error),
     durationMs: elapsed(),
   });
 
@@ -124,8 +127,13 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
   let readError: string | undefined;
   let rawSarifPath: string | undefined;
   try {
+    if (!plan.sarifPath && result.stdoutTruncated) {
+      throw new SarifError(`${scanner.id} standard output`, [
+        `over the ${STDOUT_LIMIT_BYTES}-byte limit for SARIF on standard output`,
+      ]);
+    }
     log = plan.sarifPath
-      ? await readSarifFile(plan.sarifPath)
+      ? await readScannerSarif(plan.sarifPath)
       : parseSarifText(result.stdout, `${scanner.id} standard output`);
     const sources = new SourceReader(o.root);
     const extraRuleProperties = await scanner.ruleProperties?.(outDir);

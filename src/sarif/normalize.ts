@@ -125,7 +125,8 @@ function resolvePath(run: SarifRun, result: SarifResult, context: NormalizeConte
     absolute = undefined;
   }
   const relative = absolute === undefined ? undefined : containedRelative(context.root, absolute);
-  return relative === undefined
+  // A path inside the root can still be a link leading out of it.
+  return relative === undefined || !context.sources.contains(relative)
     ? { path: stripControlChars(uri), inWorkspace: false }
     : { path: relative, inWorkspace: true };
 }
