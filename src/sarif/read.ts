@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { z } from 'zod';
 import { errorMessage, PLAIN_KEY, quoteForMessage, SarifError } from '../errors.ts';
 import { type SarifLogInput, sarifLogSchema } from './model.ts';
@@ -98,24 +98,46 @@ export async function readSarifFile(
   file: string,
   maxBytes = DEFAULT_MAX_SARIF_BYTES,
 ): Promise<SarifLogInput> {
-  let size: number;
+  let handle: FileHandle;
   try {
-    size = (await stat(file)).size;
-  } catch {
-    throw new SarifError(file, ['the file was not written']);
-  }
-  if (size > maxBytes) {
-    throw new SarifError(file, [
-      `the file is ${size} bytes, over the ${maxBytes}-byte limit for SARIF input`,
-    ]);
+    handle = await open(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SarifError(file, ['the file was not written']);
+    throw new SarifError(file, [`cannot read the file (${code ?? errorMessage(error)})`]);
   }
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const info = await handle.stat();
+    if (info.isFile() && info.size > maxBytes) throw tooLarge(file, `is ${info.size} bytes`, maxBytes);
+    // A pipe or device (`--sarif <(tool)`, or /dev/zero) has no size up front: read at most the limit.
+    const bytes = info.isFile() ? await handle.readFile() : await readAtMost(handle, maxBytes + 1);
+    if (bytes.length > maxBytes) throw tooLarge(file, `has more than ${maxBytes} bytes`, maxBytes);
+    text = bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof SarifError) throw error;
     // A directory in the file's place, a permission problem, or text longer than V8 can hold.
     const code = (error as NodeJS.ErrnoException).code;
     throw new SarifError(file, [`cannot read the file (${code ?? errorMessage(error)})`]);
+  } finally {
+    await handle.close();
   }
   return parseSarifText(text, file);
+}
+
+function tooLarge(file: string, size: string, maxBytes: number): SarifError {
+  return new SarifError(file, [`the file ${size}, over the ${maxBytes}-byte limit for SARIF input`]);
+}
+
+async function readAtMost(handle: FileHandle, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < limit) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks, total);
 }

@@ -164,6 +164,14 @@ describe('readSarifFile', () => {
     await expect(readSarifFile(file, Buffer.byteLength(text))).resolves.toMatchObject({ version: '2.1.0' });
   });
 
+  it('reads a pipe or device only up to the limit: /dev/zero is refused, not read until memory runs out', async () => {
+    const error = await readSarifFile('/dev/zero', 1 << 20).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SarifError);
+    expect((error as SarifError).problems).toEqual([
+      `the file has more than ${1 << 20} bytes, over the ${1 << 20}-byte limit for SARIF input`,
+    ]);
+  });
+
   it('names a missing file', async () => {
     const file = path.join(dir, 'missing.sarif');
     const error = await readSarifFile(file).catch((e: unknown) => e);
