@@ -5,9 +5,14 @@ export interface CommentStore {
   /** `mine`: written by the identity we post as; only those are ever edited or removed. */
   list(): Promise<{ id: number; body: string; mine: boolean }[]>;
   create(body: string): Promise<number>;
-  update(id: number, body: string): Promise<void>;
+  /** False when the comment no longer exists (someone deleted it since it was listed). */
+  update(id: number, body: string): Promise<boolean>;
+  /** Succeeds when the comment is already gone too. */
   remove(id: number): Promise<void>;
 }
+
+/** How often the comments may change under us (deleted, duplicated) before we give up. */
+const ATTEMPTS = 3;
 
 async function marked(store: CommentStore, marker: string): Promise<{ id: number; body: string }[]> {
   // A person quoting our marker must not capture (or get deleted as) the sticky comment.
@@ -19,27 +24,28 @@ async function marked(store: CommentStore, marker: string): Promise<{ id: number
 /**
  * One sticky comment per marker: found by the marker on its first line, edited in place only when
  * the text changed. Two concurrent runs may both create one; each then keeps the oldest and removes
- * any newer duplicate, so the change ends with exactly one.
+ * any newer duplicate, so the change ends with exactly one. A comment deleted between the list and
+ * the edit (a person, or a concurrent run removing its duplicate) sends us back to the list.
  */
 export async function upsertStickyComment(
   store: CommentStore,
   marker: string,
   body: string,
 ): Promise<CommentOutcome> {
-  const [keep, ...duplicates] = await marked(store, marker);
-  if (keep) {
-    for (const extra of duplicates) await store.remove(extra.id);
-    if (keep.body === body) return 'unchanged';
-    await store.update(keep.id, body);
-    return 'updated';
-  }
-  const created = await store.create(body);
-  const oldest = (await marked(store, marker))[0];
-  if (oldest && oldest.id !== created) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const [keep, ...duplicates] = await marked(store, marker);
+    if (keep) {
+      for (const extra of duplicates) await store.remove(extra.id);
+      if (keep.body === body) return 'unchanged';
+      if (await store.update(keep.id, body)) return 'updated';
+      continue;
+    }
+    const created = await store.create(body);
+    const oldest = (await marked(store, marker))[0];
+    if (!oldest || oldest.id === created) return 'created';
     // Another run created the same comment first: ours is the duplicate.
     await store.remove(created);
-    if (oldest.body !== body) await store.update(oldest.id, body);
-    return 'updated';
+    if (oldest.body === body || (await store.update(oldest.id, body))) return 'updated';
   }
-  return 'created';
+  throw new Error(`the comment kept changing under us (${ATTEMPTS} attempts); not posted`);
 }

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 
 /*
  * The machinery the fake GitHub and GitLab APIs share: a loopback HTTP server on a free port,
- * request recording, fault injection, delays and barriers, token recording, and pagination.
+ * request recording, fault injection (error statuses, dropped connections, requests never
+ * answered), delays, barriers and hooks, token recording, and pagination.
  * Each fake extends FakeApiServer and supplies what differs: body parsing, authentication, the
  * headers and wording of its answers, and the routes themselves.
  */
@@ -29,6 +30,11 @@ export interface RecordedRequest {
   status: number;
   /** Whether the answer was an injected fault. */
   faulted: boolean;
+  /**
+   * The connection was dropped (`reset`; `status` is what the route would have answered, or 0 if
+   * it never ran) or the request was never answered (`hang`).
+   */
+  interrupted?: 'reset' | 'hang';
   receivedAt: number;
 }
 
@@ -45,6 +51,25 @@ export interface RequestMatch {
 
 export interface DelayOptions extends RequestMatch {
   /** How many matching requests to delay; default: every one until `clearDelays()`. */
+  times?: number;
+}
+
+/** Where in the exchange `resetNext` drops the connection. */
+export type ResetPoint =
+  /** Before the server does anything: nothing changes, no byte of an answer is sent. */
+  | 'before'
+  /** After the server made the change: the client never hears that it happened. */
+  | 'after-apply'
+  /** After the status line, the headers and half the body of the answer (the change is made). */
+  | 'mid-body';
+
+export interface ResetOptions extends RequestMatch {
+  /** Default: 'before'. */
+  when?: ResetPoint;
+}
+
+export interface HookOptions extends RequestMatch {
+  /** How many matching requests run the hook; default 1. */
   times?: number;
 }
 
@@ -71,11 +96,16 @@ export class HttpError extends Error {
   }
 }
 
-interface Fault<F> {
+type Fault<F> = { match: RequestMatch; remaining: number } & (
+  | { kind: 'status'; status: number; options: F }
+  | { kind: 'reset'; when: ResetPoint }
+  | { kind: 'hang' }
+);
+
+interface Hook {
   match: RequestMatch;
   remaining: number;
-  status: number;
-  options: F;
+  run: (request: RecordedRequest) => void;
 }
 
 interface Delay {
@@ -153,6 +183,9 @@ export abstract class FakeApiServer<F extends RequestMatch = RequestMatch> {
   #faults: Array<Fault<F>> = [];
   #delays: Delay[] = [];
   #barriers: Barrier[] = [];
+  #hooks: Hook[] = [];
+  /** Releases the requests held by `hangNext` (their connections are then destroyed). */
+  #hung: Array<() => void> = [];
   #server: Server | undefined;
   #url = '';
   #seq = 0;
@@ -194,6 +227,7 @@ export abstract class FakeApiServer<F extends RequestMatch = RequestMatch> {
     if (!server) return;
     this.#server = undefined;
     for (const barrier of this.#barriers) for (const release of barrier.waiting.splice(0)) release();
+    for (const release of this.#hung.splice(0)) release();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -208,7 +242,32 @@ export abstract class FakeApiServer<F extends RequestMatch = RequestMatch> {
    * Faults are consumed in the order they were added.
    */
   failNext(n: number, status: number, options: F = {} as F): void {
-    this.#faults.push({ match: options, remaining: n, status, options });
+    this.#faults.push({ match: options, remaining: n, kind: 'status', status, options });
+  }
+
+  /**
+   * Drops the connection of the next `n` matching requests at `options.when` (see ResetPoint), as
+   * a proxy restart or a network fault does. Shares the queue (and its order) with `failNext`.
+   */
+  resetNext(n: number, options: ResetOptions = {}): void {
+    this.#faults.push({ match: options, remaining: n, kind: 'reset', when: options.when ?? 'before' });
+  }
+
+  /**
+   * Never answers the next `n` matching requests: they are held, unchanged, until `stop()`. Only a
+   * client-side timeout gets the caller out. Shares the queue with `failNext`.
+   */
+  hangNext(n: number, options: RequestMatch = {}): void {
+    this.#faults.push({ match: options, remaining: n, kind: 'hang' });
+  }
+
+  /**
+   * Runs `hook` right after a matching request was served (not for injected faults), before the
+   * server handles anything else: the way to change the state between two calls of a client, as a
+   * person or a concurrent run would (e.g. delete a comment between its list and its update).
+   */
+  afterServed(hook: (request: RecordedRequest) => void, options: HookOptions = {}): void {
+    this.#hooks.push({ match: options, remaining: options.times ?? 1, run: hook });
   }
 
   /** Holds matching requests for `ms` before answering (computed after the wait). */
@@ -305,6 +364,19 @@ export abstract class FakeApiServer<F extends RequestMatch = RequestMatch> {
       res.end(text);
     };
 
+    // The whole answer is announced (content-length), half of it sent, then the connection dropped.
+    const sendHalf = ({ status, payload, headers = {} }: Answer): void => {
+      const { text, contentType } = this.encode(payload);
+      const bytes = Buffer.from(text, 'utf8');
+      res.writeHead(status, {
+        ...this.baseHeaders(record),
+        ...(text && contentType ? { 'content-type': contentType } : {}),
+        ...headers,
+        'content-length': String(bytes.length),
+      });
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
+    };
+
     await this.#wait(record);
 
     const fault = this.#faults.find((f) => f.remaining > 0 && matches(f.match, record));
@@ -312,25 +384,49 @@ export abstract class FakeApiServer<F extends RequestMatch = RequestMatch> {
       fault.remaining -= 1;
       this.#faults = this.#faults.filter((f) => f.remaining > 0);
       record.faulted = true;
-      send(this.faultAnswer(fault.status, fault.options));
-      return;
+      if (fault.kind === 'status') {
+        send(this.faultAnswer(fault.status, fault.options));
+        return;
+      }
+      if (fault.kind === 'hang') {
+        record.interrupted = 'hang';
+        await new Promise<void>((resolve) => this.#hung.push(resolve));
+        res.destroy();
+        return;
+      }
+      record.interrupted = 'reset';
+      if (fault.when === 'before') {
+        res.destroy();
+        return;
+      }
     }
 
+    const answer = this.#serve(record, parsed.ok);
+    if (fault?.kind === 'reset') {
+      record.status = answer.status;
+      if (fault.when === 'mid-body') sendHalf(answer);
+      else res.destroy();
+      return;
+    }
+    send(answer);
+    const hook = this.#hooks.find((h) => h.remaining > 0 && matches(h.match, record));
+    if (hook) {
+      hook.remaining -= 1;
+      this.#hooks = this.#hooks.filter((h) => h.remaining > 0);
+      hook.run(record);
+    }
+  }
+
+  /** The answer to a request that got past the faults: authentication, body, then the route. */
+  #serve(record: RecordedRequest, bodyOk: boolean): Answer {
     const refused = this.authenticate(record);
-    if (refused) {
-      send(refused);
-      return;
-    }
-    if (!parsed.ok) {
-      send(this.invalidBody());
-      return;
-    }
-
+    if (refused) return refused;
+    if (!bodyOk) return this.invalidBody();
     try {
-      send(this.route(record));
+      return this.route(record);
     } catch (error) {
-      if (error instanceof HttpError) send({ status: error.status, payload: error.payload });
-      else throw error;
+      if (error instanceof HttpError) return { status: error.status, payload: error.payload };
+      throw error;
     }
   }
 

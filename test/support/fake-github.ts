@@ -7,7 +7,15 @@ import {
   type RequestMatch,
 } from './fake-api-server.ts';
 
-export type { BarrierOptions, DelayOptions, RecordedRequest, RequestMatch } from './fake-api-server.ts';
+export type {
+  BarrierOptions,
+  DelayOptions,
+  HookOptions,
+  RecordedRequest,
+  RequestMatch,
+  ResetOptions,
+  ResetPoint,
+} from './fake-api-server.ts';
 
 /*
  * A stand-in for the parts of GitHub's REST API the Action uses: issue comments and commit statuses.
@@ -116,6 +124,29 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
   ): IssueComment {
     const user: GitHubUser = { login: 'dev-alice', id: 583231, type: 'User', ...options.user };
     return this.#createComment(options.repo ?? 'octo/shop', issue, body, user);
+  }
+
+  /** Deletes a comment as someone else would (e.g. from a hook between two calls); false if absent. */
+  removeComment(id: number, repo = 'octo/shop'): boolean {
+    try {
+      const found = this.#findComment(repo, id);
+      found.list.splice(found.list.indexOf(found.comment), 1);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Rewrites a comment's body as someone else would (e.g. a concurrent run); false if absent. */
+  editComment(id: number, body: string, repo = 'octo/shop'): boolean {
+    try {
+      const found = this.#findComment(repo, id);
+      found.comment.body = body;
+      found.comment.updated_at = new Date().toISOString();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   protected override baseHeaders(record: RecordedRequest): Record<string, string> {

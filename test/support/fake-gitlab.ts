@@ -15,9 +15,12 @@ import {
 export type {
   BarrierOptions,
   DelayOptions,
+  HookOptions,
   RecordedRequest,
   RequestMatch,
   RequestPredicate,
+  ResetOptions,
+  ResetPoint,
 } from './fake-api-server.ts';
 
 /*
@@ -242,6 +245,24 @@ export class FakeGitLab extends FakeApiServer<FaultOptions> {
     const project = this.#projectId(String(options.project ?? PROJECT_ID));
     if (project === undefined) throw new Error(`FakeGitLab: unknown project ${String(options.project)}`);
     return this.#createNote(project, iid, body, author, options.system ?? false);
+  }
+
+  /** Deletes a note as someone else would (e.g. from a hook between two calls); false if absent. */
+  removeNote(iid: number, id: number, project: number | string = PROJECT_ID): boolean {
+    const list = this.#notes.get(`${this.#projectId(String(project))}!${iid}`) ?? [];
+    const at = list.findIndex((n) => n.id === id);
+    if (at < 0) return false;
+    list.splice(at, 1);
+    return true;
+  }
+
+  /** Rewrites a note's body as someone else would (e.g. a concurrent run); false if absent. */
+  editNote(iid: number, id: number, body: string, project: number | string = PROJECT_ID): boolean {
+    const note = this.#notes.get(`${this.#projectId(String(project))}!${iid}`)?.find((n) => n.id === id);
+    if (!note) return false;
+    note.body = body;
+    note.updated_at = new Date().toISOString();
+    return true;
   }
 
   /** As FakeApiServer's, and `match` may also be a predicate. */

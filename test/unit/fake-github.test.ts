@@ -275,3 +275,98 @@ describe('fake GitHub: faults and timing', () => {
     expect((b.json as unknown[]).length).toBe(1);
   });
 });
+
+describe('fake GitHub: dropped connections, hangs and hooks', () => {
+  it('drops the connection before doing anything: the client gets a network error, nothing changes', async () => {
+    gh.resetNext(1, { method: 'POST', path: COMMENTS });
+    await expect(call('POST', COMMENTS, { body: 'lost' })).rejects.toThrow(TypeError);
+    expect(gh.comments(7)).toEqual([]);
+    expect(gh.requests[0]).toMatchObject({ method: 'POST', status: 0, faulted: true, interrupted: 'reset' });
+    expect((await call('POST', COMMENTS, { body: 'kept' })).status).toBe(201);
+    expect(gh.comments(7).map((c) => c.body)).toEqual(['kept']);
+  });
+
+  it('drops the connection after the change: the comment exists though the client saw an error', async () => {
+    gh.resetNext(1, { method: 'POST', when: 'after-apply' });
+    await expect(call('POST', COMMENTS, { body: 'made, answer lost' })).rejects.toThrow(TypeError);
+    expect(gh.comments(7).map((c) => c.body)).toEqual(['made, answer lost']);
+    expect(gh.requests[0]).toMatchObject({ status: 201, faulted: true, interrupted: 'reset' });
+  });
+
+  it('drops the connection mid-body: status and headers arrive, reading the body fails', async () => {
+    gh.seedComment(7, 'a comment long enough to be cut in half');
+    gh.resetNext(1, { method: 'GET', path: COMMENTS, when: 'mid-body' });
+    const res = await fetch(`${gh.url}${COMMENTS}`, { headers: { authorization: `token ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    await expect(res.text()).rejects.toThrow();
+    expect(gh.requests[0]).toMatchObject({ status: 200, interrupted: 'reset' });
+    expect((await call('GET', COMMENTS)).json).toHaveLength(1);
+  });
+
+  it('never answers a hung request until stop(); only a client timeout ends it', async () => {
+    gh.hangNext(1, { method: 'POST', path: COMMENTS });
+    const hung = fetch(`${gh.url}${COMMENTS}`, {
+      method: 'POST',
+      headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'never' }),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(hung).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(gh.requests[0]).toMatchObject({ status: 0, faulted: true, interrupted: 'hang' });
+    expect(gh.comments(7)).toEqual([]);
+    // Only that one request hangs; the next is served.
+    expect((await call('POST', COMMENTS, { body: 'served' })).status).toBe(201);
+
+    // A request still held when the server stops gets its connection closed, not left open.
+    gh.hangNext(1);
+    const held = call('GET', COMMENTS);
+    await expect.poll(() => gh.requests.length).toBe(3);
+    await gh.stop();
+    await expect(held).rejects.toThrow(TypeError);
+  });
+
+  it('faults of every kind share one queue, consumed in the order they were added', async () => {
+    gh.resetNext(1, { path: COMMENTS });
+    gh.failNext(1, 500, { path: COMMENTS });
+    await expect(call('GET', COMMENTS)).rejects.toThrow(TypeError);
+    expect((await call('GET', COMMENTS)).status).toBe(500);
+    expect((await call('GET', COMMENTS)).status).toBe(200);
+  });
+
+  it('runs a hook right after a matching request was served, before the next request', async () => {
+    const mine = gh.seedComment(7, 'sticky', { user: { login: BOT_LOGIN, id: 41898282, type: 'Bot' } });
+    const seen: number[] = [];
+    gh.afterServed(
+      (r) => {
+        seen.push(r.seq);
+        gh.removeComment(mine.id);
+      },
+      { method: 'GET', path: COMMENTS },
+    );
+    // Not for a faulted request, nor for one that does not match.
+    gh.failNext(1, 502, { method: 'GET', path: COMMENTS });
+    expect((await call('GET', COMMENTS)).status).toBe(502);
+    expect((await call('GET', '/repos/octo/shop/commits/abc/statuses')).status).toBe(200);
+    expect(seen).toEqual([]);
+
+    const listed = await call('GET', COMMENTS);
+    expect(ids(listed.json)).toEqual([mine.id]);
+    expect(seen).toEqual([3]);
+    const patched = await call('PATCH', `/repos/octo/shop/issues/comments/${mine.id}`, { body: 'x' });
+    expect(patched.status).toBe(404);
+    // Once by default.
+    expect((await call('GET', COMMENTS)).json).toEqual([]);
+    expect(seen).toEqual([3]);
+  });
+
+  it('edits and removes comments as someone else would', async () => {
+    const c = gh.seedComment(7, 'first');
+    expect(gh.editComment(c.id, 'edited elsewhere')).toBe(true);
+    expect(gh.comments(7).map((x) => x.body)).toEqual(['edited elsewhere']);
+    expect(gh.removeComment(c.id)).toBe(true);
+    expect(gh.removeComment(c.id)).toBe(false);
+    expect(gh.editComment(c.id, 'gone')).toBe(false);
+    expect(gh.comments(7)).toEqual([]);
+  });
+});

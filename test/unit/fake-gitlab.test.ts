@@ -427,3 +427,67 @@ describe('fake GitLab: faults and timing', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
   });
 });
+
+describe('fake GitLab: dropped connections, hangs and hooks', () => {
+  it('drops the connection before, after the change, or mid-body', async () => {
+    gl.resetNext(1, { method: 'POST', path: NOTES });
+    await expect(call('POST', NOTES, { body: 'lost' })).rejects.toThrow(TypeError);
+    expect(gl.notes(7)).toEqual([]);
+
+    gl.resetNext(1, { method: 'POST', path: NOTES, when: 'after-apply' });
+    await expect(call('POST', NOTES, { body: 'made, answer lost' })).rejects.toThrow(TypeError);
+    expect(gl.notes(7).map((n) => n.body)).toEqual(['made, answer lost']);
+
+    gl.resetNext(1, { method: 'GET', path: NOTES, when: 'mid-body' });
+    const res = await fetch(`${gl.url}${NOTES}`, { headers: { 'private-token': TOKEN } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-total')).toBe('1');
+    await expect(res.text()).rejects.toThrow();
+
+    expect(gl.requests.map((r) => [r.status, r.interrupted])).toEqual([
+      [0, 'reset'],
+      [201, 'reset'],
+      [200, 'reset'],
+    ]);
+    expect(ids((await call('GET', NOTES)).json)).toHaveLength(1);
+  });
+
+  it('a reset comes before authentication, as from a proxy', async () => {
+    gl.resetNext(1, { when: 'after-apply' });
+    await expect(call('GET', NOTES, undefined, {})).rejects.toThrow(TypeError);
+    expect(gl.requests[0]).toMatchObject({ status: 401, interrupted: 'reset' });
+  });
+
+  it('never answers a hung request; a client timeout ends it and the next is served', async () => {
+    gl.hangNext(1, { method: 'PUT' });
+    const note = gl.seedNote(7, 'mine', { author: { id: gl.bot.id, username: BOT_USERNAME } });
+    const hung = fetch(`${gl.url}${NOTES}/${note.id}`, {
+      method: 'PUT',
+      headers: { 'private-token': TOKEN, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'never' }),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(hung).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(gl.requests[0]).toMatchObject({ status: 0, faulted: true, interrupted: 'hang' });
+    expect(gl.notes(7).map((n) => n.body)).toEqual(['mine']);
+    expect((await call('PUT', `${NOTES}/${note.id}`, { body: 'served' })).status).toBe(200);
+  });
+
+  it('runs a hook after a matching request was served: a note deleted between list and edit', async () => {
+    const note = gl.seedNote(7, 'sticky', { author: { id: gl.bot.id, username: BOT_USERNAME } });
+    gl.afterServed(() => gl.removeNote(7, note.id), { method: 'GET', path: NOTES });
+    expect(ids((await call('GET', NOTES)).json)).toEqual([note.id]);
+    expect((await call('PUT', `${NOTES}/${note.id}`, { body: 'x' })).status).toBe(404);
+    expect(gl.removeNote(7, note.id)).toBe(false);
+  });
+
+  it('edits and removes notes as someone else would', async () => {
+    const n = gl.seedNote(7, 'first');
+    expect(gl.editNote(7, n.id, 'edited elsewhere')).toBe(true);
+    expect(gl.notes(7).map((x) => x.body)).toEqual(['edited elsewhere']);
+    expect(gl.editNote(8, n.id, 'other MR')).toBe(false);
+    expect(gl.removeNote(7, n.id)).toBe(true);
+    expect(gl.editNote(7, n.id, 'gone')).toBe(false);
+    expect(gl.notes(7)).toEqual([]);
+  });
+});

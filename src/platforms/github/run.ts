@@ -13,8 +13,9 @@ import { type JsonReport, jsonReport } from '../../report/json-report.ts';
 import { commentMarker, renderComment } from '../../report/markdown/comment.ts';
 import { renderJobSummary } from '../../report/markdown/summary.ts';
 import { scannerLine } from '../../report/terminal.ts';
+import { apiBudget, apiLimits } from '../api-limits.ts';
 import { chooseBase } from '../change-base.ts';
-import type { ChangeContext } from '../types.ts';
+import type { ChangeContext, Platform } from '../types.ts';
 import { githubClient, httpStatus } from './client.ts';
 import { githubContext } from './context.ts';
 import { type ActionInputs, InputError, readInputs } from './inputs.ts';
@@ -81,7 +82,12 @@ async function scanAndRecord(
  * come from the first run's evidence. The PR number in it is untrusted, so it is only used when
  * that PR's head is the commit the triggering run scanned.
  */
-async function fromEvidence(dir: string, context: ChangeContext, inputs: ActionInputs): Promise<Produced> {
+async function fromEvidence(
+  dir: string,
+  context: ChangeContext,
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+): Promise<Produced> {
   const report = JSON.parse(await readFile(path.join(dir, 'controlgate.json'), 'utf8')) as JsonReport;
   const facts = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8')) as {
     changeNumber: number | null;
@@ -89,19 +95,23 @@ async function fromEvidence(dir: string, context: ChangeContext, inputs: ActionI
   };
   let changeNumber = context.changeNumber;
   if (changeNumber === null && facts.changeNumber !== null && inputs.token && context.headSha) {
-    const client = githubClient(inputs.token, core);
+    const client = githubClient(inputs.token, core, apiBudget(apiLimits(env)));
     const [owner = '', repo = ''] = (context.repository ?? '').split('/');
-    const pr = await client.rest.pulls.get({ owner, repo, pull_number: facts.changeNumber });
-    if (pr.data.head.sha === context.headSha) changeNumber = facts.changeNumber;
-    else
-      core.warning(
-        `controlgate: the evidence names PR #${facts.changeNumber}, whose head is not the scanned commit; not commenting`,
-      );
+    const number = facts.changeNumber;
+    // Unreachable API: no comment (the PR cannot be checked), but the gate still decides below.
+    await guarded(`comment (could not check PR #${number}'s head)`, inputs.token, async () => {
+      const pr = await client.rest.pulls.get({ owner, repo, pull_number: number });
+      if (pr.data.head.sha === context.headSha) changeNumber = number;
+      else
+        core.warning(
+          `controlgate: the evidence names PR #${number}, whose head is not the scanned commit; not commenting`,
+        );
+    });
   }
   return { report, evidencePath: dir, sarifPaths: {}, context: { ...context, changeNumber } };
 }
 
-async function publish(produced: Produced, inputs: ActionInputs): Promise<void> {
+async function publish(produced: Produced, inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
   const { report, context } = produced;
   if (!canWrite(context)) {
     core.warning(
@@ -113,7 +123,11 @@ async function publish(produced: Produced, inputs: ActionInputs): Promise<void> 
     core.warning('controlgate: no token given; no comment or status is posted');
     return;
   }
-  const platform = githubPlatform(githubClient(inputs.token, core), context);
+  // Each publication gets its own API budget: a dead API delays the job a bounded time, and a comment
+  // API that fails for good cannot use up the time of the status that branch protection requires.
+  const limits = apiLimits(env);
+  const platform = (): Platform =>
+    githubPlatform(githubClient(inputs.token, core, apiBudget(limits)), context);
   const detailsHint = `the \`${inputs.evidenceName}\` artifact`;
   const options = {
     commentKey: inputs.commentKey,
@@ -123,8 +137,8 @@ async function publish(produced: Produced, inputs: ActionInputs): Promise<void> 
     detailsHint,
   };
   if (inputs.comment === 'update' && context.changeNumber !== null) {
-    await guarded('comment', async () => {
-      const outcome = await platform.upsertComment(
+    await guarded('comment', inputs.token, async () => {
+      const outcome = await platform().upsertComment(
         commentMarker(inputs.commentKey),
         renderComment(report, options),
       );
@@ -140,12 +154,14 @@ async function publish(produced: Produced, inputs: ActionInputs): Promise<void> 
         : report.exitCode === 1
           ? `blocked: ${failed.join(', ')} fail`
           : 'could not evaluate every blocking control';
-    await guarded('commit status', () => platform.publishStatus(state, description, inputs.statusContext));
+    await guarded('commit status', inputs.token, () =>
+      platform().publishStatus(state, description, inputs.statusContext),
+    );
   }
 }
 
 /** Publishing problems (403 from a read-only token, an API outage) are warnings: the exit code still decides. */
-async function guarded(what: string, action: () => Promise<void>): Promise<void> {
+async function guarded(what: string, token: string, action: () => Promise<void>): Promise<void> {
   try {
     await action();
   } catch (error) {
@@ -154,9 +170,11 @@ async function guarded(what: string, action: () => Promise<void>): Promise<void>
       status === 403
         ? ' (the token cannot write here: fork PR or missing `pull-requests: write` / `statuses: write` permission)'
         : '';
-    core.warning(
-      `controlgate: could not post the ${what}: ${status ?? ''} ${error instanceof Error ? error.message : String(error)}${hint}`,
-    );
+    // The API's own words are quoted, and a server or proxy may echo the credentials it was sent;
+    // `setSecret` masks them only on a real runner.
+    const message = error instanceof Error ? error.message : String(error);
+    const said = token ? message.replaceAll(token, '***') : message;
+    core.warning(`controlgate: could not post the ${what}: ${status ?? ''} ${said}${hint}`);
   }
 }
 
@@ -195,7 +213,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
   try {
     const produced = inputs.reportFrom
-      ? await fromEvidence(inputs.reportFrom, context, inputs)
+      ? await fromEvidence(inputs.reportFrom, context, inputs, env)
       : await scanAndRecord(inputs, context, env);
     setOutputs(produced);
     const summaryOptions = {
@@ -207,7 +225,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (env.GITHUB_STEP_SUMMARY)
       await core.summary.addRaw(renderJobSummary(produced.report, summaryOptions)).write();
     if (inputs.annotations && !inputs.reportFrom) annotate(produced.report);
-    await publish(produced, inputs);
+    await publish(produced, inputs, env);
     const { report } = produced;
     const failed = report.controls.filter((c) => c.verdict === 'fail').map((c) => c.id);
     const message =

@@ -1,66 +1,66 @@
-import { Gitlab } from '@gitbeaker/rest';
-import pRetry, { AbortError } from 'p-retry';
 import type { CommentStore } from '../sticky-comment.ts';
+import { type GitlabApi, GitlabApiError } from './api.ts';
 
-type GitlabClient = InstanceType<typeof Gitlab>;
+/** More notes than any merge request has; a server whose "next page" never ends stops here. */
+const MAX_PAGES = 100;
 
-/** The HTTP status gitbeaker attaches to a failed request, if any. */
-function statusOf(error: unknown): number | undefined {
-  const cause = (error as { cause?: { response?: { status?: unknown } } } | null)?.cause;
-  const status = cause?.response?.status;
-  return typeof status === 'number' ? status : undefined;
+interface NoteShape {
+  id?: unknown;
+  body?: unknown;
+  author?: { id?: unknown } | null;
 }
 
-/**
- * gitbeaker retries only 429 and 502; a merge-request note must survive any 5xx or a dropped
- * connection too, so every call goes through this (exponential back-off, 4 attempts).
- */
-async function withRetry<T>(call: () => Promise<T>): Promise<T> {
-  return pRetry(
-    async () => {
-      try {
-        return await call();
-      } catch (error) {
-        const status = statusOf(error);
-        if (status !== undefined && status < 500 && status !== 429)
-          throw new AbortError(error instanceof Error ? error : String(error));
-        throw error;
-      }
-    },
-    { retries: 3, minTimeout: 300, factor: 2 },
-  );
+function noteId(data: unknown, what: string): number {
+  const id = (data as NoteShape | null)?.id;
+  if (typeof id !== 'number')
+    throw new GitlabApiError(`GitLab answered ${what} with something that is not a note`);
+  return id;
 }
 
-export function gitlabClient(host: string, token: string): GitlabClient {
-  return new Gitlab({ host, token });
-}
-
-/** The notes of one merge request, through gitbeaker, with retries on 5xx. */
-export function gitlabNoteStore(client: GitlabClient, project: string | number, iid: number): CommentStore {
-  let me: Promise<number | undefined> | undefined;
+/** The notes of one merge request. */
+export function gitlabNoteStore(api: GitlabApi, project: string | number, iid: number): CommentStore {
+  const notes = `projects/${encodeURIComponent(String(project))}/merge_requests/${iid}/notes`;
+  let me: Promise<number> | undefined;
   return {
     async list() {
-      // Project access tokens post as a bot user; only its notes are ever edited or removed.
-      me ??= withRetry(() => client.Users.showCurrentUser()).then(
-        (u) => u.id,
-        () => undefined,
-      );
+      // Project access tokens post as a bot user; only its notes are ever edited or removed. Who
+      // that is must be known: guessing could delete a person's note that quotes our marker.
+      me ??= api.call('GET', 'user').then(({ data }) => noteId(data, 'who am I'));
       const self = await me;
-      const notes = await withRetry(() => client.MergeRequestNotes.all(project, iid, { perPage: 100 }));
-      return notes.map((n) => ({
-        id: n.id,
-        body: n.body ?? '',
-        mine: self === undefined || n.author?.id === self,
+      const all: NoteShape[] = [];
+      let page = '1';
+      for (let n = 0; n < MAX_PAGES && page !== ''; n++) {
+        const { data, headers } = await api.call('GET', notes, { query: { per_page: '100', page } });
+        if (!Array.isArray(data))
+          throw new GitlabApiError('GitLab answered the list of notes with something else');
+        all.push(...(data as NoteShape[]));
+        const next = headers.get('x-next-page') ?? '';
+        page = /^\d+$/.test(next) && Number(next) > Number(page) ? next : '';
+      }
+      return all.map((note) => ({
+        id: noteId(note, 'the list of notes'),
+        body: typeof note.body === 'string' ? note.body : '',
+        mine: note.author?.id === self,
       }));
     },
     async create(body) {
-      return (await withRetry(() => client.MergeRequestNotes.create(project, iid, body))).id;
+      return noteId((await api.call('POST', notes, { body: { body } })).data, 'the new note');
     },
     async update(id, body) {
-      await withRetry(() => client.MergeRequestNotes.edit(project, iid, id, { body }));
+      try {
+        await api.call('PUT', `${notes}/${id}`, { body: { body } });
+        return true;
+      } catch (error) {
+        if (error instanceof GitlabApiError && error.status === 404) return false;
+        throw error;
+      }
     },
     async remove(id) {
-      await withRetry(() => client.MergeRequestNotes.remove(project, iid, id));
+      try {
+        await api.call('DELETE', `${notes}/${id}`);
+      } catch (error) {
+        if (!(error instanceof GitlabApiError && error.status === 404)) throw error;
+      }
     },
   };
 }

@@ -4,9 +4,11 @@ import { gitlabCodeQualityReport } from '../../report/gitlab/codequality.ts';
 import { gitlabSastReport } from '../../report/gitlab/sast.ts';
 import type { JsonReport } from '../../report/json-report.ts';
 import { commentMarker, renderComment } from '../../report/markdown/comment.ts';
+import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
+import { gitlabApi } from './api.ts';
 import { gitlabContext } from './context.ts';
-import { gitlabClient, gitlabNoteStore } from './notes.ts';
+import { gitlabNoteStore } from './notes.ts';
 
 /** GitLab allows notes of up to 1,000,000 characters. */
 const NOTE_LIMIT = 1_000_000;
@@ -72,7 +74,11 @@ export async function publishToGitlab(
     maxChars: NOTE_LIMIT,
   });
   try {
-    const store = gitlabNoteStore(gitlabClient(host, token), project, context.changeNumber);
+    // A bounded wait: a dead or throttling GitLab delays the job, it never holds it.
+    const api = gitlabApi(host, token, apiBudget(apiLimits(env)), (line) =>
+      options.log(line.replaceAll(token, '***')),
+    );
+    const store = gitlabNoteStore(api, project, context.changeNumber);
     const outcome = await upsertStickyComment(store, commentMarker(options.commentKey), body);
     options.log(`controlgate: merge-request note ${outcome}`);
   } catch (error) {
