@@ -8,6 +8,7 @@ const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 export class SourceReader {
   private readonly cache = new Map<string, string[] | undefined>();
   private readonly inside = new Map<string, boolean>();
+  private readonly realFolders = new Map<string, string | undefined>();
   private readonly root: string;
   private realRootCache: string | undefined;
   constructor(root: string) {
@@ -15,8 +16,28 @@ export class SourceReader {
   }
 
   private get realRoot(): string {
-    if (this.realRootCache === undefined) this.realRootCache = realPath(this.root) ?? this.root;
+    if (this.realRootCache === undefined) this.realRootCache = this.realPath(this.root) ?? this.root;
     return this.realRootCache;
+  }
+
+  /**
+   * The path with every link resolved. For a path that does not exist, its nearest existing folder
+   * is resolved instead and the rest appended: what it would be if it were created there. Folders
+   * are remembered: a large log names thousands of files in the same few hundred folders.
+   */
+  private realPath(file: string): string | undefined {
+    try {
+      return realpathSync.native(file);
+    } catch {
+      const parent = path.dirname(file);
+      if (parent === file) return undefined;
+      let realParent = this.realFolders.get(parent);
+      if (!this.realFolders.has(parent)) {
+        realParent = this.realPath(parent);
+        this.realFolders.set(parent, realParent);
+      }
+      return realParent === undefined ? undefined : path.join(realParent, path.basename(file));
+    }
   }
 
   /**
@@ -27,7 +48,7 @@ export class SourceReader {
   contains(relativePath: string): boolean {
     const known = this.inside.get(relativePath);
     if (known !== undefined) return known;
-    const real = realPath(path.join(this.root, relativePath));
+    const real = this.realPath(path.join(this.root, relativePath));
     const inside = real !== undefined && containedRelative(this.realRoot, real) !== undefined;
     this.inside.set(relativePath, inside);
     return inside;
@@ -56,20 +77,5 @@ export class SourceReader {
     const lines = this.lines(relativePath);
     if (!lines || start < 1 || start > lines.length) return undefined;
     return lines.slice(start - 1, Math.min(end, lines.length));
-  }
-}
-
-/**
- * The path with every link resolved. For a path that does not exist, its nearest existing folder
- * is resolved instead and the rest appended: what it would be if it were created there.
- */
-function realPath(file: string): string | undefined {
-  try {
-    return realpathSync.native(file);
-  } catch {
-    const parent = path.dirname(file);
-    if (parent === file) return undefined;
-    const realParent = realPath(parent);
-    return realParent === undefined ? undefined : path.join(realParent, path.basename(file));
   }
 }
