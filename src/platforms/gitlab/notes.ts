@@ -1,8 +1,10 @@
 import type { CommentStore } from '../sticky-comment.ts';
-import { type GitlabApi, GitlabApiError } from './api.ts';
+import type { GitlabClient } from './client.ts';
+import { GitlabApiError } from './requester.ts';
 
-/** More notes than any merge request has; a server whose "next page" never ends stops here. */
+/** More notes than any merge request has; gitbeaker stops following "next" links there. */
 const MAX_PAGES = 100;
+const PER_PAGE = 100;
 
 interface NoteShape {
   id?: unknown;
@@ -10,6 +12,7 @@ interface NoteShape {
   author?: { id?: unknown } | null;
 }
 
+// gitbeaker's types describe what GitLab should send; what a proxy or a broken server sends is checked.
 function noteId(data: unknown, what: string): number {
   const id = (data as NoteShape | null)?.id;
   if (typeof id !== 'number')
@@ -18,37 +21,29 @@ function noteId(data: unknown, what: string): number {
 }
 
 /** The notes of one merge request. */
-export function gitlabNoteStore(api: GitlabApi, project: string | number, iid: number): CommentStore {
-  const notes = `projects/${encodeURIComponent(String(project))}/merge_requests/${iid}/notes`;
+export function gitlabNoteStore(gitlab: GitlabClient, project: string | number, iid: number): CommentStore {
   let me: Promise<number> | undefined;
   return {
     async list() {
       // Project access tokens post as a bot user; only its notes are ever edited or removed. Who
       // that is must be known: guessing could delete a person's note that quotes our marker.
-      me ??= api.call('GET', 'user').then(({ data }) => noteId(data, 'who am I'));
+      me ??= gitlab.users.showCurrentUser().then((user) => noteId(user, 'who am I'));
       const self = await me;
-      const all: NoteShape[] = [];
-      let page = '1';
-      for (let n = 0; n < MAX_PAGES && page !== ''; n++) {
-        const { data, headers } = await api.call('GET', notes, { query: { per_page: '100', page } });
-        if (!Array.isArray(data))
-          throw new GitlabApiError('GitLab answered the list of notes with something else');
-        all.push(...(data as NoteShape[]));
-        const next = headers.get('x-next-page') ?? '';
-        page = /^\d+$/.test(next) && Number(next) > Number(page) ? next : '';
-      }
-      return all.map((note) => ({
+      const all: unknown = await gitlab.notes.all(project, iid, { perPage: PER_PAGE, maxPages: MAX_PAGES });
+      if (!Array.isArray(all))
+        throw new GitlabApiError('GitLab answered the list of notes with something else');
+      return (all as NoteShape[]).map((note) => ({
         id: noteId(note, 'the list of notes'),
         body: typeof note.body === 'string' ? note.body : '',
         mine: note.author?.id === self,
       }));
     },
     async create(body) {
-      return noteId((await api.call('POST', notes, { body: { body } })).data, 'the new note');
+      return noteId(await gitlab.notes.create(project, iid, body), 'the new note');
     },
     async update(id, body) {
       try {
-        await api.call('PUT', `${notes}/${id}`, { body: { body } });
+        await gitlab.notes.edit(project, iid, id, { body });
         return true;
       } catch (error) {
         if (error instanceof GitlabApiError && error.status === 404) return false;
@@ -57,7 +52,7 @@ export function gitlabNoteStore(api: GitlabApi, project: string | number, iid: n
     },
     async remove(id) {
       try {
-        await api.call('DELETE', `${notes}/${id}`);
+        await gitlab.notes.remove(project, iid, id);
       } catch (error) {
         if (!(error instanceof GitlabApiError && error.status === 404)) throw error;
       }

@@ -6,7 +6,7 @@ import type { JsonReport } from '../../report/json-report.ts';
 import { commentMarker, renderComment } from '../../report/markdown/comment.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
-import { gitlabApi } from './api.ts';
+import { gitlabClient } from './client.ts';
 import { gitlabContext } from './context.ts';
 import { gitlabNoteStore } from './notes.ts';
 
@@ -75,10 +75,10 @@ export async function publishToGitlab(
   });
   try {
     // A bounded wait: a dead or throttling GitLab delays the job, it never holds it.
-    const api = gitlabApi(host, token, apiBudget(apiLimits(env)), (line) =>
+    const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line) =>
       options.log(line.replaceAll(token, '***')),
     );
-    const store = gitlabNoteStore(api, project, context.changeNumber);
+    const store = gitlabNoteStore(gitlab, project, context.changeNumber);
     const outcome = await upsertStickyComment(store, commentMarker(options.commentKey), body);
     options.log(`controlgate: merge-request note ${outcome}`);
   } catch (error) {

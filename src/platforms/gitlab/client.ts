@@ -1,0 +1,32 @@
+import { MergeRequestNotes, Users } from '@gitbeaker/rest';
+import type { ApiBudget } from '../api-limits.ts';
+import { budgetedRequester } from './requester.ts';
+
+/** The gitbeaker resources controlgate uses, all on one transport. */
+export interface GitlabClient {
+  notes: InstanceType<typeof MergeRequestNotes>;
+  users: InstanceType<typeof Users>;
+}
+
+/**
+ * gitbeaker for `host` (CI_SERVER_URL) with a project access token, its requests sent by our
+ * requester within `budget`. Only the resources used are built: `new Gitlab()` would build all of
+ * gitbeaker's two hundred, each with its own rate limiters.
+ */
+export function gitlabClient(
+  host: string,
+  token: string,
+  budget: ApiBudget,
+  log: (line: string) => void,
+): GitlabClient {
+  const options = {
+    // gitbeaker joins host and /api/v4 with a slash of its own.
+    host: host.replace(/\/+$/, ''),
+    token,
+    // Our preset overrides @gitbeaker/rest's (user options are spread over its own).
+    requesterFn: budgetedRequester(budget, log),
+    // The budget times every request and the whole run; gitbeaker's own five minutes would be a third clock.
+    queryTimeout: null,
+  };
+  return { notes: new MergeRequestNotes(options), users: new Users(options) };
+}
