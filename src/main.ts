@@ -24,7 +24,7 @@ import { inGitlabCi, publishToGitlab } from './platforms/gitlab/run.ts';
 import { explainCriterion, explainFinding } from './report/explain.ts';
 import { jsonReport } from './report/json-report.ts';
 import { renderMappingMarkdown, renderMappingText } from './report/mapping-view.ts';
-import { renderText, scannerLine } from './report/terminal.ts';
+import { renderText, scannerLine, scannerStartLine } from './report/terminal.ts';
 import { mergedSarif, mergedSarifChunks } from './sarif/merge.ts';
 
 export interface Io {
@@ -79,8 +79,7 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     onProgress: args.progress
       ? (event) => {
           const side = event.phase === 'base' ? ' (base)' : '';
-          if (event.type === 'start')
-            io.err(`… ${event.displayName}${side}: scanning ${event.files} files\n`);
+          if (event.type === 'start') io.err(`${scannerStartLine(event.displayName, event.files)}${side}\n`);
           else io.err(`${scannerLine(event.run).trimStart()}${side}\n`);
         }
       : undefined,

@@ -1,13 +1,13 @@
 import type { ControlResult, GatedFinding } from '../controls/evaluate.ts';
 import { compareFindings } from '../findings/order.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
-import { stripControlChars } from '../text.ts';
+import { flatLine } from '../text.ts';
 import { countVerdicts } from './json-report.ts';
 
 const MAX_FINDINGS_PER_CRITERION = 15;
 
 function oneLine(text: string, max: number): string {
-  const flat = stripControlChars(text.replace(/\s+/g, ' ').trim());
+  const flat = flatLine(text);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.ts';
 import type { GatedFinding, GateResult } from '../controls/evaluate.ts';
 import { effectivePolicy } from '../controls/evaluate.ts';
 import type { Catalog, Mapping } from '../controls/model.ts';
-import { stripControlChars } from '../text.ts';
+import { defuseWorkflowCommands, flatLine } from '../text.ts';
 import { criterionSources, describeMatch } from './mapping-view.ts';
 
 /** Why a criterion is judged as it is: policy, coverage, mapping rows, overrides and (if scanned) verdict. */
@@ -44,11 +44,14 @@ export function explainCriterion(
   return `${out.join('\n')}\n`;
 }
 
-/** Why one finding lands where it does: mapping rows, overrides, policy per criterion, waiver. */
+/**
+ * Why one finding lands where it does: mapping rows, overrides, policy per criterion, waiver. Rule,
+ * path, waiver and suppression text come from scanned code and the PR: one inert line each.
+ */
 export function explainFinding(g: GatedFinding, config: Config, gate: GateResult, catalog: Catalog): string {
   const f = g.finding;
   const out = [
-    `${f.scanner} ${stripControlChars(f.ruleId)} at ${stripControlChars(f.path)}:${f.line}  (fingerprint ${f.fingerprint})`,
+    `${f.scanner} ${flatLine(f.ruleId)} at ${flatLine(f.path)}:${f.line}  (fingerprint ${f.fingerprint})`,
     `  severity: ${g.severity}${g.severity !== f.severity ? ` (the scanner said ${f.severity})` : ''}, from ${f.severitySource}; CWE: ${f.cwe.join(', ') || 'none'}${f.category ? `; category: ${f.category}` : ''}`,
   ];
   if (g.mapping.unmapped) out.push('  mapping: no row matched, so it is put under CC7.1 as unmapped');
@@ -83,13 +86,13 @@ export function explainFinding(g: GatedFinding, config: Config, gate: GateResult
   if (g.waiver) {
     const w = g.waiver;
     out.push(
-      `  waiver ${w.id ?? `at line ${w.line}`}: ${w.reason}; approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}`,
+      `  ${flatLine(`waiver ${w.id ?? `at line ${w.line}`}: ${w.reason}; approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}`)}`,
     );
   }
   for (const s of f.suppressions) {
     out.push(
-      `  suppression (${s.kind}, ${s.status})${s.justification ? `: ${stripControlChars(s.justification)}` : ''}${g.suppressionRefused ? ' — refused by policy for a blocking criterion' : ''}`,
+      `  suppression (${s.kind}, ${s.status})${s.justification ? `: ${flatLine(s.justification)}` : ''}${g.suppressionRefused ? ' — refused by policy for a blocking criterion' : ''}`,
     );
   }
-  return `${out.join('\n')}\n`;
+  return defuseWorkflowCommands(`${out.join('\n')}\n`);
 }

@@ -2,7 +2,7 @@ import { type Finding, SEVERITIES } from '../findings/finding.ts';
 import { compareFindings } from '../findings/order.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import type { ScannerRun } from '../runner/scanner-run.ts';
-import { stripControlChars } from '../text.ts';
+import { defuseWorkflowCommands, flatLine } from '../text.ts';
 import {
   type BaselineFacts,
   comparisonHeadline,
@@ -13,9 +13,6 @@ import {
 import { renderControls } from './controls-text.ts';
 import { countBySeverity, jsonReport } from './json-report.ts';
 
-/** Scanned text cannot drive the terminal: control characters are removed first. */
-export const terminalSafe = stripControlChars;
-
 /** Existing debt and fixed findings are context, not action items: a short list, the rest in JSON. */
 const SIDE_LIST_LIMIT = 20;
 /** A terminal is read, not searched: past this many findings the rest is counted (all are in JSON). */
@@ -25,8 +22,12 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
+/**
+ * Outside text on one line that cannot drive a terminal (escape sequences, bidi controls). Whole
+ * rendered lines also go through defuseWorkflowCommands: the output may be a CI runner's log.
+ */
 function oneLine(text: string, max: number): string {
-  const flat = terminalSafe(text.replace(/\s+/g, ' ').trim());
+  const flat = flatLine(text);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -37,15 +38,25 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** One line per scanner: status, version, findings, time, and the cause when it failed. */
+/**
+ * One line per scanner: status, version, findings, time, and the cause when it failed. Names and
+ * versions come from configuration and imported SARIF, errors from the tool's stderr: all outside text.
+ */
 export function scannerLine(run: ScannerRun): string {
   const mark = { ok: 'ok     ', failed: 'FAILED ', skipped: 'skipped' }[run.status];
-  const version = run.version ? ` ${run.version}` : '';
+  const version = run.version ? ` ${oneLine(run.version, 40)}` : '';
   const detail =
     run.status === 'ok'
       ? `${run.findings.length} findings in ${run.filesScanned} files, ${seconds(run.durationMs)}`
       : oneLine(run.error ?? '', 160);
-  return `  ${mark} ${pad(`${run.displayName}${version}`, 18)} ${detail}`;
+  return defuseWorkflowCommands(
+    `  ${mark} ${pad(`${oneLine(run.displayName, 60)}${version}`, 18)} ${detail}`,
+  );
+}
+
+/** The line a scanner's start prints (`… Name: scanning N files`); the name is outside text too. */
+export function scannerStartLine(displayName: string, files: number): string {
+  return defuseWorkflowCommands(`… ${oneLine(displayName, 60)}: scanning ${files} files`);
 }
 
 function findingLine(f: Finding): string {
@@ -127,8 +138,8 @@ export function renderText(outcome: ScanOutcome): string {
   );
   if (failed.length > 0) {
     out.push(
-      `NOT EVALUATED: ${failed.map((s) => s.displayName).join(', ')} failed; the controls they cover are not evaluated.`,
+      `NOT EVALUATED: ${failed.map((s) => oneLine(s.displayName, 60)).join(', ')} failed; the controls they cover are not evaluated.`,
     );
   }
-  return `${out.join('\n')}\n\n${renderControls(outcome)}`;
+  return defuseWorkflowCommands(`${out.join('\n')}\n\n${renderControls(outcome)}`);
 }

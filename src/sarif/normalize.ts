@@ -227,7 +227,16 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
     const tags = [...new Set([...(rule?.properties?.tags ?? []), ...(result.properties?.tags ?? [])])].sort();
     const cwe = collectCwes(index, rule, result, tags);
     const category = categoryOf(index, rule);
-    const secret = isSecretFinding({ cwe, category, tags });
+    const rawMessage = stripControlChars(messageOf(result, rule));
+    // Secret scanners (Gitleaks, secretlint) give no CWE: their rule and message words say it.
+    const secret = isSecretFinding({
+      cwe,
+      category,
+      tags,
+      ruleId,
+      ruleName: rule?.name,
+      message: rawMessage,
+    });
     const location = resolvePathOnce(result);
     const region = result.locations?.[0]?.physicalLocation?.region;
     const line = location.path ? (region?.startLine ?? 1) : 0;
@@ -245,7 +254,6 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
       // Semgrep marks nosemgrep results itself but without the comment: reviewers want to see it.
       else if (comment && marked && !marked.justification) marked.justification = comment;
     }
-    const rawMessage = stripControlChars(messageOf(result, rule));
     const finding: Finding = {
       scanner: context.scannerId,
       scannerVersion: context.scannerVersion,

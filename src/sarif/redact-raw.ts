@@ -1,6 +1,11 @@
 import type { Finding } from '../findings/finding.ts';
-import { redactKnownSecrets, redactSecretFindingText } from '../findings/redact.ts';
-import type { SarifLogInput } from './model.ts';
+import {
+  isSecretFinding,
+  REDACTED,
+  redactKnownSecrets,
+  redactSecretFindingText,
+} from '../findings/redact.ts';
+import type { SarifLogInput, SarifResult, SarifRun } from './model.ts';
 
 type Redactor = (text: string) => string;
 
@@ -23,9 +28,53 @@ function redactStrings(value: unknown, redact: Redactor, changes: { count: numbe
 }
 
 /**
- * Redacts a tool's own SARIF before it is kept anywhere: known credential shapes everywhere, and
- * every quoted literal in the results that are about a secret (Bandit puts the value in its message
- * and in snippets). `findings` are this log's normalized findings, in result order per run.
+ * Replaces the text of every `snippet` under a value (regions, context regions, code flows). A
+ * secret scanner's snippet is often the bare value (Gitleaks), which no pattern can recognise.
+ */
+function maskSnippets(value: unknown, changes: { count: number }): void {
+  if (Array.isArray(value)) {
+    for (const item of value) maskSnippets(item, changes);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  for (const [key, child] of Object.entries(record)) {
+    const snippet = child as { text?: unknown } | null;
+    if (key === 'snippet' && snippet && typeof snippet === 'object' && typeof snippet.text === 'string') {
+      if (snippet.text !== REDACTED) {
+        snippet.text = REDACTED;
+        changes.count += 1;
+      }
+    } else maskSnippets(child, changes);
+  }
+}
+
+/**
+ * Whether a result is about a secret: its finding says so, or (for tools that give no CWE, as
+ * secret scanners do) its rule or message names a credential.
+ */
+function isSecretResult(run: SarifRun, result: SarifResult, finding: Finding | undefined): boolean {
+  if (finding?.secret) return true;
+  const rules = run.tool.driver.rules ?? [];
+  const rule =
+    result.ruleIndex !== undefined && result.ruleIndex >= 0
+      ? rules[result.ruleIndex]
+      : rules.find((r) => r.id === (result.ruleId ?? result.rule?.id));
+  return isSecretFinding({
+    cwe: finding?.cwe ?? [],
+    tags: finding?.tags ?? [],
+    ...(finding?.category ? { category: finding.category } : {}),
+    ...((result.ruleId ?? rule?.id) ? { ruleId: result.ruleId ?? rule?.id } : {}),
+    ...(rule?.name ? { ruleName: rule.name } : {}),
+    ...(result.message.text ? { message: result.message.text } : {}),
+  });
+}
+
+/**
+ * Redacts a tool's own SARIF before it is kept anywhere: known credential shapes everywhere; in the
+ * results that are about a secret, every quoted literal and every snippet (Bandit puts the value in
+ * its message and snippets, Gitleaks makes the bare value the snippet). `findings` are this log's
+ * normalized findings, in result order per run.
  */
 export function redactRawSarif(log: SarifLogInput, findings: readonly Finding[]): number {
   const changes = { count: 0 };
@@ -34,7 +83,10 @@ export function redactRawSarif(log: SarifLogInput, findings: readonly Finding[])
     const results = run.results ?? [];
     results.forEach((result, i) => {
       const finding = findings[offset + i];
-      redactStrings(result, finding?.secret ? redactSecretFindingText : redactKnownSecrets, changes);
+      if (isSecretResult(run, result, finding)) {
+        redactStrings(result, redactSecretFindingText, changes);
+        maskSnippets(result, changes);
+      } else redactStrings(result, redactKnownSecrets, changes);
     });
     offset += results.length;
     // Rules, taxonomies and invocations can quote code too (e.g. command lines with tokens).

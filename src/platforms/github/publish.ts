@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import type { ScanOutcome } from '../../pipeline/scan.ts';
 import type { JsonReport } from '../../report/json-report.ts';
 import { mergedSarif } from '../../sarif/merge.ts';
-import { stripControlChars } from '../../text.ts';
+import { flatLine, stripControlChars } from '../../text.ts';
 
 const ANNOTATION_CAP = 10;
 
@@ -25,9 +25,8 @@ export function annotate(report: JsonReport): { errors: number; warnings: number
   let warnings = 0;
   for (const f of findings) {
     const properties = {
-      title: stripControlChars(
-        `${f.severity.toUpperCase()} ${f.ruleName ?? f.ruleId} (${f.criteria.join(', ')})`,
-      ),
+      // A title is one line on the checks page; a rule name is text from the scanned project.
+      title: flatLine(`${f.severity.toUpperCase()} ${f.ruleName ?? f.ruleId} (${f.criteria.join(', ')})`),
       file: f.path,
       startLine: f.line,
       endLine: f.endLine,

@@ -12,7 +12,7 @@ import { scan } from '../../pipeline/scan.ts';
 import { type JsonReport, jsonReport } from '../../report/json-report.ts';
 import { commentMarker, renderComment } from '../../report/markdown/comment.ts';
 import { renderJobSummary } from '../../report/markdown/summary.ts';
-import { scannerLine } from '../../report/terminal.ts';
+import { scannerLine, scannerStartLine } from '../../report/terminal.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { chooseBase } from '../change-base.ts';
 import type { ChangeContext, Platform } from '../types.ts';
@@ -65,7 +65,7 @@ async function scanAndRecord(
     onProgress: (event) => {
       const side = event.phase === 'base' ? ' (base)' : '';
       if (event.type === 'end') core.info(`${scannerLine(event.run).trim()}${side}`);
-      else core.info(`… ${event.displayName}${side}: scanning ${event.files} files`);
+      else core.info(`${scannerStartLine(event.displayName, event.files)}${side}`);
     },
   });
   const temp = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'controlgate');

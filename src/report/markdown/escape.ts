@@ -1,17 +1,11 @@
-import { stripControlChars } from '../../text.ts';
+import { flatLine, stripEscapeSequences } from '../../text.ts';
 
-/** ANSI CSI and OSC sequences: the whole sequence goes, not just the ESC that stripControlChars removes. */
-const ANSI =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]/g;
 /** Zero-width joiner: invisible, but breaks `@name` mentions and `<tag` / `<!--` sequences. */
 const ZWJ = '\u200d';
 
 /** Removes terminal escapes and control/bidi characters and flattens all whitespace to single spaces. */
 export function flatten(text: string): string {
-  return stripControlChars(text.replace(ANSI, ''))
-    .replace(/[\s\u2028\u2029]+/g, ' ')
-    .trim();
+  return flatLine(stripEscapeSequences(text));
 }
 
 /** One line of at most `max` characters, cut before escaping so no escape is ever split. */

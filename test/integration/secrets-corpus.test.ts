@@ -1,0 +1,653 @@
+import { createHmac, generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonReport } from '../../src/report/json-report.ts';
+import {
+  type ActionRun,
+  type ActionWorkspace,
+  actionEnv,
+  assertActionBuilt,
+  fakeToken,
+  HEAD_SHA,
+  PR_NUMBER,
+  readOutputs,
+  runAction,
+} from '../support/action-env.ts';
+import { CLI, REPO_ROOT } from '../support/cli.ts';
+import { type FakeGitHub, startFakeGitHub } from '../support/fake-github.ts';
+import { type FakeGitLab, PROJECT_ID, PROJECT_PATH, startFakeGitLab } from '../support/fake-gitlab.ts';
+import { tail } from '../support/run-checks.ts';
+import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
+
+/*
+ * Planted secrets must never come out. The corpus (test/fixtures/secrets-corpus) is filled with
+ * canaries made for this run (so nothing secret-shaped is committed), then scanned once by the CLI
+ * in a GitLab merge request pipeline with the real Semgrep, Bandit and KICS plus an imported
+ * Gitleaks-style SARIF that quotes the secrets, and once by the GitHub Action running the real
+ * Bandit and the same imported findings through a custom scanner. Every output of both is searched
+ * for every canary: logs, comment, note, summary, annotations, outputs, reports, raw SARIF, every
+ * evidence file in the folder and in the zip. The tokens the two runs hold are searched for too.
+ */
+
+const CORPUS = path.join(REPO_ROOT, 'test', 'fixtures', 'secrets-corpus');
+const REPLAY = path.join(REPO_ROOT, 'test', 'fixtures', 'action', 'replay.mjs');
+/** Its `env` mode prints the tokens in its environment and fails, as a crashing tool's dump would. */
+const ENV_DUMP = path.join(REPO_ROOT, 'test', 'fixtures', 'hostile-content', 'hostile-tool.mjs');
+const MR_IID = 7;
+
+// ---------------------------------------------------------------------------------------------
+// Canaries: random for each run, shaped like the real thing
+
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
+const ALNUM = UPPER + LOWER + DIGITS;
+const HEX = '0123456789abcdef';
+
+function pick(alphabet: string, n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+/** Key material: random, but always mixing letters and digits, as real keys of this length do. */
+function keyLike(alphabet: string, n: number): string {
+  for (;;) {
+    const key = pick(alphabet, n);
+    if (/\d/.test(key) && /[A-Za-z]/.test(key)) return key;
+  }
+}
+
+/** A password as people pick them: letters, digits, a dot and a symbol that survive URLs and YAML. */
+function password(): string {
+  return `${pick(UPPER, 1)}${pick(ALNUM, 9)}.${pick(ALNUM, 7)}${pick('-_~!*', 1)}${pick(DIGITS, 2)}`;
+}
+
+/** A passphrase of made-up words: no digits, so only its context shows it is a secret. */
+function passphrase(): string {
+  return [6, 5, 7, 6].map((n) => pick(LOWER, n)).join('-');
+}
+
+function base64url(data: string | Buffer): string {
+  return Buffer.from(data).toString('base64url');
+}
+
+/** A signed HS256 token with a random subject and key. */
+function jwt(): string {
+  const head = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const body = base64url(
+    JSON.stringify({ sub: `svc-${pick(LOWER + DIGITS, 12)}`, iat: 1_767_225_600, scope: 'payments:write' }),
+  );
+  const signature = createHmac('sha256', randomBytes(32)).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${signature}`;
+}
+
+function rsaKey(type: 'pkcs1' | 'pkcs8'): string {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type, format: 'pem' })
+    .toString();
+}
+
+function ecKey(): { plain: string; encrypted: string } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    plain: privateKey.export({ type: 'sec1', format: 'pem' }).toString(),
+    encrypted: privateKey
+      .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: pick(ALNUM, 24) })
+      .toString(),
+  };
+}
+
+/** Every placeholder of the corpus with this run's value. */
+function makeCanaries(): Record<string, string> {
+  const ec = ecKey();
+  const tlsKey = generateKeyPairSync('ed25519')
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  const apiToken = keyLike(HEX, 40);
+  return {
+    AWS_ACCESS_KEY_ID: `AKIA${pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
+    AWS_SECRET_ACCESS_KEY: keyLike(`${ALNUM}/+`, 40),
+    ENV_AWS_ACCESS_KEY_ID: `ASIA${pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
+    ENV_AWS_SECRET_ACCESS_KEY: keyLike(`${ALNUM}/+`, 40),
+    TF_AWS_ACCESS_KEY_ID: `AKIA${pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
+    TF_AWS_SECRET_ACCESS_KEY: keyLike(`${ALNUM}/+`, 40),
+    GITHUB_TOKEN: `ghp_${pick(ALNUM, 36)}`,
+    GITHUB_FINE_GRAINED_TOKEN: `github_pat_${pick(ALNUM, 22)}_${pick(ALNUM, 59)}`,
+    GITLAB_TOKEN: `glpat-${pick(`${ALNUM}_-`, 20)}`,
+    K8S_GITLAB_TOKEN: `glpat-${pick(`${ALNUM}_-`, 20)}`,
+    SLACK_BOT_TOKEN: `xoxb-${pick(DIGITS, 12)}-${pick(DIGITS, 13)}-${pick(ALNUM, 24)}`,
+    SLACK_USER_TOKEN: `xoxp-${pick(DIGITS, 12)}-${pick(DIGITS, 12)}-${pick(DIGITS, 13)}-${pick(HEX, 32)}`,
+    STRIPE_SECRET_KEY: `sk_live_${pick(ALNUM, 24)}`,
+    K8S_STRIPE_KEY: `sk_live_${pick(ALNUM, 99)}`,
+    JWT: jwt(),
+    JS_API_KEY: `AIza${pick(`${ALNUM}_-`, 35)}`,
+    POSTGRES_PASSWORD: password(),
+    ENV_DB_PASSWORD: password(),
+    MONGO_PASSWORD: password(),
+    REDIS_PASSWORD: password(),
+    PY_ADMIN_PASSWORD: password(),
+    PY_DB_PASS: password(),
+    PY_DEFAULT_PASSWORD: password(),
+    PY_KWARG_PASSWORD: password(),
+    ENV_SMTP_PASSWORD: password(),
+    YAML_DB_PASSWORD: password(),
+    YAML_SMTP_PASSPHRASE: passphrase(),
+    TF_VARIABLE_PASSWORD: password(),
+    TF_RDS_PASSWORD: password(),
+    TFVARS_DB_PASSWORD: password(),
+    TFVARS_API_KEY: keyLike(HEX, 32),
+    K8S_DB_PASSWORD: password(),
+    K8S_ENV_PASSWORD: password(),
+    K8S_API_TOKEN: apiToken,
+    K8S_API_TOKEN_BASE64: Buffer.from(apiToken).toString('base64'),
+    SERVICE_ACCOUNT_KEY_ID: keyLike(HEX, 40),
+    RSA_PRIVATE_KEY: rsaKey('pkcs1').trimEnd(),
+    SERVICE_ACCOUNT_PRIVATE_KEY: rsaKey('pkcs8'),
+    EC_PRIVATE_KEY: ec.plain.trimEnd(),
+    ENCRYPTED_PRIVATE_KEY: ec.encrypted.trimEnd(),
+    TLS_KEY: tlsKey,
+  };
+}
+
+/** Values derived from the canaries for placing them (escaped in JSON, indented in YAML). */
+function placements(c: Record<string, string>): Record<string, string> {
+  return {
+    ...c,
+    SERVICE_ACCOUNT_PRIVATE_KEY_JSON: (c.SERVICE_ACCOUNT_PRIVATE_KEY ?? '').replaceAll('\n', '\\n'),
+    TLS_KEY_INDENTED: (c.TLS_KEY ?? '')
+      .trimEnd()
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n'),
+  };
+}
+
+/**
+ * What must never be seen: each value, each line of key material, and a stretch from the middle of
+ * each, so a value that was only partly masked is caught too.
+ */
+function needles(c: Record<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, value] of Object.entries(c)) {
+    const pieces = value.includes('-----BEGIN')
+      ? value.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----') && !l.includes(':'))
+      : [value];
+    for (const [i, piece] of pieces.entries()) {
+      const label = pieces.length > 1 ? `${name} line ${i + 1}` : name;
+      out.set(piece, label);
+      if (piece.length >= 24) {
+        const mid = Math.floor(piece.length / 2);
+        out.set(piece.slice(mid - 8, mid + 8), `${label} (middle)`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Copies the corpus to `dir` with every `{{NAME}}` filled; a placeholder left unfilled is an error. */
+function materialize(dir: string, values: Record<string, string>): void {
+  cpSync(CORPUS, dir, { recursive: true });
+  rmSync(path.join(dir, 'README.md'));
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8').replace(/\{\{([A-Z0-9_]+)\}\}/g, (_m, name: string) => {
+      const value = values[name];
+      if (value === undefined) throw new Error(`${file}: no canary for {{${name}}}`);
+      return value;
+    });
+    writeFileSync(file, text);
+  }
+}
+
+/** Line (1-based) and columns of `value` in a corpus file, for the imported findings. */
+function locate(dir: string, file: string, value: string): { line: number; start: number; end: number } {
+  const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.includes(value));
+  if (line < 0) throw new Error(`${file} does not hold the value`);
+  const start = (lines[line] ?? '').indexOf(value) + 1;
+  return { line: line + 1, start, end: start + value.length };
+}
+
+/**
+ * A log as Gitleaks writes it: one result per leaked value, the bare value as the snippet, a message
+ * naming the rule and file, rules named for the kind of secret, no CWE, no tags.
+ */
+function leaksSarif(dir: string, c: Record<string, string>): unknown {
+  const planted: Array<[string, string, string]> = [
+    ['aws-access-token', 'app/settings.py', c.AWS_ACCESS_KEY_ID ?? ''],
+    ['aws-secret-key', 'config/production.env', c.ENV_AWS_SECRET_ACCESS_KEY ?? ''],
+    ['github-fine-grained-pat', 'web/client.js', c.GITHUB_FINE_GRAINED_TOKEN ?? ''],
+    ['gitlab-pat', 'k8s/secret.yaml', c.K8S_GITLAB_TOKEN ?? ''],
+    ['slack-user-token', 'config/production.env', c.SLACK_USER_TOKEN ?? ''],
+    ['stripe-access-token', 'k8s/deployment.yaml', c.K8S_STRIPE_KEY ?? ''],
+    ['jwt', 'app/payments.py', c.JWT ?? ''],
+    ['generic-api-key', 'infra/terraform.tfvars', c.TFVARS_API_KEY ?? ''],
+    ['generic-api-key', 'config/production.env', c.ENV_SMTP_PASSWORD ?? ''],
+    ['generic-api-key', 'app/settings.py', c.PY_DB_PASS ?? ''],
+    ['generic-api-key', 'config/app.yaml', c.YAML_DB_PASSWORD ?? ''],
+    ['generic-api-key', 'config/app.yaml', c.YAML_SMTP_PASSPHRASE ?? ''],
+    ['redis-url-password', 'config/app.yaml', c.REDIS_PASSWORD ?? ''],
+  ];
+  const ruleIds = [...new Set(planted.map(([rule]) => rule))];
+  return {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'gitleaks',
+            semanticVersion: 'v8.24.0',
+            informationUri: 'https://github.com/gitleaks/gitleaks',
+            rules: ruleIds.map((id) => ({
+              id,
+              name: id,
+              shortDescription: { text: `Identified a pattern that may indicate a leaked ${id}.` },
+            })),
+          },
+        },
+        results: planted.map(([rule, file, value]) => {
+          const at = locate(dir, file, value);
+          return {
+            ruleId: rule,
+            ruleIndex: ruleIds.indexOf(rule),
+            level: 'error',
+            message: { text: `${rule} has detected secret for file ${file} at commit ${HEAD_SHA}.` },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: file },
+                  region: {
+                    startLine: at.line,
+                    startColumn: at.start,
+                    endLine: at.line,
+                    endColumn: at.end,
+                    snippet: { text: value },
+                  },
+                },
+              },
+            ],
+            partialFingerprints: { commitSha: HEAD_SHA, author: 'dev-alice', email: 'alice@example.com' },
+          };
+        }),
+      },
+    ],
+  };
+}
+
+/**
+ * A log as secretlint writes it (without --maskSecrets): the value is part of the message, the
+ * rule id names a secretlint rule, no snippet, no CWE.
+ */
+function secretlintSarif(dir: string, c: Record<string, string>): unknown {
+  const rule = (name: string) =>
+    `@secretlint/secretlint-rule-preset-recommend > @secretlint/secretlint-rule-${name}`;
+  const planted: Array<[string, string, string, string]> = [
+    [
+      rule('aws'),
+      'infra/main.tf',
+      c.TF_AWS_SECRET_ACCESS_KEY ?? '',
+      '[AWSSecretAccessKey] found AWS Secret Access Key',
+    ],
+    [rule('pattern'), 'infra/main.tf', c.TF_RDS_PASSWORD ?? '', '[password] found password'],
+    [
+      rule('basicauth'),
+      'web/client.js',
+      `admin:${c.MONGO_PASSWORD}`,
+      '[BasicAuth] found basic auth credential',
+    ],
+    [
+      rule('github'),
+      'app/settings.py',
+      c.GITHUB_TOKEN ?? '',
+      '[GITHUB_TOKEN] found GitHub Token(Personal Access Tokens)',
+    ],
+    [rule('slack'), 'app/settings.py', c.SLACK_BOT_TOKEN ?? '', '[SlackToken] found slack token'],
+    [rule('privatekey'), 'keys/signing.pem', c.EC_PRIVATE_KEY ?? '', '[PrivateKey] found private key'],
+  ];
+  const ruleIds = [...new Set(planted.map(([id]) => id))];
+  return {
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'secretlint', rules: ruleIds.map((id) => ({ id, name: id })) } },
+        results: planted.map(([id, file, value, text]) => {
+          const at = locate(dir, file, value.split('\n')[0] ?? value);
+          return {
+            ruleId: id,
+            ruleIndex: ruleIds.indexOf(id),
+            level: 'error',
+            message: { text: `${text}: ${value}` },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: file },
+                  region: { startLine: at.line, startColumn: at.start, endLine: at.line, endColumn: at.end },
+                },
+              },
+            ],
+          };
+        }),
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs
+
+interface Output {
+  name: string;
+  text: string;
+}
+
+function filesUnder(dir: string, label: string): Output[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => ({ name: `${label}/${path.relative(dir, f)}`, text: readFileSync(f, 'utf8') }));
+}
+
+function zipEntries(file: string, label: string): Output[] {
+  return Object.entries(unzipSync(new Uint8Array(readFileSync(file)))).map(([name, bytes]) => ({
+    name: `${label}!${name}`,
+    text: Buffer.from(bytes).toString('utf8'),
+  }));
+}
+
+/** Every needle found in every output, named: empty when nothing leaked. */
+function leaks(outputs: readonly Output[], secrets: ReadonlyMap<string, string>): string[] {
+  const found: string[] = [];
+  for (const output of outputs)
+    for (const [value, label] of secrets)
+      if (output.text.includes(value)) found.push(`${label} in ${output.name}`);
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two runs
+
+const canaries = makeCanaries();
+const secrets = needles(canaries);
+const githubToken = fakeToken();
+const gitlabToken = `glpat-${randomBytes(15).toString('base64url')}`;
+const jobToken = `glcbt-64_${randomBytes(15).toString('base64url')}`;
+
+let root: string;
+let workspace: string;
+let layout: ActionWorkspace;
+let gh: FakeGitHub;
+let gl: FakeGitLab;
+let cli: NodeRun;
+let action: ActionRun;
+let report: JsonReport;
+
+const dirs = {
+  out: () => path.join(root, 'cli-out'),
+  evidence: () => path.join(root, 'cli-evidence'),
+  zip: () => path.join(root, 'cli-evidence.zip'),
+  reports: () => path.join(root, 'cli-reports'),
+};
+
+/** The test's environment without anything a CI runner sets (or that names a token). */
+function plainEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (
+      /^(GITHUB_|INPUT_|ACTIONS_|RUNNER_|GITLAB|CI_|CONTROLGATE_)/.test(k) ||
+      /^CI$|TOKEN|SECRET|PASSWORD/i.test(k)
+    )
+      continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+function gitlabEnv(): NodeJS.ProcessEnv {
+  return {
+    ...plainEnv(),
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_SERVER_URL: gl.url,
+    CI_API_V4_URL: gl.apiUrl,
+    CI_PROJECT_ID: String(PROJECT_ID),
+    CI_PROJECT_PATH: PROJECT_PATH,
+    CI_PROJECT_URL: 'https://gitlab.example.com/octo/shop',
+    CI_PROJECT_DIR: workspace,
+    CI_COMMIT_SHA: HEAD_SHA,
+    CI_PIPELINE_SOURCE: 'merge_request_event',
+    CI_PIPELINE_URL: 'https://gitlab.example.com/octo/shop/-/pipelines/1234567',
+    CI_JOB_TOKEN: jobToken,
+    CI_MERGE_REQUEST_IID: String(MR_IID),
+    CI_MERGE_REQUEST_PROJECT_ID: String(PROJECT_ID),
+    CI_MERGE_REQUEST_SOURCE_PROJECT_ID: String(PROJECT_ID),
+    CONTROLGATE_GITLAB_TOKEN: gitlabToken,
+  };
+}
+
+/** What a runner hands the Action, around the filled corpus (no example app copied in). */
+function runnerLayout(): ActionWorkspace {
+  const files = {
+    runnerTemp: path.join(root, 'runner-temp'),
+    eventPath: path.join(root, 'event.json'),
+    summaryPath: path.join(root, 'step-summary.md'),
+    outputPath: path.join(root, 'output.txt'),
+    sarifPath: path.join(root, 'leaks.sarif'),
+  };
+  mkdirSync(files.runnerTemp, { recursive: true });
+  const reset = () => {
+    writeFileSync(files.summaryPath, '');
+    writeFileSync(files.outputPath, '');
+  };
+  reset();
+  return {
+    root,
+    workspace,
+    ...files,
+    setSarif: (log) => writeFileSync(files.sarifPath, JSON.stringify(log)),
+    resetRunnerFiles: reset,
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+beforeAll(async () => {
+  assertActionBuilt();
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run -s build\` first`);
+  root = mkdtempSync(path.join(os.tmpdir(), 'controlgate-secrets-'));
+  workspace = path.join(root, 'workspace');
+  materialize(workspace, placements(canaries));
+  layout = runnerLayout();
+  writeFileSync(layout.sarifPath, JSON.stringify(leaksSarif(workspace, canaries)));
+  const lintSarif = path.join(root, 'secretlint.sarif');
+  writeFileSync(lintSarif, JSON.stringify(secretlintSarif(workspace, canaries)));
+  // The Action cannot import SARIF: custom scanners hand it the same logs.
+  writeFileSync(
+    path.join(workspace, '.controlgate.yml'),
+    [
+      'version: 1',
+      'scanners:',
+      '  custom:',
+      '    - id: leaks',
+      '      name: gitleaks (replayed)',
+      `      command: ${JSON.stringify(process.execPath)}`,
+      `      args: [${JSON.stringify(REPLAY)}, ${JSON.stringify(layout.sarifPath)}, "{sarif}"]`,
+      '      sarif: "{outDir}/out.sarif"',
+      '      covers: [CC6.1]',
+      '    - id: lint',
+      '      name: secretlint (replayed)',
+      `      command: ${JSON.stringify(process.execPath)}`,
+      `      args: [${JSON.stringify(REPLAY)}, ${JSON.stringify(lintSarif)}, "{sarif}"]`,
+      '      sarif: "{outDir}/out.sarif"',
+      '      covers: [CC6.1]',
+      // Its failure is reported (with its error output) but decides nothing: out of scope.
+      '    - id: envdump',
+      `      command: ${JSON.stringify(process.execPath)}`,
+      `      args: [${JSON.stringify(ENV_DUMP)}, "env"]`,
+      '      covers: [A1.2]',
+      '',
+    ].join('\n'),
+  );
+  gh = await startFakeGitHub();
+  gl = await startFakeGitLab();
+  [cli, action] = await Promise.all([
+    spawnNode(
+      CLI,
+      [
+        'scan',
+        '.',
+        '--scanners',
+        'semgrep,bandit,kics,envdump',
+        '--sarif',
+        layout.sarifPath,
+        '--sarif',
+        lintSarif,
+        '--no-base',
+        '--out-dir',
+        dirs.out(),
+        '--evidence',
+        dirs.evidence(),
+        '--evidence-zip',
+        dirs.zip(),
+        '--reports-dir',
+        dirs.reports(),
+      ],
+      { env: gitlabEnv(), cwd: workspace, timeoutMs: 300_000 },
+    ),
+    runAction(
+      actionEnv(layout, gh, {
+        token: githubToken,
+        inputs: { scanners: 'bandit,leaks,lint,envdump', base: 'none', 'install-scanners': 'false' },
+      }),
+      { timeoutMs: 300_000 },
+    ),
+  ]);
+  const json = path.join(dirs.out(), 'controlgate.json');
+  if (!existsSync(json)) throw new Error(`the CLI wrote no report\n${tail(cli)}`);
+  report = JSON.parse(readFileSync(json, 'utf8')) as JsonReport;
+}, 600_000);
+
+afterAll(async () => {
+  await gh?.stop();
+  await gl?.stop();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+function cliOutputs(): Output[] {
+  return [
+    { name: 'CLI stdout', text: cli.stdout },
+    { name: 'CLI stderr', text: cli.stderr },
+    ...gl.notes(MR_IID).map((n) => ({ name: `MR note ${n.id}`, text: n.body })),
+    ...gl.requests.map((r, i) => ({ name: `GitLab request ${i}`, text: JSON.stringify(r.body ?? r.query) })),
+    ...filesUnder(dirs.reports(), 'reports'),
+    ...filesUnder(dirs.out(), 'out-dir'),
+    ...filesUnder(dirs.evidence(), 'evidence'),
+    ...zipEntries(dirs.zip(), 'evidence.zip'),
+  ];
+}
+
+function actionOutputs(): Output[] {
+  const out = readOutputs(layout.outputPath);
+  const sarifPaths = JSON.parse(out['sarif-paths'] ?? '{}') as Record<string, string>;
+  return [
+    { name: 'Action stdout', text: action.stdout },
+    { name: 'Action stderr', text: action.stderr },
+    ...gh.comments(PR_NUMBER).map((c) => ({ name: `PR comment ${c.id}`, text: c.body })),
+    ...gh.requests.map((r, i) => ({ name: `GitHub request ${i}`, text: JSON.stringify(r.body ?? r.query) })),
+    { name: 'job summary', text: readFileSync(layout.summaryPath, 'utf8') },
+    { name: 'GITHUB_OUTPUT', text: readFileSync(layout.outputPath, 'utf8') },
+    ...Object.entries(sarifPaths).map(([id, file]) => ({
+      name: `sarif-paths.${id}`,
+      text: readFileSync(file, 'utf8'),
+    })),
+    ...filesUnder(out['evidence-path'] ?? '', 'Action evidence'),
+  ];
+}
+
+describe('planted secrets in code, configuration and infrastructure files', () => {
+  it('both runs finish, and every scanner found planted secrets (so there was something to leak)', () => {
+    expect(cli.exitCode, tail(cli)).toBe(1);
+    expect(action.exitCode, tail(action)).toBe(1);
+    expect(report.scanners.map((s) => [s.id, s.status])).toEqual([
+      ['semgrep', 'ok'],
+      ['bandit', 'ok'],
+      ['kics', 'ok'],
+      ['envdump', 'failed'],
+      ['sarif-gitleaks', 'ok'],
+      ['sarif-secretlint', 'ok'],
+    ]);
+    for (const id of ['semgrep', 'bandit', 'kics']) {
+      const found = report.findings.filter((f) => f.scanner === id && f.secret);
+      expect(found.length, `${id}: secret findings`).toBeGreaterThan(0);
+    }
+    // The imported secret scanners name no CWE: every result of theirs is here, in the workspace.
+    for (const id of ['sarif-gitleaks', 'sarif-secretlint']) {
+      const found = report.findings.filter((f) => f.scanner === id && f.inWorkspace);
+      expect(found.length, id).toBe(id === 'sarif-gitleaks' ? 13 : 6);
+    }
+    const comment = gh.comments(PR_NUMBER)[0]?.body ?? '';
+    expect(comment).toContain('CC6.1');
+    expect(gl.notes(MR_IID)).toHaveLength(1);
+  });
+
+  it('the CLI: no canary in stdout, stderr, the MR note, the GitLab reports or --out-dir', () => {
+    const outputs = cliOutputs().filter((o) => !o.name.startsWith('evidence'));
+    expect(outputs.length).toBeGreaterThan(6);
+    expect(leaks(outputs, secrets)).toEqual([]);
+  });
+
+  it('the CLI: no canary in any evidence file, in the folder or the zip', () => {
+    const outputs = cliOutputs().filter((o) => o.name.startsWith('evidence'));
+    expect(outputs.map((o) => o.name)).toEqual(
+      expect.arrayContaining([
+        'evidence/report.html',
+        'evidence/controlgate.json',
+        'evidence.zip!report.html',
+      ]),
+    );
+    expect(leaks(outputs, secrets)).toEqual([]);
+  });
+
+  it('the Action: no canary in its log, annotations, comment, summary, outputs, SARIF or evidence', () => {
+    const outputs = actionOutputs();
+    expect(outputs.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['job summary', 'sarif-paths.bandit', 'Action evidence/report.html']),
+    );
+    expect(leaks(outputs, secrets)).toEqual([]);
+  });
+
+  it("the Action's token appears only in its mask command and the API's Authorization header", () => {
+    const unmasked = action.stdout
+      .split('\n')
+      .filter((line) => line.trimEnd() !== `::add-mask::${githubToken}`)
+      .join('\n');
+    const outputs = [{ name: 'Action stdout (bar the mask)', text: unmasked }, ...actionOutputs().slice(1)];
+    expect(leaks(outputs, new Map([[githubToken, 'the GitHub token']]))).toEqual([]);
+    expect(gh.tokens).toEqual([githubToken]);
+  });
+
+  it('the GitLab tokens appear in no output, evidence or report', () => {
+    const tokens = new Map([
+      [gitlabToken, 'CONTROLGATE_GITLAB_TOKEN'],
+      [jobToken, 'CI_JOB_TOKEN'],
+    ]);
+    expect(leaks(cliOutputs(), tokens)).toEqual([]);
+    expect(gl.tokens).toEqual([gitlabToken]);
+  });
+});
