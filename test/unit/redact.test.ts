@@ -206,3 +206,48 @@ describe('redactKnownSecrets: the quick pre-check', () => {
     expect(redactKnownSecrets(text)).toBe(text);
   });
 });
+
+describe('redaction: shapes a planted-secrets corpus showed missing', () => {
+  it('masks values of names that only abbreviate "password"', () => {
+    expect(redactKnownSecrets('DB_PASS=hunter2.example')).toBe('DB_PASS=[REDACTED]');
+    expect(redactKnownSecrets('smtp.pass: s3cr3t.value')).toBe('smtp.pass: [REDACTED]');
+    expect(redactKnownSecrets('passphrase = "open sesame"')).toBe('passphrase = "[REDACTED]"');
+  });
+
+  it('masks a URL password with an empty user name', () => {
+    expect(redactKnownSecrets('redis://:p4ssw0rd@cache:6379/0')).toBe('redis://:[REDACTED]@cache:6379/0');
+  });
+
+  it('masks the value after a label in a secret scanner message', () => {
+    expect(redactKnownSecrets('found AWS Secret Access Key: wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY')).toBe(
+      'found AWS Secret Access Key: [REDACTED]',
+    );
+  });
+
+  it('masks GitLab runner tokens and GitHub tokens with dashes and underscores', () => {
+    expect(redactKnownSecrets('token glrt-AbCdEfGhIjKlMnOpQrSt-1 here')).toBe('token [REDACTED] here');
+    expect(redactKnownSecrets('ghs_abc-DEF_ghi1234567890abcdefghijklmnopqr')).toBe('[REDACTED]');
+  });
+
+  it('leaves attribute reads alone', () => {
+    expect(redactKnownSecrets('self.token = other.token')).toBe('self.token = other.token');
+  });
+
+  it('treats a finding without CWE as a secret by its rule or message words, but not one with another CWE', () => {
+    expect(
+      isSecretFinding({
+        cwe: [],
+        tags: [],
+        ruleId: 'generic-api-key',
+        message: 'Detected a Generic API Key',
+      }),
+    ).toBe(true);
+    expect(isSecretFinding({ cwe: ['CWE-89'], tags: [], ruleId: 'generic-api-key' })).toBe(false);
+  });
+
+  it('masks a long key body line in a secret finding, without its PEM header', () => {
+    expect(redactSecretFindingText('key body MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7 end')).toBe(
+      'key body [REDACTED] end',
+    );
+  });
+});
