@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { CONFIG_FILE_NAMES } from '../config/load.ts';
 import type { Verdict } from '../controls/evaluate.ts';
+import type { ChangeSet } from '../diff/change-set.ts';
 import { SEVERITIES, type Severity } from '../findings/finding.ts';
-import type { Waiver } from '../findings/waivers.ts';
+import { DEFAULT_WAIVERS_FILE, type Waiver } from '../findings/waivers.ts';
 import { toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
@@ -186,6 +188,23 @@ function portableLocation(root: string, location: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? toPosix(rel) : path.basename(location);
 }
 
+/**
+ * The change's paths (repository-relative) that are the gate's own policy: the configuration file in
+ * use or where one would be found, and the waiver file. A pull request can weaken the gate through
+ * them, so reviewers are told.
+ */
+function policyFilesChanged(outcome: ScanOutcome, set: ChangeSet): string[] {
+  const candidates = [
+    ...(outcome.configFile ? [outcome.configFile] : []),
+    ...CONFIG_FILE_NAMES.map((name) => path.join(outcome.root, name)),
+    path.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...(outcome.data.waiversFile ? [outcome.data.waiversFile] : []),
+  ];
+  const policy = new Set(candidates.map((file) => toPosix(path.relative(set.repoRoot, file))));
+  const changed = set.changes.flatMap((c) => [c.path, ...(c.oldPath ? [c.oldPath] : [])]);
+  return [...new Set(changed.filter((p) => policy.has(p)))].sort();
+}
+
 /** How the scan was compared with its base: the refs, the changed files, what was scoped. */
 function baselineFacts(outcome: ScanOutcome) {
   const b = outcome.baseline;
@@ -214,6 +233,8 @@ function baselineFacts(outcome: ScanOutcome) {
       ? { location: portableLocation(outcome.root, b.bundle.location), digest: b.bundle.digest }
       : null,
     counts,
+    /** The configuration and waiver files this change adds, edits, renames or deletes. */
+    policyChanged: set ? policyFilesChanged(outcome, set) : [],
     changedFiles: (set?.changes ?? []).map((c) => ({
       status: c.status,
       path: c.path,

@@ -6,9 +6,9 @@ import { defuseWorkflowCommands, flatLine } from '../text.ts';
 import {
   type BaselineFacts,
   comparisonHeadline,
+  comparisonNotes,
   type Inline,
   judgedNote,
-  notComparedNotes,
 } from './comparison.ts';
 import { renderControls } from './controls-text.ts';
 import { countBySeverity, jsonReport } from './json-report.ts';
@@ -94,7 +94,7 @@ function comparisonLines(b: BaselineFacts): string[] {
   return [
     comparisonHeadline(b, TERMINAL_INLINE),
     ...(note ? [note] : []),
-    ...notComparedNotes(b, TERMINAL_INLINE).map((n) => `  ${n}`),
+    ...comparisonNotes(b, TERMINAL_INLINE).map((n) => `  ${n}`),
     '',
   ];
 }

@@ -164,6 +164,7 @@ export function baseline(over: Partial<Baseline> = {}): Baseline {
     headSha: 'abc123def4567890abc123def4567890abc123de',
     bundle: null,
     counts: { new: 0, unchanged: 0, fixed: 0 },
+    policyChanged: [],
     changedFiles: [],
     scanners: [
       {

@@ -93,6 +93,21 @@ describe('comment with a baseline', () => {
     expectTablesIntact(body);
   });
 
+  it("warns, first, when the change edits the gate's own policy", () => {
+    const edited = compared({ policyChanged: ['.controlgate-waivers.yml', '.controlgate.yml'] });
+    const warning =
+      "- ⚠️ This change edits the gate's own policy (`.controlgate-waivers.yml`, `.controlgate.yml`): the scan used the edited version, so have it reviewed by the policy's owners.";
+    for (const body of [
+      renderComment(edited, { commentKey: 'k', ...REPO }),
+      renderJobSummary(edited, REPO),
+    ]) {
+      expect(body).toContain(warning);
+      expectAscending(positions(body, [warning, '- ⚠️ `kics` was not compared']));
+    }
+    expect(renderHtmlReport(edited, ciRunFacts(edited))).toContain("This change edits the gate's own policy");
+    expect(renderComment(compared(), { commentKey: 'k', ...REPO })).not.toContain('own policy');
+  });
+
   it('lists new findings in the failing table first and existing debt apart, never as failing', () => {
     const body = renderComment(compared(), { commentKey: 'k', ...REPO });
     expect(body).toContain('| State | Severity | Rule | Location | Message |');

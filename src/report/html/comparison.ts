@@ -2,11 +2,11 @@ import { compareFindings } from '../../findings/order.ts';
 import {
   type BaselineFacts,
   comparisonHeadline,
+  comparisonNotes,
   existingPerCriterion,
   type FixedFinding,
   type Inline,
   judgedNote,
-  notComparedNotes,
   shortSha,
 } from '../comparison.ts';
 import type { JsonReport } from '../json-report.ts';
@@ -64,7 +64,7 @@ export function renderComparison(report: JsonReport): string {
   if (b.status === 'unavailable') {
     return `\n<div class="comparison unavailable" id="comparison"><h3>Comparison with the base</h3>\n${line}\n</div>`;
   }
-  const notes = notComparedNotes(b, HTML_INLINE);
+  const notes = comparisonNotes(b, HTML_INLINE);
   const parts = [
     line,
     `<p class="muted">${esc(judgedNote(b))}</p>`,

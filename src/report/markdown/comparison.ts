@@ -2,12 +2,12 @@ import { compareFindings } from '../../findings/order.ts';
 import {
   type BaselineFacts,
   comparisonHeadline,
+  comparisonNotes,
   existingFingerprints,
   existingPerCriterion,
   type FixedFinding,
   type Inline,
   judgedNote,
-  notComparedNotes,
 } from '../comparison.ts';
 import type { JsonReport } from '../json-report.ts';
 import { findingRow, findingsTableHead, locationCell, messageCell, ruleCell } from './criteria.ts';
@@ -26,7 +26,7 @@ const MARKDOWN_INLINE: Inline = {
 export function comparisonLines(b: BaselineFacts): string[] {
   const headline = comparisonHeadline(b, MARKDOWN_INLINE);
   if (b.status === 'unavailable') return [`⚠️ ${headline}`];
-  const notes = notComparedNotes(b, MARKDOWN_INLINE).map((n) => `- ⚠️ ${n}`);
+  const notes = comparisonNotes(b, MARKDOWN_INLINE).map((n) => `- ⚠️ ${n}`);
   return [`**${headline}** ${judgedNote(b)}`, ...(notes.length > 0 ? ['', ...notes] : [])];
 }
 
