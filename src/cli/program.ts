@@ -105,7 +105,7 @@ export function parseCommandLine(
       '-c, --config <file>',
       'configuration file (default: .controlgate.yml in the path or at the repository root)',
     )
-    .option('--concurrency <n>', 'how many scanners run at once (default: one per CPU core)', positiveInt)
+    .option('--concurrency <n>', 'how many scanners run at once (default: all)', positiveInt)
     .option(
       '-b, --base <ref>',
       "judge only what the change since this ref's merge base introduces (default in CI: the pull/merge request's base)",

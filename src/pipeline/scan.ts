@@ -101,15 +101,6 @@ function enabledIds(config: Config): string[] {
   return [...builtins, ...s.custom.filter((c) => c.enabled).map((c) => c.id)];
 }
 
-/**
- * One scanner per core: Bandit and KICS use one core each and Semgrep spreads over all of them, so
- * more processes than cores only compete. On a 2-core runner all three at once cost 20 % more CPU
- * than one after another and finished no sooner (docs/benchmarks.md, orchestration).
- */
-export function defaultConcurrency(scanners: number, cores = os.availableParallelism()): number {
-  return Math.max(1, Math.min(scanners, cores));
-}
-
 /** Runs one scan: config, files, scanners in parallel, normalized findings. Pure data out. */
 export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const clock = request.clock ?? systemClock;
@@ -174,7 +165,9 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       exec: request.exec,
       toolsDir: request.toolsDir,
       env: request.env,
-      concurrency: request.concurrency ?? config.concurrency ?? defaultConcurrency(planned.length),
+      // All at once: on 2 cores that measured fastest (docs/benchmarks.md, orchestration), since
+      // Semgrep and KICS each spread over every core while Bandit uses one; a bound is a setting.
+      concurrency: request.concurrency ?? config.concurrency ?? Math.max(planned.length, 1),
       clock,
       onProgress: request.onProgress,
     },

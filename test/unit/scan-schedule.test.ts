@@ -3,7 +3,6 @@ import type { Scanner } from '../../scanners/types.ts';
 import { systemClock } from '../../src/clock.ts';
 import { ToolMissingError } from '../../src/errors.ts';
 import type { Exec } from '../../src/exec.ts';
-import { defaultConcurrency } from '../../src/pipeline/scan.ts';
 import { type ProgressEvent, runScanners } from '../../src/runner/run-scanners.ts';
 
 /** A scanner that is never installed: it fails at `locate`, after its start has been announced. */
@@ -54,13 +53,6 @@ async function schedule(concurrency: number) {
 }
 
 describe('scanner scheduling', () => {
-  it('runs one scanner per core by default, never more than there are scanners, at least one', () => {
-    expect(defaultConcurrency(3, 2)).toBe(2);
-    expect(defaultConcurrency(3, 4)).toBe(3);
-    expect(defaultConcurrency(1, 16)).toBe(1);
-    expect(defaultConcurrency(0, 2)).toBe(1);
-  });
-
   it('starts the scanner with the largest fixed cost first and keeps the configured order in the results', async () => {
     const { starts, results } = await schedule(1);
     expect(starts).toEqual(['kics', 'semgrep', 'bandit', 'custom']);
