@@ -10,6 +10,7 @@ import {
   passingSarif,
   type SarifLog,
 } from '../support/action-env.ts';
+import { withoutCiVariables } from '../support/ci-env.ts';
 import { CLI } from '../support/cli.ts';
 import {
   BOT_USERNAME,
@@ -68,15 +69,7 @@ function gitlabEnv(
   options: EnvOptions = {},
 ): NodeJS.ProcessEnv {
   // Nothing of the real environment that a runner would set differently (or that names a token).
-  const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (
-      /^(GITHUB_|INPUT_|ACTIONS_|RUNNER_|GITLAB|CI_|CONTROLGATE_)/.test(k) ||
-      /TOKEN|SECRET|PASSWORD/i.test(k)
-    )
-      continue;
-    base[k] = v;
-  }
+  const base = withoutCiVariables();
   const server = new URL(gl.url);
   const env: NodeJS.ProcessEnv = {
     ...base,

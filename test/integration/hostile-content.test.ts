@@ -16,9 +16,10 @@ import {
   readOutputs,
   runAction,
 } from '../support/action-env.ts';
+import { mergeRequestPipelineEnv, withoutCiVariables } from '../support/ci-env.ts';
 import { CLI, REPO_ROOT } from '../support/cli.ts';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github.ts';
-import { type FakeGitLab, PROJECT_ID, PROJECT_PATH, startFakeGitLab } from '../support/fake-gitlab.ts';
+import { type FakeGitLab, startFakeGitLab } from '../support/fake-gitlab.ts';
 import { tail } from '../support/run-checks.ts';
 import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
 
@@ -405,44 +406,18 @@ let browser: Browser | undefined;
 const githubToken = fakeToken();
 const gitlabToken = `glpat-${randomBytes(15).toString('base64url')}`;
 
-/** The test's environment without anything a CI runner sets (or that names a token). */
-function plainEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (
-      /^(GITHUB_|INPUT_|ACTIONS_|RUNNER_|GITLAB|CI_|CONTROLGATE_)/.test(k) ||
-      /^CI$|TOKEN|SECRET|PASSWORD/i.test(k)
-    )
-      continue;
-    env[k] = v;
-  }
-  return env;
-}
-
-function gitlabEnv(): NodeJS.ProcessEnv {
-  return {
-    ...plainEnv(),
-    CI: 'true',
-    GITLAB_CI: 'true',
-    CI_SERVER_URL: gl.url,
-    CI_API_V4_URL: gl.apiUrl,
-    CI_PROJECT_ID: String(PROJECT_ID),
-    CI_PROJECT_PATH: PROJECT_PATH,
-    CI_PROJECT_URL: 'https://gitlab.example.com/octo/shop',
-    CI_PROJECT_DIR: ws.workspace,
-    CI_COMMIT_SHA: HEAD_SHA,
-    CI_PIPELINE_SOURCE: 'merge_request_event',
-    CI_PIPELINE_URL: 'https://gitlab.example.com/octo/shop/-/pipelines/1234567',
-    CI_JOB_TOKEN: `glcbt-64_${randomBytes(15).toString('base64url')}`,
-    CI_MERGE_REQUEST_IID: String(MR_IID),
-    CI_MERGE_REQUEST_PROJECT_ID: String(PROJECT_ID),
-    CI_MERGE_REQUEST_SOURCE_PROJECT_ID: String(PROJECT_ID),
-    CONTROLGATE_GITLAB_TOKEN: gitlabToken,
-  };
-}
-
 /** Repo-relative paths of the hostile files: what annotations must point at, byte for byte. */
 const EXPECTED_FILES: ReadonlySet<string> = new Set(HOSTILE_FILES);
+
+function gitlabEnv(): NodeJS.ProcessEnv {
+  return mergeRequestPipelineEnv({
+    gitlab: gl,
+    projectDir: ws.workspace,
+    headSha: HEAD_SHA,
+    token: gitlabToken,
+    jobToken: `glcbt-64_${randomBytes(15).toString('base64url')}`,
+  });
+}
 
 beforeAll(async () => {
   assertActionBuilt();
@@ -564,7 +539,7 @@ describe('hostile text in findings, paths and scanner output', () => {
     const target = report.findings.find((f) => f.scanner === 'hostile' && f.path.includes('\n'));
     expect(target, 'the finding in the file with a newline in its name').toBeDefined();
     const run = await spawnNode(CLI, ['explain', target?.fingerprint ?? '', '.', '--scanners', 'hostile'], {
-      env: plainEnv(),
+      env: withoutCiVariables(),
       cwd: ws.workspace,
       timeoutMs: 60_000,
     });

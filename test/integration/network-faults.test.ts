@@ -17,16 +17,11 @@ import {
   type SarifLog,
   workflowCommands,
 } from '../support/action-env.ts';
+import { mergeRequestPipelineEnv } from '../support/ci-env.ts';
 import { CLI } from '../support/cli.ts';
 import type { RecordedRequest, RequestMatch, ResetPoint } from '../support/fake-api-server.ts';
 import { BOT_LOGIN, type FakeGitHub, startFakeGitHub } from '../support/fake-github.ts';
-import {
-  BOT_USERNAME,
-  type FakeGitLab,
-  PROJECT_ID,
-  PROJECT_PATH,
-  startFakeGitLab,
-} from '../support/fake-gitlab.ts';
+import { BOT_USERNAME, type FakeGitLab, startFakeGitLab } from '../support/fake-gitlab.ts';
 import { describeRequests, expectExit, marker, tail } from '../support/run-checks.ts';
 import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
 
@@ -153,35 +148,13 @@ const GL_NOTE = /^\/api\/v4\/projects\/(?:123|octo%2fshop)\/merge_requests\/7\/n
 
 /** What a GitLab runner sets for a merge request pipeline of octo/shop, pointed at the fake. */
 function gitlabEnv(ws: ActionWorkspace, gl: FakeGitLab, token: string, jobToken: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (
-      /^(GITHUB_|INPUT_|ACTIONS_|RUNNER_|GITLAB|CI_|CONTROLGATE_)/.test(k) ||
-      /TOKEN|SECRET|PASSWORD/i.test(k)
-    )
-      continue;
-    env[k] = v;
-  }
-  return {
-    ...env,
-    CI: 'true',
-    GITLAB_CI: 'true',
-    CI_SERVER_URL: gl.url,
-    CI_API_V4_URL: gl.apiUrl,
-    CI_PROJECT_ID: String(PROJECT_ID),
-    CI_PROJECT_PATH: PROJECT_PATH,
-    CI_PROJECT_URL: 'https://gitlab.example.com/octo/shop',
-    CI_PROJECT_DIR: ws.workspace,
-    CI_COMMIT_SHA: HEAD_SHA,
-    CI_PIPELINE_SOURCE: 'merge_request_event',
-    CI_PIPELINE_URL: 'https://gitlab.example.com/octo/shop/-/pipelines/1234567',
-    CI_JOB_TOKEN: jobToken,
-    CI_MERGE_REQUEST_IID: String(MR_IID),
-    CI_MERGE_REQUEST_PROJECT_ID: String(PROJECT_ID),
-    CI_MERGE_REQUEST_SOURCE_PROJECT_ID: String(PROJECT_ID),
-    CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
-    CONTROLGATE_GITLAB_TOKEN: token,
-  };
+  return mergeRequestPipelineEnv({
+    gitlab: gl,
+    projectDir: ws.workspace,
+    headSha: HEAD_SHA,
+    token,
+    jobToken,
+  });
 }
 
 async function gitlabSide(

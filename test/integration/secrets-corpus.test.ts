@@ -26,9 +26,10 @@ import {
   readOutputs,
   runAction,
 } from '../support/action-env.ts';
+import { mergeRequestPipelineEnv } from '../support/ci-env.ts';
 import { CLI, REPO_ROOT } from '../support/cli.ts';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github.ts';
-import { type FakeGitLab, PROJECT_ID, PROJECT_PATH, startFakeGitLab } from '../support/fake-gitlab.ts';
+import { type FakeGitLab, startFakeGitLab } from '../support/fake-gitlab.ts';
 import { tail } from '../support/run-checks.ts';
 import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
 
@@ -406,42 +407,6 @@ const dirs = {
   reports: () => path.join(root, 'cli-reports'),
 };
 
-/** The test's environment without anything a CI runner sets (or that names a token). */
-function plainEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (
-      /^(GITHUB_|INPUT_|ACTIONS_|RUNNER_|GITLAB|CI_|CONTROLGATE_)/.test(k) ||
-      /^CI$|TOKEN|SECRET|PASSWORD/i.test(k)
-    )
-      continue;
-    env[k] = v;
-  }
-  return env;
-}
-
-function gitlabEnv(): NodeJS.ProcessEnv {
-  return {
-    ...plainEnv(),
-    CI: 'true',
-    GITLAB_CI: 'true',
-    CI_SERVER_URL: gl.url,
-    CI_API_V4_URL: gl.apiUrl,
-    CI_PROJECT_ID: String(PROJECT_ID),
-    CI_PROJECT_PATH: PROJECT_PATH,
-    CI_PROJECT_URL: 'https://gitlab.example.com/octo/shop',
-    CI_PROJECT_DIR: workspace,
-    CI_COMMIT_SHA: HEAD_SHA,
-    CI_PIPELINE_SOURCE: 'merge_request_event',
-    CI_PIPELINE_URL: 'https://gitlab.example.com/octo/shop/-/pipelines/1234567',
-    CI_JOB_TOKEN: jobToken,
-    CI_MERGE_REQUEST_IID: String(MR_IID),
-    CI_MERGE_REQUEST_PROJECT_ID: String(PROJECT_ID),
-    CI_MERGE_REQUEST_SOURCE_PROJECT_ID: String(PROJECT_ID),
-    CONTROLGATE_GITLAB_TOKEN: gitlabToken,
-  };
-}
-
 /** What a runner hands the Action, around the filled corpus (no example app copied in). */
 function runnerLayout(): ActionWorkspace {
   const files = {
@@ -465,6 +430,16 @@ function runnerLayout(): ActionWorkspace {
     resetRunnerFiles: reset,
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+function gitlabEnv(): NodeJS.ProcessEnv {
+  return mergeRequestPipelineEnv({
+    gitlab: gl,
+    projectDir: workspace,
+    headSha: HEAD_SHA,
+    token: gitlabToken,
+    jobToken: jobToken,
+  });
 }
 
 beforeAll(async () => {

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseDocument, stringify } from 'yaml';
 import { loadConfig, parseConfig } from '../../src/config/load.ts';
 import { CRITERION_IDS, GROUP_IDS, OPT_IN_CATEGORIES } from '../../src/config/policy-schema.ts';
-import type { Config } from '../../src/config/schema.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { SEVERITIES } from '../../src/findings/finding.ts';
 import {
@@ -30,6 +29,12 @@ import {
   word,
 } from '../support/arbitraries.ts';
 import { REPO_ROOT } from '../support/cli.ts';
+import {
+  expectNamesFile as expectErrorNamesFile,
+  isOnPathOf,
+  keyPathText,
+  outcome,
+} from '../support/config-error-checks.ts';
 
 /*
  * Properties of the configuration loader on hostile YAML: it returns a Config or throws a ConfigError
@@ -38,7 +43,6 @@ import { REPO_ROOT } from '../support/cli.ts';
 
 const FILE = '/repo/.controlgate.yml';
 /** One problem line: a line number, a key path cut short, and what was expected (values cut short). */
-const MAX_PROBLEM_CHARS = 1_200;
 const tally = new CaseTally('property-config');
 let dir: string;
 vi.setConfig({ testTimeout: PROPERTY_TEST_TIMEOUT_MS });
@@ -172,45 +176,7 @@ const toYaml = (value: unknown, style?: YamlStyle) => stringify(value, style);
 
 // ---- helpers ----
 
-type Outcome = { config: Config; error?: undefined } | { config?: undefined; error: ConfigError };
-
-/** Runs the loader; a ConfigError is an outcome, any other exception fails the property as it is. */
-function outcome(read: () => Config): Outcome {
-  try {
-    return { config: read() };
-  } catch (error) {
-    if (error instanceof ConfigError) return { error };
-    throw error;
-  }
-}
-
-/** The typed error's contract: the file, then one located, bounded line per problem. */
-function expectNamesFile(error: ConfigError, file = FILE): void {
-  expect(error.file).toBe(file);
-  expect(error.message.startsWith(`${file}: `)).toBe(true);
-  expect(error.problems.length).toBeGreaterThan(0);
-  for (const problem of error.problems) {
-    expect(problem.trim()).not.toBe('');
-    expect(problem.length).toBeLessThanOrEqual(MAX_PROBLEM_CHARS);
-  }
-}
-
-/** `scanners.custom[0].id` for a path of plain keys, written out here rather than borrowed from the source. */
-function keyPathText(keys: readonly (string | number)[]): string {
-  return keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${k}`)).join('');
-}
-
-/**
- * True when a located problem (`line 3: exclude[0]: …`) is about the node at `where`, something
- * inside it, or — for a union such as `cwe: CWE-1 | [CWE-1, …]`, judged as a whole — a node holding it.
- */
-function isOnPathOf(problem: string, where: string): boolean {
-  const rest = problem.replace(/^line \d+: /, '');
-  const about = rest.slice(0, rest.indexOf(': '));
-  const within = (inner: string, outer: string) =>
-    inner === outer || (inner.startsWith(outer) && ['.', '['].includes(inner.charAt(outer.length)));
-  return within(about, where) || within(where, about);
-}
+const expectNamesFile = (error: ConfigError, file = FILE): void => expectErrorNamesFile(error, file);
 
 function lineCount(text: string): number {
   return text.split('\n').length;
@@ -272,7 +238,7 @@ describe('wrong values at every key', () => {
           }
         } else {
           accepted++;
-          expect(parseConfig(toYaml(got.config), FILE)).toEqual(got.config);
+          expect(parseConfig(toYaml(got.value), FILE)).toEqual(got.value);
         }
       }),
       500,
@@ -343,7 +309,7 @@ describe('arbitrary and damaged YAML', () => {
       fc.property(anyText, (text) => {
         const got = outcome(() => parseConfig(text, FILE));
         if (got.error) expectNamesFile(got.error);
-        else expect(parseConfig(toYaml(got.config), FILE)).toEqual(got.config);
+        else expect(parseConfig(toYaml(got.value), FILE)).toEqual(got.value);
         // Text the YAML library cannot read cleanly is never half-read into a configuration.
         if (parseDocument(text).errors.length > 0)
           expect(got.error?.problems).toContainEqual(expect.stringMatching(/^line \d+: YAML syntax: /));

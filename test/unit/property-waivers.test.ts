@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { ConfigError } from '../../src/errors.ts';
-import { loadWaivers, parseWaivers, type Waiver } from '../../src/findings/waivers.ts';
+import { loadWaivers, parseWaivers } from '../../src/findings/waivers.ts';
 import {
   aliasBomb,
   aliasBombShape,
@@ -26,6 +26,12 @@ import {
   withWrongValueAt,
   word,
 } from '../support/arbitraries.ts';
+import {
+  expectNamesFile as expectErrorNamesFile,
+  isOnPathOf,
+  keyPathText,
+  outcome,
+} from '../support/config-error-checks.ts';
 
 /*
  * Properties of the waivers file reader on hostile YAML: it returns waivers or throws a ConfigError
@@ -34,7 +40,6 @@ import {
 
 const FILE = '/repo/.controlgate-waivers.yml';
 const NOW = new Date('2026-11-22T12:00:00Z');
-const MAX_PROBLEM_CHARS = 1_200;
 const BLOCK = { collectionStyle: 'block', defaultStringType: 'PLAIN', lineWidth: 0 } as const;
 const tally = new CaseTally('property-waivers');
 let dir: string;
@@ -105,39 +110,7 @@ const yamlStyle = fc.record({
 
 // ---- helpers ----
 
-type Outcome = { waivers: Waiver[]; error?: undefined } | { waivers?: undefined; error: ConfigError };
-
-function outcome(read: () => Waiver[]): Outcome {
-  try {
-    return { waivers: read() };
-  } catch (error) {
-    if (error instanceof ConfigError) return { error };
-    throw error;
-  }
-}
-
-function expectNamesFile(error: ConfigError, file = FILE): void {
-  expect(error.file).toBe(file);
-  expect(error.message.startsWith(`${file}: `)).toBe(true);
-  expect(error.problems.length).toBeGreaterThan(0);
-  for (const problem of error.problems) {
-    expect(problem.trim()).not.toBe('');
-    expect(problem.length).toBeLessThanOrEqual(MAX_PROBLEM_CHARS);
-  }
-}
-
-function keyPathText(keys: readonly (string | number)[]): string {
-  return keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${k}`)).join('');
-}
-
-/** True when a located problem is about `where`, something inside it, or the waiver holding it. */
-function isOnPathOf(problem: string, where: string): boolean {
-  const rest = problem.replace(/^line \d+: /, '');
-  const about = rest.slice(0, rest.indexOf(': '));
-  const within = (inner: string, outer: string) =>
-    inner === outer || (inner.startsWith(outer) && ['.', '['].includes(inner.charAt(outer.length)));
-  return within(about, where) || within(where, about);
-}
+const expectNamesFile = (error: ConfigError, file = FILE): void => expectErrorNamesFile(error, file);
 
 // ---- properties ----
 
@@ -206,7 +179,7 @@ waivers:
           const real = m !== null && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
           const shouldAccept = real && expires <= latestAllowed(now);
           const got = outcome(() => parseWaivers(text, FILE, now));
-          if (shouldAccept) expect(got.waivers?.[0]?.expires).toBe(expires);
+          if (shouldAccept) expect(got.value?.[0]?.expires).toBe(expires);
           else {
             expect(got.error, `${expires} was accepted at ${now.toISOString()}`).toBeDefined();
             if (got.error) {
@@ -251,7 +224,7 @@ describe('wrong values at every field', () => {
         } else {
           accepted++;
           // `waivers:` left empty (null) is no waivers, as documented.
-          expect(got.waivers.length).toBe(Array.isArray(mutated.waivers) ? mutated.waivers.length : 0);
+          expect(got.value.length).toBe(Array.isArray(mutated.waivers) ? mutated.waivers.length : 0);
         }
       }),
       500,
