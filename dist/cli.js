@@ -3715,16 +3715,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open7 = tokens[token.tokensIndex];
-          open7.type = "text";
-          open7.value = literal2;
-          open7.output = safeOutput || utils.escapeRegex(literal2);
+          const open6 = tokens[token.tokensIndex];
+          open6.type = "text";
+          open6.value = literal2;
+          open6.output = safeOutput || utils.escapeRegex(literal2);
           for (let i3 = token.tokensIndex + 1; i3 < tokens.length; i3++) {
             tokens[i3].value = "";
             tokens[i3].output = "";
             delete tokens[i3].suffix;
           }
-          state.output = token.output + open7.output;
+          state.output = token.output + open6.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -3944,15 +3944,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open7 = {
+          const open6 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open7);
-          push(open7);
+          braces.push(open6);
+          push(open6);
           continue;
         }
         if (value === "}") {
@@ -38367,6 +38367,7 @@ var init_model2 = __esm({
 });
 
 // src/sarif/read.ts
+import { constants as constants2 } from "node:fs";
 import { open as open3 } from "node:fs/promises";
 function jsonPath(path40) {
   let out = "$";
@@ -38434,20 +38435,16 @@ function parseSarifText(text3, file2) {
   }
   return parseSarif(json2, file2);
 }
-async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
-  let handle;
-  try {
-    handle = await open3(file2, "r");
-  } catch (error62) {
-    const code2 = error62.code;
-    if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
-    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
-  }
+async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source = "input") {
+  const handle = await openSarif(file2, source);
   let text3;
   try {
     const info = await handle.stat();
+    if (source === "scanner" && !info.isFile()) {
+      throw new SarifError(file2, [`it is ${kind(info)}, not a regular file`]);
+    }
     if (info.isFile() && info.size > maxBytes) throw tooLarge(file2, `is ${info.size} bytes`, maxBytes);
-    const bytes = info.isFile() ? await handle.readFile() : await readAtMost(handle, maxBytes + 1);
+    const bytes = info.isFile() ? await readAtMost(handle, info.size, info.size) : await readAtMost(handle, maxBytes + 1);
     if (bytes.length > maxBytes) throw tooLarge(file2, `has more than ${maxBytes} bytes`, maxBytes);
     text3 = bytes.toString("utf8");
   } catch (error62) {
@@ -38459,20 +38456,43 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
   }
   return parseSarifText(text3, file2);
 }
+async function openSarif(file2, source) {
+  try {
+    if (source === "input") return await open3(file2, "r");
+    return await open3(file2, constants2.O_RDONLY | (constants2.O_NOFOLLOW ?? 0) | (constants2.O_NONBLOCK ?? 0));
+  } catch (error62) {
+    const code2 = error62.code;
+    if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
+    if (code2 === "ELOOP" && source === "scanner") {
+      throw new SarifError(file2, ["it is a symbolic link, not a file the scanner wrote"]);
+    }
+    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
+  }
+}
+function kind(info) {
+  if (info.isDirectory()) return "a directory";
+  if (info.isFIFO()) return "a named pipe";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  if (info.isSocket()) return "a socket";
+  return "not a regular file";
+}
 function tooLarge(file2, size, maxBytes) {
   return new SarifError(file2, [`the file ${size}, over the ${maxBytes}-byte limit for SARIF input`]);
 }
-async function readAtMost(handle, limit) {
-  const chunks = [];
-  let total = 0;
-  while (total < limit) {
-    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
-    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+async function readAtMost(handle, limit, expected = 1 << 20) {
+  let buffer = Buffer.allocUnsafe(Math.min(limit, expected));
+  let filled = 0;
+  while (filled < limit) {
+    if (filled === buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
+      buffer.copy(bigger, 0, 0, filled);
+      buffer = bigger;
+    }
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
     if (bytesRead === 0) break;
-    chunks.push(chunk.subarray(0, bytesRead));
-    total += bytesRead;
+    filled += bytesRead;
   }
-  return Buffer.concat(chunks, total);
+  return buffer.subarray(0, filled);
 }
 var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES, MAX_SARIF_DEPTH, SHOWN_DEPTH_KEYS;
 var init_read = __esm({
@@ -41048,11 +41068,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open7, close) => {
+    format = (open6, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open7}m`;
+      const openCode = `\x1B[${open6}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string4 = input2 + "";
@@ -41751,7 +41771,7 @@ var init_core3 = __esm({
 });
 
 // node_modules/human-signals/build/src/signals.js
-import { constants as constants2 } from "node:os";
+import { constants as constants3 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
   "node_modules/human-signals/build/src/signals.js"() {
@@ -41772,7 +41792,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name]: constantSignal }
-      } = constants2;
+      } = constants3;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name, number: number4, description: description2, supported, action, forced, standard };
@@ -41781,7 +41801,7 @@ var init_signals = __esm({
 });
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants3 } from "node:os";
+import { constants as constants4 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
   "node_modules/human-signals/build/src/main.js"() {
@@ -41829,7 +41849,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants3.signals[name] === number4);
+      const signal = signals2.find(({ name }) => constants4.signals[name] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -41840,7 +41860,7 @@ var init_main = __esm({
 });
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants4 } from "node:os";
+import { constants as constants5 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
   "node_modules/execa/lib/terminate/signal.js"() {
@@ -41870,13 +41890,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants4.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants4.signals) {
+      if (signalName in constants5.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants4.signals) {
+      if (signalName.toUpperCase() in constants5.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -41884,8 +41904,8 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants4.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants4.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
@@ -49296,56 +49316,6 @@ var init_exec = __esm({
   }
 });
 
-// src/runner/read-scanner-sarif.ts
-import { constants as constants5 } from "node:fs";
-import { open as open4 } from "node:fs/promises";
-function kind(info) {
-  if (info.isDirectory()) return "a directory";
-  if (info.isFIFO()) return "a named pipe";
-  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
-  if (info.isSocket()) return "a socket";
-  return "not a regular file";
-}
-async function openUntrusted(file2) {
-  try {
-    return await open4(file2, constants5.O_RDONLY | (constants5.O_NOFOLLOW ?? 0) | (constants5.O_NONBLOCK ?? 0));
-  } catch (error62) {
-    const code2 = error62.code;
-    if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
-    if (code2 === "ELOOP") throw new SarifError(file2, ["it is a symbolic link, not a file the scanner wrote"]);
-    throw new SarifError(file2, [`it cannot be opened (${code2 ?? "unknown error"})`]);
-  }
-}
-async function readScannerSarif(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES) {
-  const handle = await openUntrusted(file2);
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new SarifError(file2, [`it is ${kind(info)}, not a regular file`]);
-    if (info.size > maxBytes) {
-      throw new SarifError(file2, [
-        `the file is ${info.size} bytes, over the ${maxBytes}-byte limit for SARIF input`
-      ]);
-    }
-    const bytes = Buffer.alloc(info.size);
-    let filled = 0;
-    while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return parseSarifText(bytes.toString("utf8", 0, filled), file2);
-  } finally {
-    await handle.close();
-  }
-}
-var init_read_scanner_sarif = __esm({
-  "src/runner/read-scanner-sarif.ts"() {
-    "use strict";
-    init_errors();
-    init_read();
-  }
-});
-
 // src/runner/run-scanners.ts
 import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
 import path29 from "node:path";
@@ -49429,7 +49399,7 @@ async function runOne(planned, o2) {
         `over the ${STDOUT_LIMIT_BYTES}-byte limit for SARIF on standard output`
       ]);
     }
-    log2 = plan.sarifPath ? await readScannerSarif(plan.sarifPath) : parseSarifText(result2.stdout, `${scanner2.id} standard output`);
+    log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, "scanner") : parseSarifText(result2.stdout, `${scanner2.id} standard output`);
     const sources = new SourceReader(o2.root);
     const extraRuleProperties = await scanner2.ruleProperties?.(outDir);
     findings = log2.runs.flatMap(
@@ -49511,7 +49481,6 @@ var init_run_scanners = __esm({
     init_read();
     init_source_reader();
     init_text();
-    init_read_scanner_sarif();
   }
 });
 
@@ -52474,14 +52443,14 @@ var init_oscal = __esm({
 import { createHash as createHash7, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir4, open as open5, rename as rename2, rm as rm4 } from "node:fs/promises";
+import { mkdir as mkdir4, open as open4, rename as rename2, rm as rm4 } from "node:fs/promises";
 import path34 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
     const target = path34.join(dir, ...name.split("/"));
     await mkdir4(path34.dirname(target), { recursive: true });
-    const handle = await open5(target, "w");
+    const handle = await open4(target, "w");
     const hash3 = createHash7("sha256");
     let size = 0;
     try {
@@ -57272,11 +57241,11 @@ var require_parse3 = __commonJS({
         segments[segments.length] = parent;
       }
       var n2 = key.length;
-      var open7 = first;
+      var open6 = first;
       var collected = 0;
-      while (open7 >= 0 && collected < options.depth) {
+      while (open6 >= 0 && collected < options.depth) {
         var level2 = 1;
-        var i3 = open7 + 1;
+        var i3 = open6 + 1;
         var close = -1;
         while (i3 < n2 && close < 0) {
           var cu = key.charCodeAt(i3);
@@ -57291,23 +57260,23 @@ var require_parse3 = __commonJS({
           i3 += 1;
         }
         if (close < 0) {
-          segments[segments.length] = "[" + key.slice(open7) + "]";
+          segments[segments.length] = "[" + key.slice(open6) + "]";
           return segments;
         }
-        var seg = key.slice(open7, close + 1);
+        var seg = key.slice(open6, close + 1);
         var content = seg.slice(1, -1);
         if (!options.plainObjects && has.call(Object.prototype, content) && !options.allowPrototypes) {
           return;
         }
         segments[segments.length] = seg;
         collected += 1;
-        open7 = key.indexOf("[", close + 1);
+        open6 = key.indexOf("[", close + 1);
       }
-      if (open7 >= 0) {
+      if (open6 >= 0) {
         if (options.strictDepth === true) {
           throw new RangeError("Input depth exceeded depth option of " + options.depth + " and strictDepth is true");
         }
-        segments[segments.length] = "[" + key.slice(open7) + "]";
+        segments[segments.length] = "[" + key.slice(open6) + "]";
       }
       return segments;
     };
@@ -62912,15 +62881,15 @@ var require_parse4 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open7 = {
+          const open6 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open7);
-          push(open7);
+          braces.push(open6);
+          push(open6);
           continue;
         }
         if (value === "}") {
@@ -72074,7 +72043,7 @@ __export(main_exports, {
   main: () => main
 });
 import { existsSync as existsSync9 } from "node:fs";
-import { mkdir as mkdir6, open as open6, rm as rm6 } from "node:fs/promises";
+import { mkdir as mkdir6, open as open5, rm as rm6 } from "node:fs/promises";
 import path39 from "node:path";
 function render2(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
@@ -72086,7 +72055,7 @@ function render2(outcome, format2) {
 }
 async function writeTo(file2, chunks) {
   await mkdir6(path39.dirname(file2), { recursive: true });
-  const handle = await open6(file2, "w");
+  const handle = await open5(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
   } finally {

@@ -8,10 +8,9 @@ import { type Exec, STDOUT_LIMIT_BYTES } from '../exec.ts';
 import { redactKnownSecrets } from '../findings/redact.ts';
 import { keepRawSarif } from '../sarif/keep-raw.ts';
 import { normalizeRun } from '../sarif/normalize.ts';
-import { parseSarifText } from '../sarif/read.ts';
+import { DEFAULT_MAX_SARIF_BYTES, parseSarifText, readSarifFile } from '../sarif/read.ts';
 import { SourceReader } from '../sarif/source-reader.ts';
 import { stripControlChars } from '../text.ts';
-import { readScannerSarif } from './read-scanner-sarif.ts';
 import type { ScannerRun } from './scanner-run.ts';
 
 export interface PlannedScanner {
@@ -133,7 +132,7 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
       ]);
     }
     log = plan.sarifPath
-      ? await readScannerSarif(plan.sarifPath)
+      ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, 'scanner')
       : parseSarifText(result.stdout, `${scanner.id} standard output`);
     const sources = new SourceReader(o.root);
     const extraRuleProperties = await scanner.ruleProperties?.(outDir);

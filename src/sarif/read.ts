@@ -1,3 +1,4 @@
+import { constants, type Stats } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import type { z } from 'zod';
 import { errorMessage, PLAIN_KEY, quoteForMessage, SarifError } from '../errors.ts';
@@ -93,25 +94,35 @@ export function parseSarifText(text: string, file: string): SarifLogInput {
   return parseSarif(json, file);
 }
 
-/** Reads and validates a SARIF file, refusing files larger than `maxBytes`. */
+/**
+ * Where a SARIF file comes from decides how far it is trusted. `input`: a log the user named
+ * (`--sarif`), which may also be a pipe (`--sarif <(tool)`). `scanner`: the file a scanner says it
+ * wrote, which is whatever the scanner, or the code it scanned, left at that path: a named pipe there
+ * would block the open forever, a link to /dev/zero would be read until memory runs out, and a link
+ * elsewhere would feed another file into the report. So it is opened without following a final link
+ * and without blocking, and only a regular file is read.
+ */
+export type SarifSource = 'input' | 'scanner';
+
+/** Reads and validates a SARIF file, refusing more than `maxBytes`. */
 export async function readSarifFile(
   file: string,
   maxBytes = DEFAULT_MAX_SARIF_BYTES,
+  source: SarifSource = 'input',
 ): Promise<SarifLogInput> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SarifError(file, ['the file was not written']);
-    throw new SarifError(file, [`cannot read the file (${code ?? errorMessage(error)})`]);
-  }
+  const handle = await openSarif(file, source);
   let text: string;
   try {
     const info = await handle.stat();
+    if (source === 'scanner' && !info.isFile()) {
+      throw new SarifError(file, [`it is ${kind(info)}, not a regular file`]);
+    }
     if (info.isFile() && info.size > maxBytes) throw tooLarge(file, `is ${info.size} bytes`, maxBytes);
-    // A pipe or device (`--sarif <(tool)`, or /dev/zero) has no size up front: read at most the limit.
-    const bytes = info.isFile() ? await handle.readFile() : await readAtMost(handle, maxBytes + 1);
+    // A regular file: exactly the size seen above, so a file still growing cannot push the read past
+    // the limit. A pipe or device has no size up front: at most the limit, and one byte to tell.
+    const bytes = info.isFile()
+      ? await readAtMost(handle, info.size, info.size)
+      : await readAtMost(handle, maxBytes + 1);
     if (bytes.length > maxBytes) throw tooLarge(file, `has more than ${maxBytes} bytes`, maxBytes);
     text = bytes.toString('utf8');
   } catch (error) {
@@ -125,19 +136,46 @@ export async function readSarifFile(
   return parseSarifText(text, file);
 }
 
+async function openSarif(file: string, source: SarifSource): Promise<FileHandle> {
+  try {
+    if (source === 'input') return await open(file, 'r');
+    return await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SarifError(file, ['the file was not written']);
+    if (code === 'ELOOP' && source === 'scanner') {
+      throw new SarifError(file, ['it is a symbolic link, not a file the scanner wrote']);
+    }
+    throw new SarifError(file, [`cannot read the file (${code ?? errorMessage(error)})`]);
+  }
+}
+
+function kind(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a named pipe';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
 function tooLarge(file: string, size: string, maxBytes: number): SarifError {
   return new SarifError(file, [`the file ${size}, over the ${maxBytes}-byte limit for SARIF input`]);
 }
 
-async function readAtMost(handle: FileHandle, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  while (total < limit) {
-    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit - total));
-    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+/** Up to `limit` bytes from the handle's position, fewer when it ends first; `expected` sizes the buffer. */
+async function readAtMost(handle: FileHandle, limit: number, expected = 1 << 20): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(Math.min(limit, expected));
+  let filled = 0;
+  while (filled < limit) {
+    // Grow by doubling, never past the limit: a pipe's length is unknown until it ends.
+    if (filled === buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
+      buffer.copy(bigger, 0, 0, filled);
+      buffer = bigger;
+    }
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
     if (bytesRead === 0) break;
-    chunks.push(chunk.subarray(0, bytesRead));
-    total += bytesRead;
+    filled += bytesRead;
   }
-  return Buffer.concat(chunks, total);
+  return buffer.subarray(0, filled);
 }
