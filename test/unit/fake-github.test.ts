@@ -1,5 +1,5 @@
 import { getOctokit } from '@actions/github';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BOT_LOGIN, type FakeGitHub, MAX_COMMENT_BODY, startFakeGitHub } from '../support/fake-github.ts';
 
 const TOKEN = 'ghs_unitTestToken0123456789';
@@ -252,20 +252,21 @@ describe('fake GitHub: faults and timing', () => {
     expect((await call('POST', COMMENTS, { body: 'x' })).status).toBe(201);
   });
 
-  it('delays matching requests', async () => {
-    gh.delay(300, { method: 'GET', times: 1 });
-    const t0 = Date.now();
-    await call('GET', COMMENTS);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
-    const t1 = Date.now();
-    await call('GET', COMMENTS);
-    expect(Date.now() - t1).toBeLessThan(250);
+  it('holds matching requests for the delay: a later request overtakes a held one', async () => {
+    gh.delay(1_000, { method: 'GET', times: 1 });
+    const done: string[] = [];
+    const held = call('GET', COMMENTS).then((r) => done.push(`held GET ${r.status}`));
+    await vi.waitFor(() => expect(gh.requests).toHaveLength(1));
+    // times: 1 — the second list is not held, so it is answered while the first still waits.
+    done.push(`second GET ${(await call('GET', COMMENTS)).status}`);
+    await held;
+    expect(done).toEqual(['second GET 200', 'held GET 200']);
   });
 
   it('a barrier answers two lists together, so both see the state before either write', async () => {
     gh.barrier(2, { method: 'GET', path: COMMENTS, timeoutMs: 5000 });
     const first = call('GET', COMMENTS);
-    await new Promise((r) => setTimeout(r, 200));
+    await vi.waitFor(() => expect(gh.requests).toHaveLength(1));
     // The first list is still held; a write gets through meanwhile, and both lists see it.
     const written = await call('POST', COMMENTS, { body: 'written while held' });
     expect(written.status).toBe(201);

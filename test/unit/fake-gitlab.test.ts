@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Gitlab } from '@gitbeaker/rest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../support/cli.ts';
 import {
   BOT_USERNAME,
@@ -389,28 +389,33 @@ describe('fake GitLab: faults and timing', () => {
     expect((await call('GET', NOTES, undefined, {})).status).toBe(401);
   });
 
-  it('delays matching requests', async () => {
-    gl.delay(300, { method: 'GET', times: 1 });
-    const t0 = Date.now();
-    await call('GET', NOTES);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
-    const t1 = Date.now();
-    await call('GET', NOTES);
-    expect(Date.now() - t1).toBeLessThan(250);
-    gl.delay(200, (r) => r.method === 'POST');
-    const t2 = Date.now();
-    await call('POST', NOTES, { body: 'slow' });
-    expect(Date.now() - t2).toBeGreaterThanOrEqual(180);
+  it('holds matching requests for the delay: a later request overtakes a held one', async () => {
+    gl.delay(1_000, { method: 'GET', times: 1 });
+    const done: string[] = [];
+    const held = call('GET', NOTES).then((r) => done.push(`held GET ${r.status}`));
+    await vi.waitFor(() => expect(gl.requests).toHaveLength(1));
+    // times: 1 — the second list is not held, so it is answered while the first still waits.
+    done.push(`second GET ${(await call('GET', NOTES)).status}`);
+    await held;
+    expect(done).toEqual(['second GET 200', 'held GET 200']);
+
+    // A predicate, until cleared: a held POST is overtaken by a GET; after clearDelays none is held.
+    gl.delay(1_000, (r) => r.method === 'POST');
+    const order: string[] = [];
+    const post = call('POST', NOTES, { body: 'slow' }).then((r) => order.push(`POST ${r.status}`));
+    await vi.waitFor(() => expect(gl.requests).toHaveLength(3));
+    order.push(`GET ${(await call('GET', NOTES)).status}`);
+    await post;
+    expect(order).toEqual(['GET 200', 'POST 201']);
+    expect(gl.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([201]);
     gl.clearDelays();
-    const t3 = Date.now();
-    await call('POST', NOTES, { body: 'fast' });
-    expect(Date.now() - t3).toBeLessThan(150);
+    expect((await call('POST', NOTES, { body: 'fast' })).status).toBe(201);
   });
 
   it('a barrier answers two lists together, so both see the state before either write', async () => {
     gl.barrier(2, { method: 'GET', path: NOTES, timeoutMs: 5000 });
     const first = call('GET', NOTES);
-    await new Promise((r) => setTimeout(r, 200));
+    await vi.waitFor(() => expect(gl.requests).toHaveLength(1));
     expect(gl.requests[0]?.status).toBe(0); // still held
     const written = await call('POST', NOTES, { body: 'written while held' });
     expect(written.status).toBe(201);
@@ -422,9 +427,8 @@ describe('fake GitLab: faults and timing', () => {
 
   it('a barrier that never fills answers after its timeout', async () => {
     gl.barrier(3, { path: NOTES, timeoutMs: 300 });
-    const t0 = Date.now();
+    // Without the timeout this call would wait for two more lists that never come.
     expect((await call('GET', NOTES)).status).toBe(200);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
   });
 });
 
