@@ -491,3 +491,16 @@ describe.concurrent('GitLab: who the token is must be known before any note is t
     expect(side.warnings(run), tail(run)).toMatch(/could not post/i);
   });
 });
+
+describe.concurrent('GitLab: Retry-After as an HTTP date', () => {
+  it('a date a day away gives up at once, like the same wait in seconds', async ({ onTestFinished }) => {
+    const side = await gitlabSide(onTestFinished);
+    const tomorrow = new Date(Date.now() + 86_400_000).toUTCString();
+    side.server.failNext(10_000, 429, { ...side.match('create'), retryAfter: tomorrow });
+    const run = await side.run();
+    expectExit(run, 1);
+    expect(side.warnings(run), tail(run)).toMatch(/wait 86[34]\d\d s.*giving up/);
+    expect(matching(side, 'create').length, describeRequests(side.server.requests)).toBe(1);
+    expect(side.comments()).toEqual([]);
+  });
+});

@@ -103,8 +103,8 @@ export interface CommitStatus {
 }
 
 export interface FaultOptions extends RequestMatch {
-  /** Sent as the `retry-after` header (seconds). */
-  retryAfter?: number;
+  /** Sent as the `retry-after` header: seconds, or an HTTP date as a string. */
+  retryAfter?: number | string;
   /** The body: an object is sent as JSON, a string as-is. Default: what GitLab sends for the status. */
   body?: unknown;
   contentType?: string;
