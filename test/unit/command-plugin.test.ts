@@ -6,6 +6,7 @@ import { type CommandScannerDefinition, commandScanner } from '../../scanners/co
 import type { PlanContext } from '../../scanners/types.ts';
 import { ToolMissingError } from '../../src/errors.ts';
 import type { Exec, ExecRequest } from '../../src/exec.ts';
+import { execResult } from '../support/exec-result.ts';
 
 const ROOT = path.resolve('/repo');
 const OUT = path.join(ROOT, '.out', 'trivy');
@@ -158,14 +159,7 @@ describe('commandScanner.locate', () => {
   const calls: ExecRequest[] = [];
   const fakeExec: Exec = async (request) => {
     calls.push(request);
-    return {
-      exitCode: 0,
-      timedOut: false,
-      stdout: 'Version: 0.61.1\nbuilt today\n',
-      stdoutTruncated: false,
-      stderrTail: '',
-      durationMs: 1,
-    };
+    return execResult({ stdout: 'Version: 0.61.1\nbuilt today\n' });
   };
   const failingExec: Exec = async () => {
     throw new Error('exec must not be called');

@@ -18,6 +18,7 @@ import { type Exec, realExec } from '../../src/exec.ts';
 import type { Finding } from '../../src/findings/finding.ts';
 import { computeFingerprints } from '../../src/findings/fingerprint.ts';
 import { chooseBase, ciBase } from '../../src/platforms/change-base.ts';
+import { execResult } from '../support/exec-result.ts';
 import { GitRepo, git } from '../support/git-repo.ts';
 
 const repos: GitRepo[] = [];
@@ -564,14 +565,11 @@ describe('the test helper itself', () => {
 describe('Git errors', () => {
   it('never quote a token from a remote URL in git’s own words', async () => {
     const token = 'glcbt-64_Zq8xSecretJobToken1234';
-    const failing: Exec = async () => ({
-      exitCode: 128,
-      timedOut: false,
-      stdout: '',
-      stdoutTruncated: false,
-      stderrTail: `fatal: unable to access 'https://gitlab-ci-token:${token}@gitlab.example.com/shop.git/': Could not resolve host\n`,
-      durationMs: 1,
-    });
+    const failing: Exec = async () =>
+      execResult({
+        exitCode: 128,
+        stderrTail: `fatal: unable to access 'https://gitlab-ci-token:${token}@gitlab.example.com/shop.git/': Could not resolve host\n`,
+      });
     const error = await new Git(failing, '/repo').fetchForMergeBase('abc123').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     expect(String((error as Error).message)).toContain('Could not resolve host');

@@ -10,18 +10,12 @@ import { goSumLines, installKics, kicsPaths } from '../../src/install/install-ki
 import { writeStamp } from '../../src/install/install-stamp.ts';
 import type { PinnedGoModule } from '../../src/tools/versions.ts';
 import { findOnPath } from '../../src/tools/which.ts';
+import { execResult } from '../support/exec-result.ts';
 
 const GO = process.env.CONTROLGATE_GO ?? findOnPath('go') ?? 'go';
 
-const ok = (stdout = ''): ExecResult => ({
-  exitCode: 0,
-  timedOut: false,
-  stdout,
-  stdoutTruncated: false,
-  stderrTail: '',
-  durationMs: 1,
-});
-const failed = (stderrTail: string): ExecResult => ({ ...ok(), exitCode: 1, stderrTail });
+const ok = (stdout = ''): ExecResult => execResult({ stdout });
+const failed = (stderrTail: string): ExecResult => execResult({ exitCode: 1, stderrTail });
 
 /** Asks the real `go` what it would use, in an environment where `hostile` sits below ours. */
 async function effectiveGoEnv(hostile: Record<string, string>): Promise<Record<string, string>> {

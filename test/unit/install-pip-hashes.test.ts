@@ -16,6 +16,7 @@ import {
 } from '../../src/install/python-lock.ts';
 import { PINNED, PYTHON_REQUIREMENTS, TRESTLE } from '../../src/tools/versions.ts';
 import { findOnPath } from '../../src/tools/which.ts';
+import { execResult } from '../support/exec-result.ts';
 
 const PYTHON = process.env.CONTROLGATE_PYTHON ?? findOnPath('python3') ?? 'python3';
 
@@ -172,14 +173,7 @@ describe('installPythonScanners', () => {
     await rm(tools, { recursive: true, force: true });
   });
 
-  const ok = (stdout = ''): ExecResult => ({
-    exitCode: 0,
-    timedOut: false,
-    stdout,
-    stdoutTruncated: false,
-    stderrTail: '',
-    durationMs: 1,
-  });
+  const ok = (stdout = ''): ExecResult => execResult({ stdout });
 
   /** Stands in for python and pip: "installs" executables where a real venv has them. */
   function fakePython(calls: ExecRequest[]) {

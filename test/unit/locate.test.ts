@@ -2,8 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Exec, ExecRequest, ExecResult } from '../../src/exec.ts';
+import type { Exec, ExecRequest } from '../../src/exec.ts';
 import { locateTool } from '../../src/tools/locate.ts';
+import { execResult } from '../support/exec-result.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'controlgate-locate-'));
 const binary = path.join(dir, 'tools', 'fake-tool');
@@ -18,15 +19,7 @@ function answering(outputs: string[]): { exec: Exec; calls: ExecRequest[] } {
   const exec: Exec = async (request) => {
     calls.push(request);
     const stdout = outputs.shift() ?? '';
-    const result: ExecResult = {
-      exitCode: stdout ? 0 : 1,
-      timedOut: false,
-      stdout,
-      stdoutTruncated: false,
-      stderrTail: stdout ? '' : 'boom',
-      durationMs: 1,
-    };
-    return result;
+    return execResult({ exitCode: stdout ? 0 : 1, stdout, stderrTail: stdout ? '' : 'boom' });
   };
   return { exec, calls };
 }

@@ -42,7 +42,6 @@ import {
  */
 
 const FILE = '/repo/.controlgate.yml';
-/** One problem line: a line number, a key path cut short, and what was expected (values cut short). */
 const tally = new CaseTally('property-config');
 let dir: string;
 vi.setConfig({ testTimeout: PROPERTY_TEST_TIMEOUT_MS });
