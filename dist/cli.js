@@ -37815,27 +37815,13 @@ function maskSnippets(value, changes) {
     } else maskSnippets(child, changes);
   }
 }
-function isSecretResult(run2, result2, finding) {
-  if (finding?.secret) return true;
-  const rules = run2.tool.driver.rules ?? [];
-  const rule = result2.ruleIndex !== void 0 && result2.ruleIndex >= 0 ? rules[result2.ruleIndex] : rules.find((r) => r.id === (result2.ruleId ?? result2.rule?.id));
-  return isSecretFinding({
-    cwe: finding?.cwe ?? [],
-    tags: finding?.tags ?? [],
-    ...finding?.category ? { category: finding.category } : {},
-    ...result2.ruleId ?? rule?.id ? { ruleId: result2.ruleId ?? rule?.id } : {},
-    ...rule?.name ? { ruleName: rule.name } : {},
-    ...result2.message.text ? { message: result2.message.text } : {}
-  });
-}
 function redactRawSarif(log2, findings) {
   const changes = { count: 0 };
   let offset = 0;
   for (const run2 of log2.runs) {
     const results = run2.results ?? [];
     results.forEach((result2, i3) => {
-      const finding = findings[offset + i3];
-      if (isSecretResult(run2, result2, finding)) {
+      if (findings[offset + i3]?.secret !== false) {
         redactStrings(result2, redactSecretFindingText, changes);
         maskSnippets(result2, changes);
       } else redactStrings(result2, redactKnownSecrets, changes);

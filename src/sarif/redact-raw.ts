@@ -1,11 +1,6 @@
 import type { Finding } from '../findings/finding.ts';
-import {
-  isSecretFinding,
-  REDACTED,
-  redactKnownSecrets,
-  redactSecretFindingText,
-} from '../findings/redact.ts';
-import type { SarifLogInput, SarifResult, SarifRun } from './model.ts';
+import { REDACTED, redactKnownSecrets, redactSecretFindingText } from '../findings/redact.ts';
+import type { SarifLogInput } from './model.ts';
 
 type Redactor = (text: string) => string;
 
@@ -50,27 +45,6 @@ function maskSnippets(value: unknown, changes: { count: number }): void {
 }
 
 /**
- * Whether a result is about a secret: its finding says so, or (for tools that give no CWE, as
- * secret scanners do) its rule or message names a credential.
- */
-function isSecretResult(run: SarifRun, result: SarifResult, finding: Finding | undefined): boolean {
-  if (finding?.secret) return true;
-  const rules = run.tool.driver.rules ?? [];
-  const rule =
-    result.ruleIndex !== undefined && result.ruleIndex >= 0
-      ? rules[result.ruleIndex]
-      : rules.find((r) => r.id === (result.ruleId ?? result.rule?.id));
-  return isSecretFinding({
-    cwe: finding?.cwe ?? [],
-    tags: finding?.tags ?? [],
-    ...(finding?.category ? { category: finding.category } : {}),
-    ...((result.ruleId ?? rule?.id) ? { ruleId: result.ruleId ?? rule?.id } : {}),
-    ...(rule?.name ? { ruleName: rule.name } : {}),
-    ...(result.message.text ? { message: result.message.text } : {}),
-  });
-}
-
-/**
  * Redacts a tool's own SARIF before it is kept anywhere: known credential shapes everywhere; in the
  * results that are about a secret, every quoted literal and every snippet (Bandit puts the value in
  * its message and snippets, Gitleaks makes the bare value the snippet). `findings` are this log's
@@ -82,8 +56,9 @@ export function redactRawSarif(log: SarifLogInput, findings: readonly Finding[])
   for (const run of log.runs) {
     const results = run.results ?? [];
     results.forEach((result, i) => {
-      const finding = findings[offset + i];
-      if (isSecretResult(run, result, finding)) {
+      // The finding already judged it, by CWE, tags or (secret scanners give no CWE) its words. A
+      // result without its finding is treated as a secret: masking too much is the safe mistake.
+      if (findings[offset + i]?.secret !== false) {
         redactStrings(result, redactSecretFindingText, changes);
         maskSnippets(result, changes);
       } else redactStrings(result, redactKnownSecrets, changes);
