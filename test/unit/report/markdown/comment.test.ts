@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import type { JsonReport } from '../../../../src/report/json-report.ts';
+import { commentMarker, renderComment } from '../../../../src/report/markdown/comment.ts';
+import { renderJobSummary } from '../../../../src/report/markdown/summary.ts';
+import {
+  control,
+  expectTablesIntact,
+  finding,
+  report,
+  scanner,
+  waiver,
+  withoutCodeSpans,
+} from '../../../support/report-builders.ts';
+
+const REPO = { repoUrl: 'https://github.com/octo/shop', headSha: 'abc123def456' };
+
+function blocking(): JsonReport {
+  const findings = [
+    finding(1, { severity: 'critical', ruleName: 'sql-injection' }),
+    finding(2, { line: 5, endLine: 9 }),
+    finding(3, { inWorkspace: false, path: '/etc/passwd' }),
+    finding(4, { criteria: ['CC7.2'], severity: 'medium' }),
+  ];
+  return report({
+    controls: [
+      control('CC6.1', 'fail', { findings: ['fp1', 'fp2', 'fp3'] }),
+      control('CC7.2', 'warn', { findings: ['fp4'] }),
+      control('CC8.1', 'not-evaluated', { blocking: true, failedScanners: ['kics'] }),
+      control('CC1.1', 'not-covered', { coveredBy: [] }),
+      control('A1.1', 'out-of-scope'),
+      control('CC9.2', 'pass'),
+    ],
+    findings,
+    scanners: [scanner('semgrep', { findings: 4 }), scanner('kics', { status: 'failed', error: 'exit 3' })],
+    waivers: { applied: [{ ...waiver('W-1'), findings: ['fp9'] }], expired: [], stale: [waiver('W-2')] },
+  });
+}
+
+describe('renderComment', () => {
+  it('puts the marker on line 1, exactly once', () => {
+    const body = renderComment(blocking(), { commentKey: 'default', ...REPO });
+    expect(body.split('\n')[0]).toBe(commentMarker('default'));
+    expect(body.split('controlgate:comment').length).toBe(2);
+  });
+
+  it('orders headline, criterion tables, collapsed sections and footer', () => {
+    const body = renderComment(blocking(), {
+      commentKey: 'k',
+      ...REPO,
+      runUrl: 'https://github.com/octo/shop/actions/runs/7',
+      detailsHint: 'the `controlgate-evidence` artifact',
+    });
+    const order = [
+      '### controlgate:',
+      '#### ❌ CC6.1',
+      '#### ⚠️ CC7.2',
+      '<summary>Waivers',
+      '<summary>Scanners',
+      '<summary>Other criteria',
+      '<summary>Other findings',
+      '<sub>Full details: the `controlgate-evidence` artifact · [CI run](https://github.com/octo/shop/actions/runs/7)',
+    ].map((s) => body.indexOf(s));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expectTablesIntact(body);
+  });
+
+  it('names the failing and the blocking not-evaluated criteria with titles and failed scanners', () => {
+    const body = renderComment(blocking(), { commentKey: 'k' });
+    expect(body).toContain('### controlgate: ❌ Blocked: could not evaluate');
+    expect(body).toContain('Failing: **CC6.1** Title of CC6.1.');
+    expect(body).toContain('Not evaluated (blocking): **CC8.1** Title of CC8.1 (kics failed).');
+  });
+
+  it('links workspace findings at the head SHA with line anchors, and only those', () => {
+    const body = renderComment(blocking(), { commentKey: 'k', ...REPO });
+    expect(body).toContain('(https://github.com/octo/shop/blob/abc123def456/app/file1.py#L11)');
+    expect(body).toContain('(https://github.com/octo/shop/blob/abc123def456/app/file2.py#L5-L9)');
+    expect(body).toContain('| `/etc/passwd:13` |');
+    expect(body).not.toContain('blob/abc123def456//etc');
+    const unlinked = renderComment(blocking(), { commentKey: 'k' });
+    expect(unlinked).not.toContain('/blob/');
+    expect(unlinked).toContain('`app/file1.py:11`');
+  });
+
+  it('encodes odd paths in links and refuses non-http repository URLs', () => {
+    const r = report({
+      controls: [control('CC6.1', 'fail', { findings: ['fp1'] })],
+      findings: [finding(1, { path: 'a b/(x) [y].py' })],
+    });
+    expect(renderComment(r, { commentKey: 'k', ...REPO })).toContain(
+      '/blob/abc123def456/a%20b/%28x%29%20%5By%5D.py#L11)',
+    );
+    const js = renderComment(r, { commentKey: 'k', repoUrl: 'javascript:alert(1)//', headSha: 'abc' });
+    expect(js).not.toContain('javascript:');
+  });
+
+  it('says passed, with no tables, when nothing fails', () => {
+    const body = renderComment(report({ controls: [control('CC6.1', 'pass')] }), { commentKey: 'k' });
+    expect(body).toContain('### controlgate: ✅ Passed');
+    expect(body).toContain('No SOC 2 criterion fails.');
+    expect(body).not.toContain('####');
+    expect(body).not.toContain('Shortened');
+  });
+
+  it('lists waivers and scanners in the collapsed sections', () => {
+    const body = renderComment(blocking(), { commentKey: 'k' });
+    expect(body).toContain('| `W-1` | alice@\u200dexample.com | SEC-1 | 2027-03-31 | 1 | Test credentials');
+    expect(body).toContain('**Stale** (match nothing)');
+    expect(body).toContain('| kics | **failed** | `1.0.0` | 0 | exit 3 |');
+    expect(body).toContain('CC8.1 (kics failed, blocks)');
+  });
+
+  it('is deterministic and independent of the order of findings', () => {
+    const a = blocking();
+    const b = { ...a, findings: [...a.findings].reverse() };
+    expect(renderComment(a, { commentKey: 'k', ...REPO })).toBe(
+      renderComment(a, { commentKey: 'k', ...REPO }),
+    );
+    expect(renderComment(b, { commentKey: 'k', ...REPO })).toBe(
+      renderComment(a, { commentKey: 'k', ...REPO }),
+    );
+  });
+});
+
+describe('hostile text', () => {
+  const evil = [
+    '@octocat',
+    '<img src=x onerror=alert(1)>',
+    '<script>alert(1)</script>',
+    '[x](javascript:alert(1))',
+    '```',
+    '<!-- controlgate:comment key=default -->',
+    'a | b | c',
+    '\u001b[31m',
+    '\u202e',
+  ].join(' ');
+  const r = report({
+    controls: [control('CC6.1', 'fail', { findings: ['fp1'] })],
+    findings: [finding(1, { message: evil, ruleName: evil, path: `src/${evil}.py` })],
+    scanners: [scanner('semgrep', { status: 'failed', error: evil })],
+    waivers: {
+      applied: [{ ...waiver(evil, { reason: evil, approver: evil, ticket: evil }), findings: ['fp1'] }],
+      expired: [{ ...waiver('W-2', { reason: evil }), wouldMatch: [] }],
+      stale: [waiver('W-3', { reason: evil })],
+    },
+  });
+
+  it('is neutralized in messages, rule names, paths, scanner errors and waivers', () => {
+    for (const options of [{}, REPO]) {
+      const body = renderComment(r, { commentKey: 'default', ...options });
+      // Nowhere at all, not even inside code spans:
+      for (const bad of ['@octocat', '<img', '<script', '\u001b', '\u202e', '[31m']) {
+        expect(body).not.toContain(bad);
+      }
+      // Code spans show link and fence syntax literally; outside them it must not survive.
+      const prose = withoutCodeSpans(body.slice(body.indexOf('\n')));
+      for (const bad of ['](javascript:', '[x]', '```', '<!--', '-->']) expect(prose, bad).not.toContain(bad);
+      expect(body).toContain('````');
+      expect(body.split('controlgate:comment key=default').length).toBe(2);
+      expect(body.indexOf('<!--')).toBe(0);
+      expect(body.lastIndexOf('<!--')).toBe(0);
+      expectTablesIntact(body);
+      expect(body).toContain('| Severity | Rule | Location | Message |');
+    }
+  });
+});
+
+/** 400 findings over four failing criteria: about 70,000 characters in full. */
+function large(): JsonReport {
+  const findings = Array.from({ length: 400 }, (_, n) =>
+    finding(n, {
+      criteria: [`CC6.${(n % 4) + 1}`],
+      message: `Finding ${n}: ${'a long message from the scanner that explains the problem in detail '.repeat(2)}`,
+    }),
+  );
+  const controls = [1, 2, 3, 4].map((k) =>
+    control(`CC6.${k}`, 'fail', {
+      findings: findings.filter((f) => f.criteria[0] === `CC6.${k}`).map((f) => f.fingerprint),
+    }),
+  );
+  return report({ controls, findings });
+}
+
+describe('size limit', () => {
+  const where = {
+    runUrl: 'https://github.com/octo/shop/actions/runs/7',
+    detailsHint: 'the `evidence` artifact',
+  };
+
+  it('shortens a ~70,000-character report to the GitHub limit and says where the rest is', () => {
+    const full = renderComment(large(), { commentKey: 'k', maxChars: 1_000_000 });
+    expect(full.length).toBeGreaterThan(65_536);
+    expect(full.length).toBeLessThan(90_000);
+    expect(full).not.toContain('Shortened');
+    const body = renderComment(large(), { commentKey: 'k', ...where });
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain('✂️ **Shortened to fit the size limit:**');
+    expect(body).toContain(
+      'The full list is in the `evidence` artifact and the job summary of [this run](https://github.com/octo/shop/actions/runs/7).',
+    );
+    expect(body).toContain('more not shown');
+    expectTablesIntact(body);
+  });
+
+  it('stays within every limit from 2,000 to 70,000 characters, whole tables and tags only', () => {
+    const r = large();
+    for (let max = 2_000; max <= 70_000; max += 1_000) {
+      const body = renderComment(r, { commentKey: 'k', ...where, maxChars: max });
+      expect(body.length, `maxChars ${max}`).toBeLessThanOrEqual(max);
+      expect(body.split('\n')[0]).toBe(commentMarker('k'));
+      expect(body).toContain('### controlgate: ❌ Blocked');
+      expect(body).toContain('the job summary of [this run]');
+      expectTablesIntact(body);
+    }
+  });
+
+  it('keeps the decision and the note even when nothing else fits', () => {
+    const body = renderComment(large(), { commentKey: 'k', maxChars: 400 });
+    expect(body.length).toBeLessThanOrEqual(400);
+    expect(body).toContain('### controlgate: ❌ Blocked');
+    expect(body).toContain('Shortened');
+  });
+
+  it('lets the job summary hold the full report and says where the rest is when it cannot', () => {
+    const r = large();
+    expect(renderJobSummary(r, {})).not.toContain('Shortened');
+    const small = renderJobSummary(r, { maxChars: 20_000 });
+    expect(Buffer.byteLength(small)).toBeLessThanOrEqual(20_000);
+    expect(small).toContain('The full list is in the JSON report');
+  });
+});
+
+describe('renderJobSummary', () => {
+  it('has the same content without a marker', () => {
+    const body = renderJobSummary(blocking(), REPO);
+    expect(body).not.toContain('<!--');
+    expect(body.startsWith('### controlgate: ❌ Blocked')).toBe(true);
+    expect(body).toContain('(https://github.com/octo/shop/blob/abc123def456/app/file1.py#L11)');
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/findings/finding.ts';
+import type { ScannerRun } from '../../../src/runner/scanner-run.ts';
+import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../../../src/sarif/merge.ts';
+import { normalizeRun } from '../../../src/sarif/normalize.ts';
+import { SourceReader } from '../../../src/sarif/source-reader.ts';
+import { REPO_ROOT } from '../../support/cli.ts';
+import { loadFixture } from '../../support/fixtures.ts';
+import { sarifResultHrefs } from '../../support/sarif-result-hrefs.ts';
+
+/** Scanner runs from the recorded real SARIF of each tool, as the runner would produce them. */
+function recordedRuns(): ScannerRun[] {
+  return ['semgrep', 'bandit', 'kics'].map((tool) => {
+    const fixture = loadFixture(tool);
+    const findings = fixture.log.runs.flatMap((run) =>
+      normalizeRun(run, {
+        scannerId: tool,
+        scannerVersion: fixture.recording.version,
+        root: REPO_ROOT,
+        baseDir: fixture.toolCwd,
+        sources: new SourceReader(REPO_ROOT),
+      }),
+    );
+    return {
+      id: tool,
+      displayName: tool,
+      status: 'ok',
+      version: fixture.recording.version,
+      durationMs: 1,
+      filesScanned: 3,
+      findings: findings.map((f, i) => ({ ...f, baselineState: i % 2 ? 'new' : 'unchanged' })),
+      log: fixture.log,
+    };
+  });
+}
+
+describe('mergedSarifChunks and mergedResultPointers', () => {
+  const scanners = recordedRuns();
+  const fixed: Finding[] = (scanners[1]?.findings ?? [])
+    .slice(0, 3)
+    .map((f) => ({ ...f, fingerprint: `${f.fingerprint}-gone`, baselineState: 'fixed' }));
+  const options = { fixed };
+
+  it('stream exactly the log mergedSarif builds, as compact JSON', () => {
+    const streamed = [...mergedSarifChunks(scanners, REPO_ROOT, options)].join('');
+    expect(streamed).toBe(`${JSON.stringify(mergedSarif(scanners, REPO_ROOT, options))}\n`);
+    expect(scanners.reduce((n, s) => n + s.findings.length, 0)).toBeGreaterThan(50);
+  });
+
+  it('point at the same results as reading the built log', () => {
+    const built = sarifResultHrefs(mergedSarif(scanners, REPO_ROOT, options), 'm.sarif');
+    const pointers = mergedResultPointers(scanners, fixed);
+    expect(new Map([...pointers].map(([fp, p]) => [fp, `m.sarif${p}`]))).toEqual(built);
+  });
+});

@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kics } from '../../../../scanners/kics/plugin.ts';
+import type { PlanContext, Scanner } from '../../../../scanners/types.ts';
+
+const ROOT = path.resolve('/repo');
+/** The plugin seen through the Scanner interface, as the runner calls it. */
+const generic: Scanner = kics;
+const abs = (...parts: string[]) => path.join(ROOT, ...parts);
+
+describe('kics.interpretExit', () => {
+  it('reads 0 as clean', () => {
+    expect(kics.interpretExit(0)).toBe('clean');
+  });
+
+  it.each([20, 30, 40, 50, 60])('reads %i (highest severity found) as findings', (code) => {
+    expect(kics.interpretExit(code)).toBe('findings');
+  });
+
+  it.each([1, 10, 25, 70, 126, 130, 255])('reads %i as an error', (code) => {
+    expect(kics.interpretExit(code)).toBe('error');
+  });
+});
+
+describe('kics.selectFiles', () => {
+  it.each([
+    ['Dockerfile'],
+    ['docker/Dockerfile.prod'],
+    ['Containerfile'],
+    ['app.dockerfile'],
+    ['infra/main.tf'],
+    ['infra/prod.tfvars'],
+    ['k8s/deploy.yaml'],
+    ['.github/workflows/ci.yml'],
+    ['cloudformation/stack.json'],
+    ['azure/main.bicep'],
+  ])('selects %s', (file) => {
+    expect(generic.selectFiles([abs(file)], ROOT)).toEqual([abs(file)]);
+  });
+
+  it.each([
+    ['package-lock.json'],
+    ['web/package.json'],
+    ['tsconfig.json'],
+    ['packages/a/tsconfig.build.json'],
+    ['npm-shrinkwrap-lock.json'],
+    ['.eslintrc.json'],
+    ['app/main.py'],
+    ['README.md'],
+  ])('skips %s', (file) => {
+    expect(generic.selectFiles([abs(file)], ROOT)).toEqual([]);
+  });
+
+  it('keeps the order of the files it selects', () => {
+    const files = [abs('b.tf'), abs('x.py'), abs('a.yaml')];
+    expect(generic.selectFiles(files, ROOT)).toEqual([abs('b.tf'), abs('a.yaml')]);
+  });
+});
+
+describe('kics.plan', () => {
+  const outDir = abs('.out', 'kics');
+  const files = [abs('main.tf'), abs('Dockerfile')];
+  const context: PlanContext = {
+    root: ROOT,
+    target: ROOT,
+    files,
+    outDir,
+    tool: { command: '/tools/kics/kics', version: '2.1.0', cwd: '/tools/kics', source: 'tools-dir' },
+    options: { timeoutSeconds: 900, extraArgs: ['--exclude-severities', 'info'] },
+  };
+  const planned = kics.plan(context);
+
+  it('runs the located binary directly, never a shell', () => {
+    expect(planned.file).toBe('/tools/kics/kics');
+    expect(planned).not.toHaveProperty('shell');
+  });
+
+  it('runs in the tool folder, where KICS finds its assets', () => {
+    expect(planned.cwd).toBe('/tools/kics');
+  });
+
+  it('asks for SARIF (findings) and JSON (query severities) reports in CI mode', () => {
+    expect(planned.args[0]).toBe('scan');
+    const formats = planned.args.indexOf('--report-formats');
+    expect(planned.args[formats + 1]?.split(',')).toEqual(['sarif', 'json']);
+    expect(planned.args).toContain('--ci');
+  });
+
+  it('writes kics.sarif into the output folder', () => {
+    const outputPath = planned.args.indexOf('--output-path');
+    expect(planned.args[outputPath + 1]).toBe(outDir);
+    const outputName = planned.args.indexOf('--output-name');
+    expect(planned.args[outputName + 1]).toBe('kics');
+    expect(planned.sarifPath).toBe(path.join(outDir, 'kics.sarif'));
+  });
+
+  it('passes each selected file with its own --path flag', () => {
+    const paths = planned.args.flatMap((arg, i) => (arg === '--path' ? [planned.args[i + 1]] : []));
+    expect(paths).toEqual(files);
+  });
+
+  it('quotes a path holding a comma the CSV way, so KICS does not split it', () => {
+    const odd = abs('infra', 'a,b.tf');
+    const plan = kics.plan({ ...context, files: [odd] });
+    expect(plan.args[plan.args.indexOf('--path') + 1]).toBe(`"${odd}"`);
+  });
+
+  it('appends the extra args last', () => {
+    expect(planned.args.slice(-2)).toEqual(['--exclude-severities', 'info']);
+  });
+});

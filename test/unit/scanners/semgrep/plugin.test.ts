@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtinRulesDir, semgrep } from '../../../../scanners/semgrep/plugin.ts';
+import type { PlanContext, Scanner, SuppressionSite } from '../../../../scanners/types.ts';
+
+const ROOT = path.resolve('/repo');
+/** The plugin seen through the Scanner interface, as the runner calls it. */
+const generic: Scanner = semgrep;
+const RULE = 'controlgate.python.eval-injection';
+
+function suppression(lines: string[], startLine: number, ruleId = RULE): string | undefined {
+  const s: SuppressionSite = { lines, startLine, endLine: startLine, ruleId };
+  return semgrep.inSourceSuppression(s);
+}
+
+describe('semgrep.interpretExit', () => {
+  it.each([0, 1])('reads %i as a successful run that may have findings', (code) => {
+    expect(semgrep.interpretExit(code)).toBe('findings');
+  });
+
+  it.each([2, 3, 4, 7, 123, 255])('reads %i as an error', (code) => {
+    expect(semgrep.interpretExit(code)).toBe('error');
+  });
+});
+
+describe('semgrep.selectFiles', () => {
+  it('keeps text files of any language', () => {
+    const files = ['app/main.py', 'web/index.ts', 'config/.env', 'Dockerfile', 'README.md'].map((f) =>
+      path.join(ROOT, f),
+    );
+    expect(generic.selectFiles(files, ROOT)).toEqual(files);
+  });
+
+  it.each(['logo.png', 'poetry.lock', 'package-lock.json', 'dist/app.min.js', 'lib.so', 'IMAGE.PNG'])(
+    'skips %s',
+    (file) => {
+      expect(generic.selectFiles([path.join(ROOT, file)], ROOT)).toEqual([]);
+    },
+  );
+});
+
+describe('semgrep.inSourceSuppression: same line', () => {
+  it('recognises a bare # nosemgrep', () => {
+    expect(suppression(['eval(user_input)  # nosemgrep'], 1)).toBe('nosemgrep');
+  });
+
+  it('recognises // nosemgrep: <full rule id>', () => {
+    expect(suppression([`eval(userInput); // nosemgrep: ${RULE}`], 1)).toBe(`nosemgrep: ${RULE}`);
+  });
+
+  it('recognises a rule id suffix after a dot', () => {
+    expect(suppression(['eval(x)  # nosemgrep: eval-injection'], 1)).toBeDefined();
+  });
+
+  it('does not match a partial id that is not a dotted suffix', () => {
+    expect(suppression(['eval(x)  # nosemgrep: injection'], 1)).toBeUndefined();
+  });
+
+  it('does not suppress when a different rule id is listed', () => {
+    expect(suppression(['eval(x)  # nosemgrep: controlgate.python.weak-hash'], 1)).toBeUndefined();
+  });
+
+  it('suppresses when one of several listed ids matches', () => {
+    expect(suppression([`eval(x)  # nosemgrep: controlgate.python.weak-hash, ${RULE}`], 1)).toBeDefined();
+  });
+
+  it('finds nothing without a comment', () => {
+    expect(suppression(['eval(x)'], 1)).toBeUndefined();
+  });
+});
+
+describe('semgrep.inSourceSuppression: line before', () => {
+  it('recognises a comment alone on the line before', () => {
+    const lines = ['def run(x):', `    // nosemgrep: ${RULE}`, '    eval(x)'];
+    expect(suppression(lines, 3)).toBe(`nosemgrep: ${RULE}`);
+  });
+
+  it('recognises a bare # nosemgrep alone on the line before', () => {
+    expect(suppression(['# nosemgrep', 'eval(x)'], 2)).toBe('nosemgrep');
+  });
+
+  it('ignores a nosemgrep that trails code on the line before', () => {
+    const lines = ['other = eval(y)  # nosemgrep', 'eval(x)'];
+    expect(suppression(lines, 2)).toBeUndefined();
+  });
+
+  it('does not suppress when the comment before names a different rule', () => {
+    const lines = ['// nosemgrep: controlgate.javascript.dom-xss-innerhtml', 'eval(x)'];
+    expect(suppression(lines, 2)).toBeUndefined();
+  });
+
+  it('ignores comments two lines above', () => {
+    const lines = ['# nosemgrep', '', 'eval(x)'];
+    expect(suppression(lines, 3)).toBeUndefined();
+  });
+});
+
+describe('semgrep.plan', () => {
+  const outDir = path.join(ROOT, '.out', 'semgrep');
+  const files = [path.join(ROOT, 'a.py'), path.join(ROOT, 'tests', 'b.js')];
+  function plan(configs?: string[]) {
+    const context: PlanContext = {
+      root: ROOT,
+      target: ROOT,
+      files,
+      outDir,
+      tool: { command: '/usr/local/bin/semgrep', version: '1.100.0', source: 'path' },
+      options: { timeoutSeconds: 900, extraArgs: ['--max-target-bytes', '1000000'], configs },
+    };
+    return semgrep.plan(context);
+  }
+
+  it('runs the located binary directly, never a shell', () => {
+    const planned = plan();
+    expect(planned.file).toBe('/usr/local/bin/semgrep');
+    expect(planned).not.toHaveProperty('shell');
+  });
+
+  it('passes the flags the plugin promises', () => {
+    const { args } = plan();
+    expect(args[0]).toBe('scan');
+    for (const flag of ['--metrics=off', '--no-rewrite-rule-ids', '--disable-nosem', '--sarif']) {
+      expect(args).toContain(flag);
+    }
+  });
+
+  it('writes SARIF to semgrep.sarif in the output folder', () => {
+    const planned = plan();
+    const sarifPath = path.join(outDir, 'semgrep.sarif');
+    expect(planned.sarifPath).toBe(sarifPath);
+    expect(planned.args[planned.args.indexOf('--output') + 1]).toBe(sarifPath);
+  });
+
+  it('points "builtin" (the default) at the shipped rule pack', () => {
+    const { args } = plan();
+    expect(args[args.indexOf('--config') + 1]).toBe(builtinRulesDir());
+    expect(existsSync(path.join(builtinRulesDir(), 'python', 'eval-injection.yaml'))).toBe(true);
+  });
+
+  it('passes one --config per configured pack, in order', () => {
+    const { args } = plan(['builtin', 'p/python', './rules']);
+    const configs = args.flatMap((a, i) => (a === '--config' ? [args[i + 1]] : []));
+    expect(configs).toEqual([builtinRulesDir(), 'p/python', './rules']);
+  });
+
+  it('ends with the extra args and then the explicit file targets', () => {
+    expect(plan().args.slice(-4)).toEqual(['--max-target-bytes', '1000000', ...files]);
+  });
+
+  it('keeps Semgrep off the network through its environment', () => {
+    const { env, cwd } = plan();
+    expect(env?.SEMGREP_SEND_METRICS).toBe('off');
+    expect(env?.SEMGREP_ENABLE_VERSION_CHECK).toBe('0');
+    expect(cwd).toBe(ROOT);
+  });
+});
