@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { computeFingerprints, type FingerprintBasis, normalizeCode } from '../../../src/findings/fingerprint.ts';
+import {
+  computeFingerprints,
+  type FingerprintBasis,
+  normalizeCode,
+} from '../../../src/findings/fingerprint.ts';
 
 function basis(overrides: Partial<FingerprintBasis> = {}): FingerprintBasis {
   return {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SEVERITIES } from '../../../../src/findings/finding.ts';
 import { gitlabCodeQualityReport } from '../../../../src/report/gitlab/codequality.ts';
-import { gitlabSastReport, gitlabTime, ruleIdentifierType, uuidV5 } from '../../../../src/report/gitlab/sast.ts';
+import {
+  gitlabSastReport,
+  gitlabTime,
+  ruleIdentifierType,
+  uuidV5,
+} from '../../../../src/report/gitlab/sast.ts';
 import {
   codeQualityReportSchema,
   GITLAB_TIME,
