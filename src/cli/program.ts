@@ -1,31 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { ScanArgs } from '../gate/settings.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
-
-export type OutputFormat = 'text' | 'json' | 'sarif';
-
-export interface ScanArgs {
-  path: string;
-  waivers?: string;
-  /** A folder name, false for --no-evidence, or undefined: on by default in CI. */
-  evidence?: string | false;
-  evidenceZip?: string;
-  commentKey: string;
-  comment: 'update' | 'off';
-  reportsDir?: string;
-  scanners?: string[];
-  format: OutputFormat;
-  output?: string;
-  outDir?: string;
-  config?: string;
-  concurrency?: number;
-  progress: boolean;
-  /** Compare with this git ref's merge base; false for --no-base (judge everything even in CI). */
-  base?: string | false;
-  /** Compare with an earlier run's evidence bundle. */
-  baseline?: string;
-  /** SARIF logs from other tools to add as inputs. */
-  sarif?: string[];
-}
 
 export type CliCommand =
   | { kind: 'scan'; args: ScanArgs }

@@ -3,13 +3,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { builtinRulesDir } from '../../scanners/semgrep/plugin.ts';
-import type { Exec } from '../exec.ts';
 import { packageRoot, toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
-import { githubContext } from '../platforms/github/context.ts';
-import { gitlabContext } from '../platforms/gitlab/context.ts';
+import type { ChangeContext } from '../platforms/types.ts';
+import type { RunFacts } from '../report/run-facts.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
-import type { RunFacts } from './run-facts.ts';
 
 function sha256File(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -39,63 +37,44 @@ function rulePackHashes(outcome: ScanOutcome): RunFacts['hashes']['rulePacks'] {
   return hashes;
 }
 
-async function git(exec: Exec, root: string, args: string[]): Promise<string | null> {
-  const result = await exec({ file: 'git', args: ['-C', root, ...args], timeoutMs: 10_000 });
-  const out = result.stdout.trim();
-  return result.exitCode === 0 && out !== '' ? out : null;
+/**
+ * A command line as run, with the machine's folders written as placeholders. The longer folder
+ * goes first and only whole path segments match, so an output folder beside the root
+ * (`/work/app-out` next to `/work/app`) is `<out>`, not `<root>-out`.
+ */
+export function portableArgs(args: readonly string[], folders: Readonly<Record<string, string>>): string[] {
+  const ordered = Object.entries(folders)
+    .filter(([, dir]) => dir !== '')
+    .sort(([, a], [, b]) => b.length - a.length);
+  return args.map((arg) => {
+    let text = arg;
+    for (const [name, dir] of ordered) {
+      const escaped = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      text = text.replace(new RegExp(`${escaped}(?=$|[/\\\\,"'=:;\\s])`, 'g'), name);
+    }
+    return text;
+  });
 }
 
-/** "owner/name" from a git remote URL (https or ssh form), without credentials. */
-function repositoryFromRemote(url: string | null): string | null {
-  // Only hosted remotes (https://host/owner/name, git@host:owner/name); a local path names no repository.
-  if (!url || !/^(?:[a-z+]+:\/\/|[\w.-]+@[\w.-]+:)/i.test(url)) return null;
-  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
-  return match?.[1] ?? null;
-}
-
-function changeNumber(env: NodeJS.ProcessEnv): number | null {
-  const fromRef = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '')?.[1];
-  const raw = fromRef ?? env.CI_MERGE_REQUEST_IID;
-  return raw && /^\d+$/.test(raw) ? Number(raw) : null;
-}
-
-/** Gathers run.json: CI variables first (GitHub, GitLab), then git, then the outcome itself. */
-export async function collectRunFacts(
-  outcome: ScanOutcome,
-  exec: Exec,
-  env: NodeJS.ProcessEnv,
-): Promise<RunFacts> {
+/** Gathers run.json from the change context (CI's, completed from git) and the outcome itself. */
+export function collectRunFacts(outcome: ScanOutcome, context: ChangeContext): RunFacts {
   const root = outcome.root;
-  const githubRun =
-    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-      ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-      : null;
-  const relativeArgs = (args: string[]) =>
-    args.map((a) => a.replaceAll(root, '<root>').replaceAll(outcome.outDir, '<out>'));
+  const folders = { '<root>': root, '<out>': outcome.outDir };
   const configFile = outcome.configFile;
   const waiversFile = outcome.data.waiversFile;
   return {
     controlgateVersion: CONTROLGATE_VERSION,
-    repository:
-      env.GITHUB_REPOSITORY ??
-      env.CI_PROJECT_PATH ??
-      repositoryFromRemote(await git(exec, root, ['config', '--get', 'remote.origin.url'])),
-    commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? (await git(exec, root, ['rev-parse', 'HEAD'])),
-    branch:
-      env.GITHUB_HEAD_REF ||
-      env.GITHUB_REF_NAME ||
-      env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME ||
-      env.CI_COMMIT_REF_NAME ||
-      (await git(exec, root, ['rev-parse', '--abbrev-ref', 'HEAD'])),
-    changeNumber: changeNumber(env),
-    isFork:
-      env.GITHUB_ACTIONS === 'true'
-        ? githubContext(env).isFork
-        : env.GITLAB_CI === 'true'
-          ? gitlabContext(env).isFork
-          : false,
-    actor: env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? null,
-    runUrl: githubRun ?? env.CI_PIPELINE_URL ?? null,
+    repository: context.repository,
+    platform: context.platform,
+    event: context.eventName,
+    commit: context.headSha,
+    baseCommit: context.baseSha,
+    mergeCommit: context.mergeSha,
+    branch: context.headRef,
+    changeNumber: context.changeNumber,
+    isFork: context.isFork,
+    actor: context.actor,
+    runUrl: context.runUrl,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     host: { os: os.type(), release: os.release(), arch: os.arch(), node: process.version },
@@ -104,7 +83,7 @@ export async function collectRunFacts(
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path.basename(s.command.file), ...relativeArgs(s.command.args)] : null,
+      command: s.command ? [path.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null,

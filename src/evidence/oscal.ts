@@ -1,8 +1,8 @@
 import type { JsonReport } from '../report/json-report.ts';
+import type { RunFacts } from '../report/run-facts.ts';
 import { OSCAL_VERSION, uuidV5 } from './oscal/ids.ts';
 import { ASSESSED_VERDICTS, criterionFindings, observations, resultRemarks } from './oscal/results.ts';
 import { compact, markup, markupLine, oneLine, props } from './oscal/text.ts';
-import type { RunFacts } from './run-facts.ts';
 
 export { OSCAL_VERSION } from './oscal/ids.ts';
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { RunFacts } from '../evidence/run-facts.ts';
 import { renderFixed } from './html/comparison.ts';
 import { renderRunFacts, renderScanners, renderWaivers } from './html/details.ts';
 import { esc } from './html/escape.ts';
@@ -8,6 +7,7 @@ import { SCRIPT } from './html/script.ts';
 import { STYLES } from './html/styles.ts';
 import { renderMatrix, renderSummary } from './html/summary.ts';
 import type { JsonReport } from './json-report.ts';
+import type { RunFacts } from './run-facts.ts';
 
 /**
  * Nothing may be fetched: no network, no other files. The script is allowed by its hash only, so a

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunFacts } from '../../src/evidence/run-facts.ts';
+import type { RunFacts } from '../../src/report/run-facts.ts';
 import { runCli } from '../support/cli.ts';
 
 const EXPECTED_FILES = [

@@ -4,10 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/controls/data-files.ts';
-import type { RunFacts } from '../../src/evidence/run-facts.ts';
 import { GROUP_TITLES } from '../../src/report/html/model.ts';
 import { renderHtmlReport } from '../../src/report/html-report.ts';
 import type { JsonReport } from '../../src/report/json-report.ts';
+import type { RunFacts } from '../../src/report/run-facts.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { ciRunFacts } from '../support/run-facts.ts';
 

@@ -1,5 +1,5 @@
-import type { RunFacts } from '../../src/evidence/run-facts.ts';
 import type { JsonReport } from '../../src/report/json-report.ts';
+import type { RunFacts } from '../../src/report/run-facts.ts';
 
 /**
  * What a CI run of a scan would record: the report's own data plus a plausible pull-request context
@@ -9,7 +9,11 @@ export function ciRunFacts(report: JsonReport): RunFacts {
   return {
     controlgateVersion: report.tool.version,
     repository: 'octo/shop',
+    platform: 'github',
+    event: 'pull_request',
     commit: '4f3c2a1b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a',
+    baseCommit: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567',
+    mergeCommit: '9e8d7c6b5a4f30211e0d9c8b7a6f5e4d3c2b1a09',
     branch: 'feature/checkout-v2',
     changeNumber: 482,
     isFork: false,

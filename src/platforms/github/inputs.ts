@@ -3,7 +3,10 @@
  * the input, the bad value and the expected form, as actions/checkout does.
  */
 
-export class InputError extends Error {
+import { UsageError } from '../../errors.ts';
+
+/** A bad Action input: the user's mistake, reported without a stack. */
+export class InputError extends UsageError {
   override readonly name = 'InputError';
 }
 
@@ -53,6 +56,15 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['true', 'yes', '1', 'on'].includes(value)) return true;
   if (['false', 'no', '0', 'off'].includes(value)) return false;
   throw new InputError(`input "${name}" is "${value}"; expected true or false`);
+}
+
+/** The runner's folders: the checked-out workspace and a temporary folder removed after the job. */
+export function runnerPaths(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  tmp: string,
+): { workspace: string; temp: string } {
+  return { workspace: env.GITHUB_WORKSPACE ?? cwd, temp: env.RUNNER_TEMP ?? tmp };
 }
 
 /** Reads the Action's inputs from the INPUT_* environment the runner sets. */

@@ -1,27 +1,71 @@
+import path from 'node:path';
+import { DefaultArtifactClient } from '@actions/artifact';
+import * as core from '@actions/core';
+import type { JsonReport } from '../../report/json-report.ts';
+import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
-import type { ChangeContext, CommentOutcome, Platform } from '../types.ts';
-import type { GitHubClient } from './client.ts';
+import type { ChangeContext, Platform } from '../types.ts';
+import { annotate } from './annotations.ts';
+import { githubClient, httpStatus } from './client.ts';
 import { githubCommentStore } from './comments.ts';
 
-/** The GitHub implementation of Platform: comments on the PR, statuses on the head commit. */
-export function githubPlatform(client: GitHubClient, context: ChangeContext): Platform {
+/** GitHub rejects comment bodies longer than this many characters. */
+export const GITHUB_COMMENT_CHARS = 65_536;
+/** GitHub cuts status descriptions at 140 characters. */
+const STATUS_DESCRIPTION_CHARS = 140;
+
+export interface GithubPlatformOptions {
+  token: string;
+  env: NodeJS.ProcessEnv;
+  /** The REST API's root; default GitHub's (GITHUB_API_URL on a runner). */
+  baseUrl?: string;
+}
+
+/** The token can write unless this is a pull_request from a fork (GitHub hands those a read-only one). */
+function cannotPublish(context: ChangeContext, token: string): string | undefined {
+  if (context.isFork && context.eventName === 'pull_request')
+    return 'this pull request comes from a fork, so the token is read-only: no comment or status is posted. The decision is still enforced; see the README for the two-workflow pattern that comments on fork PRs.';
+  if (!token) return 'no token given; no comment or status is posted';
+  return undefined;
+}
+
+/**
+ * The GitHub implementation of Platform: comments on the PR, statuses on the head commit,
+ * annotations, outputs and the job summary through @actions/core, evidence as a workflow artifact.
+ */
+export function githubPlatform(context: ChangeContext, options: GithubPlatformOptions) {
+  const { token, env } = options;
   const [owner = '', repo = ''] = (context.repository ?? '').split('/');
+  const limits = apiLimits(env);
+  const baseUrl = options.baseUrl ?? env.GITHUB_API_URL;
+  // Each publication gets its own API budget: a dead API delays the job a bounded time, and a comment
+  // API that fails for good cannot use up the time of the status that branch protection requires.
+  const client = () => githubClient(token, core, apiBudget(limits), baseUrl);
   return {
+    id: 'github',
     context,
-    async upsertComment(marker: string, body: string): Promise<CommentOutcome> {
+    limits: { commentChars: GITHUB_COMMENT_CHARS },
+    commentName: 'PR comment',
+    blobBase: context.repoUrl,
+    evidenceHint: (name: string) => `the \`${name}\` artifact`,
+    cannotPublish: cannotPublish(context, token),
+    async upsertComment(marker: string, body: string) {
       if (context.changeNumber === null) return 'skipped';
       return upsertStickyComment(
-        githubCommentStore(client, { owner, repo, issue: context.changeNumber }),
+        githubCommentStore(client(), { owner, repo, issue: context.changeNumber }),
         marker,
         body,
       );
     },
     async publishStatus(state, description, statusContext) {
       if (!context.headSha) return;
-      // GitHub cuts descriptions at 140 characters.
-      const text = description.length > 140 ? `${description.slice(0, 139)}…` : description;
+      const text =
+        description.length > STATUS_DESCRIPTION_CHARS
+          ? `${description.slice(0, STATUS_DESCRIPTION_CHARS - 1)}…`
+          : description;
+      const api = client();
       // A rerun with the same result posts nothing: the latest status of this context already says it.
-      const existing = await client.rest.repos.listCommitStatusesForRef({
+      const existing = await api.rest.repos.listCommitStatusesForRef({
         owner,
         repo,
         ref: context.headSha,
@@ -36,7 +80,7 @@ export function githubPlatform(client: GitHubClient, context: ChangeContext): Pl
       ) {
         return;
       }
-      await client.rest.repos.createCommitStatus({
+      await api.rest.repos.createCommitStatus({
         owner,
         repo,
         sha: context.headSha,
@@ -46,5 +90,52 @@ export function githubPlatform(client: GitHubClient, context: ChangeContext): Pl
         ...(context.runUrl ? { target_url: context.runUrl } : {}),
       });
     },
-  };
+    annotate: (report: JsonReport) => annotate(report, core),
+    async uploadEvidence(name, dir, files, retentionDays) {
+      if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
+        core.warning(
+          `controlgate: cannot upload the evidence artifact here (no ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL: only \`uses:\` steps get them); the bundle is at ${dir}`,
+        );
+        return false;
+      }
+      try {
+        const absolute = files.map((f) => path.join(dir, ...f.split('/')));
+        await new DefaultArtifactClient().uploadArtifact(
+          name,
+          absolute,
+          dir,
+          retentionDays ? { retentionDays } : {},
+        );
+        core.info(`controlgate: evidence uploaded as artifact "${name}"`);
+        return true;
+      } catch (error) {
+        core.warning(
+          `controlgate: evidence upload failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return false;
+      }
+    },
+    setOutputs(outputs) {
+      for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+    },
+    async writeSummary(markdown) {
+      if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+    },
+    async confirmChange(number, headSha) {
+      const pr = await client().rest.pulls.get({ owner, repo, pull_number: number });
+      return pr.data.head.sha === headSha;
+    },
+    describeFailure(error) {
+      const status = httpStatus(error);
+      const hint =
+        status === 403
+          ? ' (the token cannot write here: fork PR or missing `pull-requests: write` / `statuses: write` permission)'
+          : '';
+      // The API's own words are quoted, and a server or proxy may echo the credentials it was sent;
+      // `setSecret` masks them only on a real runner.
+      const message = error instanceof Error ? error.message : String(error);
+      const said = token ? message.replaceAll(token, '***') : message;
+      return `${status ?? ''} ${said}${hint}`;
+    },
+  } satisfies Platform;
 }

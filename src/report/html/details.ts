@@ -1,5 +1,5 @@
-import type { RunFacts } from '../../evidence/run-facts.ts';
 import type { JsonReport } from '../json-report.ts';
+import type { RunFacts } from '../run-facts.ts';
 import { code, duration, esc, table } from './escape.ts';
 
 type WaiverFacts = JsonReport['waivers']['stale'][number];

@@ -1,7 +1,7 @@
 import type { Verdict } from '../../controls/evaluate.ts';
-import type { RunFacts } from '../../evidence/run-facts.ts';
 import { SEVERITIES } from '../../findings/finding.ts';
 import type { JsonReport } from '../json-report.ts';
+import type { RunFacts } from '../run-facts.ts';
 import { renderComparison } from './comparison.ts';
 import { esc } from './escape.ts';
 import { CATEGORY_TITLES, type Control, GROUP_TITLES, groupControls, VERDICTS } from './model.ts';

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,6 @@ import { UsageError } from '../../../src/errors.ts';
 import { type Exec, realExec } from '../../../src/exec.ts';
 import type { Finding } from '../../../src/findings/finding.ts';
 import { computeFingerprints } from '../../../src/findings/fingerprint.ts';
-import { chooseBase, ciBase } from '../../../src/platforms/change-base.ts';
 import { execResult } from '../../support/exec-result.ts';
 import { GitRepo, git } from '../../support/git-repo.ts';
 
@@ -477,75 +476,6 @@ describe('classifyFindings', () => {
     classifyFindings({ head, base, renames: new Map() });
     expect(head[0]?.baselineState).toBeUndefined();
     expect(base[0]?.baselineState).toBeUndefined();
-  });
-});
-
-describe('ciBase: the base a CI run compares with', () => {
-  const BASE_SHA = 'a'.repeat(40);
-
-  async function eventFile(payload: unknown): Promise<string> {
-    const file = path.join(await tempDir(), 'event.json');
-    await writeFile(file, JSON.stringify(payload));
-    return file;
-  }
-
-  it('a GitHub pull_request event compares with the pull request base commit', async () => {
-    const file = await eventFile({
-      number: 7,
-      pull_request: { number: 7, base: { sha: BASE_SHA, ref: 'main' }, head: { sha: 'b'.repeat(40) } },
-    });
-    const env = { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: file };
-    expect(ciBase(env)).toEqual({ ref: BASE_SHA, source: 'ci' });
-  });
-
-  it('a GitHub merge queue run compares with the queue base', async () => {
-    const file = await eventFile({ merge_group: { base_sha: BASE_SHA, head_sha: 'c'.repeat(40) } });
-    const env = { GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'merge_group', GITHUB_EVENT_PATH: file };
-    expect(ciBase(env)).toEqual({ ref: BASE_SHA, source: 'ci' });
-  });
-
-  it('a GitHub push has no base: everything is judged', async () => {
-    const file = await eventFile({ ref: 'refs/heads/main', before: BASE_SHA, after: 'd'.repeat(40) });
-    expect(ciBase({ GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: file })).toBe(
-      undefined,
-    );
-  });
-
-  it('a GitHub pull_request whose event file is missing has no base', () => {
-    const env = {
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: path.join(os.tmpdir(), 'controlgate-no-such-event.json'),
-    };
-    expect(ciBase(env)).toBe(undefined);
-  });
-
-  it('a GitLab merge request pipeline compares with the diff base', () => {
-    const env = {
-      GITLAB_CI: 'true',
-      CI_PIPELINE_SOURCE: 'merge_request_event',
-      CI_MERGE_REQUEST_IID: '12',
-      CI_MERGE_REQUEST_DIFF_BASE_SHA: BASE_SHA,
-      CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
-    };
-    expect(ciBase(env)).toEqual({ ref: BASE_SHA, source: 'ci' });
-  });
-
-  it('a GitLab branch pipeline has no base', () => {
-    expect(ciBase({ GITLAB_CI: 'true', CI_PIPELINE_SOURCE: 'push', CI_COMMIT_SHA: BASE_SHA })).toBe(
-      undefined,
-    );
-  });
-
-  it('outside CI there is no base', () => {
-    expect(ciBase({})).toBe(undefined);
-  });
-
-  it('--base wins over CI, and --no-base turns comparing off even on a merge request', () => {
-    const env = { GITLAB_CI: 'true', CI_MERGE_REQUEST_IID: '12', CI_MERGE_REQUEST_DIFF_BASE_SHA: BASE_SHA };
-    expect(chooseBase('release', env)).toEqual({ ref: 'release', source: 'cli' });
-    expect(chooseBase(false, env)).toBe(undefined);
-    expect(chooseBase(undefined, env)).toEqual({ ref: BASE_SHA, source: 'ci' });
   });
 });
 

@@ -3,7 +3,16 @@ export interface RunFacts {
   controlgateVersion: string;
   /** e.g. "octo/shop"; from CI variables or the git remote, when known. */
   repository: string | null;
+  /** Where the run happened: github, gitlab or local. */
+  platform: 'github' | 'gitlab' | 'local';
+  /** The CI event (pull_request, merge_group, push, merge_request_event, …); null locally. */
+  event: string | null;
+  /** The change's head commit: what would be merged (on a PR, not the merge commit CI checked out). */
   commit: string | null;
+  /** The commit the change was judged against (the PR's base, the MR's diff base), when there is one. */
+  baseCommit: string | null;
+  /** The merge commit CI built and scanned instead of the head (GitHub refs/pull/N/merge, GitLab merged results). */
+  mergeCommit: string | null;
   branch: string | null;
   /** PR or MR number, when the run is for one. */
   changeNumber: number | null;

@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { BUILTIN_SCANNERS } from '../../scanners/index.ts';
+import { loadConfig } from '../config/load.ts';
+import { STARTER_CONFIG } from '../config/starter.ts';
+import { loadCatalog, loadMapping } from '../controls/data-files.ts';
+import { errorMessage, UsageError } from '../errors.ts';
+import { renderSummary, summarizeBundles } from '../evidence/summarize.ts';
+import { verifyBundle } from '../evidence/verify.ts';
+import { realExec } from '../exec.ts';
+import { writeChunks } from '../gate/write-outputs.ts';
+import { describeOutcome, installScanners } from '../install/index.ts';
+import { toolsDir } from '../paths.ts';
+import { scan } from '../pipeline/scan.ts';
+import { resolveWorkspace } from '../pipeline/workspace.ts';
+import { explainCriterion, explainFinding } from '../report/explain.ts';
+import { renderMappingMarkdown, renderMappingText } from '../report/mapping-view.ts';
+import type { Io } from './io.ts';
+import type { CliCommand } from './program.ts';
+
+/** `controlgate init`: a commented starter configuration. */
+export async function init(dir: string, force: boolean, io: Io): Promise<number> {
+  const file = path.resolve(io.cwd, dir, '.controlgate.yml');
+  if (existsSync(file) && !force)
+    throw new UsageError(`${file} already exists; pass --force to overwrite it`);
+  await writeChunks(file, [STARTER_CONFIG]);
+  io.out(`wrote ${path.relative(io.cwd, file) || file}\n`);
+  return 0;
+}
+
+/** `controlgate controls`: the criteria with the mapping rows and scanners that feed each. */
+export function controls(markdown: boolean, io: Io): number {
+  const catalog = loadCatalog();
+  const mapping = loadMapping();
+  io.out(
+    markdown
+      ? renderMappingMarkdown(catalog.data, mapping.data, {
+          catalog: catalog.sha256,
+          mapping: mapping.sha256,
+        })
+      : renderMappingText(catalog.data, mapping.data),
+  );
+  return 0;
+}
+
+/** `controlgate explain`: why a criterion, a rule or a finding is what it is. */
+export async function explain(command: Extract<CliCommand, { kind: 'explain' }>, io: Io): Promise<number> {
+  const catalog = loadCatalog().data;
+  const mapping = loadMapping().data;
+  if (/^(CC|A|C|PI|P)\d+\.\d+$/.test(command.subject)) {
+    const workspace = resolveWorkspace(command.path, io.cwd);
+    const { config } = await loadConfig({
+      explicit: command.config,
+      target: workspace.targetDir,
+      root: workspace.root,
+    });
+    const text = explainCriterion(command.subject, catalog, mapping, config);
+    if (!text)
+      throw new UsageError(
+        `unknown criterion "${command.subject}"; run \`controlgate controls\` for the list`,
+      );
+    io.out(text);
+    return 0;
+  }
+  const outcome = await scan({
+    target: command.path,
+    ...(command.scanners ? { scannerIds: command.scanners } : {}),
+    ...(command.config ? { configFile: command.config } : {}),
+    exec: realExec,
+    toolsDir: toolsDir(io.env),
+    env: io.env,
+    cwd: io.cwd,
+  });
+  if (outcome.outDirIsTemporary) await rm(outcome.outDir, { recursive: true, force: true });
+  const [scanner, ...rest] = command.subject.split(':');
+  const ruleId = rest.join(':');
+  const matches = outcome.gate.findings.filter((g) =>
+    ruleId
+      ? g.finding.scanner === scanner && g.finding.ruleId === ruleId
+      : g.finding.fingerprint === command.subject,
+  );
+  if (matches.length === 0) {
+    io.err(
+      `controlgate: no finding in this scan matches "${command.subject}" (expected scanner:ruleId or a fingerprint)\n`,
+    );
+    return 2;
+  }
+  io.out(matches.map((g) => explainFinding(g, outcome.config, outcome.gate, catalog)).join('\n'));
+  return 0;
+}
+
+/** `controlgate evidence verify`: every hash of a bundle, and no file missing or extra. */
+export async function verify(location: string, io: Io): Promise<number> {
+  if (!existsSync(location)) throw new UsageError(`no evidence bundle at ${location}`);
+  const result = await verifyBundle(path.resolve(io.cwd, location));
+  if (result.ok) {
+    io.out(
+      `${location}: intact — ${result.files} files match the manifest, bundle digest sha256:${result.digest}\n`,
+    );
+    return 0;
+  }
+  io.out(`${location}: NOT intact\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  return 1;
+}
+
+/** `controlgate evidence summarize`: per criterion, how many changes passed, were blocked or waived. */
+export async function summarize(locations: readonly string[], io: Io): Promise<number> {
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path.resolve(io.cwd, l)))));
+  return 0;
+}
+
+/** `controlgate scanners list`: each built-in scanner, its version and where it was found. */
+export async function listScanners(io: Io): Promise<number> {
+  for (const scanner of BUILTIN_SCANNERS.values()) {
+    try {
+      const tool = await scanner.locate({ exec: realExec, toolsDir: toolsDir(io.env), env: io.env });
+      io.out(`${scanner.id}\t${tool.version}\t${tool.command}\n`);
+    } catch (error) {
+      io.out(`${scanner.id}\tmissing\t${errorMessage(error)}\n`);
+    }
+  }
+  return 0;
+}
+
+/** `controlgate scanners install`: the pinned scanners, hash-checked, into the tools folder. */
+export async function install(io: Io): Promise<number> {
+  const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}\n`));
+  for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}\n`);
+  return outcomes.some((o) => o.action === 'failed') ? 2 : 0;
+}

@@ -1,0 +1,122 @@
+import type { ChangeContext, Log, Platform, StatusState } from '../platforms/types.ts';
+import type { JsonReport } from '../report/json-report.ts';
+import { commentMarker, renderComment } from '../report/markdown/comment.ts';
+import { renderJobSummary } from '../report/markdown/summary.ts';
+import type { GateSettings } from './settings.ts';
+
+/** What the run produced besides the report, for the platform's outputs. */
+export interface Produced {
+  report: JsonReport;
+  /** The evidence bundle's folder, when one was written (or read, for the fork-safe second half). */
+  evidencePath?: string;
+  /** Scanner id → its own SARIF file. */
+  sarifPaths: Readonly<Record<string, string>>;
+}
+
+function failedCriteria(report: JsonReport): string[] {
+  return report.controls.filter((c) => c.verdict === 'fail').map((c) => c.id);
+}
+
+/** The status a required check shows, said the same way on every platform. */
+export function statusFor(report: JsonReport): { state: StatusState; description: string } {
+  if (report.exitCode === 0) return { state: 'success', description: 'SOC 2 controls pass' };
+  if (report.exitCode === 1)
+    return { state: 'failure', description: `blocked: ${failedCriteria(report).join(', ')} fail` };
+  return { state: 'error', description: 'could not evaluate every blocking control' };
+}
+
+function links(context: ChangeContext, blobBase: string | null) {
+  return {
+    ...(blobBase ? { repoUrl: blobBase } : {}),
+    ...(context.headSha ? { headSha: context.headSha } : {}),
+    ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+  };
+}
+
+/** A publication's failure (403 from a read-only token, an API outage) is a warning: the exit code still decides. */
+async function guarded(what: string, platform: Platform, log: Log, action: () => Promise<void>) {
+  try {
+    await action();
+  } catch (error) {
+    log.warning(`controlgate: could not post the ${what}: ${platform.describeFailure(error)}`);
+  }
+}
+
+/**
+ * Everything the platform shows: outputs, summary, annotations, its own report files, the sticky
+ * comment and the commit status, each as far as the platform can. Returns the report files written.
+ */
+export async function publish(
+  produced: Produced,
+  platform: Platform,
+  settings: GateSettings,
+  log: Log,
+): Promise<string[]> {
+  const { report } = produced;
+  const { context } = platform;
+  platform.setOutputs?.({
+    decision: report.decision,
+    'exit-code': String(report.exitCode),
+    'failed-criteria': failedCriteria(report).join(','),
+    counts: JSON.stringify(report.summary.bySeverity),
+    'evidence-path': produced.evidencePath ?? '',
+    'sarif-paths': JSON.stringify(produced.sarifPaths),
+  });
+  const hint = platform.evidenceHint(settings.evidence.name);
+  await platform.writeSummary?.(
+    renderJobSummary(report, { ...links(context, platform.blobBase), detailsHint: `${hint} of this run` }),
+  );
+  if (settings.annotations) platform.annotate?.(report);
+  const reports = (await platform.writeReports?.(report, settings.reportsDir)) ?? [];
+
+  const comment =
+    settings.comment.mode === 'update' && context.changeNumber !== null && platform.upsertComment;
+  const status = settings.status.enabled && platform.publishStatus;
+  if (!comment && !status) return reports;
+  if (platform.cannotPublish) {
+    log.warning(`controlgate: ${platform.cannotPublish}`);
+    return reports;
+  }
+  if (comment) {
+    const body = renderComment(report, {
+      commentKey: settings.comment.key,
+      ...links(context, platform.blobBase),
+      detailsHint: hint,
+      maxChars: platform.limits.commentChars,
+    });
+    await guarded('comment', platform, log, async () => {
+      const outcome = await comment.call(platform, commentMarker(settings.comment.key), body);
+      log.info(`controlgate: ${platform.commentName} ${outcome}`);
+    });
+  }
+  if (status) {
+    const { state, description } = statusFor(report);
+    await guarded('commit status', platform, log, () =>
+      status.call(platform, state, description, settings.status.context),
+    );
+  }
+  return reports;
+}
+
+/**
+ * The exit code, decided once: 2 when a failed scanner left a blocking criterion not evaluated, 1
+ * when controls block, 0 when the change passes; report-only mode says so and passes the step.
+ */
+export function decide(report: JsonReport, settings: GateSettings, log: Log): number {
+  const message =
+    report.exitCode === 1
+      ? `controlgate: blocked — ${failedCriteria(report).join(', ')} fail`
+      : report.exitCode === 2
+        ? 'controlgate: a failed scanner left a blocking SOC 2 criterion not evaluated'
+        : 'controlgate: SOC 2 controls pass';
+  if (report.exitCode === 0) {
+    if (settings.announceDecision) log.info(message);
+    return 0;
+  }
+  if (settings.failMode === 'report-only') {
+    log.warning(`${message} (fail-mode: report-only)`);
+    return 0;
+  }
+  if (settings.announceDecision) log.error(message);
+  return report.exitCode;
+}

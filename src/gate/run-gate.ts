@@ -1,0 +1,129 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clock } from '../clock.ts';
+import { writeEvidence } from '../evidence/bundle.ts';
+import { collectRunFacts } from '../evidence/collect-facts.ts';
+import type { Exec } from '../exec.ts';
+import { describeOutcome, installScanners } from '../install/index.ts';
+import { releaseMemory } from '../memory.ts';
+import type { BaseRequest } from '../pipeline/compare.ts';
+import { isLargeOutcome, type ScanOutcome, scan } from '../pipeline/scan.ts';
+import { ciBaseSha } from '../platforms/detect.ts';
+import { withGitFacts } from '../platforms/git-facts.ts';
+import type { ChangeContext, Log, Platform } from '../platforms/types.ts';
+import { jsonReport } from '../report/json-report.ts';
+import { scannerLine, scannerStartLine } from '../report/terminal.ts';
+import { decide, type Produced, publish } from './publish.ts';
+import { readEvidenceResults } from './report-from.ts';
+import type { BaseSetting, GateSettings } from './settings.ts';
+import { writeOutputs, writeScannerSarif } from './write-outputs.ts';
+
+/** Every effect a run has, passed in: tests replace any of them. */
+export interface GateDeps {
+  exec: Exec;
+  /** The environment scanners run with (credentials are dropped by exec) and find their tools by. */
+  env: NodeJS.ProcessEnv;
+  toolsDir: string;
+  clock: Clock;
+  /** What the run is about, as `platforms/detect.ts` read it. */
+  context: ChangeContext;
+  /** The platform that publishes for a context (the second half learns its PR number late). */
+  platformFor(context: ChangeContext): Platform;
+  log: Log;
+  /** Standard output: the report the user asked to see. */
+  out(text: string): void;
+}
+
+/** The base to compare with: the setting's ref, or in CI the change's own base. */
+export function chooseBase(setting: BaseSetting, context: ChangeContext): BaseRequest | undefined {
+  if (setting.kind === 'none') return undefined;
+  if (setting.kind === 'ref') return { ref: setting.ref, source: 'cli' };
+  const sha = ciBaseSha(context);
+  return sha ? { ref: sha, source: 'ci' } : undefined;
+}
+
+async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanOutcome> {
+  const { log } = deps;
+  if (settings.installScanners) {
+    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line) => log.info(line));
+    for (const o of outcomes) log.info(describeOutcome(o));
+  }
+  const base = chooseBase(settings.base, deps.context);
+  if (base?.source === 'ci') log.info(`comparing with the base commit ${base.ref.slice(0, 12)}`);
+  return scan({
+    target: settings.target,
+    ...(settings.scannerIds ? { scannerIds: settings.scannerIds } : {}),
+    ...(settings.sarifInputs.length > 0 ? { sarifInputs: settings.sarifInputs } : {}),
+    ...(settings.configFile ? { configFile: settings.configFile } : {}),
+    ...(settings.waiversFile ? { waiversFile: settings.waiversFile } : {}),
+    ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
+    ...(settings.outDir ? { outDir: path.join(settings.outDir, 'raw') } : {}),
+    ...(base ? { base } : {}),
+    ...(settings.baseline ? { baselineBundle: settings.baseline } : {}),
+    exec: deps.exec,
+    toolsDir: deps.toolsDir,
+    env: deps.env,
+    cwd: settings.cwd,
+    clock: deps.clock,
+    onProgress: settings.progress
+      ? (event) => {
+          const side = event.phase === 'base' ? ' (base)' : '';
+          if (event.type === 'start') log.info(`${scannerStartLine(event.displayName, event.files)}${side}`);
+          else log.info(`${scannerLine(event.run).trim()}${side}`);
+        }
+      : undefined,
+  });
+}
+
+/**
+ * One gate run, whoever started it: install → scan (and the base) → evaluate → outputs and
+ * evidence → publish through the platform → the exit code, returned (the entry point sets it).
+ */
+export async function runGate(settings: GateSettings, deps: GateDeps): Promise<number> {
+  const { log } = deps;
+  if (settings.reportFrom) {
+    const { produced, context } = await readEvidenceResults(
+      settings.reportFrom,
+      deps.context,
+      deps.platformFor,
+      log,
+    );
+    await publish(produced, deps.platformFor(context), settings, log);
+    return decide(produced.report, settings, log);
+  }
+
+  const outcome = await scanChange(settings, deps);
+  // Large results: the scan's own garbage goes before the reports allocate theirs (src/memory.ts).
+  const large = isLargeOutcome(outcome);
+  if (large) releaseMemory();
+  const written = await writeOutputs(outcome, settings, deps.out);
+
+  const { dir, zip } = settings.evidence;
+  // The evidence names the commit and repository even where CI did not say them: git does.
+  const context = dir || zip ? await withGitFacts(deps.context, deps.exec, outcome.root) : deps.context;
+  if (dir || zip) {
+    if (large) releaseMemory();
+    const evidence = await writeEvidence(outcome, collectRunFacts(outcome, context), {
+      ...(dir ? { dir } : {}),
+      ...(zip ? { zip } : {}),
+    });
+    written.push(...[dir, zip].flatMap((w) => w ?? []));
+    log.info(
+      `evidence: ${evidence.manifest.files.length + 1} files, bundle digest sha256:${evidence.manifest.digest}`,
+    );
+    if (dir && settings.evidence.upload)
+      await deps
+        .platformFor(context)
+        .uploadEvidence?.(settings.evidence.name, dir, evidence.paths, settings.evidence.retentionDays);
+  }
+  const produced: Produced = {
+    report: jsonReport(outcome),
+    ...(dir ? { evidencePath: dir } : {}),
+    sarifPaths: settings.scannerSarifDir ? await writeScannerSarif(outcome, settings.scannerSarifDir) : {},
+  };
+  await publish(produced, deps.platformFor(context), settings, log);
+  if (settings.print && written.length > 0)
+    log.info(`wrote ${written.map((w) => path.relative(settings.cwd, w) || w).join(', ')}`);
+  if (outcome.outDirIsTemporary) await rm(outcome.outDir, { recursive: true, force: true });
+  return decide(produced.report, settings, log);
+}

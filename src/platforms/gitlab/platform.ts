@@ -1,0 +1,58 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gitlabCodeQualityReport } from '../../report/gitlab/codequality.ts';
+import { gitlabSastReport } from '../../report/gitlab/sast.ts';
+import type { JsonReport } from '../../report/json-report.ts';
+import { apiBudget, apiLimits } from '../api-limits.ts';
+import { upsertStickyComment } from '../sticky-comment.ts';
+import type { ChangeContext, Log, Platform } from '../types.ts';
+import { gitlabClient } from './client.ts';
+import { gitlabApiTarget, noteToken } from './context.ts';
+import { gitlabNoteStore } from './notes.ts';
+
+/** GitLab allows notes of up to 1,000,000 characters. */
+export const GITLAB_NOTE_CHARS = 1_000_000;
+
+function cannotPublish(env: NodeJS.ProcessEnv): string | undefined {
+  if (!noteToken(env))
+    return 'no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.';
+  const { host, project } = gitlabApiTarget(env);
+  if (!host || !project) return 'no merge-request note: CI_SERVER_URL or CI_PROJECT_ID is not set';
+  return undefined;
+}
+
+/**
+ * The GitLab implementation of Platform: one sticky MR note (with a project access token), and the
+ * SAST and Code Quality reports the template declares as job artifacts.
+ */
+export function gitlabPlatform(context: ChangeContext, env: NodeJS.ProcessEnv, log: Log) {
+  const token = noteToken(env) ?? '';
+  const redact = (text: string) => (token ? text.replaceAll(token, '***') : text);
+  return {
+    id: 'gitlab',
+    context,
+    limits: { commentChars: GITLAB_NOTE_CHARS },
+    // GitLab's file URLs live under /-/blob/; the renderer appends /blob/<sha>/<path>.
+    commentName: 'merge-request note',
+    blobBase: context.repoUrl ? `${context.repoUrl.replace(/\/$/, '')}/-` : null,
+    evidenceHint: (name: string) => `the job artifacts (${name})`,
+    cannotPublish: cannotPublish(env),
+    async upsertComment(marker: string, body: string) {
+      const { host, project } = gitlabApiTarget(env);
+      if (context.changeNumber === null || !host || !project || !token) return 'skipped';
+      // A bounded wait: a dead or throttling GitLab delays the job, it never holds it.
+      const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line) => log.info(redact(line)));
+      return upsertStickyComment(gitlabNoteStore(gitlab, project, context.changeNumber), marker, body);
+    },
+    async writeReports(report: JsonReport, dir: string) {
+      await mkdir(dir, { recursive: true });
+      const files = [
+        [path.join(dir, 'gl-sast-report.json'), gitlabSastReport(report)],
+        [path.join(dir, 'gl-code-quality-report.json'), gitlabCodeQualityReport(report)],
+      ] as const;
+      for (const [file, content] of files) await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
+      return files.map(([file]) => file);
+    },
+    describeFailure: (error: unknown) => redact(error instanceof Error ? error.message : String(error)),
+  } satisfies Platform;
+}

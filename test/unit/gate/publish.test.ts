@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decide, publish, statusFor } from '../../../src/gate/publish.ts';
+import { type ScanArgs, settingsFromAction, settingsFromCli } from '../../../src/gate/settings.ts';
+import { LOCAL_CONTEXT } from '../../../src/platforms/detect.ts';
+import { readInputs } from '../../../src/platforms/github/inputs.ts';
+import type { ChangeContext, Log, Platform } from '../../../src/platforms/types.ts';
+import type { JsonReport } from '../../../src/report/json-report.ts';
+import { control, finding, report } from '../../support/report-builders.ts';
+
+const blockedReport = () =>
+  report({ controls: [control('CC6.1', 'fail', { findings: ['fp-1'] })], findings: [finding(1)] });
+const passingReport = () => report({ controls: [control('CC6.1', 'pass')] });
+
+const runner = { workspace: '/w', temp: '/t' };
+const actionSettings = settingsFromAction(readInputs({}), runner);
+const cliArgs: ScanArgs = {
+  path: '.',
+  commentKey: 'default',
+  comment: 'update',
+  format: 'text',
+  progress: false,
+};
+
+function recordingLog(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (l) => lines.push(`info ${l}`),
+    warning: (l) => lines.push(`warning ${l}`),
+    error: (l) => lines.push(`error ${l}`),
+  };
+}
+
+const PR: ChangeContext = {
+  ...LOCAL_CONTEXT,
+  platform: 'github',
+  eventName: 'pull_request',
+  isChange: true,
+  repository: 'octo/shop',
+  repoUrl: 'https://github.com/octo/shop',
+  headSha: 'b'.repeat(40),
+  changeNumber: 7,
+  tokenAvailable: true,
+};
+
+/** A platform that records what the gate asked of it, in order. */
+function fakePlatform(context: ChangeContext, overrides: Partial<Platform> = {}) {
+  const calls: string[] = [];
+  const platform = {
+    id: 'github',
+    context,
+    limits: { commentChars: 65_536 },
+    commentName: 'PR comment',
+    blobBase: context.repoUrl,
+    evidenceHint: (name: string) => `the \`${name}\` artifact`,
+    async upsertComment(marker: string, body: string) {
+      calls.push(`comment ${marker} ${body.length > 0}`);
+      return 'created' as const;
+    },
+    async publishStatus(state: string, description: string, name: string) {
+      calls.push(`status ${state} ${name}: ${description}`);
+    },
+    annotate: () => {
+      calls.push('annotate');
+      return { errors: 0, warnings: 0 };
+    },
+    setOutputs: (outputs: Readonly<Record<string, string>>) => {
+      calls.push(`outputs ${outputs.decision} ${outputs['exit-code']} ${outputs['failed-criteria']}`);
+    },
+    async writeSummary(markdown: string) {
+      calls.push(`summary ${markdown.includes('of this run')}`);
+    },
+    describeFailure: (error: unknown) => `failed: ${(error as Error).message}`,
+    ...overrides,
+  } satisfies Platform;
+  return { platform, calls };
+}
+
+describe('publish', () => {
+  it('outputs, summary, annotations, then the comment and the status', async () => {
+    const { platform, calls } = fakePlatform(PR);
+    const log = recordingLog();
+    await publish({ report: blockedReport(), sarifPaths: {} }, platform, actionSettings, log);
+    expect(calls).toEqual([
+      'outputs block 1 CC6.1',
+      'summary true',
+      'annotate',
+      'comment <!-- controlgate:comment key=default --> true',
+      'status failure controlgate / SOC 2: blocked: CC6.1 fail',
+    ]);
+    expect(log.lines).toContain('info controlgate: PR comment created');
+  });
+
+  it('says once why nothing can be posted, and posts nothing', async () => {
+    const { platform, calls } = fakePlatform(PR, { cannotPublish: 'the token is read-only' });
+    const log = recordingLog();
+    await publish({ report: passingReport(), sarifPaths: {} }, platform, actionSettings, log);
+    expect(calls.filter((c) => c.startsWith('comment') || c.startsWith('status'))).toEqual([]);
+    expect(log.lines).toEqual(['warning controlgate: the token is read-only']);
+  });
+
+  it('a failing comment API is a warning; the status is still posted', async () => {
+    const { platform, calls } = fakePlatform(PR, {
+      upsertComment: async () => {
+        throw new Error('503 unavailable');
+      },
+    });
+    const log = recordingLog();
+    await publish({ report: passingReport(), sarifPaths: {} }, platform, actionSettings, log);
+    expect(log.lines).toContain('warning controlgate: could not post the comment: failed: 503 unavailable');
+    expect(calls).toContain('status success controlgate / SOC 2: SOC 2 controls pass');
+  });
+
+  it('no comment on a push (no change number), and none when the settings say off', async () => {
+    const push = fakePlatform({ ...PR, eventName: 'push', isChange: false, changeNumber: null });
+    await publish({ report: passingReport(), sarifPaths: {} }, push.platform, actionSettings, recordingLog());
+    expect(push.calls.some((c) => c.startsWith('comment'))).toBe(false);
+    expect(push.calls.some((c) => c.startsWith('status'))).toBe(true);
+    const off = fakePlatform(PR);
+    const settings = settingsFromCli({ ...cliArgs, comment: 'off' }, '/w', false);
+    await publish({ report: passingReport(), sarifPaths: {} }, off.platform, settings, recordingLog());
+    expect(off.calls.some((c) => c.startsWith('comment'))).toBe(false);
+  });
+
+  it('platform reports are written where the settings say', async () => {
+    const written: string[] = [];
+    const { platform } = fakePlatform(PR, {
+      writeReports: async (_report: JsonReport, dir: string) => {
+        written.push(dir);
+        return [path.join(dir, 'gl-sast-report.json')];
+      },
+    });
+    const settings = settingsFromCli({ ...cliArgs, reportsDir: 'reports' }, '/w', true);
+    const files = await publish(
+      { report: passingReport(), sarifPaths: {} },
+      platform,
+      settings,
+      recordingLog(),
+    );
+    expect(written).toEqual(['/w/reports']);
+    expect(files).toEqual(['/w/reports/gl-sast-report.json']);
+  });
+});
+
+describe('decide', () => {
+  it('the report’s exit code, announced when the settings ask', () => {
+    const log = recordingLog();
+    expect(decide(blockedReport(), actionSettings, log)).toBe(1);
+    expect(decide(passingReport(), actionSettings, log)).toBe(0);
+    expect(log.lines).toEqual([
+      'error controlgate: blocked — CC6.1 fail',
+      'info controlgate: SOC 2 controls pass',
+    ]);
+  });
+
+  it('report-only passes the step and says what it would have done', () => {
+    const log = recordingLog();
+    expect(decide(blockedReport(), { ...actionSettings, failMode: 'report-only' }, log)).toBe(0);
+    expect(log.lines).toEqual(['warning controlgate: blocked — CC6.1 fail (fail-mode: report-only)']);
+  });
+
+  it('the CLI stays quiet: its report already says it', () => {
+    const log = recordingLog();
+    expect(decide(blockedReport(), settingsFromCli(cliArgs, '/w', false), log)).toBe(1);
+    expect(log.lines).toEqual([]);
+  });
+});
+
+describe('statusFor', () => {
+  it('says which criteria block, or that one could not be evaluated', () => {
+    expect(statusFor(blockedReport())).toEqual({ state: 'failure', description: 'blocked: CC6.1 fail' });
+    expect(statusFor({ ...passingReport(), exitCode: 2 }).state).toBe('error');
+  });
+});
