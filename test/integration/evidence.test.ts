@@ -6,6 +6,7 @@ import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunFacts } from '../../src/report/run-facts.ts';
 import { runCli } from '../support/cli.ts';
+import { GitRepo } from '../support/git-repo.ts';
 
 const EXPECTED_FILES = [
   'controlgate.json',
@@ -171,6 +172,40 @@ describe('reproducible zips and summaries over many bundles', () => {
       ).toString(),
     ) as RunFacts;
     expect(facts.startedAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('names the output folder <out> in run.json even when it sits beside the scanned root', async () => {
+    // The repository is <tmp>/repo; the output folder <tmp>/repo-out starts with the root's path.
+    const repo = GitRepo.create({ 'app.py': 'import subprocess\nsubprocess.call(cmd, shell=True)\n' });
+    repo.commit('app');
+    const parent = path.dirname(repo.dir);
+    const run = runCli(
+      [
+        'scan',
+        '.',
+        '--scanners',
+        'bandit',
+        '--out-dir',
+        '../repo-out',
+        '--evidence',
+        '../ev',
+        '--no-progress',
+      ],
+      { cwd: repo.dir },
+    );
+    expect(run.exitCode, run.stderr).toBe(1);
+    const facts = JSON.parse(readFileSync(path.join(parent, 'ev', 'run.json'), 'utf8')) as RunFacts;
+    const command = facts.scanners[0]?.command?.join(' ') ?? '';
+    expect(command).toContain('<out>/bandit');
+    expect(command).not.toContain('<root>-out');
+    expect(command).not.toContain(parent);
+    // Locally the commit and branch come from git.
+    expect(facts).toMatchObject({
+      platform: 'local',
+      commit: repo.head(),
+      branch: 'main',
+      changeNumber: null,
+    });
   });
 
   it('summarizes per criterion how many changes passed, were blocked, or passed under waiver', async () => {

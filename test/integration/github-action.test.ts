@@ -6,11 +6,13 @@ import {
   type ActionWorkspace,
   actionEnv,
   assertActionBuilt,
+  BASE_SHA,
   banditSarif,
   createActionWorkspace,
   fakeToken,
   HEAD_SHA,
   largeSarif,
+  MERGE_SHA,
   PR_NUMBER,
   passingSarif,
   pullRequestEvent,
@@ -163,6 +165,17 @@ describe('GitHub Action on a pull request', () => {
     const sarifPaths = JSON.parse(out['sarif-paths'] ?? '{}') as Record<string, string>;
     expect(Object.keys(sarifPaths)).toContain('replay');
     expect(existsSync(sarifPaths.replay ?? ''), `sarif-paths.replay ${sarifPaths.replay}`).toBe(true);
+    // On pull_request GITHUB_SHA is the merge commit GitHub built: the evidence names each commit
+    // for what it is, and the PR's head as the change's commit.
+    expect(JSON.parse(readFileSync(`${out['evidence-path']}/run.json`, 'utf8'))).toMatchObject({
+      platform: 'github',
+      event: 'pull_request',
+      commit: HEAD_SHA,
+      baseCommit: BASE_SHA,
+      mergeCommit: MERGE_SHA,
+      changeNumber: PR_NUMBER,
+      actor: 'dev-alice',
+    });
 
     const summary = h.summary();
     expect(summary.length).toBeGreaterThan(0);
