@@ -24,12 +24,8 @@ import {
   severityOf,
   workflowCommands,
 } from '../support/action-env.ts';
-import {
-  type FakeGitHub,
-  MAX_COMMENT_BODY,
-  type RecordedRequest,
-  startFakeGitHub,
-} from '../support/fake-github.ts';
+import type { RecordedRequest } from '../support/fake-api-server.ts';
+import { type FakeGitHub, MAX_COMMENT_BODY, startFakeGitHub } from '../support/fake-github.ts';
 import { describeRequests, expectExit, firstDifference, marker, since, tail } from '../support/run-checks.ts';
 
 /*

@@ -12,6 +12,7 @@ import {
 } from '../support/action-env.ts';
 import { withoutCiVariables } from '../support/ci-env.ts';
 import { CLI } from '../support/cli.ts';
+import type { RecordedRequest } from '../support/fake-api-server.ts';
 import {
   BOT_USERNAME,
   type FakeGitLab,
@@ -19,7 +20,6 @@ import {
   type Note,
   PROJECT_ID,
   PROJECT_PATH,
-  type RecordedRequest,
   startFakeGitLab,
 } from '../support/fake-gitlab.ts';
 import { describeRequests, expectExit, firstDifference, marker, since, tail } from '../support/run-checks.ts';

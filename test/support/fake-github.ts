@@ -7,16 +7,6 @@ import {
   type RequestMatch,
 } from './fake-api-server.ts';
 
-export type {
-  BarrierOptions,
-  DelayOptions,
-  HookOptions,
-  RecordedRequest,
-  RequestMatch,
-  ResetOptions,
-  ResetPoint,
-} from './fake-api-server.ts';
-
 /*
  * A stand-in for the parts of GitHub's REST API the Action uses: issue comments and commit statuses.
  * It listens on 127.0.0.1 and speaks real HTTP, so the Action's own Octokit client (retry and

@@ -12,17 +12,6 @@ import {
   type RequestPredicate,
 } from './fake-api-server.ts';
 
-export type {
-  BarrierOptions,
-  DelayOptions,
-  HookOptions,
-  RecordedRequest,
-  RequestMatch,
-  RequestPredicate,
-  ResetOptions,
-  ResetPoint,
-} from './fake-api-server.ts';
-
 /*
  * A stand-in for the parts of GitLab's REST API v4 the GitLab integration uses: merge request notes
  * (plus a merge request, commit statuses and /user, should it ask). It listens on 127.0.0.1 and
