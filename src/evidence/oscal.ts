@@ -55,6 +55,8 @@ function metadata(facts: RunFacts, title: string): Json {
     props: props([
       ['repository', facts.repository],
       ['commit', facts.commit],
+      ['base-commit', facts.baseCommit],
+      ['merge-commit', facts.mergeCommit],
       ['branch', facts.branch],
       ['change-number', facts.changeNumber],
       ['actor', facts.actor],

@@ -78,6 +78,8 @@ export function renderRunFacts(report: JsonReport, facts: RunFacts): string {
   const list = [
     fact('Repository', code(facts.repository)),
     fact('Commit', code(facts.commit)),
+    ...(facts.baseCommit ? [fact('Base commit', code(facts.baseCommit))] : []),
+    ...(facts.mergeCommit ? [fact('Merge commit scanned', code(facts.mergeCommit))] : []),
     fact('Branch', code(facts.branch)),
     fact('Change number', code(facts.changeNumber)),
     fact('Actor', code(facts.actor)),
