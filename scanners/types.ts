@@ -1,22 +1,4 @@
-import type { Exec } from '../src/exec.ts';
-
-/** A scanner binary found on this machine. */
-export interface LocatedTool {
-  /** Absolute path (or bare name resolved through PATH) of the executable. */
-  command: string;
-  version: string;
-  /** Working directory the tool must run in (KICS reads assets relative to it). */
-  cwd?: string;
-  /** Where it was found: the project's tools folder, PATH, or a configured command. */
-  source: 'tools-dir' | 'path' | 'configured';
-}
-
-/** What a plugin needs to know to find its tool. */
-export interface LocateContext {
-  exec: Exec;
-  toolsDir: string;
-  env: NodeJS.ProcessEnv;
-}
+import type { LocateContext, LocatedTool } from '../src/tools/locate.ts';
 
 /** Everything a plugin needs to build its command line for one run. */
 export interface PlanContext {
