@@ -124,6 +124,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       ...(c.versionArgs ? { versionArgs: c.versionArgs } : {}),
       scope: c.scope,
     })),
+    configFile,
   );
   const ids = request.scannerIds ?? enabledIds(config);
   const planned: PlannedScanner[] = pickScanners(registry, ids).map((scanner) => ({
