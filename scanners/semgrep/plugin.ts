@@ -4,6 +4,7 @@ import { locateTool } from '../../src/tools/locate.ts';
 import { OFFLINE_ENV } from '../../src/tools/offline-env.ts';
 import { isTextCandidate } from '../file-kinds.ts';
 import type { Scanner, SuppressionSite } from '../types.ts';
+import { type SemgrepOptions, semgrepConfig } from './config.ts';
 
 /** The rule pack shipped with controlgate; `builtin` in the config points here. */
 export function builtinRulesDir(): string {
@@ -37,6 +38,7 @@ function nosemgrep(site: SuppressionSite): string | undefined {
 export const semgrep = {
   id: 'semgrep',
   displayName: 'Semgrep',
+  config: semgrepConfig,
   // Open-source Semgrep's analysis (taint included) stays within one file.
   scope: 'file',
   // Parsing its rule pack and starting its workers: about 4 s even for one file.
@@ -86,4 +88,4 @@ export const semgrep = {
   },
   // 0 with or without findings (1 only under --error); 2 and up are errors.
   interpretExit: (code) => (code === 0 || code === 1 ? 'findings' : 'error'),
-} satisfies Scanner;
+} satisfies Scanner<SemgrepOptions>;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandScannerDefinition } from '../../../scanners/command/plugin.ts';
-import { BUILTIN_SCANNERS, pickScanners, scannerRegistry } from '../../../scanners/index.ts';
+import {
+  BUILTIN_PLUGINS,
+  BUILTIN_SCANNERS,
+  isBuiltinId,
+  pickScanners,
+  scannerRegistry,
+} from '../../../scanners/index.ts';
 import { ConfigError, UnknownScannerError, UsageError } from '../../../src/errors.ts';
 
 function custom(id: string): CommandScannerDefinition {
@@ -21,6 +27,24 @@ describe('BUILTIN_SCANNERS', () => {
   it('registers semgrep, bandit and kics under their own ids', () => {
     expect([...BUILTIN_SCANNERS.keys()]).toEqual(['semgrep', 'bandit', 'kics']);
     for (const [id, scanner] of BUILTIN_SCANNERS) expect(scanner.id).toBe(id);
+  });
+
+  it("keys BUILTIN_PLUGINS (the config's `scanners:` keys) by each plugin's own id", () => {
+    for (const [key, scanner] of Object.entries(BUILTIN_PLUGINS)) expect(scanner.id).toBe(key);
+    expect(Object.keys(BUILTIN_PLUGINS)).toEqual([...BUILTIN_SCANNERS.keys()]);
+    // `custom` is the custom scanners' list in the same object.
+    expect(isBuiltinId('custom')).toBe(false);
+  });
+
+  it('gives every built-in a config section whose empty form parses to enabled defaults', () => {
+    for (const scanner of BUILTIN_SCANNERS.values()) {
+      const settings = scanner.config.schema.parse({});
+      expect(settings, scanner.id).toMatchObject({ enabled: true, timeout: 900, args: [] });
+      expect(scanner.config.options(settings, '/repo'), scanner.id).toMatchObject({
+        timeoutSeconds: 900,
+        extraArgs: [],
+      });
+    }
   });
 });
 

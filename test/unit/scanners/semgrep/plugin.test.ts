@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SemgrepOptions } from '../../../../scanners/semgrep/config.ts';
 import { builtinRulesDir, semgrep } from '../../../../scanners/semgrep/plugin.ts';
 import type { PlanContext, Scanner, SuppressionSite } from '../../../../scanners/types.ts';
 
@@ -100,7 +101,7 @@ describe('semgrep.plan', () => {
   const outDir = path.join(ROOT, '.out', 'semgrep');
   const files = [path.join(ROOT, 'a.py'), path.join(ROOT, 'tests', 'b.js')];
   function plan(configs?: string[]) {
-    const context: PlanContext = {
+    const context: PlanContext<SemgrepOptions> = {
       root: ROOT,
       target: ROOT,
       files,
