@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../src/paths.ts';
 import { locateTool } from '../../src/tools/locate.ts';
@@ -9,6 +10,17 @@ import { type SemgrepOptions, semgrepConfig } from './config.ts';
 /** The rule pack shipped with controlgate; `builtin` in the config points here. */
 export function builtinRulesDir(): string {
   return path.join(packageRoot(), 'scanners', 'semgrep', 'rules');
+}
+
+/** The files of a rule config on disk (one file, or a folder's, sorted); none when it is not local. */
+function filesUnder(target: string): string[] {
+  const info = statSync(target, { throwIfNoEntry: false });
+  if (!info) return [];
+  if (info.isFile()) return [target];
+  return readdirSync(target, { recursive: true })
+    .map((f) => path.join(target, String(f)))
+    .filter((f) => statSync(f).isFile())
+    .sort();
 }
 
 const NOSEM = /(?:#|\/\/|\/\*|--|<!--)\s*nosem(?:grep)?\b(?:\s*:\s*([\w.\-/, ]+))?/i;
@@ -86,6 +98,15 @@ export const semgrep = {
       sarifPath,
     };
   },
+  // Semgrep reads the YAML files of each local config (the rule pack's test files beside them are not rules).
+  ruleFiles: (options, root) =>
+    (options.configs ?? ['builtin']).flatMap((config) => {
+      const builtin = config === 'builtin';
+      const base = builtin ? packageRoot() : root;
+      return filesUnder(builtin ? builtinRulesDir() : path.resolve(root, config))
+        .filter((file) => /\.ya?ml$/.test(file))
+        .map((file) => ({ path: file, base }));
+    }),
   // 0 with or without findings (1 only under --error); 2 and up are errors.
   interpretExit: (code) => (code === 0 || code === 1 ? 'findings' : 'error'),
 } satisfies Scanner<SemgrepOptions>;
