@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { InstallRecipe } from '../src/install/recipe.ts';
 import type { LocateContext, LocatedTool } from '../src/tools/locate.ts';
 
 /** Everything a plugin needs to build its command line for one run. */
@@ -81,6 +82,8 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
   displayName: string;
   /** Its section of .controlgate.yml; built-in scanners have one, custom commands are configured in `custom`. */
   config?: ScannerConfig<Options>;
+  /** How `controlgate scanners install` puts the tool into the tools folder; none: the user provides it. */
+  install?: InstallRecipe;
   /**
    * Recognizes the tool's in-source suppression comments (nosec, nosemgrep). Plugins ask their tool
    * to report suppressed results anyway, so they are kept and marked rather than silently dropped.

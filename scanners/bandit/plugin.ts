@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { locateTool } from '../../src/tools/locate.ts';
 import { hasExtension } from '../file-kinds.ts';
+import { pythonScannersVenv } from '../python-venv.ts';
 import { plainConfig } from '../settings.ts';
 import type { Scanner, SuppressionSite } from '../types.ts';
 
@@ -23,6 +24,8 @@ export const bandit = {
   displayName: 'Bandit',
   // No keys of its own in .controlgate.yml: enabled, timeout and args.
   config: plainConfig,
+  // With Semgrep, in the venv of scanners/python-scanners.lock.
+  install: pythonScannersVenv,
   // Bandit analyses each module on its own.
   scope: 'file',
   startupSeconds: 0.5,

@@ -4,6 +4,7 @@ import { packageRoot } from '../../src/paths.ts';
 import { locateTool } from '../../src/tools/locate.ts';
 import { OFFLINE_ENV } from '../../src/tools/offline-env.ts';
 import { isTextCandidate } from '../file-kinds.ts';
+import { pythonScannersVenv } from '../python-venv.ts';
 import type { Scanner, SuppressionSite } from '../types.ts';
 import { type SemgrepOptions, semgrepConfig } from './config.ts';
 
@@ -51,6 +52,8 @@ export const semgrep = {
   id: 'semgrep',
   displayName: 'Semgrep',
   config: semgrepConfig,
+  // With Bandit, in the venv of scanners/python-scanners.lock.
+  install: pythonScannersVenv,
   // Open-source Semgrep's analysis (taint included) stays within one file.
   scope: 'file',
   // Parsing its rule pack and starting its workers: about 4 s even for one file.
