@@ -259,7 +259,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.out(renderSummary(await summarizeBundles(command.locations.map((l) => path.resolve(io.cwd, l)))));
         return 0;
       case 'scanners-install': {
-        const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}\n`));
+        const outcomes = await installScanners(
+          realExec,
+          toolsDir(io.env),
+          (line) => io.out(`${line}\n`),
+          command.scanners,
+        );
         for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}\n`);
         return outcomes.some((o) => o.action === 'failed') ? 2 : 0;
       }
