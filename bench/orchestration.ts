@@ -116,11 +116,7 @@ async function aloneCommands(target: string, scratch: string): Promise<AloneComm
       files: selected,
       outDir,
       tool,
-      options: {
-        timeoutSeconds: settings.timeout,
-        extraArgs: [],
-        ...(id === 'semgrep' ? { configs: ['builtin'] } : {}),
-      },
+      options: scanner.config.options(settings, workspace.root),
     });
     commands.push({
       scanner,

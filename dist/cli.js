@@ -75,7 +75,7 @@ function failureText(error62) {
   const detail2 = error62 instanceof Error ? error62.stack ?? error62.message : errorMessage(error62);
   return `internal error: ${detail2}`;
 }
-var ConfigError, SarifError, UsageError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
+var ConfigError, SarifError, UsageError, UnknownScannerError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
@@ -101,8 +101,20 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
       }
     };
     UsageError = class extends Error {
-      // Widened so that more specific mistakes (a bad Action input) can name themselves.
+      // Widened so that more specific mistakes (a bad Action input, an unknown scanner) can name themselves.
       name = "UsageError";
+    };
+    UnknownScannerError = class extends UsageError {
+      name = "UnknownScannerError";
+      unknown;
+      valid;
+      constructor(unknown2, valid) {
+        super(
+          `unknown scanner ${unknown2.map((id) => quoteForMessage(id)).join(", ")}; valid scanners: ${valid.join(", ")}`
+        );
+        this.unknown = unknown2;
+        this.valid = valid;
+      }
     };
     ToolMissingError = class extends Error {
       name = "ToolMissingError";
@@ -2344,24 +2356,7 @@ var versions_default;
 var init_versions = __esm({
   "scanners/versions.json"() {
     versions_default = {
-      $comment: "The one place tool versions are pinned. `npm run scanners:install` installs exactly these; a scanner already on PATH whose version satisfies `accepts` is used instead. The Python lists are the full dependency closures, locked with the sha256 of every file in scanners/python-*.lock (node scripts/lock-python.ts); KICS is pinned by its go.sum lines. See docs/supply-chain.md.",
-      semgrep: {
-        version: "1.180.0",
-        accepts: ">=1.100.0 <2.0.0"
-      },
-      bandit: {
-        version: "1.9.4",
-        accepts: ">=1.7.8 <2.0.0"
-      },
-      kics: {
-        version: "2.2.0",
-        accepts: ">=2.0.0 <3.0.0",
-        module: "github.com/Checkmarx/kics/v2",
-        package: "./cmd/console",
-        $comment: "sum and goModSum are the module's go.sum lines, as the Go checksum database serves them; the installer refuses a module tree with another hash.",
-        sum: "h1:3pEPW0zIZDfqJzEvxpUbBSgNFS4no3Sbq6qZ5jQCxMU=",
-        goModSum: "h1:zlqRhO/NKYDEV8bxGWNsD/VEflrZZLA16G5QRR0Z1+E="
-      },
+      $comment: "The Python closures the lock files are made from: `node scripts/lock-python.ts` writes scanners/python-*.lock from these lists, with the sha256 of every file. Each scanner's own pin (version, accepted range on PATH, KICS's go.sum lines) is in its folder: scanners/<id>/pin.json. See docs/supply-chain.md.",
       python: {
         $comment: "semgrep 1.181+ needs certifi>=2026.10.19, which the package index here does not serve yet.",
         requirements: [
@@ -2497,17 +2492,12 @@ function versionFits(version2, accepts) {
 function parseVersion(output2) {
   return /\bv?(\d+\.\d+\.\d+)\b/.exec(output2)?.[1];
 }
-var import_semver, PINNED, PYTHON_REQUIREMENTS, TRESTLE;
+var import_semver, PYTHON_REQUIREMENTS, TRESTLE;
 var init_versions2 = __esm({
   "src/tools/versions.ts"() {
     "use strict";
     import_semver = __toESM(require_semver2(), 1);
     init_versions();
-    PINNED = {
-      semgrep: versions_default.semgrep,
-      bandit: versions_default.bandit,
-      kics: versions_default.kics
-    };
     PYTHON_REQUIREMENTS = versions_default.python.requirements;
     TRESTLE = versions_default.trestle;
   }
@@ -2662,1873 +2652,103 @@ var init_file_kinds = __esm({
   }
 });
 
-// scanners/bandit/plugin.ts
+// src/install/install-stamp.ts
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import path4 from "node:path";
-function nosec(site) {
-  for (let n2 = site.startLine; n2 <= site.endLine; n2++) {
-    const match = NOSEC.exec(site.lines[n2 - 1] ?? "");
-    if (!match) continue;
-    const ids2 = match[1]?.split(/[\s,]+/).filter(Boolean);
-    if (!ids2 || ids2.includes(site.ruleId)) return match[0].replace(/^#\s*/, "").trim();
+async function sha256File(file2) {
+  const hash3 = createHash("sha256");
+  for await (const chunk of createReadStream(file2, { highWaterMark: 1 << 20 })) hash3.update(chunk);
+  return hash3.digest("hex");
+}
+async function writeStamp(dir, pins, files) {
+  const stamp = { pins, files: {} };
+  for (const file2 of files) stamp.files[file2] = await sha256File(path4.join(dir, file2));
+  await writeFile(path4.join(dir, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}
+`);
+}
+async function stampProblem(dir, pins) {
+  let stamp;
+  try {
+    stamp = JSON.parse(await readFile(path4.join(dir, STAMP_FILE), "utf8"));
+  } catch {
+    return `it has no readable ${STAMP_FILE}`;
+  }
+  if (stamp.pins !== pins) return "it was made from other pins";
+  for (const [file2, expected] of Object.entries(stamp.files ?? {})) {
+    const actual = await sha256File(path4.join(dir, file2)).catch(() => "missing");
+    if (actual !== expected)
+      return `${file2} changed since it was installed (sha256 ${actual}, recorded ${expected})`;
   }
   return void 0;
 }
-var PYTHON, NOSEC, bandit;
-var init_plugin = __esm({
-  "scanners/bandit/plugin.ts"() {
+var STAMP_FILE;
+var init_install_stamp = __esm({
+  "src/install/install-stamp.ts"() {
     "use strict";
-    init_locate();
-    init_file_kinds();
-    PYTHON = /* @__PURE__ */ new Set([".py", ".pyw"]);
-    NOSEC = /#\s*nosec\b:?\s*([A-Z]\d{3}(?:[\s,]+[A-Z]\d{3})*)?/;
-    bandit = {
-      id: "bandit",
-      displayName: "Bandit",
-      // Bandit analyses each module on its own.
-      scope: "file",
-      startupSeconds: 0.5,
-      inSourceSuppression: nosec,
-      selectFiles: (files) => files.filter((f) => hasExtension(f, PYTHON)),
-      locate: (context) => locateTool(
-        {
-          id: "bandit",
-          binary: "bandit",
-          installedAt: (dir) => path4.join(dir, "venv", "bin", "bandit"),
-          versionArgs: ["--version"]
-        },
-        context
-      ),
-      plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path4.join(outDir, "bandit.sarif");
-        return {
-          file: tool.command,
-          args: [
-            "--format",
-            "sarif",
-            "--output",
-            sarifPath,
-            "--quiet",
-            // Report `# nosec` results too; normalization marks them suppressed instead of losing them.
-            "--ignore-nosec",
-            ...options.extraArgs,
-            ...files
-          ],
-          cwd: root,
-          sarifPath
-        };
-      },
-      // Bandit exits 1 when it found issues; anything else non-zero is a failure.
-      interpretExit: (code2) => code2 === 0 ? "clean" : code2 === 1 ? "findings" : "error"
-    };
+    STAMP_FILE = "controlgate-install.json";
   }
 });
 
-// node_modules/picomatch/lib/constants.js
-var require_constants2 = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
+// src/install/run-checked.ts
+async function runChecked(exec, request, what) {
+  const result2 = await exec({ timeoutMs: 30 * 6e4, ...request });
+  if (result2.exitCode !== 0) {
+    const cause = result2.startError ?? (result2.timedOut ? "timed out" : `exit ${result2.exitCode ?? result2.signal}`);
+    const tail = `${result2.stderrTail}
+${result2.stdout.slice(-2e3)}`.trim().slice(-3e3);
+    throw new Error(`${what} failed (${cause}):
+${tail}`);
   }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants2();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform2 = navigator.platform.toLowerCase();
-        return platform2 === "win32" || platform2 === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input2, char, lastIdx) => {
-      const idx = input2.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input2;
-      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
-      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
-    };
-    exports.removePrefix = (input2, state = {}) => {
-      let output2 = input2;
-      if (output2.startsWith("./")) {
-        output2 = output2.slice(2);
-        state.prefix = "./";
-      }
-      return output2;
-    };
-    exports.wrapOutput = (input2, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output2 = `${prepend}(?:${input2})${append}`;
-      if (state.negated === true) {
-        output2 = `(?:^(?!${output2}).*$)`;
-      }
-      return output2;
-    };
-    exports.basename = (path44, { windows } = {}) => {
-      const segs = path44.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants2();
-    var isPathSeparator = (code2) => {
-      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan3 = (input2, options) => {
-      const opts = options || {};
-      const length = input2.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input2;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished7 = false;
-      let braces = 0;
-      let prev;
-      let code2;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code2;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code2 = advance();
-        let next;
-        if (code2 === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code2 = advance();
-          if (code2 === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code2 = advance())) {
-            if (code2 === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code2 === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished7 = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code2 === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished7 = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished7 = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished7 === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished7 = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code2 = advance())) {
-                if (code2 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code2 === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished7 = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code2 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished7 = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished7 = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished7 = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code2 = advance())) {
-              if (code2 === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code2 === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished7 = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished7 = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob2 = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob2 = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob2 = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob2) glob2 = utils.removeBackslashes(glob2);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input: input2,
-        start,
-        base,
-        glob: glob2,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code2)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i3 = slashes[idx];
-          const value2 = input2.slice(n3, i3);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i3 >= start) {
-            parts.push(value2);
-            prevIndex = i3;
-          }
-        }
-        const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input2.slice(n2);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan3;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants6 = require_constants2();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants6;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input2) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input2) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i3 = 0; i3 < values.length; i3++) {
-        for (let j = i3 + 1; j < values.length; j++) {
-          const a2 = values[i3];
-          const b = values[j];
-          const char = a2[0];
-          if (!char || a2 !== char.repeat(a2.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a2 === b || a2.startsWith(b) || b.startsWith(a2)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i3 = 1; i3 < pattern.length; i3++) {
-        const ch = pattern[i3];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i3 !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i3),
-              end: i3
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max2) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse5 = (input2, options) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input2.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants6.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input: input2,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input2 = utils.removePrefix(input2, state);
-      len = input2.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n2 = 1) => input2[state.index + n2];
-      const advance = state.advance = () => input2[++state.index] || "";
-      const remaining = () => input2.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count3 = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count3++;
-        }
-        if (count3 % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment2 = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output2 = (opts.capture ? "(" : "") + token.open;
-        increment2("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output: output2 });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal2 = input2.slice(token.startIndex, state.index + 1);
-        const body = input2.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open6 = tokens[token.tokensIndex];
-          open6.type = "text";
-          open6.value = literal2;
-          open6.output = safeOutput || utils.escapeRegex(literal2);
-          for (let i3 = token.tokensIndex + 1; i3 < tokens.length; i3++) {
-            tokens[i3].value = "";
-            tokens[i3].output = "";
-            delete tokens[i3].suffix;
-          }
-          state.output = token.output + open6.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output2 = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output2 = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse5(rest, { ...options, fastpaths: false }).output;
-            output2 = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output: output2 });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
-        let backslashes = false;
-        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc3, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc3) {
-              return esc3 + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc3) {
-              return esc3 + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc3 ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output2 = output2.replace(/\\/g, "");
-          } else {
-            output2 = output2.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output2 === input2 && opts.contains === true) {
-          state.output = input2;
-          return state;
-        }
-        state.output = utils.wrapOutput(output2, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment2("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment2("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment2("braces");
-          const open6 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open6);
-          push(open6);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output2 = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i3 = arr.length - 1; i3 >= 0; i3--) {
-              tokens.pop();
-              if (arr[i3].type === "brace") {
-                break;
-              }
-              if (arr[i3].type !== "dots") {
-                range.unshift(arr[i3].value);
-              }
-            }
-            output2 = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output2 = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output: output2 });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output2 = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output2 = "|";
-          }
-          push({ type: "comma", value, output: output2 });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output2 = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output2 = `\\${value}`;
-            }
-            push({ type: "text", value, output: output2 });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input2[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse5.fastpaths = (input2, options) => {
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input2.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants6.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output2 = utils.removePrefix(input2, state);
-      let source = create(output2);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse5;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan3 = require_scan();
-    var parse5 = require_parse2();
-    var utils = require_utils();
-    var constants6 = require_constants2();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch7 = (glob2, options, returnState = false) => {
-      if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch7(input2, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject3(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix2 = opts.windows;
-      const regex = isState ? picomatch7.compileRe(glob2, options) : picomatch7.makeRe(glob2, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch7.test(input2, regex, options, { glob: glob2, posix: posix2 });
-        const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result2);
-        }
-        if (isMatch === false) {
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
-        }
-        if (isIgnored(input2)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result2);
-          }
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result2);
-        }
-        return returnObject ? result2 : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch7.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input2 === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
-      let match = input2 === glob2;
-      let output2 = match && format2 ? format2(input2) : input2;
-      if (match === false) {
-        output2 = format2 ? format2(input2) : input2;
-        match = output2 === glob2;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch7.matchBase(input2, regex, options, posix2);
-        } else {
-          match = regex.exec(output2);
-        }
-      }
-      return { isMatch: Boolean(match), match, output: output2 };
-    };
-    picomatch7.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch7.makeRe(glob2, options);
-      return regex.test(utils.basename(input2, { windows: posix2 }));
-    };
-    picomatch7.isMatch = (str, patterns, options) => picomatch7(patterns, options)(str);
-    picomatch7.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch7.parse(p, options));
-      return parse5(pattern, { ...options, fastpaths: false });
-    };
-    picomatch7.scan = (input2, options) => scan3(input2, options);
-    picomatch7.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch7.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch7.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
-      if (!input2 || typeof input2 !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse5.fastpaths(input2, options);
-      }
-      if (!parsed.output) {
-        parsed = parse5(input2, options);
-      }
-      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch7.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err2) {
-        if (options && options.debug === true) throw err2;
-        return /$^/;
-      }
-    };
-    picomatch7.constants = constants6;
-    module.exports = picomatch7;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch7(glob2, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob2, options, returnState);
-    }
-    Object.assign(picomatch7, pico);
-    module.exports = picomatch7;
-  }
-});
-
-// src/glob.ts
-function globToRegExp(glob2) {
-  return import_picomatch.default.makeRe(glob2, { dot: true });
+  return result2;
 }
-function globCostProblem(glob2) {
-  if (glob2.length > MAX_GLOB_LENGTH) {
-    return `a glob may be at most ${MAX_GLOB_LENGTH} characters (this one has ${glob2.length})`;
-  }
-  const segments = glob2.split("/");
-  const globstars = segments.filter((s) => s === "**").length;
-  if (globstars > MAX_GLOBSTARS) {
-    return `a glob may have at most ${MAX_GLOBSTARS} "**" segments (this one has ${globstars})`;
-  }
-  for (const segment of segments) {
-    if (segment === "**") continue;
-    const stars = segment.match(/\*/g)?.length ?? 0;
-    if (stars > MAX_STARS_PER_SEGMENT) {
-      return `a path segment of a glob may have at most ${MAX_STARS_PER_SEGMENT} "*" (one has ${stars}); matching more can take minutes`;
-    }
-  }
-  return void 0;
-}
-var import_picomatch, MAX_GLOB_LENGTH, MAX_STARS_PER_SEGMENT, MAX_GLOBSTARS;
-var init_glob = __esm({
-  "src/glob.ts"() {
+var init_run_checked = __esm({
+  "src/install/run-checked.ts"() {
     "use strict";
-    import_picomatch = __toESM(require_picomatch2(), 1);
-    MAX_GLOB_LENGTH = 512;
-    MAX_STARS_PER_SEGMENT = 3;
-    MAX_GLOBSTARS = 4;
+  }
+});
+
+// src/install/pip-locked.ts
+function explainHashFailure(message3, lockLabel) {
+  const at = message3.indexOf("THESE PACKAGES DO NOT MATCH THE HASHES");
+  if (at < 0) return void 0;
+  const details = message3.slice(at).split("\n").slice(1).map((line2) => line2.trim()).filter((line2) => line2 && !line2.startsWith("[")).join("\n    ");
+  return `pip refused a download whose sha256 is not in ${lockLabel}; nothing was installed from it. Either the file was tampered with or re-uploaded, or the lock is out of date (re-run \`node scripts/lock-python.ts\` only after checking why):
+    ${details}`;
+}
+async function pipInstallLocked(exec, install2) {
+  const request = {
+    file: install2.python,
+    args: ["-m", "pip", ...PIP_LOCKED_ARGS, ...install2.sourceArgs ?? [], "-r", install2.lockFile],
+    timeoutMs: 30 * 6e4
+  };
+  const result2 = await exec(request);
+  if (result2.exitCode !== 0) {
+    const explained = explainHashFailure(result2.stderrTail, install2.lockLabel);
+    if (explained) throw new Error(explained);
+    await runChecked(async () => result2, request, `pip install from ${install2.lockLabel}`);
+  }
+  await runChecked(
+    exec,
+    { file: install2.python, args: ["-m", "pip", "check", "--disable-pip-version-check"] },
+    `pip check after installing ${install2.lockLabel} (the lock is not a complete, consistent set)`
+  );
+}
+var PIP_LOCKED_ARGS;
+var init_pip_locked = __esm({
+  "src/install/pip-locked.ts"() {
+    "use strict";
+    init_run_checked();
+    PIP_LOCKED_ARGS = [
+      "install",
+      "--disable-pip-version-check",
+      "--no-input",
+      "--quiet",
+      "--require-hashes",
+      "--no-deps",
+      "--only-binary=:all:"
+    ];
   }
 });
 
@@ -4573,727 +2793,302 @@ var init_paths = __esm({
   }
 });
 
-// scanners/command/plugin.ts
-import path6 from "node:path";
-function expand(template, context, sarifPath) {
-  return template.replaceAll("{sarif}", sarifPath).replaceAll("{outDir}", context.outDir).replaceAll("{target}", context.target).replaceAll("{root}", context.root);
-}
-function commandScanner(def) {
-  const includes = def.include?.map((g) => globToRegExp(g));
-  return {
-    id: def.id,
-    displayName: def.displayName ?? def.id,
-    scope: def.scope ?? "tree",
-    selectFiles(files, root) {
-      const text3 = files.filter(isTextCandidate);
-      if (!includes) return text3;
-      return text3.filter((f) => {
-        const rel = toPosix(path6.relative(root, f));
-        return includes.some((re) => re.test(rel));
-      });
-    },
-    async locate({ exec, env }) {
-      const command = def.command.includes("/") ? path6.resolve(def.command) : findOnPath(def.command, env);
-      if (!command || !isExecutable(command)) {
-        throw new ToolMissingError(
-          `custom scanner "${def.id}": command ${def.command} not found or not executable`
-        );
-      }
-      let version2 = "unknown";
-      if (def.versionArgs) {
-        const result2 = await exec({ file: command, args: def.versionArgs, timeoutMs: 3e4 });
-        version2 = parseVersion(result2.stdout) ?? result2.stdout.trim().split("\n")[0]?.slice(0, 40) ?? "unknown";
-      }
-      return { command, version: version2, source: "configured" };
-    },
-    plan(context) {
-      const toStdout = def.sarif === "stdout";
-      const sarifPath = toStdout ? "" : path6.resolve(context.root, expand(def.sarif, context, ""));
-      const args = def.args.flatMap(
-        (arg) => arg === "{files}" ? [...context.files] : [expand(arg, context, sarifPath)]
-      );
-      return {
-        file: context.tool.command,
-        args: [...args, ...context.options.extraArgs],
-        cwd: context.root,
-        ...toStdout ? {} : { sarifPath }
-      };
-    },
-    interpretExit(code2) {
-      if (def.cleanExitCodes.includes(code2)) return "clean";
-      if (def.findingsExitCodes.includes(code2)) return "findings";
-      return "error";
-    }
-  };
-}
-var init_plugin2 = __esm({
-  "scanners/command/plugin.ts"() {
-    "use strict";
-    init_errors();
-    init_glob();
-    init_paths();
-    init_versions2();
-    init_which();
-    init_file_kinds();
-  }
-});
-
-// src/install/go-env.ts
-function goEnvironment(env) {
-  const kept = {};
-  for (const name of KEPT) {
-    const value = env[name];
-    if (value) kept[name] = value;
-  }
-  return {
-    ...kept,
-    // Empty variables do not outrank `go env -w` settings in the user's go/env file; GOENV=off
-    // ignores that file, so a GONOSUMDB or GOSUMDB=off written there cannot switch checks off.
-    GOENV: "off",
-    GOPROXY: env.CONTROLGATE_GOPROXY || DEFAULT_GOPROXY,
-    GOSUMDB: "sum.golang.org",
-    GONOSUMDB: "",
-    GONOSUMCHECK: "",
-    GONOPROXY: "",
-    GOPRIVATE: "",
-    GOINSECURE: "",
-    GOFLAGS: "-mod=readonly -buildvcs=false",
-    CGO_ENABLED: "0"
-  };
-}
-var DEFAULT_GOPROXY, KEPT;
-var init_go_env = __esm({
-  "src/install/go-env.ts"() {
-    "use strict";
-    DEFAULT_GOPROXY = "https://proxy.golang.org";
-    KEPT = ["GOMODCACHE", "GOCACHE", "GOPATH", "GOTOOLCHAIN", "HOME"];
-  }
-});
-
-// node_modules/yocto-queue/index.js
-var Node, Queue;
-var init_yocto_queue = __esm({
-  "node_modules/yocto-queue/index.js"() {
-    Node = class {
-      value;
-      next;
-      constructor(value) {
-        this.value = value;
-      }
-    };
-    Queue = class {
-      #head;
-      #tail;
-      #size;
-      constructor() {
-        this.clear();
-      }
-      enqueue(value) {
-        const node2 = new Node(value);
-        if (this.#head) {
-          this.#tail.next = node2;
-          this.#tail = node2;
-        } else {
-          this.#head = node2;
-          this.#tail = node2;
-        }
-        this.#size++;
-      }
-      dequeue() {
-        const current = this.#head;
-        if (!current) {
-          return;
-        }
-        this.#head = this.#head.next;
-        this.#size--;
-        if (!this.#head) {
-          this.#tail = void 0;
-        }
-        return current.value;
-      }
-      peek() {
-        if (!this.#head) {
-          return;
-        }
-        return this.#head.value;
-      }
-      clear() {
-        this.#head = void 0;
-        this.#tail = void 0;
-        this.#size = 0;
-      }
-      get size() {
-        return this.#size;
-      }
-      *[Symbol.iterator]() {
-        let current = this.#head;
-        while (current) {
-          yield current.value;
-          current = current.next;
-        }
-      }
-      *drain() {
-        while (this.#head) {
-          yield this.dequeue();
-        }
-      }
-    };
-  }
-});
-
-// node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run2 = async (function_, resolve3, arguments_) => {
-    const result2 = (async () => function_(...arguments_))();
-    resolve3(result2);
-    try {
-      await result2;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve3, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises = [];
-        try {
-          Array.from(iterable, (value, index) => {
-            const promise3 = generator(function_, value, index);
-            promises.push(promise3);
-            return promise3;
-          });
-        } catch (error62) {
-          for (const promise3 of promises) {
-            promise3.catch(() => {
-            });
-          }
-          throw error62;
-        }
-        return Promise.all(promises);
-      }
-    }
-  });
-  return generator;
-}
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
-  }
-}
-var init_p_limit = __esm({
-  "node_modules/p-limit/index.js"() {
-    init_yocto_queue();
-  }
-});
-
-// src/install/go-module-hash.ts
-import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
-import path7 from "node:path";
-async function listFiles(dir, rel = "") {
-  const found = [];
-  for (const entry of await readdir(path7.join(dir, rel), { withFileTypes: true })) {
-    const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) found.push(...await listFiles(dir, child));
-    else found.push(child);
-  }
-  return found;
-}
-async function moduleTreeHash(dir, module, version2) {
-  const prefix = `${module}@${version2}/`;
-  const names = (await listFiles(dir)).map((rel) => ({ rel, name: `${prefix}${rel}` }));
-  names.sort((a2, b) => Buffer.compare(Buffer.from(a2.name), Buffer.from(b.name)));
-  const bad = names.find(({ name }) => name.includes("\n"));
-  if (bad) throw new Error(`${dir}: a file name contains a newline: ${JSON.stringify(bad.rel)}`);
-  const limit = pLimit(16);
-  const digests = await Promise.all(
-    names.map(
-      ({ rel }) => limit(
-        async () => createHash("sha256").update(await readFile(path7.join(dir, rel))).digest("hex")
-      )
-    )
-  );
-  const summary = createHash("sha256");
-  names.forEach(({ name }, index) => {
-    summary.update(`${digests[index]}  ${name}
-`);
-  });
-  return `h1:${summary.digest("base64")}`;
-}
-var init_go_module_hash = __esm({
-  "src/install/go-module-hash.ts"() {
-    "use strict";
-    init_p_limit();
-  }
-});
-
-// src/install/install-stamp.ts
+// src/install/python-lock.ts
 import { createHash as createHash2 } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readFile as readFile2, writeFile } from "node:fs/promises";
-import path8 from "node:path";
-async function sha256File(file2) {
-  const hash3 = createHash2("sha256");
-  for await (const chunk of createReadStream(file2, { highWaterMark: 1 << 20 })) hash3.update(chunk);
-  return hash3.digest("hex");
+import { readFile as readFile2 } from "node:fs/promises";
+import path6 from "node:path";
+function lockPath(id) {
+  return path6.join(packageRoot(), PYTHON_LOCKS[id]);
 }
-async function writeStamp(dir, pins, files) {
-  const stamp = { pins, files: {} };
-  for (const file2 of files) stamp.files[file2] = await sha256File(path8.join(dir, file2));
-  await writeFile(path8.join(dir, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}
-`);
+function canonicalName(name) {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
 }
-async function stampProblem(dir, pins) {
-  let stamp;
-  try {
-    stamp = JSON.parse(await readFile2(path8.join(dir, STAMP_FILE), "utf8"));
-  } catch {
-    return `it has no readable ${STAMP_FILE}`;
+function parsePin(requirement) {
+  const match = PIN.exec(requirement.trim());
+  if (!match?.[1] || !match[3]) {
+    throw new Error(`"${requirement}" is not an exact pin of the form name==version`);
   }
-  if (stamp.pins !== pins) return "it was made from other pins";
-  for (const [file2, expected] of Object.entries(stamp.files ?? {})) {
-    const actual = await sha256File(path8.join(dir, file2)).catch(() => "missing");
-    if (actual !== expected)
-      return `${file2} changed since it was installed (sha256 ${actual}, recorded ${expected})`;
-  }
-  return void 0;
+  return { name: match[1], extras: match[2] ?? "", version: match[3] };
 }
-var STAMP_FILE;
-var init_install_stamp = __esm({
-  "src/install/install-stamp.ts"() {
+function parseLock(text3, file2) {
+  const logical = [];
+  let pending = "";
+  let startLine = 0;
+  text3.split("\n").forEach((raw, index) => {
+    const line2 = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "");
+    if (pending === "") startLine = index + 1;
+    if (line2.trimEnd().endsWith("\\")) {
+      pending += `${line2.trimEnd().slice(0, -1)} `;
+      return;
+    }
+    const whole = `${pending}${line2}`.trim();
+    pending = "";
+    if (whole) logical.push({ text: whole, line: startLine });
+  });
+  if (pending.trim()) throw new Error(`${file2}: the last requirement ends with a line continuation`);
+  const pins = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { text: entry, line: line2 } of logical) {
+    const [requirement = "", ...options] = entry.split(/\s+/);
+    const where = `${file2}:${line2}`;
+    let pin;
+    try {
+      pin = parsePin(requirement);
+    } catch (error62) {
+      throw new Error(`${where}: ${error62.message}`);
+    }
+    const hashes = [];
+    for (const option2 of options) {
+      const hash3 = /^--hash=sha256:([0-9a-f]{64})$/.exec(option2)?.[1];
+      if (!hash3)
+        throw new Error(`${where}: unexpected "${option2}" (only --hash=sha256:<64 hex> may follow a pin)`);
+      hashes.push(hash3);
+    }
+    if (hashes.length === 0) throw new Error(`${where}: ${requirement} has no --hash`);
+    const name = canonicalName(pin.name);
+    if (seen.has(name)) throw new Error(`${where}: ${pin.name} is pinned twice`);
+    seen.add(name);
+    pins.push({ requirement: `${pin.name}${pin.extras}`, name, version: pin.version, hashes });
+  }
+  return pins;
+}
+function checkLockMatches(pins, expected, file2) {
+  const locked = new Map(pins.map((pin) => [pin.name, pin.version]));
+  const wanted = new Map(
+    expected.map((requirement) => {
+      const pin = parsePin(requirement);
+      return [canonicalName(pin.name), pin.version];
+    })
+  );
+  const problems = [];
+  for (const [name, version2] of wanted) {
+    const have = locked.get(name);
+    if (have === void 0) problems.push(`${name}==${version2} is missing`);
+    else if (have !== version2) problems.push(`${name} is locked at ${have}, pinned at ${version2}`);
+  }
+  for (const [name, version2] of locked) {
+    if (!wanted.has(name)) problems.push(`${name}==${version2} is locked but no longer pinned`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `${file2} does not match the pins in scanners/versions.json (${problems.join("; ")}); run \`node scripts/lock-python.ts\` and review the new hashes`
+    );
+  }
+}
+async function loadLock(id, expected) {
+  const file2 = lockPath(id);
+  const text3 = await readFile2(file2, "utf8").catch((error62) => {
+    throw new Error(
+      `${PYTHON_LOCKS[id]} cannot be read (${error62.code ?? error62.message}); run \`node scripts/lock-python.ts\``
+    );
+  });
+  const pins = parseLock(text3, PYTHON_LOCKS[id]);
+  checkLockMatches(pins, expected, PYTHON_LOCKS[id]);
+  return pins;
+}
+function pinsDigest(id, pins) {
+  const digest = createHash2("sha256").update(JSON.stringify(pins)).digest("hex");
+  return `${PYTHON_LOCKS[id]} pins sha256:${digest}`;
+}
+var PYTHON_LOCKS, PIN;
+var init_python_lock = __esm({
+  "src/install/python-lock.ts"() {
     "use strict";
-    STAMP_FILE = "controlgate-install.json";
+    init_paths();
+    PYTHON_LOCKS = {
+      scanners: "scanners/python-scanners.lock",
+      trestle: "scanners/python-trestle.lock"
+    };
+    PIN = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9._,-]+\])?==([A-Za-z0-9.+!_-]+)$/;
   }
 });
 
-// src/install/run-checked.ts
-async function runChecked(exec, request, what) {
-  const result2 = await exec({ timeoutMs: 30 * 6e4, ...request });
-  if (result2.exitCode !== 0) {
-    const cause = result2.startError ?? (result2.timedOut ? "timed out" : `exit ${result2.exitCode ?? result2.signal}`);
-    const tail = `${result2.stderrTail}
-${result2.stdout.slice(-2e3)}`.trim().slice(-3e3);
-    throw new Error(`${what} failed (${cause}):
-${tail}`);
-  }
-  return result2;
-}
-var init_run_checked = __esm({
-  "src/install/run-checked.ts"() {
-    "use strict";
-  }
-});
-
-// src/install/install-kics.ts
-import { chmod, cp, mkdir, mkdtemp, readdir as readdir2, rename, rm, stat } from "node:fs/promises";
-import os from "node:os";
-import path9 from "node:path";
-function kicsPaths(toolsDir2) {
-  const dir = path9.join(toolsDir2, "kics");
-  return { dir, binary: path9.join(dir, "kics"), assets: path9.join(dir, "assets") };
-}
-async function kicsVersion(exec, binary) {
+// src/install/install-python.ts
+import { existsSync as existsSync2 } from "node:fs";
+import path7 from "node:path";
+async function versionOf2(exec, command) {
   const result2 = await exec({
-    file: binary,
-    args: ["version"],
-    cwd: path9.dirname(binary),
+    file: command,
+    args: ["--version"],
+    env: { ...OFFLINE_ENV },
     timeoutMs: 6e4
   });
   return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
 }
-async function exists(p) {
-  return stat(p).then(
-    () => true,
-    () => false
+function checkToolPins(venv) {
+  const closure = new Map(
+    venv.requirements.map((requirement) => {
+      const pin = parsePin(requirement);
+      return [canonicalName(pin.name), pin.version];
+    })
   );
-}
-async function makeWritable(dir) {
-  await chmod(dir, 493);
-  for (const entry of await readdir2(dir, { withFileTypes: true })) {
-    const full = path9.join(dir, entry.name);
-    if (entry.isDirectory()) await makeWritable(full);
-    else await chmod(full, entry.name === "kics" ? 493 : 420);
-  }
-}
-function goSumLines(pin) {
-  return `${pin.module} v${pin.version} ${pin.sum}
-${pin.module} v${pin.version}/go.mod ${pin.goModSum}`;
-}
-async function verifyModule(pin, download) {
-  const ref = `${pin.module}@v${pin.version}`;
-  if (!download.Dir) throw new Error(`go mod download ${ref} did not report the module folder`);
-  const mismatch = (what, got, want) => new Error(
-    `${ref}: ${what} is ${got ?? "missing"}, but scanners/versions.json pins ${want}; refusing to build it (a changed module, or a pin that was edited without its go.sum line)`
-  );
-  if (download.Sum !== pin.sum) throw mismatch("the module hash Go reports", download.Sum, pin.sum);
-  if (download.GoModSum !== pin.goModSum) throw mismatch("the go.mod hash", download.GoModSum, pin.goModSum);
-  const tree = await moduleTreeHash(download.Dir, pin.module, `v${pin.version}`);
-  if (tree !== pin.sum) throw mismatch(`the module tree in ${download.Dir}`, tree, pin.sum);
-  return download.Dir;
-}
-async function installKics(exec, toolsDir2, log2, env = process.env, pin = PINNED.kics) {
-  const started = performance.now();
-  const seconds3 = () => (performance.now() - started) / 1e3;
-  const target = kicsPaths(toolsDir2);
-  const pins = goSumLines(pin);
-  if (isExecutable(target.binary) && await exists(path9.join(target.assets, "queries"))) {
-    const problem = await stampProblem(target.dir, pins);
-    const version3 = problem ? void 0 : await kicsVersion(exec, target.binary);
-    if (version3 === pin.version) {
-      return { tool: "kics", action: "present", version: version3, location: target.binary, seconds: seconds3() };
-    }
-    log2(`rebuilding KICS at ${target.dir}: ${problem ?? `it reports version ${version3 ?? "none"}`}`);
-  }
-  const onPath = findOnPath("kics", env);
-  if (onPath) {
-    const version3 = await kicsVersion(exec, onPath);
-    if (version3 && versionFits(version3, pin.accepts)) {
-      return { tool: "kics", action: "path", version: version3, location: onPath, seconds: seconds3() };
-    }
-  }
-  const go = env.CONTROLGATE_GO ?? findOnPath("go", env);
-  if (!go) throw new Error("KICS is built from source and needs Go (https://go.dev/dl) on PATH");
-  const moduleRef = `${pin.module}@v${pin.version}`;
-  const goEnv = goEnvironment(env);
-  log2(
-    `building KICS ${moduleRef} from ${goEnv.GOPROXY}, checked against ${goEnv.GOSUMDB} and the pinned go.sum line (takes a few minutes the first time) …`
-  );
-  const ldflags = `-s -w -X ${CONSTANTS}.Version=v${pin.version} -X ${CONSTANTS}.SentryDSN= -X ${CONSTANTS}.BaseURL=`;
-  const download = await runChecked(
-    exec,
-    { file: go, args: ["mod", "download", "-json", moduleRef], env: goEnv },
-    `go mod download ${moduleRef}`
-  );
-  const moduleDir = await verifyModule(pin, JSON.parse(download.stdout));
-  const scratch = await mkdtemp(path9.join(os.tmpdir(), "controlgate-kics-"));
-  try {
-    const built = path9.join(scratch, "bin", "console");
-    const install2 = await exec({
-      file: go,
-      args: [
-        "install",
-        "-trimpath",
-        "-ldflags",
-        ldflags,
-        `${pin.module}/${pin.package.replace(/^\.\//, "")}@v${pin.version}`
-      ],
-      env: { ...goEnv, GOBIN: path9.dirname(built) },
-      timeoutMs: 30 * 6e4
-    });
-    if (install2.exitCode !== 0) {
-      log2(
-        `go install refused the module (${install2.stderrTail.trim().split("\n").pop() ?? ""}); building in a copy`
-      );
-      const copy = path9.join(scratch, "src");
-      await cp(moduleDir, copy, { recursive: true });
-      await makeWritable(copy);
-      await runChecked(
-        exec,
-        {
-          file: go,
-          args: ["build", "-trimpath", "-ldflags", ldflags, "-o", built, pin.package],
-          cwd: copy,
-          env: goEnv
-        },
-        `go build of ${moduleRef}`
-      );
-    }
-    await rm(target.dir, { recursive: true, force: true });
-    await mkdir(target.dir, { recursive: true });
-    await cp(path9.join(moduleDir, "assets"), target.assets, { recursive: true });
-    await makeWritable(target.assets);
-    await rename(built, target.binary).catch(async () => {
-      await cp(built, target.binary);
-    });
-    await chmod(target.binary, 493);
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-  const version2 = await kicsVersion(exec, target.binary);
-  if (version2 !== pin.version)
-    throw new Error(`built KICS reports version ${version2 ?? "none"}, expected ${pin.version}`);
-  await writeStamp(target.dir, pins, [path9.basename(target.binary)]);
-  return { tool: "kics", action: "installed", version: version2, location: target.binary, seconds: seconds3() };
-}
-var CONSTANTS;
-var init_install_kics = __esm({
-  "src/install/install-kics.ts"() {
-    "use strict";
-    init_versions2();
-    init_which();
-    init_go_env();
-    init_go_module_hash();
-    init_install_stamp();
-    init_run_checked();
-    CONSTANTS = "github.com/Checkmarx/kics/v2/internal/constants";
-  }
-});
-
-// scanners/kics/plugin.ts
-import { readFile as readFile3 } from "node:fs/promises";
-import path10 from "node:path";
-function isIac(file2) {
-  const base = path10.basename(file2);
-  if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
-  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path10.sep).join("/"));
-}
-function csvField(value) {
-  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-var IAC, NOT_IAC, kics;
-var init_plugin3 = __esm({
-  "scanners/kics/plugin.ts"() {
-    "use strict";
-    init_install_kics();
-    init_locate();
-    init_file_kinds();
-    IAC = /* @__PURE__ */ new Set([".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json", ".bicep", ".proto", ".dockerfile"]);
-    NOT_IAC = /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|[^/]*-lock\.json|composer\.lock|\.eslintrc\.json)$/i;
-    kics = {
-      id: "kics",
-      displayName: "KICS",
-      // Its queries judge each manifest or module file as written; a pull request scan gives it the changed ones.
-      scope: "file",
-      // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).
-      startupSeconds: 20,
-      selectFiles: (files) => files.filter(isIac),
-      locate: (context) => locateTool(
-        {
-          id: "kics",
-          binary: "kics",
-          installedAt: (dir) => kicsPaths(dir).binary,
-          versionArgs: ["version"],
-          // KICS reads assets/ (queries, libraries, cwe_csv) relative to its working directory.
-          runInOwnDir: true
-        },
-        context
-      ),
-      plan({ files, outDir, tool, options }) {
-        return {
-          file: tool.command,
-          args: [
-            "scan",
-            // One --path per file: a single comma-joined argument would hit the kernel's per-argument
-            // size limit (128 KiB) on repositories with many IaC files.
-            ...files.flatMap((file2) => ["--path", csvField(file2)]),
-            "--output-path",
-            outDir,
-            "--output-name",
-            "kics",
-            "--report-formats",
-            // SARIF for the findings; JSON because only it carries each query's own severity.
-            "sarif,json",
-            "--ci",
-            "--no-progress",
-            "--no-color",
-            ...options.extraArgs
-          ],
-          cwd: tool.cwd,
-          sarifPath: path10.join(outDir, "kics.sarif")
-        };
-      },
-      async ruleProperties(outDir) {
-        const properties = /* @__PURE__ */ new Map();
-        let report2;
-        try {
-          report2 = JSON.parse(await readFile3(path10.join(outDir, "kics.json"), "utf8"));
-        } catch {
-          return properties;
-        }
-        for (const query of report2.queries ?? []) {
-          if (typeof query.query_id === "string" && typeof query.severity === "string") {
-            properties.set(query.query_id, {
-              severity: query.severity,
-              ...query.platform ? { platform: query.platform } : {}
-            });
-          }
-        }
-        return properties;
-      },
-      // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
-      interpretExit: (code2) => code2 === 0 ? "clean" : code2 >= 20 && code2 <= 60 && code2 % 10 === 0 ? "findings" : "error"
-    };
-  }
-});
-
-// scanners/semgrep/plugin.ts
-import path11 from "node:path";
-function builtinRulesDir() {
-  return path11.join(packageRoot(), "scanners", "semgrep", "rules");
-}
-function nosemgrep(site) {
-  const candidates = [site.lines[site.startLine - 1] ?? ""];
-  const previous = site.lines[site.startLine - 2];
-  if (previous !== void 0 && /^\s*(#|\/\/|\/\*|--|<!--)/.test(previous)) candidates.push(previous);
-  for (const line2 of candidates) {
-    const match = NOSEM.exec(line2);
-    if (!match) continue;
-    const ids2 = match[1]?.split(/[\s,]+/).map((id) => id.trim()).filter(Boolean);
-    if (!ids2 || ids2.length === 0 || ids2.some((id) => site.ruleId === id || site.ruleId.endsWith(`.${id}`))) {
-      return match[0].replace(/^(#|\/\/|\/\*|--|<!--)\s*/, "").trim();
-    }
-  }
-  return void 0;
-}
-var NOSEM, semgrep;
-var init_plugin4 = __esm({
-  "scanners/semgrep/plugin.ts"() {
-    "use strict";
-    init_paths();
-    init_locate();
-    init_offline_env();
-    init_file_kinds();
-    NOSEM = /(?:#|\/\/|\/\*|--|<!--)\s*nosem(?:grep)?\b(?:\s*:\s*([\w.\-/, ]+))?/i;
-    semgrep = {
-      id: "semgrep",
-      displayName: "Semgrep",
-      // Open-source Semgrep's analysis (taint included) stays within one file.
-      scope: "file",
-      // Parsing its rule pack and starting its workers: about 4 s even for one file.
-      startupSeconds: 4,
-      inSourceSuppression: nosemgrep,
-      // Our rule pack includes language-agnostic secret rules, so every text file is in scope.
-      selectFiles: (files) => files.filter(isTextCandidate),
-      locate: (context) => locateTool(
-        {
-          id: "semgrep",
-          binary: "semgrep",
-          installedAt: (dir) => path11.join(dir, "venv", "bin", "semgrep"),
-          versionArgs: ["--version"]
-        },
-        context
-      ),
-      plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path11.join(outDir, "semgrep.sarif");
-        const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
-          "--config",
-          c3 === "builtin" ? builtinRulesDir() : c3
-        ]);
-        return {
-          file: tool.command,
-          args: [
-            "scan",
-            "--metrics=off",
-            "--disable-version-check",
-            // Keep rule ids as written: otherwise Semgrep prefixes them with the config's path.
-            "--no-rewrite-rule-ids",
-            // Report nosemgrep results too; normalization marks them suppressed instead of losing them.
-            "--disable-nosem",
-            "--sarif",
-            "--output",
-            sarifPath,
-            "--quiet",
-            ...configs,
-            ...options.extraArgs,
-            // Explicit targets: Semgrep's default ignore list (tests/, …) does not apply to them.
-            ...files
-          ],
-          cwd: root,
-          env: { ...OFFLINE_ENV },
-          sarifPath
-        };
-      },
-      // 0 with or without findings (1 only under --error); 2 and up are errors.
-      interpretExit: (code2) => code2 === 0 || code2 === 1 ? "findings" : "error"
-    };
-  }
-});
-
-// scanners/index.ts
-function scannerRegistry(custom2 = []) {
-  const registry2 = new Map(BUILTIN_SCANNERS);
-  for (const def of custom2) {
-    if (registry2.has(def.id))
-      throw new Error(`custom scanner id "${def.id}" is already taken by a built-in scanner`);
-    registry2.set(def.id, commandScanner(def));
-  }
-  return registry2;
-}
-function pickScanners(registry2, ids2) {
-  const unknown2 = ids2.filter((id) => !registry2.has(id));
-  if (unknown2.length > 0) {
+  const problems = venv.tools.flatMap((tool) => {
+    const locked = closure.get(canonicalName(tool.id));
+    return locked === tool.pin.version ? [] : [`${tool.id} is pinned at ${tool.pin.version}, the closure has ${locked ?? "no version of it"}`];
+  });
+  if (problems.length > 0) {
     throw new Error(
-      `unknown scanner ${unknown2.map((u2) => `"${u2}"`).join(", ")}; valid scanners: ${[...registry2.keys()].join(", ")}`
+      `the scanners' pins do not match the closure ${PYTHON_LOCKS[venv.lock]} is made from (${problems.join("; ")}); bump both (scanners/<id>/pin.json and scanners/versions.json), then run \`node scripts/lock-python.ts\``
     );
   }
-  return ids2.map((id) => registry2.get(id));
 }
-var BUILTIN_SCANNERS;
-var init_scanners = __esm({
-  "scanners/index.ts"() {
+async function installLockedVenv(venv, context) {
+  const { exec, toolsDir: toolsDir2, log: log2, env } = context;
+  const started = performance.now();
+  const dir = path7.join(toolsDir2, venv.dir);
+  const lock = await loadLock(venv.lock, venv.requirements);
+  checkToolPins(venv);
+  const pins = [pinsDigest(venv.lock, lock), ...venv.tools.map((t) => `${t.id}==${t.pin.version}`)].join(" ");
+  const wanted = venv.tools.filter((tool) => context.ids.includes(tool.id));
+  const venvProblem = await stampProblem(dir, pins);
+  const commands = ["python", ...wanted.map((t) => t.id)].map((name) => path7.join(dir, "bin", name));
+  if (venvProblem === void 0 && commands.every((command) => isExecutable(command))) {
+    return finish(
+      wanted.map((tool) => ({
+        tool: tool.id,
+        action: "present",
+        version: tool.pin.version,
+        location: path7.join(dir, "bin", tool.id),
+        seconds: 0
+      })),
+      started
+    );
+  }
+  const outcomes = [];
+  const missing = [];
+  for (const tool of wanted) {
+    const onPath = findOnPath(tool.id, env);
+    const pathVersion = onPath ? await versionOf2(exec, onPath) : void 0;
+    if (onPath && pathVersion && versionFits(pathVersion, tool.pin.accepts)) {
+      outcomes.push({ tool: tool.id, action: "path", version: pathVersion, location: onPath, seconds: 0 });
+      continue;
+    }
+    missing.push(tool);
+  }
+  if (missing.length === 0) return finish(outcomes, started);
+  if (existsSync2(dir)) log2(`reinstalling the venv at ${dir}: ${venvProblem ?? "a program in it is missing"}`);
+  const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
+  log2(
+    `installing ${missing.map((t) => t.id).join(" and ")} from PyPI into ${dir} (hash-checked against ${PYTHON_LOCKS[venv.lock]}) …`
+  );
+  await runChecked(exec, { file: python, args: ["-m", "venv", "--clear", dir] }, "creating the Python venv");
+  await pipInstallLocked(exec, {
+    python: path7.join(dir, "bin", "python"),
+    lockFile: lockPath(venv.lock),
+    lockLabel: PYTHON_LOCKS[venv.lock]
+  });
+  const seconds3 = (performance.now() - started) / 1e3;
+  for (const tool of missing) {
+    const location3 = path7.join(dir, "bin", tool.id);
+    const version2 = await versionOf2(exec, location3);
+    if (version2 !== tool.pin.version) {
+      throw new Error(
+        `${tool.id} in ${dir} reports version ${version2 ?? "none"}, expected ${tool.pin.version}`
+      );
+    }
+    outcomes.push({ tool: tool.id, action: "installed", version: version2, location: location3, seconds: seconds3 });
+  }
+  const stamped = [];
+  for (const tool of venv.tools) stamped.push(...await tool.stampFiles?.(dir) ?? []);
+  await writeStamp(dir, pins, stamped);
+  return outcomes;
+}
+function finish(outcomes, started) {
+  const seconds3 = (performance.now() - started) / 1e3;
+  return outcomes.map((o2) => ({ ...o2, seconds: seconds3 }));
+}
+function lockedVenvRecipe(venv) {
+  return { key: venv.key, install: (context) => installLockedVenv(venv, context) };
+}
+var init_install_python = __esm({
+  "src/install/install-python.ts"() {
     "use strict";
-    init_plugin();
-    init_plugin2();
-    init_plugin3();
-    init_plugin4();
-    BUILTIN_SCANNERS = /* @__PURE__ */ new Map([
-      [semgrep.id, semgrep],
-      [bandit.id, bandit],
-      [kics.id, kics]
-    ]);
+    init_offline_env();
+    init_versions2();
+    init_which();
+    init_install_stamp();
+    init_pip_locked();
+    init_python_lock();
+    init_run_checked();
+  }
+});
+
+// scanners/bandit/pin.json
+var pin_default;
+var init_pin = __esm({
+  "scanners/bandit/pin.json"() {
+    pin_default = {
+      $comment: "Bandit's pin. It is installed with Semgrep from scanners/python-scanners.lock, so `version` must be the bandit version python.requirements in scanners/versions.json pins (the installer checks). `accepts`: a bandit on PATH in this range is used instead of installing.",
+      version: "1.9.4",
+      accepts: ">=1.7.8 <2.0.0"
+    };
+  }
+});
+
+// scanners/bandit/install.ts
+var banditInVenv;
+var init_install = __esm({
+  "scanners/bandit/install.ts"() {
+    "use strict";
+    init_pin();
+    banditInVenv = { id: "bandit", pin: pin_default };
+  }
+});
+
+// scanners/semgrep/pin.json
+var pin_default2;
+var init_pin2 = __esm({
+  "scanners/semgrep/pin.json"() {
+    pin_default2 = {
+      $comment: "Semgrep's pin. It is installed with Bandit from scanners/python-scanners.lock, so `version` must be the semgrep version python.requirements in scanners/versions.json pins (the installer checks). `accepts`: a semgrep on PATH in this range is used instead of installing.",
+      version: "1.180.0",
+      accepts: ">=1.100.0 <2.0.0"
+    };
+  }
+});
+
+// scanners/semgrep/install.ts
+import { readdir } from "node:fs/promises";
+import path8 from "node:path";
+async function semgrepCore(venv) {
+  const lib = path8.join(venv, "lib");
+  const pythons = await readdir(lib).catch(() => []);
+  for (const python of pythons) {
+    const rel = path8.join("lib", python, "site-packages", "semgrep", "bin", "semgrep-core");
+    if (isExecutable(path8.join(venv, rel))) return rel;
+  }
+  throw new Error(`semgrep-core is missing from ${venv} after the install`);
+}
+var semgrepInVenv;
+var init_install2 = __esm({
+  "scanners/semgrep/install.ts"() {
+    "use strict";
+    init_which();
+    init_pin2();
+    semgrepInVenv = {
+      id: "semgrep",
+      pin: pin_default2,
+      stampFiles: async (venv) => [await semgrepCore(venv)]
+    };
+  }
+});
+
+// scanners/python-venv.ts
+var pythonScannersVenv;
+var init_python_venv = __esm({
+  "scanners/python-venv.ts"() {
+    "use strict";
+    init_install_python();
+    init_versions2();
+    init_install();
+    init_install2();
+    pythonScannersVenv = lockedVenvRecipe({
+      key: "python-venv",
+      dir: "venv",
+      lock: "scanners",
+      requirements: PYTHON_REQUIREMENTS,
+      tools: [semgrepInVenv, banditInVenv]
+    });
   }
 });
 
@@ -5519,10 +3314,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path44) {
-  if (!path44)
+function getElementAtPath(obj, path46) {
+  if (!path46)
     return obj;
-  return path44.reduce((acc, key) => acc?.[key], obj);
+  return path46.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -5781,11 +3576,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path44, issues) {
+function prefixIssues(path46, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path44);
+    iss.path.unshift(path46);
     return iss;
   });
 }
@@ -6318,16 +4113,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path44 = []) => {
+  const processError = (error63, path46 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path44, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path46, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path44, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path44, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
       } else {
-        const fullpath = [...path44, ...issue2.path];
+        const fullpath = [...path46, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -6366,17 +4161,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path44 = []) => {
+  const processError = (error63, path46 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path44, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path46, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path44, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path44, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
       } else {
-        const fullpath = [...path44, ...issue2.path];
+        const fullpath = [...path46, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -6415,8 +4210,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path44 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path44) {
+  const path46 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path46) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -24448,13 +22243,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path44 = ref.slice(1).split("/").filter(Boolean);
-  if (path44.length === 0) {
+  const path46 = ref.slice(1).split("/").filter(Boolean);
+  if (path46.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path44[0] === defsKey) {
-    const key = path44[1] === void 0 ? void 0 : decodeJSONPointerSegment(path44[1]);
+  if (path46[0] === defsKey) {
+    const key = path46[1] === void 0 ? void 0 : decodeJSONPointerSegment(path46[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -25705,6 +23500,2654 @@ var init_zod = __esm({
   }
 });
 
+// scanners/settings.ts
+function commonOptions(settings) {
+  return { timeoutSeconds: settings.timeout, extraArgs: settings.args };
+}
+function scannerConfig(schema, options) {
+  return { schema, options };
+}
+var commonSettings, plainConfig;
+var init_settings = __esm({
+  "scanners/settings.ts"() {
+    "use strict";
+    init_zod();
+    commonSettings = {
+      enabled: external_exports.boolean().default(true),
+      /** Seconds before the scanner and all its child processes are killed. */
+      timeout: external_exports.number().int().positive().default(900),
+      /** Extra command-line arguments appended to the scanner's own. */
+      args: external_exports.array(external_exports.string()).default(() => [])
+    };
+    plainConfig = scannerConfig(
+      external_exports.strictObject(commonSettings),
+      (settings) => commonOptions(settings)
+    );
+  }
+});
+
+// scanners/bandit/plugin.ts
+import path9 from "node:path";
+function nosec(site) {
+  for (let n2 = site.startLine; n2 <= site.endLine; n2++) {
+    const match = NOSEC.exec(site.lines[n2 - 1] ?? "");
+    if (!match) continue;
+    const ids2 = match[1]?.split(/[\s,]+/).filter(Boolean);
+    if (!ids2 || ids2.includes(site.ruleId)) return match[0].replace(/^#\s*/, "").trim();
+  }
+  return void 0;
+}
+var PYTHON, NOSEC, bandit;
+var init_plugin = __esm({
+  "scanners/bandit/plugin.ts"() {
+    "use strict";
+    init_locate();
+    init_file_kinds();
+    init_python_venv();
+    init_settings();
+    PYTHON = /* @__PURE__ */ new Set([".py", ".pyw"]);
+    NOSEC = /#\s*nosec\b:?\s*([A-Z]\d{3}(?:[\s,]+[A-Z]\d{3})*)?/;
+    bandit = {
+      id: "bandit",
+      displayName: "Bandit",
+      // No keys of its own in .controlgate.yml: enabled, timeout and args.
+      config: plainConfig,
+      // With Semgrep, in the venv of scanners/python-scanners.lock.
+      install: pythonScannersVenv,
+      // Bandit analyses each module on its own.
+      scope: "file",
+      startupSeconds: 0.5,
+      inSourceSuppression: nosec,
+      selectFiles: (files) => files.filter((f) => hasExtension(f, PYTHON)),
+      locate: (context) => locateTool(
+        {
+          id: "bandit",
+          binary: "bandit",
+          installedAt: (dir) => path9.join(dir, "venv", "bin", "bandit"),
+          versionArgs: ["--version"]
+        },
+        context
+      ),
+      plan({ root, files, outDir, tool, options }) {
+        const sarifPath = path9.join(outDir, "bandit.sarif");
+        return {
+          file: tool.command,
+          args: [
+            "--format",
+            "sarif",
+            "--output",
+            sarifPath,
+            "--quiet",
+            // Report `# nosec` results too; normalization marks them suppressed instead of losing them.
+            "--ignore-nosec",
+            ...options.extraArgs,
+            ...files
+          ],
+          cwd: root,
+          sarifPath
+        };
+      },
+      // Bandit exits 1 when it found issues; anything else non-zero is a failure.
+      interpretExit: (code2) => code2 === 0 ? "clean" : code2 === 1 ? "findings" : "error"
+    };
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants2 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants2();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform2 = navigator.platform.toLowerCase();
+        return platform2 === "win32" || platform2 === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports.removePrefix = (input2, state = {}) => {
+      let output2 = input2;
+      if (output2.startsWith("./")) {
+        output2 = output2.slice(2);
+        state.prefix = "./";
+      }
+      return output2;
+    };
+    exports.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output2 = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output2 = `(?:^(?!${output2}).*$)`;
+      }
+      return output2;
+    };
+    exports.basename = (path46, { windows } = {}) => {
+      const segs = path46.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants2();
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan3 = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished7 = false;
+      let braces = 0;
+      let prev;
+      let code2;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code2;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code2 = advance();
+        let next;
+        if (code2 === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished7 = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished7 = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished7 = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished7 === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished7 = true;
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code2 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished7 = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code2 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished7 = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished7 = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished7 = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code2 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished7 = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished7 = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob2 = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob2 = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob2 = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob2) glob2 = utils.removeBackslashes(glob2);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob: glob2,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code2)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i3 = slashes[idx];
+          const value2 = input2.slice(n3, i3);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i3 >= start) {
+            parts.push(value2);
+            prevIndex = i3;
+          }
+        }
+        const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input2.slice(n2);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan3;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants6 = require_constants2();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants6;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input2) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input2) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i3 = 0; i3 < values.length; i3++) {
+        for (let j = i3 + 1; j < values.length; j++) {
+          const a2 = values[i3];
+          const b = values[j];
+          const char = a2[0];
+          if (!char || a2 !== char.repeat(a2.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a2 === b || a2.startsWith(b) || b.startsWith(a2)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i3 = 1; i3 < pattern.length; i3++) {
+        const ch = pattern[i3];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i3 !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i3),
+              end: i3
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal2 = normalizeSimpleBranch(branch);
+        if (literal2 && literal2.length === 1) {
+          safeChars.push(literal2);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max2) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse5 = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants6.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n2 = 1) => input2[state.index + n2];
+      const advance = state.advance = () => input2[++state.index] || "";
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count3 = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count3++;
+        }
+        if (count3 % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment2 = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output2 = (opts.capture ? "(" : "") + token.open;
+        increment2("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output: output2 });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal2 = input2.slice(token.startIndex, state.index + 1);
+        const body = input2.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open6 = tokens[token.tokensIndex];
+          open6.type = "text";
+          open6.value = literal2;
+          open6.output = safeOutput || utils.escapeRegex(literal2);
+          for (let i3 = token.tokensIndex + 1; i3 < tokens.length; i3++) {
+            tokens[i3].value = "";
+            tokens[i3].output = "";
+            delete tokens[i3].suffix;
+          }
+          state.output = token.output + open6.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output2 = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output2 = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse5(rest, { ...options, fastpaths: false }).output;
+            output2 = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output: output2 });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc3, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc3) {
+              return esc3 + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc3) {
+              return esc3 + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc3 ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output2 = output2.replace(/\\/g, "");
+          } else {
+            output2 = output2.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output2 === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output2, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment2("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment2("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment2("braces");
+          const open6 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open6);
+          push(open6);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output2 = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i3 = arr.length - 1; i3 >= 0; i3--) {
+              tokens.pop();
+              if (arr[i3].type === "brace") {
+                break;
+              }
+              if (arr[i3].type !== "dots") {
+                range.unshift(arr[i3].value);
+              }
+            }
+            output2 = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output2 = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output: output2 });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output2 = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output2 = "|";
+          }
+          push({ type: "comma", value, output: output2 });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output2 = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output2 = `\\${value}`;
+            }
+            push({ type: "text", value, output: output2 });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse5.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants6.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output2 = utils.removePrefix(input2, state);
+      let source = create(output2);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse5;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan3 = require_scan();
+    var parse5 = require_parse2();
+    var utils = require_utils();
+    var constants6 = require_constants2();
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch7 = (glob2, options, returnState = false) => {
+      if (Array.isArray(glob2)) {
+        const fns = glob2.map((input2) => picomatch7(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject3(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix2 = opts.windows;
+      const regex = isState ? picomatch7.compileRe(glob2, options) : picomatch7.makeRe(glob2, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output: output2 } = picomatch7.test(input2, regex, options, { glob: glob2, posix: posix2 });
+        const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result2);
+        }
+        if (isMatch === false) {
+          result2.isMatch = false;
+          return returnObject ? result2 : false;
+        }
+        if (isIgnored(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result2);
+          }
+          result2.isMatch = false;
+          return returnObject ? result2 : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result2);
+        }
+        return returnObject ? result2 : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch7.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      let match = input2 === glob2;
+      let output2 = match && format2 ? format2(input2) : input2;
+      if (match === false) {
+        output2 = format2 ? format2(input2) : input2;
+        match = output2 === glob2;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch7.matchBase(input2, regex, options, posix2);
+        } else {
+          match = regex.exec(output2);
+        }
+      }
+      return { isMatch: Boolean(match), match, output: output2 };
+    };
+    picomatch7.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch7.makeRe(glob2, options);
+      return regex.test(utils.basename(input2, { windows: posix2 }));
+    };
+    picomatch7.isMatch = (str, patterns, options) => picomatch7(patterns, options)(str);
+    picomatch7.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch7.parse(p, options));
+      return parse5(pattern, { ...options, fastpaths: false });
+    };
+    picomatch7.scan = (input2, options) => scan3(input2, options);
+    picomatch7.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch7.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch7.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        parsed.output = parse5.fastpaths(input2, options);
+      }
+      if (!parsed.output) {
+        parsed = parse5(input2, options);
+      }
+      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch7.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err2) {
+        if (options && options.debug === true) throw err2;
+        return /$^/;
+      }
+    };
+    picomatch7.constants = constants6;
+    module.exports = picomatch7;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch7(glob2, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob2, options, returnState);
+    }
+    Object.assign(picomatch7, pico);
+    module.exports = picomatch7;
+  }
+});
+
+// src/glob.ts
+function globToRegExp(glob2) {
+  return import_picomatch.default.makeRe(glob2, { dot: true });
+}
+function globCostProblem(glob2) {
+  if (glob2.length > MAX_GLOB_LENGTH) {
+    return `a glob may be at most ${MAX_GLOB_LENGTH} characters (this one has ${glob2.length})`;
+  }
+  const segments = glob2.split("/");
+  const globstars = segments.filter((s) => s === "**").length;
+  if (globstars > MAX_GLOBSTARS) {
+    return `a glob may have at most ${MAX_GLOBSTARS} "**" segments (this one has ${globstars})`;
+  }
+  for (const segment of segments) {
+    if (segment === "**") continue;
+    const stars = segment.match(/\*/g)?.length ?? 0;
+    if (stars > MAX_STARS_PER_SEGMENT) {
+      return `a path segment of a glob may have at most ${MAX_STARS_PER_SEGMENT} "*" (one has ${stars}); matching more can take minutes`;
+    }
+  }
+  return void 0;
+}
+var import_picomatch, MAX_GLOB_LENGTH, MAX_STARS_PER_SEGMENT, MAX_GLOBSTARS;
+var init_glob = __esm({
+  "src/glob.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    MAX_GLOB_LENGTH = 512;
+    MAX_STARS_PER_SEGMENT = 3;
+    MAX_GLOBSTARS = 4;
+  }
+});
+
+// scanners/command/plugin.ts
+import path10 from "node:path";
+function expand(template, context, sarifPath) {
+  return template.replaceAll("{sarif}", sarifPath).replaceAll("{outDir}", context.outDir).replaceAll("{target}", context.target).replaceAll("{root}", context.root);
+}
+function commandScanner(def) {
+  const includes = def.include?.map((g) => globToRegExp(g));
+  return {
+    id: def.id,
+    displayName: def.displayName ?? def.id,
+    scope: def.scope ?? "tree",
+    selectFiles(files, root) {
+      const text3 = files.filter(isTextCandidate);
+      if (!includes) return text3;
+      return text3.filter((f) => {
+        const rel = toPosix(path10.relative(root, f));
+        return includes.some((re) => re.test(rel));
+      });
+    },
+    async locate({ exec, env }) {
+      const command = def.command.includes("/") ? path10.resolve(def.command) : findOnPath(def.command, env);
+      if (!command || !isExecutable(command)) {
+        throw new ToolMissingError(
+          `custom scanner "${def.id}": command ${def.command} not found or not executable`
+        );
+      }
+      let version2 = "unknown";
+      if (def.versionArgs) {
+        const result2 = await exec({ file: command, args: def.versionArgs, timeoutMs: 3e4 });
+        version2 = parseVersion(result2.stdout) ?? result2.stdout.trim().split("\n")[0]?.slice(0, 40) ?? "unknown";
+      }
+      return { command, version: version2, source: "configured" };
+    },
+    plan(context) {
+      const toStdout = def.sarif === "stdout";
+      const sarifPath = toStdout ? "" : path10.resolve(context.root, expand(def.sarif, context, ""));
+      const args = def.args.flatMap(
+        (arg) => arg === "{files}" ? [...context.files] : [expand(arg, context, sarifPath)]
+      );
+      return {
+        file: context.tool.command,
+        args: [...args, ...context.options.extraArgs],
+        cwd: context.root,
+        ...toStdout ? {} : { sarifPath }
+      };
+    },
+    interpretExit(code2) {
+      if (def.cleanExitCodes.includes(code2)) return "clean";
+      if (def.findingsExitCodes.includes(code2)) return "findings";
+      return "error";
+    }
+  };
+}
+var init_plugin2 = __esm({
+  "scanners/command/plugin.ts"() {
+    "use strict";
+    init_errors();
+    init_glob();
+    init_paths();
+    init_versions2();
+    init_which();
+    init_file_kinds();
+  }
+});
+
+// src/install/go-env.ts
+function goEnvironment(env) {
+  const kept = {};
+  for (const name of KEPT) {
+    const value = env[name];
+    if (value) kept[name] = value;
+  }
+  return {
+    ...kept,
+    // Empty variables do not outrank `go env -w` settings in the user's go/env file; GOENV=off
+    // ignores that file, so a GONOSUMDB or GOSUMDB=off written there cannot switch checks off.
+    GOENV: "off",
+    GOPROXY: env.CONTROLGATE_GOPROXY || DEFAULT_GOPROXY,
+    GOSUMDB: "sum.golang.org",
+    GONOSUMDB: "",
+    GONOSUMCHECK: "",
+    GONOPROXY: "",
+    GOPRIVATE: "",
+    GOINSECURE: "",
+    GOFLAGS: "-mod=readonly -buildvcs=false",
+    CGO_ENABLED: "0"
+  };
+}
+var DEFAULT_GOPROXY, KEPT;
+var init_go_env = __esm({
+  "src/install/go-env.ts"() {
+    "use strict";
+    DEFAULT_GOPROXY = "https://proxy.golang.org";
+    KEPT = ["GOMODCACHE", "GOCACHE", "GOPATH", "GOTOOLCHAIN", "HOME"];
+  }
+});
+
+// node_modules/yocto-queue/index.js
+var Node, Queue;
+var init_yocto_queue = __esm({
+  "node_modules/yocto-queue/index.js"() {
+    Node = class {
+      value;
+      next;
+      constructor(value) {
+        this.value = value;
+      }
+    };
+    Queue = class {
+      #head;
+      #tail;
+      #size;
+      constructor() {
+        this.clear();
+      }
+      enqueue(value) {
+        const node2 = new Node(value);
+        if (this.#head) {
+          this.#tail.next = node2;
+          this.#tail = node2;
+        } else {
+          this.#head = node2;
+          this.#tail = node2;
+        }
+        this.#size++;
+      }
+      dequeue() {
+        const current = this.#head;
+        if (!current) {
+          return;
+        }
+        this.#head = this.#head.next;
+        this.#size--;
+        if (!this.#head) {
+          this.#tail = void 0;
+        }
+        return current.value;
+      }
+      peek() {
+        if (!this.#head) {
+          return;
+        }
+        return this.#head.value;
+      }
+      clear() {
+        this.#head = void 0;
+        this.#tail = void 0;
+        this.#size = 0;
+      }
+      get size() {
+        return this.#size;
+      }
+      *[Symbol.iterator]() {
+        let current = this.#head;
+        while (current) {
+          yield current.value;
+          current = current.next;
+        }
+      }
+      *drain() {
+        while (this.#head) {
+          yield this.dequeue();
+        }
+      }
+    };
+  }
+});
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run2 = async (function_, resolve3, arguments_) => {
+    const result2 = (async () => function_(...arguments_))();
+    resolve3(result2);
+    try {
+      await result2;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve3, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
+    enqueue(function_, resolve3, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise3 = generator(function_, value, index);
+            promises.push(promise3);
+            return promise3;
+          });
+        } catch (error62) {
+          for (const promise3 of promises) {
+            promise3.catch(() => {
+            });
+          }
+          throw error62;
+        }
+        return Promise.all(promises);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+var init_p_limit = __esm({
+  "node_modules/p-limit/index.js"() {
+    init_yocto_queue();
+  }
+});
+
+// src/install/go-module-hash.ts
+import { createHash as createHash3 } from "node:crypto";
+import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+import path11 from "node:path";
+async function listFiles(dir, rel = "") {
+  const found = [];
+  for (const entry of await readdir2(path11.join(dir, rel), { withFileTypes: true })) {
+    const child = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) found.push(...await listFiles(dir, child));
+    else found.push(child);
+  }
+  return found;
+}
+async function moduleTreeHash(dir, module, version2) {
+  const prefix = `${module}@${version2}/`;
+  const names = (await listFiles(dir)).map((rel) => ({ rel, name: `${prefix}${rel}` }));
+  names.sort((a2, b) => Buffer.compare(Buffer.from(a2.name), Buffer.from(b.name)));
+  const bad = names.find(({ name }) => name.includes("\n"));
+  if (bad) throw new Error(`${dir}: a file name contains a newline: ${JSON.stringify(bad.rel)}`);
+  const limit = pLimit(16);
+  const digests = await Promise.all(
+    names.map(
+      ({ rel }) => limit(
+        async () => createHash3("sha256").update(await readFile3(path11.join(dir, rel))).digest("hex")
+      )
+    )
+  );
+  const summary = createHash3("sha256");
+  names.forEach(({ name }, index) => {
+    summary.update(`${digests[index]}  ${name}
+`);
+  });
+  return `h1:${summary.digest("base64")}`;
+}
+var init_go_module_hash = __esm({
+  "src/install/go-module-hash.ts"() {
+    "use strict";
+    init_p_limit();
+  }
+});
+
+// scanners/kics/pin.json
+var pin_default3;
+var init_pin3 = __esm({
+  "scanners/kics/pin.json"() {
+    pin_default3 = {
+      $comment: "KICS's pin: built from this Go module at this version. sum and goModSum are the module's go.sum lines, as the Go checksum database serves them; the installer refuses a module tree with another hash. `accepts`: a kics on PATH in this range is used instead of building.",
+      version: "2.2.0",
+      accepts: ">=2.0.0 <3.0.0",
+      module: "github.com/Checkmarx/kics/v2",
+      package: "./cmd/console",
+      sum: "h1:3pEPW0zIZDfqJzEvxpUbBSgNFS4no3Sbq6qZ5jQCxMU=",
+      goModSum: "h1:zlqRhO/NKYDEV8bxGWNsD/VEflrZZLA16G5QRR0Z1+E="
+    };
+  }
+});
+
+// scanners/kics/install.ts
+import { chmod, cp, mkdir, mkdtemp, readdir as readdir3, rename, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path12 from "node:path";
+function kicsPaths(toolsDir2) {
+  const dir = path12.join(toolsDir2, "kics");
+  return { dir, binary: path12.join(dir, "kics"), assets: path12.join(dir, "assets") };
+}
+async function kicsVersion(exec, binary) {
+  const result2 = await exec({
+    file: binary,
+    args: ["version"],
+    cwd: path12.dirname(binary),
+    timeoutMs: 6e4
+  });
+  return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
+}
+async function exists(p) {
+  return stat(p).then(
+    () => true,
+    () => false
+  );
+}
+async function makeWritable(dir) {
+  await chmod(dir, 493);
+  for (const entry of await readdir3(dir, { withFileTypes: true })) {
+    const full = path12.join(dir, entry.name);
+    if (entry.isDirectory()) await makeWritable(full);
+    else await chmod(full, entry.name === "kics" ? 493 : 420);
+  }
+}
+function goSumLines(pin) {
+  return `${pin.module} v${pin.version} ${pin.sum}
+${pin.module} v${pin.version}/go.mod ${pin.goModSum}`;
+}
+async function verifyModule(pin, download) {
+  const ref = `${pin.module}@v${pin.version}`;
+  if (!download.Dir) throw new Error(`go mod download ${ref} did not report the module folder`);
+  const mismatch = (what, got, want) => new Error(
+    `${ref}: ${what} is ${got ?? "missing"}, but scanners/kics/pin.json pins ${want}; refusing to build it (a changed module, or a pin that was edited without its go.sum line)`
+  );
+  if (download.Sum !== pin.sum) throw mismatch("the module hash Go reports", download.Sum, pin.sum);
+  if (download.GoModSum !== pin.goModSum) throw mismatch("the go.mod hash", download.GoModSum, pin.goModSum);
+  const tree = await moduleTreeHash(download.Dir, pin.module, `v${pin.version}`);
+  if (tree !== pin.sum) throw mismatch(`the module tree in ${download.Dir}`, tree, pin.sum);
+  return download.Dir;
+}
+async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_PIN) {
+  const started = performance.now();
+  const seconds3 = () => (performance.now() - started) / 1e3;
+  const target = kicsPaths(toolsDir2);
+  const pins = goSumLines(pin);
+  if (isExecutable(target.binary) && await exists(path12.join(target.assets, "queries"))) {
+    const problem = await stampProblem(target.dir, pins);
+    const version3 = problem ? void 0 : await kicsVersion(exec, target.binary);
+    if (version3 === pin.version) {
+      return { tool: "kics", action: "present", version: version3, location: target.binary, seconds: seconds3() };
+    }
+    log2(`rebuilding KICS at ${target.dir}: ${problem ?? `it reports version ${version3 ?? "none"}`}`);
+  }
+  const onPath = findOnPath("kics", env);
+  if (onPath) {
+    const version3 = await kicsVersion(exec, onPath);
+    if (version3 && versionFits(version3, pin.accepts)) {
+      return { tool: "kics", action: "path", version: version3, location: onPath, seconds: seconds3() };
+    }
+  }
+  const go = env.CONTROLGATE_GO ?? findOnPath("go", env);
+  if (!go) throw new Error("KICS is built from source and needs Go (https://go.dev/dl) on PATH");
+  const moduleRef = `${pin.module}@v${pin.version}`;
+  const goEnv = goEnvironment(env);
+  log2(
+    `building KICS ${moduleRef} from ${goEnv.GOPROXY}, checked against ${goEnv.GOSUMDB} and the pinned go.sum line (takes a few minutes the first time) …`
+  );
+  const ldflags = `-s -w -X ${CONSTANTS}.Version=v${pin.version} -X ${CONSTANTS}.SentryDSN= -X ${CONSTANTS}.BaseURL=`;
+  const download = await runChecked(
+    exec,
+    { file: go, args: ["mod", "download", "-json", moduleRef], env: goEnv },
+    `go mod download ${moduleRef}`
+  );
+  const moduleDir = await verifyModule(pin, JSON.parse(download.stdout));
+  const scratch = await mkdtemp(path12.join(os.tmpdir(), "controlgate-kics-"));
+  try {
+    const built = path12.join(scratch, "bin", "console");
+    const install2 = await exec({
+      file: go,
+      args: [
+        "install",
+        "-trimpath",
+        "-ldflags",
+        ldflags,
+        `${pin.module}/${pin.package.replace(/^\.\//, "")}@v${pin.version}`
+      ],
+      env: { ...goEnv, GOBIN: path12.dirname(built) },
+      timeoutMs: 30 * 6e4
+    });
+    if (install2.exitCode !== 0) {
+      log2(
+        `go install refused the module (${install2.stderrTail.trim().split("\n").pop() ?? ""}); building in a copy`
+      );
+      const copy = path12.join(scratch, "src");
+      await cp(moduleDir, copy, { recursive: true });
+      await makeWritable(copy);
+      await runChecked(
+        exec,
+        {
+          file: go,
+          args: ["build", "-trimpath", "-ldflags", ldflags, "-o", built, pin.package],
+          cwd: copy,
+          env: goEnv
+        },
+        `go build of ${moduleRef}`
+      );
+    }
+    await rm(target.dir, { recursive: true, force: true });
+    await mkdir(target.dir, { recursive: true });
+    await cp(path12.join(moduleDir, "assets"), target.assets, { recursive: true });
+    await makeWritable(target.assets);
+    await rename(built, target.binary).catch(async () => {
+      await cp(built, target.binary);
+    });
+    await chmod(target.binary, 493);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  const version2 = await kicsVersion(exec, target.binary);
+  if (version2 !== pin.version)
+    throw new Error(`built KICS reports version ${version2 ?? "none"}, expected ${pin.version}`);
+  await writeStamp(target.dir, pins, [path12.basename(target.binary)]);
+  return { tool: "kics", action: "installed", version: version2, location: target.binary, seconds: seconds3() };
+}
+var KICS_PIN, CONSTANTS, kicsInstall;
+var init_install3 = __esm({
+  "scanners/kics/install.ts"() {
+    "use strict";
+    init_go_env();
+    init_go_module_hash();
+    init_install_stamp();
+    init_run_checked();
+    init_versions2();
+    init_which();
+    init_pin3();
+    KICS_PIN = pin_default3;
+    CONSTANTS = "github.com/Checkmarx/kics/v2/internal/constants";
+    kicsInstall = {
+      key: "kics",
+      install: async ({ exec, toolsDir: toolsDir2, log: log2, env }) => [await installKics(exec, toolsDir2, log2, env)]
+    };
+  }
+});
+
+// scanners/kics/plugin.ts
+import { readFile as readFile4 } from "node:fs/promises";
+import path13 from "node:path";
+function isIac(file2) {
+  const base = path13.basename(file2);
+  if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
+  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path13.sep).join("/"));
+}
+function csvField(value) {
+  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+var IAC, NOT_IAC, kics;
+var init_plugin3 = __esm({
+  "scanners/kics/plugin.ts"() {
+    "use strict";
+    init_locate();
+    init_file_kinds();
+    init_settings();
+    init_install3();
+    IAC = /* @__PURE__ */ new Set([".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json", ".bicep", ".proto", ".dockerfile"]);
+    NOT_IAC = /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|[^/]*-lock\.json|composer\.lock|\.eslintrc\.json)$/i;
+    kics = {
+      id: "kics",
+      displayName: "KICS",
+      // No keys of its own in .controlgate.yml: enabled, timeout and args.
+      config: plainConfig,
+      // Built from its pinned Go module (scanners/kics/pin.json) into <tools>/kics.
+      install: kicsInstall,
+      // Its queries judge each manifest or module file as written; a pull request scan gives it the changed ones.
+      scope: "file",
+      // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).
+      startupSeconds: 20,
+      selectFiles: (files) => files.filter(isIac),
+      locate: (context) => locateTool(
+        {
+          id: "kics",
+          binary: "kics",
+          installedAt: (dir) => kicsPaths(dir).binary,
+          versionArgs: ["version"],
+          // KICS reads assets/ (queries, libraries, cwe_csv) relative to its working directory.
+          runInOwnDir: true
+        },
+        context
+      ),
+      plan({ files, outDir, tool, options }) {
+        return {
+          file: tool.command,
+          args: [
+            "scan",
+            // One --path per file: a single comma-joined argument would hit the kernel's per-argument
+            // size limit (128 KiB) on repositories with many IaC files.
+            ...files.flatMap((file2) => ["--path", csvField(file2)]),
+            "--output-path",
+            outDir,
+            "--output-name",
+            "kics",
+            "--report-formats",
+            // SARIF for the findings; JSON because only it carries each query's own severity.
+            "sarif,json",
+            "--ci",
+            "--no-progress",
+            "--no-color",
+            ...options.extraArgs
+          ],
+          cwd: tool.cwd,
+          sarifPath: path13.join(outDir, "kics.sarif")
+        };
+      },
+      async ruleProperties(outDir) {
+        const properties = /* @__PURE__ */ new Map();
+        let report2;
+        try {
+          report2 = JSON.parse(await readFile4(path13.join(outDir, "kics.json"), "utf8"));
+        } catch {
+          return properties;
+        }
+        for (const query of report2.queries ?? []) {
+          if (typeof query.query_id === "string" && typeof query.severity === "string") {
+            properties.set(query.query_id, {
+              severity: query.severity,
+              ...query.platform ? { platform: query.platform } : {}
+            });
+          }
+        }
+        return properties;
+      },
+      // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
+      interpretExit: (code2) => code2 === 0 ? "clean" : code2 >= 20 && code2 <= 60 && code2 % 10 === 0 ? "findings" : "error"
+    };
+  }
+});
+
+// scanners/semgrep/config.ts
+import { existsSync as existsSync3 } from "node:fs";
+import path14 from "node:path";
+function ruleConfig(config2, root) {
+  if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
+  const local = path14.resolve(root, config2);
+  return existsSync3(local) ? local : config2;
+}
+var semgrepConfig;
+var init_config = __esm({
+  "scanners/semgrep/config.ts"() {
+    "use strict";
+    init_zod();
+    init_settings();
+    semgrepConfig = scannerConfig(
+      external_exports.strictObject({
+        ...commonSettings,
+        /** Rule configs: "builtin" (controlgate's pack), local paths, or registry packs such as "p/python" where CI has internet. */
+        configs: external_exports.array(external_exports.string().min(1)).min(1).default(() => ["builtin"])
+      }),
+      (settings, root) => ({
+        ...commonOptions(settings),
+        configs: settings.configs.map((config2) => ruleConfig(config2, root))
+      })
+    );
+  }
+});
+
+// scanners/semgrep/plugin.ts
+import { readdirSync, statSync as statSync3 } from "node:fs";
+import path15 from "node:path";
+function builtinRulesDir() {
+  return path15.join(packageRoot(), "scanners", "semgrep", "rules");
+}
+function filesUnder(target) {
+  const info = statSync3(target, { throwIfNoEntry: false });
+  if (!info) return [];
+  if (info.isFile()) return [target];
+  return readdirSync(target, { recursive: true }).map((f) => path15.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
+}
+function nosemgrep(site) {
+  const candidates = [site.lines[site.startLine - 1] ?? ""];
+  const previous = site.lines[site.startLine - 2];
+  if (previous !== void 0 && /^\s*(#|\/\/|\/\*|--|<!--)/.test(previous)) candidates.push(previous);
+  for (const line2 of candidates) {
+    const match = NOSEM.exec(line2);
+    if (!match) continue;
+    const ids2 = match[1]?.split(/[\s,]+/).map((id) => id.trim()).filter(Boolean);
+    if (!ids2 || ids2.length === 0 || ids2.some((id) => site.ruleId === id || site.ruleId.endsWith(`.${id}`))) {
+      return match[0].replace(/^(#|\/\/|\/\*|--|<!--)\s*/, "").trim();
+    }
+  }
+  return void 0;
+}
+var NOSEM, semgrep;
+var init_plugin4 = __esm({
+  "scanners/semgrep/plugin.ts"() {
+    "use strict";
+    init_paths();
+    init_locate();
+    init_offline_env();
+    init_file_kinds();
+    init_python_venv();
+    init_config();
+    NOSEM = /(?:#|\/\/|\/\*|--|<!--)\s*nosem(?:grep)?\b(?:\s*:\s*([\w.\-/, ]+))?/i;
+    semgrep = {
+      id: "semgrep",
+      displayName: "Semgrep",
+      config: semgrepConfig,
+      // With Bandit, in the venv of scanners/python-scanners.lock.
+      install: pythonScannersVenv,
+      // Open-source Semgrep's analysis (taint included) stays within one file.
+      scope: "file",
+      // Parsing its rule pack and starting its workers: about 4 s even for one file.
+      startupSeconds: 4,
+      inSourceSuppression: nosemgrep,
+      // Our rule pack includes language-agnostic secret rules, so every text file is in scope.
+      selectFiles: (files) => files.filter(isTextCandidate),
+      locate: (context) => locateTool(
+        {
+          id: "semgrep",
+          binary: "semgrep",
+          installedAt: (dir) => path15.join(dir, "venv", "bin", "semgrep"),
+          versionArgs: ["--version"]
+        },
+        context
+      ),
+      plan({ root, files, outDir, tool, options }) {
+        const sarifPath = path15.join(outDir, "semgrep.sarif");
+        const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
+          "--config",
+          c3 === "builtin" ? builtinRulesDir() : c3
+        ]);
+        return {
+          file: tool.command,
+          args: [
+            "scan",
+            "--metrics=off",
+            "--disable-version-check",
+            // Keep rule ids as written: otherwise Semgrep prefixes them with the config's path.
+            "--no-rewrite-rule-ids",
+            // Report nosemgrep results too; normalization marks them suppressed instead of losing them.
+            "--disable-nosem",
+            "--sarif",
+            "--output",
+            sarifPath,
+            "--quiet",
+            ...configs,
+            ...options.extraArgs,
+            // Explicit targets: Semgrep's default ignore list (tests/, …) does not apply to them.
+            ...files
+          ],
+          cwd: root,
+          env: { ...OFFLINE_ENV },
+          sarifPath
+        };
+      },
+      // Semgrep reads the YAML files of each local config (the rule pack's test files beside them are not rules).
+      ruleFiles: (options, root) => (options.configs ?? ["builtin"]).flatMap((config2) => {
+        const builtin = config2 === "builtin";
+        const base = builtin ? packageRoot() : root;
+        return filesUnder(builtin ? builtinRulesDir() : path15.resolve(root, config2)).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
+      }),
+      // 0 with or without findings (1 only under --error); 2 and up are errors.
+      interpretExit: (code2) => code2 === 0 || code2 === 1 ? "findings" : "error"
+    };
+  }
+});
+
+// scanners/index.ts
+function isBuiltinId(id) {
+  return Object.hasOwn(BUILTIN_PLUGINS, id);
+}
+function scannerRegistry(custom2 = [], configFile = ".controlgate.yml") {
+  const registry2 = new Map(BUILTIN_SCANNERS);
+  const customAt = /* @__PURE__ */ new Map();
+  custom2.forEach((def, index) => {
+    const earlier = customAt.get(def.id);
+    if (registry2.has(def.id)) {
+      const holder = earlier === void 0 ? "a built-in scanner" : `scanners.custom[${earlier}]`;
+      throw new ConfigError(configFile, [
+        `scanners.custom[${index}].id: ${quoteForMessage(def.id)} is already taken by ${holder}; choose another id`
+      ]);
+    }
+    customAt.set(def.id, index);
+    registry2.set(def.id, commandScanner(def));
+  });
+  return registry2;
+}
+function pickScanners(registry2, ids2) {
+  const unknown2 = ids2.filter((id) => !registry2.has(id));
+  if (unknown2.length > 0) throw new UnknownScannerError(unknown2, [...registry2.keys()]);
+  return ids2.map((id) => registry2.get(id));
+}
+var BUILTIN_PLUGINS, BUILTIN_SCANNERS;
+var init_scanners = __esm({
+  "scanners/index.ts"() {
+    "use strict";
+    init_errors();
+    init_plugin();
+    init_plugin2();
+    init_plugin3();
+    init_plugin4();
+    BUILTIN_PLUGINS = { semgrep, bandit, kics };
+    BUILTIN_SCANNERS = new Map(
+      Object.values(BUILTIN_PLUGINS).map((scanner2) => [scanner2.id, scanner2])
+    );
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -25782,17 +26225,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path44) {
-      const ctrl = callVisitor(key, node2, visitor, path44);
+    function visit_(key, node2, visitor, path46) {
+      const ctrl = callVisitor(key, node2, visitor, path46);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path44, ctrl);
-        return visit_(key, ctrl, visitor, path44);
+        replaceNode(key, path46, ctrl);
+        return visit_(key, ctrl, visitor, path46);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path44 = Object.freeze(path44.concat(node2));
+          path46 = Object.freeze(path46.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path44);
+            const ci = visit_(i3, node2.items[i3], visitor, path46);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -25803,13 +26246,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path44 = Object.freeze(path44.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path44);
+          path46 = Object.freeze(path46.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path46);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path44);
+          const cv = visit_("value", node2.value, visitor, path46);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25830,17 +26273,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path44) {
-      const ctrl = await callVisitor(key, node2, visitor, path44);
+    async function visitAsync_(key, node2, visitor, path46) {
+      const ctrl = await callVisitor(key, node2, visitor, path46);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path44, ctrl);
-        return visitAsync_(key, ctrl, visitor, path44);
+        replaceNode(key, path46, ctrl);
+        return visitAsync_(key, ctrl, visitor, path46);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path44 = Object.freeze(path44.concat(node2));
+          path46 = Object.freeze(path46.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path44);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path46);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -25851,13 +26294,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path44 = Object.freeze(path44.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path44);
+          path46 = Object.freeze(path46.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path46);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path44);
+          const cv = await visitAsync_("value", node2.value, visitor, path46);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25884,23 +26327,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path44) {
+    function callVisitor(key, node2, visitor, path46) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path44);
+        return visitor(key, node2, path46);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path44);
+        return visitor.Map?.(key, node2, path46);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path44);
+        return visitor.Seq?.(key, node2, path46);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path44);
+        return visitor.Pair?.(key, node2, path46);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path44);
+        return visitor.Scalar?.(key, node2, path46);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path44);
+        return visitor.Alias?.(key, node2, path46);
       return void 0;
     }
-    function replaceNode(key, path44, node2) {
-      const parent = path44[path44.length - 1];
+    function replaceNode(key, path46, node2) {
+      const parent = path46[path46.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -26512,10 +26955,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path44, value) {
+    function collectionFromPath(schema, path46, value) {
       let v = value;
-      for (let i3 = path44.length - 1; i3 >= 0; --i3) {
-        const k = path44[i3];
+      for (let i3 = path46.length - 1; i3 >= 0; --i3) {
+        const k = path46[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -26534,7 +26977,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path44) => path44 == null || typeof path44 === "object" && !!path44[Symbol.iterator]().next().done;
+    var isEmptyPath = (path46) => path46 == null || typeof path46 === "object" && !!path46[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -26564,11 +27007,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path44, value) {
-        if (isEmptyPath(path44))
+      addIn(path46, value) {
+        if (isEmptyPath(path46))
           this.add(value);
         else {
-          const [key, ...rest] = path44;
+          const [key, ...rest] = path46;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -26582,8 +27025,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path44) {
-        const [key, ...rest] = path44;
+      deleteIn(path46) {
+        const [key, ...rest] = path46;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -26597,8 +27040,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path44, keepScalar) {
-        const [key, ...rest] = path44;
+      getIn(path46, keepScalar) {
+        const [key, ...rest] = path46;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -26616,8 +27059,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path44) {
-        const [key, ...rest] = path44;
+      hasIn(path46) {
+        const [key, ...rest] = path46;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -26627,8 +27070,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path44, value) {
-        const [key, ...rest] = path44;
+      setIn(path46, value) {
+        const [key, ...rest] = path46;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29143,9 +29586,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path44, value) {
+      addIn(path46, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path44, value);
+          this.contents.addIn(path46, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29220,14 +29663,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path44) {
-        if (Collection.isEmptyPath(path44)) {
+      deleteIn(path46) {
+        if (Collection.isEmptyPath(path46)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path44) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path46) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29242,10 +29685,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path44, keepScalar) {
-        if (Collection.isEmptyPath(path44))
+      getIn(path46, keepScalar) {
+        if (Collection.isEmptyPath(path46))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path44, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path46, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -29256,10 +29699,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path44) {
-        if (Collection.isEmptyPath(path44))
+      hasIn(path46) {
+        if (Collection.isEmptyPath(path46))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path44) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path46) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -29276,13 +29719,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path44, value) {
-        if (Collection.isEmptyPath(path44)) {
+      setIn(path46, value) {
+        if (Collection.isEmptyPath(path46)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path44), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path46), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path44, value);
+          this.contents.setIn(path46, value);
         }
       }
       /**
@@ -31243,9 +31686,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path44) => {
+    visit3.itemAtPath = (cst, path46) => {
       let item = cst;
-      for (const [field, index] of path44) {
+      for (const [field, index] of path46) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -31254,23 +31697,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path44) => {
-      const parent = visit3.itemAtPath(cst, path44.slice(0, -1));
-      const field = path44[path44.length - 1][0];
+    visit3.parentCollection = (cst, path46) => {
+      const parent = visit3.itemAtPath(cst, path46.slice(0, -1));
+      const field = path46[path46.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path44, item, visitor) {
-      let ctrl = visitor(item, path44);
+    function _visit(path46, item, visitor) {
+      let ctrl = visitor(item, path46);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path44.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path46.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -31281,10 +31724,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path44);
+            ctrl = ctrl(item, path46);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path44) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path46) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -33091,11 +33534,11 @@ var init_model = __esm({
 });
 
 // src/controls/data-files.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path12 from "node:path";
+import path16 from "node:path";
 function dataDir() {
-  return path12.join(packageRoot(), "src", "controls", "data");
+  return path16.join(packageRoot(), "src", "controls", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -33109,14 +33552,14 @@ function load(file2, schema) {
   return {
     data: parsed.data,
     file: file2,
-    sha256: createHash3("sha256").update(bytes).digest("hex"),
+    sha256: createHash4("sha256").update(bytes).digest("hex"),
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path12.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path16.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path12.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path16.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
@@ -33235,26 +33678,27 @@ var init_policy_schema = __esm({
 });
 
 // src/config/schema.ts
-var seconds, scannerBase, semgrepOptions, plainOptions, customScanner, configSchema, DEFAULT_EXCLUDES;
+function builtinEntries() {
+  return Object.entries(BUILTIN_PLUGINS);
+}
+function builtinDefaults() {
+  return Object.fromEntries(
+    builtinEntries().map(([id, { config: config2 }]) => [id, config2.schema.parse({})])
+  );
+}
+function builtinSections() {
+  return Object.fromEntries(
+    builtinEntries().map(([id, { config: config2 }]) => [id, config2.schema.default(() => config2.schema.parse({}))])
+  );
+}
+var seconds, customScanner, configSchema, DEFAULT_EXCLUDES;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
     init_zod();
+    init_scanners();
     init_policy_schema();
     seconds = external_exports.number().int().positive();
-    scannerBase = {
-      enabled: external_exports.boolean().default(true),
-      /** Seconds before the scanner and all its child processes are killed. */
-      timeout: seconds.default(900),
-      /** Extra command-line arguments appended to the scanner's own. */
-      args: external_exports.array(external_exports.string()).default(() => [])
-    };
-    semgrepOptions = external_exports.strictObject({
-      ...scannerBase,
-      /** Rule configs: "builtin" (controlgate's pack), local paths, or registry packs such as "p/python" where CI has internet. */
-      configs: external_exports.array(external_exports.string().min(1)).min(1).default(() => ["builtin"])
-    });
-    plainOptions = external_exports.strictObject(scannerBase);
     customScanner = external_exports.strictObject({
       id: external_exports.string().regex(/^[a-z][a-z0-9-]*$/, "lower-case letters, digits and dashes, starting with a letter"),
       name: external_exports.string().optional(),
@@ -33275,16 +33719,9 @@ var init_schema = __esm({
     configSchema = external_exports.strictObject({
       version: external_exports.literal(1).default(1),
       scanners: external_exports.strictObject({
-        semgrep: semgrepOptions.default(() => semgrepOptions.parse({})),
-        bandit: plainOptions.default(() => plainOptions.parse({})),
-        kics: plainOptions.default(() => plainOptions.parse({})),
+        ...builtinSections(),
         custom: external_exports.array(customScanner).default(() => [])
-      }).default(() => ({
-        semgrep: semgrepOptions.parse({}),
-        bandit: plainOptions.parse({}),
-        kics: plainOptions.parse({}),
-        custom: []
-      })),
+      }).default(() => ({ ...builtinDefaults(), custom: [] })),
       /** How many scanners run at once; default: all of them. */
       concurrency: external_exports.number().int().min(1).max(32).optional(),
       /** Globs (relative to the scanned path's repository root) never scanned. */
@@ -33441,9 +33878,9 @@ var init_yaml_source = __esm({
 });
 
 // src/config/load.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { readFile as readFile4 } from "node:fs/promises";
-import path13 from "node:path";
+import { existsSync as existsSync4 } from "node:fs";
+import { readFile as readFile5 } from "node:fs/promises";
+import path17 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -33451,15 +33888,15 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path13.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path17.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path13.join(d, n2))).find((f) => existsSync2(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path17.join(d, n2))).find((f) => existsSync4(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
   try {
-    text3 = await readFile4(file2, "utf8");
+    text3 = await readFile5(file2, "utf8");
   } catch {
     throw new ConfigError(file2, ["cannot read the file"]);
   }
@@ -34695,9 +35132,9 @@ var init_esm = __esm({
 });
 
 // src/evidence/manifest.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function sha256(bytes) {
-  return createHash4("sha256").update(bytes).digest("hex");
+  return createHash5("sha256").update(bytes).digest("hex");
 }
 function bundleDigest(entries) {
   const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
@@ -34717,18 +35154,18 @@ var init_manifest = __esm({
 });
 
 // src/evidence/verify.ts
-import { readdir as readdir3, readFile as readFile5, stat as stat2 } from "node:fs/promises";
-import path14 from "node:path";
+import { readdir as readdir4, readFile as readFile6, stat as stat2 } from "node:fs/promises";
+import path18 from "node:path";
 async function readBundle(location3) {
   const files = /* @__PURE__ */ new Map();
   if ((await stat2(location3)).isDirectory()) {
-    for (const entry of await readdir3(location3, { recursive: true })) {
-      const full = path14.join(location3, String(entry));
+    for (const entry of await readdir4(location3, { recursive: true })) {
+      const full = path18.join(location3, String(entry));
       if ((await stat2(full)).isFile())
-        files.set(toPosix(String(entry)), new Uint8Array(await readFile5(full)));
+        files.set(toPosix(String(entry)), new Uint8Array(await readFile6(full)));
     }
   } else {
-    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile5(location3))))) {
+    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile6(location3))))) {
       if (!name.endsWith("/")) files.set(name, bytes);
     }
   }
@@ -35947,7 +36384,7 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path15 from "node:path";
+import path19 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 function toPath(urlOrPath) {
   return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
@@ -35955,12 +36392,12 @@ function toPath(urlOrPath) {
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path15.resolve(toPath(startPath));
+      let currentPath = path19.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path15.resolve(currentPath, "..");
+        currentPath = path19.resolve(currentPath, "..");
       }
     }
   };
@@ -35976,7 +36413,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path16 from "node:path";
+import path20 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -35989,27 +36426,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path16.resolve(toPath(cwd));
+      const cwdPath = path20.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path16.delimiter);
+      const pathParts = pathOption.split(path20.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path16.delimiter ? `${result2.join(path16.delimiter)}${pathOption}` : [...result2, pathOption].join(path16.delimiter);
+      return pathOption === "" || pathOption === path20.delimiter ? `${result2.join(path20.delimiter)}${pathOption}` : [...result2, pathOption].join(path20.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path16.join(directory, "node_modules/.bin");
+        const pathPart = path20.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path16.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path20.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -37214,7 +37651,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path17 from "node:path";
+import path21 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -37256,7 +37693,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path17.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path21.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -37268,7 +37705,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path17.basename(file2, ".exe") === "node") {
+      if (path21.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -37392,7 +37829,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs from "node:fs";
-import path18 from "node:path";
+import path22 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -37408,8 +37845,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path18.delimiter).filter(Boolean);
-  const commandExtension = path18.extname(command).toLowerCase();
+  const extensions = pathExt.split(path22.delimiter).filter(Boolean);
+  const commandExtension = path22.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -37418,7 +37855,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path18.resolve(cwd, command);
+    const base = path22.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37427,14 +37864,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path18.delimiter)
+    ...searchPath.split(path22.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path18.resolve(cwd, unquoted, command);
+    const base = path22.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37481,7 +37918,7 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync, readSync, closeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path19 from "node:path";
+import path23 from "node:path";
 import process7 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -37504,7 +37941,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path19.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path23.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -37529,10 +37966,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path19.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path19.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path23.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path23.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path19.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path23.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -37545,12 +37982,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path19.delimiter)) {
+      for (const directory of searchPath.split(path23.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path19.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path23.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -37618,8 +38055,8 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 });
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync3 } from "node:fs";
-import path20 from "node:path";
+import { statSync as statSync4 } from "node:fs";
+import path24 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -37627,7 +38064,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path20.resolve(cwdString);
+      return path24.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -37650,7 +38087,7 @@ ${error62.message}`;
       }
       let cwdStat;
       try {
-        cwdStat = statSync3(cwd);
+        cwdStat = statSync4(cwd);
       } catch (error62) {
         return `The "cwd" option is invalid: ${cwd}.
 ${error62.message}
@@ -37663,7 +38100,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path21 from "node:path";
+import path25 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -37703,7 +38140,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path21.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path25.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -39614,14 +40051,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path22 from "node:path";
+import path26 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path22.resolve(value.file) : fileURLToPath4(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path26.resolve(value.file) : fileURLToPath4(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -40454,17 +40891,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path44 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path44)) {
+        const path46 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path46)) {
           continue;
         }
-        writtenPaths.add(path44);
-        if (append || outputFiles.has(path44)) {
-          appendFileSync(path44, contents);
+        writtenPaths.add(path46);
+        if (append || outputFiles.has(path46)) {
+          appendFileSync(path46, contents);
         } else {
-          writeFileSync(path44, contents);
+          writeFileSync(path46, contents);
         }
-        outputFiles.add(path44);
+        outputFiles.add(path46);
       }
     };
   }
@@ -41459,7 +41896,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path23 from "node:path/win32";
+import path27 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -41502,10 +41939,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path23.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path27.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path23.parse(directory);
+      const { root } = path27.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -43653,7 +44090,7 @@ var init_execa = __esm({
 });
 
 // src/runner/process-tree.ts
-import { readdirSync, readFileSync as readFileSync5 } from "node:fs";
+import { readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
 function facts(pid) {
   try {
     const stat4 = readFileSync5(`/proc/${pid}/stat`, "latin1");
@@ -43673,7 +44110,7 @@ function carries(pid, needle) {
 function taggedProcesses(tag, root) {
   let names;
   try {
-    names = readdirSync("/proc");
+    names = readdirSync2("/proc");
   } catch {
     return [];
   }
@@ -43957,8 +44394,30 @@ var init_clock = __esm({
   }
 });
 
+// src/config/scanner-options.ts
+function scannerOptions(config2, id, root) {
+  if (isBuiltinId(id)) {
+    const scanner2 = BUILTIN_PLUGINS[id];
+    return scanner2.config.options(config2.scanners[id], root);
+  }
+  const custom2 = config2.scanners.custom.find((c3) => c3.id === id);
+  return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
+}
+function enabledScannerIds(config2) {
+  const builtins = [...BUILTIN_SCANNERS.keys()].filter(
+    (id) => isBuiltinId(id) && config2.scanners[id].enabled
+  );
+  return [...builtins, ...config2.scanners.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
+}
+var init_scanner_options = __esm({
+  "src/config/scanner-options.ts"() {
+    "use strict";
+    init_scanners();
+  }
+});
+
 // src/findings/waivers.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 function dayStart(text3) {
   const m = DAY.exec(text3);
   if (!m) return void 0;
@@ -44138,7 +44597,7 @@ function parseWaivers(text3, file2, now) {
 async function loadWaivers(file2, now) {
   let text3;
   try {
-    text3 = await readFile6(file2, "utf8");
+    text3 = await readFile7(file2, "utf8");
   } catch (error62) {
     if (error62.code === "ENOENT") return [];
     const code2 = error62.code;
@@ -44156,8 +44615,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path44 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path44.test(f.path);
+  const path46 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path46.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -44727,7 +45186,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path24 from "node:path";
+import path28 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -44751,7 +45210,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path24.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path28.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath2(run2, result2, context) {
   let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -44765,7 +45224,7 @@ function resolvePath2(run2, result2, context) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
       absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
     } else {
-      absolute = path24.resolve(
+      absolute = path28.resolve(
         resolveBase(run2, location3?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
@@ -45087,9 +45546,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants5 } from "node:fs";
 import { open as open3 } from "node:fs/promises";
-function jsonPath(path44) {
+function jsonPath(path46) {
   let out = "$";
-  for (const key of path44) {
+  for (const key of path46) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -45120,11 +45579,11 @@ function nestsDeeperThan(json2, max2) {
 function deepPath(json2, max2) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path44 } = item;
+    const { value, path: path46 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path44.length >= max2) return path44;
+    if (path46.length >= max2) return path46;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path44, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path46, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -45226,8 +45685,8 @@ var init_read = __esm({
 });
 
 // src/sarif/source-reader.ts
-import { readFileSync as readFileSync6, realpathSync as realpathSync2, statSync as statSync4 } from "node:fs";
-import path25 from "node:path";
+import { readFileSync as readFileSync6, realpathSync as realpathSync2, statSync as statSync5 } from "node:fs";
+import path29 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -45256,14 +45715,14 @@ var init_source_reader = __esm({
         try {
           return realpathSync2.native(file2);
         } catch {
-          const parent = path25.dirname(file2);
+          const parent = path29.dirname(file2);
           if (parent === file2) return void 0;
           let realParent = this.realFolders.get(parent);
           if (!this.realFolders.has(parent)) {
             realParent = this.realPath(parent);
             this.realFolders.set(parent, realParent);
           }
-          return realParent === void 0 ? void 0 : path25.join(realParent, path25.basename(file2));
+          return realParent === void 0 ? void 0 : path29.join(realParent, path29.basename(file2));
         }
       }
       /**
@@ -45274,7 +45733,7 @@ var init_source_reader = __esm({
       contains(relativePath) {
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
-        const real = this.realPath(path25.join(this.root, relativePath));
+        const real = this.realPath(path29.join(this.root, relativePath));
         const inside = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
         this.inside.set(relativePath, inside);
         return inside;
@@ -45284,8 +45743,8 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path25.join(this.root, relativePath);
-          const info = statSync4(file2);
+          const file2 = path29.join(this.root, relativePath);
+          const info = statSync5(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
             const text3 = readFileSync6(file2, "utf8");
             lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
@@ -45307,9 +45766,9 @@ var init_source_reader = __esm({
 });
 
 // src/runner/import-sarif.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path26 from "node:path";
+import path30 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -45328,10 +45787,10 @@ async function importSarifFiles(files, options) {
     const started = options.clock.monotonicMs();
     const elapsed = () => Math.round(options.clock.monotonicMs() - started);
     try {
-      if (!existsSync3(file2)) throw new SarifError(file2, ["no such file"]);
+      if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
       const log2 = await readSarifFile(file2);
       const driver = log2.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path26.basename(file2, path26.extname(file2))), taken);
+      const id = unique(importedId(driver?.name ?? path30.basename(file2, path30.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
       const findings = log2.runs.flatMap(
         (run2) => normalizeRun(run2, {
@@ -45346,7 +45805,7 @@ async function importSarifFiles(files, options) {
       await mkdir2(options.outDir, { recursive: true });
       const kept = await keepRawSarif(log2, findings, {
         source: file2,
-        dest: path26.join(options.outDir, `${id}.sarif`)
+        dest: path30.join(options.outDir, `${id}.sarif`)
       });
       runs.push({
         id,
@@ -45363,10 +45822,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path26.basename(file2, path26.extname(file2))), taken);
+      const id = unique(importedId(path30.basename(file2, path30.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path26.basename(file2)} (imported)`,
+        displayName: `${path30.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -45394,9 +45853,9 @@ var init_import_sarif = __esm({
 });
 
 // src/diff/baseline-bundle.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 async function readBaselineBundle(location3) {
-  if (!existsSync4(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
+  if (!existsSync6(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
   const files = await readBundle(location3);
   const verified = verifyFiles(files);
   if (!verified.ok)
@@ -45726,14 +46185,14 @@ var init_classify = __esm({
 // src/diff/worktree.ts
 import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import os2 from "node:os";
-import path27 from "node:path";
+import path31 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path27.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path27.join(scratch, "tree");
+  const scratch = await mkdtemp2(path31.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path31.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -45742,7 +46201,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path27.join(scratch, "paths");
+      const list = path31.join(scratch, "paths");
       await writeFile2(list, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
     }
@@ -45763,7 +46222,7 @@ var init_worktree = __esm({
 
 // src/runner/run-scanners.ts
 import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
-import path28 from "node:path";
+import path32 from "node:path";
 function clip(text3, max2 = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
   return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
@@ -45801,7 +46260,7 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path28.join(o2.outDir, scanner2.id);
+  const outDir = path32.join(o2.outDir, scanner2.id);
   await rm3(outDir, { recursive: true, force: true });
   await mkdir3(outDir, { recursive: true });
   const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
@@ -45860,7 +46319,7 @@ async function runOne(planned, o2) {
     );
     const kept = await keepRawSarif(log2, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path28.join(outDir, `${scanner2.id}.sarif`)
+      dest: plan.sarifPath ?? path32.join(outDir, `${scanner2.id}.sarif`)
     });
     log2 = kept.skeleton;
     rawSarifPath = kept.rawSarifPath;
@@ -45933,25 +46392,25 @@ var init_run_scanners = __esm({
 import { createRequire as createRequire2 } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path44) {
-  let normalized = normalize(path44);
+function cleanPath(path46) {
+  let normalized = normalize(path46);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path44, separator) {
-  return path44.replace(SLASHES_REGEX, separator);
+function convertSlashes(path46, separator) {
+  return path46.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path44) {
-  return path44 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path44);
+function isRootDirectory(path46) {
+  return path46 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path46);
 }
-function normalizePath(path44, options) {
+function normalizePath(path46, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path44.includes("/") || path44.startsWith(".");
-  if (resolvePaths) path44 = resolve(path44);
-  if (normalizePath$1 || pathNeedsCleaning) path44 = cleanPath(path44);
-  if (path44 === ".") return "";
-  const needsSeperator = path44[path44.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path44 + pathSeparator : path44, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path46.includes("/") || path46.startsWith(".");
+  if (resolvePaths) path46 = resolve(path46);
+  if (normalizePath$1 || pathNeedsCleaning) path46 = cleanPath(path46);
+  if (path46 === ".") return "";
+  const needsSeperator = path46[path46.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path46 + pathSeparator : path46, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -46007,9 +46466,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path44, resolved2, state) {
+function isRecursive2(path46, resolved2, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
-  let parent = dirname(path44);
+  let parent = dirname(path46);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -46017,7 +46476,7 @@ function isRecursive2(path44, resolved2, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path44, resolved2);
+  state.symlinks.set(path46, resolved2);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved2, state) {
@@ -46063,8 +46522,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path44 = directoryPath || ".";
-      if (filters.every((filter) => filter(path44, true))) paths.push(path44);
+      const path46 = directoryPath || ".";
+      if (filters.every((filter) => filter(path46, true))) paths.push(path46);
     };
     empty$2 = () => {
     };
@@ -46097,26 +46556,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path44, state, callback$1) {
+    resolveSymlinksAsync = function(path46, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path44, (error62, resolvedPath) => {
+      fs3.realpath(path46, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path44, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path46, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path44, state, callback$1) {
+    resolveSymlinks = function(path46, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path44);
+        const resolvedPath = fs3.realpathSync(path46);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path44, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path46, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -46274,19 +46733,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path44 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path44)) continue;
-            this.pushDirectory(path44, paths, filters);
-            this.walkDirectory(this.state, path44, path44, depth - 1, this.walk);
+            let path46 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path46)) continue;
+            this.pushDirectory(path46, paths, filters);
+            this.walkDirectory(this.state, path46, path46, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path44 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path44, this.state, (stat4, resolvedPath) => {
+            let path46 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path46, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path44 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path44 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path46 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path46 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path44;
+                resolvedPath = useRealPaths ? resolvedPath : path46;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -46436,7 +46895,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path44) => isMatch(path44));
+        this.options.filters.push((path46) => isMatch(path46));
         return this;
       }
     };
@@ -46444,7 +46903,7 @@ var init_dist = __esm({
 });
 
 // node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir4, readdirSync as readdirSync2, realpath, realpathSync as realpathSync3, stat as stat3, statSync as statSync5 } from "fs";
+import { readdir as readdir5, readdirSync as readdirSync3, realpath, realpathSync as realpathSync3, stat as stat3, statSync as statSync6 } from "fs";
 import { isAbsolute, posix, resolve as resolve2 } from "path";
 import { fileURLToPath as fileURLToPath6 } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -46508,13 +46967,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path44) {
-  return path44.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path46) {
+  return path46.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path44) {
+function splitPattern(path46) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path44, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path44];
+  const result2 = import_picomatch4.default.scan(path46, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path46];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -46619,13 +47078,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path44 = format2(p, isDirectory);
-      const matches = matcher(path44) && !ignore(path44);
-      if (matches) log(`matched ${path44}`);
+      const path46 = format2(p, isDirectory);
+      const matches = matcher(path46) && !ignore(path46);
+      if (matches) log(`matched ${path46}`);
       return matches;
     } : (p, isDirectory) => {
-      const path44 = format2(p, isDirectory);
-      return matcher(path44) && !ignore(path44);
+      const path46 = format2(p, isDirectory);
+      return matcher(path46) && !ignore(path46);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -46660,12 +47119,12 @@ function getOptions2(options) {
   opts.cwd = (opts.cwd instanceof URL ? fileURLToPath6(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir4,
-    readdirSync: opts.fs.readdirSync || readdirSync2,
+    readdir: opts.fs.readdir || readdir5,
+    readdirSync: opts.fs.readdirSync || readdirSync3,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync3,
     stat: opts.fs.stat || stat3,
-    statSync: opts.fs.statSync || statSync5
+    statSync: opts.fs.statSync || statSync6
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -46697,8 +47156,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path44) => path44.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path44) => path44.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path46) => path46.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path46) => path46.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -46713,16 +47172,16 @@ var init_dist2 = __esm({
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync5, statSync as statSync6 } from "node:fs";
-import path29 from "node:path";
+import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
+import path33 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path29.resolve(cwd, targetArg);
-  if (!existsSync5(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync6(target).isDirectory() ? target : path29.dirname(target);
+  const target = path33.resolve(cwd, targetArg);
+  if (!existsSync7(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
+  const targetDir = statSync7(target).isDirectory() ? target : path33.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync5(path29.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path29.dirname(dir);
+    if (existsSync7(path33.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path33.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -46737,7 +47196,7 @@ async function listFiles2(workspace, excludes) {
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
   const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path29.normalize(f)).filter((f) => !excluded?.(toPosix(path29.relative(workspace.root, f)))).sort();
+  return files.map((f) => path33.normalize(f)).filter((f) => !excluded?.(toPosix(path33.relative(workspace.root, f)))).sort();
 }
 var import_picomatch5;
 var init_workspace = __esm({
@@ -46752,13 +47211,13 @@ var init_workspace = __esm({
 });
 
 // src/pipeline/compare.ts
-import { existsSync as existsSync6, realpathSync as realpathSync4 } from "node:fs";
-import path30 from "node:path";
+import { existsSync as existsSync8, realpathSync as realpathSync4 } from "node:fs";
+import path34 from "node:path";
 function relative2(root, file2) {
-  return toPosix(path30.relative(root, file2));
+  return toPosix(path34.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path30.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path34.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -46936,10 +47395,10 @@ async function scanBase(request, set2, prefix, scope) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path30.join(tree, prefix) : tree;
-    const target = path30.join(root, path30.relative(workspace.root, workspace.target));
-    const targetDir = path30.join(root, path30.relative(workspace.root, workspace.targetDir));
-    const files = existsSync6(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
+    const root = prefix ? path34.join(tree, prefix) : tree;
+    const target = path34.join(root, path34.relative(workspace.root, workspace.target));
+    const targetDir = path34.join(root, path34.relative(workspace.root, workspace.targetDir));
+    const files = existsSync8(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
       const changedOnly = files.filter((f) => {
@@ -46954,7 +47413,7 @@ async function scanBase(request, set2, prefix, scope) {
       target,
       files,
       scanners: basePlan,
-      outDir: path30.join(request.outDir, "@base"),
+      outDir: path34.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -46977,34 +47436,12 @@ var init_compare = __esm({
 });
 
 // src/pipeline/scan.ts
-import { existsSync as existsSync7 } from "node:fs";
+import { existsSync as existsSync9 } from "node:fs";
 import { mkdtemp as mkdtemp3 } from "node:fs/promises";
 import os3 from "node:os";
-import path31 from "node:path";
+import path35 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
-}
-function ruleConfig(config2, root) {
-  if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
-  const local = path31.resolve(root, config2);
-  return existsSync7(local) ? local : config2;
-}
-function optionsFor(id, config2, root) {
-  const s = config2.scanners;
-  if (id === "semgrep")
-    return {
-      timeoutSeconds: s.semgrep.timeout,
-      extraArgs: s.semgrep.args,
-      configs: s.semgrep.configs.map((c3) => ruleConfig(c3, root))
-    };
-  if (id === "bandit" || id === "kics") return { timeoutSeconds: s[id].timeout, extraArgs: s[id].args };
-  const custom2 = s.custom.find((c3) => c3.id === id);
-  return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
-}
-function enabledIds(config2) {
-  const s = config2.scanners;
-  const builtins = ["semgrep", "bandit", "kics"].filter((id) => s[id].enabled);
-  return [...builtins, ...s.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
 }
 async function scan(request) {
   const clock = request.clock ?? systemClock;
@@ -47027,12 +47464,13 @@ async function scan(request) {
       ...c3.include ? { include: c3.include } : {},
       ...c3.versionArgs ? { versionArgs: c3.versionArgs } : {},
       scope: c3.scope
-    }))
+    })),
+    configFile
   );
-  const ids2 = request.scannerIds ?? enabledIds(config2);
+  const ids2 = request.scannerIds ?? enabledScannerIds(config2);
   const planned = pickScanners(registry2, ids2).map((scanner2) => ({
     scanner: scanner2,
-    options: optionsFor(scanner2.id, config2, workspace.root)
+    options: scannerOptions(config2, scanner2.id, workspace.root)
   }));
   const now = clock.now();
   const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
@@ -47040,20 +47478,20 @@ async function scan(request) {
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
-  const outDir = request.outDir ? path31.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path31.join(os3.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path35.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path35.join(os3.tmpdir(), "controlgate-"));
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path31.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path35.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path31.join(outDir, "@imported")
+      outDir: path35.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path31.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path35.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     workspace,
     config: config2,
     planned,
@@ -47109,15 +47547,15 @@ async function scan(request) {
     data: {
       catalog: facts2(catalog2),
       mapping: facts2(mapping),
-      ...existsSync7(waiversFile) ? { waiversFile } : {}
+      ...existsSync9(waiversFile) ? { waiversFile } : {}
     }
   };
 }
 function resolveWaiversFile(request, config2, configFile, root) {
   const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path31.resolve(cwd, request.waiversFile);
-  const base = configFile ? path31.dirname(configFile) : root;
-  return path31.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path35.resolve(cwd, request.waiversFile);
+  const base = configFile ? path35.dirname(configFile) : root;
+  return path35.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 var init_scan = __esm({
   "src/pipeline/scan.ts"() {
@@ -47125,6 +47563,7 @@ var init_scan = __esm({
     init_scanners();
     init_clock();
     init_load();
+    init_scanner_options();
     init_data_files();
     init_evaluate();
     init_map();
@@ -47226,7 +47665,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path32 from "node:path";
+import path36 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -47277,8 +47716,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path32.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path32.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path36.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path36.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed"),
@@ -47293,7 +47732,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path32.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path36.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     controls: outcome.gate.controls.map((c3) => ({
       id: c3.id,
@@ -47384,17 +47823,17 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path32.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path32.isAbsolute(rel) ? toPosix(rel) : path32.basename(location3);
+  const rel = path36.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path36.isAbsolute(rel) ? toPosix(rel) : path36.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path32.join(outcome.root, name)),
-    path32.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path36.join(outcome.root, name)),
+    path36.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy = new Set(candidates.map((file2) => toPosix(path32.relative(set2.repoRoot, file2))));
+  const policy = new Set(candidates.map((file2) => toPosix(path36.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy.has(p)))].sort();
 }
@@ -47936,7 +48375,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir4, open as open4, writeFile as writeFile3 } from "node:fs/promises";
-import path33 from "node:path";
+import path37 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -47946,7 +48385,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir4(path33.dirname(file2), { recursive: true });
+  await mkdir4(path37.dirname(file2), { recursive: true });
   const handle = await open4(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -47957,11 +48396,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path33.join(settings.outDir, "controlgate.json");
-    const sarif = path33.join(settings.outDir, "controlgate.sarif");
+    const json2 = path37.join(settings.outDir, "controlgate.json");
+    const sarif = path37.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path33.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path37.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -47980,7 +48419,7 @@ async function writeScannerSarif(outcome, dir) {
   for (const [i3, scanner2] of outcome.scanners.entries()) {
     const run2 = log2.runs[i3];
     if (!run2 || scanner2.status === "skipped") continue;
-    const file2 = path33.join(dir, `${scanner2.id}.sarif`);
+    const file2 = path37.join(dir, `${scanner2.id}.sarif`);
     await writeFile3(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
 `);
     paths[scanner2.id] = file2;
@@ -47998,260 +48437,6 @@ var init_write_outputs = __esm({
   }
 });
 
-// src/install/pip-locked.ts
-function explainHashFailure(message3, lockLabel) {
-  const at = message3.indexOf("THESE PACKAGES DO NOT MATCH THE HASHES");
-  if (at < 0) return void 0;
-  const details = message3.slice(at).split("\n").slice(1).map((line2) => line2.trim()).filter((line2) => line2 && !line2.startsWith("[")).join("\n    ");
-  return `pip refused a download whose sha256 is not in ${lockLabel}; nothing was installed from it. Either the file was tampered with or re-uploaded, or the lock is out of date (re-run \`node scripts/lock-python.ts\` only after checking why):
-    ${details}`;
-}
-async function pipInstallLocked(exec, install2) {
-  const request = {
-    file: install2.python,
-    args: ["-m", "pip", ...PIP_LOCKED_ARGS, ...install2.sourceArgs ?? [], "-r", install2.lockFile],
-    timeoutMs: 30 * 6e4
-  };
-  const result2 = await exec(request);
-  if (result2.exitCode !== 0) {
-    const explained = explainHashFailure(result2.stderrTail, install2.lockLabel);
-    if (explained) throw new Error(explained);
-    await runChecked(async () => result2, request, `pip install from ${install2.lockLabel}`);
-  }
-  await runChecked(
-    exec,
-    { file: install2.python, args: ["-m", "pip", "check", "--disable-pip-version-check"] },
-    `pip check after installing ${install2.lockLabel} (the lock is not a complete, consistent set)`
-  );
-}
-var PIP_LOCKED_ARGS;
-var init_pip_locked = __esm({
-  "src/install/pip-locked.ts"() {
-    "use strict";
-    init_run_checked();
-    PIP_LOCKED_ARGS = [
-      "install",
-      "--disable-pip-version-check",
-      "--no-input",
-      "--quiet",
-      "--require-hashes",
-      "--no-deps",
-      "--only-binary=:all:"
-    ];
-  }
-});
-
-// src/install/python-lock.ts
-import { createHash as createHash5 } from "node:crypto";
-import { readFile as readFile7 } from "node:fs/promises";
-import path34 from "node:path";
-function lockPath(id) {
-  return path34.join(packageRoot(), PYTHON_LOCKS[id]);
-}
-function canonicalName(name) {
-  return name.replace(/[-_.]+/g, "-").toLowerCase();
-}
-function parsePin(requirement) {
-  const match = PIN.exec(requirement.trim());
-  if (!match?.[1] || !match[3]) {
-    throw new Error(`"${requirement}" is not an exact pin of the form name==version`);
-  }
-  return { name: match[1], extras: match[2] ?? "", version: match[3] };
-}
-function parseLock(text3, file2) {
-  const logical = [];
-  let pending = "";
-  let startLine = 0;
-  text3.split("\n").forEach((raw, index) => {
-    const line2 = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "");
-    if (pending === "") startLine = index + 1;
-    if (line2.trimEnd().endsWith("\\")) {
-      pending += `${line2.trimEnd().slice(0, -1)} `;
-      return;
-    }
-    const whole = `${pending}${line2}`.trim();
-    pending = "";
-    if (whole) logical.push({ text: whole, line: startLine });
-  });
-  if (pending.trim()) throw new Error(`${file2}: the last requirement ends with a line continuation`);
-  const pins = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { text: entry, line: line2 } of logical) {
-    const [requirement = "", ...options] = entry.split(/\s+/);
-    const where = `${file2}:${line2}`;
-    let pin;
-    try {
-      pin = parsePin(requirement);
-    } catch (error62) {
-      throw new Error(`${where}: ${error62.message}`);
-    }
-    const hashes = [];
-    for (const option2 of options) {
-      const hash3 = /^--hash=sha256:([0-9a-f]{64})$/.exec(option2)?.[1];
-      if (!hash3)
-        throw new Error(`${where}: unexpected "${option2}" (only --hash=sha256:<64 hex> may follow a pin)`);
-      hashes.push(hash3);
-    }
-    if (hashes.length === 0) throw new Error(`${where}: ${requirement} has no --hash`);
-    const name = canonicalName(pin.name);
-    if (seen.has(name)) throw new Error(`${where}: ${pin.name} is pinned twice`);
-    seen.add(name);
-    pins.push({ requirement: `${pin.name}${pin.extras}`, name, version: pin.version, hashes });
-  }
-  return pins;
-}
-function checkLockMatches(pins, expected, file2) {
-  const locked = new Map(pins.map((pin) => [pin.name, pin.version]));
-  const wanted = new Map(
-    expected.map((requirement) => {
-      const pin = parsePin(requirement);
-      return [canonicalName(pin.name), pin.version];
-    })
-  );
-  const problems = [];
-  for (const [name, version2] of wanted) {
-    const have = locked.get(name);
-    if (have === void 0) problems.push(`${name}==${version2} is missing`);
-    else if (have !== version2) problems.push(`${name} is locked at ${have}, pinned at ${version2}`);
-  }
-  for (const [name, version2] of locked) {
-    if (!wanted.has(name)) problems.push(`${name}==${version2} is locked but no longer pinned`);
-  }
-  if (problems.length > 0) {
-    throw new Error(
-      `${file2} does not match the pins in scanners/versions.json (${problems.join("; ")}); run \`node scripts/lock-python.ts\` and review the new hashes`
-    );
-  }
-}
-async function loadLock(id, expected) {
-  const file2 = lockPath(id);
-  const text3 = await readFile7(file2, "utf8").catch((error62) => {
-    throw new Error(
-      `${PYTHON_LOCKS[id]} cannot be read (${error62.code ?? error62.message}); run \`node scripts/lock-python.ts\``
-    );
-  });
-  const pins = parseLock(text3, PYTHON_LOCKS[id]);
-  checkLockMatches(pins, expected, PYTHON_LOCKS[id]);
-  return pins;
-}
-function pinsDigest(id, pins) {
-  const digest = createHash5("sha256").update(JSON.stringify(pins)).digest("hex");
-  return `${PYTHON_LOCKS[id]} pins sha256:${digest}`;
-}
-var PYTHON_LOCKS, PIN;
-var init_python_lock = __esm({
-  "src/install/python-lock.ts"() {
-    "use strict";
-    init_paths();
-    PYTHON_LOCKS = {
-      scanners: "scanners/python-scanners.lock",
-      trestle: "scanners/python-trestle.lock"
-    };
-    PIN = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9._,-]+\])?==([A-Za-z0-9.+!_-]+)$/;
-  }
-});
-
-// src/install/install-python.ts
-import { existsSync as existsSync8 } from "node:fs";
-import { readdir as readdir5 } from "node:fs/promises";
-import path35 from "node:path";
-async function versionOf2(exec, command) {
-  const result2 = await exec({
-    file: command,
-    args: ["--version"],
-    env: { ...OFFLINE_ENV },
-    timeoutMs: 6e4
-  });
-  return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
-}
-async function semgrepCore(venv) {
-  const lib = path35.join(venv, "lib");
-  const pythons = await readdir5(lib).catch(() => []);
-  for (const python of pythons) {
-    const rel = path35.join("lib", python, "site-packages", "semgrep", "bin", "semgrep-core");
-    if (isExecutable(path35.join(venv, rel))) return rel;
-  }
-  return void 0;
-}
-async function installPythonScanners(exec, toolsDir2, log2, env = process.env) {
-  const started = performance.now();
-  const venv = path35.join(toolsDir2, "venv");
-  const lock = await loadLock("scanners", PYTHON_REQUIREMENTS);
-  const pins = [pinsDigest("scanners", lock), ...PY_TOOLS.map((t) => `${t}==${PINNED[t].version}`)].join(" ");
-  const venvProblem = await stampProblem(venv, pins);
-  const commands = ["python", ...PY_TOOLS].map((name) => path35.join(venv, "bin", name));
-  if (venvProblem === void 0 && commands.every((command) => isExecutable(command))) {
-    return finish(
-      PY_TOOLS.map((tool) => ({
-        tool,
-        action: "present",
-        version: PINNED[tool].version,
-        location: path35.join(venv, "bin", tool),
-        seconds: 0
-      })),
-      started
-    );
-  }
-  const outcomes = [];
-  const missing = [];
-  for (const tool of PY_TOOLS) {
-    const pin = PINNED[tool];
-    const onPath = findOnPath(tool, env);
-    const pathVersion = onPath ? await versionOf2(exec, onPath) : void 0;
-    if (onPath && pathVersion && versionFits(pathVersion, pin.accepts)) {
-      outcomes.push({ tool, action: "path", version: pathVersion, location: onPath, seconds: 0 });
-      continue;
-    }
-    missing.push(tool);
-  }
-  if (missing.length === 0) return finish(outcomes, started);
-  if (existsSync8(venv))
-    log2(`reinstalling the venv at ${venv}: ${venvProblem ?? "a program in it is missing"}`);
-  const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
-  log2(
-    `installing ${missing.join(" and ")} from PyPI into ${venv} (hash-checked against ${PYTHON_LOCKS.scanners}) …`
-  );
-  await runChecked(exec, { file: python, args: ["-m", "venv", "--clear", venv] }, "creating the Python venv");
-  await pipInstallLocked(exec, {
-    python: path35.join(venv, "bin", "python"),
-    lockFile: lockPath("scanners"),
-    lockLabel: PYTHON_LOCKS.scanners
-  });
-  const seconds3 = (performance.now() - started) / 1e3;
-  for (const tool of missing) {
-    const location3 = path35.join(venv, "bin", tool);
-    const version2 = await versionOf2(exec, location3);
-    if (version2 !== PINNED[tool].version) {
-      throw new Error(
-        `${tool} in ${venv} reports version ${version2 ?? "none"}, expected ${PINNED[tool].version}`
-      );
-    }
-    outcomes.push({ tool, action: "installed", version: version2, location: location3, seconds: seconds3 });
-  }
-  const core = await semgrepCore(venv);
-  if (!core) throw new Error(`semgrep-core is missing from ${venv} after the install`);
-  await writeStamp(venv, pins, [core]);
-  return outcomes;
-}
-function finish(outcomes, started) {
-  const seconds3 = (performance.now() - started) / 1e3;
-  return outcomes.map((o2) => ({ ...o2, seconds: seconds3 }));
-}
-var PY_TOOLS;
-var init_install_python = __esm({
-  "src/install/install-python.ts"() {
-    "use strict";
-    init_offline_env();
-    init_versions2();
-    init_which();
-    init_install_stamp();
-    init_pip_locked();
-    init_python_lock();
-    init_run_checked();
-    PY_TOOLS = ["semgrep", "bandit"];
-  }
-});
-
 // src/install/log.ts
 function formatSeconds(seconds3) {
   if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
@@ -48264,17 +48449,27 @@ var init_log2 = __esm({
 });
 
 // src/install/index.ts
-async function installScanners(exec, toolsDir2, log2) {
-  const [kics2, python] = await Promise.allSettled([
-    installKics(exec, toolsDir2, log2),
-    installPythonScanners(exec, toolsDir2, log2)
-  ]);
-  const outcomes = [];
-  if (python.status === "fulfilled") outcomes.push(...python.value);
-  else outcomes.push(failed("semgrep", python.reason), failed("bandit", python.reason));
-  if (kics2.status === "fulfilled") outcomes.push(kics2.value);
-  else outcomes.push(failed("kics", kics2.reason));
-  return outcomes;
+async function installScanners(exec, toolsDir2, log2, ids2, options = {}) {
+  const registry2 = options.registry ?? BUILTIN_SCANNERS;
+  const env = options.env ?? process.env;
+  const scanners2 = ids2 ? pickScanners(registry2, [...new Set(ids2)]) : [...registry2.values()];
+  const groups = /* @__PURE__ */ new Map();
+  for (const scanner2 of scanners2) {
+    if (!scanner2.install) continue;
+    const group = groups.get(scanner2.install.key);
+    if (group) group.ids.push(scanner2.id);
+    else groups.set(scanner2.install.key, { recipe: scanner2.install, ids: [scanner2.id] });
+  }
+  const installs = [...groups.values()];
+  const settled = await Promise.allSettled(
+    installs.map(({ recipe, ids: groupIds }) => recipe.install({ exec, toolsDir: toolsDir2, log: log2, env, ids: groupIds }))
+  );
+  return installs.flatMap(({ ids: groupIds }, index) => {
+    const result2 = settled[index];
+    if (result2?.status === "fulfilled")
+      return groupIds.flatMap((id) => result2.value.filter((o2) => o2.tool === id));
+    return groupIds.map((id) => failed(id, result2?.reason));
+  });
 }
 function failed(tool, reason) {
   return {
@@ -48297,11 +48492,10 @@ function describeOutcome(outcome) {
     ${outcome.detail.replaceAll("\n", "\n    ")}` : "";
   return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail2}`;
 }
-var init_install = __esm({
+var init_install4 = __esm({
   "src/install/index.ts"() {
     "use strict";
-    init_install_kics();
-    init_install_python();
+    init_scanners();
     init_log2();
   }
 });
@@ -48472,15 +48666,15 @@ var init_explain = __esm({
 });
 
 // src/cli/commands.ts
-import { existsSync as existsSync9 } from "node:fs";
+import { existsSync as existsSync10 } from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
-import path36 from "node:path";
+import path38 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path36.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync9(file2) && !force)
+  const file2 = path38.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync10(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path36.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path38.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -48539,8 +48733,8 @@ async function explain(command, io) {
   return 0;
 }
 async function verify(location3, io) {
-  if (!existsSync9(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path36.resolve(io.cwd, location3));
+  if (!existsSync10(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path38.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -48554,7 +48748,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path36.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path38.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -48570,9 +48764,9 @@ async function listScanners(io) {
   }
   return 0;
 }
-async function install(io) {
+async function install(ids2, io) {
   const outcomes = await installScanners(realExec, toolsDir(io.env), (line2) => io.out(`${line2}
-`));
+`), ids2);
   for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}
 `);
   return outcomes.some((o2) => o2.action === "failed") ? 2 : 0;
@@ -48589,7 +48783,7 @@ var init_commands = __esm({
     init_verify();
     init_exec();
     init_write_outputs();
-    init_install();
+    init_install4();
     init_paths();
     init_scan();
     init_workspace();
@@ -49764,7 +49958,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path37 from "node:path";
+import path39 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -50823,9 +51017,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path37.resolve(baseDir, baseName);
+          const localBin = path39.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path37.extname(baseName))) return void 0;
+          if (sourceExt.includes(path39.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -50843,17 +51037,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path37.resolve(
-            path37.dirname(resolvedScriptPath),
+          executableDir = path39.resolve(
+            path39.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path37.basename(
+            const legacyName = path39.basename(
               this._scriptPath,
-              path37.extname(this._scriptPath)
+              path39.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -50864,7 +51058,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path37.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path39.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -51781,7 +51975,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path37.basename(filename, path37.extname(filename));
+        this._name = path39.basename(filename, path39.extname(filename));
         return this;
       }
       /**
@@ -51795,9 +51989,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path44) {
-        if (path44 === void 0) return this._executableDir;
-        this._executableDir = path44;
+      executableDir(path46) {
+        if (path46 === void 0) return this._executableDir;
+        this._executableDir = path46;
         return this;
       }
       /**
@@ -52078,8 +52272,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path44, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path44 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path46, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path46 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -52087,8 +52281,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path44, opts) => {
-    parsed = { kind: "explain", subject, path: path44, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path46, opts) => {
+    parsed = { kind: "explain", subject, path: path46, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -52098,8 +52292,11 @@ function parseCommandLine(argv, write) {
     parsed = { kind: "evidence-summarize", locations };
   });
   const scanners2 = program2.command("scanners").description("manage the scanners controlgate runs");
-  scanners2.command("install").description("install Semgrep, Bandit and KICS (pinned) into the project tools folder").action(() => {
-    parsed = { kind: "scanners-install" };
+  scanners2.command("install").description(
+    "install the pinned scanners into the project tools folder (default: Semgrep, Bandit and KICS)"
+  ).argument("[ids...]", "only these scanners, comma- or space-separated, e.g. semgrep,bandit").action((ids2) => {
+    const scanners3 = ids2.flatMap((arg) => arg.split(",")).map((id) => id.trim()).filter(Boolean);
+    parsed = { kind: "scanners-install", ...scanners3.length > 0 ? { scanners: scanners3 } : {} };
   });
   scanners2.command("list").description("list the built-in scanners and whether each is available").action(() => {
     parsed = { kind: "scanners-list" };
@@ -52578,6 +52775,8 @@ function renderRunFacts(report2, facts2) {
   const list = [
     fact("Repository", code(facts2.repository)),
     fact("Commit", code(facts2.commit)),
+    ...facts2.baseCommit ? [fact("Base commit", code(facts2.baseCommit))] : [],
+    ...facts2.mergeCommit ? [fact("Merge commit scanned", code(facts2.mergeCommit))] : [],
     fact("Branch", code(facts2.branch)),
     fact("Change number", code(facts2.changeNumber)),
     fact("Actor", code(facts2.actor)),
@@ -53226,6 +53425,8 @@ function metadata(facts2, title2) {
     props: props([
       ["repository", facts2.repository],
       ["commit", facts2.commit],
+      ["base-commit", facts2.baseCommit],
+      ["merge-commit", facts2.mergeCommit],
       ["branch", facts2.branch],
       ["change-number", facts2.changeNumber],
       ["actor", facts2.actor],
@@ -53383,12 +53584,12 @@ import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypt
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir5, open as open5, rename as rename2, rm as rm5 } from "node:fs/promises";
-import path38 from "node:path";
+import path40 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path38.join(dir, ...name.split("/"));
-    await mkdir5(path38.dirname(target), { recursive: true });
+    const target = path40.join(dir, ...name.split("/"));
+    await mkdir5(path40.dirname(target), { recursive: true });
     const handle = await open5(target, "w");
     const hash3 = createHash8("sha256");
     let size = 0;
@@ -53424,7 +53625,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir5(path38.dirname(zipFile), { recursive: true });
+  await mkdir5(path40.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -53438,7 +53639,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream3(path38.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream3(path40.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -53577,29 +53778,19 @@ var init_bundle = __esm({
 
 // src/evidence/collect-facts.ts
 import { createHash as createHash9 } from "node:crypto";
-import { readdirSync as readdirSync3, readFileSync as readFileSync7, statSync as statSync7 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import os4 from "node:os";
-import path39 from "node:path";
+import path41 from "node:path";
 function sha256File2(file2) {
   return createHash9("sha256").update(readFileSync7(file2)).digest("hex");
 }
-function filesUnder(target) {
-  const info = statSync7(target, { throwIfNoEntry: false });
-  if (!info) return [];
-  if (info.isFile()) return [target];
-  return readdirSync3(target, { recursive: true }).map((f) => path39.join(target, String(f))).filter((f) => statSync7(f).isFile()).sort();
-}
 function rulePackHashes(outcome) {
-  if (!outcome.scanners.some((s) => s.id === "semgrep" && s.status !== "skipped")) return [];
-  const hashes = [];
-  for (const config2 of outcome.config.scanners.semgrep.configs) {
-    const local = config2 === "builtin" ? builtinRulesDir() : path39.resolve(outcome.root, config2);
-    const base = config2 === "builtin" ? packageRoot() : outcome.root;
-    for (const file2 of filesUnder(local).filter((f) => /\.ya?ml$/.test(f))) {
-      hashes.push({ path: toPosix(path39.relative(base, file2)), sha256: sha256File2(file2) });
-    }
-  }
-  return hashes;
+  const ran = new Set(outcome.scanners.filter((s) => s.status !== "skipped").map((s) => s.id));
+  return [...ran].flatMap((id) => {
+    const scanner2 = BUILTIN_SCANNERS.get(id);
+    if (!scanner2?.ruleFiles) return [];
+    return scanner2.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path41.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+  });
 }
 function portableArgs(args, folders) {
   const ordered = Object.entries(folders).filter(([, dir]) => dir !== "").sort(([, a2], [, b]) => b.length - a2.length);
@@ -53638,16 +53829,16 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path39.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path41.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
     })),
     hashes: {
-      config: configFile ? { file: toPosix(path39.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
+      config: configFile ? { file: toPosix(path41.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waivers: waiversFile ? { file: toPosix(path39.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
+      waivers: waiversFile ? { file: toPosix(path41.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
       rulePacks: rulePackHashes(outcome)
     },
     comparedWith: outcome.baseline ? {
@@ -53666,7 +53857,8 @@ function collectRunFacts(outcome, context) {
 var init_collect_facts = __esm({
   "src/evidence/collect-facts.ts"() {
     "use strict";
-    init_plugin4();
+    init_scanners();
+    init_scanner_options();
     init_paths();
     init_version();
   }
@@ -53922,8 +54114,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path44) {
-  return path44.split("/").map(
+function encodePath(path46) {
+  return path46.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -53973,8 +54165,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path44) {
-  return path44.length > PATH_CHARS ? `…${path44.slice(path44.length - PATH_CHARS + 1)}` : path44;
+function clipPath(path46) {
+  return path46.length > PATH_CHARS ? `…${path46.slice(path46.length - PATH_CHARS + 1)}` : path46;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -54192,8 +54384,8 @@ function listed(table3, total, shown) {
   if (shown === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path44) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path44) && !path44.startsWith("/") && !path44.split("/").includes("..");
+function linkable(path46) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path46) && !path46.startsWith("/") && !path46.split("/").includes("..");
 }
 function existingSection(report2, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report2.controls);
@@ -54527,10 +54719,10 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile8 } from "node:fs/promises";
-import path40 from "node:path";
+import path42 from "node:path";
 async function readEvidenceResults(dir, context, platformFor, log2) {
-  const report2 = JSON.parse(await readFile8(path40.join(dir, "controlgate.json"), "utf8"));
-  const facts2 = JSON.parse(await readFile8(path40.join(dir, "run.json"), "utf8"));
+  const report2 = JSON.parse(await readFile8(path42.join(dir, "controlgate.json"), "utf8"));
+  const facts2 = JSON.parse(await readFile8(path42.join(dir, "run.json"), "utf8"));
   let changeNumber = context.changeNumber;
   const claimed = facts2.changeNumber;
   const platform2 = platformFor(context);
@@ -54557,7 +54749,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm7 } from "node:fs/promises";
-import path41 from "node:path";
+import path43 from "node:path";
 function chooseBase(setting, context) {
   if (setting.kind === "none") return void 0;
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
@@ -54567,7 +54759,8 @@ function chooseBase(setting, context) {
 async function scanChange(settings, deps) {
   const { log: log2 } = deps;
   if (settings.installScanners) {
-    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line2) => log2.info(line2));
+    const ids2 = settings.scannerIds?.filter(isBuiltinId);
+    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line2) => log2.info(line2), ids2);
     for (const o2 of outcomes) log2.info(describeOutcome(o2));
   }
   const base = chooseBase(settings.base, deps.context);
@@ -54579,7 +54772,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path41.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path43.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...settings.baseline ? { baselineBundle: settings.baseline } : {},
     exec: deps.exec,
@@ -54632,16 +54825,17 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log2);
   if (settings.print && written.length > 0)
-    log2.info(`wrote ${written.map((w) => path41.relative(settings.cwd, w) || w).join(", ")}`);
+    log2.info(`wrote ${written.map((w) => path43.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log2);
 }
 var init_run_gate = __esm({
   "src/gate/run-gate.ts"() {
     "use strict";
+    init_scanners();
     init_bundle();
     init_collect_facts();
-    init_install();
+    init_install4();
     init_memory();
     init_scan();
     init_detect();
@@ -54655,9 +54849,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path42 from "node:path";
+import path44 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path42.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path44.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -54675,10 +54869,10 @@ function settingsFromCli(args, cwd, ci) {
   const waiversFile = resolved(cwd, args.waivers);
   const baseline = resolved(cwd, args.baseline);
   return {
-    target: path42.resolve(cwd, args.path),
+    target: path44.resolve(cwd, args.path),
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path42.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path44.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -54690,12 +54884,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path42.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path44.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path42.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path44.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path42.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path44.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -54707,7 +54901,7 @@ function settingsFromGitlab(args, cwd) {
   return settingsFromCli(args, cwd, true);
 }
 var DEFAULT_EVIDENCE_NAME;
-var init_settings = __esm({
+var init_settings2 = __esm({
   "src/gate/settings.ts"() {
     "use strict";
     init_errors();
@@ -63101,11 +63295,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path44, { windows } = {}) => {
+    exports.basename = (path46, { windows } = {}) => {
       if (windows) {
-        return path44.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path46.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path44.replace(/\/$/, "").replace(/.*\//, "");
+        return path46.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -66868,20 +67062,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path44, filename, {
+      downloadPackageFile(path46, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path44}/${filename}`;
+        let url12 = endpoint`packages/maven/${path46}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path44, packageFile, options) {
+      uploadPackageFile(projectId, path46, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path44}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path46}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -69367,28 +69561,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path44, options) {
+      import(file2, path46, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path44
+          path: path46
         });
       }
-      importRemote(url12, path44, options) {
+      importRemote(url12, path46, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path44,
+          path: path46,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path44, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path46, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path44,
+          path: path46,
           region: region2,
           secretAccessKey
         });
@@ -70825,13 +71019,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path44, { parentId, name, ...options }) {
+      import(file2, path46, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path44,
-          name: name || path44.split("/").at(0),
+          path: path46,
+          name: name || path46.split("/").at(0),
           parentId
         });
       }
@@ -71164,17 +71358,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path44, { avatar, ...options } = {}) {
+      create(name, path46, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path44
+            path: path46
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path44, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path46, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -72519,7 +72713,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
-import path43 from "node:path";
+import path45 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -72548,8 +72742,8 @@ function gitlabPlatform(context, env, log2) {
     async writeReports(report2, dir) {
       await mkdir6(dir, { recursive: true });
       const files = [
-        [path43.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
-        [path43.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+        [path45.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
+        [path45.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
       ];
       for (const [file2, content] of files) await writeFile4(file2, `${JSON.stringify(content, null, 2)}
 `);
@@ -72632,7 +72826,7 @@ async function main(argv, io) {
       case "evidence-summarize":
         return await summarize(command.locations, io);
       case "scanners-install":
-        return await install(io);
+        return await install(command.scanners, io);
     }
   } catch (error62) {
     io.err(`controlgate: ${failureText(error62)}
@@ -72650,7 +72844,7 @@ var init_main2 = __esm({
     init_errors();
     init_exec();
     init_run_gate();
-    init_settings();
+    init_settings2();
     init_paths();
     init_detect();
     init_platform();

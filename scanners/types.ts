@@ -1,25 +1,9 @@
-import type { Exec } from '../src/exec.ts';
-
-/** A scanner binary found on this machine. */
-export interface LocatedTool {
-  /** Absolute path (or bare name resolved through PATH) of the executable. */
-  command: string;
-  version: string;
-  /** Working directory the tool must run in (KICS reads assets relative to it). */
-  cwd?: string;
-  /** Where it was found: the project's tools folder, PATH, or a configured command. */
-  source: 'tools-dir' | 'path' | 'configured';
-}
-
-/** What a plugin needs to know to find its tool. */
-export interface LocateContext {
-  exec: Exec;
-  toolsDir: string;
-  env: NodeJS.ProcessEnv;
-}
+import type { z } from 'zod';
+import type { InstallRecipe } from '../src/install/recipe.ts';
+import type { LocateContext, LocatedTool } from '../src/tools/locate.ts';
 
 /** Everything a plugin needs to build its command line for one run. */
-export interface PlanContext {
+export interface PlanContext<Options extends ScannerOptions = ScannerOptions> {
   /** Absolute workspace root: finding paths are relative to it. */
   root: string;
   /** Absolute path the user asked to scan. */
@@ -29,7 +13,7 @@ export interface PlanContext {
   /** Absolute directory reserved for this scanner's output. */
   outDir: string;
   tool: LocatedTool;
-  options: ScannerOptions;
+  options: Options;
 }
 
 /** The command a plugin wants run; started with an argument array, never through a shell. */
@@ -45,13 +29,39 @@ export interface PlannedCommand {
 /** How a plugin reads its exit code: ran and found nothing, ran and found something, or failed. */
 export type ExitMeaning = 'clean' | 'findings' | 'error';
 
-/** Options common to all scanners, from the configuration file. */
+/**
+ * Options of one run that every scanner has, from the configuration file. A plugin with settings of
+ * its own extends them (Semgrep's rule configs); only that plugin produces and reads its options.
+ */
 export interface ScannerOptions {
   timeoutSeconds: number;
   /** Extra arguments appended to the scanner's command line. */
   extraArgs: string[];
-  /** Semgrep: rule configs (paths, or registry packs where the CI has internet). */
-  configs?: string[];
+}
+
+/** What every scanner's section under `scanners:` in .controlgate.yml says, whatever else it adds. */
+export interface CommonSettings {
+  enabled: boolean;
+  /** Seconds before the scanner and all its child processes are killed. */
+  timeout: number;
+  /** Extra command-line arguments appended to the scanner's own. */
+  args: string[];
+}
+
+/** A built-in scanner's section of .controlgate.yml, and how it becomes the options of a run. */
+export interface ScannerConfig<Options extends ScannerOptions = ScannerOptions> {
+  /** zod schema of `scanners.<id>`: strict, every key defaulted, so `{}` parses to the defaults. */
+  schema: z.ZodType<CommonSettings>;
+  /** The options of one run from the parsed section; `root` is the workspace root. */
+  options(settings: CommonSettings, root: string): Options;
+}
+
+/** A local file a run's results rest on (a rule file), and the folder its evidence path is relative to. */
+export interface RuleFile {
+  /** Absolute path of the file. */
+  path: string;
+  /** Absolute folder the evidence names it relative to (the package for shipped rules, else the workspace). */
+  base: string;
 }
 
 /** The code around a finding, for recognizing suppression comments. */
@@ -63,10 +73,17 @@ export interface SuppressionSite {
   ruleId: string;
 }
 
-/** One scanner plugin. Registered by id in scanners/index.ts and checked with `satisfies Scanner`. */
-export interface Scanner {
+/**
+ * One scanner plugin. Registered by id in scanners/index.ts and checked with `satisfies Scanner`
+ * (`Scanner<ItsOptions>` when it has options of its own).
+ */
+export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
   id: string;
   displayName: string;
+  /** Its section of .controlgate.yml; built-in scanners have one, custom commands are configured in `custom`. */
+  config?: ScannerConfig<Options>;
+  /** How `controlgate scanners install` puts the tool into the tools folder; none: the user provides it. */
+  install?: InstallRecipe;
   /**
    * Recognizes the tool's in-source suppression comments (nosec, nosemgrep). Plugins ask their tool
    * to report suppressed results anyway, so they are kept and marked rather than silently dropped.
@@ -88,7 +105,12 @@ export interface Scanner {
   /** Finds the executable and its version; throws ToolMissingError when it is not installed. */
   locate(context: LocateContext): Promise<LocatedTool>;
   /** Builds the argument list for one run. */
-  plan(context: PlanContext): PlannedCommand;
+  plan(context: PlanContext<Options>): PlannedCommand;
+  /**
+   * The local files a run with these options rests on (its rule files), hashed into the evidence so
+   * an auditor can tell which rules decided; registry rules have no local bytes and are left out.
+   */
+  ruleFiles?(options: Options, root: string): RuleFile[];
   /**
    * Rule properties the tool reports outside its SARIF (KICS writes each query's own severity only
    * in its JSON report), by rule id; merged under the SARIF rule's properties when normalizing.

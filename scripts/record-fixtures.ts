@@ -28,7 +28,8 @@ try {
       files: selected,
       outDir,
       tool,
-      options: { timeoutSeconds: 900, extraArgs: [], configs: ['builtin'] },
+      // The defaults, as a configuration without the scanner's section gives them.
+      options: scanner.config.options(scanner.config.schema.parse({}), workspace.root),
     });
     const result = await realExec({
       file: plan.file,

@@ -29,8 +29,22 @@ export class SarifError extends Error {
 
 /** Bad command-line usage: the CLI exits 2 and shows the message with a pointer to --help. */
 export class UsageError extends Error {
-  // Widened so that more specific mistakes (a bad Action input) can name themselves.
+  // Widened so that more specific mistakes (a bad Action input, an unknown scanner) can name themselves.
   override readonly name: string = 'UsageError';
+}
+
+/** Scanner ids that no registry entry answers to (a typo in --scanners or an input): names the valid ones. */
+export class UnknownScannerError extends UsageError {
+  override readonly name = 'UnknownScannerError';
+  readonly unknown: readonly string[];
+  readonly valid: readonly string[];
+  constructor(unknown: readonly string[], valid: readonly string[]) {
+    super(
+      `unknown scanner ${unknown.map((id) => quoteForMessage(id)).join(', ')}; valid scanners: ${valid.join(', ')}`,
+    );
+    this.unknown = unknown;
+    this.valid = valid;
+  }
 }
 
 /** A scanner binary that cannot be found or run; its controls become not-evaluated. */

@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'evidence-summarize':
         return await summarize(command.locations, io);
       case 'scanners-install':
-        return await install(io);
+        return await install(command.scanners, io);
     }
   } catch (error) {
     io.err(`controlgate: ${failureText(error)}\n`);

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { locateTool } from '../../src/tools/locate.ts';
 import { hasExtension } from '../file-kinds.ts';
+import { pythonScannersVenv } from '../python-venv.ts';
+import { plainConfig } from '../settings.ts';
 import type { Scanner, SuppressionSite } from '../types.ts';
 
 const PYTHON = new Set(['.py', '.pyw']);
@@ -20,6 +22,10 @@ function nosec(site: SuppressionSite): string | undefined {
 export const bandit = {
   id: 'bandit',
   displayName: 'Bandit',
+  // No keys of its own in .controlgate.yml: enabled, timeout and args.
+  config: plainConfig,
+  // With Semgrep, in the venv of scanners/python-scanners.lock.
+  install: pythonScannersVenv,
   // Bandit analyses each module on its own.
   scope: 'file',
   startupSeconds: 0.5,

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { kicsPaths } from '../../src/install/install-kics.ts';
 import { locateTool } from '../../src/tools/locate.ts';
 import { hasExtension } from '../file-kinds.ts';
+import { plainConfig } from '../settings.ts';
 import type { Scanner } from '../types.ts';
+import { kicsInstall, kicsPaths } from './install.ts';
 
 /** Infrastructure-as-code files KICS understands (Terraform, CloudFormation, Kubernetes, …). */
 const IAC = new Set(['.tf', '.tfvars', '.hcl', '.yaml', '.yml', '.json', '.bicep', '.proto', '.dockerfile']);
@@ -29,6 +30,10 @@ function csvField(value: string): string {
 export const kics = {
   id: 'kics',
   displayName: 'KICS',
+  // No keys of its own in .controlgate.yml: enabled, timeout and args.
+  config: plainConfig,
+  // Built from its pinned Go module (scanners/kics/pin.json) into <tools>/kics.
+  install: kicsInstall,
   // Its queries judge each manifest or module file as written; a pull request scan gives it the changed ones.
   scope: 'file',
   // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).

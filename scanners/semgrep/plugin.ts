@@ -1,13 +1,27 @@
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../src/paths.ts';
 import { locateTool } from '../../src/tools/locate.ts';
 import { OFFLINE_ENV } from '../../src/tools/offline-env.ts';
 import { isTextCandidate } from '../file-kinds.ts';
+import { pythonScannersVenv } from '../python-venv.ts';
 import type { Scanner, SuppressionSite } from '../types.ts';
+import { type SemgrepOptions, semgrepConfig } from './config.ts';
 
 /** The rule pack shipped with controlgate; `builtin` in the config points here. */
 export function builtinRulesDir(): string {
   return path.join(packageRoot(), 'scanners', 'semgrep', 'rules');
+}
+
+/** The files of a rule config on disk (one file, or a folder's, sorted); none when it is not local. */
+function filesUnder(target: string): string[] {
+  const info = statSync(target, { throwIfNoEntry: false });
+  if (!info) return [];
+  if (info.isFile()) return [target];
+  return readdirSync(target, { recursive: true })
+    .map((f) => path.join(target, String(f)))
+    .filter((f) => statSync(f).isFile())
+    .sort();
 }
 
 const NOSEM = /(?:#|\/\/|\/\*|--|<!--)\s*nosem(?:grep)?\b(?:\s*:\s*([\w.\-/, ]+))?/i;
@@ -37,6 +51,9 @@ function nosemgrep(site: SuppressionSite): string | undefined {
 export const semgrep = {
   id: 'semgrep',
   displayName: 'Semgrep',
+  config: semgrepConfig,
+  // With Bandit, in the venv of scanners/python-scanners.lock.
+  install: pythonScannersVenv,
   // Open-source Semgrep's analysis (taint included) stays within one file.
   scope: 'file',
   // Parsing its rule pack and starting its workers: about 4 s even for one file.
@@ -84,6 +101,15 @@ export const semgrep = {
       sarifPath,
     };
   },
+  // Semgrep reads the YAML files of each local config (the rule pack's test files beside them are not rules).
+  ruleFiles: (options, root) =>
+    (options.configs ?? ['builtin']).flatMap((config) => {
+      const builtin = config === 'builtin';
+      const base = builtin ? packageRoot() : root;
+      return filesUnder(builtin ? builtinRulesDir() : path.resolve(root, config))
+        .filter((file) => /\.ya?ml$/.test(file))
+        .map((file) => ({ path: file, base }));
+    }),
   // 0 with or without findings (1 only under --error); 2 and up are errors.
   interpretExit: (code) => (code === 0 || code === 1 ? 'findings' : 'error'),
-} satisfies Scanner;
+} satisfies Scanner<SemgrepOptions>;

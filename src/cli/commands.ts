@@ -123,9 +123,9 @@ export async function listScanners(io: Io): Promise<number> {
   return 0;
 }
 
-/** `controlgate scanners install`: the pinned scanners, hash-checked, into the tools folder. */
-export async function install(io: Io): Promise<number> {
-  const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}\n`));
+/** `controlgate scanners install [ids]`: the pinned scanners (all, or those named), hash-checked, into the tools folder. */
+export async function install(ids: readonly string[] | undefined, io: Io): Promise<number> {
+  const outcomes = await installScanners(realExec, toolsDir(io.env), (line) => io.out(`${line}\n`), ids);
   for (const outcome of outcomes) io.out(`${describeOutcome(outcome)}\n`);
   return outcomes.some((o) => o.action === 'failed') ? 2 : 0;
 }

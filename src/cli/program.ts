@@ -9,7 +9,8 @@ export type CliCommand =
   | { kind: 'explain'; subject: string; path: string; scanners?: string[]; config?: string }
   | { kind: 'evidence-verify'; location: string }
   | { kind: 'evidence-summarize'; locations: string[] }
-  | { kind: 'scanners-install' }
+  /** `scanners`: the ids to install; absent means every built-in scanner. */
+  | { kind: 'scanners-install'; scanners?: string[] }
   | { kind: 'scanners-list' }
   | { kind: 'done'; exitCode: number };
 
@@ -163,9 +164,16 @@ export function parseCommandLine(
   const scanners = program.command('scanners').description('manage the scanners controlgate runs');
   scanners
     .command('install')
-    .description('install Semgrep, Bandit and KICS (pinned) into the project tools folder')
-    .action(() => {
-      parsed = { kind: 'scanners-install' };
+    .description(
+      'install the pinned scanners into the project tools folder (default: Semgrep, Bandit and KICS)',
+    )
+    .argument('[ids...]', 'only these scanners, comma- or space-separated, e.g. semgrep,bandit')
+    .action((ids: string[]) => {
+      const scanners = ids
+        .flatMap((arg) => arg.split(','))
+        .map((id) => id.trim())
+        .filter(Boolean);
+      parsed = { kind: 'scanners-install', ...(scanners.length > 0 ? { scanners } : {}) };
     });
   scanners
     .command('list')

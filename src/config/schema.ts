@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUILTIN_PLUGINS, type BuiltinScanner } from '../../scanners/index.ts';
 import {
   criterionId,
   globString,
@@ -9,29 +10,34 @@ import {
 
 /*
  * The `.controlgate.yml` schema. Strict objects: a misspelt key is an error that names it, not a
- * silently ignored setting. Defaults live here so every consumer sees one fully-typed object.
+ * silently ignored setting. Defaults live here so every consumer sees one fully-typed object; each
+ * built-in scanner's section comes from its plugin (scanners/<id>/), custom scanners are declared here.
  */
 
 const seconds = z.number().int().positive();
 
-const scannerBase = {
-  enabled: z.boolean().default(true),
-  /** Seconds before the scanner and all its child processes are killed. */
-  timeout: seconds.default(900),
-  /** Extra command-line arguments appended to the scanner's own. */
-  args: z.array(z.string()).default(() => []),
-};
+type Builtins = typeof BUILTIN_PLUGINS;
+type BuiltinSections = { [Id in keyof Builtins]: z.ZodDefault<Builtins[Id]['config']['schema']> };
+type BuiltinDefaults = { [Id in keyof Builtins]: z.output<Builtins[Id]['config']['schema']> };
 
-const semgrepOptions = z.strictObject({
-  ...scannerBase,
-  /** Rule configs: "builtin" (controlgate's pack), local paths, or registry packs such as "p/python" where CI has internet. */
-  configs: z
-    .array(z.string().min(1))
-    .min(1)
-    .default(() => ['builtin']),
-});
+/** Each built-in scanner's section under its key, as its plugin declares it. */
+function builtinEntries(): [string, BuiltinScanner][] {
+  return Object.entries(BUILTIN_PLUGINS);
+}
 
-const plainOptions = z.strictObject(scannerBase);
+/** Every built-in section's defaults; a fresh object per call, since zod copies a default only one level deep. */
+function builtinDefaults(): BuiltinDefaults {
+  return Object.fromEntries(
+    builtinEntries().map(([id, { config }]) => [id, config.schema.parse({})]),
+  ) as BuiltinDefaults;
+}
+
+/** The `scanners:` keys of the built-ins: an omitted section takes its plugin's defaults. */
+function builtinSections(): BuiltinSections {
+  return Object.fromEntries(
+    builtinEntries().map(([id, { config }]) => [id, config.schema.default(() => config.schema.parse({}))]),
+  ) as BuiltinSections;
+}
 
 const customScanner = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes, starting with a letter'),
@@ -58,18 +64,10 @@ export const configSchema = z.strictObject({
   version: z.literal(1).default(1),
   scanners: z
     .strictObject({
-      semgrep: semgrepOptions.default(() => semgrepOptions.parse({})),
-      bandit: plainOptions.default(() => plainOptions.parse({})),
-      kics: plainOptions.default(() => plainOptions.parse({})),
+      ...builtinSections(),
       custom: z.array(customScanner).default(() => []),
     })
-    // Factories, not shared objects: zod copies a default only one level deep.
-    .default(() => ({
-      semgrep: semgrepOptions.parse({}),
-      bandit: plainOptions.parse({}),
-      kics: plainOptions.parse({}),
-      custom: [],
-    })),
+    .default(() => ({ ...builtinDefaults(), custom: [] })),
   /** How many scanners run at once; default: all of them. */
   concurrency: z.number().int().min(1).max(32).optional(),
   /** Globs (relative to the scanned path's repository root) never scanned. */

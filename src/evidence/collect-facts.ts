@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { builtinRulesDir } from '../../scanners/semgrep/plugin.ts';
-import { packageRoot, toPosix } from '../paths.ts';
+import { BUILTIN_SCANNERS } from '../../scanners/index.ts';
+import { scannerOptions } from '../config/scanner-options.ts';
+import { toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import type { ChangeContext } from '../platforms/types.ts';
 import type { RunFacts } from '../report/run-facts.ts';
@@ -13,28 +14,16 @@ function sha256File(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-function filesUnder(target: string): string[] {
-  const info = statSync(target, { throwIfNoEntry: false });
-  if (!info) return [];
-  if (info.isFile()) return [target];
-  return readdirSync(target, { recursive: true })
-    .map((f) => path.join(target, String(f)))
-    .filter((f) => statSync(f).isFile())
-    .sort();
-}
-
-/** Every local Semgrep rule file the run used, hashed; registry packs have no local bytes to hash. */
+/** The local rule files the run's scanners rested on, as their plugins name them, hashed. */
 function rulePackHashes(outcome: ScanOutcome): RunFacts['hashes']['rulePacks'] {
-  if (!outcome.scanners.some((s) => s.id === 'semgrep' && s.status !== 'skipped')) return [];
-  const hashes: RunFacts['hashes']['rulePacks'] = [];
-  for (const config of outcome.config.scanners.semgrep.configs) {
-    const local = config === 'builtin' ? builtinRulesDir() : path.resolve(outcome.root, config);
-    const base = config === 'builtin' ? packageRoot() : outcome.root;
-    for (const file of filesUnder(local).filter((f) => /\.ya?ml$/.test(f))) {
-      hashes.push({ path: toPosix(path.relative(base, file)), sha256: sha256File(file) });
-    }
-  }
-  return hashes;
+  const ran = new Set(outcome.scanners.filter((s) => s.status !== 'skipped').map((s) => s.id));
+  return [...ran].flatMap((id) => {
+    const scanner = BUILTIN_SCANNERS.get(id);
+    if (!scanner?.ruleFiles) return [];
+    return scanner
+      .ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root)
+      .map((file) => ({ path: toPosix(path.relative(file.base, file.path)), sha256: sha256File(file.path) }));
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isBuiltinId } from '../../scanners/index.ts';
 import type { Clock } from '../clock.ts';
 import { writeEvidence } from '../evidence/bundle.ts';
 import { collectRunFacts } from '../evidence/collect-facts.ts';
@@ -45,7 +46,9 @@ export function chooseBase(setting: BaseSetting, context: ChangeContext): BaseRe
 async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanOutcome> {
   const { log } = deps;
   if (settings.installScanners) {
-    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line) => log.info(line));
+    // Only the scanners this run uses (custom ones have nothing to install); all when none are named.
+    const ids = settings.scannerIds?.filter(isBuiltinId);
+    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line) => log.info(line), ids);
     for (const o of outcomes) log.info(describeOutcome(o));
   }
   const base = chooseBase(settings.base, deps.context);

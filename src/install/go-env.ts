@@ -1,13 +1,13 @@
-/** The module proxy KICS is fetched from unless CONTROLGATE_GOPROXY names a mirror. */
+/** The module proxy Go modules (KICS) are fetched from unless CONTROLGATE_GOPROXY names a mirror. */
 export const DEFAULT_GOPROXY = 'https://proxy.golang.org';
 
 /** Settings a user may rightly move (caches, a toolchain choice); everything else is ours. */
 const KEPT = ['GOMODCACHE', 'GOCACHE', 'GOPATH', 'GOTOOLCHAIN', 'HOME'] as const;
 
 /**
- * The environment every `go` command of the KICS install runs with. Whatever the machine says, each
- * module is checked against the public checksum database (reached through the proxy, which serves it
- * at /sumdb/sum.golang.org/) and builds may not change go.mod or go.sum. A mirror set with
+ * The environment every `go` command of a Go module install (KICS's) runs with. Whatever the machine
+ * says, each module is checked against the public checksum database (reached through the proxy, which
+ * serves it at /sumdb/sum.golang.org/) and builds may not change go.mod or go.sum. A mirror set with
  * CONTROLGATE_GOPROXY is fine: it cannot change what the checksum database and the pin accept.
  */
 export function goEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {

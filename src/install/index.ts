@@ -1,28 +1,52 @@
+import { BUILTIN_SCANNERS, pickScanners } from '../../scanners/index.ts';
+import type { Scanner } from '../../scanners/types.ts';
 import type { Exec } from '../exec.ts';
-import { installKics } from './install-kics.ts';
-import { installPythonScanners } from './install-python.ts';
 import { formatSeconds, type InstallLog, type InstallOutcome } from './log.ts';
+import type { InstallRecipe } from './recipe.ts';
+
+export interface InstallScannersOptions {
+  /** Where PATH, CONTROLGATE_PYTHON, CONTROLGATE_GO … are read; default: this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** Which scanners exist; default: the built-ins. A scanner without a recipe has nothing to install. */
+  registry?: ReadonlyMap<string, Scanner>;
+}
 
 /**
- * Installs every scanner controlgate runs into the project-local tools folder. Idempotent: what is
- * already there at the pinned version (or on PATH at a fitting one) is reused.
- * KICS and the Python tools install concurrently: one is network and compile bound, the other pip.
+ * Installs the scanners `ids` names (default: every one in the registry) into the project-local tools
+ * folder, and only those: KICS's build takes minutes that a Semgrep-only run should not pay. Each
+ * plugin declares its recipe; scanners sharing a recipe key (one venv) install it once, and distinct
+ * recipes run concurrently (one is network and compile bound, the other pip). Idempotent: what is
+ * already there at the pinned version (or on PATH at a fitting one) is reused. Returns one outcome
+ * per selected scanner with a recipe; an unknown id is an UnknownScannerError before anything runs.
  */
 export async function installScanners(
   exec: Exec,
   toolsDir: string,
   log: InstallLog,
+  ids?: readonly string[],
+  options: InstallScannersOptions = {},
 ): Promise<InstallOutcome[]> {
-  const [kics, python] = await Promise.allSettled([
-    installKics(exec, toolsDir, log),
-    installPythonScanners(exec, toolsDir, log),
-  ]);
-  const outcomes: InstallOutcome[] = [];
-  if (python.status === 'fulfilled') outcomes.push(...python.value);
-  else outcomes.push(failed('semgrep', python.reason), failed('bandit', python.reason));
-  if (kics.status === 'fulfilled') outcomes.push(kics.value);
-  else outcomes.push(failed('kics', kics.reason));
-  return outcomes;
+  const registry = options.registry ?? BUILTIN_SCANNERS;
+  const env = options.env ?? process.env;
+  const scanners = ids ? pickScanners(registry, [...new Set(ids)]) : [...registry.values()];
+  const groups = new Map<string, { recipe: InstallRecipe; ids: string[] }>();
+  for (const scanner of scanners) {
+    if (!scanner.install) continue;
+    const group = groups.get(scanner.install.key);
+    if (group) group.ids.push(scanner.id);
+    else groups.set(scanner.install.key, { recipe: scanner.install, ids: [scanner.id] });
+  }
+  const installs = [...groups.values()];
+  const settled = await Promise.allSettled(
+    installs.map(({ recipe, ids: groupIds }) => recipe.install({ exec, toolsDir, log, env, ids: groupIds })),
+  );
+  return installs.flatMap(({ ids: groupIds }, index) => {
+    const result = settled[index];
+    // In the order asked for; a recipe's outcome for a scanner not selected is not reported.
+    if (result?.status === 'fulfilled')
+      return groupIds.flatMap((id) => result.value.filter((o) => o.tool === id));
+    return groupIds.map((id) => failed(id, result?.reason));
+  });
 }
 
 function failed(tool: string, reason: unknown): InstallOutcome {

@@ -1,17 +1,47 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Exec } from '../exec.ts';
 import { OFFLINE_ENV } from '../tools/offline-env.ts';
-import { PINNED, PYTHON_REQUIREMENTS, parseVersion, versionFits } from '../tools/versions.ts';
+import { type PinnedTool, parseVersion, versionFits } from '../tools/versions.ts';
 import { findOnPath, isExecutable } from '../tools/which.ts';
 import { stampProblem, writeStamp } from './install-stamp.ts';
-import type { InstallLog, InstallOutcome } from './log.ts';
+import type { InstallOutcome } from './log.ts';
 import { pipInstallLocked } from './pip-locked.ts';
-import { loadLock, lockPath, PYTHON_LOCKS, pinsDigest } from './python-lock.ts';
+import {
+  canonicalName,
+  loadLock,
+  lockPath,
+  PYTHON_LOCKS,
+  type PythonLockId,
+  parsePin,
+  pinsDigest,
+} from './python-lock.ts';
+import type { InstallContext, InstallRecipe } from './recipe.ts';
 import { runChecked } from './run-checked.ts';
 
-const PY_TOOLS = ['semgrep', 'bandit'] as const;
+/** A scanner installed into a locked venv, as its plugin declares it. */
+export interface VenvTool {
+  /** The scanner's id: also its PyPI project and its program in the venv's bin/. */
+  id: string;
+  pin: PinnedTool;
+  /**
+   * Files (relative to the venv) whose sha256 the install record keeps, so a changed one means a
+   * fresh install: the large native parts Python's own import would not notice (Semgrep's engine).
+   */
+  stampFiles?: (venv: string) => Promise<string[]>;
+}
+
+/** A venv that several scanners share, installed from one hash-locked closure. */
+export interface LockedVenv {
+  /** The recipe key: every scanner in this venv declares the same recipe. */
+  key: string;
+  /** Folder under the tools folder. */
+  dir: string;
+  lock: PythonLockId;
+  /** The exact pins the lock must match (scanners/versions.json). */
+  requirements: readonly string[];
+  tools: readonly VenvTool[];
+}
 
 async function versionOf(exec: Exec, command: string): Promise<string | undefined> {
   const result = await exec({
@@ -23,93 +53,112 @@ async function versionOf(exec: Exec, command: string): Promise<string | undefine
   return result.exitCode === 0 ? parseVersion(result.stdout) : undefined;
 }
 
-/** Semgrep's native engine, the one large binary in the venv: its sha256 goes into the stamp. */
-async function semgrepCore(venv: string): Promise<string | undefined> {
-  const lib = path.join(venv, 'lib');
-  const pythons = await readdir(lib).catch(() => [] as string[]);
-  for (const python of pythons) {
-    const rel = path.join('lib', python, 'site-packages', 'semgrep', 'bin', 'semgrep-core');
-    if (isExecutable(path.join(venv, rel))) return rel;
+/**
+ * Throws unless each tool's own pin is the version the closure pins for it: the lock installs the
+ * closure's, and a scanner's pin.json bumped alone would fail only after a whole install.
+ */
+export function checkToolPins(venv: Pick<LockedVenv, 'lock' | 'requirements' | 'tools'>): void {
+  const closure = new Map(
+    venv.requirements.map((requirement) => {
+      const pin = parsePin(requirement);
+      return [canonicalName(pin.name), pin.version] as const;
+    }),
+  );
+  const problems = venv.tools.flatMap((tool) => {
+    const locked = closure.get(canonicalName(tool.id));
+    return locked === tool.pin.version
+      ? []
+      : [`${tool.id} is pinned at ${tool.pin.version}, the closure has ${locked ?? 'no version of it'}`];
+  });
+  if (problems.length > 0) {
+    throw new Error(
+      `the scanners' pins do not match the closure ${PYTHON_LOCKS[venv.lock]} is made from (${problems.join('; ')}); ` +
+        'bump both (scanners/<id>/pin.json and scanners/versions.json), then run `node scripts/lock-python.ts`',
+    );
   }
-  return undefined;
 }
 
 /**
- * Installs Semgrep and Bandit (with SARIF support) from PyPI into `<tools>/venv`: a fresh venv, then
- * exactly the files hashed in scanners/python-scanners.lock. Reuses the venv only when its stamp says it
- * came from these pins and Semgrep's engine is unchanged, or PATH has fitting versions.
+ * Installs the venv's scanners from PyPI into `<tools>/<dir>`: a fresh venv, then exactly the files
+ * hashed in its lock. Reuses the venv only when its stamp says it came from these pins and the files
+ * it recorded are unchanged, or PATH has fitting versions of the scanners asked for (`context.ids`).
  */
-export async function installPythonScanners(
-  exec: Exec,
-  toolsDir: string,
-  log: InstallLog,
-  env: NodeJS.ProcessEnv = process.env,
+export async function installLockedVenv(
+  venv: LockedVenv,
+  context: InstallContext,
 ): Promise<InstallOutcome[]> {
+  const { exec, toolsDir, log, env } = context;
   const started = performance.now();
-  const venv = path.join(toolsDir, 'venv');
-  // Checked first, on every run: a lock that no longer matches versions.json is reported at once.
-  const lock = await loadLock('scanners', PYTHON_REQUIREMENTS);
-  const pins = [pinsDigest('scanners', lock), ...PY_TOOLS.map((t) => `${t}==${PINNED[t].version}`)].join(' ');
-  const venvProblem = await stampProblem(venv, pins);
+  const dir = path.join(toolsDir, venv.dir);
+  // Checked first, on every run: a lock or a pin that no longer matches the closure is reported at once.
+  const lock = await loadLock(venv.lock, venv.requirements);
+  checkToolPins(venv);
+  // The whole venv's pins, whichever scanners were asked for: it is one install.
+  const pins = [pinsDigest(venv.lock, lock), ...venv.tools.map((t) => `${t.id}==${t.pin.version}`)].join(' ');
+  const wanted = venv.tools.filter((tool) => context.ids.includes(tool.id));
+  const venvProblem = await stampProblem(dir, pins);
   // The stamp vouches for the versions; asking Semgrep for its version would cost seconds per run.
-  const commands = ['python', ...PY_TOOLS].map((name) => path.join(venv, 'bin', name));
+  const commands = ['python', ...wanted.map((t) => t.id)].map((name) => path.join(dir, 'bin', name));
   if (venvProblem === undefined && commands.every((command) => isExecutable(command))) {
     return finish(
-      PY_TOOLS.map((tool) => ({
-        tool,
+      wanted.map((tool) => ({
+        tool: tool.id,
         action: 'present',
-        version: PINNED[tool].version,
-        location: path.join(venv, 'bin', tool),
+        version: tool.pin.version,
+        location: path.join(dir, 'bin', tool.id),
         seconds: 0,
       })),
       started,
     );
   }
   const outcomes: InstallOutcome[] = [];
-  const missing: (typeof PY_TOOLS)[number][] = [];
-  for (const tool of PY_TOOLS) {
-    const pin = PINNED[tool];
-    const onPath = findOnPath(tool, env);
+  const missing: VenvTool[] = [];
+  for (const tool of wanted) {
+    const onPath = findOnPath(tool.id, env);
     const pathVersion = onPath ? await versionOf(exec, onPath) : undefined;
-    if (onPath && pathVersion && versionFits(pathVersion, pin.accepts)) {
-      outcomes.push({ tool, action: 'path', version: pathVersion, location: onPath, seconds: 0 });
+    if (onPath && pathVersion && versionFits(pathVersion, tool.pin.accepts)) {
+      outcomes.push({ tool: tool.id, action: 'path', version: pathVersion, location: onPath, seconds: 0 });
       continue;
     }
     missing.push(tool);
   }
   if (missing.length === 0) return finish(outcomes, started);
 
-  if (existsSync(venv))
-    log(`reinstalling the venv at ${venv}: ${venvProblem ?? 'a program in it is missing'}`);
+  if (existsSync(dir)) log(`reinstalling the venv at ${dir}: ${venvProblem ?? 'a program in it is missing'}`);
   const python = env.CONTROLGATE_PYTHON ?? findOnPath('python3', env) ?? 'python3';
   log(
-    `installing ${missing.join(' and ')} from PyPI into ${venv} (hash-checked against ${PYTHON_LOCKS.scanners}) …`,
+    `installing ${missing.map((t) => t.id).join(' and ')} from PyPI into ${dir} (hash-checked against ${PYTHON_LOCKS[venv.lock]}) …`,
   );
   // Always a fresh venv: --no-deps would leave packages of an older lock in place.
-  await runChecked(exec, { file: python, args: ['-m', 'venv', '--clear', venv] }, 'creating the Python venv');
+  await runChecked(exec, { file: python, args: ['-m', 'venv', '--clear', dir] }, 'creating the Python venv');
   await pipInstallLocked(exec, {
-    python: path.join(venv, 'bin', 'python'),
-    lockFile: lockPath('scanners'),
-    lockLabel: PYTHON_LOCKS.scanners,
+    python: path.join(dir, 'bin', 'python'),
+    lockFile: lockPath(venv.lock),
+    lockLabel: PYTHON_LOCKS[venv.lock],
   });
   const seconds = (performance.now() - started) / 1000;
   for (const tool of missing) {
-    const location = path.join(venv, 'bin', tool);
+    const location = path.join(dir, 'bin', tool.id);
     const version = await versionOf(exec, location);
-    if (version !== PINNED[tool].version) {
+    if (version !== tool.pin.version) {
       throw new Error(
-        `${tool} in ${venv} reports version ${version ?? 'none'}, expected ${PINNED[tool].version}`,
+        `${tool.id} in ${dir} reports version ${version ?? 'none'}, expected ${tool.pin.version}`,
       );
     }
-    outcomes.push({ tool, action: 'installed', version, location, seconds });
+    outcomes.push({ tool: tool.id, action: 'installed', version, location, seconds });
   }
-  const core = await semgrepCore(venv);
-  if (!core) throw new Error(`semgrep-core is missing from ${venv} after the install`);
-  await writeStamp(venv, pins, [core]);
+  const stamped: string[] = [];
+  for (const tool of venv.tools) stamped.push(...((await tool.stampFiles?.(dir)) ?? []));
+  await writeStamp(dir, pins, stamped);
   return outcomes;
 }
 
 function finish(outcomes: InstallOutcome[], started: number): InstallOutcome[] {
   const seconds = (performance.now() - started) / 1000;
   return outcomes.map((o) => ({ ...o, seconds }));
+}
+
+/** The recipe every scanner of a shared venv declares: installing it once serves them all. */
+export function lockedVenvRecipe(venv: LockedVenv): InstallRecipe {
+  return { key: venv.key, install: (context) => installLockedVenv(venv, context) };
 }

@@ -3,9 +3,9 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pickScanners, scannerRegistry } from '../../scanners/index.ts';
-import type { ScannerOptions } from '../../scanners/types.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { loadConfig } from '../config/load.ts';
+import { enabledScannerIds, scannerOptions } from '../config/scanner-options.ts';
 import type { Config } from '../config/schema.ts';
 import { loadCatalog, loadMapping } from '../controls/data-files.ts';
 import { criteriaFor, evaluateGate, type GateResult } from '../controls/evaluate.ts';
@@ -75,32 +75,6 @@ export interface ScanOutcome {
   data: { catalog: DataFileFacts; mapping: DataFileFacts; waiversFile?: string };
 }
 
-/** Local rule paths become absolute, so a scan of the base (in another folder) uses the same rules. */
-function ruleConfig(config: string, root: string): string {
-  if (config === 'builtin' || /^(p|r|s)\//.test(config) || /^https?:/.test(config)) return config;
-  const local = path.resolve(root, config);
-  return existsSync(local) ? local : config;
-}
-
-function optionsFor(id: string, config: Config, root: string): ScannerOptions {
-  const s = config.scanners;
-  if (id === 'semgrep')
-    return {
-      timeoutSeconds: s.semgrep.timeout,
-      extraArgs: s.semgrep.args,
-      configs: s.semgrep.configs.map((c) => ruleConfig(c, root)),
-    };
-  if (id === 'bandit' || id === 'kics') return { timeoutSeconds: s[id].timeout, extraArgs: s[id].args };
-  const custom = s.custom.find((c) => c.id === id);
-  return { timeoutSeconds: custom?.timeout ?? 900, extraArgs: [] };
-}
-
-function enabledIds(config: Config): string[] {
-  const s = config.scanners;
-  const builtins = (['semgrep', 'bandit', 'kics'] as const).filter((id) => s[id].enabled);
-  return [...builtins, ...s.custom.filter((c) => c.enabled).map((c) => c.id)];
-}
-
 /** Runs one scan: config, files, scanners in parallel, normalized findings. Pure data out. */
 export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const clock = request.clock ?? systemClock;
@@ -124,11 +98,12 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       ...(c.versionArgs ? { versionArgs: c.versionArgs } : {}),
       scope: c.scope,
     })),
+    configFile,
   );
-  const ids = request.scannerIds ?? enabledIds(config);
+  const ids = request.scannerIds ?? enabledScannerIds(config);
   const planned: PlannedScanner[] = pickScanners(registry, ids).map((scanner) => ({
     scanner,
-    options: optionsFor(scanner.id, config, workspace.root),
+    options: scannerOptions(config, scanner.id, workspace.root),
   }));
   const now = clock.now();
   const waiversFile = resolveWaiversFile(request, config, configFile, workspace.root);

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import type { LocatedTool, Scanner, ScannerOptions } from '../../scanners/types.ts';
+import type { Scanner, ScannerOptions } from '../../scanners/types.ts';
 import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
 import { type Exec, STDOUT_LIMIT_BYTES } from '../exec.ts';
@@ -11,6 +11,7 @@ import { normalizeRun } from '../sarif/normalize.ts';
 import { DEFAULT_MAX_SARIF_BYTES, parseSarifText, readSarifFile } from '../sarif/read.ts';
 import { SourceReader } from '../sarif/source-reader.ts';
 import { stripControlChars } from '../text.ts';
+import type { LocatedTool } from '../tools/locate.ts';
 import type { ScannerRun } from './scanner-run.ts';
 
 export interface PlannedScanner {

@@ -1,11 +1,28 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { LocateContext, LocatedTool } from '../../scanners/types.ts';
 import { ToolMissingError } from '../errors.ts';
 import type { Exec } from '../exec.ts';
 import { OFFLINE_ENV } from './offline-env.ts';
 import { parseVersion } from './versions.ts';
 import { findOnPath, isExecutable } from './which.ts';
+
+/** A scanner binary found on this machine. */
+export interface LocatedTool {
+  /** Absolute path (or bare name resolved through PATH) of the executable. */
+  command: string;
+  version: string;
+  /** Working directory the tool must run in (KICS reads assets relative to it). */
+  cwd?: string;
+  /** Where it was found: the project's tools folder, PATH, or a configured command. */
+  source: 'tools-dir' | 'path' | 'configured';
+}
+
+/** What a plugin needs to know to find its tool. */
+export interface LocateContext {
+  exec: Exec;
+  toolsDir: string;
+  env: NodeJS.ProcessEnv;
+}
 
 export interface ToolSpec {
   id: string;

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import pinned from '../../scanners/versions.json' with { type: 'json' };
 
+/** A scanner's pin, in its folder (scanners/<id>/pin.json). */
 export interface PinnedTool {
   version: string;
   /** Range of versions found on PATH that are good enough to use instead of installing. */
@@ -15,12 +16,6 @@ export interface PinnedGoModule extends PinnedTool {
   sum: string;
   goModSum: string;
 }
-
-export const PINNED = {
-  semgrep: pinned.semgrep,
-  bandit: pinned.bandit,
-  kics: pinned.kics,
-} satisfies Record<string, PinnedTool> & { kics: PinnedGoModule };
 
 /** The full dependency closure of semgrep and bandit[sarif]; scanners/python-scanners.lock hashes it. */
 export const PYTHON_REQUIREMENTS: readonly string[] = pinned.python.requirements;

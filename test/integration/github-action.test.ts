@@ -300,6 +300,19 @@ describe('GitHub Action on a pull request', () => {
     expect(marked(h.gh, 'frontend')).toEqual(frontend);
   });
 
+  it('install-scanners installs only the scanners the run uses', async () => {
+    const h = await harness();
+    const run = await h.run({ inputs: { 'install-scanners': 'true', scanners: 'replay,bandit' } });
+    expectExit(run, 1);
+    const installs = run.stdout
+      .split('\n')
+      .filter((l) => /: (installed|already installed|using the one on PATH|FAILED)/.test(l));
+    expect(
+      installs.map((l) => l.split(' ')[0]),
+      tail(run),
+    ).toEqual(['bandit']);
+  });
+
   it('comment: off makes no comment requests but still sets the status', async () => {
     const h = await harness();
     expectExit(await h.run({ inputs: { comment: 'off' } }), 1);

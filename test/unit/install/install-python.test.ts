@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { banditInVenv } from '../../../scanners/bandit/install.ts';
+import { pythonScannersVenv } from '../../../scanners/python-venv.ts';
+import { semgrepInVenv } from '../../../scanners/semgrep/install.ts';
 import { type ExecRequest, type ExecResult, realExec } from '../../../src/exec.ts';
-import { installPythonScanners } from '../../../src/install/install-python.ts';
+import { checkToolPins } from '../../../src/install/install-python.ts';
 import { PIP_LOCKED_ARGS, pipInstallLocked } from '../../../src/install/pip-locked.ts';
 import {
   checkLockMatches,
@@ -14,7 +17,7 @@ import {
   type PythonLockId,
   parseLock,
 } from '../../../src/install/python-lock.ts';
-import { PINNED, PYTHON_REQUIREMENTS, TRESTLE } from '../../../src/tools/versions.ts';
+import { PYTHON_REQUIREMENTS, TRESTLE } from '../../../src/tools/versions.ts';
 import { findOnPath } from '../../../src/tools/which.ts';
 import { execResult } from '../../support/exec-result.ts';
 
@@ -162,7 +165,7 @@ describe('the committed locks', () => {
   });
 });
 
-describe('installPythonScanners', () => {
+describe('installLockedVenv, through the scanners venv recipe', () => {
   let tools: string;
   const env = { PATH: '', CONTROLGATE_PYTHON: '/opt/python-of-this-test/bin/python3' };
 
@@ -194,8 +197,8 @@ describe('installPythonScanners', () => {
       if (request.args[0] === '--version') {
         return ok(
           request.file.endsWith('semgrep')
-            ? `${PINNED.semgrep.version}\n`
-            : `bandit ${PINNED.bandit.version}\n`,
+            ? `${semgrepInVenv.pin.version}\n`
+            : `bandit ${banditInVenv.pin.version}\n`,
         );
       }
       if (request.args.includes('venv')) {
@@ -209,9 +212,20 @@ describe('installPythonScanners', () => {
 
   const pipInstalls = (calls: ExecRequest[]) => calls.filter((c) => c.args.includes('install'));
 
+  /** The recipe Semgrep's and Bandit's plugins declare, asked for `ids`. */
+  function install(
+    exec: (request: ExecRequest) => Promise<ExecResult>,
+    log: (line: string) => void = () => {},
+    ids: readonly string[] = ['semgrep', 'bandit'],
+    toolsDir = tools,
+    environment: NodeJS.ProcessEnv = env,
+  ) {
+    return pythonScannersVenv.install({ exec, toolsDir, log, env: environment, ids });
+  }
+
   it('installs into a fresh venv with pip in hash-checking mode from the committed lock', async () => {
     const calls: ExecRequest[] = [];
-    const outcomes = await installPythonScanners(fakePython(calls), tools, () => {}, env);
+    const outcomes = await install(fakePython(calls));
     expect(outcomes.map((o) => [o.tool, o.action])).toEqual([
       ['semgrep', 'installed'],
       ['bandit', 'installed'],
@@ -231,7 +245,7 @@ describe('installPythonScanners', () => {
 
   it('reuses the venv only while its stamp matches the lock and the engine it recorded', async () => {
     const warm: ExecRequest[] = [];
-    const reused = await installPythonScanners(fakePython(warm), tools, () => {}, env);
+    const reused = await install(fakePython(warm));
     expect(reused.map((o) => o.action)).toEqual(['present', 'present']);
     // The stamp is the whole check: no pip, and no seconds-long `semgrep --version` either.
     expect(warm).toEqual([]);
@@ -242,9 +256,95 @@ describe('installPythonScanners', () => {
     );
     const again: ExecRequest[] = [];
     const log: string[] = [];
-    const redone = await installPythonScanners(fakePython(again), tools, (line) => log.push(line), env);
+    const redone = await install(fakePython(again), (line) => log.push(line));
     expect(redone.map((o) => o.action)).toEqual(['installed', 'installed']);
     expect(pipInstalls(again)).toHaveLength(1);
     expect(log.join('\n')).toMatch(/semgrep-core changed since it was installed/);
+  });
+
+  it('reports only the scanners asked for, but installs and stamps the whole venv', async () => {
+    const fresh = await mkdtemp(path.join(os.tmpdir(), 'controlgate-venv-one-'));
+    try {
+      const calls: ExecRequest[] = [];
+      // fakePython "installs" into `tools`; point it at this folder by installing there.
+      const exec = async (request: ExecRequest): Promise<ExecResult> => {
+        calls.push(request);
+        const venv = path.join(fresh, 'venv');
+        if (request.args.includes('venv')) {
+          await mkdir(path.join(venv, 'bin'), { recursive: true });
+          await writeFile(path.join(venv, 'bin', 'python'), '#!/bin/sh\n', { mode: 0o755 });
+        }
+        if (request.args.includes('install')) {
+          const core = path.join(venv, 'lib', 'python3.11', 'site-packages', 'semgrep', 'bin');
+          await mkdir(core, { recursive: true });
+          for (const file of [
+            path.join(core, 'semgrep-core'),
+            path.join(venv, 'bin', 'semgrep'),
+            path.join(venv, 'bin', 'bandit'),
+          ])
+            await writeFile(file, '#!/bin/sh\n', { mode: 0o755 });
+        }
+        if (request.args[0] === '--version') return ok(`bandit ${banditInVenv.pin.version}\n`);
+        return ok();
+      };
+      const outcomes = await install(exec, () => {}, ['bandit'], fresh);
+      expect(outcomes.map((o) => [o.tool, o.action])).toEqual([['bandit', 'installed']]);
+      expect(pipInstalls(calls)).toHaveLength(1);
+      // One venv for both: Semgrep is there now, vouched for by the same stamp.
+      const later: ExecRequest[] = [];
+      const both = await install(fakePython(later), () => {}, ['semgrep', 'bandit'], fresh);
+      expect(both.map((o) => [o.tool, o.action])).toEqual([
+        ['semgrep', 'present'],
+        ['bandit', 'present'],
+      ]);
+      expect(later).toEqual([]);
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('uses a fitting Semgrep on PATH when only Semgrep is asked for, without building the venv', async () => {
+    const fresh = await mkdtemp(path.join(os.tmpdir(), 'controlgate-venv-path-'));
+    try {
+      const bin = path.join(fresh, 'bin');
+      await mkdir(bin);
+      await writeFile(path.join(bin, 'semgrep'), '#!/bin/sh\n', { mode: 0o755 });
+      const calls: ExecRequest[] = [];
+      const outcomes = await install(fakePython(calls), () => {}, ['semgrep'], fresh, { ...env, PATH: bin });
+      expect(outcomes).toMatchObject([
+        {
+          tool: 'semgrep',
+          action: 'path',
+          version: semgrepInVenv.pin.version,
+          location: path.join(bin, 'semgrep'),
+        },
+      ]);
+      expect(calls.map((c) => c.file)).toEqual([path.join(bin, 'semgrep')]);
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('checkToolPins', () => {
+  const venv = {
+    lock: 'scanners' as const,
+    requirements: PYTHON_REQUIREMENTS,
+    tools: [semgrepInVenv, banditInVenv],
+  };
+
+  it("holds for the committed pins: each scanner's pin.json names the version the closure pins", () => {
+    expect(() => checkToolPins(venv)).not.toThrow();
+  });
+
+  it('refuses a scanner pin bumped without the closure, naming both and the fix', () => {
+    const bumped = { ...semgrepInVenv, pin: { ...semgrepInVenv.pin, version: '9.9.9' } };
+    expect(() => checkToolPins({ ...venv, tools: [bumped, banditInVenv] })).toThrow(
+      /scanners\/python-scanners\.lock .*semgrep is pinned at 9\.9\.9, the closure has 1\.180\.0.*node scripts\/lock-python\.ts/,
+    );
+    const stranger = { id: 'checkov', pin: { version: '3.0.0', accepts: '>=3.0.0' } };
+    expect(() => checkToolPins({ ...venv, tools: [stranger] })).toThrow(
+      /checkov is pinned at 3\.0\.0, the closure has no version of it/,
+    );
   });
 });

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SemgrepOptions } from '../../../../scanners/semgrep/config.ts';
 import { builtinRulesDir, semgrep } from '../../../../scanners/semgrep/plugin.ts';
 import type { PlanContext, Scanner, SuppressionSite } from '../../../../scanners/types.ts';
+import { packageRoot } from '../../../../src/paths.ts';
 
 const ROOT = path.resolve('/repo');
 /** The plugin seen through the Scanner interface, as the runner calls it. */
@@ -100,7 +104,7 @@ describe('semgrep.plan', () => {
   const outDir = path.join(ROOT, '.out', 'semgrep');
   const files = [path.join(ROOT, 'a.py'), path.join(ROOT, 'tests', 'b.js')];
   function plan(configs?: string[]) {
-    const context: PlanContext = {
+    const context: PlanContext<SemgrepOptions> = {
       root: ROOT,
       target: ROOT,
       files,
@@ -153,5 +157,40 @@ describe('semgrep.plan', () => {
     expect(env?.SEMGREP_SEND_METRICS).toBe('off');
     expect(env?.SEMGREP_ENABLE_VERSION_CHECK).toBe('0');
     expect(cwd).toBe(ROOT);
+  });
+});
+
+describe('semgrep.ruleFiles', () => {
+  const options = (configs?: string[]): SemgrepOptions => ({ timeoutSeconds: 900, extraArgs: [], configs });
+
+  it("names the shipped pack's YAML rules relative to the package, not their test files", () => {
+    const files = semgrep.ruleFiles(options(), ROOT);
+    expect(files.length).toBeGreaterThanOrEqual(20);
+    for (const file of files) {
+      expect(file.path).toMatch(/\.ya?ml$/);
+      expect(file.base).toBe(packageRoot());
+      expect(file.path.startsWith(`${builtinRulesDir()}${path.sep}`)).toBe(true);
+    }
+    expect(files.map((f) => f.path)).toContain(path.join(builtinRulesDir(), 'python', 'eval-injection.yaml'));
+  });
+
+  it("names a local config's YAML files relative to the workspace, and nothing for registry packs", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'controlgate-semgrep-rules-'));
+    try {
+      await mkdir(path.join(root, 'rules', 'nested'), { recursive: true });
+      for (const name of ['a.yaml', 'nested/b.yml', 'a.py', 'README.md', 'one.yaml'])
+        await writeFile(path.join(root, name.startsWith('one') ? name : path.join('rules', name)), 'x\n');
+      const files = semgrep.ruleFiles(
+        options(['p/python', path.join(root, 'rules'), 'one.yaml', 'gone']),
+        root,
+      );
+      expect(files).toEqual([
+        { path: path.join(root, 'rules', 'a.yaml'), base: root },
+        { path: path.join(root, 'rules', 'nested', 'b.yml'), base: root },
+        { path: path.join(root, 'one.yaml'), base: root },
+      ]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

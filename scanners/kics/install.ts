@@ -1,14 +1,19 @@
 import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Exec } from '../exec.ts';
-import { PINNED, type PinnedGoModule, parseVersion, versionFits } from '../tools/versions.ts';
-import { findOnPath, isExecutable } from '../tools/which.ts';
-import { goEnvironment } from './go-env.ts';
-import { moduleTreeHash } from './go-module-hash.ts';
-import { stampProblem, writeStamp } from './install-stamp.ts';
-import type { InstallLog, InstallOutcome } from './log.ts';
-import { runChecked } from './run-checked.ts';
+import type { Exec } from '../../src/exec.ts';
+import { goEnvironment } from '../../src/install/go-env.ts';
+import { moduleTreeHash } from '../../src/install/go-module-hash.ts';
+import { stampProblem, writeStamp } from '../../src/install/install-stamp.ts';
+import type { InstallLog, InstallOutcome } from '../../src/install/log.ts';
+import type { InstallRecipe } from '../../src/install/recipe.ts';
+import { runChecked } from '../../src/install/run-checked.ts';
+import { type PinnedGoModule, parseVersion, versionFits } from '../../src/tools/versions.ts';
+import { findOnPath, isExecutable } from '../../src/tools/which.ts';
+import pinned from './pin.json' with { type: 'json' };
+
+/** The KICS module and version we build, with its go.sum lines. */
+export const KICS_PIN: PinnedGoModule = pinned;
 
 const CONSTANTS = 'github.com/Checkmarx/kics/v2/internal/constants';
 
@@ -66,7 +71,7 @@ async function verifyModule(pin: PinnedGoModule, download: ModuleDownload): Prom
   if (!download.Dir) throw new Error(`go mod download ${ref} did not report the module folder`);
   const mismatch = (what: string, got: string | undefined, want: string) =>
     new Error(
-      `${ref}: ${what} is ${got ?? 'missing'}, but scanners/versions.json pins ${want}; refusing to build it ` +
+      `${ref}: ${what} is ${got ?? 'missing'}, but scanners/kics/pin.json pins ${want}; refusing to build it ` +
         '(a changed module, or a pin that was edited without its go.sum line)',
     );
   if (download.Sum !== pin.sum) throw mismatch('the module hash Go reports', download.Sum, pin.sum);
@@ -87,7 +92,7 @@ export async function installKics(
   toolsDir: string,
   log: InstallLog,
   env: NodeJS.ProcessEnv = process.env,
-  pin: PinnedGoModule = PINNED.kics,
+  pin: PinnedGoModule = KICS_PIN,
 ): Promise<InstallOutcome> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
@@ -177,3 +182,9 @@ export async function installKics(
   await writeStamp(target.dir, pins, [path.basename(target.binary)]);
   return { tool: 'kics', action: 'installed', version, location: target.binary, seconds: seconds() };
 }
+
+/** KICS's recipe: its own folder in the tools folder, built alone. */
+export const kicsInstall: InstallRecipe = {
+  key: 'kics',
+  install: async ({ exec, toolsDir, log, env }) => [await installKics(exec, toolsDir, log, env)],
+};

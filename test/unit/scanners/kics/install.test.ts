@@ -1,151 +1,42 @@
 import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Exec, type ExecRequest, type ExecResult, realExec } from '../../../src/exec.ts';
-import { goEnvironment } from '../../../src/install/go-env.ts';
-import { moduleTreeHash } from '../../../src/install/go-module-hash.ts';
-import { goSumLines, installKics, kicsPaths } from '../../../src/install/install-kics.ts';
-import { writeStamp } from '../../../src/install/install-stamp.ts';
-import type { PinnedGoModule } from '../../../src/tools/versions.ts';
-import { findOnPath } from '../../../src/tools/which.ts';
-import { execResult } from '../../support/exec-result.ts';
-
-const GO = process.env.CONTROLGATE_GO ?? findOnPath('go') ?? 'go';
+import {
+  goSumLines,
+  installKics,
+  KICS_PIN,
+  kicsInstall,
+  kicsPaths,
+} from '../../../../scanners/kics/install.ts';
+import { kics } from '../../../../scanners/kics/plugin.ts';
+import type { Exec, ExecRequest, ExecResult } from '../../../../src/exec.ts';
+import { writeStamp } from '../../../../src/install/install-stamp.ts';
+import type { PinnedGoModule } from '../../../../src/tools/versions.ts';
+import { execResult } from '../../../support/exec-result.ts';
+import {
+  downloadTinyModule,
+  type GoDownload,
+  TINY_MODULE,
+  TINY_VERSION,
+} from '../../../support/go-module.ts';
 
 const ok = (stdout = ''): ExecResult => execResult({ stdout });
 const failed = (stderrTail: string): ExecResult => execResult({ exitCode: 1, stderrTail });
 
-/** Asks the real `go` what it would use, in an environment where `hostile` sits below ours. */
-async function effectiveGoEnv(hostile: Record<string, string>): Promise<Record<string, string>> {
-  const underneath: Exec = (request) => realExec({ ...request, env: { ...hostile, ...request.env } });
-  const names = ['GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GONOPROXY', 'GOINSECURE', 'GOFLAGS', 'GOPROXY'];
-  const result = await underneath({
-    file: GO,
-    args: ['env', '-json', ...names],
-    env: goEnvironment(hostile),
-    timeoutMs: 60_000,
-  });
-  expect(result.exitCode, result.stderrTail).toBe(0);
-  return JSON.parse(result.stdout) as Record<string, string>;
-}
-
-describe('the environment of the Go build', () => {
-  let scratch: string;
-  beforeAll(async () => {
-    scratch = await mkdtemp(path.join(os.tmpdir(), 'controlgate-goenv-'));
-  });
-  afterAll(async () => {
-    await rm(scratch, { recursive: true, force: true });
-  });
-
-  it('checks every module against sum.golang.org whatever the machine or the go/env file say', async () => {
-    // `go env -w` writes here; plain variables set to "" do not outrank it.
-    const goEnvFile = path.join(scratch, 'go-env');
-    await writeFile(
-      goEnvFile,
-      'GONOSUMDB=*\nGOPRIVATE=*\nGONOPROXY=*\nGOINSECURE=*\nGOSUMDB=off\nGOFLAGS=-mod=mod\nGOPROXY=direct\n',
-    );
-    const hostile = {
-      GOENV: goEnvFile,
-      GOSUMDB: 'off',
-      GONOSUMDB: '*',
-      GOPRIVATE: 'github.com/*',
-      GONOPROXY: '*',
-      GOINSECURE: '*',
-      GOFLAGS: '-mod=mod -insecure',
-      GOPROXY: 'http://proxy.invalid,direct',
-    };
-    expect(await effectiveGoEnv(hostile)).toEqual({
-      GOSUMDB: 'sum.golang.org',
-      GONOSUMDB: '',
-      GOPRIVATE: '',
-      GONOPROXY: '',
-      GOINSECURE: '',
-      GOFLAGS: '-mod=readonly -buildvcs=false',
-      GOPROXY: 'https://proxy.golang.org',
-    });
-  });
-
-  it('takes a mirror only from CONTROLGATE_GOPROXY and keeps the caches the user moved', () => {
-    const env = goEnvironment({
-      CONTROLGATE_GOPROXY: 'https://goproxy.example.test',
-      GOMODCACHE: '/cache/mod',
-      GOCACHE: '/cache/build',
-    });
-    expect(env).toMatchObject({
-      GOPROXY: 'https://goproxy.example.test',
-      GOSUMDB: 'sum.golang.org',
-      GOMODCACHE: '/cache/mod',
-      GOCACHE: '/cache/build',
-    });
-  });
-});
-
-describe('the pinned module hash', () => {
-  const MODULE = 'example.test/tiny';
-  const VERSION = 'v1.0.0';
-  const files: Record<string, string> = {
-    'go.mod': `module ${MODULE}\n\ngo 1.21\n`,
-    'tiny.go': 'package tiny\n\nconst X = 1\n',
-    'README.md': 'tiny\n',
-    'Zeta.txt': 'upper case sorts first in bytes\n',
-    'assets/queries/a.rego': 'package a\n',
-    'assets/queries/b/c.json': '{}\n',
-  };
+describe('installKics and the pinned module', () => {
   let scratch: string;
   /** Go's own record of the module, from `go mod download -json`. */
-  let download: { Dir: string; Sum: string; GoModSum: string };
+  let download: GoDownload;
   let pin: PinnedGoModule;
 
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'controlgate-gomod-'));
-    const proxy = path.join(scratch, 'proxy', MODULE, '@v');
-    await mkdir(proxy, { recursive: true });
-    await writeFile(path.join(proxy, 'list'), `${VERSION}\n`);
-    await writeFile(path.join(proxy, `${VERSION}.info`), JSON.stringify({ Version: VERSION }));
-    await writeFile(path.join(proxy, `${VERSION}.mod`), files['go.mod'] ?? '');
-    const zip = Object.fromEntries(
-      Object.entries(files).map(([name, text]) => [`${MODULE}@${VERSION}/${name}`, strToU8(text)]),
-    );
-    await writeFile(path.join(proxy, `${VERSION}.zip`), zipSync(zip));
-    // Only here, to learn Go's hash of a module the public checksum database cannot know.
-    const result = await realExec({
-      file: GO,
-      args: ['mod', 'download', '-json', `${MODULE}@${VERSION}`],
-      env: {
-        GOENV: 'off',
-        GOPROXY: `file://${path.join(scratch, 'proxy')}`,
-        GOSUMDB: 'off',
-        GOFLAGS: '-mod=mod -modcacherw',
-        GOMODCACHE: path.join(scratch, 'modcache'),
-      },
-      timeoutMs: 60_000,
-    });
-    expect(result.exitCode, result.stderrTail).toBe(0);
-    download = JSON.parse(result.stdout);
-    pin = {
-      module: MODULE,
-      version: VERSION.slice(1),
-      accepts: '>=1.0.0 <2.0.0',
-      package: './cmd/tiny',
-      sum: download.Sum,
-      goModSum: download.GoModSum,
-    };
+    ({ download, pin } = await downloadTinyModule(scratch));
   }, 60_000);
 
   afterAll(async () => {
     await rm(scratch, { recursive: true, force: true });
-  });
-
-  it("computes the same h1: hash as Go for the module's tree, and another after one byte changes", async () => {
-    expect(download.Sum).toMatch(/^h1:/);
-    expect(await moduleTreeHash(download.Dir, MODULE, VERSION)).toBe(download.Sum);
-    const copy = path.join(scratch, 'changed');
-    await cp(download.Dir, copy, { recursive: true });
-    await writeFile(path.join(copy, 'assets/queries/a.rego'), 'package b\n');
-    expect(await moduleTreeHash(copy, MODULE, VERSION)).not.toBe(download.Sum);
   });
 
   /** Answers `go mod download` with `reply` and records every command installKics runs. */
@@ -201,7 +92,9 @@ describe('the pinned module hash', () => {
   it('goes on to build the verified module with the checked environment', async () => {
     const { error, calls } = await installWith(download);
     const [install] = builds(calls);
-    expect(install?.args).toEqual(expect.arrayContaining(['install', `${MODULE}/cmd/tiny@${VERSION}`]));
+    expect(install?.args).toEqual(
+      expect.arrayContaining(['install', `${TINY_MODULE}/cmd/tiny@${TINY_VERSION}`]),
+    );
     expect(install?.env).toMatchObject({
       GOSUMDB: 'sum.golang.org',
       GOENV: 'off',
@@ -272,5 +165,44 @@ describe('the KICS install record', () => {
     await expect(installKics(fakeTools(calls), tools, (l) => log.push(l), env, bumped)).rejects.toThrow();
     expect(log.join('\n')).toMatch(/it was made from other pins/);
     expect(goCalls(calls)).not.toEqual([]);
+  });
+});
+
+describe('kicsInstall, the recipe the KICS plugin declares', () => {
+  let tools: string;
+  beforeAll(async () => {
+    tools = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-recipe-'));
+  });
+  afterAll(async () => {
+    await rm(tools, { recursive: true, force: true });
+  });
+
+  it("is the plugin's, installs KICS alone, and reports one outcome with the pinned version", async () => {
+    expect(kics.install).toBe(kicsInstall);
+    const target = kicsPaths(tools);
+    await mkdir(path.join(target.assets, 'queries'), { recursive: true });
+    await writeFile(target.binary, '#!/bin/sh\n');
+    await chmod(target.binary, 0o755);
+    await writeStamp(target.dir, goSumLines(KICS_PIN), ['kics']);
+    const calls: ExecRequest[] = [];
+    const exec: Exec = async (request) => {
+      calls.push(request);
+      return ok(`Keeping Infrastructure as Code Secure v${KICS_PIN.version}\n`);
+    };
+    const env = { PATH: '', CONTROLGATE_GO: '/nonexistent/go' };
+    const outcomes = await kicsInstall.install({ exec, toolsDir: tools, log: () => {}, env, ids: ['kics'] });
+    expect(outcomes).toMatchObject([
+      { tool: 'kics', action: 'present', version: KICS_PIN.version, location: target.binary },
+    ]);
+    expect(calls.map((c) => c.file)).toEqual([target.binary]);
+  });
+
+  it('pins the module by its two go.sum lines', () => {
+    expect(KICS_PIN.module).toBe('github.com/Checkmarx/kics/v2');
+    expect(KICS_PIN.sum).toMatch(/^h1:[A-Za-z0-9+/]{43}=$/);
+    expect(KICS_PIN.goModSum).toMatch(/^h1:[A-Za-z0-9+/]{43}=$/);
+    expect(goSumLines(KICS_PIN)).toBe(
+      `github.com/Checkmarx/kics/v2 v${KICS_PIN.version} ${KICS_PIN.sum}\ngithub.com/Checkmarx/kics/v2 v${KICS_PIN.version}/go.mod ${KICS_PIN.goModSum}`,
+    );
   });
 });

@@ -1,0 +1,23 @@
+import type { Exec } from '../exec.ts';
+import type { InstallLog, InstallOutcome } from './log.ts';
+
+/** What an install recipe runs with. */
+export interface InstallContext {
+  exec: Exec;
+  toolsDir: string;
+  log: InstallLog;
+  env: NodeJS.ProcessEnv;
+  /** The selected scanners this recipe installs for (several when they share it); outcomes are theirs. */
+  ids: readonly string[];
+}
+
+/** How a scanner gets onto the machine; a plugin declares it (Scanner.install). */
+export interface InstallRecipe {
+  /**
+   * Recipes with one key are one install that runs once for all their scanners (Semgrep and Bandit
+   * share a venv), so scanners sharing a key share the recipe itself.
+   */
+  key: string;
+  /** Installs, or reuses what is there at the pinned version; one outcome per id in `context.ids`. */
+  install(context: InstallContext): Promise<InstallOutcome[]>;
+}
