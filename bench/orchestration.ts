@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { BUILTIN_SCANNERS } from '../scanners/index.ts';
 import type { Scanner } from '../scanners/types.ts';
 import { loadConfig } from '../src/config/load.ts';
-import { realExec, scannerEnvironment } from '../src/exec.ts';
+import { realExec, scannerEnvironment } from '../src/exec/exec.ts';
 import { toolsDir } from '../src/paths.ts';
 import { listFiles, resolveWorkspace } from '../src/pipeline/workspace.ts';
 import { OFFLINE_ENV } from '../src/tools/offline-env.ts';

@@ -3,7 +3,7 @@
  * download checked against its pinned hashes (docs/supply-chain.md); an existing install is reused
  * only while its install record still matches.
  */
-import { realExec } from '../src/exec.ts';
+import { realExec } from '../src/exec/exec.ts';
 import { describeOutcome, installScanners } from '../src/install/index.ts';
 import { formatSeconds } from '../src/install/log.ts';
 import { toolsDir } from '../src/paths.ts';

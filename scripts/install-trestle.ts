@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { realExec } from '../src/exec.ts';
+import { realExec } from '../src/exec/exec.ts';
 import { stampProblem, writeStamp } from '../src/install/install-stamp.ts';
 import { formatSeconds } from '../src/install/log.ts';
 import { pipInstallLocked } from '../src/install/pip-locked.ts';

@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../scanners/index.ts';
-import { realExec } from '../src/exec.ts';
+import { realExec } from '../src/exec/exec.ts';
 import { packageRoot, toolsDir } from '../src/paths.ts';
 import { listFiles, resolveWorkspace } from '../src/pipeline/workspace.ts';
 

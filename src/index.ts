@@ -6,7 +6,7 @@ import os from 'node:os';
 import * as core from '@actions/core';
 import { clockFromEnv } from './clock.ts';
 import { failureText } from './errors.ts';
-import { realExec } from './exec.ts';
+import { realExec } from './exec/exec.ts';
 import { runGate } from './gate/run-gate.ts';
 import { settingsFromAction } from './gate/settings.ts';
 import { toolsDir } from './paths.ts';

@@ -3,7 +3,7 @@ import { type Io, stderrLog } from './cli/io.ts';
 import { parseCommandLine } from './cli/program.ts';
 import { clockFromEnv } from './clock.ts';
 import { failureText } from './errors.ts';
-import { realExec } from './exec.ts';
+import { realExec } from './exec/exec.ts';
 import { runGate } from './gate/run-gate.ts';
 import { type ScanArgs, settingsFromCli, settingsFromGitlab } from './gate/settings.ts';
 import { toolsDir } from './paths.ts';

@@ -1,7 +1,7 @@
 import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Exec } from '../../src/exec.ts';
+import type { Exec } from '../../src/exec/exec.ts';
 import { goEnvironment } from '../../src/install/go-env.ts';
 import { moduleTreeHash } from '../../src/install/go-module-hash.ts';
 import { stampProblem, writeStamp } from '../../src/install/install-stamp.ts';

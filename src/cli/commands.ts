@@ -8,7 +8,7 @@ import { loadCatalog, loadMapping } from '../controls/data-files.ts';
 import { errorMessage, UsageError } from '../errors.ts';
 import { renderSummary, summarizeBundles } from '../evidence/summarize.ts';
 import { verifyBundle } from '../evidence/verify.ts';
-import { realExec } from '../exec.ts';
+import { realExec } from '../exec/exec.ts';
 import { writeChunks } from '../gate/write-outputs.ts';
 import { describeOutcome, installScanners } from '../install/index.ts';
 import { toolsDir } from '../paths.ts';

@@ -1,4 +1,4 @@
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import { type FileChange, Git, GitError } from './git.ts';
 
 /** What a pull/merge request (or a local branch) changes, as git sees it. */

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import { redactKnownSecrets } from '../findings/redact.ts';
 
 /** A git command that did not succeed, with git's own last words. */

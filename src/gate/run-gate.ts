@@ -4,7 +4,7 @@ import { isBuiltinId } from '../../scanners/index.ts';
 import type { Clock } from '../clock.ts';
 import { writeEvidence } from '../evidence/bundle.ts';
 import { collectRunFacts } from '../evidence/collect-facts.ts';
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import { describeOutcome, installScanners } from '../install/index.ts';
 import { releaseMemory } from '../memory.ts';
 import type { BaseRequest } from '../pipeline/compare.ts';

@@ -1,6 +1,6 @@
 import { BUILTIN_SCANNERS, pickScanners } from '../../scanners/index.ts';
 import type { Scanner } from '../../scanners/types.ts';
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import { formatSeconds, type InstallLog, type InstallOutcome } from './log.ts';
 import type { InstallRecipe } from './recipe.ts';
 

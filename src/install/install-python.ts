@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import { OFFLINE_ENV } from '../tools/offline-env.ts';
 import { type PinnedTool, parseVersion, versionFits } from '../tools/versions.ts';
 import { findOnPath, isExecutable } from '../tools/which.ts';

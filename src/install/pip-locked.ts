@@ -1,4 +1,4 @@
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import { runChecked } from './run-checked.ts';
 
 /**

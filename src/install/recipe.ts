@@ -1,4 +1,4 @@
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import type { InstallLog, InstallOutcome } from './log.ts';
 
 /** What an install recipe runs with. */

@@ -1,4 +1,4 @@
-import type { Exec, ExecRequest, ExecResult } from '../exec.ts';
+import type { Exec, ExecRequest, ExecResult } from '../exec/exec.ts';
 
 /** Runs an install step and throws with the tail of its output when it fails. */
 export async function runChecked(exec: Exec, request: ExecRequest, what: string): Promise<ExecResult> {

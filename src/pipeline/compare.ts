@@ -14,7 +14,7 @@ import { classifyFindings } from '../diff/classify.ts';
 import { Git, GitError } from '../diff/git.ts';
 import { filesAt, withWorktree } from '../diff/worktree.ts';
 import { UsageError } from '../errors.ts';
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import type { Finding } from '../findings/finding.ts';
 import { toPosix } from '../paths.ts';
 import { type PlannedScanner, type RunScannersOptions, runScanners } from '../runner/run-scanners.ts';

@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.ts';
 import { loadCatalog, loadMapping } from '../controls/data-files.ts';
 import { criteriaFor, evaluateGate, type GateResult } from '../controls/evaluate.ts';
 import { Mapper } from '../controls/map.ts';
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import type { Finding } from '../findings/finding.ts';
 import { DEFAULT_WAIVERS_FILE, loadWaivers } from '../findings/waivers.ts';
 import { LARGE_DOCUMENT_ITEMS } from '../json-stream.ts';

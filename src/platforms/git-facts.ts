@@ -1,4 +1,4 @@
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import type { ChangeContext } from './types.ts';
 
 async function git(exec: Exec, root: string, args: string[]): Promise<string | null> {

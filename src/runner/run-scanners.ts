@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { Scanner, ScannerOptions } from '../../scanners/types.ts';
 import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
-import { type Exec, STDOUT_LIMIT_BYTES } from '../exec.ts';
+import { type Exec, STDOUT_LIMIT_BYTES } from '../exec/exec.ts';
 import { redactKnownSecrets } from '../findings/redact.ts';
 import { keepRawSarif } from '../sarif/keep-raw.ts';
 import { normalizeRun } from '../sarif/normalize.ts';

@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ToolMissingError } from '../errors.ts';
-import type { Exec } from '../exec.ts';
+import type { Exec } from '../exec/exec.ts';
 import { OFFLINE_ENV } from './offline-env.ts';
 import { parseVersion } from './versions.ts';
 import { findOnPath, isExecutable } from './which.ts';

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STDOUT_LIMIT_BYTES } from '../../src/exec.ts';
+import { STDOUT_LIMIT_BYTES } from '../../src/exec/exec.ts';
 import type { JsonReport } from '../../src/report/json-report.ts';
 import { renderComment } from '../../src/report/markdown/comment.ts';
 import { renderJobSummary } from '../../src/report/markdown/summary.ts';

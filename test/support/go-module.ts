@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
-import { realExec } from '../../src/exec.ts';
+import { realExec } from '../../src/exec/exec.ts';
 import type { PinnedGoModule } from '../../src/tools/versions.ts';
 import { findOnPath } from '../../src/tools/which.ts';
 

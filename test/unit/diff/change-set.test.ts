@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveChangeSet } from '../../../src/diff/change-set.ts';
-import { realExec } from '../../../src/exec.ts';
+import { realExec } from '../../../src/exec/exec.ts';
 import { GitRepo, git } from '../../support/git-repo.ts';
 
 /*

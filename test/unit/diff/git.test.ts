@@ -14,7 +14,7 @@ import { classifyFindings } from '../../../src/diff/classify.ts';
 import { Git, GitError, parseNameStatus } from '../../../src/diff/git.ts';
 import { withWorktree } from '../../../src/diff/worktree.ts';
 import { UsageError } from '../../../src/errors.ts';
-import { type Exec, realExec } from '../../../src/exec.ts';
+import { type Exec, realExec } from '../../../src/exec/exec.ts';
 import type { Finding } from '../../../src/findings/finding.ts';
 import { computeFingerprints } from '../../../src/findings/fingerprint.ts';
 import { execResult } from '../../support/exec-result.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Exec, realExec } from '../../../src/exec.ts';
+import { type Exec, realExec } from '../../../src/exec/exec.ts';
 import { goEnvironment } from '../../../src/install/go-env.ts';
 import { GO } from '../../support/go-module.ts';
 

@@ -7,7 +7,7 @@ import { banditInVenv } from '../../../scanners/bandit/install.ts';
 import { scannerRegistry } from '../../../scanners/index.ts';
 import { semgrepInVenv } from '../../../scanners/semgrep/install.ts';
 import { UnknownScannerError } from '../../../src/errors.ts';
-import type { Exec, ExecRequest } from '../../../src/exec.ts';
+import type { Exec, ExecRequest } from '../../../src/exec/exec.ts';
 import { describeOutcome, installScanners } from '../../../src/install/index.ts';
 import { execResult } from '../../support/exec-result.ts';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { banditInVenv } from '../../../scanners/bandit/install.ts';
 import { pythonScannersVenv } from '../../../scanners/python-venv.ts';
 import { semgrepInVenv } from '../../../scanners/semgrep/install.ts';
-import { type ExecRequest, type ExecResult, realExec } from '../../../src/exec.ts';
+import { type ExecRequest, type ExecResult, realExec } from '../../../src/exec/exec.ts';
 import { checkToolPins } from '../../../src/install/install-python.ts';
 import { PIP_LOCKED_ARGS, pipInstallLocked } from '../../../src/install/pip-locked.ts';
 import {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { realExec } from '../../../src/exec.ts';
+import { realExec } from '../../../src/exec/exec.ts';
 import { scan } from '../../../src/pipeline/scan.ts';
 import { jsonReport } from '../../../src/report/json-report.ts';
 import { GitRepo } from '../../support/git-repo.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Scanner } from '../../../scanners/types.ts';
 import { systemClock } from '../../../src/clock.ts';
 import { ToolMissingError } from '../../../src/errors.ts';
-import type { Exec } from '../../../src/exec.ts';
+import type { Exec } from '../../../src/exec/exec.ts';
 import { type ProgressEvent, runScanners } from '../../../src/runner/run-scanners.ts';
 
 /** A scanner that is never installed: it fails at `locate`, after its start has been announced. */

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Exec, ExecRequest } from '../../../src/exec.ts';
+import type { Exec, ExecRequest } from '../../../src/exec/exec.ts';
 import { locateTool } from '../../../src/tools/locate.ts';
 import { execResult } from '../../support/exec-result.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandScannerDefinition, commandScanner } from '../../../../scanners/command/plugin.ts';
 import type { PlanContext } from '../../../../scanners/types.ts';
 import { ToolMissingError } from '../../../../src/errors.ts';
-import type { Exec, ExecRequest } from '../../../../src/exec.ts';
+import type { Exec, ExecRequest } from '../../../../src/exec/exec.ts';
 import { execResult } from '../../../support/exec-result.ts';
 
 const ROOT = path.resolve('/repo');

@@ -10,7 +10,7 @@ import {
   kicsPaths,
 } from '../../../../scanners/kics/install.ts';
 import { kics } from '../../../../scanners/kics/plugin.ts';
-import type { Exec, ExecRequest, ExecResult } from '../../../../src/exec.ts';
+import type { Exec, ExecRequest, ExecResult } from '../../../../src/exec/exec.ts';
 import { writeStamp } from '../../../../src/install/install-stamp.ts';
 import type { PinnedGoModule } from '../../../../src/tools/versions.ts';
 import { execResult } from '../../../support/exec-result.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realExec, scannerEnvironment } from '../../src/exec.ts';
+import { realExec, scannerEnvironment } from '../../../src/exec/exec.ts';
 
 const node = process.execPath;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
-import { PROCESS_TAG_VARIABLE, taggedProcesses } from './runner/process-tree.ts';
+import { PROCESS_TAG_VARIABLE, taggedProcesses } from './process-tree.ts';
 
 /** What to start: always a file and an argument array, never a shell command line. */
 export interface ExecRequest {
