@@ -16,9 +16,9 @@ import { filesAt, withWorktree } from '../diff/worktree.ts';
 import { UsageError } from '../errors.ts';
 import type { Exec } from '../exec/exec.ts';
 import type { Finding } from '../findings/finding.ts';
+import type { ScannerRun } from '../findings/scanner-run.ts';
 import { toPosix } from '../paths.ts';
 import { type PlannedScanner, type RunScannersOptions, runScanners } from '../runner/run-scanners.ts';
-import type { ScannerRun } from '../runner/scanner-run.ts';
 import { listFiles, type Workspace } from './workspace.ts';
 
 /** What the change is compared with: a git ref (the CLI's --base, or the CI event's base commit). */

@@ -12,11 +12,11 @@ import { criteriaFor, evaluateGate, type GateResult } from '../controls/evaluate
 import { Mapper } from '../controls/map.ts';
 import type { Exec } from '../exec/exec.ts';
 import type { Finding } from '../findings/finding.ts';
+import type { ScannerRun } from '../findings/scanner-run.ts';
 import { DEFAULT_WAIVERS_FILE, loadWaivers } from '../findings/waivers.ts';
 import { LARGE_DOCUMENT_ITEMS } from '../json-stream.ts';
 import { importSarifFiles } from '../runner/import-sarif.ts';
 import type { PlannedScanner, ProgressEvent } from '../runner/run-scanners.ts';
-import type { ScannerRun } from '../runner/scanner-run.ts';
 import { type BaselineOutcome, type BaseRequest, scanAndCompare } from './compare.ts';
 import { listFiles, resolveWorkspace } from './workspace.ts';
 

@@ -1,7 +1,7 @@
 import { type Finding, SEVERITIES } from '../findings/finding.ts';
 import { compareFindings } from '../findings/order.ts';
+import type { ScannerRun } from '../findings/scanner-run.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
-import type { ScannerRun } from '../runner/scanner-run.ts';
 import { defuseWorkflowCommands, flatLine } from '../text.ts';
 import {
   type BaselineFacts,

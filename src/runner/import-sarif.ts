@@ -3,11 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
+import type { ScannerRun } from '../findings/scanner-run.ts';
 import { keepRawSarif } from '../sarif/keep-raw.ts';
 import { normalizeRun } from '../sarif/normalize.ts';
 import { readSarifFile } from '../sarif/read.ts';
 import { SourceReader } from '../sarif/source-reader.ts';
-import type { ScannerRun } from './scanner-run.ts';
 
 /**
  * What an imported log stands for when nothing else is known about its tool: vulnerability

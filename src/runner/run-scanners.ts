@@ -6,13 +6,14 @@ import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
 import { type Exec, STDOUT_LIMIT_BYTES } from '../exec/exec.ts';
 import { redactKnownSecrets } from '../findings/redact.ts';
+import type { ScannerRun } from '../findings/scanner-run.ts';
 import { keepRawSarif } from '../sarif/keep-raw.ts';
+import type { SarifLogInput } from '../sarif/model.ts';
 import { normalizeRun } from '../sarif/normalize.ts';
 import { DEFAULT_MAX_SARIF_BYTES, parseSarifText, readSarifFile } from '../sarif/read.ts';
 import { SourceReader } from '../sarif/source-reader.ts';
 import { stripControlChars } from '../text.ts';
 import type { LocatedTool } from '../tools/locate.ts';
-import type { ScannerRun } from './scanner-run.ts';
 
 export interface PlannedScanner {
   scanner: Scanner;
@@ -123,7 +124,7 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
   const meaning = scanner.interpretExit(result.exitCode);
 
   let findings: ScannerRun['findings'] = [];
-  let log: ScannerRun['log'];
+  let log: SarifLogInput | undefined;
   let readError: string | undefined;
   let rawSarifPath: string | undefined;
   try {

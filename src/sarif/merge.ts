@@ -1,10 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Severity } from '../findings/finding.ts';
+import type { ScannerRun } from '../findings/scanner-run.ts';
 import type { Waiver } from '../findings/waivers.ts';
-import type { ScannerRun } from '../runner/scanner-run.ts';
 import { CONTROLGATE_URI, CONTROLGATE_VERSION } from '../version.ts';
-import type { SarifRule } from './model.ts';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
@@ -23,7 +22,7 @@ function uriFor(relative: string): string {
 /** Keeps the parts of a tool's rule descriptor that stand alone (no references into dropped taxonomies). */
 function ruleDescriptor(
   id: string,
-  original: SarifRule | undefined,
+  original: Sarif.ReportingDescriptor | undefined,
   sample: Finding,
 ): Sarif.ReportingDescriptor {
   const tags = new Set(original?.properties?.tags ?? []);
@@ -110,7 +109,7 @@ function runParts(
   fixed: readonly Finding[],
 ): RunParts {
   const driver = scanner.log?.runs[0]?.tool.driver;
-  const originalRules = new Map<string, SarifRule>();
+  const originalRules = new Map<string, Sarif.ReportingDescriptor>();
   for (const run of scanner.log?.runs ?? [])
     for (const rule of run.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
   const rules: Sarif.ReportingDescriptor[] = [];

@@ -4,8 +4,8 @@ import { evaluateGate, type GateInput } from '../../../src/controls/evaluate.ts'
 import { Mapper } from '../../../src/controls/map.ts';
 import type { Catalog, Mapping } from '../../../src/controls/model.ts';
 import type { Finding, Severity } from '../../../src/findings/finding.ts';
+import type { ScannerRun } from '../../../src/findings/scanner-run.ts';
 import type { Waiver } from '../../../src/findings/waivers.ts';
-import type { ScannerRun } from '../../../src/runner/scanner-run.ts';
 
 const catalog: Catalog = {
   version: 'test',

@@ -4,10 +4,10 @@ import { evaluateGate } from '../../../src/controls/evaluate.ts';
 import { Mapper } from '../../../src/controls/map.ts';
 import type { Catalog, Mapping } from '../../../src/controls/model.ts';
 import type { Finding } from '../../../src/findings/finding.ts';
+import type { ScannerRun } from '../../../src/findings/scanner-run.ts';
 import type { BaselineOutcome } from '../../../src/pipeline/compare.ts';
 import type { ScanOutcome } from '../../../src/pipeline/scan.ts';
 import { renderText } from '../../../src/report/terminal.ts';
-import type { ScannerRun } from '../../../src/runner/scanner-run.ts';
 
 const catalog: Catalog = {
   version: 'test',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/findings/finding.ts';
-import type { ScannerRun } from '../../../src/runner/scanner-run.ts';
+import type { ScannerRun } from '../../../src/findings/scanner-run.ts';
 import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../../../src/sarif/merge.ts';
 import { normalizeRun } from '../../../src/sarif/normalize.ts';
 import { SourceReader } from '../../../src/sarif/source-reader.ts';

@@ -1,5 +1,5 @@
-import type { Finding } from '../findings/finding.ts';
-import type { SarifLogInput } from '../sarif/model.ts';
+import type * as Sarif from 'sarif';
+import type { Finding } from './finding.ts';
 
 /** The outcome of one scanner in one scan: what ran, how it ended, and what it found. */
 export interface ScannerRun {
@@ -19,8 +19,12 @@ export interface ScannerRun {
   sarifPath?: string;
   filesScanned: number;
   findings: Finding[];
-  /** The tool's SARIF without its results (tool, rules, invocations), for the merged SARIF. */
-  log?: SarifLogInput;
+  /**
+   * The tool's SARIF without its results (tool, rules, invocations), for the merged SARIF. Typed with
+   * the published SARIF types, which sarif/model.ts's validated subset is checked to fit, so that this
+   * stage type stays below sarif/ (which reads and writes it) instead of importing it.
+   */
+  log?: Sarif.Log;
   /** The tool's whole SARIF on disk, secret values redacted: what the evidence keeps as raw. */
   rawSarifPath?: string;
   /** Criteria this run stands for when its scanner is not in the mapping data (imported SARIF). */
