@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { locateIssues, parseYamlSource } from '../yaml-source.ts';
 import { type Config, configSchema } from './schema.ts';
-import { locateIssues, parseYamlSource } from './yaml-source.ts';
 
 export const CONFIG_FILE_NAMES = ['.controlgate.yml', '.controlgate.yaml'];
 

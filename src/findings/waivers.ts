@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { type Document, isScalar } from 'yaml';
 import { z } from 'zod';
-import { describeIssue, keyPath, nodeAt, parseYamlSource } from '../config/yaml-source.ts';
 import { ConfigError, clipForMessage, quoteForMessage } from '../errors.ts';
 import { globCostProblem, globToRegExp } from '../glob.ts';
+import { describeIssue, keyPath, nodeAt, parseYamlSource } from '../yaml-source.ts';
 import type { Finding } from './finding.ts';
 
 export interface Waiver {

@@ -11,11 +11,12 @@ import {
   visit,
 } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, clipForMessage, PLAIN_KEY, quoteForMessage } from '../errors.ts';
+import { ConfigError, clipForMessage, PLAIN_KEY, quoteForMessage } from './errors.ts';
 
 /*
  * Shared by every YAML file users write (.controlgate.yml, the waivers file): parse with line
- * numbers, and turn a key path into the line a reviewer should look at.
+ * numbers, and turn a key path into the line a reviewer should look at. It knows no schema of its
+ * own, so it sits with the root utilities, below both config/ and findings/ (the waivers).
  */
 
 export interface YamlSource {
