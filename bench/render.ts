@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { loadCatalog } from '../src/controls/data-files.ts';
+import { loadCatalog } from '../src/catalog/data-files.ts';
 import { SEVERITIES, type Severity } from '../src/findings/finding.ts';
 import { renderHtmlReport } from '../src/report/html-report.ts';
 import type { JsonReport } from '../src/report/json-report.ts';

@@ -5,8 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadCatalog, loadMapping } from '../src/catalog/data-files.ts';
 import { configJsonSchema } from '../src/config/json-schema.ts';
-import { loadCatalog, loadMapping } from '../src/controls/data-files.ts';
 import { packageRoot } from '../src/paths.ts';
 import { renderMappingMarkdown } from '../src/report/mapping-view.ts';
 

@@ -1,12 +1,13 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { loadCatalog } from '../controls/data-files.ts';
+import { loadCatalog } from '../catalog/data-files.ts';
 import { SEVERITIES } from '../findings/finding.ts';
 import { globCostProblem } from '../glob.ts';
 
 /*
  * The SOC 2 parts of `.controlgate.yml`: scope, policy and mapping overrides. Criterion ids are
- * checked against the catalog data, so a typo such as `CC61` is an error naming the key.
+ * checked against the catalog data, so a typo such as `CC61` is an error naming the key. The catalog
+ * is read from catalog/, which sits below config/; controls/ sits above, as it evaluates the config.
  */
 
 const catalog = loadCatalog().data;

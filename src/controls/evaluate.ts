@@ -1,9 +1,9 @@
+import type { Catalog, Criterion } from '../catalog/model.ts';
 import type { Config } from '../config/schema.ts';
 import { type Finding, type Severity, severityRank } from '../findings/finding.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import { applyWaivers, type Waiver, type WaiverOutcome } from '../findings/waivers.ts';
 import type { Mapper, MappingResult } from './map.ts';
-import type { Catalog, Criterion } from './model.ts';
 import { applyOverrides } from './overrides.ts';
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'not-evaluated' | 'not-covered' | 'out-of-scope';

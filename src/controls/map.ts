@@ -1,6 +1,6 @@
+import type { Mapping, MappingRow } from '../catalog/model.ts';
 import type { Finding } from '../findings/finding.ts';
 import { globToRegExp } from '../glob.ts';
-import type { Mapping, MappingRow } from './model.ts';
 
 /** Where a criterion assignment came from, so `explain` and the evidence can show the reasoning. */
 export interface MatchedRow {

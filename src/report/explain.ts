@@ -1,7 +1,7 @@
+import type { Catalog, Mapping } from '../catalog/model.ts';
 import type { Config } from '../config/schema.ts';
 import type { GatedFinding, GateResult } from '../controls/evaluate.ts';
 import { effectivePolicy } from '../controls/evaluate.ts';
-import type { Catalog, Mapping } from '../controls/model.ts';
 import { defuseWorkflowCommands, flatLine } from '../text.ts';
 import { criterionSources, describeMatch } from './mapping-view.ts';
 

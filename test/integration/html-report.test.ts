@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadCatalog } from '../../src/controls/data-files.ts';
+import { loadCatalog } from '../../src/catalog/data-files.ts';
 import { GROUP_TITLES } from '../../src/report/html/model.ts';
 import { renderHtmlReport } from '../../src/report/html-report.ts';
 import type { JsonReport } from '../../src/report/json-report.ts';

@@ -42,7 +42,7 @@ export const CATEGORY_TITLES: Record<string, string> = {
   privacy: 'Privacy',
 };
 
-/** Group titles of src/controls/data/catalog.yml; the JSON report carries only criterion ids. */
+/** Group titles of src/catalog/data/catalog.yml; the JSON report carries only criterion ids. */
 export const GROUP_TITLES: Record<string, string> = {
   CC1: 'Control environment',
   CC2: 'Communication and information',

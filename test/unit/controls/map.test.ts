@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { builtinRulesDir } from '../../../scanners/semgrep/plugin.ts';
-import { loadMapping } from '../../../src/controls/data-files.ts';
+import { loadMapping } from '../../../src/catalog/data-files.ts';
 import { Mapper } from '../../../src/controls/map.ts';
 import type { Finding } from '../../../src/findings/finding.ts';
 

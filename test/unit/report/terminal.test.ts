@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Catalog, Mapping } from '../../../src/catalog/model.ts';
 import { configSchema } from '../../../src/config/schema.ts';
 import { evaluateGate } from '../../../src/controls/evaluate.ts';
 import { Mapper } from '../../../src/controls/map.ts';
-import type { Catalog, Mapping } from '../../../src/controls/model.ts';
 import type { Finding } from '../../../src/findings/finding.ts';
 import type { ScannerRun } from '../../../src/findings/scanner-run.ts';
 import type { BaselineOutcome } from '../../../src/pipeline/compare.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /*
  * Shapes of the two data files auditors review: the SOC 2 catalog and the finding → criterion
- * mapping (src/controls/data/*.yml). Validated on load so a bad edit fails loudly, naming the row.
+ * mapping (src/catalog/data/*.yml). Validated on load so a bad edit fails loudly, naming the row.
  */
 
 export const CATEGORY_IDS = [

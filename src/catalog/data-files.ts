@@ -7,6 +7,13 @@ import { ConfigError } from '../errors.ts';
 import { packageRoot } from '../paths.ts';
 import { type Catalog, catalogSchema, type Mapping, mappingSchema } from './model.ts';
 
+/*
+ * The catalog and the mapping are data that both config/ (it checks criterion ids in
+ * .controlgate.yml against the catalog) and controls/ (it maps and evaluates with them, reading the
+ * config) need. Reading them here, below both, is the simplest way to keep config below controls:
+ * injecting the ids into the config schema instead would thread the catalog through every loader.
+ */
+
 /** A data file as loaded: its content, where it came from and its SHA-256 for the evidence. */
 export interface LoadedData<T> {
   data: T;
@@ -16,7 +23,7 @@ export interface LoadedData<T> {
 }
 
 export function dataDir(): string {
-  return path.join(packageRoot(), 'src', 'controls', 'data');
+  return path.join(packageRoot(), 'src', 'catalog', 'data');
 }
 
 function load<T extends { version: string }>(file: string, schema: z.ZodType<T>): LoadedData<T> {

@@ -3,19 +3,19 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { catalogSchema, mappingSchema } from '../../../../src/catalog/model.ts';
 import { Mapper } from '../../../../src/controls/map.ts';
-import { catalogSchema, mappingSchema } from '../../../../src/controls/model.ts';
 import { toolsDir } from '../../../../src/paths.ts';
 import { cweFromTag } from '../../../../src/sarif/cwe.ts';
 
 /*
- * Integrity of the reviewable SOC 2 data (src/controls/data/*.yml): the catalog holds exactly the 61
+ * Integrity of the reviewable SOC 2 data (src/catalog/data/*.yml): the catalog holds exactly the 61
  * criteria, every mapping row is explained and points at real criteria, and every rule the built-in
  * scanners can report has a row of its own.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..', '..');
-const DATA = path.join(ROOT, 'src', 'controls', 'data');
+const DATA = path.join(ROOT, 'src', 'catalog', 'data');
 
 interface CatalogFile {
   version: string;
