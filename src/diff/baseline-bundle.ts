@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { readBundle, verifyFiles } from '../bundle/verify.ts';
 import { UsageError } from '../errors.ts';
-import { readBundle, verifyFiles } from '../evidence/verify.ts';
 import { type Finding, SEVERITIES } from '../findings/finding.ts';
 
 /*

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { MANIFEST_FILE, type Manifest, manifestOf } from '../bundle/manifest.ts';
 import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
 import { isLargeOutcome, type ScanOutcome } from '../pipeline/scan.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
@@ -7,7 +8,6 @@ import { type JsonReport, jsonReport } from '../report/json-report.ts';
 import type { RunFacts } from '../report/run-facts.ts';
 import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../sarif/merge.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
-import { MANIFEST_FILE, type Manifest, manifestOf } from './manifest.ts';
 import { oscalDocuments } from './oscal.ts';
 import { type FileContent, replaceDir, stagingDir, writeFiles, zipDir } from './write-files.ts';
 

@@ -1,5 +1,5 @@
+import { readBundle } from '../bundle/verify.ts';
 import type { Verdict } from '../controls/evaluate.ts';
-import { readBundle } from './verify.ts';
 
 interface ControlsFile {
   decision: 'pass' | 'block';

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
-import type { ManifestEntry } from './manifest.ts';
+import type { ManifestEntry } from '../bundle/manifest.ts';
 
 /** One file of a bundle: its bytes, text made in chunks (a large file is never one string), or a file's stream. */
 export type FileContent = Uint8Array | Iterable<string> | AsyncIterable<Buffer | string>;

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
 
+/*
+ * The evidence bundle as files: the manifest that lists them with their hashes, and (verify.ts)
+ * reading a bundle back and checking it. Nothing here knows what the files mean, so it sits below
+ * diff/ (which verifies an earlier run's bundle before using it as a baseline) and evidence/ (which
+ * writes bundles).
+ */
+
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface ManifestEntry {
