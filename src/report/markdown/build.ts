@@ -1,11 +1,10 @@
 import type { JsonReport } from '../json-report.ts';
-import type { CommentOptions } from './comment.ts';
 import { existingSection, fixedSection } from './comparison.ts';
 import { type Block, criterionBullet, criterionTable } from './criteria.ts';
 import { detailSections } from './details.ts';
 import { flatten, safeUrl, trustedInline } from './escape.ts';
 import { footer, headline, shortenedNote } from './headline.ts';
-import type { Context, ReportFinding, Shape } from './model.ts';
+import type { CommentOptions, Context, ReportFinding, Shape } from './model.ts';
 import { findingsOf, flagged, indexFindings } from './model.ts';
 
 export type RenderOptions = Omit<CommentOptions, 'commentKey' | 'maxChars'>;

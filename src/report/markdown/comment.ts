@@ -1,18 +1,6 @@
 import type { JsonReport } from '../json-report.ts';
 import { buildBody, makeContext } from './build.ts';
-
-export interface CommentOptions {
-  /** Identifies this comment among several jobs/components; goes into the hidden marker. */
-  commentKey: string;
-  /** e.g. "https://github.com/octo/shop" — file links are `${repoUrl}/blob/${headSha}/${path}#L${line}-L${endLine}`. */
-  repoUrl?: string;
-  headSha?: string;
-  /** Where the full details are, e.g. "the `controlgate-evidence` artifact of this run" and a link to the run. */
-  detailsHint?: string;
-  runUrl?: string;
-  /** Hard limit on the body length in characters; GitHub's is 65,536. */
-  maxChars?: number;
-}
+import type { CommentOptions } from './model.ts';
 
 /** GitHub rejects comment bodies longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;

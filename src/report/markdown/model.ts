@@ -4,6 +4,20 @@ import type { JsonReport } from '../json-report.ts';
 export type Control = JsonReport['controls'][number];
 export type ReportFinding = JsonReport['findings'][number];
 
+/** What the caller says about where the comment goes (the job summary takes the same, without the key). */
+export interface CommentOptions {
+  /** Identifies this comment among several jobs/components; goes into the hidden marker. */
+  commentKey: string;
+  /** e.g. "https://github.com/octo/shop" — file links are `${repoUrl}/blob/${headSha}/${path}#L${line}-L${endLine}`. */
+  repoUrl?: string;
+  headSha?: string;
+  /** Where the full details are, e.g. "the `controlgate-evidence` artifact of this run" and a link to the run. */
+  detailsHint?: string;
+  runUrl?: string;
+  /** Hard limit on the body length in characters; GitHub's is 65,536. */
+  maxChars?: number;
+}
+
 /** How much of the report one rendering shows; the builder tries shapes from the most to the least. */
 export interface Shape {
   /** Rows per criterion table; 0 drops the tables. */

@@ -1,6 +1,6 @@
 import type { JsonReport } from '../json-report.ts';
 import { buildBody, makeContext } from './build.ts';
-import type { CommentOptions } from './comment.ts';
+import type { CommentOptions } from './model.ts';
 
 /** GitHub's job summary limit is 1 MiB per step; we stay under it counting UTF-8 bytes. */
 export const JOB_SUMMARY_LIMIT = 1_000_000;
