@@ -12,7 +12,7 @@ import { loadCatalog } from '../src/catalog/data-files.ts';
 import { SEVERITIES, type Severity } from '../src/findings/finding.ts';
 import { renderHtmlReport } from '../src/report/html-report.ts';
 import type { JsonReport } from '../src/report/json-report.ts';
-import { GITHUB_COMMENT_LIMIT, renderComment } from '../src/report/markdown/comment.ts';
+import { DEFAULT_COMMENT_CHARS, renderComment } from '../src/report/markdown/comment.ts';
 import { JOB_SUMMARY_LIMIT, renderJobSummary } from '../src/report/markdown/summary.ts';
 import {
   baseline,
@@ -340,7 +340,7 @@ interface Output {
 const outputs: Output[] = [
   {
     name: 'GitHub PR comment',
-    limit: { value: GITHUB_COMMENT_LIMIT, unit: 'chars', what: 'GitHub comment body' },
+    limit: { value: DEFAULT_COMMENT_CHARS, unit: 'chars', what: 'GitHub comment body' },
     render: (r) =>
       renderComment(r, {
         commentKey: 'default',

@@ -19,7 +19,7 @@ export const SAST_SCHEMA_VERSION = '15.0.7';
 export const SAST_SCHEMA_URL = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${SAST_SCHEMA_VERSION}/dist/sast-report-format.json`;
 
 /** `yyyy-mm-ddThh:mm:ss`, UTC, no fraction and no zone: the schema's pattern for start/end_time. */
-export const GITLAB_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+export const SAST_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 
 const nonEmpty = z.string().min(1);
 const vendor = z.object({ name: nonEmpty });
@@ -60,8 +60,8 @@ const scan = z.object({
   analyzer,
   scanner,
   type: z.literal('sast'),
-  start_time: z.string().regex(GITLAB_TIME),
-  end_time: z.string().regex(GITLAB_TIME),
+  start_time: z.string().regex(SAST_TIME),
+  end_time: z.string().regex(SAST_TIME),
   status: z.enum(['success', 'failure']),
   messages: z.array(message).optional(),
   primary_identifiers: z.array(identifier).optional(),
@@ -90,13 +90,13 @@ const detail = z.looseObject({
   ]),
 });
 
-export const GITLAB_SEVERITIES = ['Info', 'Unknown', 'Low', 'Medium', 'High', 'Critical'] as const;
+export const SAST_SEVERITIES = ['Info', 'Unknown', 'Low', 'Medium', 'High', 'Critical'] as const;
 
 const vulnerability = z.object({
   id: nonEmpty,
   name: z.string().max(255).optional(),
   description: z.string().max(1_048_576).optional(),
-  severity: z.enum(GITLAB_SEVERITIES).optional(),
+  severity: z.enum(SAST_SEVERITIES).optional(),
   solution: z.string().max(7000).optional(),
   identifiers: z.array(identifier).min(1),
   links: z
@@ -136,7 +136,7 @@ export const gitlabSastReportSchema = z.object({
 export type GitlabSastReport = z.infer<typeof gitlabSastReportSchema>;
 export type GitlabVulnerability = GitlabSastReport['vulnerabilities'][number];
 export type GitlabIdentifier = GitlabVulnerability['identifiers'][number];
-export type GitlabSeverity = (typeof GITLAB_SEVERITIES)[number];
+export type GitlabSeverity = (typeof SAST_SEVERITIES)[number];
 
 export const CODE_QUALITY_SEVERITIES = ['info', 'minor', 'major', 'critical', 'blocker'] as const;
 export type CodeQualitySeverity = (typeof CODE_QUALITY_SEVERITIES)[number];

@@ -2,8 +2,8 @@ import type { JsonReport } from '../json-report.ts';
 import { buildBody, makeContext } from './build.ts';
 import type { CommentOptions } from './model.ts';
 
-/** GitHub rejects comment bodies longer than this many characters. */
-export const GITHUB_COMMENT_LIMIT = 65_536;
+/** The body limit when the caller gives none: GitHub's, which rejects comment bodies longer than this. */
+export const DEFAULT_COMMENT_CHARS = 65_536;
 
 /** The hidden marker that finds this comment again: `<!-- controlgate:comment key=<key> -->`. */
 export function commentMarker(commentKey: string): string {
@@ -19,6 +19,6 @@ export function renderComment(report: JsonReport, options: CommentOptions): stri
       .filter(Boolean)
       .join(' and '),
   );
-  const limit = options.maxChars ?? GITHUB_COMMENT_LIMIT;
+  const limit = options.maxChars ?? DEFAULT_COMMENT_CHARS;
   return buildBody(report, ctx, limit, (text) => text.length, commentMarker(options.commentKey));
 }

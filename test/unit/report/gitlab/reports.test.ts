@@ -9,9 +9,9 @@ import {
 } from '../../../../src/report/gitlab/sast.ts';
 import {
   codeQualityReportSchema,
-  GITLAB_TIME,
   gitlabSastReportSchema,
   SAST_SCHEMA_VERSION,
+  SAST_TIME,
 } from '../../../../src/report/gitlab/schema.ts';
 import type { JsonReport } from '../../../../src/report/json-report.ts';
 
@@ -182,7 +182,7 @@ describe('gitlabSastReport', () => {
 
   it('converts timestamps to the UTC second-precision form GitLab requires', () => {
     expect(gitlabTime('2026-03-04T23:59:59.999+02:00')).toBe('2026-03-04T21:59:59');
-    expect(gitlabTime('2026-03-04T05:06:07Z')).toMatch(GITLAB_TIME);
+    expect(gitlabTime('2026-03-04T05:06:07Z')).toMatch(SAST_TIME);
     expect(() => gitlabTime('yesterday')).toThrow(/not a timestamp/);
   });
 });
