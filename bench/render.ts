@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { loadCatalog } from '../src/catalog/data-files.ts';
 import { SEVERITIES, type Severity } from '../src/findings/finding.ts';
 import { renderHtmlReport } from '../src/report/html-report.ts';
-import type { JsonReport } from '../src/report/json-report.ts';
+import type { JsonReport } from '../src/report/json-report-schema.ts';
 import { DEFAULT_COMMENT_CHARS, renderComment } from '../src/report/markdown/comment.ts';
 import { JOB_SUMMARY_LIMIT, renderJobSummary } from '../src/report/markdown/summary.ts';
 import {

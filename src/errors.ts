@@ -27,6 +27,18 @@ export class SarifError extends Error {
   }
 }
 
+/** A controlgate JSON report we cannot use: names the file and the JSON path of the first problem. */
+export class ReportError extends Error {
+  override readonly name = 'ReportError';
+  readonly file: string;
+  readonly problems: readonly string[];
+  constructor(file: string, problems: readonly string[]) {
+    super(`${file}: not a usable controlgate JSON report: ${problems.join('; ')}`);
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
 /** Bad command-line usage: the CLI exits 2 and shows the message with a pointer to --help. */
 export class UsageError extends Error {
   // Widened so that more specific mistakes (a bad Action input, an unknown scanner) can name themselves.
@@ -85,9 +97,14 @@ export function errorMessage(error: unknown): string {
   }
 }
 
-/** The user's mistakes (arguments, inputs, configuration, SARIF): a message, exit 2, no stack. */
-export function isUserError(error: unknown): error is UsageError | ConfigError | SarifError {
-  return error instanceof UsageError || error instanceof ConfigError || error instanceof SarifError;
+/** The user's mistakes (arguments, inputs, configuration, SARIF, a report given back): a message, exit 2, no stack. */
+export function isUserError(error: unknown): error is UsageError | ConfigError | SarifError | ReportError {
+  return (
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof SarifError ||
+    error instanceof ReportError
+  );
 }
 
 /** What a top-level catch prints: the message for the user's mistakes, the stack for bugs. */

@@ -4,7 +4,8 @@ import { MANIFEST_FILE, type Manifest, manifestOf } from '../bundle/manifest.ts'
 import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
 import { isLargeOutcome, type ScanOutcome } from '../pipeline/scan.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
-import { type JsonReport, jsonReport } from '../report/json-report.ts';
+import { jsonReport } from '../report/json-report.ts';
+import type { JsonReport } from '../report/json-report-schema.ts';
 import type { RunFacts } from '../report/run-facts.ts';
 import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../sarif/merge.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';

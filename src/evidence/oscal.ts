@@ -1,4 +1,4 @@
-import type { JsonReport } from '../report/json-report.ts';
+import type { JsonReport } from '../report/json-report-schema.ts';
 import type { RunFacts } from '../report/run-facts.ts';
 import { OSCAL_VERSION, uuidV5 } from './oscal/ids.ts';
 import { ASSESSED_VERDICTS, criterionFindings, observations, resultRemarks } from './oscal/results.ts';

@@ -1,5 +1,5 @@
 import type { ChangeContext, Log, Platform, StatusState } from '../platforms/types.ts';
-import type { JsonReport } from '../report/json-report.ts';
+import type { JsonReport } from '../report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../report/markdown/comment.ts';
 import { renderJobSummary } from '../report/markdown/summary.ts';
 import type { GateSettings } from './settings.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChangeContext, Log, Platform } from '../platforms/types.ts';
-import type { JsonReport } from '../report/json-report.ts';
+import type { JsonReport } from '../report/json-report-schema.ts';
 import type { Produced } from './publish.ts';
 
 /** The parts of run.json the second half reads. */

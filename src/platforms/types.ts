@@ -1,4 +1,4 @@
-import type { JsonReport } from '../report/json-report.ts';
+import type { JsonReport } from '../report/json-report-schema.ts';
 
 /** Where a run happens. `local` is every run outside GitHub Actions and GitLab CI. */
 export type PlatformId = 'github' | 'gitlab' | 'local';

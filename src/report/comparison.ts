@@ -1,4 +1,4 @@
-import type { JsonReport } from './json-report.ts';
+import type { JsonReport } from './json-report-schema.ts';
 
 /** The comparison facts of a report that was compared with (or failed to reach) a base. */
 export type BaselineFacts = NonNullable<JsonReport['baseline']>;

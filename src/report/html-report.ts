@@ -6,7 +6,7 @@ import { renderFindings } from './html/findings.ts';
 import { SCRIPT } from './html/script.ts';
 import { STYLES } from './html/styles.ts';
 import { renderMatrix, renderSummary } from './html/summary.ts';
-import type { JsonReport } from './json-report.ts';
+import type { JsonReport } from './json-report-schema.ts';
 import type { RunFacts } from './run-facts.ts';
 
 /**

@@ -7,6 +7,7 @@ import { DEFAULT_WAIVERS_FILE, type Waiver } from '../findings/waivers.ts';
 import { toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
+import type { JsonReport } from './json-report-schema.ts';
 
 /** Counts of unsuppressed findings per severity. */
 export function countBySeverity(outcome: Pick<ScanOutcome, 'gate'>): Record<Severity, number> {
@@ -54,10 +55,10 @@ function groupApplied(outcome: ScanOutcome): Map<Waiver, string[]> {
 }
 
 /**
- * The `--format json` document. Its `scanners[]` and `findings[]` fields are a contract later stages
- * and users' scripts rely on: fields may be added, never renamed or removed.
+ * The `--format json` document (declared in json-report-schema.ts). Its fields are a contract later
+ * stages and users' scripts rely on: fields may be added, never renamed or removed.
  */
-export function jsonReport(outcome: ScanOutcome) {
+export function jsonReport(outcome: ScanOutcome): JsonReport {
   // Several outputs (stdout, evidence, the comment) read it: built once per outcome.
   const cached = reports.get(outcome);
   if (cached) return cached;
@@ -66,12 +67,12 @@ export function jsonReport(outcome: ScanOutcome) {
   return report;
 }
 
-const reports = new WeakMap<ScanOutcome, ReturnType<typeof buildReport>>();
+const reports = new WeakMap<ScanOutcome, JsonReport>();
 
 function buildReport(outcome: ScanOutcome) {
   return {
-    tool: { name: 'controlgate', version: CONTROLGATE_VERSION },
-    schemaVersion: 1,
+    tool: { name: 'controlgate' as const, version: CONTROLGATE_VERSION },
+    schemaVersion: 1 as const,
     root: outcome.root,
     target: toPosix(path.relative(outcome.root, outcome.target)) || '.',
     configFile: outcome.configFile ? toPosix(path.relative(outcome.root, outcome.configFile)) : null,
@@ -256,4 +257,8 @@ function baselineFacts(outcome: ScanOutcome) {
   };
 }
 
-export type JsonReport = ReturnType<typeof jsonReport>;
+// What the builder makes and what the schema declares are one type, field for field: a field added to
+// one and not the other, or typed differently, fails to compile.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Expect<T extends true> = T;
+export type BuilderMatchesSchema = Expect<Same<ReturnType<typeof buildReport>, JsonReport>>;

@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import { errorMessage } from '../../src/errors.ts';
+import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import { CLI, REPO_ROOT } from '../support/cli.ts';
 import { GitRepo } from '../support/git-repo.ts';
 import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
@@ -68,9 +69,11 @@ async function scanJson(args: readonly string[], timeoutMs?: number): Promise<Sc
   );
   let report: JsonReport;
   try {
-    report = JSON.parse(run.stdout) as JsonReport;
-  } catch {
-    throw new Error(`no JSON report (exit ${run.exitCode}, timed out: ${run.timedOut}):\n${run.stderr}`);
+    report = parseJsonReport(run.stdout, 'controlgate scan --format json (stdout)');
+  } catch (error) {
+    throw new Error(
+      `no JSON report (exit ${run.exitCode}, timed out: ${run.timedOut}): ${errorMessage(error)}\n${run.stderr}`,
+    );
   }
   return { run, report, tmp };
 }

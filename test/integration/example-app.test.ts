@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 
 const PLANTED_SECRETS = [
   'Inv3ntory-Demo-Only-Not-Real',
@@ -27,7 +27,8 @@ describe('controlgate scan on the example app, with the real scanners', () => {
   let merged: string;
 
   beforeAll(() => {
-    report = JSON.parse(readFileSync(path.join(scan.outDir, 'controlgate.json'), 'utf8')) as JsonReport;
+    const file = path.join(scan.outDir, 'controlgate.json');
+    report = parseJsonReport(readFileSync(file, 'utf8'), file);
     merged = readFileSync(path.join(scan.outDir, 'controlgate.sarif'), 'utf8');
   });
 

@@ -10,7 +10,7 @@ import {
   type GitlabSastReport,
   gitlabSastReportSchema,
 } from '../../src/report/gitlab/schema.ts';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import { OFFLINE_ENV } from '../../src/tools/offline-env.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 
@@ -64,7 +64,8 @@ describe('GitLab reports of the example app scan', () => {
   let kics: GitlabSastReport;
 
   beforeAll(async () => {
-    report = JSON.parse(await readFile(path.join(scan.outDir, 'controlgate.json'), 'utf8')) as JsonReport;
+    const file = path.join(scan.outDir, 'controlgate.json');
+    report = parseJsonReport(await readFile(file, 'utf8'), file);
     ours = gitlabSastReport(report);
     tmp = await mkdtemp(path.join(tmpdir(), 'controlgate-gitlab-'));
     // Each tool writes its own GitLab SAST report of the same app; both run at once (KICS takes ~50 s).

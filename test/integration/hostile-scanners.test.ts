@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STDOUT_LIMIT_BYTES } from '../../src/exec/exec.ts';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import { renderComment } from '../../src/report/markdown/comment.ts';
 import { renderJobSummary } from '../../src/report/markdown/summary.ts';
 import { DEFAULT_MAX_SARIF_BYTES } from '../../src/sarif/read.ts';
@@ -214,7 +214,7 @@ describe('hostile scanners next to a real Bandit', () => {
     );
     if (run.timedOut || !run.stdout.trim().startsWith('{'))
       throw new Error(`controlgate did not finish (timed out: ${run.timedOut}):\n${run.stderr.slice(-3000)}`);
-    report = JSON.parse(run.stdout) as JsonReport;
+    report = parseJsonReport(run.stdout, 'controlgate scan --format json (stdout)');
     peakBytes = Number(readFileSync(peakFile, 'utf8'));
   }, 200_000);
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/data-files.ts';
 import { GROUP_TITLES } from '../../src/report/html/model.ts';
 import { renderHtmlReport } from '../../src/report/html-report.ts';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import type { RunFacts } from '../../src/report/run-facts.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { ciRunFacts } from '../support/run-facts.ts';
@@ -20,7 +20,7 @@ function readReport(): JsonReport {
   const file = path.join(scan.outDir, 'controlgate.json');
   if (!existsSync(file))
     throw new Error(`the example scan wrote no report (exit ${scan.exitCode}):\n${scan.stderr}`);
-  return JSON.parse(readFileSync(file, 'utf8')) as JsonReport;
+  return parseJsonReport(readFileSync(file, 'utf8'), file);
 }
 
 const HOSTILE = [

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GROUPED_OBSERVATIONS_ABOVE } from '../../src/evidence/oscal/results.ts';
 import { oscalDocuments } from '../../src/evidence/oscal.ts';
 import { toolsDir } from '../../src/paths.ts';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import type { RunFacts } from '../../src/report/run-facts.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { ciRunFacts } from '../support/run-facts.ts';
@@ -62,7 +62,8 @@ describe('OSCAL assessment plan and results for the example app, validated by co
   let workspace: string;
 
   beforeAll(() => {
-    report = JSON.parse(readFileSync(path.join(scan.outDir, 'controlgate.json'), 'utf8')) as JsonReport;
+    const file = path.join(scan.outDir, 'controlgate.json');
+    report = parseJsonReport(readFileSync(file, 'utf8'), file);
     const sarif = JSON.parse(readFileSync(path.join(scan.outDir, 'controlgate.sarif'), 'utf8')) as Sarif.Log;
     sarifHrefs = sarifResultHrefs(sarif, 'sarif/merged.sarif');
     facts = ciRunFacts(report);
@@ -182,7 +183,8 @@ describe('OSCAL for a very large run: one observation per scanner rule', () => {
   let workspace: string;
 
   beforeAll(() => {
-    const base = JSON.parse(readFileSync(path.join(scan.outDir, 'controlgate.json'), 'utf8')) as JsonReport;
+    const file = path.join(scan.outDir, 'controlgate.json');
+    const base = parseJsonReport(readFileSync(file, 'utf8'), file);
     // The example's findings repeated past the threshold, each copy its own finding (fingerprint).
     const copies = Math.ceil((GROUPED_OBSERVATIONS_ABOVE + 1) / base.findings.length);
     const findings = Array.from({ length: copies }, (_, k) =>

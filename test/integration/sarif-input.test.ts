@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import { runCli } from '../support/cli.ts';
 
 /*
@@ -78,7 +78,11 @@ function scanJson(args: string[]): { exitCode: number | null; report: JsonReport
     'json',
     ...args,
   ]);
-  return { exitCode: run.exitCode, report: JSON.parse(run.stdout) as JsonReport, stderr: run.stderr };
+  return {
+    exitCode: run.exitCode,
+    report: parseJsonReport(run.stdout, 'controlgate scan --format json (stdout)'),
+    stderr: run.stderr,
+  };
 }
 
 describe('scan --sarif', () => {

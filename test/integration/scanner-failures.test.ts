@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import { type CliRun, runCli } from '../support/cli.ts';
 
 /*
@@ -92,7 +92,7 @@ describe('scanners that are missing, hang, crash or write bad SARIF', () => {
       ],
       { env: { CONTROLGATE_SEMGREP_BIN: path.join(dir, 'missing', 'semgrep') } },
     );
-    report = JSON.parse(run.stdout) as JsonReport;
+    report = parseJsonReport(run.stdout, 'controlgate scan --format json (stdout)');
   });
 
   const scanner = (id: string) => report.scanners.find((s) => s.id === id);

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import {
   type ActionRun,
   type ActionWorkspace,
@@ -515,7 +515,7 @@ beforeAll(async () => {
   ]);
   const json = path.join(dirs.out(), 'controlgate.json');
   if (!existsSync(json)) throw new Error(`the CLI wrote no report\n${tail(cli)}`);
-  report = JSON.parse(readFileSync(json, 'utf8')) as JsonReport;
+  report = parseJsonReport(readFileSync(json, 'utf8'), json);
 }, 600_000);
 
 afterAll(async () => {

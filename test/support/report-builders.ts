@@ -3,7 +3,7 @@
  * value, so a test states only what it is about.
  */
 import { expect } from 'vitest';
-import type { JsonReport } from '../../src/report/json-report.ts';
+import type { JsonReport } from '../../src/report/json-report-schema.ts';
 
 export type Finding = JsonReport['findings'][number];
 export type Control = JsonReport['controls'][number];

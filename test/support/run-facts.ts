@@ -1,4 +1,4 @@
-import type { JsonReport } from '../../src/report/json-report.ts';
+import type { JsonReport } from '../../src/report/json-report-schema.ts';
 import type { RunFacts } from '../../src/report/run-facts.ts';
 
 /**

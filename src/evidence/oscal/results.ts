@@ -1,4 +1,4 @@
-import type { JsonReport } from '../../report/json-report.ts';
+import type { JsonReport } from '../../report/json-report-schema.ts';
 import { compact, markup, markupLine, oneLine, props } from './text.ts';
 
 type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type * as core from '@actions/core';
-import type { JsonReport } from '../../report/json-report.ts';
+import type { JsonReport } from '../../report/json-report-schema.ts';
 import { flatLine, stripControlChars } from '../../text.ts';
 
 /** GitHub shows at most 10 error and 10 warning annotations per step. */

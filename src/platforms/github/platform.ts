@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
-import type { JsonReport } from '../../report/json-report.ts';
+import type { JsonReport } from '../../report/json-report-schema.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
 import type { ChangeContext, Platform } from '../types.ts';

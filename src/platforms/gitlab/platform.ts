@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gitlabCodeQualityReport } from '../../report/gitlab/codequality.ts';
 import { gitlabSastReport } from '../../report/gitlab/sast.ts';
-import type { JsonReport } from '../../report/json-report.ts';
+import type { JsonReport } from '../../report/json-report-schema.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
 import type { ChangeContext, Log, Platform } from '../types.ts';

@@ -1,5 +1,5 @@
 import type { Severity } from '../../findings/finding.ts';
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import type { CodeQualityIssue, CodeQualitySeverity } from './schema.ts';
 import { clean, lines, reportedFindings } from './select.ts';
 

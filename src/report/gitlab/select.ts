@@ -1,5 +1,5 @@
 import { stripControlChars } from '../../text.ts';
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 
 export type ReportFinding = JsonReport['findings'][number];
 

@@ -9,7 +9,7 @@ import {
   judgedNote,
   shortSha,
 } from '../comparison.ts';
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import { code, esc, table } from './escape.ts';
 import { HTML_ROW_LIMIT } from './findings.ts';
 

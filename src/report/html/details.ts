@@ -1,4 +1,4 @@
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import type { RunFacts } from '../run-facts.ts';
 import { code, duration, esc, table } from './escape.ts';
 

@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../../findings/finding.ts';
 import { type ChangeState, changeState } from '../comparison.ts';
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import { esc, jsonForScript, safeHref } from './escape.ts';
 import { type Finding, type FindingStatus, STATUS_LABELS, sortFindings, statusResolver } from './model.ts';
 

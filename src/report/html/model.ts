@@ -2,7 +2,7 @@ import type { Verdict } from '../../controls/evaluate.ts';
 import { severityRank } from '../../findings/finding.ts';
 import { compareFindings } from '../../findings/order.ts';
 import { changeState, stateRank } from '../comparison.ts';
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 
 export type Finding = JsonReport['findings'][number];
 export type Control = JsonReport['controls'][number];

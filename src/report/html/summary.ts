@@ -1,6 +1,6 @@
 import type { Verdict } from '../../controls/evaluate.ts';
 import { SEVERITIES } from '../../findings/finding.ts';
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import type { RunFacts } from '../run-facts.ts';
 import { renderComparison } from './comparison.ts';
 import { esc } from './escape.ts';

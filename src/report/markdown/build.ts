@@ -1,4 +1,4 @@
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import { existingSection, fixedSection } from './comparison.ts';
 import { type Block, criterionBullet, criterionTable } from './criteria.ts';
 import { detailSections } from './details.ts';

@@ -1,4 +1,4 @@
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import { buildBody, makeContext } from './build.ts';
 import type { CommentOptions } from './model.ts';
 

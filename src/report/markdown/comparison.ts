@@ -9,7 +9,7 @@ import {
   type Inline,
   judgedNote,
 } from '../comparison.ts';
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import { findingRow, findingsTableHead, locationCell, messageCell, ruleCell } from './criteria.ts';
 import { collapsed } from './details.ts';
 import { clip, escapeMarkdown, flatten, inlineCode } from './escape.ts';

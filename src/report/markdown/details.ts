@@ -1,4 +1,4 @@
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import { clip, escapeMarkdown, inlineCode } from './escape.ts';
 import type { Control } from './model.ts';
 import { plural } from './model.ts';

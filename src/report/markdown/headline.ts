@@ -1,4 +1,4 @@
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 import { comparisonLines } from './comparison.ts';
 import { escapeMarkdown } from './escape.ts';
 import type { Context, Control, Shape } from './model.ts';

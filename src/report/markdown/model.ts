@@ -1,5 +1,5 @@
 import { compareFindings } from '../../findings/order.ts';
-import type { JsonReport } from '../json-report.ts';
+import type { JsonReport } from '../json-report-schema.ts';
 
 export type Control = JsonReport['controls'][number];
 export type ReportFinding = JsonReport['findings'][number];

@@ -5,7 +5,7 @@ import { type ScanArgs, settingsFromAction, settingsFromCli } from '../../../src
 import { LOCAL_CONTEXT } from '../../../src/platforms/detect.ts';
 import { readInputs } from '../../../src/platforms/github/inputs.ts';
 import type { ChangeContext, Log, Platform } from '../../../src/platforms/types.ts';
-import type { JsonReport } from '../../../src/report/json-report.ts';
+import type { JsonReport } from '../../../src/report/json-report-schema.ts';
 import { control, finding, report } from '../../support/report-builders.ts';
 
 const blockedReport = () =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../../src/report/html-report.ts';
-import type { JsonReport } from '../../../src/report/json-report.ts';
+import type { JsonReport } from '../../../src/report/json-report-schema.ts';
 import { renderComment } from '../../../src/report/markdown/comment.ts';
 import { renderJobSummary } from '../../../src/report/markdown/summary.ts';
 import {

@@ -13,7 +13,7 @@ import {
   SAST_SCHEMA_VERSION,
   SAST_TIME,
 } from '../../../../src/report/gitlab/schema.ts';
-import type { JsonReport } from '../../../../src/report/json-report.ts';
+import type { JsonReport } from '../../../../src/report/json-report-schema.ts';
 
 type Finding = JsonReport['findings'][number];
 type Scanner = JsonReport['scanners'][number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonReport } from '../../../../src/report/json-report.ts';
+import type { JsonReport } from '../../../../src/report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../../../../src/report/markdown/comment.ts';
 import { renderJobSummary } from '../../../../src/report/markdown/summary.ts';
 import {

@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { ReportError } from '../errors.ts';
+import { SEVERITIES } from '../findings/finding.ts';
+import { jsonPath } from '../sarif/read.ts';
+
+/*
+ * The JSON report (`controlgate.json`, `--format json`) as a declared contract. json-report.ts builds
+ * it; everything that reads one back (the evidence summary, the fork-safe comment poster, users'
+ * scripts) parses it with this schema. The builder's inferred type is checked to be this very type
+ * (json-report.ts), so a field added there and not here, or typed differently, fails to compile.
+ *
+ * Objects are plain z.object: keys a newer controlgate adds are dropped on reading, never refused
+ * ("fields may be added, never renamed or removed").
+ */
+
+const count = z.number().int().nonnegative();
+const severity = z.enum(SEVERITIES);
+const verdict = z.enum(['pass', 'fail', 'warn', 'not-evaluated', 'not-covered', 'out-of-scope']);
+const scannerStatus = z.enum(['ok', 'failed', 'skipped']);
+const scope = z.enum(['changed-files', 'all-files']);
+
+const dataFile = z.object({ version: z.string(), sha256: z.string() });
+
+const waiverFacts = {
+  id: z.string().nullable(),
+  fingerprint: z.string().nullable(),
+  scanner: z.string().nullable(),
+  rule: z.string().nullable(),
+  path: z.string().nullable(),
+  reason: z.string(),
+  approver: z.string(),
+  ticket: z.string(),
+  /** YYYY-MM-DD. */
+  expires: z.string(),
+  /** 1-based line of the waiver in its file. */
+  line: z.number(),
+};
+
+const control = z.object({
+  id: z.string(),
+  title: z.string(),
+  category: z.string(),
+  verdict,
+  /** Fingerprints of the findings that fail (or warn) the criterion. */
+  findings: z.array(z.string()),
+  mode: z.enum(['block', 'warn']),
+  severity,
+  policySource: z.string(),
+  blocking: z.boolean(),
+  coveredBy: z.array(z.string()),
+  failedScanners: z.array(z.string()),
+  belowThreshold: z.array(z.string()),
+  existing: z.array(z.string()),
+  waived: z.array(z.string()),
+  suppressed: z.array(z.string()),
+});
+
+const scanner = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: scannerStatus,
+  version: z.string().nullable(),
+  findings: count,
+  error: z.string().nullable(),
+  filesScanned: count,
+  durationMs: z.number(),
+  exitCode: z.number().int().nullable(),
+  sarifPath: z.string().nullable(),
+  /** Only for a failed scanner that wrote to stderr. */
+  stderrTail: z.string().optional(),
+});
+
+const suppression = z.object({
+  kind: z.enum(['inSource', 'external']),
+  status: z.enum(['accepted', 'underReview', 'rejected']),
+  justification: z.string().optional(),
+});
+
+const finding = z.object({
+  scanner: z.string(),
+  scannerVersion: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string().nullable(),
+  /** After mapping overrides: the severity the gate compared. */
+  severity,
+  scannerSeverity: severity,
+  severitySource: z.enum(['security-severity', 'tool-property', 'level', 'rule-default', 'fallback']),
+  criteria: z.array(z.string()),
+  advisory: z.boolean(),
+  unmapped: z.boolean(),
+  mappingLayer: z.string().nullable(),
+  /** The waiver's id, or `line N` for one without an id. */
+  waiver: z.string().nullable(),
+  suppressionRefused: z.boolean(),
+  cwe: z.array(z.string()),
+  category: z.string().nullable(),
+  tags: z.array(z.string()),
+  path: z.string(),
+  inWorkspace: z.boolean(),
+  line: z.number(),
+  endLine: z.number(),
+  column: z.number().nullable(),
+  fingerprint: z.string(),
+  message: z.string(),
+  snippet: z.string().nullable(),
+  suppressed: z.boolean(),
+  suppressions: z.array(suppression),
+  secret: z.boolean(),
+  helpUri: z.string().nullable(),
+  /** new / unchanged when the scan was compared with a base; null when it was not. */
+  baselineState: z.enum(['new', 'unchanged', 'fixed']).nullable(),
+});
+
+const baseline = z.object({
+  status: z.enum(['compared', 'unavailable']),
+  reason: z.string().nullable(),
+  mode: z.enum(['diff', 'full']),
+  judged: z.enum(['new', 'all']),
+  source: z.enum(['worktree', 'bundle']),
+  /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
+  scope,
+  baseRef: z.string().nullable(),
+  baseSha: z.string().nullable(),
+  mergeBase: z.string().nullable(),
+  headSha: z.string().nullable(),
+  bundle: z.object({ location: z.string(), digest: z.string() }).nullable(),
+  counts: z.object({ new: count, unchanged: count, fixed: count }),
+  /** The configuration and waiver files this change adds, edits, renames or deletes. */
+  policyChanged: z.array(z.string()),
+  changedFiles: z.array(
+    z.object({
+      status: z.enum(['added', 'modified', 'renamed', 'deleted']),
+      path: z.string(),
+      oldPath: z.string().nullable(),
+    }),
+  ),
+  scanners: z.array(
+    z.object({
+      id: z.string(),
+      scope,
+      compared: z.boolean(),
+      reason: z.string().nullable(),
+      baseStatus: scannerStatus.nullable(),
+      baseFilesScanned: count.nullable(),
+      baseDurationMs: z.number().nullable(),
+    }),
+  ),
+});
+
+const fixed = z.object({
+  scanner: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string().nullable(),
+  severity,
+  criteria: z.array(z.string()),
+  cwe: z.array(z.string()),
+  path: z.string(),
+  line: z.number(),
+  endLine: z.number(),
+  fingerprint: z.string(),
+  message: z.string(),
+  snippet: z.string().nullable(),
+  secret: z.boolean(),
+  baselineState: z.literal('fixed'),
+});
+
+export const jsonReportSchema = z.object({
+  tool: z.object({ name: z.literal('controlgate'), version: z.string() }),
+  schemaVersion: z.literal(1),
+  root: z.string(),
+  target: z.string(),
+  configFile: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  /** False when a scanner failed: some criteria could not be evaluated. */
+  evaluated: z.boolean(),
+  summary: z.object({
+    findings: count,
+    suppressed: count,
+    bySeverity: z.record(severity, count),
+  }),
+  decision: z.enum(['pass', 'block']),
+  exitCode: z.literal([0, 1, 2]),
+  verdicts: z.record(verdict, count),
+  data: z.object({ catalog: dataFile, mapping: dataFile, waiversFile: z.string().nullable() }),
+  controls: z.array(control),
+  waivers: z.object({
+    applied: z.array(z.object({ ...waiverFacts, findings: z.array(z.string()) })),
+    expired: z.array(z.object({ ...waiverFacts, wouldMatch: z.array(z.string()) })),
+    stale: z.array(z.object(waiverFacts)),
+  }),
+  scanners: z.array(scanner),
+  findings: z.array(finding),
+  /** How the scan was compared with its base; null when it was not. */
+  baseline: baseline.nullable(),
+  /** Findings at the base that the change removed (empty without a comparison). */
+  fixed: z.array(fixed),
+});
+
+/** The `--format json` document and `controlgate.json`. */
+export type JsonReport = z.infer<typeof jsonReportSchema>;
+
+/**
+ * Reads a JSON report back (from an evidence bundle, an artifact, a file a user gives): a report
+ * that is not JSON or not of this shape is a ReportError naming `file` and the first problem's path.
+ */
+export function parseJsonReport(text: string, file: string): JsonReport {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.startsWith('\ufeff') ? text.slice(1) : text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ReportError(file, [text.trim() === '' ? 'the file is empty' : `invalid JSON (${detail})`]);
+  }
+  const parsed = jsonReportSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const [first, ...rest] = parsed.error.issues;
+  const problem = first ? `${jsonPath(first.path)}: ${first.message}` : 'does not match the report schema';
+  const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
+  throw new ReportError(file, [`${problem}${more}`]);
+}
