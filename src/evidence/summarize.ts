@@ -1,10 +1,6 @@
+import path from 'node:path';
 import { readBundle } from '../bundle/verify.ts';
-import type { Verdict } from '../controls/evaluate.ts';
-
-interface ControlsFile {
-  decision: 'pass' | 'block';
-  controls: { id: string; title: string; verdict: Verdict; waived: string[] }[];
-}
+import { parseJsonReport } from '../report/json-report-schema.ts';
 
 interface RunFile {
   commit: string | null;
@@ -40,11 +36,14 @@ export async function summarizeBundles(locations: readonly string[]): Promise<Su
   const decoder = new TextDecoder();
   for (const location of locations) {
     const files = await readBundle(location);
-    const controls = files.get('controls.json');
+    const report = files.get('controlgate.json');
     const run = files.get('run.json');
-    if (!controls || !run)
-      throw new Error(`${location}: not a controlgate evidence bundle (controls.json or run.json missing)`);
-    const c = JSON.parse(decoder.decode(controls)) as ControlsFile;
+    if (!report || !run)
+      throw new Error(
+        `${location}: not a controlgate evidence bundle (controlgate.json or run.json missing)`,
+      );
+    // The decision and the controls come from the report, validated: a bad one names the field.
+    const c = parseJsonReport(decoder.decode(report), path.join(location, 'controlgate.json'));
     const r = JSON.parse(decoder.decode(run)) as RunFile;
     bundles.push({
       location,
