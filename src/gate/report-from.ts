@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChangeContext, Log, Platform } from '../platforms/types.ts';
-import type { JsonReport } from '../report/json-report-schema.ts';
+import { parseJsonReport } from '../report/json-report-schema.ts';
 import type { Produced } from './publish.ts';
 
 /** The parts of run.json the second half reads. */
@@ -20,7 +20,8 @@ export async function readEvidenceResults(
   platformFor: (context: ChangeContext) => Platform,
   log: Log,
 ): Promise<{ produced: Produced; context: ChangeContext }> {
-  const report = JSON.parse(await readFile(path.join(dir, 'controlgate.json'), 'utf8')) as JsonReport;
+  const reportFile = path.join(dir, 'controlgate.json');
+  const report = parseJsonReport(await readFile(reportFile, 'utf8'), reportFile);
   const facts = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8')) as EvidenceFacts;
   let changeNumber = context.changeNumber;
   const claimed = facts.changeNumber;
