@@ -68,14 +68,14 @@ function errorMessage(error62) {
   }
 }
 function isUserError(error62) {
-  return error62 instanceof UsageError || error62 instanceof ConfigError || error62 instanceof SarifError;
+  return error62 instanceof UsageError || error62 instanceof ConfigError || error62 instanceof SarifError || error62 instanceof ReportError;
 }
 function failureText(error62) {
   if (isUserError(error62)) return error62.message;
   const detail2 = error62 instanceof Error ? error62.stack ?? error62.message : errorMessage(error62);
   return `internal error: ${detail2}`;
 }
-var ConfigError, SarifError, UsageError, UnknownScannerError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
+var ConfigError, SarifError, ReportError, UsageError, UnknownScannerError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
@@ -96,6 +96,16 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
       problems;
       constructor(file2, problems) {
         super(`${file2}: not a usable SARIF 2.1.0 log: ${problems.join("; ")}`);
+        this.file = file2;
+        this.problems = problems;
+      }
+    };
+    ReportError = class extends Error {
+      name = "ReportError";
+      file;
+      problems;
+      constructor(file2, problems) {
+        super(`${file2}: not a usable controlgate JSON report: ${problems.join("; ")}`);
         this.file = file2;
         this.problems = problems;
       }
@@ -3314,10 +3324,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path46) {
-  if (!path46)
+function getElementAtPath(obj, path47) {
+  if (!path47)
     return obj;
-  return path46.reduce((acc, key) => acc?.[key], obj);
+  return path47.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3576,11 +3586,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path46, issues) {
+function prefixIssues(path47, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path46);
+    iss.path.unshift(path47);
     return iss;
   });
 }
@@ -3642,14 +3652,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count3 = units;
+  let count4 = units;
   for (let i3 = 0; i3 < units - 1; i3++) {
     if ((str.charCodeAt(i3) & 64512) === 55296 && (str.charCodeAt(i3 + 1) & 64512) === 56320) {
-      count3--;
+      count4--;
       i3++;
     }
   }
-  return count3;
+  return count4;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -4113,16 +4123,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path46 = []) => {
+  const processError = (error63, path47 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path46, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path47, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
       } else {
-        const fullpath = [...path46, ...issue2.path];
+        const fullpath = [...path47, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4161,17 +4171,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path46 = []) => {
+  const processError = (error63, path47 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path46, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path47, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path46, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
       } else {
-        const fullpath = [...path46, ...issue2.path];
+        const fullpath = [...path47, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4210,8 +4220,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path46 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path46) {
+  const path47 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path47) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -8140,8 +8150,8 @@ var init_az = __esm({
 });
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count3, one, few, many) {
-  const absCount = Math.abs(count3);
+function getBelarusianPlural(count4, one, few, many) {
+  const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -10914,8 +10924,8 @@ var init_hu = __esm({
 });
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count3, one, many) {
-  return Math.abs(count3) === 1 ? one : many;
+function getArmenianPlural(count4, one, many) {
+  return Math.abs(count4) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -13790,8 +13800,8 @@ var init_ro = __esm({
 });
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count3, one, few, many) {
-  const absCount = Math.abs(count3);
+function getRussianPlural(count4, one, few, many) {
+  const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -22243,13 +22253,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path46 = ref.slice(1).split("/").filter(Boolean);
-  if (path46.length === 0) {
+  const path47 = ref.slice(1).split("/").filter(Boolean);
+  if (path47.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path46[0] === defsKey) {
-    const key = path46[1] === void 0 ? void 0 : decodeJSONPointerSegment(path46[1]);
+  if (path47[0] === defsKey) {
+    const key = path47[1] === void 0 ? void 0 : decodeJSONPointerSegment(path47[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -23848,8 +23858,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path46, { windows } = {}) => {
-      const segs = path46.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path47, { windows } = {}) => {
+      const segs = path47.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -24529,13 +24539,13 @@ var require_parse2 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count3 = 1;
+        let count4 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count3++;
+          count4++;
         }
-        if (count3 % 2 === 0) {
+        if (count4 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -26143,8 +26153,1249 @@ var init_scanners = __esm({
     init_plugin4();
     BUILTIN_PLUGINS = { semgrep, bandit, kics };
     BUILTIN_SCANNERS = new Map(
-      Object.values(BUILTIN_PLUGINS).map((scanner2) => [scanner2.id, scanner2])
+      Object.values(BUILTIN_PLUGINS).map((scanner3) => [scanner3.id, scanner3])
     );
+  }
+});
+
+// node_modules/fflate/esm/index.mjs
+import { createRequire } from "module";
+function inflateSync(data, opts) {
+  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+function strToU8(str, latin1) {
+  if (latin1) {
+    var ar_1 = new u8(str.length);
+    for (var i3 = 0; i3 < str.length; ++i3)
+      ar_1[i3] = str.charCodeAt(i3);
+    return ar_1;
+  }
+  if (te)
+    return te.encode(str);
+  var l = str.length;
+  var ar = new u8(str.length + (str.length >> 1));
+  var ai = 0;
+  var w = function(v) {
+    ar[ai++] = v;
+  };
+  for (var i3 = 0; i3 < l; ++i3) {
+    if (ai + 5 > ar.length) {
+      var n2 = new u8(ai + 8 + (l - i3 << 1));
+      n2.set(ar);
+      ar = n2;
+    }
+    var c3 = str.charCodeAt(i3);
+    if (c3 < 128 || latin1)
+      w(c3);
+    else if (c3 < 2048)
+      w(192 | c3 >> 6), w(128 | c3 & 63);
+    else if (c3 > 55295 && c3 < 57344)
+      c3 = 65536 + (c3 & 1023 << 10) | str.charCodeAt(++i3) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+    else
+      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+  }
+  return slc(ar, 0, ai);
+}
+function strFromU8(dat, latin1) {
+  if (latin1) {
+    var r = "";
+    for (var i3 = 0; i3 < dat.length; i3 += 16384)
+      r += String.fromCharCode.apply(null, dat.subarray(i3, i3 + 16384));
+    return r;
+  } else if (td) {
+    return td.decode(dat);
+  } else {
+    var _a4 = dutf8(dat), s = _a4.s, r = _a4.r;
+    if (r.length)
+      err(8);
+    return s;
+  }
+}
+function unzipSync(data, opts) {
+  var files = {};
+  var e = data.length - 22;
+  for (; b4(data, e) != 101010256; --e) {
+    if (!e || data.length - e > 65558)
+      err(13);
+  }
+  ;
+  var c3 = b2(data, e + 8);
+  if (!c3)
+    return {};
+  var o2 = b4(data, e + 16);
+  var z2 = b4(data, e - 20) == 117853008;
+  if (z2) {
+    var ze = b4(data, e - 12);
+    z2 = b4(data, ze) == 101075792;
+    if (z2) {
+      c3 = b4(data, ze + 32);
+      o2 = b4(data, ze + 48);
+    }
+  }
+  var fltr = opts && opts.filter;
+  for (var i3 = 0; i3 < c3; ++i3) {
+    var _a4 = zh(data, o2, z2), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn = _a4[3], no = _a4[4], off = _a4[5], b = slzh(data, off);
+    o2 = no;
+    if (!fltr || fltr({
+      name: fn,
+      size: sc,
+      originalSize: su,
+      compression: c_2
+    })) {
+      if (!c_2)
+        files[fn] = slc(data, b, b + sc);
+      else if (c_2 == 8)
+        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
+      else
+        err(14, "unknown compression type " + c_2);
+    }
+  }
+  return files;
+}
+var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, b2, b4, b8, wbytes, Deflate, te, td, tds, dutf8, dbf, slzh, zh, z64hs, exfl, wzh, wzf, ZipPassThrough, ZipDeflate, Zip;
+var init_esm = __esm({
+  "node_modules/fflate/esm/index.mjs"() {
+    require2 = createRequire("/");
+    try {
+      _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
+    } catch (e) {
+    }
+    u8 = Uint8Array;
+    u16 = Uint16Array;
+    i32 = Int32Array;
+    fleb = new u8([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0,
+      /* unused */
+      0,
+      0,
+      /* impossible */
+      0
+    ]);
+    fdeb = new u8([
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13,
+      /* unused */
+      0,
+      0
+    ]);
+    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    freb = function(eb, start) {
+      var b = new u16(31);
+      for (var i3 = 0; i3 < 31; ++i3) {
+        b[i3] = start += 1 << eb[i3 - 1];
+      }
+      var r = new i32(b[30]);
+      for (var i3 = 1; i3 < 30; ++i3) {
+        for (var j = b[i3]; j < b[i3 + 1]; ++j) {
+          r[j] = j - b[i3] << 5 | i3;
+        }
+      }
+      return { b, r };
+    };
+    _a3 = freb(fleb, 2);
+    fl = _a3.b;
+    revfl = _a3.r;
+    fl[28] = 258, revfl[258] = 28;
+    _b = freb(fdeb, 0);
+    fd = _b.b;
+    revfd = _b.r;
+    rev = new u16(32768);
+    for (i = 0; i < 32768; ++i) {
+      x = (i & 43690) >> 1 | (i & 21845) << 1;
+      x = (x & 52428) >> 2 | (x & 13107) << 2;
+      x = (x & 61680) >> 4 | (x & 3855) << 4;
+      rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
+    }
+    hMap = (function(cd, mb, r) {
+      var s = cd.length;
+      var i3 = 0;
+      var l = new u16(mb);
+      for (; i3 < s; ++i3) {
+        if (cd[i3])
+          ++l[cd[i3] - 1];
+      }
+      var le = new u16(mb);
+      for (i3 = 1; i3 < mb; ++i3) {
+        le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
+      }
+      var co;
+      if (r) {
+        co = new u16(1 << mb);
+        var rvb = 15 - mb;
+        for (i3 = 0; i3 < s; ++i3) {
+          if (cd[i3]) {
+            var sv = i3 << 4 | cd[i3];
+            var r_1 = mb - cd[i3];
+            var v = le[cd[i3] - 1]++ << r_1;
+            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+              co[rev[v] >> rvb] = sv;
+            }
+          }
+        }
+      } else {
+        co = new u16(s);
+        for (i3 = 0; i3 < s; ++i3) {
+          if (cd[i3]) {
+            co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
+          }
+        }
+      }
+      return co;
+    });
+    flt = new u8(288);
+    for (i = 0; i < 144; ++i)
+      flt[i] = 8;
+    for (i = 144; i < 256; ++i)
+      flt[i] = 9;
+    for (i = 256; i < 280; ++i)
+      flt[i] = 7;
+    for (i = 280; i < 288; ++i)
+      flt[i] = 8;
+    fdt = new u8(32);
+    for (i = 0; i < 32; ++i)
+      fdt[i] = 5;
+    flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    flrm = /* @__PURE__ */ hMap(flt, 9, 1);
+    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
+    max = function(a2) {
+      var m = a2[0];
+      for (var i3 = 1; i3 < a2.length; ++i3) {
+        if (a2[i3] > m)
+          m = a2[i3];
+      }
+      return m;
+    };
+    bits = function(d, p, m) {
+      var o2 = p / 8 | 0;
+      return (d[o2] | d[o2 + 1] << 8) >> (p & 7) & m;
+    };
+    bits16 = function(d, p) {
+      var o2 = p / 8 | 0;
+      return (d[o2] | d[o2 + 1] << 8 | d[o2 + 2] << 16) >> (p & 7);
+    };
+    shft = function(p) {
+      return (p + 7) / 8 | 0;
+    };
+    slc = function(v, s, e) {
+      if (s == null || s < 0)
+        s = 0;
+      if (e == null || e > v.length)
+        e = v.length;
+      return new u8(v.subarray(s, e));
+    };
+    ec = [
+      "unexpected EOF",
+      "invalid block type",
+      "invalid length/literal",
+      "invalid distance",
+      "stream finished",
+      "no stream handler",
+      ,
+      // determined by compression function
+      "no callback",
+      "invalid UTF-8 data",
+      "extra field too long",
+      "date not in range 1980-2099",
+      "filename too long",
+      "stream finishing",
+      "invalid zip data"
+      // determined by unknown compression method
+    ];
+    err = function(ind, msg, nt) {
+      var e = new Error(msg || ec[ind]);
+      e.code = ind;
+      if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+      if (!nt)
+        throw e;
+      return e;
+    };
+    inflt = function(dat, st, buf, dict) {
+      var sl = dat.length, dl = dict ? dict.length : 0;
+      if (!sl || st.f && !st.l)
+        return buf || new u8(0);
+      var noBuf = !buf;
+      var resize = noBuf || st.i != 2;
+      var noSt = st.i;
+      if (noBuf)
+        buf = new u8(sl * 3);
+      var cbuf = function(l2) {
+        var bl = buf.length;
+        if (l2 > bl) {
+          var nbuf = new u8(Math.max(bl * 2, l2));
+          nbuf.set(buf);
+          buf = nbuf;
+        }
+      };
+      var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
+      var tbts = sl * 8;
+      do {
+        if (!lm) {
+          final = bits(dat, pos, 1);
+          var type = bits(dat, pos + 1, 3);
+          pos += 3;
+          if (!type) {
+            var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
+            if (t > sl) {
+              if (noSt)
+                err(0);
+              break;
+            }
+            if (resize)
+              cbuf(bt + l);
+            buf.set(dat.subarray(s, t), bt);
+            st.b = bt += l, st.p = pos = t * 8, st.f = final;
+            continue;
+          } else if (type == 1)
+            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+          else if (type == 2) {
+            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+            var tl = hLit + bits(dat, pos + 5, 31) + 1;
+            pos += 14;
+            var ldt = new u8(tl);
+            var clt = new u8(19);
+            for (var i3 = 0; i3 < hcLen; ++i3) {
+              clt[clim[i3]] = bits(dat, pos + i3 * 3, 7);
+            }
+            pos += hcLen * 3;
+            var clb = max(clt), clbmsk = (1 << clb) - 1;
+            var clm = hMap(clt, clb, 1);
+            for (var i3 = 0; i3 < tl; ) {
+              var r = clm[bits(dat, pos, clbmsk)];
+              pos += r & 15;
+              var s = r >> 4;
+              if (s < 16) {
+                ldt[i3++] = s;
+              } else {
+                var c3 = 0, n2 = 0;
+                if (s == 16)
+                  n2 = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i3 - 1];
+                else if (s == 17)
+                  n2 = 3 + bits(dat, pos, 7), pos += 3;
+                else if (s == 18)
+                  n2 = 11 + bits(dat, pos, 127), pos += 7;
+                while (n2--)
+                  ldt[i3++] = c3;
+              }
+            }
+            var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
+            lbt = max(lt);
+            dbt = max(dt);
+            lm = hMap(lt, lbt, 1);
+            dm = hMap(dt, dbt, 1);
+          } else
+            err(1);
+          if (pos > tbts) {
+            if (noSt)
+              err(0);
+            break;
+          }
+        }
+        if (resize)
+          cbuf(bt + 131072);
+        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+        var lpos = pos;
+        for (; ; lpos = pos) {
+          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
+          pos += c3 & 15;
+          if (pos > tbts) {
+            if (noSt)
+              err(0);
+            break;
+          }
+          if (!c3)
+            err(2);
+          if (sym < 256)
+            buf[bt++] = sym;
+          else if (sym == 256) {
+            lpos = pos, lm = null;
+            break;
+          } else {
+            var add = sym - 254;
+            if (sym > 264) {
+              var i3 = sym - 257, b = fleb[i3];
+              add = bits(dat, pos, (1 << b) - 1) + fl[i3];
+              pos += b;
+            }
+            var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
+            if (!d)
+              err(3);
+            pos += d & 15;
+            var dt = fd[dsym];
+            if (dsym > 3) {
+              var b = fdeb[dsym];
+              dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
+            }
+            if (pos > tbts) {
+              if (noSt)
+                err(0);
+              break;
+            }
+            if (resize)
+              cbuf(bt + 131072);
+            var end = bt + add;
+            if (bt < dt) {
+              var shift2 = dl - dt, dend = Math.min(dt, end);
+              if (shift2 + bt < 0)
+                err(3);
+              for (; bt < dend; ++bt)
+                buf[bt] = dict[shift2 + bt];
+            }
+            for (; bt < end; ++bt)
+              buf[bt] = buf[bt - dt];
+          }
+        }
+        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
+        if (lm)
+          final = 1, st.m = lbt, st.d = dm, st.n = dbt;
+      } while (!final);
+      return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
+    };
+    wbits = function(d, p, v) {
+      v <<= p & 7;
+      var o2 = p / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+    };
+    wbits16 = function(d, p, v) {
+      v <<= p & 7;
+      var o2 = p / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+      d[o2 + 2] |= v >> 16;
+    };
+    hTree = function(d, mb) {
+      var t = [];
+      for (var i3 = 0; i3 < d.length; ++i3) {
+        if (d[i3])
+          t.push({ s: i3, f: d[i3] });
+      }
+      var s = t.length;
+      var t2 = t.slice();
+      if (!s)
+        return { t: et, l: 0 };
+      if (s == 1) {
+        var v = new u8(t[0].s + 1);
+        v[t[0].s] = 1;
+        return { t: v, l: 1 };
+      }
+      t.sort(function(a2, b) {
+        return a2.f - b.f;
+      });
+      t.push({ s: -1, f: 25001 });
+      var l = t[0], r = t[1], i0 = 0, i1 = 1, i22 = 2;
+      t[0] = { s: -1, f: l.f + r.f, l, r };
+      while (i1 != s - 1) {
+        l = t[t[i0].f < t[i22].f ? i0++ : i22++];
+        r = t[i0 != i1 && t[i0].f < t[i22].f ? i0++ : i22++];
+        t[i1++] = { s: -1, f: l.f + r.f, l, r };
+      }
+      var maxSym = t2[0].s;
+      for (var i3 = 1; i3 < s; ++i3) {
+        if (t2[i3].s > maxSym)
+          maxSym = t2[i3].s;
+      }
+      var tr = new u16(maxSym + 1);
+      var mbt = ln(t[i1 - 1], tr, 0);
+      if (mbt > mb) {
+        var i3 = 0, dt = 0;
+        var lft = mbt - mb, cst = 1 << lft;
+        t2.sort(function(a2, b) {
+          return tr[b.s] - tr[a2.s] || a2.f - b.f;
+        });
+        for (; i3 < s; ++i3) {
+          var i2_1 = t2[i3].s;
+          if (tr[i2_1] > mb) {
+            dt += cst - (1 << mbt - tr[i2_1]);
+            tr[i2_1] = mb;
+          } else
+            break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+          var i2_2 = t2[i3].s;
+          if (tr[i2_2] < mb)
+            dt -= 1 << mb - tr[i2_2]++ - 1;
+          else
+            ++i3;
+        }
+        for (; i3 >= 0 && dt; --i3) {
+          var i2_3 = t2[i3].s;
+          if (tr[i2_3] == mb) {
+            --tr[i2_3];
+            ++dt;
+          }
+        }
+        mbt = mb;
+      }
+      return { t: new u8(tr), l: mbt };
+    };
+    ln = function(n2, l, d) {
+      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
+    };
+    lc = function(c3) {
+      var s = c3.length;
+      while (s && !c3[--s])
+        ;
+      var cl = new u16(++s);
+      var cli = 0, cln = c3[0], cls = 1;
+      var w = function(v) {
+        cl[cli++] = v;
+      };
+      for (var i3 = 1; i3 <= s; ++i3) {
+        if (c3[i3] == cln && i3 != s)
+          ++cls;
+        else {
+          if (!cln && cls > 2) {
+            for (; cls > 138; cls -= 138)
+              w(32754);
+            if (cls > 2) {
+              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
+              cls = 0;
+            }
+          } else if (cls > 3) {
+            w(cln), --cls;
+            for (; cls > 6; cls -= 6)
+              w(8304);
+            if (cls > 2)
+              w(cls - 3 << 5 | 8208), cls = 0;
+          }
+          while (cls--)
+            w(cln);
+          cls = 1;
+          cln = c3[i3];
+        }
+      }
+      return { c: cl.subarray(0, cli), n: s };
+    };
+    clen = function(cf, cl) {
+      var l = 0;
+      for (var i3 = 0; i3 < cl.length; ++i3)
+        l += cf[i3] * cl[i3];
+      return l;
+    };
+    wfblk = function(out, pos, dat) {
+      var s = dat.length;
+      var o2 = shft(pos + 2);
+      out[o2] = s & 255;
+      out[o2 + 1] = s >> 8;
+      out[o2 + 2] = out[o2] ^ 255;
+      out[o2 + 3] = out[o2 + 1] ^ 255;
+      for (var i3 = 0; i3 < s; ++i3)
+        out[o2 + i3 + 4] = dat[i3];
+      return (o2 + 4 + s) * 8;
+    };
+    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
+      wbits(out, p++, final);
+      ++lf[256];
+      var _a4 = hTree(lf, 15), dlt = _a4.t, mlb = _a4.l;
+      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
+      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+      var lcfreq = new u16(19);
+      for (var i3 = 0; i3 < lclt.length; ++i3)
+        ++lcfreq[lclt[i3] & 31];
+      for (var i3 = 0; i3 < lcdt.length; ++i3)
+        ++lcfreq[lcdt[i3] & 31];
+      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+      var nlcc = 19;
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+      var flen = bl + 5 << 3;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p, dat.subarray(bs, bs + bl));
+      var lm, ll, dm, dl;
+      wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
+      if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p, nlc - 257);
+        wbits(out, p + 5, ndc - 1);
+        wbits(out, p + 10, nlcc - 4);
+        p += 14;
+        for (var i3 = 0; i3 < nlcc; ++i3)
+          wbits(out, p + 3 * i3, lct[clim[i3]]);
+        p += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+          var clct = lcts[it];
+          for (var i3 = 0; i3 < clct.length; ++i3) {
+            var len = clct[i3] & 31;
+            wbits(out, p, llm[len]), p += lct[len];
+            if (len > 15)
+              wbits(out, p, clct[i3] >> 5 & 127), p += clct[i3] >> 12;
+          }
+        }
+      } else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+      }
+      for (var i3 = 0; i3 < li; ++i3) {
+        var sym = syms[i3];
+        if (sym > 255) {
+          var len = sym >> 18 & 31;
+          wbits16(out, p, lm[len + 257]), p += ll[len + 257];
+          if (len > 7)
+            wbits(out, p, sym >> 23 & 31), p += fleb[len];
+          var dst = sym & 31;
+          wbits16(out, p, dm[dst]), p += dl[dst];
+          if (dst > 3)
+            wbits16(out, p, sym >> 5 & 8191), p += fdeb[dst];
+        } else {
+          wbits16(out, p, lm[sym]), p += ll[sym];
+        }
+      }
+      wbits16(out, p, lm[256]);
+      return p + ll[256];
+    };
+    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    et = /* @__PURE__ */ new u8(0);
+    dflt = function(dat, lvl, plvl, pre, post2, st) {
+      var s = st.z || dat.length;
+      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post2);
+      var w = o2.subarray(pre, o2.length - post2);
+      var lst = st.l;
+      var pos = (st.r || 0) & 7;
+      if (lvl) {
+        if (pos)
+          w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n2 = opt >> 13, c3 = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function(i4) {
+          return (dat[i4] ^ dat[i4 + 1] << bs1_1 ^ dat[i4 + 2] << bs2_1) & msk_1;
+        };
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i3 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i3 + 2 < s; ++i3) {
+          var hv = hsh(i3);
+          var imod = i3 & 32767, pimod = head[hv];
+          prev[imod] = pimod;
+          head[hv] = imod;
+          if (wi <= i3) {
+            var rem = s - i3;
+            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
+              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i3 - bs, pos);
+              li = lc_1 = eb = 0, bs = i3;
+              for (var j = 0; j < 286; ++j)
+                lf[j] = 0;
+              for (var j = 0; j < 30; ++j)
+                df[j] = 0;
+            }
+            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
+            if (rem > 2 && hv == hsh(i3 - dif)) {
+              var maxn = Math.min(n2, rem) - 1;
+              var maxd = Math.min(32767, i3);
+              var ml = Math.min(258, rem);
+              while (dif <= maxd && --ch_1 && imod != pimod) {
+                if (dat[i3 + l] == dat[i3 + l - dif]) {
+                  var nl = 0;
+                  for (; nl < ml && dat[i3 + nl] == dat[i3 + nl - dif]; ++nl)
+                    ;
+                  if (nl > l) {
+                    l = nl, d = dif;
+                    if (nl > maxn)
+                      break;
+                    var mmd = Math.min(dif, nl - 2);
+                    var md = 0;
+                    for (var j = 0; j < mmd; ++j) {
+                      var ti = i3 - dif + j & 32767;
+                      var pti = prev[ti];
+                      var cd = ti - pti & 32767;
+                      if (cd > md)
+                        md = cd, pimod = ti;
+                    }
+                  }
+                }
+                imod = pimod, pimod = prev[imod];
+                dif += imod - pimod & 32767;
+              }
+            }
+            if (d) {
+              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
+              var lin = revfl[l] & 31, din = revfd[d] & 31;
+              eb += fleb[lin] + fdeb[din];
+              ++lf[257 + lin];
+              ++df[din];
+              wi = i3 + l;
+              ++lc_1;
+            } else {
+              syms[li++] = dat[i3];
+              ++lf[dat[i3]];
+            }
+          }
+        }
+        for (i3 = Math.max(i3, wi); i3 < s; ++i3) {
+          syms[li++] = dat[i3];
+          ++lf[dat[i3]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i3 - bs, pos);
+        if (!lst) {
+          st.r = pos & 7 | w[pos / 8 | 0] << 3;
+          pos -= 7;
+          st.h = head, st.p = prev, st.i = i3, st.w = wi;
+        }
+      } else {
+        for (var i3 = st.w || 0; i3 < s + lst; i3 += 65535) {
+          var e = i3 + 65535;
+          if (e >= s) {
+            w[pos / 8 | 0] = lst;
+            e = s;
+          }
+          pos = wfblk(w, pos + 1, dat.subarray(i3, e));
+        }
+        st.i = s;
+      }
+      return slc(o2, 0, pre + shft(pos) + post2);
+    };
+    crct = /* @__PURE__ */ (function() {
+      var t = new Int32Array(256);
+      for (var i3 = 0; i3 < 256; ++i3) {
+        var c3 = i3, k = 9;
+        while (--k)
+          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
+        t[i3] = c3;
+      }
+      return t;
+    })();
+    crc = function() {
+      var c3 = -1;
+      return {
+        p: function(d) {
+          var cr = c3;
+          for (var i3 = 0; i3 < d.length; ++i3)
+            cr = crct[cr & 255 ^ d[i3]] ^ cr >>> 8;
+          c3 = cr;
+        },
+        d: function() {
+          return ~c3;
+        }
+      };
+    };
+    dopt = function(dat, opt, pre, post2, st) {
+      if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+          var dict = opt.dictionary.subarray(-32768);
+          var newDat = new u8(dict.length + dat.length);
+          newDat.set(dict);
+          newDat.set(dat, dict.length);
+          dat = newDat;
+          st.w = dict.length;
+        }
+      }
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post2, st);
+    };
+    mrg = function(a2, b) {
+      var o2 = {};
+      for (var k in a2)
+        o2[k] = a2[k];
+      for (var k in b)
+        o2[k] = b[k];
+      return o2;
+    };
+    b2 = function(d, b) {
+      return d[b] | d[b + 1] << 8;
+    };
+    b4 = function(d, b) {
+      return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
+    };
+    b8 = function(d, b) {
+      return b4(d, b) + b4(d, b + 4) * 4294967296;
+    };
+    wbytes = function(d, b, v) {
+      for (; v; ++b)
+        d[b] = v, v >>>= 8;
+    };
+    Deflate = /* @__PURE__ */ (function() {
+      function Deflate2(opts, cb) {
+        if (typeof opts == "function")
+          cb = opts, opts = {};
+        this.ondata = cb;
+        this.o = opts || {};
+        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
+        this.b = new u8(98304);
+        if (this.o.dictionary) {
+          var dict = this.o.dictionary.subarray(-32768);
+          this.b.set(dict, 32768 - dict.length);
+          this.s.i = 32768 - dict.length;
+        }
+      }
+      Deflate2.prototype.p = function(c3, f) {
+        this.ondata(dopt(c3, this.o, 0, 0, this.s), f);
+      };
+      Deflate2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        var endLen = chunk.length + this.s.z;
+        if (endLen > this.b.length) {
+          if (endLen > 2 * this.b.length - 32768) {
+            var newBuf = new u8(endLen & -32768);
+            newBuf.set(this.b.subarray(0, this.s.z));
+            this.b = newBuf;
+          }
+          var split = this.b.length - this.s.z;
+          this.b.set(chunk.subarray(0, split), this.s.z);
+          this.s.z = this.b.length;
+          this.p(this.b, false);
+          this.b.set(this.b.subarray(-32768));
+          this.b.set(chunk.subarray(split), 32768);
+          this.s.z = chunk.length - split + 32768;
+          this.s.i = 32766, this.s.w = 32768;
+        } else {
+          this.b.set(chunk, this.s.z);
+          this.s.z += chunk.length;
+        }
+        this.s.l = final & 1;
+        if (this.s.z > this.s.w + 8191 || final) {
+          this.p(this.b, final || false);
+          this.s.w = this.s.i, this.s.i -= 2;
+        }
+        if (final) {
+          this.s = this.o = {};
+          this.b = et;
+        }
+      };
+      Deflate2.prototype.flush = function(sync2) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        this.p(this.b, false);
+        this.s.w = this.s.i, this.s.i -= 2;
+        if (sync2) {
+          var c3 = new u8(6);
+          c3[0] = this.s.r >> 3;
+          var ep = wfblk(c3, this.s.r, et);
+          this.s.r = 0;
+          this.ondata(c3.subarray(0, ep >> 3), false);
+        }
+      };
+      return Deflate2;
+    })();
+    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
+    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    tds = 0;
+    try {
+      td.decode(et, { stream: true });
+      tds = 1;
+    } catch (e) {
+    }
+    dutf8 = function(d) {
+      for (var r = "", i3 = 0; ; ) {
+        var c3 = d[i3++];
+        var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
+        if (i3 + eb > d.length)
+          return { s: r, r: slc(d, i3 - 1) };
+        if (!eb)
+          r += String.fromCharCode(c3);
+        else if (eb == 3) {
+          c3 = ((c3 & 15) << 18 | (d[i3++] & 63) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63) - 65536, r += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
+        } else if (eb & 1)
+          r += String.fromCharCode((c3 & 31) << 6 | d[i3++] & 63);
+        else
+          r += String.fromCharCode((c3 & 15) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63);
+      }
+    };
+    dbf = function(l) {
+      return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0;
+    };
+    slzh = function(d, b) {
+      return b + 30 + b2(d, b + 26) + b2(d, b + 28);
+    };
+    zh = function(d, b, z2) {
+      var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
+      var _a4 = z64hs(d, es, efl, z2, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
+      return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
+    };
+    z64hs = function(d, b, l, z2, sc, su, off) {
+      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
+      var nf = nsc + nsu + noff;
+      if (z2 && nf) {
+        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
+          if (b2(d, b) == 1) {
+            return [
+              nsc ? b8(d, b + 4 + 8 * nsu) : sc,
+              nsu ? b8(d, b + 4) : su,
+              noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
+              1
+            ];
+          }
+        }
+        if (z2 < 2)
+          err(13);
+      }
+      return [sc, su, off, 0];
+    };
+    exfl = function(ex) {
+      var le = 0;
+      if (ex) {
+        for (var k in ex) {
+          var l = ex[k].length;
+          if (l > 65535)
+            err(9);
+          le += l + 4;
+        }
+      }
+      return le;
+    };
+    wzh = function(d, b, f, fn, u2, c3, ce, co) {
+      var fl2 = fn.length, ex = f.extra, col = co && co.length;
+      var exl = exfl(ex);
+      wbytes(d, b, ce != null ? 33639248 : 67324752), b += 4;
+      if (ce != null)
+        d[b++] = 20, d[b++] = f.os;
+      d[b] = 20, b += 2;
+      d[b++] = f.flag << 1 | (c3 < 0 && 8), d[b++] = u2 && 8;
+      d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
+      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
+      if (y < 0 || y > 119)
+        err(10);
+      wbytes(d, b, y << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b += 4;
+      if (c3 != -1) {
+        wbytes(d, b, f.crc);
+        wbytes(d, b + 4, c3 < 0 ? -c3 - 2 : c3);
+        wbytes(d, b + 8, f.size);
+      }
+      wbytes(d, b + 12, fl2);
+      wbytes(d, b + 14, exl), b += 16;
+      if (ce != null) {
+        wbytes(d, b, col);
+        wbytes(d, b + 6, f.attrs);
+        wbytes(d, b + 10, ce), b += 14;
+      }
+      d.set(fn, b);
+      b += fl2;
+      if (exl) {
+        for (var k in ex) {
+          var exf = ex[k], l = exf.length;
+          wbytes(d, b, +k);
+          wbytes(d, b + 2, l);
+          d.set(exf, b + 4), b += 4 + l;
+        }
+      }
+      if (col)
+        d.set(co, b), b += col;
+      return b;
+    };
+    wzf = function(o2, b, c3, d, e) {
+      wbytes(o2, b, 101010256);
+      wbytes(o2, b + 8, c3);
+      wbytes(o2, b + 10, c3);
+      wbytes(o2, b + 12, d);
+      wbytes(o2, b + 16, e);
+    };
+    ZipPassThrough = /* @__PURE__ */ (function() {
+      function ZipPassThrough2(filename) {
+        this.filename = filename;
+        this.c = crc();
+        this.size = 0;
+        this.compression = 0;
+      }
+      ZipPassThrough2.prototype.process = function(chunk, final) {
+        this.ondata(null, chunk, final);
+      };
+      ZipPassThrough2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        this.c.p(chunk);
+        this.size += chunk.length;
+        if (final)
+          this.crc = this.c.d();
+        this.process(chunk, final || false);
+      };
+      return ZipPassThrough2;
+    })();
+    ZipDeflate = /* @__PURE__ */ (function() {
+      function ZipDeflate2(filename, opts) {
+        var _this = this;
+        if (!opts)
+          opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new Deflate(opts, function(dat, final) {
+          _this.ondata(null, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+      }
+      ZipDeflate2.prototype.process = function(chunk, final) {
+        try {
+          this.d.push(chunk, final);
+        } catch (e) {
+          this.ondata(e, null, final);
+        }
+      };
+      ZipDeflate2.prototype.push = function(chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+      };
+      return ZipDeflate2;
+    })();
+    Zip = /* @__PURE__ */ (function() {
+      function Zip2(cb) {
+        this.ondata = cb;
+        this.u = [];
+        this.d = 1;
+      }
+      Zip2.prototype.add = function(file2) {
+        var _this = this;
+        if (!this.ondata)
+          err(5);
+        if (this.d & 2)
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
+        else {
+          var f = strToU8(file2.filename), fl_1 = f.length;
+          var com = file2.comment, o2 = com && strToU8(com);
+          var u2 = fl_1 != file2.filename.length || o2 && com.length != o2.length;
+          var hl_1 = fl_1 + exfl(file2.extra) + 30;
+          if (fl_1 > 65535)
+            this.ondata(err(11, 0, 1), null, false);
+          var header = new u8(hl_1);
+          wzh(header, 0, file2, f, u2, -1);
+          var chks_1 = [header];
+          var pAll_1 = function() {
+            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
+              var chk = chks_2[_i];
+              _this.ondata(null, chk, false);
+            }
+            chks_1 = [];
+          };
+          var tr_1 = this.d;
+          this.d = 0;
+          var ind_1 = this.u.length;
+          var uf_1 = mrg(file2, {
+            f,
+            u: u2,
+            o: o2,
+            t: function() {
+              if (file2.terminate)
+                file2.terminate();
+            },
+            r: function() {
+              pAll_1();
+              if (tr_1) {
+                var nxt = _this.u[ind_1 + 1];
+                if (nxt)
+                  nxt.r();
+                else
+                  _this.d = 1;
+              }
+              tr_1 = 1;
+            }
+          });
+          var cl_1 = 0;
+          file2.ondata = function(err2, dat, final) {
+            if (err2) {
+              _this.ondata(err2, dat, final);
+              _this.terminate();
+            } else {
+              cl_1 += dat.length;
+              chks_1.push(dat);
+              if (final) {
+                var dd = new u8(16);
+                wbytes(dd, 0, 134695760);
+                wbytes(dd, 4, file2.crc);
+                wbytes(dd, 8, cl_1);
+                wbytes(dd, 12, file2.size);
+                chks_1.push(dd);
+                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file2.crc, uf_1.size = file2.size;
+                if (tr_1)
+                  uf_1.r();
+                tr_1 = 1;
+              } else if (tr_1)
+                pAll_1();
+            }
+          };
+          this.u.push(uf_1);
+        }
+      };
+      Zip2.prototype.end = function() {
+        var _this = this;
+        if (this.d & 2) {
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
+          return;
+        }
+        if (this.d)
+          this.e();
+        else
+          this.u.push({
+            r: function() {
+              if (!(_this.d & 1))
+                return;
+              _this.u.splice(-1, 1);
+              _this.e();
+            },
+            t: function() {
+            }
+          });
+        this.d = 3;
+      };
+      Zip2.prototype.e = function() {
+        var bt = 0, l = 0, tl = 0;
+        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
+          var f = _a4[_i];
+          tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
+        }
+        var out = new u8(tl + 22);
+        for (var _b2 = 0, _c = this.u; _b2 < _c.length; _b2++) {
+          var f = _c[_b2];
+          wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
+          bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
+        }
+        wzf(out, bt, this.u.length, tl, l);
+        this.ondata(null, out, true);
+        this.d = 2;
+      };
+      Zip2.prototype.terminate = function() {
+        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
+          var f = _a4[_i];
+          f.t();
+        }
+        this.d = 2;
+      };
+      return Zip2;
+    })();
+  }
+});
+
+// src/bundle/manifest.ts
+import { createHash as createHash4 } from "node:crypto";
+function sha256(bytes) {
+  return createHash4("sha256").update(bytes).digest("hex");
+}
+function bundleDigest(entries) {
+  const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
+`).join("");
+  return sha256(lines2);
+}
+function manifestOf(entries, generator) {
+  const files = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+  return { version: 1, generator, algorithm: "sha256", files, digest: bundleDigest(files) };
+}
+var MANIFEST_FILE;
+var init_manifest = __esm({
+  "src/bundle/manifest.ts"() {
+    "use strict";
+    MANIFEST_FILE = "manifest.json";
+  }
+});
+
+// src/bundle/verify.ts
+import { readdir as readdir4, readFile as readFile5, stat as stat2 } from "node:fs/promises";
+import path16 from "node:path";
+async function readBundle(location3) {
+  const files = /* @__PURE__ */ new Map();
+  if ((await stat2(location3)).isDirectory()) {
+    for (const entry of await readdir4(location3, { recursive: true })) {
+      const full = path16.join(location3, String(entry));
+      if ((await stat2(full)).isFile())
+        files.set(toPosix(String(entry)), new Uint8Array(await readFile5(full)));
+    }
+  } else {
+    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile5(location3))))) {
+      if (!name.endsWith("/")) files.set(name, bytes);
+    }
+  }
+  return files;
+}
+function verifyFiles(files) {
+  const raw = files.get(MANIFEST_FILE);
+  if (!raw) return { ok: false, problems: [`${MANIFEST_FILE} is missing`], files: files.size };
+  let manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    return { ok: false, problems: [`${MANIFEST_FILE} is not valid JSON`], files: files.size };
+  }
+  const problems = [];
+  const listed2 = /* @__PURE__ */ new Set();
+  for (const entry of manifest.files ?? []) {
+    listed2.add(entry.path);
+    const bytes = files.get(entry.path);
+    if (!bytes) problems.push(`${entry.path}: missing`);
+    else if (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)
+      problems.push(`${entry.path}: content changed (SHA-256 differs)`);
+  }
+  for (const name of files.keys()) {
+    if (name !== MANIFEST_FILE && !listed2.has(name))
+      problems.push(`${name}: not in the manifest (added after the bundle was written)`);
+  }
+  const digest = bundleDigest(manifest.files ?? []);
+  if (digest !== manifest.digest)
+    problems.push(`${MANIFEST_FILE}: the bundle digest does not match its file list`);
+  return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed2.size };
+}
+async function verifyBundle(location3) {
+  return verifyFiles(await readBundle(location3));
+}
+var init_verify = __esm({
+  "src/bundle/verify.ts"() {
+    "use strict";
+    init_esm();
+    init_paths();
+    init_manifest();
   }
 });
 
@@ -26225,17 +27476,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path46) {
-      const ctrl = callVisitor(key, node2, visitor, path46);
+    function visit_(key, node2, visitor, path47) {
+      const ctrl = callVisitor(key, node2, visitor, path47);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path46, ctrl);
-        return visit_(key, ctrl, visitor, path46);
+        replaceNode(key, path47, ctrl);
+        return visit_(key, ctrl, visitor, path47);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path46 = Object.freeze(path46.concat(node2));
+          path47 = Object.freeze(path47.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path46);
+            const ci = visit_(i3, node2.items[i3], visitor, path47);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26246,13 +27497,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path46 = Object.freeze(path46.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path46);
+          path47 = Object.freeze(path47.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path47);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path46);
+          const cv = visit_("value", node2.value, visitor, path47);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26273,17 +27524,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path46) {
-      const ctrl = await callVisitor(key, node2, visitor, path46);
+    async function visitAsync_(key, node2, visitor, path47) {
+      const ctrl = await callVisitor(key, node2, visitor, path47);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path46, ctrl);
-        return visitAsync_(key, ctrl, visitor, path46);
+        replaceNode(key, path47, ctrl);
+        return visitAsync_(key, ctrl, visitor, path47);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path46 = Object.freeze(path46.concat(node2));
+          path47 = Object.freeze(path47.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path46);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path47);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26294,13 +27545,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path46 = Object.freeze(path46.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path46);
+          path47 = Object.freeze(path47.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path47);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path46);
+          const cv = await visitAsync_("value", node2.value, visitor, path47);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26327,23 +27578,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path46) {
+    function callVisitor(key, node2, visitor, path47) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path46);
+        return visitor(key, node2, path47);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path46);
+        return visitor.Map?.(key, node2, path47);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path46);
+        return visitor.Seq?.(key, node2, path47);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path46);
+        return visitor.Pair?.(key, node2, path47);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path46);
+        return visitor.Scalar?.(key, node2, path47);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path46);
+        return visitor.Alias?.(key, node2, path47);
       return void 0;
     }
-    function replaceNode(key, path46, node2) {
-      const parent = path46[path46.length - 1];
+    function replaceNode(key, path47, node2) {
+      const parent = path47[path47.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -26716,8 +27967,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count4, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count4);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -26825,13 +28076,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity3.isCollection(node2)) {
-        let count3 = 0;
+        let count4 = 0;
         for (const item of node2.items) {
           const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count3)
-            count3 = c3;
+          if (c3 > count4)
+            count4 = c3;
         }
-        return count3;
+        return count4;
       } else if (identity3.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -26955,10 +28206,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path46, value) {
+    function collectionFromPath(schema, path47, value) {
       let v = value;
-      for (let i3 = path46.length - 1; i3 >= 0; --i3) {
-        const k = path46[i3];
+      for (let i3 = path47.length - 1; i3 >= 0; --i3) {
+        const k = path47[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -26977,7 +28228,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path46) => path46 == null || typeof path46 === "object" && !!path46[Symbol.iterator]().next().done;
+    var isEmptyPath = (path47) => path47 == null || typeof path47 === "object" && !!path47[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27007,11 +28258,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path46, value) {
-        if (isEmptyPath(path46))
+      addIn(path47, value) {
+        if (isEmptyPath(path47))
           this.add(value);
         else {
-          const [key, ...rest] = path46;
+          const [key, ...rest] = path47;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27025,8 +28276,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path46) {
-        const [key, ...rest] = path46;
+      deleteIn(path47) {
+        const [key, ...rest] = path47;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27040,8 +28291,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path46, keepScalar) {
-        const [key, ...rest] = path46;
+      getIn(path47, keepScalar) {
+        const [key, ...rest] = path47;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27059,8 +28310,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path46) {
-        const [key, ...rest] = path46;
+      hasIn(path47) {
+        const [key, ...rest] = path47;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27070,8 +28321,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path46, value) {
-        const [key, ...rest] = path46;
+      setIn(path47, value) {
+        const [key, ...rest] = path47;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29586,9 +30837,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path46, value) {
+      addIn(path47, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path46, value);
+          this.contents.addIn(path47, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29663,14 +30914,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path46) {
-        if (Collection.isEmptyPath(path46)) {
+      deleteIn(path47) {
+        if (Collection.isEmptyPath(path47)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path46) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path47) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29685,10 +30936,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path46, keepScalar) {
-        if (Collection.isEmptyPath(path46))
+      getIn(path47, keepScalar) {
+        if (Collection.isEmptyPath(path47))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path46, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path47, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -29699,10 +30950,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path46) {
-        if (Collection.isEmptyPath(path46))
+      hasIn(path47) {
+        if (Collection.isEmptyPath(path47))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path46) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path47) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -29719,13 +30970,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path46, value) {
-        if (Collection.isEmptyPath(path46)) {
+      setIn(path47, value) {
+        if (Collection.isEmptyPath(path47)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path46), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path47), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path46, value);
+          this.contents.setIn(path47, value);
         }
       }
       /**
@@ -29784,8 +31035,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count4, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count4);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -29862,12 +31113,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count3 = 1;
+        let count4 = 1;
         const end = error62.linePos[1];
         if (end?.line === line2 && end.col > col) {
-          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count4 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count3);
+        const pointer = " ".repeat(ci) + "^".repeat(count4);
         error62.message += `:
 
 ${lineStr}
@@ -31686,9 +32937,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path46) => {
+    visit3.itemAtPath = (cst, path47) => {
       let item = cst;
-      for (const [field, index] of path46) {
+      for (const [field, index] of path47) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -31697,23 +32948,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path46) => {
-      const parent = visit3.itemAtPath(cst, path46.slice(0, -1));
-      const field = path46[path46.length - 1][0];
+    visit3.parentCollection = (cst, path47) => {
+      const parent = visit3.itemAtPath(cst, path47.slice(0, -1));
+      const field = path47[path47.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path46, item, visitor) {
-      let ctrl = visitor(item, path46);
+    function _visit(path47, item, visitor) {
+      let ctrl = visitor(item, path47);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path46.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path47.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -31724,10 +32975,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path46);
+            ctrl = ctrl(item, path47);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path46) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path47) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -33478,10 +34729,10 @@ var require_dist = __commonJS({
   }
 });
 
-// src/controls/model.ts
+// src/catalog/model.ts
 var CATEGORY_IDS, catalogSchema, stringOrList, mappingRowSchema, mappingSchema;
 var init_model = __esm({
-  "src/controls/model.ts"() {
+  "src/catalog/model.ts"() {
     "use strict";
     init_zod();
     CATEGORY_IDS = [
@@ -33533,12 +34784,12 @@ var init_model = __esm({
   }
 });
 
-// src/controls/data-files.ts
-import { createHash as createHash4 } from "node:crypto";
+// src/catalog/data-files.ts
+import { createHash as createHash5 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 function dataDir() {
-  return path16.join(packageRoot(), "src", "controls", "data");
+  return path17.join(packageRoot(), "src", "catalog", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -33552,19 +34803,19 @@ function load(file2, schema) {
   return {
     data: parsed.data,
     file: file2,
-    sha256: createHash4("sha256").update(bytes).digest("hex"),
+    sha256: createHash5("sha256").update(bytes).digest("hex"),
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path16.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path17.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path16.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path17.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
 var init_data_files = __esm({
-  "src/controls/data-files.ts"() {
+  "src/catalog/data-files.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
@@ -33573,9 +34824,128 @@ var init_data_files = __esm({
   }
 });
 
+// src/yaml-source.ts
+function aliasProblems(doc, lineCounter) {
+  const anchors = /* @__PURE__ */ new Map();
+  const problems = [];
+  (0, import_yaml2.visit)(doc, (_key, node2, ancestors) => {
+    if ((0, import_yaml2.isAlias)(node2)) {
+      const target = anchors.get(node2.source);
+      const line2 = lineCounter.linePos(node2.range?.[0] ?? 0).line;
+      const name = quoteForMessage(`*${node2.source}`);
+      if (!target) problems.push(`line ${line2}: YAML aliases: ${name} has no anchor before it`);
+      else if (ancestors.includes(target))
+        problems.push(`line ${line2}: YAML aliases: ${name} is inside its own anchor (a cycle)`);
+    } else if ((0, import_yaml2.isNode)(node2) && node2.anchor) anchors.set(node2.anchor, node2);
+  });
+  return problems;
+}
+function parseYamlSource(text3, file2) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file2,
+      doc.errors.map(
+        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${clipForMessage(e.message.split("\n")[0] ?? "", 300)}`
+      )
+    );
+  }
+  const broken = aliasProblems(doc, lineCounter);
+  if (broken.length > 0) throw new ConfigError(file2, broken);
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error62) {
+    if (!(error62 instanceof ReferenceError)) throw error62;
+    let first;
+    (0, import_yaml2.visit)(doc, {
+      Alias: (_key, node2) => {
+        first = node2;
+        return import_yaml2.visit.BREAK;
+      }
+    });
+    const line2 = lineCounter.linePos(first?.range?.[0] ?? 0).line;
+    throw new ConfigError(file2, [
+      `line ${line2}: YAML aliases: they expand to too much data (over ${MAX_ALIAS_COUNT} weighted alias uses)`
+    ]);
+  }
+  const lineOf = (keys, unknownKey) => {
+    const last = keys[keys.length - 1];
+    const node2 = (unknownKey !== void 0 ? keyNodeAt(doc, keys, unknownKey) : typeof last === "string" ? keyNodeAt(doc, keys.slice(0, -1), last) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
+    return node2?.range ? lineCounter.linePos(node2.range[0]).line : void 0;
+  };
+  return { doc, data, lineOf };
+}
+function nodeAt(doc, keys) {
+  let node2 = doc.contents;
+  for (const key of keys) {
+    if ((0, import_yaml2.isMap)(node2)) node2 = node2.get(String(key), true);
+    else if ((0, import_yaml2.isSeq)(node2)) node2 = node2.get(Number(key), true);
+    else return void 0;
+  }
+  return node2;
+}
+function keyNodeAt(doc, keys, key) {
+  const map2 = keys.length === 0 ? doc.contents : nodeAt(doc, keys);
+  if (!(0, import_yaml2.isMap)(map2)) return void 0;
+  const pair = map2.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === key);
+  return pair && (0, import_yaml2.isScalar)(pair.key) ? pair.key : void 0;
+}
+function valueAt(data, keys) {
+  let value = data;
+  for (const key of keys) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function keyPath(keys) {
+  const part = (k, i3) => {
+    if (typeof k === "number") return `[${k}]`;
+    return PLAIN_KEY.test(String(k)) ? `${i3 === 0 ? "" : "."}${String(k)}` : `[${quoteForMessage(String(k))}]`;
+  };
+  return keys.map(part).join("") || "(top level)";
+}
+function describeIssue(issue2, data) {
+  const bad = valueAt(data, issue2.path);
+  const shown = bad === void 0 ? "" : ` (got ${quoteForMessage(bad)})`;
+  switch (issue2.code) {
+    case "invalid_value": {
+      const values = issue2.values.map((v) => JSON.stringify(v));
+      if (values.length === 1) return `expected ${values[0]}${shown}`;
+      return values.length > 12 ? `expected one of ${values.slice(0, 6).join(", ")}, … (${values.length} allowed values)${shown}` : `expected one of ${values.join(", ")}${shown}`;
+    }
+    case "unrecognized_keys": {
+      const listed2 = issue2.keys.slice(0, MAX_LISTED_KEYS).map((k) => quoteForMessage(k));
+      const more = issue2.keys.length > MAX_LISTED_KEYS ? `, … (${issue2.keys.length} in all)` : "";
+      return `unknown key${issue2.keys.length > 1 ? "s" : ""} ${listed2.join(", ")}${more}`;
+    }
+    default:
+      return `${clipForMessage(issue2.message, MAX_ISSUE_MESSAGE_CHARS)}${shown}`;
+  }
+}
+function locateIssues(source, issues) {
+  return issues.map((issue2) => {
+    const line2 = source.lineOf(issue2.path, issue2.code === "unrecognized_keys" ? issue2.keys[0] : void 0);
+    return `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(issue2.path)}: ${describeIssue(issue2, source.data)}`;
+  });
+}
+var import_yaml2, MAX_ALIAS_COUNT, MAX_LISTED_KEYS, MAX_ISSUE_MESSAGE_CHARS;
+var init_yaml_source = __esm({
+  "src/yaml-source.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    init_errors();
+    MAX_ALIAS_COUNT = 100;
+    MAX_LISTED_KEYS = 10;
+    MAX_ISSUE_MESSAGE_CHARS = 300;
+  }
+});
+
 // src/findings/finding.ts
-function severityRank(severity2) {
-  return SEVERITIES.length - 1 - SEVERITIES.indexOf(severity2);
+function severityRank(severity3) {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(severity3);
 }
 var SEVERITIES;
 var init_finding = __esm({
@@ -33758,129 +35128,10 @@ var init_schema = __esm({
   }
 });
 
-// src/config/yaml-source.ts
-function aliasProblems(doc, lineCounter) {
-  const anchors = /* @__PURE__ */ new Map();
-  const problems = [];
-  (0, import_yaml2.visit)(doc, (_key, node2, ancestors) => {
-    if ((0, import_yaml2.isAlias)(node2)) {
-      const target = anchors.get(node2.source);
-      const line2 = lineCounter.linePos(node2.range?.[0] ?? 0).line;
-      const name = quoteForMessage(`*${node2.source}`);
-      if (!target) problems.push(`line ${line2}: YAML aliases: ${name} has no anchor before it`);
-      else if (ancestors.includes(target))
-        problems.push(`line ${line2}: YAML aliases: ${name} is inside its own anchor (a cycle)`);
-    } else if ((0, import_yaml2.isNode)(node2) && node2.anchor) anchors.set(node2.anchor, node2);
-  });
-  return problems;
-}
-function parseYamlSource(text3, file2) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file2,
-      doc.errors.map(
-        (e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${clipForMessage(e.message.split("\n")[0] ?? "", 300)}`
-      )
-    );
-  }
-  const broken = aliasProblems(doc, lineCounter);
-  if (broken.length > 0) throw new ConfigError(file2, broken);
-  let data;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
-  } catch (error62) {
-    if (!(error62 instanceof ReferenceError)) throw error62;
-    let first;
-    (0, import_yaml2.visit)(doc, {
-      Alias: (_key, node2) => {
-        first = node2;
-        return import_yaml2.visit.BREAK;
-      }
-    });
-    const line2 = lineCounter.linePos(first?.range?.[0] ?? 0).line;
-    throw new ConfigError(file2, [
-      `line ${line2}: YAML aliases: they expand to too much data (over ${MAX_ALIAS_COUNT} weighted alias uses)`
-    ]);
-  }
-  const lineOf = (keys, unknownKey) => {
-    const last = keys[keys.length - 1];
-    const node2 = (unknownKey !== void 0 ? keyNodeAt(doc, keys, unknownKey) : typeof last === "string" ? keyNodeAt(doc, keys.slice(0, -1), last) : void 0) ?? nodeAt(doc, keys) ?? nodeAt(doc, keys.slice(0, -1));
-    return node2?.range ? lineCounter.linePos(node2.range[0]).line : void 0;
-  };
-  return { doc, data, lineOf };
-}
-function nodeAt(doc, keys) {
-  let node2 = doc.contents;
-  for (const key of keys) {
-    if ((0, import_yaml2.isMap)(node2)) node2 = node2.get(String(key), true);
-    else if ((0, import_yaml2.isSeq)(node2)) node2 = node2.get(Number(key), true);
-    else return void 0;
-  }
-  return node2;
-}
-function keyNodeAt(doc, keys, key) {
-  const map2 = keys.length === 0 ? doc.contents : nodeAt(doc, keys);
-  if (!(0, import_yaml2.isMap)(map2)) return void 0;
-  const pair = map2.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === key);
-  return pair && (0, import_yaml2.isScalar)(pair.key) ? pair.key : void 0;
-}
-function valueAt(data, keys) {
-  let value = data;
-  for (const key of keys) {
-    if (value === null || typeof value !== "object") return void 0;
-    value = value[key];
-  }
-  return value;
-}
-function keyPath(keys) {
-  const part = (k, i3) => {
-    if (typeof k === "number") return `[${k}]`;
-    return PLAIN_KEY.test(String(k)) ? `${i3 === 0 ? "" : "."}${String(k)}` : `[${quoteForMessage(String(k))}]`;
-  };
-  return keys.map(part).join("") || "(top level)";
-}
-function describeIssue(issue2, data) {
-  const bad = valueAt(data, issue2.path);
-  const shown = bad === void 0 ? "" : ` (got ${quoteForMessage(bad)})`;
-  switch (issue2.code) {
-    case "invalid_value": {
-      const values = issue2.values.map((v) => JSON.stringify(v));
-      if (values.length === 1) return `expected ${values[0]}${shown}`;
-      return values.length > 12 ? `expected one of ${values.slice(0, 6).join(", ")}, … (${values.length} allowed values)${shown}` : `expected one of ${values.join(", ")}${shown}`;
-    }
-    case "unrecognized_keys": {
-      const listed2 = issue2.keys.slice(0, MAX_LISTED_KEYS).map((k) => quoteForMessage(k));
-      const more = issue2.keys.length > MAX_LISTED_KEYS ? `, … (${issue2.keys.length} in all)` : "";
-      return `unknown key${issue2.keys.length > 1 ? "s" : ""} ${listed2.join(", ")}${more}`;
-    }
-    default:
-      return `${clipForMessage(issue2.message, MAX_ISSUE_MESSAGE_CHARS)}${shown}`;
-  }
-}
-function locateIssues(source, issues) {
-  return issues.map((issue2) => {
-    const line2 = source.lineOf(issue2.path, issue2.code === "unrecognized_keys" ? issue2.keys[0] : void 0);
-    return `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(issue2.path)}: ${describeIssue(issue2, source.data)}`;
-  });
-}
-var import_yaml2, MAX_ALIAS_COUNT, MAX_LISTED_KEYS, MAX_ISSUE_MESSAGE_CHARS;
-var init_yaml_source = __esm({
-  "src/config/yaml-source.ts"() {
-    "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
-    init_errors();
-    MAX_ALIAS_COUNT = 100;
-    MAX_LISTED_KEYS = 10;
-    MAX_ISSUE_MESSAGE_CHARS = 300;
-  }
-});
-
 // src/config/load.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { readFile as readFile5 } from "node:fs/promises";
-import path17 from "node:path";
+import { readFile as readFile6 } from "node:fs/promises";
+import path18 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -33888,15 +35139,15 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path17.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path18.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path17.join(d, n2))).find((f) => existsSync4(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path18.join(d, n2))).find((f) => existsSync4(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
   try {
-    text3 = await readFile5(file2, "utf8");
+    text3 = await readFile6(file2, "utf8");
   } catch {
     throw new ConfigError(file2, ["cannot read the file"]);
   }
@@ -33907,8 +35158,8 @@ var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     init_errors();
-    init_schema();
     init_yaml_source();
+    init_schema();
     CONFIG_FILE_NAMES = [".controlgate.yml", ".controlgate.yaml"];
   }
 });
@@ -33969,1259 +35220,468 @@ exclude: []
   }
 });
 
-// node_modules/fflate/esm/index.mjs
-import { createRequire } from "module";
-function inflateSync(data, opts) {
-  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-function strToU8(str, latin1) {
-  if (latin1) {
-    var ar_1 = new u8(str.length);
-    for (var i3 = 0; i3 < str.length; ++i3)
-      ar_1[i3] = str.charCodeAt(i3);
-    return ar_1;
-  }
-  if (te)
-    return te.encode(str);
-  var l = str.length;
-  var ar = new u8(str.length + (str.length >> 1));
-  var ai = 0;
-  var w = function(v) {
-    ar[ai++] = v;
-  };
-  for (var i3 = 0; i3 < l; ++i3) {
-    if (ai + 5 > ar.length) {
-      var n2 = new u8(ai + 8 + (l - i3 << 1));
-      n2.set(ar);
-      ar = n2;
-    }
-    var c3 = str.charCodeAt(i3);
-    if (c3 < 128 || latin1)
-      w(c3);
-    else if (c3 < 2048)
-      w(192 | c3 >> 6), w(128 | c3 & 63);
-    else if (c3 > 55295 && c3 < 57344)
-      c3 = 65536 + (c3 & 1023 << 10) | str.charCodeAt(++i3) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
-    else
-      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
-  }
-  return slc(ar, 0, ai);
-}
-function strFromU8(dat, latin1) {
-  if (latin1) {
-    var r = "";
-    for (var i3 = 0; i3 < dat.length; i3 += 16384)
-      r += String.fromCharCode.apply(null, dat.subarray(i3, i3 + 16384));
-    return r;
-  } else if (td) {
-    return td.decode(dat);
-  } else {
-    var _a4 = dutf8(dat), s = _a4.s, r = _a4.r;
-    if (r.length)
-      err(8);
-    return s;
-  }
-}
-function unzipSync(data, opts) {
-  var files = {};
-  var e = data.length - 22;
-  for (; b4(data, e) != 101010256; --e) {
-    if (!e || data.length - e > 65558)
-      err(13);
-  }
-  ;
-  var c3 = b2(data, e + 8);
-  if (!c3)
-    return {};
-  var o2 = b4(data, e + 16);
-  var z2 = b4(data, e - 20) == 117853008;
-  if (z2) {
-    var ze = b4(data, e - 12);
-    z2 = b4(data, ze) == 101075792;
-    if (z2) {
-      c3 = b4(data, ze + 32);
-      o2 = b4(data, ze + 48);
-    }
-  }
-  var fltr = opts && opts.filter;
-  for (var i3 = 0; i3 < c3; ++i3) {
-    var _a4 = zh(data, o2, z2), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn = _a4[3], no = _a4[4], off = _a4[5], b = slzh(data, off);
-    o2 = no;
-    if (!fltr || fltr({
-      name: fn,
-      size: sc,
-      originalSize: su,
-      compression: c_2
-    })) {
-      if (!c_2)
-        files[fn] = slc(data, b, b + sc);
-      else if (c_2 == 8)
-        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
-      else
-        err(14, "unknown compression type " + c_2);
-    }
-  }
-  return files;
-}
-var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, b2, b4, b8, wbytes, Deflate, te, td, tds, dutf8, dbf, slzh, zh, z64hs, exfl, wzh, wzf, ZipPassThrough, ZipDeflate, Zip;
-var init_esm = __esm({
-  "node_modules/fflate/esm/index.mjs"() {
-    require2 = createRequire("/");
-    try {
-      _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
-    } catch (e) {
-    }
-    u8 = Uint8Array;
-    u16 = Uint16Array;
-    i32 = Int32Array;
-    fleb = new u8([
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      1,
-      1,
-      2,
-      2,
-      2,
-      2,
-      3,
-      3,
-      3,
-      3,
-      4,
-      4,
-      4,
-      4,
-      5,
-      5,
-      5,
-      5,
-      0,
-      /* unused */
-      0,
-      0,
-      /* impossible */
-      0
-    ]);
-    fdeb = new u8([
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      2,
-      2,
-      3,
-      3,
-      4,
-      4,
-      5,
-      5,
-      6,
-      6,
-      7,
-      7,
-      8,
-      8,
-      9,
-      9,
-      10,
-      10,
-      11,
-      11,
-      12,
-      12,
-      13,
-      13,
-      /* unused */
-      0,
-      0
-    ]);
-    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    freb = function(eb, start) {
-      var b = new u16(31);
-      for (var i3 = 0; i3 < 31; ++i3) {
-        b[i3] = start += 1 << eb[i3 - 1];
-      }
-      var r = new i32(b[30]);
-      for (var i3 = 1; i3 < 30; ++i3) {
-        for (var j = b[i3]; j < b[i3 + 1]; ++j) {
-          r[j] = j - b[i3] << 5 | i3;
-        }
-      }
-      return { b, r };
-    };
-    _a3 = freb(fleb, 2);
-    fl = _a3.b;
-    revfl = _a3.r;
-    fl[28] = 258, revfl[258] = 28;
-    _b = freb(fdeb, 0);
-    fd = _b.b;
-    revfd = _b.r;
-    rev = new u16(32768);
-    for (i = 0; i < 32768; ++i) {
-      x = (i & 43690) >> 1 | (i & 21845) << 1;
-      x = (x & 52428) >> 2 | (x & 13107) << 2;
-      x = (x & 61680) >> 4 | (x & 3855) << 4;
-      rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
-    }
-    hMap = (function(cd, mb, r) {
-      var s = cd.length;
-      var i3 = 0;
-      var l = new u16(mb);
-      for (; i3 < s; ++i3) {
-        if (cd[i3])
-          ++l[cd[i3] - 1];
-      }
-      var le = new u16(mb);
-      for (i3 = 1; i3 < mb; ++i3) {
-        le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
-      }
-      var co;
-      if (r) {
-        co = new u16(1 << mb);
-        var rvb = 15 - mb;
-        for (i3 = 0; i3 < s; ++i3) {
-          if (cd[i3]) {
-            var sv = i3 << 4 | cd[i3];
-            var r_1 = mb - cd[i3];
-            var v = le[cd[i3] - 1]++ << r_1;
-            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
-              co[rev[v] >> rvb] = sv;
-            }
-          }
-        }
-      } else {
-        co = new u16(s);
-        for (i3 = 0; i3 < s; ++i3) {
-          if (cd[i3]) {
-            co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
-          }
-        }
-      }
-      return co;
+// src/sarif/model.ts
+var int2, optString, message, multiformat, propertyBag, level, region, artifactLocation, location, toolComponentReference, descriptorReference, reportingDescriptor, toolComponent, suppression, result, run, sarifLogSchema;
+var init_model2 = __esm({
+  "src/sarif/model.ts"() {
+    "use strict";
+    init_zod();
+    int2 = external_exports.number().int();
+    optString = external_exports.string().optional();
+    message = external_exports.looseObject({
+      text: optString,
+      markdown: optString,
+      id: optString,
+      arguments: external_exports.array(external_exports.string()).optional()
     });
-    flt = new u8(288);
-    for (i = 0; i < 144; ++i)
-      flt[i] = 8;
-    for (i = 144; i < 256; ++i)
-      flt[i] = 9;
-    for (i = 256; i < 280; ++i)
-      flt[i] = 7;
-    for (i = 280; i < 288; ++i)
-      flt[i] = 8;
-    fdt = new u8(32);
-    for (i = 0; i < 32; ++i)
-      fdt[i] = 5;
-    flm = /* @__PURE__ */ hMap(flt, 9, 0);
-    flrm = /* @__PURE__ */ hMap(flt, 9, 1);
-    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
-    fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
-    max = function(a2) {
-      var m = a2[0];
-      for (var i3 = 1; i3 < a2.length; ++i3) {
-        if (a2[i3] > m)
-          m = a2[i3];
-      }
-      return m;
-    };
-    bits = function(d, p, m) {
-      var o2 = p / 8 | 0;
-      return (d[o2] | d[o2 + 1] << 8) >> (p & 7) & m;
-    };
-    bits16 = function(d, p) {
-      var o2 = p / 8 | 0;
-      return (d[o2] | d[o2 + 1] << 8 | d[o2 + 2] << 16) >> (p & 7);
-    };
-    shft = function(p) {
-      return (p + 7) / 8 | 0;
-    };
-    slc = function(v, s, e) {
-      if (s == null || s < 0)
-        s = 0;
-      if (e == null || e > v.length)
-        e = v.length;
-      return new u8(v.subarray(s, e));
-    };
-    ec = [
-      "unexpected EOF",
-      "invalid block type",
-      "invalid length/literal",
-      "invalid distance",
-      "stream finished",
-      "no stream handler",
-      ,
-      // determined by compression function
-      "no callback",
-      "invalid UTF-8 data",
-      "extra field too long",
-      "date not in range 1980-2099",
-      "filename too long",
-      "stream finishing",
-      "invalid zip data"
-      // determined by unknown compression method
-    ];
-    err = function(ind, msg, nt) {
-      var e = new Error(msg || ec[ind]);
-      e.code = ind;
-      if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-      if (!nt)
-        throw e;
-      return e;
-    };
-    inflt = function(dat, st, buf, dict) {
-      var sl = dat.length, dl = dict ? dict.length : 0;
-      if (!sl || st.f && !st.l)
-        return buf || new u8(0);
-      var noBuf = !buf;
-      var resize = noBuf || st.i != 2;
-      var noSt = st.i;
-      if (noBuf)
-        buf = new u8(sl * 3);
-      var cbuf = function(l2) {
-        var bl = buf.length;
-        if (l2 > bl) {
-          var nbuf = new u8(Math.max(bl * 2, l2));
-          nbuf.set(buf);
-          buf = nbuf;
-        }
-      };
-      var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
-      var tbts = sl * 8;
-      do {
-        if (!lm) {
-          final = bits(dat, pos, 1);
-          var type = bits(dat, pos + 1, 3);
-          pos += 3;
-          if (!type) {
-            var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
-            if (t > sl) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt + l);
-            buf.set(dat.subarray(s, t), bt);
-            st.b = bt += l, st.p = pos = t * 8, st.f = final;
-            continue;
-          } else if (type == 1)
-            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-          else if (type == 2) {
-            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-            var tl = hLit + bits(dat, pos + 5, 31) + 1;
-            pos += 14;
-            var ldt = new u8(tl);
-            var clt = new u8(19);
-            for (var i3 = 0; i3 < hcLen; ++i3) {
-              clt[clim[i3]] = bits(dat, pos + i3 * 3, 7);
-            }
-            pos += hcLen * 3;
-            var clb = max(clt), clbmsk = (1 << clb) - 1;
-            var clm = hMap(clt, clb, 1);
-            for (var i3 = 0; i3 < tl; ) {
-              var r = clm[bits(dat, pos, clbmsk)];
-              pos += r & 15;
-              var s = r >> 4;
-              if (s < 16) {
-                ldt[i3++] = s;
-              } else {
-                var c3 = 0, n2 = 0;
-                if (s == 16)
-                  n2 = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i3 - 1];
-                else if (s == 17)
-                  n2 = 3 + bits(dat, pos, 7), pos += 3;
-                else if (s == 18)
-                  n2 = 11 + bits(dat, pos, 127), pos += 7;
-                while (n2--)
-                  ldt[i3++] = c3;
-              }
-            }
-            var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
-            lbt = max(lt);
-            dbt = max(dt);
-            lm = hMap(lt, lbt, 1);
-            dm = hMap(dt, dbt, 1);
-          } else
-            err(1);
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
-          }
-        }
-        if (resize)
-          cbuf(bt + 131072);
-        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-        var lpos = pos;
-        for (; ; lpos = pos) {
-          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
-          pos += c3 & 15;
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
-          }
-          if (!c3)
-            err(2);
-          if (sym < 256)
-            buf[bt++] = sym;
-          else if (sym == 256) {
-            lpos = pos, lm = null;
-            break;
-          } else {
-            var add = sym - 254;
-            if (sym > 264) {
-              var i3 = sym - 257, b = fleb[i3];
-              add = bits(dat, pos, (1 << b) - 1) + fl[i3];
-              pos += b;
-            }
-            var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
-            if (!d)
-              err(3);
-            pos += d & 15;
-            var dt = fd[dsym];
-            if (dsym > 3) {
-              var b = fdeb[dsym];
-              dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
-            }
-            if (pos > tbts) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt + 131072);
-            var end = bt + add;
-            if (bt < dt) {
-              var shift2 = dl - dt, dend = Math.min(dt, end);
-              if (shift2 + bt < 0)
-                err(3);
-              for (; bt < dend; ++bt)
-                buf[bt] = dict[shift2 + bt];
-            }
-            for (; bt < end; ++bt)
-              buf[bt] = buf[bt - dt];
-          }
-        }
-        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
-        if (lm)
-          final = 1, st.m = lbt, st.d = dm, st.n = dbt;
-      } while (!final);
-      return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
-    };
-    wbits = function(d, p, v) {
-      v <<= p & 7;
-      var o2 = p / 8 | 0;
-      d[o2] |= v;
-      d[o2 + 1] |= v >> 8;
-    };
-    wbits16 = function(d, p, v) {
-      v <<= p & 7;
-      var o2 = p / 8 | 0;
-      d[o2] |= v;
-      d[o2 + 1] |= v >> 8;
-      d[o2 + 2] |= v >> 16;
-    };
-    hTree = function(d, mb) {
-      var t = [];
-      for (var i3 = 0; i3 < d.length; ++i3) {
-        if (d[i3])
-          t.push({ s: i3, f: d[i3] });
-      }
-      var s = t.length;
-      var t2 = t.slice();
-      if (!s)
-        return { t: et, l: 0 };
-      if (s == 1) {
-        var v = new u8(t[0].s + 1);
-        v[t[0].s] = 1;
-        return { t: v, l: 1 };
-      }
-      t.sort(function(a2, b) {
-        return a2.f - b.f;
-      });
-      t.push({ s: -1, f: 25001 });
-      var l = t[0], r = t[1], i0 = 0, i1 = 1, i22 = 2;
-      t[0] = { s: -1, f: l.f + r.f, l, r };
-      while (i1 != s - 1) {
-        l = t[t[i0].f < t[i22].f ? i0++ : i22++];
-        r = t[i0 != i1 && t[i0].f < t[i22].f ? i0++ : i22++];
-        t[i1++] = { s: -1, f: l.f + r.f, l, r };
-      }
-      var maxSym = t2[0].s;
-      for (var i3 = 1; i3 < s; ++i3) {
-        if (t2[i3].s > maxSym)
-          maxSym = t2[i3].s;
-      }
-      var tr = new u16(maxSym + 1);
-      var mbt = ln(t[i1 - 1], tr, 0);
-      if (mbt > mb) {
-        var i3 = 0, dt = 0;
-        var lft = mbt - mb, cst = 1 << lft;
-        t2.sort(function(a2, b) {
-          return tr[b.s] - tr[a2.s] || a2.f - b.f;
-        });
-        for (; i3 < s; ++i3) {
-          var i2_1 = t2[i3].s;
-          if (tr[i2_1] > mb) {
-            dt += cst - (1 << mbt - tr[i2_1]);
-            tr[i2_1] = mb;
-          } else
-            break;
-        }
-        dt >>= lft;
-        while (dt > 0) {
-          var i2_2 = t2[i3].s;
-          if (tr[i2_2] < mb)
-            dt -= 1 << mb - tr[i2_2]++ - 1;
-          else
-            ++i3;
-        }
-        for (; i3 >= 0 && dt; --i3) {
-          var i2_3 = t2[i3].s;
-          if (tr[i2_3] == mb) {
-            --tr[i2_3];
-            ++dt;
-          }
-        }
-        mbt = mb;
-      }
-      return { t: new u8(tr), l: mbt };
-    };
-    ln = function(n2, l, d) {
-      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
-    };
-    lc = function(c3) {
-      var s = c3.length;
-      while (s && !c3[--s])
-        ;
-      var cl = new u16(++s);
-      var cli = 0, cln = c3[0], cls = 1;
-      var w = function(v) {
-        cl[cli++] = v;
-      };
-      for (var i3 = 1; i3 <= s; ++i3) {
-        if (c3[i3] == cln && i3 != s)
-          ++cls;
-        else {
-          if (!cln && cls > 2) {
-            for (; cls > 138; cls -= 138)
-              w(32754);
-            if (cls > 2) {
-              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
-              cls = 0;
-            }
-          } else if (cls > 3) {
-            w(cln), --cls;
-            for (; cls > 6; cls -= 6)
-              w(8304);
-            if (cls > 2)
-              w(cls - 3 << 5 | 8208), cls = 0;
-          }
-          while (cls--)
-            w(cln);
-          cls = 1;
-          cln = c3[i3];
-        }
-      }
-      return { c: cl.subarray(0, cli), n: s };
-    };
-    clen = function(cf, cl) {
-      var l = 0;
-      for (var i3 = 0; i3 < cl.length; ++i3)
-        l += cf[i3] * cl[i3];
-      return l;
-    };
-    wfblk = function(out, pos, dat) {
-      var s = dat.length;
-      var o2 = shft(pos + 2);
-      out[o2] = s & 255;
-      out[o2 + 1] = s >> 8;
-      out[o2 + 2] = out[o2] ^ 255;
-      out[o2 + 3] = out[o2 + 1] ^ 255;
-      for (var i3 = 0; i3 < s; ++i3)
-        out[o2 + i3 + 4] = dat[i3];
-      return (o2 + 4 + s) * 8;
-    };
-    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
-      wbits(out, p++, final);
-      ++lf[256];
-      var _a4 = hTree(lf, 15), dlt = _a4.t, mlb = _a4.l;
-      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
-      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
-      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-      var lcfreq = new u16(19);
-      for (var i3 = 0; i3 < lclt.length; ++i3)
-        ++lcfreq[lclt[i3] & 31];
-      for (var i3 = 0; i3 < lcdt.length; ++i3)
-        ++lcfreq[lcdt[i3] & 31];
-      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
-      var nlcc = 19;
-      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
-        ;
-      var flen = bl + 5 << 3;
-      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
-      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
-      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
-        return wfblk(out, p, dat.subarray(bs, bs + bl));
-      var lm, ll, dm, dl;
-      wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
-      if (dtlen < ftlen) {
-        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
-        var llm = hMap(lct, mlcb, 0);
-        wbits(out, p, nlc - 257);
-        wbits(out, p + 5, ndc - 1);
-        wbits(out, p + 10, nlcc - 4);
-        p += 14;
-        for (var i3 = 0; i3 < nlcc; ++i3)
-          wbits(out, p + 3 * i3, lct[clim[i3]]);
-        p += 3 * nlcc;
-        var lcts = [lclt, lcdt];
-        for (var it = 0; it < 2; ++it) {
-          var clct = lcts[it];
-          for (var i3 = 0; i3 < clct.length; ++i3) {
-            var len = clct[i3] & 31;
-            wbits(out, p, llm[len]), p += lct[len];
-            if (len > 15)
-              wbits(out, p, clct[i3] >> 5 & 127), p += clct[i3] >> 12;
-          }
-        }
-      } else {
-        lm = flm, ll = flt, dm = fdm, dl = fdt;
-      }
-      for (var i3 = 0; i3 < li; ++i3) {
-        var sym = syms[i3];
-        if (sym > 255) {
-          var len = sym >> 18 & 31;
-          wbits16(out, p, lm[len + 257]), p += ll[len + 257];
-          if (len > 7)
-            wbits(out, p, sym >> 23 & 31), p += fleb[len];
-          var dst = sym & 31;
-          wbits16(out, p, dm[dst]), p += dl[dst];
-          if (dst > 3)
-            wbits16(out, p, sym >> 5 & 8191), p += fdeb[dst];
-        } else {
-          wbits16(out, p, lm[sym]), p += ll[sym];
-        }
-      }
-      wbits16(out, p, lm[256]);
-      return p + ll[256];
-    };
-    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
-    et = /* @__PURE__ */ new u8(0);
-    dflt = function(dat, lvl, plvl, pre, post2, st) {
-      var s = st.z || dat.length;
-      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post2);
-      var w = o2.subarray(pre, o2.length - post2);
-      var lst = st.l;
-      var pos = (st.r || 0) & 7;
-      if (lvl) {
-        if (pos)
-          w[0] = st.r >> 3;
-        var opt = deo[lvl - 1];
-        var n2 = opt >> 13, c3 = opt & 8191;
-        var msk_1 = (1 << plvl) - 1;
-        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
-        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function(i4) {
-          return (dat[i4] ^ dat[i4 + 1] << bs1_1 ^ dat[i4 + 2] << bs2_1) & msk_1;
-        };
-        var syms = new i32(25e3);
-        var lf = new u16(288), df = new u16(32);
-        var lc_1 = 0, eb = 0, i3 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
-        for (; i3 + 2 < s; ++i3) {
-          var hv = hsh(i3);
-          var imod = i3 & 32767, pimod = head[hv];
-          prev[imod] = pimod;
-          head[hv] = imod;
-          if (wi <= i3) {
-            var rem = s - i3;
-            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
-              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i3 - bs, pos);
-              li = lc_1 = eb = 0, bs = i3;
-              for (var j = 0; j < 286; ++j)
-                lf[j] = 0;
-              for (var j = 0; j < 30; ++j)
-                df[j] = 0;
-            }
-            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
-            if (rem > 2 && hv == hsh(i3 - dif)) {
-              var maxn = Math.min(n2, rem) - 1;
-              var maxd = Math.min(32767, i3);
-              var ml = Math.min(258, rem);
-              while (dif <= maxd && --ch_1 && imod != pimod) {
-                if (dat[i3 + l] == dat[i3 + l - dif]) {
-                  var nl = 0;
-                  for (; nl < ml && dat[i3 + nl] == dat[i3 + nl - dif]; ++nl)
-                    ;
-                  if (nl > l) {
-                    l = nl, d = dif;
-                    if (nl > maxn)
-                      break;
-                    var mmd = Math.min(dif, nl - 2);
-                    var md = 0;
-                    for (var j = 0; j < mmd; ++j) {
-                      var ti = i3 - dif + j & 32767;
-                      var pti = prev[ti];
-                      var cd = ti - pti & 32767;
-                      if (cd > md)
-                        md = cd, pimod = ti;
-                    }
-                  }
-                }
-                imod = pimod, pimod = prev[imod];
-                dif += imod - pimod & 32767;
-              }
-            }
-            if (d) {
-              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
-              var lin = revfl[l] & 31, din = revfd[d] & 31;
-              eb += fleb[lin] + fdeb[din];
-              ++lf[257 + lin];
-              ++df[din];
-              wi = i3 + l;
-              ++lc_1;
-            } else {
-              syms[li++] = dat[i3];
-              ++lf[dat[i3]];
-            }
-          }
-        }
-        for (i3 = Math.max(i3, wi); i3 < s; ++i3) {
-          syms[li++] = dat[i3];
-          ++lf[dat[i3]];
-        }
-        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i3 - bs, pos);
-        if (!lst) {
-          st.r = pos & 7 | w[pos / 8 | 0] << 3;
-          pos -= 7;
-          st.h = head, st.p = prev, st.i = i3, st.w = wi;
-        }
-      } else {
-        for (var i3 = st.w || 0; i3 < s + lst; i3 += 65535) {
-          var e = i3 + 65535;
-          if (e >= s) {
-            w[pos / 8 | 0] = lst;
-            e = s;
-          }
-          pos = wfblk(w, pos + 1, dat.subarray(i3, e));
-        }
-        st.i = s;
-      }
-      return slc(o2, 0, pre + shft(pos) + post2);
-    };
-    crct = /* @__PURE__ */ (function() {
-      var t = new Int32Array(256);
-      for (var i3 = 0; i3 < 256; ++i3) {
-        var c3 = i3, k = 9;
-        while (--k)
-          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
-        t[i3] = c3;
-      }
-      return t;
-    })();
-    crc = function() {
-      var c3 = -1;
-      return {
-        p: function(d) {
-          var cr = c3;
-          for (var i3 = 0; i3 < d.length; ++i3)
-            cr = crct[cr & 255 ^ d[i3]] ^ cr >>> 8;
-          c3 = cr;
-        },
-        d: function() {
-          return ~c3;
-        }
-      };
-    };
-    dopt = function(dat, opt, pre, post2, st) {
-      if (!st) {
-        st = { l: 1 };
-        if (opt.dictionary) {
-          var dict = opt.dictionary.subarray(-32768);
-          var newDat = new u8(dict.length + dat.length);
-          newDat.set(dict);
-          newDat.set(dat, dict.length);
-          dat = newDat;
-          st.w = dict.length;
-        }
-      }
-      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post2, st);
-    };
-    mrg = function(a2, b) {
-      var o2 = {};
-      for (var k in a2)
-        o2[k] = a2[k];
-      for (var k in b)
-        o2[k] = b[k];
-      return o2;
-    };
-    b2 = function(d, b) {
-      return d[b] | d[b + 1] << 8;
-    };
-    b4 = function(d, b) {
-      return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
-    };
-    b8 = function(d, b) {
-      return b4(d, b) + b4(d, b + 4) * 4294967296;
-    };
-    wbytes = function(d, b, v) {
-      for (; v; ++b)
-        d[b] = v, v >>>= 8;
-    };
-    Deflate = /* @__PURE__ */ (function() {
-      function Deflate2(opts, cb) {
-        if (typeof opts == "function")
-          cb = opts, opts = {};
-        this.ondata = cb;
-        this.o = opts || {};
-        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
-        this.b = new u8(98304);
-        if (this.o.dictionary) {
-          var dict = this.o.dictionary.subarray(-32768);
-          this.b.set(dict, 32768 - dict.length);
-          this.s.i = 32768 - dict.length;
-        }
-      }
-      Deflate2.prototype.p = function(c3, f) {
-        this.ondata(dopt(c3, this.o, 0, 0, this.s), f);
-      };
-      Deflate2.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        if (this.s.l)
-          err(4);
-        var endLen = chunk.length + this.s.z;
-        if (endLen > this.b.length) {
-          if (endLen > 2 * this.b.length - 32768) {
-            var newBuf = new u8(endLen & -32768);
-            newBuf.set(this.b.subarray(0, this.s.z));
-            this.b = newBuf;
-          }
-          var split = this.b.length - this.s.z;
-          this.b.set(chunk.subarray(0, split), this.s.z);
-          this.s.z = this.b.length;
-          this.p(this.b, false);
-          this.b.set(this.b.subarray(-32768));
-          this.b.set(chunk.subarray(split), 32768);
-          this.s.z = chunk.length - split + 32768;
-          this.s.i = 32766, this.s.w = 32768;
-        } else {
-          this.b.set(chunk, this.s.z);
-          this.s.z += chunk.length;
-        }
-        this.s.l = final & 1;
-        if (this.s.z > this.s.w + 8191 || final) {
-          this.p(this.b, final || false);
-          this.s.w = this.s.i, this.s.i -= 2;
-        }
-        if (final) {
-          this.s = this.o = {};
-          this.b = et;
-        }
-      };
-      Deflate2.prototype.flush = function(sync2) {
-        if (!this.ondata)
-          err(5);
-        if (this.s.l)
-          err(4);
-        this.p(this.b, false);
-        this.s.w = this.s.i, this.s.i -= 2;
-        if (sync2) {
-          var c3 = new u8(6);
-          c3[0] = this.s.r >> 3;
-          var ep = wfblk(c3, this.s.r, et);
-          this.s.r = 0;
-          this.ondata(c3.subarray(0, ep >> 3), false);
-        }
-      };
-      return Deflate2;
-    })();
-    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
-    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-    tds = 0;
-    try {
-      td.decode(et, { stream: true });
-      tds = 1;
-    } catch (e) {
-    }
-    dutf8 = function(d) {
-      for (var r = "", i3 = 0; ; ) {
-        var c3 = d[i3++];
-        var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
-        if (i3 + eb > d.length)
-          return { s: r, r: slc(d, i3 - 1) };
-        if (!eb)
-          r += String.fromCharCode(c3);
-        else if (eb == 3) {
-          c3 = ((c3 & 15) << 18 | (d[i3++] & 63) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63) - 65536, r += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
-        } else if (eb & 1)
-          r += String.fromCharCode((c3 & 31) << 6 | d[i3++] & 63);
-        else
-          r += String.fromCharCode((c3 & 15) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63);
-      }
-    };
-    dbf = function(l) {
-      return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0;
-    };
-    slzh = function(d, b) {
-      return b + 30 + b2(d, b + 26) + b2(d, b + 28);
-    };
-    zh = function(d, b, z2) {
-      var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
-      var _a4 = z64hs(d, es, efl, z2, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
-      return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
-    };
-    z64hs = function(d, b, l, z2, sc, su, off) {
-      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
-      var nf = nsc + nsu + noff;
-      if (z2 && nf) {
-        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
-          if (b2(d, b) == 1) {
-            return [
-              nsc ? b8(d, b + 4 + 8 * nsu) : sc,
-              nsu ? b8(d, b + 4) : su,
-              noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
-              1
-            ];
-          }
-        }
-        if (z2 < 2)
-          err(13);
-      }
-      return [sc, su, off, 0];
-    };
-    exfl = function(ex) {
-      var le = 0;
-      if (ex) {
-        for (var k in ex) {
-          var l = ex[k].length;
-          if (l > 65535)
-            err(9);
-          le += l + 4;
-        }
-      }
-      return le;
-    };
-    wzh = function(d, b, f, fn, u2, c3, ce, co) {
-      var fl2 = fn.length, ex = f.extra, col = co && co.length;
-      var exl = exfl(ex);
-      wbytes(d, b, ce != null ? 33639248 : 67324752), b += 4;
-      if (ce != null)
-        d[b++] = 20, d[b++] = f.os;
-      d[b] = 20, b += 2;
-      d[b++] = f.flag << 1 | (c3 < 0 && 8), d[b++] = u2 && 8;
-      d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
-      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
-      if (y < 0 || y > 119)
-        err(10);
-      wbytes(d, b, y << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b += 4;
-      if (c3 != -1) {
-        wbytes(d, b, f.crc);
-        wbytes(d, b + 4, c3 < 0 ? -c3 - 2 : c3);
-        wbytes(d, b + 8, f.size);
-      }
-      wbytes(d, b + 12, fl2);
-      wbytes(d, b + 14, exl), b += 16;
-      if (ce != null) {
-        wbytes(d, b, col);
-        wbytes(d, b + 6, f.attrs);
-        wbytes(d, b + 10, ce), b += 14;
-      }
-      d.set(fn, b);
-      b += fl2;
-      if (exl) {
-        for (var k in ex) {
-          var exf = ex[k], l = exf.length;
-          wbytes(d, b, +k);
-          wbytes(d, b + 2, l);
-          d.set(exf, b + 4), b += 4 + l;
-        }
-      }
-      if (col)
-        d.set(co, b), b += col;
-      return b;
-    };
-    wzf = function(o2, b, c3, d, e) {
-      wbytes(o2, b, 101010256);
-      wbytes(o2, b + 8, c3);
-      wbytes(o2, b + 10, c3);
-      wbytes(o2, b + 12, d);
-      wbytes(o2, b + 16, e);
-    };
-    ZipPassThrough = /* @__PURE__ */ (function() {
-      function ZipPassThrough2(filename) {
-        this.filename = filename;
-        this.c = crc();
-        this.size = 0;
-        this.compression = 0;
-      }
-      ZipPassThrough2.prototype.process = function(chunk, final) {
-        this.ondata(null, chunk, final);
-      };
-      ZipPassThrough2.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        this.c.p(chunk);
-        this.size += chunk.length;
-        if (final)
-          this.crc = this.c.d();
-        this.process(chunk, final || false);
-      };
-      return ZipPassThrough2;
-    })();
-    ZipDeflate = /* @__PURE__ */ (function() {
-      function ZipDeflate2(filename, opts) {
-        var _this = this;
-        if (!opts)
-          opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new Deflate(opts, function(dat, final) {
-          _this.ondata(null, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-      }
-      ZipDeflate2.prototype.process = function(chunk, final) {
-        try {
-          this.d.push(chunk, final);
-        } catch (e) {
-          this.ondata(e, null, final);
-        }
-      };
-      ZipDeflate2.prototype.push = function(chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-      };
-      return ZipDeflate2;
-    })();
-    Zip = /* @__PURE__ */ (function() {
-      function Zip2(cb) {
-        this.ondata = cb;
-        this.u = [];
-        this.d = 1;
-      }
-      Zip2.prototype.add = function(file2) {
-        var _this = this;
-        if (!this.ondata)
-          err(5);
-        if (this.d & 2)
-          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
-        else {
-          var f = strToU8(file2.filename), fl_1 = f.length;
-          var com = file2.comment, o2 = com && strToU8(com);
-          var u2 = fl_1 != file2.filename.length || o2 && com.length != o2.length;
-          var hl_1 = fl_1 + exfl(file2.extra) + 30;
-          if (fl_1 > 65535)
-            this.ondata(err(11, 0, 1), null, false);
-          var header = new u8(hl_1);
-          wzh(header, 0, file2, f, u2, -1);
-          var chks_1 = [header];
-          var pAll_1 = function() {
-            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
-              var chk = chks_2[_i];
-              _this.ondata(null, chk, false);
-            }
-            chks_1 = [];
-          };
-          var tr_1 = this.d;
-          this.d = 0;
-          var ind_1 = this.u.length;
-          var uf_1 = mrg(file2, {
-            f,
-            u: u2,
-            o: o2,
-            t: function() {
-              if (file2.terminate)
-                file2.terminate();
-            },
-            r: function() {
-              pAll_1();
-              if (tr_1) {
-                var nxt = _this.u[ind_1 + 1];
-                if (nxt)
-                  nxt.r();
-                else
-                  _this.d = 1;
-              }
-              tr_1 = 1;
-            }
-          });
-          var cl_1 = 0;
-          file2.ondata = function(err2, dat, final) {
-            if (err2) {
-              _this.ondata(err2, dat, final);
-              _this.terminate();
-            } else {
-              cl_1 += dat.length;
-              chks_1.push(dat);
-              if (final) {
-                var dd = new u8(16);
-                wbytes(dd, 0, 134695760);
-                wbytes(dd, 4, file2.crc);
-                wbytes(dd, 8, cl_1);
-                wbytes(dd, 12, file2.size);
-                chks_1.push(dd);
-                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file2.crc, uf_1.size = file2.size;
-                if (tr_1)
-                  uf_1.r();
-                tr_1 = 1;
-              } else if (tr_1)
-                pAll_1();
-            }
-          };
-          this.u.push(uf_1);
-        }
-      };
-      Zip2.prototype.end = function() {
-        var _this = this;
-        if (this.d & 2) {
-          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
-          return;
-        }
-        if (this.d)
-          this.e();
-        else
-          this.u.push({
-            r: function() {
-              if (!(_this.d & 1))
-                return;
-              _this.u.splice(-1, 1);
-              _this.e();
-            },
-            t: function() {
-            }
-          });
-        this.d = 3;
-      };
-      Zip2.prototype.e = function() {
-        var bt = 0, l = 0, tl = 0;
-        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
-          var f = _a4[_i];
-          tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
-        }
-        var out = new u8(tl + 22);
-        for (var _b2 = 0, _c = this.u; _b2 < _c.length; _b2++) {
-          var f = _c[_b2];
-          wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
-          bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
-        }
-        wzf(out, bt, this.u.length, tl, l);
-        this.ondata(null, out, true);
-        this.d = 2;
-      };
-      Zip2.prototype.terminate = function() {
-        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
-          var f = _a4[_i];
-          f.t();
-        }
-        this.d = 2;
-      };
-      return Zip2;
-    })();
+    multiformat = external_exports.looseObject({ text: external_exports.string(), markdown: optString });
+    propertyBag = external_exports.looseObject({ tags: external_exports.array(external_exports.string()).optional() });
+    level = external_exports.enum(["none", "note", "warning", "error"]);
+    region = external_exports.looseObject({
+      startLine: int2.min(1).optional(),
+      startColumn: int2.min(1).optional(),
+      endLine: int2.min(1).optional(),
+      endColumn: int2.min(1).optional(),
+      snippet: external_exports.looseObject({ text: optString }).optional()
+    });
+    artifactLocation = external_exports.looseObject({
+      uri: optString,
+      uriBaseId: optString,
+      index: int2.min(-1).optional()
+    });
+    location = external_exports.looseObject({
+      physicalLocation: external_exports.looseObject({
+        artifactLocation: artifactLocation.optional(),
+        region: region.optional(),
+        contextRegion: region.optional()
+      }).optional()
+    });
+    toolComponentReference = external_exports.looseObject({
+      name: optString,
+      index: int2.min(-1).optional(),
+      guid: optString
+    });
+    descriptorReference = external_exports.looseObject({
+      id: optString,
+      index: int2.min(-1).optional(),
+      guid: optString,
+      toolComponent: toolComponentReference.optional()
+    });
+    reportingDescriptor = external_exports.looseObject({
+      id: external_exports.string(),
+      name: optString,
+      guid: optString,
+      shortDescription: multiformat.optional(),
+      fullDescription: multiformat.optional(),
+      help: multiformat.optional(),
+      helpUri: optString,
+      messageStrings: external_exports.record(external_exports.string(), multiformat).optional(),
+      defaultConfiguration: external_exports.looseObject({ level: level.optional(), enabled: external_exports.boolean().optional() }).optional(),
+      relationships: external_exports.array(external_exports.looseObject({ target: descriptorReference, kinds: external_exports.array(external_exports.string()).optional() })).optional(),
+      properties: propertyBag.optional()
+    });
+    toolComponent = external_exports.looseObject({
+      name: external_exports.string(),
+      guid: optString,
+      version: optString,
+      semanticVersion: optString,
+      informationUri: optString,
+      rules: external_exports.array(reportingDescriptor).optional(),
+      taxa: external_exports.array(reportingDescriptor).optional()
+    });
+    suppression = external_exports.looseObject({
+      kind: external_exports.enum(["inSource", "external"]),
+      status: external_exports.enum(["accepted", "underReview", "rejected"]).optional(),
+      justification: optString
+    });
+    result = external_exports.looseObject({
+      ruleId: optString,
+      ruleIndex: int2.min(-1).optional(),
+      rule: descriptorReference.optional(),
+      kind: external_exports.enum(["notApplicable", "pass", "fail", "review", "open", "informational"]).optional(),
+      level: level.optional(),
+      message,
+      locations: external_exports.array(location).optional(),
+      fingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
+      partialFingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
+      suppressions: external_exports.array(suppression).optional(),
+      baselineState: external_exports.enum(["new", "unchanged", "updated", "absent"]).optional(),
+      taxa: external_exports.array(descriptorReference).optional(),
+      properties: propertyBag.optional()
+    });
+    run = external_exports.looseObject({
+      tool: external_exports.looseObject({ driver: toolComponent, extensions: external_exports.array(toolComponent).optional() }),
+      results: external_exports.array(result).optional(),
+      taxonomies: external_exports.array(toolComponent).optional(),
+      artifacts: external_exports.array(external_exports.looseObject({ location: artifactLocation.optional() })).optional(),
+      originalUriBaseIds: external_exports.record(external_exports.string(), artifactLocation).optional(),
+      invocations: external_exports.array(external_exports.looseObject({ executionSuccessful: external_exports.boolean() })).optional()
+    });
+    sarifLogSchema = external_exports.looseObject({
+      version: external_exports.literal("2.1.0"),
+      $schema: optString,
+      runs: external_exports.array(run)
+    });
   }
 });
 
-// src/evidence/manifest.ts
-import { createHash as createHash5 } from "node:crypto";
-function sha256(bytes) {
-  return createHash5("sha256").update(bytes).digest("hex");
-}
-function bundleDigest(entries) {
-  const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
-`).join("");
-  return sha256(lines2);
-}
-function manifestOf(entries, generator) {
-  const files = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
-  return { version: 1, generator, algorithm: "sha256", files, digest: bundleDigest(files) };
-}
-var MANIFEST_FILE;
-var init_manifest = __esm({
-  "src/evidence/manifest.ts"() {
-    "use strict";
-    MANIFEST_FILE = "manifest.json";
+// src/sarif/read.ts
+import { constants as constants2 } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+function jsonPath(path47) {
+  let out = "$";
+  for (const key of path47) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
-});
-
-// src/evidence/verify.ts
-import { readdir as readdir4, readFile as readFile6, stat as stat2 } from "node:fs/promises";
-import path18 from "node:path";
-async function readBundle(location3) {
-  const files = /* @__PURE__ */ new Map();
-  if ((await stat2(location3)).isDirectory()) {
-    for (const entry of await readdir4(location3, { recursive: true })) {
-      const full = path18.join(location3, String(entry));
-      if ((await stat2(full)).isFile())
-        files.set(toPosix(String(entry)), new Uint8Array(await readFile6(full)));
-    }
-  } else {
-    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile6(location3))))) {
-      if (!name.endsWith("/")) files.set(name, bytes);
+  return out;
+}
+function describeIssue2(issue2) {
+  const where = jsonPath(issue2.path);
+  if (issue2.code === "invalid_value" && "values" in issue2) {
+    return `${where}: expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  return `${where}: ${issue2.message}`;
+}
+function nestsDeeperThan(json2, max2) {
+  const values = [json2];
+  const levels = [1];
+  while (values.length > 0) {
+    const value = values.pop();
+    const level2 = levels.pop() ?? 1;
+    if (value === null || typeof value !== "object") continue;
+    if (level2 > max2) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      values.push(child);
+      levels.push(level2 + 1);
     }
   }
-  return files;
+  return false;
 }
-function verifyFiles(files) {
-  const raw = files.get(MANIFEST_FILE);
-  if (!raw) return { ok: false, problems: [`${MANIFEST_FILE} is missing`], files: files.size };
-  let manifest;
+function deepPath(json2, max2) {
+  const stack = [{ value: json2, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, path: path47 } = item;
+    if (value === null || typeof value !== "object") continue;
+    if (path47.length >= max2) return path47;
+    for (const [key, child] of Object.entries(value))
+      stack.push({ value: child, path: [...path47, Array.isArray(value) ? Number(key) : key] });
+  }
+  return [];
+}
+function parseSarif(json2, file2) {
+  if (json2 !== null && typeof json2 === "object" && nestsDeeperThan(json2, MAX_SARIF_DEPTH)) {
+    const deep = deepPath(json2, MAX_SARIF_DEPTH);
+    const shown2 = `${jsonPath(deep.slice(0, SHOWN_DEPTH_KEYS))}${deep.length > SHOWN_DEPTH_KEYS ? "…" : ""}`;
+    throw new SarifError(file2, [`${shown2}: nested more than ${MAX_SARIF_DEPTH} levels deep`]);
+  }
+  const parsed = sarifLogSchema.safeParse(json2);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues;
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
+  if (issues.length > MAX_REPORTED_ISSUES)
+    shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
+  throw new SarifError(file2, shown);
+}
+function parseSarifText(text3, file2) {
+  let json2;
   try {
-    manifest = JSON.parse(new TextDecoder().decode(raw));
-  } catch {
-    return { ok: false, problems: [`${MANIFEST_FILE} is not valid JSON`], files: files.size };
+    json2 = JSON.parse(text3.startsWith("\uFEFF") ? text3.slice(1) : text3);
+  } catch (error62) {
+    const detail2 = error62 instanceof Error ? error62.message : String(error62);
+    const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
+    throw new SarifError(file2, [empty2]);
   }
-  const problems = [];
-  const listed2 = /* @__PURE__ */ new Set();
-  for (const entry of manifest.files ?? []) {
-    listed2.add(entry.path);
-    const bytes = files.get(entry.path);
-    if (!bytes) problems.push(`${entry.path}: missing`);
-    else if (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)
-      problems.push(`${entry.path}: content changed (SHA-256 differs)`);
-  }
-  for (const name of files.keys()) {
-    if (name !== MANIFEST_FILE && !listed2.has(name))
-      problems.push(`${name}: not in the manifest (added after the bundle was written)`);
-  }
-  const digest = bundleDigest(manifest.files ?? []);
-  if (digest !== manifest.digest)
-    problems.push(`${MANIFEST_FILE}: the bundle digest does not match its file list`);
-  return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed2.size };
+  return parseSarif(json2, file2);
 }
-async function verifyBundle(location3) {
-  return verifyFiles(await readBundle(location3));
+async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source = "input") {
+  const handle = await openSarif(file2, source);
+  let text3;
+  try {
+    const info = await handle.stat();
+    if (source === "scanner" && !info.isFile()) {
+      throw new SarifError(file2, [`it is ${kind(info)}, not a regular file`]);
+    }
+    if (info.isFile() && info.size > maxBytes) throw tooLarge(file2, `is ${info.size} bytes`, maxBytes);
+    const bytes = info.isFile() ? await readAtMost(handle, info.size, info.size) : await readAtMost(handle, maxBytes + 1);
+    if (bytes.length > maxBytes) throw tooLarge(file2, `has more than ${maxBytes} bytes`, maxBytes);
+    text3 = bytes.toString("utf8");
+  } catch (error62) {
+    if (error62 instanceof SarifError) throw error62;
+    const code2 = error62.code;
+    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
+  } finally {
+    await handle.close();
+  }
+  return parseSarifText(text3, file2);
 }
-var init_verify = __esm({
-  "src/evidence/verify.ts"() {
+async function openSarif(file2, source) {
+  try {
+    if (source === "input") return await open2(file2, "r");
+    return await open2(file2, constants2.O_RDONLY | (constants2.O_NOFOLLOW ?? 0) | (constants2.O_NONBLOCK ?? 0));
+  } catch (error62) {
+    const code2 = error62.code;
+    if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
+    if (code2 === "ELOOP" && source === "scanner") {
+      throw new SarifError(file2, ["it is a symbolic link, not a file the scanner wrote"]);
+    }
+    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
+  }
+}
+function kind(info) {
+  if (info.isDirectory()) return "a directory";
+  if (info.isFIFO()) return "a named pipe";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  if (info.isSocket()) return "a socket";
+  return "not a regular file";
+}
+function tooLarge(file2, size, maxBytes) {
+  return new SarifError(file2, [`the file ${size}, over the ${maxBytes}-byte limit for SARIF input`]);
+}
+async function readAtMost(handle, limit, expected = 1 << 20) {
+  let buffer = Buffer.allocUnsafe(Math.min(limit, expected));
+  let filled = 0;
+  while (filled < limit) {
+    if (filled === buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
+      buffer.copy(bigger, 0, 0, filled);
+      buffer = bigger;
+    }
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES, MAX_SARIF_DEPTH, SHOWN_DEPTH_KEYS;
+var init_read = __esm({
+  "src/sarif/read.ts"() {
     "use strict";
-    init_esm();
-    init_paths();
-    init_manifest();
+    init_errors();
+    init_model2();
+    DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
+    MAX_REPORTED_ISSUES = 5;
+    MAX_SARIF_DEPTH = 100;
+    SHOWN_DEPTH_KEYS = 6;
+  }
+});
+
+// src/report/json-report-schema.ts
+function parseJsonReport(text3, file2) {
+  let json2;
+  try {
+    json2 = JSON.parse(text3.startsWith("\uFEFF") ? text3.slice(1) : text3);
+  } catch (error62) {
+    const detail2 = error62 instanceof Error ? error62.message : String(error62);
+    throw new ReportError(file2, [text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`]);
+  }
+  const parsed = jsonReportSchema.safeParse(json2);
+  if (parsed.success) return parsed.data;
+  const [first, ...rest] = parsed.error.issues;
+  const problem = first ? `${jsonPath(first.path)}: ${first.message}` : "does not match the report schema";
+  const more = rest.length === 0 ? "" : ` (and ${rest.length} more problem${rest.length === 1 ? "" : "s"})`;
+  throw new ReportError(file2, [`${problem}${more}`]);
+}
+var count, severity2, verdict, scannerStatus, scope, dataFile, waiverFacts, control, scanner, suppression2, finding, baseline, fixed, jsonReportSchema;
+var init_json_report_schema = __esm({
+  "src/report/json-report-schema.ts"() {
+    "use strict";
+    init_zod();
+    init_errors();
+    init_finding();
+    init_read();
+    count = external_exports.number().int().nonnegative();
+    severity2 = external_exports.enum(SEVERITIES);
+    verdict = external_exports.enum(["pass", "fail", "warn", "not-evaluated", "not-covered", "out-of-scope"]);
+    scannerStatus = external_exports.enum(["ok", "failed", "skipped"]);
+    scope = external_exports.enum(["changed-files", "all-files"]);
+    dataFile = external_exports.object({ version: external_exports.string(), sha256: external_exports.string() });
+    waiverFacts = {
+      id: external_exports.string().nullable(),
+      fingerprint: external_exports.string().nullable(),
+      scanner: external_exports.string().nullable(),
+      rule: external_exports.string().nullable(),
+      path: external_exports.string().nullable(),
+      reason: external_exports.string(),
+      approver: external_exports.string(),
+      ticket: external_exports.string(),
+      /** YYYY-MM-DD. */
+      expires: external_exports.string(),
+      /** 1-based line of the waiver in its file. */
+      line: external_exports.number()
+    };
+    control = external_exports.object({
+      id: external_exports.string(),
+      title: external_exports.string(),
+      category: external_exports.string(),
+      verdict,
+      /** Fingerprints of the findings that fail (or warn) the criterion. */
+      findings: external_exports.array(external_exports.string()),
+      mode: external_exports.enum(["block", "warn"]),
+      severity: severity2,
+      policySource: external_exports.string(),
+      blocking: external_exports.boolean(),
+      coveredBy: external_exports.array(external_exports.string()),
+      failedScanners: external_exports.array(external_exports.string()),
+      belowThreshold: external_exports.array(external_exports.string()),
+      existing: external_exports.array(external_exports.string()),
+      waived: external_exports.array(external_exports.string()),
+      suppressed: external_exports.array(external_exports.string())
+    });
+    scanner = external_exports.object({
+      id: external_exports.string(),
+      name: external_exports.string(),
+      status: scannerStatus,
+      version: external_exports.string().nullable(),
+      findings: count,
+      error: external_exports.string().nullable(),
+      filesScanned: count,
+      durationMs: external_exports.number(),
+      exitCode: external_exports.number().int().nullable(),
+      sarifPath: external_exports.string().nullable(),
+      /** Only for a failed scanner that wrote to stderr. */
+      stderrTail: external_exports.string().optional()
+    });
+    suppression2 = external_exports.object({
+      kind: external_exports.enum(["inSource", "external"]),
+      status: external_exports.enum(["accepted", "underReview", "rejected"]),
+      justification: external_exports.string().optional()
+    });
+    finding = external_exports.object({
+      scanner: external_exports.string(),
+      scannerVersion: external_exports.string(),
+      ruleId: external_exports.string(),
+      ruleName: external_exports.string().nullable(),
+      /** After mapping overrides: the severity the gate compared. */
+      severity: severity2,
+      scannerSeverity: severity2,
+      severitySource: external_exports.enum(["security-severity", "tool-property", "level", "rule-default", "fallback"]),
+      criteria: external_exports.array(external_exports.string()),
+      advisory: external_exports.boolean(),
+      unmapped: external_exports.boolean(),
+      mappingLayer: external_exports.string().nullable(),
+      /** The waiver's id, or `line N` for one without an id. */
+      waiver: external_exports.string().nullable(),
+      suppressionRefused: external_exports.boolean(),
+      cwe: external_exports.array(external_exports.string()),
+      category: external_exports.string().nullable(),
+      tags: external_exports.array(external_exports.string()),
+      path: external_exports.string(),
+      inWorkspace: external_exports.boolean(),
+      line: external_exports.number(),
+      endLine: external_exports.number(),
+      column: external_exports.number().nullable(),
+      fingerprint: external_exports.string(),
+      message: external_exports.string(),
+      snippet: external_exports.string().nullable(),
+      suppressed: external_exports.boolean(),
+      suppressions: external_exports.array(suppression2),
+      secret: external_exports.boolean(),
+      helpUri: external_exports.string().nullable(),
+      /** new / unchanged when the scan was compared with a base; null when it was not. */
+      baselineState: external_exports.enum(["new", "unchanged", "fixed"]).nullable()
+    });
+    baseline = external_exports.object({
+      status: external_exports.enum(["compared", "unavailable"]),
+      reason: external_exports.string().nullable(),
+      mode: external_exports.enum(["diff", "full"]),
+      judged: external_exports.enum(["new", "all"]),
+      source: external_exports.enum(["worktree", "bundle"]),
+      /** changed-files when any scanner saw only the change's files (such a run cannot serve as a baseline). */
+      scope,
+      baseRef: external_exports.string().nullable(),
+      baseSha: external_exports.string().nullable(),
+      mergeBase: external_exports.string().nullable(),
+      headSha: external_exports.string().nullable(),
+      bundle: external_exports.object({ location: external_exports.string(), digest: external_exports.string() }).nullable(),
+      counts: external_exports.object({ new: count, unchanged: count, fixed: count }),
+      /** The configuration and waiver files this change adds, edits, renames or deletes. */
+      policyChanged: external_exports.array(external_exports.string()),
+      changedFiles: external_exports.array(
+        external_exports.object({
+          status: external_exports.enum(["added", "modified", "renamed", "deleted"]),
+          path: external_exports.string(),
+          oldPath: external_exports.string().nullable()
+        })
+      ),
+      scanners: external_exports.array(
+        external_exports.object({
+          id: external_exports.string(),
+          scope,
+          compared: external_exports.boolean(),
+          reason: external_exports.string().nullable(),
+          baseStatus: scannerStatus.nullable(),
+          baseFilesScanned: count.nullable(),
+          baseDurationMs: external_exports.number().nullable()
+        })
+      )
+    });
+    fixed = external_exports.object({
+      scanner: external_exports.string(),
+      ruleId: external_exports.string(),
+      ruleName: external_exports.string().nullable(),
+      severity: severity2,
+      criteria: external_exports.array(external_exports.string()),
+      cwe: external_exports.array(external_exports.string()),
+      path: external_exports.string(),
+      line: external_exports.number(),
+      endLine: external_exports.number(),
+      fingerprint: external_exports.string(),
+      message: external_exports.string(),
+      snippet: external_exports.string().nullable(),
+      secret: external_exports.boolean(),
+      baselineState: external_exports.literal("fixed")
+    });
+    jsonReportSchema = external_exports.object({
+      tool: external_exports.object({ name: external_exports.literal("controlgate"), version: external_exports.string() }),
+      schemaVersion: external_exports.literal(1),
+      root: external_exports.string(),
+      target: external_exports.string(),
+      configFile: external_exports.string().nullable(),
+      startedAt: external_exports.string(),
+      finishedAt: external_exports.string(),
+      /** False when a scanner failed: some criteria could not be evaluated. */
+      evaluated: external_exports.boolean(),
+      summary: external_exports.object({
+        findings: count,
+        suppressed: count,
+        bySeverity: external_exports.record(severity2, count)
+      }),
+      decision: external_exports.enum(["pass", "block"]),
+      exitCode: external_exports.literal([0, 1, 2]),
+      verdicts: external_exports.record(verdict, count),
+      data: external_exports.object({ catalog: dataFile, mapping: dataFile, waiversFile: external_exports.string().nullable() }),
+      controls: external_exports.array(control),
+      waivers: external_exports.object({
+        applied: external_exports.array(external_exports.object({ ...waiverFacts, findings: external_exports.array(external_exports.string()) })),
+        expired: external_exports.array(external_exports.object({ ...waiverFacts, wouldMatch: external_exports.array(external_exports.string()) })),
+        stale: external_exports.array(external_exports.object(waiverFacts))
+      }),
+      scanners: external_exports.array(scanner),
+      findings: external_exports.array(finding),
+      /** How the scan was compared with its base; null when it was not. */
+      baseline: baseline.nullable(),
+      /** Findings at the base that the change removed (empty without a comparison). */
+      fixed: external_exports.array(fixed)
+    });
   }
 });
 
 // src/evidence/summarize.ts
+import path19 from "node:path";
 async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
   const decoder = new TextDecoder();
   for (const location3 of locations) {
     const files = await readBundle(location3);
-    const controls2 = files.get("controls.json");
+    const report2 = files.get("controlgate.json");
     const run2 = files.get("run.json");
-    if (!controls2 || !run2)
-      throw new Error(`${location3}: not a controlgate evidence bundle (controls.json or run.json missing)`);
-    const c3 = JSON.parse(decoder.decode(controls2));
+    if (!report2 || !run2)
+      throw new Error(
+        `${location3}: not a controlgate evidence bundle (controlgate.json or run.json missing)`
+      );
+    const c3 = parseJsonReport(decoder.decode(report2), path19.join(location3, "controlgate.json"));
     const r = JSON.parse(decoder.decode(run2));
     bundles.push({
       location: location3,
@@ -35230,22 +35690,22 @@ async function summarizeBundles(locations) {
       finishedAt: r.finishedAt,
       decision: c3.decision
     });
-    for (const control of c3.controls) {
-      const t = tallies.get(control.id) ?? {
-        id: control.id,
-        title: control.title,
+    for (const control2 of c3.controls) {
+      const t = tallies.get(control2.id) ?? {
+        id: control2.id,
+        title: control2.title,
         passed: 0,
         passedUnderWaiver: 0,
         blocked: 0,
         warned: 0,
         notEvaluated: 0
       };
-      if (control.verdict === "pass" && control.waived.length > 0) t.passedUnderWaiver += 1;
-      else if (control.verdict === "pass") t.passed += 1;
-      else if (control.verdict === "fail") t.blocked += 1;
-      else if (control.verdict === "warn") t.warned += 1;
-      else if (control.verdict === "not-evaluated") t.notEvaluated += 1;
-      tallies.set(control.id, t);
+      if (control2.verdict === "pass" && control2.waived.length > 0) t.passedUnderWaiver += 1;
+      else if (control2.verdict === "pass") t.passed += 1;
+      else if (control2.verdict === "fail") t.blocked += 1;
+      else if (control2.verdict === "warn") t.warned += 1;
+      else if (control2.verdict === "not-evaluated") t.notEvaluated += 1;
+      tallies.set(control2.id, t);
     }
   }
   const criteria2 = [...tallies.values()].filter(
@@ -35270,6 +35730,7 @@ var init_summarize = __esm({
   "src/evidence/summarize.ts"() {
     "use strict";
     init_verify();
+    init_json_report_schema();
   }
 });
 
@@ -36384,7 +36845,7 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path19 from "node:path";
+import path20 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 function toPath(urlOrPath) {
   return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
@@ -36392,12 +36853,12 @@ function toPath(urlOrPath) {
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path19.resolve(toPath(startPath));
+      let currentPath = path20.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path19.resolve(currentPath, "..");
+        currentPath = path20.resolve(currentPath, "..");
       }
     }
   };
@@ -36413,7 +36874,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path20 from "node:path";
+import path21 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -36426,27 +36887,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path20.resolve(toPath(cwd));
+      const cwdPath = path21.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path20.delimiter);
+      const pathParts = pathOption.split(path21.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path20.delimiter ? `${result2.join(path20.delimiter)}${pathOption}` : [...result2, pathOption].join(path20.delimiter);
+      return pathOption === "" || pathOption === path21.delimiter ? `${result2.join(path21.delimiter)}${pathOption}` : [...result2, pathOption].join(path21.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path20.join(directory, "node_modules/.bin");
+        const pathPart = path21.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path20.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path21.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -36760,7 +37221,7 @@ var init_core3 = __esm({
 });
 
 // node_modules/human-signals/build/src/signals.js
-import { constants as constants2 } from "node:os";
+import { constants as constants3 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
   "node_modules/human-signals/build/src/signals.js"() {
@@ -36781,7 +37242,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name]: constantSignal }
-      } = constants2;
+      } = constants3;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name, number: number4, description: description2, supported, action, forced, standard };
@@ -36790,7 +37251,7 @@ var init_signals = __esm({
 });
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants3 } from "node:os";
+import { constants as constants4 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
   "node_modules/human-signals/build/src/main.js"() {
@@ -36838,7 +37299,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants3.signals[name] === number4);
+      const signal = signals2.find(({ name }) => constants4.signals[name] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -36849,7 +37310,7 @@ var init_main = __esm({
 });
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants4 } from "node:os";
+import { constants as constants5 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
   "node_modules/execa/lib/terminate/signal.js"() {
@@ -36879,13 +37340,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants4.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants4.signals) {
+      if (signalName in constants5.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants4.signals) {
+      if (signalName.toUpperCase() in constants5.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -36893,8 +37354,8 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants4.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants4.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
@@ -37300,7 +37761,7 @@ var init_forward = __esm({
 
 // node_modules/execa/lib/ipc/strict.js
 import { once as once3 } from "node:events";
-var handleSendStrict, count, validateStrictDeadlock, handleStrictRequest, handleStrictResponse, waitForStrictResponse, STRICT_RESPONSES, throwOnDisconnect, REQUEST_TYPE, RESPONSE_TYPE, isStrictRequest;
+var handleSendStrict, count2, validateStrictDeadlock, handleStrictRequest, handleStrictResponse, waitForStrictResponse, STRICT_RESPONSES, throwOnDisconnect, REQUEST_TYPE, RESPONSE_TYPE, isStrictRequest;
 var init_strict = __esm({
   "node_modules/execa/lib/ipc/strict.js"() {
     init_deferred();
@@ -37316,13 +37777,13 @@ var init_strict = __esm({
       const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
       const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
       return {
-        id: count++,
+        id: count2++,
         type: REQUEST_TYPE,
         message: message3,
         hasListeners
       };
     };
-    count = 0;
+    count2 = 0;
     validateStrictDeadlock = (outgoingMessages, wrappedMessage) => {
       if (!isStrictRequest(wrappedMessage) || wrappedMessage.hasListeners) {
         return;
@@ -37651,7 +38112,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path21 from "node:path";
+import path22 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -37693,7 +38154,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path21.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path22.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -37705,7 +38166,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path21.basename(file2, ".exe") === "node") {
+      if (path22.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -37829,7 +38290,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs from "node:fs";
-import path22 from "node:path";
+import path23 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -37845,8 +38306,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path22.delimiter).filter(Boolean);
-  const commandExtension = path22.extname(command).toLowerCase();
+  const extensions = pathExt.split(path23.delimiter).filter(Boolean);
+  const commandExtension = path23.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -37855,7 +38316,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path22.resolve(cwd, command);
+    const base = path23.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37864,14 +38325,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path22.delimiter)
+    ...searchPath.split(path23.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path22.resolve(cwd, unquoted, command);
+    const base = path23.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37918,7 +38379,7 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync, readSync, closeSync } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path23 from "node:path";
+import path24 from "node:path";
 import process7 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -37941,7 +38402,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path23.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path24.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -37966,10 +38427,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path23.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path23.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path24.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path24.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path23.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path24.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -37982,12 +38443,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path23.delimiter)) {
+      for (const directory of searchPath.split(path24.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path23.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path24.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -38056,7 +38517,7 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 
 // node_modules/execa/lib/arguments/cwd.js
 import { statSync as statSync4 } from "node:fs";
-import path24 from "node:path";
+import path25 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -38064,7 +38525,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path24.resolve(cwdString);
+      return path25.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -38100,7 +38561,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path25 from "node:path";
+import path26 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -38140,7 +38601,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path25.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path26.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -39382,7 +39843,7 @@ var init_pretty_ms = __esm({
   "node_modules/pretty-ms/index.js"() {
     init_parse_ms();
     isZero = (value) => value === 0 || value === 0n;
-    pluralize = (word, count3) => count3 === 1 || count3 === 1n ? word : `${word}s`;
+    pluralize = (word, count4) => count4 === 1 || count4 === 1n ? word : `${word}s`;
     SECOND_ROUNDING_EPSILON = 1e-7;
     ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
   }
@@ -40051,14 +40512,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path26 from "node:path";
+import path27 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path26.resolve(value.file) : fileURLToPath4(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path27.resolve(value.file) : fileURLToPath4(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -40891,17 +41352,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path46 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path46)) {
+        const path47 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path47)) {
           continue;
         }
-        writtenPaths.add(path46);
-        if (append || outputFiles.has(path46)) {
-          appendFileSync(path46, contents);
+        writtenPaths.add(path47);
+        if (append || outputFiles.has(path47)) {
+          appendFileSync(path47, contents);
         } else {
-          writeFileSync(path46, contents);
+          writeFileSync(path47, contents);
         }
-        outputFiles.add(path46);
+        outputFiles.add(path47);
       }
     };
   }
@@ -41896,7 +42357,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path27 from "node:path/win32";
+import path28 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -41939,10 +42400,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path27.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path28.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path27.parse(directory);
+      const { root } = path28.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -42082,12 +42543,12 @@ var init_mjs = __esm({
         for (const sig of signals) {
           this.#sigListeners[sig] = () => {
             const listeners = this.#process.listeners(sig);
-            let { count: count3 } = this.#emitter;
+            let { count: count4 } = this.#emitter;
             const p = process15;
             if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
-              count3 += p.__signal_exit_emitter__.count;
+              count4 += p.__signal_exit_emitter__.count;
             }
-            if (listeners.length === count3) {
+            if (listeners.length === count4) {
               this.unload();
               const ret = this.#emitter.emit("exit", null, sig);
               const s = sig === "SIGHUP" ? this.#hupSig : sig;
@@ -44089,7 +44550,7 @@ var init_execa = __esm({
   }
 });
 
-// src/runner/process-tree.ts
+// src/exec/process-tree.ts
 import { readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
 function facts(pid) {
   try {
@@ -44142,13 +44603,13 @@ function taggedProcesses(tag, root) {
 }
 var PROCESS_TAG_VARIABLE;
 var init_process_tree = __esm({
-  "src/runner/process-tree.ts"() {
+  "src/exec/process-tree.ts"() {
     "use strict";
     PROCESS_TAG_VARIABLE = "CONTROLGATE_PROCESS_TAG";
   }
 });
 
-// src/exec.ts
+// src/exec/exec.ts
 import { randomUUID } from "node:crypto";
 import { StringDecoder as StringDecoder3 } from "node:string_decoder";
 function scannerEnvironment(env) {
@@ -44181,7 +44642,7 @@ function killTree(pid, tag, reaped, sig) {
 }
 var STDOUT_LIMIT_BYTES, DEFAULT_STDERR_TAIL, GRACE_MS, ORPHAN_GRACE_MS, RELEASE_MS, KILL_PASSES, TailBuffer, HeadBuffer, CREDENTIAL_NAME, realExec;
 var init_exec = __esm({
-  "src/exec.ts"() {
+  "src/exec/exec.ts"() {
     "use strict";
     init_execa();
     init_process_tree();
@@ -44306,7 +44767,7 @@ var init_exec = __esm({
 });
 
 // src/json-stream.ts
-import { open as open2 } from "node:fs/promises";
+import { open as open3 } from "node:fs/promises";
 function* walk(value) {
   if (Array.isArray(value)) {
     if (value.length === 0) {
@@ -44356,7 +44817,7 @@ function* prettyJsonChunks(value) {
 `;
 }
 async function writeJsonFile(file2, value, pretty) {
-  const handle = await open2(file2, "w");
+  const handle = await open3(file2, "w");
   try {
     for (const chunk of pretty ? prettyJsonChunks(value) : compactJsonChunks(value))
       await handle.write(chunk);
@@ -44397,8 +44858,8 @@ var init_clock = __esm({
 // src/config/scanner-options.ts
 function scannerOptions(config2, id, root) {
   if (isBuiltinId(id)) {
-    const scanner2 = BUILTIN_PLUGINS[id];
-    return scanner2.config.options(config2.scanners[id], root);
+    const scanner3 = BUILTIN_PLUGINS[id];
+    return scanner3.config.options(config2.scanners[id], root);
   }
   const custom2 = config2.scanners.custom.find((c3) => c3.id === id);
   return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
@@ -44611,12 +45072,12 @@ function isExpired(waiver, now) {
   return now.getTime() >= start + DAY_MS;
 }
 function compileWaiver(waiver) {
-  const { fingerprint, scanner: scanner2 } = waiver;
+  const { fingerprint, scanner: scanner3 } = waiver;
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path46 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner2 === void 0 || f.scanner === scanner2) && rule.test(f.ruleId) && path46.test(f.path);
+  const path47 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path47.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -44626,11 +45087,11 @@ function applyWaivers(findings, waivers2, now) {
     matched: []
   }));
   const applied = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
+  for (const finding2 of findings) {
     for (const entry of compiled) {
-      if (!entry.test(finding)) continue;
-      entry.matched.push(finding.fingerprint);
-      if (!entry.expired && !applied.has(finding.fingerprint)) applied.set(finding.fingerprint, entry.waiver);
+      if (!entry.test(finding2)) continue;
+      entry.matched.push(finding2.fingerprint);
+      if (!entry.expired && !applied.has(finding2.fingerprint)) applied.set(finding2.fingerprint, entry.waiver);
     }
   }
   return {
@@ -44646,9 +45107,9 @@ var init_waivers = __esm({
     import_picomatch3 = __toESM(require_picomatch2(), 1);
     import_yaml3 = __toESM(require_dist(), 1);
     init_zod();
-    init_yaml_source();
     init_errors();
     init_glob();
+    init_yaml_source();
     DEFAULT_WAIVERS_FILE = ".controlgate-waivers.yml";
     FINGERPRINT = /^[0-9a-f]{32}$/;
     DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -44658,24 +45119,24 @@ var init_waivers = __esm({
 });
 
 // src/controls/overrides.ts
-function shift(severity2, steps) {
-  const index = SEVERITIES.indexOf(severity2) - steps;
-  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity2;
+function shift(severity3, steps) {
+  const index = SEVERITIES.indexOf(severity3) - steps;
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity3;
 }
-function applyOverrides(finding, base, overrides, mapper) {
+function applyOverrides(finding2, base, overrides, mapper) {
   let criteria2 = [...base.criteria];
   let advisory = base.advisory;
   let unmapped = base.unmapped;
-  let severity2 = finding.severity;
+  let severity3 = finding2.severity;
   const applied = [];
-  const cwes = new Set(finding.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
-  const tags = new Set(finding.tags.map((t) => t.toLowerCase()));
+  const cwes = new Set(finding2.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
+  const tags = new Set(finding2.tags.map((t) => t.toLowerCase()));
   overrides.forEach((o2, index) => {
     const m = o2.match;
-    if (m.tool !== void 0 && m.tool !== finding.scanner) return;
-    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding.ruleId)) return;
+    if (m.tool !== void 0 && m.tool !== finding2.scanner) return;
+    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding2.ruleId)) return;
     if (m.cwe !== void 0 && !(Array.isArray(m.cwe) ? m.cwe : [m.cwe]).some((c3) => cwes.has(c3))) return;
-    if (m.category !== void 0 && m.category.toLowerCase() !== (finding.category ?? "").toLowerCase())
+    if (m.category !== void 0 && m.category.toLowerCase() !== (finding2.category ?? "").toLowerCase())
       return;
     if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
     applied.push(index);
@@ -44690,11 +45151,11 @@ function applyOverrides(finding, base, overrides, mapper) {
       advisory = false;
       unmapped = true;
     }
-    if (o2.severity) severity2 = o2.severity;
-    if (o2.raise) severity2 = shift(severity2, o2.raise);
-    if (o2.lower) severity2 = shift(severity2, -o2.lower);
+    if (o2.severity) severity3 = o2.severity;
+    if (o2.raise) severity3 = shift(severity3, o2.raise);
+    if (o2.lower) severity3 = shift(severity3, -o2.lower);
   });
-  return { criteria: criteria2, advisory, unmapped, severity: severity2, applied };
+  return { criteria: criteria2, advisory, unmapped, severity: severity3, applied };
 }
 var init_overrides = __esm({
   "src/controls/overrides.ts"() {
@@ -44705,8 +45166,8 @@ var init_overrides = __esm({
 });
 
 // src/controls/evaluate.ts
-function criteriaFor(finding, mapper, config2) {
-  return applyOverrides(finding, mapper.map(finding), config2.mapping, mapper).criteria;
+function criteriaFor(finding2, mapper, config2) {
+  return applyOverrides(finding2, mapper.map(finding2), config2.mapping, mapper).criteria;
 }
 function effectivePolicy(config2, criterion) {
   const p = config2.policy;
@@ -44727,14 +45188,14 @@ function evaluateGate(input2) {
   const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
   const refuse = config2.policy.inSourceSuppressions === "refuse";
   const judgeNewOnly = input2.judge === "new";
-  const gated = input2.findings.map((finding) => {
-    const mapping = mapper.map(finding);
-    const o2 = applyOverrides(finding, mapping, config2.mapping, mapper);
-    const inSource = finding.suppressed && finding.suppressions.some((s) => s.kind === "inSource");
+  const gated = input2.findings.map((finding2) => {
+    const mapping = mapper.map(finding2);
+    const o2 = applyOverrides(finding2, mapping, config2.mapping, mapper);
+    const inSource = finding2.suppressed && finding2.suppressions.some((s) => s.kind === "inSource");
     const suppressionRefused = refuse && inSource && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
-    const waiver = waiverOutcome.applied.get(finding.fingerprint);
+    const waiver = waiverOutcome.applied.get(finding2.fingerprint);
     return {
-      finding,
+      finding: finding2,
       mapping,
       criteria: o2.criteria,
       advisory: o2.advisory,
@@ -44896,8 +45357,8 @@ var init_map = __esm({
         return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
       }
       /** Criteria a scanner can produce a signal for, as the mapping data declares. */
-      coverage(scanner2) {
-        return this.mapping.coverage[scanner2] ?? [];
+      coverage(scanner3) {
+        return this.mapping.coverage[scanner3] ?? [];
       }
       get data() {
         return this.mapping;
@@ -45168,8 +45629,8 @@ function resolveSeverity(s) {
   for (const bag of [s.resultProperties, s.ruleProperties]) {
     for (const key of TOOL_SEVERITY_KEYS) {
       const value = bag?.[key];
-      const severity2 = typeof value === "string" ? severityFromWord(value) : void 0;
-      if (severity2) return { severity: severity2, severitySource: "tool-property" };
+      const severity3 = typeof value === "string" ? severityFromWord(value) : void 0;
+      if (severity3) return { severity: severity3, severitySource: "tool-property" };
     }
   }
   if (s.resultLevel) return { severity: severityFromLevel(s.resultLevel), severitySource: "level" };
@@ -45186,7 +45647,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path28 from "node:path";
+import path29 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -45210,7 +45671,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path28.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path29.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath2(run2, result2, context) {
   let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -45224,7 +45685,7 @@ function resolvePath2(run2, result2, context) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
       absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
     } else {
-      absolute = path28.resolve(
+      absolute = path29.resolve(
         resolveBase(run2, location3?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
@@ -45327,7 +45788,7 @@ function normalizeRun(run2, context) {
         suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
       else if (comment && marked2 && !marked2.justification) marked2.justification = comment;
     }
-    const finding = {
+    const finding2 = {
       scanner: context.scannerId,
       scannerVersion: context.scannerVersion,
       ruleId: stripControlChars(ruleId),
@@ -45356,8 +45817,8 @@ function normalizeRun(run2, context) {
       ...rule?.helpUri ? { helpUri: rule.helpUri } : {},
       resultIndex
     };
-    if (finding.snippet === void 0) delete finding.snippet;
-    return { finding, code: codeLines ? snippetOf(codeLines, void 0, secret) : void 0 };
+    if (finding2.snippet === void 0) delete finding2.snippet;
+    return { finding: finding2, code: codeLines ? snippetOf(codeLines, void 0, secret) : void 0 };
   });
   const order = drafts.map((_, i3) => i3).sort((a2, b) => {
     const fa = drafts[a2]?.finding;
@@ -45373,13 +45834,13 @@ function normalizeRun(run2, context) {
     order.map((i3) => {
       const draft = drafts[i3];
       if (!draft) throw new Error("unreachable: fingerprint order out of range");
-      const { finding, code: code2 } = draft;
+      const { finding: finding2, code: code2 } = draft;
       return {
-        scanner: finding.scanner,
-        ruleId: finding.ruleId,
-        path: finding.path,
+        scanner: finding2.scanner,
+        ruleId: finding2.ruleId,
+        path: finding2.path,
         code: code2,
-        fallback: finding.message
+        fallback: finding2.message
       };
     })
   );
@@ -45438,255 +45899,9 @@ var init_normalize2 = __esm({
   }
 });
 
-// src/sarif/model.ts
-var int2, optString, message, multiformat, propertyBag, level, region, artifactLocation, location, toolComponentReference, descriptorReference, reportingDescriptor, toolComponent, suppression, result, run, sarifLogSchema;
-var init_model2 = __esm({
-  "src/sarif/model.ts"() {
-    "use strict";
-    init_zod();
-    int2 = external_exports.number().int();
-    optString = external_exports.string().optional();
-    message = external_exports.looseObject({
-      text: optString,
-      markdown: optString,
-      id: optString,
-      arguments: external_exports.array(external_exports.string()).optional()
-    });
-    multiformat = external_exports.looseObject({ text: external_exports.string(), markdown: optString });
-    propertyBag = external_exports.looseObject({ tags: external_exports.array(external_exports.string()).optional() });
-    level = external_exports.enum(["none", "note", "warning", "error"]);
-    region = external_exports.looseObject({
-      startLine: int2.min(1).optional(),
-      startColumn: int2.min(1).optional(),
-      endLine: int2.min(1).optional(),
-      endColumn: int2.min(1).optional(),
-      snippet: external_exports.looseObject({ text: optString }).optional()
-    });
-    artifactLocation = external_exports.looseObject({
-      uri: optString,
-      uriBaseId: optString,
-      index: int2.min(-1).optional()
-    });
-    location = external_exports.looseObject({
-      physicalLocation: external_exports.looseObject({
-        artifactLocation: artifactLocation.optional(),
-        region: region.optional(),
-        contextRegion: region.optional()
-      }).optional()
-    });
-    toolComponentReference = external_exports.looseObject({
-      name: optString,
-      index: int2.min(-1).optional(),
-      guid: optString
-    });
-    descriptorReference = external_exports.looseObject({
-      id: optString,
-      index: int2.min(-1).optional(),
-      guid: optString,
-      toolComponent: toolComponentReference.optional()
-    });
-    reportingDescriptor = external_exports.looseObject({
-      id: external_exports.string(),
-      name: optString,
-      guid: optString,
-      shortDescription: multiformat.optional(),
-      fullDescription: multiformat.optional(),
-      help: multiformat.optional(),
-      helpUri: optString,
-      messageStrings: external_exports.record(external_exports.string(), multiformat).optional(),
-      defaultConfiguration: external_exports.looseObject({ level: level.optional(), enabled: external_exports.boolean().optional() }).optional(),
-      relationships: external_exports.array(external_exports.looseObject({ target: descriptorReference, kinds: external_exports.array(external_exports.string()).optional() })).optional(),
-      properties: propertyBag.optional()
-    });
-    toolComponent = external_exports.looseObject({
-      name: external_exports.string(),
-      guid: optString,
-      version: optString,
-      semanticVersion: optString,
-      informationUri: optString,
-      rules: external_exports.array(reportingDescriptor).optional(),
-      taxa: external_exports.array(reportingDescriptor).optional()
-    });
-    suppression = external_exports.looseObject({
-      kind: external_exports.enum(["inSource", "external"]),
-      status: external_exports.enum(["accepted", "underReview", "rejected"]).optional(),
-      justification: optString
-    });
-    result = external_exports.looseObject({
-      ruleId: optString,
-      ruleIndex: int2.min(-1).optional(),
-      rule: descriptorReference.optional(),
-      kind: external_exports.enum(["notApplicable", "pass", "fail", "review", "open", "informational"]).optional(),
-      level: level.optional(),
-      message,
-      locations: external_exports.array(location).optional(),
-      fingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
-      partialFingerprints: external_exports.record(external_exports.string(), external_exports.string()).optional(),
-      suppressions: external_exports.array(suppression).optional(),
-      baselineState: external_exports.enum(["new", "unchanged", "updated", "absent"]).optional(),
-      taxa: external_exports.array(descriptorReference).optional(),
-      properties: propertyBag.optional()
-    });
-    run = external_exports.looseObject({
-      tool: external_exports.looseObject({ driver: toolComponent, extensions: external_exports.array(toolComponent).optional() }),
-      results: external_exports.array(result).optional(),
-      taxonomies: external_exports.array(toolComponent).optional(),
-      artifacts: external_exports.array(external_exports.looseObject({ location: artifactLocation.optional() })).optional(),
-      originalUriBaseIds: external_exports.record(external_exports.string(), artifactLocation).optional(),
-      invocations: external_exports.array(external_exports.looseObject({ executionSuccessful: external_exports.boolean() })).optional()
-    });
-    sarifLogSchema = external_exports.looseObject({
-      version: external_exports.literal("2.1.0"),
-      $schema: optString,
-      runs: external_exports.array(run)
-    });
-  }
-});
-
-// src/sarif/read.ts
-import { constants as constants5 } from "node:fs";
-import { open as open3 } from "node:fs/promises";
-function jsonPath(path46) {
-  let out = "$";
-  for (const key of path46) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
-  }
-  return out;
-}
-function describeIssue2(issue2) {
-  const where = jsonPath(issue2.path);
-  if (issue2.code === "invalid_value" && "values" in issue2) {
-    return `${where}: expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  }
-  return `${where}: ${issue2.message}`;
-}
-function nestsDeeperThan(json2, max2) {
-  const values = [json2];
-  const levels = [1];
-  while (values.length > 0) {
-    const value = values.pop();
-    const level2 = levels.pop() ?? 1;
-    if (value === null || typeof value !== "object") continue;
-    if (level2 > max2) return true;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      values.push(child);
-      levels.push(level2 + 1);
-    }
-  }
-  return false;
-}
-function deepPath(json2, max2) {
-  const stack = [{ value: json2, path: [] }];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path46 } = item;
-    if (value === null || typeof value !== "object") continue;
-    if (path46.length >= max2) return path46;
-    for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path46, Array.isArray(value) ? Number(key) : key] });
-  }
-  return [];
-}
-function parseSarif(json2, file2) {
-  if (json2 !== null && typeof json2 === "object" && nestsDeeperThan(json2, MAX_SARIF_DEPTH)) {
-    const deep = deepPath(json2, MAX_SARIF_DEPTH);
-    const shown2 = `${jsonPath(deep.slice(0, SHOWN_DEPTH_KEYS))}${deep.length > SHOWN_DEPTH_KEYS ? "…" : ""}`;
-    throw new SarifError(file2, [`${shown2}: nested more than ${MAX_SARIF_DEPTH} levels deep`]);
-  }
-  const parsed = sarifLogSchema.safeParse(json2);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues;
-  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
-  if (issues.length > MAX_REPORTED_ISSUES)
-    shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
-  throw new SarifError(file2, shown);
-}
-function parseSarifText(text3, file2) {
-  let json2;
-  try {
-    json2 = JSON.parse(text3.startsWith("\uFEFF") ? text3.slice(1) : text3);
-  } catch (error62) {
-    const detail2 = error62 instanceof Error ? error62.message : String(error62);
-    const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
-    throw new SarifError(file2, [empty2]);
-  }
-  return parseSarif(json2, file2);
-}
-async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source = "input") {
-  const handle = await openSarif(file2, source);
-  let text3;
-  try {
-    const info = await handle.stat();
-    if (source === "scanner" && !info.isFile()) {
-      throw new SarifError(file2, [`it is ${kind(info)}, not a regular file`]);
-    }
-    if (info.isFile() && info.size > maxBytes) throw tooLarge(file2, `is ${info.size} bytes`, maxBytes);
-    const bytes = info.isFile() ? await readAtMost(handle, info.size, info.size) : await readAtMost(handle, maxBytes + 1);
-    if (bytes.length > maxBytes) throw tooLarge(file2, `has more than ${maxBytes} bytes`, maxBytes);
-    text3 = bytes.toString("utf8");
-  } catch (error62) {
-    if (error62 instanceof SarifError) throw error62;
-    const code2 = error62.code;
-    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
-  } finally {
-    await handle.close();
-  }
-  return parseSarifText(text3, file2);
-}
-async function openSarif(file2, source) {
-  try {
-    if (source === "input") return await open3(file2, "r");
-    return await open3(file2, constants5.O_RDONLY | (constants5.O_NOFOLLOW ?? 0) | (constants5.O_NONBLOCK ?? 0));
-  } catch (error62) {
-    const code2 = error62.code;
-    if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
-    if (code2 === "ELOOP" && source === "scanner") {
-      throw new SarifError(file2, ["it is a symbolic link, not a file the scanner wrote"]);
-    }
-    throw new SarifError(file2, [`cannot read the file (${code2 ?? errorMessage(error62)})`]);
-  }
-}
-function kind(info) {
-  if (info.isDirectory()) return "a directory";
-  if (info.isFIFO()) return "a named pipe";
-  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
-  if (info.isSocket()) return "a socket";
-  return "not a regular file";
-}
-function tooLarge(file2, size, maxBytes) {
-  return new SarifError(file2, [`the file ${size}, over the ${maxBytes}-byte limit for SARIF input`]);
-}
-async function readAtMost(handle, limit, expected = 1 << 20) {
-  let buffer = Buffer.allocUnsafe(Math.min(limit, expected));
-  let filled = 0;
-  while (filled < limit) {
-    if (filled === buffer.length) {
-      const bigger = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
-      buffer.copy(bigger, 0, 0, filled);
-      buffer = bigger;
-    }
-    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
-}
-var DEFAULT_MAX_SARIF_BYTES, MAX_REPORTED_ISSUES, MAX_SARIF_DEPTH, SHOWN_DEPTH_KEYS;
-var init_read = __esm({
-  "src/sarif/read.ts"() {
-    "use strict";
-    init_errors();
-    init_model2();
-    DEFAULT_MAX_SARIF_BYTES = 512 * 1024 * 1024;
-    MAX_REPORTED_ISSUES = 5;
-    MAX_SARIF_DEPTH = 100;
-    SHOWN_DEPTH_KEYS = 6;
-  }
-});
-
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync6, realpathSync as realpathSync2, statSync as statSync5 } from "node:fs";
-import path29 from "node:path";
+import path30 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -45715,14 +45930,14 @@ var init_source_reader = __esm({
         try {
           return realpathSync2.native(file2);
         } catch {
-          const parent = path29.dirname(file2);
+          const parent = path30.dirname(file2);
           if (parent === file2) return void 0;
           let realParent = this.realFolders.get(parent);
           if (!this.realFolders.has(parent)) {
             realParent = this.realPath(parent);
             this.realFolders.set(parent, realParent);
           }
-          return realParent === void 0 ? void 0 : path29.join(realParent, path29.basename(file2));
+          return realParent === void 0 ? void 0 : path30.join(realParent, path30.basename(file2));
         }
       }
       /**
@@ -45733,7 +45948,7 @@ var init_source_reader = __esm({
       contains(relativePath) {
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
-        const real = this.realPath(path29.join(this.root, relativePath));
+        const real = this.realPath(path30.join(this.root, relativePath));
         const inside = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
         this.inside.set(relativePath, inside);
         return inside;
@@ -45743,7 +45958,7 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path29.join(this.root, relativePath);
+          const file2 = path30.join(this.root, relativePath);
           const info = statSync5(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
             const text3 = readFileSync6(file2, "utf8");
@@ -45768,7 +45983,7 @@ var init_source_reader = __esm({
 // src/runner/import-sarif.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path30 from "node:path";
+import path31 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -45790,7 +46005,7 @@ async function importSarifFiles(files, options) {
       if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
       const log2 = await readSarifFile(file2);
       const driver = log2.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path30.basename(file2, path30.extname(file2))), taken);
+      const id = unique(importedId(driver?.name ?? path31.basename(file2, path31.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
       const findings = log2.runs.flatMap(
         (run2) => normalizeRun(run2, {
@@ -45805,7 +46020,7 @@ async function importSarifFiles(files, options) {
       await mkdir2(options.outDir, { recursive: true });
       const kept = await keepRawSarif(log2, findings, {
         source: file2,
-        dest: path30.join(options.outDir, `${id}.sarif`)
+        dest: path31.join(options.outDir, `${id}.sarif`)
       });
       runs.push({
         id,
@@ -45822,10 +46037,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path30.basename(file2, path30.extname(file2))), taken);
+      const id = unique(importedId(path31.basename(file2, path31.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path30.basename(file2)} (imported)`,
+        displayName: `${path31.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -45910,8 +46125,8 @@ var init_baseline_bundle = __esm({
   "src/diff/baseline-bundle.ts"() {
     "use strict";
     init_zod();
-    init_errors();
     init_verify();
+    init_errors();
     init_finding();
     bundleFinding = external_exports.looseObject({
       scanner: external_exports.string(),
@@ -46185,14 +46400,14 @@ var init_classify = __esm({
 // src/diff/worktree.ts
 import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import os2 from "node:os";
-import path31 from "node:path";
+import path32 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path31.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path31.join(scratch, "tree");
+  const scratch = await mkdtemp2(path32.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path32.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -46201,7 +46416,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path31.join(scratch, "paths");
+      const list = path32.join(scratch, "paths");
       await writeFile2(list, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
     }
@@ -46222,35 +46437,35 @@ var init_worktree = __esm({
 
 // src/runner/run-scanners.ts
 import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
-import path32 from "node:path";
+import path33 from "node:path";
 function clip(text3, max2 = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
   return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
 }
 async function runOne(planned, o2) {
-  const { scanner: scanner2, options } = planned;
+  const { scanner: scanner3, options } = planned;
   const started = o2.clock.monotonicMs();
-  const base = { id: scanner2.id, displayName: scanner2.displayName, findings: [], filesScanned: 0 };
+  const base = { id: scanner3.id, displayName: scanner3.displayName, findings: [], filesScanned: 0 };
   const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
-  const files = scanner2.selectFiles(planned.files ?? o2.files, o2.root);
+  const files = scanner3.selectFiles(planned.files ?? o2.files, o2.root);
   if (files.length === 0) {
     return {
       ...base,
       status: "skipped",
-      error: planned.files ? `no changed files for ${scanner2.displayName}` : `no files for ${scanner2.displayName} under the scanned path`,
+      error: planned.files ? `no changed files for ${scanner3.displayName}` : `no files for ${scanner3.displayName} under the scanned path`,
       durationMs: elapsed()
     };
   }
   o2.onProgress?.({
     type: "start",
-    id: scanner2.id,
-    displayName: scanner2.displayName,
+    id: scanner3.id,
+    displayName: scanner3.displayName,
     files: files.length,
     phase: o2.phase ?? "head"
   });
   let tool;
   try {
-    tool = await scanner2.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
+    tool = await scanner3.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
   } catch (error62) {
     return {
       ...base,
@@ -46260,10 +46475,10 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path32.join(o2.outDir, scanner2.id);
+  const outDir = path33.join(o2.outDir, scanner3.id);
   await rm3(outDir, { recursive: true, force: true });
   await mkdir3(outDir, { recursive: true });
-  const plan = scanner2.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
+  const plan = scanner3.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
   const result2 = await o2.exec({
     file: plan.file,
     args: plan.args,
@@ -46292,34 +46507,34 @@ async function runOne(planned, o2) {
   if (result2.timedOut)
     return failed2(`timed out after ${options.timeoutSeconds} s; it and its child processes were killed`);
   if (result2.exitCode === null) return failed2(`killed by ${result2.signal ?? "a signal"}`);
-  const meaning = scanner2.interpretExit(result2.exitCode);
+  const meaning = scanner3.interpretExit(result2.exitCode);
   let findings = [];
   let log2;
   let readError;
   let rawSarifPath;
   try {
     if (!plan.sarifPath && result2.stdoutTruncated) {
-      throw new SarifError(`${scanner2.id} standard output`, [
+      throw new SarifError(`${scanner3.id} standard output`, [
         `over the ${STDOUT_LIMIT_BYTES}-byte limit for SARIF on standard output`
       ]);
     }
-    log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, "scanner") : parseSarifText(result2.stdout, `${scanner2.id} standard output`);
+    log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, "scanner") : parseSarifText(result2.stdout, `${scanner3.id} standard output`);
     const sources = new SourceReader(o2.root);
-    const extraRuleProperties = await scanner2.ruleProperties?.(outDir);
+    const extraRuleProperties = await scanner3.ruleProperties?.(outDir);
     findings = log2.runs.flatMap(
       (run2) => normalizeRun(run2, {
-        scannerId: scanner2.id,
+        scannerId: scanner3.id,
         scannerVersion: tool.version,
         root: o2.root,
         baseDir: plan.cwd ?? o2.root,
         sources,
-        inSourceSuppression: scanner2.inSourceSuppression,
+        inSourceSuppression: scanner3.inSourceSuppression,
         extraRuleProperties
       })
     );
     const kept = await keepRawSarif(log2, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path32.join(outDir, `${scanner2.id}.sarif`)
+      dest: plan.sarifPath ?? path33.join(outDir, `${scanner3.id}.sarif`)
     });
     log2 = kept.skeleton;
     rawSarifPath = kept.rawSarifPath;
@@ -46392,25 +46607,25 @@ var init_run_scanners = __esm({
 import { createRequire as createRequire2 } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path46) {
-  let normalized = normalize(path46);
+function cleanPath(path47) {
+  let normalized = normalize(path47);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path46, separator) {
-  return path46.replace(SLASHES_REGEX, separator);
+function convertSlashes(path47, separator) {
+  return path47.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path46) {
-  return path46 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path46);
+function isRootDirectory(path47) {
+  return path47 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path47);
 }
-function normalizePath(path46, options) {
+function normalizePath(path47, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path46.includes("/") || path46.startsWith(".");
-  if (resolvePaths) path46 = resolve(path46);
-  if (normalizePath$1 || pathNeedsCleaning) path46 = cleanPath(path46);
-  if (path46 === ".") return "";
-  const needsSeperator = path46[path46.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path46 + pathSeparator : path46, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path47.includes("/") || path47.startsWith(".");
+  if (resolvePaths) path47 = resolve(path47);
+  if (normalizePath$1 || pathNeedsCleaning) path47 = cleanPath(path47);
+  if (path47 === ".") return "";
+  const needsSeperator = path47[path47.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path47 + pathSeparator : path47, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -46466,9 +46681,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path46, resolved2, state) {
+function isRecursive2(path47, resolved2, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
-  let parent = dirname(path46);
+  let parent = dirname(path47);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -46476,7 +46691,7 @@ function isRecursive2(path46, resolved2, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path46, resolved2);
+  state.symlinks.set(path47, resolved2);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved2, state) {
@@ -46522,8 +46737,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path46 = directoryPath || ".";
-      if (filters.every((filter) => filter(path46, true))) paths.push(path46);
+      const path47 = directoryPath || ".";
+      if (filters.every((filter) => filter(path47, true))) paths.push(path47);
     };
     empty$2 = () => {
     };
@@ -46556,26 +46771,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path46, state, callback$1) {
+    resolveSymlinksAsync = function(path47, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path46, (error62, resolvedPath) => {
+      fs3.realpath(path47, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path46, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path47, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path46, state, callback$1) {
+    resolveSymlinks = function(path47, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path46);
+        const resolvedPath = fs3.realpathSync(path47);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path46, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path47, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -46733,19 +46948,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path46 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path46)) continue;
-            this.pushDirectory(path46, paths, filters);
-            this.walkDirectory(this.state, path46, path46, depth - 1, this.walk);
+            let path47 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path47)) continue;
+            this.pushDirectory(path47, paths, filters);
+            this.walkDirectory(this.state, path47, path47, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path46 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path46, this.state, (stat4, resolvedPath) => {
+            let path47 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path47, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path46 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path46 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path47 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path47 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path46;
+                resolvedPath = useRealPaths ? resolvedPath : path47;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -46895,7 +47110,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path46) => isMatch(path46));
+        this.options.filters.push((path47) => isMatch(path47));
         return this;
       }
     };
@@ -46967,13 +47182,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path46) {
-  return path46.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path47) {
+  return path47.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path46) {
+function splitPattern(path47) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path46, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path46];
+  const result2 = import_picomatch4.default.scan(path47, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path47];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -47078,13 +47293,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path46 = format2(p, isDirectory);
-      const matches = matcher(path46) && !ignore(path46);
-      if (matches) log(`matched ${path46}`);
+      const path47 = format2(p, isDirectory);
+      const matches = matcher(path47) && !ignore(path47);
+      if (matches) log(`matched ${path47}`);
       return matches;
     } : (p, isDirectory) => {
-      const path46 = format2(p, isDirectory);
-      return matcher(path46) && !ignore(path46);
+      const path47 = format2(p, isDirectory);
+      return matcher(path47) && !ignore(path47);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -47156,8 +47371,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path46) => path46.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path46) => path46.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path47) => path47.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path47) => path47.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -47173,15 +47388,15 @@ var init_dist2 = __esm({
 
 // src/pipeline/workspace.ts
 import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
-import path33 from "node:path";
+import path34 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path33.resolve(cwd, targetArg);
+  const target = path34.resolve(cwd, targetArg);
   if (!existsSync7(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync7(target).isDirectory() ? target : path33.dirname(target);
+  const targetDir = statSync7(target).isDirectory() ? target : path34.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync7(path33.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path33.dirname(dir);
+    if (existsSync7(path34.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path34.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -47196,7 +47411,7 @@ async function listFiles2(workspace, excludes) {
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
   const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path33.normalize(f)).filter((f) => !excluded?.(toPosix(path33.relative(workspace.root, f)))).sort();
+  return files.map((f) => path34.normalize(f)).filter((f) => !excluded?.(toPosix(path34.relative(workspace.root, f)))).sort();
 }
 var import_picomatch5;
 var init_workspace = __esm({
@@ -47212,12 +47427,12 @@ var init_workspace = __esm({
 
 // src/pipeline/compare.ts
 import { existsSync as existsSync8, realpathSync as realpathSync4 } from "node:fs";
-import path34 from "node:path";
+import path35 from "node:path";
 function relative2(root, file2) {
-  return toPosix(path34.relative(root, file2));
+  return toPosix(path35.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path34.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path35.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -47293,7 +47508,7 @@ async function scanAndCompare(request) {
       })
     };
   });
-  const scope = Object.fromEntries(
+  const scope2 = Object.fromEntries(
     planned.map((p) => [p.scanner.id, narrowed(p) ? "changed-files" : "all-files"])
   );
   const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle) : void 0;
@@ -47309,7 +47524,7 @@ async function scanAndCompare(request) {
   }
   const renames = changeSet ? renamesOf(changeSet) : /* @__PURE__ */ new Map();
   const notCompared = [];
-  const fixed = [];
+  const fixed2 = [];
   const scanners2 = headRuns.map((run2) => {
     const plannedScanner = planned.find((p) => p.scanner.id === run2.id);
     const fileScoped = plannedScanner?.scanner.scope === "file";
@@ -47346,7 +47561,7 @@ async function scanAndCompare(request) {
       // Judging everything: files the change did not touch were scanned too, and their findings predate it.
       ...!bundle && headChanged && fileScoped && mode2 === "full" ? { knownUnchanged: (f) => !headChanged.has(f.path) } : {}
     });
-    for (const f of classified.fixed) fixed.push(f);
+    for (const f of classified.fixed) fixed2.push(f);
     return { ...run2, findings: classified.head };
   });
   return {
@@ -47359,13 +47574,13 @@ async function scanAndCompare(request) {
       ...changeSet ? { changeSet } : {},
       ...bundle ? { bundle: { location: bundle.location, digest: bundle.digest } } : {},
       scanners: baseRuns,
-      fixed,
+      fixed: fixed2,
       notCompared,
-      scope
+      scope: scope2
     }
   };
 }
-async function scanBase(request, set2, prefix, scope) {
+async function scanBase(request, set2, prefix, scope2) {
   const { workspace, config: config2, planned } = request;
   const git2 = new Git(request.exec, set2.repoRoot);
   const baseChanged = changedBasePaths(set2);
@@ -47378,7 +47593,7 @@ async function scanBase(request, set2, prefix, scope) {
     if (config2.changes.mode === "diff" && config2.changes.alwaysScan.length > 0) {
       for (const file2 of await filesAt(git2, set2.mergeBase)) {
         const rel = prefix ? file2.startsWith(`${prefix}/`) ? file2.slice(prefix.length + 1) : void 0 : file2;
-        if (rel !== void 0 && scope.always(rel)) wanted.add(file2);
+        if (rel !== void 0 && scope2.always(rel)) wanted.add(file2);
       }
     }
     checkout = [...wanted].sort();
@@ -47395,15 +47610,15 @@ async function scanBase(request, set2, prefix, scope) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path34.join(tree, prefix) : tree;
-    const target = path34.join(root, path34.relative(workspace.root, workspace.target));
-    const targetDir = path34.join(root, path34.relative(workspace.root, workspace.targetDir));
+    const root = prefix ? path35.join(tree, prefix) : tree;
+    const target = path35.join(root, path35.relative(workspace.root, workspace.target));
+    const targetDir = path35.join(root, path35.relative(workspace.root, workspace.targetDir));
     const files = existsSync8(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
       const changedOnly = files.filter((f) => {
         const rel = relative2(root, f);
-        return baseChanged.has(rel) || scope.narrowed(p) && scope.always(rel);
+        return baseChanged.has(rel) || scope2.narrowed(p) && scope2.always(rel);
       });
       return { ...p, files: changedOnly };
     });
@@ -47413,7 +47628,7 @@ async function scanBase(request, set2, prefix, scope) {
       target,
       files,
       scanners: basePlan,
-      outDir: path34.join(request.outDir, "@base"),
+      outDir: path35.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -47439,7 +47654,7 @@ var init_compare = __esm({
 import { existsSync as existsSync9 } from "node:fs";
 import { mkdtemp as mkdtemp3 } from "node:fs/promises";
 import os3 from "node:os";
-import path35 from "node:path";
+import path36 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -47468,9 +47683,9 @@ async function scan(request) {
     configFile
   );
   const ids2 = request.scannerIds ?? enabledScannerIds(config2);
-  const planned = pickScanners(registry2, ids2).map((scanner2) => ({
-    scanner: scanner2,
-    options: scannerOptions(config2, scanner2.id, workspace.root)
+  const planned = pickScanners(registry2, ids2).map((scanner3) => ({
+    scanner: scanner3,
+    options: scannerOptions(config2, scanner3.id, workspace.root)
   }));
   const now = clock.now();
   const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
@@ -47478,20 +47693,20 @@ async function scan(request) {
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
-  const outDir = request.outDir ? path35.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path35.join(os3.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path36.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path36.join(os3.tmpdir(), "controlgate-"));
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path35.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path36.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path35.join(outDir, "@imported")
+      outDir: path36.join(outDir, "@imported")
     }
   );
-  const { scanners: scanners2, baseline } = await scanAndCompare({
+  const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path35.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path36.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     workspace,
     config: config2,
     planned,
@@ -47519,7 +47734,7 @@ async function scan(request) {
     config: config2,
     waivers: waivers2,
     now,
-    judge: baseline?.judged ?? "all"
+    judge: baseline2?.judged ?? "all"
   });
   const facts2 = (d) => ({
     file: d.file,
@@ -47538,10 +47753,10 @@ async function scan(request) {
     scanners: scanners2,
     findings,
     gate,
-    ...baseline ? {
+    ...baseline2 ? {
       baseline: {
-        ...baseline,
-        fixedCriteria: new Map(baseline.fixed.map((f) => [f, criteriaFor(f, mapper, config2)]))
+        ...baseline2,
+        fixedCriteria: new Map(baseline2.fixed.map((f) => [f, criteriaFor(f, mapper, config2)]))
       }
     } : {},
     data: {
@@ -47553,18 +47768,18 @@ async function scan(request) {
 }
 function resolveWaiversFile(request, config2, configFile, root) {
   const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path35.resolve(cwd, request.waiversFile);
-  const base = configFile ? path35.dirname(configFile) : root;
-  return path35.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path36.resolve(cwd, request.waiversFile);
+  const base = configFile ? path36.dirname(configFile) : root;
+  return path36.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 var init_scan = __esm({
   "src/pipeline/scan.ts"() {
     "use strict";
     init_scanners();
+    init_data_files();
     init_clock();
     init_load();
     init_scanner_options();
-    init_data_files();
     init_evaluate();
     init_map();
     init_waivers();
@@ -47665,7 +47880,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path36 from "node:path";
+import path37 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -47683,7 +47898,7 @@ function countVerdicts(outcome) {
   for (const c3 of outcome.gate.controls) counts[c3.verdict] += 1;
   return counts;
 }
-function waiverFacts(w) {
+function waiverFacts2(w) {
   return {
     id: w.id ?? null,
     fingerprint: w.fingerprint ?? null,
@@ -47716,8 +47931,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path36.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path36.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path37.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path37.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed"),
@@ -47732,7 +47947,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path36.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path37.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     controls: outcome.gate.controls.map((c3) => ({
       id: c3.id,
@@ -47752,9 +47967,9 @@ function buildReport(outcome) {
       suppressed: c3.suppressed
     })),
     waivers: {
-      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts(waiver), findings })),
-      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts(e.waiver), wouldMatch: e.matched })),
-      stale: outcome.gate.waivers.stale.map(waiverFacts)
+      applied: [...groupApplied(outcome)].map(([waiver, findings]) => ({ ...waiverFacts2(waiver), findings })),
+      expired: outcome.gate.waivers.expired.map((e) => ({ ...waiverFacts2(e.waiver), wouldMatch: e.matched })),
+      stale: outcome.gate.waivers.stale.map(waiverFacts2)
     },
     scanners: outcome.scanners.map((s) => ({
       id: s.id,
@@ -47823,17 +48038,17 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path36.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path36.isAbsolute(rel) ? toPosix(rel) : path36.basename(location3);
+  const rel = path37.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path37.isAbsolute(rel) ? toPosix(rel) : path37.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path36.join(outcome.root, name)),
-    path36.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path37.join(outcome.root, name)),
+    path37.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy = new Set(candidates.map((file2) => toPosix(path36.relative(set2.repoRoot, file2))));
+  const policy = new Set(candidates.map((file2) => toPosix(path37.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy.has(p)))].sort();
 }
@@ -47910,8 +48125,8 @@ var init_order = __esm({
 });
 
 // src/report/comparison.ts
-function changeState(f, baseline) {
-  if (baseline?.status !== "compared" || f.baselineState === null) return null;
+function changeState(f, baseline2) {
+  if (baseline2?.status !== "compared" || f.baselineState === null) return null;
   return f.baselineState === "unchanged" ? "existing" : "new";
 }
 function stateRank(state) {
@@ -47920,7 +48135,7 @@ function stateRank(state) {
 function shortSha(sha) {
   return sha.slice(0, 8);
 }
-function count2(n2, word) {
+function count3(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
 function comparedWith(b, fmt) {
@@ -47936,7 +48151,7 @@ function comparisonHeadline(b, fmt) {
   }
   const parts = [
     // Without a ref (a bundle alone) git was not asked what changed, so no file count.
-    ...b.baseRef !== null ? [count2(b.changedFiles.length, "changed file")] : [],
+    ...b.baseRef !== null ? [count3(b.changedFiles.length, "changed file")] : [],
     `${b.counts.new} new`,
     `${b.counts.unchanged} existing`,
     `${b.counts.fixed} fixed`
@@ -47958,7 +48173,7 @@ function comparisonNotes(b, fmt) {
   return [...policy, ...notCompared];
 }
 function existingPerCriterion(controls2) {
-  return controls2.map((control) => ({ control, count: new Set(control.existing).size })).filter((e) => e.count > 0);
+  return controls2.map((control2) => ({ control: control2, count: new Set(control2.existing).size })).filter((e) => e.count > 0);
 }
 function existingFingerprints(controls2) {
   return new Set(controls2.flatMap((c3) => c3.existing));
@@ -48096,13 +48311,13 @@ function findingLine(f) {
 function severityGroups(findings, limit = MAIN_LIST_LIMIT) {
   const out = [];
   let shown = 0;
-  for (const severity2 of SEVERITIES) {
-    const group = findings.filter((f) => f.severity === severity2).sort(
+  for (const severity3 of SEVERITIES) {
+    const group = findings.filter((f) => f.severity === severity3).sort(
       (a2, b) => Number(a2.suppressed) - Number(b.suppressed) || a2.path.localeCompare(b.path) || a2.line - b.line
     );
     const listed2 = group.slice(0, Math.max(0, limit - shown));
     if (listed2.length === 0) continue;
-    out.push(`${severity2.toUpperCase()} (${group.length})`);
+    out.push(`${severity3.toUpperCase()} (${group.length})`);
     for (const f of listed2) out.push(findingLine(f));
     out.push("");
     shown += listed2.length;
@@ -48122,7 +48337,7 @@ function comparisonLines(b) {
 function comparedFindings(outcome, b) {
   const added = outcome.findings.filter((f) => f.baselineState !== "unchanged");
   const existing = outcome.findings.filter((f) => f.baselineState === "unchanged");
-  const fixed = [...outcome.baseline?.fixed ?? []].sort(compareFindings);
+  const fixed2 = [...outcome.baseline?.fixed ?? []].sort(compareFindings);
   const judged = b.judged === "new" ? "reported, not judged" : "judged too (mode full)";
   const out = [`NEW in this change (${added.length}):`, ""];
   out.push(...added.length > 0 ? severityGroups(added) : ["    none", ""]);
@@ -48130,11 +48345,11 @@ function comparedFindings(outcome, b) {
     out.push(`EXISTING before this change (${existing.length}; ${judged}):`, "");
     out.push(...severityGroups(existing, SIDE_LIST_LIMIT));
   }
-  if (fixed.length > 0) {
-    out.push(`FIXED: this change removes ${fixed.length} finding${fixed.length === 1 ? "" : "s"}:`);
-    out.push(...fixed.slice(0, SIDE_LIST_LIMIT).map(findingLine));
-    if (fixed.length > SIDE_LIST_LIMIT) {
-      out.push(`    … and ${fixed.length - SIDE_LIST_LIMIT} more (see --format json)`);
+  if (fixed2.length > 0) {
+    out.push(`FIXED: this change removes ${fixed2.length} finding${fixed2.length === 1 ? "" : "s"}:`);
+    out.push(...fixed2.slice(0, SIDE_LIST_LIMIT).map(findingLine));
+    if (fixed2.length > SIDE_LIST_LIMIT) {
+      out.push(`    … and ${fixed2.length - SIDE_LIST_LIMIT} more (see --format json)`);
     }
     out.push("");
   }
@@ -48142,9 +48357,9 @@ function comparedFindings(outcome, b) {
 }
 function renderText(outcome) {
   const out = ["Scanners:", ...outcome.scanners.map(scannerLine), ""];
-  const baseline = outcome.baseline ? jsonReport(outcome).baseline : null;
-  if (baseline) out.push(...comparisonLines(baseline));
-  if (baseline?.status === "compared") out.push(...comparedFindings(outcome, baseline));
+  const baseline2 = outcome.baseline ? jsonReport(outcome).baseline : null;
+  if (baseline2) out.push(...comparisonLines(baseline2));
+  if (baseline2?.status === "compared") out.push(...comparedFindings(outcome, baseline2));
   else out.push(...severityGroups(outcome.findings));
   const counts = countBySeverity(outcome);
   const suppressed = outcome.findings.filter((f) => f.suppressed).length;
@@ -48179,8 +48394,8 @@ var init_terminal = __esm({
 
 // src/sarif/merge.ts
 import { pathToFileURL } from "node:url";
-function levelFor(severity2) {
-  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity2];
+function levelFor(severity3) {
+  return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity3];
 }
 function uriFor(relative3) {
   return relative3.split("/").map(encodeURIComponent).join("/");
@@ -48249,14 +48464,14 @@ function resultFor(f, ruleIndex, waiver) {
   if (suppressions.length > 0) result2.suppressions = suppressions;
   return result2;
 }
-function runParts(scanner2, root, waivers2, fixed) {
-  const driver = scanner2.log?.runs[0]?.tool.driver;
+function runParts(scanner3, root, waivers2, fixed2) {
+  const driver = scanner3.log?.runs[0]?.tool.driver;
   const originalRules = /* @__PURE__ */ new Map();
-  for (const run3 of scanner2.log?.runs ?? [])
+  for (const run3 of scanner3.log?.runs ?? [])
     for (const rule of run3.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
   const rules = [];
   const ruleIndex = /* @__PURE__ */ new Map();
-  for (const list of [scanner2.findings, fixed]) {
+  for (const list of [scanner3.findings, fixed2]) {
     for (const f of list) {
       if (ruleIndex.has(f.ruleId)) continue;
       ruleIndex.set(f.ruleId, rules.length);
@@ -48264,27 +48479,27 @@ function runParts(scanner2, root, waivers2, fixed) {
     }
   }
   function* results() {
-    for (const list of [scanner2.findings, fixed])
+    for (const list of [scanner3.findings, fixed2])
       for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
   }
-  const notifications = scanner2.error ? [{ level: scanner2.status === "failed" ? "error" : "note", message: { text: scanner2.error } }] : [];
+  const notifications = scanner3.error ? [{ level: scanner3.status === "failed" ? "error" : "note", message: { text: scanner3.error } }] : [];
   const run2 = {
     tool: {
       driver: {
-        name: driver?.name ?? scanner2.displayName,
+        name: driver?.name ?? scanner3.displayName,
         // Our parsed version is numeric ("2.2.0"); KICS writes "v2.2.0", which validators flag.
-        ...scanner2.version ?? driver?.version ? { version: scanner2.version ?? driver?.version } : {},
+        ...scanner3.version ?? driver?.version ? { version: scanner3.version ?? driver?.version } : {},
         ...driver?.informationUri ? { informationUri: driver.informationUri } : {},
         rules
       }
     },
     // A distinct category per scanner: code scanning rejects two runs of one tool and category.
-    automationDetails: { id: `controlgate/${scanner2.id}/` },
+    automationDetails: { id: `controlgate/${scanner3.id}/` },
     originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href}/` } },
     invocations: [
       {
-        executionSuccessful: scanner2.status !== "failed",
-        ...typeof scanner2.exitCode === "number" ? { exitCode: scanner2.exitCode } : {},
+        executionSuccessful: scanner3.status !== "failed",
+        ...typeof scanner3.exitCode === "number" ? { exitCode: scanner3.exitCode } : {},
         toolExecutionNotifications: notifications
       }
     ],
@@ -48292,10 +48507,10 @@ function runParts(scanner2, root, waivers2, fixed) {
     properties: {
       controlgate: {
         version: CONTROLGATE_VERSION,
-        scanner: scanner2.id,
-        status: scanner2.status,
-        filesScanned: scanner2.filesScanned,
-        durationMs: scanner2.durationMs
+        scanner: scanner3.id,
+        status: scanner3.status,
+        filesScanned: scanner3.filesScanned,
+        durationMs: scanner3.durationMs
       }
     }
   };
@@ -48303,13 +48518,13 @@ function runParts(scanner2, root, waivers2, fixed) {
 }
 function partsOf(scanners2, root, options) {
   const waivers2 = options.waivers ?? /* @__PURE__ */ new Map();
-  const fixed = options.fixed ?? [];
+  const fixed2 = options.fixed ?? [];
   return scanners2.map(
     (s) => runParts(
       s,
       root,
       waivers2,
-      fixed.filter((f) => f.scanner === s.id)
+      fixed2.filter((f) => f.scanner === s.id)
     )
   );
 }
@@ -48345,11 +48560,11 @@ function* mergedSarifChunks(scanners2, root, options = {}) {
   yield `],"properties":${JSON.stringify(LOG_PROPERTIES)}}
 `;
 }
-function mergedResultPointers(scanners2, fixed = []) {
+function mergedResultPointers(scanners2, fixed2 = []) {
   const pointers = /* @__PURE__ */ new Map();
   scanners2.forEach((s, i3) => {
     let j = 0;
-    for (const list of [s.findings, fixed.filter((f) => f.scanner === s.id)]) {
+    for (const list of [s.findings, fixed2.filter((f) => f.scanner === s.id)]) {
       for (const f of list) {
         if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i3}/results/${j}`);
         j += 1;
@@ -48375,7 +48590,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir4, open as open4, writeFile as writeFile3 } from "node:fs/promises";
-import path37 from "node:path";
+import path38 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -48385,7 +48600,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir4(path37.dirname(file2), { recursive: true });
+  await mkdir4(path38.dirname(file2), { recursive: true });
   const handle = await open4(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -48396,11 +48611,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path37.join(settings.outDir, "controlgate.json");
-    const sarif = path37.join(settings.outDir, "controlgate.sarif");
+    const json2 = path38.join(settings.outDir, "controlgate.json");
+    const sarif = path38.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path37.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path38.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -48416,13 +48631,13 @@ async function writeScannerSarif(outcome, dir) {
   await mkdir4(dir, { recursive: true });
   const log2 = mergedSarif(outcome.scanners, outcome.root, { waivers: outcome.gate.waivers.applied });
   const paths = {};
-  for (const [i3, scanner2] of outcome.scanners.entries()) {
+  for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log2.runs[i3];
-    if (!run2 || scanner2.status === "skipped") continue;
-    const file2 = path37.join(dir, `${scanner2.id}.sarif`);
+    if (!run2 || scanner3.status === "skipped") continue;
+    const file2 = path38.join(dir, `${scanner3.id}.sarif`);
     await writeFile3(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
 `);
-    paths[scanner2.id] = file2;
+    paths[scanner3.id] = file2;
   }
   return paths;
 }
@@ -48454,11 +48669,11 @@ async function installScanners(exec, toolsDir2, log2, ids2, options = {}) {
   const env = options.env ?? process.env;
   const scanners2 = ids2 ? pickScanners(registry2, [...new Set(ids2)]) : [...registry2.values()];
   const groups = /* @__PURE__ */ new Map();
-  for (const scanner2 of scanners2) {
-    if (!scanner2.install) continue;
-    const group = groups.get(scanner2.install.key);
-    if (group) group.ids.push(scanner2.id);
-    else groups.set(scanner2.install.key, { recipe: scanner2.install, ids: [scanner2.id] });
+  for (const scanner3 of scanners2) {
+    if (!scanner3.install) continue;
+    const group = groups.get(scanner3.install.key);
+    if (group) group.ids.push(scanner3.id);
+    else groups.set(scanner3.install.key, { recipe: scanner3.install, ids: [scanner3.id] });
   }
   const installs = [...groups.values()];
   const settled = await Promise.allSettled(
@@ -48509,7 +48724,7 @@ function criterionSources(catalog2, mapping) {
         (row2, index) => row2.criteria?.includes(criterion.id) ? [{ layer: layer.id, index, row: row2 }] : []
       )
     ),
-    coveredBy: Object.entries(mapping.coverage).filter(([, ids2]) => ids2.includes(criterion.id)).map(([scanner2]) => scanner2)
+    coveredBy: Object.entries(mapping.coverage).filter(([, ids2]) => ids2.includes(criterion.id)).map(([scanner3]) => scanner3)
   }));
 }
 function describeMatch(row2) {
@@ -48529,7 +48744,7 @@ function renderMappingMarkdown(catalog2, mapping, hashes) {
   const out = [
     "# SOC 2 mapping",
     "",
-    "<!-- Generated by `npm run docs:mapping` from src/controls/data/*.yml; do not edit by hand. -->",
+    "<!-- Generated by `npm run docs:mapping` from src/catalog/data/*.yml; do not edit by hand. -->",
     "",
     `Catalog ${catalog2.version} (sha256 \`${hashes.catalog.slice(0, 16)}…\`), mapping ${mapping.version} (sha256 \`${hashes.mapping.slice(0, 16)}…\`).`,
     "",
@@ -48668,13 +48883,13 @@ var init_explain = __esm({
 // src/cli/commands.ts
 import { existsSync as existsSync10 } from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
-import path38 from "node:path";
+import path39 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path38.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path39.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync10(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path38.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path39.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -48717,10 +48932,10 @@ async function explain(command, io) {
     cwd: io.cwd
   });
   if (outcome.outDirIsTemporary) await rm4(outcome.outDir, { recursive: true, force: true });
-  const [scanner2, ...rest] = command.subject.split(":");
+  const [scanner3, ...rest] = command.subject.split(":");
   const ruleId = rest.join(":");
   const matches = outcome.gate.findings.filter(
-    (g) => ruleId ? g.finding.scanner === scanner2 && g.finding.ruleId === ruleId : g.finding.fingerprint === command.subject
+    (g) => ruleId ? g.finding.scanner === scanner3 && g.finding.ruleId === ruleId : g.finding.fingerprint === command.subject
   );
   if (matches.length === 0) {
     io.err(
@@ -48734,7 +48949,7 @@ async function explain(command, io) {
 }
 async function verify(location3, io) {
   if (!existsSync10(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path38.resolve(io.cwd, location3));
+  const result2 = await verifyBundle(path39.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -48748,17 +48963,17 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path38.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path39.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
-  for (const scanner2 of BUILTIN_SCANNERS.values()) {
+  for (const scanner3 of BUILTIN_SCANNERS.values()) {
     try {
-      const tool = await scanner2.locate({ exec: realExec, toolsDir: toolsDir(io.env), env: io.env });
-      io.out(`${scanner2.id}	${tool.version}	${tool.command}
+      const tool = await scanner3.locate({ exec: realExec, toolsDir: toolsDir(io.env), env: io.env });
+      io.out(`${scanner3.id}	${tool.version}	${tool.command}
 `);
     } catch (error62) {
-      io.out(`${scanner2.id}	missing	${errorMessage(error62)}
+      io.out(`${scanner3.id}	missing	${errorMessage(error62)}
 `);
     }
   }
@@ -48775,12 +48990,12 @@ var init_commands = __esm({
   "src/cli/commands.ts"() {
     "use strict";
     init_scanners();
+    init_verify();
+    init_data_files();
     init_load();
     init_starter();
-    init_data_files();
     init_errors();
     init_summarize();
-    init_verify();
     init_exec();
     init_write_outputs();
     init_install4();
@@ -49958,7 +50173,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path39 from "node:path";
+import path40 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -51017,9 +51232,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path39.resolve(baseDir, baseName);
+          const localBin = path40.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path39.extname(baseName))) return void 0;
+          if (sourceExt.includes(path40.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -51037,17 +51252,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path39.resolve(
-            path39.dirname(resolvedScriptPath),
+          executableDir = path40.resolve(
+            path40.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path39.basename(
+            const legacyName = path40.basename(
               this._scriptPath,
-              path39.extname(this._scriptPath)
+              path40.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -51058,7 +51273,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path39.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path40.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -51975,7 +52190,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path39.basename(filename, path39.extname(filename));
+        this._name = path40.basename(filename, path40.extname(filename));
         return this;
       }
       /**
@@ -51989,9 +52204,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path46) {
-        if (path46 === void 0) return this._executableDir;
-        this._executableDir = path46;
+      executableDir(path47) {
+        if (path47 === void 0) return this._executableDir;
+        this._executableDir = path47;
         return this;
       }
       /**
@@ -52272,8 +52487,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path46, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path46 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path47, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path47 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -52281,8 +52496,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path46, opts) => {
-    parsed = { kind: "explain", subject, path: path46, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path47, opts) => {
+    parsed = { kind: "explain", subject, path: path47, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -52409,8 +52624,8 @@ function statusResolver(report2) {
     return below.has(f.fingerprint) ? "below-threshold" : "out-of-scope";
   };
 }
-function sortFindings(findings, baseline = null, limit = Number.POSITIVE_INFINITY) {
-  const rank = (f) => stateRank(changeState(f, baseline));
+function sortFindings(findings, baseline2 = null, limit = Number.POSITIVE_INFINITY) {
+  const rank = (f) => stateRank(changeState(f, baseline2));
   const bucket = (f) => rank(f) * 8 + (4 - severityRank(f.severity));
   let candidates = findings;
   if (findings.length > limit) {
@@ -52640,7 +52855,7 @@ function changedFiles(b) {
 function existingDebt2(report2) {
   const debt = existingPerCriterion(report2.controls);
   if (debt.length === 0) return "";
-  const chips = debt.map(({ control, count: count3 }) => `<li class="chip"><code>${esc2(control.id)}</code><b>${count3}</b></li>`).join("");
+  const chips = debt.map(({ control: control2, count: count4 }) => `<li class="chip"><code>${esc2(control2.id)}</code><b>${count4}</b></li>`).join("");
   return `<p>Existing debt per criterion (at or above the threshold, not judged):</p><ul class="chips" id="existing-per-criterion">${chips}</ul>`;
 }
 function renderComparison(report2) {
@@ -53017,8 +53232,8 @@ function cell(c3) {
     `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
     ...c3.failedScanners.length > 0 ? [`failed scanners: ${c3.failedScanners.join(", ")}`] : []
   ].join("\n");
-  const count3 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
-  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count3}</a>`;
+  const count4 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
+  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count4}</a>`;
 }
 function renderMatrix(report2) {
   const legend = VERDICTS.map(
@@ -53219,14 +53434,14 @@ function groupedObservations(ctx) {
     const head = members2[0];
     const uuid3 = ctx.runUuid(`observation-group/${head.scanner}/${head.ruleId}`);
     for (const f of members2) if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
-    const severity2 = SEVERITY_ORDER.find((s) => members2.some((f) => f.severity === s)) ?? head.severity;
+    const severity3 = SEVERITY_ORDER.find((s) => members2.some((f) => f.severity === s)) ?? head.severity;
     const criteria2 = [...new Set(members2.flatMap((f) => f.criteria))].sort();
     const cwes = [...new Set(members2.flatMap((f) => f.cwe))].sort();
     const shown = members2.slice(0, GROUP_LOCATIONS).map(location2);
     const more = members2.length > shown.length ? ` and ${members2.length - shown.length} more` : "";
     return compact({
       uuid: uuid3,
-      title: markupLine(`${head.ruleId} (${severity2}): ${members2.length} results`),
+      title: markupLine(`${head.ruleId} (${severity3}): ${members2.length} results`),
       description: markup(
         `${members2.length} results of ${head.scanner} rule ${head.ruleId}, for example: ${head.message}
 
@@ -53237,7 +53452,7 @@ At ${shown.join(", ")}${more}. Every result is in the linked report and merged S
         ["scanner-version", head.scannerVersion],
         ["rule-id", head.ruleId],
         ["rule-name", head.ruleName],
-        ["severity", severity2],
+        ["severity", severity3],
         ["result-count", members2.length],
         ["new-count", members2.filter((f) => f.baselineState === "new").length || null],
         ...cwes.map((cwe) => ["cwe", cwe]),
@@ -53260,14 +53475,14 @@ function observations(ctx) {
     const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
     const uuid3 = ctx.runUuid(`observation/${key}`);
     if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
-    const scanner2 = ctx.report.scanners.find((s) => s.id === f.scanner);
+    const scanner3 = ctx.report.scanners.find((s) => s.id === f.scanner);
     return compact({
       uuid: uuid3,
       title: markupLine(`${f.ruleId} (${f.severity}) at ${location2(f)}`),
       description: markup(f.message) || "The scanner gave no message.",
       props: props([
         ["scanner", f.scanner],
-        ["scanner-version", f.scannerVersion ?? scanner2?.version],
+        ["scanner-version", f.scannerVersion ?? scanner3?.version],
         ["rule-id", f.ruleId],
         ["rule-name", f.ruleName],
         ["severity", f.severity],
@@ -53378,9 +53593,9 @@ function criterionFindings(ctx, observationUuids) {
   });
 }
 function resultRemarks(report2) {
-  const count3 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
+  const count4 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
   return oneLine3(
-    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count3("not-covered")} criteria that no scanner in this run covers and ${count3("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
+    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count4("not-covered")} criteria that no scanner in this run covers and ${count4("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
     2e3
   );
 }
@@ -53584,12 +53799,12 @@ import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypt
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir5, open as open5, rename as rename2, rm as rm5 } from "node:fs/promises";
-import path40 from "node:path";
+import path41 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path40.join(dir, ...name.split("/"));
-    await mkdir5(path40.dirname(target), { recursive: true });
+    const target = path41.join(dir, ...name.split("/"));
+    await mkdir5(path41.dirname(target), { recursive: true });
     const handle = await open5(target, "w");
     const hash3 = createHash8("sha256");
     let size = 0;
@@ -53625,7 +53840,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir5(path40.dirname(zipFile), { recursive: true });
+  await mkdir5(path41.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -53639,7 +53854,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream3(path40.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream3(path41.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -53705,13 +53920,13 @@ function evidenceContents(outcome, facts2) {
   const report2 = portableReport(jsonReport(outcome));
   const mergeOptions2 = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
   const files = [["run.json", () => json2(facts2)]];
-  for (const scanner2 of outcome.scanners) {
-    const raw = scanner2.rawSarifPath;
-    if (raw) files.push([`sarif/raw/${scanner2.id}.sarif`, () => createReadStream4(raw)]);
+  for (const scanner3 of outcome.scanners) {
+    const raw = scanner3.rawSarifPath;
+    if (raw) files.push([`sarif/raw/${scanner3.id}.sarif`, () => createReadStream4(raw)]);
   }
-  for (const scanner2 of outcome.baseline?.scanners ?? []) {
-    const raw = scanner2.rawSarifPath;
-    if (raw) files.push([`sarif/base/${scanner2.id}.sarif`, () => createReadStream4(raw)]);
+  for (const scanner3 of outcome.baseline?.scanners ?? []) {
+    const raw = scanner3.rawSarifPath;
+    if (raw) files.push([`sarif/base/${scanner3.id}.sarif`, () => createReadStream4(raw)]);
   }
   files.push(
     [
@@ -53763,13 +53978,13 @@ var encoder;
 var init_bundle = __esm({
   "src/evidence/bundle.ts"() {
     "use strict";
+    init_manifest();
     init_json_stream();
     init_scan();
     init_html_report();
     init_json_report();
     init_merge();
     init_version();
-    init_manifest();
     init_oscal();
     init_write_files();
     encoder = new TextEncoder();
@@ -53780,16 +53995,16 @@ var init_bundle = __esm({
 import { createHash as createHash9 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
 import os4 from "node:os";
-import path41 from "node:path";
+import path42 from "node:path";
 function sha256File2(file2) {
   return createHash9("sha256").update(readFileSync7(file2)).digest("hex");
 }
 function rulePackHashes(outcome) {
   const ran = new Set(outcome.scanners.filter((s) => s.status !== "skipped").map((s) => s.id));
   return [...ran].flatMap((id) => {
-    const scanner2 = BUILTIN_SCANNERS.get(id);
-    if (!scanner2?.ruleFiles) return [];
-    return scanner2.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path41.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    const scanner3 = BUILTIN_SCANNERS.get(id);
+    if (!scanner3?.ruleFiles) return [];
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path42.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -53829,16 +54044,16 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path41.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path42.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
     })),
     hashes: {
-      config: configFile ? { file: toPosix(path41.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
+      config: configFile ? { file: toPosix(path42.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waivers: waiversFile ? { file: toPosix(path41.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
+      waivers: waiversFile ? { file: toPosix(path42.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
       rulePacks: rulePackHashes(outcome)
     },
     comparedWith: outcome.baseline ? {
@@ -54114,8 +54329,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path46) {
-  return path46.split("/").map(
+function encodePath(path47) {
+  return path47.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -54151,8 +54366,8 @@ function compareNewFirst(a2, b) {
   const existing = (f) => Number(f.baselineState === "unchanged");
   return existing(a2) - existing(b) || compareFindings(a2, b);
 }
-function findingsOf(control, index) {
-  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
+function findingsOf(control2, index) {
+  return [...new Set(control2.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
 }
 function plural2(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
@@ -54165,8 +54380,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path46) {
-  return path46.length > PATH_CHARS ? `…${path46.slice(path46.length - PATH_CHARS + 1)}` : path46;
+function clipPath(path47) {
+  return path47.length > PATH_CHARS ? `…${path47.slice(path47.length - PATH_CHARS + 1)}` : path47;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -54197,13 +54412,13 @@ function findingRow2(f, ctx, labels = false) {
 function findingsTableHead(labels = false) {
   return labels ? ["| State | Severity | Rule | Location | Message |", "| --- | --- | --- | --- | --- |"] : ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"];
 }
-function heading(c3, count3) {
+function heading(c3, count4) {
   const icon = c3.verdict === "fail" ? "❌" : "⚠️";
   const debt = c3.existing.length > 0 ? ` ${plural2(c3.existing.length, "existing finding")} predating this change ${c3.existing.length === 1 ? "is" : "are"} not judged.` : "";
   return [
     `#### ${icon} ${escapeMarkdown(c3.id)} ${escapeMarkdown(c3.title)}`,
     "",
-    `${plural2(count3, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).${debt}`
+    `${plural2(count4, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).${debt}`
   ];
 }
 function criterionTable(c3, index, ctx, rows, labels = false) {
@@ -54323,7 +54538,7 @@ function ids(controls2, full, extra = () => "") {
 }
 function criteria(report2, full) {
   const v = report2.verdicts;
-  const of = (verdict) => report2.controls.filter((c3) => c3.verdict === verdict);
+  const of = (verdict2) => report2.controls.filter((c3) => c3.verdict === verdict2);
   const failedBy = (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed${c3.blocking ? ", blocks" : ""})` : "";
   return collapsed(
     `Other criteria: ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered, ${v["out-of-scope"]} out of scope, ${v.pass} pass`,
@@ -54384,8 +54599,8 @@ function listed(table3, total, shown) {
   if (shown === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path46) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path46) && !path46.startsWith("/") && !path46.split("/").includes("..");
+function linkable(path47) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path47) && !path47.startsWith("/") && !path47.split("/").includes("..");
 }
 function existingSection(report2, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report2.controls);
@@ -54396,7 +54611,7 @@ function existingSection(report2, index, ctx, rows) {
     "At or above a criterion’s threshold, but already there before this change: reported as debt, not judged.",
     "",
     ...perCriterion.map(
-      ({ control, count: count3 }) => `- **${escapeMarkdown(control.id)}** ${escapeMarkdown(control.title)}: ${plural2(count3, "finding")}`
+      ({ control: control2, count: count4 }) => `- **${escapeMarkdown(control2.id)}** ${escapeMarkdown(control2.title)}: ${plural2(count4, "finding")}`
     ),
     "",
     ...listed(
@@ -54417,8 +54632,8 @@ function fixedRow2(f, ctx, commit) {
 function fixedSection(report2, ctx, rows) {
   const b = report2.baseline;
   if (b?.status !== "compared" || report2.fixed.length === 0) return void 0;
-  const fixed = [...report2.fixed].sort(compareFindings);
-  const shown = fixed.slice(0, rows);
+  const fixed2 = [...report2.fixed].sort(compareFindings);
+  const shown = fixed2.slice(0, rows);
   const commit = b.mergeBase ? encodeURIComponent(flatten(b.mergeBase)) : void 0;
   const table3 = [
     "| Severity | Criteria | Rule | Location at the base | Message |",
@@ -54426,8 +54641,8 @@ function fixedSection(report2, ctx, rows) {
     ...shown.map((f) => fixedRow2(f, ctx, commit))
   ];
   return collapsed(
-    `✅ Fixed: this change removes ${plural2(fixed.length, "finding")}`,
-    listed(table3, fixed.length, shown.length)
+    `✅ Fixed: this change removes ${plural2(fixed2.length, "finding")}`,
+    listed(table3, fixed2.length, shown.length)
   );
 }
 var MARKDOWN_INLINE;
@@ -54598,15 +54813,15 @@ function renderComment(report2, options) {
     options,
     (c3) => [c3.detailsHint, c3.runUrl ? `the job summary of [this run](${c3.runUrl})` : "the job summary of this run"].filter(Boolean).join(" and ")
   );
-  const limit = options.maxChars ?? GITHUB_COMMENT_LIMIT;
+  const limit = options.maxChars ?? DEFAULT_COMMENT_CHARS;
   return buildBody(report2, ctx, limit, (text3) => text3.length, commentMarker(options.commentKey));
 }
-var GITHUB_COMMENT_LIMIT;
+var DEFAULT_COMMENT_CHARS;
 var init_comment = __esm({
   "src/report/markdown/comment.ts"() {
     "use strict";
     init_build();
-    GITHUB_COMMENT_LIMIT = 65536;
+    DEFAULT_COMMENT_CHARS = 65536;
   }
 });
 
@@ -54719,10 +54934,11 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile8 } from "node:fs/promises";
-import path42 from "node:path";
+import path43 from "node:path";
 async function readEvidenceResults(dir, context, platformFor, log2) {
-  const report2 = JSON.parse(await readFile8(path42.join(dir, "controlgate.json"), "utf8"));
-  const facts2 = JSON.parse(await readFile8(path42.join(dir, "run.json"), "utf8"));
+  const reportFile = path43.join(dir, "controlgate.json");
+  const report2 = parseJsonReport(await readFile8(reportFile, "utf8"), reportFile);
+  const facts2 = JSON.parse(await readFile8(path43.join(dir, "run.json"), "utf8"));
   let changeNumber = context.changeNumber;
   const claimed = facts2.changeNumber;
   const platform2 = platformFor(context);
@@ -54744,12 +54960,13 @@ async function readEvidenceResults(dir, context, platformFor, log2) {
 var init_report_from = __esm({
   "src/gate/report-from.ts"() {
     "use strict";
+    init_json_report_schema();
   }
 });
 
 // src/gate/run-gate.ts
 import { rm as rm7 } from "node:fs/promises";
-import path43 from "node:path";
+import path44 from "node:path";
 function chooseBase(setting, context) {
   if (setting.kind === "none") return void 0;
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
@@ -54772,7 +54989,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path43.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path44.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...settings.baseline ? { baselineBundle: settings.baseline } : {},
     exec: deps.exec,
@@ -54825,7 +55042,7 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log2);
   if (settings.print && written.length > 0)
-    log2.info(`wrote ${written.map((w) => path43.relative(settings.cwd, w) || w).join(", ")}`);
+    log2.info(`wrote ${written.map((w) => path44.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log2);
 }
@@ -54849,9 +55066,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path44 from "node:path";
+import path45 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path44.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path45.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -54867,29 +55084,29 @@ function settingsFromCli(args, cwd, ci) {
   const outDir = resolved(cwd, args.outDir);
   const configFile = resolved(cwd, args.config);
   const waiversFile = resolved(cwd, args.waivers);
-  const baseline = resolved(cwd, args.baseline);
+  const baseline2 = resolved(cwd, args.baseline);
   return {
-    target: path44.resolve(cwd, args.path),
+    target: path45.resolve(cwd, args.path),
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path44.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path45.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
     base: baseFromFlag(args.base),
-    ...baseline ? { baseline } : {},
+    ...baseline2 ? { baseline: baseline2 } : {},
     installScanners: false,
     progress: args.progress,
     print: args.format,
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path44.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path45.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path44.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path45.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path44.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path45.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -54966,14 +55183,14 @@ var init_codequality = __esm({
 });
 
 // src/report/gitlab/schema.ts
-var SAST_SCHEMA_VERSION, SAST_SCHEMA_URL, GITLAB_TIME, nonEmpty, vendor, analyzer, scanner, identifier, message2, scan2, detail, GITLAB_SEVERITIES, vulnerability, gitlabSastReportSchema, CODE_QUALITY_SEVERITIES, line, codeQualityIssueSchema, codeQualityReportSchema;
+var SAST_SCHEMA_VERSION, SAST_SCHEMA_URL, SAST_TIME, nonEmpty, vendor, analyzer, scanner2, identifier, message2, scan2, detail, SAST_SEVERITIES, vulnerability, gitlabSastReportSchema, CODE_QUALITY_SEVERITIES, line, codeQualityIssueSchema, codeQualityReportSchema;
 var init_schema2 = __esm({
   "src/report/gitlab/schema.ts"() {
     "use strict";
     init_zod();
     SAST_SCHEMA_VERSION = "15.0.7";
     SAST_SCHEMA_URL = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${SAST_SCHEMA_VERSION}/dist/sast-report-format.json`;
-    GITLAB_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+    SAST_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
     nonEmpty = external_exports.string().min(1);
     vendor = external_exports.object({ name: nonEmpty });
     analyzer = external_exports.object({
@@ -54983,7 +55200,7 @@ var init_schema2 = __esm({
       version: nonEmpty,
       vendor
     });
-    scanner = external_exports.object({
+    scanner2 = external_exports.object({
       id: nonEmpty,
       name: nonEmpty,
       url: external_exports.string().optional(),
@@ -54999,10 +55216,10 @@ var init_schema2 = __esm({
     message2 = external_exports.object({ level: external_exports.enum(["info", "warn", "fatal"]), value: nonEmpty });
     scan2 = external_exports.object({
       analyzer,
-      scanner,
+      scanner: scanner2,
       type: external_exports.literal("sast"),
-      start_time: external_exports.string().regex(GITLAB_TIME),
-      end_time: external_exports.string().regex(GITLAB_TIME),
+      start_time: external_exports.string().regex(SAST_TIME),
+      end_time: external_exports.string().regex(SAST_TIME),
       status: external_exports.enum(["success", "failure"]),
       messages: external_exports.array(message2).optional(),
       primary_identifiers: external_exports.array(identifier).optional()
@@ -55025,12 +55242,12 @@ var init_schema2 = __esm({
         "code-flows"
       ])
     });
-    GITLAB_SEVERITIES = ["Info", "Unknown", "Low", "Medium", "High", "Critical"];
+    SAST_SEVERITIES = ["Info", "Unknown", "Low", "Medium", "High", "Critical"];
     vulnerability = external_exports.object({
       id: nonEmpty,
       name: external_exports.string().max(255).optional(),
       description: external_exports.string().max(1048576).optional(),
-      severity: external_exports.enum(GITLAB_SEVERITIES).optional(),
+      severity: external_exports.enum(SAST_SEVERITIES).optional(),
       solution: external_exports.string().max(7e3).optional(),
       identifiers: external_exports.array(identifier).min(1),
       links: external_exports.array(external_exports.object({ name: external_exports.string().optional(), url: external_exports.string().regex(/^(https?|ftp):\/\/.+/) })).optional(),
@@ -55088,8 +55305,8 @@ function gitlabTime(iso) {
   if (Number.isNaN(date5.getTime())) throw new Error(`not a timestamp: ${JSON.stringify(iso)}`);
   return date5.toISOString().slice(0, 19);
 }
-function ruleIdentifierType(scanner2) {
-  return RULE_TYPE[scanner2] ?? `${scanner2.toLowerCase().replace(/[^a-z0-9]+/g, "_")}_rule`;
+function ruleIdentifierType(scanner3) {
+  return RULE_TYPE[scanner3] ?? `${scanner3.toLowerCase().replace(/[^a-z0-9]+/g, "_")}_rule`;
 }
 function identifiers(f) {
   const ruleId = clean(f.ruleId);
@@ -55873,8 +56090,8 @@ var require_object_inspect = __commonJS({
       var descriptor = Object.getOwnPropertyDescriptor ? Object.getOwnPropertyDescriptor(obj, key) : null;
       return descriptor && typeof descriptor.get === "function" ? descriptor.get : null;
     }
-    function moreItems(count3) {
-      return "... " + count3 + " more item" + (count3 > 1 ? "s" : "");
+    function moreItems(count4) {
+      return "... " + count4 + " more item" + (count4 > 1 ? "s" : "");
     }
     function nameOf(f) {
       if (f.name) {
@@ -57446,13 +57663,13 @@ var require_utils2 = __commonJS({
       return max2;
     };
     var countElements = function countElements2(arr) {
-      var count3 = 0;
+      var count4 = 0;
       for (var i3 = 0; i3 < arr.length; ++i3) {
         if (has.call(arr, i3)) {
-          count3 += 1;
+          count4 += 1;
         }
       }
-      return count3;
+      return count4;
     };
     var limitedPair = function limitedPair2(first, second, options) {
       var pair = [first, second];
@@ -63295,11 +63512,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path46, { windows } = {}) => {
+    exports.basename = (path47, { windows } = {}) => {
       if (windows) {
-        return path46.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path47.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path46.replace(/\/$/, "").replace(/.*\//, "");
+        return path47.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -63737,13 +63954,13 @@ var require_parse4 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count3 = 1;
+        let count4 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count3++;
+          count4++;
         }
-        if (count3 % 2 === 0) {
+        if (count4 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -67062,20 +67279,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path46, filename, {
+      downloadPackageFile(path47, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path46}/${filename}`;
+        let url12 = endpoint`packages/maven/${path47}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path46, packageFile, options) {
+      uploadPackageFile(projectId, path47, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path46}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path47}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -67394,14 +67611,14 @@ var init_dist4 = __esm({
       }
     };
     Search = class extends BaseResource {
-      all(scope, search, options) {
+      all(scope2, search, options) {
         const { projectId, groupId, ...opts } = options || {};
         let url12;
         if (projectId) url12 = endpoint`projects/${projectId}/`;
         else if (groupId) url12 = endpoint`groups/${groupId}/`;
         else url12 = "";
         return RequestHelper.get()(this, `${url12}search`, {
-          scope,
+          scope: scope2,
           search,
           ...opts
         });
@@ -69561,28 +69778,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path46, options) {
+      import(file2, path47, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path46
+          path: path47
         });
       }
-      importRemote(url12, path46, options) {
+      importRemote(url12, path47, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path46,
+          path: path47,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path46, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path47, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path46,
+          path: path47,
           region: region2,
           secretAccessKey
         });
@@ -71019,13 +71236,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path46, { parentId, name, ...options }) {
+      import(file2, path47, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path46,
-          name: name || path46.split("/").at(0),
+          path: path47,
+          name: name || path47.split("/").at(0),
           parentId
         });
       }
@@ -71358,17 +71575,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path46, { avatar, ...options } = {}) {
+      create(name, path47, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path46
+            path: path47
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path46, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path47, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -72713,7 +72930,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
-import path45 from "node:path";
+import path46 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -72742,8 +72959,8 @@ function gitlabPlatform(context, env, log2) {
     async writeReports(report2, dir) {
       await mkdir6(dir, { recursive: true });
       const files = [
-        [path45.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
-        [path45.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+        [path46.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
+        [path46.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
       ];
       for (const [file2, content] of files) await writeFile4(file2, `${JSON.stringify(content, null, 2)}
 `);
