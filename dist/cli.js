@@ -26158,6 +26158,44 @@ var init_scanners = __esm({
   }
 });
 
+// scanners/install.ts
+async function installScanners(exec, toolsDir2, log2, ids2, options = {}) {
+  const registry2 = options.registry ?? BUILTIN_SCANNERS;
+  const env = options.env ?? process.env;
+  const scanners2 = ids2 ? pickScanners(registry2, [...new Set(ids2)]) : [...registry2.values()];
+  const groups = /* @__PURE__ */ new Map();
+  for (const scanner3 of scanners2) {
+    if (!scanner3.install) continue;
+    const group = groups.get(scanner3.install.key);
+    if (group) group.ids.push(scanner3.id);
+    else groups.set(scanner3.install.key, { recipe: scanner3.install, ids: [scanner3.id] });
+  }
+  const installs = [...groups.values()];
+  const settled = await Promise.allSettled(
+    installs.map(({ recipe, ids: groupIds }) => recipe.install({ exec, toolsDir: toolsDir2, log: log2, env, ids: groupIds }))
+  );
+  return installs.flatMap(({ ids: groupIds }, index) => {
+    const result2 = settled[index];
+    if (result2?.status === "fulfilled")
+      return groupIds.flatMap((id) => result2.value.filter((o2) => o2.tool === id));
+    return groupIds.map((id) => failed(id, result2?.reason));
+  });
+}
+function failed(tool, reason) {
+  return {
+    tool,
+    action: "failed",
+    seconds: 0,
+    detail: reason instanceof Error ? reason.message : String(reason)
+  };
+}
+var init_install4 = __esm({
+  "scanners/install.ts"() {
+    "use strict";
+    init_scanners();
+  }
+});
+
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
 function inflateSync(data, opts) {
@@ -48657,43 +48695,6 @@ function formatSeconds(seconds3) {
   if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
   return `${Math.floor(seconds3 / 60)} min ${Math.round(seconds3 % 60)} s`;
 }
-var init_log2 = __esm({
-  "src/install/log.ts"() {
-    "use strict";
-  }
-});
-
-// src/install/index.ts
-async function installScanners(exec, toolsDir2, log2, ids2, options = {}) {
-  const registry2 = options.registry ?? BUILTIN_SCANNERS;
-  const env = options.env ?? process.env;
-  const scanners2 = ids2 ? pickScanners(registry2, [...new Set(ids2)]) : [...registry2.values()];
-  const groups = /* @__PURE__ */ new Map();
-  for (const scanner3 of scanners2) {
-    if (!scanner3.install) continue;
-    const group = groups.get(scanner3.install.key);
-    if (group) group.ids.push(scanner3.id);
-    else groups.set(scanner3.install.key, { recipe: scanner3.install, ids: [scanner3.id] });
-  }
-  const installs = [...groups.values()];
-  const settled = await Promise.allSettled(
-    installs.map(({ recipe, ids: groupIds }) => recipe.install({ exec, toolsDir: toolsDir2, log: log2, env, ids: groupIds }))
-  );
-  return installs.flatMap(({ ids: groupIds }, index) => {
-    const result2 = settled[index];
-    if (result2?.status === "fulfilled")
-      return groupIds.flatMap((id) => result2.value.filter((o2) => o2.tool === id));
-    return groupIds.map((id) => failed(id, result2?.reason));
-  });
-}
-function failed(tool, reason) {
-  return {
-    tool,
-    action: "failed",
-    seconds: 0,
-    detail: reason instanceof Error ? reason.message : String(reason)
-  };
-}
 function describeOutcome(outcome) {
   const what = {
     installed: "installed",
@@ -48707,11 +48708,9 @@ function describeOutcome(outcome) {
     ${outcome.detail.replaceAll("\n", "\n    ")}` : "";
   return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail2}`;
 }
-var init_install4 = __esm({
-  "src/install/index.ts"() {
+var init_log2 = __esm({
+  "src/install/log.ts"() {
     "use strict";
-    init_scanners();
-    init_log2();
   }
 });
 
@@ -48990,6 +48989,7 @@ var init_commands = __esm({
   "src/cli/commands.ts"() {
     "use strict";
     init_scanners();
+    init_install4();
     init_verify();
     init_data_files();
     init_load();
@@ -48998,7 +48998,7 @@ var init_commands = __esm({
     init_summarize();
     init_exec();
     init_write_outputs();
-    init_install4();
+    init_log2();
     init_paths();
     init_scan();
     init_workspace();
@@ -55050,9 +55050,10 @@ var init_run_gate = __esm({
   "src/gate/run-gate.ts"() {
     "use strict";
     init_scanners();
+    init_install4();
     init_bundle();
     init_collect_facts();
-    init_install4();
+    init_log2();
     init_memory();
     init_scan();
     init_detect();

@@ -3,9 +3,10 @@
  * download checked against its pinned hashes (docs/supply-chain.md); an existing install is reused
  * only while its install record still matches.
  */
+
+import { installScanners } from '../scanners/install.ts';
 import { realExec } from '../src/exec/exec.ts';
-import { describeOutcome, installScanners } from '../src/install/index.ts';
-import { formatSeconds } from '../src/install/log.ts';
+import { describeOutcome, formatSeconds } from '../src/install/log.ts';
 import { toolsDir } from '../src/paths.ts';
 
 const started = performance.now();

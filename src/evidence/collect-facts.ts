@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../../scanners/index.ts';
+import type { ChangeContext } from '../change-context.ts';
 import { scannerOptions } from '../config/scanner-options.ts';
 import { toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
-import type { ChangeContext } from '../platforms/types.ts';
 import type { RunFacts } from '../report/run-facts.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 

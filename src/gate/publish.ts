@@ -1,4 +1,5 @@
-import type { ChangeContext, Log, Platform, StatusState } from '../platforms/types.ts';
+import type { ChangeContext } from '../change-context.ts';
+import type { Log, Platform, StatusState } from '../platforms/types.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../report/markdown/comment.ts';
 import { renderJobSummary } from '../report/markdown/summary.ts';

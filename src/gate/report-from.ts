@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ChangeContext, Log, Platform } from '../platforms/types.ts';
+import type { ChangeContext } from '../change-context.ts';
+import type { Log, Platform } from '../platforms/types.ts';
 import { parseJsonReport } from '../report/json-report-schema.ts';
 import type { Produced } from './publish.ts';
 

@@ -16,3 +16,17 @@ export function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
+
+/** One line per tool: what happened, which version, where, how long. */
+export function describeOutcome(outcome: InstallOutcome): string {
+  const what = {
+    installed: 'installed',
+    present: 'already installed',
+    path: 'using the one on PATH',
+    failed: 'FAILED',
+  }[outcome.action];
+  const where = outcome.location ? ` at ${outcome.location}` : '';
+  const version = outcome.version ? ` ${outcome.version}` : '';
+  const detail = outcome.detail ? `\n    ${outcome.detail.replaceAll('\n', '\n    ')}` : '';
+  return `${outcome.tool}${version}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail}`;
+}

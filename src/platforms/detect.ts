@@ -1,6 +1,6 @@
+import type { ChangeContext } from '../change-context.ts';
 import { githubContext } from './github/context.ts';
 import { gitlabContext } from './gitlab/context.ts';
-import type { ChangeContext } from './types.ts';
 
 /** The context of a run outside CI: nothing known until git is asked (see `withGitFacts`). */
 export const LOCAL_CONTEXT: Readonly<ChangeContext> = {

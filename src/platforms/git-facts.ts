@@ -1,5 +1,5 @@
+import type { ChangeContext } from '../change-context.ts';
 import type { Exec } from '../exec/exec.ts';
-import type { ChangeContext } from './types.ts';
 
 async function git(exec: Exec, root: string, args: string[]): Promise<string | null> {
   const result = await exec({ file: 'git', args: ['-C', root, ...args], timeoutMs: 10_000 });

@@ -1,4 +1,5 @@
-import type { ChangeContext, Platform } from './types.ts';
+import type { ChangeContext } from '../change-context.ts';
+import type { Platform } from './types.ts';
 
 /** Outside CI there is nowhere to post: the terminal report and the exit code are the whole output. */
 export function localPlatform(context: ChangeContext) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ChangeContext } from '../types.ts';
+import type { ChangeContext } from '../../change-context.ts';
 
 interface RepoRef {
   full_name?: string;

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
+import type { ChangeContext } from '../../change-context.ts';
 import type { JsonReport } from '../../report/json-report-schema.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
-import type { ChangeContext, Platform } from '../types.ts';
+import type { Platform } from '../types.ts';
 import { annotate } from './annotations.ts';
 import { githubClient, httpStatus } from './client.ts';
 import { githubCommentStore } from './comments.ts';

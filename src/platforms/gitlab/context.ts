@@ -1,4 +1,4 @@
-import type { ChangeContext } from '../types.ts';
+import type { ChangeContext } from '../../change-context.ts';
 
 /** The token for MR notes: a masked project access token. CI_JOB_TOKEN cannot write notes. */
 export function noteToken(env: NodeJS.ProcessEnv): string | undefined {

@@ -1,11 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ChangeContext } from '../../change-context.ts';
 import { gitlabCodeQualityReport } from '../../report/gitlab/codequality.ts';
 import { gitlabSastReport } from '../../report/gitlab/sast.ts';
 import type { JsonReport } from '../../report/json-report-schema.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
-import type { ChangeContext, Log, Platform } from '../types.ts';
+import type { Log, Platform } from '../types.ts';
 import { gitlabClient } from './client.ts';
 import { gitlabApiTarget, noteToken } from './context.ts';
 import { gitlabNoteStore } from './notes.ts';

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ChangeContext } from '../../../src/change-context.ts';
 import { decide, publish, statusFor } from '../../../src/gate/publish.ts';
 import { type ScanArgs, settingsFromAction, settingsFromCli } from '../../../src/gate/settings.ts';
 import { LOCAL_CONTEXT } from '../../../src/platforms/detect.ts';
 import { readInputs } from '../../../src/platforms/github/inputs.ts';
-import type { ChangeContext, Log, Platform } from '../../../src/platforms/types.ts';
+import type { Log, Platform } from '../../../src/platforms/types.ts';
 import type { JsonReport } from '../../../src/report/json-report-schema.ts';
 import { control, finding, report } from '../../support/report-builders.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ChangeContext } from '../../../src/change-context.ts';
 import { chooseBase } from '../../../src/gate/run-gate.ts';
 import { LOCAL_CONTEXT } from '../../../src/platforms/detect.ts';
-import type { ChangeContext } from '../../../src/platforms/types.ts';
 
 const BASE_SHA = 'a'.repeat(40);
 const mergeRequest: ChangeContext = {

@@ -1,8 +1,8 @@
-import { BUILTIN_SCANNERS, pickScanners } from '../../scanners/index.ts';
-import type { Scanner } from '../../scanners/types.ts';
-import type { Exec } from '../exec/exec.ts';
-import { formatSeconds, type InstallLog, type InstallOutcome } from './log.ts';
-import type { InstallRecipe } from './recipe.ts';
+import type { Exec } from '../src/exec/exec.ts';
+import type { InstallLog, InstallOutcome } from '../src/install/log.ts';
+import type { InstallRecipe } from '../src/install/recipe.ts';
+import { BUILTIN_SCANNERS, pickScanners } from './index.ts';
+import type { Scanner } from './types.ts';
 
 export interface InstallScannersOptions {
   /** Where PATH, CONTROLGATE_PYTHON, CONTROLGATE_GO … are read; default: this process's. */
@@ -56,18 +56,4 @@ function failed(tool: string, reason: unknown): InstallOutcome {
     seconds: 0,
     detail: reason instanceof Error ? reason.message : String(reason),
   };
-}
-
-/** One line per tool: what happened, which version, where, how long. */
-export function describeOutcome(outcome: InstallOutcome): string {
-  const what = {
-    installed: 'installed',
-    present: 'already installed',
-    path: 'using the one on PATH',
-    failed: 'FAILED',
-  }[outcome.action];
-  const where = outcome.location ? ` at ${outcome.location}` : '';
-  const version = outcome.version ? ` ${outcome.version}` : '';
-  const detail = outcome.detail ? `\n    ${outcome.detail.replaceAll('\n', '\n    ')}` : '';
-  return `${outcome.tool}${version}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail}`;
 }

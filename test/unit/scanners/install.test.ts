@@ -5,10 +5,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { banditInVenv } from '../../../scanners/bandit/install.ts';
 import { scannerRegistry } from '../../../scanners/index.ts';
+import { installScanners } from '../../../scanners/install.ts';
 import { semgrepInVenv } from '../../../scanners/semgrep/install.ts';
 import { UnknownScannerError } from '../../../src/errors.ts';
 import type { Exec, ExecRequest } from '../../../src/exec/exec.ts';
-import { describeOutcome, installScanners } from '../../../src/install/index.ts';
+import { describeOutcome } from '../../../src/install/log.ts';
 import { execResult } from '../../support/exec-result.ts';
 
 const env = {
