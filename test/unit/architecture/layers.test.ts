@@ -47,7 +47,7 @@ const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   { name: 'platforms', paths: ['src/platforms/'] },
   { name: 'gate', paths: ['src/gate/'] },
   { name: 'cli', paths: ['src/cli/'] },
-  { name: 'entries', paths: ['src/main.ts', 'src/index.ts', 'src/cli.ts'] },
+  { name: 'entries', paths: ['src/main.ts', 'src/action.ts', 'src/index.ts', 'src/cli.ts'] },
 ];
 
 /** Folders a platform must not reach into: it is handed the run's results, it does not make them. */
