@@ -55087,7 +55087,7 @@ function settingsFromCli(args, cwd, ci) {
   const waiversFile = resolved(cwd, args.waivers);
   const baseline2 = resolved(cwd, args.baseline);
   return {
-    target: path45.resolve(cwd, args.path),
+    target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
     sarifInputs: (args.sarif ?? []).map((f) => path45.resolve(cwd, f)),

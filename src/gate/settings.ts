@@ -15,10 +15,11 @@ export type BaseSetting =
 
 /**
  * Everything one gate run is told, whoever started it (the CLI, the Action, a GitLab job). Paths are
- * absolute. Built by the pure functions below; nothing else maps arguments or inputs onto a run.
+ * absolute, except the target, which messages quote as the user wrote it. Built by the pure
+ * functions below; nothing else maps arguments or inputs onto a run.
  */
 export interface GateSettings {
-  /** The folder or file to scan. */
+  /** The folder or file to scan, as given: relative to `cwd` unless absolute. */
   target: string;
   /** The folder the run works from (the CLI's cwd, the Action's working-directory). */
   cwd: string;
@@ -129,7 +130,7 @@ export function settingsFromCli(args: ScanArgs, cwd: string, ci: boolean): GateS
   const waiversFile = resolved(cwd, args.waivers);
   const baseline = resolved(cwd, args.baseline);
   return {
-    target: path.resolve(cwd, args.path),
+    target: args.path,
     cwd,
     ...(args.scanners ? { scannerIds: none ? [] : args.scanners } : {}),
     sarifInputs: (args.sarif ?? []).map((f) => path.resolve(cwd, f)),
@@ -184,7 +185,7 @@ export function settingsFromAction(
         : { kind: 'ref', ref: inputs.base };
   const fromEvidence = inputs.reportFrom !== undefined;
   return {
-    target: path.resolve(cwd, inputs.path),
+    target: inputs.path,
     cwd,
     ...(inputs.scanners ? { scannerIds: inputs.scanners } : {}),
     sarifInputs: [],

@@ -27,7 +27,7 @@ describe('settingsFromCli', () => {
   it('a bare scan: the folder, text on stdout, no evidence, no comparison setting but auto', () => {
     const settings = settingsFromCli(args(), CWD, false);
     expect(settings).toEqual({
-      target: CWD,
+      target: '.',
       cwd: CWD,
       sarifInputs: [],
       base: { kind: 'auto' },
@@ -63,7 +63,7 @@ describe('settingsFromCli', () => {
       false,
     );
     expect(settings).toMatchObject({
-      target: path.join(CWD, 'app'),
+      target: 'app',
       configFile: path.join(CWD, 'ci/gate.yml'),
       waiversFile: path.join(CWD, 'ci/waivers.yml'),
       outputFile: path.join(CWD, 'out/report.json'),
@@ -124,7 +124,7 @@ describe('settingsFromAction', () => {
   it('defaults: enforce, comment, status, annotations, evidence uploaded from the runner temp folder', () => {
     const settings = settingsFromAction(readInputs({}), runner);
     expect(settings).toEqual({
-      target: runner.workspace,
+      target: '.',
       cwd: runner.workspace,
       sarifInputs: [],
       base: { kind: 'auto' },
@@ -165,7 +165,7 @@ describe('settingsFromAction', () => {
     );
     const api = path.join(runner.workspace, 'services/api');
     expect(settings).toMatchObject({
-      target: path.join(api, 'src'),
+      target: 'src',
       cwd: api,
       configFile: path.join(api, 'gate.yml'),
       scannerIds: ['semgrep', 'bandit'],
