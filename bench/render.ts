@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../src/catalog/data-files.ts';
 import { SEVERITIES, type Severity } from '../src/findings/finding.ts';
+import { GITLAB_NOTE_CHARS } from '../src/platforms/gitlab/platform.ts';
 import { renderHtmlReport } from '../src/report/html-report.ts';
 import type { JsonReport } from '../src/report/json-report-schema.ts';
 import { DEFAULT_COMMENT_CHARS, renderComment } from '../src/report/markdown/comment.ts';
@@ -48,9 +49,6 @@ const findingCount = positiveInt(flags.findings, '--findings', 1);
 const fixedCount = positiveInt(flags.fixed, '--fixed', 0);
 const runs = positiveInt(flags.runs, '--runs', 1);
 const waitSeconds = 60 * positiveInt(flags['wait-minutes'], '--wait-minutes', 0);
-
-/** GitLab's note limit; src/platforms/gitlab/run.ts renders the merge-request note with it. */
-const GITLAB_NOTE_LIMIT = 1_000_000;
 
 // ---------------------------------------------------------------------------------------------
 // A synthetic report, shaped like a large real one
@@ -325,7 +323,7 @@ function syntheticReport(compared: boolean): JsonReport {
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
-// The options the platforms pass: src/platforms/github/run.ts and src/platforms/gitlab/run.ts.
+// The options the gate passes (src/gate/publish.ts), with each platform's limit.
 const repoUrl = 'https://github.com/octo/shop';
 const headSha = '4f3c2a1b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a';
 const runUrl = 'https://github.com/octo/shop/actions/runs/9876543210';
@@ -367,7 +365,7 @@ const outputs: Output[] = [
   },
   {
     name: 'GitLab MR note',
-    limit: { value: GITLAB_NOTE_LIMIT, unit: 'chars', what: 'GitLab note' },
+    limit: { value: GITLAB_NOTE_CHARS, unit: 'chars', what: 'GitLab note' },
     render: (r) =>
       renderComment(r, {
         commentKey: 'default',
@@ -375,7 +373,7 @@ const outputs: Output[] = [
         headSha,
         runUrl: 'https://gitlab.com/octo/shop/-/pipelines/123456',
         detailsHint: 'the job artifacts (controlgate-evidence)',
-        maxChars: GITLAB_NOTE_LIMIT,
+        maxChars: GITLAB_NOTE_CHARS,
       }),
   },
   {

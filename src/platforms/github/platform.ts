@@ -3,6 +3,7 @@ import { DefaultArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
 import type { ChangeContext } from '../../change-context.ts';
 import type { JsonReport } from '../../report/json-report-schema.ts';
+import { DEFAULT_COMMENT_CHARS } from '../../report/markdown/comment.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
 import type { Platform } from '../types.ts';
@@ -10,8 +11,6 @@ import { annotate } from './annotations.ts';
 import { githubClient, httpStatus } from './client.ts';
 import { githubCommentStore } from './comments.ts';
 
-/** GitHub rejects comment bodies longer than this many characters. */
-export const GITHUB_COMMENT_CHARS = 65_536;
 /** GitHub cuts status descriptions at 140 characters. */
 const STATUS_DESCRIPTION_CHARS = 140;
 
@@ -45,7 +44,8 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
   return {
     id: 'github',
     context,
-    limits: { commentChars: GITHUB_COMMENT_CHARS },
+    // The renderer's default is GitHub's own limit on a comment body.
+    limits: { commentChars: DEFAULT_COMMENT_CHARS },
     commentName: 'PR comment',
     blobBase: context.repoUrl,
     evidenceHint: (name: string) => `the \`${name}\` artifact`,
