@@ -3324,10 +3324,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path47) {
-  if (!path47)
+function getElementAtPath(obj, path48) {
+  if (!path48)
     return obj;
-  return path47.reduce((acc, key) => acc?.[key], obj);
+  return path48.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3586,11 +3586,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path47, issues) {
+function prefixIssues(path48, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path47);
+    iss.path.unshift(path48);
     return iss;
   });
 }
@@ -4123,16 +4123,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path47 = []) => {
+  const processError = (error63, path48 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path47, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path48, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
       } else {
-        const fullpath = [...path47, ...issue2.path];
+        const fullpath = [...path48, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4171,17 +4171,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path47 = []) => {
+  const processError = (error63, path48 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path47, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path48, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
       } else {
-        const fullpath = [...path47, ...issue2.path];
+        const fullpath = [...path48, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4220,8 +4220,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path47 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path47) {
+  const path48 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path48) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -10478,9 +10478,9 @@ var init_he = __esm({
               return `גדול מדי: ${subject} צריך להיות ${comparison}`;
             }
             if (issue2.origin === "array" || issue2.origin === "set") {
-              const verb = issue2.origin === "set" ? "צריכה" : "צריך";
+              const verb2 = issue2.origin === "set" ? "צריכה" : "צריך";
               const comparison = issue2.inclusive ? `${issue2.maximum} ${sizing?.unit ?? ""} או פחות` : `פחות מ-${issue2.maximum} ${sizing?.unit ?? ""}`;
-              return `גדול מדי: ${subject} ${verb} להכיל ${comparison}`.trim();
+              return `גדול מדי: ${subject} ${verb2} להכיל ${comparison}`.trim();
             }
             const adj = issue2.inclusive ? "<=" : "<";
             const be = verbFor(issue2.origin ?? "value");
@@ -10500,13 +10500,13 @@ var init_he = __esm({
               return `קטן מדי: ${subject} צריך להיות ${comparison}`;
             }
             if (issue2.origin === "array" || issue2.origin === "set") {
-              const verb = issue2.origin === "set" ? "צריכה" : "צריך";
+              const verb2 = issue2.origin === "set" ? "צריכה" : "צריך";
               if (issue2.minimum === 1 && issue2.inclusive) {
                 const singularPhrase = issue2.origin === "set" ? "לפחות פריט אחד" : "לפחות פריט אחד";
-                return `קטן מדי: ${subject} ${verb} להכיל ${singularPhrase}`;
+                return `קטן מדי: ${subject} ${verb2} להכיל ${singularPhrase}`;
               }
               const comparison = issue2.inclusive ? `${issue2.minimum} ${sizing?.unit ?? ""} או יותר` : `יותר מ-${issue2.minimum} ${sizing?.unit ?? ""}`;
-              return `קטן מדי: ${subject} ${verb} להכיל ${comparison}`.trim();
+              return `קטן מדי: ${subject} ${verb2} להכיל ${comparison}`.trim();
             }
             const adj = issue2.inclusive ? ">=" : ">";
             const be = verbFor(issue2.origin ?? "value");
@@ -22253,13 +22253,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path47 = ref.slice(1).split("/").filter(Boolean);
-  if (path47.length === 0) {
+  const path48 = ref.slice(1).split("/").filter(Boolean);
+  if (path48.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path47[0] === defsKey) {
-    const key = path47[1] === void 0 ? void 0 : decodeJSONPointerSegment(path47[1]);
+  if (path48[0] === defsKey) {
+    const key = path48[1] === void 0 ? void 0 : decodeJSONPointerSegment(path48[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -23858,8 +23858,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path47, { windows } = {}) => {
-      const segs = path47.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path48, { windows } = {}) => {
+      const segs = path48.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -27514,17 +27514,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path47) {
-      const ctrl = callVisitor(key, node2, visitor, path47);
+    function visit_(key, node2, visitor, path48) {
+      const ctrl = callVisitor(key, node2, visitor, path48);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path47, ctrl);
-        return visit_(key, ctrl, visitor, path47);
+        replaceNode(key, path48, ctrl);
+        return visit_(key, ctrl, visitor, path48);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path47 = Object.freeze(path47.concat(node2));
+          path48 = Object.freeze(path48.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path47);
+            const ci = visit_(i3, node2.items[i3], visitor, path48);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27535,13 +27535,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path47 = Object.freeze(path47.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path47);
+          path48 = Object.freeze(path48.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path48);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path47);
+          const cv = visit_("value", node2.value, visitor, path48);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27562,17 +27562,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path47) {
-      const ctrl = await callVisitor(key, node2, visitor, path47);
+    async function visitAsync_(key, node2, visitor, path48) {
+      const ctrl = await callVisitor(key, node2, visitor, path48);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path47, ctrl);
-        return visitAsync_(key, ctrl, visitor, path47);
+        replaceNode(key, path48, ctrl);
+        return visitAsync_(key, ctrl, visitor, path48);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path47 = Object.freeze(path47.concat(node2));
+          path48 = Object.freeze(path48.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path47);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path48);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27583,13 +27583,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path47 = Object.freeze(path47.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path47);
+          path48 = Object.freeze(path48.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path48);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path47);
+          const cv = await visitAsync_("value", node2.value, visitor, path48);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27616,23 +27616,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path47) {
+    function callVisitor(key, node2, visitor, path48) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path47);
+        return visitor(key, node2, path48);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path47);
+        return visitor.Map?.(key, node2, path48);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path47);
+        return visitor.Seq?.(key, node2, path48);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path47);
+        return visitor.Pair?.(key, node2, path48);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path47);
+        return visitor.Scalar?.(key, node2, path48);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path47);
+        return visitor.Alias?.(key, node2, path48);
       return void 0;
     }
-    function replaceNode(key, path47, node2) {
-      const parent = path47[path47.length - 1];
+    function replaceNode(key, path48, node2) {
+      const parent = path48[path48.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -28244,10 +28244,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path47, value) {
+    function collectionFromPath(schema, path48, value) {
       let v = value;
-      for (let i3 = path47.length - 1; i3 >= 0; --i3) {
-        const k = path47[i3];
+      for (let i3 = path48.length - 1; i3 >= 0; --i3) {
+        const k = path48[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -28266,7 +28266,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path47) => path47 == null || typeof path47 === "object" && !!path47[Symbol.iterator]().next().done;
+    var isEmptyPath = (path48) => path48 == null || typeof path48 === "object" && !!path48[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -28296,11 +28296,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path47, value) {
-        if (isEmptyPath(path47))
+      addIn(path48, value) {
+        if (isEmptyPath(path48))
           this.add(value);
         else {
-          const [key, ...rest] = path47;
+          const [key, ...rest] = path48;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -28314,8 +28314,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path47) {
-        const [key, ...rest] = path47;
+      deleteIn(path48) {
+        const [key, ...rest] = path48;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -28329,8 +28329,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path47, keepScalar) {
-        const [key, ...rest] = path47;
+      getIn(path48, keepScalar) {
+        const [key, ...rest] = path48;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -28348,8 +28348,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path47) {
-        const [key, ...rest] = path47;
+      hasIn(path48) {
+        const [key, ...rest] = path48;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -28359,8 +28359,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path47, value) {
-        const [key, ...rest] = path47;
+      setIn(path48, value) {
+        const [key, ...rest] = path48;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30875,9 +30875,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path47, value) {
+      addIn(path48, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path47, value);
+          this.contents.addIn(path48, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30952,14 +30952,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path47) {
-        if (Collection.isEmptyPath(path47)) {
+      deleteIn(path48) {
+        if (Collection.isEmptyPath(path48)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path47) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path48) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30974,10 +30974,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path47, keepScalar) {
-        if (Collection.isEmptyPath(path47))
+      getIn(path48, keepScalar) {
+        if (Collection.isEmptyPath(path48))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path47, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path48, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30988,10 +30988,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path47) {
-        if (Collection.isEmptyPath(path47))
+      hasIn(path48) {
+        if (Collection.isEmptyPath(path48))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path47) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path48) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -31008,13 +31008,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path47, value) {
-        if (Collection.isEmptyPath(path47)) {
+      setIn(path48, value) {
+        if (Collection.isEmptyPath(path48)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path47), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path48), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path47, value);
+          this.contents.setIn(path48, value);
         }
       }
       /**
@@ -32975,9 +32975,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path47) => {
+    visit3.itemAtPath = (cst, path48) => {
       let item = cst;
-      for (const [field, index] of path47) {
+      for (const [field, index] of path48) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32986,23 +32986,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path47) => {
-      const parent = visit3.itemAtPath(cst, path47.slice(0, -1));
-      const field = path47[path47.length - 1][0];
+    visit3.parentCollection = (cst, path48) => {
+      const parent = visit3.itemAtPath(cst, path48.slice(0, -1));
+      const field = path48[path48.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path47, item, visitor) {
-      let ctrl = visitor(item, path47);
+    function _visit(path48, item, visitor) {
+      let ctrl = visitor(item, path48);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path47.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path48.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -33013,10 +33013,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path47);
+            ctrl = ctrl(item, path48);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path47) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path48) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -34947,12 +34947,12 @@ function keyPath(keys) {
 }
 function describeIssue(issue2, data) {
   const bad = valueAt(data, issue2.path);
-  const shown = bad === void 0 ? "" : ` (got ${quoteForMessage(bad)})`;
+  const shown2 = bad === void 0 ? "" : ` (got ${quoteForMessage(bad)})`;
   switch (issue2.code) {
     case "invalid_value": {
       const values = issue2.values.map((v) => JSON.stringify(v));
-      if (values.length === 1) return `expected ${values[0]}${shown}`;
-      return values.length > 12 ? `expected one of ${values.slice(0, 6).join(", ")}, … (${values.length} allowed values)${shown}` : `expected one of ${values.join(", ")}${shown}`;
+      if (values.length === 1) return `expected ${values[0]}${shown2}`;
+      return values.length > 12 ? `expected one of ${values.slice(0, 6).join(", ")}, … (${values.length} allowed values)${shown2}` : `expected one of ${values.join(", ")}${shown2}`;
     }
     case "unrecognized_keys": {
       const listed2 = issue2.keys.slice(0, MAX_LISTED_KEYS).map((k) => quoteForMessage(k));
@@ -34960,7 +34960,7 @@ function describeIssue(issue2, data) {
       return `unknown key${issue2.keys.length > 1 ? "s" : ""} ${listed2.join(", ")}${more}`;
     }
     default:
-      return `${clipForMessage(issue2.message, MAX_ISSUE_MESSAGE_CHARS)}${shown}`;
+      return `${clipForMessage(issue2.message, MAX_ISSUE_MESSAGE_CHARS)}${shown2}`;
   }
 }
 function locateIssues(source, issues) {
@@ -35039,8 +35039,8 @@ var init_policy_schema = __esm({
       unevaluated: unevaluated.default("block"),
       /** honour: nosec / nosemgrep / KICS ignore comments suppress; refuse: not for blocking criteria. */
       inSourceSuppressions: external_exports.enum(["honour", "refuse"]).default("honour")
-    }).catchall(criterionPolicy).superRefine((policy, ctx) => {
-      for (const key of Object.keys(policy)) {
+    }).catchall(criterionPolicy).superRefine((policy2, ctx) => {
+      for (const key of Object.keys(policy2)) {
         if (["mode", "severity", "unevaluated", "inSourceSuppressions"].includes(key)) continue;
         if (!KNOWN_IDS.has(key)) {
           ctx.addIssue({
@@ -35366,9 +35366,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants2 } from "node:fs";
 import { open as open2 } from "node:fs/promises";
-function jsonPath(path47) {
+function jsonPath(path48) {
   let out = "$";
-  for (const key of path47) {
+  for (const key of path48) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -35399,27 +35399,27 @@ function nestsDeeperThan(json2, max2) {
 function deepPath(json2, max2) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path47 } = item;
+    const { value, path: path48 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path47.length >= max2) return path47;
+    if (path48.length >= max2) return path48;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path47, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path48, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
 function parseSarif(json2, file2) {
   if (json2 !== null && typeof json2 === "object" && nestsDeeperThan(json2, MAX_SARIF_DEPTH)) {
     const deep = deepPath(json2, MAX_SARIF_DEPTH);
-    const shown2 = `${jsonPath(deep.slice(0, SHOWN_DEPTH_KEYS))}${deep.length > SHOWN_DEPTH_KEYS ? "…" : ""}`;
-    throw new SarifError(file2, [`${shown2}: nested more than ${MAX_SARIF_DEPTH} levels deep`]);
+    const shown3 = `${jsonPath(deep.slice(0, SHOWN_DEPTH_KEYS))}${deep.length > SHOWN_DEPTH_KEYS ? "…" : ""}`;
+    throw new SarifError(file2, [`${shown3}: nested more than ${MAX_SARIF_DEPTH} levels deep`]);
   }
   const parsed = sarifLogSchema.safeParse(json2);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
-  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
+  const shown2 = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
   if (issues.length > MAX_REPORTED_ISSUES)
-    shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
-  throw new SarifError(file2, shown);
+    shown2.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
+  throw new SarifError(file2, shown2);
 }
 function parseSarifText(text3, file2) {
   let json2;
@@ -35520,7 +35520,7 @@ function parseJsonReport(text3, file2) {
   const more = rest.length === 0 ? "" : ` (and ${rest.length} more problem${rest.length === 1 ? "" : "s"})`;
   throw new ReportError(file2, [`${problem}${more}`]);
 }
-var count, severity2, verdict, scannerStatus, scope, dataFile, waiverFacts, control, scanner, suppression2, finding, baseline, fixed, jsonReportSchema;
+var count, severity2, verdict, scannerStatus, scope, dataFile, waiverFacts, control, scanner, suppression2, finding, baseline, fixed, policyFile, policy, jsonReportSchema;
 var init_json_report_schema = __esm({
   "src/report/json-report-schema.ts"() {
     "use strict";
@@ -35670,6 +35670,25 @@ var init_json_report_schema = __esm({
       secret: external_exports.boolean(),
       baselineState: external_exports.literal("fixed")
     });
+    policyFile = external_exports.object({ file: external_exports.string(), sha256: external_exports.string() });
+    policy = external_exports.object({
+      source: external_exports.enum(["base", "worktree", "head"]),
+      commit: external_exports.string().nullable(),
+      unverified: external_exports.string().nullable(),
+      config: policyFile.nullable(),
+      waivers: policyFile.nullable(),
+      proposed: external_exports.object({
+        invalid: external_exports.string().nullable(),
+        changes: external_exports.array(
+          external_exports.object({
+            key: external_exports.string(),
+            change: external_exports.enum(["added", "removed", "changed", "extended"]),
+            before: external_exports.string().optional(),
+            after: external_exports.string().optional()
+          })
+        )
+      }).nullable()
+    });
     jsonReportSchema = external_exports.object({
       tool: external_exports.object({ name: external_exports.literal("controlgate"), version: external_exports.string() }),
       schemaVersion: external_exports.literal(1),
@@ -35689,6 +35708,7 @@ var init_json_report_schema = __esm({
       exitCode: external_exports.literal([0, 1, 2]),
       verdicts: external_exports.record(verdict, count),
       data: external_exports.object({ catalog: dataFile, mapping: dataFile, waiversFile: external_exports.string().nullable() }),
+      policy,
       controls: external_exports.array(control),
       waivers: external_exports.object({
         applied: external_exports.array(external_exports.object({ ...waiverFacts, findings: external_exports.array(external_exports.string()) })),
@@ -41390,17 +41410,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path47 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path47)) {
+        const path48 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path48)) {
           continue;
         }
-        writtenPaths.add(path47);
-        if (append || outputFiles.has(path47)) {
-          appendFileSync(path47, contents);
+        writtenPaths.add(path48);
+        if (append || outputFiles.has(path48)) {
+          appendFileSync(path48, contents);
         } else {
-          writeFileSync(path47, contents);
+          writeFileSync(path48, contents);
         }
-        outputFiles.add(path47);
+        outputFiles.add(path48);
       }
     };
   }
@@ -44965,8 +44985,8 @@ function makeSchema(now) {
   const expires = external_exports.unknown().transform((value, ctx) => {
     const text3 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
     if (text3 === void 0 || dayStart(text3) === void 0) {
-      const shown = value instanceof Date ? value.toISOString() : value;
-      const got = shown === void 0 ? "missing" : `got ${quoteForMessage(shown)}`;
+      const shown2 = value instanceof Date ? value.toISOString() : value;
+      const got = shown2 === void 0 ? "missing" : `got ${quoteForMessage(shown2)}`;
       ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
       return external_exports.NEVER;
     }
@@ -45114,8 +45134,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path47 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path47.test(f.path);
+  const path48 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path48.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -45254,7 +45274,7 @@ function evaluateGate(input2) {
   }
   const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
   const controls2 = input2.catalog.criteria.map((criterion) => {
-    const policy = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
+    const policy2 = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
     const coveredBy = input2.scanners.filter((s) => coverageOf(s, config2, mapper).includes(criterion.id)).map((s) => s.id);
     const failedScanners = input2.scanners.filter((s) => s.status === "failed" && coveredBy.includes(s.id)).map((s) => s.id);
     const result2 = {
@@ -45264,7 +45284,7 @@ function evaluateGate(input2) {
       group: criterion.group,
       signal: criterion.signal,
       verdict: "pass",
-      policy,
+      policy: policy2,
       findings: [],
       belowThreshold: [],
       existing: [],
@@ -45278,17 +45298,17 @@ function evaluateGate(input2) {
     for (const g of byCriterion.get(criterion.id) ?? []) {
       const fp = g.finding.fingerprint;
       if (g.waiver) result2.waived.push(fp);
-      else if (g.finding.suppressed && !(g.suppressionRefused && policy.mode === "block"))
+      else if (g.finding.suppressed && !(g.suppressionRefused && policy2.mode === "block"))
         result2.suppressed.push(fp);
-      else if (severityRank(g.severity) < severityRank(policy.severity)) result2.belowThreshold.push(fp);
+      else if (severityRank(g.severity) < severityRank(policy2.severity)) result2.belowThreshold.push(fp);
       else if (judgeNewOnly && g.finding.baselineState === "unchanged") result2.existing.push(fp);
       else result2.findings.push(fp);
     }
     if (result2.findings.length > 0) {
       return {
         ...result2,
-        verdict: policy.mode === "block" ? "fail" : "warn",
-        blocking: policy.mode === "block"
+        verdict: policy2.mode === "block" ? "fail" : "warn",
+        blocking: policy2.mode === "block"
       };
     }
     const signals2 = result2.belowThreshold.length + result2.existing.length + result2.waived.length + result2.suppressed.length;
@@ -45297,7 +45317,7 @@ function evaluateGate(input2) {
       return {
         ...result2,
         verdict: "not-evaluated",
-        blocking: policy.mode === "block" && policy.unevaluated === "block"
+        blocking: policy2.mode === "block" && policy2.unevaluated === "block"
       };
     }
     return result2;
@@ -46271,6 +46291,15 @@ var init_git = __esm({
       at(dir) {
         return new _Git(this.exec, dir);
       }
+      /**
+       * A file's text at `commit` (repo-relative POSIX path), read from git's objects, never from the
+       * checkout; undefined when the commit has no such file.
+       */
+      async fileAt(commit, file2) {
+        const listed2 = await this.run(["ls-tree", "-z", "--name-only", commit, "--", file2]);
+        if (listed2.split("\0").every((name) => name !== file2)) return void 0;
+        return this.run(["cat-file", "blob", `${commit}:${file2}`]);
+      }
       /** The top folder of the repository holding `dir`. */
       async topLevel() {
         return (await this.run(["rev-parse", "--show-toplevel"])).trim();
@@ -46645,25 +46674,25 @@ var init_run_scanners = __esm({
 import { createRequire as createRequire2 } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path47) {
-  let normalized = normalize(path47);
+function cleanPath(path48) {
+  let normalized = normalize(path48);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path47, separator) {
-  return path47.replace(SLASHES_REGEX, separator);
+function convertSlashes(path48, separator) {
+  return path48.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path47) {
-  return path47 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path47);
+function isRootDirectory(path48) {
+  return path48 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path48);
 }
-function normalizePath(path47, options) {
+function normalizePath(path48, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path47.includes("/") || path47.startsWith(".");
-  if (resolvePaths) path47 = resolve(path47);
-  if (normalizePath$1 || pathNeedsCleaning) path47 = cleanPath(path47);
-  if (path47 === ".") return "";
-  const needsSeperator = path47[path47.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path47 + pathSeparator : path47, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path48.includes("/") || path48.startsWith(".");
+  if (resolvePaths) path48 = resolve(path48);
+  if (normalizePath$1 || pathNeedsCleaning) path48 = cleanPath(path48);
+  if (path48 === ".") return "";
+  const needsSeperator = path48[path48.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path48 + pathSeparator : path48, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -46719,9 +46748,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path47, resolved2, state) {
+function isRecursive2(path48, resolved2, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
-  let parent = dirname(path47);
+  let parent = dirname(path48);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -46729,7 +46758,7 @@ function isRecursive2(path47, resolved2, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path47, resolved2);
+  state.symlinks.set(path48, resolved2);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved2, state) {
@@ -46775,8 +46804,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path47 = directoryPath || ".";
-      if (filters.every((filter) => filter(path47, true))) paths.push(path47);
+      const path48 = directoryPath || ".";
+      if (filters.every((filter) => filter(path48, true))) paths.push(path48);
     };
     empty$2 = () => {
     };
@@ -46809,26 +46838,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path47, state, callback$1) {
+    resolveSymlinksAsync = function(path48, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path47, (error62, resolvedPath) => {
+      fs3.realpath(path48, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path47, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path48, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path47, state, callback$1) {
+    resolveSymlinks = function(path48, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path47);
+        const resolvedPath = fs3.realpathSync(path48);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path47, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path48, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -46986,19 +47015,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path47 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path47)) continue;
-            this.pushDirectory(path47, paths, filters);
-            this.walkDirectory(this.state, path47, path47, depth - 1, this.walk);
+            let path48 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path48)) continue;
+            this.pushDirectory(path48, paths, filters);
+            this.walkDirectory(this.state, path48, path48, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path47 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path47, this.state, (stat4, resolvedPath) => {
+            let path48 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path48, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path47 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path47 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path48 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path48 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path47;
+                resolvedPath = useRealPaths ? resolvedPath : path48;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -47148,7 +47177,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path47) => isMatch(path47));
+        this.options.filters.push((path48) => isMatch(path48));
         return this;
       }
     };
@@ -47220,13 +47249,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path47) {
-  return path47.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path48) {
+  return path48.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path47) {
+function splitPattern(path48) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path47, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path47];
+  const result2 = import_picomatch4.default.scan(path48, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path48];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -47331,13 +47360,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path47 = format2(p, isDirectory);
-      const matches = matcher(path47) && !ignore(path47);
-      if (matches) log(`matched ${path47}`);
+      const path48 = format2(p, isDirectory);
+      const matches = matcher(path48) && !ignore(path48);
+      if (matches) log(`matched ${path48}`);
       return matches;
     } : (p, isDirectory) => {
-      const path47 = format2(p, isDirectory);
-      return matcher(path47) && !ignore(path47);
+      const path48 = format2(p, isDirectory);
+      return matcher(path48) && !ignore(path48);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -47409,8 +47438,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path47) => path47.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path47) => path47.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path48) => path48.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path48) => path48.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -47624,10 +47653,10 @@ async function scanBase(request, set2, prefix, scope2) {
   const baseChanged = changedBasePaths(set2);
   const fileScoped = planned.filter((p) => p.scanner.scope === "file");
   const needsWholeTree = planned.some((p) => p.scanner.scope === "tree");
-  const inRepo = (rel) => prefix ? `${prefix}/${rel}` : rel;
+  const inRepo2 = (rel) => prefix ? `${prefix}/${rel}` : rel;
   let checkout = "all";
   if (!needsWholeTree) {
-    const wanted = new Set([...baseChanged].map(inRepo));
+    const wanted = new Set([...baseChanged].map(inRepo2));
     if (config2.changes.mode === "diff" && config2.changes.alwaysScan.length > 0) {
       for (const file2 of await filesAt(git2, set2.mergeBase)) {
         const rel = prefix ? file2.startsWith(`${prefix}/`) ? file2.slice(prefix.length + 1) : void 0 : file2;
@@ -47688,11 +47717,267 @@ var init_compare = __esm({
   }
 });
 
+// src/config/policy-diff.ts
+function shown(value) {
+  return clipForMessage(JSON.stringify(value) ?? String(value), VALUE_CHARS);
+}
+function isPlainObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function same(a2, b) {
+  return JSON.stringify(a2) === JSON.stringify(b);
+}
+function diffValues(key, before, after, out) {
+  if (same(before, after)) return;
+  if (before === void 0) {
+    out.push({ key, change: "added", after: shown(after) });
+    return;
+  }
+  if (after === void 0) {
+    out.push({ key, change: "removed", before: shown(before) });
+    return;
+  }
+  if (isPlainObject3(before) && isPlainObject3(after)) {
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    for (const k of keys) diffValues(`${key}.${k}`, before[k], after[k], out);
+    return;
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const byId = (list) => list.every((item) => isPlainObject3(item) && typeof item.id === "string") ? new Map(list.map((item) => [item.id, item])) : void 0;
+    const beforeIds = byId(before);
+    const afterIds = byId(after);
+    if (beforeIds && afterIds) {
+      for (const id of [.../* @__PURE__ */ new Set([...beforeIds.keys(), ...afterIds.keys()])].sort())
+        diffValues(`${key}.${id}`, beforeIds.get(id), afterIds.get(id), out);
+      return;
+    }
+    const beforeSet = new Set(before.map((item) => JSON.stringify(item)));
+    const afterSet = new Set(after.map((item) => JSON.stringify(item)));
+    for (const item of before)
+      if (!afterSet.has(JSON.stringify(item))) out.push({ key, change: "removed", before: shown(item) });
+    for (const item of after)
+      if (!beforeSet.has(JSON.stringify(item))) out.push({ key, change: "added", after: shown(item) });
+    return;
+  }
+  out.push({ key, change: "changed", before: shown(before), after: shown(after) });
+}
+function waiverKey(w) {
+  return w.id ?? JSON.stringify([w.fingerprint, w.scanner, w.rule, w.path]);
+}
+function waiverTerms(w) {
+  return {
+    ...w.fingerprint ? { fingerprint: w.fingerprint } : {},
+    ...w.scanner ? { scanner: w.scanner } : {},
+    ...w.rule ? { rule: w.rule } : {},
+    ...w.path ? { path: w.path } : {},
+    expires: w.expires,
+    approver: w.approver,
+    ticket: w.ticket
+  };
+}
+function diffWaivers(before, after, out) {
+  const beforeBy = new Map(before.map((w) => [waiverKey(w), w]));
+  const afterBy = new Map(after.map((w) => [waiverKey(w), w]));
+  for (const key of [.../* @__PURE__ */ new Set([...beforeBy.keys(), ...afterBy.keys()])].sort()) {
+    const b = beforeBy.get(key);
+    const a2 = afterBy.get(key);
+    const label = `waivers.${a2?.id ?? b?.id ?? key}`;
+    if (!b && a2) out.push({ key: label, change: "added", after: shown(waiverTerms(a2)) });
+    else if (b && !a2) out.push({ key: label, change: "removed", before: shown(waiverTerms(b)) });
+    else if (a2 && b && !same(waiverTerms(a2), waiverTerms(b))) {
+      const onlyLonger = same({ ...waiverTerms(a2), expires: b.expires }, waiverTerms(b)) && a2.expires > b.expires;
+      out.push({
+        key: label,
+        change: onlyLonger ? "extended" : "changed",
+        before: shown(waiverTerms(b)),
+        after: shown(waiverTerms(a2))
+      });
+    }
+  }
+}
+function diffPolicy(base, head) {
+  const out = [];
+  const keys = [.../* @__PURE__ */ new Set([...Object.keys(base.config), ...Object.keys(head.config)])].sort();
+  const baseConfig = base.config;
+  const headConfig = head.config;
+  for (const key of keys) diffValues(key, baseConfig[key], headConfig[key], out);
+  diffWaivers(base.waivers, head.waivers, out);
+  return out;
+}
+var VALUE_CHARS;
+var init_policy_diff = __esm({
+  "src/config/policy-diff.ts"() {
+    "use strict";
+    init_errors();
+    VALUE_CHARS = 120;
+  }
+});
+
+// src/pipeline/policy.ts
+import { createHash as createHash6 } from "node:crypto";
+import { existsSync as existsSync9, realpathSync as realpathSync5 } from "node:fs";
+import { readFile as readFile8 } from "node:fs/promises";
+import path36 from "node:path";
+function sha2562(text3) {
+  return createHash6("sha256").update(text3).digest("hex");
+}
+function inRepo(repoRoot, file2) {
+  const real = existsSync9(file2) ? realpathSync5(file2) : path36.join(realpathSync5(path36.dirname(file2)), path36.basename(file2));
+  const rel = path36.relative(repoRoot, real);
+  if (rel === "" || rel.startsWith("..") || path36.isAbsolute(rel)) return void 0;
+  return toPosix(rel);
+}
+function waiversPathFor(request, config2, configFile) {
+  if (request.waiversFile) return path36.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path36.dirname(configFile) : request.workspace.root;
+  return path36.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+}
+function relativeFacts(root, file2, text3) {
+  const rel = path36.relative(root, file2);
+  return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
+}
+async function worktreePolicy(request) {
+  const { workspace } = request;
+  const explicit = request.configFile ? path36.resolve(request.cwd, request.configFile) : void 0;
+  const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
+  const waiversFile = waiversPathFor(request, config2, file2);
+  const waivers2 = await loadWaivers(waiversFile, request.now);
+  const configText = file2 ? await readFile8(file2, "utf8") : void 0;
+  const waiversText = existsSync9(waiversFile) ? await readFile8(waiversFile, "utf8") : void 0;
+  return {
+    config: config2,
+    ...file2 ? { configFile: file2 } : {},
+    waivers: waivers2,
+    waiversFile,
+    facts: {
+      source: "worktree",
+      commit: null,
+      unverified: null,
+      config: file2 && configText !== void 0 ? relativeFacts(workspace.root, file2, configText) : null,
+      waivers: waiversText !== void 0 ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
+      proposed: null
+    }
+  };
+}
+async function readAtBase(git2, repoRoot, commit, file2) {
+  const rel = inRepo(repoRoot, file2);
+  if (rel !== void 0) return git2.fileAt(commit, rel);
+  return existsSync9(file2) ? readFile8(file2, "utf8") : void 0;
+}
+async function basePolicy(request, revision) {
+  const { workspace } = request;
+  const probe = new Git(request.exec, workspace.targetDir);
+  let commit;
+  let repoRoot;
+  try {
+    try {
+      repoRoot = realpathSync5(await probe.topLevel());
+    } catch (error62) {
+      if (revision.source === "ci" && error62 instanceof GitError) {
+        const checkout = await worktreePolicy(request);
+        const why = `${workspace.targetDir} is not a git repository, so the base commit ${revision.ref.slice(0, 12)} could not be read`;
+        return { ...checkout, facts: { ...checkout.facts, unverified: why } };
+      }
+      throw new GitError(
+        `a change is judged by its base's policy, which needs a git repository, and ${workspace.targetDir} is not inside one (${errorMessage(error62)})`
+      );
+    }
+    const git3 = probe.at(repoRoot);
+    try {
+      commit = await git3.commitOf(revision.ref);
+    } catch (error62) {
+      if (revision.source !== "ci" || !(error62 instanceof GitError)) throw error62;
+      await git3.fetchForMergeBase(revision.ref);
+      commit = await git3.commitOf(revision.ref);
+    }
+  } catch (error62) {
+    if (!(error62 instanceof GitError)) throw error62;
+    if (revision.source === "cli") throw new UsageError(`--base ${revision.ref}: ${error62.message}`);
+    throw new UsageError(
+      `cannot read the policy at the change's base commit ${revision.ref.slice(0, 12)} to judge it by (${error62.message}). Fetch the base (actions/checkout with fetch-depth: 0, GIT_DEPTH: 0 on GitLab).`
+    );
+  }
+  const git2 = probe.at(repoRoot);
+  const explicit = request.configFile ? path36.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path36.join(d, n2)));
+  let configFile;
+  let configText;
+  for (const candidate of candidates) {
+    configText = await readAtBase(git2, repoRoot, commit, candidate);
+    if (configText !== void 0) {
+      configFile = candidate;
+      break;
+    }
+  }
+  if (explicit && configText === void 0)
+    throw new ConfigError(explicit, [
+      `not found at the base commit ${commit.slice(0, 12)}, whose policy judges this change`
+    ]);
+  const label = (file2) => `${file2} (at the base commit ${commit.slice(0, 12)})`;
+  const config2 = configFile && configText !== void 0 ? parseConfig(configText, label(configFile)) : configSchema.parse({});
+  const waiversFile = waiversPathFor(request, config2, configFile);
+  const waiversText = await readAtBase(git2, repoRoot, commit, waiversFile);
+  const waivers2 = waiversText === void 0 ? [] : parseWaivers(waiversText, label(waiversFile), request.now);
+  return {
+    config: config2,
+    ...configFile ? { configFile } : {},
+    waivers: waivers2,
+    waiversFile,
+    facts: {
+      source: "base",
+      commit,
+      unverified: null,
+      config: configFile && configText !== void 0 ? relativeFacts(workspace.root, configFile, configText) : null,
+      waivers: waiversText !== void 0 ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
+      proposed: null
+    }
+  };
+}
+async function proposal(request, judged) {
+  try {
+    const head = await worktreePolicy(request);
+    const changes = diffPolicy(judged, head);
+    return changes.length > 0 ? { invalid: null, changes } : null;
+  } catch (error62) {
+    if (!(error62 instanceof ConfigError)) throw error62;
+    return { invalid: errorMessage(error62), changes: [] };
+  }
+}
+async function loadPolicy(request) {
+  if (!request.revision) return worktreePolicy(request);
+  const base = await basePolicy(request, request.revision);
+  if (request.fromHead) {
+    const head = await worktreePolicy(request);
+    const changes = diffPolicy(base, head);
+    return {
+      ...head,
+      facts: {
+        ...head.facts,
+        source: "head",
+        commit: base.facts.commit,
+        proposed: { invalid: null, changes }
+      }
+    };
+  }
+  return { ...base, facts: { ...base.facts, proposed: await proposal(request, base) } };
+}
+var init_policy = __esm({
+  "src/pipeline/policy.ts"() {
+    "use strict";
+    init_load();
+    init_policy_diff();
+    init_schema();
+    init_git();
+    init_errors();
+    init_waivers();
+    init_paths();
+  }
+});
+
 // src/pipeline/scan.ts
-import { existsSync as existsSync9 } from "node:fs";
 import { mkdtemp as mkdtemp3 } from "node:fs/promises";
 import os3 from "node:os";
-import path36 from "node:path";
+import path37 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -47700,11 +47985,18 @@ async function scan(request) {
   const clock = request.clock ?? systemClock;
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
-  const { config: config2, file: configFile } = await loadConfig({
-    explicit: request.configFile,
-    target: workspace.targetDir,
-    root: workspace.root
+  const now = clock.now();
+  const policy2 = await loadPolicy({
+    workspace,
+    exec: request.exec,
+    cwd: request.cwd ?? process.cwd(),
+    now,
+    ...request.configFile ? { configFile: request.configFile } : {},
+    ...request.waiversFile ? { waiversFile: request.waiversFile } : {},
+    ...request.policyFrom ? { revision: request.policyFrom } : {},
+    ...request.policyFromHead ? { fromHead: true } : {}
   });
+  const { config: config2, configFile, waivers: waivers2, waiversFile } = policy2;
   const registry2 = scannerRegistry(
     config2.scanners.custom.map((c3) => ({
       id: c3.id,
@@ -47725,26 +48017,23 @@ async function scan(request) {
     scanner: scanner3,
     options: scannerOptions(config2, scanner3.id, workspace.root)
   }));
-  const now = clock.now();
-  const waiversFile = resolveWaiversFile(request, config2, configFile, workspace.root);
-  const waivers2 = await loadWaivers(waiversFile, now);
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
-  const outDir = request.outDir ? path36.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path36.join(os3.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path37.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path37.join(os3.tmpdir(), "controlgate-"));
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path36.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path37.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path36.join(outDir, "@imported")
+      outDir: path37.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path36.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path37.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     workspace,
     config: config2,
     planned,
@@ -47800,15 +48089,10 @@ async function scan(request) {
     data: {
       catalog: facts2(catalog2),
       mapping: facts2(mapping),
-      ...existsSync9(waiversFile) ? { waiversFile } : {}
-    }
+      ...policy2.facts.waivers ? { waiversFile } : {}
+    },
+    policy: policy2.facts
   };
-}
-function resolveWaiversFile(request, config2, configFile, root) {
-  const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path36.resolve(cwd, request.waiversFile);
-  const base = configFile ? path36.dirname(configFile) : root;
-  return path36.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 var init_scan = __esm({
   "src/pipeline/scan.ts"() {
@@ -47816,14 +48100,13 @@ var init_scan = __esm({
     init_scanners();
     init_data_files();
     init_clock();
-    init_load();
     init_scanner_options();
     init_evaluate();
     init_map();
-    init_waivers();
     init_json_stream();
     init_import_sarif();
     init_compare();
+    init_policy();
     init_workspace();
   }
 });
@@ -47918,7 +48201,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path37 from "node:path";
+import path38 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -47969,8 +48252,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path37.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path37.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path38.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path38.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed"),
@@ -47985,8 +48268,9 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path37.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path38.relative(outcome.root, outcome.data.waiversFile)) : null
     },
+    policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
       id: c3.id,
       title: c3.title,
@@ -48076,19 +48360,19 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path37.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path37.isAbsolute(rel) ? toPosix(rel) : path37.basename(location3);
+  const rel = path38.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path38.isAbsolute(rel) ? toPosix(rel) : path38.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path37.join(outcome.root, name)),
-    path37.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path38.join(outcome.root, name)),
+    path38.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy = new Set(candidates.map((file2) => toPosix(path37.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path38.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
-  return [...new Set(changed.filter((p) => policy.has(p)))].sort();
+  return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
 function baselineFacts(outcome) {
   const b = outcome.baseline;
@@ -48202,13 +48486,10 @@ function judgedNote(b) {
 }
 function comparisonNotes(b, fmt) {
   if (b.status !== "compared") return [];
-  const policy = b.policyChanged.length > 0 ? [
-    `This change edits the gate's own policy (${b.policyChanged.map((p) => fmt.code(p)).join(", ")}): the scan used the edited version, so have it reviewed by the policy's owners.`
-  ] : [];
   const notCompared = b.scanners.filter((s) => !s.compared).map(
     (s) => `${fmt.code(s.id)} was not compared${s.reason ? ` (${fmt.text(s.reason)})` : ""}: all its findings count as new.`
   );
-  return [...policy, ...notCompared];
+  return notCompared;
 }
 function existingPerCriterion(controls2) {
   return controls2.map((control2) => ({ control: control2, count: new Set(control2.existing).size })).filter((e) => e.count > 0);
@@ -48241,10 +48522,10 @@ function byStateThenOrder(a2, b) {
   return existing(a2) - existing(b) || compareFindings({ ...a2.finding, severity: a2.severity }, { ...b.finding, severity: b.severity });
 }
 function criterionBlock(c3, byFingerprint, labels) {
-  const policy = `${c3.policy.mode} at ${c3.policy.severity}${c3.policy.source === "default" ? "" : ` (policy ${c3.policy.source})`}`;
+  const policy2 = `${c3.policy.mode} at ${c3.policy.severity}${c3.policy.source === "default" ? "" : ` (policy ${c3.policy.source})`}`;
   const debt = c3.existing.length > 0 ? `, +${c3.existing.length} existing (not judged)` : "";
   const lines2 = [
-    `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy}${debt}`
+    `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.findings.length} finding${c3.findings.length === 1 ? "" : "s"}, ${policy2}${debt}`
   ];
   const rows = c3.findings.flatMap((fp) => byFingerprint.get(fp) ?? []).sort(byStateThenOrder);
   for (const g of rows.slice(0, MAX_FINDINGS_PER_CRITERION)) lines2.push(findingRow(g, labels));
@@ -48317,6 +48598,52 @@ var init_controls_text = __esm({
   }
 });
 
+// src/report/policy-notes.ts
+function verb(change, fmt) {
+  const key = fmt.code(change.key);
+  if (change.change === "added") return `${key} added: ${fmt.code(change.after ?? "")}`;
+  if (change.change === "removed") return `${key} removed (was ${fmt.code(change.before ?? "")})`;
+  const word = change.change === "extended" ? "extended" : "changed";
+  return `${key} ${word}: ${fmt.code(change.before ?? "")} → ${fmt.code(change.after ?? "")}`;
+}
+function policyNote(policy2, fmt) {
+  const proposed = policy2.proposed;
+  const commit = policy2.commit ? fmt.code(policy2.commit.slice(0, 12)) : "the base";
+  if (policy2.unverified)
+    return {
+      headline: `The policy could not be read from the change's base (${fmt.text(policy2.unverified)}): this run used the checkout's own, which the change could have edited.`,
+      items: []
+    };
+  if (policy2.source !== "head" && (policy2.source === "worktree" || proposed === null)) return void 0;
+  const changes = proposed?.changes ?? [];
+  const items = changes.slice(0, POLICY_CHANGES_SHOWN).map((c3) => verb(c3, fmt));
+  if (changes.length > POLICY_CHANGES_SHOWN)
+    items.push(`…and ${changes.length - POLICY_CHANGES_SHOWN} more (see controlgate.json, policy.proposed)`);
+  if (policy2.source === "head") {
+    return {
+      headline: `Judged by this change's own policy, as asked (--policy-from-head, a local experiment); CI judges every change by its base's policy (${commit})${changes.length > 0 ? ", which differs:" : "."}`,
+      items
+    };
+  }
+  if (proposed?.invalid) {
+    return {
+      headline: `This change's own policy is invalid, so it was not applied and could not apply after merge either: ${fmt.text(proposed.invalid)}. The policy at the base commit ${commit} judged this change.`,
+      items: []
+    };
+  }
+  return {
+    headline: `This change proposes ${changes.length} ${changes.length === 1 ? "change" : "changes"} to the gate's own policy. ${changes.length === 1 ? "It applies" : "They apply"} after review and merge, not to this change, which the policy at the base commit ${commit} judged:`,
+    items
+  };
+}
+var POLICY_CHANGES_SHOWN;
+var init_policy_notes = __esm({
+  "src/report/policy-notes.ts"() {
+    "use strict";
+    POLICY_CHANGES_SHOWN = 12;
+  }
+});
+
 // src/report/terminal.ts
 function pad(text3, width) {
   return text3.length >= width ? text3 : text3 + " ".repeat(width - text3.length);
@@ -48348,19 +48675,19 @@ function findingLine(f) {
 }
 function severityGroups(findings, limit = MAIN_LIST_LIMIT) {
   const out = [];
-  let shown = 0;
+  let shown2 = 0;
   for (const severity3 of SEVERITIES) {
     const group = findings.filter((f) => f.severity === severity3).sort(
       (a2, b) => Number(a2.suppressed) - Number(b.suppressed) || a2.path.localeCompare(b.path) || a2.line - b.line
     );
-    const listed2 = group.slice(0, Math.max(0, limit - shown));
+    const listed2 = group.slice(0, Math.max(0, limit - shown2));
     if (listed2.length === 0) continue;
     out.push(`${severity3.toUpperCase()} (${group.length})`);
     for (const f of listed2) out.push(findingLine(f));
     out.push("");
-    shown += listed2.length;
+    shown2 += listed2.length;
   }
-  if (shown < findings.length) out.push(`    … and ${findings.length - shown} more (see --format json)`, "");
+  if (shown2 < findings.length) out.push(`    … and ${findings.length - shown2} more (see --format json)`, "");
   return out;
 }
 function comparisonLines(b) {
@@ -48394,7 +48721,13 @@ function comparedFindings(outcome, b) {
   return out;
 }
 function renderText(outcome) {
-  const out = ["Scanners:", ...outcome.scanners.map(scannerLine), ""];
+  const policy2 = policyNote(jsonReport(outcome).policy, TERMINAL_INLINE);
+  const out = [
+    ...policy2 ? [`POLICY: ${policy2.headline}`, ...policy2.items.map((i3) => `  - ${i3}`), ""] : [],
+    "Scanners:",
+    ...outcome.scanners.map(scannerLine),
+    ""
+  ];
   const baseline2 = outcome.baseline ? jsonReport(outcome).baseline : null;
   if (baseline2) out.push(...comparisonLines(baseline2));
   if (baseline2?.status === "compared") out.push(...comparedFindings(outcome, baseline2));
@@ -48424,6 +48757,7 @@ var init_terminal = __esm({
     init_comparison();
     init_controls_text();
     init_json_report();
+    init_policy_notes();
     SIDE_LIST_LIMIT = 20;
     MAIN_LIST_LIMIT = 1e3;
     TERMINAL_INLINE = { text: (s) => oneLine2(s, 200), code: (s) => oneLine2(s, 80) };
@@ -48628,7 +48962,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir4, open as open4, writeFile as writeFile3 } from "node:fs/promises";
-import path38 from "node:path";
+import path39 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -48638,7 +48972,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir4(path38.dirname(file2), { recursive: true });
+  await mkdir4(path39.dirname(file2), { recursive: true });
   const handle = await open4(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -48649,11 +48983,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path38.join(settings.outDir, "controlgate.json");
-    const sarif = path38.join(settings.outDir, "controlgate.sarif");
+    const json2 = path39.join(settings.outDir, "controlgate.json");
+    const sarif = path39.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path38.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path39.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -48672,7 +49006,7 @@ async function writeScannerSarif(outcome, dir) {
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log2.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path38.join(dir, `${scanner3.id}.sarif`);
+    const file2 = path39.join(dir, `${scanner3.id}.sarif`);
     await writeFile3(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
@@ -48803,13 +49137,13 @@ function explainCriterion(id, catalog2, mapping, config2, gate) {
   const sources = criterionSources(catalog2, mapping).find((s) => s.criterion.id === id);
   if (!sources) return void 0;
   const c3 = sources.criterion;
-  const policy = effectivePolicy(config2, c3);
+  const policy2 = effectivePolicy(config2, c3);
   const inScope = c3.category === "security" || config2.scope.includes(c3.category);
   const custom2 = config2.scanners.custom.filter((s) => s.covers.includes(id)).map((s) => s.id);
   const out = [
     `${c3.id}  ${c3.title}`,
     `  category: ${c3.category} (${inScope ? "in scope" : "out of scope: add it to `scope` in .controlgate.yml"}); signal: ${c3.signal}`,
-    `  policy: ${policy.mode} at ${policy.severity} and above (set by ${policy.source}); a failed covering scanner: ${policy.unevaluated}`,
+    `  policy: ${policy2.mode} at ${policy2.severity} and above (set by ${policy2.source}); a failed covering scanner: ${policy2.unevaluated}`,
     `  covered by: ${[...sources.coveredBy, ...custom2].join(", ") || (c3.signal === "process" ? "nothing: a process control no scanner can evidence" : "nothing")}`,
     `  mapping rows that feed it (${sources.rows.length}):`,
     ...sources.rows.map((r) => `    ${r.layer.padEnd(8)} ${describeMatch(r.row)}: ${r.row.rationale}`)
@@ -48882,13 +49216,13 @@ var init_explain = __esm({
 // src/cli/commands.ts
 import { existsSync as existsSync10 } from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
-import path39 from "node:path";
+import path40 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path39.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path40.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync10(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path39.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path40.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -48948,7 +49282,7 @@ async function explain(command, io) {
 }
 async function verify(location3, io) {
   if (!existsSync10(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path39.resolve(io.cwd, location3));
+  const result2 = await verifyBundle(path40.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -48962,7 +49296,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path39.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path40.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -50173,7 +50507,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path40 from "node:path";
+import path41 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -51232,9 +51566,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path40.resolve(baseDir, baseName);
+          const localBin = path41.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path40.extname(baseName))) return void 0;
+          if (sourceExt.includes(path41.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -51252,17 +51586,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path40.resolve(
-            path40.dirname(resolvedScriptPath),
+          executableDir = path41.resolve(
+            path41.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path40.basename(
+            const legacyName = path41.basename(
               this._scriptPath,
-              path40.extname(this._scriptPath)
+              path41.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -51273,7 +51607,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path40.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path41.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -52190,7 +52524,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path40.basename(filename, path40.extname(filename));
+        this._name = path41.basename(filename, path41.extname(filename));
         return this;
       }
       /**
@@ -52204,9 +52538,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path47) {
-        if (path47 === void 0) return this._executableDir;
-        this._executableDir = path47;
+      executableDir(path48) {
+        if (path48 === void 0) return this._executableDir;
+        this._executableDir = path48;
         return this;
       }
       /**
@@ -52474,6 +52808,9 @@ function parseCommandLine(argv, write) {
     "-b, --base <ref>",
     "judge only what the change since this ref's merge base introduces (default in CI: the pull/merge request's base)"
   ).option("--no-base", "judge everything, even on a pull/merge request").option(
+    "--policy-from-head",
+    "judge with this checkout's own .controlgate.yml and waivers instead of the base's (local experiments; refused in CI)"
+  ).option(
     "--baseline <dir|zip>",
     "compare with an earlier run's evidence bundle (e.g. the default branch's last artifact) instead of scanning the base"
   ).option(
@@ -52487,8 +52824,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path47, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path47 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path48, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path48 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -52496,8 +52833,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path47, opts) => {
-    parsed = { kind: "explain", subject, path: path47, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path48, opts) => {
+    parsed = { kind: "explain", subject, path: path48, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -53201,6 +53538,13 @@ footer { color: var(--muted); font-size: 12px; text-align: center; }
 });
 
 // src/report/html/summary.ts
+function policySection(report2) {
+  const note = policyNote(report2.policy, { text: esc2, code });
+  if (!note) return "";
+  const items = note.items.length > 0 ? `<ul>${note.items.map((i3) => `<li>${i3}</li>`).join("")}</ul>` : "";
+  return `
+<div class="policy-note" id="policy-note"><p><b>Policy:</b> ${note.headline}</p>${items}</div>`;
+}
 function renderSummary2(report2, facts2) {
   const where = [facts2.repository, facts2.branch, facts2.commit?.slice(0, 12)].filter(Boolean).join(" · ");
   const change = facts2.changeNumber === null ? "" : ` · change #${facts2.changeNumber}`;
@@ -53216,7 +53560,7 @@ function renderSummary2(report2, facts2) {
 <div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
 <div><h1>controlgate SOC 2 gate report</h1>
 <div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
-</div>
+</div>${policySection(report2)}
 <div class="summary">
 <div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
 <div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
@@ -53257,6 +53601,7 @@ var init_summary = __esm({
   "src/report/html/summary.ts"() {
     "use strict";
     init_finding();
+    init_policy_notes();
     init_comparison2();
     init_escape2();
     init_model3();
@@ -53285,9 +53630,9 @@ var init_summary = __esm({
 });
 
 // src/report/html-report.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function contentSecurityPolicy() {
-  const scriptHash = createHash6("sha256").update(SCRIPT, "utf8").digest("base64");
+  const scriptHash = createHash7("sha256").update(SCRIPT, "utf8").digest("base64");
   return [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
@@ -53339,10 +53684,10 @@ var init_html_report = __esm({
 });
 
 // src/evidence/oscal/ids.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function uuidV5(name, namespace = UUID_NAMESPACE) {
   if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
-  const hash3 = createHash7("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
+  const hash3 = createHash8("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
   hash3.writeUInt8(hash3.readUInt8(6) & 15 | 80, 6);
   hash3.writeUInt8(hash3.readUInt8(8) & 63 | 128, 8);
   const hex3 = hash3.toString("hex");
@@ -53437,15 +53782,15 @@ function groupedObservations(ctx) {
     const severity3 = SEVERITY_ORDER.find((s) => members2.some((f) => f.severity === s)) ?? head.severity;
     const criteria2 = [...new Set(members2.flatMap((f) => f.criteria))].sort();
     const cwes = [...new Set(members2.flatMap((f) => f.cwe))].sort();
-    const shown = members2.slice(0, GROUP_LOCATIONS).map(location2);
-    const more = members2.length > shown.length ? ` and ${members2.length - shown.length} more` : "";
+    const shown2 = members2.slice(0, GROUP_LOCATIONS).map(location2);
+    const more = members2.length > shown2.length ? ` and ${members2.length - shown2.length} more` : "";
     return compact({
       uuid: uuid3,
       title: markupLine(`${head.ruleId} (${severity3}): ${members2.length} results`),
       description: markup(
         `${members2.length} results of ${head.scanner} rule ${head.ruleId}, for example: ${head.message}
 
-At ${shown.join(", ")}${more}. Every result is in the linked report and merged SARIF log.`
+At ${shown2.join(", ")}${more}. Every result is in the linked report and merged SARIF log.`
       ),
       props: props([
         ["scanner", head.scanner],
@@ -53795,18 +54140,18 @@ var init_oscal = __esm({
 });
 
 // src/evidence/write-files.ts
-import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir5, open as open5, rename as rename2, rm as rm5 } from "node:fs/promises";
-import path41 from "node:path";
+import path42 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path41.join(dir, ...name.split("/"));
-    await mkdir5(path41.dirname(target), { recursive: true });
+    const target = path42.join(dir, ...name.split("/"));
+    await mkdir5(path42.dirname(target), { recursive: true });
     const handle = await open5(target, "w");
-    const hash3 = createHash8("sha256");
+    const hash3 = createHash9("sha256");
     let size = 0;
     try {
       const content = make();
@@ -53840,7 +54185,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir5(path41.dirname(zipFile), { recursive: true });
+  await mkdir5(path42.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -53854,7 +54199,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream3(path41.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream3(path42.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -53992,19 +54337,19 @@ var init_bundle = __esm({
 });
 
 // src/evidence/collect-facts.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
 import os4 from "node:os";
-import path42 from "node:path";
+import path43 from "node:path";
 function sha256File2(file2) {
-  return createHash9("sha256").update(readFileSync7(file2)).digest("hex");
+  return createHash10("sha256").update(readFileSync7(file2)).digest("hex");
 }
 function rulePackHashes(outcome) {
   const ran = new Set(outcome.scanners.filter((s) => s.status !== "skipped").map((s) => s.id));
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path42.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path43.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -54021,8 +54366,6 @@ function portableArgs(args, folders) {
 function collectRunFacts(outcome, context) {
   const root = outcome.root;
   const folders = { "<root>": root, "<out>": outcome.outDir };
-  const configFile = outcome.configFile;
-  const waiversFile = outcome.data.waiversFile;
   return {
     controlgateVersion: CONTROLGATE_VERSION,
     repository: context.repository,
@@ -54044,18 +54387,20 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path42.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path43.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
     })),
     hashes: {
-      config: configFile ? { file: toPosix(path42.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
+      // The bytes the decision rested on: the base's files on a change, not the checkout's.
+      config: outcome.policy.config,
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waivers: waiversFile ? { file: toPosix(path42.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
+      waivers: outcome.policy.waivers,
       rulePacks: rulePackHashes(outcome)
     },
+    policy: { source: outcome.policy.source, commit: outcome.policy.commit },
     comparedWith: outcome.baseline ? {
       status: outcome.baseline.status,
       judged: outcome.baseline.judged,
@@ -54329,8 +54674,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path47) {
-  return path47.split("/").map(
+function encodePath(path48) {
+  return path48.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -54380,8 +54725,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path47) {
-  return path47.length > PATH_CHARS ? `…${path47.slice(path47.length - PATH_CHARS + 1)}` : path47;
+function clipPath(path48) {
+  return path48.length > PATH_CHARS ? `…${path48.slice(path48.length - PATH_CHARS + 1)}` : path48;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -54423,13 +54768,13 @@ function heading(c3, count4) {
 }
 function criterionTable(c3, index, ctx, rows, labels = false) {
   const all = findingsOf(c3, index);
-  const shown = all.slice(0, rows);
+  const shown2 = all.slice(0, rows);
   const lines2 = heading(c3, all.length);
-  if (shown.length > 0) {
-    lines2.push("", ...findingsTableHead(labels), ...shown.map((f) => findingRow2(f, ctx, labels)));
+  if (shown2.length > 0) {
+    lines2.push("", ...findingsTableHead(labels), ...shown2.map((f) => findingRow2(f, ctx, labels)));
   }
-  if (all.length > shown.length) lines2.push("", `_…and ${all.length - shown.length} more not shown._`);
-  return { text: lines2.join("\n"), shown: shown.length, total: all.length };
+  if (all.length > shown2.length) lines2.push("", `_…and ${all.length - shown2.length} more not shown._`);
+  return { text: lines2.join("\n"), shown: shown2.length, total: all.length };
 }
 function criterionBullet(c3, index) {
   const all = findingsOf(c3, index);
@@ -54588,25 +54933,25 @@ function comparisonLines2(b) {
 function criteriaWord(n2) {
   return `${n2} ${n2 === 1 ? "criterion" : "criteria"}`;
 }
-function leftOut(total, shown) {
-  if (total === shown) return [];
+function leftOut(total, shown2) {
+  if (total === shown2) return [];
   return [
-    shown === 0 ? "_The list was left out to fit the size limit._" : `_…and ${total - shown} more not shown._`
+    shown2 === 0 ? "_The list was left out to fit the size limit._" : `_…and ${total - shown2} more not shown._`
   ];
 }
-function listed(table3, total, shown) {
-  const note = leftOut(total, shown);
-  if (shown === 0) return note;
+function listed(table3, total, shown2) {
+  const note = leftOut(total, shown2);
+  if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path47) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path47) && !path47.startsWith("/") && !path47.split("/").includes("..");
+function linkable(path48) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path48) && !path48.startsWith("/") && !path48.split("/").includes("..");
 }
 function existingSection(report2, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report2.controls);
   if (perCriterion.length === 0) return void 0;
   const findings = [...existingFingerprints(report2.controls)].flatMap((fp) => index.get(fp) ?? []).filter((f) => f.baselineState === "unchanged").sort(compareFindings);
-  const shown = findings.slice(0, rows);
+  const shown2 = findings.slice(0, rows);
   const body = [
     "At or above a criterion’s threshold, but already there before this change: reported as debt, not judged.",
     "",
@@ -54615,9 +54960,9 @@ function existingSection(report2, index, ctx, rows) {
     ),
     "",
     ...listed(
-      [...findingsTableHead(), ...shown.map((f) => findingRow2(f, ctx))],
+      [...findingsTableHead(), ...shown2.map((f) => findingRow2(f, ctx))],
       findings.length,
-      shown.length
+      shown2.length
     )
   ];
   return collapsed(
@@ -54633,16 +54978,16 @@ function fixedSection(report2, ctx, rows) {
   const b = report2.baseline;
   if (b?.status !== "compared" || report2.fixed.length === 0) return void 0;
   const fixed2 = [...report2.fixed].sort(compareFindings);
-  const shown = fixed2.slice(0, rows);
+  const shown2 = fixed2.slice(0, rows);
   const commit = b.mergeBase ? encodeURIComponent(flatten(b.mergeBase)) : void 0;
   const table3 = [
     "| Severity | Criteria | Rule | Location at the base | Message |",
     "| --- | --- | --- | --- | --- |",
-    ...shown.map((f) => fixedRow2(f, ctx, commit))
+    ...shown2.map((f) => fixedRow2(f, ctx, commit))
   ];
   return collapsed(
     `✅ Fixed: this change removes ${plural2(fixed2.length, "finding")}`,
-    listed(table3, fixed2.length, shown.length)
+    listed(table3, fixed2.length, shown2.length)
   );
 }
 var MARKDOWN_INLINE;
@@ -54668,9 +55013,9 @@ function title(report2) {
   return report2.decision === "block" ? "### controlgate: ❌ Blocked" : "### controlgate: ✅ Passed";
 }
 function named(controls2, shape, extra = () => "") {
-  const shown = controls2.slice(0, shape.named).map((c3) => `**${escapeMarkdown(c3.id)}**${shape.titles ? ` ${escapeMarkdown(c3.title)}` : ""}${extra(c3)}`);
-  const rest = controls2.length - shown.length;
-  return `${shown.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
+  const shown2 = controls2.slice(0, shape.named).map((c3) => `**${escapeMarkdown(c3.id)}**${shape.titles ? ` ${escapeMarkdown(c3.title)}` : ""}${extra(c3)}`);
+  const rest = controls2.length - shown2.length;
+  return `${shown2.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
 }
 function headline(report2, shape) {
   const failing = report2.controls.filter((c3) => c3.verdict === "fail");
@@ -54690,10 +55035,19 @@ function headline(report2, shape) {
   const s = report2.summary;
   const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural2(s.findings, "finding")} (${s.suppressed} suppressed).`;
   const comparison = report2.baseline ? ["", ...comparisonLines2(report2.baseline)] : [];
-  return [title(report2), ...comparison, "", parts.join(" "), "", counts];
+  return [title(report2), ...policyLines(report2), ...comparison, "", parts.join(" "), "", counts];
 }
-function shortenedNote(shape, shown, total, ctx, sideLists = false) {
-  const what = shape.rows === 0 ? `finding tables omitted (${plural2(total, "finding row")})` : `showing ${shown} of ${plural2(total, "finding row")}`;
+function policyLines(report2) {
+  const note = policyNote(report2.policy, MARKDOWN_INLINE);
+  if (!note) return [];
+  return [
+    "",
+    `⚠️ **Policy:** ${note.headline}`,
+    ...note.items.length > 0 ? ["", ...note.items.map((i3) => `- ${i3}`)] : []
+  ];
+}
+function shortenedNote(shape, shown2, total, ctx, sideLists = false) {
+  const what = shape.rows === 0 ? `finding tables omitted (${plural2(total, "finding row")})` : `showing ${shown2} of ${plural2(total, "finding row")}`;
   const side = sideLists && shape.sideRows === 0 ? ", existing and fixed findings counted only" : "";
   const details = shape.details === "full" ? "" : shape.details === "short" ? ", details summarized" : "";
   return `✂️ **Shortened to fit the size limit:** ${what}${side}${details}. The full list is in ${ctx.elsewhere}.`;
@@ -54709,6 +55063,7 @@ function footer(report2, ctx) {
 var init_headline = __esm({
   "src/report/markdown/headline.ts"() {
     "use strict";
+    init_policy_notes();
     init_comparison3();
     init_escape3();
     init_model4();
@@ -54736,14 +55091,14 @@ function render2(report2, index, ctx, shape, marker, shortened) {
   const blocks = flagged(report2).map(
     (c3) => shape.rows > 0 ? criterionTable(c3, index, ctx, shape.rows, labels) : shape.list ? criterionBullet(c3, index) : { text: "", shown: 0, total: findingsOf(c3, index).length }
   );
-  const shown = blocks.reduce((n2, b) => n2 + b.shown, 0);
+  const shown2 = blocks.reduce((n2, b) => n2 + b.shown, 0);
   const total = blocks.reduce((n2, b) => n2 + b.total, 0);
   const side = shape.details === "none" ? [] : [
     existingSection(report2, index, ctx, shape.sideRows),
     fixedSection(report2, ctx, shape.sideRows)
   ].filter((s) => s !== void 0);
   const parts = [...marker ? [marker] : [], ...headline(report2, shape)];
-  if (shortened) parts.push("", shortenedNote(shape, shown, total, ctx, hasSideLists(report2)));
+  if (shortened) parts.push("", shortenedNote(shape, shown2, total, ctx, hasSideLists(report2)));
   if (shape.rows > 0) for (const b of blocks) parts.push("", b.text);
   else if (shape.list && blocks.length > 0) parts.push("", blocks.map((b) => b.text).join("\n"));
   for (const section of side) parts.push("", section);
@@ -54933,12 +55288,12 @@ var init_publish = __esm({
 });
 
 // src/gate/report-from.ts
-import { readFile as readFile8 } from "node:fs/promises";
-import path43 from "node:path";
+import { readFile as readFile9 } from "node:fs/promises";
+import path44 from "node:path";
 async function readEvidenceResults(dir, context, platformFor, log2) {
-  const reportFile = path43.join(dir, "controlgate.json");
-  const report2 = parseJsonReport(await readFile8(reportFile, "utf8"), reportFile);
-  const facts2 = JSON.parse(await readFile8(path43.join(dir, "run.json"), "utf8"));
+  const reportFile = path44.join(dir, "controlgate.json");
+  const report2 = parseJsonReport(await readFile9(reportFile, "utf8"), reportFile);
+  const facts2 = JSON.parse(await readFile9(path44.join(dir, "run.json"), "utf8"));
   let changeNumber = context.changeNumber;
   const claimed = facts2.changeNumber;
   const platform2 = platformFor(context);
@@ -54966,7 +55321,12 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm7 } from "node:fs/promises";
-import path44 from "node:path";
+import path45 from "node:path";
+function policyRevision(setting, context) {
+  if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
+  const sha = ciBaseSha(context);
+  return sha ? { ref: sha, source: "ci" } : void 0;
+}
 function chooseBase(setting, context) {
   if (setting.kind === "none") return void 0;
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
@@ -54981,6 +55341,7 @@ async function scanChange(settings, deps) {
     for (const o2 of outcomes) log2.info(describeOutcome(o2));
   }
   const base = chooseBase(settings.base, deps.context);
+  const policyFrom = policyRevision(settings.base, deps.context);
   if (base?.source === "ci") log2.info(`comparing with the base commit ${base.ref.slice(0, 12)}`);
   return scan({
     target: settings.target,
@@ -54989,8 +55350,10 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path44.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path45.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
+    ...policyFrom ? { policyFrom } : {},
+    ...settings.policyFromHead ? { policyFromHead: true } : {},
     ...settings.baseline ? { baselineBundle: settings.baseline } : {},
     exec: deps.exec,
     toolsDir: deps.toolsDir,
@@ -55042,7 +55405,7 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log2);
   if (settings.print && written.length > 0)
-    log2.info(`wrote ${written.map((w) => path44.relative(settings.cwd, w) || w).join(", ")}`);
+    log2.info(`wrote ${written.map((w) => path45.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log2);
 }
@@ -55067,9 +55430,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path45 from "node:path";
+import path46 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path45.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path46.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -55079,6 +55442,10 @@ function settingsFromCli(args, cwd, ci) {
   const none = args.scanners?.length === 1 && args.scanners[0] === "none";
   if (none && !args.sarif?.length)
     throw new UsageError("--scanners none leaves nothing to scan; add --sarif FILE… with the logs to gate");
+  if (args.policyFromHead && ci)
+    throw new UsageError(
+      "--policy-from-head is for trying a policy locally; in CI a change is always judged by its base's policy"
+    );
   const evidenceDir = args.evidence === false ? void 0 : args.evidence ?? (ci ? DEFAULT_EVIDENCE_NAME : void 0);
   const evidenceZip = resolved(cwd, args.evidenceZip);
   const outputFile = resolved(cwd, args.output);
@@ -55090,24 +55457,25 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path45.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path46.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
     base: baseFromFlag(args.base),
     ...baseline2 ? { baseline: baseline2 } : {},
+    policyFromHead: args.policyFromHead === true,
     installScanners: false,
     progress: args.progress,
     print: args.format,
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path45.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path46.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path45.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path46.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path45.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path46.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -55292,10 +55660,10 @@ var init_schema2 = __esm({
 });
 
 // src/report/gitlab/sast.ts
-import { createHash as createHash10 } from "node:crypto";
+import { createHash as createHash11 } from "node:crypto";
 function uuidV52(name, namespace = UUID_NAMESPACE2) {
   const ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
-  const hash3 = createHash10("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
+  const hash3 = createHash11("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
   hash3.writeUInt8(hash3.readUInt8(6) & 15 | 80, 6);
   hash3.writeUInt8(hash3.readUInt8(8) & 63 | 128, 8);
   const hex3 = hash3.toString("hex");
@@ -55987,10 +56355,10 @@ var require_object_inspect = __commonJS({
         var objectDepth = enter();
         var ys = arrObjKeys(obj, inspect4, maxCollectionLength);
         leaveIfEmpty(ys, objectDepth);
-        var isPlainObject3 = gPO ? gPO(obj) === Object.prototype : obj instanceof Object || obj.constructor === Object;
+        var isPlainObject4 = gPO ? gPO(obj) === Object.prototype : obj instanceof Object || obj.constructor === Object;
         var protoTag = (gPO ? gPO(obj) === null : !(obj instanceof Object)) ? "null prototype" : "";
-        var stringTag = !isPlainObject3 && toStringTag && Object(obj) === obj && toStringTag in obj ? $slice.call(toStr(obj), 8, -1) : protoTag ? "Object" : "";
-        var constructorTag = isPlainObject3 || typeof obj.constructor !== "function" ? "" : obj.constructor.name ? obj.constructor.name + " " : "";
+        var stringTag = !isPlainObject4 && toStringTag && Object(obj) === obj && toStringTag in obj ? $slice.call(toStr(obj), 8, -1) : protoTag ? "Object" : "";
+        var constructorTag = isPlainObject4 || typeof obj.constructor !== "function" ? "" : obj.constructor.name ? obj.constructor.name + " " : "";
         var tag = constructorTag + (stringTag || protoTag ? "[" + $join.call($concat.call([], stringTag || [], protoTag || []), ": ") + "] " : "");
         if (ys.length === 0) {
           return tag + "{}";
@@ -63513,11 +63881,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path47, { windows } = {}) => {
+    exports.basename = (path48, { windows } = {}) => {
       if (windows) {
-        return path47.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path48.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path47.replace(/\/$/, "").replace(/.*\//, "");
+        return path48.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -67280,20 +67648,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path47, filename, {
+      downloadPackageFile(path48, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path47}/${filename}`;
+        let url12 = endpoint`packages/maven/${path48}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path47, packageFile, options) {
+      uploadPackageFile(projectId, path48, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path47}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path48}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -69779,28 +70147,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path47, options) {
+      import(file2, path48, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path47
+          path: path48
         });
       }
-      importRemote(url12, path47, options) {
+      importRemote(url12, path48, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path47,
+          path: path48,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path47, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path48, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path47,
+          path: path48,
           region: region2,
           secretAccessKey
         });
@@ -71237,13 +71605,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path47, { parentId, name, ...options }) {
+      import(file2, path48, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path47,
-          name: name || path47.split("/").at(0),
+          path: path48,
+          name: name || path48.split("/").at(0),
           parentId
         });
       }
@@ -71576,17 +71944,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path47, { avatar, ...options } = {}) {
+      create(name, path48, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path47
+            path: path48
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path47, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path48, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -72931,7 +73299,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
-import path46 from "node:path";
+import path47 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -72960,8 +73328,8 @@ function gitlabPlatform(context, env, log2) {
     async writeReports(report2, dir) {
       await mkdir6(dir, { recursive: true });
       const files = [
-        [path46.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
-        [path46.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+        [path47.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
+        [path47.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
       ];
       for (const [file2, content] of files) await writeFile4(file2, `${JSON.stringify(content, null, 2)}
 `);

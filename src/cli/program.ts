@@ -88,6 +88,10 @@ export function parseCommandLine(
     )
     .option('--no-base', 'judge everything, even on a pull/merge request')
     .option(
+      '--policy-from-head',
+      "judge with this checkout's own .controlgate.yml and waivers instead of the base's (local experiments; refused in CI)",
+    )
+    .option(
       '--baseline <dir|zip>',
       "compare with an earlier run's evidence bundle (e.g. the default branch's last artifact) instead of scanning the base",
     )

@@ -74,6 +74,16 @@ export class Git {
     return new Git(this.exec, dir);
   }
 
+  /**
+   * A file's text at `commit` (repo-relative POSIX path), read from git's objects, never from the
+   * checkout; undefined when the commit has no such file.
+   */
+  async fileAt(commit: string, file: string): Promise<string | undefined> {
+    const listed = await this.run(['ls-tree', '-z', '--name-only', commit, '--', file]);
+    if (listed.split('\0').every((name) => name !== file)) return undefined;
+    return this.run(['cat-file', 'blob', `${commit}:${file}`]);
+  }
+
   /** The top folder of the repository holding `dir`. */
   async topLevel(): Promise<string> {
     return (await this.run(['rev-parse', '--show-toplevel'])).trim();

@@ -49,8 +49,6 @@ export function portableArgs(args: readonly string[], folders: Readonly<Record<s
 export function collectRunFacts(outcome: ScanOutcome, context: ChangeContext): RunFacts {
   const root = outcome.root;
   const folders = { '<root>': root, '<out>': outcome.outDir };
-  const configFile = outcome.configFile;
-  const waiversFile = outcome.data.waiversFile;
   return {
     controlgateVersion: CONTROLGATE_VERSION,
     repository: context.repository,
@@ -78,16 +76,14 @@ export function collectRunFacts(outcome: ScanOutcome, context: ChangeContext): R
       error: s.error ?? null,
     })),
     hashes: {
-      config: configFile
-        ? { file: toPosix(path.relative(root, configFile)), sha256: sha256File(configFile) }
-        : null,
+      // The bytes the decision rested on: the base's files on a change, not the checkout's.
+      config: outcome.policy.config,
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waivers: waiversFile
-        ? { file: toPosix(path.relative(root, waiversFile)), sha256: sha256File(waiversFile) }
-        : null,
+      waivers: outcome.policy.waivers,
       rulePacks: rulePackHashes(outcome),
     },
+    policy: { source: outcome.policy.source, commit: outcome.policy.commit },
     comparedWith: outcome.baseline
       ? {
           status: outcome.baseline.status,

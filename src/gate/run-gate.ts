@@ -10,6 +10,7 @@ import type { Exec } from '../exec/exec.ts';
 import { describeOutcome } from '../install/log.ts';
 import { releaseMemory } from '../memory.ts';
 import type { BaseRequest } from '../pipeline/compare.ts';
+import type { PolicyRevision } from '../pipeline/policy.ts';
 import { isLargeOutcome, type ScanOutcome, scan } from '../pipeline/scan.ts';
 import { ciBaseSha } from '../platforms/detect.ts';
 import { withGitFacts } from '../platforms/git-facts.ts';
@@ -37,6 +38,17 @@ export interface GateDeps {
   out(text: string): void;
 }
 
+/**
+ * The commit whose policy judges the run: the ref the user named, or in CI the change's base, even
+ * when comparing is off (`base: none` changes what is judged, not who judges it). None on pushes,
+ * schedules and local runs without --base: their checkout is the reviewed side.
+ */
+export function policyRevision(setting: BaseSetting, context: ChangeContext): PolicyRevision | undefined {
+  if (setting.kind === 'ref') return { ref: setting.ref, source: 'cli' };
+  const sha = ciBaseSha(context);
+  return sha ? { ref: sha, source: 'ci' } : undefined;
+}
+
 /** The base to compare with: the setting's ref, or in CI the change's own base. */
 export function chooseBase(setting: BaseSetting, context: ChangeContext): BaseRequest | undefined {
   if (setting.kind === 'none') return undefined;
@@ -54,6 +66,7 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
     for (const o of outcomes) log.info(describeOutcome(o));
   }
   const base = chooseBase(settings.base, deps.context);
+  const policyFrom = policyRevision(settings.base, deps.context);
   if (base?.source === 'ci') log.info(`comparing with the base commit ${base.ref.slice(0, 12)}`);
   return scan({
     target: settings.target,
@@ -64,6 +77,8 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
     ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
     ...(settings.outDir ? { outDir: path.join(settings.outDir, 'raw') } : {}),
     ...(base ? { base } : {}),
+    ...(policyFrom ? { policyFrom } : {}),
+    ...(settings.policyFromHead ? { policyFromHead: true } : {}),
     ...(settings.baseline ? { baselineBundle: settings.baseline } : {}),
     exec: deps.exec,
     toolsDir: deps.toolsDir,

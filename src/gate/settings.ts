@@ -36,6 +36,11 @@ export interface GateSettings {
   base: BaseSetting;
   /** An earlier run's evidence bundle (folder or zip) standing for the base instead of scanning it. */
   baseline?: string;
+  /**
+   * Judge with the change's own policy instead of its base's: a local experiment with a proposed
+   * .controlgate.yml. Refused in CI, where a change never chooses its own rules.
+   */
+  policyFromHead: boolean;
   /** Install the selected scanners (pinned, hash-checked) before scanning. */
   installScanners: boolean;
   /** A line per scanner as it starts and ends. */
@@ -99,6 +104,8 @@ export interface ScanArgs {
   baseline?: string;
   /** SARIF logs from other tools to add as inputs. */
   sarif?: string[];
+  /** Judge with the change's own policy (local experiments only). */
+  policyFromHead?: boolean;
 }
 
 /** The evidence folder CI runs write when the user names none: where auditors look for artifacts. */
@@ -121,6 +128,10 @@ export function settingsFromCli(args: ScanArgs, cwd: string, ci: boolean): GateS
   const none = args.scanners?.length === 1 && args.scanners[0] === 'none';
   if (none && !args.sarif?.length)
     throw new UsageError('--scanners none leaves nothing to scan; add --sarif FILE… with the logs to gate');
+  if (args.policyFromHead && ci)
+    throw new UsageError(
+      "--policy-from-head is for trying a policy locally; in CI a change is always judged by its base's policy",
+    );
   const evidenceDir =
     args.evidence === false ? undefined : (args.evidence ?? (ci ? DEFAULT_EVIDENCE_NAME : undefined));
   const evidenceZip = resolved(cwd, args.evidenceZip);
@@ -139,6 +150,7 @@ export function settingsFromCli(args: ScanArgs, cwd: string, ci: boolean): GateS
     ...(args.concurrency ? { concurrency: args.concurrency } : {}),
     base: baseFromFlag(args.base),
     ...(baseline ? { baseline } : {}),
+    policyFromHead: args.policyFromHead === true,
     installScanners: false,
     progress: args.progress,
     print: args.format,
@@ -192,6 +204,7 @@ export function settingsFromAction(
     ...(inputs.config ? { configFile: path.resolve(cwd, inputs.config) } : {}),
     base,
     ...(inputs.baseline ? { baseline: path.resolve(cwd, inputs.baseline) } : {}),
+    policyFromHead: false,
     installScanners: inputs.installScanners,
     progress: true,
     scannerSarifDir: path.join(temp, 'sarif'),

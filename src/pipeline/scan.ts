@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pickScanners, scannerRegistry } from '../../scanners/index.ts';
 import { loadCatalog, loadMapping } from '../catalog/data-files.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { loadConfig } from '../config/load.ts';
 import { enabledScannerIds, scannerOptions } from '../config/scanner-options.ts';
 import type { Config } from '../config/schema.ts';
 import { criteriaFor, evaluateGate, type GateResult } from '../controls/evaluate.ts';
@@ -13,11 +11,11 @@ import { Mapper } from '../controls/map.ts';
 import type { Exec } from '../exec/exec.ts';
 import type { Finding } from '../findings/finding.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
-import { DEFAULT_WAIVERS_FILE, loadWaivers } from '../findings/waivers.ts';
 import { LARGE_DOCUMENT_ITEMS } from '../json-stream.ts';
 import { importSarifFiles } from '../runner/import-sarif.ts';
 import type { PlannedScanner, ProgressEvent } from '../runner/run-scanners.ts';
 import { type BaselineOutcome, type BaseRequest, scanAndCompare } from './compare.ts';
+import { loadPolicy, type PolicyFacts, type PolicyRevision } from './policy.ts';
 import { listFiles, resolveWorkspace } from './workspace.ts';
 
 export interface ScanRequest {
@@ -43,6 +41,10 @@ export interface ScanRequest {
   baselineBundle?: string;
   /** SARIF logs produced earlier (CodeQL, ESLint, …), added as inputs like the scanners' own. */
   sarifInputs?: readonly string[];
+  /** On a change: the commit whose policy (config, waivers, custom scanners) judges it. */
+  policyFrom?: PolicyRevision;
+  /** Judge with the change's own policy instead (local experiments only). */
+  policyFromHead?: boolean;
 }
 
 /** Past this many findings (fixed included), JSON outputs are written compact and streamed. */
@@ -73,6 +75,8 @@ export interface ScanOutcome {
   /** Set when the scan was compared with a base; absent when everything is judged on its own. */
   baseline?: BaselineOutcome & { fixedCriteria: Map<Finding, string[]> };
   data: { catalog: DataFileFacts; mapping: DataFileFacts; waiversFile?: string };
+  /** Where the rules came from, and what the change proposes to change in them. */
+  policy: PolicyFacts;
 }
 
 /** Runs one scan: config, files, scanners in parallel, normalized findings. Pure data out. */
@@ -80,11 +84,19 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const clock = request.clock ?? systemClock;
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
-  const { config, file: configFile } = await loadConfig({
-    explicit: request.configFile,
-    target: workspace.targetDir,
-    root: workspace.root,
+  const now = clock.now();
+  // Everything that can be wrong with the inputs is checked before any scanner starts.
+  const policy = await loadPolicy({
+    workspace,
+    exec: request.exec,
+    cwd: request.cwd ?? process.cwd(),
+    now,
+    ...(request.configFile ? { configFile: request.configFile } : {}),
+    ...(request.waiversFile ? { waiversFile: request.waiversFile } : {}),
+    ...(request.policyFrom ? { revision: request.policyFrom } : {}),
+    ...(request.policyFromHead ? { fromHead: true } : {}),
   });
+  const { config, configFile, waivers, waiversFile } = policy;
   const registry = scannerRegistry(
     config.scanners.custom.map((c) => ({
       id: c.id,
@@ -105,10 +117,6 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     scanner,
     options: scannerOptions(config, scanner.id, workspace.root),
   }));
-  const now = clock.now();
-  const waiversFile = resolveWaiversFile(request, config, configFile, workspace.root);
-  // Everything that can be wrong with the inputs is checked before any scanner starts.
-  const waivers = await loadWaivers(waiversFile, now);
   const catalog = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles(workspace, config.exclude);
@@ -187,21 +195,10 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     data: {
       catalog: facts(catalog),
       mapping: facts(mapping),
-      ...(existsSync(waiversFile) ? { waiversFile } : {}),
+      ...(policy.facts.waivers ? { waiversFile } : {}),
     },
+    policy: policy.facts,
   };
-}
-
-function resolveWaiversFile(
-  request: ScanRequest,
-  config: Config,
-  configFile: string | undefined,
-  root: string,
-): string {
-  const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path.resolve(cwd, request.waiversFile);
-  const base = configFile ? path.dirname(configFile) : root;
-  return path.resolve(base, config.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 
 /**

@@ -80,25 +80,19 @@ export function judgedNote(b: BaselineFacts): string {
 }
 
 /**
- * Warnings under the headline: the change edits the gate's own policy (its configuration or waiver
- * file, which a pull request can weaken), and one sentence per scanner whose base could not be
- * scanned (its findings all count as new).
+ * Warnings under the headline: one sentence per scanner whose base could not be scanned (its
+ * findings all count as new). The change's edits to the gate's own policy are said first, by
+ * policy-notes.ts: the base's policy judged it, and the edits apply after merge.
  */
 export function comparisonNotes(b: BaselineFacts, fmt: Inline): string[] {
   if (b.status !== 'compared') return [];
-  const policy =
-    b.policyChanged.length > 0
-      ? [
-          `This change edits the gate's own policy (${b.policyChanged.map((p) => fmt.code(p)).join(', ')}): the scan used the edited version, so have it reviewed by the policy's owners.`,
-        ]
-      : [];
   const notCompared = b.scanners
     .filter((s) => !s.compared)
     .map(
       (s) =>
         `${fmt.code(s.id)} was not compared${s.reason ? ` (${fmt.text(s.reason)})` : ''}: all its findings count as new.`,
     );
-  return [...policy, ...notCompared];
+  return notCompared;
 }
 
 /** Criteria with findings at or above their threshold that predate the change, with how many. */

@@ -164,6 +164,30 @@ const fixed = z.object({
   baselineState: z.literal('fixed'),
 });
 
+const policyFile = z.object({ file: z.string(), sha256: z.string() });
+
+/** Where the rules that judged the run came from, and what the change proposes to change in them. */
+const policy = z.object({
+  source: z.enum(['base', 'worktree', 'head']),
+  commit: z.string().nullable(),
+  unverified: z.string().nullable(),
+  config: policyFile.nullable(),
+  waivers: policyFile.nullable(),
+  proposed: z
+    .object({
+      invalid: z.string().nullable(),
+      changes: z.array(
+        z.object({
+          key: z.string(),
+          change: z.enum(['added', 'removed', 'changed', 'extended']),
+          before: z.string().optional(),
+          after: z.string().optional(),
+        }),
+      ),
+    })
+    .nullable(),
+});
+
 export const jsonReportSchema = z.object({
   tool: z.object({ name: z.literal('controlgate'), version: z.string() }),
   schemaVersion: z.literal(1),
@@ -183,6 +207,7 @@ export const jsonReportSchema = z.object({
   exitCode: z.literal([0, 1, 2]),
   verdicts: z.record(verdict, count),
   data: z.object({ catalog: dataFile, mapping: dataFile, waiversFile: z.string().nullable() }),
+  policy,
   controls: z.array(control),
   waivers: z.object({
     applied: z.array(z.object({ ...waiverFacts, findings: z.array(z.string()) })),

@@ -94,6 +94,7 @@ function buildReport(outcome: ScanOutcome) {
         ? toPosix(path.relative(outcome.root, outcome.data.waiversFile))
         : null,
     },
+    policy: outcome.policy,
     controls: outcome.gate.controls.map((c) => ({
       id: c.id,
       title: c.title,

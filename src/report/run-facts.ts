@@ -43,6 +43,11 @@ export interface RunFacts {
     rulePacks: { path: string; sha256: string }[];
   };
   /**
+   * Where the rules came from: `base` (the change's base commit, so the change could not edit them),
+   * `worktree` (no change to judge), `head` (the change's own, a local experiment).
+   */
+  policy: { source: 'base' | 'worktree' | 'head'; commit: string | null };
+  /**
    * What the change was compared with, when it was: only findings it introduced could block.
    * null when every finding was judged on its own.
    */

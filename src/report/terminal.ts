@@ -12,6 +12,7 @@ import {
 } from './comparison.ts';
 import { renderControls } from './controls-text.ts';
 import { countBySeverity, jsonReport } from './json-report.ts';
+import { policyNote } from './policy-notes.ts';
 
 /** Existing debt and fixed findings are context, not action items: a short list, the rest in JSON. */
 const SIDE_LIST_LIMIT = 20;
@@ -124,7 +125,13 @@ function comparedFindings(outcome: ScanOutcome, b: BaselineFacts): string[] {
 
 /** The human-readable result: scanners, the comparison with the base if any, then findings by severity. */
 export function renderText(outcome: ScanOutcome): string {
-  const out: string[] = ['Scanners:', ...outcome.scanners.map(scannerLine), ''];
+  const policy = policyNote(jsonReport(outcome).policy, TERMINAL_INLINE);
+  const out: string[] = [
+    ...(policy ? [`POLICY: ${policy.headline}`, ...policy.items.map((i) => `  - ${i}`), ''] : []),
+    'Scanners:',
+    ...outcome.scanners.map(scannerLine),
+    '',
+  ];
   // Only the comparison needs the JSON view (refs, counts, per-scanner reasons); without one, skip it.
   const baseline = outcome.baseline ? jsonReport(outcome).baseline : null;
   if (baseline) out.push(...comparisonLines(baseline));

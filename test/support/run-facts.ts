@@ -39,6 +39,7 @@ export function ciRunFacts(report: JsonReport): RunFacts {
       waivers: null,
       rulePacks: [{ path: 'scanners/semgrep/rules/secrets/github-token.yaml', sha256: 'a'.repeat(64) }],
     },
+    policy: { source: 'base', commit: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567' },
     comparedWith: null,
     decision: report.decision,
     exitCode: report.exitCode === 0 || report.exitCode === 1 ? report.exitCode : 2,

@@ -1,9 +1,10 @@
 import type { Verdict } from '../../controls/evaluate.ts';
 import { SEVERITIES } from '../../findings/finding.ts';
 import type { JsonReport } from '../json-report-schema.ts';
+import { policyNote } from '../policy-notes.ts';
 import type { RunFacts } from '../run-facts.ts';
 import { renderComparison } from './comparison.ts';
-import { esc } from './escape.ts';
+import { code, esc } from './escape.ts';
 import { CATEGORY_TITLES, type Control, GROUP_TITLES, groupControls, VERDICTS } from './model.ts';
 
 const EXIT_MEANING: Record<number, string> = {
@@ -30,6 +31,14 @@ const GLYPH: Record<Verdict, string> = {
   'out-of-scope': '·',
 };
 
+/** The gate's own rules, before everything else: whose policy judged the change, what it proposes. */
+function policySection(report: JsonReport): string {
+  const note = policyNote(report.policy, { text: esc, code });
+  if (!note) return '';
+  const items = note.items.length > 0 ? `<ul>${note.items.map((i) => `<li>${i}</li>`).join('')}</ul>` : '';
+  return `\n<div class="policy-note" id="policy-note"><p><b>Policy:</b> ${note.headline}</p>${items}</div>`;
+}
+
 /** The decision banner, exit code, the verdict and severity counts, and the comparison with the base. */
 export function renderSummary(report: JsonReport, facts: RunFacts): string {
   const where = [facts.repository, facts.branch, facts.commit?.slice(0, 12)].filter(Boolean).join(' · ');
@@ -47,7 +56,7 @@ export function renderSummary(report: JsonReport, facts: RunFacts): string {
 <div class="decision decision-${esc(report.decision)}" id="decision">${esc(report.decision.toUpperCase())}</div>
 <div><h1>controlgate SOC 2 gate report</h1>
 <div class="subtitle">${esc(where || 'unknown repository')}${esc(change)} · exit code <b id="exit-code">${esc(report.exitCode)}</b> (${esc(EXIT_MEANING[report.exitCode] ?? 'unknown')})${report.evaluated ? '' : ' · <b>some scanners failed</b>'}</div></div>
-</div>
+</div>${policySection(report)}
 <div class="summary">
 <div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
 <div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc(notCounted)}</p></div>

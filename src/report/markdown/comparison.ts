@@ -17,7 +17,7 @@ import type { Context, ReportFinding } from './model.ts';
 import { plural } from './model.ts';
 
 /** Refs, reasons and bundle paths come from git, CI events and users: escaped and kept short. */
-const MARKDOWN_INLINE: Inline = {
+export const MARKDOWN_INLINE: Inline = {
   text: (s) => escapeMarkdown(clip(s, 200)),
   code: (s) => inlineCode(clip(s, 80)),
 };

@@ -1,5 +1,6 @@
 import type { JsonReport } from '../json-report-schema.ts';
-import { comparisonLines } from './comparison.ts';
+import { policyNote } from '../policy-notes.ts';
+import { comparisonLines, MARKDOWN_INLINE } from './comparison.ts';
 import { escapeMarkdown } from './escape.ts';
 import type { Context, Control, Shape } from './model.ts';
 import { plural } from './model.ts';
@@ -42,7 +43,18 @@ export function headline(report: JsonReport, shape: Shape): string[] {
     `${v['not-covered']} not covered · ${v['out-of-scope']} out of scope. ` +
     `${plural(s.findings, 'finding')} (${s.suppressed} suppressed).`;
   const comparison = report.baseline ? ['', ...comparisonLines(report.baseline)] : [];
-  return [title(report), ...comparison, '', parts.join(' '), '', counts];
+  return [title(report), ...policyLines(report), ...comparison, '', parts.join(' '), '', counts];
+}
+
+/** The gate's own rules, first: whose policy judged the change, and what the change proposes. */
+function policyLines(report: JsonReport): string[] {
+  const note = policyNote(report.policy, MARKDOWN_INLINE);
+  if (!note) return [];
+  return [
+    '',
+    `⚠️ **Policy:** ${note.headline}`,
+    ...(note.items.length > 0 ? ['', ...note.items.map((i) => `- ${i}`)] : []),
+  ];
 }
 
 /**

@@ -145,7 +145,7 @@ describe('layers', () => {
   it('finds the imports it checks', () => {
     expect(SOURCES).toContain('src/pipeline/scan.ts');
     expect(SOURCES.some((file) => file.includes('/rules/'))).toBe(false);
-    expect(EDGES).toContainEqual({ from: 'src/pipeline/scan.ts', to: 'src/config/load.ts' });
+    expect(EDGES).toContainEqual({ from: 'src/pipeline/policy.ts', to: 'src/config/load.ts' });
     expect(EDGES).toContainEqual({ from: 'src/cli.ts', to: 'src/main.ts' });
   });
 

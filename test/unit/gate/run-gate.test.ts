@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeContext } from '../../../src/change-context.ts';
-import { chooseBase } from '../../../src/gate/run-gate.ts';
+import { chooseBase, policyRevision } from '../../../src/gate/run-gate.ts';
 import { LOCAL_CONTEXT } from '../../../src/platforms/detect.ts';
 
 const BASE_SHA = 'a'.repeat(40);
@@ -29,5 +29,21 @@ describe('chooseBase: what the change is compared with', () => {
       source: 'cli',
     });
     expect(chooseBase({ kind: 'none' }, mergeRequest)).toBeUndefined();
+  });
+});
+
+describe('policyRevision: whose rules judge the run', () => {
+  it("a change in CI is judged by its base's policy, even when comparing is off", () => {
+    expect(policyRevision({ kind: 'auto' }, mergeRequest)).toEqual({ ref: BASE_SHA, source: 'ci' });
+    expect(policyRevision({ kind: 'none' }, mergeRequest)).toEqual({ ref: BASE_SHA, source: 'ci' });
+  });
+
+  it('a named ref is the base whose policy judges; pushes and local runs use their checkout', () => {
+    expect(policyRevision({ kind: 'ref', ref: 'main' }, LOCAL_CONTEXT)).toEqual({
+      ref: 'main',
+      source: 'cli',
+    });
+    expect(policyRevision({ kind: 'auto' }, { ...mergeRequest, isChange: false })).toBeUndefined();
+    expect(policyRevision({ kind: 'none' }, LOCAL_CONTEXT)).toBeUndefined();
   });
 });

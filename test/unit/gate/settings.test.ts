@@ -31,6 +31,7 @@ describe('settingsFromCli', () => {
       cwd: CWD,
       sarifInputs: [],
       base: { kind: 'auto' },
+      policyFromHead: false,
       installScanners: false,
       progress: true,
       print: 'text',
@@ -101,6 +102,14 @@ describe('settingsFromCli', () => {
   });
 });
 
+describe('--policy-from-head', () => {
+  it('is a local experiment: taken outside CI, refused in CI', () => {
+    expect(settingsFromCli(args({ policyFromHead: true }), CWD, false).policyFromHead).toBe(true);
+    expect(() => settingsFromCli(args({ policyFromHead: true }), CWD, true)).toThrow(/refused|always judged/);
+    expect(() => settingsFromGitlab(args({ policyFromHead: true }), CWD)).toThrow(UsageError);
+  });
+});
+
 describe('settingsFromGitlab', () => {
   it('the CLI in a GitLab job: evidence on, the MR note as asked, reports in the job folder', () => {
     const settings = settingsFromGitlab(
@@ -128,6 +137,7 @@ describe('settingsFromAction', () => {
       cwd: runner.workspace,
       sarifInputs: [],
       base: { kind: 'auto' },
+      policyFromHead: false,
       installScanners: true,
       progress: true,
       scannerSarifDir: '/home/runner/work/_temp/controlgate/sarif',

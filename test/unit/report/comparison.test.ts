@@ -93,19 +93,63 @@ describe('comment with a baseline', () => {
     expectTablesIntact(body);
   });
 
-  it("warns, first, when the change edits the gate's own policy", () => {
-    const edited = compared({ policyChanged: ['.controlgate-waivers.yml', '.controlgate.yml'] });
-    const warning =
-      "- ⚠️ This change edits the gate's own policy (`.controlgate-waivers.yml`, `.controlgate.yml`): the scan used the edited version, so have it reviewed by the policy's owners.";
+  it("says first, in every report, that the base's policy judged a change that proposes another", () => {
+    const proposing: JsonReport = {
+      ...compared({ policyChanged: ['.controlgate.yml'] }),
+      policy: {
+        source: 'base',
+        commit: 'c'.repeat(40),
+        unverified: null,
+        config: { file: '.controlgate.yml', sha256: 'd'.repeat(64) },
+        waivers: null,
+        proposed: {
+          invalid: null,
+          changes: [
+            { key: 'policy.mode', change: 'changed', before: '"block"', after: '"warn"' },
+            { key: 'exclude', change: 'added', after: '"app/**"' },
+            {
+              key: 'waivers.W-1',
+              change: 'extended',
+              before: '{"expires":"2027-01-01"}',
+              after: '{"expires":"2099-01-01"}',
+            },
+          ],
+        },
+      },
+    };
+    const headline = "⚠️ **Policy:** This change proposes 3 changes to the gate's own policy.";
     for (const body of [
-      renderComment(edited, { commentKey: 'k', ...REPO }),
-      renderJobSummary(edited, REPO),
+      renderComment(proposing, { commentKey: 'k', ...REPO }),
+      renderJobSummary(proposing, REPO),
     ]) {
-      expect(body).toContain(warning);
-      expectAscending(positions(body, [warning, '- ⚠️ `kics` was not compared']));
+      expect(body).toContain(headline);
+      expect(body).toContain('- `policy.mode` changed: `"block"` → `"warn"`');
+      expect(body).toContain('- `exclude` added: `"app/**"`');
+      expect(body).toContain('- `waivers.W-1` extended:');
+      expectAscending(
+        positions(body, ['### controlgate: ❌ Blocked', headline, HEADER, 'Failing: **CC6.1**']),
+      );
     }
-    expect(renderHtmlReport(edited, ciRunFacts(edited))).toContain("This change edits the gate's own policy");
-    expect(renderComment(compared(), { commentKey: 'k', ...REPO })).not.toContain('own policy');
+    const html = renderHtmlReport(proposing, ciRunFacts(proposing));
+    expect(html).toContain('id="policy-note"');
+    expect(html).toContain('<code>policy.mode</code> changed');
+    expect(renderComment(compared(), { commentKey: 'k', ...REPO })).not.toContain('Policy:');
+  });
+
+  it('escapes what a hostile policy proposes', () => {
+    const hostile: JsonReport = {
+      ...compared(),
+      policy: {
+        source: 'base',
+        commit: 'c'.repeat(40),
+        unverified: null,
+        config: null,
+        waivers: null,
+        proposed: { invalid: '<img src=x onerror=alert(1)> [click](http://evil)', changes: [] },
+      },
+    };
+    expect(renderComment(hostile, { commentKey: 'k', ...REPO })).not.toContain('[click](http://evil)');
+    expect(renderHtmlReport(hostile, ciRunFacts(hostile))).not.toContain('<img src=x');
   });
 
   it('lists new findings in the failing table first and existing debt apart, never as failing', () => {
