@@ -45241,13 +45241,38 @@ var init_import_sarif = __esm({
 
 // src/diff/baseline-bundle.ts
 import { existsSync as existsSync6 } from "node:fs";
-async function readBaselineBundle(location3) {
+function bundleRepository(location3, raw) {
+  if (!raw) return null;
+  let run2;
+  try {
+    run2 = JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    throw new BundleError(location3, "run.json is not valid JSON", "--baseline");
+  }
+  const repository = typeof run2 === "object" && run2 !== null ? run2.repository : null;
+  return typeof repository === "string" && repository !== "" ? repository : null;
+}
+async function readBaselineBundle(location3, options = {}) {
   if (!existsSync6(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
-  const files = await readBundle(location3);
+  let files;
+  try {
+    files = await readBundle(location3, options.limits);
+  } catch (error62) {
+    if (error62 instanceof BundleError) throw new BundleError(location3, error62.problem, "--baseline");
+    throw error62;
+  }
   const verified = verifyFiles(files);
   if (!verified.ok)
     throw new UsageError(
       `--baseline ${location3}: the evidence bundle does not verify (${verified.problems.slice(0, 3).join("; ")})`
+    );
+  const repository = bundleRepository(location3, files.get("run.json"));
+  const expected = options.expectedRepository;
+  if (expected && repository && repository.toLowerCase() !== expected.toLowerCase())
+    throw new BundleError(
+      location3,
+      `it was written by a run of ${quoteForMessage(repository)} (its run.json), not of ${quoteForMessage(expected)}, the repository this run scans; use a bundle from this repository's own runs`,
+      "--baseline"
     );
   const raw = files.get("controlgate.json");
   if (!raw) throw new UsageError(`--baseline ${location3}: controlgate.json is missing from the bundle`);
@@ -46683,7 +46708,7 @@ async function scanAndCompare(request) {
   const scope2 = Object.fromEntries(
     planned.map((p) => [p.scanner.id, narrowed(p) ? "changed-files" : "all-files"])
   );
-  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle) : void 0;
+  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle, { expectedRepository: request.expectedRepository }) : void 0;
   let headRuns;
   let baseRuns = [];
   if (bundle || !changeSet) {
@@ -46879,6 +46904,7 @@ async function scan(request) {
     imported,
     ...request.base ? { base: request.base } : {},
     ...request.baselineBundle ? { baselineBundle: path36.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
     planned,
@@ -55018,6 +55044,8 @@ async function scanChange(settings, deps) {
     ...settings.outDir ? { outDir: path44.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...settings.baseline ? { baselineBundle: settings.baseline } : {},
+    // The repository CI names; a local run's is only read from git later, so local runs are not checked.
+    ...settings.baseline && deps.context.repository ? { expectedRepository: deps.context.repository } : {},
     exec: deps.exec,
     toolsDir: deps.toolsDir,
     env: deps.env,

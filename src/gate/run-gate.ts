@@ -65,6 +65,8 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
     ...(settings.outDir ? { outDir: path.join(settings.outDir, 'raw') } : {}),
     ...(base ? { base } : {}),
     ...(settings.baseline ? { baselineBundle: settings.baseline } : {}),
+    // The repository CI names; a local run's is only read from git later, so local runs are not checked.
+    ...(settings.baseline && deps.context.repository ? { expectedRepository: deps.context.repository } : {}),
     exec: deps.exec,
     toolsDir: deps.toolsDir,
     env: deps.env,
