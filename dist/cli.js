@@ -50,13 +50,13 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // src/errors.ts
-function clipForMessage(text3, max2 = MAX_QUOTED_CHARS) {
-  if (text3.length <= max2) return text3;
-  const head = text3.slice(0, /[\ud800-\udbff]/.test(text3.charAt(max2 - 1)) ? max2 - 1 : max2);
+function clipForMessage(text3, max = MAX_QUOTED_CHARS) {
+  if (text3.length <= max) return text3;
+  const head = text3.slice(0, /[\ud800-\udbff]/.test(text3.charAt(max - 1)) ? max - 1 : max);
   return `${head}… (${text3.length} characters)`;
 }
-function quoteForMessage(value, max2 = MAX_QUOTED_CHARS) {
-  return clipForMessage(JSON.stringify(value) ?? String(value), max2);
+function quoteForMessage(value, max = MAX_QUOTED_CHARS) {
+  return clipForMessage(JSON.stringify(value) ?? String(value), max);
 }
 function errorMessage(error62) {
   if (error62 instanceof Error) return error62.message;
@@ -68,14 +68,14 @@ function errorMessage(error62) {
   }
 }
 function isUserError(error62) {
-  return error62 instanceof UsageError || error62 instanceof ConfigError || error62 instanceof SarifError || error62 instanceof ReportError;
+  return error62 instanceof UsageError || error62 instanceof ConfigError || error62 instanceof SarifError || error62 instanceof ReportError || error62 instanceof BundleError;
 }
 function failureText(error62) {
   if (isUserError(error62)) return error62.message;
   const detail2 = error62 instanceof Error ? error62.stack ?? error62.message : errorMessage(error62);
   return `internal error: ${detail2}`;
 }
-var ConfigError, SarifError, ReportError, UsageError, UnknownScannerError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
+var ConfigError, SarifError, ReportError, BundleError, UsageError, UnknownScannerError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
@@ -108,6 +108,16 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
         super(`${file2}: not a usable controlgate JSON report: ${problems.join("; ")}`);
         this.file = file2;
         this.problems = problems;
+      }
+    };
+    BundleError = class extends Error {
+      name = "BundleError";
+      file;
+      problem;
+      constructor(file2, problem, option2) {
+        super(`${option2 ? `${option2} ` : ""}${file2}: evidence bundle refused: ${problem}`);
+        this.file = file2;
+        this.problem = problem;
       }
     };
     UsageError = class extends Error {
@@ -242,8 +252,8 @@ var require_re = __commonJS({
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
     var makeSafeRegex = (value) => {
-      for (const [token, max2] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max2}}`).split(`${token}+`).join(`${token}{1,${max2}}`);
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
       }
       return value;
     };
@@ -1026,10 +1036,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
-    var constants6 = require_constants();
+    var constants7 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants6.RELEASE_TYPES.includes(truncation)) {
+      if (!constants7.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -1823,7 +1833,7 @@ var require_max_satisfying = __commonJS({
     var SemVer = require_semver();
     var Range = require_range();
     var maxSatisfying = (versions2, range, options) => {
-      let max2 = null;
+      let max = null;
       let maxSV = null;
       let rangeObj = null;
       try {
@@ -1833,13 +1843,13 @@ var require_max_satisfying = __commonJS({
       }
       versions2.forEach((v) => {
         if (rangeObj.test(v)) {
-          if (!max2 || maxSV.compare(v) === -1) {
-            max2 = v;
-            maxSV = new SemVer(max2, options);
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
           }
         }
       });
-      return max2;
+      return max;
     };
     module.exports = maxSatisfying;
   }
@@ -2082,17 +2092,17 @@ var require_simplify = __commonJS({
         set2.push([first, null]);
       }
       const ranges = [];
-      for (const [min, max2] of set2) {
-        if (min === max2) {
+      for (const [min, max] of set2) {
+        if (min === max) {
           ranges.push(min);
-        } else if (!max2 && min === v[0]) {
+        } else if (!max && min === v[0]) {
           ranges.push("*");
-        } else if (!max2) {
+        } else if (!max) {
           ranges.push(`>=${min}`);
         } else if (min === v[0]) {
-          ranges.push(`<=${max2}`);
+          ranges.push(`<=${max}`);
         } else {
-          ranges.push(`${min} - ${max2}`);
+          ranges.push(`${min} - ${max}`);
         }
       }
       const simplified = ranges.join(" || ");
@@ -2269,7 +2279,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants6 = require_constants();
+    var constants7 = require_constants();
     var SemVer = require_semver();
     var identifiers2 = require_identifiers();
     var parse5 = require_parse();
@@ -2353,8 +2363,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants6.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants7.RELEASE_TYPES,
       compareIdentifiers: identifiers2.compareIdentifiers,
       rcompareIdentifiers: identifiers2.rcompareIdentifiers
     };
@@ -3603,9 +3613,9 @@ function sizeCaps(defChecks) {
     const d = ch._zod.def;
     if (!/_(length|size)$|_equals$/.test(d.check))
       break;
-    const max2 = d.maximum ?? d.length ?? d.size;
-    if (max2 >= 0)
-      caps.push([max2, ch]);
+    const max = d.maximum ?? d.length ?? d.size;
+    if (max >= 0)
+      caps.push([max, ch]);
   }
   return caps;
 }
@@ -5343,8 +5353,8 @@ function capSize(inst, size) {
   inst._zod.parse = (payload, ctx) => {
     const n2 = size(payload.value);
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
-      for (const [max2, ch] of sizeCaps(inst._zod.def.checks)) {
-        if (n2 > max2 && ch._zod.def.when(payload)) {
+      for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
+        if (n2 > max && ch._zod.def.when(payload)) {
           const start = payload.issues.length;
           ch._zod.check(payload);
           payload.issues[start].continue = false;
@@ -16176,9 +16186,9 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       }
       case "max_length": {
-        const max2 = numericOperand(def.maximum, "max_length");
-        const len = codePointLengthVar(doc, ctx, currentAccessor, `${currentAccessor}.length > ${max2}`);
-        doc.write(`if (${len} > ${max2}) return INVALID;`);
+        const max = numericOperand(def.maximum, "max_length");
+        const len = codePointLengthVar(doc, ctx, currentAccessor, `${currentAccessor}.length > ${max}`);
+        doc.write(`if (${len} > ${max}) return INVALID;`);
         break;
       }
       case "length_equals": {
@@ -16970,8 +16980,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max2, check2] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max2, check2._zod.def.check)}) return INVALID;`);
+  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -24211,7 +24221,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -24219,7 +24229,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants6;
+    } = constants7;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -24428,7 +24438,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -24451,7 +24461,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         combinable = false;
-        if (repeatedExtglobRecursion(branch) > max2) {
+        if (repeatedExtglobRecursion(branch) > max) {
           return { risky: true };
         }
       }
@@ -24466,16 +24476,16 @@ var require_parse2 = __commonJS({
       }
       input2 = REPLACEMENTS[input2] || input2;
       const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input2.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
       }
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants6.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -24604,16 +24614,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open6 = tokens[token.tokensIndex];
-          open6.type = "text";
-          open6.value = literal2;
-          open6.output = safeOutput || utils.escapeRegex(literal2);
+          const open8 = tokens[token.tokensIndex];
+          open8.type = "text";
+          open8.value = literal2;
+          open8.output = safeOutput || utils.escapeRegex(literal2);
           for (let i3 = token.tokensIndex + 1; i3 < tokens.length; i3++) {
             tokens[i3].value = "";
             tokens[i3].output = "";
             delete tokens[i3].suffix;
           }
-          state.output = token.output + open6.output;
+          state.output = token.output + open8.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -24833,15 +24843,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open6 = {
+          const open8 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open6);
-          push(open6);
+          braces.push(open8);
+          push(open8);
           continue;
         }
         if (value === "}") {
@@ -25155,10 +25165,10 @@ var require_parse2 = __commonJS({
     };
     parse5.fastpaths = (input2, options) => {
       const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
       }
       input2 = REPLACEMENTS[input2] || input2;
       const {
@@ -25171,7 +25181,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants6.globChars(opts.windows);
+      } = constants7.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -25229,7 +25239,7 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse5 = require_parse2();
     var utils = require_utils();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -25357,7 +25367,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants6;
+    picomatch7.constants = constants7;
     module.exports = picomatch7;
   }
 });
@@ -26196,1165 +26206,77 @@ var init_install4 = __esm({
   }
 });
 
-// node_modules/fflate/esm/index.mjs
-import { createRequire } from "module";
-function inflateSync(data, opts) {
-  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+// src/bundle/limits.ts
+function formatBytes(bytes) {
+  return bytes < MiB ? `${bytes.toLocaleString("en-US")} bytes` : `${(bytes / MiB).toFixed(1)} MiB`;
 }
-function strToU8(str, latin1) {
-  if (latin1) {
-    var ar_1 = new u8(str.length);
-    for (var i3 = 0; i3 < str.length; ++i3)
-      ar_1[i3] = str.charCodeAt(i3);
-    return ar_1;
-  }
-  if (te)
-    return te.encode(str);
-  var l = str.length;
-  var ar = new u8(str.length + (str.length >> 1));
-  var ai = 0;
-  var w = function(v) {
-    ar[ai++] = v;
-  };
-  for (var i3 = 0; i3 < l; ++i3) {
-    if (ai + 5 > ar.length) {
-      var n2 = new u8(ai + 8 + (l - i3 << 1));
-      n2.set(ar);
-      ar = n2;
-    }
-    var c3 = str.charCodeAt(i3);
-    if (c3 < 128 || latin1)
-      w(c3);
-    else if (c3 < 2048)
-      w(192 | c3 >> 6), w(128 | c3 & 63);
-    else if (c3 > 55295 && c3 < 57344)
-      c3 = 65536 + (c3 & 1023 << 10) | str.charCodeAt(++i3) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
-    else
-      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
-  }
-  return slc(ar, 0, ai);
+function entryNameProblem(name) {
+  if (name === "") return "an entry with an empty name";
+  const quoted = quoteForMessage(name);
+  if (name.includes("\0")) return `entry ${quoted} has a NUL character in its name`;
+  if (name.includes("\\")) return `entry ${quoted} has a backslash in its name (not a POSIX path)`;
+  if (name.startsWith("/") || /^[a-z]:/i.test(name)) return `entry ${quoted} is an absolute path`;
+  const segments = (name.endsWith("/") ? name.slice(0, -1) : name).split("/");
+  if (segments.includes("..")) return `entry ${quoted} escapes the bundle (a ".." segment)`;
+  if (segments.some((s) => s === "" || s === ".")) return `entry ${quoted} has an empty or "." segment`;
+  return void 0;
 }
-function strFromU8(dat, latin1) {
-  if (latin1) {
-    var r = "";
-    for (var i3 = 0; i3 < dat.length; i3 += 16384)
-      r += String.fromCharCode.apply(null, dat.subarray(i3, i3 + 16384));
-    return r;
-  } else if (td) {
-    return td.decode(dat);
-  } else {
-    var _a4 = dutf8(dat), s = _a4.s, r = _a4.r;
-    if (r.length)
-      err(8);
-    return s;
-  }
-}
-function unzipSync(data, opts) {
-  var files = {};
-  var e = data.length - 22;
-  for (; b4(data, e) != 101010256; --e) {
-    if (!e || data.length - e > 65558)
-      err(13);
-  }
-  ;
-  var c3 = b2(data, e + 8);
-  if (!c3)
-    return {};
-  var o2 = b4(data, e + 16);
-  var z2 = b4(data, e - 20) == 117853008;
-  if (z2) {
-    var ze = b4(data, e - 12);
-    z2 = b4(data, ze) == 101075792;
-    if (z2) {
-      c3 = b4(data, ze + 32);
-      o2 = b4(data, ze + 48);
-    }
-  }
-  var fltr = opts && opts.filter;
-  for (var i3 = 0; i3 < c3; ++i3) {
-    var _a4 = zh(data, o2, z2), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn = _a4[3], no = _a4[4], off = _a4[5], b = slzh(data, off);
-    o2 = no;
-    if (!fltr || fltr({
-      name: fn,
-      size: sc,
-      originalSize: su,
-      compression: c_2
-    })) {
-      if (!c_2)
-        files[fn] = slc(data, b, b + sc);
-      else if (c_2 == 8)
-        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
-      else
-        err(14, "unknown compression type " + c_2);
-    }
-  }
-  return files;
-}
-var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, b2, b4, b8, wbytes, Deflate, te, td, tds, dutf8, dbf, slzh, zh, z64hs, exfl, wzh, wzf, ZipPassThrough, ZipDeflate, Zip;
-var init_esm = __esm({
-  "node_modules/fflate/esm/index.mjs"() {
-    require2 = createRequire("/");
-    try {
-      _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
-    } catch (e) {
-    }
-    u8 = Uint8Array;
-    u16 = Uint16Array;
-    i32 = Int32Array;
-    fleb = new u8([
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      1,
-      1,
-      2,
-      2,
-      2,
-      2,
-      3,
-      3,
-      3,
-      3,
-      4,
-      4,
-      4,
-      4,
-      5,
-      5,
-      5,
-      5,
-      0,
-      /* unused */
-      0,
-      0,
-      /* impossible */
-      0
-    ]);
-    fdeb = new u8([
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      2,
-      2,
-      3,
-      3,
-      4,
-      4,
-      5,
-      5,
-      6,
-      6,
-      7,
-      7,
-      8,
-      8,
-      9,
-      9,
-      10,
-      10,
-      11,
-      11,
-      12,
-      12,
-      13,
-      13,
-      /* unused */
-      0,
-      0
-    ]);
-    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    freb = function(eb, start) {
-      var b = new u16(31);
-      for (var i3 = 0; i3 < 31; ++i3) {
-        b[i3] = start += 1 << eb[i3 - 1];
-      }
-      var r = new i32(b[30]);
-      for (var i3 = 1; i3 < 30; ++i3) {
-        for (var j = b[i3]; j < b[i3 + 1]; ++j) {
-          r[j] = j - b[i3] << 5 | i3;
-        }
-      }
-      return { b, r };
-    };
-    _a3 = freb(fleb, 2);
-    fl = _a3.b;
-    revfl = _a3.r;
-    fl[28] = 258, revfl[258] = 28;
-    _b = freb(fdeb, 0);
-    fd = _b.b;
-    revfd = _b.r;
-    rev = new u16(32768);
-    for (i = 0; i < 32768; ++i) {
-      x = (i & 43690) >> 1 | (i & 21845) << 1;
-      x = (x & 52428) >> 2 | (x & 13107) << 2;
-      x = (x & 61680) >> 4 | (x & 3855) << 4;
-      rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
-    }
-    hMap = (function(cd, mb, r) {
-      var s = cd.length;
-      var i3 = 0;
-      var l = new u16(mb);
-      for (; i3 < s; ++i3) {
-        if (cd[i3])
-          ++l[cd[i3] - 1];
-      }
-      var le = new u16(mb);
-      for (i3 = 1; i3 < mb; ++i3) {
-        le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
-      }
-      var co;
-      if (r) {
-        co = new u16(1 << mb);
-        var rvb = 15 - mb;
-        for (i3 = 0; i3 < s; ++i3) {
-          if (cd[i3]) {
-            var sv = i3 << 4 | cd[i3];
-            var r_1 = mb - cd[i3];
-            var v = le[cd[i3] - 1]++ << r_1;
-            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
-              co[rev[v] >> rvb] = sv;
-            }
-          }
-        }
-      } else {
-        co = new u16(s);
-        for (i3 = 0; i3 < s; ++i3) {
-          if (cd[i3]) {
-            co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
-          }
-        }
-      }
-      return co;
+var MiB, BUNDLE_LIMITS, BundleBudget;
+var init_limits = __esm({
+  "src/bundle/limits.ts"() {
+    "use strict";
+    init_errors();
+    MiB = 1024 * 1024;
+    BUNDLE_LIMITS = Object.freeze({
+      entries: 1e3,
+      entryBytes: 512 * MiB,
+      totalBytes: 1024 * MiB,
+      ratio: 200,
+      ratioFromBytes: 1 * MiB
     });
-    flt = new u8(288);
-    for (i = 0; i < 144; ++i)
-      flt[i] = 8;
-    for (i = 144; i < 256; ++i)
-      flt[i] = 9;
-    for (i = 256; i < 280; ++i)
-      flt[i] = 7;
-    for (i = 280; i < 288; ++i)
-      flt[i] = 8;
-    fdt = new u8(32);
-    for (i = 0; i < 32; ++i)
-      fdt[i] = 5;
-    flm = /* @__PURE__ */ hMap(flt, 9, 0);
-    flrm = /* @__PURE__ */ hMap(flt, 9, 1);
-    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
-    fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
-    max = function(a2) {
-      var m = a2[0];
-      for (var i3 = 1; i3 < a2.length; ++i3) {
-        if (a2[i3] > m)
-          m = a2[i3];
+    BundleBudget = class {
+      entryCount = 0;
+      total = 0;
+      names = /* @__PURE__ */ new Set();
+      location;
+      limits;
+      constructor(location3, limits) {
+        this.location = location3;
+        this.limits = limits;
       }
-      return m;
-    };
-    bits = function(d, p, m) {
-      var o2 = p / 8 | 0;
-      return (d[o2] | d[o2 + 1] << 8) >> (p & 7) & m;
-    };
-    bits16 = function(d, p) {
-      var o2 = p / 8 | 0;
-      return (d[o2] | d[o2 + 1] << 8 | d[o2 + 2] << 16) >> (p & 7);
-    };
-    shft = function(p) {
-      return (p + 7) / 8 | 0;
-    };
-    slc = function(v, s, e) {
-      if (s == null || s < 0)
-        s = 0;
-      if (e == null || e > v.length)
-        e = v.length;
-      return new u8(v.subarray(s, e));
-    };
-    ec = [
-      "unexpected EOF",
-      "invalid block type",
-      "invalid length/literal",
-      "invalid distance",
-      "stream finished",
-      "no stream handler",
-      ,
-      // determined by compression function
-      "no callback",
-      "invalid UTF-8 data",
-      "extra field too long",
-      "date not in range 1980-2099",
-      "filename too long",
-      "stream finishing",
-      "invalid zip data"
-      // determined by unknown compression method
-    ];
-    err = function(ind, msg, nt) {
-      var e = new Error(msg || ec[ind]);
-      e.code = ind;
-      if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-      if (!nt)
-        throw e;
-      return e;
-    };
-    inflt = function(dat, st, buf, dict) {
-      var sl = dat.length, dl = dict ? dict.length : 0;
-      if (!sl || st.f && !st.l)
-        return buf || new u8(0);
-      var noBuf = !buf;
-      var resize = noBuf || st.i != 2;
-      var noSt = st.i;
-      if (noBuf)
-        buf = new u8(sl * 3);
-      var cbuf = function(l2) {
-        var bl = buf.length;
-        if (l2 > bl) {
-          var nbuf = new u8(Math.max(bl * 2, l2));
-          nbuf.set(buf);
-          buf = nbuf;
-        }
-      };
-      var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
-      var tbts = sl * 8;
-      do {
-        if (!lm) {
-          final = bits(dat, pos, 1);
-          var type = bits(dat, pos + 1, 3);
-          pos += 3;
-          if (!type) {
-            var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
-            if (t > sl) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt + l);
-            buf.set(dat.subarray(s, t), bt);
-            st.b = bt += l, st.p = pos = t * 8, st.f = final;
-            continue;
-          } else if (type == 1)
-            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-          else if (type == 2) {
-            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-            var tl = hLit + bits(dat, pos + 5, 31) + 1;
-            pos += 14;
-            var ldt = new u8(tl);
-            var clt = new u8(19);
-            for (var i3 = 0; i3 < hcLen; ++i3) {
-              clt[clim[i3]] = bits(dat, pos + i3 * 3, 7);
-            }
-            pos += hcLen * 3;
-            var clb = max(clt), clbmsk = (1 << clb) - 1;
-            var clm = hMap(clt, clb, 1);
-            for (var i3 = 0; i3 < tl; ) {
-              var r = clm[bits(dat, pos, clbmsk)];
-              pos += r & 15;
-              var s = r >> 4;
-              if (s < 16) {
-                ldt[i3++] = s;
-              } else {
-                var c3 = 0, n2 = 0;
-                if (s == 16)
-                  n2 = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i3 - 1];
-                else if (s == 17)
-                  n2 = 3 + bits(dat, pos, 7), pos += 3;
-                else if (s == 18)
-                  n2 = 11 + bits(dat, pos, 127), pos += 7;
-                while (n2--)
-                  ldt[i3++] = c3;
-              }
-            }
-            var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
-            lbt = max(lt);
-            dbt = max(dt);
-            lm = hMap(lt, lbt, 1);
-            dm = hMap(dt, dbt, 1);
-          } else
-            err(1);
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
-          }
-        }
-        if (resize)
-          cbuf(bt + 131072);
-        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-        var lpos = pos;
-        for (; ; lpos = pos) {
-          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
-          pos += c3 & 15;
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
-          }
-          if (!c3)
-            err(2);
-          if (sym < 256)
-            buf[bt++] = sym;
-          else if (sym == 256) {
-            lpos = pos, lm = null;
-            break;
-          } else {
-            var add = sym - 254;
-            if (sym > 264) {
-              var i3 = sym - 257, b = fleb[i3];
-              add = bits(dat, pos, (1 << b) - 1) + fl[i3];
-              pos += b;
-            }
-            var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
-            if (!d)
-              err(3);
-            pos += d & 15;
-            var dt = fd[dsym];
-            if (dsym > 3) {
-              var b = fdeb[dsym];
-              dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
-            }
-            if (pos > tbts) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt + 131072);
-            var end = bt + add;
-            if (bt < dt) {
-              var shift2 = dl - dt, dend = Math.min(dt, end);
-              if (shift2 + bt < 0)
-                err(3);
-              for (; bt < dend; ++bt)
-                buf[bt] = dict[shift2 + bt];
-            }
-            for (; bt < end; ++bt)
-              buf[bt] = buf[bt - dt];
-          }
-        }
-        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
-        if (lm)
-          final = 1, st.m = lbt, st.d = dm, st.n = dbt;
-      } while (!final);
-      return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
-    };
-    wbits = function(d, p, v) {
-      v <<= p & 7;
-      var o2 = p / 8 | 0;
-      d[o2] |= v;
-      d[o2 + 1] |= v >> 8;
-    };
-    wbits16 = function(d, p, v) {
-      v <<= p & 7;
-      var o2 = p / 8 | 0;
-      d[o2] |= v;
-      d[o2 + 1] |= v >> 8;
-      d[o2 + 2] |= v >> 16;
-    };
-    hTree = function(d, mb) {
-      var t = [];
-      for (var i3 = 0; i3 < d.length; ++i3) {
-        if (d[i3])
-          t.push({ s: i3, f: d[i3] });
+      refuse(problem) {
+        throw new BundleError(this.location, problem);
       }
-      var s = t.length;
-      var t2 = t.slice();
-      if (!s)
-        return { t: et, l: 0 };
-      if (s == 1) {
-        var v = new u8(t[0].s + 1);
-        v[t[0].s] = 1;
-        return { t: v, l: 1 };
+      /** The archive declares this many entries, before any is read. */
+      declareEntries(count4) {
+        if (count4 > this.limits.entries)
+          this.refuse(
+            `it has ${count4.toLocaleString("en-US")} entries, over the limit of ${this.limits.entries}`
+          );
       }
-      t.sort(function(a2, b) {
-        return a2.f - b.f;
-      });
-      t.push({ s: -1, f: 25001 });
-      var l = t[0], r = t[1], i0 = 0, i1 = 1, i22 = 2;
-      t[0] = { s: -1, f: l.f + r.f, l, r };
-      while (i1 != s - 1) {
-        l = t[t[i0].f < t[i22].f ? i0++ : i22++];
-        r = t[i0 != i1 && t[i0].f < t[i22].f ? i0++ : i22++];
-        t[i1++] = { s: -1, f: l.f + r.f, l, r };
+      /** One entry (file or folder): its name checked, counted, and not seen before. */
+      entry(name) {
+        const problem = entryNameProblem(name);
+        if (problem) this.refuse(problem);
+        this.entryCount += 1;
+        if (this.entryCount > this.limits.entries)
+          this.refuse(`it has more than ${this.limits.entries} entries (the limit)`);
+        if (this.names.has(name)) this.refuse(`entry ${quoteForMessage(name)} appears twice`);
+        this.names.add(name);
       }
-      var maxSym = t2[0].s;
-      for (var i3 = 1; i3 < s; ++i3) {
-        if (t2[i3].s > maxSym)
-          maxSym = t2[i3].s;
-      }
-      var tr = new u16(maxSym + 1);
-      var mbt = ln(t[i1 - 1], tr, 0);
-      if (mbt > mb) {
-        var i3 = 0, dt = 0;
-        var lft = mbt - mb, cst = 1 << lft;
-        t2.sort(function(a2, b) {
-          return tr[b.s] - tr[a2.s] || a2.f - b.f;
-        });
-        for (; i3 < s; ++i3) {
-          var i2_1 = t2[i3].s;
-          if (tr[i2_1] > mb) {
-            dt += cst - (1 << mbt - tr[i2_1]);
-            tr[i2_1] = mb;
-          } else
-            break;
-        }
-        dt >>= lft;
-        while (dt > 0) {
-          var i2_2 = t2[i3].s;
-          if (tr[i2_2] < mb)
-            dt -= 1 << mb - tr[i2_2]++ - 1;
-          else
-            ++i3;
-        }
-        for (; i3 >= 0 && dt; --i3) {
-          var i2_3 = t2[i3].s;
-          if (tr[i2_3] == mb) {
-            --tr[i2_3];
-            ++dt;
-          }
-        }
-        mbt = mb;
-      }
-      return { t: new u8(tr), l: mbt };
-    };
-    ln = function(n2, l, d) {
-      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
-    };
-    lc = function(c3) {
-      var s = c3.length;
-      while (s && !c3[--s])
-        ;
-      var cl = new u16(++s);
-      var cli = 0, cln = c3[0], cls = 1;
-      var w = function(v) {
-        cl[cli++] = v;
-      };
-      for (var i3 = 1; i3 <= s; ++i3) {
-        if (c3[i3] == cln && i3 != s)
-          ++cls;
-        else {
-          if (!cln && cls > 2) {
-            for (; cls > 138; cls -= 138)
-              w(32754);
-            if (cls > 2) {
-              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
-              cls = 0;
-            }
-          } else if (cls > 3) {
-            w(cln), --cls;
-            for (; cls > 6; cls -= 6)
-              w(8304);
-            if (cls > 2)
-              w(cls - 3 << 5 | 8208), cls = 0;
-          }
-          while (cls--)
-            w(cln);
-          cls = 1;
-          cln = c3[i3];
-        }
-      }
-      return { c: cl.subarray(0, cli), n: s };
-    };
-    clen = function(cf, cl) {
-      var l = 0;
-      for (var i3 = 0; i3 < cl.length; ++i3)
-        l += cf[i3] * cl[i3];
-      return l;
-    };
-    wfblk = function(out, pos, dat) {
-      var s = dat.length;
-      var o2 = shft(pos + 2);
-      out[o2] = s & 255;
-      out[o2 + 1] = s >> 8;
-      out[o2 + 2] = out[o2] ^ 255;
-      out[o2 + 3] = out[o2 + 1] ^ 255;
-      for (var i3 = 0; i3 < s; ++i3)
-        out[o2 + i3 + 4] = dat[i3];
-      return (o2 + 4 + s) * 8;
-    };
-    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
-      wbits(out, p++, final);
-      ++lf[256];
-      var _a4 = hTree(lf, 15), dlt = _a4.t, mlb = _a4.l;
-      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
-      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
-      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-      var lcfreq = new u16(19);
-      for (var i3 = 0; i3 < lclt.length; ++i3)
-        ++lcfreq[lclt[i3] & 31];
-      for (var i3 = 0; i3 < lcdt.length; ++i3)
-        ++lcfreq[lcdt[i3] & 31];
-      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
-      var nlcc = 19;
-      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
-        ;
-      var flen = bl + 5 << 3;
-      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
-      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
-      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
-        return wfblk(out, p, dat.subarray(bs, bs + bl));
-      var lm, ll, dm, dl;
-      wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
-      if (dtlen < ftlen) {
-        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
-        var llm = hMap(lct, mlcb, 0);
-        wbits(out, p, nlc - 257);
-        wbits(out, p + 5, ndc - 1);
-        wbits(out, p + 10, nlcc - 4);
-        p += 14;
-        for (var i3 = 0; i3 < nlcc; ++i3)
-          wbits(out, p + 3 * i3, lct[clim[i3]]);
-        p += 3 * nlcc;
-        var lcts = [lclt, lcdt];
-        for (var it = 0; it < 2; ++it) {
-          var clct = lcts[it];
-          for (var i3 = 0; i3 < clct.length; ++i3) {
-            var len = clct[i3] & 31;
-            wbits(out, p, llm[len]), p += lct[len];
-            if (len > 15)
-              wbits(out, p, clct[i3] >> 5 & 127), p += clct[i3] >> 12;
-          }
-        }
-      } else {
-        lm = flm, ll = flt, dm = fdm, dl = fdt;
-      }
-      for (var i3 = 0; i3 < li; ++i3) {
-        var sym = syms[i3];
-        if (sym > 255) {
-          var len = sym >> 18 & 31;
-          wbits16(out, p, lm[len + 257]), p += ll[len + 257];
-          if (len > 7)
-            wbits(out, p, sym >> 23 & 31), p += fleb[len];
-          var dst = sym & 31;
-          wbits16(out, p, dm[dst]), p += dl[dst];
-          if (dst > 3)
-            wbits16(out, p, sym >> 5 & 8191), p += fdeb[dst];
-        } else {
-          wbits16(out, p, lm[sym]), p += ll[sym];
-        }
-      }
-      wbits16(out, p, lm[256]);
-      return p + ll[256];
-    };
-    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
-    et = /* @__PURE__ */ new u8(0);
-    dflt = function(dat, lvl, plvl, pre, post2, st) {
-      var s = st.z || dat.length;
-      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post2);
-      var w = o2.subarray(pre, o2.length - post2);
-      var lst = st.l;
-      var pos = (st.r || 0) & 7;
-      if (lvl) {
-        if (pos)
-          w[0] = st.r >> 3;
-        var opt = deo[lvl - 1];
-        var n2 = opt >> 13, c3 = opt & 8191;
-        var msk_1 = (1 << plvl) - 1;
-        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
-        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function(i4) {
-          return (dat[i4] ^ dat[i4 + 1] << bs1_1 ^ dat[i4 + 2] << bs2_1) & msk_1;
-        };
-        var syms = new i32(25e3);
-        var lf = new u16(288), df = new u16(32);
-        var lc_1 = 0, eb = 0, i3 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
-        for (; i3 + 2 < s; ++i3) {
-          var hv = hsh(i3);
-          var imod = i3 & 32767, pimod = head[hv];
-          prev[imod] = pimod;
-          head[hv] = imod;
-          if (wi <= i3) {
-            var rem = s - i3;
-            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
-              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i3 - bs, pos);
-              li = lc_1 = eb = 0, bs = i3;
-              for (var j = 0; j < 286; ++j)
-                lf[j] = 0;
-              for (var j = 0; j < 30; ++j)
-                df[j] = 0;
-            }
-            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
-            if (rem > 2 && hv == hsh(i3 - dif)) {
-              var maxn = Math.min(n2, rem) - 1;
-              var maxd = Math.min(32767, i3);
-              var ml = Math.min(258, rem);
-              while (dif <= maxd && --ch_1 && imod != pimod) {
-                if (dat[i3 + l] == dat[i3 + l - dif]) {
-                  var nl = 0;
-                  for (; nl < ml && dat[i3 + nl] == dat[i3 + nl - dif]; ++nl)
-                    ;
-                  if (nl > l) {
-                    l = nl, d = dif;
-                    if (nl > maxn)
-                      break;
-                    var mmd = Math.min(dif, nl - 2);
-                    var md = 0;
-                    for (var j = 0; j < mmd; ++j) {
-                      var ti = i3 - dif + j & 32767;
-                      var pti = prev[ti];
-                      var cd = ti - pti & 32767;
-                      if (cd > md)
-                        md = cd, pimod = ti;
-                    }
-                  }
-                }
-                imod = pimod, pimod = prev[imod];
-                dif += imod - pimod & 32767;
-              }
-            }
-            if (d) {
-              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
-              var lin = revfl[l] & 31, din = revfd[d] & 31;
-              eb += fleb[lin] + fdeb[din];
-              ++lf[257 + lin];
-              ++df[din];
-              wi = i3 + l;
-              ++lc_1;
-            } else {
-              syms[li++] = dat[i3];
-              ++lf[dat[i3]];
-            }
-          }
-        }
-        for (i3 = Math.max(i3, wi); i3 < s; ++i3) {
-          syms[li++] = dat[i3];
-          ++lf[dat[i3]];
-        }
-        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i3 - bs, pos);
-        if (!lst) {
-          st.r = pos & 7 | w[pos / 8 | 0] << 3;
-          pos -= 7;
-          st.h = head, st.p = prev, st.i = i3, st.w = wi;
-        }
-      } else {
-        for (var i3 = st.w || 0; i3 < s + lst; i3 += 65535) {
-          var e = i3 + 65535;
-          if (e >= s) {
-            w[pos / 8 | 0] = lst;
-            e = s;
-          }
-          pos = wfblk(w, pos + 1, dat.subarray(i3, e));
-        }
-        st.i = s;
-      }
-      return slc(o2, 0, pre + shft(pos) + post2);
-    };
-    crct = /* @__PURE__ */ (function() {
-      var t = new Int32Array(256);
-      for (var i3 = 0; i3 < 256; ++i3) {
-        var c3 = i3, k = 9;
-        while (--k)
-          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
-        t[i3] = c3;
-      }
-      return t;
-    })();
-    crc = function() {
-      var c3 = -1;
-      return {
-        p: function(d) {
-          var cr = c3;
-          for (var i3 = 0; i3 < d.length; ++i3)
-            cr = crct[cr & 255 ^ d[i3]] ^ cr >>> 8;
-          c3 = cr;
-        },
-        d: function() {
-          return ~c3;
-        }
-      };
-    };
-    dopt = function(dat, opt, pre, post2, st) {
-      if (!st) {
-        st = { l: 1 };
-        if (opt.dictionary) {
-          var dict = opt.dictionary.subarray(-32768);
-          var newDat = new u8(dict.length + dat.length);
-          newDat.set(dict);
-          newDat.set(dat, dict.length);
-          dat = newDat;
-          st.w = dict.length;
-        }
-      }
-      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post2, st);
-    };
-    mrg = function(a2, b) {
-      var o2 = {};
-      for (var k in a2)
-        o2[k] = a2[k];
-      for (var k in b)
-        o2[k] = b[k];
-      return o2;
-    };
-    b2 = function(d, b) {
-      return d[b] | d[b + 1] << 8;
-    };
-    b4 = function(d, b) {
-      return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
-    };
-    b8 = function(d, b) {
-      return b4(d, b) + b4(d, b + 4) * 4294967296;
-    };
-    wbytes = function(d, b, v) {
-      for (; v; ++b)
-        d[b] = v, v >>>= 8;
-    };
-    Deflate = /* @__PURE__ */ (function() {
-      function Deflate2(opts, cb) {
-        if (typeof opts == "function")
-          cb = opts, opts = {};
-        this.ondata = cb;
-        this.o = opts || {};
-        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
-        this.b = new u8(98304);
-        if (this.o.dictionary) {
-          var dict = this.o.dictionary.subarray(-32768);
-          this.b.set(dict, 32768 - dict.length);
-          this.s.i = 32768 - dict.length;
-        }
-      }
-      Deflate2.prototype.p = function(c3, f) {
-        this.ondata(dopt(c3, this.o, 0, 0, this.s), f);
-      };
-      Deflate2.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        if (this.s.l)
-          err(4);
-        var endLen = chunk.length + this.s.z;
-        if (endLen > this.b.length) {
-          if (endLen > 2 * this.b.length - 32768) {
-            var newBuf = new u8(endLen & -32768);
-            newBuf.set(this.b.subarray(0, this.s.z));
-            this.b = newBuf;
-          }
-          var split = this.b.length - this.s.z;
-          this.b.set(chunk.subarray(0, split), this.s.z);
-          this.s.z = this.b.length;
-          this.p(this.b, false);
-          this.b.set(this.b.subarray(-32768));
-          this.b.set(chunk.subarray(split), 32768);
-          this.s.z = chunk.length - split + 32768;
-          this.s.i = 32766, this.s.w = 32768;
-        } else {
-          this.b.set(chunk, this.s.z);
-          this.s.z += chunk.length;
-        }
-        this.s.l = final & 1;
-        if (this.s.z > this.s.w + 8191 || final) {
-          this.p(this.b, final || false);
-          this.s.w = this.s.i, this.s.i -= 2;
-        }
-        if (final) {
-          this.s = this.o = {};
-          this.b = et;
-        }
-      };
-      Deflate2.prototype.flush = function(sync2) {
-        if (!this.ondata)
-          err(5);
-        if (this.s.l)
-          err(4);
-        this.p(this.b, false);
-        this.s.w = this.s.i, this.s.i -= 2;
-        if (sync2) {
-          var c3 = new u8(6);
-          c3[0] = this.s.r >> 3;
-          var ep = wfblk(c3, this.s.r, et);
-          this.s.r = 0;
-          this.ondata(c3.subarray(0, ep >> 3), false);
-        }
-      };
-      return Deflate2;
-    })();
-    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
-    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-    tds = 0;
-    try {
-      td.decode(et, { stream: true });
-      tds = 1;
-    } catch (e) {
-    }
-    dutf8 = function(d) {
-      for (var r = "", i3 = 0; ; ) {
-        var c3 = d[i3++];
-        var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
-        if (i3 + eb > d.length)
-          return { s: r, r: slc(d, i3 - 1) };
-        if (!eb)
-          r += String.fromCharCode(c3);
-        else if (eb == 3) {
-          c3 = ((c3 & 15) << 18 | (d[i3++] & 63) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63) - 65536, r += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
-        } else if (eb & 1)
-          r += String.fromCharCode((c3 & 31) << 6 | d[i3++] & 63);
-        else
-          r += String.fromCharCode((c3 & 15) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63);
+      /** One file's size, before its content is read (as declared, or as the file system says). */
+      file(name, bytes) {
+        if (bytes > this.limits.entryBytes)
+          this.refuse(
+            `${quoteForMessage(name)} is ${formatBytes(bytes)}, over the limit of ${formatBytes(this.limits.entryBytes)} for one file`
+          );
+        this.total += bytes;
+        if (this.total > this.limits.totalBytes)
+          this.refuse(
+            `its files add up to more than ${formatBytes(this.limits.totalBytes)} (the limit) at ${quoteForMessage(name)}`
+          );
       }
     };
-    dbf = function(l) {
-      return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0;
-    };
-    slzh = function(d, b) {
-      return b + 30 + b2(d, b + 26) + b2(d, b + 28);
-    };
-    zh = function(d, b, z2) {
-      var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
-      var _a4 = z64hs(d, es, efl, z2, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
-      return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
-    };
-    z64hs = function(d, b, l, z2, sc, su, off) {
-      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
-      var nf = nsc + nsu + noff;
-      if (z2 && nf) {
-        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
-          if (b2(d, b) == 1) {
-            return [
-              nsc ? b8(d, b + 4 + 8 * nsu) : sc,
-              nsu ? b8(d, b + 4) : su,
-              noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
-              1
-            ];
-          }
-        }
-        if (z2 < 2)
-          err(13);
-      }
-      return [sc, su, off, 0];
-    };
-    exfl = function(ex) {
-      var le = 0;
-      if (ex) {
-        for (var k in ex) {
-          var l = ex[k].length;
-          if (l > 65535)
-            err(9);
-          le += l + 4;
-        }
-      }
-      return le;
-    };
-    wzh = function(d, b, f, fn, u2, c3, ce, co) {
-      var fl2 = fn.length, ex = f.extra, col = co && co.length;
-      var exl = exfl(ex);
-      wbytes(d, b, ce != null ? 33639248 : 67324752), b += 4;
-      if (ce != null)
-        d[b++] = 20, d[b++] = f.os;
-      d[b] = 20, b += 2;
-      d[b++] = f.flag << 1 | (c3 < 0 && 8), d[b++] = u2 && 8;
-      d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
-      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
-      if (y < 0 || y > 119)
-        err(10);
-      wbytes(d, b, y << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b += 4;
-      if (c3 != -1) {
-        wbytes(d, b, f.crc);
-        wbytes(d, b + 4, c3 < 0 ? -c3 - 2 : c3);
-        wbytes(d, b + 8, f.size);
-      }
-      wbytes(d, b + 12, fl2);
-      wbytes(d, b + 14, exl), b += 16;
-      if (ce != null) {
-        wbytes(d, b, col);
-        wbytes(d, b + 6, f.attrs);
-        wbytes(d, b + 10, ce), b += 14;
-      }
-      d.set(fn, b);
-      b += fl2;
-      if (exl) {
-        for (var k in ex) {
-          var exf = ex[k], l = exf.length;
-          wbytes(d, b, +k);
-          wbytes(d, b + 2, l);
-          d.set(exf, b + 4), b += 4 + l;
-        }
-      }
-      if (col)
-        d.set(co, b), b += col;
-      return b;
-    };
-    wzf = function(o2, b, c3, d, e) {
-      wbytes(o2, b, 101010256);
-      wbytes(o2, b + 8, c3);
-      wbytes(o2, b + 10, c3);
-      wbytes(o2, b + 12, d);
-      wbytes(o2, b + 16, e);
-    };
-    ZipPassThrough = /* @__PURE__ */ (function() {
-      function ZipPassThrough2(filename) {
-        this.filename = filename;
-        this.c = crc();
-        this.size = 0;
-        this.compression = 0;
-      }
-      ZipPassThrough2.prototype.process = function(chunk, final) {
-        this.ondata(null, chunk, final);
-      };
-      ZipPassThrough2.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        this.c.p(chunk);
-        this.size += chunk.length;
-        if (final)
-          this.crc = this.c.d();
-        this.process(chunk, final || false);
-      };
-      return ZipPassThrough2;
-    })();
-    ZipDeflate = /* @__PURE__ */ (function() {
-      function ZipDeflate2(filename, opts) {
-        var _this = this;
-        if (!opts)
-          opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new Deflate(opts, function(dat, final) {
-          _this.ondata(null, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-      }
-      ZipDeflate2.prototype.process = function(chunk, final) {
-        try {
-          this.d.push(chunk, final);
-        } catch (e) {
-          this.ondata(e, null, final);
-        }
-      };
-      ZipDeflate2.prototype.push = function(chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-      };
-      return ZipDeflate2;
-    })();
-    Zip = /* @__PURE__ */ (function() {
-      function Zip2(cb) {
-        this.ondata = cb;
-        this.u = [];
-        this.d = 1;
-      }
-      Zip2.prototype.add = function(file2) {
-        var _this = this;
-        if (!this.ondata)
-          err(5);
-        if (this.d & 2)
-          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
-        else {
-          var f = strToU8(file2.filename), fl_1 = f.length;
-          var com = file2.comment, o2 = com && strToU8(com);
-          var u2 = fl_1 != file2.filename.length || o2 && com.length != o2.length;
-          var hl_1 = fl_1 + exfl(file2.extra) + 30;
-          if (fl_1 > 65535)
-            this.ondata(err(11, 0, 1), null, false);
-          var header = new u8(hl_1);
-          wzh(header, 0, file2, f, u2, -1);
-          var chks_1 = [header];
-          var pAll_1 = function() {
-            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
-              var chk = chks_2[_i];
-              _this.ondata(null, chk, false);
-            }
-            chks_1 = [];
-          };
-          var tr_1 = this.d;
-          this.d = 0;
-          var ind_1 = this.u.length;
-          var uf_1 = mrg(file2, {
-            f,
-            u: u2,
-            o: o2,
-            t: function() {
-              if (file2.terminate)
-                file2.terminate();
-            },
-            r: function() {
-              pAll_1();
-              if (tr_1) {
-                var nxt = _this.u[ind_1 + 1];
-                if (nxt)
-                  nxt.r();
-                else
-                  _this.d = 1;
-              }
-              tr_1 = 1;
-            }
-          });
-          var cl_1 = 0;
-          file2.ondata = function(err2, dat, final) {
-            if (err2) {
-              _this.ondata(err2, dat, final);
-              _this.terminate();
-            } else {
-              cl_1 += dat.length;
-              chks_1.push(dat);
-              if (final) {
-                var dd = new u8(16);
-                wbytes(dd, 0, 134695760);
-                wbytes(dd, 4, file2.crc);
-                wbytes(dd, 8, cl_1);
-                wbytes(dd, 12, file2.size);
-                chks_1.push(dd);
-                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file2.crc, uf_1.size = file2.size;
-                if (tr_1)
-                  uf_1.r();
-                tr_1 = 1;
-              } else if (tr_1)
-                pAll_1();
-            }
-          };
-          this.u.push(uf_1);
-        }
-      };
-      Zip2.prototype.end = function() {
-        var _this = this;
-        if (this.d & 2) {
-          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
-          return;
-        }
-        if (this.d)
-          this.e();
-        else
-          this.u.push({
-            r: function() {
-              if (!(_this.d & 1))
-                return;
-              _this.u.splice(-1, 1);
-              _this.e();
-            },
-            t: function() {
-            }
-          });
-        this.d = 3;
-      };
-      Zip2.prototype.e = function() {
-        var bt = 0, l = 0, tl = 0;
-        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
-          var f = _a4[_i];
-          tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
-        }
-        var out = new u8(tl + 22);
-        for (var _b2 = 0, _c = this.u; _b2 < _c.length; _b2++) {
-          var f = _c[_b2];
-          wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
-          bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
-        }
-        wzf(out, bt, this.u.length, tl, l);
-        this.ondata(null, out, true);
-        this.d = 2;
-      };
-      Zip2.prototype.terminate = function() {
-        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
-          var f = _a4[_i];
-          f.t();
-        }
-        this.d = 2;
-      };
-      return Zip2;
-    })();
   }
 });
 
@@ -27380,23 +26302,234 @@ var init_manifest = __esm({
   }
 });
 
-// src/bundle/verify.ts
-import { readdir as readdir4, readFile as readFile5, stat as stat2 } from "node:fs/promises";
+// src/bundle/read-folder.ts
+import { constants as constants2 } from "node:fs";
+import { lstat, open as open2, opendir } from "node:fs/promises";
 import path16 from "node:path";
-async function readBundle(location3) {
-  const files = /* @__PURE__ */ new Map();
-  if ((await stat2(location3)).isDirectory()) {
-    for (const entry of await readdir4(location3, { recursive: true })) {
-      const full = path16.join(location3, String(entry));
-      if ((await stat2(full)).isFile())
-        files.set(toPosix(String(entry)), new Uint8Array(await readFile5(full)));
+async function readRegularFile(full, name, budget) {
+  const handle = await open2(full, constants2.O_RDONLY | constants2.O_NOFOLLOW);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) budget.refuse(`${quoteForMessage(name)} is not a regular file`);
+    budget.file(name, stats.size);
+    const bytes = new Uint8Array(stats.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
     }
-  } else {
-    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile5(location3))))) {
-      if (!name.endsWith("/")) files.set(name, bytes);
-    }
+    const { bytesRead: more } = await handle.read(new Uint8Array(1), 0, 1, filled);
+    if (filled !== bytes.length || more > 0)
+      budget.refuse(`${quoteForMessage(name)} changed while being read`);
+    return bytes;
+  } finally {
+    await handle.close();
   }
+}
+async function readFolderBundle(location3, limits) {
+  const budget = new BundleBudget(location3, limits);
+  const files = /* @__PURE__ */ new Map();
+  const walk2 = async (dir, prefix) => {
+    const names = [];
+    for await (const dirent of await opendir(dir)) {
+      budget.entry(`${prefix}${dirent.name}`);
+      names.push(dirent.name);
+    }
+    for (const base of names.sort()) {
+      const full = path16.join(dir, base);
+      const name = `${prefix}${base}`;
+      const stats = await lstat(full);
+      if (stats.isDirectory()) await walk2(full, `${name}/`);
+      else if (stats.isFile()) files.set(name, await readRegularFile(full, name, budget));
+      else
+        budget.refuse(
+          `${quoteForMessage(name)} is ${stats.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; a bundle holds regular files only`
+        );
+    }
+  };
+  await walk2(location3, "");
   return files;
+}
+var init_read_folder = __esm({
+  "src/bundle/read-folder.ts"() {
+    "use strict";
+    init_errors();
+    init_limits();
+  }
+});
+
+// src/bundle/read-zip.ts
+import { open as open3 } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
+import { createInflateRaw } from "node:zlib";
+async function readAt(handle, position, length, budget) {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, position);
+  if (bytesRead !== length) budget.refuse("the archive is truncated");
+  return buffer;
+}
+async function centralDirectory(handle, fileSize, budget) {
+  const tailLength = Math.min(fileSize, EOCD_BYTES + MAX_COMMENT);
+  const tail = await readAt(handle, fileSize - tailLength, tailLength, budget);
+  let at = -1;
+  for (let i3 = tail.length - EOCD_BYTES; i3 >= 0 && at < 0; i3--) {
+    if (tail.readUInt32LE(i3) === EOCD_SIGNATURE && i3 + EOCD_BYTES + tail.readUInt16LE(i3 + 20) === tail.length)
+      at = i3;
+  }
+  if (at < 0) budget.refuse("not a zip archive (no end of central directory record)");
+  const count4 = tail.readUInt16LE(at + 10);
+  const size = tail.readUInt32LE(at + 12);
+  const start = tail.readUInt32LE(at + 16);
+  if (count4 === 65535 || size === 4294967295 || start === 4294967295)
+    budget.refuse("a zip64 archive (a bundle within the limits never needs one; write it with controlgate)");
+  if (tail.readUInt16LE(at + 4) !== 0 || tail.readUInt16LE(at + 6) !== 0 || tail.readUInt16LE(at + 8) !== count4)
+    budget.refuse("a multi-part archive");
+  budget.declareEntries(count4);
+  if (start + size > fileSize - tailLength + at || size > count4 * CENTRAL_RECORD_ROOM)
+    budget.refuse("a damaged archive (its central directory does not fit)");
+  const directory = await readAt(handle, start, size, budget);
+  const decoder = new TextDecoder();
+  const entries = [];
+  let p = 0;
+  for (let i3 = 0; i3 < count4; i3++) {
+    if (p + CENTRAL_BYTES > size || directory.readUInt32LE(p) !== CENTRAL_SIGNATURE)
+      budget.refuse(`a damaged archive (central directory record ${i3 + 1} of ${count4})`);
+    const nameLength = directory.readUInt16LE(p + 28);
+    const next = p + CENTRAL_BYTES + nameLength + directory.readUInt16LE(p + 30) + directory.readUInt16LE(p + 32);
+    if (next > size) budget.refuse(`a damaged archive (central directory record ${i3 + 1} of ${count4})`);
+    const entry = {
+      name: decoder.decode(directory.subarray(p + CENTRAL_BYTES, p + CENTRAL_BYTES + nameLength)),
+      flags: directory.readUInt16LE(p + 8),
+      method: directory.readUInt16LE(p + 10),
+      compressedSize: directory.readUInt32LE(p + 20),
+      size: directory.readUInt32LE(p + 24),
+      offset: directory.readUInt32LE(p + 42)
+    };
+    const unixMode = directory.readUInt16LE(p + 4) >> 8 === 3 ? directory.readUInt32LE(p + 38) >>> 16 : 0;
+    if ((unixMode & 61440) === 40960)
+      budget.refuse(
+        `entry ${quoteForMessage(entry.name)} is a symbolic link; a bundle holds regular files only`
+      );
+    if ([entry.compressedSize, entry.size, entry.offset].includes(4294967295))
+      budget.refuse(
+        "a zip64 archive (a bundle within the limits never needs one; write it with controlgate)"
+      );
+    entries.push(entry);
+    p = next;
+  }
+  return { entries, start };
+}
+function checkDeclared(entry, budget, limits) {
+  const name = quoteForMessage(entry.name);
+  budget.entry(entry.name);
+  if (entry.name.endsWith("/")) return false;
+  if (entry.flags & 1) budget.refuse(`entry ${name} is encrypted`);
+  if (entry.method !== STORED && entry.method !== DEFLATE)
+    budget.refuse(`entry ${name} uses compression method ${entry.method} (only stored and deflate are read)`);
+  budget.file(entry.name, entry.size);
+  if (entry.method === STORED && entry.compressedSize !== entry.size)
+    budget.refuse(`a damaged archive (stored entry ${name} has two sizes)`);
+  if (entry.size >= limits.ratioFromBytes && entry.size > entry.compressedSize * limits.ratio)
+    budget.refuse(
+      `${name} declares ${formatBytes(entry.size)} from ${formatBytes(entry.compressedSize)} compressed, a ratio of ${Math.round(entry.size / Math.max(entry.compressedSize, 1))}, over the limit of ${limits.ratio}`
+    );
+  return true;
+}
+async function* compressedBlocks(handle, entry, dataStart, budget) {
+  for (let read = 0; read < entry.compressedSize; ) {
+    const length = Math.min(READ_BYTES, entry.compressedSize - read);
+    yield await readAt(handle, dataStart + read, length, budget);
+    read += length;
+  }
+}
+async function inflateEntry(handle, entry, dataStart, budget) {
+  const name = quoteForMessage(entry.name);
+  const out = new Uint8Array(entry.size);
+  if (entry.method === STORED) {
+    if (entry.size > 0) out.set(await readAt(handle, dataStart, entry.size, budget));
+    return out;
+  }
+  let written = 0;
+  try {
+    await pipeline(
+      compressedBlocks(handle, entry, dataStart, budget),
+      createInflateRaw({ chunkSize: INFLATE_CHUNK }),
+      async (inflated) => {
+        for await (const chunk of inflated) {
+          if (written + chunk.length > entry.size)
+            budget.refuse(
+              `${name} inflates past the ${formatBytes(entry.size)} the archive declares for it (stopped at ${formatBytes(written + chunk.length)})`
+            );
+          out.set(chunk, written);
+          written += chunk.length;
+        }
+      }
+    );
+  } catch (error62) {
+    if (error62 instanceof BundleError) throw error62;
+    budget.refuse(`a damaged archive (entry ${name}: ${errorMessage(error62)})`);
+  }
+  if (written !== entry.size)
+    budget.refuse(
+      `a damaged archive (${name} inflates to ${formatBytes(written)}, not the ${formatBytes(entry.size)} it declares)`
+    );
+  return out;
+}
+async function readZipBundle(location3, limits) {
+  const budget = new BundleBudget(location3, limits);
+  const handle = await open3(location3, "r");
+  try {
+    const { size: fileSize } = await handle.stat();
+    if (fileSize > limits.totalBytes)
+      budget.refuse(
+        `the zip is ${formatBytes(fileSize)}, over the limit of ${formatBytes(limits.totalBytes)}`
+      );
+    const { entries, start } = await centralDirectory(handle, fileSize, budget);
+    const files = entries.filter((entry) => checkDeclared(entry, budget, limits));
+    const contents = /* @__PURE__ */ new Map();
+    let free = 0;
+    for (const entry of files.sort((a2, b) => a2.offset - b.offset)) {
+      const header = await readAt(handle, entry.offset, LOCAL_BYTES, budget);
+      const dataStart = entry.offset + LOCAL_BYTES + header.readUInt16LE(26) + header.readUInt16LE(28);
+      const dataEnd = dataStart + entry.compressedSize;
+      if (header.readUInt32LE(0) !== LOCAL_SIGNATURE || entry.offset < free || dataEnd > start)
+        budget.refuse(
+          `a damaged archive (entry ${quoteForMessage(entry.name)} overlaps another or the directory)`
+        );
+      free = dataEnd;
+      contents.set(entry.name, await inflateEntry(handle, entry, dataStart, budget));
+    }
+    return contents;
+  } finally {
+    await handle.close();
+  }
+}
+var EOCD_SIGNATURE, CENTRAL_SIGNATURE, LOCAL_SIGNATURE, EOCD_BYTES, CENTRAL_BYTES, LOCAL_BYTES, MAX_COMMENT, CENTRAL_RECORD_ROOM, READ_BYTES, INFLATE_CHUNK, STORED, DEFLATE;
+var init_read_zip = __esm({
+  "src/bundle/read-zip.ts"() {
+    "use strict";
+    init_errors();
+    init_limits();
+    EOCD_SIGNATURE = 101010256;
+    CENTRAL_SIGNATURE = 33639248;
+    LOCAL_SIGNATURE = 67324752;
+    EOCD_BYTES = 22;
+    CENTRAL_BYTES = 46;
+    LOCAL_BYTES = 30;
+    MAX_COMMENT = 65535;
+    CENTRAL_RECORD_ROOM = 4096;
+    READ_BYTES = 256 * 1024;
+    INFLATE_CHUNK = 64 * 1024;
+    STORED = 0;
+    DEFLATE = 8;
+  }
+});
+
+// src/bundle/verify.ts
+import { stat as stat2 } from "node:fs/promises";
+async function readBundle(location3, limits = BUNDLE_LIMITS) {
+  return (await stat2(location3)).isDirectory() ? readFolderBundle(location3, limits) : readZipBundle(location3, limits);
 }
 function verifyFiles(files) {
   const raw = files.get(MANIFEST_FILE);
@@ -27425,15 +26558,16 @@ function verifyFiles(files) {
     problems.push(`${MANIFEST_FILE}: the bundle digest does not match its file list`);
   return { ok: problems.length === 0, problems, digest: manifest.digest, files: listed2.size };
 }
-async function verifyBundle(location3) {
-  return verifyFiles(await readBundle(location3));
+async function verifyBundle(location3, limits = BUNDLE_LIMITS) {
+  return verifyFiles(await readBundle(location3, limits));
 }
 var init_verify = __esm({
   "src/bundle/verify.ts"() {
     "use strict";
-    init_esm();
-    init_paths();
+    init_limits();
     init_manifest();
+    init_read_folder();
+    init_read_zip();
   }
 });
 
@@ -35168,7 +34302,7 @@ var init_schema = __esm({
 
 // src/config/load.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import path18 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
@@ -35185,7 +34319,7 @@ async function loadConfig(options) {
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
   try {
-    text3 = await readFile6(file2, "utf8");
+    text3 = await readFile5(file2, "utf8");
   } catch {
     throw new ConfigError(file2, ["cannot read the file"]);
   }
@@ -35364,8 +34498,8 @@ var init_model2 = __esm({
 });
 
 // src/sarif/read.ts
-import { constants as constants2 } from "node:fs";
-import { open as open2 } from "node:fs/promises";
+import { constants as constants3 } from "node:fs";
+import { open as open4 } from "node:fs/promises";
 function jsonPath(path48) {
   let out = "$";
   for (const key of path48) {
@@ -35381,14 +34515,14 @@ function describeIssue2(issue2) {
   }
   return `${where}: ${issue2.message}`;
 }
-function nestsDeeperThan(json2, max2) {
+function nestsDeeperThan(json2, max) {
   const values = [json2];
   const levels = [1];
   while (values.length > 0) {
     const value = values.pop();
     const level2 = levels.pop() ?? 1;
     if (value === null || typeof value !== "object") continue;
-    if (level2 > max2) return true;
+    if (level2 > max) return true;
     for (const child of Array.isArray(value) ? value : Object.values(value)) {
       values.push(child);
       levels.push(level2 + 1);
@@ -35396,12 +34530,12 @@ function nestsDeeperThan(json2, max2) {
   }
   return false;
 }
-function deepPath(json2, max2) {
+function deepPath(json2, max) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const { value, path: path48 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path48.length >= max2) return path48;
+    if (path48.length >= max) return path48;
     for (const [key, child] of Object.entries(value))
       stack.push({ value: child, path: [...path48, Array.isArray(value) ? Number(key) : key] });
   }
@@ -35455,8 +34589,8 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source =
 }
 async function openSarif(file2, source) {
   try {
-    if (source === "input") return await open2(file2, "r");
-    return await open2(file2, constants2.O_RDONLY | (constants2.O_NOFOLLOW ?? 0) | (constants2.O_NONBLOCK ?? 0));
+    if (source === "input") return await open4(file2, "r");
+    return await open4(file2, constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0));
   } catch (error62) {
     const code2 = error62.code;
     if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
@@ -36576,11 +35710,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open6, close) => {
+    format = (open8, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open6}m`;
+      const openCode = `\x1B[${open8}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string4 = input2 + "";
@@ -37279,7 +36413,7 @@ var init_core3 = __esm({
 });
 
 // node_modules/human-signals/build/src/signals.js
-import { constants as constants3 } from "node:os";
+import { constants as constants4 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
   "node_modules/human-signals/build/src/signals.js"() {
@@ -37300,7 +36434,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name]: constantSignal }
-      } = constants3;
+      } = constants4;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name, number: number4, description: description2, supported, action, forced, standard };
@@ -37309,7 +36443,7 @@ var init_signals = __esm({
 });
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants4 } from "node:os";
+import { constants as constants5 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
   "node_modules/human-signals/build/src/main.js"() {
@@ -37357,7 +36491,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants4.signals[name] === number4);
+      const signal = signals2.find(({ name }) => constants5.signals[name] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -37368,7 +36502,7 @@ var init_main = __esm({
 });
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants5 } from "node:os";
+import { constants as constants6 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
   "node_modules/execa/lib/terminate/signal.js"() {
@@ -37398,13 +36532,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants6.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants5.signals) {
+      if (signalName in constants6.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants5.signals) {
+      if (signalName.toUpperCase() in constants6.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -37412,8 +36546,8 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants6.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants6.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
@@ -38929,7 +38063,7 @@ var init_is_stream = __esm({
 });
 
 // node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js
-function i2() {
+function i() {
   return this[n].next();
 }
 function o(r) {
@@ -39002,14 +38136,14 @@ var init_asyncIterator = __esm({
       }
     };
     n = /* @__PURE__ */ Symbol();
-    Object.defineProperty(i2, "name", { value: "next" });
+    Object.defineProperty(i, "name", { value: "next" });
     Object.defineProperty(o, "name", { value: "return" });
     u = Object.create(a, {
       next: {
         enumerable: true,
         configurable: true,
         writable: true,
-        value: i2
+        value: i
       },
       return: {
         enumerable: true,
@@ -44825,7 +43959,7 @@ var init_exec = __esm({
 });
 
 // src/json-stream.ts
-import { open as open3 } from "node:fs/promises";
+import { open as open5 } from "node:fs/promises";
 function* walk(value) {
   if (Array.isArray(value)) {
     if (value.length === 0) {
@@ -44875,7 +44009,7 @@ function* prettyJsonChunks(value) {
 `;
 }
 async function writeJsonFile(file2, value, pretty) {
-  const handle = await open3(file2, "w");
+  const handle = await open5(file2, "w");
   try {
     for (const chunk of pretty ? prettyJsonChunks(value) : compactJsonChunks(value))
       await handle.write(chunk);
@@ -44936,7 +44070,7 @@ var init_scanner_options = __esm({
 });
 
 // src/findings/waivers.ts
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 function dayStart(text3) {
   const m = DAY.exec(text3);
   if (!m) return void 0;
@@ -45116,7 +44250,7 @@ function parseWaivers(text3, file2, now) {
 async function loadWaivers(file2, now) {
   let text3;
   try {
-    text3 = await readFile7(file2, "utf8");
+    text3 = await readFile6(file2, "utf8");
   } catch (error62) {
     if (error62.code === "ENOENT") return [];
     const code2 = error62.code;
@@ -46127,13 +45261,38 @@ var init_import_sarif = __esm({
 
 // src/diff/baseline-bundle.ts
 import { existsSync as existsSync6 } from "node:fs";
-async function readBaselineBundle(location3) {
+function bundleRepository(location3, raw) {
+  if (!raw) return null;
+  let run2;
+  try {
+    run2 = JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    throw new BundleError(location3, "run.json is not valid JSON", "--baseline");
+  }
+  const repository = typeof run2 === "object" && run2 !== null ? run2.repository : null;
+  return typeof repository === "string" && repository !== "" ? repository : null;
+}
+async function readBaselineBundle(location3, options = {}) {
   if (!existsSync6(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
-  const files = await readBundle(location3);
+  let files;
+  try {
+    files = await readBundle(location3, options.limits);
+  } catch (error62) {
+    if (error62 instanceof BundleError) throw new BundleError(location3, error62.problem, "--baseline");
+    throw error62;
+  }
   const verified = verifyFiles(files);
   if (!verified.ok)
     throw new UsageError(
       `--baseline ${location3}: the evidence bundle does not verify (${verified.problems.slice(0, 3).join("; ")})`
+    );
+  const repository = bundleRepository(location3, files.get("run.json"));
+  const expected = options.expectedRepository;
+  if (expected && repository && repository.toLowerCase() !== expected.toLowerCase())
+    throw new BundleError(
+      location3,
+      `it was written by a run of ${quoteForMessage(repository)} (its run.json), not of ${quoteForMessage(expected)}, the repository this run scans; use a bundle from this repository's own runs`,
+      "--baseline"
     );
   const raw = files.get("controlgate.json");
   if (!raw) throw new UsageError(`--baseline ${location3}: controlgate.json is missing from the bundle`);
@@ -46505,9 +45664,9 @@ var init_worktree = __esm({
 // src/runner/run-scanners.ts
 import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
 import path33 from "node:path";
-function clip(text3, max2 = 4e3) {
+function clip(text3, max = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
-  return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
+  return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
 }
 async function runOne(planned, o2) {
   const { scanner: scanner3, options } = planned;
@@ -46671,7 +45830,7 @@ var init_run_scanners = __esm({
 });
 
 // node_modules/fdir/dist/index.mjs
-import { createRequire as createRequire2 } from "module";
+import { createRequire } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path48) {
@@ -46797,7 +45956,7 @@ function sync(root, options) {
 var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue2, Counter, Aborter, Walker, APIBuilder, pm, Builder;
 var init_dist = __esm({
   "node_modules/fdir/dist/index.mjs"() {
-    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
+    __require2 = /* @__PURE__ */ createRequire(import.meta.url);
     SLASHES_REGEX = /[\\/]/g;
     WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
     pushDirectory = (directoryPath, paths) => {
@@ -47185,7 +46344,7 @@ var init_dist = __esm({
 });
 
 // node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir5, readdirSync as readdirSync3, realpath, realpathSync as realpathSync3, stat as stat3, statSync as statSync6 } from "fs";
+import { readdir as readdir4, readdirSync as readdirSync3, realpath, realpathSync as realpathSync3, stat as stat3, statSync as statSync6 } from "fs";
 import { isAbsolute, posix, resolve as resolve2 } from "path";
 import { fileURLToPath as fileURLToPath6 } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -47401,7 +46560,7 @@ function getOptions2(options) {
   opts.cwd = (opts.cwd instanceof URL ? fileURLToPath6(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir5,
+    readdir: opts.fs.readdir || readdir4,
     readdirSync: opts.fs.readdirSync || readdirSync3,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync3,
@@ -47578,7 +46737,7 @@ async function scanAndCompare(request) {
   const scope2 = Object.fromEntries(
     planned.map((p) => [p.scanner.id, narrowed(p) ? "changed-files" : "all-files"])
   );
-  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle) : void 0;
+  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle, { expectedRepository: request.expectedRepository }) : void 0;
   let headRuns;
   let baseRuns = [];
   if (bundle || !changeSet) {
@@ -47816,7 +46975,7 @@ var init_policy_diff = __esm({
 // src/pipeline/policy.ts
 import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync9, realpathSync as realpathSync5 } from "node:fs";
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 import path36 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
@@ -47842,8 +47001,8 @@ async function worktreePolicy(request) {
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
-  const configText = file2 ? await readFile8(file2, "utf8") : void 0;
-  const waiversText = existsSync9(waiversFile) ? await readFile8(waiversFile, "utf8") : void 0;
+  const configText = file2 ? await readFile7(file2, "utf8") : void 0;
+  const waiversText = existsSync9(waiversFile) ? await readFile7(waiversFile, "utf8") : void 0;
   return {
     config: config2,
     ...file2 ? { configFile: file2 } : {},
@@ -47862,7 +47021,7 @@ async function worktreePolicy(request) {
 async function readAtBase(git2, repoRoot, commit, file2) {
   const rel = inRepo(repoRoot, file2);
   if (rel !== void 0) return git2.fileAt(commit, rel);
-  return existsSync9(file2) ? readFile8(file2, "utf8") : void 0;
+  return existsSync9(file2) ? readFile7(file2, "utf8") : void 0;
 }
 async function basePolicy(request, revision) {
   const { workspace } = request;
@@ -48034,6 +47193,7 @@ async function scan(request) {
     imported,
     ...request.base ? { base: request.base } : {},
     ...request.baselineBundle ? { baselineBundle: path37.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
     planned,
@@ -48504,9 +47664,9 @@ var init_comparison = __esm({
 });
 
 // src/report/controls-text.ts
-function oneLine(text3, max2) {
+function oneLine(text3, max) {
   const flat = flatLine(text3);
-  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 function stateLabel(g) {
   return g.finding.baselineState === "unchanged" ? "existing " : "new      ";
@@ -48648,9 +47808,9 @@ var init_policy_notes = __esm({
 function pad(text3, width) {
   return text3.length >= width ? text3 : text3 + " ".repeat(width - text3.length);
 }
-function oneLine2(text3, max2) {
+function oneLine2(text3, max) {
   const flat = flatLine(text3);
-  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 function seconds2(ms) {
   return `${(ms / 1e3).toFixed(1)} s`;
@@ -48961,7 +48121,7 @@ var init_merge = __esm({
 });
 
 // src/gate/write-outputs.ts
-import { mkdir as mkdir4, open as open4, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, open as open6, writeFile as writeFile3 } from "node:fs/promises";
 import path39 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
@@ -48973,7 +48133,7 @@ function render(outcome, format2) {
 }
 async function writeChunks(file2, chunks) {
   await mkdir4(path39.dirname(file2), { recursive: true });
-  const handle = await open4(file2, "w");
+  const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
   } finally {
@@ -49674,9 +48834,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestSubcommandTermLength(cmd, helper) {
-        return helper.visibleCommands(cmd).reduce((max2, command) => {
+        return helper.visibleCommands(cmd).reduce((max, command) => {
           return Math.max(
-            max2,
+            max,
             this.displayWidth(
               helper.styleSubcommandTerm(helper.subcommandTerm(command))
             )
@@ -49691,9 +48851,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestOptionTermLength(cmd, helper) {
-        return helper.visibleOptions(cmd).reduce((max2, option2) => {
+        return helper.visibleOptions(cmd).reduce((max, option2) => {
           return Math.max(
-            max2,
+            max,
             this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
           );
         }, 0);
@@ -49706,9 +48866,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestGlobalOptionTermLength(cmd, helper) {
-        return helper.visibleGlobalOptions(cmd).reduce((max2, option2) => {
+        return helper.visibleGlobalOptions(cmd).reduce((max, option2) => {
           return Math.max(
-            max2,
+            max,
             this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
           );
         }, 0);
@@ -49721,9 +48881,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestArgumentTermLength(cmd, helper) {
-        return helper.visibleArguments(cmd).reduce((max2, argument) => {
+        return helper.visibleArguments(cmd).reduce((max, argument) => {
           return Math.max(
-            max2,
+            max,
             this.displayWidth(
               helper.styleArgumentTerm(helper.argumentTerm(argument))
             )
@@ -53706,15 +52866,15 @@ var init_ids = __esm({
 });
 
 // src/evidence/oscal/text.ts
-function oneLine3(text3, max2 = MAX_LINE) {
+function oneLine3(text3, max = MAX_LINE) {
   const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
-  return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 function markup(text3) {
   return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
 }
-function markupLine(text3, max2 = MAX_LINE) {
-  return markup(oneLine3(text3, max2));
+function markupLine(text3, max = MAX_LINE) {
+  return markup(oneLine3(text3, max));
 }
 function props(entries) {
   const out = [];
@@ -54139,18 +53299,910 @@ var init_oscal = __esm({
   }
 });
 
+// node_modules/fflate/esm/index.mjs
+import { createRequire as createRequire2 } from "module";
+function strToU8(str, latin1) {
+  if (latin1) {
+    var ar_1 = new u8(str.length);
+    for (var i3 = 0; i3 < str.length; ++i3)
+      ar_1[i3] = str.charCodeAt(i3);
+    return ar_1;
+  }
+  if (te)
+    return te.encode(str);
+  var l = str.length;
+  var ar = new u8(str.length + (str.length >> 1));
+  var ai = 0;
+  var w = function(v) {
+    ar[ai++] = v;
+  };
+  for (var i3 = 0; i3 < l; ++i3) {
+    if (ai + 5 > ar.length) {
+      var n2 = new u8(ai + 8 + (l - i3 << 1));
+      n2.set(ar);
+      ar = n2;
+    }
+    var c3 = str.charCodeAt(i3);
+    if (c3 < 128 || latin1)
+      w(c3);
+    else if (c3 < 2048)
+      w(192 | c3 >> 6), w(128 | c3 & 63);
+    else if (c3 > 55295 && c3 < 57344)
+      c3 = 65536 + (c3 & 1023 << 10) | str.charCodeAt(++i3) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+    else
+      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+  }
+  return slc(ar, 0, ai);
+}
+var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i2, hMap, flt, i2, i2, i2, i2, fdt, i2, flm, fdm, shft, slc, ec, err, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, wbytes, Deflate, te, td, tds, dbf, exfl, wzh, wzf, ZipPassThrough, ZipDeflate, Zip;
+var init_esm = __esm({
+  "node_modules/fflate/esm/index.mjs"() {
+    require2 = createRequire2("/");
+    try {
+      _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
+    } catch (e) {
+    }
+    u8 = Uint8Array;
+    u16 = Uint16Array;
+    i32 = Int32Array;
+    fleb = new u8([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0,
+      /* unused */
+      0,
+      0,
+      /* impossible */
+      0
+    ]);
+    fdeb = new u8([
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13,
+      /* unused */
+      0,
+      0
+    ]);
+    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    freb = function(eb, start) {
+      var b = new u16(31);
+      for (var i3 = 0; i3 < 31; ++i3) {
+        b[i3] = start += 1 << eb[i3 - 1];
+      }
+      var r = new i32(b[30]);
+      for (var i3 = 1; i3 < 30; ++i3) {
+        for (var j = b[i3]; j < b[i3 + 1]; ++j) {
+          r[j] = j - b[i3] << 5 | i3;
+        }
+      }
+      return { b, r };
+    };
+    _a3 = freb(fleb, 2);
+    fl = _a3.b;
+    revfl = _a3.r;
+    fl[28] = 258, revfl[258] = 28;
+    _b = freb(fdeb, 0);
+    fd = _b.b;
+    revfd = _b.r;
+    rev = new u16(32768);
+    for (i2 = 0; i2 < 32768; ++i2) {
+      x = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
+      x = (x & 52428) >> 2 | (x & 13107) << 2;
+      x = (x & 61680) >> 4 | (x & 3855) << 4;
+      rev[i2] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
+    }
+    hMap = (function(cd, mb, r) {
+      var s = cd.length;
+      var i3 = 0;
+      var l = new u16(mb);
+      for (; i3 < s; ++i3) {
+        if (cd[i3])
+          ++l[cd[i3] - 1];
+      }
+      var le = new u16(mb);
+      for (i3 = 1; i3 < mb; ++i3) {
+        le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
+      }
+      var co;
+      if (r) {
+        co = new u16(1 << mb);
+        var rvb = 15 - mb;
+        for (i3 = 0; i3 < s; ++i3) {
+          if (cd[i3]) {
+            var sv = i3 << 4 | cd[i3];
+            var r_1 = mb - cd[i3];
+            var v = le[cd[i3] - 1]++ << r_1;
+            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+              co[rev[v] >> rvb] = sv;
+            }
+          }
+        }
+      } else {
+        co = new u16(s);
+        for (i3 = 0; i3 < s; ++i3) {
+          if (cd[i3]) {
+            co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
+          }
+        }
+      }
+      return co;
+    });
+    flt = new u8(288);
+    for (i2 = 0; i2 < 144; ++i2)
+      flt[i2] = 8;
+    for (i2 = 144; i2 < 256; ++i2)
+      flt[i2] = 9;
+    for (i2 = 256; i2 < 280; ++i2)
+      flt[i2] = 7;
+    for (i2 = 280; i2 < 288; ++i2)
+      flt[i2] = 8;
+    fdt = new u8(32);
+    for (i2 = 0; i2 < 32; ++i2)
+      fdt[i2] = 5;
+    flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    shft = function(p) {
+      return (p + 7) / 8 | 0;
+    };
+    slc = function(v, s, e) {
+      if (s == null || s < 0)
+        s = 0;
+      if (e == null || e > v.length)
+        e = v.length;
+      return new u8(v.subarray(s, e));
+    };
+    ec = [
+      "unexpected EOF",
+      "invalid block type",
+      "invalid length/literal",
+      "invalid distance",
+      "stream finished",
+      "no stream handler",
+      ,
+      // determined by compression function
+      "no callback",
+      "invalid UTF-8 data",
+      "extra field too long",
+      "date not in range 1980-2099",
+      "filename too long",
+      "stream finishing",
+      "invalid zip data"
+      // determined by unknown compression method
+    ];
+    err = function(ind, msg, nt) {
+      var e = new Error(msg || ec[ind]);
+      e.code = ind;
+      if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+      if (!nt)
+        throw e;
+      return e;
+    };
+    wbits = function(d, p, v) {
+      v <<= p & 7;
+      var o2 = p / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+    };
+    wbits16 = function(d, p, v) {
+      v <<= p & 7;
+      var o2 = p / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+      d[o2 + 2] |= v >> 16;
+    };
+    hTree = function(d, mb) {
+      var t = [];
+      for (var i3 = 0; i3 < d.length; ++i3) {
+        if (d[i3])
+          t.push({ s: i3, f: d[i3] });
+      }
+      var s = t.length;
+      var t2 = t.slice();
+      if (!s)
+        return { t: et, l: 0 };
+      if (s == 1) {
+        var v = new u8(t[0].s + 1);
+        v[t[0].s] = 1;
+        return { t: v, l: 1 };
+      }
+      t.sort(function(a2, b) {
+        return a2.f - b.f;
+      });
+      t.push({ s: -1, f: 25001 });
+      var l = t[0], r = t[1], i0 = 0, i1 = 1, i22 = 2;
+      t[0] = { s: -1, f: l.f + r.f, l, r };
+      while (i1 != s - 1) {
+        l = t[t[i0].f < t[i22].f ? i0++ : i22++];
+        r = t[i0 != i1 && t[i0].f < t[i22].f ? i0++ : i22++];
+        t[i1++] = { s: -1, f: l.f + r.f, l, r };
+      }
+      var maxSym = t2[0].s;
+      for (var i3 = 1; i3 < s; ++i3) {
+        if (t2[i3].s > maxSym)
+          maxSym = t2[i3].s;
+      }
+      var tr = new u16(maxSym + 1);
+      var mbt = ln(t[i1 - 1], tr, 0);
+      if (mbt > mb) {
+        var i3 = 0, dt = 0;
+        var lft = mbt - mb, cst = 1 << lft;
+        t2.sort(function(a2, b) {
+          return tr[b.s] - tr[a2.s] || a2.f - b.f;
+        });
+        for (; i3 < s; ++i3) {
+          var i2_1 = t2[i3].s;
+          if (tr[i2_1] > mb) {
+            dt += cst - (1 << mbt - tr[i2_1]);
+            tr[i2_1] = mb;
+          } else
+            break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+          var i2_2 = t2[i3].s;
+          if (tr[i2_2] < mb)
+            dt -= 1 << mb - tr[i2_2]++ - 1;
+          else
+            ++i3;
+        }
+        for (; i3 >= 0 && dt; --i3) {
+          var i2_3 = t2[i3].s;
+          if (tr[i2_3] == mb) {
+            --tr[i2_3];
+            ++dt;
+          }
+        }
+        mbt = mb;
+      }
+      return { t: new u8(tr), l: mbt };
+    };
+    ln = function(n2, l, d) {
+      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
+    };
+    lc = function(c3) {
+      var s = c3.length;
+      while (s && !c3[--s])
+        ;
+      var cl = new u16(++s);
+      var cli = 0, cln = c3[0], cls = 1;
+      var w = function(v) {
+        cl[cli++] = v;
+      };
+      for (var i3 = 1; i3 <= s; ++i3) {
+        if (c3[i3] == cln && i3 != s)
+          ++cls;
+        else {
+          if (!cln && cls > 2) {
+            for (; cls > 138; cls -= 138)
+              w(32754);
+            if (cls > 2) {
+              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
+              cls = 0;
+            }
+          } else if (cls > 3) {
+            w(cln), --cls;
+            for (; cls > 6; cls -= 6)
+              w(8304);
+            if (cls > 2)
+              w(cls - 3 << 5 | 8208), cls = 0;
+          }
+          while (cls--)
+            w(cln);
+          cls = 1;
+          cln = c3[i3];
+        }
+      }
+      return { c: cl.subarray(0, cli), n: s };
+    };
+    clen = function(cf, cl) {
+      var l = 0;
+      for (var i3 = 0; i3 < cl.length; ++i3)
+        l += cf[i3] * cl[i3];
+      return l;
+    };
+    wfblk = function(out, pos, dat) {
+      var s = dat.length;
+      var o2 = shft(pos + 2);
+      out[o2] = s & 255;
+      out[o2 + 1] = s >> 8;
+      out[o2 + 2] = out[o2] ^ 255;
+      out[o2 + 3] = out[o2 + 1] ^ 255;
+      for (var i3 = 0; i3 < s; ++i3)
+        out[o2 + i3 + 4] = dat[i3];
+      return (o2 + 4 + s) * 8;
+    };
+    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
+      wbits(out, p++, final);
+      ++lf[256];
+      var _a4 = hTree(lf, 15), dlt = _a4.t, mlb = _a4.l;
+      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
+      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+      var lcfreq = new u16(19);
+      for (var i3 = 0; i3 < lclt.length; ++i3)
+        ++lcfreq[lclt[i3] & 31];
+      for (var i3 = 0; i3 < lcdt.length; ++i3)
+        ++lcfreq[lcdt[i3] & 31];
+      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+      var nlcc = 19;
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+      var flen = bl + 5 << 3;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p, dat.subarray(bs, bs + bl));
+      var lm, ll, dm, dl;
+      wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
+      if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p, nlc - 257);
+        wbits(out, p + 5, ndc - 1);
+        wbits(out, p + 10, nlcc - 4);
+        p += 14;
+        for (var i3 = 0; i3 < nlcc; ++i3)
+          wbits(out, p + 3 * i3, lct[clim[i3]]);
+        p += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+          var clct = lcts[it];
+          for (var i3 = 0; i3 < clct.length; ++i3) {
+            var len = clct[i3] & 31;
+            wbits(out, p, llm[len]), p += lct[len];
+            if (len > 15)
+              wbits(out, p, clct[i3] >> 5 & 127), p += clct[i3] >> 12;
+          }
+        }
+      } else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+      }
+      for (var i3 = 0; i3 < li; ++i3) {
+        var sym = syms[i3];
+        if (sym > 255) {
+          var len = sym >> 18 & 31;
+          wbits16(out, p, lm[len + 257]), p += ll[len + 257];
+          if (len > 7)
+            wbits(out, p, sym >> 23 & 31), p += fleb[len];
+          var dst = sym & 31;
+          wbits16(out, p, dm[dst]), p += dl[dst];
+          if (dst > 3)
+            wbits16(out, p, sym >> 5 & 8191), p += fdeb[dst];
+        } else {
+          wbits16(out, p, lm[sym]), p += ll[sym];
+        }
+      }
+      wbits16(out, p, lm[256]);
+      return p + ll[256];
+    };
+    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    et = /* @__PURE__ */ new u8(0);
+    dflt = function(dat, lvl, plvl, pre, post2, st) {
+      var s = st.z || dat.length;
+      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post2);
+      var w = o2.subarray(pre, o2.length - post2);
+      var lst = st.l;
+      var pos = (st.r || 0) & 7;
+      if (lvl) {
+        if (pos)
+          w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n2 = opt >> 13, c3 = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function(i4) {
+          return (dat[i4] ^ dat[i4 + 1] << bs1_1 ^ dat[i4 + 2] << bs2_1) & msk_1;
+        };
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i3 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i3 + 2 < s; ++i3) {
+          var hv = hsh(i3);
+          var imod = i3 & 32767, pimod = head[hv];
+          prev[imod] = pimod;
+          head[hv] = imod;
+          if (wi <= i3) {
+            var rem = s - i3;
+            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
+              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i3 - bs, pos);
+              li = lc_1 = eb = 0, bs = i3;
+              for (var j = 0; j < 286; ++j)
+                lf[j] = 0;
+              for (var j = 0; j < 30; ++j)
+                df[j] = 0;
+            }
+            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
+            if (rem > 2 && hv == hsh(i3 - dif)) {
+              var maxn = Math.min(n2, rem) - 1;
+              var maxd = Math.min(32767, i3);
+              var ml = Math.min(258, rem);
+              while (dif <= maxd && --ch_1 && imod != pimod) {
+                if (dat[i3 + l] == dat[i3 + l - dif]) {
+                  var nl = 0;
+                  for (; nl < ml && dat[i3 + nl] == dat[i3 + nl - dif]; ++nl)
+                    ;
+                  if (nl > l) {
+                    l = nl, d = dif;
+                    if (nl > maxn)
+                      break;
+                    var mmd = Math.min(dif, nl - 2);
+                    var md = 0;
+                    for (var j = 0; j < mmd; ++j) {
+                      var ti = i3 - dif + j & 32767;
+                      var pti = prev[ti];
+                      var cd = ti - pti & 32767;
+                      if (cd > md)
+                        md = cd, pimod = ti;
+                    }
+                  }
+                }
+                imod = pimod, pimod = prev[imod];
+                dif += imod - pimod & 32767;
+              }
+            }
+            if (d) {
+              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
+              var lin = revfl[l] & 31, din = revfd[d] & 31;
+              eb += fleb[lin] + fdeb[din];
+              ++lf[257 + lin];
+              ++df[din];
+              wi = i3 + l;
+              ++lc_1;
+            } else {
+              syms[li++] = dat[i3];
+              ++lf[dat[i3]];
+            }
+          }
+        }
+        for (i3 = Math.max(i3, wi); i3 < s; ++i3) {
+          syms[li++] = dat[i3];
+          ++lf[dat[i3]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i3 - bs, pos);
+        if (!lst) {
+          st.r = pos & 7 | w[pos / 8 | 0] << 3;
+          pos -= 7;
+          st.h = head, st.p = prev, st.i = i3, st.w = wi;
+        }
+      } else {
+        for (var i3 = st.w || 0; i3 < s + lst; i3 += 65535) {
+          var e = i3 + 65535;
+          if (e >= s) {
+            w[pos / 8 | 0] = lst;
+            e = s;
+          }
+          pos = wfblk(w, pos + 1, dat.subarray(i3, e));
+        }
+        st.i = s;
+      }
+      return slc(o2, 0, pre + shft(pos) + post2);
+    };
+    crct = /* @__PURE__ */ (function() {
+      var t = new Int32Array(256);
+      for (var i3 = 0; i3 < 256; ++i3) {
+        var c3 = i3, k = 9;
+        while (--k)
+          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
+        t[i3] = c3;
+      }
+      return t;
+    })();
+    crc = function() {
+      var c3 = -1;
+      return {
+        p: function(d) {
+          var cr = c3;
+          for (var i3 = 0; i3 < d.length; ++i3)
+            cr = crct[cr & 255 ^ d[i3]] ^ cr >>> 8;
+          c3 = cr;
+        },
+        d: function() {
+          return ~c3;
+        }
+      };
+    };
+    dopt = function(dat, opt, pre, post2, st) {
+      if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+          var dict = opt.dictionary.subarray(-32768);
+          var newDat = new u8(dict.length + dat.length);
+          newDat.set(dict);
+          newDat.set(dat, dict.length);
+          dat = newDat;
+          st.w = dict.length;
+        }
+      }
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post2, st);
+    };
+    mrg = function(a2, b) {
+      var o2 = {};
+      for (var k in a2)
+        o2[k] = a2[k];
+      for (var k in b)
+        o2[k] = b[k];
+      return o2;
+    };
+    wbytes = function(d, b, v) {
+      for (; v; ++b)
+        d[b] = v, v >>>= 8;
+    };
+    Deflate = /* @__PURE__ */ (function() {
+      function Deflate2(opts, cb) {
+        if (typeof opts == "function")
+          cb = opts, opts = {};
+        this.ondata = cb;
+        this.o = opts || {};
+        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
+        this.b = new u8(98304);
+        if (this.o.dictionary) {
+          var dict = this.o.dictionary.subarray(-32768);
+          this.b.set(dict, 32768 - dict.length);
+          this.s.i = 32768 - dict.length;
+        }
+      }
+      Deflate2.prototype.p = function(c3, f) {
+        this.ondata(dopt(c3, this.o, 0, 0, this.s), f);
+      };
+      Deflate2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        var endLen = chunk.length + this.s.z;
+        if (endLen > this.b.length) {
+          if (endLen > 2 * this.b.length - 32768) {
+            var newBuf = new u8(endLen & -32768);
+            newBuf.set(this.b.subarray(0, this.s.z));
+            this.b = newBuf;
+          }
+          var split = this.b.length - this.s.z;
+          this.b.set(chunk.subarray(0, split), this.s.z);
+          this.s.z = this.b.length;
+          this.p(this.b, false);
+          this.b.set(this.b.subarray(-32768));
+          this.b.set(chunk.subarray(split), 32768);
+          this.s.z = chunk.length - split + 32768;
+          this.s.i = 32766, this.s.w = 32768;
+        } else {
+          this.b.set(chunk, this.s.z);
+          this.s.z += chunk.length;
+        }
+        this.s.l = final & 1;
+        if (this.s.z > this.s.w + 8191 || final) {
+          this.p(this.b, final || false);
+          this.s.w = this.s.i, this.s.i -= 2;
+        }
+        if (final) {
+          this.s = this.o = {};
+          this.b = et;
+        }
+      };
+      Deflate2.prototype.flush = function(sync2) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        this.p(this.b, false);
+        this.s.w = this.s.i, this.s.i -= 2;
+        if (sync2) {
+          var c3 = new u8(6);
+          c3[0] = this.s.r >> 3;
+          var ep = wfblk(c3, this.s.r, et);
+          this.s.r = 0;
+          this.ondata(c3.subarray(0, ep >> 3), false);
+        }
+      };
+      return Deflate2;
+    })();
+    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
+    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    tds = 0;
+    try {
+      td.decode(et, { stream: true });
+      tds = 1;
+    } catch (e) {
+    }
+    dbf = function(l) {
+      return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0;
+    };
+    exfl = function(ex) {
+      var le = 0;
+      if (ex) {
+        for (var k in ex) {
+          var l = ex[k].length;
+          if (l > 65535)
+            err(9);
+          le += l + 4;
+        }
+      }
+      return le;
+    };
+    wzh = function(d, b, f, fn, u2, c3, ce, co) {
+      var fl2 = fn.length, ex = f.extra, col = co && co.length;
+      var exl = exfl(ex);
+      wbytes(d, b, ce != null ? 33639248 : 67324752), b += 4;
+      if (ce != null)
+        d[b++] = 20, d[b++] = f.os;
+      d[b] = 20, b += 2;
+      d[b++] = f.flag << 1 | (c3 < 0 && 8), d[b++] = u2 && 8;
+      d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
+      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
+      if (y < 0 || y > 119)
+        err(10);
+      wbytes(d, b, y << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b += 4;
+      if (c3 != -1) {
+        wbytes(d, b, f.crc);
+        wbytes(d, b + 4, c3 < 0 ? -c3 - 2 : c3);
+        wbytes(d, b + 8, f.size);
+      }
+      wbytes(d, b + 12, fl2);
+      wbytes(d, b + 14, exl), b += 16;
+      if (ce != null) {
+        wbytes(d, b, col);
+        wbytes(d, b + 6, f.attrs);
+        wbytes(d, b + 10, ce), b += 14;
+      }
+      d.set(fn, b);
+      b += fl2;
+      if (exl) {
+        for (var k in ex) {
+          var exf = ex[k], l = exf.length;
+          wbytes(d, b, +k);
+          wbytes(d, b + 2, l);
+          d.set(exf, b + 4), b += 4 + l;
+        }
+      }
+      if (col)
+        d.set(co, b), b += col;
+      return b;
+    };
+    wzf = function(o2, b, c3, d, e) {
+      wbytes(o2, b, 101010256);
+      wbytes(o2, b + 8, c3);
+      wbytes(o2, b + 10, c3);
+      wbytes(o2, b + 12, d);
+      wbytes(o2, b + 16, e);
+    };
+    ZipPassThrough = /* @__PURE__ */ (function() {
+      function ZipPassThrough2(filename) {
+        this.filename = filename;
+        this.c = crc();
+        this.size = 0;
+        this.compression = 0;
+      }
+      ZipPassThrough2.prototype.process = function(chunk, final) {
+        this.ondata(null, chunk, final);
+      };
+      ZipPassThrough2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        this.c.p(chunk);
+        this.size += chunk.length;
+        if (final)
+          this.crc = this.c.d();
+        this.process(chunk, final || false);
+      };
+      return ZipPassThrough2;
+    })();
+    ZipDeflate = /* @__PURE__ */ (function() {
+      function ZipDeflate2(filename, opts) {
+        var _this = this;
+        if (!opts)
+          opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new Deflate(opts, function(dat, final) {
+          _this.ondata(null, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+      }
+      ZipDeflate2.prototype.process = function(chunk, final) {
+        try {
+          this.d.push(chunk, final);
+        } catch (e) {
+          this.ondata(e, null, final);
+        }
+      };
+      ZipDeflate2.prototype.push = function(chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+      };
+      return ZipDeflate2;
+    })();
+    Zip = /* @__PURE__ */ (function() {
+      function Zip2(cb) {
+        this.ondata = cb;
+        this.u = [];
+        this.d = 1;
+      }
+      Zip2.prototype.add = function(file2) {
+        var _this = this;
+        if (!this.ondata)
+          err(5);
+        if (this.d & 2)
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
+        else {
+          var f = strToU8(file2.filename), fl_1 = f.length;
+          var com = file2.comment, o2 = com && strToU8(com);
+          var u2 = fl_1 != file2.filename.length || o2 && com.length != o2.length;
+          var hl_1 = fl_1 + exfl(file2.extra) + 30;
+          if (fl_1 > 65535)
+            this.ondata(err(11, 0, 1), null, false);
+          var header = new u8(hl_1);
+          wzh(header, 0, file2, f, u2, -1);
+          var chks_1 = [header];
+          var pAll_1 = function() {
+            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
+              var chk = chks_2[_i];
+              _this.ondata(null, chk, false);
+            }
+            chks_1 = [];
+          };
+          var tr_1 = this.d;
+          this.d = 0;
+          var ind_1 = this.u.length;
+          var uf_1 = mrg(file2, {
+            f,
+            u: u2,
+            o: o2,
+            t: function() {
+              if (file2.terminate)
+                file2.terminate();
+            },
+            r: function() {
+              pAll_1();
+              if (tr_1) {
+                var nxt = _this.u[ind_1 + 1];
+                if (nxt)
+                  nxt.r();
+                else
+                  _this.d = 1;
+              }
+              tr_1 = 1;
+            }
+          });
+          var cl_1 = 0;
+          file2.ondata = function(err2, dat, final) {
+            if (err2) {
+              _this.ondata(err2, dat, final);
+              _this.terminate();
+            } else {
+              cl_1 += dat.length;
+              chks_1.push(dat);
+              if (final) {
+                var dd = new u8(16);
+                wbytes(dd, 0, 134695760);
+                wbytes(dd, 4, file2.crc);
+                wbytes(dd, 8, cl_1);
+                wbytes(dd, 12, file2.size);
+                chks_1.push(dd);
+                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file2.crc, uf_1.size = file2.size;
+                if (tr_1)
+                  uf_1.r();
+                tr_1 = 1;
+              } else if (tr_1)
+                pAll_1();
+            }
+          };
+          this.u.push(uf_1);
+        }
+      };
+      Zip2.prototype.end = function() {
+        var _this = this;
+        if (this.d & 2) {
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
+          return;
+        }
+        if (this.d)
+          this.e();
+        else
+          this.u.push({
+            r: function() {
+              if (!(_this.d & 1))
+                return;
+              _this.u.splice(-1, 1);
+              _this.e();
+            },
+            t: function() {
+            }
+          });
+        this.d = 3;
+      };
+      Zip2.prototype.e = function() {
+        var bt = 0, l = 0, tl = 0;
+        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
+          var f = _a4[_i];
+          tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
+        }
+        var out = new u8(tl + 22);
+        for (var _b2 = 0, _c = this.u; _b2 < _c.length; _b2++) {
+          var f = _c[_b2];
+          wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
+          bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
+        }
+        wzf(out, bt, this.u.length, tl, l);
+        this.ondata(null, out, true);
+        this.d = 2;
+      };
+      Zip2.prototype.terminate = function() {
+        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
+          var f = _a4[_i];
+          f.t();
+        }
+        this.d = 2;
+      };
+      return Zip2;
+    })();
+  }
+});
+
 // src/evidence/write-files.ts
 import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir5, open as open5, rename as rename2, rm as rm5 } from "node:fs/promises";
+import { mkdir as mkdir5, open as open7, rename as rename2, rm as rm5 } from "node:fs/promises";
 import path42 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
     const target = path42.join(dir, ...name.split("/"));
     await mkdir5(path42.dirname(target), { recursive: true });
-    const handle = await open5(target, "w");
+    const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
     try {
@@ -54642,9 +54694,9 @@ var init_git_facts = __esm({
 function flatten(text3) {
   return flatLine(stripEscapeSequences(text3));
 }
-function clip2(text3, max2) {
+function clip2(text3, max) {
   const flat = flatten(text3);
-  return flat.length > max2 ? `${flat.slice(0, Math.max(0, max2 - 1)).trimEnd()}…` : flat;
+  return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…` : flat;
 }
 function defuse(text3) {
   return text3.replace(/controlgate:comment/gi, (m) => `${m.slice(0, 12)}${ZWJ}${m.slice(12)}`);
@@ -55288,12 +55340,12 @@ var init_publish = __esm({
 });
 
 // src/gate/report-from.ts
-import { readFile as readFile9 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 import path44 from "node:path";
 async function readEvidenceResults(dir, context, platformFor, log2) {
   const reportFile = path44.join(dir, "controlgate.json");
-  const report2 = parseJsonReport(await readFile9(reportFile, "utf8"), reportFile);
-  const facts2 = JSON.parse(await readFile9(path44.join(dir, "run.json"), "utf8"));
+  const report2 = parseJsonReport(await readFile8(reportFile, "utf8"), reportFile);
+  const facts2 = JSON.parse(await readFile8(path44.join(dir, "run.json"), "utf8"));
   let changeNumber = context.changeNumber;
   const claimed = facts2.changeNumber;
   const platform2 = platformFor(context);
@@ -55355,6 +55407,8 @@ async function scanChange(settings, deps) {
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
     ...settings.baseline ? { baselineBundle: settings.baseline } : {},
+    // The repository CI names; a local run's is only read from git later, so local runs are not checked.
+    ...settings.baseline && deps.context.repository ? { expectedRepository: deps.context.repository } : {},
     exec: deps.exec,
     toolsDir: deps.toolsDir,
     env: deps.env,
@@ -56671,10 +56725,10 @@ var require_object_inspect = __commonJS({
       }
       var grouped = [];
       for (var row2 = 0; row2 < outputLength; row2 += columns) {
-        var max2 = $min(row2 + columns, outputLength);
+        var max = $min(row2 + columns, outputLength);
         var str = "";
         var col = row2;
-        for (; col < max2 - 1; col++) {
+        for (; col < max - 1; col++) {
           str += padTo(entries[col] + ", ", maxLineLength[col - row2] + (entries[col].length - dataLen[col]), numeric);
         }
         var lastPadding = maxLineLength[col - row2] + (entries[col].length - dataLen[col]) - separatorSpace;
@@ -57160,7 +57214,7 @@ var require_implementation = __commonJS({
     "use strict";
     var ERROR_MESSAGE = "Function.prototype.bind called on incompatible ";
     var toStr = Object.prototype.toString;
-    var max2 = Math.max;
+    var max = Math.max;
     var funcType = "[object Function]";
     var concatty = function concatty2(a2, b) {
       var arr = [];
@@ -57212,7 +57266,7 @@ var require_implementation = __commonJS({
           concatty(args, arguments)
         );
       };
-      var boundLength = max2(0, target.length - args.length);
+      var boundLength = max(0, target.length - args.length);
       var boundArgs = [];
       for (var i3 = 0; i3 < boundLength; i3++) {
         boundArgs[i3] = "$" + i3;
@@ -57408,7 +57462,7 @@ var require_get_intrinsic = __commonJS({
     var $URIError = require_uri();
     var abs = require_abs();
     var floor = require_floor();
-    var max2 = require_max();
+    var max = require_max();
     var min = require_min();
     var pow = require_pow();
     var round = require_round();
@@ -57515,7 +57569,7 @@ var require_get_intrinsic = __commonJS({
       "%Object.getPrototypeOf%": $ObjectGPO,
       "%Math.abs%": abs,
       "%Math.floor%": floor,
-      "%Math.max%": max2,
+      "%Math.max%": max,
       "%Math.min%": min,
       "%Math.pow%": pow,
       "%Math.round%": round,
@@ -58021,15 +58075,15 @@ var require_utils2 = __commonJS({
       }
     };
     var maxNumericIndex = function maxNumericIndex2(obj, min) {
-      var max2 = min;
+      var max = min;
       var keys = Object.keys(obj);
       for (var i3 = 0; i3 < keys.length; ++i3) {
         var num = parseInt(keys[i3], 10);
-        if (String(num) === keys[i3] && num > max2) {
-          max2 = num;
+        if (String(num) === keys[i3] && num > max) {
+          max = num;
         }
       }
-      return max2;
+      return max;
     };
     var countElements = function countElements2(arr) {
       var count4 = 0;
@@ -58950,11 +59004,11 @@ var require_parse3 = __commonJS({
         segments[segments.length] = parent;
       }
       var n2 = key.length;
-      var open6 = first;
+      var open8 = first;
       var collected = 0;
-      while (open6 >= 0 && collected < options.depth) {
+      while (open8 >= 0 && collected < options.depth) {
         var level2 = 1;
-        var i3 = open6 + 1;
+        var i3 = open8 + 1;
         var close = -1;
         while (i3 < n2 && close < 0) {
           var cu = key.charCodeAt(i3);
@@ -58969,23 +59023,23 @@ var require_parse3 = __commonJS({
           i3 += 1;
         }
         if (close < 0) {
-          segments[segments.length] = "[" + key.slice(open6) + "]";
+          segments[segments.length] = "[" + key.slice(open8) + "]";
           return segments;
         }
-        var seg = key.slice(open6, close + 1);
+        var seg = key.slice(open8, close + 1);
         var content = seg.slice(1, -1);
         if (!options.plainObjects && has.call(Object.prototype, content) && !options.allowPrototypes) {
           return;
         }
         segments[segments.length] = seg;
         collected += 1;
-        open6 = key.indexOf("[", close + 1);
+        open8 = key.indexOf("[", close + 1);
       }
-      if (open6 >= 0) {
+      if (open8 >= 0) {
         if (options.strictDepth === true) {
           throw new RangeError("Input depth exceeded depth option of " + options.depth + " and strictDepth is true");
         }
-        segments[segments.length] = "[" + key.slice(open6) + "]";
+        segments[segments.length] = "[" + key.slice(open8) + "]";
       }
       return segments;
     };
@@ -64219,7 +64273,7 @@ var require_scan2 = __commonJS({
 var require_parse4 = __commonJS({
   "node_modules/picomatch-browser/lib/parse.js"(exports, module) {
     "use strict";
-    var constants6 = require_constants3();
+    var constants7 = require_constants3();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -64227,7 +64281,7 @@ var require_parse4 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants6;
+    } = constants7;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -64250,16 +64304,16 @@ var require_parse4 = __commonJS({
       }
       input2 = REPLACEMENTS[input2] || input2;
       const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input2.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
       }
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants6.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -64590,15 +64644,15 @@ var require_parse4 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open6 = {
+          const open8 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open6);
-          push(open6);
+          braces.push(open8);
+          push(open8);
           continue;
         }
         if (value === "}") {
@@ -64914,10 +64968,10 @@ var require_parse4 = __commonJS({
     };
     parse5.fastpaths = (input2, options) => {
       const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
       }
       input2 = REPLACEMENTS[input2] || input2;
       const {
@@ -64930,7 +64984,7 @@ var require_parse4 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants6.globChars(opts.windows);
+      } = constants7.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -64988,7 +65042,7 @@ var require_picomatch3 = __commonJS({
     var scan3 = require_scan2();
     var parse5 = require_parse4();
     var utils = require_utils3();
-    var constants6 = require_constants3();
+    var constants7 = require_constants3();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -65126,7 +65180,7 @@ var require_picomatch3 = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants6;
+    picomatch7.constants = constants7;
     module.exports = picomatch7;
   }
 });
@@ -72952,11 +73006,11 @@ function calculateDelay(retriesConsumed, options) {
   timeout = Math.min(timeout, options.maxTimeout);
   return timeout;
 }
-function calculateRemainingTime(start, max2) {
-  if (!Number.isFinite(max2)) {
-    return max2;
+function calculateRemainingTime(start, max) {
+  if (!Number.isFinite(max)) {
+    return max;
   }
-  return max2 - (performance.now() - start);
+  return max - (performance.now() - start);
 }
 async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed, startTime, options }) {
   const normalizedError = error62 instanceof Error ? error62 : new TypeError(`Non-error was thrown: "${error62}". You should only throw errors.`);

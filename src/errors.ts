@@ -39,6 +39,21 @@ export class ReportError extends Error {
   }
 }
 
+/**
+ * An evidence bundle we refuse to read: over a size limit, an entry that escapes it, another
+ * repository's. Names the bundle (and the option that gave it, `--baseline`), the limit and what was found.
+ */
+export class BundleError extends Error {
+  override readonly name = 'BundleError';
+  readonly file: string;
+  readonly problem: string;
+  constructor(file: string, problem: string, option?: string) {
+    super(`${option ? `${option} ` : ''}${file}: evidence bundle refused: ${problem}`);
+    this.file = file;
+    this.problem = problem;
+  }
+}
+
 /** Bad command-line usage: the CLI exits 2 and shows the message with a pointer to --help. */
 export class UsageError extends Error {
   // Widened so that more specific mistakes (a bad Action input, an unknown scanner) can name themselves.
@@ -97,13 +112,16 @@ export function errorMessage(error: unknown): string {
   }
 }
 
-/** The user's mistakes (arguments, inputs, configuration, SARIF, a report given back): a message, exit 2, no stack. */
-export function isUserError(error: unknown): error is UsageError | ConfigError | SarifError | ReportError {
+/** The user's mistakes (arguments, inputs, configuration, SARIF, a report or bundle given back): a message, exit 2, no stack. */
+export function isUserError(
+  error: unknown,
+): error is UsageError | ConfigError | SarifError | ReportError | BundleError {
   return (
     error instanceof UsageError ||
     error instanceof ConfigError ||
     error instanceof SarifError ||
-    error instanceof ReportError
+    error instanceof ReportError ||
+    error instanceof BundleError
   );
 }
 

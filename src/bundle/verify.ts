@@ -1,8 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { unzipSync } from 'fflate';
-import { toPosix } from '../paths.ts';
+import { stat } from 'node:fs/promises';
+import { BUNDLE_LIMITS, type BundleLimits } from './limits.ts';
 import { bundleDigest, MANIFEST_FILE, type Manifest, sha256 } from './manifest.ts';
+import { readFolderBundle } from './read-folder.ts';
+import { readZipBundle } from './read-zip.ts';
 
 export interface VerifyResult {
   ok: boolean;
@@ -11,21 +11,17 @@ export interface VerifyResult {
   files: number;
 }
 
-/** Reads a bundle (folder or zip) into memory, by POSIX path. */
-export async function readBundle(location: string): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  if ((await stat(location)).isDirectory()) {
-    for (const entry of await readdir(location, { recursive: true })) {
-      const full = path.join(location, String(entry));
-      if ((await stat(full)).isFile())
-        files.set(toPosix(String(entry)), new Uint8Array(await readFile(full)));
-    }
-  } else {
-    for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(await readFile(location))))) {
-      if (!name.endsWith('/')) files.set(name, bytes);
-    }
-  }
-  return files;
+/**
+ * Reads a bundle (folder or zip) into memory, by POSIX path, within `limits` (one set for every
+ * reader, in ./limits.ts; tests lower them): past one, or with an entry that escapes it, a BundleError.
+ */
+export async function readBundle(
+  location: string,
+  limits: Readonly<BundleLimits> = BUNDLE_LIMITS,
+): Promise<Map<string, Uint8Array>> {
+  return (await stat(location)).isDirectory()
+    ? readFolderBundle(location, limits)
+    : readZipBundle(location, limits);
 }
 
 /** Checks every hash in the manifest, that nothing is missing or extra, and the bundle digest. */
@@ -58,6 +54,9 @@ export function verifyFiles(files: ReadonlyMap<string, Uint8Array>): VerifyResul
 }
 
 /** Verifies a bundle folder or zip. */
-export async function verifyBundle(location: string): Promise<VerifyResult> {
-  return verifyFiles(await readBundle(location));
+export async function verifyBundle(
+  location: string,
+  limits: Readonly<BundleLimits> = BUNDLE_LIMITS,
+): Promise<VerifyResult> {
+  return verifyFiles(await readBundle(location, limits));
 }

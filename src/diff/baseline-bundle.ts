@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import type { BundleLimits } from '../bundle/limits.ts';
 import { readBundle, verifyFiles } from '../bundle/verify.ts';
-import { UsageError } from '../errors.ts';
+import { BundleError, quoteForMessage, UsageError } from '../errors.ts';
 import { type Finding, SEVERITIES } from '../findings/finding.ts';
 
 /*
  * An earlier run's evidence bundle as the baseline (e.g. the default branch's last artifact). Only
  * the fields matching needs are read from its controlgate.json; the bundle must verify first, so a
- * tampered or truncated artifact cannot quietly turn new problems into "existing" ones.
+ * tampered or truncated artifact cannot quietly turn new problems into "existing" ones. It is read
+ * within the bundle limits (src/bundle/limits.ts), and it must come from the repository being
+ * scanned: another repository's findings would make this one's look existing.
  */
 
 const bundleFinding = z.looseObject({
@@ -48,14 +51,56 @@ export interface BaselineBundle {
   findings: Finding[];
 }
 
+export interface BaselineBundleOptions {
+  /**
+   * "owner/name" of the repository this run scans, when known (CI says it): a bundle whose run.json
+   * names another repository is refused. A bundle or a run that does not name one is not checked.
+   */
+  expectedRepository?: string;
+  /** Lower limits than the bundle readers' own, for tests. */
+  limits?: Readonly<BundleLimits>;
+}
+
+/** The repository a bundle's run.json names, or null when it names none. */
+function bundleRepository(location: string, raw: Uint8Array | undefined): string | null {
+  if (!raw) return null;
+  let run: unknown;
+  try {
+    run = JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    throw new BundleError(location, 'run.json is not valid JSON', '--baseline');
+  }
+  const repository =
+    typeof run === 'object' && run !== null ? (run as { repository?: unknown }).repository : null;
+  return typeof repository === 'string' && repository !== '' ? repository : null;
+}
+
 /** Reads and verifies an evidence bundle (folder or zip) for use as a baseline. */
-export async function readBaselineBundle(location: string): Promise<BaselineBundle> {
+export async function readBaselineBundle(
+  location: string,
+  options: BaselineBundleOptions = {},
+): Promise<BaselineBundle> {
   if (!existsSync(location)) throw new UsageError(`--baseline: no evidence bundle at ${location}`);
-  const files = await readBundle(location);
+  let files: Map<string, Uint8Array>;
+  try {
+    files = await readBundle(location, options.limits);
+  } catch (error) {
+    if (error instanceof BundleError) throw new BundleError(location, error.problem, '--baseline');
+    throw error;
+  }
   const verified = verifyFiles(files);
   if (!verified.ok)
     throw new UsageError(
       `--baseline ${location}: the evidence bundle does not verify (${verified.problems.slice(0, 3).join('; ')})`,
+    );
+  const repository = bundleRepository(location, files.get('run.json'));
+  const expected = options.expectedRepository;
+  // GitHub and GitLab name a repository case-insensitively: Owner/App and owner/app are one.
+  if (expected && repository && repository.toLowerCase() !== expected.toLowerCase())
+    throw new BundleError(
+      location,
+      `it was written by a run of ${quoteForMessage(repository)} (its run.json), not of ${quoteForMessage(expected)}, the repository this run scans; use a bundle from this repository's own runs`,
+      '--baseline',
     );
   const raw = files.get('controlgate.json');
   if (!raw) throw new UsageError(`--baseline ${location}: controlgate.json is missing from the bundle`);

@@ -80,6 +80,8 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
     ...(policyFrom ? { policyFrom } : {}),
     ...(settings.policyFromHead ? { policyFromHead: true } : {}),
     ...(settings.baseline ? { baselineBundle: settings.baseline } : {}),
+    // The repository CI names; a local run's is only read from git later, so local runs are not checked.
+    ...(settings.baseline && deps.context.repository ? { expectedRepository: deps.context.repository } : {}),
     exec: deps.exec,
     toolsDir: deps.toolsDir,
     env: deps.env,

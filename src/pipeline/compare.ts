@@ -59,6 +59,8 @@ export interface CompareRequest {
   base?: BaseRequest;
   /** An earlier run's evidence bundle (folder or zip) standing for the base. */
   baselineBundle?: string;
+  /** "owner/name" the baseline bundle must come from, when known. */
+  expectedRepository?: string;
   workspace: Workspace;
   config: Config;
   planned: readonly PlannedScanner[];
@@ -175,7 +177,9 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
     planned.map((p) => [p.scanner.id, narrowed(p) ? ('changed-files' as const) : ('all-files' as const)]),
   );
 
-  const bundle = request.baselineBundle ? await readBaselineBundle(request.baselineBundle) : undefined;
+  const bundle = request.baselineBundle
+    ? await readBaselineBundle(request.baselineBundle, { expectedRepository: request.expectedRepository })
+    : undefined;
   let headRuns: ScannerRun[];
   let baseRuns: ScannerRun[] = [];
   if (bundle || !changeSet) {

@@ -39,6 +39,8 @@ export interface ScanRequest {
   base?: BaseRequest;
   /** Compare with an earlier run's evidence bundle (folder or zip) instead of scanning the base. */
   baselineBundle?: string;
+  /** "owner/name" the baseline bundle must come from, when known (src/diff/baseline-bundle.ts). */
+  expectedRepository?: string;
   /** SARIF logs produced earlier (CodeQL, ESLint, …), added as inputs like the scanners' own. */
   sarifInputs?: readonly string[];
   /** On a change: the commit whose policy (config, waivers, custom scanners) judges it. */
@@ -138,6 +140,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     ...(request.baselineBundle
       ? { baselineBundle: path.resolve(request.cwd ?? process.cwd(), request.baselineBundle) }
       : {}),
+    ...(request.expectedRepository ? { expectedRepository: request.expectedRepository } : {}),
     workspace,
     config,
     planned,
