@@ -55060,7 +55060,13 @@ var init_comparison3 = __esm({
 });
 
 // src/report/markdown/headline.ts
-function title(report2) {
+function title(report2, ctx) {
+  if (ctx?.unverified) {
+    const says = report2.exitCode === 2 ? "could not evaluate" : report2.decision === "block" ? "blocked" : "no blocking criterion failed";
+    return `### controlgate: ⚠️ Unverified report (the run says: ${says})
+
+> ${ctx.unverified}`;
+  }
   if (report2.exitCode === 2) return "### controlgate: ❌ Blocked: could not evaluate";
   return report2.decision === "block" ? "### controlgate: ❌ Blocked" : "### controlgate: ✅ Passed";
 }
@@ -55069,7 +55075,7 @@ function named(controls2, shape, extra = () => "") {
   const rest = controls2.length - shown2.length;
   return `${shown2.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
 }
-function headline(report2, shape) {
+function headline(report2, shape, ctx) {
   const failing = report2.controls.filter((c3) => c3.verdict === "fail");
   const warning = report2.controls.filter((c3) => c3.verdict === "warn");
   const unevaluated2 = report2.controls.filter((c3) => c3.verdict === "not-evaluated" && c3.blocking);
@@ -55087,7 +55093,7 @@ function headline(report2, shape) {
   const s = report2.summary;
   const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural2(s.findings, "finding")} (${s.suppressed} suppressed).`;
   const comparison = report2.baseline ? ["", ...comparisonLines2(report2.baseline)] : [];
-  return [title(report2), ...policyLines(report2), ...comparison, "", parts.join(" "), "", counts];
+  return [title(report2, ctx), ...policyLines(report2), ...comparison, "", parts.join(" "), "", counts];
 }
 function policyLines(report2) {
   const note = policyNote(report2.policy, MARKDOWN_INLINE);
@@ -55131,6 +55137,7 @@ function makeContext(options, elsewhere) {
     ...headSha ? { headSha } : {},
     ...safeUrl(options.runUrl) ? { runUrl: safeUrl(options.runUrl) } : {},
     ...options.detailsHint && flatten(options.detailsHint) ? { detailsHint: trustedInline(options.detailsHint) } : {},
+    ...options.unverified ? { unverified: trustedInline(options.unverified) } : {},
     elsewhere: ""
   };
   return { ...ctx, elsewhere: elsewhere(ctx) };
@@ -55149,7 +55156,7 @@ function render2(report2, index, ctx, shape, marker, shortened) {
     existingSection(report2, index, ctx, shape.sideRows),
     fixedSection(report2, ctx, shape.sideRows)
   ].filter((s) => s !== void 0);
-  const parts = [...marker ? [marker] : [], ...headline(report2, shape)];
+  const parts = [...marker ? [marker] : [], ...headline(report2, shape, ctx)];
   if (shortened) parts.push("", shortenedNote(shape, shown2, total, ctx, hasSideLists(report2)));
   if (shape.rows > 0) for (const b of blocks) parts.push("", b.text);
   else if (shape.list && blocks.length > 0) parts.push("", blocks.map((b) => b.text).join("\n"));
@@ -55176,7 +55183,7 @@ function buildBody(report2, ctx, limit, measure, marker) {
     if (measure(body) <= limit) return body;
   }
   const last = SHAPES[SHAPES.length - 1];
-  const [title2 = ""] = headline(report2, last);
+  const [title2 = ""] = headline(report2, last, ctx);
   const total = flagged(report2).reduce((n2, c3) => n2 + findingsOf(c3, index).length, 0);
   const note = shortenedNote(last, 0, total, ctx);
   return firstLines([...marker ? [marker] : [], title2, "", note].join("\n"), limit, measure);
@@ -55283,13 +55290,22 @@ async function publish(produced, platform2, settings, log2) {
     "sarif-paths": JSON.stringify(produced.sarifPaths)
   });
   const hint = platform2.evidenceHint(settings.evidence.name);
+  const unverified = produced.unverified ? { unverified: produced.unverified } : {};
   await platform2.writeSummary?.(
-    renderJobSummary(report2, { ...links(context, platform2.blobBase), detailsHint: `${hint} of this run` })
+    renderJobSummary(report2, {
+      ...links(context, platform2.blobBase),
+      detailsHint: `${hint} of this run`,
+      ...unverified
+    })
   );
   if (settings.annotations) platform2.annotate?.(report2);
   const reports2 = await platform2.writeReports?.(report2, settings.reportsDir) ?? [];
   const comment = settings.comment.mode === "update" && context.changeNumber !== null && platform2.upsertComment;
-  const status2 = settings.status.enabled && platform2.publishStatus;
+  const status2 = settings.status.enabled && !produced.unverified && platform2.publishStatus;
+  if (settings.status.enabled && produced.unverified)
+    log2.warning(
+      "controlgate: no commit status from an unverified report (report-from): the scanning run sets its own"
+    );
   if (!comment && !status2) return reports2;
   if (platform2.cannotPublish) {
     log2.warning(`controlgate: ${platform2.cannotPublish}`);
@@ -55300,7 +55316,8 @@ async function publish(produced, platform2, settings, log2) {
       commentKey: settings.comment.key,
       ...links(context, platform2.blobBase),
       detailsHint: hint,
-      maxChars: platform2.limits.commentChars
+      maxChars: platform2.limits.commentChars,
+      ...unverified
     });
     await guarded("comment", platform2, log2, async () => {
       const outcome = await comment.call(platform2, commentMarker(settings.comment.key), body);
@@ -55318,7 +55335,13 @@ async function publish(produced, platform2, settings, log2) {
   }
   return reports2;
 }
-function decide(report2, settings, log2) {
+function decide(report2, settings, log2, unverified) {
+  if (unverified) {
+    log2.warning(
+      `controlgate: reported the pull request run's own result (decision: ${report2.decision}), unverified; this step decides nothing`
+    );
+    return 0;
+  }
   const message3 = report2.exitCode === 1 ? `controlgate: blocked — ${failedCriteria(report2).join(", ")} fail` : report2.exitCode === 2 ? "controlgate: a failed scanner left a blocking SOC 2 criterion not evaluated" : "controlgate: SOC 2 controls pass";
   if (report2.exitCode === 0) {
     if (settings.announceDecision) log2.info(message3);
@@ -55362,12 +55385,17 @@ async function readEvidenceResults(dir, context, platformFor, log2) {
       );
     }
   }
-  return { produced: { report: report2, evidencePath: dir, sarifPaths: {} }, context: { ...context, changeNumber } };
+  return {
+    produced: { report: report2, evidencePath: dir, sarifPaths: {}, unverified: UNVERIFIED },
+    context: { ...context, changeNumber }
+  };
 }
+var UNVERIFIED;
 var init_report_from = __esm({
   "src/gate/report-from.ts"() {
     "use strict";
     init_json_report_schema();
+    UNVERIFIED = "These results were read from an artifact that the pull request's own workflow run wrote, and nothing verified them: a pull request can write any result there. No commit status is set from them; the scanning run's own check is what counts.";
   }
 });
 
@@ -55431,7 +55459,7 @@ async function runGate(settings, deps) {
       log2
     );
     await publish(produced2, deps.platformFor(context2), settings, log2);
-    return decide(produced2.report, settings, log2);
+    return decide(produced2.report, settings, log2, produced2.unverified);
   }
   const outcome = await scanChange(settings, deps);
   const large = isLargeOutcome(outcome);

@@ -12,6 +12,11 @@ export interface Produced {
   evidencePath?: string;
   /** Scanner id → its own SARIF file. */
   sarifPaths: Readonly<Record<string, string>>;
+  /**
+   * Why these results are not verified: they were read from an artifact a pull request's own run
+   * wrote. Then no status is set and nothing says the change passed.
+   */
+  unverified?: string;
 }
 
 function failedCriteria(report: JsonReport): string[] {
@@ -64,15 +69,25 @@ export async function publish(
     'sarif-paths': JSON.stringify(produced.sarifPaths),
   });
   const hint = platform.evidenceHint(settings.evidence.name);
+  const unverified = produced.unverified ? { unverified: produced.unverified } : {};
   await platform.writeSummary?.(
-    renderJobSummary(report, { ...links(context, platform.blobBase), detailsHint: `${hint} of this run` }),
+    renderJobSummary(report, {
+      ...links(context, platform.blobBase),
+      detailsHint: `${hint} of this run`,
+      ...unverified,
+    }),
   );
   if (settings.annotations) platform.annotate?.(report);
   const reports = (await platform.writeReports?.(report, settings.reportsDir)) ?? [];
 
   const comment =
     settings.comment.mode === 'update' && context.changeNumber !== null && platform.upsertComment;
-  const status = settings.status.enabled && platform.publishStatus;
+  // A status is what branch protection trusts: never from results nobody verified.
+  const status = settings.status.enabled && !produced.unverified && platform.publishStatus;
+  if (settings.status.enabled && produced.unverified)
+    log.warning(
+      'controlgate: no commit status from an unverified report (report-from): the scanning run sets its own',
+    );
   if (!comment && !status) return reports;
   if (platform.cannotPublish) {
     log.warning(`controlgate: ${platform.cannotPublish}`);
@@ -84,6 +99,7 @@ export async function publish(
       ...links(context, platform.blobBase),
       detailsHint: hint,
       maxChars: platform.limits.commentChars,
+      ...unverified,
     });
     await guarded('comment', platform, log, async () => {
       const outcome = await comment.call(platform, commentMarker(settings.comment.key), body);
@@ -103,7 +119,14 @@ export async function publish(
  * The exit code, decided once: 2 when a failed scanner left a blocking criterion not evaluated, 1
  * when controls block, 0 when the change passes; report-only mode says so and passes the step.
  */
-export function decide(report: JsonReport, settings: GateSettings, log: Log): number {
+export function decide(report: JsonReport, settings: GateSettings, log: Log, unverified?: string): number {
+  if (unverified) {
+    // Nothing was decided here: the run that scanned decided, with its own exit code.
+    log.warning(
+      `controlgate: reported the pull request run's own result (decision: ${report.decision}), unverified; this step decides nothing`,
+    );
+    return 0;
+  }
   const message =
     report.exitCode === 1
       ? `controlgate: blocked — ${failedCriteria(report).join(', ')} fail`

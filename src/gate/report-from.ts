@@ -5,15 +5,20 @@ import type { Log, Platform } from '../platforms/types.ts';
 import { parseJsonReport } from '../report/json-report-schema.ts';
 import type { Produced } from './publish.ts';
 
+/** What the comment and summary say about results read from an artifact. */
+export const UNVERIFIED =
+  "These results were read from an artifact that the pull request's own workflow run wrote, and nothing verified them: a pull request can write any result there. No commit status is set from them; the scanning run's own check is what counts.";
+
 /** The parts of run.json the second half reads. */
 interface EvidenceFacts {
   changeNumber: number | null;
 }
 
 /**
- * Second half of the fork-safe pattern (a `workflow_run` job with write permission): the results
- * come from the first run's evidence. The PR number in it is untrusted, so it is only used when
- * that PR's head is the commit the triggering run scanned.
+ * Second half of the comment-only fork pattern (a `workflow_run` job with write permission): the
+ * results come from the first run's evidence, which the pull request could have written, so they
+ * are posted as unverified and never set a status. The PR number in it is untrusted too: it is only
+ * used when that PR's head is the commit the triggering run scanned.
  */
 export async function readEvidenceResults(
   dir: string,
@@ -47,5 +52,8 @@ export async function readEvidenceResults(
       );
     }
   }
-  return { produced: { report, evidencePath: dir, sarifPaths: {} }, context: { ...context, changeNumber } };
+  return {
+    produced: { report, evidencePath: dir, sarifPaths: {}, unverified: UNVERIFIED },
+    context: { ...context, changeNumber },
+  };
 }

@@ -111,7 +111,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
       log,
     );
     await publish(produced, deps.platformFor(context), settings, log);
-    return decide(produced.report, settings, log);
+    return decide(produced.report, settings, log, produced.unverified);
   }
 
   const outcome = await scanChange(settings, deps);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   type ActionEnvOptions,
@@ -379,7 +379,12 @@ describe('GitHub Action: forks and API failures', () => {
     const comments = h.gh.comments(PR_NUMBER);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body.startsWith(marker('default'))).toBe(true);
-    expect(statusBody(statusPosts(h.gh.writes())[0])).toMatchObject({ state: 'failure', context: CONTEXT });
+    // The artifact is the pull request's own word: reported as such, and never a status.
+    expect(comments[0]?.body).toContain('⚠️ Unverified report (the run says: blocked)');
+    expect(statusPosts(h.gh.writes())).toEqual([]);
+    expect(workflowCommands(post, 'warning').join('\n')).toMatch(
+      /no commit status from an unverified report/,
+    );
 
     // A forged PR number (its head is another commit) gets no comment.
     h.gh.pullHeads.set(PR_NUMBER, 'f'.repeat(40));
@@ -392,6 +397,50 @@ describe('GitHub Action: forks and API failures', () => {
     expectExit(forged, 0);
     expect(workflowCommands(forged, 'warning').join('\n')).toMatch(/not the scanned commit/);
     expect(h.gh.writes().length).toBe(before);
+  });
+
+  it('a forged artifact that says "pass" gets no success status and no "Passed" comment', async () => {
+    const h = await harness();
+    const scan = await h.run({
+      event: pullRequestEvent({ fork: true }),
+      inputs: { comment: 'off', status: 'false' },
+    });
+    expectExit(scan, 1);
+    const evidence = h.outputs()['evidence-path'] ?? '';
+    // The fork's workflow can upload anything: here, its report claims the change passed.
+    const report = JSON.parse(readFileSync(`${evidence}/controlgate.json`, 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const controls = (report.controls as { verdict: string }[]).map((c) => ({
+      ...c,
+      verdict: 'pass',
+      blocking: false,
+    }));
+    writeFileSync(
+      `${evidence}/controlgate.json`,
+      JSON.stringify({ ...report, decision: 'pass', exitCode: 0, controls }),
+    );
+    h.gh.pullHeads.set(PR_NUMBER, HEAD_SHA);
+    const post = await h.run({
+      eventName: 'workflow_run',
+      event: {
+        workflow_run: {
+          head_sha: HEAD_SHA,
+          head_repository: { full_name: 'mallory/shop' },
+          pull_requests: [],
+        },
+        repository: { full_name: 'octo/shop', html_url: 'https://github.com/octo/shop' },
+      },
+      inputs: { 'report-from': evidence },
+    });
+    expectExit(post, 0);
+    expect(statusPosts(h.gh.writes())).toEqual([]);
+    const body = h.gh.comments(PR_NUMBER)[0]?.body ?? '';
+    expect(body).toContain('Unverified report');
+    expect(body).not.toMatch(/Passed/);
+    expect(h.summary()).not.toMatch(/Passed/);
+    expect(`${post.stdout}${post.stderr}`).not.toMatch(/controls pass/);
   });
 
   it('a 403 on creating the comment is a warning: a passing gate still exits 0', async () => {

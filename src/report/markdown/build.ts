@@ -43,6 +43,7 @@ export function makeContext(options: RenderOptions, elsewhere: (ctx: Context) =>
     ...(options.detailsHint && flatten(options.detailsHint)
       ? { detailsHint: trustedInline(options.detailsHint) }
       : {}),
+    ...(options.unverified ? { unverified: trustedInline(options.unverified) } : {}),
     elsewhere: '',
   };
   return { ...ctx, elsewhere: elsewhere(ctx) };
@@ -78,7 +79,7 @@ function render(
           existingSection(report, index, ctx, shape.sideRows),
           fixedSection(report, ctx, shape.sideRows),
         ].filter((s): s is string => s !== undefined);
-  const parts = [...(marker ? [marker] : []), ...headline(report, shape)];
+  const parts = [...(marker ? [marker] : []), ...headline(report, shape, ctx)];
   if (shortened) parts.push('', shortenedNote(shape, shown, total, ctx, hasSideLists(report)));
   if (shape.rows > 0) for (const b of blocks) parts.push('', b.text);
   else if (shape.list && blocks.length > 0) parts.push('', blocks.map((b) => b.text).join('\n'));
@@ -116,7 +117,7 @@ export function buildBody(
   }
   // Nothing fits (a tiny limit or a huge details hint): the decision and the note, then whole lines.
   const last = SHAPES[SHAPES.length - 1] as Shape;
-  const [title = ''] = headline(report, last);
+  const [title = ''] = headline(report, last, ctx);
   const total = flagged(report).reduce((n, c) => n + findingsOf(c, index).length, 0);
   const note = shortenedNote(last, 0, total, ctx);
   return firstLines([...(marker ? [marker] : []), title, '', note].join('\n'), limit, measure);

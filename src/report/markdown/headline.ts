@@ -5,7 +5,16 @@ import { escapeMarkdown } from './escape.ts';
 import type { Context, Control, Shape } from './model.ts';
 import { plural } from './model.ts';
 
-function title(report: JsonReport): string {
+function title(report: JsonReport, ctx?: Context): string {
+  if (ctx?.unverified) {
+    const says =
+      report.exitCode === 2
+        ? 'could not evaluate'
+        : report.decision === 'block'
+          ? 'blocked'
+          : 'no blocking criterion failed';
+    return `### controlgate: ⚠️ Unverified report (the run says: ${says})\n\n> ${ctx.unverified}`;
+  }
   if (report.exitCode === 2) return '### controlgate: ❌ Blocked: could not evaluate';
   return report.decision === 'block' ? '### controlgate: ❌ Blocked' : '### controlgate: ✅ Passed';
 }
@@ -22,7 +31,7 @@ function named(controls: Control[], shape: Shape, extra: (c: Control) => string 
  * The decision, what the change was compared with (when it was), one line naming what fails or could
  * not be evaluated, then the verdict counts.
  */
-export function headline(report: JsonReport, shape: Shape): string[] {
+export function headline(report: JsonReport, shape: Shape, ctx?: Context): string[] {
   const failing = report.controls.filter((c) => c.verdict === 'fail');
   const warning = report.controls.filter((c) => c.verdict === 'warn');
   const unevaluated = report.controls.filter((c) => c.verdict === 'not-evaluated' && c.blocking);
@@ -43,7 +52,7 @@ export function headline(report: JsonReport, shape: Shape): string[] {
     `${v['not-covered']} not covered · ${v['out-of-scope']} out of scope. ` +
     `${plural(s.findings, 'finding')} (${s.suppressed} suppressed).`;
   const comparison = report.baseline ? ['', ...comparisonLines(report.baseline)] : [];
-  return [title(report), ...policyLines(report), ...comparison, '', parts.join(' '), '', counts];
+  return [title(report, ctx), ...policyLines(report), ...comparison, '', parts.join(' '), '', counts];
 }
 
 /** The gate's own rules, first: whose policy judged the change, and what the change proposes. */

@@ -16,6 +16,11 @@ export interface CommentOptions {
   runUrl?: string;
   /** Hard limit on the body length in characters; GitHub's is 65,536. */
   maxChars?: number;
+  /**
+   * Why these results are not verified (they come from an artifact the pull request's own run
+   * wrote): the title then never says the change passed. Trusted text.
+   */
+  unverified?: string;
 }
 
 /** How much of the report one rendering shows; the builder tries shapes from the most to the least. */
@@ -44,6 +49,8 @@ export interface Context {
   detailsHint?: string;
   /** Markdown naming where the rest is when this body was shortened. */
   elsewhere: string;
+  /** Why the results are not verified; set, the title reports instead of deciding. */
+  unverified?: string;
 }
 
 /** Failing criteria, then warning ones, in catalog order: the ones that get a table. */

@@ -144,6 +144,30 @@ describe('publish', () => {
   });
 });
 
+describe('an unverified report (report-from)', () => {
+  it('is commented as unverified, never sets a status, and decides nothing', async () => {
+    const bodies: string[] = [];
+    const { platform, calls } = fakePlatform(PR, {
+      async upsertComment(_marker: string, body: string) {
+        bodies.push(body);
+        return 'created' as const;
+      },
+    });
+    const log = recordingLog();
+    const produced = {
+      report: passingReport(),
+      sarifPaths: {},
+      unverified: 'Read from the PR’s own artifact.',
+    };
+    await publish(produced, platform, actionSettings, log);
+    expect(calls.some((c) => c.startsWith('status'))).toBe(false);
+    expect(bodies[0]).toContain('⚠️ Unverified report (the run says: no blocking criterion failed)');
+    expect(bodies[0]).not.toContain('Passed');
+    expect(decide(produced.report, actionSettings, log, produced.unverified)).toBe(0);
+    expect(log.lines.join('\n')).not.toMatch(/controls pass/);
+  });
+});
+
 describe('decide', () => {
   it('the report’s exit code, announced when the settings ask', () => {
     const log = recordingLog();
