@@ -45,6 +45,8 @@ export const kics = {
         id: 'kics',
         binary: 'kics',
         installedAt: (dir) => kicsPaths(dir).binary,
+        // The binary and its assets: a changed or removed query is as much a changed KICS as a new binary.
+        recordedIn: (dir) => kicsPaths(dir).dir,
         versionArgs: ['version'],
         // KICS reads assets/ (queries, libraries, cwe_csv) relative to its working directory.
         runInOwnDir: true,
