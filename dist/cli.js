@@ -75,7 +75,7 @@ function failureText(error62) {
   const detail2 = error62 instanceof Error ? error62.stack ?? error62.message : errorMessage(error62);
   return `internal error: ${detail2}`;
 }
-var ConfigError, SarifError, ReportError, UsageError, UnknownScannerError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
+var ConfigError, SarifError, ReportError, UsageError, UnknownScannerError, ToolMissingError, ToolChangedError, MAX_QUOTED_CHARS, PLAIN_KEY;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
@@ -129,13 +129,131 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
     ToolMissingError = class extends Error {
       name = "ToolMissingError";
     };
+    ToolChangedError = class extends Error {
+      name = "ToolChangedError";
+    };
     MAX_QUOTED_CHARS = 80;
     PLAIN_KEY = /^[\w$@/+.%-]{1,64}$/;
   }
 });
 
+// src/tools/install-record.ts
+import { createHash } from "node:crypto";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { readdir, readFile, readlink } from "node:fs/promises";
+import path from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
+async function yieldNow() {
+  if (performance.now() - sliceStarted < SLICE_MS) return;
+  await nextTurn();
+  sliceStarted = performance.now();
+}
+async function sha256File(file2) {
+  const hash3 = createHash("sha256");
+  const fd2 = openSync(file2, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, fstatSync(fd2).size)));
+    for (; ; ) {
+      const read = readSync(fd2, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      hash3.update(buffer.subarray(0, read));
+      await yieldNow();
+    }
+  } finally {
+    closeSync(fd2);
+  }
+  return hash3.digest("hex");
+}
+async function listTree(dir) {
+  const found = /* @__PURE__ */ new Map();
+  async function walk2(rel) {
+    const entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+    entries.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
+    for (const entry of entries) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (child === RECORD_FILE) continue;
+      if (entry.isDirectory()) await walk2(child);
+      else found.set(child, { kind: entry.isFile() ? "file" : entry.isSymbolicLink() ? "link" : "other" });
+    }
+  }
+  await walk2("");
+  return found;
+}
+async function recordTree(dir) {
+  const tree = { files: {}, links: {} };
+  for (const [rel, entry] of await listTree(dir)) {
+    const full = path.join(dir, rel);
+    if (entry.kind === "file") tree.files[rel] = await sha256File(full);
+    else if (entry.kind === "link") tree.links[rel] = await readlink(full);
+    else throw new Error(`${full} is neither a file, a folder nor a symbolic link; an install holds none`);
+  }
+  return tree;
+}
+async function readInstallRecord(dir) {
+  const file2 = path.join(dir, RECORD_FILE);
+  let record2;
+  try {
+    record2 = JSON.parse(await readFile(file2, "utf8"));
+  } catch {
+    return `${dir} has no readable install record (${RECORD_FILE})`;
+  }
+  if (record2?.format !== RECORD_FORMAT || typeof record2.pins !== "string" || typeof record2.files !== "object" || record2.files === null || typeof record2.links !== "object" || record2.links === null) {
+    return `${file2} does not list every installed file (it was written by an older controlgate)`;
+  }
+  return record2;
+}
+async function treeProblem(dir, recorded) {
+  let present;
+  try {
+    present = await listTree(dir);
+  } catch (error62) {
+    return `${dir} cannot be read (${error62.code ?? String(error62)})`;
+  }
+  const at = (rel) => path.join(dir, ...rel.split("/"));
+  for (const rel of [...Object.keys(recorded.files), ...Object.keys(recorded.links)]) {
+    if (!present.has(rel)) return `${at(rel)} is missing (it was installed)`;
+  }
+  for (const [rel, entry] of present) {
+    const wasFile = Object.hasOwn(recorded.files, rel);
+    const wasLink = Object.hasOwn(recorded.links, rel);
+    if (!wasFile && !wasLink) return `${at(rel)} was added after the install`;
+    if (wasFile && entry.kind !== "file")
+      return `${at(rel)} is no longer a regular file (it was installed as one)`;
+    if (wasLink && entry.kind !== "link")
+      return `${at(rel)} is no longer a symbolic link (it was installed as one)`;
+  }
+  for (const [rel, target] of Object.entries(recorded.links)) {
+    const now = await readlink(at(rel)).catch(() => void 0);
+    if (now !== target)
+      return `${at(rel)} points to ${now ?? "nothing readable"}, but was installed pointing to ${target}`;
+  }
+  for (const [rel, expected] of Object.entries(recorded.files)) {
+    const actual = await sha256File(at(rel)).catch(
+      (error62) => `unreadable (${error62.code})`
+    );
+    if (actual !== expected)
+      return `${at(rel)} changed since it was installed (sha256 ${actual}, recorded ${expected})`;
+  }
+  return void 0;
+}
+async function installRecordProblem(dir) {
+  const record2 = await readInstallRecord(dir);
+  return typeof record2 === "string" ? record2 : treeProblem(dir, record2);
+}
+var RECORD_FILE, RECORD_FORMAT, CHUNK, SLICE_MS, sliceStarted;
+var init_install_record = __esm({
+  "src/tools/install-record.ts"() {
+    "use strict";
+    RECORD_FILE = "controlgate-install.json";
+    RECORD_FORMAT = 2;
+    CHUNK = 1 << 20;
+    SLICE_MS = 20;
+    sliceStarted = performance.now();
+  }
+});
+
 // src/tools/offline-env.ts
-var OFFLINE_ENV;
+var OFFLINE_ENV, PYTHON_NO_WRITE_ENV;
 var init_offline_env = __esm({
   "src/tools/offline-env.ts"() {
     "use strict";
@@ -145,12 +263,13 @@ var init_offline_env = __esm({
       // Checkov, Trivy and friends honour these when users plug them in as custom scanners.
       DO_NOT_TRACK: "1"
     };
+    PYTHON_NO_WRITE_ENV = { PYTHONDONTWRITEBYTECODE: "1" };
   }
 });
 
-// node_modules/semver/internal/constants.js
+// ../main/node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports, module) {
+  "../main/node_modules/semver/internal/constants.js"(exports, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
@@ -208,9 +327,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/semver/internal/debug.js
+// ../main/node_modules/semver/internal/debug.js
 var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports, module) {
+  "../main/node_modules/semver/internal/debug.js"(exports, module) {
     "use strict";
     var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
@@ -218,9 +337,9 @@ var require_debug = __commonJS({
   }
 });
 
-// node_modules/semver/internal/re.js
+// ../main/node_modules/semver/internal/re.js
 var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports, module) {
+  "../main/node_modules/semver/internal/re.js"(exports, module) {
     "use strict";
     var {
       MAX_SAFE_COMPONENT_LENGTH,
@@ -306,9 +425,9 @@ var require_re = __commonJS({
   }
 });
 
-// node_modules/semver/internal/parse-options.js
+// ../main/node_modules/semver/internal/parse-options.js
 var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports, module) {
+  "../main/node_modules/semver/internal/parse-options.js"(exports, module) {
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
@@ -325,9 +444,9 @@ var require_parse_options = __commonJS({
   }
 });
 
-// node_modules/semver/internal/identifiers.js
+// ../main/node_modules/semver/internal/identifiers.js
 var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports, module) {
+  "../main/node_modules/semver/internal/identifiers.js"(exports, module) {
     "use strict";
     var numeric = /^[0-9]+$/;
     var compareIdentifiers = (a2, b) => {
@@ -350,9 +469,9 @@ var require_identifiers = __commonJS({
   }
 });
 
-// node_modules/semver/classes/semver.js
+// ../main/node_modules/semver/classes/semver.js
 var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports, module) {
+  "../main/node_modules/semver/classes/semver.js"(exports, module) {
     "use strict";
     var debug = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
@@ -642,9 +761,9 @@ var require_semver = __commonJS({
   }
 });
 
-// node_modules/semver/functions/parse.js
+// ../main/node_modules/semver/functions/parse.js
 var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports, module) {
+  "../main/node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse5 = (version2, options, throwErrors = false) => {
@@ -664,9 +783,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/semver/functions/valid.js
+// ../main/node_modules/semver/functions/valid.js
 var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports, module) {
+  "../main/node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
     var valid = (version2, options) => {
@@ -677,9 +796,9 @@ var require_valid = __commonJS({
   }
 });
 
-// node_modules/semver/functions/clean.js
+// ../main/node_modules/semver/functions/clean.js
 var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports, module) {
+  "../main/node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
     var clean2 = (version2, options) => {
@@ -690,9 +809,9 @@ var require_clean = __commonJS({
   }
 });
 
-// node_modules/semver/functions/inc.js
+// ../main/node_modules/semver/functions/inc.js
 var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports, module) {
+  "../main/node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var inc = (version2, release, options, identifier2, identifierBase) => {
@@ -714,9 +833,9 @@ var require_inc = __commonJS({
   }
 });
 
-// node_modules/semver/functions/diff.js
+// ../main/node_modules/semver/functions/diff.js
 var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports, module) {
+  "../main/node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
     var diff = (version1, version2) => {
@@ -758,9 +877,9 @@ var require_diff = __commonJS({
   }
 });
 
-// node_modules/semver/functions/major.js
+// ../main/node_modules/semver/functions/major.js
 var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports, module) {
+  "../main/node_modules/semver/functions/major.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var major2 = (a2, loose) => new SemVer(a2, loose).major;
@@ -768,9 +887,9 @@ var require_major = __commonJS({
   }
 });
 
-// node_modules/semver/functions/minor.js
+// ../main/node_modules/semver/functions/minor.js
 var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports, module) {
+  "../main/node_modules/semver/functions/minor.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var minor = (a2, loose) => new SemVer(a2, loose).minor;
@@ -778,9 +897,9 @@ var require_minor = __commonJS({
   }
 });
 
-// node_modules/semver/functions/patch.js
+// ../main/node_modules/semver/functions/patch.js
 var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports, module) {
+  "../main/node_modules/semver/functions/patch.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var patch2 = (a2, loose) => new SemVer(a2, loose).patch;
@@ -788,9 +907,9 @@ var require_patch = __commonJS({
   }
 });
 
-// node_modules/semver/functions/prerelease.js
+// ../main/node_modules/semver/functions/prerelease.js
 var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports, module) {
+  "../main/node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
     var prerelease = (version2, options) => {
@@ -801,9 +920,9 @@ var require_prerelease = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare.js
+// ../main/node_modules/semver/functions/compare.js
 var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports, module) {
+  "../main/node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compare = (a2, b, loose) => new SemVer(a2, loose).compare(new SemVer(b, loose));
@@ -811,9 +930,9 @@ var require_compare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rcompare.js
+// ../main/node_modules/semver/functions/rcompare.js
 var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports, module) {
+  "../main/node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var rcompare = (a2, b, loose) => compare(b, a2, loose);
@@ -821,9 +940,9 @@ var require_rcompare = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-loose.js
+// ../main/node_modules/semver/functions/compare-loose.js
 var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+  "../main/node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var compareLoose = (a2, b) => compare(a2, b, true);
@@ -831,9 +950,9 @@ var require_compare_loose = __commonJS({
   }
 });
 
-// node_modules/semver/functions/compare-build.js
+// ../main/node_modules/semver/functions/compare-build.js
 var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports, module) {
+  "../main/node_modules/semver/functions/compare-build.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var compareBuild = (a2, b, loose) => {
@@ -845,9 +964,9 @@ var require_compare_build = __commonJS({
   }
 });
 
-// node_modules/semver/functions/sort.js
+// ../main/node_modules/semver/functions/sort.js
 var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports, module) {
+  "../main/node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var sort = (list, loose) => list.sort((a2, b) => compareBuild(a2, b, loose));
@@ -855,9 +974,9 @@ var require_sort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/rsort.js
+// ../main/node_modules/semver/functions/rsort.js
 var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports, module) {
+  "../main/node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
     var rsort = (list, loose) => list.sort((a2, b) => compareBuild(b, a2, loose));
@@ -865,9 +984,9 @@ var require_rsort = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gt.js
+// ../main/node_modules/semver/functions/gt.js
 var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports, module) {
+  "../main/node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var gt = (a2, b, loose) => compare(a2, b, loose) > 0;
@@ -875,9 +994,9 @@ var require_gt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lt.js
+// ../main/node_modules/semver/functions/lt.js
 var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports, module) {
+  "../main/node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var lt = (a2, b, loose) => compare(a2, b, loose) < 0;
@@ -885,9 +1004,9 @@ var require_lt = __commonJS({
   }
 });
 
-// node_modules/semver/functions/eq.js
+// ../main/node_modules/semver/functions/eq.js
 var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports, module) {
+  "../main/node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var eq = (a2, b, loose) => compare(a2, b, loose) === 0;
@@ -895,9 +1014,9 @@ var require_eq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/neq.js
+// ../main/node_modules/semver/functions/neq.js
 var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports, module) {
+  "../main/node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var neq = (a2, b, loose) => compare(a2, b, loose) !== 0;
@@ -905,9 +1024,9 @@ var require_neq = __commonJS({
   }
 });
 
-// node_modules/semver/functions/gte.js
+// ../main/node_modules/semver/functions/gte.js
 var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports, module) {
+  "../main/node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var gte = (a2, b, loose) => compare(a2, b, loose) >= 0;
@@ -915,9 +1034,9 @@ var require_gte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/lte.js
+// ../main/node_modules/semver/functions/lte.js
 var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports, module) {
+  "../main/node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
     var lte = (a2, b, loose) => compare(a2, b, loose) <= 0;
@@ -925,9 +1044,9 @@ var require_lte = __commonJS({
   }
 });
 
-// node_modules/semver/functions/cmp.js
+// ../main/node_modules/semver/functions/cmp.js
 var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports, module) {
+  "../main/node_modules/semver/functions/cmp.js"(exports, module) {
     "use strict";
     var eq = require_eq();
     var neq = require_neq();
@@ -975,9 +1094,9 @@ var require_cmp = __commonJS({
   }
 });
 
-// node_modules/semver/functions/coerce.js
+// ../main/node_modules/semver/functions/coerce.js
 var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports, module) {
+  "../main/node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var parse5 = require_parse();
@@ -1021,15 +1140,15 @@ var require_coerce = __commonJS({
   }
 });
 
-// node_modules/semver/functions/truncate.js
+// ../main/node_modules/semver/functions/truncate.js
 var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports, module) {
+  "../main/node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
-    var constants6 = require_constants();
+    var constants7 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants6.RELEASE_TYPES.includes(truncation)) {
+      if (!constants7.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -1062,9 +1181,9 @@ var require_truncate = __commonJS({
   }
 });
 
-// node_modules/semver/internal/lrucache.js
+// ../main/node_modules/semver/internal/lrucache.js
 var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports, module) {
+  "../main/node_modules/semver/internal/lrucache.js"(exports, module) {
     "use strict";
     var LRUCache = class {
       constructor() {
@@ -1100,9 +1219,9 @@ var require_lrucache = __commonJS({
   }
 });
 
-// node_modules/semver/internal/trim-comparator-whitespace.js
+// ../main/node_modules/semver/internal/trim-comparator-whitespace.js
 var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+  "../main/node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
     "use strict";
     var {
       MAX_LENGTH,
@@ -1291,9 +1410,9 @@ var require_trim_comparator_whitespace = __commonJS({
   }
 });
 
-// node_modules/semver/classes/range.js
+// ../main/node_modules/semver/classes/range.js
 var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports, module) {
+  "../main/node_modules/semver/classes/range.js"(exports, module) {
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
@@ -1676,9 +1795,9 @@ var require_range = __commonJS({
   }
 });
 
-// node_modules/semver/classes/comparator.js
+// ../main/node_modules/semver/classes/comparator.js
 var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports, module) {
+  "../main/node_modules/semver/classes/comparator.js"(exports, module) {
     "use strict";
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
@@ -1789,9 +1908,9 @@ var require_comparator = __commonJS({
   }
 });
 
-// node_modules/semver/functions/satisfies.js
+// ../main/node_modules/semver/functions/satisfies.js
 var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports, module) {
+  "../main/node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var satisfies = (version2, range, options) => {
@@ -1806,9 +1925,9 @@ var require_satisfies = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/to-comparators.js
+// ../main/node_modules/semver/ranges/to-comparators.js
 var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+  "../main/node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c3) => c3.value).join(" ").trim().split(" "));
@@ -1816,9 +1935,9 @@ var require_to_comparators = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/max-satisfying.js
+// ../main/node_modules/semver/ranges/max-satisfying.js
 var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+  "../main/node_modules/semver/ranges/max-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -1845,9 +1964,9 @@ var require_max_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-satisfying.js
+// ../main/node_modules/semver/ranges/min-satisfying.js
 var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+  "../main/node_modules/semver/ranges/min-satisfying.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -1874,9 +1993,9 @@ var require_min_satisfying = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/min-version.js
+// ../main/node_modules/semver/ranges/min-version.js
 var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports, module) {
+  "../main/node_modules/semver/ranges/min-version.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
@@ -1933,9 +2052,9 @@ var require_min_version = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/valid.js
+// ../main/node_modules/semver/ranges/valid.js
 var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports, module) {
+  "../main/node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var validRange = (range, options) => {
@@ -1949,9 +2068,9 @@ var require_valid2 = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/outside.js
+// ../main/node_modules/semver/ranges/outside.js
 var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports, module) {
+  "../main/node_modules/semver/ranges/outside.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
@@ -2018,9 +2137,9 @@ var require_outside = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/gtr.js
+// ../main/node_modules/semver/ranges/gtr.js
 var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports, module) {
+  "../main/node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var gtr = (version2, range, options) => outside(version2, range, ">", options);
@@ -2028,9 +2147,9 @@ var require_gtr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/ltr.js
+// ../main/node_modules/semver/ranges/ltr.js
 var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports, module) {
+  "../main/node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
     var ltr = (version2, range, options) => outside(version2, range, "<", options);
@@ -2038,9 +2157,9 @@ var require_ltr = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/intersects.js
+// ../main/node_modules/semver/ranges/intersects.js
 var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports, module) {
+  "../main/node_modules/semver/ranges/intersects.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var intersects = (r1, r2, options) => {
@@ -2052,9 +2171,9 @@ var require_intersects = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/simplify.js
+// ../main/node_modules/semver/ranges/simplify.js
 var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports, module) {
+  "../main/node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
@@ -2102,9 +2221,9 @@ var require_simplify = __commonJS({
   }
 });
 
-// node_modules/semver/ranges/subset.js
+// ../main/node_modules/semver/ranges/subset.js
 var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports, module) {
+  "../main/node_modules/semver/ranges/subset.js"(exports, module) {
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
@@ -2264,12 +2383,12 @@ var require_subset = __commonJS({
   }
 });
 
-// node_modules/semver/index.js
+// ../main/node_modules/semver/index.js
 var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports, module) {
+  "../main/node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants6 = require_constants();
+    var constants7 = require_constants();
     var SemVer = require_semver();
     var identifiers2 = require_identifiers();
     var parse5 = require_parse();
@@ -2353,8 +2472,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants6.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants7.RELEASE_TYPES,
       compareIdentifiers: identifiers2.compareIdentifiers,
       rcompareIdentifiers: identifiers2.rcompareIdentifiers
     };
@@ -2514,21 +2633,21 @@ var init_versions2 = __esm({
 });
 
 // src/tools/which.ts
-import { accessSync, constants, statSync } from "node:fs";
-import path from "node:path";
+import { accessSync, constants as constants2, statSync } from "node:fs";
+import path2 from "node:path";
 function isExecutable(file2) {
   try {
     if (!statSync(file2).isFile()) return false;
-    accessSync(file2, constants.X_OK);
+    accessSync(file2, constants2.X_OK);
     return true;
   } catch {
     return false;
   }
 }
 function findOnPath(name, env = process.env) {
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+  for (const dir of (env.PATH ?? "").split(path2.delimiter)) {
     if (!dir) continue;
-    const candidate = path.join(dir, name);
+    const candidate = path2.join(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return void 0;
@@ -2541,7 +2660,7 @@ var init_which = __esm({
 
 // src/tools/locate.ts
 import { realpathSync, statSync as statSync2 } from "node:fs";
-import path2 from "node:path";
+import path3 from "node:path";
 async function locateTool(spec, context) {
   const override = context.env[`CONTROLGATE_${spec.id.toUpperCase()}_BIN`];
   const installed = spec.installedAt(context.toolsDir);
@@ -2562,9 +2681,30 @@ async function locateTool(spec, context) {
       `${spec.binary} not found (looked in ${override ? `CONTROLGATE_${spec.id.toUpperCase()}_BIN=${override}, ` : ""}${installed} and PATH); run \`npm run scanners:install\``
     );
   }
-  const cwd = spec.runInOwnDir ? path2.dirname(realpathSync(command)) : void 0;
+  if (source === "tools-dir") {
+    const problem = await recordProblem(spec.recordedIn(context.toolsDir), context.exec);
+    if (problem !== void 0) {
+      throw new ToolChangedError(
+        `${spec.id} in the tools folder is not what was installed, so it is not run: ${problem}; run \`controlgate scanners install ${spec.id}\` to reinstall it`
+      );
+    }
+  }
+  const cwd = spec.runInOwnDir ? path3.dirname(realpathSync(command)) : void 0;
   const version2 = await versionOf(command, spec.versionArgs, cwd, context.exec);
   return { command, version: version2, cwd, source };
+}
+function recordProblem(dir, exec) {
+  let known = records.get(exec);
+  if (!known) {
+    known = /* @__PURE__ */ new Map();
+    records.set(exec, known);
+  }
+  let checking = known.get(dir);
+  if (!checking) {
+    checking = installRecordProblem(dir);
+    known.set(dir, checking);
+  }
+  return checking;
 }
 function versionOf(command, args, cwd, exec) {
   let known = versions.get(exec);
@@ -2576,7 +2716,13 @@ function versionOf(command, args, cwd, exec) {
   const cached2 = known.get(key);
   if (cached2) return cached2;
   const asking = (async () => {
-    const result2 = await exec({ file: command, args, cwd, env: { ...OFFLINE_ENV }, timeoutMs: 6e4 });
+    const result2 = await exec({
+      file: command,
+      args,
+      cwd,
+      env: { ...OFFLINE_ENV, ...PYTHON_NO_WRITE_ENV },
+      timeoutMs: 6e4
+    });
     const version2 = parseVersion(`${result2.stdout}
 ${result2.stderrTail}`);
     if (result2.startError || result2.exitCode !== 0 || !version2) {
@@ -2590,27 +2736,29 @@ ${result2.stderrTail}`);
   asking.catch(() => known.delete(key));
   return asking;
 }
-var versions;
+var records, versions;
 var init_locate = __esm({
   "src/tools/locate.ts"() {
     "use strict";
     init_errors();
+    init_install_record();
     init_offline_env();
     init_versions2();
     init_which();
+    records = /* @__PURE__ */ new WeakMap();
     versions = /* @__PURE__ */ new WeakMap();
   }
 });
 
 // scanners/file-kinds.ts
-import path3 from "node:path";
+import path4 from "node:path";
 function isTextCandidate(file2) {
-  const base = path3.basename(file2).toLowerCase();
+  const base = path4.basename(file2).toLowerCase();
   if (base.endsWith("-lock.json") || base === "package-lock.json" || base.endsWith(".min.js")) return false;
-  return !NEVER_TEXT.has(path3.extname(base));
+  return !NEVER_TEXT.has(path4.extname(base));
 }
 function hasExtension(file2, extensions) {
-  return extensions.has(path3.extname(file2).toLowerCase());
+  return extensions.has(path4.extname(file2).toLowerCase());
 }
 var NEVER_TEXT;
 var init_file_kinds = __esm({
@@ -2663,41 +2811,32 @@ var init_file_kinds = __esm({
 });
 
 // src/install/install-stamp.ts
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import path4 from "node:path";
-async function sha256File(file2) {
-  const hash3 = createHash("sha256");
-  for await (const chunk of createReadStream(file2, { highWaterMark: 1 << 20 })) hash3.update(chunk);
-  return hash3.digest("hex");
-}
-async function writeStamp(dir, pins, files) {
-  const stamp = { pins, files: {} };
-  for (const file2 of files) stamp.files[file2] = await sha256File(path4.join(dir, file2));
-  await writeFile(path4.join(dir, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}
+import { rename, rm, writeFile } from "node:fs/promises";
+import path5 from "node:path";
+async function writeStamp(dir, pins) {
+  const stamp = { format: RECORD_FORMAT, pins, ...await recordTree(dir) };
+  const file2 = path5.join(dir, STAMP_FILE);
+  const partial2 = `${file2}.${process.pid}.partial`;
+  try {
+    await writeFile(partial2, `${JSON.stringify(stamp, null, 2)}
 `);
+    await rename(partial2, file2);
+  } finally {
+    await rm(partial2, { force: true });
+  }
 }
 async function stampProblem(dir, pins) {
-  let stamp;
-  try {
-    stamp = JSON.parse(await readFile(path4.join(dir, STAMP_FILE), "utf8"));
-  } catch {
-    return `it has no readable ${STAMP_FILE}`;
-  }
+  const stamp = await readInstallRecord(dir);
+  if (typeof stamp === "string") return stamp;
   if (stamp.pins !== pins) return "it was made from other pins";
-  for (const [file2, expected] of Object.entries(stamp.files ?? {})) {
-    const actual = await sha256File(path4.join(dir, file2)).catch(() => "missing");
-    if (actual !== expected)
-      return `${file2} changed since it was installed (sha256 ${actual}, recorded ${expected})`;
-  }
-  return void 0;
+  return treeProblem(dir, stamp);
 }
 var STAMP_FILE;
 var init_install_stamp = __esm({
   "src/install/install-stamp.ts"() {
     "use strict";
-    STAMP_FILE = "controlgate-install.json";
+    init_install_record();
+    STAMP_FILE = RECORD_FILE;
   }
 });
 
@@ -2764,13 +2903,13 @@ var init_pip_locked = __esm({
 
 // src/paths.ts
 import { existsSync, readFileSync } from "node:fs";
-import path5 from "node:path";
+import path6 from "node:path";
 import { fileURLToPath } from "node:url";
 function packageRoot() {
   if (cachedRoot) return cachedRoot;
-  let dir = path5.dirname(fileURLToPath(import.meta.url));
+  let dir = path6.dirname(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const manifest = path5.join(dir, "package.json");
+    const manifest = path6.join(dir, "package.json");
     if (existsSync(manifest)) {
       const parsed = JSON.parse(readFileSync(manifest, "utf8"));
       if (parsed.name === "controlgate") {
@@ -2778,22 +2917,22 @@ function packageRoot() {
         return dir;
       }
     }
-    const parent = path5.dirname(dir);
+    const parent = path6.dirname(dir);
     if (parent === dir) throw new Error("controlgate: cannot find the package root (package.json)");
     dir = parent;
   }
 }
 function toolsDir(env = process.env) {
   const fromEnv = env.CONTROLGATE_TOOLS_DIR;
-  return fromEnv ? path5.resolve(fromEnv) : path5.join(packageRoot(), ".tools");
+  return fromEnv ? path6.resolve(fromEnv) : path6.join(packageRoot(), ".tools");
 }
 function toPosix(p) {
-  return p.split(path5.sep).join("/");
+  return p.split(path6.sep).join("/");
 }
 function containedRelative(root, candidate) {
-  const absolute = path5.resolve(root, candidate);
-  const rel = path5.relative(root, absolute);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${path5.sep}`) || path5.isAbsolute(rel)) return void 0;
+  const absolute = path6.resolve(root, candidate);
+  const rel = path6.relative(root, absolute);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path6.sep}`) || path6.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 var cachedRoot;
@@ -2806,9 +2945,9 @@ var init_paths = __esm({
 // src/install/python-lock.ts
 import { createHash as createHash2 } from "node:crypto";
 import { readFile as readFile2 } from "node:fs/promises";
-import path6 from "node:path";
+import path7 from "node:path";
 function lockPath(id) {
-  return path6.join(packageRoot(), PYTHON_LOCKS[id]);
+  return path7.join(packageRoot(), PYTHON_LOCKS[id]);
 }
 function canonicalName(name) {
   return name.replace(/[-_.]+/g, "-").toLowerCase();
@@ -2915,7 +3054,7 @@ var init_python_lock = __esm({
 
 // src/install/install-python.ts
 import { existsSync as existsSync2 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 async function versionOf2(exec, command) {
   const result2 = await exec({
     file: command,
@@ -2945,20 +3084,20 @@ function checkToolPins(venv) {
 async function installLockedVenv(venv, context) {
   const { exec, toolsDir: toolsDir2, log: log2, env } = context;
   const started = performance.now();
-  const dir = path7.join(toolsDir2, venv.dir);
+  const dir = path8.join(toolsDir2, venv.dir);
   const lock = await loadLock(venv.lock, venv.requirements);
   checkToolPins(venv);
   const pins = [pinsDigest(venv.lock, lock), ...venv.tools.map((t) => `${t.id}==${t.pin.version}`)].join(" ");
   const wanted = venv.tools.filter((tool) => context.ids.includes(tool.id));
   const venvProblem = await stampProblem(dir, pins);
-  const commands = ["python", ...wanted.map((t) => t.id)].map((name) => path7.join(dir, "bin", name));
+  const commands = ["python", ...wanted.map((t) => t.id)].map((name) => path8.join(dir, "bin", name));
   if (venvProblem === void 0 && commands.every((command) => isExecutable(command))) {
     return finish(
       wanted.map((tool) => ({
         tool: tool.id,
         action: "present",
         version: tool.pin.version,
-        location: path7.join(dir, "bin", tool.id),
+        location: path8.join(dir, "bin", tool.id),
         seconds: 0
       })),
       started
@@ -2983,13 +3122,13 @@ async function installLockedVenv(venv, context) {
   );
   await runChecked(exec, { file: python, args: ["-m", "venv", "--clear", dir] }, "creating the Python venv");
   await pipInstallLocked(exec, {
-    python: path7.join(dir, "bin", "python"),
+    python: path8.join(dir, "bin", "python"),
     lockFile: lockPath(venv.lock),
     lockLabel: PYTHON_LOCKS[venv.lock]
   });
   const seconds3 = (performance.now() - started) / 1e3;
   for (const tool of missing) {
-    const location3 = path7.join(dir, "bin", tool.id);
+    const location3 = path8.join(dir, "bin", tool.id);
     const version2 = await versionOf2(exec, location3);
     if (version2 !== tool.pin.version) {
       throw new Error(
@@ -2998,9 +3137,7 @@ async function installLockedVenv(venv, context) {
     }
     outcomes.push({ tool: tool.id, action: "installed", version: version2, location: location3, seconds: seconds3 });
   }
-  const stamped = [];
-  for (const tool of venv.tools) stamped.push(...await tool.stampFiles?.(dir) ?? []);
-  await writeStamp(dir, pins, stamped);
+  await writeStamp(dir, pins);
   return outcomes;
 }
 function finish(outcomes, started) {
@@ -3058,33 +3195,21 @@ var init_pin2 = __esm({
 });
 
 // scanners/semgrep/install.ts
-import { readdir } from "node:fs/promises";
-import path8 from "node:path";
-async function semgrepCore(venv) {
-  const lib = path8.join(venv, "lib");
-  const pythons = await readdir(lib).catch(() => []);
-  for (const python of pythons) {
-    const rel = path8.join("lib", python, "site-packages", "semgrep", "bin", "semgrep-core");
-    if (isExecutable(path8.join(venv, rel))) return rel;
-  }
-  throw new Error(`semgrep-core is missing from ${venv} after the install`);
-}
 var semgrepInVenv;
 var init_install2 = __esm({
   "scanners/semgrep/install.ts"() {
     "use strict";
-    init_which();
     init_pin2();
-    semgrepInVenv = {
-      id: "semgrep",
-      pin: pin_default2,
-      stampFiles: async (venv) => [await semgrepCore(venv)]
-    };
+    semgrepInVenv = { id: "semgrep", pin: pin_default2 };
   }
 });
 
 // scanners/python-venv.ts
-var pythonScannersVenv;
+import path9 from "node:path";
+function pythonScannersDir(toolsDir2) {
+  return path9.join(toolsDir2, VENV_DIR);
+}
+var VENV_DIR, pythonScannersVenv;
 var init_python_venv = __esm({
   "scanners/python-venv.ts"() {
     "use strict";
@@ -3092,9 +3217,10 @@ var init_python_venv = __esm({
     init_versions2();
     init_install();
     init_install2();
+    VENV_DIR = "venv";
     pythonScannersVenv = lockedVenvRecipe({
       key: "python-venv",
-      dir: "venv",
+      dir: VENV_DIR,
       lock: "scanners",
       requirements: PYTHON_REQUIREMENTS,
       tools: [semgrepInVenv, banditInVenv]
@@ -3102,7 +3228,7 @@ var init_python_venv = __esm({
   }
 });
 
-// node_modules/zod/v4/core/util.js
+// ../main/node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -3324,10 +3450,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path47) {
-  if (!path47)
+function getElementAtPath(obj, path48) {
+  if (!path48)
     return obj;
-  return path47.reduce((acc, key) => acc?.[key], obj);
+  return path48.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3586,11 +3712,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path47, issues) {
+function prefixIssues(path48, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path47);
+    iss.path.unshift(path48);
     return iss;
   });
 }
@@ -3848,7 +3974,7 @@ function constantCatch(value) {
 }
 var Cached, EVALUATING, captureStackTrace, allowsEval, getParsedType, propertyKeyTypes, primitiveTypes, NUMBER_FORMAT_RANGES, BIGINT_FORMAT_RANGES, highSurrogate, Class, installing, broke, breaker, CONSTANT_CATCH;
 var init_util = __esm({
-  "node_modules/zod/v4/core/util.js"() {
+  "../main/node_modules/zod/v4/core/util.js"() {
     init_core();
     Cached = class {
       constructor(getter) {
@@ -3963,7 +4089,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/zod/v4/core/core.js
+// ../main/node_modules/zod/v4/core/core.js
 function newError(Definition) {
   const E = _E;
   if (E) {
@@ -4066,7 +4192,7 @@ function config(newConfig) {
 }
 var _a, NEVER, _zodDesc, _E, $brand, $ZodAsyncError, $ZodEncodeError, globalConfig;
 var init_core = __esm({
-  "node_modules/zod/v4/core/core.js"() {
+  "../main/node_modules/zod/v4/core/core.js"() {
     init_util();
     NEVER = /* @__PURE__ */ Object.freeze({
       status: "aborted"
@@ -4090,7 +4216,7 @@ var init_core = __esm({
   }
 });
 
-// node_modules/zod/v4/core/errors.js
+// ../main/node_modules/zod/v4/core/errors.js
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -4123,16 +4249,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path47 = []) => {
+  const processError = (error63, path48 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path47, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path48, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
       } else {
-        const fullpath = [...path47, ...issue2.path];
+        const fullpath = [...path48, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4171,17 +4297,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path47 = []) => {
+  const processError = (error63, path48 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path47, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path48, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path47, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
       } else {
-        const fullpath = [...path47, ...issue2.path];
+        const fullpath = [...path48, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4220,8 +4346,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path47 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path47) {
+  const path48 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path48) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -4248,7 +4374,7 @@ function prettifyError(error62) {
 }
 var _messageDesc, _issuesDesc, _installedToString, initializer, $ZodError, $ZodRealError;
 var init_errors2 = __esm({
-  "node_modules/zod/v4/core/errors.js"() {
+  "../main/node_modules/zod/v4/core/errors.js"() {
     init_core();
     init_util();
     _messageDesc = {
@@ -4289,7 +4415,7 @@ var init_errors2 = __esm({
   }
 });
 
-// node_modules/zod/v4/core/parse.js
+// ../main/node_modules/zod/v4/core/parse.js
 function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
@@ -4329,7 +4455,7 @@ function validateFallback(schema, value, _ctx) {
 }
 var _parse, parse, _parseAsync, parseAsync, _safeParse, safeParse, _safeParseAsync, safeParseAsync, COMPILE_INVALID, COMPILE_FALLBACK, validate, validateAsync, _encode, encode, _decode, decode, _encodeAsync, encodeAsync, _decodeAsync, decodeAsync, _safeEncode, safeEncode, _safeDecode, safeDecode, _safeEncodeAsync, safeEncodeAsync, _safeDecodeAsync, safeDecodeAsync;
 var init_parse = __esm({
-  "node_modules/zod/v4/core/parse.js"() {
+  "../main/node_modules/zod/v4/core/parse.js"() {
     init_core();
     init_errors2();
     init_util();
@@ -4457,7 +4583,7 @@ var init_parse = __esm({
   }
 });
 
-// node_modules/zod/v4/core/regexes.js
+// ../main/node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -4558,7 +4684,7 @@ function fixedBase64url(length) {
 }
 var cuid, cuid2, ulid, xid, ksuid, nanoid, duration, extendedDuration, guid, uuid, uuid4, uuid6, uuid7, email, html5Email, rfc5322Email, unicodeEmail, idnEmail, browserEmail, _emoji, ipv4, ipv6, mac, cidrv4, cidrv6, base64, base64url, hostname, domain, httpProtocol, e164, creditCard, currencyCode, iban, dateSource, date, anyString, string, bigint, integer, number, boolean, _null, _undefined, lowercase, uppercase, hex, md5_hex, md5_base64, md5_base64url, sha1_hex, sha1_base64, sha1_base64url, sha256_hex, sha256_base64, sha256_base64url, sha384_hex, sha384_base64, sha384_base64url, sha512_hex, sha512_base64, sha512_base64url;
 var init_regexes = __esm({
-  "node_modules/zod/v4/core/regexes.js"() {
+  "../main/node_modules/zod/v4/core/regexes.js"() {
     init_util();
     cuid = /^[cC][0-9a-z]{6,}$/;
     cuid2 = /^[0-9a-z]+$/;
@@ -4635,7 +4761,7 @@ var init_regexes = __esm({
   }
 });
 
-// node_modules/zod/v4/core/checks.js
+// ../main/node_modules/zod/v4/core/checks.js
 function handleCheckPropertyResult(result2, payload, property) {
   if (result2.issues.length) {
     payload.issues.push(...prefixIssues(property, result2.issues));
@@ -4643,7 +4769,7 @@ function handleCheckPropertyResult(result2, payload, property) {
 }
 var $ZodCheck, _whenHasSize, _whenHasLength, numericOriginMap, $ZodCheckLessThan, $ZodCheckGreaterThan, $ZodCheckMultipleOf, $ZodCheckNumberFormat, $ZodCheckBigIntFormat, $ZodCheckMaxSize, $ZodCheckMinSize, $ZodCheckSizeEquals, $ZodCheckMaxLength, $ZodCheckMinLength, $ZodCheckLengthEquals, $ZodCheckStringFormat, $ZodCheckRegex, $ZodCheckLowerCase, $ZodCheckUpperCase, $ZodCheckIncludes, $ZodCheckStartsWith, $ZodCheckEndsWith, $ZodCheckProperty, $ZodCheckProperties, $ZodCheckMimeType, $ZodCheckOverwrite;
 var init_checks = __esm({
-  "node_modules/zod/v4/core/checks.js"() {
+  "../main/node_modules/zod/v4/core/checks.js"() {
     init_core();
     init_regexes();
     init_util();
@@ -5119,10 +5245,10 @@ var init_checks = __esm({
   }
 });
 
-// node_modules/zod/v4/core/doc.js
+// ../main/node_modules/zod/v4/core/doc.js
 var Doc;
 var init_doc = __esm({
-  "node_modules/zod/v4/core/doc.js"() {
+  "../main/node_modules/zod/v4/core/doc.js"() {
     Doc = class {
       constructor(args = [], closed = {}) {
         this.content = [];
@@ -5165,10 +5291,10 @@ ${content.join("\n")}
   }
 });
 
-// node_modules/zod/v4/core/versions.js
+// ../main/node_modules/zod/v4/core/versions.js
 var version;
 var init_versions3 = __esm({
-  "node_modules/zod/v4/core/versions.js"() {
+  "../main/node_modules/zod/v4/core/versions.js"() {
     version = {
       major: 4,
       minor: 6,
@@ -5177,7 +5303,7 @@ var init_versions3 = __esm({
   }
 });
 
-// node_modules/zod/v4/core/schemas.js
+// ../main/node_modules/zod/v4/core/schemas.js
 async function validateAsync2(inst, value) {
   const ctx = { async: true };
   return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
@@ -5858,7 +5984,7 @@ function handleRefineResult(result2, payload, input2, inst) {
 }
 var $ZodType, toStandardResult, $ZodString, $ZodStringFormat, $ZodGUID, $ZodUUID, $ZodEmail, URL_BAD_FORMAT, URL_UNPARSEABLE, asciiTabOrNewline, $ZodURL, $ZodEmoji, $ZodNanoID, $ZodCUID, $ZodCUID2, $ZodULID, $ZodXID, $ZodKSUID, $ZodISODateTime, $ZodISODate, $ZodISOTime, $ZodISODuration, $ZodIPv4, ipv6Alphabet, $ZodIPv6, $ZodMAC, $ZodCIDRv4, $ZodCIDRv6, base64Charset, $ZodBase64, base64urlCharset, $ZodBase64URL, $ZodE164, CC_SANITIZE, $ZodCreditCard, $ZodIBAN, $ZodJWT, $ZodCustomStringFormat, $ZodNumber, $ZodNumberFormat, $ZodBoolean, $ZodBigInt, $ZodBigIntFormat, $ZodSymbol, $ZodUndefined, $ZodNull, $ZodAny, $ZodUnknown, $ZodNever, $ZodVoid, $ZodDate, arraySize, mapSize, setSize, $ZodArray, NO_SYMBOL_KEYS, $ZodObject, $ZodObjectJIT, $ZodUnion, $ZodXor, $ZodDiscriminatedUnion, $ZodIntersection, $ZodTuple, $ZodRecord, $ZodMap, $ZodSet, $ZodEnum, $ZodLiteral, $ZodFile, $ZodTransform, $ZodOptional, $ZodExactOptional, $ZodNullable, $ZodDefault, $ZodPrefault, $ZodNonOptional, $ZodSuccess, $ZodCatch, $ZodNaN, $ZodPipe, $ZodCodec, $ZodPreprocess, $ZodReadonly, $ZodTemplateLiteral, $ZodFunction, $ZodPromise, $ZodLazy, $ZodCustom;
 var init_schemas = __esm({
-  "node_modules/zod/v4/core/schemas.js"() {
+  "../main/node_modules/zod/v4/core/schemas.js"() {
     init_checks();
     init_core();
     init_doc();
@@ -7632,7 +7758,7 @@ var init_schemas = __esm({
   }
 });
 
-// node_modules/zod/v4/core/memoizer.js
+// ../main/node_modules/zod/v4/core/memoizer.js
 function isRef(value) {
   return value !== null && typeof value === "object";
 }
@@ -7796,7 +7922,7 @@ function isBackEdge(ctx, value) {
 }
 var $ZodCyclicError, STATE, NO_ISSUES, recursive, NONE, ASSUMED, PROVEN, handoff, open, memo;
 var init_memoizer = __esm({
-  "node_modules/zod/v4/core/memoizer.js"() {
+  "../main/node_modules/zod/v4/core/memoizer.js"() {
     init_util();
     $ZodCyclicError = class extends Error {
       constructor() {
@@ -7914,7 +8040,7 @@ var init_memoizer = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ar.js
+// ../main/node_modules/zod/v4/locales/ar.js
 function ar_default() {
   return {
     localeError: error()
@@ -7922,7 +8048,7 @@ function ar_default() {
 }
 var error;
 var init_ar = __esm({
-  "node_modules/zod/v4/locales/ar.js"() {
+  "../main/node_modules/zod/v4/locales/ar.js"() {
     init_util();
     error = () => {
       const Sizable = {
@@ -8032,7 +8158,7 @@ var init_ar = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/az.js
+// ../main/node_modules/zod/v4/locales/az.js
 function az_default() {
   return {
     localeError: error2()
@@ -8040,7 +8166,7 @@ function az_default() {
 }
 var error2;
 var init_az = __esm({
-  "node_modules/zod/v4/locales/az.js"() {
+  "../main/node_modules/zod/v4/locales/az.js"() {
     init_util();
     error2 = () => {
       const Sizable = {
@@ -8149,7 +8275,7 @@ var init_az = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/be.js
+// ../main/node_modules/zod/v4/locales/be.js
 function getBelarusianPlural(count4, one, few, many) {
   const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
@@ -8172,7 +8298,7 @@ function be_default() {
 }
 var error3;
 var init_be = __esm({
-  "node_modules/zod/v4/locales/be.js"() {
+  "../main/node_modules/zod/v4/locales/be.js"() {
     init_util();
     error3 = () => {
       const Sizable = {
@@ -8324,7 +8450,7 @@ var init_be = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/bg.js
+// ../main/node_modules/zod/v4/locales/bg.js
 function bg_default() {
   return {
     localeError: error4()
@@ -8332,7 +8458,7 @@ function bg_default() {
 }
 var error4;
 var init_bg = __esm({
-  "node_modules/zod/v4/locales/bg.js"() {
+  "../main/node_modules/zod/v4/locales/bg.js"() {
     init_util();
     error4 = () => {
       const Sizable = {
@@ -8456,7 +8582,7 @@ var init_bg = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/bn.js
+// ../main/node_modules/zod/v4/locales/bn.js
 function bn_default() {
   return {
     localeError: error5()
@@ -8464,7 +8590,7 @@ function bn_default() {
 }
 var error5;
 var init_bn = __esm({
-  "node_modules/zod/v4/locales/bn.js"() {
+  "../main/node_modules/zod/v4/locales/bn.js"() {
     init_util();
     error5 = () => {
       const Sizable = {
@@ -8576,7 +8702,7 @@ var init_bn = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ca.js
+// ../main/node_modules/zod/v4/locales/ca.js
 function ca_default() {
   return {
     localeError: error6()
@@ -8584,7 +8710,7 @@ function ca_default() {
 }
 var error6;
 var init_ca = __esm({
-  "node_modules/zod/v4/locales/ca.js"() {
+  "../main/node_modules/zod/v4/locales/ca.js"() {
     init_util();
     error6 = () => {
       const Sizable = {
@@ -8696,7 +8822,7 @@ var init_ca = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ckb.js
+// ../main/node_modules/zod/v4/locales/ckb.js
 function ckb_default() {
   return {
     localeError: error7()
@@ -8704,7 +8830,7 @@ function ckb_default() {
 }
 var error7;
 var init_ckb = __esm({
-  "node_modules/zod/v4/locales/ckb.js"() {
+  "../main/node_modules/zod/v4/locales/ckb.js"() {
     init_util();
     error7 = () => {
       const Sizable = {
@@ -8835,7 +8961,7 @@ var init_ckb = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/cs.js
+// ../main/node_modules/zod/v4/locales/cs.js
 function cs_default() {
   return {
     localeError: error8()
@@ -8843,7 +8969,7 @@ function cs_default() {
 }
 var error8;
 var init_cs = __esm({
-  "node_modules/zod/v4/locales/cs.js"() {
+  "../main/node_modules/zod/v4/locales/cs.js"() {
     init_util();
     error8 = () => {
       const Sizable = {
@@ -8958,7 +9084,7 @@ var init_cs = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/da.js
+// ../main/node_modules/zod/v4/locales/da.js
 function da_default() {
   return {
     localeError: error9()
@@ -8966,7 +9092,7 @@ function da_default() {
 }
 var error9;
 var init_da = __esm({
-  "node_modules/zod/v4/locales/da.js"() {
+  "../main/node_modules/zod/v4/locales/da.js"() {
     init_util();
     error9 = () => {
       const Sizable = {
@@ -9085,7 +9211,7 @@ var init_da = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/de.js
+// ../main/node_modules/zod/v4/locales/de.js
 function de_default() {
   return {
     localeError: error10()
@@ -9093,7 +9219,7 @@ function de_default() {
 }
 var error10;
 var init_de = __esm({
-  "node_modules/zod/v4/locales/de.js"() {
+  "../main/node_modules/zod/v4/locales/de.js"() {
     init_util();
     error10 = () => {
       const Sizable = {
@@ -9205,7 +9331,7 @@ var init_de = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/el.js
+// ../main/node_modules/zod/v4/locales/el.js
 function el_default() {
   return {
     localeError: error11()
@@ -9213,7 +9339,7 @@ function el_default() {
 }
 var error11;
 var init_el = __esm({
-  "node_modules/zod/v4/locales/el.js"() {
+  "../main/node_modules/zod/v4/locales/el.js"() {
     init_util();
     error11 = () => {
       const Sizable = {
@@ -9324,7 +9450,7 @@ var init_el = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/en.js
+// ../main/node_modules/zod/v4/locales/en.js
 function en_default() {
   return {
     localeError: error12()
@@ -9332,7 +9458,7 @@ function en_default() {
 }
 var error12;
 var init_en = __esm({
-  "node_modules/zod/v4/locales/en.js"() {
+  "../main/node_modules/zod/v4/locales/en.js"() {
     init_util();
     error12 = () => {
       const Sizable = {
@@ -9455,7 +9581,7 @@ var init_en = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/eo.js
+// ../main/node_modules/zod/v4/locales/eo.js
 function eo_default() {
   return {
     localeError: error13()
@@ -9463,7 +9589,7 @@ function eo_default() {
 }
 var error13;
 var init_eo = __esm({
-  "node_modules/zod/v4/locales/eo.js"() {
+  "../main/node_modules/zod/v4/locales/eo.js"() {
     init_util();
     error13 = () => {
       const Sizable = {
@@ -9576,7 +9702,7 @@ var init_eo = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/es.js
+// ../main/node_modules/zod/v4/locales/es.js
 function es_default() {
   return {
     localeError: error14()
@@ -9584,7 +9710,7 @@ function es_default() {
 }
 var error14;
 var init_es = __esm({
-  "node_modules/zod/v4/locales/es.js"() {
+  "../main/node_modules/zod/v4/locales/es.js"() {
     init_util();
     error14 = () => {
       const Sizable = {
@@ -9719,7 +9845,7 @@ var init_es = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/fa.js
+// ../main/node_modules/zod/v4/locales/fa.js
 function fa_default() {
   return {
     localeError: error15()
@@ -9727,7 +9853,7 @@ function fa_default() {
 }
 var error15;
 var init_fa = __esm({
-  "node_modules/zod/v4/locales/fa.js"() {
+  "../main/node_modules/zod/v4/locales/fa.js"() {
     init_util();
     error15 = () => {
       const Sizable = {
@@ -9845,7 +9971,7 @@ var init_fa = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/fi.js
+// ../main/node_modules/zod/v4/locales/fi.js
 function fi_default() {
   return {
     localeError: error16()
@@ -9853,7 +9979,7 @@ function fi_default() {
 }
 var error16;
 var init_fi = __esm({
-  "node_modules/zod/v4/locales/fi.js"() {
+  "../main/node_modules/zod/v4/locales/fi.js"() {
     init_util();
     error16 = () => {
       const Sizable = {
@@ -9969,7 +10095,7 @@ var init_fi = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/fr.js
+// ../main/node_modules/zod/v4/locales/fr.js
 function fr_default() {
   return {
     localeError: error17()
@@ -9977,7 +10103,7 @@ function fr_default() {
 }
 var error17;
 var init_fr = __esm({
-  "node_modules/zod/v4/locales/fr.js"() {
+  "../main/node_modules/zod/v4/locales/fr.js"() {
     init_util();
     error17 = () => {
       const Sizable = {
@@ -10105,7 +10231,7 @@ var init_fr = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/fr-CA.js
+// ../main/node_modules/zod/v4/locales/fr-CA.js
 function fr_CA_default() {
   return {
     localeError: error18()
@@ -10113,7 +10239,7 @@ function fr_CA_default() {
 }
 var error18;
 var init_fr_CA = __esm({
-  "node_modules/zod/v4/locales/fr-CA.js"() {
+  "../main/node_modules/zod/v4/locales/fr-CA.js"() {
     init_util();
     error18 = () => {
       const Sizable = {
@@ -10224,7 +10350,7 @@ var init_fr_CA = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/gu.js
+// ../main/node_modules/zod/v4/locales/gu.js
 function gu_default() {
   return {
     localeError: error19()
@@ -10232,7 +10358,7 @@ function gu_default() {
 }
 var error19;
 var init_gu = __esm({
-  "node_modules/zod/v4/locales/gu.js"() {
+  "../main/node_modules/zod/v4/locales/gu.js"() {
     init_util();
     error19 = () => {
       const Sizable = {
@@ -10344,7 +10470,7 @@ var init_gu = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/he.js
+// ../main/node_modules/zod/v4/locales/he.js
 function he_default() {
   return {
     localeError: error20()
@@ -10352,7 +10478,7 @@ function he_default() {
 }
 var error20;
 var init_he = __esm({
-  "node_modules/zod/v4/locales/he.js"() {
+  "../main/node_modules/zod/v4/locales/he.js"() {
     init_util();
     error20 = () => {
       const TypeNames = {
@@ -10552,7 +10678,7 @@ var init_he = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/hi.js
+// ../main/node_modules/zod/v4/locales/hi.js
 function hi_default() {
   return {
     localeError: error21()
@@ -10560,7 +10686,7 @@ function hi_default() {
 }
 var error21;
 var init_hi = __esm({
-  "node_modules/zod/v4/locales/hi.js"() {
+  "../main/node_modules/zod/v4/locales/hi.js"() {
     init_util();
     error21 = () => {
       const Sizable = {
@@ -10670,7 +10796,7 @@ var init_hi = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/hr.js
+// ../main/node_modules/zod/v4/locales/hr.js
 function hr_default() {
   return {
     localeError: error22()
@@ -10678,7 +10804,7 @@ function hr_default() {
 }
 var error22;
 var init_hr = __esm({
-  "node_modules/zod/v4/locales/hr.js"() {
+  "../main/node_modules/zod/v4/locales/hr.js"() {
     init_util();
     error22 = () => {
       const Sizable = {
@@ -10803,7 +10929,7 @@ var init_hr = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/hu.js
+// ../main/node_modules/zod/v4/locales/hu.js
 function hu_default() {
   return {
     localeError: error23()
@@ -10811,7 +10937,7 @@ function hu_default() {
 }
 var error23;
 var init_hu = __esm({
-  "node_modules/zod/v4/locales/hu.js"() {
+  "../main/node_modules/zod/v4/locales/hu.js"() {
     init_util();
     error23 = () => {
       const Sizable = {
@@ -10923,7 +11049,7 @@ var init_hu = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/hy.js
+// ../main/node_modules/zod/v4/locales/hy.js
 function getArmenianPlural(count4, one, many) {
   return Math.abs(count4) === 1 ? one : many;
 }
@@ -10941,7 +11067,7 @@ function hy_default() {
 }
 var error24;
 var init_hy = __esm({
-  "node_modules/zod/v4/locales/hy.js"() {
+  "../main/node_modules/zod/v4/locales/hy.js"() {
     init_util();
     error24 = () => {
       const Sizable = {
@@ -11088,7 +11214,7 @@ var init_hy = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/id.js
+// ../main/node_modules/zod/v4/locales/id.js
 function id_default() {
   return {
     localeError: error25()
@@ -11096,7 +11222,7 @@ function id_default() {
 }
 var error25;
 var init_id = __esm({
-  "node_modules/zod/v4/locales/id.js"() {
+  "../main/node_modules/zod/v4/locales/id.js"() {
     init_util();
     error25 = () => {
       const Sizable = {
@@ -11206,7 +11332,7 @@ var init_id = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/is.js
+// ../main/node_modules/zod/v4/locales/is.js
 function is_default() {
   return {
     localeError: error26()
@@ -11214,7 +11340,7 @@ function is_default() {
 }
 var error26;
 var init_is = __esm({
-  "node_modules/zod/v4/locales/is.js"() {
+  "../main/node_modules/zod/v4/locales/is.js"() {
     init_util();
     error26 = () => {
       const Sizable = {
@@ -11327,7 +11453,7 @@ var init_is = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/it.js
+// ../main/node_modules/zod/v4/locales/it.js
 function it_default() {
   return {
     localeError: error27()
@@ -11335,7 +11461,7 @@ function it_default() {
 }
 var error27;
 var init_it = __esm({
-  "node_modules/zod/v4/locales/it.js"() {
+  "../main/node_modules/zod/v4/locales/it.js"() {
     init_util();
     error27 = () => {
       const Sizable = {
@@ -11447,7 +11573,7 @@ var init_it = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ja.js
+// ../main/node_modules/zod/v4/locales/ja.js
 function ja_default() {
   return {
     localeError: error28()
@@ -11455,7 +11581,7 @@ function ja_default() {
 }
 var error28;
 var init_ja = __esm({
-  "node_modules/zod/v4/locales/ja.js"() {
+  "../main/node_modules/zod/v4/locales/ja.js"() {
     init_util();
     error28 = () => {
       const Sizable = {
@@ -11566,7 +11692,7 @@ var init_ja = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ka.js
+// ../main/node_modules/zod/v4/locales/ka.js
 function ka_default() {
   return {
     localeError: error29()
@@ -11574,7 +11700,7 @@ function ka_default() {
 }
 var error29;
 var init_ka = __esm({
-  "node_modules/zod/v4/locales/ka.js"() {
+  "../main/node_modules/zod/v4/locales/ka.js"() {
     init_util();
     error29 = () => {
       const Sizable = {
@@ -11690,7 +11816,7 @@ var init_ka = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/km.js
+// ../main/node_modules/zod/v4/locales/km.js
 function km_default() {
   return {
     localeError: error30()
@@ -11698,7 +11824,7 @@ function km_default() {
 }
 var error30;
 var init_km = __esm({
-  "node_modules/zod/v4/locales/km.js"() {
+  "../main/node_modules/zod/v4/locales/km.js"() {
     init_util();
     error30 = () => {
       const Sizable = {
@@ -11812,17 +11938,17 @@ var init_km = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/kh.js
+// ../main/node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 var init_kh = __esm({
-  "node_modules/zod/v4/locales/kh.js"() {
+  "../main/node_modules/zod/v4/locales/kh.js"() {
     init_km();
   }
 });
 
-// node_modules/zod/v4/locales/kn.js
+// ../main/node_modules/zod/v4/locales/kn.js
 function kn_default() {
   return {
     localeError: error31()
@@ -11830,7 +11956,7 @@ function kn_default() {
 }
 var error31;
 var init_kn = __esm({
-  "node_modules/zod/v4/locales/kn.js"() {
+  "../main/node_modules/zod/v4/locales/kn.js"() {
     init_util();
     error31 = () => {
       const Sizable = {
@@ -11944,7 +12070,7 @@ var init_kn = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ko.js
+// ../main/node_modules/zod/v4/locales/ko.js
 function ko_default() {
   return {
     localeError: error32()
@@ -11952,7 +12078,7 @@ function ko_default() {
 }
 var error32;
 var init_ko = __esm({
-  "node_modules/zod/v4/locales/ko.js"() {
+  "../main/node_modules/zod/v4/locales/ko.js"() {
     init_util();
     error32 = () => {
       const Sizable = {
@@ -12067,7 +12193,7 @@ var init_ko = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/lt.js
+// ../main/node_modules/zod/v4/locales/lt.js
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
   const last = abs % 10;
@@ -12085,7 +12211,7 @@ function lt_default() {
 }
 var capitalizeFirstCharacter, error33;
 var init_lt = __esm({
-  "node_modules/zod/v4/locales/lt.js"() {
+  "../main/node_modules/zod/v4/locales/lt.js"() {
     init_util();
     capitalizeFirstCharacter = (text3) => {
       return text3.charAt(0).toUpperCase() + text3.slice(1);
@@ -12281,7 +12407,7 @@ var init_lt = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/mk.js
+// ../main/node_modules/zod/v4/locales/mk.js
 function mk_default() {
   return {
     localeError: error34()
@@ -12289,7 +12415,7 @@ function mk_default() {
 }
 var error34;
 var init_mk = __esm({
-  "node_modules/zod/v4/locales/mk.js"() {
+  "../main/node_modules/zod/v4/locales/mk.js"() {
     init_util();
     error34 = () => {
       const Sizable = {
@@ -12402,7 +12528,7 @@ var init_mk = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ms.js
+// ../main/node_modules/zod/v4/locales/ms.js
 function ms_default() {
   return {
     localeError: error35()
@@ -12410,7 +12536,7 @@ function ms_default() {
 }
 var error35;
 var init_ms = __esm({
-  "node_modules/zod/v4/locales/ms.js"() {
+  "../main/node_modules/zod/v4/locales/ms.js"() {
     init_util();
     error35 = () => {
       const Sizable = {
@@ -12521,7 +12647,7 @@ var init_ms = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ne.js
+// ../main/node_modules/zod/v4/locales/ne.js
 function ne_default() {
   return {
     localeError: error36()
@@ -12529,7 +12655,7 @@ function ne_default() {
 }
 var error36;
 var init_ne = __esm({
-  "node_modules/zod/v4/locales/ne.js"() {
+  "../main/node_modules/zod/v4/locales/ne.js"() {
     init_util();
     error36 = () => {
       const Sizable = {
@@ -12639,7 +12765,7 @@ var init_ne = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/nl.js
+// ../main/node_modules/zod/v4/locales/nl.js
 function nl_default() {
   return {
     localeError: error37()
@@ -12647,7 +12773,7 @@ function nl_default() {
 }
 var error37;
 var init_nl = __esm({
-  "node_modules/zod/v4/locales/nl.js"() {
+  "../main/node_modules/zod/v4/locales/nl.js"() {
     init_util();
     error37 = () => {
       const Sizable = {
@@ -12761,7 +12887,7 @@ var init_nl = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/nn.js
+// ../main/node_modules/zod/v4/locales/nn.js
 function nn_default() {
   return {
     localeError: error38()
@@ -12769,7 +12895,7 @@ function nn_default() {
 }
 var error38;
 var init_nn = __esm({
-  "node_modules/zod/v4/locales/nn.js"() {
+  "../main/node_modules/zod/v4/locales/nn.js"() {
     init_util();
     error38 = () => {
       const Sizable = {
@@ -12881,7 +13007,7 @@ var init_nn = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/no.js
+// ../main/node_modules/zod/v4/locales/no.js
 function no_default() {
   return {
     localeError: error39()
@@ -12889,7 +13015,7 @@ function no_default() {
 }
 var error39;
 var init_no = __esm({
-  "node_modules/zod/v4/locales/no.js"() {
+  "../main/node_modules/zod/v4/locales/no.js"() {
     init_util();
     error39 = () => {
       const Sizable = {
@@ -13001,7 +13127,7 @@ var init_no = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ota.js
+// ../main/node_modules/zod/v4/locales/ota.js
 function ota_default() {
   return {
     localeError: error40()
@@ -13009,7 +13135,7 @@ function ota_default() {
 }
 var error40;
 var init_ota = __esm({
-  "node_modules/zod/v4/locales/ota.js"() {
+  "../main/node_modules/zod/v4/locales/ota.js"() {
     init_util();
     error40 = () => {
       const Sizable = {
@@ -13122,7 +13248,7 @@ var init_ota = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ps.js
+// ../main/node_modules/zod/v4/locales/ps.js
 function ps_default() {
   return {
     localeError: error41()
@@ -13130,7 +13256,7 @@ function ps_default() {
 }
 var error41;
 var init_ps = __esm({
-  "node_modules/zod/v4/locales/ps.js"() {
+  "../main/node_modules/zod/v4/locales/ps.js"() {
     init_util();
     error41 = () => {
       const Sizable = {
@@ -13248,7 +13374,7 @@ var init_ps = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/pl.js
+// ../main/node_modules/zod/v4/locales/pl.js
 function pl_default() {
   return {
     localeError: error42()
@@ -13256,7 +13382,7 @@ function pl_default() {
 }
 var error42;
 var init_pl = __esm({
-  "node_modules/zod/v4/locales/pl.js"() {
+  "../main/node_modules/zod/v4/locales/pl.js"() {
     init_util();
     error42 = () => {
       const Sizable = {
@@ -13369,7 +13495,7 @@ var init_pl = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/pt.js
+// ../main/node_modules/zod/v4/locales/pt.js
 function pt_default() {
   return {
     localeError: error43()
@@ -13377,7 +13503,7 @@ function pt_default() {
 }
 var error43;
 var init_pt = __esm({
-  "node_modules/zod/v4/locales/pt.js"() {
+  "../main/node_modules/zod/v4/locales/pt.js"() {
     init_util();
     error43 = () => {
       const Sizable = {
@@ -13519,7 +13645,7 @@ var init_pt = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/pt-BR.js
+// ../main/node_modules/zod/v4/locales/pt-BR.js
 function pt_BR_default() {
   return {
     localeError: error44()
@@ -13527,7 +13653,7 @@ function pt_BR_default() {
 }
 var error44;
 var init_pt_BR = __esm({
-  "node_modules/zod/v4/locales/pt-BR.js"() {
+  "../main/node_modules/zod/v4/locales/pt-BR.js"() {
     init_util();
     error44 = () => {
       const Sizable = {
@@ -13670,7 +13796,7 @@ var init_pt_BR = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ro.js
+// ../main/node_modules/zod/v4/locales/ro.js
 function ro_default() {
   return {
     localeError: error45()
@@ -13678,7 +13804,7 @@ function ro_default() {
 }
 var error45;
 var init_ro = __esm({
-  "node_modules/zod/v4/locales/ro.js"() {
+  "../main/node_modules/zod/v4/locales/ro.js"() {
     init_util();
     error45 = () => {
       const Sizable = {
@@ -13799,7 +13925,7 @@ var init_ro = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ru.js
+// ../main/node_modules/zod/v4/locales/ru.js
 function getRussianPlural(count4, one, few, many) {
   const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
@@ -13822,7 +13948,7 @@ function ru_default() {
 }
 var error46;
 var init_ru = __esm({
-  "node_modules/zod/v4/locales/ru.js"() {
+  "../main/node_modules/zod/v4/locales/ru.js"() {
     init_util();
     error46 = () => {
       const Sizable = {
@@ -13974,7 +14100,7 @@ var init_ru = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/sk.js
+// ../main/node_modules/zod/v4/locales/sk.js
 function sk_default() {
   return {
     localeError: error47()
@@ -13982,7 +14108,7 @@ function sk_default() {
 }
 var error47;
 var init_sk = __esm({
-  "node_modules/zod/v4/locales/sk.js"() {
+  "../main/node_modules/zod/v4/locales/sk.js"() {
     init_util();
     error47 = () => {
       const Sizable = {
@@ -14097,7 +14223,7 @@ var init_sk = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/sl.js
+// ../main/node_modules/zod/v4/locales/sl.js
 function sl_default() {
   return {
     localeError: error48()
@@ -14105,7 +14231,7 @@ function sl_default() {
 }
 var error48;
 var init_sl = __esm({
-  "node_modules/zod/v4/locales/sl.js"() {
+  "../main/node_modules/zod/v4/locales/sl.js"() {
     init_util();
     error48 = () => {
       const Sizable = {
@@ -14218,7 +14344,7 @@ var init_sl = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/sv.js
+// ../main/node_modules/zod/v4/locales/sv.js
 function sv_default() {
   return {
     localeError: error49()
@@ -14226,7 +14352,7 @@ function sv_default() {
 }
 var error49;
 var init_sv = __esm({
-  "node_modules/zod/v4/locales/sv.js"() {
+  "../main/node_modules/zod/v4/locales/sv.js"() {
     init_util();
     error49 = () => {
       const Sizable = {
@@ -14340,7 +14466,7 @@ var init_sv = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ta.js
+// ../main/node_modules/zod/v4/locales/ta.js
 function ta_default() {
   return {
     localeError: error50()
@@ -14348,7 +14474,7 @@ function ta_default() {
 }
 var error50;
 var init_ta = __esm({
-  "node_modules/zod/v4/locales/ta.js"() {
+  "../main/node_modules/zod/v4/locales/ta.js"() {
     init_util();
     error50 = () => {
       const Sizable = {
@@ -14462,7 +14588,7 @@ var init_ta = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/tg.js
+// ../main/node_modules/zod/v4/locales/tg.js
 function tg_default() {
   return {
     localeError: error51()
@@ -14470,7 +14596,7 @@ function tg_default() {
 }
 var error51;
 var init_tg = __esm({
-  "node_modules/zod/v4/locales/tg.js"() {
+  "../main/node_modules/zod/v4/locales/tg.js"() {
     init_util();
     error51 = () => {
       const Sizable = {
@@ -14585,7 +14711,7 @@ var init_tg = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/th.js
+// ../main/node_modules/zod/v4/locales/th.js
 function th_default() {
   return {
     localeError: error52()
@@ -14593,7 +14719,7 @@ function th_default() {
 }
 var error52;
 var init_th = __esm({
-  "node_modules/zod/v4/locales/th.js"() {
+  "../main/node_modules/zod/v4/locales/th.js"() {
     init_util();
     error52 = () => {
       const Sizable = {
@@ -14707,7 +14833,7 @@ var init_th = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/tk.js
+// ../main/node_modules/zod/v4/locales/tk.js
 function tk_default() {
   return {
     localeError: error53()
@@ -14715,7 +14841,7 @@ function tk_default() {
 }
 var error53;
 var init_tk = __esm({
-  "node_modules/zod/v4/locales/tk.js"() {
+  "../main/node_modules/zod/v4/locales/tk.js"() {
     init_util();
     error53 = () => {
       const Sizable = {
@@ -14821,7 +14947,7 @@ var init_tk = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/tr.js
+// ../main/node_modules/zod/v4/locales/tr.js
 function tr_default() {
   return {
     localeError: error54()
@@ -14829,7 +14955,7 @@ function tr_default() {
 }
 var error54;
 var init_tr = __esm({
-  "node_modules/zod/v4/locales/tr.js"() {
+  "../main/node_modules/zod/v4/locales/tr.js"() {
     init_util();
     error54 = () => {
       const Sizable = {
@@ -14938,7 +15064,7 @@ var init_tr = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/uk.js
+// ../main/node_modules/zod/v4/locales/uk.js
 function uk_default() {
   return {
     localeError: error55()
@@ -14946,7 +15072,7 @@ function uk_default() {
 }
 var error55;
 var init_uk = __esm({
-  "node_modules/zod/v4/locales/uk.js"() {
+  "../main/node_modules/zod/v4/locales/uk.js"() {
     init_util();
     error55 = () => {
       const Sizable = {
@@ -15058,17 +15184,17 @@ var init_uk = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/ua.js
+// ../main/node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 var init_ua = __esm({
-  "node_modules/zod/v4/locales/ua.js"() {
+  "../main/node_modules/zod/v4/locales/ua.js"() {
     init_uk();
   }
 });
 
-// node_modules/zod/v4/locales/ur.js
+// ../main/node_modules/zod/v4/locales/ur.js
 function ur_default() {
   return {
     localeError: error56()
@@ -15076,7 +15202,7 @@ function ur_default() {
 }
 var error56;
 var init_ur = __esm({
-  "node_modules/zod/v4/locales/ur.js"() {
+  "../main/node_modules/zod/v4/locales/ur.js"() {
     init_util();
     error56 = () => {
       const Sizable = {
@@ -15190,7 +15316,7 @@ var init_ur = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/uz.js
+// ../main/node_modules/zod/v4/locales/uz.js
 function uz_default() {
   return {
     localeError: error57()
@@ -15198,7 +15324,7 @@ function uz_default() {
 }
 var error57;
 var init_uz = __esm({
-  "node_modules/zod/v4/locales/uz.js"() {
+  "../main/node_modules/zod/v4/locales/uz.js"() {
     init_util();
     error57 = () => {
       const Sizable = {
@@ -15310,7 +15436,7 @@ var init_uz = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/vi.js
+// ../main/node_modules/zod/v4/locales/vi.js
 function vi_default() {
   return {
     localeError: error58()
@@ -15318,7 +15444,7 @@ function vi_default() {
 }
 var error58;
 var init_vi = __esm({
-  "node_modules/zod/v4/locales/vi.js"() {
+  "../main/node_modules/zod/v4/locales/vi.js"() {
     init_util();
     error58 = () => {
       const Sizable = {
@@ -15430,7 +15556,7 @@ var init_vi = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/zh-CN.js
+// ../main/node_modules/zod/v4/locales/zh-CN.js
 function zh_CN_default() {
   return {
     localeError: error59()
@@ -15438,7 +15564,7 @@ function zh_CN_default() {
 }
 var error59;
 var init_zh_CN = __esm({
-  "node_modules/zod/v4/locales/zh-CN.js"() {
+  "../main/node_modules/zod/v4/locales/zh-CN.js"() {
     init_util();
     error59 = () => {
       const Sizable = {
@@ -15551,7 +15677,7 @@ var init_zh_CN = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/zh-TW.js
+// ../main/node_modules/zod/v4/locales/zh-TW.js
 function zh_TW_default() {
   return {
     localeError: error60()
@@ -15559,7 +15685,7 @@ function zh_TW_default() {
 }
 var error60;
 var init_zh_TW = __esm({
-  "node_modules/zod/v4/locales/zh-TW.js"() {
+  "../main/node_modules/zod/v4/locales/zh-TW.js"() {
     init_util();
     error60 = () => {
       const Sizable = {
@@ -15670,7 +15796,7 @@ var init_zh_TW = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/yo.js
+// ../main/node_modules/zod/v4/locales/yo.js
 function yo_default() {
   return {
     localeError: error61()
@@ -15678,7 +15804,7 @@ function yo_default() {
 }
 var error61;
 var init_yo = __esm({
-  "node_modules/zod/v4/locales/yo.js"() {
+  "../main/node_modules/zod/v4/locales/yo.js"() {
     init_util();
     error61 = () => {
       const Sizable = {
@@ -15789,7 +15915,7 @@ var init_yo = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/index.js
+// ../main/node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -15857,7 +15983,7 @@ __export(locales_exports, {
   zhTW: () => zh_TW_default
 });
 var init_locales = __esm({
-  "node_modules/zod/v4/locales/index.js"() {
+  "../main/node_modules/zod/v4/locales/index.js"() {
     init_ar();
     init_az();
     init_be();
@@ -15924,13 +16050,13 @@ var init_locales = __esm({
   }
 });
 
-// node_modules/zod/v4/core/registries.js
+// ../main/node_modules/zod/v4/core/registries.js
 function registry() {
   return new $ZodRegistry();
 }
 var _a2, $output, $input, $ZodRegistry, globalRegistry;
 var init_registries = __esm({
-  "node_modules/zod/v4/core/registries.js"() {
+  "../main/node_modules/zod/v4/core/registries.js"() {
     $output = /* @__PURE__ */ Symbol("ZodOutput");
     $input = /* @__PURE__ */ Symbol("ZodInput");
     $ZodRegistry = class {
@@ -15978,7 +16104,7 @@ var init_registries = __esm({
   }
 });
 
-// node_modules/zod/v4/core/compile.js
+// ../main/node_modules/zod/v4/core/compile.js
 function compileValidator(schema, parser) {
   try {
     return compileFn(schema, { assertOnly: true });
@@ -17540,7 +17666,7 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
 }
 var INVALID, FALLBACK_FLAG, ZodCompileAsyncError, ZodCompileUnsupportedError, WHEN_DEFAULTED_CHECKS, PATTERN_IS_COMPLETE;
 var init_compile = __esm({
-  "node_modules/zod/v4/core/compile.js"() {
+  "../main/node_modules/zod/v4/core/compile.js"() {
     init_core();
     init_doc();
     init_memoizer();
@@ -17599,7 +17725,7 @@ var init_compile = __esm({
   }
 });
 
-// node_modules/zod/v4/core/api.js
+// ../main/node_modules/zod/v4/core/api.js
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
@@ -18652,7 +18778,7 @@ function _stringFormat(Class2, format2, fnOrRegex, _params = {}) {
 }
 var TimePrecision;
 var init_api = __esm({
-  "node_modules/zod/v4/core/api.js"() {
+  "../main/node_modules/zod/v4/core/api.js"() {
     init_checks();
     init_registries();
     init_schemas();
@@ -18667,7 +18793,7 @@ var init_api = __esm({
   }
 });
 
-// node_modules/zod/v4/core/to-json-schema.js
+// ../main/node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
     for (const key of Reflect.ownKeys(source)) {
@@ -19183,7 +19309,7 @@ function isTransforming(_schema, _ctx) {
 }
 var FOLDABLE_KEYS, UNION_KEYS, createToJSONSchemaMethod, createStandardJSONSchemaMethod;
 var init_to_json_schema = __esm({
-  "node_modules/zod/v4/core/to-json-schema.js"() {
+  "../main/node_modules/zod/v4/core/to-json-schema.js"() {
     init_registries();
     init_util();
     FOLDABLE_KEYS = /* @__PURE__ */ new Set(["type", "properties", "required", "additionalProperties"]);
@@ -19204,7 +19330,7 @@ var init_to_json_schema = __esm({
   }
 });
 
-// node_modules/zod/v4/core/json-schema-processors.js
+// ../main/node_modules/zod/v4/core/json-schema-processors.js
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
@@ -19354,7 +19480,7 @@ function toJSONSchema(input2, params) {
 }
 var narrowMin, narrowMax, narrowBoth, addDivisor, addPattern, intersectMime, setFormat, minContributor, maxContributor, formatContributor, contributors, formatMap, exactPatterns, exactPattern, stringProcessor, numberProcessor, booleanProcessor, bigintProcessor, symbolProcessor, nullProcessor, undefinedProcessor, voidProcessor, neverProcessor, anyProcessor, unknownProcessor, dateProcessor, enumProcessor, literalProcessor, nanProcessor, templateLiteralProcessor, fileProcessor, successProcessor, customProcessor, functionProcessor, transformProcessor, mapProcessor, setProcessor, arrayProcessor, objectProcessor, unionProcessor, intersectionProcessor, tupleProcessor, pendingRecords, recordProcessor, nullableProcessor, nonoptionalProcessor, UNREPRESENTABLE_DEFAULT, defaultProcessor, prefaultProcessor, catchProcessor, pipeProcessor, readonlyProcessor, promiseProcessor, optionalProcessor, lazyProcessor, allProcessors;
 var init_json_schema_processors = __esm({
-  "node_modules/zod/v4/core/json-schema-processors.js"() {
+  "../main/node_modules/zod/v4/core/json-schema-processors.js"() {
     init_regexes();
     init_schemas();
     init_to_json_schema();
@@ -19961,10 +20087,10 @@ var init_json_schema_processors = __esm({
   }
 });
 
-// node_modules/zod/v4/core/json-schema-generator.js
+// ../main/node_modules/zod/v4/core/json-schema-generator.js
 var JSONSchemaGenerator;
 var init_json_schema_generator = __esm({
-  "node_modules/zod/v4/core/json-schema-generator.js"() {
+  "../main/node_modules/zod/v4/core/json-schema-generator.js"() {
     init_json_schema_processors();
     init_to_json_schema();
     JSONSchemaGenerator = class {
@@ -20046,14 +20172,14 @@ var init_json_schema_generator = __esm({
   }
 });
 
-// node_modules/zod/v4/core/json-schema.js
+// ../main/node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 var init_json_schema = __esm({
-  "node_modules/zod/v4/core/json-schema.js"() {
+  "../main/node_modules/zod/v4/core/json-schema.js"() {
   }
 });
 
-// node_modules/zod/v4/core/index.js
+// ../main/node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -20370,7 +20496,7 @@ __export(core_exports2, {
   withParser: () => withParser
 });
 var init_core2 = __esm({
-  "node_modules/zod/v4/core/index.js"() {
+  "../main/node_modules/zod/v4/core/index.js"() {
     init_core();
     init_parse();
     init_errors2();
@@ -20393,7 +20519,7 @@ var init_core2 = __esm({
   }
 });
 
-// node_modules/zod/v4/classic/checks.js
+// ../main/node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -20428,12 +20554,12 @@ __export(checks_exports2, {
   uppercase: () => _uppercase
 });
 var init_checks2 = __esm({
-  "node_modules/zod/v4/classic/checks.js"() {
+  "../main/node_modules/zod/v4/classic/checks.js"() {
     init_core2();
   }
 });
 
-// node_modules/zod/v4/classic/errors.js
+// ../main/node_modules/zod/v4/classic/errors.js
 function _lazyMethod(proto, key, make) {
   Object.defineProperty(proto, key, {
     configurable: true,
@@ -20450,7 +20576,7 @@ function _lazyMethod(proto, key, make) {
 }
 var _installedErrorProtos, initializer2, ZodError, ZodRealError;
 var init_errors3 = __esm({
-  "node_modules/zod/v4/classic/errors.js"() {
+  "../main/node_modules/zod/v4/classic/errors.js"() {
     init_core2();
     init_core2();
     init_util();
@@ -20487,10 +20613,10 @@ var init_errors3 = __esm({
   }
 });
 
-// node_modules/zod/v4/classic/parse.js
+// ../main/node_modules/zod/v4/classic/parse.js
 var parse2, parseAsync2, safeParse2, safeParseAsync2, encode2, decode2, encodeAsync2, decodeAsync2, safeEncode2, safeDecode2, safeEncodeAsync2, safeDecodeAsync2;
 var init_parse2 = __esm({
-  "node_modules/zod/v4/classic/parse.js"() {
+  "../main/node_modules/zod/v4/classic/parse.js"() {
     init_core2();
     init_errors3();
     init_core2();
@@ -20509,7 +20635,7 @@ var init_parse2 = __esm({
   }
 });
 
-// node_modules/zod/v4/classic/schemas.js
+// ../main/node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -21183,7 +21309,7 @@ function preprocess(fn, schema) {
 }
 var ZodType, _ZodString, ZodString, ZodStringFormat, ZodISODateTime, ZodISODate, ZodISOTime, ZodISODuration, ZodEmail, ZodGUID, ZodUUID, ZodURL, ZodEmoji, ZodNanoID, ZodCUID, ZodCUID2, ZodULID, ZodXID, ZodKSUID, ZodIPv4, ZodMAC, ZodIPv6, ZodCIDRv4, ZodCIDRv6, ZodBase64, ZodBase64URL, ZodE164, ZodCreditCard, ZodIBAN, ZodJWT, ZodCustomStringFormat, ZodNumber, ZodNumberFormat, ZodBoolean, ZodBigInt, ZodBigIntFormat, ZodSymbol, ZodUndefined, ZodNull, ZodAny, ZodUnknown, ZodNever, ZodVoid, ZodDate, ZodArray, ZodObject, ZodUnion, ZodXor, ZodDiscriminatedUnion, ZodIntersection, ZodTuple, ZodRecord, ZodMap, ZodSet, ZodEnum, ZodLiteral, ZodFile, ZodTransform, ZodOptional, ZodExactOptional, ZodNullable, ZodDefault, ZodPrefault, ZodNonOptional, ZodSuccess, ZodCatch, ZodNaN, ZodPipe, ZodCodec, ZodPreprocess, ZodReadonly, ZodTemplateLiteral, ZodLazy, ZodPromise, ZodFunction, ZodCustom, describe2, meta2, ZodInstanceOf, stringbool;
 var init_schemas2 = __esm({
-  "node_modules/zod/v4/classic/schemas.js"() {
+  "../main/node_modules/zod/v4/classic/schemas.js"() {
     init_core2();
     init_core2();
     init_json_schema_processors();
@@ -22166,7 +22292,7 @@ var init_schemas2 = __esm({
   }
 });
 
-// node_modules/zod/v4/classic/compat.js
+// ../main/node_modules/zod/v4/classic/compat.js
 function setErrorMap(map2) {
   config({
     customError: map2
@@ -22177,7 +22303,7 @@ function getErrorMap() {
 }
 var ZodIssueCode, ZodFirstPartyTypeKind;
 var init_compat = __esm({
-  "node_modules/zod/v4/classic/compat.js"() {
+  "../main/node_modules/zod/v4/classic/compat.js"() {
     init_core2();
     ZodIssueCode = {
       invalid_type: "invalid_type",
@@ -22197,7 +22323,7 @@ var init_compat = __esm({
   }
 });
 
-// node_modules/zod/v4/classic/iso.js
+// ../main/node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -22222,14 +22348,14 @@ function duration2(params) {
   return _isoDuration(ZodISODuration, params);
 }
 var init_iso = __esm({
-  "node_modules/zod/v4/classic/iso.js"() {
+  "../main/node_modules/zod/v4/classic/iso.js"() {
     init_core2();
     init_schemas2();
     init_schemas2();
   }
 });
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../main/node_modules/zod/v4/classic/from-json-schema.js
 function detectVersion(schema, defaultTarget) {
   const $schema = schema.$schema;
   if ($schema === "https://json-schema.org/draft/2020-12/schema") {
@@ -22253,13 +22379,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path47 = ref.slice(1).split("/").filter(Boolean);
-  if (path47.length === 0) {
+  const path48 = ref.slice(1).split("/").filter(Boolean);
+  if (path48.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path47[0] === defsKey) {
-    const key = path47[1] === void 0 ? void 0 : decodeJSONPointerSegment(path47[1]);
+  if (path48[0] === defsKey) {
+    const key = path48[1] === void 0 ? void 0 : decodeJSONPointerSegment(path48[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -22860,7 +22986,7 @@ function fromJSONSchema(schema, params) {
 }
 var z, RECOGNIZED_KEYS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS, fullTime;
 var init_from_json_schema = __esm({
-  "node_modules/zod/v4/classic/from-json-schema.js"() {
+  "../main/node_modules/zod/v4/classic/from-json-schema.js"() {
     init_registries();
     init_util();
     init_checks2();
@@ -22972,7 +23098,7 @@ var init_from_json_schema = __esm({
   }
 });
 
-// node_modules/zod/v4/core/visit.js
+// ../main/node_modules/zod/v4/core/visit.js
 function visit(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
     const h2 = fnOrHandlers[node2._zod.def.type];
@@ -23127,14 +23253,14 @@ function visit(schema, fnOrHandlers) {
 }
 var RESOLVING;
 var init_visit = __esm({
-  "node_modules/zod/v4/core/visit.js"() {
+  "../main/node_modules/zod/v4/core/visit.js"() {
     init_schemas();
     init_util();
     RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
   }
 });
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../main/node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
   return visit(schema, {
     object: (s) => s.partial(),
@@ -23146,13 +23272,13 @@ function deepPartial(schema) {
   });
 }
 var init_deep_partial = __esm({
-  "node_modules/zod/v4/classic/deep-partial.js"() {
+  "../main/node_modules/zod/v4/classic/deep-partial.js"() {
     init_visit();
     init_schemas2();
   }
 });
 
-// node_modules/zod/v4/classic/in-out.js
+// ../main/node_modules/zod/v4/classic/in-out.js
 function withChecks(side, checks) {
   if (!checks?.length)
     return side;
@@ -23182,14 +23308,14 @@ function output(schema) {
   });
 }
 var init_in_out = __esm({
-  "node_modules/zod/v4/classic/in-out.js"() {
+  "../main/node_modules/zod/v4/classic/in-out.js"() {
     init_util();
     init_visit();
     init_schemas2();
   }
 });
 
-// node_modules/zod/v4/classic/coerce.js
+// ../main/node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -23214,13 +23340,13 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 var init_coerce = __esm({
-  "node_modules/zod/v4/classic/coerce.js"() {
+  "../main/node_modules/zod/v4/classic/coerce.js"() {
     init_core2();
     init_schemas2();
   }
 });
 
-// node_modules/zod/v4/classic/external.js
+// ../main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -23483,7 +23609,7 @@ __export(external_exports, {
   xor: () => xor
 });
 var init_external = __esm({
-  "node_modules/zod/v4/classic/external.js"() {
+  "../main/node_modules/zod/v4/classic/external.js"() {
     init_core2();
     init_schemas2();
     init_checks2();
@@ -23502,9 +23628,9 @@ var init_external = __esm({
   }
 });
 
-// node_modules/zod/index.js
+// ../main/node_modules/zod/index.js
 var init_zod = __esm({
-  "node_modules/zod/index.js"() {
+  "../main/node_modules/zod/index.js"() {
     init_external();
     init_external();
   }
@@ -23537,7 +23663,7 @@ var init_settings = __esm({
 });
 
 // scanners/bandit/plugin.ts
-import path9 from "node:path";
+import path10 from "node:path";
 function nosec(site) {
   for (let n2 = site.startLine; n2 <= site.endLine; n2++) {
     const match = NOSEC.exec(site.lines[n2 - 1] ?? "");
@@ -23552,6 +23678,7 @@ var init_plugin = __esm({
   "scanners/bandit/plugin.ts"() {
     "use strict";
     init_locate();
+    init_offline_env();
     init_file_kinds();
     init_python_venv();
     init_settings();
@@ -23573,13 +23700,14 @@ var init_plugin = __esm({
         {
           id: "bandit",
           binary: "bandit",
-          installedAt: (dir) => path9.join(dir, "venv", "bin", "bandit"),
+          installedAt: (dir) => path10.join(pythonScannersDir(dir), "bin", "bandit"),
+          recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path9.join(outDir, "bandit.sarif");
+        const sarifPath = path10.join(outDir, "bandit.sarif");
         return {
           file: tool.command,
           args: [
@@ -23594,6 +23722,7 @@ var init_plugin = __esm({
             ...files
           ],
           cwd: root,
+          env: { ...PYTHON_NO_WRITE_ENV },
           sarifPath
         };
       },
@@ -23603,9 +23732,9 @@ var init_plugin = __esm({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
+// ../main/node_modules/picomatch/lib/constants.js
 var require_constants2 = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -23805,9 +23934,9 @@ var require_constants2 = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/utils.js
+// ../main/node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
+  "../main/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -23858,8 +23987,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path47, { windows } = {}) => {
-      const segs = path47.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path48, { windows } = {}) => {
+      const segs = path48.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -23869,9 +23998,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/scan.js
+// ../main/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -24207,11 +24336,11 @@ var require_scan = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/parse.js
+// ../main/node_modules/picomatch/lib/parse.js
 var require_parse2 = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -24219,7 +24348,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants6;
+    } = constants7;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -24428,7 +24557,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -24474,8 +24603,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants6.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -25171,7 +25300,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants6.globChars(opts.windows);
+      } = constants7.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -25222,14 +25351,14 @@ var require_parse2 = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/picomatch.js
+// ../main/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "../main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan3 = require_scan();
     var parse5 = require_parse2();
     var utils = require_utils();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -25357,14 +25486,14 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants6;
+    picomatch7.constants = constants7;
     module.exports = picomatch7;
   }
 });
 
-// node_modules/picomatch/index.js
+// ../main/node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
+  "../main/node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -25413,7 +25542,7 @@ var init_glob = __esm({
 });
 
 // scanners/command/plugin.ts
-import path10 from "node:path";
+import path11 from "node:path";
 function expand(template, context, sarifPath) {
   return template.replaceAll("{sarif}", sarifPath).replaceAll("{outDir}", context.outDir).replaceAll("{target}", context.target).replaceAll("{root}", context.root);
 }
@@ -25427,12 +25556,12 @@ function commandScanner(def) {
       const text3 = files.filter(isTextCandidate);
       if (!includes) return text3;
       return text3.filter((f) => {
-        const rel = toPosix(path10.relative(root, f));
+        const rel = toPosix(path11.relative(root, f));
         return includes.some((re) => re.test(rel));
       });
     },
     async locate({ exec, env }) {
-      const command = def.command.includes("/") ? path10.resolve(def.command) : findOnPath(def.command, env);
+      const command = def.command.includes("/") ? path11.resolve(def.command) : findOnPath(def.command, env);
       if (!command || !isExecutable(command)) {
         throw new ToolMissingError(
           `custom scanner "${def.id}": command ${def.command} not found or not executable`
@@ -25447,7 +25576,7 @@ function commandScanner(def) {
     },
     plan(context) {
       const toStdout = def.sarif === "stdout";
-      const sarifPath = toStdout ? "" : path10.resolve(context.root, expand(def.sarif, context, ""));
+      const sarifPath = toStdout ? "" : path11.resolve(context.root, expand(def.sarif, context, ""));
       const args = def.args.flatMap(
         (arg) => arg === "{files}" ? [...context.files] : [expand(arg, context, sarifPath)]
       );
@@ -25509,10 +25638,10 @@ var init_go_env = __esm({
   }
 });
 
-// node_modules/yocto-queue/index.js
+// ../main/node_modules/yocto-queue/index.js
 var Node, Queue;
 var init_yocto_queue = __esm({
-  "node_modules/yocto-queue/index.js"() {
+  "../main/node_modules/yocto-queue/index.js"() {
     Node = class {
       value;
       next;
@@ -25580,7 +25709,7 @@ var init_yocto_queue = __esm({
   }
 });
 
-// node_modules/p-limit/index.js
+// ../main/node_modules/p-limit/index.js
 function pLimit(concurrency) {
   let rejectOnClear = false;
   if (typeof concurrency === "object") {
@@ -25683,7 +25812,7 @@ function validateConcurrency(concurrency) {
   }
 }
 var init_p_limit = __esm({
-  "node_modules/p-limit/index.js"() {
+  "../main/node_modules/p-limit/index.js"() {
     init_yocto_queue();
   }
 });
@@ -25691,10 +25820,10 @@ var init_p_limit = __esm({
 // src/install/go-module-hash.ts
 import { createHash as createHash3 } from "node:crypto";
 import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
-import path11 from "node:path";
+import path12 from "node:path";
 async function listFiles(dir, rel = "") {
   const found = [];
-  for (const entry of await readdir2(path11.join(dir, rel), { withFileTypes: true })) {
+  for (const entry of await readdir2(path12.join(dir, rel), { withFileTypes: true })) {
     const child = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory()) found.push(...await listFiles(dir, child));
     else found.push(child);
@@ -25711,7 +25840,7 @@ async function moduleTreeHash(dir, module, version2) {
   const digests = await Promise.all(
     names.map(
       ({ rel }) => limit(
-        async () => createHash3("sha256").update(await readFile3(path11.join(dir, rel))).digest("hex")
+        async () => createHash3("sha256").update(await readFile3(path12.join(dir, rel))).digest("hex")
       )
     )
   );
@@ -25746,18 +25875,18 @@ var init_pin3 = __esm({
 });
 
 // scanners/kics/install.ts
-import { chmod, cp, mkdir, mkdtemp, readdir as readdir3, rename, rm, stat } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readdir as readdir3, rename as rename2, rm as rm2, stat } from "node:fs/promises";
 import os from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 function kicsPaths(toolsDir2) {
-  const dir = path12.join(toolsDir2, "kics");
-  return { dir, binary: path12.join(dir, "kics"), assets: path12.join(dir, "assets") };
+  const dir = path13.join(toolsDir2, "kics");
+  return { dir, binary: path13.join(dir, "kics"), assets: path13.join(dir, "assets") };
 }
 async function kicsVersion(exec, binary) {
   const result2 = await exec({
     file: binary,
     args: ["version"],
-    cwd: path12.dirname(binary),
+    cwd: path13.dirname(binary),
     timeoutMs: 6e4
   });
   return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
@@ -25771,7 +25900,7 @@ async function exists(p) {
 async function makeWritable(dir) {
   await chmod(dir, 493);
   for (const entry of await readdir3(dir, { withFileTypes: true })) {
-    const full = path12.join(dir, entry.name);
+    const full = path13.join(dir, entry.name);
     if (entry.isDirectory()) await makeWritable(full);
     else await chmod(full, entry.name === "kics" ? 493 : 420);
   }
@@ -25797,7 +25926,7 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
   const seconds3 = () => (performance.now() - started) / 1e3;
   const target = kicsPaths(toolsDir2);
   const pins = goSumLines(pin);
-  if (isExecutable(target.binary) && await exists(path12.join(target.assets, "queries"))) {
+  if (isExecutable(target.binary) && await exists(path13.join(target.assets, "queries"))) {
     const problem = await stampProblem(target.dir, pins);
     const version3 = problem ? void 0 : await kicsVersion(exec, target.binary);
     if (version3 === pin.version) {
@@ -25826,9 +25955,9 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
     `go mod download ${moduleRef}`
   );
   const moduleDir = await verifyModule(pin, JSON.parse(download.stdout));
-  const scratch = await mkdtemp(path12.join(os.tmpdir(), "controlgate-kics-"));
+  const scratch = await mkdtemp(path13.join(os.tmpdir(), "controlgate-kics-"));
   try {
-    const built = path12.join(scratch, "bin", "console");
+    const built = path13.join(scratch, "bin", "console");
     const install2 = await exec({
       file: go,
       args: [
@@ -25838,14 +25967,14 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
         ldflags,
         `${pin.module}/${pin.package.replace(/^\.\//, "")}@v${pin.version}`
       ],
-      env: { ...goEnv, GOBIN: path12.dirname(built) },
+      env: { ...goEnv, GOBIN: path13.dirname(built) },
       timeoutMs: 30 * 6e4
     });
     if (install2.exitCode !== 0) {
       log2(
         `go install refused the module (${install2.stderrTail.trim().split("\n").pop() ?? ""}); building in a copy`
       );
-      const copy = path12.join(scratch, "src");
+      const copy = path13.join(scratch, "src");
       await cp(moduleDir, copy, { recursive: true });
       await makeWritable(copy);
       await runChecked(
@@ -25859,21 +25988,21 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
         `go build of ${moduleRef}`
       );
     }
-    await rm(target.dir, { recursive: true, force: true });
+    await rm2(target.dir, { recursive: true, force: true });
     await mkdir(target.dir, { recursive: true });
-    await cp(path12.join(moduleDir, "assets"), target.assets, { recursive: true });
+    await cp(path13.join(moduleDir, "assets"), target.assets, { recursive: true });
     await makeWritable(target.assets);
-    await rename(built, target.binary).catch(async () => {
+    await rename2(built, target.binary).catch(async () => {
       await cp(built, target.binary);
     });
     await chmod(target.binary, 493);
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await rm2(scratch, { recursive: true, force: true });
   }
   const version2 = await kicsVersion(exec, target.binary);
   if (version2 !== pin.version)
     throw new Error(`built KICS reports version ${version2 ?? "none"}, expected ${pin.version}`);
-  await writeStamp(target.dir, pins, [path12.basename(target.binary)]);
+  await writeStamp(target.dir, pins);
   return { tool: "kics", action: "installed", version: version2, location: target.binary, seconds: seconds3() };
 }
 var KICS_PIN, CONSTANTS, kicsInstall;
@@ -25898,11 +26027,28 @@ var init_install3 = __esm({
 
 // scanners/kics/plugin.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 function isIac(file2) {
-  const base = path13.basename(file2);
+  const base = path14.basename(file2);
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
-  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path13.sep).join("/"));
+  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path14.sep).join("/"));
+}
+async function kicsRunProblem(outDir) {
+  const file2 = path14.join(outDir, "kics.json");
+  let report2;
+  try {
+    report2 = JSON.parse(await readFile4(file2, "utf8"));
+  } catch {
+    return `KICS wrote no readable ${file2}, so the number of queries it ran is unknown`;
+  }
+  const { files_scanned: files, queries_total: queries } = report2;
+  if (typeof files !== "number" || typeof queries !== "number") {
+    return `${file2} has no files_scanned or queries_total count, so what KICS checked is unknown`;
+  }
+  if (files > 0 && queries === 0) {
+    return `KICS recognized ${files} file${files === 1 ? "" : "s"} but loaded no queries, so it checked nothing (is its assets/queries folder empty or missing?)`;
+  }
+  return void 0;
 }
 function csvField(value) {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -25934,6 +26080,8 @@ var init_plugin3 = __esm({
           id: "kics",
           binary: "kics",
           installedAt: (dir) => kicsPaths(dir).binary,
+          // The binary and its assets: a changed or removed query is as much a changed KICS as a new binary.
+          recordedIn: (dir) => kicsPaths(dir).dir,
           versionArgs: ["version"],
           // KICS reads assets/ (queries, libraries, cwe_csv) relative to its working directory.
           runInOwnDir: true
@@ -25961,14 +26109,14 @@ var init_plugin3 = __esm({
             ...options.extraArgs
           ],
           cwd: tool.cwd,
-          sarifPath: path13.join(outDir, "kics.sarif")
+          sarifPath: path14.join(outDir, "kics.sarif")
         };
       },
       async ruleProperties(outDir) {
         const properties = /* @__PURE__ */ new Map();
         let report2;
         try {
-          report2 = JSON.parse(await readFile4(path13.join(outDir, "kics.json"), "utf8"));
+          report2 = JSON.parse(await readFile4(path14.join(outDir, "kics.json"), "utf8"));
         } catch {
           return properties;
         }
@@ -25983,17 +26131,19 @@ var init_plugin3 = __esm({
         return properties;
       },
       // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
-      interpretExit: (code2) => code2 === 0 ? "clean" : code2 >= 20 && code2 <= 60 && code2 % 10 === 0 ? "findings" : "error"
+      interpretExit: (code2) => code2 === 0 ? "clean" : code2 >= 20 && code2 <= 60 && code2 % 10 === 0 ? "findings" : "error",
+      // Exit 0 also when it had no queries to run.
+      checkRun: ({ outDir }) => kicsRunProblem(outDir)
     };
   }
 });
 
 // scanners/semgrep/config.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path14 from "node:path";
+import path15 from "node:path";
 function ruleConfig(config2, root) {
   if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
-  const local = path14.resolve(root, config2);
+  const local = path15.resolve(root, config2);
   return existsSync3(local) ? local : config2;
 }
 var semgrepConfig;
@@ -26018,15 +26168,15 @@ var init_config = __esm({
 
 // scanners/semgrep/plugin.ts
 import { readdirSync, statSync as statSync3 } from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 function builtinRulesDir() {
-  return path15.join(packageRoot(), "scanners", "semgrep", "rules");
+  return path16.join(packageRoot(), "scanners", "semgrep", "rules");
 }
 function filesUnder(target) {
   const info = statSync3(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync(target, { recursive: true }).map((f) => path15.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
+  return readdirSync(target, { recursive: true }).map((f) => path16.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
 }
 function nosemgrep(site) {
   const candidates = [site.lines[site.startLine - 1] ?? ""];
@@ -26070,13 +26220,14 @@ var init_plugin4 = __esm({
         {
           id: "semgrep",
           binary: "semgrep",
-          installedAt: (dir) => path15.join(dir, "venv", "bin", "semgrep"),
+          installedAt: (dir) => path16.join(pythonScannersDir(dir), "bin", "semgrep"),
+          recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path15.join(outDir, "semgrep.sarif");
+        const sarifPath = path16.join(outDir, "semgrep.sarif");
         const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
           "--config",
           c3 === "builtin" ? builtinRulesDir() : c3
@@ -26101,7 +26252,7 @@ var init_plugin4 = __esm({
             ...files
           ],
           cwd: root,
-          env: { ...OFFLINE_ENV },
+          env: { ...OFFLINE_ENV, ...PYTHON_NO_WRITE_ENV },
           sarifPath
         };
       },
@@ -26109,7 +26260,7 @@ var init_plugin4 = __esm({
       ruleFiles: (options, root) => (options.configs ?? ["builtin"]).flatMap((config2) => {
         const builtin = config2 === "builtin";
         const base = builtin ? packageRoot() : root;
-        return filesUnder(builtin ? builtinRulesDir() : path15.resolve(root, config2)).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
+        return filesUnder(builtin ? builtinRulesDir() : path16.resolve(root, config2)).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
       }),
       // 0 with or without findings (1 only under --error); 2 and up are errors.
       interpretExit: (code2) => code2 === 0 || code2 === 1 ? "findings" : "error"
@@ -26196,7 +26347,7 @@ var init_install4 = __esm({
   }
 });
 
-// node_modules/fflate/esm/index.mjs
+// ../main/node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
 function inflateSync(data, opts) {
   return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
@@ -26292,7 +26443,7 @@ function unzipSync(data, opts) {
 }
 var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, b2, b4, b8, wbytes, Deflate, te, td, tds, dutf8, dbf, slzh, zh, z64hs, exfl, wzh, wzf, ZipPassThrough, ZipDeflate, Zip;
 var init_esm = __esm({
-  "node_modules/fflate/esm/index.mjs"() {
+  "../main/node_modules/fflate/esm/index.mjs"() {
     require2 = createRequire("/");
     try {
       _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
@@ -27382,12 +27533,12 @@ var init_manifest = __esm({
 
 // src/bundle/verify.ts
 import { readdir as readdir4, readFile as readFile5, stat as stat2 } from "node:fs/promises";
-import path16 from "node:path";
+import path17 from "node:path";
 async function readBundle(location3) {
   const files = /* @__PURE__ */ new Map();
   if ((await stat2(location3)).isDirectory()) {
     for (const entry of await readdir4(location3, { recursive: true })) {
-      const full = path16.join(location3, String(entry));
+      const full = path17.join(location3, String(entry));
       if ((await stat2(full)).isFile())
         files.set(toPosix(String(entry)), new Uint8Array(await readFile5(full)));
     }
@@ -27437,9 +27588,9 @@ var init_verify = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -27494,9 +27645,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -27514,17 +27665,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path47) {
-      const ctrl = callVisitor(key, node2, visitor, path47);
+    function visit_(key, node2, visitor, path48) {
+      const ctrl = callVisitor(key, node2, visitor, path48);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path47, ctrl);
-        return visit_(key, ctrl, visitor, path47);
+        replaceNode(key, path48, ctrl);
+        return visit_(key, ctrl, visitor, path48);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path47 = Object.freeze(path47.concat(node2));
+          path48 = Object.freeze(path48.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path47);
+            const ci = visit_(i3, node2.items[i3], visitor, path48);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27535,13 +27686,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path47 = Object.freeze(path47.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path47);
+          path48 = Object.freeze(path48.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path48);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path47);
+          const cv = visit_("value", node2.value, visitor, path48);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27562,17 +27713,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path47) {
-      const ctrl = await callVisitor(key, node2, visitor, path47);
+    async function visitAsync_(key, node2, visitor, path48) {
+      const ctrl = await callVisitor(key, node2, visitor, path48);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path47, ctrl);
-        return visitAsync_(key, ctrl, visitor, path47);
+        replaceNode(key, path48, ctrl);
+        return visitAsync_(key, ctrl, visitor, path48);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path47 = Object.freeze(path47.concat(node2));
+          path48 = Object.freeze(path48.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path47);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path48);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27583,13 +27734,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path47 = Object.freeze(path47.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path47);
+          path48 = Object.freeze(path48.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path48);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path47);
+          const cv = await visitAsync_("value", node2.value, visitor, path48);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27616,23 +27767,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path47) {
+    function callVisitor(key, node2, visitor, path48) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path47);
+        return visitor(key, node2, path48);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path47);
+        return visitor.Map?.(key, node2, path48);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path47);
+        return visitor.Seq?.(key, node2, path48);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path47);
+        return visitor.Pair?.(key, node2, path48);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path47);
+        return visitor.Scalar?.(key, node2, path48);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path47);
+        return visitor.Alias?.(key, node2, path48);
       return void 0;
     }
-    function replaceNode(key, path47, node2) {
-      const parent = path47[path47.length - 1];
+    function replaceNode(key, path48, node2) {
+      const parent = path48[path48.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27652,9 +27803,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var visit3 = require_visit();
@@ -27823,9 +27974,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var visit3 = require_visit();
@@ -27893,9 +28044,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -27943,9 +28094,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     function toJS(value, arg, ctx) {
@@ -27973,9 +28124,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity3 = require_identity();
@@ -28014,9 +28165,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit3 = require_visit();
@@ -28132,9 +28283,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var Node2 = require_Node();
@@ -28162,9 +28313,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity3 = require_identity();
@@ -28237,17 +28388,17 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path47, value) {
+    function collectionFromPath(schema, path48, value) {
       let v = value;
-      for (let i3 = path47.length - 1; i3 >= 0; --i3) {
-        const k = path47[i3];
+      for (let i3 = path48.length - 1; i3 >= 0; --i3) {
+        const k = path48[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -28266,7 +28417,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path47) => path47 == null || typeof path47 === "object" && !!path47[Symbol.iterator]().next().done;
+    var isEmptyPath = (path48) => path48 == null || typeof path48 === "object" && !!path48[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -28296,11 +28447,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path47, value) {
-        if (isEmptyPath(path47))
+      addIn(path48, value) {
+        if (isEmptyPath(path48))
           this.add(value);
         else {
-          const [key, ...rest] = path47;
+          const [key, ...rest] = path48;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -28314,8 +28465,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path47) {
-        const [key, ...rest] = path47;
+      deleteIn(path48) {
+        const [key, ...rest] = path48;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -28329,8 +28480,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path47, keepScalar) {
-        const [key, ...rest] = path47;
+      getIn(path48, keepScalar) {
+        const [key, ...rest] = path48;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -28348,8 +28499,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path47) {
-        const [key, ...rest] = path47;
+      hasIn(path48) {
+        const [key, ...rest] = path48;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -28359,8 +28510,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path47, value) {
-        const [key, ...rest] = path47;
+      setIn(path48, value) {
+        const [key, ...rest] = path48;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -28380,9 +28531,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -28397,9 +28548,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -28533,9 +28684,9 @@ ${indent}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -28816,9 +28967,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity3 = require_identity();
@@ -28940,9 +29091,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var Scalar = require_Scalar();
@@ -29073,9 +29224,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -29095,9 +29246,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var Scalar = require_Scalar();
@@ -29155,9 +29306,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log2 = require_log();
     var merge2 = require_merge();
@@ -29219,9 +29370,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -29259,9 +29410,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var stringify2 = require_stringify();
@@ -29410,9 +29561,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -29554,9 +29705,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -29576,9 +29727,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -29692,9 +29843,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -29714,9 +29865,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
@@ -29733,9 +29884,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -29751,9 +29902,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -29775,9 +29926,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -29802,9 +29953,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -29848,9 +29999,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -29893,9 +30044,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -29921,9 +30072,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map2 = require_map();
@@ -29988,9 +30139,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -30054,9 +30205,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var Pair = require_Pair();
@@ -30132,9 +30283,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var toJS = require_toJS();
@@ -30210,9 +30361,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -30242,9 +30393,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -30291,9 +30442,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -30370,9 +30521,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var Pair = require_Pair();
@@ -30459,9 +30610,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -30547,9 +30698,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -30591,9 +30742,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -30685,9 +30836,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var map2 = require_map();
@@ -30717,9 +30868,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var stringify2 = require_stringify();
@@ -30797,9 +30948,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -30875,9 +31026,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path47, value) {
+      addIn(path48, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path47, value);
+          this.contents.addIn(path48, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30952,14 +31103,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path47) {
-        if (Collection.isEmptyPath(path47)) {
+      deleteIn(path48) {
+        if (Collection.isEmptyPath(path48)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path47) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path48) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30974,10 +31125,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path47, keepScalar) {
-        if (Collection.isEmptyPath(path47))
+      getIn(path48, keepScalar) {
+        if (Collection.isEmptyPath(path48))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path47, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path48, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30988,10 +31139,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path47) {
-        if (Collection.isEmptyPath(path47))
+      hasIn(path48) {
+        if (Collection.isEmptyPath(path48))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path47) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path48) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -31008,13 +31159,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path47, value) {
-        if (Collection.isEmptyPath(path47)) {
+      setIn(path48, value) {
+        if (Collection.isEmptyPath(path48)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path47), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path48), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path47, value);
+          this.contents.setIn(path48, value);
         }
       }
       /**
@@ -31106,9 +31257,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code2, message3) {
@@ -31171,9 +31322,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -31305,9 +31456,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -31347,9 +31498,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -31365,9 +31516,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -31381,9 +31532,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -31489,9 +31640,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -31540,9 +31691,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -31583,9 +31734,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var Pair = require_Pair();
@@ -31777,9 +31928,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var Scalar = require_Scalar();
@@ -31842,9 +31993,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -32025,9 +32176,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -32246,9 +32397,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity3 = require_identity();
     var Scalar = require_Scalar();
@@ -32327,9 +32478,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -32357,9 +32508,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity3 = require_identity();
@@ -32463,9 +32614,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -32506,9 +32657,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -32714,9 +32865,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -32899,9 +33050,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -32960,9 +33111,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -32975,9 +33126,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path47) => {
+    visit3.itemAtPath = (cst, path48) => {
       let item = cst;
-      for (const [field, index] of path47) {
+      for (const [field, index] of path48) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32986,23 +33137,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path47) => {
-      const parent = visit3.itemAtPath(cst, path47.slice(0, -1));
-      const field = path47[path47.length - 1][0];
+    visit3.parentCollection = (cst, path48) => {
+      const parent = visit3.itemAtPath(cst, path48.slice(0, -1));
+      const field = path48[path48.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path47, item, visitor) {
-      let ctrl = visitor(item, path47);
+    function _visit(path48, item, visitor) {
+      let ctrl = visitor(item, path48);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path47.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path48.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -33013,18 +33164,18 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path47);
+            ctrl = ctrl(item, path48);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path47) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path48) : ctrl;
     }
     exports.visit = visit3;
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -33124,9 +33275,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -33713,9 +33864,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -33744,9 +33895,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -34618,9 +34769,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -34715,9 +34866,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -34825,9 +34976,9 @@ var init_model = __esm({
 // src/catalog/data-files.ts
 import { createHash as createHash5 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 function dataDir() {
-  return path17.join(packageRoot(), "src", "catalog", "data");
+  return path18.join(packageRoot(), "src", "catalog", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -34845,10 +34996,10 @@ function load(file2, schema) {
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path17.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path18.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path17.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path18.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
@@ -35169,7 +35320,7 @@ var init_schema = __esm({
 // src/config/load.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { readFile as readFile6 } from "node:fs/promises";
-import path18 from "node:path";
+import path19 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -35177,10 +35328,10 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path18.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path19.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path18.join(d, n2))).find((f) => existsSync4(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path19.join(d, n2))).find((f) => existsSync4(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
@@ -35364,11 +35515,11 @@ var init_model2 = __esm({
 });
 
 // src/sarif/read.ts
-import { constants as constants2 } from "node:fs";
+import { constants as constants3 } from "node:fs";
 import { open as open2 } from "node:fs/promises";
-function jsonPath(path47) {
+function jsonPath(path48) {
   let out = "$";
-  for (const key of path47) {
+  for (const key of path48) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -35399,11 +35550,11 @@ function nestsDeeperThan(json2, max2) {
 function deepPath(json2, max2) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path47 } = item;
+    const { value, path: path48 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path47.length >= max2) return path47;
+    if (path48.length >= max2) return path48;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path47, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path48, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -35456,7 +35607,7 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source =
 async function openSarif(file2, source) {
   try {
     if (source === "input") return await open2(file2, "r");
-    return await open2(file2, constants2.O_RDONLY | (constants2.O_NOFOLLOW ?? 0) | (constants2.O_NONBLOCK ?? 0));
+    return await open2(file2, constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0));
   } catch (error62) {
     const code2 = error62.code;
     if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
@@ -35706,7 +35857,7 @@ var init_json_report_schema = __esm({
 });
 
 // src/evidence/summarize.ts
-import path19 from "node:path";
+import path20 from "node:path";
 async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
@@ -35719,7 +35870,7 @@ async function summarizeBundles(locations) {
       throw new Error(
         `${location3}: not a controlgate evidence bundle (controlgate.json or run.json missing)`
       );
-    const c3 = parseJsonReport(decoder.decode(report2), path19.join(location3, "controlgate.json"));
+    const c3 = parseJsonReport(decoder.decode(report2), path20.join(location3, "controlgate.json"));
     const r = JSON.parse(decoder.decode(run2));
     bundles.push({
       location: location3,
@@ -35772,7 +35923,7 @@ var init_summarize = __esm({
   }
 });
 
-// node_modules/is-plain-obj/index.js
+// ../main/node_modules/is-plain-obj/index.js
 function isPlainObject2(value) {
   if (typeof value !== "object" || value === null) {
     return false;
@@ -35781,15 +35932,15 @@ function isPlainObject2(value) {
   return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value) && !(Symbol.iterator in value);
 }
 var init_is_plain_obj = __esm({
-  "node_modules/is-plain-obj/index.js"() {
+  "../main/node_modules/is-plain-obj/index.js"() {
   }
 });
 
-// node_modules/execa/lib/arguments/file-url.js
+// ../main/node_modules/execa/lib/arguments/file-url.js
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var safeNormalizeFileUrl, normalizeDenoExecPath, isDenoExecPath, normalizeFileUrl;
 var init_file_url = __esm({
-  "node_modules/execa/lib/arguments/file-url.js"() {
+  "../main/node_modules/execa/lib/arguments/file-url.js"() {
     safeNormalizeFileUrl = (file2, name) => {
       const fileString = normalizeFileUrl(normalizeDenoExecPath(file2));
       if (typeof fileString !== "string") {
@@ -35803,10 +35954,10 @@ var init_file_url = __esm({
   }
 });
 
-// node_modules/execa/lib/methods/parameters.js
+// ../main/node_modules/execa/lib/methods/parameters.js
 var normalizeParameters;
 var init_parameters = __esm({
-  "node_modules/execa/lib/methods/parameters.js"() {
+  "../main/node_modules/execa/lib/methods/parameters.js"() {
     init_is_plain_obj();
     init_file_url();
     normalizeParameters = (rawFile, rawArguments = [], rawOptions, ...rawExtraArguments) => {
@@ -35837,12 +35988,12 @@ var init_parameters = __esm({
   }
 });
 
-// node_modules/execa/lib/arguments/escape.js
+// ../main/node_modules/execa/lib/arguments/escape.js
 import { platform } from "node:process";
 import { stripVTControlCharacters } from "node:util";
 var joinCommand, escapeLines, escapeControlCharacters, escapeControlCharacter, getSpecialCharRegExp, SPECIAL_CHAR_REGEXP, COMMON_ESCAPES, ASTRAL_START, quoteString, NO_ESCAPE_REGEXP;
 var init_escape = __esm({
-  "node_modules/execa/lib/arguments/escape.js"() {
+  "../main/node_modules/execa/lib/arguments/escape.js"() {
     joinCommand = (filePath, rawArguments, shell) => {
       const fileAndArguments = [filePath, ...rawArguments];
       const command = fileAndArguments.join(" ");
@@ -35887,11 +36038,11 @@ var init_escape = __esm({
   }
 });
 
-// node_modules/execa/lib/utils/uint-array.js
+// ../main/node_modules/execa/lib/utils/uint-array.js
 import { StringDecoder } from "node:string_decoder";
 var objectToString, isArrayBuffer, isUint8Array, bufferToUint8Array, textEncoder, stringToUint8Array, textDecoder, uint8ArrayToString, joinToString, uint8ArraysToStrings, joinToUint8Array, stringsToUint8Arrays, concatUint8Arrays, getJoinLength;
 var init_uint_array = __esm({
-  "node_modules/execa/lib/utils/uint-array.js"() {
+  "../main/node_modules/execa/lib/utils/uint-array.js"() {
     ({ toString: objectToString } = Object.prototype);
     isArrayBuffer = (value) => objectToString.call(value) === "[object ArrayBuffer]";
     isUint8Array = (value) => objectToString.call(value) === "[object Uint8Array]";
@@ -35934,10 +36085,10 @@ var init_uint_array = __esm({
   }
 });
 
-// node_modules/execa/lib/return/final-error.js
+// ../main/node_modules/execa/lib/return/final-error.js
 var getFinalError, DiscardedError, setErrorName, isExecaError, execaErrorSymbol, isErrorInstance, ExecaError, ExecaSyncError;
 var init_final_error = __esm({
-  "node_modules/execa/lib/return/final-error.js"() {
+  "../main/node_modules/execa/lib/return/final-error.js"() {
     getFinalError = (originalError, message3, isSync) => {
       const ErrorClass = isSync ? ExecaSyncError : ExecaError;
       const options = originalError instanceof DiscardedError ? {} : { cause: originalError };
@@ -35973,19 +36124,19 @@ var init_final_error = __esm({
   }
 });
 
-// node_modules/execa/lib/utils/type-name.js
+// ../main/node_modules/execa/lib/utils/type-name.js
 var getTypeName;
 var init_type_name = __esm({
-  "node_modules/execa/lib/utils/type-name.js"() {
+  "../main/node_modules/execa/lib/utils/type-name.js"() {
     getTypeName = (value) => value === null ? "null" : typeof value;
   }
 });
 
-// node_modules/execa/lib/methods/template.js
+// ../main/node_modules/execa/lib/methods/template.js
 import { ChildProcess } from "node:child_process";
 var isTemplateString, parseTemplates, parseTemplate, splitByWhitespaces, isAstralEscape, DELIMITERS, ESCAPE_LENGTH, concatTokens, parseExpression, getSubprocessResult;
 var init_template = __esm({
-  "node_modules/execa/lib/methods/template.js"() {
+  "../main/node_modules/execa/lib/methods/template.js"() {
     init_is_plain_obj();
     init_escape();
     init_uint_array();
@@ -36107,11 +36258,11 @@ var init_template = __esm({
   }
 });
 
-// node_modules/execa/lib/utils/standard-stream.js
+// ../main/node_modules/execa/lib/utils/standard-stream.js
 import process2 from "node:process";
 var isStandardStream, STANDARD_STREAMS, STANDARD_STREAMS_ALIASES, getStreamName, allStreamSymbol, setAllStream, isAllStream;
 var init_standard_stream = __esm({
-  "node_modules/execa/lib/utils/standard-stream.js"() {
+  "../main/node_modules/execa/lib/utils/standard-stream.js"() {
     isStandardStream = (stream) => STANDARD_STREAMS.includes(stream);
     STANDARD_STREAMS = [process2.stdin, process2.stdout, process2.stderr];
     STANDARD_STREAMS_ALIASES = ["stdin", "stdout", "stderr"];
@@ -36122,10 +36273,10 @@ var init_standard_stream = __esm({
   }
 });
 
-// node_modules/execa/lib/utils/options.js
+// ../main/node_modules/execa/lib/utils/options.js
 var copyOptions, checkBooleanOption;
 var init_options = __esm({
-  "node_modules/execa/lib/utils/options.js"() {
+  "../main/node_modules/execa/lib/utils/options.js"() {
     copyOptions = (options = {}) => {
       if (options === null) {
         throw new TypeError("The options must be an object, not `null`.");
@@ -36140,11 +36291,11 @@ var init_options = __esm({
   }
 });
 
-// node_modules/execa/lib/arguments/specific.js
+// ../main/node_modules/execa/lib/arguments/specific.js
 import { debuglog } from "node:util";
 var normalizeFdSpecificOptions, normalizeFdSpecificOption, getStdioLength, normalizeFdSpecificValue, normalizeOptionObject, compareFdName, getFdNameOrder, parseFdName, parseFd, FD_REGEXP, addDefaultValue, BOOLEAN_FD_SPECIFIC_OPTIONS, validateFdSpecificValue, verboseDefault, DEFAULT_OPTIONS, FD_SPECIFIC_OPTIONS, getFdSpecificValue;
 var init_specific = __esm({
-  "node_modules/execa/lib/arguments/specific.js"() {
+  "../main/node_modules/execa/lib/arguments/specific.js"() {
     init_is_plain_obj();
     init_standard_stream();
     init_options();
@@ -36235,10 +36386,10 @@ Please set the "stdio" option to ensure that file descriptor exists.`);
   }
 });
 
-// node_modules/execa/lib/verbose/values.js
+// ../main/node_modules/execa/lib/verbose/values.js
 var isVerbose, isFullVerbose, getVerboseFunction, getFdVerbose, getFdGenericVerbose, isVerboseFunction, VERBOSE_VALUES;
 var init_values = __esm({
-  "node_modules/execa/lib/verbose/values.js"() {
+  "../main/node_modules/execa/lib/verbose/values.js"() {
     init_specific();
     isVerbose = ({ verbose }, fdNumber) => getFdVerbose(verbose, fdNumber) !== "none";
     isFullVerbose = ({ verbose }, fdNumber) => !["none", "short"].includes(getFdVerbose(verbose, fdNumber));
@@ -36253,7 +36404,7 @@ var init_values = __esm({
   }
 });
 
-// node_modules/is-unicode-supported/index.js
+// ../main/node_modules/is-unicode-supported/index.js
 import process3 from "node:process";
 function isUnicodeSupported() {
   const { env } = process3;
@@ -36264,14 +36415,14 @@ function isUnicodeSupported() {
   return Boolean(env.WT_SESSION) || Boolean(env.TERMINUS_SUBLIME) || env.ConEmuTask === "{cmd::Cmder}" || TERM_PROGRAM === "Terminus-Sublime" || TERM_PROGRAM === "vscode" || TERM === "xterm-256color" || TERM === "alacritty" || TERM === "rxvt-unicode" || TERM === "rxvt-unicode-256color" || env.TERMINAL_EMULATOR === "JetBrains-JediTerm";
 }
 var init_is_unicode_supported = __esm({
-  "node_modules/is-unicode-supported/index.js"() {
+  "../main/node_modules/is-unicode-supported/index.js"() {
   }
 });
 
-// node_modules/figures/index.js
+// ../main/node_modules/figures/index.js
 var common, specialMainSymbols, specialFallbackSymbols, mainSymbols, fallbackSymbols, shouldUseMain, figures, figures_default, replacements;
 var init_figures = __esm({
-  "node_modules/figures/index.js"() {
+  "../main/node_modules/figures/index.js"() {
     init_is_unicode_supported();
     common = {
       circleQuestionMark: "(?)",
@@ -36550,11 +36701,11 @@ var init_figures = __esm({
   }
 });
 
-// node_modules/yoctocolors/base.js
+// ../main/node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, underlineCurly, underlineDotted, underlineDashed, overline, inverse, hidden, strikethrough, black, red, green, yellow, blue, magenta, cyan, white, gray, bgBlack, bgRed, bgGreen, bgYellow, bgBlue, bgMagenta, bgCyan, bgWhite, bgGray, redBright, greenBright, yellowBright, blueBright, magentaBright, cyanBright, whiteBright, bgRedBright, bgGreenBright, bgYellowBright, bgBlueBright, bgMagentaBright, bgCyanBright, bgWhiteBright, underlineBlack, underlineRed, underlineGreen, underlineYellow, underlineBlue, underlineMagenta, underlineCyan, underlineWhite, underlineGray, underlineRedBright, underlineGreenBright, underlineYellowBright, underlineBlueBright, underlineMagentaBright, underlineCyanBright, underlineWhiteBright;
 var init_base = __esm({
-  "node_modules/yoctocolors/base.js"() {
+  "../main/node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
     format = (open6, close) => {
       if (!hasColors) {
@@ -36645,19 +36796,19 @@ var init_base = __esm({
   }
 });
 
-// node_modules/yoctocolors/index.js
+// ../main/node_modules/yoctocolors/index.js
 var init_yoctocolors = __esm({
-  "node_modules/yoctocolors/index.js"() {
+  "../main/node_modules/yoctocolors/index.js"() {
     init_base();
     init_base();
   }
 });
 
-// node_modules/execa/lib/verbose/default.js
+// ../main/node_modules/execa/lib/verbose/default.js
 import process4 from "node:process";
 var hasColors2, identity, getColor, gray2, bold2, redBright2, yellowBright2, defaultVerboseFunction, serializeTimestamp, padField, getFinalIcon, ICONS, COLORS;
 var init_default = __esm({
-  "node_modules/execa/lib/verbose/default.js"() {
+  "../main/node_modules/execa/lib/verbose/default.js"() {
     init_figures();
     init_yoctocolors();
     hasColors2 = process4.env.FORCE_COLOR !== void 0 || process4.stderr.isTTY === true;
@@ -36706,10 +36857,10 @@ var init_default = __esm({
   }
 });
 
-// node_modules/execa/lib/verbose/custom.js
+// ../main/node_modules/execa/lib/verbose/custom.js
 var applyVerboseOnLines, applyVerboseFunction, appendNewline;
 var init_custom = __esm({
-  "node_modules/execa/lib/verbose/custom.js"() {
+  "../main/node_modules/execa/lib/verbose/custom.js"() {
     init_values();
     applyVerboseOnLines = (printedLines, verboseInfo, fdNumber) => {
       const verboseFunction = getVerboseFunction(verboseInfo, fdNumber);
@@ -36729,11 +36880,11 @@ var init_custom = __esm({
   }
 });
 
-// node_modules/execa/lib/verbose/log.js
+// ../main/node_modules/execa/lib/verbose/log.js
 import { inspect } from "node:util";
 var verboseLog, getVerboseObject, getPrintedLines, getPrintedLine, serializeVerboseMessage;
 var init_log = __esm({
-  "node_modules/execa/lib/verbose/log.js"() {
+  "../main/node_modules/execa/lib/verbose/log.js"() {
     init_escape();
     init_default();
     init_custom();
@@ -36770,10 +36921,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/execa/lib/verbose/start.js
+// ../main/node_modules/execa/lib/verbose/start.js
 var logCommand;
 var init_start = __esm({
-  "node_modules/execa/lib/verbose/start.js"() {
+  "../main/node_modules/execa/lib/verbose/start.js"() {
     init_values();
     init_log();
     logCommand = (escapedCommand, verboseInfo) => {
@@ -36789,10 +36940,10 @@ var init_start = __esm({
   }
 });
 
-// node_modules/execa/lib/verbose/info.js
+// ../main/node_modules/execa/lib/verbose/info.js
 var getVerboseInfo, getCommandId, COMMAND_ID, validateVerbose;
 var init_info = __esm({
-  "node_modules/execa/lib/verbose/info.js"() {
+  "../main/node_modules/execa/lib/verbose/info.js"() {
     init_values();
     getVerboseInfo = (verbose, escapedCommand, rawOptions) => {
       validateVerbose(verbose);
@@ -36823,20 +36974,20 @@ var init_info = __esm({
   }
 });
 
-// node_modules/execa/lib/return/duration.js
+// ../main/node_modules/execa/lib/return/duration.js
 import { hrtime } from "node:process";
 var getStartTime, getDurationMs;
 var init_duration = __esm({
-  "node_modules/execa/lib/return/duration.js"() {
+  "../main/node_modules/execa/lib/return/duration.js"() {
     getStartTime = () => hrtime.bigint();
     getDurationMs = (startTime) => Number(hrtime.bigint() - startTime) / 1e6;
   }
 });
 
-// node_modules/execa/lib/arguments/command.js
+// ../main/node_modules/execa/lib/arguments/command.js
 var handleCommand;
 var init_command = __esm({
-  "node_modules/execa/lib/arguments/command.js"() {
+  "../main/node_modules/execa/lib/arguments/command.js"() {
     init_start();
     init_info();
     init_duration();
@@ -36858,7 +37009,7 @@ var init_command = __esm({
   }
 });
 
-// node_modules/path-key/index.js
+// ../main/node_modules/path-key/index.js
 function pathKey(options = {}) {
   const {
     env = process.env,
@@ -36870,20 +37021,20 @@ function pathKey(options = {}) {
   return Object.keys(env).reverse().find((key) => key.toUpperCase() === "PATH") || "Path";
 }
 var init_path_key = __esm({
-  "node_modules/path-key/index.js"() {
+  "../main/node_modules/path-key/index.js"() {
   }
 });
 
-// node_modules/unicorn-magic/default.js
+// ../main/node_modules/unicorn-magic/default.js
 var init_default2 = __esm({
-  "node_modules/unicorn-magic/default.js"() {
+  "../main/node_modules/unicorn-magic/default.js"() {
   }
 });
 
-// node_modules/unicorn-magic/node.js
+// ../main/node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path20 from "node:path";
+import path21 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 function toPath(urlOrPath) {
   return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
@@ -36891,31 +37042,31 @@ function toPath(urlOrPath) {
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path20.resolve(toPath(startPath));
+      let currentPath = path21.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path20.resolve(currentPath, "..");
+        currentPath = path21.resolve(currentPath, "..");
       }
     }
   };
 }
 var execFileOriginal, TEN_MEGABYTES_IN_BYTES;
 var init_node = __esm({
-  "node_modules/unicorn-magic/node.js"() {
+  "../main/node_modules/unicorn-magic/node.js"() {
     init_default2();
     execFileOriginal = promisify(execFileCallback);
     TEN_MEGABYTES_IN_BYTES = 10 * 1024 * 1024;
   }
 });
 
-// node_modules/npm-run-path/index.js
+// ../main/node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path21 from "node:path";
+import path22 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
-  "node_modules/npm-run-path/index.js"() {
+  "../main/node_modules/npm-run-path/index.js"() {
     init_path_key();
     init_node();
     npmRunPath = ({
@@ -36925,27 +37076,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path21.resolve(toPath(cwd));
+      const cwdPath = path22.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path21.delimiter);
+      const pathParts = pathOption.split(path22.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path21.delimiter ? `${result2.join(path21.delimiter)}${pathOption}` : [...result2, pathOption].join(path21.delimiter);
+      return pathOption === "" || pathOption === path22.delimiter ? `${result2.join(path22.delimiter)}${pathOption}` : [...result2, pathOption].join(path22.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path21.join(directory, "node_modules/.bin");
+        const pathPart = path22.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path21.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path22.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -36960,10 +37111,10 @@ var init_npm_run_path = __esm({
   }
 });
 
-// node_modules/human-signals/build/src/realtime.js
+// ../main/node_modules/human-signals/build/src/realtime.js
 var getRealtimeSignals, getRealtimeSignal, SIGRTMIN, SIGRTMAX;
 var init_realtime = __esm({
-  "node_modules/human-signals/build/src/realtime.js"() {
+  "../main/node_modules/human-signals/build/src/realtime.js"() {
     getRealtimeSignals = () => {
       const length = SIGRTMAX - SIGRTMIN + 1;
       return Array.from({ length }, getRealtimeSignal);
@@ -36980,10 +37131,10 @@ var init_realtime = __esm({
   }
 });
 
-// node_modules/human-signals/build/src/core.js
+// ../main/node_modules/human-signals/build/src/core.js
 var SIGNALS;
 var init_core3 = __esm({
-  "node_modules/human-signals/build/src/core.js"() {
+  "../main/node_modules/human-signals/build/src/core.js"() {
     SIGNALS = [
       {
         name: "SIGHUP",
@@ -37258,11 +37409,11 @@ var init_core3 = __esm({
   }
 });
 
-// node_modules/human-signals/build/src/signals.js
-import { constants as constants3 } from "node:os";
+// ../main/node_modules/human-signals/build/src/signals.js
+import { constants as constants4 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
-  "node_modules/human-signals/build/src/signals.js"() {
+  "../main/node_modules/human-signals/build/src/signals.js"() {
     init_core3();
     init_realtime();
     getSignals = () => {
@@ -37280,7 +37431,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name]: constantSignal }
-      } = constants3;
+      } = constants4;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name, number: number4, description: description2, supported, action, forced, standard };
@@ -37288,11 +37439,11 @@ var init_signals = __esm({
   }
 });
 
-// node_modules/human-signals/build/src/main.js
-import { constants as constants4 } from "node:os";
+// ../main/node_modules/human-signals/build/src/main.js
+import { constants as constants5 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
-  "node_modules/human-signals/build/src/main.js"() {
+  "../main/node_modules/human-signals/build/src/main.js"() {
     init_realtime();
     init_signals();
     getSignalsByName = () => {
@@ -37337,7 +37488,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants4.signals[name] === number4);
+      const signal = signals2.find(({ name }) => constants5.signals[name] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -37347,11 +37498,11 @@ var init_main = __esm({
   }
 });
 
-// node_modules/execa/lib/terminate/signal.js
-import { constants as constants5 } from "node:os";
+// ../main/node_modules/execa/lib/terminate/signal.js
+import { constants as constants6 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
-  "node_modules/execa/lib/terminate/signal.js"() {
+  "../main/node_modules/execa/lib/terminate/signal.js"() {
     init_main();
     normalizeKillSignal = (killSignal) => {
       const optionName = "option `killSignal`";
@@ -37378,13 +37529,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants6.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants5.signals) {
+      if (signalName in constants6.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants5.signals) {
+      if (signalName.toUpperCase() in constants6.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -37392,17 +37543,17 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants6.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants6.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
 
-// node_modules/execa/lib/terminate/timeout.js
+// ../main/node_modules/execa/lib/terminate/timeout.js
 import { setTimeout as setTimeout2 } from "node:timers/promises";
 var validateTimeout, validateDelay, MAX_DELAY, throwOnTimeout, killAfterTimeout;
 var init_timeout = __esm({
-  "node_modules/execa/lib/terminate/timeout.js"() {
+  "../main/node_modules/execa/lib/terminate/timeout.js"() {
     init_final_error();
     init_type_name();
     validateTimeout = ({ timeout }) => {
@@ -37426,11 +37577,11 @@ var init_timeout = __esm({
   }
 });
 
-// node_modules/execa/lib/terminate/kill.js
+// ../main/node_modules/execa/lib/terminate/kill.js
 import { setTimeout as setTimeout3 } from "node:timers/promises";
 var normalizeForceKillAfterDelay, DEFAULT_FORCE_KILL_TIMEOUT, subprocessKill, parseKillArguments, emitKillError, setKillTimeout, killOnTimeout;
 var init_kill = __esm({
-  "node_modules/execa/lib/terminate/kill.js"() {
+  "../main/node_modules/execa/lib/terminate/kill.js"() {
     init_final_error();
     init_signal();
     init_timeout();
@@ -37500,11 +37651,11 @@ var init_kill = __esm({
   }
 });
 
-// node_modules/execa/lib/utils/abort-signal.js
+// ../main/node_modules/execa/lib/utils/abort-signal.js
 import { once } from "node:events";
 var onAbortedSignal, validateAbortSignal;
 var init_abort_signal = __esm({
-  "node_modules/execa/lib/utils/abort-signal.js"() {
+  "../main/node_modules/execa/lib/utils/abort-signal.js"() {
     onAbortedSignal = async (mainSignal, stopSignal) => {
       if (!mainSignal.aborted) {
         await once(mainSignal, "abort", { signal: stopSignal });
@@ -37518,10 +37669,10 @@ var init_abort_signal = __esm({
   }
 });
 
-// node_modules/execa/lib/terminate/cancel.js
+// ../main/node_modules/execa/lib/terminate/cancel.js
 var validateCancelSignal, validateRenamedSignalOption, throwOnCancel, terminateOnCancel;
 var init_cancel = __esm({
-  "node_modules/execa/lib/terminate/cancel.js"() {
+  "../main/node_modules/execa/lib/terminate/cancel.js"() {
     init_abort_signal();
     validateCancelSignal = ({ cancelSignal }) => {
       validateAbortSignal(cancelSignal, "cancelSignal");
@@ -37541,11 +37692,11 @@ var init_cancel = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/validation.js
+// ../main/node_modules/execa/lib/ipc/validation.js
 import { inspect as inspect2 } from "node:util";
 var validateIpcMethod, validateIpcOption, validateConnection, throwOnEarlyDisconnect, throwOnStrictDeadlockError, getStrictResponseError, throwOnMissingStrict, throwOnStrictDisconnect, getAbortDisconnectError, throwOnMissingParent, handleEpipeError, handleSerializationError, serializeInvalidMessage, isSerializationError, SERIALIZATION_ERROR_CODES, SERIALIZATION_ERROR_MESSAGES, getMethodName, getNamespaceName, getOtherProcessName, disconnect;
 var init_validation = __esm({
-  "node_modules/execa/lib/ipc/validation.js"() {
+  "../main/node_modules/execa/lib/ipc/validation.js"() {
     validateIpcMethod = ({ methodName, isSubprocess, ipc, isConnected: isConnected2 }) => {
       validateIpcOption(methodName, isSubprocess, ipc);
       validateConnection(methodName, isSubprocess, isConnected2);
@@ -37626,10 +37777,10 @@ const [receivedMessage] = await Promise.all([
   }
 });
 
-// node_modules/execa/lib/utils/deferred.js
+// ../main/node_modules/execa/lib/utils/deferred.js
 var createDeferred;
 var init_deferred = __esm({
-  "node_modules/execa/lib/utils/deferred.js"() {
+  "../main/node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
       const promise3 = new Promise((resolve3, reject) => {
@@ -37640,11 +37791,11 @@ var init_deferred = __esm({
   }
 });
 
-// node_modules/execa/lib/utils/max-listeners.js
+// ../main/node_modules/execa/lib/utils/max-listeners.js
 import { addAbortListener } from "node:events";
 var incrementMaxListeners;
 var init_max_listeners = __esm({
-  "node_modules/execa/lib/utils/max-listeners.js"() {
+  "../main/node_modules/execa/lib/utils/max-listeners.js"() {
     incrementMaxListeners = (eventEmitter, maxListenersIncrement, signal) => {
       const maxListeners = eventEmitter.getMaxListeners();
       if (maxListeners === 0 || maxListeners === Infinity) {
@@ -37658,10 +37809,10 @@ var init_max_listeners = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/reference.js
+// ../main/node_modules/execa/lib/ipc/reference.js
 var addReference, addReferenceCount, removeReference, removeReferenceCount, undoAddedReferences, redoAddedReferences;
 var init_reference = __esm({
-  "node_modules/execa/lib/ipc/reference.js"() {
+  "../main/node_modules/execa/lib/ipc/reference.js"() {
     addReference = (channel, reference) => {
       if (reference) {
         addReferenceCount(channel);
@@ -37695,12 +37846,12 @@ var init_reference = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/incoming.js
+// ../main/node_modules/execa/lib/ipc/incoming.js
 import { once as once2 } from "node:events";
 import { scheduler } from "node:timers/promises";
 var onMessage, onDisconnect, INCOMING_MESSAGES;
 var init_incoming = __esm({
-  "node_modules/execa/lib/ipc/incoming.js"() {
+  "../main/node_modules/execa/lib/ipc/incoming.js"() {
     init_outgoing();
     init_reference();
     init_strict();
@@ -37749,11 +37900,11 @@ var init_incoming = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/forward.js
+// ../main/node_modules/execa/lib/ipc/forward.js
 import { EventEmitter } from "node:events";
 var getIpcEmitter, IPC_EMITTERS, forwardEvents, isConnected;
 var init_forward = __esm({
-  "node_modules/execa/lib/ipc/forward.js"() {
+  "../main/node_modules/execa/lib/ipc/forward.js"() {
     init_incoming();
     init_reference();
     getIpcEmitter = (anyProcess, channel, isSubprocess) => {
@@ -37797,11 +37948,11 @@ var init_forward = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/strict.js
+// ../main/node_modules/execa/lib/ipc/strict.js
 import { once as once3 } from "node:events";
 var handleSendStrict, count2, validateStrictDeadlock, handleStrictRequest, handleStrictResponse, waitForStrictResponse, STRICT_RESPONSES, throwOnDisconnect, REQUEST_TYPE, RESPONSE_TYPE, isStrictRequest;
 var init_strict = __esm({
-  "node_modules/execa/lib/ipc/strict.js"() {
+  "../main/node_modules/execa/lib/ipc/strict.js"() {
     init_deferred();
     init_max_listeners();
     init_send();
@@ -37898,10 +38049,10 @@ var init_strict = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/outgoing.js
+// ../main/node_modules/execa/lib/ipc/outgoing.js
 var startSendMessage, endSendMessage, waitForOutgoingMessages, OUTGOING_MESSAGES, IPC_SUBPROCESS_OPTIONS, setIpcSubprocessOptions, hasMessageListeners, getMinListenerCount, getOptions;
 var init_outgoing = __esm({
-  "node_modules/execa/lib/ipc/outgoing.js"() {
+  "../main/node_modules/execa/lib/ipc/outgoing.js"() {
     init_deferred();
     init_specific();
     init_strict();
@@ -37938,11 +38089,11 @@ var init_outgoing = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/send.js
+// ../main/node_modules/execa/lib/ipc/send.js
 import { promisify as promisify2 } from "node:util";
 var sendMessage, sendMessageAsync, sendOneMessage, getSendMethod, PROCESS_SEND_METHODS;
 var init_send = __esm({
-  "node_modules/execa/lib/ipc/send.js"() {
+  "../main/node_modules/execa/lib/ipc/send.js"() {
     init_options();
     init_validation();
     init_outgoing();
@@ -38022,11 +38173,11 @@ var init_send = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/graceful.js
+// ../main/node_modules/execa/lib/ipc/graceful.js
 import { scheduler as scheduler2 } from "node:timers/promises";
 var sendAbort, getCancelSignal, startIpc, isCancelListening, handleAbort, GRACEFUL_CANCEL_TYPE, abortOnDisconnect, cancelController;
 var init_graceful = __esm({
-  "node_modules/execa/lib/ipc/graceful.js"() {
+  "../main/node_modules/execa/lib/ipc/graceful.js"() {
     init_send();
     init_forward();
     init_validation();
@@ -38082,10 +38233,10 @@ var init_graceful = __esm({
   }
 });
 
-// node_modules/execa/lib/terminate/graceful.js
+// ../main/node_modules/execa/lib/terminate/graceful.js
 var validateGracefulCancel, throwOnGracefulCancel, sendOnAbort, getReason;
 var init_graceful2 = __esm({
-  "node_modules/execa/lib/terminate/graceful.js"() {
+  "../main/node_modules/execa/lib/terminate/graceful.js"() {
     init_abort_signal();
     init_graceful();
     init_kill();
@@ -38148,12 +38299,12 @@ var init_graceful2 = __esm({
   }
 });
 
-// node_modules/execa/lib/methods/node.js
+// ../main/node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path22 from "node:path";
+import path23 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
-  "node_modules/execa/lib/methods/node.js"() {
+  "../main/node_modules/execa/lib/methods/node.js"() {
     init_file_url();
     mapNode = ({ options }) => {
       if (options.node === false) {
@@ -38192,7 +38343,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path22.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path23.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -38204,7 +38355,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path22.basename(file2, ".exe") === "node") {
+      if (path23.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -38226,11 +38377,11 @@ var init_node2 = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/ipc-input.js
+// ../main/node_modules/execa/lib/ipc/ipc-input.js
 import { serialize } from "node:v8";
 var validateIpcInputOption, validateAdvancedInput, validateJsonInput, validateIpcInput, sendIpcInput;
 var init_ipc_input = __esm({
-  "node_modules/execa/lib/ipc/ipc-input.js"() {
+  "../main/node_modules/execa/lib/ipc/ipc-input.js"() {
     init_send();
     validateIpcInputOption = ({ ipcInput, ipc, serialization }) => {
       if (ipcInput === void 0) {
@@ -38276,10 +38427,10 @@ var init_ipc_input = __esm({
   }
 });
 
-// node_modules/execa/lib/arguments/encoding-option.js
+// ../main/node_modules/execa/lib/arguments/encoding-option.js
 var validateEncoding, TEXT_ENCODINGS, BINARY_ENCODINGS, ENCODINGS, getStringEncoding, getInputEncoding, getCorrectEncoding, ENCODING_ALIASES, serializeEncoding;
 var init_encoding_option = __esm({
-  "node_modules/execa/lib/arguments/encoding-option.js"() {
+  "../main/node_modules/execa/lib/arguments/encoding-option.js"() {
     validateEncoding = ({ encoding }) => {
       if (ENCODINGS.has(encoding)) {
         return;
@@ -38326,9 +38477,9 @@ Please rename it to one of: ${correctEncodings}.`);
   }
 });
 
-// node_modules/which-command/index.js
+// ../main/node_modules/which-command/index.js
 import fs from "node:fs";
-import path23 from "node:path";
+import path24 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -38344,8 +38495,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path23.delimiter).filter(Boolean);
-  const commandExtension = path23.extname(command).toLowerCase();
+  const extensions = pathExt.split(path24.delimiter).filter(Boolean);
+  const commandExtension = path24.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -38354,7 +38505,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path23.resolve(cwd, command);
+    const base = path24.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -38363,14 +38514,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path23.delimiter)
+    ...searchPath.split(path24.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path23.resolve(cwd, unquoted, command);
+    const base = path24.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -38407,21 +38558,21 @@ function whichCommandSync(command, options = {}) {
 }
 var isWindows, separatorPattern, defaultPathExt;
 var init_which_command = __esm({
-  "node_modules/which-command/index.js"() {
+  "../main/node_modules/which-command/index.js"() {
     isWindows = process6.platform === "win32";
     separatorPattern = isWindows ? new RegExp("[\\/\\\\]", "v") : new RegExp("\\/", "v");
     defaultPathExt = ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC";
   }
 });
 
-// node_modules/execa/lib/arguments/command-file.js
-import { openSync, readSync, closeSync } from "node:fs";
+// ../main/node_modules/execa/lib/arguments/command-file.js
+import { openSync as openSync2, readSync as readSync2, closeSync as closeSync2 } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path24 from "node:path";
+import path25 from "node:path";
 import process7 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
-  "node_modules/execa/lib/arguments/command-file.js"() {
+  "../main/node_modules/execa/lib/arguments/command-file.js"() {
     init_which_command();
     parseCommandFile = (file2, commandArguments, options) => {
       const parsed = { file: file2, commandArguments: [...commandArguments], options };
@@ -38440,7 +38591,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path24.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path25.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -38465,10 +38616,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path24.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path24.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path25.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path25.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path24.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path25.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -38481,12 +38632,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path24.delimiter)) {
+      for (const directory of searchPath.split(path25.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path24.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path25.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -38501,11 +38652,11 @@ var init_command_file = __esm({
       const buffer = Buffer2.alloc(SHEBANG_BYTE_LENGTH);
       let bytesRead = 0;
       try {
-        const fileDescriptor = openSync(file2, "r");
+        const fileDescriptor = openSync2(file2, "r");
         try {
-          bytesRead = readSync(fileDescriptor, buffer, 0, SHEBANG_BYTE_LENGTH, 0);
+          bytesRead = readSync2(fileDescriptor, buffer, 0, SHEBANG_BYTE_LENGTH, 0);
         } finally {
-          closeSync(fileDescriptor);
+          closeSync2(fileDescriptor);
         }
       } catch {
         return void 0;
@@ -38553,17 +38704,17 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
   }
 });
 
-// node_modules/execa/lib/arguments/cwd.js
+// ../main/node_modules/execa/lib/arguments/cwd.js
 import { statSync as statSync4 } from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
-  "node_modules/execa/lib/arguments/cwd.js"() {
+  "../main/node_modules/execa/lib/arguments/cwd.js"() {
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path25.resolve(cwdString);
+      return path26.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -38598,12 +38749,12 @@ ${originalMessage}`;
   }
 });
 
-// node_modules/execa/lib/arguments/options.js
-import path26 from "node:path";
+// ../main/node_modules/execa/lib/arguments/options.js
+import path27 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
-  "node_modules/execa/lib/arguments/options.js"() {
+  "../main/node_modules/execa/lib/arguments/options.js"() {
     init_npm_run_path();
     init_kill();
     init_signal();
@@ -38639,7 +38790,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path26.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path27.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -38720,18 +38871,18 @@ var init_options2 = __esm({
   }
 });
 
-// node_modules/execa/lib/arguments/shell.js
+// ../main/node_modules/execa/lib/arguments/shell.js
 var concatenateShell;
 var init_shell = __esm({
-  "node_modules/execa/lib/arguments/shell.js"() {
+  "../main/node_modules/execa/lib/arguments/shell.js"() {
     concatenateShell = (file2, commandArguments, options) => options.shell && commandArguments.length > 0 ? [[file2, ...commandArguments].join(" "), [], options] : [file2, commandArguments, options];
   }
 });
 
-// node_modules/execa/lib/transform/split.js
+// ../main/node_modules/execa/lib/transform/split.js
 var getSplitLinesGenerator, splitLinesSync, splitLinesItemSync, initializeSplitLines, splitGenerator, stripCarriageReturn, linesFinal, getAppendNewlineGenerator, appendNewlineGenerator, endsWithNewline, concatString, linesStringInfo, concatUint8Array, LINES_BYTES_INFO;
 var init_split = __esm({
-  "node_modules/execa/lib/transform/split.js"() {
+  "../main/node_modules/execa/lib/transform/split.js"() {
     init_encoding_option();
     getSplitLinesGenerator = (binary, preserveNewlines, skipped, state) => binary || skipped ? void 0 : initializeSplitLines(preserveNewlines, state);
     splitLinesSync = (chunk, preserveNewlines, objectMode) => objectMode ? chunk.flatMap((item) => splitLinesItemSync(item, preserveNewlines)) : splitLinesItemSync(chunk, preserveNewlines);
@@ -38818,7 +38969,7 @@ var init_split = __esm({
   }
 });
 
-// node_modules/strip-final-newline/index.js
+// ../main/node_modules/strip-final-newline/index.js
 function stripFinalNewline(input2) {
   if (typeof input2 === "string") {
     return stripFinalNewlineString(input2);
@@ -38830,7 +38981,7 @@ function stripFinalNewline(input2) {
 }
 var stripFinalNewlineString, stripFinalNewlineBinary, LF, LF_BINARY, CR, CR_BINARY;
 var init_strip_final_newline = __esm({
-  "node_modules/strip-final-newline/index.js"() {
+  "../main/node_modules/strip-final-newline/index.js"() {
     stripFinalNewlineString = (input2) => input2.at(-1) === LF ? input2.slice(0, input2.at(-2) === CR ? -2 : -1) : input2;
     stripFinalNewlineBinary = (input2) => input2.at(-1) === LF_BINARY ? input2.subarray(0, input2.at(-2) === CR_BINARY ? -2 : -1) : input2;
     LF = "\n";
@@ -38840,21 +38991,21 @@ var init_strip_final_newline = __esm({
   }
 });
 
-// node_modules/execa/lib/io/strip-newline.js
+// ../main/node_modules/execa/lib/io/strip-newline.js
 var stripNewline, getStripFinalNewline;
 var init_strip_newline = __esm({
-  "node_modules/execa/lib/io/strip-newline.js"() {
+  "../main/node_modules/execa/lib/io/strip-newline.js"() {
     init_strip_final_newline();
     stripNewline = (value, { stripFinalNewline: stripFinalNewline2 }, fdNumber, allFds) => value !== void 0 && !Array.isArray(value) && getStripFinalNewline(stripFinalNewline2, fdNumber, allFds) ? stripFinalNewline(value) : value;
     getStripFinalNewline = (stripFinalNewline2, fdNumber, allFds) => fdNumber === "all" ? allFds.some((allFd) => stripFinalNewline2[allFd]) : stripFinalNewline2[fdNumber];
   }
 });
 
-// node_modules/execa/lib/resolve/all-sync.js
+// ../main/node_modules/execa/lib/resolve/all-sync.js
 import { Buffer as Buffer3 } from "node:buffer";
 var getAllSyncFds, getAllSync, concatBase64, BASE64_ENCODINGS, hasLines, splitAllLines;
 var init_all_sync = __esm({
-  "node_modules/execa/lib/resolve/all-sync.js"() {
+  "../main/node_modules/execa/lib/resolve/all-sync.js"() {
     init_uint_array();
     init_split();
     init_strip_newline();
@@ -38890,7 +39041,7 @@ var init_all_sync = __esm({
   }
 });
 
-// node_modules/is-stream/index.js
+// ../main/node_modules/is-stream/index.js
 function isStream(stream, { checkOpen = true } = {}) {
   return stream !== null && typeof stream === "object" && (stream.writable || stream.readable || !checkOpen || stream.writable === void 0 && stream.readable === void 0) && typeof stream.pipe === "function";
 }
@@ -38904,11 +39055,11 @@ function isDuplexStream(stream, options) {
   return isWritableStream(stream, options) && isReadableStream(stream, options);
 }
 var init_is_stream = __esm({
-  "node_modules/is-stream/index.js"() {
+  "../main/node_modules/is-stream/index.js"() {
   }
 });
 
-// node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js
+// ../main/node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js
 function i2() {
   return this[n].next();
 }
@@ -38924,7 +39075,7 @@ function h({ preventCancel: r = false } = {}) {
 }
 var a, c, n, u;
 var init_asyncIterator = __esm({
-  "node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js"() {
+  "../main/node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js"() {
     a = Object.getPrototypeOf(
       Object.getPrototypeOf(
         /* istanbul ignore next */
@@ -39001,24 +39152,24 @@ var init_asyncIterator = __esm({
   }
 });
 
-// node_modules/@sec-ant/readable-stream/dist/ponyfill/fromAnyIterable.js
+// ../main/node_modules/@sec-ant/readable-stream/dist/ponyfill/fromAnyIterable.js
 var init_fromAnyIterable = __esm({
-  "node_modules/@sec-ant/readable-stream/dist/ponyfill/fromAnyIterable.js"() {
+  "../main/node_modules/@sec-ant/readable-stream/dist/ponyfill/fromAnyIterable.js"() {
   }
 });
 
-// node_modules/@sec-ant/readable-stream/dist/ponyfill/index.js
+// ../main/node_modules/@sec-ant/readable-stream/dist/ponyfill/index.js
 var init_ponyfill = __esm({
-  "node_modules/@sec-ant/readable-stream/dist/ponyfill/index.js"() {
+  "../main/node_modules/@sec-ant/readable-stream/dist/ponyfill/index.js"() {
     init_asyncIterator();
     init_fromAnyIterable();
   }
 });
 
-// node_modules/get-stream/source/stream.js
+// ../main/node_modules/get-stream/source/stream.js
 var getAsyncIterable, toString, getStreamIterable, handleStreamEnd, nodeImports;
 var init_stream = __esm({
-  "node_modules/get-stream/source/stream.js"() {
+  "../main/node_modules/get-stream/source/stream.js"() {
     init_is_stream();
     init_ponyfill();
     getAsyncIterable = (stream) => {
@@ -39070,10 +39221,10 @@ var init_stream = __esm({
   }
 });
 
-// node_modules/get-stream/source/contents.js
+// ../main/node_modules/get-stream/source/contents.js
 var getStreamContents, appendFinalChunk, appendChunk, addNewChunk, getChunkType, objectToString2, MaxBufferError;
 var init_contents = __esm({
-  "node_modules/get-stream/source/contents.js"() {
+  "../main/node_modules/get-stream/source/contents.js"() {
     init_stream();
     getStreamContents = async (stream, { init: init2, convertChunk, getSize, truncateChunk, addChunk, getFinalChunk, finalize: finalize2 }, { maxBuffer = Number.POSITIVE_INFINITY } = {}) => {
       const asyncIterable = getAsyncIterable(stream);
@@ -39171,10 +39322,10 @@ var init_contents = __esm({
   }
 });
 
-// node_modules/get-stream/source/utils.js
+// ../main/node_modules/get-stream/source/utils.js
 var identity2, noop, getContentsProperty, throwObjectStream, getLengthProperty;
 var init_utils = __esm({
-  "node_modules/get-stream/source/utils.js"() {
+  "../main/node_modules/get-stream/source/utils.js"() {
     identity2 = (value) => value;
     noop = () => void 0;
     getContentsProperty = ({ contents }) => contents;
@@ -39185,13 +39336,13 @@ var init_utils = __esm({
   }
 });
 
-// node_modules/get-stream/source/array.js
+// ../main/node_modules/get-stream/source/array.js
 async function getStreamAsArray(stream, options) {
   return getStreamContents(stream, arrayMethods, options);
 }
 var initArray, increment, addArrayChunk, arrayMethods;
 var init_array = __esm({
-  "node_modules/get-stream/source/array.js"() {
+  "../main/node_modules/get-stream/source/array.js"() {
     init_contents();
     init_utils();
     initArray = () => ({ contents: [] });
@@ -39219,13 +39370,13 @@ var init_array = __esm({
   }
 });
 
-// node_modules/get-stream/source/array-buffer.js
+// ../main/node_modules/get-stream/source/array-buffer.js
 async function getStreamAsArrayBuffer(stream, options) {
   return getStreamContents(stream, arrayBufferMethods, options);
 }
 var initArrayBuffer, useTextEncoder, textEncoder2, useUint8Array, useUint8ArrayWithOffset, truncateArrayBufferChunk, addArrayBufferChunk, resizeArrayBufferSlow, resizeArrayBuffer, getNewContentsLength, SCALE_FACTOR, finalizeArrayBuffer, hasArrayBufferResize, arrayBufferMethods;
 var init_array_buffer = __esm({
-  "node_modules/get-stream/source/array-buffer.js"() {
+  "../main/node_modules/get-stream/source/array-buffer.js"() {
     init_contents();
     init_utils();
     initArrayBuffer = () => ({ contents: new ArrayBuffer(0) });
@@ -39279,13 +39430,13 @@ var init_array_buffer = __esm({
   }
 });
 
-// node_modules/get-stream/source/string.js
+// ../main/node_modules/get-stream/source/string.js
 async function getStreamAsString(stream, options) {
   return getStreamContents(stream, stringMethods, options);
 }
 var initString, useTextDecoder, addStringChunk, truncateStringChunk, getFinalStringChunk, stringMethods;
 var init_string = __esm({
-  "node_modules/get-stream/source/string.js"() {
+  "../main/node_modules/get-stream/source/string.js"() {
     init_contents();
     init_utils();
     initString = () => ({ contents: "", textDecoder: new TextDecoder() });
@@ -39315,9 +39466,9 @@ var init_string = __esm({
   }
 });
 
-// node_modules/get-stream/source/exports.js
+// ../main/node_modules/get-stream/source/exports.js
 var init_exports = __esm({
-  "node_modules/get-stream/source/exports.js"() {
+  "../main/node_modules/get-stream/source/exports.js"() {
     init_array();
     init_array_buffer();
     init_string();
@@ -39325,21 +39476,21 @@ var init_exports = __esm({
   }
 });
 
-// node_modules/get-stream/source/index.js
+// ../main/node_modules/get-stream/source/index.js
 import { on } from "node:events";
 import { finished } from "node:stream/promises";
 var init_source = __esm({
-  "node_modules/get-stream/source/index.js"() {
+  "../main/node_modules/get-stream/source/index.js"() {
     init_stream();
     init_exports();
     Object.assign(nodeImports, { on, finished });
   }
 });
 
-// node_modules/execa/lib/io/max-buffer.js
+// ../main/node_modules/execa/lib/io/max-buffer.js
 var handleMaxBuffer, getMaxBufferUnit, checkIpcMaxBuffer, getMaxBufferMessage, getMaxBufferInfo, getMaxBufferSync, handleMaxBufferSync, findMaxBufferSync, getMaxBufferValueSync, truncateMaxBufferSync;
 var init_max_buffer = __esm({
-  "node_modules/execa/lib/io/max-buffer.js"() {
+  "../main/node_modules/execa/lib/io/max-buffer.js"() {
     init_source();
     init_standard_stream();
     init_specific();
@@ -39410,11 +39561,11 @@ var init_max_buffer = __esm({
   }
 });
 
-// node_modules/execa/lib/return/message.js
+// ../main/node_modules/execa/lib/return/message.js
 import { inspect as inspect3 } from "node:util";
 var createMessages, getErrorCode, getErrorPrefix, getForcefulSuffix, getOriginalMessage, serializeIpcMessage, serializeMessagePart, isTextItem, serializeMessageItem;
 var init_message = __esm({
-  "node_modules/execa/lib/return/message.js"() {
+  "../main/node_modules/execa/lib/return/message.js"() {
     init_strip_final_newline();
     init_uint_array();
     init_cwd();
@@ -39537,10 +39688,10 @@ ${originalMessage}`;
   }
 });
 
-// node_modules/execa/lib/return/result.js
+// ../main/node_modules/execa/lib/return/result.js
 var makeSuccessResult, makeEarlyError, getEarlyErrorOutput, getEmptyOutput, PIPED_STDIO, makeError, getErrorProperties, omitUndefinedProperties, normalizeExitPayload;
 var init_result = __esm({
-  "node_modules/execa/lib/return/result.js"() {
+  "../main/node_modules/execa/lib/return/result.js"() {
     init_signal();
     init_all_sync();
     init_duration();
@@ -39737,7 +39888,7 @@ var init_result = __esm({
   }
 });
 
-// node_modules/parse-ms/index.js
+// ../main/node_modules/parse-ms/index.js
 function parseNumber(milliseconds) {
   return {
     days: Math.trunc(milliseconds / 864e5),
@@ -39776,12 +39927,12 @@ function parseMilliseconds(milliseconds) {
 }
 var toZeroIfInfinity;
 var init_parse_ms = __esm({
-  "node_modules/parse-ms/index.js"() {
+  "../main/node_modules/parse-ms/index.js"() {
     toZeroIfInfinity = (value) => Number.isFinite(value) ? value : 0;
   }
 });
 
-// node_modules/pretty-ms/index.js
+// ../main/node_modules/pretty-ms/index.js
 function prettyMilliseconds(milliseconds, options) {
   const isBigInt = typeof milliseconds === "bigint";
   if (!isBigInt && !Number.isFinite(milliseconds)) {
@@ -39878,7 +40029,7 @@ function prettyMilliseconds(milliseconds, options) {
 }
 var isZero, pluralize, SECOND_ROUNDING_EPSILON, ONE_DAY_IN_MILLISECONDS;
 var init_pretty_ms = __esm({
-  "node_modules/pretty-ms/index.js"() {
+  "../main/node_modules/pretty-ms/index.js"() {
     init_parse_ms();
     isZero = (value) => value === 0 || value === 0n;
     pluralize = (word, count4) => count4 === 1 || count4 === 1n ? word : `${word}s`;
@@ -39887,10 +40038,10 @@ var init_pretty_ms = __esm({
   }
 });
 
-// node_modules/execa/lib/verbose/error.js
+// ../main/node_modules/execa/lib/verbose/error.js
 var logError;
 var init_error = __esm({
-  "node_modules/execa/lib/verbose/error.js"() {
+  "../main/node_modules/execa/lib/verbose/error.js"() {
     init_log();
     logError = (result2, verboseInfo) => {
       if (result2.failed) {
@@ -39905,10 +40056,10 @@ var init_error = __esm({
   }
 });
 
-// node_modules/execa/lib/verbose/complete.js
+// ../main/node_modules/execa/lib/verbose/complete.js
 var logResult, logDuration;
 var init_complete = __esm({
-  "node_modules/execa/lib/verbose/complete.js"() {
+  "../main/node_modules/execa/lib/verbose/complete.js"() {
     init_pretty_ms();
     init_values();
     init_log();
@@ -39932,10 +40083,10 @@ var init_complete = __esm({
   }
 });
 
-// node_modules/execa/lib/return/reject.js
+// ../main/node_modules/execa/lib/return/reject.js
 var handleResult;
 var init_reject = __esm({
-  "node_modules/execa/lib/return/reject.js"() {
+  "../main/node_modules/execa/lib/return/reject.js"() {
     init_complete();
     handleResult = (result2, verboseInfo, { reject }) => {
       logResult(result2, verboseInfo);
@@ -39947,10 +40098,10 @@ var init_reject = __esm({
   }
 });
 
-// node_modules/execa/lib/stdio/type.js
+// ../main/node_modules/execa/lib/stdio/type.js
 var getStdioItemType, getTransformObjectType, getDuplexType, getTransformStreamType, validateNonGeneratorType, checkUndefinedOption, getGeneratorObjectType, isGenerator, isAsyncGenerator, isSyncGenerator, isTransformOptions, isUrl, isRegularUrl, isFilePathObject, FILE_PATH_KEYS, isFilePathString, isStdioValueObject, STDIO_VALUE_KEYS, isUnknownStdioString, KNOWN_STDIO_STRINGS, isReadableStream2, isWritableStream2, isWebStream, isTransformStream, isAsyncIterableObject, isIterableObject, isObject2, TRANSFORM_TYPES, FILE_TYPES, SPECIAL_DUPLICATE_TYPES_SYNC, SPECIAL_DUPLICATE_TYPES, FORBID_DUPLICATE_TYPES, TYPE_TO_MESSAGE;
 var init_type = __esm({
-  "node_modules/execa/lib/stdio/type.js"() {
+  "../main/node_modules/execa/lib/stdio/type.js"() {
     init_is_stream();
     init_is_plain_obj();
     init_uint_array();
@@ -40073,10 +40224,10 @@ var init_type = __esm({
   }
 });
 
-// node_modules/execa/lib/transform/object-mode.js
+// ../main/node_modules/execa/lib/transform/object-mode.js
 var getTransformObjectModes, getOutputObjectModes, getInputObjectModes, getFdObjectMode;
 var init_object_mode = __esm({
-  "node_modules/execa/lib/transform/object-mode.js"() {
+  "../main/node_modules/execa/lib/transform/object-mode.js"() {
     init_type();
     getTransformObjectModes = (objectMode, index, newTransforms, direction) => direction === "output" ? getOutputObjectModes(objectMode, index, newTransforms) : getInputObjectModes(objectMode, index, newTransforms);
     getOutputObjectModes = (objectMode, index, newTransforms) => {
@@ -40099,10 +40250,10 @@ var init_object_mode = __esm({
   }
 });
 
-// node_modules/execa/lib/transform/normalize.js
+// ../main/node_modules/execa/lib/transform/normalize.js
 var normalizeTransforms, getTransforms, normalizeTransform, normalizeDuplex, normalizeTransformStream, normalizeGenerator, sortTransforms;
 var init_normalize = __esm({
-  "node_modules/execa/lib/transform/normalize.js"() {
+  "../main/node_modules/execa/lib/transform/normalize.js"() {
     init_is_plain_obj();
     init_encoding_option();
     init_type();
@@ -40196,11 +40347,11 @@ var init_normalize = __esm({
   }
 });
 
-// node_modules/execa/lib/stdio/direction.js
+// ../main/node_modules/execa/lib/stdio/direction.js
 import process10 from "node:process";
 var getStreamDirection, getStdioItemDirection, getRequestedDirection, validateKnownDirection, STREAM_TYPES, KNOWN_DIRECTIONS, anyDirection, alwaysInput, guessStreamDirection, getStandardStreamDirection, DEFAULT_DIRECTION;
 var init_direction = __esm({
-  "node_modules/execa/lib/stdio/direction.js"() {
+  "../main/node_modules/execa/lib/stdio/direction.js"() {
     init_is_stream();
     init_type();
     getStreamDirection = ({ stdioItems, isStdioArray, fdNumber, optionName }) => {
@@ -40281,18 +40432,18 @@ var init_direction = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/array.js
+// ../main/node_modules/execa/lib/ipc/array.js
 var normalizeIpcStdioArray;
 var init_array2 = __esm({
-  "node_modules/execa/lib/ipc/array.js"() {
+  "../main/node_modules/execa/lib/ipc/array.js"() {
     normalizeIpcStdioArray = (stdioArray, ipc) => ipc ? [...stdioArray, "ipc"] : stdioArray;
   }
 });
 
-// node_modules/execa/lib/stdio/stdio-option.js
+// ../main/node_modules/execa/lib/stdio/stdio-option.js
 var normalizeStdioOption, validateIpcStdioOption, hasIpcStdioOption, hasIpcStdioItem, getStdioArray, hasAlias, addDefaultValue2, normalizeStdioSync, isOutputPipeOnly, isOutputPipe, isOutputPipeObject, isFixedOutputPipe, isStandardOutputFd;
 var init_stdio_option = __esm({
-  "node_modules/execa/lib/stdio/stdio-option.js"() {
+  "../main/node_modules/execa/lib/stdio/stdio-option.js"() {
     init_standard_stream();
     init_array2();
     init_values();
@@ -40346,10 +40497,10 @@ var init_stdio_option = __esm({
   }
 });
 
-// node_modules/execa/lib/arguments/fd-options.js
+// ../main/node_modules/execa/lib/arguments/fd-options.js
 var getToStream, getFromStream, SUBPROCESS_OPTIONS, getFdNumber, parseFdNumber, validateFdNumber, getInvalidStdioOptionMessage, getInvalidStdioOption, getUsedDescriptor, getOptionName, serializeOptionValue;
 var init_fd_options = __esm({
-  "node_modules/execa/lib/arguments/fd-options.js"() {
+  "../main/node_modules/execa/lib/arguments/fd-options.js"() {
     init_specific();
     getToStream = (destination, to = "stdin") => {
       const isWritable = true;
@@ -40430,12 +40581,12 @@ Please set this option with "pipe" instead.`;
   }
 });
 
-// node_modules/execa/lib/stdio/native.js
+// ../main/node_modules/execa/lib/stdio/native.js
 import { readFileSync as readFileSync3 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
-  "node_modules/execa/lib/stdio/native.js"() {
+  "../main/node_modules/execa/lib/stdio/native.js"() {
     init_is_stream();
     init_standard_stream();
     init_uint_array();
@@ -40505,10 +40656,10 @@ var init_native = __esm({
   }
 });
 
-// node_modules/execa/lib/stdio/input-option.js
+// ../main/node_modules/execa/lib/stdio/input-option.js
 var handleInputOptions, handleInputOption, getInputType, handleInputFileOption, getInputFileType;
 var init_input_option = __esm({
-  "node_modules/execa/lib/stdio/input-option.js"() {
+  "../main/node_modules/execa/lib/stdio/input-option.js"() {
     init_is_stream();
     init_uint_array();
     init_type();
@@ -40549,15 +40700,15 @@ var init_input_option = __esm({
   }
 });
 
-// node_modules/execa/lib/stdio/duplicate.js
-import path27 from "node:path";
+// ../main/node_modules/execa/lib/stdio/duplicate.js
+import path28 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
-  "node_modules/execa/lib/stdio/duplicate.js"() {
+  "../main/node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path27.resolve(value.file) : fileURLToPath4(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path28.resolve(value.file) : fileURLToPath4(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -40630,10 +40781,10 @@ var init_duplicate = __esm({
   }
 });
 
-// node_modules/execa/lib/stdio/handle.js
+// ../main/node_modules/execa/lib/stdio/handle.js
 var handleStdio, getFileDescriptor, initializeStdioItems, omitInheritedStdin, isInheritedStdinOnly, initializeStdioItem, initializeStdioValueObject, validateStdioArray, INVALID_STDIO_ARRAY_OPTIONS, validateStreams, validateFileDescriptorStdio, MAX_FILE_DESCRIPTOR, validateNativeStdio, isFileHandle, validateFileStdio, validateFileObjectMode, getFinalFileDescriptors, addFinalFileDescriptor, addStreamProperties, cleanupCustomStreams, forwardStdio;
 var init_handle = __esm({
-  "node_modules/execa/lib/stdio/handle.js"() {
+  "../main/node_modules/execa/lib/stdio/handle.js"() {
     init_is_stream();
     init_standard_stream();
     init_options();
@@ -40855,11 +41006,11 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
   }
 });
 
-// node_modules/execa/lib/stdio/handle-sync.js
+// ../main/node_modules/execa/lib/stdio/handle-sync.js
 import { readFileSync as readFileSync4 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
-  "node_modules/execa/lib/stdio/handle-sync.js"() {
+  "../main/node_modules/execa/lib/stdio/handle-sync.js"() {
     init_uint_array();
     init_handle();
     init_type();
@@ -40926,11 +41077,11 @@ var init_handle_sync = __esm({
   }
 });
 
-// node_modules/execa/lib/transform/validate.js
+// ../main/node_modules/execa/lib/transform/validate.js
 import { Buffer as Buffer4 } from "node:buffer";
 var getValidateTransformInput, validateStringTransformInput, getValidateTransformReturn, validateObjectTransformReturn, validateStringTransformReturn, validateEmptyReturn;
 var init_validate = __esm({
-  "node_modules/execa/lib/transform/validate.js"() {
+  "../main/node_modules/execa/lib/transform/validate.js"() {
     init_uint_array();
     getValidateTransformInput = (writableObjectMode, optionName) => writableObjectMode ? void 0 : validateStringTransformInput.bind(void 0, optionName);
     validateStringTransformInput = function* (optionName, chunk) {
@@ -40961,12 +41112,12 @@ Instead, \`yield\` should either be called with a value, or not be called at all
   }
 });
 
-// node_modules/execa/lib/transform/encoding-transform.js
+// ../main/node_modules/execa/lib/transform/encoding-transform.js
 import { Buffer as Buffer5 } from "node:buffer";
 import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 var getEncodingTransformGenerator, encodingUint8ArrayGenerator, encodingStringGenerator, encodingStringFinal, getStringToBytesGenerator, stringToBytesGenerator;
 var init_encoding_transform = __esm({
-  "node_modules/execa/lib/transform/encoding-transform.js"() {
+  "../main/node_modules/execa/lib/transform/encoding-transform.js"() {
     init_encoding_option();
     init_uint_array();
     getEncodingTransformGenerator = (binary, encoding, skipped) => {
@@ -41007,11 +41158,11 @@ var init_encoding_transform = __esm({
   }
 });
 
-// node_modules/execa/lib/transform/run-async.js
+// ../main/node_modules/execa/lib/transform/run-async.js
 import { callbackify } from "node:util";
 var pushChunks, transformChunk, finalChunks, generatorFinalChunks, destroyTransform, identityGenerator;
 var init_run_async = __esm({
-  "node_modules/execa/lib/transform/run-async.js"() {
+  "../main/node_modules/execa/lib/transform/run-async.js"() {
     pushChunks = callbackify(async (getChunks2, state, getChunksArguments, transformStream) => {
       state.currentIterable = getChunks2(...getChunksArguments);
       try {
@@ -41060,10 +41211,10 @@ var init_run_async = __esm({
   }
 });
 
-// node_modules/execa/lib/transform/run-sync.js
+// ../main/node_modules/execa/lib/transform/run-sync.js
 var pushChunksSync, normalizeTransformError, runTransformSync, transformChunkSync, finalChunksSync, generatorFinalChunksSync, identityGenerator2;
 var init_run_sync = __esm({
-  "node_modules/execa/lib/transform/run-sync.js"() {
+  "../main/node_modules/execa/lib/transform/run-sync.js"() {
     pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done) => {
       try {
         for (const chunk of getChunksSync(...getChunksArguments)) {
@@ -41117,12 +41268,12 @@ var init_run_sync = __esm({
   }
 });
 
-// node_modules/execa/lib/transform/generator.js
+// ../main/node_modules/execa/lib/transform/generator.js
 import { Transform, getDefaultHighWaterMark } from "node:stream";
 import { Buffer as Buffer6 } from "node:buffer";
 var generatorToStream, runGeneratorsSync, addInternalGenerators;
 var init_generator = __esm({
-  "node_modules/execa/lib/transform/generator.js"() {
+  "../main/node_modules/execa/lib/transform/generator.js"() {
     init_encoding_option();
     init_type();
     init_split();
@@ -41199,10 +41350,10 @@ var init_generator = __esm({
   }
 });
 
-// node_modules/execa/lib/io/input-sync.js
+// ../main/node_modules/execa/lib/io/input-sync.js
 var addInputOptionsSync, getInputFdNumbers, addInputOptionSync, getChunks, applyInputGeneratorsSync, validateSerializable, isSerializableInput, throwOnSerializableInput;
 var init_input_sync = __esm({
-  "node_modules/execa/lib/io/input-sync.js"() {
+  "../main/node_modules/execa/lib/io/input-sync.js"() {
     init_generator();
     init_uint_array();
     init_type();
@@ -41245,10 +41396,10 @@ var init_input_sync = __esm({
   }
 });
 
-// node_modules/execa/lib/verbose/output.js
+// ../main/node_modules/execa/lib/verbose/output.js
 var shouldLogOutput, isFdVerbose, PIPED_STDIO_VALUES, logLines, logLinesSync, isPipingStream, logLine;
 var init_output = __esm({
-  "node_modules/execa/lib/verbose/output.js"() {
+  "../main/node_modules/execa/lib/verbose/output.js"() {
     init_encoding_option();
     init_type();
     init_standard_stream();
@@ -41282,11 +41433,11 @@ var init_output = __esm({
   }
 });
 
-// node_modules/execa/lib/io/output-sync.js
+// ../main/node_modules/execa/lib/io/output-sync.js
 import { writeFileSync, appendFileSync } from "node:fs";
 var transformOutputSync, getSpawnFailureOutput, transformOutputResultSync, runOutputGeneratorsSync, serializeChunks, logOutputSync, writeToFiles;
 var init_output_sync = __esm({
-  "node_modules/execa/lib/io/output-sync.js"() {
+  "../main/node_modules/execa/lib/io/output-sync.js"() {
     init_output();
     init_generator();
     init_split();
@@ -41390,27 +41541,27 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path47 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path47)) {
+        const path48 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path48)) {
           continue;
         }
-        writtenPaths.add(path47);
-        if (append || outputFiles.has(path47)) {
-          appendFileSync(path47, contents);
+        writtenPaths.add(path48);
+        if (append || outputFiles.has(path48)) {
+          appendFileSync(path48, contents);
         } else {
-          writeFileSync(path47, contents);
+          writeFileSync(path48, contents);
         }
-        outputFiles.add(path47);
+        outputFiles.add(path48);
       }
     };
   }
 });
 
-// node_modules/execa/lib/resolve/exit-async.js
+// ../main/node_modules/execa/lib/resolve/exit-async.js
 import { once as once4 } from "node:events";
 var waitForExit, waitForExitOrError, waitForSubprocessExit, waitForSuccessfulExit, isSubprocessErrorExit, isFailedExit;
 var init_exit_async = __esm({
-  "node_modules/execa/lib/resolve/exit-async.js"() {
+  "../main/node_modules/execa/lib/resolve/exit-async.js"() {
     init_final_error();
     waitForExit = async (subprocess, context) => {
       const [exitCode, signal] = await waitForExitOrError(subprocess);
@@ -41446,10 +41597,10 @@ var init_exit_async = __esm({
   }
 });
 
-// node_modules/execa/lib/resolve/exit-sync.js
+// ../main/node_modules/execa/lib/resolve/exit-sync.js
 var getExitResultSync, getResultError;
 var init_exit_sync = __esm({
-  "node_modules/execa/lib/resolve/exit-sync.js"() {
+  "../main/node_modules/execa/lib/resolve/exit-sync.js"() {
     init_final_error();
     init_max_buffer();
     init_exit_async();
@@ -41479,11 +41630,11 @@ var init_exit_sync = __esm({
   }
 });
 
-// node_modules/execa/lib/methods/main-sync.js
+// ../main/node_modules/execa/lib/methods/main-sync.js
 import { spawnSync } from "node:child_process";
 var execaCoreSync, handleSyncArguments, normalizeSyncOptions, validateSyncOptions, throwInvalidSyncOption, spawnSubprocessSync, runSubprocessSync, normalizeSpawnSyncOptions, getSyncResult;
 var init_main_sync = __esm({
-  "node_modules/execa/lib/methods/main-sync.js"() {
+  "../main/node_modules/execa/lib/methods/main-sync.js"() {
     init_command();
     init_options2();
     init_shell();
@@ -41633,11 +41784,11 @@ var init_main_sync = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/get-one.js
+// ../main/node_modules/execa/lib/ipc/get-one.js
 import { once as once5, on as on2 } from "node:events";
 var internalGetOneMessageOptions, getOneMessage, getOneMessageAsync, stopOnAbort, getMessage, throwOnDisconnect2, throwOnStrictError;
 var init_get_one = __esm({
-  "node_modules/execa/lib/ipc/get-one.js"() {
+  "../main/node_modules/execa/lib/ipc/get-one.js"() {
     init_options();
     init_validation();
     init_forward();
@@ -41717,11 +41868,11 @@ var init_get_one = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/get-each.js
+// ../main/node_modules/execa/lib/ipc/get-each.js
 import { once as once6, on as on3 } from "node:events";
 var internalGetEachMessageOptions, getEachMessage, loopOnMessages, stopOnAbort2, stopOnDisconnect, abortOnStrictError, iterateOnMessages, throwIfStrictError;
 var init_get_each = __esm({
-  "node_modules/execa/lib/ipc/get-each.js"() {
+  "../main/node_modules/execa/lib/ipc/get-each.js"() {
     init_options();
     init_validation();
     init_forward();
@@ -41824,11 +41975,11 @@ var init_get_each = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/methods.js
+// ../main/node_modules/execa/lib/ipc/methods.js
 import process11 from "node:process";
 var addIpcMethods, getIpcExport, getIpcMethods;
 var init_methods = __esm({
-  "node_modules/execa/lib/ipc/methods.js"() {
+  "../main/node_modules/execa/lib/ipc/methods.js"() {
     init_send();
     init_get_one();
     init_get_each();
@@ -41874,7 +42025,7 @@ var init_methods = __esm({
   }
 });
 
-// node_modules/execa/lib/return/early-error.js
+// ../main/node_modules/execa/lib/return/early-error.js
 import { ChildProcess as ChildProcess2 } from "node:child_process";
 import { callbackify as callbackify2 } from "node:util";
 import {
@@ -41885,7 +42036,7 @@ import {
 } from "node:stream";
 var handleEarlyError, createDummyStreams, createDummyStream, getConvertedStreams, handleDummyPromise;
 var init_early_error = __esm({
-  "node_modules/execa/lib/return/early-error.js"() {
+  "../main/node_modules/execa/lib/return/early-error.js"() {
     init_handle();
     init_result();
     init_reject();
@@ -41980,13 +42131,13 @@ var init_early_error = __esm({
   }
 });
 
-// node_modules/execa/lib/stdio/handle-async.js
-import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
+// ../main/node_modules/execa/lib/stdio/handle-async.js
+import { createReadStream, createWriteStream } from "node:fs";
 import { Buffer as Buffer7 } from "node:buffer";
 import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
 var handleStdioAsync, forbiddenIfAsync, addProperties2, validateIterable, validateAsyncIterable, validateIterableValue, readableFromChunk, generatorToInputStream, addPropertiesAsync;
 var init_handle_async = __esm({
-  "node_modules/execa/lib/stdio/handle-async.js"() {
+  "../main/node_modules/execa/lib/stdio/handle-async.js"() {
     init_generator();
     init_encoding_option();
     init_input_sync();
@@ -42036,8 +42187,8 @@ var init_handle_async = __esm({
         ...addProperties2,
         generator: generatorToInputStream,
         asyncGenerator: generatorToInputStream,
-        fileUrl: ({ value }) => ({ stream: createReadStream2(value) }),
-        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream2(file2) }),
+        fileUrl: ({ value }) => ({ stream: createReadStream(value) }),
+        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream(file2) }),
         webStream: ({ value }, options, objectMode) => ({ stream: Readable2.fromWeb(value, { objectMode }) }),
         iterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateIterable(value, optionName)) }),
         asyncIterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateAsyncIterable(value, optionName)) }),
@@ -42059,7 +42210,7 @@ var init_handle_async = __esm({
   }
 });
 
-// node_modules/@sindresorhus/merge-streams/index.js
+// ../main/node_modules/@sindresorhus/merge-streams/index.js
 import { on as on4, once as once7 } from "node:events";
 import { PassThrough as PassThroughStream, getDefaultHighWaterMark as getDefaultHighWaterMark2 } from "node:stream";
 import { finished as finished2 } from "node:stream/promises";
@@ -42084,7 +42235,7 @@ function mergeStreams(streams) {
 }
 var getHighWaterMark, MergedStream, onMergedStreamFinished, onMergedStreamEnd, onInputStreamsUnpipe, validateStream, endWhenStreamsDone, afterMergedStreamFinished, onInputStreamEnd, onInputStreamUnpipe, endStream, errorOrAbortStream, isAbortError, abortStream, errorStream, noop2, updateMaxListeners, PASSTHROUGH_LISTENERS_COUNT, PASSTHROUGH_LISTENERS_PER_STREAM;
 var init_merge_streams = __esm({
-  "node_modules/@sindresorhus/merge-streams/index.js"() {
+  "../main/node_modules/@sindresorhus/merge-streams/index.js"() {
     getHighWaterMark = (streams, objectMode) => {
       if (streams.length === 0) {
         return getDefaultHighWaterMark2(objectMode);
@@ -42281,11 +42432,11 @@ var init_merge_streams = __esm({
   }
 });
 
-// node_modules/execa/lib/io/pipeline.js
+// ../main/node_modules/execa/lib/io/pipeline.js
 import { finished as finished3 } from "node:stream/promises";
 var pipeStreams, onSourceFinish, endDestinationStream, onDestinationFinish, abortSourceStream;
 var init_pipeline = __esm({
-  "node_modules/execa/lib/io/pipeline.js"() {
+  "../main/node_modules/execa/lib/io/pipeline.js"() {
     init_standard_stream();
     pipeStreams = (source, destination, onDestinationEnd) => {
       source.pipe(destination);
@@ -42328,10 +42479,10 @@ var init_pipeline = __esm({
   }
 });
 
-// node_modules/execa/lib/io/output-async.js
+// ../main/node_modules/execa/lib/io/output-async.js
 var pipeOutputAsync, pipeTransform, SUBPROCESS_STREAM_PROPERTIES, pipeStdioItem, setStandardStreamMaxListeners, MAX_LISTENERS_INCREMENT;
 var init_output_async = __esm({
-  "node_modules/execa/lib/io/output-async.js"() {
+  "../main/node_modules/execa/lib/io/output-async.js"() {
     init_merge_streams();
     init_standard_stream();
     init_max_listeners();
@@ -42392,13 +42543,13 @@ var init_output_async = __esm({
   }
 });
 
-// node_modules/execa/lib/terminate/kill-descendants.js
+// ../main/node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path28 from "node:path/win32";
+import path29 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
-  "node_modules/execa/lib/terminate/kill-descendants.js"() {
+  "../main/node_modules/execa/lib/terminate/kill-descendants.js"() {
     isWindows2 = process12.platform === "win32";
     getSpawnOptions = (options) => !isWindows2 && options.killDescendants ? { ...options, detached: true } : options;
     getKillFunction = (subprocess, { killDescendants }) => {
@@ -42438,19 +42589,19 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path28.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path29.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path28.parse(directory);
+      const { root } = path29.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
 });
 
-// node_modules/signal-exit/dist/mjs/signals.js
+// ../main/node_modules/signal-exit/dist/mjs/signals.js
 var signals;
 var init_signals2 = __esm({
-  "node_modules/signal-exit/dist/mjs/signals.js"() {
+  "../main/node_modules/signal-exit/dist/mjs/signals.js"() {
     signals = [];
     signals.push("SIGHUP", "SIGINT", "SIGTERM");
     if (process.platform !== "win32") {
@@ -42476,10 +42627,10 @@ var init_signals2 = __esm({
   }
 });
 
-// node_modules/signal-exit/dist/mjs/index.js
+// ../main/node_modules/signal-exit/dist/mjs/index.js
 var processOk, kExitEmitter, global2, ObjectDefineProperty, Emitter, SignalExitBase, signalExitWrap, SignalExitFallback, SignalExit, process13, onExit, load2, unload;
 var init_mjs = __esm({
-  "node_modules/signal-exit/dist/mjs/index.js"() {
+  "../main/node_modules/signal-exit/dist/mjs/index.js"() {
     init_signals2();
     processOk = (process15) => !!process15 && typeof process15 === "object" && typeof process15.removeListener === "function" && typeof process15.emit === "function" && typeof process15.reallyExit === "function" && typeof process15.listeners === "function" && typeof process15.kill === "function" && typeof process15.pid === "number" && typeof process15.on === "function";
     kExitEmitter = /* @__PURE__ */ Symbol.for("signal-exit emitter");
@@ -42715,11 +42866,11 @@ var init_mjs = __esm({
   }
 });
 
-// node_modules/execa/lib/terminate/cleanup.js
+// ../main/node_modules/execa/lib/terminate/cleanup.js
 import { addAbortListener as addAbortListener2 } from "node:events";
 var cleanupOnExit;
 var init_cleanup = __esm({
-  "node_modules/execa/lib/terminate/cleanup.js"() {
+  "../main/node_modules/execa/lib/terminate/cleanup.js"() {
     init_mjs();
     cleanupOnExit = (kill, { cleanup, detached }, { signal }) => {
       if (!cleanup || detached) {
@@ -42735,10 +42886,10 @@ var init_cleanup = __esm({
   }
 });
 
-// node_modules/execa/lib/convert/concurrent.js
+// ../main/node_modules/execa/lib/convert/concurrent.js
 var initializeConcurrentStreams, addConcurrentStream, waitForConcurrentStreams;
 var init_concurrent = __esm({
-  "node_modules/execa/lib/convert/concurrent.js"() {
+  "../main/node_modules/execa/lib/convert/concurrent.js"() {
     init_deferred();
     initializeConcurrentStreams = () => ({
       readableDestroy: /* @__PURE__ */ new WeakMap(),
@@ -42767,12 +42918,12 @@ var init_concurrent = __esm({
   }
 });
 
-// node_modules/execa/lib/io/iterate.js
+// ../main/node_modules/execa/lib/io/iterate.js
 import { on as on5 } from "node:events";
 import { getDefaultHighWaterMark as getDefaultHighWaterMark3 } from "node:stream";
 var iterateOnSubprocessStream, stopReadingOnExit, iterateForResult, stopReadingOnStreamEnd, iterateOnStream, DEFAULT_OBJECT_HIGH_WATER_MARK, HIGH_WATER_MARK, iterateOnData, getGenerators;
 var init_iterate = __esm({
-  "node_modules/execa/lib/io/iterate.js"() {
+  "../main/node_modules/execa/lib/io/iterate.js"() {
     init_encoding_transform();
     init_split();
     init_run_sync();
@@ -42868,10 +43019,10 @@ var init_iterate = __esm({
   }
 });
 
-// node_modules/execa/lib/convert/iterable.js
+// ../main/node_modules/execa/lib/convert/iterable.js
 var createIterable, iterateOnStdoutData;
 var init_iterable = __esm({
-  "node_modules/execa/lib/convert/iterable.js"() {
+  "../main/node_modules/execa/lib/convert/iterable.js"() {
     init_encoding_option();
     init_fd_options();
     init_iterate();
@@ -42905,11 +43056,11 @@ var init_iterable = __esm({
   }
 });
 
-// node_modules/execa/lib/resolve/wait-stream.js
+// ../main/node_modules/execa/lib/resolve/wait-stream.js
 import { finished as finished4 } from "node:stream/promises";
 var waitForStream, handleStdinDestroy, spyOnStdinDestroy, setStdinCleanedUp, isInputTransformAbort, handleStreamError, shouldIgnoreStreamError, isInputFileDescriptor, isStreamAbort, isStreamEpipe;
 var init_wait_stream = __esm({
-  "node_modules/execa/lib/resolve/wait-stream.js"() {
+  "../main/node_modules/execa/lib/resolve/wait-stream.js"() {
     waitForStream = async (stream, fdNumber, streamInfo, {
       isSameDirection,
       stopOnExit = false,
@@ -42978,11 +43129,11 @@ var init_wait_stream = __esm({
   }
 });
 
-// node_modules/execa/lib/convert/shared.js
+// ../main/node_modules/execa/lib/convert/shared.js
 import { finished as finished5 } from "node:stream/promises";
 var safeWaitForSubprocessStdin, safeWaitForSubprocessStdout, waitForSubprocessStdin, waitForSubprocessStdout, throwDestroyError, destroyOtherStream;
 var init_shared = __esm({
-  "node_modules/execa/lib/convert/shared.js"() {
+  "../main/node_modules/execa/lib/convert/shared.js"() {
     init_wait_stream();
     safeWaitForSubprocessStdin = async (subprocessStdin) => {
       if (subprocessStdin === void 0) {
@@ -43023,12 +43174,12 @@ var init_shared = __esm({
   }
 });
 
-// node_modules/execa/lib/convert/readable.js
+// ../main/node_modules/execa/lib/convert/readable.js
 import { Readable as Readable3 } from "node:stream";
 import { callbackify as callbackify3 } from "node:util";
 var createReadable, getReadableOptions, getReadableMethods, onRead, onStdoutFinished, getPrematureCloseError, onReadableDestroy, destroyOtherReadable;
 var init_readable = __esm({
-  "node_modules/execa/lib/convert/readable.js"() {
+  "../main/node_modules/execa/lib/convert/readable.js"() {
     init_encoding_option();
     init_fd_options();
     init_iterate();
@@ -43133,21 +43284,21 @@ var init_readable = __esm({
   }
 });
 
-// node_modules/execa/lib/convert/web.js
+// ../main/node_modules/execa/lib/convert/web.js
 import { Readable as Readable4, Writable as Writable3, Duplex as Duplex3 } from "node:stream";
 var createReadableStream, createWritableStream, createTransformStream;
 var init_web = __esm({
-  "node_modules/execa/lib/convert/web.js"() {
+  "../main/node_modules/execa/lib/convert/web.js"() {
     createReadableStream = (subprocess, readableOptions) => Readable4.toWeb(subprocess.readable(readableOptions));
     createWritableStream = (subprocess, writableOptions) => Writable3.toWeb(subprocess.writable(writableOptions));
     createTransformStream = (subprocess, duplexOptions) => Duplex3.toWeb(subprocess.duplex(duplexOptions));
   }
 });
 
-// node_modules/execa/lib/pipe/pipe-arguments.js
+// ../main/node_modules/execa/lib/pipe/pipe-arguments.js
 var normalizePipeArguments, getDestinationStream, abortDestination, getDestination, mapDestinationArguments, getSourceStream;
 var init_pipe_arguments = __esm({
-  "node_modules/execa/lib/pipe/pipe-arguments.js"() {
+  "../main/node_modules/execa/lib/pipe/pipe-arguments.js"() {
     init_parameters();
     init_duration();
     init_fd_options();
@@ -43251,10 +43402,10 @@ var init_pipe_arguments = __esm({
   }
 });
 
-// node_modules/execa/lib/pipe/throw.js
+// ../main/node_modules/execa/lib/pipe/throw.js
 var handlePipeArgumentsError, getPipeArgumentsError, createNonCommandError, PIPE_COMMAND_MESSAGE;
 var init_throw = __esm({
-  "node_modules/execa/lib/pipe/throw.js"() {
+  "../main/node_modules/execa/lib/pipe/throw.js"() {
     init_result();
     init_pipeline();
     handlePipeArgumentsError = ({
@@ -43308,10 +43459,10 @@ var init_throw = __esm({
   }
 });
 
-// node_modules/execa/lib/pipe/sequence.js
+// ../main/node_modules/execa/lib/pipe/sequence.js
 var waitForBothSubprocesses;
 var init_sequence = __esm({
-  "node_modules/execa/lib/pipe/sequence.js"() {
+  "../main/node_modules/execa/lib/pipe/sequence.js"() {
     waitForBothSubprocesses = async (subprocessPromises) => {
       const [
         { status: sourceStatus, reason: sourceReason, value: sourceResult = sourceReason },
@@ -43332,11 +43483,11 @@ var init_sequence = __esm({
   }
 });
 
-// node_modules/execa/lib/pipe/streaming.js
+// ../main/node_modules/execa/lib/pipe/streaming.js
 import { finished as finished6 } from "node:stream/promises";
 var pipeSubprocessStream, pipeFirstSubprocessStream, pipeMoreSubprocessStream, MERGE_SOURCES, SOURCE_MERGES, addMergeSource, addToSetMap, unpipeSubprocessStream, unpipeSourcesOnDestinationEnd, cleanupMergedStreamsMap, MERGED_STREAMS, SOURCE_LISTENERS_PER_PIPE, DESTINATION_LISTENERS_PER_PIPE;
 var init_streaming = __esm({
-  "node_modules/execa/lib/pipe/streaming.js"() {
+  "../main/node_modules/execa/lib/pipe/streaming.js"() {
     init_merge_streams();
     init_max_listeners();
     init_pipeline();
@@ -43399,11 +43550,11 @@ var init_streaming = __esm({
   }
 });
 
-// node_modules/execa/lib/pipe/abort.js
+// ../main/node_modules/execa/lib/pipe/abort.js
 import { aborted as aborted2 } from "node:util";
 var unpipeOnAbort, unpipeOnSignalAbort;
 var init_abort = __esm({
-  "node_modules/execa/lib/pipe/abort.js"() {
+  "../main/node_modules/execa/lib/pipe/abort.js"() {
     init_throw();
     init_streaming();
     unpipeOnAbort = (unpipeSignal, unpipeContext) => unpipeSignal === void 0 ? [] : [unpipeOnSignalAbort(unpipeSignal, unpipeContext)];
@@ -43421,10 +43572,10 @@ var init_abort = __esm({
   }
 });
 
-// node_modules/execa/lib/pipe/setup.js
+// ../main/node_modules/execa/lib/pipe/setup.js
 var pipeToSubprocess, forwardDestinationMethods, forwardReadableMethods, forwardAll, setAllProperty, createPipeReadable, destroyOnPipeFailure, forwardIpcMethods, getOnePipeMessage, waitForOnePipeMessage, getSignalRejection, getEachPipeMessage, iterateOnPipeMessages, addPipeOptions, abortOnSignal, handlePipePromise, getSubprocessPromises;
 var init_setup = __esm({
-  "node_modules/execa/lib/pipe/setup.js"() {
+  "../main/node_modules/execa/lib/pipe/setup.js"() {
     init_is_plain_obj();
     init_fd_options();
     init_concurrent();
@@ -43626,11 +43777,11 @@ var init_setup = __esm({
   }
 });
 
-// node_modules/execa/lib/io/contents.js
+// ../main/node_modules/execa/lib/io/contents.js
 import { setImmediate as setImmediate2 } from "node:timers/promises";
 var getStreamOutput, logOutputAsync, resumeStream, getStreamContents2, getBufferedData, handleBufferedData;
 var init_contents2 = __esm({
-  "node_modules/execa/lib/io/contents.js"() {
+  "../main/node_modules/execa/lib/io/contents.js"() {
     init_source();
     init_uint_array();
     init_output();
@@ -43726,10 +43877,10 @@ var init_contents2 = __esm({
   }
 });
 
-// node_modules/execa/lib/resolve/stdio.js
+// ../main/node_modules/execa/lib/resolve/stdio.js
 var waitForStdioStreams, waitForSubprocessStream;
 var init_stdio = __esm({
-  "node_modules/execa/lib/resolve/stdio.js"() {
+  "../main/node_modules/execa/lib/resolve/stdio.js"() {
     init_contents2();
     init_wait_stream();
     waitForStdioStreams = ({ subprocess, encoding, buffer, maxBuffer, lines: lines2, stripFinalNewline: stripFinalNewline2, verboseInfo, streamInfo }) => subprocess.stdio.map((stream, fdNumber) => waitForSubprocessStream({
@@ -43775,10 +43926,10 @@ var init_stdio = __esm({
   }
 });
 
-// node_modules/execa/lib/resolve/all-async.js
+// ../main/node_modules/execa/lib/resolve/all-async.js
 var makeAllStream, getAllFds, waitForAllStream, getAllStream, getAllMixed;
 var init_all_async = __esm({
-  "node_modules/execa/lib/resolve/all-async.js"() {
+  "../main/node_modules/execa/lib/resolve/all-async.js"() {
     init_merge_streams();
     init_standard_stream();
     init_contents2();
@@ -43833,10 +43984,10 @@ var init_all_async = __esm({
   }
 });
 
-// node_modules/execa/lib/verbose/ipc.js
+// ../main/node_modules/execa/lib/verbose/ipc.js
 var shouldLogIpc, logIpcOutput;
 var init_ipc = __esm({
-  "node_modules/execa/lib/verbose/ipc.js"() {
+  "../main/node_modules/execa/lib/verbose/ipc.js"() {
     init_log();
     init_values();
     shouldLogIpc = (verboseInfo) => isFullVerbose(verboseInfo, "ipc");
@@ -43852,10 +44003,10 @@ var init_ipc = __esm({
   }
 });
 
-// node_modules/execa/lib/ipc/buffer-messages.js
+// ../main/node_modules/execa/lib/ipc/buffer-messages.js
 var waitForIpcOutput, getBufferedIpcOutput;
 var init_buffer_messages = __esm({
-  "node_modules/execa/lib/ipc/buffer-messages.js"() {
+  "../main/node_modules/execa/lib/ipc/buffer-messages.js"() {
     init_max_buffer();
     init_ipc();
     init_specific();
@@ -43907,11 +44058,11 @@ var init_buffer_messages = __esm({
   }
 });
 
-// node_modules/execa/lib/resolve/wait-subprocess.js
+// ../main/node_modules/execa/lib/resolve/wait-subprocess.js
 import { once as once8 } from "node:events";
 var waitForSubprocessResult, waitForOriginalStreams, waitForCustomStreamsEnd, throwOnSubprocessError;
 var init_wait_subprocess = __esm({
-  "node_modules/execa/lib/resolve/wait-subprocess.js"() {
+  "../main/node_modules/execa/lib/resolve/wait-subprocess.js"() {
     init_is_stream();
     init_source();
     init_timeout();
@@ -44052,12 +44203,12 @@ var init_wait_subprocess = __esm({
   }
 });
 
-// node_modules/execa/lib/convert/writable.js
+// ../main/node_modules/execa/lib/convert/writable.js
 import { Writable as Writable4 } from "node:stream";
 import { callbackify as callbackify4 } from "node:util";
 var createWritable, addWritableConcurrentStreams, getWritableMethods, onWrite, onWritableFinal, onStdinFinished, getSubprocessError, shouldUseSubprocessError, onWritableDestroy, destroyOtherWritable;
 var init_writable = __esm({
-  "node_modules/execa/lib/convert/writable.js"() {
+  "../main/node_modules/execa/lib/convert/writable.js"() {
     init_fd_options();
     init_wait_stream();
     init_options();
@@ -44144,12 +44295,12 @@ var init_writable = __esm({
   }
 });
 
-// node_modules/execa/lib/convert/duplex.js
+// ../main/node_modules/execa/lib/convert/duplex.js
 import { Duplex as Duplex4 } from "node:stream";
 import { callbackify as callbackify5 } from "node:util";
 var createDuplex, onDuplexDestroy;
 var init_duplex = __esm({
-  "node_modules/execa/lib/convert/duplex.js"() {
+  "../main/node_modules/execa/lib/convert/duplex.js"() {
     init_encoding_option();
     init_fd_options();
     init_options();
@@ -44214,10 +44365,10 @@ var init_duplex = __esm({
   }
 });
 
-// node_modules/execa/lib/convert/add.js
+// ../main/node_modules/execa/lib/convert/add.js
 var addConvertedStreams;
 var init_add = __esm({
-  "node_modules/execa/lib/convert/add.js"() {
+  "../main/node_modules/execa/lib/convert/add.js"() {
     init_concurrent();
     init_readable();
     init_writable();
@@ -44238,20 +44389,20 @@ var init_add = __esm({
   }
 });
 
-// node_modules/execa/lib/methods/promise.js
+// ../main/node_modules/execa/lib/methods/promise.js
 var mergePromise;
 var init_promise = __esm({
-  "node_modules/execa/lib/methods/promise.js"() {
+  "../main/node_modules/execa/lib/methods/promise.js"() {
     mergePromise = (promise3, properties) => Object.assign(promise3, properties);
   }
 });
 
-// node_modules/execa/lib/methods/main-async.js
+// ../main/node_modules/execa/lib/methods/main-async.js
 import { setMaxListeners, once as once9 } from "node:events";
 import { spawn } from "node:child_process";
 var execaCoreAsync, handleAsyncArguments, handleAsyncOptions, spawnSubprocessAsync, getSubprocessPromise, getSubprocessProperties, handlePromise, getAsyncResult;
 var init_main_async = __esm({
-  "node_modules/execa/lib/methods/main-async.js"() {
+  "../main/node_modules/execa/lib/methods/main-async.js"() {
     init_source();
     init_command();
     init_options2();
@@ -44472,10 +44623,10 @@ var init_main_async = __esm({
   }
 });
 
-// node_modules/execa/lib/methods/bind.js
+// ../main/node_modules/execa/lib/methods/bind.js
 var mergeOptions, mergeOption, DEEP_OPTIONS;
 var init_bind = __esm({
-  "node_modules/execa/lib/methods/bind.js"() {
+  "../main/node_modules/execa/lib/methods/bind.js"() {
     init_is_plain_obj();
     init_specific();
     mergeOptions = (boundOptions, options) => {
@@ -44491,10 +44642,10 @@ var init_bind = __esm({
   }
 });
 
-// node_modules/execa/lib/methods/create.js
+// ../main/node_modules/execa/lib/methods/create.js
 var createExeca, callBoundExeca, parseArguments;
 var init_create = __esm({
-  "node_modules/execa/lib/methods/create.js"() {
+  "../main/node_modules/execa/lib/methods/create.js"() {
     init_is_plain_obj();
     init_parameters();
     init_template();
@@ -44551,10 +44702,10 @@ var init_create = __esm({
   }
 });
 
-// node_modules/execa/lib/methods/script.js
+// ../main/node_modules/execa/lib/methods/script.js
 var setScriptSync, mapScriptAsync, mapScriptSync, getScriptOptions, getScriptStdinOption, deepScriptOptions;
 var init_script = __esm({
-  "node_modules/execa/lib/methods/script.js"() {
+  "../main/node_modules/execa/lib/methods/script.js"() {
     setScriptSync = (boundExeca, createNested, boundOptions) => {
       boundExeca.sync = createNested(mapScriptSync, boundOptions);
       boundExeca.s = boundExeca.sync;
@@ -44567,10 +44718,10 @@ var init_script = __esm({
   }
 });
 
-// node_modules/execa/index.js
+// ../main/node_modules/execa/index.js
 var execa, execaSync, execaNode, $, sendMessage2, getOneMessage2, getEachMessage2, getCancelSignal2;
 var init_execa = __esm({
-  "node_modules/execa/index.js"() {
+  "../main/node_modules/execa/index.js"() {
     init_create();
     init_node2();
     init_script();
@@ -45114,8 +45265,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path47 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path47.test(f.path);
+  const path48 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path48.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -45685,7 +45836,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path29 from "node:path";
+import path30 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -45709,7 +45860,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path29.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path30.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath2(run2, result2, context) {
   let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -45723,7 +45874,7 @@ function resolvePath2(run2, result2, context) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
       absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
     } else {
-      absolute = path29.resolve(
+      absolute = path30.resolve(
         resolveBase(run2, location3?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
@@ -45939,7 +46090,7 @@ var init_normalize2 = __esm({
 
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync6, realpathSync as realpathSync2, statSync as statSync5 } from "node:fs";
-import path30 from "node:path";
+import path31 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -45968,14 +46119,14 @@ var init_source_reader = __esm({
         try {
           return realpathSync2.native(file2);
         } catch {
-          const parent = path30.dirname(file2);
+          const parent = path31.dirname(file2);
           if (parent === file2) return void 0;
           let realParent = this.realFolders.get(parent);
           if (!this.realFolders.has(parent)) {
             realParent = this.realPath(parent);
             this.realFolders.set(parent, realParent);
           }
-          return realParent === void 0 ? void 0 : path30.join(realParent, path30.basename(file2));
+          return realParent === void 0 ? void 0 : path31.join(realParent, path31.basename(file2));
         }
       }
       /**
@@ -45986,7 +46137,7 @@ var init_source_reader = __esm({
       contains(relativePath) {
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
-        const real = this.realPath(path30.join(this.root, relativePath));
+        const real = this.realPath(path31.join(this.root, relativePath));
         const inside = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
         this.inside.set(relativePath, inside);
         return inside;
@@ -45996,7 +46147,7 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path30.join(this.root, relativePath);
+          const file2 = path31.join(this.root, relativePath);
           const info = statSync5(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
             const text3 = readFileSync6(file2, "utf8");
@@ -46021,7 +46172,7 @@ var init_source_reader = __esm({
 // src/runner/import-sarif.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path31 from "node:path";
+import path32 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -46043,7 +46194,7 @@ async function importSarifFiles(files, options) {
       if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
       const log2 = await readSarifFile(file2);
       const driver = log2.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path31.basename(file2, path31.extname(file2))), taken);
+      const id = unique(importedId(driver?.name ?? path32.basename(file2, path32.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
       const findings = log2.runs.flatMap(
         (run2) => normalizeRun(run2, {
@@ -46058,7 +46209,7 @@ async function importSarifFiles(files, options) {
       await mkdir2(options.outDir, { recursive: true });
       const kept = await keepRawSarif(log2, findings, {
         source: file2,
-        dest: path31.join(options.outDir, `${id}.sarif`)
+        dest: path32.join(options.outDir, `${id}.sarif`)
       });
       runs.push({
         id,
@@ -46075,10 +46226,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path31.basename(file2, path31.extname(file2))), taken);
+      const id = unique(importedId(path32.basename(file2, path32.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path31.basename(file2)} (imported)`,
+        displayName: `${path32.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -46436,16 +46587,16 @@ var init_classify = __esm({
 });
 
 // src/diff/worktree.ts
-import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import os2 from "node:os";
-import path32 from "node:path";
+import path33 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path32.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path32.join(scratch, "tree");
+  const scratch = await mkdtemp2(path33.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path33.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -46454,7 +46605,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path32.join(scratch, "paths");
+      const list = path33.join(scratch, "paths");
       await writeFile2(list, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
     }
@@ -46463,7 +46614,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (added) {
       await git2.run(["worktree", "remove", "--force", dir]).catch(() => void 0);
     }
-    await rm2(scratch, { recursive: true, force: true });
+    await rm3(scratch, { recursive: true, force: true });
     await git2.run(["worktree", "prune"]).catch(() => void 0);
   }
 }
@@ -46474,8 +46625,8 @@ var init_worktree = __esm({
 });
 
 // src/runner/run-scanners.ts
-import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
-import path33 from "node:path";
+import { mkdir as mkdir3, rm as rm4 } from "node:fs/promises";
+import path34 from "node:path";
 function clip(text3, max2 = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
   return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
@@ -46513,8 +46664,8 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path33.join(o2.outDir, scanner3.id);
-  await rm3(outDir, { recursive: true, force: true });
+  const outDir = path34.join(o2.outDir, scanner3.id);
+  await rm4(outDir, { recursive: true, force: true });
   await mkdir3(outDir, { recursive: true });
   const plan = scanner3.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
   const result2 = await o2.exec({
@@ -46572,7 +46723,7 @@ async function runOne(planned, o2) {
     );
     const kept = await keepRawSarif(log2, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path33.join(outDir, `${scanner3.id}.sarif`)
+      dest: plan.sarifPath ?? path34.join(outDir, `${scanner3.id}.sarif`)
     });
     log2 = kept.skeleton;
     rawSarifPath = kept.rawSarifPath;
@@ -46589,6 +46740,19 @@ async function runOne(planned, o2) {
     };
   }
   if (readError !== void 0) return failed2(readError);
+  const rejected = await scanner3.checkRun?.({
+    outDir,
+    exitCode: result2.exitCode,
+    stderrTail: result2.stderrTail
+  });
+  if (rejected !== void 0) {
+    return {
+      ...failed2(rejected),
+      findings,
+      ...log2 ? { log: log2 } : {},
+      ...rawSarifPath ? { rawSarifPath } : {}
+    };
+  }
   return {
     ...facts2,
     status: "ok",
@@ -46641,29 +46805,29 @@ var init_run_scanners = __esm({
   }
 });
 
-// node_modules/fdir/dist/index.mjs
+// ../main/node_modules/fdir/dist/index.mjs
 import { createRequire as createRequire2 } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path47) {
-  let normalized = normalize(path47);
+function cleanPath(path48) {
+  let normalized = normalize(path48);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path47, separator) {
-  return path47.replace(SLASHES_REGEX, separator);
+function convertSlashes(path48, separator) {
+  return path48.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path47) {
-  return path47 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path47);
+function isRootDirectory(path48) {
+  return path48 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path48);
 }
-function normalizePath(path47, options) {
+function normalizePath(path48, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path47.includes("/") || path47.startsWith(".");
-  if (resolvePaths) path47 = resolve(path47);
-  if (normalizePath$1 || pathNeedsCleaning) path47 = cleanPath(path47);
-  if (path47 === ".") return "";
-  const needsSeperator = path47[path47.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path47 + pathSeparator : path47, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path48.includes("/") || path48.startsWith(".");
+  if (resolvePaths) path48 = resolve(path48);
+  if (normalizePath$1 || pathNeedsCleaning) path48 = cleanPath(path48);
+  if (path48 === ".") return "";
+  const needsSeperator = path48[path48.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path48 + pathSeparator : path48, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -46719,9 +46883,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path47, resolved2, state) {
+function isRecursive2(path48, resolved2, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
-  let parent = dirname(path47);
+  let parent = dirname(path48);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -46729,7 +46893,7 @@ function isRecursive2(path47, resolved2, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path47, resolved2);
+  state.symlinks.set(path48, resolved2);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved2, state) {
@@ -46767,7 +46931,7 @@ function sync(root, options) {
 }
 var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue2, Counter, Aborter, Walker, APIBuilder, pm, Builder;
 var init_dist = __esm({
-  "node_modules/fdir/dist/index.mjs"() {
+  "../main/node_modules/fdir/dist/index.mjs"() {
     __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
     SLASHES_REGEX = /[\\/]/g;
     WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
@@ -46775,8 +46939,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path47 = directoryPath || ".";
-      if (filters.every((filter) => filter(path47, true))) paths.push(path47);
+      const path48 = directoryPath || ".";
+      if (filters.every((filter) => filter(path48, true))) paths.push(path48);
     };
     empty$2 = () => {
     };
@@ -46809,26 +46973,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path47, state, callback$1) {
+    resolveSymlinksAsync = function(path48, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path47, (error62, resolvedPath) => {
+      fs3.realpath(path48, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path47, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path48, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path47, state, callback$1) {
+    resolveSymlinks = function(path48, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path47);
+        const resolvedPath = fs3.realpathSync(path48);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path47, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path48, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -46986,19 +47150,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path47 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path47)) continue;
-            this.pushDirectory(path47, paths, filters);
-            this.walkDirectory(this.state, path47, path47, depth - 1, this.walk);
+            let path48 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path48)) continue;
+            this.pushDirectory(path48, paths, filters);
+            this.walkDirectory(this.state, path48, path48, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path47 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path47, this.state, (stat4, resolvedPath) => {
+            let path48 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path48, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path47 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path47 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path48 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path48 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path47;
+                resolvedPath = useRealPaths ? resolvedPath : path48;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -47148,14 +47312,14 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path47) => isMatch(path47));
+        this.options.filters.push((path48) => isMatch(path48));
         return this;
       }
     };
   }
 });
 
-// node_modules/tinyglobby/dist/index.mjs
+// ../main/node_modules/tinyglobby/dist/index.mjs
 import { readdir as readdir5, readdirSync as readdirSync3, realpath, realpathSync as realpathSync3, stat as stat3, statSync as statSync6 } from "fs";
 import { isAbsolute, posix, resolve as resolve2 } from "path";
 import { fileURLToPath as fileURLToPath6 } from "url";
@@ -47220,13 +47384,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path47) {
-  return path47.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path48) {
+  return path48.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path47) {
+function splitPattern(path48) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path47, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path47];
+  const result2 = import_picomatch4.default.scan(path48, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path48];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -47331,13 +47495,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path47 = format2(p, isDirectory);
-      const matches = matcher(path47) && !ignore(path47);
-      if (matches) log(`matched ${path47}`);
+      const path48 = format2(p, isDirectory);
+      const matches = matcher(path48) && !ignore(path48);
+      if (matches) log(`matched ${path48}`);
       return matches;
     } : (p, isDirectory) => {
-      const path47 = format2(p, isDirectory);
-      return matcher(path47) && !ignore(path47);
+      const path48 = format2(p, isDirectory);
+      return matcher(path48) && !ignore(path48);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -47396,7 +47560,7 @@ async function glob(globInput, options) {
 }
 var import_picomatch4, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
 var init_dist2 = __esm({
-  "node_modules/tinyglobby/dist/index.mjs"() {
+  "../main/node_modules/tinyglobby/dist/index.mjs"() {
     init_dist();
     import_picomatch4 = __toESM(require_picomatch2(), 1);
     isReadonlyArray = Array.isArray;
@@ -47409,8 +47573,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path47) => path47.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path47) => path47.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path48) => path48.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path48) => path48.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -47426,15 +47590,15 @@ var init_dist2 = __esm({
 
 // src/pipeline/workspace.ts
 import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
-import path34 from "node:path";
+import path35 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path34.resolve(cwd, targetArg);
+  const target = path35.resolve(cwd, targetArg);
   if (!existsSync7(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync7(target).isDirectory() ? target : path34.dirname(target);
+  const targetDir = statSync7(target).isDirectory() ? target : path35.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync7(path34.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path34.dirname(dir);
+    if (existsSync7(path35.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path35.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -47449,7 +47613,7 @@ async function listFiles2(workspace, excludes) {
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
   const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path34.normalize(f)).filter((f) => !excluded?.(toPosix(path34.relative(workspace.root, f)))).sort();
+  return files.map((f) => path35.normalize(f)).filter((f) => !excluded?.(toPosix(path35.relative(workspace.root, f)))).sort();
 }
 var import_picomatch5;
 var init_workspace = __esm({
@@ -47465,12 +47629,12 @@ var init_workspace = __esm({
 
 // src/pipeline/compare.ts
 import { existsSync as existsSync8, realpathSync as realpathSync4 } from "node:fs";
-import path35 from "node:path";
+import path36 from "node:path";
 function relative2(root, file2) {
-  return toPosix(path35.relative(root, file2));
+  return toPosix(path36.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path35.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path36.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -47648,9 +47812,9 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path35.join(tree, prefix) : tree;
-    const target = path35.join(root, path35.relative(workspace.root, workspace.target));
-    const targetDir = path35.join(root, path35.relative(workspace.root, workspace.targetDir));
+    const root = prefix ? path36.join(tree, prefix) : tree;
+    const target = path36.join(root, path36.relative(workspace.root, workspace.target));
+    const targetDir = path36.join(root, path36.relative(workspace.root, workspace.targetDir));
     const files = existsSync8(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
@@ -47666,7 +47830,7 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path35.join(request.outDir, "@base"),
+      outDir: path36.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -47692,7 +47856,7 @@ var init_compare = __esm({
 import { existsSync as existsSync9 } from "node:fs";
 import { mkdtemp as mkdtemp3 } from "node:fs/promises";
 import os3 from "node:os";
-import path36 from "node:path";
+import path37 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -47731,20 +47895,20 @@ async function scan(request) {
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
-  const outDir = request.outDir ? path36.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path36.join(os3.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path37.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path37.join(os3.tmpdir(), "controlgate-"));
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path36.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path37.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path36.join(outDir, "@imported")
+      outDir: path37.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path36.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path37.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     workspace,
     config: config2,
     planned,
@@ -47806,9 +47970,9 @@ async function scan(request) {
 }
 function resolveWaiversFile(request, config2, configFile, root) {
   const cwd = request.cwd ?? process.cwd();
-  if (request.waiversFile) return path36.resolve(cwd, request.waiversFile);
-  const base = configFile ? path36.dirname(configFile) : root;
-  return path36.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path37.resolve(cwd, request.waiversFile);
+  const base = configFile ? path37.dirname(configFile) : root;
+  return path37.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 var init_scan = __esm({
   "src/pipeline/scan.ts"() {
@@ -47918,7 +48082,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path37 from "node:path";
+import path38 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -47969,8 +48133,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path37.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path37.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path38.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path38.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed"),
@@ -47985,7 +48149,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path37.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path38.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     controls: outcome.gate.controls.map((c3) => ({
       id: c3.id,
@@ -48076,17 +48240,17 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path37.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path37.isAbsolute(rel) ? toPosix(rel) : path37.basename(location3);
+  const rel = path38.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path38.isAbsolute(rel) ? toPosix(rel) : path38.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path37.join(outcome.root, name)),
-    path37.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path38.join(outcome.root, name)),
+    path38.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy = new Set(candidates.map((file2) => toPosix(path37.relative(set2.repoRoot, file2))));
+  const policy = new Set(candidates.map((file2) => toPosix(path38.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy.has(p)))].sort();
 }
@@ -48628,7 +48792,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir4, open as open4, writeFile as writeFile3 } from "node:fs/promises";
-import path38 from "node:path";
+import path39 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -48638,7 +48802,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir4(path38.dirname(file2), { recursive: true });
+  await mkdir4(path39.dirname(file2), { recursive: true });
   const handle = await open4(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -48649,11 +48813,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path38.join(settings.outDir, "controlgate.json");
-    const sarif = path38.join(settings.outDir, "controlgate.sarif");
+    const json2 = path39.join(settings.outDir, "controlgate.json");
+    const sarif = path39.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path38.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path39.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -48672,7 +48836,7 @@ async function writeScannerSarif(outcome, dir) {
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log2.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path38.join(dir, `${scanner3.id}.sarif`);
+    const file2 = path39.join(dir, `${scanner3.id}.sarif`);
     await writeFile3(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
@@ -48881,14 +49045,14 @@ var init_explain = __esm({
 
 // src/cli/commands.ts
 import { existsSync as existsSync10 } from "node:fs";
-import { rm as rm4 } from "node:fs/promises";
-import path39 from "node:path";
+import { rm as rm5 } from "node:fs/promises";
+import path40 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path39.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path40.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync10(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path39.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path40.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -48930,7 +49094,7 @@ async function explain(command, io) {
     env: io.env,
     cwd: io.cwd
   });
-  if (outcome.outDirIsTemporary) await rm4(outcome.outDir, { recursive: true, force: true });
+  if (outcome.outDirIsTemporary) await rm5(outcome.outDir, { recursive: true, force: true });
   const [scanner3, ...rest] = command.subject.split(":");
   const ruleId = rest.join(":");
   const matches = outcome.gate.findings.filter(
@@ -48948,7 +49112,7 @@ async function explain(command, io) {
 }
 async function verify(location3, io) {
   if (!existsSync10(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path39.resolve(io.cwd, location3));
+  const result2 = await verifyBundle(path40.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -48962,7 +49126,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path39.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path40.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -48972,7 +49136,8 @@ async function listScanners(io) {
       io.out(`${scanner3.id}	${tool.version}	${tool.command}
 `);
     } catch (error62) {
-      io.out(`${scanner3.id}	missing	${errorMessage(error62)}
+      const state = error62 instanceof ToolChangedError ? "changed" : "missing";
+      io.out(`${scanner3.id}	${state}	${errorMessage(error62)}
 `);
     }
   }
@@ -49019,10 +49184,10 @@ var init_io = __esm({
   }
 });
 
-// node_modules/commander/lib/error.js
+// ../main/node_modules/commander/lib/error.js
 var CommanderError, InvalidArgumentError;
 var init_error2 = __esm({
-  "node_modules/commander/lib/error.js"() {
+  "../main/node_modules/commander/lib/error.js"() {
     CommanderError = class extends Error {
       /**
        * Constructs the CommanderError class
@@ -49053,14 +49218,14 @@ var init_error2 = __esm({
   }
 });
 
-// node_modules/commander/lib/argument.js
+// ../main/node_modules/commander/lib/argument.js
 function humanReadableArgName(arg) {
   const nameOutput = arg.name() + (arg.variadic === true ? "..." : "");
   return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
 }
 var Argument;
 var init_argument = __esm({
-  "node_modules/commander/lib/argument.js"() {
+  "../main/node_modules/commander/lib/argument.js"() {
     init_error2();
     Argument = class {
       /**
@@ -49180,11 +49345,11 @@ var init_argument = __esm({
   }
 });
 
-// node_modules/commander/lib/help.js
+// ../main/node_modules/commander/lib/help.js
 import { stripVTControlCharacters as stripVTControlCharacters2 } from "node:util";
 var Help;
 var init_help = __esm({
-  "node_modules/commander/lib/help.js"() {
+  "../main/node_modules/commander/lib/help.js"() {
     init_argument();
     Help = class {
       constructor() {
@@ -49778,7 +49943,7 @@ ${itemIndentStr}`);
   }
 });
 
-// node_modules/commander/lib/option.js
+// ../main/node_modules/commander/lib/option.js
 function camelcase(str) {
   return str.split("-").reduce((str2, word) => {
     return str2 + word[0].toUpperCase() + word.slice(1);
@@ -49825,7 +49990,7 @@ function splitOptionFlags(flags) {
 }
 var Option, DualOptions;
 var init_option = __esm({
-  "node_modules/commander/lib/option.js"() {
+  "../main/node_modules/commander/lib/option.js"() {
     init_error2();
     Option = class {
       /**
@@ -50090,7 +50255,7 @@ var init_option = __esm({
   }
 });
 
-// node_modules/commander/lib/suggestSimilar.js
+// ../main/node_modules/commander/lib/suggestSimilar.js
 function editDistance(a2, b) {
   if (Math.abs(a2.length - b.length) > maxDistance)
     return Math.max(a2.length, b.length);
@@ -50165,15 +50330,15 @@ function suggestSimilar(word, candidates) {
 }
 var maxDistance;
 var init_suggestSimilar = __esm({
-  "node_modules/commander/lib/suggestSimilar.js"() {
+  "../main/node_modules/commander/lib/suggestSimilar.js"() {
     maxDistance = 3;
   }
 });
 
-// node_modules/commander/lib/command.js
+// ../main/node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path40 from "node:path";
+import path41 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -50219,7 +50384,7 @@ function useColor() {
 }
 var Command;
 var init_command2 = __esm({
-  "node_modules/commander/lib/command.js"() {
+  "../main/node_modules/commander/lib/command.js"() {
     init_argument();
     init_error2();
     init_help();
@@ -51232,9 +51397,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path40.resolve(baseDir, baseName);
+          const localBin = path41.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path40.extname(baseName))) return void 0;
+          if (sourceExt.includes(path41.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -51252,17 +51417,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path40.resolve(
-            path40.dirname(resolvedScriptPath),
+          executableDir = path41.resolve(
+            path41.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path40.basename(
+            const legacyName = path41.basename(
               this._scriptPath,
-              path40.extname(this._scriptPath)
+              path41.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -51273,7 +51438,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path40.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path41.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -52190,7 +52355,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path40.basename(filename, path40.extname(filename));
+        this._name = path41.basename(filename, path41.extname(filename));
         return this;
       }
       /**
@@ -52204,9 +52369,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path47) {
-        if (path47 === void 0) return this._executableDir;
-        this._executableDir = path47;
+      executableDir(path48) {
+        if (path48 === void 0) return this._executableDir;
+        this._executableDir = path48;
         return this;
       }
       /**
@@ -52424,10 +52589,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
   }
 });
 
-// node_modules/commander/index.js
+// ../main/node_modules/commander/index.js
 var program;
 var init_commander = __esm({
-  "node_modules/commander/index.js"() {
+  "../main/node_modules/commander/index.js"() {
     init_argument();
     init_command2();
     init_error2();
@@ -52487,8 +52652,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path47, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path47 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path48, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path48 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -52496,8 +52661,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path47, opts) => {
-    parsed = { kind: "explain", subject, path: path47, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path48, opts) => {
+    parsed = { kind: "explain", subject, path: path48, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -53797,14 +53962,14 @@ var init_oscal = __esm({
 // src/evidence/write-files.ts
 import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
-import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir5, open as open5, rename as rename2, rm as rm5 } from "node:fs/promises";
-import path41 from "node:path";
+import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
+import { mkdir as mkdir5, open as open5, rename as rename3, rm as rm6 } from "node:fs/promises";
+import path42 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path41.join(dir, ...name.split("/"));
-    await mkdir5(path41.dirname(target), { recursive: true });
+    const target = path42.join(dir, ...name.split("/"));
+    await mkdir5(path42.dirname(target), { recursive: true });
     const handle = await open5(target, "w");
     const hash3 = createHash8("sha256");
     let size = 0;
@@ -53826,9 +53991,9 @@ async function writeFiles(dir, files) {
 }
 async function replaceDir(staging, dir) {
   for (let attempt = 0; ; attempt++) {
-    await rm5(dir, { recursive: true, force: true, maxRetries: 3 });
+    await rm6(dir, { recursive: true, force: true, maxRetries: 3 });
     try {
-      await rename2(staging, dir);
+      await rename3(staging, dir);
       return;
     } catch (error62) {
       const code2 = error62.code;
@@ -53840,7 +54005,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir5(path41.dirname(zipFile), { recursive: true });
+  await mkdir5(path42.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -53854,7 +54019,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream3(path41.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path42.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -53863,10 +54028,10 @@ async function zipDir(dir, names, zipFile) {
     zip.end();
     if (!out.writableFinished) await once10(out, "finish");
     if (failure2) throw failure2;
-    await rename2(partial2, zipFile);
+    await rename3(partial2, zipFile);
   } finally {
     out.destroy();
-    await rm5(partial2, { force: true });
+    await rm6(partial2, { force: true });
   }
 }
 var ZIP_MTIME;
@@ -53879,8 +54044,8 @@ var init_write_files = __esm({
 });
 
 // src/evidence/bundle.ts
-import { createReadStream as createReadStream4 } from "node:fs";
-import { rm as rm6 } from "node:fs/promises";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { rm as rm7 } from "node:fs/promises";
 function portableReport(report2) {
   return {
     ...report2,
@@ -53922,11 +54087,11 @@ function evidenceContents(outcome, facts2) {
   const files = [["run.json", () => json2(facts2)]];
   for (const scanner3 of outcome.scanners) {
     const raw = scanner3.rawSarifPath;
-    if (raw) files.push([`sarif/raw/${scanner3.id}.sarif`, () => createReadStream4(raw)]);
+    if (raw) files.push([`sarif/raw/${scanner3.id}.sarif`, () => createReadStream3(raw)]);
   }
   for (const scanner3 of outcome.baseline?.scanners ?? []) {
     const raw = scanner3.rawSarifPath;
-    if (raw) files.push([`sarif/base/${scanner3.id}.sarif`, () => createReadStream4(raw)]);
+    if (raw) files.push([`sarif/base/${scanner3.id}.sarif`, () => createReadStream3(raw)]);
   }
   files.push(
     [
@@ -53971,7 +54136,7 @@ async function writeEvidence(outcome, facts2, target) {
     if (target.dir) await replaceDir(staging, target.dir);
     return { manifest, paths, ...target };
   } finally {
-    await rm6(staging, { recursive: true, force: true });
+    await rm7(staging, { recursive: true, force: true });
   }
 }
 var encoder;
@@ -53995,7 +54160,7 @@ var init_bundle = __esm({
 import { createHash as createHash9 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
 import os4 from "node:os";
-import path42 from "node:path";
+import path43 from "node:path";
 function sha256File2(file2) {
   return createHash9("sha256").update(readFileSync7(file2)).digest("hex");
 }
@@ -54004,7 +54169,7 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path42.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path43.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -54044,16 +54209,16 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path42.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path43.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
     })),
     hashes: {
-      config: configFile ? { file: toPosix(path42.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
+      config: configFile ? { file: toPosix(path43.relative(root, configFile)), sha256: sha256File2(configFile) } : null,
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waivers: waiversFile ? { file: toPosix(path42.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
+      waivers: waiversFile ? { file: toPosix(path43.relative(root, waiversFile)), sha256: sha256File2(waiversFile) } : null,
       rulePacks: rulePackHashes(outcome)
     },
     comparedWith: outcome.baseline ? {
@@ -54329,8 +54494,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path47) {
-  return path47.split("/").map(
+function encodePath(path48) {
+  return path48.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -54380,8 +54545,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path47) {
-  return path47.length > PATH_CHARS ? `…${path47.slice(path47.length - PATH_CHARS + 1)}` : path47;
+function clipPath(path48) {
+  return path48.length > PATH_CHARS ? `…${path48.slice(path48.length - PATH_CHARS + 1)}` : path48;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -54599,8 +54764,8 @@ function listed(table3, total, shown) {
   if (shown === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path47) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path47) && !path47.startsWith("/") && !path47.split("/").includes("..");
+function linkable(path48) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path48) && !path48.startsWith("/") && !path48.split("/").includes("..");
 }
 function existingSection(report2, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report2.controls);
@@ -54934,11 +55099,11 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile8 } from "node:fs/promises";
-import path43 from "node:path";
+import path44 from "node:path";
 async function readEvidenceResults(dir, context, platformFor, log2) {
-  const reportFile = path43.join(dir, "controlgate.json");
+  const reportFile = path44.join(dir, "controlgate.json");
   const report2 = parseJsonReport(await readFile8(reportFile, "utf8"), reportFile);
-  const facts2 = JSON.parse(await readFile8(path43.join(dir, "run.json"), "utf8"));
+  const facts2 = JSON.parse(await readFile8(path44.join(dir, "run.json"), "utf8"));
   let changeNumber = context.changeNumber;
   const claimed = facts2.changeNumber;
   const platform2 = platformFor(context);
@@ -54965,8 +55130,8 @@ var init_report_from = __esm({
 });
 
 // src/gate/run-gate.ts
-import { rm as rm7 } from "node:fs/promises";
-import path44 from "node:path";
+import { rm as rm8 } from "node:fs/promises";
+import path45 from "node:path";
 function chooseBase(setting, context) {
   if (setting.kind === "none") return void 0;
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
@@ -54989,7 +55154,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path44.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path45.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...settings.baseline ? { baselineBundle: settings.baseline } : {},
     exec: deps.exec,
@@ -55042,8 +55207,8 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log2);
   if (settings.print && written.length > 0)
-    log2.info(`wrote ${written.map((w) => path44.relative(settings.cwd, w) || w).join(", ")}`);
-  if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
+    log2.info(`wrote ${written.map((w) => path45.relative(settings.cwd, w) || w).join(", ")}`);
+  if (outcome.outDirIsTemporary) await rm8(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log2);
 }
 var init_run_gate = __esm({
@@ -55067,9 +55232,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path45 from "node:path";
+import path46 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path45.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path46.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -55090,7 +55255,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path45.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path46.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -55102,12 +55267,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path45.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path46.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path45.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path46.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path45.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path46.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -55508,24 +55673,24 @@ var init_sticky_comment = __esm({
   }
 });
 
-// node_modules/es-errors/type.js
+// ../main/node_modules/es-errors/type.js
 var require_type = __commonJS({
-  "node_modules/es-errors/type.js"(exports, module) {
+  "../main/node_modules/es-errors/type.js"(exports, module) {
     "use strict";
     module.exports = TypeError;
   }
 });
 
-// node_modules/object-inspect/util.inspect.js
+// ../main/node_modules/object-inspect/util.inspect.js
 var require_util_inspect = __commonJS({
-  "node_modules/object-inspect/util.inspect.js"(exports, module) {
+  "../main/node_modules/object-inspect/util.inspect.js"(exports, module) {
     module.exports = __require("util").inspect;
   }
 });
 
-// node_modules/object-inspect/stringWidthRanges.js
+// ../main/node_modules/object-inspect/stringWidthRanges.js
 var require_stringWidthRanges = __commonJS({
-  "node_modules/object-inspect/stringWidthRanges.js"(exports, module) {
+  "../main/node_modules/object-inspect/stringWidthRanges.js"(exports, module) {
     var $join = Array.prototype.join;
     module.exports = $join.call([
       "00.v,02n.w,0gw.33,07n.6,07b.18,01.0,01.1,01.1,01.0,01k.5,0a.a,01.0,01a.k,0g.0,02t.7,01.5,02.1,01.3,",
@@ -55560,9 +55725,9 @@ var require_stringWidthRanges = __commonJS({
   }
 });
 
-// node_modules/object-inspect/stringWidth.js
+// ../main/node_modules/object-inspect/stringWidth.js
 var require_stringWidth = __commonJS({
-  "node_modules/object-inspect/stringWidth.js"(exports, module) {
+  "../main/node_modules/object-inspect/stringWidth.js"(exports, module) {
     var $charCodeAt = String.prototype.charCodeAt;
     var $indexOf = String.prototype.indexOf;
     var $normalize = String.prototype.normalize;
@@ -55630,9 +55795,9 @@ var require_stringWidth = __commonJS({
   }
 });
 
-// node_modules/object-inspect/index.js
+// ../main/node_modules/object-inspect/index.js
 var require_object_inspect = __commonJS({
-  "node_modules/object-inspect/index.js"(exports, module) {
+  "../main/node_modules/object-inspect/index.js"(exports, module) {
     var hasMap = typeof Map === "function" && Map.prototype;
     var mapSizeDescriptor = Object.getOwnPropertyDescriptor && hasMap ? Object.getOwnPropertyDescriptor(Map.prototype, "size") : null;
     var mapSize2 = hasMap && mapSizeDescriptor && typeof mapSizeDescriptor.get === "function" ? mapSizeDescriptor.get : null;
@@ -56429,9 +56594,9 @@ var require_object_inspect = __commonJS({
   }
 });
 
-// node_modules/side-channel-list/index.js
+// ../main/node_modules/side-channel-list/index.js
 var require_side_channel_list = __commonJS({
-  "node_modules/side-channel-list/index.js"(exports, module) {
+  "../main/node_modules/side-channel-list/index.js"(exports, module) {
     "use strict";
     var inspect4 = require_object_inspect();
     var $TypeError = require_type();
@@ -56522,113 +56687,113 @@ var require_side_channel_list = __commonJS({
   }
 });
 
-// node_modules/es-object-atoms/index.js
+// ../main/node_modules/es-object-atoms/index.js
 var require_es_object_atoms = __commonJS({
-  "node_modules/es-object-atoms/index.js"(exports, module) {
+  "../main/node_modules/es-object-atoms/index.js"(exports, module) {
     "use strict";
     module.exports = Object;
   }
 });
 
-// node_modules/es-errors/index.js
+// ../main/node_modules/es-errors/index.js
 var require_es_errors = __commonJS({
-  "node_modules/es-errors/index.js"(exports, module) {
+  "../main/node_modules/es-errors/index.js"(exports, module) {
     "use strict";
     module.exports = Error;
   }
 });
 
-// node_modules/es-errors/eval.js
+// ../main/node_modules/es-errors/eval.js
 var require_eval = __commonJS({
-  "node_modules/es-errors/eval.js"(exports, module) {
+  "../main/node_modules/es-errors/eval.js"(exports, module) {
     "use strict";
     module.exports = EvalError;
   }
 });
 
-// node_modules/es-errors/range.js
+// ../main/node_modules/es-errors/range.js
 var require_range2 = __commonJS({
-  "node_modules/es-errors/range.js"(exports, module) {
+  "../main/node_modules/es-errors/range.js"(exports, module) {
     "use strict";
     module.exports = RangeError;
   }
 });
 
-// node_modules/es-errors/ref.js
+// ../main/node_modules/es-errors/ref.js
 var require_ref = __commonJS({
-  "node_modules/es-errors/ref.js"(exports, module) {
+  "../main/node_modules/es-errors/ref.js"(exports, module) {
     "use strict";
     module.exports = ReferenceError;
   }
 });
 
-// node_modules/es-errors/syntax.js
+// ../main/node_modules/es-errors/syntax.js
 var require_syntax = __commonJS({
-  "node_modules/es-errors/syntax.js"(exports, module) {
+  "../main/node_modules/es-errors/syntax.js"(exports, module) {
     "use strict";
     module.exports = SyntaxError;
   }
 });
 
-// node_modules/es-errors/uri.js
+// ../main/node_modules/es-errors/uri.js
 var require_uri = __commonJS({
-  "node_modules/es-errors/uri.js"(exports, module) {
+  "../main/node_modules/es-errors/uri.js"(exports, module) {
     "use strict";
     module.exports = URIError;
   }
 });
 
-// node_modules/math-intrinsics/abs.js
+// ../main/node_modules/math-intrinsics/abs.js
 var require_abs = __commonJS({
-  "node_modules/math-intrinsics/abs.js"(exports, module) {
+  "../main/node_modules/math-intrinsics/abs.js"(exports, module) {
     "use strict";
     module.exports = Math.abs;
   }
 });
 
-// node_modules/math-intrinsics/floor.js
+// ../main/node_modules/math-intrinsics/floor.js
 var require_floor = __commonJS({
-  "node_modules/math-intrinsics/floor.js"(exports, module) {
+  "../main/node_modules/math-intrinsics/floor.js"(exports, module) {
     "use strict";
     module.exports = Math.floor;
   }
 });
 
-// node_modules/math-intrinsics/max.js
+// ../main/node_modules/math-intrinsics/max.js
 var require_max = __commonJS({
-  "node_modules/math-intrinsics/max.js"(exports, module) {
+  "../main/node_modules/math-intrinsics/max.js"(exports, module) {
     "use strict";
     module.exports = Math.max;
   }
 });
 
-// node_modules/math-intrinsics/min.js
+// ../main/node_modules/math-intrinsics/min.js
 var require_min = __commonJS({
-  "node_modules/math-intrinsics/min.js"(exports, module) {
+  "../main/node_modules/math-intrinsics/min.js"(exports, module) {
     "use strict";
     module.exports = Math.min;
   }
 });
 
-// node_modules/math-intrinsics/pow.js
+// ../main/node_modules/math-intrinsics/pow.js
 var require_pow = __commonJS({
-  "node_modules/math-intrinsics/pow.js"(exports, module) {
+  "../main/node_modules/math-intrinsics/pow.js"(exports, module) {
     "use strict";
     module.exports = Math.pow;
   }
 });
 
-// node_modules/math-intrinsics/round.js
+// ../main/node_modules/math-intrinsics/round.js
 var require_round = __commonJS({
-  "node_modules/math-intrinsics/round.js"(exports, module) {
+  "../main/node_modules/math-intrinsics/round.js"(exports, module) {
     "use strict";
     module.exports = Math.round;
   }
 });
 
-// node_modules/math-intrinsics/isNaN.js
+// ../main/node_modules/math-intrinsics/isNaN.js
 var require_isNaN = __commonJS({
-  "node_modules/math-intrinsics/isNaN.js"(exports, module) {
+  "../main/node_modules/math-intrinsics/isNaN.js"(exports, module) {
     "use strict";
     module.exports = Number.isNaN || function isNaN2(a2) {
       return a2 !== a2;
@@ -56636,9 +56801,9 @@ var require_isNaN = __commonJS({
   }
 });
 
-// node_modules/math-intrinsics/sign.js
+// ../main/node_modules/math-intrinsics/sign.js
 var require_sign = __commonJS({
-  "node_modules/math-intrinsics/sign.js"(exports, module) {
+  "../main/node_modules/math-intrinsics/sign.js"(exports, module) {
     "use strict";
     var $isNaN = require_isNaN();
     module.exports = function sign(number4) {
@@ -56650,17 +56815,17 @@ var require_sign = __commonJS({
   }
 });
 
-// node_modules/gopd/gOPD.js
+// ../main/node_modules/gopd/gOPD.js
 var require_gOPD = __commonJS({
-  "node_modules/gopd/gOPD.js"(exports, module) {
+  "../main/node_modules/gopd/gOPD.js"(exports, module) {
     "use strict";
     module.exports = Object.getOwnPropertyDescriptor;
   }
 });
 
-// node_modules/gopd/index.js
+// ../main/node_modules/gopd/index.js
 var require_gopd = __commonJS({
-  "node_modules/gopd/index.js"(exports, module) {
+  "../main/node_modules/gopd/index.js"(exports, module) {
     "use strict";
     var $gOPD = require_gOPD();
     if ($gOPD) {
@@ -56674,9 +56839,9 @@ var require_gopd = __commonJS({
   }
 });
 
-// node_modules/es-define-property/index.js
+// ../main/node_modules/es-define-property/index.js
 var require_es_define_property = __commonJS({
-  "node_modules/es-define-property/index.js"(exports, module) {
+  "../main/node_modules/es-define-property/index.js"(exports, module) {
     "use strict";
     var $defineProperty = Object.defineProperty || false;
     if ($defineProperty) {
@@ -56690,9 +56855,9 @@ var require_es_define_property = __commonJS({
   }
 });
 
-// node_modules/has-symbols/shams.js
+// ../main/node_modules/has-symbols/shams.js
 var require_shams = __commonJS({
-  "node_modules/has-symbols/shams.js"(exports, module) {
+  "../main/node_modules/has-symbols/shams.js"(exports, module) {
     "use strict";
     module.exports = function hasSymbols() {
       if (typeof Symbol !== "function" || typeof Object.getOwnPropertySymbols !== "function") {
@@ -56745,9 +56910,9 @@ var require_shams = __commonJS({
   }
 });
 
-// node_modules/has-symbols/index.js
+// ../main/node_modules/has-symbols/index.js
 var require_has_symbols = __commonJS({
-  "node_modules/has-symbols/index.js"(exports, module) {
+  "../main/node_modules/has-symbols/index.js"(exports, module) {
     "use strict";
     var origSymbol = typeof Symbol !== "undefined" && Symbol;
     var hasSymbolSham = require_shams();
@@ -56769,26 +56934,26 @@ var require_has_symbols = __commonJS({
   }
 });
 
-// node_modules/get-proto/Reflect.getPrototypeOf.js
+// ../main/node_modules/get-proto/Reflect.getPrototypeOf.js
 var require_Reflect_getPrototypeOf = __commonJS({
-  "node_modules/get-proto/Reflect.getPrototypeOf.js"(exports, module) {
+  "../main/node_modules/get-proto/Reflect.getPrototypeOf.js"(exports, module) {
     "use strict";
     module.exports = typeof Reflect !== "undefined" && Reflect.getPrototypeOf || null;
   }
 });
 
-// node_modules/get-proto/Object.getPrototypeOf.js
+// ../main/node_modules/get-proto/Object.getPrototypeOf.js
 var require_Object_getPrototypeOf = __commonJS({
-  "node_modules/get-proto/Object.getPrototypeOf.js"(exports, module) {
+  "../main/node_modules/get-proto/Object.getPrototypeOf.js"(exports, module) {
     "use strict";
     var $Object = require_es_object_atoms();
     module.exports = $Object.getPrototypeOf || null;
   }
 });
 
-// node_modules/function-bind/implementation.js
+// ../main/node_modules/function-bind/implementation.js
 var require_implementation = __commonJS({
-  "node_modules/function-bind/implementation.js"(exports, module) {
+  "../main/node_modules/function-bind/implementation.js"(exports, module) {
     "use strict";
     var ERROR_MESSAGE = "Function.prototype.bind called on incompatible ";
     var toStr = Object.prototype.toString;
@@ -56862,42 +57027,42 @@ var require_implementation = __commonJS({
   }
 });
 
-// node_modules/function-bind/index.js
+// ../main/node_modules/function-bind/index.js
 var require_function_bind = __commonJS({
-  "node_modules/function-bind/index.js"(exports, module) {
+  "../main/node_modules/function-bind/index.js"(exports, module) {
     "use strict";
     var implementation = require_implementation();
     module.exports = Function.prototype.bind || implementation;
   }
 });
 
-// node_modules/call-bind-apply-helpers/functionCall.js
+// ../main/node_modules/call-bind-apply-helpers/functionCall.js
 var require_functionCall = __commonJS({
-  "node_modules/call-bind-apply-helpers/functionCall.js"(exports, module) {
+  "../main/node_modules/call-bind-apply-helpers/functionCall.js"(exports, module) {
     "use strict";
     module.exports = Function.prototype.call;
   }
 });
 
-// node_modules/call-bind-apply-helpers/functionApply.js
+// ../main/node_modules/call-bind-apply-helpers/functionApply.js
 var require_functionApply = __commonJS({
-  "node_modules/call-bind-apply-helpers/functionApply.js"(exports, module) {
+  "../main/node_modules/call-bind-apply-helpers/functionApply.js"(exports, module) {
     "use strict";
     module.exports = Function.prototype.apply;
   }
 });
 
-// node_modules/call-bind-apply-helpers/reflectApply.js
+// ../main/node_modules/call-bind-apply-helpers/reflectApply.js
 var require_reflectApply = __commonJS({
-  "node_modules/call-bind-apply-helpers/reflectApply.js"(exports, module) {
+  "../main/node_modules/call-bind-apply-helpers/reflectApply.js"(exports, module) {
     "use strict";
     module.exports = typeof Reflect !== "undefined" && Reflect && Reflect.apply;
   }
 });
 
-// node_modules/call-bind-apply-helpers/actualApply.js
+// ../main/node_modules/call-bind-apply-helpers/actualApply.js
 var require_actualApply = __commonJS({
-  "node_modules/call-bind-apply-helpers/actualApply.js"(exports, module) {
+  "../main/node_modules/call-bind-apply-helpers/actualApply.js"(exports, module) {
     "use strict";
     var bind = require_function_bind();
     var $apply = require_functionApply();
@@ -56907,9 +57072,9 @@ var require_actualApply = __commonJS({
   }
 });
 
-// node_modules/call-bind-apply-helpers/index.js
+// ../main/node_modules/call-bind-apply-helpers/index.js
 var require_call_bind_apply_helpers = __commonJS({
-  "node_modules/call-bind-apply-helpers/index.js"(exports, module) {
+  "../main/node_modules/call-bind-apply-helpers/index.js"(exports, module) {
     "use strict";
     var bind = require_function_bind();
     var $TypeError = require_type();
@@ -56924,9 +57089,9 @@ var require_call_bind_apply_helpers = __commonJS({
   }
 });
 
-// node_modules/dunder-proto/get.js
+// ../main/node_modules/dunder-proto/get.js
 var require_get = __commonJS({
-  "node_modules/dunder-proto/get.js"(exports, module) {
+  "../main/node_modules/dunder-proto/get.js"(exports, module) {
     "use strict";
     var callBind = require_call_bind_apply_helpers();
     var gOPD = require_gopd();
@@ -56955,9 +57120,9 @@ var require_get = __commonJS({
   }
 });
 
-// node_modules/get-proto/index.js
+// ../main/node_modules/get-proto/index.js
 var require_get_proto = __commonJS({
-  "node_modules/get-proto/index.js"(exports, module) {
+  "../main/node_modules/get-proto/index.js"(exports, module) {
     "use strict";
     var reflectGetProto = require_Reflect_getPrototypeOf();
     var originalGetProto = require_Object_getPrototypeOf();
@@ -56975,9 +57140,9 @@ var require_get_proto = __commonJS({
   }
 });
 
-// node_modules/async-function/index.js
+// ../main/node_modules/async-function/index.js
 var require_async_function = __commonJS({
-  "node_modules/async-function/index.js"(exports, module) {
+  "../main/node_modules/async-function/index.js"(exports, module) {
     "use strict";
     var cached2 = (
       /** @type {import('.').AsyncFunctionConstructor} */
@@ -56988,9 +57153,9 @@ var require_async_function = __commonJS({
   }
 });
 
-// node_modules/generator-function/index.js
+// ../main/node_modules/generator-function/index.js
 var require_generator_function = __commonJS({
-  "node_modules/generator-function/index.js"(exports, module) {
+  "../main/node_modules/generator-function/index.js"(exports, module) {
     "use strict";
     var cached2 = (
       /** @type {GeneratorFunctionConstructor} */
@@ -57001,9 +57166,9 @@ var require_generator_function = __commonJS({
   }
 });
 
-// node_modules/async-generator-function/index.js
+// ../main/node_modules/async-generator-function/index.js
 var require_async_generator_function = __commonJS({
-  "node_modules/async-generator-function/index.js"(exports, module) {
+  "../main/node_modules/async-generator-function/index.js"(exports, module) {
     "use strict";
     var cached2 = (
       /** @type {import('.').AsyncGeneratorFunctionConstructor} */
@@ -57014,9 +57179,9 @@ var require_async_generator_function = __commonJS({
   }
 });
 
-// node_modules/hasown/index.js
+// ../main/node_modules/hasown/index.js
 var require_hasown = __commonJS({
-  "node_modules/hasown/index.js"(exports, module) {
+  "../main/node_modules/hasown/index.js"(exports, module) {
     "use strict";
     var call = Function.prototype.call;
     var $hasOwn = Object.prototype.hasOwnProperty;
@@ -57025,9 +57190,9 @@ var require_hasown = __commonJS({
   }
 });
 
-// node_modules/get-intrinsic/index.js
+// ../main/node_modules/get-intrinsic/index.js
 var require_get_intrinsic = __commonJS({
-  "node_modules/get-intrinsic/index.js"(exports, module) {
+  "../main/node_modules/get-intrinsic/index.js"(exports, module) {
     "use strict";
     var undefined2;
     var $Object = require_es_object_atoms();
@@ -57352,9 +57517,9 @@ var require_get_intrinsic = __commonJS({
   }
 });
 
-// node_modules/call-bound/index.js
+// ../main/node_modules/call-bound/index.js
 var require_call_bound = __commonJS({
-  "node_modules/call-bound/index.js"(exports, module) {
+  "../main/node_modules/call-bound/index.js"(exports, module) {
     "use strict";
     var GetIntrinsic = require_get_intrinsic();
     var callBindBasic = require_call_bind_apply_helpers();
@@ -57375,9 +57540,9 @@ var require_call_bound = __commonJS({
   }
 });
 
-// node_modules/side-channel-map/index.js
+// ../main/node_modules/side-channel-map/index.js
 var require_side_channel_map = __commonJS({
-  "node_modules/side-channel-map/index.js"(exports, module) {
+  "../main/node_modules/side-channel-map/index.js"(exports, module) {
     "use strict";
     var GetIntrinsic = require_get_intrinsic();
     var callBound = require_call_bound();
@@ -57431,9 +57596,9 @@ var require_side_channel_map = __commonJS({
   }
 });
 
-// node_modules/side-channel-weakmap/index.js
+// ../main/node_modules/side-channel-weakmap/index.js
 var require_side_channel_weakmap = __commonJS({
-  "node_modules/side-channel-weakmap/index.js"(exports, module) {
+  "../main/node_modules/side-channel-weakmap/index.js"(exports, module) {
     "use strict";
     var GetIntrinsic = require_get_intrinsic();
     var callBound = require_call_bound();
@@ -57504,9 +57669,9 @@ var require_side_channel_weakmap = __commonJS({
   }
 });
 
-// node_modules/side-channel/index.js
+// ../main/node_modules/side-channel/index.js
 var require_side_channel = __commonJS({
-  "node_modules/side-channel/index.js"(exports, module) {
+  "../main/node_modules/side-channel/index.js"(exports, module) {
     "use strict";
     var $TypeError = require_type();
     var inspect4 = require_object_inspect();
@@ -57544,9 +57709,9 @@ var require_side_channel = __commonJS({
   }
 });
 
-// node_modules/qs/lib/formats.js
+// ../main/node_modules/qs/lib/formats.js
 var require_formats = __commonJS({
-  "node_modules/qs/lib/formats.js"(exports, module) {
+  "../main/node_modules/qs/lib/formats.js"(exports, module) {
     "use strict";
     var replace = String.prototype.replace;
     var percentTwenties = /%20/g;
@@ -57575,9 +57740,9 @@ var require_formats = __commonJS({
   }
 });
 
-// node_modules/qs/lib/utils.js
+// ../main/node_modules/qs/lib/utils.js
 var require_utils2 = __commonJS({
-  "node_modules/qs/lib/utils.js"(exports, module) {
+  "../main/node_modules/qs/lib/utils.js"(exports, module) {
     "use strict";
     var formats = require_formats();
     var getSideChannel = require_side_channel();
@@ -57995,9 +58160,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// node_modules/qs/lib/stringify.js
+// ../main/node_modules/qs/lib/stringify.js
 var require_stringify2 = __commonJS({
-  "node_modules/qs/lib/stringify.js"(exports, module) {
+  "../main/node_modules/qs/lib/stringify.js"(exports, module) {
     "use strict";
     var getSideChannel = require_side_channel();
     var utils = require_utils2();
@@ -58292,9 +58457,9 @@ var require_stringify2 = __commonJS({
   }
 });
 
-// node_modules/qs/lib/parse.js
+// ../main/node_modules/qs/lib/parse.js
 var require_parse3 = __commonJS({
-  "node_modules/qs/lib/parse.js"(exports, module) {
+  "../main/node_modules/qs/lib/parse.js"(exports, module) {
     "use strict";
     var getSideChannel = require_side_channel();
     var utils = require_utils2();
@@ -58703,9 +58868,9 @@ var require_parse3 = __commonJS({
   }
 });
 
-// node_modules/qs/lib/index.js
+// ../main/node_modules/qs/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/qs/lib/index.js"(exports, module) {
+  "../main/node_modules/qs/lib/index.js"(exports, module) {
     "use strict";
     var stringify2 = require_stringify2();
     var parse5 = require_parse3();
@@ -58718,9 +58883,9 @@ var require_lib = __commonJS({
   }
 });
 
-// node_modules/xcase/es5/index.js
+// ../main/node_modules/xcase/es5/index.js
 var require_es5 = __commonJS({
-  "node_modules/xcase/es5/index.js"(exports) {
+  "../main/node_modules/xcase/es5/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", {
       value: true
@@ -58952,9 +59117,9 @@ var require_es5 = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterAbstract.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterAbstract.js
 var require_RateLimiterAbstract = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterAbstract.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterAbstract.js"(exports, module) {
     module.exports = class RateLimiterAbstract {
       /**
        *
@@ -59057,9 +59222,9 @@ var require_RateLimiterAbstract = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/component/BlockedKeys/BlockedKeys.js
+// ../main/node_modules/rate-limiter-flexible/lib/component/BlockedKeys/BlockedKeys.js
 var require_BlockedKeys = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/component/BlockedKeys/BlockedKeys.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/component/BlockedKeys/BlockedKeys.js"(exports, module) {
     module.exports = class BlockedKeys {
       constructor() {
         this._keys = {};
@@ -59129,17 +59294,17 @@ var require_BlockedKeys = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/component/BlockedKeys/index.js
+// ../main/node_modules/rate-limiter-flexible/lib/component/BlockedKeys/index.js
 var require_BlockedKeys2 = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/component/BlockedKeys/index.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/component/BlockedKeys/index.js"(exports, module) {
     var BlockedKeys = require_BlockedKeys();
     module.exports = BlockedKeys;
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterRes.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterRes.js
 var require_RateLimiterRes = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterRes.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterRes.js"(exports, module) {
     module.exports = class RateLimiterRes {
       constructor(remainingPoints, msBeforeNext, consumedPoints, isFirstInDuration) {
         this.remainingPoints = typeof remainingPoints === "undefined" ? 0 : remainingPoints;
@@ -59195,9 +59360,9 @@ var require_RateLimiterRes = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterInsuredAbstract.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterInsuredAbstract.js
 var require_RateLimiterInsuredAbstract = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterInsuredAbstract.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterInsuredAbstract.js"(exports, module) {
     var RateLimiterAbstract = require_RateLimiterAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     module.exports = class RateLimiterInsuredAbstract extends RateLimiterAbstract {
@@ -59290,9 +59455,9 @@ var require_RateLimiterInsuredAbstract = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterStoreAbstract.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterStoreAbstract.js
 var require_RateLimiterStoreAbstract = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterStoreAbstract.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterStoreAbstract.js"(exports, module) {
     var RateLimiterAbstract = require_RateLimiterAbstract();
     var BlockedKeys = require_BlockedKeys2();
     var RateLimiterRes = require_RateLimiterRes();
@@ -59596,9 +59761,9 @@ var require_RateLimiterStoreAbstract = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterRedis.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterRedis.js
 var require_RateLimiterRedis = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterRedis.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterRedis.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     var incrTtlLuaScript = `redis.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX') local consumed = redis.call('incrby', KEYS[1], ARGV[1]) local ttl = redis.call('pttl', KEYS[1]) if ttl == -1 then   redis.call('expire', KEYS[1], ARGV[2])   ttl = 1000 * ARGV[2] end return {consumed, ttl} `;
@@ -59761,9 +59926,9 @@ var require_RateLimiterRedis = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterMongo.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterMongo.js
 var require_RateLimiterMongo = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterMongo.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterMongo.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     function getDriverVersion(client) {
@@ -59999,9 +60164,9 @@ var require_RateLimiterMongo = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterMySQL.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterMySQL.js
 var require_RateLimiterMySQL = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterMySQL.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterMySQL.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     var RateLimiterMySQL = class extends RateLimiterStoreAbstract {
@@ -60330,9 +60495,9 @@ var require_RateLimiterMySQL = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterPostgres.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterPostgres.js
 var require_RateLimiterPostgres = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterPostgres.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterPostgres.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     var RateLimiterPostgres = class extends RateLimiterStoreAbstract {
@@ -60603,9 +60768,9 @@ var require_RateLimiterPostgres = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/component/MemoryStorage/Record.js
+// ../main/node_modules/rate-limiter-flexible/lib/component/MemoryStorage/Record.js
 var require_Record = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/component/MemoryStorage/Record.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/component/MemoryStorage/Record.js"(exports, module) {
     module.exports = class Record {
       /**
        *
@@ -60643,9 +60808,9 @@ var require_Record = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/component/MemoryStorage/MemoryStorage.js
+// ../main/node_modules/rate-limiter-flexible/lib/component/MemoryStorage/MemoryStorage.js
 var require_MemoryStorage = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/component/MemoryStorage/MemoryStorage.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/component/MemoryStorage/MemoryStorage.js"(exports, module) {
     var Record = require_Record();
     var RateLimiterRes = require_RateLimiterRes();
     module.exports = class MemoryStorage {
@@ -60713,9 +60878,9 @@ var require_MemoryStorage = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterMemory.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterMemory.js
 var require_RateLimiterMemory = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterMemory.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterMemory.js"(exports, module) {
     var RateLimiterAbstract = require_RateLimiterAbstract();
     var MemoryStorage = require_MemoryStorage();
     var RateLimiterRes = require_RateLimiterRes();
@@ -60807,9 +60972,9 @@ var require_RateLimiterMemory = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterCluster.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterCluster.js
 var require_RateLimiterCluster = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterCluster.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterCluster.js"(exports, module) {
     var cluster = __require("cluster");
     var crypto = __require("crypto");
     var RateLimiterAbstract = require_RateLimiterAbstract();
@@ -61098,9 +61263,9 @@ var require_RateLimiterCluster = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterMemcache.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterMemcache.js
 var require_RateLimiterMemcache = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterMemcache.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterMemcache.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     var RateLimiterMemcache = class extends RateLimiterStoreAbstract {
@@ -61240,9 +61405,9 @@ var require_RateLimiterMemcache = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RLWrapperBlackAndWhite.js
+// ../main/node_modules/rate-limiter-flexible/lib/RLWrapperBlackAndWhite.js
 var require_RLWrapperBlackAndWhite = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RLWrapperBlackAndWhite.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RLWrapperBlackAndWhite.js"(exports, module) {
     var RateLimiterRes = require_RateLimiterRes();
     module.exports = class RLWrapperBlackAndWhite {
       constructor(opts = {}) {
@@ -61408,9 +61573,9 @@ var require_RLWrapperBlackAndWhite = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RLWrapperTimeouts.js
+// ../main/node_modules/rate-limiter-flexible/lib/RLWrapperTimeouts.js
 var require_RLWrapperTimeouts = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RLWrapperTimeouts.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RLWrapperTimeouts.js"(exports, module) {
     var RateLimiterAbstract = require_RateLimiterAbstract();
     var RateLimiterInsuredAbstract = require_RateLimiterInsuredAbstract();
     module.exports = class RLWrapperTimeouts extends RateLimiterInsuredAbstract {
@@ -61479,9 +61644,9 @@ var require_RLWrapperTimeouts = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterUnion.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterUnion.js
 var require_RateLimiterUnion = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterUnion.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterUnion.js"(exports, module) {
     var RateLimiterAbstract = require_RateLimiterAbstract();
     module.exports = class RateLimiterUnion {
       constructor(...limiters) {
@@ -61528,9 +61693,9 @@ var require_RateLimiterUnion = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/component/RateLimiterQueueError.js
+// ../main/node_modules/rate-limiter-flexible/lib/component/RateLimiterQueueError.js
 var require_RateLimiterQueueError = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/component/RateLimiterQueueError.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/component/RateLimiterQueueError.js"(exports, module) {
     module.exports = class RateLimiterQueueError extends Error {
       constructor(message3, extra) {
         super();
@@ -61547,9 +61712,9 @@ var require_RateLimiterQueueError = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterQueue.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterQueue.js
 var require_RateLimiterQueue = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterQueue.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterQueue.js"(exports, module) {
     var RateLimiterQueueError = require_RateLimiterQueueError();
     var MAX_QUEUE_SIZE = 4294967295;
     var KEY_DEFAULT = "limiter";
@@ -61661,9 +61826,9 @@ var require_RateLimiterQueue = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/BurstyRateLimiter.js
+// ../main/node_modules/rate-limiter-flexible/lib/BurstyRateLimiter.js
 var require_BurstyRateLimiter = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/BurstyRateLimiter.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/BurstyRateLimiter.js"(exports, module) {
     var RateLimiterRes = require_RateLimiterRes();
     module.exports = class BurstyRateLimiter {
       constructor(rateLimiter, burstLimiter) {
@@ -61733,9 +61898,9 @@ var require_BurstyRateLimiter = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterDynamo.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterDynamo.js
 var require_RateLimiterDynamo = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterDynamo.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterDynamo.js"(exports, module) {
     var RateLimiterRes = require_RateLimiterRes();
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var DynamoItem = class {
@@ -62051,9 +62216,9 @@ var require_RateLimiterDynamo = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterPrisma.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterPrisma.js
 var require_RateLimiterPrisma = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterPrisma.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterPrisma.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     var RateLimiterPrisma = class extends RateLimiterStoreAbstract {
@@ -62161,9 +62326,9 @@ var require_RateLimiterPrisma = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterDrizzle.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterDrizzle.js
 var require_RateLimiterDrizzle = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterDrizzle.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterDrizzle.js"(exports, module) {
     var drizzleOperators = null;
     var CLEANUP_INTERVAL_MS = 3e5;
     var EXPIRED_THRESHOLD_MS = 36e5;
@@ -62283,9 +62448,9 @@ var require_RateLimiterDrizzle = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterDrizzleNonAtomic.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterDrizzleNonAtomic.js
 var require_RateLimiterDrizzleNonAtomic = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterDrizzleNonAtomic.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterDrizzleNonAtomic.js"(exports, module) {
     var drizzleOperators = null;
     var CLEANUP_INTERVAL_MS = 3e5;
     var EXPIRED_THRESHOLD_MS = 36e5;
@@ -62408,9 +62573,9 @@ var require_RateLimiterDrizzleNonAtomic = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterValkey.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterValkey.js
 var require_RateLimiterValkey = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterValkey.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterValkey.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     var incrTtlLuaScript = `
@@ -62503,9 +62668,9 @@ return {consumed, ttl}
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterValkeyGlide.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterValkeyGlide.js
 var require_RateLimiterValkeyGlide = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterValkeyGlide.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterValkeyGlide.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     var DEFAULT_LIBRARY_NAME = "ratelimiterflexible";
@@ -62757,9 +62922,9 @@ return {tonumber(value), pttl}`;
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterSQLite.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterSQLite.js
 var require_RateLimiterSQLite = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterSQLite.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterSQLite.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     var RateLimiterSQLite = class extends RateLimiterStoreAbstract {
@@ -63073,9 +63238,9 @@ var require_RateLimiterSQLite = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/component/RateLimiterEtcdTransactionFailedError.js
+// ../main/node_modules/rate-limiter-flexible/lib/component/RateLimiterEtcdTransactionFailedError.js
 var require_RateLimiterEtcdTransactionFailedError = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/component/RateLimiterEtcdTransactionFailedError.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/component/RateLimiterEtcdTransactionFailedError.js"(exports, module) {
     module.exports = class RateLimiterEtcdTransactionFailedError extends Error {
       constructor(message3) {
         super();
@@ -63089,9 +63254,9 @@ var require_RateLimiterEtcdTransactionFailedError = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/component/RateLimiterSetupError.js
+// ../main/node_modules/rate-limiter-flexible/lib/component/RateLimiterSetupError.js
 var require_RateLimiterSetupError = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/component/RateLimiterSetupError.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/component/RateLimiterSetupError.js"(exports, module) {
     module.exports = class RateLimiterSetupError extends Error {
       constructor(message3) {
         super();
@@ -63105,9 +63270,9 @@ var require_RateLimiterSetupError = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterEtcdNonAtomic.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterEtcdNonAtomic.js
 var require_RateLimiterEtcdNonAtomic = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterEtcdNonAtomic.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterEtcdNonAtomic.js"(exports, module) {
     var RateLimiterStoreAbstract = require_RateLimiterStoreAbstract();
     var RateLimiterRes = require_RateLimiterRes();
     var RateLimiterSetupError = require_RateLimiterSetupError();
@@ -63167,9 +63332,9 @@ var require_RateLimiterEtcdNonAtomic = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/lib/RateLimiterEtcd.js
+// ../main/node_modules/rate-limiter-flexible/lib/RateLimiterEtcd.js
 var require_RateLimiterEtcd = __commonJS({
-  "node_modules/rate-limiter-flexible/lib/RateLimiterEtcd.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/lib/RateLimiterEtcd.js"(exports, module) {
     var RateLimiterEtcdTransactionFailedError = require_RateLimiterEtcdTransactionFailedError();
     var RateLimiterEtcdNonAtomic = require_RateLimiterEtcdNonAtomic();
     var MAX_TRANSACTION_TRIES = 5;
@@ -63207,9 +63372,9 @@ var require_RateLimiterEtcd = __commonJS({
   }
 });
 
-// node_modules/rate-limiter-flexible/index.js
+// ../main/node_modules/rate-limiter-flexible/index.js
 var require_rate_limiter_flexible = __commonJS({
-  "node_modules/rate-limiter-flexible/index.js"(exports, module) {
+  "../main/node_modules/rate-limiter-flexible/index.js"(exports, module) {
     var RateLimiterRedis = require_RateLimiterRedis();
     var RateLimiterMongo = require_RateLimiterMongo();
     var RateLimiterMySQL = require_RateLimiterMySQL();
@@ -63265,9 +63430,9 @@ var require_rate_limiter_flexible = __commonJS({
   }
 });
 
-// node_modules/picomatch-browser/lib/constants.js
+// ../main/node_modules/picomatch-browser/lib/constants.js
 var require_constants3 = __commonJS({
-  "node_modules/picomatch-browser/lib/constants.js"(exports, module) {
+  "../main/node_modules/picomatch-browser/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -63463,9 +63628,9 @@ var require_constants3 = __commonJS({
   }
 });
 
-// node_modules/picomatch-browser/lib/utils.js
+// ../main/node_modules/picomatch-browser/lib/utils.js
 var require_utils3 = __commonJS({
-  "node_modules/picomatch-browser/lib/utils.js"(exports) {
+  "../main/node_modules/picomatch-browser/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -63513,19 +63678,19 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path47, { windows } = {}) => {
+    exports.basename = (path48, { windows } = {}) => {
       if (windows) {
-        return path47.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path48.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path47.replace(/\/$/, "").replace(/.*\//, "");
+        return path48.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
 });
 
-// node_modules/picomatch-browser/lib/scan.js
+// ../main/node_modules/picomatch-browser/lib/scan.js
 var require_scan2 = __commonJS({
-  "node_modules/picomatch-browser/lib/scan.js"(exports, module) {
+  "../main/node_modules/picomatch-browser/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils3();
     var {
@@ -63847,11 +64012,11 @@ var require_scan2 = __commonJS({
   }
 });
 
-// node_modules/picomatch-browser/lib/parse.js
+// ../main/node_modules/picomatch-browser/lib/parse.js
 var require_parse4 = __commonJS({
-  "node_modules/picomatch-browser/lib/parse.js"(exports, module) {
+  "../main/node_modules/picomatch-browser/lib/parse.js"(exports, module) {
     "use strict";
-    var constants6 = require_constants3();
+    var constants7 = require_constants3();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -63859,7 +64024,7 @@ var require_parse4 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants6;
+    } = constants7;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -63890,8 +64055,8 @@ var require_parse4 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants6.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -64562,7 +64727,7 @@ var require_parse4 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants6.globChars(opts.windows);
+      } = constants7.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -64613,14 +64778,14 @@ var require_parse4 = __commonJS({
   }
 });
 
-// node_modules/picomatch-browser/lib/picomatch.js
+// ../main/node_modules/picomatch-browser/lib/picomatch.js
 var require_picomatch3 = __commonJS({
-  "node_modules/picomatch-browser/lib/picomatch.js"(exports, module) {
+  "../main/node_modules/picomatch-browser/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan3 = require_scan2();
     var parse5 = require_parse4();
     var utils = require_utils3();
-    var constants6 = require_constants3();
+    var constants7 = require_constants3();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -64758,20 +64923,20 @@ var require_picomatch3 = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants6;
+    picomatch7.constants = constants7;
     module.exports = picomatch7;
   }
 });
 
-// node_modules/picomatch-browser/index.js
+// ../main/node_modules/picomatch-browser/index.js
 var require_picomatch_browser = __commonJS({
-  "node_modules/picomatch-browser/index.js"(exports, module) {
+  "../main/node_modules/picomatch-browser/index.js"(exports, module) {
     "use strict";
     module.exports = require_picomatch3();
   }
 });
 
-// node_modules/@gitbeaker/requester-utils/dist/index.mjs
+// ../main/node_modules/@gitbeaker/requester-utils/dist/index.mjs
 function generateRateLimiterFn(limit, interval) {
   const limiter = new import_rate_limiter_flexible.RateLimiterQueue(
     new import_rate_limiter_flexible.RateLimiterMemory({ points: limit, duration: interval })
@@ -64887,7 +65052,7 @@ function getDynamicToken(tokenArgument) {
 }
 var import_qs, import_xcase, import_rate_limiter_flexible, import_picomatch_browser, isGlobMatch, DEFAULT_RATE_LIMITS, BaseResource, GitbeakerRequestError, GitbeakerTimeoutError, GitbeakerRetryError;
 var init_dist3 = __esm({
-  "node_modules/@gitbeaker/requester-utils/dist/index.mjs"() {
+  "../main/node_modules/@gitbeaker/requester-utils/dist/index.mjs"() {
     import_qs = __toESM(require_lib(), 1);
     import_xcase = __toESM(require_es5(), 1);
     import_rate_limiter_flexible = __toESM(require_rate_limiter_flexible(), 1);
@@ -64995,7 +65160,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@gitbeaker/core/dist/index.mjs
+// ../main/node_modules/@gitbeaker/core/dist/index.mjs
 var dist_exports = {};
 __export(dist_exports, {
   AccessLevel: () => AccessLevel,
@@ -65440,7 +65605,7 @@ function generateDownloadPath(projectId, ref, artifactPath) {
 }
 var import_xcase2, import_qs2, RawPathSegment, RequestHelper, Agents, AlertManagement, ApplicationAppearance, ApplicationPlanLimits, ApplicationSettings, ApplicationStatistics, Applications, AuditEvents, Avatar, BroadcastMessages, CodeSuggestions, Composer, Conan, DashboardAnnotations, Debian, DependencyProxy, DeployKeys, DeployTokens, ResourceAccessRequests, ResourceAccessTokens, ResourceAwardEmojis, ResourceNoteAwardEmojis, ResourceBadges, ResourceCustomAttributes, ResourceDORA4Metrics, ResourceDiscussions, ResourceIssueBoards, ResourceLabels, ResourceMarkdownUploads, ResourceMembers, ResourceMilestones, ResourceNotes, ResourceTemplates, ResourceVariables, ResourceWikis, ResourceHooks, ResourcePushRules, ResourceRepositoryStorageMoves, ResourceInvitations, ResourceIterations, ResourceProtectedEnvironments, ResourceIterationEvents, ResourceLabelEvents, ResourceMilestoneEvents, ResourceStateEvents, DockerfileTemplates, Events, Experiments, GeoNodes, GeoSites, GitLabCIYMLTemplates, GitignoreTemplates, Import, InstanceLevelCICDVariables, Keys, License, LicenseTemplates, Lint, Markdown, Maven, Metadata, Migrations, NPM, Namespaces, NotificationSettings, NuGet, PersonalAccessTokens, PyPI, RubyGems, Search, SearchAdmin, ServiceAccounts, ServiceData, SidekiqMetrics, SidekiqQueues, SnippetRepositoryStorageMoves, Snippets, Suggestions, SystemHooks, TodoLists, Topics, Branches, CommitDiscussions, Commits, ContainerRegistry, Deployments, Environments, ErrorTrackingClientKeys, ErrorTrackingSettings, ExternalStatusChecks, FeatureFlagUserLists, FeatureFlags, FreezePeriods, GitlabPages, GoProxy, Helm, Integrations, IssueAwardEmojis, IssueDiscussions, IssueIterationEvents, IssueLabelEvents, IssueLinks, IssueMilestoneEvents, IssueNoteAwardEmojis, IssueNotes, IssueStateEvents, IssueWeightEvents, Issues, IssuesStatistics, JobArtifacts, Jobs, MergeRequestApprovals, MergeRequestAwardEmojis, MergeRequestContextCommits, MergeRequestDiscussions, MergeRequestDraftNotes, MergeRequestLabelEvents, MergeRequestMilestoneEvents, MergeRequestNoteAwardEmojis, MergeRequestNotes, MergeRequests, MergeTrains, PackageRegistry, Packages, PagesDomains, PipelineScheduleVariables, PipelineSchedules, PipelineTriggerTokens, Pipelines, ProductAnalytics, ProjectAccessRequests, ProjectAccessTokens, ProjectAliases, ProjectBadges, ProjectCustomAttributes, ProjectDORA4Metrics, ProjectHooks, ProjectImportExports, ProjectInvitations, ProjectIssueBoards, ProjectIterations, ProjectJobTokenScopes, ProjectLabels, ProjectMarkdownUploads, ProjectMembers, ProjectMilestones, ProjectProtectedEnvironments, ProjectPushRules, ProjectRelationsExport, ProjectReleases, ProjectRemoteMirrors, ProjectRepositoryStorageMoves, ProjectSnippetAwardEmojis, ProjectSnippetDiscussions, ProjectSnippetNotes, ProjectSnippets, ProjectStatistics, ProjectTemplates, ProjectTerraformState, ProjectVariables, ProjectVulnerabilities, ProjectWikis, Projects, ProtectedBranches, ProtectedTags, ReleaseLinks, Repositories, RepositoryFiles, RepositorySubmodules, ResourceGroups, Runners, SecureFiles, Tags, UserStarredMetricsDashboard, EpicAwardEmojis, EpicDiscussions, EpicIssues, EpicLabelEvents, EpicLinks, EpicNotes, Epics, GroupAccessRequests, GroupAccessTokens, GroupActivityAnalytics, GroupBadges, GroupCustomAttributes, GroupDORA4Metrics, GroupEpicBoards, GroupHooks, GroupImportExports, GroupInvitations, GroupIssueBoards, GroupIterations, GroupLDAPLinks, GroupLabels, GroupMarkdownUploads, GroupMemberRoles, GroupMembers, GroupMilestones, GroupProtectedEnvironments, GroupPushRules, GroupRelationExports, GroupReleases, GroupRepositoryStorageMoves, GroupSAMLIdentities, GroupSAMLLinks, GroupSCIMIdentities, GroupServiceAccounts, GroupVariables, GroupWikis, Groups, LinkedEpics, UserCustomAttributes, url9, UserEmails, url10, UserGPGKeys, UserImpersonationTokens, url11, UserSSHKeys, Users, MergeRequestStateEvents, EpicStateEvents, resources, Gitlab, AccessLevel;
 var init_dist4 = __esm({
-  "node_modules/@gitbeaker/core/dist/index.mjs"() {
+  "../main/node_modules/@gitbeaker/core/dist/index.mjs"() {
     init_dist3();
     import_xcase2 = __toESM(require_es5(), 1);
     import_qs2 = __toESM(require_lib(), 1);
@@ -67280,20 +67445,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path47, filename, {
+      downloadPackageFile(path48, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path47}/${filename}`;
+        let url12 = endpoint`packages/maven/${path48}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path47, packageFile, options) {
+      uploadPackageFile(projectId, path48, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path47}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path48}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -69779,28 +69944,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path47, options) {
+      import(file2, path48, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path47
+          path: path48
         });
       }
-      importRemote(url12, path47, options) {
+      importRemote(url12, path48, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path47,
+          path: path48,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path47, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path48, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path47,
+          path: path48,
           region: region2,
           secretAccessKey
         });
@@ -71237,13 +71402,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path47, { parentId, name, ...options }) {
+      import(file2, path48, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path47,
-          name: name || path47.split("/").at(0),
+          path: path48,
+          name: name || path48.split("/").at(0),
           parentId
         });
       }
@@ -71576,17 +71741,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path47, { avatar, ...options } = {}) {
+      create(name, path48, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path47
+            path: path48
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path47, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path48, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -72217,7 +72382,7 @@ var init_dist4 = __esm({
   }
 });
 
-// node_modules/@gitbeaker/rest/dist/index.mjs
+// ../main/node_modules/@gitbeaker/rest/dist/index.mjs
 async function processBody(response) {
   const contentType = (response.headers.get("content-type") || "").split(";")[0].trim();
   if (contentType === "application/json") {
@@ -72301,7 +72466,7 @@ async function defaultRequestHandler(endpoint2, options) {
 }
 var requesterFn, AccessLevel2, Resources, API, Agents2, AlertManagement2, ApplicationAppearance2, ApplicationPlanLimits2, Applications2, ApplicationSettings2, ApplicationStatistics2, AuditEvents2, Avatar2, Branches2, BroadcastMessages2, CodeSuggestions2, CommitDiscussions2, Commits2, Composer2, Conan2, ContainerRegistry2, DashboardAnnotations2, Debian2, DependencyProxy2, DeployKeys2, DeployTokens2, Deployments2, DockerfileTemplates2, Environments2, EpicAwardEmojis2, EpicDiscussions2, EpicIssues2, EpicLabelEvents2, EpicLinks2, EpicNotes2, Epics2, ErrorTrackingClientKeys2, ErrorTrackingSettings2, Events2, Experiments2, ExternalStatusChecks2, FeatureFlags2, FeatureFlagUserLists2, FreezePeriods2, GeoNodes2, GeoSites2, GitignoreTemplates2, GitLabCIYMLTemplates2, GitlabPages2, GoProxy2, GroupAccessRequests2, GroupAccessTokens2, GroupActivityAnalytics2, GroupBadges2, GroupCustomAttributes2, GroupDORA4Metrics2, GroupEpicBoards2, GroupHooks2, GroupImportExports2, GroupInvitations2, GroupIssueBoards2, GroupIterations2, GroupLabels2, GroupLDAPLinks2, GroupMarkdownUploads2, GroupMemberRoles2, GroupMembers2, GroupMilestones2, GroupProtectedEnvironments2, GroupPushRules2, GroupRelationExports2, GroupReleases2, GroupRepositoryStorageMoves2, Groups2, GroupSAMLIdentities2, GroupSAMLLinks2, GroupSCIMIdentities2, GroupServiceAccounts2, GroupVariables2, GroupWikis2, Helm2, Import2, InstanceLevelCICDVariables2, Integrations2, IssueAwardEmojis2, IssueDiscussions2, IssueIterationEvents2, IssueLabelEvents2, IssueLinks2, IssueMilestoneEvents2, IssueNoteAwardEmojis2, IssueNotes2, Issues2, IssuesStatistics2, IssueStateEvents2, IssueWeightEvents2, JobArtifacts2, Jobs2, Keys2, License2, LicenseTemplates2, LinkedEpics2, Lint2, Markdown2, Maven2, MergeRequestApprovals2, MergeRequestAwardEmojis2, MergeRequestContextCommits2, MergeRequestDiscussions2, MergeRequestDraftNotes2, MergeRequestLabelEvents2, MergeRequestMilestoneEvents2, MergeRequestNoteAwardEmojis2, MergeRequestNotes2, MergeRequests2, MergeTrains2, Metadata2, Migrations2, Namespaces2, NotificationSettings2, NPM2, NuGet2, PackageRegistry2, Packages2, PagesDomains2, PersonalAccessTokens2, PipelineSchedules2, PipelineScheduleVariables2, Pipelines2, PipelineTriggerTokens2, ProductAnalytics2, ProjectAccessRequests2, ProjectAccessTokens2, ProjectAliases2, ProjectBadges2, ProjectCustomAttributes2, ProjectDORA4Metrics2, ProjectHooks2, ProjectImportExports2, ProjectInvitations2, ProjectIssueBoards2, ProjectIterations2, ProjectJobTokenScopes2, ProjectLabels2, ProjectMarkdownUploads2, ProjectMembers2, ProjectMilestones2, ProjectProtectedEnvironments2, ProjectPushRules2, ProjectRelationsExport2, ProjectReleases2, ProjectRemoteMirrors2, ProjectRepositoryStorageMoves2, Projects2, ProjectSnippetAwardEmojis2, ProjectSnippetDiscussions2, ProjectSnippetNotes2, ProjectSnippets2, ProjectStatistics2, ProjectTemplates2, ProjectTerraformState2, ProjectVariables2, ProjectVulnerabilities2, ProjectWikis2, ProtectedBranches2, ProtectedTags2, PyPI2, ReleaseLinks2, Repositories2, RepositoryFiles2, RepositorySubmodules2, ResourceGroups2, RubyGems2, Runners2, Search2, SearchAdmin2, SecureFiles2, ServiceAccounts2, ServiceData2, SidekiqMetrics2, SidekiqQueues2, SnippetRepositoryStorageMoves2, Snippets2, Suggestions2, SystemHooks2, Tags2, TodoLists2, Topics2, UserCustomAttributes2, UserEmails2, UserGPGKeys2, UserImpersonationTokens2, Users2, UserSSHKeys2, UserStarredMetricsDashboard2, Gitlab2;
 var init_dist5 = __esm({
-  "node_modules/@gitbeaker/rest/dist/index.mjs"() {
+  "../main/node_modules/@gitbeaker/rest/dist/index.mjs"() {
     init_dist4();
     init_dist3();
     init_dist3();
@@ -72506,7 +72671,7 @@ var init_dist5 = __esm({
   }
 });
 
-// node_modules/is-network-error/index.js
+// ../main/node_modules/is-network-error/index.js
 function isNetworkError(error62) {
   const isValid = error62 && isError(error62) && error62.name === "TypeError" && typeof error62.message === "string";
   if (!isValid) {
@@ -72526,7 +72691,7 @@ function isNetworkError(error62) {
 }
 var objectToString3, isError, errorMessages;
 var init_is_network_error = __esm({
-  "node_modules/is-network-error/index.js"() {
+  "../main/node_modules/is-network-error/index.js"() {
     objectToString3 = Object.prototype.toString;
     isError = (value) => objectToString3.call(value) === "[object Error]";
     errorMessages = /* @__PURE__ */ new Set([
@@ -72550,7 +72715,7 @@ var init_is_network_error = __esm({
   }
 });
 
-// node_modules/p-retry/index.js
+// ../main/node_modules/p-retry/index.js
 function validateRetries(retries) {
   if (typeof retries === "number") {
     if (retries < 0) {
@@ -72699,7 +72864,7 @@ async function pRetry(input2, options = {}) {
 }
 var AbortError;
 var init_p_retry = __esm({
-  "node_modules/p-retry/index.js"() {
+  "../main/node_modules/p-retry/index.js"() {
     init_is_network_error();
     AbortError = class extends Error {
       constructor(message3) {
@@ -72931,7 +73096,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
-import path46 from "node:path";
+import path47 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -72960,8 +73125,8 @@ function gitlabPlatform(context, env, log2) {
     async writeReports(report2, dir) {
       await mkdir6(dir, { recursive: true });
       const files = [
-        [path46.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
-        [path46.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+        [path47.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
+        [path47.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
       ];
       for (const [file2, content] of files) await writeFile4(file2, `${JSON.stringify(content, null, 2)}
 `);
