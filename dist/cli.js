@@ -48025,6 +48025,7 @@ var init_package = __esm({
         "bench:diff": "node bench/diff-scan.ts",
         "bench:orchestration": "node bench/orchestration.ts",
         "bench:install": "node bench/install.ts",
+        "bench:install-record": "node bench/install-record.ts",
         "bench:render": "node bench/render.ts",
         generate: "node scripts/generate.ts",
         "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
