@@ -75,7 +75,7 @@ function failureText(error62) {
   const detail2 = error62 instanceof Error ? error62.stack ?? error62.message : errorMessage(error62);
   return `internal error: ${detail2}`;
 }
-var ConfigError, SarifError, ReportError, BundleError, UsageError, UnknownScannerError, ToolMissingError, MAX_QUOTED_CHARS, PLAIN_KEY;
+var ConfigError, SarifError, ReportError, BundleError, UsageError, UnknownScannerError, ToolMissingError, ToolChangedError, MAX_QUOTED_CHARS, PLAIN_KEY;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
@@ -139,13 +139,131 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
     ToolMissingError = class extends Error {
       name = "ToolMissingError";
     };
+    ToolChangedError = class extends Error {
+      name = "ToolChangedError";
+    };
     MAX_QUOTED_CHARS = 80;
     PLAIN_KEY = /^[\w$@/+.%-]{1,64}$/;
   }
 });
 
+// src/tools/install-record.ts
+import { createHash } from "node:crypto";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { readdir, readFile, readlink } from "node:fs/promises";
+import path from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
+async function yieldNow() {
+  if (performance.now() - sliceStarted < SLICE_MS) return;
+  await nextTurn();
+  sliceStarted = performance.now();
+}
+async function sha256File(file2) {
+  const hash3 = createHash("sha256");
+  const fd2 = openSync(file2, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, fstatSync(fd2).size)));
+    for (; ; ) {
+      const read = readSync(fd2, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      hash3.update(buffer.subarray(0, read));
+      await yieldNow();
+    }
+  } finally {
+    closeSync(fd2);
+  }
+  return hash3.digest("hex");
+}
+async function listTree(dir) {
+  const found = /* @__PURE__ */ new Map();
+  async function walk2(rel) {
+    const entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+    entries.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
+    for (const entry of entries) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (child === RECORD_FILE) continue;
+      if (entry.isDirectory()) await walk2(child);
+      else found.set(child, { kind: entry.isFile() ? "file" : entry.isSymbolicLink() ? "link" : "other" });
+    }
+  }
+  await walk2("");
+  return found;
+}
+async function recordTree(dir) {
+  const tree = { files: {}, links: {} };
+  for (const [rel, entry] of await listTree(dir)) {
+    const full = path.join(dir, rel);
+    if (entry.kind === "file") tree.files[rel] = await sha256File(full);
+    else if (entry.kind === "link") tree.links[rel] = await readlink(full);
+    else throw new Error(`${full} is neither a file, a folder nor a symbolic link; an install holds none`);
+  }
+  return tree;
+}
+async function readInstallRecord(dir) {
+  const file2 = path.join(dir, RECORD_FILE);
+  let record2;
+  try {
+    record2 = JSON.parse(await readFile(file2, "utf8"));
+  } catch {
+    return `${dir} has no readable install record (${RECORD_FILE})`;
+  }
+  if (record2?.format !== RECORD_FORMAT || typeof record2.pins !== "string" || typeof record2.files !== "object" || record2.files === null || typeof record2.links !== "object" || record2.links === null) {
+    return `${file2} does not list every installed file (it was written by an older controlgate)`;
+  }
+  return record2;
+}
+async function treeProblem(dir, recorded) {
+  let present;
+  try {
+    present = await listTree(dir);
+  } catch (error62) {
+    return `${dir} cannot be read (${error62.code ?? String(error62)})`;
+  }
+  const at = (rel) => path.join(dir, ...rel.split("/"));
+  for (const rel of [...Object.keys(recorded.files), ...Object.keys(recorded.links)]) {
+    if (!present.has(rel)) return `${at(rel)} is missing (it was installed)`;
+  }
+  for (const [rel, entry] of present) {
+    const wasFile = Object.hasOwn(recorded.files, rel);
+    const wasLink = Object.hasOwn(recorded.links, rel);
+    if (!wasFile && !wasLink) return `${at(rel)} was added after the install`;
+    if (wasFile && entry.kind !== "file")
+      return `${at(rel)} is no longer a regular file (it was installed as one)`;
+    if (wasLink && entry.kind !== "link")
+      return `${at(rel)} is no longer a symbolic link (it was installed as one)`;
+  }
+  for (const [rel, target] of Object.entries(recorded.links)) {
+    const now = await readlink(at(rel)).catch(() => void 0);
+    if (now !== target)
+      return `${at(rel)} points to ${now ?? "nothing readable"}, but was installed pointing to ${target}`;
+  }
+  for (const [rel, expected] of Object.entries(recorded.files)) {
+    const actual = await sha256File(at(rel)).catch(
+      (error62) => `unreadable (${error62.code})`
+    );
+    if (actual !== expected)
+      return `${at(rel)} changed since it was installed (sha256 ${actual}, recorded ${expected})`;
+  }
+  return void 0;
+}
+async function installRecordProblem(dir) {
+  const record2 = await readInstallRecord(dir);
+  return typeof record2 === "string" ? record2 : treeProblem(dir, record2);
+}
+var RECORD_FILE, RECORD_FORMAT, CHUNK, SLICE_MS, sliceStarted;
+var init_install_record = __esm({
+  "src/tools/install-record.ts"() {
+    "use strict";
+    RECORD_FILE = "controlgate-install.json";
+    RECORD_FORMAT = 2;
+    CHUNK = 1 << 20;
+    SLICE_MS = 20;
+    sliceStarted = performance.now();
+  }
+});
+
 // src/tools/offline-env.ts
-var OFFLINE_ENV;
+var OFFLINE_ENV, PYTHON_NO_WRITE_ENV;
 var init_offline_env = __esm({
   "src/tools/offline-env.ts"() {
     "use strict";
@@ -155,6 +273,7 @@ var init_offline_env = __esm({
       // Checkov, Trivy and friends honour these when users plug them in as custom scanners.
       DO_NOT_TRACK: "1"
     };
+    PYTHON_NO_WRITE_ENV = { PYTHONDONTWRITEBYTECODE: "1" };
   }
 });
 
@@ -1036,10 +1155,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse5 = require_parse();
-    var constants7 = require_constants();
+    var constants8 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants7.RELEASE_TYPES.includes(truncation)) {
+      if (!constants8.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -2279,7 +2398,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants7 = require_constants();
+    var constants8 = require_constants();
     var SemVer = require_semver();
     var identifiers2 = require_identifiers();
     var parse5 = require_parse();
@@ -2363,8 +2482,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants7.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants8.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants8.RELEASE_TYPES,
       compareIdentifiers: identifiers2.compareIdentifiers,
       rcompareIdentifiers: identifiers2.rcompareIdentifiers
     };
@@ -2524,21 +2643,21 @@ var init_versions2 = __esm({
 });
 
 // src/tools/which.ts
-import { accessSync, constants, statSync } from "node:fs";
-import path from "node:path";
+import { accessSync, constants as constants2, statSync } from "node:fs";
+import path2 from "node:path";
 function isExecutable(file2) {
   try {
     if (!statSync(file2).isFile()) return false;
-    accessSync(file2, constants.X_OK);
+    accessSync(file2, constants2.X_OK);
     return true;
   } catch {
     return false;
   }
 }
 function findOnPath(name, env = process.env) {
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+  for (const dir of (env.PATH ?? "").split(path2.delimiter)) {
     if (!dir) continue;
-    const candidate = path.join(dir, name);
+    const candidate = path2.join(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return void 0;
@@ -2551,7 +2670,7 @@ var init_which = __esm({
 
 // src/tools/locate.ts
 import { realpathSync, statSync as statSync2 } from "node:fs";
-import path2 from "node:path";
+import path3 from "node:path";
 async function locateTool(spec, context) {
   const override = context.env[`CONTROLGATE_${spec.id.toUpperCase()}_BIN`];
   const installed = spec.installedAt(context.toolsDir);
@@ -2572,9 +2691,30 @@ async function locateTool(spec, context) {
       `${spec.binary} not found (looked in ${override ? `CONTROLGATE_${spec.id.toUpperCase()}_BIN=${override}, ` : ""}${installed} and PATH); run \`npm run scanners:install\``
     );
   }
-  const cwd = spec.runInOwnDir ? path2.dirname(realpathSync(command)) : void 0;
+  if (source === "tools-dir") {
+    const problem = await recordProblem(spec.recordedIn(context.toolsDir), context.exec);
+    if (problem !== void 0) {
+      throw new ToolChangedError(
+        `${spec.id} in the tools folder is not what was installed, so it is not run: ${problem}; run \`controlgate scanners install ${spec.id}\` to reinstall it`
+      );
+    }
+  }
+  const cwd = spec.runInOwnDir ? path3.dirname(realpathSync(command)) : void 0;
   const version2 = await versionOf(command, spec.versionArgs, cwd, context.exec);
   return { command, version: version2, cwd, source };
+}
+function recordProblem(dir, exec) {
+  let known = records.get(exec);
+  if (!known) {
+    known = /* @__PURE__ */ new Map();
+    records.set(exec, known);
+  }
+  let checking = known.get(dir);
+  if (!checking) {
+    checking = installRecordProblem(dir);
+    known.set(dir, checking);
+  }
+  return checking;
 }
 function versionOf(command, args, cwd, exec) {
   let known = versions.get(exec);
@@ -2586,7 +2726,13 @@ function versionOf(command, args, cwd, exec) {
   const cached2 = known.get(key);
   if (cached2) return cached2;
   const asking = (async () => {
-    const result2 = await exec({ file: command, args, cwd, env: { ...OFFLINE_ENV }, timeoutMs: 6e4 });
+    const result2 = await exec({
+      file: command,
+      args,
+      cwd,
+      env: { ...OFFLINE_ENV, ...PYTHON_NO_WRITE_ENV },
+      timeoutMs: 6e4
+    });
     const version2 = parseVersion(`${result2.stdout}
 ${result2.stderrTail}`);
     if (result2.startError || result2.exitCode !== 0 || !version2) {
@@ -2600,27 +2746,29 @@ ${result2.stderrTail}`);
   asking.catch(() => known.delete(key));
   return asking;
 }
-var versions;
+var records, versions;
 var init_locate = __esm({
   "src/tools/locate.ts"() {
     "use strict";
     init_errors();
+    init_install_record();
     init_offline_env();
     init_versions2();
     init_which();
+    records = /* @__PURE__ */ new WeakMap();
     versions = /* @__PURE__ */ new WeakMap();
   }
 });
 
 // scanners/file-kinds.ts
-import path3 from "node:path";
+import path4 from "node:path";
 function isTextCandidate(file2) {
-  const base = path3.basename(file2).toLowerCase();
+  const base = path4.basename(file2).toLowerCase();
   if (base.endsWith("-lock.json") || base === "package-lock.json" || base.endsWith(".min.js")) return false;
-  return !NEVER_TEXT.has(path3.extname(base));
+  return !NEVER_TEXT.has(path4.extname(base));
 }
 function hasExtension(file2, extensions) {
-  return extensions.has(path3.extname(file2).toLowerCase());
+  return extensions.has(path4.extname(file2).toLowerCase());
 }
 var NEVER_TEXT;
 var init_file_kinds = __esm({
@@ -2673,41 +2821,32 @@ var init_file_kinds = __esm({
 });
 
 // src/install/install-stamp.ts
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import path4 from "node:path";
-async function sha256File(file2) {
-  const hash3 = createHash("sha256");
-  for await (const chunk of createReadStream(file2, { highWaterMark: 1 << 20 })) hash3.update(chunk);
-  return hash3.digest("hex");
-}
-async function writeStamp(dir, pins, files) {
-  const stamp = { pins, files: {} };
-  for (const file2 of files) stamp.files[file2] = await sha256File(path4.join(dir, file2));
-  await writeFile(path4.join(dir, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}
+import { rename, rm, writeFile } from "node:fs/promises";
+import path5 from "node:path";
+async function writeStamp(dir, pins) {
+  const stamp = { format: RECORD_FORMAT, pins, ...await recordTree(dir) };
+  const file2 = path5.join(dir, STAMP_FILE);
+  const partial2 = `${file2}.${process.pid}.partial`;
+  try {
+    await writeFile(partial2, `${JSON.stringify(stamp, null, 2)}
 `);
+    await rename(partial2, file2);
+  } finally {
+    await rm(partial2, { force: true });
+  }
 }
 async function stampProblem(dir, pins) {
-  let stamp;
-  try {
-    stamp = JSON.parse(await readFile(path4.join(dir, STAMP_FILE), "utf8"));
-  } catch {
-    return `it has no readable ${STAMP_FILE}`;
-  }
+  const stamp = await readInstallRecord(dir);
+  if (typeof stamp === "string") return stamp;
   if (stamp.pins !== pins) return "it was made from other pins";
-  for (const [file2, expected] of Object.entries(stamp.files ?? {})) {
-    const actual = await sha256File(path4.join(dir, file2)).catch(() => "missing");
-    if (actual !== expected)
-      return `${file2} changed since it was installed (sha256 ${actual}, recorded ${expected})`;
-  }
-  return void 0;
+  return treeProblem(dir, stamp);
 }
 var STAMP_FILE;
 var init_install_stamp = __esm({
   "src/install/install-stamp.ts"() {
     "use strict";
-    STAMP_FILE = "controlgate-install.json";
+    init_install_record();
+    STAMP_FILE = RECORD_FILE;
   }
 });
 
@@ -2774,13 +2913,13 @@ var init_pip_locked = __esm({
 
 // src/paths.ts
 import { existsSync, readFileSync } from "node:fs";
-import path5 from "node:path";
+import path6 from "node:path";
 import { fileURLToPath } from "node:url";
 function packageRoot() {
   if (cachedRoot) return cachedRoot;
-  let dir = path5.dirname(fileURLToPath(import.meta.url));
+  let dir = path6.dirname(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const manifest = path5.join(dir, "package.json");
+    const manifest = path6.join(dir, "package.json");
     if (existsSync(manifest)) {
       const parsed = JSON.parse(readFileSync(manifest, "utf8"));
       if (parsed.name === "controlgate") {
@@ -2788,22 +2927,22 @@ function packageRoot() {
         return dir;
       }
     }
-    const parent = path5.dirname(dir);
+    const parent = path6.dirname(dir);
     if (parent === dir) throw new Error("controlgate: cannot find the package root (package.json)");
     dir = parent;
   }
 }
 function toolsDir(env = process.env) {
   const fromEnv = env.CONTROLGATE_TOOLS_DIR;
-  return fromEnv ? path5.resolve(fromEnv) : path5.join(packageRoot(), ".tools");
+  return fromEnv ? path6.resolve(fromEnv) : path6.join(packageRoot(), ".tools");
 }
 function toPosix(p) {
-  return p.split(path5.sep).join("/");
+  return p.split(path6.sep).join("/");
 }
 function containedRelative(root, candidate) {
-  const absolute = path5.resolve(root, candidate);
-  const rel = path5.relative(root, absolute);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${path5.sep}`) || path5.isAbsolute(rel)) return void 0;
+  const absolute = path6.resolve(root, candidate);
+  const rel = path6.relative(root, absolute);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path6.sep}`) || path6.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 var cachedRoot;
@@ -2816,9 +2955,9 @@ var init_paths = __esm({
 // src/install/python-lock.ts
 import { createHash as createHash2 } from "node:crypto";
 import { readFile as readFile2 } from "node:fs/promises";
-import path6 from "node:path";
+import path7 from "node:path";
 function lockPath(id) {
-  return path6.join(packageRoot(), PYTHON_LOCKS[id]);
+  return path7.join(packageRoot(), PYTHON_LOCKS[id]);
 }
 function canonicalName(name) {
   return name.replace(/[-_.]+/g, "-").toLowerCase();
@@ -2925,7 +3064,7 @@ var init_python_lock = __esm({
 
 // src/install/install-python.ts
 import { existsSync as existsSync2 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 async function versionOf2(exec, command) {
   const result2 = await exec({
     file: command,
@@ -2955,20 +3094,20 @@ function checkToolPins(venv) {
 async function installLockedVenv(venv, context) {
   const { exec, toolsDir: toolsDir2, log: log2, env } = context;
   const started = performance.now();
-  const dir = path7.join(toolsDir2, venv.dir);
+  const dir = path8.join(toolsDir2, venv.dir);
   const lock = await loadLock(venv.lock, venv.requirements);
   checkToolPins(venv);
   const pins = [pinsDigest(venv.lock, lock), ...venv.tools.map((t) => `${t.id}==${t.pin.version}`)].join(" ");
   const wanted = venv.tools.filter((tool) => context.ids.includes(tool.id));
   const venvProblem = await stampProblem(dir, pins);
-  const commands = ["python", ...wanted.map((t) => t.id)].map((name) => path7.join(dir, "bin", name));
+  const commands = ["python", ...wanted.map((t) => t.id)].map((name) => path8.join(dir, "bin", name));
   if (venvProblem === void 0 && commands.every((command) => isExecutable(command))) {
     return finish(
       wanted.map((tool) => ({
         tool: tool.id,
         action: "present",
         version: tool.pin.version,
-        location: path7.join(dir, "bin", tool.id),
+        location: path8.join(dir, "bin", tool.id),
         seconds: 0
       })),
       started
@@ -2993,13 +3132,13 @@ async function installLockedVenv(venv, context) {
   );
   await runChecked(exec, { file: python, args: ["-m", "venv", "--clear", dir] }, "creating the Python venv");
   await pipInstallLocked(exec, {
-    python: path7.join(dir, "bin", "python"),
+    python: path8.join(dir, "bin", "python"),
     lockFile: lockPath(venv.lock),
     lockLabel: PYTHON_LOCKS[venv.lock]
   });
   const seconds3 = (performance.now() - started) / 1e3;
   for (const tool of missing) {
-    const location3 = path7.join(dir, "bin", tool.id);
+    const location3 = path8.join(dir, "bin", tool.id);
     const version2 = await versionOf2(exec, location3);
     if (version2 !== tool.pin.version) {
       throw new Error(
@@ -3008,9 +3147,7 @@ async function installLockedVenv(venv, context) {
     }
     outcomes.push({ tool: tool.id, action: "installed", version: version2, location: location3, seconds: seconds3 });
   }
-  const stamped = [];
-  for (const tool of venv.tools) stamped.push(...await tool.stampFiles?.(dir) ?? []);
-  await writeStamp(dir, pins, stamped);
+  await writeStamp(dir, pins);
   return outcomes;
 }
 function finish(outcomes, started) {
@@ -3068,33 +3205,21 @@ var init_pin2 = __esm({
 });
 
 // scanners/semgrep/install.ts
-import { readdir } from "node:fs/promises";
-import path8 from "node:path";
-async function semgrepCore(venv) {
-  const lib = path8.join(venv, "lib");
-  const pythons = await readdir(lib).catch(() => []);
-  for (const python of pythons) {
-    const rel = path8.join("lib", python, "site-packages", "semgrep", "bin", "semgrep-core");
-    if (isExecutable(path8.join(venv, rel))) return rel;
-  }
-  throw new Error(`semgrep-core is missing from ${venv} after the install`);
-}
 var semgrepInVenv;
 var init_install2 = __esm({
   "scanners/semgrep/install.ts"() {
     "use strict";
-    init_which();
     init_pin2();
-    semgrepInVenv = {
-      id: "semgrep",
-      pin: pin_default2,
-      stampFiles: async (venv) => [await semgrepCore(venv)]
-    };
+    semgrepInVenv = { id: "semgrep", pin: pin_default2 };
   }
 });
 
 // scanners/python-venv.ts
-var pythonScannersVenv;
+import path9 from "node:path";
+function pythonScannersDir(toolsDir2) {
+  return path9.join(toolsDir2, VENV_DIR);
+}
+var VENV_DIR, pythonScannersVenv;
 var init_python_venv = __esm({
   "scanners/python-venv.ts"() {
     "use strict";
@@ -3102,9 +3227,10 @@ var init_python_venv = __esm({
     init_versions2();
     init_install();
     init_install2();
+    VENV_DIR = "venv";
     pythonScannersVenv = lockedVenvRecipe({
       key: "python-venv",
-      dir: "venv",
+      dir: VENV_DIR,
       lock: "scanners",
       requirements: PYTHON_REQUIREMENTS,
       tools: [semgrepInVenv, banditInVenv]
@@ -3334,10 +3460,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path48) {
-  if (!path48)
+function getElementAtPath(obj, path49) {
+  if (!path49)
     return obj;
-  return path48.reduce((acc, key) => acc?.[key], obj);
+  return path49.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3596,11 +3722,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path48, issues) {
+function prefixIssues(path49, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path48);
+    iss.path.unshift(path49);
     return iss;
   });
 }
@@ -4133,16 +4259,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path48 = []) => {
+  const processError = (error63, path49 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path48, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path49, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path49, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path49, ...issue2.path]);
       } else {
-        const fullpath = [...path48, ...issue2.path];
+        const fullpath = [...path49, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4181,17 +4307,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path48 = []) => {
+  const processError = (error63, path49 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path48, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path49, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path49, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path48, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path49, ...issue2.path]);
       } else {
-        const fullpath = [...path48, ...issue2.path];
+        const fullpath = [...path49, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4230,8 +4356,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path48 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path48) {
+  const path49 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path49) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -22263,13 +22389,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path48 = ref.slice(1).split("/").filter(Boolean);
-  if (path48.length === 0) {
+  const path49 = ref.slice(1).split("/").filter(Boolean);
+  if (path49.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path48[0] === defsKey) {
-    const key = path48[1] === void 0 ? void 0 : decodeJSONPointerSegment(path48[1]);
+  if (path49[0] === defsKey) {
+    const key = path49[1] === void 0 ? void 0 : decodeJSONPointerSegment(path49[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -23547,7 +23673,7 @@ var init_settings = __esm({
 });
 
 // scanners/bandit/plugin.ts
-import path9 from "node:path";
+import path10 from "node:path";
 function nosec(site) {
   for (let n2 = site.startLine; n2 <= site.endLine; n2++) {
     const match = NOSEC.exec(site.lines[n2 - 1] ?? "");
@@ -23562,6 +23688,7 @@ var init_plugin = __esm({
   "scanners/bandit/plugin.ts"() {
     "use strict";
     init_locate();
+    init_offline_env();
     init_file_kinds();
     init_python_venv();
     init_settings();
@@ -23583,13 +23710,14 @@ var init_plugin = __esm({
         {
           id: "bandit",
           binary: "bandit",
-          installedAt: (dir) => path9.join(dir, "venv", "bin", "bandit"),
+          installedAt: (dir) => path10.join(pythonScannersDir(dir), "bin", "bandit"),
+          recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path9.join(outDir, "bandit.sarif");
+        const sarifPath = path10.join(outDir, "bandit.sarif");
         return {
           file: tool.command,
           args: [
@@ -23604,6 +23732,7 @@ var init_plugin = __esm({
             ...files
           ],
           cwd: root,
+          env: { ...PYTHON_NO_WRITE_ENV },
           sarifPath
         };
       },
@@ -23868,8 +23997,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path48, { windows } = {}) => {
-      const segs = path48.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path49, { windows } = {}) => {
+      const segs = path49.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -24221,7 +24350,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants7 = require_constants2();
+    var constants8 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -24229,7 +24358,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants7;
+    } = constants8;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -24438,7 +24567,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants8.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -24484,8 +24613,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants7.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants8.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants8.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -25181,7 +25310,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants7.globChars(opts.windows);
+      } = constants8.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -25239,7 +25368,7 @@ var require_picomatch = __commonJS({
     var scan3 = require_scan();
     var parse5 = require_parse2();
     var utils = require_utils();
-    var constants7 = require_constants2();
+    var constants8 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -25367,7 +25496,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants7;
+    picomatch7.constants = constants8;
     module.exports = picomatch7;
   }
 });
@@ -25423,7 +25552,7 @@ var init_glob = __esm({
 });
 
 // scanners/command/plugin.ts
-import path10 from "node:path";
+import path11 from "node:path";
 function expand(template, context, sarifPath) {
   return template.replaceAll("{sarif}", sarifPath).replaceAll("{outDir}", context.outDir).replaceAll("{target}", context.target).replaceAll("{root}", context.root);
 }
@@ -25437,12 +25566,12 @@ function commandScanner(def) {
       const text3 = files.filter(isTextCandidate);
       if (!includes) return text3;
       return text3.filter((f) => {
-        const rel = toPosix(path10.relative(root, f));
+        const rel = toPosix(path11.relative(root, f));
         return includes.some((re) => re.test(rel));
       });
     },
     async locate({ exec, env }) {
-      const command = def.command.includes("/") ? path10.resolve(def.command) : findOnPath(def.command, env);
+      const command = def.command.includes("/") ? path11.resolve(def.command) : findOnPath(def.command, env);
       if (!command || !isExecutable(command)) {
         throw new ToolMissingError(
           `custom scanner "${def.id}": command ${def.command} not found or not executable`
@@ -25457,7 +25586,7 @@ function commandScanner(def) {
     },
     plan(context) {
       const toStdout = def.sarif === "stdout";
-      const sarifPath = toStdout ? "" : path10.resolve(context.root, expand(def.sarif, context, ""));
+      const sarifPath = toStdout ? "" : path11.resolve(context.root, expand(def.sarif, context, ""));
       const args = def.args.flatMap(
         (arg) => arg === "{files}" ? [...context.files] : [expand(arg, context, sarifPath)]
       );
@@ -25701,10 +25830,10 @@ var init_p_limit = __esm({
 // src/install/go-module-hash.ts
 import { createHash as createHash3 } from "node:crypto";
 import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
-import path11 from "node:path";
+import path12 from "node:path";
 async function listFiles(dir, rel = "") {
   const found = [];
-  for (const entry of await readdir2(path11.join(dir, rel), { withFileTypes: true })) {
+  for (const entry of await readdir2(path12.join(dir, rel), { withFileTypes: true })) {
     const child = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory()) found.push(...await listFiles(dir, child));
     else found.push(child);
@@ -25721,7 +25850,7 @@ async function moduleTreeHash(dir, module, version2) {
   const digests = await Promise.all(
     names.map(
       ({ rel }) => limit(
-        async () => createHash3("sha256").update(await readFile3(path11.join(dir, rel))).digest("hex")
+        async () => createHash3("sha256").update(await readFile3(path12.join(dir, rel))).digest("hex")
       )
     )
   );
@@ -25756,18 +25885,18 @@ var init_pin3 = __esm({
 });
 
 // scanners/kics/install.ts
-import { chmod, cp, mkdir, mkdtemp, readdir as readdir3, rename, rm, stat } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readdir as readdir3, rename as rename2, rm as rm2, stat } from "node:fs/promises";
 import os from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 function kicsPaths(toolsDir2) {
-  const dir = path12.join(toolsDir2, "kics");
-  return { dir, binary: path12.join(dir, "kics"), assets: path12.join(dir, "assets") };
+  const dir = path13.join(toolsDir2, "kics");
+  return { dir, binary: path13.join(dir, "kics"), assets: path13.join(dir, "assets") };
 }
 async function kicsVersion(exec, binary) {
   const result2 = await exec({
     file: binary,
     args: ["version"],
-    cwd: path12.dirname(binary),
+    cwd: path13.dirname(binary),
     timeoutMs: 6e4
   });
   return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
@@ -25781,7 +25910,7 @@ async function exists(p) {
 async function makeWritable(dir) {
   await chmod(dir, 493);
   for (const entry of await readdir3(dir, { withFileTypes: true })) {
-    const full = path12.join(dir, entry.name);
+    const full = path13.join(dir, entry.name);
     if (entry.isDirectory()) await makeWritable(full);
     else await chmod(full, entry.name === "kics" ? 493 : 420);
   }
@@ -25807,7 +25936,7 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
   const seconds3 = () => (performance.now() - started) / 1e3;
   const target = kicsPaths(toolsDir2);
   const pins = goSumLines(pin);
-  if (isExecutable(target.binary) && await exists(path12.join(target.assets, "queries"))) {
+  if (isExecutable(target.binary) && await exists(path13.join(target.assets, "queries"))) {
     const problem = await stampProblem(target.dir, pins);
     const version3 = problem ? void 0 : await kicsVersion(exec, target.binary);
     if (version3 === pin.version) {
@@ -25836,9 +25965,9 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
     `go mod download ${moduleRef}`
   );
   const moduleDir = await verifyModule(pin, JSON.parse(download.stdout));
-  const scratch = await mkdtemp(path12.join(os.tmpdir(), "controlgate-kics-"));
+  const scratch = await mkdtemp(path13.join(os.tmpdir(), "controlgate-kics-"));
   try {
-    const built = path12.join(scratch, "bin", "console");
+    const built = path13.join(scratch, "bin", "console");
     const install2 = await exec({
       file: go,
       args: [
@@ -25848,14 +25977,14 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
         ldflags,
         `${pin.module}/${pin.package.replace(/^\.\//, "")}@v${pin.version}`
       ],
-      env: { ...goEnv, GOBIN: path12.dirname(built) },
+      env: { ...goEnv, GOBIN: path13.dirname(built) },
       timeoutMs: 30 * 6e4
     });
     if (install2.exitCode !== 0) {
       log2(
         `go install refused the module (${install2.stderrTail.trim().split("\n").pop() ?? ""}); building in a copy`
       );
-      const copy = path12.join(scratch, "src");
+      const copy = path13.join(scratch, "src");
       await cp(moduleDir, copy, { recursive: true });
       await makeWritable(copy);
       await runChecked(
@@ -25869,21 +25998,21 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
         `go build of ${moduleRef}`
       );
     }
-    await rm(target.dir, { recursive: true, force: true });
+    await rm2(target.dir, { recursive: true, force: true });
     await mkdir(target.dir, { recursive: true });
-    await cp(path12.join(moduleDir, "assets"), target.assets, { recursive: true });
+    await cp(path13.join(moduleDir, "assets"), target.assets, { recursive: true });
     await makeWritable(target.assets);
-    await rename(built, target.binary).catch(async () => {
+    await rename2(built, target.binary).catch(async () => {
       await cp(built, target.binary);
     });
     await chmod(target.binary, 493);
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await rm2(scratch, { recursive: true, force: true });
   }
   const version2 = await kicsVersion(exec, target.binary);
   if (version2 !== pin.version)
     throw new Error(`built KICS reports version ${version2 ?? "none"}, expected ${pin.version}`);
-  await writeStamp(target.dir, pins, [path12.basename(target.binary)]);
+  await writeStamp(target.dir, pins);
   return { tool: "kics", action: "installed", version: version2, location: target.binary, seconds: seconds3() };
 }
 var KICS_PIN, CONSTANTS, kicsInstall;
@@ -25908,11 +26037,28 @@ var init_install3 = __esm({
 
 // scanners/kics/plugin.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 function isIac(file2) {
-  const base = path13.basename(file2);
+  const base = path14.basename(file2);
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
-  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path13.sep).join("/"));
+  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path14.sep).join("/"));
+}
+async function kicsRunProblem(outDir) {
+  const file2 = path14.join(outDir, "kics.json");
+  let report2;
+  try {
+    report2 = JSON.parse(await readFile4(file2, "utf8"));
+  } catch {
+    return `KICS wrote no readable ${file2}, so the number of queries it ran is unknown`;
+  }
+  const { files_scanned: files, queries_total: queries } = report2;
+  if (typeof files !== "number" || typeof queries !== "number") {
+    return `${file2} has no files_scanned or queries_total count, so what KICS checked is unknown`;
+  }
+  if (files > 0 && queries === 0) {
+    return `KICS recognized ${files} file${files === 1 ? "" : "s"} but loaded no queries, so it checked nothing (is its assets/queries folder empty or missing?)`;
+  }
+  return void 0;
 }
 function csvField(value) {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -25944,6 +26090,8 @@ var init_plugin3 = __esm({
           id: "kics",
           binary: "kics",
           installedAt: (dir) => kicsPaths(dir).binary,
+          // The binary and its assets: a changed or removed query is as much a changed KICS as a new binary.
+          recordedIn: (dir) => kicsPaths(dir).dir,
           versionArgs: ["version"],
           // KICS reads assets/ (queries, libraries, cwe_csv) relative to its working directory.
           runInOwnDir: true
@@ -25971,14 +26119,14 @@ var init_plugin3 = __esm({
             ...options.extraArgs
           ],
           cwd: tool.cwd,
-          sarifPath: path13.join(outDir, "kics.sarif")
+          sarifPath: path14.join(outDir, "kics.sarif")
         };
       },
       async ruleProperties(outDir) {
         const properties = /* @__PURE__ */ new Map();
         let report2;
         try {
-          report2 = JSON.parse(await readFile4(path13.join(outDir, "kics.json"), "utf8"));
+          report2 = JSON.parse(await readFile4(path14.join(outDir, "kics.json"), "utf8"));
         } catch {
           return properties;
         }
@@ -25993,17 +26141,19 @@ var init_plugin3 = __esm({
         return properties;
       },
       // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
-      interpretExit: (code2) => code2 === 0 ? "clean" : code2 >= 20 && code2 <= 60 && code2 % 10 === 0 ? "findings" : "error"
+      interpretExit: (code2) => code2 === 0 ? "clean" : code2 >= 20 && code2 <= 60 && code2 % 10 === 0 ? "findings" : "error",
+      // Exit 0 also when it had no queries to run.
+      checkRun: ({ outDir }) => kicsRunProblem(outDir)
     };
   }
 });
 
 // scanners/semgrep/config.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path14 from "node:path";
+import path15 from "node:path";
 function ruleConfig(config2, root) {
   if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
-  const local = path14.resolve(root, config2);
+  const local = path15.resolve(root, config2);
   return existsSync3(local) ? local : config2;
 }
 var semgrepConfig;
@@ -26028,15 +26178,15 @@ var init_config = __esm({
 
 // scanners/semgrep/plugin.ts
 import { readdirSync, statSync as statSync3 } from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 function builtinRulesDir() {
-  return path15.join(packageRoot(), "scanners", "semgrep", "rules");
+  return path16.join(packageRoot(), "scanners", "semgrep", "rules");
 }
 function filesUnder(target) {
   const info = statSync3(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync(target, { recursive: true }).map((f) => path15.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
+  return readdirSync(target, { recursive: true }).map((f) => path16.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
 }
 function nosemgrep(site) {
   const candidates = [site.lines[site.startLine - 1] ?? ""];
@@ -26080,13 +26230,14 @@ var init_plugin4 = __esm({
         {
           id: "semgrep",
           binary: "semgrep",
-          installedAt: (dir) => path15.join(dir, "venv", "bin", "semgrep"),
+          installedAt: (dir) => path16.join(pythonScannersDir(dir), "bin", "semgrep"),
+          recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path15.join(outDir, "semgrep.sarif");
+        const sarifPath = path16.join(outDir, "semgrep.sarif");
         const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
           "--config",
           c3 === "builtin" ? builtinRulesDir() : c3
@@ -26111,7 +26262,7 @@ var init_plugin4 = __esm({
             ...files
           ],
           cwd: root,
-          env: { ...OFFLINE_ENV },
+          env: { ...OFFLINE_ENV, ...PYTHON_NO_WRITE_ENV },
           sarifPath
         };
       },
@@ -26119,7 +26270,7 @@ var init_plugin4 = __esm({
       ruleFiles: (options, root) => (options.configs ?? ["builtin"]).flatMap((config2) => {
         const builtin = config2 === "builtin";
         const base = builtin ? packageRoot() : root;
-        return filesUnder(builtin ? builtinRulesDir() : path15.resolve(root, config2)).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
+        return filesUnder(builtin ? builtinRulesDir() : path16.resolve(root, config2)).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
       }),
       // 0 with or without findings (1 only under --error); 2 and up are errors.
       interpretExit: (code2) => code2 === 0 || code2 === 1 ? "findings" : "error"
@@ -26303,11 +26454,11 @@ var init_manifest = __esm({
 });
 
 // src/bundle/read-folder.ts
-import { constants as constants2 } from "node:fs";
+import { constants as constants3 } from "node:fs";
 import { lstat, open as open2, opendir } from "node:fs/promises";
-import path16 from "node:path";
+import path17 from "node:path";
 async function readRegularFile(full, name, budget) {
-  const handle = await open2(full, constants2.O_RDONLY | constants2.O_NOFOLLOW);
+  const handle = await open2(full, constants3.O_RDONLY | constants3.O_NOFOLLOW);
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) budget.refuse(`${quoteForMessage(name)} is not a regular file`);
@@ -26337,7 +26488,7 @@ async function readFolderBundle(location3, limits) {
       names.push(dirent.name);
     }
     for (const base of names.sort()) {
-      const full = path16.join(dir, base);
+      const full = path17.join(dir, base);
       const name = `${prefix}${base}`;
       const stats = await lstat(full);
       if (stats.isDirectory()) await walk2(full, `${name}/`);
@@ -26648,17 +26799,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path48) {
-      const ctrl = callVisitor(key, node2, visitor, path48);
+    function visit_(key, node2, visitor, path49) {
+      const ctrl = callVisitor(key, node2, visitor, path49);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path48, ctrl);
-        return visit_(key, ctrl, visitor, path48);
+        replaceNode(key, path49, ctrl);
+        return visit_(key, ctrl, visitor, path49);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path48 = Object.freeze(path48.concat(node2));
+          path49 = Object.freeze(path49.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path48);
+            const ci = visit_(i3, node2.items[i3], visitor, path49);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26669,13 +26820,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path48 = Object.freeze(path48.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path48);
+          path49 = Object.freeze(path49.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path49);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path48);
+          const cv = visit_("value", node2.value, visitor, path49);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26696,17 +26847,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path48) {
-      const ctrl = await callVisitor(key, node2, visitor, path48);
+    async function visitAsync_(key, node2, visitor, path49) {
+      const ctrl = await callVisitor(key, node2, visitor, path49);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path48, ctrl);
-        return visitAsync_(key, ctrl, visitor, path48);
+        replaceNode(key, path49, ctrl);
+        return visitAsync_(key, ctrl, visitor, path49);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path48 = Object.freeze(path48.concat(node2));
+          path49 = Object.freeze(path49.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path48);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path49);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26717,13 +26868,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path48 = Object.freeze(path48.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path48);
+          path49 = Object.freeze(path49.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path49);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path48);
+          const cv = await visitAsync_("value", node2.value, visitor, path49);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26750,23 +26901,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path48) {
+    function callVisitor(key, node2, visitor, path49) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path48);
+        return visitor(key, node2, path49);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path48);
+        return visitor.Map?.(key, node2, path49);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path48);
+        return visitor.Seq?.(key, node2, path49);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path48);
+        return visitor.Pair?.(key, node2, path49);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path48);
+        return visitor.Scalar?.(key, node2, path49);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path48);
+        return visitor.Alias?.(key, node2, path49);
       return void 0;
     }
-    function replaceNode(key, path48, node2) {
-      const parent = path48[path48.length - 1];
+    function replaceNode(key, path49, node2) {
+      const parent = path49[path49.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27378,10 +27529,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path48, value) {
+    function collectionFromPath(schema, path49, value) {
       let v = value;
-      for (let i3 = path48.length - 1; i3 >= 0; --i3) {
-        const k = path48[i3];
+      for (let i3 = path49.length - 1; i3 >= 0; --i3) {
+        const k = path49[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -27400,7 +27551,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path48) => path48 == null || typeof path48 === "object" && !!path48[Symbol.iterator]().next().done;
+    var isEmptyPath = (path49) => path49 == null || typeof path49 === "object" && !!path49[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27430,11 +27581,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path48, value) {
-        if (isEmptyPath(path48))
+      addIn(path49, value) {
+        if (isEmptyPath(path49))
           this.add(value);
         else {
-          const [key, ...rest] = path48;
+          const [key, ...rest] = path49;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27448,8 +27599,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path48) {
-        const [key, ...rest] = path48;
+      deleteIn(path49) {
+        const [key, ...rest] = path49;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27463,8 +27614,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path48, keepScalar) {
-        const [key, ...rest] = path48;
+      getIn(path49, keepScalar) {
+        const [key, ...rest] = path49;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27482,8 +27633,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path48) {
-        const [key, ...rest] = path48;
+      hasIn(path49) {
+        const [key, ...rest] = path49;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27493,8 +27644,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path48, value) {
-        const [key, ...rest] = path48;
+      setIn(path49, value) {
+        const [key, ...rest] = path49;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30009,9 +30160,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path48, value) {
+      addIn(path49, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path48, value);
+          this.contents.addIn(path49, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30086,14 +30237,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path48) {
-        if (Collection.isEmptyPath(path48)) {
+      deleteIn(path49) {
+        if (Collection.isEmptyPath(path49)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path48) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path49) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30108,10 +30259,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path48, keepScalar) {
-        if (Collection.isEmptyPath(path48))
+      getIn(path49, keepScalar) {
+        if (Collection.isEmptyPath(path49))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path48, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path49, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30122,10 +30273,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path48) {
-        if (Collection.isEmptyPath(path48))
+      hasIn(path49) {
+        if (Collection.isEmptyPath(path49))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path48) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path49) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30142,13 +30293,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path48, value) {
-        if (Collection.isEmptyPath(path48)) {
+      setIn(path49, value) {
+        if (Collection.isEmptyPath(path49)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path48), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path49), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path48, value);
+          this.contents.setIn(path49, value);
         }
       }
       /**
@@ -32109,9 +32260,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path48) => {
+    visit3.itemAtPath = (cst, path49) => {
       let item = cst;
-      for (const [field, index] of path48) {
+      for (const [field, index] of path49) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32120,23 +32271,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path48) => {
-      const parent = visit3.itemAtPath(cst, path48.slice(0, -1));
-      const field = path48[path48.length - 1][0];
+    visit3.parentCollection = (cst, path49) => {
+      const parent = visit3.itemAtPath(cst, path49.slice(0, -1));
+      const field = path49[path49.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path48, item, visitor) {
-      let ctrl = visitor(item, path48);
+    function _visit(path49, item, visitor) {
+      let ctrl = visitor(item, path49);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path48.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path49.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -32147,10 +32298,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path48);
+            ctrl = ctrl(item, path49);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path48) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path49) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -33959,9 +34110,9 @@ var init_model = __esm({
 // src/catalog/data-files.ts
 import { createHash as createHash5 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 function dataDir() {
-  return path17.join(packageRoot(), "src", "catalog", "data");
+  return path18.join(packageRoot(), "src", "catalog", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -33979,10 +34130,10 @@ function load(file2, schema) {
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path17.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path18.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path17.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path18.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
@@ -34303,7 +34454,7 @@ var init_schema = __esm({
 // src/config/load.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
-import path18 from "node:path";
+import path19 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -34311,10 +34462,10 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path18.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path19.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path18.join(d, n2))).find((f) => existsSync4(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path19.join(d, n2))).find((f) => existsSync4(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
@@ -34498,11 +34649,11 @@ var init_model2 = __esm({
 });
 
 // src/sarif/read.ts
-import { constants as constants3 } from "node:fs";
+import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path48) {
+function jsonPath(path49) {
   let out = "$";
-  for (const key of path48) {
+  for (const key of path49) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -34533,11 +34684,11 @@ function nestsDeeperThan(json2, max) {
 function deepPath(json2, max) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path48 } = item;
+    const { value, path: path49 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path48.length >= max) return path48;
+    if (path49.length >= max) return path49;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path48, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path49, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -34590,7 +34741,7 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source =
 async function openSarif(file2, source) {
   try {
     if (source === "input") return await open4(file2, "r");
-    return await open4(file2, constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0));
+    return await open4(file2, constants4.O_RDONLY | (constants4.O_NOFOLLOW ?? 0) | (constants4.O_NONBLOCK ?? 0));
   } catch (error62) {
     const code2 = error62.code;
     if (code2 === "ENOENT") throw new SarifError(file2, ["the file was not written"]);
@@ -34860,7 +35011,7 @@ var init_json_report_schema = __esm({
 });
 
 // src/evidence/summarize.ts
-import path19 from "node:path";
+import path20 from "node:path";
 async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
@@ -34873,7 +35024,7 @@ async function summarizeBundles(locations) {
       throw new Error(
         `${location3}: not a controlgate evidence bundle (controlgate.json or run.json missing)`
       );
-    const c3 = parseJsonReport(decoder.decode(report2), path19.join(location3, "controlgate.json"));
+    const c3 = parseJsonReport(decoder.decode(report2), path20.join(location3, "controlgate.json"));
     const r = JSON.parse(decoder.decode(run2));
     bundles.push({
       location: location3,
@@ -36037,7 +36188,7 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path20 from "node:path";
+import path21 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 function toPath(urlOrPath) {
   return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
@@ -36045,12 +36196,12 @@ function toPath(urlOrPath) {
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path20.resolve(toPath(startPath));
+      let currentPath = path21.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path20.resolve(currentPath, "..");
+        currentPath = path21.resolve(currentPath, "..");
       }
     }
   };
@@ -36066,7 +36217,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path21 from "node:path";
+import path22 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -36079,27 +36230,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path21.resolve(toPath(cwd));
+      const cwdPath = path22.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path21.delimiter);
+      const pathParts = pathOption.split(path22.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path21.delimiter ? `${result2.join(path21.delimiter)}${pathOption}` : [...result2, pathOption].join(path21.delimiter);
+      return pathOption === "" || pathOption === path22.delimiter ? `${result2.join(path22.delimiter)}${pathOption}` : [...result2, pathOption].join(path22.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path21.join(directory, "node_modules/.bin");
+        const pathPart = path22.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path21.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path22.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -36413,7 +36564,7 @@ var init_core3 = __esm({
 });
 
 // node_modules/human-signals/build/src/signals.js
-import { constants as constants4 } from "node:os";
+import { constants as constants5 } from "node:os";
 var getSignals, normalizeSignal;
 var init_signals = __esm({
   "node_modules/human-signals/build/src/signals.js"() {
@@ -36434,7 +36585,7 @@ var init_signals = __esm({
     }) => {
       const {
         signals: { [name]: constantSignal }
-      } = constants4;
+      } = constants5;
       const supported = constantSignal !== void 0;
       const number4 = supported ? constantSignal : defaultNumber;
       return { name, number: number4, description: description2, supported, action, forced, standard };
@@ -36443,7 +36594,7 @@ var init_signals = __esm({
 });
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants5 } from "node:os";
+import { constants as constants6 } from "node:os";
 var getSignalsByName, getSignalByName, signalsByName, getSignalsByNumber, getSignalByNumber, findSignalByNumber, signalsByNumber;
 var init_main = __esm({
   "node_modules/human-signals/build/src/main.js"() {
@@ -36491,7 +36642,7 @@ var init_main = __esm({
       };
     };
     findSignalByNumber = (number4, signals2) => {
-      const signal = signals2.find(({ name }) => constants5.signals[name] === number4);
+      const signal = signals2.find(({ name }) => constants6.signals[name] === number4);
       if (signal !== void 0) {
         return signal;
       }
@@ -36502,7 +36653,7 @@ var init_main = __esm({
 });
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants6 } from "node:os";
+import { constants as constants7 } from "node:os";
 var normalizeKillSignal, normalizeSignalArgument, normalizeSignal2, normalizeSignalInteger, getSignalsIntegerToName, signalsIntegerToName, normalizeSignalName, getAvailableSignals, getAvailableSignalNames, getAvailableSignalIntegers, getSignalDescription;
 var init_signal = __esm({
   "node_modules/execa/lib/terminate/signal.js"() {
@@ -36532,13 +36683,13 @@ ${getAvailableSignals()}`);
       throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
     };
-    getSignalsIntegerToName = () => new Map(Object.entries(constants6.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+    getSignalsIntegerToName = () => new Map(Object.entries(constants7.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
     signalsIntegerToName = getSignalsIntegerToName();
     normalizeSignalName = (signalName, optionName) => {
-      if (signalName in constants6.signals) {
+      if (signalName in constants7.signals) {
         return signalName;
       }
-      if (signalName.toUpperCase() in constants6.signals) {
+      if (signalName.toUpperCase() in constants7.signals) {
         throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
       }
       throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -36546,8 +36697,8 @@ ${getAvailableSignals()}`);
     };
     getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-    getAvailableSignalNames = () => Object.keys(constants6.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-    getAvailableSignalIntegers = () => [...new Set(Object.values(constants6.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+    getAvailableSignalNames = () => Object.keys(constants7.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+    getAvailableSignalIntegers = () => [...new Set(Object.values(constants7.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
     getSignalDescription = (signal) => signalsByName[signal].description;
   }
 });
@@ -37304,7 +37455,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path22 from "node:path";
+import path23 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -37346,7 +37497,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path22.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path23.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -37358,7 +37509,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path22.basename(file2, ".exe") === "node") {
+      if (path23.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -37482,7 +37633,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs from "node:fs";
-import path23 from "node:path";
+import path24 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -37498,8 +37649,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path23.delimiter).filter(Boolean);
-  const commandExtension = path23.extname(command).toLowerCase();
+  const extensions = pathExt.split(path24.delimiter).filter(Boolean);
+  const commandExtension = path24.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -37508,7 +37659,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path23.resolve(cwd, command);
+    const base = path24.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37517,14 +37668,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path23.delimiter)
+    ...searchPath.split(path24.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path23.resolve(cwd, unquoted, command);
+    const base = path24.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37569,9 +37720,9 @@ var init_which_command = __esm({
 });
 
 // node_modules/execa/lib/arguments/command-file.js
-import { openSync, readSync, closeSync } from "node:fs";
+import { openSync as openSync2, readSync as readSync2, closeSync as closeSync2 } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path24 from "node:path";
+import path25 from "node:path";
 import process7 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -37594,7 +37745,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path24.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path25.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -37619,10 +37770,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path24.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path24.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path25.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path25.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path24.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path25.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -37635,12 +37786,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path24.delimiter)) {
+      for (const directory of searchPath.split(path25.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path24.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path25.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -37655,11 +37806,11 @@ var init_command_file = __esm({
       const buffer = Buffer2.alloc(SHEBANG_BYTE_LENGTH);
       let bytesRead = 0;
       try {
-        const fileDescriptor = openSync(file2, "r");
+        const fileDescriptor = openSync2(file2, "r");
         try {
-          bytesRead = readSync(fileDescriptor, buffer, 0, SHEBANG_BYTE_LENGTH, 0);
+          bytesRead = readSync2(fileDescriptor, buffer, 0, SHEBANG_BYTE_LENGTH, 0);
         } finally {
-          closeSync(fileDescriptor);
+          closeSync2(fileDescriptor);
         }
       } catch {
         return void 0;
@@ -37709,7 +37860,7 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 
 // node_modules/execa/lib/arguments/cwd.js
 import { statSync as statSync4 } from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -37717,7 +37868,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path25.resolve(cwdString);
+      return path26.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -37753,7 +37904,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path26 from "node:path";
+import path27 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -37793,7 +37944,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path26.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path27.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -39704,14 +39855,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path27 from "node:path";
+import path28 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path27.resolve(value.file) : fileURLToPath4(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path28.resolve(value.file) : fileURLToPath4(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -40544,17 +40695,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path48 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path48)) {
+        const path49 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path49)) {
           continue;
         }
-        writtenPaths.add(path48);
-        if (append || outputFiles.has(path48)) {
-          appendFileSync(path48, contents);
+        writtenPaths.add(path49);
+        if (append || outputFiles.has(path49)) {
+          appendFileSync(path49, contents);
         } else {
-          writeFileSync(path48, contents);
+          writeFileSync(path49, contents);
         }
-        outputFiles.add(path48);
+        outputFiles.add(path49);
       }
     };
   }
@@ -41135,7 +41286,7 @@ var init_early_error = __esm({
 });
 
 // node_modules/execa/lib/stdio/handle-async.js
-import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { Buffer as Buffer7 } from "node:buffer";
 import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
 var handleStdioAsync, forbiddenIfAsync, addProperties2, validateIterable, validateAsyncIterable, validateIterableValue, readableFromChunk, generatorToInputStream, addPropertiesAsync;
@@ -41190,8 +41341,8 @@ var init_handle_async = __esm({
         ...addProperties2,
         generator: generatorToInputStream,
         asyncGenerator: generatorToInputStream,
-        fileUrl: ({ value }) => ({ stream: createReadStream2(value) }),
-        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream2(file2) }),
+        fileUrl: ({ value }) => ({ stream: createReadStream(value) }),
+        filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream(file2) }),
         webStream: ({ value }, options, objectMode) => ({ stream: Readable2.fromWeb(value, { objectMode }) }),
         iterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateIterable(value, optionName)) }),
         asyncIterable: ({ value, optionName }, options, objectMode) => ({ stream: Readable2.from(objectMode ? value : validateAsyncIterable(value, optionName)) }),
@@ -41549,7 +41700,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path28 from "node:path/win32";
+import path29 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -41592,10 +41743,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path28.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path29.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path28.parse(directory);
+      const { root } = path29.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -44268,8 +44419,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path48 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path48.test(f.path);
+  const path49 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path49.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -44839,7 +44990,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path29 from "node:path";
+import path30 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -44863,7 +45014,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path29.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path30.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function resolvePath2(run2, result2, context) {
   let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -44877,7 +45028,7 @@ function resolvePath2(run2, result2, context) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
       absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
     } else {
-      absolute = path29.resolve(
+      absolute = path30.resolve(
         resolveBase(run2, location3?.uriBaseId, context.baseDir),
         decodeURIComponent(uri)
       );
@@ -45093,7 +45244,7 @@ var init_normalize2 = __esm({
 
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync6, realpathSync as realpathSync2, statSync as statSync5 } from "node:fs";
-import path30 from "node:path";
+import path31 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -45122,14 +45273,14 @@ var init_source_reader = __esm({
         try {
           return realpathSync2.native(file2);
         } catch {
-          const parent = path30.dirname(file2);
+          const parent = path31.dirname(file2);
           if (parent === file2) return void 0;
           let realParent = this.realFolders.get(parent);
           if (!this.realFolders.has(parent)) {
             realParent = this.realPath(parent);
             this.realFolders.set(parent, realParent);
           }
-          return realParent === void 0 ? void 0 : path30.join(realParent, path30.basename(file2));
+          return realParent === void 0 ? void 0 : path31.join(realParent, path31.basename(file2));
         }
       }
       /**
@@ -45140,7 +45291,7 @@ var init_source_reader = __esm({
       contains(relativePath) {
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
-        const real = this.realPath(path30.join(this.root, relativePath));
+        const real = this.realPath(path31.join(this.root, relativePath));
         const inside = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
         this.inside.set(relativePath, inside);
         return inside;
@@ -45150,7 +45301,7 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path30.join(this.root, relativePath);
+          const file2 = path31.join(this.root, relativePath);
           const info = statSync5(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
             const text3 = readFileSync6(file2, "utf8");
@@ -45175,7 +45326,7 @@ var init_source_reader = __esm({
 // src/runner/import-sarif.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path31 from "node:path";
+import path32 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -45197,7 +45348,7 @@ async function importSarifFiles(files, options) {
       if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
       const log2 = await readSarifFile(file2);
       const driver = log2.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path31.basename(file2, path31.extname(file2))), taken);
+      const id = unique(importedId(driver?.name ?? path32.basename(file2, path32.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
       const findings = log2.runs.flatMap(
         (run2) => normalizeRun(run2, {
@@ -45212,7 +45363,7 @@ async function importSarifFiles(files, options) {
       await mkdir2(options.outDir, { recursive: true });
       const kept = await keepRawSarif(log2, findings, {
         source: file2,
-        dest: path31.join(options.outDir, `${id}.sarif`)
+        dest: path32.join(options.outDir, `${id}.sarif`)
       });
       runs.push({
         id,
@@ -45229,10 +45380,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path31.basename(file2, path31.extname(file2))), taken);
+      const id = unique(importedId(path32.basename(file2, path32.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path31.basename(file2)} (imported)`,
+        displayName: `${path32.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -45624,16 +45775,16 @@ var init_classify = __esm({
 });
 
 // src/diff/worktree.ts
-import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import os2 from "node:os";
-import path32 from "node:path";
+import path33 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path32.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path32.join(scratch, "tree");
+  const scratch = await mkdtemp2(path33.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path33.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -45642,7 +45793,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path32.join(scratch, "paths");
+      const list = path33.join(scratch, "paths");
       await writeFile2(list, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
     }
@@ -45651,7 +45802,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (added) {
       await git2.run(["worktree", "remove", "--force", dir]).catch(() => void 0);
     }
-    await rm2(scratch, { recursive: true, force: true });
+    await rm3(scratch, { recursive: true, force: true });
     await git2.run(["worktree", "prune"]).catch(() => void 0);
   }
 }
@@ -45662,8 +45813,8 @@ var init_worktree = __esm({
 });
 
 // src/runner/run-scanners.ts
-import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
-import path33 from "node:path";
+import { mkdir as mkdir3, rm as rm4 } from "node:fs/promises";
+import path34 from "node:path";
 function clip(text3, max = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
   return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
@@ -45701,8 +45852,8 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path33.join(o2.outDir, scanner3.id);
-  await rm3(outDir, { recursive: true, force: true });
+  const outDir = path34.join(o2.outDir, scanner3.id);
+  await rm4(outDir, { recursive: true, force: true });
   await mkdir3(outDir, { recursive: true });
   const plan = scanner3.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
   const result2 = await o2.exec({
@@ -45760,7 +45911,7 @@ async function runOne(planned, o2) {
     );
     const kept = await keepRawSarif(log2, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path33.join(outDir, `${scanner3.id}.sarif`)
+      dest: plan.sarifPath ?? path34.join(outDir, `${scanner3.id}.sarif`)
     });
     log2 = kept.skeleton;
     rawSarifPath = kept.rawSarifPath;
@@ -45777,6 +45928,19 @@ async function runOne(planned, o2) {
     };
   }
   if (readError !== void 0) return failed2(readError);
+  const rejected = await scanner3.checkRun?.({
+    outDir,
+    exitCode: result2.exitCode,
+    stderrTail: result2.stderrTail
+  });
+  if (rejected !== void 0) {
+    return {
+      ...failed2(rejected),
+      findings,
+      ...log2 ? { log: log2 } : {},
+      ...rawSarifPath ? { rawSarifPath } : {}
+    };
+  }
   return {
     ...facts2,
     status: "ok",
@@ -45833,25 +45997,25 @@ var init_run_scanners = __esm({
 import { createRequire } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path48) {
-  let normalized = normalize(path48);
+function cleanPath(path49) {
+  let normalized = normalize(path49);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path48, separator) {
-  return path48.replace(SLASHES_REGEX, separator);
+function convertSlashes(path49, separator) {
+  return path49.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path48) {
-  return path48 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path48);
+function isRootDirectory(path49) {
+  return path49 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path49);
 }
-function normalizePath(path48, options) {
+function normalizePath(path49, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path48.includes("/") || path48.startsWith(".");
-  if (resolvePaths) path48 = resolve(path48);
-  if (normalizePath$1 || pathNeedsCleaning) path48 = cleanPath(path48);
-  if (path48 === ".") return "";
-  const needsSeperator = path48[path48.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path48 + pathSeparator : path48, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path49.includes("/") || path49.startsWith(".");
+  if (resolvePaths) path49 = resolve(path49);
+  if (normalizePath$1 || pathNeedsCleaning) path49 = cleanPath(path49);
+  if (path49 === ".") return "";
+  const needsSeperator = path49[path49.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path49 + pathSeparator : path49, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -45907,9 +46071,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path48, resolved2, state) {
+function isRecursive2(path49, resolved2, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
-  let parent = dirname(path48);
+  let parent = dirname(path49);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -45917,7 +46081,7 @@ function isRecursive2(path48, resolved2, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path48, resolved2);
+  state.symlinks.set(path49, resolved2);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved2, state) {
@@ -45963,8 +46127,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path48 = directoryPath || ".";
-      if (filters.every((filter) => filter(path48, true))) paths.push(path48);
+      const path49 = directoryPath || ".";
+      if (filters.every((filter) => filter(path49, true))) paths.push(path49);
     };
     empty$2 = () => {
     };
@@ -45997,26 +46161,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path48, state, callback$1) {
+    resolveSymlinksAsync = function(path49, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path48, (error62, resolvedPath) => {
+      fs3.realpath(path49, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path48, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path49, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path48, state, callback$1) {
+    resolveSymlinks = function(path49, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path48);
+        const resolvedPath = fs3.realpathSync(path49);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path48, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path49, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -46174,19 +46338,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path48 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path48)) continue;
-            this.pushDirectory(path48, paths, filters);
-            this.walkDirectory(this.state, path48, path48, depth - 1, this.walk);
+            let path49 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path49)) continue;
+            this.pushDirectory(path49, paths, filters);
+            this.walkDirectory(this.state, path49, path49, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path48 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path48, this.state, (stat4, resolvedPath) => {
+            let path49 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path49, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path48 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path48 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path49 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path49 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path48;
+                resolvedPath = useRealPaths ? resolvedPath : path49;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -46336,7 +46500,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path48) => isMatch(path48));
+        this.options.filters.push((path49) => isMatch(path49));
         return this;
       }
     };
@@ -46408,13 +46572,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path48) {
-  return path48.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path49) {
+  return path49.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path48) {
+function splitPattern(path49) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path48, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path48];
+  const result2 = import_picomatch4.default.scan(path49, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path49];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -46519,13 +46683,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path48 = format2(p, isDirectory);
-      const matches = matcher(path48) && !ignore(path48);
-      if (matches) log(`matched ${path48}`);
+      const path49 = format2(p, isDirectory);
+      const matches = matcher(path49) && !ignore(path49);
+      if (matches) log(`matched ${path49}`);
       return matches;
     } : (p, isDirectory) => {
-      const path48 = format2(p, isDirectory);
-      return matcher(path48) && !ignore(path48);
+      const path49 = format2(p, isDirectory);
+      return matcher(path49) && !ignore(path49);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -46597,8 +46761,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path48) => path48.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path48) => path48.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path49) => path49.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path49) => path49.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -46614,15 +46778,15 @@ var init_dist2 = __esm({
 
 // src/pipeline/workspace.ts
 import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
-import path34 from "node:path";
+import path35 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path34.resolve(cwd, targetArg);
+  const target = path35.resolve(cwd, targetArg);
   if (!existsSync7(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync7(target).isDirectory() ? target : path34.dirname(target);
+  const targetDir = statSync7(target).isDirectory() ? target : path35.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync7(path34.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path34.dirname(dir);
+    if (existsSync7(path35.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path35.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -46637,7 +46801,7 @@ async function listFiles2(workspace, excludes) {
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
   const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path34.normalize(f)).filter((f) => !excluded?.(toPosix(path34.relative(workspace.root, f)))).sort();
+  return files.map((f) => path35.normalize(f)).filter((f) => !excluded?.(toPosix(path35.relative(workspace.root, f)))).sort();
 }
 var import_picomatch5;
 var init_workspace = __esm({
@@ -46653,12 +46817,12 @@ var init_workspace = __esm({
 
 // src/pipeline/compare.ts
 import { existsSync as existsSync8, realpathSync as realpathSync4 } from "node:fs";
-import path35 from "node:path";
+import path36 from "node:path";
 function relative2(root, file2) {
-  return toPosix(path35.relative(root, file2));
+  return toPosix(path36.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path35.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path36.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -46836,9 +47000,9 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path35.join(tree, prefix) : tree;
-    const target = path35.join(root, path35.relative(workspace.root, workspace.target));
-    const targetDir = path35.join(root, path35.relative(workspace.root, workspace.targetDir));
+    const root = prefix ? path36.join(tree, prefix) : tree;
+    const target = path36.join(root, path36.relative(workspace.root, workspace.target));
+    const targetDir = path36.join(root, path36.relative(workspace.root, workspace.targetDir));
     const files = existsSync8(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
@@ -46854,7 +47018,7 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path35.join(request.outDir, "@base"),
+      outDir: path36.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -46976,28 +47140,28 @@ var init_policy_diff = __esm({
 import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync9, realpathSync as realpathSync5 } from "node:fs";
 import { readFile as readFile7 } from "node:fs/promises";
-import path36 from "node:path";
+import path37 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const real = existsSync9(file2) ? realpathSync5(file2) : path36.join(realpathSync5(path36.dirname(file2)), path36.basename(file2));
-  const rel = path36.relative(repoRoot, real);
-  if (rel === "" || rel.startsWith("..") || path36.isAbsolute(rel)) return void 0;
+  const real = existsSync9(file2) ? realpathSync5(file2) : path37.join(realpathSync5(path37.dirname(file2)), path37.basename(file2));
+  const rel = path37.relative(repoRoot, real);
+  if (rel === "" || rel.startsWith("..") || path37.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path36.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path36.dirname(configFile) : request.workspace.root;
-  return path36.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path37.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path37.dirname(configFile) : request.workspace.root;
+  return path37.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text3) {
-  const rel = path36.relative(root, file2);
+  const rel = path37.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path36.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path37.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
@@ -47057,8 +47221,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path36.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path36.join(d, n2)));
+  const explicit = request.configFile ? path37.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path37.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -47136,7 +47300,7 @@ var init_policy = __esm({
 // src/pipeline/scan.ts
 import { mkdtemp as mkdtemp3 } from "node:fs/promises";
 import os3 from "node:os";
-import path37 from "node:path";
+import path38 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -47179,20 +47343,20 @@ async function scan(request) {
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
-  const outDir = request.outDir ? path37.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path37.join(os3.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path38.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path38.join(os3.tmpdir(), "controlgate-"));
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path37.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path38.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path37.join(outDir, "@imported")
+      outDir: path38.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path37.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path38.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -47304,6 +47468,7 @@ var init_package = __esm({
         "bench:diff": "node bench/diff-scan.ts",
         "bench:orchestration": "node bench/orchestration.ts",
         "bench:install": "node bench/install.ts",
+        "bench:install-record": "node bench/install-record.ts",
         "bench:render": "node bench/render.ts",
         generate: "node scripts/generate.ts",
         "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
@@ -47361,7 +47526,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path38 from "node:path";
+import path39 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -47412,8 +47577,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path38.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path38.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path39.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path39.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed"),
@@ -47428,7 +47593,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path38.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path39.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -47520,17 +47685,17 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path38.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path38.isAbsolute(rel) ? toPosix(rel) : path38.basename(location3);
+  const rel = path39.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path39.isAbsolute(rel) ? toPosix(rel) : path39.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path38.join(outcome.root, name)),
-    path38.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path39.join(outcome.root, name)),
+    path39.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path38.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path39.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -48122,7 +48287,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir4, open as open6, writeFile as writeFile3 } from "node:fs/promises";
-import path39 from "node:path";
+import path40 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -48132,7 +48297,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir4(path39.dirname(file2), { recursive: true });
+  await mkdir4(path40.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -48143,11 +48308,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path39.join(settings.outDir, "controlgate.json");
-    const sarif = path39.join(settings.outDir, "controlgate.sarif");
+    const json2 = path40.join(settings.outDir, "controlgate.json");
+    const sarif = path40.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path39.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path40.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -48166,7 +48331,7 @@ async function writeScannerSarif(outcome, dir) {
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log2.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path39.join(dir, `${scanner3.id}.sarif`);
+    const file2 = path40.join(dir, `${scanner3.id}.sarif`);
     await writeFile3(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
@@ -48375,14 +48540,14 @@ var init_explain = __esm({
 
 // src/cli/commands.ts
 import { existsSync as existsSync10 } from "node:fs";
-import { rm as rm4 } from "node:fs/promises";
-import path40 from "node:path";
+import { rm as rm5 } from "node:fs/promises";
+import path41 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path40.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path41.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync10(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path40.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path41.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -48424,7 +48589,7 @@ async function explain(command, io) {
     env: io.env,
     cwd: io.cwd
   });
-  if (outcome.outDirIsTemporary) await rm4(outcome.outDir, { recursive: true, force: true });
+  if (outcome.outDirIsTemporary) await rm5(outcome.outDir, { recursive: true, force: true });
   const [scanner3, ...rest] = command.subject.split(":");
   const ruleId = rest.join(":");
   const matches = outcome.gate.findings.filter(
@@ -48442,7 +48607,7 @@ async function explain(command, io) {
 }
 async function verify(location3, io) {
   if (!existsSync10(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path40.resolve(io.cwd, location3));
+  const result2 = await verifyBundle(path41.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -48456,7 +48621,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path40.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path41.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -48466,7 +48631,8 @@ async function listScanners(io) {
       io.out(`${scanner3.id}	${tool.version}	${tool.command}
 `);
     } catch (error62) {
-      io.out(`${scanner3.id}	missing	${errorMessage(error62)}
+      const state = error62 instanceof ToolChangedError ? "changed" : "missing";
+      io.out(`${scanner3.id}	${state}	${errorMessage(error62)}
 `);
     }
   }
@@ -49667,7 +49833,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path41 from "node:path";
+import path42 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -50726,9 +50892,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path41.resolve(baseDir, baseName);
+          const localBin = path42.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path41.extname(baseName))) return void 0;
+          if (sourceExt.includes(path42.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -50746,17 +50912,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path41.resolve(
-            path41.dirname(resolvedScriptPath),
+          executableDir = path42.resolve(
+            path42.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path41.basename(
+            const legacyName = path42.basename(
               this._scriptPath,
-              path41.extname(this._scriptPath)
+              path42.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -50767,7 +50933,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path41.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path42.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -51684,7 +51850,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path41.basename(filename, path41.extname(filename));
+        this._name = path42.basename(filename, path42.extname(filename));
         return this;
       }
       /**
@@ -51698,9 +51864,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path48) {
-        if (path48 === void 0) return this._executableDir;
-        this._executableDir = path48;
+      executableDir(path49) {
+        if (path49 === void 0) return this._executableDir;
+        this._executableDir = path49;
         return this;
       }
       /**
@@ -51984,8 +52150,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path48, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path48 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path49, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path49 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -51993,8 +52159,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path48, opts) => {
-    parsed = { kind: "explain", subject, path: path48, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path49, opts) => {
+    parsed = { kind: "explain", subject, path: path49, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -54194,14 +54360,14 @@ var init_esm = __esm({
 // src/evidence/write-files.ts
 import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
-import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir5, open as open7, rename as rename2, rm as rm5 } from "node:fs/promises";
-import path42 from "node:path";
+import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
+import { mkdir as mkdir5, open as open7, rename as rename3, rm as rm6 } from "node:fs/promises";
+import path43 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path42.join(dir, ...name.split("/"));
-    await mkdir5(path42.dirname(target), { recursive: true });
+    const target = path43.join(dir, ...name.split("/"));
+    await mkdir5(path43.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
@@ -54223,9 +54389,9 @@ async function writeFiles(dir, files) {
 }
 async function replaceDir(staging, dir) {
   for (let attempt = 0; ; attempt++) {
-    await rm5(dir, { recursive: true, force: true, maxRetries: 3 });
+    await rm6(dir, { recursive: true, force: true, maxRetries: 3 });
     try {
-      await rename2(staging, dir);
+      await rename3(staging, dir);
       return;
     } catch (error62) {
       const code2 = error62.code;
@@ -54237,7 +54403,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir5(path42.dirname(zipFile), { recursive: true });
+  await mkdir5(path43.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -54251,7 +54417,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream3(path42.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path43.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -54260,10 +54426,10 @@ async function zipDir(dir, names, zipFile) {
     zip.end();
     if (!out.writableFinished) await once10(out, "finish");
     if (failure2) throw failure2;
-    await rename2(partial2, zipFile);
+    await rename3(partial2, zipFile);
   } finally {
     out.destroy();
-    await rm5(partial2, { force: true });
+    await rm6(partial2, { force: true });
   }
 }
 var ZIP_MTIME;
@@ -54276,8 +54442,8 @@ var init_write_files = __esm({
 });
 
 // src/evidence/bundle.ts
-import { createReadStream as createReadStream4 } from "node:fs";
-import { rm as rm6 } from "node:fs/promises";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { rm as rm7 } from "node:fs/promises";
 function portableReport(report2) {
   return {
     ...report2,
@@ -54319,11 +54485,11 @@ function evidenceContents(outcome, facts2) {
   const files = [["run.json", () => json2(facts2)]];
   for (const scanner3 of outcome.scanners) {
     const raw = scanner3.rawSarifPath;
-    if (raw) files.push([`sarif/raw/${scanner3.id}.sarif`, () => createReadStream4(raw)]);
+    if (raw) files.push([`sarif/raw/${scanner3.id}.sarif`, () => createReadStream3(raw)]);
   }
   for (const scanner3 of outcome.baseline?.scanners ?? []) {
     const raw = scanner3.rawSarifPath;
-    if (raw) files.push([`sarif/base/${scanner3.id}.sarif`, () => createReadStream4(raw)]);
+    if (raw) files.push([`sarif/base/${scanner3.id}.sarif`, () => createReadStream3(raw)]);
   }
   files.push(
     [
@@ -54368,7 +54534,7 @@ async function writeEvidence(outcome, facts2, target) {
     if (target.dir) await replaceDir(staging, target.dir);
     return { manifest, paths, ...target };
   } finally {
-    await rm6(staging, { recursive: true, force: true });
+    await rm7(staging, { recursive: true, force: true });
   }
 }
 var encoder;
@@ -54392,7 +54558,7 @@ var init_bundle = __esm({
 import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
 import os4 from "node:os";
-import path43 from "node:path";
+import path44 from "node:path";
 function sha256File2(file2) {
   return createHash10("sha256").update(readFileSync7(file2)).digest("hex");
 }
@@ -54401,7 +54567,7 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path43.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path44.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -54439,7 +54605,7 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path43.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path44.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -54726,8 +54892,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path48) {
-  return path48.split("/").map(
+function encodePath(path49) {
+  return path49.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -54777,8 +54943,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path48) {
-  return path48.length > PATH_CHARS ? `…${path48.slice(path48.length - PATH_CHARS + 1)}` : path48;
+function clipPath(path49) {
+  return path49.length > PATH_CHARS ? `…${path49.slice(path49.length - PATH_CHARS + 1)}` : path49;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -54996,8 +55162,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path48) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path48) && !path48.startsWith("/") && !path48.split("/").includes("..");
+function linkable(path49) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path49) && !path49.startsWith("/") && !path49.split("/").includes("..");
 }
 function existingSection(report2, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report2.controls);
@@ -55364,11 +55530,11 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile8 } from "node:fs/promises";
-import path44 from "node:path";
+import path45 from "node:path";
 async function readEvidenceResults(dir, context, platformFor, log2) {
-  const reportFile = path44.join(dir, "controlgate.json");
+  const reportFile = path45.join(dir, "controlgate.json");
   const report2 = parseJsonReport(await readFile8(reportFile, "utf8"), reportFile);
-  const facts2 = JSON.parse(await readFile8(path44.join(dir, "run.json"), "utf8"));
+  const facts2 = JSON.parse(await readFile8(path45.join(dir, "run.json"), "utf8"));
   let changeNumber = context.changeNumber;
   const claimed = facts2.changeNumber;
   const platform2 = platformFor(context);
@@ -55400,8 +55566,8 @@ var init_report_from = __esm({
 });
 
 // src/gate/run-gate.ts
-import { rm as rm7 } from "node:fs/promises";
-import path45 from "node:path";
+import { rm as rm8 } from "node:fs/promises";
+import path46 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -55430,7 +55596,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path45.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path46.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -55487,8 +55653,8 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log2);
   if (settings.print && written.length > 0)
-    log2.info(`wrote ${written.map((w) => path45.relative(settings.cwd, w) || w).join(", ")}`);
-  if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
+    log2.info(`wrote ${written.map((w) => path46.relative(settings.cwd, w) || w).join(", ")}`);
+  if (outcome.outDirIsTemporary) await rm8(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log2);
 }
 var init_run_gate = __esm({
@@ -55512,9 +55678,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path46 from "node:path";
+import path47 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path46.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path47.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -55539,7 +55705,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path46.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path47.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -55552,12 +55718,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path46.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path47.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path46.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path47.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path46.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path47.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -63963,11 +64129,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path48, { windows } = {}) => {
+    exports.basename = (path49, { windows } = {}) => {
       if (windows) {
-        return path48.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path49.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path48.replace(/\/$/, "").replace(/.*\//, "");
+        return path49.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -64301,7 +64467,7 @@ var require_scan2 = __commonJS({
 var require_parse4 = __commonJS({
   "node_modules/picomatch-browser/lib/parse.js"(exports, module) {
     "use strict";
-    var constants7 = require_constants3();
+    var constants8 = require_constants3();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -64309,7 +64475,7 @@ var require_parse4 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants7;
+    } = constants8;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -64340,8 +64506,8 @@ var require_parse4 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants7.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants8.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants8.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -65012,7 +65178,7 @@ var require_parse4 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants7.globChars(opts.windows);
+      } = constants8.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -65070,7 +65236,7 @@ var require_picomatch3 = __commonJS({
     var scan3 = require_scan2();
     var parse5 = require_parse4();
     var utils = require_utils3();
-    var constants7 = require_constants3();
+    var constants8 = require_constants3();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch7 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -65208,7 +65374,7 @@ var require_picomatch3 = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants7;
+    picomatch7.constants = constants8;
     module.exports = picomatch7;
   }
 });
@@ -67730,20 +67896,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path48, filename, {
+      downloadPackageFile(path49, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path48}/${filename}`;
+        let url12 = endpoint`packages/maven/${path49}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path48, packageFile, options) {
+      uploadPackageFile(projectId, path49, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path48}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path49}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -70229,28 +70395,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path48, options) {
+      import(file2, path49, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path48
+          path: path49
         });
       }
-      importRemote(url12, path48, options) {
+      importRemote(url12, path49, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path48,
+          path: path49,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path48, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path49, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path48,
+          path: path49,
           region: region2,
           secretAccessKey
         });
@@ -71687,13 +71853,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path48, { parentId, name, ...options }) {
+      import(file2, path49, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path48,
-          name: name || path48.split("/").at(0),
+          path: path49,
+          name: name || path49.split("/").at(0),
           parentId
         });
       }
@@ -72026,17 +72192,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path48, { avatar, ...options } = {}) {
+      create(name, path49, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path48
+            path: path49
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path48, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path49, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -73381,7 +73547,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
-import path47 from "node:path";
+import path48 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -73410,8 +73576,8 @@ function gitlabPlatform(context, env, log2) {
     async writeReports(report2, dir) {
       await mkdir6(dir, { recursive: true });
       const files = [
-        [path47.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
-        [path47.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+        [path48.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
+        [path48.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
       ];
       for (const [file2, content] of files) await writeFile4(file2, `${JSON.stringify(content, null, 2)}
 `);

@@ -1,7 +1,15 @@
+import path from 'node:path';
 import { lockedVenvRecipe } from '../src/install/install-python.ts';
 import { PYTHON_REQUIREMENTS } from '../src/tools/versions.ts';
 import { banditInVenv } from './bandit/install.ts';
 import { semgrepInVenv } from './semgrep/install.ts';
+
+const VENV_DIR = 'venv';
+
+/** The venv in the tools folder: where its scanners are found, and the folder its record covers. */
+export function pythonScannersDir(toolsDir: string): string {
+  return path.join(toolsDir, VENV_DIR);
+}
 
 /**
  * Semgrep and Bandit share one venv, `<tools>/venv`, installed from their joint closure
@@ -10,7 +18,7 @@ import { semgrepInVenv } from './semgrep/install.ts';
  */
 export const pythonScannersVenv = lockedVenvRecipe({
   key: 'python-venv',
-  dir: 'venv',
+  dir: VENV_DIR,
   lock: 'scanners',
   requirements: PYTHON_REQUIREMENTS,
   tools: [semgrepInVenv, banditInVenv],

@@ -118,4 +118,18 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
   ruleProperties?: (outDir: string) => Promise<ReadonlyMap<string, Record<string, unknown>>>;
   /** Interprets the exit status; the runner treats a signal or timeout as an error itself. */
   interpretExit(exitCode: number): ExitMeaning;
+  /**
+   * Looks behind a run that exited as clean or with findings and wrote readable SARIF: why it must
+   * still count as failed (KICS that loaded no queries judged nothing), or undefined when it stands.
+   */
+  checkRun?: (run: FinishedRun) => Promise<string | undefined>;
+}
+
+/** What a plugin's `checkRun` sees of a run that looked successful. */
+export interface FinishedRun {
+  /** The folder the run wrote its output to (its SARIF, KICS's kics.json). */
+  outDir: string;
+  exitCode: number;
+  /** The end of its standard error. */
+  stderrTail: string;
 }

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   if (version !== TRESTLE.version) {
     throw new Error(`${trestle} reports version ${version ?? 'none'}, expected ${TRESTLE.version}`);
   }
-  await writeStamp(venv, pins, []);
+  await writeStamp(venv, pins);
   console.log(`installed compliance-trestle ${version} in ${venv} in ${elapsed()}`);
 }
 

@@ -79,6 +79,14 @@ export class ToolMissingError extends Error {
   override readonly name = 'ToolMissingError';
 }
 
+/**
+ * A scanner in the tools folder whose files are no longer what its install recorded (an edited entry
+ * point, a removed query): it is not run, and its controls become not-evaluated.
+ */
+export class ToolChangedError extends Error {
+  override readonly name = 'ToolChangedError';
+}
+
 /** Longest piece of user data (a key, a value) quoted in an error message. */
 export const MAX_QUOTED_CHARS = 80;
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { locateTool } from '../../src/tools/locate.ts';
+import { PYTHON_NO_WRITE_ENV } from '../../src/tools/offline-env.ts';
 import { hasExtension } from '../file-kinds.ts';
-import { pythonScannersVenv } from '../python-venv.ts';
+import { pythonScannersDir, pythonScannersVenv } from '../python-venv.ts';
 import { plainConfig } from '../settings.ts';
 import type { Scanner, SuppressionSite } from '../types.ts';
 
@@ -36,7 +37,8 @@ export const bandit = {
       {
         id: 'bandit',
         binary: 'bandit',
-        installedAt: (dir) => path.join(dir, 'venv', 'bin', 'bandit'),
+        installedAt: (dir) => path.join(pythonScannersDir(dir), 'bin', 'bandit'),
+        recordedIn: pythonScannersDir,
         versionArgs: ['--version'],
       },
       context,
@@ -57,6 +59,7 @@ export const bandit = {
         ...files,
       ],
       cwd: root,
+      env: { ...PYTHON_NO_WRITE_ENV },
       sarifPath,
     };
   },

@@ -85,7 +85,8 @@ async function verifyModule(pin: PinnedGoModule, download: ModuleDownload): Prom
  * Builds KICS from the Go module proxy (CGO off, no crash-report DSN, version stamped) and copies the
  * module's assets (queries, libraries, cwe_csv) beside the binary, where KICS looks for them. Every
  * module is checked against Go's checksum database and KICS itself against its pinned go.sum line;
- * the binary's sha256 is stamped so later runs reuse only what this install produced.
+ * the sha256 of the binary and of every asset is recorded, so later installs reuse, and scans run,
+ * only what this install produced.
  */
 export async function installKics(
   exec: Exec,
@@ -179,7 +180,7 @@ export async function installKics(
   const version = await kicsVersion(exec, target.binary);
   if (version !== pin.version)
     throw new Error(`built KICS reports version ${version ?? 'none'}, expected ${pin.version}`);
-  await writeStamp(target.dir, pins, [path.basename(target.binary)]);
+  await writeStamp(target.dir, pins);
   return { tool: 'kics', action: 'installed', version, location: target.binary, seconds: seconds() };
 }
 

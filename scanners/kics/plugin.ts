@@ -19,7 +19,36 @@ function isIac(file: string): boolean {
 
 /** The part of KICS's JSON report we read. */
 interface KicsJsonReport {
+  files_scanned?: unknown;
+  queries_total?: unknown;
   queries?: { query_id?: unknown; severity?: unknown; platform?: string }[];
+}
+
+/**
+ * Why a KICS run that exited cleanly judged nothing, from its kics.json: it recognized files but
+ * loaded no queries (an emptied or missing `assets/queries`), which it reports as a clean scan. Files
+ * it does not recognize as infrastructure code (a plain JSON or YAML file) load no queries either, and
+ * that run stands. Without the report the number of queries is unknown, so the run fails too.
+ */
+export async function kicsRunProblem(outDir: string): Promise<string | undefined> {
+  const file = path.join(outDir, 'kics.json');
+  let report: KicsJsonReport;
+  try {
+    report = JSON.parse(await readFile(file, 'utf8')) as KicsJsonReport;
+  } catch {
+    return `KICS wrote no readable ${file}, so the number of queries it ran is unknown`;
+  }
+  const { files_scanned: files, queries_total: queries } = report;
+  if (typeof files !== 'number' || typeof queries !== 'number') {
+    return `${file} has no files_scanned or queries_total count, so what KICS checked is unknown`;
+  }
+  if (files > 0 && queries === 0) {
+    return (
+      `KICS recognized ${files} file${files === 1 ? '' : 's'} but loaded no queries, so it checked nothing ` +
+      '(is its assets/queries folder empty or missing?)'
+    );
+  }
+  return undefined;
 }
 
 /** KICS splits each --path value on commas the CSV way, so a path holding a comma or quote is quoted. */
@@ -45,6 +74,8 @@ export const kics = {
         id: 'kics',
         binary: 'kics',
         installedAt: (dir) => kicsPaths(dir).binary,
+        // The binary and its assets: a changed or removed query is as much a changed KICS as a new binary.
+        recordedIn: (dir) => kicsPaths(dir).dir,
         versionArgs: ['version'],
         // KICS reads assets/ (queries, libraries, cwe_csv) relative to its working directory.
         runInOwnDir: true,
@@ -96,4 +127,6 @@ export const kics = {
   // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
   interpretExit: (code) =>
     code === 0 ? 'clean' : code >= 20 && code <= 60 && code % 10 === 0 ? 'findings' : 'error',
+  // Exit 0 also when it had no queries to run.
+  checkRun: ({ outDir }) => kicsRunProblem(outDir),
 } satisfies Scanner;

@@ -2,9 +2,9 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../src/paths.ts';
 import { locateTool } from '../../src/tools/locate.ts';
-import { OFFLINE_ENV } from '../../src/tools/offline-env.ts';
+import { OFFLINE_ENV, PYTHON_NO_WRITE_ENV } from '../../src/tools/offline-env.ts';
 import { isTextCandidate } from '../file-kinds.ts';
-import { pythonScannersVenv } from '../python-venv.ts';
+import { pythonScannersDir, pythonScannersVenv } from '../python-venv.ts';
 import type { Scanner, SuppressionSite } from '../types.ts';
 import { type SemgrepOptions, semgrepConfig } from './config.ts';
 
@@ -66,7 +66,8 @@ export const semgrep = {
       {
         id: 'semgrep',
         binary: 'semgrep',
-        installedAt: (dir) => path.join(dir, 'venv', 'bin', 'semgrep'),
+        installedAt: (dir) => path.join(pythonScannersDir(dir), 'bin', 'semgrep'),
+        recordedIn: pythonScannersDir,
         versionArgs: ['--version'],
       },
       context,
@@ -97,7 +98,7 @@ export const semgrep = {
         ...files,
       ],
       cwd: root,
-      env: { ...OFFLINE_ENV },
+      env: { ...OFFLINE_ENV, ...PYTHON_NO_WRITE_ENV },
       sarifPath,
     };
   },

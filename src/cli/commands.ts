@@ -7,7 +7,7 @@ import { verifyBundle } from '../bundle/verify.ts';
 import { loadCatalog, loadMapping } from '../catalog/data-files.ts';
 import { loadConfig } from '../config/load.ts';
 import { STARTER_CONFIG } from '../config/starter.ts';
-import { errorMessage, UsageError } from '../errors.ts';
+import { errorMessage, ToolChangedError, UsageError } from '../errors.ts';
 import { renderSummary, summarizeBundles } from '../evidence/summarize.ts';
 import { realExec } from '../exec/exec.ts';
 import { writeChunks } from '../gate/write-outputs.ts';
@@ -111,14 +111,18 @@ export async function summarize(locations: readonly string[], io: Io): Promise<n
   return 0;
 }
 
-/** `controlgate scanners list`: each built-in scanner, its version and where it was found. */
+/**
+ * `controlgate scanners list`: each built-in scanner, its version and where it was found; `changed`
+ * for one in the tools folder that is no longer what was installed (a scan would not run it).
+ */
 export async function listScanners(io: Io): Promise<number> {
   for (const scanner of BUILTIN_SCANNERS.values()) {
     try {
       const tool = await scanner.locate({ exec: realExec, toolsDir: toolsDir(io.env), env: io.env });
       io.out(`${scanner.id}\t${tool.version}\t${tool.command}\n`);
     } catch (error) {
-      io.out(`${scanner.id}\tmissing\t${errorMessage(error)}\n`);
+      const state = error instanceof ToolChangedError ? 'changed' : 'missing';
+      io.out(`${scanner.id}\t${state}\t${errorMessage(error)}\n`);
     }
   }
   return 0;

@@ -24,11 +24,6 @@ export interface VenvTool {
   /** The scanner's id: also its PyPI project and its program in the venv's bin/. */
   id: string;
   pin: PinnedTool;
-  /**
-   * Files (relative to the venv) whose sha256 the install record keeps, so a changed one means a
-   * fresh install: the large native parts Python's own import would not notice (Semgrep's engine).
-   */
-  stampFiles?: (venv: string) => Promise<string[]>;
 }
 
 /** A venv that several scanners share, installed from one hash-locked closure. */
@@ -80,8 +75,8 @@ export function checkToolPins(venv: Pick<LockedVenv, 'lock' | 'requirements' | '
 
 /**
  * Installs the venv's scanners from PyPI into `<tools>/<dir>`: a fresh venv, then exactly the files
- * hashed in its lock. Reuses the venv only when its stamp says it came from these pins and the files
- * it recorded are unchanged, or PATH has fitting versions of the scanners asked for (`context.ids`).
+ * hashed in its lock. Reuses the venv only when its stamp says it came from these pins and every file
+ * in it is the one it recorded, or PATH has fitting versions of the scanners asked for (`context.ids`).
  */
 export async function installLockedVenv(
   venv: LockedVenv,
@@ -147,9 +142,8 @@ export async function installLockedVenv(
     }
     outcomes.push({ tool: tool.id, action: 'installed', version, location, seconds });
   }
-  const stamped: string[] = [];
-  for (const tool of venv.tools) stamped.push(...((await tool.stampFiles?.(dir)) ?? []));
-  await writeStamp(dir, pins, stamped);
+  // Last, after the version checks: it lists every file they and pip left (bytecode caches included).
+  await writeStamp(dir, pins);
   return outcomes;
 }
 

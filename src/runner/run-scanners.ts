@@ -169,6 +169,19 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
     };
   }
   if (readError !== undefined) return failed(readError);
+  const rejected = await scanner.checkRun?.({
+    outDir,
+    exitCode: result.exitCode,
+    stderrTail: result.stderrTail,
+  });
+  if (rejected !== undefined) {
+    return {
+      ...failed(rejected),
+      findings,
+      ...(log ? { log } : {}),
+      ...(rawSarifPath ? { rawSarifPath } : {}),
+    };
+  }
   return {
     ...facts,
     status: 'ok',
@@ -181,8 +194,8 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
 
 /**
  * Runs the scanners in parallel (bounded by `concurrency`). Every scanner yields a ScannerRun: a
- * missing binary, a crash, a timeout or unreadable SARIF is a `failed` run with its cause, and
- * never disturbs the others.
+ * missing or changed binary, a crash, a timeout, unreadable SARIF or a run its plugin's `checkRun`
+ * rejects is a `failed` run with its cause, and never disturbs the others.
  */
 export async function runScanners(o: RunScannersOptions): Promise<ScannerRun[]> {
   const limit = pLimit(Math.max(1, o.concurrency));

@@ -1,8 +1,9 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ToolMissingError } from '../errors.ts';
+import { ToolChangedError, ToolMissingError } from '../errors.ts';
 import type { Exec } from '../exec/exec.ts';
-import { OFFLINE_ENV } from './offline-env.ts';
+import { installRecordProblem } from './install-record.ts';
+import { OFFLINE_ENV, PYTHON_NO_WRITE_ENV } from './offline-env.ts';
 import { parseVersion } from './versions.ts';
 import { findOnPath, isExecutable } from './which.ts';
 
@@ -30,6 +31,11 @@ export interface ToolSpec {
   binary: string;
   /** Path inside the tools folder where the installer puts it. */
   installedAt: (toolsDir: string) => string;
+  /**
+   * The folder of the tools folder whose install record (controlgate-install.json) lists every file
+   * the tool runs from there: the venv, `kics/`. Checked before a tool found there is run.
+   */
+  recordedIn: (toolsDir: string) => string;
   versionArgs: string[];
   /** The tool must run from its own folder (KICS reads assets relative to its working directory). */
   runInOwnDir?: boolean;
@@ -37,7 +43,9 @@ export interface ToolSpec {
 
 /**
  * Finds a scanner: an explicit CONTROLGATE_<ID>_BIN wins, then the project's tools folder, then PATH.
- * Asks the tool for its version so the report says exactly what ran.
+ * One from the tools folder must still be exactly what its install recorded, or it is refused with a
+ * ToolChangedError (fail closed); one from PATH or CONTROLGATE_<ID>_BIN is the user's choice and is
+ * not checked. Asks the tool for its version so the report says exactly what ran.
  */
 export async function locateTool(spec: ToolSpec, context: LocateContext): Promise<LocatedTool> {
   const override = context.env[`CONTROLGATE_${spec.id.toUpperCase()}_BIN`];
@@ -59,9 +67,39 @@ export async function locateTool(spec: ToolSpec, context: LocateContext): Promis
       `${spec.binary} not found (looked in ${override ? `CONTROLGATE_${spec.id.toUpperCase()}_BIN=${override}, ` : ''}${installed} and PATH); run \`npm run scanners:install\``,
     );
   }
+  if (source === 'tools-dir') {
+    const problem = await recordProblem(spec.recordedIn(context.toolsDir), context.exec);
+    if (problem !== undefined) {
+      throw new ToolChangedError(
+        `${spec.id} in the tools folder is not what was installed, so it is not run: ${problem}; ` +
+          `run \`controlgate scanners install ${spec.id}\` to reinstall it`,
+      );
+    }
+  }
   const cwd = spec.runInOwnDir ? path.dirname(realpathSync(command)) : undefined;
   const version = await versionOf(command, spec.versionArgs, cwd, context.exec);
   return { command, version, cwd, source };
+}
+
+/**
+ * Install-record checks by folder, made once per run (per Exec, as the versions below): hashing the
+ * venv or KICS takes about half a second each, and a pull request scan locates each tool twice (head
+ * and base), Semgrep and Bandit in the same venv.
+ */
+const records = new WeakMap<Exec, Map<string, Promise<string | undefined>>>();
+
+function recordProblem(dir: string, exec: Exec): Promise<string | undefined> {
+  let known = records.get(exec);
+  if (!known) {
+    known = new Map();
+    records.set(exec, known);
+  }
+  let checking = known.get(dir);
+  if (!checking) {
+    checking = installRecordProblem(dir);
+    known.set(dir, checking);
+  }
+  return checking;
 }
 
 /**
@@ -86,7 +124,13 @@ function versionOf(
   const cached = known.get(key);
   if (cached) return cached;
   const asking = (async () => {
-    const result = await exec({ file: command, args, cwd, env: { ...OFFLINE_ENV }, timeoutMs: 60_000 });
+    const result = await exec({
+      file: command,
+      args,
+      cwd,
+      env: { ...OFFLINE_ENV, ...PYTHON_NO_WRITE_ENV },
+      timeoutMs: 60_000,
+    });
     const version = parseVersion(`${result.stdout}\n${result.stderrTail}`);
     if (result.startError || result.exitCode !== 0 || !version) {
       throw new ToolMissingError(

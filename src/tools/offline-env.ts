@@ -9,3 +9,10 @@ export const OFFLINE_ENV: Readonly<Record<string, string>> = {
   // Checkov, Trivy and friends honour these when users plug them in as custom scanners.
   DO_NOT_TRACK: '1',
 };
+
+/**
+ * Keeps a Python tool from writing bytecode caches into its installed folder at run time: the install
+ * record lists every file there (src/tools/install-record.ts), so a file added by a run would make the
+ * next one refuse the tool. The install leaves a cache for every module (pip compiles them).
+ */
+export const PYTHON_NO_WRITE_ENV: Readonly<Record<string, string>> = { PYTHONDONTWRITEBYTECODE: '1' };

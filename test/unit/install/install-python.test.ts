@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -202,6 +203,8 @@ describe('installLockedVenv, through the scanners venv recipe', () => {
         );
       }
       if (request.args.includes('venv')) {
+        // `python -m venv --clear` empties the folder first.
+        await rm(venv, { recursive: true, force: true });
         await mkdir(path.join(venv, 'bin'), { recursive: true });
         await writeFile(path.join(venv, 'bin', 'python'), '#!/bin/sh\n');
         await chmod(path.join(venv, 'bin', 'python'), 0o755);
@@ -260,6 +263,31 @@ describe('installLockedVenv, through the scanners venv recipe', () => {
     expect(redone.map((o) => o.action)).toEqual(['installed', 'installed']);
     expect(pipInstalls(again)).toHaveLength(1);
     expect(log.join('\n')).toMatch(/semgrep-core changed since it was installed/);
+  });
+
+  it('reinstalls a venv whose entry point was edited or that gained a file, naming it', async () => {
+    const venv = path.join(tools, 'venv');
+    const bandit = path.join(venv, 'bin', 'bandit');
+    await writeFile(bandit, '#!/bin/sh\necho pwned\n');
+    const log: string[] = [];
+    const edited: ExecRequest[] = [];
+    expect((await install(fakePython(edited), (line) => log.push(line))).map((o) => o.action)).toEqual([
+      'installed',
+      'installed',
+    ]);
+    expect(log.join('\n')).toContain(
+      `reinstalling the venv at ${venv}: ${bandit} changed since it was installed`,
+    );
+    expect(await readFile(bandit, 'utf8')).toBe('#!/bin/sh\n');
+
+    const pth = path.join(venv, 'lib', 'python3.11', 'site-packages', 'evil.pth');
+    await writeFile(pth, 'import os\n');
+    log.length = 0;
+    const added: ExecRequest[] = [];
+    await install(fakePython(added), (line) => log.push(line));
+    expect(pipInstalls(added)).toHaveLength(1);
+    expect(log.join('\n')).toContain(`${pth} was added after the install`);
+    expect(existsSync(pth)).toBe(false);
   });
 
   it('reports only the scanners asked for, but installs and stamps the whole venv', async () => {

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scanner } from '../../../scanners/types.ts';
 import { systemClock } from '../../../src/clock.ts';
 import { ToolMissingError } from '../../../src/errors.ts';
 import type { Exec } from '../../../src/exec/exec.ts';
 import { type ProgressEvent, runScanners } from '../../../src/runner/run-scanners.ts';
+import { execResult } from '../../support/exec-result.ts';
 
 /** A scanner that is never installed: it fails at `locate`, after its start has been announced. */
 function uninstalled(id: string, startupSeconds?: number): Scanner {
@@ -63,5 +67,81 @@ describe('scanner scheduling', () => {
     const { starts, results } = await schedule(4);
     expect(new Set(starts)).toEqual(new Set(['bandit', 'custom', 'kics', 'semgrep']));
     expect(results).toEqual(['bandit:failed', 'custom:failed', 'kics:failed', 'semgrep:failed']);
+  });
+});
+
+describe('a plugin’s checkRun', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-check-run-'));
+  });
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+  /** A SARIF log with one result, on standard output. */
+  const sarif = JSON.stringify({
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'fake', rules: [{ id: 'R1' }] } },
+        results: [
+          {
+            ruleId: 'R1',
+            level: 'error',
+            message: { text: 'found' },
+            locations: [
+              { physicalLocation: { artifactLocation: { uri: 'app.py' }, region: { startLine: 1 } } },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+
+  function checked(verdict: string | undefined, seen: unknown[]): Scanner {
+    return {
+      id: 'fake',
+      displayName: 'Fake',
+      scope: 'file',
+      selectFiles: (files) => [...files],
+      locate: async () => ({ command: '/bin/fake', version: '1.0.0', source: 'path' }),
+      plan: () => ({ file: '/bin/fake', args: [] }),
+      interpretExit: (code) => (code === 0 ? 'clean' : 'error'),
+      checkRun: async (run) => {
+        seen.push(run);
+        return verdict;
+      },
+    };
+  }
+
+  async function run(verdict: string | undefined, seen: unknown[] = []) {
+    const exec: Exec = async () => execResult({ stdout: sarif, stderrTail: 'loaded 0 rules' });
+    const [result] = await runScanners({
+      root: '/workspace',
+      target: '/workspace',
+      files: ['/workspace/app.py'],
+      scanners: [{ scanner: checked(verdict, seen), options: { timeoutSeconds: 60, extraArgs: [] } }],
+      outDir,
+      exec,
+      toolsDir: '/nonexistent',
+      env: {},
+      concurrency: 1,
+      clock: systemClock,
+    });
+    return result;
+  }
+
+  it('turns a run that looked clean into a failed one, with the plugin’s reason and the findings kept', async () => {
+    const seen: unknown[] = [];
+    const result = await run('it loaded no rules', seen);
+    expect(result).toMatchObject({ status: 'failed', error: 'it loaded no rules', exitCode: 0 });
+    expect(result?.findings).toHaveLength(1);
+    expect(seen).toEqual([
+      { outDir: expect.stringMatching(/fake$/), exitCode: 0, stderrTail: 'loaded 0 rules' },
+    ]);
+  });
+
+  it('lets the run stand when the plugin has no objection', async () => {
+    expect(await run(undefined)).toMatchObject({ status: 'ok' });
   });
 });

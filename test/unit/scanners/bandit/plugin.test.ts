@@ -126,4 +126,8 @@ describe('bandit.plan', () => {
   it('runs in the workspace root', () => {
     expect(planned.cwd).toBe(ROOT);
   });
+
+  it('keeps Python from writing bytecode caches into the venv, whose install record lists every file', () => {
+    expect(planned.env).toEqual({ PYTHONDONTWRITEBYTECODE: '1' });
+  });
 });

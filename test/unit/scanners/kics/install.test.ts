@@ -122,7 +122,7 @@ describe('the KICS install record', () => {
     await mkdir(path.join(target.assets, 'queries'), { recursive: true });
     await writeFile(target.binary, '#!/bin/sh\necho the binary this install built\n');
     await chmod(target.binary, 0o755);
-    await writeStamp(target.dir, goSumLines(pin), ['kics']);
+    await writeStamp(target.dir, goSumLines(pin));
   });
   afterAll(async () => {
     await rm(tools, { recursive: true, force: true });
@@ -161,10 +161,36 @@ describe('the KICS install record', () => {
     const log: string[] = [];
     const calls: ExecRequest[] = [];
     const bumped = { ...pin, sum: 'h1:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=' };
-    await writeStamp(kicsPaths(tools).dir, goSumLines(pin), ['kics']);
+    await writeStamp(kicsPaths(tools).dir, goSumLines(pin));
     await expect(installKics(fakeTools(calls), tools, (l) => log.push(l), env, bumped)).rejects.toThrow();
     expect(log.join('\n')).toMatch(/it was made from other pins/);
     expect(goCalls(calls)).not.toEqual([]);
+  });
+
+  it('rebuilds when a query changed or the queries were emptied, naming the query', async () => {
+    const target = kicsPaths(tools);
+    const query = path.join(target.assets, 'queries', 'terraform', 'public_acl', 'query.rego');
+    await mkdir(path.dirname(query), { recursive: true });
+    await writeFile(query, 'package Cx\nCxPolicy[result] { true }\n');
+    await writeStamp(target.dir, goSumLines(pin));
+    const rebuild = async () => {
+      const log: string[] = [];
+      const calls: ExecRequest[] = [];
+      await expect(installKics(fakeTools(calls), tools, (l) => log.push(l), env, pin)).rejects.toThrow(
+        /go mod download/,
+      );
+      expect(goCalls(calls)).not.toEqual([]);
+      return log.join('\n');
+    };
+
+    await writeFile(query, 'package Cx\nCxPolicy[result] { fals }\n');
+    expect(await rebuild()).toContain(
+      `rebuilding KICS at ${target.dir}: ${query} changed since it was installed`,
+    );
+
+    await rm(path.join(target.assets, 'queries'), { recursive: true });
+    await mkdir(path.join(target.assets, 'queries'));
+    expect(await rebuild()).toContain(`${query} is missing (it was installed)`);
   });
 });
 
@@ -183,7 +209,7 @@ describe('kicsInstall, the recipe the KICS plugin declares', () => {
     await mkdir(path.join(target.assets, 'queries'), { recursive: true });
     await writeFile(target.binary, '#!/bin/sh\n');
     await chmod(target.binary, 0o755);
-    await writeStamp(target.dir, goSumLines(KICS_PIN), ['kics']);
+    await writeStamp(target.dir, goSumLines(KICS_PIN));
     const calls: ExecRequest[] = [];
     const exec: Exec = async (request) => {
       calls.push(request);

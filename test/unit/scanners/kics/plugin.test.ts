@@ -1,7 +1,10 @@
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kics } from '../../../../scanners/kics/plugin.ts';
 import type { PlanContext, Scanner } from '../../../../scanners/types.ts';
+import { REPO_ROOT } from '../../../support/cli.ts';
 
 const ROOT = path.resolve('/repo');
 /** The plugin seen through the Scanner interface, as the runner calls it. */
@@ -107,5 +110,51 @@ describe('kics.plan', () => {
 
   it('appends the extra args last', () => {
     expect(planned.args.slice(-2)).toEqual(['--exclude-severities', 'info']);
+  });
+});
+
+describe('kics.checkRun: a clean exit that judged nothing is a failed run', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-check-'));
+  });
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  /** kics.json as KICS 2.2.0 writes it, with the counts that matter here. */
+  async function report(counts: Record<string, unknown>): Promise<string | undefined> {
+    await writeFile(
+      path.join(outDir, 'kics.json'),
+      JSON.stringify({ kics_version: 'v2.2.0', files_parsed: 1, queries: [], ...counts }),
+    );
+    return generic.checkRun?.({ outDir, exitCode: 0, stderrTail: '' });
+  }
+
+  it('lets a run that loaded its queries stand (the example app’s report: 1291 queries)', async () => {
+    await copyFile(
+      path.join(REPO_ROOT, 'test', 'fixtures', 'sarif', 'kics', 'kics.json'),
+      path.join(outDir, 'kics.json'),
+    );
+    expect(await generic.checkRun?.({ outDir, exitCode: 50, stderrTail: '' })).toBeUndefined();
+  });
+
+  it('fails a run that recognized files but loaded no queries (an emptied assets/queries)', async () => {
+    expect(await report({ files_scanned: 1, queries_total: 0 })).toBe(
+      'KICS recognized 1 file but loaded no queries, so it checked nothing (is its assets/queries folder empty or missing?)',
+    );
+    expect(await report({ files_scanned: 3, queries_total: 0 })).toMatch(/^KICS recognized 3 files but/);
+  });
+
+  it('lets a run stand that recognized no file as infrastructure code (plain JSON or YAML): no queries apply', async () => {
+    expect(await report({ files_scanned: 0, queries_total: 0 })).toBeUndefined();
+  });
+
+  it('fails a run whose counts are unknown: no kics.json, or one without them', async () => {
+    expect(await report({ queries_total: 5 })).toMatch(/has no files_scanned or queries_total count/);
+    await rm(path.join(outDir, 'kics.json'));
+    expect(await generic.checkRun?.({ outDir, exitCode: 0, stderrTail: '' })).toMatch(
+      /^KICS wrote no readable .*kics\.json, so the number of queries it ran is unknown$/,
+    );
   });
 });
