@@ -1792,8 +1792,8 @@ var require_range = __commonJS({
             continue;
           }
           if (set2[i3].semver.prerelease.length > 0) {
-            const allowed = set2[i3].semver;
-            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+            const allowed2 = set2[i3].semver;
+            if (allowed2.major === version2.major && allowed2.minor === version2.minor && allowed2.patch === version2.patch) {
               return true;
             }
           }
@@ -25562,6 +25562,7 @@ function commandScanner(def) {
     id: def.id,
     displayName: def.displayName ?? def.id,
     scope: def.scope ?? "tree",
+    ...def.environment ? { environment: def.environment } : {},
     selectFiles(files, root) {
       const text3 = files.filter(isTextCandidate);
       if (!includes) return text3;
@@ -26225,6 +26226,8 @@ var init_plugin4 = __esm({
       startupSeconds: 4,
       inSourceSuppression: nosemgrep,
       // Our rule pack includes language-agnostic secret rules, so every text file is in scope.
+      // Its own settings (SEMGREP_*, e.g. a rule registry mirror); SEMGREP_APP_TOKEN never passes (a credential).
+      environment: ["SEMGREP_*", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"],
       selectFiles: (files) => files.filter(isTextCandidate),
       locate: (context) => locateTool(
         {
@@ -34404,6 +34407,11 @@ var init_schema = __esm({
       versionArgs: external_exports.array(external_exports.string()).optional(),
       /** file: results depend on each file alone, so pull requests scan only changed files; tree: always everything. */
       scope: external_exports.enum(["file", "tree"]).default("tree"),
+      /**
+       * Variables of the job's environment the command may see besides PATH, HOME, the locale, the temp
+       * folder, certificates and proxies: names, or prefixes ending in `*`. Credential-like names never pass.
+       */
+      env: external_exports.array(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, "a variable name, or a prefix ending in *")).default(() => []),
       /** SOC 2 criteria this scanner can produce evidence for. */
       covers: external_exports.array(criterionId).min(1).default(() => ["CC7.1"]),
       enabled: external_exports.boolean().default(true),
@@ -43955,10 +43963,16 @@ var init_process_tree = __esm({
 // src/exec/exec.ts
 import { randomUUID } from "node:crypto";
 import { StringDecoder as StringDecoder3 } from "node:string_decoder";
-function scannerEnvironment(env) {
+function allowed(name, allow) {
+  return allow.some((a2) => a2.endsWith("*") ? name.startsWith(a2.slice(0, -1)) : name === a2);
+}
+function scannerEnvironment(env, inherit = "all") {
+  const allow = inherit === "all" ? void 0 : [...SCANNER_BASE_ENV, ...inherit.allow];
   const kept = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== void 0 && !CREDENTIAL_NAME.test(name)) kept[name] = value;
+    if (value === void 0 || CREDENTIAL_NAME.test(name)) continue;
+    if (allow && !allowed(name, allow)) continue;
+    kept[name] = value;
   }
   return kept;
 }
@@ -43983,7 +43997,7 @@ function killTree(pid, tag, reaped, sig) {
     if (rest.length === 0) return;
   }
 }
-var STDOUT_LIMIT_BYTES, DEFAULT_STDERR_TAIL, GRACE_MS, ORPHAN_GRACE_MS, RELEASE_MS, KILL_PASSES, TailBuffer, HeadBuffer, CREDENTIAL_NAME, realExec;
+var STDOUT_LIMIT_BYTES, DEFAULT_STDERR_TAIL, GRACE_MS, ORPHAN_GRACE_MS, RELEASE_MS, KILL_PASSES, TailBuffer, HeadBuffer, CREDENTIAL_NAME, SCANNER_BASE_ENV, realExec;
 var init_exec = __esm({
   "src/exec/exec.ts"() {
     "use strict";
@@ -44048,6 +44062,27 @@ var init_exec = __esm({
       }
     };
     CREDENTIAL_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)/i;
+    SCANNER_BASE_ENV = [
+      "PATH",
+      "HOME",
+      "USER",
+      "LOGNAME",
+      "LANG",
+      "LANGUAGE",
+      "LC_*",
+      "TZ",
+      "TMPDIR",
+      "TMP",
+      "TEMP",
+      "SSL_CERT_FILE",
+      "SSL_CERT_DIR",
+      "HTTP_PROXY",
+      "HTTPS_PROXY",
+      "NO_PROXY",
+      "http_proxy",
+      "https_proxy",
+      "no_proxy"
+    ];
     realExec = async (request) => {
       const started = performance.now();
       const stdout = new HeadBuffer(request.maxStdoutBytes ?? STDOUT_LIMIT_BYTES);
@@ -44055,7 +44090,7 @@ var init_exec = __esm({
       const tag = randomUUID();
       const subprocess = execa(request.file, [...request.args], {
         cwd: request.cwd,
-        env: { ...scannerEnvironment(process.env), ...request.env, [PROCESS_TAG_VARIABLE]: tag },
+        env: { ...scannerEnvironment(process.env, request.inherit), ...request.env, [PROCESS_TAG_VARIABLE]: tag },
         extendEnv: false,
         detached: true,
         reject: false,
@@ -45861,6 +45896,8 @@ async function runOne(planned, o2) {
     args: plan.args,
     cwd: plan.cwd,
     env: plan.env,
+    // Allow-listed, not deny-listed: a scanner sees only what it declares of the job's environment.
+    inherit: { allow: scanner3.environment ?? [] },
     timeoutMs: options.timeoutSeconds * 1e3
   });
   const facts2 = {
@@ -47331,7 +47368,8 @@ async function scan(request) {
       findingsExitCodes: c3.findingsExitCodes,
       ...c3.include ? { include: c3.include } : {},
       ...c3.versionArgs ? { versionArgs: c3.versionArgs } : {},
-      scope: c3.scope
+      scope: c3.scope,
+      environment: c3.env
     })),
     configFile
   );

@@ -116,6 +116,11 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    * in its JSON report), by rule id; merged under the SARIF rule's properties when normalizing.
    */
   ruleProperties?: (outDir: string) => Promise<ReadonlyMap<string, Record<string, unknown>>>;
+  /**
+   * Variables of the job's environment the scanner needs besides the basics (PATH, HOME, locale,
+   * temp, certificates, proxies): names, or prefixes ending in `*`. Nothing else reaches it.
+   */
+  environment?: readonly string[];
   /** Interprets the exit status; the runner treats a signal or timeout as an error itself. */
   interpretExit(exitCode: number): ExitMeaning;
   /**

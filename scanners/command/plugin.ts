@@ -25,6 +25,8 @@ export interface CommandScannerDefinition {
   versionArgs?: string[];
   /** `file` when each file's results depend on that file alone; default `tree` (always scans everything). */
   scope?: 'file' | 'tree';
+  /** Variables of the job's environment the command needs besides the basics (names, or `PREFIX_*`). */
+  environment?: readonly string[];
 }
 
 function expand(template: string, context: PlanContext, sarifPath: string): string {
@@ -42,6 +44,7 @@ export function commandScanner(def: CommandScannerDefinition): Scanner {
     id: def.id,
     displayName: def.displayName ?? def.id,
     scope: def.scope ?? 'tree',
+    ...(def.environment ? { environment: def.environment } : {}),
     selectFiles(files, root) {
       const text = files.filter(isTextCandidate);
       if (!includes) return text;

@@ -60,6 +60,8 @@ export const semgrep = {
   startupSeconds: 4,
   inSourceSuppression: nosemgrep,
   // Our rule pack includes language-agnostic secret rules, so every text file is in scope.
+  // Its own settings (SEMGREP_*, e.g. a rule registry mirror); SEMGREP_APP_TOKEN never passes (a credential).
+  environment: ['SEMGREP_*', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'],
   selectFiles: (files) => files.filter(isTextCandidate),
   locate: (context) =>
     locateTool(

@@ -51,6 +51,13 @@ const customScanner = z.strictObject({
   versionArgs: z.array(z.string()).optional(),
   /** file: results depend on each file alone, so pull requests scan only changed files; tree: always everything. */
   scope: z.enum(['file', 'tree']).default('tree'),
+  /**
+   * Variables of the job's environment the command may see besides PATH, HOME, the locale, the temp
+   * folder, certificates and proxies: names, or prefixes ending in `*`. Credential-like names never pass.
+   */
+  env: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, 'a variable name, or a prefix ending in *'))
+    .default(() => []),
   /** SOC 2 criteria this scanner can produce evidence for. */
   covers: z
     .array(criterionId)

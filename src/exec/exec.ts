@@ -15,6 +15,11 @@ export interface ExecRequest {
   maxStdoutBytes?: number;
   /** How much of the end of stderr is kept for error reports. */
   stderrTailBytes?: number;
+  /**
+   * The environment handed down besides `env`: `all` (tools of our own: git, pip, go) keeps the
+   * parent's minus credentials; a list (scanners) keeps only the basics and those names.
+   */
+  inherit?: 'all' | { allow: readonly string[] };
 }
 
 export interface ExecResult {
@@ -102,11 +107,53 @@ class HeadBuffer {
 /** Variables that look like credentials (CI tokens, cloud keys) are not handed to scanners. */
 const CREDENTIAL_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)/i;
 
-/** The environment scanners run with: the parent's, minus anything that looks like a credential. */
-export function scannerEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+/**
+ * What every scanner may see of the parent's environment: where programs and home are, the locale,
+ * the temporary folder, certificates and proxies. Nothing else reaches a scanner (a CI job holds
+ * tokens and runtime secrets under names nobody can list in advance) unless its plugin names it.
+ */
+export const SCANNER_BASE_ENV: readonly string[] = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LANGUAGE',
+  'LC_*',
+  'TZ',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+];
+
+/** A name matches `NAME` exactly or, for `PREFIX_*`, any name starting with `PREFIX_`. */
+function allowed(name: string, allow: readonly string[]): boolean {
+  return allow.some((a) => (a.endsWith('*') ? name.startsWith(a.slice(0, -1)) : name === a));
+}
+
+/**
+ * The environment a process starts with. `all`: the parent's, minus anything that looks like a
+ * credential (git, pip, go). A list: only SCANNER_BASE_ENV and the names the scanner's plugin (or a
+ * custom scanner's configuration) declares, and still never a credential-looking name.
+ */
+export function scannerEnvironment(
+  env: NodeJS.ProcessEnv,
+  inherit: ExecRequest['inherit'] = 'all',
+): Record<string, string> {
+  const allow = inherit === 'all' ? undefined : [...SCANNER_BASE_ENV, ...inherit.allow];
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !CREDENTIAL_NAME.test(name)) kept[name] = value;
+    if (value === undefined || CREDENTIAL_NAME.test(name)) continue;
+    if (allow && !allowed(name, allow)) continue;
+    kept[name] = value;
   }
   return kept;
 }
@@ -155,7 +202,7 @@ export const realExec: Exec = async (request) => {
   const tag = randomUUID();
   const subprocess = execa(request.file, [...request.args], {
     cwd: request.cwd,
-    env: { ...scannerEnvironment(process.env), ...request.env, [PROCESS_TAG_VARIABLE]: tag },
+    env: { ...scannerEnvironment(process.env, request.inherit), ...request.env, [PROCESS_TAG_VARIABLE]: tag },
     extendEnv: false,
     detached: true,
     reject: false,

@@ -111,6 +111,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       ...(c.include ? { include: c.include } : {}),
       ...(c.versionArgs ? { versionArgs: c.versionArgs } : {}),
       scope: c.scope,
+      environment: c.env,
     })),
     configFile,
   );

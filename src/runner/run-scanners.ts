@@ -97,6 +97,8 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
     args: plan.args,
     cwd: plan.cwd,
     env: plan.env,
+    // Allow-listed, not deny-listed: a scanner sees only what it declares of the job's environment.
+    inherit: { allow: scanner.environment ?? [] },
     timeoutMs: options.timeoutSeconds * 1000,
   });
   const facts = {

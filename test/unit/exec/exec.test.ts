@@ -61,4 +61,31 @@ describe('scannerEnvironment', () => {
     });
     expect(env).toEqual({ PATH: '/bin', HOME: '/root', LANG: 'C' });
   });
+
+  it('a scanner gets only the basics and what it declares, never a credential', () => {
+    const parent = {
+      PATH: '/bin',
+      HOME: '/root',
+      LC_ALL: 'C.UTF-8',
+      TMPDIR: '/tmp/x',
+      HTTPS_PROXY: 'http://proxy:3128',
+      ACTIONS_RUNTIME_URL: 'https://runtime/',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://id/',
+      CI_JOB_JWT_V2: 'jwt',
+      DATABASE_URL: 'postgres://u:p@db/x',
+      SEMGREP_RULES_MIRROR: 'https://mirror/',
+      SEMGREP_APP_TOKEN: 't',
+      LINT_LEVEL: '3',
+    };
+    expect(scannerEnvironment(parent, { allow: ['SEMGREP_*'] })).toEqual({
+      PATH: '/bin',
+      HOME: '/root',
+      LC_ALL: 'C.UTF-8',
+      TMPDIR: '/tmp/x',
+      HTTPS_PROXY: 'http://proxy:3128',
+      SEMGREP_RULES_MIRROR: 'https://mirror/',
+    });
+    expect(scannerEnvironment(parent, { allow: ['LINT_LEVEL'] })).toMatchObject({ LINT_LEVEL: '3' });
+    expect(scannerEnvironment(parent, { allow: [] })).not.toHaveProperty('DATABASE_URL');
+  });
 });
