@@ -65,6 +65,8 @@ describe('parseConfig: defaults', () => {
         covers: ['CC7.1'],
         // Unknown tools may analyse across files: pull requests still scan everything with them.
         scope: 'tree',
+        // Nothing of the job's environment beyond the basics unless asked for.
+        env: [],
       },
     ]);
   });
