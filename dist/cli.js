@@ -47181,9 +47181,13 @@ import path37 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
+function realPath(file2) {
+  if (existsSync9(file2)) return realpathSync5(file2);
+  const parent = path37.dirname(file2);
+  return parent === file2 ? file2 : path37.join(realPath(parent), path37.basename(file2));
+}
 function inRepo(repoRoot, file2) {
-  const real = existsSync9(file2) ? realpathSync5(file2) : path37.join(realpathSync5(path37.dirname(file2)), path37.basename(file2));
-  const rel = path37.relative(repoRoot, real);
+  const rel = path37.relative(repoRoot, realPath(file2));
   if (rel === "" || rel.startsWith("..") || path37.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }

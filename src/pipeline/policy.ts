@@ -82,12 +82,16 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** `file` with links resolved as far as it exists: the repository root is a resolved path too. */
+function realPath(file: string): string {
+  if (existsSync(file)) return realpathSync(file);
+  const parent = path.dirname(file);
+  return parent === file ? file : path.join(realPath(parent), path.basename(file));
+}
+
 /** The path inside the repository, or undefined when `file` lies outside it (then no change can edit it). */
 function inRepo(repoRoot: string, file: string): string | undefined {
-  const real = existsSync(file)
-    ? realpathSync(file)
-    : path.join(realpathSync(path.dirname(file)), path.basename(file));
-  const rel = path.relative(repoRoot, real);
+  const rel = path.relative(repoRoot, realPath(file));
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
   return toPosix(rel);
 }

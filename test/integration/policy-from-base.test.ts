@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import { runCli } from '../support/cli.ts';
@@ -186,6 +188,25 @@ describe("a pull request is judged by its base's policy, never its own", () => {
     expect(exitCode).toBe(0);
     expect(report.policy.source).toBe('head');
     expect(proposedKeys(report)).toEqual(['policy.mode changed']);
+  });
+
+  it('a --config outside the repository is no part of any change: read as it is', () => {
+    const repo = repository();
+    repo.write({ 'vuln.py': VULNERABLE }).commit('Add a shell call');
+    const outside = path.join(path.dirname(repo.dir), 'gate.yml');
+    writeFileSync(outside, `${BASE_CONFIG}policy:\n  mode: warn\n`);
+    const { exitCode, report } = scan(repo, ['--config', outside]);
+    expect(exitCode).toBe(0);
+    expect(report.policy).toMatchObject({ source: 'base', proposed: null });
+  });
+
+  it("a --config that is nowhere is the user's error, naming the file", () => {
+    const repo = repository();
+    const missing = path.join(repo.dir, 'no', 'such', 'gate.yml');
+    const run = runCli(['scan', repo.dir, '--base', 'main', '--config', missing, '--no-progress']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(missing);
+    expect(run.stderr).not.toMatch(/internal error/);
   });
 
   it('--policy-from-head is refused in CI', () => {
