@@ -2990,9 +2990,9 @@ function parseLock(text3, file2) {
   for (const { text: entry, line: line2 } of logical) {
     const [requirement = "", ...options] = entry.split(/\s+/);
     const where = `${file2}:${line2}`;
-    let pin;
+    let pin2;
     try {
-      pin = parsePin(requirement);
+      pin2 = parsePin(requirement);
     } catch (error62) {
       throw new Error(`${where}: ${error62.message}`);
     }
@@ -3004,19 +3004,19 @@ function parseLock(text3, file2) {
       hashes.push(hash3);
     }
     if (hashes.length === 0) throw new Error(`${where}: ${requirement} has no --hash`);
-    const name = canonicalName(pin.name);
-    if (seen.has(name)) throw new Error(`${where}: ${pin.name} is pinned twice`);
+    const name = canonicalName(pin2.name);
+    if (seen.has(name)) throw new Error(`${where}: ${pin2.name} is pinned twice`);
     seen.add(name);
-    pins.push({ requirement: `${pin.name}${pin.extras}`, name, version: pin.version, hashes });
+    pins.push({ requirement: `${pin2.name}${pin2.extras}`, name, version: pin2.version, hashes });
   }
   return pins;
 }
 function checkLockMatches(pins, expected, file2) {
-  const locked = new Map(pins.map((pin) => [pin.name, pin.version]));
+  const locked = new Map(pins.map((pin2) => [pin2.name, pin2.version]));
   const wanted = new Map(
     expected.map((requirement) => {
-      const pin = parsePin(requirement);
-      return [canonicalName(pin.name), pin.version];
+      const pin2 = parsePin(requirement);
+      return [canonicalName(pin2.name), pin2.version];
     })
   );
   const problems = [];
@@ -3077,8 +3077,8 @@ async function versionOf2(exec, command) {
 function checkToolPins(venv) {
   const closure = new Map(
     venv.requirements.map((requirement) => {
-      const pin = parsePin(requirement);
-      return [canonicalName(pin.name), pin.version];
+      const pin2 = parsePin(requirement);
+      return [canonicalName(pin2.name), pin2.version];
     })
   );
   const problems = venv.tools.flatMap((tool) => {
@@ -3460,10 +3460,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path49) {
-  if (!path49)
+function getElementAtPath(obj, path50) {
+  if (!path50)
     return obj;
-  return path49.reduce((acc, key) => acc?.[key], obj);
+  return path50.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3722,11 +3722,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path49, issues) {
+function prefixIssues(path50, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path49);
+    iss.path.unshift(path50);
     return iss;
   });
 }
@@ -4259,16 +4259,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path49 = []) => {
+  const processError = (error63, path50 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path49, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path50, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path49, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path50, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path49, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path50, ...issue2.path]);
       } else {
-        const fullpath = [...path49, ...issue2.path];
+        const fullpath = [...path50, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4307,17 +4307,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path49 = []) => {
+  const processError = (error63, path50 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path49, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path50, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path49, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path50, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path49, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path50, ...issue2.path]);
       } else {
-        const fullpath = [...path49, ...issue2.path];
+        const fullpath = [...path50, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4356,8 +4356,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path49 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path49) {
+  const path50 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path50) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -22389,13 +22389,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path49 = ref.slice(1).split("/").filter(Boolean);
-  if (path49.length === 0) {
+  const path50 = ref.slice(1).split("/").filter(Boolean);
+  if (path50.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path49[0] === defsKey) {
-    const key = path49[1] === void 0 ? void 0 : decodeJSONPointerSegment(path49[1]);
+  if (path50[0] === defsKey) {
+    const key = path50[1] === void 0 ? void 0 : decodeJSONPointerSegment(path50[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -23997,8 +23997,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path49, { windows } = {}) => {
-      const segs = path49.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path50, { windows } = {}) => {
+      const segs = path50.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -25916,31 +25916,31 @@ async function makeWritable(dir) {
     else await chmod(full, entry.name === "kics" ? 493 : 420);
   }
 }
-function goSumLines(pin) {
-  return `${pin.module} v${pin.version} ${pin.sum}
-${pin.module} v${pin.version}/go.mod ${pin.goModSum}`;
+function goSumLines(pin2) {
+  return `${pin2.module} v${pin2.version} ${pin2.sum}
+${pin2.module} v${pin2.version}/go.mod ${pin2.goModSum}`;
 }
-async function verifyModule(pin, download) {
-  const ref = `${pin.module}@v${pin.version}`;
+async function verifyModule(pin2, download) {
+  const ref = `${pin2.module}@v${pin2.version}`;
   if (!download.Dir) throw new Error(`go mod download ${ref} did not report the module folder`);
   const mismatch = (what, got, want) => new Error(
     `${ref}: ${what} is ${got ?? "missing"}, but scanners/kics/pin.json pins ${want}; refusing to build it (a changed module, or a pin that was edited without its go.sum line)`
   );
-  if (download.Sum !== pin.sum) throw mismatch("the module hash Go reports", download.Sum, pin.sum);
-  if (download.GoModSum !== pin.goModSum) throw mismatch("the go.mod hash", download.GoModSum, pin.goModSum);
-  const tree = await moduleTreeHash(download.Dir, pin.module, `v${pin.version}`);
-  if (tree !== pin.sum) throw mismatch(`the module tree in ${download.Dir}`, tree, pin.sum);
+  if (download.Sum !== pin2.sum) throw mismatch("the module hash Go reports", download.Sum, pin2.sum);
+  if (download.GoModSum !== pin2.goModSum) throw mismatch("the go.mod hash", download.GoModSum, pin2.goModSum);
+  const tree = await moduleTreeHash(download.Dir, pin2.module, `v${pin2.version}`);
+  if (tree !== pin2.sum) throw mismatch(`the module tree in ${download.Dir}`, tree, pin2.sum);
   return download.Dir;
 }
-async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_PIN) {
+async function installKics(exec, toolsDir2, log2, env = process.env, pin2 = KICS_PIN) {
   const started = performance.now();
   const seconds3 = () => (performance.now() - started) / 1e3;
   const target = kicsPaths(toolsDir2);
-  const pins = goSumLines(pin);
+  const pins = goSumLines(pin2);
   if (isExecutable(target.binary) && await exists(path13.join(target.assets, "queries"))) {
     const problem = await stampProblem(target.dir, pins);
     const version3 = problem ? void 0 : await kicsVersion(exec, target.binary);
-    if (version3 === pin.version) {
+    if (version3 === pin2.version) {
       return { tool: "kics", action: "present", version: version3, location: target.binary, seconds: seconds3() };
     }
     log2(`rebuilding KICS at ${target.dir}: ${problem ?? `it reports version ${version3 ?? "none"}`}`);
@@ -25948,24 +25948,24 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
   const onPath = findOnPath("kics", env);
   if (onPath) {
     const version3 = await kicsVersion(exec, onPath);
-    if (version3 && versionFits(version3, pin.accepts)) {
+    if (version3 && versionFits(version3, pin2.accepts)) {
       return { tool: "kics", action: "path", version: version3, location: onPath, seconds: seconds3() };
     }
   }
   const go = env.CONTROLGATE_GO ?? findOnPath("go", env);
   if (!go) throw new Error("KICS is built from source and needs Go (https://go.dev/dl) on PATH");
-  const moduleRef = `${pin.module}@v${pin.version}`;
+  const moduleRef = `${pin2.module}@v${pin2.version}`;
   const goEnv = goEnvironment(env);
   log2(
     `building KICS ${moduleRef} from ${goEnv.GOPROXY}, checked against ${goEnv.GOSUMDB} and the pinned go.sum line (takes a few minutes the first time) …`
   );
-  const ldflags = `-s -w -X ${CONSTANTS}.Version=v${pin.version} -X ${CONSTANTS}.SentryDSN= -X ${CONSTANTS}.BaseURL=`;
+  const ldflags = `-s -w -X ${CONSTANTS}.Version=v${pin2.version} -X ${CONSTANTS}.SentryDSN= -X ${CONSTANTS}.BaseURL=`;
   const download = await runChecked(
     exec,
     { file: go, args: ["mod", "download", "-json", moduleRef], env: goEnv },
     `go mod download ${moduleRef}`
   );
-  const moduleDir = await verifyModule(pin, JSON.parse(download.stdout));
+  const moduleDir = await verifyModule(pin2, JSON.parse(download.stdout));
   const scratch = await mkdtemp(path13.join(os.tmpdir(), "controlgate-kics-"));
   try {
     const built = path13.join(scratch, "bin", "console");
@@ -25976,7 +25976,7 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
         "-trimpath",
         "-ldflags",
         ldflags,
-        `${pin.module}/${pin.package.replace(/^\.\//, "")}@v${pin.version}`
+        `${pin2.module}/${pin2.package.replace(/^\.\//, "")}@v${pin2.version}`
       ],
       env: { ...goEnv, GOBIN: path13.dirname(built) },
       timeoutMs: 30 * 6e4
@@ -25992,7 +25992,7 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
         exec,
         {
           file: go,
-          args: ["build", "-trimpath", "-ldflags", ldflags, "-o", built, pin.package],
+          args: ["build", "-trimpath", "-ldflags", ldflags, "-o", built, pin2.package],
           cwd: copy,
           env: goEnv
         },
@@ -26011,8 +26011,8 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin = KICS_
     await rm2(scratch, { recursive: true, force: true });
   }
   const version2 = await kicsVersion(exec, target.binary);
-  if (version2 !== pin.version)
-    throw new Error(`built KICS reports version ${version2 ?? "none"}, expected ${pin.version}`);
+  if (version2 !== pin2.version)
+    throw new Error(`built KICS reports version ${version2 ?? "none"}, expected ${pin2.version}`);
   await writeStamp(target.dir, pins);
   return { tool: "kics", action: "installed", version: version2, location: target.binary, seconds: seconds3() };
 }
@@ -26802,17 +26802,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path49) {
-      const ctrl = callVisitor(key, node2, visitor, path49);
+    function visit_(key, node2, visitor, path50) {
+      const ctrl = callVisitor(key, node2, visitor, path50);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path49, ctrl);
-        return visit_(key, ctrl, visitor, path49);
+        replaceNode(key, path50, ctrl);
+        return visit_(key, ctrl, visitor, path50);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path49 = Object.freeze(path49.concat(node2));
+          path50 = Object.freeze(path50.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path49);
+            const ci = visit_(i3, node2.items[i3], visitor, path50);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26823,13 +26823,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path49 = Object.freeze(path49.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path49);
+          path50 = Object.freeze(path50.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path50);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path49);
+          const cv = visit_("value", node2.value, visitor, path50);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26850,17 +26850,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path49) {
-      const ctrl = await callVisitor(key, node2, visitor, path49);
+    async function visitAsync_(key, node2, visitor, path50) {
+      const ctrl = await callVisitor(key, node2, visitor, path50);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path49, ctrl);
-        return visitAsync_(key, ctrl, visitor, path49);
+        replaceNode(key, path50, ctrl);
+        return visitAsync_(key, ctrl, visitor, path50);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path49 = Object.freeze(path49.concat(node2));
+          path50 = Object.freeze(path50.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path49);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path50);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26871,13 +26871,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path49 = Object.freeze(path49.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path49);
+          path50 = Object.freeze(path50.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path50);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path49);
+          const cv = await visitAsync_("value", node2.value, visitor, path50);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26904,23 +26904,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path49) {
+    function callVisitor(key, node2, visitor, path50) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path49);
+        return visitor(key, node2, path50);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path49);
+        return visitor.Map?.(key, node2, path50);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path49);
+        return visitor.Seq?.(key, node2, path50);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path49);
+        return visitor.Pair?.(key, node2, path50);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path49);
+        return visitor.Scalar?.(key, node2, path50);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path49);
+        return visitor.Alias?.(key, node2, path50);
       return void 0;
     }
-    function replaceNode(key, path49, node2) {
-      const parent = path49[path49.length - 1];
+    function replaceNode(key, path50, node2) {
+      const parent = path50[path50.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27532,10 +27532,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path49, value) {
+    function collectionFromPath(schema, path50, value) {
       let v = value;
-      for (let i3 = path49.length - 1; i3 >= 0; --i3) {
-        const k = path49[i3];
+      for (let i3 = path50.length - 1; i3 >= 0; --i3) {
+        const k = path50[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -27554,7 +27554,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path49) => path49 == null || typeof path49 === "object" && !!path49[Symbol.iterator]().next().done;
+    var isEmptyPath = (path50) => path50 == null || typeof path50 === "object" && !!path50[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27584,11 +27584,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path49, value) {
-        if (isEmptyPath(path49))
+      addIn(path50, value) {
+        if (isEmptyPath(path50))
           this.add(value);
         else {
-          const [key, ...rest] = path49;
+          const [key, ...rest] = path50;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27602,8 +27602,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path49) {
-        const [key, ...rest] = path49;
+      deleteIn(path50) {
+        const [key, ...rest] = path50;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27617,8 +27617,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path49, keepScalar) {
-        const [key, ...rest] = path49;
+      getIn(path50, keepScalar) {
+        const [key, ...rest] = path50;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27636,8 +27636,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path49) {
-        const [key, ...rest] = path49;
+      hasIn(path50) {
+        const [key, ...rest] = path50;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27647,8 +27647,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path49, value) {
-        const [key, ...rest] = path49;
+      setIn(path50, value) {
+        const [key, ...rest] = path50;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30163,9 +30163,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path49, value) {
+      addIn(path50, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path49, value);
+          this.contents.addIn(path50, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30240,14 +30240,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path49) {
-        if (Collection.isEmptyPath(path49)) {
+      deleteIn(path50) {
+        if (Collection.isEmptyPath(path50)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path49) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path50) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30262,10 +30262,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path49, keepScalar) {
-        if (Collection.isEmptyPath(path49))
+      getIn(path50, keepScalar) {
+        if (Collection.isEmptyPath(path50))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path49, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path50, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30276,10 +30276,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path49) {
-        if (Collection.isEmptyPath(path49))
+      hasIn(path50) {
+        if (Collection.isEmptyPath(path50))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path49) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path50) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30296,13 +30296,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path49, value) {
-        if (Collection.isEmptyPath(path49)) {
+      setIn(path50, value) {
+        if (Collection.isEmptyPath(path50)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path49), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path50), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path49, value);
+          this.contents.setIn(path50, value);
         }
       }
       /**
@@ -32263,9 +32263,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path49) => {
+    visit3.itemAtPath = (cst, path50) => {
       let item = cst;
-      for (const [field, index] of path49) {
+      for (const [field, index] of path50) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32274,23 +32274,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path49) => {
-      const parent = visit3.itemAtPath(cst, path49.slice(0, -1));
-      const field = path49[path49.length - 1][0];
+    visit3.parentCollection = (cst, path50) => {
+      const parent = visit3.itemAtPath(cst, path50.slice(0, -1));
+      const field = path50[path50.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path49, item, visitor) {
-      let ctrl = visitor(item, path49);
+    function _visit(path50, item, visitor) {
+      let ctrl = visitor(item, path50);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path49.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path50.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -32301,10 +32301,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path49);
+            ctrl = ctrl(item, path50);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path49) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path50) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -34659,9 +34659,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path49) {
+function jsonPath(path50) {
   let out = "$";
-  for (const key of path49) {
+  for (const key of path50) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -34692,11 +34692,11 @@ function nestsDeeperThan(json2, max) {
 function deepPath(json2, max) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path49 } = item;
+    const { value, path: path50 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path49.length >= max) return path49;
+    if (path50.length >= max) return path50;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path49, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path50, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -40703,17 +40703,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path49 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path49)) {
+        const path50 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path50)) {
           continue;
         }
-        writtenPaths.add(path49);
-        if (append || outputFiles.has(path49)) {
-          appendFileSync(path49, contents);
+        writtenPaths.add(path50);
+        if (append || outputFiles.has(path50)) {
+          appendFileSync(path50, contents);
         } else {
-          writeFileSync(path49, contents);
+          writeFileSync(path50, contents);
         }
-        outputFiles.add(path49);
+        outputFiles.add(path50);
       }
     };
   }
@@ -44454,8 +44454,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path49 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path49.test(f.path);
+  const path50 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path50.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -46034,25 +46034,25 @@ var init_run_scanners = __esm({
 import { createRequire } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path49) {
-  let normalized = normalize(path49);
+function cleanPath(path50) {
+  let normalized = normalize(path50);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path49, separator) {
-  return path49.replace(SLASHES_REGEX, separator);
+function convertSlashes(path50, separator) {
+  return path50.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path49) {
-  return path49 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path49);
+function isRootDirectory(path50) {
+  return path50 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path50);
 }
-function normalizePath(path49, options) {
+function normalizePath(path50, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path49.includes("/") || path49.startsWith(".");
-  if (resolvePaths) path49 = resolve(path49);
-  if (normalizePath$1 || pathNeedsCleaning) path49 = cleanPath(path49);
-  if (path49 === ".") return "";
-  const needsSeperator = path49[path49.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path49 + pathSeparator : path49, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path50.includes("/") || path50.startsWith(".");
+  if (resolvePaths) path50 = resolve(path50);
+  if (normalizePath$1 || pathNeedsCleaning) path50 = cleanPath(path50);
+  if (path50 === ".") return "";
+  const needsSeperator = path50[path50.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path50 + pathSeparator : path50, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -46108,9 +46108,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path49, resolved2, state) {
+function isRecursive2(path50, resolved2, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
-  let parent = dirname(path49);
+  let parent = dirname(path50);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -46118,7 +46118,7 @@ function isRecursive2(path49, resolved2, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path49, resolved2);
+  state.symlinks.set(path50, resolved2);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved2, state) {
@@ -46164,8 +46164,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path49 = directoryPath || ".";
-      if (filters.every((filter) => filter(path49, true))) paths.push(path49);
+      const path50 = directoryPath || ".";
+      if (filters.every((filter) => filter(path50, true))) paths.push(path50);
     };
     empty$2 = () => {
     };
@@ -46198,26 +46198,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path49, state, callback$1) {
+    resolveSymlinksAsync = function(path50, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path49, (error62, resolvedPath) => {
+      fs3.realpath(path50, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path49, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path50, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path49, state, callback$1) {
+    resolveSymlinks = function(path50, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path49);
+        const resolvedPath = fs3.realpathSync(path50);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path49, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path50, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -46375,19 +46375,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path49 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path49)) continue;
-            this.pushDirectory(path49, paths, filters);
-            this.walkDirectory(this.state, path49, path49, depth - 1, this.walk);
+            let path50 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path50)) continue;
+            this.pushDirectory(path50, paths, filters);
+            this.walkDirectory(this.state, path50, path50, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path49 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path49, this.state, (stat4, resolvedPath) => {
+            let path50 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path50, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path49 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path49 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path50 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path50 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path49;
+                resolvedPath = useRealPaths ? resolvedPath : path50;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -46537,7 +46537,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path49) => isMatch(path49));
+        this.options.filters.push((path50) => isMatch(path50));
         return this;
       }
     };
@@ -46609,13 +46609,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path49) {
-  return path49.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path50) {
+  return path50.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path49) {
+function splitPattern(path50) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path49, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path49];
+  const result2 = import_picomatch4.default.scan(path50, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path50];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -46720,13 +46720,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path49 = format2(p, isDirectory);
-      const matches = matcher(path49) && !ignore(path49);
-      if (matches) log(`matched ${path49}`);
+      const path50 = format2(p, isDirectory);
+      const matches = matcher(path50) && !ignore(path50);
+      if (matches) log(`matched ${path50}`);
       return matches;
     } : (p, isDirectory) => {
-      const path49 = format2(p, isDirectory);
-      return matcher(path49) && !ignore(path49);
+      const path50 = format2(p, isDirectory);
+      return matcher(path50) && !ignore(path50);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -46798,8 +46798,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path49) => path49.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path49) => path49.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path50) => path50.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path50) => path50.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -47173,41 +47173,100 @@ var init_policy_diff = __esm({
   }
 });
 
-// src/pipeline/policy.ts
-import { createHash as createHash6 } from "node:crypto";
-import { existsSync as existsSync9, realpathSync as realpathSync5 } from "node:fs";
-import { readFile as readFile7 } from "node:fs/promises";
+// src/pipeline/base-scripts.ts
+import { existsSync as existsSync9, realpathSync as realpathSync5, statSync as statSync8 } from "node:fs";
+import { chmod as chmod2, mkdir as mkdir4, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
 import path37 from "node:path";
-function sha2562(text3) {
-  return createHash6("sha256").update(text3).digest("hex");
-}
 function realPath(file2) {
   if (existsSync9(file2)) return realpathSync5(file2);
   const parent = path37.dirname(file2);
   return parent === file2 ? file2 : path37.join(realPath(parent), path37.basename(file2));
 }
-function inRepo(repoRoot, file2) {
-  const rel = path37.relative(repoRoot, realPath(file2));
+function isFile(file2) {
+  return statSync8(file2, { throwIfNoEntry: false })?.isFile() === true;
+}
+async function pin(value, id, ctx, changes) {
+  const expanded = value.replaceAll("{root}", ctx.root);
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path37.resolve(ctx.cwd, expanded))))
+    return void 0;
+  const absolute = path37.resolve(ctx.cwd, expanded);
+  const rel = toPosix(path37.relative(ctx.repoRoot, realPath(absolute)));
   if (rel === "" || rel.startsWith("..") || path37.isAbsolute(rel)) return void 0;
+  const base = await ctx.git.fileAt(ctx.commit, rel);
+  const head = isFile(absolute) ? await readFile7(absolute, "utf8") : void 0;
+  if (base === head) return void 0;
+  const key = `scanners.custom.${id}.runs`;
+  const copy = path37.join(ctx.dir, ...rel.split("/"));
+  if (base === void 0) {
+    if (head === void 0) return void 0;
+    changes.push({ key, change: "added", after: JSON.stringify(rel) });
+    return copy;
+  }
+  await mkdir4(path37.dirname(copy), { recursive: true });
+  await writeFile3(copy, base);
+  const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
+  if (mode2 === "100755") await chmod2(copy, 493);
+  changes.push({
+    key,
+    change: "changed",
+    before: JSON.stringify(`${rel} at the base`),
+    after: JSON.stringify(rel)
+  });
+  return copy;
+}
+async function scriptsFromBase(custom2, ctx) {
+  const changes = [];
+  const pinned = [];
+  for (const scanner3 of custom2) {
+    const command = await pin(scanner3.command, scanner3.id, ctx, changes) ?? scanner3.command;
+    const args = [];
+    for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
+    pinned.push({ ...scanner3, command, args });
+  }
+  return { custom: pinned, changes };
+}
+var init_base_scripts = __esm({
+  "src/pipeline/base-scripts.ts"() {
+    "use strict";
+    init_paths();
+  }
+});
+
+// src/pipeline/policy.ts
+import { createHash as createHash6 } from "node:crypto";
+import { existsSync as existsSync10, realpathSync as realpathSync6 } from "node:fs";
+import { readFile as readFile8 } from "node:fs/promises";
+import path38 from "node:path";
+function sha2562(text3) {
+  return createHash6("sha256").update(text3).digest("hex");
+}
+function realPath2(file2) {
+  if (existsSync10(file2)) return realpathSync6(file2);
+  const parent = path38.dirname(file2);
+  return parent === file2 ? file2 : path38.join(realPath2(parent), path38.basename(file2));
+}
+function inRepo(repoRoot, file2) {
+  const rel = path38.relative(repoRoot, realPath2(file2));
+  if (rel === "" || rel.startsWith("..") || path38.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path37.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path37.dirname(configFile) : request.workspace.root;
-  return path37.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path38.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path38.dirname(configFile) : request.workspace.root;
+  return path38.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text3) {
-  const rel = path37.relative(root, file2);
+  const rel = path38.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path37.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path38.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
-  const configText = file2 ? await readFile7(file2, "utf8") : void 0;
-  const waiversText = existsSync9(waiversFile) ? await readFile7(waiversFile, "utf8") : void 0;
+  const configText = file2 ? await readFile8(file2, "utf8") : void 0;
+  const waiversText = existsSync10(waiversFile) ? await readFile8(waiversFile, "utf8") : void 0;
   return {
     config: config2,
     ...file2 ? { configFile: file2 } : {},
@@ -47226,7 +47285,7 @@ async function worktreePolicy(request) {
 async function readAtBase(git2, repoRoot, commit, file2) {
   const rel = inRepo(repoRoot, file2);
   if (rel !== void 0) return git2.fileAt(commit, rel);
-  return existsSync9(file2) ? readFile7(file2, "utf8") : void 0;
+  return existsSync10(file2) ? readFile8(file2, "utf8") : void 0;
 }
 async function basePolicy(request, revision) {
   const { workspace } = request;
@@ -47235,7 +47294,7 @@ async function basePolicy(request, revision) {
   let repoRoot;
   try {
     try {
-      repoRoot = realpathSync5(await probe.topLevel());
+      repoRoot = realpathSync6(await probe.topLevel());
     } catch (error62) {
       if (revision.source === "ci" && error62 instanceof GitError) {
         const checkout = await worktreePolicy(request);
@@ -47262,8 +47321,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path37.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path37.join(d, n2)));
+  const explicit = request.configFile ? path38.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path38.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -47312,18 +47371,44 @@ async function loadPolicy(request) {
   const base = await basePolicy(request, request.revision);
   if (request.fromHead) {
     const head = await worktreePolicy(request);
-    const changes = diffPolicy(base, head);
+    const changes2 = diffPolicy(base, head);
     return {
       ...head,
       facts: {
         ...head.facts,
         source: "head",
         commit: base.facts.commit,
-        proposed: { invalid: null, changes }
+        proposed: { invalid: null, changes: changes2 }
       }
     };
   }
-  return { ...base, facts: { ...base.facts, proposed: await proposal(request, base) } };
+  const proposed = await proposal(request, base);
+  const pinned = await pinScripts(request, base);
+  if (!pinned) return { ...base, facts: { ...base.facts, proposed } };
+  const changes = [...proposed?.changes ?? [], ...pinned.changes];
+  return {
+    ...base,
+    config: { ...base.config, scanners: { ...base.config.scanners, custom: pinned.custom } },
+    facts: {
+      ...base.facts,
+      proposed: changes.length > 0 || proposed ? { invalid: proposed?.invalid ?? null, changes } : null
+    }
+  };
+}
+async function pinScripts(request, base) {
+  const commit = base.facts.commit;
+  const custom2 = base.config.scanners.custom;
+  if (base.facts.source !== "base" || !commit || custom2.length === 0 || !request.scratchDir) return void 0;
+  const git2 = new Git(request.exec, request.workspace.targetDir);
+  const repoRoot = realpathSync6(await git2.topLevel());
+  return scriptsFromBase(custom2, {
+    git: git2.at(repoRoot),
+    repoRoot,
+    commit,
+    root: request.workspace.root,
+    cwd: request.cwd,
+    dir: request.scratchDir
+  });
 }
 var init_policy = __esm({
   "src/pipeline/policy.ts"() {
@@ -47335,13 +47420,14 @@ var init_policy = __esm({
     init_errors();
     init_waivers();
     init_paths();
+    init_base_scripts();
   }
 });
 
 // src/pipeline/scan.ts
-import { mkdtemp as mkdtemp3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm5 } from "node:fs/promises";
 import os3 from "node:os";
-import path38 from "node:path";
+import path39 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -47350,7 +47436,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const policy2 = await loadPolicy({
+  const outDir = request.outDir ? path39.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path39.join(os3.tmpdir(), "controlgate-"));
+  const loading = loadPolicy({
+    scratchDir: path39.join(outDir, "@base-scripts"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -47359,6 +47447,10 @@ async function scan(request) {
     ...request.waiversFile ? { waiversFile: request.waiversFile } : {},
     ...request.policyFrom ? { revision: request.policyFrom } : {},
     ...request.policyFromHead ? { fromHead: true } : {}
+  });
+  const policy2 = await loading.catch(async (error62) => {
+    if (!request.outDir) await rm5(outDir, { recursive: true, force: true });
+    throw error62;
   });
   const { config: config2, configFile, waivers: waivers2, waiversFile } = policy2;
   const registry2 = scannerRegistry(
@@ -47385,20 +47477,19 @@ async function scan(request) {
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
-  const outDir = request.outDir ? path38.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path38.join(os3.tmpdir(), "controlgate-"));
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path38.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path39.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path38.join(outDir, "@imported")
+      outDir: path39.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path38.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path39.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -47568,7 +47659,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path39 from "node:path";
+import path40 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -47619,8 +47710,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path39.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path39.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path40.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path40.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed"),
@@ -47635,7 +47726,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path39.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path40.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -47727,17 +47818,17 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path39.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path39.isAbsolute(rel) ? toPosix(rel) : path39.basename(location3);
+  const rel = path40.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path40.isAbsolute(rel) ? toPosix(rel) : path40.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path39.join(outcome.root, name)),
-    path39.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path40.join(outcome.root, name)),
+    path40.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path39.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path40.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -48328,8 +48419,8 @@ var init_merge = __esm({
 });
 
 // src/gate/write-outputs.ts
-import { mkdir as mkdir4, open as open6, writeFile as writeFile3 } from "node:fs/promises";
-import path40 from "node:path";
+import { mkdir as mkdir5, open as open6, writeFile as writeFile4 } from "node:fs/promises";
+import path41 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -48339,7 +48430,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir4(path40.dirname(file2), { recursive: true });
+  await mkdir5(path41.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -48350,11 +48441,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path40.join(settings.outDir, "controlgate.json");
-    const sarif = path40.join(settings.outDir, "controlgate.sarif");
+    const json2 = path41.join(settings.outDir, "controlgate.json");
+    const sarif = path41.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path40.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path41.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -48367,14 +48458,14 @@ async function writeOutputs(outcome, settings, out) {
   return written;
 }
 async function writeScannerSarif(outcome, dir) {
-  await mkdir4(dir, { recursive: true });
+  await mkdir5(dir, { recursive: true });
   const log2 = mergedSarif(outcome.scanners, outcome.root, { waivers: outcome.gate.waivers.applied });
   const paths = {};
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log2.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path40.join(dir, `${scanner3.id}.sarif`);
-    await writeFile3(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
+    const file2 = path41.join(dir, `${scanner3.id}.sarif`);
+    await writeFile4(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
   }
@@ -48581,15 +48672,15 @@ var init_explain = __esm({
 });
 
 // src/cli/commands.ts
-import { existsSync as existsSync10 } from "node:fs";
-import { rm as rm5 } from "node:fs/promises";
-import path41 from "node:path";
+import { existsSync as existsSync11 } from "node:fs";
+import { rm as rm6 } from "node:fs/promises";
+import path42 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path41.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync10(file2) && !force)
+  const file2 = path42.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync11(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path41.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path42.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -48631,7 +48722,7 @@ async function explain(command, io) {
     env: io.env,
     cwd: io.cwd
   });
-  if (outcome.outDirIsTemporary) await rm5(outcome.outDir, { recursive: true, force: true });
+  if (outcome.outDirIsTemporary) await rm6(outcome.outDir, { recursive: true, force: true });
   const [scanner3, ...rest] = command.subject.split(":");
   const ruleId = rest.join(":");
   const matches = outcome.gate.findings.filter(
@@ -48648,8 +48739,8 @@ async function explain(command, io) {
   return 0;
 }
 async function verify(location3, io) {
-  if (!existsSync10(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path41.resolve(io.cwd, location3));
+  if (!existsSync11(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path42.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -48663,7 +48754,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path41.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path42.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -49875,7 +49966,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path42 from "node:path";
+import path43 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -50934,9 +51025,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path42.resolve(baseDir, baseName);
+          const localBin = path43.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path42.extname(baseName))) return void 0;
+          if (sourceExt.includes(path43.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -50954,17 +51045,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path42.resolve(
-            path42.dirname(resolvedScriptPath),
+          executableDir = path43.resolve(
+            path43.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path42.basename(
+            const legacyName = path43.basename(
               this._scriptPath,
-              path42.extname(this._scriptPath)
+              path43.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -50975,7 +51066,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path42.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path43.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -51892,7 +51983,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path42.basename(filename, path42.extname(filename));
+        this._name = path43.basename(filename, path43.extname(filename));
         return this;
       }
       /**
@@ -51906,9 +51997,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path49) {
-        if (path49 === void 0) return this._executableDir;
-        this._executableDir = path49;
+      executableDir(path50) {
+        if (path50 === void 0) return this._executableDir;
+        this._executableDir = path50;
         return this;
       }
       /**
@@ -52192,8 +52283,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path49, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path49 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path50, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path50 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -52201,8 +52292,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path49, opts) => {
-    parsed = { kind: "explain", subject, path: path49, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path50, opts) => {
+    parsed = { kind: "explain", subject, path: path50, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -54403,13 +54494,13 @@ var init_esm = __esm({
 import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir5, open as open7, rename as rename3, rm as rm6 } from "node:fs/promises";
-import path43 from "node:path";
+import { mkdir as mkdir6, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
+import path44 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path43.join(dir, ...name.split("/"));
-    await mkdir5(path43.dirname(target), { recursive: true });
+    const target = path44.join(dir, ...name.split("/"));
+    await mkdir6(path44.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
@@ -54431,7 +54522,7 @@ async function writeFiles(dir, files) {
 }
 async function replaceDir(staging, dir) {
   for (let attempt = 0; ; attempt++) {
-    await rm6(dir, { recursive: true, force: true, maxRetries: 3 });
+    await rm7(dir, { recursive: true, force: true, maxRetries: 3 });
     try {
       await rename3(staging, dir);
       return;
@@ -54445,7 +54536,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir5(path43.dirname(zipFile), { recursive: true });
+  await mkdir6(path44.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -54459,7 +54550,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path43.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path44.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -54471,7 +54562,7 @@ async function zipDir(dir, names, zipFile) {
     await rename3(partial2, zipFile);
   } finally {
     out.destroy();
-    await rm6(partial2, { force: true });
+    await rm7(partial2, { force: true });
   }
 }
 var ZIP_MTIME;
@@ -54485,7 +54576,7 @@ var init_write_files = __esm({
 
 // src/evidence/bundle.ts
 import { createReadStream as createReadStream3 } from "node:fs";
-import { rm as rm7 } from "node:fs/promises";
+import { rm as rm8 } from "node:fs/promises";
 function portableReport(report2) {
   return {
     ...report2,
@@ -54576,7 +54667,7 @@ async function writeEvidence(outcome, facts2, target) {
     if (target.dir) await replaceDir(staging, target.dir);
     return { manifest, paths, ...target };
   } finally {
-    await rm7(staging, { recursive: true, force: true });
+    await rm8(staging, { recursive: true, force: true });
   }
 }
 var encoder;
@@ -54600,7 +54691,7 @@ var init_bundle = __esm({
 import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
 import os4 from "node:os";
-import path44 from "node:path";
+import path45 from "node:path";
 function sha256File2(file2) {
   return createHash10("sha256").update(readFileSync7(file2)).digest("hex");
 }
@@ -54609,7 +54700,7 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path44.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path45.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -54647,7 +54738,7 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path44.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path45.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -54934,8 +55025,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path49) {
-  return path49.split("/").map(
+function encodePath(path50) {
+  return path50.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -54985,8 +55076,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path49) {
-  return path49.length > PATH_CHARS ? `…${path49.slice(path49.length - PATH_CHARS + 1)}` : path49;
+function clipPath(path50) {
+  return path50.length > PATH_CHARS ? `…${path50.slice(path50.length - PATH_CHARS + 1)}` : path50;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -55204,8 +55295,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path49) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path49) && !path49.startsWith("/") && !path49.split("/").includes("..");
+function linkable(path50) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path50) && !path50.startsWith("/") && !path50.split("/").includes("..");
 }
 function existingSection(report2, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report2.controls);
@@ -55571,12 +55662,12 @@ var init_publish = __esm({
 });
 
 // src/gate/report-from.ts
-import { readFile as readFile8 } from "node:fs/promises";
-import path45 from "node:path";
+import { readFile as readFile9 } from "node:fs/promises";
+import path46 from "node:path";
 async function readEvidenceResults(dir, context, platformFor, log2) {
-  const reportFile = path45.join(dir, "controlgate.json");
-  const report2 = parseJsonReport(await readFile8(reportFile, "utf8"), reportFile);
-  const facts2 = JSON.parse(await readFile8(path45.join(dir, "run.json"), "utf8"));
+  const reportFile = path46.join(dir, "controlgate.json");
+  const report2 = parseJsonReport(await readFile9(reportFile, "utf8"), reportFile);
+  const facts2 = JSON.parse(await readFile9(path46.join(dir, "run.json"), "utf8"));
   let changeNumber = context.changeNumber;
   const claimed = facts2.changeNumber;
   const platform2 = platformFor(context);
@@ -55608,8 +55699,8 @@ var init_report_from = __esm({
 });
 
 // src/gate/run-gate.ts
-import { rm as rm8 } from "node:fs/promises";
-import path46 from "node:path";
+import { rm as rm9 } from "node:fs/promises";
+import path47 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -55638,7 +55729,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path46.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path47.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -55695,8 +55786,8 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log2);
   if (settings.print && written.length > 0)
-    log2.info(`wrote ${written.map((w) => path46.relative(settings.cwd, w) || w).join(", ")}`);
-  if (outcome.outDirIsTemporary) await rm8(outcome.outDir, { recursive: true, force: true });
+    log2.info(`wrote ${written.map((w) => path47.relative(settings.cwd, w) || w).join(", ")}`);
+  if (outcome.outDirIsTemporary) await rm9(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log2);
 }
 var init_run_gate = __esm({
@@ -55720,9 +55811,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path47 from "node:path";
+import path48 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path47.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path48.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -55747,7 +55838,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path47.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path48.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -55760,12 +55851,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path47.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path48.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path47.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path48.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path47.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path48.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -64171,11 +64262,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path49, { windows } = {}) => {
+    exports.basename = (path50, { windows } = {}) => {
       if (windows) {
-        return path49.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path50.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path49.replace(/\/$/, "").replace(/.*\//, "");
+        return path50.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -67938,20 +68029,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path49, filename, {
+      downloadPackageFile(path50, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path49}/${filename}`;
+        let url12 = endpoint`packages/maven/${path50}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path49, packageFile, options) {
+      uploadPackageFile(projectId, path50, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path49}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path50}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -70437,28 +70528,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path49, options) {
+      import(file2, path50, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path49
+          path: path50
         });
       }
-      importRemote(url12, path49, options) {
+      importRemote(url12, path50, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path49,
+          path: path50,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path49, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path50, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path49,
+          path: path50,
           region: region2,
           secretAccessKey
         });
@@ -71895,13 +71986,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path49, { parentId, name, ...options }) {
+      import(file2, path50, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path49,
-          name: name || path49.split("/").at(0),
+          path: path50,
+          name: name || path50.split("/").at(0),
           parentId
         });
       }
@@ -72234,17 +72325,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path49, { avatar, ...options } = {}) {
+      create(name, path50, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path49
+            path: path50
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path49, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path50, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -73588,8 +73679,8 @@ var init_notes = __esm({
 });
 
 // src/platforms/gitlab/platform.ts
-import { mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
-import path48 from "node:path";
+import { mkdir as mkdir7, writeFile as writeFile5 } from "node:fs/promises";
+import path49 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -73616,12 +73707,12 @@ function gitlabPlatform(context, env, log2) {
       return upsertStickyComment(gitlabNoteStore(gitlab, project, context.changeNumber), marker, body);
     },
     async writeReports(report2, dir) {
-      await mkdir6(dir, { recursive: true });
+      await mkdir7(dir, { recursive: true });
       const files = [
-        [path48.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
-        [path48.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+        [path49.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
+        [path49.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
       ];
-      for (const [file2, content] of files) await writeFile4(file2, `${JSON.stringify(content, null, 2)}
+      for (const [file2, content] of files) await writeFile5(file2, `${JSON.stringify(content, null, 2)}
 `);
       return files.map(([file2]) => file2);
     },

@@ -10,6 +10,7 @@ import { ConfigError, errorMessage, UsageError } from '../errors.ts';
 import type { Exec } from '../exec/exec.ts';
 import { DEFAULT_WAIVERS_FILE, loadWaivers, parseWaivers, type Waiver } from '../findings/waivers.ts';
 import { toPosix } from '../paths.ts';
+import { type PinnedScripts, scriptsFromBase } from './base-scripts.ts';
 import type { Workspace } from './workspace.ts';
 
 /*
@@ -76,6 +77,8 @@ export interface LoadPolicyRequest {
   revision?: PolicyRevision;
   /** Judge with the change's own policy, for local experiments; refused by the gate in CI. */
   fromHead?: boolean;
+  /** A scratch folder of this run, for the base's copies of files custom scanners run. */
+  scratchDir?: string;
 }
 
 function sha256(text: string): string {
@@ -257,5 +260,37 @@ export async function loadPolicy(request: LoadPolicyRequest): Promise<LoadedPoli
       },
     };
   }
-  return { ...base, facts: { ...base.facts, proposed: await proposal(request, base) } };
+  const proposed = await proposal(request, base);
+  const pinned = await pinScripts(request, base);
+  if (!pinned) return { ...base, facts: { ...base.facts, proposed } };
+  // The diff above compared the definitions; edits to the files they run are proposals too.
+  const changes = [...(proposed?.changes ?? []), ...pinned.changes];
+  return {
+    ...base,
+    config: { ...base.config, scanners: { ...base.config.scanners, custom: pinned.custom } },
+    facts: {
+      ...base.facts,
+      proposed: changes.length > 0 || proposed ? { invalid: proposed?.invalid ?? null, changes } : null,
+    },
+  };
+}
+
+/** Custom scanners run the base's version of every repository file their command line names. */
+async function pinScripts(
+  request: LoadPolicyRequest,
+  base: LoadedPolicy,
+): Promise<PinnedScripts | undefined> {
+  const commit = base.facts.commit;
+  const custom = base.config.scanners.custom;
+  if (base.facts.source !== 'base' || !commit || custom.length === 0 || !request.scratchDir) return undefined;
+  const git = new Git(request.exec, request.workspace.targetDir);
+  const repoRoot = realpathSync(await git.topLevel());
+  return scriptsFromBase(custom, {
+    git: git.at(repoRoot),
+    repoRoot,
+    commit,
+    root: request.workspace.root,
+    cwd: request.cwd,
+    dir: request.scratchDir,
+  });
 }

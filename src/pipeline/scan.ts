@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pickScanners, scannerRegistry } from '../../scanners/index.ts';
@@ -87,8 +87,12 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
+  const outDir = request.outDir
+    ? path.resolve(request.cwd ?? process.cwd(), request.outDir)
+    : await mkdtemp(path.join(os.tmpdir(), 'controlgate-'));
   // Everything that can be wrong with the inputs is checked before any scanner starts.
-  const policy = await loadPolicy({
+  const loading = loadPolicy({
+    scratchDir: path.join(outDir, '@base-scripts'),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -97,6 +101,11 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     ...(request.waiversFile ? { waiversFile: request.waiversFile } : {}),
     ...(request.policyFrom ? { revision: request.policyFrom } : {}),
     ...(request.policyFromHead ? { fromHead: true } : {}),
+  });
+  // A scratch folder made for this run goes with it when the inputs are refused.
+  const policy = await loading.catch(async (error: unknown) => {
+    if (!request.outDir) await rm(outDir, { recursive: true, force: true });
+    throw error;
   });
   const { config, configFile, waivers, waiversFile } = policy;
   const registry = scannerRegistry(
@@ -123,9 +132,6 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const catalog = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles(workspace, config.exclude);
-  const outDir = request.outDir
-    ? path.resolve(request.cwd ?? process.cwd(), request.outDir)
-    : await mkdtemp(path.join(os.tmpdir(), 'controlgate-'));
   const imported = await importSarifFiles(
     (request.sarifInputs ?? []).map((f) => path.resolve(request.cwd ?? process.cwd(), f)),
     {

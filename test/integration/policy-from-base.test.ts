@@ -58,6 +58,27 @@ function proposedKeys(report: JsonReport): string[] {
 }
 
 /** Within the year waivers may run, from today. */
+/** A custom scanner that flags vuln.py when it exists, or (edited) never flags anything. */
+const LINT = (finds: boolean) => `import json, os, sys
+rule = {"id": "always", "properties": {"security-severity": "9.1", "tags": ["security", "CWE-78"]}}
+found = ${finds ? 'True' : 'False'} and os.path.exists(os.path.join(sys.argv[2], "vuln.py"))
+results = [{"ruleId": "always", "level": "error", "message": {"text": "shell call"},
+  "locations": [{"physicalLocation": {"artifactLocation": {"uri": "vuln.py"}, "region": {"startLine": 1}}}]}]
+log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "lint", "rules": [rule]}},
+  "results": results if found else []}]}
+open(sys.argv[1], "w").write(json.dumps(log))
+`;
+const LINT_CONFIG = (script: string) => `scanners:
+  semgrep: { enabled: false }
+  bandit: { enabled: false }
+  kics: { enabled: false }
+  custom:
+    - id: lint
+      command: python3
+      args: ["{root}/${script}", "{sarif}", "{root}"]
+      sarif: "{outDir}/out.sarif"
+`;
+
 const FUTURE = new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10);
 const waiverFile = (entries: string) => `version: 1\nwaivers:\n${entries}`;
 const everything = (id: string, expires: string) =>
@@ -188,6 +209,39 @@ describe("a pull request is judged by its base's policy, never its own", () => {
     expect(exitCode).toBe(0);
     expect(report.policy.source).toBe('head');
     expect(proposedKeys(report)).toEqual(['policy.mode changed']);
+  });
+
+  it("a custom scanner runs its script as the base has it: the change's edit is a proposal", () => {
+    const repo = repository({
+      '.controlgate.yml': LINT_CONFIG('tools/lint.py'),
+      'tools/lint.py': LINT(true),
+    });
+    repo
+      .write({ 'vuln.py': VULNERABLE, 'tools/lint.py': LINT(false) })
+      .commit('A shell call, and a linter that finds nothing');
+    const { exitCode, report } = scan(repo);
+    expect(exitCode, JSON.stringify(report.scanners)).toBe(1);
+    expect(report.findings.map((f) => `${f.scanner}:${f.ruleId}`)).toEqual(['lint:always']);
+    expect(proposedKeys(report)).toEqual(['scanners.custom.lint.runs changed']);
+  });
+
+  it('a script the change adds for an existing custom scanner is never run: the scanner fails closed', () => {
+    const repo = repository({ '.controlgate.yml': LINT_CONFIG('tools/new-lint.py') });
+    repo.write({ 'tools/new-lint.py': LINT(false) }).commit('Add the script the policy names');
+    const run = runCli([
+      'scan',
+      repo.dir,
+      '--base',
+      'main',
+      '--format',
+      'json',
+      '--no-evidence',
+      '--no-progress',
+    ]);
+    expect(run.exitCode).toBe(2);
+    const report = parseJsonReport(run.stdout, 'stdout');
+    expect(report.scanners.find((s) => s.id === 'lint')?.status).toBe('failed');
+    expect(proposedKeys(report)).toEqual(['scanners.custom.lint.runs added']);
   });
 
   it('a --config outside the repository is no part of any change: read as it is', () => {
