@@ -2912,7 +2912,7 @@ var init_pip_locked = __esm({
 });
 
 // src/paths.ts
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync as realpathSync2 } from "node:fs";
 import path6 from "node:path";
 import { fileURLToPath } from "node:url";
 function packageRoot() {
@@ -2944,6 +2944,11 @@ function containedRelative(root, candidate) {
   const rel = path6.relative(root, absolute);
   if (rel === "" || rel === ".." || rel.startsWith(`..${path6.sep}`) || path6.isAbsolute(rel)) return void 0;
   return toPosix(rel);
+}
+function realPath(file2) {
+  if (existsSync(file2)) return realpathSync2(file2);
+  const parent = path6.dirname(file2);
+  return parent === file2 ? file2 : path6.join(realPath(parent), path6.basename(file2));
 }
 var cachedRoot;
 var init_paths = __esm({
@@ -45278,7 +45283,7 @@ var init_normalize2 = __esm({
 });
 
 // src/sarif/source-reader.ts
-import { readFileSync as readFileSync6, realpathSync as realpathSync2, statSync as statSync5 } from "node:fs";
+import { readFileSync as readFileSync6, realpathSync as realpathSync3, statSync as statSync5 } from "node:fs";
 import path31 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
@@ -45306,7 +45311,7 @@ var init_source_reader = __esm({
        */
       realPath(file2) {
         try {
-          return realpathSync2.native(file2);
+          return realpathSync3.native(file2);
         } catch {
           const parent = path31.dirname(file2);
           if (parent === file2) return void 0;
@@ -46545,7 +46550,7 @@ var init_dist = __esm({
 });
 
 // node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir4, readdirSync as readdirSync3, realpath, realpathSync as realpathSync3, stat as stat3, statSync as statSync6 } from "fs";
+import { readdir as readdir4, readdirSync as readdirSync3, realpath, realpathSync as realpathSync4, stat as stat3, statSync as statSync6 } from "fs";
 import { isAbsolute, posix, resolve as resolve2 } from "path";
 import { fileURLToPath as fileURLToPath6 } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -46764,7 +46769,7 @@ function getOptions2(options) {
     readdir: opts.fs.readdir || readdir4,
     readdirSync: opts.fs.readdirSync || readdirSync3,
     realpath: opts.fs.realpath || realpath,
-    realpathSync: opts.fs.realpathSync || realpathSync3,
+    realpathSync: opts.fs.realpathSync || realpathSync4,
     stat: opts.fs.stat || stat3,
     statSync: opts.fs.statSync || statSync6
   });
@@ -46853,13 +46858,13 @@ var init_workspace = __esm({
 });
 
 // src/pipeline/compare.ts
-import { existsSync as existsSync8, realpathSync as realpathSync4 } from "node:fs";
+import { existsSync as existsSync8, realpathSync as realpathSync5 } from "node:fs";
 import path36 from "node:path";
 function relative2(root, file2) {
   return toPosix(path36.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path36.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path36.relative(set2.repoRoot, realpathSync5(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -47174,14 +47179,9 @@ var init_policy_diff = __esm({
 });
 
 // src/pipeline/base-scripts.ts
-import { existsSync as existsSync9, realpathSync as realpathSync5, statSync as statSync8 } from "node:fs";
+import { statSync as statSync8 } from "node:fs";
 import { chmod as chmod2, mkdir as mkdir4, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
 import path37 from "node:path";
-function realPath(file2) {
-  if (existsSync9(file2)) return realpathSync5(file2);
-  const parent = path37.dirname(file2);
-  return parent === file2 ? file2 : path37.join(realPath(parent), path37.basename(file2));
-}
 function isFile(file2) {
   return statSync8(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
@@ -47218,9 +47218,12 @@ async function scriptsFromBase(custom2, ctx) {
   const changes = [];
   const pinned = [];
   for (const scanner3 of custom2) {
-    const command = await pin(scanner3.command, scanner3.id, ctx, changes) ?? scanner3.command;
+    const before = changes.length;
+    let command = await pin(scanner3.command, scanner3.id, ctx, changes) ?? scanner3.command;
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
+    const added = changes.slice(before).find((c3) => c3.change === "added");
+    if (added?.after) command = path37.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -47234,19 +47237,14 @@ var init_base_scripts = __esm({
 
 // src/pipeline/policy.ts
 import { createHash as createHash6 } from "node:crypto";
-import { existsSync as existsSync10, realpathSync as realpathSync6 } from "node:fs";
+import { existsSync as existsSync9, realpathSync as realpathSync6 } from "node:fs";
 import { readFile as readFile8 } from "node:fs/promises";
 import path38 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
-function realPath2(file2) {
-  if (existsSync10(file2)) return realpathSync6(file2);
-  const parent = path38.dirname(file2);
-  return parent === file2 ? file2 : path38.join(realPath2(parent), path38.basename(file2));
-}
 function inRepo(repoRoot, file2) {
-  const rel = path38.relative(repoRoot, realPath2(file2));
+  const rel = path38.relative(repoRoot, realPath(file2));
   if (rel === "" || rel.startsWith("..") || path38.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
@@ -47266,7 +47264,7 @@ async function worktreePolicy(request) {
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
   const configText = file2 ? await readFile8(file2, "utf8") : void 0;
-  const waiversText = existsSync10(waiversFile) ? await readFile8(waiversFile, "utf8") : void 0;
+  const waiversText = existsSync9(waiversFile) ? await readFile8(waiversFile, "utf8") : void 0;
   return {
     config: config2,
     ...file2 ? { configFile: file2 } : {},
@@ -47285,7 +47283,7 @@ async function worktreePolicy(request) {
 async function readAtBase(git2, repoRoot, commit, file2) {
   const rel = inRepo(repoRoot, file2);
   if (rel !== void 0) return git2.fileAt(commit, rel);
-  return existsSync10(file2) ? readFile8(file2, "utf8") : void 0;
+  return existsSync9(file2) ? readFile8(file2, "utf8") : void 0;
 }
 async function basePolicy(request, revision) {
   const { workspace } = request;
@@ -48672,12 +48670,12 @@ var init_explain = __esm({
 });
 
 // src/cli/commands.ts
-import { existsSync as existsSync11 } from "node:fs";
+import { existsSync as existsSync10 } from "node:fs";
 import { rm as rm6 } from "node:fs/promises";
 import path42 from "node:path";
 async function init(dir, force, io) {
   const file2 = path42.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync11(file2) && !force)
+  if (existsSync10(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
   io.out(`wrote ${path42.relative(io.cwd, file2) || file2}
@@ -48739,7 +48737,7 @@ async function explain(command, io) {
   return 0;
 }
 async function verify(location3, io) {
-  if (!existsSync11(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  if (!existsSync10(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
   const result2 = await verifyBundle(path42.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
@@ -55664,12 +55662,19 @@ var init_publish = __esm({
 // src/gate/report-from.ts
 import { readFile as readFile9 } from "node:fs/promises";
 import path46 from "node:path";
+async function claimedChange(file2) {
+  try {
+    const facts2 = JSON.parse(await readFile9(file2, "utf8"));
+    return typeof facts2?.changeNumber === "number" ? facts2.changeNumber : void 0;
+  } catch {
+    return void 0;
+  }
+}
 async function readEvidenceResults(dir, context, platformFor, log2) {
   const reportFile = path46.join(dir, "controlgate.json");
   const report2 = parseJsonReport(await readFile9(reportFile, "utf8"), reportFile);
-  const facts2 = JSON.parse(await readFile9(path46.join(dir, "run.json"), "utf8"));
   let changeNumber = context.changeNumber;
-  const claimed = facts2.changeNumber;
+  const claimed = await claimedChange(path46.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {

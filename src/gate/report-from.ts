@@ -9,9 +9,14 @@ import type { Produced } from './publish.ts';
 export const UNVERIFIED =
   "These results were read from an artifact that the pull request's own workflow run wrote, and nothing verified them: a pull request can write any result there. No commit status is set from them; the scanning run's own check is what counts.";
 
-/** The parts of run.json the second half reads. */
-interface EvidenceFacts {
-  changeNumber: number | null;
+/** The change number an artifact's run.json claims; none when it is missing, not JSON, or not a number. */
+async function claimedChange(file: string): Promise<number | undefined> {
+  try {
+    const facts = JSON.parse(await readFile(file, 'utf8')) as { changeNumber?: unknown } | null;
+    return typeof facts?.changeNumber === 'number' ? facts.changeNumber : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -28,9 +33,8 @@ export async function readEvidenceResults(
 ): Promise<{ produced: Produced; context: ChangeContext }> {
   const reportFile = path.join(dir, 'controlgate.json');
   const report = parseJsonReport(await readFile(reportFile, 'utf8'), reportFile);
-  const facts = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8')) as EvidenceFacts;
   let changeNumber = context.changeNumber;
-  const claimed = facts.changeNumber;
+  const claimed = await claimedChange(path.join(dir, 'run.json'));
   const platform = platformFor(context);
   if (
     changeNumber === null &&

@@ -1,10 +1,10 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PolicyDifference } from '../config/policy-diff.ts';
 import type { CustomScannerConfig } from '../config/schema.ts';
 import type { Git } from '../diff/git.ts';
-import { toPosix } from '../paths.ts';
+import { realPath, toPosix } from '../paths.ts';
 
 /*
  * What a custom scanner runs is reviewed code. Its definition comes from the base commit already;
@@ -16,13 +16,6 @@ import { toPosix } from '../paths.ts';
 export interface PinnedScripts {
   custom: CustomScannerConfig[];
   changes: PolicyDifference[];
-}
-
-/** `file` with links resolved as far as it exists. */
-function realPath(file: string): string {
-  if (existsSync(file)) return realpathSync(file);
-  const parent = path.dirname(file);
-  return parent === file ? file : path.join(realPath(parent), path.basename(file));
 }
 
 function isFile(file: string): boolean {
@@ -85,9 +78,15 @@ export async function scriptsFromBase(
   const changes: PolicyDifference[] = [];
   const pinned: CustomScannerConfig[] = [];
   for (const scanner of custom) {
-    const command = (await pin(scanner.command, scanner.id, ctx, changes)) ?? scanner.command;
+    const before = changes.length;
+    let command = (await pin(scanner.command, scanner.id, ctx, changes)) ?? scanner.command;
     const args: string[] = [];
     for (const arg of scanner.args) args.push((await pin(arg, scanner.id, ctx, changes)) ?? arg);
+    // A file the change added has no reviewed version. Whatever exit codes the scanner's definition
+    // calls clean, it must not run: its command becomes the missing copy, so it is reported not
+    // available and its criteria are not evaluated.
+    const added = changes.slice(before).find((c) => c.change === 'added');
+    if (added?.after) command = path.join(ctx.dir, ...(JSON.parse(added.after) as string).split('/'));
     pinned.push({ ...scanner, command, args });
   }
   return { custom: pinned, changes };

@@ -9,7 +9,7 @@ import { Git, GitError } from '../diff/git.ts';
 import { ConfigError, errorMessage, UsageError } from '../errors.ts';
 import type { Exec } from '../exec/exec.ts';
 import { DEFAULT_WAIVERS_FILE, loadWaivers, parseWaivers, type Waiver } from '../findings/waivers.ts';
-import { toPosix } from '../paths.ts';
+import { realPath, toPosix } from '../paths.ts';
 import { type PinnedScripts, scriptsFromBase } from './base-scripts.ts';
 import type { Workspace } from './workspace.ts';
 
@@ -83,13 +83,6 @@ export interface LoadPolicyRequest {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** `file` with links resolved as far as it exists: the repository root is a resolved path too. */
-function realPath(file: string): string {
-  if (existsSync(file)) return realpathSync(file);
-  const parent = path.dirname(file);
-  return parent === file ? file : path.join(realPath(parent), path.basename(file));
 }
 
 /** The path inside the repository, or undefined when `file` lies outside it (then no change can edit it). */

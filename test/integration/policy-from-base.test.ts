@@ -68,7 +68,7 @@ log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "lint", "rules"
   "results": results if found else []}]}
 open(sys.argv[1], "w").write(json.dumps(log))
 `;
-const LINT_CONFIG = (script: string) => `scanners:
+const LINT_CONFIG = (script: string, extra = '') => `scanners:
   semgrep: { enabled: false }
   bandit: { enabled: false }
   kics: { enabled: false }
@@ -76,7 +76,7 @@ const LINT_CONFIG = (script: string) => `scanners:
     - id: lint
       command: python3
       args: ["{root}/${script}", "{sarif}", "{root}"]
-      sarif: "{outDir}/out.sarif"
+      sarif: "{outDir}/out.sarif"${extra}
 `;
 
 const FUTURE = new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10);
@@ -226,7 +226,10 @@ describe("a pull request is judged by its base's policy, never its own", () => {
   });
 
   it('a script the change adds for an existing custom scanner is never run: the scanner fails closed', () => {
-    const repo = repository({ '.controlgate.yml': LINT_CONFIG('tools/new-lint.py') });
+    // Python exits 2 on a missing script; a definition that calls 2 clean must not turn that into a pass.
+    const repo = repository({
+      '.controlgate.yml': LINT_CONFIG('tools/new-lint.py', '\n      cleanExitCodes: [0, 2]'),
+    });
     repo.write({ 'tools/new-lint.py': LINT(false) }).commit('Add the script the policy names');
     const run = runCli([
       'scan',
@@ -240,7 +243,10 @@ describe("a pull request is judged by its base's policy, never its own", () => {
     ]);
     expect(run.exitCode).toBe(2);
     const report = parseJsonReport(run.stdout, 'stdout');
-    expect(report.scanners.find((s) => s.id === 'lint')?.status).toBe('failed');
+    const lint = report.scanners.find((s) => s.id === 'lint');
+    expect(lint?.status).toBe('failed');
+    // Refused before it starts, whatever exit codes its definition calls clean.
+    expect(lint?.error).toMatch(/new-lint\.py not found or not executable/);
     expect(proposedKeys(report)).toEqual(['scanners.custom.lint.runs added']);
   });
 
