@@ -2977,17 +2977,17 @@ function parsePin(requirement) {
 function parseLock(text3, file2) {
   const logical = [];
   let pending = "";
-  let startLine = 0;
+  let startLine2 = 0;
   text3.split("\n").forEach((raw, index) => {
     const line2 = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "");
-    if (pending === "") startLine = index + 1;
+    if (pending === "") startLine2 = index + 1;
     if (line2.trimEnd().endsWith("\\")) {
       pending += `${line2.trimEnd().slice(0, -1)} `;
       return;
     }
     const whole = `${pending}${line2}`.trim();
     pending = "";
-    if (whole) logical.push({ text: whole, line: startLine });
+    if (whole) logical.push({ text: whole, line: startLine2 });
   });
   if (pending.trim()) throw new Error(`${file2}: the last requirement ends with a line continuation`);
   const pins = [];
@@ -3465,10 +3465,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path50) {
-  if (!path50)
+function getElementAtPath(obj, path51) {
+  if (!path51)
     return obj;
-  return path50.reduce((acc, key) => acc?.[key], obj);
+  return path51.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3727,11 +3727,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path50, issues) {
+function prefixIssues(path51, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path50);
+    iss.path.unshift(path51);
     return iss;
   });
 }
@@ -4264,16 +4264,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path50 = []) => {
+  const processError = (error63, path51 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path50, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path51, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path50, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path51, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path50, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path51, ...issue2.path]);
       } else {
-        const fullpath = [...path50, ...issue2.path];
+        const fullpath = [...path51, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4312,17 +4312,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path50 = []) => {
+  const processError = (error63, path51 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path50, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path51, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path50, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path51, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path50, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path51, ...issue2.path]);
       } else {
-        const fullpath = [...path50, ...issue2.path];
+        const fullpath = [...path51, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4361,8 +4361,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path50 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path50) {
+  const path51 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path51) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -13639,8 +13639,8 @@ var init_pt = __esm({
           case "not_multiple_of":
             return `Número inválido: deve ser múltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural3 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural3} inválida${plural3}: ${joinValues(issue2.keys, ", ")}`;
+            const plural4 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural4} inválida${plural4}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inválida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -13790,8 +13790,8 @@ var init_pt_BR = __esm({
           case "not_multiple_of":
             return `Número inválido: deve ser múltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural3 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural3} inválida${plural3}: ${joinValues(issue2.keys, ", ")}`;
+            const plural4 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural4} inválida${plural4}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inválida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -22394,13 +22394,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path50 = ref.slice(1).split("/").filter(Boolean);
-  if (path50.length === 0) {
+  const path51 = ref.slice(1).split("/").filter(Boolean);
+  if (path51.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path50[0] === defsKey) {
-    const key = path50[1] === void 0 ? void 0 : decodeJSONPointerSegment(path50[1]);
+  if (path51[0] === defsKey) {
+    const key = path51[1] === void 0 ? void 0 : decodeJSONPointerSegment(path51[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -23684,7 +23684,7 @@ function nosec(site) {
     const match = NOSEC.exec(site.lines[n2 - 1] ?? "");
     if (!match) continue;
     const ids2 = match[1]?.split(/[\s,]+/).filter(Boolean);
-    if (!ids2 || ids2.includes(site.ruleId)) return match[0].replace(/^#\s*/, "").trim();
+    if (!ids2 || ids2.includes(site.ruleId)) return { text: match[0].replace(/^#\s*/, "").trim(), line: n2 };
   }
   return void 0;
 }
@@ -24002,8 +24002,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path50, { windows } = {}) => {
-      const segs = path50.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path51, { windows } = {}) => {
+      const segs = path51.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -26069,7 +26069,7 @@ async function kicsRunProblem(outDir) {
 function csvField(value) {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
-var IAC, NOT_IAC, kics;
+var IAC, NOT_IAC, KICS_COMMENT, kicsComments, kics;
 var init_plugin3 = __esm({
   "scanners/kics/plugin.ts"() {
     "use strict";
@@ -26079,6 +26079,12 @@ var init_plugin3 = __esm({
     init_install3();
     IAC = /* @__PURE__ */ new Set([".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json", ".bicep", ".proto", ".dockerfile"]);
     NOT_IAC = /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|[^/]*-lock\.json|composer\.lock|\.eslintrc\.json)$/i;
+    KICS_COMMENT = /(?:#|\/\/|;|\/\*)\s*kics-scan\b/i;
+    kicsComments = {
+      commentLines: (lines2) => lines2.flatMap((line2, i3) => KICS_COMMENT.test(line2) ? [i3 + 1] : []),
+      // Same length, and no longer the keyword its comment parser looks for.
+      neutralize: (line2) => line2.replace(/kics-scan/gi, "kics_scan")
+    };
     kics = {
       id: "kics",
       displayName: "KICS",
@@ -26090,6 +26096,7 @@ var init_plugin3 = __esm({
       scope: "file",
       // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).
       startupSeconds: 20,
+      droppedSuppressions: kicsComments,
       selectFiles: (files) => files.filter(isIac),
       locate: (context) => locateTool(
         {
@@ -26195,15 +26202,16 @@ function filesUnder(target) {
   return readdirSync(target, { recursive: true }).map((f) => path16.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
 }
 function nosemgrep(site) {
-  const candidates = [site.lines[site.startLine - 1] ?? ""];
+  const candidates = [{ text: site.lines[site.startLine - 1] ?? "", line: site.startLine }];
   const previous = site.lines[site.startLine - 2];
-  if (previous !== void 0 && /^\s*(#|\/\/|\/\*|--|<!--)/.test(previous)) candidates.push(previous);
-  for (const line2 of candidates) {
-    const match = NOSEM.exec(line2);
+  if (previous !== void 0 && /^\s*(#|\/\/|\/\*|--|<!--)/.test(previous))
+    candidates.push({ text: previous, line: site.startLine - 1 });
+  for (const { text: text3, line: line2 } of candidates) {
+    const match = NOSEM.exec(text3);
     if (!match) continue;
     const ids2 = match[1]?.split(/[\s,]+/).map((id) => id.trim()).filter(Boolean);
     if (!ids2 || ids2.length === 0 || ids2.some((id) => site.ruleId === id || site.ruleId.endsWith(`.${id}`))) {
-      return match[0].replace(/^(#|\/\/|\/\*|--|<!--)\s*/, "").trim();
+      return { text: match[0].replace(/^(#|\/\/|\/\*|--|<!--)\s*/, "").trim(), line: line2 };
     }
   }
   return void 0;
@@ -26807,17 +26815,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path50) {
-      const ctrl = callVisitor(key, node2, visitor, path50);
+    function visit_(key, node2, visitor, path51) {
+      const ctrl = callVisitor(key, node2, visitor, path51);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path50, ctrl);
-        return visit_(key, ctrl, visitor, path50);
+        replaceNode(key, path51, ctrl);
+        return visit_(key, ctrl, visitor, path51);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path50 = Object.freeze(path50.concat(node2));
+          path51 = Object.freeze(path51.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path50);
+            const ci = visit_(i3, node2.items[i3], visitor, path51);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26828,13 +26836,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path50 = Object.freeze(path50.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path50);
+          path51 = Object.freeze(path51.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path51);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path50);
+          const cv = visit_("value", node2.value, visitor, path51);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26855,17 +26863,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path50) {
-      const ctrl = await callVisitor(key, node2, visitor, path50);
+    async function visitAsync_(key, node2, visitor, path51) {
+      const ctrl = await callVisitor(key, node2, visitor, path51);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path50, ctrl);
-        return visitAsync_(key, ctrl, visitor, path50);
+        replaceNode(key, path51, ctrl);
+        return visitAsync_(key, ctrl, visitor, path51);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path50 = Object.freeze(path50.concat(node2));
+          path51 = Object.freeze(path51.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path50);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path51);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26876,13 +26884,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path50 = Object.freeze(path50.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path50);
+          path51 = Object.freeze(path51.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path51);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path50);
+          const cv = await visitAsync_("value", node2.value, visitor, path51);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26909,23 +26917,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path50) {
+    function callVisitor(key, node2, visitor, path51) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path50);
+        return visitor(key, node2, path51);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path50);
+        return visitor.Map?.(key, node2, path51);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path50);
+        return visitor.Seq?.(key, node2, path51);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path50);
+        return visitor.Pair?.(key, node2, path51);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path50);
+        return visitor.Scalar?.(key, node2, path51);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path50);
+        return visitor.Alias?.(key, node2, path51);
       return void 0;
     }
-    function replaceNode(key, path50, node2) {
-      const parent = path50[path50.length - 1];
+    function replaceNode(key, path51, node2) {
+      const parent = path51[path51.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27537,10 +27545,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path50, value) {
+    function collectionFromPath(schema, path51, value) {
       let v = value;
-      for (let i3 = path50.length - 1; i3 >= 0; --i3) {
-        const k = path50[i3];
+      for (let i3 = path51.length - 1; i3 >= 0; --i3) {
+        const k = path51[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -27559,7 +27567,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path50) => path50 == null || typeof path50 === "object" && !!path50[Symbol.iterator]().next().done;
+    var isEmptyPath = (path51) => path51 == null || typeof path51 === "object" && !!path51[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27589,11 +27597,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path50, value) {
-        if (isEmptyPath(path50))
+      addIn(path51, value) {
+        if (isEmptyPath(path51))
           this.add(value);
         else {
-          const [key, ...rest] = path50;
+          const [key, ...rest] = path51;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27607,8 +27615,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path50) {
-        const [key, ...rest] = path50;
+      deleteIn(path51) {
+        const [key, ...rest] = path51;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27622,8 +27630,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path50, keepScalar) {
-        const [key, ...rest] = path50;
+      getIn(path51, keepScalar) {
+        const [key, ...rest] = path51;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27641,8 +27649,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path50) {
-        const [key, ...rest] = path50;
+      hasIn(path51) {
+        const [key, ...rest] = path51;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27652,8 +27660,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path50, value) {
-        const [key, ...rest] = path50;
+      setIn(path51, value) {
+        const [key, ...rest] = path51;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30168,9 +30176,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path50, value) {
+      addIn(path51, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path50, value);
+          this.contents.addIn(path51, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30245,14 +30253,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path50) {
-        if (Collection.isEmptyPath(path50)) {
+      deleteIn(path51) {
+        if (Collection.isEmptyPath(path51)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path50) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path51) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30267,10 +30275,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path50, keepScalar) {
-        if (Collection.isEmptyPath(path50))
+      getIn(path51, keepScalar) {
+        if (Collection.isEmptyPath(path51))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path50, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path51, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30281,10 +30289,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path50) {
-        if (Collection.isEmptyPath(path50))
+      hasIn(path51) {
+        if (Collection.isEmptyPath(path51))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path50) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path51) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30301,13 +30309,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path50, value) {
-        if (Collection.isEmptyPath(path50)) {
+      setIn(path51, value) {
+        if (Collection.isEmptyPath(path51)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path50), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path51), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path50, value);
+          this.contents.setIn(path51, value);
         }
       }
       /**
@@ -32268,9 +32276,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path50) => {
+    visit3.itemAtPath = (cst, path51) => {
       let item = cst;
-      for (const [field, index] of path50) {
+      for (const [field, index] of path51) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32279,23 +32287,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path50) => {
-      const parent = visit3.itemAtPath(cst, path50.slice(0, -1));
-      const field = path50[path50.length - 1][0];
+    visit3.parentCollection = (cst, path51) => {
+      const parent = visit3.itemAtPath(cst, path51.slice(0, -1));
+      const field = path51[path51.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path50, item, visitor) {
-      let ctrl = visitor(item, path50);
+    function _visit(path51, item, visitor) {
+      let ctrl = visitor(item, path51);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path50.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path51.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -32306,10 +32314,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path50);
+            ctrl = ctrl(item, path51);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path50) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path51) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -34331,10 +34339,17 @@ var init_policy_schema = __esm({
       severity: severity.default("high"),
       unevaluated: unevaluated.default("block"),
       /** honour: nosec / nosemgrep / KICS ignore comments suppress; refuse: not for blocking criteria. */
-      inSourceSuppressions: external_exports.enum(["honour", "refuse"]).default("honour")
+      inSourceSuppressions: external_exports.enum(["honour", "refuse"]).default("honour"),
+      /**
+       * Suppressions the change itself writes (a nosec, nosemgrep or kics-scan comment it adds, one over
+       * code it adds, an external one in --sarif input). refuse: they do not unblock a finding of a
+       * blocking criterion, because nobody reviewed them on the base branch; a waiver is the way.
+       */
+      newSuppressions: external_exports.enum(["honour", "refuse"]).default("refuse")
     }).catchall(criterionPolicy).superRefine((policy2, ctx) => {
       for (const key of Object.keys(policy2)) {
-        if (["mode", "severity", "unevaluated", "inSourceSuppressions"].includes(key)) continue;
+        if (["mode", "severity", "unevaluated", "inSourceSuppressions", "newSuppressions"].includes(key))
+          continue;
         if (!KNOWN_IDS.has(key)) {
           ctx.addIssue({
             code: "custom",
@@ -34518,7 +34533,8 @@ policy:
   mode: block              # block | warn: what a failing criterion does by default
   severity: high           # critical | high | medium | low | info: the lowest severity that fails
   unevaluated: block       # block | allow: what a failed or missing scanner means for what it covers
-  inSourceSuppressions: honour   # honour | refuse (nosec/nosemgrep stop counting only when honoured)
+  inSourceSuppressions: honour   # honour | refuse (nosec/nosemgrep/kics-scan stop counting only when honoured)
+  newSuppressions: refuse        # honour | refuse: a suppression the change itself adds cannot unblock it (use a waiver)
   # Per group or criterion, e.g.:
   # CC7: { mode: warn }
   # CC6.1: { severity: medium }
@@ -34628,7 +34644,9 @@ var init_model2 = __esm({
     suppression = external_exports.looseObject({
       kind: external_exports.enum(["inSource", "external"]),
       status: external_exports.enum(["accepted", "underReview", "rejected"]).optional(),
-      justification: optString
+      justification: optString,
+      /** Where the suppression is written: for an in-source one, its comment. */
+      location: location.optional()
     });
     result = external_exports.looseObject({
       ruleId: optString,
@@ -34664,9 +34682,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path50) {
+function jsonPath(path51) {
   let out = "$";
-  for (const key of path50) {
+  for (const key of path51) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -34697,11 +34715,11 @@ function nestsDeeperThan(json2, max) {
 function deepPath(json2, max) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path50 } = item;
+    const { value, path: path51 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path50.length >= max) return path50;
+    if (path51.length >= max) return path51;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path50, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path51, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -34881,7 +34899,11 @@ var init_json_report_schema = __esm({
     suppression2 = external_exports.object({
       kind: external_exports.enum(["inSource", "external"]),
       status: external_exports.enum(["accepted", "underReview", "rejected"]),
-      justification: external_exports.string().optional()
+      justification: external_exports.string().optional(),
+      /** The line of an in-source suppression's comment. */
+      line: external_exports.number().optional(),
+      /** On a change: whether the change wrote it (never reviewed on the base branch). */
+      addedByChange: external_exports.boolean().optional()
     });
     finding = external_exports.object({
       scanner: external_exports.string(),
@@ -40708,17 +40730,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path50 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path50)) {
+        const path51 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path51)) {
           continue;
         }
-        writtenPaths.add(path50);
-        if (append || outputFiles.has(path50)) {
-          appendFileSync(path50, contents);
+        writtenPaths.add(path51);
+        if (append || outputFiles.has(path51)) {
+          appendFileSync(path51, contents);
         } else {
-          writeFileSync(path50, contents);
+          writeFileSync(path51, contents);
         }
-        outputFiles.add(path50);
+        outputFiles.add(path51);
       }
     };
   }
@@ -44459,8 +44481,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path50 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path50.test(f.path);
+  const path51 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path51.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -44569,13 +44591,15 @@ function evaluateGate(input2) {
   const { config: config2, mapper, now } = input2;
   const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
   const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
-  const refuse = config2.policy.inSourceSuppressions === "refuse";
+  const refuseInSource = config2.policy.inSourceSuppressions === "refuse";
+  const refuseNew = config2.policy.newSuppressions === "refuse";
+  const refused = (s) => refuseInSource && s.kind === "inSource" || refuseNew && s.addedByChange === true;
   const judgeNewOnly = input2.judge === "new";
   const gated = input2.findings.map((finding2) => {
     const mapping = mapper.map(finding2);
     const o2 = applyOverrides(finding2, mapping, config2.mapping, mapper);
-    const inSource = finding2.suppressed && finding2.suppressions.some((s) => s.kind === "inSource");
-    const suppressionRefused = refuse && inSource && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
+    const accepted2 = finding2.suppressions.filter((s) => s.status === "accepted");
+    const suppressionRefused = finding2.suppressed && accepted2.length > 0 && accepted2.every(refused) && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
     const waiver = waiverOutcome.applied.get(finding2.fingerprint);
     return {
       finding: finding2,
@@ -45056,26 +45080,28 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
   }
   return path30.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
-function resolvePath2(run2, result2, context) {
-  let location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+function artifactOf(run2, result2) {
+  const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
   if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
-    location3 = run2.artifacts?.[location3.index]?.location ?? location3;
+    return run2.artifacts?.[location3.index]?.location ?? location3;
   }
+  return location3;
+}
+function resultFilePath(run2, result2, baseDir) {
+  const location3 = artifactOf(run2, result2);
   const uri = location3?.uri;
-  if (!uri) return { path: "", inWorkspace: false };
-  let absolute;
+  if (!uri) return void 0;
   try {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
-      absolute = /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
-    } else {
-      absolute = path30.resolve(
-        resolveBase(run2, location3?.uriBaseId, context.baseDir),
-        decodeURIComponent(uri)
-      );
-    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
+    return path30.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
   } catch {
-    absolute = void 0;
+    return void 0;
   }
+}
+function resolvePath2(run2, result2, context) {
+  const uri = artifactOf(run2, result2)?.uri;
+  if (!uri) return { path: "", inWorkspace: false };
+  const absolute = resultFilePath(run2, result2, context.baseDir);
   const relative3 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
   return relative3 === void 0 || !context.sources.contains(relative3) ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative3, inWorkspace: true };
 }
@@ -45123,11 +45149,15 @@ function categoryOf(run2, rule) {
   return typeof declared === "string" && declared !== "" ? declared : void 0;
 }
 function suppressionsOf(result2) {
-  return (result2.suppressions ?? []).map((s) => ({
-    kind: s.kind,
-    status: s.status ?? "accepted",
-    ...s.justification ? { justification: s.justification } : {}
-  }));
+  return (result2.suppressions ?? []).map((s) => {
+    const line2 = s.location?.physicalLocation?.region?.startLine;
+    return {
+      kind: s.kind,
+      status: s.status ?? "accepted",
+      ...s.justification ? { justification: stripControlChars(s.justification) } : {},
+      ...s.kind === "inSource" && line2 !== void 0 ? { line: line2 } : {}
+    };
+  });
 }
 function snippetOf(lines2, fromSarif, secret) {
   let raw;
@@ -45168,8 +45198,16 @@ function normalizeRun(run2, context) {
       const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line2, endLine, ruleId }) : void 0;
       const marked2 = suppressions.find((s) => s.kind === "inSource");
       if (comment && !marked2)
-        suppressions.push({ kind: "inSource", status: "accepted", justification: comment });
-      else if (comment && marked2 && !marked2.justification) marked2.justification = comment;
+        suppressions.push({
+          kind: "inSource",
+          status: "accepted",
+          justification: stripControlChars(comment.text),
+          line: comment.line
+        });
+      else if (comment && marked2) {
+        if (!marked2.justification) marked2.justification = stripControlChars(comment.text);
+        marked2.line ??= comment.line;
+      }
     }
     const finding2 = {
       scanner: context.scannerId,
@@ -45447,6 +45485,67 @@ var init_import_sarif = __esm({
     init_read();
     init_source_reader();
     IMPORTED_SARIF_COVERS = ["CC7.1"];
+  }
+});
+
+// src/diff/added-lines.ts
+function parseAddedLines(patch2) {
+  const lines2 = /* @__PURE__ */ new Set();
+  for (const match of patch2.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)) {
+    const start = Number(match[1]);
+    const count4 = match[2] === void 0 ? 1 : Number(match[2]);
+    for (let n2 = start; n2 < start + count4; n2++) lines2.add(n2);
+  }
+  return lines2;
+}
+var NONE2, ChangedLines;
+var init_added_lines = __esm({
+  "src/diff/added-lines.ts"() {
+    "use strict";
+    NONE2 = /* @__PURE__ */ new Set();
+    ChangedLines = class {
+      cache = /* @__PURE__ */ new Map();
+      byPath;
+      git;
+      mergeBase;
+      /** Workspace folder inside the repository ('' at the top): findings' paths are relative to it. */
+      prefix;
+      /** `changes` in workspace-relative paths, as the comparison holds them. */
+      constructor(git2, mergeBase, changes, prefix) {
+        this.git = git2;
+        this.mergeBase = mergeBase;
+        this.prefix = prefix;
+        this.byPath = new Map(changes.filter((c3) => c3.status !== "deleted").map((c3) => [c3.path, c3]));
+      }
+      /** Lines of a workspace-relative path that the change wrote. */
+      of(file2) {
+        let lines2 = this.cache.get(file2);
+        if (!lines2) {
+          lines2 = this.read(file2);
+          this.cache.set(file2, lines2);
+        }
+        return lines2;
+      }
+      async read(file2) {
+        const change = this.byPath.get(file2);
+        if (!change) return NONE2;
+        if (change.status === "added") return "all";
+        const inRepo2 = (p) => this.prefix ? `${this.prefix}/${p}` : p;
+        const paths = change.oldPath ? [inRepo2(change.oldPath), inRepo2(file2)] : [inRepo2(file2)];
+        const patch2 = await this.git.run([
+          "diff",
+          "-U0",
+          "-M",
+          "--no-color",
+          "--no-ext-diff",
+          "--no-textconv",
+          this.mergeBase,
+          "--",
+          ...paths
+        ]);
+        return parseAddedLines(patch2);
+      }
+    };
   }
 });
 
@@ -45852,15 +45951,111 @@ var init_worktree = __esm({
   }
 });
 
-// src/runner/run-scanners.ts
-import { mkdir as mkdir3, rm as rm4 } from "node:fs/promises";
+// src/runner/reveal.ts
+import { mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
 import path34 from "node:path";
+function commentText(line2) {
+  const at = line2.search(/kics-scan/i);
+  return stripControlChars(line2.slice(at).trim()).slice(0, 200);
+}
+async function planReveal(dropped, files, scanned, root, dir) {
+  const copies = /* @__PURE__ */ new Map();
+  const neighbours = /* @__PURE__ */ new Map();
+  for (const file2 of files) {
+    const rel = containedRelative(root, file2);
+    if (rel === void 0) continue;
+    const text3 = await readFile7(file2, "utf8").catch(() => void 0);
+    if (text3 === void 0 || !/kics-scan/i.test(text3)) continue;
+    const lines2 = text3.split("\n");
+    const commentLines = dropped.commentLines(lines2);
+    if (commentLines.length === 0) continue;
+    const copy = path34.join(dir, rel);
+    for (const n2 of commentLines) lines2[n2 - 1] = dropped.neutralize(lines2[n2 - 1] ?? "");
+    await mkdir3(path34.dirname(copy), { recursive: true });
+    await writeFile3(copy, lines2.join("\n"));
+    copies.set(copy, {
+      original: file2,
+      comments: commentLines.map((line2) => ({ line: line2, text: commentText(text3.split("\n")[line2 - 1] ?? "") }))
+    });
+    for (const other of scanned) {
+      if (other === file2 || path34.dirname(other) !== path34.dirname(file2)) continue;
+      const otherRel = containedRelative(root, other);
+      if (otherRel !== void 0) neighbours.set(path34.join(dir, otherRel), other);
+    }
+  }
+  if (copies.size === 0) return void 0;
+  for (const [copy, original] of neighbours) {
+    if (copies.has(copy)) continue;
+    await mkdir3(path34.dirname(copy), { recursive: true });
+    await writeFile3(copy, await readFile7(original));
+  }
+  const extraFiles = [...copies.keys(), ...[...neighbours.keys()].filter((c3) => !copies.has(c3))].sort();
+  return { extraFiles, reconcile: (log2, baseDir) => reconcile(log2, baseDir, dir, copies) };
+}
+function startLine(result2) {
+  return result2.locations?.[0]?.physicalLocation?.region?.startLine ?? 0;
+}
+function reconcile(log2, baseDir, dir, copies) {
+  for (const run2 of log2.runs) {
+    const results = run2.results ?? [];
+    const where = results.map((r) => resultFilePath(run2, r, baseDir));
+    const key = (file2, r) => `${file2}\0${r.ruleId ?? r.rule?.id ?? ""}\0${startLine(r)}`;
+    const reported = /* @__PURE__ */ new Set();
+    results.forEach((r, i3) => {
+      const file2 = where[i3];
+      if (file2 !== void 0 && containedRelative(dir, file2) === void 0) reported.add(key(file2, r));
+    });
+    const kept = [];
+    results.forEach((r, i3) => {
+      const file2 = where[i3];
+      if (file2 === void 0 || containedRelative(dir, file2) === void 0) {
+        kept.push(r);
+        return;
+      }
+      const copy = copies.get(file2);
+      if (!copy || reported.has(key(copy.original, r))) return;
+      const line2 = startLine(r);
+      const comment = copy.comments.filter((c3) => c3.line <= line2).at(-1) ?? copy.comments[0] ?? { line: 1, text: "kics-scan" };
+      const uri = toPosix(path34.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
+      const physical = r.locations?.[0]?.physicalLocation;
+      if (physical) physical.artifactLocation = { uri };
+      r.suppressions = [
+        {
+          kind: "inSource",
+          status: "accepted",
+          justification: comment.text,
+          location: {
+            physicalLocation: {
+              artifactLocation: { uri },
+              region: { startLine: comment.line }
+            }
+          }
+        }
+      ];
+      kept.push(r);
+    });
+    run2.results = kept;
+  }
+}
+var init_reveal = __esm({
+  "src/runner/reveal.ts"() {
+    "use strict";
+    init_paths();
+    init_normalize2();
+    init_text();
+  }
+});
+
+// src/runner/run-scanners.ts
+import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
+import os3 from "node:os";
+import path35 from "node:path";
 function clip(text3, max = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
   return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
 }
 async function runOne(planned, o2) {
-  const { scanner: scanner3, options } = planned;
+  const { scanner: scanner3 } = planned;
   const started = o2.clock.monotonicMs();
   const base = { id: scanner3.id, displayName: scanner3.displayName, findings: [], filesScanned: 0 };
   const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
@@ -45892,10 +46087,42 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path34.join(o2.outDir, scanner3.id);
+  const outDir = path35.join(o2.outDir, scanner3.id);
   await rm4(outDir, { recursive: true, force: true });
-  await mkdir3(outDir, { recursive: true });
-  const plan = scanner3.plan({ root: o2.root, target: o2.target, files, outDir, tool, options });
+  await mkdir4(outDir, { recursive: true });
+  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp3(path35.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
+  try {
+    return await scanWith({ planned, o: o2, files, tool, outDir, revealDir, base, elapsed });
+  } finally {
+    if (revealDir) await rm4(revealDir, { recursive: true, force: true });
+  }
+}
+async function scanWith({
+  planned,
+  o: o2,
+  files,
+  tool,
+  outDir,
+  revealDir,
+  base,
+  elapsed
+}) {
+  const { scanner: scanner3, options } = planned;
+  const reveal = revealDir && scanner3.droppedSuppressions ? await planReveal(
+    scanner3.droppedSuppressions,
+    files.filter((f) => planned.reveal?.has(f)),
+    files,
+    o2.root,
+    revealDir
+  ) : void 0;
+  const plan = scanner3.plan({
+    root: o2.root,
+    target: o2.target,
+    files: reveal ? [...files, ...reveal.extraFiles] : files,
+    outDir,
+    tool,
+    options
+  });
   const result2 = await o2.exec({
     file: plan.file,
     args: plan.args,
@@ -45938,6 +46165,7 @@ async function runOne(planned, o2) {
       ]);
     }
     log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, "scanner") : parseSarifText(result2.stdout, `${scanner3.id} standard output`);
+    reveal?.reconcile(log2, plan.cwd ?? o2.root);
     const sources = new SourceReader(o2.root);
     const extraRuleProperties = await scanner3.ruleProperties?.(outDir);
     findings = log2.runs.flatMap(
@@ -45953,7 +46181,7 @@ async function runOne(planned, o2) {
     );
     const kept = await keepRawSarif(log2, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path34.join(outDir, `${scanner3.id}.sarif`)
+      dest: plan.sarifPath ?? path35.join(outDir, `${scanner3.id}.sarif`)
     });
     log2 = kept.skeleton;
     rawSarifPath = kept.rawSarifPath;
@@ -46032,6 +46260,37 @@ var init_run_scanners = __esm({
     init_read();
     init_source_reader();
     init_text();
+    init_reveal();
+  }
+});
+
+// src/pipeline/new-suppressions.ts
+async function wroteIt(finding2, s, lines2) {
+  if (finding2.baselineState !== "unchanged") return true;
+  if (s.kind !== "inSource" || s.line === void 0 || !finding2.inWorkspace || !lines2) return false;
+  const added = await lines2.of(finding2.path);
+  return added === "all" || added.has(s.line);
+}
+async function markNewSuppressions(runs, lines2) {
+  return Promise.all(
+    runs.map(async (run2) => {
+      if (!run2.findings.some((f) => f.suppressions.length > 0)) return run2;
+      const findings = await Promise.all(
+        run2.findings.map(async (f) => {
+          if (f.suppressions.length === 0) return f;
+          const suppressions = await Promise.all(
+            f.suppressions.map(async (s) => ({ ...s, addedByChange: await wroteIt(f, s, lines2) }))
+          );
+          return { ...f, suppressions };
+        })
+      );
+      return { ...run2, findings };
+    })
+  );
+}
+var init_new_suppressions = __esm({
+  "src/pipeline/new-suppressions.ts"() {
+    "use strict";
   }
 });
 
@@ -46039,25 +46298,25 @@ var init_run_scanners = __esm({
 import { createRequire } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path50) {
-  let normalized = normalize(path50);
+function cleanPath(path51) {
+  let normalized = normalize(path51);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path50, separator) {
-  return path50.replace(SLASHES_REGEX, separator);
+function convertSlashes(path51, separator) {
+  return path51.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path50) {
-  return path50 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path50);
+function isRootDirectory(path51) {
+  return path51 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path51);
 }
-function normalizePath(path50, options) {
+function normalizePath(path51, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path50.includes("/") || path50.startsWith(".");
-  if (resolvePaths) path50 = resolve(path50);
-  if (normalizePath$1 || pathNeedsCleaning) path50 = cleanPath(path50);
-  if (path50 === ".") return "";
-  const needsSeperator = path50[path50.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path50 + pathSeparator : path50, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path51.includes("/") || path51.startsWith(".");
+  if (resolvePaths) path51 = resolve(path51);
+  if (normalizePath$1 || pathNeedsCleaning) path51 = cleanPath(path51);
+  if (path51 === ".") return "";
+  const needsSeperator = path51[path51.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path51 + pathSeparator : path51, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -46113,9 +46372,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path50, resolved2, state) {
+function isRecursive2(path51, resolved2, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
-  let parent = dirname(path50);
+  let parent = dirname(path51);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -46123,7 +46382,7 @@ function isRecursive2(path50, resolved2, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path50, resolved2);
+  state.symlinks.set(path51, resolved2);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved2, state) {
@@ -46169,8 +46428,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path50 = directoryPath || ".";
-      if (filters.every((filter) => filter(path50, true))) paths.push(path50);
+      const path51 = directoryPath || ".";
+      if (filters.every((filter) => filter(path51, true))) paths.push(path51);
     };
     empty$2 = () => {
     };
@@ -46203,26 +46462,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path50, state, callback$1) {
+    resolveSymlinksAsync = function(path51, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path50, (error62, resolvedPath) => {
+      fs3.realpath(path51, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path50, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path51, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path50, state, callback$1) {
+    resolveSymlinks = function(path51, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path50);
+        const resolvedPath = fs3.realpathSync(path51);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path50, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path51, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -46380,19 +46639,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path50 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path50)) continue;
-            this.pushDirectory(path50, paths, filters);
-            this.walkDirectory(this.state, path50, path50, depth - 1, this.walk);
+            let path51 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path51)) continue;
+            this.pushDirectory(path51, paths, filters);
+            this.walkDirectory(this.state, path51, path51, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path50 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path50, this.state, (stat4, resolvedPath) => {
+            let path51 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path51, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path50 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path50 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path51 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path51 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path50;
+                resolvedPath = useRealPaths ? resolvedPath : path51;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -46542,7 +46801,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path50) => isMatch(path50));
+        this.options.filters.push((path51) => isMatch(path51));
         return this;
       }
     };
@@ -46614,13 +46873,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path50) {
-  return path50.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path51) {
+  return path51.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path50) {
+function splitPattern(path51) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path50, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path50];
+  const result2 = import_picomatch4.default.scan(path51, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path51];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -46725,13 +46984,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path50 = format2(p, isDirectory);
-      const matches = matcher(path50) && !ignore(path50);
-      if (matches) log(`matched ${path50}`);
+      const path51 = format2(p, isDirectory);
+      const matches = matcher(path51) && !ignore(path51);
+      if (matches) log(`matched ${path51}`);
       return matches;
     } : (p, isDirectory) => {
-      const path50 = format2(p, isDirectory);
-      return matcher(path50) && !ignore(path50);
+      const path51 = format2(p, isDirectory);
+      return matcher(path51) && !ignore(path51);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -46803,8 +47062,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path50) => path50.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path50) => path50.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path51) => path51.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path51) => path51.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -46820,15 +47079,15 @@ var init_dist2 = __esm({
 
 // src/pipeline/workspace.ts
 import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
-import path35 from "node:path";
+import path36 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path35.resolve(cwd, targetArg);
+  const target = path36.resolve(cwd, targetArg);
   if (!existsSync7(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync7(target).isDirectory() ? target : path35.dirname(target);
+  const targetDir = statSync7(target).isDirectory() ? target : path36.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync7(path35.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path35.dirname(dir);
+    if (existsSync7(path36.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path36.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -46843,7 +47102,7 @@ async function listFiles2(workspace, excludes) {
     ignore: DEFAULT_EXCLUDES
   }) : [workspace.target];
   const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path35.normalize(f)).filter((f) => !excluded?.(toPosix(path35.relative(workspace.root, f)))).sort();
+  return files.map((f) => path36.normalize(f)).filter((f) => !excluded?.(toPosix(path36.relative(workspace.root, f)))).sort();
 }
 var import_picomatch5;
 var init_workspace = __esm({
@@ -46859,12 +47118,12 @@ var init_workspace = __esm({
 
 // src/pipeline/compare.ts
 import { existsSync as existsSync8, realpathSync as realpathSync5 } from "node:fs";
-import path36 from "node:path";
+import path37 from "node:path";
 function relative2(root, file2) {
-  return toPosix(path36.relative(root, file2));
+  return toPosix(path37.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path36.relative(set2.repoRoot, realpathSync5(workspaceRoot)));
+  const prefix = toPosix(path37.relative(set2.repoRoot, realpathSync5(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -46891,13 +47150,16 @@ async function changeSetFor(request, base) {
 }
 async function scanAndCompare(request) {
   const { workspace, config: config2, planned } = request;
-  const runHead = async (scanners3) => [
+  const refuseAll = config2.policy.inSourceSuppressions === "refuse";
+  const runHead = async (scanners3, touched) => [
     ...await runScanners({
       ...request.run,
       root: workspace.root,
       target: workspace.target,
       files: request.files,
-      scanners: scanners3,
+      scanners: scanners3.map(
+        (p) => withReveal(p, request.files, workspace.root, (rel) => refuseAll || touched?.has(rel) === true)
+      ),
       outDir: request.outDir
     }),
     ...request.imported ?? []
@@ -46947,10 +47209,10 @@ async function scanAndCompare(request) {
   let headRuns;
   let baseRuns = [];
   if (bundle || !changeSet) {
-    headRuns = await runHead(headPlan);
+    headRuns = await runHead(headPlan, headChanged);
   } else {
     [headRuns, baseRuns] = await Promise.all([
-      runHead(headPlan),
+      runHead(headPlan, headChanged),
       scanBase(request, changeSet, prefix, { always, narrowed })
     ]);
   }
@@ -46996,8 +47258,14 @@ async function scanAndCompare(request) {
     for (const f of classified.fixed) fixed2.push(f);
     return { ...run2, findings: classified.head };
   });
+  const changedLines = changeSet ? new ChangedLines(
+    new Git(request.exec, changeSet.repoRoot),
+    changeSet.mergeBase,
+    changeSet.changes,
+    prefix
+  ) : void 0;
   return {
-    scanners: scanners2,
+    scanners: await markNewSuppressions(scanners2, changedLines),
     baseline: {
       status: "compared",
       mode: mode2,
@@ -47011,6 +47279,11 @@ async function scanAndCompare(request) {
       scope: scope2
     }
   };
+}
+function withReveal(p, files, root, judged) {
+  if (!p.scanner.droppedSuppressions) return p;
+  const reveal = new Set((p.files ?? files).filter((f) => judged(relative2(root, f))));
+  return reveal.size > 0 ? { ...p, reveal } : p;
 }
 async function scanBase(request, set2, prefix, scope2) {
   const { workspace, config: config2, planned } = request;
@@ -47042,9 +47315,9 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path36.join(tree, prefix) : tree;
-    const target = path36.join(root, path36.relative(workspace.root, workspace.target));
-    const targetDir = path36.join(root, path36.relative(workspace.root, workspace.targetDir));
+    const root = prefix ? path37.join(tree, prefix) : tree;
+    const target = path37.join(root, path37.relative(workspace.root, workspace.target));
+    const targetDir = path37.join(root, path37.relative(workspace.root, workspace.targetDir));
     const files = existsSync8(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
@@ -47060,7 +47333,7 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path36.join(request.outDir, "@base"),
+      outDir: path37.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -47070,6 +47343,7 @@ var init_compare = __esm({
   "src/pipeline/compare.ts"() {
     "use strict";
     import_picomatch6 = __toESM(require_picomatch2(), 1);
+    init_added_lines();
     init_baseline_bundle();
     init_change_set();
     init_classify();
@@ -47078,6 +47352,7 @@ var init_compare = __esm({
     init_errors();
     init_paths();
     init_run_scanners();
+    init_new_suppressions();
     init_workspace();
   }
 });
@@ -47180,30 +47455,30 @@ var init_policy_diff = __esm({
 
 // src/pipeline/base-scripts.ts
 import { statSync as statSync8 } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir4, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import path37 from "node:path";
+import { chmod as chmod2, mkdir as mkdir5, readFile as readFile8, writeFile as writeFile4 } from "node:fs/promises";
+import path38 from "node:path";
 function isFile(file2) {
   return statSync8(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);
-  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path37.resolve(ctx.cwd, expanded))))
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path38.resolve(ctx.cwd, expanded))))
     return void 0;
-  const absolute = path37.resolve(ctx.cwd, expanded);
-  const rel = toPosix(path37.relative(ctx.repoRoot, realPath(absolute)));
-  if (rel === "" || rel.startsWith("..") || path37.isAbsolute(rel)) return void 0;
+  const absolute = path38.resolve(ctx.cwd, expanded);
+  const rel = toPosix(path38.relative(ctx.repoRoot, realPath(absolute)));
+  if (rel === "" || rel.startsWith("..") || path38.isAbsolute(rel)) return void 0;
   const base = await ctx.git.fileAt(ctx.commit, rel);
-  const head = isFile(absolute) ? await readFile7(absolute, "utf8") : void 0;
+  const head = isFile(absolute) ? await readFile8(absolute, "utf8") : void 0;
   if (base === head) return void 0;
   const key = `scanners.custom.${id}.runs`;
-  const copy = path37.join(ctx.dir, ...rel.split("/"));
+  const copy = path38.join(ctx.dir, ...rel.split("/"));
   if (base === void 0) {
     if (head === void 0) return void 0;
     changes.push({ key, change: "added", after: JSON.stringify(rel) });
     return copy;
   }
-  await mkdir4(path37.dirname(copy), { recursive: true });
-  await writeFile3(copy, base);
+  await mkdir5(path38.dirname(copy), { recursive: true });
+  await writeFile4(copy, base);
   const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
   if (mode2 === "100755") await chmod2(copy, 493);
   changes.push({
@@ -47223,7 +47498,7 @@ async function scriptsFromBase(custom2, ctx) {
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
     const added = changes.slice(before).find((c3) => c3.change === "added");
-    if (added?.after) command = path37.join(ctx.dir, ...JSON.parse(added.after).split("/"));
+    if (added?.after) command = path38.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -47238,33 +47513,33 @@ var init_base_scripts = __esm({
 // src/pipeline/policy.ts
 import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync9, realpathSync as realpathSync6 } from "node:fs";
-import { readFile as readFile8 } from "node:fs/promises";
-import path38 from "node:path";
+import { readFile as readFile9 } from "node:fs/promises";
+import path39 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const rel = path38.relative(repoRoot, realPath(file2));
-  if (rel === "" || rel.startsWith("..") || path38.isAbsolute(rel)) return void 0;
+  const rel = path39.relative(repoRoot, realPath(file2));
+  if (rel === "" || rel.startsWith("..") || path39.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path38.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path38.dirname(configFile) : request.workspace.root;
-  return path38.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path39.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path39.dirname(configFile) : request.workspace.root;
+  return path39.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text3) {
-  const rel = path38.relative(root, file2);
+  const rel = path39.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path38.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path39.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
-  const configText = file2 ? await readFile8(file2, "utf8") : void 0;
-  const waiversText = existsSync9(waiversFile) ? await readFile8(waiversFile, "utf8") : void 0;
+  const configText = file2 ? await readFile9(file2, "utf8") : void 0;
+  const waiversText = existsSync9(waiversFile) ? await readFile9(waiversFile, "utf8") : void 0;
   return {
     config: config2,
     ...file2 ? { configFile: file2 } : {},
@@ -47283,7 +47558,7 @@ async function worktreePolicy(request) {
 async function readAtBase(git2, repoRoot, commit, file2) {
   const rel = inRepo(repoRoot, file2);
   if (rel !== void 0) return git2.fileAt(commit, rel);
-  return existsSync9(file2) ? readFile8(file2, "utf8") : void 0;
+  return existsSync9(file2) ? readFile9(file2, "utf8") : void 0;
 }
 async function basePolicy(request, revision) {
   const { workspace } = request;
@@ -47319,8 +47594,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path38.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path38.join(d, n2)));
+  const explicit = request.configFile ? path39.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path39.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -47423,9 +47698,9 @@ var init_policy = __esm({
 });
 
 // src/pipeline/scan.ts
-import { mkdtemp as mkdtemp3, rm as rm5 } from "node:fs/promises";
-import os3 from "node:os";
-import path39 from "node:path";
+import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
+import os4 from "node:os";
+import path40 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -47434,9 +47709,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const outDir = request.outDir ? path39.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp3(path39.join(os3.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path40.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path40.join(os4.tmpdir(), "controlgate-"));
   const loading = loadPolicy({
-    scratchDir: path39.join(outDir, "@base-scripts"),
+    scratchDir: path40.join(outDir, "@base-scripts"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -47476,18 +47751,18 @@ async function scan(request) {
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path39.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path40.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path39.join(outDir, "@imported")
+      outDir: path40.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path39.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path40.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -47657,7 +47932,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path40 from "node:path";
+import path41 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -47708,8 +47983,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path40.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path40.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path41.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path41.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed"),
@@ -47724,7 +47999,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path40.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path41.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -47816,17 +48091,17 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path40.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path40.isAbsolute(rel) ? toPosix(rel) : path40.basename(location3);
+  const rel = path41.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path41.isAbsolute(rel) ? toPosix(rel) : path41.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path40.join(outcome.root, name)),
-    path40.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path41.join(outcome.root, name)),
+    path41.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path40.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path41.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -48100,6 +48375,47 @@ var init_policy_notes = __esm({
   }
 });
 
+// src/report/suppression-notes.ts
+function accepted(f) {
+  return f.suppressions.filter((s) => s.status === "accepted");
+}
+function plural2(n2, one, many = `${one}s`) {
+  return `${n2} ${n2 === 1 ? one : many}`;
+}
+function suppressionNote(report2, fmt) {
+  const refused = report2.findings.filter((f) => f.suppressionRefused);
+  if (refused.length === 0) return void 0;
+  const byChange = refused.filter((f) => accepted(f).some((s) => s.addedByChange === true));
+  const comments = [
+    ...new Set(byChange.flatMap((f) => accepted(f).map((s) => s.justification ?? `${s.kind} suppression`)))
+  ];
+  const quoted = comments.slice(0, COMMENTS_SHOWN).map(fmt.code).join(", ");
+  const more = comments.length > COMMENTS_SHOWN ? ` and ${comments.length - COMMENTS_SHOWN} more` : "";
+  const parts = [];
+  if (byChange.length > 0) {
+    parts.push(
+      `${plural2(byChange.length, "finding")} of blocking criteria ${byChange.length === 1 ? "is" : "are"} suppressed by ${comments.length === 1 ? "a suppression" : "suppressions"} this change adds (${quoted}${more}). A change cannot suppress what blocks it (policy ${fmt.code("newSuppressions: refuse")}), so ${byChange.length === 1 ? "it still counts" : "they still count"}.`
+    );
+  }
+  const other = refused.length - byChange.length;
+  if (other > 0) {
+    parts.push(
+      `${plural2(other, "finding")} of blocking criteria ${other === 1 ? "has an in-source suppression" : "have in-source suppressions"} the policy does not honour (${fmt.code("inSourceSuppressions: refuse")}), so ${other === 1 ? "it counts" : "they count"}.`
+    );
+  }
+  parts.push(
+    "Fix the code, or record the accepted risk as a waiver (approver, ticket, expiry) in the base branch’s waiver file, where it is reviewed on its own."
+  );
+  return parts.join(" ");
+}
+var COMMENTS_SHOWN;
+var init_suppression_notes = __esm({
+  "src/report/suppression-notes.ts"() {
+    "use strict";
+    COMMENTS_SHOWN = 3;
+  }
+});
+
 // src/report/terminal.ts
 function pad(text3, width) {
   return text3.length >= width ? text3 : text3 + " ".repeat(width - text3.length);
@@ -48125,7 +48441,8 @@ function scannerStartLine(displayName, files) {
 function findingLine(f) {
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ""}` : "(no location)";
   const cwe = f.cwe.length > 0 ? ` [${f.cwe.join(", ")}]` : "";
-  const suppressed = f.suppressed ? " (suppressed)" : "";
+  const byChange = f.suppressions.some((s) => s.status === "accepted" && s.addedByChange);
+  const suppressed = f.suppressed ? byChange ? " (suppressed by this change)" : " (suppressed)" : "";
   return `    ${pad(oneLine2(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine2(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}
       ${oneLine2(f.message, 150)}`;
 }
@@ -48177,14 +48494,17 @@ function comparedFindings(outcome, b) {
   return out;
 }
 function renderText(outcome) {
-  const policy2 = policyNote(jsonReport(outcome).policy, TERMINAL_INLINE);
+  const report2 = jsonReport(outcome);
+  const policy2 = policyNote(report2.policy, TERMINAL_INLINE);
+  const suppressions = suppressionNote(report2, TERMINAL_INLINE);
   const out = [
     ...policy2 ? [`POLICY: ${policy2.headline}`, ...policy2.items.map((i3) => `  - ${i3}`), ""] : [],
+    ...suppressions ? [`SUPPRESSIONS: ${suppressions}`, ""] : [],
     "Scanners:",
     ...outcome.scanners.map(scannerLine),
     ""
   ];
-  const baseline2 = outcome.baseline ? jsonReport(outcome).baseline : null;
+  const baseline2 = outcome.baseline ? report2.baseline : null;
   if (baseline2) out.push(...comparisonLines(baseline2));
   if (baseline2?.status === "compared") out.push(...comparedFindings(outcome, baseline2));
   else out.push(...severityGroups(outcome.findings));
@@ -48214,6 +48534,7 @@ var init_terminal = __esm({
     init_controls_text();
     init_json_report();
     init_policy_notes();
+    init_suppression_notes();
     SIDE_LIST_LIMIT = 20;
     MAIN_LIST_LIMIT = 1e3;
     TERMINAL_INLINE = { text: (s) => oneLine2(s, 200), code: (s) => oneLine2(s, 80) };
@@ -48286,7 +48607,16 @@ function resultFor(f, ruleIndex, waiver) {
   const suppressions = f.suppressions.map((s) => ({
     kind: s.kind,
     status: s.status,
-    ...s.justification ? { justification: s.justification } : {}
+    ...s.justification ? { justification: s.justification } : {},
+    ...s.line !== void 0 && f.inWorkspace && f.path ? {
+      location: {
+        physicalLocation: {
+          artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT },
+          region: { startLine: s.line }
+        }
+      }
+    } : {},
+    ...s.addedByChange !== void 0 ? { properties: { addedByChange: s.addedByChange } } : {}
   }));
   if (waiver) suppressions.push(waiverSuppression(waiver));
   if (suppressions.length > 0) result2.suppressions = suppressions;
@@ -48417,8 +48747,8 @@ var init_merge = __esm({
 });
 
 // src/gate/write-outputs.ts
-import { mkdir as mkdir5, open as open6, writeFile as writeFile4 } from "node:fs/promises";
-import path41 from "node:path";
+import { mkdir as mkdir6, open as open6, writeFile as writeFile5 } from "node:fs/promises";
+import path42 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -48428,7 +48758,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir5(path41.dirname(file2), { recursive: true });
+  await mkdir6(path42.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -48439,11 +48769,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path41.join(settings.outDir, "controlgate.json");
-    const sarif = path41.join(settings.outDir, "controlgate.sarif");
+    const json2 = path42.join(settings.outDir, "controlgate.json");
+    const sarif = path42.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path41.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path42.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -48456,14 +48786,14 @@ async function writeOutputs(outcome, settings, out) {
   return written;
 }
 async function writeScannerSarif(outcome, dir) {
-  await mkdir5(dir, { recursive: true });
+  await mkdir6(dir, { recursive: true });
   const log2 = mergedSarif(outcome.scanners, outcome.root, { waivers: outcome.gate.waivers.applied });
   const paths = {};
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log2.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path41.join(dir, `${scanner3.id}.sarif`);
-    await writeFile4(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
+    const file2 = path42.join(dir, `${scanner3.id}.sarif`);
+    await writeFile5(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
   }
@@ -48654,7 +48984,7 @@ function explainFinding(g, config2, gate, catalog2) {
   }
   for (const s of f.suppressions) {
     out.push(
-      `  suppression (${s.kind}, ${s.status})${s.justification ? `: ${flatLine(s.justification)}` : ""}${g.suppressionRefused ? " — refused by policy for a blocking criterion" : ""}`
+      `  suppression (${s.kind}, ${s.status}${s.line !== void 0 ? `, line ${s.line}` : ""}${s.addedByChange ? ", added by this change" : ""})${s.justification ? `: ${flatLine(s.justification)}` : ""}${g.suppressionRefused ? " — refused by policy for a blocking criterion" : ""}`
     );
   }
   return defuseWorkflowCommands(`${out.join("\n")}
@@ -48672,13 +49002,13 @@ var init_explain = __esm({
 // src/cli/commands.ts
 import { existsSync as existsSync10 } from "node:fs";
 import { rm as rm6 } from "node:fs/promises";
-import path42 from "node:path";
+import path43 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path42.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path43.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync10(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path42.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path43.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -48738,7 +49068,7 @@ async function explain(command, io) {
 }
 async function verify(location3, io) {
   if (!existsSync10(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path42.resolve(io.cwd, location3));
+  const result2 = await verifyBundle(path43.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -48752,7 +49082,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path42.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path43.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -49964,7 +50294,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path43 from "node:path";
+import path44 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -51023,9 +51353,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path43.resolve(baseDir, baseName);
+          const localBin = path44.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path43.extname(baseName))) return void 0;
+          if (sourceExt.includes(path44.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -51043,17 +51373,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path43.resolve(
-            path43.dirname(resolvedScriptPath),
+          executableDir = path44.resolve(
+            path44.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path43.basename(
+            const legacyName = path44.basename(
               this._scriptPath,
-              path43.extname(this._scriptPath)
+              path44.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -51064,7 +51394,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path43.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path44.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -51981,7 +52311,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path43.basename(filename, path43.extname(filename));
+        this._name = path44.basename(filename, path44.extname(filename));
         return this;
       }
       /**
@@ -51995,9 +52325,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path50) {
-        if (path50 === void 0) return this._executableDir;
-        this._executableDir = path50;
+      executableDir(path51) {
+        if (path51 === void 0) return this._executableDir;
+        this._executableDir = path51;
         return this;
       }
       /**
@@ -52281,8 +52611,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path50, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path50 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path51, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path51 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -52290,8 +52620,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path50, opts) => {
-    parsed = { kind: "explain", subject, path: path50, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path51, opts) => {
+    parsed = { kind: "explain", subject, path: path51, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -52514,7 +52844,10 @@ function statusCell(f, status2, state) {
   const notes = [];
   if (f.waiver) notes.push(`waiver ${f.waiver}`);
   if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(", ") || "suppressed");
-  if (f.suppressionRefused) notes.push("suppression refused by policy");
+  if (f.suppressionRefused)
+    notes.push(
+      f.suppressions.some((s) => s.addedByChange) ? "suppression added by this change: refused" : "suppression refused by policy"
+    );
   if (f.unmapped) notes.push("unmapped");
   const extra = notes.map((n2) => `<div class="muted">${esc2(n2)}</div>`).join("");
   return `<span class="st st-${status2}">${esc2(STATUS_LABELS[status2])}</span>${changeTag(state)}${extra}`;
@@ -53002,6 +53335,11 @@ function policySection(report2) {
   return `
 <div class="policy-note" id="policy-note"><p><b>Policy:</b> ${note.headline}</p>${items}</div>`;
 }
+function suppressionSection(report2) {
+  const note = suppressionNote(report2, { text: esc2, code });
+  return note ? `
+<div class="policy-note" id="suppression-note"><p><b>Suppressions:</b> ${note}</p></div>` : "";
+}
 function renderSummary2(report2, facts2) {
   const where = [facts2.repository, facts2.branch, facts2.commit?.slice(0, 12)].filter(Boolean).join(" · ");
   const change = facts2.changeNumber === null ? "" : ` · change #${facts2.changeNumber}`;
@@ -53017,7 +53355,7 @@ function renderSummary2(report2, facts2) {
 <div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
 <div><h1>controlgate SOC 2 gate report</h1>
 <div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
-</div>${policySection(report2)}
+</div>${policySection(report2)}${suppressionSection(report2)}
 <div class="summary">
 <div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
 <div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
@@ -53059,6 +53397,7 @@ var init_summary = __esm({
     "use strict";
     init_finding();
     init_policy_notes();
+    init_suppression_notes();
     init_comparison2();
     init_escape2();
     init_model3();
@@ -54492,13 +54831,13 @@ var init_esm = __esm({
 import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir6, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
-import path44 from "node:path";
+import { mkdir as mkdir7, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
+import path45 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path44.join(dir, ...name.split("/"));
-    await mkdir6(path44.dirname(target), { recursive: true });
+    const target = path45.join(dir, ...name.split("/"));
+    await mkdir7(path45.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
@@ -54534,7 +54873,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir6(path44.dirname(zipFile), { recursive: true });
+  await mkdir7(path45.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -54548,7 +54887,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path44.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path45.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -54688,8 +55027,8 @@ var init_bundle = __esm({
 // src/evidence/collect-facts.ts
 import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
-import os4 from "node:os";
-import path45 from "node:path";
+import os5 from "node:os";
+import path46 from "node:path";
 function sha256File2(file2) {
   return createHash10("sha256").update(readFileSync7(file2)).digest("hex");
 }
@@ -54698,7 +55037,7 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path45.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path46.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -54730,13 +55069,13 @@ function collectRunFacts(outcome, context) {
     runUrl: context.runUrl,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
-    host: { os: os4.type(), release: os4.release(), arch: os4.arch(), node: process.version },
+    host: { os: os5.type(), release: os5.release(), arch: os5.arch(), node: process.version },
     scanners: outcome.scanners.map((s) => ({
       id: s.id,
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path45.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path46.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -55023,8 +55362,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path50) {
-  return path50.split("/").map(
+function encodePath(path51) {
+  return path51.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -55063,7 +55402,7 @@ function compareNewFirst(a2, b) {
 function findingsOf(control2, index) {
   return [...new Set(control2.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
 }
-function plural2(n2, word) {
+function plural3(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
 var init_model4 = __esm({
@@ -55074,8 +55413,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path50) {
-  return path50.length > PATH_CHARS ? `…${path50.slice(path50.length - PATH_CHARS + 1)}` : path50;
+function clipPath(path51) {
+  return path51.length > PATH_CHARS ? `…${path51.slice(path51.length - PATH_CHARS + 1)}` : path51;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -55099,7 +55438,8 @@ function stateCell(f) {
   return f.baselineState === "unchanged" ? "existing" : "**new**";
 }
 function findingRow2(f, ctx, labels = false) {
-  const flags = [f.unmapped ? "unmapped" : "", f.suppressionRefused ? "suppression refused" : ""].filter(Boolean).map((flag) => ` _(${flag})_`).join("");
+  const refused = f.suppressions.some((s) => s.addedByChange) ? "suppression added by this change: refused" : "suppression refused";
+  const flags = [f.unmapped ? "unmapped" : "", f.suppressionRefused ? refused : ""].filter(Boolean).map((flag) => ` _(${flag})_`).join("");
   const state = labels ? `${stateCell(f)} | ` : "";
   return `| ${state}${f.severity} | ${ruleCell2(f)} | ${locationCell(f, ctx, ctx.headSha, f.inWorkspace)} | ${messageCell(f.message)}${flags} |`;
 }
@@ -55108,11 +55448,11 @@ function findingsTableHead(labels = false) {
 }
 function heading(c3, count4) {
   const icon = c3.verdict === "fail" ? "❌" : "⚠️";
-  const debt = c3.existing.length > 0 ? ` ${plural2(c3.existing.length, "existing finding")} predating this change ${c3.existing.length === 1 ? "is" : "are"} not judged.` : "";
+  const debt = c3.existing.length > 0 ? ` ${plural3(c3.existing.length, "existing finding")} predating this change ${c3.existing.length === 1 ? "is" : "are"} not judged.` : "";
   return [
     `#### ${icon} ${escapeMarkdown(c3.id)} ${escapeMarkdown(c3.title)}`,
     "",
-    `${plural2(count4, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).${debt}`
+    `${plural3(count4, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).${debt}`
   ];
 }
 function criterionTable(c3, index, ctx, rows, labels = false) {
@@ -55130,7 +55470,7 @@ function criterionBullet(c3, index) {
   const icon = c3.verdict === "fail" ? "❌" : "⚠️";
   const worst = all[0] ? `, worst ${all[0].severity}` : "";
   return {
-    text: `- ${icon} **${escapeMarkdown(c3.id)}** ${escapeMarkdown(c3.title)}: ${plural2(all.length, "finding")}${worst}`,
+    text: `- ${icon} **${escapeMarkdown(c3.id)}** ${escapeMarkdown(c3.title)}: ${plural3(all.length, "finding")}${worst}`,
     shown: 0,
     total: all.length
   };
@@ -55169,7 +55509,7 @@ function waiverCells2(w) {
 function waivers(report2, full) {
   const { applied, expired, stale } = report2.waivers;
   const waived = applied.reduce((n2, w) => n2 + w.findings.length, 0);
-  const summary = `Waivers: ${applied.length} applied (${plural2(waived, "finding")}), ${expired.length} expired, ${stale.length} stale`;
+  const summary = `Waivers: ${applied.length} applied (${plural3(waived, "finding")}), ${expired.length} expired, ${stale.length} stale`;
   if (applied.length + expired.length + stale.length === 0) return collapsed(summary, ["No waivers."]);
   if (!full) return collapsed(summary, ["The list was left out to fit the size limit."]);
   const reason = (w) => escapeMarkdown(clip2(w.reason, 160));
@@ -55293,8 +55633,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path50) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path50) && !path50.startsWith("/") && !path50.split("/").includes("..");
+function linkable(path51) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path51) && !path51.startsWith("/") && !path51.split("/").includes("..");
 }
 function existingSection(report2, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report2.controls);
@@ -55305,7 +55645,7 @@ function existingSection(report2, index, ctx, rows) {
     "At or above a criterion’s threshold, but already there before this change: reported as debt, not judged.",
     "",
     ...perCriterion.map(
-      ({ control: control2, count: count4 }) => `- **${escapeMarkdown(control2.id)}** ${escapeMarkdown(control2.title)}: ${plural2(count4, "finding")}`
+      ({ control: control2, count: count4 }) => `- **${escapeMarkdown(control2.id)}** ${escapeMarkdown(control2.title)}: ${plural3(count4, "finding")}`
     ),
     "",
     ...listed(
@@ -55315,7 +55655,7 @@ function existingSection(report2, index, ctx, rows) {
     )
   ];
   return collapsed(
-    `Existing findings, not blocking: ${plural2(findings.length, "finding")} in ${criteriaWord(perCriterion.length)}`,
+    `Existing findings, not blocking: ${plural3(findings.length, "finding")} in ${criteriaWord(perCriterion.length)}`,
     body
   );
 }
@@ -55335,7 +55675,7 @@ function fixedSection(report2, ctx, rows) {
     ...shown2.map((f) => fixedRow2(f, ctx, commit))
   ];
   return collapsed(
-    `✅ Fixed: this change removes ${plural2(fixed2.length, "finding")}`,
+    `✅ Fixed: this change removes ${plural3(fixed2.length, "finding")}`,
     listed(table3, fixed2.length, shown2.length)
   );
 }
@@ -55388,9 +55728,19 @@ function headline(report2, shape, ctx) {
   if (parts.length === 0) parts.push("No SOC 2 criterion fails.");
   const v = report2.verdicts;
   const s = report2.summary;
-  const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural2(s.findings, "finding")} (${s.suppressed} suppressed).`;
+  const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural3(s.findings, "finding")} (${s.suppressed} suppressed).`;
   const comparison = report2.baseline ? ["", ...comparisonLines2(report2.baseline)] : [];
-  return [title(report2, ctx), ...policyLines(report2), ...comparison, "", parts.join(" "), "", counts];
+  const suppressions = suppressionNote(report2, MARKDOWN_INLINE);
+  return [
+    title(report2, ctx),
+    ...policyLines(report2),
+    ...suppressions ? ["", `🔕 **Suppressions:** ${suppressions}`] : [],
+    ...comparison,
+    "",
+    parts.join(" "),
+    "",
+    counts
+  ];
 }
 function policyLines(report2) {
   const note = policyNote(report2.policy, MARKDOWN_INLINE);
@@ -55402,7 +55752,7 @@ function policyLines(report2) {
   ];
 }
 function shortenedNote(shape, shown2, total, ctx, sideLists = false) {
-  const what = shape.rows === 0 ? `finding tables omitted (${plural2(total, "finding row")})` : `showing ${shown2} of ${plural2(total, "finding row")}`;
+  const what = shape.rows === 0 ? `finding tables omitted (${plural3(total, "finding row")})` : `showing ${shown2} of ${plural3(total, "finding row")}`;
   const side = sideLists && shape.sideRows === 0 ? ", existing and fixed findings counted only" : "";
   const details = shape.details === "full" ? "" : shape.details === "short" ? ", details summarized" : "";
   return `✂️ **Shortened to fit the size limit:** ${what}${side}${details}. The full list is in ${ctx.elsewhere}.`;
@@ -55419,6 +55769,7 @@ var init_headline = __esm({
   "src/report/markdown/headline.ts"() {
     "use strict";
     init_policy_notes();
+    init_suppression_notes();
     init_comparison3();
     init_escape3();
     init_model4();
@@ -55485,7 +55836,7 @@ function buildBody(report2, ctx, limit, measure, marker) {
   const note = shortenedNote(last, 0, total, ctx);
   return firstLines([...marker ? [marker] : [], title2, "", note].join("\n"), limit, measure);
 }
-var ALL, SIDE_ROWS, SHORT, NONE2, SHAPES;
+var ALL, SIDE_ROWS, SHORT, NONE3, SHAPES;
 var init_build = __esm({
   "src/report/markdown/build.ts"() {
     "use strict";
@@ -55498,7 +55849,7 @@ var init_build = __esm({
     ALL = Number.POSITIVE_INFINITY;
     SIDE_ROWS = 20;
     SHORT = { list: false, details: "short", titles: true, named: ALL, sideRows: 0 };
-    NONE2 = { rows: 0, list: false, details: "none", sideRows: 0 };
+    NONE3 = { rows: 0, list: false, details: "none", sideRows: 0 };
     SHAPES = [
       { rows: ALL, list: false, details: "full", titles: true, named: ALL, sideRows: SIDE_ROWS },
       { rows: ALL, list: false, details: "full", titles: true, named: ALL, sideRows: 0 },
@@ -55507,9 +55858,9 @@ var init_build = __esm({
       { ...SHORT, rows: 10 },
       { ...SHORT, rows: 3 },
       { ...SHORT, rows: 0, list: true },
-      { ...NONE2, titles: true, named: ALL },
-      { ...NONE2, titles: false, named: ALL },
-      { ...NONE2, titles: false, named: 10 }
+      { ...NONE3, titles: true, named: ALL },
+      { ...NONE3, titles: false, named: ALL },
+      { ...NONE3, titles: false, named: 10 }
     ];
   }
 });
@@ -55660,21 +56011,21 @@ var init_publish = __esm({
 });
 
 // src/gate/report-from.ts
-import { readFile as readFile9 } from "node:fs/promises";
-import path46 from "node:path";
+import { readFile as readFile10 } from "node:fs/promises";
+import path47 from "node:path";
 async function claimedChange(file2) {
   try {
-    const facts2 = JSON.parse(await readFile9(file2, "utf8"));
+    const facts2 = JSON.parse(await readFile10(file2, "utf8"));
     return typeof facts2?.changeNumber === "number" ? facts2.changeNumber : void 0;
   } catch {
     return void 0;
   }
 }
 async function readEvidenceResults(dir, context, platformFor, log2) {
-  const reportFile = path46.join(dir, "controlgate.json");
-  const report2 = parseJsonReport(await readFile9(reportFile, "utf8"), reportFile);
+  const reportFile = path47.join(dir, "controlgate.json");
+  const report2 = parseJsonReport(await readFile10(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path46.join(dir, "run.json"));
+  const claimed = await claimedChange(path47.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
@@ -55705,7 +56056,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm9 } from "node:fs/promises";
-import path47 from "node:path";
+import path48 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -55734,7 +56085,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path47.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path48.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -55791,7 +56142,7 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log2);
   if (settings.print && written.length > 0)
-    log2.info(`wrote ${written.map((w) => path47.relative(settings.cwd, w) || w).join(", ")}`);
+    log2.info(`wrote ${written.map((w) => path48.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm9(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log2);
 }
@@ -55816,9 +56167,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path48 from "node:path";
+import path49 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path48.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path49.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -55843,7 +56194,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path48.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path49.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -55856,12 +56207,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path48.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path49.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path48.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path49.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path48.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path49.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -64267,11 +64618,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path50, { windows } = {}) => {
+    exports.basename = (path51, { windows } = {}) => {
       if (windows) {
-        return path50.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path51.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path50.replace(/\/$/, "").replace(/.*\//, "");
+        return path51.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -68034,20 +68385,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path50, filename, {
+      downloadPackageFile(path51, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path50}/${filename}`;
+        let url12 = endpoint`packages/maven/${path51}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path50, packageFile, options) {
+      uploadPackageFile(projectId, path51, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path50}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path51}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -70533,28 +70884,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path50, options) {
+      import(file2, path51, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path50
+          path: path51
         });
       }
-      importRemote(url12, path50, options) {
+      importRemote(url12, path51, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path50,
+          path: path51,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path50, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path51, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path50,
+          path: path51,
           region: region2,
           secretAccessKey
         });
@@ -71991,13 +72342,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path50, { parentId, name, ...options }) {
+      import(file2, path51, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path50,
-          name: name || path50.split("/").at(0),
+          path: path51,
+          name: name || path51.split("/").at(0),
           parentId
         });
       }
@@ -72330,17 +72681,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path50, { avatar, ...options } = {}) {
+      create(name, path51, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path50
+            path: path51
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path50, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path51, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -73684,8 +74035,8 @@ var init_notes = __esm({
 });
 
 // src/platforms/gitlab/platform.ts
-import { mkdir as mkdir7, writeFile as writeFile5 } from "node:fs/promises";
-import path49 from "node:path";
+import { mkdir as mkdir8, writeFile as writeFile6 } from "node:fs/promises";
+import path50 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -73712,12 +74063,12 @@ function gitlabPlatform(context, env, log2) {
       return upsertStickyComment(gitlabNoteStore(gitlab, project, context.changeNumber), marker, body);
     },
     async writeReports(report2, dir) {
-      await mkdir7(dir, { recursive: true });
+      await mkdir8(dir, { recursive: true });
       const files = [
-        [path49.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
-        [path49.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+        [path50.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
+        [path50.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
       ];
-      for (const [file2, content] of files) await writeFile5(file2, `${JSON.stringify(content, null, 2)}
+      for (const [file2, content] of files) await writeFile6(file2, `${JSON.stringify(content, null, 2)}
 `);
       return files.map(([file2]) => file2);
     },

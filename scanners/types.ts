@@ -73,6 +73,20 @@ export interface SuppressionSite {
   ruleId: string;
 }
 
+/** How to see the suppression comments of a tool that drops what they hide. */
+export interface DroppedSuppressions {
+  /** The 1-based lines of a file holding the tool's suppression comments. */
+  commentLines(lines: readonly string[]): number[];
+  /** A comment line made inert for the tool, with the same length so lines and columns stay put. */
+  neutralize(line: string): string;
+}
+
+/** A suppression comment found for a finding: its text and the 1-based line it is on. */
+export interface SuppressionComment {
+  text: string;
+  line: number;
+}
+
 /**
  * One scanner plugin. Registered by id in scanners/index.ts and checked with `satisfies Scanner`
  * (`Scanner<ItsOptions>` when it has options of its own).
@@ -88,7 +102,14 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    * Recognizes the tool's in-source suppression comments (nosec, nosemgrep). Plugins ask their tool
    * to report suppressed results anyway, so they are kept and marked rather than silently dropped.
    */
-  inSourceSuppression?: (site: SuppressionSite) => string | undefined;
+  inSourceSuppression?: (site: SuppressionSite) => SuppressionComment | undefined;
+  /**
+   * For a tool that drops the results its suppression comments hide instead of reporting them
+   * (KICS): how to find those comments and make them inert. Where a suppression must be judged
+   * (a file the change touched), the runner also scans a copy with the comments made inert, and
+   * what only the copy shows is kept as suppressed by that comment (src/runner/reveal.ts).
+   */
+  droppedSuppressions?: DroppedSuppressions;
   /**
    * What a result depends on. `file`: only the file it is in, so a pull request scan may give it
    * just the changed files. `tree`: other files too (cross-file analysis, lockfiles), so it always

@@ -4,18 +4,18 @@ import { PYTHON_NO_WRITE_ENV } from '../../src/tools/offline-env.ts';
 import { hasExtension } from '../file-kinds.ts';
 import { pythonScannersDir, pythonScannersVenv } from '../python-venv.ts';
 import { plainConfig } from '../settings.ts';
-import type { Scanner, SuppressionSite } from '../types.ts';
+import type { Scanner, SuppressionComment, SuppressionSite } from '../types.ts';
 
 const PYTHON = new Set(['.py', '.pyw']);
 const NOSEC = /#\s*nosec\b:?\s*([A-Z]\d{3}(?:[\s,]+[A-Z]\d{3})*)?/;
 
 /** Bandit's `# nosec` on any line of the finding; with test ids listed it only covers those ids. */
-function nosec(site: SuppressionSite): string | undefined {
+function nosec(site: SuppressionSite): SuppressionComment | undefined {
   for (let n = site.startLine; n <= site.endLine; n++) {
     const match = NOSEC.exec(site.lines[n - 1] ?? '');
     if (!match) continue;
     const ids = match[1]?.split(/[\s,]+/).filter(Boolean);
-    if (!ids || ids.includes(site.ruleId)) return match[0].replace(/^#\s*/, '').trim();
+    if (!ids || ids.includes(site.ruleId)) return { text: match[0].replace(/^#\s*/, '').trim(), line: n };
   }
   return undefined;
 }

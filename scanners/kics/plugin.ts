@@ -3,7 +3,7 @@ import path from 'node:path';
 import { locateTool } from '../../src/tools/locate.ts';
 import { hasExtension } from '../file-kinds.ts';
 import { plainConfig } from '../settings.ts';
-import type { Scanner } from '../types.ts';
+import type { DroppedSuppressions, Scanner } from '../types.ts';
 import { kicsInstall, kicsPaths } from './install.ts';
 
 /** Infrastructure-as-code files KICS understands (Terraform, CloudFormation, Kubernetes, …). */
@@ -51,6 +51,19 @@ export async function kicsRunProblem(outDir: string): Promise<string | undefined
   return undefined;
 }
 
+/**
+ * KICS's own comments (`# kics-scan ignore`, `ignore-line`, `ignore-block`, `disable=<query ids>`),
+ * written after `#`, `//` or `;` as its parsers read them. It drops what they cover before writing
+ * SARIF, so they are found here and made inert in a copy when what they hide must be judged.
+ */
+const KICS_COMMENT = /(?:#|\/\/|;|\/\*)\s*kics-scan\b/i;
+
+const kicsComments: DroppedSuppressions = {
+  commentLines: (lines) => lines.flatMap((line, i) => (KICS_COMMENT.test(line) ? [i + 1] : [])),
+  // Same length, and no longer the keyword its comment parser looks for.
+  neutralize: (line) => line.replace(/kics-scan/gi, 'kics_scan'),
+};
+
 /** KICS splits each --path value on commas the CSV way, so a path holding a comma or quote is quoted. */
 function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -67,6 +80,7 @@ export const kics = {
   scope: 'file',
   // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).
   startupSeconds: 20,
+  droppedSuppressions: kicsComments,
   selectFiles: (files) => files.filter(isIac),
   locate: (context) =>
     locateTool(

@@ -5,7 +5,7 @@ import { locateTool } from '../../src/tools/locate.ts';
 import { OFFLINE_ENV, PYTHON_NO_WRITE_ENV } from '../../src/tools/offline-env.ts';
 import { isTextCandidate } from '../file-kinds.ts';
 import { pythonScannersDir, pythonScannersVenv } from '../python-venv.ts';
-import type { Scanner, SuppressionSite } from '../types.ts';
+import type { Scanner, SuppressionComment, SuppressionSite } from '../types.ts';
 import { type SemgrepOptions, semgrepConfig } from './config.ts';
 
 /** The rule pack shipped with controlgate; `builtin` in the config points here. */
@@ -30,19 +30,20 @@ const NOSEM = /(?:#|\/\/|\/\*|--|<!--)\s*nosem(?:grep)?\b(?:\s*:\s*([\w.\-/, ]+)
  * Semgrep's `nosemgrep` comment: on the finding's first line, or alone on the line before it. With
  * rule ids listed it only covers those ids (a suffix of the full id counts, as Semgrep does it).
  */
-function nosemgrep(site: SuppressionSite): string | undefined {
-  const candidates = [site.lines[site.startLine - 1] ?? ''];
+function nosemgrep(site: SuppressionSite): SuppressionComment | undefined {
+  const candidates = [{ text: site.lines[site.startLine - 1] ?? '', line: site.startLine }];
   const previous = site.lines[site.startLine - 2];
-  if (previous !== undefined && /^\s*(#|\/\/|\/\*|--|<!--)/.test(previous)) candidates.push(previous);
-  for (const line of candidates) {
-    const match = NOSEM.exec(line);
+  if (previous !== undefined && /^\s*(#|\/\/|\/\*|--|<!--)/.test(previous))
+    candidates.push({ text: previous, line: site.startLine - 1 });
+  for (const { text, line } of candidates) {
+    const match = NOSEM.exec(text);
     if (!match) continue;
     const ids = match[1]
       ?.split(/[\s,]+/)
       .map((id) => id.trim())
       .filter(Boolean);
     if (!ids || ids.length === 0 || ids.some((id) => site.ruleId === id || site.ruleId.endsWith(`.${id}`))) {
-      return match[0].replace(/^(#|\/\/|\/\*|--|<!--)\s*/, '').trim();
+      return { text: match[0].replace(/^(#|\/\/|\/\*|--|<!--)\s*/, '').trim(), line };
     }
   }
   return undefined;

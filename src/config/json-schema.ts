@@ -11,7 +11,15 @@ export function configJsonSchema(): JsonObject {
   const policy = (schema.properties as Record<string, JsonObject> | undefined)?.policy;
   if (policy) {
     policy.propertyNames = {
-      enum: ['mode', 'severity', 'unevaluated', 'inSourceSuppressions', ...GROUP_IDS, ...CRITERION_IDS],
+      enum: [
+        'mode',
+        'severity',
+        'unevaluated',
+        'inSourceSuppressions',
+        'newSuppressions',
+        ...GROUP_IDS,
+        ...CRITERION_IDS,
+      ],
     };
   }
   return {

@@ -60,11 +60,18 @@ export const policySchema = z
     unevaluated: unevaluated.default('block'),
     /** honour: nosec / nosemgrep / KICS ignore comments suppress; refuse: not for blocking criteria. */
     inSourceSuppressions: z.enum(['honour', 'refuse']).default('honour'),
+    /**
+     * Suppressions the change itself writes (a nosec, nosemgrep or kics-scan comment it adds, one over
+     * code it adds, an external one in --sarif input). refuse: they do not unblock a finding of a
+     * blocking criterion, because nobody reviewed them on the base branch; a waiver is the way.
+     */
+    newSuppressions: z.enum(['honour', 'refuse']).default('refuse'),
   })
   .catchall(criterionPolicy)
   .superRefine((policy, ctx) => {
     for (const key of Object.keys(policy)) {
-      if (['mode', 'severity', 'unevaluated', 'inSourceSuppressions'].includes(key)) continue;
+      if (['mode', 'severity', 'unevaluated', 'inSourceSuppressions', 'newSuppressions'].includes(key))
+        continue;
       if (!KNOWN_IDS.has(key)) {
         ctx.addIssue({
           code: 'custom',

@@ -12,7 +12,8 @@ policy:
   mode: block              # block | warn: what a failing criterion does by default
   severity: high           # critical | high | medium | low | info: the lowest severity that fails
   unevaluated: block       # block | allow: what a failed or missing scanner means for what it covers
-  inSourceSuppressions: honour   # honour | refuse (nosec/nosemgrep stop counting only when honoured)
+  inSourceSuppressions: honour   # honour | refuse (nosec/nosemgrep/kics-scan stop counting only when honoured)
+  newSuppressions: refuse        # honour | refuse: a suppression the change itself adds cannot unblock it (use a waiver)
   # Per group or criterion, e.g.:
   # CC7: { mode: warn }
   # CC6.1: { severity: medium }

@@ -1,6 +1,6 @@
 import type { Catalog, Criterion } from '../catalog/model.ts';
 import type { Config } from '../config/schema.ts';
-import { type Finding, type Severity, severityRank } from '../findings/finding.ts';
+import { type Finding, type Severity, type Suppression, severityRank } from '../findings/finding.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import { applyWaivers, type Waiver, type WaiverOutcome } from '../findings/waivers.ts';
 import type { Mapper, MappingResult } from './map.ts';
@@ -21,7 +21,7 @@ export interface GatedFinding {
   severity: Severity;
   overrides: number[];
   waiver?: Waiver;
-  /** An in-source suppression the policy refused for a blocking criterion. */
+  /** Every suppression hiding it was refused by the policy (in-source, or written by the change) for a blocking criterion. */
   suppressionRefused: boolean;
 }
 
@@ -116,15 +116,22 @@ export function evaluateGate(input: GateInput): GateResult {
   const { config, mapper, now } = input;
   const waiverOutcome = applyWaivers(input.findings, input.waivers, now);
   const policies = new Map(input.catalog.criteria.map((c) => [c.id, effectivePolicy(config, c)]));
-  const refuse = config.policy.inSourceSuppressions === 'refuse';
+  const refuseInSource = config.policy.inSourceSuppressions === 'refuse';
+  const refuseNew = config.policy.newSuppressions === 'refuse';
+  const refused = (s: Suppression) =>
+    (refuseInSource && s.kind === 'inSource') || (refuseNew && s.addedByChange === true);
   const judgeNewOnly = input.judge === 'new';
 
   const gated: GatedFinding[] = input.findings.map((finding) => {
     const mapping = mapper.map(finding);
     const o = applyOverrides(finding, mapping, config.mapping, mapper);
-    const inSource = finding.suppressed && finding.suppressions.some((s) => s.kind === 'inSource');
+    // Refused only when every suppression that hides it is: a reviewed one still stands.
+    const accepted = finding.suppressions.filter((s) => s.status === 'accepted');
     const suppressionRefused =
-      refuse && inSource && o.criteria.some((c) => policies.get(c)?.mode === 'block');
+      finding.suppressed &&
+      accepted.length > 0 &&
+      accepted.every(refused) &&
+      o.criteria.some((c) => policies.get(c)?.mode === 'block');
     const waiver = waiverOutcome.applied.get(finding.fingerprint);
     return {
       finding,

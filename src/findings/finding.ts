@@ -12,6 +12,14 @@ export interface Suppression {
   kind: 'inSource' | 'external';
   status: 'accepted' | 'underReview' | 'rejected';
   justification?: string;
+  /** For an in-source suppression: the 1-based line of its comment, when known. */
+  line?: number;
+  /**
+   * Set on a run compared with a base: true when the change wrote this suppression (its comment is
+   * on a line the change added or edited, or the finding it hides is itself new), so it was never
+   * reviewed on the base branch; false when it was already there.
+   */
+  addedByChange?: boolean;
 }
 
 /** One problem reported by one scanner, in the shape every later stage reads. */

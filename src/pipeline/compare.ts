@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Config } from '../config/schema.ts';
+import { ChangedLines } from '../diff/added-lines.ts';
 import { readBaselineBundle } from '../diff/baseline-bundle.ts';
 import {
   type ChangeSet,
@@ -19,6 +20,7 @@ import type { Finding } from '../findings/finding.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import { toPosix } from '../paths.ts';
 import { type PlannedScanner, type RunScannersOptions, runScanners } from '../runner/run-scanners.ts';
+import { markNewSuppressions } from './new-suppressions.ts';
 import { listFiles, type Workspace } from './workspace.ts';
 
 /** What the change is compared with: a git ref (the CLI's --base, or the CI event's base commit). */
@@ -118,13 +120,18 @@ async function changeSetFor(
  */
 export async function scanAndCompare(request: CompareRequest): Promise<ComparedScan> {
   const { workspace, config, planned } = request;
-  const runHead = async (scanners: readonly PlannedScanner[]) => [
+  const refuseAll = config.policy.inSourceSuppressions === 'refuse';
+  // Suppressions a scanner drops are revealed where they are judged: every file when the policy
+  // refuses in-source suppressions, else the files the change touched (see reveal.ts).
+  const runHead = async (scanners: readonly PlannedScanner[], touched?: ReadonlySet<string>) => [
     ...(await runScanners({
       ...request.run,
       root: workspace.root,
       target: workspace.target,
       files: request.files,
-      scanners,
+      scanners: scanners.map((p) =>
+        withReveal(p, request.files, workspace.root, (rel) => refuseAll || touched?.has(rel) === true),
+      ),
       outDir: request.outDir,
     })),
     ...(request.imported ?? []),
@@ -183,10 +190,10 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
   let headRuns: ScannerRun[];
   let baseRuns: ScannerRun[] = [];
   if (bundle || !changeSet) {
-    headRuns = await runHead(headPlan);
+    headRuns = await runHead(headPlan, headChanged);
   } else {
     [headRuns, baseRuns] = await Promise.all([
-      runHead(headPlan),
+      runHead(headPlan, headChanged),
       scanBase(request, changeSet, prefix, { always, narrowed }),
     ]);
   }
@@ -243,8 +250,16 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
     return { ...run, findings: classified.head };
   });
 
+  const changedLines = changeSet
+    ? new ChangedLines(
+        new Git(request.exec, changeSet.repoRoot),
+        changeSet.mergeBase,
+        changeSet.changes,
+        prefix,
+      )
+    : undefined;
   return {
-    scanners,
+    scanners: await markNewSuppressions(scanners, changedLines),
     baseline: {
       status: 'compared',
       mode,
@@ -258,6 +273,18 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
       scope,
     },
   };
+}
+
+/** The scanner with the files whose dropped suppressions must be revealed, when it drops any. */
+function withReveal(
+  p: PlannedScanner,
+  files: readonly string[],
+  root: string,
+  judged: (rel: string) => boolean,
+): PlannedScanner {
+  if (!p.scanner.droppedSuppressions) return p;
+  const reveal = new Set((p.files ?? files).filter((f) => judged(relative(root, f))));
+  return reveal.size > 0 ? { ...p, reveal } : p;
 }
 
 interface BaseScope {

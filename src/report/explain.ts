@@ -91,7 +91,7 @@ export function explainFinding(g: GatedFinding, config: Config, gate: GateResult
   }
   for (const s of f.suppressions) {
     out.push(
-      `  suppression (${s.kind}, ${s.status})${s.justification ? `: ${flatLine(s.justification)}` : ''}${g.suppressionRefused ? ' — refused by policy for a blocking criterion' : ''}`,
+      `  suppression (${s.kind}, ${s.status}${s.line !== undefined ? `, line ${s.line}` : ''}${s.addedByChange ? ', added by this change' : ''})${s.justification ? `: ${flatLine(s.justification)}` : ''}${g.suppressionRefused ? ' — refused by policy for a blocking criterion' : ''}`,
     );
   }
   return defuseWorkflowCommands(`${out.join('\n')}\n`);

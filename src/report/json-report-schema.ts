@@ -74,6 +74,10 @@ const suppression = z.object({
   kind: z.enum(['inSource', 'external']),
   status: z.enum(['accepted', 'underReview', 'rejected']),
   justification: z.string().optional(),
+  /** The line of an in-source suppression's comment. */
+  line: z.number().optional(),
+  /** On a change: whether the change wrote it (never reviewed on the base branch). */
+  addedByChange: z.boolean().optional(),
 });
 
 const finding = z.object({

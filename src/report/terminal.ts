@@ -13,6 +13,7 @@ import {
 import { renderControls } from './controls-text.ts';
 import { countBySeverity, jsonReport } from './json-report.ts';
 import { policyNote } from './policy-notes.ts';
+import { suppressionNote } from './suppression-notes.ts';
 
 /** Existing debt and fixed findings are context, not action items: a short list, the rest in JSON. */
 const SIDE_LIST_LIMIT = 20;
@@ -63,7 +64,8 @@ export function scannerStartLine(displayName: string, files: number): string {
 function findingLine(f: Finding): string {
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ''}` : '(no location)';
   const cwe = f.cwe.length > 0 ? ` [${f.cwe.join(', ')}]` : '';
-  const suppressed = f.suppressed ? ' (suppressed)' : '';
+  const byChange = f.suppressions.some((s) => s.status === 'accepted' && s.addedByChange);
+  const suppressed = f.suppressed ? (byChange ? ' (suppressed by this change)' : ' (suppressed)') : '';
   return `    ${pad(oneLine(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}\n      ${oneLine(f.message, 150)}`;
 }
 
@@ -125,15 +127,18 @@ function comparedFindings(outcome: ScanOutcome, b: BaselineFacts): string[] {
 
 /** The human-readable result: scanners, the comparison with the base if any, then findings by severity. */
 export function renderText(outcome: ScanOutcome): string {
-  const policy = policyNote(jsonReport(outcome).policy, TERMINAL_INLINE);
+  const report = jsonReport(outcome);
+  const policy = policyNote(report.policy, TERMINAL_INLINE);
+  const suppressions = suppressionNote(report, TERMINAL_INLINE);
   const out: string[] = [
     ...(policy ? [`POLICY: ${policy.headline}`, ...policy.items.map((i) => `  - ${i}`), ''] : []),
+    ...(suppressions ? [`SUPPRESSIONS: ${suppressions}`, ''] : []),
     'Scanners:',
     ...outcome.scanners.map(scannerLine),
     '',
   ];
   // Only the comparison needs the JSON view (refs, counts, per-scanner reasons); without one, skip it.
-  const baseline = outcome.baseline ? jsonReport(outcome).baseline : null;
+  const baseline = outcome.baseline ? report.baseline : null;
   if (baseline) out.push(...comparisonLines(baseline));
   if (baseline?.status === 'compared') out.push(...comparedFindings(outcome, baseline));
   else out.push(...severityGroups(outcome.findings));

@@ -1,4 +1,5 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { Scanner, ScannerOptions } from '../../scanners/types.ts';
@@ -14,12 +15,18 @@ import { DEFAULT_MAX_SARIF_BYTES, parseSarifText, readSarifFile } from '../sarif
 import { SourceReader } from '../sarif/source-reader.ts';
 import { stripControlChars } from '../text.ts';
 import type { LocatedTool } from '../tools/locate.ts';
+import { planReveal } from './reveal.ts';
 
 export interface PlannedScanner {
   scanner: Scanner;
   options: ScannerOptions;
   /** Candidate files for this scanner alone (a pull request's changed files); default: all of `files`. */
   files?: readonly string[];
+  /**
+   * Files (absolute) whose suppression comments must be judged, for a scanner that drops what they
+   * hide (Scanner.droppedSuppressions): what they hide is revealed and kept as suppressed.
+   */
+  reveal?: ReadonlySet<string>;
 }
 
 export type ProgressEvent =
@@ -53,7 +60,7 @@ function clip(text: string, max = 4_000): string {
 }
 
 async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<ScannerRun> {
-  const { scanner, options } = planned;
+  const { scanner } = planned;
   const started = o.clock.monotonicMs();
   const base = { id: scanner.id, displayName: scanner.displayName, findings: [], filesScanned: 0 };
   const elapsed = () => Math.round(o.clock.monotonicMs() - started);
@@ -91,7 +98,58 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
   const outDir = path.join(o.outDir, scanner.id);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  const plan = scanner.plan({ root: o.root, target: o.target, files, outDir, tool, options });
+  // Copies live outside the output folder, which may become evidence, and go when the run ends.
+  const revealDir =
+    scanner.droppedSuppressions && planned.reveal?.size
+      ? await mkdtemp(path.join(os.tmpdir(), 'controlgate-reveal-'))
+      : undefined;
+  try {
+    return await scanWith({ planned, o, files, tool, outDir, revealDir, base, elapsed });
+  } finally {
+    if (revealDir) await rm(revealDir, { recursive: true, force: true });
+  }
+}
+
+interface ScanWith {
+  planned: PlannedScanner;
+  o: RunScannersOptions;
+  files: string[];
+  tool: LocatedTool;
+  outDir: string;
+  revealDir: string | undefined;
+  base: Pick<ScannerRun, 'id' | 'displayName' | 'findings' | 'filesScanned'>;
+  elapsed: () => number;
+}
+
+async function scanWith({
+  planned,
+  o,
+  files,
+  tool,
+  outDir,
+  revealDir,
+  base,
+  elapsed,
+}: ScanWith): Promise<ScannerRun> {
+  const { scanner, options } = planned;
+  const reveal =
+    revealDir && scanner.droppedSuppressions
+      ? await planReveal(
+          scanner.droppedSuppressions,
+          files.filter((f) => planned.reveal?.has(f)),
+          files,
+          o.root,
+          revealDir,
+        )
+      : undefined;
+  const plan = scanner.plan({
+    root: o.root,
+    target: o.target,
+    files: reveal ? [...files, ...reveal.extraFiles] : files,
+    outDir,
+    tool,
+    options,
+  });
   const result = await o.exec({
     file: plan.file,
     args: plan.args,
@@ -138,6 +196,7 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
     log = plan.sarifPath
       ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, 'scanner')
       : parseSarifText(result.stdout, `${scanner.id} standard output`);
+    reveal?.reconcile(log, plan.cwd ?? o.root);
     const sources = new SourceReader(o.root);
     const extraRuleProperties = await scanner.ruleProperties?.(outDir);
     findings = log.runs.flatMap((run) =>

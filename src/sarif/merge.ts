@@ -90,6 +90,17 @@ function resultFor(f: Finding, ruleIndex: number, waiver: Waiver | undefined): S
     kind: s.kind,
     status: s.status,
     ...(s.justification ? { justification: s.justification } : {}),
+    ...(s.line !== undefined && f.inWorkspace && f.path
+      ? {
+          location: {
+            physicalLocation: {
+              artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT },
+              region: { startLine: s.line },
+            },
+          },
+        }
+      : {}),
+    ...(s.addedByChange !== undefined ? { properties: { addedByChange: s.addedByChange } } : {}),
   }));
   if (waiver) suppressions.push(waiverSuppression(waiver));
   if (suppressions.length > 0) result.suppressions = suppressions;

@@ -88,6 +88,8 @@ const suppression = z.looseObject({
   kind: z.enum(['inSource', 'external']),
   status: z.enum(['accepted', 'underReview', 'rejected']).optional(),
   justification: optString,
+  /** Where the suppression is written: for an in-source one, its comment. */
+  location: location.optional(),
 });
 
 const result = z.looseObject({

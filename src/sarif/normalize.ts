@@ -103,27 +103,36 @@ function resolveBase(run: SarifRun, baseId: string | undefined, baseDir: string,
   return path.resolve(resolveBase(run, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 
+/** The artifact location of a result's first location, following an index into `run.artifacts`. */
+function artifactOf(run: SarifRun, result: SarifResult) {
+  const location = result.locations?.[0]?.physicalLocation?.artifactLocation;
+  if (location && location.uri === undefined && location.index !== undefined && location.index >= 0) {
+    return run.artifacts?.[location.index]?.location ?? location;
+  }
+  return location;
+}
+
+/**
+ * The absolute local path a result's first location names (relative URIs resolve against their
+ * base id, else `baseDir`); undefined for none, a non-file URI or one that cannot be decoded.
+ */
+export function resultFilePath(run: SarifRun, result: SarifResult, baseDir: string): string | undefined {
+  const location = artifactOf(run, result);
+  const uri = location?.uri;
+  if (!uri) return undefined;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath(uri) : undefined;
+    return path.resolve(resolveBase(run, location?.uriBaseId, baseDir), decodeURIComponent(uri));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Maps a SARIF artifact location to a repo-relative path; anything outside the root is flagged. */
 function resolvePath(run: SarifRun, result: SarifResult, context: NormalizeContext): ResolvedPath {
-  let location = result.locations?.[0]?.physicalLocation?.artifactLocation;
-  if (location && location.uri === undefined && location.index !== undefined && location.index >= 0) {
-    location = run.artifacts?.[location.index]?.location ?? location;
-  }
-  const uri = location?.uri;
+  const uri = artifactOf(run, result)?.uri;
   if (!uri) return { path: '', inWorkspace: false };
-  let absolute: string | undefined;
-  try {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
-      absolute = /^file:/i.test(uri) ? fileURLToPath(uri) : undefined;
-    } else {
-      absolute = path.resolve(
-        resolveBase(run, location?.uriBaseId, context.baseDir),
-        decodeURIComponent(uri),
-      );
-    }
-  } catch {
-    absolute = undefined;
-  }
+  const absolute = resultFilePath(run, result, context.baseDir);
   const relative = absolute === undefined ? undefined : containedRelative(context.root, absolute);
   // A path inside the root can still be a link leading out of it.
   return relative === undefined || !context.sources.contains(relative)
@@ -188,11 +197,15 @@ function categoryOf(run: RunIndex, rule: SarifRule | undefined): string | undefi
 }
 
 function suppressionsOf(result: SarifResult): Suppression[] {
-  return (result.suppressions ?? []).map((s) => ({
-    kind: s.kind,
-    status: s.status ?? 'accepted',
-    ...(s.justification ? { justification: s.justification } : {}),
-  }));
+  return (result.suppressions ?? []).map((s) => {
+    const line = s.location?.physicalLocation?.region?.startLine;
+    return {
+      kind: s.kind,
+      status: s.status ?? 'accepted',
+      ...(s.justification ? { justification: stripControlChars(s.justification) } : {}),
+      ...(s.kind === 'inSource' && line !== undefined ? { line } : {}),
+    };
+  });
 }
 
 function snippetOf(
@@ -250,9 +263,18 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
         : undefined;
       const marked = suppressions.find((s) => s.kind === 'inSource');
       if (comment && !marked)
-        suppressions.push({ kind: 'inSource', status: 'accepted', justification: comment });
-      // Semgrep marks nosemgrep results itself but without the comment: reviewers want to see it.
-      else if (comment && marked && !marked.justification) marked.justification = comment;
+        suppressions.push({
+          kind: 'inSource',
+          status: 'accepted',
+          justification: stripControlChars(comment.text),
+          line: comment.line,
+        });
+      // Semgrep marks nosemgrep results itself but without the comment: reviewers want to see it,
+      // and its line tells whether the change wrote it.
+      else if (comment && marked) {
+        if (!marked.justification) marked.justification = stripControlChars(comment.text);
+        marked.line ??= comment.line;
+      }
     }
     const finding: Finding = {
       scanner: context.scannerId,

@@ -38,7 +38,12 @@ function statusCell(f: Finding, status: FindingStatus, state: ChangeState | null
   const notes: string[] = [];
   if (f.waiver) notes.push(`waiver ${f.waiver}`);
   if (f.suppressed) notes.push(f.suppressions.map((s) => `${s.kind} ${s.status}`).join(', ') || 'suppressed');
-  if (f.suppressionRefused) notes.push('suppression refused by policy');
+  if (f.suppressionRefused)
+    notes.push(
+      f.suppressions.some((s) => s.addedByChange)
+        ? 'suppression added by this change: refused'
+        : 'suppression refused by policy',
+    );
   if (f.unmapped) notes.push('unmapped');
   const extra = notes.map((n) => `<div class="muted">${esc(n)}</div>`).join('');
   return `<span class="st st-${status}">${esc(STATUS_LABELS[status])}</span>${changeTag(state)}${extra}`;

@@ -3,6 +3,7 @@ import { SEVERITIES } from '../../findings/finding.ts';
 import type { JsonReport } from '../json-report-schema.ts';
 import { policyNote } from '../policy-notes.ts';
 import type { RunFacts } from '../run-facts.ts';
+import { suppressionNote } from '../suppression-notes.ts';
 import { renderComparison } from './comparison.ts';
 import { code, esc } from './escape.ts';
 import { CATEGORY_TITLES, type Control, GROUP_TITLES, groupControls, VERDICTS } from './model.ts';
@@ -39,6 +40,14 @@ function policySection(report: JsonReport): string {
   return `\n<div class="policy-note" id="policy-note"><p><b>Policy:</b> ${note.headline}</p>${items}</div>`;
 }
 
+/** Suppressions the policy refused for blocking criteria, and what to do instead. */
+function suppressionSection(report: JsonReport): string {
+  const note = suppressionNote(report, { text: esc, code });
+  return note
+    ? `\n<div class="policy-note" id="suppression-note"><p><b>Suppressions:</b> ${note}</p></div>`
+    : '';
+}
+
 /** The decision banner, exit code, the verdict and severity counts, and the comparison with the base. */
 export function renderSummary(report: JsonReport, facts: RunFacts): string {
   const where = [facts.repository, facts.branch, facts.commit?.slice(0, 12)].filter(Boolean).join(' · ');
@@ -56,7 +65,7 @@ export function renderSummary(report: JsonReport, facts: RunFacts): string {
 <div class="decision decision-${esc(report.decision)}" id="decision">${esc(report.decision.toUpperCase())}</div>
 <div><h1>controlgate SOC 2 gate report</h1>
 <div class="subtitle">${esc(where || 'unknown repository')}${esc(change)} · exit code <b id="exit-code">${esc(report.exitCode)}</b> (${esc(EXIT_MEANING[report.exitCode] ?? 'unknown')})${report.evaluated ? '' : ' · <b>some scanners failed</b>'}</div></div>
-</div>${policySection(report)}
+</div>${policySection(report)}${suppressionSection(report)}
 <div class="summary">
 <div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
 <div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc(notCounted)}</p></div>

@@ -54,7 +54,10 @@ function stateCell(f: ReportFinding): string {
 
 /** One finding as a table row; `labels` adds the new/existing column first. */
 export function findingRow(f: ReportFinding, ctx: Context, labels = false): string {
-  const flags = [f.unmapped ? 'unmapped' : '', f.suppressionRefused ? 'suppression refused' : '']
+  const refused = f.suppressions.some((s) => s.addedByChange)
+    ? 'suppression added by this change: refused'
+    : 'suppression refused';
+  const flags = [f.unmapped ? 'unmapped' : '', f.suppressionRefused ? refused : '']
     .filter(Boolean)
     .map((flag) => ` _(${flag})_`)
     .join('');

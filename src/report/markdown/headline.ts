@@ -1,5 +1,6 @@
 import type { JsonReport } from '../json-report-schema.ts';
 import { policyNote } from '../policy-notes.ts';
+import { suppressionNote } from '../suppression-notes.ts';
 import { comparisonLines, MARKDOWN_INLINE } from './comparison.ts';
 import { escapeMarkdown } from './escape.ts';
 import type { Context, Control, Shape } from './model.ts';
@@ -52,7 +53,17 @@ export function headline(report: JsonReport, shape: Shape, ctx?: Context): strin
     `${v['not-covered']} not covered · ${v['out-of-scope']} out of scope. ` +
     `${plural(s.findings, 'finding')} (${s.suppressed} suppressed).`;
   const comparison = report.baseline ? ['', ...comparisonLines(report.baseline)] : [];
-  return [title(report, ctx), ...policyLines(report), ...comparison, '', parts.join(' '), '', counts];
+  const suppressions = suppressionNote(report, MARKDOWN_INLINE);
+  return [
+    title(report, ctx),
+    ...policyLines(report),
+    ...(suppressions ? ['', `🔕 **Suppressions:** ${suppressions}`] : []),
+    ...comparison,
+    '',
+    parts.join(' '),
+    '',
+    counts,
+  ];
 }
 
 /** The gate's own rules, first: whose policy judged the change, and what the change proposes. */

@@ -294,4 +294,47 @@ describe('waivers and suppressions', () => {
     });
     expect(warnOnly.verdict('CC6.1')).toBe('pass');
   });
+
+  it('refuses a suppression the change wrote by default, for blocking criteria only', () => {
+    const f = finding({
+      suppressed: true,
+      suppressions: [{ kind: 'inSource', status: 'accepted', justification: 'nosec', addedByChange: true }],
+    });
+    const refused = gate({ findings: [f] });
+    expect(refused.verdict('CC6.1')).toBe('fail');
+    expect(refused.result.findings[0]?.suppressionRefused).toBe(true);
+    expect(gate({ findings: [f], config: { policy: { mode: 'warn' } } }).verdict('CC6.1')).toBe('pass');
+    const honoured = gate({ findings: [f], config: { policy: { newSuppressions: 'honour' } } });
+    expect(honoured.verdict('CC6.1')).toBe('pass');
+    expect(honoured.result.findings[0]?.suppressionRefused).toBe(false);
+  });
+
+  it('honours a suppression that was already on the base branch', () => {
+    const f = finding({
+      suppressed: true,
+      suppressions: [{ kind: 'inSource', status: 'accepted', justification: 'nosec', addedByChange: false }],
+    });
+    expect(gate({ findings: [f] }).verdict('CC6.1')).toBe('pass');
+  });
+
+  it('refuses an external suppression the change brought (--sarif input) like an in-source one', () => {
+    const f = finding({
+      suppressed: true,
+      suppressions: [{ kind: 'external', status: 'accepted', addedByChange: true }],
+    });
+    expect(gate({ findings: [f] }).verdict('CC6.1')).toBe('fail');
+  });
+
+  it('keeps a finding suppressed while one reviewed suppression still stands', () => {
+    const f = finding({
+      suppressed: true,
+      suppressions: [
+        { kind: 'inSource', status: 'accepted', justification: 'nosec', addedByChange: true },
+        { kind: 'external', status: 'accepted', addedByChange: false },
+      ],
+    });
+    const { result, verdict } = gate({ findings: [f] });
+    expect(verdict('CC6.1')).toBe('pass');
+    expect(result.findings[0]?.suppressionRefused).toBe(false);
+  });
 });

@@ -12,7 +12,7 @@ function site(lines: string[], ruleId: string, startLine = 1, endLine = startLin
 }
 
 function suppression(s: SuppressionSite): string | undefined {
-  return bandit.inSourceSuppression(s);
+  return bandit.inSourceSuppression(s)?.text;
 }
 
 describe('bandit.interpretExit', () => {

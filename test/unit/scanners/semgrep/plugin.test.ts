@@ -15,7 +15,7 @@ const RULE = 'controlgate.python.eval-injection';
 
 function suppression(lines: string[], startLine: number, ruleId = RULE): string | undefined {
   const s: SuppressionSite = { lines, startLine, endLine: startLine, ruleId };
-  return semgrep.inSourceSuppression(s);
+  return semgrep.inSourceSuppression(s)?.text;
 }
 
 describe('semgrep.interpretExit', () => {
