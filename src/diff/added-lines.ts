@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { FileChange, Git } from './git.ts';
 
 /**
@@ -29,6 +30,8 @@ export function parseAddedLines(patch: string): Set<number> {
  */
 export class ChangedLines {
   private readonly cache = new Map<string, Promise<AddedLines>>();
+  // A few git processes at a time: a change can suppress findings in hundreds of files.
+  private readonly limit = pLimit(4);
   private readonly byPath: ReadonlyMap<string, FileChange>;
   private readonly git: Git;
   private readonly mergeBase: string;
@@ -47,7 +50,7 @@ export class ChangedLines {
   of(file: string): Promise<AddedLines> {
     let lines = this.cache.get(file);
     if (!lines) {
-      lines = this.read(file);
+      lines = this.limit(() => this.read(file));
       this.cache.set(file, lines);
     }
     return lines;
