@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import { clockFromEnv } from './clock.ts';
 import { failureText } from './errors.ts';
 import { realExec } from './exec/exec.ts';
+import { checkPullRequestTarget } from './gate/pull-request-target.ts';
 import { runGate } from './gate/run-gate.ts';
 import { settingsFromAction } from './gate/settings.ts';
 import { toolsDir } from './paths.ts';
@@ -24,17 +25,25 @@ const log: Log = {
 async function gate(env: NodeJS.ProcessEnv): Promise<number> {
   const inputs = readInputs(env);
   if (inputs.token) core.setSecret(inputs.token);
-  const context = detectContext(env);
-  if (context.eventName === 'pull_request_target') {
-    log.warning(
-      'controlgate: pull_request_target runs with a write token and secrets. controlgate only reads the code it scans, but never check out and build the PR head in such a workflow (see the README).',
-    );
-  }
-  const settings = settingsFromAction(inputs, runnerPaths(env, process.cwd(), os.tmpdir()));
+  const runner = runnerPaths(env, process.cwd(), os.tmpdir());
+  const settings = settingsFromAction(inputs, runner);
+  const tools = toolsDir(env);
+  // The second half of the comment-only pattern scans nothing: its results are unverified anyway.
+  const context = settings.reportFrom
+    ? detectContext(env)
+    : await checkPullRequestTarget({
+        context: detectContext(env),
+        target: settings.target,
+        cwd: settings.cwd,
+        workspace: runner.workspace,
+        toolsDir: tools,
+        exec: realExec,
+        log,
+      });
   return runGate(settings, {
     exec: realExec,
     env,
-    toolsDir: toolsDir(env),
+    toolsDir: tools,
     clock: clockFromEnv(env),
     context,
     platformFor: (c) => githubPlatform(c, { token: inputs.token, env }),

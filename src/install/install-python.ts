@@ -124,8 +124,13 @@ export async function installLockedVenv(
   log(
     `installing ${missing.map((t) => t.id).join(' and ')} from PyPI into ${dir} (hash-checked against ${PYTHON_LOCKS[venv.lock]}) …`,
   );
-  // Always a fresh venv: --no-deps would leave packages of an older lock in place.
-  await runChecked(exec, { file: python, args: ['-m', 'venv', '--clear', dir] }, 'creating the Python venv');
+  // Always a fresh venv: --no-deps would leave packages of an older lock in place. Isolated (-I):
+  // `-m` would otherwise import a `venv/` folder of the working directory, a checkout's own code.
+  await runChecked(
+    exec,
+    { file: python, args: ['-I', '-m', 'venv', '--clear', dir] },
+    'creating the Python venv',
+  );
   await pipInstallLocked(exec, {
     python: path.join(dir, 'bin', 'python'),
     lockFile: lockPath(venv.lock),

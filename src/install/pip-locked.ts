@@ -52,7 +52,8 @@ function explainHashFailure(message: string, lockLabel: string): string | undefi
 export async function pipInstallLocked(exec: Exec, install: LockedInstall): Promise<void> {
   const request = {
     file: install.python,
-    args: ['-m', 'pip', ...PIP_LOCKED_ARGS, ...(install.sourceArgs ?? []), '-r', install.lockFile],
+    // Isolated (-I): `-m` would otherwise import a `pip/` folder of the working directory first.
+    args: ['-I', '-m', 'pip', ...PIP_LOCKED_ARGS, ...(install.sourceArgs ?? []), '-r', install.lockFile],
     timeoutMs: 30 * 60_000,
   };
   const result = await exec(request);
@@ -66,7 +67,7 @@ export async function pipInstallLocked(exec: Exec, install: LockedInstall): Prom
   // --no-deps trusts the lock to be the whole closure; pip check says so or names what is missing.
   await runChecked(
     exec,
-    { file: install.python, args: ['-m', 'pip', 'check', '--disable-pip-version-check'] },
+    { file: install.python, args: ['-I', '-m', 'pip', 'check', '--disable-pip-version-check'] },
     `pip check after installing ${install.lockLabel} (the lock is not a complete, consistent set)`,
   );
 }

@@ -26,7 +26,15 @@ import {
 } from '../support/action-env.ts';
 import type { RecordedRequest } from '../support/fake-api-server.ts';
 import { type FakeGitHub, MAX_COMMENT_BODY, startFakeGitHub } from '../support/fake-github.ts';
-import { describeRequests, expectExit, firstDifference, marker, since, tail } from '../support/run-checks.ts';
+import {
+  describeRequests,
+  expectExit,
+  expectTokenHidden,
+  firstDifference,
+  marker,
+  since,
+  tail,
+} from '../support/run-checks.ts';
 
 /*
  * The GitHub Action (dist/index.js) as a runner starts it: a real child process with the runner's
@@ -64,15 +72,7 @@ async function harness(sarif?: (workspace: string) => SarifLog): Promise<Harness
     const env = actionEnv(ws, gh, { token, ...options });
     const run = await runAction(env, { timeoutMs: 90_000 });
     expect(run.timedOut, `the Action timed out\n${tail(run)}`).toBe(false);
-    // The token is sent to the API and never printed, not even in a failure's message. The one
-    // exception is `::add-mask::<token>`, a command the runner consumes (and never shows) to mask it.
-    const unmask = (s: string): string =>
-      s
-        .split('\n')
-        .filter((line) => line.trimEnd() !== `::add-mask::${token}`)
-        .join('\n');
-    expect(unmask(run.stdout).includes(token), 'the token appears in stdout').toBe(false);
-    expect(unmask(run.stderr).includes(token), 'the token appears in stderr').toBe(false);
+    expectTokenHidden(run, token);
     return run;
   };
   return {

@@ -370,12 +370,29 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
+/** What actionEnv points the Action at: the workspace and the runner's own files. */
+export type RunnerFiles = Pick<
+  ActionWorkspace,
+  'workspace' | 'runnerTemp' | 'eventPath' | 'summaryPath' | 'outputPath'
+>;
+
+/** Runner files in `root` (created, empty) around a workspace the caller lays out itself. */
+export function createRunnerFiles(root: string, workspace: string): RunnerFiles {
+  const files: RunnerFiles = {
+    workspace,
+    runnerTemp: path.join(root, 'runner-temp'),
+    eventPath: path.join(root, 'event.json'),
+    summaryPath: path.join(root, 'step-summary.md'),
+    outputPath: path.join(root, 'output.txt'),
+  };
+  mkdirSync(files.runnerTemp, { recursive: true });
+  writeFileSync(files.summaryPath, '');
+  writeFileSync(files.outputPath, '');
+  return files;
+}
+
 /** The environment a GitHub-hosted runner would give the Action, pointed at the fake API. */
-export function actionEnv(
-  ws: ActionWorkspace,
-  server: FakeGitHub,
-  options: ActionEnvOptions,
-): NodeJS.ProcessEnv {
+export function actionEnv(ws: RunnerFiles, server: FakeGitHub, options: ActionEnvOptions): NodeJS.ProcessEnv {
   const eventName = options.eventName ?? 'pull_request';
   const event = options.event ?? pullRequestEvent();
   writeFileSync(ws.eventPath, `${JSON.stringify(event, null, 2)}\n`);
@@ -390,8 +407,11 @@ export function actionEnv(
   const pr = (event.pull_request ?? {}) as {
     number?: number;
     head?: { ref?: string };
-    base?: { ref?: string };
+    base?: { ref?: string; sha?: string };
   };
+  // pull_request runs on the merge commit GitHub built; pull_request_target on the base branch's
+  // latest commit, as a push to it would.
+  const onMerge = eventName === 'pull_request';
   const env: NodeJS.ProcessEnv = {
     ...base,
     CI: 'true',
@@ -400,9 +420,15 @@ export function actionEnv(
     GITHUB_EVENT_PATH: ws.eventPath,
     GITHUB_REPOSITORY: REPOSITORY,
     GITHUB_REPOSITORY_OWNER: 'octo',
-    GITHUB_SHA: isPr ? MERGE_SHA : HEAD_SHA,
-    GITHUB_REF: isPr ? `refs/pull/${pr.number ?? PR_NUMBER}/merge` : 'refs/heads/main',
-    GITHUB_REF_NAME: isPr ? `${pr.number ?? PR_NUMBER}/merge` : 'main',
+    GITHUB_SHA: onMerge
+      ? MERGE_SHA
+      : eventName === 'pull_request_target'
+        ? (pr.base?.sha ?? BASE_SHA)
+        : HEAD_SHA,
+    GITHUB_REF: onMerge
+      ? `refs/pull/${pr.number ?? PR_NUMBER}/merge`
+      : `refs/heads/${pr.base?.ref ?? 'main'}`,
+    GITHUB_REF_NAME: onMerge ? `${pr.number ?? PR_NUMBER}/merge` : (pr.base?.ref ?? 'main'),
     GITHUB_HEAD_REF: isPr ? (pr.head?.ref ?? '') : '',
     GITHUB_BASE_REF: isPr ? (pr.base?.ref ?? '') : '',
     GITHUB_WORKSPACE: ws.workspace,

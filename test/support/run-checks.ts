@@ -42,3 +42,17 @@ export function firstDifference(a: string, b: string): string {
   }
   return '(none: the same text)';
 }
+
+/**
+ * The token went to the API and was never printed, not even in a failure's message. The one
+ * exception is `::add-mask::<token>`, a command the runner consumes (and never shows) to mask it.
+ */
+export function expectTokenHidden(run: NodeRun, token: string): void {
+  const unmask = (s: string): string =>
+    s
+      .split('\n')
+      .filter((line) => line.trimEnd() !== `::add-mask::${token}`)
+      .join('\n');
+  expect(unmask(run.stdout).includes(token), 'the token appears in stdout').toBe(false);
+  expect(unmask(run.stderr).includes(token), 'the token appears in stderr').toBe(false);
+}

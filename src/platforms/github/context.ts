@@ -88,7 +88,8 @@ export function githubContext(env: NodeJS.ProcessEnv): ChangeContext {
       headSha: pr.head?.sha ?? base.headSha,
       baseSha: pr.base?.sha ?? null,
       // pull_request checks out refs/pull/N/merge (GITHUB_SHA); pull_request_target checks out the
-      // base branch, so the merge commit is only known from the payload.
+      // base branch, so the merge commit is only known from the payload (the gate drops it when the
+      // workflow checked out the head itself: src/gate/pull-request-target.ts).
       mergeSha: eventName === 'pull_request' ? (env.GITHUB_SHA ?? null) : (pr.merge_commit_sha ?? null),
       baseRef: pr.base?.ref ?? null,
       headRef: pr.head?.ref ?? base.headRef,

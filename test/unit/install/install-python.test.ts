@@ -233,17 +233,19 @@ describe('installLockedVenv, through the scanners venv recipe', () => {
       ['semgrep', 'installed'],
       ['bandit', 'installed'],
     ]);
-    const venvAt = calls.findIndex((c) => c.args.join(' ') === `-m venv --clear ${path.join(tools, 'venv')}`);
+    const venvAt = calls.findIndex(
+      (c) => c.args.join(' ') === `-I -m venv --clear ${path.join(tools, 'venv')}`,
+    );
     const [pip, ...more] = pipInstalls(calls);
     expect(more).toEqual([]);
     expect(venvAt).toBeGreaterThanOrEqual(0);
     expect(calls.indexOf(pip as ExecRequest)).toBeGreaterThan(venvAt);
     expect(pip?.file).toBe(path.join(tools, 'venv', 'bin', 'python'));
-    expect(pip?.args).toEqual(['-m', 'pip', ...PIP_LOCKED_ARGS, '-r', lockPath('scanners')]);
+    expect(pip?.args).toEqual(['-I', '-m', 'pip', ...PIP_LOCKED_ARGS, '-r', lockPath('scanners')]);
     expect(pip?.args).toEqual(
       expect.arrayContaining(['--require-hashes', '--no-deps', '--only-binary=:all:']),
     );
-    expect(calls.some((c) => c.args.join(' ') === '-m pip check --disable-pip-version-check')).toBe(true);
+    expect(calls.some((c) => c.args.join(' ') === '-I -m pip check --disable-pip-version-check')).toBe(true);
   });
 
   it('reuses the venv only while its stamp matches the lock and the engine it recorded', async () => {
