@@ -2879,7 +2879,8 @@ function explainHashFailure(message3, lockLabel) {
 async function pipInstallLocked(exec, install2) {
   const request = {
     file: install2.python,
-    args: ["-m", "pip", ...PIP_LOCKED_ARGS, ...install2.sourceArgs ?? [], "-r", install2.lockFile],
+    // Isolated (-I): `-m` would otherwise import a `pip/` folder of the working directory first.
+    args: ["-I", "-m", "pip", ...PIP_LOCKED_ARGS, ...install2.sourceArgs ?? [], "-r", install2.lockFile],
     timeoutMs: 30 * 6e4
   };
   const result2 = await exec(request);
@@ -2890,7 +2891,7 @@ async function pipInstallLocked(exec, install2) {
   }
   await runChecked(
     exec,
-    { file: install2.python, args: ["-m", "pip", "check", "--disable-pip-version-check"] },
+    { file: install2.python, args: ["-I", "-m", "pip", "check", "--disable-pip-version-check"] },
     `pip check after installing ${install2.lockLabel} (the lock is not a complete, consistent set)`
   );
 }
@@ -3135,7 +3136,11 @@ async function installLockedVenv(venv, context) {
   log2(
     `installing ${missing.map((t) => t.id).join(" and ")} from PyPI into ${dir} (hash-checked against ${PYTHON_LOCKS[venv.lock]}) …`
   );
-  await runChecked(exec, { file: python, args: ["-m", "venv", "--clear", dir] }, "creating the Python venv");
+  await runChecked(
+    exec,
+    { file: python, args: ["-I", "-m", "venv", "--clear", dir] },
+    "creating the Python venv"
+  );
   await pipInstallLocked(exec, {
     python: path8.join(dir, "bin", "python"),
     lockFile: lockPath(venv.lock),
@@ -45502,9 +45507,12 @@ var NONE2, ChangedLines;
 var init_added_lines = __esm({
   "src/diff/added-lines.ts"() {
     "use strict";
+    init_p_limit();
     NONE2 = /* @__PURE__ */ new Set();
     ChangedLines = class {
       cache = /* @__PURE__ */ new Map();
+      // A few git processes at a time: a change can suppress findings in hundreds of files.
+      limit = pLimit(4);
       byPath;
       git;
       mergeBase;
@@ -45521,7 +45529,7 @@ var init_added_lines = __esm({
       of(file2) {
         let lines2 = this.cache.get(file2);
         if (!lines2) {
-          lines2 = this.read(file2);
+          lines2 = this.limit(() => this.read(file2));
           this.cache.set(file2, lines2);
         }
         return lines2;
@@ -55185,7 +55193,8 @@ function githubContext(env) {
       headSha: pr.head?.sha ?? base.headSha,
       baseSha: pr.base?.sha ?? null,
       // pull_request checks out refs/pull/N/merge (GITHUB_SHA); pull_request_target checks out the
-      // base branch, so the merge commit is only known from the payload.
+      // base branch, so the merge commit is only known from the payload (the gate drops it when the
+      // workflow checked out the head itself: src/gate/pull-request-target.ts).
       mergeSha: eventName === "pull_request" ? env.GITHUB_SHA ?? null : pr.merge_commit_sha ?? null,
       baseRef: pr.base?.ref ?? null,
       headRef: pr.head?.ref ?? base.headRef,
