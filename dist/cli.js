@@ -47738,7 +47738,9 @@ async function scan(request) {
     config2.scanners.custom.map((c3) => ({
       id: c3.id,
       ...c3.name ? { displayName: c3.name } : {},
-      command: c3.command,
+      // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
+      // the base, not to whatever folder the process happens to be in (the Action's working-directory).
+      command: c3.command.includes("/") && !c3.command.includes("{") ? path40.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
       args: c3.args,
       sarif: c3.sarif,
       cleanExitCodes: c3.cleanExitCodes,

@@ -112,7 +112,12 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     config.scanners.custom.map((c) => ({
       id: c.id,
       ...(c.name ? { displayName: c.name } : {}),
-      command: c.command,
+      // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
+      // the base, not to whatever folder the process happens to be in (the Action's working-directory).
+      command:
+        c.command.includes('/') && !c.command.includes('{')
+          ? path.resolve(request.cwd ?? process.cwd(), c.command)
+          : c.command,
       args: c.args,
       sarif: c.sarif,
       cleanExitCodes: c.cleanExitCodes,

@@ -213,7 +213,8 @@ describe('size limit', () => {
       expect(body).toContain('the job summary of [this run]');
       expectTablesIntact(body);
     }
-  });
+    // 69 full renders of a large report: seconds on a loaded 2-core runner, past the 5 s default.
+  }, 60_000);
 
   it('keeps the decision and the note even when nothing else fits', () => {
     const body = renderComment(large(), { commentKey: 'k', maxChars: 400 });
