@@ -20,6 +20,8 @@ export interface PlannedScanner {
   options: ScannerOptions;
   /** Candidate files for this scanner alone (a pull request's changed files); default: all of `files`. */
   files?: readonly string[];
+  /** Why the policy forbids this run (its rules are not in the base commit): it fails, never started. */
+  refused?: string;
 }
 
 export type ProgressEvent =
@@ -76,6 +78,15 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
     phase: o.phase ?? 'head',
   });
 
+  if (planned.refused !== undefined) {
+    return {
+      ...base,
+      filesScanned: files.length,
+      status: 'failed',
+      error: planned.refused,
+      durationMs: elapsed(),
+    };
+  }
   let tool: LocatedTool;
   try {
     tool = await scanner.locate({ exec: o.exec, toolsDir: o.toolsDir, env: o.env });
