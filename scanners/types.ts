@@ -64,6 +64,14 @@ export interface RuleFile {
   base: string;
 }
 
+/** A scratch copy of repository files as the base commit has them (src/pipeline/base-rules.ts). */
+export interface BaseCopy {
+  /** Absolute folder laid out like the repository. */
+  dir: string;
+  /** The folder in it that stands for the workspace root. */
+  root: string;
+}
+
 /** The code around a finding, for recognizing suppression comments. */
 export interface SuppressionSite {
   lines: readonly string[];
@@ -130,8 +138,10 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
   /**
    * The local files a run with these options rests on (its rule files), hashed into the evidence so
    * an auditor can tell which rules decided; registry rules have no local bytes and are left out.
+   * `copy`, on a change, is where local rules were read from the base: files in it are named as the
+   * repository names them.
    */
-  ruleFiles?(options: Options, root: string): RuleFile[];
+  ruleFiles?(options: Options, root: string, copy?: BaseCopy): RuleFile[];
   /**
    * Rule properties the tool reports outside its SARIF (KICS writes each query's own severity only
    * in its JSON report), by rule id; merged under the SARIF rule's properties when normalizing.

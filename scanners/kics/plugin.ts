@@ -114,6 +114,11 @@ export const kics = {
         '--ci',
         '--no-progress',
         '--no-color',
+        // An explicit, empty configuration: given one --path and no --config, KICS loads a kics.config
+        // beside that file (its folder), which a pull request can add to exclude paths, queries or
+        // severities. The base's `args` come after and may still name a configuration of their own.
+        '--config',
+        '/dev/null',
         ...options.extraArgs,
       ],
       cwd: tool.cwd,

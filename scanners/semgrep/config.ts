@@ -10,9 +10,14 @@ export interface SemgrepOptions extends ScannerOptions {
   configs?: string[];
 }
 
+/** Whether a configs entry may name a file or folder: not our pack, a registry pack or a URL. */
+export function isLocalRuleConfig(config: string): boolean {
+  return !(config === 'builtin' || /^(p|r|s)\//.test(config) || /^https?:/.test(config));
+}
+
 /** Local rule paths become absolute, so a scan of the base (in another folder) uses the same rules. */
 function ruleConfig(config: string, root: string): string {
-  if (config === 'builtin' || /^(p|r|s)\//.test(config) || /^https?:/.test(config)) return config;
+  if (!isLocalRuleConfig(config)) return config;
   const local = path.resolve(root, config);
   return existsSync(local) ? local : config;
 }

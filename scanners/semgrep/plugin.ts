@@ -5,7 +5,7 @@ import { locateTool } from '../../src/tools/locate.ts';
 import { OFFLINE_ENV, PYTHON_NO_WRITE_ENV } from '../../src/tools/offline-env.ts';
 import { isTextCandidate } from '../file-kinds.ts';
 import { pythonScannersDir, pythonScannersVenv } from '../python-venv.ts';
-import type { Scanner, SuppressionComment, SuppressionSite } from '../types.ts';
+import type { BaseCopy, Scanner, SuppressionComment, SuppressionSite } from '../types.ts';
 import { type SemgrepOptions, semgrepConfig } from './config.ts';
 
 /** The rule pack shipped with controlgate; `builtin` in the config points here. */
@@ -106,11 +106,14 @@ export const semgrep = {
     };
   },
   // Semgrep reads the YAML files of each local config (the rule pack's test files beside them are not rules).
-  ruleFiles: (options, root) =>
+  // On a change they are the base's copies, named as the repository names them.
+  ruleFiles: (options: SemgrepOptions, root: string, copy?: BaseCopy) =>
     (options.configs ?? ['builtin']).flatMap((config) => {
       const builtin = config === 'builtin';
-      const base = builtin ? packageRoot() : root;
-      return filesUnder(builtin ? builtinRulesDir() : path.resolve(root, config))
+      const local = builtin ? builtinRulesDir() : path.resolve(root, config);
+      const copied = copy !== undefined && (local === copy.dir || local.startsWith(`${copy.dir}${path.sep}`));
+      const base = builtin ? packageRoot() : copy && copied ? copy.root : root;
+      return filesUnder(local)
         .filter((file) => /\.ya?ml$/.test(file))
         .map((file) => ({ path: file, base }));
     }),

@@ -21,7 +21,7 @@ function rulePackHashes(outcome: ScanOutcome): RunFacts['hashes']['rulePacks'] {
     const scanner = BUILTIN_SCANNERS.get(id);
     if (!scanner?.ruleFiles) return [];
     return scanner
-      .ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root)
+      .ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy)
       .map((file) => ({ path: toPosix(path.relative(file.base, file.path)), sha256: sha256File(file.path) }));
   });
 }

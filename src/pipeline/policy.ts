@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { BaseCopy } from '../../scanners/types.ts';
 import { CONFIG_FILE_NAMES, loadConfig, parseConfig } from '../config/load.ts';
 import { diffPolicy, type PolicyDifference } from '../config/policy-diff.ts';
 import { type Config, configSchema } from '../config/schema.ts';
@@ -10,7 +11,8 @@ import { ConfigError, errorMessage, UsageError } from '../errors.ts';
 import type { Exec } from '../exec/exec.ts';
 import { DEFAULT_WAIVERS_FILE, loadWaivers, parseWaivers, type Waiver } from '../findings/waivers.ts';
 import { realPath, toPosix } from '../paths.ts';
-import { type PinnedScripts, scriptsFromBase } from './base-scripts.ts';
+import { semgrepRulesFromBase } from './base-rules.ts';
+import { scriptsFromBase } from './base-scripts.ts';
 import type { Workspace } from './workspace.ts';
 
 /*
@@ -62,6 +64,10 @@ export interface LoadedPolicy {
   /** Absolute path the waivers file stands for. */
   waiversFile: string;
   facts: PolicyFacts;
+  /** Scanners that must not run, by id, and why (rules the base commit does not have). */
+  refused?: Record<string, string>;
+  /** On a change, where local rule files were read from: the base's copy of them (evidence names them). */
+  rulesCopy?: BaseCopy;
 }
 
 export interface LoadPolicyRequest {
@@ -77,8 +83,11 @@ export interface LoadPolicyRequest {
   revision?: PolicyRevision;
   /** Judge with the change's own policy, for local experiments; refused by the gate in CI. */
   fromHead?: boolean;
-  /** A scratch folder of this run, for the base's copies of files custom scanners run. */
-  scratchDir?: string;
+  /**
+   * A scratch folder of this run for the base's copies of the repository files the rules name (a
+   * custom scanner's script, Semgrep's local rules), laid out like the repository.
+   */
+  scratchDir: string;
 }
 
 function sha256(text: string): string {
@@ -254,36 +263,61 @@ export async function loadPolicy(request: LoadPolicyRequest): Promise<LoadedPoli
     };
   }
   const proposed = await proposal(request, base);
-  const pinned = await pinScripts(request, base);
+  const pinned = await pinToBase(request, base);
   if (!pinned) return { ...base, facts: { ...base.facts, proposed } };
-  // The diff above compared the definitions; edits to the files they run are proposals too.
+  // The diff above compared the definitions; edits to the files they run and read are proposals too.
   const changes = [...(proposed?.changes ?? []), ...pinned.changes];
   return {
     ...base,
-    config: { ...base.config, scanners: { ...base.config.scanners, custom: pinned.custom } },
+    config: pinned.config,
     facts: {
       ...base.facts,
       proposed: changes.length > 0 || proposed ? { invalid: proposed?.invalid ?? null, changes } : null,
     },
+    ...(pinned.refused ? { refused: pinned.refused } : {}),
+    rulesCopy: pinned.rulesCopy,
   };
 }
 
-/** Custom scanners run the base's version of every repository file their command line names. */
-async function pinScripts(
-  request: LoadPolicyRequest,
-  base: LoadedPolicy,
-): Promise<PinnedScripts | undefined> {
+/** The base's policy with the repository files it names read from the base, and the change's edits to them. */
+interface PinnedPolicy {
+  config: Config;
+  changes: PolicyDifference[];
+  refused?: Record<string, string>;
+  rulesCopy: BaseCopy;
+}
+
+/**
+ * Custom scanners run the base's version of every repository file their command line names, and
+ * Semgrep reads the base's version of its local rules.
+ */
+async function pinToBase(request: LoadPolicyRequest, base: LoadedPolicy): Promise<PinnedPolicy | undefined> {
   const commit = base.facts.commit;
-  const custom = base.config.scanners.custom;
-  if (base.facts.source !== 'base' || !commit || custom.length === 0 || !request.scratchDir) return undefined;
+  if (base.facts.source !== 'base' || !commit) return undefined;
   const git = new Git(request.exec, request.workspace.targetDir);
   const repoRoot = realpathSync(await git.topLevel());
-  return scriptsFromBase(custom, {
-    git: git.at(repoRoot),
-    repoRoot,
-    commit,
+  const ctx = { git: git.at(repoRoot), repoRoot, commit, dir: request.scratchDir };
+  const { scanners } = base.config;
+  const scripts = await scriptsFromBase(scanners.custom, {
+    ...ctx,
     root: request.workspace.root,
     cwd: request.cwd,
-    dir: request.scratchDir,
   });
+  const rules = await semgrepRulesFromBase(scanners.semgrep.configs, {
+    ...ctx,
+    root: request.workspace.root,
+  });
+  return {
+    config: {
+      ...base.config,
+      scanners: {
+        ...scanners,
+        semgrep: { ...scanners.semgrep, configs: rules.configs },
+        custom: scripts.custom,
+      },
+    },
+    changes: [...scripts.changes, ...rules.changes],
+    ...(rules.refused ? { refused: { semgrep: rules.refused } } : {}),
+    rulesCopy: { dir: request.scratchDir, root: rules.root },
+  };
 }

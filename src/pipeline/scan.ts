@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pickScanners, scannerRegistry } from '../../scanners/index.ts';
+import type { BaseCopy } from '../../scanners/types.ts';
 import { loadCatalog, loadMapping } from '../catalog/data-files.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { enabledScannerIds, scannerOptions } from '../config/scanner-options.ts';
@@ -79,6 +80,8 @@ export interface ScanOutcome {
   data: { catalog: DataFileFacts; mapping: DataFileFacts; waiversFile?: string };
   /** Where the rules came from, and what the change proposes to change in them. */
   policy: PolicyFacts;
+  /** On a change, where local rule files were read from: the base's copy of them. */
+  rulesCopy?: BaseCopy;
 }
 
 /** Runs one scan: config, files, scanners in parallel, normalized findings. Pure data out. */
@@ -92,7 +95,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     : await mkdtemp(path.join(os.tmpdir(), 'controlgate-'));
   // Everything that can be wrong with the inputs is checked before any scanner starts.
   const loading = loadPolicy({
-    scratchDir: path.join(outDir, '@base-scripts'),
+    scratchDir: path.join(outDir, '@base-files'),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -130,10 +133,14 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     configFile,
   );
   const ids = request.scannerIds ?? enabledScannerIds(config);
-  const planned: PlannedScanner[] = pickScanners(registry, ids).map((scanner) => ({
-    scanner,
-    options: scannerOptions(config, scanner.id, workspace.root),
-  }));
+  const planned: PlannedScanner[] = pickScanners(registry, ids).map((scanner) => {
+    const refused = policy.refused?.[scanner.id];
+    return {
+      scanner,
+      options: scannerOptions(config, scanner.id, workspace.root),
+      ...(refused !== undefined ? { refused } : {}),
+    };
+  });
   const catalog = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles(workspace, config.exclude);
@@ -213,6 +220,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       ...(policy.facts.waivers ? { waiversFile } : {}),
     },
     policy: policy.facts,
+    ...(policy.rulesCopy ? { rulesCopy: policy.rulesCopy } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ export interface PlannedScanner {
    * hide (Scanner.droppedSuppressions): what they hide is revealed and kept as suppressed.
    */
   reveal?: ReadonlySet<string>;
+  /** Why the policy forbids this run (its rules are not in the base commit): it fails, never started. */
+  refused?: string;
 }
 
 export type ProgressEvent =
@@ -83,6 +85,15 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
     phase: o.phase ?? 'head',
   });
 
+  if (planned.refused !== undefined) {
+    return {
+      ...base,
+      filesScanned: files.length,
+      status: 'failed',
+      error: planned.refused,
+      durationMs: elapsed(),
+    };
+  }
   let tool: LocatedTool;
   try {
     tool = await scanner.locate({ exec: o.exec, toolsDir: o.toolsDir, env: o.env });

@@ -145,3 +145,42 @@ describe('a plugin’s checkRun', () => {
     expect(await run(undefined)).toMatchObject({ status: 'ok' });
   });
 });
+
+describe('a scanner the policy refuses', () => {
+  it('fails with the reason given, and is never located or started', async () => {
+    let located = false;
+    const scanner: Scanner = {
+      ...uninstalled('semgrep'),
+      locate: async () => {
+        located = true;
+        throw new Error('never located: the policy refused the run');
+      },
+    };
+    const [run] = await runScanners({
+      root: '/workspace',
+      target: '/workspace',
+      files: ['/workspace/app.py'],
+      scanners: [
+        {
+          scanner,
+          options: { timeoutSeconds: 60, extraArgs: [] },
+          refused: 'not run: its rules "rules" are not in the base',
+        },
+      ],
+      outDir: '/tmp/controlgate-refused-test',
+      exec: noExec,
+      toolsDir: '/nonexistent',
+      env: {},
+      concurrency: 1,
+      clock: systemClock,
+    });
+    expect(run).toMatchObject({
+      id: 'semgrep',
+      status: 'failed',
+      error: 'not run: its rules "rules" are not in the base',
+      filesScanned: 1,
+      findings: [],
+    });
+    expect(located).toBe(false);
+  });
+});

@@ -108,6 +108,14 @@ describe('kics.plan', () => {
     expect(plan.args[plan.args.indexOf('--path') + 1]).toBe(`"${odd}"`);
   });
 
+  it('gives KICS an empty configuration, so a kics.config beside a scanned file is never loaded', () => {
+    const config = planned.args.indexOf('--config');
+    expect(config).toBeGreaterThan(0);
+    expect(planned.args[config + 1]).toBe('/dev/null');
+    // Before the extra args, so the base's configuration may still name a file of its own.
+    expect(config).toBeLessThan(planned.args.indexOf('--exclude-severities'));
+  });
+
   it('appends the extra args last', () => {
     expect(planned.args.slice(-2)).toEqual(['--exclude-severities', 'info']);
   });

@@ -193,4 +193,26 @@ describe('semgrep.ruleFiles', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+  it("names the base's copies of local rules as the repository does, and rules outside it as before", async () => {
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'controlgate-semgrep-copy-'));
+    try {
+      const dir = path.join(scratch, '@base-files');
+      await mkdir(path.join(dir, 'rules'), { recursive: true });
+      await mkdir(path.join(scratch, 'outside'));
+      await writeFile(path.join(dir, 'rules', 'a.yaml'), 'rules: []\n');
+      await writeFile(path.join(scratch, 'outside', 'b.yaml'), 'rules: []\n');
+      const files = semgrep.ruleFiles(
+        options([path.join(dir, 'rules'), path.join(scratch, 'outside')]),
+        ROOT,
+        { dir, root: dir },
+      );
+      expect(files).toEqual([
+        { path: path.join(dir, 'rules', 'a.yaml'), base: dir },
+        { path: path.join(scratch, 'outside', 'b.yaml'), base: ROOT },
+      ]);
+      expect(path.relative(files[0]?.base ?? '', files[0]?.path ?? '')).toBe(path.join('rules', 'a.yaml'));
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
 });
