@@ -3470,10 +3470,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path51) {
-  if (!path51)
+function getElementAtPath(obj, path52) {
+  if (!path52)
     return obj;
-  return path51.reduce((acc, key) => acc?.[key], obj);
+  return path52.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3732,11 +3732,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path51, issues) {
+function prefixIssues(path52, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path51);
+    iss.path.unshift(path52);
     return iss;
   });
 }
@@ -4269,16 +4269,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path51 = []) => {
+  const processError = (error63, path52 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path51, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path52, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path51, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path52, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path51, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path52, ...issue2.path]);
       } else {
-        const fullpath = [...path51, ...issue2.path];
+        const fullpath = [...path52, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4317,17 +4317,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path51 = []) => {
+  const processError = (error63, path52 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path51, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path52, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path51, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path52, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path51, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path52, ...issue2.path]);
       } else {
-        const fullpath = [...path51, ...issue2.path];
+        const fullpath = [...path52, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4366,8 +4366,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path51 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path51) {
+  const path52 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path52) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -22399,13 +22399,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path51 = ref.slice(1).split("/").filter(Boolean);
-  if (path51.length === 0) {
+  const path52 = ref.slice(1).split("/").filter(Boolean);
+  if (path52.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path51[0] === defsKey) {
-    const key = path51[1] === void 0 ? void 0 : decodeJSONPointerSegment(path51[1]);
+  if (path52[0] === defsKey) {
+    const key = path52[1] === void 0 ? void 0 : decodeJSONPointerSegment(path52[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24007,8 +24007,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path51, { windows } = {}) => {
-      const segs = path51.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path52, { windows } = {}) => {
+      const segs = path52.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -26134,6 +26134,11 @@ var init_plugin3 = __esm({
             "--ci",
             "--no-progress",
             "--no-color",
+            // An explicit, empty configuration: given one --path and no --config, KICS loads a kics.config
+            // beside that file (its folder), which a pull request can add to exclude paths, queries or
+            // severities. The base's `args` come after and may still name a configuration of their own.
+            "--config",
+            "/dev/null",
             ...options.extraArgs
           ],
           cwd: tool.cwd,
@@ -26169,8 +26174,11 @@ var init_plugin3 = __esm({
 // scanners/semgrep/config.ts
 import { existsSync as existsSync3 } from "node:fs";
 import path15 from "node:path";
+function isLocalRuleConfig(config2) {
+  return !(config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2));
+}
 function ruleConfig(config2, root) {
-  if (config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2)) return config2;
+  if (!isLocalRuleConfig(config2)) return config2;
   const local = path15.resolve(root, config2);
   return existsSync3(local) ? local : config2;
 }
@@ -26288,10 +26296,13 @@ var init_plugin4 = __esm({
         };
       },
       // Semgrep reads the YAML files of each local config (the rule pack's test files beside them are not rules).
-      ruleFiles: (options, root) => (options.configs ?? ["builtin"]).flatMap((config2) => {
+      // On a change they are the base's copies, named as the repository names them.
+      ruleFiles: (options, root, copy) => (options.configs ?? ["builtin"]).flatMap((config2) => {
         const builtin = config2 === "builtin";
-        const base = builtin ? packageRoot() : root;
-        return filesUnder(builtin ? builtinRulesDir() : path16.resolve(root, config2)).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
+        const local = builtin ? builtinRulesDir() : path16.resolve(root, config2);
+        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path16.sep}`));
+        const base = builtin ? packageRoot() : copy && copied ? copy.root : root;
+        return filesUnder(local).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
       }),
       // 0 with or without findings (1 only under --error); 2 and up are errors.
       interpretExit: (code2) => code2 === 0 || code2 === 1 ? "findings" : "error"
@@ -26820,17 +26831,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path51) {
-      const ctrl = callVisitor(key, node2, visitor, path51);
+    function visit_(key, node2, visitor, path52) {
+      const ctrl = callVisitor(key, node2, visitor, path52);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path51, ctrl);
-        return visit_(key, ctrl, visitor, path51);
+        replaceNode(key, path52, ctrl);
+        return visit_(key, ctrl, visitor, path52);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path51 = Object.freeze(path51.concat(node2));
+          path52 = Object.freeze(path52.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path51);
+            const ci = visit_(i3, node2.items[i3], visitor, path52);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26841,13 +26852,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path51 = Object.freeze(path51.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path51);
+          path52 = Object.freeze(path52.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path52);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path51);
+          const cv = visit_("value", node2.value, visitor, path52);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26868,17 +26879,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path51) {
-      const ctrl = await callVisitor(key, node2, visitor, path51);
+    async function visitAsync_(key, node2, visitor, path52) {
+      const ctrl = await callVisitor(key, node2, visitor, path52);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path51, ctrl);
-        return visitAsync_(key, ctrl, visitor, path51);
+        replaceNode(key, path52, ctrl);
+        return visitAsync_(key, ctrl, visitor, path52);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path51 = Object.freeze(path51.concat(node2));
+          path52 = Object.freeze(path52.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path51);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path52);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26889,13 +26900,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path51 = Object.freeze(path51.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path51);
+          path52 = Object.freeze(path52.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path52);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path51);
+          const cv = await visitAsync_("value", node2.value, visitor, path52);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26922,23 +26933,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path51) {
+    function callVisitor(key, node2, visitor, path52) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path51);
+        return visitor(key, node2, path52);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path51);
+        return visitor.Map?.(key, node2, path52);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path51);
+        return visitor.Seq?.(key, node2, path52);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path51);
+        return visitor.Pair?.(key, node2, path52);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path51);
+        return visitor.Scalar?.(key, node2, path52);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path51);
+        return visitor.Alias?.(key, node2, path52);
       return void 0;
     }
-    function replaceNode(key, path51, node2) {
-      const parent = path51[path51.length - 1];
+    function replaceNode(key, path52, node2) {
+      const parent = path52[path52.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27550,10 +27561,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path51, value) {
+    function collectionFromPath(schema, path52, value) {
       let v = value;
-      for (let i3 = path51.length - 1; i3 >= 0; --i3) {
-        const k = path51[i3];
+      for (let i3 = path52.length - 1; i3 >= 0; --i3) {
+        const k = path52[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -27572,7 +27583,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path51) => path51 == null || typeof path51 === "object" && !!path51[Symbol.iterator]().next().done;
+    var isEmptyPath = (path52) => path52 == null || typeof path52 === "object" && !!path52[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27602,11 +27613,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path51, value) {
-        if (isEmptyPath(path51))
+      addIn(path52, value) {
+        if (isEmptyPath(path52))
           this.add(value);
         else {
-          const [key, ...rest] = path51;
+          const [key, ...rest] = path52;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27620,8 +27631,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path51) {
-        const [key, ...rest] = path51;
+      deleteIn(path52) {
+        const [key, ...rest] = path52;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27635,8 +27646,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path51, keepScalar) {
-        const [key, ...rest] = path51;
+      getIn(path52, keepScalar) {
+        const [key, ...rest] = path52;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27654,8 +27665,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path51) {
-        const [key, ...rest] = path51;
+      hasIn(path52) {
+        const [key, ...rest] = path52;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27665,8 +27676,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path51, value) {
-        const [key, ...rest] = path51;
+      setIn(path52, value) {
+        const [key, ...rest] = path52;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30181,9 +30192,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path51, value) {
+      addIn(path52, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path51, value);
+          this.contents.addIn(path52, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30258,14 +30269,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path51) {
-        if (Collection.isEmptyPath(path51)) {
+      deleteIn(path52) {
+        if (Collection.isEmptyPath(path52)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path51) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path52) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30280,10 +30291,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path51, keepScalar) {
-        if (Collection.isEmptyPath(path51))
+      getIn(path52, keepScalar) {
+        if (Collection.isEmptyPath(path52))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path51, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path52, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30294,10 +30305,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path51) {
-        if (Collection.isEmptyPath(path51))
+      hasIn(path52) {
+        if (Collection.isEmptyPath(path52))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path51) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path52) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30314,13 +30325,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path51, value) {
-        if (Collection.isEmptyPath(path51)) {
+      setIn(path52, value) {
+        if (Collection.isEmptyPath(path52)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path51), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path52), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path51, value);
+          this.contents.setIn(path52, value);
         }
       }
       /**
@@ -32281,9 +32292,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path51) => {
+    visit3.itemAtPath = (cst, path52) => {
       let item = cst;
-      for (const [field, index] of path51) {
+      for (const [field, index] of path52) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32292,23 +32303,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path51) => {
-      const parent = visit3.itemAtPath(cst, path51.slice(0, -1));
-      const field = path51[path51.length - 1][0];
+    visit3.parentCollection = (cst, path52) => {
+      const parent = visit3.itemAtPath(cst, path52.slice(0, -1));
+      const field = path52[path52.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path51, item, visitor) {
-      let ctrl = visitor(item, path51);
+    function _visit(path52, item, visitor) {
+      let ctrl = visitor(item, path52);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path51.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path52.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -32319,10 +32330,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path51);
+            ctrl = ctrl(item, path52);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path51) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path52) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -34687,9 +34698,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path51) {
+function jsonPath(path52) {
   let out = "$";
-  for (const key of path51) {
+  for (const key of path52) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -34720,11 +34731,11 @@ function nestsDeeperThan(json2, max) {
 function deepPath(json2, max) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path51 } = item;
+    const { value, path: path52 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path51.length >= max) return path51;
+    if (path52.length >= max) return path52;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path51, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path52, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -40735,17 +40746,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path51 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path51)) {
+        const path52 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path52)) {
           continue;
         }
-        writtenPaths.add(path51);
-        if (append || outputFiles.has(path51)) {
-          appendFileSync(path51, contents);
+        writtenPaths.add(path52);
+        if (append || outputFiles.has(path52)) {
+          appendFileSync(path52, contents);
         } else {
-          writeFileSync(path51, contents);
+          writeFileSync(path52, contents);
         }
-        outputFiles.add(path51);
+        outputFiles.add(path52);
       }
     };
   }
@@ -44486,8 +44497,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path51 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path51.test(f.path);
+  const path52 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path52.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -45375,9 +45386,9 @@ var init_source_reader = __esm({
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
         const real = this.realPath(path31.join(this.root, relativePath));
-        const inside = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
-        this.inside.set(relativePath, inside);
-        return inside;
+        const inside2 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
+        this.inside.set(relativePath, inside2);
+        return inside2;
       }
       /** Lines of a repo-relative path, or undefined when the file is missing, too big, binary or outside. */
       lines(relativePath) {
@@ -45753,8 +45764,9 @@ var init_git = __esm({
        * checkout; undefined when the commit has no such file.
        */
       async fileAt(commit, file2) {
-        const listed2 = await this.run(["ls-tree", "-z", "--name-only", commit, "--", file2]);
-        if (listed2.split("\0").every((name) => name !== file2)) return void 0;
+        const listed2 = await this.run(["ls-tree", "-z", commit, "--", file2]);
+        const entry = listed2.split("\0").find((line2) => line2.slice(line2.indexOf("	") + 1) === file2);
+        if (!entry || entry.split(" ")[1] !== "blob") return void 0;
         return this.run(["cat-file", "blob", `${commit}:${file2}`]);
       }
       /** The top folder of the repository holding `dir`. */
@@ -46083,6 +46095,15 @@ async function runOne(planned, o2) {
     files: files.length,
     phase: o2.phase ?? "head"
   });
+  if (planned.refused !== void 0) {
+    return {
+      ...base,
+      filesScanned: files.length,
+      status: "failed",
+      error: planned.refused,
+      durationMs: elapsed()
+    };
+  }
   let tool;
   try {
     tool = await scanner3.locate({ exec: o2.exec, toolsDir: o2.toolsDir, env: o2.env });
@@ -46306,25 +46327,25 @@ var init_new_suppressions = __esm({
 import { createRequire } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
-function cleanPath(path51) {
-  let normalized = normalize(path51);
+function cleanPath(path52) {
+  let normalized = normalize(path52);
   if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
-function convertSlashes(path51, separator) {
-  return path51.replace(SLASHES_REGEX, separator);
+function convertSlashes(path52, separator) {
+  return path52.replace(SLASHES_REGEX, separator);
 }
-function isRootDirectory(path51) {
-  return path51 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path51);
+function isRootDirectory(path52) {
+  return path52 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path52);
 }
-function normalizePath(path51, options) {
+function normalizePath(path52, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path51.includes("/") || path51.startsWith(".");
-  if (resolvePaths) path51 = resolve(path51);
-  if (normalizePath$1 || pathNeedsCleaning) path51 = cleanPath(path51);
-  if (path51 === ".") return "";
-  const needsSeperator = path51[path51.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path51 + pathSeparator : path51, pathSeparator);
+  const pathNeedsCleaning = process.platform === "win32" && path52.includes("/") || path52.startsWith(".");
+  if (resolvePaths) path52 = resolve(path52);
+  if (normalizePath$1 || pathNeedsCleaning) path52 = cleanPath(path52);
+  if (path52 === ".") return "";
+  const needsSeperator = path52[path52.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path52 + pathSeparator : path52, pathSeparator);
 }
 function joinPathWithBasePath(filename, directoryPath) {
   return directoryPath + filename;
@@ -46380,9 +46401,9 @@ function build$2(options, isSynchronous) {
   if (!options.resolveSymlinks || options.excludeSymlinks) return null;
   return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
 }
-function isRecursive2(path51, resolved2, state) {
+function isRecursive2(path52, resolved2, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
-  let parent = dirname(path51);
+  let parent = dirname(path52);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
@@ -46390,7 +46411,7 @@ function isRecursive2(path51, resolved2, state) {
     if (isSameRoot) depth++;
     else parent = dirname(parent);
   }
-  state.symlinks.set(path51, resolved2);
+  state.symlinks.set(path52, resolved2);
   return depth > 1;
 }
 function isRecursiveUsingRealPaths(resolved2, state) {
@@ -46436,8 +46457,8 @@ var init_dist = __esm({
       paths.push(directoryPath || ".");
     };
     pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path51 = directoryPath || ".";
-      if (filters.every((filter) => filter(path51, true))) paths.push(path51);
+      const path52 = directoryPath || ".";
+      if (filters.every((filter) => filter(path52, true))) paths.push(path52);
     };
     empty$2 = () => {
     };
@@ -46470,26 +46491,26 @@ var init_dist = __esm({
     };
     empty = () => {
     };
-    resolveSymlinksAsync = function(path51, state, callback$1) {
+    resolveSymlinksAsync = function(path52, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
-      fs3.realpath(path51, (error62, resolvedPath) => {
+      fs3.realpath(path52, (error62, resolvedPath) => {
         if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
         fs3.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path51, resolvedPath, state)) return queue.dequeue(null, state);
+          if (stat4.isDirectory() && isRecursive2(path52, resolvedPath, state)) return queue.dequeue(null, state);
           callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
     };
-    resolveSymlinks = function(path51, state, callback$1) {
+    resolveSymlinks = function(path52, state, callback$1) {
       const { queue, fs: fs3, options: { suppressErrors } } = state;
       queue.enqueue();
       try {
-        const resolvedPath = fs3.realpathSync(path51);
+        const resolvedPath = fs3.realpathSync(path52);
         const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path51, resolvedPath, state)) return;
+        if (stat4.isDirectory() && isRecursive2(path52, resolvedPath, state)) return;
         callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
@@ -46647,19 +46668,19 @@ var init_dist = __esm({
             const filename = this.joinPath(entry.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
           } else if (entry.isDirectory()) {
-            let path51 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path51)) continue;
-            this.pushDirectory(path51, paths, filters);
-            this.walkDirectory(this.state, path51, path51, depth - 1, this.walk);
+            let path52 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry.name, path52)) continue;
+            this.pushDirectory(path52, paths, filters);
+            this.walkDirectory(this.state, path52, path52, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path51 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path51, this.state, (stat4, resolvedPath) => {
+            let path52 = joinPathWithBasePath(entry.name, directoryPath);
+            this.resolveSymlink(path52, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path51 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path51 + pathSeparator, depth - 1, this.walk);
+                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path52 + pathSeparator)) return;
+                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path52 + pathSeparator, depth - 1, this.walk);
               } else {
-                resolvedPath = useRealPaths ? resolvedPath : path51;
+                resolvedPath = useRealPaths ? resolvedPath : path52;
                 const filename = basename(resolvedPath);
                 const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
@@ -46809,7 +46830,7 @@ var init_dist = __esm({
           isMatch = globFn(patterns, ...options);
           this.globCache[patterns.join("\0")] = isMatch;
         }
-        this.options.filters.push((path51) => isMatch(path51));
+        this.options.filters.push((path52) => isMatch(path52));
         return this;
       }
     };
@@ -46881,13 +46902,13 @@ function buildRelative(cwd, root) {
     return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
-function ensureNonDriveRelativePath(path51) {
-  return path51.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+function ensureNonDriveRelativePath(path52) {
+  return path52.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
 }
-function splitPattern(path51) {
+function splitPattern(path52) {
   var _result$parts;
-  const result2 = import_picomatch4.default.scan(path51, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path51];
+  const result2 = import_picomatch4.default.scan(path52, splitPatternOptions);
+  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path52];
 }
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
@@ -46992,13 +47013,13 @@ function buildCrawler(options, patterns) {
   if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
   const crawler = new Builder({
     filters: [debug ? (p, isDirectory) => {
-      const path51 = format2(p, isDirectory);
-      const matches = matcher(path51) && !ignore(path51);
-      if (matches) log(`matched ${path51}`);
+      const path52 = format2(p, isDirectory);
+      const matches = matcher(path52) && !ignore(path52);
+      if (matches) log(`matched ${path52}`);
       return matches;
     } : (p, isDirectory) => {
-      const path51 = format2(p, isDirectory);
-      return matcher(path51) && !ignore(path51);
+      const path52 = format2(p, isDirectory);
+      return matcher(path52) && !ignore(path52);
     }],
     exclude: debug ? (_, p) => {
       const skipped = excludePredicate(_, p);
@@ -47070,8 +47091,8 @@ var init_dist2 = __esm({
     splitPatternOptions = { parts: true };
     POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
     WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path51) => path51.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path51) => path51.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapePosixPath = (path52) => path52.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+    escapeWin32Path = (path52) => path52.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
     escapePath = isWin ? escapeWin32Path : escapePosixPath;
     PARENT_DIRECTORY = /^(\/?\.\.)+/;
     ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
@@ -47461,32 +47482,185 @@ var init_policy_diff = __esm({
   }
 });
 
-// src/pipeline/base-scripts.ts
-import { statSync as statSync8 } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir5, readFile as readFile8, writeFile as writeFile4 } from "node:fs/promises";
+// src/pipeline/base-rules.ts
+import { existsSync as existsSync9, readdirSync as readdirSync4, realpathSync as realpathSync6, statSync as statSync8 } from "node:fs";
+import { mkdir as mkdir5, readFile as readFile8, writeFile as writeFile4 } from "node:fs/promises";
 import path38 from "node:path";
+function inside(rel) {
+  return !(rel === ".." || rel.startsWith("../") || path38.isAbsolute(rel));
+}
+function repositoryPath(ctx, absolute) {
+  const candidates = [absolute];
+  const fromRoot = path38.relative(ctx.root, absolute);
+  if (inside(toPosix(fromRoot))) candidates.push(path38.join(realpathSync6(ctx.root), fromRoot));
+  for (const candidate of candidates) {
+    const rel = toPosix(path38.relative(ctx.repoRoot, candidate));
+    if (inside(rel)) return rel;
+  }
+  return void 0;
+}
+async function entriesAt(git2, commit, rel) {
+  const listed2 = await git2.run(["ls-tree", "-r", "-z", "--full-tree", commit, ...rel ? ["--", rel] : []]);
+  const entries = [];
+  for (const record2 of listed2.split("\0")) {
+    const tab = record2.indexOf("	");
+    if (tab < 0) continue;
+    const [mode2 = "", type = "", object2 = ""] = record2.slice(0, tab).split(" ");
+    const file2 = record2.slice(tab + 1);
+    if (type !== "blob") continue;
+    if (rel === "" || file2 === rel || file2.startsWith(`${rel}/`)) entries.push({ mode: mode2, object: object2, path: file2 });
+  }
+  return entries;
+}
+function linkTarget(ctx, link, target) {
+  const absolute = path38.resolve(ctx.repoRoot, path38.posix.dirname(link), target);
+  const rel = toPosix(path38.relative(ctx.repoRoot, absolute));
+  return inside(rel) ? { rel } : { outside: absolute };
+}
+async function resolveAtBase(ctx, rel) {
+  let current = rel;
+  for (let hop = 0; ; hop++) {
+    const entries = await entriesAt(ctx.git, ctx.commit, current);
+    const only = entries.length === 1 ? entries[0] : void 0;
+    if (!only || only.path !== current || only.mode !== SYMLINK || hop === MAX_LINKS)
+      return { rel: current, entries };
+    const next = linkTarget(ctx, current, await ctx.git.run(["cat-file", "blob", only.object]));
+    if ("outside" in next) return next;
+    current = next.rel;
+  }
+}
+async function headFiles(absolute) {
+  const files = /* @__PURE__ */ new Map();
+  const info = statSync8(absolute, { throwIfNoEntry: false });
+  if (info?.isFile()) files.set("", await readFile8(absolute, "utf8"));
+  if (!info?.isDirectory()) return files;
+  for (const name of readdirSync4(absolute, { recursive: true, encoding: "utf8" }).sort()) {
+    const file2 = path38.join(absolute, name);
+    if (statSync8(file2, { throwIfNoEntry: false })?.isFile())
+      files.set(toPosix(name), await readFile8(file2, "utf8"));
+  }
+  return files;
+}
+async function copyFromBase(ctx, rel, entries) {
+  const files = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    let text3 = await ctx.git.run(["cat-file", "blob", entry.object]);
+    if (entry.mode === SYMLINK) {
+      const target = linkTarget(ctx, entry.path, text3);
+      const linked = "rel" in target ? await ctx.git.fileAt(ctx.commit, target.rel) : void 0;
+      if (linked === void 0) continue;
+      text3 = linked;
+    }
+    const copy = path38.join(ctx.dir, ...entry.path.split("/"));
+    await mkdir5(path38.dirname(copy), { recursive: true });
+    await writeFile4(copy, text3);
+    files.set(rel === "" ? entry.path : entry.path.slice(rel.length).replace(/^\//, ""), text3);
+  }
+  return files;
+}
+function differences(shown2, base, head) {
+  const changes = [];
+  for (const sub of [.../* @__PURE__ */ new Set([...base.keys(), ...head.keys()])].sort()) {
+    const file2 = sub === "" ? shown2 : path38.posix.join(shown2, sub);
+    const key = `scanners.semgrep.configs.${file2}`;
+    const before = base.get(sub);
+    const after = head.get(sub);
+    if (before === after) continue;
+    if (before === void 0) changes.push({ key, change: "added", after: JSON.stringify(file2) });
+    else if (after === void 0) changes.push({ key, change: "removed", before: JSON.stringify(file2) });
+    else
+      changes.push({
+        key,
+        change: "changed",
+        before: JSON.stringify(`${file2} at the base`),
+        after: JSON.stringify(file2)
+      });
+  }
+  return changes;
+}
+async function semgrepRulesFromBase(configs, ctx) {
+  const changes = [];
+  const missing = [];
+  const pinned = [];
+  for (const config2 of configs) {
+    const absolute = path38.resolve(ctx.root, config2);
+    const rel = isLocalRuleConfig(config2) ? repositoryPath(ctx, absolute) : void 0;
+    if (rel === void 0) {
+      pinned.push(config2);
+      continue;
+    }
+    const resolved2 = await resolveAtBase(ctx, rel);
+    if ("outside" in resolved2) {
+      pinned.push(resolved2.outside);
+      continue;
+    }
+    const pathLike = /[\\/]|\.(ya?ml|json)$/i.test(config2) || existsSync9(absolute);
+    if (resolved2.entries.length === 0 && !pathLike) {
+      pinned.push(config2);
+      continue;
+    }
+    const shown2 = rel === "" ? "." : rel;
+    const head = await headFiles(absolute);
+    const copy = path38.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
+    if (resolved2.entries.length === 0) {
+      missing.push(shown2);
+      changes.push(...differences(shown2, /* @__PURE__ */ new Map(), head));
+      pinned.push(copy);
+      continue;
+    }
+    const base = await copyFromBase(ctx, resolved2.rel, resolved2.entries);
+    changes.push(...differences(shown2, base, head));
+    pinned.push(copy);
+  }
+  const prefix = toPosix(path38.relative(ctx.repoRoot, realpathSync6(ctx.root)));
+  return {
+    configs: pinned,
+    root: inside(prefix) ? path38.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
+    changes,
+    ...missing.length > 0 ? {
+      refused: `not run: its rules ${missing.map((m) => JSON.stringify(m)).join(", ")} (scanners.semgrep.configs) are not in the base commit ${ctx.commit.slice(0, 12)}, whose policy judges this change; rules a change adds are a proposal, never run`
+    } : {}
+  };
+}
+var SYMLINK, MAX_LINKS;
+var init_base_rules = __esm({
+  "src/pipeline/base-rules.ts"() {
+    "use strict";
+    init_config();
+    init_paths();
+    SYMLINK = "120000";
+    MAX_LINKS = 8;
+  }
+});
+
+// src/pipeline/base-scripts.ts
+import { lstatSync, statSync as statSync9 } from "node:fs";
+import { chmod as chmod2, mkdir as mkdir6, readFile as readFile9, writeFile as writeFile5 } from "node:fs/promises";
+import path39 from "node:path";
 function isFile(file2) {
-  return statSync8(file2, { throwIfNoEntry: false })?.isFile() === true;
+  return statSync9(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);
-  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path38.resolve(ctx.cwd, expanded))))
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path39.resolve(ctx.cwd, expanded))))
     return void 0;
-  const absolute = path38.resolve(ctx.cwd, expanded);
-  const rel = toPosix(path38.relative(ctx.repoRoot, realPath(absolute)));
-  if (rel === "" || rel.startsWith("..") || path38.isAbsolute(rel)) return void 0;
+  const absolute = path39.resolve(ctx.cwd, expanded);
+  const named2 = path39.join(realPath(path39.dirname(absolute)), path39.basename(absolute));
+  const rel = toPosix(path39.relative(ctx.repoRoot, named2));
+  if (rel === "" || rel.startsWith("..") || path39.isAbsolute(rel)) return void 0;
   const base = await ctx.git.fileAt(ctx.commit, rel);
-  const head = isFile(absolute) ? await readFile8(absolute, "utf8") : void 0;
-  if (base === head) return void 0;
+  const entry = lstatSync(named2, { throwIfNoEntry: false });
+  const head = entry?.isFile() ? await readFile9(named2, "utf8") : void 0;
+  if (base === head && !entry?.isSymbolicLink()) return void 0;
   const key = `scanners.custom.${id}.runs`;
-  const copy = path38.join(ctx.dir, ...rel.split("/"));
+  const copy = path39.join(ctx.dir, ...rel.split("/"));
   if (base === void 0) {
-    if (head === void 0) return void 0;
+    if (!entry) return void 0;
     changes.push({ key, change: "added", after: JSON.stringify(rel) });
     return copy;
   }
-  await mkdir5(path38.dirname(copy), { recursive: true });
-  await writeFile4(copy, base);
+  await mkdir6(path39.dirname(copy), { recursive: true });
+  await writeFile5(copy, base);
   const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
   if (mode2 === "100755") await chmod2(copy, 493);
   changes.push({
@@ -47506,7 +47680,7 @@ async function scriptsFromBase(custom2, ctx) {
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
     const added = changes.slice(before).find((c3) => c3.change === "added");
-    if (added?.after) command = path38.join(ctx.dir, ...JSON.parse(added.after).split("/"));
+    if (added?.after) command = path39.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -47520,34 +47694,34 @@ var init_base_scripts = __esm({
 
 // src/pipeline/policy.ts
 import { createHash as createHash6 } from "node:crypto";
-import { existsSync as existsSync9, realpathSync as realpathSync6 } from "node:fs";
-import { readFile as readFile9 } from "node:fs/promises";
-import path39 from "node:path";
+import { existsSync as existsSync10, realpathSync as realpathSync7 } from "node:fs";
+import { readFile as readFile10 } from "node:fs/promises";
+import path40 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const rel = path39.relative(repoRoot, realPath(file2));
-  if (rel === "" || rel.startsWith("..") || path39.isAbsolute(rel)) return void 0;
+  const rel = path40.relative(repoRoot, realPath(file2));
+  if (rel === "" || rel.startsWith("..") || path40.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path39.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path39.dirname(configFile) : request.workspace.root;
-  return path39.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path40.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path40.dirname(configFile) : request.workspace.root;
+  return path40.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text3) {
-  const rel = path39.relative(root, file2);
+  const rel = path40.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path39.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path40.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
-  const configText = file2 ? await readFile9(file2, "utf8") : void 0;
-  const waiversText = existsSync9(waiversFile) ? await readFile9(waiversFile, "utf8") : void 0;
+  const configText = file2 ? await readFile10(file2, "utf8") : void 0;
+  const waiversText = existsSync10(waiversFile) ? await readFile10(waiversFile, "utf8") : void 0;
   return {
     config: config2,
     ...file2 ? { configFile: file2 } : {},
@@ -47566,7 +47740,7 @@ async function worktreePolicy(request) {
 async function readAtBase(git2, repoRoot, commit, file2) {
   const rel = inRepo(repoRoot, file2);
   if (rel !== void 0) return git2.fileAt(commit, rel);
-  return existsSync9(file2) ? readFile9(file2, "utf8") : void 0;
+  return existsSync10(file2) ? readFile10(file2, "utf8") : void 0;
 }
 async function basePolicy(request, revision) {
   const { workspace } = request;
@@ -47575,7 +47749,7 @@ async function basePolicy(request, revision) {
   let repoRoot;
   try {
     try {
-      repoRoot = realpathSync6(await probe.topLevel());
+      repoRoot = realpathSync7(await probe.topLevel());
     } catch (error62) {
       if (revision.source === "ci" && error62 instanceof GitError) {
         const checkout = await worktreePolicy(request);
@@ -47602,8 +47776,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path39.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path39.join(d, n2)));
+  const explicit = request.configFile ? path40.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path40.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -47664,32 +47838,49 @@ async function loadPolicy(request) {
     };
   }
   const proposed = await proposal(request, base);
-  const pinned = await pinScripts(request, base);
+  const pinned = await pinToBase(request, base);
   if (!pinned) return { ...base, facts: { ...base.facts, proposed } };
   const changes = [...proposed?.changes ?? [], ...pinned.changes];
   return {
     ...base,
-    config: { ...base.config, scanners: { ...base.config.scanners, custom: pinned.custom } },
+    config: pinned.config,
     facts: {
       ...base.facts,
       proposed: changes.length > 0 || proposed ? { invalid: proposed?.invalid ?? null, changes } : null
-    }
+    },
+    ...pinned.refused ? { refused: pinned.refused } : {},
+    rulesCopy: pinned.rulesCopy
   };
 }
-async function pinScripts(request, base) {
+async function pinToBase(request, base) {
   const commit = base.facts.commit;
-  const custom2 = base.config.scanners.custom;
-  if (base.facts.source !== "base" || !commit || custom2.length === 0 || !request.scratchDir) return void 0;
+  if (base.facts.source !== "base" || !commit) return void 0;
   const git2 = new Git(request.exec, request.workspace.targetDir);
-  const repoRoot = realpathSync6(await git2.topLevel());
-  return scriptsFromBase(custom2, {
-    git: git2.at(repoRoot),
-    repoRoot,
-    commit,
+  const repoRoot = realpathSync7(await git2.topLevel());
+  const ctx = { git: git2.at(repoRoot), repoRoot, commit, dir: request.scratchDir };
+  const { scanners: scanners2 } = base.config;
+  const scripts = await scriptsFromBase(scanners2.custom, {
+    ...ctx,
     root: request.workspace.root,
-    cwd: request.cwd,
-    dir: request.scratchDir
+    cwd: request.cwd
   });
+  const rules = await semgrepRulesFromBase(scanners2.semgrep.configs, {
+    ...ctx,
+    root: request.workspace.root
+  });
+  return {
+    config: {
+      ...base.config,
+      scanners: {
+        ...scanners2,
+        semgrep: { ...scanners2.semgrep, configs: rules.configs },
+        custom: scripts.custom
+      }
+    },
+    changes: [...scripts.changes, ...rules.changes],
+    ...rules.refused ? { refused: { semgrep: rules.refused } } : {},
+    rulesCopy: { dir: request.scratchDir, root: rules.root }
+  };
 }
 var init_policy = __esm({
   "src/pipeline/policy.ts"() {
@@ -47701,6 +47892,7 @@ var init_policy = __esm({
     init_errors();
     init_waivers();
     init_paths();
+    init_base_rules();
     init_base_scripts();
   }
 });
@@ -47708,7 +47900,7 @@ var init_policy = __esm({
 // src/pipeline/scan.ts
 import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
 import os4 from "node:os";
-import path40 from "node:path";
+import path41 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -47717,9 +47909,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const outDir = request.outDir ? path40.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path40.join(os4.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path41.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path41.join(os4.tmpdir(), "controlgate-"));
   const loading = loadPolicy({
-    scratchDir: path40.join(outDir, "@base-scripts"),
+    scratchDir: path41.join(outDir, "@base-files"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -47740,7 +47932,7 @@ async function scan(request) {
       ...c3.name ? { displayName: c3.name } : {},
       // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
       // the base, not to whatever folder the process happens to be in (the Action's working-directory).
-      command: c3.command.includes("/") && !c3.command.includes("{") ? path40.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
+      command: c3.command.includes("/") && !c3.command.includes("{") ? path41.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
       args: c3.args,
       sarif: c3.sarif,
       cleanExitCodes: c3.cleanExitCodes,
@@ -47753,26 +47945,30 @@ async function scan(request) {
     configFile
   );
   const ids2 = request.scannerIds ?? enabledScannerIds(config2);
-  const planned = pickScanners(registry2, ids2).map((scanner3) => ({
-    scanner: scanner3,
-    options: scannerOptions(config2, scanner3.id, workspace.root)
-  }));
+  const planned = pickScanners(registry2, ids2).map((scanner3) => {
+    const refused = policy2.refused?.[scanner3.id];
+    return {
+      scanner: scanner3,
+      options: scannerOptions(config2, scanner3.id, workspace.root),
+      ...refused !== void 0 ? { refused } : {}
+    };
+  });
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path40.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path41.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path40.join(outDir, "@imported")
+      outDir: path41.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path40.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path41.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -47831,7 +48027,8 @@ async function scan(request) {
       mapping: facts2(mapping),
       ...policy2.facts.waivers ? { waiversFile } : {}
     },
-    policy: policy2.facts
+    policy: policy2.facts,
+    ...policy2.rulesCopy ? { rulesCopy: policy2.rulesCopy } : {}
   };
 }
 var init_scan = __esm({
@@ -47942,7 +48139,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path41 from "node:path";
+import path42 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -47993,8 +48190,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path41.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path41.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path42.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path42.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed"),
@@ -48009,7 +48206,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path41.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path42.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -48101,17 +48298,17 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path41.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path41.isAbsolute(rel) ? toPosix(rel) : path41.basename(location3);
+  const rel = path42.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path42.isAbsolute(rel) ? toPosix(rel) : path42.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path41.join(outcome.root, name)),
-    path41.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path42.join(outcome.root, name)),
+    path42.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path41.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path42.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -48757,8 +48954,8 @@ var init_merge = __esm({
 });
 
 // src/gate/write-outputs.ts
-import { mkdir as mkdir6, open as open6, writeFile as writeFile5 } from "node:fs/promises";
-import path42 from "node:path";
+import { mkdir as mkdir7, open as open6, writeFile as writeFile6 } from "node:fs/promises";
+import path43 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -48768,7 +48965,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir6(path42.dirname(file2), { recursive: true });
+  await mkdir7(path43.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -48779,11 +48976,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path42.join(settings.outDir, "controlgate.json");
-    const sarif = path42.join(settings.outDir, "controlgate.sarif");
+    const json2 = path43.join(settings.outDir, "controlgate.json");
+    const sarif = path43.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path42.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path43.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -48796,14 +48993,14 @@ async function writeOutputs(outcome, settings, out) {
   return written;
 }
 async function writeScannerSarif(outcome, dir) {
-  await mkdir6(dir, { recursive: true });
+  await mkdir7(dir, { recursive: true });
   const log2 = mergedSarif(outcome.scanners, outcome.root, { waivers: outcome.gate.waivers.applied });
   const paths = {};
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log2.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path42.join(dir, `${scanner3.id}.sarif`);
-    await writeFile5(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
+    const file2 = path43.join(dir, `${scanner3.id}.sarif`);
+    await writeFile6(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
   }
@@ -49010,15 +49207,15 @@ var init_explain = __esm({
 });
 
 // src/cli/commands.ts
-import { existsSync as existsSync10 } from "node:fs";
+import { existsSync as existsSync11 } from "node:fs";
 import { rm as rm6 } from "node:fs/promises";
-import path43 from "node:path";
+import path44 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path43.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync10(file2) && !force)
+  const file2 = path44.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync11(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path43.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path44.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -49077,8 +49274,8 @@ async function explain(command, io) {
   return 0;
 }
 async function verify(location3, io) {
-  if (!existsSync10(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path43.resolve(io.cwd, location3));
+  if (!existsSync11(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path44.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -49092,7 +49289,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path43.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path44.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -50304,7 +50501,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path44 from "node:path";
+import path45 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -51363,9 +51560,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path44.resolve(baseDir, baseName);
+          const localBin = path45.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path44.extname(baseName))) return void 0;
+          if (sourceExt.includes(path45.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -51383,17 +51580,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path44.resolve(
-            path44.dirname(resolvedScriptPath),
+          executableDir = path45.resolve(
+            path45.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path44.basename(
+            const legacyName = path45.basename(
               this._scriptPath,
-              path44.extname(this._scriptPath)
+              path45.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -51404,7 +51601,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path44.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path45.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -52321,7 +52518,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path44.basename(filename, path44.extname(filename));
+        this._name = path45.basename(filename, path45.extname(filename));
         return this;
       }
       /**
@@ -52335,9 +52532,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path51) {
-        if (path51 === void 0) return this._executableDir;
-        this._executableDir = path51;
+      executableDir(path52) {
+        if (path52 === void 0) return this._executableDir;
+        this._executableDir = path52;
         return this;
       }
       /**
@@ -52621,8 +52818,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path51, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path51 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path52, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path52 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -52630,8 +52827,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path51, opts) => {
-    parsed = { kind: "explain", subject, path: path51, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path52, opts) => {
+    parsed = { kind: "explain", subject, path: path52, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -54841,13 +55038,13 @@ var init_esm = __esm({
 import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir7, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
-import path45 from "node:path";
+import { mkdir as mkdir8, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
+import path46 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path45.join(dir, ...name.split("/"));
-    await mkdir7(path45.dirname(target), { recursive: true });
+    const target = path46.join(dir, ...name.split("/"));
+    await mkdir8(path46.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
@@ -54883,7 +55080,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names, zipFile) {
-  await mkdir7(path45.dirname(zipFile), { recursive: true });
+  await mkdir8(path46.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -54897,7 +55094,7 @@ async function zipDir(dir, names, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path45.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path46.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -55038,7 +55235,7 @@ var init_bundle = __esm({
 import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
 import os5 from "node:os";
-import path46 from "node:path";
+import path47 from "node:path";
 function sha256File2(file2) {
   return createHash10("sha256").update(readFileSync7(file2)).digest("hex");
 }
@@ -55047,7 +55244,7 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root).map((file2) => ({ path: toPosix(path46.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path47.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -55085,7 +55282,7 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path46.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path47.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -55373,8 +55570,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path51) {
-  return path51.split("/").map(
+function encodePath(path52) {
+  return path52.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -55424,8 +55621,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path51) {
-  return path51.length > PATH_CHARS ? `…${path51.slice(path51.length - PATH_CHARS + 1)}` : path51;
+function clipPath(path52) {
+  return path52.length > PATH_CHARS ? `…${path52.slice(path52.length - PATH_CHARS + 1)}` : path52;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -55644,8 +55841,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path51) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path51) && !path51.startsWith("/") && !path51.split("/").includes("..");
+function linkable(path52) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path52) && !path52.startsWith("/") && !path52.split("/").includes("..");
 }
 function existingSection(report2, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report2.controls);
@@ -56022,21 +56219,21 @@ var init_publish = __esm({
 });
 
 // src/gate/report-from.ts
-import { readFile as readFile10 } from "node:fs/promises";
-import path47 from "node:path";
+import { readFile as readFile11 } from "node:fs/promises";
+import path48 from "node:path";
 async function claimedChange(file2) {
   try {
-    const facts2 = JSON.parse(await readFile10(file2, "utf8"));
+    const facts2 = JSON.parse(await readFile11(file2, "utf8"));
     return typeof facts2?.changeNumber === "number" ? facts2.changeNumber : void 0;
   } catch {
     return void 0;
   }
 }
 async function readEvidenceResults(dir, context, platformFor, log2) {
-  const reportFile = path47.join(dir, "controlgate.json");
-  const report2 = parseJsonReport(await readFile10(reportFile, "utf8"), reportFile);
+  const reportFile = path48.join(dir, "controlgate.json");
+  const report2 = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path47.join(dir, "run.json"));
+  const claimed = await claimedChange(path48.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
@@ -56067,7 +56264,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm9 } from "node:fs/promises";
-import path48 from "node:path";
+import path49 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -56096,7 +56293,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path48.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path49.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -56153,7 +56350,7 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log2);
   if (settings.print && written.length > 0)
-    log2.info(`wrote ${written.map((w) => path48.relative(settings.cwd, w) || w).join(", ")}`);
+    log2.info(`wrote ${written.map((w) => path49.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm9(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log2);
 }
@@ -56178,9 +56375,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path49 from "node:path";
+import path50 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path49.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path50.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -56205,7 +56402,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path49.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path50.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -56218,12 +56415,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path49.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path50.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path49.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path50.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path49.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path50.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -64629,11 +64826,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path51, { windows } = {}) => {
+    exports.basename = (path52, { windows } = {}) => {
       if (windows) {
-        return path51.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path52.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path51.replace(/\/$/, "").replace(/.*\//, "");
+        return path52.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -68396,20 +68593,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path51, filename, {
+      downloadPackageFile(path52, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path51}/${filename}`;
+        let url12 = endpoint`packages/maven/${path52}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path51, packageFile, options) {
+      uploadPackageFile(projectId, path52, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path51}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path52}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -70895,28 +71092,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path51, options) {
+      import(file2, path52, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path51
+          path: path52
         });
       }
-      importRemote(url12, path51, options) {
+      importRemote(url12, path52, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path51,
+          path: path52,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path51, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path52, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path51,
+          path: path52,
           region: region2,
           secretAccessKey
         });
@@ -72353,13 +72550,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path51, { parentId, name, ...options }) {
+      import(file2, path52, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path51,
-          name: name || path51.split("/").at(0),
+          path: path52,
+          name: name || path52.split("/").at(0),
           parentId
         });
       }
@@ -72692,17 +72889,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path51, { avatar, ...options } = {}) {
+      create(name, path52, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path51
+            path: path52
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path51, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path52, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -74046,8 +74243,8 @@ var init_notes = __esm({
 });
 
 // src/platforms/gitlab/platform.ts
-import { mkdir as mkdir8, writeFile as writeFile6 } from "node:fs/promises";
-import path50 from "node:path";
+import { mkdir as mkdir9, writeFile as writeFile7 } from "node:fs/promises";
+import path51 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -74074,12 +74271,12 @@ function gitlabPlatform(context, env, log2) {
       return upsertStickyComment(gitlabNoteStore(gitlab, project, context.changeNumber), marker, body);
     },
     async writeReports(report2, dir) {
-      await mkdir8(dir, { recursive: true });
+      await mkdir9(dir, { recursive: true });
       const files = [
-        [path50.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
-        [path50.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+        [path51.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
+        [path51.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
       ];
-      for (const [file2, content] of files) await writeFile6(file2, `${JSON.stringify(content, null, 2)}
+      for (const [file2, content] of files) await writeFile7(file2, `${JSON.stringify(content, null, 2)}
 `);
       return files.map(([file2]) => file2);
     },

@@ -79,8 +79,10 @@ export class Git {
    * checkout; undefined when the commit has no such file.
    */
   async fileAt(commit: string, file: string): Promise<string | undefined> {
-    const listed = await this.run(['ls-tree', '-z', '--name-only', commit, '--', file]);
-    if (listed.split('\0').every((name) => name !== file)) return undefined;
+    // "<mode> <type> <object>\t<name>": a folder (tree) or submodule (commit) there is no file.
+    const listed = await this.run(['ls-tree', '-z', commit, '--', file]);
+    const entry = listed.split('\0').find((line) => line.slice(line.indexOf('\t') + 1) === file);
+    if (!entry || entry.split(' ')[1] !== 'blob') return undefined;
     return this.run(['cat-file', 'blob', `${commit}:${file}`]);
   }
 

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PolicyDifference } from '../config/policy-diff.ts';
@@ -44,15 +44,19 @@ async function pin(
   if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes('/') || isFile(path.resolve(ctx.cwd, expanded))))
     return undefined;
   const absolute = path.resolve(ctx.cwd, expanded);
-  const rel = toPosix(path.relative(ctx.repoRoot, realPath(absolute)));
+  // The name itself, not what a link there points to: a change that turns the script into a link to
+  // another (unchanged) file has changed what runs, and must not be judged by the other file.
+  const named = path.join(realPath(path.dirname(absolute)), path.basename(absolute));
+  const rel = toPosix(path.relative(ctx.repoRoot, named));
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
   const base = await ctx.git.fileAt(ctx.commit, rel);
-  const head = isFile(absolute) ? await readFile(absolute, 'utf8') : undefined;
-  if (base === head) return undefined;
+  const entry = lstatSync(named, { throwIfNoEntry: false });
+  const head = entry?.isFile() ? await readFile(named, 'utf8') : undefined;
+  if (base === head && !entry?.isSymbolicLink()) return undefined;
   const key = `scanners.custom.${id}.runs`;
   const copy = path.join(ctx.dir, ...rel.split('/'));
   if (base === undefined) {
-    if (head === undefined) return undefined;
+    if (!entry) return undefined;
     // Added by the change: nothing reviewed to run. The path stays missing, so the scanner fails.
     changes.push({ key, change: 'added', after: JSON.stringify(rel) });
     return copy;

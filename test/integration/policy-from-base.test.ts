@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
@@ -219,6 +219,21 @@ describe("a pull request is judged by its base's policy, never its own", () => {
     repo
       .write({ 'vuln.py': VULNERABLE, 'tools/lint.py': LINT(false) })
       .commit('A shell call, and a linter that finds nothing');
+    const { exitCode, report } = scan(repo);
+    expect(exitCode, JSON.stringify(report.scanners)).toBe(1);
+    expect(report.findings.map((f) => `${f.scanner}:${f.ruleId}`)).toEqual(['lint:always']);
+    expect(proposedKeys(report)).toEqual(['scanners.custom.lint.runs changed']);
+  });
+
+  it('a script the change turns into a link to another, unchanged file still runs as the base has it', () => {
+    const repo = repository({
+      '.controlgate.yml': LINT_CONFIG('tools/lint.py'),
+      'tools/lint.py': LINT(true),
+      'tools/quiet.py': LINT(false),
+    });
+    repo.write({ 'vuln.py': VULNERABLE }).remove('tools/lint.py');
+    symlinkSync('quiet.py', repo.path('tools/lint.py'));
+    repo.commit('A shell call, and the linter swapped for one that finds nothing');
     const { exitCode, report } = scan(repo);
     expect(exitCode, JSON.stringify(report.scanners)).toBe(1);
     expect(report.findings.map((f) => `${f.scanner}:${f.ruleId}`)).toEqual(['lint:always']);
