@@ -82,7 +82,7 @@ export class Git {
     // "<mode> <type> <object>\t<name>": a folder (tree) or submodule (commit) there is no file.
     const listed = await this.run(['ls-tree', '-z', commit, '--', file]);
     const entry = listed.split('\0').find((line) => line.slice(line.indexOf('\t') + 1) === file);
-    if (!entry || entry.split(' ')[1] !== 'blob') return undefined;
+    if (entry?.split(' ')[1] !== 'blob') return undefined;
     return this.run(['cat-file', 'blob', `${commit}:${file}`]);
   }
 
