@@ -50,8 +50,8 @@ const IDENTIFIER_KEYS = new Set([
 /** Keys whose whole value is identifiers or digests: the keys of these maps are names too. */
 const IDENTIFIER_MAPS = new Set(['fingerprints', 'partialFingerprints', 'hashes', 'originalUriBaseIds']);
 
-/** Keys whose value is code quoted from the scanned files. */
-const CODE_KEYS = new Set(['snippet']);
+/** Keys whose value is code quoted from the scanned files: a region's snippet, an artifact's contents. */
+const CODE_KEYS = new Set(['snippet', 'contents']);
 
 /**
  * Applies `redact` to the strings under `value` that a scanner writes as text, in place; keys,

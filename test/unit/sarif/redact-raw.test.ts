@@ -125,15 +125,18 @@ describe('redactRawSarif: secret values only', () => {
     );
   });
 
-  it('redacts known shapes outside the results (a command line) but keeps names and URIs there', () => {
+  it("outside the results: known shapes in a command line, random tokens in an artifact's contents, URIs kept", () => {
     const sarif = log([], {
       invocations: [{ commandLine: `scan --token ${STRIPE}`, executionSuccessful: true }],
       originalUriBaseIds: { SRCROOT: { uri: `file:///work/${RANDOM_TOKEN}/` } },
+      artifacts: [{ location: { uri: 'app/notify.py' }, contents: { text: `dispatch("${RANDOM_TOKEN}")` } }],
     });
     redactRawSarif(sarif, []);
     const text = JSON.stringify(sarif);
     expect(text).not.toContain(STRIPE);
     expect(text).toContain(`file:///work/${RANDOM_TOKEN}/`);
+    // An artifact's contents are the scanned file itself: code, judged as a snippet is.
+    expect(text).toContain(`"contents":{"text":"dispatch(\\"${REDACTED}\\")"}`);
   });
 });
 
