@@ -8,14 +8,18 @@
  * - a Shannon entropy of at least 80 % of the most a string of its length can carry: random
  *   base62/base64 of 20 to 64 characters falls below that in about 1 draw in 1,000;
  * - not reading as words: identifiers with a digit (`base64UrlToByteArray`,
- *   `CanvasRenderingContext2D`, `Add_import_from_0_90057`) are as varied as random text at these
- *   lengths, but each of their parts is short or at least 60 % words of three or more letters, which
- *   random text reaches in about 1 draw in 50 at 20 characters and 1 in 500 at 40;
+ *   `CanvasRenderingContext2D`, `Add_import_from_0_90057`, `X509_EXTENSION_create`) are as varied
+ *   as random text at these lengths, but each of their parts is short, in capitals between
+ *   separators, or at least 60 % words of three or more letters, which random text reaches in about
+ *   1 draw in 50 at 20 characters and 1 in 500 at 40;
  * - not a UUID, a hex digest, a digest labelled by its algorithm (`sha512-…`, `h1:…`, `sha256:…`)
- *   or base64 of plain words.
+ *   or base64 of a phrase.
  *
- * The figures come from test/unit/findings/high-entropy.test.ts, which also counts what this masks
- * in every line of the example app and the test fixtures.
+ * The rates come from simulation (test/unit/findings/high-entropy.test.ts checks them on seeded
+ * draws). `node bench/snippet-redaction.ts [folder …]` counts what the rule masks in real code; on
+ * the example app and the test fixtures only lines with planted secrets, which the test asserts.
+ * It misses by design: tokens shorter than 20, of lower case and digits (hex), their base64, and
+ * tokens that read as words.
  */
 
 /** A run of base64 / base64url characters, `=` only as trailing padding. */
@@ -67,14 +71,30 @@ function wordsShare(part: string): number {
  * with a `/` or `-` in it still has long parts that do not.
  */
 function readsAsWords(body: string): boolean {
-  return body.split(/[/_+-]+/).every((part) => part.length <= SHORT_PART || wordsShare(part) >= WORDS_SHARE);
+  const parts = body.split(/[/_+-]+/);
+  // Between separators an all-capitals part is a word too (`X509_EXTENSION_create_by_OBJ`); a part
+  // of random text is rarely capitals only, and a token needs every long part to read as words.
+  const joined = parts.length > 1;
+  return parts.every(
+    (part) =>
+      part.length <= SHORT_PART || (joined && /^[A-Z]+$/.test(part)) || wordsShare(part) >= WORDS_SHARE,
+  );
 }
 
-/** Base64 whose bytes are plain words (`aGVsbG8gd29ybGQ=`): an encoded label, not key material. */
+/**
+ * Base64 of a phrase (`aGVsbG8gd29ybGQ=`, "Base64 encoding is fun"): an encoded label, not key
+ * material. It needs spaces between short words, so an encoded token or `user:password` is not one.
+ */
 function isEncodedWords(token: string): boolean {
-  if (token.length % 4 !== 0 || /[-_]/.test(token)) return false;
+  if (/[-_]/.test(token)) return false;
   const decoded = Buffer.from(token, 'base64').toString('latin1');
-  return /^[A-Za-z][A-Za-z ,.'-]*$/.test(decoded);
+  const words = decoded.split(' ');
+  const letters = decoded.replace(/[^A-Za-z]/g, '').length;
+  return (
+    words.length >= 2 &&
+    words.every((w) => /^[A-Za-z0-9,.'!?-]{1,15}$/.test(w)) &&
+    letters >= 0.7 * decoded.replace(/ /g, '').length
+  );
 }
 
 /** True when `token` (one run of key-like characters) looks like random key material. */

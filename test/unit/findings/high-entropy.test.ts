@@ -47,6 +47,8 @@ describe('isHighEntropyToken: random key material', () => {
     ['base62, 32', 'Qm9v7TzXr2LpK8wYc3NdJ5sHfA1gEuB6'],
     ['base64 with / and padding', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
     ['base64url, 43', 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
+    ['a 32-byte key in base64', 'u3Xq9Zp2Lk8Wv4Rt7Yn1Bc6Dm0Fh5Gj3Ks9Qw2Er8Ty='],
+    ['base64 of user:password', Buffer.from('svc-deploy:Zx9v7TzXr2LpK8wYc3Nd').toString('base64')],
   ])('masks %s', (_what, token) => {
     expect(isHighEntropyToken(token)).toBe(true);
   });
@@ -73,6 +75,8 @@ describe('isHighEntropyToken: what is not a secret', () => {
       'sha512-Hq5cm0wN3Z4kB1xP2vY7tR9uS6aD8fG0hJ3kL5zX7cV9bN1mQ4wE6rT8yU0iO2pA',
     ],
     ['base64 of short words', 'aGVsbG8gd29ybGQgZnJvbSB0aGUgdGVzdHM='],
+    ['base64 of a phrase with a number', 'QmFzZTY0IGVuY29kaW5nIGlzIGZ1bg=='],
+    ['a C macro name', 'X509_EXTENSION_create_by_OBJ'],
     ['a file path', 'examples/vulnerable-app/infra/main2.tf'],
     ['a URL path with an upper-case segment', '/api/v4/projects/OCTO'],
     ['a Go module path', 'com/Checkmarx/kics/v2/internal/constants'],
