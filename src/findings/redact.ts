@@ -1,10 +1,13 @@
 /*
  * Secret values found by scanners must never reach any output: terminal, JSON, SARIF, comments,
- * evidence. Two layers: well-known credential shapes and values assigned to secret-looking names are
- * masked in every text, and for findings that are about a secret, every quoted literal and
- * token-like run is masked too (Bandit puts the password in its message, KICS points at a key's
- * body line, Gitleaks's snippet is the bare value).
+ * evidence. Three layers: well-known credential shapes and values assigned to secret-looking names are
+ * masked in every text; in the code snippets of any finding, runs that look like random key material
+ * are masked too (a token pasted into a shell call that a scanner flags for the shell call); and for
+ * findings that are about a secret, every quoted literal and token-like run is masked (Bandit puts
+ * the password in its message, KICS points at a key's body line, Gitleaks's snippet is the bare value).
  */
+
+import { maskHighEntropyTokens } from './high-entropy.ts';
 
 export const REDACTED = '[REDACTED]';
 
@@ -22,7 +25,19 @@ const KNOWN_SHAPES: readonly [RegExp, string][] = [
   // GitLab's token family: personal/project/group, OAuth, deploy, runner, CI job, trigger, feed…
   [/\bgl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
   [/\bxox[abposr]-[A-Za-z0-9-]{10,}(?![\w-])/g, REDACTED],
-  [/\bsk_live_[A-Za-z0-9]{16,}\b/g, REDACTED],
+  // Stripe secret and restricted keys, live and test (a test key still reaches the account's data).
+  [/\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}\b/g, REDACTED],
+  // OpenAI (and Anthropic) keys: `sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, `sk-ant-…`, and the older
+  // `sk-` with 20 or more letters and digits (some of each, so `sk-loading-spinner` is left alone).
+  [/\bsk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
+  [/\bsk-(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{20,}(?![\w-])/g, REDACTED],
+  // A Slack incoming webhook URL is its own credential: keep the host, drop the path.
+  [/\b(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]+/g, `$1${REDACTED}`],
+  // `Authorization: Bearer …` and a bearer token anywhere: an RFC 6750 token with a digit in it, so
+  // prose ("a Bearer token", "Bearer authentication") is left alone.
+  [/\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${REDACTED}`],
+  // `Authorization: Basic …` (base64 of user:password) and `Token` / `Bot` schemes.
+  [/\b(authorization["']?\s*[:=]\s*["']?(?:basic|token|bot)\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${REDACTED}`],
   [/\bAIza[0-9A-Za-z_-]{35}(?![\w-])/g, REDACTED],
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g, REDACTED],
   // scheme://user:password@host — keep the user and host, drop the password.
@@ -70,7 +85,7 @@ const TOKEN_LIKE =
  * messages) is returned as it is, without running the dozen expressions over it.
  */
 const MAYBE_SECRET =
-  /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
+  /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|[sr]k_(?:live|test)_|sk-|AIza|eyJ|:\/\/|bearer|authorization|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
 
 /** Masks credential shapes and values assigned to secret-looking names; safe for any text. */
 export function redactKnownSecrets(text: string): string {
@@ -86,6 +101,14 @@ export function redactKnownSecrets(text: string): string {
     /\d/.test(value) && /[A-Za-z]/.test(value) && !value.includes(REDACTED) ? `${lead}${REDACTED}` : m,
   );
   return out;
+}
+
+/**
+ * For the code of a finding that is not about a secret: known shapes and assignments, and runs that
+ * look like random key material (high-entropy.ts says how that is judged without masking code).
+ */
+export function redactSnippet(text: string): string {
+  return maskHighEntropyTokens(redactKnownSecrets(text), REDACTED);
 }
 
 /**

@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import type { Scanner } from '../../scanners/types.ts';
 import type { Finding, Suppression } from '../findings/finding.ts';
 import { computeFingerprints } from '../findings/fingerprint.ts';
-import { isSecretFinding, redactKnownSecrets, redactSecretFindingText } from '../findings/redact.ts';
+import {
+  isSecretFinding,
+  redactKnownSecrets,
+  redactSecretFindingText,
+  redactSnippet,
+} from '../findings/redact.ts';
 import { containedRelative } from '../paths.ts';
 import { stripControlChars } from '../text.ts';
 import { cweFromTag, cweFromTaxonId, cwesFromProperty, sortCwes } from './cwe.ts';
@@ -223,7 +228,7 @@ function snippetOf(
     .map((l) => stripControlChars(l).trimEnd())
     .join('\n')
     .slice(0, MAX_SNIPPET_CHARS);
-  return secret ? redactSecretFindingText(cleaned) : redactKnownSecrets(cleaned);
+  return secret ? redactSecretFindingText(cleaned) : redactSnippet(cleaned);
 }
 
 /**

@@ -14,6 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isHighEntropyToken } from '../../src/findings/high-entropy.ts';
+import { REDACTED } from '../../src/findings/redact.ts';
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import {
   type ActionRun,
@@ -115,6 +117,7 @@ function ecKey(): { plain: string; encrypted: string } {
 /** Every placeholder of the corpus with this run's value. */
 function makeCanaries(): Record<string, string> {
   const ec = ecKey();
+  const slackWebhookSecret = pick(ALNUM, 24);
   const tlsKey = generateKeyPairSync('ed25519')
     .privateKey.export({ type: 'pkcs8', format: 'pem' })
     .toString();
@@ -161,8 +164,37 @@ function makeCanaries(): Record<string, string> {
     EC_PRIVATE_KEY: ec.plain.trimEnd(),
     ENCRYPTED_PRIVATE_KEY: ec.encrypted.trimEnd(),
     TLS_KEY: tlsKey,
+    // Only on lines flagged for something else (app/notify.py). Lower-case bodies leave the shape
+    // as the only protection (the entropy rule wants upper case too); mixed-case ones have both.
+    SLACK_WEBHOOK_URL: `https://hooks.slack.com/services/T${pick(UPPER + DIGITS, 8)}/B${pick(UPPER + DIGITS, 10)}/${slackWebhookSecret}`,
+    SLACK_WEBHOOK_SECRET: slackWebhookSecret,
+    BEARER_TOKEN: keyLike(LOWER + DIGITS, 32),
+    OPENAI_PROJECT_KEY: `sk-proj-${keyLike(`${ALNUM}_-`, 64)}`,
+    OPENAI_KEY: `sk-${keyLike(LOWER + DIGITS, 48)}`,
+    STRIPE_TEST_KEY: `sk_test_${keyLike(ALNUM, 24)}`,
+    STRIPE_RESTRICTED_KEY: `rk_live_${keyLike(LOWER + DIGITS, 24)}`,
+    OPAQUE_TOKEN: opaqueToken(),
   };
 }
+
+/** A token of no known shape that the entropy rule is meant to catch (a draw that reads as words is drawn again). */
+function opaqueToken(): string {
+  for (;;) {
+    const token = pick(ALNUM, 40);
+    if (isHighEntropyToken(token)) return token;
+  }
+}
+
+/** The canaries planted only where a finding that is not about a secret quotes them. */
+const IN_OTHER_FINDINGS = [
+  'SLACK_WEBHOOK_URL',
+  'BEARER_TOKEN',
+  'OPENAI_PROJECT_KEY',
+  'OPENAI_KEY',
+  'STRIPE_TEST_KEY',
+  'STRIPE_RESTRICTED_KEY',
+  'OPAQUE_TOKEN',
+];
 
 /** Values derived from the canaries for placing them (escaped in JSON, indented in YAML). */
 function placements(c: Record<string, string>): Record<string, string> {
@@ -399,6 +431,8 @@ let gl: FakeGitLab;
 let cli: NodeRun;
 let action: ActionRun;
 let report: JsonReport;
+/** The imported logs as their tools wrote them, by scanner id. */
+let imported: Record<string, unknown>;
 
 const dirs = {
   out: () => path.join(root, 'cli-out'),
@@ -449,9 +483,13 @@ beforeAll(async () => {
   workspace = path.join(root, 'workspace');
   materialize(workspace, placements(canaries));
   layout = runnerLayout();
-  writeFileSync(layout.sarifPath, JSON.stringify(leaksSarif(workspace, canaries)));
+  imported = {
+    'sarif-gitleaks': leaksSarif(workspace, canaries),
+    'sarif-secretlint': secretlintSarif(workspace, canaries),
+  };
+  writeFileSync(layout.sarifPath, JSON.stringify(imported['sarif-gitleaks']));
   const lintSarif = path.join(root, 'secretlint.sarif');
-  writeFileSync(lintSarif, JSON.stringify(secretlintSarif(workspace, canaries)));
+  writeFileSync(lintSarif, JSON.stringify(imported['sarif-secretlint']));
   // The Action cannot import SARIF: custom scanners hand it the same logs.
   writeFileSync(
     path.join(workspace, '.controlgate.yml'),
@@ -624,5 +662,71 @@ describe('planted secrets in code, configuration and infrastructure files', () =
     ]);
     expect(leaks(cliOutputs(), tokens)).toEqual([]);
     expect(gl.tokens).toEqual([gitlabToken]);
+  });
+});
+
+interface RawLog {
+  runs: Array<{
+    tool: { driver: { rules?: Array<{ id: string }> } };
+    results?: Array<{
+      ruleId?: string;
+      locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string } } }>;
+    }>;
+  }>;
+}
+
+/** Rule ids of rules and results, and every result's URIs, in order: what a raw log is about. */
+function identity(log: RawLog): unknown {
+  return log.runs.map((run) => ({
+    rules: (run.tool.driver.rules ?? []).map((r) => r.id),
+    results: (run.results ?? []).map((r) => ({
+      ruleId: r.ruleId,
+      uris: (r.locations ?? []).map((l) => l.physicalLocation?.artifactLocation?.uri),
+    })),
+  }));
+}
+
+describe('secrets in the snippets of findings that are not about a secret', () => {
+  it('each planted shape is quoted by such a finding, and masked there', () => {
+    const file = 'app/notify.py';
+    for (const name of IN_OTHER_FINDINGS) {
+      const value = canaries[name] ?? '';
+      const { line } = locate(workspace, file, value);
+      const quoting = report.findings.filter((f) => f.path === file && f.line === line && !f.secret);
+      expect(quoting.length, `${name}: a finding on ${file}:${line}`).toBeGreaterThan(0);
+      for (const f of quoting) {
+        expect(f.snippet, name).toContain(REDACTED);
+        expect(f.snippet, name).not.toContain(value);
+      }
+    }
+  });
+});
+
+describe('raw SARIF in the evidence: secret values redacted, nothing else', () => {
+  const raw = (id: string) =>
+    JSON.parse(readFileSync(path.join(dirs.evidence(), 'sarif', 'raw', `${id}.sarif`), 'utf8')) as RawLog;
+
+  it('the imported logs keep the rule ids and URIs their tools wrote', () => {
+    for (const [id, original] of Object.entries(imported))
+      expect(identity(raw(id)), id).toEqual(identity(original as RawLog));
+  });
+
+  it.each(['semgrep', 'bandit', 'kics'])('%s keeps the rule id and file of every finding', (id) => {
+    const log = raw(id);
+    const results = log.runs.flatMap((run) => run.results ?? []);
+    const findings = report.findings.filter((f) => f.scanner === id);
+    expect(results.length).toBe(findings.length);
+    expect(new Set(results.map((r) => r.ruleId))).toEqual(new Set(findings.map((f) => f.ruleId)));
+    const uris = results.flatMap((r) =>
+      (r.locations ?? []).map((l) => l.physicalLocation?.artifactLocation?.uri ?? ''),
+    );
+    for (const uri of uris) expect(uri).not.toContain(REDACTED);
+    for (const f of findings)
+      expect(
+        uris.some((uri) => uri.endsWith(f.path)),
+        f.path,
+      ).toBe(true);
+    const rules = log.runs.flatMap((run) => run.tool.driver.rules ?? []);
+    for (const rule of rules) expect(rule.id).not.toContain(REDACTED);
   });
 });

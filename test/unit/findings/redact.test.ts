@@ -4,6 +4,7 @@ import {
   REDACTED,
   redactKnownSecrets,
   redactSecretFindingText,
+  redactSnippet,
 } from '../../../src/findings/redact.ts';
 
 /** Redacts `text` and checks that `secret` is gone and the mask is present. */
@@ -249,5 +250,90 @@ describe('redaction: shapes a planted-secrets corpus showed missing', () => {
     expect(redactSecretFindingText('key body MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7 end')).toBe(
       'key body [REDACTED] end',
     );
+  });
+});
+
+describe('redactKnownSecrets: OpenAI, Slack webhook, Stripe and Authorization shapes', () => {
+  // Test values only: the right shape, obviously not issued by anyone.
+  it.each([
+    ['an OpenAI project key', 'sk-proj-FAKE0test0only0Ab12Cd34Ef56Gh78-_Ij90'],
+    ['an OpenAI service account key', 'sk-svcacct-FAKE0test0only0Ab12Cd34Ef56Gh78'],
+    ['an older OpenAI key', 'sk-FAKE0test0only0Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op'],
+    ['a Stripe test secret key', 'sk_test_FAKE0test0only0Ab12Cd34'],
+    ['a Stripe live secret key', 'sk_live_FAKE0test0only0Ab12Cd34'],
+    ['a Stripe restricted key', 'rk_live_FAKE0test0only0Ab12Cd34'],
+    ['a Stripe restricted test key', 'rk_test_FAKE0test0only0Ab12Cd34'],
+  ])('masks %s inside a shell call', (_what, secret) => {
+    const line = `subprocess.call("llm-cli --with ${secret} " + text, shell=True)`;
+    expect(expectMasked(line, secret)).toBe(
+      `subprocess.call("llm-cli --with ${REDACTED} " + text, shell=True)`,
+    );
+  });
+
+  it('masks a Slack webhook URL after its host', () => {
+    const url = 'https://hooks.slack.com/services/T00FAKE00/B00FAKE00/FAKEtestONLY0000xxxx1234';
+    const out = expectMasked(`curl -X POST -d @msg.json ${url}`, 'T00FAKE00/B00FAKE00');
+    expect(out).toBe(`curl -X POST -d @msg.json https://hooks.slack.com/services/${REDACTED}`);
+    expect(out).not.toContain('FAKEtestONLY0000xxxx1234');
+  });
+
+  it('masks a bearer token in an Authorization header, in any case', () => {
+    const token = 'fake0test0only0token0a1b2c3d4e5f6';
+    expect(expectMasked(`curl -H 'Authorization: Bearer ${token}' https://api.internal`, token)).toBe(
+      `curl -H 'Authorization: Bearer ${REDACTED}' https://api.internal`,
+    );
+    expect(redactKnownSecrets(`headers={"authorization": "bearer ${token}"}`)).toBe(
+      `headers={"authorization": "bearer ${REDACTED}"}`,
+    );
+  });
+
+  it('masks Basic credentials after Authorization', () => {
+    expect(redactKnownSecrets('Authorization: Basic ZmFrZTp0ZXN0LW9ubHk=')).toBe(
+      `Authorization: Basic ${REDACTED}`,
+    );
+  });
+
+  it('leaves prose and code about these schemes alone', () => {
+    for (const text of [
+      'Send a Bearer token in the Authorization header.',
+      'headers = {"Authorization": "Bearer " + token}',
+      'headers = {"Authorization": f"Bearer {token}"}',
+      'const cls = "sk-loading-spinner-container-large";',
+      'see https://hooks.slack.com/ for incoming webhooks',
+      'task-runner-configuration-20241101',
+    ])
+      expect(redactKnownSecrets(text), text).toBe(text);
+  });
+
+  it('every new shape passes the quick pre-check', () => {
+    for (const sample of [
+      `sk-proj-${'a1'.repeat(12)}`,
+      `sk-${'b2'.repeat(12)}`,
+      `rk_live_${'c'.repeat(12)}`,
+      `sk_test_${'d'.repeat(12)}`,
+      'https://hooks.slack.com/services/T0/B0/x',
+      'bearer abcdefgh1',
+      'Authorization: Basic abcdefgh',
+    ])
+      expect(redactKnownSecrets(sample), sample).toContain(REDACTED);
+  });
+});
+
+describe('redactSnippet: the code of a finding that is not about a secret', () => {
+  it('masks a random token of no known shape, and known shapes', () => {
+    const token = 'Qm9v7TzXr2LpK8wYc3NdJ5sHfA1gEuB6';
+    expect(redactSnippet(`eval("client.connect('${token}')")`)).toBe(`eval("client.connect('${REDACTED}')")`);
+    expect(redactSnippet('x = "sk_test_FAKE0test0only0Ab12Cd34"')).toBe(`x = "${REDACTED}"`);
+  });
+
+  it('keeps ordinary code with ids, digests and paths', () => {
+    const code = [
+      'query_id = "487f4be7-3fd9-4506-a07a-eae252180c08"  # KICS',
+      'commit = "3f2c1e9a8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e"',
+      'digest = "sha256:9f86d081884c7d659a2feb1b0b6e4e5f2a5c2f8b0b6e4e5f2a5c2f8b0b6e4e5f"',
+      'open("examples/vulnerable-app/app/config.py")  # CWE-798',
+      'CanvasRenderingContext2D, base64UrlToByteArray, Add_import_from_0_90057',
+    ].join('\n');
+    expect(redactSnippet(code)).toBe(code);
   });
 });
