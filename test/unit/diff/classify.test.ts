@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFindings } from '../../../src/diff/classify.ts';
+import { parseHunks } from '../../../src/diff/added-lines.ts';
+import { classifyFindings, pathsWithRepeats } from '../../../src/diff/classify.ts';
+import { LineMap } from '../../../src/diff/line-map.ts';
 import type { Finding } from '../../../src/findings/finding.ts';
 import { computeFingerprints } from '../../../src/findings/fingerprint.ts';
 
@@ -157,5 +159,161 @@ describe('classifyFindings', () => {
     classifyFindings({ head, base, renames: new Map() });
     expect(head[0]?.baselineState).toBeUndefined();
     expect(base[0]?.baselineState).toBeUndefined();
+  });
+
+  describe('one problem more than once: the copy the change added is the new one', () => {
+    const EVAL = 'os.system(cmd)';
+    /** The line map of one file from the hunk headers of its `-U0` diff. */
+    function mapOf(path: string, ...headers: string[]): Map<string, LineMap> {
+      return new Map([[path, new LineMap(parseHunks(headers.join('\n')))]]);
+    }
+
+    it('a copy added right above the old one: the added copy is new, the old one (moved down) unchanged', () => {
+      const base = fingerprinted([finding({ path: 'a.py', line: 10, snippet: EVAL })]);
+      // Three lines (a function holding the copy) inserted after line 9: the copy is on 11, the old one on 13.
+      const head = fingerprinted([
+        finding({ path: 'a.py', line: 11, snippet: EVAL }),
+        finding({ path: 'a.py', line: 13, snippet: EVAL }),
+      ]);
+      // What went wrong before: occurrence #1 is now the added copy, so fingerprints pair it with the old one.
+      expect(head[0]?.fingerprint).toBe(base[0]?.fingerprint);
+      const result = classifyFindings({
+        head,
+        base,
+        renames: new Map(),
+        lineMaps: mapOf('a.py', '@@ -9,0 +10,3 @@'),
+      });
+      expect(states(result)).toEqual(['a.py:11 new', 'a.py:13 unchanged']);
+      expect(result.fixed).toEqual([]);
+    });
+
+    it('a copy added below: the old one stays unchanged', () => {
+      const base = fingerprinted([finding({ path: 'a.py', line: 10, snippet: EVAL })]);
+      const head = fingerprinted([
+        finding({ path: 'a.py', line: 10, snippet: EVAL }),
+        finding({ path: 'a.py', line: 32, snippet: EVAL }),
+      ]);
+      const result = classifyFindings({
+        head,
+        base,
+        renames: new Map(),
+        lineMaps: mapOf('a.py', '@@ -30,0 +31,3 @@'),
+      });
+      expect(states(result)).toEqual(['a.py:10 unchanged', 'a.py:32 new']);
+      expect(result.fixed).toEqual([]);
+    });
+
+    it('a copy added in another file is new there; the original is unchanged', () => {
+      const base = fingerprinted([finding({ path: 'a.py', line: 10, snippet: EVAL })]);
+      const head = fingerprinted([
+        finding({ path: 'a.py', line: 10, snippet: EVAL }),
+        finding({ path: 'b.py', line: 2, snippet: EVAL }),
+      ]);
+      const result = classifyFindings({ head, base, renames: new Map() });
+      expect(states(result)).toEqual(['a.py:10 unchanged', 'b.py:2 new']);
+      expect(result.fixed).toEqual([]);
+    });
+
+    it('one of two copies removed: the removed one is fixed, though the other moved nearer its line', () => {
+      const base = fingerprinted([
+        finding({ path: 'a.py', line: 5, snippet: EVAL }),
+        finding({ path: 'a.py', line: 20, snippet: EVAL }),
+      ]);
+      // Lines 3-16 removed, the first copy with them: the second, from line 20, is now on line 6.
+      const head = fingerprinted([finding({ path: 'a.py', line: 6, snippet: EVAL })]);
+      const result = classifyFindings({
+        head,
+        base,
+        renames: new Map(),
+        lineMaps: mapOf('a.py', '@@ -3,14 +2,0 @@'),
+      });
+      expect(states(result)).toEqual(['a.py:6 unchanged']);
+      expect(result.fixed.map((f) => `${f.path}:${f.line} ${f.baselineState}`)).toEqual(['a.py:5 fixed']);
+    });
+
+    it('a copy moved to the end of the file stays unchanged, and so does the one it moved past', () => {
+      const base = fingerprinted([
+        finding({ path: 'a.py', line: 5, snippet: EVAL }),
+        finding({ path: 'a.py', line: 20, snippet: EVAL }),
+      ]);
+      // Line 5 removed, and put back after line 39: the copy from 20 is on 19, the moved one on 39.
+      const head = fingerprinted([
+        finding({ path: 'a.py', line: 19, snippet: EVAL }),
+        finding({ path: 'a.py', line: 39, snippet: EVAL }),
+      ]);
+      const result = classifyFindings({
+        head,
+        base,
+        renames: new Map(),
+        lineMaps: mapOf('a.py', '@@ -5 +4,0 @@', '@@ -39,0 +39 @@'),
+      });
+      expect(states(result)).toEqual(['a.py:19 unchanged', 'a.py:39 unchanged']);
+      expect(result.fixed).toEqual([]);
+    });
+
+    it('a copy added above the old one in a renamed file: the line map is the new name’s', () => {
+      const base = fingerprinted([finding({ path: 'old.py', line: 10, snippet: EVAL })]);
+      const head = fingerprinted([
+        finding({ path: 'new.py', line: 11, snippet: EVAL }),
+        finding({ path: 'new.py', line: 13, snippet: EVAL }),
+      ]);
+      const result = classifyFindings({
+        head,
+        base,
+        renames: new Map([['old.py', 'new.py']]),
+        lineMaps: mapOf('new.py', '@@ -9,0 +10,3 @@'),
+      });
+      expect(states(result)).toEqual(['new.py:11 new', 'new.py:13 unchanged']);
+    });
+
+    it('findings without code are told apart by their message the same way', () => {
+      const kics = { scanner: 'kics', ruleId: 'kics.public-bucket', message: 'bucket is public' };
+      const base = fingerprinted([finding({ ...kics, path: 'main.tf', line: 10 })]);
+      const head = fingerprinted([
+        finding({ ...kics, path: 'main.tf', line: 11 }),
+        finding({ ...kics, path: 'main.tf', line: 16 }),
+      ]);
+      const result = classifyFindings({
+        head,
+        base,
+        renames: new Map(),
+        lineMaps: mapOf('main.tf', '@@ -9,0 +10,6 @@'),
+      });
+      expect(states(result)).toEqual(['main.tf:11 new', 'main.tf:16 unchanged']);
+    });
+
+    it('without a line map (an earlier run’s evidence as the base) the nearest position decides', () => {
+      const base = fingerprinted([finding({ path: 'a.py', line: 10, snippet: EVAL })]);
+      const head = fingerprinted([
+        finding({ path: 'a.py', line: 3, snippet: EVAL }),
+        finding({ path: 'a.py', line: 12, snippet: EVAL }),
+      ]);
+      const result = classifyFindings({ head, base, renames: new Map() });
+      expect(states(result)).toEqual(['a.py:3 new', 'a.py:12 unchanged']);
+    });
+
+    it('pathsWithRepeats names only files where a problem repeats and the base has it', () => {
+      const base = fingerprinted([
+        finding({ path: 'a.py', line: 10, snippet: EVAL }),
+        finding({ path: 'old.py', line: 1, snippet: EVAL }),
+        finding({ path: 'c.py', line: 1, snippet: EVAL }),
+      ]);
+      const head = fingerprinted([
+        finding({ path: 'a.py', line: 10, snippet: EVAL }),
+        finding({ path: 'a.py', line: 30, snippet: EVAL }),
+        // Renamed, with a second copy: the current name is asked for.
+        finding({ path: 'new.py', line: 1, snippet: EVAL }),
+        finding({ path: 'new.py', line: 9, snippet: EVAL }),
+        // Once on each side: nothing to tell apart.
+        finding({ path: 'c.py', line: 4, snippet: EVAL }),
+        // Twice, but not at the base: both are new whatever their lines.
+        finding({ path: 'd.py', line: 1, snippet: EVAL }),
+        finding({ path: 'd.py', line: 2, snippet: EVAL }),
+      ]);
+      expect([...pathsWithRepeats({ head, base, renames: new Map([['old.py', 'new.py']]) })].sort()).toEqual([
+        'a.py',
+        'new.py',
+      ]);
+    });
   });
 });
