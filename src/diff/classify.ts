@@ -40,7 +40,7 @@ export interface Classified {
  */
 function contentKey(f: Finding, filePath: string): string {
   const code = f.snippet !== undefined ? normalizeCode(f.snippet) : '';
-  return [f.scanner, f.ruleId, filePath, code !== '' ? `code:${code}` : `msg:${f.message}`].join('\u0000');
+  return `${f.scanner}\u0000${f.ruleId}\u0000${filePath}\u0000${code !== '' ? `code:${code}` : `msg:${f.message}`}`;
 }
 
 /** Below this many characters a shared prefix says little: `x=` starts half the lines of a file. */
@@ -101,7 +101,14 @@ function pairGroup(
 ): void {
   let heads = group.head;
   let bases = group.base;
-  if (lineMap && heads.length + bases.length > 2) {
+  const [onlyHead, onlyBase] = [heads[0], bases[0]];
+  // The usual case, once on each side: nothing to tell apart.
+  if (heads.length === 1 && bases.length === 1 && onlyHead && onlyBase) {
+    matched.add(onlyBase);
+    states.set(onlyHead, 'unchanged');
+    return;
+  }
+  if (lineMap) {
     const byHeadLine = new Map<number, Finding[]>();
     for (const b of bases) {
       const line = lineMap.toHead(b.line);
