@@ -11,26 +11,52 @@ export type AddedLines = 'all' | ReadonlySet<number>;
 const NONE: ReadonlySet<number> = new Set();
 
 /**
- * The lines a unified diff with no context (`git diff -U0`) adds on the new side: each hunk header
- * `@@ -a[,b] +c[,d] @@` adds lines c … c+d-1 (d defaults to 1; d = 0 means it only removes).
+ * One hunk of a unified diff with no context (`git diff -U0`), from its header `@@ -a[,b] +c[,d] @@`:
+ * the base's lines a … a+b-1 became the new side's lines c … c+d-1 (a count defaults to 1; a count
+ * of 0 means that side has no lines, and its start is then the line the hunk sits after).
  */
+export interface Hunk {
+  baseStart: number;
+  baseCount: number;
+  headStart: number;
+  headCount: number;
+}
+
+/** The hunks of a `-U0` patch, in order; none for an empty or binary diff. */
+export function parseHunks(patch: string): Hunk[] {
+  const hunks: Hunk[] = [];
+  for (const match of patch.matchAll(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm)) {
+    hunks.push({
+      baseStart: Number(match[1]),
+      baseCount: match[2] === undefined ? 1 : Number(match[2]),
+      headStart: Number(match[3]),
+      headCount: match[4] === undefined ? 1 : Number(match[4]),
+    });
+  }
+  return hunks;
+}
+
+/** The lines a `-U0` patch adds on the new side: each hunk's lines c … c+d-1. */
 export function parseAddedLines(patch: string): Set<number> {
+  return linesAddedBy(parseHunks(patch));
+}
+
+function linesAddedBy(hunks: readonly Hunk[]): Set<number> {
   const lines = new Set<number>();
-  for (const match of patch.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)) {
-    const start = Number(match[1]);
-    const count = match[2] === undefined ? 1 : Number(match[2]);
-    for (let n = start; n < start + count; n++) lines.add(n);
+  for (const hunk of hunks) {
+    for (let n = hunk.headStart; n < hunk.headStart + hunk.headCount; n++) lines.add(n);
   }
   return lines;
 }
 
 /**
- * The lines each changed file gained between the merge base and the working tree, asked of git
- * once per file and only for the files that need it (those holding a suppression).
+ * What each changed file's diff says between the merge base and the working tree, asked of git once
+ * per file and only for the files that need it: the lines it gained (for files holding a
+ * suppression) and its hunks (for files where repeated findings must be told apart).
  */
 export class ChangedLines {
-  private readonly cache = new Map<string, Promise<AddedLines>>();
-  // A few git processes at a time: a change can suppress findings in hundreds of files.
+  private readonly cache = new Map<string, Promise<Hunk[] | 'all'>>();
+  // A few git processes at a time: a change can suppress or repeat findings in hundreds of files.
   private readonly limit = pLimit(4);
   private readonly byPath: ReadonlyMap<string, FileChange>;
   private readonly git: Git;
@@ -47,18 +73,28 @@ export class ChangedLines {
   }
 
   /** Lines of a workspace-relative path that the change wrote. */
-  of(file: string): Promise<AddedLines> {
-    let lines = this.cache.get(file);
-    if (!lines) {
-      lines = this.limit(() => this.read(file));
-      this.cache.set(file, lines);
-    }
-    return lines;
+  async of(file: string): Promise<AddedLines> {
+    const hunks = await this.hunks(file);
+    if (hunks === 'all') return 'all';
+    return hunks.length === 0 ? NONE : linesAddedBy(hunks);
   }
 
-  private async read(file: string): Promise<AddedLines> {
+  /**
+   * The hunks of a workspace-relative path's diff (base side: its old name for a rename); `all` when
+   * the file is new to the base, none when the change did not touch it.
+   */
+  hunks(file: string): Promise<Hunk[] | 'all'> {
+    let hunks = this.cache.get(file);
+    if (!hunks) {
+      hunks = this.limit(() => this.read(file));
+      this.cache.set(file, hunks);
+    }
+    return hunks;
+  }
+
+  private async read(file: string): Promise<Hunk[] | 'all'> {
     const change = this.byPath.get(file);
-    if (!change) return NONE;
+    if (!change) return [];
     if (change.status === 'added') return 'all';
     const inRepo = (p: string) => (this.prefix ? `${this.prefix}/${p}` : p);
     // Both names of a rename, so git pairs them and reports edits rather than a whole new file.
@@ -74,6 +110,6 @@ export class ChangedLines {
       '--',
       ...paths,
     ]);
-    return parseAddedLines(patch);
+    return parseHunks(patch);
   }
 }

@@ -13,6 +13,7 @@ import {
 } from '../diff/change-set.ts';
 import { classifyFindings } from '../diff/classify.ts';
 import { Git, GitError } from '../diff/git.ts';
+import { lineMapsForRepeats } from '../diff/repeat-line-maps.ts';
 import { filesAt, withWorktree } from '../diff/worktree.ts';
 import { UsageError } from '../errors.ts';
 import type { Exec } from '../exec/exec.ts';
@@ -199,6 +200,21 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
   }
 
   const renames = changeSet ? renamesOf(changeSet) : new Map<string, string>();
+  const changedLines = changeSet
+    ? new ChangedLines(
+        new Git(request.exec, changeSet.repoRoot),
+        changeSet.mergeBase,
+        changeSet.changes,
+        prefix,
+      )
+    : undefined;
+  // Where one problem repeats in a file, the diff tells the copy that was there from the one added.
+  const lineMaps = await lineMapsForRepeats(
+    headRuns,
+    [...baseRuns, ...(bundle ? [bundle] : [])],
+    renames,
+    changedLines,
+  );
   const notCompared: BaselineOutcome['notCompared'] = [];
   const fixed: Finding[] = [];
   const scanners = headRuns.map((run): ScannerRun => {
@@ -240,6 +256,7 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
       head: run.findings,
       base: baseFindings,
       renames,
+      lineMaps,
       // Judging everything: files the change did not touch were scanned too, and their findings predate it.
       ...(!bundle && headChanged && fileScoped && mode === 'full'
         ? { knownUnchanged: (f: Finding) => !headChanged.has(f.path) }
@@ -250,14 +267,6 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
     return { ...run, findings: classified.head };
   });
 
-  const changedLines = changeSet
-    ? new ChangedLines(
-        new Git(request.exec, changeSet.repoRoot),
-        changeSet.mergeBase,
-        changeSet.changes,
-        prefix,
-      )
-    : undefined;
   return {
     scanners: await markNewSuppressions(scanners, changedLines),
     baseline: {

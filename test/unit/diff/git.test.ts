@@ -10,13 +10,10 @@ import {
   renamesOf,
   resolveChangeSet,
 } from '../../../src/diff/change-set.ts';
-import { classifyFindings } from '../../../src/diff/classify.ts';
 import { Git, GitError, parseNameStatus } from '../../../src/diff/git.ts';
 import { withWorktree } from '../../../src/diff/worktree.ts';
 import { UsageError } from '../../../src/errors.ts';
 import { type Exec, realExec } from '../../../src/exec/exec.ts';
-import type { Finding } from '../../../src/findings/finding.ts';
-import { computeFingerprints } from '../../../src/findings/fingerprint.ts';
 import { execResult } from '../../support/exec-result.ts';
 import { GitRepo, git } from '../../support/git-repo.ts';
 
@@ -319,163 +316,6 @@ describe('withWorktree', () => {
     await expect(attempt).rejects.toThrow(GitError);
     expect(ran).toBe(false);
     expect(repo.worktrees()).toEqual([repo.dir]);
-  });
-});
-
-describe('classifyFindings', () => {
-  let index = 0;
-  /** A finding as normalization would produce it; fingerprints come from the production function. */
-  function finding(over: Partial<Finding> & { path: string; snippet?: string; line?: number }): Finding {
-    index += 1;
-    return {
-      scanner: 'semgrep',
-      scannerVersion: '1.0.0',
-      ruleId: 'controlgate.python.eval-injection',
-      message: 'eval on user input',
-      severity: 'high',
-      severitySource: 'security-severity',
-      cwe: ['CWE-95'],
-      tags: [],
-      inWorkspace: true,
-      line: 1,
-      endLine: over.line ?? 1,
-      suppressed: false,
-      suppressions: [],
-      fingerprint: '',
-      secret: false,
-      resultIndex: index,
-      ...over,
-    };
-  }
-
-  /** Gives findings (of one scan) their fingerprints the way normalization does, in reading order. */
-  function fingerprinted(findings: Finding[]): Finding[] {
-    const fps = computeFingerprints(
-      findings.map((f) => ({
-        scanner: f.scanner,
-        ruleId: f.ruleId,
-        path: f.path,
-        code: f.snippet,
-        fallback: f.message,
-      })),
-    );
-    return findings.map((f, i) => ({ ...f, fingerprint: fps[i] ?? '' }));
-  }
-
-  function states(result: ReturnType<typeof classifyFindings>): string[] {
-    return result.head.map((f) => `${f.path}:${f.line} ${f.baselineState}`);
-  }
-
-  it('the same code on another line, re-indented, is unchanged (fingerprint match)', () => {
-    const base = fingerprinted([finding({ path: 'a.py', line: 3, snippet: 'eval(x)' })]);
-    const head = fingerprinted([finding({ path: 'a.py', line: 53, snippet: '        eval( x )' })]);
-    expect(head[0]?.fingerprint).toBe(base[0]?.fingerprint);
-    const result = classifyFindings({ head, base, renames: new Map() });
-    expect(states(result)).toEqual(['a.py:53 unchanged']);
-    expect(result.fixed).toEqual([]);
-  });
-
-  it('a finding in a renamed file is unchanged through its content, though its fingerprint changed', () => {
-    const base = fingerprinted([finding({ path: 'old/a.py', line: 3, snippet: 'eval(x)' })]);
-    const head = fingerprinted([finding({ path: 'new/b.py', line: 9, snippet: 'eval(x)' })]);
-    expect(head[0]?.fingerprint).not.toBe(base[0]?.fingerprint);
-    const renamed = classifyFindings({ head, base, renames: new Map([['old/a.py', 'new/b.py']]) });
-    expect(states(renamed)).toEqual(['new/b.py:9 unchanged']);
-    expect(renamed.fixed).toEqual([]);
-    // Without the rename the same code elsewhere is a new problem, and the old one is fixed.
-    const unrelated = classifyFindings({ head, base, renames: new Map() });
-    expect(states(unrelated)).toEqual(['new/b.py:9 new']);
-    expect(unrelated.fixed.map((f) => f.path)).toEqual(['old/a.py']);
-  });
-
-  it('a renamed file keeps identity by message when the code could not be read', () => {
-    const base = fingerprinted([finding({ path: 'a.tf', line: 3 })]);
-    const head = fingerprinted([finding({ path: 'b.tf', line: 3 })]);
-    const result = classifyFindings({ head, base, renames: new Map([['a.tf', 'b.tf']]) });
-    expect(states(result)).toEqual(['b.tf:3 unchanged']);
-  });
-
-  it('a second copy of an old problem is new; the original stays unchanged', () => {
-    const base = fingerprinted([finding({ path: 'a.py', line: 3, snippet: 'eval(x)' })]);
-    const head = fingerprinted([
-      finding({ path: 'a.py', line: 3, snippet: 'eval(x)' }),
-      finding({ path: 'a.py', line: 30, snippet: 'eval(x)' }),
-    ]);
-    const result = classifyFindings({ head, base, renames: new Map() });
-    expect(result.head.map((f) => f.baselineState).sort()).toEqual(['new', 'unchanged']);
-    expect(result.fixed).toEqual([]);
-  });
-
-  it('a second copy in a renamed file is new too: content matches pair one for one', () => {
-    const base = fingerprinted([finding({ path: 'a.py', line: 3, snippet: 'eval(x)' })]);
-    const head = fingerprinted([
-      finding({ path: 'b.py', line: 3, snippet: 'eval(x)' }),
-      finding({ path: 'b.py', line: 30, snippet: 'eval(x)' }),
-    ]);
-    const result = classifyFindings({ head, base, renames: new Map([['a.py', 'b.py']]) });
-    expect(result.head.map((f) => f.baselineState).sort()).toEqual(['new', 'unchanged']);
-    expect(result.fixed).toEqual([]);
-  });
-
-  it('lists base findings with no counterpart as fixed, and does not match across rules', () => {
-    const base = fingerprinted([
-      finding({ path: 'a.py', line: 3, snippet: 'eval(x)' }),
-      finding({ path: 'a.py', line: 8, snippet: 'hashlib.md5(x)', ruleId: 'controlgate.python.weak-hash' }),
-    ]);
-    const head = fingerprinted([
-      // Same code, another rule: a different problem.
-      finding({ path: 'a.py', line: 3, snippet: 'eval(x)', ruleId: 'controlgate.python.exec-injection' }),
-    ]);
-    const result = classifyFindings({ head, base, renames: new Map() });
-    expect(states(result)).toEqual(['a.py:3 new']);
-    expect(result.fixed.map((f) => [f.ruleId, f.baselineState])).toEqual([
-      ['controlgate.python.eval-injection', 'fixed'],
-      ['controlgate.python.weak-hash', 'fixed'],
-    ]);
-  });
-
-  it('a statement reflowed past the tool’s region is unchanged when one matched code starts the other', () => {
-    const base = fingerprinted([
-      finding({ path: 'a.py', line: 5, ruleId: 'B324', snippet: 'return hashlib.sha1(seed).hexdigest()' }),
-    ]);
-    // The tool's region now ends one line into the call: only its start is in the matched code.
-    const head = fingerprinted([
-      finding({ path: 'a.py', line: 5, ruleId: 'B324', snippet: 'return hashlib.sha1(\n    seed' }),
-    ]);
-    expect(head[0]?.fingerprint).not.toBe(base[0]?.fingerprint);
-    const result = classifyFindings({ head, base, renames: new Map() });
-    expect(states(result)).toEqual(['a.py:5 unchanged']);
-    expect(result.fixed).toEqual([]);
-  });
-
-  it('a short shared start is not enough to pair two findings', () => {
-    const base = fingerprinted([finding({ path: 'a.py', line: 5, snippet: 'eval(x)' })]);
-    const head = fingerprinted([finding({ path: 'a.py', line: 5, snippet: 'eval(x) + eval(y)' })]);
-    const result = classifyFindings({ head, base, renames: new Map() });
-    expect(states(result)).toEqual(['a.py:5 new']);
-    expect(result.fixed.map((f) => f.path)).toEqual(['a.py']);
-  });
-
-  it('a finding known to predate the change is unchanged without a base counterpart', () => {
-    const head = fingerprinted([
-      finding({ path: 'untouched.py', line: 1, snippet: 'eval(y)' }),
-      finding({ path: 'changed.py', line: 1, snippet: 'eval(z)' }),
-    ]);
-    const result = classifyFindings({
-      head,
-      base: [],
-      renames: new Map(),
-      knownUnchanged: (f) => f.path === 'untouched.py',
-    });
-    expect(states(result)).toEqual(['untouched.py:1 unchanged', 'changed.py:1 new']);
-  });
-
-  it('does not change the findings it was given', () => {
-    const base = fingerprinted([finding({ path: 'a.py', snippet: 'eval(x)' })]);
-    const head = fingerprinted([finding({ path: 'a.py', snippet: 'eval(x)' })]);
-    classifyFindings({ head, base, renames: new Map() });
-    expect(head[0]?.baselineState).toBeUndefined();
-    expect(base[0]?.baselineState).toBeUndefined();
   });
 });
 
