@@ -5971,10 +5971,10 @@ function partPattern(schema) {
   const own2 = schema._zod.pattern?.source;
   const inner = def.innerType ?? schema._zod.innerType;
   if (inner) {
-    const before = inner._zod.pattern?.source;
+    const before2 = inner._zod.pattern?.source;
     const after = partPattern(inner);
-    if (own2 && before && after && after !== before) {
-      return own2.replace(cleanRegex(before), () => cleanRegex(after));
+    if (own2 && before2 && after && after !== before2) {
+      return own2.replace(cleanRegex(before2), () => cleanRegex(after));
     }
     return own2;
   }
@@ -25167,9 +25167,9 @@ var require_parse2 = __commonJS({
             continue;
           }
           const prior = prev.prev;
-          const before = prior.prev;
+          const before2 = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          const afterStar = before2 && (before2.type === "star" || before2.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
@@ -31648,11 +31648,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
+    function emptyScalarPosition(offset, before2, pos) {
+      if (before2) {
+        pos ?? (pos = before2.length);
         for (let i3 = pos - 1; i3 >= 0; --i3) {
-          let st = before[i3];
+          let st = before2[i3];
           switch (st.type) {
             case "space":
             case "comment":
@@ -31660,10 +31660,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i3];
+          st = before2[++i3];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i3];
+            st = before2[++i3];
           }
           break;
         }
@@ -31741,10 +31741,10 @@ var require_compose_node = __commonJS({
         node2.srcToken = token;
       return node2;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos),
         indent: -1,
         source: ""
       };
@@ -44790,6 +44790,71 @@ var init_map = __esm({
   }
 });
 
+// src/findings/high-entropy.ts
+function shannonEntropy(text3) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of text3) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n2 of counts.values()) {
+    const p = n2 / text3.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+function entropyThreshold(length) {
+  return ENTROPY_SHARE * Math.log2(Math.min(length, 64));
+}
+function wordsShare(part) {
+  let covered = 0;
+  for (const m of part.matchAll(WORD)) covered += m[0].length;
+  return covered / part.length;
+}
+function readsAsWords(body) {
+  const parts = body.split(/[/_+-]+/);
+  const joined = parts.length > 1;
+  return parts.every(
+    (part) => part.length <= SHORT_PART || joined && /^[A-Z]+$/.test(part) || wordsShare(part) >= WORDS_SHARE
+  );
+}
+function isEncodedWords(token) {
+  if (/[-_]/.test(token)) return false;
+  const decoded = Buffer.from(token, "base64").toString("latin1");
+  const words = decoded.split(" ");
+  const letters = decoded.replace(/[^A-Za-z]/g, "").length;
+  return words.length >= 2 && words.every((w) => /^[A-Za-z0-9,.'!?-]{1,15}$/.test(w)) && letters >= 0.7 * decoded.replace(/ /g, "").length;
+}
+function isHighEntropyToken(token) {
+  const body = token.replace(/=+$/, "");
+  if (body.length < MIN_LENGTH) return false;
+  if (!/[A-Z]/.test(body) || !/[a-z]/.test(body) || !/\d/.test(body)) return false;
+  if (UUID.test(body) || HEX.test(body) || INTEGRITY.test(body)) return false;
+  if (shannonEntropy(body) < entropyThreshold(body.length)) return false;
+  if (readsAsWords(body)) return false;
+  return !isEncodedWords(token);
+}
+function maskHighEntropyTokens(text3, mask) {
+  return text3.replace(
+    TOKEN,
+    (token, offset) => isHighEntropyToken(token) && !DIGEST_LABEL.test(text3.slice(Math.max(0, offset - 8), offset)) ? mask : token
+  );
+}
+var TOKEN, MIN_LENGTH, ENTROPY_SHARE, WORDS_SHARE, SHORT_PART, UUID, HEX, INTEGRITY, DIGEST_LABEL, WORD;
+var init_high_entropy = __esm({
+  "src/findings/high-entropy.ts"() {
+    "use strict";
+    TOKEN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/_=-])/g;
+    MIN_LENGTH = 20;
+    ENTROPY_SHARE = 0.8;
+    WORDS_SHARE = 0.6;
+    SHORT_PART = 6;
+    UUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+    HEX = /^(?:0x)?[0-9a-f]+$/i;
+    INTEGRITY = /^sha(?:1|256|384|512)-/;
+    DIGEST_LABEL = /\b(?:h1|md5|sha(?:1|224|256|384|512))[:=]$/i;
+    WORD = /[A-Z]?[a-z]{3,}/g;
+  }
+});
+
 // src/findings/redact.ts
 function redactKnownSecrets(text3) {
   if (!MAYBE_SECRET.test(text3)) return text3;
@@ -44806,6 +44871,9 @@ function redactKnownSecrets(text3) {
   );
   return out;
 }
+function redactSnippet(text3) {
+  return maskHighEntropyTokens(redactKnownSecrets(text3), REDACTED);
+}
 function redactSecretFindingText(text3) {
   return redactKnownSecrets(text3).replace(QUOTED_LITERAL, (_m, quote) => `${quote}${REDACTED}${quote}`).replace(TOKEN_LIKE, REDACTED);
 }
@@ -44820,6 +44888,7 @@ var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_AS
 var init_redact = __esm({
   "src/findings/redact.ts"() {
     "use strict";
+    init_high_entropy();
     REDACTED = "[REDACTED]";
     SECRET_CWES = /* @__PURE__ */ new Set(["CWE-259", "CWE-260", "CWE-321", "CWE-522", "CWE-547", "CWE-798"]);
     KNOWN_SHAPES = [
@@ -44832,7 +44901,19 @@ var init_redact = __esm({
       // GitLab's token family: personal/project/group, OAuth, deploy, runner, CI job, trigger, feed…
       [/\bgl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
       [/\bxox[abposr]-[A-Za-z0-9-]{10,}(?![\w-])/g, REDACTED],
-      [/\bsk_live_[A-Za-z0-9]{16,}\b/g, REDACTED],
+      // Stripe secret and restricted keys, live and test (a test key still reaches the account's data).
+      [/\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}\b/g, REDACTED],
+      // OpenAI (and Anthropic) keys: `sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, `sk-ant-…`, and the older
+      // `sk-` with 20 or more letters and digits (some of each, so `sk-loading-spinner` is left alone).
+      [/\bsk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
+      [/\bsk-(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{20,}(?![\w-])/g, REDACTED],
+      // A Slack incoming webhook URL is its own credential: keep the host, drop the path.
+      [/\b(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]+/g, `$1${REDACTED}`],
+      // `Authorization: Bearer …` and a bearer token anywhere: an RFC 6750 token with a digit in it, so
+      // prose ("a Bearer token", "Bearer authentication") is left alone.
+      [/\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${REDACTED}`],
+      // `Authorization: Basic …` (base64 of user:password) and `Token` / `Bot` schemes.
+      [/\b(authorization["']?\s*[:=]\s*["']?(?:basic|token|bot)\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${REDACTED}`],
       [/\bAIza[0-9A-Za-z_-]{35}(?![\w-])/g, REDACTED],
       [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g, REDACTED],
       // scheme://user:password@host — keep the user and host, drop the password.
@@ -44851,25 +44932,30 @@ var init_redact = __esm({
     LABELLED_VALUE = /(\b(?:secret|password|passwd|passphrase|credential|token|api[ _-]?key|access[ _-]?key|private[ _-]?key)s?\b[^\n:="'`]{0,40}?:\s+)([^\s"'`,;]{8,})/gi;
     QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
     TOKEN_LIKE = /(?<![A-Za-z0-9+/=_.~!*-])(?=[A-Za-z0-9+/=_.~!*-]*\d)(?=[A-Za-z0-9+/=_.~!*-]*[A-Za-z])[A-Za-z0-9+/=_.~!*-]{16,}(?![A-Za-z0-9+/=_.~!*-])/g;
-    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|sk_live_|AIza|eyJ|:\/\/|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
+    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|[sr]k_(?:live|test)_|sk-|AIza|eyJ|:\/\/|bearer|authorization|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
     SECRET_WORDS = /secret|password|passwd|passphrase|credential|api[-_ ]?key|private[-_ ]?key|access[-_ ]?key|token|(?:^|[-_ ])(?:pat|jwt)(?:$|[-_ ])/i;
   }
 });
 
 // src/sarif/redact-raw.ts
-function redactStrings(value, redact, changes) {
+function redactText(value, redact, code2, changes) {
   if (typeof value === "string") {
     const redacted = redact(value);
     if (redacted !== value) changes.count += 1;
     return redacted;
   }
   if (Array.isArray(value)) {
-    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactStrings(value[i3], redact, changes);
+    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactText(value[i3], redact, code2, changes);
     return value;
   }
   if (value !== null && typeof value === "object") {
     const record2 = value;
-    for (const key of Object.keys(record2)) record2[key] = redactStrings(record2[key], redact, changes);
+    for (const [key, child] of Object.entries(record2)) {
+      if (IDENTIFIER_MAPS.has(key)) continue;
+      if (IDENTIFIER_KEYS.has(key) && typeof child === "string") continue;
+      const here = CODE_KEYS.has(key) ? code2 : redact;
+      record2[key] = redactText(child, here, code2, changes);
+    }
   }
   return value;
 }
@@ -44897,20 +44983,52 @@ function redactRawSarif(log2, findings) {
     const results = run2.results ?? [];
     results.forEach((result2, i3) => {
       if (findings[offset + i3]?.secret !== false) {
-        redactStrings(result2, redactSecretFindingText, changes);
+        redactText(result2, redactSecretFindingText, redactSecretFindingText, changes);
         maskSnippets(result2, changes);
-      } else redactStrings(result2, redactKnownSecrets, changes);
+      } else redactText(result2, redactKnownSecrets, redactSnippet, changes);
     });
     offset += results.length;
     const { results: _results, ...rest } = run2;
-    redactStrings(rest, redactKnownSecrets, changes);
+    redactText(rest, redactKnownSecrets, redactSnippet, changes);
   }
   return changes.count;
 }
+var IDENTIFIER_KEYS, IDENTIFIER_MAPS, CODE_KEYS;
 var init_redact_raw = __esm({
   "src/sarif/redact-raw.ts"() {
     "use strict";
     init_redact();
+    IDENTIFIER_KEYS = /* @__PURE__ */ new Set([
+      "$schema",
+      "ruleId",
+      "id",
+      "guid",
+      "correlationGuid",
+      "uri",
+      "uriBaseId",
+      "kind",
+      "level",
+      "baselineState",
+      "mimeType",
+      "encoding",
+      "sourceLanguage",
+      "language",
+      "version",
+      "semanticVersion",
+      "dottedQuadFileVersion",
+      "organization",
+      "product",
+      "productSuite",
+      "informationUri",
+      "downloadUri",
+      "helpUri",
+      "hostedViewerUri",
+      "name",
+      "fullyQualifiedName",
+      "decoratedName"
+    ]);
+    IDENTIFIER_MAPS = /* @__PURE__ */ new Set(["fingerprints", "partialFingerprints", "hashes", "originalUriBaseIds"]);
+    CODE_KEYS = /* @__PURE__ */ new Set(["snippet", "contents"]);
   }
 });
 
@@ -45182,7 +45300,7 @@ function snippetOf(lines2, fromSarif, secret) {
     raw = fromSarif.replace(/\n$/, "");
   if (raw === void 0) return void 0;
   const cleaned = raw.split("\n").map((l) => stripControlChars(l).trimEnd()).join("\n").slice(0, MAX_SNIPPET_CHARS);
-  return secret ? redactSecretFindingText(cleaned) : redactKnownSecrets(cleaned);
+  return secret ? redactSecretFindingText(cleaned) : redactSnippet(cleaned);
 }
 function normalizeRun(run2, context) {
   const index = new RunIndex(run2);
@@ -45505,12 +45623,22 @@ var init_import_sarif = __esm({
 });
 
 // src/diff/added-lines.ts
-function parseAddedLines(patch2) {
+function parseHunks(patch2) {
+  const hunks = [];
+  for (const match of patch2.matchAll(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm)) {
+    hunks.push({
+      baseStart: Number(match[1]),
+      baseCount: match[2] === void 0 ? 1 : Number(match[2]),
+      headStart: Number(match[3]),
+      headCount: match[4] === void 0 ? 1 : Number(match[4])
+    });
+  }
+  return hunks;
+}
+function linesAddedBy(hunks) {
   const lines2 = /* @__PURE__ */ new Set();
-  for (const match of patch2.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)) {
-    const start = Number(match[1]);
-    const count4 = match[2] === void 0 ? 1 : Number(match[2]);
-    for (let n2 = start; n2 < start + count4; n2++) lines2.add(n2);
+  for (const hunk of hunks) {
+    for (let n2 = hunk.headStart; n2 < hunk.headStart + hunk.headCount; n2++) lines2.add(n2);
   }
   return lines2;
 }
@@ -45522,7 +45650,7 @@ var init_added_lines = __esm({
     NONE2 = /* @__PURE__ */ new Set();
     ChangedLines = class {
       cache = /* @__PURE__ */ new Map();
-      // A few git processes at a time: a change can suppress findings in hundreds of files.
+      // A few git processes at a time: a change can suppress or repeat findings in hundreds of files.
       limit = pLimit(4);
       byPath;
       git;
@@ -45537,17 +45665,26 @@ var init_added_lines = __esm({
         this.byPath = new Map(changes.filter((c3) => c3.status !== "deleted").map((c3) => [c3.path, c3]));
       }
       /** Lines of a workspace-relative path that the change wrote. */
-      of(file2) {
-        let lines2 = this.cache.get(file2);
-        if (!lines2) {
-          lines2 = this.limit(() => this.read(file2));
-          this.cache.set(file2, lines2);
+      async of(file2) {
+        const hunks = await this.hunks(file2);
+        if (hunks === "all") return "all";
+        return hunks.length === 0 ? NONE2 : linesAddedBy(hunks);
+      }
+      /**
+       * The hunks of a workspace-relative path's diff (base side: its old name for a rename); `all` when
+       * the file is new to the base, none when the change did not touch it.
+       */
+      hunks(file2) {
+        let hunks = this.cache.get(file2);
+        if (!hunks) {
+          hunks = this.limit(() => this.read(file2));
+          this.cache.set(file2, hunks);
         }
-        return lines2;
+        return hunks;
       }
       async read(file2) {
         const change = this.byPath.get(file2);
-        if (!change) return NONE2;
+        if (!change) return [];
         if (change.status === "added") return "all";
         const inRepo2 = (p) => this.prefix ? `${this.prefix}/${p}` : p;
         const paths = change.oldPath ? [inRepo2(change.oldPath), inRepo2(file2)] : [inRepo2(file2)];
@@ -45562,7 +45699,7 @@ var init_added_lines = __esm({
           "--",
           ...paths
         ]);
-        return parseAddedLines(patch2);
+        return parseHunks(patch2);
       }
     };
   }
@@ -45766,7 +45903,7 @@ var init_git = __esm({
       async fileAt(commit, file2) {
         const listed2 = await this.run(["ls-tree", "-z", commit, "--", file2]);
         const entry = listed2.split("\0").find((line2) => line2.slice(line2.indexOf("	") + 1) === file2);
-        if (!entry || entry.split(" ")[1] !== "blob") return void 0;
+        if (entry?.split(" ")[1] !== "blob") return void 0;
         return this.run(["cat-file", "blob", `${commit}:${file2}`]);
       }
       /** The top folder of the repository holding `dir`. */
@@ -45869,53 +46006,208 @@ var init_change_set = __esm({
   }
 });
 
+// src/diff/nearest-pairs.ts
+function before(a2, b) {
+  return a2.distance !== b.distance ? a2.distance < b.distance : a2.left.position < b.left.position;
+}
+function pairNearest(a2, b) {
+  const nodes = [
+    ...a2.map(
+      (position, index) => ({
+        position,
+        side: 0,
+        index,
+        prev: void 0,
+        next: void 0,
+        taken: false
+      })
+    ),
+    ...b.map(
+      (position, index) => ({
+        position,
+        side: 1,
+        index,
+        prev: void 0,
+        next: void 0,
+        taken: false
+      })
+    )
+  ];
+  nodes.sort((x2, y) => x2.position - y.position || x2.side - y.side || x2.index - y.index);
+  const heap = new CandidateHeap();
+  const offer = (left, right) => {
+    if (left && right && left.side !== right.side)
+      heap.push({ left, right, distance: right.position - left.position });
+  };
+  for (let i3 = 0; i3 < nodes.length; i3++) {
+    const node2 = nodes[i3];
+    if (!node2) continue;
+    node2.prev = nodes[i3 - 1];
+    node2.next = nodes[i3 + 1];
+    offer(node2.prev, node2);
+  }
+  const pairs = [];
+  const wanted = Math.min(a2.length, b.length);
+  while (pairs.length < wanted) {
+    const c3 = heap.pop();
+    if (!c3) break;
+    if (c3.left.taken || c3.right.taken) continue;
+    c3.left.taken = true;
+    c3.right.taken = true;
+    pairs.push(c3.left.side === 0 ? [c3.left.index, c3.right.index] : [c3.right.index, c3.left.index]);
+    const outerLeft = c3.left.prev;
+    const outerRight = c3.right.next;
+    if (outerLeft) outerLeft.next = outerRight;
+    if (outerRight) outerRight.prev = outerLeft;
+    offer(outerLeft, outerRight);
+  }
+  return pairs;
+}
+var CandidateHeap;
+var init_nearest_pairs = __esm({
+  "src/diff/nearest-pairs.ts"() {
+    "use strict";
+    CandidateHeap = class {
+      items = [];
+      push(c3) {
+        const items = this.items;
+        items.push(c3);
+        let i3 = items.length - 1;
+        while (i3 > 0) {
+          const parent = i3 - 1 >>> 1;
+          const p = items[parent];
+          if (!p || !before(c3, p)) break;
+          items[i3] = p;
+          i3 = parent;
+        }
+        items[i3] = c3;
+      }
+      pop() {
+        const items = this.items;
+        const top = items[0];
+        const last = items.pop();
+        if (items.length === 0 || !last) return top;
+        let i3 = 0;
+        for (; ; ) {
+          const l = 2 * i3 + 1;
+          const r = l + 1;
+          let best = last;
+          let bestAt = -1;
+          const li = items[l];
+          const ri = items[r];
+          if (li && before(li, best)) {
+            best = li;
+            bestAt = l;
+          }
+          if (ri && before(ri, best)) {
+            best = ri;
+            bestAt = r;
+          }
+          if (bestAt < 0) break;
+          items[i3] = best;
+          i3 = bestAt;
+        }
+        items[i3] = last;
+        return top;
+      }
+    };
+  }
+});
+
 // src/diff/classify.ts
 function contentKey(f, filePath) {
   const code2 = f.snippet !== void 0 ? normalizeCode(f.snippet) : "";
-  return [f.scanner, f.ruleId, filePath, code2 !== "" ? `code:${code2}` : `msg:${f.message}`].join("\0");
+  return `${f.scanner}\0${f.ruleId}\0${filePath}\0${code2 !== "" ? `code:${code2}` : `msg:${f.message}`}`;
 }
 function sameStatementPrefix(a2, b) {
   if (a2 === void 0 || b === void 0) return false;
   const [short, long] = [normalizeCode(a2), normalizeCode(b)].sort((x2, y) => x2.length - y.length);
   return short !== void 0 && long !== void 0 && short.length >= MIN_PREFIX && long.startsWith(short);
 }
+function groupByContent(input2) {
+  const groups = /* @__PURE__ */ new Map();
+  const groupOf2 = (key) => {
+    let group = groups.get(key);
+    if (!group) {
+      group = { head: [], base: [] };
+      groups.set(key, group);
+    }
+    return group;
+  };
+  for (const h2 of input2.head) {
+    if (!input2.knownUnchanged?.(h2)) groupOf2(contentKey(h2, h2.path)).head.push(h2);
+  }
+  for (const b of input2.base) groupOf2(contentKey(b, input2.renames.get(b.path) ?? b.path)).base.push(b);
+  return groups;
+}
+function pathsWithRepeats(input2) {
+  const paths = /* @__PURE__ */ new Set();
+  for (const group of groupByContent(input2).values()) {
+    const h2 = group.head[0];
+    if (h2 && group.base.length > 0 && group.head.length + group.base.length > 2) paths.add(h2.path);
+  }
+  return paths;
+}
+function pairGroup(group, lineMap, matched, states) {
+  let heads = group.head;
+  let bases = group.base;
+  const [onlyHead, onlyBase] = [heads[0], bases[0]];
+  if (heads.length === 1 && bases.length === 1 && onlyHead && onlyBase) {
+    matched.add(onlyBase);
+    states.set(onlyHead, "unchanged");
+    return;
+  }
+  if (lineMap) {
+    const byHeadLine = /* @__PURE__ */ new Map();
+    for (const b of bases) {
+      const line2 = lineMap.toHead(b.line);
+      if (line2 === void 0) continue;
+      const list = byHeadLine.get(line2);
+      if (list) list.push(b);
+      else byHeadLine.set(line2, [b]);
+    }
+    for (const h2 of heads) {
+      const b = byHeadLine.get(h2.line)?.shift();
+      if (b) {
+        matched.add(b);
+        states.set(h2, "unchanged");
+      }
+    }
+    heads = heads.filter((h2) => !states.has(h2));
+    bases = bases.filter((b) => !matched.has(b));
+  }
+  const pairs = pairNearest(
+    heads.map((h2) => h2.line),
+    bases.map((b) => lineMap?.nearest(b.line) ?? b.line)
+  );
+  for (const [hi, bi] of pairs) {
+    const h2 = heads[hi];
+    const b = bases[bi];
+    if (!h2 || !b) continue;
+    matched.add(b);
+    states.set(h2, "unchanged");
+  }
+}
 function classifyFindings(input2) {
-  const byFingerprint = /* @__PURE__ */ new Map();
-  for (const b of input2.base)
-    byFingerprint.set(b.fingerprint, [...byFingerprint.get(b.fingerprint) ?? [], b]);
   const matched = /* @__PURE__ */ new Set();
   const states = /* @__PURE__ */ new Map();
-  for (const h2 of input2.head) {
-    if (input2.knownUnchanged?.(h2)) {
-      states.set(h2, "unchanged");
-      continue;
-    }
-    const candidate = byFingerprint.get(h2.fingerprint)?.find((b) => !matched.has(b));
-    if (candidate) {
-      matched.add(candidate);
-      states.set(h2, "unchanged");
-    }
+  for (const h2 of input2.head) if (input2.knownUnchanged?.(h2)) states.set(h2, "unchanged");
+  for (const group of groupByContent(input2).values()) {
+    const path52 = group.head[0]?.path;
+    if (path52 === void 0 || group.base.length === 0) continue;
+    pairGroup(group, input2.lineMaps?.get(path52), matched, states);
   }
-  const byContent = /* @__PURE__ */ new Map();
+  const unmatchedBase = /* @__PURE__ */ new Map();
   for (const b of input2.base) {
     if (matched.has(b)) continue;
-    const key = contentKey(b, input2.renames.get(b.path) ?? b.path);
-    byContent.set(key, [...byContent.get(key) ?? [], b]);
+    const key = [b.scanner, b.ruleId, input2.renames.get(b.path) ?? b.path].join("\0");
+    const list = unmatchedBase.get(key);
+    if (list) list.push(b);
+    else unmatchedBase.set(key, [b]);
   }
   for (const h2 of input2.head) {
     if (states.has(h2)) continue;
-    const candidate = byContent.get(contentKey(h2, h2.path))?.find((b) => !matched.has(b));
-    if (candidate) {
-      matched.add(candidate);
-      states.set(h2, "unchanged");
-    }
-  }
-  const unmatchedBase = input2.base.filter((b) => !matched.has(b));
-  for (const h2 of input2.head) {
-    if (states.has(h2)) continue;
-    const candidate = unmatchedBase.find(
-      (b) => !matched.has(b) && b.scanner === h2.scanner && b.ruleId === h2.ruleId && (input2.renames.get(b.path) ?? b.path) === h2.path && sameStatementPrefix(b.snippet, h2.snippet)
-    );
+    const candidate = unmatchedBase.get([h2.scanner, h2.ruleId, h2.path].join("\0"))?.find((b) => !matched.has(b) && sameStatementPrefix(b.snippet, h2.snippet));
     if (candidate) matched.add(candidate);
     states.set(h2, candidate ? "unchanged" : "new");
   }
@@ -45929,7 +46221,93 @@ var init_classify = __esm({
   "src/diff/classify.ts"() {
     "use strict";
     init_fingerprint();
+    init_nearest_pairs();
     MIN_PREFIX = 16;
+  }
+});
+
+// src/diff/line-map.ts
+async function lineMapsOf(paths, lines2) {
+  const queue = [...paths];
+  const maps = /* @__PURE__ */ new Map();
+  const worker = async () => {
+    for (let file2 = queue.shift(); file2 !== void 0; file2 = queue.shift()) {
+      const hunks = await lines2.hunks(file2);
+      if (hunks !== "all") maps.set(file2, new LineMap(hunks));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_DIFFS, queue.length) }, worker));
+  return maps;
+}
+var LineMap, CONCURRENT_DIFFS;
+var init_line_map = __esm({
+  "src/diff/line-map.ts"() {
+    "use strict";
+    LineMap = class {
+      hunks;
+      /** The last base line at or before each hunk: lines after it are shifted by the hunk. */
+      baseEnds;
+      /** shifts[i]: lines gained (or lost, negative) by hunks 0 … i-1. */
+      shifts;
+      /** `hunks` in the order git writes them (by base line). */
+      constructor(hunks) {
+        this.hunks = hunks;
+        this.baseEnds = hunks.map((h2) => h2.baseCount > 0 ? h2.baseStart + h2.baseCount - 1 : h2.baseStart);
+        const shifts = [0];
+        for (const h2 of hunks) shifts.push((shifts.at(-1) ?? 0) + h2.headCount - h2.baseCount);
+        this.shifts = shifts;
+      }
+      /** The scanned tree's line holding base line `line` unchanged; undefined when the change removed or edited it. */
+      toHead(line2) {
+        const i3 = this.hunksBefore(line2);
+        const next = this.hunks[i3];
+        if (next && next.baseCount > 0 && next.baseStart <= line2) return void 0;
+        return line2 + (this.shifts[i3] ?? 0);
+      }
+      /**
+       * The scanned tree's line nearest to base line `line`: its own line when it survived, else the
+       * corresponding line of the hunk that replaced it (its last new line when the hunk is shorter,
+       * and where the lines were when the hunk only removes).
+       */
+      nearest(line2) {
+        const i3 = this.hunksBefore(line2);
+        const next = this.hunks[i3];
+        if (next && next.baseCount > 0 && next.baseStart <= line2) {
+          return next.headStart + Math.min(line2 - next.baseStart, Math.max(next.headCount - 1, 0));
+        }
+        return line2 + (this.shifts[i3] ?? 0);
+      }
+      /** How many hunks lie wholly before base line `line` (binary search: hunks are ordered). */
+      hunksBefore(line2) {
+        let lo = 0;
+        let hi = this.baseEnds.length;
+        while (lo < hi) {
+          const mid = lo + hi >>> 1;
+          if ((this.baseEnds[mid] ?? 0) < line2) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      }
+    };
+    CONCURRENT_DIFFS = 8;
+  }
+});
+
+// src/diff/repeat-line-maps.ts
+async function lineMapsForRepeats(head, base, renames, lines2) {
+  if (!lines2) return /* @__PURE__ */ new Map();
+  const paths = pathsWithRepeats({
+    head: head.flatMap((r) => r.findings),
+    base: base.flatMap((r) => r.findings),
+    renames
+  });
+  return paths.size === 0 ? /* @__PURE__ */ new Map() : lineMapsOf(paths, lines2);
+}
+var init_repeat_line_maps = __esm({
+  "src/diff/repeat-line-maps.ts"() {
+    "use strict";
+    init_classify();
+    init_line_map();
   }
 });
 
@@ -47246,6 +47624,18 @@ async function scanAndCompare(request) {
     ]);
   }
   const renames = changeSet ? renamesOf(changeSet) : /* @__PURE__ */ new Map();
+  const changedLines = changeSet ? new ChangedLines(
+    new Git(request.exec, changeSet.repoRoot),
+    changeSet.mergeBase,
+    changeSet.changes,
+    prefix
+  ) : void 0;
+  const lineMaps = await lineMapsForRepeats(
+    headRuns,
+    [...baseRuns, ...bundle ? [bundle] : []],
+    renames,
+    changedLines
+  );
   const notCompared = [];
   const fixed2 = [];
   const scanners2 = headRuns.map((run2) => {
@@ -47281,18 +47671,13 @@ async function scanAndCompare(request) {
       head: run2.findings,
       base: baseFindings,
       renames,
+      lineMaps,
       // Judging everything: files the change did not touch were scanned too, and their findings predate it.
       ...!bundle && headChanged && fileScoped && mode2 === "full" ? { knownUnchanged: (f) => !headChanged.has(f.path) } : {}
     });
     for (const f of classified.fixed) fixed2.push(f);
     return { ...run2, findings: classified.head };
   });
-  const changedLines = changeSet ? new ChangedLines(
-    new Git(request.exec, changeSet.repoRoot),
-    changeSet.mergeBase,
-    changeSet.changes,
-    prefix
-  ) : void 0;
   return {
     scanners: await markNewSuppressions(scanners2, changedLines),
     baseline: {
@@ -47377,6 +47762,7 @@ var init_compare = __esm({
     init_change_set();
     init_classify();
     init_git();
+    init_repeat_line_maps();
     init_worktree();
     init_errors();
     init_paths();
@@ -47396,39 +47782,39 @@ function isPlainObject3(value) {
 function same(a2, b) {
   return JSON.stringify(a2) === JSON.stringify(b);
 }
-function diffValues(key, before, after, out) {
-  if (same(before, after)) return;
-  if (before === void 0) {
+function diffValues(key, before2, after, out) {
+  if (same(before2, after)) return;
+  if (before2 === void 0) {
     out.push({ key, change: "added", after: shown(after) });
     return;
   }
   if (after === void 0) {
-    out.push({ key, change: "removed", before: shown(before) });
+    out.push({ key, change: "removed", before: shown(before2) });
     return;
   }
-  if (isPlainObject3(before) && isPlainObject3(after)) {
-    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    for (const k of keys) diffValues(`${key}.${k}`, before[k], after[k], out);
+  if (isPlainObject3(before2) && isPlainObject3(after)) {
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before2), ...Object.keys(after)])].sort();
+    for (const k of keys) diffValues(`${key}.${k}`, before2[k], after[k], out);
     return;
   }
-  if (Array.isArray(before) && Array.isArray(after)) {
+  if (Array.isArray(before2) && Array.isArray(after)) {
     const byId = (list) => list.every((item) => isPlainObject3(item) && typeof item.id === "string") ? new Map(list.map((item) => [item.id, item])) : void 0;
-    const beforeIds = byId(before);
+    const beforeIds = byId(before2);
     const afterIds = byId(after);
     if (beforeIds && afterIds) {
       for (const id of [.../* @__PURE__ */ new Set([...beforeIds.keys(), ...afterIds.keys()])].sort())
         diffValues(`${key}.${id}`, beforeIds.get(id), afterIds.get(id), out);
       return;
     }
-    const beforeSet = new Set(before.map((item) => JSON.stringify(item)));
+    const beforeSet = new Set(before2.map((item) => JSON.stringify(item)));
     const afterSet = new Set(after.map((item) => JSON.stringify(item)));
-    for (const item of before)
+    for (const item of before2)
       if (!afterSet.has(JSON.stringify(item))) out.push({ key, change: "removed", before: shown(item) });
     for (const item of after)
       if (!beforeSet.has(JSON.stringify(item))) out.push({ key, change: "added", after: shown(item) });
     return;
   }
-  out.push({ key, change: "changed", before: shown(before), after: shown(after) });
+  out.push({ key, change: "changed", before: shown(before2), after: shown(after) });
 }
 function waiverKey(w) {
   return w.id ?? JSON.stringify([w.fingerprint, w.scanner, w.rule, w.path]);
@@ -47444,8 +47830,8 @@ function waiverTerms(w) {
     ticket: w.ticket
   };
 }
-function diffWaivers(before, after, out) {
-  const beforeBy = new Map(before.map((w) => [waiverKey(w), w]));
+function diffWaivers(before2, after, out) {
+  const beforeBy = new Map(before2.map((w) => [waiverKey(w), w]));
   const afterBy = new Map(after.map((w) => [waiverKey(w), w]));
   for (const key of [.../* @__PURE__ */ new Set([...beforeBy.keys(), ...afterBy.keys()])].sort()) {
     const b = beforeBy.get(key);
@@ -47563,10 +47949,10 @@ function differences(shown2, base, head) {
   for (const sub of [.../* @__PURE__ */ new Set([...base.keys(), ...head.keys()])].sort()) {
     const file2 = sub === "" ? shown2 : path38.posix.join(shown2, sub);
     const key = `scanners.semgrep.configs.${file2}`;
-    const before = base.get(sub);
+    const before2 = base.get(sub);
     const after = head.get(sub);
-    if (before === after) continue;
-    if (before === void 0) changes.push({ key, change: "added", after: JSON.stringify(file2) });
+    if (before2 === after) continue;
+    if (before2 === void 0) changes.push({ key, change: "added", after: JSON.stringify(file2) });
     else if (after === void 0) changes.push({ key, change: "removed", before: JSON.stringify(file2) });
     else
       changes.push({
@@ -47675,11 +48061,11 @@ async function scriptsFromBase(custom2, ctx) {
   const changes = [];
   const pinned = [];
   for (const scanner3 of custom2) {
-    const before = changes.length;
+    const before2 = changes.length;
     let command = await pin(scanner3.command, scanner3.id, ctx, changes) ?? scanner3.command;
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
-    const added = changes.slice(before).find((c3) => c3.change === "added");
+    const added = changes.slice(before2).find((c3) => c3.change === "added");
     if (added?.after) command = path39.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
@@ -48906,10 +49292,10 @@ function* mergedSarifChunks(scanners2, root, options = {}) {
   yield `{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
   let firstRun = true;
   for (const parts of partsOf(scanners2, root, options)) {
-    const [before = "", after = ""] = JSON.stringify({ ...parts.run, results: marker }).split(
+    const [before2 = "", after = ""] = JSON.stringify({ ...parts.run, results: marker }).split(
       JSON.stringify(marker)
     );
-    let buffer = `${firstRun ? "" : ","}${before}[`;
+    let buffer = `${firstRun ? "" : ","}${before2}[`;
     firstRun = false;
     let firstResult = true;
     for (const result2 of parts.results()) {
@@ -65723,9 +66109,9 @@ var require_parse4 = __commonJS({
             continue;
           }
           const prior = prev.prev;
-          const before = prior.prev;
+          const before2 = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          const afterStar = before2 && (before2.type === "star" || before2.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
@@ -69488,12 +69874,12 @@ var init_dist4 = __esm({
           options
         );
       }
-      stopStale(projectId, before, options) {
+      stopStale(projectId, before2, options) {
         return RequestHelper.post()(
           this,
           endpoint`projects/${projectId}/environments/stop_stale`,
           {
-            searchParams: { before },
+            searchParams: { before: before2 },
             ...options
           }
         );
