@@ -1,10 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { glob } from 'tinyglobby';
 import { DEFAULT_EXCLUDES } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
 import { toPosix } from '../paths.ts';
+import { folderNames, walkFiles } from './walk.ts';
+
+const DEFAULT_FOLDERS = folderNames(DEFAULT_EXCLUDES);
 
 export interface Workspace {
   /** Absolute repository root (nearest folder with .git), or the scanned folder itself. */
@@ -33,14 +35,7 @@ export function resolveWorkspace(targetArg: string, cwd = process.cwd()): Worksp
 export async function listFiles(workspace: Workspace, excludes: readonly string[]): Promise<string[]> {
   const files =
     workspace.target === workspace.targetDir
-      ? await glob(['**/*'], {
-          cwd: workspace.target,
-          absolute: true,
-          dot: true,
-          onlyFiles: true,
-          followSymbolicLinks: false,
-          ignore: DEFAULT_EXCLUDES,
-        })
+      ? await walkFiles(workspace.target, DEFAULT_FOLDERS)
       : [workspace.target];
   const excluded = excludes.length > 0 ? picomatch(excludes as string[], { dot: true }) : undefined;
   return files
