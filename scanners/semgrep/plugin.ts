@@ -76,6 +76,20 @@ export function semgrepUnjudged(log: Sarif.Log, cwd: string, files: readonly str
     });
 }
 
+/**
+ * Semgrep gives up a rule on a file after 5 s, and the whole file after 3 such time-outs, then exits
+ * 0: on a large file that drops exactly the taint rules that matter. 30 s a rule costs nothing on
+ * files that finish (most take milliseconds) and is bounded by the scanner's own time-out. Semgrep
+ * refuses a repeated option, so a value in the configuration's `args` replaces the default.
+ */
+export function ruleTimeouts(extraArgs: readonly string[]): string[] {
+  const given = (flag: string) => extraArgs.some((a) => a === flag || a.startsWith(`${flag}=`));
+  return [
+    ...(given('--timeout') ? [] : ['--timeout', '30']),
+    ...(given('--timeout-threshold') ? [] : ['--timeout-threshold', '3']),
+  ];
+}
+
 export const semgrep = {
   id: 'semgrep',
   displayName: 'Semgrep',
@@ -123,6 +137,7 @@ export const semgrep = {
         sarifPath,
         '--quiet',
         ...configs,
+        ...ruleTimeouts(options.extraArgs),
         ...options.extraArgs,
         // Explicit targets: Semgrep's default ignore list (tests/, …) does not apply to them.
         ...files,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import type { SemgrepOptions } from '../../../../scanners/semgrep/config.ts';
-import { builtinRulesDir, semgrep } from '../../../../scanners/semgrep/plugin.ts';
+import { builtinRulesDir, ruleTimeouts, semgrep } from '../../../../scanners/semgrep/plugin.ts';
 import type { PlanContext, Scanner, SuppressionSite } from '../../../../scanners/types.ts';
 import { packageRoot } from '../../../../src/paths.ts';
 
@@ -250,5 +250,25 @@ describe('semgrep.unjudgedFiles: files whose rules timed out or that did not par
     expect(await judged(log, ['/repo/a.js', '/repo/a.jsx'])).toEqual([
       { path: '/repo/a.jsx', reason: 'rule r timed out' },
     ]);
+  });
+});
+
+describe('semgrep rule time-outs', () => {
+  it('raises the per-rule time-out to 30 s by default, keeping the threshold of 3', () => {
+    const { args } = semgrep.plan({
+      root: ROOT,
+      target: ROOT,
+      files: [path.join(ROOT, 'a.js')],
+      outDir: path.join(ROOT, '.out'),
+      tool: { command: '/usr/local/bin/semgrep', version: '1.180.0', source: 'path' },
+      options: { timeoutSeconds: 900, extraArgs: [] },
+    });
+    expect(args[args.indexOf('--timeout') + 1]).toBe('30');
+    expect(args[args.indexOf('--timeout-threshold') + 1]).toBe('3');
+  });
+
+  it('leaves a value from the configuration’s args alone: Semgrep refuses a repeated option', () => {
+    expect(ruleTimeouts(['--timeout', '1'])).toEqual(['--timeout-threshold', '3']);
+    expect(ruleTimeouts(['--timeout=1', '--timeout-threshold=0'])).toEqual([]);
   });
 });
