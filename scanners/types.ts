@@ -1,3 +1,4 @@
+import type * as Sarif from 'sarif';
 import type { z } from 'zod';
 import type { InstallRecipe } from '../src/install/recipe.ts';
 import type { LocateContext, LocatedTool } from '../src/tools/locate.ts';
@@ -159,6 +160,31 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    * still count as failed (KICS that loaded no queries judged nothing), or undefined when it stands.
    */
   checkRun?: (run: FinishedRun) => Promise<string | undefined>;
+  /**
+   * The files a run that looked successful could not judge, from the tool's own error channel (its
+   * SARIF notifications, its side files or its log): a file it could not parse or whose rules timed
+   * out was not checked, so it must not count as clean. The runner fails the run when none was judged.
+   */
+  unjudgedFiles?: (run: JudgedRun) => Promise<UnjudgedFile[]>;
+}
+
+/** A file the tool was given but could not judge, and why in the tool's words. */
+export interface UnjudgedFile {
+  /** Absolute path, as given to the tool. */
+  path: string;
+  reason: string;
+}
+
+/** What a plugin's `unjudgedFiles` sees: the run, its SARIF and the files it was given. */
+export interface JudgedRun extends FinishedRun {
+  /** Absolute paths of the files the tool was given. */
+  files: readonly string[];
+  /** The folder the tool ran in: relative paths in its output are relative to it. */
+  cwd: string;
+  /** Its SARIF log as read, before results are dropped from it. */
+  log: Sarif.Log;
+  /** Its standard output when its SARIF went to a file (KICS logs there). */
+  stdout: string;
 }
 
 /** What a plugin's `checkRun` sees of a run that looked successful. */

@@ -1,10 +1,12 @@
 import path from 'node:path';
+import type * as Sarif from 'sarif';
 import { locateTool } from '../../src/tools/locate.ts';
 import { PYTHON_NO_WRITE_ENV } from '../../src/tools/offline-env.ts';
 import { hasExtension } from '../file-kinds.ts';
+import { toolNotifications } from '../notifications.ts';
 import { pythonScannersDir, pythonScannersVenv } from '../python-venv.ts';
 import { plainConfig } from '../settings.ts';
-import type { Scanner, SuppressionComment, SuppressionSite } from '../types.ts';
+import type { Scanner, SuppressionComment, SuppressionSite, UnjudgedFile } from '../types.ts';
 
 const PYTHON = new Set(['.py', '.pyw']);
 const NOSEC = /#\s*nosec\b:?\s*([A-Z]\d{3}(?:[\s,]+[A-Z]\d{3})*)?/;
@@ -18,6 +20,16 @@ function nosec(site: SuppressionSite): SuppressionComment | undefined {
     if (!ids || ids.includes(site.ruleId)) return { text: match[0].replace(/^#\s*/, '').trim(), line: n };
   }
   return undefined;
+}
+
+/**
+ * Bandit skips a file it cannot parse (a syntax newer than its interpreter, bad encoding) and still
+ * exits 0; it says so only as an error-level configuration notification naming the file.
+ */
+export function banditUnjudged(log: Sarif.Log, cwd: string): UnjudgedFile[] {
+  return toolNotifications(log, cwd)
+    .filter((n) => n.level === 'error')
+    .flatMap((n) => n.files.map((file) => ({ path: file, reason: n.text || 'Bandit reported an error' })));
 }
 
 export const bandit = {
@@ -65,4 +77,5 @@ export const bandit = {
   },
   // Bandit exits 1 when it found issues; anything else non-zero is a failure.
   interpretExit: (code) => (code === 0 ? 'clean' : code === 1 ? 'findings' : 'error'),
+  unjudgedFiles: async ({ log, cwd }) => banditUnjudged(log, cwd),
 } satisfies Scanner;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { locateTool } from '../../src/tools/locate.ts';
 import { hasExtension } from '../file-kinds.ts';
 import { plainConfig } from '../settings.ts';
-import type { DroppedSuppressions, Scanner } from '../types.ts';
+import type { DroppedSuppressions, Scanner, UnjudgedFile } from '../types.ts';
 import { kicsInstall, kicsPaths } from './install.ts';
 
 /** Infrastructure-as-code files KICS understands (Terraform, CloudFormation, Kubernetes, …). */
@@ -21,6 +21,8 @@ function isIac(file: string): boolean {
 interface KicsJsonReport {
   files_scanned?: unknown;
   queries_total?: unknown;
+  files_failed_to_scan?: unknown;
+  queries_failed_to_execute?: unknown;
   queries?: { query_id?: unknown; severity?: unknown; platform?: string }[];
 }
 
@@ -48,7 +50,45 @@ export async function kicsRunProblem(outDir: string): Promise<string | undefined
       '(is its assets/queries folder empty or missing?)'
     );
   }
+  const failedQueries = report.queries_failed_to_execute;
+  if (typeof failedQueries === 'number' && failedQueries > 0) {
+    // Which file a failed query would have flagged is unknown, so no file was fully judged.
+    return `${failedQueries} KICS quer${failedQueries === 1 ? 'y' : 'ies'} failed to execute (queries_failed_to_execute in ${file})`;
+  }
   return undefined;
+}
+
+/** KICS's log line for a file it could not parse: `… ERR failed to parse file content: <path> error="…"`. */
+const PARSE_FAILED = /failed to parse file content: (.+?) error="(.*)"\s*$/;
+
+/**
+ * The files KICS could not parse. It skips them, exits by the others' findings (0 when none) and
+ * names them only in its log on standard output; kics.json just counts them (`files_parsed` below
+ * `files_scanned`). When it counts files it failed to scan without naming them, none is trusted.
+ */
+export async function kicsUnjudged(
+  outDir: string,
+  stdout: string,
+  files: readonly string[],
+): Promise<UnjudgedFile[]> {
+  const named = stdout.split('\n').flatMap((line) => {
+    const match = PARSE_FAILED.exec(line);
+    return match?.[1]
+      ? [{ path: match[1], reason: `KICS could not parse it: ${match[2] ?? ''}`.trim() }]
+      : [];
+  });
+  let failed: unknown;
+  try {
+    const report = JSON.parse(await readFile(path.join(outDir, 'kics.json'), 'utf8')) as KicsJsonReport;
+    failed = report.files_failed_to_scan;
+  } catch {
+    failed = undefined; // checkRun already fails a run without a readable kics.json.
+  }
+  if (typeof failed === 'number' && failed > named.length) {
+    const reason = `KICS failed to scan ${failed} file${failed === 1 ? '' : 's'} without naming them (files_failed_to_scan)`;
+    return [...named, ...files.map((file) => ({ path: file, reason }))];
+  }
+  return named;
 }
 
 /**
@@ -148,4 +188,5 @@ export const kics = {
     code === 0 ? 'clean' : code >= 20 && code <= 60 && code % 10 === 0 ? 'findings' : 'error',
   // Exit 0 also when it had no queries to run.
   checkRun: ({ outDir }) => kicsRunProblem(outDir),
+  unjudgedFiles: ({ outDir, stdout, files }) => kicsUnjudged(outDir, stdout, files),
 } satisfies Scanner;

@@ -1,11 +1,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type * as Sarif from 'sarif';
 import { packageRoot } from '../../src/paths.ts';
 import { locateTool } from '../../src/tools/locate.ts';
 import { OFFLINE_ENV, PYTHON_NO_WRITE_ENV } from '../../src/tools/offline-env.ts';
 import { isTextCandidate } from '../file-kinds.ts';
+import { firstLine, toolNotifications } from '../notifications.ts';
 import { pythonScannersDir, pythonScannersVenv } from '../python-venv.ts';
-import type { BaseCopy, Scanner, SuppressionComment, SuppressionSite } from '../types.ts';
+import type { BaseCopy, Scanner, SuppressionComment, SuppressionSite, UnjudgedFile } from '../types.ts';
 import { type SemgrepOptions, semgrepConfig } from './config.ts';
 
 /** The rule pack shipped with controlgate; `builtin` in the config points here. */
@@ -47,6 +49,45 @@ function nosemgrep(site: SuppressionSite): SuppressionComment | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether `text` names `file` as a whole path (not as the start of a longer one: a.js in a.jsx). */
+function names(text: string, file: string): boolean {
+  for (let at = text.indexOf(file); at !== -1; at = text.indexOf(file, at + 1)) {
+    if (!/[\w.\-/]/.test(text[at + file.length] ?? '')) return true;
+  }
+  return false;
+}
+
+/**
+ * Semgrep keeps going past a file whose rules time out or that does not parse, exits 0 and reports
+ * it only as an execution notification (`Timeout`, `Syntax error`, …) whose message names the rule
+ * and the path without a SARIF location. Any such notification naming a file it was given leaves
+ * that file unjudged: what the rule would have found there is unknown.
+ */
+export function semgrepUnjudged(log: Sarif.Log, cwd: string, files: readonly string[]): UnjudgedFile[] {
+  return toolNotifications(log, cwd)
+    .filter((n) => n.level === 'error' || n.level === 'warning')
+    .flatMap((n) => {
+      const timedOut = /^Timeout when running (\S+) on /.exec(n.text);
+      const reason = timedOut ? `rule ${timedOut[1]} timed out` : `${n.id || 'error'}: ${firstLine(n.text)}`;
+      const named = new Set([...n.files, ...files.filter((f) => names(n.text, f))]);
+      return [...named].map((file) => ({ path: file, reason }));
+    });
+}
+
+/**
+ * Semgrep gives up a rule on a file after 5 s, and the whole file after 3 such time-outs, then exits
+ * 0: on a large file that drops exactly the taint rules that matter. 30 s a rule costs nothing on
+ * files that finish (most take milliseconds) and is bounded by the scanner's own time-out. Semgrep
+ * refuses a repeated option, so a value in the configuration's `args` replaces the default.
+ */
+export function ruleTimeouts(extraArgs: readonly string[]): string[] {
+  const given = (flag: string) => extraArgs.some((a) => a === flag || a.startsWith(`${flag}=`));
+  return [
+    ...(given('--timeout') ? [] : ['--timeout', '30']),
+    ...(given('--timeout-threshold') ? [] : ['--timeout-threshold', '3']),
+  ];
 }
 
 export const semgrep = {
@@ -96,6 +137,7 @@ export const semgrep = {
         sarifPath,
         '--quiet',
         ...configs,
+        ...ruleTimeouts(options.extraArgs),
         ...options.extraArgs,
         // Explicit targets: Semgrep's default ignore list (tests/, …) does not apply to them.
         ...files,
@@ -119,4 +161,5 @@ export const semgrep = {
     }),
   // 0 with or without findings (1 only under --error); 2 and up are errors.
   interpretExit: (code) => (code === 0 || code === 1 ? 'findings' : 'error'),
+  unjudgedFiles: async ({ log, cwd, files }) => semgrepUnjudged(log, cwd, files),
 } satisfies Scanner<SemgrepOptions>;

@@ -51,6 +51,7 @@ export interface ControlResult {
   suppressed: string[];
   /** Scanners in this run that can produce a signal for the criterion. */
   coveredBy: string[];
+  /** Covering scanners that failed, or that left files unjudged (ScannerRun.unjudged says which). */
   failedScanners: string[];
   /** True when this criterion makes the decision `block`. */
   blocking: boolean;
@@ -161,8 +162,10 @@ export function evaluateGate(input: GateInput): GateResult {
     const coveredBy = input.scanners
       .filter((s) => coverageOf(s, config, mapper).includes(criterion.id))
       .map((s) => s.id);
+    // A scanner that left a file unjudged (it did not parse, a rule timed out) counts as failed for
+    // what it covers: that file was not checked. Its run holds which files and why.
     const failedScanners = input.scanners
-      .filter((s) => s.status === 'failed' && coveredBy.includes(s.id))
+      .filter((s) => (s.status === 'failed' || (s.unjudged?.length ?? 0) > 0) && coveredBy.includes(s.id))
       .map((s) => s.id);
     const result: ControlResult = {
       id: criterion.id,

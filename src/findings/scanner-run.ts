@@ -18,6 +18,11 @@ export interface ScannerRun {
   command?: { file: string; args: string[]; cwd?: string };
   sarifPath?: string;
   filesScanned: number;
+  /**
+   * Files the tool was given but says it could not judge (did not parse, its rules timed out), with
+   * its reason; paths relative to the root. Their criteria are not evaluated: no finding is no proof.
+   */
+  unjudged?: { path: string; reason: string }[];
   findings: Finding[];
   /**
    * The tool's SARIF without its results (tool, rules, invocations), for the merged SARIF. Typed with

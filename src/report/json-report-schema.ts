@@ -68,6 +68,8 @@ const scanner = z.object({
   sarifPath: z.string().nullable(),
   /** Only for a failed scanner that wrote to stderr. */
   stderrTail: z.string().optional(),
+  /** Files it was given but could not judge (unparsable, a rule timed out), with the tool's reason. */
+  unjudged: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
 });
 
 const suppression = z.object({
@@ -200,7 +202,7 @@ export const jsonReportSchema = z.object({
   configFile: z.string().nullable(),
   startedAt: z.string(),
   finishedAt: z.string(),
-  /** False when a scanner failed: some criteria could not be evaluated. */
+  /** False when a scanner failed or left files unjudged: some criteria could not be evaluated. */
   evaluated: z.boolean(),
   summary: z.object({
     findings: count,

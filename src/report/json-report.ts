@@ -78,7 +78,7 @@ function buildReport(outcome: ScanOutcome) {
     configFile: outcome.configFile ? toPosix(path.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
-    evaluated: outcome.scanners.every((s) => s.status !== 'failed'),
+    evaluated: outcome.scanners.every((s) => s.status !== 'failed' && !s.unjudged?.length),
     summary: {
       findings: outcome.findings.length,
       suppressed: outcome.findings.filter((f) => f.suppressed).length,
@@ -129,6 +129,7 @@ function buildReport(outcome: ScanOutcome) {
       exitCode: s.exitCode ?? null,
       sarifPath: outcome.outDirIsTemporary ? null : (s.sarifPath ?? null),
       ...(s.stderrTail && s.status === 'failed' ? { stderrTail: s.stderrTail } : {}),
+      ...(s.unjudged?.length ? { unjudged: s.unjudged } : {}),
     })),
     findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
       scanner: f.scanner,

@@ -49,7 +49,8 @@ export function scannerLine(run: ScannerRun): string {
   const version = run.version ? ` ${oneLine(run.version, 40)}` : '';
   const detail =
     run.status === 'ok'
-      ? `${run.findings.length} findings in ${run.filesScanned} files, ${seconds(run.durationMs)}`
+      ? `${run.findings.length} findings in ${run.filesScanned} files, ${seconds(run.durationMs)}` +
+        (run.unjudged?.length ? `; ${run.unjudged.length} not judged` : '')
       : oneLine(run.error ?? '', 160);
   return defuseWorkflowCommands(
     `  ${mark} ${pad(`${oneLine(run.displayName, 60)}${version}`, 18)} ${detail}`,
@@ -151,6 +152,16 @@ export function renderText(outcome: ScanOutcome): string {
   if (failed.length > 0) {
     out.push(
       `NOT EVALUATED: ${failed.map((s) => oneLine(s.displayName, 60)).join(', ')} failed; the controls they cover are not evaluated.`,
+    );
+  }
+  for (const s of outcome.scanners.filter((r) => r.unjudged?.length)) {
+    // Which file and why, in the tool's words: a syntax its parser lacks, a rule that timed out.
+    const files = (s.unjudged ?? [])
+      .slice(0, 5)
+      .map((u) => `${oneLine(u.path, 120)} (${oneLine(u.reason, 160)})`);
+    const more = (s.unjudged?.length ?? 0) - files.length;
+    out.push(
+      `NOT JUDGED by ${oneLine(s.displayName, 60)}, so the controls it covers are not evaluated: ${files.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
     );
   }
   return defuseWorkflowCommands(`${out.join('\n')}\n\n${renderControls(outcome)}`);

@@ -16,6 +16,7 @@ import { SourceReader } from '../sarif/source-reader.ts';
 import { stripControlChars } from '../text.ts';
 import type { LocatedTool } from '../tools/locate.ts';
 import { planReveal } from './reveal.ts';
+import { collectUnjudged } from './unjudged.ts';
 
 export interface PlannedScanner {
   scanner: Scanner;
@@ -254,14 +255,27 @@ async function scanWith({
       ...(rawSarifPath ? { rawSarifPath } : {}),
     };
   }
-  return {
-    ...facts,
-    status: 'ok',
+  const reported =
+    log && scanner.unjudgedFiles
+      ? await scanner.unjudgedFiles({
+          outDir,
+          exitCode: result.exitCode,
+          stderrTail: result.stderrTail,
+          files,
+          cwd: plan.cwd ?? o.root,
+          log,
+          stdout: plan.sarifPath ? result.stdout : '',
+        })
+      : [];
+  const { unjudged, judgedNothing } = collectUnjudged(reported, files, o.root, revealDir);
+  const kept = {
     findings,
+    ...(unjudged.length > 0 ? { unjudged } : {}),
     ...(log ? { log } : {}),
     ...(rawSarifPath ? { rawSarifPath } : {}),
-    durationMs: elapsed(),
   };
+  if (judgedNothing !== undefined) return { ...failed(judgedNothing), ...kept };
+  return { ...facts, status: 'ok', ...kept, durationMs: elapsed() };
 }
 
 /**

@@ -137,9 +137,24 @@ function runParts(
     for (const list of [scanner.findings, fixed])
       for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers.get(f.fingerprint));
   }
-  const notifications: Sarif.Notification[] = scanner.error
-    ? [{ level: scanner.status === 'failed' ? 'error' : 'note', message: { text: scanner.error } }]
-    : [];
+  const notifications: Sarif.Notification[] = [
+    ...(scanner.error
+      ? [
+          {
+            level: scanner.status === 'failed' ? ('error' as const) : ('note' as const),
+            message: { text: scanner.error },
+          },
+        ]
+      : []),
+    // A file the tool could not judge: whoever reads the merged log sees it was not checked.
+    ...(scanner.unjudged ?? []).map(
+      (u): Sarif.Notification => ({
+        level: 'error',
+        message: { text: `not judged: ${u.reason}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: uriFor(u.path), uriBaseId: SRCROOT } } }],
+      }),
+    ),
+  ];
   const run: Sarif.Run = {
     tool: {
       driver: {

@@ -28,6 +28,20 @@ function named(controls: Control[], shape: Shape, extra: (c: Control) => string 
   return `${shown.join('; ')}${rest > 0 ? `; and ${rest} more` : ''}`;
 }
 
+/** The files a scanner was given and could not judge, which is why its criteria are not evaluated. */
+function notJudged(report: JsonReport, shape: Shape): string {
+  const lines = report.scanners.flatMap((s) => {
+    const list = s.unjudged ?? [];
+    if (list.length === 0) return [];
+    const files = list
+      .slice(0, shape.named)
+      .map((u) => `**${escapeMarkdown(u.path)}** (${escapeMarkdown(u.reason)})`);
+    const rest = list.length - files.length;
+    return [`${escapeMarkdown(s.name)}: ${files.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`];
+  });
+  return lines.length > 0 ? `Not judged: ${lines.join('; ')}.` : '';
+}
+
 /**
  * The decision, what the change was compared with (when it was), one line naming what fails or could
  * not be evaluated, then the verdict counts.
@@ -44,6 +58,7 @@ export function headline(report: JsonReport, shape: Shape, ctx?: Context): strin
         )}.`
       : '',
     warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : '',
+    notJudged(report, shape),
   ].filter(Boolean);
   if (parts.length === 0) parts.push('No SOC 2 criterion fails.');
   const v = report.verdicts;

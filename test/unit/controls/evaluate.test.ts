@@ -207,6 +207,25 @@ describe('failed scanners', () => {
   });
 });
 
+describe('scanners that left files unjudged', () => {
+  const unjudged = (id: string): ScannerRun => ({
+    ...scanner(id),
+    unjudged: [{ path: 'new.py', reason: 'syntax error while parsing AST from file' }],
+  });
+
+  it('leave what they cover not evaluated, blocking with exit 2, though the run itself is ok', () => {
+    const { result, verdict } = gate({ scanners: [unjudged('bandit'), scanner('kics')] });
+    expect(verdict('CC6.1')).toBe('not-evaluated');
+    expect(result.controls.find((c) => c.id === 'CC6.1')?.failedScanners).toEqual(['bandit']);
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('an empty list changes nothing', () => {
+    const { result } = gate({ scanners: [{ ...scanner('bandit'), unjudged: [] }, scanner('kics')] });
+    expect(result.exitCode).toBe(0);
+  });
+});
+
 describe('mapping inside the gate', () => {
   it('puts a finding nothing maps under CC7.1, marked unmapped', () => {
     const f = finding({ ruleId: 'B999' });

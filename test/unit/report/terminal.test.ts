@@ -256,3 +256,18 @@ describe('terminal text with a baseline', () => {
     expect(text).not.toContain('FIXED');
   });
 });
+
+describe('files a scanner could not judge', () => {
+  it('counts them on its line and names them, with the reason, below the findings', () => {
+    const base = outcome([]);
+    const bandit = {
+      ...run('bandit', []),
+      unjudged: [{ path: 'app/new.py', reason: 'syntax error while parsing AST from file' }],
+    };
+    const text = renderText({ ...base, scanners: [bandit, run('kics', [])] });
+    expect(text).toMatch(/ok {6}bandit .*0 findings in 3 files, 1\.0 s; 1 not judged/);
+    expect(text).toContain(
+      'NOT JUDGED by bandit, so the controls it covers are not evaluated: app/new.py (syntax error while parsing AST from file)',
+    );
+  });
+});

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scanner } from '../../../scanners/types.ts';
+import type { Scanner, UnjudgedFile } from '../../../scanners/types.ts';
 import { systemClock } from '../../../src/clock.ts';
 import { ToolMissingError } from '../../../src/errors.ts';
 import type { Exec } from '../../../src/exec/exec.ts';
@@ -182,5 +182,72 @@ describe('a scanner the policy refuses', () => {
       findings: [],
     });
     expect(located).toBe(false);
+  });
+});
+
+describe('a plugin’s unjudgedFiles', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-unjudged-'));
+  });
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+  const sarif = JSON.stringify({
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'fake' } }, results: [] }],
+  });
+
+  async function run(unjudged: (files: readonly string[]) => UnjudgedFile[], files: string[]) {
+    const scanner: Scanner = {
+      id: 'fake',
+      displayName: 'Fake',
+      scope: 'file',
+      selectFiles: (given) => [...given],
+      locate: async () => ({ command: '/bin/fake', version: '1.0.0', source: 'path' }),
+      plan: () => ({ file: '/bin/fake', args: [] }),
+      interpretExit: () => 'clean',
+      unjudgedFiles: async (r) => unjudged(r.files),
+    };
+    const [result] = await runScanners({
+      root: '/workspace',
+      target: '/workspace',
+      files,
+      scanners: [{ scanner, options: { timeoutSeconds: 60, extraArgs: [] } }],
+      outDir,
+      exec: async () => execResult({ stdout: sarif }),
+      toolsDir: '/nonexistent',
+      env: {},
+      concurrency: 1,
+      clock: systemClock,
+    });
+    return result;
+  }
+
+  it('records the files the tool could not judge, relative to the root, and the run stands', async () => {
+    const result = await run(
+      () => [{ path: '/workspace/src/new.py', reason: 'syntax error while parsing AST from file' }],
+      ['/workspace/src/new.py', '/workspace/old.py'],
+    );
+    expect(result).toMatchObject({
+      status: 'ok',
+      unjudged: [{ path: 'src/new.py', reason: 'syntax error while parsing AST from file' }],
+    });
+  });
+
+  it('fails a run that judged none of the files it was given, naming one', async () => {
+    const result = await run(
+      (files) => files.map((f) => ({ path: f, reason: 'rule r timed out' })),
+      ['/workspace/a.js', '/workspace/b.js'],
+    );
+    expect(result?.status).toBe('failed');
+    expect(result?.error).toBe('could judge none of the 2 files it was given (a.js: rule r timed out)');
+    expect(result?.unjudged).toHaveLength(2);
+  });
+
+  it('leaves a run without unjudged files as it was', async () => {
+    const result = await run(() => [], ['/workspace/a.js']);
+    expect(result?.status).toBe('ok');
+    expect(result).not.toHaveProperty('unjudged');
   });
 });

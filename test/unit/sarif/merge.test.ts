@@ -53,3 +53,27 @@ describe('mergedSarifChunks and mergedResultPointers', () => {
     expect(new Map([...pointers].map(([fp, p]) => [fp, `m.sarif${p}`]))).toEqual(built);
   });
 });
+
+describe('files a scanner could not judge', () => {
+  it('become error notifications at their location in the merged log', () => {
+    const run: ScannerRun = {
+      id: 'bandit',
+      displayName: 'Bandit',
+      status: 'ok',
+      durationMs: 1,
+      filesScanned: 2,
+      findings: [],
+      unjudged: [{ path: 'app/new file.py', reason: 'syntax error while parsing AST from file' }],
+    };
+    const invocation = mergedSarif([run], REPO_ROOT).runs[0]?.invocations?.[0];
+    expect(invocation?.toolExecutionNotifications).toEqual([
+      {
+        level: 'error',
+        message: { text: 'not judged: syntax error while parsing AST from file' },
+        locations: [
+          { physicalLocation: { artifactLocation: { uri: 'app/new%20file.py', uriBaseId: '%SRCROOT%' } } },
+        ],
+      },
+    ]);
+  });
+});

@@ -240,3 +240,22 @@ describe('renderJobSummary', () => {
     expect(body).toContain('(https://github.com/octo/shop/blob/abc123def456/app/file1.py#L11)');
   });
 });
+
+describe('files a scanner could not judge', () => {
+  it('names them and the tool’s reason in the headline, escaped', () => {
+    const body = renderComment(
+      report({
+        controls: [control('CC7.1', 'not-evaluated', { blocking: true, failedScanners: ['bandit'] })],
+        scanners: [
+          scanner('bandit', {
+            unjudged: [{ path: 'app/new_api.py', reason: 'syntax error while parsing AST from file' }],
+          }),
+        ],
+      }),
+      { commentKey: 'default', ...REPO },
+    );
+    expect(body).toContain(
+      'Not judged: bandit: **app/new\\_api.py** (syntax error while parsing AST from file).',
+    );
+  });
+});

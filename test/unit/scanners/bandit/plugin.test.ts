@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { bandit } from '../../../../scanners/bandit/plugin.ts';
 import type { PlanContext, Scanner, SuppressionSite } from '../../../../scanners/types.ts';
+import { REPO_ROOT } from '../../../support/cli.ts';
 
 const ROOT = path.resolve('/repo');
 /** The plugin seen through the Scanner interface, as the runner calls it. */
@@ -129,5 +132,32 @@ describe('bandit.plan', () => {
 
   it('keeps Python from writing bytecode caches into the venv, whose install record lists every file', () => {
     expect(planned.env).toEqual({ PYTHONDONTWRITEBYTECODE: '1' });
+  });
+});
+
+describe('bandit.unjudgedFiles: files Bandit could not parse', () => {
+  // Recorded: Bandit 1.9.4 (Python 3.11) on a Python 3.12-only f-string exits 0 with no results.
+  const log = JSON.parse(
+    readFileSync(path.join(REPO_ROOT, 'test/fixtures/sarif/bandit/parse-error/bandit.sarif'), 'utf8'),
+  ) as Sarif.Log;
+  const judged = (l: Sarif.Log) =>
+    bandit.unjudgedFiles({
+      outDir: '/out',
+      exitCode: 0,
+      stderrTail: '',
+      files: ['/repo/bad.py', '/repo/good.py'],
+      cwd: '/repo',
+      log: l,
+      stdout: '',
+    });
+
+  it('names the file from its error-level configuration notification, with Bandit’s words', async () => {
+    expect(await judged(log)).toEqual([
+      { path: '/repo/bad.py', reason: 'syntax error while parsing AST from file' },
+    ]);
+  });
+
+  it('finds nothing in a log without notifications', async () => {
+    expect(await judged({ version: '2.1.0', runs: [{ tool: { driver: { name: 'Bandit' } } }] })).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kics } from '../../../../scanners/kics/plugin.ts';
 import type { PlanContext, Scanner } from '../../../../scanners/types.ts';
@@ -163,6 +164,52 @@ describe('kics.checkRun: a clean exit that judged nothing is a failed run', () =
     await rm(path.join(outDir, 'kics.json'));
     expect(await generic.checkRun?.({ outDir, exitCode: 0, stderrTail: '' })).toMatch(
       /^KICS wrote no readable .*kics\.json, so the number of queries it ran is unknown$/,
+    );
+  });
+});
+
+describe('kics.unjudgedFiles: files KICS could not parse', () => {
+  const fixture = path.join(REPO_ROOT, 'test', 'fixtures', 'sarif', 'kics', 'parse-error');
+  const empty: Sarif.Log = { version: '2.1.0', runs: [] };
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-unjudged-'));
+  });
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+  const judged = (stdout: string, files: string[]) =>
+    kics.unjudgedFiles({ outDir, exitCode: 60, stderrTail: '', files, cwd: '/kics', log: empty, stdout });
+
+  it('names the files its log says it failed to parse (recorded: KICS 2.2.0, files_parsed 1 of 3)', async () => {
+    await copyFile(path.join(fixture, 'kics.json'), path.join(outDir, 'kics.json'));
+    const found = await judged(await readFile(path.join(fixture, 'stdout.txt'), 'utf8'), [
+      '/repo/iac/good.tf',
+      '/repo/iac/bad.tf',
+      '/repo/iac/bad.yaml',
+    ]);
+    expect(found.map((u) => u.path)).toEqual(['/repo/iac/bad.tf', '/repo/iac/bad.yaml']);
+    expect(found[0]?.reason).toMatch(
+      /^KICS could not parse it: bad\.tf:1,30-31: Unclosed configuration block/,
+    );
+    expect(found[1]?.reason).toBe('KICS could not parse it: failed to parse yaml: invalid yaml');
+  });
+
+  it('trusts none of the files when it counts files it failed to scan without naming them', async () => {
+    await writeFile(path.join(outDir, 'kics.json'), JSON.stringify({ files_failed_to_scan: 1 }));
+    expect(await judged('', ['/repo/a.tf', '/repo/b.tf'])).toEqual([
+      { path: '/repo/a.tf', reason: 'KICS failed to scan 1 file without naming them (files_failed_to_scan)' },
+      { path: '/repo/b.tf', reason: 'KICS failed to scan 1 file without naming them (files_failed_to_scan)' },
+    ]);
+  });
+
+  it('fails the run when queries failed to execute', async () => {
+    await writeFile(
+      path.join(outDir, 'kics.json'),
+      JSON.stringify({ files_scanned: 1, queries_total: 10, queries_failed_to_execute: 2 }),
+    );
+    expect(await generic.checkRun?.({ outDir, exitCode: 0, stderrTail: '' })).toMatch(
+      /^2 KICS queries failed to execute/,
     );
   });
 });

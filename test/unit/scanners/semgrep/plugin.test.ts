@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import type { SemgrepOptions } from '../../../../scanners/semgrep/config.ts';
-import { builtinRulesDir, semgrep } from '../../../../scanners/semgrep/plugin.ts';
+import { builtinRulesDir, ruleTimeouts, semgrep } from '../../../../scanners/semgrep/plugin.ts';
 import type { PlanContext, Scanner, SuppressionSite } from '../../../../scanners/types.ts';
 import { packageRoot } from '../../../../src/paths.ts';
 
@@ -214,5 +215,82 @@ describe('semgrep.ruleFiles', () => {
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  });
+});
+
+describe('semgrep.unjudgedFiles: files whose rules timed out or that did not parse', () => {
+  const recorded = (name: string) =>
+    JSON.parse(
+      readFileSync(path.join(packageRoot(), 'test/fixtures/sarif/semgrep', name, 'semgrep.sarif'), 'utf8'),
+    ) as Sarif.Log;
+  const judged = (log: Sarif.Log, files: string[]) =>
+    semgrep.unjudgedFiles({
+      outDir: '/out',
+      exitCode: 0,
+      stderrTail: '',
+      files,
+      cwd: '/repo',
+      log,
+      stdout: '',
+    });
+
+  it('names each rule that timed out on the large file (recorded: semgrep 1.180.0, --timeout 1)', async () => {
+    expect(await judged(recorded('rule-timeout'), ['/repo/big.js', '/repo/small.js'])).toEqual([
+      { path: '/repo/big.js', reason: 'rule controlgate.javascript.child-process-injection timed out' },
+      { path: '/repo/big.js', reason: 'rule controlgate.javascript.sql-injection-concat timed out' },
+      { path: '/repo/big.js', reason: 'rule controlgate.secrets.hardcoded-password timed out' },
+    ]);
+  });
+
+  it('names a file that did not parse, with Semgrep’s error type', async () => {
+    expect(await judged(recorded('syntax-error'), ['/repo/broken.js', '/repo/small.js'])).toEqual([
+      { path: '/repo/broken.js', reason: 'Syntax error: Syntax error at line /repo/broken.js:1' },
+    ]);
+  });
+
+  it('does not take a path for the start of a longer one (a.js in a.jsx)', async () => {
+    const log: Sarif.Log = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'Semgrep' } },
+          invocations: [
+            {
+              executionSuccessful: true,
+              toolExecutionNotifications: [
+                {
+                  level: 'warning',
+                  descriptor: { id: 'Timeout' },
+                  message: { text: 'Timeout when running r on /repo/a.jsx:\n' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(await judged(log, ['/repo/a.js', '/repo/a.jsx'])).toEqual([
+      { path: '/repo/a.jsx', reason: 'rule r timed out' },
+    ]);
+  });
+});
+
+describe('semgrep rule time-outs', () => {
+  it('raises the per-rule time-out to 30 s by default, keeping the threshold of 3', () => {
+    const { args } = semgrep.plan({
+      root: ROOT,
+      target: ROOT,
+      files: [path.join(ROOT, 'a.js')],
+      outDir: path.join(ROOT, '.out'),
+      tool: { command: '/usr/local/bin/semgrep', version: '1.180.0', source: 'path' },
+      options: { timeoutSeconds: 900, extraArgs: [] },
+    });
+    expect(args[args.indexOf('--timeout') + 1]).toBe('30');
+    expect(args[args.indexOf('--timeout-threshold') + 1]).toBe('3');
+  });
+
+  it('leaves a value from the configuration’s args alone: Semgrep refuses a repeated option', () => {
+    expect(ruleTimeouts(['--timeout', '1'])).toEqual(['--timeout-threshold', '3']);
+    expect(ruleTimeouts(['--timeout=1', '--timeout-threshold=0'])).toEqual([]);
   });
 });
