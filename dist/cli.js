@@ -21,7 +21,7 @@ var __esm = (fn, res, err2) => function __init() {
     throw err2 = [e], e;
   }
 };
-var __commonJS = (cb, mod) => function __require3() {
+var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
@@ -1143,8 +1143,8 @@ var require_coerce = __commonJS({
       const minor = match[3] || "0";
       const patch2 = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major2}.${minor}.${patch2}${prerelease}${build2}`, options);
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse5(`${major2}.${minor}.${patch2}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -2820,12 +2820,65 @@ var init_file_kinds = __esm({
   }
 });
 
+// scanners/notifications.ts
+import path5 from "node:path";
+import { fileURLToPath } from "node:url";
+function asString(value) {
+  return typeof value === "string" ? value : "";
+}
+function uriToPath(uri, cwd) {
+  if (uri.startsWith("file:")) {
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      return void 0;
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return void 0;
+  return path5.resolve(cwd, decodeURIComponent(uri));
+}
+function toolNotifications(log, cwd) {
+  const out = [];
+  for (const run2 of log.runs ?? []) {
+    for (const invocation of run2.invocations ?? []) {
+      const all = [
+        ...Array.isArray(invocation.toolExecutionNotifications) ? invocation.toolExecutionNotifications : [],
+        ...Array.isArray(invocation.toolConfigurationNotifications) ? invocation.toolConfigurationNotifications : []
+      ];
+      for (const item of all) {
+        if (typeof item !== "object" || item === null) continue;
+        const n2 = item;
+        const files = (Array.isArray(n2.locations) ? n2.locations : []).flatMap((l) => {
+          const found = uriToPath(asString(l?.physicalLocation?.artifactLocation?.uri), cwd);
+          return found ? [found] : [];
+        });
+        out.push({
+          level: asString(n2.level) || "warning",
+          id: asString(n2.descriptor?.id),
+          text: asString(n2.message?.text),
+          files
+        });
+      }
+    }
+  }
+  return out;
+}
+function firstLine(text3, max = 200) {
+  const line2 = (text3.split("\n")[0] ?? "").trim().replace(/:$/, "");
+  return line2.length > max ? `${line2.slice(0, max)}…` : line2;
+}
+var init_notifications = __esm({
+  "scanners/notifications.ts"() {
+    "use strict";
+  }
+});
+
 // src/install/install-stamp.ts
 import { rename, rm, writeFile } from "node:fs/promises";
-import path5 from "node:path";
+import path6 from "node:path";
 async function writeStamp(dir, pins) {
   const stamp = { format: RECORD_FORMAT, pins, ...await recordTree(dir) };
-  const file2 = path5.join(dir, STAMP_FILE);
+  const file2 = path6.join(dir, STAMP_FILE);
   const partial2 = `${file2}.${process.pid}.partial`;
   try {
     await writeFile(partial2, `${JSON.stringify(stamp, null, 2)}
@@ -2914,13 +2967,13 @@ var init_pip_locked = __esm({
 
 // src/paths.ts
 import { existsSync, readFileSync, realpathSync as realpathSync2 } from "node:fs";
-import path6 from "node:path";
-import { fileURLToPath } from "node:url";
+import path7 from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 function packageRoot() {
   if (cachedRoot) return cachedRoot;
-  let dir = path6.dirname(fileURLToPath(import.meta.url));
+  let dir = path7.dirname(fileURLToPath2(import.meta.url));
   for (; ; ) {
-    const manifest = path6.join(dir, "package.json");
+    const manifest = path7.join(dir, "package.json");
     if (existsSync(manifest)) {
       const parsed = JSON.parse(readFileSync(manifest, "utf8"));
       if (parsed.name === "controlgate") {
@@ -2928,28 +2981,28 @@ function packageRoot() {
         return dir;
       }
     }
-    const parent = path6.dirname(dir);
+    const parent = path7.dirname(dir);
     if (parent === dir) throw new Error("controlgate: cannot find the package root (package.json)");
     dir = parent;
   }
 }
 function toolsDir(env = process.env) {
   const fromEnv = env.CONTROLGATE_TOOLS_DIR;
-  return fromEnv ? path6.resolve(fromEnv) : path6.join(packageRoot(), ".tools");
+  return fromEnv ? path7.resolve(fromEnv) : path7.join(packageRoot(), ".tools");
 }
 function toPosix(p) {
-  return p.split(path6.sep).join("/");
+  return p.split(path7.sep).join("/");
 }
 function containedRelative(root, candidate) {
-  const absolute = path6.resolve(root, candidate);
-  const rel = path6.relative(root, absolute);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${path6.sep}`) || path6.isAbsolute(rel)) return void 0;
+  const absolute = path7.resolve(root, candidate);
+  const rel = path7.relative(root, absolute);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path7.sep}`) || path7.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function realPath(file2) {
   if (existsSync(file2)) return realpathSync2(file2);
-  const parent = path6.dirname(file2);
-  return parent === file2 ? file2 : path6.join(realPath(parent), path6.basename(file2));
+  const parent = path7.dirname(file2);
+  return parent === file2 ? file2 : path7.join(realPath(parent), path7.basename(file2));
 }
 var cachedRoot;
 var init_paths = __esm({
@@ -2961,9 +3014,9 @@ var init_paths = __esm({
 // src/install/python-lock.ts
 import { createHash as createHash2 } from "node:crypto";
 import { readFile as readFile2 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 function lockPath(id) {
-  return path7.join(packageRoot(), PYTHON_LOCKS[id]);
+  return path8.join(packageRoot(), PYTHON_LOCKS[id]);
 }
 function canonicalName(name) {
   return name.replace(/[-_.]+/g, "-").toLowerCase();
@@ -3070,7 +3123,7 @@ var init_python_lock = __esm({
 
 // src/install/install-python.ts
 import { existsSync as existsSync2 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 async function versionOf2(exec, command) {
   const result2 = await exec({
     file: command,
@@ -3098,22 +3151,22 @@ function checkToolPins(venv) {
   }
 }
 async function installLockedVenv(venv, context) {
-  const { exec, toolsDir: toolsDir2, log: log2, env } = context;
+  const { exec, toolsDir: toolsDir2, log, env } = context;
   const started = performance.now();
-  const dir = path8.join(toolsDir2, venv.dir);
+  const dir = path9.join(toolsDir2, venv.dir);
   const lock = await loadLock(venv.lock, venv.requirements);
   checkToolPins(venv);
   const pins = [pinsDigest(venv.lock, lock), ...venv.tools.map((t) => `${t.id}==${t.pin.version}`)].join(" ");
   const wanted = venv.tools.filter((tool) => context.ids.includes(tool.id));
   const venvProblem = await stampProblem(dir, pins);
-  const commands = ["python", ...wanted.map((t) => t.id)].map((name) => path8.join(dir, "bin", name));
+  const commands = ["python", ...wanted.map((t) => t.id)].map((name) => path9.join(dir, "bin", name));
   if (venvProblem === void 0 && commands.every((command) => isExecutable(command))) {
     return finish(
       wanted.map((tool) => ({
         tool: tool.id,
         action: "present",
         version: tool.pin.version,
-        location: path8.join(dir, "bin", tool.id),
+        location: path9.join(dir, "bin", tool.id),
         seconds: 0
       })),
       started
@@ -3131,9 +3184,9 @@ async function installLockedVenv(venv, context) {
     missing.push(tool);
   }
   if (missing.length === 0) return finish(outcomes, started);
-  if (existsSync2(dir)) log2(`reinstalling the venv at ${dir}: ${venvProblem ?? "a program in it is missing"}`);
+  if (existsSync2(dir)) log(`reinstalling the venv at ${dir}: ${venvProblem ?? "a program in it is missing"}`);
   const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
-  log2(
+  log(
     `installing ${missing.map((t) => t.id).join(" and ")} from PyPI into ${dir} (hash-checked against ${PYTHON_LOCKS[venv.lock]}) …`
   );
   await runChecked(
@@ -3142,13 +3195,13 @@ async function installLockedVenv(venv, context) {
     "creating the Python venv"
   );
   await pipInstallLocked(exec, {
-    python: path8.join(dir, "bin", "python"),
+    python: path9.join(dir, "bin", "python"),
     lockFile: lockPath(venv.lock),
     lockLabel: PYTHON_LOCKS[venv.lock]
   });
   const seconds3 = (performance.now() - started) / 1e3;
   for (const tool of missing) {
-    const location3 = path8.join(dir, "bin", tool.id);
+    const location3 = path9.join(dir, "bin", tool.id);
     const version2 = await versionOf2(exec, location3);
     if (version2 !== tool.pin.version) {
       throw new Error(
@@ -3225,9 +3278,9 @@ var init_install2 = __esm({
 });
 
 // scanners/python-venv.ts
-import path9 from "node:path";
+import path10 from "node:path";
 function pythonScannersDir(toolsDir2) {
-  return path9.join(toolsDir2, VENV_DIR);
+  return path10.join(toolsDir2, VENV_DIR);
 }
 var VENV_DIR, pythonScannersVenv;
 var init_python_venv = __esm({
@@ -3470,10 +3523,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path52) {
-  if (!path52)
+function getElementAtPath(obj, path55) {
+  if (!path55)
     return obj;
-  return path52.reduce((acc, key) => acc?.[key], obj);
+  return path55.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3732,11 +3785,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path52, issues) {
+function prefixIssues(path55, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path52);
+    iss.path.unshift(path55);
     return iss;
   });
 }
@@ -4269,16 +4322,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path52 = []) => {
+  const processError = (error63, path55 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path52, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path55, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path52, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path55, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path52, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path55, ...issue2.path]);
       } else {
-        const fullpath = [...path52, ...issue2.path];
+        const fullpath = [...path55, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4317,17 +4370,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path52 = []) => {
+  const processError = (error63, path55 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path52, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path55, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path52, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path55, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path52, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path55, ...issue2.path]);
       } else {
-        const fullpath = [...path52, ...issue2.path];
+        const fullpath = [...path55, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4366,8 +4419,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path52 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path52) {
+  const path55 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path55) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -7785,7 +7838,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -7795,7 +7848,7 @@ function isRecursive(inst, stack, resolve3) {
   let result2 = NONE;
   const check2 = (child) => {
     if (result2 !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve);
       if (answer > result2)
         result2 = answer;
     }
@@ -7806,7 +7859,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -7870,7 +7923,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -7958,15 +8011,15 @@ var init_memoizer = __esm({
     PROVEN = 2;
     open = [];
     memo = {
-      alloc(_inst, payload, empty2) {
+      alloc(_inst, payload, empty) {
         const bucket = handoff;
         if (!bucket)
-          return empty2;
+          return empty;
         handoff = void 0;
-        const entry = { value: empty2, issues: null };
+        const entry = { value: empty, issues: null };
         bucket.set(payload.value, entry);
         open.push(entry);
-        return empty2;
+        return empty;
       },
       guard(inst) {
         var _a4;
@@ -16108,9 +16161,9 @@ var init_registries = __esm({
       get(schema) {
         const p = schema._zod.parent;
         if (p) {
-          const pm2 = { ...this.get(p) ?? {} };
-          delete pm2.id;
-          const f = { ...pm2, ...this._map.get(schema) };
+          const pm = { ...this.get(p) ?? {} };
+          delete pm.id;
+          const f = { ...pm, ...this._map.get(schema) };
           return Object.keys(f).length ? f : void 0;
         }
         return this._map.get(schema);
@@ -19434,12 +19487,12 @@ function rewriteKeyNames(ctx) {
   const rewrites = /* @__PURE__ */ new Map();
   for (const record2 of pendingRecords.get(ctx) ?? []) {
     const seen = ctx.seen.get(record2);
-    const names = (seen?.def ?? seen?.schema)?.propertyNames;
-    if (!names || names === true || rewrites.has(names))
+    const names2 = (seen?.def ?? seen?.schema)?.propertyNames;
+    if (!names2 || names2 === true || rewrites.has(names2))
       continue;
-    const rewritten = stringifyKeyNames(bySchema, names, /* @__PURE__ */ new Set());
-    if (rewritten !== names)
-      rewrites.set(names, rewritten);
+    const rewritten = stringifyKeyNames(bySchema, names2, /* @__PURE__ */ new Set());
+    if (rewritten !== names2)
+      rewrites.set(names2, rewritten);
   }
   if (!rewrites.size)
     return;
@@ -22399,13 +22452,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path52 = ref.slice(1).split("/").filter(Boolean);
-  if (path52.length === 0) {
+  const path55 = ref.slice(1).split("/").filter(Boolean);
+  if (path55.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path52[0] === defsKey) {
-    const key = path52[1] === void 0 ? void 0 : decodeJSONPointerSegment(path52[1]);
+  if (path55[0] === defsKey) {
+    const key = path55[1] === void 0 ? void 0 : decodeJSONPointerSegment(path55[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -23683,7 +23736,7 @@ var init_settings = __esm({
 });
 
 // scanners/bandit/plugin.ts
-import path10 from "node:path";
+import path11 from "node:path";
 function nosec(site) {
   for (let n2 = site.startLine; n2 <= site.endLine; n2++) {
     const match = NOSEC.exec(site.lines[n2 - 1] ?? "");
@@ -23693,6 +23746,9 @@ function nosec(site) {
   }
   return void 0;
 }
+function banditUnjudged(log, cwd) {
+  return toolNotifications(log, cwd).filter((n2) => n2.level === "error").flatMap((n2) => n2.files.map((file2) => ({ path: file2, reason: n2.text || "Bandit reported an error" })));
+}
 var PYTHON, NOSEC, bandit;
 var init_plugin = __esm({
   "scanners/bandit/plugin.ts"() {
@@ -23700,6 +23756,7 @@ var init_plugin = __esm({
     init_locate();
     init_offline_env();
     init_file_kinds();
+    init_notifications();
     init_python_venv();
     init_settings();
     PYTHON = /* @__PURE__ */ new Set([".py", ".pyw"]);
@@ -23720,14 +23777,14 @@ var init_plugin = __esm({
         {
           id: "bandit",
           binary: "bandit",
-          installedAt: (dir) => path10.join(pythonScannersDir(dir), "bin", "bandit"),
+          installedAt: (dir) => path11.join(pythonScannersDir(dir), "bin", "bandit"),
           recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path10.join(outDir, "bandit.sarif");
+        const sarifPath = path11.join(outDir, "bandit.sarif");
         return {
           file: tool.command,
           args: [
@@ -23747,7 +23804,8 @@ var init_plugin = __esm({
         };
       },
       // Bandit exits 1 when it found issues; anything else non-zero is a failure.
-      interpretExit: (code2) => code2 === 0 ? "clean" : code2 === 1 ? "findings" : "error"
+      interpretExit: (code2) => code2 === 0 ? "clean" : code2 === 1 ? "findings" : "error",
+      unjudgedFiles: async ({ log, cwd }) => banditUnjudged(log, cwd)
     };
   }
 });
@@ -24007,8 +24065,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path52, { windows } = {}) => {
-      const segs = path52.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path55, { windows } = {}) => {
+      const segs = path55.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -24271,7 +24329,7 @@ var require_scan = __commonJS({
       }
       let base = str;
       let prefix = "";
-      let glob2 = "";
+      let glob = "";
       if (start > 0) {
         prefix = str.slice(0, start);
         str = str.slice(start);
@@ -24279,10 +24337,10 @@ var require_scan = __commonJS({
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str.slice(0, lastIndex);
-        glob2 = str.slice(lastIndex);
+        glob = str.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str;
+        glob = str;
       } else {
         base = str;
       }
@@ -24292,7 +24350,7 @@ var require_scan = __commonJS({
         }
       }
       if (opts.unescape === true) {
-        if (glob2) glob2 = utils.removeBackslashes(glob2);
+        if (glob) glob = utils.removeBackslashes(glob);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
         }
@@ -24302,7 +24360,7 @@ var require_scan = __commonJS({
         input: input2,
         start,
         base,
-        glob: glob2,
+        glob,
         isBrace,
         isBracket,
         isGlob,
@@ -24878,9 +24936,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -25380,9 +25438,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants8 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch7 = (glob2, options, returnState = false) => {
-      if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch7(input2, options, returnState));
+    var picomatch6 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input2) => picomatch6(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -25392,23 +25450,23 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject3(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
+      const isState = isObject3(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
-      const regex = isState ? picomatch7.compileRe(glob2, options) : picomatch7.makeRe(glob2, options, false, true);
+      const posix = opts.windows;
+      const regex = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch7.test(input2, regex, options, { glob: glob2, posix: posix2 });
-        const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob, posix });
+        const result2 = { glob, state, regex, posix, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -25433,7 +25491,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch7.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch6.test = (input2, regex, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -25441,33 +25499,33 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
-      let match = input2 === glob2;
+      const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input2 === glob;
       let output2 = match && format2 ? format2(input2) : input2;
       if (match === false) {
         output2 = format2 ? format2(input2) : input2;
-        match = output2 === glob2;
+        match = output2 === glob;
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch7.matchBase(input2, regex, options, posix2);
+          match = picomatch6.matchBase(input2, regex, options, posix);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch7.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch7.makeRe(glob2, options);
-      return regex.test(utils.basename(input2, { windows: posix2 }));
+    picomatch6.matchBase = (input2, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
+      return regex.test(utils.basename(input2, { windows: posix }));
     };
-    picomatch7.isMatch = (str, patterns, options) => picomatch7(patterns, options)(str);
-    picomatch7.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch7.parse(p, options));
+    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
+    picomatch6.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch7.scan = (input2, options) => scan3(input2, options);
-    picomatch7.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch6.scan = (input2, options) => scan3(input2, options);
+    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -25478,13 +25536,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch7.toRegex(source, options);
+      const regex = picomatch6.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch7.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -25495,9 +25553,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse5(input2, options);
       }
-      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch7.toRegex = (source, options) => {
+    picomatch6.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -25506,8 +25564,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants8;
-    module.exports = picomatch7;
+    picomatch6.constants = constants8;
+    module.exports = picomatch6;
   }
 });
 
@@ -25517,26 +25575,26 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch7(glob2, options, returnState = false) {
+    function picomatch6(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
-      return pico(glob2, options, returnState);
+      return pico(glob, options, returnState);
     }
-    Object.assign(picomatch7, pico);
-    module.exports = picomatch7;
+    Object.assign(picomatch6, pico);
+    module.exports = picomatch6;
   }
 });
 
 // src/glob.ts
-function globToRegExp(glob2) {
-  return import_picomatch.default.makeRe(glob2, { dot: true });
+function globToRegExp(glob) {
+  return import_picomatch.default.makeRe(glob, { dot: true });
 }
-function globCostProblem(glob2) {
-  if (glob2.length > MAX_GLOB_LENGTH) {
-    return `a glob may be at most ${MAX_GLOB_LENGTH} characters (this one has ${glob2.length})`;
+function globCostProblem(glob) {
+  if (glob.length > MAX_GLOB_LENGTH) {
+    return `a glob may be at most ${MAX_GLOB_LENGTH} characters (this one has ${glob.length})`;
   }
-  const segments = glob2.split("/");
+  const segments = glob.split("/");
   const globstars = segments.filter((s) => s === "**").length;
   if (globstars > MAX_GLOBSTARS) {
     return `a glob may have at most ${MAX_GLOBSTARS} "**" segments (this one has ${globstars})`;
@@ -25562,7 +25620,7 @@ var init_glob = __esm({
 });
 
 // scanners/command/plugin.ts
-import path11 from "node:path";
+import path12 from "node:path";
 function expand(template, context, sarifPath) {
   return template.replaceAll("{sarif}", sarifPath).replaceAll("{outDir}", context.outDir).replaceAll("{target}", context.target).replaceAll("{root}", context.root);
 }
@@ -25577,12 +25635,12 @@ function commandScanner(def) {
       const text3 = files.filter(isTextCandidate);
       if (!includes) return text3;
       return text3.filter((f) => {
-        const rel = toPosix(path11.relative(root, f));
+        const rel = toPosix(path12.relative(root, f));
         return includes.some((re) => re.test(rel));
       });
     },
     async locate({ exec, env }) {
-      const command = def.command.includes("/") ? path11.resolve(def.command) : findOnPath(def.command, env);
+      const command = def.command.includes("/") ? path12.resolve(def.command) : findOnPath(def.command, env);
       if (!command || !isExecutable(command)) {
         throw new ToolMissingError(
           `custom scanner "${def.id}": command ${def.command} not found or not executable`
@@ -25597,7 +25655,7 @@ function commandScanner(def) {
     },
     plan(context) {
       const toStdout = def.sarif === "stdout";
-      const sarifPath = toStdout ? "" : path11.resolve(context.root, expand(def.sarif, context, ""));
+      const sarifPath = toStdout ? "" : path12.resolve(context.root, expand(def.sarif, context, ""));
       const args = def.args.flatMap(
         (arg) => arg === "{files}" ? [...context.files] : [expand(arg, context, sarifPath)]
       );
@@ -25752,27 +25810,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run2 = async (function_, resolve3, arguments_) => {
+  const run2 = async (function_, resolve, arguments_) => {
     const result2 = (async () => function_(...arguments_))();
-    resolve3(result2);
+    resolve(result2);
     try {
       await result2;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
+  const enqueue = (function_, resolve, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    }).then(run2.bind(void 0, function_, resolve, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+    enqueue(function_, resolve, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -25810,13 +25868,13 @@ function pLimit(concurrency) {
         const promises = [];
         try {
           Array.from(iterable, (value, index) => {
-            const promise3 = generator(function_, value, index);
-            promises.push(promise3);
-            return promise3;
+            const promise2 = generator(function_, value, index);
+            promises.push(promise2);
+            return promise2;
           });
         } catch (error62) {
-          for (const promise3 of promises) {
-            promise3.catch(() => {
+          for (const promise2 of promises) {
+            promise2.catch(() => {
             });
           }
           throw error62;
@@ -25841,10 +25899,10 @@ var init_p_limit = __esm({
 // src/install/go-module-hash.ts
 import { createHash as createHash3 } from "node:crypto";
 import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 async function listFiles(dir, rel = "") {
   const found = [];
-  for (const entry of await readdir2(path12.join(dir, rel), { withFileTypes: true })) {
+  for (const entry of await readdir2(path13.join(dir, rel), { withFileTypes: true })) {
     const child = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory()) found.push(...await listFiles(dir, child));
     else found.push(child);
@@ -25853,20 +25911,20 @@ async function listFiles(dir, rel = "") {
 }
 async function moduleTreeHash(dir, module, version2) {
   const prefix = `${module}@${version2}/`;
-  const names = (await listFiles(dir)).map((rel) => ({ rel, name: `${prefix}${rel}` }));
-  names.sort((a2, b) => Buffer.compare(Buffer.from(a2.name), Buffer.from(b.name)));
-  const bad = names.find(({ name }) => name.includes("\n"));
+  const names2 = (await listFiles(dir)).map((rel) => ({ rel, name: `${prefix}${rel}` }));
+  names2.sort((a2, b) => Buffer.compare(Buffer.from(a2.name), Buffer.from(b.name)));
+  const bad = names2.find(({ name }) => name.includes("\n"));
   if (bad) throw new Error(`${dir}: a file name contains a newline: ${JSON.stringify(bad.rel)}`);
   const limit = pLimit(16);
   const digests = await Promise.all(
-    names.map(
+    names2.map(
       ({ rel }) => limit(
-        async () => createHash3("sha256").update(await readFile3(path12.join(dir, rel))).digest("hex")
+        async () => createHash3("sha256").update(await readFile3(path13.join(dir, rel))).digest("hex")
       )
     )
   );
   const summary = createHash3("sha256");
-  names.forEach(({ name }, index) => {
+  names2.forEach(({ name }, index) => {
     summary.update(`${digests[index]}  ${name}
 `);
   });
@@ -25898,16 +25956,16 @@ var init_pin3 = __esm({
 // scanners/kics/install.ts
 import { chmod, cp, mkdir, mkdtemp, readdir as readdir3, rename as rename2, rm as rm2, stat } from "node:fs/promises";
 import os from "node:os";
-import path13 from "node:path";
+import path14 from "node:path";
 function kicsPaths(toolsDir2) {
-  const dir = path13.join(toolsDir2, "kics");
-  return { dir, binary: path13.join(dir, "kics"), assets: path13.join(dir, "assets") };
+  const dir = path14.join(toolsDir2, "kics");
+  return { dir, binary: path14.join(dir, "kics"), assets: path14.join(dir, "assets") };
 }
 async function kicsVersion(exec, binary) {
   const result2 = await exec({
     file: binary,
     args: ["version"],
-    cwd: path13.dirname(binary),
+    cwd: path14.dirname(binary),
     timeoutMs: 6e4
   });
   return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
@@ -25921,7 +25979,7 @@ async function exists(p) {
 async function makeWritable(dir) {
   await chmod(dir, 493);
   for (const entry of await readdir3(dir, { withFileTypes: true })) {
-    const full = path13.join(dir, entry.name);
+    const full = path14.join(dir, entry.name);
     if (entry.isDirectory()) await makeWritable(full);
     else await chmod(full, entry.name === "kics" ? 493 : 420);
   }
@@ -25942,18 +26000,18 @@ async function verifyModule(pin2, download) {
   if (tree !== pin2.sum) throw mismatch(`the module tree in ${download.Dir}`, tree, pin2.sum);
   return download.Dir;
 }
-async function installKics(exec, toolsDir2, log2, env = process.env, pin2 = KICS_PIN) {
+async function installKics(exec, toolsDir2, log, env = process.env, pin2 = KICS_PIN) {
   const started = performance.now();
   const seconds3 = () => (performance.now() - started) / 1e3;
   const target = kicsPaths(toolsDir2);
   const pins = goSumLines(pin2);
-  if (isExecutable(target.binary) && await exists(path13.join(target.assets, "queries"))) {
+  if (isExecutable(target.binary) && await exists(path14.join(target.assets, "queries"))) {
     const problem = await stampProblem(target.dir, pins);
     const version3 = problem ? void 0 : await kicsVersion(exec, target.binary);
     if (version3 === pin2.version) {
       return { tool: "kics", action: "present", version: version3, location: target.binary, seconds: seconds3() };
     }
-    log2(`rebuilding KICS at ${target.dir}: ${problem ?? `it reports version ${version3 ?? "none"}`}`);
+    log(`rebuilding KICS at ${target.dir}: ${problem ?? `it reports version ${version3 ?? "none"}`}`);
   }
   const onPath = findOnPath("kics", env);
   if (onPath) {
@@ -25966,7 +26024,7 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin2 = KICS
   if (!go) throw new Error("KICS is built from source and needs Go (https://go.dev/dl) on PATH");
   const moduleRef = `${pin2.module}@v${pin2.version}`;
   const goEnv = goEnvironment(env);
-  log2(
+  log(
     `building KICS ${moduleRef} from ${goEnv.GOPROXY}, checked against ${goEnv.GOSUMDB} and the pinned go.sum line (takes a few minutes the first time) …`
   );
   const ldflags = `-s -w -X ${CONSTANTS}.Version=v${pin2.version} -X ${CONSTANTS}.SentryDSN= -X ${CONSTANTS}.BaseURL=`;
@@ -25976,9 +26034,9 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin2 = KICS
     `go mod download ${moduleRef}`
   );
   const moduleDir = await verifyModule(pin2, JSON.parse(download.stdout));
-  const scratch = await mkdtemp(path13.join(os.tmpdir(), "controlgate-kics-"));
+  const scratch = await mkdtemp(path14.join(os.tmpdir(), "controlgate-kics-"));
   try {
-    const built = path13.join(scratch, "bin", "console");
+    const built = path14.join(scratch, "bin", "console");
     const install2 = await exec({
       file: go,
       args: [
@@ -25988,14 +26046,14 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin2 = KICS
         ldflags,
         `${pin2.module}/${pin2.package.replace(/^\.\//, "")}@v${pin2.version}`
       ],
-      env: { ...goEnv, GOBIN: path13.dirname(built) },
+      env: { ...goEnv, GOBIN: path14.dirname(built) },
       timeoutMs: 30 * 6e4
     });
     if (install2.exitCode !== 0) {
-      log2(
+      log(
         `go install refused the module (${install2.stderrTail.trim().split("\n").pop() ?? ""}); building in a copy`
       );
-      const copy = path13.join(scratch, "src");
+      const copy = path14.join(scratch, "src");
       await cp(moduleDir, copy, { recursive: true });
       await makeWritable(copy);
       await runChecked(
@@ -26011,7 +26069,7 @@ async function installKics(exec, toolsDir2, log2, env = process.env, pin2 = KICS
     }
     await rm2(target.dir, { recursive: true, force: true });
     await mkdir(target.dir, { recursive: true });
-    await cp(path13.join(moduleDir, "assets"), target.assets, { recursive: true });
+    await cp(path14.join(moduleDir, "assets"), target.assets, { recursive: true });
     await makeWritable(target.assets);
     await rename2(built, target.binary).catch(async () => {
       await cp(built, target.binary);
@@ -26041,40 +26099,62 @@ var init_install3 = __esm({
     CONSTANTS = "github.com/Checkmarx/kics/v2/internal/constants";
     kicsInstall = {
       key: "kics",
-      install: async ({ exec, toolsDir: toolsDir2, log: log2, env }) => [await installKics(exec, toolsDir2, log2, env)]
+      install: async ({ exec, toolsDir: toolsDir2, log, env }) => [await installKics(exec, toolsDir2, log, env)]
     };
   }
 });
 
 // scanners/kics/plugin.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path14 from "node:path";
+import path15 from "node:path";
 function isIac(file2) {
-  const base = path14.basename(file2);
+  const base = path15.basename(file2);
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
-  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path14.sep).join("/"));
+  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path15.sep).join("/"));
 }
 async function kicsRunProblem(outDir) {
-  const file2 = path14.join(outDir, "kics.json");
-  let report2;
+  const file2 = path15.join(outDir, "kics.json");
+  let report;
   try {
-    report2 = JSON.parse(await readFile4(file2, "utf8"));
+    report = JSON.parse(await readFile4(file2, "utf8"));
   } catch {
     return `KICS wrote no readable ${file2}, so the number of queries it ran is unknown`;
   }
-  const { files_scanned: files, queries_total: queries } = report2;
+  const { files_scanned: files, queries_total: queries } = report;
   if (typeof files !== "number" || typeof queries !== "number") {
     return `${file2} has no files_scanned or queries_total count, so what KICS checked is unknown`;
   }
   if (files > 0 && queries === 0) {
     return `KICS recognized ${files} file${files === 1 ? "" : "s"} but loaded no queries, so it checked nothing (is its assets/queries folder empty or missing?)`;
   }
+  const failedQueries = report.queries_failed_to_execute;
+  if (typeof failedQueries === "number" && failedQueries > 0) {
+    return `${failedQueries} KICS quer${failedQueries === 1 ? "y" : "ies"} failed to execute (queries_failed_to_execute in ${file2})`;
+  }
   return void 0;
+}
+async function kicsUnjudged(outDir, stdout, files) {
+  const named2 = stdout.split("\n").flatMap((line2) => {
+    const match = PARSE_FAILED.exec(line2);
+    return match?.[1] ? [{ path: match[1], reason: `KICS could not parse it: ${match[2] ?? ""}`.trim() }] : [];
+  });
+  let failed2;
+  try {
+    const report = JSON.parse(await readFile4(path15.join(outDir, "kics.json"), "utf8"));
+    failed2 = report.files_failed_to_scan;
+  } catch {
+    failed2 = void 0;
+  }
+  if (typeof failed2 === "number" && failed2 > named2.length) {
+    const reason = `KICS failed to scan ${failed2} file${failed2 === 1 ? "" : "s"} without naming them (files_failed_to_scan)`;
+    return [...named2, ...files.map((file2) => ({ path: file2, reason }))];
+  }
+  return named2;
 }
 function csvField(value) {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
-var IAC, NOT_IAC, KICS_COMMENT, kicsComments, kics;
+var IAC, NOT_IAC, PARSE_FAILED, KICS_COMMENT, kicsComments, kics;
 var init_plugin3 = __esm({
   "scanners/kics/plugin.ts"() {
     "use strict";
@@ -26084,6 +26164,7 @@ var init_plugin3 = __esm({
     init_install3();
     IAC = /* @__PURE__ */ new Set([".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json", ".bicep", ".proto", ".dockerfile"]);
     NOT_IAC = /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|[^/]*-lock\.json|composer\.lock|\.eslintrc\.json)$/i;
+    PARSE_FAILED = /failed to parse file content: (.+?) error="(.*)"\s*$/;
     KICS_COMMENT = /(?:#|\/\/|;|\/\*)\s*kics-scan\b/i;
     kicsComments = {
       commentLines: (lines2) => lines2.flatMap((line2, i3) => KICS_COMMENT.test(line2) ? [i3 + 1] : []),
@@ -26142,18 +26223,18 @@ var init_plugin3 = __esm({
             ...options.extraArgs
           ],
           cwd: tool.cwd,
-          sarifPath: path14.join(outDir, "kics.sarif")
+          sarifPath: path15.join(outDir, "kics.sarif")
         };
       },
       async ruleProperties(outDir) {
         const properties = /* @__PURE__ */ new Map();
-        let report2;
+        let report;
         try {
-          report2 = JSON.parse(await readFile4(path14.join(outDir, "kics.json"), "utf8"));
+          report = JSON.parse(await readFile4(path15.join(outDir, "kics.json"), "utf8"));
         } catch {
           return properties;
         }
-        for (const query of report2.queries ?? []) {
+        for (const query of report.queries ?? []) {
           if (typeof query.query_id === "string" && typeof query.severity === "string") {
             properties.set(query.query_id, {
               severity: query.severity,
@@ -26166,20 +26247,21 @@ var init_plugin3 = __esm({
       // 0 clean, 20–60 by highest severity found, 126 engine error, 130 interrupted.
       interpretExit: (code2) => code2 === 0 ? "clean" : code2 >= 20 && code2 <= 60 && code2 % 10 === 0 ? "findings" : "error",
       // Exit 0 also when it had no queries to run.
-      checkRun: ({ outDir }) => kicsRunProblem(outDir)
+      checkRun: ({ outDir }) => kicsRunProblem(outDir),
+      unjudgedFiles: ({ outDir, stdout, files }) => kicsUnjudged(outDir, stdout, files)
     };
   }
 });
 
 // scanners/semgrep/config.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 function isLocalRuleConfig(config2) {
   return !(config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2));
 }
 function ruleConfig(config2, root) {
   if (!isLocalRuleConfig(config2)) return config2;
-  const local = path15.resolve(root, config2);
+  const local = path16.resolve(root, config2);
   return existsSync3(local) ? local : config2;
 }
 var semgrepConfig;
@@ -26204,15 +26286,15 @@ var init_config = __esm({
 
 // scanners/semgrep/plugin.ts
 import { readdirSync, statSync as statSync3 } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 function builtinRulesDir() {
-  return path16.join(packageRoot(), "scanners", "semgrep", "rules");
+  return path17.join(packageRoot(), "scanners", "semgrep", "rules");
 }
 function filesUnder(target) {
   const info = statSync3(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync(target, { recursive: true }).map((f) => path16.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
+  return readdirSync(target, { recursive: true }).map((f) => path17.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
 }
 function nosemgrep(site) {
   const candidates = [{ text: site.lines[site.startLine - 1] ?? "", line: site.startLine }];
@@ -26229,6 +26311,27 @@ function nosemgrep(site) {
   }
   return void 0;
 }
+function names(text3, file2) {
+  for (let at = text3.indexOf(file2); at !== -1; at = text3.indexOf(file2, at + 1)) {
+    if (!/[\w.\-/]/.test(text3[at + file2.length] ?? "")) return true;
+  }
+  return false;
+}
+function semgrepUnjudged(log, cwd, files) {
+  return toolNotifications(log, cwd).filter((n2) => n2.level === "error" || n2.level === "warning").flatMap((n2) => {
+    const timedOut = /^Timeout when running (\S+) on /.exec(n2.text);
+    const reason = timedOut ? `rule ${timedOut[1]} timed out` : `${n2.id || "error"}: ${firstLine(n2.text)}`;
+    const named2 = /* @__PURE__ */ new Set([...n2.files, ...files.filter((f) => names(n2.text, f))]);
+    return [...named2].map((file2) => ({ path: file2, reason }));
+  });
+}
+function ruleTimeouts(extraArgs) {
+  const given = (flag) => extraArgs.some((a2) => a2 === flag || a2.startsWith(`${flag}=`));
+  return [
+    ...given("--timeout") ? [] : ["--timeout", "30"],
+    ...given("--timeout-threshold") ? [] : ["--timeout-threshold", "3"]
+  ];
+}
 var NOSEM, semgrep;
 var init_plugin4 = __esm({
   "scanners/semgrep/plugin.ts"() {
@@ -26237,6 +26340,7 @@ var init_plugin4 = __esm({
     init_locate();
     init_offline_env();
     init_file_kinds();
+    init_notifications();
     init_python_venv();
     init_config();
     NOSEM = /(?:#|\/\/|\/\*|--|<!--)\s*nosem(?:grep)?\b(?:\s*:\s*([\w.\-/, ]+))?/i;
@@ -26259,14 +26363,14 @@ var init_plugin4 = __esm({
         {
           id: "semgrep",
           binary: "semgrep",
-          installedAt: (dir) => path16.join(pythonScannersDir(dir), "bin", "semgrep"),
+          installedAt: (dir) => path17.join(pythonScannersDir(dir), "bin", "semgrep"),
           recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path16.join(outDir, "semgrep.sarif");
+        const sarifPath = path17.join(outDir, "semgrep.sarif");
         const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
           "--config",
           c3 === "builtin" ? builtinRulesDir() : c3
@@ -26286,6 +26390,7 @@ var init_plugin4 = __esm({
             sarifPath,
             "--quiet",
             ...configs,
+            ...ruleTimeouts(options.extraArgs),
             ...options.extraArgs,
             // Explicit targets: Semgrep's default ignore list (tests/, …) does not apply to them.
             ...files
@@ -26299,13 +26404,14 @@ var init_plugin4 = __esm({
       // On a change they are the base's copies, named as the repository names them.
       ruleFiles: (options, root, copy) => (options.configs ?? ["builtin"]).flatMap((config2) => {
         const builtin = config2 === "builtin";
-        const local = builtin ? builtinRulesDir() : path16.resolve(root, config2);
-        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path16.sep}`));
+        const local = builtin ? builtinRulesDir() : path17.resolve(root, config2);
+        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path17.sep}`));
         const base = builtin ? packageRoot() : copy && copied ? copy.root : root;
         return filesUnder(local).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
       }),
       // 0 with or without findings (1 only under --error); 2 and up are errors.
-      interpretExit: (code2) => code2 === 0 || code2 === 1 ? "findings" : "error"
+      interpretExit: (code2) => code2 === 0 || code2 === 1 ? "findings" : "error",
+      unjudgedFiles: async ({ log, cwd, files }) => semgrepUnjudged(log, cwd, files)
     };
   }
 });
@@ -26352,7 +26458,7 @@ var init_scanners = __esm({
 });
 
 // scanners/install.ts
-async function installScanners(exec, toolsDir2, log2, ids2, options = {}) {
+async function installScanners(exec, toolsDir2, log, ids2, options = {}) {
   const registry2 = options.registry ?? BUILTIN_SCANNERS;
   const env = options.env ?? process.env;
   const scanners2 = ids2 ? pickScanners(registry2, [...new Set(ids2)]) : [...registry2.values()];
@@ -26365,7 +26471,7 @@ async function installScanners(exec, toolsDir2, log2, ids2, options = {}) {
   }
   const installs = [...groups.values()];
   const settled = await Promise.allSettled(
-    installs.map(({ recipe, ids: groupIds }) => recipe.install({ exec, toolsDir: toolsDir2, log: log2, env, ids: groupIds }))
+    installs.map(({ recipe, ids: groupIds }) => recipe.install({ exec, toolsDir: toolsDir2, log, env, ids: groupIds }))
   );
   return installs.flatMap(({ ids: groupIds }, index) => {
     const result2 = settled[index];
@@ -26488,7 +26594,7 @@ var init_manifest = __esm({
 // src/bundle/read-folder.ts
 import { constants as constants3 } from "node:fs";
 import { lstat, open as open2, opendir } from "node:fs/promises";
-import path17 from "node:path";
+import path18 from "node:path";
 async function readRegularFile(full, name, budget) {
   const handle = await open2(full, constants3.O_RDONLY | constants3.O_NOFOLLOW);
   try {
@@ -26514,13 +26620,13 @@ async function readFolderBundle(location3, limits) {
   const budget = new BundleBudget(location3, limits);
   const files = /* @__PURE__ */ new Map();
   const walk2 = async (dir, prefix) => {
-    const names = [];
+    const names2 = [];
     for await (const dirent of await opendir(dir)) {
       budget.entry(`${prefix}${dirent.name}`);
-      names.push(dirent.name);
+      names2.push(dirent.name);
     }
-    for (const base of names.sort()) {
-      const full = path17.join(dir, base);
+    for (const base of names2.sort()) {
+      const full = path18.join(dir, base);
       const name = `${prefix}${base}`;
       const stats = await lstat(full);
       if (stats.isDirectory()) await walk2(full, `${name}/`);
@@ -26831,17 +26937,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path52) {
-      const ctrl = callVisitor(key, node2, visitor, path52);
+    function visit_(key, node2, visitor, path55) {
+      const ctrl = callVisitor(key, node2, visitor, path55);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path52, ctrl);
-        return visit_(key, ctrl, visitor, path52);
+        replaceNode(key, path55, ctrl);
+        return visit_(key, ctrl, visitor, path55);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path52 = Object.freeze(path52.concat(node2));
+          path55 = Object.freeze(path55.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path52);
+            const ci = visit_(i3, node2.items[i3], visitor, path55);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26852,13 +26958,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path52 = Object.freeze(path52.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path52);
+          path55 = Object.freeze(path55.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path55);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path52);
+          const cv = visit_("value", node2.value, visitor, path55);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26879,17 +26985,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path52) {
-      const ctrl = await callVisitor(key, node2, visitor, path52);
+    async function visitAsync_(key, node2, visitor, path55) {
+      const ctrl = await callVisitor(key, node2, visitor, path55);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path52, ctrl);
-        return visitAsync_(key, ctrl, visitor, path52);
+        replaceNode(key, path55, ctrl);
+        return visitAsync_(key, ctrl, visitor, path55);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path52 = Object.freeze(path52.concat(node2));
+          path55 = Object.freeze(path55.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path52);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path55);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26900,13 +27006,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path52 = Object.freeze(path52.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path52);
+          path55 = Object.freeze(path55.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path55);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path52);
+          const cv = await visitAsync_("value", node2.value, visitor, path55);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26933,23 +27039,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path52) {
+    function callVisitor(key, node2, visitor, path55) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path52);
+        return visitor(key, node2, path55);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path52);
+        return visitor.Map?.(key, node2, path55);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path52);
+        return visitor.Seq?.(key, node2, path55);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path52);
+        return visitor.Pair?.(key, node2, path55);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path52);
+        return visitor.Scalar?.(key, node2, path55);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path52);
+        return visitor.Alias?.(key, node2, path55);
       return void 0;
     }
-    function replaceNode(key, path52, node2) {
-      const parent = path52[path52.length - 1];
+    function replaceNode(key, path55, node2) {
+      const parent = path55[path55.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27561,10 +27667,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path52, value) {
+    function collectionFromPath(schema, path55, value) {
       let v = value;
-      for (let i3 = path52.length - 1; i3 >= 0; --i3) {
-        const k = path52[i3];
+      for (let i3 = path55.length - 1; i3 >= 0; --i3) {
+        const k = path55[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -27583,7 +27689,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path52) => path52 == null || typeof path52 === "object" && !!path52[Symbol.iterator]().next().done;
+    var isEmptyPath = (path55) => path55 == null || typeof path55 === "object" && !!path55[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27613,11 +27719,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path52, value) {
-        if (isEmptyPath(path52))
+      addIn(path55, value) {
+        if (isEmptyPath(path55))
           this.add(value);
         else {
-          const [key, ...rest] = path52;
+          const [key, ...rest] = path55;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27631,8 +27737,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path52) {
-        const [key, ...rest] = path52;
+      deleteIn(path55) {
+        const [key, ...rest] = path55;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27646,8 +27752,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path52, keepScalar) {
-        const [key, ...rest] = path52;
+      getIn(path55, keepScalar) {
+        const [key, ...rest] = path55;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27665,8 +27771,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path52) {
-        const [key, ...rest] = path52;
+      hasIn(path55) {
+        const [key, ...rest] = path55;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27676,8 +27782,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path52, value) {
-        const [key, ...rest] = path52;
+      setIn(path55, value) {
+        const [key, ...rest] = path55;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -28476,7 +28582,7 @@ var require_merge = __commonJS({
 var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
-    var log2 = require_log();
+    var log = require_log();
     var merge2 = require_merge();
     var stringify2 = require_stringify();
     var identity3 = require_identity();
@@ -28525,7 +28631,7 @@ var require_addPairToJSMap = __commonJS({
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
             jsonStr = jsonStr.substring(0, 36) + '..."';
-          log2.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+          log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
           ctx.mapKeyWarned = true;
         }
         return strKey;
@@ -30192,9 +30298,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path52, value) {
+      addIn(path55, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path52, value);
+          this.contents.addIn(path55, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30269,14 +30375,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path52) {
-        if (Collection.isEmptyPath(path52)) {
+      deleteIn(path55) {
+        if (Collection.isEmptyPath(path55)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path52) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path55) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30291,10 +30397,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path52, keepScalar) {
-        if (Collection.isEmptyPath(path52))
+      getIn(path55, keepScalar) {
+        if (Collection.isEmptyPath(path55))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path52, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path55, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30305,10 +30411,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path52) {
-        if (Collection.isEmptyPath(path52))
+      hasIn(path55) {
+        if (Collection.isEmptyPath(path55))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path52) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path55) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30325,13 +30431,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path52, value) {
-        if (Collection.isEmptyPath(path52)) {
+      setIn(path55, value) {
+        if (Collection.isEmptyPath(path55)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path52), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path55), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path52, value);
+          this.contents.setIn(path55, value);
         }
       }
       /**
@@ -30717,10 +30823,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -30734,7 +30840,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -30758,7 +30864,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -30774,7 +30880,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -30865,7 +30971,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -30879,13 +30985,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep + cb;
+              sep = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep += source;
               hasSpace = true;
               break;
             default:
@@ -30928,18 +31034,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i3 = 0; i3 < fc.items.length; ++i3) {
         const collItem = fc.items[i3];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep, value } = collItem;
         const props2 = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props2.found) {
-          if (!props2.anchor && !props2.tag && !sep2 && !value) {
+          if (!props2.anchor && !props2.tag && !sep && !value) {
             if (i3 === 0 && props2.comma)
               onError(props2.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i3 < fc.items.length - 1)
@@ -30993,8 +31099,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props2.found) {
-          const valueNode = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, sep2, null, props2, onError);
+        if (!isMap2 && !sep && !props2.found) {
+          const valueNode = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, sep, null, props2, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -31006,7 +31112,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -31017,8 +31123,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props2.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep)
+                for (const st of sep) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -31035,7 +31141,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -31215,7 +31321,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i3 + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep = "";
       let prevMoreIndented = false;
       for (let i3 = 0; i3 < contentStart; ++i3)
         value += lines2[i3][0].slice(trimIndent) + "\n";
@@ -31232,24 +31338,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep === " ")
+            sep = "\n";
+          else if (!prevMoreIndented && sep === "\n")
+            sep = "\n\n";
+          value += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep + content;
+          sep = " ";
           prevMoreIndented = false;
         }
       }
@@ -31432,25 +31538,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep = " ";
       let pos = line2.lastIndex;
       while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep === "\n")
+            res += sep;
           else
-            sep2 = "\n";
+            sep = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep + lm;
+          sep = " ";
         }
         pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -32260,14 +32366,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep)
+        for (const st of sep)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -32292,9 +32398,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path52) => {
+    visit3.itemAtPath = (cst, path55) => {
       let item = cst;
-      for (const [field, index] of path52) {
+      for (const [field, index] of path55) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32303,23 +32409,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path52) => {
-      const parent = visit3.itemAtPath(cst, path52.slice(0, -1));
-      const field = path52[path52.length - 1][0];
+    visit3.parentCollection = (cst, path55) => {
+      const parent = visit3.itemAtPath(cst, path55.slice(0, -1));
+      const field = path55[path55.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path52, item, visitor) {
-      let ctrl = visitor(item, path52);
+    function _visit(path55, item, visitor) {
+      let ctrl = visitor(item, path55);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path52.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path55.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -32330,10 +32436,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path52);
+            ctrl = ctrl(item, path55);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path52) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path55) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -33434,18 +33540,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep = scalar.end;
+            sep.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -33598,15 +33704,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep = it.sep;
+                  sep.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -33800,13 +33906,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep = fc.end.splice(1, fc.end.length);
+            sep.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -33942,7 +34048,7 @@ var require_public_api = __commonJS({
     var composer = require_composer();
     var Document = require_Document();
     var errors = require_errors();
-    var log2 = require_log();
+    var log = require_log();
     var identity3 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
@@ -33994,7 +34100,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument2(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log2.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -34142,9 +34248,9 @@ var init_model = __esm({
 // src/catalog/data-files.ts
 import { createHash as createHash5 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 function dataDir() {
-  return path18.join(packageRoot(), "src", "catalog", "data");
+  return path19.join(packageRoot(), "src", "catalog", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -34162,10 +34268,10 @@ function load(file2, schema) {
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path18.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path19.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path18.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path19.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
@@ -34324,13 +34430,13 @@ var init_policy_schema = __esm({
     CRITERION_IDS = catalog.criteria.map((c3) => c3.id);
     GROUP_IDS = catalog.groups.map((g) => g.id);
     KNOWN_IDS = /* @__PURE__ */ new Set([...CRITERION_IDS, ...GROUP_IDS]);
-    globString = external_exports.string().min(1).superRefine((glob2, ctx) => {
-      const problem = globCostProblem(glob2);
+    globString = external_exports.string().min(1).superRefine((glob, ctx) => {
+      const problem = globCostProblem(glob);
       if (problem) ctx.addIssue({ code: "custom", message: problem, abort: true });
     }).refine(
-      (glob2) => {
+      (glob) => {
         try {
-          import_picomatch2.default.makeRe(glob2, { strictBrackets: true, dot: true });
+          import_picomatch2.default.makeRe(glob, { strictBrackets: true, dot: true });
           return true;
         } catch {
           return false;
@@ -34498,7 +34604,7 @@ var init_schema = __esm({
 // src/config/load.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
-import path19 from "node:path";
+import path20 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -34506,10 +34612,10 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path19.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path20.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path19.join(d, n2))).find((f) => existsSync4(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path20.join(d, n2))).find((f) => existsSync4(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
@@ -34698,9 +34804,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path52) {
+function jsonPath(path55) {
   let out = "$";
-  for (const key of path52) {
+  for (const key of path55) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -34731,11 +34837,11 @@ function nestsDeeperThan(json2, max) {
 function deepPath(json2, max) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path52 } = item;
+    const { value, path: path55 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path52.length >= max) return path52;
+    if (path55.length >= max) return path55;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path52, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path55, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -34759,8 +34865,8 @@ function parseSarifText(text3, file2) {
     json2 = JSON.parse(text3.startsWith("\uFEFF") ? text3.slice(1) : text3);
   } catch (error62) {
     const detail2 = error62 instanceof Error ? error62.message : String(error62);
-    const empty2 = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
-    throw new SarifError(file2, [empty2]);
+    const empty = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
+    throw new SarifError(file2, [empty]);
   }
   return parseSarif(json2, file2);
 }
@@ -34910,7 +35016,9 @@ var init_json_report_schema = __esm({
       exitCode: external_exports.number().int().nullable(),
       sarifPath: external_exports.string().nullable(),
       /** Only for a failed scanner that wrote to stderr. */
-      stderrTail: external_exports.string().optional()
+      stderrTail: external_exports.string().optional(),
+      /** Files it was given but could not judge (unparsable, a rule timed out), with the tool's reason. */
+      unjudged: external_exports.array(external_exports.object({ path: external_exports.string(), reason: external_exports.string() })).optional()
     });
     suppression2 = external_exports.object({
       kind: external_exports.enum(["inSource", "external"]),
@@ -35033,7 +35141,7 @@ var init_json_report_schema = __esm({
       configFile: external_exports.string().nullable(),
       startedAt: external_exports.string(),
       finishedAt: external_exports.string(),
-      /** False when a scanner failed: some criteria could not be evaluated. */
+      /** False when a scanner failed or left files unjudged: some criteria could not be evaluated. */
       evaluated: external_exports.boolean(),
       summary: external_exports.object({
         findings: count,
@@ -35062,20 +35170,20 @@ var init_json_report_schema = __esm({
 });
 
 // src/evidence/summarize.ts
-import path20 from "node:path";
+import path21 from "node:path";
 async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
   const decoder = new TextDecoder();
   for (const location3 of locations) {
     const files = await readBundle(location3);
-    const report2 = files.get("controlgate.json");
+    const report = files.get("controlgate.json");
     const run2 = files.get("run.json");
-    if (!report2 || !run2)
+    if (!report || !run2)
       throw new Error(
         `${location3}: not a controlgate evidence bundle (controlgate.json or run.json missing)`
       );
-    const c3 = parseJsonReport(decoder.decode(report2), path20.join(location3, "controlgate.json"));
+    const c3 = parseJsonReport(decoder.decode(report), path21.join(location3, "controlgate.json"));
     const r = JSON.parse(decoder.decode(run2));
     bundles.push({
       location: location3,
@@ -35142,7 +35250,7 @@ var init_is_plain_obj = __esm({
 });
 
 // node_modules/execa/lib/arguments/file-url.js
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 var safeNormalizeFileUrl, normalizeDenoExecPath, isDenoExecPath, normalizeFileUrl;
 var init_file_url = __esm({
   "node_modules/execa/lib/arguments/file-url.js"() {
@@ -35155,7 +35263,7 @@ var init_file_url = __esm({
     };
     normalizeDenoExecPath = (file2) => isDenoExecPath(file2) ? file2.toString() : file2;
     isDenoExecPath = (file2) => typeof file2 !== "string" && file2 && Object.getPrototypeOf(file2) === String.prototype;
-    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath2(file2) : file2;
+    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath3(file2) : file2;
   }
 });
 
@@ -36239,20 +36347,20 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path21 from "node:path";
-import { fileURLToPath as fileURLToPath3 } from "node:url";
+import path22 from "node:path";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
 function toPath(urlOrPath) {
-  return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
+  return urlOrPath instanceof URL ? fileURLToPath4(urlOrPath) : urlOrPath;
 }
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path21.resolve(toPath(startPath));
+      let currentPath = path22.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path21.resolve(currentPath, "..");
+        currentPath = path22.resolve(currentPath, "..");
       }
     }
   };
@@ -36268,7 +36376,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path22 from "node:path";
+import path23 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -36281,27 +36389,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path22.resolve(toPath(cwd));
+      const cwdPath = path23.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path22.delimiter);
+      const pathParts = pathOption.split(path23.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path22.delimiter ? `${result2.join(path22.delimiter)}${pathOption}` : [...result2, pathOption].join(path22.delimiter);
+      return pathOption === "" || pathOption === path23.delimiter ? `${result2.join(path23.delimiter)}${pathOption}` : [...result2, pathOption].join(path23.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path22.join(directory, "node_modules/.bin");
+        const pathPart = path23.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path22.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path23.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -36988,10 +37096,10 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise3 = new Promise((resolve3, reject) => {
-        Object.assign(methods, { resolve: resolve3, reject });
+      const promise2 = new Promise((resolve, reject) => {
+        Object.assign(methods, { resolve, reject });
       });
-      return Object.assign(promise3, methods);
+      return Object.assign(promise2, methods);
     };
   }
 });
@@ -37506,7 +37614,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path23 from "node:path";
+import path24 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -37548,7 +37656,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path23.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path24.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -37560,7 +37668,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path23.basename(file2, ".exe") === "node") {
+      if (path24.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -37684,7 +37792,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs from "node:fs";
-import path24 from "node:path";
+import path25 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -37700,8 +37808,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path24.delimiter).filter(Boolean);
-  const commandExtension = path24.extname(command).toLowerCase();
+  const extensions = pathExt.split(path25.delimiter).filter(Boolean);
+  const commandExtension = path25.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -37710,7 +37818,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path24.resolve(cwd, command);
+    const base = path25.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37719,14 +37827,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path24.delimiter)
+    ...searchPath.split(path25.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path24.resolve(cwd, unquoted, command);
+    const base = path25.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37773,7 +37881,7 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync as openSync2, readSync as readSync2, closeSync as closeSync2 } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path25 from "node:path";
+import path26 from "node:path";
 import process7 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -37796,7 +37904,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path25.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path26.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -37821,10 +37929,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path25.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path25.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path26.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path26.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path25.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path26.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -37837,12 +37945,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path25.delimiter)) {
+      for (const directory of searchPath.split(path26.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path25.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path26.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -37911,7 +38019,7 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 
 // node_modules/execa/lib/arguments/cwd.js
 import { statSync as statSync4 } from "node:fs";
-import path26 from "node:path";
+import path27 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -37919,7 +38027,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path26.resolve(cwdString);
+      return path27.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -37955,7 +38063,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path27 from "node:path";
+import path28 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -37995,7 +38103,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path27.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path28.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -39906,14 +40014,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path28 from "node:path";
-import { fileURLToPath as fileURLToPath4 } from "node:url";
+import path29 from "node:path";
+import { fileURLToPath as fileURLToPath5 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path28.resolve(value.file) : fileURLToPath4(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path29.resolve(value.file) : fileURLToPath5(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -40746,17 +40854,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path52 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path52)) {
+        const path55 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path55)) {
           continue;
         }
-        writtenPaths.add(path52);
-        if (append || outputFiles.has(path52)) {
-          appendFileSync(path52, contents);
+        writtenPaths.add(path55);
+        if (append || outputFiles.has(path55)) {
+          appendFileSync(path55, contents);
         } else {
-          writeFileSync(path52, contents);
+          writeFileSync(path55, contents);
         }
-        outputFiles.add(path52);
+        outputFiles.add(path55);
       }
     };
   }
@@ -41250,7 +41358,7 @@ var init_early_error = __esm({
       const subprocess = new ChildProcess2();
       subprocess.kill = () => false;
       const all = createDummyStreams(subprocess, fileDescriptors);
-      const promise3 = handleDummyPromise({
+      const promise2 = handleDummyPromise({
         error: error62,
         command,
         escapedCommand,
@@ -41261,9 +41369,9 @@ var init_early_error = __esm({
       });
       return {
         subprocess,
-        promise: promise3,
+        promise: promise2,
         all: options.all ? all : void 0,
-        convertedStreams: getConvertedStreams(promise3)
+        convertedStreams: getConvertedStreams(promise2)
       };
     };
     createDummyStreams = (subprocess, fileDescriptors) => {
@@ -41288,9 +41396,9 @@ var init_early_error = __esm({
       stream.end();
       return stream;
     };
-    getConvertedStreams = (promise3) => {
+    getConvertedStreams = (promise2) => {
       const waitForPromise = async () => {
-        await promise3;
+        await promise2;
       };
       const endReadable = function() {
         callbackify2(waitForPromise)((error62) => {
@@ -41751,7 +41859,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path29 from "node:path/win32";
+import path30 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -41794,10 +41902,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path29.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path30.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path29.parse(directory);
+      const { root } = path30.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -42107,13 +42215,13 @@ var init_concurrent = __esm({
         weakMap.set(stream, []);
       }
       const promises = weakMap.get(stream);
-      const promise3 = createDeferred();
-      promises.push(promise3);
-      const resolve3 = promise3.resolve.bind(promise3);
-      return { resolve: resolve3, promises };
+      const promise2 = createDeferred();
+      promises.push(promise2);
+      const resolve = promise2.resolve.bind(promise2);
+      return { resolve, promises };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve3, promises }, subprocess) => {
-      resolve3();
+    waitForConcurrentStreams = async ({ resolve, promises }, subprocess) => {
+      resolve();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises])
@@ -42806,82 +42914,82 @@ var init_setup = __esm({
       }
       const { destination, ...normalizedInfo } = normalizePipeArguments(sourceInfo, ...pipeArguments);
       const pipeFailureController = new AbortController();
-      const promise3 = handlePipePromise({ ...normalizedInfo, destination, pipeFailureController });
-      promise3.pipe = pipeToSubprocess.bind(void 0, {
+      const promise2 = handlePipePromise({ ...normalizedInfo, destination, pipeFailureController });
+      promise2.pipe = pipeToSubprocess.bind(void 0, {
         ...sourceInfo,
         source: destination,
-        sourcePromise: promise3,
+        sourcePromise: promise2,
         boundOptions: {}
       });
-      forwardDestinationMethods(promise3, destination, pipeFailureController.signal);
-      return promise3;
+      forwardDestinationMethods(promise2, destination, pipeFailureController.signal);
+      return promise2;
     };
-    forwardDestinationMethods = (promise3, destination, pipeFailureSignal) => {
+    forwardDestinationMethods = (promise2, destination, pipeFailureSignal) => {
       if (destination === void 0) {
         return;
       }
-      forwardReadableMethods(promise3, destination);
-      forwardIpcMethods(promise3, destination, pipeFailureSignal);
+      forwardReadableMethods(promise2, destination);
+      forwardIpcMethods(promise2, destination, pipeFailureSignal);
     };
-    forwardReadableMethods = (promise3, destination) => {
+    forwardReadableMethods = (promise2, destination) => {
       const subprocessOptions = SUBPROCESS_OPTIONS.get(destination);
-      SUBPROCESS_OPTIONS.set(promise3, subprocessOptions);
-      promise3.stdio = destination.stdio;
-      promise3.all = destination.all;
+      SUBPROCESS_OPTIONS.set(promise2, subprocessOptions);
+      promise2.stdio = destination.stdio;
+      promise2.all = destination.all;
       const { options: { encoding } } = subprocessOptions;
       const concurrentStreams = initializeConcurrentStreams();
-      promise3[Symbol.asyncIterator] = createIterable.bind(void 0, promise3, encoding, {});
-      promise3.iterable = createIterable.bind(void 0, promise3, encoding);
-      promise3.readable = createPipeReadable.bind(void 0, promise3, {
-        subprocess: promise3,
+      promise2[Symbol.asyncIterator] = createIterable.bind(void 0, promise2, encoding, {});
+      promise2.iterable = createIterable.bind(void 0, promise2, encoding);
+      promise2.readable = createPipeReadable.bind(void 0, promise2, {
+        subprocess: promise2,
         concurrentStreams,
         encoding
       });
-      promise3.readableStream = createReadableStream.bind(void 0, promise3);
-      forwardAll(promise3, destination);
+      promise2.readableStream = createReadableStream.bind(void 0, promise2);
+      forwardAll(promise2, destination);
     };
-    forwardAll = (promise3, destination) => {
+    forwardAll = (promise2, destination) => {
       if (destination.all === void 0) {
-        promise3.all = void 0;
+        promise2.all = void 0;
         return;
       }
-      Object.defineProperty(promise3, "all", {
+      Object.defineProperty(promise2, "all", {
         get() {
-          setAllProperty(promise3, destination.all);
-          const all = promise3.readable({ from: "all" });
+          setAllProperty(promise2, destination.all);
+          const all = promise2.readable({ from: "all" });
           all.on("error", () => {
           });
-          setAllProperty(promise3, all);
+          setAllProperty(promise2, all);
           return all;
         },
         enumerable: true,
         configurable: true
       });
     };
-    setAllProperty = (promise3, value) => {
-      Object.defineProperty(promise3, "all", {
+    setAllProperty = (promise2, value) => {
+      Object.defineProperty(promise2, "all", {
         value,
         writable: true,
         enumerable: true,
         configurable: true
       });
     };
-    createPipeReadable = (promise3, readableOptions, ...arguments_) => {
+    createPipeReadable = (promise2, readableOptions, ...arguments_) => {
       const readable = createReadable(readableOptions, ...arguments_);
-      destroyOnPipeFailure(promise3, readable);
+      destroyOnPipeFailure(promise2, readable);
       return readable;
     };
-    destroyOnPipeFailure = async (promise3, readable) => {
+    destroyOnPipeFailure = async (promise2, readable) => {
       try {
-        await promise3;
+        await promise2;
       } catch (error62) {
         readable.destroy(error62);
       }
     };
-    forwardIpcMethods = (promise3, destination, pipeFailureSignal) => {
-      promise3.sendMessage = destination.sendMessage;
-      promise3.getOneMessage = getOnePipeMessage.bind(void 0, destination, pipeFailureSignal);
-      promise3.getEachMessage = getEachPipeMessage.bind(void 0, promise3, destination, pipeFailureSignal);
+    forwardIpcMethods = (promise2, destination, pipeFailureSignal) => {
+      promise2.sendMessage = destination.sendMessage;
+      promise2.getOneMessage = getOnePipeMessage.bind(void 0, destination, pipeFailureSignal);
+      promise2.getEachMessage = getEachPipeMessage.bind(void 0, promise2, destination, pipeFailureSignal);
     };
     getOnePipeMessage = (destination, pipeFailureSignal, ...arguments_) => {
       const controller = new AbortController();
@@ -42904,18 +43012,18 @@ var init_setup = __esm({
         reject(signal.reason);
       }, { once: true, signal: listenerSignal });
     });
-    getEachPipeMessage = (promise3, destination, pipeFailureSignal, ...arguments_) => {
+    getEachPipeMessage = (promise2, destination, pipeFailureSignal, ...arguments_) => {
       const controller = new AbortController();
       const iterator = destination.getEachMessage(...addPipeOptions(arguments_, controller.signal, internalGetEachMessageOptions));
       abortOnSignal(pipeFailureSignal, controller);
-      return iterateOnPipeMessages(promise3, iterator, controller);
+      return iterateOnPipeMessages(promise2, iterator, controller);
     };
-    iterateOnPipeMessages = async function* (promise3, iterator, controller) {
+    iterateOnPipeMessages = async function* (promise2, iterator, controller) {
       try {
         yield* iterator;
       } finally {
         controller.abort();
-        await promise3;
+        await promise2;
       }
     };
     addPipeOptions = (arguments_, signal, internalOptionsSymbol) => {
@@ -43598,7 +43706,7 @@ var init_add = __esm({
 var mergePromise;
 var init_promise = __esm({
   "node_modules/execa/lib/methods/promise.js"() {
-    mergePromise = (promise3, properties) => Object.assign(promise3, properties);
+    mergePromise = (promise2, properties) => Object.assign(promise2, properties);
   }
 });
 
@@ -43632,7 +43740,7 @@ var init_main_async = __esm({
     init_promise();
     execaCoreAsync = (rawFile, rawArguments, rawOptions, createNested) => {
       const { file: file2, commandArguments, command, escapedCommand, startTime, verboseInfo, options, fileDescriptors } = handleAsyncArguments(rawFile, rawArguments, rawOptions);
-      const { subprocess: nodeChildProcess, promise: promise3, kill, all, convertedStreams } = spawnSubprocessAsync({
+      const { subprocess: nodeChildProcess, promise: promise2, kill, all, convertedStreams } = spawnSubprocessAsync({
         file: file2,
         commandArguments,
         options,
@@ -43643,7 +43751,7 @@ var init_main_async = __esm({
         fileDescriptors
       });
       const subprocess = getSubprocessPromise({
-        promise: promise3,
+        promise: promise2,
         nodeChildProcess,
         kill,
         all,
@@ -43652,7 +43760,7 @@ var init_main_async = __esm({
       });
       subprocess.pipe = pipeToSubprocess.bind(void 0, {
         source: subprocess,
-        sourcePromise: promise3,
+        sourcePromise: promise2,
         boundOptions: {},
         createNested
       });
@@ -43718,7 +43826,7 @@ var init_main_async = __esm({
       });
       cleanupOnExit(kill, options, controller);
       const all = makeAllStream(subprocess, options);
-      const promise3 = handlePromise({
+      const promise2 = handlePromise({
         subprocess,
         kill,
         all,
@@ -43735,13 +43843,13 @@ var init_main_async = __esm({
       });
       return {
         subprocess,
-        promise: promise3,
+        promise: promise2,
         kill,
         all
       };
     };
-    getSubprocessPromise = ({ promise: promise3, nodeChildProcess, kill, all, convertedStreams, options }) => {
-      const subprocess = mergePromise(promise3, getSubprocessProperties(nodeChildProcess, all));
+    getSubprocessPromise = ({ promise: promise2, nodeChildProcess, kill, all, convertedStreams, options }) => {
+      const subprocess = mergePromise(promise2, getSubprocessProperties(nodeChildProcess, all));
       subprocess.kill = kill ?? subprocess.kill;
       if (convertedStreams === void 0) {
         addConvertedStreams(subprocess, options);
@@ -43948,8 +44056,8 @@ var init_execa = __esm({
 import { readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
 function facts(pid) {
   try {
-    const stat4 = readFileSync5(`/proc/${pid}/stat`, "latin1");
-    const [state = "", ppid = ""] = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
+    const stat3 = readFileSync5(`/proc/${pid}/stat`, "latin1");
+    const [state = "", ppid = ""] = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
     return { state, ppid: Number(ppid) };
   } catch {
     return void 0;
@@ -43963,16 +44071,16 @@ function carries(pid, needle) {
   }
 }
 function taggedProcesses(tag, root) {
-  let names;
+  let names2;
   try {
-    names = readdirSync2("/proc");
+    names2 = readdirSync2("/proc");
   } catch {
     return [];
   }
   const needle = Buffer.from(`${PROCESS_TAG_VARIABLE}=${tag}\0`);
   const found = /* @__PURE__ */ new Set();
   const children = /* @__PURE__ */ new Map();
-  for (const name of names) {
+  for (const name of names2) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
     if (pid === process.pid) continue;
@@ -44320,28 +44428,28 @@ function latestExpiry(now) {
   const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
 }
-function globProblem(glob2, kind2) {
-  if (glob2.trim() === "") return `expected a non-empty glob (got ${quoteForMessage(glob2)})`;
-  if (kind2 === "path" && glob2.startsWith("/")) {
-    return `expected a glob on repo-relative paths, without a leading "/" (got ${quoteForMessage(glob2)})`;
+function globProblem(glob, kind2) {
+  if (glob.trim() === "") return `expected a non-empty glob (got ${quoteForMessage(glob)})`;
+  if (kind2 === "path" && glob.startsWith("/")) {
+    return `expected a glob on repo-relative paths, without a leading "/" (got ${quoteForMessage(glob)})`;
   }
-  const cost = globCostProblem(glob2);
-  if (cost) return `glob ${quoteForMessage(glob2)} refused: ${cost}`;
+  const cost = globCostProblem(glob);
+  if (cost) return `glob ${quoteForMessage(glob)} refused: ${cost}`;
   let re;
   try {
-    import_picomatch3.default.makeRe(glob2, { dot: true, strictBrackets: true });
-    re = globToRegExp(glob2);
+    import_picomatch3.default.makeRe(glob, { dot: true, strictBrackets: true });
+    re = globToRegExp(glob);
   } catch (error62) {
     const why = error62 instanceof Error ? error62.message : String(error62);
-    return `invalid glob ${quoteForMessage(glob2)}: ${clipForMessage(why, 200)}`;
+    return `invalid glob ${quoteForMessage(glob)}: ${clipForMessage(why, 200)}`;
   }
-  if (re.source === "$^") return `invalid glob ${quoteForMessage(glob2)}: it can never match`;
+  if (re.source === "$^") return `invalid glob ${quoteForMessage(glob)}: it can never match`;
   return void 0;
 }
 function makeSchema(now) {
   const latest = latestExpiry(now);
   const nonEmpty2 = external_exports.string().trim().min(1, "expected a non-empty string");
-  const glob2 = (kind2) => external_exports.string().superRefine((value, ctx) => {
+  const glob = (kind2) => external_exports.string().superRefine((value, ctx) => {
     const problem = globProblem(value, kind2);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
@@ -44366,8 +44474,8 @@ function makeSchema(now) {
     id: nonEmpty2.optional(),
     fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
     scanner: nonEmpty2.optional(),
-    rule: glob2("rule").optional(),
-    path: glob2("path").optional(),
+    rule: glob("rule").optional(),
+    path: glob("path").optional(),
     reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
     approver: nonEmpty2,
     ticket: nonEmpty2,
@@ -44497,8 +44605,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path52 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path52.test(f.path);
+  const path55 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path55.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -44641,7 +44749,7 @@ function evaluateGate(input2) {
   const controls2 = input2.catalog.criteria.map((criterion) => {
     const policy2 = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
     const coveredBy = input2.scanners.filter((s) => coverageOf(s, config2, mapper).includes(criterion.id)).map((s) => s.id);
-    const failedScanners = input2.scanners.filter((s) => s.status === "failed" && coveredBy.includes(s.id)).map((s) => s.id);
+    const failedScanners = input2.scanners.filter((s) => (s.status === "failed" || (s.unjudged?.length ?? 0) > 0) && coveredBy.includes(s.id)).map((s) => s.id);
     const result2 = {
       id: criterion.id,
       title: criterion.title,
@@ -44976,10 +45084,10 @@ function maskSnippets(value, changes) {
     } else maskSnippets(child, changes);
   }
 }
-function redactRawSarif(log2, findings) {
+function redactRawSarif(log, findings) {
   const changes = { count: 0 };
   let offset = 0;
-  for (const run2 of log2.runs) {
+  for (const run2 of log.runs) {
     const results = run2.results ?? [];
     results.forEach((result2, i3) => {
       if (findings[offset + i3]?.secret !== false) {
@@ -45033,16 +45141,16 @@ var init_redact_raw = __esm({
 });
 
 // src/sarif/keep-raw.ts
-async function keepRawSarif(log2, findings, files) {
-  const changed = redactRawSarif(log2, findings);
+async function keepRawSarif(log, findings, files) {
+  const changed = redactRawSarif(log, findings);
   let rawSarifPath = files.source;
   if (changed > 0 || rawSarifPath === void 0) {
-    const results = log2.runs.reduce((n2, run2) => n2 + (run2.results?.length ?? 0), 0);
-    await writeJsonFile(files.dest, log2, results <= LARGE_DOCUMENT_ITEMS);
+    const results = log.runs.reduce((n2, run2) => n2 + (run2.results?.length ?? 0), 0);
+    await writeJsonFile(files.dest, log, results <= LARGE_DOCUMENT_ITEMS);
     rawSarifPath = files.dest;
   }
-  for (const run2 of log2.runs) run2.results = [];
-  return { rawSarifPath, skeleton: log2 };
+  for (const run2 of log.runs) run2.results = [];
+  return { rawSarifPath, skeleton: log };
 }
 var init_keep_raw = __esm({
   "src/sarif/keep-raw.ts"() {
@@ -45188,8 +45296,8 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path30 from "node:path";
-import { fileURLToPath as fileURLToPath5 } from "node:url";
+import path31 from "node:path";
+import { fileURLToPath as fileURLToPath6 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
 }
@@ -45207,12 +45315,12 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
   if (!base?.uri || depth > 4) return baseDir;
   if (/^file:/i.test(base.uri)) {
     try {
-      return fileURLToPath5(base.uri);
+      return fileURLToPath6(base.uri);
     } catch {
       return baseDir;
     }
   }
-  return path30.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path31.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function artifactOf(run2, result2) {
   const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -45226,8 +45334,8 @@ function resultFilePath(run2, result2, baseDir) {
   const uri = location3?.uri;
   if (!uri) return void 0;
   try {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath5(uri) : void 0;
-    return path30.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
+    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath6(uri) : void 0;
+    return path31.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
   } catch {
     return void 0;
   }
@@ -45236,8 +45344,8 @@ function resolvePath2(run2, result2, context) {
   const uri = artifactOf(run2, result2)?.uri;
   if (!uri) return { path: "", inWorkspace: false };
   const absolute = resultFilePath(run2, result2, context.baseDir);
-  const relative3 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
-  return relative3 === void 0 || !context.sources.contains(relative3) ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative3, inWorkspace: true };
+  const relative2 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
+  return relative2 === void 0 || !context.sources.contains(relative2) ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative2, inWorkspace: true };
 }
 function pathResolver(run2, context) {
   const cache = /* @__PURE__ */ new Map();
@@ -45456,7 +45564,7 @@ var init_normalize2 = __esm({
 
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync6, realpathSync as realpathSync3, statSync as statSync5 } from "node:fs";
-import path31 from "node:path";
+import path32 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -45485,14 +45593,14 @@ var init_source_reader = __esm({
         try {
           return realpathSync3.native(file2);
         } catch {
-          const parent = path31.dirname(file2);
+          const parent = path32.dirname(file2);
           if (parent === file2) return void 0;
           let realParent = this.realFolders.get(parent);
           if (!this.realFolders.has(parent)) {
             realParent = this.realPath(parent);
             this.realFolders.set(parent, realParent);
           }
-          return realParent === void 0 ? void 0 : path31.join(realParent, path31.basename(file2));
+          return realParent === void 0 ? void 0 : path32.join(realParent, path32.basename(file2));
         }
       }
       /**
@@ -45503,7 +45611,7 @@ var init_source_reader = __esm({
       contains(relativePath) {
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
-        const real = this.realPath(path31.join(this.root, relativePath));
+        const real = this.realPath(path32.join(this.root, relativePath));
         const inside2 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
         this.inside.set(relativePath, inside2);
         return inside2;
@@ -45513,7 +45621,7 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path31.join(this.root, relativePath);
+          const file2 = path32.join(this.root, relativePath);
           const info = statSync5(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
             const text3 = readFileSync6(file2, "utf8");
@@ -45538,7 +45646,7 @@ var init_source_reader = __esm({
 // src/runner/import-sarif.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path32 from "node:path";
+import path33 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -45558,11 +45666,11 @@ async function importSarifFiles(files, options) {
     const elapsed = () => Math.round(options.clock.monotonicMs() - started);
     try {
       if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
-      const log2 = await readSarifFile(file2);
-      const driver = log2.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path32.basename(file2, path32.extname(file2))), taken);
+      const log = await readSarifFile(file2);
+      const driver = log.runs[0]?.tool.driver;
+      const id = unique(importedId(driver?.name ?? path33.basename(file2, path33.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
-      const findings = log2.runs.flatMap(
+      const findings = log.runs.flatMap(
         (run2) => normalizeRun(run2, {
           scannerId: id,
           scannerVersion: version2,
@@ -45573,9 +45681,9 @@ async function importSarifFiles(files, options) {
         })
       );
       await mkdir2(options.outDir, { recursive: true });
-      const kept = await keepRawSarif(log2, findings, {
+      const kept = await keepRawSarif(log, findings, {
         source: file2,
-        dest: path32.join(options.outDir, `${id}.sarif`)
+        dest: path33.join(options.outDir, `${id}.sarif`)
       });
       runs.push({
         id,
@@ -45592,10 +45700,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path32.basename(file2, path32.extname(file2))), taken);
+      const id = unique(importedId(path33.basename(file2, path33.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path32.basename(file2)} (imported)`,
+        displayName: `${path33.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -46193,9 +46301,9 @@ function classifyFindings(input2) {
   const states = /* @__PURE__ */ new Map();
   for (const h2 of input2.head) if (input2.knownUnchanged?.(h2)) states.set(h2, "unchanged");
   for (const group of groupByContent(input2).values()) {
-    const path52 = group.head[0]?.path;
-    if (path52 === void 0 || group.base.length === 0) continue;
-    pairGroup(group, input2.lineMaps?.get(path52), matched, states);
+    const path55 = group.head[0]?.path;
+    if (path55 === void 0 || group.base.length === 0) continue;
+    pairGroup(group, input2.lineMaps?.get(path55), matched, states);
   }
   const unmatchedBase = /* @__PURE__ */ new Map();
   for (const b of input2.base) {
@@ -46314,14 +46422,14 @@ var init_repeat_line_maps = __esm({
 // src/diff/worktree.ts
 import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import os2 from "node:os";
-import path33 from "node:path";
+import path34 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path33.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path33.join(scratch, "tree");
+  const scratch = await mkdtemp2(path34.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path34.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -46330,7 +46438,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path33.join(scratch, "paths");
+      const list = path34.join(scratch, "paths");
       await writeFile2(list, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
     }
@@ -46351,7 +46459,7 @@ var init_worktree = __esm({
 
 // src/runner/reveal.ts
 import { mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import path34 from "node:path";
+import path35 from "node:path";
 function commentText(line2) {
   const at = line2.search(/kics-scan/i);
   return stripControlChars(line2.slice(at).trim()).slice(0, 200);
@@ -46367,34 +46475,34 @@ async function planReveal(dropped, files, scanned, root, dir) {
     const lines2 = text3.split("\n");
     const commentLines = dropped.commentLines(lines2);
     if (commentLines.length === 0) continue;
-    const copy = path34.join(dir, rel);
+    const copy = path35.join(dir, rel);
     for (const n2 of commentLines) lines2[n2 - 1] = dropped.neutralize(lines2[n2 - 1] ?? "");
-    await mkdir3(path34.dirname(copy), { recursive: true });
+    await mkdir3(path35.dirname(copy), { recursive: true });
     await writeFile3(copy, lines2.join("\n"));
     copies.set(copy, {
       original: file2,
       comments: commentLines.map((line2) => ({ line: line2, text: commentText(text3.split("\n")[line2 - 1] ?? "") }))
     });
     for (const other of scanned) {
-      if (other === file2 || path34.dirname(other) !== path34.dirname(file2)) continue;
+      if (other === file2 || path35.dirname(other) !== path35.dirname(file2)) continue;
       const otherRel = containedRelative(root, other);
-      if (otherRel !== void 0) neighbours.set(path34.join(dir, otherRel), other);
+      if (otherRel !== void 0) neighbours.set(path35.join(dir, otherRel), other);
     }
   }
   if (copies.size === 0) return void 0;
   for (const [copy, original] of neighbours) {
     if (copies.has(copy)) continue;
-    await mkdir3(path34.dirname(copy), { recursive: true });
+    await mkdir3(path35.dirname(copy), { recursive: true });
     await writeFile3(copy, await readFile7(original));
   }
   const extraFiles = [...copies.keys(), ...[...neighbours.keys()].filter((c3) => !copies.has(c3))].sort();
-  return { extraFiles, reconcile: (log2, baseDir) => reconcile(log2, baseDir, dir, copies) };
+  return { extraFiles, reconcile: (log, baseDir) => reconcile(log, baseDir, dir, copies) };
 }
 function startLine(result2) {
   return result2.locations?.[0]?.physicalLocation?.region?.startLine ?? 0;
 }
-function reconcile(log2, baseDir, dir, copies) {
-  for (const run2 of log2.runs) {
+function reconcile(log, baseDir, dir, copies) {
+  for (const run2 of log.runs) {
     const results = run2.results ?? [];
     const where = results.map((r) => resultFilePath(run2, r, baseDir));
     const key = (file2, r) => `${file2}\0${r.ruleId ?? r.rule?.id ?? ""}\0${startLine(r)}`;
@@ -46414,7 +46522,7 @@ function reconcile(log2, baseDir, dir, copies) {
       if (!copy || reported.has(key(copy.original, r))) return;
       const line2 = startLine(r);
       const comment = copy.comments.filter((c3) => c3.line <= line2).at(-1) ?? copy.comments[0] ?? { line: 1, text: "kics-scan" };
-      const uri = toPosix(path34.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
+      const uri = toPosix(path35.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
       const physical = r.locations?.[0]?.physicalLocation;
       if (physical) physical.artifactLocation = { uri };
       r.suppressions = [
@@ -46444,10 +46552,42 @@ var init_reveal = __esm({
   }
 });
 
+// src/runner/unjudged.ts
+import path36 from "node:path";
+function collectUnjudged(reported, given, root, revealDir) {
+  const reasons = /* @__PURE__ */ new Map();
+  const givenSet = new Set(given);
+  const covered = /* @__PURE__ */ new Set();
+  for (const { path: file2, reason } of reported) {
+    const absolute = path36.resolve(root, file2);
+    if (revealDir && absolute.startsWith(revealDir + path36.sep)) continue;
+    if (givenSet.has(absolute)) covered.add(absolute);
+    const relative2 = path36.relative(root, absolute);
+    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path36.sep).join("/");
+    const list = reasons.get(shown2) ?? [];
+    const clean2 = stripControlChars(reason).replace(/\s+/g, " ").trim();
+    if (!list.includes(clean2)) list.push(clean2);
+    reasons.set(shown2, list);
+  }
+  const unjudged = [...reasons].map(([file2, why]) => ({ path: file2, reason: why.join("; ") }));
+  if (given.length === 0 || covered.size < given.length) return { unjudged };
+  const first = unjudged[0];
+  return {
+    unjudged,
+    judgedNothing: `could judge none of the ${given.length} file${given.length === 1 ? "" : "s"} it was given` + (first ? ` (${first.path}: ${first.reason})` : "")
+  };
+}
+var init_unjudged = __esm({
+  "src/runner/unjudged.ts"() {
+    "use strict";
+    init_text();
+  }
+});
+
 // src/runner/run-scanners.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
 import os3 from "node:os";
-import path35 from "node:path";
+import path37 from "node:path";
 function clip(text3, max = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
   return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
@@ -46494,10 +46634,10 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path35.join(o2.outDir, scanner3.id);
+  const outDir = path37.join(o2.outDir, scanner3.id);
   await rm4(outDir, { recursive: true, force: true });
   await mkdir4(outDir, { recursive: true });
-  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp3(path35.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
+  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp3(path37.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
   try {
     return await scanWith({ planned, o: o2, files, tool, outDir, revealDir, base, elapsed });
   } finally {
@@ -46562,7 +46702,7 @@ async function scanWith({
   if (result2.exitCode === null) return failed2(`killed by ${result2.signal ?? "a signal"}`);
   const meaning = scanner3.interpretExit(result2.exitCode);
   let findings = [];
-  let log2;
+  let log;
   let readError;
   let rawSarifPath;
   try {
@@ -46571,11 +46711,11 @@ async function scanWith({
         `over the ${STDOUT_LIMIT_BYTES}-byte limit for SARIF on standard output`
       ]);
     }
-    log2 = plan.sarifPath ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, "scanner") : parseSarifText(result2.stdout, `${scanner3.id} standard output`);
-    reveal?.reconcile(log2, plan.cwd ?? o2.root);
+    log = plan.sarifPath ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, "scanner") : parseSarifText(result2.stdout, `${scanner3.id} standard output`);
+    reveal?.reconcile(log, plan.cwd ?? o2.root);
     const sources = new SourceReader(o2.root);
     const extraRuleProperties = await scanner3.ruleProperties?.(outDir);
-    findings = log2.runs.flatMap(
+    findings = log.runs.flatMap(
       (run2) => normalizeRun(run2, {
         scannerId: scanner3.id,
         scannerVersion: tool.version,
@@ -46586,12 +46726,12 @@ async function scanWith({
         extraRuleProperties
       })
     );
-    const kept = await keepRawSarif(log2, findings, {
+    const kept2 = await keepRawSarif(log, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path35.join(outDir, `${scanner3.id}.sarif`)
+      dest: plan.sarifPath ?? path37.join(outDir, `${scanner3.id}.sarif`)
     });
-    log2 = kept.skeleton;
-    rawSarifPath = kept.rawSarifPath;
+    log = kept2.skeleton;
+    rawSarifPath = kept2.rawSarifPath;
   } catch (error62) {
     readError = errorMessage(error62);
   }
@@ -46600,7 +46740,7 @@ async function scanWith({
     return {
       ...failed2(`exited with ${result2.exitCode}${tail ? `: ${clip(tail, 300)}` : ""}`),
       findings,
-      ...log2 ? { log: log2 } : {},
+      ...log ? { log } : {},
       ...rawSarifPath ? { rawSarifPath } : {}
     };
   }
@@ -46614,18 +46754,28 @@ async function scanWith({
     return {
       ...failed2(rejected),
       findings,
-      ...log2 ? { log: log2 } : {},
+      ...log ? { log } : {},
       ...rawSarifPath ? { rawSarifPath } : {}
     };
   }
-  return {
-    ...facts2,
-    status: "ok",
+  const reported = log && scanner3.unjudgedFiles ? await scanner3.unjudgedFiles({
+    outDir,
+    exitCode: result2.exitCode,
+    stderrTail: result2.stderrTail,
+    files,
+    cwd: plan.cwd ?? o2.root,
+    log,
+    stdout: plan.sarifPath ? result2.stdout : ""
+  }) : [];
+  const { unjudged, judgedNothing } = collectUnjudged(reported, files, o2.root, revealDir);
+  const kept = {
     findings,
-    ...log2 ? { log: log2 } : {},
-    ...rawSarifPath ? { rawSarifPath } : {},
-    durationMs: elapsed()
+    ...unjudged.length > 0 ? { unjudged } : {},
+    ...log ? { log } : {},
+    ...rawSarifPath ? { rawSarifPath } : {}
   };
+  if (judgedNothing !== void 0) return { ...failed2(judgedNothing), ...kept };
+  return { ...facts2, status: "ok", ...kept, durationMs: elapsed() };
 }
 async function runScanners(o2) {
   const limit = pLimit(Math.max(1, o2.concurrency));
@@ -46668,6 +46818,7 @@ var init_run_scanners = __esm({
     init_source_reader();
     init_text();
     init_reveal();
+    init_unjudged();
   }
 });
 
@@ -46701,836 +46852,79 @@ var init_new_suppressions = __esm({
   }
 });
 
-// node_modules/fdir/dist/index.mjs
-import { createRequire } from "module";
-import { basename, dirname, normalize, relative, resolve, sep } from "path";
-import * as nativeFs from "fs";
-function cleanPath(path52) {
-  let normalized = normalize(path52);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
-  return normalized;
-}
-function convertSlashes(path52, separator) {
-  return path52.replace(SLASHES_REGEX, separator);
-}
-function isRootDirectory(path52) {
-  return path52 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path52);
-}
-function normalizePath(path52, options) {
-  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path52.includes("/") || path52.startsWith(".");
-  if (resolvePaths) path52 = resolve(path52);
-  if (normalizePath$1 || pathNeedsCleaning) path52 = cleanPath(path52);
-  if (path52 === ".") return "";
-  const needsSeperator = path52[path52.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path52 + pathSeparator : path52, pathSeparator);
-}
-function joinPathWithBasePath(filename, directoryPath) {
-  return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-  return function(filename, directoryPath) {
-    const sameRoot = directoryPath.startsWith(root);
-    if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-  };
-}
-function joinPath(filename) {
-  return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-  return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-  const { relativePaths, includeBasePath } = options;
-  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-function pushDirectoryWithRelativePath(root) {
-  return function(directoryPath, paths) {
-    paths.push(directoryPath.substring(root.length) || ".");
-  };
-}
-function pushDirectoryFilterWithRelativePath(root) {
-  return function(directoryPath, paths, filters) {
-    const relativePath = directoryPath.substring(root.length) || ".";
-    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-  };
-}
-function build$6(root, options) {
-  const { includeDirs, filters, relativePaths } = options;
-  if (!includeDirs) return empty$2;
-  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-function build$5(options) {
-  const { excludeFiles, filters, onlyCounts } = options;
-  if (excludeFiles) return empty$1;
-  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-  else if (onlyCounts) return pushFileCount;
-  else return pushFile;
-}
-function build$4(options) {
-  return options.group ? getArrayGroup : getArray;
-}
-function build$3(options) {
-  return options.group ? groupFiles : empty;
-}
-function build$2(options, isSynchronous) {
-  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive2(path52, resolved2, state) {
-  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved2, state);
-  let parent = dirname(path52);
-  let depth = 1;
-  while (parent !== state.root && depth < 2) {
-    const resolvedPath = state.symlinks.get(parent);
-    const isSameRoot = !!resolvedPath && (resolvedPath === resolved2 || resolvedPath.startsWith(resolved2) || resolved2.startsWith(resolvedPath));
-    if (isSameRoot) depth++;
-    else parent = dirname(parent);
-  }
-  state.symlinks.set(path52, resolved2);
-  return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved2, state) {
-  return state.visited.includes(resolved2 + state.options.pathSeparator);
-}
-function report(error62, callback$1, output2, suppressErrors) {
-  if (error62 && !suppressErrors) callback$1(error62, output2);
-  else callback$1(null, output2);
-}
-function build$1(options, isSynchronous) {
-  const { onlyCounts, group, maxFiles } = options;
-  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-  else if (group) return isSynchronous ? groupsSync : groupsAsync;
-  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-  else return isSynchronous ? defaultSync : defaultAsync;
-}
-function build(isSynchronous) {
-  return isSynchronous ? walkSync : walkAsync;
-}
-function promise2(root, options) {
-  return new Promise((resolve$1, reject) => {
-    callback(root, options, (err2, output2) => {
-      if (err2) return reject(err2);
-      resolve$1(output2);
-    });
-  });
-}
-function callback(root, options, callback$1) {
-  let walker = new Walker(root, options, callback$1);
-  walker.start();
-}
-function sync(root, options) {
-  const walker = new Walker(root, options);
-  return walker.start();
-}
-var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue2, Counter, Aborter, Walker, APIBuilder, pm, Builder;
-var init_dist = __esm({
-  "node_modules/fdir/dist/index.mjs"() {
-    __require2 = /* @__PURE__ */ createRequire(import.meta.url);
-    SLASHES_REGEX = /[\\/]/g;
-    WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-    pushDirectory = (directoryPath, paths) => {
-      paths.push(directoryPath || ".");
-    };
-    pushDirectoryFilter = (directoryPath, paths, filters) => {
-      const path52 = directoryPath || ".";
-      if (filters.every((filter) => filter(path52, true))) paths.push(path52);
-    };
-    empty$2 = () => {
-    };
-    pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-      if (filters.every((filter) => filter(filename, false))) counts.files++;
-    };
-    pushFileFilter = (filename, paths, _counts, filters) => {
-      if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-    };
-    pushFileCount = (_filename, _paths, counts, _filters) => {
-      counts.files++;
-    };
-    pushFile = (filename, paths) => {
-      paths.push(filename);
-    };
-    empty$1 = () => {
-    };
-    getArray = (paths) => {
-      return paths;
-    };
-    getArrayGroup = () => {
-      return [""].slice(0, 0);
-    };
-    groupFiles = (groups, directory, files) => {
-      groups.push({
-        directory,
-        files,
-        dir: directory
-      });
-    };
-    empty = () => {
-    };
-    resolveSymlinksAsync = function(path52, state, callback$1) {
-      const { queue, fs: fs3, options: { suppressErrors } } = state;
-      queue.enqueue();
-      fs3.realpath(path52, (error62, resolvedPath) => {
-        if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
-        fs3.stat(resolvedPath, (error$1, stat4) => {
-          if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive2(path52, resolvedPath, state)) return queue.dequeue(null, state);
-          callback$1(stat4, resolvedPath);
-          queue.dequeue(null, state);
-        });
-      });
-    };
-    resolveSymlinks = function(path52, state, callback$1) {
-      const { queue, fs: fs3, options: { suppressErrors } } = state;
-      queue.enqueue();
-      try {
-        const resolvedPath = fs3.realpathSync(path52);
-        const stat4 = fs3.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive2(path52, resolvedPath, state)) return;
-        callback$1(stat4, resolvedPath);
-      } catch (e) {
-        if (!suppressErrors) throw e;
-      }
-    };
-    onlyCountsSync = (state) => {
-      return state.counts;
-    };
-    groupsSync = (state) => {
-      return state.groups;
-    };
-    defaultSync = (state) => {
-      return state.paths;
-    };
-    limitFilesSync = (state) => {
-      return state.paths.slice(0, state.options.maxFiles);
-    };
-    onlyCountsAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.counts, state.options.suppressErrors);
-      return null;
-    };
-    defaultAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.paths, state.options.suppressErrors);
-      return null;
-    };
-    limitFilesAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-      return null;
-    };
-    groupsAsync = (state, error62, callback$1) => {
-      report(error62, callback$1, state.groups, state.options.suppressErrors);
-      return null;
-    };
-    readdirOpts = { withFileTypes: true };
-    walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-      state.queue.enqueue();
-      if (currentDepth < 0) return state.queue.dequeue(null, state);
-      const { fs: fs3 } = state;
-      state.visited.push(crawlPath);
-      state.counts.directories++;
-      fs3.readdir(crawlPath || ".", readdirOpts, (error62, entries = []) => {
-        callback$1(entries, directoryPath, currentDepth);
-        state.queue.dequeue(state.options.suppressErrors ? null : error62, state);
-      });
-    };
-    walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-      const { fs: fs3 } = state;
-      if (currentDepth < 0) return;
-      state.visited.push(crawlPath);
-      state.counts.directories++;
-      let entries = [];
-      try {
-        entries = fs3.readdirSync(crawlPath || ".", readdirOpts);
-      } catch (e) {
-        if (!state.options.suppressErrors) throw e;
-      }
-      callback$1(entries, directoryPath, currentDepth);
-    };
-    Queue2 = class {
-      count = 0;
-      constructor(onQueueEmpty) {
-        this.onQueueEmpty = onQueueEmpty;
-      }
-      enqueue() {
-        this.count++;
-        return this.count;
-      }
-      dequeue(error62, output2) {
-        if (this.onQueueEmpty && (--this.count <= 0 || error62)) {
-          this.onQueueEmpty(error62, output2);
-          if (error62) {
-            output2.controller.abort();
-            this.onQueueEmpty = void 0;
-          }
-        }
-      }
-    };
-    Counter = class {
-      _files = 0;
-      _directories = 0;
-      set files(num) {
-        this._files = num;
-      }
-      get files() {
-        return this._files;
-      }
-      set directories(num) {
-        this._directories = num;
-      }
-      get directories() {
-        return this._directories;
-      }
-      /**
-      * @deprecated use `directories` instead
-      */
-      /* c8 ignore next 3 */
-      get dirs() {
-        return this._directories;
-      }
-    };
-    Aborter = class {
-      aborted = false;
-      abort() {
-        this.aborted = true;
-      }
-    };
-    Walker = class {
-      root;
-      isSynchronous;
-      state;
-      joinPath;
-      pushDirectory;
-      pushFile;
-      getArray;
-      groupFiles;
-      resolveSymlink;
-      walkDirectory;
-      callbackInvoker;
-      constructor(root, options, callback$1) {
-        this.isSynchronous = !callback$1;
-        this.callbackInvoker = build$1(options, this.isSynchronous);
-        this.root = normalizePath(root, options);
-        this.state = {
-          root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-          paths: [""].slice(0, 0),
-          groups: [],
-          counts: new Counter(),
-          options,
-          queue: new Queue2((error62, state) => this.callbackInvoker(state, error62, callback$1)),
-          symlinks: /* @__PURE__ */ new Map(),
-          visited: [""].slice(0, 0),
-          controller: new Aborter(),
-          fs: options.fs || nativeFs
-        };
-        this.joinPath = build$7(this.root, options);
-        this.pushDirectory = build$6(this.root, options);
-        this.pushFile = build$5(options);
-        this.getArray = build$4(options);
-        this.groupFiles = build$3(options);
-        this.resolveSymlink = build$2(options, this.isSynchronous);
-        this.walkDirectory = build(this.isSynchronous);
-      }
-      start() {
-        this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-        this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-        return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-      }
-      walk = (entries, directoryPath, depth) => {
-        const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-        if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-        const files = this.getArray(this.state.paths);
-        for (let i3 = 0; i3 < entries.length; ++i3) {
-          const entry = entries[i3];
-          if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-            const filename = this.joinPath(entry.name, directoryPath);
-            this.pushFile(filename, files, this.state.counts, filters);
-          } else if (entry.isDirectory()) {
-            let path52 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path52)) continue;
-            this.pushDirectory(path52, paths, filters);
-            this.walkDirectory(this.state, path52, path52, depth - 1, this.walk);
-          } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path52 = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path52, this.state, (stat4, resolvedPath) => {
-              if (stat4.isDirectory()) {
-                resolvedPath = normalizePath(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path52 + pathSeparator)) return;
-                this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path52 + pathSeparator, depth - 1, this.walk);
-              } else {
-                resolvedPath = useRealPaths ? resolvedPath : path52;
-                const filename = basename(resolvedPath);
-                const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
-                resolvedPath = this.joinPath(filename, directoryPath$1);
-                this.pushFile(resolvedPath, files, this.state.counts, filters);
-              }
-            });
-          }
-        }
-        this.groupFiles(this.state.groups, directoryPath, files);
-      };
-    };
-    APIBuilder = class {
-      constructor(root, options) {
-        this.root = root;
-        this.options = options;
-      }
-      withPromise() {
-        return promise2(this.root, this.options);
-      }
-      withCallback(cb) {
-        callback(this.root, this.options, cb);
-      }
-      sync() {
-        return sync(this.root, this.options);
-      }
-    };
-    pm = null;
-    try {
-      __require2.resolve("picomatch");
-      pm = __require2("picomatch");
-    } catch {
-    }
-    Builder = class {
-      globCache = {};
-      options = {
-        maxDepth: Infinity,
-        suppressErrors: true,
-        pathSeparator: sep,
-        filters: []
-      };
-      globFunction;
-      constructor(options) {
-        this.options = {
-          ...this.options,
-          ...options
-        };
-        this.globFunction = this.options.globFunction;
-      }
-      group() {
-        this.options.group = true;
-        return this;
-      }
-      withPathSeparator(separator) {
-        this.options.pathSeparator = separator;
-        return this;
-      }
-      withBasePath() {
-        this.options.includeBasePath = true;
-        return this;
-      }
-      withRelativePaths() {
-        this.options.relativePaths = true;
-        return this;
-      }
-      withDirs() {
-        this.options.includeDirs = true;
-        return this;
-      }
-      withMaxDepth(depth) {
-        this.options.maxDepth = depth;
-        return this;
-      }
-      withMaxFiles(limit) {
-        this.options.maxFiles = limit;
-        return this;
-      }
-      withFullPaths() {
-        this.options.resolvePaths = true;
-        this.options.includeBasePath = true;
-        return this;
-      }
-      withErrors() {
-        this.options.suppressErrors = false;
-        return this;
-      }
-      withSymlinks({ resolvePaths = true } = {}) {
-        this.options.resolveSymlinks = true;
-        this.options.useRealPaths = resolvePaths;
-        return this.withFullPaths();
-      }
-      withAbortSignal(signal) {
-        this.options.signal = signal;
-        return this;
-      }
-      normalize() {
-        this.options.normalizePath = true;
-        return this;
-      }
-      filter(predicate) {
-        this.options.filters.push(predicate);
-        return this;
-      }
-      onlyDirs() {
-        this.options.excludeFiles = true;
-        this.options.includeDirs = true;
-        return this;
-      }
-      exclude(predicate) {
-        this.options.exclude = predicate;
-        return this;
-      }
-      onlyCounts() {
-        this.options.onlyCounts = true;
-        return this;
-      }
-      crawl(root) {
-        return new APIBuilder(root || ".", this.options);
-      }
-      withGlobFunction(fn) {
-        this.globFunction = fn;
-        return this;
-      }
-      /**
-      * @deprecated Pass options using the constructor instead:
-      * ```ts
-      * new fdir(options).crawl("/path/to/root");
-      * ```
-      * This method will be removed in v7.0
-      */
-      /* c8 ignore next 4 */
-      crawlWithOptions(root, options) {
-        this.options = {
-          ...this.options,
-          ...options
-        };
-        return new APIBuilder(root || ".", this.options);
-      }
-      glob(...patterns) {
-        if (this.globFunction) return this.globWithOptions(patterns);
-        return this.globWithOptions(patterns, ...[{ dot: true }]);
-      }
-      globWithOptions(patterns, ...options) {
-        const globFn = this.globFunction || pm;
-        if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-        var isMatch = this.globCache[patterns.join("\0")];
-        if (!isMatch) {
-          isMatch = globFn(patterns, ...options);
-          this.globCache[patterns.join("\0")] = isMatch;
-        }
-        this.options.filters.push((path52) => isMatch(path52));
-        return this;
-      }
-    };
-  }
-});
-
-// node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir4, readdirSync as readdirSync3, realpath, realpathSync as realpathSync4, stat as stat3, statSync as statSync6 } from "fs";
-import { isAbsolute, posix, resolve as resolve2 } from "path";
-import { fileURLToPath as fileURLToPath6 } from "url";
-function getPartialMatcher(patterns, options = {}) {
-  const patternsCount = patterns.length;
-  const patternsParts = Array(patternsCount);
-  const matchers = Array(patternsCount);
-  let i3, j;
-  for (i3 = 0; i3 < patternsCount; i3++) {
-    const parts = splitPattern(patterns[i3]);
-    patternsParts[i3] = parts;
-    const partsCount = parts.length;
-    const partMatchers = Array(partsCount);
-    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch4.default)(parts[j], options);
-    matchers[i3] = partMatchers;
-  }
-  return (input2) => {
-    const inputParts = input2.split("/");
-    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
-    for (i3 = 0; i3 < patternsCount; i3++) {
-      const patternParts = patternsParts[i3];
-      const matcher = matchers[i3];
-      const inputPatternCount = inputParts.length;
-      const minParts = Math.min(inputPatternCount, patternParts.length);
-      j = 0;
-      while (j < minParts) {
-        const part = patternParts[j];
-        if (part.includes("/")) return true;
-        if (!matcher[j](inputParts[j])) break;
-        if (!options.noglobstar && part === "**") return true;
-        j++;
-      }
-      if (j === inputPatternCount) return true;
-    }
-    return false;
-  };
-}
-function buildFormat(cwd, root, absolute) {
-  if (cwd === root || root.startsWith(`${cwd}/`)) {
-    if (absolute) {
-      const start = cwd.length + +!isRoot(cwd);
-      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-    }
-    const prefix = root.slice(cwd.length + 1);
-    if (prefix) return (p, isDir) => {
-      if (p === ".") return prefix;
-      const result2 = `${prefix}/${p}`;
-      return isDir ? result2.slice(0, -1) : result2;
-    };
-    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-  }
-  if (absolute) return (p) => posix.relative(cwd, p) || ".";
-  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-  if (root.startsWith(`${cwd}/`)) {
-    const prefix = root.slice(cwd.length + 1);
-    return (p) => `${prefix}/${p}`;
-  }
-  return (p) => {
-    const result2 = posix.relative(cwd, `${root}/${p}`);
-    return p[p.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
-  };
-}
-function ensureNonDriveRelativePath(path52) {
-  return path52.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-function splitPattern(path52) {
-  var _result$parts;
-  const result2 = import_picomatch4.default.scan(path52, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path52];
-}
-function isDynamicPattern(pattern, options) {
-  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan3 = import_picomatch4.default.scan(pattern);
-  return scan3.isGlob || scan3.negated;
-}
-function log(...tasks) {
-  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-  return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-function normalizePattern(pattern, opts, props2, isIgnore) {
-  var _PARENT_DIRECTORY$exe;
-  const cwd = opts.cwd;
-  let result2 = pattern;
-  if (pattern[pattern.length - 1] === "/") result2 = pattern.slice(0, -1);
-  if (result2[result2.length - 1] !== "*" && opts.expandDirectories) result2 += "/**";
-  const escapedCwd = escapePath(cwd);
-  result2 = isAbsolute(result2.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result2) : posix.normalize(result2);
-  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result2)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-  const parts = splitPattern(result2);
-  if (parentDir) {
-    const n2 = (parentDir.length + 1) / 3;
-    let i3 = 0;
-    const cwdParts = escapedCwd.split("/");
-    while (i3 < n2 && parts[i3 + n2] === cwdParts[cwdParts.length + i3 - n2]) {
-      result2 = result2.slice(0, (n2 - i3 - 1) * 3) + result2.slice((n2 - i3) * 3 + parts[i3 + n2].length + 1) || ".";
-      i3++;
-    }
-    const potentialRoot = posix.join(cwd, parentDir.slice(i3 * 3));
-    if (potentialRoot[0] !== "." && props2.root.length > potentialRoot.length) {
-      props2.root = ensureNonDriveRelativePath(potentialRoot);
-      props2.depthOffset = -n2 + i3;
+// src/pipeline/walk.ts
+import { readdir as readdir4 } from "node:fs/promises";
+import path38 from "node:path";
+async function walkFiles(dir, skipFolders) {
+  const files = [];
+  const pending = [dir];
+  for (let next = pending.pop(); next !== void 0; next = pending.pop()) {
+    const entries = await readdir4(next, { withFileTypes: true });
+    for (const entry of entries) {
+      const full = path38.join(next, entry.name);
+      if (entry.isDirectory()) {
+        if (!skipFolders.has(entry.name)) pending.push(full);
+      } else if (entry.isFile()) files.push(full);
     }
   }
-  if (!isIgnore && props2.depthOffset >= 0) {
-    var _props$commonPath;
-    (_props$commonPath = props2.commonPath) !== null && _props$commonPath !== void 0 || (props2.commonPath = parts);
-    const newCommonPath = [];
-    const length = Math.min(props2.commonPath.length, parts.length);
-    for (let i3 = 0; i3 < length; i3++) {
-      const part = parts[i3];
-      if (part === "**" && !parts[i3 + 1]) {
-        newCommonPath.pop();
-        break;
-      }
-      if (i3 === parts.length - 1 || part !== props2.commonPath[i3] || isDynamicPattern(part)) break;
-      newCommonPath.push(part);
-    }
-    props2.depthOffset = newCommonPath.length;
-    props2.commonPath = newCommonPath;
-    props2.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
-  }
-  return result2;
+  return files;
 }
-function processPatterns(options, patterns, props2) {
-  const matchPatterns = [];
-  const ignorePatterns = [];
-  for (const pattern of options.ignore) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props2, true));
-  }
+function folderNames(patterns) {
+  const names2 = /* @__PURE__ */ new Set();
   for (const pattern of patterns) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props2, false));
-    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props2, true));
+    const match = /^\*\*\/([^*/]+)\/\*\*$/.exec(pattern);
+    if (!match?.[1]) throw new Error(`default exclude ${pattern} is not of the form **/<folder>/**`);
+    names2.add(match[1]);
   }
-  return {
-    match: matchPatterns,
-    ignore: ignorePatterns
-  };
+  return names2;
 }
-function buildCrawler(options, patterns) {
-  const cwd = options.cwd;
-  const props2 = {
-    root: cwd,
-    depthOffset: 0
-  };
-  const processed = processPatterns(options, patterns, props2);
-  if (options.debug) log("internal processing patterns:", processed);
-  const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-  const root = props2.root.replace(BACKSLASHES, "");
-  const matchOptions = {
-    dot,
-    nobrace: options.braceExpansion === false,
-    nocase: !caseSensitiveMatch,
-    noextglob: options.extglob === false,
-    noglobstar: options.globstar === false,
-    posix: true
-  };
-  const matcher = (0, import_picomatch4.default)(processed.match, matchOptions);
-  const ignore = (0, import_picomatch4.default)(processed.ignore, matchOptions);
-  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-  const format2 = buildFormat(cwd, root, absolute);
-  const excludeFormatter = absolute ? format2 : buildFormat(cwd, root, true);
-  const excludePredicate = (_, p) => {
-    const relativePath = excludeFormatter(p, true);
-    return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-  };
-  let maxDepth;
-  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props2.depthOffset);
-  const crawler = new Builder({
-    filters: [debug ? (p, isDirectory) => {
-      const path52 = format2(p, isDirectory);
-      const matches = matcher(path52) && !ignore(path52);
-      if (matches) log(`matched ${path52}`);
-      return matches;
-    } : (p, isDirectory) => {
-      const path52 = format2(p, isDirectory);
-      return matcher(path52) && !ignore(path52);
-    }],
-    exclude: debug ? (_, p) => {
-      const skipped = excludePredicate(_, p);
-      log(`${skipped ? "skipped" : "crawling"} ${p}`);
-      return skipped;
-    } : excludePredicate,
-    fs: options.fs,
-    pathSeparator: "/",
-    relativePaths: !absolute,
-    resolvePaths: absolute,
-    includeBasePath: absolute,
-    resolveSymlinks: followSymbolicLinks,
-    excludeSymlinks: !followSymbolicLinks,
-    excludeFiles: onlyDirectories,
-    includeDirs: onlyDirectories || !options.onlyFiles,
-    maxDepth,
-    signal: options.signal
-  }).crawl(root);
-  if (options.debug) log("internal properties:", {
-    ...props2,
-    root
-  });
-  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-function formatPaths(paths, mapper) {
-  if (mapper) for (let i3 = paths.length - 1; i3 >= 0; i3--) paths[i3] = mapper(paths[i3]);
-  return paths;
-}
-function getOptions2(options) {
-  const opts = Object.assign({}, options);
-  for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath6(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-  opts.ignore = ensureStringArray(opts.ignore);
-  opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir4,
-    readdirSync: opts.fs.readdirSync || readdirSync3,
-    realpath: opts.fs.realpath || realpath,
-    realpathSync: opts.fs.realpathSync || realpathSync4,
-    stat: opts.fs.stat || stat3,
-    statSync: opts.fs.statSync || statSync6
-  });
-  if (opts.debug) log("globbing with options:", opts);
-  return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-  var _ref;
-  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-  const options = getOptions2(isModern ? inputOptions : globInput);
-  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-  const [crawler, relative3] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative3) : [];
-}
-var import_picomatch4, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions;
-var init_dist2 = __esm({
-  "node_modules/tinyglobby/dist/index.mjs"() {
-    init_dist();
-    import_picomatch4 = __toESM(require_picomatch2(), 1);
-    isReadonlyArray = Array.isArray;
-    BACKSLASHES = /\\/g;
-    DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-    isWin = process.platform === "win32";
-    ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-    WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-    isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-    splitPatternOptions = { parts: true };
-    POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-    WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-    escapePosixPath = (path52) => path52.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapeWin32Path = (path52) => path52.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-    escapePath = isWin ? escapeWin32Path : escapePosixPath;
-    PARENT_DIRECTORY = /^(\/?\.\.)+/;
-    ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-    defaultOptions = {
-      caseSensitiveMatch: true,
-      debug: !!process.env.TINYGLOBBY_DEBUG,
-      expandDirectories: true,
-      followSymbolicLinks: true,
-      onlyFiles: true
-    };
+var init_walk = __esm({
+  "src/pipeline/walk.ts"() {
+    "use strict";
   }
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
-import path36 from "node:path";
+import { existsSync as existsSync7, statSync as statSync6 } from "node:fs";
+import path39 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path36.resolve(cwd, targetArg);
+  const target = path39.resolve(cwd, targetArg);
   if (!existsSync7(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync7(target).isDirectory() ? target : path36.dirname(target);
+  const targetDir = statSync6(target).isDirectory() ? target : path39.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync7(path36.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path36.dirname(dir);
+    if (existsSync7(path39.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path39.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
 }
 async function listFiles2(workspace, excludes) {
-  const files = workspace.target === workspace.targetDir ? await glob(["**/*"], {
-    cwd: workspace.target,
-    absolute: true,
-    dot: true,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-    ignore: DEFAULT_EXCLUDES
-  }) : [workspace.target];
-  const excluded = excludes.length > 0 ? (0, import_picomatch5.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path36.normalize(f)).filter((f) => !excluded?.(toPosix(path36.relative(workspace.root, f)))).sort();
+  const files = workspace.target === workspace.targetDir ? await walkFiles(workspace.target, DEFAULT_FOLDERS) : [workspace.target];
+  const excluded = excludes.length > 0 ? (0, import_picomatch4.default)(excludes, { dot: true }) : void 0;
+  return files.map((f) => path39.normalize(f)).filter((f) => !excluded?.(toPosix(path39.relative(workspace.root, f)))).sort();
 }
-var import_picomatch5;
+var import_picomatch4, DEFAULT_FOLDERS;
 var init_workspace = __esm({
   "src/pipeline/workspace.ts"() {
     "use strict";
-    import_picomatch5 = __toESM(require_picomatch2(), 1);
-    init_dist2();
+    import_picomatch4 = __toESM(require_picomatch2(), 1);
     init_schema();
     init_errors();
     init_paths();
+    init_walk();
+    DEFAULT_FOLDERS = folderNames(DEFAULT_EXCLUDES);
   }
 });
 
 // src/pipeline/compare.ts
-import { existsSync as existsSync8, realpathSync as realpathSync5 } from "node:fs";
-import path37 from "node:path";
-function relative2(root, file2) {
-  return toPosix(path37.relative(root, file2));
+import { existsSync as existsSync8, realpathSync as realpathSync4 } from "node:fs";
+import path40 from "node:path";
+function relative(root, file2) {
+  return toPosix(path40.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path37.relative(set2.repoRoot, realpathSync5(workspaceRoot)));
+  const prefix = toPosix(path40.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -47595,7 +46989,7 @@ async function scanAndCompare(request) {
     }
     ({ set: changeSet, prefix } = toWorkspacePaths(resolved2, workspace.root));
   }
-  const always = config2.changes.alwaysScan.length ? (0, import_picomatch6.default)(config2.changes.alwaysScan, { dot: true }) : () => false;
+  const always = config2.changes.alwaysScan.length ? (0, import_picomatch5.default)(config2.changes.alwaysScan, { dot: true }) : () => false;
   const headChanged = changeSet ? changedHeadPaths(changeSet) : void 0;
   const baseChanged = changeSet ? changedBasePaths(changeSet) : void 0;
   const narrowed = (p) => headChanged !== void 0 && mode2 === "diff" && p.scanner.scope === "file";
@@ -47604,7 +46998,7 @@ async function scanAndCompare(request) {
     return {
       ...p,
       files: request.files.filter((f) => {
-        const rel = relative2(workspace.root, f);
+        const rel = relative(workspace.root, f);
         return headChanged.has(rel) || always(rel);
       })
     };
@@ -47696,7 +47090,7 @@ async function scanAndCompare(request) {
 }
 function withReveal(p, files, root, judged) {
   if (!p.scanner.droppedSuppressions) return p;
-  const reveal = new Set((p.files ?? files).filter((f) => judged(relative2(root, f))));
+  const reveal = new Set((p.files ?? files).filter((f) => judged(relative(root, f))));
   return reveal.size > 0 ? { ...p, reveal } : p;
 }
 async function scanBase(request, set2, prefix, scope2) {
@@ -47729,14 +47123,14 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path37.join(tree, prefix) : tree;
-    const target = path37.join(root, path37.relative(workspace.root, workspace.target));
-    const targetDir = path37.join(root, path37.relative(workspace.root, workspace.targetDir));
+    const root = prefix ? path40.join(tree, prefix) : tree;
+    const target = path40.join(root, path40.relative(workspace.root, workspace.target));
+    const targetDir = path40.join(root, path40.relative(workspace.root, workspace.targetDir));
     const files = existsSync8(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
       const changedOnly = files.filter((f) => {
-        const rel = relative2(root, f);
+        const rel = relative(root, f);
         return baseChanged.has(rel) || scope2.narrowed(p) && scope2.always(rel);
       });
       return { ...p, files: changedOnly };
@@ -47747,16 +47141,16 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path37.join(request.outDir, "@base"),
+      outDir: path40.join(request.outDir, "@base"),
       phase: "base"
     });
   });
 }
-var import_picomatch6;
+var import_picomatch5;
 var init_compare = __esm({
   "src/pipeline/compare.ts"() {
     "use strict";
-    import_picomatch6 = __toESM(require_picomatch2(), 1);
+    import_picomatch5 = __toESM(require_picomatch2(), 1);
     init_added_lines();
     init_baseline_bundle();
     init_change_set();
@@ -47869,18 +47263,18 @@ var init_policy_diff = __esm({
 });
 
 // src/pipeline/base-rules.ts
-import { existsSync as existsSync9, readdirSync as readdirSync4, realpathSync as realpathSync6, statSync as statSync8 } from "node:fs";
+import { existsSync as existsSync9, readdirSync as readdirSync3, realpathSync as realpathSync5, statSync as statSync7 } from "node:fs";
 import { mkdir as mkdir5, readFile as readFile8, writeFile as writeFile4 } from "node:fs/promises";
-import path38 from "node:path";
+import path41 from "node:path";
 function inside(rel) {
-  return !(rel === ".." || rel.startsWith("../") || path38.isAbsolute(rel));
+  return !(rel === ".." || rel.startsWith("../") || path41.isAbsolute(rel));
 }
 function repositoryPath(ctx, absolute) {
   const candidates = [absolute];
-  const fromRoot = path38.relative(ctx.root, absolute);
-  if (inside(toPosix(fromRoot))) candidates.push(path38.join(realpathSync6(ctx.root), fromRoot));
+  const fromRoot = path41.relative(ctx.root, absolute);
+  if (inside(toPosix(fromRoot))) candidates.push(path41.join(realpathSync5(ctx.root), fromRoot));
   for (const candidate of candidates) {
-    const rel = toPosix(path38.relative(ctx.repoRoot, candidate));
+    const rel = toPosix(path41.relative(ctx.repoRoot, candidate));
     if (inside(rel)) return rel;
   }
   return void 0;
@@ -47899,8 +47293,8 @@ async function entriesAt(git2, commit, rel) {
   return entries;
 }
 function linkTarget(ctx, link, target) {
-  const absolute = path38.resolve(ctx.repoRoot, path38.posix.dirname(link), target);
-  const rel = toPosix(path38.relative(ctx.repoRoot, absolute));
+  const absolute = path41.resolve(ctx.repoRoot, path41.posix.dirname(link), target);
+  const rel = toPosix(path41.relative(ctx.repoRoot, absolute));
   return inside(rel) ? { rel } : { outside: absolute };
 }
 async function resolveAtBase(ctx, rel) {
@@ -47917,12 +47311,12 @@ async function resolveAtBase(ctx, rel) {
 }
 async function headFiles(absolute) {
   const files = /* @__PURE__ */ new Map();
-  const info = statSync8(absolute, { throwIfNoEntry: false });
+  const info = statSync7(absolute, { throwIfNoEntry: false });
   if (info?.isFile()) files.set("", await readFile8(absolute, "utf8"));
   if (!info?.isDirectory()) return files;
-  for (const name of readdirSync4(absolute, { recursive: true, encoding: "utf8" }).sort()) {
-    const file2 = path38.join(absolute, name);
-    if (statSync8(file2, { throwIfNoEntry: false })?.isFile())
+  for (const name of readdirSync3(absolute, { recursive: true, encoding: "utf8" }).sort()) {
+    const file2 = path41.join(absolute, name);
+    if (statSync7(file2, { throwIfNoEntry: false })?.isFile())
       files.set(toPosix(name), await readFile8(file2, "utf8"));
   }
   return files;
@@ -47937,8 +47331,8 @@ async function copyFromBase(ctx, rel, entries) {
       if (linked === void 0) continue;
       text3 = linked;
     }
-    const copy = path38.join(ctx.dir, ...entry.path.split("/"));
-    await mkdir5(path38.dirname(copy), { recursive: true });
+    const copy = path41.join(ctx.dir, ...entry.path.split("/"));
+    await mkdir5(path41.dirname(copy), { recursive: true });
     await writeFile4(copy, text3);
     files.set(rel === "" ? entry.path : entry.path.slice(rel.length).replace(/^\//, ""), text3);
   }
@@ -47947,7 +47341,7 @@ async function copyFromBase(ctx, rel, entries) {
 function differences(shown2, base, head) {
   const changes = [];
   for (const sub of [.../* @__PURE__ */ new Set([...base.keys(), ...head.keys()])].sort()) {
-    const file2 = sub === "" ? shown2 : path38.posix.join(shown2, sub);
+    const file2 = sub === "" ? shown2 : path41.posix.join(shown2, sub);
     const key = `scanners.semgrep.configs.${file2}`;
     const before2 = base.get(sub);
     const after = head.get(sub);
@@ -47969,7 +47363,7 @@ async function semgrepRulesFromBase(configs, ctx) {
   const missing = [];
   const pinned = [];
   for (const config2 of configs) {
-    const absolute = path38.resolve(ctx.root, config2);
+    const absolute = path41.resolve(ctx.root, config2);
     const rel = isLocalRuleConfig(config2) ? repositoryPath(ctx, absolute) : void 0;
     if (rel === void 0) {
       pinned.push(config2);
@@ -47987,7 +47381,7 @@ async function semgrepRulesFromBase(configs, ctx) {
     }
     const shown2 = rel === "" ? "." : rel;
     const head = await headFiles(absolute);
-    const copy = path38.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
+    const copy = path41.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
     if (resolved2.entries.length === 0) {
       missing.push(shown2);
       changes.push(...differences(shown2, /* @__PURE__ */ new Map(), head));
@@ -47998,10 +47392,10 @@ async function semgrepRulesFromBase(configs, ctx) {
     changes.push(...differences(shown2, base, head));
     pinned.push(copy);
   }
-  const prefix = toPosix(path38.relative(ctx.repoRoot, realpathSync6(ctx.root)));
+  const prefix = toPosix(path41.relative(ctx.repoRoot, realpathSync5(ctx.root)));
   return {
     configs: pinned,
-    root: inside(prefix) ? path38.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
+    root: inside(prefix) ? path41.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
     changes,
     ...missing.length > 0 ? {
       refused: `not run: its rules ${missing.map((m) => JSON.stringify(m)).join(", ")} (scanners.semgrep.configs) are not in the base commit ${ctx.commit.slice(0, 12)}, whose policy judges this change; rules a change adds are a proposal, never run`
@@ -48020,32 +47414,32 @@ var init_base_rules = __esm({
 });
 
 // src/pipeline/base-scripts.ts
-import { lstatSync, statSync as statSync9 } from "node:fs";
+import { lstatSync, statSync as statSync8 } from "node:fs";
 import { chmod as chmod2, mkdir as mkdir6, readFile as readFile9, writeFile as writeFile5 } from "node:fs/promises";
-import path39 from "node:path";
+import path42 from "node:path";
 function isFile(file2) {
-  return statSync9(file2, { throwIfNoEntry: false })?.isFile() === true;
+  return statSync8(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);
-  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path39.resolve(ctx.cwd, expanded))))
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path42.resolve(ctx.cwd, expanded))))
     return void 0;
-  const absolute = path39.resolve(ctx.cwd, expanded);
-  const named2 = path39.join(realPath(path39.dirname(absolute)), path39.basename(absolute));
-  const rel = toPosix(path39.relative(ctx.repoRoot, named2));
-  if (rel === "" || rel.startsWith("..") || path39.isAbsolute(rel)) return void 0;
+  const absolute = path42.resolve(ctx.cwd, expanded);
+  const named2 = path42.join(realPath(path42.dirname(absolute)), path42.basename(absolute));
+  const rel = toPosix(path42.relative(ctx.repoRoot, named2));
+  if (rel === "" || rel.startsWith("..") || path42.isAbsolute(rel)) return void 0;
   const base = await ctx.git.fileAt(ctx.commit, rel);
   const entry = lstatSync(named2, { throwIfNoEntry: false });
   const head = entry?.isFile() ? await readFile9(named2, "utf8") : void 0;
   if (base === head && !entry?.isSymbolicLink()) return void 0;
   const key = `scanners.custom.${id}.runs`;
-  const copy = path39.join(ctx.dir, ...rel.split("/"));
+  const copy = path42.join(ctx.dir, ...rel.split("/"));
   if (base === void 0) {
     if (!entry) return void 0;
     changes.push({ key, change: "added", after: JSON.stringify(rel) });
     return copy;
   }
-  await mkdir6(path39.dirname(copy), { recursive: true });
+  await mkdir6(path42.dirname(copy), { recursive: true });
   await writeFile5(copy, base);
   const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
   if (mode2 === "100755") await chmod2(copy, 493);
@@ -48066,7 +47460,7 @@ async function scriptsFromBase(custom2, ctx) {
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
     const added = changes.slice(before2).find((c3) => c3.change === "added");
-    if (added?.after) command = path39.join(ctx.dir, ...JSON.parse(added.after).split("/"));
+    if (added?.after) command = path42.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -48080,29 +47474,29 @@ var init_base_scripts = __esm({
 
 // src/pipeline/policy.ts
 import { createHash as createHash6 } from "node:crypto";
-import { existsSync as existsSync10, realpathSync as realpathSync7 } from "node:fs";
+import { existsSync as existsSync10, realpathSync as realpathSync6 } from "node:fs";
 import { readFile as readFile10 } from "node:fs/promises";
-import path40 from "node:path";
+import path43 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const rel = path40.relative(repoRoot, realPath(file2));
-  if (rel === "" || rel.startsWith("..") || path40.isAbsolute(rel)) return void 0;
+  const rel = path43.relative(repoRoot, realPath(file2));
+  if (rel === "" || rel.startsWith("..") || path43.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path40.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path40.dirname(configFile) : request.workspace.root;
-  return path40.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path43.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path43.dirname(configFile) : request.workspace.root;
+  return path43.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text3) {
-  const rel = path40.relative(root, file2);
+  const rel = path43.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path40.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path43.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
@@ -48135,7 +47529,7 @@ async function basePolicy(request, revision) {
   let repoRoot;
   try {
     try {
-      repoRoot = realpathSync7(await probe.topLevel());
+      repoRoot = realpathSync6(await probe.topLevel());
     } catch (error62) {
       if (revision.source === "ci" && error62 instanceof GitError) {
         const checkout = await worktreePolicy(request);
@@ -48162,8 +47556,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path40.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path40.join(d, n2)));
+  const explicit = request.configFile ? path43.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path43.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -48242,7 +47636,7 @@ async function pinToBase(request, base) {
   const commit = base.facts.commit;
   if (base.facts.source !== "base" || !commit) return void 0;
   const git2 = new Git(request.exec, request.workspace.targetDir);
-  const repoRoot = realpathSync7(await git2.topLevel());
+  const repoRoot = realpathSync6(await git2.topLevel());
   const ctx = { git: git2.at(repoRoot), repoRoot, commit, dir: request.scratchDir };
   const { scanners: scanners2 } = base.config;
   const scripts = await scriptsFromBase(scanners2.custom, {
@@ -48286,7 +47680,7 @@ var init_policy = __esm({
 // src/pipeline/scan.ts
 import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
 import os4 from "node:os";
-import path41 from "node:path";
+import path44 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -48295,9 +47689,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const outDir = request.outDir ? path41.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path41.join(os4.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path44.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path44.join(os4.tmpdir(), "controlgate-"));
   const loading = loadPolicy({
-    scratchDir: path41.join(outDir, "@base-files"),
+    scratchDir: path44.join(outDir, "@base-files"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -48318,7 +47712,7 @@ async function scan(request) {
       ...c3.name ? { displayName: c3.name } : {},
       // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
       // the base, not to whatever folder the process happens to be in (the Action's working-directory).
-      command: c3.command.includes("/") && !c3.command.includes("{") ? path41.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
+      command: c3.command.includes("/") && !c3.command.includes("{") ? path44.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
       args: c3.args,
       sarif: c3.sarif,
       cleanExitCodes: c3.cleanExitCodes,
@@ -48343,18 +47737,18 @@ async function scan(request) {
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path41.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path44.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path41.join(outDir, "@imported")
+      outDir: path44.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path41.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path44.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -48487,7 +47881,6 @@ var init_package = __esm({
         "p-retry": "7.1.1",
         picomatch: "4.0.7",
         semver: "7.8.6",
-        tinyglobby: "0.2.17",
         yaml: "2.9.1",
         zod: "4.6.7"
       },
@@ -48525,7 +47918,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path42 from "node:path";
+import path45 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -48567,20 +47960,20 @@ function groupApplied(outcome) {
 function jsonReport(outcome) {
   const cached2 = reports.get(outcome);
   if (cached2) return cached2;
-  const report2 = buildReport(outcome);
-  reports.set(outcome, report2);
-  return report2;
+  const report = buildReport(outcome);
+  reports.set(outcome, report);
+  return report;
 }
 function buildReport(outcome) {
   return {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path42.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path42.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path45.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path45.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
-    evaluated: outcome.scanners.every((s) => s.status !== "failed"),
+    evaluated: outcome.scanners.every((s) => s.status !== "failed" && !s.unjudged?.length),
     summary: {
       findings: outcome.findings.length,
       suppressed: outcome.findings.filter((f) => f.suppressed).length,
@@ -48592,7 +47985,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path42.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path45.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -48628,7 +48021,8 @@ function buildReport(outcome) {
       durationMs: s.durationMs,
       exitCode: s.exitCode ?? null,
       sarifPath: outcome.outDirIsTemporary ? null : s.sarifPath ?? null,
-      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {}
+      ...s.stderrTail && s.status === "failed" ? { stderrTail: s.stderrTail } : {},
+      ...s.unjudged?.length ? { unjudged: s.unjudged } : {}
     })),
     findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
       scanner: f.scanner,
@@ -48684,17 +48078,17 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path42.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path42.isAbsolute(rel) ? toPosix(rel) : path42.basename(location3);
+  const rel = path45.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path45.isAbsolute(rel) ? toPosix(rel) : path45.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path42.join(outcome.root, name)),
-    path42.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path45.join(outcome.root, name)),
+    path45.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path42.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path45.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -48975,8 +48369,8 @@ function accepted(f) {
 function plural2(n2, one, many = `${one}s`) {
   return `${n2} ${n2 === 1 ? one : many}`;
 }
-function suppressionNote(report2, fmt) {
-  const refused = report2.findings.filter((f) => f.suppressionRefused);
+function suppressionNote(report, fmt) {
+  const refused = report.findings.filter((f) => f.suppressionRefused);
   if (refused.length === 0) return void 0;
   const byChange = refused.filter((f) => accepted(f).some((s) => s.addedByChange === true));
   const comments = [
@@ -49023,7 +48417,7 @@ function seconds2(ms) {
 function scannerLine(run2) {
   const mark = { ok: "ok     ", failed: "FAILED ", skipped: "skipped" }[run2.status];
   const version2 = run2.version ? ` ${oneLine2(run2.version, 40)}` : "";
-  const detail2 = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` : oneLine2(run2.error ?? "", 160);
+  const detail2 = run2.status === "ok" ? `${run2.findings.length} findings in ${run2.filesScanned} files, ${seconds2(run2.durationMs)}` + (run2.unjudged?.length ? `; ${run2.unjudged.length} not judged` : "") : oneLine2(run2.error ?? "", 160);
   return defuseWorkflowCommands(
     `  ${mark} ${pad(`${oneLine2(run2.displayName, 60)}${version2}`, 18)} ${detail2}`
   );
@@ -49087,9 +48481,9 @@ function comparedFindings(outcome, b) {
   return out;
 }
 function renderText(outcome) {
-  const report2 = jsonReport(outcome);
-  const policy2 = policyNote(report2.policy, TERMINAL_INLINE);
-  const suppressions = suppressionNote(report2, TERMINAL_INLINE);
+  const report = jsonReport(outcome);
+  const policy2 = policyNote(report.policy, TERMINAL_INLINE);
+  const suppressions = suppressionNote(report, TERMINAL_INLINE);
   const out = [
     ...policy2 ? [`POLICY: ${policy2.headline}`, ...policy2.items.map((i3) => `  - ${i3}`), ""] : [],
     ...suppressions ? [`SUPPRESSIONS: ${suppressions}`, ""] : [],
@@ -49097,7 +48491,7 @@ function renderText(outcome) {
     ...outcome.scanners.map(scannerLine),
     ""
   ];
-  const baseline2 = outcome.baseline ? report2.baseline : null;
+  const baseline2 = outcome.baseline ? report.baseline : null;
   if (baseline2) out.push(...comparisonLines(baseline2));
   if (baseline2?.status === "compared") out.push(...comparedFindings(outcome, baseline2));
   else out.push(...severityGroups(outcome.findings));
@@ -49110,6 +48504,13 @@ function renderText(outcome) {
   if (failed2.length > 0) {
     out.push(
       `NOT EVALUATED: ${failed2.map((s) => oneLine2(s.displayName, 60)).join(", ")} failed; the controls they cover are not evaluated.`
+    );
+  }
+  for (const s of outcome.scanners.filter((r) => r.unjudged?.length)) {
+    const files = (s.unjudged ?? []).slice(0, 5).map((u2) => `${oneLine2(u2.path, 120)} (${oneLine2(u2.reason, 160)})`);
+    const more = (s.unjudged?.length ?? 0) - files.length;
+    out.push(
+      `NOT JUDGED by ${oneLine2(s.displayName, 60)}, so the controls it covers are not evaluated: ${files.join("; ")}${more > 0 ? `; and ${more} more` : ""}`
     );
   }
   return defuseWorkflowCommands(`${out.join("\n")}
@@ -49139,8 +48540,8 @@ import { pathToFileURL } from "node:url";
 function levelFor(severity3) {
   return { critical: "error", high: "error", medium: "warning", low: "note", info: "note" }[severity3];
 }
-function uriFor(relative3) {
-  return relative3.split("/").map(encodeURIComponent).join("/");
+function uriFor(relative2) {
+  return relative2.split("/").map(encodeURIComponent).join("/");
 }
 function ruleDescriptor(id, original, sample) {
   const tags = new Set(original?.properties?.tags ?? []);
@@ -49233,7 +48634,22 @@ function runParts(scanner3, root, waivers2, fixed2) {
     for (const list of [scanner3.findings, fixed2])
       for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
   }
-  const notifications = scanner3.error ? [{ level: scanner3.status === "failed" ? "error" : "note", message: { text: scanner3.error } }] : [];
+  const notifications = [
+    ...scanner3.error ? [
+      {
+        level: scanner3.status === "failed" ? "error" : "note",
+        message: { text: scanner3.error }
+      }
+    ] : [],
+    // A file the tool could not judge: whoever reads the merged log sees it was not checked.
+    ...(scanner3.unjudged ?? []).map(
+      (u2) => ({
+        level: "error",
+        message: { text: `not judged: ${u2.reason}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: uriFor(u2.path), uriBaseId: SRCROOT } } }]
+      })
+    )
+  ];
   const run2 = {
     tool: {
       driver: {
@@ -49341,7 +48757,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir7, open as open6, writeFile as writeFile6 } from "node:fs/promises";
-import path43 from "node:path";
+import path46 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -49351,7 +48767,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir7(path43.dirname(file2), { recursive: true });
+  await mkdir7(path46.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -49362,11 +48778,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path43.join(settings.outDir, "controlgate.json");
-    const sarif = path43.join(settings.outDir, "controlgate.sarif");
+    const json2 = path46.join(settings.outDir, "controlgate.json");
+    const sarif = path46.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path43.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path46.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -49380,13 +48796,13 @@ async function writeOutputs(outcome, settings, out) {
 }
 async function writeScannerSarif(outcome, dir) {
   await mkdir7(dir, { recursive: true });
-  const log2 = mergedSarif(outcome.scanners, outcome.root, { waivers: outcome.gate.waivers.applied });
+  const log = mergedSarif(outcome.scanners, outcome.root, { waivers: outcome.gate.waivers.applied });
   const paths = {};
   for (const [i3, scanner3] of outcome.scanners.entries()) {
-    const run2 = log2.runs[i3];
+    const run2 = log.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path43.join(dir, `${scanner3.id}.sarif`);
-    await writeFile6(file2, `${JSON.stringify({ ...log2, runs: [run2] }, null, 2)}
+    const file2 = path46.join(dir, `${scanner3.id}.sarif`);
+    await writeFile6(file2, `${JSON.stringify({ ...log, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
   }
@@ -49595,13 +49011,13 @@ var init_explain = __esm({
 // src/cli/commands.ts
 import { existsSync as existsSync11 } from "node:fs";
 import { rm as rm6 } from "node:fs/promises";
-import path44 from "node:path";
+import path47 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path44.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path47.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync11(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path44.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path47.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -49661,7 +49077,7 @@ async function explain(command, io) {
 }
 async function verify(location3, io) {
   if (!existsSync11(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path44.resolve(io.cwd, location3));
+  const result2 = await verifyBundle(path47.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -49675,7 +49091,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path44.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path47.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -50611,8 +50027,8 @@ var init_option = __esm({
        * @param {(string | string[])} names
        * @return {Option}
        */
-      conflicts(names) {
-        this.conflictsWith = this.conflictsWith.concat(names);
+      conflicts(names2) {
+        this.conflictsWith = this.conflictsWith.concat(names2);
         return this;
       }
       /**
@@ -50887,7 +50303,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path45 from "node:path";
+import path48 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -51235,8 +50651,8 @@ var init_command2 = __esm({
        * @param {string} names
        * @return {Command} `this` command for chaining
        */
-      arguments(names) {
-        names.trim().split(/ +/).forEach((detail2) => {
+      arguments(names2) {
+        names2.trim().split(/ +/).forEach((detail2) => {
           this.argument(detail2);
         });
         return this;
@@ -51946,9 +51362,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path45.resolve(baseDir, baseName);
+          const localBin = path48.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path45.extname(baseName))) return void 0;
+          if (sourceExt.includes(path48.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -51966,17 +51382,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path45.resolve(
-            path45.dirname(resolvedScriptPath),
+          executableDir = path48.resolve(
+            path48.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path45.basename(
+            const legacyName = path48.basename(
               this._scriptPath,
-              path45.extname(this._scriptPath)
+              path48.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -51987,7 +51403,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path45.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path48.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -52168,9 +51584,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {(Promise|undefined)}
        * @private
        */
-      _chainOrCall(promise3, fn) {
-        if (promise3?.then && typeof promise3.then === "function") {
-          return promise3.then(() => fn());
+      _chainOrCall(promise2, fn) {
+        if (promise2?.then && typeof promise2.then === "function") {
+          return promise2.then(() => fn());
         }
         return fn();
       }
@@ -52181,12 +51597,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {(Promise|undefined)}
        * @private
        */
-      _chainOrCallHooks(promise3, event) {
-        let result2 = promise3;
+      _chainOrCallHooks(promise2, event) {
+        let result2 = promise2;
         const hooks = [];
         this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
-          hookedCommand._lifeCycleHooks[event].forEach((callback2) => {
-            hooks.push({ hookedCommand, callback: callback2 });
+          hookedCommand._lifeCycleHooks[event].forEach((callback) => {
+            hooks.push({ hookedCommand, callback });
           });
         });
         if (event === "postAction") {
@@ -52207,8 +51623,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {(Promise|undefined)}
        * @private
        */
-      _chainOrCallSubCommandHook(promise3, subCommand, event) {
-        let result2 = promise3;
+      _chainOrCallSubCommandHook(promise2, subCommand, event) {
+        let result2 = promise2;
         if (this._lifeCycleHooks[event] !== void 0) {
           this._lifeCycleHooks[event].forEach((hook) => {
             result2 = this._chainOrCall(result2, () => {
@@ -52904,7 +52320,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path45.basename(filename, path45.extname(filename));
+        this._name = path48.basename(filename, path48.extname(filename));
         return this;
       }
       /**
@@ -52918,9 +52334,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path52) {
-        if (path52 === void 0) return this._executableDir;
-        this._executableDir = path52;
+      executableDir(path55) {
+        if (path55 === void 0) return this._executableDir;
+        this._executableDir = path55;
         return this;
       }
       /**
@@ -53204,8 +52620,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path52, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path52 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path55, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path55 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -53213,8 +52629,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path52, opts) => {
-    parsed = { kind: "explain", subject, path: path52, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path55, opts) => {
+    parsed = { kind: "explain", subject, path: path55, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -53288,8 +52704,8 @@ function duration3(ms) {
   const s = ms / 1e3;
   return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
-function table(head, rows, empty2, className = "") {
-  if (rows.length === 0) return `<p class="empty">${esc2(empty2)}</p>`;
+function table(head, rows, empty, className = "") {
+  if (rows.length === 0) return `<p class="empty">${esc2(empty)}</p>`;
   const th = head.map((h2) => `<th scope="col">${esc2(h2)}</th>`).join("");
   const body = rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
   return `<table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
@@ -53328,10 +52744,10 @@ function groupControls(controls2) {
   }
   return out;
 }
-function statusResolver(report2) {
-  const active = new Set(report2.controls.flatMap((c3) => c3.findings));
-  const existing = new Set(report2.controls.flatMap((c3) => c3.existing));
-  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold));
+function statusResolver(report) {
+  const active = new Set(report.controls.flatMap((c3) => c3.findings));
+  const existing = new Set(report.controls.flatMap((c3) => c3.existing));
+  const below = new Set(report.controls.flatMap((c3) => c3.belowThreshold));
   return (f) => {
     if (active.has(f.fingerprint)) return "active";
     if (existing.has(f.fingerprint)) return "existing";
@@ -53466,22 +52882,22 @@ function row(f, { index, status: status2, state }, order) {
 function statusOptions(compared) {
   return Object.keys(STATUS_LABELS).filter((s) => compared || s !== "existing").map((s) => option(s, STATUS_LABELS[s]));
 }
-function renderFindings(report2) {
-  const compared = report2.baseline?.status === "compared";
-  const findings = sortFindings(report2.findings, report2.baseline, HTML_ROW_LIMIT);
-  const total = report2.findings.length;
-  const statusOf = statusResolver(report2);
+function renderFindings(report) {
+  const compared = report.baseline?.status === "compared";
+  const findings = sortFindings(report.findings, report.baseline, HTML_ROW_LIMIT);
+  const total = report.findings.length;
+  const statusOf = statusResolver(report);
   const statuses = findings.map(statusOf);
-  const states = findings.map((f) => changeState(f, report2.baseline));
+  const states = findings.map((f) => changeState(f, report.baseline));
   const perCriterion = /* @__PURE__ */ new Map();
-  for (const f of report2.findings)
+  for (const f of report.findings)
     for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
-  const scanners2 = [.../* @__PURE__ */ new Set([...report2.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
+  const scanners2 = [.../* @__PURE__ */ new Set([...report.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
   const filters = [
     select(
       "f-criterion",
       "Criterion",
-      report2.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
+      report.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
     ),
     select(
       "f-severity",
@@ -53512,7 +52928,7 @@ function renderFindings(report2) {
       ...compared ? { state: states[i3] } : {}
     }))
   };
-  const order = new Map(report2.controls.map((c3, i3) => [c3.id, i3]));
+  const order = new Map(report.controls.map((c3, i3) => [c3.id, i3]));
   const body = findings.map((f, i3) => row(f, { index: i3, status: statuses[i3] ?? "active", state: states[i3] ?? null }, order)).join("\n");
   return `<section id="findings"><h2>Findings</h2>
 <div class="filters" id="filters">
@@ -53572,14 +52988,14 @@ function changedFiles(b) {
   const rest = more > 0 ? `<p class="muted">…and ${more} more (see the JSON report).</p>` : "";
   return `<details><summary>Changed files (${b.changedFiles.length})</summary><ul class="changed">${items.join("")}</ul>${rest}</details>`;
 }
-function existingDebt2(report2) {
-  const debt = existingPerCriterion(report2.controls);
+function existingDebt2(report) {
+  const debt = existingPerCriterion(report.controls);
   if (debt.length === 0) return "";
   const chips = debt.map(({ control: control2, count: count4 }) => `<li class="chip"><code>${esc2(control2.id)}</code><b>${count4}</b></li>`).join("");
   return `<p>Existing debt per criterion (at or above the threshold, not judged):</p><ul class="chips" id="existing-per-criterion">${chips}</ul>`;
 }
-function renderComparison(report2) {
-  const b = report2.baseline;
+function renderComparison(report) {
+  const b = report.baseline;
   if (!b) return "";
   const line2 = `<p id="comparison-line">${comparisonHeadline(b, HTML_INLINE)}</p>`;
   if (b.status === "unavailable") {
@@ -53594,7 +53010,7 @@ ${line2}
     `<p class="muted">${esc2(judgedNote(b))}</p>`,
     `<ul class="chips" id="change-counts">${chip("new", b.counts.new)}${chip("existing", b.counts.unchanged)}${chip("fixed", b.counts.fixed)}</ul>`,
     notes.length > 0 ? `<ul class="notes" id="not-compared">${notes.map((n2) => `<li>${n2}</li>`).join("")}</ul>` : "",
-    existingDebt2(report2),
+    existingDebt2(report),
     comparisonFacts(b),
     changedFiles(b)
   ].filter(Boolean);
@@ -53617,14 +53033,14 @@ function fixedRow(f) {
     `${esc2(f.message)}${secret}${snippet}`
   ];
 }
-function renderFixed(report2) {
-  const b = report2.baseline;
+function renderFixed(report) {
+  const b = report.baseline;
   if (b?.status !== "compared") return "";
   const at = b.mergeBase ? ` (merge base ${code(shortSha(b.mergeBase))})` : "";
-  const rows = [...report2.fixed].sort(compareFindings).slice(0, HTML_ROW_LIMIT).map(fixedRow);
-  const capped = report2.fixed.length > rows.length ? ` The first ${rows.length.toLocaleString("en-US")} are listed; all are in controlgate.json.` : "";
+  const rows = [...report.fixed].sort(compareFindings).slice(0, HTML_ROW_LIMIT).map(fixedRow);
+  const capped = report.fixed.length > rows.length ? ` The first ${rows.length.toLocaleString("en-US")} are listed; all are in controlgate.json.` : "";
   return `
-<section id="fixed"><h2>Fixed by this change (${report2.fixed.length})</h2>
+<section id="fixed"><h2>Fixed by this change (${report.fixed.length})</h2>
 <p class="muted">Findings at the base${at} that this change removes. Locations are at the base.${capped}</p>
 ${table(["Severity", "Criteria", "Scanner", "Rule", "Location at the base", "Message"], rows, "This change removes no finding.", "fixed")}
 </section>`;
@@ -53650,10 +53066,10 @@ function waiverName(w) {
 function waiverCells(w) {
   return [waiverName(w), esc2(w.reason), esc2(w.approver), code(w.ticket), code(w.expires)];
 }
-function renderWaivers(report2) {
+function renderWaivers(report) {
   const head = ["Waiver", "Reason", "Approver", "Ticket", "Expires"];
-  const { applied, expired, stale } = report2.waivers;
-  const file2 = report2.data.waiversFile ? ` from ${code(report2.data.waiversFile)}` : "";
+  const { applied, expired, stale } = report.waivers;
+  const file2 = report.data.waiversFile ? ` from ${code(report.data.waiversFile)}` : "";
   return `<section id="waivers"><h2>Waivers</h2>
 <p class="muted">Read${file2 || ": no waivers file"}.</p>
 <h3>Applied (${applied.length})</h3>
@@ -53674,9 +53090,9 @@ ${table(
 ${table(head, stale.map(waiverCells), "Every waiver matched a finding.", "waivers-stale")}
 </section>`;
 }
-function renderScanners(report2, facts2) {
+function renderScanners(report, facts2) {
   const commands = new Map(facts2.scanners.map((s) => [s.id, s.command]));
-  const rows = report2.scanners.map((s) => {
+  const rows = report.scanners.map((s) => {
     const command = commands.get(s.id);
     return [
       `<b>${esc2(s.name)}</b><div>${code(s.id)}</div>`,
@@ -53697,7 +53113,7 @@ ${table(head, rows, "No scanner ran.", "scanners")}
 function fact(label, value) {
   return `<dt>${esc2(label)}</dt><dd>${value}</dd>`;
 }
-function renderRunFacts(report2, facts2) {
+function renderRunFacts(report, facts2) {
   const h2 = facts2.hashes;
   const took = Date.parse(facts2.finishedAt) - Date.parse(facts2.startedAt);
   const hashes = [
@@ -53723,7 +53139,7 @@ function renderRunFacts(report2, facts2) {
     ),
     fact("Host", code(`${facts2.host.os} ${facts2.host.release} ${facts2.host.arch}, Node ${facts2.host.node}`)),
     fact("controlgate", code(facts2.controlgateVersion)),
-    fact("Scanned", `${code(report2.target)} <span class="muted">in</span> ${code(report2.root)}`),
+    fact("Scanned", `${code(report.target)} <span class="muted">in</span> ${code(report.root)}`),
     fact("Decision", `${code(facts2.decision)}, exit code ${code(facts2.exitCode)}`)
   ];
   return `<section id="run-facts"><h2>Run facts</h2>
@@ -53921,38 +53337,38 @@ footer { color: var(--muted); font-size: 12px; text-align: center; }
 });
 
 // src/report/html/summary.ts
-function policySection(report2) {
-  const note = policyNote(report2.policy, { text: esc2, code });
+function policySection(report) {
+  const note = policyNote(report.policy, { text: esc2, code });
   if (!note) return "";
   const items = note.items.length > 0 ? `<ul>${note.items.map((i3) => `<li>${i3}</li>`).join("")}</ul>` : "";
   return `
 <div class="policy-note" id="policy-note"><p><b>Policy:</b> ${note.headline}</p>${items}</div>`;
 }
-function suppressionSection(report2) {
-  const note = suppressionNote(report2, { text: esc2, code });
+function suppressionSection(report) {
+  const note = suppressionNote(report, { text: esc2, code });
   return note ? `
 <div class="policy-note" id="suppression-note"><p><b>Suppressions:</b> ${note}</p></div>` : "";
 }
-function renderSummary2(report2, facts2) {
+function renderSummary2(report, facts2) {
   const where = [facts2.repository, facts2.branch, facts2.commit?.slice(0, 12)].filter(Boolean).join(" · ");
   const change = facts2.changeNumber === null ? "" : ` · change #${facts2.changeNumber}`;
   const verdicts = VERDICTS.map(
-    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report2.verdicts[v]}</b></li>`
+    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report.verdicts[v]}</b></li>`
   ).join("");
   const severities = SEVERITIES.map(
-    (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report2.summary.bySeverity[s]}</b></li>`
+    (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report.summary.bySeverity[s]}</b></li>`
   ).join("");
-  const notCounted = `${report2.summary.suppressed} suppressed (not counted) of ${report2.summary.findings} findings`;
+  const notCounted = `${report.summary.suppressed} suppressed (not counted) of ${report.summary.findings} findings`;
   return `<header class="top">
 <div class="banner">
-<div class="decision decision-${esc2(report2.decision)}" id="decision">${esc2(report2.decision.toUpperCase())}</div>
+<div class="decision decision-${esc2(report.decision)}" id="decision">${esc2(report.decision.toUpperCase())}</div>
 <div><h1>controlgate SOC 2 gate report</h1>
-<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report2.exitCode)}</b> (${esc2(EXIT_MEANING[report2.exitCode] ?? "unknown")})${report2.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
-</div>${policySection(report2)}${suppressionSection(report2)}
+<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report.exitCode)}</b> (${esc2(EXIT_MEANING[report.exitCode] ?? "unknown")})${report.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
+</div>${policySection(report)}${suppressionSection(report)}
 <div class="summary">
 <div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
 <div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
-</div>${renderComparison(report2)}
+</div>${renderComparison(report)}
 </header>`;
 }
 function cell(c3) {
@@ -53967,18 +53383,18 @@ function cell(c3) {
   const count4 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
   return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count4}</a>`;
 }
-function renderMatrix(report2) {
+function renderMatrix(report) {
   const legend = VERDICTS.map(
     (v) => `<span class="chip v-${v}">${GLYPH[v]} ${esc2(VERDICT_HELP[v])}</span>`
   ).join("");
-  const categories = [...groupControls(report2.controls)].map(([category, groups]) => {
+  const categories = [...groupControls(report.controls)].map(([category, groups]) => {
     const rows = [...groups].map(
       ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map(cell).join("")}</div></div>`
     );
     return `<div class="category" data-category="${esc2(category)}"><h3>${esc2(CATEGORY_TITLES[category] ?? category)}</h3>
 ${rows.join("\n")}</div>`;
   });
-  return `<section id="matrix"><h2>Control matrix (${report2.controls.length} criteria)</h2>
+  return `<section id="matrix"><h2>Control matrix (${report.controls.length} criteria)</h2>
 <div class="legend" id="legend">${legend}</div>
 <p class="muted">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
 ${categories.join("\n")}
@@ -54031,8 +53447,8 @@ function contentSecurityPolicy() {
     "form-action 'none'"
   ].join("; ");
 }
-function renderHtmlReport(report2, facts2) {
-  const title2 = `controlgate ${report2.decision.toUpperCase()}${facts2.repository ? ` · ${facts2.repository}` : ""}${facts2.changeNumber === null ? "" : ` #${facts2.changeNumber}`}`;
+function renderHtmlReport(report, facts2) {
+  const title2 = `controlgate ${report.decision.toUpperCase()}${facts2.repository ? ` · ${facts2.repository}` : ""}${facts2.changeNumber === null ? "" : ` #${facts2.changeNumber}`}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -54040,19 +53456,19 @@ function renderHtmlReport(report2, facts2) {
 <meta http-equiv="Content-Security-Policy" content="${esc2(contentSecurityPolicy())}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="controlgate ${esc2(report2.tool.version)}">
+<meta name="generator" content="controlgate ${esc2(report.tool.version)}">
 <title>${esc2(title2)}</title>
 <style>${STYLES}</style>
 </head>
 <body>
 <main>
-${renderSummary2(report2, facts2)}
-${renderMatrix(report2)}
-${renderFindings(report2)}${renderFixed(report2)}
-${renderWaivers(report2)}
-${renderScanners(report2, facts2)}
-${renderRunFacts(report2, facts2)}
-<footer>controlgate ${esc2(report2.tool.version)} · report schema ${esc2(report2.schemaVersion)} · catalog ${esc2(report2.data.catalog.version)} · mapping ${esc2(report2.data.mapping.version)}</footer>
+${renderSummary2(report, facts2)}
+${renderMatrix(report)}
+${renderFindings(report)}${renderFixed(report)}
+${renderWaivers(report)}
+${renderScanners(report, facts2)}
+${renderRunFacts(report, facts2)}
+<footer>controlgate ${esc2(report.tool.version)} · report schema ${esc2(report.schemaVersion)} · catalog ${esc2(report.data.catalog.version)} · mapping ${esc2(report.data.mapping.version)}</footer>
 </main>
 <script>${SCRIPT}</script>
 </body>
@@ -54277,10 +53693,10 @@ function verdictText(c3) {
   return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
 }
 function criterionFindings(ctx, observationUuids) {
-  const { report: report2 } = ctx;
+  const { report } = ctx;
   const waiverByFinding = /* @__PURE__ */ new Map();
-  for (const w of report2.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
-  return report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
+  for (const w of report.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
+  return report.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
     const roles = [
       [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
       [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
@@ -54326,10 +53742,10 @@ function criterionFindings(ctx, observationUuids) {
     });
   });
 }
-function resultRemarks(report2) {
-  const count4 = (v) => report2.controls.filter((c3) => c3.verdict === v).length;
+function resultRemarks(report) {
+  const count4 = (v) => report.controls.filter((c3) => c3.verdict === v).length;
   return oneLine3(
-    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count4("not-covered")} criteria that no scanner in this run covers and ${count4("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report2.decision}.`,
+    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count4("not-covered")} criteria that no scanner in this run covers and ${count4("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report.decision}.`,
     2e3
   );
 }
@@ -54346,9 +53762,9 @@ var init_results = __esm({
 });
 
 // src/evidence/oscal.ts
-function identities(report2, facts2) {
+function identities(report, facts2) {
   const runKey = JSON.stringify([facts2.repository, facts2.commit, facts2.changeNumber, facts2.startedAt]);
-  const repository = facts2.repository ?? report2.root;
+  const repository = facts2.repository ?? report.root;
   return {
     runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
     scannerUuid: (id) => uuidV5(`component scanner ${id}`),
@@ -54384,17 +53800,17 @@ function metadata(facts2, title2) {
     links: facts2.runUrl ? [{ href: oneLine3(facts2.runUrl), rel: "related", text: "CI run" }] : void 0
   });
 }
-function reviewedControls(report2) {
-  const assessed = report2.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
+function reviewedControls(report) {
+  const assessed = report.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
   const description2 = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
   const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
     "include-all": {},
-    "exclude-controls": report2.controls.map((c3) => ({ "control-id": c3.id }))
+    "exclude-controls": report.controls.map((c3) => ({ "control-id": c3.id }))
   });
   return { description: description2, "control-selections": [selection] };
 }
-function scannerComponents(report2, facts2, scannerUuid) {
-  return report2.scanners.map((s) => {
+function scannerComponents(report, facts2, scannerUuid) {
+  return report.scanners.map((s) => {
     const fact2 = facts2.scanners.find((f) => f.id === s.id);
     const version2 = s.version ?? fact2?.version ?? null;
     return compact({
@@ -54421,7 +53837,7 @@ function scannerComponents(report2, facts2, scannerUuid) {
     });
   });
 }
-function assessmentPlan(report2, facts2, ids2) {
+function assessmentPlan(report, facts2, ids2) {
   const subject = subjectName(facts2);
   return {
     "assessment-plan": {
@@ -54448,13 +53864,13 @@ function assessmentPlan(report2, facts2, ids2) {
               ["commit", facts2.commit],
               ["branch", facts2.branch],
               ["change-number", facts2.changeNumber],
-              ["target", report2.target]
+              ["target", report.target]
             ]),
             status: { state: "under-development" }
           })
         ]
       },
-      "reviewed-controls": reviewedControls(report2),
+      "reviewed-controls": reviewedControls(report),
       "assessment-subjects": [
         {
           type: "component",
@@ -54463,7 +53879,7 @@ function assessmentPlan(report2, facts2, ids2) {
         }
       ],
       "assessment-assets": {
-        components: scannerComponents(report2, facts2, ids2.scannerUuid),
+        components: scannerComponents(report, facts2, ids2.scannerUuid),
         "assessment-platforms": [
           compact({
             uuid: ids2.platformUuid,
@@ -54474,17 +53890,17 @@ function assessmentPlan(report2, facts2, ids2) {
               ["catalog", `${facts2.hashes.catalog.version} sha256:${facts2.hashes.catalog.sha256}`],
               ["mapping", `${facts2.hashes.mapping.version} sha256:${facts2.hashes.mapping.sha256}`]
             ]),
-            "uses-components": report2.scanners.map((s) => ({ "component-uuid": ids2.scannerUuid(s.id) }))
+            "uses-components": report.scanners.map((s) => ({ "component-uuid": ids2.scannerUuid(s.id) }))
           })
         ]
       }
     }
   };
 }
-function oscalDocuments(report2, facts2, options) {
-  const ids2 = identities(report2, facts2);
+function oscalDocuments(report, facts2, options) {
+  const ids2 = identities(report, facts2);
   const ctx = {
-    report: report2,
+    report,
     collected: timestamp(facts2.finishedAt),
     ...ids2,
     sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
@@ -54495,18 +53911,18 @@ function oscalDocuments(report2, facts2, options) {
     uuid: ids2.runUuid("result"),
     title: markupLine(`controlgate scan of ${subjectName(facts2)}`),
     description: markup(
-      `Findings of ${report2.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts2)}, mapped to SOC 2 criteria by controlgate ${facts2.controlgateVersion}.`
+      `Findings of ${report.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts2)}, mapped to SOC 2 criteria by controlgate ${facts2.controlgateVersion}.`
     ),
     start: timestamp(facts2.startedAt),
     end: timestamp(facts2.finishedAt),
     props: props([
-      ["decision", report2.decision],
-      ["exit-code", report2.exitCode]
+      ["decision", report.decision],
+      ["exit-code", report.exitCode]
     ]),
-    "reviewed-controls": reviewedControls(report2),
+    "reviewed-controls": reviewedControls(report),
     observations: observed.list,
     findings: criterionFindings(ctx, observed.uuids),
-    remarks: resultRemarks(report2)
+    remarks: resultRemarks(report)
   });
   const assessmentResults = {
     "assessment-results": {
@@ -54516,7 +53932,7 @@ function oscalDocuments(report2, facts2, options) {
       results: [result2]
     }
   };
-  return { assessmentPlan: assessmentPlan(report2, facts2, ids2), assessmentResults };
+  return { assessmentPlan: assessmentPlan(report, facts2, ids2), assessmentResults };
 }
 var init_oscal = __esm({
   "src/evidence/oscal.ts"() {
@@ -54529,7 +53945,7 @@ var init_oscal = __esm({
 });
 
 // node_modules/fflate/esm/index.mjs
-import { createRequire as createRequire2 } from "module";
+import { createRequire } from "module";
 function strToU8(str, latin1) {
   if (latin1) {
     var ar_1 = new u8(str.length);
@@ -54566,7 +53982,7 @@ function strToU8(str, latin1) {
 var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i2, hMap, flt, i2, i2, i2, i2, fdt, i2, flm, fdm, shft, slc, ec, err, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, wbytes, Deflate, te, td, tds, dbf, exfl, wzh, wzf, ZipPassThrough, ZipDeflate, Zip;
 var init_esm = __esm({
   "node_modules/fflate/esm/index.mjs"() {
-    require2 = createRequire2("/");
+    require2 = createRequire("/");
     try {
       _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
     } catch (e) {
@@ -55162,14 +54578,14 @@ var init_esm = __esm({
           this.b = et;
         }
       };
-      Deflate2.prototype.flush = function(sync2) {
+      Deflate2.prototype.flush = function(sync) {
         if (!this.ondata)
           err(5);
         if (this.s.l)
           err(4);
         this.p(this.b, false);
         this.s.w = this.s.i, this.s.i -= 2;
-        if (sync2) {
+        if (sync) {
           var c3 = new u8(6);
           c3[0] = this.s.r >> 3;
           var ep = wfblk(c3, this.s.r, et);
@@ -55425,12 +54841,12 @@ import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypt
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir8, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
-import path46 from "node:path";
+import path49 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path46.join(dir, ...name.split("/"));
-    await mkdir8(path46.dirname(target), { recursive: true });
+    const target = path49.join(dir, ...name.split("/"));
+    await mkdir8(path49.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
@@ -55465,8 +54881,8 @@ async function replaceDir(staging, dir) {
 function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
-async function zipDir(dir, names, zipFile) {
-  await mkdir8(path46.dirname(zipFile), { recursive: true });
+async function zipDir(dir, names2, zipFile) {
+  await mkdir8(path49.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -55476,11 +54892,11 @@ async function zipDir(dir, names, zipFile) {
     if (final || error62) out.end();
   });
   try {
-    for (const name of [...names].sort()) {
+    for (const name of [...names2].sort()) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path46.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path49.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -55507,43 +54923,43 @@ var init_write_files = __esm({
 // src/evidence/bundle.ts
 import { createReadStream as createReadStream3 } from "node:fs";
 import { rm as rm8 } from "node:fs/promises";
-function portableReport(report2) {
+function portableReport(report) {
   return {
-    ...report2,
-    scanners: report2.scanners.map((s) => ({
+    ...report,
+    scanners: report.scanners.map((s) => ({
       ...s,
       sarifPath: s.sarifPath === null ? null : `sarif/raw/${s.id}.sarif`
     }))
   };
 }
-function controlsDocument(report2) {
+function controlsDocument(report) {
   const waiversByFinding = /* @__PURE__ */ new Map();
-  for (const w of report2.waivers.applied)
+  for (const w of report.waivers.applied)
     for (const fp of w.findings) waiversByFinding.set(fp, w.id ?? `line ${w.line}`);
   return {
-    decision: report2.decision,
-    exitCode: report2.exitCode,
-    verdicts: report2.verdicts,
+    decision: report.decision,
+    exitCode: report.exitCode,
+    verdicts: report.verdicts,
     // Whether only the change's new findings were judged, and against which base.
-    comparedWith: report2.baseline ? {
-      status: report2.baseline.status,
-      judged: report2.baseline.judged,
-      baseRef: report2.baseline.baseRef,
-      mergeBase: report2.baseline.mergeBase,
-      counts: report2.baseline.counts
+    comparedWith: report.baseline ? {
+      status: report.baseline.status,
+      judged: report.baseline.judged,
+      baseRef: report.baseline.baseRef,
+      mergeBase: report.baseline.mergeBase,
+      counts: report.baseline.counts
     } : null,
-    data: report2.data,
-    controls: report2.controls.map((c3) => ({
+    data: report.data,
+    controls: report.controls.map((c3) => ({
       ...c3,
       waivers: [...new Set(c3.waived.flatMap((fp) => waiversByFinding.get(fp) ?? []))]
     })),
-    waivers: report2.waivers
+    waivers: report.waivers
   };
 }
 function evidenceContents(outcome, facts2) {
   const large = isLargeOutcome(outcome);
   const json2 = large ? compactJsonChunks : prettyJsonChunks;
-  const report2 = portableReport(jsonReport(outcome));
+  const report = portableReport(jsonReport(outcome));
   const mergeOptions2 = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
   const files = [["run.json", () => json2(facts2)]];
   for (const scanner3 of outcome.scanners) {
@@ -55560,13 +54976,13 @@ function evidenceContents(outcome, facts2) {
       () => large ? mergedSarifChunks(outcome.scanners, outcome.root, mergeOptions2) : json2(mergedSarif(outcome.scanners, outcome.root, mergeOptions2))
     ],
     // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
-    ["controlgate.json", () => json2(report2)],
-    ["controls.json", () => json2(controlsDocument(report2))],
-    ["report.html", () => encoder.encode(renderHtmlReport(report2, facts2))]
+    ["controlgate.json", () => json2(report)],
+    ["controls.json", () => json2(controlsDocument(report))],
+    ["report.html", () => encoder.encode(renderHtmlReport(report, facts2))]
   );
   let oscal;
   const oscalDocs = () => {
-    oscal ??= oscalDocuments(report2, facts2, {
+    oscal ??= oscalDocuments(report, facts2, {
       planHref: "assessment-plan.json",
       sarifHrefs: new Map(
         [...mergedResultPointers(outcome.scanners, mergeOptions2.fixed)].map(([fp, pointer]) => [
@@ -55621,7 +55037,7 @@ var init_bundle = __esm({
 import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
 import os5 from "node:os";
-import path47 from "node:path";
+import path50 from "node:path";
 function sha256File2(file2) {
   return createHash10("sha256").update(readFileSync7(file2)).digest("hex");
 }
@@ -55630,7 +55046,7 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path47.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path50.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -55668,7 +55084,7 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path47.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path50.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -55956,8 +55372,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path52) {
-  return path52.split("/").map(
+function encodePath(path55) {
+  return path55.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -55978,15 +55394,15 @@ var init_escape3 = __esm({
 });
 
 // src/report/markdown/model.ts
-function flagged(report2) {
+function flagged(report) {
   return [
-    ...report2.controls.filter((c3) => c3.verdict === "fail"),
-    ...report2.controls.filter((c3) => c3.verdict === "warn")
+    ...report.controls.filter((c3) => c3.verdict === "fail"),
+    ...report.controls.filter((c3) => c3.verdict === "warn")
   ];
 }
-function indexFindings(report2) {
+function indexFindings(report) {
   const index = /* @__PURE__ */ new Map();
-  for (const f of report2.findings) index.set(f.fingerprint, [...index.get(f.fingerprint) ?? [], f]);
+  for (const f of report.findings) index.set(f.fingerprint, [...index.get(f.fingerprint) ?? [], f]);
   return index;
 }
 function compareNewFirst(a2, b) {
@@ -56007,8 +55423,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path52) {
-  return path52.length > PATH_CHARS ? `…${path52.slice(path52.length - PATH_CHARS + 1)}` : path52;
+function clipPath(path55) {
+  return path55.length > PATH_CHARS ? `…${path55.slice(path55.length - PATH_CHARS + 1)}` : path55;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -56100,8 +55516,8 @@ function waiverCells2(w) {
     escapeMarkdown(w.expires)
   ];
 }
-function waivers(report2, full) {
-  const { applied, expired, stale } = report2.waivers;
+function waivers(report, full) {
+  const { applied, expired, stale } = report.waivers;
   const waived = applied.reduce((n2, w) => n2 + w.findings.length, 0);
   const summary = `Waivers: ${applied.length} applied (${plural3(waived, "finding")}), ${expired.length} expired, ${stale.length} stale`;
   if (applied.length + expired.length + stale.length === 0) return collapsed(summary, ["No waivers."]);
@@ -56140,17 +55556,17 @@ function waivers(report2, full) {
   }
   return collapsed(summary, body.slice(0, -1));
 }
-function scanners(report2, full) {
-  const failed2 = report2.scanners.filter((s) => s.status === "failed").length;
-  const summary = `Scanners: ${report2.scanners.length} in this run, ${failed2} failed`;
-  if (report2.scanners.length === 0) return collapsed(summary, ["No scanners ran."]);
+function scanners(report, full) {
+  const failed2 = report.scanners.filter((s) => s.status === "failed").length;
+  const summary = `Scanners: ${report.scanners.length} in this run, ${failed2} failed`;
+  if (report.scanners.length === 0) return collapsed(summary, ["No scanners ran."]);
   const errorChars = full ? 300 : 80;
   return collapsed(
     summary,
     table2(
       // No durations: they differ on every rerun and would rewrite an otherwise unchanged comment.
       ["Scanner", "Status", "Version", "Findings", "Error"],
-      report2.scanners.map((s) => [
+      report.scanners.map((s) => [
         escapeMarkdown(clip2(s.name || s.id, 60)),
         s.status === "failed" ? "**failed**" : escapeMarkdown(s.status),
         s.version ? inlineCode(clip2(s.version, 40)) : "—",
@@ -56164,9 +55580,9 @@ function ids(controls2, full, extra = () => "") {
   if (!full || controls2.length === 0) return String(controls2.length);
   return `${controls2.length}: ${controls2.map((c3) => `${escapeMarkdown(c3.id)}${extra(c3)}`).join(", ")}`;
 }
-function criteria(report2, full) {
-  const v = report2.verdicts;
-  const of = (verdict2) => report2.controls.filter((c3) => c3.verdict === verdict2);
+function criteria(report, full) {
+  const v = report.verdicts;
+  const of = (verdict2) => report.controls.filter((c3) => c3.verdict === verdict2);
   const failedBy = (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed${c3.blocking ? ", blocks" : ""})` : "";
   return collapsed(
     `Other criteria: ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered, ${v["out-of-scope"]} out of scope, ${v.pass} pass`,
@@ -56178,25 +55594,25 @@ function criteria(report2, full) {
     ]
   );
 }
-function others(report2) {
-  const live = report2.findings.filter((f) => !f.suppressed);
-  const below = new Set(report2.controls.flatMap((c3) => c3.belowThreshold)).size;
+function others(report) {
+  const live = report.findings.filter((f) => !f.suppressed);
+  const below = new Set(report.controls.flatMap((c3) => c3.belowThreshold)).size;
   const advisory = live.filter((f) => f.advisory).length;
   const unmapped = live.filter((f) => f.unmapped).length;
-  const waived = report2.findings.filter((f) => f.waiver !== null).length;
+  const waived = report.findings.filter((f) => f.waiver !== null).length;
   return collapsed(
-    `Other findings: ${advisory} advisory, ${below} below threshold, ${report2.summary.suppressed} suppressed, ${waived} waived`,
+    `Other findings: ${advisory} advisory, ${below} below threshold, ${report.summary.suppressed} suppressed, ${waived} waived`,
     [
       `- **Advisory** (no security meaning, never block): ${advisory}`,
       `- **Below threshold** (mapped, but less severe than the criterion's threshold): ${below}`,
-      `- **Suppressed** (e.g. \`nosec\`, \`nosemgrep\`): ${report2.summary.suppressed}`,
+      `- **Suppressed** (e.g. \`nosec\`, \`nosemgrep\`): ${report.summary.suppressed}`,
       `- **Waived**: ${waived}`,
       `- **Unmapped** (put under CC7.1 so the gap shows): ${unmapped}`
     ]
   );
 }
-function detailSections(report2, full) {
-  return [waivers(report2, full), scanners(report2, full), criteria(report2, full), others(report2)];
+function detailSections(report, full) {
+  return [waivers(report, full), scanners(report, full), criteria(report, full), others(report)];
 }
 var init_details2 = __esm({
   "src/report/markdown/details.ts"() {
@@ -56227,13 +55643,13 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path52) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path52) && !path52.startsWith("/") && !path52.split("/").includes("..");
+function linkable(path55) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path55) && !path55.startsWith("/") && !path55.split("/").includes("..");
 }
-function existingSection(report2, index, ctx, rows) {
-  const perCriterion = existingPerCriterion(report2.controls);
+function existingSection(report, index, ctx, rows) {
+  const perCriterion = existingPerCriterion(report.controls);
   if (perCriterion.length === 0) return void 0;
-  const findings = [...existingFingerprints(report2.controls)].flatMap((fp) => index.get(fp) ?? []).filter((f) => f.baselineState === "unchanged").sort(compareFindings);
+  const findings = [...existingFingerprints(report.controls)].flatMap((fp) => index.get(fp) ?? []).filter((f) => f.baselineState === "unchanged").sort(compareFindings);
   const shown2 = findings.slice(0, rows);
   const body = [
     "At or above a criterion’s threshold, but already there before this change: reported as debt, not judged.",
@@ -56257,10 +55673,10 @@ function fixedRow2(f, ctx, commit) {
   const criteria2 = f.criteria.map((c3) => escapeMarkdown(c3)).join(", ") || "—";
   return `| ${f.severity} | ${criteria2} | ${ruleCell2(f)} | ${locationCell(f, ctx, commit, linkable(f.path))} | ${messageCell(f.message)} |`;
 }
-function fixedSection(report2, ctx, rows) {
-  const b = report2.baseline;
-  if (b?.status !== "compared" || report2.fixed.length === 0) return void 0;
-  const fixed2 = [...report2.fixed].sort(compareFindings);
+function fixedSection(report, ctx, rows) {
+  const b = report.baseline;
+  if (b?.status !== "compared" || report.fixed.length === 0) return void 0;
+  const fixed2 = [...report.fixed].sort(compareFindings);
   const shown2 = fixed2.slice(0, rows);
   const commit = b.mergeBase ? encodeURIComponent(flatten(b.mergeBase)) : void 0;
   const table3 = [
@@ -56291,25 +55707,35 @@ var init_comparison3 = __esm({
 });
 
 // src/report/markdown/headline.ts
-function title(report2, ctx) {
+function title(report, ctx) {
   if (ctx?.unverified) {
-    const says = report2.exitCode === 2 ? "could not evaluate" : report2.decision === "block" ? "blocked" : "no blocking criterion failed";
+    const says = report.exitCode === 2 ? "could not evaluate" : report.decision === "block" ? "blocked" : "no blocking criterion failed";
     return `### controlgate: ⚠️ Unverified report (the run says: ${says})
 
 > ${ctx.unverified}`;
   }
-  if (report2.exitCode === 2) return "### controlgate: ❌ Blocked: could not evaluate";
-  return report2.decision === "block" ? "### controlgate: ❌ Blocked" : "### controlgate: ✅ Passed";
+  if (report.exitCode === 2) return "### controlgate: ❌ Blocked: could not evaluate";
+  return report.decision === "block" ? "### controlgate: ❌ Blocked" : "### controlgate: ✅ Passed";
 }
 function named(controls2, shape, extra = () => "") {
   const shown2 = controls2.slice(0, shape.named).map((c3) => `**${escapeMarkdown(c3.id)}**${shape.titles ? ` ${escapeMarkdown(c3.title)}` : ""}${extra(c3)}`);
   const rest = controls2.length - shown2.length;
   return `${shown2.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
 }
-function headline(report2, shape, ctx) {
-  const failing = report2.controls.filter((c3) => c3.verdict === "fail");
-  const warning = report2.controls.filter((c3) => c3.verdict === "warn");
-  const unevaluated2 = report2.controls.filter((c3) => c3.verdict === "not-evaluated" && c3.blocking);
+function notJudged(report, shape) {
+  const lines2 = report.scanners.flatMap((s) => {
+    const list = s.unjudged ?? [];
+    if (list.length === 0) return [];
+    const files = list.slice(0, shape.named).map((u2) => `**${escapeMarkdown(u2.path)}** (${escapeMarkdown(u2.reason)})`);
+    const rest = list.length - files.length;
+    return [`${escapeMarkdown(s.name)}: ${files.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`];
+  });
+  return lines2.length > 0 ? `Not judged: ${lines2.join("; ")}.` : "";
+}
+function headline(report, shape, ctx) {
+  const failing = report.controls.filter((c3) => c3.verdict === "fail");
+  const warning = report.controls.filter((c3) => c3.verdict === "warn");
+  const unevaluated2 = report.controls.filter((c3) => c3.verdict === "not-evaluated" && c3.blocking);
   const parts = [
     failing.length > 0 ? `Failing: ${named(failing, shape)}.` : "",
     unevaluated2.length > 0 ? `Not evaluated (blocking): ${named(
@@ -56317,17 +55743,18 @@ function headline(report2, shape, ctx) {
       shape,
       (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed)` : ""
     )}.` : "",
-    warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : ""
+    warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : "",
+    notJudged(report, shape)
   ].filter(Boolean);
   if (parts.length === 0) parts.push("No SOC 2 criterion fails.");
-  const v = report2.verdicts;
-  const s = report2.summary;
+  const v = report.verdicts;
+  const s = report.summary;
   const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural3(s.findings, "finding")} (${s.suppressed} suppressed).`;
-  const comparison = report2.baseline ? ["", ...comparisonLines2(report2.baseline)] : [];
-  const suppressions = suppressionNote(report2, MARKDOWN_INLINE);
+  const comparison = report.baseline ? ["", ...comparisonLines2(report.baseline)] : [];
+  const suppressions = suppressionNote(report, MARKDOWN_INLINE);
   return [
-    title(report2, ctx),
-    ...policyLines(report2),
+    title(report, ctx),
+    ...policyLines(report),
     ...suppressions ? ["", `🔕 **Suppressions:** ${suppressions}`] : [],
     ...comparison,
     "",
@@ -56336,8 +55763,8 @@ function headline(report2, shape, ctx) {
     counts
   ];
 }
-function policyLines(report2) {
-  const note = policyNote(report2.policy, MARKDOWN_INLINE);
+function policyLines(report) {
+  const note = policyNote(report.policy, MARKDOWN_INLINE);
   if (!note) return [];
   return [
     "",
@@ -56351,11 +55778,11 @@ function shortenedNote(shape, shown2, total, ctx, sideLists = false) {
   const details = shape.details === "full" ? "" : shape.details === "short" ? ", details summarized" : "";
   return `✂️ **Shortened to fit the size limit:** ${what}${side}${details}. The full list is in ${ctx.elsewhere}.`;
 }
-function footer(report2, ctx) {
+function footer(report, ctx) {
   const parts = [
     ctx.detailsHint ? `Full details: ${ctx.detailsHint}` : "",
     ctx.runUrl ? `[CI run](${ctx.runUrl})` : "",
-    `controlgate ${escapeMarkdown(report2.tool.version)}, mapping ${escapeMarkdown(report2.data.mapping.version)}`
+    `controlgate ${escapeMarkdown(report.tool.version)}, mapping ${escapeMarkdown(report.data.mapping.version)}`
   ].filter(Boolean);
   return `<sub>${parts.join(" · ")}</sub>`;
 }
@@ -56384,29 +55811,29 @@ function makeContext(options, elsewhere) {
   };
   return { ...ctx, elsewhere: elsewhere(ctx) };
 }
-function hasSideLists(report2) {
-  return report2.controls.some((c3) => c3.existing.length > 0) || report2.fixed.length > 0;
+function hasSideLists(report) {
+  return report.controls.some((c3) => c3.existing.length > 0) || report.fixed.length > 0;
 }
-function render2(report2, index, ctx, shape, marker, shortened) {
-  const labels = report2.baseline?.status === "compared";
-  const blocks = flagged(report2).map(
+function render2(report, index, ctx, shape, marker, shortened) {
+  const labels = report.baseline?.status === "compared";
+  const blocks = flagged(report).map(
     (c3) => shape.rows > 0 ? criterionTable(c3, index, ctx, shape.rows, labels) : shape.list ? criterionBullet(c3, index) : { text: "", shown: 0, total: findingsOf(c3, index).length }
   );
   const shown2 = blocks.reduce((n2, b) => n2 + b.shown, 0);
   const total = blocks.reduce((n2, b) => n2 + b.total, 0);
   const side = shape.details === "none" ? [] : [
-    existingSection(report2, index, ctx, shape.sideRows),
-    fixedSection(report2, ctx, shape.sideRows)
+    existingSection(report, index, ctx, shape.sideRows),
+    fixedSection(report, ctx, shape.sideRows)
   ].filter((s) => s !== void 0);
-  const parts = [...marker ? [marker] : [], ...headline(report2, shape, ctx)];
-  if (shortened) parts.push("", shortenedNote(shape, shown2, total, ctx, hasSideLists(report2)));
+  const parts = [...marker ? [marker] : [], ...headline(report, shape, ctx)];
+  if (shortened) parts.push("", shortenedNote(shape, shown2, total, ctx, hasSideLists(report)));
   if (shape.rows > 0) for (const b of blocks) parts.push("", b.text);
   else if (shape.list && blocks.length > 0) parts.push("", blocks.map((b) => b.text).join("\n"));
   for (const section of side) parts.push("", section);
   if (shape.details !== "none") {
-    for (const section of detailSections(report2, shape.details === "full")) parts.push("", section);
+    for (const section of detailSections(report, shape.details === "full")) parts.push("", section);
   }
-  parts.push("", footer(report2, ctx));
+  parts.push("", footer(report, ctx));
   return `${parts.join("\n")}
 `;
 }
@@ -56418,15 +55845,15 @@ function firstLines(body, limit, measure) {
 `;
   return measure(text3) <= limit ? text3 : "";
 }
-function buildBody(report2, ctx, limit, measure, marker) {
-  const index = indexFindings(report2);
+function buildBody(report, ctx, limit, measure, marker) {
+  const index = indexFindings(report);
   for (const [i3, shape] of SHAPES.entries()) {
-    const body = render2(report2, index, ctx, shape, marker, i3 > 0);
+    const body = render2(report, index, ctx, shape, marker, i3 > 0);
     if (measure(body) <= limit) return body;
   }
   const last = SHAPES[SHAPES.length - 1];
-  const [title2 = ""] = headline(report2, last, ctx);
-  const total = flagged(report2).reduce((n2, c3) => n2 + findingsOf(c3, index).length, 0);
+  const [title2 = ""] = headline(report, last, ctx);
+  const total = flagged(report).reduce((n2, c3) => n2 + findingsOf(c3, index).length, 0);
   const note = shortenedNote(last, 0, total, ctx);
   return firstLines([...marker ? [marker] : [], title2, "", note].join("\n"), limit, measure);
 }
@@ -56464,13 +55891,13 @@ function commentMarker(commentKey) {
   const key = commentKey.replace(/[^A-Za-z0-9._/-]/g, "-").slice(0, 100) || "default";
   return `<!-- controlgate:comment key=${key} -->`;
 }
-function renderComment(report2, options) {
+function renderComment(report, options) {
   const ctx = makeContext(
     options,
     (c3) => [c3.detailsHint, c3.runUrl ? `the job summary of [this run](${c3.runUrl})` : "the job summary of this run"].filter(Boolean).join(" and ")
   );
   const limit = options.maxChars ?? DEFAULT_COMMENT_CHARS;
-  return buildBody(report2, ctx, limit, (text3) => text3.length, commentMarker(options.commentKey));
+  return buildBody(report, ctx, limit, (text3) => text3.length, commentMarker(options.commentKey));
 }
 var DEFAULT_COMMENT_CHARS;
 var init_comment = __esm({
@@ -56482,10 +55909,10 @@ var init_comment = __esm({
 });
 
 // src/report/markdown/summary.ts
-function renderJobSummary(report2, options) {
+function renderJobSummary(report, options) {
   const ctx = makeContext(options, (c3) => c3.detailsHint ?? "the JSON report (`--format json`)");
   const limit = options.maxChars ?? JOB_SUMMARY_LIMIT;
-  return buildBody(report2, ctx, limit, (text3) => Buffer.byteLength(text3, "utf8"));
+  return buildBody(report, ctx, limit, (text3) => Buffer.byteLength(text3, "utf8"));
 }
 var JOB_SUMMARY_LIMIT;
 var init_summary2 = __esm({
@@ -56497,13 +55924,13 @@ var init_summary2 = __esm({
 });
 
 // src/gate/publish.ts
-function failedCriteria(report2) {
-  return report2.controls.filter((c3) => c3.verdict === "fail").map((c3) => c3.id);
+function failedCriteria(report) {
+  return report.controls.filter((c3) => c3.verdict === "fail").map((c3) => c3.id);
 }
-function statusFor(report2) {
-  if (report2.exitCode === 0) return { state: "success", description: "SOC 2 controls pass" };
-  if (report2.exitCode === 1)
-    return { state: "failure", description: `blocked: ${failedCriteria(report2).join(", ")} fail` };
+function statusFor(report) {
+  if (report.exitCode === 0) return { state: "success", description: "SOC 2 controls pass" };
+  if (report.exitCode === 1)
+    return { state: "failure", description: `blocked: ${failedCriteria(report).join(", ")} fail` };
   return { state: "error", description: "could not evaluate every blocking control" };
 }
 function links(context, blobBase) {
@@ -56513,88 +55940,88 @@ function links(context, blobBase) {
     ...context.runUrl ? { runUrl: context.runUrl } : {}
   };
 }
-async function guarded(what, platform2, log2, action) {
+async function guarded(what, platform2, log, action) {
   try {
     await action();
   } catch (error62) {
-    log2.warning(`controlgate: could not post the ${what}: ${platform2.describeFailure(error62)}`);
+    log.warning(`controlgate: could not post the ${what}: ${platform2.describeFailure(error62)}`);
   }
 }
-async function publish(produced, platform2, settings, log2) {
-  const { report: report2 } = produced;
+async function publish(produced, platform2, settings, log) {
+  const { report } = produced;
   const { context } = platform2;
   platform2.setOutputs?.({
-    decision: report2.decision,
-    "exit-code": String(report2.exitCode),
-    "failed-criteria": failedCriteria(report2).join(","),
-    counts: JSON.stringify(report2.summary.bySeverity),
+    decision: report.decision,
+    "exit-code": String(report.exitCode),
+    "failed-criteria": failedCriteria(report).join(","),
+    counts: JSON.stringify(report.summary.bySeverity),
     "evidence-path": produced.evidencePath ?? "",
     "sarif-paths": JSON.stringify(produced.sarifPaths)
   });
   const hint = platform2.evidenceHint(settings.evidence.name);
   const unverified = produced.unverified ? { unverified: produced.unverified } : {};
   await platform2.writeSummary?.(
-    renderJobSummary(report2, {
+    renderJobSummary(report, {
       ...links(context, platform2.blobBase),
       detailsHint: `${hint} of this run`,
       ...unverified
     })
   );
-  if (settings.annotations) platform2.annotate?.(report2);
-  const reports2 = await platform2.writeReports?.(report2, settings.reportsDir) ?? [];
+  if (settings.annotations) platform2.annotate?.(report);
+  const reports2 = await platform2.writeReports?.(report, settings.reportsDir) ?? [];
   const comment = settings.comment.mode === "update" && context.changeNumber !== null && platform2.upsertComment;
   const status2 = settings.status.enabled && !produced.unverified && platform2.publishStatus;
   if (settings.status.enabled && produced.unverified)
-    log2.warning(
+    log.warning(
       "controlgate: no commit status from an unverified report (report-from): the scanning run sets its own"
     );
   if (!comment && !status2) return reports2;
   if (platform2.cannotPublish) {
-    log2.warning(`controlgate: ${platform2.cannotPublish}`);
+    log.warning(`controlgate: ${platform2.cannotPublish}`);
     return reports2;
   }
   if (comment) {
-    const body = renderComment(report2, {
+    const body = renderComment(report, {
       commentKey: settings.comment.key,
       ...links(context, platform2.blobBase),
       detailsHint: hint,
       maxChars: platform2.limits.commentChars,
       ...unverified
     });
-    await guarded("comment", platform2, log2, async () => {
+    await guarded("comment", platform2, log, async () => {
       const outcome = await comment.call(platform2, commentMarker(settings.comment.key), body);
-      log2.info(`controlgate: ${platform2.commentName} ${outcome}`);
+      log.info(`controlgate: ${platform2.commentName} ${outcome}`);
     });
   }
   if (status2) {
-    const { state, description: description2 } = statusFor(report2);
+    const { state, description: description2 } = statusFor(report);
     await guarded(
       "commit status",
       platform2,
-      log2,
+      log,
       () => status2.call(platform2, state, description2, settings.status.context)
     );
   }
   return reports2;
 }
-function decide(report2, settings, log2, unverified) {
+function decide(report, settings, log, unverified) {
   if (unverified) {
-    log2.warning(
-      `controlgate: reported the pull request run's own result (decision: ${report2.decision}), unverified; this step decides nothing`
+    log.warning(
+      `controlgate: reported the pull request run's own result (decision: ${report.decision}), unverified; this step decides nothing`
     );
     return 0;
   }
-  const message3 = report2.exitCode === 1 ? `controlgate: blocked — ${failedCriteria(report2).join(", ")} fail` : report2.exitCode === 2 ? "controlgate: a failed scanner left a blocking SOC 2 criterion not evaluated" : "controlgate: SOC 2 controls pass";
-  if (report2.exitCode === 0) {
-    if (settings.announceDecision) log2.info(message3);
+  const message3 = report.exitCode === 1 ? `controlgate: blocked — ${failedCriteria(report).join(", ")} fail` : report.exitCode === 2 ? "controlgate: a failed scanner left a blocking SOC 2 criterion not evaluated" : "controlgate: SOC 2 controls pass";
+  if (report.exitCode === 0) {
+    if (settings.announceDecision) log.info(message3);
     return 0;
   }
   if (settings.failMode === "report-only") {
-    log2.warning(`${message3} (fail-mode: report-only)`);
+    log.warning(`${message3} (fail-mode: report-only)`);
     return 0;
   }
-  if (settings.announceDecision) log2.error(message3);
-  return report2.exitCode;
+  if (settings.announceDecision) log.error(message3);
+  return report.exitCode;
 }
 var init_publish = __esm({
   "src/gate/publish.ts"() {
@@ -56606,7 +56033,7 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile11 } from "node:fs/promises";
-import path48 from "node:path";
+import path51 from "node:path";
 async function claimedChange(file2) {
   try {
     const facts2 = JSON.parse(await readFile11(file2, "utf8"));
@@ -56615,27 +56042,27 @@ async function claimedChange(file2) {
     return void 0;
   }
 }
-async function readEvidenceResults(dir, context, platformFor, log2) {
-  const reportFile = path48.join(dir, "controlgate.json");
-  const report2 = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
+async function readEvidenceResults(dir, context, platformFor, log) {
+  const reportFile = path51.join(dir, "controlgate.json");
+  const report = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path48.join(dir, "run.json"));
+  const claimed = await claimedChange(path51.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
       if (await platform2.confirmChange(claimed, context.headSha)) changeNumber = claimed;
       else
-        log2.warning(
+        log.warning(
           `controlgate: the evidence names PR #${claimed}, whose head is not the scanned commit; not commenting`
         );
     } catch (error62) {
-      log2.warning(
+      log.warning(
         `controlgate: could not post the comment (could not check PR #${claimed}'s head): ${platform2.describeFailure(error62)}`
       );
     }
   }
   return {
-    produced: { report: report2, evidencePath: dir, sarifPaths: {}, unverified: UNVERIFIED },
+    produced: { report, evidencePath: dir, sarifPaths: {}, unverified: UNVERIFIED },
     context: { ...context, changeNumber }
   };
 }
@@ -56650,7 +56077,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm9 } from "node:fs/promises";
-import path49 from "node:path";
+import path52 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -56663,15 +56090,15 @@ function chooseBase(setting, context) {
   return sha ? { ref: sha, source: "ci" } : void 0;
 }
 async function scanChange(settings, deps) {
-  const { log: log2 } = deps;
+  const { log } = deps;
   if (settings.installScanners) {
     const ids2 = settings.scannerIds?.filter(isBuiltinId);
-    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line2) => log2.info(line2), ids2);
-    for (const o2 of outcomes) log2.info(describeOutcome(o2));
+    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line2) => log.info(line2), ids2);
+    for (const o2 of outcomes) log.info(describeOutcome(o2));
   }
   const base = chooseBase(settings.base, deps.context);
   const policyFrom = policyRevision(settings.base, deps.context);
-  if (base?.source === "ci") log2.info(`comparing with the base commit ${base.ref.slice(0, 12)}`);
+  if (base?.source === "ci") log.info(`comparing with the base commit ${base.ref.slice(0, 12)}`);
   return scan({
     target: settings.target,
     ...settings.scannerIds ? { scannerIds: settings.scannerIds } : {},
@@ -56679,7 +56106,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path49.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path52.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -56693,22 +56120,22 @@ async function scanChange(settings, deps) {
     clock: deps.clock,
     onProgress: settings.progress ? (event) => {
       const side = event.phase === "base" ? " (base)" : "";
-      if (event.type === "start") log2.info(`${scannerStartLine(event.displayName, event.files)}${side}`);
-      else log2.info(`${scannerLine(event.run).trim()}${side}`);
+      if (event.type === "start") log.info(`${scannerStartLine(event.displayName, event.files)}${side}`);
+      else log.info(`${scannerLine(event.run).trim()}${side}`);
     } : void 0
   });
 }
 async function runGate(settings, deps) {
-  const { log: log2 } = deps;
+  const { log } = deps;
   if (settings.reportFrom) {
     const { produced: produced2, context: context2 } = await readEvidenceResults(
       settings.reportFrom,
       deps.context,
       deps.platformFor,
-      log2
+      log
     );
-    await publish(produced2, deps.platformFor(context2), settings, log2);
-    return decide(produced2.report, settings, log2, produced2.unverified);
+    await publish(produced2, deps.platformFor(context2), settings, log);
+    return decide(produced2.report, settings, log, produced2.unverified);
   }
   const outcome = await scanChange(settings, deps);
   const large = isLargeOutcome(outcome);
@@ -56723,7 +56150,7 @@ async function runGate(settings, deps) {
       ...zip ? { zip } : {}
     });
     written.push(...[dir, zip].flatMap((w) => w ?? []));
-    log2.info(
+    log.info(
       `evidence: ${evidence.manifest.files.length + 1} files, bundle digest sha256:${evidence.manifest.digest}`
     );
     if (dir && settings.evidence.upload)
@@ -56734,11 +56161,11 @@ async function runGate(settings, deps) {
     ...dir ? { evidencePath: dir } : {},
     sarifPaths: settings.scannerSarifDir ? await writeScannerSarif(outcome, settings.scannerSarifDir) : {}
   };
-  await publish(produced, deps.platformFor(context), settings, log2);
+  await publish(produced, deps.platformFor(context), settings, log);
   if (settings.print && written.length > 0)
-    log2.info(`wrote ${written.map((w) => path49.relative(settings.cwd, w) || w).join(", ")}`);
+    log.info(`wrote ${written.map((w) => path52.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm9(outcome.outDir, { recursive: true, force: true });
-  return decide(produced.report, settings, log2);
+  return decide(produced.report, settings, log);
 }
 var init_run_gate = __esm({
   "src/gate/run-gate.ts"() {
@@ -56761,9 +56188,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path50 from "node:path";
+import path53 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path50.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path53.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -56788,7 +56215,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path50.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path53.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -56801,12 +56228,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path50.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path53.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path50.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path53.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path50.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path53.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -56827,8 +56254,8 @@ var init_settings2 = __esm({
 });
 
 // src/report/gitlab/select.ts
-function reportedFindings(report2) {
-  return report2.findings.filter((f) => !f.suppressed && f.waiver === null && !f.advisory && f.inWorkspace);
+function reportedFindings(report) {
+  return report.findings.filter((f) => !f.suppressed && f.waiver === null && !f.advisory && f.inWorkspace);
 }
 function clean(text3, fallback = "unknown") {
   const stripped = stripControlChars(text3).trim();
@@ -56857,8 +56284,8 @@ function description(criteria2, message3, fallback) {
   const ids2 = criteria2.map((c3) => clean(c3, "")).filter(Boolean);
   return ids2.length > 0 ? `[${ids2.join(", ")}] ${text3}` : text3;
 }
-function gitlabCodeQualityReport(report2) {
-  return reportedFindings(report2).map((f) => ({
+function gitlabCodeQualityReport(report) {
+  return reportedFindings(report).map((f) => ({
     description: description(f.criteria, f.message, clean(f.ruleId)),
     check_name: `${clean(f.scanner)}:${clean(f.ruleId)}`,
     // Our fingerprint ignores line numbers, so an issue that only moved is not shown as new + fixed.
@@ -57051,19 +56478,19 @@ function vulnerability2(f, scannerName) {
     }
   };
 }
-function controlgate(report2) {
+function controlgate(report) {
   return {
     id: "controlgate",
     name: "controlgate",
-    version: report2.tool.version,
+    version: report.tool.version,
     vendor: { name: "controlgate" }
   };
 }
-function scanScanner(report2) {
-  const ran = report2.scanners.filter((s) => s.status !== "skipped");
+function scanScanner(report) {
+  const ran = report.scanners.filter((s) => s.status !== "skipped");
   const only = ran.length === 1 ? ran[0] : void 0;
-  if (!only) return controlgate(report2);
-  const version2 = only.version ?? report2.findings.find((f) => f.scanner === only.id)?.scannerVersion;
+  if (!only) return controlgate(report);
+  const version2 = only.version ?? report.findings.find((f) => f.scanner === only.id)?.scannerVersion;
   return {
     id: clean(only.id),
     name: clean(only.name),
@@ -57071,18 +56498,18 @@ function scanScanner(report2) {
     vendor: { name: VENDOR[only.id] ?? clean(only.name) }
   };
 }
-function gitlabSastReport(report2) {
-  const names = new Map(report2.scanners.map((s) => [s.id, clean(s.name)]));
-  const failed2 = report2.scanners.filter((s) => s.status === "failed");
+function gitlabSastReport(report) {
+  const names2 = new Map(report.scanners.map((s) => [s.id, clean(s.name)]));
+  const failed2 = report.scanners.filter((s) => s.status === "failed");
   return {
     schema: SAST_SCHEMA_URL,
     version: SAST_SCHEMA_VERSION,
     scan: {
-      analyzer: controlgate(report2),
-      scanner: scanScanner(report2),
+      analyzer: controlgate(report),
+      scanner: scanScanner(report),
       type: "sast",
-      start_time: gitlabTime(report2.startedAt),
-      end_time: gitlabTime(report2.finishedAt),
+      start_time: gitlabTime(report.startedAt),
+      end_time: gitlabTime(report.finishedAt),
       // A failed scanner means its files were not checked: the scan as a whole did not succeed.
       status: failed2.length > 0 ? "failure" : "success",
       ...failed2.length > 0 ? {
@@ -57092,8 +56519,8 @@ function gitlabSastReport(report2) {
         }))
       } : {}
     },
-    vulnerabilities: reportedFindings(report2).map(
-      (f) => vulnerability2(f, names.get(f.scanner) ?? clean(f.scanner))
+    vulnerabilities: reportedFindings(report).map(
+      (f) => vulnerability2(f, names2.get(f.scanner) ?? clean(f.scanner))
     )
   };
 }
@@ -60917,29 +60344,29 @@ var require_RateLimiterInsuredAbstract = __commonJS({
           this._insuranceLimiter.execEvenly = this.execEvenly;
         }
       }
-      _handleError(err2, funcName, resolve3, reject, params) {
+      _handleError(err2, funcName, resolve, reject, params) {
         if (err2 instanceof RateLimiterRes) {
           reject(err2);
         } else if (!(this.insuranceLimiter instanceof RateLimiterAbstract)) {
           reject(err2);
         } else {
           this.insuranceLimiter[funcName](...params).then((res) => {
-            resolve3(res);
+            resolve(res);
           }).catch((res) => {
             reject(res);
           });
         }
       }
       _operation(funcName, params) {
-        const promise3 = this[funcName](...params);
-        return new Promise((resolve3, reject) => {
-          return promise3.then((res) => {
-            resolve3(res);
+        const promise2 = this[funcName](...params);
+        return new Promise((resolve, reject) => {
+          return promise2.then((res) => {
+            resolve(res);
           }).catch((err2) => {
             if (funcName.startsWith("_")) {
               funcName = funcName.slice(1);
             }
-            this._handleError(err2, funcName, resolve3, reject, params);
+            this._handleError(err2, funcName, resolve, reject, params);
           });
         });
       }
@@ -61036,14 +60463,14 @@ var require_RateLimiterStoreAbstract = __commonJS({
        * @param {Object} options
        * @private
        */
-      _afterConsume(resolve3, reject, rlKey, changedPoints, storeResult, options = {}) {
+      _afterConsume(resolve, reject, rlKey, changedPoints, storeResult, options = {}) {
         const res = this._getRateLimiterRes(rlKey, changedPoints, storeResult);
         if (this.inMemoryBlockOnConsumed > 0 && !(this.inMemoryBlockDuration > 0) && res.consumedPoints >= this.inMemoryBlockOnConsumed) {
           this._inMemoryBlockedKeys.addMs(rlKey, res.msBeforeNext);
           if (res.consumedPoints > this.points) {
             return reject(res);
           } else {
-            return resolve3(res);
+            return resolve(res);
           }
         } else if (res.consumedPoints > this.points) {
           let blockPromise = Promise.resolve();
@@ -61065,9 +60492,9 @@ var require_RateLimiterStoreAbstract = __commonJS({
           if (delay2 < this.execEvenlyMinDelayMs) {
             delay2 = res.consumedPoints * this.execEvenlyMinDelayMs;
           }
-          setTimeout(resolve3, delay2, res);
+          setTimeout(resolve, delay2, res);
         } else {
-          resolve3(res);
+          resolve(res);
         }
       }
       getInMemoryBlockMsBeforeExpire(rlKey) {
@@ -61132,14 +60559,14 @@ var require_RateLimiterStoreAbstract = __commonJS({
        * @returns Promise<RateLimiterRes>
        */
       _consume(key, pointsToConsume = 1, options = {}) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           const rlKey = this.getKey(key);
           const inMemoryBlockMsBeforeExpire = this.getInMemoryBlockMsBeforeExpire(rlKey);
           if (inMemoryBlockMsBeforeExpire > 0) {
             return reject(new RateLimiterRes(0, inMemoryBlockMsBeforeExpire));
           }
           this._upsert(rlKey, pointsToConsume, this._getKeySecDuration(options) * 1e3, false, options).then((res) => {
-            this._afterConsume(resolve3, reject, rlKey, pointsToConsume, res);
+            this._afterConsume(resolve, reject, rlKey, pointsToConsume, res);
           }).catch((err2) => reject(err2));
         });
       }
@@ -61152,9 +60579,9 @@ var require_RateLimiterStoreAbstract = __commonJS({
        */
       _penalty(key, points = 1, options = {}) {
         const rlKey = this.getKey(key);
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._upsert(rlKey, points, this._getKeySecDuration(options) * 1e3, false, options).then((res) => {
-            resolve3(this._getRateLimiterRes(rlKey, points, res));
+            resolve(this._getRateLimiterRes(rlKey, points, res));
           }).catch((res) => reject(res));
         });
       }
@@ -61167,9 +60594,9 @@ var require_RateLimiterStoreAbstract = __commonJS({
        */
       _reward(key, points = 1, options = {}) {
         const rlKey = this.getKey(key);
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._upsert(rlKey, -points, this._getKeySecDuration(options) * 1e3, false, options).then((res) => {
-            resolve3(this._getRateLimiterRes(rlKey, -points, res));
+            resolve(this._getRateLimiterRes(rlKey, -points, res));
           }).catch((res) => reject(res));
         });
       }
@@ -61181,15 +60608,15 @@ var require_RateLimiterStoreAbstract = __commonJS({
        */
       get(key, options = {}) {
         const rlKey = this.getKey(key);
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._get(rlKey, options).then((res) => {
             if (res === null || typeof res === "undefined") {
-              resolve3(null);
+              resolve(null);
             } else {
-              resolve3(this._getRateLimiterRes(rlKey, 0, res));
+              resolve(this._getRateLimiterRes(rlKey, 0, res));
             }
           }).catch((err2) => {
-            this._handleError(err2, "get", resolve3, reject, [key, options]);
+            this._handleError(err2, "get", resolve, reject, [key, options]);
           });
         });
       }
@@ -61201,12 +60628,12 @@ var require_RateLimiterStoreAbstract = __commonJS({
        */
       delete(key, options = {}) {
         const rlKey = this.getKey(key);
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._delete(rlKey, options).then((res) => {
             this._inMemoryBlockedKeys.delete(rlKey);
-            resolve3(res);
+            resolve(res);
           }).catch((err2) => {
-            this._handleError(err2, "delete", resolve3, reject, [key, options]);
+            this._handleError(err2, "delete", resolve, reject, [key, options]);
           });
         });
       }
@@ -61239,11 +60666,11 @@ var require_RateLimiterStoreAbstract = __commonJS({
        * @return Promise<any>
        */
       _block(rlKey, initPoints, msDuration, options = {}) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._upsert(rlKey, initPoints, msDuration, true, options).then(() => {
-            resolve3(new RateLimiterRes(0, msDuration > 0 ? msDuration : -1, initPoints));
+            resolve(new RateLimiterRes(0, msDuration > 0 ? msDuration : -1, initPoints));
           }).catch((err2) => {
-            this._handleError(err2, "block", resolve3, reject, [this.parseKey(rlKey), msDuration / 1e3, options]);
+            this._handleError(err2, "block", resolve, reject, [this.parseKey(rlKey), msDuration / 1e3, options]);
           });
         });
       }
@@ -61409,12 +60836,12 @@ var require_RateLimiterRedis = __commonJS({
             );
           }
           if (this.useRedis3AndLowerPackage) {
-            return new Promise((resolve3, reject) => {
+            return new Promise((resolve, reject) => {
               const incrCallback = function(err2, result2) {
                 if (err2) {
                   return reject(err2);
                 }
-                return resolve3(result2);
+                return resolve(result2);
               };
               if (typeof this.client.rlflxIncr === "function") {
                 this.client.rlflxIncr(rlKey, points, secDuration, this.points, this.duration, incrCallback);
@@ -61628,13 +61055,13 @@ var require_RateLimiterMongo = __commonJS({
         } else {
           upsertOptions.returnOriginal = false;
         }
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._collection.findOneAndUpdate(
             where,
             upsertData,
             upsertOptions
           ).then((res) => {
-            resolve3(res);
+            resolve(res);
           }).catch((errUpsert) => {
             if (errUpsert && errUpsert.code === 11e3) {
               const replaceWhere = Object.assign({
@@ -61657,10 +61084,10 @@ var require_RateLimiterMongo = __commonJS({
                 replaceTo,
                 upsertOptions
               ).then((res) => {
-                resolve3(res);
+                resolve(res);
               }).catch((errReplace) => {
                 if (errReplace && errReplace.code === 11e3) {
-                  this._upsert(key, points, msDuration, forceExpire).then((res) => resolve3(res)).catch((err2) => reject(err2));
+                  this._upsert(key, points, msDuration, forceExpire).then((res) => resolve(res)).catch((err2) => reject(err2));
                 } else {
                   reject(errReplace);
                 }
@@ -61753,14 +61180,14 @@ var require_RateLimiterMySQL = __commonJS({
         }
       }
       clearExpired(expire) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve) => {
           this._getConnection().then((conn) => {
             conn.query(`DELETE FROM ??.?? WHERE expire < ?`, [this.dbName, this.tableName, expire], () => {
               this._releaseConnection(conn);
-              resolve3();
+              resolve();
             });
           }).catch(() => {
-            resolve3();
+            resolve();
           });
         });
       }
@@ -61783,12 +61210,12 @@ var require_RateLimiterMySQL = __commonJS({
       _getConnection() {
         switch (this.clientType) {
           case "pool":
-            return new Promise((resolve3, reject) => {
+            return new Promise((resolve, reject) => {
               this.client.getConnection((errConn, conn) => {
                 if (errConn) {
                   return reject(errConn);
                 }
-                resolve3(conn);
+                resolve(conn);
               });
             });
           case "sequelize":
@@ -61817,7 +61244,7 @@ var require_RateLimiterMySQL = __commonJS({
        * @private
        */
       _createDbAndTable() {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._getConnection().then((conn) => {
             conn.query(`CREATE DATABASE IF NOT EXISTS \`${this.dbName}\`;`, (errDb) => {
               if (errDb) {
@@ -61830,7 +61257,7 @@ var require_RateLimiterMySQL = __commonJS({
                   return reject(err2);
                 }
                 this._releaseConnection(conn);
-                resolve3();
+                resolve();
               });
             });
           }).catch((err2) => {
@@ -61892,7 +61319,7 @@ var require_RateLimiterMySQL = __commonJS({
         return res;
       }
       _upsertTransaction(conn, key, points, msDuration, forceExpire) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           conn.query("BEGIN", (errBegin) => {
             if (errBegin) {
               conn.rollback();
@@ -61949,7 +61376,7 @@ var require_RateLimiterMySQL = __commonJS({
                     conn.rollback();
                     return reject(err2);
                   }
-                  resolve3(res);
+                  resolve(res);
                 });
               });
             });
@@ -61960,10 +61387,10 @@ var require_RateLimiterMySQL = __commonJS({
         if (!this.tableCreated) {
           return Promise.reject(Error("Table is not created yet"));
         }
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._getConnection().then((conn) => {
             this._upsertTransaction(conn, key, points, msDuration, forceExpire).then((res) => {
-              resolve3(res);
+              resolve(res);
               this._releaseConnection(conn);
             }).catch((err2) => {
               reject(err2);
@@ -61978,7 +61405,7 @@ var require_RateLimiterMySQL = __commonJS({
         if (!this.tableCreated) {
           return Promise.reject(Error("Table is not created yet"));
         }
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._getConnection().then((conn) => {
             conn.query(
               "SELECT points, expire FROM ??.?? WHERE `key` = ? AND (`expire` > ? OR `expire` IS NULL)",
@@ -61987,9 +61414,9 @@ var require_RateLimiterMySQL = __commonJS({
                 if (err2) {
                   reject(err2);
                 } else if (res.length === 0) {
-                  resolve3(null);
+                  resolve(null);
                 } else {
-                  resolve3(res);
+                  resolve(res);
                 }
                 this._releaseConnection(conn);
               }
@@ -62004,7 +61431,7 @@ var require_RateLimiterMySQL = __commonJS({
         if (!this.tableCreated) {
           return Promise.reject(Error("Table is not created yet"));
         }
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._getConnection().then((conn) => {
             conn.query(
               "DELETE FROM ??.?? WHERE `key` = ?",
@@ -62013,7 +61440,7 @@ var require_RateLimiterMySQL = __commonJS({
                 if (err2) {
                   reject(err2);
                 } else {
-                  resolve3(res.affectedRows > 0);
+                  resolve(res.affectedRows > 0);
                 }
                 this._releaseConnection(conn);
               }
@@ -62087,16 +61514,16 @@ var require_RateLimiterPostgres = __commonJS({
         return this.schemaName ? `"${this.schemaName}"."${this.tableName}"` : `"${this.tableName}"`;
       }
       clearExpired(expire) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve) => {
           const q = {
             name: "rlflx-clear-expired",
             text: `DELETE FROM ${this._getTableIdentifier()} WHERE expire < $1`,
             values: [expire]
           };
           this._query(q).then(() => {
-            resolve3();
+            resolve();
           }).catch(() => {
-            resolve3();
+            resolve();
           });
         });
       }
@@ -62155,14 +61582,14 @@ var require_RateLimiterPostgres = __commonJS({
        * @private
        */
       _createTable() {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._query({
             text: this._getCreateTableStmt()
           }).then(() => {
-            resolve3();
+            resolve();
           }).catch((err2) => {
             if (err2.code === "23505") {
-              resolve3();
+              resolve();
             } else {
               reject(err2);
             }
@@ -62230,10 +61657,10 @@ var require_RateLimiterPostgres = __commonJS({
       _query(q) {
         const prefix = this.tableName.toLowerCase();
         const queryObj = { name: `${prefix}:${q.name}`, text: q.text, values: q.values };
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._getConnection().then((conn) => {
             conn.query(queryObj).then((res) => {
-              resolve3(res);
+              resolve(res);
               this._releaseConnection(conn);
             }).catch((err2) => {
               reject(err2);
@@ -62271,7 +61698,7 @@ var require_RateLimiterPostgres = __commonJS({
         if (!this.tableCreated) {
           return Promise.reject(Error("Table is not created yet"));
         }
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this._query({
             name: "rlflx-get",
             text: `
@@ -62281,7 +61708,7 @@ var require_RateLimiterPostgres = __commonJS({
             if (res.rowCount === 0) {
               res = null;
             }
-            resolve3(res);
+            resolve(res);
           }).catch((err2) => {
             reject(err2);
           });
@@ -62431,7 +61858,7 @@ var require_RateLimiterMemory = __commonJS({
        * @returns {Promise<RateLimiterRes>}
        */
       consume(key, pointsToConsume = 1, options = {}) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           const rlKey = this.getKey(key);
           const secDuration = this._getKeySecDuration(options);
           let res = this._memoryStorage.incrby(rlKey, pointsToConsume, secDuration);
@@ -62446,28 +61873,28 @@ var require_RateLimiterMemory = __commonJS({
             if (delay2 < this.execEvenlyMinDelayMs) {
               delay2 = res.consumedPoints * this.execEvenlyMinDelayMs;
             }
-            setTimeout(resolve3, delay2, res);
+            setTimeout(resolve, delay2, res);
           } else {
-            resolve3(res);
+            resolve(res);
           }
         });
       }
       penalty(key, points = 1, options = {}) {
         const rlKey = this.getKey(key);
-        return new Promise((resolve3) => {
+        return new Promise((resolve) => {
           const secDuration = this._getKeySecDuration(options);
           const res = this._memoryStorage.incrby(rlKey, points, secDuration);
           res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
-          resolve3(res);
+          resolve(res);
         });
       }
       reward(key, points = 1, options = {}) {
         const rlKey = this.getKey(key);
-        return new Promise((resolve3) => {
+        return new Promise((resolve) => {
           const secDuration = this._getKeySecDuration(options);
           const res = this._memoryStorage.incrby(rlKey, -points, secDuration);
           res.remainingPoints = Math.max(this.points - res.consumedPoints, 0);
-          resolve3(res);
+          resolve(res);
         });
       }
       /**
@@ -62568,31 +61995,31 @@ var require_RateLimiterCluster = __commonJS({
       if (!msg || msg.channel !== channel || typeof this._rateLimiters[msg.keyPrefix] === "undefined") {
         return false;
       }
-      let promise3;
+      let promise2;
       switch (msg.func) {
         case "consume":
-          promise3 = this._rateLimiters[msg.keyPrefix].consume(msg.data.key, msg.data.arg, msg.data.opts);
+          promise2 = this._rateLimiters[msg.keyPrefix].consume(msg.data.key, msg.data.arg, msg.data.opts);
           break;
         case "penalty":
-          promise3 = this._rateLimiters[msg.keyPrefix].penalty(msg.data.key, msg.data.arg, msg.data.opts);
+          promise2 = this._rateLimiters[msg.keyPrefix].penalty(msg.data.key, msg.data.arg, msg.data.opts);
           break;
         case "reward":
-          promise3 = this._rateLimiters[msg.keyPrefix].reward(msg.data.key, msg.data.arg, msg.data.opts);
+          promise2 = this._rateLimiters[msg.keyPrefix].reward(msg.data.key, msg.data.arg, msg.data.opts);
           break;
         case "block":
-          promise3 = this._rateLimiters[msg.keyPrefix].block(msg.data.key, msg.data.arg, msg.data.opts);
+          promise2 = this._rateLimiters[msg.keyPrefix].block(msg.data.key, msg.data.arg, msg.data.opts);
           break;
         case "get":
-          promise3 = this._rateLimiters[msg.keyPrefix].get(msg.data.key, msg.data.opts);
+          promise2 = this._rateLimiters[msg.keyPrefix].get(msg.data.key, msg.data.opts);
           break;
         case "delete":
-          promise3 = this._rateLimiters[msg.keyPrefix].delete(msg.data.key, msg.data.opts);
+          promise2 = this._rateLimiters[msg.keyPrefix].delete(msg.data.key, msg.data.opts);
           break;
         default:
           return false;
       }
-      if (promise3) {
-        promise3.then((res) => {
+      if (promise2) {
+        promise2.then((res) => {
           masterSendToWorker(worker, msg, "resolve", res);
         }).catch((rejRes) => {
           masterSendToWorker(worker, msg, "reject", rejRes);
@@ -62640,14 +62067,14 @@ var require_RateLimiterCluster = __commonJS({
         keyPrefix: this.keyPrefix
       };
     };
-    var savePromise = function(resolve3, reject) {
+    var savePromise = function(resolve, reject) {
       const hrtime2 = process.hrtime();
       let promiseId = hrtime2[0].toString() + hrtime2[1].toString();
       if (typeof this._promises[promiseId] !== "undefined") {
         promiseId += crypto.randomBytes(12).toString("base64");
       }
       this._promises[promiseId] = {
-        resolve: resolve3,
+        resolve,
         reject,
         timeoutId: setTimeout(() => {
           delete this._promises[promiseId];
@@ -62753,38 +62180,38 @@ var require_RateLimiterCluster = __commonJS({
         this._promises = {};
       }
       consume(key, pointsToConsume = 1, options = {}) {
-        return new Promise((resolve3, reject) => {
-          const promiseId = savePromise.call(this, resolve3, reject);
+        return new Promise((resolve, reject) => {
+          const promiseId = savePromise.call(this, resolve, reject);
           workerSendToMaster.call(this, "consume", promiseId, key, pointsToConsume, options);
         });
       }
       penalty(key, points = 1, options = {}) {
-        return new Promise((resolve3, reject) => {
-          const promiseId = savePromise.call(this, resolve3, reject);
+        return new Promise((resolve, reject) => {
+          const promiseId = savePromise.call(this, resolve, reject);
           workerSendToMaster.call(this, "penalty", promiseId, key, points, options);
         });
       }
       reward(key, points = 1, options = {}) {
-        return new Promise((resolve3, reject) => {
-          const promiseId = savePromise.call(this, resolve3, reject);
+        return new Promise((resolve, reject) => {
+          const promiseId = savePromise.call(this, resolve, reject);
           workerSendToMaster.call(this, "reward", promiseId, key, points, options);
         });
       }
       block(key, secDuration, options = {}) {
-        return new Promise((resolve3, reject) => {
-          const promiseId = savePromise.call(this, resolve3, reject);
+        return new Promise((resolve, reject) => {
+          const promiseId = savePromise.call(this, resolve, reject);
           workerSendToMaster.call(this, "block", promiseId, key, secDuration, options);
         });
       }
       get(key, options = {}) {
-        return new Promise((resolve3, reject) => {
-          const promiseId = savePromise.call(this, resolve3, reject);
+        return new Promise((resolve, reject) => {
+          const promiseId = savePromise.call(this, resolve, reject);
           workerSendToMaster.call(this, "get", promiseId, key, options);
         });
       }
       delete(key, options = {}) {
-        return new Promise((resolve3, reject) => {
-          const promiseId = savePromise.call(this, resolve3, reject);
+        return new Promise((resolve, reject) => {
+          const promiseId = savePromise.call(this, resolve, reject);
           workerSendToMaster.call(this, "delete", promiseId, key, options);
         });
       }
@@ -62825,7 +62252,7 @@ var require_RateLimiterMemcache = __commonJS({
         return res;
       }
       _upsert(rlKey, points, msDuration, forceExpire = false, options = {}) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           const nowMs = Date.now();
           const secDuration = Math.floor(msDuration / 1e3);
           if (forceExpire) {
@@ -62840,7 +62267,7 @@ var require_RateLimiterMemcache = __commonJS({
                       consumedPoints: points,
                       msBeforeNext: secDuration > 0 ? secDuration * 1e3 : -1
                     };
-                    resolve3(res);
+                    resolve(res);
                   }
                 );
               } else {
@@ -62855,7 +62282,7 @@ var require_RateLimiterMemcache = __commonJS({
                     if (typeof options.attemptNumber === "undefined" || options.attemptNumber < 3) {
                       const nextOptions = Object.assign({}, options);
                       nextOptions.attemptNumber = nextOptions.attemptNumber ? nextOptions.attemptNumber + 1 : 1;
-                      this._upsert(rlKey, points, msDuration, forceExpire, nextOptions).then((resUpsert) => resolve3(resUpsert)).catch((errUpsert) => reject(errUpsert));
+                      this._upsert(rlKey, points, msDuration, forceExpire, nextOptions).then((resUpsert) => resolve(resUpsert)).catch((errUpsert) => reject(errUpsert));
                     } else {
                       reject(new Error("Can not add key"));
                     }
@@ -62869,7 +62296,7 @@ var require_RateLimiterMemcache = __commonJS({
                           consumedPoints: points,
                           msBeforeNext: secDuration > 0 ? secDuration * 1e3 : -1
                         };
-                        resolve3(res);
+                        resolve(res);
                       }
                     );
                   }
@@ -62884,7 +62311,7 @@ var require_RateLimiterMemcache = __commonJS({
                       consumedPoints,
                       msBeforeNext: expireMs >= 0 ? Math.max(expireMs - nowMs, 0) : -1
                     };
-                    resolve3(res);
+                    resolve(res);
                   }
                 });
               }
@@ -62893,11 +62320,11 @@ var require_RateLimiterMemcache = __commonJS({
         });
       }
       _get(rlKey) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           const nowMs = Date.now();
           this.client.get(rlKey, (err2, consumedPoints) => {
             if (!consumedPoints) {
-              resolve3(null);
+              resolve(null);
             } else {
               this.client.get(`${rlKey}_expire`, (errGetExpire, resGetExpireMs) => {
                 if (errGetExpire) {
@@ -62908,7 +62335,7 @@ var require_RateLimiterMemcache = __commonJS({
                     consumedPoints,
                     msBeforeNext: expireMs >= 0 ? Math.max(expireMs - nowMs, 0) : -1
                   };
-                  resolve3(res);
+                  resolve(res);
                 }
               });
             }
@@ -62916,18 +62343,18 @@ var require_RateLimiterMemcache = __commonJS({
         });
       }
       _delete(rlKey) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           this.client.del(rlKey, (err2, res) => {
             if (err2) {
               reject(err2);
             } else if (res === false) {
-              resolve3(res);
+              resolve(res);
             } else {
               this.client.del(`${rlKey}_expire`, (errDelExpire) => {
                 if (errDelExpire) {
                   reject(errDelExpire);
                 } else {
-                  resolve3(res);
+                  resolve(res);
                 }
               });
             }
@@ -63140,13 +62567,13 @@ var require_RLWrapperTimeouts = __commonJS({
         this._timeoutMs = value;
       }
       _run(funcName, params) {
-        return new Promise(async (resolve3, reject) => {
+        return new Promise(async (resolve, reject) => {
           const timeout = setTimeout(() => {
             return reject(new Error("Operation timed out"));
           }, this.timeoutMs);
           await this.limiter[funcName](...params).then((result2) => {
             clearTimeout(timeout);
-            resolve3(result2);
+            resolve(result2);
           }).catch((err2) => {
             clearTimeout(timeout);
             reject(err2);
@@ -63195,7 +62622,7 @@ var require_RateLimiterUnion = __commonJS({
         this._limiters = limiters;
       }
       consume(key, points = 1) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           const promises = [];
           this._limiters.forEach((limiter) => {
             promises.push(limiter.consume(key, points).catch((rej) => ({ rejected: true, rej })));
@@ -63218,7 +62645,7 @@ var require_RateLimiterUnion = __commonJS({
             if (rejected) {
               reject(resObj);
             } else {
-              resolve3(resObj);
+              resolve(resObj);
             }
           });
         });
@@ -63300,21 +62727,21 @@ var require_RateLimiterQueue = __commonJS({
       }
       removeTokens(tokens) {
         const _this = this;
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           if (tokens > _this._limiterFlexible.points) {
             reject(new RateLimiterQueueError(`Requested tokens ${tokens} exceeds maximum ${_this._limiterFlexible.points} tokens per interval`));
             return;
           }
           if (_this._queue.length > 0) {
-            _this._queueRequest.call(_this, resolve3, reject, tokens);
+            _this._queueRequest.call(_this, resolve, reject, tokens);
           } else {
             _this._limiterFlexible.consume(_this._key, tokens).then((res) => {
-              resolve3(res.remainingPoints);
+              resolve(res.remainingPoints);
             }).catch((rej) => {
               if (rej instanceof Error) {
                 reject(rej);
               } else {
-                _this._queueRequest.call(_this, resolve3, reject, tokens);
+                _this._queueRequest.call(_this, resolve, reject, tokens);
                 if (_this._waitTimeout === null) {
                   _this._waitTimeout = setTimeout(_this._processFIFO.bind(_this), rej.msBeforeNext);
                 }
@@ -63323,10 +62750,10 @@ var require_RateLimiterQueue = __commonJS({
           }
         });
       }
-      _queueRequest(resolve3, reject, tokens) {
+      _queueRequest(resolve, reject, tokens) {
         const _this = this;
         if (_this._queue.length < _this._maxQueueSize) {
-          _this._queue.push({ resolve: resolve3, reject, tokens });
+          _this._queue.push({ resolve, reject, tokens });
         } else {
           reject(new RateLimiterQueueError(`Number of requests reached it's maximum ${_this._maxQueueSize}`));
         }
@@ -64598,10 +64025,10 @@ var require_RateLimiterSQLite = __commonJS({
         try {
           switch (this._internalStoreType) {
             case "sqlite3":
-              await new Promise((resolve3, reject) => {
+              await new Promise((resolve, reject) => {
                 conn.run(
                   this._getCreateTableSQL(),
-                  (err2) => err2 ? reject(err2) : resolve3()
+                  (err2) => err2 ? reject(err2) : resolve()
                 );
               });
               break;
@@ -64635,8 +64062,8 @@ var require_RateLimiterSQLite = __commonJS({
         try {
           switch (this._internalStoreType) {
             case "sqlite3":
-              await new Promise((resolve3, reject) => {
-                conn.run(sql, [nowMs], (err2) => err2 ? reject(err2) : resolve3());
+              await new Promise((resolve, reject) => {
+                conn.run(sql, [nowMs], (err2) => err2 ? reject(err2) : resolve());
               });
               break;
             case "better-sqlite3":
@@ -64658,7 +64085,7 @@ var require_RateLimiterSQLite = __commonJS({
         return res;
       }
       async _upsertTransactionSQLite3(conn, upsertQuery, upsertParams) {
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve, reject) => {
           conn.serialize(() => {
             conn.run("SAVEPOINT rate_limiter_trx;", (err2) => {
               if (err2) return reject(err2);
@@ -64670,7 +64097,7 @@ var require_RateLimiterSQLite = __commonJS({
                   );
                   return;
                 }
-                conn.run("RELEASE SAVEPOINT rate_limiter_trx;", () => resolve3(row2));
+                conn.run("RELEASE SAVEPOINT rate_limiter_trx;", () => resolve(row2));
               });
             });
           });
@@ -64726,11 +64153,11 @@ var require_RateLimiterSQLite = __commonJS({
         try {
           switch (this._internalStoreType) {
             case "sqlite3":
-              return await new Promise((resolve3, reject) => {
+              return await new Promise((resolve, reject) => {
                 conn.get(
                   sql,
                   [rlKey, now],
-                  (err2, row2) => err2 ? reject(err2) : resolve3(row2 || null)
+                  (err2, row2) => err2 ? reject(err2) : resolve(row2 || null)
                 );
               });
             case "better-sqlite3":
@@ -64751,10 +64178,10 @@ var require_RateLimiterSQLite = __commonJS({
         try {
           switch (this._internalStoreType) {
             case "sqlite3":
-              return await new Promise((resolve3, reject) => {
+              return await new Promise((resolve, reject) => {
                 conn.run(sql, [rlKey], function(err2) {
                   if (err2) reject(err2);
-                  else resolve3(this.changes > 0);
+                  else resolve(this.changes > 0);
                 });
               });
             case "better-sqlite3":
@@ -65212,11 +64639,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path52, { windows } = {}) => {
+    exports.basename = (path55, { windows } = {}) => {
       if (windows) {
-        return path52.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path55.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path52.replace(/\/$/, "").replace(/.*\//, "");
+        return path55.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -65461,7 +64888,7 @@ var require_scan2 = __commonJS({
       }
       let base = str;
       let prefix = "";
-      let glob2 = "";
+      let glob = "";
       if (start > 0) {
         prefix = str.slice(0, start);
         str = str.slice(start);
@@ -65469,10 +64896,10 @@ var require_scan2 = __commonJS({
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str.slice(0, lastIndex);
-        glob2 = str.slice(lastIndex);
+        glob = str.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str;
+        glob = str;
       } else {
         base = str;
       }
@@ -65482,7 +64909,7 @@ var require_scan2 = __commonJS({
         }
       }
       if (opts.unescape === true) {
-        if (glob2) glob2 = utils.removeBackslashes(glob2);
+        if (glob) glob = utils.removeBackslashes(glob);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
         }
@@ -65492,7 +64919,7 @@ var require_scan2 = __commonJS({
         input: input2,
         start,
         base,
-        glob: glob2,
+        glob,
         isBrace,
         isBracket,
         isGlob,
@@ -65817,9 +65244,9 @@ var require_parse4 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -66321,9 +65748,9 @@ var require_picomatch3 = __commonJS({
     var utils = require_utils3();
     var constants8 = require_constants3();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch7 = (glob2, options, returnState = false) => {
-      if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch7(input2, options, returnState));
+    var picomatch6 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input2) => picomatch6(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -66333,23 +65760,23 @@ var require_picomatch3 = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject3(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
+      const isState = isObject3(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
-      const regex = isState ? picomatch7.compileRe(glob2, options) : picomatch7.makeRe(glob2, options, false, true);
+      const posix = opts.windows;
+      const regex = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch7.test(input2, regex, options, { glob: glob2, posix: posix2 });
-        const result2 = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob, posix });
+        const result2 = { glob, state, regex, posix, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -66374,7 +65801,7 @@ var require_picomatch3 = __commonJS({
       }
       return matcher;
     };
-    picomatch7.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch6.test = (input2, regex, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -66382,33 +65809,33 @@ var require_picomatch3 = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
-      let match = input2 === glob2;
+      const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input2 === glob;
       let output2 = match && format2 ? format2(input2) : input2;
       if (match === false) {
         output2 = format2 ? format2(input2) : input2;
-        match = output2 === glob2;
+        match = output2 === glob;
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch7.matchBase(input2, regex, options, posix2);
+          match = picomatch6.matchBase(input2, regex, options, posix);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch7.matchBase = (input2, glob2, options) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch7.makeRe(glob2, options);
+    picomatch6.matchBase = (input2, glob, options) => {
+      const regex = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
       return regex.test(utils.basename(input2));
     };
-    picomatch7.isMatch = (str, patterns, options) => picomatch7(patterns, options)(str);
-    picomatch7.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch7.parse(p, options));
+    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
+    picomatch6.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch7.scan = (input2, options) => scan3(input2, options);
-    picomatch7.compileRe = (parsed, options, returnOutput = false, returnState = false) => {
+    picomatch6.scan = (input2, options) => scan3(input2, options);
+    picomatch6.compileRe = (parsed, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return parsed.output;
       }
@@ -66419,13 +65846,13 @@ var require_picomatch3 = __commonJS({
       if (parsed && parsed.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch7.toRegex(source, options);
+      const regex = picomatch6.toRegex(source, options);
       if (returnState === true) {
         regex.state = parsed;
       }
       return regex;
     };
-    picomatch7.makeRe = (input2, options, returnOutput = false, returnState = false) => {
+    picomatch6.makeRe = (input2, options, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -66446,9 +65873,9 @@ var require_picomatch3 = __commonJS({
       } else {
         parsed.output = output2;
       }
-      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch7.toRegex = (source, options) => {
+    picomatch6.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -66457,8 +65884,8 @@ var require_picomatch3 = __commonJS({
         return /$^/;
       }
     };
-    picomatch7.constants = constants8;
-    module.exports = picomatch7;
+    picomatch6.constants = constants8;
+    module.exports = picomatch6;
   }
 });
 
@@ -66490,30 +65917,30 @@ async function defaultOptionsHandler(resourceOptions, {
   method = "GET"
 } = {}) {
   const { headers: preconfiguredHeaders, authHeaders, url: url12, agent } = resourceOptions;
-  const defaultOptions2 = {
+  const defaultOptions = {
     method,
     asStream,
     signal,
     prefixUrl: url12,
     agent
   };
-  defaultOptions2.headers = { ...preconfiguredHeaders };
-  if (sudo) defaultOptions2.headers.sudo = `${sudo}`;
+  defaultOptions.headers = { ...preconfiguredHeaders };
+  if (sudo) defaultOptions.headers.sudo = `${sudo}`;
   if (body) {
     if (body instanceof FormData) {
-      defaultOptions2.body = body;
+      defaultOptions.body = body;
     } else {
-      defaultOptions2.body = JSON.stringify((0, import_xcase.decamelizeKeys)(body));
-      defaultOptions2.headers["content-type"] = "application/json";
+      defaultOptions.body = JSON.stringify((0, import_xcase.decamelizeKeys)(body));
+      defaultOptions.headers["content-type"] = "application/json";
     }
   }
   if (Object.keys(authHeaders).length > 0) {
     const [authHeaderKey, authHeaderFn] = Object.entries(authHeaders)[0];
-    defaultOptions2.headers[authHeaderKey] = await authHeaderFn();
+    defaultOptions.headers[authHeaderKey] = await authHeaderFn();
   }
   const q = formatQuery(searchParams);
-  if (q) defaultOptions2.searchParams = q;
-  return Promise.resolve(defaultOptions2);
+  if (q) defaultOptions.searchParams = q;
+  return Promise.resolve(defaultOptions);
 }
 function createRateLimiters(rateLimitOptions = {}, rateLimitDuration = 60) {
   const rateLimiters = {};
@@ -66585,7 +66012,7 @@ function getDynamicToken(tokenArgument) {
   return tokenArgument instanceof Function ? tokenArgument() : Promise.resolve(tokenArgument);
 }
 var import_qs, import_xcase, import_rate_limiter_flexible, import_picomatch_browser, isGlobMatch, DEFAULT_RATE_LIMITS, BaseResource, GitbeakerRequestError, GitbeakerTimeoutError, GitbeakerRetryError;
-var init_dist3 = __esm({
+var init_dist = __esm({
   "node_modules/@gitbeaker/requester-utils/dist/index.mjs"() {
     import_qs = __toESM(require_lib(), 1);
     import_xcase = __toESM(require_es5(), 1);
@@ -67138,9 +66565,9 @@ function generateDownloadPath(projectId, ref, artifactPath) {
   return url12;
 }
 var import_xcase2, import_qs2, RawPathSegment, RequestHelper, Agents, AlertManagement, ApplicationAppearance, ApplicationPlanLimits, ApplicationSettings, ApplicationStatistics, Applications, AuditEvents, Avatar, BroadcastMessages, CodeSuggestions, Composer, Conan, DashboardAnnotations, Debian, DependencyProxy, DeployKeys, DeployTokens, ResourceAccessRequests, ResourceAccessTokens, ResourceAwardEmojis, ResourceNoteAwardEmojis, ResourceBadges, ResourceCustomAttributes, ResourceDORA4Metrics, ResourceDiscussions, ResourceIssueBoards, ResourceLabels, ResourceMarkdownUploads, ResourceMembers, ResourceMilestones, ResourceNotes, ResourceTemplates, ResourceVariables, ResourceWikis, ResourceHooks, ResourcePushRules, ResourceRepositoryStorageMoves, ResourceInvitations, ResourceIterations, ResourceProtectedEnvironments, ResourceIterationEvents, ResourceLabelEvents, ResourceMilestoneEvents, ResourceStateEvents, DockerfileTemplates, Events, Experiments, GeoNodes, GeoSites, GitLabCIYMLTemplates, GitignoreTemplates, Import, InstanceLevelCICDVariables, Keys, License, LicenseTemplates, Lint, Markdown, Maven, Metadata, Migrations, NPM, Namespaces, NotificationSettings, NuGet, PersonalAccessTokens, PyPI, RubyGems, Search, SearchAdmin, ServiceAccounts, ServiceData, SidekiqMetrics, SidekiqQueues, SnippetRepositoryStorageMoves, Snippets, Suggestions, SystemHooks, TodoLists, Topics, Branches, CommitDiscussions, Commits, ContainerRegistry, Deployments, Environments, ErrorTrackingClientKeys, ErrorTrackingSettings, ExternalStatusChecks, FeatureFlagUserLists, FeatureFlags, FreezePeriods, GitlabPages, GoProxy, Helm, Integrations, IssueAwardEmojis, IssueDiscussions, IssueIterationEvents, IssueLabelEvents, IssueLinks, IssueMilestoneEvents, IssueNoteAwardEmojis, IssueNotes, IssueStateEvents, IssueWeightEvents, Issues, IssuesStatistics, JobArtifacts, Jobs, MergeRequestApprovals, MergeRequestAwardEmojis, MergeRequestContextCommits, MergeRequestDiscussions, MergeRequestDraftNotes, MergeRequestLabelEvents, MergeRequestMilestoneEvents, MergeRequestNoteAwardEmojis, MergeRequestNotes, MergeRequests, MergeTrains, PackageRegistry, Packages, PagesDomains, PipelineScheduleVariables, PipelineSchedules, PipelineTriggerTokens, Pipelines, ProductAnalytics, ProjectAccessRequests, ProjectAccessTokens, ProjectAliases, ProjectBadges, ProjectCustomAttributes, ProjectDORA4Metrics, ProjectHooks, ProjectImportExports, ProjectInvitations, ProjectIssueBoards, ProjectIterations, ProjectJobTokenScopes, ProjectLabels, ProjectMarkdownUploads, ProjectMembers, ProjectMilestones, ProjectProtectedEnvironments, ProjectPushRules, ProjectRelationsExport, ProjectReleases, ProjectRemoteMirrors, ProjectRepositoryStorageMoves, ProjectSnippetAwardEmojis, ProjectSnippetDiscussions, ProjectSnippetNotes, ProjectSnippets, ProjectStatistics, ProjectTemplates, ProjectTerraformState, ProjectVariables, ProjectVulnerabilities, ProjectWikis, Projects, ProtectedBranches, ProtectedTags, ReleaseLinks, Repositories, RepositoryFiles, RepositorySubmodules, ResourceGroups, Runners, SecureFiles, Tags, UserStarredMetricsDashboard, EpicAwardEmojis, EpicDiscussions, EpicIssues, EpicLabelEvents, EpicLinks, EpicNotes, Epics, GroupAccessRequests, GroupAccessTokens, GroupActivityAnalytics, GroupBadges, GroupCustomAttributes, GroupDORA4Metrics, GroupEpicBoards, GroupHooks, GroupImportExports, GroupInvitations, GroupIssueBoards, GroupIterations, GroupLDAPLinks, GroupLabels, GroupMarkdownUploads, GroupMemberRoles, GroupMembers, GroupMilestones, GroupProtectedEnvironments, GroupPushRules, GroupRelationExports, GroupReleases, GroupRepositoryStorageMoves, GroupSAMLIdentities, GroupSAMLLinks, GroupSCIMIdentities, GroupServiceAccounts, GroupVariables, GroupWikis, Groups, LinkedEpics, UserCustomAttributes, url9, UserEmails, url10, UserGPGKeys, UserImpersonationTokens, url11, UserSSHKeys, Users, MergeRequestStateEvents, EpicStateEvents, resources, Gitlab, AccessLevel;
-var init_dist4 = __esm({
+var init_dist2 = __esm({
   "node_modules/@gitbeaker/core/dist/index.mjs"() {
-    init_dist3();
+    init_dist();
     import_xcase2 = __toESM(require_es5(), 1);
     import_qs2 = __toESM(require_lib(), 1);
     RawPathSegment = class {
@@ -68979,20 +68406,20 @@ var init_dist4 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path52, filename, {
+      downloadPackageFile(path55, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path52}/${filename}`;
+        let url12 = endpoint`packages/maven/${path55}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path52, packageFile, options) {
+      uploadPackageFile(projectId, path55, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path52}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path55}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -71478,28 +70905,28 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path52, options) {
+      import(file2, path55, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path52
+          path: path55
         });
       }
-      importRemote(url12, path52, options) {
+      importRemote(url12, path55, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path52,
+          path: path55,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path52, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path55, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path52,
+          path: path55,
           region: region2,
           secretAccessKey
         });
@@ -72936,13 +72363,13 @@ var init_dist4 = __esm({
           options
         );
       }
-      import(file2, path52, { parentId, name, ...options }) {
+      import(file2, path55, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path52,
-          name: name || path52.split("/").at(0),
+          path: path55,
+          name: name || path55.split("/").at(0),
           parentId
         });
       }
@@ -73275,17 +72702,17 @@ var init_dist4 = __esm({
           options
         );
       }
-      create(name, path52, { avatar, ...options } = {}) {
+      create(name, path55, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path52
+            path: path55
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path52, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path55, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -73928,8 +73355,8 @@ async function processBody(response) {
   return response.blob();
 }
 function delay(ms) {
-  return new Promise((resolve3) => {
-    setTimeout(resolve3, ms);
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms);
   });
 }
 async function parseResponse(response, asStream = false) {
@@ -73999,11 +73426,11 @@ async function defaultRequestHandler(endpoint2, options) {
   );
 }
 var requesterFn, AccessLevel2, Resources, API, Agents2, AlertManagement2, ApplicationAppearance2, ApplicationPlanLimits2, Applications2, ApplicationSettings2, ApplicationStatistics2, AuditEvents2, Avatar2, Branches2, BroadcastMessages2, CodeSuggestions2, CommitDiscussions2, Commits2, Composer2, Conan2, ContainerRegistry2, DashboardAnnotations2, Debian2, DependencyProxy2, DeployKeys2, DeployTokens2, Deployments2, DockerfileTemplates2, Environments2, EpicAwardEmojis2, EpicDiscussions2, EpicIssues2, EpicLabelEvents2, EpicLinks2, EpicNotes2, Epics2, ErrorTrackingClientKeys2, ErrorTrackingSettings2, Events2, Experiments2, ExternalStatusChecks2, FeatureFlags2, FeatureFlagUserLists2, FreezePeriods2, GeoNodes2, GeoSites2, GitignoreTemplates2, GitLabCIYMLTemplates2, GitlabPages2, GoProxy2, GroupAccessRequests2, GroupAccessTokens2, GroupActivityAnalytics2, GroupBadges2, GroupCustomAttributes2, GroupDORA4Metrics2, GroupEpicBoards2, GroupHooks2, GroupImportExports2, GroupInvitations2, GroupIssueBoards2, GroupIterations2, GroupLabels2, GroupLDAPLinks2, GroupMarkdownUploads2, GroupMemberRoles2, GroupMembers2, GroupMilestones2, GroupProtectedEnvironments2, GroupPushRules2, GroupRelationExports2, GroupReleases2, GroupRepositoryStorageMoves2, Groups2, GroupSAMLIdentities2, GroupSAMLLinks2, GroupSCIMIdentities2, GroupServiceAccounts2, GroupVariables2, GroupWikis2, Helm2, Import2, InstanceLevelCICDVariables2, Integrations2, IssueAwardEmojis2, IssueDiscussions2, IssueIterationEvents2, IssueLabelEvents2, IssueLinks2, IssueMilestoneEvents2, IssueNoteAwardEmojis2, IssueNotes2, Issues2, IssuesStatistics2, IssueStateEvents2, IssueWeightEvents2, JobArtifacts2, Jobs2, Keys2, License2, LicenseTemplates2, LinkedEpics2, Lint2, Markdown2, Maven2, MergeRequestApprovals2, MergeRequestAwardEmojis2, MergeRequestContextCommits2, MergeRequestDiscussions2, MergeRequestDraftNotes2, MergeRequestLabelEvents2, MergeRequestMilestoneEvents2, MergeRequestNoteAwardEmojis2, MergeRequestNotes2, MergeRequests2, MergeTrains2, Metadata2, Migrations2, Namespaces2, NotificationSettings2, NPM2, NuGet2, PackageRegistry2, Packages2, PagesDomains2, PersonalAccessTokens2, PipelineSchedules2, PipelineScheduleVariables2, Pipelines2, PipelineTriggerTokens2, ProductAnalytics2, ProjectAccessRequests2, ProjectAccessTokens2, ProjectAliases2, ProjectBadges2, ProjectCustomAttributes2, ProjectDORA4Metrics2, ProjectHooks2, ProjectImportExports2, ProjectInvitations2, ProjectIssueBoards2, ProjectIterations2, ProjectJobTokenScopes2, ProjectLabels2, ProjectMarkdownUploads2, ProjectMembers2, ProjectMilestones2, ProjectProtectedEnvironments2, ProjectPushRules2, ProjectRelationsExport2, ProjectReleases2, ProjectRemoteMirrors2, ProjectRepositoryStorageMoves2, Projects2, ProjectSnippetAwardEmojis2, ProjectSnippetDiscussions2, ProjectSnippetNotes2, ProjectSnippets2, ProjectStatistics2, ProjectTemplates2, ProjectTerraformState2, ProjectVariables2, ProjectVulnerabilities2, ProjectWikis2, ProtectedBranches2, ProtectedTags2, PyPI2, ReleaseLinks2, Repositories2, RepositoryFiles2, RepositorySubmodules2, ResourceGroups2, RubyGems2, Runners2, Search2, SearchAdmin2, SecureFiles2, ServiceAccounts2, ServiceData2, SidekiqMetrics2, SidekiqQueues2, SnippetRepositoryStorageMoves2, Snippets2, Suggestions2, SystemHooks2, Tags2, TodoLists2, Topics2, UserCustomAttributes2, UserEmails2, UserGPGKeys2, UserImpersonationTokens2, Users2, UserSSHKeys2, UserStarredMetricsDashboard2, Gitlab2;
-var init_dist5 = __esm({
+var init_dist3 = __esm({
   "node_modules/@gitbeaker/rest/dist/index.mjs"() {
-    init_dist4();
-    init_dist3();
-    init_dist3();
+    init_dist2();
+    init_dist();
+    init_dist();
     requesterFn = createRequesterFn(
       (_, reqo) => Promise.resolve(reqo),
       defaultRequestHandler
@@ -74329,7 +73756,7 @@ async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve3, reject) => {
+    await new Promise((resolve, reject) => {
       const onAbort = () => {
         clearTimeout(timeoutToken);
         options.signal?.removeEventListener("abort", onAbort);
@@ -74337,7 +73764,7 @@ async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed
       };
       const timeoutToken = setTimeout(() => {
         options.signal?.removeEventListener("abort", onAbort);
-        resolve3();
+        resolve();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
@@ -74490,7 +73917,7 @@ async function exchange(budget, endpoint2, options) {
     throw new GitlabApiError(`${what}: GitLab's answer is not JSON`, { status: status2 });
   }
 }
-function budgetedRequester(budget, log2) {
+function budgetedRequester(budget, log) {
   return createRequesterFn(
     async (_resource, request) => request,
     (endpoint2, options = {}) => {
@@ -74517,7 +73944,7 @@ function budgetedRequester(budget, log2) {
             const backoff = backoffMs(retriesConsumed);
             const waitMs = Math.max(backoff, retryAfterS * 1e3);
             if (waitMs >= budget.remainingMs()) throw error62;
-            log2(`controlgate: GitLab API: ${error62.message}; retrying in ${Math.round(waitMs / 100) / 10} s`);
+            log(`controlgate: GitLab API: ${error62.message}; retrying in ${Math.round(waitMs / 100) / 10} s`);
             await sleep(waitMs - backoff);
           }
         }
@@ -74529,7 +73956,7 @@ var GitlabApiError, RETRIES, FIRST_BACKOFF_MS, BACKOFF_FACTOR, MESSAGE_CHARS2;
 var init_requester = __esm({
   "src/platforms/gitlab/requester.ts"() {
     "use strict";
-    init_dist3();
+    init_dist();
     init_p_retry();
     init_api_limits();
     GitlabApiError = class extends Error {
@@ -74555,13 +73982,13 @@ var init_requester = __esm({
 });
 
 // src/platforms/gitlab/client.ts
-function gitlabClient(host, token, budget, log2) {
+function gitlabClient(host, token, budget, log) {
   const options = {
     // gitbeaker joins host and /api/v4 with a slash of its own.
     host: host.replace(/\/+$/, ""),
     token,
     // Our preset overrides @gitbeaker/rest's (user options are spread over its own).
-    requesterFn: budgetedRequester(budget, log2),
+    requesterFn: budgetedRequester(budget, log),
     // The budget times every request and the whole run; gitbeaker's own five minutes would be a third clock.
     queryTimeout: null
   };
@@ -74570,7 +73997,7 @@ function gitlabClient(host, token, budget, log2) {
 var init_client = __esm({
   "src/platforms/gitlab/client.ts"() {
     "use strict";
-    init_dist5();
+    init_dist3();
     init_requester();
   }
 });
@@ -74630,7 +74057,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir9, writeFile as writeFile7 } from "node:fs/promises";
-import path51 from "node:path";
+import path54 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -74638,7 +74065,7 @@ function cannotPublish(env) {
   if (!host || !project) return "no merge-request note: CI_SERVER_URL or CI_PROJECT_ID is not set";
   return void 0;
 }
-function gitlabPlatform(context, env, log2) {
+function gitlabPlatform(context, env, log) {
   const token = noteToken(env) ?? "";
   const redact = (text3) => token ? text3.replaceAll(token, "***") : text3;
   return {
@@ -74653,14 +74080,14 @@ function gitlabPlatform(context, env, log2) {
     async upsertComment(marker, body) {
       const { host, project } = gitlabApiTarget(env);
       if (context.changeNumber === null || !host || !project || !token) return "skipped";
-      const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line2) => log2.info(redact(line2)));
+      const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line2) => log.info(redact(line2)));
       return upsertStickyComment(gitlabNoteStore(gitlab, project, context.changeNumber), marker, body);
     },
-    async writeReports(report2, dir) {
+    async writeReports(report, dir) {
       await mkdir9(dir, { recursive: true });
       const files = [
-        [path51.join(dir, "gl-sast-report.json"), gitlabSastReport(report2)],
-        [path51.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report2)]
+        [path54.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
+        [path54.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
       ];
       for (const [file2, content] of files) await writeFile7(file2, `${JSON.stringify(content, null, 2)}
 `);
@@ -74709,7 +74136,7 @@ __export(main_exports, {
 });
 function scanCommand(args, io) {
   const context = detectContext(io.env);
-  const log2 = stderrLog(io);
+  const log = stderrLog(io);
   const settings = context.platform === "gitlab" ? settingsFromGitlab(args, io.cwd) : settingsFromCli(args, io.cwd, context.platform !== "local");
   return runGate(settings, {
     exec: realExec,
@@ -74717,8 +74144,8 @@ function scanCommand(args, io) {
     toolsDir: toolsDir(io.env),
     clock: clockFromEnv(io.env),
     context,
-    platformFor: (c3) => c3.platform === "gitlab" ? gitlabPlatform(c3, io.env, log2) : localPlatform(c3),
-    log: log2,
+    platformFor: (c3) => c3.platform === "gitlab" ? gitlabPlatform(c3, io.env, log) : localPlatform(c3),
+    log,
     out: io.out
   });
 }
