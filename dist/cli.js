@@ -53090,6 +53090,11 @@ ${table(
 ${table(head, stale.map(waiverCells), "Every waiver matched a finding.", "waivers-stale")}
 </section>`;
 }
+function unjudgedList(unjudged) {
+  if (!unjudged?.length) return "";
+  const items = unjudged.map((u2) => `<li>${code(u2.path)}: ${esc2(u2.reason)}</li>`).join("");
+  return `<div class="unjudged"><b>Could not judge ${unjudged.length === 1 ? "1 file" : `${unjudged.length} files`}</b>, so the criteria it covers are not evaluated:<ul>${items}</ul></div>`;
+}
 function renderScanners(report, facts2) {
   const commands = new Map(facts2.scanners.map((s) => [s.id, s.command]));
   const rows = report.scanners.map((s) => {
@@ -53102,7 +53107,7 @@ function renderScanners(report, facts2) {
       esc2(s.filesScanned),
       esc2(duration3(s.durationMs)),
       code(s.exitCode),
-      `${s.error ? esc2(s.error) : '<span class="none">—</span>'}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
+      `${s.error ? esc2(s.error) : s.unjudged?.length ? "" : '<span class="none">—</span>'}${unjudgedList(s.unjudged)}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
     ];
   });
   const head = ["Scanner", "Version", "Status", "Findings", "Files", "Duration", "Exit code", "Error"];
@@ -53378,7 +53383,7 @@ function cell(c3) {
     `${c3.findings.length} at or above threshold, ${c3.belowThreshold.length} below, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed`,
     ...c3.existing.length > 0 ? [`${c3.existing.length} existing before this change (not judged)`] : [],
     `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
-    ...c3.failedScanners.length > 0 ? [`failed scanners: ${c3.failedScanners.join(", ")}`] : []
+    ...c3.failedScanners.length > 0 ? [`scanners that failed or could not judge every file: ${c3.failedScanners.join(", ")}`] : []
   ].join("\n");
   const count4 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
   return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count4}</a>`;
@@ -53681,7 +53686,7 @@ function status(c3) {
         state: "not-satisfied",
         reason: "other",
         remarks: markup(
-          `Not evaluated: ${c3.failedScanners.join(", ")} failed, and what it would have found is unknown, so the criterion cannot be claimed satisfied.`
+          `Not evaluated: ${c3.failedScanners.join(", ")} failed or could not judge every file it was given (controlgate.json, scanners[].unjudged), and what it would have found is unknown, so the criterion cannot be claimed satisfied.`
         )
       };
   }

@@ -174,7 +174,7 @@ function status(c: ReportControl): Json {
         state: 'not-satisfied',
         reason: 'other',
         remarks: markup(
-          `Not evaluated: ${c.failedScanners.join(', ')} failed, and what it would have found is unknown, so the criterion cannot be claimed satisfied.`,
+          `Not evaluated: ${c.failedScanners.join(', ')} failed or could not judge every file it was given (controlgate.json, scanners[].unjudged), and what it would have found is unknown, so the criterion cannot be claimed satisfied.`,
         ),
       };
   }

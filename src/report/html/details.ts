@@ -40,6 +40,13 @@ ${table(head, stale.map(waiverCells), 'Every waiver matched a finding.', 'waiver
 </section>`;
 }
 
+/** Files a scanner ran on but could not judge: they leave its criteria not evaluated. */
+function unjudgedList(unjudged: JsonReport['scanners'][number]['unjudged']): string {
+  if (!unjudged?.length) return '';
+  const items = unjudged.map((u) => `<li>${code(u.path)}: ${esc(u.reason)}</li>`).join('');
+  return `<div class="unjudged"><b>Could not judge ${unjudged.length === 1 ? '1 file' : `${unjudged.length} files`}</b>, so the criteria it covers are not evaluated:<ul>${items}</ul></div>`;
+}
+
 /** Each scanner's version, status, duration and error, with the command line from the run facts. */
 export function renderScanners(report: JsonReport, facts: RunFacts): string {
   const commands = new Map(facts.scanners.map((s) => [s.id, s.command]));
@@ -53,7 +60,7 @@ export function renderScanners(report: JsonReport, facts: RunFacts): string {
       esc(s.filesScanned),
       esc(duration(s.durationMs)),
       code(s.exitCode),
-      `${s.error ? esc(s.error) : '<span class="none">—</span>'}${command ? `<details><summary>command</summary><pre>${esc(command.join(' '))}</pre></details>` : ''}`,
+      `${s.error ? esc(s.error) : s.unjudged?.length ? '' : '<span class="none">—</span>'}${unjudgedList(s.unjudged)}${command ? `<details><summary>command</summary><pre>${esc(command.join(' '))}</pre></details>` : ''}`,
     ];
   });
   const head = ['Scanner', 'Version', 'Status', 'Findings', 'Files', 'Duration', 'Exit code', 'Error'];

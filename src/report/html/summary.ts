@@ -80,7 +80,9 @@ function cell(c: Control): string {
     `${c.findings.length} at or above threshold, ${c.belowThreshold.length} below, ${c.waived.length} waived, ${c.suppressed.length} suppressed`,
     ...(c.existing.length > 0 ? [`${c.existing.length} existing before this change (not judged)`] : []),
     `covered by: ${c.coveredBy.join(', ') || 'no scanner'}`,
-    ...(c.failedScanners.length > 0 ? [`failed scanners: ${c.failedScanners.join(', ')}`] : []),
+    ...(c.failedScanners.length > 0
+      ? [`scanners that failed or could not judge every file: ${c.failedScanners.join(', ')}`]
+      : []),
   ].join('\n');
   const count = c.findings.length > 0 ? `<span class="count">${c.findings.length}</span>` : '';
   return `<a class="cell v-${esc(c.verdict)}" href="#findings" id="criterion-${esc(c.id)}" data-criterion="${esc(c.id)}" data-verdict="${esc(c.verdict)}" title="${esc(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c.verdict] ?? ''}</span>${esc(c.id)}${count}</a>`;
