@@ -48370,7 +48370,8 @@ function plural2(n2, one, many = `${one}s`) {
   return `${n2} ${n2 === 1 ? one : many}`;
 }
 function suppressionNote(report, fmt) {
-  const refused = report.findings.filter((f) => f.suppressionRefused);
+  const counted = new Set(report.controls.flatMap((c3) => c3.findings));
+  const refused = report.findings.filter((f) => f.suppressionRefused && counted.has(f.fingerprint));
   if (refused.length === 0) return void 0;
   const byChange = refused.filter((f) => accepted(f).some((s) => s.addedByChange === true));
   const comments = [

@@ -19,8 +19,14 @@ function plural(n: number, one: string, many = `${one}s`): string {
  * cannot suppress what blocks it, which comments it wrote, and that a reviewed waiver is the way.
  * Undefined when nothing was refused. Comment text comes from the scanned code and goes through `fmt`.
  */
-export function suppressionNote(report: Pick<JsonReport, 'findings'>, fmt: Inline): string | undefined {
-  const refused = report.findings.filter((f) => f.suppressionRefused);
+export function suppressionNote(
+  report: Pick<JsonReport, 'findings' | 'controls'>,
+  fmt: Inline,
+): string | undefined {
+  // Only refusals that matter: the finding now fails (or warns) a criterion. One that predates the
+  // change, or is below the threshold, was not going to count either way.
+  const counted = new Set(report.controls.flatMap((c) => c.findings));
+  const refused = report.findings.filter((f) => f.suppressionRefused && counted.has(f.fingerprint));
   if (refused.length === 0) return undefined;
   const byChange = refused.filter((f) => accepted(f).some((s) => s.addedByChange === true));
   const comments = [
