@@ -3523,10 +3523,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path55) {
-  if (!path55)
+function getElementAtPath(obj, path56) {
+  if (!path56)
     return obj;
-  return path55.reduce((acc, key) => acc?.[key], obj);
+  return path56.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3785,11 +3785,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path55, issues) {
+function prefixIssues(path56, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path55);
+    iss.path.unshift(path56);
     return iss;
   });
 }
@@ -4322,16 +4322,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path55 = []) => {
+  const processError = (error63, path56 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path55, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path56, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path55, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path56, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path55, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path56, ...issue2.path]);
       } else {
-        const fullpath = [...path55, ...issue2.path];
+        const fullpath = [...path56, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4370,17 +4370,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path55 = []) => {
+  const processError = (error63, path56 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path55, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path56, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path55, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path56, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path55, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path56, ...issue2.path]);
       } else {
-        const fullpath = [...path55, ...issue2.path];
+        const fullpath = [...path56, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4419,8 +4419,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path55 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path55) {
+  const path56 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path56) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -22452,13 +22452,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path55 = ref.slice(1).split("/").filter(Boolean);
-  if (path55.length === 0) {
+  const path56 = ref.slice(1).split("/").filter(Boolean);
+  if (path56.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path55[0] === defsKey) {
-    const key = path55[1] === void 0 ? void 0 : decodeJSONPointerSegment(path55[1]);
+  if (path56[0] === defsKey) {
+    const key = path56[1] === void 0 ? void 0 : decodeJSONPointerSegment(path56[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24065,8 +24065,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path55, { windows } = {}) => {
-      const segs = path55.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path56, { windows } = {}) => {
+      const segs = path56.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -26104,16 +26104,38 @@ var init_install3 = __esm({
   }
 });
 
+// scanners/kics/units.ts
+import path15 from "node:path";
+function kicsUnitOf(rel, exists2) {
+  const dir = path15.posix.dirname(rel);
+  for (let d = dir; ; d = path15.posix.dirname(d)) {
+    if (CHART_OR_BASE.some((name) => exists2(d === "." ? name : `${d}/${name}`))) return `tree:${d}`;
+    if (d === "." || d === "/" || d === "") break;
+  }
+  const base = path15.posix.basename(rel);
+  if (TERRAFORM.test(base) || COMPOSE.test(base)) return `dir:${dir}`;
+  return void 0;
+}
+var CHART_OR_BASE, TERRAFORM, COMPOSE;
+var init_units = __esm({
+  "scanners/kics/units.ts"() {
+    "use strict";
+    CHART_OR_BASE = ["Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization"];
+    TERRAFORM = /\.(tf|tfvars|hcl)$/i;
+    COMPOSE = /^(docker-)?compose[^/]*\.ya?ml$/i;
+  }
+});
+
 // scanners/kics/plugin.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path15 from "node:path";
+import path16 from "node:path";
 function isIac(file2) {
-  const base = path15.basename(file2);
+  const base = path16.basename(file2);
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
-  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path15.sep).join("/"));
+  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path16.sep).join("/"));
 }
 async function kicsRunProblem(outDir) {
-  const file2 = path15.join(outDir, "kics.json");
+  const file2 = path16.join(outDir, "kics.json");
   let report;
   try {
     report = JSON.parse(await readFile4(file2, "utf8"));
@@ -26140,7 +26162,7 @@ async function kicsUnjudged(outDir, stdout, files) {
   });
   let failed2;
   try {
-    const report = JSON.parse(await readFile4(path15.join(outDir, "kics.json"), "utf8"));
+    const report = JSON.parse(await readFile4(path16.join(outDir, "kics.json"), "utf8"));
     failed2 = report.files_failed_to_scan;
   } catch {
     failed2 = void 0;
@@ -26162,6 +26184,7 @@ var init_plugin3 = __esm({
     init_file_kinds();
     init_settings();
     init_install3();
+    init_units();
     IAC = /* @__PURE__ */ new Set([".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json", ".bicep", ".proto", ".dockerfile"]);
     NOT_IAC = /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|[^/]*-lock\.json|composer\.lock|\.eslintrc\.json)$/i;
     PARSE_FAILED = /failed to parse file content: (.+?) error="(.*)"\s*$/;
@@ -26183,6 +26206,7 @@ var init_plugin3 = __esm({
       // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).
       startupSeconds: 20,
       droppedSuppressions: kicsComments,
+      unitOf: kicsUnitOf,
       selectFiles: (files) => files.filter(isIac),
       locate: (context) => locateTool(
         {
@@ -26223,14 +26247,14 @@ var init_plugin3 = __esm({
             ...options.extraArgs
           ],
           cwd: tool.cwd,
-          sarifPath: path15.join(outDir, "kics.sarif")
+          sarifPath: path16.join(outDir, "kics.sarif")
         };
       },
       async ruleProperties(outDir) {
         const properties = /* @__PURE__ */ new Map();
         let report;
         try {
-          report = JSON.parse(await readFile4(path15.join(outDir, "kics.json"), "utf8"));
+          report = JSON.parse(await readFile4(path16.join(outDir, "kics.json"), "utf8"));
         } catch {
           return properties;
         }
@@ -26255,13 +26279,13 @@ var init_plugin3 = __esm({
 
 // scanners/semgrep/config.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 function isLocalRuleConfig(config2) {
   return !(config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2));
 }
 function ruleConfig(config2, root) {
   if (!isLocalRuleConfig(config2)) return config2;
-  const local = path16.resolve(root, config2);
+  const local = path17.resolve(root, config2);
   return existsSync3(local) ? local : config2;
 }
 var semgrepConfig;
@@ -26286,15 +26310,15 @@ var init_config = __esm({
 
 // scanners/semgrep/plugin.ts
 import { readdirSync, statSync as statSync3 } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 function builtinRulesDir() {
-  return path17.join(packageRoot(), "scanners", "semgrep", "rules");
+  return path18.join(packageRoot(), "scanners", "semgrep", "rules");
 }
 function filesUnder(target) {
   const info = statSync3(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync(target, { recursive: true }).map((f) => path17.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
+  return readdirSync(target, { recursive: true }).map((f) => path18.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
 }
 function nosemgrep(site) {
   const candidates = [{ text: site.lines[site.startLine - 1] ?? "", line: site.startLine }];
@@ -26363,14 +26387,14 @@ var init_plugin4 = __esm({
         {
           id: "semgrep",
           binary: "semgrep",
-          installedAt: (dir) => path17.join(pythonScannersDir(dir), "bin", "semgrep"),
+          installedAt: (dir) => path18.join(pythonScannersDir(dir), "bin", "semgrep"),
           recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path17.join(outDir, "semgrep.sarif");
+        const sarifPath = path18.join(outDir, "semgrep.sarif");
         const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
           "--config",
           c3 === "builtin" ? builtinRulesDir() : c3
@@ -26404,8 +26428,8 @@ var init_plugin4 = __esm({
       // On a change they are the base's copies, named as the repository names them.
       ruleFiles: (options, root, copy) => (options.configs ?? ["builtin"]).flatMap((config2) => {
         const builtin = config2 === "builtin";
-        const local = builtin ? builtinRulesDir() : path17.resolve(root, config2);
-        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path17.sep}`));
+        const local = builtin ? builtinRulesDir() : path18.resolve(root, config2);
+        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path18.sep}`));
         const base = builtin ? packageRoot() : copy && copied ? copy.root : root;
         return filesUnder(local).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
       }),
@@ -26594,7 +26618,7 @@ var init_manifest = __esm({
 // src/bundle/read-folder.ts
 import { constants as constants3 } from "node:fs";
 import { lstat, open as open2, opendir } from "node:fs/promises";
-import path18 from "node:path";
+import path19 from "node:path";
 async function readRegularFile(full, name, budget) {
   const handle = await open2(full, constants3.O_RDONLY | constants3.O_NOFOLLOW);
   try {
@@ -26626,7 +26650,7 @@ async function readFolderBundle(location3, limits) {
       names2.push(dirent.name);
     }
     for (const base of names2.sort()) {
-      const full = path18.join(dir, base);
+      const full = path19.join(dir, base);
       const name = `${prefix}${base}`;
       const stats = await lstat(full);
       if (stats.isDirectory()) await walk2(full, `${name}/`);
@@ -26937,17 +26961,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path55) {
-      const ctrl = callVisitor(key, node2, visitor, path55);
+    function visit_(key, node2, visitor, path56) {
+      const ctrl = callVisitor(key, node2, visitor, path56);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path55, ctrl);
-        return visit_(key, ctrl, visitor, path55);
+        replaceNode(key, path56, ctrl);
+        return visit_(key, ctrl, visitor, path56);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path55 = Object.freeze(path55.concat(node2));
+          path56 = Object.freeze(path56.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path55);
+            const ci = visit_(i3, node2.items[i3], visitor, path56);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26958,13 +26982,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path55 = Object.freeze(path55.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path55);
+          path56 = Object.freeze(path56.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path56);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path55);
+          const cv = visit_("value", node2.value, visitor, path56);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26985,17 +27009,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path55) {
-      const ctrl = await callVisitor(key, node2, visitor, path55);
+    async function visitAsync_(key, node2, visitor, path56) {
+      const ctrl = await callVisitor(key, node2, visitor, path56);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path55, ctrl);
-        return visitAsync_(key, ctrl, visitor, path55);
+        replaceNode(key, path56, ctrl);
+        return visitAsync_(key, ctrl, visitor, path56);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path55 = Object.freeze(path55.concat(node2));
+          path56 = Object.freeze(path56.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path55);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path56);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27006,13 +27030,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path55 = Object.freeze(path55.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path55);
+          path56 = Object.freeze(path56.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path56);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path55);
+          const cv = await visitAsync_("value", node2.value, visitor, path56);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27039,23 +27063,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path55) {
+    function callVisitor(key, node2, visitor, path56) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path55);
+        return visitor(key, node2, path56);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path55);
+        return visitor.Map?.(key, node2, path56);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path55);
+        return visitor.Seq?.(key, node2, path56);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path55);
+        return visitor.Pair?.(key, node2, path56);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path55);
+        return visitor.Scalar?.(key, node2, path56);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path55);
+        return visitor.Alias?.(key, node2, path56);
       return void 0;
     }
-    function replaceNode(key, path55, node2) {
-      const parent = path55[path55.length - 1];
+    function replaceNode(key, path56, node2) {
+      const parent = path56[path56.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27667,10 +27691,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path55, value) {
+    function collectionFromPath(schema, path56, value) {
       let v = value;
-      for (let i3 = path55.length - 1; i3 >= 0; --i3) {
-        const k = path55[i3];
+      for (let i3 = path56.length - 1; i3 >= 0; --i3) {
+        const k = path56[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -27689,7 +27713,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path55) => path55 == null || typeof path55 === "object" && !!path55[Symbol.iterator]().next().done;
+    var isEmptyPath = (path56) => path56 == null || typeof path56 === "object" && !!path56[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27719,11 +27743,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path55, value) {
-        if (isEmptyPath(path55))
+      addIn(path56, value) {
+        if (isEmptyPath(path56))
           this.add(value);
         else {
-          const [key, ...rest] = path55;
+          const [key, ...rest] = path56;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27737,8 +27761,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path55) {
-        const [key, ...rest] = path55;
+      deleteIn(path56) {
+        const [key, ...rest] = path56;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27752,8 +27776,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path55, keepScalar) {
-        const [key, ...rest] = path55;
+      getIn(path56, keepScalar) {
+        const [key, ...rest] = path56;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27771,8 +27795,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path55) {
-        const [key, ...rest] = path55;
+      hasIn(path56) {
+        const [key, ...rest] = path56;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27782,8 +27806,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path55, value) {
-        const [key, ...rest] = path55;
+      setIn(path56, value) {
+        const [key, ...rest] = path56;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30298,9 +30322,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path55, value) {
+      addIn(path56, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path55, value);
+          this.contents.addIn(path56, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30375,14 +30399,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path55) {
-        if (Collection.isEmptyPath(path55)) {
+      deleteIn(path56) {
+        if (Collection.isEmptyPath(path56)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path55) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path56) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30397,10 +30421,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path55, keepScalar) {
-        if (Collection.isEmptyPath(path55))
+      getIn(path56, keepScalar) {
+        if (Collection.isEmptyPath(path56))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path55, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path56, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30411,10 +30435,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path55) {
-        if (Collection.isEmptyPath(path55))
+      hasIn(path56) {
+        if (Collection.isEmptyPath(path56))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path55) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path56) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30431,13 +30455,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path55, value) {
-        if (Collection.isEmptyPath(path55)) {
+      setIn(path56, value) {
+        if (Collection.isEmptyPath(path56)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path55), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path56), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path55, value);
+          this.contents.setIn(path56, value);
         }
       }
       /**
@@ -32398,9 +32422,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path55) => {
+    visit3.itemAtPath = (cst, path56) => {
       let item = cst;
-      for (const [field, index] of path55) {
+      for (const [field, index] of path56) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32409,23 +32433,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path55) => {
-      const parent = visit3.itemAtPath(cst, path55.slice(0, -1));
-      const field = path55[path55.length - 1][0];
+    visit3.parentCollection = (cst, path56) => {
+      const parent = visit3.itemAtPath(cst, path56.slice(0, -1));
+      const field = path56[path56.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path55, item, visitor) {
-      let ctrl = visitor(item, path55);
+    function _visit(path56, item, visitor) {
+      let ctrl = visitor(item, path56);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path55.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path56.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -32436,10 +32460,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path55);
+            ctrl = ctrl(item, path56);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path55) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path56) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -34248,9 +34272,9 @@ var init_model = __esm({
 // src/catalog/data-files.ts
 import { createHash as createHash5 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 function dataDir() {
-  return path19.join(packageRoot(), "src", "catalog", "data");
+  return path20.join(packageRoot(), "src", "catalog", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -34268,10 +34292,10 @@ function load(file2, schema) {
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path19.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path20.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path19.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path20.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
@@ -34604,7 +34628,7 @@ var init_schema = __esm({
 // src/config/load.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
-import path20 from "node:path";
+import path21 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -34612,10 +34636,10 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path20.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path21.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path20.join(d, n2))).find((f) => existsSync4(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path21.join(d, n2))).find((f) => existsSync4(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
@@ -34804,9 +34828,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path55) {
+function jsonPath(path56) {
   let out = "$";
-  for (const key of path55) {
+  for (const key of path56) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -34837,11 +34861,11 @@ function nestsDeeperThan(json2, max) {
 function deepPath(json2, max) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path55 } = item;
+    const { value, path: path56 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path55.length >= max) return path55;
+    if (path56.length >= max) return path56;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path55, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path56, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -35170,7 +35194,7 @@ var init_json_report_schema = __esm({
 });
 
 // src/evidence/summarize.ts
-import path21 from "node:path";
+import path22 from "node:path";
 async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
@@ -35183,7 +35207,7 @@ async function summarizeBundles(locations) {
       throw new Error(
         `${location3}: not a controlgate evidence bundle (controlgate.json or run.json missing)`
       );
-    const c3 = parseJsonReport(decoder.decode(report), path21.join(location3, "controlgate.json"));
+    const c3 = parseJsonReport(decoder.decode(report), path22.join(location3, "controlgate.json"));
     const r = JSON.parse(decoder.decode(run2));
     bundles.push({
       location: location3,
@@ -36347,7 +36371,7 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path22 from "node:path";
+import path23 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 function toPath(urlOrPath) {
   return urlOrPath instanceof URL ? fileURLToPath4(urlOrPath) : urlOrPath;
@@ -36355,12 +36379,12 @@ function toPath(urlOrPath) {
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path22.resolve(toPath(startPath));
+      let currentPath = path23.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path22.resolve(currentPath, "..");
+        currentPath = path23.resolve(currentPath, "..");
       }
     }
   };
@@ -36376,7 +36400,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path23 from "node:path";
+import path24 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -36389,27 +36413,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path23.resolve(toPath(cwd));
+      const cwdPath = path24.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path23.delimiter);
+      const pathParts = pathOption.split(path24.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path23.delimiter ? `${result2.join(path23.delimiter)}${pathOption}` : [...result2, pathOption].join(path23.delimiter);
+      return pathOption === "" || pathOption === path24.delimiter ? `${result2.join(path24.delimiter)}${pathOption}` : [...result2, pathOption].join(path24.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path23.join(directory, "node_modules/.bin");
+        const pathPart = path24.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path23.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path24.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -37614,7 +37638,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path24 from "node:path";
+import path25 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -37656,7 +37680,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path24.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path25.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -37668,7 +37692,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path24.basename(file2, ".exe") === "node") {
+      if (path25.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -37792,7 +37816,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -37808,8 +37832,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path25.delimiter).filter(Boolean);
-  const commandExtension = path25.extname(command).toLowerCase();
+  const extensions = pathExt.split(path26.delimiter).filter(Boolean);
+  const commandExtension = path26.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -37818,7 +37842,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path25.resolve(cwd, command);
+    const base = path26.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37827,14 +37851,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path25.delimiter)
+    ...searchPath.split(path26.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path25.resolve(cwd, unquoted, command);
+    const base = path26.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37881,7 +37905,7 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync as openSync2, readSync as readSync2, closeSync as closeSync2 } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path26 from "node:path";
+import path27 from "node:path";
 import process7 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -37904,7 +37928,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path26.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path27.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -37929,10 +37953,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path26.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path26.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path27.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path27.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path26.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path27.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -37945,12 +37969,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path26.delimiter)) {
+      for (const directory of searchPath.split(path27.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path26.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path27.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -38019,7 +38043,7 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 
 // node_modules/execa/lib/arguments/cwd.js
 import { statSync as statSync4 } from "node:fs";
-import path27 from "node:path";
+import path28 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -38027,7 +38051,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path27.resolve(cwdString);
+      return path28.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -38063,7 +38087,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path28 from "node:path";
+import path29 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -38103,7 +38127,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path28.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path29.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -40014,14 +40038,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path29 from "node:path";
+import path30 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path29.resolve(value.file) : fileURLToPath5(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path30.resolve(value.file) : fileURLToPath5(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -40854,17 +40878,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path55 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path55)) {
+        const path56 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path56)) {
           continue;
         }
-        writtenPaths.add(path55);
-        if (append || outputFiles.has(path55)) {
-          appendFileSync(path55, contents);
+        writtenPaths.add(path56);
+        if (append || outputFiles.has(path56)) {
+          appendFileSync(path56, contents);
         } else {
-          writeFileSync(path55, contents);
+          writeFileSync(path56, contents);
         }
-        outputFiles.add(path55);
+        outputFiles.add(path56);
       }
     };
   }
@@ -41859,7 +41883,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path30 from "node:path/win32";
+import path31 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -41902,10 +41926,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path30.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path31.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path30.parse(directory);
+      const { root } = path31.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -44605,8 +44629,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path55 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path55.test(f.path);
+  const path56 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path56.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -45296,7 +45320,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path31 from "node:path";
+import path32 from "node:path";
 import { fileURLToPath as fileURLToPath6 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -45320,7 +45344,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path31.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path32.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function artifactOf(run2, result2) {
   const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -45335,7 +45359,7 @@ function resultFilePath(run2, result2, baseDir) {
   if (!uri) return void 0;
   try {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath6(uri) : void 0;
-    return path31.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
+    return path32.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
   } catch {
     return void 0;
   }
@@ -45564,7 +45588,7 @@ var init_normalize2 = __esm({
 
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync6, realpathSync as realpathSync3, statSync as statSync5 } from "node:fs";
-import path32 from "node:path";
+import path33 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -45593,14 +45617,14 @@ var init_source_reader = __esm({
         try {
           return realpathSync3.native(file2);
         } catch {
-          const parent = path32.dirname(file2);
+          const parent = path33.dirname(file2);
           if (parent === file2) return void 0;
           let realParent = this.realFolders.get(parent);
           if (!this.realFolders.has(parent)) {
             realParent = this.realPath(parent);
             this.realFolders.set(parent, realParent);
           }
-          return realParent === void 0 ? void 0 : path32.join(realParent, path32.basename(file2));
+          return realParent === void 0 ? void 0 : path33.join(realParent, path33.basename(file2));
         }
       }
       /**
@@ -45611,7 +45635,7 @@ var init_source_reader = __esm({
       contains(relativePath) {
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
-        const real = this.realPath(path32.join(this.root, relativePath));
+        const real = this.realPath(path33.join(this.root, relativePath));
         const inside2 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
         this.inside.set(relativePath, inside2);
         return inside2;
@@ -45621,7 +45645,7 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path32.join(this.root, relativePath);
+          const file2 = path33.join(this.root, relativePath);
           const info = statSync5(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
             const text3 = readFileSync6(file2, "utf8");
@@ -45646,7 +45670,7 @@ var init_source_reader = __esm({
 // src/runner/import-sarif.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path33 from "node:path";
+import path34 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -45668,7 +45692,7 @@ async function importSarifFiles(files, options) {
       if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
       const log = await readSarifFile(file2);
       const driver = log.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path33.basename(file2, path33.extname(file2))), taken);
+      const id = unique(importedId(driver?.name ?? path34.basename(file2, path34.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
       const findings = log.runs.flatMap(
         (run2) => normalizeRun(run2, {
@@ -45683,7 +45707,7 @@ async function importSarifFiles(files, options) {
       await mkdir2(options.outDir, { recursive: true });
       const kept = await keepRawSarif(log, findings, {
         source: file2,
-        dest: path33.join(options.outDir, `${id}.sarif`)
+        dest: path34.join(options.outDir, `${id}.sarif`)
       });
       runs.push({
         id,
@@ -45700,10 +45724,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path33.basename(file2, path33.extname(file2))), taken);
+      const id = unique(importedId(path34.basename(file2, path34.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path33.basename(file2)} (imported)`,
+        displayName: `${path34.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -46301,9 +46325,9 @@ function classifyFindings(input2) {
   const states = /* @__PURE__ */ new Map();
   for (const h2 of input2.head) if (input2.knownUnchanged?.(h2)) states.set(h2, "unchanged");
   for (const group of groupByContent(input2).values()) {
-    const path55 = group.head[0]?.path;
-    if (path55 === void 0 || group.base.length === 0) continue;
-    pairGroup(group, input2.lineMaps?.get(path55), matched, states);
+    const path56 = group.head[0]?.path;
+    if (path56 === void 0 || group.base.length === 0) continue;
+    pairGroup(group, input2.lineMaps?.get(path56), matched, states);
   }
   const unmatchedBase = /* @__PURE__ */ new Map();
   for (const b of input2.base) {
@@ -46422,14 +46446,14 @@ var init_repeat_line_maps = __esm({
 // src/diff/worktree.ts
 import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import os2 from "node:os";
-import path34 from "node:path";
+import path35 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path34.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path34.join(scratch, "tree");
+  const scratch = await mkdtemp2(path35.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path35.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -46438,7 +46462,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path34.join(scratch, "paths");
+      const list = path35.join(scratch, "paths");
       await writeFile2(list, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
     }
@@ -46459,7 +46483,7 @@ var init_worktree = __esm({
 
 // src/runner/reveal.ts
 import { mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import path35 from "node:path";
+import path36 from "node:path";
 function commentText(line2) {
   const at = line2.search(/kics-scan/i);
   return stripControlChars(line2.slice(at).trim()).slice(0, 200);
@@ -46475,24 +46499,24 @@ async function planReveal(dropped, files, scanned, root, dir) {
     const lines2 = text3.split("\n");
     const commentLines = dropped.commentLines(lines2);
     if (commentLines.length === 0) continue;
-    const copy = path35.join(dir, rel);
+    const copy = path36.join(dir, rel);
     for (const n2 of commentLines) lines2[n2 - 1] = dropped.neutralize(lines2[n2 - 1] ?? "");
-    await mkdir3(path35.dirname(copy), { recursive: true });
+    await mkdir3(path36.dirname(copy), { recursive: true });
     await writeFile3(copy, lines2.join("\n"));
     copies.set(copy, {
       original: file2,
       comments: commentLines.map((line2) => ({ line: line2, text: commentText(text3.split("\n")[line2 - 1] ?? "") }))
     });
     for (const other of scanned) {
-      if (other === file2 || path35.dirname(other) !== path35.dirname(file2)) continue;
+      if (other === file2 || path36.dirname(other) !== path36.dirname(file2)) continue;
       const otherRel = containedRelative(root, other);
-      if (otherRel !== void 0) neighbours.set(path35.join(dir, otherRel), other);
+      if (otherRel !== void 0) neighbours.set(path36.join(dir, otherRel), other);
     }
   }
   if (copies.size === 0) return void 0;
   for (const [copy, original] of neighbours) {
     if (copies.has(copy)) continue;
-    await mkdir3(path35.dirname(copy), { recursive: true });
+    await mkdir3(path36.dirname(copy), { recursive: true });
     await writeFile3(copy, await readFile7(original));
   }
   const extraFiles = [...copies.keys(), ...[...neighbours.keys()].filter((c3) => !copies.has(c3))].sort();
@@ -46522,7 +46546,7 @@ function reconcile(log, baseDir, dir, copies) {
       if (!copy || reported.has(key(copy.original, r))) return;
       const line2 = startLine(r);
       const comment = copy.comments.filter((c3) => c3.line <= line2).at(-1) ?? copy.comments[0] ?? { line: 1, text: "kics-scan" };
-      const uri = toPosix(path35.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
+      const uri = toPosix(path36.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
       const physical = r.locations?.[0]?.physicalLocation;
       if (physical) physical.artifactLocation = { uri };
       r.suppressions = [
@@ -46553,17 +46577,17 @@ var init_reveal = __esm({
 });
 
 // src/runner/unjudged.ts
-import path36 from "node:path";
+import path37 from "node:path";
 function collectUnjudged(reported, given, root, revealDir) {
   const reasons = /* @__PURE__ */ new Map();
   const givenSet = new Set(given);
   const covered = /* @__PURE__ */ new Set();
   for (const { path: file2, reason } of reported) {
-    const absolute = path36.resolve(root, file2);
-    if (revealDir && absolute.startsWith(revealDir + path36.sep)) continue;
+    const absolute = path37.resolve(root, file2);
+    if (revealDir && absolute.startsWith(revealDir + path37.sep)) continue;
     if (givenSet.has(absolute)) covered.add(absolute);
-    const relative2 = path36.relative(root, absolute);
-    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path36.sep).join("/");
+    const relative2 = path37.relative(root, absolute);
+    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path37.sep).join("/");
     const list = reasons.get(shown2) ?? [];
     const clean2 = stripControlChars(reason).replace(/\s+/g, " ").trim();
     if (!list.includes(clean2)) list.push(clean2);
@@ -46587,7 +46611,7 @@ var init_unjudged = __esm({
 // src/runner/run-scanners.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
 import os3 from "node:os";
-import path37 from "node:path";
+import path38 from "node:path";
 function clip(text3, max = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
   return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
@@ -46634,10 +46658,10 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path37.join(o2.outDir, scanner3.id);
+  const outDir = path38.join(o2.outDir, scanner3.id);
   await rm4(outDir, { recursive: true, force: true });
   await mkdir4(outDir, { recursive: true });
-  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp3(path37.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
+  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp3(path38.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
   try {
     return await scanWith({ planned, o: o2, files, tool, outDir, revealDir, base, elapsed });
   } finally {
@@ -46728,7 +46752,7 @@ async function scanWith({
     );
     const kept2 = await keepRawSarif(log, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path37.join(outDir, `${scanner3.id}.sarif`)
+      dest: plan.sarifPath ?? path38.join(outDir, `${scanner3.id}.sarif`)
     });
     log = kept2.skeleton;
     rawSarifPath = kept2.rawSarifPath;
@@ -46854,14 +46878,14 @@ var init_new_suppressions = __esm({
 
 // src/pipeline/walk.ts
 import { readdir as readdir4 } from "node:fs/promises";
-import path38 from "node:path";
+import path39 from "node:path";
 async function walkFiles(dir, skipFolders) {
   const files = [];
   const pending = [dir];
   for (let next = pending.pop(); next !== void 0; next = pending.pop()) {
     const entries = await readdir4(next, { withFileTypes: true });
     for (const entry of entries) {
-      const full = path38.join(next, entry.name);
+      const full = path39.join(next, entry.name);
       if (entry.isDirectory()) {
         if (!skipFolders.has(entry.name)) pending.push(full);
       } else if (entry.isFile()) files.push(full);
@@ -46886,15 +46910,15 @@ var init_walk = __esm({
 
 // src/pipeline/workspace.ts
 import { existsSync as existsSync7, statSync as statSync6 } from "node:fs";
-import path39 from "node:path";
+import path40 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path39.resolve(cwd, targetArg);
+  const target = path40.resolve(cwd, targetArg);
   if (!existsSync7(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync6(target).isDirectory() ? target : path39.dirname(target);
+  const targetDir = statSync6(target).isDirectory() ? target : path40.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync7(path39.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path39.dirname(dir);
+    if (existsSync7(path40.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path40.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
@@ -46902,7 +46926,7 @@ function resolveWorkspace(targetArg, cwd = process.cwd()) {
 async function listFiles2(workspace, excludes) {
   const files = workspace.target === workspace.targetDir ? await walkFiles(workspace.target, DEFAULT_FOLDERS) : [workspace.target];
   const excluded = excludes.length > 0 ? (0, import_picomatch4.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path39.normalize(f)).filter((f) => !excluded?.(toPosix(path39.relative(workspace.root, f)))).sort();
+  return files.map((f) => path40.normalize(f)).filter((f) => !excluded?.(toPosix(path40.relative(workspace.root, f)))).sort();
 }
 var import_picomatch4, DEFAULT_FOLDERS;
 var init_workspace = __esm({
@@ -46919,12 +46943,12 @@ var init_workspace = __esm({
 
 // src/pipeline/compare.ts
 import { existsSync as existsSync8, realpathSync as realpathSync4 } from "node:fs";
-import path40 from "node:path";
+import path41 from "node:path";
 function relative(root, file2) {
-  return toPosix(path40.relative(root, file2));
+  return toPosix(path41.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path40.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path41.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -46952,14 +46976,14 @@ async function changeSetFor(request, base) {
 async function scanAndCompare(request) {
   const { workspace, config: config2, planned } = request;
   const refuseAll = config2.policy.inSourceSuppressions === "refuse";
-  const runHead = async (scanners3, touched) => [
+  const runHead = async (scanners3, touched2) => [
     ...await runScanners({
       ...request.run,
       root: workspace.root,
       target: workspace.target,
       files: request.files,
       scanners: scanners3.map(
-        (p) => withReveal(p, request.files, workspace.root, (rel) => refuseAll || touched?.has(rel) === true)
+        (p) => withReveal(p, request.files, workspace.root, (rel) => refuseAll || touched2?.has(rel) === true)
       ),
       outDir: request.outDir
     }),
@@ -46993,13 +47017,20 @@ async function scanAndCompare(request) {
   const headChanged = changeSet ? changedHeadPaths(changeSet) : void 0;
   const baseChanged = changeSet ? changedBasePaths(changeSet) : void 0;
   const narrowed = (p) => headChanged !== void 0 && mode2 === "diff" && p.scanner.scope === "file";
+  const headRel = new Set(request.files.map((f) => relative(workspace.root, f)));
+  const headExists = (rel) => headRel.has(rel);
+  const touched = [...headChanged ?? [], ...baseChanged ?? []];
+  const units = new Map(
+    planned.map((p) => [p.scanner.id, narrowed(p) ? unitTest(p, touched, headExists) : void 0])
+  );
+  const inUnit = (p, rel, exists2) => units.get(p.scanner.id)?.(rel, exists2) === true;
   const headPlan = planned.map((p) => {
     if (!narrowed(p) || !headChanged) return p;
     return {
       ...p,
       files: request.files.filter((f) => {
         const rel = relative(workspace.root, f);
-        return headChanged.has(rel) || always(rel);
+        return headChanged.has(rel) || always(rel) || inUnit(p, rel, headExists);
       })
     };
   });
@@ -47014,7 +47045,7 @@ async function scanAndCompare(request) {
   } else {
     [headRuns, baseRuns] = await Promise.all([
       runHead(headPlan, headChanged),
-      scanBase(request, changeSet, prefix, { always, narrowed })
+      scanBase(request, changeSet, prefix, { always, narrowed, inUnit })
     ]);
   }
   const renames = changeSet ? renamesOf(changeSet) : /* @__PURE__ */ new Map();
@@ -47048,7 +47079,7 @@ async function scanAndCompare(request) {
       }
       baseFindings = bundle.findings.filter(
         (f) => f.scanner === run2.id && // The head scan saw only the changed files: compare with the same files at the base.
-        (!isNarrowed || baseChanged === void 0 || baseChanged.has(f.path) || always(f.path))
+        (!isNarrowed || baseChanged === void 0 || baseChanged.has(f.path) || always(f.path) || plannedScanner !== void 0 && inUnit(plannedScanner, f.path, headExists))
       );
     } else {
       const baseRun = baseRuns.find((b) => b.id === run2.id);
@@ -47093,6 +47124,16 @@ function withReveal(p, files, root, judged) {
   const reveal = new Set((p.files ?? files).filter((f) => judged(relative(root, f))));
   return reveal.size > 0 ? { ...p, reveal } : p;
 }
+function unitTest(p, touched, exists2) {
+  const unitOf = p.scanner.unitOf;
+  if (!unitOf) return void 0;
+  const units = new Set(touched.flatMap((rel) => unitOf(rel, exists2) ?? []));
+  if (units.size === 0) return void 0;
+  return (rel, existsHere) => {
+    const unit = unitOf(rel, existsHere);
+    return unit !== void 0 && units.has(unit);
+  };
+}
 async function scanBase(request, set2, prefix, scope2) {
   const { workspace, config: config2, planned } = request;
   const git2 = new Git(request.exec, set2.repoRoot);
@@ -47100,14 +47141,21 @@ async function scanBase(request, set2, prefix, scope2) {
   const fileScoped = planned.filter((p) => p.scanner.scope === "file");
   const needsWholeTree = planned.some((p) => p.scanner.scope === "tree");
   const inRepo2 = (rel) => prefix ? `${prefix}/${rel}` : rel;
+  const baseRel = /* @__PURE__ */ new Set();
+  const narrowedAny = planned.some((p) => scope2.narrowed(p));
+  if (narrowedAny && (config2.changes.alwaysScan.length > 0 || planned.some((p) => p.scanner.unitOf))) {
+    for (const file2 of await filesAt(git2, set2.mergeBase)) {
+      const rel = prefix ? file2.startsWith(`${prefix}/`) ? file2.slice(prefix.length + 1) : void 0 : file2;
+      if (rel !== void 0) baseRel.add(rel);
+    }
+  }
+  const baseExists = (rel) => baseRel.has(rel);
   let checkout = "all";
   if (!needsWholeTree) {
     const wanted = new Set([...baseChanged].map(inRepo2));
-    if (config2.changes.mode === "diff" && config2.changes.alwaysScan.length > 0) {
-      for (const file2 of await filesAt(git2, set2.mergeBase)) {
-        const rel = prefix ? file2.startsWith(`${prefix}/`) ? file2.slice(prefix.length + 1) : void 0 : file2;
-        if (rel !== void 0 && scope2.always(rel)) wanted.add(file2);
-      }
+    for (const rel of baseRel) {
+      const wantedBy = (p) => scope2.narrowed(p) && (scope2.always(rel) || scope2.inUnit(p, rel, baseExists));
+      if (planned.some(wantedBy)) wanted.add(inRepo2(rel));
     }
     checkout = [...wanted].sort();
   }
@@ -47123,15 +47171,15 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path40.join(tree, prefix) : tree;
-    const target = path40.join(root, path40.relative(workspace.root, workspace.target));
-    const targetDir = path40.join(root, path40.relative(workspace.root, workspace.targetDir));
+    const root = prefix ? path41.join(tree, prefix) : tree;
+    const target = path41.join(root, path41.relative(workspace.root, workspace.target));
+    const targetDir = path41.join(root, path41.relative(workspace.root, workspace.targetDir));
     const files = existsSync8(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
       const changedOnly = files.filter((f) => {
         const rel = relative(root, f);
-        return baseChanged.has(rel) || scope2.narrowed(p) && scope2.always(rel);
+        return baseChanged.has(rel) || scope2.narrowed(p) && (scope2.always(rel) || scope2.inUnit(p, rel, baseExists));
       });
       return { ...p, files: changedOnly };
     });
@@ -47141,7 +47189,7 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path40.join(request.outDir, "@base"),
+      outDir: path41.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -47265,16 +47313,16 @@ var init_policy_diff = __esm({
 // src/pipeline/base-rules.ts
 import { existsSync as existsSync9, readdirSync as readdirSync3, realpathSync as realpathSync5, statSync as statSync7 } from "node:fs";
 import { mkdir as mkdir5, readFile as readFile8, writeFile as writeFile4 } from "node:fs/promises";
-import path41 from "node:path";
+import path42 from "node:path";
 function inside(rel) {
-  return !(rel === ".." || rel.startsWith("../") || path41.isAbsolute(rel));
+  return !(rel === ".." || rel.startsWith("../") || path42.isAbsolute(rel));
 }
 function repositoryPath(ctx, absolute) {
   const candidates = [absolute];
-  const fromRoot = path41.relative(ctx.root, absolute);
-  if (inside(toPosix(fromRoot))) candidates.push(path41.join(realpathSync5(ctx.root), fromRoot));
+  const fromRoot = path42.relative(ctx.root, absolute);
+  if (inside(toPosix(fromRoot))) candidates.push(path42.join(realpathSync5(ctx.root), fromRoot));
   for (const candidate of candidates) {
-    const rel = toPosix(path41.relative(ctx.repoRoot, candidate));
+    const rel = toPosix(path42.relative(ctx.repoRoot, candidate));
     if (inside(rel)) return rel;
   }
   return void 0;
@@ -47293,8 +47341,8 @@ async function entriesAt(git2, commit, rel) {
   return entries;
 }
 function linkTarget(ctx, link, target) {
-  const absolute = path41.resolve(ctx.repoRoot, path41.posix.dirname(link), target);
-  const rel = toPosix(path41.relative(ctx.repoRoot, absolute));
+  const absolute = path42.resolve(ctx.repoRoot, path42.posix.dirname(link), target);
+  const rel = toPosix(path42.relative(ctx.repoRoot, absolute));
   return inside(rel) ? { rel } : { outside: absolute };
 }
 async function resolveAtBase(ctx, rel) {
@@ -47315,7 +47363,7 @@ async function headFiles(absolute) {
   if (info?.isFile()) files.set("", await readFile8(absolute, "utf8"));
   if (!info?.isDirectory()) return files;
   for (const name of readdirSync3(absolute, { recursive: true, encoding: "utf8" }).sort()) {
-    const file2 = path41.join(absolute, name);
+    const file2 = path42.join(absolute, name);
     if (statSync7(file2, { throwIfNoEntry: false })?.isFile())
       files.set(toPosix(name), await readFile8(file2, "utf8"));
   }
@@ -47331,8 +47379,8 @@ async function copyFromBase(ctx, rel, entries) {
       if (linked === void 0) continue;
       text3 = linked;
     }
-    const copy = path41.join(ctx.dir, ...entry.path.split("/"));
-    await mkdir5(path41.dirname(copy), { recursive: true });
+    const copy = path42.join(ctx.dir, ...entry.path.split("/"));
+    await mkdir5(path42.dirname(copy), { recursive: true });
     await writeFile4(copy, text3);
     files.set(rel === "" ? entry.path : entry.path.slice(rel.length).replace(/^\//, ""), text3);
   }
@@ -47341,7 +47389,7 @@ async function copyFromBase(ctx, rel, entries) {
 function differences(shown2, base, head) {
   const changes = [];
   for (const sub of [.../* @__PURE__ */ new Set([...base.keys(), ...head.keys()])].sort()) {
-    const file2 = sub === "" ? shown2 : path41.posix.join(shown2, sub);
+    const file2 = sub === "" ? shown2 : path42.posix.join(shown2, sub);
     const key = `scanners.semgrep.configs.${file2}`;
     const before2 = base.get(sub);
     const after = head.get(sub);
@@ -47363,7 +47411,7 @@ async function semgrepRulesFromBase(configs, ctx) {
   const missing = [];
   const pinned = [];
   for (const config2 of configs) {
-    const absolute = path41.resolve(ctx.root, config2);
+    const absolute = path42.resolve(ctx.root, config2);
     const rel = isLocalRuleConfig(config2) ? repositoryPath(ctx, absolute) : void 0;
     if (rel === void 0) {
       pinned.push(config2);
@@ -47381,7 +47429,7 @@ async function semgrepRulesFromBase(configs, ctx) {
     }
     const shown2 = rel === "" ? "." : rel;
     const head = await headFiles(absolute);
-    const copy = path41.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
+    const copy = path42.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
     if (resolved2.entries.length === 0) {
       missing.push(shown2);
       changes.push(...differences(shown2, /* @__PURE__ */ new Map(), head));
@@ -47392,10 +47440,10 @@ async function semgrepRulesFromBase(configs, ctx) {
     changes.push(...differences(shown2, base, head));
     pinned.push(copy);
   }
-  const prefix = toPosix(path41.relative(ctx.repoRoot, realpathSync5(ctx.root)));
+  const prefix = toPosix(path42.relative(ctx.repoRoot, realpathSync5(ctx.root)));
   return {
     configs: pinned,
-    root: inside(prefix) ? path41.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
+    root: inside(prefix) ? path42.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
     changes,
     ...missing.length > 0 ? {
       refused: `not run: its rules ${missing.map((m) => JSON.stringify(m)).join(", ")} (scanners.semgrep.configs) are not in the base commit ${ctx.commit.slice(0, 12)}, whose policy judges this change; rules a change adds are a proposal, never run`
@@ -47416,30 +47464,30 @@ var init_base_rules = __esm({
 // src/pipeline/base-scripts.ts
 import { lstatSync, statSync as statSync8 } from "node:fs";
 import { chmod as chmod2, mkdir as mkdir6, readFile as readFile9, writeFile as writeFile5 } from "node:fs/promises";
-import path42 from "node:path";
+import path43 from "node:path";
 function isFile(file2) {
   return statSync8(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);
-  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path42.resolve(ctx.cwd, expanded))))
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path43.resolve(ctx.cwd, expanded))))
     return void 0;
-  const absolute = path42.resolve(ctx.cwd, expanded);
-  const named2 = path42.join(realPath(path42.dirname(absolute)), path42.basename(absolute));
-  const rel = toPosix(path42.relative(ctx.repoRoot, named2));
-  if (rel === "" || rel.startsWith("..") || path42.isAbsolute(rel)) return void 0;
+  const absolute = path43.resolve(ctx.cwd, expanded);
+  const named2 = path43.join(realPath(path43.dirname(absolute)), path43.basename(absolute));
+  const rel = toPosix(path43.relative(ctx.repoRoot, named2));
+  if (rel === "" || rel.startsWith("..") || path43.isAbsolute(rel)) return void 0;
   const base = await ctx.git.fileAt(ctx.commit, rel);
   const entry = lstatSync(named2, { throwIfNoEntry: false });
   const head = entry?.isFile() ? await readFile9(named2, "utf8") : void 0;
   if (base === head && !entry?.isSymbolicLink()) return void 0;
   const key = `scanners.custom.${id}.runs`;
-  const copy = path42.join(ctx.dir, ...rel.split("/"));
+  const copy = path43.join(ctx.dir, ...rel.split("/"));
   if (base === void 0) {
     if (!entry) return void 0;
     changes.push({ key, change: "added", after: JSON.stringify(rel) });
     return copy;
   }
-  await mkdir6(path42.dirname(copy), { recursive: true });
+  await mkdir6(path43.dirname(copy), { recursive: true });
   await writeFile5(copy, base);
   const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
   if (mode2 === "100755") await chmod2(copy, 493);
@@ -47460,7 +47508,7 @@ async function scriptsFromBase(custom2, ctx) {
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
     const added = changes.slice(before2).find((c3) => c3.change === "added");
-    if (added?.after) command = path42.join(ctx.dir, ...JSON.parse(added.after).split("/"));
+    if (added?.after) command = path43.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -47476,27 +47524,27 @@ var init_base_scripts = __esm({
 import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync10, realpathSync as realpathSync6 } from "node:fs";
 import { readFile as readFile10 } from "node:fs/promises";
-import path43 from "node:path";
+import path44 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const rel = path43.relative(repoRoot, realPath(file2));
-  if (rel === "" || rel.startsWith("..") || path43.isAbsolute(rel)) return void 0;
+  const rel = path44.relative(repoRoot, realPath(file2));
+  if (rel === "" || rel.startsWith("..") || path44.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path43.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path43.dirname(configFile) : request.workspace.root;
-  return path43.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path44.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path44.dirname(configFile) : request.workspace.root;
+  return path44.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text3) {
-  const rel = path43.relative(root, file2);
+  const rel = path44.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path43.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path44.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
@@ -47556,8 +47604,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path43.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path43.join(d, n2)));
+  const explicit = request.configFile ? path44.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path44.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -47680,7 +47728,7 @@ var init_policy = __esm({
 // src/pipeline/scan.ts
 import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
 import os4 from "node:os";
-import path44 from "node:path";
+import path45 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -47689,9 +47737,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const outDir = request.outDir ? path44.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path44.join(os4.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path45.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path45.join(os4.tmpdir(), "controlgate-"));
   const loading = loadPolicy({
-    scratchDir: path44.join(outDir, "@base-files"),
+    scratchDir: path45.join(outDir, "@base-files"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -47712,7 +47760,7 @@ async function scan(request) {
       ...c3.name ? { displayName: c3.name } : {},
       // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
       // the base, not to whatever folder the process happens to be in (the Action's working-directory).
-      command: c3.command.includes("/") && !c3.command.includes("{") ? path44.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
+      command: c3.command.includes("/") && !c3.command.includes("{") ? path45.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
       args: c3.args,
       sarif: c3.sarif,
       cleanExitCodes: c3.cleanExitCodes,
@@ -47737,18 +47785,18 @@ async function scan(request) {
   const mapping = loadMapping();
   const files = await listFiles2(workspace, config2.exclude);
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path44.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path45.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path44.join(outDir, "@imported")
+      outDir: path45.join(outDir, "@imported")
     }
   );
   const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path44.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path45.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -47918,7 +47966,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path45 from "node:path";
+import path46 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -47969,8 +48017,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path45.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path45.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path46.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path46.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed" && !s.unjudged?.length),
@@ -47985,7 +48033,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path45.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path46.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -48078,17 +48126,17 @@ function buildReport(outcome) {
   };
 }
 function portableLocation(root, location3) {
-  const rel = path45.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path45.isAbsolute(rel) ? toPosix(rel) : path45.basename(location3);
+  const rel = path46.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path46.isAbsolute(rel) ? toPosix(rel) : path46.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path45.join(outcome.root, name)),
-    path45.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path46.join(outcome.root, name)),
+    path46.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path45.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path46.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -48758,7 +48806,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir7, open as open6, writeFile as writeFile6 } from "node:fs/promises";
-import path46 from "node:path";
+import path47 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -48768,7 +48816,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir7(path46.dirname(file2), { recursive: true });
+  await mkdir7(path47.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -48779,11 +48827,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path46.join(settings.outDir, "controlgate.json");
-    const sarif = path46.join(settings.outDir, "controlgate.sarif");
+    const json2 = path47.join(settings.outDir, "controlgate.json");
+    const sarif = path47.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path46.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path47.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -48802,7 +48850,7 @@ async function writeScannerSarif(outcome, dir) {
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path46.join(dir, `${scanner3.id}.sarif`);
+    const file2 = path47.join(dir, `${scanner3.id}.sarif`);
     await writeFile6(file2, `${JSON.stringify({ ...log, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
@@ -49012,13 +49060,13 @@ var init_explain = __esm({
 // src/cli/commands.ts
 import { existsSync as existsSync11 } from "node:fs";
 import { rm as rm6 } from "node:fs/promises";
-import path47 from "node:path";
+import path48 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path47.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path48.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync11(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path47.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path48.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -49078,7 +49126,7 @@ async function explain(command, io) {
 }
 async function verify(location3, io) {
   if (!existsSync11(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path47.resolve(io.cwd, location3));
+  const result2 = await verifyBundle(path48.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -49092,7 +49140,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path47.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path48.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -50304,7 +50352,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path48 from "node:path";
+import path49 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -51363,9 +51411,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path48.resolve(baseDir, baseName);
+          const localBin = path49.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path48.extname(baseName))) return void 0;
+          if (sourceExt.includes(path49.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -51383,17 +51431,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path48.resolve(
-            path48.dirname(resolvedScriptPath),
+          executableDir = path49.resolve(
+            path49.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path48.basename(
+            const legacyName = path49.basename(
               this._scriptPath,
-              path48.extname(this._scriptPath)
+              path49.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -51404,7 +51452,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path48.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path49.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -52321,7 +52369,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path48.basename(filename, path48.extname(filename));
+        this._name = path49.basename(filename, path49.extname(filename));
         return this;
       }
       /**
@@ -52335,9 +52383,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path55) {
-        if (path55 === void 0) return this._executableDir;
-        this._executableDir = path55;
+      executableDir(path56) {
+        if (path56 === void 0) return this._executableDir;
+        this._executableDir = path56;
         return this;
       }
       /**
@@ -52621,8 +52669,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path55, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path55 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path56, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path56 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -52630,8 +52678,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path55, opts) => {
-    parsed = { kind: "explain", subject, path: path55, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path56, opts) => {
+    parsed = { kind: "explain", subject, path: path56, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -54847,12 +54895,12 @@ import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypt
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir8, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
-import path49 from "node:path";
+import path50 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path49.join(dir, ...name.split("/"));
-    await mkdir8(path49.dirname(target), { recursive: true });
+    const target = path50.join(dir, ...name.split("/"));
+    await mkdir8(path50.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
@@ -54888,7 +54936,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names2, zipFile) {
-  await mkdir8(path49.dirname(zipFile), { recursive: true });
+  await mkdir8(path50.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -54902,7 +54950,7 @@ async function zipDir(dir, names2, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path49.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path50.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -55043,7 +55091,7 @@ var init_bundle = __esm({
 import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
 import os5 from "node:os";
-import path50 from "node:path";
+import path51 from "node:path";
 function sha256File2(file2) {
   return createHash10("sha256").update(readFileSync7(file2)).digest("hex");
 }
@@ -55052,7 +55100,7 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path50.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path51.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -55090,7 +55138,7 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path50.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path51.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -55378,8 +55426,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path55) {
-  return path55.split("/").map(
+function encodePath(path56) {
+  return path56.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -55429,8 +55477,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path55) {
-  return path55.length > PATH_CHARS ? `…${path55.slice(path55.length - PATH_CHARS + 1)}` : path55;
+function clipPath(path56) {
+  return path56.length > PATH_CHARS ? `…${path56.slice(path56.length - PATH_CHARS + 1)}` : path56;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -55649,8 +55697,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path55) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path55) && !path55.startsWith("/") && !path55.split("/").includes("..");
+function linkable(path56) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path56) && !path56.startsWith("/") && !path56.split("/").includes("..");
 }
 function existingSection(report, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report.controls);
@@ -56039,7 +56087,7 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile11 } from "node:fs/promises";
-import path51 from "node:path";
+import path52 from "node:path";
 async function claimedChange(file2) {
   try {
     const facts2 = JSON.parse(await readFile11(file2, "utf8"));
@@ -56049,10 +56097,10 @@ async function claimedChange(file2) {
   }
 }
 async function readEvidenceResults(dir, context, platformFor, log) {
-  const reportFile = path51.join(dir, "controlgate.json");
+  const reportFile = path52.join(dir, "controlgate.json");
   const report = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path51.join(dir, "run.json"));
+  const claimed = await claimedChange(path52.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
@@ -56083,7 +56131,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm9 } from "node:fs/promises";
-import path52 from "node:path";
+import path53 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -56112,7 +56160,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path52.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path53.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -56169,7 +56217,7 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log);
   if (settings.print && written.length > 0)
-    log.info(`wrote ${written.map((w) => path52.relative(settings.cwd, w) || w).join(", ")}`);
+    log.info(`wrote ${written.map((w) => path53.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm9(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log);
 }
@@ -56194,9 +56242,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path53 from "node:path";
+import path54 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path53.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path54.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -56221,7 +56269,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path53.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path54.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -56234,12 +56282,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path53.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path54.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path53.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path54.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path53.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path54.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -64645,11 +64693,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path55, { windows } = {}) => {
+    exports.basename = (path56, { windows } = {}) => {
       if (windows) {
-        return path55.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path56.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path55.replace(/\/$/, "").replace(/.*\//, "");
+        return path56.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -68412,20 +68460,20 @@ var init_dist2 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path55, filename, {
+      downloadPackageFile(path56, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path55}/${filename}`;
+        let url12 = endpoint`packages/maven/${path56}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path55, packageFile, options) {
+      uploadPackageFile(projectId, path56, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path55}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path56}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -70911,28 +70959,28 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path55, options) {
+      import(file2, path56, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path55
+          path: path56
         });
       }
-      importRemote(url12, path55, options) {
+      importRemote(url12, path56, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path55,
+          path: path56,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path55, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path56, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path55,
+          path: path56,
           region: region2,
           secretAccessKey
         });
@@ -72369,13 +72417,13 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path55, { parentId, name, ...options }) {
+      import(file2, path56, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path55,
-          name: name || path55.split("/").at(0),
+          path: path56,
+          name: name || path56.split("/").at(0),
           parentId
         });
       }
@@ -72708,17 +72756,17 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(name, path55, { avatar, ...options } = {}) {
+      create(name, path56, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path55
+            path: path56
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path55, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path56, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -74063,7 +74111,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir9, writeFile as writeFile7 } from "node:fs/promises";
-import path54 from "node:path";
+import path55 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -74092,8 +74140,8 @@ function gitlabPlatform(context, env, log) {
     async writeReports(report, dir) {
       await mkdir9(dir, { recursive: true });
       const files = [
-        [path54.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
-        [path54.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
+        [path55.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
+        [path55.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
       ];
       for (const [file2, content] of files) await writeFile7(file2, `${JSON.stringify(content, null, 2)}
 `);

@@ -120,6 +120,12 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    */
   droppedSuppressions?: DroppedSuppressions;
   /**
+   * For a file-scoped scanner whose files are read together (KICS: a Terraform module, a Helm
+   * chart): the unit a repository-relative path belongs to, or undefined for a file on its own. On
+   * a pull request the scanner gets every file of each unit the change touched.
+   */
+  unitOf?: (rel: string, exists: (rel: string) => boolean) => string | undefined;
+  /**
    * What a result depends on. `file`: only the file it is in, so a pull request scan may give it
    * just the changed files. `tree`: other files too (cross-file analysis, lockfiles), so it always
    * scans everything.

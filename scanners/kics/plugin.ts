@@ -5,6 +5,7 @@ import { hasExtension } from '../file-kinds.ts';
 import { plainConfig } from '../settings.ts';
 import type { DroppedSuppressions, Scanner, UnjudgedFile } from '../types.ts';
 import { kicsInstall, kicsPaths } from './install.ts';
+import { kicsUnitOf } from './units.ts';
 
 /** Infrastructure-as-code files KICS understands (Terraform, CloudFormation, Kubernetes, …). */
 const IAC = new Set(['.tf', '.tfvars', '.hcl', '.yaml', '.yml', '.json', '.bicep', '.proto', '.dockerfile']);
@@ -121,6 +122,7 @@ export const kics = {
   // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).
   startupSeconds: 20,
   droppedSuppressions: kicsComments,
+  unitOf: kicsUnitOf,
   selectFiles: (files) => files.filter(isIac),
   locate: (context) =>
     locateTool(

@@ -171,13 +171,22 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
   // Only file-local scanners can be narrowed; narrowing is what diff mode is for.
   const narrowed = (p: PlannedScanner) =>
     headChanged !== undefined && mode === 'diff' && p.scanner.scope === 'file';
+  // A scanner that reads files as units (KICS) gets every file of each unit the change touched.
+  const headRel = new Set(request.files.map((f) => relative(workspace.root, f)));
+  const headExists = (rel: string) => headRel.has(rel);
+  const touched = [...(headChanged ?? []), ...(baseChanged ?? [])];
+  const units = new Map(
+    planned.map((p) => [p.scanner.id, narrowed(p) ? unitTest(p, touched, headExists) : undefined]),
+  );
+  const inUnit = (p: PlannedScanner, rel: string, exists: (rel: string) => boolean) =>
+    units.get(p.scanner.id)?.(rel, exists) === true;
   const headPlan = planned.map((p): PlannedScanner => {
     if (!narrowed(p) || !headChanged) return p;
     return {
       ...p,
       files: request.files.filter((f) => {
         const rel = relative(workspace.root, f);
-        return headChanged.has(rel) || always(rel);
+        return headChanged.has(rel) || always(rel) || inUnit(p, rel, headExists);
       }),
     };
   });
@@ -195,7 +204,7 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
   } else {
     [headRuns, baseRuns] = await Promise.all([
       runHead(headPlan, headChanged),
-      scanBase(request, changeSet, prefix, { always, narrowed }),
+      scanBase(request, changeSet, prefix, { always, narrowed, inUnit }),
     ]);
   }
 
@@ -235,7 +244,11 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
         (f) =>
           f.scanner === run.id &&
           // The head scan saw only the changed files: compare with the same files at the base.
-          (!isNarrowed || baseChanged === undefined || baseChanged.has(f.path) || always(f.path)),
+          (!isNarrowed ||
+            baseChanged === undefined ||
+            baseChanged.has(f.path) ||
+            always(f.path) ||
+            (plannedScanner !== undefined && inUnit(plannedScanner, f.path, headExists))),
       );
     } else {
       const baseRun = baseRuns.find((b) => b.id === run.id);
@@ -296,9 +309,27 @@ function withReveal(
   return reveal.size > 0 ? { ...p, reveal } : p;
 }
 
+/** Whether a path (in a tree where `exists` holds) lies in a unit one of `touched` belongs to. */
+function unitTest(
+  p: PlannedScanner,
+  touched: readonly string[],
+  exists: (rel: string) => boolean,
+): ((rel: string, existsHere: (rel: string) => boolean) => boolean) | undefined {
+  const unitOf = p.scanner.unitOf;
+  if (!unitOf) return undefined;
+  const units = new Set(touched.flatMap((rel) => unitOf(rel, exists) ?? []));
+  if (units.size === 0) return undefined;
+  return (rel, existsHere) => {
+    const unit = unitOf(rel, existsHere);
+    return unit !== undefined && units.has(unit);
+  };
+}
+
 interface BaseScope {
   always: (rel: string) => boolean;
   narrowed: (p: PlannedScanner) => boolean;
+  /** Whether the path lies in a unit the change touched, for scanners that read files as units. */
+  inUnit: (p: PlannedScanner, rel: string, exists: (rel: string) => boolean) => boolean;
 }
 
 /** Scans the merge-base version of the changed files in a temporary worktree. */
@@ -314,18 +345,23 @@ async function scanBase(
   const fileScoped = planned.filter((p) => p.scanner.scope === 'file');
   const needsWholeTree = planned.some((p) => p.scanner.scope === 'tree');
   const inRepo = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
+  // The base's files (workspace-relative), for the units and always-scanned globs to pick from.
+  const baseRel = new Set<string>();
+  const narrowedAny = planned.some((p) => scope.narrowed(p));
+  if (narrowedAny && (config.changes.alwaysScan.length > 0 || planned.some((p) => p.scanner.unitOf))) {
+    for (const file of await filesAt(git, set.mergeBase)) {
+      const rel = prefix ? (file.startsWith(`${prefix}/`) ? file.slice(prefix.length + 1) : undefined) : file;
+      if (rel !== undefined) baseRel.add(rel);
+    }
+  }
+  const baseExists = (rel: string) => baseRel.has(rel);
   let checkout: string[] | 'all' = 'all';
   if (!needsWholeTree) {
     const wanted = new Set([...baseChanged].map(inRepo));
-    if (config.changes.mode === 'diff' && config.changes.alwaysScan.length > 0) {
-      for (const file of await filesAt(git, set.mergeBase)) {
-        const rel = prefix
-          ? file.startsWith(`${prefix}/`)
-            ? file.slice(prefix.length + 1)
-            : undefined
-          : file;
-        if (rel !== undefined && scope.always(rel)) wanted.add(file);
-      }
+    for (const rel of baseRel) {
+      const wantedBy = (p: PlannedScanner) =>
+        scope.narrowed(p) && (scope.always(rel) || scope.inUnit(p, rel, baseExists));
+      if (planned.some(wantedBy)) wanted.add(inRepo(rel));
     }
     checkout = [...wanted].sort();
   }
@@ -351,7 +387,10 @@ async function scanBase(
       if (p.scanner.scope !== 'file') return p;
       const changedOnly = files.filter((f) => {
         const rel = relative(root, f);
-        return baseChanged.has(rel) || (scope.narrowed(p) && scope.always(rel));
+        return (
+          baseChanged.has(rel) ||
+          (scope.narrowed(p) && (scope.always(rel) || scope.inUnit(p, rel, baseExists)))
+        );
       });
       return { ...p, files: changedOnly };
     });
