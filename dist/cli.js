@@ -46496,7 +46496,8 @@ async function planReveal(dropped, files, scanned, root, dir) {
     if (rel === void 0) continue;
     const text3 = await readFile7(file2, "utf8").catch(() => void 0);
     if (text3 === void 0 || !/kics-scan/i.test(text3)) continue;
-    const lines2 = text3.split("\n");
+    const original = text3.split("\n");
+    const lines2 = [...original];
     const commentLines = dropped.commentLines(lines2);
     if (commentLines.length === 0) continue;
     const copy = path36.join(dir, rel);
@@ -46505,7 +46506,7 @@ async function planReveal(dropped, files, scanned, root, dir) {
     await writeFile3(copy, lines2.join("\n"));
     copies.set(copy, {
       original: file2,
-      comments: commentLines.map((line2) => ({ line: line2, text: commentText(text3.split("\n")[line2 - 1] ?? "") }))
+      comments: commentLines.map((line2) => ({ line: line2, text: commentText(original[line2 - 1] ?? "") }))
     });
     for (const other of scanned) {
       if (other === file2 || path36.dirname(other) !== path36.dirname(file2)) continue;
@@ -46589,7 +46590,7 @@ function collectUnjudged(reported, given, root, revealDir) {
     const relative2 = path37.relative(root, absolute);
     const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path37.sep).join("/");
     const list = reasons.get(shown2) ?? [];
-    const clean2 = stripControlChars(reason).replace(/\s+/g, " ").trim();
+    const clean2 = redactKnownSecrets(stripControlChars(reason).replace(/\s+/g, " ").trim());
     if (!list.includes(clean2)) list.push(clean2);
     reasons.set(shown2, list);
   }
@@ -46604,6 +46605,7 @@ function collectUnjudged(reported, given, root, revealDir) {
 var init_unjudged = __esm({
   "src/runner/unjudged.ts"() {
     "use strict";
+    init_redact();
     init_text();
   }
 });

@@ -52,7 +52,8 @@ export async function planReveal(
     if (rel === undefined) continue;
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (text === undefined || !/kics-scan/i.test(text)) continue;
-    const lines = text.split('\n');
+    const original = text.split('\n');
+    const lines = [...original];
     const commentLines = dropped.commentLines(lines);
     if (commentLines.length === 0) continue;
     const copy = path.join(dir, rel);
@@ -61,7 +62,7 @@ export async function planReveal(
     await writeFile(copy, lines.join('\n'));
     copies.set(copy, {
       original: file,
-      comments: commentLines.map((line) => ({ line, text: commentText(text.split('\n')[line - 1] ?? '') })),
+      comments: commentLines.map((line) => ({ line, text: commentText(original[line - 1] ?? '') })),
     });
     for (const other of scanned) {
       if (other === file || path.dirname(other) !== path.dirname(file)) continue;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { UnjudgedFile } from '../../scanners/types.ts';
+import { redactKnownSecrets } from '../findings/redact.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import { stripControlChars } from '../text.ts';
 
@@ -31,8 +32,9 @@ export function collectUnjudged(
     const relative = path.relative(root, absolute);
     const shown = (relative.startsWith('..') ? absolute : relative).split(path.sep).join('/');
     const list = reasons.get(shown) ?? [];
-    // The tool's words: one line, no terminal control characters.
-    const clean = stripControlChars(reason).replace(/\s+/g, ' ').trim();
+    // The tool's words: one line, no terminal control characters, and no secret its parser quoted
+    // from the file it choked on.
+    const clean = redactKnownSecrets(stripControlChars(reason).replace(/\s+/g, ' ').trim());
     if (!list.includes(clean)) list.push(clean);
     reasons.set(shown, list);
   }

@@ -17,6 +17,17 @@ describe('collectUnjudged', () => {
     expect(judgedNothing).toBeUndefined();
   });
 
+  it('hides a secret the tool quoted from the file it could not parse', () => {
+    const key = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
+    const { unjudged } = collectUnjudged(
+      [{ path: '/w/bad.tf', reason: `Unexpected "access_key = ${key}"` }],
+      ['/w/bad.tf'],
+      '/w',
+      undefined,
+    );
+    expect(unjudged[0]?.reason).not.toContain(key);
+  });
+
   it('leaves out the copies made to reveal suppressions: their originals are scanned too', () => {
     const { unjudged } = collectUnjudged(
       [{ path: '/tmp/reveal-1/main.tf', reason: 'KICS could not parse it' }],
