@@ -62,6 +62,9 @@ export async function kicsRunProblem(outDir: string): Promise<string | undefined
 /** KICS's log line for a file it could not parse: `… ERR failed to parse file content: <path> error="…"`. */
 const PARSE_FAILED = /failed to parse file content: (.+?) error="(.*)"\s*$/;
 
+/** KICS's log line for a file over its size limit (`--max-file-size`, 5 MB by default), which it skips. */
+const TOO_LARGE = /\bWRN file (.+) exceeds maximum file size of (\d+) ?Mb\s*$/;
+
 /**
  * The files KICS could not parse. It skips them, exits by the others' findings (0 when none) and
  * names them only in its log on standard output; kics.json just counts them (`files_parsed` below
@@ -74,9 +77,18 @@ export async function kicsUnjudged(
 ): Promise<UnjudgedFile[]> {
   const named = stdout.split('\n').flatMap((line) => {
     const match = PARSE_FAILED.exec(line);
-    return match?.[1]
-      ? [{ path: match[1], reason: `KICS could not parse it: ${match[2] ?? ''}`.trim() }]
-      : [];
+    if (match?.[1]) return [{ path: match[1], reason: `KICS could not parse it: ${match[2] ?? ''}`.trim() }];
+    // Skipped without a result or a count in kics.json: only this warning says it was never read.
+    const large = TOO_LARGE.exec(line);
+    if (large?.[1]) {
+      return [
+        {
+          path: large[1],
+          reason: `too large: over KICS's ${large[2]} MB limit (--max-file-size), so KICS skipped it`,
+        },
+      ];
+    }
+    return [];
   });
   let failed: unknown;
   try {

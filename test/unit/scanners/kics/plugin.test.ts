@@ -195,6 +195,18 @@ describe('kics.unjudgedFiles: files KICS could not parse', () => {
     expect(found[1]?.reason).toBe('KICS could not parse it: failed to parse yaml: invalid yaml');
   });
 
+  it('names a file it skipped for its size (recorded: KICS 2.2.0 on a 6 MB .tf, files_scanned 0)', async () => {
+    const large = path.join(REPO_ROOT, 'test', 'fixtures', 'sarif', 'kics', 'too-large');
+    await copyFile(path.join(large, 'kics.json'), path.join(outDir, 'kics.json'));
+    const found = await judged(await readFile(path.join(large, 'stdout.txt'), 'utf8'), ['/repo/iac/big.tf']);
+    expect(found).toEqual([
+      {
+        path: '/repo/iac/big.tf',
+        reason: "too large: over KICS's 5 MB limit (--max-file-size), so KICS skipped it",
+      },
+    ]);
+  });
+
   it('trusts none of the files when it counts files it failed to scan without naming them', async () => {
     await writeFile(path.join(outDir, 'kics.json'), JSON.stringify({ files_failed_to_scan: 1 }));
     expect(await judged('', ['/repo/a.tf', '/repo/b.tf'])).toEqual([
