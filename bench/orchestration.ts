@@ -94,7 +94,7 @@ const BUILTIN_IDS = ['semgrep', 'bandit', 'kics'] as const;
 async function aloneCommands(target: string, scratch: string): Promise<AloneCommand[]> {
   const workspace = resolveWorkspace(target);
   const { config } = await loadConfig({ target: workspace.targetDir, root: workspace.root });
-  const files = await listFiles(workspace, config.exclude);
+  const files = await listFiles(workspace, config);
   const commands: AloneCommand[] = [];
   for (const id of BUILTIN_IDS) {
     const scanner = BUILTIN_SCANNERS.get(id);

@@ -8,13 +8,14 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../scanners/index.ts';
+import { configSchema } from '../src/config/schema.ts';
 import { realExec } from '../src/exec/exec.ts';
 import { packageRoot, toolsDir } from '../src/paths.ts';
 import { listFiles, resolveWorkspace } from '../src/pipeline/workspace.ts';
 
 const root = packageRoot();
 const workspace = resolveWorkspace(path.join(root, 'examples', 'vulnerable-app'));
-const files = await listFiles(workspace, []);
+const files = await listFiles(workspace, configSchema.parse({}));
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'controlgate-record-'));
 try {
   for (const scanner of BUILTIN_SCANNERS.values()) {

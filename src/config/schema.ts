@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUILTIN_PLUGINS, type BuiltinScanner } from '../../scanners/index.ts';
+import { DEFAULT_EXCLUDED_FOLDERS } from './default-excludes.ts';
 import {
   criterionId,
   globString,
@@ -79,6 +80,18 @@ export const configSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(32).optional(),
   /** Globs (relative to the scanned path's repository root) never scanned. */
   exclude: z.array(globString).default(() => []),
+  /**
+   * Folder names the file walk never enters, anywhere in the tree (third-party packages, caches).
+   * The defaults and their reasons are in default-excludes.ts; `.git` is always skipped.
+   */
+  excludeFolders: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .regex(/^[^/\\*?[\]{}]+$/, 'a folder name (no slash or glob characters), e.g. node_modules'),
+    )
+    .default(() => DEFAULT_EXCLUDED_FOLDERS.map((f) => f.name)),
   /** Trust Services categories in scope besides Security, which always is. */
   scope: z.array(z.enum(OPT_IN_CATEGORIES)).default(() => []),
   /** Which criteria block, at what severity, and what a failed scanner means. */
@@ -103,15 +116,3 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type CustomScannerConfig = z.infer<typeof customScanner>;
-
-/** Folders no scanner should walk into by default. */
-export const DEFAULT_EXCLUDES = [
-  '**/.git/**',
-  '**/node_modules/**',
-  '**/.venv/**',
-  '**/venv/**',
-  '**/__pycache__/**',
-  '**/.tox/**',
-  '**/.terraform/**',
-  '**/.tools/**',
-];

@@ -382,7 +382,7 @@ async function scanBase(
     const target = path.join(root, path.relative(workspace.root, workspace.target));
     const targetDir = path.join(root, path.relative(workspace.root, workspace.targetDir));
     // The scanned path may not exist at the base: then there is nothing there to compare with.
-    const files = existsSync(target) ? await listFiles({ root, target, targetDir }, config.exclude) : [];
+    const files = existsSync(target) ? await listFiles({ root, target, targetDir }, config) : [];
     const basePlan = planned.map((p): PlannedScanner => {
       if (p.scanner.scope !== 'file') return p;
       const changedOnly = files.filter((f) => {

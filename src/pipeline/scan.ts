@@ -9,6 +9,8 @@ import { enabledScannerIds, scannerOptions } from '../config/scanner-options.ts'
 import type { Config } from '../config/schema.ts';
 import { criteriaFor, evaluateGate, type GateResult } from '../controls/evaluate.ts';
 import { Mapper } from '../controls/map.ts';
+import type { CoverageLedger } from '../coverage/ledger.ts';
+import { changedHeadPaths } from '../diff/change-set.ts';
 import type { Exec } from '../exec/exec.ts';
 import type { Finding } from '../findings/finding.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
@@ -16,8 +18,9 @@ import { LARGE_DOCUMENT_ITEMS } from '../json-stream.ts';
 import { importSarifFiles } from '../runner/import-sarif.ts';
 import type { PlannedScanner, ProgressEvent } from '../runner/run-scanners.ts';
 import { type BaselineOutcome, type BaseRequest, scanAndCompare } from './compare.ts';
+import { coverageOf } from './coverage.ts';
 import { loadPolicy, type PolicyFacts, type PolicyRevision } from './policy.ts';
-import { listFiles, resolveWorkspace } from './workspace.ts';
+import { listTree, resolveWorkspace } from './workspace.ts';
 
 export interface ScanRequest {
   target: string;
@@ -75,6 +78,8 @@ export interface ScanOutcome {
   scanners: ScannerRun[];
   findings: Finding[];
   gate: GateResult;
+  /** Per file in scope: which scanners judged it, and why any that applies did not. */
+  coverage: CoverageLedger;
   /** Set when the scan was compared with a base; absent when everything is judged on its own. */
   baseline?: BaselineOutcome & { fixedCriteria: Map<Finding, string[]> };
   data: { catalog: DataFileFacts; mapping: DataFileFacts; waiversFile?: string };
@@ -143,7 +148,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   });
   const catalog = loadCatalog();
   const mapping = loadMapping();
-  const files = await listFiles(workspace, config.exclude);
+  const listing = await listTree(workspace, { ...config, ...(configFile ? { configFile } : {}) });
   const imported = await importSarifFiles(
     (request.sarifInputs ?? []).map((f) => path.resolve(request.cwd ?? process.cwd(), f)),
     {
@@ -153,7 +158,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       outDir: path.join(outDir, '@imported'),
     },
   );
-  const { scanners, baseline } = await scanAndCompare({
+  const compared = await scanAndCompare({
     imported,
     ...(request.base ? { base: request.base } : {}),
     ...(request.baselineBundle
@@ -163,7 +168,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     workspace,
     config,
     planned,
-    files,
+    files: listing.files,
     exec: request.exec,
     outDir,
     run: {
@@ -177,6 +182,18 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       onProgress: request.onProgress,
     },
   });
+  const { baseline } = compared;
+  // On a change judged by what it introduces, the ledger's scope is the change's files.
+  const changeSet =
+    baseline?.status === 'compared' && baseline.judged === 'new' ? baseline.changeSet : undefined;
+  const coverage = coverageOf({
+    workspace,
+    listing,
+    planned,
+    runs: compared.scanners,
+    ...(changeSet ? { changed: changedHeadPaths(changeSet) } : {}),
+  });
+  const scanners = coverage.runs;
   const findings = scanners.flatMap((s) => s.findings);
   const mapper = new Mapper(mapping.data);
   const gate = evaluateGate({
@@ -206,6 +223,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     scanners,
     findings,
     gate,
+    coverage: coverage.ledger,
     ...(baseline
       ? {
           baseline: {

@@ -1,12 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { DEFAULT_EXCLUDES } from '../config/schema.ts';
+import { ALWAYS_SKIPPED_FOLDER, excludedFolderReason } from '../config/default-excludes.ts';
+import { type ImportedFile, importsIntoSkipped } from '../coverage/imports.ts';
 import { UsageError } from '../errors.ts';
 import { toPosix } from '../paths.ts';
-import { folderNames, walkFiles } from './walk.ts';
-
-const DEFAULT_FOLDERS = folderNames(DEFAULT_EXCLUDES);
+import { walkTree } from './walk.ts';
 
 export interface Workspace {
   /** Absolute repository root (nearest folder with .git), or the scanned folder itself. */
@@ -31,15 +31,87 @@ export function resolveWorkspace(targetArg: string, cwd = process.cwd()): Worksp
   }
 }
 
-/** Lists the files under the target (absolute, sorted), minus default and configured excludes. */
-export async function listFiles(workspace: Workspace, excludes: readonly string[]): Promise<string[]> {
-  const files =
+/** A path the walk found but does not scan, because the configuration excludes it. */
+export interface ExcludedPath {
+  /** Workspace-relative, with `/`. */
+  path: string;
+  /** True for a folder the walk did not enter (by name), false for a file an `exclude` glob matched. */
+  folder: boolean;
+  /** The folder name or glob that excluded it. */
+  rule: string;
+  reason: string;
+}
+
+/** What the walk found under the target: the files to scan, and everything else with why. */
+export interface FileListing {
+  /** Absolute, sorted: the candidate files every scanner picks from (imported ones included). */
+  files: string[];
+  excluded: ExcludedPath[];
+  /** Symbolic links (absolute), not followed. */
+  links: string[];
+  /** Entries whose name is not UTF-8 (absolute, undecodable bytes as `\xNN`). */
+  unreadable: string[];
+  /** Files in excluded folders that scanned code imports: in `files`, scanned as the project's own. */
+  imported: ImportedFile[];
+}
+
+export interface ListingRules {
+  exclude: readonly string[];
+  excludeFolders: readonly string[];
+  /** Named in the reasons, relative to the root when inside it. */
+  configFile?: string;
+}
+
+/** Lists what is under the target: the files to scan, minus excluded folders and globs, and the rest. */
+export async function listTree(workspace: Workspace, rules: ListingRules): Promise<FileListing> {
+  const rel = (f: string) => toPosix(path.relative(workspace.root, f));
+  const skip = new Set([ALWAYS_SKIPPED_FOLDER.name, ...rules.excludeFolders]);
+  const walked =
     workspace.target === workspace.targetDir
-      ? await walkFiles(workspace.target, DEFAULT_FOLDERS)
-      : [workspace.target];
-  const excluded = excludes.length > 0 ? picomatch(excludes as string[], { dot: true }) : undefined;
-  return files
-    .map((f) => path.normalize(f))
-    .filter((f) => !excluded?.(toPosix(path.relative(workspace.root, f))))
-    .sort();
+      ? await walkTree(workspace.target, skip)
+      : { files: [workspace.target], links: [], skippedFolders: [], unreadable: [] };
+  const globs = rules.exclude.map((glob) => ({ glob, match: picomatch(glob, { dot: true }) }));
+  const excludedBy = (file: string) => globs.find((g) => g.match(rel(file)))?.glob;
+  const configName = rules.configFile ? rel(rules.configFile) : undefined;
+  const excluded: ExcludedPath[] = walked.skippedFolders
+    // git's own folder is skipped everywhere and holds nothing of the project: not worth a line.
+    .filter((dir) => path.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name)
+    .map((dir) => ({
+      path: rel(dir),
+      folder: true,
+      rule: path.basename(dir),
+      reason: excludedFolderReason(path.basename(dir), configName),
+    }));
+  const files: string[] = [];
+  for (const file of walked.files.map((f) => path.normalize(f))) {
+    const glob = excludedBy(file);
+    if (glob === undefined) files.push(file);
+    else
+      excluded.push({
+        path: rel(file),
+        folder: false,
+        rule: glob,
+        reason: `matches exclude ${glob}${configName ? ` in ${configName}` : ''}`,
+      });
+  }
+  const imported = await importsIntoSkipped({
+    root: workspace.root,
+    sources: files,
+    skipped: walked.skippedFolders.filter((dir) => path.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
+    read: (file) => readFile(file, 'utf8'),
+  });
+  // An excluded glob still wins: it names the file itself, a folder name does not.
+  const taken = imported.filter((i) => excludedBy(i.file) === undefined);
+  return {
+    files: [...files, ...taken.map((i) => i.file)].sort(),
+    excluded: excluded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    links: walked.links.filter((l) => excludedBy(l) === undefined).sort(),
+    unreadable: walked.unreadable.sort(),
+    imported: taken,
+  };
+}
+
+/** The candidate files under the target (absolute, sorted), minus excluded folders and globs. */
+export async function listFiles(workspace: Workspace, rules: ListingRules): Promise<string[]> {
+  return (await listTree(workspace, rules)).files;
 }

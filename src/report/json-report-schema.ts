@@ -194,6 +194,24 @@ const policy = z.object({
     .nullable(),
 });
 
+/** One path of the coverage ledger (src/coverage/ledger.ts). */
+const coverageEntry = z.object({
+  path: z.string(),
+  kind: z.enum(['file', 'symlink', 'folder', 'unreadable-name', 'submodule', 'missing']),
+  state: z.enum(['judged', 'not-judged', 'not-scanned']),
+  judgedBy: z.array(z.string()),
+  notJudgedBy: z.array(z.object({ scanner: z.string(), reason: z.string() })).optional(),
+  notScanned: z.enum(['excluded', 'no-scanner', 'link', 'submodule', 'missing']).optional(),
+  note: z.string().optional(),
+});
+
+/** Per file in scope, which scanners judged it and why any that applies did not. */
+const coverage = z.object({
+  scope,
+  counts: z.object({ judged: count, 'not-judged': count, 'not-scanned': count }),
+  files: z.array(coverageEntry),
+});
+
 export const jsonReportSchema = z.object({
   tool: z.object({ name: z.literal('controlgate'), version: z.string() }),
   schemaVersion: z.literal(1),
@@ -226,7 +244,12 @@ export const jsonReportSchema = z.object({
   baseline: baseline.nullable(),
   /** Findings at the base that the change removed (empty without a comparison). */
   fixed: z.array(fixed),
+  /** The coverage ledger; absent in reports written before it existed. */
+  coverage: coverage.optional(),
 });
+
+/** The coverage ledger as the JSON report carries it. */
+export type JsonCoverage = z.infer<typeof coverage>;
 
 /** The `--format json` document and `controlgate.json`. */
 export type JsonReport = z.infer<typeof jsonReportSchema>;

@@ -7,7 +7,7 @@ import { DEFAULT_WAIVERS_FILE, type Waiver } from '../findings/waivers.ts';
 import { toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
-import type { JsonReport } from './json-report-schema.ts';
+import type { JsonCoverage, JsonReport } from './json-report-schema.ts';
 
 /** Counts of unsuppressed findings per severity. */
 export function countBySeverity(outcome: Pick<ScanOutcome, 'gate'>): Record<Severity, number> {
@@ -182,7 +182,14 @@ function buildReport(outcome: ScanOutcome) {
       secret: f.secret,
       baselineState: 'fixed' as const,
     })),
+    // Optional in the schema only so that reports written before the ledger still read back.
+    ...(coverageFacts(outcome) as Pick<JsonReport, 'coverage'>),
   };
+}
+
+function coverageFacts(outcome: ScanOutcome): { coverage: JsonCoverage } {
+  const { scope, counts, entries } = outcome.coverage;
+  return { coverage: { scope, counts, files: entries } };
 }
 
 /** A path inside the repository stays relative; one outside it (a runner's temp folder) keeps only its name. */

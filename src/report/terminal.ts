@@ -11,6 +11,7 @@ import {
   judgedNote,
 } from './comparison.ts';
 import { renderControls } from './controls-text.ts';
+import { coverageLine } from './coverage-text.ts';
 import { countBySeverity, jsonReport } from './json-report.ts';
 import { policyNote } from './policy-notes.ts';
 import { suppressionNote } from './suppression-notes.ts';
@@ -154,12 +155,22 @@ export function renderText(outcome: ScanOutcome): string {
       `NOT EVALUATED: ${failed.map((s) => oneLine(s.displayName, 60)).join(', ')} failed; the controls they cover are not evaluated.`,
     );
   }
-  for (const s of outcome.scanners.filter((r) => r.unjudged?.length)) {
+  const coverage = coverageLine(report, TERMINAL_INLINE, 5);
+  if (coverage) {
+    const notJudged = report.coverage?.counts['not-judged'] ?? 0;
+    out.push(
+      `Coverage: ${coverage}${notJudged > 0 ? ' The controls their scanners cover are NOT EVALUATED.' : ''}`,
+    );
+  }
+  // Files a scanner could not judge that are outside the ledger's scope (a unit file KICS read beside a changed one).
+  const inLedger = new Set(report.coverage?.files.map((e) => e.path));
+  for (const s of outcome.scanners.filter((r) => r.unjudged?.some((u) => !inLedger.has(u.path)))) {
     // Which file and why, in the tool's words: a syntax its parser lacks, a rule that timed out.
     const files = (s.unjudged ?? [])
+      .filter((u) => !inLedger.has(u.path))
       .slice(0, 5)
       .map((u) => `${oneLine(u.path, 120)} (${oneLine(u.reason, 160)})`);
-    const more = (s.unjudged?.length ?? 0) - files.length;
+    const more = (s.unjudged ?? []).filter((u) => !inLedger.has(u.path)).length - files.length;
     out.push(
       `NOT JUDGED by ${oneLine(s.displayName, 60)}, so the controls it covers are not evaluated: ${files.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
     );

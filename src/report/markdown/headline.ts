@@ -1,3 +1,4 @@
+import { coverageLine } from '../coverage-text.ts';
 import type { JsonReport } from '../json-report-schema.ts';
 import { policyNote } from '../policy-notes.ts';
 import { suppressionNote } from '../suppression-notes.ts';
@@ -30,8 +31,10 @@ function named(controls: Control[], shape: Shape, extra: (c: Control) => string 
 
 /** The files a scanner was given and could not judge, which is why its criteria are not evaluated. */
 function notJudged(report: JsonReport, shape: Shape): string {
+  // The ledger's line names the files in its scope; here only others (a file KICS read beside a changed one).
+  const inLedger = new Set(report.coverage?.files.map((e) => e.path));
   const lines = report.scanners.flatMap((s) => {
-    const list = s.unjudged ?? [];
+    const list = (s.unjudged ?? []).filter((u) => !inLedger.has(u.path));
     if (list.length === 0) return [];
     const files = list
       .slice(0, shape.named)
@@ -69,6 +72,7 @@ export function headline(report: JsonReport, shape: Shape, ctx?: Context): strin
     `${plural(s.findings, 'finding')} (${s.suppressed} suppressed).`;
   const comparison = report.baseline ? ['', ...comparisonLines(report.baseline)] : [];
   const suppressions = suppressionNote(report, MARKDOWN_INLINE);
+  const coverage = coverageLine(report, MARKDOWN_INLINE, shape.named);
   return [
     title(report, ctx),
     ...policyLines(report),
@@ -78,6 +82,7 @@ export function headline(report: JsonReport, shape: Shape, ctx?: Context): strin
     parts.join(' '),
     '',
     counts,
+    ...(coverage ? ['', `**Coverage:** ${coverage}`] : []),
   ];
 }
 

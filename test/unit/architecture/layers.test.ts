@@ -41,6 +41,7 @@ const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   { name: 'bundle', paths: ['src/bundle/'] },
   { name: 'diff', paths: ['src/diff/'] },
   { name: 'runner', paths: ['src/runner/'] },
+  { name: 'coverage', paths: ['src/coverage/'] },
   { name: 'pipeline', paths: ['src/pipeline/'] },
   { name: 'report', paths: ['src/report/'] },
   { name: 'evidence', paths: ['src/evidence/'] },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configSchema, DEFAULT_EXCLUDES } from '../../../src/config/schema.ts';
+import { DEFAULT_EXCLUDED_FOLDERS } from '../../../src/config/default-excludes.ts';
+import { configSchema } from '../../../src/config/schema.ts';
 
 describe('configSchema defaults', () => {
   it('fills every scanner with enabled, timeout 900 and no extra args', () => {
@@ -49,10 +50,20 @@ describe('configSchema custom scanner id', () => {
   });
 });
 
-describe('DEFAULT_EXCLUDES', () => {
-  it('covers VCS, dependency and virtualenv folders', () => {
-    for (const glob of ['**/.git/**', '**/node_modules/**', '**/.venv/**', '**/.tools/**']) {
-      expect(DEFAULT_EXCLUDES).toContain(glob);
-    }
+describe('excludeFolders', () => {
+  it('defaults to the reviewed list: dependency, virtualenv and cache folders, each with a reason', () => {
+    const names = configSchema.parse({}).excludeFolders;
+    for (const name of ['node_modules', '.venv', 'venv', '.tox', '.terraform', '.tools'])
+      expect(names).toContain(name);
+    expect(names).toEqual(DEFAULT_EXCLUDED_FOLDERS.map((f) => f.name));
+    for (const f of DEFAULT_EXCLUDED_FOLDERS) expect(f.reason.length).toBeGreaterThan(10);
+  });
+
+  it('takes a list of its own, and refuses a glob or a path where a folder name belongs', () => {
+    expect(configSchema.parse({ excludeFolders: ['vendor'] }).excludeFolders).toEqual(['vendor']);
+    const refused = configSchema.safeParse({ excludeFolders: ['app/vendor'] });
+    expect(refused.success).toBe(false);
+    expect(JSON.stringify(refused.error?.issues)).toMatch(/a folder name/);
+    expect(configSchema.safeParse({ excludeFolders: ['**/dist'] }).success).toBe(false);
   });
 });

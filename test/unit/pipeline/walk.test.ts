@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { folderNames, walkFiles } from '../../../src/pipeline/walk.ts';
+import { escapedName, walkFiles, walkTree } from '../../../src/pipeline/walk.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -25,9 +25,28 @@ describe('walkFiles', () => {
   });
 });
 
-describe('folderNames', () => {
-  it('reads `**/<folder>/**` patterns and refuses any other shape', () => {
-    expect([...folderNames(['**/.git/**', '**/venv/**'])]).toEqual(['.git', 'venv']);
-    expect(() => folderNames(['**/*.min.js'])).toThrow(/not of the form/);
+describe('walkTree', () => {
+  it('returns links, skipped folders and names that are not UTF-8 apart from the files', async () => {
+    const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'controlgate-walk-')));
+    dirs.push(root);
+    mkdirSync(path.join(root, 'venv', 'lib'), { recursive: true });
+    writeFileSync(path.join(root, 'venv', 'lib', 'a.py'), '');
+    writeFileSync(path.join(root, 'ok.py'), '');
+    symlinkSync('ok.py', path.join(root, 'link.py'));
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/x`), Buffer.from([0xc3, 0x28]), Buffer.from('.py')]),
+      '',
+    );
+    const walked = await walkTree(root, new Set(['venv']));
+    expect(walked.files).toEqual([path.join(root, 'ok.py')]);
+    expect(walked.links).toEqual([path.join(root, 'link.py')]);
+    expect(walked.skippedFolders).toEqual([path.join(root, 'venv')]);
+    expect(walked.unreadable).toEqual([path.join(root, 'x\\xc3(.py')]);
+  });
+});
+
+describe('escapedName', () => {
+  it('keeps valid UTF-8 runs and shows each other byte as \\xNN', () => {
+    expect(escapedName(Buffer.from([0x61, 0xff, 0xe2, 0x82, 0xac, 0x80]))).toBe('a\\xff€\\x80');
   });
 });

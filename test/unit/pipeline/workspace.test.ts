@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../../../src/config/schema.ts';
 import { UsageError } from '../../../src/errors.ts';
-import { listFiles, resolveWorkspace } from '../../../src/pipeline/workspace.ts';
+import { listFiles, listTree, resolveWorkspace } from '../../../src/pipeline/workspace.ts';
 
 let tmp: string;
 
@@ -73,6 +74,11 @@ describe('resolveWorkspace', () => {
   });
 });
 
+/** The default folder excludes, and these globs. */
+function rules(exclude: string[] = []) {
+  return { exclude, excludeFolders: configSchema.parse({}).excludeFolders };
+}
+
 describe('listFiles', () => {
   async function makeRepo(): Promise<void> {
     await mkdir(path.join(tmp, '.git'), { recursive: true });
@@ -87,7 +93,7 @@ describe('listFiles', () => {
 
   it('lists files as sorted absolute paths, dot files included', async () => {
     await makeRepo();
-    const files = await listFiles(resolveWorkspace(tmp), []);
+    const files = await listFiles(resolveWorkspace(tmp), rules());
     expect(files).toEqual(
       [
         path.join(tmp, '.github', 'workflows', 'ci.yml'),
@@ -100,7 +106,7 @@ describe('listFiles', () => {
 
   it('never lists .git or node_modules contents, at any depth', async () => {
     await makeRepo();
-    const files = await listFiles(resolveWorkspace(tmp), []);
+    const files = await listFiles(resolveWorkspace(tmp), rules());
     expect(files.some((f) => f.includes(`${path.sep}.git${path.sep}`))).toBe(false);
     expect(files.some((f) => f.includes(`${path.sep}node_modules${path.sep}`))).toBe(false);
   });
@@ -109,25 +115,98 @@ describe('listFiles', () => {
     await makeRepo();
     const workspace = resolveWorkspace(path.join(tmp, 'app'));
     expect(workspace.root).toBe(tmp);
-    const files = await listFiles(workspace, ['app/generated/**']);
+    const files = await listFiles(workspace, rules(['app/generated/**']));
     expect(files).toEqual([path.join(tmp, 'app', 'main.py')]);
   });
 
   it('matches configured excludes against dot folders too', async () => {
     await makeRepo();
-    const files = await listFiles(resolveWorkspace(tmp), ['.github/**', '**/*.py']);
+    const files = await listFiles(resolveWorkspace(tmp), rules(['.github/**', '**/*.py']));
     expect(files).toEqual([path.join(tmp, 'Dockerfile')]);
   });
 
   it('lists only the file itself for a single-file target', async () => {
     await makeRepo();
     const file = path.join(tmp, 'app', 'main.py');
-    expect(await listFiles(resolveWorkspace(file), [])).toEqual([file]);
+    expect(await listFiles(resolveWorkspace(file), rules())).toEqual([file]);
   });
 
   it('drops a single-file target that a configured exclude matches', async () => {
     await makeRepo();
     const file = path.join(tmp, 'app', 'generated', 'out.py');
-    expect(await listFiles(resolveWorkspace(file), ['app/generated/**'])).toEqual([]);
+    expect(await listFiles(resolveWorkspace(file), rules(['app/generated/**']))).toEqual([]);
+  });
+});
+
+describe('listTree', () => {
+  async function write(rel: string, text: string): Promise<void> {
+    await mkdir(path.dirname(path.join(tmp, rel)), { recursive: true });
+    await writeFile(path.join(tmp, rel), text);
+  }
+
+  it('says what it left out and why: excluded folders by name and reason, excluded files by glob', async () => {
+    await mkdir(path.join(tmp, '.git'), { recursive: true });
+    await write('app/main.py', 'print(1)\n');
+    await write('app/node_modules/x/index.js', '');
+    await write('app/gen/out.py', '');
+    const listing = await listTree(resolveWorkspace(tmp), {
+      ...rules(['app/gen/**']),
+      configFile: path.join(tmp, '.controlgate.yml'),
+    });
+    expect(listing.files).toEqual([path.join(tmp, 'app', 'main.py')]);
+    expect(listing.excluded).toEqual([
+      {
+        path: 'app/gen/out.py',
+        folder: false,
+        rule: 'app/gen/**',
+        reason: 'matches exclude app/gen/** in .controlgate.yml',
+      },
+      {
+        path: 'app/node_modules',
+        folder: true,
+        rule: 'node_modules',
+        reason: expect.stringMatching(
+          /^packages npm installs.*\(listed in excludeFolders of \.controlgate\.yml\)$/,
+        ),
+      },
+    ]);
+  });
+
+  it('scans a module in an excluded folder that scanned code imports, and says who imports it', async () => {
+    await write('app/main.py', 'from venv import vuln\nimport os\n');
+    await write('app/venv/vuln.py', 'from . import helper\n');
+    await write('app/venv/helper.py', 'x = 1\n');
+    await write('app/venv/unused.py', 'y = 2\n');
+    await write('web/app.js', "const lib = require('./node_modules/lib/run');\nimport x from 'lodash';\n");
+    await write('web/node_modules/lib/run.js', 'module.exports = 1;\n');
+    await write('web/node_modules/lodash/index.js', '');
+    const listing = await listTree(resolveWorkspace(tmp), rules());
+    const rel = (f: string) => path.relative(tmp, f);
+    expect(listing.imported.map((i) => [rel(i.file), rel(i.importedBy)])).toEqual([
+      ['app/venv/helper.py', 'app/venv/vuln.py'],
+      ['app/venv/vuln.py', 'app/main.py'],
+      ['web/node_modules/lib/run.js', 'web/app.js'],
+    ]);
+    expect(listing.files.map(rel)).toEqual([
+      'app/main.py',
+      'app/venv/helper.py',
+      'app/venv/vuln.py',
+      'web/app.js',
+      'web/node_modules/lib/run.js',
+    ]);
+  });
+
+  it('lists links apart, never as files, and a name that is not UTF-8 as unreadable', async () => {
+    await write('docs/notes.txt', 'import os\n');
+    await mkdir(path.join(tmp, 'app'), { recursive: true });
+    await symlink('../docs/notes.txt', path.join(tmp, 'app', 'vuln.py'));
+    await writeFile(
+      Buffer.concat([Buffer.from(`${tmp}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.py')]),
+      'x',
+    );
+    const listing = await listTree(resolveWorkspace(tmp), rules());
+    expect(listing.files).toEqual([path.join(tmp, 'docs', 'notes.txt')]);
+    expect(listing.links).toEqual([path.join(tmp, 'app', 'vuln.py')]);
+    expect(listing.unreadable).toEqual([path.join(tmp, 'bad-\\xff\\xfe.py')]);
   });
 });

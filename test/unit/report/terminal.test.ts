@@ -103,6 +103,7 @@ function outcome(findings: Finding[], comparison?: Comparison): ScanOutcome {
     scanners,
     findings,
     gate,
+    coverage: { scope: 'all-files', counts: { judged: 0, 'not-judged': 0, 'not-scanned': 0 }, entries: [] },
     data: { catalog: facts, mapping: facts },
     ...(comparison
       ? {
