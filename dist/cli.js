@@ -3523,10 +3523,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path56) {
-  if (!path56)
+function getElementAtPath(obj, path58) {
+  if (!path58)
     return obj;
-  return path56.reduce((acc, key) => acc?.[key], obj);
+  return path58.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3785,11 +3785,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path56, issues) {
+function prefixIssues(path58, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path56);
+    iss.path.unshift(path58);
     return iss;
   });
 }
@@ -4322,16 +4322,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path56 = []) => {
+  const processError = (error63, path58 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path56, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path58, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path56, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path58, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path56, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path58, ...issue2.path]);
       } else {
-        const fullpath = [...path56, ...issue2.path];
+        const fullpath = [...path58, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4370,17 +4370,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path56 = []) => {
+  const processError = (error63, path58 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path56, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path58, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path56, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path58, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path56, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path58, ...issue2.path]);
       } else {
-        const fullpath = [...path56, ...issue2.path];
+        const fullpath = [...path58, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4419,8 +4419,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path56 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path56) {
+  const path58 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path58) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -13697,8 +13697,8 @@ var init_pt = __esm({
           case "not_multiple_of":
             return `Número inválido: deve ser múltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural4 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural4} inválida${plural4}: ${joinValues(issue2.keys, ", ")}`;
+            const plural5 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural5} inválida${plural5}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inválida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -13848,8 +13848,8 @@ var init_pt_BR = __esm({
           case "not_multiple_of":
             return `Número inválido: deve ser múltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural4 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural4} inválida${plural4}: ${joinValues(issue2.keys, ", ")}`;
+            const plural5 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural5} inválida${plural5}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inválida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -22452,13 +22452,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path56 = ref.slice(1).split("/").filter(Boolean);
-  if (path56.length === 0) {
+  const path58 = ref.slice(1).split("/").filter(Boolean);
+  if (path58.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path56[0] === defsKey) {
-    const key = path56[1] === void 0 ? void 0 : decodeJSONPointerSegment(path56[1]);
+  if (path58[0] === defsKey) {
+    const key = path58[1] === void 0 ? void 0 : decodeJSONPointerSegment(path58[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24065,8 +24065,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path56, { windows } = {}) => {
-      const segs = path56.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path58, { windows } = {}) => {
+      const segs = path58.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -26158,7 +26158,17 @@ async function kicsRunProblem(outDir) {
 async function kicsUnjudged(outDir, stdout, files) {
   const named2 = stdout.split("\n").flatMap((line2) => {
     const match = PARSE_FAILED.exec(line2);
-    return match?.[1] ? [{ path: match[1], reason: `KICS could not parse it: ${match[2] ?? ""}`.trim() }] : [];
+    if (match?.[1]) return [{ path: match[1], reason: `KICS could not parse it: ${match[2] ?? ""}`.trim() }];
+    const large = TOO_LARGE.exec(line2);
+    if (large?.[1]) {
+      return [
+        {
+          path: large[1],
+          reason: `too large: over KICS's ${large[2]} MB limit (--max-file-size), so KICS skipped it`
+        }
+      ];
+    }
+    return [];
   });
   let failed2;
   try {
@@ -26176,7 +26186,7 @@ async function kicsUnjudged(outDir, stdout, files) {
 function csvField(value) {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
-var IAC, NOT_IAC, PARSE_FAILED, KICS_COMMENT, kicsComments, kics;
+var IAC, NOT_IAC, PARSE_FAILED, TOO_LARGE, KICS_COMMENT, kicsComments, kics;
 var init_plugin3 = __esm({
   "scanners/kics/plugin.ts"() {
     "use strict";
@@ -26188,6 +26198,7 @@ var init_plugin3 = __esm({
     IAC = /* @__PURE__ */ new Set([".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json", ".bicep", ".proto", ".dockerfile"]);
     NOT_IAC = /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|[^/]*-lock\.json|composer\.lock|\.eslintrc\.json)$/i;
     PARSE_FAILED = /failed to parse file content: (.+?) error="(.*)"\s*$/;
+    TOO_LARGE = /\bWRN file (.+) exceeds maximum file size of (\d+) ?Mb\s*$/;
     KICS_COMMENT = /(?:#|\/\/|;|\/\*)\s*kics-scan\b/i;
     kicsComments = {
       commentLines: (lines2) => lines2.flatMap((line2, i3) => KICS_COMMENT.test(line2) ? [i3 + 1] : []),
@@ -26961,17 +26972,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path56) {
-      const ctrl = callVisitor(key, node2, visitor, path56);
+    function visit_(key, node2, visitor, path58) {
+      const ctrl = callVisitor(key, node2, visitor, path58);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path56, ctrl);
-        return visit_(key, ctrl, visitor, path56);
+        replaceNode(key, path58, ctrl);
+        return visit_(key, ctrl, visitor, path58);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path56 = Object.freeze(path56.concat(node2));
+          path58 = Object.freeze(path58.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path56);
+            const ci = visit_(i3, node2.items[i3], visitor, path58);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -26982,13 +26993,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path56 = Object.freeze(path56.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path56);
+          path58 = Object.freeze(path58.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path58);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path56);
+          const cv = visit_("value", node2.value, visitor, path58);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27009,17 +27020,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path56) {
-      const ctrl = await callVisitor(key, node2, visitor, path56);
+    async function visitAsync_(key, node2, visitor, path58) {
+      const ctrl = await callVisitor(key, node2, visitor, path58);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path56, ctrl);
-        return visitAsync_(key, ctrl, visitor, path56);
+        replaceNode(key, path58, ctrl);
+        return visitAsync_(key, ctrl, visitor, path58);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path56 = Object.freeze(path56.concat(node2));
+          path58 = Object.freeze(path58.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path56);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path58);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27030,13 +27041,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path56 = Object.freeze(path56.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path56);
+          path58 = Object.freeze(path58.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path58);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path56);
+          const cv = await visitAsync_("value", node2.value, visitor, path58);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27063,23 +27074,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path56) {
+    function callVisitor(key, node2, visitor, path58) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path56);
+        return visitor(key, node2, path58);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path56);
+        return visitor.Map?.(key, node2, path58);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path56);
+        return visitor.Seq?.(key, node2, path58);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path56);
+        return visitor.Pair?.(key, node2, path58);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path56);
+        return visitor.Scalar?.(key, node2, path58);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path56);
+        return visitor.Alias?.(key, node2, path58);
       return void 0;
     }
-    function replaceNode(key, path56, node2) {
-      const parent = path56[path56.length - 1];
+    function replaceNode(key, path58, node2) {
+      const parent = path58[path58.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27691,10 +27702,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path56, value) {
+    function collectionFromPath(schema, path58, value) {
       let v = value;
-      for (let i3 = path56.length - 1; i3 >= 0; --i3) {
-        const k = path56[i3];
+      for (let i3 = path58.length - 1; i3 >= 0; --i3) {
+        const k = path58[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -27713,7 +27724,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path56) => path56 == null || typeof path56 === "object" && !!path56[Symbol.iterator]().next().done;
+    var isEmptyPath = (path58) => path58 == null || typeof path58 === "object" && !!path58[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27743,11 +27754,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path56, value) {
-        if (isEmptyPath(path56))
+      addIn(path58, value) {
+        if (isEmptyPath(path58))
           this.add(value);
         else {
-          const [key, ...rest] = path56;
+          const [key, ...rest] = path58;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27761,8 +27772,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path56) {
-        const [key, ...rest] = path56;
+      deleteIn(path58) {
+        const [key, ...rest] = path58;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27776,8 +27787,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path56, keepScalar) {
-        const [key, ...rest] = path56;
+      getIn(path58, keepScalar) {
+        const [key, ...rest] = path58;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27795,8 +27806,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path56) {
-        const [key, ...rest] = path56;
+      hasIn(path58) {
+        const [key, ...rest] = path58;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27806,8 +27817,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path56, value) {
-        const [key, ...rest] = path56;
+      setIn(path58, value) {
+        const [key, ...rest] = path58;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30322,9 +30333,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path56, value) {
+      addIn(path58, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path56, value);
+          this.contents.addIn(path58, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30399,14 +30410,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path56) {
-        if (Collection.isEmptyPath(path56)) {
+      deleteIn(path58) {
+        if (Collection.isEmptyPath(path58)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path56) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path58) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30421,10 +30432,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path56, keepScalar) {
-        if (Collection.isEmptyPath(path56))
+      getIn(path58, keepScalar) {
+        if (Collection.isEmptyPath(path58))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path56, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path58, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30435,10 +30446,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path56) {
-        if (Collection.isEmptyPath(path56))
+      hasIn(path58) {
+        if (Collection.isEmptyPath(path58))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path56) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path58) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30455,13 +30466,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path56, value) {
-        if (Collection.isEmptyPath(path56)) {
+      setIn(path58, value) {
+        if (Collection.isEmptyPath(path58)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path56), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path58), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path56, value);
+          this.contents.setIn(path58, value);
         }
       }
       /**
@@ -32422,9 +32433,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path56) => {
+    visit3.itemAtPath = (cst, path58) => {
       let item = cst;
-      for (const [field, index] of path56) {
+      for (const [field, index] of path58) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32433,23 +32444,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path56) => {
-      const parent = visit3.itemAtPath(cst, path56.slice(0, -1));
-      const field = path56[path56.length - 1][0];
+    visit3.parentCollection = (cst, path58) => {
+      const parent = visit3.itemAtPath(cst, path58.slice(0, -1));
+      const field = path58[path58.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path56, item, visitor) {
-      let ctrl = visitor(item, path56);
+    function _visit(path58, item, visitor) {
+      let ctrl = visitor(item, path58);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path56.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path58.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -32460,10 +32471,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path56);
+            ctrl = ctrl(item, path58);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path56) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path58) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -34428,6 +34439,39 @@ var init_yaml_source = __esm({
   }
 });
 
+// src/config/default-excludes.ts
+function excludedFolderReason(name, configFile) {
+  if (name === ALWAYS_SKIPPED_FOLDER.name) return ALWAYS_SKIPPED_FOLDER.reason;
+  const known = DEFAULT_EXCLUDED_FOLDERS.find((f) => f.name === name);
+  const listed2 = `listed in excludeFolders${configFile ? ` of ${configFile}` : ""}`;
+  return known ? `${known.reason} (${listed2})` : listed2;
+}
+var DEFAULT_EXCLUDED_FOLDERS, ALWAYS_SKIPPED_FOLDER;
+var init_default_excludes = __esm({
+  "src/config/default-excludes.ts"() {
+    "use strict";
+    DEFAULT_EXCLUDED_FOLDERS = [
+      {
+        name: "node_modules",
+        reason: "packages npm installs from package.json: third-party code, for a dependency scanner"
+      },
+      { name: ".venv", reason: "a Python virtual environment: installed third-party packages" },
+      { name: "venv", reason: "a Python virtual environment: installed third-party packages" },
+      { name: "__pycache__", reason: "Python's bytecode cache, compiled from the .py files beside it" },
+      { name: ".tox", reason: "tox's test environments: installed third-party packages" },
+      {
+        name: ".terraform",
+        reason: "providers and modules `terraform init` downloads: not this repository's code"
+      },
+      { name: ".tools", reason: "controlgate's own scanners (the tools folder)" }
+    ];
+    ALWAYS_SKIPPED_FOLDER = {
+      name: ".git",
+      reason: "git's own database, not the checked-out files"
+    };
+  }
+});
+
 // src/findings/finding.ts
 function severityRank(severity3) {
   return SEVERITIES.length - 1 - SEVERITIES.indexOf(severity3);
@@ -34553,12 +34597,13 @@ function builtinSections() {
     builtinEntries().map(([id, { config: config2 }]) => [id, config2.schema.default(() => config2.schema.parse({}))])
   );
 }
-var seconds, customScanner, configSchema, DEFAULT_EXCLUDES;
+var seconds, customScanner, configSchema;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
     init_zod();
     init_scanners();
+    init_default_excludes();
     init_policy_schema();
     seconds = external_exports.number().int().positive();
     customScanner = external_exports.strictObject({
@@ -34593,6 +34638,13 @@ var init_schema = __esm({
       concurrency: external_exports.number().int().min(1).max(32).optional(),
       /** Globs (relative to the scanned path's repository root) never scanned. */
       exclude: external_exports.array(globString).default(() => []),
+      /**
+       * Folder names the file walk never enters, anywhere in the tree (third-party packages, caches).
+       * The defaults and their reasons are in default-excludes.ts; `.git` is always skipped.
+       */
+      excludeFolders: external_exports.array(
+        external_exports.string().min(1).regex(/^[^/\\*?[\]{}]+$/, "a folder name (no slash or glob characters), e.g. node_modules")
+      ).default(() => DEFAULT_EXCLUDED_FOLDERS.map((f) => f.name)),
       /** Trust Services categories in scope besides Security, which always is. */
       scope: external_exports.array(external_exports.enum(OPT_IN_CATEGORIES)).default(() => []),
       /** Which criteria block, at what severity, and what a failed scanner means. */
@@ -34612,16 +34664,6 @@ var init_schema = __esm({
       /** Waivers file, relative to this configuration file (default: .controlgate-waivers.yml beside it). */
       waivers: external_exports.string().min(1).optional()
     });
-    DEFAULT_EXCLUDES = [
-      "**/.git/**",
-      "**/node_modules/**",
-      "**/.venv/**",
-      "**/venv/**",
-      "**/__pycache__/**",
-      "**/.tox/**",
-      "**/.terraform/**",
-      "**/.tools/**"
-    ];
   }
 });
 
@@ -34711,6 +34753,11 @@ mapping: []
 
 # Paths never scanned (globs relative to the repository root).
 exclude: []
+
+# Folder names never entered, anywhere in the tree: third-party packages and caches. These are the
+# defaults; remove one to scan it. A module in one of them that the project imports by a path naming
+# the folder is scanned anyway, and the coverage ledger says so. .git is always skipped.
+excludeFolders: [node_modules, .venv, venv, __pycache__, .tox, .terraform, .tools]
 
 # Time-limited, approved exceptions live in their own file:
 # waivers: .controlgate-waivers.yml
@@ -34828,9 +34875,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path56) {
+function jsonPath(path58) {
   let out = "$";
-  for (const key of path56) {
+  for (const key of path58) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -34861,11 +34908,11 @@ function nestsDeeperThan(json2, max) {
 function deepPath(json2, max) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path56 } = item;
+    const { value, path: path58 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path56.length >= max) return path56;
+    if (path58.length >= max) return path58;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path56, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path58, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -34982,7 +35029,7 @@ function parseJsonReport(text3, file2) {
   const more = rest.length === 0 ? "" : ` (and ${rest.length} more problem${rest.length === 1 ? "" : "s"})`;
   throw new ReportError(file2, [`${problem}${more}`]);
 }
-var count, severity2, verdict, scannerStatus, scope, dataFile, waiverFacts, control, scanner, suppression2, finding, baseline, fixed, policyFile, policy, jsonReportSchema;
+var count, severity2, verdict, scannerStatus, scope, dataFile, waiverFacts, control, scanner, suppression2, finding, baseline, fixed, policyFile, policy, coverageEntry, coverage, jsonReportSchema;
 var init_json_report_schema = __esm({
   "src/report/json-report-schema.ts"() {
     "use strict";
@@ -35157,6 +35204,20 @@ var init_json_report_schema = __esm({
         )
       }).nullable()
     });
+    coverageEntry = external_exports.object({
+      path: external_exports.string(),
+      kind: external_exports.enum(["file", "symlink", "folder", "unreadable-name", "submodule", "missing"]),
+      state: external_exports.enum(["judged", "not-judged", "not-scanned"]),
+      judgedBy: external_exports.array(external_exports.string()),
+      notJudgedBy: external_exports.array(external_exports.object({ scanner: external_exports.string(), reason: external_exports.string() })).optional(),
+      notScanned: external_exports.enum(["excluded", "no-scanner", "link", "submodule", "missing"]).optional(),
+      note: external_exports.string().optional()
+    });
+    coverage = external_exports.object({
+      scope,
+      counts: external_exports.object({ judged: count, "not-judged": count, "not-scanned": count }),
+      files: external_exports.array(coverageEntry)
+    });
     jsonReportSchema = external_exports.object({
       tool: external_exports.object({ name: external_exports.literal("controlgate"), version: external_exports.string() }),
       schemaVersion: external_exports.literal(1),
@@ -35188,7 +35249,9 @@ var init_json_report_schema = __esm({
       /** How the scan was compared with its base; null when it was not. */
       baseline: baseline.nullable(),
       /** Findings at the base that the change removed (empty without a comparison). */
-      fixed: external_exports.array(fixed)
+      fixed: external_exports.array(fixed),
+      /** The coverage ledger; absent in reports written before it existed. */
+      coverage: coverage.optional()
     });
   }
 });
@@ -40878,17 +40941,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path56 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path56)) {
+        const path58 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path58)) {
           continue;
         }
-        writtenPaths.add(path56);
-        if (append || outputFiles.has(path56)) {
-          appendFileSync(path56, contents);
+        writtenPaths.add(path58);
+        if (append || outputFiles.has(path58)) {
+          appendFileSync(path58, contents);
         } else {
-          writeFileSync(path56, contents);
+          writeFileSync(path58, contents);
         }
-        outputFiles.add(path56);
+        outputFiles.add(path58);
       }
     };
   }
@@ -44629,8 +44692,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path56 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path56.test(f.path);
+  const path58 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path58.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -44950,10 +45013,10 @@ function readsAsWords(body) {
 }
 function isEncodedWords(token) {
   if (/[-_]/.test(token)) return false;
-  const decoded = Buffer.from(token, "base64").toString("latin1");
-  const words = decoded.split(" ");
-  const letters = decoded.replace(/[^A-Za-z]/g, "").length;
-  return words.length >= 2 && words.every((w) => /^[A-Za-z0-9,.'!?-]{1,15}$/.test(w)) && letters >= 0.7 * decoded.replace(/ /g, "").length;
+  const decoded2 = Buffer.from(token, "base64").toString("latin1");
+  const words = decoded2.split(" ");
+  const letters = decoded2.replace(/[^A-Za-z]/g, "").length;
+  return words.length >= 2 && words.every((w) => /^[A-Za-z0-9,.'!?-]{1,15}$/.test(w)) && letters >= 0.7 * decoded2.replace(/ /g, "").length;
 }
 function isHighEntropyToken(token) {
   const body = token.replace(/=+$/, "");
@@ -45066,6 +45129,193 @@ var init_redact = __esm({
     TOKEN_LIKE = /(?<![A-Za-z0-9+/=_.~!*-])(?=[A-Za-z0-9+/=_.~!*-]*\d)(?=[A-Za-z0-9+/=_.~!*-]*[A-Za-z])[A-Za-z0-9+/=_.~!*-]{16,}(?![A-Za-z0-9+/=_.~!*-])/g;
     MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|[sr]k_(?:live|test)_|sk-|AIza|eyJ|:\/\/|bearer|authorization|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
     SECRET_WORDS = /secret|password|passwd|passphrase|credential|api[-_ ]?key|private[-_ ]?key|access[-_ ]?key|token|(?:^|[-_ ])(?:pat|jwt)(?:$|[-_ ])/i;
+  }
+});
+
+// src/diff/git.ts
+function parseNameStatus(output2) {
+  const fields = output2.split("\0");
+  const changes = [];
+  for (let i3 = 0; i3 < fields.length; ) {
+    const code2 = fields[i3++] ?? "";
+    if (code2 === "") continue;
+    const status2 = STATUS_LETTERS[code2[0] ?? ""];
+    if (!status2) throw new GitError(`unexpected git diff status "${code2}"`);
+    if (code2[0] === "R" || code2[0] === "C") {
+      const oldPath = fields[i3++] ?? "";
+      const newPath = fields[i3++] ?? "";
+      changes.push(status2 === "renamed" ? { status: status2, path: newPath, oldPath } : { status: status2, path: newPath });
+    } else {
+      changes.push({ status: status2, path: fields[i3++] ?? "" });
+    }
+  }
+  return changes;
+}
+var GitError, GIT_ENV, STATUS_LETTERS, Git;
+var init_git = __esm({
+  "src/diff/git.ts"() {
+    "use strict";
+    init_errors();
+    init_redact();
+    GitError = class extends Error {
+      name = "GitError";
+    };
+    GIT_ENV = {
+      // Never wait for a password prompt in CI, and never let a user's pager or editor start.
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_PAGER: "cat",
+      GIT_EDITOR: "true",
+      GIT_OPTIONAL_LOCKS: "0",
+      LC_ALL: "C"
+    };
+    STATUS_LETTERS = {
+      A: "added",
+      M: "modified",
+      T: "modified",
+      R: "renamed",
+      // Copies are not asked for (-C): copied vulnerable code is a new instance, judged as added.
+      C: "added",
+      D: "deleted"
+    };
+    Git = class _Git {
+      exec;
+      dir;
+      constructor(exec, dir) {
+        this.exec = exec;
+        this.dir = dir;
+      }
+      async run(args, options = {}) {
+        const result2 = await this.exec({
+          file: "git",
+          // Paths from the diff are literal names, never pathspec magic or globs.
+          // Hooks stay off: checking out the base for scanning must not run anything from the repository.
+          args: ["--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.hooksPath=/dev/null", ...args],
+          cwd: this.dir,
+          env: GIT_ENV,
+          timeoutMs: options.timeoutMs ?? 12e4,
+          maxStdoutBytes: 256 * 1024 * 1024
+        });
+        if (result2.startError) throw new GitError(`git is not available: ${result2.startError}`);
+        if (result2.exitCode !== 0) {
+          const why = redactKnownSecrets(result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "");
+          throw new GitError(
+            `git ${args.slice(0, 2).join(" ")} failed${result2.timedOut ? " (timed out)" : ""}${why ? `: ${why}` : ""}`
+          );
+        }
+        if (result2.stdoutTruncated) throw new GitError(`git ${args[0] ?? ""}: output too large`);
+        return result2.stdout;
+      }
+      /** The same git, run in another folder (a worktree of this repository). */
+      at(dir) {
+        return new _Git(this.exec, dir);
+      }
+      /**
+       * A file's text at `commit` (repo-relative POSIX path), read from git's objects, never from the
+       * checkout; undefined when the commit has no such file.
+       */
+      async fileAt(commit, file2) {
+        const listed2 = await this.run(["ls-tree", "-z", commit, "--", file2]);
+        const entry = listed2.split("\0").find((line2) => line2.slice(line2.indexOf("	") + 1) === file2);
+        if (entry?.split(" ")[1] !== "blob") return void 0;
+        return this.run(["cat-file", "blob", `${commit}:${file2}`]);
+      }
+      /** The top folder of the repository holding `dir`. */
+      async topLevel() {
+        return (await this.run(["rev-parse", "--show-toplevel"])).trim();
+      }
+      /** The commit a ref names; a clear usage error when it does not exist here. */
+      async commitOf(ref) {
+        if (ref.startsWith("-")) throw new UsageError(`--base: "${ref}" is not a git ref`);
+        try {
+          return (await this.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
+        } catch {
+          throw new GitError(`"${ref}" is not a commit in ${this.dir}`);
+        }
+      }
+      async mergeBase(a2, b) {
+        try {
+          return (await this.run(["merge-base", a2, b])).trim();
+        } catch {
+          throw new GitError(
+            `no merge base between ${a2.slice(0, 12)} and ${b.slice(0, 12)} (a shallow clone? fetch more history, e.g. fetch-depth: 0)`
+          );
+        }
+      }
+      async isShallow() {
+        return (await this.run(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+      }
+      /** Fetches one commit and enough history to find a merge base; best effort, CI only. */
+      async fetchForMergeBase(sha) {
+        await this.run(["fetch", "--no-tags", "--no-recurse-submodules", "--deepen=200", "origin", sha], {
+          timeoutMs: 3e5
+        });
+      }
+      /**
+       * Files that differ between `base` and the working tree (committed, staged and unstaged changes),
+       * with renames followed, plus untracked files that are not ignored: what a developer is about
+       * to push, and in CI exactly the pull request's changes.
+       */
+      async changesSince(base) {
+        const diff = await this.run(["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]);
+        const changes = parseNameStatus(diff);
+        const untracked = await this.run(["ls-files", "-z", "--others", "--exclude-standard"]);
+        const known = new Set(changes.map((c3) => c3.path));
+        for (const file2 of untracked.split("\0")) {
+          if (file2 && !known.has(file2)) changes.push({ status: "added", path: file2 });
+        }
+        return changes.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+      }
+    };
+  }
+});
+
+// src/diff/change-set.ts
+function changedHeadPaths(set2) {
+  return new Set(set2.changes.filter((c3) => c3.status !== "deleted").map((c3) => c3.path));
+}
+function changedBasePaths(set2) {
+  const paths = /* @__PURE__ */ new Set();
+  for (const c3 of set2.changes) {
+    if (c3.status === "modified" || c3.status === "deleted") paths.add(c3.path);
+    else if (c3.status === "renamed" && c3.oldPath) paths.add(c3.oldPath);
+  }
+  return paths;
+}
+function renamesOf(set2) {
+  return new Map(
+    set2.changes.flatMap((c3) => c3.status === "renamed" && c3.oldPath ? [[c3.oldPath, c3.path]] : [])
+  );
+}
+async function resolveChangeSet(options) {
+  const probe = new Git(options.exec, options.dir);
+  let repoRoot;
+  try {
+    repoRoot = await probe.topLevel();
+  } catch (error62) {
+    throw new GitError(
+      `comparing needs a git repository, and ${options.dir} is not inside one (${error62 instanceof Error ? error62.message : String(error62)})`
+    );
+  }
+  const git2 = new Git(options.exec, repoRoot);
+  const headSha = await git2.commitOf("HEAD");
+  let baseSha;
+  let mergeBase;
+  try {
+    baseSha = await git2.commitOf(options.baseRef);
+    mergeBase = await git2.mergeBase(baseSha, headSha);
+  } catch (error62) {
+    if (!options.fetchIfMissing || !(error62 instanceof GitError)) throw error62;
+    await git2.fetchForMergeBase(options.baseRef);
+    baseSha = await git2.commitOf(options.baseRef);
+    mergeBase = await git2.mergeBase(baseSha, headSha);
+  }
+  const changes = await git2.changesSince(mergeBase);
+  return { baseRef: options.baseRef, baseSha, mergeBase, headSha, repoRoot, changes };
+}
+var init_change_set = __esm({
+  "src/diff/change-set.ts"() {
+    "use strict";
+    init_git();
   }
 });
 
@@ -45951,193 +46201,6 @@ var init_baseline_bundle = __esm({
   }
 });
 
-// src/diff/git.ts
-function parseNameStatus(output2) {
-  const fields = output2.split("\0");
-  const changes = [];
-  for (let i3 = 0; i3 < fields.length; ) {
-    const code2 = fields[i3++] ?? "";
-    if (code2 === "") continue;
-    const status2 = STATUS_LETTERS[code2[0] ?? ""];
-    if (!status2) throw new GitError(`unexpected git diff status "${code2}"`);
-    if (code2[0] === "R" || code2[0] === "C") {
-      const oldPath = fields[i3++] ?? "";
-      const newPath = fields[i3++] ?? "";
-      changes.push(status2 === "renamed" ? { status: status2, path: newPath, oldPath } : { status: status2, path: newPath });
-    } else {
-      changes.push({ status: status2, path: fields[i3++] ?? "" });
-    }
-  }
-  return changes;
-}
-var GitError, GIT_ENV, STATUS_LETTERS, Git;
-var init_git = __esm({
-  "src/diff/git.ts"() {
-    "use strict";
-    init_errors();
-    init_redact();
-    GitError = class extends Error {
-      name = "GitError";
-    };
-    GIT_ENV = {
-      // Never wait for a password prompt in CI, and never let a user's pager or editor start.
-      GIT_TERMINAL_PROMPT: "0",
-      GIT_PAGER: "cat",
-      GIT_EDITOR: "true",
-      GIT_OPTIONAL_LOCKS: "0",
-      LC_ALL: "C"
-    };
-    STATUS_LETTERS = {
-      A: "added",
-      M: "modified",
-      T: "modified",
-      R: "renamed",
-      // Copies are not asked for (-C): copied vulnerable code is a new instance, judged as added.
-      C: "added",
-      D: "deleted"
-    };
-    Git = class _Git {
-      exec;
-      dir;
-      constructor(exec, dir) {
-        this.exec = exec;
-        this.dir = dir;
-      }
-      async run(args, options = {}) {
-        const result2 = await this.exec({
-          file: "git",
-          // Paths from the diff are literal names, never pathspec magic or globs.
-          // Hooks stay off: checking out the base for scanning must not run anything from the repository.
-          args: ["--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.hooksPath=/dev/null", ...args],
-          cwd: this.dir,
-          env: GIT_ENV,
-          timeoutMs: options.timeoutMs ?? 12e4,
-          maxStdoutBytes: 256 * 1024 * 1024
-        });
-        if (result2.startError) throw new GitError(`git is not available: ${result2.startError}`);
-        if (result2.exitCode !== 0) {
-          const why = redactKnownSecrets(result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "");
-          throw new GitError(
-            `git ${args.slice(0, 2).join(" ")} failed${result2.timedOut ? " (timed out)" : ""}${why ? `: ${why}` : ""}`
-          );
-        }
-        if (result2.stdoutTruncated) throw new GitError(`git ${args[0] ?? ""}: output too large`);
-        return result2.stdout;
-      }
-      /** The same git, run in another folder (a worktree of this repository). */
-      at(dir) {
-        return new _Git(this.exec, dir);
-      }
-      /**
-       * A file's text at `commit` (repo-relative POSIX path), read from git's objects, never from the
-       * checkout; undefined when the commit has no such file.
-       */
-      async fileAt(commit, file2) {
-        const listed2 = await this.run(["ls-tree", "-z", commit, "--", file2]);
-        const entry = listed2.split("\0").find((line2) => line2.slice(line2.indexOf("	") + 1) === file2);
-        if (entry?.split(" ")[1] !== "blob") return void 0;
-        return this.run(["cat-file", "blob", `${commit}:${file2}`]);
-      }
-      /** The top folder of the repository holding `dir`. */
-      async topLevel() {
-        return (await this.run(["rev-parse", "--show-toplevel"])).trim();
-      }
-      /** The commit a ref names; a clear usage error when it does not exist here. */
-      async commitOf(ref) {
-        if (ref.startsWith("-")) throw new UsageError(`--base: "${ref}" is not a git ref`);
-        try {
-          return (await this.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
-        } catch {
-          throw new GitError(`"${ref}" is not a commit in ${this.dir}`);
-        }
-      }
-      async mergeBase(a2, b) {
-        try {
-          return (await this.run(["merge-base", a2, b])).trim();
-        } catch {
-          throw new GitError(
-            `no merge base between ${a2.slice(0, 12)} and ${b.slice(0, 12)} (a shallow clone? fetch more history, e.g. fetch-depth: 0)`
-          );
-        }
-      }
-      async isShallow() {
-        return (await this.run(["rev-parse", "--is-shallow-repository"])).trim() === "true";
-      }
-      /** Fetches one commit and enough history to find a merge base; best effort, CI only. */
-      async fetchForMergeBase(sha) {
-        await this.run(["fetch", "--no-tags", "--no-recurse-submodules", "--deepen=200", "origin", sha], {
-          timeoutMs: 3e5
-        });
-      }
-      /**
-       * Files that differ between `base` and the working tree (committed, staged and unstaged changes),
-       * with renames followed, plus untracked files that are not ignored: what a developer is about
-       * to push, and in CI exactly the pull request's changes.
-       */
-      async changesSince(base) {
-        const diff = await this.run(["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]);
-        const changes = parseNameStatus(diff);
-        const untracked = await this.run(["ls-files", "-z", "--others", "--exclude-standard"]);
-        const known = new Set(changes.map((c3) => c3.path));
-        for (const file2 of untracked.split("\0")) {
-          if (file2 && !known.has(file2)) changes.push({ status: "added", path: file2 });
-        }
-        return changes.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
-      }
-    };
-  }
-});
-
-// src/diff/change-set.ts
-function changedHeadPaths(set2) {
-  return new Set(set2.changes.filter((c3) => c3.status !== "deleted").map((c3) => c3.path));
-}
-function changedBasePaths(set2) {
-  const paths = /* @__PURE__ */ new Set();
-  for (const c3 of set2.changes) {
-    if (c3.status === "modified" || c3.status === "deleted") paths.add(c3.path);
-    else if (c3.status === "renamed" && c3.oldPath) paths.add(c3.oldPath);
-  }
-  return paths;
-}
-function renamesOf(set2) {
-  return new Map(
-    set2.changes.flatMap((c3) => c3.status === "renamed" && c3.oldPath ? [[c3.oldPath, c3.path]] : [])
-  );
-}
-async function resolveChangeSet(options) {
-  const probe = new Git(options.exec, options.dir);
-  let repoRoot;
-  try {
-    repoRoot = await probe.topLevel();
-  } catch (error62) {
-    throw new GitError(
-      `comparing needs a git repository, and ${options.dir} is not inside one (${error62 instanceof Error ? error62.message : String(error62)})`
-    );
-  }
-  const git2 = new Git(options.exec, repoRoot);
-  const headSha = await git2.commitOf("HEAD");
-  let baseSha;
-  let mergeBase;
-  try {
-    baseSha = await git2.commitOf(options.baseRef);
-    mergeBase = await git2.mergeBase(baseSha, headSha);
-  } catch (error62) {
-    if (!options.fetchIfMissing || !(error62 instanceof GitError)) throw error62;
-    await git2.fetchForMergeBase(options.baseRef);
-    baseSha = await git2.commitOf(options.baseRef);
-    mergeBase = await git2.mergeBase(baseSha, headSha);
-  }
-  const changes = await git2.changesSince(mergeBase);
-  return { baseRef: options.baseRef, baseSha, mergeBase, headSha, repoRoot, changes };
-}
-var init_change_set = __esm({
-  "src/diff/change-set.ts"() {
-    "use strict";
-    init_git();
-  }
-});
-
 // src/diff/nearest-pairs.ts
 function before(a2, b) {
   return a2.distance !== b.distance ? a2.distance < b.distance : a2.left.position < b.left.position;
@@ -46325,9 +46388,9 @@ function classifyFindings(input2) {
   const states = /* @__PURE__ */ new Map();
   for (const h2 of input2.head) if (input2.knownUnchanged?.(h2)) states.set(h2, "unchanged");
   for (const group of groupByContent(input2).values()) {
-    const path56 = group.head[0]?.path;
-    if (path56 === void 0 || group.base.length === 0) continue;
-    pairGroup(group, input2.lineMaps?.get(path56), matched, states);
+    const path58 = group.head[0]?.path;
+    if (path58 === void 0 || group.base.length === 0) continue;
+    pairGroup(group, input2.lineMaps?.get(path58), matched, states);
   }
   const unmatchedBase = /* @__PURE__ */ new Map();
   for (const b of input2.base) {
@@ -46878,31 +46941,184 @@ var init_new_suppressions = __esm({
   }
 });
 
-// src/pipeline/walk.ts
-import { readdir as readdir4 } from "node:fs/promises";
+// src/coverage/imports.ts
+import { existsSync as existsSync7, statSync as statSync6 } from "node:fs";
 import path39 from "node:path";
-async function walkFiles(dir, skipFolders) {
-  const files = [];
-  const pending = [dir];
-  for (let next = pending.pop(); next !== void 0; next = pending.pop()) {
-    const entries = await readdir4(next, { withFileTypes: true });
-    for (const entry of entries) {
-      const full = path39.join(next, entry.name);
-      if (entry.isDirectory()) {
-        if (!skipFolders.has(entry.name)) pending.push(full);
-      } else if (entry.isFile()) files.push(full);
+function pythonImports(text3) {
+  const found = [];
+  const names2 = (list) => list.split(",").map((n2) => n2.trim().split(/\s+as\s+/)[0]?.trim() ?? "").filter((n2) => /^[A-Za-z_][\w.]*$/.test(n2));
+  for (const m of text3.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]*\(([^)]*)\)/gm)) {
+    const [, dots = "", module = "", list = ""] = m;
+    found.push({ dots: dots.length, names: fromNames(module, names2(list.replace(/#.*$/gm, ""))) });
+  }
+  for (const m of text3.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^(\n#][^\n#]*)/gm)) {
+    const [, dots = "", module = "", list = ""] = m;
+    found.push({ dots: dots.length, names: fromNames(module, names2(list.replace(/\\$/, ""))) });
+  }
+  for (const m of text3.matchAll(/^[ \t]*import[ \t]+([^\n#]+)/gm)) {
+    found.push({ dots: 0, names: names2(m[1] ?? "") });
+  }
+  return found.filter((f) => f.names.length > 0);
+}
+function fromNames(module, imported) {
+  if (module === "") return imported;
+  return [module, ...imported.filter((n2) => n2 !== "*").map((n2) => `${module}.${n2}`)];
+}
+function scriptImports(text3) {
+  const found = /* @__PURE__ */ new Set();
+  const patterns = [
+    /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g
+  ];
+  for (const pattern of patterns) {
+    for (const m of text3.matchAll(pattern)) {
+      const spec = m[1];
+      if (spec && (spec.startsWith("./") || spec.startsWith("../"))) found.add(spec);
     }
   }
-  return files;
+  return [...found];
 }
-function folderNames(patterns) {
-  const names2 = /* @__PURE__ */ new Set();
-  for (const pattern of patterns) {
-    const match = /^\*\*\/([^*/]+)\/\*\*$/.exec(pattern);
-    if (!match?.[1]) throw new Error(`default exclude ${pattern} is not of the form **/<folder>/**`);
-    names2.add(match[1]);
+function isFile(file2) {
+  try {
+    return statSync6(file2).isFile();
+  } catch {
+    return false;
   }
-  return names2;
+}
+async function importsIntoSkipped(options) {
+  const { root, skipped } = options;
+  if (skipped.length === 0) return [];
+  const inSkipped = (file2) => skipped.some((dir) => file2.startsWith(dir + path39.sep));
+  const found = /* @__PURE__ */ new Map();
+  const pending = options.sources.filter((f) => PYTHON2.test(f) || SCRIPT.test(f));
+  const take = (file2, by) => {
+    if (!found.has(file2) && inSkipped(file2) && isFile(file2)) {
+      found.set(file2, by);
+      pending.push(file2);
+    }
+  };
+  for (let file2 = pending.pop(); file2 !== void 0; file2 = pending.pop()) {
+    let text3;
+    try {
+      text3 = await options.read(file2);
+    } catch {
+      continue;
+    }
+    if (!inSkipped(file2) && !skipped.some((dir2) => text3.includes(path39.basename(dir2)))) continue;
+    const dir = path39.dirname(file2);
+    if (PYTHON2.test(file2)) {
+      for (const { dots, names: names2 } of pythonImports(text3)) {
+        for (const base of pythonBases(dir, root, dots)) {
+          for (const name of names2) {
+            for (const candidate of pythonFiles(base, name)) take(candidate, file2);
+          }
+        }
+      }
+    } else {
+      for (const spec of scriptImports(text3)) {
+        for (const candidate of scriptFiles(path39.resolve(dir, spec))) {
+          if (isFile(candidate)) {
+            take(candidate, file2);
+            break;
+          }
+        }
+      }
+    }
+  }
+  return [...found].map(([file2, importedBy]) => ({ file: file2, importedBy })).sort((a2, b) => a2.file < b.file ? -1 : 1);
+}
+function pythonBases(dir, root, dots) {
+  if (dots > 0) {
+    let base = dir;
+    for (let i3 = 1; i3 < dots; i3++) base = path39.dirname(base);
+    return [base];
+  }
+  const bases = [dir];
+  for (let d = dir; d !== root && d.startsWith(root + path39.sep); ) {
+    d = path39.dirname(d);
+    bases.push(d);
+  }
+  return bases;
+}
+function pythonFiles(base, dotted) {
+  const parts = dotted.split(".").filter(Boolean);
+  const files = [];
+  let dir = base;
+  for (const [i3, part] of parts.entries()) {
+    const last = i3 === parts.length - 1;
+    if (last) files.push(path39.join(dir, `${part}.py`));
+    dir = path39.join(dir, part);
+    files.push(path39.join(dir, "__init__.py"));
+  }
+  return files.filter((f) => existsSync7(f));
+}
+function scriptFiles(resolved2) {
+  return [
+    resolved2,
+    ...SCRIPT_EXTENSIONS.map((ext) => `${resolved2}${ext}`),
+    ...SCRIPT_EXTENSIONS.map((ext) => path39.join(resolved2, `index${ext}`))
+  ];
+}
+var PYTHON2, SCRIPT, SCRIPT_EXTENSIONS;
+var init_imports = __esm({
+  "src/coverage/imports.ts"() {
+    "use strict";
+    PYTHON2 = /\.py$/i;
+    SCRIPT = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/i;
+    SCRIPT_EXTENSIONS = [".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"];
+  }
+});
+
+// src/pipeline/walk.ts
+import { readdir as readdir4 } from "node:fs/promises";
+import path40 from "node:path";
+function decoded(name) {
+  const text3 = name.toString("utf8");
+  return Buffer.from(text3, "utf8").equals(name) ? text3 : void 0;
+}
+function escapedName(name) {
+  let out = "";
+  let i3 = 0;
+  while (i3 < name.length) {
+    let taken = 0;
+    for (let n2 = Math.min(4, name.length - i3); n2 >= 1; n2--) {
+      const slice = name.subarray(i3, i3 + n2);
+      const text3 = decoded(slice);
+      if (text3 !== void 0 && !text3.includes("�")) {
+        out += text3;
+        taken = n2;
+        break;
+      }
+    }
+    if (taken === 0) {
+      out += `\\x${(name[i3] ?? 0).toString(16).padStart(2, "0")}`;
+      taken = 1;
+    }
+    i3 += taken;
+  }
+  return out;
+}
+async function walkTree(dir, skipFolders) {
+  const result2 = { files: [], links: [], skippedFolders: [], unreadable: [] };
+  const pending = [dir];
+  for (let next = pending.pop(); next !== void 0; next = pending.pop()) {
+    const entries = await readdir4(next, { withFileTypes: true, encoding: "buffer" });
+    for (const entry of entries) {
+      const name = decoded(entry.name);
+      if (name === void 0) {
+        result2.unreadable.push(path40.join(next, escapedName(entry.name)));
+        continue;
+      }
+      const full = path40.join(next, name);
+      if (entry.isDirectory()) {
+        if (skipFolders.has(name)) result2.skippedFolders.push(full);
+        else pending.push(full);
+      } else if (entry.isFile()) result2.files.push(full);
+      else if (entry.isSymbolicLink()) result2.links.push(full);
+    }
+  }
+  return result2;
 }
 var init_walk = __esm({
   "src/pipeline/walk.ts"() {
@@ -46911,46 +47127,85 @@ var init_walk = __esm({
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync7, statSync as statSync6 } from "node:fs";
-import path40 from "node:path";
+import { existsSync as existsSync8, statSync as statSync7 } from "node:fs";
+import { readFile as readFile8 } from "node:fs/promises";
+import path41 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path40.resolve(cwd, targetArg);
-  if (!existsSync7(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync6(target).isDirectory() ? target : path40.dirname(target);
+  const target = path41.resolve(cwd, targetArg);
+  if (!existsSync8(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
+  const targetDir = statSync7(target).isDirectory() ? target : path41.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync7(path40.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path40.dirname(dir);
+    if (existsSync8(path41.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path41.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
 }
-async function listFiles2(workspace, excludes) {
-  const files = workspace.target === workspace.targetDir ? await walkFiles(workspace.target, DEFAULT_FOLDERS) : [workspace.target];
-  const excluded = excludes.length > 0 ? (0, import_picomatch4.default)(excludes, { dot: true }) : void 0;
-  return files.map((f) => path40.normalize(f)).filter((f) => !excluded?.(toPosix(path40.relative(workspace.root, f)))).sort();
+async function listTree2(workspace, rules) {
+  const rel = (f) => toPosix(path41.relative(workspace.root, f));
+  const skip = /* @__PURE__ */ new Set([ALWAYS_SKIPPED_FOLDER.name, ...rules.excludeFolders]);
+  const walked = workspace.target === workspace.targetDir ? await walkTree(workspace.target, skip) : { files: [workspace.target], links: [], skippedFolders: [], unreadable: [] };
+  const globs = rules.exclude.map((glob) => ({ glob, match: (0, import_picomatch4.default)(glob, { dot: true }) }));
+  const excludedBy = (file2) => globs.find((g) => g.match(rel(file2)))?.glob;
+  const configName = rules.configFile ? rel(rules.configFile) : void 0;
+  const excluded = walked.skippedFolders.filter((dir) => path41.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name).map((dir) => ({
+    path: rel(dir),
+    folder: true,
+    rule: path41.basename(dir),
+    reason: excludedFolderReason(path41.basename(dir), configName)
+  }));
+  const files = [];
+  for (const file2 of walked.files.map((f) => path41.normalize(f))) {
+    const glob = excludedBy(file2);
+    if (glob === void 0) files.push(file2);
+    else
+      excluded.push({
+        path: rel(file2),
+        folder: false,
+        rule: glob,
+        reason: `matches exclude ${glob}${configName ? ` in ${configName}` : ""}`
+      });
+  }
+  const imported = await importsIntoSkipped({
+    root: workspace.root,
+    sources: files,
+    skipped: walked.skippedFolders.filter((dir) => path41.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
+    read: (file2) => readFile8(file2, "utf8")
+  });
+  const taken = imported.filter((i3) => excludedBy(i3.file) === void 0);
+  return {
+    files: [...files, ...taken.map((i3) => i3.file)].sort(),
+    excluded: excluded.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0),
+    links: walked.links.filter((l) => excludedBy(l) === void 0).sort(),
+    unreadable: walked.unreadable.sort(),
+    imported: taken
+  };
 }
-var import_picomatch4, DEFAULT_FOLDERS;
+async function listFiles2(workspace, rules) {
+  return (await listTree2(workspace, rules)).files;
+}
+var import_picomatch4;
 var init_workspace = __esm({
   "src/pipeline/workspace.ts"() {
     "use strict";
     import_picomatch4 = __toESM(require_picomatch2(), 1);
-    init_schema();
+    init_default_excludes();
+    init_imports();
     init_errors();
     init_paths();
     init_walk();
-    DEFAULT_FOLDERS = folderNames(DEFAULT_EXCLUDES);
   }
 });
 
 // src/pipeline/compare.ts
-import { existsSync as existsSync8, realpathSync as realpathSync4 } from "node:fs";
-import path41 from "node:path";
+import { existsSync as existsSync9, realpathSync as realpathSync4 } from "node:fs";
+import path42 from "node:path";
 function relative(root, file2) {
-  return toPosix(path41.relative(root, file2));
+  return toPosix(path42.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path41.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path42.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -47173,10 +47428,10 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path41.join(tree, prefix) : tree;
-    const target = path41.join(root, path41.relative(workspace.root, workspace.target));
-    const targetDir = path41.join(root, path41.relative(workspace.root, workspace.targetDir));
-    const files = existsSync8(target) ? await listFiles2({ root, target, targetDir }, config2.exclude) : [];
+    const root = prefix ? path42.join(tree, prefix) : tree;
+    const target = path42.join(root, path42.relative(workspace.root, workspace.target));
+    const targetDir = path42.join(root, path42.relative(workspace.root, workspace.targetDir));
+    const files = existsSync9(target) ? await listFiles2({ root, target, targetDir }, config2) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
       const changedOnly = files.filter((f) => {
@@ -47191,7 +47446,7 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path41.join(request.outDir, "@base"),
+      outDir: path42.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -47213,6 +47468,258 @@ var init_compare = __esm({
     init_run_scanners();
     init_new_suppressions();
     init_workspace();
+  }
+});
+
+// src/coverage/ledger.ts
+function describeTarget(target) {
+  switch (target.kind) {
+    case "scanned-file":
+      return `link to ${target.path}`;
+    case "unscanned":
+      return `link to ${target.path} (${target.why})`;
+    case "folder":
+      return `link to the folder ${target.path}; its files are scanned where they are`;
+    case "outside":
+      return "link to a path outside the scanned checkout, which is not part of this repository";
+    case "dangling":
+      return "link to nothing in this checkout";
+  }
+}
+function unreachableFiles(items, scanners2) {
+  const byScanner = /* @__PURE__ */ new Map();
+  const add = (id, path58, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path58, reason }]);
+  for (const item of items) {
+    if (item.kind === "unreadable-name") {
+      for (const s of scanners2.filter((s2) => s2.run)) {
+        add(s.id, item.path, "its name is not valid UTF-8, so no scanner can be given it");
+      }
+    } else if (item.kind === "symlink") {
+      for (const s of scanners2.filter((s2) => s2.run && s2.selects(item.absolute))) {
+        const reason = linkProblem(item.path, item.target, s);
+        if (reason) add(s.id, item.path, reason);
+      }
+    }
+  }
+  return byScanner;
+}
+function linkProblem(link, target, scanner3) {
+  switch (target.kind) {
+    case "scanned-file":
+      return scanner3.selects(target.absolute) && sameKind(link, target.path) ? void 0 : `a symbolic link to ${target.path}, which ${scanner3.displayName} does not read as this kind of file; scanners do not follow links`;
+    case "unscanned":
+      return `a symbolic link to ${target.path}, which is not scanned (${target.why}); scanners do not follow links`;
+    default:
+      return void 0;
+  }
+}
+function sameKind(link, target) {
+  const ext = (p) => {
+    const base = p.slice(p.lastIndexOf("/") + 1);
+    const dot = base.lastIndexOf(".");
+    return dot > 0 ? base.slice(dot).toLowerCase() : "";
+  };
+  return ext(link) === "" || ext(link) === ext(target);
+}
+function buildLedger(scope2, items, scanners2) {
+  const unjudged = new Map(
+    scanners2.map((s) => [s.id, new Map((s.run?.unjudged ?? []).map((u2) => [u2.path, u2.reason]))])
+  );
+  const entries = items.map((item) => {
+    switch (item.kind) {
+      case "excluded-file":
+        return { ...notScanned(item.path, "file", "excluded"), note: item.note };
+      case "folder":
+        return { ...notScanned(item.path, "folder", "excluded"), note: item.note };
+      case "submodule":
+      case "missing":
+        return { ...notScanned(item.path, item.kind, item.kind), note: item.note };
+      default:
+        return judge(item, scanners2, unjudged);
+    }
+  });
+  const counts = { judged: 0, "not-judged": 0, "not-scanned": 0 };
+  for (const e of entries) counts[e.state] += 1;
+  return { scope: scope2, counts, entries };
+}
+function notScanned(path58, kind2, why) {
+  return { path: path58, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
+}
+function judge(item, scanners2, unjudged) {
+  const judgedBy = [];
+  const notJudgedBy = [];
+  for (const s of scanners2) {
+    if (!s.run) continue;
+    const listed2 = unjudged.get(s.id)?.get(item.path);
+    if (item.kind === "unreadable-name") {
+      if (listed2 !== void 0) notJudgedBy.push({ scanner: s.id, reason: listed2 });
+      continue;
+    }
+    if (!s.selects(item.absolute)) continue;
+    if (listed2 !== void 0) notJudgedBy.push({ scanner: s.id, reason: listed2 });
+    else if (s.run.status === "failed") {
+      notJudgedBy.push({ scanner: s.id, reason: `${s.displayName} failed: ${s.run.error ?? "no reason given"}` });
+    } else if (s.run.status === "skipped") {
+      notJudgedBy.push({ scanner: s.id, reason: `${s.displayName} did not run: ${s.run.error ?? "skipped"}` });
+    } else if (item.kind === "symlink" && item.target.kind !== "scanned-file") {
+    } else judgedBy.push(s.id);
+  }
+  const note = item.kind === "symlink" ? describeTarget(item.target) : item.kind === "file" ? item.note : void 0;
+  const state = notJudgedBy.length > 0 ? "not-judged" : judgedBy.length > 0 ? "judged" : "not-scanned";
+  const why = state !== "not-scanned" ? void 0 : item.kind === "symlink" ? "link" : "no-scanner";
+  const noScanner = why === "no-scanner" ? "no enabled scanner reads this kind of file" : void 0;
+  const shown2 = [note, noScanner].filter(Boolean).join("; ");
+  return {
+    path: item.path,
+    kind: item.kind,
+    state,
+    judgedBy,
+    ...notJudgedBy.length > 0 ? { notJudgedBy } : {},
+    ...why ? { notScanned: why } : {},
+    ...shown2 ? { note: shown2 } : {}
+  };
+}
+var init_ledger = __esm({
+  "src/coverage/ledger.ts"() {
+    "use strict";
+  }
+});
+
+// src/pipeline/coverage.ts
+import { lstatSync, realpathSync as realpathSync5, statSync as statSync8 } from "node:fs";
+import path43 from "node:path";
+function coverageOf2(request) {
+  const { workspace } = request;
+  const items = scopeItems(request);
+  const absolutes = items.flatMap(
+    (i3) => "absolute" in i3 ? [i3.absolute, ...i3.kind === "symlink" && i3.target.kind === "scanned-file" ? [i3.target.absolute] : []] : []
+  );
+  const selected = new Map(
+    request.planned.map((p) => [p.scanner.id, new Set(p.scanner.selectFiles(absolutes, workspace.root))])
+  );
+  const ledgerScanners = (runs2) => request.planned.map((p) => ({
+    id: p.scanner.id,
+    displayName: p.scanner.displayName,
+    selects: (file2) => selected.get(p.scanner.id)?.has(file2) === true,
+    run: runs2.find((r) => r.id === p.scanner.id)
+  }));
+  const gaps = unreachableFiles(items, ledgerScanners(request.runs));
+  const runs = request.runs.map((run2) => {
+    const added = gaps.get(run2.id);
+    return added ? { ...run2, unjudged: [...run2.unjudged ?? [], ...added] } : run2;
+  });
+  return {
+    ledger: buildLedger(request.changed ? "changed-files" : "all-files", items, ledgerScanners(runs)),
+    runs
+  };
+}
+function scopeItems(request) {
+  const { workspace, listing, changed } = request;
+  const rel = (abs) => toPosix(path43.relative(workspace.root, abs));
+  const files = new Set(listing.files);
+  const links2 = new Set(listing.links);
+  const imported = new Map(listing.imported.map((i3) => [i3.file, i3.importedBy]));
+  const excludedFolders = listing.excluded.filter((e) => e.folder);
+  const excludedFiles = new Map(listing.excluded.filter((e) => !e.folder).map((e) => [e.path, e]));
+  const inExcludedFolder = (p) => excludedFolders.find((e) => p.startsWith(`${e.path}/`));
+  const folderNote = (e) => `in ${e.path}, an excluded folder: ${e.reason}`;
+  const rootReal = safeRealpath(workspace.root) ?? workspace.root;
+  const fileItem = (abs) => {
+    const by = imported.get(abs);
+    const folder = by !== void 0 ? inExcludedFolder(rel(abs)) : void 0;
+    return {
+      kind: "file",
+      path: rel(abs),
+      absolute: abs,
+      ...by !== void 0 ? {
+        note: `in the excluded folder ${folder?.path ?? path43.dirname(rel(abs))}, but ${rel(by)} imports it, so it is scanned as this repository's code`
+      } : {}
+    };
+  };
+  const linkTarget2 = (link) => {
+    const real = safeRealpath(link);
+    if (real === void 0) return { kind: "dangling" };
+    const inside2 = path43.relative(rootReal, real);
+    if (inside2.startsWith("..") || path43.isAbsolute(inside2)) return { kind: "outside" };
+    const targetRel2 = toPosix(inside2);
+    const absolute = path43.join(workspace.root, inside2);
+    if (isDirectory(real)) return { kind: "folder", path: targetRel2 };
+    if (files.has(absolute)) return { kind: "scanned-file", path: targetRel2, absolute };
+    const why = excludedFiles.get(targetRel2)?.reason ?? inExcludedFolder(targetRel2)?.reason;
+    return { kind: "unscanned", path: targetRel2, why: why ?? "not under the scanned path" };
+  };
+  const linkItem = (abs) => ({
+    kind: "symlink",
+    path: rel(abs),
+    absolute: abs,
+    target: linkTarget2(abs)
+  });
+  if (changed === void 0) {
+    return [
+      ...listing.files.map(fileItem),
+      ...listing.links.map(linkItem),
+      ...listing.unreadable.map((abs) => ({
+        kind: "unreadable-name",
+        path: rel(abs),
+        absolute: abs
+      })),
+      ...listing.excluded.map(
+        (e) => e.folder ? { kind: "folder", path: e.path, note: `excluded folder: ${e.reason}`, excluded: true } : { kind: "excluded-file", path: e.path, note: `excluded: ${e.reason}` }
+      )
+    ].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+  }
+  const targetRel = rel(workspace.target);
+  const underTarget = (p) => targetRel === "" || p === targetRel || p.startsWith(`${targetRel}/`);
+  return [...changed].filter(underTarget).sort().map((p) => {
+    const abs = path43.join(workspace.root, p);
+    if (files.has(abs)) return fileItem(abs);
+    if (links2.has(abs)) return linkItem(abs);
+    const excludedFile = excludedFiles.get(p);
+    if (excludedFile) return { kind: "excluded-file", path: p, note: `excluded: ${excludedFile.reason}` };
+    const folder = inExcludedFolder(p);
+    if (folder) return { kind: "excluded-file", path: p, note: folderNote(folder) };
+    if (p.includes("�")) return { kind: "unreadable-name", path: p, absolute: abs };
+    const stat3 = safeLstat(abs);
+    if (stat3?.isDirectory()) {
+      return {
+        kind: "submodule",
+        path: p,
+        note: "a submodule: another repository's commit, not scanned here"
+      };
+    }
+    return {
+      kind: "missing",
+      path: p,
+      note: stat3 ? "not a regular file the walk lists" : "not in the scanned checkout"
+    };
+  });
+}
+function safeRealpath(file2) {
+  try {
+    return realpathSync5(file2);
+  } catch {
+    return void 0;
+  }
+}
+function safeLstat(file2) {
+  try {
+    return lstatSync(file2);
+  } catch {
+    return void 0;
+  }
+}
+function isDirectory(file2) {
+  try {
+    return statSync8(file2).isDirectory();
+  } catch {
+    return false;
+  }
+}
+var init_coverage = __esm({
+  "src/pipeline/coverage.ts"() {
+    "use strict";
+    init_ledger();
+    init_paths();
   }
 });
 
@@ -47313,18 +47820,18 @@ var init_policy_diff = __esm({
 });
 
 // src/pipeline/base-rules.ts
-import { existsSync as existsSync9, readdirSync as readdirSync3, realpathSync as realpathSync5, statSync as statSync7 } from "node:fs";
-import { mkdir as mkdir5, readFile as readFile8, writeFile as writeFile4 } from "node:fs/promises";
-import path42 from "node:path";
+import { existsSync as existsSync10, readdirSync as readdirSync3, realpathSync as realpathSync6, statSync as statSync9 } from "node:fs";
+import { mkdir as mkdir5, readFile as readFile9, writeFile as writeFile4 } from "node:fs/promises";
+import path44 from "node:path";
 function inside(rel) {
-  return !(rel === ".." || rel.startsWith("../") || path42.isAbsolute(rel));
+  return !(rel === ".." || rel.startsWith("../") || path44.isAbsolute(rel));
 }
 function repositoryPath(ctx, absolute) {
   const candidates = [absolute];
-  const fromRoot = path42.relative(ctx.root, absolute);
-  if (inside(toPosix(fromRoot))) candidates.push(path42.join(realpathSync5(ctx.root), fromRoot));
+  const fromRoot = path44.relative(ctx.root, absolute);
+  if (inside(toPosix(fromRoot))) candidates.push(path44.join(realpathSync6(ctx.root), fromRoot));
   for (const candidate of candidates) {
-    const rel = toPosix(path42.relative(ctx.repoRoot, candidate));
+    const rel = toPosix(path44.relative(ctx.repoRoot, candidate));
     if (inside(rel)) return rel;
   }
   return void 0;
@@ -47343,8 +47850,8 @@ async function entriesAt(git2, commit, rel) {
   return entries;
 }
 function linkTarget(ctx, link, target) {
-  const absolute = path42.resolve(ctx.repoRoot, path42.posix.dirname(link), target);
-  const rel = toPosix(path42.relative(ctx.repoRoot, absolute));
+  const absolute = path44.resolve(ctx.repoRoot, path44.posix.dirname(link), target);
+  const rel = toPosix(path44.relative(ctx.repoRoot, absolute));
   return inside(rel) ? { rel } : { outside: absolute };
 }
 async function resolveAtBase(ctx, rel) {
@@ -47361,13 +47868,13 @@ async function resolveAtBase(ctx, rel) {
 }
 async function headFiles(absolute) {
   const files = /* @__PURE__ */ new Map();
-  const info = statSync7(absolute, { throwIfNoEntry: false });
-  if (info?.isFile()) files.set("", await readFile8(absolute, "utf8"));
+  const info = statSync9(absolute, { throwIfNoEntry: false });
+  if (info?.isFile()) files.set("", await readFile9(absolute, "utf8"));
   if (!info?.isDirectory()) return files;
   for (const name of readdirSync3(absolute, { recursive: true, encoding: "utf8" }).sort()) {
-    const file2 = path42.join(absolute, name);
-    if (statSync7(file2, { throwIfNoEntry: false })?.isFile())
-      files.set(toPosix(name), await readFile8(file2, "utf8"));
+    const file2 = path44.join(absolute, name);
+    if (statSync9(file2, { throwIfNoEntry: false })?.isFile())
+      files.set(toPosix(name), await readFile9(file2, "utf8"));
   }
   return files;
 }
@@ -47381,8 +47888,8 @@ async function copyFromBase(ctx, rel, entries) {
       if (linked === void 0) continue;
       text3 = linked;
     }
-    const copy = path42.join(ctx.dir, ...entry.path.split("/"));
-    await mkdir5(path42.dirname(copy), { recursive: true });
+    const copy = path44.join(ctx.dir, ...entry.path.split("/"));
+    await mkdir5(path44.dirname(copy), { recursive: true });
     await writeFile4(copy, text3);
     files.set(rel === "" ? entry.path : entry.path.slice(rel.length).replace(/^\//, ""), text3);
   }
@@ -47391,7 +47898,7 @@ async function copyFromBase(ctx, rel, entries) {
 function differences(shown2, base, head) {
   const changes = [];
   for (const sub of [.../* @__PURE__ */ new Set([...base.keys(), ...head.keys()])].sort()) {
-    const file2 = sub === "" ? shown2 : path42.posix.join(shown2, sub);
+    const file2 = sub === "" ? shown2 : path44.posix.join(shown2, sub);
     const key = `scanners.semgrep.configs.${file2}`;
     const before2 = base.get(sub);
     const after = head.get(sub);
@@ -47413,7 +47920,7 @@ async function semgrepRulesFromBase(configs, ctx) {
   const missing = [];
   const pinned = [];
   for (const config2 of configs) {
-    const absolute = path42.resolve(ctx.root, config2);
+    const absolute = path44.resolve(ctx.root, config2);
     const rel = isLocalRuleConfig(config2) ? repositoryPath(ctx, absolute) : void 0;
     if (rel === void 0) {
       pinned.push(config2);
@@ -47424,14 +47931,14 @@ async function semgrepRulesFromBase(configs, ctx) {
       pinned.push(resolved2.outside);
       continue;
     }
-    const pathLike = /[\\/]|\.(ya?ml|json)$/i.test(config2) || existsSync9(absolute);
+    const pathLike = /[\\/]|\.(ya?ml|json)$/i.test(config2) || existsSync10(absolute);
     if (resolved2.entries.length === 0 && !pathLike) {
       pinned.push(config2);
       continue;
     }
     const shown2 = rel === "" ? "." : rel;
     const head = await headFiles(absolute);
-    const copy = path42.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
+    const copy = path44.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
     if (resolved2.entries.length === 0) {
       missing.push(shown2);
       changes.push(...differences(shown2, /* @__PURE__ */ new Map(), head));
@@ -47442,10 +47949,10 @@ async function semgrepRulesFromBase(configs, ctx) {
     changes.push(...differences(shown2, base, head));
     pinned.push(copy);
   }
-  const prefix = toPosix(path42.relative(ctx.repoRoot, realpathSync5(ctx.root)));
+  const prefix = toPosix(path44.relative(ctx.repoRoot, realpathSync6(ctx.root)));
   return {
     configs: pinned,
-    root: inside(prefix) ? path42.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
+    root: inside(prefix) ? path44.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
     changes,
     ...missing.length > 0 ? {
       refused: `not run: its rules ${missing.map((m) => JSON.stringify(m)).join(", ")} (scanners.semgrep.configs) are not in the base commit ${ctx.commit.slice(0, 12)}, whose policy judges this change; rules a change adds are a proposal, never run`
@@ -47464,32 +47971,32 @@ var init_base_rules = __esm({
 });
 
 // src/pipeline/base-scripts.ts
-import { lstatSync, statSync as statSync8 } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir6, readFile as readFile9, writeFile as writeFile5 } from "node:fs/promises";
-import path43 from "node:path";
-function isFile(file2) {
-  return statSync8(file2, { throwIfNoEntry: false })?.isFile() === true;
+import { lstatSync as lstatSync2, statSync as statSync10 } from "node:fs";
+import { chmod as chmod2, mkdir as mkdir6, readFile as readFile10, writeFile as writeFile5 } from "node:fs/promises";
+import path45 from "node:path";
+function isFile2(file2) {
+  return statSync10(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);
-  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile(path43.resolve(ctx.cwd, expanded))))
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile2(path45.resolve(ctx.cwd, expanded))))
     return void 0;
-  const absolute = path43.resolve(ctx.cwd, expanded);
-  const named2 = path43.join(realPath(path43.dirname(absolute)), path43.basename(absolute));
-  const rel = toPosix(path43.relative(ctx.repoRoot, named2));
-  if (rel === "" || rel.startsWith("..") || path43.isAbsolute(rel)) return void 0;
+  const absolute = path45.resolve(ctx.cwd, expanded);
+  const named2 = path45.join(realPath(path45.dirname(absolute)), path45.basename(absolute));
+  const rel = toPosix(path45.relative(ctx.repoRoot, named2));
+  if (rel === "" || rel.startsWith("..") || path45.isAbsolute(rel)) return void 0;
   const base = await ctx.git.fileAt(ctx.commit, rel);
-  const entry = lstatSync(named2, { throwIfNoEntry: false });
-  const head = entry?.isFile() ? await readFile9(named2, "utf8") : void 0;
+  const entry = lstatSync2(named2, { throwIfNoEntry: false });
+  const head = entry?.isFile() ? await readFile10(named2, "utf8") : void 0;
   if (base === head && !entry?.isSymbolicLink()) return void 0;
   const key = `scanners.custom.${id}.runs`;
-  const copy = path43.join(ctx.dir, ...rel.split("/"));
+  const copy = path45.join(ctx.dir, ...rel.split("/"));
   if (base === void 0) {
     if (!entry) return void 0;
     changes.push({ key, change: "added", after: JSON.stringify(rel) });
     return copy;
   }
-  await mkdir6(path43.dirname(copy), { recursive: true });
+  await mkdir6(path45.dirname(copy), { recursive: true });
   await writeFile5(copy, base);
   const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
   if (mode2 === "100755") await chmod2(copy, 493);
@@ -47510,7 +48017,7 @@ async function scriptsFromBase(custom2, ctx) {
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
     const added = changes.slice(before2).find((c3) => c3.change === "added");
-    if (added?.after) command = path43.join(ctx.dir, ...JSON.parse(added.after).split("/"));
+    if (added?.after) command = path45.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -47524,34 +48031,34 @@ var init_base_scripts = __esm({
 
 // src/pipeline/policy.ts
 import { createHash as createHash6 } from "node:crypto";
-import { existsSync as existsSync10, realpathSync as realpathSync6 } from "node:fs";
-import { readFile as readFile10 } from "node:fs/promises";
-import path44 from "node:path";
+import { existsSync as existsSync11, realpathSync as realpathSync7 } from "node:fs";
+import { readFile as readFile11 } from "node:fs/promises";
+import path46 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const rel = path44.relative(repoRoot, realPath(file2));
-  if (rel === "" || rel.startsWith("..") || path44.isAbsolute(rel)) return void 0;
+  const rel = path46.relative(repoRoot, realPath(file2));
+  if (rel === "" || rel.startsWith("..") || path46.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path44.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path44.dirname(configFile) : request.workspace.root;
-  return path44.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path46.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path46.dirname(configFile) : request.workspace.root;
+  return path46.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text3) {
-  const rel = path44.relative(root, file2);
+  const rel = path46.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path44.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path46.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
-  const configText = file2 ? await readFile10(file2, "utf8") : void 0;
-  const waiversText = existsSync10(waiversFile) ? await readFile10(waiversFile, "utf8") : void 0;
+  const configText = file2 ? await readFile11(file2, "utf8") : void 0;
+  const waiversText = existsSync11(waiversFile) ? await readFile11(waiversFile, "utf8") : void 0;
   return {
     config: config2,
     ...file2 ? { configFile: file2 } : {},
@@ -47570,7 +48077,7 @@ async function worktreePolicy(request) {
 async function readAtBase(git2, repoRoot, commit, file2) {
   const rel = inRepo(repoRoot, file2);
   if (rel !== void 0) return git2.fileAt(commit, rel);
-  return existsSync10(file2) ? readFile10(file2, "utf8") : void 0;
+  return existsSync11(file2) ? readFile11(file2, "utf8") : void 0;
 }
 async function basePolicy(request, revision) {
   const { workspace } = request;
@@ -47579,7 +48086,7 @@ async function basePolicy(request, revision) {
   let repoRoot;
   try {
     try {
-      repoRoot = realpathSync6(await probe.topLevel());
+      repoRoot = realpathSync7(await probe.topLevel());
     } catch (error62) {
       if (revision.source === "ci" && error62 instanceof GitError) {
         const checkout = await worktreePolicy(request);
@@ -47606,8 +48113,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path44.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path44.join(d, n2)));
+  const explicit = request.configFile ? path46.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path46.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -47686,7 +48193,7 @@ async function pinToBase(request, base) {
   const commit = base.facts.commit;
   if (base.facts.source !== "base" || !commit) return void 0;
   const git2 = new Git(request.exec, request.workspace.targetDir);
-  const repoRoot = realpathSync6(await git2.topLevel());
+  const repoRoot = realpathSync7(await git2.topLevel());
   const ctx = { git: git2.at(repoRoot), repoRoot, commit, dir: request.scratchDir };
   const { scanners: scanners2 } = base.config;
   const scripts = await scriptsFromBase(scanners2.custom, {
@@ -47730,7 +48237,7 @@ var init_policy = __esm({
 // src/pipeline/scan.ts
 import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
 import os4 from "node:os";
-import path45 from "node:path";
+import path47 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -47739,9 +48246,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const outDir = request.outDir ? path45.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path45.join(os4.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path47.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path47.join(os4.tmpdir(), "controlgate-"));
   const loading = loadPolicy({
-    scratchDir: path45.join(outDir, "@base-files"),
+    scratchDir: path47.join(outDir, "@base-files"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -47762,7 +48269,7 @@ async function scan(request) {
       ...c3.name ? { displayName: c3.name } : {},
       // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
       // the base, not to whatever folder the process happens to be in (the Action's working-directory).
-      command: c3.command.includes("/") && !c3.command.includes("{") ? path45.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
+      command: c3.command.includes("/") && !c3.command.includes("{") ? path47.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
       args: c3.args,
       sarif: c3.sarif,
       cleanExitCodes: c3.cleanExitCodes,
@@ -47785,25 +48292,25 @@ async function scan(request) {
   });
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
-  const files = await listFiles2(workspace, config2.exclude);
+  const listing = await listTree2(workspace, { ...config2, ...configFile ? { configFile } : {} });
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path45.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path47.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path45.join(outDir, "@imported")
+      outDir: path47.join(outDir, "@imported")
     }
   );
-  const { scanners: scanners2, baseline: baseline2 } = await scanAndCompare({
+  const compared = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path45.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path47.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
     planned,
-    files,
+    files: listing.files,
     exec: request.exec,
     outDir,
     run: {
@@ -47817,6 +48324,16 @@ async function scan(request) {
       onProgress: request.onProgress
     }
   });
+  const { baseline: baseline2 } = compared;
+  const changeSet = baseline2?.status === "compared" && baseline2.judged === "new" ? baseline2.changeSet : void 0;
+  const coverage2 = coverageOf2({
+    workspace,
+    listing,
+    planned,
+    runs: compared.scanners,
+    ...changeSet ? { changed: changedHeadPaths(changeSet) } : {}
+  });
+  const scanners2 = coverage2.runs;
   const findings = scanners2.flatMap((s) => s.findings);
   const mapper = new Mapper(mapping.data);
   const gate = evaluateGate({
@@ -47846,6 +48363,7 @@ async function scan(request) {
     scanners: scanners2,
     findings,
     gate,
+    coverage: coverage2.ledger,
     ...baseline2 ? {
       baseline: {
         ...baseline2,
@@ -47870,9 +48388,11 @@ var init_scan = __esm({
     init_scanner_options();
     init_evaluate();
     init_map();
+    init_change_set();
     init_json_stream();
     init_import_sarif();
     init_compare();
+    init_coverage();
     init_policy();
     init_workspace();
   }
@@ -47968,7 +48488,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path46 from "node:path";
+import path48 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -48019,8 +48539,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path46.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path46.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path48.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path48.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed" && !s.unjudged?.length),
@@ -48035,7 +48555,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path46.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path48.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -48124,21 +48644,27 @@ function buildReport(outcome) {
       snippet: f.snippet ?? null,
       secret: f.secret,
       baselineState: "fixed"
-    }))
+    })),
+    // Optional in the schema only so that reports written before the ledger still read back.
+    ...coverageFacts(outcome)
   };
 }
+function coverageFacts(outcome) {
+  const { scope: scope2, counts, entries } = outcome.coverage;
+  return { coverage: { scope: scope2, counts, files: entries } };
+}
 function portableLocation(root, location3) {
-  const rel = path46.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path46.isAbsolute(rel) ? toPosix(rel) : path46.basename(location3);
+  const rel = path48.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path48.isAbsolute(rel) ? toPosix(rel) : path48.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path46.join(outcome.root, name)),
-    path46.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path48.join(outcome.root, name)),
+    path48.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path46.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path48.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -48271,6 +48797,62 @@ var init_comparison = __esm({
   }
 });
 
+// src/report/coverage-text.ts
+function plural2(n2, one, many = `${one}s`) {
+  return `${n2} ${n2 === 1 ? one : many}`;
+}
+function scannerName(report, id) {
+  return report.scanners.find((s) => s.id === id)?.name ?? id;
+}
+function notJudgedReasons(report, entry, fmt) {
+  return (entry.notJudgedBy ?? []).map((n2) => `${fmt.text(scannerName(report, n2.scanner))}: ${fmt.text(n2.reason)}`).join("; ");
+}
+function coverageLine(report, fmt, named2 = 3) {
+  const c3 = report.coverage;
+  if (!c3) return void 0;
+  const n2 = c3.counts.judged;
+  const parts = [
+    c3.scope === "changed-files" ? `${n2} of the change's ${plural2(c3.files.length, "file")} judged` : `${plural2(n2, "file")} judged`
+  ];
+  const notJudged2 = c3.files.filter((e) => e.state === "not-judged");
+  if (notJudged2.length > 0) {
+    const shown2 = notJudged2.slice(0, named2).map((e) => `${fmt.code(e.path)} (${notJudgedReasons(report, e, fmt)})`);
+    const more = notJudged2.length - shown2.length;
+    parts.push(`${notJudged2.length} not: ${shown2.join(", ")}${more > 0 ? ` and ${more} more` : ""}`);
+  }
+  let line2 = parts.join(", ");
+  const notScanned2 = c3.files.filter((e) => e.state === "not-scanned");
+  if (notScanned2.length > 0) {
+    const byWhy = /* @__PURE__ */ new Map();
+    for (const e of notScanned2) {
+      const why = WHY_WORDS[e.notScanned ?? "no-scanner"];
+      byWhy.set(why, (byWhy.get(why) ?? 0) + 1);
+    }
+    const counts = [...byWhy].map(([why, n3]) => `${n3} ${why}`).join(", ");
+    const names2 = c3.scope === "changed-files" ? `: ${notScanned2.slice(0, named2).map((e) => fmt.code(e.path)).join(", ")}${notScanned2.length > named2 ? ` and ${notScanned2.length - named2} more` : ""}` : "";
+    line2 += `; ${notScanned2.length} not scanned (${counts})${names2}`;
+  }
+  return `${line2}.`;
+}
+function scannerTrouble(scanners2, id) {
+  const run2 = scanners2.find((s) => s.id === id);
+  const n2 = run2?.unjudged?.length ?? 0;
+  return run2 && run2.status !== "failed" && n2 > 0 ? `${id} could not judge ${plural2(n2, "file")}` : `${id} failed`;
+}
+var WHY_WORDS;
+var init_coverage_text = __esm({
+  "src/report/coverage-text.ts"() {
+    "use strict";
+    WHY_WORDS = {
+      excluded: "excluded",
+      "no-scanner": "no scanner reads its kind",
+      link: "links to nothing of this repository",
+      submodule: "submodule",
+      missing: "not in the checkout"
+    };
+  }
+});
+
 // src/report/controls-text.ts
 function oneLine(text3, max) {
   const flat = flatLine(text3);
@@ -48326,11 +48908,10 @@ function renderControls(outcome) {
   if (warning.length > 0) out.push("SOC 2 criteria with warnings:", ...warning.flatMap(block), "");
   out.push(...existingDebt(gate.controls));
   if (unevaluated2.length > 0) {
-    out.push("Not evaluated (a scanner that covers them failed):");
+    out.push("Not evaluated (a scanner that covers them failed or could not judge a file):");
     for (const c3 of unevaluated2) {
-      out.push(
-        `  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${c3.failedScanners.join(", ")} failed${c3.blocking ? "; blocks" : ""}`
-      );
+      const why = c3.failedScanners.map((id) => scannerTrouble(outcome.scanners, id)).join(", ");
+      out.push(`  ${c3.id.padEnd(6)} ${oneLine(c3.title, 90)} — ${why}${c3.blocking ? "; blocks" : ""}`);
     }
     out.push("");
   }
@@ -48361,6 +48942,7 @@ var init_controls_text = __esm({
     "use strict";
     init_order();
     init_text();
+    init_coverage_text();
     init_json_report();
     MAX_FINDINGS_PER_CRITERION = 15;
   }
@@ -48416,7 +48998,7 @@ var init_policy_notes = __esm({
 function accepted(f) {
   return f.suppressions.filter((s) => s.status === "accepted");
 }
-function plural2(n2, one, many = `${one}s`) {
+function plural3(n2, one, many = `${one}s`) {
   return `${n2} ${n2 === 1 ? one : many}`;
 }
 function suppressionNote(report, fmt) {
@@ -48432,13 +49014,13 @@ function suppressionNote(report, fmt) {
   const parts = [];
   if (byChange.length > 0) {
     parts.push(
-      `${plural2(byChange.length, "finding")} of blocking criteria ${byChange.length === 1 ? "is" : "are"} suppressed by ${comments.length === 1 ? "a suppression" : "suppressions"} this change adds (${quoted}${more}). A change cannot suppress what blocks it (policy ${fmt.code("newSuppressions: refuse")}), so ${byChange.length === 1 ? "it still counts" : "they still count"}.`
+      `${plural3(byChange.length, "finding")} of blocking criteria ${byChange.length === 1 ? "is" : "are"} suppressed by ${comments.length === 1 ? "a suppression" : "suppressions"} this change adds (${quoted}${more}). A change cannot suppress what blocks it (policy ${fmt.code("newSuppressions: refuse")}), so ${byChange.length === 1 ? "it still counts" : "they still count"}.`
     );
   }
   const other = refused.length - byChange.length;
   if (other > 0) {
     parts.push(
-      `${plural2(other, "finding")} of blocking criteria ${other === 1 ? "has an in-source suppression" : "have in-source suppressions"} the policy does not honour (${fmt.code("inSourceSuppressions: refuse")}), so ${other === 1 ? "it counts" : "they count"}.`
+      `${plural3(other, "finding")} of blocking criteria ${other === 1 ? "has an in-source suppression" : "have in-source suppressions"} the policy does not honour (${fmt.code("inSourceSuppressions: refuse")}), so ${other === 1 ? "it counts" : "they count"}.`
     );
   }
   parts.push(
@@ -48557,9 +49139,17 @@ function renderText(outcome) {
       `NOT EVALUATED: ${failed2.map((s) => oneLine2(s.displayName, 60)).join(", ")} failed; the controls they cover are not evaluated.`
     );
   }
-  for (const s of outcome.scanners.filter((r) => r.unjudged?.length)) {
-    const files = (s.unjudged ?? []).slice(0, 5).map((u2) => `${oneLine2(u2.path, 120)} (${oneLine2(u2.reason, 160)})`);
-    const more = (s.unjudged?.length ?? 0) - files.length;
+  const coverage2 = coverageLine(report, TERMINAL_INLINE, 5);
+  if (coverage2) {
+    const notJudged2 = report.coverage?.counts["not-judged"] ?? 0;
+    out.push(
+      `Coverage: ${coverage2}${notJudged2 > 0 ? " The controls their scanners cover are NOT EVALUATED." : ""}`
+    );
+  }
+  const inLedger = new Set(report.coverage?.files.map((e) => e.path));
+  for (const s of outcome.scanners.filter((r) => r.unjudged?.some((u2) => !inLedger.has(u2.path)))) {
+    const files = (s.unjudged ?? []).filter((u2) => !inLedger.has(u2.path)).slice(0, 5).map((u2) => `${oneLine2(u2.path, 120)} (${oneLine2(u2.reason, 160)})`);
+    const more = (s.unjudged ?? []).filter((u2) => !inLedger.has(u2.path)).length - files.length;
     out.push(
       `NOT JUDGED by ${oneLine2(s.displayName, 60)}, so the controls it covers are not evaluated: ${files.join("; ")}${more > 0 ? `; and ${more} more` : ""}`
     );
@@ -48577,6 +49167,7 @@ var init_terminal = __esm({
     init_text();
     init_comparison();
     init_controls_text();
+    init_coverage_text();
     init_json_report();
     init_policy_notes();
     init_suppression_notes();
@@ -48808,7 +49399,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir7, open as open6, writeFile as writeFile6 } from "node:fs/promises";
-import path47 from "node:path";
+import path49 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -48818,7 +49409,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir7(path47.dirname(file2), { recursive: true });
+  await mkdir7(path49.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -48829,11 +49420,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path47.join(settings.outDir, "controlgate.json");
-    const sarif = path47.join(settings.outDir, "controlgate.sarif");
+    const json2 = path49.join(settings.outDir, "controlgate.json");
+    const sarif = path49.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path47.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path49.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -48852,7 +49443,7 @@ async function writeScannerSarif(outcome, dir) {
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path47.join(dir, `${scanner3.id}.sarif`);
+    const file2 = path49.join(dir, `${scanner3.id}.sarif`);
     await writeFile6(file2, `${JSON.stringify({ ...log, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
@@ -49060,15 +49651,15 @@ var init_explain = __esm({
 });
 
 // src/cli/commands.ts
-import { existsSync as existsSync11 } from "node:fs";
+import { existsSync as existsSync12 } from "node:fs";
 import { rm as rm6 } from "node:fs/promises";
-import path48 from "node:path";
+import path50 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path48.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync11(file2) && !force)
+  const file2 = path50.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync12(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path48.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path50.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -49127,8 +49718,8 @@ async function explain(command, io) {
   return 0;
 }
 async function verify(location3, io) {
-  if (!existsSync11(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path48.resolve(io.cwd, location3));
+  if (!existsSync12(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path50.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -49142,7 +49733,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path48.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path50.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -50354,7 +50945,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path49 from "node:path";
+import path51 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -51413,9 +52004,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path49.resolve(baseDir, baseName);
+          const localBin = path51.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path49.extname(baseName))) return void 0;
+          if (sourceExt.includes(path51.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -51433,17 +52024,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path49.resolve(
-            path49.dirname(resolvedScriptPath),
+          executableDir = path51.resolve(
+            path51.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path49.basename(
+            const legacyName = path51.basename(
               this._scriptPath,
-              path49.extname(this._scriptPath)
+              path51.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -51454,7 +52045,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path49.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path51.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -52371,7 +52962,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path49.basename(filename, path49.extname(filename));
+        this._name = path51.basename(filename, path51.extname(filename));
         return this;
       }
       /**
@@ -52385,9 +52976,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path56) {
-        if (path56 === void 0) return this._executableDir;
-        this._executableDir = path56;
+      executableDir(path58) {
+        if (path58 === void 0) return this._executableDir;
+        this._executableDir = path58;
         return this;
       }
       /**
@@ -52671,8 +53262,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path56, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path56 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path58, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path58 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -52680,8 +53271,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path56, opts) => {
-    parsed = { kind: "explain", subject, path: path56, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path58, opts) => {
+    parsed = { kind: "explain", subject, path: path58, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -53109,6 +53700,46 @@ var init_comparison2 = __esm({
   }
 });
 
+// src/report/html/coverage.ts
+function renderCoverage(report) {
+  const c3 = report.coverage;
+  if (!c3) return "";
+  const line2 = coverageLine(report, HTML_INLINE2, 5) ?? "";
+  const notJudged2 = c3.files.filter((e) => e.state === "not-judged");
+  const notScanned2 = c3.files.filter((e) => e.state === "not-scanned");
+  const rows = (list, cell2) => list.slice(0, HTML_ROW_LIMIT).map((e) => [code(e.path), esc2(e.kind), cell2(e)]);
+  const cut = (list) => list.length > HTML_ROW_LIMIT ? `<p class="muted">Showing ${HTML_ROW_LIMIT} of ${list.length}; coverage.json lists every one.</p>` : "";
+  const scope2 = c3.scope === "changed-files" ? "the change's files" : "every file under the scanned path";
+  return `<section id="coverage"><h2>Coverage</h2>
+<p id="coverage-line">${line2}</p>
+<p class="muted">In scope: ${esc2(scope2)}. A file is judged when every scanner that reads its kind judged it; a file one of them could not judge leaves that scanner's criteria not evaluated.</p>
+<h3>Not judged (${notJudged2.length})</h3>
+${table(
+    ["Path", "Kind", "Why"],
+    rows(notJudged2, (e) => notJudgedReasons(report, e, HTML_INLINE2)),
+    "Every file in scope that a scanner reads was judged.",
+    "coverage-not-judged"
+  )}${cut(notJudged2)}
+<h3>Not scanned (${notScanned2.length})</h3>
+${table(
+    ["Path", "Kind", "Why"],
+    rows(notScanned2, (e) => esc2(e.note ?? e.notScanned ?? "")),
+    "Nothing in scope was left out.",
+    "coverage-not-scanned"
+  )}${cut(notScanned2)}
+</section>`;
+}
+var HTML_INLINE2;
+var init_coverage2 = __esm({
+  "src/report/html/coverage.ts"() {
+    "use strict";
+    init_coverage_text();
+    init_escape2();
+    init_findings();
+    HTML_INLINE2 = { text: esc2, code };
+  }
+});
+
 // src/report/html/details.ts
 function waiverName(w) {
   const matcher = w.fingerprint ?? [w.scanner, w.rule, w.path].filter(Boolean).join(" ");
@@ -53217,11 +53848,11 @@ var init_details = __esm({
 });
 
 // src/report/html/script.ts
-var SCRIPT;
+var SCRIPT2;
 var init_script2 = __esm({
   "src/report/html/script.ts"() {
     "use strict";
-    SCRIPT = `
+    SCRIPT2 = `
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
@@ -53493,7 +54124,7 @@ var init_summary = __esm({
 // src/report/html-report.ts
 import { createHash as createHash7 } from "node:crypto";
 function contentSecurityPolicy() {
-  const scriptHash = createHash7("sha256").update(SCRIPT, "utf8").digest("base64");
+  const scriptHash = createHash7("sha256").update(SCRIPT2, "utf8").digest("base64");
   return [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
@@ -53523,10 +54154,11 @@ ${renderMatrix(report)}
 ${renderFindings(report)}${renderFixed(report)}
 ${renderWaivers(report)}
 ${renderScanners(report, facts2)}
+${renderCoverage(report)}
 ${renderRunFacts(report, facts2)}
 <footer>controlgate ${esc2(report.tool.version)} · report schema ${esc2(report.schemaVersion)} · catalog ${esc2(report.data.catalog.version)} · mapping ${esc2(report.data.mapping.version)}</footer>
 </main>
-<script>${SCRIPT}</script>
+<script>${SCRIPT2}</script>
 </body>
 </html>
 `;
@@ -53535,6 +54167,7 @@ var init_html_report = __esm({
   "src/report/html-report.ts"() {
     "use strict";
     init_comparison2();
+    init_coverage2();
     init_details();
     init_escape2();
     init_findings();
@@ -54897,12 +55530,12 @@ import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypt
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir8, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
-import path50 from "node:path";
+import path52 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path50.join(dir, ...name.split("/"));
-    await mkdir8(path50.dirname(target), { recursive: true });
+    const target = path52.join(dir, ...name.split("/"));
+    await mkdir8(path52.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
@@ -54938,7 +55571,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names2, zipFile) {
-  await mkdir8(path50.dirname(zipFile), { recursive: true });
+  await mkdir8(path52.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -54952,7 +55585,7 @@ async function zipDir(dir, names2, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path50.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path52.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -54986,6 +55619,20 @@ function portableReport(report) {
       ...s,
       sarifPath: s.sarifPath === null ? null : `sarif/raw/${s.id}.sarif`
     }))
+  };
+}
+function coverageDocument(outcome) {
+  const { config: config2, coverage: coverage2 } = outcome;
+  return {
+    scope: coverage2.scope,
+    counts: coverage2.counts,
+    rules: {
+      excludeFolders: config2.excludeFolders.map((name) => ({ name, reason: excludedFolderReason(name) })),
+      alwaysSkipped: ALWAYS_SKIPPED_FOLDER,
+      exclude: config2.exclude,
+      alwaysScan: config2.changes.alwaysScan
+    },
+    files: coverage2.entries
   };
 }
 function controlsDocument(report) {
@@ -55034,6 +55681,8 @@ function evidenceContents(outcome, facts2) {
     // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
     ["controlgate.json", () => json2(report)],
     ["controls.json", () => json2(controlsDocument(report))],
+    // Per file in scope, which scanner judged it and why any did not, and the excludes that shaped the scope.
+    ["coverage.json", () => json2(coverageDocument(outcome))],
     ["report.html", () => encoder.encode(renderHtmlReport(report, facts2))]
   );
   let oscal;
@@ -55077,6 +55726,7 @@ var init_bundle = __esm({
   "src/evidence/bundle.ts"() {
     "use strict";
     init_manifest();
+    init_default_excludes();
     init_json_stream();
     init_scan();
     init_html_report();
@@ -55093,7 +55743,7 @@ var init_bundle = __esm({
 import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync7 } from "node:fs";
 import os5 from "node:os";
-import path51 from "node:path";
+import path53 from "node:path";
 function sha256File2(file2) {
   return createHash10("sha256").update(readFileSync7(file2)).digest("hex");
 }
@@ -55102,7 +55752,7 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path51.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path53.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -55140,7 +55790,7 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path51.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path53.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -55428,8 +56078,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path56) {
-  return path56.split("/").map(
+function encodePath(path58) {
+  return path58.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -55468,7 +56118,7 @@ function compareNewFirst(a2, b) {
 function findingsOf(control2, index) {
   return [...new Set(control2.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
 }
-function plural3(n2, word) {
+function plural4(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
 var init_model4 = __esm({
@@ -55479,8 +56129,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path56) {
-  return path56.length > PATH_CHARS ? `…${path56.slice(path56.length - PATH_CHARS + 1)}` : path56;
+function clipPath(path58) {
+  return path58.length > PATH_CHARS ? `…${path58.slice(path58.length - PATH_CHARS + 1)}` : path58;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -55514,11 +56164,11 @@ function findingsTableHead(labels = false) {
 }
 function heading(c3, count4) {
   const icon = c3.verdict === "fail" ? "❌" : "⚠️";
-  const debt = c3.existing.length > 0 ? ` ${plural3(c3.existing.length, "existing finding")} predating this change ${c3.existing.length === 1 ? "is" : "are"} not judged.` : "";
+  const debt = c3.existing.length > 0 ? ` ${plural4(c3.existing.length, "existing finding")} predating this change ${c3.existing.length === 1 ? "is" : "are"} not judged.` : "";
   return [
     `#### ${icon} ${escapeMarkdown(c3.id)} ${escapeMarkdown(c3.title)}`,
     "",
-    `${plural3(count4, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).${debt}`
+    `${plural4(count4, "finding")} at or above **${c3.severity}** (mode ${c3.mode}${c3.policySource === "default" ? "" : `, policy ${escapeMarkdown(c3.policySource)}`}).${debt}`
   ];
 }
 function criterionTable(c3, index, ctx, rows, labels = false) {
@@ -55536,7 +56186,7 @@ function criterionBullet(c3, index) {
   const icon = c3.verdict === "fail" ? "❌" : "⚠️";
   const worst = all[0] ? `, worst ${all[0].severity}` : "";
   return {
-    text: `- ${icon} **${escapeMarkdown(c3.id)}** ${escapeMarkdown(c3.title)}: ${plural3(all.length, "finding")}${worst}`,
+    text: `- ${icon} **${escapeMarkdown(c3.id)}** ${escapeMarkdown(c3.title)}: ${plural4(all.length, "finding")}${worst}`,
     shown: 0,
     total: all.length
   };
@@ -55575,7 +56225,7 @@ function waiverCells2(w) {
 function waivers(report, full) {
   const { applied, expired, stale } = report.waivers;
   const waived = applied.reduce((n2, w) => n2 + w.findings.length, 0);
-  const summary = `Waivers: ${applied.length} applied (${plural3(waived, "finding")}), ${expired.length} expired, ${stale.length} stale`;
+  const summary = `Waivers: ${applied.length} applied (${plural4(waived, "finding")}), ${expired.length} expired, ${stale.length} stale`;
   if (applied.length + expired.length + stale.length === 0) return collapsed(summary, ["No waivers."]);
   if (!full) return collapsed(summary, ["The list was left out to fit the size limit."]);
   const reason = (w) => escapeMarkdown(clip2(w.reason, 160));
@@ -55639,11 +56289,11 @@ function ids(controls2, full, extra = () => "") {
 function criteria(report, full) {
   const v = report.verdicts;
   const of = (verdict2) => report.controls.filter((c3) => c3.verdict === verdict2);
-  const failedBy = (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed${c3.blocking ? ", blocks" : ""})` : "";
+  const failedBy = (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map((id) => escapeMarkdown(scannerTrouble(report.scanners, id))).join(", ")}${c3.blocking ? ", blocks" : ""})` : "";
   return collapsed(
     `Other criteria: ${v["not-evaluated"]} not evaluated, ${v["not-covered"]} not covered, ${v["out-of-scope"]} out of scope, ${v.pass} pass`,
     [
-      `- **Not evaluated** (a scanner that covers them failed): ${ids(of("not-evaluated"), full, failedBy)}`,
+      `- **Not evaluated** (a scanner that covers them failed or could not judge a file): ${ids(of("not-evaluated"), full, failedBy)}`,
       `- **Not covered** (no scanner in this run can show a problem; mostly process controls): ${ids(of("not-covered"), full)}`,
       `- **Out of scope** (category not opted in): ${ids(of("out-of-scope"), full)}`,
       `- **Pass**: ${ids(of("pass"), full)}`
@@ -55673,6 +56323,7 @@ function detailSections(report, full) {
 var init_details2 = __esm({
   "src/report/markdown/details.ts"() {
     "use strict";
+    init_coverage_text();
     init_escape3();
     init_model4();
   }
@@ -55699,8 +56350,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path56) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path56) && !path56.startsWith("/") && !path56.split("/").includes("..");
+function linkable(path58) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path58) && !path58.startsWith("/") && !path58.split("/").includes("..");
 }
 function existingSection(report, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report.controls);
@@ -55711,7 +56362,7 @@ function existingSection(report, index, ctx, rows) {
     "At or above a criterion’s threshold, but already there before this change: reported as debt, not judged.",
     "",
     ...perCriterion.map(
-      ({ control: control2, count: count4 }) => `- **${escapeMarkdown(control2.id)}** ${escapeMarkdown(control2.title)}: ${plural3(count4, "finding")}`
+      ({ control: control2, count: count4 }) => `- **${escapeMarkdown(control2.id)}** ${escapeMarkdown(control2.title)}: ${plural4(count4, "finding")}`
     ),
     "",
     ...listed(
@@ -55721,7 +56372,7 @@ function existingSection(report, index, ctx, rows) {
     )
   ];
   return collapsed(
-    `Existing findings, not blocking: ${plural3(findings.length, "finding")} in ${criteriaWord(perCriterion.length)}`,
+    `Existing findings, not blocking: ${plural4(findings.length, "finding")} in ${criteriaWord(perCriterion.length)}`,
     body
   );
 }
@@ -55741,7 +56392,7 @@ function fixedSection(report, ctx, rows) {
     ...shown2.map((f) => fixedRow2(f, ctx, commit))
   ];
   return collapsed(
-    `✅ Fixed: this change removes ${plural3(fixed2.length, "finding")}`,
+    `✅ Fixed: this change removes ${plural4(fixed2.length, "finding")}`,
     listed(table3, fixed2.length, shown2.length)
   );
 }
@@ -55779,8 +56430,9 @@ function named(controls2, shape, extra = () => "") {
   return `${shown2.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
 }
 function notJudged(report, shape) {
+  const inLedger = new Set(report.coverage?.files.map((e) => e.path));
   const lines2 = report.scanners.flatMap((s) => {
-    const list = s.unjudged ?? [];
+    const list = (s.unjudged ?? []).filter((u2) => !inLedger.has(u2.path));
     if (list.length === 0) return [];
     const files = list.slice(0, shape.named).map((u2) => `**${escapeMarkdown(u2.path)}** (${escapeMarkdown(u2.reason)})`);
     const rest = list.length - files.length;
@@ -55797,7 +56449,7 @@ function headline(report, shape, ctx) {
     unevaluated2.length > 0 ? `Not evaluated (blocking): ${named(
       unevaluated2,
       shape,
-      (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map(escapeMarkdown).join(", ")} failed)` : ""
+      (c3) => c3.failedScanners.length > 0 ? ` (${c3.failedScanners.map((id) => escapeMarkdown(scannerTrouble(report.scanners, id))).join(", ")})` : ""
     )}.` : "",
     warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : "",
     notJudged(report, shape)
@@ -55805,9 +56457,10 @@ function headline(report, shape, ctx) {
   if (parts.length === 0) parts.push("No SOC 2 criterion fails.");
   const v = report.verdicts;
   const s = report.summary;
-  const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural3(s.findings, "finding")} (${s.suppressed} suppressed).`;
+  const counts = `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v["not-evaluated"]} not evaluated · ${v["not-covered"]} not covered · ${v["out-of-scope"]} out of scope. ${plural4(s.findings, "finding")} (${s.suppressed} suppressed).`;
   const comparison = report.baseline ? ["", ...comparisonLines2(report.baseline)] : [];
   const suppressions = suppressionNote(report, MARKDOWN_INLINE);
+  const coverage2 = coverageLine(report, MARKDOWN_INLINE, shape.named);
   return [
     title(report, ctx),
     ...policyLines(report),
@@ -55816,7 +56469,8 @@ function headline(report, shape, ctx) {
     "",
     parts.join(" "),
     "",
-    counts
+    counts,
+    ...coverage2 ? ["", `**Coverage:** ${coverage2}`] : []
   ];
 }
 function policyLines(report) {
@@ -55829,7 +56483,7 @@ function policyLines(report) {
   ];
 }
 function shortenedNote(shape, shown2, total, ctx, sideLists = false) {
-  const what = shape.rows === 0 ? `finding tables omitted (${plural3(total, "finding row")})` : `showing ${shown2} of ${plural3(total, "finding row")}`;
+  const what = shape.rows === 0 ? `finding tables omitted (${plural4(total, "finding row")})` : `showing ${shown2} of ${plural4(total, "finding row")}`;
   const side = sideLists && shape.sideRows === 0 ? ", existing and fixed findings counted only" : "";
   const details = shape.details === "full" ? "" : shape.details === "short" ? ", details summarized" : "";
   return `✂️ **Shortened to fit the size limit:** ${what}${side}${details}. The full list is in ${ctx.elsewhere}.`;
@@ -55845,6 +56499,7 @@ function footer(report, ctx) {
 var init_headline = __esm({
   "src/report/markdown/headline.ts"() {
     "use strict";
+    init_coverage_text();
     init_policy_notes();
     init_suppression_notes();
     init_comparison3();
@@ -56088,21 +56743,21 @@ var init_publish = __esm({
 });
 
 // src/gate/report-from.ts
-import { readFile as readFile11 } from "node:fs/promises";
-import path52 from "node:path";
+import { readFile as readFile12 } from "node:fs/promises";
+import path54 from "node:path";
 async function claimedChange(file2) {
   try {
-    const facts2 = JSON.parse(await readFile11(file2, "utf8"));
+    const facts2 = JSON.parse(await readFile12(file2, "utf8"));
     return typeof facts2?.changeNumber === "number" ? facts2.changeNumber : void 0;
   } catch {
     return void 0;
   }
 }
 async function readEvidenceResults(dir, context, platformFor, log) {
-  const reportFile = path52.join(dir, "controlgate.json");
-  const report = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
+  const reportFile = path54.join(dir, "controlgate.json");
+  const report = parseJsonReport(await readFile12(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path52.join(dir, "run.json"));
+  const claimed = await claimedChange(path54.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
@@ -56133,7 +56788,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm9 } from "node:fs/promises";
-import path53 from "node:path";
+import path55 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -56162,7 +56817,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path53.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path55.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -56219,7 +56874,7 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log);
   if (settings.print && written.length > 0)
-    log.info(`wrote ${written.map((w) => path53.relative(settings.cwd, w) || w).join(", ")}`);
+    log.info(`wrote ${written.map((w) => path55.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm9(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log);
 }
@@ -56244,9 +56899,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path54 from "node:path";
+import path56 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path54.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path56.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -56271,7 +56926,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path54.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path56.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -56284,12 +56939,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path54.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path56.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path54.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path56.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path54.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path56.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -56515,7 +57170,7 @@ function identifiers(f) {
 function text2(name, value) {
   return { name, type: "text", value };
 }
-function vulnerability2(f, scannerName) {
+function vulnerability2(f, scannerName2) {
   const { begin, end } = lines(f);
   const url12 = httpUrl2(f.helpUri);
   return {
@@ -56528,7 +57183,7 @@ function vulnerability2(f, scannerName) {
     ...url12 ? { links: [{ url: url12 }] } : {},
     // The schema has no per-vulnerability scanner since 15.0.0; a multi-scanner report records it here.
     details: {
-      scanner: text2("Scanner", `${scannerName} ${clean(f.scannerVersion)}`),
+      scanner: text2("Scanner", `${scannerName2} ${clean(f.scannerVersion)}`),
       criteria: text2("SOC 2 criteria", f.criteria.map((c3) => clean(c3)).join(", ") || "none"),
       fingerprint: text2("controlgate fingerprint", clean(f.fingerprint))
     }
@@ -64695,11 +65350,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path56, { windows } = {}) => {
+    exports.basename = (path58, { windows } = {}) => {
       if (windows) {
-        return path56.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path58.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path56.replace(/\/$/, "").replace(/.*\//, "");
+        return path58.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -68462,20 +69117,20 @@ var init_dist2 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path56, filename, {
+      downloadPackageFile(path58, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path56}/${filename}`;
+        let url12 = endpoint`packages/maven/${path58}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path56, packageFile, options) {
+      uploadPackageFile(projectId, path58, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path56}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path58}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -70961,28 +71616,28 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path56, options) {
+      import(file2, path58, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path56
+          path: path58
         });
       }
-      importRemote(url12, path56, options) {
+      importRemote(url12, path58, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path56,
+          path: path58,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path56, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path58, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path56,
+          path: path58,
           region: region2,
           secretAccessKey
         });
@@ -72419,13 +73074,13 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path56, { parentId, name, ...options }) {
+      import(file2, path58, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path56,
-          name: name || path56.split("/").at(0),
+          path: path58,
+          name: name || path58.split("/").at(0),
           parentId
         });
       }
@@ -72758,17 +73413,17 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(name, path56, { avatar, ...options } = {}) {
+      create(name, path58, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path56
+            path: path58
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path56, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path58, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -74113,7 +74768,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir9, writeFile as writeFile7 } from "node:fs/promises";
-import path55 from "node:path";
+import path57 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -74142,8 +74797,8 @@ function gitlabPlatform(context, env, log) {
     async writeReports(report, dir) {
       await mkdir9(dir, { recursive: true });
       const files = [
-        [path55.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
-        [path55.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
+        [path57.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
+        [path57.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
       ];
       for (const [file2, content] of files) await writeFile7(file2, `${JSON.stringify(content, null, 2)}
 `);

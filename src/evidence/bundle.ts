@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { MANIFEST_FILE, type Manifest, manifestOf } from '../bundle/manifest.ts';
+import { ALWAYS_SKIPPED_FOLDER, excludedFolderReason } from '../config/default-excludes.ts';
 import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
 import { isLargeOutcome, type ScanOutcome } from '../pipeline/scan.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
@@ -22,6 +23,25 @@ function portableReport(report: JsonReport): JsonReport {
       ...s,
       sarifPath: s.sarifPath === null ? null : `sarif/raw/${s.id}.sarif`,
     })),
+  };
+}
+
+/**
+ * The coverage ledger with the rules that drew its scope: the folder names the walk skips (each with
+ * its reason), the exclude globs and the always-scanned globs, as the policy that judged the run set them.
+ */
+function coverageDocument(outcome: ScanOutcome) {
+  const { config, coverage } = outcome;
+  return {
+    scope: coverage.scope,
+    counts: coverage.counts,
+    rules: {
+      excludeFolders: config.excludeFolders.map((name) => ({ name, reason: excludedFolderReason(name) })),
+      alwaysSkipped: ALWAYS_SKIPPED_FOLDER,
+      exclude: config.exclude,
+      alwaysScan: config.changes.alwaysScan,
+    },
+    files: coverage.entries,
   };
 }
 
@@ -84,6 +104,8 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
     // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
     ['controlgate.json', () => json(report)],
     ['controls.json', () => json(controlsDocument(report))],
+    // Per file in scope, which scanner judged it and why any did not, and the excludes that shaped the scope.
+    ['coverage.json', () => json(coverageDocument(outcome))],
     ['report.html', () => encoder.encode(renderHtmlReport(report, facts))],
   );
   // Paths are relative to oscal/, where the documents sit: each observation links its SARIF result.

@@ -2,6 +2,7 @@ import type { ControlResult, GatedFinding } from '../controls/evaluate.ts';
 import { compareFindings } from '../findings/order.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { flatLine } from '../text.ts';
+import { scannerTrouble } from './coverage-text.ts';
 import { countVerdicts } from './json-report.ts';
 
 const MAX_FINDINGS_PER_CRITERION = 15;
@@ -78,11 +79,10 @@ export function renderControls(outcome: ScanOutcome): string {
   if (warning.length > 0) out.push('SOC 2 criteria with warnings:', ...warning.flatMap(block), '');
   out.push(...existingDebt(gate.controls));
   if (unevaluated.length > 0) {
-    out.push('Not evaluated (a scanner that covers them failed):');
+    out.push('Not evaluated (a scanner that covers them failed or could not judge a file):');
     for (const c of unevaluated) {
-      out.push(
-        `  ${c.id.padEnd(6)} ${oneLine(c.title, 90)} — ${c.failedScanners.join(', ')} failed${c.blocking ? '; blocks' : ''}`,
-      );
+      const why = c.failedScanners.map((id) => scannerTrouble(outcome.scanners, id)).join(', ');
+      out.push(`  ${c.id.padEnd(6)} ${oneLine(c.title, 90)} — ${why}${c.blocking ? '; blocks' : ''}`);
     }
     out.push('');
   }

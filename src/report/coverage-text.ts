@@ -73,3 +73,18 @@ export function coverageLine(
   }
   return `${line}.`;
 }
+
+/**
+ * What kept a scanner's criteria from being evaluated, in a few words: it failed, or it ran and could
+ * not judge some files (which the coverage line names).
+ */
+export function scannerTrouble(
+  scanners: readonly { id: string; status: string; unjudged?: readonly unknown[] | undefined }[],
+  id: string,
+): string {
+  const run = scanners.find((s) => s.id === id);
+  const n = run?.unjudged?.length ?? 0;
+  return run && run.status !== 'failed' && n > 0
+    ? `${id} could not judge ${plural(n, 'file')}`
+    : `${id} failed`;
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { renderFixed } from './html/comparison.ts';
+import { renderCoverage } from './html/coverage.ts';
 import { renderRunFacts, renderScanners, renderWaivers } from './html/details.ts';
 import { esc } from './html/escape.ts';
 import { renderFindings } from './html/findings.ts';
@@ -27,7 +28,8 @@ function contentSecurityPolicy(): string {
 
 /**
  * One self-contained HTML file auditors open offline: decision (and the comparison with the base),
- * control matrix, filterable findings, what the change fixed, waivers, scanners and run facts.
+ * control matrix, filterable findings, what the change fixed, waivers, scanners, the coverage
+ * ledger and run facts.
  * Deterministic: the same report and facts give the same bytes.
  */
 export function renderHtmlReport(report: JsonReport, facts: RunFacts): string {
@@ -50,6 +52,7 @@ ${renderMatrix(report)}
 ${renderFindings(report)}${renderFixed(report)}
 ${renderWaivers(report)}
 ${renderScanners(report, facts)}
+${renderCoverage(report)}
 ${renderRunFacts(report, facts)}
 <footer>controlgate ${esc(report.tool.version)} · report schema ${esc(report.schemaVersion)} · catalog ${esc(report.data.catalog.version)} · mapping ${esc(report.data.mapping.version)}</footer>
 </main>

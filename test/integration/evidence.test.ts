@@ -11,6 +11,7 @@ import { GitRepo } from '../support/git-repo.ts';
 const EXPECTED_FILES = [
   'controlgate.json',
   'controls.json',
+  'coverage.json',
   'manifest.json',
   'oscal/assessment-plan.json',
   'oscal/assessment-results.json',

@@ -1,3 +1,4 @@
+import { scannerTrouble } from '../coverage-text.ts';
 import type { JsonReport } from '../json-report-schema.ts';
 import { clip, escapeMarkdown, inlineCode } from './escape.ts';
 import type { Control } from './model.ts';
@@ -103,12 +104,12 @@ function criteria(report: JsonReport, full: boolean): string {
   const of = (verdict: Control['verdict']) => report.controls.filter((c) => c.verdict === verdict);
   const failedBy = (c: Control) =>
     c.failedScanners.length > 0
-      ? ` (${c.failedScanners.map(escapeMarkdown).join(', ')} failed${c.blocking ? ', blocks' : ''})`
+      ? ` (${c.failedScanners.map((id) => escapeMarkdown(scannerTrouble(report.scanners, id))).join(', ')}${c.blocking ? ', blocks' : ''})`
       : '';
   return collapsed(
     `Other criteria: ${v['not-evaluated']} not evaluated, ${v['not-covered']} not covered, ${v['out-of-scope']} out of scope, ${v.pass} pass`,
     [
-      `- **Not evaluated** (a scanner that covers them failed): ${ids(of('not-evaluated'), full, failedBy)}`,
+      `- **Not evaluated** (a scanner that covers them failed or could not judge a file): ${ids(of('not-evaluated'), full, failedBy)}`,
       `- **Not covered** (no scanner in this run can show a problem; mostly process controls): ${ids(of('not-covered'), full)}`,
       `- **Out of scope** (category not opted in): ${ids(of('out-of-scope'), full)}`,
       `- **Pass**: ${ids(of('pass'), full)}`,

@@ -1,4 +1,4 @@
-import { coverageLine } from '../coverage-text.ts';
+import { coverageLine, scannerTrouble } from '../coverage-text.ts';
 import type { JsonReport } from '../json-report-schema.ts';
 import { policyNote } from '../policy-notes.ts';
 import { suppressionNote } from '../suppression-notes.ts';
@@ -57,7 +57,9 @@ export function headline(report: JsonReport, shape: Shape, ctx?: Context): strin
     failing.length > 0 ? `Failing: ${named(failing, shape)}.` : '',
     unevaluated.length > 0
       ? `Not evaluated (blocking): ${named(unevaluated, shape, (c) =>
-          c.failedScanners.length > 0 ? ` (${c.failedScanners.map(escapeMarkdown).join(', ')} failed)` : '',
+          c.failedScanners.length > 0
+            ? ` (${c.failedScanners.map((id) => escapeMarkdown(scannerTrouble(report.scanners, id))).join(', ')})`
+            : '',
         )}.`
       : '',
     warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : '',
