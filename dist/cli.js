@@ -26183,6 +26183,15 @@ async function kicsUnjudged(outDir, stdout, files) {
   }
   return named2;
 }
+function kicsMaxFileBytes(extraArgs) {
+  let mb = 5;
+  for (const [i3, arg] of extraArgs.entries()) {
+    const value = arg.startsWith("--max-file-size=") ? arg.slice("--max-file-size=".length) : arg === "--max-file-size" ? extraArgs[i3 + 1] : void 0;
+    const parsed = value === void 0 ? Number.NaN : Number(value);
+    if (Number.isInteger(parsed) && parsed > 0) mb = parsed;
+  }
+  return mb * 1e6;
+}
 function csvField(value) {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
@@ -26218,6 +26227,7 @@ var init_plugin3 = __esm({
       startupSeconds: 20,
       droppedSuppressions: kicsComments,
       unitOf: kicsUnitOf,
+      maxFileBytes: (options) => kicsMaxFileBytes(options.extraArgs),
       selectFiles: (files) => files.filter(isIac),
       locate: (context) => locateTool(
         {
@@ -46674,6 +46684,7 @@ var init_unjudged = __esm({
 });
 
 // src/runner/run-scanners.ts
+import { statSync as statSync6 } from "node:fs";
 import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
 import os3 from "node:os";
 import path38 from "node:path";
@@ -46686,7 +46697,23 @@ async function runOne(planned, o2) {
   const started = o2.clock.monotonicMs();
   const base = { id: scanner3.id, displayName: scanner3.displayName, findings: [], filesScanned: 0 };
   const elapsed = () => Math.round(o2.clock.monotonicMs() - started);
-  const files = scanner3.selectFiles(planned.files ?? o2.files, o2.root);
+  const selected = scanner3.selectFiles(planned.files ?? o2.files, o2.root);
+  const { files, tooLarge: tooLarge2 } = withinSizeLimit(
+    selected,
+    scanner3.maxFileBytes?.(planned.options),
+    scanner3.displayName
+  );
+  if (files.length === 0 && tooLarge2.length > 0) {
+    const { unjudged, judgedNothing } = collectUnjudged(tooLarge2, selected, o2.root, void 0);
+    return {
+      ...base,
+      status: "failed",
+      error: judgedNothing,
+      unjudged,
+      filesScanned: 0,
+      durationMs: elapsed()
+    };
+  }
   if (files.length === 0) {
     return {
       ...base,
@@ -46728,7 +46755,7 @@ async function runOne(planned, o2) {
   await mkdir4(outDir, { recursive: true });
   const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp3(path38.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
   try {
-    return await scanWith({ planned, o: o2, files, tool, outDir, revealDir, base, elapsed });
+    return await scanWith({ planned, o: o2, files, tooLarge: tooLarge2, tool, outDir, revealDir, base, elapsed });
   } finally {
     if (revealDir) await rm4(revealDir, { recursive: true, force: true });
   }
@@ -46737,6 +46764,7 @@ async function scanWith({
   planned,
   o: o2,
   files,
+  tooLarge: tooLarge2,
   tool,
   outDir,
   revealDir,
@@ -46825,7 +46853,8 @@ async function scanWith({
     readError = errorMessage(error62);
   }
   if (meaning === "error") {
-    const tail = result2.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
+    const lines2 = result2.stderrTail.trim().split("\n");
+    const tail = lines2.findLast((l) => /^\s*(?:Error|ERROR|error)\b|\bERR\b/.test(l)) ?? lines2.at(-1) ?? "";
     return {
       ...failed2(`exited with ${result2.exitCode}${tail ? `: ${clip(tail, 300)}` : ""}`),
       findings,
@@ -46856,7 +46885,7 @@ async function scanWith({
     log,
     stdout: plan.sarifPath ? result2.stdout : ""
   }) : [];
-  const { unjudged, judgedNothing } = collectUnjudged(reported, files, o2.root, revealDir);
+  const { unjudged, judgedNothing } = collectUnjudged([...tooLarge2, ...reported], files, o2.root, revealDir);
   const kept = {
     findings,
     ...unjudged.length > 0 ? { unjudged } : {},
@@ -46865,6 +46894,25 @@ async function scanWith({
   };
   if (judgedNothing !== void 0) return { ...failed2(judgedNothing), ...kept };
   return { ...facts2, status: "ok", ...kept, durationMs: elapsed() };
+}
+function withinSizeLimit(files, limit, name) {
+  if (limit === void 0) return { files: [...files], tooLarge: [] };
+  const kept = [];
+  const tooLarge2 = [];
+  for (const file2 of files) {
+    let size = 0;
+    try {
+      size = statSync6(file2).size;
+    } catch {
+    }
+    if (size > limit) {
+      tooLarge2.push({
+        path: file2,
+        reason: `too large: ${(size / 1e6).toFixed(1)} MB, over ${name}'s limit of ${limit / 1e6} MB, so it was not given to ${name}`
+      });
+    } else kept.push(file2);
+  }
+  return { files: kept, tooLarge: tooLarge2 };
 }
 async function runScanners(o2) {
   const limit = pLimit(Math.max(1, o2.concurrency));
@@ -46942,7 +46990,7 @@ var init_new_suppressions = __esm({
 });
 
 // src/coverage/imports.ts
-import { existsSync as existsSync7, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
 import path39 from "node:path";
 function pythonImports(text3) {
   const found = [];
@@ -46981,7 +47029,7 @@ function scriptImports(text3) {
 }
 function isFile(file2) {
   try {
-    return statSync6(file2).isFile();
+    return statSync7(file2).isFile();
   } catch {
     return false;
   }
@@ -47127,13 +47175,13 @@ var init_walk = __esm({
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync8, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync8, statSync as statSync8 } from "node:fs";
 import { readFile as readFile8 } from "node:fs/promises";
 import path41 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
   const target = path41.resolve(cwd, targetArg);
   if (!existsSync8(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync7(target).isDirectory() ? target : path41.dirname(target);
+  const targetDir = statSync8(target).isDirectory() ? target : path41.dirname(target);
   let dir = targetDir;
   for (; ; ) {
     if (existsSync8(path41.join(dir, ".git"))) return { root: dir, target, targetDir };
@@ -47586,7 +47634,7 @@ var init_ledger = __esm({
 });
 
 // src/pipeline/coverage.ts
-import { lstatSync, realpathSync as realpathSync5, statSync as statSync8 } from "node:fs";
+import { lstatSync, realpathSync as realpathSync5, statSync as statSync9 } from "node:fs";
 import path43 from "node:path";
 function coverageOf2(request) {
   const { workspace } = request;
@@ -47710,7 +47758,7 @@ function safeLstat(file2) {
 }
 function isDirectory(file2) {
   try {
-    return statSync8(file2).isDirectory();
+    return statSync9(file2).isDirectory();
   } catch {
     return false;
   }
@@ -47820,7 +47868,7 @@ var init_policy_diff = __esm({
 });
 
 // src/pipeline/base-rules.ts
-import { existsSync as existsSync10, readdirSync as readdirSync3, realpathSync as realpathSync6, statSync as statSync9 } from "node:fs";
+import { existsSync as existsSync10, readdirSync as readdirSync3, realpathSync as realpathSync6, statSync as statSync10 } from "node:fs";
 import { mkdir as mkdir5, readFile as readFile9, writeFile as writeFile4 } from "node:fs/promises";
 import path44 from "node:path";
 function inside(rel) {
@@ -47868,12 +47916,12 @@ async function resolveAtBase(ctx, rel) {
 }
 async function headFiles(absolute) {
   const files = /* @__PURE__ */ new Map();
-  const info = statSync9(absolute, { throwIfNoEntry: false });
+  const info = statSync10(absolute, { throwIfNoEntry: false });
   if (info?.isFile()) files.set("", await readFile9(absolute, "utf8"));
   if (!info?.isDirectory()) return files;
   for (const name of readdirSync3(absolute, { recursive: true, encoding: "utf8" }).sort()) {
     const file2 = path44.join(absolute, name);
-    if (statSync9(file2, { throwIfNoEntry: false })?.isFile())
+    if (statSync10(file2, { throwIfNoEntry: false })?.isFile())
       files.set(toPosix(name), await readFile9(file2, "utf8"));
   }
   return files;
@@ -47971,11 +48019,11 @@ var init_base_rules = __esm({
 });
 
 // src/pipeline/base-scripts.ts
-import { lstatSync as lstatSync2, statSync as statSync10 } from "node:fs";
+import { lstatSync as lstatSync2, statSync as statSync11 } from "node:fs";
 import { chmod as chmod2, mkdir as mkdir6, readFile as readFile10, writeFile as writeFile5 } from "node:fs/promises";
 import path45 from "node:path";
 function isFile2(file2) {
-  return statSync10(file2, { throwIfNoEntry: false })?.isFile() === true;
+  return statSync11(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);

@@ -136,6 +136,11 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    * Only used to decide which scanner starts first when they do not all run at once.
    */
   startupSeconds?: number;
+  /**
+   * The largest file (bytes) the tool reads with these options. A larger file is not given to it (KICS
+   * stops the whole run on one) and is unjudged, so the criteria it covers are not evaluated.
+   */
+  maxFileBytes?: (options: Options) => number | undefined;
   /** Which of the candidate files (absolute) under `root` this scanner looks at; none means skipped. */
   selectFiles(files: readonly string[], root: string): string[];
   /** Finds the executable and its version; throws ToolMissingError when it is not installed. */

@@ -117,6 +117,26 @@ const kicsComments: DroppedSuppressions = {
   neutralize: (line) => line.replace(/kics-scan/gi, 'kics_scan'),
 };
 
+/**
+ * KICS's file size limit with these extra arguments: `--max-file-size` MB, 5 by default. Given
+ * several files, KICS stops the whole run on one above it ("file size limit exceeded"); given one,
+ * it skips it with a warning. Counted in decimal megabytes, the smaller reading: a file between the
+ * two is kept from KICS and named as not judged rather than risk the run.
+ */
+export function kicsMaxFileBytes(extraArgs: readonly string[]): number {
+  let mb = 5;
+  for (const [i, arg] of extraArgs.entries()) {
+    const value = arg.startsWith('--max-file-size=')
+      ? arg.slice('--max-file-size='.length)
+      : arg === '--max-file-size'
+        ? extraArgs[i + 1]
+        : undefined;
+    const parsed = value === undefined ? Number.NaN : Number(value);
+    if (Number.isInteger(parsed) && parsed > 0) mb = parsed;
+  }
+  return mb * 1_000_000;
+}
+
 /** KICS splits each --path value on commas the CSV way, so a path holding a comma or quote is quoted. */
 function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -135,6 +155,7 @@ export const kics = {
   startupSeconds: 20,
   droppedSuppressions: kicsComments,
   unitOf: kicsUnitOf,
+  maxFileBytes: (options) => kicsMaxFileBytes(options.extraArgs),
   selectFiles: (files) => files.filter(isIac),
   locate: (context) =>
     locateTool(

@@ -1,8 +1,9 @@
+import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import type { Scanner, ScannerOptions } from '../../scanners/types.ts';
+import type { Scanner, ScannerOptions, UnjudgedFile } from '../../scanners/types.ts';
 import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
 import { type Exec, STDOUT_LIMIT_BYTES } from '../exec/exec.ts';
@@ -67,7 +68,23 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
   const started = o.clock.monotonicMs();
   const base = { id: scanner.id, displayName: scanner.displayName, findings: [], filesScanned: 0 };
   const elapsed = () => Math.round(o.clock.monotonicMs() - started);
-  const files = scanner.selectFiles(planned.files ?? o.files, o.root);
+  const selected = scanner.selectFiles(planned.files ?? o.files, o.root);
+  const { files, tooLarge } = withinSizeLimit(
+    selected,
+    scanner.maxFileBytes?.(planned.options),
+    scanner.displayName,
+  );
+  if (files.length === 0 && tooLarge.length > 0) {
+    const { unjudged, judgedNothing } = collectUnjudged(tooLarge, selected, o.root, undefined);
+    return {
+      ...base,
+      status: 'failed',
+      error: judgedNothing,
+      unjudged,
+      filesScanned: 0,
+      durationMs: elapsed(),
+    };
+  }
   if (files.length === 0) {
     return {
       ...base,
@@ -116,7 +133,7 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
       ? await mkdtemp(path.join(os.tmpdir(), 'controlgate-reveal-'))
       : undefined;
   try {
-    return await scanWith({ planned, o, files, tool, outDir, revealDir, base, elapsed });
+    return await scanWith({ planned, o, files, tooLarge, tool, outDir, revealDir, base, elapsed });
   } finally {
     if (revealDir) await rm(revealDir, { recursive: true, force: true });
   }
@@ -126,6 +143,8 @@ interface ScanWith {
   planned: PlannedScanner;
   o: RunScannersOptions;
   files: string[];
+  /** Files kept from the tool for their size: unjudged. */
+  tooLarge: UnjudgedFile[];
   tool: LocatedTool;
   outDir: string;
   revealDir: string | undefined;
@@ -137,6 +156,7 @@ async function scanWith({
   planned,
   o,
   files,
+  tooLarge,
   tool,
   outDir,
   revealDir,
@@ -233,7 +253,9 @@ async function scanWith({
     readError = errorMessage(error);
   }
   if (meaning === 'error') {
-    const tail = result.stderrTail.trim().split('\n').slice(-1)[0] ?? '';
+    // The tool's own error line if it has one (KICS prints its usage after it), else the last line.
+    const lines = result.stderrTail.trim().split('\n');
+    const tail = lines.findLast((l) => /^\s*(?:Error|ERROR|error)\b|\bERR\b/.test(l)) ?? lines.at(-1) ?? '';
     return {
       ...failed(`exited with ${result.exitCode}${tail ? `: ${clip(tail, 300)}` : ''}`),
       findings,
@@ -267,7 +289,7 @@ async function scanWith({
           stdout: plan.sarifPath ? result.stdout : '',
         })
       : [];
-  const { unjudged, judgedNothing } = collectUnjudged(reported, files, o.root, revealDir);
+  const { unjudged, judgedNothing } = collectUnjudged([...tooLarge, ...reported], files, o.root, revealDir);
   const kept = {
     findings,
     ...(unjudged.length > 0 ? { unjudged } : {}),
@@ -276,6 +298,32 @@ async function scanWith({
   };
   if (judgedNothing !== undefined) return { ...failed(judgedNothing), ...kept };
   return { ...facts, status: 'ok', ...kept, durationMs: elapsed() };
+}
+
+/** The files within the scanner's size limit, and the others as unjudged with why. */
+function withinSizeLimit(
+  files: readonly string[],
+  limit: number | undefined,
+  name: string,
+): { files: string[]; tooLarge: UnjudgedFile[] } {
+  if (limit === undefined) return { files: [...files], tooLarge: [] };
+  const kept: string[] = [];
+  const tooLarge: UnjudgedFile[] = [];
+  for (const file of files) {
+    let size = 0;
+    try {
+      size = statSync(file).size;
+    } catch {
+      // Unreadable here: the tool will say so itself.
+    }
+    if (size > limit) {
+      tooLarge.push({
+        path: file,
+        reason: `too large: ${(size / 1_000_000).toFixed(1)} MB, over ${name}'s limit of ${limit / 1_000_000} MB, so it was not given to ${name}`,
+      });
+    } else kept.push(file);
+  }
+  return { files: kept, tooLarge };
 }
 
 /**

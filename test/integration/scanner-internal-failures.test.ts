@@ -8,7 +8,8 @@ import { type CliRun, runCli } from '../support/cli.ts';
 /*
  * Scanners that exit normally but could not judge a file, for real: Bandit on a Python 3.12-only
  * f-string its 3.11 parser rejects, Semgrep whose rules time out on a large file, KICS on files it
- * cannot parse. Each tool says so only in its own error channel; none may end as a pass.
+ * cannot parse or skips for its size. Each tool says so only in its own error channel; none may end
+ * as a pass, and the coverage ledger names each file.
  */
 
 interface Scan {
@@ -22,6 +23,13 @@ async function scan(files: Record<string, string>, scanners: string, config: obj
   await writeFile(path.join(dir, '.controlgate.yml'), JSON.stringify(config));
   const run = runCli(['scan', dir, '--format', 'json', '--no-progress', '--scanners', scanners]);
   return { run, report: parseJsonReport(run.stdout, `controlgate scan ${scanners}`) };
+}
+
+/** The ledger's entry for a path; a path missing from it is an error. */
+function ledgerEntry(report: JsonReport, file: string) {
+  const entry = report.coverage?.files.find((e) => e.path === file);
+  if (!entry) throw new Error(`${file} is not in the coverage ledger`);
+  return entry;
 }
 
 /** The criteria a scanner covers are all not evaluated (or failed by findings), never passed. */
@@ -56,6 +64,11 @@ describe('Bandit on a file its interpreter cannot parse', () => {
     ]);
     expect(both.run.exitCode).toBe(2);
     expect(both.report.evaluated).toBe(false);
+    expect(ledgerEntry(both.report, 'new.py')).toMatchObject({
+      state: 'not-judged',
+      notJudgedBy: [{ scanner: 'bandit', reason: 'syntax error while parsing AST from file' }],
+    });
+    expect(ledgerEntry(both.report, 'old.py')).toMatchObject({ state: 'judged', judgedBy: ['bandit'] });
     expectNotPassed(both.report, 'bandit');
     // The file it could judge keeps its findings.
     expect(both.report.findings.some((f) => f.ruleId === 'B602' && f.path === 'old.py')).toBe(true);
@@ -94,28 +107,48 @@ describe('Semgrep whose rules time out on a large file', () => {
     const semgrep = result.report.scanners.find((s) => s.id === 'semgrep');
     const big = semgrep?.unjudged?.find((u) => u.path === 'big.js');
     expect(big?.reason).toMatch(/^rule controlgate\.[\w.-]+ timed out/);
+    expect(ledgerEntry(result.report, 'big.js')).toMatchObject({
+      state: 'not-judged',
+      notJudgedBy: [{ scanner: 'semgrep', reason: expect.stringMatching(/timed out/) }],
+    });
     expect(result.run.exitCode).toBe(2);
     expectNotPassed(result.report, 'semgrep');
   });
 });
 
-describe('KICS on files it cannot parse', () => {
+/** A Terraform file over KICS's 5 MB limit, with a public bucket at its end. */
+const LARGE_TF = `${'# padding\n'.repeat(600_000)}resource "aws_s3_bucket" "big" {\n  bucket = "x"\n  acl = "public-read"\n}\n`;
+
+describe('KICS on files it cannot parse, and on one over its size limit', () => {
   let result: Scan;
   beforeAll(async () => {
     result = await scan(
       {
         'good.tf': 'resource "aws_s3_bucket" "b" {\n  bucket = "my-bucket"\n  acl    = "public-read"\n}\n',
         'bad.tf': 'resource "aws_s3_bucket" "c" {\n  bucket = "x"\n  acl = "public-read"\n',
+        'big.tf': LARGE_TF,
       },
       'kics',
     );
   }, 900_000);
 
-  it('names the file it could not parse and the gate cannot evaluate', () => {
+  it('names the file it could not parse and the one it skipped for its size; the gate cannot evaluate', () => {
     const kics = result.report.scanners.find((s) => s.id === 'kics');
     expect(kics?.status).toBe('ok');
-    expect(kics?.unjudged?.map((u) => u.path)).toEqual(['bad.tf']);
-    expect(kics?.unjudged?.[0]?.reason).toMatch(/KICS could not parse it: .*Unclosed configuration block/);
+    expect(kics?.unjudged?.map((u) => u.path).sort()).toEqual(['bad.tf', 'big.tf']);
+    expect(kics?.unjudged?.find((u) => u.path === 'bad.tf')?.reason).toMatch(
+      /KICS could not parse it: .*Unclosed configuration block/,
+    );
+    expect(ledgerEntry(result.report, 'big.tf')).toMatchObject({
+      state: 'not-judged',
+      notJudgedBy: [
+        {
+          scanner: 'kics',
+          reason: "too large: 6.0 MB, over KICS's limit of 5 MB, so it was not given to KICS",
+        },
+      ],
+    });
+    expect(ledgerEntry(result.report, 'good.tf')).toMatchObject({ state: 'judged', judgedBy: ['kics'] });
     expect(result.run.exitCode).toBe(2);
     expect(
       result.report.controls.some(

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -249,5 +249,73 @@ describe('a plugin’s unjudgedFiles', () => {
     const result = await run(() => [], ['/workspace/a.js']);
     expect(result?.status).toBe('ok');
     expect(result).not.toHaveProperty('unjudged');
+  });
+});
+
+describe('a scanner’s file size limit', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-size-'));
+    await writeFile(path.join(dir, 'small.tf'), 'x'.repeat(10));
+    await writeFile(path.join(dir, 'large.tf'), 'x'.repeat(2_000));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const sarif = JSON.stringify({
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'fake' } }, results: [] }],
+  });
+
+  async function run(files: string[]) {
+    const given: string[][] = [];
+    const scanner: Scanner = {
+      id: 'fake',
+      displayName: 'Fake',
+      scope: 'file',
+      maxFileBytes: () => 1_000,
+      selectFiles: (all) => [...all],
+      locate: async () => ({ command: '/bin/fake', version: '1.0.0', source: 'path' }),
+      plan: (context) => {
+        given.push([...context.files]);
+        return { file: '/bin/fake', args: [] };
+      },
+      interpretExit: () => 'clean',
+    };
+    const [result] = await runScanners({
+      root: dir,
+      target: dir,
+      files,
+      scanners: [{ scanner, options: { timeoutSeconds: 60, extraArgs: [] } }],
+      outDir: path.join(dir, 'out'),
+      exec: async () => execResult({ stdout: sarif }),
+      toolsDir: '/nonexistent',
+      env: {},
+      concurrency: 1,
+      clock: systemClock,
+    });
+    return { result, given };
+  }
+
+  it('keeps a file over the limit from the tool and names it as not judged', async () => {
+    const { result, given } = await run([path.join(dir, 'small.tf'), path.join(dir, 'large.tf')]);
+    expect(given).toEqual([[path.join(dir, 'small.tf')]]);
+    expect(result).toMatchObject({
+      status: 'ok',
+      filesScanned: 1,
+      unjudged: [
+        {
+          path: 'large.tf',
+          reason: "too large: 0.0 MB, over Fake's limit of 0.001 MB, so it was not given to Fake",
+        },
+      ],
+    });
+  });
+
+  it('fails the run, without starting the tool, when every file is over the limit', async () => {
+    const { result, given } = await run([path.join(dir, 'large.tf')]);
+    expect(given).toEqual([]);
+    expect(result?.status).toBe('failed');
+    expect(result?.error).toMatch(/^could judge none of the 1 file it was given \(large\.tf: too large/);
   });
 });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kics } from '../../../../scanners/kics/plugin.ts';
+import { kics, kicsMaxFileBytes } from '../../../../scanners/kics/plugin.ts';
 import type { PlanContext, Scanner } from '../../../../scanners/types.ts';
 import { REPO_ROOT } from '../../../support/cli.ts';
 
@@ -165,6 +165,15 @@ describe('kics.checkRun: a clean exit that judged nothing is a failed run', () =
     expect(await generic.checkRun?.({ outDir, exitCode: 0, stderrTail: '' })).toMatch(
       /^KICS wrote no readable .*kics\.json, so the number of queries it ran is unknown$/,
     );
+  });
+});
+
+describe('kicsMaxFileBytes', () => {
+  it("is KICS's default 5 MB, or what --max-file-size in the configuration's args says", () => {
+    expect(kicsMaxFileBytes([])).toBe(5_000_000);
+    expect(kicsMaxFileBytes(['--max-file-size', '20'])).toBe(20_000_000);
+    expect(kicsMaxFileBytes(['--max-file-size=8'])).toBe(8_000_000);
+    expect(kicsMaxFileBytes(['--max-file-size', 'lots'])).toBe(5_000_000);
   });
 });
 
