@@ -168,6 +168,16 @@ describe('scanning only with the tools that were installed', () => {
     );
     expect(report.evaluated).toBe(false);
     expect(run.exitCode).toBe(2);
+    // The coverage ledger names the file KICS was given, not judged, with why.
+    const notJudged = report.coverage?.files.filter((e) => e.state === 'not-judged') ?? [];
+    expect(notJudged.map((e) => e.notJudgedBy)).toEqual([
+      [
+        {
+          scanner: 'kics',
+          reason: expect.stringMatching(/^KICS failed: KICS recognized 1 file but loaded no queries/),
+        },
+      ],
+    ]);
   });
 
   it('left the installed tools it copied untouched', async () => {
