@@ -2763,9 +2763,16 @@ var init_locate = __esm({
 // scanners/file-kinds.ts
 import path4 from "node:path";
 function isTextCandidate(file2) {
+  return notTextReason(file2) === void 0;
+}
+function notTextReason(file2) {
   const base = path4.basename(file2).toLowerCase();
-  if (base.endsWith("-lock.json") || base === "package-lock.json" || base.endsWith(".min.js")) return false;
-  return !NEVER_TEXT.has(path4.extname(base));
+  if (base.endsWith(".min.js"))
+    return "minified JavaScript, which no scanner is given: scan the source it is built from";
+  if (base.endsWith("-lock.json") || base === "package-lock.json" || path4.extname(base) === ".lock") {
+    return "a lockfile: dependency versions, for a dependency scanner";
+  }
+  return NEVER_TEXT.has(path4.extname(base)) ? "binary or media, not source" : void 0;
 }
 function hasExtension(file2, extensions) {
   return extensions.has(path4.extname(file2).toLowerCase());
@@ -47569,7 +47576,7 @@ function sameKind(link, target) {
   };
   return ext(link) === "" || ext(link) === ext(target);
 }
-function buildLedger(scope2, items, scanners2) {
+function buildLedger(scope2, items, scanners2, whyNoScanner = () => void 0) {
   const unjudged = new Map(
     scanners2.map((s) => [s.id, new Map((s.run?.unjudged ?? []).map((u2) => [u2.path, u2.reason]))])
   );
@@ -47583,7 +47590,7 @@ function buildLedger(scope2, items, scanners2) {
       case "missing":
         return { ...notScanned(item.path, item.kind, item.kind), note: item.note };
       default:
-        return judge(item, scanners2, unjudged);
+        return judge(item, scanners2, unjudged, whyNoScanner);
     }
   });
   const counts = { judged: 0, "not-judged": 0, "not-scanned": 0 };
@@ -47593,7 +47600,7 @@ function buildLedger(scope2, items, scanners2) {
 function notScanned(path58, kind2, why) {
   return { path: path58, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
 }
-function judge(item, scanners2, unjudged) {
+function judge(item, scanners2, unjudged, whyNoScanner) {
   const judgedBy = [];
   const notJudgedBy = [];
   for (const s of scanners2) {
@@ -47615,7 +47622,7 @@ function judge(item, scanners2, unjudged) {
   const note = item.kind === "symlink" ? describeTarget(item.target) : item.kind === "file" ? item.note : void 0;
   const state = notJudgedBy.length > 0 ? "not-judged" : judgedBy.length > 0 ? "judged" : "not-scanned";
   const why = state !== "not-scanned" ? void 0 : item.kind === "symlink" ? "link" : "no-scanner";
-  const noScanner = why === "no-scanner" ? "no enabled scanner reads this kind of file" : void 0;
+  const noScanner = why === "no-scanner" ? whyNoScanner(item.path) ?? "no enabled scanner reads this kind of file" : void 0;
   const shown2 = [note, noScanner].filter(Boolean).join("; ");
   return {
     path: item.path,
@@ -47657,7 +47664,12 @@ function coverageOf2(request) {
     return added ? { ...run2, unjudged: [...run2.unjudged ?? [], ...added] } : run2;
   });
   return {
-    ledger: buildLedger(request.changed ? "changed-files" : "all-files", items, ledgerScanners(runs)),
+    ledger: buildLedger(
+      request.changed ? "changed-files" : "all-files",
+      items,
+      ledgerScanners(runs),
+      notTextReason
+    ),
     runs
   };
 }
@@ -47766,6 +47778,7 @@ function isDirectory(file2) {
 var init_coverage = __esm({
   "src/pipeline/coverage.ts"() {
     "use strict";
+    init_file_kinds();
     init_ledger();
     init_paths();
   }
@@ -48481,6 +48494,7 @@ var init_package = __esm({
         "bench:install": "node bench/install.ts",
         "bench:install-record": "node bench/install-record.ts",
         "bench:render": "node bench/render.ts",
+        "bench:ledger": "node bench/coverage-ledger.ts",
         generate: "node scripts/generate.ts",
         "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
       },

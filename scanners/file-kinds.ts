@@ -47,9 +47,18 @@ const NEVER_TEXT = new Set([
 
 /** True for files a text scanner can read. */
 export function isTextCandidate(file: string): boolean {
+  return notTextReason(file) === undefined;
+}
+
+/** Why a text scanner is not given this file (the coverage ledger says it), or undefined when it is. */
+export function notTextReason(file: string): string | undefined {
   const base = path.basename(file).toLowerCase();
-  if (base.endsWith('-lock.json') || base === 'package-lock.json' || base.endsWith('.min.js')) return false;
-  return !NEVER_TEXT.has(path.extname(base));
+  if (base.endsWith('.min.js'))
+    return 'minified JavaScript, which no scanner is given: scan the source it is built from';
+  if (base.endsWith('-lock.json') || base === 'package-lock.json' || path.extname(base) === '.lock') {
+    return 'a lockfile: dependency versions, for a dependency scanner';
+  }
+  return NEVER_TEXT.has(path.extname(base)) ? 'binary or media, not source' : undefined;
 }
 
 /** True when the file's extension (lower-cased, with dot) is in the set. */

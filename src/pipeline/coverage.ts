@@ -1,5 +1,6 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { notTextReason } from '../../scanners/file-kinds.ts';
 import {
   buildLedger,
   type CoverageLedger,
@@ -59,7 +60,12 @@ export function coverageOf(request: CoverageRequest): CoverageOutcome {
     return added ? { ...run, unjudged: [...(run.unjudged ?? []), ...added] } : run;
   });
   return {
-    ledger: buildLedger(request.changed ? 'changed-files' : 'all-files', items, ledgerScanners(runs)),
+    ledger: buildLedger(
+      request.changed ? 'changed-files' : 'all-files',
+      items,
+      ledgerScanners(runs),
+      notTextReason,
+    ),
     runs,
   };
 }
