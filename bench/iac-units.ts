@@ -546,7 +546,7 @@ async function kicsCommand(tree: string, scope: Scope, target: BuiltRepo['target
   if (!scanner) throw new Error('no built-in scanner kics');
   const workspace = resolveWorkspace(tree);
   const { config } = await loadConfig({ target: workspace.targetDir, root: workspace.root });
-  const all = scanner.selectFiles(await listFiles(workspace, config.exclude), workspace.root);
+  const all = scanner.selectFiles(await listFiles(workspace, config), workspace.root);
   const moduleDir = path.join(workspace.root, target.dir) + path.sep;
   const files =
     scope === 'file'

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { ALWAYS_SKIPPED_FOLDER, excludedFolderReason } from '../config/default-excludes.ts';
@@ -98,7 +98,8 @@ export async function listTree(workspace: Workspace, rules: ListingRules): Promi
     root: workspace.root,
     sources: files,
     skipped: walked.skippedFolders.filter((dir) => path.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
-    read: (file) => readFile(file, 'utf8'),
+    // Synchronous: thousands of small source files read one by one; awaiting each cost 10× more (bench:ledger).
+    read: async (file) => readFileSync(file, 'utf8'),
   });
   // An excluded glob still wins: it names the file itself, a folder name does not.
   const taken = imported.filter((i) => excludedBy(i.file) === undefined);
