@@ -5,6 +5,7 @@ import { hasExtension } from '../file-kinds.ts';
 import { plainConfig } from '../settings.ts';
 import type { DroppedSuppressions, Scanner, UnjudgedFile } from '../types.ts';
 import { kicsInstall, kicsPaths } from './install.ts';
+import { kicsScanPaths, listFolder, literalExclude } from './scan-paths.ts';
 import { kicsUnitOf } from './units.ts';
 
 /** Infrastructure-as-code files KICS understands (Terraform, CloudFormation, Kubernetes, …). */
@@ -105,7 +106,7 @@ const kicsComments: DroppedSuppressions = {
   neutralize: (line) => line.replace(/kics-scan/gi, 'kics_scan'),
 };
 
-/** KICS splits each --path value on commas the CSV way, so a path holding a comma or quote is quoted. */
+/** KICS splits each --path and --exclude-paths value on commas the CSV way, so a path holding a comma or quote is quoted. */
 function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
@@ -139,13 +140,20 @@ export const kics = {
       context,
     ),
   plan({ files, outDir, tool, options }) {
+    // Folders, so its results equal KICS run on them (scan-paths.ts says why), minus what is not ours.
+    const { paths, excludes } = kicsScanPaths(files, listFolder);
     return {
       file: tool.command,
       args: [
         'scan',
-        // One --path per file: a single comma-joined argument would hit the kernel's per-argument
-        // size limit (128 KiB) on repositories with many IaC files.
-        ...files.flatMap((file) => ['--path', csvField(file)]),
+        // One flag per value: a single comma-joined argument would hit the kernel's per-argument
+        // size limit (128 KiB) on repositories with many folders or excluded paths.
+        ...paths.flatMap((folder) => ['--path', csvField(folder)]),
+        ...excludes.flatMap((excluded) => ['--exclude-paths', csvField(literalExclude(excluded))]),
+        // Which files are scanned is controlgate's walk's to say (its excludes, not .gitignore, which
+        // KICS would otherwise read from the first folder): a file it names but the walk kept is scanned, as
+        // it was when KICS was given files one by one.
+        '--exclude-gitignore',
         '--output-path',
         outDir,
         '--output-name',
@@ -157,7 +165,7 @@ export const kics = {
         '--no-progress',
         '--no-color',
         // An explicit, empty configuration: given one --path and no --config, KICS loads a kics.config
-        // beside that file (its folder), which a pull request can add to exclude paths, queries or
+        // from that folder, which a pull request can add to exclude paths, queries or
         // severities. The base's `args` come after and may still name a configuration of their own.
         '--config',
         '/dev/null',

@@ -98,14 +98,20 @@ describe('kics.plan', () => {
     expect(planned.sarifPath).toBe(path.join(outDir, 'kics.sarif'));
   });
 
-  it('passes each selected file with its own --path flag', () => {
+  it('passes the folder holding the files, not the files, each folder with its own --path flag', () => {
     const paths = planned.args.flatMap((arg, i) => (arg === '--path' ? [planned.args[i + 1]] : []));
-    expect(paths).toEqual(files);
+    // /repo does not exist here: nothing in it to exclude.
+    expect(paths).toEqual([ROOT]);
+    expect(planned.args).not.toContain('--exclude-paths');
+  });
+
+  it('leaves .gitignore to controlgate, which chose the files', () => {
+    expect(planned.args).toContain('--exclude-gitignore');
   });
 
   it('quotes a path holding a comma the CSV way, so KICS does not split it', () => {
-    const odd = abs('infra', 'a,b.tf');
-    const plan = kics.plan({ ...context, files: [odd] });
+    const odd = abs('in,fra');
+    const plan = kics.plan({ ...context, files: [path.join(odd, 'main.tf')] });
     expect(plan.args[plan.args.indexOf('--path') + 1]).toBe(`"${odd}"`);
   });
 
