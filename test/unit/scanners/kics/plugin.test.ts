@@ -128,6 +128,30 @@ describe('kics.plan', () => {
   });
 });
 
+describe('kics.droppedSuppressions.distinguish', () => {
+  const distinguish = (rel: string, text: string): string => {
+    const own = kics.droppedSuppressions.distinguish;
+    if (!own) throw new Error('KICS declares no distinguish');
+    return own(rel, text);
+  };
+
+  it('gives the copy of a Helm chart a name of its own, quoted or not, on the same line', () => {
+    const chart = 'apiVersion: v2\nname: web # the site\nversion: 0.1.0\n';
+    expect(distinguish('deploy/chart/Chart.yaml', chart)).toBe(
+      'apiVersion: v2\nname: web-revealed # the site\nversion: 0.1.0\n',
+    );
+    expect(distinguish('Chart.yaml', 'name: "web"\n')).toBe('name: "web-revealed"\n');
+    expect(distinguish('Chart.yaml', "name: 'web'\n")).toBe("name: 'web-revealed'\n");
+  });
+
+  it('leaves every other file, and nested name keys, as they are', () => {
+    expect(distinguish('chart/values.yaml', 'name: web\n')).toBe('name: web\n');
+    expect(distinguish('chart/Chart.yaml', 'dependencies:\n  - name: db\n')).toBe(
+      'dependencies:\n  - name: db\n',
+    );
+  });
+});
+
 describe('kics.checkRun: a clean exit that judged nothing is a failed run', () => {
   let outDir: string;
   beforeAll(async () => {
