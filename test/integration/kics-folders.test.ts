@@ -186,4 +186,34 @@ describe('KICS through controlgate finds what KICS alone finds on the folder', {
     const privileged = head.find((f) => f.ruleName === 'Container Is Privileged');
     expect(privileged?.baselineState).toBe('new');
   });
+
+  it('(e) a kics-scan comment a change adds to a chart template hides what it hides, and only that', async () => {
+    const pr = GitRepo.create({
+      '.controlgate.yml': ONLY_KICS,
+      'chart/Chart.yaml': CHART,
+      'chart/values.yaml': VALUES(true),
+      'chart/templates/deployment.yaml': DEPLOYMENT,
+    });
+    repos.push(pr);
+    pr.commit('A privileged web chart');
+    pr.branch('feature');
+    const commented = DEPLOYMENT.replace(
+      '            privileged:',
+      '            # kics-scan ignore-line\n            privileged:',
+    );
+    pr.write({ 'chart/templates/deployment.yaml': commented }).commit('Hide the privileged container');
+    const [report, alone] = await Promise.all([
+      controlgate(['scan', pr.dir, '--base', 'main', '--no-evidence']),
+      kicsAlone(pr.path('chart'), pr.dir),
+    ]);
+    const head = report.findings.filter((f) => f.scanner === 'kics' && f.baselineState !== 'fixed');
+    // The copy with the comment made inert is rendered as a chart too (its Chart.yaml and values.yaml
+    // copied beside it), so it differs from the real chart by the hidden finding alone.
+    const suppressed = head.filter((f) => f.suppressed);
+    expect(suppressed.map((f) => [f.ruleName, f.path])).toEqual([
+      ['Container Is Privileged', 'chart/templates/deployment.yaml'],
+    ]);
+    const shown = head.filter((f) => !f.suppressed);
+    expect(controlgateKeys({ ...report, findings: shown }, 'kics')).toEqual(alone);
+  });
 });
