@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { literalExclude } from '../../scanners/kics/scan-paths.ts';
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import { CLI, REPO_ROOT } from '../support/cli.ts';
 import { GitRepo } from '../support/git-repo.ts';
@@ -67,6 +68,9 @@ spec:
         privileged: true
 `;
 
+/** Quoted and escaped on KICS's command line (csvField, literalExclude). */
+const ODD = 'odd[1]*,x';
+
 const repos: GitRepo[] = [];
 afterAll(() => {
   for (const repo of repos.splice(0)) repo.cleanup();
@@ -118,13 +122,20 @@ describe('KICS through controlgate finds what KICS alone finds on the folder', {
         'config/app.yaml': APP_CONFIG,
         'node_modules/dep/main.tf': VENDORED,
         'vendor/pod.yaml': PRIVILEGED_POD,
+        // A folder name KICS would split at the comma and read as a glob, with an excluded folder inside.
+        [`${ODD}/main.tf`]: VENDORED,
+        [`${ODD}/node_modules/dep/main.tf`]: VENDORED,
       });
       repos.push(repo);
       repo.commit('Infrastructure');
       // KICS alone is told to leave out what controlgate's walk does: node_modules by default, vendor/ by the configuration.
       [report, alone] = await Promise.all([
         controlgate(['scan', repo.dir, '--no-evidence']),
-        kicsAlone(repo.dir, repo.dir, [repo.path('node_modules'), repo.path('vendor')]),
+        kicsAlone(repo.dir, repo.dir, [
+          repo.path('node_modules'),
+          repo.path('vendor'),
+          `"${literalExclude(repo.path(`${ODD}/node_modules`))}"`,
+        ]),
       ]);
     });
 
@@ -134,6 +145,8 @@ describe('KICS through controlgate finds what KICS alone finds on the folder', {
       expect(found).toEqual(alone);
       expect(under('node_modules/', found)).toEqual([]);
       expect(under('vendor/', found)).toEqual([]);
+      expect(found.filter((k) => k.includes('/node_modules/'))).toEqual([]);
+      expect(under(`${ODD}/main.tf`, found).length).toBeGreaterThan(0);
     });
 
     it('(b) the Terraform module: the open ingress in main.tf comes from variables.tf', () => {
