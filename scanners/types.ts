@@ -88,6 +88,11 @@ export interface DroppedSuppressions {
   commentLines(lines: readonly string[]): number[];
   /** A comment line made inert for the tool, with the same length so lines and columns stay put. */
   neutralize(line: string): string;
+  /**
+   * A copied file's text as the copy must read so the tool, scanning it beside the original, keeps
+   * both apart (KICS merges two Helm charts of one name); `rel` is its repository-relative path.
+   */
+  distinguish?(rel: string, text: string): string;
 }
 
 /** A suppression comment found for a finding: its text and the 1-based line it is on. */

@@ -5,6 +5,7 @@ import { hasExtension } from '../file-kinds.ts';
 import { plainConfig } from '../settings.ts';
 import type { DroppedSuppressions, Scanner, UnjudgedFile } from '../types.ts';
 import { kicsInstall, kicsPaths } from './install.ts';
+import { kicsScanPaths, listFolder, literalExclude } from './scan-paths.ts';
 import { kicsUnitOf } from './units.ts';
 
 /** Infrastructure-as-code files KICS understands (Terraform, CloudFormation, Kubernetes, …). */
@@ -115,6 +116,13 @@ const kicsComments: DroppedSuppressions = {
   commentLines: (lines) => lines.flatMap((line, i) => (KICS_COMMENT.test(line) ? [i + 1] : [])),
   // Same length, and no longer the keyword its comment parser looks for.
   neutralize: (line) => line.replace(/kics-scan/gi, 'kics_scan'),
+  // Given two Helm charts of one name in one run, KICS reports only one result for both (seen with
+  // 2.2.0), so a chart's copy gets a name of its own; results are keyed by file, rule and line, and a
+  // longer name moves no line.
+  distinguish: (rel, text) =>
+    path.posix.basename(rel) === 'Chart.yaml'
+      ? text.replace(/^name:([ \t]*)(["']?)([^"'\s#]+)\2/m, 'name:$1$2$3-revealed$2')
+      : text,
 };
 
 /**
@@ -137,7 +145,7 @@ export function kicsMaxFileBytes(extraArgs: readonly string[]): number {
   return mb * 1_000_000;
 }
 
-/** KICS splits each --path value on commas the CSV way, so a path holding a comma or quote is quoted. */
+/** KICS splits each --path and --exclude-paths value on commas the CSV way, so a path holding a comma or quote is quoted. */
 function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
@@ -172,13 +180,20 @@ export const kics = {
       context,
     ),
   plan({ files, outDir, tool, options }) {
+    // Folders, so its results equal KICS run on them (scan-paths.ts says why), minus what is not ours.
+    const { paths, excludes } = kicsScanPaths(files, listFolder);
     return {
       file: tool.command,
       args: [
         'scan',
-        // One --path per file: a single comma-joined argument would hit the kernel's per-argument
-        // size limit (128 KiB) on repositories with many IaC files.
-        ...files.flatMap((file) => ['--path', csvField(file)]),
+        // One flag per value: a single comma-joined argument would hit the kernel's per-argument
+        // size limit (128 KiB) on repositories with many folders or excluded paths.
+        ...paths.flatMap((folder) => ['--path', csvField(folder)]),
+        ...excludes.flatMap((excluded) => ['--exclude-paths', csvField(literalExclude(excluded))]),
+        // Which files are scanned is controlgate's walk's to say (its excludes, not .gitignore, which
+        // KICS would otherwise read from the first folder): a file it names but the walk kept is scanned, as
+        // it was when KICS was given files one by one.
+        '--exclude-gitignore',
         '--output-path',
         outDir,
         '--output-name',
@@ -190,7 +205,7 @@ export const kics = {
         '--no-progress',
         '--no-color',
         // An explicit, empty configuration: given one --path and no --config, KICS loads a kics.config
-        // beside that file (its folder), which a pull request can add to exclude paths, queries or
+        // from that folder, which a pull request can add to exclude paths, queries or
         // severities. The base's `args` come after and may still name a configuration of their own.
         '--config',
         '/dev/null',

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DroppedSuppressions } from '../../scanners/types.ts';
+import type { DroppedSuppressions, Scanner } from '../../scanners/types.ts';
 import { containedRelative, toPosix } from '../paths.ts';
 import type { SarifLogInput, SarifResult } from '../sarif/model.ts';
 import { resultFilePath } from '../sarif/normalize.ts';
@@ -9,8 +9,9 @@ import { stripControlChars } from '../text.ts';
 /*
  * KICS drops what its `kics-scan` comments cover before it writes SARIF, so a comment a change adds
  * would hide a finding without a trace. For each file whose comments must be judged, the scanner
- * also gets a copy with those comments made inert (beside copies of the file's neighbours, so a
- * Terraform module still resolves its variables the same way). A result only the copy has is what
+ * also gets a copy with those comments made inert (beside copies of the file's neighbours and the
+ * rest of its unit, so a Terraform module still resolves its variables and a Helm chart still renders
+ * the same way). A result only the copy has is what
  * the comments hid: it is kept, moved to the real file, and marked as an in-source suppression at
  * the nearest comment above it, so the gate can honour or refuse it like a nosec.
  */
@@ -36,7 +37,9 @@ function commentText(line: string): string {
 
 /**
  * Writes the copies for `files` (absolute, each a file the scanner was given) under `dir`, mirroring
- * their place under `root`; files without a suppression comment need none.
+ * their place under `root`; files without a suppression comment need none. Each copy has beside it
+ * copies of the scanned files of its folder and, given `unitOf`, of its unit (a Helm chart's
+ * Chart.yaml and values.yaml for a template), so the copy is read as the real file is.
  */
 export async function planReveal(
   dropped: DroppedSuppressions,
@@ -44,9 +47,22 @@ export async function planReveal(
   scanned: readonly string[],
   root: string,
   dir: string,
+  unitOf?: Scanner['unitOf'],
 ): Promise<RevealPlan | undefined> {
   const copies = new Map<string, Copy>();
   const neighbours = new Map<string, string>();
+  const scannedRel = new Map(
+    scanned.flatMap((file) => {
+      const rel = containedRelative(root, file);
+      return rel === undefined ? [] : [[file, toPosix(rel)] as const];
+    }),
+  );
+  const known = new Set(scannedRel.values());
+  const distinguish = (rel: string, text: string) => dropped.distinguish?.(toPosix(rel), text) ?? text;
+  const unit = (file: string) => {
+    const rel = scannedRel.get(file);
+    return rel === undefined || !unitOf ? undefined : unitOf(rel, (r) => known.has(r));
+  };
   for (const file of files) {
     const rel = containedRelative(root, file);
     if (rel === undefined) continue;
@@ -59,13 +75,16 @@ export async function planReveal(
     const copy = path.join(dir, rel);
     for (const n of commentLines) lines[n - 1] = dropped.neutralize(lines[n - 1] ?? '');
     await mkdir(path.dirname(copy), { recursive: true });
-    await writeFile(copy, lines.join('\n'));
+    await writeFile(copy, distinguish(rel, lines.join('\n')));
     copies.set(copy, {
       original: file,
       comments: commentLines.map((line) => ({ line, text: commentText(original[line - 1] ?? '') })),
     });
+    const itsUnit = unit(file);
     for (const other of scanned) {
-      if (other === file || path.dirname(other) !== path.dirname(file)) continue;
+      if (other === file) continue;
+      if (path.dirname(other) !== path.dirname(file) && (itsUnit === undefined || unit(other) !== itsUnit))
+        continue;
       const otherRel = containedRelative(root, other);
       if (otherRel !== undefined) neighbours.set(path.join(dir, otherRel), other);
     }
@@ -74,7 +93,10 @@ export async function planReveal(
   for (const [copy, original] of neighbours) {
     if (copies.has(copy)) continue;
     await mkdir(path.dirname(copy), { recursive: true });
-    await writeFile(copy, await readFile(original));
+    const rel = scannedRel.get(original) ?? '';
+    const bytes = await readFile(original);
+    const text = dropped.distinguish ? dropped.distinguish(rel, bytes.toString('utf8')) : undefined;
+    await writeFile(copy, text === undefined || text === bytes.toString('utf8') ? bytes : text);
   }
   const extraFiles = [...copies.keys(), ...[...neighbours.keys()].filter((c) => !copies.has(c))].sort();
   return { extraFiles, reconcile: (log, baseDir) => reconcile(log, baseDir, dir, copies) };

@@ -172,6 +172,7 @@ async function scanWith({
           files,
           o.root,
           revealDir,
+          scanner.unitOf,
         )
       : undefined;
   const plan = scanner.plan({

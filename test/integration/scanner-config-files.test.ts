@@ -13,7 +13,7 @@ import { GitRepo } from '../support/git-repo.ts';
  *   (Semgrep 1.180 filters only the files it discovers in folders).
  * - Bandit is given explicit file targets: it looks for .bandit only in folders it walks, and reads
  *   pyproject.toml or a YAML configuration only when named with -c; setup.cfg never.
- * - KICS given a single --path loads kics.config from that file's folder, which can choose queries
+ * - KICS given a single --path loads kics.config from that folder (a file's own folder), which can choose queries
  *   that never match (cloud-provider, type), exclude categories, queries or paths: controlgate
  *   passes an empty --config instead.
  */

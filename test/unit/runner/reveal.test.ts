@@ -60,6 +60,32 @@ describe('planReveal', () => {
     expect(copy).not.toMatch(/kics-scan/);
   });
 
+  it('copies the rest of the unit too, so a chart template is rendered from its copy as from the real file', async () => {
+    const root = scratch();
+    const out = scratch();
+    mkdirSync(path.join(root, 'chart/templates'), { recursive: true });
+    writeFileSync(path.join(root, 'chart/Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    writeFileSync(path.join(root, 'chart/values.yaml'), 'privileged: true\n');
+    writeFileSync(path.join(root, 'chart/templates/pod.yaml'), '# kics-scan ignore\nkind: Pod\n');
+    writeFileSync(path.join(root, 'other.yaml'), 'kind: Pod\n');
+    const scanned = ['chart/Chart.yaml', 'chart/templates/pod.yaml', 'chart/values.yaml', 'other.yaml'].map(
+      (f) => path.join(root, f),
+    );
+    const template = path.join(root, 'chart/templates/pod.yaml');
+    const plan = await planReveal(dropped, [template], scanned, root, out, kics.unitOf);
+    expect(plan?.extraFiles).toEqual(
+      ['chart/Chart.yaml', 'chart/templates/pod.yaml', 'chart/values.yaml'].map((f) => path.join(out, f)),
+    );
+    // A chart of another name: KICS merges two charts of one name in a run.
+    expect(readFileSync(path.join(out, 'chart/Chart.yaml'), 'utf8')).toBe(
+      'apiVersion: v2\nname: web-revealed\nversion: 0.1.0\n',
+    );
+    expect(readFileSync(path.join(out, 'chart/values.yaml'), 'utf8')).toBe('privileged: true\n');
+    // Without the unit, only the template's own folder: no Chart.yaml, so no chart to render.
+    const alone = await planReveal(dropped, [template], scanned, root, scratch());
+    expect(alone?.extraFiles.map((f) => path.basename(f))).toEqual(['pod.yaml']);
+  });
+
   it('needs no copy when no file has a comment', async () => {
     const root = scratch();
     writeFileSync(path.join(root, 'main.tf'), 'resource "a" "b" {}\n');

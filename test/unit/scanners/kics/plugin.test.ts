@@ -98,14 +98,20 @@ describe('kics.plan', () => {
     expect(planned.sarifPath).toBe(path.join(outDir, 'kics.sarif'));
   });
 
-  it('passes each selected file with its own --path flag', () => {
+  it('passes the folder holding the files, not the files, each folder with its own --path flag', () => {
     const paths = planned.args.flatMap((arg, i) => (arg === '--path' ? [planned.args[i + 1]] : []));
-    expect(paths).toEqual(files);
+    // /repo does not exist here: nothing in it to exclude.
+    expect(paths).toEqual([ROOT]);
+    expect(planned.args).not.toContain('--exclude-paths');
+  });
+
+  it('leaves .gitignore to controlgate, which chose the files', () => {
+    expect(planned.args).toContain('--exclude-gitignore');
   });
 
   it('quotes a path holding a comma the CSV way, so KICS does not split it', () => {
-    const odd = abs('infra', 'a,b.tf');
-    const plan = kics.plan({ ...context, files: [odd] });
+    const odd = abs('in,fra');
+    const plan = kics.plan({ ...context, files: [path.join(odd, 'main.tf')] });
     expect(plan.args[plan.args.indexOf('--path') + 1]).toBe(`"${odd}"`);
   });
 
@@ -119,6 +125,30 @@ describe('kics.plan', () => {
 
   it('appends the extra args last', () => {
     expect(planned.args.slice(-2)).toEqual(['--exclude-severities', 'info']);
+  });
+});
+
+describe('kics.droppedSuppressions.distinguish', () => {
+  const distinguish = (rel: string, text: string): string => {
+    const own = kics.droppedSuppressions.distinguish;
+    if (!own) throw new Error('KICS declares no distinguish');
+    return own(rel, text);
+  };
+
+  it('gives the copy of a Helm chart a name of its own, quoted or not, on the same line', () => {
+    const chart = 'apiVersion: v2\nname: web # the site\nversion: 0.1.0\n';
+    expect(distinguish('deploy/chart/Chart.yaml', chart)).toBe(
+      'apiVersion: v2\nname: web-revealed # the site\nversion: 0.1.0\n',
+    );
+    expect(distinguish('Chart.yaml', 'name: "web"\n')).toBe('name: "web-revealed"\n');
+    expect(distinguish('Chart.yaml', "name: 'web'\n")).toBe("name: 'web-revealed'\n");
+  });
+
+  it('leaves every other file, and nested name keys, as they are', () => {
+    expect(distinguish('chart/values.yaml', 'name: web\n')).toBe('name: web\n');
+    expect(distinguish('chart/Chart.yaml', 'dependencies:\n  - name: db\n')).toBe(
+      'dependencies:\n  - name: db\n',
+    );
   });
 });
 

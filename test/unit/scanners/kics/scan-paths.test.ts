@@ -1,0 +1,136 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FolderEntry,
+  kicsScanPaths,
+  listFolder,
+  literalExclude,
+} from '../../../../scanners/kics/scan-paths.ts';
+
+const ROOT = path.resolve('/repo');
+const abs = (rel: string) => path.join(ROOT, ...rel.split('/'));
+
+/** A folder listing from a list of repository-relative files (folders end with a slash). */
+function tree(rels: readonly string[]): (folder: string) => FolderEntry[] {
+  return (folder) => {
+    const entries = new Map<string, boolean>();
+    for (const rel of rels) {
+      const full = abs(rel.replace(/\/$/, ''));
+      const inside = path.relative(folder, full);
+      if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) continue;
+      const [first, ...rest] = inside.split(path.sep);
+      if (first) entries.set(first, (entries.get(first) ?? false) || rest.length > 0 || rel.endsWith('/'));
+    }
+    return [...entries].map(([name, folder]) => ({ name, folder }));
+  };
+}
+
+describe('kicsScanPaths', () => {
+  it('gives a whole scanned folder once, excluding what is not among the files', () => {
+    const disk = tree([
+      'Dockerfile',
+      'README.md',
+      'package.json',
+      'infra/main.tf',
+      'infra/variables.tf',
+      'k8s/deployment.yaml',
+      'app/server.py',
+      'node_modules/x/package.json',
+    ]);
+    const files = ['Dockerfile', 'infra/main.tf', 'infra/variables.tf', 'k8s/deployment.yaml'].map(abs);
+    expect(kicsScanPaths(files, disk)).toEqual({
+      paths: [ROOT],
+      excludes: ['README.md', 'app', 'node_modules', 'package.json'].map(abs),
+    });
+  });
+
+  it('gives the folder of a changed unit, not the repository, on a pull request', () => {
+    const disk = tree([
+      'chart/Chart.yaml',
+      'chart/values.yaml',
+      'chart/templates/deployment.yaml',
+      'infra/main.tf',
+    ]);
+    const files = ['chart/Chart.yaml', 'chart/values.yaml', 'chart/templates/deployment.yaml'].map(abs);
+    expect(kicsScanPaths(files, disk)).toEqual({ paths: [abs('chart')], excludes: [] });
+  });
+
+  it('walks down to files deeper than the top folder, excluding the siblings on the way', () => {
+    const disk = tree([
+      'a/x.tf',
+      'a/docs/readme.md',
+      'a/b/c/y.yaml',
+      'a/b/other.yaml',
+      'a/b/skip/',
+      'a/b/c/z.yaml',
+    ]);
+    const files = ['a/x.tf', 'a/b/c/y.yaml'].map(abs);
+    expect(kicsScanPaths(files, disk)).toEqual({
+      paths: [abs('a')],
+      excludes: ['a/b/c/z.yaml', 'a/b/other.yaml', 'a/b/skip', 'a/docs'].map(abs),
+    });
+  });
+
+  it('gives folders side by side when no file sits above them, each walked on its own', () => {
+    const disk = tree(['one/a.tf', 'two/b.tf', 'three/c.py']);
+    expect(kicsScanPaths(['two/b.tf', 'one/a.tf'].map(abs), disk)).toEqual({
+      paths: [abs('one'), abs('two')],
+      excludes: [],
+    });
+  });
+
+  it('scans copies in another folder (the reveal step) as a folder of their own', () => {
+    const copies = path.resolve('/tmp/reveal');
+    const disk = (folder: string): FolderEntry[] =>
+      folder === path.join(copies, 'infra')
+        ? [{ name: 'main.tf', folder: false }]
+        : tree(['infra/main.tf'])(folder);
+    expect(kicsScanPaths([abs('infra/main.tf'), path.join(copies, 'infra', 'main.tf')], disk)).toEqual({
+      paths: [abs('infra'), path.join(copies, 'infra')].sort(),
+      excludes: [],
+    });
+  });
+
+  it('gives nothing for no files', () => {
+    expect(kicsScanPaths([], tree(['a.tf']))).toEqual({ paths: [], excludes: [] });
+  });
+});
+
+describe('listFolder', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-list-'));
+    await mkdir(path.join(dir, 'sub'));
+    await writeFile(path.join(dir, 'a.tf'), '');
+    await symlink(path.join(dir, 'sub'), path.join(dir, 'link'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('names folders, and a link to a folder as no folder (KICS does not follow it)', () => {
+    const entries = listFolder(dir).sort((a, b) => a.name.localeCompare(b.name));
+    expect(entries).toEqual([
+      { name: 'a.tf', folder: false },
+      { name: 'link', folder: false },
+      { name: 'sub', folder: true },
+    ]);
+  });
+
+  it('reads a missing folder as empty', () => {
+    expect(listFolder(path.join(dir, 'missing'))).toEqual([]);
+  });
+});
+
+describe('literalExclude', () => {
+  it('leaves a plain path as written, backslashes too', () => {
+    expect(literalExclude('/repo/a b/c\\d.tf')).toBe('/repo/a b/c\\d.tf');
+  });
+
+  it('escapes glob characters, and then backslashes, so KICS matches the path itself', () => {
+    expect(literalExclude('/repo/[x]/a*?.tf')).toBe('/repo/\\[x]/a\\*\\?.tf');
+    expect(literalExclude('/repo/a\\b/*.tf')).toBe('/repo/a\\\\b/\\*.tf');
+  });
+});
