@@ -3530,10 +3530,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path58) {
-  if (!path58)
+function getElementAtPath(obj, path59) {
+  if (!path59)
     return obj;
-  return path58.reduce((acc, key) => acc?.[key], obj);
+  return path59.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3792,11 +3792,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path58, issues) {
+function prefixIssues(path59, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path58);
+    iss.path.unshift(path59);
     return iss;
   });
 }
@@ -4329,16 +4329,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path58 = []) => {
+  const processError = (error63, path59 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path58, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path59, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path58, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path59, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path58, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path59, ...issue2.path]);
       } else {
-        const fullpath = [...path58, ...issue2.path];
+        const fullpath = [...path59, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4377,17 +4377,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path58 = []) => {
+  const processError = (error63, path59 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path58, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path59, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path58, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path59, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path58, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path59, ...issue2.path]);
       } else {
-        const fullpath = [...path58, ...issue2.path];
+        const fullpath = [...path59, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4426,8 +4426,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path58 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path58) {
+  const path59 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path59) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -22459,13 +22459,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path58 = ref.slice(1).split("/").filter(Boolean);
-  if (path58.length === 0) {
+  const path59 = ref.slice(1).split("/").filter(Boolean);
+  if (path59.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path58[0] === defsKey) {
-    const key = path58[1] === void 0 ? void 0 : decodeJSONPointerSegment(path58[1]);
+  if (path59[0] === defsKey) {
+    const key = path59[1] === void 0 ? void 0 : decodeJSONPointerSegment(path59[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24072,8 +24072,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path58, { windows } = {}) => {
-      const segs = path58.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path59, { windows } = {}) => {
+      const segs = path59.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -26111,15 +26111,85 @@ var init_install3 = __esm({
   }
 });
 
-// scanners/kics/units.ts
+// scanners/kics/scan-paths.ts
+import { readdirSync } from "node:fs";
 import path15 from "node:path";
+function kicsScanPaths(files, list) {
+  const wanted = new Set(files.map((file2) => path15.resolve(file2)));
+  const folders = new Set([...wanted].map((file2) => path15.dirname(file2)));
+  const onTheWay = /* @__PURE__ */ new Set();
+  for (const folder of folders) {
+    for (let d = folder; !onTheWay.has(d); d = path15.dirname(d)) {
+      onTheWay.add(d);
+      if (path15.dirname(d) === d) break;
+    }
+  }
+  const paths = [...folders].filter((folder) => !hasAncestorIn(folder, folders)).sort();
+  const excludes = [];
+  const excludeGlobs = [];
+  const walk2 = (folder) => {
+    const entries = [...list(folder)].sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
+    const unwanted = [];
+    for (const entry of entries) {
+      const full = path15.join(folder, entry.name);
+      if (entry.folder && onTheWay.has(full)) walk2(full);
+      else if (entry.folder) excludes.push(full);
+      else if (!wanted.has(full)) unwanted.push(entry.name);
+    }
+    const kept = entries.filter((e) => e.folder || wanted.has(path15.join(folder, e.name))).map((e) => e.name);
+    const byExtension = /* @__PURE__ */ new Map();
+    for (const name of unwanted) {
+      const ext = path15.extname(name);
+      byExtension.set(ext, [...byExtension.get(ext) ?? [], name]);
+    }
+    for (const [ext, names2] of byExtension) {
+      if (ext !== "" && names2.length >= GLOB_FROM && !kept.some((name) => name.endsWith(ext))) {
+        excludeGlobs.push(`${escapeGlob(folder)}${path15.sep}*${escapeGlob(ext)}`);
+      } else excludes.push(...names2.map((name) => path15.join(folder, name)));
+    }
+  };
+  for (const folder of paths) walk2(folder);
+  return { paths, excludes: excludes.sort(), excludeGlobs: excludeGlobs.sort() };
+}
+function escapeGlob(text3) {
+  return text3.replace(/[*?[\\]/g, "\\$&");
+}
+function hasAncestorIn(folder, folders) {
+  for (let d = path15.dirname(folder); ; d = path15.dirname(d)) {
+    if (folders.has(d)) return true;
+    if (path15.dirname(d) === d) return false;
+  }
+}
+function listFolder(folder) {
+  try {
+    return readdirSync(folder, { withFileTypes: true }).map((entry) => ({
+      name: entry.name,
+      folder: entry.isDirectory()
+    }));
+  } catch {
+    return [];
+  }
+}
+function literalExclude(file2) {
+  return /[*?[]/.test(file2) ? escapeGlob(file2) : file2;
+}
+var GLOB_FROM;
+var init_scan_paths = __esm({
+  "scanners/kics/scan-paths.ts"() {
+    "use strict";
+    GLOB_FROM = 3;
+  }
+});
+
+// scanners/kics/units.ts
+import path16 from "node:path";
 function kicsUnitOf(rel, exists2) {
-  const dir = path15.posix.dirname(rel);
-  for (let d = dir; ; d = path15.posix.dirname(d)) {
+  const dir = path16.posix.dirname(rel);
+  for (let d = dir; ; d = path16.posix.dirname(d)) {
     if (CHART_OR_BASE.some((name) => exists2(d === "." ? name : `${d}/${name}`))) return `tree:${d}`;
     if (d === "." || d === "/" || d === "") break;
   }
-  const base = path15.posix.basename(rel);
+  const base = path16.posix.basename(rel);
   if (TERRAFORM.test(base) || COMPOSE.test(base)) return `dir:${dir}`;
   return void 0;
 }
@@ -26135,14 +26205,14 @@ var init_units = __esm({
 
 // scanners/kics/plugin.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path16 from "node:path";
+import path17 from "node:path";
 function isIac(file2) {
-  const base = path16.basename(file2);
+  const base = path17.basename(file2);
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
-  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path16.sep).join("/"));
+  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path17.sep).join("/"));
 }
 async function kicsRunProblem(outDir) {
-  const file2 = path16.join(outDir, "kics.json");
+  const file2 = path17.join(outDir, "kics.json");
   let report;
   try {
     report = JSON.parse(await readFile4(file2, "utf8"));
@@ -26179,7 +26249,7 @@ async function kicsUnjudged(outDir, stdout, files) {
   });
   let failed2;
   try {
-    const report = JSON.parse(await readFile4(path16.join(outDir, "kics.json"), "utf8"));
+    const report = JSON.parse(await readFile4(path17.join(outDir, "kics.json"), "utf8"));
     failed2 = report.files_failed_to_scan;
   } catch {
     failed2 = void 0;
@@ -26199,10 +26269,16 @@ function kicsMaxFileBytes(extraArgs) {
   }
   return mb * 1e6;
 }
+function kicsPathArgs(files) {
+  const { paths, excludes, excludeGlobs } = kicsScanPaths(files, listFolder);
+  const excludeValues = [...excludes.map(literalExclude), ...excludeGlobs];
+  const bytes = excludeValues.reduce((sum, value) => sum + value.length + 16, 0);
+  return bytes > EXCLUDES_BUDGET ? { paths: [...files], excludeValues: [] } : { paths, excludeValues };
+}
 function csvField(value) {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
-var IAC, NOT_IAC, PARSE_FAILED, TOO_LARGE, KICS_COMMENT, kicsComments, kics;
+var IAC, NOT_IAC, PARSE_FAILED, TOO_LARGE, KICS_COMMENT, kicsComments, EXCLUDES_BUDGET, kics;
 var init_plugin3 = __esm({
   "scanners/kics/plugin.ts"() {
     "use strict";
@@ -26210,6 +26286,7 @@ var init_plugin3 = __esm({
     init_file_kinds();
     init_settings();
     init_install3();
+    init_scan_paths();
     init_units();
     IAC = /* @__PURE__ */ new Set([".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json", ".bicep", ".proto", ".dockerfile"]);
     NOT_IAC = /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|[^/]*-lock\.json|composer\.lock|\.eslintrc\.json)$/i;
@@ -26219,8 +26296,13 @@ var init_plugin3 = __esm({
     kicsComments = {
       commentLines: (lines2) => lines2.flatMap((line2, i3) => KICS_COMMENT.test(line2) ? [i3 + 1] : []),
       // Same length, and no longer the keyword its comment parser looks for.
-      neutralize: (line2) => line2.replace(/kics-scan/gi, "kics_scan")
+      neutralize: (line2) => line2.replace(/kics-scan/gi, "kics_scan"),
+      // Given two Helm charts of one name in one run, KICS reports only one result for both (seen with
+      // 2.2.0), so a chart's copy gets a name of its own; results are keyed by file, rule and line, and a
+      // longer name moves no line.
+      distinguish: (rel, text3) => path17.posix.basename(rel) === "Chart.yaml" ? text3.replace(/^name:([ \t]*)(["']?)([^"'\s#]+)\2/m, "name:$1$2$3-revealed$2") : text3
     };
+    EXCLUDES_BUDGET = 256 * 1024;
     kics = {
       id: "kics",
       displayName: "KICS",
@@ -26250,13 +26332,19 @@ var init_plugin3 = __esm({
         context
       ),
       plan({ files, outDir, tool, options }) {
+        const { paths, excludeValues } = kicsPathArgs(files);
         return {
           file: tool.command,
           args: [
             "scan",
-            // One --path per file: a single comma-joined argument would hit the kernel's per-argument
-            // size limit (128 KiB) on repositories with many IaC files.
-            ...files.flatMap((file2) => ["--path", csvField(file2)]),
+            // One flag per value: a single comma-joined argument would hit the kernel's per-argument
+            // size limit (128 KiB) on repositories with many folders or excluded paths.
+            ...paths.flatMap((folder) => ["--path", csvField(folder)]),
+            ...excludeValues.flatMap((value) => ["--exclude-paths", csvField(value)]),
+            // Which files are scanned is controlgate's walk's to say (its excludes, not .gitignore, which
+            // KICS would otherwise read from the first folder): a file it names but the walk kept is scanned, as
+            // it was when KICS was given files one by one.
+            "--exclude-gitignore",
             "--output-path",
             outDir,
             "--output-name",
@@ -26268,21 +26356,21 @@ var init_plugin3 = __esm({
             "--no-progress",
             "--no-color",
             // An explicit, empty configuration: given one --path and no --config, KICS loads a kics.config
-            // beside that file (its folder), which a pull request can add to exclude paths, queries or
+            // from that folder, which a pull request can add to exclude paths, queries or
             // severities. The base's `args` come after and may still name a configuration of their own.
             "--config",
             "/dev/null",
             ...options.extraArgs
           ],
           cwd: tool.cwd,
-          sarifPath: path16.join(outDir, "kics.sarif")
+          sarifPath: path17.join(outDir, "kics.sarif")
         };
       },
       async ruleProperties(outDir) {
         const properties = /* @__PURE__ */ new Map();
         let report;
         try {
-          report = JSON.parse(await readFile4(path16.join(outDir, "kics.json"), "utf8"));
+          report = JSON.parse(await readFile4(path17.join(outDir, "kics.json"), "utf8"));
         } catch {
           return properties;
         }
@@ -26307,13 +26395,13 @@ var init_plugin3 = __esm({
 
 // scanners/semgrep/config.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 function isLocalRuleConfig(config2) {
   return !(config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2));
 }
 function ruleConfig(config2, root) {
   if (!isLocalRuleConfig(config2)) return config2;
-  const local = path17.resolve(root, config2);
+  const local = path18.resolve(root, config2);
   return existsSync3(local) ? local : config2;
 }
 var semgrepConfig;
@@ -26337,16 +26425,16 @@ var init_config = __esm({
 });
 
 // scanners/semgrep/plugin.ts
-import { readdirSync, statSync as statSync3 } from "node:fs";
-import path18 from "node:path";
+import { readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
+import path19 from "node:path";
 function builtinRulesDir() {
-  return path18.join(packageRoot(), "scanners", "semgrep", "rules");
+  return path19.join(packageRoot(), "scanners", "semgrep", "rules");
 }
 function filesUnder(target) {
   const info = statSync3(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync(target, { recursive: true }).map((f) => path18.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
+  return readdirSync2(target, { recursive: true }).map((f) => path19.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
 }
 function nosemgrep(site) {
   const candidates = [{ text: site.lines[site.startLine - 1] ?? "", line: site.startLine }];
@@ -26415,14 +26503,14 @@ var init_plugin4 = __esm({
         {
           id: "semgrep",
           binary: "semgrep",
-          installedAt: (dir) => path18.join(pythonScannersDir(dir), "bin", "semgrep"),
+          installedAt: (dir) => path19.join(pythonScannersDir(dir), "bin", "semgrep"),
           recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path18.join(outDir, "semgrep.sarif");
+        const sarifPath = path19.join(outDir, "semgrep.sarif");
         const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
           "--config",
           c3 === "builtin" ? builtinRulesDir() : c3
@@ -26456,8 +26544,8 @@ var init_plugin4 = __esm({
       // On a change they are the base's copies, named as the repository names them.
       ruleFiles: (options, root, copy) => (options.configs ?? ["builtin"]).flatMap((config2) => {
         const builtin = config2 === "builtin";
-        const local = builtin ? builtinRulesDir() : path18.resolve(root, config2);
-        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path18.sep}`));
+        const local = builtin ? builtinRulesDir() : path19.resolve(root, config2);
+        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path19.sep}`));
         const base = builtin ? packageRoot() : copy && copied ? copy.root : root;
         return filesUnder(local).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
       }),
@@ -26646,7 +26734,7 @@ var init_manifest = __esm({
 // src/bundle/read-folder.ts
 import { constants as constants3 } from "node:fs";
 import { lstat, open as open2, opendir } from "node:fs/promises";
-import path19 from "node:path";
+import path20 from "node:path";
 async function readRegularFile(full, name, budget) {
   const handle = await open2(full, constants3.O_RDONLY | constants3.O_NOFOLLOW);
   try {
@@ -26678,7 +26766,7 @@ async function readFolderBundle(location3, limits) {
       names2.push(dirent.name);
     }
     for (const base of names2.sort()) {
-      const full = path19.join(dir, base);
+      const full = path20.join(dir, base);
       const name = `${prefix}${base}`;
       const stats = await lstat(full);
       if (stats.isDirectory()) await walk2(full, `${name}/`);
@@ -26989,17 +27077,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path58) {
-      const ctrl = callVisitor(key, node2, visitor, path58);
+    function visit_(key, node2, visitor, path59) {
+      const ctrl = callVisitor(key, node2, visitor, path59);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path58, ctrl);
-        return visit_(key, ctrl, visitor, path58);
+        replaceNode(key, path59, ctrl);
+        return visit_(key, ctrl, visitor, path59);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path58 = Object.freeze(path58.concat(node2));
+          path59 = Object.freeze(path59.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path58);
+            const ci = visit_(i3, node2.items[i3], visitor, path59);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27010,13 +27098,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path58 = Object.freeze(path58.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path58);
+          path59 = Object.freeze(path59.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path59);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path58);
+          const cv = visit_("value", node2.value, visitor, path59);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27037,17 +27125,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path58) {
-      const ctrl = await callVisitor(key, node2, visitor, path58);
+    async function visitAsync_(key, node2, visitor, path59) {
+      const ctrl = await callVisitor(key, node2, visitor, path59);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path58, ctrl);
-        return visitAsync_(key, ctrl, visitor, path58);
+        replaceNode(key, path59, ctrl);
+        return visitAsync_(key, ctrl, visitor, path59);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path58 = Object.freeze(path58.concat(node2));
+          path59 = Object.freeze(path59.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path58);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path59);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27058,13 +27146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path58 = Object.freeze(path58.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path58);
+          path59 = Object.freeze(path59.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path59);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path58);
+          const cv = await visitAsync_("value", node2.value, visitor, path59);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27091,23 +27179,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path58) {
+    function callVisitor(key, node2, visitor, path59) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path58);
+        return visitor(key, node2, path59);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path58);
+        return visitor.Map?.(key, node2, path59);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path58);
+        return visitor.Seq?.(key, node2, path59);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path58);
+        return visitor.Pair?.(key, node2, path59);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path58);
+        return visitor.Scalar?.(key, node2, path59);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path58);
+        return visitor.Alias?.(key, node2, path59);
       return void 0;
     }
-    function replaceNode(key, path58, node2) {
-      const parent = path58[path58.length - 1];
+    function replaceNode(key, path59, node2) {
+      const parent = path59[path59.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27719,10 +27807,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path58, value) {
+    function collectionFromPath(schema, path59, value) {
       let v = value;
-      for (let i3 = path58.length - 1; i3 >= 0; --i3) {
-        const k = path58[i3];
+      for (let i3 = path59.length - 1; i3 >= 0; --i3) {
+        const k = path59[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -27741,7 +27829,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path58) => path58 == null || typeof path58 === "object" && !!path58[Symbol.iterator]().next().done;
+    var isEmptyPath = (path59) => path59 == null || typeof path59 === "object" && !!path59[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27771,11 +27859,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path58, value) {
-        if (isEmptyPath(path58))
+      addIn(path59, value) {
+        if (isEmptyPath(path59))
           this.add(value);
         else {
-          const [key, ...rest] = path58;
+          const [key, ...rest] = path59;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27789,8 +27877,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path58) {
-        const [key, ...rest] = path58;
+      deleteIn(path59) {
+        const [key, ...rest] = path59;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27804,8 +27892,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path58, keepScalar) {
-        const [key, ...rest] = path58;
+      getIn(path59, keepScalar) {
+        const [key, ...rest] = path59;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27823,8 +27911,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path58) {
-        const [key, ...rest] = path58;
+      hasIn(path59) {
+        const [key, ...rest] = path59;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27834,8 +27922,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path58, value) {
-        const [key, ...rest] = path58;
+      setIn(path59, value) {
+        const [key, ...rest] = path59;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30350,9 +30438,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path58, value) {
+      addIn(path59, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path58, value);
+          this.contents.addIn(path59, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30427,14 +30515,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path58) {
-        if (Collection.isEmptyPath(path58)) {
+      deleteIn(path59) {
+        if (Collection.isEmptyPath(path59)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path58) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path59) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30449,10 +30537,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path58, keepScalar) {
-        if (Collection.isEmptyPath(path58))
+      getIn(path59, keepScalar) {
+        if (Collection.isEmptyPath(path59))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path58, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path59, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30463,10 +30551,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path58) {
-        if (Collection.isEmptyPath(path58))
+      hasIn(path59) {
+        if (Collection.isEmptyPath(path59))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path58) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path59) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30483,13 +30571,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path58, value) {
-        if (Collection.isEmptyPath(path58)) {
+      setIn(path59, value) {
+        if (Collection.isEmptyPath(path59)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path58), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path59), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path58, value);
+          this.contents.setIn(path59, value);
         }
       }
       /**
@@ -32450,9 +32538,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path58) => {
+    visit3.itemAtPath = (cst, path59) => {
       let item = cst;
-      for (const [field, index] of path58) {
+      for (const [field, index] of path59) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32461,23 +32549,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path58) => {
-      const parent = visit3.itemAtPath(cst, path58.slice(0, -1));
-      const field = path58[path58.length - 1][0];
+    visit3.parentCollection = (cst, path59) => {
+      const parent = visit3.itemAtPath(cst, path59.slice(0, -1));
+      const field = path59[path59.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path58, item, visitor) {
-      let ctrl = visitor(item, path58);
+    function _visit(path59, item, visitor) {
+      let ctrl = visitor(item, path59);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path58.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path59.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -32488,10 +32576,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path58);
+            ctrl = ctrl(item, path59);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path58) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path59) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -34300,9 +34388,9 @@ var init_model = __esm({
 // src/catalog/data-files.ts
 import { createHash as createHash5 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path20 from "node:path";
+import path21 from "node:path";
 function dataDir() {
-  return path20.join(packageRoot(), "src", "catalog", "data");
+  return path21.join(packageRoot(), "src", "catalog", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -34320,10 +34408,10 @@ function load(file2, schema) {
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path20.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path21.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path20.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path21.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
@@ -34687,7 +34775,7 @@ var init_schema = __esm({
 // src/config/load.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
-import path21 from "node:path";
+import path22 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -34695,10 +34783,10 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path21.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path22.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path21.join(d, n2))).find((f) => existsSync4(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path22.join(d, n2))).find((f) => existsSync4(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
@@ -34892,9 +34980,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path58) {
+function jsonPath(path59) {
   let out = "$";
-  for (const key of path58) {
+  for (const key of path59) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -34925,11 +35013,11 @@ function nestsDeeperThan(json2, max) {
 function deepPath(json2, max) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path58 } = item;
+    const { value, path: path59 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path58.length >= max) return path58;
+    if (path59.length >= max) return path59;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path58, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path59, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -35274,7 +35362,7 @@ var init_json_report_schema = __esm({
 });
 
 // src/evidence/summarize.ts
-import path22 from "node:path";
+import path23 from "node:path";
 async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
@@ -35287,7 +35375,7 @@ async function summarizeBundles(locations) {
       throw new Error(
         `${location3}: not a controlgate evidence bundle (controlgate.json or run.json missing)`
       );
-    const c3 = parseJsonReport(decoder.decode(report), path22.join(location3, "controlgate.json"));
+    const c3 = parseJsonReport(decoder.decode(report), path23.join(location3, "controlgate.json"));
     const r = JSON.parse(decoder.decode(run2));
     bundles.push({
       location: location3,
@@ -36451,7 +36539,7 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path23 from "node:path";
+import path24 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 function toPath(urlOrPath) {
   return urlOrPath instanceof URL ? fileURLToPath4(urlOrPath) : urlOrPath;
@@ -36459,12 +36547,12 @@ function toPath(urlOrPath) {
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path23.resolve(toPath(startPath));
+      let currentPath = path24.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path23.resolve(currentPath, "..");
+        currentPath = path24.resolve(currentPath, "..");
       }
     }
   };
@@ -36480,7 +36568,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path24 from "node:path";
+import path25 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -36493,27 +36581,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path24.resolve(toPath(cwd));
+      const cwdPath = path25.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path24.delimiter);
+      const pathParts = pathOption.split(path25.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path24.delimiter ? `${result2.join(path24.delimiter)}${pathOption}` : [...result2, pathOption].join(path24.delimiter);
+      return pathOption === "" || pathOption === path25.delimiter ? `${result2.join(path25.delimiter)}${pathOption}` : [...result2, pathOption].join(path25.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path24.join(directory, "node_modules/.bin");
+        const pathPart = path25.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path24.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path25.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -37718,7 +37806,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path25 from "node:path";
+import path26 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -37760,7 +37848,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path25.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path26.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -37772,7 +37860,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path25.basename(file2, ".exe") === "node") {
+      if (path26.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -37896,7 +37984,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs from "node:fs";
-import path26 from "node:path";
+import path27 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -37912,8 +38000,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path26.delimiter).filter(Boolean);
-  const commandExtension = path26.extname(command).toLowerCase();
+  const extensions = pathExt.split(path27.delimiter).filter(Boolean);
+  const commandExtension = path27.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -37922,7 +38010,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path26.resolve(cwd, command);
+    const base = path27.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37931,14 +38019,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path26.delimiter)
+    ...searchPath.split(path27.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path26.resolve(cwd, unquoted, command);
+    const base = path27.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -37985,7 +38073,7 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync as openSync2, readSync as readSync2, closeSync as closeSync2 } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path27 from "node:path";
+import path28 from "node:path";
 import process7 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -38008,7 +38096,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path27.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path28.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -38033,10 +38121,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path27.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path27.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path28.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path28.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path27.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path28.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -38049,12 +38137,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path27.delimiter)) {
+      for (const directory of searchPath.split(path28.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path27.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path28.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -38123,7 +38211,7 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 
 // node_modules/execa/lib/arguments/cwd.js
 import { statSync as statSync4 } from "node:fs";
-import path28 from "node:path";
+import path29 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -38131,7 +38219,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path28.resolve(cwdString);
+      return path29.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -38167,7 +38255,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path29 from "node:path";
+import path30 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -38207,7 +38295,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path29.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path30.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -40118,14 +40206,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path30 from "node:path";
+import path31 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path30.resolve(value.file) : fileURLToPath5(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path31.resolve(value.file) : fileURLToPath5(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -40958,17 +41046,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path58 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path58)) {
+        const path59 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path59)) {
           continue;
         }
-        writtenPaths.add(path58);
-        if (append || outputFiles.has(path58)) {
-          appendFileSync(path58, contents);
+        writtenPaths.add(path59);
+        if (append || outputFiles.has(path59)) {
+          appendFileSync(path59, contents);
         } else {
-          writeFileSync(path58, contents);
+          writeFileSync(path59, contents);
         }
-        outputFiles.add(path58);
+        outputFiles.add(path59);
       }
     };
   }
@@ -41963,7 +42051,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path31 from "node:path/win32";
+import path32 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -42006,10 +42094,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path31.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path32.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path31.parse(directory);
+      const { root } = path32.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -44157,7 +44245,7 @@ var init_execa = __esm({
 });
 
 // src/exec/process-tree.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync5 } from "node:fs";
 function facts(pid) {
   try {
     const stat3 = readFileSync5(`/proc/${pid}/stat`, "latin1");
@@ -44177,7 +44265,7 @@ function carries(pid, needle) {
 function taggedProcesses(tag, root) {
   let names2;
   try {
-    names2 = readdirSync2("/proc");
+    names2 = readdirSync3("/proc");
   } catch {
     return [];
   }
@@ -44709,8 +44797,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path58 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path58.test(f.path);
+  const path59 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path59.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -45587,7 +45675,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path32 from "node:path";
+import path33 from "node:path";
 import { fileURLToPath as fileURLToPath6 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -45611,7 +45699,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path32.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path33.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function artifactOf(run2, result2) {
   const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -45626,7 +45714,7 @@ function resultFilePath(run2, result2, baseDir) {
   if (!uri) return void 0;
   try {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath6(uri) : void 0;
-    return path32.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
+    return path33.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
   } catch {
     return void 0;
   }
@@ -45855,7 +45943,7 @@ var init_normalize2 = __esm({
 
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync6, realpathSync as realpathSync3, statSync as statSync5 } from "node:fs";
-import path33 from "node:path";
+import path34 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -45884,14 +45972,14 @@ var init_source_reader = __esm({
         try {
           return realpathSync3.native(file2);
         } catch {
-          const parent = path33.dirname(file2);
+          const parent = path34.dirname(file2);
           if (parent === file2) return void 0;
           let realParent = this.realFolders.get(parent);
           if (!this.realFolders.has(parent)) {
             realParent = this.realPath(parent);
             this.realFolders.set(parent, realParent);
           }
-          return realParent === void 0 ? void 0 : path33.join(realParent, path33.basename(file2));
+          return realParent === void 0 ? void 0 : path34.join(realParent, path34.basename(file2));
         }
       }
       /**
@@ -45902,7 +45990,7 @@ var init_source_reader = __esm({
       contains(relativePath) {
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
-        const real = this.realPath(path33.join(this.root, relativePath));
+        const real = this.realPath(path34.join(this.root, relativePath));
         const inside2 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
         this.inside.set(relativePath, inside2);
         return inside2;
@@ -45912,7 +46000,7 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path33.join(this.root, relativePath);
+          const file2 = path34.join(this.root, relativePath);
           const info = statSync5(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
             const text3 = readFileSync6(file2, "utf8");
@@ -45937,7 +46025,7 @@ var init_source_reader = __esm({
 // src/runner/import-sarif.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path34 from "node:path";
+import path35 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -45959,7 +46047,7 @@ async function importSarifFiles(files, options) {
       if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
       const log = await readSarifFile(file2);
       const driver = log.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path34.basename(file2, path34.extname(file2))), taken);
+      const id = unique(importedId(driver?.name ?? path35.basename(file2, path35.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
       const findings = log.runs.flatMap(
         (run2) => normalizeRun(run2, {
@@ -45974,7 +46062,7 @@ async function importSarifFiles(files, options) {
       await mkdir2(options.outDir, { recursive: true });
       const kept = await keepRawSarif(log, findings, {
         source: file2,
-        dest: path34.join(options.outDir, `${id}.sarif`)
+        dest: path35.join(options.outDir, `${id}.sarif`)
       });
       runs.push({
         id,
@@ -45991,10 +46079,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path34.basename(file2, path34.extname(file2))), taken);
+      const id = unique(importedId(path35.basename(file2, path35.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path34.basename(file2)} (imported)`,
+        displayName: `${path35.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -46405,9 +46493,9 @@ function classifyFindings(input2) {
   const states = /* @__PURE__ */ new Map();
   for (const h2 of input2.head) if (input2.knownUnchanged?.(h2)) states.set(h2, "unchanged");
   for (const group of groupByContent(input2).values()) {
-    const path58 = group.head[0]?.path;
-    if (path58 === void 0 || group.base.length === 0) continue;
-    pairGroup(group, input2.lineMaps?.get(path58), matched, states);
+    const path59 = group.head[0]?.path;
+    if (path59 === void 0 || group.base.length === 0) continue;
+    pairGroup(group, input2.lineMaps?.get(path59), matched, states);
   }
   const unmatchedBase = /* @__PURE__ */ new Map();
   for (const b of input2.base) {
@@ -46526,14 +46614,14 @@ var init_repeat_line_maps = __esm({
 // src/diff/worktree.ts
 import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import os2 from "node:os";
-import path35 from "node:path";
+import path36 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path35.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path35.join(scratch, "tree");
+  const scratch = await mkdtemp2(path36.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path36.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -46542,7 +46630,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path35.join(scratch, "paths");
+      const list = path36.join(scratch, "paths");
       await writeFile2(list, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
     }
@@ -46563,14 +46651,26 @@ var init_worktree = __esm({
 
 // src/runner/reveal.ts
 import { mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import path36 from "node:path";
+import path37 from "node:path";
 function commentText(line2) {
   const at = line2.search(/kics-scan/i);
   return stripControlChars(line2.slice(at).trim()).slice(0, 200);
 }
-async function planReveal(dropped, files, scanned, root, dir) {
+async function planReveal(dropped, files, scanned, root, dir, unitOf) {
   const copies = /* @__PURE__ */ new Map();
   const neighbours = /* @__PURE__ */ new Map();
+  const scannedRel = new Map(
+    scanned.flatMap((file2) => {
+      const rel = containedRelative(root, file2);
+      return rel === void 0 ? [] : [[file2, toPosix(rel)]];
+    })
+  );
+  const known = new Set(scannedRel.values());
+  const distinguish = (rel, text3) => dropped.distinguish?.(toPosix(rel), text3) ?? text3;
+  const unit = (file2) => {
+    const rel = scannedRel.get(file2);
+    return rel === void 0 || !unitOf ? void 0 : unitOf(rel, (r) => known.has(r));
+  };
   for (const file2 of files) {
     const rel = containedRelative(root, file2);
     if (rel === void 0) continue;
@@ -46580,25 +46680,31 @@ async function planReveal(dropped, files, scanned, root, dir) {
     const lines2 = [...original];
     const commentLines = dropped.commentLines(lines2);
     if (commentLines.length === 0) continue;
-    const copy = path36.join(dir, rel);
+    const copy = path37.join(dir, rel);
     for (const n2 of commentLines) lines2[n2 - 1] = dropped.neutralize(lines2[n2 - 1] ?? "");
-    await mkdir3(path36.dirname(copy), { recursive: true });
-    await writeFile3(copy, lines2.join("\n"));
+    await mkdir3(path37.dirname(copy), { recursive: true });
+    await writeFile3(copy, distinguish(rel, lines2.join("\n")));
     copies.set(copy, {
       original: file2,
       comments: commentLines.map((line2) => ({ line: line2, text: commentText(original[line2 - 1] ?? "") }))
     });
+    const itsUnit = unit(file2);
     for (const other of scanned) {
-      if (other === file2 || path36.dirname(other) !== path36.dirname(file2)) continue;
+      if (other === file2) continue;
+      if (path37.dirname(other) !== path37.dirname(file2) && (itsUnit === void 0 || unit(other) !== itsUnit))
+        continue;
       const otherRel = containedRelative(root, other);
-      if (otherRel !== void 0) neighbours.set(path36.join(dir, otherRel), other);
+      if (otherRel !== void 0) neighbours.set(path37.join(dir, otherRel), other);
     }
   }
   if (copies.size === 0) return void 0;
   for (const [copy, original] of neighbours) {
     if (copies.has(copy)) continue;
-    await mkdir3(path36.dirname(copy), { recursive: true });
-    await writeFile3(copy, await readFile7(original));
+    await mkdir3(path37.dirname(copy), { recursive: true });
+    const rel = scannedRel.get(original) ?? "";
+    const bytes = await readFile7(original);
+    const text3 = dropped.distinguish ? dropped.distinguish(rel, bytes.toString("utf8")) : void 0;
+    await writeFile3(copy, text3 === void 0 || text3 === bytes.toString("utf8") ? bytes : text3);
   }
   const extraFiles = [...copies.keys(), ...[...neighbours.keys()].filter((c3) => !copies.has(c3))].sort();
   return { extraFiles, reconcile: (log, baseDir) => reconcile(log, baseDir, dir, copies) };
@@ -46627,7 +46733,7 @@ function reconcile(log, baseDir, dir, copies) {
       if (!copy || reported.has(key(copy.original, r))) return;
       const line2 = startLine(r);
       const comment = copy.comments.filter((c3) => c3.line <= line2).at(-1) ?? copy.comments[0] ?? { line: 1, text: "kics-scan" };
-      const uri = toPosix(path36.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
+      const uri = toPosix(path37.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
       const physical = r.locations?.[0]?.physicalLocation;
       if (physical) physical.artifactLocation = { uri };
       r.suppressions = [
@@ -46658,17 +46764,17 @@ var init_reveal = __esm({
 });
 
 // src/runner/unjudged.ts
-import path37 from "node:path";
+import path38 from "node:path";
 function collectUnjudged(reported, given, root, revealDir) {
   const reasons = /* @__PURE__ */ new Map();
   const givenSet = new Set(given);
   const covered = /* @__PURE__ */ new Set();
   for (const { path: file2, reason } of reported) {
-    const absolute = path37.resolve(root, file2);
-    if (revealDir && absolute.startsWith(revealDir + path37.sep)) continue;
+    const absolute = path38.resolve(root, file2);
+    if (revealDir && absolute.startsWith(revealDir + path38.sep)) continue;
     if (givenSet.has(absolute)) covered.add(absolute);
-    const relative2 = path37.relative(root, absolute);
-    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path37.sep).join("/");
+    const relative2 = path38.relative(root, absolute);
+    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path38.sep).join("/");
     const list = reasons.get(shown2) ?? [];
     const clean2 = redactKnownSecrets(stripControlChars(reason).replace(/\s+/g, " ").trim());
     if (!list.includes(clean2)) list.push(clean2);
@@ -46694,7 +46800,7 @@ var init_unjudged = __esm({
 import { statSync as statSync6 } from "node:fs";
 import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
 import os3 from "node:os";
-import path38 from "node:path";
+import path39 from "node:path";
 function clip(text3, max = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
   return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
@@ -46757,10 +46863,10 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path38.join(o2.outDir, scanner3.id);
+  const outDir = path39.join(o2.outDir, scanner3.id);
   await rm4(outDir, { recursive: true, force: true });
   await mkdir4(outDir, { recursive: true });
-  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp3(path38.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
+  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp3(path39.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
   try {
     return await scanWith({ planned, o: o2, files, tooLarge: tooLarge2, tool, outDir, revealDir, base, elapsed });
   } finally {
@@ -46784,7 +46890,8 @@ async function scanWith({
     files.filter((f) => planned.reveal?.has(f)),
     files,
     o2.root,
-    revealDir
+    revealDir,
+    scanner3.unitOf
   ) : void 0;
   const plan = scanner3.plan({
     root: o2.root,
@@ -46852,7 +46959,7 @@ async function scanWith({
     );
     const kept2 = await keepRawSarif(log, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path38.join(outDir, `${scanner3.id}.sarif`)
+      dest: plan.sarifPath ?? path39.join(outDir, `${scanner3.id}.sarif`)
     });
     log = kept2.skeleton;
     rawSarifPath = kept2.rawSarifPath;
@@ -46998,7 +47105,7 @@ var init_new_suppressions = __esm({
 
 // src/coverage/imports.ts
 import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
-import path39 from "node:path";
+import path40 from "node:path";
 function pythonImports(text3) {
   const found = [];
   const names2 = (list) => list.split(",").map((n2) => n2.trim().split(/\s+as\s+/)[0]?.trim() ?? "").filter((n2) => /^[A-Za-z_][\w.]*$/.test(n2));
@@ -47044,7 +47151,7 @@ function isFile(file2) {
 async function importsIntoSkipped(options) {
   const { root, skipped } = options;
   if (skipped.length === 0) return [];
-  const inSkipped = (file2) => skipped.some((dir) => file2.startsWith(dir + path39.sep));
+  const inSkipped = (file2) => skipped.some((dir) => file2.startsWith(dir + path40.sep));
   const found = /* @__PURE__ */ new Map();
   const pending = options.sources.filter((f) => PYTHON2.test(f) || SCRIPT.test(f));
   const take = (file2, by) => {
@@ -47060,8 +47167,8 @@ async function importsIntoSkipped(options) {
     } catch {
       continue;
     }
-    if (!inSkipped(file2) && !skipped.some((dir2) => text3.includes(path39.basename(dir2)))) continue;
-    const dir = path39.dirname(file2);
+    if (!inSkipped(file2) && !skipped.some((dir2) => text3.includes(path40.basename(dir2)))) continue;
+    const dir = path40.dirname(file2);
     if (PYTHON2.test(file2)) {
       for (const { dots, names: names2 } of pythonImports(text3)) {
         for (const base of pythonBases(dir, root, dots)) {
@@ -47072,7 +47179,7 @@ async function importsIntoSkipped(options) {
       }
     } else {
       for (const spec of scriptImports(text3)) {
-        for (const candidate of scriptFiles(path39.resolve(dir, spec))) {
+        for (const candidate of scriptFiles(path40.resolve(dir, spec))) {
           if (isFile(candidate)) {
             take(candidate, file2);
             break;
@@ -47086,12 +47193,12 @@ async function importsIntoSkipped(options) {
 function pythonBases(dir, root, dots) {
   if (dots > 0) {
     let base = dir;
-    for (let i3 = 1; i3 < dots; i3++) base = path39.dirname(base);
+    for (let i3 = 1; i3 < dots; i3++) base = path40.dirname(base);
     return [base];
   }
   const bases = [dir];
-  for (let d = dir; d !== root && d.startsWith(root + path39.sep); ) {
-    d = path39.dirname(d);
+  for (let d = dir; d !== root && d.startsWith(root + path40.sep); ) {
+    d = path40.dirname(d);
     bases.push(d);
   }
   return bases;
@@ -47102,9 +47209,9 @@ function pythonFiles(base, dotted) {
   let dir = base;
   for (const [i3, part] of parts.entries()) {
     const last = i3 === parts.length - 1;
-    if (last) files.push(path39.join(dir, `${part}.py`));
-    dir = path39.join(dir, part);
-    files.push(path39.join(dir, "__init__.py"));
+    if (last) files.push(path40.join(dir, `${part}.py`));
+    dir = path40.join(dir, part);
+    files.push(path40.join(dir, "__init__.py"));
   }
   return files.filter((f) => existsSync7(f));
 }
@@ -47112,7 +47219,7 @@ function scriptFiles(resolved2) {
   return [
     resolved2,
     ...SCRIPT_EXTENSIONS.map((ext) => `${resolved2}${ext}`),
-    ...SCRIPT_EXTENSIONS.map((ext) => path39.join(resolved2, `index${ext}`))
+    ...SCRIPT_EXTENSIONS.map((ext) => path40.join(resolved2, `index${ext}`))
   ];
 }
 var PYTHON2, SCRIPT, SCRIPT_EXTENSIONS;
@@ -47127,7 +47234,7 @@ var init_imports = __esm({
 
 // src/pipeline/walk.ts
 import { readdir as readdir4 } from "node:fs/promises";
-import path40 from "node:path";
+import path41 from "node:path";
 function decoded(name) {
   const text3 = name.toString("utf8");
   return Buffer.from(text3, "utf8").equals(name) ? text3 : void 0;
@@ -47162,10 +47269,10 @@ async function walkTree(dir, skipFolders) {
     for (const entry of entries) {
       const name = decoded(entry.name);
       if (name === void 0) {
-        result2.unreadable.push(path40.join(next, escapedName(entry.name)));
+        result2.unreadable.push(path41.join(next, escapedName(entry.name)));
         continue;
       }
-      const full = path40.join(next, name);
+      const full = path41.join(next, name);
       if (entry.isDirectory()) {
         if (skipFolders.has(name)) result2.skippedFolders.push(full);
         else pending.push(full);
@@ -47182,36 +47289,35 @@ var init_walk = __esm({
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync8, statSync as statSync8 } from "node:fs";
-import { readFile as readFile8 } from "node:fs/promises";
-import path41 from "node:path";
+import { existsSync as existsSync8, readFileSync as readFileSync7, statSync as statSync8 } from "node:fs";
+import path42 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path41.resolve(cwd, targetArg);
+  const target = path42.resolve(cwd, targetArg);
   if (!existsSync8(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync8(target).isDirectory() ? target : path41.dirname(target);
+  const targetDir = statSync8(target).isDirectory() ? target : path42.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync8(path41.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path41.dirname(dir);
+    if (existsSync8(path42.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path42.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
 }
 async function listTree2(workspace, rules) {
-  const rel = (f) => toPosix(path41.relative(workspace.root, f));
+  const rel = (f) => toPosix(path42.relative(workspace.root, f));
   const skip = /* @__PURE__ */ new Set([ALWAYS_SKIPPED_FOLDER.name, ...rules.excludeFolders]);
   const walked = workspace.target === workspace.targetDir ? await walkTree(workspace.target, skip) : { files: [workspace.target], links: [], skippedFolders: [], unreadable: [] };
   const globs = rules.exclude.map((glob) => ({ glob, match: (0, import_picomatch4.default)(glob, { dot: true }) }));
   const excludedBy = (file2) => globs.find((g) => g.match(rel(file2)))?.glob;
   const configName = rules.configFile ? rel(rules.configFile) : void 0;
-  const excluded = walked.skippedFolders.filter((dir) => path41.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name).map((dir) => ({
+  const excluded = walked.skippedFolders.filter((dir) => path42.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name).map((dir) => ({
     path: rel(dir),
     folder: true,
-    rule: path41.basename(dir),
-    reason: excludedFolderReason(path41.basename(dir), configName)
+    rule: path42.basename(dir),
+    reason: excludedFolderReason(path42.basename(dir), configName)
   }));
   const files = [];
-  for (const file2 of walked.files.map((f) => path41.normalize(f))) {
+  for (const file2 of walked.files.map((f) => path42.normalize(f))) {
     const glob = excludedBy(file2);
     if (glob === void 0) files.push(file2);
     else
@@ -47225,8 +47331,9 @@ async function listTree2(workspace, rules) {
   const imported = await importsIntoSkipped({
     root: workspace.root,
     sources: files,
-    skipped: walked.skippedFolders.filter((dir) => path41.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
-    read: (file2) => readFile8(file2, "utf8")
+    skipped: walked.skippedFolders.filter((dir) => path42.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
+    // Synchronous: thousands of small source files read one by one; awaiting each cost 10× more (bench:ledger).
+    read: async (file2) => readFileSync7(file2, "utf8")
   });
   const taken = imported.filter((i3) => excludedBy(i3.file) === void 0);
   return {
@@ -47255,12 +47362,12 @@ var init_workspace = __esm({
 
 // src/pipeline/compare.ts
 import { existsSync as existsSync9, realpathSync as realpathSync4 } from "node:fs";
-import path42 from "node:path";
+import path43 from "node:path";
 function relative(root, file2) {
-  return toPosix(path42.relative(root, file2));
+  return toPosix(path43.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path42.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path43.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -47483,9 +47590,9 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path42.join(tree, prefix) : tree;
-    const target = path42.join(root, path42.relative(workspace.root, workspace.target));
-    const targetDir = path42.join(root, path42.relative(workspace.root, workspace.targetDir));
+    const root = prefix ? path43.join(tree, prefix) : tree;
+    const target = path43.join(root, path43.relative(workspace.root, workspace.target));
+    const targetDir = path43.join(root, path43.relative(workspace.root, workspace.targetDir));
     const files = existsSync9(target) ? await listFiles2({ root, target, targetDir }, config2) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
@@ -47501,7 +47608,7 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path42.join(request.outDir, "@base"),
+      outDir: path43.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -47543,7 +47650,7 @@ function describeTarget(target) {
 }
 function unreachableFiles(items, scanners2) {
   const byScanner = /* @__PURE__ */ new Map();
-  const add = (id, path58, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path58, reason }]);
+  const add = (id, path59, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path59, reason }]);
   for (const item of items) {
     if (item.kind === "unreadable-name") {
       for (const s of scanners2.filter((s2) => s2.run)) {
@@ -47597,8 +47704,8 @@ function buildLedger(scope2, items, scanners2, whyNoScanner = () => void 0) {
   for (const e of entries) counts[e.state] += 1;
   return { scope: scope2, counts, entries };
 }
-function notScanned(path58, kind2, why) {
-  return { path: path58, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
+function notScanned(path59, kind2, why) {
+  return { path: path59, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
 }
 function judge(item, scanners2, unjudged, whyNoScanner) {
   const judgedBy = [];
@@ -47642,7 +47749,7 @@ var init_ledger = __esm({
 
 // src/pipeline/coverage.ts
 import { lstatSync, realpathSync as realpathSync5, statSync as statSync9 } from "node:fs";
-import path43 from "node:path";
+import path44 from "node:path";
 function coverageOf2(request) {
   const { workspace } = request;
   const items = scopeItems(request);
@@ -47675,7 +47782,7 @@ function coverageOf2(request) {
 }
 function scopeItems(request) {
   const { workspace, listing, changed } = request;
-  const rel = (abs) => toPosix(path43.relative(workspace.root, abs));
+  const rel = (abs) => toPosix(path44.relative(workspace.root, abs));
   const files = new Set(listing.files);
   const links2 = new Set(listing.links);
   const imported = new Map(listing.imported.map((i3) => [i3.file, i3.importedBy]));
@@ -47692,17 +47799,17 @@ function scopeItems(request) {
       path: rel(abs),
       absolute: abs,
       ...by !== void 0 ? {
-        note: `in the excluded folder ${folder?.path ?? path43.dirname(rel(abs))}, but ${rel(by)} imports it, so it is scanned as this repository's code`
+        note: `in the excluded folder ${folder?.path ?? path44.dirname(rel(abs))}, but ${rel(by)} imports it, so it is scanned as this repository's code`
       } : {}
     };
   };
   const linkTarget2 = (link) => {
     const real = safeRealpath(link);
     if (real === void 0) return { kind: "dangling" };
-    const inside2 = path43.relative(rootReal, real);
-    if (inside2.startsWith("..") || path43.isAbsolute(inside2)) return { kind: "outside" };
+    const inside2 = path44.relative(rootReal, real);
+    if (inside2.startsWith("..") || path44.isAbsolute(inside2)) return { kind: "outside" };
     const targetRel2 = toPosix(inside2);
-    const absolute = path43.join(workspace.root, inside2);
+    const absolute = path44.join(workspace.root, inside2);
     if (isDirectory(real)) return { kind: "folder", path: targetRel2 };
     if (files.has(absolute)) return { kind: "scanned-file", path: targetRel2, absolute };
     const why = excludedFiles.get(targetRel2)?.reason ?? inExcludedFolder(targetRel2)?.reason;
@@ -47731,7 +47838,7 @@ function scopeItems(request) {
   const targetRel = rel(workspace.target);
   const underTarget = (p) => targetRel === "" || p === targetRel || p.startsWith(`${targetRel}/`);
   return [...changed].filter(underTarget).sort().map((p) => {
-    const abs = path43.join(workspace.root, p);
+    const abs = path44.join(workspace.root, p);
     if (files.has(abs)) return fileItem(abs);
     if (links2.has(abs)) return linkItem(abs);
     const excludedFile = excludedFiles.get(p);
@@ -47881,18 +47988,18 @@ var init_policy_diff = __esm({
 });
 
 // src/pipeline/base-rules.ts
-import { existsSync as existsSync10, readdirSync as readdirSync3, realpathSync as realpathSync6, statSync as statSync10 } from "node:fs";
-import { mkdir as mkdir5, readFile as readFile9, writeFile as writeFile4 } from "node:fs/promises";
-import path44 from "node:path";
+import { existsSync as existsSync10, readdirSync as readdirSync4, realpathSync as realpathSync6, statSync as statSync10 } from "node:fs";
+import { mkdir as mkdir5, readFile as readFile8, writeFile as writeFile4 } from "node:fs/promises";
+import path45 from "node:path";
 function inside(rel) {
-  return !(rel === ".." || rel.startsWith("../") || path44.isAbsolute(rel));
+  return !(rel === ".." || rel.startsWith("../") || path45.isAbsolute(rel));
 }
 function repositoryPath(ctx, absolute) {
   const candidates = [absolute];
-  const fromRoot = path44.relative(ctx.root, absolute);
-  if (inside(toPosix(fromRoot))) candidates.push(path44.join(realpathSync6(ctx.root), fromRoot));
+  const fromRoot = path45.relative(ctx.root, absolute);
+  if (inside(toPosix(fromRoot))) candidates.push(path45.join(realpathSync6(ctx.root), fromRoot));
   for (const candidate of candidates) {
-    const rel = toPosix(path44.relative(ctx.repoRoot, candidate));
+    const rel = toPosix(path45.relative(ctx.repoRoot, candidate));
     if (inside(rel)) return rel;
   }
   return void 0;
@@ -47911,8 +48018,8 @@ async function entriesAt(git2, commit, rel) {
   return entries;
 }
 function linkTarget(ctx, link, target) {
-  const absolute = path44.resolve(ctx.repoRoot, path44.posix.dirname(link), target);
-  const rel = toPosix(path44.relative(ctx.repoRoot, absolute));
+  const absolute = path45.resolve(ctx.repoRoot, path45.posix.dirname(link), target);
+  const rel = toPosix(path45.relative(ctx.repoRoot, absolute));
   return inside(rel) ? { rel } : { outside: absolute };
 }
 async function resolveAtBase(ctx, rel) {
@@ -47930,12 +48037,12 @@ async function resolveAtBase(ctx, rel) {
 async function headFiles(absolute) {
   const files = /* @__PURE__ */ new Map();
   const info = statSync10(absolute, { throwIfNoEntry: false });
-  if (info?.isFile()) files.set("", await readFile9(absolute, "utf8"));
+  if (info?.isFile()) files.set("", await readFile8(absolute, "utf8"));
   if (!info?.isDirectory()) return files;
-  for (const name of readdirSync3(absolute, { recursive: true, encoding: "utf8" }).sort()) {
-    const file2 = path44.join(absolute, name);
+  for (const name of readdirSync4(absolute, { recursive: true, encoding: "utf8" }).sort()) {
+    const file2 = path45.join(absolute, name);
     if (statSync10(file2, { throwIfNoEntry: false })?.isFile())
-      files.set(toPosix(name), await readFile9(file2, "utf8"));
+      files.set(toPosix(name), await readFile8(file2, "utf8"));
   }
   return files;
 }
@@ -47949,8 +48056,8 @@ async function copyFromBase(ctx, rel, entries) {
       if (linked === void 0) continue;
       text3 = linked;
     }
-    const copy = path44.join(ctx.dir, ...entry.path.split("/"));
-    await mkdir5(path44.dirname(copy), { recursive: true });
+    const copy = path45.join(ctx.dir, ...entry.path.split("/"));
+    await mkdir5(path45.dirname(copy), { recursive: true });
     await writeFile4(copy, text3);
     files.set(rel === "" ? entry.path : entry.path.slice(rel.length).replace(/^\//, ""), text3);
   }
@@ -47959,7 +48066,7 @@ async function copyFromBase(ctx, rel, entries) {
 function differences(shown2, base, head) {
   const changes = [];
   for (const sub of [.../* @__PURE__ */ new Set([...base.keys(), ...head.keys()])].sort()) {
-    const file2 = sub === "" ? shown2 : path44.posix.join(shown2, sub);
+    const file2 = sub === "" ? shown2 : path45.posix.join(shown2, sub);
     const key = `scanners.semgrep.configs.${file2}`;
     const before2 = base.get(sub);
     const after = head.get(sub);
@@ -47981,7 +48088,7 @@ async function semgrepRulesFromBase(configs, ctx) {
   const missing = [];
   const pinned = [];
   for (const config2 of configs) {
-    const absolute = path44.resolve(ctx.root, config2);
+    const absolute = path45.resolve(ctx.root, config2);
     const rel = isLocalRuleConfig(config2) ? repositoryPath(ctx, absolute) : void 0;
     if (rel === void 0) {
       pinned.push(config2);
@@ -47999,7 +48106,7 @@ async function semgrepRulesFromBase(configs, ctx) {
     }
     const shown2 = rel === "" ? "." : rel;
     const head = await headFiles(absolute);
-    const copy = path44.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
+    const copy = path45.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
     if (resolved2.entries.length === 0) {
       missing.push(shown2);
       changes.push(...differences(shown2, /* @__PURE__ */ new Map(), head));
@@ -48010,10 +48117,10 @@ async function semgrepRulesFromBase(configs, ctx) {
     changes.push(...differences(shown2, base, head));
     pinned.push(copy);
   }
-  const prefix = toPosix(path44.relative(ctx.repoRoot, realpathSync6(ctx.root)));
+  const prefix = toPosix(path45.relative(ctx.repoRoot, realpathSync6(ctx.root)));
   return {
     configs: pinned,
-    root: inside(prefix) ? path44.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
+    root: inside(prefix) ? path45.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
     changes,
     ...missing.length > 0 ? {
       refused: `not run: its rules ${missing.map((m) => JSON.stringify(m)).join(", ")} (scanners.semgrep.configs) are not in the base commit ${ctx.commit.slice(0, 12)}, whose policy judges this change; rules a change adds are a proposal, never run`
@@ -48033,31 +48140,31 @@ var init_base_rules = __esm({
 
 // src/pipeline/base-scripts.ts
 import { lstatSync as lstatSync2, statSync as statSync11 } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir6, readFile as readFile10, writeFile as writeFile5 } from "node:fs/promises";
-import path45 from "node:path";
+import { chmod as chmod2, mkdir as mkdir6, readFile as readFile9, writeFile as writeFile5 } from "node:fs/promises";
+import path46 from "node:path";
 function isFile2(file2) {
   return statSync11(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);
-  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile2(path45.resolve(ctx.cwd, expanded))))
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile2(path46.resolve(ctx.cwd, expanded))))
     return void 0;
-  const absolute = path45.resolve(ctx.cwd, expanded);
-  const named2 = path45.join(realPath(path45.dirname(absolute)), path45.basename(absolute));
-  const rel = toPosix(path45.relative(ctx.repoRoot, named2));
-  if (rel === "" || rel.startsWith("..") || path45.isAbsolute(rel)) return void 0;
+  const absolute = path46.resolve(ctx.cwd, expanded);
+  const named2 = path46.join(realPath(path46.dirname(absolute)), path46.basename(absolute));
+  const rel = toPosix(path46.relative(ctx.repoRoot, named2));
+  if (rel === "" || rel.startsWith("..") || path46.isAbsolute(rel)) return void 0;
   const base = await ctx.git.fileAt(ctx.commit, rel);
   const entry = lstatSync2(named2, { throwIfNoEntry: false });
-  const head = entry?.isFile() ? await readFile10(named2, "utf8") : void 0;
+  const head = entry?.isFile() ? await readFile9(named2, "utf8") : void 0;
   if (base === head && !entry?.isSymbolicLink()) return void 0;
   const key = `scanners.custom.${id}.runs`;
-  const copy = path45.join(ctx.dir, ...rel.split("/"));
+  const copy = path46.join(ctx.dir, ...rel.split("/"));
   if (base === void 0) {
     if (!entry) return void 0;
     changes.push({ key, change: "added", after: JSON.stringify(rel) });
     return copy;
   }
-  await mkdir6(path45.dirname(copy), { recursive: true });
+  await mkdir6(path46.dirname(copy), { recursive: true });
   await writeFile5(copy, base);
   const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
   if (mode2 === "100755") await chmod2(copy, 493);
@@ -48078,7 +48185,7 @@ async function scriptsFromBase(custom2, ctx) {
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
     const added = changes.slice(before2).find((c3) => c3.change === "added");
-    if (added?.after) command = path45.join(ctx.dir, ...JSON.parse(added.after).split("/"));
+    if (added?.after) command = path46.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -48093,33 +48200,33 @@ var init_base_scripts = __esm({
 // src/pipeline/policy.ts
 import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync11, realpathSync as realpathSync7 } from "node:fs";
-import { readFile as readFile11 } from "node:fs/promises";
-import path46 from "node:path";
+import { readFile as readFile10 } from "node:fs/promises";
+import path47 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const rel = path46.relative(repoRoot, realPath(file2));
-  if (rel === "" || rel.startsWith("..") || path46.isAbsolute(rel)) return void 0;
+  const rel = path47.relative(repoRoot, realPath(file2));
+  if (rel === "" || rel.startsWith("..") || path47.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path46.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path46.dirname(configFile) : request.workspace.root;
-  return path46.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path47.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path47.dirname(configFile) : request.workspace.root;
+  return path47.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text3) {
-  const rel = path46.relative(root, file2);
+  const rel = path47.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path46.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path47.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
-  const configText = file2 ? await readFile11(file2, "utf8") : void 0;
-  const waiversText = existsSync11(waiversFile) ? await readFile11(waiversFile, "utf8") : void 0;
+  const configText = file2 ? await readFile10(file2, "utf8") : void 0;
+  const waiversText = existsSync11(waiversFile) ? await readFile10(waiversFile, "utf8") : void 0;
   return {
     config: config2,
     ...file2 ? { configFile: file2 } : {},
@@ -48138,7 +48245,7 @@ async function worktreePolicy(request) {
 async function readAtBase(git2, repoRoot, commit, file2) {
   const rel = inRepo(repoRoot, file2);
   if (rel !== void 0) return git2.fileAt(commit, rel);
-  return existsSync11(file2) ? readFile11(file2, "utf8") : void 0;
+  return existsSync11(file2) ? readFile10(file2, "utf8") : void 0;
 }
 async function basePolicy(request, revision) {
   const { workspace } = request;
@@ -48174,8 +48281,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path46.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path46.join(d, n2)));
+  const explicit = request.configFile ? path47.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path47.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -48298,7 +48405,7 @@ var init_policy = __esm({
 // src/pipeline/scan.ts
 import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
 import os4 from "node:os";
-import path47 from "node:path";
+import path48 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -48307,9 +48414,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const outDir = request.outDir ? path47.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path47.join(os4.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path48.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path48.join(os4.tmpdir(), "controlgate-"));
   const loading = loadPolicy({
-    scratchDir: path47.join(outDir, "@base-files"),
+    scratchDir: path48.join(outDir, "@base-files"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -48330,7 +48437,7 @@ async function scan(request) {
       ...c3.name ? { displayName: c3.name } : {},
       // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
       // the base, not to whatever folder the process happens to be in (the Action's working-directory).
-      command: c3.command.includes("/") && !c3.command.includes("{") ? path47.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
+      command: c3.command.includes("/") && !c3.command.includes("{") ? path48.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
       args: c3.args,
       sarif: c3.sarif,
       cleanExitCodes: c3.cleanExitCodes,
@@ -48355,18 +48462,18 @@ async function scan(request) {
   const mapping = loadMapping();
   const listing = await listTree2(workspace, { ...config2, ...configFile ? { configFile } : {} });
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path47.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path48.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path47.join(outDir, "@imported")
+      outDir: path48.join(outDir, "@imported")
     }
   );
   const compared = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path47.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path48.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -48490,6 +48597,7 @@ var init_package = __esm({
         "bench:example": "node bench/example-app.ts",
         "bench:large-sarif": "npm run -s build && node bench/large-sarif.ts",
         "bench:diff": "node bench/diff-scan.ts",
+        "bench:iac-units": "node bench/iac-units.ts",
         "bench:orchestration": "node bench/orchestration.ts",
         "bench:install": "node bench/install.ts",
         "bench:install-record": "node bench/install-record.ts",
@@ -48550,7 +48658,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path48 from "node:path";
+import path49 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -48601,8 +48709,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path48.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path48.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path49.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path49.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed" && !s.unjudged?.length),
@@ -48617,7 +48725,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path48.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path49.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -48716,17 +48824,17 @@ function coverageFacts(outcome) {
   return { coverage: { scope: scope2, counts, files: entries } };
 }
 function portableLocation(root, location3) {
-  const rel = path48.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path48.isAbsolute(rel) ? toPosix(rel) : path48.basename(location3);
+  const rel = path49.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path49.isAbsolute(rel) ? toPosix(rel) : path49.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path48.join(outcome.root, name)),
-    path48.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path49.join(outcome.root, name)),
+    path49.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path48.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path49.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -49461,7 +49569,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir7, open as open6, writeFile as writeFile6 } from "node:fs/promises";
-import path49 from "node:path";
+import path50 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -49471,7 +49579,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir7(path49.dirname(file2), { recursive: true });
+  await mkdir7(path50.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -49482,11 +49590,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path49.join(settings.outDir, "controlgate.json");
-    const sarif = path49.join(settings.outDir, "controlgate.sarif");
+    const json2 = path50.join(settings.outDir, "controlgate.json");
+    const sarif = path50.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path49.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path50.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -49505,7 +49613,7 @@ async function writeScannerSarif(outcome, dir) {
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path49.join(dir, `${scanner3.id}.sarif`);
+    const file2 = path50.join(dir, `${scanner3.id}.sarif`);
     await writeFile6(file2, `${JSON.stringify({ ...log, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
@@ -49715,13 +49823,13 @@ var init_explain = __esm({
 // src/cli/commands.ts
 import { existsSync as existsSync12 } from "node:fs";
 import { rm as rm6 } from "node:fs/promises";
-import path50 from "node:path";
+import path51 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path50.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path51.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync12(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path50.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path51.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -49781,7 +49889,7 @@ async function explain(command, io) {
 }
 async function verify(location3, io) {
   if (!existsSync12(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path50.resolve(io.cwd, location3));
+  const result2 = await verifyBundle(path51.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -49795,7 +49903,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path50.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path51.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -51007,7 +51115,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path51 from "node:path";
+import path52 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -52066,9 +52174,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path51.resolve(baseDir, baseName);
+          const localBin = path52.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path51.extname(baseName))) return void 0;
+          if (sourceExt.includes(path52.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -52086,17 +52194,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path51.resolve(
-            path51.dirname(resolvedScriptPath),
+          executableDir = path52.resolve(
+            path52.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path51.basename(
+            const legacyName = path52.basename(
               this._scriptPath,
-              path51.extname(this._scriptPath)
+              path52.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -52107,7 +52215,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path51.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path52.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -53024,7 +53132,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path51.basename(filename, path51.extname(filename));
+        this._name = path52.basename(filename, path52.extname(filename));
         return this;
       }
       /**
@@ -53038,9 +53146,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path58) {
-        if (path58 === void 0) return this._executableDir;
-        this._executableDir = path58;
+      executableDir(path59) {
+        if (path59 === void 0) return this._executableDir;
+        this._executableDir = path59;
         return this;
       }
       /**
@@ -53324,8 +53432,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path58, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path58 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path59, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path59 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -53333,8 +53441,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path58, opts) => {
-    parsed = { kind: "explain", subject, path: path58, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path59, opts) => {
+    parsed = { kind: "explain", subject, path: path59, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -55592,12 +55700,12 @@ import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypt
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir8, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
-import path52 from "node:path";
+import path53 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path52.join(dir, ...name.split("/"));
-    await mkdir8(path52.dirname(target), { recursive: true });
+    const target = path53.join(dir, ...name.split("/"));
+    await mkdir8(path53.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
@@ -55633,7 +55741,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names2, zipFile) {
-  await mkdir8(path52.dirname(zipFile), { recursive: true });
+  await mkdir8(path53.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -55647,7 +55755,7 @@ async function zipDir(dir, names2, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path52.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path53.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -55803,18 +55911,18 @@ var init_bundle = __esm({
 
 // src/evidence/collect-facts.ts
 import { createHash as createHash10 } from "node:crypto";
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 import os5 from "node:os";
-import path53 from "node:path";
+import path54 from "node:path";
 function sha256File2(file2) {
-  return createHash10("sha256").update(readFileSync7(file2)).digest("hex");
+  return createHash10("sha256").update(readFileSync8(file2)).digest("hex");
 }
 function rulePackHashes(outcome) {
   const ran = new Set(outcome.scanners.filter((s) => s.status !== "skipped").map((s) => s.id));
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path53.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path54.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -55852,7 +55960,7 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path53.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path54.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -55914,11 +56022,11 @@ var init_memory = __esm({
 });
 
 // src/platforms/github/context.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 function readEvent(file2) {
   if (!file2) return {};
   try {
-    return JSON.parse(readFileSync8(file2, "utf8"));
+    return JSON.parse(readFileSync9(file2, "utf8"));
   } catch {
     return {};
   }
@@ -56140,8 +56248,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path58) {
-  return path58.split("/").map(
+function encodePath(path59) {
+  return path59.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -56191,8 +56299,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path58) {
-  return path58.length > PATH_CHARS ? `…${path58.slice(path58.length - PATH_CHARS + 1)}` : path58;
+function clipPath(path59) {
+  return path59.length > PATH_CHARS ? `…${path59.slice(path59.length - PATH_CHARS + 1)}` : path59;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -56412,8 +56520,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path58) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path58) && !path58.startsWith("/") && !path58.split("/").includes("..");
+function linkable(path59) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path59) && !path59.startsWith("/") && !path59.split("/").includes("..");
 }
 function existingSection(report, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report.controls);
@@ -56805,21 +56913,21 @@ var init_publish = __esm({
 });
 
 // src/gate/report-from.ts
-import { readFile as readFile12 } from "node:fs/promises";
-import path54 from "node:path";
+import { readFile as readFile11 } from "node:fs/promises";
+import path55 from "node:path";
 async function claimedChange(file2) {
   try {
-    const facts2 = JSON.parse(await readFile12(file2, "utf8"));
+    const facts2 = JSON.parse(await readFile11(file2, "utf8"));
     return typeof facts2?.changeNumber === "number" ? facts2.changeNumber : void 0;
   } catch {
     return void 0;
   }
 }
 async function readEvidenceResults(dir, context, platformFor, log) {
-  const reportFile = path54.join(dir, "controlgate.json");
-  const report = parseJsonReport(await readFile12(reportFile, "utf8"), reportFile);
+  const reportFile = path55.join(dir, "controlgate.json");
+  const report = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path54.join(dir, "run.json"));
+  const claimed = await claimedChange(path55.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
@@ -56850,7 +56958,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm9 } from "node:fs/promises";
-import path55 from "node:path";
+import path56 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -56879,7 +56987,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path55.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path56.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -56936,7 +57044,7 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log);
   if (settings.print && written.length > 0)
-    log.info(`wrote ${written.map((w) => path55.relative(settings.cwd, w) || w).join(", ")}`);
+    log.info(`wrote ${written.map((w) => path56.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm9(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log);
 }
@@ -56961,9 +57069,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path56 from "node:path";
+import path57 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path56.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path57.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -56988,7 +57096,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path56.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path57.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -57001,12 +57109,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path56.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path57.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path56.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path57.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path56.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path57.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -65412,11 +65520,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path58, { windows } = {}) => {
+    exports.basename = (path59, { windows } = {}) => {
       if (windows) {
-        return path58.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path59.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path58.replace(/\/$/, "").replace(/.*\//, "");
+        return path59.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -69179,20 +69287,20 @@ var init_dist2 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path58, filename, {
+      downloadPackageFile(path59, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path58}/${filename}`;
+        let url12 = endpoint`packages/maven/${path59}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path58, packageFile, options) {
+      uploadPackageFile(projectId, path59, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path58}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path59}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -71678,28 +71786,28 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path58, options) {
+      import(file2, path59, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path58
+          path: path59
         });
       }
-      importRemote(url12, path58, options) {
+      importRemote(url12, path59, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path58,
+          path: path59,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path58, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path59, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path58,
+          path: path59,
           region: region2,
           secretAccessKey
         });
@@ -73136,13 +73244,13 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path58, { parentId, name, ...options }) {
+      import(file2, path59, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path58,
-          name: name || path58.split("/").at(0),
+          path: path59,
+          name: name || path59.split("/").at(0),
           parentId
         });
       }
@@ -73475,17 +73583,17 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(name, path58, { avatar, ...options } = {}) {
+      create(name, path59, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path58
+            path: path59
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path58, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path59, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -74830,7 +74938,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir9, writeFile as writeFile7 } from "node:fs/promises";
-import path57 from "node:path";
+import path58 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -74859,8 +74967,8 @@ function gitlabPlatform(context, env, log) {
     async writeReports(report, dir) {
       await mkdir9(dir, { recursive: true });
       const files = [
-        [path57.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
-        [path57.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
+        [path58.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
+        [path58.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
       ];
       for (const [file2, content] of files) await writeFile7(file2, `${JSON.stringify(content, null, 2)}
 `);

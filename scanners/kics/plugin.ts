@@ -145,6 +145,21 @@ export function kicsMaxFileBytes(extraArgs: readonly string[]): number {
   return mb * 1_000_000;
 }
 
+/** Past this many bytes of exclusions, KICS gets its files one by one: the command line has a limit. */
+const EXCLUDES_BUDGET = 256 * 1024;
+
+/**
+ * What KICS is pointed at: folders with what is not ours excluded (scan-paths.ts), or, in a tree
+ * where that would take more exclusions than a command line holds, the files one by one (which
+ * judges a Helm chart's templates as plain manifests; the evidence's command line shows which).
+ */
+export function kicsPathArgs(files: readonly string[]): { paths: string[]; excludeValues: string[] } {
+  const { paths, excludes, excludeGlobs } = kicsScanPaths(files, listFolder);
+  const excludeValues = [...excludes.map(literalExclude), ...excludeGlobs];
+  const bytes = excludeValues.reduce((sum, value) => sum + value.length + 16, 0);
+  return bytes > EXCLUDES_BUDGET ? { paths: [...files], excludeValues: [] } : { paths, excludeValues };
+}
+
 /** KICS splits each --path and --exclude-paths value on commas the CSV way, so a path holding a comma or quote is quoted. */
 function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -181,7 +196,7 @@ export const kics = {
     ),
   plan({ files, outDir, tool, options }) {
     // Folders, so its results equal KICS run on them (scan-paths.ts says why), minus what is not ours.
-    const { paths, excludes } = kicsScanPaths(files, listFolder);
+    const { paths, excludeValues } = kicsPathArgs(files);
     return {
       file: tool.command,
       args: [
@@ -189,7 +204,7 @@ export const kics = {
         // One flag per value: a single comma-joined argument would hit the kernel's per-argument
         // size limit (128 KiB) on repositories with many folders or excluded paths.
         ...paths.flatMap((folder) => ['--path', csvField(folder)]),
-        ...excludes.flatMap((excluded) => ['--exclude-paths', csvField(literalExclude(excluded))]),
+        ...excludeValues.flatMap((value) => ['--exclude-paths', csvField(value)]),
         // Which files are scanned is controlgate's walk's to say (its excludes, not .gitignore, which
         // KICS would otherwise read from the first folder): a file it names but the walk kept is scanned, as
         // it was when KICS was given files one by one.

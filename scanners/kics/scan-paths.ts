@@ -21,7 +21,16 @@ export interface KicsScanPaths {
   paths: string[];
   /** Absolute paths for `--exclude-paths`: what lies in those folders but is not to be scanned. */
   excludes: string[];
+  /**
+   * Globs for `--exclude-paths`, already escaped for KICS: `<folder>/*<ext>` for three or more files
+   * of one extension beside the files to scan, so a folder of source code with a Dockerfile in it
+   * costs one value, not one per file (the command line has a size limit).
+   */
+  excludeGlobs: string[];
 }
+
+/** Files of one extension excluded as one glob from this many on. */
+const GLOB_FROM = 3;
 
 /**
  * The folders that hold `files` (absolute) and what to exclude from them so that KICS, walking
@@ -44,16 +53,36 @@ export function kicsScanPaths(
   }
   const paths = [...folders].filter((folder) => !hasAncestorIn(folder, folders)).sort();
   const excludes: string[] = [];
+  const excludeGlobs: string[] = [];
   const walk = (folder: string) => {
     const entries = [...list(folder)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const unwanted: string[] = [];
     for (const entry of entries) {
       const full = path.join(folder, entry.name);
       if (entry.folder && onTheWay.has(full)) walk(full);
-      else if (entry.folder || !wanted.has(full)) excludes.push(full);
+      else if (entry.folder) excludes.push(full);
+      else if (!wanted.has(full)) unwanted.push(entry.name);
+    }
+    // A glob must not catch a file to scan or a folder (a folder named `x.py` could hold one).
+    const kept = entries.filter((e) => e.folder || wanted.has(path.join(folder, e.name))).map((e) => e.name);
+    const byExtension = new Map<string, string[]>();
+    for (const name of unwanted) {
+      const ext = path.extname(name);
+      byExtension.set(ext, [...(byExtension.get(ext) ?? []), name]);
+    }
+    for (const [ext, names] of byExtension) {
+      if (ext !== '' && names.length >= GLOB_FROM && !kept.some((name) => name.endsWith(ext))) {
+        excludeGlobs.push(`${escapeGlob(folder)}${path.sep}*${escapeGlob(ext)}`);
+      } else excludes.push(...names.map((name) => path.join(folder, name)));
     }
   };
   for (const folder of paths) walk(folder);
-  return { paths, excludes };
+  return { paths, excludes: excludes.sort(), excludeGlobs: excludeGlobs.sort() };
+}
+
+/** Go's filepath.Match syntax escaped, so the text matches only itself. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\\]/g, '\\$&');
 }
 
 function hasAncestorIn(folder: string, folders: ReadonlySet<string>): boolean {
@@ -81,5 +110,5 @@ export function listFolder(folder: string): FolderEntry[] {
  * name the path itself. A value without them is taken as written.
  */
 export function literalExclude(file: string): string {
-  return /[*?[]/.test(file) ? file.replace(/[*?[\\]/g, '\\$&') : file;
+  return /[*?[]/.test(file) ? escapeGlob(file) : file;
 }

@@ -113,8 +113,12 @@ describe('KICS through controlgate finds what KICS alone finds on the folder', {
     let alone: ResultKey[];
     beforeAll(async () => {
       repo = GitRepo.create({
-        '.controlgate.yml': `${ONLY_KICS}exclude:\n  - 'vendor/**'\n`,
+        '.controlgate.yml': `${ONLY_KICS}exclude:\n  - 'vendor/**'\n  - 'infra/legacy-*.yaml'\n`,
         'infra/main.tf': MAIN,
+        // Three excluded files of one extension beside the module: one glob on KICS's command line.
+        'infra/legacy-a.yaml': PRIVILEGED_POD,
+        'infra/legacy-b.yaml': PRIVILEGED_POD,
+        'infra/legacy-c.yaml': PRIVILEGED_POD,
         'infra/variables.tf': VARIABLES,
         'chart/Chart.yaml': CHART,
         'chart/values.yaml': VALUES(true),
@@ -134,6 +138,7 @@ describe('KICS through controlgate finds what KICS alone finds on the folder', {
         kicsAlone(repo.dir, repo.dir, [
           repo.path('node_modules'),
           repo.path('vendor'),
+          ...['a', 'b', 'c'].map((x) => repo.path(`infra/legacy-${x}.yaml`)),
           `"${literalExclude(repo.path(`${ODD}/node_modules`))}"`,
         ]),
       ]);
@@ -145,6 +150,7 @@ describe('KICS through controlgate finds what KICS alone finds on the folder', {
       expect(found).toEqual(alone);
       expect(under('node_modules/', found)).toEqual([]);
       expect(under('vendor/', found)).toEqual([]);
+      expect(under('infra/legacy-', found)).toEqual([]);
       expect(found.filter((k) => k.includes('/node_modules/'))).toEqual([]);
       expect(under(`${ODD}/main.tf`, found).length).toBeGreaterThan(0);
     });

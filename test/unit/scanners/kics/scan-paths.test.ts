@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kicsPathArgs } from '../../../../scanners/kics/plugin.ts';
 import {
   type FolderEntry,
   kicsScanPaths,
@@ -43,6 +44,7 @@ describe('kicsScanPaths', () => {
     expect(kicsScanPaths(files, disk)).toEqual({
       paths: [ROOT],
       excludes: ['README.md', 'app', 'node_modules', 'package.json'].map(abs),
+      excludeGlobs: [],
     });
   });
 
@@ -54,7 +56,7 @@ describe('kicsScanPaths', () => {
       'infra/main.tf',
     ]);
     const files = ['chart/Chart.yaml', 'chart/values.yaml', 'chart/templates/deployment.yaml'].map(abs);
-    expect(kicsScanPaths(files, disk)).toEqual({ paths: [abs('chart')], excludes: [] });
+    expect(kicsScanPaths(files, disk)).toEqual({ paths: [abs('chart')], excludes: [], excludeGlobs: [] });
   });
 
   it('walks down to files deeper than the top folder, excluding the siblings on the way', () => {
@@ -70,6 +72,7 @@ describe('kicsScanPaths', () => {
     expect(kicsScanPaths(files, disk)).toEqual({
       paths: [abs('a')],
       excludes: ['a/b/c/z.yaml', 'a/b/other.yaml', 'a/b/skip', 'a/docs'].map(abs),
+      excludeGlobs: [],
     });
   });
 
@@ -78,6 +81,7 @@ describe('kicsScanPaths', () => {
     expect(kicsScanPaths(['two/b.tf', 'one/a.tf'].map(abs), disk)).toEqual({
       paths: [abs('one'), abs('two')],
       excludes: [],
+      excludeGlobs: [],
     });
   });
 
@@ -90,11 +94,74 @@ describe('kicsScanPaths', () => {
     expect(kicsScanPaths([abs('infra/main.tf'), path.join(copies, 'infra', 'main.tf')], disk)).toEqual({
       paths: [abs('infra'), path.join(copies, 'infra')].sort(),
       excludes: [],
+      excludeGlobs: [],
     });
   });
 
   it('gives nothing for no files', () => {
-    expect(kicsScanPaths([], tree(['a.tf']))).toEqual({ paths: [], excludes: [] });
+    expect(kicsScanPaths([], tree(['a.tf']))).toEqual({ paths: [], excludes: [], excludeGlobs: [] });
+  });
+
+  it('excludes three or more files of one extension beside the files to scan with one glob', () => {
+    const disk = tree([
+      'svc/Dockerfile',
+      'svc/a.py',
+      'svc/b.py',
+      'svc/c.py',
+      'svc/one.yaml',
+      'svc/two.yaml',
+      'svc/three.yaml',
+      'svc/deploy.yaml',
+      'svc/x.md',
+      'svc/y.md',
+      'svc/z.js',
+      'svc/w.js',
+      'svc/v.js',
+      'svc/q.js/',
+      'o[dd]*/Dockerfile',
+      'o[dd]*/1.py',
+      'o[dd]*/2.py',
+      'o[dd]*/3.py',
+    ]);
+    const files = ['svc/Dockerfile', 'svc/deploy.yaml', 'o[dd]*/Dockerfile'].map(abs);
+    const { excludes, excludeGlobs } = kicsScanPaths(files, disk);
+    // .yaml shares its extension with a file to scan, .md has two files, .js has a folder of its name.
+    expect(excludes).toEqual(
+      [
+        'svc/one.yaml',
+        'svc/q.js',
+        'svc/three.yaml',
+        'svc/two.yaml',
+        'svc/v.js',
+        'svc/w.js',
+        'svc/x.md',
+        'svc/y.md',
+        'svc/z.js',
+      ]
+        .map(abs)
+        .sort(),
+    );
+    expect(excludeGlobs).toEqual([`${abs('o\\[dd]\\*')}/*.py`, `${abs('svc')}/*.py`].sort());
+  });
+});
+
+describe('kicsPathArgs', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-args-'));
+    await mkdir(path.join(dir, 'src'));
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM alpine\n');
+    // Thousands of files with distinct extensions: no glob groups them, so exclusions would not fit.
+    for (let i = 0; i < 6_000; i++) await writeFile(path.join(dir, 'src', `f${i}.x${i}`), '');
+    for (let i = 0; i < 6_000; i++) await writeFile(path.join(dir, `top-level-file-number-${i}.e${i}`), '');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('falls back to the files one by one when the exclusions would not fit a command line', () => {
+    const files = [path.join(dir, 'Dockerfile')];
+    expect(kicsPathArgs(files)).toEqual({ paths: files, excludeValues: [] });
   });
 });
 
