@@ -28,7 +28,13 @@ export function pythonImports(text: string): { dots: number; names: string[] }[]
   const names = (list: string) =>
     list
       .split(',')
-      .map((n) => n.trim().split(/\s+as\s+/)[0]?.trim() ?? '')
+      .map(
+        (n) =>
+          n
+            .trim()
+            .split(/\s+as\s+/)[0]
+            ?.trim() ?? '',
+      )
       .filter((n) => /^[A-Za-z_][\w.]*$/.test(n));
   // `from x import (a,\n b)` spans lines: its parenthesised list is read whole.
   for (const m of text.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]*\(([^)]*)\)/gm)) {
@@ -124,7 +130,9 @@ export async function importsIntoSkipped(options: {
       }
     }
   }
-  return [...found].map(([file, importedBy]) => ({ file, importedBy })).sort((a, b) => (a.file < b.file ? -1 : 1));
+  return [...found]
+    .map(([file, importedBy]) => ({ file, importedBy }))
+    .sort((a, b) => (a.file < b.file ? -1 : 1));
 }
 
 /** Where a Python import is looked up: the package `dots` up for a relative one, else the file's folder and each above it to the root. */

@@ -190,9 +190,15 @@ function judge(
     if (!s.selects(item.absolute)) continue;
     if (listed !== undefined) notJudgedBy.push({ scanner: s.id, reason: listed });
     else if (s.run.status === 'failed') {
-      notJudgedBy.push({ scanner: s.id, reason: `${s.displayName} failed: ${s.run.error ?? 'no reason given'}` });
+      notJudgedBy.push({
+        scanner: s.id,
+        reason: `${s.displayName} failed: ${s.run.error ?? 'no reason given'}`,
+      });
     } else if (s.run.status === 'skipped') {
-      notJudgedBy.push({ scanner: s.id, reason: `${s.displayName} did not run: ${s.run.error ?? 'skipped'}` });
+      notJudgedBy.push({
+        scanner: s.id,
+        reason: `${s.displayName} did not run: ${s.run.error ?? 'skipped'}`,
+      });
     } else if (item.kind === 'symlink' && item.target.kind !== 'scanned-file') {
       // Nothing of this repository to judge behind it: said in the note, not counted as judged.
     } else judgedBy.push(s.id);

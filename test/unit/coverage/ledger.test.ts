@@ -8,7 +8,15 @@ import {
 import type { ScannerRun } from '../../../src/findings/scanner-run.ts';
 
 function run(id: string, over: Partial<ScannerRun> = {}): ScannerRun {
-  return { id, displayName: id[0]?.toUpperCase() + id.slice(1), status: 'ok', durationMs: 1, filesScanned: 1, findings: [], ...over };
+  return {
+    id,
+    displayName: id[0]?.toUpperCase() + id.slice(1),
+    status: 'ok',
+    durationMs: 1,
+    filesScanned: 1,
+    findings: [],
+    ...over,
+  };
 }
 
 /** Bandit reads .py, Semgrep every text file, KICS .tf. */
@@ -85,7 +93,14 @@ describe('buildLedger', () => {
         notScanned: 'excluded',
         note: 'in app/venv, an excluded folder: a venv',
       },
-      { path: 'vendor/lib', kind: 'submodule', state: 'not-scanned', judgedBy: [], notScanned: 'submodule', note: 'a submodule' },
+      {
+        path: 'vendor/lib',
+        kind: 'submodule',
+        state: 'not-scanned',
+        judgedBy: [],
+        notScanned: 'submodule',
+        note: 'a submodule',
+      },
     ]);
   });
 
