@@ -76,12 +76,15 @@ export async function kicsUnjudged(
   stdout: string,
   files: readonly string[],
 ): Promise<UnjudgedFile[]> {
+  const given = new Set(files.map((file) => path.resolve(file)));
   const named = stdout.split('\n').flatMap((line) => {
     const match = PARSE_FAILED.exec(line);
     if (match?.[1]) return [{ path: match[1], reason: `KICS could not parse it: ${match[2] ?? ''}`.trim() }];
     // Skipped without a result or a count in kics.json: only this warning says it was never read.
+    // KICS warns of every large file in a folder it walks, also one excluded (kept from it for its
+    // size by the runner, which already named it): only a file it was given counts.
     const large = TOO_LARGE.exec(line);
-    if (large?.[1]) {
+    if (large?.[1] && given.has(path.resolve(large[1]))) {
       return [
         {
           path: large[1],

@@ -56,6 +56,8 @@ export type ScopeItem =
   | { kind: 'file'; path: string; absolute: string; note?: string }
   | { kind: 'symlink'; path: string; absolute: string; target: LinkTarget }
   | { kind: 'unreadable-name'; path: string; absolute: string }
+  /** A file the change put inside controlgate's own output or tools folder, which is never scanned. */
+  | { kind: 'in-own-output'; path: string; absolute: string; what: string }
   | { kind: 'folder' | 'submodule' | 'missing'; path: string; note: string; excluded?: boolean }
   | { kind: 'excluded-file'; path: string; note: string };
 
@@ -100,6 +102,14 @@ export function unreachableFiles(
     if (item.kind === 'unreadable-name') {
       for (const s of scanners.filter((s) => s.run)) {
         add(s.id, item.path, 'its name is not valid UTF-8, so no scanner can be given it');
+      }
+    } else if (item.kind === 'in-own-output') {
+      for (const s of scanners.filter((s) => s.run && s.selects(item.absolute))) {
+        add(
+          s.id,
+          item.path,
+          `it is inside ${item.what}, which is never scanned: keep the project's files out of it`,
+        );
       }
     } else if (item.kind === 'symlink') {
       for (const s of scanners.filter((s) => s.run && s.selects(item.absolute))) {
@@ -173,7 +183,7 @@ function notScanned(path: string, kind: CoverageKind, why: NotScannedWhy): Cover
 }
 
 function judge(
-  item: Extract<ScopeItem, { kind: 'file' | 'symlink' | 'unreadable-name' }>,
+  item: Extract<ScopeItem, { kind: 'file' | 'symlink' | 'unreadable-name' | 'in-own-output' }>,
   scanners: readonly LedgerScanner[],
   unjudged: ReadonlyMap<string, ReadonlyMap<string, string>>,
   whyNoScanner: (path: string) => string | undefined,
@@ -183,7 +193,7 @@ function judge(
   for (const s of scanners) {
     if (!s.run) continue;
     const listed = unjudged.get(s.id)?.get(item.path);
-    if (item.kind === 'unreadable-name') {
+    if (item.kind === 'unreadable-name' || item.kind === 'in-own-output') {
       if (listed !== undefined) notJudgedBy.push({ scanner: s.id, reason: listed });
       continue;
     }
@@ -204,11 +214,23 @@ function judge(
     } else judgedBy.push(s.id);
   }
   const note =
-    item.kind === 'symlink' ? describeTarget(item.target) : item.kind === 'file' ? item.note : undefined;
+    item.kind === 'symlink'
+      ? describeTarget(item.target)
+      : item.kind === 'file'
+        ? item.note
+        : item.kind === 'in-own-output'
+          ? `inside ${item.what}`
+          : undefined;
   const state =
     notJudgedBy.length > 0 ? 'not-judged' : judgedBy.length > 0 ? 'judged' : ('not-scanned' as const);
   const why: NotScannedWhy | undefined =
-    state !== 'not-scanned' ? undefined : item.kind === 'symlink' ? 'link' : 'no-scanner';
+    state !== 'not-scanned'
+      ? undefined
+      : item.kind === 'symlink'
+        ? 'link'
+        : item.kind === 'in-own-output'
+          ? 'excluded'
+          : 'no-scanner';
   const noScanner =
     why === 'no-scanner'
       ? (whyNoScanner(item.path) ?? 'no enabled scanner reads this kind of file')
@@ -216,7 +238,7 @@ function judge(
   const shown = [note, noScanner].filter(Boolean).join('; ');
   return {
     path: item.path,
-    kind: item.kind,
+    kind: item.kind === 'in-own-output' ? 'file' : item.kind,
     state,
     judgedBy,
     ...(notJudgedBy.length > 0 ? { notJudgedBy } : {}),

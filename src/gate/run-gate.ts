@@ -82,6 +82,7 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
     ...(settings.baseline ? { baselineBundle: settings.baseline } : {}),
     // The repository CI names; a local run's is only read from git later, so local runs are not checked.
     ...(settings.baseline && deps.context.repository ? { expectedRepository: deps.context.repository } : {}),
+    ownPaths: ownPaths(settings, deps.toolsDir),
     exec: deps.exec,
     toolsDir: deps.toolsDir,
     env: deps.env,
@@ -95,6 +96,32 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
         }
       : undefined,
   });
+}
+
+/**
+ * What this run writes, and the tools folder it runs scanners from: inside the scanned tree (the
+ * GitLab template keeps its tools in the project folder, a local run writes its evidence there) they
+ * are not the project's files, and a second run must not judge the first one's output.
+ */
+function ownPaths(settings: GateSettings, toolsDir: string): { path: string; what: string }[] {
+  const at = (p: string | undefined) => (p === undefined ? undefined : path.resolve(settings.cwd, p));
+  const paths: { path: string | undefined; what: string }[] = [
+    { path: at(settings.evidence.dir), what: 'evidence bundle' },
+    { path: at(settings.evidence.zip), what: 'evidence zip' },
+    { path: at(settings.outDir), what: 'output folder (--out-dir)' },
+    { path: at(settings.outputFile), what: 'report file (--output)' },
+    { path: at(settings.scannerSarifDir), what: 'SARIF for code scanning' },
+    {
+      path: path.join(path.resolve(settings.cwd, settings.reportsDir), 'gl-sast-report.json'),
+      what: 'GitLab SAST report',
+    },
+    {
+      path: path.join(path.resolve(settings.cwd, settings.reportsDir), 'gl-code-quality-report.json'),
+      what: 'GitLab Code Quality report',
+    },
+    { path: toolsDir, what: 'tools folder (the scanners it installed)' },
+  ];
+  return paths.flatMap((p) => (p.path === undefined ? [] : [{ path: p.path, what: p.what }]));
 }
 
 /**

@@ -147,6 +147,16 @@ function scopeItems(request: CoverageRequest): ScopeItem[] {
       if (excludedFile) return { kind: 'excluded-file', path: p, note: `excluded: ${excludedFile.reason}` };
       const folder = inExcludedFolder(p);
       if (folder) return { kind: 'excluded-file', path: p, note: folderNote(folder) };
+      // A file the change put where controlgate writes its output or keeps its tools: never scanned,
+      // so never a way around the scanners.
+      const own = listing.own.find((o) => p === o.path || p.startsWith(`${o.path}/`));
+      if (own)
+        return {
+          kind: 'in-own-output',
+          path: p,
+          absolute: abs,
+          what: own.reason.replace(/, which is never scanned$/, ''),
+        };
       if (p.includes('\ufffd')) return { kind: 'unreadable-name', path: p, absolute: abs };
       const stat = safeLstat(abs);
       if (stat?.isDirectory()) {

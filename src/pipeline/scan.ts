@@ -51,6 +51,8 @@ export interface ScanRequest {
   policyFrom?: PolicyRevision;
   /** Judge with the change's own policy instead (local experiments only). */
   policyFromHead?: boolean;
+  /** What controlgate writes or runs from inside the tree (evidence, reports, tools): never scanned. */
+  ownPaths?: readonly { path: string; what: string }[];
 }
 
 /** Past this many findings (fixed included), JSON outputs are written compact and streamed. */
@@ -148,7 +150,11 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   });
   const catalog = loadCatalog();
   const mapping = loadMapping();
-  const listing = await listTree(workspace, { ...config, ...(configFile ? { configFile } : {}) });
+  const listing = await listTree(workspace, {
+    ...config,
+    ...(configFile ? { configFile } : {}),
+    ...(request.ownPaths ? { ownPaths: request.ownPaths } : {}),
+  });
   const imported = await importSarifFiles(
     (request.sarifInputs ?? []).map((f) => path.resolve(request.cwd ?? process.cwd(), f)),
     {

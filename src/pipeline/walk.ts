@@ -18,6 +18,8 @@ export interface WalkResult {
   links: string[];
   /** Folders not entered because their name is in the skip set (absolute). */
   skippedFolders: string[];
+  /** Files and folders left out because their path is in the skip set (absolute): controlgate's own. */
+  skippedPaths: string[];
   /**
    * Entries whose name is not valid UTF-8: a scanner is given paths as text, so no tool can be given
    * them. Shown with each undecodable byte as `\xNN`, absolute.
@@ -56,9 +58,16 @@ export function escapedName(name: Buffer): string {
   return out;
 }
 
-/** Walks `dir` (absolute), not following links, not entering folders with these names. */
-export async function walkTree(dir: string, skipFolders: ReadonlySet<string>): Promise<WalkResult> {
-  const result: WalkResult = { files: [], links: [], skippedFolders: [], unreadable: [] };
+/**
+ * Walks `dir` (absolute), not following links, not entering folders with these names, and leaving
+ * out these paths (absolute: files or folders).
+ */
+export async function walkTree(
+  dir: string,
+  skipFolders: ReadonlySet<string>,
+  skipPaths: ReadonlySet<string> = new Set(),
+): Promise<WalkResult> {
+  const result: WalkResult = { files: [], links: [], skippedFolders: [], skippedPaths: [], unreadable: [] };
   const pending = [dir];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const entries = await readdir(next, { withFileTypes: true, encoding: 'buffer' });
@@ -69,6 +78,10 @@ export async function walkTree(dir: string, skipFolders: ReadonlySet<string>): P
         continue;
       }
       const full = path.join(next, name);
+      if (skipPaths.has(full)) {
+        result.skippedPaths.push(full);
+        continue;
+      }
       if (entry.isDirectory()) {
         if (skipFolders.has(name)) result.skippedFolders.push(full);
         else pending.push(full);

@@ -47,6 +47,8 @@ export interface FileListing {
   /** Absolute, sorted: the candidate files every scanner picks from (imported ones included). */
   files: string[];
   excluded: ExcludedPath[];
+  /** What controlgate itself wrote or runs from (ListingRules.ownPaths), found in the tree: never scanned. */
+  own: ExcludedPath[];
   /** Symbolic links (absolute), not followed. */
   links: string[];
   /** Entries whose name is not UTF-8 (absolute, undecodable bytes as `\xNN`). */
@@ -58,6 +60,11 @@ export interface FileListing {
 export interface ListingRules {
   exclude: readonly string[];
   excludeFolders: readonly string[];
+  /**
+   * Files and folders controlgate itself writes or runs from (the evidence bundle, reports, the tools
+   * folder), absolute, with what each is: never scanned, and a rerun does not judge the last one's output.
+   */
+  ownPaths?: readonly { path: string; what: string }[];
   /** Named in the reasons, relative to the root when inside it. */
   configFile?: string;
 }
@@ -66,10 +73,11 @@ export interface ListingRules {
 export async function listTree(workspace: Workspace, rules: ListingRules): Promise<FileListing> {
   const rel = (f: string) => toPosix(path.relative(workspace.root, f));
   const skip = new Set([ALWAYS_SKIPPED_FOLDER.name, ...rules.excludeFolders]);
+  const own = new Map((rules.ownPaths ?? []).map((o) => [path.resolve(o.path), o.what]));
   const walked =
     workspace.target === workspace.targetDir
-      ? await walkTree(workspace.target, skip)
-      : { files: [workspace.target], links: [], skippedFolders: [], unreadable: [] };
+      ? await walkTree(workspace.target, skip, new Set(own.keys()))
+      : { files: [workspace.target], links: [], skippedFolders: [], skippedPaths: [], unreadable: [] };
   const globs = rules.exclude.map((glob) => ({ glob, match: picomatch(glob, { dot: true }) }));
   const excludedBy = (file: string) => globs.find((g) => g.match(rel(file)))?.glob;
   const configName = rules.configFile ? rel(rules.configFile) : undefined;
@@ -82,6 +90,14 @@ export async function listTree(workspace: Workspace, rules: ListingRules): Promi
       rule: path.basename(dir),
       reason: excludedFolderReason(path.basename(dir), configName),
     }));
+  // Not the project's files, and not listed with them: a rerun must not judge, or count, the last
+  // run's output. A change that puts files there is another matter (src/pipeline/coverage.ts).
+  const ownSkipped: ExcludedPath[] = walked.skippedPaths.map((skipped) => ({
+    path: rel(skipped),
+    folder: isFolder(skipped),
+    rule: 'controlgate output',
+    reason: `controlgate's own ${own.get(skipped) ?? 'output'}, which is never scanned`,
+  }));
   const files: string[] = [];
   for (const file of walked.files.map((f) => path.normalize(f))) {
     const glob = excludedBy(file);
@@ -106,10 +122,19 @@ export async function listTree(workspace: Workspace, rules: ListingRules): Promi
   return {
     files: [...files, ...taken.map((i) => i.file)].sort(),
     excluded: excluded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    own: ownSkipped,
     links: walked.links.filter((l) => excludedBy(l) === undefined).sort(),
     unreadable: walked.unreadable.sort(),
     imported: taken,
   };
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The candidate files under the target (absolute, sorted), minus excluded folders and globs. */

@@ -28,10 +28,11 @@ interface Result {
   evidence: string;
 }
 
-function scan(repo: GitRepo, extra: string[] = []): Result {
+function scan(repo: GitRepo, extra: string[] = [], evidenceInside = false): Result {
   const out = mkdtempSync(path.join(os.tmpdir(), 'controlgate-ledger-'));
   const json = path.join(out, 'report.json');
-  const evidence = path.join(out, 'evidence');
+  // Where CI puts it: inside the checkout, under the default name.
+  const evidence = evidenceInside ? repo.path('controlgate-evidence') : path.join(out, 'evidence');
   const run = runCli([
     'scan',
     repo.dir,
@@ -78,6 +79,8 @@ describe('the coverage ledger of a change', { timeout: 600_000 }, () => {
       'a\u2028b/v.py': SHELL,
       'c\nd/w.py': SHELL,
       'e\rf.py': SHELL,
+      // Where the evidence bundle goes in CI, which is never scanned.
+      'controlgate-evidence/hidden.py': SHELL,
     });
     // Python would run it as a module; no scanner reads through a link.
     symlinkSync('../docs/notes.txt', repo.path('app/tool.py'));
@@ -87,7 +90,7 @@ describe('the coverage ledger of a change', { timeout: 600_000 }, () => {
       SHELL,
     );
     repo.commit('A change with every kind of file that could slip past');
-    result = scan(repo, ['--base', 'main']);
+    result = scan(repo, ['--base', 'main'], true);
   });
 
   it('cannot pass: files a scanner applies to went unjudged, so their criteria are not evaluated', () => {
@@ -140,6 +143,23 @@ describe('the coverage ledger of a change', { timeout: 600_000 }, () => {
     for (const name of ['a\u2028b/v.py', 'c\nd/w.py', 'e\rf.py']) {
       expect(entry(result.report, name)).toMatchObject({ state: 'judged', judgedBy: ['semgrep', 'bandit'] });
     }
+  });
+
+  it('a file the change puts in the evidence folder, which is never scanned, is not judged', () => {
+    expect(entry(result.report, 'controlgate-evidence/hidden.py')).toMatchObject({
+      state: 'not-judged',
+      notJudgedBy: [
+        {
+          scanner: 'semgrep',
+          reason:
+            "it is inside controlgate's own evidence bundle, which is never scanned: keep the project's files out of it",
+        },
+        {
+          scanner: 'bandit',
+          reason: expect.stringMatching(/^it is inside controlgate's own evidence bundle/),
+        },
+      ],
+    });
   });
 
   it('names a file whose name is not UTF-8 as not judged', () => {

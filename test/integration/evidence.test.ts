@@ -1,5 +1,5 @@
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
@@ -106,7 +106,7 @@ describe('the evidence bundle of the example-app scan', () => {
     for (const location of [bundle, zip]) {
       const run = runCli(['evidence', 'verify', location]);
       expect(run.exitCode, run.stdout).toBe(0);
-      expect(run.stdout).toMatch(/intact — 10 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
+      expect(run.stdout).toMatch(/intact — 11 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
     }
   });
 
@@ -155,14 +155,18 @@ describe('the evidence bundle of the example-app scan', () => {
 describe('reproducible zips and summaries over many bundles', () => {
   it('gives byte-identical zips for two runs on the same inputs with a fixed clock', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-repro-'));
-    await writeFile(path.join(dir, 'app.py'), 'import os\nos.system("ls " + name)\n');
+    // The zips go beside the scanned folder: the first one inside it would be an input of the second
+    // run (the coverage ledger lists it as a file no scanner reads).
+    const scanned = path.join(dir, 'src');
+    await mkdir(scanned);
+    await writeFile(path.join(scanned, 'app.py'), 'import os\nos.system("ls " + name)\n');
     const env = { SOURCE_DATE_EPOCH: '1767225600' };
     const a = runCli(
-      ['scan', dir, '--scanners', 'semgrep', '--evidence-zip', path.join(dir, 'a.zip'), '--no-progress'],
+      ['scan', scanned, '--scanners', 'semgrep', '--evidence-zip', path.join(dir, 'a.zip'), '--no-progress'],
       { env },
     );
     const b = runCli(
-      ['scan', dir, '--scanners', 'semgrep', '--evidence-zip', path.join(dir, 'b.zip'), '--no-progress'],
+      ['scan', scanned, '--scanners', 'semgrep', '--evidence-zip', path.join(dir, 'b.zip'), '--no-progress'],
       { env },
     );
     expect([a.exitCode, b.exitCode]).toEqual([1, 1]);

@@ -209,4 +209,33 @@ describe('listTree', () => {
     expect(listing.links).toEqual([path.join(tmp, 'app', 'vuln.py')]);
     expect(listing.unreadable).toEqual([path.join(tmp, 'bad-\\xff\\xfe.py')]);
   });
+
+  it('leaves out what controlgate itself wrote or runs from, and says so', async () => {
+    await write('app/main.py', 'print(1)\n');
+    await write('controlgate-evidence/report.html', '<p>last run</p>');
+    await write('gl-sast-report.json', '{}');
+    const listing = await listTree(resolveWorkspace(tmp), {
+      ...rules(),
+      ownPaths: [
+        { path: path.join(tmp, 'controlgate-evidence'), what: 'evidence bundle' },
+        { path: path.join(tmp, 'gl-sast-report.json'), what: 'GitLab SAST report' },
+      ],
+    });
+    expect(listing.files).toEqual([path.join(tmp, 'app', 'main.py')]);
+    expect(listing.excluded).toEqual([]);
+    expect(listing.own).toEqual([
+      {
+        path: 'controlgate-evidence',
+        folder: true,
+        rule: 'controlgate output',
+        reason: "controlgate's own evidence bundle, which is never scanned",
+      },
+      {
+        path: 'gl-sast-report.json',
+        folder: false,
+        rule: 'controlgate output',
+        reason: "controlgate's own GitLab SAST report, which is never scanned",
+      },
+    ]);
+  });
 });

@@ -237,7 +237,10 @@ describe('kics.unjudgedFiles: files KICS could not parse', () => {
   it('names a file it skipped for its size (recorded: KICS 2.2.0 on a 6 MB .tf, files_scanned 0)', async () => {
     const large = path.join(REPO_ROOT, 'test', 'fixtures', 'sarif', 'kics', 'too-large');
     await copyFile(path.join(large, 'kics.json'), path.join(outDir, 'kics.json'));
-    const found = await judged(await readFile(path.join(large, 'stdout.txt'), 'utf8'), ['/repo/iac/big.tf']);
+    const stdout = await readFile(path.join(large, 'stdout.txt'), 'utf8');
+    // Walking a folder, KICS also warns of a large file it was not given (excluded): not its to judge.
+    expect(await judged(stdout, ['/repo/iac/small.tf'])).toEqual([]);
+    const found = await judged(stdout, ['/repo/iac/big.tf']);
     expect(found).toEqual([
       {
         path: '/repo/iac/big.tf',
