@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Exec } from '../../src/exec/exec.ts';
 import { goEnvironment } from '../../src/install/go-env.ts';
 import { moduleTreeHash } from '../../src/install/go-module-hash.ts';
+import { goForBuild, type ToolchainPin } from '../../src/install/go-toolchain.ts';
 import { stampProblem, writeStamp } from '../../src/install/install-stamp.ts';
 import type { InstallLog, InstallOutcome } from '../../src/install/log.ts';
 import type { InstallRecipe } from '../../src/install/recipe.ts';
@@ -14,6 +15,9 @@ import pinned from './pin.json' with { type: 'json' };
 
 /** The KICS module and version we build, with its go.sum lines. */
 export const KICS_PIN: PinnedGoModule = pinned;
+
+/** The Go toolchain KICS's go.mod asks for, fetched when the machine's Go is too old to fetch it itself. */
+export const KICS_TOOLCHAIN: ToolchainPin = pinned.goToolchain;
 
 const CONSTANTS = 'github.com/Checkmarx/kics/v2/internal/constants';
 
@@ -94,6 +98,7 @@ export async function installKics(
   log: InstallLog,
   env: NodeJS.ProcessEnv = process.env,
   pin: PinnedGoModule = KICS_PIN,
+  toolchainPin: ToolchainPin = KICS_TOOLCHAIN,
 ): Promise<InstallOutcome> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
@@ -116,10 +121,12 @@ export async function installKics(
     }
   }
 
-  const go = env.CONTROLGATE_GO ?? findOnPath('go', env);
-  if (!go) throw new Error('KICS is built from source and needs Go (https://go.dev/dl) on PATH');
+  const { go, toolchain } = await goForBuild({ exec, toolsDir, log, env, pin: toolchainPin });
   const moduleRef = `${pin.module}@v${pin.version}`;
-  const goEnv = goEnvironment(env);
+  const goEnv: Record<string, string> = {
+    ...goEnvironment(env),
+    ...(toolchain ? { GOTOOLCHAIN: toolchain } : {}),
+  };
   log(
     `building KICS ${moduleRef} from ${goEnv.GOPROXY}, checked against ${goEnv.GOSUMDB} and the pinned go.sum line (takes a few minutes the first time) …`,
   );
