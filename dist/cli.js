@@ -50,13 +50,13 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // src/errors.ts
-function clipForMessage(text3, max = MAX_QUOTED_CHARS) {
-  if (text3.length <= max) return text3;
-  const head = text3.slice(0, /[\ud800-\udbff]/.test(text3.charAt(max - 1)) ? max - 1 : max);
+function clipForMessage(text3, max2 = MAX_QUOTED_CHARS) {
+  if (text3.length <= max2) return text3;
+  const head = text3.slice(0, /[\ud800-\udbff]/.test(text3.charAt(max2 - 1)) ? max2 - 1 : max2);
   return `${head}… (${text3.length} characters)`;
 }
-function quoteForMessage(value, max = MAX_QUOTED_CHARS) {
-  return clipForMessage(JSON.stringify(value) ?? String(value), max);
+function quoteForMessage(value, max2 = MAX_QUOTED_CHARS) {
+  return clipForMessage(JSON.stringify(value) ?? String(value), max2);
 }
 function errorMessage(error62) {
   if (error62 instanceof Error) return error62.message;
@@ -371,8 +371,8 @@ var require_re = __commonJS({
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
     var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      for (const [token, max2] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max2}}`).split(`${token}+`).join(`${token}{1,${max2}}`);
       }
       return value;
     };
@@ -1952,7 +1952,7 @@ var require_max_satisfying = __commonJS({
     var SemVer = require_semver();
     var Range = require_range();
     var maxSatisfying = (versions2, range, options) => {
-      let max = null;
+      let max2 = null;
       let maxSV = null;
       let rangeObj = null;
       try {
@@ -1962,13 +1962,13 @@ var require_max_satisfying = __commonJS({
       }
       versions2.forEach((v) => {
         if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options);
+          if (!max2 || maxSV.compare(v) === -1) {
+            max2 = v;
+            maxSV = new SemVer(max2, options);
           }
         }
       });
-      return max;
+      return max2;
     };
     module.exports = maxSatisfying;
   }
@@ -2211,17 +2211,17 @@ var require_simplify = __commonJS({
         set2.push([first, null]);
       }
       const ranges = [];
-      for (const [min, max] of set2) {
-        if (min === max) {
+      for (const [min, max2] of set2) {
+        if (min === max2) {
           ranges.push(min);
-        } else if (!max && min === v[0]) {
+        } else if (!max2 && min === v[0]) {
           ranges.push("*");
-        } else if (!max) {
+        } else if (!max2) {
           ranges.push(`>=${min}`);
         } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
+          ranges.push(`<=${max2}`);
         } else {
-          ranges.push(`${min} - ${max}`);
+          ranges.push(`${min} - ${max2}`);
         }
       }
       const simplified = ranges.join(" || ");
@@ -2870,9 +2870,9 @@ function toolNotifications(log, cwd) {
   }
   return out;
 }
-function firstLine(text3, max = 200) {
+function firstLine(text3, max2 = 200) {
   const line2 = (text3.split("\n")[0] ?? "").trim().replace(/:$/, "");
-  return line2.length > max ? `${line2.slice(0, max)}…` : line2;
+  return line2.length > max2 ? `${line2.slice(0, max2)}…` : line2;
 }
 var init_notifications = __esm({
   "scanners/notifications.ts"() {
@@ -3530,10 +3530,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path59) {
-  if (!path59)
+function getElementAtPath(obj, path60) {
+  if (!path60)
     return obj;
-  return path59.reduce((acc, key) => acc?.[key], obj);
+  return path60.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3792,11 +3792,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path59, issues) {
+function prefixIssues(path60, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path59);
+    iss.path.unshift(path60);
     return iss;
   });
 }
@@ -3809,9 +3809,9 @@ function sizeCaps(defChecks) {
     const d = ch._zod.def;
     if (!/_(length|size)$|_equals$/.test(d.check))
       break;
-    const max = d.maximum ?? d.length ?? d.size;
-    if (max >= 0)
-      caps.push([max, ch]);
+    const max2 = d.maximum ?? d.length ?? d.size;
+    if (max2 >= 0)
+      caps.push([max2, ch]);
   }
   return caps;
 }
@@ -4329,16 +4329,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path59 = []) => {
+  const processError = (error63, path60 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path59, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path60, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path59, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path60, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path59, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path60, ...issue2.path]);
       } else {
-        const fullpath = [...path59, ...issue2.path];
+        const fullpath = [...path60, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4377,17 +4377,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path59 = []) => {
+  const processError = (error63, path60 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path59, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path60, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path59, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path60, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path59, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path60, ...issue2.path]);
       } else {
-        const fullpath = [...path59, ...issue2.path];
+        const fullpath = [...path60, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4426,8 +4426,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path59 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path59) {
+  const path60 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path60) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -5549,8 +5549,8 @@ function capSize(inst, size) {
   inst._zod.parse = (payload, ctx) => {
     const n2 = size(payload.value);
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
-      for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
-        if (n2 > max && ch._zod.def.when(payload)) {
+      for (const [max2, ch] of sizeCaps(inst._zod.def.checks)) {
+        if (n2 > max2 && ch._zod.def.when(payload)) {
           const start = payload.issues.length;
           ch._zod.check(payload);
           payload.issues[start].continue = false;
@@ -16382,9 +16382,9 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       }
       case "max_length": {
-        const max = numericOperand(def.maximum, "max_length");
-        const len = codePointLengthVar(doc, ctx, currentAccessor, `${currentAccessor}.length > ${max}`);
-        doc.write(`if (${len} > ${max}) return INVALID;`);
+        const max2 = numericOperand(def.maximum, "max_length");
+        const len = codePointLengthVar(doc, ctx, currentAccessor, `${currentAccessor}.length > ${max2}`);
+        doc.write(`if (${len} > ${max2}) return INVALID;`);
         break;
       }
       case "length_equals": {
@@ -17176,8 +17176,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
+  for (const [max2, check2] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max2, check2._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -22459,13 +22459,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path59 = ref.slice(1).split("/").filter(Boolean);
-  if (path59.length === 0) {
+  const path60 = ref.slice(1).split("/").filter(Boolean);
+  if (path60.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path59[0] === defsKey) {
-    const key = path59[1] === void 0 ? void 0 : decodeJSONPointerSegment(path59[1]);
+  if (path60[0] === defsKey) {
+    const key = path60[1] === void 0 ? void 0 : decodeJSONPointerSegment(path60[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24072,8 +24072,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path59, { windows } = {}) => {
-      const segs = path59.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path60, { windows } = {}) => {
+      const segs = path60.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -24642,7 +24642,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants8.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants8.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -24665,7 +24665,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
+        if (repeatedExtglobRecursion(branch) > max2) {
           return { risky: true };
         }
       }
@@ -24680,10 +24680,10 @@ var require_parse2 = __commonJS({
       }
       input2 = REPLACEMENTS[input2] || input2;
       const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
@@ -25369,10 +25369,10 @@ var require_parse2 = __commonJS({
     };
     parse5.fastpaths = (input2, options) => {
       const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       input2 = REPLACEMENTS[input2] || input2;
       const {
@@ -25944,35 +25944,1312 @@ var init_go_module_hash = __esm({
   }
 });
 
+// node_modules/fflate/esm/index.mjs
+import { createRequire } from "module";
+function inflateSync(data, opts) {
+  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+function strToU8(str, latin1) {
+  if (latin1) {
+    var ar_1 = new u8(str.length);
+    for (var i3 = 0; i3 < str.length; ++i3)
+      ar_1[i3] = str.charCodeAt(i3);
+    return ar_1;
+  }
+  if (te)
+    return te.encode(str);
+  var l = str.length;
+  var ar = new u8(str.length + (str.length >> 1));
+  var ai = 0;
+  var w = function(v) {
+    ar[ai++] = v;
+  };
+  for (var i3 = 0; i3 < l; ++i3) {
+    if (ai + 5 > ar.length) {
+      var n2 = new u8(ai + 8 + (l - i3 << 1));
+      n2.set(ar);
+      ar = n2;
+    }
+    var c3 = str.charCodeAt(i3);
+    if (c3 < 128 || latin1)
+      w(c3);
+    else if (c3 < 2048)
+      w(192 | c3 >> 6), w(128 | c3 & 63);
+    else if (c3 > 55295 && c3 < 57344)
+      c3 = 65536 + (c3 & 1023 << 10) | str.charCodeAt(++i3) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+    else
+      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+  }
+  return slc(ar, 0, ai);
+}
+function strFromU8(dat, latin1) {
+  if (latin1) {
+    var r = "";
+    for (var i3 = 0; i3 < dat.length; i3 += 16384)
+      r += String.fromCharCode.apply(null, dat.subarray(i3, i3 + 16384));
+    return r;
+  } else if (td) {
+    return td.decode(dat);
+  } else {
+    var _a4 = dutf8(dat), s = _a4.s, r = _a4.r;
+    if (r.length)
+      err(8);
+    return s;
+  }
+}
+function unzipSync(data, opts) {
+  var files = {};
+  var e = data.length - 22;
+  for (; b4(data, e) != 101010256; --e) {
+    if (!e || data.length - e > 65558)
+      err(13);
+  }
+  ;
+  var c3 = b2(data, e + 8);
+  if (!c3)
+    return {};
+  var o2 = b4(data, e + 16);
+  var z2 = b4(data, e - 20) == 117853008;
+  if (z2) {
+    var ze = b4(data, e - 12);
+    z2 = b4(data, ze) == 101075792;
+    if (z2) {
+      c3 = b4(data, ze + 32);
+      o2 = b4(data, ze + 48);
+    }
+  }
+  var fltr = opts && opts.filter;
+  for (var i3 = 0; i3 < c3; ++i3) {
+    var _a4 = zh(data, o2, z2), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn = _a4[3], no = _a4[4], off = _a4[5], b = slzh(data, off);
+    o2 = no;
+    if (!fltr || fltr({
+      name: fn,
+      size: sc,
+      originalSize: su,
+      compression: c_2
+    })) {
+      if (!c_2)
+        files[fn] = slc(data, b, b + sc);
+      else if (c_2 == 8)
+        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
+      else
+        err(14, "unknown compression type " + c_2);
+    }
+  }
+  return files;
+}
+var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, b2, b4, b8, wbytes, Deflate, te, td, tds, dutf8, dbf, slzh, zh, z64hs, exfl, wzh, wzf, ZipPassThrough, ZipDeflate, Zip;
+var init_esm = __esm({
+  "node_modules/fflate/esm/index.mjs"() {
+    require2 = createRequire("/");
+    try {
+      _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
+    } catch (e) {
+    }
+    u8 = Uint8Array;
+    u16 = Uint16Array;
+    i32 = Int32Array;
+    fleb = new u8([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0,
+      /* unused */
+      0,
+      0,
+      /* impossible */
+      0
+    ]);
+    fdeb = new u8([
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13,
+      /* unused */
+      0,
+      0
+    ]);
+    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    freb = function(eb, start) {
+      var b = new u16(31);
+      for (var i3 = 0; i3 < 31; ++i3) {
+        b[i3] = start += 1 << eb[i3 - 1];
+      }
+      var r = new i32(b[30]);
+      for (var i3 = 1; i3 < 30; ++i3) {
+        for (var j = b[i3]; j < b[i3 + 1]; ++j) {
+          r[j] = j - b[i3] << 5 | i3;
+        }
+      }
+      return { b, r };
+    };
+    _a3 = freb(fleb, 2);
+    fl = _a3.b;
+    revfl = _a3.r;
+    fl[28] = 258, revfl[258] = 28;
+    _b = freb(fdeb, 0);
+    fd = _b.b;
+    revfd = _b.r;
+    rev = new u16(32768);
+    for (i = 0; i < 32768; ++i) {
+      x = (i & 43690) >> 1 | (i & 21845) << 1;
+      x = (x & 52428) >> 2 | (x & 13107) << 2;
+      x = (x & 61680) >> 4 | (x & 3855) << 4;
+      rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
+    }
+    hMap = (function(cd, mb, r) {
+      var s = cd.length;
+      var i3 = 0;
+      var l = new u16(mb);
+      for (; i3 < s; ++i3) {
+        if (cd[i3])
+          ++l[cd[i3] - 1];
+      }
+      var le = new u16(mb);
+      for (i3 = 1; i3 < mb; ++i3) {
+        le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
+      }
+      var co;
+      if (r) {
+        co = new u16(1 << mb);
+        var rvb = 15 - mb;
+        for (i3 = 0; i3 < s; ++i3) {
+          if (cd[i3]) {
+            var sv = i3 << 4 | cd[i3];
+            var r_1 = mb - cd[i3];
+            var v = le[cd[i3] - 1]++ << r_1;
+            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+              co[rev[v] >> rvb] = sv;
+            }
+          }
+        }
+      } else {
+        co = new u16(s);
+        for (i3 = 0; i3 < s; ++i3) {
+          if (cd[i3]) {
+            co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
+          }
+        }
+      }
+      return co;
+    });
+    flt = new u8(288);
+    for (i = 0; i < 144; ++i)
+      flt[i] = 8;
+    for (i = 144; i < 256; ++i)
+      flt[i] = 9;
+    for (i = 256; i < 280; ++i)
+      flt[i] = 7;
+    for (i = 280; i < 288; ++i)
+      flt[i] = 8;
+    fdt = new u8(32);
+    for (i = 0; i < 32; ++i)
+      fdt[i] = 5;
+    flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    flrm = /* @__PURE__ */ hMap(flt, 9, 1);
+    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
+    max = function(a2) {
+      var m = a2[0];
+      for (var i3 = 1; i3 < a2.length; ++i3) {
+        if (a2[i3] > m)
+          m = a2[i3];
+      }
+      return m;
+    };
+    bits = function(d, p, m) {
+      var o2 = p / 8 | 0;
+      return (d[o2] | d[o2 + 1] << 8) >> (p & 7) & m;
+    };
+    bits16 = function(d, p) {
+      var o2 = p / 8 | 0;
+      return (d[o2] | d[o2 + 1] << 8 | d[o2 + 2] << 16) >> (p & 7);
+    };
+    shft = function(p) {
+      return (p + 7) / 8 | 0;
+    };
+    slc = function(v, s, e) {
+      if (s == null || s < 0)
+        s = 0;
+      if (e == null || e > v.length)
+        e = v.length;
+      return new u8(v.subarray(s, e));
+    };
+    ec = [
+      "unexpected EOF",
+      "invalid block type",
+      "invalid length/literal",
+      "invalid distance",
+      "stream finished",
+      "no stream handler",
+      ,
+      // determined by compression function
+      "no callback",
+      "invalid UTF-8 data",
+      "extra field too long",
+      "date not in range 1980-2099",
+      "filename too long",
+      "stream finishing",
+      "invalid zip data"
+      // determined by unknown compression method
+    ];
+    err = function(ind, msg, nt) {
+      var e = new Error(msg || ec[ind]);
+      e.code = ind;
+      if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+      if (!nt)
+        throw e;
+      return e;
+    };
+    inflt = function(dat, st, buf, dict) {
+      var sl = dat.length, dl = dict ? dict.length : 0;
+      if (!sl || st.f && !st.l)
+        return buf || new u8(0);
+      var noBuf = !buf;
+      var resize = noBuf || st.i != 2;
+      var noSt = st.i;
+      if (noBuf)
+        buf = new u8(sl * 3);
+      var cbuf = function(l2) {
+        var bl = buf.length;
+        if (l2 > bl) {
+          var nbuf = new u8(Math.max(bl * 2, l2));
+          nbuf.set(buf);
+          buf = nbuf;
+        }
+      };
+      var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
+      var tbts = sl * 8;
+      do {
+        if (!lm) {
+          final = bits(dat, pos, 1);
+          var type = bits(dat, pos + 1, 3);
+          pos += 3;
+          if (!type) {
+            var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
+            if (t > sl) {
+              if (noSt)
+                err(0);
+              break;
+            }
+            if (resize)
+              cbuf(bt + l);
+            buf.set(dat.subarray(s, t), bt);
+            st.b = bt += l, st.p = pos = t * 8, st.f = final;
+            continue;
+          } else if (type == 1)
+            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+          else if (type == 2) {
+            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+            var tl = hLit + bits(dat, pos + 5, 31) + 1;
+            pos += 14;
+            var ldt = new u8(tl);
+            var clt = new u8(19);
+            for (var i3 = 0; i3 < hcLen; ++i3) {
+              clt[clim[i3]] = bits(dat, pos + i3 * 3, 7);
+            }
+            pos += hcLen * 3;
+            var clb = max(clt), clbmsk = (1 << clb) - 1;
+            var clm = hMap(clt, clb, 1);
+            for (var i3 = 0; i3 < tl; ) {
+              var r = clm[bits(dat, pos, clbmsk)];
+              pos += r & 15;
+              var s = r >> 4;
+              if (s < 16) {
+                ldt[i3++] = s;
+              } else {
+                var c3 = 0, n2 = 0;
+                if (s == 16)
+                  n2 = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i3 - 1];
+                else if (s == 17)
+                  n2 = 3 + bits(dat, pos, 7), pos += 3;
+                else if (s == 18)
+                  n2 = 11 + bits(dat, pos, 127), pos += 7;
+                while (n2--)
+                  ldt[i3++] = c3;
+              }
+            }
+            var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
+            lbt = max(lt);
+            dbt = max(dt);
+            lm = hMap(lt, lbt, 1);
+            dm = hMap(dt, dbt, 1);
+          } else
+            err(1);
+          if (pos > tbts) {
+            if (noSt)
+              err(0);
+            break;
+          }
+        }
+        if (resize)
+          cbuf(bt + 131072);
+        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+        var lpos = pos;
+        for (; ; lpos = pos) {
+          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
+          pos += c3 & 15;
+          if (pos > tbts) {
+            if (noSt)
+              err(0);
+            break;
+          }
+          if (!c3)
+            err(2);
+          if (sym < 256)
+            buf[bt++] = sym;
+          else if (sym == 256) {
+            lpos = pos, lm = null;
+            break;
+          } else {
+            var add = sym - 254;
+            if (sym > 264) {
+              var i3 = sym - 257, b = fleb[i3];
+              add = bits(dat, pos, (1 << b) - 1) + fl[i3];
+              pos += b;
+            }
+            var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
+            if (!d)
+              err(3);
+            pos += d & 15;
+            var dt = fd[dsym];
+            if (dsym > 3) {
+              var b = fdeb[dsym];
+              dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
+            }
+            if (pos > tbts) {
+              if (noSt)
+                err(0);
+              break;
+            }
+            if (resize)
+              cbuf(bt + 131072);
+            var end = bt + add;
+            if (bt < dt) {
+              var shift2 = dl - dt, dend = Math.min(dt, end);
+              if (shift2 + bt < 0)
+                err(3);
+              for (; bt < dend; ++bt)
+                buf[bt] = dict[shift2 + bt];
+            }
+            for (; bt < end; ++bt)
+              buf[bt] = buf[bt - dt];
+          }
+        }
+        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
+        if (lm)
+          final = 1, st.m = lbt, st.d = dm, st.n = dbt;
+      } while (!final);
+      return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
+    };
+    wbits = function(d, p, v) {
+      v <<= p & 7;
+      var o2 = p / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+    };
+    wbits16 = function(d, p, v) {
+      v <<= p & 7;
+      var o2 = p / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+      d[o2 + 2] |= v >> 16;
+    };
+    hTree = function(d, mb) {
+      var t = [];
+      for (var i3 = 0; i3 < d.length; ++i3) {
+        if (d[i3])
+          t.push({ s: i3, f: d[i3] });
+      }
+      var s = t.length;
+      var t2 = t.slice();
+      if (!s)
+        return { t: et, l: 0 };
+      if (s == 1) {
+        var v = new u8(t[0].s + 1);
+        v[t[0].s] = 1;
+        return { t: v, l: 1 };
+      }
+      t.sort(function(a2, b) {
+        return a2.f - b.f;
+      });
+      t.push({ s: -1, f: 25001 });
+      var l = t[0], r = t[1], i0 = 0, i1 = 1, i22 = 2;
+      t[0] = { s: -1, f: l.f + r.f, l, r };
+      while (i1 != s - 1) {
+        l = t[t[i0].f < t[i22].f ? i0++ : i22++];
+        r = t[i0 != i1 && t[i0].f < t[i22].f ? i0++ : i22++];
+        t[i1++] = { s: -1, f: l.f + r.f, l, r };
+      }
+      var maxSym = t2[0].s;
+      for (var i3 = 1; i3 < s; ++i3) {
+        if (t2[i3].s > maxSym)
+          maxSym = t2[i3].s;
+      }
+      var tr = new u16(maxSym + 1);
+      var mbt = ln(t[i1 - 1], tr, 0);
+      if (mbt > mb) {
+        var i3 = 0, dt = 0;
+        var lft = mbt - mb, cst = 1 << lft;
+        t2.sort(function(a2, b) {
+          return tr[b.s] - tr[a2.s] || a2.f - b.f;
+        });
+        for (; i3 < s; ++i3) {
+          var i2_1 = t2[i3].s;
+          if (tr[i2_1] > mb) {
+            dt += cst - (1 << mbt - tr[i2_1]);
+            tr[i2_1] = mb;
+          } else
+            break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+          var i2_2 = t2[i3].s;
+          if (tr[i2_2] < mb)
+            dt -= 1 << mb - tr[i2_2]++ - 1;
+          else
+            ++i3;
+        }
+        for (; i3 >= 0 && dt; --i3) {
+          var i2_3 = t2[i3].s;
+          if (tr[i2_3] == mb) {
+            --tr[i2_3];
+            ++dt;
+          }
+        }
+        mbt = mb;
+      }
+      return { t: new u8(tr), l: mbt };
+    };
+    ln = function(n2, l, d) {
+      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
+    };
+    lc = function(c3) {
+      var s = c3.length;
+      while (s && !c3[--s])
+        ;
+      var cl = new u16(++s);
+      var cli = 0, cln = c3[0], cls = 1;
+      var w = function(v) {
+        cl[cli++] = v;
+      };
+      for (var i3 = 1; i3 <= s; ++i3) {
+        if (c3[i3] == cln && i3 != s)
+          ++cls;
+        else {
+          if (!cln && cls > 2) {
+            for (; cls > 138; cls -= 138)
+              w(32754);
+            if (cls > 2) {
+              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
+              cls = 0;
+            }
+          } else if (cls > 3) {
+            w(cln), --cls;
+            for (; cls > 6; cls -= 6)
+              w(8304);
+            if (cls > 2)
+              w(cls - 3 << 5 | 8208), cls = 0;
+          }
+          while (cls--)
+            w(cln);
+          cls = 1;
+          cln = c3[i3];
+        }
+      }
+      return { c: cl.subarray(0, cli), n: s };
+    };
+    clen = function(cf, cl) {
+      var l = 0;
+      for (var i3 = 0; i3 < cl.length; ++i3)
+        l += cf[i3] * cl[i3];
+      return l;
+    };
+    wfblk = function(out, pos, dat) {
+      var s = dat.length;
+      var o2 = shft(pos + 2);
+      out[o2] = s & 255;
+      out[o2 + 1] = s >> 8;
+      out[o2 + 2] = out[o2] ^ 255;
+      out[o2 + 3] = out[o2 + 1] ^ 255;
+      for (var i3 = 0; i3 < s; ++i3)
+        out[o2 + i3 + 4] = dat[i3];
+      return (o2 + 4 + s) * 8;
+    };
+    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
+      wbits(out, p++, final);
+      ++lf[256];
+      var _a4 = hTree(lf, 15), dlt = _a4.t, mlb = _a4.l;
+      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
+      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+      var lcfreq = new u16(19);
+      for (var i3 = 0; i3 < lclt.length; ++i3)
+        ++lcfreq[lclt[i3] & 31];
+      for (var i3 = 0; i3 < lcdt.length; ++i3)
+        ++lcfreq[lcdt[i3] & 31];
+      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+      var nlcc = 19;
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+      var flen = bl + 5 << 3;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p, dat.subarray(bs, bs + bl));
+      var lm, ll, dm, dl;
+      wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
+      if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p, nlc - 257);
+        wbits(out, p + 5, ndc - 1);
+        wbits(out, p + 10, nlcc - 4);
+        p += 14;
+        for (var i3 = 0; i3 < nlcc; ++i3)
+          wbits(out, p + 3 * i3, lct[clim[i3]]);
+        p += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+          var clct = lcts[it];
+          for (var i3 = 0; i3 < clct.length; ++i3) {
+            var len = clct[i3] & 31;
+            wbits(out, p, llm[len]), p += lct[len];
+            if (len > 15)
+              wbits(out, p, clct[i3] >> 5 & 127), p += clct[i3] >> 12;
+          }
+        }
+      } else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+      }
+      for (var i3 = 0; i3 < li; ++i3) {
+        var sym = syms[i3];
+        if (sym > 255) {
+          var len = sym >> 18 & 31;
+          wbits16(out, p, lm[len + 257]), p += ll[len + 257];
+          if (len > 7)
+            wbits(out, p, sym >> 23 & 31), p += fleb[len];
+          var dst = sym & 31;
+          wbits16(out, p, dm[dst]), p += dl[dst];
+          if (dst > 3)
+            wbits16(out, p, sym >> 5 & 8191), p += fdeb[dst];
+        } else {
+          wbits16(out, p, lm[sym]), p += ll[sym];
+        }
+      }
+      wbits16(out, p, lm[256]);
+      return p + ll[256];
+    };
+    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    et = /* @__PURE__ */ new u8(0);
+    dflt = function(dat, lvl, plvl, pre, post2, st) {
+      var s = st.z || dat.length;
+      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post2);
+      var w = o2.subarray(pre, o2.length - post2);
+      var lst = st.l;
+      var pos = (st.r || 0) & 7;
+      if (lvl) {
+        if (pos)
+          w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n2 = opt >> 13, c3 = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function(i4) {
+          return (dat[i4] ^ dat[i4 + 1] << bs1_1 ^ dat[i4 + 2] << bs2_1) & msk_1;
+        };
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i3 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i3 + 2 < s; ++i3) {
+          var hv = hsh(i3);
+          var imod = i3 & 32767, pimod = head[hv];
+          prev[imod] = pimod;
+          head[hv] = imod;
+          if (wi <= i3) {
+            var rem = s - i3;
+            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
+              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i3 - bs, pos);
+              li = lc_1 = eb = 0, bs = i3;
+              for (var j = 0; j < 286; ++j)
+                lf[j] = 0;
+              for (var j = 0; j < 30; ++j)
+                df[j] = 0;
+            }
+            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
+            if (rem > 2 && hv == hsh(i3 - dif)) {
+              var maxn = Math.min(n2, rem) - 1;
+              var maxd = Math.min(32767, i3);
+              var ml = Math.min(258, rem);
+              while (dif <= maxd && --ch_1 && imod != pimod) {
+                if (dat[i3 + l] == dat[i3 + l - dif]) {
+                  var nl = 0;
+                  for (; nl < ml && dat[i3 + nl] == dat[i3 + nl - dif]; ++nl)
+                    ;
+                  if (nl > l) {
+                    l = nl, d = dif;
+                    if (nl > maxn)
+                      break;
+                    var mmd = Math.min(dif, nl - 2);
+                    var md = 0;
+                    for (var j = 0; j < mmd; ++j) {
+                      var ti = i3 - dif + j & 32767;
+                      var pti = prev[ti];
+                      var cd = ti - pti & 32767;
+                      if (cd > md)
+                        md = cd, pimod = ti;
+                    }
+                  }
+                }
+                imod = pimod, pimod = prev[imod];
+                dif += imod - pimod & 32767;
+              }
+            }
+            if (d) {
+              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
+              var lin = revfl[l] & 31, din = revfd[d] & 31;
+              eb += fleb[lin] + fdeb[din];
+              ++lf[257 + lin];
+              ++df[din];
+              wi = i3 + l;
+              ++lc_1;
+            } else {
+              syms[li++] = dat[i3];
+              ++lf[dat[i3]];
+            }
+          }
+        }
+        for (i3 = Math.max(i3, wi); i3 < s; ++i3) {
+          syms[li++] = dat[i3];
+          ++lf[dat[i3]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i3 - bs, pos);
+        if (!lst) {
+          st.r = pos & 7 | w[pos / 8 | 0] << 3;
+          pos -= 7;
+          st.h = head, st.p = prev, st.i = i3, st.w = wi;
+        }
+      } else {
+        for (var i3 = st.w || 0; i3 < s + lst; i3 += 65535) {
+          var e = i3 + 65535;
+          if (e >= s) {
+            w[pos / 8 | 0] = lst;
+            e = s;
+          }
+          pos = wfblk(w, pos + 1, dat.subarray(i3, e));
+        }
+        st.i = s;
+      }
+      return slc(o2, 0, pre + shft(pos) + post2);
+    };
+    crct = /* @__PURE__ */ (function() {
+      var t = new Int32Array(256);
+      for (var i3 = 0; i3 < 256; ++i3) {
+        var c3 = i3, k = 9;
+        while (--k)
+          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
+        t[i3] = c3;
+      }
+      return t;
+    })();
+    crc = function() {
+      var c3 = -1;
+      return {
+        p: function(d) {
+          var cr = c3;
+          for (var i3 = 0; i3 < d.length; ++i3)
+            cr = crct[cr & 255 ^ d[i3]] ^ cr >>> 8;
+          c3 = cr;
+        },
+        d: function() {
+          return ~c3;
+        }
+      };
+    };
+    dopt = function(dat, opt, pre, post2, st) {
+      if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+          var dict = opt.dictionary.subarray(-32768);
+          var newDat = new u8(dict.length + dat.length);
+          newDat.set(dict);
+          newDat.set(dat, dict.length);
+          dat = newDat;
+          st.w = dict.length;
+        }
+      }
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post2, st);
+    };
+    mrg = function(a2, b) {
+      var o2 = {};
+      for (var k in a2)
+        o2[k] = a2[k];
+      for (var k in b)
+        o2[k] = b[k];
+      return o2;
+    };
+    b2 = function(d, b) {
+      return d[b] | d[b + 1] << 8;
+    };
+    b4 = function(d, b) {
+      return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
+    };
+    b8 = function(d, b) {
+      return b4(d, b) + b4(d, b + 4) * 4294967296;
+    };
+    wbytes = function(d, b, v) {
+      for (; v; ++b)
+        d[b] = v, v >>>= 8;
+    };
+    Deflate = /* @__PURE__ */ (function() {
+      function Deflate2(opts, cb) {
+        if (typeof opts == "function")
+          cb = opts, opts = {};
+        this.ondata = cb;
+        this.o = opts || {};
+        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
+        this.b = new u8(98304);
+        if (this.o.dictionary) {
+          var dict = this.o.dictionary.subarray(-32768);
+          this.b.set(dict, 32768 - dict.length);
+          this.s.i = 32768 - dict.length;
+        }
+      }
+      Deflate2.prototype.p = function(c3, f) {
+        this.ondata(dopt(c3, this.o, 0, 0, this.s), f);
+      };
+      Deflate2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        var endLen = chunk.length + this.s.z;
+        if (endLen > this.b.length) {
+          if (endLen > 2 * this.b.length - 32768) {
+            var newBuf = new u8(endLen & -32768);
+            newBuf.set(this.b.subarray(0, this.s.z));
+            this.b = newBuf;
+          }
+          var split = this.b.length - this.s.z;
+          this.b.set(chunk.subarray(0, split), this.s.z);
+          this.s.z = this.b.length;
+          this.p(this.b, false);
+          this.b.set(this.b.subarray(-32768));
+          this.b.set(chunk.subarray(split), 32768);
+          this.s.z = chunk.length - split + 32768;
+          this.s.i = 32766, this.s.w = 32768;
+        } else {
+          this.b.set(chunk, this.s.z);
+          this.s.z += chunk.length;
+        }
+        this.s.l = final & 1;
+        if (this.s.z > this.s.w + 8191 || final) {
+          this.p(this.b, final || false);
+          this.s.w = this.s.i, this.s.i -= 2;
+        }
+        if (final) {
+          this.s = this.o = {};
+          this.b = et;
+        }
+      };
+      Deflate2.prototype.flush = function(sync) {
+        if (!this.ondata)
+          err(5);
+        if (this.s.l)
+          err(4);
+        this.p(this.b, false);
+        this.s.w = this.s.i, this.s.i -= 2;
+        if (sync) {
+          var c3 = new u8(6);
+          c3[0] = this.s.r >> 3;
+          var ep = wfblk(c3, this.s.r, et);
+          this.s.r = 0;
+          this.ondata(c3.subarray(0, ep >> 3), false);
+        }
+      };
+      return Deflate2;
+    })();
+    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
+    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    tds = 0;
+    try {
+      td.decode(et, { stream: true });
+      tds = 1;
+    } catch (e) {
+    }
+    dutf8 = function(d) {
+      for (var r = "", i3 = 0; ; ) {
+        var c3 = d[i3++];
+        var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
+        if (i3 + eb > d.length)
+          return { s: r, r: slc(d, i3 - 1) };
+        if (!eb)
+          r += String.fromCharCode(c3);
+        else if (eb == 3) {
+          c3 = ((c3 & 15) << 18 | (d[i3++] & 63) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63) - 65536, r += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
+        } else if (eb & 1)
+          r += String.fromCharCode((c3 & 31) << 6 | d[i3++] & 63);
+        else
+          r += String.fromCharCode((c3 & 15) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63);
+      }
+    };
+    dbf = function(l) {
+      return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0;
+    };
+    slzh = function(d, b) {
+      return b + 30 + b2(d, b + 26) + b2(d, b + 28);
+    };
+    zh = function(d, b, z2) {
+      var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
+      var _a4 = z64hs(d, es, efl, z2, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
+      return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
+    };
+    z64hs = function(d, b, l, z2, sc, su, off) {
+      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
+      var nf = nsc + nsu + noff;
+      if (z2 && nf) {
+        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
+          if (b2(d, b) == 1) {
+            return [
+              nsc ? b8(d, b + 4 + 8 * nsu) : sc,
+              nsu ? b8(d, b + 4) : su,
+              noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
+              1
+            ];
+          }
+        }
+        if (z2 < 2)
+          err(13);
+      }
+      return [sc, su, off, 0];
+    };
+    exfl = function(ex) {
+      var le = 0;
+      if (ex) {
+        for (var k in ex) {
+          var l = ex[k].length;
+          if (l > 65535)
+            err(9);
+          le += l + 4;
+        }
+      }
+      return le;
+    };
+    wzh = function(d, b, f, fn, u2, c3, ce, co) {
+      var fl2 = fn.length, ex = f.extra, col = co && co.length;
+      var exl = exfl(ex);
+      wbytes(d, b, ce != null ? 33639248 : 67324752), b += 4;
+      if (ce != null)
+        d[b++] = 20, d[b++] = f.os;
+      d[b] = 20, b += 2;
+      d[b++] = f.flag << 1 | (c3 < 0 && 8), d[b++] = u2 && 8;
+      d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
+      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
+      if (y < 0 || y > 119)
+        err(10);
+      wbytes(d, b, y << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b += 4;
+      if (c3 != -1) {
+        wbytes(d, b, f.crc);
+        wbytes(d, b + 4, c3 < 0 ? -c3 - 2 : c3);
+        wbytes(d, b + 8, f.size);
+      }
+      wbytes(d, b + 12, fl2);
+      wbytes(d, b + 14, exl), b += 16;
+      if (ce != null) {
+        wbytes(d, b, col);
+        wbytes(d, b + 6, f.attrs);
+        wbytes(d, b + 10, ce), b += 14;
+      }
+      d.set(fn, b);
+      b += fl2;
+      if (exl) {
+        for (var k in ex) {
+          var exf = ex[k], l = exf.length;
+          wbytes(d, b, +k);
+          wbytes(d, b + 2, l);
+          d.set(exf, b + 4), b += 4 + l;
+        }
+      }
+      if (col)
+        d.set(co, b), b += col;
+      return b;
+    };
+    wzf = function(o2, b, c3, d, e) {
+      wbytes(o2, b, 101010256);
+      wbytes(o2, b + 8, c3);
+      wbytes(o2, b + 10, c3);
+      wbytes(o2, b + 12, d);
+      wbytes(o2, b + 16, e);
+    };
+    ZipPassThrough = /* @__PURE__ */ (function() {
+      function ZipPassThrough2(filename) {
+        this.filename = filename;
+        this.c = crc();
+        this.size = 0;
+        this.compression = 0;
+      }
+      ZipPassThrough2.prototype.process = function(chunk, final) {
+        this.ondata(null, chunk, final);
+      };
+      ZipPassThrough2.prototype.push = function(chunk, final) {
+        if (!this.ondata)
+          err(5);
+        this.c.p(chunk);
+        this.size += chunk.length;
+        if (final)
+          this.crc = this.c.d();
+        this.process(chunk, final || false);
+      };
+      return ZipPassThrough2;
+    })();
+    ZipDeflate = /* @__PURE__ */ (function() {
+      function ZipDeflate2(filename, opts) {
+        var _this = this;
+        if (!opts)
+          opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new Deflate(opts, function(dat, final) {
+          _this.ondata(null, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+      }
+      ZipDeflate2.prototype.process = function(chunk, final) {
+        try {
+          this.d.push(chunk, final);
+        } catch (e) {
+          this.ondata(e, null, final);
+        }
+      };
+      ZipDeflate2.prototype.push = function(chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+      };
+      return ZipDeflate2;
+    })();
+    Zip = /* @__PURE__ */ (function() {
+      function Zip2(cb) {
+        this.ondata = cb;
+        this.u = [];
+        this.d = 1;
+      }
+      Zip2.prototype.add = function(file2) {
+        var _this = this;
+        if (!this.ondata)
+          err(5);
+        if (this.d & 2)
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
+        else {
+          var f = strToU8(file2.filename), fl_1 = f.length;
+          var com = file2.comment, o2 = com && strToU8(com);
+          var u2 = fl_1 != file2.filename.length || o2 && com.length != o2.length;
+          var hl_1 = fl_1 + exfl(file2.extra) + 30;
+          if (fl_1 > 65535)
+            this.ondata(err(11, 0, 1), null, false);
+          var header = new u8(hl_1);
+          wzh(header, 0, file2, f, u2, -1);
+          var chks_1 = [header];
+          var pAll_1 = function() {
+            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
+              var chk = chks_2[_i];
+              _this.ondata(null, chk, false);
+            }
+            chks_1 = [];
+          };
+          var tr_1 = this.d;
+          this.d = 0;
+          var ind_1 = this.u.length;
+          var uf_1 = mrg(file2, {
+            f,
+            u: u2,
+            o: o2,
+            t: function() {
+              if (file2.terminate)
+                file2.terminate();
+            },
+            r: function() {
+              pAll_1();
+              if (tr_1) {
+                var nxt = _this.u[ind_1 + 1];
+                if (nxt)
+                  nxt.r();
+                else
+                  _this.d = 1;
+              }
+              tr_1 = 1;
+            }
+          });
+          var cl_1 = 0;
+          file2.ondata = function(err2, dat, final) {
+            if (err2) {
+              _this.ondata(err2, dat, final);
+              _this.terminate();
+            } else {
+              cl_1 += dat.length;
+              chks_1.push(dat);
+              if (final) {
+                var dd = new u8(16);
+                wbytes(dd, 0, 134695760);
+                wbytes(dd, 4, file2.crc);
+                wbytes(dd, 8, cl_1);
+                wbytes(dd, 12, file2.size);
+                chks_1.push(dd);
+                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file2.crc, uf_1.size = file2.size;
+                if (tr_1)
+                  uf_1.r();
+                tr_1 = 1;
+              } else if (tr_1)
+                pAll_1();
+            }
+          };
+          this.u.push(uf_1);
+        }
+      };
+      Zip2.prototype.end = function() {
+        var _this = this;
+        if (this.d & 2) {
+          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
+          return;
+        }
+        if (this.d)
+          this.e();
+        else
+          this.u.push({
+            r: function() {
+              if (!(_this.d & 1))
+                return;
+              _this.u.splice(-1, 1);
+              _this.e();
+            },
+            t: function() {
+            }
+          });
+        this.d = 3;
+      };
+      Zip2.prototype.e = function() {
+        var bt = 0, l = 0, tl = 0;
+        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
+          var f = _a4[_i];
+          tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
+        }
+        var out = new u8(tl + 22);
+        for (var _b2 = 0, _c = this.u; _b2 < _c.length; _b2++) {
+          var f = _c[_b2];
+          wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
+          bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
+        }
+        wzf(out, bt, this.u.length, tl, l);
+        this.ondata(null, out, true);
+        this.d = 2;
+      };
+      Zip2.prototype.terminate = function() {
+        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
+          var f = _a4[_i];
+          f.t();
+        }
+        this.d = 2;
+      };
+      return Zip2;
+    })();
+  }
+});
+
+// src/install/go-toolchain.ts
+import { chmod, mkdir, mkdtemp, readdir as readdir3, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import path14 from "node:path";
+function goPlatform(platform2 = process.platform, arch = process.arch) {
+  const goarch = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm" };
+  return `${platform2 === "win32" ? "windows" : platform2}-${goarch[arch] ?? arch}`;
+}
+function goVersionOf(output2) {
+  const match = /\bgo(\d+)\.(\d+)/.exec(output2);
+  return match ? [Number(match[1]), Number(match[2])] : void 0;
+}
+function atLeast(version2, min) {
+  return version2[0] > min[0] || version2[0] === min[0] && version2[1] >= min[1];
+}
+async function goForBuild(o2) {
+  const found = o2.env.CONTROLGATE_GO ?? findOnPath("go", o2.env);
+  if (found) {
+    const result2 = await o2.exec({
+      file: found,
+      args: ["version"],
+      env: { GOTOOLCHAIN: "local" },
+      timeoutMs: 3e4
+    });
+    const version3 = result2.exitCode === 0 ? goVersionOf(result2.stdout) : void 0;
+    if (version3 && atLeast(version3, SWITCHES_TOOLCHAINS)) return { go: found };
+    o2.log(
+      `${found} is ${version3 ? `Go ${version3.join(".")}` : "not a working Go"}, which cannot fetch the Go ${o2.pin.go} KICS needs; using Go ${o2.pin.go} from the module proxy`
+    );
+  }
+  const platform2 = o2.platform ?? goPlatform();
+  const sum = o2.pin.sums[platform2];
+  if (!sum) {
+    throw new Error(
+      `KICS is built from source and needs Go ${SWITCHES_TOOLCHAINS.join(".")} or later on PATH (https://go.dev/dl): no pinned Go toolchain for ${platform2}`
+    );
+  }
+  const version2 = `v0.0.1-go${o2.pin.go}.${platform2}`;
+  const home = path14.join(o2.toolsDir, "go-toolchain");
+  const root = path14.join(home, `go${o2.pin.go}.${platform2}`);
+  const go = path14.join(root, "bin", "go");
+  if (isExecutable(go)) {
+    const problem = await treeProblem2(root, version2, sum);
+    if (!problem) return { go, toolchain: "local" };
+    o2.log(`fetching Go ${o2.pin.go} again: ${problem}`);
+  }
+  await fetchToolchain(o2, version2, sum, home, root);
+  return { go, toolchain: "local" };
+}
+async function treeProblem2(root, version2, sum) {
+  const actual = await moduleTreeHash(root, TOOLCHAIN_MODULE, version2).catch(() => "unreadable");
+  return actual === sum ? void 0 : `${root} hashes to ${actual}, not the pinned ${sum}`;
+}
+async function fetchToolchain(o2, version2, sum, home, root) {
+  const proxy = (o2.env.CONTROLGATE_GOPROXY || DEFAULT_GOPROXY).replace(/\/+$/, "");
+  const url12 = `${proxy}/${TOOLCHAIN_MODULE}/@v/${version2}.zip`;
+  o2.log(
+    `fetching Go ${o2.pin.go} (${TOOLCHAIN_MODULE}@${version2}) from ${proxy}, checked against its pinned go.sum line …`
+  );
+  const response = await fetch(url12, { signal: AbortSignal.timeout(6e5) });
+  if (!response.ok) throw new Error(`${url12}: HTTP ${response.status}`);
+  const zip = new Uint8Array(await response.arrayBuffer());
+  await mkdir(home, { recursive: true });
+  const staging = await mkdtemp(path14.join(home, ".fetch-"));
+  try {
+    const prefix = `${TOOLCHAIN_MODULE}@${version2}/`;
+    for (const [name, bytes] of Object.entries(unzipSync(zip))) {
+      if (name.endsWith("/")) continue;
+      const rel = name.startsWith(prefix) ? name.slice(prefix.length) : void 0;
+      if (!rel || rel.split("/").some((part) => part === ".." || part === "") || path14.isAbsolute(rel)) {
+        throw new Error(`${url12}: entry ${JSON.stringify(name)} is outside ${prefix}`);
+      }
+      const file2 = path14.join(staging, ...rel.split("/"));
+      await mkdir(path14.dirname(file2), { recursive: true });
+      await writeFile2(file2, bytes);
+    }
+    const problem = await treeProblem2(staging, version2, sum);
+    if (problem) throw new Error(`${url12}: ${problem.replace(staging, "the download")}; not used`);
+    for (const dir of [path14.join(staging, "bin"), ...await toolDirs(staging)]) {
+      for (const entry of await readdir3(dir, { withFileTypes: true }).catch(() => [])) {
+        if (entry.isFile()) await chmod(path14.join(dir, entry.name), 493);
+      }
+    }
+    await rm2(root, { recursive: true, force: true });
+    await rename2(staging, root);
+  } finally {
+    await rm2(staging, { recursive: true, force: true });
+  }
+}
+async function toolDirs(root) {
+  const tool = path14.join(root, "pkg", "tool");
+  const entries = await readdir3(tool, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => path14.join(tool, e.name));
+}
+var TOOLCHAIN_MODULE, SWITCHES_TOOLCHAINS;
+var init_go_toolchain = __esm({
+  "src/install/go-toolchain.ts"() {
+    "use strict";
+    init_esm();
+    init_which();
+    init_go_env();
+    init_go_module_hash();
+    TOOLCHAIN_MODULE = "golang.org/toolchain";
+    SWITCHES_TOOLCHAINS = [1, 21];
+  }
+});
+
 // scanners/kics/pin.json
 var pin_default3;
 var init_pin3 = __esm({
   "scanners/kics/pin.json"() {
     pin_default3 = {
-      $comment: "KICS's pin: built from this Go module at this version. sum and goModSum are the module's go.sum lines, as the Go checksum database serves them; the installer refuses a module tree with another hash. `accepts`: a kics on PATH in this range is used instead of building.",
+      $comment: "KICS's pin: built from this Go module at this version. sum and goModSum are the module's go.sum lines, as the Go checksum database serves them; the installer refuses a module tree with another hash. `accepts`: a kics on PATH in this range is used instead of building. `goToolchain`: where no Go 1.21 or later is on PATH, the Go toolchain KICS's go.mod asks for is fetched from the module proxy (golang.org/toolchain) and checked against these go.sum lines, as the Go checksum database serves them.",
       version: "2.2.0",
       accepts: ">=2.0.0 <3.0.0",
       module: "github.com/Checkmarx/kics/v2",
       package: "./cmd/console",
       sum: "h1:3pEPW0zIZDfqJzEvxpUbBSgNFS4no3Sbq6qZ5jQCxMU=",
-      goModSum: "h1:zlqRhO/NKYDEV8bxGWNsD/VEflrZZLA16G5QRR0Z1+E="
+      goModSum: "h1:zlqRhO/NKYDEV8bxGWNsD/VEflrZZLA16G5QRR0Z1+E=",
+      goToolchain: {
+        go: "1.26.2",
+        sums: {
+          "linux-amd64": "h1:mCBp0gCL9gQVqXpC60jQ7R46JDxL73qeF8hv6SnV2ss=",
+          "linux-arm64": "h1:825B2ojAZW7usy4LtVvkxKs89EwlM1mqV0OvDbIA5Ak=",
+          "darwin-amd64": "h1:F0JCixf++9Gvl7zux1Mo579294b/4oQeYlFKSx+8Sms=",
+          "darwin-arm64": "h1:ueqxBCv2I8myqzn68hoBnvwKd+pza8cYqfM4plJTf1U="
+        }
+      }
     };
   }
 });
 
 // scanners/kics/install.ts
-import { chmod, cp, mkdir, mkdtemp, readdir as readdir3, rename as rename2, rm as rm2, stat } from "node:fs/promises";
+import { chmod as chmod2, cp, mkdir as mkdir2, mkdtemp as mkdtemp2, readdir as readdir4, rename as rename3, rm as rm3, stat } from "node:fs/promises";
 import os from "node:os";
-import path14 from "node:path";
+import path15 from "node:path";
 function kicsPaths(toolsDir2) {
-  const dir = path14.join(toolsDir2, "kics");
-  return { dir, binary: path14.join(dir, "kics"), assets: path14.join(dir, "assets") };
+  const dir = path15.join(toolsDir2, "kics");
+  return { dir, binary: path15.join(dir, "kics"), assets: path15.join(dir, "assets") };
 }
 async function kicsVersion(exec, binary) {
   const result2 = await exec({
     file: binary,
     args: ["version"],
-    cwd: path14.dirname(binary),
+    cwd: path15.dirname(binary),
     timeoutMs: 6e4
   });
   return result2.exitCode === 0 ? parseVersion(result2.stdout) : void 0;
@@ -25984,11 +27261,11 @@ async function exists(p) {
   );
 }
 async function makeWritable(dir) {
-  await chmod(dir, 493);
-  for (const entry of await readdir3(dir, { withFileTypes: true })) {
-    const full = path14.join(dir, entry.name);
+  await chmod2(dir, 493);
+  for (const entry of await readdir4(dir, { withFileTypes: true })) {
+    const full = path15.join(dir, entry.name);
     if (entry.isDirectory()) await makeWritable(full);
-    else await chmod(full, entry.name === "kics" ? 493 : 420);
+    else await chmod2(full, entry.name === "kics" ? 493 : 420);
   }
 }
 function goSumLines(pin2) {
@@ -26007,12 +27284,12 @@ async function verifyModule(pin2, download) {
   if (tree !== pin2.sum) throw mismatch(`the module tree in ${download.Dir}`, tree, pin2.sum);
   return download.Dir;
 }
-async function installKics(exec, toolsDir2, log, env = process.env, pin2 = KICS_PIN) {
+async function installKics(exec, toolsDir2, log, env = process.env, pin2 = KICS_PIN, toolchainPin = KICS_TOOLCHAIN) {
   const started = performance.now();
   const seconds3 = () => (performance.now() - started) / 1e3;
   const target = kicsPaths(toolsDir2);
   const pins = goSumLines(pin2);
-  if (isExecutable(target.binary) && await exists(path14.join(target.assets, "queries"))) {
+  if (isExecutable(target.binary) && await exists(path15.join(target.assets, "queries"))) {
     const problem = await stampProblem(target.dir, pins);
     const version3 = problem ? void 0 : await kicsVersion(exec, target.binary);
     if (version3 === pin2.version) {
@@ -26027,10 +27304,12 @@ async function installKics(exec, toolsDir2, log, env = process.env, pin2 = KICS_
       return { tool: "kics", action: "path", version: version3, location: onPath, seconds: seconds3() };
     }
   }
-  const go = env.CONTROLGATE_GO ?? findOnPath("go", env);
-  if (!go) throw new Error("KICS is built from source and needs Go (https://go.dev/dl) on PATH");
+  const { go, toolchain } = await goForBuild({ exec, toolsDir: toolsDir2, log, env, pin: toolchainPin });
   const moduleRef = `${pin2.module}@v${pin2.version}`;
-  const goEnv = goEnvironment(env);
+  const goEnv = {
+    ...goEnvironment(env),
+    ...toolchain ? { GOTOOLCHAIN: toolchain } : {}
+  };
   log(
     `building KICS ${moduleRef} from ${goEnv.GOPROXY}, checked against ${goEnv.GOSUMDB} and the pinned go.sum line (takes a few minutes the first time) …`
   );
@@ -26041,9 +27320,9 @@ async function installKics(exec, toolsDir2, log, env = process.env, pin2 = KICS_
     `go mod download ${moduleRef}`
   );
   const moduleDir = await verifyModule(pin2, JSON.parse(download.stdout));
-  const scratch = await mkdtemp(path14.join(os.tmpdir(), "controlgate-kics-"));
+  const scratch = await mkdtemp2(path15.join(os.tmpdir(), "controlgate-kics-"));
   try {
-    const built = path14.join(scratch, "bin", "console");
+    const built = path15.join(scratch, "bin", "console");
     const install2 = await exec({
       file: go,
       args: [
@@ -26053,14 +27332,14 @@ async function installKics(exec, toolsDir2, log, env = process.env, pin2 = KICS_
         ldflags,
         `${pin2.module}/${pin2.package.replace(/^\.\//, "")}@v${pin2.version}`
       ],
-      env: { ...goEnv, GOBIN: path14.dirname(built) },
+      env: { ...goEnv, GOBIN: path15.dirname(built) },
       timeoutMs: 30 * 6e4
     });
     if (install2.exitCode !== 0) {
       log(
         `go install refused the module (${install2.stderrTail.trim().split("\n").pop() ?? ""}); building in a copy`
       );
-      const copy = path14.join(scratch, "src");
+      const copy = path15.join(scratch, "src");
       await cp(moduleDir, copy, { recursive: true });
       await makeWritable(copy);
       await runChecked(
@@ -26074,16 +27353,16 @@ async function installKics(exec, toolsDir2, log, env = process.env, pin2 = KICS_
         `go build of ${moduleRef}`
       );
     }
-    await rm2(target.dir, { recursive: true, force: true });
-    await mkdir(target.dir, { recursive: true });
-    await cp(path14.join(moduleDir, "assets"), target.assets, { recursive: true });
+    await rm3(target.dir, { recursive: true, force: true });
+    await mkdir2(target.dir, { recursive: true });
+    await cp(path15.join(moduleDir, "assets"), target.assets, { recursive: true });
     await makeWritable(target.assets);
-    await rename2(built, target.binary).catch(async () => {
+    await rename3(built, target.binary).catch(async () => {
       await cp(built, target.binary);
     });
-    await chmod(target.binary, 493);
+    await chmod2(target.binary, 493);
   } finally {
-    await rm2(scratch, { recursive: true, force: true });
+    await rm3(scratch, { recursive: true, force: true });
   }
   const version2 = await kicsVersion(exec, target.binary);
   if (version2 !== pin2.version)
@@ -26091,18 +27370,20 @@ async function installKics(exec, toolsDir2, log, env = process.env, pin2 = KICS_
   await writeStamp(target.dir, pins);
   return { tool: "kics", action: "installed", version: version2, location: target.binary, seconds: seconds3() };
 }
-var KICS_PIN, CONSTANTS, kicsInstall;
+var KICS_PIN, KICS_TOOLCHAIN, CONSTANTS, kicsInstall;
 var init_install3 = __esm({
   "scanners/kics/install.ts"() {
     "use strict";
     init_go_env();
     init_go_module_hash();
+    init_go_toolchain();
     init_install_stamp();
     init_run_checked();
     init_versions2();
     init_which();
     init_pin3();
     KICS_PIN = pin_default3;
+    KICS_TOOLCHAIN = pin_default3.goToolchain;
     CONSTANTS = "github.com/Checkmarx/kics/v2/internal/constants";
     kicsInstall = {
       key: "kics",
@@ -26113,15 +27394,15 @@ var init_install3 = __esm({
 
 // scanners/kics/scan-paths.ts
 import { readdirSync } from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 function kicsScanPaths(files, list) {
-  const wanted = new Set(files.map((file2) => path15.resolve(file2)));
-  const folders = new Set([...wanted].map((file2) => path15.dirname(file2)));
+  const wanted = new Set(files.map((file2) => path16.resolve(file2)));
+  const folders = new Set([...wanted].map((file2) => path16.dirname(file2)));
   const onTheWay = /* @__PURE__ */ new Set();
   for (const folder of folders) {
-    for (let d = folder; !onTheWay.has(d); d = path15.dirname(d)) {
+    for (let d = folder; !onTheWay.has(d); d = path16.dirname(d)) {
       onTheWay.add(d);
-      if (path15.dirname(d) === d) break;
+      if (path16.dirname(d) === d) break;
     }
   }
   const paths = [...folders].filter((folder) => !hasAncestorIn(folder, folders)).sort();
@@ -26131,21 +27412,21 @@ function kicsScanPaths(files, list) {
     const entries = [...list(folder)].sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
     const unwanted = [];
     for (const entry of entries) {
-      const full = path15.join(folder, entry.name);
+      const full = path16.join(folder, entry.name);
       if (entry.folder && onTheWay.has(full)) walk2(full);
       else if (entry.folder) excludes.push(full);
       else if (!wanted.has(full)) unwanted.push(entry.name);
     }
-    const kept = entries.filter((e) => e.folder || wanted.has(path15.join(folder, e.name))).map((e) => e.name);
+    const kept = entries.filter((e) => e.folder || wanted.has(path16.join(folder, e.name))).map((e) => e.name);
     const byExtension = /* @__PURE__ */ new Map();
     for (const name of unwanted) {
-      const ext = path15.extname(name);
+      const ext = path16.extname(name);
       byExtension.set(ext, [...byExtension.get(ext) ?? [], name]);
     }
     for (const [ext, names2] of byExtension) {
       if (ext !== "" && names2.length >= GLOB_FROM && !kept.some((name) => name.endsWith(ext))) {
-        excludeGlobs.push(`${escapeGlob(folder)}${path15.sep}*${escapeGlob(ext)}`);
-      } else excludes.push(...names2.map((name) => path15.join(folder, name)));
+        excludeGlobs.push(`${escapeGlob(folder)}${path16.sep}*${escapeGlob(ext)}`);
+      } else excludes.push(...names2.map((name) => path16.join(folder, name)));
     }
   };
   for (const folder of paths) walk2(folder);
@@ -26155,9 +27436,9 @@ function escapeGlob(text3) {
   return text3.replace(/[*?[\\]/g, "\\$&");
 }
 function hasAncestorIn(folder, folders) {
-  for (let d = path15.dirname(folder); ; d = path15.dirname(d)) {
+  for (let d = path16.dirname(folder); ; d = path16.dirname(d)) {
     if (folders.has(d)) return true;
-    if (path15.dirname(d) === d) return false;
+    if (path16.dirname(d) === d) return false;
   }
 }
 function listFolder(folder) {
@@ -26182,14 +27463,14 @@ var init_scan_paths = __esm({
 });
 
 // scanners/kics/units.ts
-import path16 from "node:path";
+import path17 from "node:path";
 function kicsUnitOf(rel, exists2) {
-  const dir = path16.posix.dirname(rel);
-  for (let d = dir; ; d = path16.posix.dirname(d)) {
+  const dir = path17.posix.dirname(rel);
+  for (let d = dir; ; d = path17.posix.dirname(d)) {
     if (CHART_OR_BASE.some((name) => exists2(d === "." ? name : `${d}/${name}`))) return `tree:${d}`;
     if (d === "." || d === "/" || d === "") break;
   }
-  const base = path16.posix.basename(rel);
+  const base = path17.posix.basename(rel);
   if (TERRAFORM.test(base) || COMPOSE.test(base)) return `dir:${dir}`;
   return void 0;
 }
@@ -26205,14 +27486,14 @@ var init_units = __esm({
 
 // scanners/kics/plugin.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path17 from "node:path";
+import path18 from "node:path";
 function isIac(file2) {
-  const base = path17.basename(file2);
+  const base = path18.basename(file2);
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
-  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path17.sep).join("/"));
+  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path18.sep).join("/"));
 }
 async function kicsRunProblem(outDir) {
-  const file2 = path17.join(outDir, "kics.json");
+  const file2 = path18.join(outDir, "kics.json");
   let report;
   try {
     report = JSON.parse(await readFile4(file2, "utf8"));
@@ -26233,11 +27514,12 @@ async function kicsRunProblem(outDir) {
   return void 0;
 }
 async function kicsUnjudged(outDir, stdout, files) {
+  const given = new Set(files.map((file2) => path18.resolve(file2)));
   const named2 = stdout.split("\n").flatMap((line2) => {
     const match = PARSE_FAILED.exec(line2);
     if (match?.[1]) return [{ path: match[1], reason: `KICS could not parse it: ${match[2] ?? ""}`.trim() }];
     const large = TOO_LARGE.exec(line2);
-    if (large?.[1]) {
+    if (large?.[1] && given.has(path18.resolve(large[1]))) {
       return [
         {
           path: large[1],
@@ -26249,7 +27531,7 @@ async function kicsUnjudged(outDir, stdout, files) {
   });
   let failed2;
   try {
-    const report = JSON.parse(await readFile4(path17.join(outDir, "kics.json"), "utf8"));
+    const report = JSON.parse(await readFile4(path18.join(outDir, "kics.json"), "utf8"));
     failed2 = report.files_failed_to_scan;
   } catch {
     failed2 = void 0;
@@ -26300,7 +27582,7 @@ var init_plugin3 = __esm({
       // Given two Helm charts of one name in one run, KICS reports only one result for both (seen with
       // 2.2.0), so a chart's copy gets a name of its own; results are keyed by file, rule and line, and a
       // longer name moves no line.
-      distinguish: (rel, text3) => path17.posix.basename(rel) === "Chart.yaml" ? text3.replace(/^name:([ \t]*)(["']?)([^"'\s#]+)\2/m, "name:$1$2$3-revealed$2") : text3
+      distinguish: (rel, text3) => path18.posix.basename(rel) === "Chart.yaml" ? text3.replace(/^name:([ \t]*)(["']?)([^"'\s#]+)\2/m, "name:$1$2$3-revealed$2") : text3
     };
     EXCLUDES_BUDGET = 256 * 1024;
     kics = {
@@ -26363,14 +27645,14 @@ var init_plugin3 = __esm({
             ...options.extraArgs
           ],
           cwd: tool.cwd,
-          sarifPath: path17.join(outDir, "kics.sarif")
+          sarifPath: path18.join(outDir, "kics.sarif")
         };
       },
       async ruleProperties(outDir) {
         const properties = /* @__PURE__ */ new Map();
         let report;
         try {
-          report = JSON.parse(await readFile4(path17.join(outDir, "kics.json"), "utf8"));
+          report = JSON.parse(await readFile4(path18.join(outDir, "kics.json"), "utf8"));
         } catch {
           return properties;
         }
@@ -26395,13 +27677,13 @@ var init_plugin3 = __esm({
 
 // scanners/semgrep/config.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 function isLocalRuleConfig(config2) {
   return !(config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2));
 }
 function ruleConfig(config2, root) {
   if (!isLocalRuleConfig(config2)) return config2;
-  const local = path18.resolve(root, config2);
+  const local = path19.resolve(root, config2);
   return existsSync3(local) ? local : config2;
 }
 var semgrepConfig;
@@ -26426,15 +27708,15 @@ var init_config = __esm({
 
 // scanners/semgrep/plugin.ts
 import { readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 function builtinRulesDir() {
-  return path19.join(packageRoot(), "scanners", "semgrep", "rules");
+  return path20.join(packageRoot(), "scanners", "semgrep", "rules");
 }
 function filesUnder(target) {
   const info = statSync3(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync2(target, { recursive: true }).map((f) => path19.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
+  return readdirSync2(target, { recursive: true }).map((f) => path20.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
 }
 function nosemgrep(site) {
   const candidates = [{ text: site.lines[site.startLine - 1] ?? "", line: site.startLine }];
@@ -26503,14 +27785,14 @@ var init_plugin4 = __esm({
         {
           id: "semgrep",
           binary: "semgrep",
-          installedAt: (dir) => path19.join(pythonScannersDir(dir), "bin", "semgrep"),
+          installedAt: (dir) => path20.join(pythonScannersDir(dir), "bin", "semgrep"),
           recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path19.join(outDir, "semgrep.sarif");
+        const sarifPath = path20.join(outDir, "semgrep.sarif");
         const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
           "--config",
           c3 === "builtin" ? builtinRulesDir() : c3
@@ -26544,8 +27826,8 @@ var init_plugin4 = __esm({
       // On a change they are the base's copies, named as the repository names them.
       ruleFiles: (options, root, copy) => (options.configs ?? ["builtin"]).flatMap((config2) => {
         const builtin = config2 === "builtin";
-        const local = builtin ? builtinRulesDir() : path19.resolve(root, config2);
-        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path19.sep}`));
+        const local = builtin ? builtinRulesDir() : path20.resolve(root, config2);
+        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path20.sep}`));
         const base = builtin ? packageRoot() : copy && copied ? copy.root : root;
         return filesUnder(local).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
       }),
@@ -26734,7 +28016,7 @@ var init_manifest = __esm({
 // src/bundle/read-folder.ts
 import { constants as constants3 } from "node:fs";
 import { lstat, open as open2, opendir } from "node:fs/promises";
-import path20 from "node:path";
+import path21 from "node:path";
 async function readRegularFile(full, name, budget) {
   const handle = await open2(full, constants3.O_RDONLY | constants3.O_NOFOLLOW);
   try {
@@ -26766,7 +28048,7 @@ async function readFolderBundle(location3, limits) {
       names2.push(dirent.name);
     }
     for (const base of names2.sort()) {
-      const full = path20.join(dir, base);
+      const full = path21.join(dir, base);
       const name = `${prefix}${base}`;
       const stats = await lstat(full);
       if (stats.isDirectory()) await walk2(full, `${name}/`);
@@ -27077,17 +28359,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path59) {
-      const ctrl = callVisitor(key, node2, visitor, path59);
+    function visit_(key, node2, visitor, path60) {
+      const ctrl = callVisitor(key, node2, visitor, path60);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path59, ctrl);
-        return visit_(key, ctrl, visitor, path59);
+        replaceNode(key, path60, ctrl);
+        return visit_(key, ctrl, visitor, path60);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path59 = Object.freeze(path59.concat(node2));
+          path60 = Object.freeze(path60.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path59);
+            const ci = visit_(i3, node2.items[i3], visitor, path60);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27098,13 +28380,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path59 = Object.freeze(path59.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path59);
+          path60 = Object.freeze(path60.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path60);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path59);
+          const cv = visit_("value", node2.value, visitor, path60);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27125,17 +28407,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path59) {
-      const ctrl = await callVisitor(key, node2, visitor, path59);
+    async function visitAsync_(key, node2, visitor, path60) {
+      const ctrl = await callVisitor(key, node2, visitor, path60);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path59, ctrl);
-        return visitAsync_(key, ctrl, visitor, path59);
+        replaceNode(key, path60, ctrl);
+        return visitAsync_(key, ctrl, visitor, path60);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path59 = Object.freeze(path59.concat(node2));
+          path60 = Object.freeze(path60.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path59);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path60);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -27146,13 +28428,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path59 = Object.freeze(path59.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path59);
+          path60 = Object.freeze(path60.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path60);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path59);
+          const cv = await visitAsync_("value", node2.value, visitor, path60);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -27179,23 +28461,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path59) {
+    function callVisitor(key, node2, visitor, path60) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path59);
+        return visitor(key, node2, path60);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path59);
+        return visitor.Map?.(key, node2, path60);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path59);
+        return visitor.Seq?.(key, node2, path60);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path59);
+        return visitor.Pair?.(key, node2, path60);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path59);
+        return visitor.Scalar?.(key, node2, path60);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path59);
+        return visitor.Alias?.(key, node2, path60);
       return void 0;
     }
-    function replaceNode(key, path59, node2) {
-      const parent = path59[path59.length - 1];
+    function replaceNode(key, path60, node2) {
+      const parent = path60[path60.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -27807,10 +29089,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path59, value) {
+    function collectionFromPath(schema, path60, value) {
       let v = value;
-      for (let i3 = path59.length - 1; i3 >= 0; --i3) {
-        const k = path59[i3];
+      for (let i3 = path60.length - 1; i3 >= 0; --i3) {
+        const k = path60[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -27829,7 +29111,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path59) => path59 == null || typeof path59 === "object" && !!path59[Symbol.iterator]().next().done;
+    var isEmptyPath = (path60) => path60 == null || typeof path60 === "object" && !!path60[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27859,11 +29141,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path59, value) {
-        if (isEmptyPath(path59))
+      addIn(path60, value) {
+        if (isEmptyPath(path60))
           this.add(value);
         else {
-          const [key, ...rest] = path59;
+          const [key, ...rest] = path60;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -27877,8 +29159,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path59) {
-        const [key, ...rest] = path59;
+      deleteIn(path60) {
+        const [key, ...rest] = path60;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -27892,8 +29174,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path59, keepScalar) {
-        const [key, ...rest] = path59;
+      getIn(path60, keepScalar) {
+        const [key, ...rest] = path60;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -27911,8 +29193,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path59) {
-        const [key, ...rest] = path59;
+      hasIn(path60) {
+        const [key, ...rest] = path60;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -27922,8 +29204,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path59, value) {
-        const [key, ...rest] = path59;
+      setIn(path60, value) {
+        const [key, ...rest] = path60;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -30438,9 +31720,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path59, value) {
+      addIn(path60, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path59, value);
+          this.contents.addIn(path60, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -30515,14 +31797,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path59) {
-        if (Collection.isEmptyPath(path59)) {
+      deleteIn(path60) {
+        if (Collection.isEmptyPath(path60)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path59) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path60) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -30537,10 +31819,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path59, keepScalar) {
-        if (Collection.isEmptyPath(path59))
+      getIn(path60, keepScalar) {
+        if (Collection.isEmptyPath(path60))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path59, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path60, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -30551,10 +31833,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path59) {
-        if (Collection.isEmptyPath(path59))
+      hasIn(path60) {
+        if (Collection.isEmptyPath(path60))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path59) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path60) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30571,13 +31853,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path59, value) {
-        if (Collection.isEmptyPath(path59)) {
+      setIn(path60, value) {
+        if (Collection.isEmptyPath(path60)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path59), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path60), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path59, value);
+          this.contents.setIn(path60, value);
         }
       }
       /**
@@ -32538,9 +33820,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path59) => {
+    visit3.itemAtPath = (cst, path60) => {
       let item = cst;
-      for (const [field, index] of path59) {
+      for (const [field, index] of path60) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -32549,23 +33831,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path59) => {
-      const parent = visit3.itemAtPath(cst, path59.slice(0, -1));
-      const field = path59[path59.length - 1][0];
+    visit3.parentCollection = (cst, path60) => {
+      const parent = visit3.itemAtPath(cst, path60.slice(0, -1));
+      const field = path60[path60.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path59, item, visitor) {
-      let ctrl = visitor(item, path59);
+    function _visit(path60, item, visitor) {
+      let ctrl = visitor(item, path60);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path59.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path60.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -32576,10 +33858,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path59);
+            ctrl = ctrl(item, path60);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path59) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path60) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -34388,9 +35670,9 @@ var init_model = __esm({
 // src/catalog/data-files.ts
 import { createHash as createHash5 } from "node:crypto";
 import { readFileSync as readFileSync2 } from "node:fs";
-import path21 from "node:path";
+import path22 from "node:path";
 function dataDir() {
-  return path21.join(packageRoot(), "src", "catalog", "data");
+  return path22.join(packageRoot(), "src", "catalog", "data");
 }
 function load(file2, schema) {
   const bytes = readFileSync2(file2);
@@ -34408,10 +35690,10 @@ function load(file2, schema) {
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path21.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path22.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path21.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path22.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
 var import_yaml;
@@ -34775,7 +36057,7 @@ var init_schema = __esm({
 // src/config/load.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
-import path22 from "node:path";
+import path23 from "node:path";
 function parseConfig(text3, file2) {
   const source = parseYamlSource(text3, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -34783,10 +36065,10 @@ function parseConfig(text3, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path22.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path23.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path22.join(d, n2))).find((f) => existsSync4(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path23.join(d, n2))).find((f) => existsSync4(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text3;
@@ -34980,9 +36262,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path59) {
+function jsonPath(path60) {
   let out = "$";
-  for (const key of path59) {
+  for (const key of path60) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -34995,14 +36277,14 @@ function describeIssue2(issue2) {
   }
   return `${where}: ${issue2.message}`;
 }
-function nestsDeeperThan(json2, max) {
+function nestsDeeperThan(json2, max2) {
   const values = [json2];
   const levels = [1];
   while (values.length > 0) {
     const value = values.pop();
     const level2 = levels.pop() ?? 1;
     if (value === null || typeof value !== "object") continue;
-    if (level2 > max) return true;
+    if (level2 > max2) return true;
     for (const child of Array.isArray(value) ? value : Object.values(value)) {
       values.push(child);
       levels.push(level2 + 1);
@@ -35010,14 +36292,14 @@ function nestsDeeperThan(json2, max) {
   }
   return false;
 }
-function deepPath(json2, max) {
+function deepPath(json2, max2) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path59 } = item;
+    const { value, path: path60 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path59.length >= max) return path59;
+    if (path60.length >= max2) return path60;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path59, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path60, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -35362,7 +36644,7 @@ var init_json_report_schema = __esm({
 });
 
 // src/evidence/summarize.ts
-import path23 from "node:path";
+import path24 from "node:path";
 async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
@@ -35375,7 +36657,7 @@ async function summarizeBundles(locations) {
       throw new Error(
         `${location3}: not a controlgate evidence bundle (controlgate.json or run.json missing)`
       );
-    const c3 = parseJsonReport(decoder.decode(report), path23.join(location3, "controlgate.json"));
+    const c3 = parseJsonReport(decoder.decode(report), path24.join(location3, "controlgate.json"));
     const r = JSON.parse(decoder.decode(run2));
     bundles.push({
       location: location3,
@@ -36539,7 +37821,7 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path24 from "node:path";
+import path25 from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 function toPath(urlOrPath) {
   return urlOrPath instanceof URL ? fileURLToPath4(urlOrPath) : urlOrPath;
@@ -36547,12 +37829,12 @@ function toPath(urlOrPath) {
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path24.resolve(toPath(startPath));
+      let currentPath = path25.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path24.resolve(currentPath, "..");
+        currentPath = path25.resolve(currentPath, "..");
       }
     }
   };
@@ -36568,7 +37850,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path25 from "node:path";
+import path26 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -36581,27 +37863,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path25.resolve(toPath(cwd));
+      const cwdPath = path26.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path25.delimiter);
+      const pathParts = pathOption.split(path26.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path25.delimiter ? `${result2.join(path25.delimiter)}${pathOption}` : [...result2, pathOption].join(path25.delimiter);
+      return pathOption === "" || pathOption === path26.delimiter ? `${result2.join(path26.delimiter)}${pathOption}` : [...result2, pathOption].join(path26.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path25.join(directory, "node_modules/.bin");
+        const pathPart = path26.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path25.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path26.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -37806,7 +39088,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path26 from "node:path";
+import path27 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -37848,7 +39130,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path26.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path27.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -37860,7 +39142,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path26.basename(file2, ".exe") === "node") {
+      if (path27.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -37984,7 +39266,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs from "node:fs";
-import path27 from "node:path";
+import path28 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -38000,8 +39282,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path27.delimiter).filter(Boolean);
-  const commandExtension = path27.extname(command).toLowerCase();
+  const extensions = pathExt.split(path28.delimiter).filter(Boolean);
+  const commandExtension = path28.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -38010,7 +39292,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path27.resolve(cwd, command);
+    const base = path28.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -38019,14 +39301,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path27.delimiter)
+    ...searchPath.split(path28.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path27.resolve(cwd, unquoted, command);
+    const base = path28.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -38073,7 +39355,7 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync as openSync2, readSync as readSync2, closeSync as closeSync2 } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path28 from "node:path";
+import path29 from "node:path";
 import process7 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -38096,7 +39378,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path28.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path29.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -38121,10 +39403,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path28.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path28.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path29.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path29.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path28.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path29.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -38137,12 +39419,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path28.delimiter)) {
+      for (const directory of searchPath.split(path29.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path28.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path29.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -38211,7 +39493,7 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 
 // node_modules/execa/lib/arguments/cwd.js
 import { statSync as statSync4 } from "node:fs";
-import path29 from "node:path";
+import path30 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -38219,7 +39501,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path29.resolve(cwdString);
+      return path30.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -38255,7 +39537,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path30 from "node:path";
+import path31 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -38295,7 +39577,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path30.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path31.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -38565,7 +39847,7 @@ var init_is_stream = __esm({
 });
 
 // node_modules/@sec-ant/readable-stream/dist/ponyfill/asyncIterator.js
-function i() {
+function i2() {
   return this[n].next();
 }
 function o(r) {
@@ -38638,14 +39920,14 @@ var init_asyncIterator = __esm({
       }
     };
     n = /* @__PURE__ */ Symbol();
-    Object.defineProperty(i, "name", { value: "next" });
+    Object.defineProperty(i2, "name", { value: "next" });
     Object.defineProperty(o, "name", { value: "return" });
     u = Object.create(a, {
       next: {
         enumerable: true,
         configurable: true,
         writable: true,
-        value: i
+        value: i2
       },
       return: {
         enumerable: true,
@@ -40206,14 +41488,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path31 from "node:path";
+import path32 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path31.resolve(value.file) : fileURLToPath5(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path32.resolve(value.file) : fileURLToPath5(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -41046,17 +42328,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path59 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path59)) {
+        const path60 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path60)) {
           continue;
         }
-        writtenPaths.add(path59);
-        if (append || outputFiles.has(path59)) {
-          appendFileSync(path59, contents);
+        writtenPaths.add(path60);
+        if (append || outputFiles.has(path60)) {
+          appendFileSync(path60, contents);
         } else {
-          writeFileSync(path59, contents);
+          writeFileSync(path60, contents);
         }
-        outputFiles.add(path59);
+        outputFiles.add(path60);
       }
     };
   }
@@ -42051,7 +43333,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path32 from "node:path/win32";
+import path33 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -42094,10 +43376,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path32.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path33.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path32.parse(directory);
+      const { root } = path33.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -44797,8 +46079,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path59 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path59.test(f.path);
+  const path60 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path60.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -45094,12 +46376,12 @@ var init_map = __esm({
 function shannonEntropy(text3) {
   const counts = /* @__PURE__ */ new Map();
   for (const ch of text3) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
+  let bits2 = 0;
   for (const n2 of counts.values()) {
     const p = n2 / text3.length;
-    bits -= p * Math.log2(p);
+    bits2 -= p * Math.log2(p);
   }
-  return bits;
+  return bits2;
 }
 function entropyThreshold(length) {
   return ENTROPY_SHARE * Math.log2(Math.min(length, 64));
@@ -45675,7 +46957,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path33 from "node:path";
+import path34 from "node:path";
 import { fileURLToPath as fileURLToPath6 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -45699,7 +46981,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path33.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path34.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function artifactOf(run2, result2) {
   const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -45714,7 +46996,7 @@ function resultFilePath(run2, result2, baseDir) {
   if (!uri) return void 0;
   try {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath6(uri) : void 0;
-    return path33.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
+    return path34.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
   } catch {
     return void 0;
   }
@@ -45943,7 +47225,7 @@ var init_normalize2 = __esm({
 
 // src/sarif/source-reader.ts
 import { readFileSync as readFileSync6, realpathSync as realpathSync3, statSync as statSync5 } from "node:fs";
-import path34 from "node:path";
+import path35 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -45972,14 +47254,14 @@ var init_source_reader = __esm({
         try {
           return realpathSync3.native(file2);
         } catch {
-          const parent = path34.dirname(file2);
+          const parent = path35.dirname(file2);
           if (parent === file2) return void 0;
           let realParent = this.realFolders.get(parent);
           if (!this.realFolders.has(parent)) {
             realParent = this.realPath(parent);
             this.realFolders.set(parent, realParent);
           }
-          return realParent === void 0 ? void 0 : path34.join(realParent, path34.basename(file2));
+          return realParent === void 0 ? void 0 : path35.join(realParent, path35.basename(file2));
         }
       }
       /**
@@ -45990,7 +47272,7 @@ var init_source_reader = __esm({
       contains(relativePath) {
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
-        const real = this.realPath(path34.join(this.root, relativePath));
+        const real = this.realPath(path35.join(this.root, relativePath));
         const inside2 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
         this.inside.set(relativePath, inside2);
         return inside2;
@@ -46000,7 +47282,7 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path34.join(this.root, relativePath);
+          const file2 = path35.join(this.root, relativePath);
           const info = statSync5(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
             const text3 = readFileSync6(file2, "utf8");
@@ -46024,8 +47306,8 @@ var init_source_reader = __esm({
 
 // src/runner/import-sarif.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { mkdir as mkdir2 } from "node:fs/promises";
-import path35 from "node:path";
+import { mkdir as mkdir3 } from "node:fs/promises";
+import path36 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -46047,7 +47329,7 @@ async function importSarifFiles(files, options) {
       if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
       const log = await readSarifFile(file2);
       const driver = log.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path35.basename(file2, path35.extname(file2))), taken);
+      const id = unique(importedId(driver?.name ?? path36.basename(file2, path36.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
       const findings = log.runs.flatMap(
         (run2) => normalizeRun(run2, {
@@ -46059,10 +47341,10 @@ async function importSarifFiles(files, options) {
           sources
         })
       );
-      await mkdir2(options.outDir, { recursive: true });
+      await mkdir3(options.outDir, { recursive: true });
       const kept = await keepRawSarif(log, findings, {
         source: file2,
-        dest: path35.join(options.outDir, `${id}.sarif`)
+        dest: path36.join(options.outDir, `${id}.sarif`)
       });
       runs.push({
         id,
@@ -46079,10 +47361,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path35.basename(file2, path35.extname(file2))), taken);
+      const id = unique(importedId(path36.basename(file2, path36.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path35.basename(file2)} (imported)`,
+        displayName: `${path36.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -46493,9 +47775,9 @@ function classifyFindings(input2) {
   const states = /* @__PURE__ */ new Map();
   for (const h2 of input2.head) if (input2.knownUnchanged?.(h2)) states.set(h2, "unchanged");
   for (const group of groupByContent(input2).values()) {
-    const path59 = group.head[0]?.path;
-    if (path59 === void 0 || group.base.length === 0) continue;
-    pairGroup(group, input2.lineMaps?.get(path59), matched, states);
+    const path60 = group.head[0]?.path;
+    if (path60 === void 0 || group.base.length === 0) continue;
+    pairGroup(group, input2.lineMaps?.get(path60), matched, states);
   }
   const unmatchedBase = /* @__PURE__ */ new Map();
   for (const b of input2.base) {
@@ -46612,16 +47894,16 @@ var init_repeat_line_maps = __esm({
 });
 
 // src/diff/worktree.ts
-import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
 import os2 from "node:os";
-import path36 from "node:path";
+import path37 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp2(path36.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path36.join(scratch, "tree");
+  const scratch = await mkdtemp3(path37.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path37.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -46630,8 +47912,8 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path36.join(scratch, "paths");
-      await writeFile2(list, `${paths.join("\0")}\0`);
+      const list = path37.join(scratch, "paths");
+      await writeFile3(list, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
     }
     return await work(dir);
@@ -46639,7 +47921,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (added) {
       await git2.run(["worktree", "remove", "--force", dir]).catch(() => void 0);
     }
-    await rm3(scratch, { recursive: true, force: true });
+    await rm4(scratch, { recursive: true, force: true });
     await git2.run(["worktree", "prune"]).catch(() => void 0);
   }
 }
@@ -46650,8 +47932,8 @@ var init_worktree = __esm({
 });
 
 // src/runner/reveal.ts
-import { mkdir as mkdir3, readFile as readFile7, writeFile as writeFile3 } from "node:fs/promises";
-import path37 from "node:path";
+import { mkdir as mkdir4, readFile as readFile7, writeFile as writeFile4 } from "node:fs/promises";
+import path38 from "node:path";
 function commentText(line2) {
   const at = line2.search(/kics-scan/i);
   return stripControlChars(line2.slice(at).trim()).slice(0, 200);
@@ -46680,10 +47962,10 @@ async function planReveal(dropped, files, scanned, root, dir, unitOf) {
     const lines2 = [...original];
     const commentLines = dropped.commentLines(lines2);
     if (commentLines.length === 0) continue;
-    const copy = path37.join(dir, rel);
+    const copy = path38.join(dir, rel);
     for (const n2 of commentLines) lines2[n2 - 1] = dropped.neutralize(lines2[n2 - 1] ?? "");
-    await mkdir3(path37.dirname(copy), { recursive: true });
-    await writeFile3(copy, distinguish(rel, lines2.join("\n")));
+    await mkdir4(path38.dirname(copy), { recursive: true });
+    await writeFile4(copy, distinguish(rel, lines2.join("\n")));
     copies.set(copy, {
       original: file2,
       comments: commentLines.map((line2) => ({ line: line2, text: commentText(original[line2 - 1] ?? "") }))
@@ -46691,20 +47973,20 @@ async function planReveal(dropped, files, scanned, root, dir, unitOf) {
     const itsUnit = unit(file2);
     for (const other of scanned) {
       if (other === file2) continue;
-      if (path37.dirname(other) !== path37.dirname(file2) && (itsUnit === void 0 || unit(other) !== itsUnit))
+      if (path38.dirname(other) !== path38.dirname(file2) && (itsUnit === void 0 || unit(other) !== itsUnit))
         continue;
       const otherRel = containedRelative(root, other);
-      if (otherRel !== void 0) neighbours.set(path37.join(dir, otherRel), other);
+      if (otherRel !== void 0) neighbours.set(path38.join(dir, otherRel), other);
     }
   }
   if (copies.size === 0) return void 0;
   for (const [copy, original] of neighbours) {
     if (copies.has(copy)) continue;
-    await mkdir3(path37.dirname(copy), { recursive: true });
+    await mkdir4(path38.dirname(copy), { recursive: true });
     const rel = scannedRel.get(original) ?? "";
     const bytes = await readFile7(original);
     const text3 = dropped.distinguish ? dropped.distinguish(rel, bytes.toString("utf8")) : void 0;
-    await writeFile3(copy, text3 === void 0 || text3 === bytes.toString("utf8") ? bytes : text3);
+    await writeFile4(copy, text3 === void 0 || text3 === bytes.toString("utf8") ? bytes : text3);
   }
   const extraFiles = [...copies.keys(), ...[...neighbours.keys()].filter((c3) => !copies.has(c3))].sort();
   return { extraFiles, reconcile: (log, baseDir) => reconcile(log, baseDir, dir, copies) };
@@ -46733,7 +48015,7 @@ function reconcile(log, baseDir, dir, copies) {
       if (!copy || reported.has(key(copy.original, r))) return;
       const line2 = startLine(r);
       const comment = copy.comments.filter((c3) => c3.line <= line2).at(-1) ?? copy.comments[0] ?? { line: 1, text: "kics-scan" };
-      const uri = toPosix(path37.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
+      const uri = toPosix(path38.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
       const physical = r.locations?.[0]?.physicalLocation;
       if (physical) physical.artifactLocation = { uri };
       r.suppressions = [
@@ -46764,17 +48046,17 @@ var init_reveal = __esm({
 });
 
 // src/runner/unjudged.ts
-import path38 from "node:path";
+import path39 from "node:path";
 function collectUnjudged(reported, given, root, revealDir) {
   const reasons = /* @__PURE__ */ new Map();
   const givenSet = new Set(given);
   const covered = /* @__PURE__ */ new Set();
   for (const { path: file2, reason } of reported) {
-    const absolute = path38.resolve(root, file2);
-    if (revealDir && absolute.startsWith(revealDir + path38.sep)) continue;
+    const absolute = path39.resolve(root, file2);
+    if (revealDir && absolute.startsWith(revealDir + path39.sep)) continue;
     if (givenSet.has(absolute)) covered.add(absolute);
-    const relative2 = path38.relative(root, absolute);
-    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path38.sep).join("/");
+    const relative2 = path39.relative(root, absolute);
+    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path39.sep).join("/");
     const list = reasons.get(shown2) ?? [];
     const clean2 = redactKnownSecrets(stripControlChars(reason).replace(/\s+/g, " ").trim());
     if (!list.includes(clean2)) list.push(clean2);
@@ -46798,12 +48080,12 @@ var init_unjudged = __esm({
 
 // src/runner/run-scanners.ts
 import { statSync as statSync6 } from "node:fs";
-import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
+import { mkdir as mkdir5, mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
 import os3 from "node:os";
-import path39 from "node:path";
-function clip(text3, max = 4e3) {
+import path40 from "node:path";
+function clip(text3, max2 = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
-  return trimmed.length > max ? `…${trimmed.slice(-max)}` : trimmed;
+  return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
 }
 async function runOne(planned, o2) {
   const { scanner: scanner3 } = planned;
@@ -46863,14 +48145,14 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path39.join(o2.outDir, scanner3.id);
-  await rm4(outDir, { recursive: true, force: true });
-  await mkdir4(outDir, { recursive: true });
-  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp3(path39.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
+  const outDir = path40.join(o2.outDir, scanner3.id);
+  await rm5(outDir, { recursive: true, force: true });
+  await mkdir5(outDir, { recursive: true });
+  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp4(path40.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
   try {
     return await scanWith({ planned, o: o2, files, tooLarge: tooLarge2, tool, outDir, revealDir, base, elapsed });
   } finally {
-    if (revealDir) await rm4(revealDir, { recursive: true, force: true });
+    if (revealDir) await rm5(revealDir, { recursive: true, force: true });
   }
 }
 async function scanWith({
@@ -46959,7 +48241,7 @@ async function scanWith({
     );
     const kept2 = await keepRawSarif(log, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path39.join(outDir, `${scanner3.id}.sarif`)
+      dest: plan.sarifPath ?? path40.join(outDir, `${scanner3.id}.sarif`)
     });
     log = kept2.skeleton;
     rawSarifPath = kept2.rawSarifPath;
@@ -47105,10 +48387,12 @@ var init_new_suppressions = __esm({
 
 // src/coverage/imports.ts
 import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
-import path40 from "node:path";
+import path41 from "node:path";
 function pythonImports(text3) {
   const found = [];
-  const names2 = (list) => list.split(",").map((n2) => n2.trim().split(/\s+as\s+/)[0]?.trim() ?? "").filter((n2) => /^[A-Za-z_][\w.]*$/.test(n2));
+  const names2 = (list) => list.split(",").map(
+    (n2) => n2.trim().split(/\s+as\s+/)[0]?.trim() ?? ""
+  ).filter((n2) => /^[A-Za-z_][\w.]*$/.test(n2));
   for (const m of text3.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]*\(([^)]*)\)/gm)) {
     const [, dots = "", module = "", list = ""] = m;
     found.push({ dots: dots.length, names: fromNames(module, names2(list.replace(/#.*$/gm, ""))) });
@@ -47151,7 +48435,7 @@ function isFile(file2) {
 async function importsIntoSkipped(options) {
   const { root, skipped } = options;
   if (skipped.length === 0) return [];
-  const inSkipped = (file2) => skipped.some((dir) => file2.startsWith(dir + path40.sep));
+  const inSkipped = (file2) => skipped.some((dir) => file2.startsWith(dir + path41.sep));
   const found = /* @__PURE__ */ new Map();
   const pending = options.sources.filter((f) => PYTHON2.test(f) || SCRIPT.test(f));
   const take = (file2, by) => {
@@ -47167,8 +48451,8 @@ async function importsIntoSkipped(options) {
     } catch {
       continue;
     }
-    if (!inSkipped(file2) && !skipped.some((dir2) => text3.includes(path40.basename(dir2)))) continue;
-    const dir = path40.dirname(file2);
+    if (!inSkipped(file2) && !skipped.some((dir2) => text3.includes(path41.basename(dir2)))) continue;
+    const dir = path41.dirname(file2);
     if (PYTHON2.test(file2)) {
       for (const { dots, names: names2 } of pythonImports(text3)) {
         for (const base of pythonBases(dir, root, dots)) {
@@ -47179,7 +48463,7 @@ async function importsIntoSkipped(options) {
       }
     } else {
       for (const spec of scriptImports(text3)) {
-        for (const candidate of scriptFiles(path40.resolve(dir, spec))) {
+        for (const candidate of scriptFiles(path41.resolve(dir, spec))) {
           if (isFile(candidate)) {
             take(candidate, file2);
             break;
@@ -47193,12 +48477,12 @@ async function importsIntoSkipped(options) {
 function pythonBases(dir, root, dots) {
   if (dots > 0) {
     let base = dir;
-    for (let i3 = 1; i3 < dots; i3++) base = path40.dirname(base);
+    for (let i3 = 1; i3 < dots; i3++) base = path41.dirname(base);
     return [base];
   }
   const bases = [dir];
-  for (let d = dir; d !== root && d.startsWith(root + path40.sep); ) {
-    d = path40.dirname(d);
+  for (let d = dir; d !== root && d.startsWith(root + path41.sep); ) {
+    d = path41.dirname(d);
     bases.push(d);
   }
   return bases;
@@ -47209,9 +48493,9 @@ function pythonFiles(base, dotted) {
   let dir = base;
   for (const [i3, part] of parts.entries()) {
     const last = i3 === parts.length - 1;
-    if (last) files.push(path40.join(dir, `${part}.py`));
-    dir = path40.join(dir, part);
-    files.push(path40.join(dir, "__init__.py"));
+    if (last) files.push(path41.join(dir, `${part}.py`));
+    dir = path41.join(dir, part);
+    files.push(path41.join(dir, "__init__.py"));
   }
   return files.filter((f) => existsSync7(f));
 }
@@ -47219,7 +48503,7 @@ function scriptFiles(resolved2) {
   return [
     resolved2,
     ...SCRIPT_EXTENSIONS.map((ext) => `${resolved2}${ext}`),
-    ...SCRIPT_EXTENSIONS.map((ext) => path40.join(resolved2, `index${ext}`))
+    ...SCRIPT_EXTENSIONS.map((ext) => path41.join(resolved2, `index${ext}`))
   ];
 }
 var PYTHON2, SCRIPT, SCRIPT_EXTENSIONS;
@@ -47233,8 +48517,8 @@ var init_imports = __esm({
 });
 
 // src/pipeline/walk.ts
-import { readdir as readdir4 } from "node:fs/promises";
-import path41 from "node:path";
+import { readdir as readdir5 } from "node:fs/promises";
+import path42 from "node:path";
 function decoded(name) {
   const text3 = name.toString("utf8");
   return Buffer.from(text3, "utf8").equals(name) ? text3 : void 0;
@@ -47261,18 +48545,22 @@ function escapedName(name) {
   }
   return out;
 }
-async function walkTree(dir, skipFolders) {
-  const result2 = { files: [], links: [], skippedFolders: [], unreadable: [] };
+async function walkTree(dir, skipFolders, skipPaths = /* @__PURE__ */ new Set()) {
+  const result2 = { files: [], links: [], skippedFolders: [], skippedPaths: [], unreadable: [] };
   const pending = [dir];
   for (let next = pending.pop(); next !== void 0; next = pending.pop()) {
-    const entries = await readdir4(next, { withFileTypes: true, encoding: "buffer" });
+    const entries = await readdir5(next, { withFileTypes: true, encoding: "buffer" });
     for (const entry of entries) {
       const name = decoded(entry.name);
       if (name === void 0) {
-        result2.unreadable.push(path41.join(next, escapedName(entry.name)));
+        result2.unreadable.push(path42.join(next, escapedName(entry.name)));
         continue;
       }
-      const full = path41.join(next, name);
+      const full = path42.join(next, name);
+      if (skipPaths.has(full)) {
+        result2.skippedPaths.push(full);
+        continue;
+      }
       if (entry.isDirectory()) {
         if (skipFolders.has(name)) result2.skippedFolders.push(full);
         else pending.push(full);
@@ -47290,34 +48578,41 @@ var init_walk = __esm({
 
 // src/pipeline/workspace.ts
 import { existsSync as existsSync8, readFileSync as readFileSync7, statSync as statSync8 } from "node:fs";
-import path42 from "node:path";
+import path43 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path42.resolve(cwd, targetArg);
+  const target = path43.resolve(cwd, targetArg);
   if (!existsSync8(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync8(target).isDirectory() ? target : path42.dirname(target);
+  const targetDir = statSync8(target).isDirectory() ? target : path43.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync8(path42.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path42.dirname(dir);
+    if (existsSync8(path43.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path43.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
 }
 async function listTree2(workspace, rules) {
-  const rel = (f) => toPosix(path42.relative(workspace.root, f));
+  const rel = (f) => toPosix(path43.relative(workspace.root, f));
   const skip = /* @__PURE__ */ new Set([ALWAYS_SKIPPED_FOLDER.name, ...rules.excludeFolders]);
-  const walked = workspace.target === workspace.targetDir ? await walkTree(workspace.target, skip) : { files: [workspace.target], links: [], skippedFolders: [], unreadable: [] };
+  const own2 = new Map((rules.ownPaths ?? []).map((o2) => [path43.resolve(o2.path), o2.what]));
+  const walked = workspace.target === workspace.targetDir ? await walkTree(workspace.target, skip, new Set(own2.keys())) : { files: [workspace.target], links: [], skippedFolders: [], skippedPaths: [], unreadable: [] };
   const globs = rules.exclude.map((glob) => ({ glob, match: (0, import_picomatch4.default)(glob, { dot: true }) }));
   const excludedBy = (file2) => globs.find((g) => g.match(rel(file2)))?.glob;
   const configName = rules.configFile ? rel(rules.configFile) : void 0;
-  const excluded = walked.skippedFolders.filter((dir) => path42.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name).map((dir) => ({
+  const excluded = walked.skippedFolders.filter((dir) => path43.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name).map((dir) => ({
     path: rel(dir),
     folder: true,
-    rule: path42.basename(dir),
-    reason: excludedFolderReason(path42.basename(dir), configName)
+    rule: path43.basename(dir),
+    reason: excludedFolderReason(path43.basename(dir), configName)
+  }));
+  const ownSkipped = walked.skippedPaths.map((skipped) => ({
+    path: rel(skipped),
+    folder: isFolder(skipped),
+    rule: "controlgate output",
+    reason: `controlgate's own ${own2.get(skipped) ?? "output"}, which is never scanned`
   }));
   const files = [];
-  for (const file2 of walked.files.map((f) => path42.normalize(f))) {
+  for (const file2 of walked.files.map((f) => path43.normalize(f))) {
     const glob = excludedBy(file2);
     if (glob === void 0) files.push(file2);
     else
@@ -47331,7 +48626,7 @@ async function listTree2(workspace, rules) {
   const imported = await importsIntoSkipped({
     root: workspace.root,
     sources: files,
-    skipped: walked.skippedFolders.filter((dir) => path42.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
+    skipped: walked.skippedFolders.filter((dir) => path43.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
     // Synchronous: thousands of small source files read one by one; awaiting each cost 10× more (bench:ledger).
     read: async (file2) => readFileSync7(file2, "utf8")
   });
@@ -47339,10 +48634,18 @@ async function listTree2(workspace, rules) {
   return {
     files: [...files, ...taken.map((i3) => i3.file)].sort(),
     excluded: excluded.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0),
+    own: ownSkipped,
     links: walked.links.filter((l) => excludedBy(l) === void 0).sort(),
     unreadable: walked.unreadable.sort(),
     imported: taken
   };
+}
+function isFolder(file2) {
+  try {
+    return statSync8(file2).isDirectory();
+  } catch {
+    return false;
+  }
 }
 async function listFiles2(workspace, rules) {
   return (await listTree2(workspace, rules)).files;
@@ -47362,12 +48665,12 @@ var init_workspace = __esm({
 
 // src/pipeline/compare.ts
 import { existsSync as existsSync9, realpathSync as realpathSync4 } from "node:fs";
-import path43 from "node:path";
+import path44 from "node:path";
 function relative(root, file2) {
-  return toPosix(path43.relative(root, file2));
+  return toPosix(path44.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path43.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path44.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -47590,9 +48893,9 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path43.join(tree, prefix) : tree;
-    const target = path43.join(root, path43.relative(workspace.root, workspace.target));
-    const targetDir = path43.join(root, path43.relative(workspace.root, workspace.targetDir));
+    const root = prefix ? path44.join(tree, prefix) : tree;
+    const target = path44.join(root, path44.relative(workspace.root, workspace.target));
+    const targetDir = path44.join(root, path44.relative(workspace.root, workspace.targetDir));
     const files = existsSync9(target) ? await listFiles2({ root, target, targetDir }, config2) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
@@ -47608,7 +48911,7 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path43.join(request.outDir, "@base"),
+      outDir: path44.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -47650,11 +48953,19 @@ function describeTarget(target) {
 }
 function unreachableFiles(items, scanners2) {
   const byScanner = /* @__PURE__ */ new Map();
-  const add = (id, path59, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path59, reason }]);
+  const add = (id, path60, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path60, reason }]);
   for (const item of items) {
     if (item.kind === "unreadable-name") {
       for (const s of scanners2.filter((s2) => s2.run)) {
         add(s.id, item.path, "its name is not valid UTF-8, so no scanner can be given it");
+      }
+    } else if (item.kind === "in-own-output") {
+      for (const s of scanners2.filter((s2) => s2.run && s2.selects(item.absolute))) {
+        add(
+          s.id,
+          item.path,
+          `it is inside ${item.what}, which is never scanned: keep the project's files out of it`
+        );
       }
     } else if (item.kind === "symlink") {
       for (const s of scanners2.filter((s2) => s2.run && s2.selects(item.absolute))) {
@@ -47704,8 +49015,8 @@ function buildLedger(scope2, items, scanners2, whyNoScanner = () => void 0) {
   for (const e of entries) counts[e.state] += 1;
   return { scope: scope2, counts, entries };
 }
-function notScanned(path59, kind2, why) {
-  return { path: path59, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
+function notScanned(path60, kind2, why) {
+  return { path: path60, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
 }
 function judge(item, scanners2, unjudged, whyNoScanner) {
   const judgedBy = [];
@@ -47713,27 +49024,33 @@ function judge(item, scanners2, unjudged, whyNoScanner) {
   for (const s of scanners2) {
     if (!s.run) continue;
     const listed2 = unjudged.get(s.id)?.get(item.path);
-    if (item.kind === "unreadable-name") {
+    if (item.kind === "unreadable-name" || item.kind === "in-own-output") {
       if (listed2 !== void 0) notJudgedBy.push({ scanner: s.id, reason: listed2 });
       continue;
     }
     if (!s.selects(item.absolute)) continue;
     if (listed2 !== void 0) notJudgedBy.push({ scanner: s.id, reason: listed2 });
     else if (s.run.status === "failed") {
-      notJudgedBy.push({ scanner: s.id, reason: `${s.displayName} failed: ${s.run.error ?? "no reason given"}` });
+      notJudgedBy.push({
+        scanner: s.id,
+        reason: `${s.displayName} failed: ${s.run.error ?? "no reason given"}`
+      });
     } else if (s.run.status === "skipped") {
-      notJudgedBy.push({ scanner: s.id, reason: `${s.displayName} did not run: ${s.run.error ?? "skipped"}` });
+      notJudgedBy.push({
+        scanner: s.id,
+        reason: `${s.displayName} did not run: ${s.run.error ?? "skipped"}`
+      });
     } else if (item.kind === "symlink" && item.target.kind !== "scanned-file") {
     } else judgedBy.push(s.id);
   }
-  const note = item.kind === "symlink" ? describeTarget(item.target) : item.kind === "file" ? item.note : void 0;
+  const note = item.kind === "symlink" ? describeTarget(item.target) : item.kind === "file" ? item.note : item.kind === "in-own-output" ? `inside ${item.what}` : void 0;
   const state = notJudgedBy.length > 0 ? "not-judged" : judgedBy.length > 0 ? "judged" : "not-scanned";
-  const why = state !== "not-scanned" ? void 0 : item.kind === "symlink" ? "link" : "no-scanner";
+  const why = state !== "not-scanned" ? void 0 : item.kind === "symlink" ? "link" : item.kind === "in-own-output" ? "excluded" : "no-scanner";
   const noScanner = why === "no-scanner" ? whyNoScanner(item.path) ?? "no enabled scanner reads this kind of file" : void 0;
   const shown2 = [note, noScanner].filter(Boolean).join("; ");
   return {
     path: item.path,
-    kind: item.kind,
+    kind: item.kind === "in-own-output" ? "file" : item.kind,
     state,
     judgedBy,
     ...notJudgedBy.length > 0 ? { notJudgedBy } : {},
@@ -47749,7 +49066,7 @@ var init_ledger = __esm({
 
 // src/pipeline/coverage.ts
 import { lstatSync, realpathSync as realpathSync5, statSync as statSync9 } from "node:fs";
-import path44 from "node:path";
+import path45 from "node:path";
 function coverageOf2(request) {
   const { workspace } = request;
   const items = scopeItems(request);
@@ -47782,7 +49099,7 @@ function coverageOf2(request) {
 }
 function scopeItems(request) {
   const { workspace, listing, changed } = request;
-  const rel = (abs) => toPosix(path44.relative(workspace.root, abs));
+  const rel = (abs) => toPosix(path45.relative(workspace.root, abs));
   const files = new Set(listing.files);
   const links2 = new Set(listing.links);
   const imported = new Map(listing.imported.map((i3) => [i3.file, i3.importedBy]));
@@ -47799,17 +49116,17 @@ function scopeItems(request) {
       path: rel(abs),
       absolute: abs,
       ...by !== void 0 ? {
-        note: `in the excluded folder ${folder?.path ?? path44.dirname(rel(abs))}, but ${rel(by)} imports it, so it is scanned as this repository's code`
+        note: `in the excluded folder ${folder?.path ?? path45.dirname(rel(abs))}, but ${rel(by)} imports it, so it is scanned as this repository's code`
       } : {}
     };
   };
   const linkTarget2 = (link) => {
     const real = safeRealpath(link);
     if (real === void 0) return { kind: "dangling" };
-    const inside2 = path44.relative(rootReal, real);
-    if (inside2.startsWith("..") || path44.isAbsolute(inside2)) return { kind: "outside" };
+    const inside2 = path45.relative(rootReal, real);
+    if (inside2.startsWith("..") || path45.isAbsolute(inside2)) return { kind: "outside" };
     const targetRel2 = toPosix(inside2);
-    const absolute = path44.join(workspace.root, inside2);
+    const absolute = path45.join(workspace.root, inside2);
     if (isDirectory(real)) return { kind: "folder", path: targetRel2 };
     if (files.has(absolute)) return { kind: "scanned-file", path: targetRel2, absolute };
     const why = excludedFiles.get(targetRel2)?.reason ?? inExcludedFolder(targetRel2)?.reason;
@@ -47838,13 +49155,21 @@ function scopeItems(request) {
   const targetRel = rel(workspace.target);
   const underTarget = (p) => targetRel === "" || p === targetRel || p.startsWith(`${targetRel}/`);
   return [...changed].filter(underTarget).sort().map((p) => {
-    const abs = path44.join(workspace.root, p);
+    const abs = path45.join(workspace.root, p);
     if (files.has(abs)) return fileItem(abs);
     if (links2.has(abs)) return linkItem(abs);
     const excludedFile = excludedFiles.get(p);
     if (excludedFile) return { kind: "excluded-file", path: p, note: `excluded: ${excludedFile.reason}` };
     const folder = inExcludedFolder(p);
     if (folder) return { kind: "excluded-file", path: p, note: folderNote(folder) };
+    const own2 = listing.own.find((o2) => p === o2.path || p.startsWith(`${o2.path}/`));
+    if (own2)
+      return {
+        kind: "in-own-output",
+        path: p,
+        absolute: abs,
+        what: own2.reason.replace(/, which is never scanned$/, "")
+      };
     if (p.includes("�")) return { kind: "unreadable-name", path: p, absolute: abs };
     const stat3 = safeLstat(abs);
     if (stat3?.isDirectory()) {
@@ -47989,17 +49314,17 @@ var init_policy_diff = __esm({
 
 // src/pipeline/base-rules.ts
 import { existsSync as existsSync10, readdirSync as readdirSync4, realpathSync as realpathSync6, statSync as statSync10 } from "node:fs";
-import { mkdir as mkdir5, readFile as readFile8, writeFile as writeFile4 } from "node:fs/promises";
-import path45 from "node:path";
+import { mkdir as mkdir6, readFile as readFile8, writeFile as writeFile5 } from "node:fs/promises";
+import path46 from "node:path";
 function inside(rel) {
-  return !(rel === ".." || rel.startsWith("../") || path45.isAbsolute(rel));
+  return !(rel === ".." || rel.startsWith("../") || path46.isAbsolute(rel));
 }
 function repositoryPath(ctx, absolute) {
   const candidates = [absolute];
-  const fromRoot = path45.relative(ctx.root, absolute);
-  if (inside(toPosix(fromRoot))) candidates.push(path45.join(realpathSync6(ctx.root), fromRoot));
+  const fromRoot = path46.relative(ctx.root, absolute);
+  if (inside(toPosix(fromRoot))) candidates.push(path46.join(realpathSync6(ctx.root), fromRoot));
   for (const candidate of candidates) {
-    const rel = toPosix(path45.relative(ctx.repoRoot, candidate));
+    const rel = toPosix(path46.relative(ctx.repoRoot, candidate));
     if (inside(rel)) return rel;
   }
   return void 0;
@@ -48018,8 +49343,8 @@ async function entriesAt(git2, commit, rel) {
   return entries;
 }
 function linkTarget(ctx, link, target) {
-  const absolute = path45.resolve(ctx.repoRoot, path45.posix.dirname(link), target);
-  const rel = toPosix(path45.relative(ctx.repoRoot, absolute));
+  const absolute = path46.resolve(ctx.repoRoot, path46.posix.dirname(link), target);
+  const rel = toPosix(path46.relative(ctx.repoRoot, absolute));
   return inside(rel) ? { rel } : { outside: absolute };
 }
 async function resolveAtBase(ctx, rel) {
@@ -48040,7 +49365,7 @@ async function headFiles(absolute) {
   if (info?.isFile()) files.set("", await readFile8(absolute, "utf8"));
   if (!info?.isDirectory()) return files;
   for (const name of readdirSync4(absolute, { recursive: true, encoding: "utf8" }).sort()) {
-    const file2 = path45.join(absolute, name);
+    const file2 = path46.join(absolute, name);
     if (statSync10(file2, { throwIfNoEntry: false })?.isFile())
       files.set(toPosix(name), await readFile8(file2, "utf8"));
   }
@@ -48056,9 +49381,9 @@ async function copyFromBase(ctx, rel, entries) {
       if (linked === void 0) continue;
       text3 = linked;
     }
-    const copy = path45.join(ctx.dir, ...entry.path.split("/"));
-    await mkdir5(path45.dirname(copy), { recursive: true });
-    await writeFile4(copy, text3);
+    const copy = path46.join(ctx.dir, ...entry.path.split("/"));
+    await mkdir6(path46.dirname(copy), { recursive: true });
+    await writeFile5(copy, text3);
     files.set(rel === "" ? entry.path : entry.path.slice(rel.length).replace(/^\//, ""), text3);
   }
   return files;
@@ -48066,7 +49391,7 @@ async function copyFromBase(ctx, rel, entries) {
 function differences(shown2, base, head) {
   const changes = [];
   for (const sub of [.../* @__PURE__ */ new Set([...base.keys(), ...head.keys()])].sort()) {
-    const file2 = sub === "" ? shown2 : path45.posix.join(shown2, sub);
+    const file2 = sub === "" ? shown2 : path46.posix.join(shown2, sub);
     const key = `scanners.semgrep.configs.${file2}`;
     const before2 = base.get(sub);
     const after = head.get(sub);
@@ -48088,7 +49413,7 @@ async function semgrepRulesFromBase(configs, ctx) {
   const missing = [];
   const pinned = [];
   for (const config2 of configs) {
-    const absolute = path45.resolve(ctx.root, config2);
+    const absolute = path46.resolve(ctx.root, config2);
     const rel = isLocalRuleConfig(config2) ? repositoryPath(ctx, absolute) : void 0;
     if (rel === void 0) {
       pinned.push(config2);
@@ -48106,7 +49431,7 @@ async function semgrepRulesFromBase(configs, ctx) {
     }
     const shown2 = rel === "" ? "." : rel;
     const head = await headFiles(absolute);
-    const copy = path45.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
+    const copy = path46.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
     if (resolved2.entries.length === 0) {
       missing.push(shown2);
       changes.push(...differences(shown2, /* @__PURE__ */ new Map(), head));
@@ -48117,10 +49442,10 @@ async function semgrepRulesFromBase(configs, ctx) {
     changes.push(...differences(shown2, base, head));
     pinned.push(copy);
   }
-  const prefix = toPosix(path45.relative(ctx.repoRoot, realpathSync6(ctx.root)));
+  const prefix = toPosix(path46.relative(ctx.repoRoot, realpathSync6(ctx.root)));
   return {
     configs: pinned,
-    root: inside(prefix) ? path45.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
+    root: inside(prefix) ? path46.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
     changes,
     ...missing.length > 0 ? {
       refused: `not run: its rules ${missing.map((m) => JSON.stringify(m)).join(", ")} (scanners.semgrep.configs) are not in the base commit ${ctx.commit.slice(0, 12)}, whose policy judges this change; rules a change adds are a proposal, never run`
@@ -48140,34 +49465,34 @@ var init_base_rules = __esm({
 
 // src/pipeline/base-scripts.ts
 import { lstatSync as lstatSync2, statSync as statSync11 } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir6, readFile as readFile9, writeFile as writeFile5 } from "node:fs/promises";
-import path46 from "node:path";
+import { chmod as chmod3, mkdir as mkdir7, readFile as readFile9, writeFile as writeFile6 } from "node:fs/promises";
+import path47 from "node:path";
 function isFile2(file2) {
   return statSync11(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);
-  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile2(path46.resolve(ctx.cwd, expanded))))
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile2(path47.resolve(ctx.cwd, expanded))))
     return void 0;
-  const absolute = path46.resolve(ctx.cwd, expanded);
-  const named2 = path46.join(realPath(path46.dirname(absolute)), path46.basename(absolute));
-  const rel = toPosix(path46.relative(ctx.repoRoot, named2));
-  if (rel === "" || rel.startsWith("..") || path46.isAbsolute(rel)) return void 0;
+  const absolute = path47.resolve(ctx.cwd, expanded);
+  const named2 = path47.join(realPath(path47.dirname(absolute)), path47.basename(absolute));
+  const rel = toPosix(path47.relative(ctx.repoRoot, named2));
+  if (rel === "" || rel.startsWith("..") || path47.isAbsolute(rel)) return void 0;
   const base = await ctx.git.fileAt(ctx.commit, rel);
   const entry = lstatSync2(named2, { throwIfNoEntry: false });
   const head = entry?.isFile() ? await readFile9(named2, "utf8") : void 0;
   if (base === head && !entry?.isSymbolicLink()) return void 0;
   const key = `scanners.custom.${id}.runs`;
-  const copy = path46.join(ctx.dir, ...rel.split("/"));
+  const copy = path47.join(ctx.dir, ...rel.split("/"));
   if (base === void 0) {
     if (!entry) return void 0;
     changes.push({ key, change: "added", after: JSON.stringify(rel) });
     return copy;
   }
-  await mkdir6(path46.dirname(copy), { recursive: true });
-  await writeFile5(copy, base);
+  await mkdir7(path47.dirname(copy), { recursive: true });
+  await writeFile6(copy, base);
   const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
-  if (mode2 === "100755") await chmod2(copy, 493);
+  if (mode2 === "100755") await chmod3(copy, 493);
   changes.push({
     key,
     change: "changed",
@@ -48185,7 +49510,7 @@ async function scriptsFromBase(custom2, ctx) {
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
     const added = changes.slice(before2).find((c3) => c3.change === "added");
-    if (added?.after) command = path46.join(ctx.dir, ...JSON.parse(added.after).split("/"));
+    if (added?.after) command = path47.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -48201,27 +49526,27 @@ var init_base_scripts = __esm({
 import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync11, realpathSync as realpathSync7 } from "node:fs";
 import { readFile as readFile10 } from "node:fs/promises";
-import path47 from "node:path";
+import path48 from "node:path";
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const rel = path47.relative(repoRoot, realPath(file2));
-  if (rel === "" || rel.startsWith("..") || path47.isAbsolute(rel)) return void 0;
+  const rel = path48.relative(repoRoot, realPath(file2));
+  if (rel === "" || rel.startsWith("..") || path48.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path47.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path47.dirname(configFile) : request.workspace.root;
-  return path47.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path48.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path48.dirname(configFile) : request.workspace.root;
+  return path48.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text3) {
-  const rel = path47.relative(root, file2);
+  const rel = path48.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path47.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path48.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
@@ -48281,8 +49606,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path47.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path47.join(d, n2)));
+  const explicit = request.configFile ? path48.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path48.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -48403,9 +49728,9 @@ var init_policy = __esm({
 });
 
 // src/pipeline/scan.ts
-import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
+import { mkdtemp as mkdtemp5, rm as rm6 } from "node:fs/promises";
 import os4 from "node:os";
-import path48 from "node:path";
+import path49 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -48414,9 +49739,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const outDir = request.outDir ? path48.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp4(path48.join(os4.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path49.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp5(path49.join(os4.tmpdir(), "controlgate-"));
   const loading = loadPolicy({
-    scratchDir: path48.join(outDir, "@base-files"),
+    scratchDir: path49.join(outDir, "@base-files"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -48427,7 +49752,7 @@ async function scan(request) {
     ...request.policyFromHead ? { fromHead: true } : {}
   });
   const policy2 = await loading.catch(async (error62) => {
-    if (!request.outDir) await rm5(outDir, { recursive: true, force: true });
+    if (!request.outDir) await rm6(outDir, { recursive: true, force: true });
     throw error62;
   });
   const { config: config2, configFile, waivers: waivers2, waiversFile } = policy2;
@@ -48437,7 +49762,7 @@ async function scan(request) {
       ...c3.name ? { displayName: c3.name } : {},
       // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
       // the base, not to whatever folder the process happens to be in (the Action's working-directory).
-      command: c3.command.includes("/") && !c3.command.includes("{") ? path48.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
+      command: c3.command.includes("/") && !c3.command.includes("{") ? path49.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
       args: c3.args,
       sarif: c3.sarif,
       cleanExitCodes: c3.cleanExitCodes,
@@ -48460,20 +49785,24 @@ async function scan(request) {
   });
   const catalog2 = loadCatalog();
   const mapping = loadMapping();
-  const listing = await listTree2(workspace, { ...config2, ...configFile ? { configFile } : {} });
+  const listing = await listTree2(workspace, {
+    ...config2,
+    ...configFile ? { configFile } : {},
+    ...request.ownPaths ? { ownPaths: request.ownPaths } : {}
+  });
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path48.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path49.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path48.join(outDir, "@imported")
+      outDir: path49.join(outDir, "@imported")
     }
   );
   const compared = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path48.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path49.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -48658,7 +49987,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path49 from "node:path";
+import path50 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -48709,8 +50038,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path49.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path49.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path50.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path50.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed" && !s.unjudged?.length),
@@ -48725,7 +50054,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path49.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path50.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -48824,17 +50153,17 @@ function coverageFacts(outcome) {
   return { coverage: { scope: scope2, counts, files: entries } };
 }
 function portableLocation(root, location3) {
-  const rel = path49.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path49.isAbsolute(rel) ? toPosix(rel) : path49.basename(location3);
+  const rel = path50.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path50.isAbsolute(rel) ? toPosix(rel) : path50.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path49.join(outcome.root, name)),
-    path49.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path50.join(outcome.root, name)),
+    path50.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path49.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path50.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -49024,9 +50353,9 @@ var init_coverage_text = __esm({
 });
 
 // src/report/controls-text.ts
-function oneLine(text3, max) {
+function oneLine(text3, max2) {
   const flat = flatLine(text3);
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function stateLabel(g) {
   return g.finding.baselineState === "unchanged" ? "existing " : "new      ";
@@ -49210,9 +50539,9 @@ var init_suppression_notes = __esm({
 function pad(text3, width) {
   return text3.length >= width ? text3 : text3 + " ".repeat(width - text3.length);
 }
-function oneLine2(text3, max) {
+function oneLine2(text3, max2) {
   const flat = flatLine(text3);
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function seconds2(ms) {
   return `${(ms / 1e3).toFixed(1)} s`;
@@ -49568,8 +50897,8 @@ var init_merge = __esm({
 });
 
 // src/gate/write-outputs.ts
-import { mkdir as mkdir7, open as open6, writeFile as writeFile6 } from "node:fs/promises";
-import path50 from "node:path";
+import { mkdir as mkdir8, open as open6, writeFile as writeFile7 } from "node:fs/promises";
+import path51 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -49579,7 +50908,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir7(path50.dirname(file2), { recursive: true });
+  await mkdir8(path51.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -49590,11 +50919,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path50.join(settings.outDir, "controlgate.json");
-    const sarif = path50.join(settings.outDir, "controlgate.sarif");
+    const json2 = path51.join(settings.outDir, "controlgate.json");
+    const sarif = path51.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json2, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path50.join(settings.outDir, "raw"));
+    written.push(json2, sarif, path51.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -49607,14 +50936,14 @@ async function writeOutputs(outcome, settings, out) {
   return written;
 }
 async function writeScannerSarif(outcome, dir) {
-  await mkdir7(dir, { recursive: true });
+  await mkdir8(dir, { recursive: true });
   const log = mergedSarif(outcome.scanners, outcome.root, { waivers: outcome.gate.waivers.applied });
   const paths = {};
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path50.join(dir, `${scanner3.id}.sarif`);
-    await writeFile6(file2, `${JSON.stringify({ ...log, runs: [run2] }, null, 2)}
+    const file2 = path51.join(dir, `${scanner3.id}.sarif`);
+    await writeFile7(file2, `${JSON.stringify({ ...log, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
   }
@@ -49822,14 +51151,14 @@ var init_explain = __esm({
 
 // src/cli/commands.ts
 import { existsSync as existsSync12 } from "node:fs";
-import { rm as rm6 } from "node:fs/promises";
-import path51 from "node:path";
+import { rm as rm7 } from "node:fs/promises";
+import path52 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path51.resolve(io.cwd, dir, ".controlgate.yml");
+  const file2 = path52.resolve(io.cwd, dir, ".controlgate.yml");
   if (existsSync12(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path51.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path52.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -49871,7 +51200,7 @@ async function explain(command, io) {
     env: io.env,
     cwd: io.cwd
   });
-  if (outcome.outDirIsTemporary) await rm6(outcome.outDir, { recursive: true, force: true });
+  if (outcome.outDirIsTemporary) await rm7(outcome.outDir, { recursive: true, force: true });
   const [scanner3, ...rest] = command.subject.split(":");
   const ruleId = rest.join(":");
   const matches = outcome.gate.findings.filter(
@@ -49889,7 +51218,7 @@ async function explain(command, io) {
 }
 async function verify(location3, io) {
   if (!existsSync12(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path51.resolve(io.cwd, location3));
+  const result2 = await verifyBundle(path52.resolve(io.cwd, location3));
   if (result2.ok) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -49903,7 +51232,7 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path51.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path52.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -50282,9 +51611,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestSubcommandTermLength(cmd, helper) {
-        return helper.visibleCommands(cmd).reduce((max, command) => {
+        return helper.visibleCommands(cmd).reduce((max2, command) => {
           return Math.max(
-            max,
+            max2,
             this.displayWidth(
               helper.styleSubcommandTerm(helper.subcommandTerm(command))
             )
@@ -50299,9 +51628,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestOptionTermLength(cmd, helper) {
-        return helper.visibleOptions(cmd).reduce((max, option2) => {
+        return helper.visibleOptions(cmd).reduce((max2, option2) => {
           return Math.max(
-            max,
+            max2,
             this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
           );
         }, 0);
@@ -50314,9 +51643,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestGlobalOptionTermLength(cmd, helper) {
-        return helper.visibleGlobalOptions(cmd).reduce((max, option2) => {
+        return helper.visibleGlobalOptions(cmd).reduce((max2, option2) => {
           return Math.max(
-            max,
+            max2,
             this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option2)))
           );
         }, 0);
@@ -50329,9 +51658,9 @@ var init_help = __esm({
        * @returns {number}
        */
       longestArgumentTermLength(cmd, helper) {
-        return helper.visibleArguments(cmd).reduce((max, argument) => {
+        return helper.visibleArguments(cmd).reduce((max2, argument) => {
           return Math.max(
-            max,
+            max2,
             this.displayWidth(
               helper.styleArgumentTerm(helper.argumentTerm(argument))
             )
@@ -51115,7 +52444,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path52 from "node:path";
+import path53 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -52174,9 +53503,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path52.resolve(baseDir, baseName);
+          const localBin = path53.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path52.extname(baseName))) return void 0;
+          if (sourceExt.includes(path53.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -52194,17 +53523,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path52.resolve(
-            path52.dirname(resolvedScriptPath),
+          executableDir = path53.resolve(
+            path53.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path52.basename(
+            const legacyName = path53.basename(
               this._scriptPath,
-              path52.extname(this._scriptPath)
+              path53.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -52215,7 +53544,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path52.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path53.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -53132,7 +54461,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path52.basename(filename, path52.extname(filename));
+        this._name = path53.basename(filename, path53.extname(filename));
         return this;
       }
       /**
@@ -53146,9 +54475,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path59) {
-        if (path59 === void 0) return this._executableDir;
-        this._executableDir = path59;
+      executableDir(path60) {
+        if (path60 === void 0) return this._executableDir;
+        this._executableDir = path60;
         return this;
       }
       /**
@@ -53432,8 +54761,8 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path59, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path59 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path60, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path60 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -53441,8 +54770,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path59, opts) => {
-    parsed = { kind: "explain", subject, path: path59, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path60, opts) => {
+    parsed = { kind: "explain", subject, path: path60, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -54370,15 +55699,15 @@ var init_ids = __esm({
 });
 
 // src/evidence/oscal/text.ts
-function oneLine3(text3, max = MAX_LINE) {
+function oneLine3(text3, max2 = MAX_LINE) {
   const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+  return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
 }
 function markup(text3) {
   return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
 }
-function markupLine(text3, max = MAX_LINE) {
-  return markup(oneLine3(text3, max));
+function markupLine(text3, max2 = MAX_LINE) {
+  return markup(oneLine3(text3, max2));
 }
 function props(entries) {
   const out = [];
@@ -54803,909 +56132,17 @@ var init_oscal = __esm({
   }
 });
 
-// node_modules/fflate/esm/index.mjs
-import { createRequire } from "module";
-function strToU8(str, latin1) {
-  if (latin1) {
-    var ar_1 = new u8(str.length);
-    for (var i3 = 0; i3 < str.length; ++i3)
-      ar_1[i3] = str.charCodeAt(i3);
-    return ar_1;
-  }
-  if (te)
-    return te.encode(str);
-  var l = str.length;
-  var ar = new u8(str.length + (str.length >> 1));
-  var ai = 0;
-  var w = function(v) {
-    ar[ai++] = v;
-  };
-  for (var i3 = 0; i3 < l; ++i3) {
-    if (ai + 5 > ar.length) {
-      var n2 = new u8(ai + 8 + (l - i3 << 1));
-      n2.set(ar);
-      ar = n2;
-    }
-    var c3 = str.charCodeAt(i3);
-    if (c3 < 128 || latin1)
-      w(c3);
-    else if (c3 < 2048)
-      w(192 | c3 >> 6), w(128 | c3 & 63);
-    else if (c3 > 55295 && c3 < 57344)
-      c3 = 65536 + (c3 & 1023 << 10) | str.charCodeAt(++i3) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
-    else
-      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
-  }
-  return slc(ar, 0, ai);
-}
-var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i2, hMap, flt, i2, i2, i2, i2, fdt, i2, flm, fdm, shft, slc, ec, err, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, wbytes, Deflate, te, td, tds, dbf, exfl, wzh, wzf, ZipPassThrough, ZipDeflate, Zip;
-var init_esm = __esm({
-  "node_modules/fflate/esm/index.mjs"() {
-    require2 = createRequire("/");
-    try {
-      _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
-    } catch (e) {
-    }
-    u8 = Uint8Array;
-    u16 = Uint16Array;
-    i32 = Int32Array;
-    fleb = new u8([
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      1,
-      1,
-      2,
-      2,
-      2,
-      2,
-      3,
-      3,
-      3,
-      3,
-      4,
-      4,
-      4,
-      4,
-      5,
-      5,
-      5,
-      5,
-      0,
-      /* unused */
-      0,
-      0,
-      /* impossible */
-      0
-    ]);
-    fdeb = new u8([
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      2,
-      2,
-      3,
-      3,
-      4,
-      4,
-      5,
-      5,
-      6,
-      6,
-      7,
-      7,
-      8,
-      8,
-      9,
-      9,
-      10,
-      10,
-      11,
-      11,
-      12,
-      12,
-      13,
-      13,
-      /* unused */
-      0,
-      0
-    ]);
-    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    freb = function(eb, start) {
-      var b = new u16(31);
-      for (var i3 = 0; i3 < 31; ++i3) {
-        b[i3] = start += 1 << eb[i3 - 1];
-      }
-      var r = new i32(b[30]);
-      for (var i3 = 1; i3 < 30; ++i3) {
-        for (var j = b[i3]; j < b[i3 + 1]; ++j) {
-          r[j] = j - b[i3] << 5 | i3;
-        }
-      }
-      return { b, r };
-    };
-    _a3 = freb(fleb, 2);
-    fl = _a3.b;
-    revfl = _a3.r;
-    fl[28] = 258, revfl[258] = 28;
-    _b = freb(fdeb, 0);
-    fd = _b.b;
-    revfd = _b.r;
-    rev = new u16(32768);
-    for (i2 = 0; i2 < 32768; ++i2) {
-      x = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
-      x = (x & 52428) >> 2 | (x & 13107) << 2;
-      x = (x & 61680) >> 4 | (x & 3855) << 4;
-      rev[i2] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
-    }
-    hMap = (function(cd, mb, r) {
-      var s = cd.length;
-      var i3 = 0;
-      var l = new u16(mb);
-      for (; i3 < s; ++i3) {
-        if (cd[i3])
-          ++l[cd[i3] - 1];
-      }
-      var le = new u16(mb);
-      for (i3 = 1; i3 < mb; ++i3) {
-        le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
-      }
-      var co;
-      if (r) {
-        co = new u16(1 << mb);
-        var rvb = 15 - mb;
-        for (i3 = 0; i3 < s; ++i3) {
-          if (cd[i3]) {
-            var sv = i3 << 4 | cd[i3];
-            var r_1 = mb - cd[i3];
-            var v = le[cd[i3] - 1]++ << r_1;
-            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
-              co[rev[v] >> rvb] = sv;
-            }
-          }
-        }
-      } else {
-        co = new u16(s);
-        for (i3 = 0; i3 < s; ++i3) {
-          if (cd[i3]) {
-            co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
-          }
-        }
-      }
-      return co;
-    });
-    flt = new u8(288);
-    for (i2 = 0; i2 < 144; ++i2)
-      flt[i2] = 8;
-    for (i2 = 144; i2 < 256; ++i2)
-      flt[i2] = 9;
-    for (i2 = 256; i2 < 280; ++i2)
-      flt[i2] = 7;
-    for (i2 = 280; i2 < 288; ++i2)
-      flt[i2] = 8;
-    fdt = new u8(32);
-    for (i2 = 0; i2 < 32; ++i2)
-      fdt[i2] = 5;
-    flm = /* @__PURE__ */ hMap(flt, 9, 0);
-    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
-    shft = function(p) {
-      return (p + 7) / 8 | 0;
-    };
-    slc = function(v, s, e) {
-      if (s == null || s < 0)
-        s = 0;
-      if (e == null || e > v.length)
-        e = v.length;
-      return new u8(v.subarray(s, e));
-    };
-    ec = [
-      "unexpected EOF",
-      "invalid block type",
-      "invalid length/literal",
-      "invalid distance",
-      "stream finished",
-      "no stream handler",
-      ,
-      // determined by compression function
-      "no callback",
-      "invalid UTF-8 data",
-      "extra field too long",
-      "date not in range 1980-2099",
-      "filename too long",
-      "stream finishing",
-      "invalid zip data"
-      // determined by unknown compression method
-    ];
-    err = function(ind, msg, nt) {
-      var e = new Error(msg || ec[ind]);
-      e.code = ind;
-      if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-      if (!nt)
-        throw e;
-      return e;
-    };
-    wbits = function(d, p, v) {
-      v <<= p & 7;
-      var o2 = p / 8 | 0;
-      d[o2] |= v;
-      d[o2 + 1] |= v >> 8;
-    };
-    wbits16 = function(d, p, v) {
-      v <<= p & 7;
-      var o2 = p / 8 | 0;
-      d[o2] |= v;
-      d[o2 + 1] |= v >> 8;
-      d[o2 + 2] |= v >> 16;
-    };
-    hTree = function(d, mb) {
-      var t = [];
-      for (var i3 = 0; i3 < d.length; ++i3) {
-        if (d[i3])
-          t.push({ s: i3, f: d[i3] });
-      }
-      var s = t.length;
-      var t2 = t.slice();
-      if (!s)
-        return { t: et, l: 0 };
-      if (s == 1) {
-        var v = new u8(t[0].s + 1);
-        v[t[0].s] = 1;
-        return { t: v, l: 1 };
-      }
-      t.sort(function(a2, b) {
-        return a2.f - b.f;
-      });
-      t.push({ s: -1, f: 25001 });
-      var l = t[0], r = t[1], i0 = 0, i1 = 1, i22 = 2;
-      t[0] = { s: -1, f: l.f + r.f, l, r };
-      while (i1 != s - 1) {
-        l = t[t[i0].f < t[i22].f ? i0++ : i22++];
-        r = t[i0 != i1 && t[i0].f < t[i22].f ? i0++ : i22++];
-        t[i1++] = { s: -1, f: l.f + r.f, l, r };
-      }
-      var maxSym = t2[0].s;
-      for (var i3 = 1; i3 < s; ++i3) {
-        if (t2[i3].s > maxSym)
-          maxSym = t2[i3].s;
-      }
-      var tr = new u16(maxSym + 1);
-      var mbt = ln(t[i1 - 1], tr, 0);
-      if (mbt > mb) {
-        var i3 = 0, dt = 0;
-        var lft = mbt - mb, cst = 1 << lft;
-        t2.sort(function(a2, b) {
-          return tr[b.s] - tr[a2.s] || a2.f - b.f;
-        });
-        for (; i3 < s; ++i3) {
-          var i2_1 = t2[i3].s;
-          if (tr[i2_1] > mb) {
-            dt += cst - (1 << mbt - tr[i2_1]);
-            tr[i2_1] = mb;
-          } else
-            break;
-        }
-        dt >>= lft;
-        while (dt > 0) {
-          var i2_2 = t2[i3].s;
-          if (tr[i2_2] < mb)
-            dt -= 1 << mb - tr[i2_2]++ - 1;
-          else
-            ++i3;
-        }
-        for (; i3 >= 0 && dt; --i3) {
-          var i2_3 = t2[i3].s;
-          if (tr[i2_3] == mb) {
-            --tr[i2_3];
-            ++dt;
-          }
-        }
-        mbt = mb;
-      }
-      return { t: new u8(tr), l: mbt };
-    };
-    ln = function(n2, l, d) {
-      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
-    };
-    lc = function(c3) {
-      var s = c3.length;
-      while (s && !c3[--s])
-        ;
-      var cl = new u16(++s);
-      var cli = 0, cln = c3[0], cls = 1;
-      var w = function(v) {
-        cl[cli++] = v;
-      };
-      for (var i3 = 1; i3 <= s; ++i3) {
-        if (c3[i3] == cln && i3 != s)
-          ++cls;
-        else {
-          if (!cln && cls > 2) {
-            for (; cls > 138; cls -= 138)
-              w(32754);
-            if (cls > 2) {
-              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
-              cls = 0;
-            }
-          } else if (cls > 3) {
-            w(cln), --cls;
-            for (; cls > 6; cls -= 6)
-              w(8304);
-            if (cls > 2)
-              w(cls - 3 << 5 | 8208), cls = 0;
-          }
-          while (cls--)
-            w(cln);
-          cls = 1;
-          cln = c3[i3];
-        }
-      }
-      return { c: cl.subarray(0, cli), n: s };
-    };
-    clen = function(cf, cl) {
-      var l = 0;
-      for (var i3 = 0; i3 < cl.length; ++i3)
-        l += cf[i3] * cl[i3];
-      return l;
-    };
-    wfblk = function(out, pos, dat) {
-      var s = dat.length;
-      var o2 = shft(pos + 2);
-      out[o2] = s & 255;
-      out[o2 + 1] = s >> 8;
-      out[o2 + 2] = out[o2] ^ 255;
-      out[o2 + 3] = out[o2 + 1] ^ 255;
-      for (var i3 = 0; i3 < s; ++i3)
-        out[o2 + i3 + 4] = dat[i3];
-      return (o2 + 4 + s) * 8;
-    };
-    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
-      wbits(out, p++, final);
-      ++lf[256];
-      var _a4 = hTree(lf, 15), dlt = _a4.t, mlb = _a4.l;
-      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
-      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
-      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-      var lcfreq = new u16(19);
-      for (var i3 = 0; i3 < lclt.length; ++i3)
-        ++lcfreq[lclt[i3] & 31];
-      for (var i3 = 0; i3 < lcdt.length; ++i3)
-        ++lcfreq[lcdt[i3] & 31];
-      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
-      var nlcc = 19;
-      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
-        ;
-      var flen = bl + 5 << 3;
-      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
-      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
-      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
-        return wfblk(out, p, dat.subarray(bs, bs + bl));
-      var lm, ll, dm, dl;
-      wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
-      if (dtlen < ftlen) {
-        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
-        var llm = hMap(lct, mlcb, 0);
-        wbits(out, p, nlc - 257);
-        wbits(out, p + 5, ndc - 1);
-        wbits(out, p + 10, nlcc - 4);
-        p += 14;
-        for (var i3 = 0; i3 < nlcc; ++i3)
-          wbits(out, p + 3 * i3, lct[clim[i3]]);
-        p += 3 * nlcc;
-        var lcts = [lclt, lcdt];
-        for (var it = 0; it < 2; ++it) {
-          var clct = lcts[it];
-          for (var i3 = 0; i3 < clct.length; ++i3) {
-            var len = clct[i3] & 31;
-            wbits(out, p, llm[len]), p += lct[len];
-            if (len > 15)
-              wbits(out, p, clct[i3] >> 5 & 127), p += clct[i3] >> 12;
-          }
-        }
-      } else {
-        lm = flm, ll = flt, dm = fdm, dl = fdt;
-      }
-      for (var i3 = 0; i3 < li; ++i3) {
-        var sym = syms[i3];
-        if (sym > 255) {
-          var len = sym >> 18 & 31;
-          wbits16(out, p, lm[len + 257]), p += ll[len + 257];
-          if (len > 7)
-            wbits(out, p, sym >> 23 & 31), p += fleb[len];
-          var dst = sym & 31;
-          wbits16(out, p, dm[dst]), p += dl[dst];
-          if (dst > 3)
-            wbits16(out, p, sym >> 5 & 8191), p += fdeb[dst];
-        } else {
-          wbits16(out, p, lm[sym]), p += ll[sym];
-        }
-      }
-      wbits16(out, p, lm[256]);
-      return p + ll[256];
-    };
-    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
-    et = /* @__PURE__ */ new u8(0);
-    dflt = function(dat, lvl, plvl, pre, post2, st) {
-      var s = st.z || dat.length;
-      var o2 = new u8(pre + s + 5 * (1 + Math.ceil(s / 7e3)) + post2);
-      var w = o2.subarray(pre, o2.length - post2);
-      var lst = st.l;
-      var pos = (st.r || 0) & 7;
-      if (lvl) {
-        if (pos)
-          w[0] = st.r >> 3;
-        var opt = deo[lvl - 1];
-        var n2 = opt >> 13, c3 = opt & 8191;
-        var msk_1 = (1 << plvl) - 1;
-        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
-        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function(i4) {
-          return (dat[i4] ^ dat[i4 + 1] << bs1_1 ^ dat[i4 + 2] << bs2_1) & msk_1;
-        };
-        var syms = new i32(25e3);
-        var lf = new u16(288), df = new u16(32);
-        var lc_1 = 0, eb = 0, i3 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
-        for (; i3 + 2 < s; ++i3) {
-          var hv = hsh(i3);
-          var imod = i3 & 32767, pimod = head[hv];
-          prev[imod] = pimod;
-          head[hv] = imod;
-          if (wi <= i3) {
-            var rem = s - i3;
-            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
-              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i3 - bs, pos);
-              li = lc_1 = eb = 0, bs = i3;
-              for (var j = 0; j < 286; ++j)
-                lf[j] = 0;
-              for (var j = 0; j < 30; ++j)
-                df[j] = 0;
-            }
-            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
-            if (rem > 2 && hv == hsh(i3 - dif)) {
-              var maxn = Math.min(n2, rem) - 1;
-              var maxd = Math.min(32767, i3);
-              var ml = Math.min(258, rem);
-              while (dif <= maxd && --ch_1 && imod != pimod) {
-                if (dat[i3 + l] == dat[i3 + l - dif]) {
-                  var nl = 0;
-                  for (; nl < ml && dat[i3 + nl] == dat[i3 + nl - dif]; ++nl)
-                    ;
-                  if (nl > l) {
-                    l = nl, d = dif;
-                    if (nl > maxn)
-                      break;
-                    var mmd = Math.min(dif, nl - 2);
-                    var md = 0;
-                    for (var j = 0; j < mmd; ++j) {
-                      var ti = i3 - dif + j & 32767;
-                      var pti = prev[ti];
-                      var cd = ti - pti & 32767;
-                      if (cd > md)
-                        md = cd, pimod = ti;
-                    }
-                  }
-                }
-                imod = pimod, pimod = prev[imod];
-                dif += imod - pimod & 32767;
-              }
-            }
-            if (d) {
-              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
-              var lin = revfl[l] & 31, din = revfd[d] & 31;
-              eb += fleb[lin] + fdeb[din];
-              ++lf[257 + lin];
-              ++df[din];
-              wi = i3 + l;
-              ++lc_1;
-            } else {
-              syms[li++] = dat[i3];
-              ++lf[dat[i3]];
-            }
-          }
-        }
-        for (i3 = Math.max(i3, wi); i3 < s; ++i3) {
-          syms[li++] = dat[i3];
-          ++lf[dat[i3]];
-        }
-        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i3 - bs, pos);
-        if (!lst) {
-          st.r = pos & 7 | w[pos / 8 | 0] << 3;
-          pos -= 7;
-          st.h = head, st.p = prev, st.i = i3, st.w = wi;
-        }
-      } else {
-        for (var i3 = st.w || 0; i3 < s + lst; i3 += 65535) {
-          var e = i3 + 65535;
-          if (e >= s) {
-            w[pos / 8 | 0] = lst;
-            e = s;
-          }
-          pos = wfblk(w, pos + 1, dat.subarray(i3, e));
-        }
-        st.i = s;
-      }
-      return slc(o2, 0, pre + shft(pos) + post2);
-    };
-    crct = /* @__PURE__ */ (function() {
-      var t = new Int32Array(256);
-      for (var i3 = 0; i3 < 256; ++i3) {
-        var c3 = i3, k = 9;
-        while (--k)
-          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
-        t[i3] = c3;
-      }
-      return t;
-    })();
-    crc = function() {
-      var c3 = -1;
-      return {
-        p: function(d) {
-          var cr = c3;
-          for (var i3 = 0; i3 < d.length; ++i3)
-            cr = crct[cr & 255 ^ d[i3]] ^ cr >>> 8;
-          c3 = cr;
-        },
-        d: function() {
-          return ~c3;
-        }
-      };
-    };
-    dopt = function(dat, opt, pre, post2, st) {
-      if (!st) {
-        st = { l: 1 };
-        if (opt.dictionary) {
-          var dict = opt.dictionary.subarray(-32768);
-          var newDat = new u8(dict.length + dat.length);
-          newDat.set(dict);
-          newDat.set(dat, dict.length);
-          dat = newDat;
-          st.w = dict.length;
-        }
-      }
-      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post2, st);
-    };
-    mrg = function(a2, b) {
-      var o2 = {};
-      for (var k in a2)
-        o2[k] = a2[k];
-      for (var k in b)
-        o2[k] = b[k];
-      return o2;
-    };
-    wbytes = function(d, b, v) {
-      for (; v; ++b)
-        d[b] = v, v >>>= 8;
-    };
-    Deflate = /* @__PURE__ */ (function() {
-      function Deflate2(opts, cb) {
-        if (typeof opts == "function")
-          cb = opts, opts = {};
-        this.ondata = cb;
-        this.o = opts || {};
-        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
-        this.b = new u8(98304);
-        if (this.o.dictionary) {
-          var dict = this.o.dictionary.subarray(-32768);
-          this.b.set(dict, 32768 - dict.length);
-          this.s.i = 32768 - dict.length;
-        }
-      }
-      Deflate2.prototype.p = function(c3, f) {
-        this.ondata(dopt(c3, this.o, 0, 0, this.s), f);
-      };
-      Deflate2.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        if (this.s.l)
-          err(4);
-        var endLen = chunk.length + this.s.z;
-        if (endLen > this.b.length) {
-          if (endLen > 2 * this.b.length - 32768) {
-            var newBuf = new u8(endLen & -32768);
-            newBuf.set(this.b.subarray(0, this.s.z));
-            this.b = newBuf;
-          }
-          var split = this.b.length - this.s.z;
-          this.b.set(chunk.subarray(0, split), this.s.z);
-          this.s.z = this.b.length;
-          this.p(this.b, false);
-          this.b.set(this.b.subarray(-32768));
-          this.b.set(chunk.subarray(split), 32768);
-          this.s.z = chunk.length - split + 32768;
-          this.s.i = 32766, this.s.w = 32768;
-        } else {
-          this.b.set(chunk, this.s.z);
-          this.s.z += chunk.length;
-        }
-        this.s.l = final & 1;
-        if (this.s.z > this.s.w + 8191 || final) {
-          this.p(this.b, final || false);
-          this.s.w = this.s.i, this.s.i -= 2;
-        }
-        if (final) {
-          this.s = this.o = {};
-          this.b = et;
-        }
-      };
-      Deflate2.prototype.flush = function(sync) {
-        if (!this.ondata)
-          err(5);
-        if (this.s.l)
-          err(4);
-        this.p(this.b, false);
-        this.s.w = this.s.i, this.s.i -= 2;
-        if (sync) {
-          var c3 = new u8(6);
-          c3[0] = this.s.r >> 3;
-          var ep = wfblk(c3, this.s.r, et);
-          this.s.r = 0;
-          this.ondata(c3.subarray(0, ep >> 3), false);
-        }
-      };
-      return Deflate2;
-    })();
-    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
-    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-    tds = 0;
-    try {
-      td.decode(et, { stream: true });
-      tds = 1;
-    } catch (e) {
-    }
-    dbf = function(l) {
-      return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0;
-    };
-    exfl = function(ex) {
-      var le = 0;
-      if (ex) {
-        for (var k in ex) {
-          var l = ex[k].length;
-          if (l > 65535)
-            err(9);
-          le += l + 4;
-        }
-      }
-      return le;
-    };
-    wzh = function(d, b, f, fn, u2, c3, ce, co) {
-      var fl2 = fn.length, ex = f.extra, col = co && co.length;
-      var exl = exfl(ex);
-      wbytes(d, b, ce != null ? 33639248 : 67324752), b += 4;
-      if (ce != null)
-        d[b++] = 20, d[b++] = f.os;
-      d[b] = 20, b += 2;
-      d[b++] = f.flag << 1 | (c3 < 0 && 8), d[b++] = u2 && 8;
-      d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
-      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
-      if (y < 0 || y > 119)
-        err(10);
-      wbytes(d, b, y << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b += 4;
-      if (c3 != -1) {
-        wbytes(d, b, f.crc);
-        wbytes(d, b + 4, c3 < 0 ? -c3 - 2 : c3);
-        wbytes(d, b + 8, f.size);
-      }
-      wbytes(d, b + 12, fl2);
-      wbytes(d, b + 14, exl), b += 16;
-      if (ce != null) {
-        wbytes(d, b, col);
-        wbytes(d, b + 6, f.attrs);
-        wbytes(d, b + 10, ce), b += 14;
-      }
-      d.set(fn, b);
-      b += fl2;
-      if (exl) {
-        for (var k in ex) {
-          var exf = ex[k], l = exf.length;
-          wbytes(d, b, +k);
-          wbytes(d, b + 2, l);
-          d.set(exf, b + 4), b += 4 + l;
-        }
-      }
-      if (col)
-        d.set(co, b), b += col;
-      return b;
-    };
-    wzf = function(o2, b, c3, d, e) {
-      wbytes(o2, b, 101010256);
-      wbytes(o2, b + 8, c3);
-      wbytes(o2, b + 10, c3);
-      wbytes(o2, b + 12, d);
-      wbytes(o2, b + 16, e);
-    };
-    ZipPassThrough = /* @__PURE__ */ (function() {
-      function ZipPassThrough2(filename) {
-        this.filename = filename;
-        this.c = crc();
-        this.size = 0;
-        this.compression = 0;
-      }
-      ZipPassThrough2.prototype.process = function(chunk, final) {
-        this.ondata(null, chunk, final);
-      };
-      ZipPassThrough2.prototype.push = function(chunk, final) {
-        if (!this.ondata)
-          err(5);
-        this.c.p(chunk);
-        this.size += chunk.length;
-        if (final)
-          this.crc = this.c.d();
-        this.process(chunk, final || false);
-      };
-      return ZipPassThrough2;
-    })();
-    ZipDeflate = /* @__PURE__ */ (function() {
-      function ZipDeflate2(filename, opts) {
-        var _this = this;
-        if (!opts)
-          opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new Deflate(opts, function(dat, final) {
-          _this.ondata(null, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-      }
-      ZipDeflate2.prototype.process = function(chunk, final) {
-        try {
-          this.d.push(chunk, final);
-        } catch (e) {
-          this.ondata(e, null, final);
-        }
-      };
-      ZipDeflate2.prototype.push = function(chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-      };
-      return ZipDeflate2;
-    })();
-    Zip = /* @__PURE__ */ (function() {
-      function Zip2(cb) {
-        this.ondata = cb;
-        this.u = [];
-        this.d = 1;
-      }
-      Zip2.prototype.add = function(file2) {
-        var _this = this;
-        if (!this.ondata)
-          err(5);
-        if (this.d & 2)
-          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
-        else {
-          var f = strToU8(file2.filename), fl_1 = f.length;
-          var com = file2.comment, o2 = com && strToU8(com);
-          var u2 = fl_1 != file2.filename.length || o2 && com.length != o2.length;
-          var hl_1 = fl_1 + exfl(file2.extra) + 30;
-          if (fl_1 > 65535)
-            this.ondata(err(11, 0, 1), null, false);
-          var header = new u8(hl_1);
-          wzh(header, 0, file2, f, u2, -1);
-          var chks_1 = [header];
-          var pAll_1 = function() {
-            for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
-              var chk = chks_2[_i];
-              _this.ondata(null, chk, false);
-            }
-            chks_1 = [];
-          };
-          var tr_1 = this.d;
-          this.d = 0;
-          var ind_1 = this.u.length;
-          var uf_1 = mrg(file2, {
-            f,
-            u: u2,
-            o: o2,
-            t: function() {
-              if (file2.terminate)
-                file2.terminate();
-            },
-            r: function() {
-              pAll_1();
-              if (tr_1) {
-                var nxt = _this.u[ind_1 + 1];
-                if (nxt)
-                  nxt.r();
-                else
-                  _this.d = 1;
-              }
-              tr_1 = 1;
-            }
-          });
-          var cl_1 = 0;
-          file2.ondata = function(err2, dat, final) {
-            if (err2) {
-              _this.ondata(err2, dat, final);
-              _this.terminate();
-            } else {
-              cl_1 += dat.length;
-              chks_1.push(dat);
-              if (final) {
-                var dd = new u8(16);
-                wbytes(dd, 0, 134695760);
-                wbytes(dd, 4, file2.crc);
-                wbytes(dd, 8, cl_1);
-                wbytes(dd, 12, file2.size);
-                chks_1.push(dd);
-                uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file2.crc, uf_1.size = file2.size;
-                if (tr_1)
-                  uf_1.r();
-                tr_1 = 1;
-              } else if (tr_1)
-                pAll_1();
-            }
-          };
-          this.u.push(uf_1);
-        }
-      };
-      Zip2.prototype.end = function() {
-        var _this = this;
-        if (this.d & 2) {
-          this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
-          return;
-        }
-        if (this.d)
-          this.e();
-        else
-          this.u.push({
-            r: function() {
-              if (!(_this.d & 1))
-                return;
-              _this.u.splice(-1, 1);
-              _this.e();
-            },
-            t: function() {
-            }
-          });
-        this.d = 3;
-      };
-      Zip2.prototype.e = function() {
-        var bt = 0, l = 0, tl = 0;
-        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
-          var f = _a4[_i];
-          tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
-        }
-        var out = new u8(tl + 22);
-        for (var _b2 = 0, _c = this.u; _b2 < _c.length; _b2++) {
-          var f = _c[_b2];
-          wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
-          bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
-        }
-        wzf(out, bt, this.u.length, tl, l);
-        this.ondata(null, out, true);
-        this.d = 2;
-      };
-      Zip2.prototype.terminate = function() {
-        for (var _i = 0, _a4 = this.u; _i < _a4.length; _i++) {
-          var f = _a4[_i];
-          f.t();
-        }
-        this.d = 2;
-      };
-      return Zip2;
-    })();
-  }
-});
-
 // src/evidence/write-files.ts
 import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdir as mkdir8, open as open7, rename as rename3, rm as rm7 } from "node:fs/promises";
-import path53 from "node:path";
+import { mkdir as mkdir9, open as open7, rename as rename4, rm as rm8 } from "node:fs/promises";
+import path54 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path53.join(dir, ...name.split("/"));
-    await mkdir8(path53.dirname(target), { recursive: true });
+    const target = path54.join(dir, ...name.split("/"));
+    await mkdir9(path54.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash9("sha256");
     let size = 0;
@@ -55727,9 +56164,9 @@ async function writeFiles(dir, files) {
 }
 async function replaceDir(staging, dir) {
   for (let attempt = 0; ; attempt++) {
-    await rm7(dir, { recursive: true, force: true, maxRetries: 3 });
+    await rm8(dir, { recursive: true, force: true, maxRetries: 3 });
     try {
-      await rename3(staging, dir);
+      await rename4(staging, dir);
       return;
     } catch (error62) {
       const code2 = error62.code;
@@ -55741,7 +56178,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names2, zipFile) {
-  await mkdir8(path53.dirname(zipFile), { recursive: true });
+  await mkdir9(path54.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -55755,7 +56192,7 @@ async function zipDir(dir, names2, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path53.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path54.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -55764,10 +56201,10 @@ async function zipDir(dir, names2, zipFile) {
     zip.end();
     if (!out.writableFinished) await once10(out, "finish");
     if (failure2) throw failure2;
-    await rename3(partial2, zipFile);
+    await rename4(partial2, zipFile);
   } finally {
     out.destroy();
-    await rm7(partial2, { force: true });
+    await rm8(partial2, { force: true });
   }
 }
 var ZIP_MTIME;
@@ -55781,7 +56218,7 @@ var init_write_files = __esm({
 
 // src/evidence/bundle.ts
 import { createReadStream as createReadStream3 } from "node:fs";
-import { rm as rm8 } from "node:fs/promises";
+import { rm as rm9 } from "node:fs/promises";
 function portableReport(report) {
   return {
     ...report,
@@ -55888,7 +56325,7 @@ async function writeEvidence(outcome, facts2, target) {
     if (target.dir) await replaceDir(staging, target.dir);
     return { manifest, paths, ...target };
   } finally {
-    await rm8(staging, { recursive: true, force: true });
+    await rm9(staging, { recursive: true, force: true });
   }
 }
 var encoder;
@@ -55913,7 +56350,7 @@ var init_bundle = __esm({
 import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync8 } from "node:fs";
 import os5 from "node:os";
-import path54 from "node:path";
+import path55 from "node:path";
 function sha256File2(file2) {
   return createHash10("sha256").update(readFileSync8(file2)).digest("hex");
 }
@@ -55922,7 +56359,7 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path54.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path55.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -55960,7 +56397,7 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path54.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path55.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -56216,9 +56653,9 @@ var init_git_facts = __esm({
 function flatten(text3) {
   return flatLine(stripEscapeSequences(text3));
 }
-function clip2(text3, max) {
+function clip2(text3, max2) {
   const flat = flatten(text3);
-  return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…` : flat;
+  return flat.length > max2 ? `${flat.slice(0, Math.max(0, max2 - 1)).trimEnd()}…` : flat;
 }
 function defuse(text3) {
   return text3.replace(/controlgate:comment/gi, (m) => `${m.slice(0, 12)}${ZWJ}${m.slice(12)}`);
@@ -56248,8 +56685,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path59) {
-  return path59.split("/").map(
+function encodePath(path60) {
+  return path60.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -56299,8 +56736,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path59) {
-  return path59.length > PATH_CHARS ? `…${path59.slice(path59.length - PATH_CHARS + 1)}` : path59;
+function clipPath(path60) {
+  return path60.length > PATH_CHARS ? `…${path60.slice(path60.length - PATH_CHARS + 1)}` : path60;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -56520,8 +56957,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path59) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path59) && !path59.startsWith("/") && !path59.split("/").includes("..");
+function linkable(path60) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path60) && !path60.startsWith("/") && !path60.split("/").includes("..");
 }
 function existingSection(report, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report.controls);
@@ -56914,7 +57351,7 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile11 } from "node:fs/promises";
-import path55 from "node:path";
+import path56 from "node:path";
 async function claimedChange(file2) {
   try {
     const facts2 = JSON.parse(await readFile11(file2, "utf8"));
@@ -56924,10 +57361,10 @@ async function claimedChange(file2) {
   }
 }
 async function readEvidenceResults(dir, context, platformFor, log) {
-  const reportFile = path55.join(dir, "controlgate.json");
+  const reportFile = path56.join(dir, "controlgate.json");
   const report = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path55.join(dir, "run.json"));
+  const claimed = await claimedChange(path56.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
@@ -56957,8 +57394,8 @@ var init_report_from = __esm({
 });
 
 // src/gate/run-gate.ts
-import { rm as rm9 } from "node:fs/promises";
-import path56 from "node:path";
+import { rm as rm10 } from "node:fs/promises";
+import path57 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -56987,13 +57424,14 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path56.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path57.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
     ...settings.baseline ? { baselineBundle: settings.baseline } : {},
     // The repository CI names; a local run's is only read from git later, so local runs are not checked.
     ...settings.baseline && deps.context.repository ? { expectedRepository: deps.context.repository } : {},
+    ownPaths: ownPaths(settings, deps.toolsDir),
     exec: deps.exec,
     toolsDir: deps.toolsDir,
     env: deps.env,
@@ -57005,6 +57443,26 @@ async function scanChange(settings, deps) {
       else log.info(`${scannerLine(event.run).trim()}${side}`);
     } : void 0
   });
+}
+function ownPaths(settings, toolsDir2) {
+  const at = (p) => p === void 0 ? void 0 : path57.resolve(settings.cwd, p);
+  const paths = [
+    { path: at(settings.evidence.dir), what: "evidence bundle" },
+    { path: at(settings.evidence.zip), what: "evidence zip" },
+    { path: at(settings.outDir), what: "output folder (--out-dir)" },
+    { path: at(settings.outputFile), what: "report file (--output)" },
+    { path: at(settings.scannerSarifDir), what: "SARIF for code scanning" },
+    {
+      path: path57.join(path57.resolve(settings.cwd, settings.reportsDir), "gl-sast-report.json"),
+      what: "GitLab SAST report"
+    },
+    {
+      path: path57.join(path57.resolve(settings.cwd, settings.reportsDir), "gl-code-quality-report.json"),
+      what: "GitLab Code Quality report"
+    },
+    { path: toolsDir2, what: "tools folder (the scanners it installed)" }
+  ];
+  return paths.flatMap((p) => p.path === void 0 ? [] : [{ path: p.path, what: p.what }]);
 }
 async function runGate(settings, deps) {
   const { log } = deps;
@@ -57044,8 +57502,8 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log);
   if (settings.print && written.length > 0)
-    log.info(`wrote ${written.map((w) => path56.relative(settings.cwd, w) || w).join(", ")}`);
-  if (outcome.outDirIsTemporary) await rm9(outcome.outDir, { recursive: true, force: true });
+    log.info(`wrote ${written.map((w) => path57.relative(settings.cwd, w) || w).join(", ")}`);
+  if (outcome.outDirIsTemporary) await rm10(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log);
 }
 var init_run_gate = __esm({
@@ -57069,9 +57527,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path57 from "node:path";
+import path58 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path57.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path58.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -57096,7 +57554,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path57.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path58.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -57109,12 +57567,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path57.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path58.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path57.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path58.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path57.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path58.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -58310,10 +58768,10 @@ var require_object_inspect = __commonJS({
       }
       var grouped = [];
       for (var row2 = 0; row2 < outputLength; row2 += columns) {
-        var max = $min(row2 + columns, outputLength);
+        var max2 = $min(row2 + columns, outputLength);
         var str = "";
         var col = row2;
-        for (; col < max - 1; col++) {
+        for (; col < max2 - 1; col++) {
           str += padTo(entries[col] + ", ", maxLineLength[col - row2] + (entries[col].length - dataLen[col]), numeric);
         }
         var lastPadding = maxLineLength[col - row2] + (entries[col].length - dataLen[col]) - separatorSpace;
@@ -58799,7 +59257,7 @@ var require_implementation = __commonJS({
     "use strict";
     var ERROR_MESSAGE = "Function.prototype.bind called on incompatible ";
     var toStr = Object.prototype.toString;
-    var max = Math.max;
+    var max2 = Math.max;
     var funcType = "[object Function]";
     var concatty = function concatty2(a2, b) {
       var arr = [];
@@ -58851,7 +59309,7 @@ var require_implementation = __commonJS({
           concatty(args, arguments)
         );
       };
-      var boundLength = max(0, target.length - args.length);
+      var boundLength = max2(0, target.length - args.length);
       var boundArgs = [];
       for (var i3 = 0; i3 < boundLength; i3++) {
         boundArgs[i3] = "$" + i3;
@@ -59047,7 +59505,7 @@ var require_get_intrinsic = __commonJS({
     var $URIError = require_uri();
     var abs = require_abs();
     var floor = require_floor();
-    var max = require_max();
+    var max2 = require_max();
     var min = require_min();
     var pow = require_pow();
     var round = require_round();
@@ -59154,7 +59612,7 @@ var require_get_intrinsic = __commonJS({
       "%Object.getPrototypeOf%": $ObjectGPO,
       "%Math.abs%": abs,
       "%Math.floor%": floor,
-      "%Math.max%": max,
+      "%Math.max%": max2,
       "%Math.min%": min,
       "%Math.pow%": pow,
       "%Math.round%": round,
@@ -59660,15 +60118,15 @@ var require_utils2 = __commonJS({
       }
     };
     var maxNumericIndex = function maxNumericIndex2(obj, min) {
-      var max = min;
+      var max2 = min;
       var keys = Object.keys(obj);
       for (var i3 = 0; i3 < keys.length; ++i3) {
         var num = parseInt(keys[i3], 10);
-        if (String(num) === keys[i3] && num > max) {
-          max = num;
+        if (String(num) === keys[i3] && num > max2) {
+          max2 = num;
         }
       }
-      return max;
+      return max2;
     };
     var countElements = function countElements2(arr) {
       var count4 = 0;
@@ -65520,11 +65978,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path59, { windows } = {}) => {
+    exports.basename = (path60, { windows } = {}) => {
       if (windows) {
-        return path59.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path60.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path59.replace(/\/$/, "").replace(/.*\//, "");
+        return path60.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -65889,10 +66347,10 @@ var require_parse4 = __commonJS({
       }
       input2 = REPLACEMENTS[input2] || input2;
       const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
@@ -66553,10 +67011,10 @@ var require_parse4 = __commonJS({
     };
     parse5.fastpaths = (input2, options) => {
       const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
       }
       input2 = REPLACEMENTS[input2] || input2;
       const {
@@ -69287,20 +69745,20 @@ var init_dist2 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path59, filename, {
+      downloadPackageFile(path60, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path59}/${filename}`;
+        let url12 = endpoint`packages/maven/${path60}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path59, packageFile, options) {
+      uploadPackageFile(projectId, path60, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path59}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path60}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -71786,28 +72244,28 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path59, options) {
+      import(file2, path60, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path59
+          path: path60
         });
       }
-      importRemote(url12, path59, options) {
+      importRemote(url12, path60, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path59,
+          path: path60,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path59, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path60, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path59,
+          path: path60,
           region: region2,
           secretAccessKey
         });
@@ -73244,13 +73702,13 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path59, { parentId, name, ...options }) {
+      import(file2, path60, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path59,
-          name: name || path59.split("/").at(0),
+          path: path60,
+          name: name || path60.split("/").at(0),
           parentId
         });
       }
@@ -73583,17 +74041,17 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(name, path59, { avatar, ...options } = {}) {
+      create(name, path60, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path59
+            path: path60
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path59, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path60, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -74591,11 +75049,11 @@ function calculateDelay(retriesConsumed, options) {
   timeout = Math.min(timeout, options.maxTimeout);
   return timeout;
 }
-function calculateRemainingTime(start, max) {
-  if (!Number.isFinite(max)) {
-    return max;
+function calculateRemainingTime(start, max2) {
+  if (!Number.isFinite(max2)) {
+    return max2;
   }
-  return max - (performance.now() - start);
+  return max2 - (performance.now() - start);
 }
 async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed, startTime, options }) {
   const normalizedError = error62 instanceof Error ? error62 : new TypeError(`Non-error was thrown: "${error62}". You should only throw errors.`);
@@ -74937,8 +75395,8 @@ var init_notes = __esm({
 });
 
 // src/platforms/gitlab/platform.ts
-import { mkdir as mkdir9, writeFile as writeFile7 } from "node:fs/promises";
-import path58 from "node:path";
+import { mkdir as mkdir10, writeFile as writeFile8 } from "node:fs/promises";
+import path59 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -74965,12 +75423,12 @@ function gitlabPlatform(context, env, log) {
       return upsertStickyComment(gitlabNoteStore(gitlab, project, context.changeNumber), marker, body);
     },
     async writeReports(report, dir) {
-      await mkdir9(dir, { recursive: true });
+      await mkdir10(dir, { recursive: true });
       const files = [
-        [path58.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
-        [path58.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
+        [path59.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
+        [path59.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
       ];
-      for (const [file2, content] of files) await writeFile7(file2, `${JSON.stringify(content, null, 2)}
+      for (const [file2, content] of files) await writeFile8(file2, `${JSON.stringify(content, null, 2)}
 `);
       return files.map(([file2]) => file2);
     },
