@@ -27121,7 +27121,8 @@ function atLeast(version2, min) {
   return version2[0] > min[0] || version2[0] === min[0] && version2[1] >= min[1];
 }
 async function goForBuild(o2) {
-  const found = o2.env.CONTROLGATE_GO ?? findOnPath("go", o2.env);
+  if (o2.env.CONTROLGATE_GO) return { go: o2.env.CONTROLGATE_GO };
+  const found = findOnPath("go", o2.env);
   if (found) {
     const result2 = await o2.exec({
       file: found,

@@ -62,12 +62,14 @@ export interface GoToolchainOptions {
 }
 
 /**
- * The Go to build KICS with: `CONTROLGATE_GO` or `go` on PATH when it is 1.21 or later (it fetches
+ * The Go to build KICS with: `CONTROLGATE_GO` as it is, or `go` on PATH when it is 1.21 or later (it fetches
  * the toolchain KICS's go.mod asks for itself), else the pinned toolchain from the module proxy,
  * fetched into the tools folder once and its tree checked against the pin at every use.
  */
 export async function goForBuild(o: GoToolchainOptions): Promise<GoForBuild> {
-  const found = o.env.CONTROLGATE_GO ?? findOnPath('go', o.env);
+  // A Go named on purpose is used as it is: the user chose it.
+  if (o.env.CONTROLGATE_GO) return { go: o.env.CONTROLGATE_GO };
+  const found = findOnPath('go', o.env);
   if (found) {
     const result = await o.exec({
       file: found,

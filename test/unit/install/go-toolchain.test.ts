@@ -115,6 +115,16 @@ describe('goForBuild', () => {
     expect(requests).toEqual([`/golang.org/toolchain/@v/${VERSION}.zip`]);
   });
 
+  it('uses a Go named by CONTROLGATE_GO as it is, asking nothing', async () => {
+    const named = path.join(fakeGo('1.19.8'), 'go');
+    const found = await goForBuild({
+      ...options(mkdtempSync(path.join(scratch, 'tools-')), ''),
+      env: { PATH: '', CONTROLGATE_GO: named, CONTROLGATE_GOPROXY: proxy },
+    });
+    expect(found).toEqual({ go: named });
+    expect(requests).toEqual([]);
+  });
+
   it('fetches it with no Go on PATH at all', async () => {
     const tools = mkdtempSync(path.join(scratch, 'tools-'));
     const found = await goForBuild(options(tools, mkdtempSync(path.join(scratch, 'empty-'))));

@@ -37,6 +37,9 @@ describe('installScanners', () => {
     return async (request) => {
       calls.push(request);
       const venv = path.join(tools, 'venv');
+      if (request.file === env.CONTROLGATE_GO && request.args[0] === 'version') {
+        return execResult({ stdout: 'go version go1.26.2 linux/amd64\n' });
+      }
       if (request.file === env.CONTROLGATE_GO)
         return execResult({ exitCode: 1, stderrTail: 'no network here' });
       if (request.args.includes('venv')) {
@@ -64,7 +67,7 @@ describe('installScanners', () => {
     };
   }
 
-  const goCalls = () => calls.filter((c) => c.file === env.CONTROLGATE_GO);
+  const goCalls = () => calls.filter((c) => c.file === env.CONTROLGATE_GO && c.args[0] !== 'version');
   const pipInstalls = () => calls.filter((c) => c.args.includes('install'));
 
   it('installs only what a Semgrep-only selection needs: the Python recipe, never the KICS build', async () => {
