@@ -92,8 +92,3 @@ export async function walkTree(
   }
   return result;
 }
-
-/** Regular files under `dir` (absolute), not following links, skipping folders with these names. */
-export async function walkFiles(dir: string, skipFolders: ReadonlySet<string>): Promise<string[]> {
-  return (await walkTree(dir, skipFolders)).files;
-}

@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { escapedName, walkFiles, walkTree } from '../../../src/pipeline/walk.ts';
+import { escapedName, walkTree } from '../../../src/pipeline/walk.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe('walkFiles', () => {
+describe('walkTree: names', () => {
   it('lists every name, line breaks and U+2028 included, skipping the named folders and links', async () => {
     const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'controlgate-walk-')));
     dirs.push(root);
@@ -20,7 +20,7 @@ describe('walkFiles', () => {
     }
     symlinkSync(path.join(root, 'plain'), path.join(root, 'link-to-folder'));
     symlinkSync(path.join(root, 'plain/x.py'), path.join(root, 'link.py'));
-    const files = await walkFiles(root, new Set(['node_modules']));
+    const { files } = await walkTree(root, new Set(['node_modules']));
     expect(files.map((f) => path.relative(root, f)).sort()).toEqual([...names].sort());
   });
 });
