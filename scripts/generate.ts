@@ -1,12 +1,15 @@
 /**
  * Writes the files generated from code and data: schema/controlgate.schema.json (from the zod
- * config schema) and docs/soc2-mapping.md (from the catalog and mapping data). CI checks both fresh.
+ * config schema), docs/soc2-mapping.md (from the catalog and mapping data) and the Action's inputs
+ * and outputs in README.md (from action.yml). CI checks all three fresh.
  *   npm run generate
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadCatalog, loadMapping } from '../src/catalog/data-files.ts';
 import { configJsonSchema } from '../src/config/json-schema.ts';
+import { withActionReference } from '../src/gate/action-reference.ts';
 import { packageRoot } from '../src/paths.ts';
 import { renderMappingMarkdown } from '../src/report/mapping-view.ts';
 
@@ -18,6 +21,14 @@ const outputs: [string, string][] = [
   [
     'docs/soc2-mapping.md',
     renderMappingMarkdown(catalog.data, mapping.data, { catalog: catalog.sha256, mapping: mapping.sha256 }),
+  ],
+  // The Action's inputs and outputs, between their markers in the README.
+  [
+    'README.md',
+    withActionReference(
+      readFileSync(path.join(root, 'README.md'), 'utf8'),
+      readFileSync(path.join(root, 'action.yml'), 'utf8'),
+    ),
   ],
 ];
 for (const [file, text] of outputs) {
