@@ -49938,6 +49938,7 @@ var init_package = __esm({
       },
       dependencies: {
         "@actions/artifact": "6.2.1",
+        "@actions/cache": "6.3.0",
         "@actions/core": "3.0.1",
         "@actions/github": "9.1.1",
         "@gitbeaker/requester-utils": "43.8.0",
@@ -54762,6 +54763,11 @@ function parseCommandLine(argv, write) {
   ).option(
     "--reports-dir <dir>",
     "GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)"
+  ).addOption(
+    new Option(
+      "--fail-mode <mode>",
+      "enforce: exit 1/2 when the gate blocks; report-only: exit 0; auto: report-only on CI pushes and schedules (no change to judge), else enforce"
+    ).choices(["auto", "enforce", "report-only"]).default("auto")
   ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path60, opts) => {
     parsed = { kind: "scan", args: { ...opts, path: path60 } };
   });
@@ -56650,6 +56656,22 @@ var init_git_facts = __esm({
   }
 });
 
+// src/gate/fail-mode.ts
+function resolveFailMode(mode2, context, base) {
+  if (mode2 !== "auto") return { mode: mode2 };
+  if (context.platform === "local" || context.isChange || base.kind === "ref") return { mode: "enforce" };
+  const what = context.eventName ? `a ${context.eventName} run` : "a CI run";
+  return {
+    mode: "report-only",
+    because: `fail-mode auto: ${what} has no change to judge, so it reports without failing; set fail-mode enforce to fail it`
+  };
+}
+var init_fail_mode = __esm({
+  "src/gate/fail-mode.ts"() {
+    "use strict";
+  }
+});
+
 // src/report/markdown/escape.ts
 function flatten(text3) {
   return flatLine(stripEscapeSequences(text3));
@@ -57323,7 +57345,7 @@ async function publish(produced, platform2, settings, log) {
   }
   return reports2;
 }
-function decide(report, settings, log, unverified) {
+function decide(report, settings, log, unverified, failMode = { mode: settings.failMode === "report-only" ? "report-only" : "enforce" }) {
   if (unverified) {
     log.warning(
       `controlgate: reported the pull request run's own result (decision: ${report.decision}), unverified; this step decides nothing`
@@ -57335,8 +57357,8 @@ function decide(report, settings, log, unverified) {
     if (settings.announceDecision) log.info(message3);
     return 0;
   }
-  if (settings.failMode === "report-only") {
-    log.warning(`${message3} (fail-mode: report-only)`);
+  if (failMode.mode === "report-only") {
+    log.warning(`${message3} (${failMode.because ?? "fail-mode: report-only"})`);
     return 0;
   }
   if (settings.announceDecision) log.error(message3);
@@ -57505,7 +57527,13 @@ async function runGate(settings, deps) {
   if (settings.print && written.length > 0)
     log.info(`wrote ${written.map((w) => path57.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm10(outcome.outDir, { recursive: true, force: true });
-  return decide(produced.report, settings, log);
+  return decide(
+    produced.report,
+    settings,
+    log,
+    void 0,
+    resolveFailMode(settings.failMode, deps.context, settings.base)
+  );
 }
 var init_run_gate = __esm({
   "src/gate/run-gate.ts"() {
@@ -57521,6 +57549,7 @@ var init_run_gate = __esm({
     init_git_facts();
     init_json_report();
     init_terminal();
+    init_fail_mode();
     init_publish();
     init_report_from();
     init_write_outputs();
@@ -57577,7 +57606,7 @@ function settingsFromCli(args, cwd, ci) {
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
-    failMode: "enforce",
+    failMode: args.failMode ?? "auto",
     announceDecision: false
   };
 }

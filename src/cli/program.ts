@@ -115,6 +115,14 @@ export function parseCommandLine(
       '--reports-dir <dir>',
       'GitLab: where gl-sast-report.json and gl-code-quality-report.json go (default: the working directory)',
     )
+    .addOption(
+      new Option(
+        '--fail-mode <mode>',
+        'enforce: exit 1/2 when the gate blocks; report-only: exit 0; auto: report-only on CI pushes and schedules (no change to judge), else enforce',
+      )
+        .choices(['auto', 'enforce', 'report-only'])
+        .default('auto'),
+    )
     .option('--no-progress', 'do not print a progress line per scanner on stderr')
     .addHelpText('after', EXIT_CODES_HELP)
     .action((path: string, opts: Omit<ScanArgs, 'path'>) => {

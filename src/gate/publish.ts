@@ -3,6 +3,7 @@ import type { Log, Platform, StatusState } from '../platforms/types.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../report/markdown/comment.ts';
 import { renderJobSummary } from '../report/markdown/summary.ts';
+import type { ResolvedFailMode } from './fail-mode.ts';
 import type { GateSettings } from './settings.ts';
 
 /** What the run produced besides the report, for the platform's outputs. */
@@ -119,7 +120,13 @@ export async function publish(
  * The exit code, decided once: 2 when a failed scanner left a blocking criterion not evaluated, 1
  * when controls block, 0 when the change passes; report-only mode says so and passes the step.
  */
-export function decide(report: JsonReport, settings: GateSettings, log: Log, unverified?: string): number {
+export function decide(
+  report: JsonReport,
+  settings: GateSettings,
+  log: Log,
+  unverified?: string,
+  failMode: ResolvedFailMode = { mode: settings.failMode === 'report-only' ? 'report-only' : 'enforce' },
+): number {
   if (unverified) {
     // Nothing was decided here: the run that scanned decided, with its own exit code.
     log.warning(
@@ -137,8 +144,8 @@ export function decide(report: JsonReport, settings: GateSettings, log: Log, unv
     if (settings.announceDecision) log.info(message);
     return 0;
   }
-  if (settings.failMode === 'report-only') {
-    log.warning(`${message} (fail-mode: report-only)`);
+  if (failMode.mode === 'report-only') {
+    log.warning(`${message} (${failMode.because ?? 'fail-mode: report-only'})`);
     return 0;
   }
   if (settings.announceDecision) log.error(message);

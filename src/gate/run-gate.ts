@@ -17,6 +17,7 @@ import { withGitFacts } from '../platforms/git-facts.ts';
 import type { Log, Platform } from '../platforms/types.ts';
 import { jsonReport } from '../report/json-report.ts';
 import { scannerLine, scannerStartLine } from '../report/terminal.ts';
+import { resolveFailMode } from './fail-mode.ts';
 import { decide, type Produced, publish } from './publish.ts';
 import { readEvidenceResults } from './report-from.ts';
 import type { BaseSetting, GateSettings } from './settings.ts';
@@ -174,5 +175,11 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
   if (settings.print && written.length > 0)
     log.info(`wrote ${written.map((w) => path.relative(settings.cwd, w) || w).join(', ')}`);
   if (outcome.outDirIsTemporary) await rm(outcome.outDir, { recursive: true, force: true });
-  return decide(produced.report, settings, log);
+  return decide(
+    produced.report,
+    settings,
+    log,
+    undefined,
+    resolveFailMode(settings.failMode, deps.context, settings.base),
+  );
 }

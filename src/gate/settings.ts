@@ -73,8 +73,12 @@ export interface GateSettings {
   status: { enabled: boolean; context: string };
   /** Inline annotations on the most severe findings. */
   annotations: boolean;
-  /** enforce: the exit code blocks the merge; report-only: the decision is reported, the step passes. */
-  failMode: 'enforce' | 'report-only';
+  /**
+   * enforce: the exit code blocks the merge; report-only: the decision is reported, the step passes;
+   * auto: enforce on a change (and locally), report-only on CI runs with no change to judge (pushes,
+   * schedules), so an existing repository's default branch records its debt without failing.
+   */
+  failMode: FailMode;
   /** End with a one-line decision in the log (the Action; the CLI's report already says it). */
   announceDecision: boolean;
   /** Fork-safe second half: publish the results in this downloaded evidence folder instead of scanning. */
@@ -82,6 +86,8 @@ export interface GateSettings {
 }
 
 /** The `scan` command's arguments as commander parses them. */
+export type FailMode = 'enforce' | 'report-only' | 'auto';
+
 export interface ScanArgs {
   path: string;
   waivers?: string;
@@ -106,6 +112,8 @@ export interface ScanArgs {
   sarif?: string[];
   /** Judge with the change's own policy (local experiments only). */
   policyFromHead?: boolean;
+  /** enforce | report-only | auto (the default). */
+  failMode?: FailMode;
 }
 
 /** The evidence folder CI runs write when the user names none: where auditors look for artifacts. */
@@ -166,7 +174,7 @@ export function settingsFromCli(args: ScanArgs, cwd: string, ci: boolean): GateS
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: '' },
     annotations: false,
-    failMode: 'enforce',
+    failMode: args.failMode ?? 'auto',
     announceDecision: false,
   };
 }

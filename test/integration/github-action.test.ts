@@ -542,6 +542,17 @@ describe('GitHub Action: size limits, events and inputs', () => {
     expect(h.outputs().decision).toBe('block');
   });
 
+  it('fail-mode auto (the default): a push reports the block but exits 0; a pull request still fails', async () => {
+    const h = await harness();
+    const push = await h.run({ eventName: 'push', event: pushEvent(), inputs: { 'fail-mode': 'auto' } });
+    expectExit(push, 0);
+    expect(workflowCommands(push, 'warning').join('\n')).toContain(
+      'fail-mode auto: a push run has no change to judge',
+    );
+    expect(h.outputs().decision).toBe('block');
+    expectExit(await h.run({ inputs: { 'fail-mode': 'auto' } }), 1);
+  });
+
   it('a bad input exits 2 and names the input and its allowed values', async () => {
     const h = await harness();
     const run = await h.run({ inputs: { comment: 'sometimes' } });

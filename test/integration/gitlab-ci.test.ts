@@ -450,11 +450,21 @@ describe('GitLab CI: tokens, forks and API failures', () => {
     });
   });
 
-  it('a branch pipeline (no merge request) calls nothing and still reports', async () => {
+  it('a branch pipeline (no merge request) calls nothing, reports, and by default does not fail the job', async () => {
     const h = await harness();
-    expectExit(await h.run({ push: true }), 1);
+    const run = await h.run({ push: true });
+    // fail-mode auto: a push judges the whole repository's past; it reports, the job stays green.
+    expectExit(run, 0);
+    expect(run.stderr + run.stdout).toContain('fail-mode auto: a push run has no change to judge');
     expect(h.gl.requests, describeRequests(h.gl.requests)).toEqual([]);
     expect(existsSync(path.join(h.ws.workspace, 'gl-sast-report.json'))).toBe(true);
+    const report = h.json('controlgate-evidence/controlgate.json') as { decision: string };
+    expect(report.decision).toBe('block');
+  });
+
+  it('--fail-mode enforce fails a branch pipeline that blocks', async () => {
+    const h = await harness();
+    expectExit(await h.run({ push: true, args: ['--fail-mode', 'enforce'] }), 1);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 
 import { UsageError } from '../../errors.ts';
+import type { FailMode } from '../../gate/settings.ts';
 
 /** A bad Action input: the user's mistake, reported without a stack. */
 export class InputError extends UsageError {
@@ -24,7 +25,7 @@ export interface ActionInputs {
   evidenceName: string;
   evidenceRetentionDays: number | undefined;
   installScanners: boolean;
-  failMode: 'enforce' | 'report-only';
+  failMode: FailMode;
   /** Second half of the fork-safe pattern: post results from this downloaded evidence folder. */
   reportFrom: string | undefined;
   /** "auto": the pull request's base; "none": judge everything; else a git ref to compare with. */
@@ -106,7 +107,7 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     evidenceName: raw(env, 'evidence-name') || 'controlgate-evidence',
     evidenceRetentionDays: retention === '' ? undefined : Number(retention),
     installScanners: bool(env, 'install-scanners', true),
-    failMode: oneOf(env, 'fail-mode', ['enforce', 'report-only'] as const, 'enforce'),
+    failMode: oneOf(env, 'fail-mode', ['auto', 'enforce', 'report-only'] as const, 'auto'),
     reportFrom: raw(env, 'report-from') || undefined,
   };
 }

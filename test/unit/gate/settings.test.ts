@@ -40,7 +40,7 @@ describe('settingsFromCli', () => {
       comment: { mode: 'update', key: 'default' },
       status: { enabled: false, context: '' },
       annotations: false,
-      failMode: 'enforce',
+      failMode: 'auto',
       announceDecision: false,
     });
   });
@@ -130,7 +130,7 @@ describe('settingsFromGitlab', () => {
 describe('settingsFromAction', () => {
   const runner = { workspace: '/home/runner/work/shop/shop', temp: '/home/runner/work/_temp' };
 
-  it('defaults: enforce, comment, status, annotations, evidence uploaded from the runner temp folder', () => {
+  it('defaults: fail-mode auto, comment, status, annotations, evidence uploaded from the runner temp folder', () => {
     const settings = settingsFromAction(readInputs({}), runner);
     expect(settings).toEqual({
       target: '.',
@@ -150,7 +150,7 @@ describe('settingsFromAction', () => {
       comment: { mode: 'update', key: 'default' },
       status: { enabled: true, context: 'controlgate / SOC 2' },
       annotations: true,
-      failMode: 'enforce',
+      failMode: 'auto',
       announceDecision: true,
     });
   });
