@@ -3530,10 +3530,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path60) {
-  if (!path60)
+function getElementAtPath(obj, path61) {
+  if (!path61)
     return obj;
-  return path60.reduce((acc, key) => acc?.[key], obj);
+  return path61.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3792,11 +3792,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path60, issues) {
+function prefixIssues(path61, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path60);
+    iss.path.unshift(path61);
     return iss;
   });
 }
@@ -4329,16 +4329,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path60 = []) => {
+  const processError = (error63, path61 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path60, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path61, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path60, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path61, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path60, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path61, ...issue2.path]);
       } else {
-        const fullpath = [...path60, ...issue2.path];
+        const fullpath = [...path61, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4377,17 +4377,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path60 = []) => {
+  const processError = (error63, path61 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path60, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path61, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path60, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path61, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path60, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path61, ...issue2.path]);
       } else {
-        const fullpath = [...path60, ...issue2.path];
+        const fullpath = [...path61, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4426,8 +4426,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path60 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path60) {
+  const path61 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path61) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -22459,13 +22459,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path60 = ref.slice(1).split("/").filter(Boolean);
-  if (path60.length === 0) {
+  const path61 = ref.slice(1).split("/").filter(Boolean);
+  if (path61.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path60[0] === defsKey) {
-    const key = path60[1] === void 0 ? void 0 : decodeJSONPointerSegment(path60[1]);
+  if (path61[0] === defsKey) {
+    const key = path61[1] === void 0 ? void 0 : decodeJSONPointerSegment(path61[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24072,8 +24072,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path60, { windows } = {}) => {
-      const segs = path60.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path61, { windows } = {}) => {
+      const segs = path61.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -28360,17 +28360,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path60) {
-      const ctrl = callVisitor(key, node2, visitor, path60);
+    function visit_(key, node2, visitor, path61) {
+      const ctrl = callVisitor(key, node2, visitor, path61);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path60, ctrl);
-        return visit_(key, ctrl, visitor, path60);
+        replaceNode(key, path61, ctrl);
+        return visit_(key, ctrl, visitor, path61);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path60 = Object.freeze(path60.concat(node2));
+          path61 = Object.freeze(path61.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path60);
+            const ci = visit_(i3, node2.items[i3], visitor, path61);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -28381,13 +28381,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path60 = Object.freeze(path60.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path60);
+          path61 = Object.freeze(path61.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path61);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path60);
+          const cv = visit_("value", node2.value, visitor, path61);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28408,17 +28408,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path60) {
-      const ctrl = await callVisitor(key, node2, visitor, path60);
+    async function visitAsync_(key, node2, visitor, path61) {
+      const ctrl = await callVisitor(key, node2, visitor, path61);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path60, ctrl);
-        return visitAsync_(key, ctrl, visitor, path60);
+        replaceNode(key, path61, ctrl);
+        return visitAsync_(key, ctrl, visitor, path61);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path60 = Object.freeze(path60.concat(node2));
+          path61 = Object.freeze(path61.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path60);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path61);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -28429,13 +28429,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path60 = Object.freeze(path60.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path60);
+          path61 = Object.freeze(path61.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path61);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path60);
+          const cv = await visitAsync_("value", node2.value, visitor, path61);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28462,23 +28462,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path60) {
+    function callVisitor(key, node2, visitor, path61) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path60);
+        return visitor(key, node2, path61);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path60);
+        return visitor.Map?.(key, node2, path61);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path60);
+        return visitor.Seq?.(key, node2, path61);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path60);
+        return visitor.Pair?.(key, node2, path61);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path60);
+        return visitor.Scalar?.(key, node2, path61);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path60);
+        return visitor.Alias?.(key, node2, path61);
       return void 0;
     }
-    function replaceNode(key, path60, node2) {
-      const parent = path60[path60.length - 1];
+    function replaceNode(key, path61, node2) {
+      const parent = path61[path61.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -29090,10 +29090,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path60, value) {
+    function collectionFromPath(schema, path61, value) {
       let v = value;
-      for (let i3 = path60.length - 1; i3 >= 0; --i3) {
-        const k = path60[i3];
+      for (let i3 = path61.length - 1; i3 >= 0; --i3) {
+        const k = path61[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -29112,7 +29112,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path60) => path60 == null || typeof path60 === "object" && !!path60[Symbol.iterator]().next().done;
+    var isEmptyPath = (path61) => path61 == null || typeof path61 === "object" && !!path61[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -29142,11 +29142,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path60, value) {
-        if (isEmptyPath(path60))
+      addIn(path61, value) {
+        if (isEmptyPath(path61))
           this.add(value);
         else {
-          const [key, ...rest] = path60;
+          const [key, ...rest] = path61;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -29160,8 +29160,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path60) {
-        const [key, ...rest] = path60;
+      deleteIn(path61) {
+        const [key, ...rest] = path61;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -29175,8 +29175,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path60, keepScalar) {
-        const [key, ...rest] = path60;
+      getIn(path61, keepScalar) {
+        const [key, ...rest] = path61;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -29194,8 +29194,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path60) {
-        const [key, ...rest] = path60;
+      hasIn(path61) {
+        const [key, ...rest] = path61;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -29205,8 +29205,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path60, value) {
-        const [key, ...rest] = path60;
+      setIn(path61, value) {
+        const [key, ...rest] = path61;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -31721,9 +31721,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path60, value) {
+      addIn(path61, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path60, value);
+          this.contents.addIn(path61, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -31798,14 +31798,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path60) {
-        if (Collection.isEmptyPath(path60)) {
+      deleteIn(path61) {
+        if (Collection.isEmptyPath(path61)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path60) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path61) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -31820,10 +31820,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path60, keepScalar) {
-        if (Collection.isEmptyPath(path60))
+      getIn(path61, keepScalar) {
+        if (Collection.isEmptyPath(path61))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path60, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path61, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -31834,10 +31834,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path60) {
-        if (Collection.isEmptyPath(path60))
+      hasIn(path61) {
+        if (Collection.isEmptyPath(path61))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path60) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path61) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -31854,13 +31854,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path60, value) {
-        if (Collection.isEmptyPath(path60)) {
+      setIn(path61, value) {
+        if (Collection.isEmptyPath(path61)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path60), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path61), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path60, value);
+          this.contents.setIn(path61, value);
         }
       }
       /**
@@ -33821,9 +33821,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path60) => {
+    visit3.itemAtPath = (cst, path61) => {
       let item = cst;
-      for (const [field, index] of path60) {
+      for (const [field, index] of path61) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -33832,23 +33832,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path60) => {
-      const parent = visit3.itemAtPath(cst, path60.slice(0, -1));
-      const field = path60[path60.length - 1][0];
+    visit3.parentCollection = (cst, path61) => {
+      const parent = visit3.itemAtPath(cst, path61.slice(0, -1));
+      const field = path61[path61.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path60, item, visitor) {
-      let ctrl = visitor(item, path60);
+    function _visit(path61, item, visitor) {
+      let ctrl = visitor(item, path61);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path60.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path61.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -33859,10 +33859,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path60);
+            ctrl = ctrl(item, path61);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path60) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path61) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -36263,9 +36263,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path60) {
+function jsonPath(path61) {
   let out = "$";
-  for (const key of path60) {
+  for (const key of path61) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -36296,11 +36296,11 @@ function nestsDeeperThan(json2, max2) {
 function deepPath(json2, max2) {
   const stack = [{ value: json2, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path60 } = item;
+    const { value, path: path61 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path60.length >= max2) return path60;
+    if (path61.length >= max2) return path61;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path60, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path61, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -36501,6 +36501,13 @@ var init_json_report_schema = __esm({
       advisory: external_exports.boolean(),
       unmapped: external_exports.boolean(),
       mappingLayer: external_exports.string().nullable(),
+      /**
+       * The rows of the shipped mapping (src/catalog/data/mapping.yml, also in the evidence's inputs/)
+       * that decided, as layer id and 0-based index in that layer; then the indexes of the
+       * configuration's `mapping` overrides that applied, in order. Optional: older reports lack them.
+       */
+      mappingRows: external_exports.array(external_exports.object({ layer: external_exports.string(), index: external_exports.number().int().nonnegative() })).optional(),
+      mappingOverrides: external_exports.array(external_exports.number().int().nonnegative()).optional(),
       /** The waiver's id, or `line N` for one without an id. */
       waiver: external_exports.string().nullable(),
       suppressionRefused: external_exports.boolean(),
@@ -42329,17 +42336,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path60 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path60)) {
+        const path61 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path61)) {
           continue;
         }
-        writtenPaths.add(path60);
-        if (append || outputFiles.has(path60)) {
-          appendFileSync(path60, contents);
+        writtenPaths.add(path61);
+        if (append || outputFiles.has(path61)) {
+          appendFileSync(path61, contents);
         } else {
-          writeFileSync(path60, contents);
+          writeFileSync(path61, contents);
         }
-        outputFiles.add(path60);
+        outputFiles.add(path61);
       }
     };
   }
@@ -46080,8 +46087,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path60 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path60.test(f.path);
+  const path61 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path61.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -47274,9 +47281,9 @@ var init_source_reader = __esm({
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
         const real = this.realPath(path35.join(this.root, relativePath));
-        const inside2 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
-        this.inside.set(relativePath, inside2);
-        return inside2;
+        const inside3 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
+        this.inside.set(relativePath, inside3);
+        return inside3;
       }
       /** Lines of a repo-relative path, or undefined when the file is missing, too big, binary or outside. */
       lines(relativePath) {
@@ -47776,9 +47783,9 @@ function classifyFindings(input2) {
   const states = /* @__PURE__ */ new Map();
   for (const h2 of input2.head) if (input2.knownUnchanged?.(h2)) states.set(h2, "unchanged");
   for (const group of groupByContent(input2).values()) {
-    const path60 = group.head[0]?.path;
-    if (path60 === void 0 || group.base.length === 0) continue;
-    pairGroup(group, input2.lineMaps?.get(path60), matched, states);
+    const path61 = group.head[0]?.path;
+    if (path61 === void 0 || group.base.length === 0) continue;
+    pairGroup(group, input2.lineMaps?.get(path61), matched, states);
   }
   const unmatchedBase = /* @__PURE__ */ new Map();
   for (const b of input2.base) {
@@ -48954,7 +48961,7 @@ function describeTarget(target) {
 }
 function unreachableFiles(items, scanners2) {
   const byScanner = /* @__PURE__ */ new Map();
-  const add = (id, path60, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path60, reason }]);
+  const add = (id, path61, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path61, reason }]);
   for (const item of items) {
     if (item.kind === "unreadable-name") {
       for (const s of scanners2.filter((s2) => s2.run)) {
@@ -49016,8 +49023,8 @@ function buildLedger(scope2, items, scanners2, whyNoScanner = () => void 0) {
   for (const e of entries) counts[e.state] += 1;
   return { scope: scope2, counts, entries };
 }
-function notScanned(path60, kind2, why) {
-  return { path: path60, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
+function notScanned(path61, kind2, why) {
+  return { path: path61, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
 }
 function judge(item, scanners2, unjudged, whyNoScanner) {
   const judgedBy = [];
@@ -49124,10 +49131,10 @@ function scopeItems(request) {
   const linkTarget2 = (link) => {
     const real = safeRealpath(link);
     if (real === void 0) return { kind: "dangling" };
-    const inside2 = path45.relative(rootReal, real);
-    if (inside2.startsWith("..") || path45.isAbsolute(inside2)) return { kind: "outside" };
-    const targetRel2 = toPosix(inside2);
-    const absolute = path45.join(workspace.root, inside2);
+    const inside3 = path45.relative(rootReal, real);
+    if (inside3.startsWith("..") || path45.isAbsolute(inside3)) return { kind: "outside" };
+    const targetRel2 = toPosix(inside3);
+    const absolute = path45.join(workspace.root, inside3);
     if (isDirectory(real)) return { kind: "folder", path: targetRel2 };
     if (files.has(absolute)) return { kind: "scanned-file", path: targetRel2, absolute };
     const why = excludedFiles.get(targetRel2)?.reason ?? inExcludedFolder(targetRel2)?.reason;
@@ -49528,6 +49535,12 @@ import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync11, realpathSync as realpathSync7 } from "node:fs";
 import { readFile as readFile10 } from "node:fs/promises";
 import path48 from "node:path";
+function textsOf(facts2, config2, waivers2) {
+  return {
+    ...facts2.config && config2 !== void 0 ? { config: { file: facts2.config.file, text: config2 } } : {},
+    ...facts2.waivers && waivers2 !== void 0 ? { waivers: { file: facts2.waivers.file, text: waivers2 } } : {}
+  };
+}
 function sha2562(text3) {
   return createHash6("sha256").update(text3).digest("hex");
 }
@@ -49553,19 +49566,21 @@ async function worktreePolicy(request) {
   const waivers2 = await loadWaivers(waiversFile, request.now);
   const configText = file2 ? await readFile10(file2, "utf8") : void 0;
   const waiversText = existsSync11(waiversFile) ? await readFile10(waiversFile, "utf8") : void 0;
+  const facts2 = {
+    source: "worktree",
+    commit: null,
+    unverified: null,
+    config: file2 && configText !== void 0 ? relativeFacts(workspace.root, file2, configText) : null,
+    waivers: waiversText !== void 0 ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
+    proposed: null
+  };
   return {
     config: config2,
     ...file2 ? { configFile: file2 } : {},
     waivers: waivers2,
     waiversFile,
-    facts: {
-      source: "worktree",
-      commit: null,
-      unverified: null,
-      config: file2 && configText !== void 0 ? relativeFacts(workspace.root, file2, configText) : null,
-      waivers: waiversText !== void 0 ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
-      proposed: null
-    }
+    facts: facts2,
+    texts: textsOf(facts2, configText, waiversText)
   };
 }
 async function readAtBase(git2, repoRoot, commit, file2) {
@@ -49627,30 +49642,41 @@ async function basePolicy(request, revision) {
   const waiversFile = waiversPathFor(request, config2, configFile);
   const waiversText = await readAtBase(git2, repoRoot, commit, waiversFile);
   const waivers2 = waiversText === void 0 ? [] : parseWaivers(waiversText, label(waiversFile), request.now);
+  const facts2 = {
+    source: "base",
+    commit,
+    unverified: null,
+    config: configFile && configText !== void 0 ? relativeFacts(workspace.root, configFile, configText) : null,
+    waivers: waiversText !== void 0 ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
+    proposed: null
+  };
   return {
     config: config2,
     ...configFile ? { configFile } : {},
     waivers: waivers2,
     waiversFile,
-    facts: {
-      source: "base",
-      commit,
-      unverified: null,
-      config: configFile && configText !== void 0 ? relativeFacts(workspace.root, configFile, configText) : null,
-      waivers: waiversText !== void 0 ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
-      proposed: null
-    }
+    facts: facts2,
+    texts: textsOf(facts2, configText, waiversText)
   };
 }
 async function proposal(request, judged) {
   try {
     const head = await worktreePolicy(request);
     const changes = diffPolicy(judged, head);
-    return changes.length > 0 ? { invalid: null, changes } : null;
+    return changes.length > 0 ? { facts: { invalid: null, changes }, texts: head.texts } : { facts: null };
   } catch (error62) {
     if (!(error62 instanceof ConfigError)) throw error62;
-    return { invalid: errorMessage(error62), changes: [] };
+    return { facts: { invalid: errorMessage(error62), changes: [] } };
   }
+}
+function changedTexts(judged, proposed) {
+  if (!proposed) return void 0;
+  const differs = (key) => proposed[key] !== void 0 && (proposed[key]?.text !== judged[key]?.text || proposed[key]?.file !== judged[key]?.file);
+  const kept = {
+    ...differs("config") && proposed.config ? { config: proposed.config } : {},
+    ...differs("waivers") && proposed.waivers ? { waivers: proposed.waivers } : {}
+  };
+  return kept.config || kept.waivers ? kept : void 0;
 }
 async function loadPolicy(request) {
   if (!request.revision) return worktreePolicy(request);
@@ -49668,12 +49694,14 @@ async function loadPolicy(request) {
       }
     };
   }
-  const proposed = await proposal(request, base);
+  const { facts: proposed, texts: headTexts } = await proposal(request, base);
+  const proposedTexts = changedTexts(base.texts, headTexts);
+  const withProposal = proposedTexts ? { ...base, proposedTexts } : base;
   const pinned = await pinToBase(request, base);
-  if (!pinned) return { ...base, facts: { ...base.facts, proposed } };
+  if (!pinned) return { ...withProposal, facts: { ...base.facts, proposed } };
   const changes = [...proposed?.changes ?? [], ...pinned.changes];
   return {
-    ...base,
+    ...withProposal,
     config: pinned.config,
     facts: {
       ...base.facts,
@@ -49874,7 +49902,11 @@ async function scan(request) {
       ...policy2.facts.waivers ? { waiversFile } : {}
     },
     policy: policy2.facts,
-    ...policy2.rulesCopy ? { rulesCopy: policy2.rulesCopy } : {}
+    ...policy2.rulesCopy ? { rulesCopy: policy2.rulesCopy } : {},
+    policyTexts: {
+      judged: policy2.texts,
+      ...policy2.proposedTexts ? { proposed: policy2.proposedTexts } : {}
+    }
   };
 }
 var init_scan = __esm({
@@ -50108,6 +50140,8 @@ function buildReport(outcome) {
       advisory: g.advisory,
       unmapped: g.unmapped,
       mappingLayer: g.mapping.layer ?? null,
+      // Optional in the schema (older reports lack them); always written now.
+      ...mappingFacts(g),
       waiver: g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null,
       suppressionRefused: g.suppressionRefused,
       cwe: f.cwe,
@@ -50148,6 +50182,12 @@ function buildReport(outcome) {
     })),
     // Optional in the schema only so that reports written before the ledger still read back.
     ...coverageFacts(outcome)
+  };
+}
+function mappingFacts(g) {
+  return {
+    mappingRows: g.mapping.rows.map((r) => ({ layer: r.layer, index: r.index })),
+    mappingOverrides: g.overrides
   };
 }
 function coverageFacts(outcome) {
@@ -54477,9 +54517,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path60) {
-        if (path60 === void 0) return this._executableDir;
-        this._executableDir = path60;
+      executableDir(path61) {
+        if (path61 === void 0) return this._executableDir;
+        this._executableDir = path61;
         return this;
       }
       /**
@@ -54768,8 +54808,8 @@ function parseCommandLine(argv, write) {
       "--fail-mode <mode>",
       "enforce: exit 1/2 when the gate blocks; report-only: exit 0; auto: report-only on CI pushes and schedules (no change to judge), else enforce"
     ).choices(["auto", "enforce", "report-only"]).default("auto")
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path60, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path60 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path61, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path61 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -54777,8 +54817,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path60, opts) => {
-    parsed = { kind: "explain", subject, path: path60, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path61, opts) => {
+    parsed = { kind: "explain", subject, path: path61, ...opts };
   });
   const evidence = program2.command("evidence").description("check and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -55683,11 +55723,108 @@ var init_html_report = __esm({
   }
 });
 
-// src/evidence/oscal/ids.ts
+// src/evidence/inputs.ts
 import { createHash as createHash8 } from "node:crypto";
+import { existsSync as existsSync13, readFileSync as readFileSync8 } from "node:fs";
+import path54 from "node:path";
+function inside2(file2) {
+  const posix = toPosix(file2);
+  const parts = posix.split("/");
+  if (path54.isAbsolute(file2) || parts.some((p) => p === ".." || p === "." || p === ""))
+    return path54.basename(file2);
+  return posix;
+}
+function policyFiles(prefix, texts) {
+  if (!texts) return [];
+  return [texts.config, texts.waivers].flatMap(
+    (t) => t ? [[`${prefix}/${inside2(t.file)}`, () => encoder.encode(t.text)]] : []
+  );
+}
+function sha2563(bytes) {
+  return createHash8("sha256").update(bytes).digest("hex");
+}
+function recordFor(file2) {
+  let dir = path54.dirname(file2);
+  for (let i3 = 0; i3 < 3; i3++) {
+    const record2 = path54.join(dir, RECORD_FILE);
+    if (existsSync13(record2)) return { dir, bytes: readFileSync8(record2) };
+    dir = path54.dirname(dir);
+  }
+  return void 0;
+}
+function queryDigest(record2) {
+  const queries = Object.entries(record2.files).filter(([p]) => p.startsWith("assets/queries/")).sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
+  if (queries.length === 0) return void 0;
+  return {
+    sha256: sha2563(queries.map(([p, h2]) => `${h2}  ${p}
+`).join("")),
+    count: queries.filter(([p]) => p.endsWith("/metadata.json")).length
+  };
+}
+function scannerInputs(outcome) {
+  return outcome.scanners.map((s) => {
+    const file2 = s.command?.file;
+    const readable = file2 !== void 0 && path54.isAbsolute(file2) && existsSync13(file2);
+    const record2 = readable ? recordFor(file2) : void 0;
+    let parsed;
+    try {
+      parsed = record2 ? JSON.parse(record2.bytes.toString("utf8")) : void 0;
+    } catch {
+      parsed = void 0;
+    }
+    const queries = parsed ? queryDigest(parsed) : void 0;
+    return {
+      id: s.id,
+      version: s.version ?? null,
+      executable: readable ? { name: path54.basename(file2), sha256: sha2563(readFileSync8(file2)) } : null,
+      installRecord: record2 && parsed ? { sha256: sha2563(record2.bytes), files: Object.keys(parsed.files ?? {}).length } : null,
+      ...queries ? { queries } : {}
+    };
+  });
+}
+function ruleFiles(outcome) {
+  const ran = outcome.scanners.filter((s) => s.status !== "skipped").map((s) => s.id);
+  return [...new Set(ran)].flatMap((id) => {
+    const scanner3 = BUILTIN_SCANNERS.get(id);
+    if (!scanner3?.ruleFiles) return [];
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map(
+      (file2) => [
+        `inputs/rules/${id}/${inside2(path54.relative(file2.base, file2.path))}`,
+        () => readFileSync8(file2.path)
+      ]
+    );
+  });
+}
+function inputFiles(outcome) {
+  const json2 = (value) => () => encoder.encode(`${JSON.stringify(value, null, 2)}
+`);
+  return [
+    ...policyFiles("inputs/policy", outcome.policyTexts?.judged),
+    ...policyFiles("inputs/proposed", outcome.policyTexts?.proposed),
+    ["inputs/config.effective.json", json2(outcome.config)],
+    ["inputs/catalog.yml", () => readFileSync8(outcome.data.catalog.file)],
+    ["inputs/mapping.yml", () => readFileSync8(outcome.data.mapping.file)],
+    ...ruleFiles(outcome),
+    ["inputs/scanners.json", json2(scannerInputs(outcome))]
+  ];
+}
+var encoder;
+var init_inputs = __esm({
+  "src/evidence/inputs.ts"() {
+    "use strict";
+    init_scanners();
+    init_scanner_options();
+    init_paths();
+    init_install_record();
+    encoder = new TextEncoder();
+  }
+});
+
+// src/evidence/oscal/ids.ts
+import { createHash as createHash9 } from "node:crypto";
 function uuidV5(name, namespace = UUID_NAMESPACE) {
   if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
-  const hash3 = createHash8("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
+  const hash3 = createHash9("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
   hash3.writeUInt8(hash3.readUInt8(6) & 15 | 80, 6);
   hash3.writeUInt8(hash3.readUInt8(8) & 63 | 128, 8);
   const hex3 = hash3.toString("hex");
@@ -56140,18 +56277,18 @@ var init_oscal = __esm({
 });
 
 // src/evidence/write-files.ts
-import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash10, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir9, open as open7, rename as rename4, rm as rm8 } from "node:fs/promises";
-import path54 from "node:path";
+import path55 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path54.join(dir, ...name.split("/"));
-    await mkdir9(path54.dirname(target), { recursive: true });
+    const target = path55.join(dir, ...name.split("/"));
+    await mkdir9(path55.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
-    const hash3 = createHash9("sha256");
+    const hash3 = createHash10("sha256");
     let size = 0;
     try {
       const content = make();
@@ -56185,7 +56322,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names2, zipFile) {
-  await mkdir9(path54.dirname(zipFile), { recursive: true });
+  await mkdir9(path55.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -56199,7 +56336,7 @@ async function zipDir(dir, names2, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path54.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path55.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -56297,7 +56434,8 @@ function evidenceContents(outcome, facts2) {
     ["controls.json", () => json2(controlsDocument(report))],
     // Per file in scope, which scanner judged it and why any did not, and the excludes that shaped the scope.
     ["coverage.json", () => json2(coverageDocument(outcome))],
-    ["report.html", () => encoder.encode(renderHtmlReport(report, facts2))]
+    ["report.html", () => encoder2.encode(renderHtmlReport(report, facts2))],
+    ...inputFiles(outcome)
   );
   let oscal;
   const oscalDocs = () => {
@@ -56335,7 +56473,7 @@ async function writeEvidence(outcome, facts2, target) {
     await rm9(staging, { recursive: true, force: true });
   }
 }
-var encoder;
+var encoder2;
 var init_bundle = __esm({
   "src/evidence/bundle.ts"() {
     "use strict";
@@ -56347,26 +56485,27 @@ var init_bundle = __esm({
     init_json_report();
     init_merge();
     init_version();
+    init_inputs();
     init_oscal();
     init_write_files();
-    encoder = new TextEncoder();
+    encoder2 = new TextEncoder();
   }
 });
 
 // src/evidence/collect-facts.ts
-import { createHash as createHash10 } from "node:crypto";
-import { readFileSync as readFileSync8 } from "node:fs";
+import { createHash as createHash11 } from "node:crypto";
+import { readFileSync as readFileSync9 } from "node:fs";
 import os5 from "node:os";
-import path55 from "node:path";
+import path56 from "node:path";
 function sha256File2(file2) {
-  return createHash10("sha256").update(readFileSync8(file2)).digest("hex");
+  return createHash11("sha256").update(readFileSync9(file2)).digest("hex");
 }
 function rulePackHashes(outcome) {
   const ran = new Set(outcome.scanners.filter((s) => s.status !== "skipped").map((s) => s.id));
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path55.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path56.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -56380,7 +56519,7 @@ function portableArgs(args, folders) {
     return text3;
   });
 }
-function collectRunFacts(outcome, context) {
+function collectRunFacts(outcome, context, failMode) {
   const root = outcome.root;
   const folders = { "<root>": root, "<out>": outcome.outDir };
   return {
@@ -56404,7 +56543,7 @@ function collectRunFacts(outcome, context) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path55.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path56.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -56428,7 +56567,8 @@ function collectRunFacts(outcome, context) {
       changedFiles: outcome.baseline.changeSet?.changes.length ?? 0
     } : null,
     decision: outcome.gate.decision,
-    exitCode: outcome.gate.exitCode
+    exitCode: outcome.gate.exitCode,
+    ...failMode ? { failMode } : {}
   };
 }
 var init_collect_facts = __esm({
@@ -56466,11 +56606,11 @@ var init_memory = __esm({
 });
 
 // src/platforms/github/context.ts
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 function readEvent(file2) {
   if (!file2) return {};
   try {
-    return JSON.parse(readFileSync9(file2, "utf8"));
+    return JSON.parse(readFileSync10(file2, "utf8"));
   } catch {
     return {};
   }
@@ -56708,8 +56848,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path60) {
-  return path60.split("/").map(
+function encodePath(path61) {
+  return path61.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -56759,8 +56899,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path60) {
-  return path60.length > PATH_CHARS ? `…${path60.slice(path60.length - PATH_CHARS + 1)}` : path60;
+function clipPath(path61) {
+  return path61.length > PATH_CHARS ? `…${path61.slice(path61.length - PATH_CHARS + 1)}` : path61;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -56980,8 +57120,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path60) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path60) && !path60.startsWith("/") && !path60.split("/").includes("..");
+function linkable(path61) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path61) && !path61.startsWith("/") && !path61.split("/").includes("..");
 }
 function existingSection(report, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report.controls);
@@ -57374,7 +57514,7 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile11 } from "node:fs/promises";
-import path56 from "node:path";
+import path57 from "node:path";
 async function claimedChange(file2) {
   try {
     const facts2 = JSON.parse(await readFile11(file2, "utf8"));
@@ -57384,10 +57524,10 @@ async function claimedChange(file2) {
   }
 }
 async function readEvidenceResults(dir, context, platformFor, log) {
-  const reportFile = path56.join(dir, "controlgate.json");
+  const reportFile = path57.join(dir, "controlgate.json");
   const report = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path56.join(dir, "run.json"));
+  const claimed = await claimedChange(path57.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
@@ -57418,7 +57558,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm10 } from "node:fs/promises";
-import path57 from "node:path";
+import path58 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -57447,7 +57587,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path57.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path58.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -57468,7 +57608,7 @@ async function scanChange(settings, deps) {
   });
 }
 function ownPaths(settings, toolsDir2) {
-  const at = (p) => p === void 0 ? void 0 : path57.resolve(settings.cwd, p);
+  const at = (p) => p === void 0 ? void 0 : path58.resolve(settings.cwd, p);
   const paths = [
     { path: at(settings.evidence.dir), what: "evidence bundle" },
     { path: at(settings.evidence.zip), what: "evidence zip" },
@@ -57476,11 +57616,11 @@ function ownPaths(settings, toolsDir2) {
     { path: at(settings.outputFile), what: "report file (--output)" },
     { path: at(settings.scannerSarifDir), what: "SARIF for code scanning" },
     {
-      path: path57.join(path57.resolve(settings.cwd, settings.reportsDir), "gl-sast-report.json"),
+      path: path58.join(path58.resolve(settings.cwd, settings.reportsDir), "gl-sast-report.json"),
       what: "GitLab SAST report"
     },
     {
-      path: path57.join(path57.resolve(settings.cwd, settings.reportsDir), "gl-code-quality-report.json"),
+      path: path58.join(path58.resolve(settings.cwd, settings.reportsDir), "gl-code-quality-report.json"),
       what: "GitLab Code Quality report"
     },
     { path: toolsDir2, what: "tools folder (the scanners it installed)" }
@@ -57503,11 +57643,17 @@ async function runGate(settings, deps) {
   const large = isLargeOutcome(outcome);
   if (large) releaseMemory();
   const written = await writeOutputs(outcome, settings, deps.out);
+  const failMode = resolveFailMode(settings.failMode, deps.context, settings.base);
   const { dir, zip } = settings.evidence;
   const context = dir || zip ? await withGitFacts(deps.context, deps.exec, outcome.root) : deps.context;
   if (dir || zip) {
     if (large) releaseMemory();
-    const evidence = await writeEvidence(outcome, collectRunFacts(outcome, context), {
+    const facts2 = collectRunFacts(outcome, context, {
+      setting: settings.failMode,
+      applied: failMode.mode,
+      because: failMode.because ?? null
+    });
+    const evidence = await writeEvidence(outcome, facts2, {
       ...dir ? { dir } : {},
       ...zip ? { zip } : {}
     });
@@ -57525,15 +57671,9 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log);
   if (settings.print && written.length > 0)
-    log.info(`wrote ${written.map((w) => path57.relative(settings.cwd, w) || w).join(", ")}`);
+    log.info(`wrote ${written.map((w) => path58.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm10(outcome.outDir, { recursive: true, force: true });
-  return decide(
-    produced.report,
-    settings,
-    log,
-    void 0,
-    resolveFailMode(settings.failMode, deps.context, settings.base)
-  );
+  return decide(produced.report, settings, log, void 0, failMode);
 }
 var init_run_gate = __esm({
   "src/gate/run-gate.ts"() {
@@ -57557,9 +57697,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path58 from "node:path";
+import path59 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path58.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path59.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -57584,7 +57724,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path58.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path59.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -57597,12 +57737,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path58.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path59.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path58.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path59.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path58.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path59.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -57787,10 +57927,10 @@ var init_schema2 = __esm({
 });
 
 // src/report/gitlab/sast.ts
-import { createHash as createHash11 } from "node:crypto";
+import { createHash as createHash12 } from "node:crypto";
 function uuidV52(name, namespace = UUID_NAMESPACE2) {
   const ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
-  const hash3 = createHash11("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
+  const hash3 = createHash12("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
   hash3.writeUInt8(hash3.readUInt8(6) & 15 | 80, 6);
   hash3.writeUInt8(hash3.readUInt8(8) & 63 | 128, 8);
   const hex3 = hash3.toString("hex");
@@ -60546,7 +60686,7 @@ var require_stringify2 = __commonJS({
       return typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "symbol" || typeof v === "bigint";
     };
     var sentinel = {};
-    var stringify2 = function stringify3(object2, prefix, generateArrayPrefix, commaRoundTrip, allowEmptyArrays, strictNullHandling, skipNulls, encodeDotInKeys, encoder2, filter, sort, allowDots, serializeDate, format2, formatter, encodeValuesOnly, charset, sideChannel, depth, currentDepth) {
+    var stringify2 = function stringify3(object2, prefix, generateArrayPrefix, commaRoundTrip, allowEmptyArrays, strictNullHandling, skipNulls, encodeDotInKeys, encoder3, filter, sort, allowDots, serializeDate, format2, formatter, encodeValuesOnly, charset, sideChannel, depth, currentDepth) {
       var obj = object2;
       if (currentDepth > depth) {
         throw new RangeError("Input depth exceeded depth option of " + depth);
@@ -60581,14 +60721,14 @@ var require_stringify2 = __commonJS({
       }
       if (obj === null) {
         if (strictNullHandling) {
-          return formatter(encoder2 && !encodeValuesOnly ? encoder2(prefix, defaults.encoder, charset, "key", format2) : prefix);
+          return formatter(encoder3 && !encodeValuesOnly ? encoder3(prefix, defaults.encoder, charset, "key", format2) : prefix);
         }
         obj = "";
       }
       if (isNonNullishPrimitive(obj) || utils.isBuffer(obj)) {
-        if (encoder2) {
-          var keyValue = encodeValuesOnly ? prefix : encoder2(prefix, defaults.encoder, charset, "key", format2);
-          return [formatter(keyValue) + "=" + formatter(encoder2(obj, defaults.encoder, charset, "value", format2))];
+        if (encoder3) {
+          var keyValue = encodeValuesOnly ? prefix : encoder3(prefix, defaults.encoder, charset, "key", format2);
+          return [formatter(keyValue) + "=" + formatter(encoder3(obj, defaults.encoder, charset, "value", format2))];
         }
         return [formatter(prefix) + "=" + formatter(String(obj))];
       }
@@ -60598,9 +60738,9 @@ var require_stringify2 = __commonJS({
       }
       var objKeys;
       if (generateArrayPrefix === "comma" && isArray(obj)) {
-        if (encodeValuesOnly && encoder2) {
+        if (encodeValuesOnly && encoder3) {
           obj = utils.maybeMap(obj, function(v) {
-            return v == null ? v : encoder2(v, defaults.encoder, charset, "value", format2);
+            return v == null ? v : encoder3(v, defaults.encoder, charset, "value", format2);
           });
         }
         objKeys = [{ value: obj.length > 0 ? utils.toCoercible(obj).join(",") || null : void 0 }];
@@ -60613,7 +60753,7 @@ var require_stringify2 = __commonJS({
       var encodedPrefix = String(prefix);
       var adjustedPrefix = commaRoundTrip && isArray(obj) && obj.length === 1 ? encodedPrefix + "[]" : encodedPrefix;
       if (allowEmptyArrays && isArray(obj) && obj.length === 0 && Object.keys(obj).length === 0) {
-        return formatter(encoder2 && !encodeValuesOnly ? encoder2(adjustedPrefix, defaults.encoder, charset, "key", format2) : adjustedPrefix) + "[]";
+        return formatter(encoder3 && !encodeValuesOnly ? encoder3(adjustedPrefix, defaults.encoder, charset, "key", format2) : adjustedPrefix) + "[]";
       }
       for (var j = 0; j < objKeys.length; ++j) {
         var key = objKeys[j];
@@ -60635,7 +60775,7 @@ var require_stringify2 = __commonJS({
           strictNullHandling,
           skipNulls,
           encodeDotInKeys,
-          generateArrayPrefix === "comma" && encodeValuesOnly && isArray(obj) ? null : encoder2,
+          generateArrayPrefix === "comma" && encodeValuesOnly && isArray(obj) ? null : encoder3,
           filter,
           sort,
           allowDots,
@@ -66008,11 +66148,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path60, { windows } = {}) => {
+    exports.basename = (path61, { windows } = {}) => {
       if (windows) {
-        return path60.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path61.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path60.replace(/\/$/, "").replace(/.*\//, "");
+        return path61.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -69775,20 +69915,20 @@ var init_dist2 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path60, filename, {
+      downloadPackageFile(path61, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path60}/${filename}`;
+        let url12 = endpoint`packages/maven/${path61}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path60, packageFile, options) {
+      uploadPackageFile(projectId, path61, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path60}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path61}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -72274,28 +72414,28 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path60, options) {
+      import(file2, path61, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path60
+          path: path61
         });
       }
-      importRemote(url12, path60, options) {
+      importRemote(url12, path61, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path60,
+          path: path61,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path60, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path61, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path60,
+          path: path61,
           region: region2,
           secretAccessKey
         });
@@ -73732,13 +73872,13 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path60, { parentId, name, ...options }) {
+      import(file2, path61, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path60,
-          name: name || path60.split("/").at(0),
+          path: path61,
+          name: name || path61.split("/").at(0),
           parentId
         });
       }
@@ -74071,17 +74211,17 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(name, path60, { avatar, ...options } = {}) {
+      create(name, path61, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path60
+            path: path61
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path60, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path61, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -75426,7 +75566,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir10, writeFile as writeFile8 } from "node:fs/promises";
-import path59 from "node:path";
+import path60 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
@@ -75455,8 +75595,8 @@ function gitlabPlatform(context, env, log) {
     async writeReports(report, dir) {
       await mkdir10(dir, { recursive: true });
       const files = [
-        [path59.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
-        [path59.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
+        [path60.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
+        [path60.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
       ];
       for (const [file2, content] of files) await writeFile8(file2, `${JSON.stringify(content, null, 2)}
 `);

@@ -10,6 +10,7 @@ import type { JsonReport } from '../report/json-report-schema.ts';
 import type { RunFacts } from '../report/run-facts.ts';
 import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../sarif/merge.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
+import { inputFiles } from './inputs.ts';
 import { oscalDocuments } from './oscal.ts';
 import { type FileContent, replaceDir, stagingDir, writeFiles, zipDir } from './write-files.ts';
 
@@ -107,6 +108,8 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
     // Per file in scope, which scanner judged it and why any did not, and the excludes that shaped the scope.
     ['coverage.json', () => json(coverageDocument(outcome))],
     ['report.html', () => encoder.encode(renderHtmlReport(report, facts))],
+    // What the decision rested on, as content: policy, effective config, catalog, mapping, rules, tools.
+    ...inputFiles(outcome),
   );
   // Paths are relative to oscal/, where the documents sit: each observation links its SARIF result.
   let oscal: ReturnType<typeof oscalDocuments> | undefined;

@@ -46,7 +46,11 @@ export function portableArgs(args: readonly string[], folders: Readonly<Record<s
 }
 
 /** Gathers run.json from the change context (CI's, completed from git) and the outcome itself. */
-export function collectRunFacts(outcome: ScanOutcome, context: ChangeContext): RunFacts {
+export function collectRunFacts(
+  outcome: ScanOutcome,
+  context: ChangeContext,
+  failMode?: NonNullable<RunFacts['failMode']>,
+): RunFacts {
   const root = outcome.root;
   const folders = { '<root>': root, '<out>': outcome.outDir };
   return {
@@ -97,5 +101,6 @@ export function collectRunFacts(outcome: ScanOutcome, context: ChangeContext): R
       : null,
     decision: outcome.gate.decision,
     exitCode: outcome.gate.exitCode,
+    ...(failMode ? { failMode } : {}),
   };
 }

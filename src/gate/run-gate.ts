@@ -148,12 +148,18 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
   if (large) releaseMemory();
   const written = await writeOutputs(outcome, settings, deps.out);
 
+  const failMode = resolveFailMode(settings.failMode, deps.context, settings.base);
   const { dir, zip } = settings.evidence;
   // The evidence names the commit and repository even where CI did not say them: git does.
   const context = dir || zip ? await withGitFacts(deps.context, deps.exec, outcome.root) : deps.context;
   if (dir || zip) {
     if (large) releaseMemory();
-    const evidence = await writeEvidence(outcome, collectRunFacts(outcome, context), {
+    const facts = collectRunFacts(outcome, context, {
+      setting: settings.failMode,
+      applied: failMode.mode,
+      because: failMode.because ?? null,
+    });
+    const evidence = await writeEvidence(outcome, facts, {
       ...(dir ? { dir } : {}),
       ...(zip ? { zip } : {}),
     });
@@ -175,11 +181,5 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
   if (settings.print && written.length > 0)
     log.info(`wrote ${written.map((w) => path.relative(settings.cwd, w) || w).join(', ')}`);
   if (outcome.outDirIsTemporary) await rm(outcome.outDir, { recursive: true, force: true });
-  return decide(
-    produced.report,
-    settings,
-    log,
-    undefined,
-    resolveFailMode(settings.failMode, deps.context, settings.base),
-  );
+  return decide(produced.report, settings, log, undefined, failMode);
 }

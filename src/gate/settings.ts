@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { ActionInputs } from '../platforms/github/inputs.ts';
+import type { FailMode } from '../platforms/types.ts';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -86,7 +87,7 @@ export interface GateSettings {
 }
 
 /** The `scan` command's arguments as commander parses them. */
-export type FailMode = 'enforce' | 'report-only' | 'auto';
+export type { FailMode };
 
 export interface ScanArgs {
   path: string;

@@ -68,6 +68,29 @@ export interface LoadedPolicy {
   refused?: Record<string, string>;
   /** On a change, where local rule files were read from: the base's copy of them (evidence names them). */
   rulesCopy?: BaseCopy;
+  /** The policy files' text as read: the evidence keeps it, so the decision can be re-derived. */
+  texts: PolicyTexts;
+  /** The change's own policy files where they differ from the judged ones (a proposal). */
+  proposedTexts?: PolicyTexts;
+}
+
+/** The text of the configuration and the waiver file, by repository-relative path, when they exist. */
+export interface PolicyTexts {
+  config?: { file: string; text: string };
+  waivers?: { file: string; text: string };
+}
+
+function textsOf(
+  facts: Pick<PolicyFacts, 'config' | 'waivers'>,
+  config?: string,
+  waivers?: string,
+): PolicyTexts {
+  return {
+    ...(facts.config && config !== undefined ? { config: { file: facts.config.file, text: config } } : {}),
+    ...(facts.waivers && waivers !== undefined
+      ? { waivers: { file: facts.waivers.file, text: waivers } }
+      : {}),
+  };
 }
 
 export interface LoadPolicyRequest {
@@ -121,19 +144,21 @@ async function worktreePolicy(request: LoadPolicyRequest): Promise<LoadedPolicy>
   const waivers = await loadWaivers(waiversFile, request.now);
   const configText = file ? await readFile(file, 'utf8') : undefined;
   const waiversText = existsSync(waiversFile) ? await readFile(waiversFile, 'utf8') : undefined;
+  const facts: PolicyFacts = {
+    source: 'worktree',
+    commit: null,
+    unverified: null,
+    config: file && configText !== undefined ? relativeFacts(workspace.root, file, configText) : null,
+    waivers: waiversText !== undefined ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
+    proposed: null,
+  };
   return {
     config,
     ...(file ? { configFile: file } : {}),
     waivers,
     waiversFile,
-    facts: {
-      source: 'worktree',
-      commit: null,
-      unverified: null,
-      config: file && configText !== undefined ? relativeFacts(workspace.root, file, configText) : null,
-      waivers: waiversText !== undefined ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
-      proposed: null,
-    },
+    facts,
+    texts: textsOf(facts, configText, waiversText),
   };
 }
 
@@ -212,33 +237,51 @@ async function basePolicy(request: LoadPolicyRequest, revision: PolicyRevision):
   const waiversFile = waiversPathFor(request, config, configFile);
   const waiversText = await readAtBase(git, repoRoot, commit, waiversFile);
   const waivers = waiversText === undefined ? [] : parseWaivers(waiversText, label(waiversFile), request.now);
+  const facts: PolicyFacts = {
+    source: 'base',
+    commit,
+    unverified: null,
+    config:
+      configFile && configText !== undefined ? relativeFacts(workspace.root, configFile, configText) : null,
+    waivers: waiversText !== undefined ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
+    proposed: null,
+  };
   return {
     config,
     ...(configFile ? { configFile } : {}),
     waivers,
     waiversFile,
-    facts: {
-      source: 'base',
-      commit,
-      unverified: null,
-      config:
-        configFile && configText !== undefined ? relativeFacts(workspace.root, configFile, configText) : null,
-      waivers: waiversText !== undefined ? relativeFacts(workspace.root, waiversFile, waiversText) : null,
-      proposed: null,
-    },
+    facts,
+    texts: textsOf(facts, configText, waiversText),
   };
 }
 
 /** The change's own policy as a proposal: its differences, or why it could not apply. */
-async function proposal(request: LoadPolicyRequest, judged: LoadedPolicy): Promise<PolicyFacts['proposed']> {
+async function proposal(
+  request: LoadPolicyRequest,
+  judged: LoadedPolicy,
+): Promise<{ facts: PolicyFacts['proposed']; texts?: PolicyTexts }> {
   try {
     const head = await worktreePolicy(request);
     const changes = diffPolicy(judged, head);
-    return changes.length > 0 ? { invalid: null, changes } : null;
+    return changes.length > 0 ? { facts: { invalid: null, changes }, texts: head.texts } : { facts: null };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return { invalid: errorMessage(error), changes: [] };
+    return { facts: { invalid: errorMessage(error), changes: [] } };
   }
+}
+
+/** The proposal's texts, kept only when a file's text differs from the judged one. */
+function changedTexts(judged: PolicyTexts, proposed: PolicyTexts | undefined): PolicyTexts | undefined {
+  if (!proposed) return undefined;
+  const differs = (key: keyof PolicyTexts) =>
+    proposed[key] !== undefined &&
+    (proposed[key]?.text !== judged[key]?.text || proposed[key]?.file !== judged[key]?.file);
+  const kept: PolicyTexts = {
+    ...(differs('config') && proposed.config ? { config: proposed.config } : {}),
+    ...(differs('waivers') && proposed.waivers ? { waivers: proposed.waivers } : {}),
+  };
+  return kept.config || kept.waivers ? kept : undefined;
 }
 
 /**
@@ -262,13 +305,15 @@ export async function loadPolicy(request: LoadPolicyRequest): Promise<LoadedPoli
       },
     };
   }
-  const proposed = await proposal(request, base);
+  const { facts: proposed, texts: headTexts } = await proposal(request, base);
+  const proposedTexts = changedTexts(base.texts, headTexts);
+  const withProposal = proposedTexts ? { ...base, proposedTexts } : base;
   const pinned = await pinToBase(request, base);
-  if (!pinned) return { ...base, facts: { ...base.facts, proposed } };
+  if (!pinned) return { ...withProposal, facts: { ...base.facts, proposed } };
   // The diff above compared the definitions; edits to the files they run and read are proposals too.
   const changes = [...(proposed?.changes ?? []), ...pinned.changes];
   return {
-    ...base,
+    ...withProposal,
     config: pinned.config,
     facts: {
       ...base.facts,

@@ -19,7 +19,7 @@ import { importSarifFiles } from '../runner/import-sarif.ts';
 import type { PlannedScanner, ProgressEvent } from '../runner/run-scanners.ts';
 import { type BaselineOutcome, type BaseRequest, scanAndCompare } from './compare.ts';
 import { coverageOf } from './coverage.ts';
-import { loadPolicy, type PolicyFacts, type PolicyRevision } from './policy.ts';
+import { loadPolicy, type PolicyFacts, type PolicyRevision, type PolicyTexts } from './policy.ts';
 import { listTree, resolveWorkspace } from './workspace.ts';
 
 export interface ScanRequest {
@@ -89,6 +89,8 @@ export interface ScanOutcome {
   policy: PolicyFacts;
   /** On a change, where local rule files were read from: the base's copy of them. */
   rulesCopy?: BaseCopy;
+  /** The policy files' text: the judged ones, and the change's own where they differ (evidence inputs/). */
+  policyTexts?: { judged: PolicyTexts; proposed?: PolicyTexts };
 }
 
 /** Runs one scan: config, files, scanners in parallel, normalized findings. Pure data out. */
@@ -245,6 +247,10 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     },
     policy: policy.facts,
     ...(policy.rulesCopy ? { rulesCopy: policy.rulesCopy } : {}),
+    policyTexts: {
+      judged: policy.texts,
+      ...(policy.proposedTexts ? { proposed: policy.proposedTexts } : {}),
+    },
   };
 }
 

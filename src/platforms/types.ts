@@ -61,3 +61,9 @@ export interface Platform {
   /** An API failure in the platform's own terms, with credentials removed. */
   describeFailure(error: unknown): string;
 }
+
+/**
+ * How a run's exit code is chosen (the Action's `fail-mode`, the CLI's `--fail-mode`): enforce,
+ * report-only, or auto (src/gate/fail-mode.ts). Here, below the gate, because the inputs name it.
+ */
+export type FailMode = 'enforce' | 'report-only' | 'auto';

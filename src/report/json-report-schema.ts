@@ -95,6 +95,13 @@ const finding = z.object({
   advisory: z.boolean(),
   unmapped: z.boolean(),
   mappingLayer: z.string().nullable(),
+  /**
+   * The rows of the shipped mapping (src/catalog/data/mapping.yml, also in the evidence's inputs/)
+   * that decided, as layer id and 0-based index in that layer; then the indexes of the
+   * configuration's `mapping` overrides that applied, in order. Optional: older reports lack them.
+   */
+  mappingRows: z.array(z.object({ layer: z.string(), index: z.number().int().nonnegative() })).optional(),
+  mappingOverrides: z.array(z.number().int().nonnegative()).optional(),
   /** The waiver's id, or `line N` for one without an id. */
   waiver: z.string().nullable(),
   suppressionRefused: z.boolean(),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { CONFIG_FILE_NAMES } from '../config/load.ts';
-import type { Verdict } from '../controls/evaluate.ts';
+import type { GatedFinding, Verdict } from '../controls/evaluate.ts';
 import type { ChangeSet } from '../diff/change-set.ts';
 import { SEVERITIES, type Severity } from '../findings/finding.ts';
 import { DEFAULT_WAIVERS_FILE, type Waiver } from '../findings/waivers.ts';
@@ -8,6 +8,8 @@ import { toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 import type { JsonCoverage, JsonReport } from './json-report-schema.ts';
+
+type ReportFinding = JsonReport['findings'][number];
 
 /** Counts of unsuppressed findings per severity. */
 export function countBySeverity(outcome: Pick<ScanOutcome, 'gate'>): Record<Severity, number> {
@@ -144,6 +146,8 @@ function buildReport(outcome: ScanOutcome) {
       advisory: g.advisory,
       unmapped: g.unmapped,
       mappingLayer: g.mapping.layer ?? null,
+      // Optional in the schema (older reports lack them); always written now.
+      ...(mappingFacts(g) as Pick<ReportFinding, 'mappingRows' | 'mappingOverrides'>),
       waiver: g.waiver ? (g.waiver.id ?? `line ${g.waiver.line}`) : null,
       suppressionRefused: g.suppressionRefused,
       cwe: f.cwe,
@@ -184,6 +188,16 @@ function buildReport(outcome: ScanOutcome) {
     })),
     // Optional in the schema only so that reports written before the ledger still read back.
     ...(coverageFacts(outcome) as Pick<JsonReport, 'coverage'>),
+  };
+}
+
+/** Which mapping rows and configuration overrides decided a finding's criteria. */
+function mappingFacts(
+  g: Pick<GatedFinding, 'mapping' | 'overrides'>,
+): Required<Pick<ReportFinding, 'mappingRows' | 'mappingOverrides'>> {
+  return {
+    mappingRows: g.mapping.rows.map((r) => ({ layer: r.layer, index: r.index })),
+    mappingOverrides: g.overrides,
   };
 }
 

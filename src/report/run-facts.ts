@@ -62,5 +62,15 @@ export interface RunFacts {
     changedFiles: number;
   } | null;
   decision: 'pass' | 'block';
+  /** The gate's exit code; the step's own is 0 when `failMode.applied` is report-only. */
   exitCode: 0 | 1 | 2;
+  /**
+   * How the step's exit code was chosen: the setting (enforce, report-only, auto) and what it came to
+   * on this run, with why when auto chose report-only. Absent in bundles from before it was recorded.
+   */
+  failMode?: {
+    setting: 'enforce' | 'report-only' | 'auto';
+    applied: 'enforce' | 'report-only';
+    because: string | null;
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +13,11 @@ const EXPECTED_FILES = [
   'controlgate.json',
   'controls.json',
   'coverage.json',
+  'inputs/catalog.yml',
+  'inputs/config.effective.json',
+  'inputs/mapping.yml',
+  'inputs/policy/.controlgate.yml',
+  'inputs/scanners.json',
   'manifest.json',
   'oscal/assessment-plan.json',
   'oscal/assessment-results.json',
@@ -58,11 +64,18 @@ describe('the evidence bundle of the example-app scan', () => {
     facts = JSON.parse(readFileSync(path.join(bundle, 'run.json'), 'utf8')) as RunFacts;
   });
 
+  /** Every file: the fixed ones, and one under inputs/rules/ per rule file the run's facts hashed. */
+  function expectedFiles(): string[] {
+    const rules = facts.hashes.rulePacks.map((r) => `inputs/rules/semgrep/${r.path}`);
+    return [...EXPECTED_FILES, ...rules].sort();
+  }
+
   it('holds every promised file, and the zip holds the same bytes', () => {
-    expect(listFiles(bundle)).toEqual(EXPECTED_FILES);
+    const expected = expectedFiles();
+    expect(listFiles(bundle)).toEqual(expected);
     const entries = unzipSync(new Uint8Array(readFileSync(zip)));
-    expect(Object.keys(entries).sort()).toEqual(EXPECTED_FILES);
-    for (const name of EXPECTED_FILES)
+    expect(Object.keys(entries).sort()).toEqual(expected);
+    for (const name of expected)
       expect(Buffer.from(entries[name] ?? []).equals(readFileSync(path.join(bundle, name))), name).toBe(true);
   });
 
@@ -91,6 +104,46 @@ describe('the evidence bundle of the example-app scan', () => {
     ).toBe(true);
   });
 
+  it('holds the content of every input it hashes, the tools it ran with, and the mapping row of each finding', () => {
+    const sha = (file: string) =>
+      createHash('sha256')
+        .update(readFileSync(path.join(bundle, file)))
+        .digest('hex');
+    expect(sha('inputs/policy/.controlgate.yml')).toBe(facts.hashes.config?.sha256);
+    expect(sha('inputs/catalog.yml')).toBe(facts.hashes.catalog.sha256);
+    expect(sha('inputs/mapping.yml')).toBe(facts.hashes.mapping.sha256);
+    for (const rule of facts.hashes.rulePacks)
+      expect(sha(`inputs/rules/semgrep/${rule.path}`), rule.path).toBe(rule.sha256);
+    const effective = JSON.parse(readFileSync(path.join(bundle, 'inputs/config.effective.json'), 'utf8'));
+    expect(effective.policy).toMatchObject({ mode: expect.any(String), severity: expect.any(String) });
+    const tools = JSON.parse(readFileSync(path.join(bundle, 'inputs/scanners.json'), 'utf8')) as {
+      id: string;
+      executable: { sha256: string } | null;
+      installRecord: { sha256: string; files: number } | null;
+      queries?: { sha256: string; count: number };
+    }[];
+    expect(tools.map((t) => t.id)).toEqual(['semgrep', 'bandit', 'kics']);
+    for (const t of tools) {
+      expect(t.executable?.sha256, t.id).toMatch(/^[0-9a-f]{64}$/);
+      expect(t.installRecord?.files, t.id).toBeGreaterThan(10);
+    }
+    expect(tools.find((t) => t.id === 'kics')?.queries?.count).toBeGreaterThan(1000);
+    expect(facts.failMode).toEqual({ setting: 'auto', applied: 'enforce', because: null });
+    const report = JSON.parse(readFileSync(path.join(bundle, 'controlgate.json'), 'utf8')) as {
+      findings: {
+        mappingLayer: string | null;
+        unmapped: boolean;
+        mappingRows?: { layer: string; index: number }[];
+      }[];
+    };
+    const mapped = report.findings.filter((f) => !f.unmapped);
+    expect(mapped.length).toBeGreaterThan(10);
+    for (const f of mapped) {
+      expect(f.mappingRows?.length, JSON.stringify(f)).toBeGreaterThan(0);
+      expect(f.mappingRows?.every((r) => r.layer === f.mappingLayer)).toBe(true);
+    }
+  });
+
   it('contains no planted secret in any file of the folder or the zip', () => {
     const texts = [
       ...listFiles(bundle).map((f) => readFileSync(path.join(bundle, f), 'utf8')),
@@ -106,7 +159,11 @@ describe('the evidence bundle of the example-app scan', () => {
     for (const location of [bundle, zip]) {
       const run = runCli(['evidence', 'verify', location]);
       expect(run.exitCode, run.stdout).toBe(0);
-      expect(run.stdout).toMatch(/intact — 11 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `intact — ${expectedFiles().length - 1} files match the manifest, bundle digest sha256:[0-9a-f]{64}`,
+        ),
+      );
     }
   });
 

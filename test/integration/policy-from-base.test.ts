@@ -1,4 +1,4 @@
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
@@ -151,6 +151,30 @@ describe("a pull request is judged by its base's policy, never its own", () => {
       expect(report.findings.some((f) => f.ruleId === 'B602' && f.path === 'vuln.py')).toBe(true);
     });
   }
+
+  it('the evidence holds the policy that judged the change and, apart, the one it proposes', () => {
+    const repo = repository();
+    const proposedConfig = `${BASE_CONFIG}exclude: ["vuln.py"]\n`;
+    const proposedWaivers = waiverFile(everything('W-9', FUTURE));
+    repo
+      .write({
+        'vuln.py': VULNERABLE,
+        '.controlgate.yml': proposedConfig,
+        '.controlgate-waivers.yml': proposedWaivers,
+      })
+      .commit('Add a shell call, exclude it and waive everything');
+    const evidence = path.join(repo.dir, '..', `${path.basename(repo.dir)}-evidence`);
+    const run = runCli(['scan', repo.dir, '--base', 'main', '--evidence', evidence, '--no-progress']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const read = (file: string) => readFileSync(path.join(evidence, file), 'utf8');
+    expect(read('inputs/policy/.controlgate.yml')).toBe(BASE_CONFIG);
+    expect(existsSync(path.join(evidence, 'inputs/policy/.controlgate-waivers.yml'))).toBe(false);
+    expect(read('inputs/proposed/.controlgate.yml')).toBe(proposedConfig);
+    expect(read('inputs/proposed/.controlgate-waivers.yml')).toBe(proposedWaivers);
+    const effective = JSON.parse(read('inputs/config.effective.json')) as { exclude: string[] };
+    expect(effective.exclude).toEqual([]);
+    rmSync(evidence, { recursive: true, force: true });
+  });
 
   it('still blocks with an expired waiver extended, reported as extended', () => {
     const repo = repository({ '.controlgate-waivers.yml': waiverFile(everything('W-2', '2026-01-31')) });

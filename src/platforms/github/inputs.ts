@@ -4,7 +4,7 @@
  */
 
 import { UsageError } from '../../errors.ts';
-import type { FailMode } from '../../gate/settings.ts';
+import type { FailMode } from '../types.ts';
 
 /** A bad Action input: the user's mistake, reported without a stack. */
 export class InputError extends UsageError {

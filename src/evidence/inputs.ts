@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BUILTIN_SCANNERS } from '../../scanners/index.ts';
+import { scannerOptions } from '../config/scanner-options.ts';
+import { toPosix } from '../paths.ts';
+import type { PolicyTexts } from '../pipeline/policy.ts';
+import type { ScanOutcome } from '../pipeline/scan.ts';
+import { type InstallRecord, RECORD_FILE } from '../tools/install-record.ts';
+import type { FileContent } from './write-files.ts';
+
+/*
+ * inputs/ holds the content of everything the decision rested on, not only its hash: an auditor
+ * (or `evidence reevaluate`) can read the policy that judged the change, the mapping rows that put a
+ * finding under a criterion and the rules that found it, without the repository or this tool's
+ * source at that version.
+ */
+
+const encoder = new TextEncoder();
+
+/** One scanner's tools as installed: enough to tell two runs used the same bytes. */
+export interface ScannerInputs {
+  id: string;
+  version: string | null;
+  /** The executable run (its file name) and its SHA-256. */
+  executable: { name: string; sha256: string } | null;
+  /**
+   * The install record the runner verified before the run (every file of the venv or of KICS with
+   * its hash), by its own SHA-256 and file count; null for a scanner from PATH, which is not recorded.
+   */
+  installRecord: { sha256: string; files: number } | null;
+  /** KICS: the query set, as the digest of its files' recorded hashes and the number of queries. */
+  queries?: { sha256: string; count: number };
+}
+
+/** A path that stays inside inputs/: a repository-relative path as it is, anything else by its name. */
+export function inside(file: string): string {
+  const posix = toPosix(file);
+  const parts = posix.split('/');
+  if (path.isAbsolute(file) || parts.some((p) => p === '..' || p === '.' || p === ''))
+    return path.basename(file);
+  return posix;
+}
+
+function policyFiles(prefix: string, texts: PolicyTexts | undefined): [string, () => FileContent][] {
+  if (!texts) return [];
+  return [texts.config, texts.waivers].flatMap((t) =>
+    t ? [[`${prefix}/${inside(t.file)}`, () => encoder.encode(t.text)] as [string, () => FileContent]] : [],
+  );
+}
+
+function sha256(bytes: string | Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The install folder holding `file` (the nearest one with a record, at most three levels up). */
+function recordFor(file: string): { dir: string; bytes: Buffer } | undefined {
+  let dir = path.dirname(file);
+  for (let i = 0; i < 3; i++) {
+    const record = path.join(dir, RECORD_FILE);
+    if (existsSync(record)) return { dir, bytes: readFileSync(record) };
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+function queryDigest(record: InstallRecord): { sha256: string; count: number } | undefined {
+  const queries = Object.entries(record.files)
+    .filter(([p]) => p.startsWith('assets/queries/'))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (queries.length === 0) return undefined;
+  return {
+    sha256: sha256(queries.map(([p, h]) => `${h}  ${p}\n`).join('')),
+    count: queries.filter(([p]) => p.endsWith('/metadata.json')).length,
+  };
+}
+
+/** What each scanner of the run ran with: executable, install record, KICS's query set. */
+export function scannerInputs(outcome: ScanOutcome): ScannerInputs[] {
+  return outcome.scanners.map((s) => {
+    const file = s.command?.file;
+    const readable = file !== undefined && path.isAbsolute(file) && existsSync(file);
+    const record = readable ? recordFor(file) : undefined;
+    let parsed: InstallRecord | undefined;
+    try {
+      parsed = record ? (JSON.parse(record.bytes.toString('utf8')) as InstallRecord) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    const queries = parsed ? queryDigest(parsed) : undefined;
+    return {
+      id: s.id,
+      version: s.version ?? null,
+      executable: readable ? { name: path.basename(file), sha256: sha256(readFileSync(file)) } : null,
+      installRecord:
+        record && parsed
+          ? { sha256: sha256(record.bytes), files: Object.keys(parsed.files ?? {}).length }
+          : null,
+      ...(queries ? { queries } : {}),
+    };
+  });
+}
+
+/** The local rule files of the scanners that ran, under inputs/rules/<scanner>/. */
+function ruleFiles(outcome: ScanOutcome): [string, () => FileContent][] {
+  const ran = outcome.scanners.filter((s) => s.status !== 'skipped').map((s) => s.id);
+  return [...new Set(ran)].flatMap((id) => {
+    const scanner = BUILTIN_SCANNERS.get(id);
+    if (!scanner?.ruleFiles) return [];
+    return scanner
+      .ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy)
+      .map(
+        (file) =>
+          [
+            `inputs/rules/${id}/${inside(path.relative(file.base, file.path))}`,
+            () => readFileSync(file.path),
+          ] as [string, () => FileContent],
+      );
+  });
+}
+
+/**
+ * The files of inputs/: the policy that judged the run and the change's proposal, the effective
+ * configuration after defaults, the shipped catalog and mapping, the rule files and the scanners' tools.
+ */
+export function inputFiles(outcome: ScanOutcome): [string, () => FileContent][] {
+  const json = (value: unknown) => () => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+  return [
+    ...policyFiles('inputs/policy', outcome.policyTexts?.judged),
+    ...policyFiles('inputs/proposed', outcome.policyTexts?.proposed),
+    ['inputs/config.effective.json', json(outcome.config)],
+    ['inputs/catalog.yml', () => readFileSync(outcome.data.catalog.file)],
+    ['inputs/mapping.yml', () => readFileSync(outcome.data.mapping.file)],
+    ...ruleFiles(outcome),
+    ['inputs/scanners.json', json(scannerInputs(outcome))],
+  ];
+}
