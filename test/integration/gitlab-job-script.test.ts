@@ -38,6 +38,8 @@ const MR_IID = 7;
 const TAG = 'v0.0.0-test';
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 const SCANNERS_CACHED = ['venv', 'kics'] as const;
+/** One job takes 10–40 s on two busy cores; the suite's default of 120 s is too close under load. */
+const JOB_TIMEOUT_MS = 300_000;
 
 const BASE_FILES = { 'app.py': 'def add(a, b):\n    return a + b\n', 'README.md': '# shop\n' };
 /** The merge request's change: a shell injection and a hard-coded password, both high severity. */
@@ -266,30 +268,38 @@ function expectGatedRun(result: JobRun): void {
 }
 
 describe('templates/controlgate.yml, its job run as a GitLab runner runs it', () => {
-  it('with CONTROLGATE_GITLAB_TOKEN: blocks the change (exit 1), writes the MR note and the artifacts', async () => {
-    const token = 'glpat-job-script-test-token-0001';
-    const result = await runJob(token);
-    expectGatedRun(result);
-    const notes = result.gitlab.notes(MR_IID);
-    expect(notes, describeRequests(result.gitlab.requests)).toHaveLength(1);
-    expect(notes[0]?.body.startsWith(marker('default'))).toBe(true);
-    expect(notes[0]?.body).toMatch(/app\.py/);
-    expect(result.gitlab.tokens).toEqual([token]);
-    expect(result.log.includes(token), 'the token appears in the job log').toBe(false);
-  });
+  it(
+    'with CONTROLGATE_GITLAB_TOKEN: blocks the change (exit 1), writes the MR note and the artifacts',
+    async () => {
+      const token = 'glpat-job-script-test-token-0001';
+      const result = await runJob(token);
+      expectGatedRun(result);
+      const notes = result.gitlab.notes(MR_IID);
+      expect(notes, describeRequests(result.gitlab.requests)).toHaveLength(1);
+      expect(notes[0]?.body.startsWith(marker('default'))).toBe(true);
+      expect(notes[0]?.body).toMatch(/app\.py/);
+      expect(result.gitlab.tokens).toEqual([token]);
+      expect(result.log.includes(token), 'the token appears in the job log').toBe(false);
+    },
+    JOB_TIMEOUT_MS,
+  );
 
   // GitLab passes a protected variable only to pipelines of protected branches and tags, so a merge
   // request from an unprotected branch runs without it: the job must still gate, and say why there is
   // no note.
-  it('without the token (a protected variable on an unprotected branch): gates the same, no note, says why', async () => {
-    const result = await runJob(null);
-    expectGatedRun(result);
-    expect(result.gitlab.notes(MR_IID)).toEqual([]);
-    const writes = result.gitlab.requests.filter((r) => r.method !== 'GET');
-    expect(writes, describeRequests(result.gitlab.requests)).toEqual([]);
-    expect(result.log).toMatch(/no merge-request note: CONTROLGATE_GITLAB_TOKEN is not set/);
-    expect(result.log).toMatch(
-      /protected variable, GitLab passes it only to pipelines of protected branches/,
-    );
-  });
+  it(
+    'without the token (a protected variable on an unprotected branch): gates the same, no note, says why',
+    async () => {
+      const result = await runJob(null);
+      expectGatedRun(result);
+      expect(result.gitlab.notes(MR_IID)).toEqual([]);
+      const writes = result.gitlab.requests.filter((r) => r.method !== 'GET');
+      expect(writes, describeRequests(result.gitlab.requests)).toEqual([]);
+      expect(result.log).toMatch(/no merge-request note: CONTROLGATE_GITLAB_TOKEN is not set/);
+      expect(result.log).toMatch(
+        /protected variable, GitLab passes it only to pipelines of protected branches/,
+      );
+    },
+    JOB_TIMEOUT_MS,
+  );
 });
