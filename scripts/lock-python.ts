@@ -15,7 +15,7 @@ import {
   type PythonLockId,
   parsePin,
 } from '../src/install/python-lock.ts';
-import { PYTHON_REQUIREMENTS, TRESTLE } from '../src/tools/versions.ts';
+import { CHECK_JSONSCHEMA, PYTHON_REQUIREMENTS, TRESTLE } from '../src/tools/versions.ts';
 
 const { values: flags } = parseArgs({
   options: { index: { type: 'string', default: 'https://pypi.org/simple' } },
@@ -99,6 +99,7 @@ async function lock(id: PythonLockId, requirements: readonly string[], source: s
 try {
   await lock('scanners', PYTHON_REQUIREMENTS, 'python.requirements');
   await lock('trestle', TRESTLE.requirements, 'trestle.requirements');
+  await lock('check-jsonschema', CHECK_JSONSCHEMA.requirements, 'check-jsonschema.requirements');
 } catch (error) {
   console.error(`lock-python: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

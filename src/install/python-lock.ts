@@ -17,6 +17,7 @@ export interface LockedPin {
 export const PYTHON_LOCKS = {
   scanners: 'scanners/python-scanners.lock',
   trestle: 'scanners/python-trestle.lock',
+  'check-jsonschema': 'scanners/python-check-jsonschema.lock',
 } as const;
 
 export type PythonLockId = keyof typeof PYTHON_LOCKS;

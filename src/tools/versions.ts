@@ -23,6 +23,10 @@ export const PYTHON_REQUIREMENTS: readonly string[] = pinned.python.requirements
 /** compliance-trestle (a test tool) and its closure; scanners/python-trestle.lock hashes it. */
 export const TRESTLE: { version: string; requirements: readonly string[] } = pinned.trestle;
 
+/** check-jsonschema (a test tool) and its closure; scanners/python-check-jsonschema.lock hashes it. */
+export const CHECK_JSONSCHEMA: { version: string; requirements: readonly string[] } =
+  pinned['check-jsonschema'];
+
 /** True when `version` (as a tool printed it) is inside the accepted range. */
 export function versionFits(version: string, accepts: string): boolean {
   const parsed = semver.coerce(version);

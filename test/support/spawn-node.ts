@@ -1,13 +1,6 @@
-import { spawn } from 'node:child_process';
+import { type ProcessRun, spawnProcess } from './spawn-process.ts';
 
-export interface NodeRun {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  timedOut: boolean;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-}
+export type NodeRun = ProcessRun;
 
 /**
  * Runs a script with the Node running the tests, asynchronously (so two runs really overlap), in
@@ -18,38 +11,5 @@ export function spawnNode(
   args: readonly string[],
   options: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs?: number },
 ): Promise<NodeRun> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, options.timeoutMs ?? 90_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve({ exitCode, signal, timedOut, stdout, stderr, durationMs: Date.now() - started });
-    });
-  });
+  return spawnProcess(process.execPath, [script, ...args], options);
 }

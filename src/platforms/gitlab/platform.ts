@@ -16,7 +16,13 @@ export const GITLAB_NOTE_CHARS = 1_000_000;
 
 function cannotPublish(env: NodeJS.ProcessEnv): string | undefined {
   if (!noteToken(env))
-    return 'no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.';
+    return (
+      'no merge-request note: CONTROLGATE_GITLAB_TOKEN is not set, and CI_JOB_TOKEN cannot write notes. ' +
+      'Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN. ' +
+      // The common surprise: the variable exists but is protected, and the MR's branch is not.
+      'If it is already set as a protected variable, GitLab passes it only to pipelines of protected branches and tags, ' +
+      'so merge requests from unprotected branches are gated without a note.'
+    );
   const { host, project } = gitlabApiTarget(env);
   if (!host || !project) return 'no merge-request note: CI_SERVER_URL or CI_PROJECT_ID is not set';
   return undefined;

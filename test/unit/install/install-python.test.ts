@@ -18,7 +18,7 @@ import {
   type PythonLockId,
   parseLock,
 } from '../../../src/install/python-lock.ts';
-import { PYTHON_REQUIREMENTS, TRESTLE } from '../../../src/tools/versions.ts';
+import { CHECK_JSONSCHEMA, PYTHON_REQUIREMENTS, TRESTLE } from '../../../src/tools/versions.ts';
 import { findOnPath } from '../../../src/tools/which.ts';
 import { execResult } from '../../support/exec-result.ts';
 
@@ -117,6 +117,7 @@ describe('the committed locks', () => {
   const expected: Record<PythonLockId, readonly string[]> = {
     scanners: PYTHON_REQUIREMENTS,
     trestle: TRESTLE.requirements,
+    'check-jsonschema': CHECK_JSONSCHEMA.requirements,
   };
 
   it.each(Object.keys(PYTHON_LOCKS) as PythonLockId[])(
