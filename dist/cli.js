@@ -2618,6 +2618,27 @@ var init_versions = __esm({
           "typing-inspection==0.4.5",
           "urllib3==2.8.0"
         ]
+      },
+      "check-jsonschema": {
+        $comment: "check-jsonschema, the validator the CI-schema test runs on the workflows, action.yml and the GitLab template with its built-in vendor schemas (scripts/install-check-jsonschema.ts): the tool and its dependencies as resolved on Python 3.11 (Linux).",
+        version: "0.39.0",
+        requirements: [
+          "attrs==26.1.0",
+          "certifi==2026.10.19.post1",
+          "charset-normalizer==3.5.3",
+          "check-jsonschema==0.39.0",
+          "click==8.5.1",
+          "idna==3.20",
+          "jsonschema==4.26.0",
+          "jsonschema-specifications==2025.9.1",
+          "referencing==0.37.0",
+          "regress==2026.9.1",
+          "requests==2.34.2",
+          "rpds-py==2026.9.1",
+          "ruamel-yaml==0.19.1",
+          "typing-extensions==4.16.0",
+          "urllib3==2.8.0"
+        ]
       }
     };
   }
@@ -2631,7 +2652,7 @@ function versionFits(version2, accepts) {
 function parseVersion(output2) {
   return /\bv?(\d+\.\d+\.\d+)\b/.exec(output2)?.[1];
 }
-var import_semver, PYTHON_REQUIREMENTS, TRESTLE;
+var import_semver, PYTHON_REQUIREMENTS, TRESTLE, CHECK_JSONSCHEMA;
 var init_versions2 = __esm({
   "src/tools/versions.ts"() {
     "use strict";
@@ -2639,6 +2660,7 @@ var init_versions2 = __esm({
     init_versions();
     PYTHON_REQUIREMENTS = versions_default.python.requirements;
     TRESTLE = versions_default.trestle;
+    CHECK_JSONSCHEMA = versions_default["check-jsonschema"];
   }
 });
 
@@ -3122,7 +3144,8 @@ var init_python_lock = __esm({
     init_paths();
     PYTHON_LOCKS = {
       scanners: "scanners/python-scanners.lock",
-      trestle: "scanners/python-trestle.lock"
+      trestle: "scanners/python-trestle.lock",
+      "check-jsonschema": "scanners/python-check-jsonschema.lock"
     };
     PIN = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9._,-]+\])?==([A-Za-z0-9.+!_-]+)$/;
   }
@@ -46648,11 +46671,14 @@ var init_git = __esm({
       /**
        * Files that differ between `base` and the working tree (committed, staged and unstaged changes),
        * with renames followed, plus untracked files that are not ignored: what a developer is about
-       * to push, and in CI exactly the pull request's changes.
+       * to push. With `committedOnly` (CI), the commits alone: exactly the pull request's changes.
        */
-      async changesSince(base) {
-        const diff = await this.run(["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--"]);
+      async changesSince(base, options = {}) {
+        const to = options.committedOnly ? ["HEAD"] : [];
+        const diff = await this.run(["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, ...to, "--"]);
         const changes = parseNameStatus(diff);
+        if (options.committedOnly)
+          return changes.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
         const untracked = await this.run(["ls-files", "-z", "--others", "--exclude-standard"]);
         const known = new Set(changes.map((c3) => c3.path));
         for (const file2 of untracked.split("\0")) {
@@ -46704,7 +46730,7 @@ async function resolveChangeSet(options) {
     baseSha = await git2.commitOf(options.baseRef);
     mergeBase = await git2.mergeBase(baseSha, headSha);
   }
-  const changes = await git2.changesSince(mergeBase);
+  const changes = await git2.changesSince(mergeBase, { committedOnly: options.committedOnly === true });
   return { baseRef: options.baseRef, baseSha, mergeBase, headSha, repoRoot, changes };
 }
 var init_change_set = __esm({
@@ -48695,7 +48721,8 @@ async function changeSetFor(request, base) {
       exec: request.exec,
       dir: request.workspace.targetDir,
       baseRef: base.ref,
-      fetchIfMissing: base.source === "ci"
+      fetchIfMissing: base.source === "ci",
+      committedOnly: base.source === "ci"
     });
   } catch (error62) {
     if (base.source === "ci" && error62 instanceof GitError) return { unavailable: error62.message };
@@ -49966,7 +49993,7 @@ var init_package = __esm({
         "bench:render": "node bench/render.ts",
         "bench:ledger": "node bench/coverage-ledger.ts",
         generate: "node scripts/generate.ts",
-        "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts"
+        "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts && node scripts/install-check-jsonschema.ts"
       },
       dependencies: {
         "@actions/artifact": "6.2.1",
@@ -75569,7 +75596,7 @@ import { mkdir as mkdir10, writeFile as writeFile8 } from "node:fs/promises";
 import path60 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
-    return "no merge-request note: CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN.";
+    return "no merge-request note: CONTROLGATE_GITLAB_TOKEN is not set, and CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN. If it is already set as a protected variable, GitLab passes it only to pipelines of protected branches and tags, so merge requests from unprotected branches are gated without a note.";
   const { host, project } = gitlabApiTarget(env);
   if (!host || !project) return "no merge-request note: CI_SERVER_URL or CI_PROJECT_ID is not set";
   return void 0;

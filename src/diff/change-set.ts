@@ -44,6 +44,8 @@ export interface ResolveChangeSetOptions {
   baseRef: string;
   /** In CI the base commit may be missing from a shallow clone: try fetching it once. */
   fetchIfMissing: boolean;
+  /** In CI the change is its commits alone: files the job itself left in the checkout are not in it. */
+  committedOnly?: boolean;
 }
 
 /** Finds the repository, the base commit, the merge base and the changed files. */
@@ -70,6 +72,6 @@ export async function resolveChangeSet(options: ResolveChangeSetOptions): Promis
     baseSha = await git.commitOf(options.baseRef);
     mergeBase = await git.mergeBase(baseSha, headSha);
   }
-  const changes = await git.changesSince(mergeBase);
+  const changes = await git.changesSince(mergeBase, { committedOnly: options.committedOnly === true });
   return { baseRef: options.baseRef, baseSha, mergeBase, headSha, repoRoot, changes };
 }

@@ -127,11 +127,16 @@ export class Git {
   /**
    * Files that differ between `base` and the working tree (committed, staged and unstaged changes),
    * with renames followed, plus untracked files that are not ignored: what a developer is about
-   * to push, and in CI exactly the pull request's changes.
+   * to push. With `committedOnly` (CI), the commits alone: exactly the pull request's changes.
    */
-  async changesSince(base: string): Promise<FileChange[]> {
-    const diff = await this.run(['diff', '--name-status', '-z', '-M', '--no-ext-diff', base, '--']);
+  async changesSince(base: string, options: { committedOnly?: boolean } = {}): Promise<FileChange[]> {
+    // CI: the change is its commits. What earlier steps of the job left in the checkout (a restored
+    // tools cache, build output) is no part of it, and would otherwise count as unjudged changes.
+    const to = options.committedOnly ? ['HEAD'] : [];
+    const diff = await this.run(['diff', '--name-status', '-z', '-M', '--no-ext-diff', base, ...to, '--']);
     const changes = parseNameStatus(diff);
+    if (options.committedOnly)
+      return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const untracked = await this.run(['ls-files', '-z', '--others', '--exclude-standard']);
     const known = new Set(changes.map((c) => c.path));
     for (const file of untracked.split('\0')) {

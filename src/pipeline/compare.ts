@@ -106,6 +106,7 @@ async function changeSetFor(
       dir: request.workspace.targetDir,
       baseRef: base.ref,
       fetchIfMissing: base.source === 'ci',
+      committedOnly: base.source === 'ci',
     });
   } catch (error) {
     if (base.source === 'ci' && error instanceof GitError) return { unavailable: error.message };

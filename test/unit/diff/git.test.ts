@@ -148,6 +148,10 @@ describe('Git.changesSince', () => {
       { status: 'added', path: 'staged.py' },
       { status: 'added', path: 'untracked.py' },
     ]);
+    // CI: the commits alone; what the job left in the checkout is not the change.
+    expect(await new Git(isolatedExec(), repo.dir).changesSince(base, { committedOnly: true })).toEqual([
+      { status: 'renamed', path: 'pkg/c.py', oldPath: 'b.py' },
+    ]);
   });
 
   it('is empty when nothing changed since the base', async () => {
