@@ -10,7 +10,7 @@ import type { JsonReport } from '../report/json-report-schema.ts';
 import type { RunFacts } from '../report/run-facts.ts';
 import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../sarif/merge.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
-import { oscalDocuments } from './oscal.ts';
+import { OSCAL_FILES, type OscalDocuments, oscalDocuments } from './oscal.ts';
 import { type FileContent, replaceDir, stagingDir, writeFiles, zipDir } from './write-files.ts';
 
 const encoder = new TextEncoder();
@@ -108,11 +108,11 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
     ['coverage.json', () => json(coverageDocument(outcome))],
     ['report.html', () => encoder.encode(renderHtmlReport(report, facts))],
   );
-  // Paths are relative to oscal/, where the documents sit: each observation links its SARIF result.
-  let oscal: ReturnType<typeof oscalDocuments> | undefined;
+  // Paths are relative to oscal/, where the documents sit: each observation links its SARIF result,
+  // and each document names the next by file name (results → plan → SSP → profile → catalog).
+  let oscal: OscalDocuments | undefined;
   const oscalDocs = () => {
     oscal ??= oscalDocuments(report, facts, {
-      planHref: 'assessment-plan.json',
       sarifHrefs: new Map(
         [...mergedResultPointers(outcome.scanners, mergeOptions.fixed)].map(([fp, pointer]) => [
           fp,
@@ -123,10 +123,14 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
     });
     return oscal;
   };
-  files.push(
-    ['oscal/assessment-plan.json', () => json(oscalDocs().assessmentPlan)],
-    ['oscal/assessment-results.json', () => json(oscalDocs().assessmentResults)],
-  );
+  const oscalFiles: [string, keyof OscalDocuments][] = [
+    [OSCAL_FILES.catalog, 'catalog'],
+    [OSCAL_FILES.profile, 'profile'],
+    [OSCAL_FILES.ssp, 'systemSecurityPlan'],
+    [OSCAL_FILES.plan, 'assessmentPlan'],
+    [OSCAL_FILES.results, 'assessmentResults'],
+  ];
+  for (const [file, key] of oscalFiles) files.push([`oscal/${file}`, () => json(oscalDocs()[key])]);
   return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

@@ -15,6 +15,9 @@ const EXPECTED_FILES = [
   'manifest.json',
   'oscal/assessment-plan.json',
   'oscal/assessment-results.json',
+  'oscal/catalog.json',
+  'oscal/profile.json',
+  'oscal/system-security-plan.json',
   'report.html',
   'run.json',
   'sarif/merged.sarif',
@@ -106,7 +109,7 @@ describe('the evidence bundle of the example-app scan', () => {
     for (const location of [bundle, zip]) {
       const run = runCli(['evidence', 'verify', location]);
       expect(run.exitCode, run.stdout).toBe(0);
-      expect(run.stdout).toMatch(/intact — 11 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
+      expect(run.stdout).toMatch(/intact — 14 files match the manifest, bundle digest sha256:[0-9a-f]{64}/);
     }
   });
 
