@@ -11,6 +11,7 @@ import { type JsonReport, parseJsonReport } from '../../src/report/json-report-s
 import type { RunFacts } from '../../src/report/run-facts.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { unresolvedHrefs } from '../support/oscal-hrefs.ts';
+import { control, finding, report, scanner, waiver } from '../support/report-builders.ts';
 import { ciRunFacts } from '../support/run-facts.ts';
 import { sarifResultHrefs } from '../support/sarif-result-hrefs.ts';
 
@@ -333,5 +334,36 @@ describe('OSCAL for a very large run: one observation per scanner rule', () => {
       workspace,
       byFile(docs).map(([file, doc]) => [file, `${JSON.stringify(doc)}\n`] as const),
     );
+  });
+});
+
+describe('OSCAL with a waiver, a warn, an unevaluated and an unjudged criterion', () => {
+  let workspace: string;
+  beforeAll(() => {
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'controlgate-trestle-waiver-'));
+  });
+  afterAll(() => {
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('passes `trestle validate -a`, risks and parties included', () => {
+    const applied = { ...waiver('W1', { fingerprint: 'fp2', rule: null }), findings: ['fp2'] };
+    const r = report({
+      controls: [
+        control('CC6.1', 'pass', { waived: ['fp2'] }),
+        control('CC6.6', 'warn', { findings: ['fp1'] }),
+        control('CC7.1', 'not-evaluated', { failedScanners: ['kics'], coveredBy: ['kics'] }),
+        control('CC9.2', 'pass', { coveredBy: ['kics'] }),
+        control('CC1.1', 'not-covered', { coveredBy: [] }),
+      ],
+      findings: [finding(1, { criteria: ['CC6.6'] }), finding(2, { waiver: 'W1' })],
+      scanners: [scanner('semgrep'), scanner('kics', { status: 'failed', filesScanned: 0 })],
+      waivers: { applied: [applied], expired: [], stale: [] },
+    });
+    const docs = oscalDocuments(r, ciRunFacts(r));
+    const result = (docs.assessmentResults['assessment-results'] as { results: { risks: unknown[] }[] })
+      .results[0];
+    expect(result?.risks).toHaveLength(1);
+    trestleValidate(workspace, byFile(docs));
   });
 });
