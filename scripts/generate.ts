@@ -1,14 +1,18 @@
 /**
  * Writes the files generated from code and data: schema/controlgate.schema.json (from the zod
- * config schema), docs/soc2-mapping.md (from the catalog and mapping data) and the Action's inputs
- * and outputs in README.md (from action.yml). CI checks all three fresh.
+ * config schema), docs/soc2-mapping.md (from the catalog and mapping data), docs/oscal/catalog.json
+ * and docs/oscal/profile.json (the OSCAL SOC 2 catalog and profile every evidence bundle carries,
+ * from the catalog and points-of-focus data) and the Action's inputs and outputs in README.md (from
+ * action.yml). CI checks them all fresh.
  *   npm run generate
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadCatalog, loadMapping } from '../src/catalog/data-files.ts';
+import { loadCatalog, loadMapping, loadPointsOfFocus } from '../src/catalog/data-files.ts';
 import { configJsonSchema } from '../src/config/json-schema.ts';
+import { oscalCatalog } from '../src/evidence/oscal/catalog.ts';
+import { oscalProfile } from '../src/evidence/oscal/profile.ts';
 import { withActionReference } from '../src/gate/action-reference.ts';
 import { packageRoot } from '../src/paths.ts';
 import { renderMappingMarkdown } from '../src/report/mapping-view.ts';
@@ -16,12 +20,17 @@ import { renderMappingMarkdown } from '../src/report/mapping-view.ts';
 const root = packageRoot();
 const catalog = loadCatalog();
 const mapping = loadMapping();
+const points = loadPointsOfFocus();
+const oscal = { catalog: oscalCatalog(catalog, points), profile: oscalProfile(catalog, points) };
 const outputs: [string, string][] = [
   ['schema/controlgate.schema.json', `${JSON.stringify(configJsonSchema(), null, 2)}\n`],
   [
     'docs/soc2-mapping.md',
     renderMappingMarkdown(catalog.data, mapping.data, { catalog: catalog.sha256, mapping: mapping.sha256 }),
   ],
+  // The same bytes as oscal/catalog.json and oscal/profile.json in a bundle (pretty-printed JSON).
+  ['docs/oscal/catalog.json', `${JSON.stringify(oscal.catalog, null, 2)}\n`],
+  ['docs/oscal/profile.json', `${JSON.stringify(oscal.profile, null, 2)}\n`],
   // The Action's inputs and outputs, between their markers in the README.
   [
     'README.md',

@@ -5,7 +5,14 @@ import { parse } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { packageRoot } from '../paths.ts';
-import { type Catalog, catalogSchema, type Mapping, mappingSchema } from './model.ts';
+import {
+  type Catalog,
+  catalogSchema,
+  type Mapping,
+  mappingSchema,
+  type PointsOfFocus,
+  pointsOfFocusSchema,
+} from './model.ts';
 
 /*
  * The catalog and the mapping are data that both config/ (it checks criterion ids in
@@ -51,4 +58,11 @@ export function loadCatalog(file = path.join(dataDir(), 'catalog.yml')): LoadedD
 /** Loads the finding → criterion mapping shipped with controlgate, validated and hashed. */
 export function loadMapping(file = path.join(dataDir(), 'mapping.yml')): LoadedData<Mapping> {
   return load(file, mappingSchema);
+}
+
+/** Loads the points of focus per criterion (our own words) that the OSCAL catalog carries. */
+export function loadPointsOfFocus(
+  file = path.join(dataDir(), 'points-of-focus.yml'),
+): LoadedData<PointsOfFocus> {
+  return load(file, pointsOfFocusSchema);
 }

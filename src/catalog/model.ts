@@ -63,3 +63,14 @@ export const mappingSchema = z.strictObject({
   ),
 });
 export type Mapping = z.infer<typeof mappingSchema>;
+
+/** Points of focus per criterion (src/catalog/data/points-of-focus.yml), in the project's own words. */
+export const pointsOfFocusSchema = z.strictObject({
+  version: z.string(),
+  /** The OSCAL catalog's last-modified: a fixed date keeps the generated catalog reproducible. */
+  updated: z.iso.datetime(),
+  /** The point that controlgate's gate on changes evidences (1-based). */
+  gate: z.strictObject({ criterion: z.string(), point: z.number().int().positive() }),
+  points: z.record(z.string().regex(/^(CC|A|C|PI|P)\d+\.\d+$/), z.array(z.string().min(1).max(160)).min(1)),
+});
+export type PointsOfFocus = z.infer<typeof pointsOfFocusSchema>;

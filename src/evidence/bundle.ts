@@ -11,7 +11,7 @@ import type { RunFacts } from '../report/run-facts.ts';
 import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../sarif/merge.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 import { inputFiles } from './inputs.ts';
-import { oscalDocuments } from './oscal.ts';
+import { OSCAL_FILES, type OscalDocuments, oscalDocuments } from './oscal.ts';
 import { type FileContent, replaceDir, stagingDir, writeFiles, zipDir } from './write-files.ts';
 
 const encoder = new TextEncoder();
@@ -111,11 +111,11 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
     // What the decision rested on, as content: policy, effective config, catalog, mapping, rules, tools.
     ...inputFiles(outcome),
   );
-  // Paths are relative to oscal/, where the documents sit: each observation links its SARIF result.
-  let oscal: ReturnType<typeof oscalDocuments> | undefined;
+  // Paths are relative to oscal/, where the documents sit: each observation links its SARIF result,
+  // and each document names the next by file name (results → plan → SSP → profile → catalog).
+  let oscal: OscalDocuments | undefined;
   const oscalDocs = () => {
     oscal ??= oscalDocuments(report, facts, {
-      planHref: 'assessment-plan.json',
       sarifHrefs: new Map(
         [...mergedResultPointers(outcome.scanners, mergeOptions.fixed)].map(([fp, pointer]) => [
           fp,
@@ -126,10 +126,14 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
     });
     return oscal;
   };
-  files.push(
-    ['oscal/assessment-plan.json', () => json(oscalDocs().assessmentPlan)],
-    ['oscal/assessment-results.json', () => json(oscalDocs().assessmentResults)],
-  );
+  const oscalFiles: [string, keyof OscalDocuments][] = [
+    [OSCAL_FILES.catalog, 'catalog'],
+    [OSCAL_FILES.profile, 'profile'],
+    [OSCAL_FILES.ssp, 'systemSecurityPlan'],
+    [OSCAL_FILES.plan, 'assessmentPlan'],
+    [OSCAL_FILES.results, 'assessmentResults'],
+  ];
+  for (const [file, key] of oscalFiles) files.push([`oscal/${file}`, () => json(oscalDocs()[key])]);
   return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

@@ -4,18 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { GROUPED_OBSERVATIONS_ABOVE } from '../../src/evidence/oscal/results.ts';
-import { oscalDocuments } from '../../src/evidence/oscal.ts';
+import { GROUPED_OBSERVATIONS_ABOVE } from '../../src/evidence/oscal/observations.ts';
+import { OSCAL_FILES, type OscalDocuments, oscalDocuments } from '../../src/evidence/oscal.ts';
 import { toolsDir } from '../../src/paths.ts';
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import type { RunFacts } from '../../src/report/run-facts.ts';
 import { REPO_ROOT } from '../support/cli.ts';
+import { unresolvedHrefs } from '../support/oscal-hrefs.ts';
+import { control, finding, report, scanner, waiver } from '../support/report-builders.ts';
 import { ciRunFacts } from '../support/run-facts.ts';
 import { sarifResultHrefs } from '../support/sarif-result-hrefs.ts';
 
 const TRESTLE = path.join(toolsDir(), 'trestle-venv', 'bin', 'trestle');
 const NAME = 'controlgate';
-const PLAN_HREF = `trestle://assessment-plans/${NAME}/assessment-plan.json`;
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 interface Prop {
@@ -29,12 +30,29 @@ interface Observation {
   'relevant-evidence': { href?: string }[];
 }
 interface OscalFinding {
-  target: { type: string; 'target-id': string; status: { state: string } };
+  uuid: string;
+  target: { type: string; 'target-id': string; status: { state: string; reason?: string } };
   'related-observations'?: { 'observation-uuid': string }[];
 }
 interface Result {
   observations: Observation[];
   findings: OscalFinding[];
+  props: Prop[];
+}
+
+/** Every part id of the catalog, where objective-id targets must point. */
+function partIds(catalog: unknown): Set<string> {
+  const ids = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (Array.isArray(o.parts)) for (const p of o.parts as { id?: string }[]) if (p.id) ids.add(p.id);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(catalog);
+  return ids;
 }
 
 /** Secret values planted in the example app; the key lines are read from the file itself. */
@@ -51,15 +69,65 @@ function run(file: string, args: readonly string[], cwd: string) {
   return { status: r.status, stdout: r.stdout ?? '', stderr: `${r.error?.message ?? ''}${r.stderr ?? ''}` };
 }
 
-describe('OSCAL assessment plan and results for the example app, validated by compliance-trestle', () => {
+/** Where each document goes in a trestle workspace, by its file name in a bundle. */
+const TRESTLE_DIRS: Record<string, string> = {
+  [OSCAL_FILES.catalog]: 'catalogs',
+  [OSCAL_FILES.profile]: 'profiles',
+  [OSCAL_FILES.ssp]: 'system-security-plans',
+  [OSCAL_FILES.plan]: 'assessment-plans',
+  [OSCAL_FILES.results]: 'assessment-results',
+};
+
+function byFile(docs: OscalDocuments): [string, unknown][] {
+  return [
+    [OSCAL_FILES.catalog, docs.catalog],
+    [OSCAL_FILES.profile, docs.profile],
+    [OSCAL_FILES.ssp, docs.systemSecurityPlan],
+    [OSCAL_FILES.plan, docs.assessmentPlan],
+    [OSCAL_FILES.results, docs.assessmentResults],
+  ];
+}
+
+/**
+ * `trestle validate -a` on the five documents in a fresh workspace. trestle resolves a relative
+ * import href against the workspace root, so the catalog and profile also sit there, as they sit
+ * beside the SSP in a bundle: trestle then follows SSP → profile → catalog.
+ */
+function trestleValidate(workspace: string, docs: readonly (readonly [string, unknown])[]) {
+  expect(
+    existsSync(TRESTLE),
+    `compliance-trestle is missing (${TRESTLE}): run \`node scripts/install-trestle.ts\``,
+  ).toBe(true);
+  const init = run(TRESTLE, ['init'], workspace);
+  expect(init.status, init.stderr).toBe(0);
+  for (const [file, doc] of docs) {
+    const text = typeof doc === 'string' ? doc : `${JSON.stringify(doc, null, 2)}\n`;
+    const dir = path.join(workspace, TRESTLE_DIRS[file] as string, NAME);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+    if (file === OSCAL_FILES.catalog || file === OSCAL_FILES.profile)
+      writeFileSync(path.join(workspace, file), text);
+  }
+  const validate = run(TRESTLE, ['validate', '-a'], workspace);
+  expect(validate.stderr.trim(), validate.stdout).toBe('');
+  expect(validate.status, validate.stdout).toBe(0);
+  expect(validate.stdout.match(/^VALID: /gm)).toHaveLength(5);
+  expect(validate.stdout).not.toMatch(/INVALID|ERROR/);
+  // The SSP's profile and the profile's catalog were followed, not skipped.
+  expect(validate.stdout).toContain(`Validating local file access: ${OSCAL_FILES.profile}`);
+  expect(validate.stdout).toContain(`Validating local file access: ${OSCAL_FILES.catalog}`);
+}
+
+describe('OSCAL for the example app: catalog, profile, SSP, plan and results, validated by compliance-trestle', () => {
   const scan = inject('exampleScan');
   let report: JsonReport;
   let facts: RunFacts;
   let sarifHrefs: Map<string, string>;
-  let plan: Record<string, unknown>;
+  let docs: OscalDocuments;
   let results: Record<string, unknown>;
   let result: Result;
   let workspace: string;
+  const options = () => ({ sarifHrefs: new Map(sarifHrefs), findingsHref: 'controlgate.json' });
 
   beforeAll(() => {
     const file = path.join(scan.outDir, 'controlgate.json');
@@ -67,15 +135,9 @@ describe('OSCAL assessment plan and results for the example app, validated by co
     const sarif = JSON.parse(readFileSync(path.join(scan.outDir, 'controlgate.sarif'), 'utf8')) as Sarif.Log;
     sarifHrefs = sarifResultHrefs(sarif, 'sarif/merged.sarif');
     facts = ciRunFacts(report);
-    const docs = oscalDocuments(report, facts, {
-      planHref: PLAN_HREF,
-      sarifHrefs,
-      findingsHref: 'controlgate.json',
-    });
-    plan = docs.assessmentPlan;
+    docs = oscalDocuments(report, facts, options());
     results = docs.assessmentResults;
-    const ar = results['assessment-results'] as { results: Result[] };
-    result = ar.results[0] as Result;
+    result = (results['assessment-results'] as { results: Result[] }).results[0] as Result;
     workspace = mkdtempSync(path.join(os.tmpdir(), 'controlgate-trestle-'));
   });
 
@@ -83,33 +145,26 @@ describe('OSCAL assessment plan and results for the example app, validated by co
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('passes `trestle validate -a` in a fresh trestle workspace', () => {
+  it('passes `trestle validate -a` in a fresh trestle workspace, following SSP → profile → catalog', () => {
     // Never skipped: a machine without trestle fails here, saying how to install it.
-    expect(
-      existsSync(TRESTLE),
-      `compliance-trestle is missing (${TRESTLE}): run \`node scripts/install-trestle.ts\``,
-    ).toBe(true);
-    const init = run(TRESTLE, ['init'], workspace);
-    expect(init.status, init.stderr).toBe(0);
-    for (const [dir, file, doc] of [
-      ['assessment-plans', 'assessment-plan.json', plan],
-      ['assessment-results', 'assessment-results.json', results],
-    ] as const) {
-      mkdirSync(path.join(workspace, dir, NAME), { recursive: true });
-      writeFileSync(path.join(workspace, dir, NAME, file), `${JSON.stringify(doc, null, 2)}\n`);
-    }
-    const validate = run(TRESTLE, ['validate', '-a'], workspace);
-    expect(validate.stderr.trim()).toBe('');
-    expect(validate.status, validate.stdout).toBe(0);
-    expect(validate.stdout.match(/^VALID: /gm)).toHaveLength(2);
-    expect(validate.stdout).not.toMatch(/INVALID|ERROR/);
+    trestleValidate(workspace, byFile(docs));
   });
 
-  it('imports the plan and uses deterministic version-5 UUIDs, each unique', () => {
-    expect((results['assessment-results'] as { 'import-ap': unknown })['import-ap']).toEqual({
-      href: PLAN_HREF,
-    });
-    for (const doc of [plan, results]) {
+  it('chains by relative hrefs: results → plan → SSP → profile → catalog', () => {
+    const chain = [
+      [docs.assessmentResults, 'assessment-results', 'import-ap', OSCAL_FILES.plan],
+      [docs.assessmentPlan, 'assessment-plan', 'import-ssp', OSCAL_FILES.ssp],
+      [docs.systemSecurityPlan, 'system-security-plan', 'import-profile', OSCAL_FILES.profile],
+    ] as const;
+    for (const [doc, root, key, href] of chain)
+      expect((doc[root] as Record<string, { href: string }>)[key]?.href).toBe(href);
+    expect((docs.profile.profile as { imports: { href: string }[] }).imports.map((i) => i.href)).toEqual([
+      OSCAL_FILES.catalog,
+    ]);
+  });
+
+  it('uses deterministic version-5 UUIDs, each unique', () => {
+    for (const doc of Object.values(docs)) {
       const uuids = [...JSON.stringify(doc).matchAll(/"uuid":"([^"]+)"/g)].map((m) => m[1]);
       expect(uuids.length).toBeGreaterThan(0);
       for (const uuid of uuids) expect(uuid).toMatch(UUID_V5);
@@ -129,15 +184,12 @@ describe('OSCAL assessment plan and results for the example app, validated by co
     });
   });
 
-  it('has one OSCAL finding per evaluated criterion, with the verdict as its state', () => {
-    const assessed = report.controls.filter((c) =>
-      ['pass', 'fail', 'warn', 'not-evaluated'].includes(c.verdict),
-    );
-    expect(result.findings.map((f) => f.target['target-id'])).toEqual(assessed.map((c) => c.id));
-    for (const c of assessed) {
-      const f = result.findings.find((x) => x.target['target-id'] === c.id);
-      expect(f?.target.type).toBe('objective-id');
-      expect(f?.target.status.state, c.id).toBe(c.verdict === 'pass' ? 'satisfied' : 'not-satisfied');
+  it('targets objectives of the catalog, and every related observation exists', () => {
+    const objectives = partIds(docs.catalog);
+    expect(result.findings.length).toBeGreaterThan(1);
+    for (const f of result.findings) {
+      expect(f.target.type).toBe('objective-id');
+      expect(objectives.has(f.target['target-id']), f.target['target-id']).toBe(true);
     }
     const observationUuids = new Set(result.observations.map((o) => o.uuid));
     for (const f of result.findings)
@@ -145,32 +197,83 @@ describe('OSCAL assessment plan and results for the example app, validated by co
         expect(observationUuids.has(r['observation-uuid'])).toBe(true);
   });
 
-  it('marks the criteria the example app fails (CC6.1, CC7.1) not-satisfied, linked to their findings', () => {
+  it('claims satisfied only where a covering scanner judged files, and nothing about the rest', () => {
+    const byTarget = new Map(result.findings.map((f) => [f.target['target-id'], f]));
+    for (const c of report.controls) {
+      const f = byTarget.get(`${c.id.toLowerCase()}_obj`);
+      if (c.verdict === 'not-covered' || c.verdict === 'out-of-scope') expect(f, c.id).toBeUndefined();
+      if (f?.target.status.state === 'satisfied') {
+        expect(c.verdict).toBe('pass');
+        const judged = report.scanners.filter(
+          (s) => c.coveredBy.includes(s.id) && s.status === 'ok' && s.filesScanned > 0,
+        );
+        expect(judged.length, c.id).toBeGreaterThan(0);
+      }
+    }
+    // Process criteria (CC1.1 …) are listed as not covered, never claimed.
+    expect(result.props.filter((p) => p.name === 'not-covered').map((p) => p.value)).toContain('CC1.1');
+    expect(byTarget.has('cc1.1_obj')).toBe(false);
+  });
+
+  it('marks the criteria the example app fails (CC6.1, CC7.1) not-satisfied, and the gate that blocked it satisfied', () => {
+    expect(report.decision).toBe('block');
     for (const id of ['CC6.1', 'CC7.1']) {
       const control = report.controls.find((c) => c.id === id);
       expect(control?.verdict).toBe('fail');
-      const f = result.findings.find((x) => x.target['target-id'] === id);
+      const f = result.findings.find((x) => x.target['target-id'] === `${id.toLowerCase()}_obj`);
       expect(f?.target.status.state).toBe('not-satisfied');
       expect(f?.['related-observations']?.length).toBeGreaterThanOrEqual(control?.findings.length ?? 1);
     }
+    const gate = result.findings.find((f) => f.target['target-id'] === 'cc8.1_obj.3');
+    expect(gate?.target.status.state).toBe('satisfied');
+    expect(gate?.['related-observations']?.length).toBeGreaterThan(0);
   });
 
   it('is deterministic: the same inputs give byte-identical documents', () => {
     const again = () =>
-      JSON.stringify(
-        oscalDocuments(structuredClone(report), structuredClone(facts), {
-          planHref: PLAN_HREF,
-          sarifHrefs: new Map(sarifHrefs),
-          findingsHref: 'controlgate.json',
-        }),
-      );
-    expect(again()).toBe(JSON.stringify({ assessmentPlan: plan, assessmentResults: results }));
+      JSON.stringify(oscalDocuments(structuredClone(report), structuredClone(facts), options()));
+    expect(again()).toBe(JSON.stringify(docs));
     expect(again()).toBe(again());
   });
 
   it('contains no planted secret from the example app', () => {
-    const text = JSON.stringify([plan, results]);
+    const text = JSON.stringify(docs);
     for (const secret of plantedSecrets()) expect(text.includes(secret), secret).toBe(false);
+  });
+});
+
+describe('OSCAL in the example scan’s evidence bundle', () => {
+  const scan = inject('exampleScan');
+  const bundle = () => path.join(scan.outDir, 'evidence');
+  const files = Object.values(OSCAL_FILES);
+  let workspace: string;
+  beforeAll(() => {
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'controlgate-trestle-bundle-'));
+  });
+  afterAll(() => {
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('holds all five documents and passes `trestle validate -a`', () => {
+    for (const file of files) expect(existsSync(path.join(bundle(), 'oscal', file)), file).toBe(true);
+    trestleValidate(
+      workspace,
+      files.map((file) => [file, readFileSync(path.join(bundle(), 'oscal', file), 'utf8')] as const),
+    );
+  });
+
+  it('every href resolves to a file inside the bundle, and its fragment inside that file', () => {
+    const { broken, external } = unresolvedHrefs(bundle(), path.join(bundle(), 'oscal'), files);
+    expect(broken).toEqual([]);
+    for (const href of external) expect(href).toMatch(/^https:\/\//);
+  });
+
+  it('ships the catalog and profile as generated into docs/oscal/', () => {
+    for (const file of [OSCAL_FILES.catalog, OSCAL_FILES.profile]) {
+      const inBundle = JSON.parse(readFileSync(path.join(bundle(), 'oscal', file), 'utf8'));
+      const committed = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs', 'oscal', file), 'utf8'));
+      expect(inBundle).toEqual(committed);
+    }
   });
 });
 
@@ -178,8 +281,7 @@ describe('OSCAL for a very large run: one observation per scanner rule', () => {
   const scan = inject('exampleScan');
   let report: JsonReport;
   let result: Result;
-  let results: Record<string, unknown>;
-  let plan: Record<string, unknown>;
+  let docs: OscalDocuments;
   let workspace: string;
 
   beforeAll(() => {
@@ -201,14 +303,11 @@ describe('OSCAL for a very large run: one observation per scanner rule', () => {
         belowThreshold: rename(c.belowThreshold),
       })),
     };
-    const docs = oscalDocuments(report, ciRunFacts(report), {
-      planHref: PLAN_HREF,
+    docs = oscalDocuments(report, ciRunFacts(report), {
       sarifHrefs: new Map(),
       findingsHref: 'controlgate.json',
     });
-    plan = docs.assessmentPlan;
-    results = docs.assessmentResults;
-    result = (results['assessment-results'] as { results: Result[] }).results[0] as Result;
+    result = (docs.assessmentResults['assessment-results'] as { results: Result[] }).results[0] as Result;
     workspace = mkdtempSync(path.join(os.tmpdir(), 'controlgate-trestle-large-'));
   });
   afterAll(() => {
@@ -224,24 +323,47 @@ describe('OSCAL for a very large run: one observation per scanner rule', () => {
       .reduce((a, b) => a + b, 0);
     expect(total).toBe(report.findings.length);
     const uuids = new Set(result.observations.map((o) => o.uuid));
-    const failing = result.findings.find((f) => f.target['target-id'] === 'CC6.1');
+    const failing = result.findings.find((f) => f.target['target-id'] === 'cc6.1_obj');
     expect(failing?.['related-observations']?.length).toBeGreaterThan(0);
     for (const f of result.findings)
       for (const r of f['related-observations'] ?? []) expect(uuids.has(r['observation-uuid'])).toBe(true);
   });
 
   it('still passes `trestle validate -a`', () => {
-    expect(existsSync(TRESTLE), `compliance-trestle is missing (${TRESTLE})`).toBe(true);
-    expect(run(TRESTLE, ['init'], workspace).status).toBe(0);
-    for (const [dir, file, doc] of [
-      ['assessment-plans', 'assessment-plan.json', plan],
-      ['assessment-results', 'assessment-results.json', results],
-    ] as const) {
-      mkdirSync(path.join(workspace, dir, NAME), { recursive: true });
-      writeFileSync(path.join(workspace, dir, NAME, file), `${JSON.stringify(doc)}\n`);
-    }
-    const validate = run(TRESTLE, ['validate', '-a'], workspace);
-    expect(validate.status, validate.stdout + validate.stderr).toBe(0);
-    expect(validate.stdout.match(/^VALID: /gm)).toHaveLength(2);
+    trestleValidate(
+      workspace,
+      byFile(docs).map(([file, doc]) => [file, `${JSON.stringify(doc)}\n`] as const),
+    );
+  });
+});
+
+describe('OSCAL with a waiver, a warn, an unevaluated and an unjudged criterion', () => {
+  let workspace: string;
+  beforeAll(() => {
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'controlgate-trestle-waiver-'));
+  });
+  afterAll(() => {
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('passes `trestle validate -a`, risks and parties included', () => {
+    const applied = { ...waiver('W1', { fingerprint: 'fp2', rule: null }), findings: ['fp2'] };
+    const r = report({
+      controls: [
+        control('CC6.1', 'pass', { waived: ['fp2'] }),
+        control('CC6.6', 'warn', { findings: ['fp1'] }),
+        control('CC7.1', 'not-evaluated', { failedScanners: ['kics'], coveredBy: ['kics'] }),
+        control('CC9.2', 'pass', { coveredBy: ['kics'] }),
+        control('CC1.1', 'not-covered', { coveredBy: [] }),
+      ],
+      findings: [finding(1, { criteria: ['CC6.6'] }), finding(2, { waiver: 'W1' })],
+      scanners: [scanner('semgrep'), scanner('kics', { status: 'failed', filesScanned: 0 })],
+      waivers: { applied: [applied], expired: [], stale: [] },
+    });
+    const docs = oscalDocuments(r, ciRunFacts(r));
+    const result = (docs.assessmentResults['assessment-results'] as { results: { risks: unknown[] }[] })
+      .results[0];
+    expect(result?.risks).toHaveLength(1);
+    trestleValidate(workspace, byFile(docs));
   });
 });

@@ -28,3 +28,25 @@ export function uuidV5(name: string, namespace: string = UUID_NAMESPACE): string
   const hex = hash.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** Ids shared by the run's documents: stable ones for lasting things, per-run ones for this run's records. */
+export function runIdentities(run: {
+  repository: string | null;
+  root: string;
+  commit: string | null;
+  changeNumber: number | null;
+  startedAt: string;
+}) {
+  const runKey = JSON.stringify([run.repository, run.commit, run.changeNumber, run.startedAt]);
+  const repository = run.repository ?? run.root;
+  return {
+    runUuid: (name: string) => uuidV5(`run ${runKey} ${name}`),
+    scannerUuid: (id: string) => uuidV5(`component scanner ${id}`),
+    repositoryUuid: uuidV5(`component repository ${repository}`),
+    gateUuid: uuidV5('component controlgate gate'),
+    platformUuid: uuidV5(`assessment-platform controlgate`),
+    /** A waiver approver as an OSCAL party: the same name gives the same party in every run. */
+    partyUuid: (name: string) => uuidV5(`party ${name}`),
+  };
+}
+export type RunIdentities = ReturnType<typeof runIdentities>;

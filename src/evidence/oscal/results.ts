@@ -1,166 +1,60 @@
 import type { JsonReport } from '../../report/json-report-schema.ts';
+import { objectiveId } from './catalog.ts';
+import type { ResultsContext } from './observations.ts';
+import { riskUuid, waiverKey } from './risks.ts';
 import { compact, markup, markupLine, oneLine, props } from './text.ts';
 
 type Json = Record<string, unknown>;
-type ReportFinding = JsonReport['findings'][number];
 type ReportControl = JsonReport['controls'][number];
 type AppliedWaiver = JsonReport['waivers']['applied'][number];
 
-/** The verdicts that get an OSCAL finding: the criteria this run could judge, or tried to. */
-export const ASSESSED_VERDICTS: ReadonlySet<string> = new Set(['pass', 'fail', 'warn', 'not-evaluated']);
-
-/** What the results builder needs besides the report: ids and where evidence lives. */
-export interface ResultsContext {
-  report: JsonReport;
-  collected: string;
-  /** Per-run UUID for a name (see oscal.ts). */
-  runUuid: (name: string) => string;
-  scannerUuid: (scannerId: string) => string;
-  repositoryUuid: string;
-  platformUuid: string;
-  sarifHrefs: ReadonlyMap<string, string>;
-  findingsHref: string | undefined;
-}
-
-function location(f: ReportFinding): string {
-  return f.line > 0 ? `${f.path}:${f.line}` : f.path;
-}
-
-function evidenceFor(f: ReportFinding, index: number, ctx: ResultsContext): Json[] {
-  const evidence: Json[] = [];
-  const sarif = ctx.sarifHrefs.get(f.fingerprint);
-  if (sarif) evidence.push({ href: sarif, description: 'The SARIF result in the merged log of this run.' });
-  if (ctx.findingsHref) {
-    evidence.push({
-      href: `${ctx.findingsHref}#/findings/${index}`,
-      description: 'The normalized finding in the controlgate report of this run.',
-    });
-  }
-  if (evidence.length === 0) {
-    evidence.push({
-      description: markup(
-        `Finding ${f.fingerprint} of this run's controlgate report (no evidence file linked).`,
-      ),
-    });
-  }
-  return evidence;
-}
-
-/** Above this many findings, observations are one per scanner rule rather than one per finding. */
-export const GROUPED_OBSERVATIONS_ABOVE = 10_000;
-/** Locations named in a grouped observation; the rest are in the linked report. */
-const GROUP_LOCATIONS = 20;
-
-const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
-
-/**
- * One observation per scanner rule, for very large runs: an assessment-results document with a
- * few hundred thousand observations is more than any OSCAL tool or reader handles. Each one gives
- * the count, the most severe level, the criteria, the first locations and links to its results.
+/*
+ * How a criterion's verdict reads in OSCAL. A finding's target status is only ever satisfied or
+ * not-satisfied, so "we could not tell" has no state of its own; the honest choice is to make no
+ * claim at all. So:
+ *
+ * - fail, warn: not-satisfied, reason fail.
+ * - not-evaluated (a covering scanner failed or left files unjudged): not-satisfied, reason other.
+ * - pass is satisfied only when a scanner that covers the criterion ran and judged at least one
+ *   file of the change, and then only as far as that scanner's checks reach (the remarks say so).
+ *   A pass whose covering scanners were skipped or judged no file is silence, not evidence: like
+ *   not-covered (no scanner in the run covers it) it gets no finding and is listed in the result's
+ *   remarks and props. The same goes for out-of-scope criteria.
+ * - pass with waived findings: not-satisfied, reason other, citing the deviation-approved risks,
+ *   as deviations are recorded: the objective is not met for those findings, and that was approved.
+ * - pass with findings at or above the threshold that existed before the change (diff mode judges
+ *   only new ones): not-satisfied, reason other: the change is fine, the repository is not.
  */
-function groupedObservations(ctx: ResultsContext): { list: Json[]; uuids: Map<string, string> } {
-  const groups = new Map<string, { first: number; members: ReportFinding[] }>();
-  ctx.report.findings.forEach((f, index) => {
-    const key = `${f.scanner}\u0000${f.ruleId}`;
-    const group = groups.get(key);
-    if (group) group.members.push(f);
-    else groups.set(key, { first: index, members: [f] });
-  });
-  const uuids = new Map<string, string>();
-  const list = [...groups.values()].map(({ first, members }) => {
-    const head = members[0] as ReportFinding;
-    const uuid = ctx.runUuid(`observation-group/${head.scanner}/${head.ruleId}`);
-    for (const f of members) if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid);
-    const severity = SEVERITY_ORDER.find((s) => members.some((f) => f.severity === s)) ?? head.severity;
-    const criteria = [...new Set(members.flatMap((f) => f.criteria))].sort();
-    const cwes = [...new Set(members.flatMap((f) => f.cwe))].sort();
-    const shown = members.slice(0, GROUP_LOCATIONS).map(location);
-    const more = members.length > shown.length ? ` and ${members.length - shown.length} more` : '';
-    return compact({
-      uuid,
-      title: markupLine(`${head.ruleId} (${severity}): ${members.length} results`),
-      description: markup(
-        `${members.length} results of ${head.scanner} rule ${head.ruleId}, for example: ${head.message}\n\nAt ${shown.join(', ')}${more}. Every result is in the linked report and merged SARIF log.`,
-      ),
-      props: props([
-        ['scanner', head.scanner],
-        ['scanner-version', head.scannerVersion],
-        ['rule-id', head.ruleId],
-        ['rule-name', head.ruleName],
-        ['severity', severity],
-        ['result-count', members.length],
-        ['new-count', members.filter((f) => f.baselineState === 'new').length || null],
-        ...cwes.map((cwe) => ['cwe', cwe] as const),
-        ...criteria.map((c) => ['criterion', c] as const),
-      ]),
-      methods: ['TEST'],
-      types: ['finding'],
-      origins: [{ actors: [{ type: 'tool', 'actor-uuid': ctx.scannerUuid(head.scanner) }] }],
-      subjects: [{ 'subject-uuid': ctx.repositoryUuid, type: 'component' }],
-      'relevant-evidence': evidenceFor(head, first, ctx),
-      collected: ctx.collected,
-    });
-  });
-  return { list, uuids };
+
+/** Scanners of the run that cover the criterion, ran and judged at least one file. */
+export function judgingScanners(report: JsonReport, c: ReportControl): string[] {
+  return report.scanners
+    .filter((s) => c.coveredBy.includes(s.id) && s.status === 'ok' && s.filesScanned > 0)
+    .map((s) => s.id);
 }
 
-/**
- * One observation per finding of the report, in report order, with the UUID of each; for very
- * large runs, one per scanner rule (see groupedObservations).
- */
-export function observations(ctx: ResultsContext): { list: Json[]; uuids: Map<string, string> } {
-  if (ctx.report.findings.length > GROUPED_OBSERVATIONS_ABOVE) return groupedObservations(ctx);
-  const uuids = new Map<string, string>();
-  const list = ctx.report.findings.map((f, index) => {
-    // Fingerprints are unique per run; the index only guards against a repeated one.
-    const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
-    const uuid = ctx.runUuid(`observation/${key}`);
-    if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid);
-    const scanner = ctx.report.scanners.find((s) => s.id === f.scanner);
-    return compact({
-      uuid,
-      title: markupLine(`${f.ruleId} (${f.severity}) at ${location(f)}`),
-      description: markup(f.message) || 'The scanner gave no message.',
-      props: props([
-        ['scanner', f.scanner],
-        ['scanner-version', f.scannerVersion ?? scanner?.version],
-        ['rule-id', f.ruleId],
-        ['rule-name', f.ruleName],
-        ['severity', f.severity],
-        ['scanner-severity', f.scannerSeverity === f.severity ? null : f.scannerSeverity],
-        ...f.cwe.map((cwe) => ['cwe', cwe] as const),
-        ['category', f.category],
-        ['location', location(f)],
-        ['fingerprint', f.fingerprint],
-        ...f.criteria.map((c) => ['criterion', c] as const),
-        ['advisory', f.advisory],
-        ['unmapped', f.unmapped],
-        ['suppressed', f.suppressed],
-        ['waiver', f.waiver],
-        ['secret', f.secret],
-        // new: introduced by the change; unchanged: existed at its base (debt, not judged in diff mode).
-        ['baseline-state', f.baselineState],
-      ]),
-      methods: ['TEST'],
-      types: ['finding'],
-      origins: [{ actors: [{ type: 'tool', 'actor-uuid': ctx.scannerUuid(f.scanner) }] }],
-      subjects: [{ 'subject-uuid': ctx.repositoryUuid, type: 'component' }],
-      'relevant-evidence': evidenceFor(f, index, ctx),
-      collected: ctx.collected,
-    });
+/** The criteria that get an OSCAL finding (see above); the rest are not claimed either way. */
+export function assessedControls(report: JsonReport): ReportControl[] {
+  return report.controls.filter((c) => {
+    if (c.verdict === 'fail' || c.verdict === 'warn' || c.verdict === 'not-evaluated') return true;
+    if (c.verdict !== 'pass') return false;
+    return c.waived.length > 0 || c.existing.length > 0 || judgingScanners(report, c).length > 0;
   });
-  return { list, uuids };
 }
 
-function waiverText(w: AppliedWaiver): string {
-  const id = w.id ?? `at line ${w.line} of the waivers file`;
-  return `Waiver ${id}: approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}. Reason: ${w.reason}`;
+/** The criteria with no finding, by why: what the result's remarks and props list. */
+export function unclaimedControls(report: JsonReport): { notCovered: string[]; outOfScope: string[] } {
+  const assessed = new Set(assessedControls(report).map((c) => c.id));
+  return {
+    notCovered: report.controls
+      .filter((c) => !assessed.has(c.id) && c.verdict !== 'out-of-scope')
+      .map((c) => c.id),
+    outOfScope: report.controls.filter((c) => c.verdict === 'out-of-scope').map((c) => c.id),
+  };
 }
 
-function status(c: ReportControl): Json {
+function status(report: JsonReport, c: ReportControl): Json {
   switch (c.verdict) {
-    case 'pass':
-      return { state: 'satisfied', reason: 'pass' };
     case 'fail':
       return { state: 'not-satisfied', reason: 'fail' };
     case 'warn':
@@ -169,6 +63,30 @@ function status(c: ReportControl): Json {
         reason: 'fail',
         remarks: 'The criterion is in warn mode: the failure is reported but does not block the change.',
       };
+    case 'pass': {
+      if (c.waived.length > 0) {
+        return {
+          state: 'not-satisfied',
+          reason: 'other',
+          remarks: `Met except for ${c.waived.length} finding(s) under approved deviations (waivers): see the related risks, status deviation-approved, each with its approver and deadline.`,
+        };
+      }
+      if (c.existing.length > 0) {
+        return {
+          state: 'not-satisfied',
+          reason: 'other',
+          remarks: `The change added no finding at or above the ${c.severity} threshold, but ${c.existing.length} such finding(s) existed before it (only new findings were judged): the repository does not meet the objective as tested.`,
+        };
+      }
+      const judges = judgingScanners(report, c);
+      return {
+        state: 'satisfied',
+        reason: 'pass',
+        remarks: markup(
+          `As far as automated checks reach: ${judges.join(', ')} judged the change's files and reported nothing at or above the ${c.severity} threshold. This is evidence about the repository's content only; the criterion's organisational side needs other evidence.`,
+        ),
+      };
+    }
     default:
       return {
         state: 'not-satisfied',
@@ -180,15 +98,45 @@ function status(c: ReportControl): Json {
   }
 }
 
-function verdictText(c: ReportControl): string {
+function verdictText(report: JsonReport, c: ReportControl): string {
   const existing =
     c.existing.length > 0 ? `, ${c.existing.length} existing before this change (not judged)` : '';
   const counts = `${c.findings.length} at or above the ${c.severity} threshold, ${c.belowThreshold.length} below it${existing}, ${c.waived.length} waived, ${c.suppressed.length} suppressed in source`;
   const covered = c.coveredBy.length > 0 ? ` Covered by: ${c.coveredBy.join(', ')}.` : '';
-  return `controlgate verdict: ${c.verdict} (${c.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
+  // A blocked change never reached the system: its findings describe the proposal, not the system.
+  const blocked =
+    report.decision === 'block' && c.blocking
+      ? ' The gate stopped this change because of these findings, so they describe the proposed change, not the merged system; the change-gate finding records the control operating.'
+      : '';
+  return `controlgate verdict: ${c.verdict} (${c.mode} mode) for the change's content. Findings mapped to this criterion: ${counts}.${covered}${blocked}`;
 }
 
-/** One OSCAL finding per assessed criterion, linked to the observations of its findings. */
+/** Related observations of a criterion, once per observation and role (grouped ones stand for many). */
+function relatedObservations(
+  c: ReportControl,
+  observationUuids: ReadonlyMap<string, string>,
+): { 'observation-uuid': string; remarks: string }[] {
+  const roles: [readonly string[], string][] = [
+    [c.findings, `fails ${c.id}: at or above the ${c.severity} threshold`],
+    [c.belowThreshold, `below the ${c.severity} threshold of ${c.id}`],
+    [c.existing, `existed before this change: reported, not judged for ${c.id}`],
+    [c.waived, 'waived: an approved deviation (see the related risk)'],
+    [c.suppressed, 'suppressed in source'],
+  ];
+  const related: { 'observation-uuid': string; remarks: string }[] = [];
+  for (const [fingerprints, remarks] of roles) {
+    const seen = new Set<string>();
+    for (const fp of fingerprints) {
+      const uuid = observationUuids.get(fp);
+      if (!uuid || seen.has(uuid)) continue;
+      seen.add(uuid);
+      related.push({ 'observation-uuid': uuid, remarks });
+    }
+  }
+  return related;
+}
+
+/** One OSCAL finding per assessed criterion, targeting its objective, linked to observations and risks. */
 export function criterionFindings(
   ctx: ResultsContext,
   observationUuids: ReadonlyMap<string, string>,
@@ -196,63 +144,44 @@ export function criterionFindings(
   const { report } = ctx;
   const waiverByFinding = new Map<string, AppliedWaiver>();
   for (const w of report.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
-  return report.controls
-    .filter((c) => ASSESSED_VERDICTS.has(c.verdict))
-    .map((c) => {
-      const roles: [readonly string[], string][] = [
-        [c.findings, `fails ${c.id}: at or above the ${c.severity} threshold`],
-        [c.belowThreshold, `below the ${c.severity} threshold of ${c.id}`],
-        [c.existing, `existed before this change: reported, not judged for ${c.id}`],
-        [c.waived, 'waived'],
-        [c.suppressed, 'suppressed in source'],
-      ];
-      const related: Json[] = [];
-      for (const [fingerprints, remarks] of roles) {
-        // Grouped observations stand for many findings: each is related once per role.
-        const seen = new Set<string>();
-        for (const fp of fingerprints) {
-          const uuid = observationUuids.get(fp);
-          if (!uuid || seen.has(uuid)) continue;
-          seen.add(uuid);
-          related.push({ 'observation-uuid': uuid, remarks });
-        }
-      }
-      const waivers = [...new Set(c.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
-      return compact({
-        uuid: ctx.runUuid(`finding/${c.id}`),
+  return assessedControls(report).map((c) => {
+    const waivers = [...new Set(c.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
+    return compact({
+      uuid: ctx.runUuid(`finding/${c.id}`),
+      title: markupLine(`${c.id}: ${c.title}`),
+      description: markup(verdictText(report, c)),
+      props: props([
+        ['criterion', c.id],
+        ['verdict', c.verdict],
+        ['mode', c.mode],
+        ['threshold', c.severity],
+        ['policy-source', c.policySource],
+        ['blocking', c.blocking ? 'true' : 'false'],
+        ...c.coveredBy.map((s) => ['covered-by', s] as const),
+        ...judgingScanners(report, c).map((s) => ['judged-by', s] as const),
+        ...c.failedScanners.map((s) => ['failed-scanner', s] as const),
+        ...waivers.map((w) => ['waiver', waiverKey(w)] as const),
+      ]),
+      origins: [{ actors: [{ type: 'assessment-platform', 'actor-uuid': ctx.platformUuid }] }],
+      target: {
+        type: 'objective-id',
+        'target-id': objectiveId(c.id),
         title: markupLine(`${c.id}: ${c.title}`),
-        description: markup(verdictText(c)),
-        props: props([
-          ['criterion', c.id],
-          ['verdict', c.verdict],
-          ['mode', c.mode],
-          ['threshold', c.severity],
-          ['policy-source', c.policySource],
-          ['blocking', c.blocking ? 'true' : 'false'],
-          ...c.coveredBy.map((s) => ['covered-by', s] as const),
-          ...c.failedScanners.map((s) => ['failed-scanner', s] as const),
-          ...waivers.map((w) => ['waiver', w.id ?? `line ${w.line}`] as const),
-        ]),
-        origins: [{ actors: [{ type: 'assessment-platform', 'actor-uuid': ctx.platformUuid }] }],
-        target: {
-          type: 'objective-id',
-          'target-id': c.id,
-          title: markupLine(c.title),
-          status: status(c),
-        },
-        'related-observations': related,
-        remarks: waivers.length > 0 ? markup(waivers.map(waiverText).join('\n\n')) : undefined,
-      });
+        status: status(report, c),
+      },
+      'related-observations': relatedObservations(c, observationUuids),
+      'related-risks': waivers.map((w) => ({ 'risk-uuid': riskUuid(ctx.repository, w) })),
     });
+  });
 }
 
 /** Why some criteria have no OSCAL finding: stated once in the result's remarks. */
 export function resultRemarks(report: JsonReport): string {
-  const count = (v: string) => report.controls.filter((c) => c.verdict === v).length;
+  const { notCovered, outOfScope } = unclaimedControls(report);
   return oneLine(
-    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ` +
-      `${count('not-covered')} criteria that no scanner in this run covers and ${count('out-of-scope')} criteria outside the configured scope were not assessed and have no finding. ` +
-      `Gate decision: ${report.decision}.`,
-    2000,
+    `Each assessed SOC 2 criterion has one finding targeting its objective (<id>_obj in catalog.json): fail and warn are not-satisfied (reason fail); not-evaluated, waived (approved deviation) and pre-existing findings are not-satisfied (reason other); pass is satisfied only where a covering scanner judged files. ` +
+      `${notCovered.length} criteria that no scanner of this run judged (${notCovered.join(', ') || 'none'}) and ${outOfScope.length} outside the configured scope have no finding: silence from a scanner is not evidence that a criterion is met. ` +
+      `A separate finding records the change gate (the control activity) operating. Gate decision: ${report.decision}.`,
+    4000,
   );
 }
