@@ -3484,8 +3484,8 @@ function defineLazy(object2, key, getter) {
 function objectClone(obj) {
   return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
 }
-function assignProp(target, prop, value) {
-  Object.defineProperty(target, prop, {
+function assignProp(target, prop2, value) {
+  Object.defineProperty(target, prop2, {
     value,
     writable: true,
     enumerable: true,
@@ -3650,33 +3650,33 @@ function normalizeParams(_params) {
 function createTransparentProxy(getter) {
   let target;
   return new Proxy({}, {
-    get(_, prop, receiver) {
+    get(_, prop2, receiver) {
       target ?? (target = getter());
-      return Reflect.get(target, prop, receiver);
+      return Reflect.get(target, prop2, receiver);
     },
-    set(_, prop, value, receiver) {
+    set(_, prop2, value, receiver) {
       target ?? (target = getter());
-      return Reflect.set(target, prop, value, receiver);
+      return Reflect.set(target, prop2, value, receiver);
     },
-    has(_, prop) {
+    has(_, prop2) {
       target ?? (target = getter());
-      return Reflect.has(target, prop);
+      return Reflect.has(target, prop2);
     },
-    deleteProperty(_, prop) {
+    deleteProperty(_, prop2) {
       target ?? (target = getter());
-      return Reflect.deleteProperty(target, prop);
+      return Reflect.deleteProperty(target, prop2);
     },
     ownKeys(_) {
       target ?? (target = getter());
       return Reflect.ownKeys(target);
     },
-    getOwnPropertyDescriptor(_, prop) {
+    getOwnPropertyDescriptor(_, prop2) {
       target ?? (target = getter());
-      return Reflect.getOwnPropertyDescriptor(target, prop);
+      return Reflect.getOwnPropertyDescriptor(target, prop2);
     },
-    defineProperty(_, prop, descriptor) {
+    defineProperty(_, prop2, descriptor) {
       target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor);
+      return Reflect.defineProperty(target, prop2, descriptor);
     }
   });
 }
@@ -18797,12 +18797,12 @@ function describe(description2) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function meta(metadata2) {
+function meta(metadata) {
   const ch = new $ZodCheck({ check: "meta" });
   ch._zod.onattach = [
     (inst) => {
       const existing = globalRegistry.get(inst) ?? {};
-      globalRegistry.add(inst, { ...existing, ...metadata2 });
+      globalRegistry.add(inst, { ...existing, ...metadata });
     }
   ];
   ch._zod.check = () => {
@@ -35637,7 +35637,7 @@ var require_dist = __commonJS({
 });
 
 // src/catalog/model.ts
-var CATEGORY_IDS, catalogSchema, stringOrList, mappingRowSchema, mappingSchema;
+var CATEGORY_IDS, catalogSchema, stringOrList, mappingRowSchema, mappingSchema, pointsOfFocusSchema;
 var init_model = __esm({
   "src/catalog/model.ts"() {
     "use strict";
@@ -35688,6 +35688,14 @@ var init_model = __esm({
         })
       )
     });
+    pointsOfFocusSchema = external_exports.strictObject({
+      version: external_exports.string(),
+      /** The OSCAL catalog's last-modified: a fixed date keeps the generated catalog reproducible. */
+      updated: external_exports.iso.datetime(),
+      /** The point that controlgate's gate on changes evidences (1-based). */
+      gate: external_exports.strictObject({ criterion: external_exports.string(), point: external_exports.number().int().positive() }),
+      points: external_exports.record(external_exports.string().regex(/^(CC|A|C|PI|P)\d+\.\d+$/), external_exports.array(external_exports.string().min(1).max(160)).min(1))
+    });
   }
 });
 
@@ -35719,6 +35727,9 @@ function loadCatalog(file2 = path22.join(dataDir(), "catalog.yml")) {
 }
 function loadMapping(file2 = path22.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
+}
+function loadPointsOfFocus(file2 = path22.join(dataDir(), "points-of-focus.yml")) {
+  return load(file2, pointsOfFocusSchema);
 }
 var import_yaml;
 var init_data_files = __esm({
@@ -36697,22 +36708,22 @@ async function summarizeBundles(locations) {
       finishedAt: r.finishedAt,
       decision: c3.decision
     });
-    for (const control2 of c3.controls) {
-      const t = tallies.get(control2.id) ?? {
-        id: control2.id,
-        title: control2.title,
+    for (const control3 of c3.controls) {
+      const t = tallies.get(control3.id) ?? {
+        id: control3.id,
+        title: control3.title,
         passed: 0,
         passedUnderWaiver: 0,
         blocked: 0,
         warned: 0,
         notEvaluated: 0
       };
-      if (control2.verdict === "pass" && control2.waived.length > 0) t.passedUnderWaiver += 1;
-      else if (control2.verdict === "pass") t.passed += 1;
-      else if (control2.verdict === "fail") t.blocked += 1;
-      else if (control2.verdict === "warn") t.warned += 1;
-      else if (control2.verdict === "not-evaluated") t.notEvaluated += 1;
-      tallies.set(control2.id, t);
+      if (control3.verdict === "pass" && control3.waived.length > 0) t.passedUnderWaiver += 1;
+      else if (control3.verdict === "pass") t.passed += 1;
+      else if (control3.verdict === "fail") t.blocked += 1;
+      else if (control3.verdict === "warn") t.warned += 1;
+      else if (control3.verdict === "not-evaluated") t.notEvaluated += 1;
+      tallies.set(control3.id, t);
     }
   }
   const criteria2 = [...tallies.values()].filter(
@@ -50354,7 +50365,7 @@ function comparisonNotes(b, fmt) {
   return notCompared;
 }
 function existingPerCriterion(controls2) {
-  return controls2.map((control2) => ({ control: control2, count: new Set(control2.existing).size })).filter((e) => e.count > 0);
+  return controls2.map((control3) => ({ control: control3, count: new Set(control3.existing).size })).filter((e) => e.count > 0);
 }
 function existingFingerprints(controls2) {
   return new Set(controls2.flatMap((c3) => c3.existing));
@@ -55206,7 +55217,7 @@ function changedFiles(b) {
 function existingDebt2(report) {
   const debt = existingPerCriterion(report.controls);
   if (debt.length === 0) return "";
-  const chips = debt.map(({ control: control2, count: count4 }) => `<li class="chip"><code>${esc2(control2.id)}</code><b>${count4}</b></li>`).join("");
+  const chips = debt.map(({ control: control3, count: count4 }) => `<li class="chip"><code>${esc2(control3.id)}</code><b>${count4}</b></li>`).join("");
   return `<p>Existing debt per criterion (at or above the threshold, not judged):</p><ul class="chips" id="existing-per-criterion">${chips}</ul>`;
 }
 function renderComparison(report) {
@@ -55857,6 +55868,19 @@ function uuidV5(name, namespace = UUID_NAMESPACE) {
   const hex3 = hash3.toString("hex");
   return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
 }
+function runIdentities(run2) {
+  const runKey = JSON.stringify([run2.repository, run2.commit, run2.changeNumber, run2.startedAt]);
+  const repository = run2.repository ?? run2.root;
+  return {
+    runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
+    scannerUuid: (id) => uuidV5(`component scanner ${id}`),
+    repositoryUuid: uuidV5(`component repository ${repository}`),
+    gateUuid: uuidV5("component controlgate gate"),
+    platformUuid: uuidV5(`assessment-platform controlgate`),
+    /** A waiver approver as an OSCAL party: the same name gives the same party in every run. */
+    partyUuid: (name) => uuidV5(`party ${name}`)
+  };
+}
 var OSCAL_VERSION, CONTROLGATE_NS, UUID_NAMESPACE, UUID_FORM;
 var init_ids = __esm({
   "src/evidence/oscal/ids.ts"() {
@@ -55866,6 +55890,115 @@ var init_ids = __esm({
     CONTROLGATE_NS = `${CONTROLGATE_URI}/ns/oscal`;
     UUID_NAMESPACE = "ee09275a-d94f-4f23-99c7-4023722a0854";
     UUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  }
+});
+
+// src/evidence/oscal/catalog.ts
+function controlId(criterion) {
+  return criterion.toLowerCase();
+}
+function objectiveId(criterion) {
+  return `${controlId(criterion)}_obj`;
+}
+function pointObjectiveId(criterion, point) {
+  return `${objectiveId(criterion)}.${point}`;
+}
+function gateObjectiveId(points) {
+  return pointObjectiveId(points.gate.criterion, points.gate.point);
+}
+function checkPointsOfFocus(catalog2, points) {
+  const ids2 = new Set(catalog2.criteria.map((c3) => c3.id));
+  const missing = [...ids2].filter((id) => !points.points[id]);
+  const unknown2 = Object.keys(points.points).filter((id) => !ids2.has(id));
+  const gate = points.points[points.gate.criterion];
+  const problems = [
+    ...missing.map((id) => `${id}: no points of focus`),
+    ...unknown2.map((id) => `${id}: not a criterion of the catalog`),
+    ...gate && gate.length >= points.gate.point ? [] : [`gate: ${points.gate.criterion} has no point ${points.gate.point}`]
+  ];
+  if (problems.length > 0) throw new Error(`points of focus: ${problems.join("; ")}`);
+}
+function prop(name, value, ns) {
+  return ns ? { name, ns, value } : { name, value };
+}
+function control2(criterion, points, index) {
+  const id = controlId(criterion.id);
+  return {
+    id,
+    class: "soc2-criterion",
+    title: criterion.title,
+    props: [
+      prop("label", criterion.id),
+      prop("sort-id", `${String(index).padStart(3, "0")}`),
+      prop("category", criterion.category, CONTROLGATE_NS),
+      // process: no scanner can evidence it; technical: scanning can give evidence about it.
+      prop("signal", criterion.signal, CONTROLGATE_NS)
+    ],
+    parts: [
+      { id: `${id}_smt`, name: "statement", prose: `${criterion.title}.` },
+      {
+        id: objectiveId(criterion.id),
+        name: "assessment-objective",
+        prose: `Determine whether, for ${criterion.id}: ${criterion.title.charAt(0).toLowerCase()}${criterion.title.slice(1)}.`,
+        parts: points.map((text3, i3) => ({
+          id: pointObjectiveId(criterion.id, i3 + 1),
+          name: "assessment-objective",
+          props: [
+            prop("label", `${criterion.id} (${i3 + 1})`),
+            prop("kind", "point-of-focus", CONTROLGATE_NS)
+          ],
+          prose: `${text3}.`
+        }))
+      }
+    ]
+  };
+}
+function oscalCatalog(catalog2, points) {
+  checkPointsOfFocus(catalog2.data, points.data);
+  const order = new Map(catalog2.data.criteria.map((c3, i3) => [c3.id, i3 + 1]));
+  return {
+    catalog: {
+      uuid: uuidV5(`oscal catalog ${catalog2.sha256} ${points.sha256}`),
+      metadata: {
+        title: "SOC 2 Trust Services Criteria, summarized by controlgate",
+        "last-modified": points.data.updated,
+        version: `${catalog2.version}+${points.version}`,
+        "oscal-version": OSCAL_VERSION,
+        props: [
+          prop("catalog-sha256", catalog2.sha256, CONTROLGATE_NS),
+          prop("points-of-focus-sha256", points.sha256, CONTROLGATE_NS)
+        ],
+        remarks: "Criterion ids follow the AICPA 2017 Trust Services Criteria (points of focus revised 2022). Titles and points of focus are controlgate’s own short summaries, not the AICPA text, which is copyrighted; read the AICPA publication for the authoritative wording."
+      },
+      groups: catalog2.data.groups.map((g) => ({
+        id: g.id.toLowerCase(),
+        class: "soc2-group",
+        title: g.title,
+        props: [prop("label", g.id)],
+        controls: catalog2.data.criteria.filter((c3) => c3.group === g.id).map((c3) => control2(c3, points.data.points[c3.id] ?? [], order.get(c3.id) ?? 0))
+      }))
+    }
+  };
+}
+var init_catalog = __esm({
+  "src/evidence/oscal/catalog.ts"() {
+    "use strict";
+    init_ids();
+  }
+});
+
+// src/evidence/oscal/files.ts
+var OSCAL_FILES;
+var init_files = __esm({
+  "src/evidence/oscal/files.ts"() {
+    "use strict";
+    OSCAL_FILES = {
+      catalog: "catalog.json",
+      profile: "profile.json",
+      ssp: "system-security-plan.json",
+      plan: "assessment-plan.json",
+      results: "assessment-results.json"
+    };
   }
 });
 
@@ -55907,7 +56040,113 @@ var init_text2 = __esm({
   }
 });
 
-// src/evidence/oscal/results.ts
+// src/evidence/oscal/gate-activity.ts
+function gateStatus(report) {
+  const unevaluated2 = report.controls.filter((c3) => c3.verdict === "not-evaluated").map((c3) => c3.id);
+  if (report.decision === "block") {
+    return {
+      state: "satisfied",
+      reason: "pass",
+      remarks: "The control operated: the gate stopped the change. The findings that made it block are observations of the proposed change, not a failure of this control."
+    };
+  }
+  if (unevaluated2.length === 0) {
+    return {
+      state: "satisfied",
+      reason: "pass",
+      remarks: "The control operated: every criterion it covers was evaluated and the change met the policy."
+    };
+  }
+  return {
+    state: "not-satisfied",
+    reason: "other",
+    remarks: markup(
+      `The gate let the change through although ${unevaluated2.join(", ")} could not be evaluated (a covering scanner failed and the policy does not block on that): the change was not fully checked.`
+    )
+  };
+}
+function gateActivityFinding(report, ctx, observationUuids) {
+  const blocking = report.controls.filter((c3) => c3.blocking);
+  const related = [
+    ...new Set(blocking.flatMap((c3) => c3.findings.flatMap((fp) => observationUuids.get(fp) ?? [])))
+  ];
+  const what = report.decision === "block" ? `blocked the change: ${blocking.map((c3) => c3.id).join(", ")} failed in block mode` : "passed the change";
+  return compact({
+    uuid: ctx.runUuid("finding/change-gate"),
+    title: markupLine(
+      `Change gate (${ctx.criterion} control activity): ${report.decision === "block" ? "blocked" : "passed"}`
+    ),
+    description: markup(
+      `controlgate ran on the change and ${what}. This finding is about the gate operating, the control activity for ${ctx.criterion}; the per-criterion findings are about the change's content.`
+    ),
+    props: props([
+      ["criterion", ctx.criterion],
+      ["decision", report.decision],
+      ["exit-code", report.exitCode],
+      ...blocking.map((c3) => ["blocked-by", c3.id])
+    ]),
+    origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
+    target: {
+      type: "objective-id",
+      "target-id": ctx.objectiveId,
+      title: markupLine(
+        `${ctx.criterion}: every change is checked against security policy and stopped if it fails`
+      ),
+      status: gateStatus(report),
+      "implementation-status": { state: "implemented" }
+    },
+    "related-observations": related.map((uuid3) => ({
+      "observation-uuid": uuid3,
+      remarks: "A finding the gate blocked the change on."
+    }))
+  });
+}
+var init_gate_activity = __esm({
+  "src/evidence/oscal/gate-activity.ts"() {
+    "use strict";
+    init_text2();
+  }
+});
+
+// src/evidence/oscal/metadata.ts
+function timestamp(value) {
+  if (/(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
+  const date5 = new Date(value);
+  if (Number.isNaN(date5.getTime())) throw new Error(`OSCAL export: not a date-time: ${value}`);
+  return date5.toISOString();
+}
+function subjectName(facts2) {
+  return `${facts2.repository ?? "unknown repository"}@${facts2.commit ?? "unknown commit"}`;
+}
+function runMetadata(facts2, title2, extra = {}) {
+  return compact({
+    title: markupLine(title2),
+    "last-modified": timestamp(facts2.finishedAt),
+    version: oneLine3(facts2.controlgateVersion) || "unknown",
+    "oscal-version": OSCAL_VERSION,
+    props: props([
+      ["repository", facts2.repository],
+      ["commit", facts2.commit],
+      ["base-commit", facts2.baseCommit],
+      ["merge-commit", facts2.mergeCommit],
+      ["branch", facts2.branch],
+      ["change-number", facts2.changeNumber],
+      ["actor", facts2.actor],
+      ["decision", facts2.decision]
+    ]),
+    links: facts2.runUrl ? [{ href: oneLine3(facts2.runUrl), rel: "related", text: "CI run" }] : void 0,
+    ...extra
+  });
+}
+var init_metadata = __esm({
+  "src/evidence/oscal/metadata.ts"() {
+    "use strict";
+    init_ids();
+    init_text2();
+  }
+});
+
+// src/evidence/oscal/observations.ts
 function location2(f) {
   return f.line > 0 ? `${f.path}:${f.line}` : f.path;
 }
@@ -56019,14 +56258,118 @@ function observations(ctx) {
   });
   return { list, uuids };
 }
-function waiverText(w) {
-  const id = w.id ?? `at line ${w.line} of the waivers file`;
-  return `Waiver ${id}: approved by ${w.approver}, ticket ${w.ticket}, expires ${w.expires}. Reason: ${w.reason}`;
+var GROUPED_OBSERVATIONS_ABOVE, GROUP_LOCATIONS, SEVERITY_ORDER;
+var init_observations = __esm({
+  "src/evidence/oscal/observations.ts"() {
+    "use strict";
+    init_text2();
+    GROUPED_OBSERVATIONS_ABOVE = 1e4;
+    GROUP_LOCATIONS = 20;
+    SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
+  }
+});
+
+// src/evidence/oscal/risks.ts
+function waiverKey2(w) {
+  return w.id ?? `line ${w.line}`;
 }
-function status(c3) {
+function riskUuid(repository, w) {
+  return uuidV5(`risk ${repository} waiver ${waiverKey2(w)} ${w.fingerprint ?? `${w.rule} ${w.path}`}`);
+}
+function waiverDeadline(expires) {
+  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? `${expires}T23:59:59Z` : void 0;
+}
+function approverParties(report, partyUuid) {
+  const names2 = [...new Set(report.waivers.applied.map((w) => oneLine3(w.approver)).filter(Boolean))].sort();
+  return names2.map((name) => ({
+    uuid: partyUuid(name),
+    type: /^@[^/\s]+\/\S+$/.test(name) ? "organization" : "person",
+    name
+  }));
+}
+function waiverRisks(ctx, observationUuids) {
+  const byFingerprint = new Map(ctx.report.findings.map((f) => [f.fingerprint, f]));
+  return ctx.report.waivers.applied.map((w) => {
+    const key = waiverKey2(w);
+    const waived = w.findings.flatMap((fp) => byFingerprint.get(fp) ?? []);
+    const scanners2 = [...new Set(waived.map((f) => f.scanner))].sort();
+    const observations2 = [...new Set(w.findings.flatMap((fp) => observationUuids.get(fp) ?? []))];
+    const criteria2 = [...new Set(waived.flatMap((f) => f.criteria))].sort();
+    const approver = oneLine3(w.approver);
+    return compact({
+      uuid: riskUuid(ctx.repository, w),
+      title: markupLine(
+        `Approved deviation (waiver ${key}): ${w.findings.length} finding(s) accepted until ${w.expires}`
+      ),
+      description: markup(`Reason given: ${w.reason}`),
+      statement: markup(
+        `${w.findings.length} finding(s) of ${scanners2.join(", ") || "the scanners"} stay in the code while the waiver lasts${criteria2.length > 0 ? `, affecting ${criteria2.join(", ")}` : ""}. They do not block changes until the waiver expires on ${w.expires}; then they block again unless fixed or re-approved.`
+      ),
+      props: props([
+        ["waiver", key],
+        ["ticket", w.ticket],
+        ["approver", approver],
+        ["expires", w.expires],
+        ["scanner", w.scanner],
+        ["rule", w.rule],
+        ["path", w.path],
+        ["fingerprint", w.fingerprint],
+        ...criteria2.map((c3) => ["criterion", c3])
+      ]),
+      status: "deviation-approved",
+      origins: scanners2.length > 0 ? [{ actors: scanners2.map((s) => ({ type: "tool", "actor-uuid": ctx.scannerUuid(s) })) }] : void 0,
+      deadline: waiverDeadline(w.expires),
+      "risk-log": {
+        entries: [
+          compact({
+            uuid: ctx.runUuid(`risk-log/waiver/${key}`),
+            title: markupLine(`Deviation approved by ${approver}`),
+            description: markup(
+              `Waiver ${key}, ticket ${w.ticket}, approved by ${approver}, expires ${w.expires}.`
+            ),
+            // The waivers file records no approval date: the entry is dated at this run, when the
+            // approval was seen in force, and says so.
+            start: ctx.collected,
+            "logged-by": approver ? [{ "party-uuid": ctx.partyUuid(approver), "role-id": APPROVER_ROLE }] : void 0,
+            "status-change": "deviation-approved",
+            remarks: "Dated at this run: the waivers file does not record when the approval was given. The approval is a reviewed line of the waivers file read from the base revision."
+          })
+        ]
+      },
+      "related-observations": observations2.map((uuid3) => ({ "observation-uuid": uuid3 }))
+    });
+  });
+}
+var APPROVER_ROLE;
+var init_risks = __esm({
+  "src/evidence/oscal/risks.ts"() {
+    "use strict";
+    init_ids();
+    init_text2();
+    APPROVER_ROLE = "waiver-approver";
+  }
+});
+
+// src/evidence/oscal/results.ts
+function judgingScanners(report, c3) {
+  return report.scanners.filter((s) => c3.coveredBy.includes(s.id) && s.status === "ok" && s.filesScanned > 0).map((s) => s.id);
+}
+function assessedControls(report) {
+  return report.controls.filter((c3) => {
+    if (c3.verdict === "fail" || c3.verdict === "warn" || c3.verdict === "not-evaluated") return true;
+    if (c3.verdict !== "pass") return false;
+    return c3.waived.length > 0 || c3.existing.length > 0 || judgingScanners(report, c3).length > 0;
+  });
+}
+function unclaimedControls(report) {
+  const assessed = new Set(assessedControls(report).map((c3) => c3.id));
+  return {
+    notCovered: report.controls.filter((c3) => !assessed.has(c3.id) && c3.verdict !== "out-of-scope").map((c3) => c3.id),
+    outOfScope: report.controls.filter((c3) => c3.verdict === "out-of-scope").map((c3) => c3.id)
+  };
+}
+function status(report, c3) {
   switch (c3.verdict) {
-    case "pass":
-      return { state: "satisfied", reason: "pass" };
     case "fail":
       return { state: "not-satisfied", reason: "fail" };
     case "warn":
@@ -56035,6 +56378,30 @@ function status(c3) {
         reason: "fail",
         remarks: "The criterion is in warn mode: the failure is reported but does not block the change."
       };
+    case "pass": {
+      if (c3.waived.length > 0) {
+        return {
+          state: "not-satisfied",
+          reason: "other",
+          remarks: `Met except for ${c3.waived.length} finding(s) under approved deviations (waivers): see the related risks, status deviation-approved, each with its approver and deadline.`
+        };
+      }
+      if (c3.existing.length > 0) {
+        return {
+          state: "not-satisfied",
+          reason: "other",
+          remarks: `The change added no finding at or above the ${c3.severity} threshold, but ${c3.existing.length} such finding(s) existed before it (only new findings were judged): the repository does not meet the objective as tested.`
+        };
+      }
+      const judges = judgingScanners(report, c3);
+      return {
+        state: "satisfied",
+        reason: "pass",
+        remarks: markup(
+          `As far as automated checks reach: ${judges.join(", ")} judged the change's files and reported nothing at or above the ${c3.severity} threshold. This is evidence about the repository's content only; the criterion's organisational side needs other evidence.`
+        )
+      };
+    }
     default:
       return {
         state: "not-satisfied",
@@ -56045,39 +56412,43 @@ function status(c3) {
       };
   }
 }
-function verdictText(c3) {
+function verdictText(report, c3) {
   const existing = c3.existing.length > 0 ? `, ${c3.existing.length} existing before this change (not judged)` : "";
   const counts = `${c3.findings.length} at or above the ${c3.severity} threshold, ${c3.belowThreshold.length} below it${existing}, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed in source`;
   const covered = c3.coveredBy.length > 0 ? ` Covered by: ${c3.coveredBy.join(", ")}.` : "";
-  return `controlgate verdict: ${c3.verdict} (${c3.mode} mode). Findings mapped to this criterion: ${counts}.${covered}`;
+  const blocked = report.decision === "block" && c3.blocking ? " The gate stopped this change because of these findings, so they describe the proposed change, not the merged system; the change-gate finding records the control operating." : "";
+  return `controlgate verdict: ${c3.verdict} (${c3.mode} mode) for the change's content. Findings mapped to this criterion: ${counts}.${covered}${blocked}`;
+}
+function relatedObservations(c3, observationUuids) {
+  const roles = [
+    [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
+    [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
+    [c3.existing, `existed before this change: reported, not judged for ${c3.id}`],
+    [c3.waived, "waived: an approved deviation (see the related risk)"],
+    [c3.suppressed, "suppressed in source"]
+  ];
+  const related = [];
+  for (const [fingerprints, remarks] of roles) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const fp of fingerprints) {
+      const uuid3 = observationUuids.get(fp);
+      if (!uuid3 || seen.has(uuid3)) continue;
+      seen.add(uuid3);
+      related.push({ "observation-uuid": uuid3, remarks });
+    }
+  }
+  return related;
 }
 function criterionFindings(ctx, observationUuids) {
   const { report } = ctx;
   const waiverByFinding = /* @__PURE__ */ new Map();
   for (const w of report.waivers.applied) for (const fp of w.findings) waiverByFinding.set(fp, w);
-  return report.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict)).map((c3) => {
-    const roles = [
-      [c3.findings, `fails ${c3.id}: at or above the ${c3.severity} threshold`],
-      [c3.belowThreshold, `below the ${c3.severity} threshold of ${c3.id}`],
-      [c3.existing, `existed before this change: reported, not judged for ${c3.id}`],
-      [c3.waived, "waived"],
-      [c3.suppressed, "suppressed in source"]
-    ];
-    const related = [];
-    for (const [fingerprints, remarks] of roles) {
-      const seen = /* @__PURE__ */ new Set();
-      for (const fp of fingerprints) {
-        const uuid3 = observationUuids.get(fp);
-        if (!uuid3 || seen.has(uuid3)) continue;
-        seen.add(uuid3);
-        related.push({ "observation-uuid": uuid3, remarks });
-      }
-    }
+  return assessedControls(report).map((c3) => {
     const waivers2 = [...new Set(c3.waived.flatMap((fp) => waiverByFinding.get(fp) ?? []))];
     return compact({
       uuid: ctx.runUuid(`finding/${c3.id}`),
       title: markupLine(`${c3.id}: ${c3.title}`),
-      description: markup(verdictText(c3)),
+      description: markup(verdictText(report, c3)),
       props: props([
         ["criterion", c3.id],
         ["verdict", c3.verdict],
@@ -56086,87 +56457,138 @@ function criterionFindings(ctx, observationUuids) {
         ["policy-source", c3.policySource],
         ["blocking", c3.blocking ? "true" : "false"],
         ...c3.coveredBy.map((s) => ["covered-by", s]),
+        ...judgingScanners(report, c3).map((s) => ["judged-by", s]),
         ...c3.failedScanners.map((s) => ["failed-scanner", s]),
-        ...waivers2.map((w) => ["waiver", w.id ?? `line ${w.line}`])
+        ...waivers2.map((w) => ["waiver", waiverKey2(w)])
       ]),
       origins: [{ actors: [{ type: "assessment-platform", "actor-uuid": ctx.platformUuid }] }],
       target: {
         type: "objective-id",
-        "target-id": c3.id,
-        title: markupLine(c3.title),
-        status: status(c3)
+        "target-id": objectiveId(c3.id),
+        title: markupLine(`${c3.id}: ${c3.title}`),
+        status: status(report, c3)
       },
-      "related-observations": related,
-      remarks: waivers2.length > 0 ? markup(waivers2.map(waiverText).join("\n\n")) : void 0
+      "related-observations": relatedObservations(c3, observationUuids),
+      "related-risks": waivers2.map((w) => ({ "risk-uuid": riskUuid(ctx.repository, w) }))
     });
   });
 }
 function resultRemarks(report) {
-  const count4 = (v) => report.controls.filter((c3) => c3.verdict === v).length;
+  const { notCovered, outOfScope } = unclaimedControls(report);
   return oneLine3(
-    `Each assessed SOC 2 criterion has one finding: pass is satisfied; fail and warn are not-satisfied (reason fail); not-evaluated (a covering scanner failed) is not-satisfied (reason other). ${count4("not-covered")} criteria that no scanner in this run covers and ${count4("out-of-scope")} criteria outside the configured scope were not assessed and have no finding. Gate decision: ${report.decision}.`,
-    2e3
+    `Each assessed SOC 2 criterion has one finding targeting its objective (<id>_obj in catalog.json): fail and warn are not-satisfied (reason fail); not-evaluated, waived (approved deviation) and pre-existing findings are not-satisfied (reason other); pass is satisfied only where a covering scanner judged files. ${notCovered.length} criteria that no scanner of this run judged (${notCovered.join(", ") || "none"}) and ${outOfScope.length} outside the configured scope have no finding: silence from a scanner is not evidence that a criterion is met. A separate finding records the change gate (the control activity) operating. Gate decision: ${report.decision}.`,
+    4e3
   );
 }
-var ASSESSED_VERDICTS, GROUPED_OBSERVATIONS_ABOVE, GROUP_LOCATIONS, SEVERITY_ORDER;
 var init_results = __esm({
   "src/evidence/oscal/results.ts"() {
     "use strict";
+    init_catalog();
+    init_risks();
     init_text2();
-    ASSESSED_VERDICTS = /* @__PURE__ */ new Set(["pass", "fail", "warn", "not-evaluated"]);
-    GROUPED_OBSERVATIONS_ABOVE = 1e4;
-    GROUP_LOCATIONS = 20;
-    SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
   }
 });
 
-// src/evidence/oscal.ts
-function identities(report, facts2) {
-  const runKey = JSON.stringify([facts2.repository, facts2.commit, facts2.changeNumber, facts2.startedAt]);
-  const repository = facts2.repository ?? report.root;
-  return {
-    runUuid: (name) => uuidV5(`run ${runKey} ${name}`),
-    scannerUuid: (id) => uuidV5(`component scanner ${id}`),
-    repositoryUuid: uuidV5(`component repository ${repository}`),
-    platformUuid: uuidV5(`assessment-platform controlgate`)
-  };
-}
-function timestamp(value) {
-  if (/(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
-  const date5 = new Date(value);
-  if (Number.isNaN(date5.getTime())) throw new Error(`OSCAL export: not a date-time: ${value}`);
-  return date5.toISOString();
-}
-function subjectName(facts2) {
-  return `${facts2.repository ?? "unknown repository"}@${facts2.commit ?? "unknown commit"}`;
-}
-function metadata(facts2, title2) {
+// src/evidence/oscal/ssp.ts
+function repositoryComponent(report, facts2, ids2) {
   return compact({
-    title: markupLine(title2),
-    "last-modified": timestamp(facts2.finishedAt),
-    version: oneLine3(facts2.controlgateVersion) || "unknown",
-    "oscal-version": OSCAL_VERSION,
+    uuid: ids2.repositoryUuid,
+    type: "this-system",
+    title: markupLine(facts2.repository ?? "Scanned repository"),
+    description: markup(
+      `The source repository ${subjectName(facts2)}, as changed by this pull or merge request.`
+    ),
     props: props([
       ["repository", facts2.repository],
       ["commit", facts2.commit],
-      ["base-commit", facts2.baseCommit],
-      ["merge-commit", facts2.mergeCommit],
       ["branch", facts2.branch],
       ["change-number", facts2.changeNumber],
-      ["actor", facts2.actor],
-      ["decision", facts2.decision]
+      ["target", report.target]
     ]),
-    links: facts2.runUrl ? [{ href: oneLine3(facts2.runUrl), rel: "related", text: "CI run" }] : void 0
+    status: { state: "under-development" }
   });
 }
-function reviewedControls(report) {
-  const assessed = report.controls.filter((c3) => ASSESSED_VERDICTS.has(c3.verdict));
-  const description2 = "SOC 2 Trust Services Criteria (2017 TSC) that a scanner of this run covers and that are in the configured scope. Control ids are the criterion ids as the AICPA writes them (e.g. CC6.1).";
-  const selection = assessed.length > 0 ? { "include-controls": assessed.map((c3) => ({ "control-id": c3.id })) } : compact({
-    "include-all": {},
-    "exclude-controls": report.controls.map((c3) => ({ "control-id": c3.id }))
-  });
-  return { description: description2, "control-selections": [selection] };
+function gateComponent(facts2, ids2) {
+  return {
+    uuid: ids2.gateUuid,
+    type: "service",
+    title: "controlgate change gate",
+    description: "A required check on every pull or merge request: it runs the configured scanners on the change, maps their findings to SOC 2 criteria, and fails the check (blocking the merge) when a criterion in block mode has a finding at or above its threshold that no current waiver covers.",
+    props: props([["version", facts2.controlgateVersion]]),
+    status: { state: "operational" }
+  };
+}
+function systemSecurityPlan(report, facts2, ids2, gate) {
+  const subject = subjectName(facts2);
+  return {
+    "system-security-plan": {
+      uuid: ids2.runUuid("system-security-plan"),
+      metadata: runMetadata(facts2, `System security plan (minimal) for the repository ${subject}`),
+      "import-profile": { href: OSCAL_FILES.profile },
+      "system-characteristics": {
+        "system-ids": [{ "identifier-type": "https://ietf.org/rfc/rfc4122", id: ids2.repositoryUuid }],
+        "system-name": markupLine(facts2.repository ?? "Scanned repository"),
+        description: markup(
+          `The source repository ${facts2.repository ?? report.root}: its code, dependency manifests and infrastructure configuration, which changes reach only through reviewed pull or merge requests that controlgate checks. Written by controlgate for its own evidence; not an authorization package.`
+        ),
+        "system-information": {
+          "information-types": [
+            {
+              uuid: ids2.runUuid("information-type source"),
+              title: "Source code and configuration",
+              description: "Application code, dependency manifests and infrastructure-as-code kept in the repository."
+            }
+          ]
+        },
+        status: { state: "operational" },
+        "authorization-boundary": {
+          description: markup(
+            `The files of ${subject} that controlgate's coverage ledger lists (coverage.json in the bundle). Runtime infrastructure, people and processes are outside this plan.`
+          )
+        }
+      },
+      "system-implementation": {
+        components: [repositoryComponent(report, facts2, ids2), gateComponent(facts2, ids2)]
+      },
+      "control-implementation": {
+        description: "Only the change gate is described here. Other criteria are implemented (or not) by the organisation; its own system security plan is where they belong.",
+        "implemented-requirements": [
+          {
+            uuid: ids2.runUuid(`implemented-requirement ${gate.criterion}`),
+            "control-id": controlId(gate.criterion),
+            "by-components": [
+              {
+                "component-uuid": ids2.gateUuid,
+                uuid: ids2.runUuid(`by-component gate ${gate.criterion}`),
+                description: "Every pull or merge request is scanned before it can merge; a change that fails the policy read from the base branch is stopped until it is fixed or a named approver records a time-limited waiver.",
+                "implementation-status": { state: "implemented" }
+              }
+            ]
+          }
+        ]
+      }
+    }
+  };
+}
+var init_ssp = __esm({
+  "src/evidence/oscal/ssp.ts"() {
+    "use strict";
+    init_catalog();
+    init_files();
+    init_metadata();
+    init_text2();
+  }
+});
+
+// src/evidence/oscal/plan.ts
+function reviewedControls(report, gateCriterion) {
+  const ids2 = [.../* @__PURE__ */ new Set([...assessedControls(report).map((c3) => c3.id), gateCriterion])];
+  const order = new Map(report.controls.map((c3, i3) => [c3.id, i3]));
+  ids2.sort((a2, b) => (order.get(a2) ?? 0) - (order.get(b) ?? 0));
+  return {
+    description: "SOC 2 Trust Services Criteria (catalog.json, through profile.json) that a scanner of this run judged, and the change-management criterion whose gate this run is. Criteria no scanner judged are left out: no claim is made about them.",
+    "control-selections": [{ "include-controls": ids2.map((id) => ({ "control-id": controlId(id) })) }]
+  };
 }
 function scannerComponents(report, facts2, scannerUuid) {
   return report.scanners.map((s) => {
@@ -56196,40 +56618,17 @@ function scannerComponents(report, facts2, scannerUuid) {
     });
   });
 }
-function assessmentPlan(report, facts2, ids2) {
+function assessmentPlan(report, facts2, ids2, gateCriterion) {
   const subject = subjectName(facts2);
   return {
     "assessment-plan": {
       uuid: ids2.runUuid("assessment-plan"),
-      metadata: metadata(facts2, `controlgate assessment plan for ${subject}`),
-      // OSCAL requires an SSP reference, but a repository has none; "#" is a same-document
-      // placeholder. (A back-matter resource saying so would be better, but trestle only counts
-      // version-4 UUIDs as references and warns about the resource.)
-      "import-ssp": {
-        href: "#",
-        remarks: "Placeholder: controlgate assesses a source repository, not an authorized system, and no system security plan is published for it. The assessed repository is described in this plan’s local definitions."
-      },
+      metadata: runMetadata(facts2, `controlgate assessment plan for ${subject}`),
+      "import-ssp": { href: OSCAL_FILES.ssp },
       "local-definitions": {
-        components: [
-          compact({
-            uuid: ids2.repositoryUuid,
-            type: "this-system",
-            title: markupLine(facts2.repository ?? "Scanned repository"),
-            description: markup(
-              `The source repository ${subject}, as changed by this pull or merge request.`
-            ),
-            props: props([
-              ["repository", facts2.repository],
-              ["commit", facts2.commit],
-              ["branch", facts2.branch],
-              ["change-number", facts2.changeNumber],
-              ["target", report.target]
-            ]),
-            status: { state: "under-development" }
-          })
-        ]
+        components: [repositoryComponent(report, facts2, ids2), gateComponent(facts2, ids2)]
       },
-      "reviewed-controls": reviewedControls(report),
+      "reviewed-controls": reviewedControls(report, gateCriterion),
       "assessment-subjects": [
         {
           type: "component",
@@ -56256,16 +56655,62 @@ function assessmentPlan(report, facts2, ids2) {
     }
   };
 }
-function oscalDocuments(report, facts2, options) {
-  const ids2 = identities(report, facts2);
+var init_plan = __esm({
+  "src/evidence/oscal/plan.ts"() {
+    "use strict";
+    init_catalog();
+    init_files();
+    init_metadata();
+    init_results();
+    init_ssp();
+    init_text2();
+  }
+});
+
+// src/evidence/oscal/profile.ts
+function oscalProfile(catalog2, points) {
+  return {
+    profile: {
+      uuid: uuidV5(`oscal profile ${catalog2.sha256} ${points.sha256}`),
+      metadata: {
+        title: "SOC 2 Trust Services Criteria, all criteria (controlgate)",
+        "last-modified": points.data.updated,
+        version: `${catalog2.version}+${points.version}`,
+        "oscal-version": OSCAL_VERSION
+      },
+      imports: [{ href: OSCAL_FILES.catalog, "include-all": {} }],
+      merge: { "as-is": true }
+    }
+  };
+}
+var init_profile = __esm({
+  "src/evidence/oscal/profile.ts"() {
+    "use strict";
+    init_files();
+    init_ids();
+  }
+});
+
+// src/evidence/oscal.ts
+function oscalCatalogDocuments(catalog2 = loadCatalog(), points = loadPointsOfFocus()) {
+  return { catalog: oscalCatalog(catalog2, points), profile: oscalProfile(catalog2, points) };
+}
+function oscalDocuments(report, facts2, options = {}) {
+  const catalog2 = options.catalog ?? loadCatalog();
+  const points = options.pointsOfFocus ?? loadPointsOfFocus();
+  const gateCriterion = points.data.gate.criterion;
+  const ids2 = runIdentities({ ...facts2, root: report.root });
+  const collected = timestamp(facts2.finishedAt);
   const ctx = {
     report,
-    collected: timestamp(facts2.finishedAt),
+    collected,
     ...ids2,
+    repository: facts2.repository ?? report.root,
     sarifHrefs: options.sarifHrefs ?? /* @__PURE__ */ new Map(),
     findingsHref: options.findingsHref
   };
   const observed = observations(ctx);
+  const unclaimed = unclaimedControls(report);
   const result2 = compact({
     uuid: ids2.runUuid("result"),
     title: markupLine(`controlgate scan of ${subjectName(facts2)}`),
@@ -56273,32 +56718,65 @@ function oscalDocuments(report, facts2, options) {
       `Findings of ${report.scanners.map((s) => `${s.name} (${s.status})`).join(", ")} on ${subjectName(facts2)}, mapped to SOC 2 criteria by controlgate ${facts2.controlgateVersion}.`
     ),
     start: timestamp(facts2.startedAt),
-    end: timestamp(facts2.finishedAt),
+    end: collected,
     props: props([
       ["decision", report.decision],
-      ["exit-code", report.exitCode]
+      ["exit-code", report.exitCode],
+      ...unclaimed.notCovered.map((id) => ["not-covered", id])
     ]),
-    "reviewed-controls": reviewedControls(report),
+    "reviewed-controls": reviewedControls(report, gateCriterion),
     observations: observed.list,
-    findings: criterionFindings(ctx, observed.uuids),
+    risks: waiverRisks(ctx, observed.uuids),
+    findings: [
+      gateActivityFinding(
+        report,
+        { ...ids2, objectiveId: gateObjectiveId(points.data), criterion: gateCriterion },
+        observed.uuids
+      ),
+      ...criterionFindings(ctx, observed.uuids)
+    ],
     remarks: resultRemarks(report)
   });
+  const parties = approverParties(report, ids2.partyUuid);
+  const approvers = parties.length > 0 ? {
+    roles: [{ id: APPROVER_ROLE, title: "Waiver approver" }],
+    parties,
+    "responsible-parties": [
+      { "role-id": APPROVER_ROLE, "party-uuids": parties.map((p) => p.uuid) }
+    ]
+  } : {};
   const assessmentResults = {
     "assessment-results": {
       uuid: ids2.runUuid("assessment-results"),
-      metadata: metadata(facts2, `controlgate assessment results for ${subjectName(facts2)}`),
-      "import-ap": { href: options.planHref },
+      metadata: runMetadata(facts2, `controlgate assessment results for ${subjectName(facts2)}`, approvers),
+      "import-ap": { href: OSCAL_FILES.plan },
       results: [result2]
     }
   };
-  return { assessmentPlan: assessmentPlan(report, facts2, ids2), assessmentResults };
+  return {
+    ...oscalCatalogDocuments(catalog2, points),
+    systemSecurityPlan: systemSecurityPlan(report, facts2, ids2, { criterion: gateCriterion }),
+    assessmentPlan: assessmentPlan(report, facts2, ids2, gateCriterion),
+    assessmentResults
+  };
 }
 var init_oscal = __esm({
   "src/evidence/oscal.ts"() {
     "use strict";
+    init_data_files();
+    init_catalog();
+    init_files();
+    init_gate_activity();
     init_ids();
+    init_metadata();
+    init_observations();
+    init_plan();
+    init_profile();
     init_results();
+    init_risks();
+    init_ssp();
     init_text2();
+    init_files();
     init_ids();
   }
 });
@@ -56467,7 +56945,6 @@ function evidenceContents(outcome, facts2) {
   let oscal;
   const oscalDocs = () => {
     oscal ??= oscalDocuments(report, facts2, {
-      planHref: "assessment-plan.json",
       sarifHrefs: new Map(
         [...mergedResultPointers(outcome.scanners, mergeOptions2.fixed)].map(([fp, pointer]) => [
           fp,
@@ -56478,10 +56955,14 @@ function evidenceContents(outcome, facts2) {
     });
     return oscal;
   };
-  files.push(
-    ["oscal/assessment-plan.json", () => json2(oscalDocs().assessmentPlan)],
-    ["oscal/assessment-results.json", () => json2(oscalDocs().assessmentResults)]
-  );
+  const oscalFiles = [
+    [OSCAL_FILES.catalog, "catalog"],
+    [OSCAL_FILES.profile, "profile"],
+    [OSCAL_FILES.ssp, "systemSecurityPlan"],
+    [OSCAL_FILES.plan, "assessmentPlan"],
+    [OSCAL_FILES.results, "assessmentResults"]
+  ];
+  for (const [file2, key] of oscalFiles) files.push([`oscal/${file2}`, () => json2(oscalDocs()[key])]);
   return files.sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
 }
 async function writeEvidence(outcome, facts2, target) {
@@ -56912,8 +57393,8 @@ function compareNewFirst(a2, b) {
   const existing = (f) => Number(f.baselineState === "unchanged");
   return existing(a2) - existing(b) || compareFindings(a2, b);
 }
-function findingsOf(control2, index) {
-  return [...new Set(control2.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
+function findingsOf(control3, index) {
+  return [...new Set(control3.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
 }
 function plural4(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
@@ -57159,7 +57640,7 @@ function existingSection(report, index, ctx, rows) {
     "At or above a criterion’s threshold, but already there before this change: reported as debt, not judged.",
     "",
     ...perCriterion.map(
-      ({ control: control2, count: count4 }) => `- **${escapeMarkdown(control2.id)}** ${escapeMarkdown(control2.title)}: ${plural4(count4, "finding")}`
+      ({ control: control3, count: count4 }) => `- **${escapeMarkdown(control3.id)}** ${escapeMarkdown(control3.title)}: ${plural4(count4, "finding")}`
     ),
     "",
     ...listed(
@@ -70038,14 +70519,14 @@ var init_dist2 = __esm({
         const prefix = url6(options?.projectId);
         return RequestHelper.get()(this, `${prefix}/${packageName}`, options);
       }
-      uploadPackageFile(projectId, packageName, versions2, metadata2, options) {
+      uploadPackageFile(projectId, packageName, versions2, metadata, options) {
         return RequestHelper.put()(
           this,
           endpoint`projects/${projectId}/packages/npm/${packageName}`,
           {
             ...options,
             versions: versions2,
-            ...metadata2
+            ...metadata
           }
         );
       }

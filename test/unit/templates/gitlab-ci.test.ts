@@ -100,8 +100,10 @@ describe('the GitLab CI/CD component template', () => {
     const steps = [...((job.before_script as string[]) ?? []), ...((job.script as string[]) ?? [])].join(
       '\n',
     );
-    expect(steps).toMatch(/node \/tmp\/controlgate\/dist\/cli\.js scanners install/);
-    expect(steps).toMatch(/dist\/cli\.js/);
+    // A fresh folder per job: a shell executor keeps /tmp between jobs, and parallel jobs would share it.
+    expect(steps).toMatch(/controlgate="\$\(mktemp -d\)\/controlgate"/);
+    expect(steps).toMatch(/node "\$controlgate\/dist\/cli\.js" scanners install/);
+    expect(steps).toMatch(/node "\$controlgate\/dist\/cli\.js" "\$@"/);
     // The committed bundle runs with Node alone; Debian's Go (1.19) cannot build KICS and is not installed.
     expect(steps).not.toMatch(/npm (ci|install)/);
     expect(steps).not.toMatch(/golang-go/);
