@@ -50,10 +50,10 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // src/errors.ts
-function clipForMessage(text3, max2 = MAX_QUOTED_CHARS) {
-  if (text3.length <= max2) return text3;
-  const head = text3.slice(0, /[\ud800-\udbff]/.test(text3.charAt(max2 - 1)) ? max2 - 1 : max2);
-  return `${head}… (${text3.length} characters)`;
+function clipForMessage(text4, max2 = MAX_QUOTED_CHARS) {
+  if (text4.length <= max2) return text4;
+  const head = text4.slice(0, /[\ud800-\udbff]/.test(text4.charAt(max2 - 1)) ? max2 - 1 : max2);
+  return `${head}… (${text4.length} characters)`;
 }
 function quoteForMessage(value, max2 = MAX_QUOTED_CHARS) {
   return clipForMessage(JSON.stringify(value) ?? String(value), max2);
@@ -776,7 +776,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = (version2, options, throwErrors = false) => {
+    var parse6 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -789,7 +789,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -797,9 +797,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse();
+    var parse6 = require_parse();
     var valid = (version2, options) => {
-      const v = parse5(version2, options);
+      const v = parse6(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -810,9 +810,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse();
+    var parse6 = require_parse();
     var clean2 = (version2, options) => {
-      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -847,10 +847,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse();
+    var parse6 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -921,9 +921,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse();
+    var parse6 = require_parse();
     var prerelease = (version2, options) => {
-      const parsed = parse5(version2, options);
+      const parsed = parse6(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -979,7 +979,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a2, b) => compareBuild(a2, b, loose));
+    var sort = (list2, loose) => list2.sort((a2, b) => compareBuild(a2, b, loose));
     module.exports = sort;
   }
 });
@@ -989,7 +989,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a2, b) => compareBuild(b, a2, loose));
+    var rsort = (list2, loose) => list2.sort((a2, b) => compareBuild(b, a2, loose));
     module.exports = rsort;
   }
 });
@@ -1109,7 +1109,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = require_parse();
+    var parse6 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -1144,7 +1144,7 @@ var require_coerce = __commonJS({
       const patch2 = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major2}.${minor}.${patch2}${prerelease}${build}`, options);
+      return parse6(`${major2}.${minor}.${patch2}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -1154,7 +1154,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse();
+    var parse6 = require_parse();
     var constants8 = require_constants();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -1166,7 +1166,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse5(versionStringToParse, options);
+      return parse6(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -2401,7 +2401,7 @@ var require_semver2 = __commonJS({
     var constants8 = require_constants();
     var SemVer = require_semver();
     var identifiers2 = require_identifiers();
-    var parse5 = require_parse();
+    var parse6 = require_parse();
     var valid = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -2440,7 +2440,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse5,
+      parse: parse6,
       valid,
       clean: clean2,
       inc,
@@ -2892,8 +2892,8 @@ function toolNotifications(log, cwd) {
   }
   return out;
 }
-function firstLine(text3, max2 = 200) {
-  const line2 = (text3.split("\n")[0] ?? "").trim().replace(/:$/, "");
+function firstLine(text4, max2 = 200) {
+  const line2 = (text4.split("\n")[0] ?? "").trim().replace(/:$/, "");
   return line2.length > max2 ? `${line2.slice(0, max2)}…` : line2;
 }
 var init_notifications = __esm({
@@ -3057,11 +3057,11 @@ function parsePin(requirement) {
   }
   return { name: match[1], extras: match[2] ?? "", version: match[3] };
 }
-function parseLock(text3, file2) {
+function parseLock(text4, file2) {
   const logical = [];
   let pending = "";
   let startLine2 = 0;
-  text3.split("\n").forEach((raw, index) => {
+  text4.split("\n").forEach((raw, index) => {
     const line2 = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "");
     if (pending === "") startLine2 = index + 1;
     if (line2.trimEnd().endsWith("\\")) {
@@ -3124,12 +3124,12 @@ function checkLockMatches(pins, expected, file2) {
 }
 async function loadLock(id, expected) {
   const file2 = lockPath(id);
-  const text3 = await readFile2(file2, "utf8").catch((error62) => {
+  const text4 = await readFile2(file2, "utf8").catch((error62) => {
     throw new Error(
       `${PYTHON_LOCKS[id]} cannot be read (${error62.code ?? error62.message}); run \`node scripts/lock-python.ts\``
     );
   });
-  const pins = parseLock(text3, PYTHON_LOCKS[id]);
+  const pins = parseLock(text4, PYTHON_LOCKS[id]);
   checkLockMatches(pins, expected, PYTHON_LOCKS[id]);
   return pins;
 }
@@ -3553,10 +3553,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path61) {
-  if (!path61)
+function getElementAtPath(obj, path62) {
+  if (!path62)
     return obj;
-  return path61.reduce((acc, key) => acc?.[key], obj);
+  return path62.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3815,11 +3815,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path61, issues) {
+function prefixIssues(path62, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path61);
+    iss.path.unshift(path62);
     return iss;
   });
 }
@@ -4352,16 +4352,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path61 = []) => {
+  const processError = (error63, path62 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path61, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path62, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path61, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path62, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path61, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path62, ...issue2.path]);
       } else {
-        const fullpath = [...path61, ...issue2.path];
+        const fullpath = [...path62, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4400,17 +4400,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path61 = []) => {
+  const processError = (error63, path62 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path61, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path62, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path61, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path62, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path61, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path62, ...issue2.path]);
       } else {
-        const fullpath = [...path61, ...issue2.path];
+        const fullpath = [...path62, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4449,8 +4449,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path61 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path61) {
+  const path62 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path62) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -4632,18 +4632,18 @@ var init_parse = __esm({
       return result2.issues.length === 0;
     };
     _encode = (_Err) => {
-      const parse5 = _parse(_Err);
+      const parse6 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
         const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse5(schema, value, ctx, finalizeParams(fn, _params));
+        return parse6(schema, value, ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
     encode = /* @__PURE__ */ _encode($ZodRealError);
     _decode = (_Err) => {
-      const parse5 = _parse(_Err);
+      const parse6 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
-        return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+        return parse6(schema, value, _ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
@@ -5568,7 +5568,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c3) => c3[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n2 = size(payload.value);
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -5582,7 +5582,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 function handleArrayResult(result2, final, index) {
@@ -12316,8 +12316,8 @@ var capitalizeFirstCharacter, error33;
 var init_lt = __esm({
   "node_modules/zod/v4/locales/lt.js"() {
     init_util();
-    capitalizeFirstCharacter = (text3) => {
-      return text3.charAt(0).toUpperCase() + text3.slice(1);
+    capitalizeFirstCharacter = (text4) => {
+      return text4.charAt(0).toUpperCase() + text4.slice(1);
     };
     error33 = () => {
       const Sizable = {
@@ -18932,13 +18932,13 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message3) {
+function handleUnrepresentable(schema, ctx, json3, params, message3) {
   const result2 = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message3 }) : ctx.unrepresentable;
   if (result2 === "any")
     return false;
   if (result2 === void 0 || result2 === "throw")
     throw new Error(message3);
-  Object.assign(json2, result2);
+  Object.assign(json3, result2);
   return true;
 }
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
@@ -19172,12 +19172,12 @@ function foldObjects(members2) {
   }
   return folded;
 }
-function foldIntersection(json2) {
-  const allOf = json2.allOf;
+function foldIntersection(json3) {
+  const allOf = json3.allOf;
   if (!Array.isArray(allOf) || allOf.length < 2)
     return;
   for (const key of FOLDABLE_KEYS)
-    if (key in json2)
+    if (key in json3)
       return;
   const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
   let folded = null;
@@ -19196,8 +19196,8 @@ function foldIntersection(json2) {
   }
   if (!folded)
     return;
-  delete json2.allOf;
-  assignProps(json2, folded);
+  delete json3.allOf;
+  assignProps(json3, folded);
 }
 function finalize(ctx, schema) {
   const root = ctx.seen.get(schema);
@@ -19279,20 +19279,20 @@ function finalize(ctx, schema) {
     if (ctx.intersections.length) {
       const carriers = /* @__PURE__ */ new Map();
       for (const seen of ctx.seen.values()) {
-        for (const json2 of [seen.schema, seen.def]) {
-          const allOf = json2?.allOf;
+        for (const json3 of [seen.schema, seen.def]) {
+          const allOf = json3?.allOf;
           if (!Array.isArray(allOf))
             continue;
           const existing = carriers.get(allOf);
           if (existing)
-            existing.push(json2);
+            existing.push(json3);
           else
-            carriers.set(allOf, [json2]);
+            carriers.set(allOf, [json3]);
         }
       }
       for (const allOf of ctx.intersections) {
-        for (const json2 of carriers.get(allOf) ?? [])
-          foldIntersection(json2);
+        for (const json3 of carriers.get(allOf) ?? [])
+          foldIntersection(json3);
       }
     }
   }
@@ -19437,8 +19437,8 @@ var init_to_json_schema = __esm({
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -19472,31 +19472,31 @@ function inputOptin(schema) {
   }
   return schema._zod.optin;
 }
-function stringifyKeyNames(bySchema, json2, visited) {
-  if (json2.$ref) {
-    if (visited.has(json2))
-      return json2;
-    visited.add(json2);
-    const def = bySchema.get(json2)?.def;
+function stringifyKeyNames(bySchema, json3, visited) {
+  if (json3.$ref) {
+    if (visited.has(json3))
+      return json3;
+    visited.add(json3);
+    const def = bySchema.get(json3)?.def;
     if (!def)
-      return json2;
+      return json3;
     const inlined = stringifyKeyNames(bySchema, def, visited);
-    return inlined === def ? json2 : inlined;
+    return inlined === def ? json3 : inlined;
   }
   for (const keyword of ["anyOf", "oneOf"]) {
-    const branches = json2[keyword];
+    const branches = json3[keyword];
     if (!Array.isArray(branches))
       continue;
     const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
     if (mapped.some((branch, i3) => branch !== branches[i3]))
-      json2 = { ...json2, [keyword]: mapped };
+      json3 = { ...json3, [keyword]: mapped };
   }
-  const types = Array.isArray(json2.type) ? json2.type : [json2.type];
+  const types = Array.isArray(json3.type) ? json3.type : [json3.type];
   const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
-  const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
+  const values = json3.enum ?? (json3.const !== void 0 ? [json3.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
-    return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format2, id, ...rest } = json2;
+    return json3;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format: format2, id, ...rest } = json3;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -19534,7 +19534,7 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value, schema, ctx, json3, params) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value, (_, val) => {
     if (typeof val !== "bigint")
@@ -19544,7 +19544,7 @@ function serializeDefaultValue(value, schema, ctx, json2, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json3, params, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
 function toJSONSchema(input2, params) {
@@ -19662,29 +19662,29 @@ var init_json_schema_processors = __esm({
     ]);
     exactPattern = (p) => exactPatterns.get(p) ?? p;
     stringProcessor = (schema, ctx, _json, _params) => {
-      const json2 = _json;
-      json2.type = "string";
+      const json3 = _json;
+      json3.type = "string";
       const { minimum, maximum, format: format2, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json2.minLength = minimum;
+        json3.minLength = minimum;
       if (typeof maximum === "number")
-        json2.maxLength = maximum;
+        json3.maxLength = maximum;
       if (format2) {
-        json2.format = formatMap[format2] ?? format2;
-        if (json2.format === "")
-          delete json2.format;
+        json3.format = formatMap[format2] ?? format2;
+        if (json3.format === "")
+          delete json3.format;
         if (format2 === "time" || laxFormat) {
-          delete json2.format;
+          delete json3.format;
         }
       }
       if (contentEncoding)
-        json2.contentEncoding = contentEncoding;
+        json3.contentEncoding = contentEncoding;
       if (patterns && patterns.size > 0) {
         const patternList = [...patterns].map(exactPattern);
         if (patternList.length === 1)
-          json2.pattern = patternList[0].source;
+          json3.pattern = patternList[0].source;
         else if (patternList.length > 1) {
-          json2.allOf = [
+          json3.allOf = [
             ...patternList.map((regex) => ({
               ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
               pattern: regex.source
@@ -19694,31 +19694,31 @@ var init_json_schema_processors = __esm({
       }
     };
     numberProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
-      json2.type = isInt ? "integer" : "number";
+      json3.type = isInt ? "integer" : "number";
       const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
       const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
       const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
       if (exMin) {
         if (legacy) {
-          json2.minimum = exclusiveMinimum;
-          json2.exclusiveMinimum = true;
+          json3.minimum = exclusiveMinimum;
+          json3.exclusiveMinimum = true;
         } else {
-          json2.exclusiveMinimum = exclusiveMinimum;
+          json3.exclusiveMinimum = exclusiveMinimum;
         }
       } else if (typeof minimum === "number") {
-        json2.minimum = minimum;
+        json3.minimum = minimum;
       }
       if (exMax) {
         if (legacy) {
-          json2.maximum = exclusiveMaximum;
-          json2.exclusiveMaximum = true;
+          json3.maximum = exclusiveMaximum;
+          json3.exclusiveMaximum = true;
         } else {
-          json2.exclusiveMaximum = exclusiveMaximum;
+          json3.exclusiveMaximum = exclusiveMaximum;
         }
       } else if (typeof maximum === "number") {
-        json2.maximum = maximum;
+        json3.maximum = maximum;
       }
       if (multipleOf) {
         const divisors = /* @__PURE__ */ new Set();
@@ -19726,75 +19726,75 @@ var init_json_schema_processors = __esm({
           if (Number.isFinite(divisor) && divisor !== 0)
             divisors.add(Math.abs(divisor));
           else
-            handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+            handleUnrepresentable(schema, ctx, json3, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
         }
         const [first, ...rest] = divisors;
         if (first !== void 0)
-          json2.multipleOf = first;
+          json3.multipleOf = first;
         if (rest.length)
-          json2.allOf = [...json2.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
+          json3.allOf = [...json3.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
       }
     };
-    booleanProcessor = (_schema, _ctx, json2, _params) => {
-      json2.type = "boolean";
+    booleanProcessor = (_schema, _ctx, json3, _params) => {
+      json3.type = "boolean";
     };
-    bigintProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
+    bigintProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "BigInt cannot be represented in JSON Schema");
     };
-    symbolProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Symbols cannot be represented in JSON Schema");
+    symbolProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Symbols cannot be represented in JSON Schema");
     };
-    nullProcessor = (_schema, ctx, json2, _params) => {
+    nullProcessor = (_schema, ctx, json3, _params) => {
       if (ctx.target === "openapi-3.0") {
-        json2.type = "string";
-        json2.nullable = true;
-        json2.enum = [null];
+        json3.type = "string";
+        json3.nullable = true;
+        json3.enum = [null];
       } else {
-        json2.type = "null";
+        json3.type = "null";
       }
     };
-    undefinedProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Undefined cannot be represented in JSON Schema");
+    undefinedProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Undefined cannot be represented in JSON Schema");
     };
-    voidProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Void cannot be represented in JSON Schema");
+    voidProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Void cannot be represented in JSON Schema");
     };
-    neverProcessor = (_schema, _ctx, json2, _params) => {
-      json2.not = {};
+    neverProcessor = (_schema, _ctx, json3, _params) => {
+      json3.not = {};
     };
     anyProcessor = (_schema, _ctx, _json, _params) => {
     };
     unknownProcessor = (_schema, _ctx, _json, _params) => {
     };
-    dateProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
+    dateProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Date cannot be represented in JSON Schema");
     };
-    enumProcessor = (schema, _ctx, json2, _params) => {
+    enumProcessor = (schema, _ctx, json3, _params) => {
       const def = schema._zod.def;
       const values = getEnumValues(def.entries);
       if (values.length === 0) {
-        json2.not = {};
+        json3.not = {};
         return;
       }
       if (values.every((v) => typeof v === "number"))
-        json2.type = "number";
+        json3.type = "number";
       if (values.every((v) => typeof v === "string"))
-        json2.type = "string";
-      json2.enum = values;
+        json3.type = "string";
+      json3.enum = values;
     };
-    literalProcessor = (schema, ctx, json2, params) => {
+    literalProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       if (def.values.length === 0) {
-        json2.not = {};
+        json3.not = {};
         return;
       }
       const vals = [];
       for (const val of def.values) {
         if (val === void 0) {
-          if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json3, params, "Literal `undefined` cannot be represented in JSON Schema"))
             return;
         } else if (typeof val === "bigint") {
-          if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json3, params, "BigInt literals cannot be represented in JSON Schema"))
             return;
           vals.push(Number(val));
         } else {
@@ -19804,37 +19804,37 @@ var init_json_schema_processors = __esm({
       if (vals.length === 0) {
       } else if (vals.length === 1) {
         const val = vals[0];
-        json2.type = val === null ? "null" : typeof val;
+        json3.type = val === null ? "null" : typeof val;
         if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
-          json2.enum = [val];
+          json3.enum = [val];
         } else {
-          json2.const = val;
+          json3.const = val;
         }
       } else {
         if (vals.every((v) => typeof v === "number"))
-          json2.type = "number";
+          json3.type = "number";
         if (vals.every((v) => typeof v === "string"))
-          json2.type = "string";
+          json3.type = "string";
         if (vals.every((v) => typeof v === "boolean"))
-          json2.type = "boolean";
+          json3.type = "boolean";
         if (vals.every((v) => v === null))
-          json2.type = "null";
-        json2.enum = vals;
+          json3.type = "null";
+        json3.enum = vals;
       }
     };
-    nanProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "NaN cannot be represented in JSON Schema");
+    nanProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "NaN cannot be represented in JSON Schema");
     };
-    templateLiteralProcessor = (schema, _ctx, json2, _params) => {
-      const _json = json2;
+    templateLiteralProcessor = (schema, _ctx, json3, _params) => {
+      const _json = json3;
       const pattern = schema._zod.pattern;
       if (!pattern)
         throw new Error("Pattern not found in template literal");
       _json.type = "string";
       _json.pattern = pattern.source;
     };
-    fileProcessor = (schema, _ctx, json2, _params) => {
-      const _json = json2;
+    fileProcessor = (schema, _ctx, json3, _params) => {
+      const _json = json3;
       _json.type = "string";
       _json.format = "binary";
       _json.contentEncoding = "binary";
@@ -19852,50 +19852,50 @@ var init_json_schema_processors = __esm({
       else
         _json.anyOf = mime.map((m) => ({ contentMediaType: m }));
     };
-    successProcessor = (_schema, _ctx, json2, _params) => {
-      json2.type = "boolean";
+    successProcessor = (_schema, _ctx, json3, _params) => {
+      json3.type = "boolean";
     };
-    customProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
+    customProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Custom types cannot be represented in JSON Schema");
     };
-    functionProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Function types cannot be represented in JSON Schema");
+    functionProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Function types cannot be represented in JSON Schema");
     };
-    transformProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
+    transformProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Transforms cannot be represented in JSON Schema");
     };
-    mapProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Map cannot be represented in JSON Schema");
+    mapProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Map cannot be represented in JSON Schema");
     };
-    setProcessor = (schema, ctx, json2, params) => {
-      handleUnrepresentable(schema, ctx, json2, params, "Set cannot be represented in JSON Schema");
+    setProcessor = (schema, ctx, json3, params) => {
+      handleUnrepresentable(schema, ctx, json3, params, "Set cannot be represented in JSON Schema");
     };
     arrayProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
       const { minimum, maximum } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json2.minItems = minimum;
+        json3.minItems = minimum;
       if (typeof maximum === "number")
-        json2.maxItems = maximum;
-      json2.type = "array";
-      json2.items = processSchema(def.element, ctx, {
+        json3.maxItems = maximum;
+      json3.type = "array";
+      json3.items = processSchema(def.element, ctx, {
         ...params,
         path: [...params.path, "items"]
       });
     };
     objectProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
       const shape = def.shape;
       const symbolKeys = Object.getOwnPropertySymbols(shape);
-      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
+      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json3, params, "Symbol keys cannot be represented in JSON Schema")) {
         return;
       }
-      json2.type = "object";
-      json2.properties = {};
+      json3.type = "object";
+      json3.properties = {};
       for (const key in shape) {
-        assignProp(json2.properties, key, processSchema(shape[key], ctx, {
+        assignProp(json3.properties, key, processSchema(shape[key], ctx, {
           ...params,
           path: [...params.path, "properties", key]
         }));
@@ -19908,21 +19908,21 @@ var init_json_schema_processors = __esm({
         }
       }
       if (requiredKeys.length > 0) {
-        json2.required = requiredKeys;
+        json3.required = requiredKeys;
       }
       if (def.catchall?._zod.def.type === "never") {
-        json2.additionalProperties = false;
+        json3.additionalProperties = false;
       } else if (!def.catchall) {
         if (ctx.io === "output")
-          json2.additionalProperties = false;
+          json3.additionalProperties = false;
       } else if (def.catchall) {
-        json2.additionalProperties = processSchema(def.catchall, ctx, {
+        json3.additionalProperties = processSchema(def.catchall, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
       }
     };
-    unionProcessor = (schema, ctx, json2, params) => {
+    unionProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       const isExclusive = def.inclusive === false;
       const options = def.options.map((x2, i3) => processSchema(x2, ctx, {
@@ -19930,12 +19930,12 @@ var init_json_schema_processors = __esm({
         path: [...params.path, isExclusive ? "oneOf" : "anyOf", i3]
       }));
       if (isExclusive) {
-        json2.oneOf = options;
+        json3.oneOf = options;
       } else {
-        json2.anyOf = options;
+        json3.anyOf = options;
       }
     };
-    intersectionProcessor = (schema, ctx, json2, params) => {
+    intersectionProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       const a2 = processSchema(def.left, ctx, {
         ...params,
@@ -19950,13 +19950,13 @@ var init_json_schema_processors = __esm({
         ...isSimpleIntersection(a2) ? a2.allOf : [a2],
         ...isSimpleIntersection(b) ? b.allOf : [b]
       ];
-      json2.allOf = allOf;
+      json3.allOf = allOf;
       ctx.intersections.push(allOf);
     };
     tupleProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
-      json2.type = "array";
+      json3.type = "array";
       const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
       const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
       const prefixItems = def.items.map((x2, i3) => processSchema(x2, ctx, {
@@ -19978,50 +19978,50 @@ var init_json_schema_processors = __esm({
       const maxItems = def.items.length;
       const isClosed = !def.rest;
       if (ctx.target === "draft-2020-12") {
-        json2.prefixItems = prefixItems;
+        json3.prefixItems = prefixItems;
         if (isClosed) {
-          json2.items = false;
+          json3.items = false;
         } else if (rest) {
-          json2.items = rest;
+          json3.items = rest;
         }
         if (minItems > 0)
-          json2.minItems = minItems;
+          json3.minItems = minItems;
         if (isClosed)
-          json2.maxItems = maxItems;
+          json3.maxItems = maxItems;
       } else if (ctx.target === "openapi-3.0") {
-        json2.items = {
+        json3.items = {
           anyOf: prefixItems
         };
         if (rest) {
-          json2.items.anyOf.push(rest);
+          json3.items.anyOf.push(rest);
         }
         if (minItems > 0)
-          json2.minItems = minItems;
+          json3.minItems = minItems;
         if (isClosed)
-          json2.maxItems = maxItems;
+          json3.maxItems = maxItems;
       } else {
-        json2.items = prefixItems;
+        json3.items = prefixItems;
         if (isClosed) {
-          json2.additionalItems = false;
+          json3.additionalItems = false;
         } else if (rest) {
-          json2.additionalItems = rest;
+          json3.additionalItems = rest;
         }
         if (minItems > 0)
-          json2.minItems = minItems;
+          json3.minItems = minItems;
         if (isClosed)
-          json2.maxItems = maxItems;
+          json3.maxItems = maxItems;
       }
       const { minimum, maximum } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json2.minItems = minimum;
+        json3.minItems = minimum;
       if (typeof maximum === "number")
-        json2.maxItems = maximum;
+        json3.maxItems = maximum;
     };
     pendingRecords = /* @__PURE__ */ new WeakMap();
     recordProcessor = (schema, ctx, _json, params) => {
-      const json2 = _json;
+      const json3 = _json;
       const def = schema._zod.def;
-      json2.type = "object";
+      json3.type = "object";
       const keyType = def.keyType;
       const patterns = aggregateChecks(keyType).patterns;
       if (def.mode === "loose" && patterns && patterns.size > 0) {
@@ -20029,13 +20029,13 @@ var init_json_schema_processors = __esm({
           ...params,
           path: [...params.path, "patternProperties", "*"]
         });
-        json2.patternProperties = {};
+        json3.patternProperties = {};
         for (const pattern of patterns) {
-          assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
+          assignProp(json3.patternProperties, exactPattern(pattern).source, valueSchema);
         }
       } else {
         if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
-          json2.propertyNames = processSchema(def.keyType, ctx, {
+          json3.propertyNames = processSchema(def.keyType, ctx, {
             ...params,
             path: [...params.path, "propertyNames"]
           });
@@ -20047,7 +20047,7 @@ var init_json_schema_processors = __esm({
           }
           pending.push(schema);
         }
-        json2.additionalProperties = processSchema(def.valueType, ctx, {
+        json3.additionalProperties = processSchema(def.valueType, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
@@ -20057,19 +20057,19 @@ var init_json_schema_processors = __esm({
       if (keyValues && !def.partial && !omittableOnInput) {
         const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
         if (validKeyValues.length > 0) {
-          json2.required = validKeyValues.map(String);
+          json3.required = validKeyValues.map(String);
         }
       }
     };
-    nullableProcessor = (schema, ctx, json2, params) => {
+    nullableProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       const inner = processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       if (ctx.target === "openapi-3.0") {
         seen.ref = def.innerType;
-        json2.nullable = true;
+        json3.nullable = true;
       } else {
-        json2.anyOf = [inner, { type: "null" }];
+        json3.anyOf = [inner, { type: "null" }];
       }
     };
     nonoptionalProcessor = (schema, ctx, _json, params) => {
@@ -20079,27 +20079,27 @@ var init_json_schema_processors = __esm({
       seen.ref = def.innerType;
     };
     UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-    defaultProcessor = (schema, ctx, json2, params) => {
+    defaultProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json2.default = value;
+        json3.default = value;
     };
-    prefaultProcessor = (schema, ctx, json2, params) => {
+    prefaultProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
       if (ctx.io !== "input")
         return;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json3, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json2._prefault = value;
+        json3._prefault = value;
     };
-    catchProcessor = (schema, ctx, json2, params) => {
+    catchProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
@@ -20108,10 +20108,10 @@ var init_json_schema_processors = __esm({
       try {
         catchValue = def.catchValue(void 0);
       } catch {
-        handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
+        handleUnrepresentable(schema, ctx, json3, params, "Dynamic catch values are not supported in JSON Schema");
         return;
       }
-      json2.default = catchValue;
+      json3.default = catchValue;
     };
     pipeProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -20121,12 +20121,12 @@ var init_json_schema_processors = __esm({
       const seen = ctx.seen.get(schema);
       seen.ref = innerType;
     };
-    readonlyProcessor = (schema, ctx, json2, params) => {
+    readonlyProcessor = (schema, ctx, json3, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      json2.readOnly = true;
+      json3.readOnly = true;
     };
     promiseProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -21601,7 +21601,7 @@ var init_schemas2 = __esm({
       (inst, def) => {
         $ZodString.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => stringProcessor(inst, ctx, json3, params);
       },
       /* @__PURE__ */ util_exports.derived({
         format: (inst) => aggregateChecks(inst).format ?? null,
@@ -21855,7 +21855,7 @@ var init_schemas2 = __esm({
       (inst, def) => {
         $ZodNumber.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => numberProcessor(inst, ctx, json3, params);
         inst.isFinite = true;
       },
       /* @__PURE__ */ util_exports.derived({
@@ -21927,14 +21927,14 @@ var init_schemas2 = __esm({
     ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
       $ZodBoolean.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => booleanProcessor(inst, ctx, json3, params);
     });
     ZodBigInt = /* @__PURE__ */ $constructor(
       "ZodBigInt",
       (inst, def) => {
         $ZodBigInt.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => bigintProcessor(inst, ctx, json3, params);
       },
       /* @__PURE__ */ util_exports.derived({
         minValue: (inst) => aggregateChecks(inst).minimum ?? null,
@@ -21983,44 +21983,44 @@ var init_schemas2 = __esm({
     ZodSymbol = /* @__PURE__ */ $constructor("ZodSymbol", (inst, def) => {
       $ZodSymbol.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => symbolProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => symbolProcessor(inst, ctx, json3, params);
     });
     ZodUndefined = /* @__PURE__ */ $constructor("ZodUndefined", (inst, def) => {
       $ZodUndefined.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => undefinedProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => undefinedProcessor(inst, ctx, json3, params);
     });
     ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
       $ZodNull.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nullProcessor(inst, ctx, json3, params);
     });
     ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
       $ZodAny.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => anyProcessor(inst, ctx, json3, params);
     });
     ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
       $ZodUnknown.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => unknownProcessor(inst, ctx, json3, params);
     });
     ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
       $ZodNever.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => neverProcessor(inst, ctx, json3, params);
     });
     ZodVoid = /* @__PURE__ */ $constructor("ZodVoid", (inst, def) => {
       $ZodVoid.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => voidProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => voidProcessor(inst, ctx, json3, params);
     });
     ZodDate = /* @__PURE__ */ $constructor(
       "ZodDate",
       (inst, def) => {
         $ZodDate.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
+        inst._zod.processJSONSchema = (ctx, json3, params) => dateProcessor(inst, ctx, json3, params);
         inst.min = (value, params) => inst.check(_gte(value, params));
         inst.max = (value, params) => inst.check(_lte(value, params));
       },
@@ -22039,7 +22039,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodArray.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => arrayProcessor(inst, ctx, json3, params);
       inst.element = def.element;
     }, {
       min(n2, params) {
@@ -22062,7 +22062,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodObjectJIT.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => objectProcessor(inst, ctx, json3, params);
       util_exports.installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
     }, {
       keyof() {
@@ -22111,13 +22111,13 @@ var init_schemas2 = __esm({
     ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
       $ZodUnion.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
       inst.options = def.options;
     });
     ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
       ZodUnion.init(inst, def);
       $ZodXor.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
       inst.options = def.options;
     });
     ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
@@ -22127,13 +22127,13 @@ var init_schemas2 = __esm({
     ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
       $ZodIntersection.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => intersectionProcessor(inst, ctx, json3, params);
     });
     ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
       _ensureDefaultMemoizer();
       $ZodTuple.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => tupleProcessor(inst, ctx, json3, params);
     }, {
       rest(rest) {
         return this.clone({
@@ -22155,7 +22155,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodRecord.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => recordProcessor(inst, ctx, json3, params);
       inst.keyType = def.keyType;
       inst.valueType = def.valueType;
     });
@@ -22163,7 +22163,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodMap.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => mapProcessor(inst, ctx, json3, params);
       inst.keyType = def.keyType;
       inst.valueType = def.valueType;
       inst.min = (...args) => inst.check(_minSize(...args));
@@ -22175,7 +22175,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodSet.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => setProcessor(inst, ctx, json3, params);
       inst.min = (...args) => inst.check(_minSize(...args));
       inst.nonempty = (params) => inst.check(_minSize(1, params));
       inst.max = (...args) => inst.check(_maxSize(...args));
@@ -22184,7 +22184,7 @@ var init_schemas2 = __esm({
     ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
       $ZodEnum.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => enumProcessor(inst, ctx, json3, params);
       inst.enum = def.entries;
       inst.options = [...inst._zod.values];
       const keys = new Set(Object.keys(def.entries));
@@ -22222,7 +22222,7 @@ var init_schemas2 = __esm({
     ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
       $ZodLiteral.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => literalProcessor(inst, ctx, json3, params);
       inst.values = new Set(def.values);
       Object.defineProperty(inst, "value", {
         get() {
@@ -22236,7 +22236,7 @@ var init_schemas2 = __esm({
     ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
       $ZodFile.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => fileProcessor(inst, ctx, json3, params);
       inst.min = (size, params) => inst.check(_minSize(size, params));
       inst.max = (size, params) => inst.check(_maxSize(size, params));
       inst.mime = (types, params) => inst.check(_mime(Array.isArray(types) ? types : [types], params));
@@ -22245,7 +22245,7 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodTransform.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => transformProcessor(inst, ctx, json3, params);
       inst._zod.parse = (payload, _ctx) => {
         if (_ctx.direction === "backward") {
           throw new $ZodEncodeError(inst.constructor.name);
@@ -22278,62 +22278,62 @@ var init_schemas2 = __esm({
     ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
       $ZodOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
       $ZodExactOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => optionalProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
       $ZodNullable.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nullableProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
       $ZodDefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => defaultProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeDefault = inst.unwrap;
     });
     ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
       $ZodPrefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => prefaultProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
       $ZodNonOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nonoptionalProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodSuccess = /* @__PURE__ */ $constructor("ZodSuccess", (inst, def) => {
       $ZodSuccess.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => successProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => successProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
       $ZodCatch.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => catchProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeCatch = inst.unwrap;
     });
     ZodNaN = /* @__PURE__ */ $constructor("ZodNaN", (inst, def) => {
       $ZodNaN.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => nanProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => nanProcessor(inst, ctx, json3, params);
     });
     ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
       $ZodPipe.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => pipeProcessor(inst, ctx, json3, params);
       inst.in = def.in;
       inst.out = def.out;
     });
@@ -22348,35 +22348,35 @@ var init_schemas2 = __esm({
     ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
       $ZodReadonly.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => readonlyProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (inst, def) => {
       $ZodTemplateLiteral.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => templateLiteralProcessor(inst, ctx, json3, params);
     });
     ZodLazy = /* @__PURE__ */ $constructor("ZodLazy", (inst, def) => {
       $ZodLazy.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => lazyProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => lazyProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.getter();
     });
     ZodPromise = /* @__PURE__ */ $constructor("ZodPromise", (inst, def) => {
       $ZodPromise.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => promiseProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => promiseProcessor(inst, ctx, json3, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodFunction = /* @__PURE__ */ $constructor("ZodFunction", (inst, def) => {
       $ZodFunction.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => functionProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => functionProcessor(inst, ctx, json3, params);
     });
     ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
       $ZodCustom.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
+      inst._zod.processJSONSchema = (ctx, json3, params) => customProcessor(inst, ctx, json3, params);
     });
     describe2 = describe;
     meta2 = meta;
@@ -22482,13 +22482,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path61 = ref.slice(1).split("/").filter(Boolean);
-  if (path61.length === 0) {
+  const path62 = ref.slice(1).split("/").filter(Boolean);
+  if (path62.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path61[0] === defsKey) {
-    const key = path61[1] === void 0 ? void 0 : decodeJSONPointerSegment(path61[1]);
+  if (path62[0] === defsKey) {
+    const key = path62[1] === void 0 ? void 0 : decodeJSONPointerSegment(path62[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24095,8 +24095,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path61, { windows } = {}) => {
-      const segs = path61.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path62, { windows } = {}) => {
+      const segs = path62.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -24697,7 +24697,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse5 = (input2, options) => {
+    var parse6 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -24867,7 +24867,7 @@ var require_parse2 = __commonJS({
             output2 = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse5(rest, { ...options, fastpaths: false }).output;
+            const expression = parse6(rest, { ...options, fastpaths: false }).output;
             output2 = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -25390,7 +25390,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse5.fastpaths = (input2, options) => {
+    parse6.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -25455,7 +25455,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -25464,7 +25464,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan3 = require_scan();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var utils = require_utils();
     var constants8 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -25552,7 +25552,7 @@ var require_picomatch = __commonJS({
     picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
     picomatch6.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
-      return parse5(pattern, { ...options, fastpaths: false });
+      return parse6(pattern, { ...options, fastpaths: false });
     };
     picomatch6.scan = (input2, options) => scan3(input2, options);
     picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -25578,10 +25578,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse5.fastpaths(input2, options);
+        parsed.output = parse6.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse5(input2, options);
+        parsed = parse6(input2, options);
       }
       return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -25662,9 +25662,9 @@ function commandScanner(def) {
     scope: def.scope ?? "tree",
     ...def.environment ? { environment: def.environment } : {},
     selectFiles(files, root) {
-      const text3 = files.filter(isTextCandidate);
-      if (!includes) return text3;
-      return text3.filter((f) => {
+      const text4 = files.filter(isTextCandidate);
+      if (!includes) return text4;
+      return text4.filter((f) => {
         const rel = toPosix(path12.relative(root, f));
         return includes.some((re) => re.test(rel));
       });
@@ -27419,7 +27419,7 @@ var init_install3 = __esm({
 // scanners/kics/scan-paths.ts
 import { readdirSync } from "node:fs";
 import path16 from "node:path";
-function kicsScanPaths(files, list) {
+function kicsScanPaths(files, list2) {
   const wanted = new Set(files.map((file2) => path16.resolve(file2)));
   const folders = new Set([...wanted].map((file2) => path16.dirname(file2)));
   const onTheWay = /* @__PURE__ */ new Set();
@@ -27433,7 +27433,7 @@ function kicsScanPaths(files, list) {
   const excludes = [];
   const excludeGlobs = [];
   const walk2 = (folder) => {
-    const entries = [...list(folder)].sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
+    const entries = [...list2(folder)].sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
     const unwanted = [];
     for (const entry of entries) {
       const full = path16.join(folder, entry.name);
@@ -27456,8 +27456,8 @@ function kicsScanPaths(files, list) {
   for (const folder of paths) walk2(folder);
   return { paths, excludes: excludes.sort(), excludeGlobs: excludeGlobs.sort() };
 }
-function escapeGlob(text3) {
-  return text3.replace(/[*?[\\]/g, "\\$&");
+function escapeGlob(text4) {
+  return text4.replace(/[*?[\\]/g, "\\$&");
 }
 function hasAncestorIn(folder, folders) {
   for (let d = path16.dirname(folder); ; d = path16.dirname(d)) {
@@ -27606,7 +27606,7 @@ var init_plugin3 = __esm({
       // Given two Helm charts of one name in one run, KICS reports only one result for both (seen with
       // 2.2.0), so a chart's copy gets a name of its own; results are keyed by file, rule and line, and a
       // longer name moves no line.
-      distinguish: (rel, text3) => path18.posix.basename(rel) === "Chart.yaml" ? text3.replace(/^name:([ \t]*)(["']?)([^"'\s#]+)\2/m, "name:$1$2$3-revealed$2") : text3
+      distinguish: (rel, text4) => path18.posix.basename(rel) === "Chart.yaml" ? text4.replace(/^name:([ \t]*)(["']?)([^"'\s#]+)\2/m, "name:$1$2$3-revealed$2") : text4
     };
     EXCLUDES_BUDGET = 256 * 1024;
     kics = {
@@ -27747,8 +27747,8 @@ function nosemgrep(site) {
   const previous = site.lines[site.startLine - 2];
   if (previous !== void 0 && /^\s*(#|\/\/|\/\*|--|<!--)/.test(previous))
     candidates.push({ text: previous, line: site.startLine - 1 });
-  for (const { text: text3, line: line2 } of candidates) {
-    const match = NOSEM.exec(text3);
+  for (const { text: text4, line: line2 } of candidates) {
+    const match = NOSEM.exec(text4);
     if (!match) continue;
     const ids2 = match[1]?.split(/[\s,]+/).map((id) => id.trim()).filter(Boolean);
     if (!ids2 || ids2.length === 0 || ids2.some((id) => site.ruleId === id || site.ruleId.endsWith(`.${id}`))) {
@@ -27757,9 +27757,9 @@ function nosemgrep(site) {
   }
   return void 0;
 }
-function names(text3, file2) {
-  for (let at = text3.indexOf(file2); at !== -1; at = text3.indexOf(file2, at + 1)) {
-    if (!/[\w.\-/]/.test(text3[at + file2.length] ?? "")) return true;
+function names(text4, file2) {
+  for (let at = text4.indexOf(file2); at !== -1; at = text4.indexOf(file2, at + 1)) {
+    if (!/[\w.\-/]/.test(text4[at + file2.length] ?? "")) return true;
   }
   return false;
 }
@@ -28124,7 +28124,7 @@ async function centralDirectory(handle, fileSize, budget) {
   if (start + size > fileSize - tailLength + at || size > count4 * CENTRAL_RECORD_ROOM)
     budget.refuse("a damaged archive (its central directory does not fit)");
   const directory = await readAt(handle, start, size, budget);
-  const decoder = new TextDecoder();
+  const decoder2 = new TextDecoder();
   const entries = [];
   let p = 0;
   for (let i3 = 0; i3 < count4; i3++) {
@@ -28134,7 +28134,7 @@ async function centralDirectory(handle, fileSize, budget) {
     const next = p + CENTRAL_BYTES + nameLength + directory.readUInt16LE(p + 30) + directory.readUInt16LE(p + 32);
     if (next > size) budget.refuse(`a damaged archive (central directory record ${i3 + 1} of ${count4})`);
     const entry = {
-      name: decoder.decode(directory.subarray(p + CENTRAL_BYTES, p + CENTRAL_BYTES + nameLength)),
+      name: decoder2.decode(directory.subarray(p + CENTRAL_BYTES, p + CENTRAL_BYTES + nameLength)),
       flags: directory.readUInt16LE(p + 8),
       method: directory.readUInt16LE(p + 10),
       compressedSize: directory.readUInt32LE(p + 20),
@@ -28383,17 +28383,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path61) {
-      const ctrl = callVisitor(key, node2, visitor, path61);
+    function visit_(key, node2, visitor, path62) {
+      const ctrl = callVisitor(key, node2, visitor, path62);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path61, ctrl);
-        return visit_(key, ctrl, visitor, path61);
+        replaceNode(key, path62, ctrl);
+        return visit_(key, ctrl, visitor, path62);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path61 = Object.freeze(path61.concat(node2));
+          path62 = Object.freeze(path62.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path61);
+            const ci = visit_(i3, node2.items[i3], visitor, path62);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -28404,13 +28404,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path61 = Object.freeze(path61.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path61);
+          path62 = Object.freeze(path62.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path62);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path61);
+          const cv = visit_("value", node2.value, visitor, path62);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28431,17 +28431,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path61) {
-      const ctrl = await callVisitor(key, node2, visitor, path61);
+    async function visitAsync_(key, node2, visitor, path62) {
+      const ctrl = await callVisitor(key, node2, visitor, path62);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path61, ctrl);
-        return visitAsync_(key, ctrl, visitor, path61);
+        replaceNode(key, path62, ctrl);
+        return visitAsync_(key, ctrl, visitor, path62);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path61 = Object.freeze(path61.concat(node2));
+          path62 = Object.freeze(path62.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path61);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path62);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -28452,13 +28452,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path61 = Object.freeze(path61.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path61);
+          path62 = Object.freeze(path62.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path62);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path61);
+          const cv = await visitAsync_("value", node2.value, visitor, path62);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28485,23 +28485,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path61) {
+    function callVisitor(key, node2, visitor, path62) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path61);
+        return visitor(key, node2, path62);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path61);
+        return visitor.Map?.(key, node2, path62);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path61);
+        return visitor.Seq?.(key, node2, path62);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path61);
+        return visitor.Pair?.(key, node2, path62);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path61);
+        return visitor.Scalar?.(key, node2, path62);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path61);
+        return visitor.Alias?.(key, node2, path62);
       return void 0;
     }
-    function replaceNode(key, path61, node2) {
-      const parent = path61[path61.length - 1];
+    function replaceNode(key, path62, node2) {
+      const parent = path62[path62.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -29113,10 +29113,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path61, value) {
+    function collectionFromPath(schema, path62, value) {
       let v = value;
-      for (let i3 = path61.length - 1; i3 >= 0; --i3) {
-        const k = path61[i3];
+      for (let i3 = path62.length - 1; i3 >= 0; --i3) {
+        const k = path62[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -29135,7 +29135,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path61) => path61 == null || typeof path61 === "object" && !!path61[Symbol.iterator]().next().done;
+    var isEmptyPath = (path62) => path62 == null || typeof path62 === "object" && !!path62[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -29165,11 +29165,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path61, value) {
-        if (isEmptyPath(path61))
+      addIn(path62, value) {
+        if (isEmptyPath(path62))
           this.add(value);
         else {
-          const [key, ...rest] = path61;
+          const [key, ...rest] = path62;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -29183,8 +29183,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path61) {
-        const [key, ...rest] = path61;
+      deleteIn(path62) {
+        const [key, ...rest] = path62;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -29198,8 +29198,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path61, keepScalar) {
-        const [key, ...rest] = path61;
+      getIn(path62, keepScalar) {
+        const [key, ...rest] = path62;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -29217,8 +29217,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path61) {
-        const [key, ...rest] = path61;
+      hasIn(path62) {
+        const [key, ...rest] = path62;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -29228,8 +29228,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path61, value) {
-        const [key, ...rest] = path61;
+      setIn(path62, value) {
+        const [key, ...rest] = path62;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29273,14 +29273,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text3, indent, mode2 = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text4, indent, mode2 = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text3;
+        return text4;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text3.length <= endStep)
-        return text3;
+      if (text4.length <= endStep)
+        return text4;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -29297,14 +29297,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode2 === FOLD_BLOCK) {
-        i3 = consumeMoreIndentedLines(text3, i3, indent.length);
+        i3 = consumeMoreIndentedLines(text4, i3, indent.length);
         if (i3 !== -1)
           end = i3 + endStep;
       }
-      for (let ch; ch = text3[i3 += 1]; ) {
+      for (let ch; ch = text4[i3 += 1]; ) {
         if (mode2 === FOLD_QUOTED && ch === "\\") {
           escStart = i3;
-          switch (text3[i3 + 1]) {
+          switch (text4[i3 + 1]) {
             case "x":
               i3 += 3;
               break;
@@ -29321,12 +29321,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode2 === FOLD_BLOCK)
-            i3 = consumeMoreIndentedLines(text3, i3, indent.length);
+            i3 = consumeMoreIndentedLines(text4, i3, indent.length);
           end = i3 + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text3[i3 + 1];
+            const next = text4[i3 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i3;
           }
@@ -29338,12 +29338,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode2 === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text3[i3 += 1];
+                ch = text4[i3 += 1];
                 overflow = true;
               }
               const j = i3 > escEnd + 1 ? i3 - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text3;
+                return text4;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -29358,39 +29358,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text3;
+        return text4;
       if (onFold)
         onFold();
-      let res = text3.slice(0, folds[0]);
+      let res = text4.slice(0, folds[0]);
       for (let i4 = 0; i4 < folds.length; ++i4) {
         const fold = folds[i4];
-        const end2 = folds[i4 + 1] || text3.length;
+        const end2 = folds[i4 + 1] || text4.length;
         if (fold === 0)
           res = `
-${indent}${text3.slice(0, end2)}`;
+${indent}${text4.slice(0, end2)}`;
         else {
           if (mode2 === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text3[fold]}\\`;
+            res += `${text4[fold]}\\`;
           res += `
-${indent}${text3.slice(fold + 1, end2)}`;
+${indent}${text4.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text3, i3, indent) {
+    function consumeMoreIndentedLines(text4, i3, indent) {
       let end = i3;
       let start = i3 + 1;
-      let ch = text3[start];
+      let ch = text4[start];
       while (ch === " " || ch === "	") {
         if (i3 < start + indent) {
-          ch = text3[++i3];
+          ch = text4[++i3];
         } else {
           do {
-            ch = text3[++i3];
+            ch = text4[++i3];
           } while (ch && ch !== "\n");
           end = i3;
           start = i3 + 1;
-          ch = text3[start];
+          ch = text4[start];
         }
       }
       return end;
@@ -29433,27 +29433,27 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json2 = JSON.stringify(value);
+      const json3 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json2;
+        return json3;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
-      for (let i3 = 0, ch = json2[i3]; ch; ch = json2[++i3]) {
-        if (ch === " " && json2[i3 + 1] === "\\" && json2[i3 + 2] === "n") {
-          str += json2.slice(start, i3) + "\\ ";
+      for (let i3 = 0, ch = json3[i3]; ch; ch = json3[++i3]) {
+        if (ch === " " && json3[i3 + 1] === "\\" && json3[i3 + 2] === "n") {
+          str += json3.slice(start, i3) + "\\ ";
           i3 += 1;
           start = i3;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json2[i3 + 1]) {
+          switch (json3[i3 + 1]) {
             case "u":
               {
-                str += json2.slice(start, i3);
-                const code2 = json2.substr(i3 + 2, 4);
+                str += json3.slice(start, i3);
+                const code2 = json3.substr(i3 + 2, 4);
                 switch (code2) {
                   case "0000":
                     str += "\\0";
@@ -29483,23 +29483,23 @@ var require_stringifyString = __commonJS({
                     if (code2.substr(0, 2) === "00")
                       str += "\\x" + code2.substr(2);
                     else
-                      str += json2.substr(i3, 6);
+                      str += json3.substr(i3, 6);
                 }
                 i3 += 5;
                 start = i3 + 1;
               }
               break;
             case "n":
-              if (implicitKey || json2[i3 + 2] === '"' || json2.length < minMultiLineLength) {
+              if (implicitKey || json3[i3 + 2] === '"' || json3.length < minMultiLineLength) {
                 i3 += 1;
               } else {
-                str += json2.slice(start, i3) + "\n\n";
-                while (json2[i3 + 2] === "\\" && json2[i3 + 3] === "n" && json2[i3 + 4] !== '"') {
+                str += json3.slice(start, i3) + "\n\n";
+                while (json3[i3 + 2] === "\\" && json3[i3 + 3] === "n" && json3[i3 + 4] !== '"') {
                   str += "\n";
                   i3 += 2;
                 }
                 str += indent;
-                if (json2[i3 + 2] === " ")
+                if (json3[i3 + 2] === " ")
                   str += "\\";
                 i3 += 1;
                 start = i3 + 1;
@@ -29509,7 +29509,7 @@ var require_stringifyString = __commonJS({
               i3 += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
+      str = start ? str + json3.slice(start) : json3;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -31744,9 +31744,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path61, value) {
+      addIn(path62, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path61, value);
+          this.contents.addIn(path62, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -31821,14 +31821,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path61) {
-        if (Collection.isEmptyPath(path61)) {
+      deleteIn(path62) {
+        if (Collection.isEmptyPath(path62)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path61) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path62) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -31843,10 +31843,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path61, keepScalar) {
-        if (Collection.isEmptyPath(path61))
+      getIn(path62, keepScalar) {
+        if (Collection.isEmptyPath(path62))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path61, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path62, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -31857,10 +31857,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path61) {
-        if (Collection.isEmptyPath(path61))
+      hasIn(path62) {
+        if (Collection.isEmptyPath(path62))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path61) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path62) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -31877,13 +31877,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path61, value) {
-        if (Collection.isEmptyPath(path61)) {
+      setIn(path62, value) {
+        if (Collection.isEmptyPath(path62)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path61), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path62), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path61, value);
+          this.contents.setIn(path62, value);
         }
       }
       /**
@@ -31931,11 +31931,11 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json3, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json2,
+          keep: !json3,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -33844,9 +33844,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path61) => {
+    visit3.itemAtPath = (cst, path62) => {
       let item = cst;
-      for (const [field, index] of path61) {
+      for (const [field, index] of path62) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -33855,23 +33855,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path61) => {
-      const parent = visit3.itemAtPath(cst, path61.slice(0, -1));
-      const field = path61[path61.length - 1][0];
+    visit3.parentCollection = (cst, path62) => {
+      const parent = visit3.itemAtPath(cst, path62.slice(0, -1));
+      const field = path62[path62.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path61, item, visitor) {
-      let ctrl = visitor(item, path61);
+    function _visit(path62, item, visitor) {
+      let ctrl = visitor(item, path62);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path61.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path62.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -33882,10 +33882,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path61);
+            ctrl = ctrl(item, path62);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path61) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path62) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -34620,15 +34620,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i3 = 0; i3 < list.length; ++i3)
-        if (list[i3].type === type)
+    function includesToken(list2, type) {
+      for (let i3 = 0; i3 < list2.length; ++i3)
+        if (list2[i3].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i3 = 0; i3 < list.length; ++i3) {
-        switch (list[i3].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i3 = 0; i3 < list2.length; ++i3) {
+        switch (list2[i3].type) {
           case "space":
           case "comment":
           case "newline":
@@ -35536,7 +35536,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -35577,7 +35577,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
@@ -35758,9 +35758,9 @@ function aliasProblems(doc, lineCounter) {
   });
   return problems;
 }
-function parseYamlSource(text3, file2) {
+function parseYamlSource(text4, file2) {
   const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text3, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
+  const doc = (0, import_yaml2.parseDocument)(text4, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file2,
@@ -36093,8 +36093,8 @@ var init_schema = __esm({
 import { existsSync as existsSync4 } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
 import path23 from "node:path";
-function parseConfig(text3, file2) {
-  const source = parseYamlSource(text3, file2);
+function parseConfig(text4, file2) {
+  const source = parseYamlSource(text4, file2);
   const parsed = configSchema.safeParse(source.data);
   if (parsed.success) return parsed.data;
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
@@ -36106,13 +36106,13 @@ async function loadConfig(options) {
     file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path23.join(d, n2))).find((f) => existsSync4(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
-  let text3;
+  let text4;
   try {
-    text3 = await readFile5(file2, "utf8");
+    text4 = await readFile5(file2, "utf8");
   } catch {
     throw new ConfigError(file2, ["cannot read the file"]);
   }
-  return { config: parseConfig(text3, file2), file: file2 };
+  return { config: parseConfig(text4, file2), file: file2 };
 }
 var CONFIG_FILE_NAMES;
 var init_load = __esm({
@@ -36184,6 +36184,498 @@ excludeFolders: [node_modules, .venv, venv, __pycache__, .tox, .terraform, .tool
 # Time-limited, approved exceptions live in their own file:
 # waivers: .controlgate-waivers.yml
 `;
+  }
+});
+
+// src/findings/waivers.ts
+import { readFile as readFile6 } from "node:fs/promises";
+function dayStart(text4) {
+  const m = DAY.exec(text4);
+  if (!m) return void 0;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
+    return void 0;
+  }
+  return ms;
+}
+function formatDay(ms) {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+function latestExpiry(now) {
+  const year = now.getUTCFullYear() + 1;
+  const month = now.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
+}
+function globProblem(glob, kind2) {
+  if (glob.trim() === "") return `expected a non-empty glob (got ${quoteForMessage(glob)})`;
+  if (kind2 === "path" && glob.startsWith("/")) {
+    return `expected a glob on repo-relative paths, without a leading "/" (got ${quoteForMessage(glob)})`;
+  }
+  const cost = globCostProblem(glob);
+  if (cost) return `glob ${quoteForMessage(glob)} refused: ${cost}`;
+  let re;
+  try {
+    import_picomatch3.default.makeRe(glob, { dot: true, strictBrackets: true });
+    re = globToRegExp(glob);
+  } catch (error62) {
+    const why = error62 instanceof Error ? error62.message : String(error62);
+    return `invalid glob ${quoteForMessage(glob)}: ${clipForMessage(why, 200)}`;
+  }
+  if (re.source === "$^") return `invalid glob ${quoteForMessage(glob)}: it can never match`;
+  return void 0;
+}
+function makeSchema(now) {
+  const latest = latestExpiry(now);
+  const nonEmpty2 = external_exports.string().trim().min(1, "expected a non-empty string");
+  const glob = (kind2) => external_exports.string().superRefine((value, ctx) => {
+    const problem = globProblem(value, kind2);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+  const expires = external_exports.unknown().transform((value, ctx) => {
+    const text4 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
+    if (text4 === void 0 || dayStart(text4) === void 0) {
+      const shown2 = value instanceof Date ? value.toISOString() : value;
+      const got = shown2 === void 0 ? "missing" : `got ${quoteForMessage(shown2)}`;
+      ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
+      return external_exports.NEVER;
+    }
+    if (text4 > latest) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expires more than a year ahead: ${text4}; waivers must be renewed at least yearly (latest allowed: ${latest})`
+      });
+      return external_exports.NEVER;
+    }
+    return text4;
+  });
+  const waiver = external_exports.strictObject({
+    id: nonEmpty2.optional(),
+    fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
+    scanner: nonEmpty2.optional(),
+    rule: glob("rule").optional(),
+    path: glob("path").optional(),
+    reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
+    approver: nonEmpty2,
+    ticket: nonEmpty2,
+    expires
+  });
+  return external_exports.strictObject({
+    version: external_exports.literal(1),
+    // `waivers:` with every entry commented out is YAML null: no waivers, not an error.
+    waivers: external_exports.array(waiver).nullish()
+  });
+}
+function isRecord(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
+}
+function crossFieldProblems(data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return [];
+  const problems = [];
+  const firstById = /* @__PURE__ */ new Map();
+  data.waivers.forEach((item, i3) => {
+    if (!isRecord(item)) return;
+    const has = (key) => item[key] !== void 0 && item[key] !== null;
+    const at = (key) => key === void 0 ? ["waivers", i3] : ["waivers", i3, key];
+    if (has("fingerprint")) {
+      const extra = ["rule", "path", "scanner"].filter(has);
+      if (extra.length > 0) {
+        problems.push({
+          keys: at("fingerprint"),
+          message: `a fingerprint waiver cannot also have ${extra.join(", ")}; use either fingerprint or rule + path`
+        });
+      }
+    } else if (has("rule") && !has("path")) {
+      problems.push({
+        keys: at("rule"),
+        message: 'rule requires path as well (use path: "**" for every file)'
+      });
+    } else if (has("path") && !has("rule")) {
+      problems.push({
+        keys: at("path"),
+        message: 'path requires rule as well (use rule: "**" for every rule)'
+      });
+    } else if (!has("rule")) {
+      problems.push({ keys: at(), message: "expected either fingerprint, or rule + path" });
+    }
+    if (typeof item.id === "string" && item.id.trim() !== "") {
+      const id = item.id.trim();
+      const first = firstById.get(id);
+      if (first === void 0) firstById.set(id, i3);
+      else
+        problems.push({
+          keys: at("id"),
+          message: `duplicate id ${quoteForMessage(id)} (also waivers[${first}])`
+        });
+    }
+  });
+  return problems;
+}
+function fromZod(issue2, data) {
+  if (issue2.code === "unrecognized_keys") {
+    return { keys: issue2.path, unknownKey: issue2.keys[0], message: describeIssue(issue2, data) };
+  }
+  return { keys: issue2.path, message: issue2.code === "custom" ? issue2.message : describeIssue(issue2, data) };
+}
+function restoreWrittenDates(doc, data) {
+  if (!isRecord(data) || !Array.isArray(data.waivers)) return;
+  data.waivers.forEach((item, i3) => {
+    if (!isRecord(item) || !(item.expires instanceof Date)) return;
+    const node2 = nodeAt(doc, ["waivers", i3, "expires"]);
+    if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
+  });
+}
+function parseWaivers(text4, file2, now) {
+  const source = parseYamlSource(text4, file2);
+  const { data } = source;
+  restoreWrittenDates(source.doc, data);
+  const parsed = makeSchema(now).safeParse(data);
+  const problems = [
+    ...parsed.success ? [] : parsed.error.issues.map((issue2) => fromZod(issue2, data)),
+    ...crossFieldProblems(data)
+  ];
+  if (problems.length > 0 || !parsed.success) {
+    const located = problems.map((p) => {
+      const line2 = source.lineOf(p.keys, p.unknownKey);
+      return {
+        line: line2,
+        text: `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(p.keys)}: ${p.message}`
+      };
+    }).sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
+    throw new ConfigError(
+      file2,
+      located.map((p) => p.text)
+    );
+  }
+  return (parsed.data.waivers ?? []).map((w, i3) => {
+    const waiver = {
+      reason: w.reason,
+      approver: w.approver,
+      ticket: w.ticket,
+      expires: w.expires,
+      line: source.lineOf(["waivers", i3]) ?? 0
+    };
+    if (w.id !== void 0) waiver.id = w.id;
+    if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
+    if (w.scanner !== void 0) waiver.scanner = w.scanner;
+    if (w.rule !== void 0) waiver.rule = w.rule;
+    if (w.path !== void 0) waiver.path = w.path;
+    return waiver;
+  });
+}
+async function loadWaivers(file2, now) {
+  let text4;
+  try {
+    text4 = await readFile6(file2, "utf8");
+  } catch (error62) {
+    if (error62.code === "ENOENT") return [];
+    const code2 = error62.code;
+    throw new ConfigError(file2, [`cannot read the file${code2 ? ` (${code2})` : ""}`]);
+  }
+  return parseWaivers(text4, file2, now);
+}
+function isExpired(waiver, now) {
+  const start = dayStart(waiver.expires);
+  if (start === void 0) return true;
+  return now.getTime() >= start + DAY_MS;
+}
+function compileWaiver(waiver) {
+  const { fingerprint, scanner: scanner3 } = waiver;
+  if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
+  if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
+  const rule = globToRegExp(waiver.rule);
+  const path62 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path62.test(f.path);
+}
+function applyWaivers(findings, waivers2, now) {
+  const compiled = waivers2.map((waiver) => ({
+    waiver,
+    test: compileWaiver(waiver),
+    expired: isExpired(waiver, now),
+    matched: []
+  }));
+  const applied = /* @__PURE__ */ new Map();
+  for (const finding2 of findings) {
+    for (const entry of compiled) {
+      if (!entry.test(finding2)) continue;
+      entry.matched.push(finding2.fingerprint);
+      if (!entry.expired && !applied.has(finding2.fingerprint)) applied.set(finding2.fingerprint, entry.waiver);
+    }
+  }
+  return {
+    applied,
+    expired: compiled.filter((e) => e.expired).map((e) => ({ waiver: e.waiver, matched: e.matched })),
+    stale: compiled.filter((e) => !e.expired && e.matched.length === 0).map((e) => e.waiver)
+  };
+}
+var import_picomatch3, import_yaml3, DEFAULT_WAIVERS_FILE, FINGERPRINT, DAY, DAY_MS, MIN_REASON;
+var init_waivers = __esm({
+  "src/findings/waivers.ts"() {
+    "use strict";
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_zod();
+    init_errors();
+    init_glob();
+    init_yaml_source();
+    DEFAULT_WAIVERS_FILE = ".controlgate-waivers.yml";
+    FINGERPRINT = /^[0-9a-f]{32}$/;
+    DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+    DAY_MS = 864e5;
+    MIN_REASON = 10;
+  }
+});
+
+// src/controls/overrides.ts
+function shift(severity3, steps) {
+  const index = SEVERITIES.indexOf(severity3) - steps;
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity3;
+}
+function applyOverrides(finding2, base, overrides, mapper) {
+  let criteria2 = [...base.criteria];
+  let advisory = base.advisory;
+  let unmapped = base.unmapped;
+  let severity3 = finding2.severity;
+  const applied = [];
+  const cwes = new Set(finding2.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
+  const tags = new Set(finding2.tags.map((t) => t.toLowerCase()));
+  overrides.forEach((o2, index) => {
+    const m = o2.match;
+    if (m.tool !== void 0 && m.tool !== finding2.scanner) return;
+    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding2.ruleId)) return;
+    if (m.cwe !== void 0 && !(Array.isArray(m.cwe) ? m.cwe : [m.cwe]).some((c3) => cwes.has(c3))) return;
+    if (m.category !== void 0 && m.category.toLowerCase() !== (finding2.category ?? "").toLowerCase())
+      return;
+    if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
+    applied.push(index);
+    if (o2.set) criteria2 = [...o2.set];
+    if (o2.add) criteria2 = [.../* @__PURE__ */ new Set([...criteria2, ...o2.add])];
+    if (o2.remove) criteria2 = criteria2.filter((c3) => !o2.remove?.includes(c3));
+    if (o2.set || o2.add) unmapped = false;
+    if (o2.advisory === true) criteria2 = [];
+    advisory = criteria2.length === 0;
+    if (o2.advisory === false && criteria2.length === 0) {
+      criteria2 = ["CC7.1"];
+      advisory = false;
+      unmapped = true;
+    }
+    if (o2.severity) severity3 = o2.severity;
+    if (o2.raise) severity3 = shift(severity3, o2.raise);
+    if (o2.lower) severity3 = shift(severity3, -o2.lower);
+  });
+  return { criteria: criteria2, advisory, unmapped, severity: severity3, applied };
+}
+var init_overrides = __esm({
+  "src/controls/overrides.ts"() {
+    "use strict";
+    init_finding();
+    init_glob();
+  }
+});
+
+// src/controls/evaluate.ts
+function criteriaFor(finding2, mapper, config2) {
+  return applyOverrides(finding2, mapper.map(finding2), config2.mapping, mapper).criteria;
+}
+function effectivePolicy(config2, criterion) {
+  const p = config2.policy;
+  const group = p[criterion.group];
+  const own2 = p[criterion.id];
+  const pick2 = (key) => own2?.[key] ?? group?.[key] ?? p[key];
+  const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
+  return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
+}
+function coverageOf(run2, config2, mapper) {
+  if (run2.covers) return run2.covers;
+  const custom2 = config2.scanners.custom.find((c3) => c3.id === run2.id);
+  return custom2 ? custom2.covers : mapper.coverage(run2.id);
+}
+function evaluateGate(input2) {
+  const { config: config2, mapper, now } = input2;
+  const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
+  const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
+  const refuseInSource = config2.policy.inSourceSuppressions === "refuse";
+  const refuseNew = config2.policy.newSuppressions === "refuse";
+  const refused = (s) => refuseInSource && s.kind === "inSource" || refuseNew && s.addedByChange === true;
+  const judgeNewOnly = input2.judge === "new";
+  const gated = input2.findings.map((finding2) => {
+    const mapping = mapper.map(finding2);
+    const o2 = applyOverrides(finding2, mapping, config2.mapping, mapper);
+    const accepted2 = finding2.suppressions.filter((s) => s.status === "accepted");
+    const suppressionRefused = finding2.suppressed && accepted2.length > 0 && accepted2.every(refused) && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
+    const waiver = waiverOutcome.applied.get(finding2.fingerprint);
+    return {
+      finding: finding2,
+      mapping,
+      criteria: o2.criteria,
+      advisory: o2.advisory,
+      unmapped: o2.unmapped,
+      severity: o2.severity,
+      overrides: o2.applied,
+      ...waiver ? { waiver } : {},
+      suppressionRefused
+    };
+  });
+  const byCriterion = /* @__PURE__ */ new Map();
+  for (const g of gated) {
+    for (const id of new Set(g.criteria)) {
+      const list2 = byCriterion.get(id);
+      if (list2) list2.push(g);
+      else byCriterion.set(id, [g]);
+    }
+  }
+  const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
+  const controls2 = input2.catalog.criteria.map((criterion) => {
+    const policy2 = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
+    const coveredBy = input2.scanners.filter((s) => coverageOf(s, config2, mapper).includes(criterion.id)).map((s) => s.id);
+    const failedScanners = input2.scanners.filter((s) => (s.status === "failed" || (s.unjudged?.length ?? 0) > 0) && coveredBy.includes(s.id)).map((s) => s.id);
+    const result2 = {
+      id: criterion.id,
+      title: criterion.title,
+      category: criterion.category,
+      group: criterion.group,
+      signal: criterion.signal,
+      verdict: "pass",
+      policy: policy2,
+      findings: [],
+      belowThreshold: [],
+      existing: [],
+      waived: [],
+      suppressed: [],
+      coveredBy,
+      failedScanners,
+      blocking: false
+    };
+    if (!inScope.has(criterion.category)) return { ...result2, verdict: "out-of-scope" };
+    for (const g of byCriterion.get(criterion.id) ?? []) {
+      const fp = g.finding.fingerprint;
+      if (g.waiver) result2.waived.push(fp);
+      else if (g.finding.suppressed && !(g.suppressionRefused && policy2.mode === "block"))
+        result2.suppressed.push(fp);
+      else if (severityRank(g.severity) < severityRank(policy2.severity)) result2.belowThreshold.push(fp);
+      else if (judgeNewOnly && g.finding.baselineState === "unchanged") result2.existing.push(fp);
+      else result2.findings.push(fp);
+    }
+    if (result2.findings.length > 0) {
+      return {
+        ...result2,
+        verdict: policy2.mode === "block" ? "fail" : "warn",
+        blocking: policy2.mode === "block"
+      };
+    }
+    const signals2 = result2.belowThreshold.length + result2.existing.length + result2.waived.length + result2.suppressed.length;
+    if (coveredBy.length === 0 && signals2 === 0) return { ...result2, verdict: "not-covered" };
+    if (failedScanners.length > 0) {
+      return {
+        ...result2,
+        verdict: "not-evaluated",
+        blocking: policy2.mode === "block" && policy2.unevaluated === "block"
+      };
+    }
+    return result2;
+  });
+  const unevaluatedBlocking = controls2.some((c3) => c3.verdict === "not-evaluated" && c3.blocking);
+  const blocked = controls2.some((c3) => c3.blocking);
+  return {
+    decision: blocked ? "block" : "pass",
+    exitCode: unevaluatedBlocking ? 2 : blocked ? 1 : 0,
+    controls: controls2,
+    findings: gated,
+    waivers: waiverOutcome
+  };
+}
+var init_evaluate = __esm({
+  "src/controls/evaluate.ts"() {
+    "use strict";
+    init_finding();
+    init_waivers();
+    init_overrides();
+  }
+});
+
+// src/controls/map.ts
+var UNMAPPED_CRITERION, Mapper;
+var init_map = __esm({
+  "src/controls/map.ts"() {
+    "use strict";
+    init_glob();
+    UNMAPPED_CRITERION = "CC7.1";
+    Mapper = class {
+      mapping;
+      ruleGlobs = /* @__PURE__ */ new Map();
+      answers = /* @__PURE__ */ new Map();
+      constructor(mapping) {
+        this.mapping = mapping;
+        for (const layer of mapping.layers) {
+          for (const row2 of layer.rows)
+            if (row2.rule && !this.ruleGlobs.has(row2.rule)) this.ruleGlobs.set(row2.rule, globToRegExp(row2.rule));
+        }
+      }
+      /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
+      cweWithAncestors(cwe) {
+        const chain = [cwe];
+        let current = cwe;
+        for (let hops = 0; hops < 32; hops++) {
+          const parent = this.mapping.cweParents[current];
+          if (!parent || chain.includes(parent)) break;
+          chain.push(parent);
+          current = parent;
+        }
+        return chain;
+      }
+      rowMatches(row2, f, cwes, owasp, tags) {
+        if (row2.tool !== void 0 && row2.tool !== f.scanner) return false;
+        if (row2.rule !== void 0 && !this.ruleGlobs.get(row2.rule)?.test(f.ruleId)) return false;
+        if (row2.cwe !== void 0 && !(Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).some((c3) => cwes.has(c3)))
+          return false;
+        if (row2.category !== void 0 && row2.category.toLowerCase() !== (f.category ?? "").toLowerCase())
+          return false;
+        if (row2.owasp !== void 0 && !owasp.has(row2.owasp)) return false;
+        if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
+        return true;
+      }
+      /**
+       * Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned.
+       * The answer depends only on these facets, which a rule's findings share: it is computed once
+       * per distinct set (a large run has a few hundred rules and hundreds of thousands of findings).
+       */
+      map(f) {
+        const key = [f.scanner, f.ruleId, f.cwe.join(","), f.category ?? "", f.tags.join("")].join(
+          "\0"
+        );
+        const known = this.answers.get(key);
+        if (known) return known;
+        const answer = this.compute(f);
+        this.answers.set(key, answer);
+        return answer;
+      }
+      compute(f) {
+        const cwes = new Set(f.cwe.flatMap((c3) => this.cweWithAncestors(c3)));
+        const owasp = new Set(
+          f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? [])
+        );
+        const tags = new Set(f.tags.map((t) => t.toLowerCase()));
+        for (const layer of this.mapping.layers) {
+          const rows = [];
+          layer.rows.forEach((row2, index) => {
+            if (this.rowMatches(row2, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row2 });
+          });
+          if (rows.length === 0) continue;
+          const criteria2 = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
+          return { criteria: criteria2, advisory: criteria2.length === 0, unmapped: false, layer: layer.id, rows };
+        }
+        return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
+      }
+      /** Criteria a scanner can produce a signal for, as the mapping data declares. */
+      coverage(scanner3) {
+        return this.mapping.coverage[scanner3] ?? [];
+      }
+      get data() {
+        return this.mapping;
+      }
+    };
   }
 });
 
@@ -36297,9 +36789,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path61) {
+function jsonPath(path62) {
   let out = "$";
-  for (const key of path61) {
+  for (const key of path62) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -36312,8 +36804,8 @@ function describeIssue2(issue2) {
   }
   return `${where}: ${issue2.message}`;
 }
-function nestsDeeperThan(json2, max2) {
-  const values = [json2];
+function nestsDeeperThan(json3, max2) {
+  const values = [json3];
   const levels = [1];
   while (values.length > 0) {
     const value = values.pop();
@@ -36327,24 +36819,24 @@ function nestsDeeperThan(json2, max2) {
   }
   return false;
 }
-function deepPath(json2, max2) {
-  const stack = [{ value: json2, path: [] }];
+function deepPath(json3, max2) {
+  const stack = [{ value: json3, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path61 } = item;
+    const { value, path: path62 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path61.length >= max2) return path61;
+    if (path62.length >= max2) return path62;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path61, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path62, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
-function parseSarif(json2, file2) {
-  if (json2 !== null && typeof json2 === "object" && nestsDeeperThan(json2, MAX_SARIF_DEPTH)) {
-    const deep = deepPath(json2, MAX_SARIF_DEPTH);
+function parseSarif(json3, file2) {
+  if (json3 !== null && typeof json3 === "object" && nestsDeeperThan(json3, MAX_SARIF_DEPTH)) {
+    const deep = deepPath(json3, MAX_SARIF_DEPTH);
     const shown3 = `${jsonPath(deep.slice(0, SHOWN_DEPTH_KEYS))}${deep.length > SHOWN_DEPTH_KEYS ? "…" : ""}`;
     throw new SarifError(file2, [`${shown3}: nested more than ${MAX_SARIF_DEPTH} levels deep`]);
   }
-  const parsed = sarifLogSchema.safeParse(json2);
+  const parsed = sarifLogSchema.safeParse(json3);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
   const shown2 = issues.slice(0, MAX_REPORTED_ISSUES).map(describeIssue2);
@@ -36352,20 +36844,20 @@ function parseSarif(json2, file2) {
     shown2.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems`);
   throw new SarifError(file2, shown2);
 }
-function parseSarifText(text3, file2) {
-  let json2;
+function parseSarifText(text4, file2) {
+  let json3;
   try {
-    json2 = JSON.parse(text3.startsWith("\uFEFF") ? text3.slice(1) : text3);
+    json3 = JSON.parse(text4.startsWith("\uFEFF") ? text4.slice(1) : text4);
   } catch (error62) {
     const detail2 = error62 instanceof Error ? error62.message : String(error62);
-    const empty = text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
+    const empty = text4.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`;
     throw new SarifError(file2, [empty]);
   }
-  return parseSarif(json2, file2);
+  return parseSarif(json3, file2);
 }
 async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source = "input") {
   const handle = await openSarif(file2, source);
-  let text3;
+  let text4;
   try {
     const info = await handle.stat();
     if (source === "scanner" && !info.isFile()) {
@@ -36374,7 +36866,7 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source =
     if (info.isFile() && info.size > maxBytes) throw tooLarge(file2, `is ${info.size} bytes`, maxBytes);
     const bytes = info.isFile() ? await readAtMost(handle, info.size, info.size) : await readAtMost(handle, maxBytes + 1);
     if (bytes.length > maxBytes) throw tooLarge(file2, `has more than ${maxBytes} bytes`, maxBytes);
-    text3 = bytes.toString("utf8");
+    text4 = bytes.toString("utf8");
   } catch (error62) {
     if (error62 instanceof SarifError) throw error62;
     const code2 = error62.code;
@@ -36382,7 +36874,7 @@ async function readSarifFile(file2, maxBytes = DEFAULT_MAX_SARIF_BYTES, source =
   } finally {
     await handle.close();
   }
-  return parseSarifText(text3, file2);
+  return parseSarifText(text4, file2);
 }
 async function openSarif(file2, source) {
   try {
@@ -36436,15 +36928,15 @@ var init_read = __esm({
 });
 
 // src/report/json-report-schema.ts
-function parseJsonReport(text3, file2) {
-  let json2;
+function parseJsonReport(text4, file2) {
+  let json3;
   try {
-    json2 = JSON.parse(text3.startsWith("\uFEFF") ? text3.slice(1) : text3);
+    json3 = JSON.parse(text4.startsWith("\uFEFF") ? text4.slice(1) : text4);
   } catch (error62) {
     const detail2 = error62 instanceof Error ? error62.message : String(error62);
-    throw new ReportError(file2, [text3.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`]);
+    throw new ReportError(file2, [text4.trim() === "" ? "the file is empty" : `invalid JSON (${detail2})`]);
   }
-  const parsed = jsonReportSchema.safeParse(json2);
+  const parsed = jsonReportSchema.safeParse(json3);
   if (parsed.success) return parsed.data;
   const [first, ...rest] = parsed.error.issues;
   const problem = first ? `${jsonPath(first.path)}: ${first.message}` : "does not match the report schema";
@@ -36685,12 +37177,1283 @@ var init_json_report_schema = __esm({
   }
 });
 
-// src/evidence/summarize.ts
+// src/json-stream.ts
+import { open as open5 } from "node:fs/promises";
+function* walk(value) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield "[]";
+      return;
+    }
+    yield "[";
+    const long = value.length > LONG_ARRAY;
+    for (let i3 = 0; i3 < value.length; i3++) {
+      if (i3 > 0) yield ",";
+      const item = value[i3];
+      if (item === void 0 || typeof item === "function") yield "null";
+      else if (long) yield JSON.stringify(item);
+      else yield* walk(item);
+    }
+    yield "]";
+    return;
+  }
+  if (value !== null && typeof value === "object" && !("toJSON" in value)) {
+    yield "{";
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === void 0 || typeof item === "function") continue;
+      yield `${first ? "" : ","}${JSON.stringify(key)}:`;
+      first = false;
+      yield* walk(item);
+    }
+    yield "}";
+    return;
+  }
+  yield JSON.stringify(value) ?? "null";
+}
+function* compactJsonChunks(value) {
+  let buffer = "";
+  for (const piece of walk(value)) {
+    buffer += piece;
+    if (buffer.length >= CHUNK_CHARS) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  yield `${buffer}
+`;
+}
+function* prettyJsonChunks(value) {
+  yield `${JSON.stringify(value, null, 2)}
+`;
+}
+async function writeJsonFile(file2, value, pretty) {
+  const handle = await open5(file2, "w");
+  try {
+    for (const chunk of pretty ? prettyJsonChunks(value) : compactJsonChunks(value))
+      await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
+}
+var LONG_ARRAY, CHUNK_CHARS, LARGE_DOCUMENT_ITEMS;
+var init_json_stream = __esm({
+  "src/json-stream.ts"() {
+    "use strict";
+    LONG_ARRAY = 256;
+    CHUNK_CHARS = 1 << 16;
+    LARGE_DOCUMENT_ITEMS = 1e4;
+  }
+});
+
+// src/findings/high-entropy.ts
+function shannonEntropy(text4) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of text4) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits2 = 0;
+  for (const n2 of counts.values()) {
+    const p = n2 / text4.length;
+    bits2 -= p * Math.log2(p);
+  }
+  return bits2;
+}
+function entropyThreshold(length) {
+  return ENTROPY_SHARE * Math.log2(Math.min(length, 64));
+}
+function wordsShare(part) {
+  let covered = 0;
+  for (const m of part.matchAll(WORD)) covered += m[0].length;
+  return covered / part.length;
+}
+function readsAsWords(body) {
+  const parts = body.split(/[/_+-]+/);
+  const joined = parts.length > 1;
+  return parts.every(
+    (part) => part.length <= SHORT_PART || joined && /^[A-Z]+$/.test(part) || wordsShare(part) >= WORDS_SHARE
+  );
+}
+function isEncodedWords(token) {
+  if (/[-_]/.test(token)) return false;
+  const decoded2 = Buffer.from(token, "base64").toString("latin1");
+  const words = decoded2.split(" ");
+  const letters = decoded2.replace(/[^A-Za-z]/g, "").length;
+  return words.length >= 2 && words.every((w) => /^[A-Za-z0-9,.'!?-]{1,15}$/.test(w)) && letters >= 0.7 * decoded2.replace(/ /g, "").length;
+}
+function isHighEntropyToken(token) {
+  const body = token.replace(/=+$/, "");
+  if (body.length < MIN_LENGTH) return false;
+  if (!/[A-Z]/.test(body) || !/[a-z]/.test(body) || !/\d/.test(body)) return false;
+  if (UUID.test(body) || HEX.test(body) || INTEGRITY.test(body)) return false;
+  if (shannonEntropy(body) < entropyThreshold(body.length)) return false;
+  if (readsAsWords(body)) return false;
+  return !isEncodedWords(token);
+}
+function maskHighEntropyTokens(text4, mask) {
+  return text4.replace(
+    TOKEN,
+    (token, offset) => isHighEntropyToken(token) && !DIGEST_LABEL.test(text4.slice(Math.max(0, offset - 8), offset)) ? mask : token
+  );
+}
+var TOKEN, MIN_LENGTH, ENTROPY_SHARE, WORDS_SHARE, SHORT_PART, UUID, HEX, INTEGRITY, DIGEST_LABEL, WORD;
+var init_high_entropy = __esm({
+  "src/findings/high-entropy.ts"() {
+    "use strict";
+    TOKEN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/_=-])/g;
+    MIN_LENGTH = 20;
+    ENTROPY_SHARE = 0.8;
+    WORDS_SHARE = 0.6;
+    SHORT_PART = 6;
+    UUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+    HEX = /^(?:0x)?[0-9a-f]+$/i;
+    INTEGRITY = /^sha(?:1|256|384|512)-/;
+    DIGEST_LABEL = /\b(?:h1|md5|sha(?:1|224|256|384|512))[:=]$/i;
+    WORD = /[A-Z]?[a-z]{3,}/g;
+  }
+});
+
+// src/findings/redact.ts
+function redactKnownSecrets(text4) {
+  if (!MAYBE_SECRET.test(text4)) return text4;
+  let out = text4;
+  for (const [pattern, replacement] of KNOWN_SHAPES) out = out.replace(pattern, replacement);
+  out = out.replace(
+    QUOTED_ASSIGNMENT,
+    (_m, lead, quote) => `${lead}${quote}${REDACTED}${quote}`
+  );
+  out = out.replace(BARE_ASSIGNMENT, (_m, start, lead) => `${start}${lead}${REDACTED}`);
+  out = out.replace(
+    LABELLED_VALUE,
+    (m, lead, value) => /\d/.test(value) && /[A-Za-z]/.test(value) && !value.includes(REDACTED) ? `${lead}${REDACTED}` : m
+  );
+  return out;
+}
+function redactSnippet(text4) {
+  return maskHighEntropyTokens(redactKnownSecrets(text4), REDACTED);
+}
+function redactSecretFindingText(text4) {
+  return redactKnownSecrets(text4).replace(QUOTED_LITERAL, (_m, quote) => `${quote}${REDACTED}${quote}`).replace(TOKEN_LIKE, REDACTED);
+}
+function isSecretFinding(f) {
+  if (f.cwe.some((c3) => SECRET_CWES.has(c3))) return true;
+  if (f.category && /secret/i.test(f.category)) return true;
+  if (f.tags.some((t) => /^(secrets?|secret[-_ ]detection|credentials?)$/i.test(t))) return true;
+  if (f.cwe.length > 0) return false;
+  return [f.ruleId, f.ruleName, f.message].some((text4) => text4 !== void 0 && SECRET_WORDS.test(text4));
+}
+var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, LABELLED_VALUE, QUOTED_LITERAL, TOKEN_LIKE, MAYBE_SECRET, SECRET_WORDS;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    init_high_entropy();
+    REDACTED = "[REDACTED]";
+    SECRET_CWES = /* @__PURE__ */ new Set(["CWE-259", "CWE-260", "CWE-321", "CWE-522", "CWE-547", "CWE-798"]);
+    KNOWN_SHAPES = [
+      [
+        /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
+        `-----BEGIN PRIVATE KEY-----${REDACTED}`
+      ],
+      [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g, REDACTED],
+      [/\b(?:gh[pousr]_[A-Za-z0-9_-]{20,}|github_pat_[A-Za-z0-9_]{20,})(?![\w-])/g, REDACTED],
+      // GitLab's token family: personal/project/group, OAuth, deploy, runner, CI job, trigger, feed…
+      [/\bgl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
+      [/\bxox[abposr]-[A-Za-z0-9-]{10,}(?![\w-])/g, REDACTED],
+      // Stripe secret and restricted keys, live and test (a test key still reaches the account's data).
+      [/\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}\b/g, REDACTED],
+      // OpenAI (and Anthropic) keys: `sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, `sk-ant-…`, and the older
+      // `sk-` with 20 or more letters and digits (some of each, so `sk-loading-spinner` is left alone).
+      [/\bsk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
+      [/\bsk-(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{20,}(?![\w-])/g, REDACTED],
+      // A Slack incoming webhook URL is its own credential: keep the host, drop the path.
+      [/\b(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]+/g, `$1${REDACTED}`],
+      // `Authorization: Bearer …` and a bearer token anywhere: an RFC 6750 token with a digit in it, so
+      // prose ("a Bearer token", "Bearer authentication") is left alone.
+      [/\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${REDACTED}`],
+      // `Authorization: Basic …` (base64 of user:password) and `Token` / `Bot` schemes.
+      [/\b(authorization["']?\s*[:=]\s*["']?(?:basic|token|bot)\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${REDACTED}`],
+      [/\bAIza[0-9A-Za-z_-]{35}(?![\w-])/g, REDACTED],
+      [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g, REDACTED],
+      // scheme://user:password@host — keep the user and host, drop the password.
+      // The user may be empty (`redis://:password@host`).
+      [/\b([a-z][a-z0-9+.-]*:\/\/[^:\s/@'"`]*:)([^@\s/'"`]+)(@)/gi, `$1${REDACTED}$3`]
+    ];
+    SECRET_NAME = "(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*|(?:[A-Za-z0-9_.-]*[_.-]|(?<![A-Za-z0-9_.-]))pass(?:phrase)?(?:[_.-][A-Za-z0-9_.-]*)?)";
+    QUOTED_ASSIGNMENT = new RegExp(
+      String.raw`(${SECRET_NAME}["']?\s*[:=]\s*)(["'\`])((?:(?!\2)[^\\\n]|\\.)+)\2`,
+      "gi"
+    );
+    BARE_ASSIGNMENT = new RegExp(
+      String.raw`(^|\s)(${SECRET_NAME}\s*[:=]\s*)((?![A-Za-z_$]+(?:\.[A-Za-z_$]+)+(?=\s|$))[^\s"'\`()[\]{},;]{4,})(?=\s|$)`,
+      "gim"
+    );
+    LABELLED_VALUE = /(\b(?:secret|password|passwd|passphrase|credential|token|api[ _-]?key|access[ _-]?key|private[ _-]?key)s?\b[^\n:="'`]{0,40}?:\s+)([^\s"'`,;]{8,})/gi;
+    QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
+    TOKEN_LIKE = /(?<![A-Za-z0-9+/=_.~!*-])(?=[A-Za-z0-9+/=_.~!*-]*\d)(?=[A-Za-z0-9+/=_.~!*-]*[A-Za-z])[A-Za-z0-9+/=_.~!*-]{16,}(?![A-Za-z0-9+/=_.~!*-])/g;
+    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|[sr]k_(?:live|test)_|sk-|AIza|eyJ|:\/\/|bearer|authorization|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
+    SECRET_WORDS = /secret|password|passwd|passphrase|credential|api[-_ ]?key|private[-_ ]?key|access[-_ ]?key|token|(?:^|[-_ ])(?:pat|jwt)(?:$|[-_ ])/i;
+  }
+});
+
+// src/sarif/redact-raw.ts
+function redactText(value, redact, code2, changes) {
+  if (typeof value === "string") {
+    const redacted = redact(value);
+    if (redacted !== value) changes.count += 1;
+    return redacted;
+  }
+  if (Array.isArray(value)) {
+    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactText(value[i3], redact, code2, changes);
+    return value;
+  }
+  if (value !== null && typeof value === "object") {
+    const record2 = value;
+    for (const [key, child] of Object.entries(record2)) {
+      if (IDENTIFIER_MAPS.has(key)) continue;
+      if (IDENTIFIER_KEYS.has(key) && typeof child === "string") continue;
+      const here = CODE_KEYS.has(key) ? code2 : redact;
+      record2[key] = redactText(child, here, code2, changes);
+    }
+  }
+  return value;
+}
+function maskSnippets(value, changes) {
+  if (Array.isArray(value)) {
+    for (const item of value) maskSnippets(item, changes);
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  const record2 = value;
+  for (const [key, child] of Object.entries(record2)) {
+    const snippet = child;
+    if (key === "snippet" && snippet && typeof snippet === "object" && typeof snippet.text === "string") {
+      if (snippet.text !== REDACTED) {
+        snippet.text = REDACTED;
+        changes.count += 1;
+      }
+    } else maskSnippets(child, changes);
+  }
+}
+function redactRawSarif(log, findings) {
+  const changes = { count: 0 };
+  let offset = 0;
+  for (const run2 of log.runs) {
+    const results = run2.results ?? [];
+    results.forEach((result2, i3) => {
+      if (findings[offset + i3]?.secret !== false) {
+        redactText(result2, redactSecretFindingText, redactSecretFindingText, changes);
+        maskSnippets(result2, changes);
+      } else redactText(result2, redactKnownSecrets, redactSnippet, changes);
+    });
+    offset += results.length;
+    const { results: _results, ...rest } = run2;
+    redactText(rest, redactKnownSecrets, redactSnippet, changes);
+  }
+  return changes.count;
+}
+var IDENTIFIER_KEYS, IDENTIFIER_MAPS, CODE_KEYS;
+var init_redact_raw = __esm({
+  "src/sarif/redact-raw.ts"() {
+    "use strict";
+    init_redact();
+    IDENTIFIER_KEYS = /* @__PURE__ */ new Set([
+      "$schema",
+      "ruleId",
+      "id",
+      "guid",
+      "correlationGuid",
+      "uri",
+      "uriBaseId",
+      "kind",
+      "level",
+      "baselineState",
+      "mimeType",
+      "encoding",
+      "sourceLanguage",
+      "language",
+      "version",
+      "semanticVersion",
+      "dottedQuadFileVersion",
+      "organization",
+      "product",
+      "productSuite",
+      "informationUri",
+      "downloadUri",
+      "helpUri",
+      "hostedViewerUri",
+      "name",
+      "fullyQualifiedName",
+      "decoratedName"
+    ]);
+    IDENTIFIER_MAPS = /* @__PURE__ */ new Set(["fingerprints", "partialFingerprints", "hashes", "originalUriBaseIds"]);
+    CODE_KEYS = /* @__PURE__ */ new Set(["snippet", "contents"]);
+  }
+});
+
+// src/sarif/keep-raw.ts
+async function keepRawSarif(log, findings, files) {
+  const changed = redactRawSarif(log, findings);
+  let rawSarifPath = files.source;
+  if (changed > 0 || rawSarifPath === void 0) {
+    const results = log.runs.reduce((n2, run2) => n2 + (run2.results?.length ?? 0), 0);
+    await writeJsonFile(files.dest, log, results <= LARGE_DOCUMENT_ITEMS);
+    rawSarifPath = files.dest;
+  }
+  for (const run2 of log.runs) run2.results = [];
+  return { rawSarifPath, skeleton: log };
+}
+var init_keep_raw = __esm({
+  "src/sarif/keep-raw.ts"() {
+    "use strict";
+    init_json_stream();
+    init_redact_raw();
+  }
+});
+
+// src/findings/fingerprint.ts
+import { hash as hash2 } from "node:crypto";
+function normalizeCode(code2) {
+  return code2.replace(/\s+/g, "");
+}
+function computeFingerprints(bases) {
+  const seen = /* @__PURE__ */ new Map();
+  return bases.map((b) => {
+    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
+    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    return hash2("sha256", `${key}\0${occurrence}`, "hex").slice(0, 32);
+  });
+}
+var init_fingerprint = __esm({
+  "src/findings/fingerprint.ts"() {
+    "use strict";
+  }
+});
+
+// src/text.ts
+function stripControlChars(text4) {
+  return text4.replace(CONTROL, "");
+}
+function stripEscapeSequences(text4) {
+  return text4.replace(ESCAPE_SEQUENCE, "");
+}
+function flatLine(text4) {
+  return stripControlChars(text4).replace(/[\s\u2028\u2029]+/g, " ").trim();
+}
+function defuseWorkflowCommands(text4) {
+  return text4.replace(/^(\s*):(?=:)/gm, "$1: ").replace(/##\[/g, "## [");
+}
+var CONTROL, ESCAPE_SEQUENCE;
+var init_text = __esm({
+  "src/text.ts"() {
+    "use strict";
+    CONTROL = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+    ESCAPE_SEQUENCE = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
+    /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
+  }
+});
+
+// src/sarif/cwe.ts
+function cweFromTag(tag) {
+  const match = CWE_TAG.exec(tag.trim());
+  return match ? `CWE-${Number.parseInt(match[1] ?? "", 10)}` : void 0;
+}
+function cweFromTaxonId(id) {
+  const trimmed = id.trim();
+  if (/^\d+$/.test(trimmed)) return `CWE-${Number.parseInt(trimmed, 10)}`;
+  return cweFromTag(trimmed);
+}
+function cwesFromProperty(value) {
+  const values = Array.isArray(value) ? value : [value];
+  return values.flatMap((v) => typeof v === "string" ? cweFromTag(v) ?? [] : []);
+}
+function sortCwes(ids2) {
+  return [...new Set(ids2)].sort((a2, b) => Number(a2.slice(4)) - Number(b.slice(4)));
+}
+var CWE_TAG;
+var init_cwe = __esm({
+  "src/sarif/cwe.ts"() {
+    "use strict";
+    CWE_TAG = /^(?:external\/cwe\/)?cwe[-_ ]?(\d+)\b/i;
+  }
+});
+
+// src/sarif/severity.ts
+function severityFromScore(score) {
+  if (score >= 9) return "critical";
+  if (score >= 7) return "high";
+  if (score >= 4) return "medium";
+  if (score > 0) return "low";
+  return "info";
+}
+function severityFromWord(word) {
+  switch (word.trim().toLowerCase()) {
+    case "critical":
+    case "blocker":
+      return "critical";
+    case "high":
+    case "error":
+    case "major":
+      return "high";
+    case "medium":
+    case "moderate":
+    case "warning":
+      return "medium";
+    case "low":
+    case "minor":
+    case "note":
+      return "low";
+    case "info":
+    case "informational":
+    case "information":
+    case "none":
+    case "trace":
+      return "info";
+    default:
+      return void 0;
+  }
+}
+function severityFromLevel(level2) {
+  return { error: "high", warning: "medium", note: "low", none: "info" }[level2];
+}
+function readScore(value) {
+  const n2 = typeof value === "number" ? value : typeof value === "string" ? Number.parseFloat(value) : Number.NaN;
+  return Number.isFinite(n2) && n2 >= 0 && n2 <= 10 ? n2 : void 0;
+}
+function resolveSeverity(s) {
+  const score = readScore(s.resultProperties?.["security-severity"]) ?? readScore(s.ruleProperties?.["security-severity"]);
+  if (score !== void 0) return { severity: severityFromScore(score), severitySource: "security-severity" };
+  for (const bag of [s.resultProperties, s.ruleProperties]) {
+    for (const key of TOOL_SEVERITY_KEYS) {
+      const value = bag?.[key];
+      const severity3 = typeof value === "string" ? severityFromWord(value) : void 0;
+      if (severity3) return { severity: severity3, severitySource: "tool-property" };
+    }
+  }
+  if (s.resultLevel) return { severity: severityFromLevel(s.resultLevel), severitySource: "level" };
+  if (s.resultKind && s.resultKind !== "fail") return { severity: "info", severitySource: "level" };
+  if (s.ruleLevel) return { severity: severityFromLevel(s.ruleLevel), severitySource: "rule-default" };
+  return { severity: "medium", severitySource: "fallback" };
+}
+var TOOL_SEVERITY_KEYS;
+var init_severity = __esm({
+  "src/sarif/severity.ts"() {
+    "use strict";
+    TOOL_SEVERITY_KEYS = ["issue_severity", "severity", "Severity"];
+  }
+});
+
+// src/sarif/normalize.ts
 import path24 from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+function text(value) {
+  return typeof value === "string" && value !== "" ? value : void 0;
+}
+function messageOf(result2, rule) {
+  let message3 = text(result2.message.text) ?? text(result2.message.markdown);
+  if (!message3 && result2.message.id) message3 = rule?.messageStrings?.[result2.message.id]?.text;
+  if (message3 && result2.message.arguments) {
+    const args = result2.message.arguments;
+    message3 = message3.replace(/\{(\d+)\}/g, (whole, n2) => args[Number(n2)] ?? whole);
+  }
+  return message3 ?? rule?.shortDescription?.text ?? rule?.name ?? rule?.id ?? "(no message)";
+}
+function resolveBase(run2, baseId, baseDir, depth = 0) {
+  const base = baseId ? run2.originalUriBaseIds?.[baseId] : void 0;
+  if (!base?.uri || depth > 4) return baseDir;
+  if (/^file:/i.test(base.uri)) {
+    try {
+      return fileURLToPath3(base.uri);
+    } catch {
+      return baseDir;
+    }
+  }
+  return path24.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+}
+function artifactOf(run2, result2) {
+  const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+  if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
+    return run2.artifacts?.[location3.index]?.location ?? location3;
+  }
+  return location3;
+}
+function resultFilePath(run2, result2, baseDir) {
+  const location3 = artifactOf(run2, result2);
+  const uri = location3?.uri;
+  if (!uri) return void 0;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath3(uri) : void 0;
+    return path24.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
+  } catch {
+    return void 0;
+  }
+}
+function resolvePath(run2, result2, context) {
+  const uri = artifactOf(run2, result2)?.uri;
+  if (!uri) return { path: "", inWorkspace: false };
+  const absolute = resultFilePath(run2, result2, context.baseDir);
+  const relative2 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
+  return relative2 === void 0 || !context.sources.contains(relative2) ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative2, inWorkspace: true };
+}
+function pathResolver(run2, context) {
+  const cache = /* @__PURE__ */ new Map();
+  return (result2) => {
+    const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
+    const key = `${location3?.uri ?? ""}\0${location3?.uriBaseId ?? ""}\0${location3?.index ?? ""}`;
+    let resolved2 = cache.get(key);
+    if (!resolved2) {
+      resolved2 = resolvePath(run2, result2, context);
+      cache.set(key, resolved2);
+    }
+    return resolved2;
+  };
+}
+function compareCodeUnits(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function collectCwes(run2, rule, result2, tags) {
+  const found = /* @__PURE__ */ new Set();
+  for (const tag of tags) {
+    const cwe = cweFromTag(tag);
+    if (cwe) found.add(cwe);
+  }
+  for (const bag of [rule?.properties, result2.properties]) {
+    for (const key of ["cwe", "CWE", "cwes"]) for (const cwe of cwesFromProperty(bag?.[key])) found.add(cwe);
+  }
+  const refs = [...(rule?.relationships ?? []).map((r) => r.target), ...result2.taxa ?? []];
+  for (const ref of refs) {
+    if (ref.id && /cwe/i.test(run2.taxonomyName(ref) ?? "")) {
+      const cwe = cweFromTaxonId(ref.id);
+      if (cwe) found.add(cwe);
+    }
+  }
+  return sortCwes(found);
+}
+function categoryOf(run2, rule) {
+  for (const relationship of rule?.relationships ?? []) {
+    const taxonomy = run2.taxonomyName(relationship.target);
+    const id = relationship.target.id;
+    if (taxonomy && id && /categor/i.test(taxonomy)) return run2.taxonName(taxonomy, id) ?? id;
+  }
+  const declared = rule?.properties?.category;
+  return typeof declared === "string" && declared !== "" ? declared : void 0;
+}
+function suppressionsOf(result2) {
+  return (result2.suppressions ?? []).map((s) => {
+    const line2 = s.location?.physicalLocation?.region?.startLine;
+    return {
+      kind: s.kind,
+      status: s.status ?? "accepted",
+      ...s.justification ? { justification: stripControlChars(s.justification) } : {},
+      ...s.kind === "inSource" && line2 !== void 0 ? { line: line2 } : {}
+    };
+  });
+}
+function snippetOf(lines2, fromSarif, secret) {
+  let raw;
+  if (lines2) raw = lines2.slice(0, MAX_SNIPPET_LINES).join("\n");
+  else if (fromSarif !== void 0 && !PLACEHOLDER_SNIPPETS.has(fromSarif.trim()))
+    raw = fromSarif.replace(/\n$/, "");
+  if (raw === void 0) return void 0;
+  const cleaned = raw.split("\n").map((l) => stripControlChars(l).trimEnd()).join("\n").slice(0, MAX_SNIPPET_CHARS);
+  return secret ? redactSecretFindingText(cleaned) : redactSnippet(cleaned);
+}
+function normalizeRun(run2, context) {
+  const index = new RunIndex(run2);
+  const results = run2.results ?? [];
+  const resolvePathOnce = pathResolver(run2, context);
+  const drafts = results.map((result2, resultIndex) => {
+    const rule = index.rule(result2);
+    const ruleId = result2.ruleId ?? result2.rule?.id ?? rule?.id ?? "(no rule id)";
+    const tags = [.../* @__PURE__ */ new Set([...rule?.properties?.tags ?? [], ...result2.properties?.tags ?? []])].sort();
+    const cwe = collectCwes(index, rule, result2, tags);
+    const category = categoryOf(index, rule);
+    const rawMessage = stripControlChars(messageOf(result2, rule));
+    const secret = isSecretFinding({
+      cwe,
+      category,
+      tags,
+      ruleId,
+      ruleName: rule?.name,
+      message: rawMessage
+    });
+    const location3 = resolvePathOnce(result2);
+    const region2 = result2.locations?.[0]?.physicalLocation?.region;
+    const line2 = location3.path ? region2?.startLine ?? 1 : 0;
+    const endLine = Math.max(line2, region2?.endLine ?? line2);
+    const codeLines = location3.inWorkspace ? context.sources.range(location3.path, line2, endLine) : void 0;
+    const suppressions = suppressionsOf(result2);
+    if (context.inSourceSuppression && location3.inWorkspace) {
+      const allLines = context.sources.lines(location3.path);
+      const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line2, endLine, ruleId }) : void 0;
+      const marked2 = suppressions.find((s) => s.kind === "inSource");
+      if (comment && !marked2)
+        suppressions.push({
+          kind: "inSource",
+          status: "accepted",
+          justification: stripControlChars(comment.text),
+          line: comment.line
+        });
+      else if (comment && marked2) {
+        if (!marked2.justification) marked2.justification = stripControlChars(comment.text);
+        marked2.line ??= comment.line;
+      }
+    }
+    const finding2 = {
+      scanner: context.scannerId,
+      scannerVersion: context.scannerVersion,
+      ruleId: stripControlChars(ruleId),
+      ...rule?.name && rule.name !== ruleId ? { ruleName: stripControlChars(rule.name) } : {},
+      message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
+      ...resolveSeverity({
+        resultProperties: result2.properties,
+        ruleProperties: { ...context.extraRuleProperties?.get(ruleId), ...rule?.properties },
+        resultLevel: result2.level,
+        ruleLevel: rule?.defaultConfiguration?.level,
+        resultKind: result2.kind
+      }),
+      cwe,
+      ...category ? { category } : {},
+      tags,
+      path: location3.path,
+      inWorkspace: location3.inWorkspace,
+      line: line2,
+      endLine,
+      ...region2?.startColumn ? { column: region2.startColumn } : {},
+      snippet: snippetOf(codeLines, region2?.snippet?.text, secret),
+      suppressed: suppressions.some((s) => s.status === "accepted"),
+      suppressions,
+      fingerprint: "",
+      secret,
+      ...rule?.helpUri ? { helpUri: rule.helpUri } : {},
+      resultIndex
+    };
+    if (finding2.snippet === void 0) delete finding2.snippet;
+    return { finding: finding2, code: codeLines ? snippetOf(codeLines, void 0, secret) : void 0 };
+  });
+  const order = drafts.map((_, i3) => i3).sort((a2, b) => {
+    const fa = drafts[a2]?.finding;
+    const fb = drafts[b]?.finding;
+    if (!fa || !fb) return 0;
+    return (
+      // Only the order within one path matters (occurrence numbers): code units are enough, and
+      // much cheaper than localeCompare on 200k results.
+      compareCodeUnits(fa.path, fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b
+    );
+  });
+  const fingerprints = computeFingerprints(
+    order.map((i3) => {
+      const draft = drafts[i3];
+      if (!draft) throw new Error("unreachable: fingerprint order out of range");
+      const { finding: finding2, code: code2 } = draft;
+      return {
+        scanner: finding2.scanner,
+        ruleId: finding2.ruleId,
+        path: finding2.path,
+        code: code2,
+        fallback: finding2.message
+      };
+    })
+  );
+  order.forEach((draftIndex, k) => {
+    const draft = drafts[draftIndex];
+    if (draft) draft.finding.fingerprint = fingerprints[k] ?? "";
+  });
+  return drafts.map((d) => d.finding);
+}
+var MAX_SNIPPET_LINES, MAX_SNIPPET_CHARS, PLACEHOLDER_SNIPPETS, RunIndex;
+var init_normalize = __esm({
+  "src/sarif/normalize.ts"() {
+    "use strict";
+    init_fingerprint();
+    init_redact();
+    init_paths();
+    init_text();
+    init_cwe();
+    init_severity();
+    MAX_SNIPPET_LINES = 12;
+    MAX_SNIPPET_CHARS = 2e3;
+    PLACEHOLDER_SNIPPETS = /* @__PURE__ */ new Set(["requires login"]);
+    RunIndex = class {
+      rulesById = /* @__PURE__ */ new Map();
+      run;
+      constructor(run2) {
+        this.run = run2;
+        for (const rule of run2.tool.driver.rules ?? [])
+          if (!this.rulesById.has(rule.id)) this.rulesById.set(rule.id, rule);
+      }
+      rule(result2) {
+        const ref = result2.rule;
+        const componentIndex = ref?.toolComponent?.index;
+        const rules = componentIndex !== void 0 && componentIndex >= 0 ? this.run.tool.extensions?.[componentIndex]?.rules ?? [] : this.run.tool.driver.rules ?? [];
+        const index = result2.ruleIndex ?? ref?.index;
+        const id = result2.ruleId ?? ref?.id;
+        if (index !== void 0 && index >= 0) {
+          const byIndex = rules[index];
+          if (byIndex && (id === void 0 || byIndex.id === id || id.startsWith(`${byIndex.id}/`)))
+            return byIndex;
+        }
+        return id === void 0 ? void 0 : this.rulesById.get(id);
+      }
+      taxonomyName(ref) {
+        const component = ref.toolComponent;
+        if (!component) return void 0;
+        if (component.name) return component.name;
+        const taxonomies = this.run.taxonomies ?? [];
+        if (component.index !== void 0) return taxonomies[component.index]?.name;
+        return taxonomies.find((t) => t.guid !== void 0 && t.guid === component.guid)?.name;
+      }
+      taxonName(taxonomy, id) {
+        return this.run.taxonomies?.find((t) => t.name === taxonomy)?.taxa?.find((taxon) => taxon.id === id)?.name;
+      }
+    };
+  }
+});
+
+// src/sarif/source-reader.ts
+import { readFileSync as readFileSync3, realpathSync as realpathSync3, statSync as statSync4 } from "node:fs";
+import path25 from "node:path";
+var MAX_SOURCE_BYTES, SourceReader;
+var init_source_reader = __esm({
+  "src/sarif/source-reader.ts"() {
+    "use strict";
+    init_paths();
+    MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+    SourceReader = class {
+      cache = /* @__PURE__ */ new Map();
+      inside = /* @__PURE__ */ new Map();
+      realFolders = /* @__PURE__ */ new Map();
+      root;
+      realRootCache;
+      constructor(root) {
+        this.root = root;
+      }
+      get realRoot() {
+        if (this.realRootCache === void 0) this.realRootCache = this.realPath(this.root) ?? this.root;
+        return this.realRootCache;
+      }
+      /**
+       * The path with every link resolved. For a path that does not exist, its nearest existing folder
+       * is resolved instead and the rest appended: what it would be if it were created there. Folders
+       * are remembered: a large log names thousands of files in the same few hundred folders.
+       */
+      realPath(file2) {
+        try {
+          return realpathSync3.native(file2);
+        } catch {
+          const parent = path25.dirname(file2);
+          if (parent === file2) return void 0;
+          let realParent = this.realFolders.get(parent);
+          if (!this.realFolders.has(parent)) {
+            realParent = this.realPath(parent);
+            this.realFolders.set(parent, realParent);
+          }
+          return realParent === void 0 ? void 0 : path25.join(realParent, path25.basename(file2));
+        }
+      }
+      /**
+       * Whether a repo-relative path stays inside the root once symbolic links are followed. A link in
+       * the workspace (a pull request can add one) must not lead to files outside it, such as the
+       * runner's credentials; those are neither read nor linked.
+       */
+      contains(relativePath) {
+        const known = this.inside.get(relativePath);
+        if (known !== void 0) return known;
+        const real = this.realPath(path25.join(this.root, relativePath));
+        const inside3 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
+        this.inside.set(relativePath, inside3);
+        return inside3;
+      }
+      /** Lines of a repo-relative path, or undefined when the file is missing, too big, binary or outside. */
+      lines(relativePath) {
+        if (this.cache.has(relativePath)) return this.cache.get(relativePath);
+        let lines2;
+        try {
+          const file2 = path25.join(this.root, relativePath);
+          const info = statSync4(file2);
+          if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
+            const text4 = readFileSync3(file2, "utf8");
+            lines2 = text4.includes("\0") ? void 0 : text4.split(/\r?\n/);
+          }
+        } catch {
+          lines2 = void 0;
+        }
+        this.cache.set(relativePath, lines2);
+        return lines2;
+      }
+      /** Lines start..end (1-based, inclusive), or undefined when the range is not in the file. */
+      range(relativePath, start, end) {
+        const lines2 = this.lines(relativePath);
+        if (!lines2 || start < 1 || start > lines2.length) return void 0;
+        return lines2.slice(start - 1, Math.min(end, lines2.length));
+      }
+    };
+  }
+});
+
+// src/runner/import-sarif.ts
+import { existsSync as existsSync5 } from "node:fs";
+import { mkdir as mkdir3 } from "node:fs/promises";
+import path26 from "node:path";
+function importedId(toolName) {
+  const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+  return `sarif-${slug || "tool"}`;
+}
+function unique(id, taken) {
+  let candidate = id;
+  for (let n2 = 2; taken.has(candidate); n2 += 1) candidate = `${id}-${n2}`;
+  taken.add(candidate);
+  return candidate;
+}
+async function importSarifFiles(files, options) {
+  const taken = new Set(options.takenIds);
+  const sources = new SourceReader(options.root);
+  const runs = [];
+  for (const file2 of files) {
+    const started = options.clock.monotonicMs();
+    const elapsed = () => Math.round(options.clock.monotonicMs() - started);
+    try {
+      if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
+      const log = await readSarifFile(file2);
+      const driver = log.runs[0]?.tool.driver;
+      const id = unique(importedId(driver?.name ?? path26.basename(file2, path26.extname(file2))), taken);
+      const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
+      const findings = log.runs.flatMap(
+        (run2) => normalizeRun(run2, {
+          scannerId: id,
+          scannerVersion: version2,
+          root: options.root,
+          // Relative URIs in a log from elsewhere are taken as relative to the repository root.
+          baseDir: options.root,
+          sources
+        })
+      );
+      await mkdir3(options.outDir, { recursive: true });
+      const kept = await keepRawSarif(log, findings, {
+        source: file2,
+        dest: path26.join(options.outDir, `${id}.sarif`)
+      });
+      runs.push({
+        id,
+        displayName: `${driver?.name ?? id} (imported)`,
+        status: "ok",
+        version: version2,
+        durationMs: elapsed(),
+        sarifPath: file2,
+        filesScanned: new Set(findings.map((f) => f.path)).size,
+        findings,
+        log: kept.skeleton,
+        rawSarifPath: kept.rawSarifPath,
+        covers: IMPORTED_SARIF_COVERS,
+        imported: true
+      });
+    } catch (error62) {
+      const id = unique(importedId(path26.basename(file2, path26.extname(file2))), taken);
+      runs.push({
+        id,
+        displayName: `${path26.basename(file2)} (imported)`,
+        status: "failed",
+        error: errorMessage(error62),
+        durationMs: elapsed(),
+        sarifPath: file2,
+        filesScanned: 0,
+        findings: [],
+        covers: IMPORTED_SARIF_COVERS,
+        imported: true
+      });
+    }
+  }
+  return runs;
+}
+var IMPORTED_SARIF_COVERS;
+var init_import_sarif = __esm({
+  "src/runner/import-sarif.ts"() {
+    "use strict";
+    init_errors();
+    init_keep_raw();
+    init_normalize();
+    init_read();
+    init_source_reader();
+    IMPORTED_SARIF_COVERS = ["CC7.1"];
+  }
+});
+
+// src/config/scanner-options.ts
+function scannerOptions(config2, id, root) {
+  if (isBuiltinId(id)) {
+    const scanner3 = BUILTIN_PLUGINS[id];
+    return scanner3.config.options(config2.scanners[id], root);
+  }
+  const custom2 = config2.scanners.custom.find((c3) => c3.id === id);
+  return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
+}
+function enabledScannerIds(config2) {
+  const builtins = [...BUILTIN_SCANNERS.keys()].filter(
+    (id) => isBuiltinId(id) && config2.scanners[id].enabled
+  );
+  return [...builtins, ...config2.scanners.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
+}
+var init_scanner_options = __esm({
+  "src/config/scanner-options.ts"() {
+    "use strict";
+    init_scanners();
+  }
+});
+
+// src/evidence/inputs.ts
+import { createHash as createHash6 } from "node:crypto";
+import { existsSync as existsSync6, readFileSync as readFileSync4 } from "node:fs";
+import path27 from "node:path";
+function inside(file2) {
+  const posix = toPosix(file2);
+  const parts = posix.split("/");
+  if (path27.isAbsolute(file2) || parts.some((p) => p === ".." || p === "." || p === ""))
+    return path27.basename(file2);
+  return posix;
+}
+function policyFiles(prefix, texts) {
+  if (!texts) return [];
+  return [texts.config, texts.waivers].flatMap(
+    (t) => t ? [[`${prefix}/${inside(t.file)}`, () => encoder.encode(t.text)]] : []
+  );
+}
+function sha2562(bytes) {
+  return createHash6("sha256").update(bytes).digest("hex");
+}
+function recordFor(file2) {
+  let dir = path27.dirname(file2);
+  for (let i3 = 0; i3 < 3; i3++) {
+    const record2 = path27.join(dir, RECORD_FILE);
+    if (existsSync6(record2)) return { dir, bytes: readFileSync4(record2) };
+    dir = path27.dirname(dir);
+  }
+  return void 0;
+}
+function queryDigest(record2) {
+  const queries = Object.entries(record2.files).filter(([p]) => p.startsWith("assets/queries/")).sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
+  if (queries.length === 0) return void 0;
+  return {
+    sha256: sha2562(queries.map(([p, h2]) => `${h2}  ${p}
+`).join("")),
+    count: queries.filter(([p]) => p.endsWith("/metadata.json")).length
+  };
+}
+function scannerInputs(outcome) {
+  return outcome.scanners.map((s) => {
+    const file2 = s.command?.file;
+    const readable = file2 !== void 0 && path27.isAbsolute(file2) && existsSync6(file2);
+    const record2 = readable ? recordFor(file2) : void 0;
+    let parsed;
+    try {
+      parsed = record2 ? JSON.parse(record2.bytes.toString("utf8")) : void 0;
+    } catch {
+      parsed = void 0;
+    }
+    const queries = parsed ? queryDigest(parsed) : void 0;
+    return {
+      id: s.id,
+      version: s.version ?? null,
+      executable: readable ? { name: path27.basename(file2), sha256: sha2562(readFileSync4(file2)) } : null,
+      installRecord: record2 && parsed ? { sha256: sha2562(record2.bytes), files: Object.keys(parsed.files ?? {}).length } : null,
+      ...queries ? { queries } : {}
+    };
+  });
+}
+function ruleFiles(outcome) {
+  const ran = outcome.scanners.filter((s) => s.status !== "skipped").map((s) => s.id);
+  return [...new Set(ran)].flatMap((id) => {
+    const scanner3 = BUILTIN_SCANNERS.get(id);
+    if (!scanner3?.ruleFiles) return [];
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map(
+      (file2) => [
+        `inputs/rules/${id}/${inside(path27.relative(file2.base, file2.path))}`,
+        () => readFileSync4(file2.path)
+      ]
+    );
+  });
+}
+function inputFiles(outcome) {
+  const json3 = (value) => () => encoder.encode(`${JSON.stringify(value, null, 2)}
+`);
+  return [
+    ...policyFiles("inputs/policy", outcome.policyTexts?.judged),
+    ...policyFiles("inputs/proposed", outcome.policyTexts?.proposed),
+    ["inputs/config.effective.json", json3(outcome.config)],
+    ["inputs/catalog.yml", () => readFileSync4(outcome.data.catalog.file)],
+    ["inputs/mapping.yml", () => readFileSync4(outcome.data.mapping.file)],
+    ...ruleFiles(outcome),
+    ["inputs/scanners.json", json3(scannerInputs(outcome))]
+  ];
+}
+var encoder;
+var init_inputs = __esm({
+  "src/evidence/inputs.ts"() {
+    "use strict";
+    init_scanners();
+    init_scanner_options();
+    init_paths();
+    init_install_record();
+    encoder = new TextEncoder();
+  }
+});
+
+// src/evidence/reevaluate.ts
+import path28 from "node:path";
+function text2(files, name) {
+  const bytes = files.get(name);
+  if (!bytes) throw new ReevaluateError(`${name} is missing from the bundle`);
+  return decoder.decode(bytes);
+}
+function json2(files, name) {
+  try {
+    return JSON.parse(text2(files, name));
+  } catch (error62) {
+    if (error62 instanceof ReevaluateError) throw error62;
+    throw new ReevaluateError(`${name} is not valid JSON`);
+  }
+}
+function yamlData(files, name, schema) {
+  try {
+    return schema.parse((0, import_yaml4.parse)(text2(files, name)));
+  } catch (error62) {
+    if (error62 instanceof ReevaluateError) throw error62;
+    throw new ReevaluateError(
+      `${name}: ${error62 instanceof Error ? error62.message.split("\n")[0] : String(error62)}`
+    );
+  }
+}
+function findingsOf(report) {
+  return report.findings.map((f, index) => ({
+    scanner: f.scanner,
+    scannerVersion: f.scannerVersion,
+    ruleId: f.ruleId,
+    ...f.ruleName !== null ? { ruleName: f.ruleName } : {},
+    message: f.message,
+    severity: f.scannerSeverity,
+    severitySource: f.severitySource,
+    cwe: f.cwe,
+    ...f.category !== null ? { category: f.category } : {},
+    tags: f.tags,
+    path: f.path,
+    inWorkspace: f.inWorkspace,
+    line: f.line,
+    endLine: f.endLine,
+    ...f.column !== null ? { column: f.column } : {},
+    ...f.snippet !== null ? { snippet: f.snippet } : {},
+    suppressed: f.suppressed,
+    suppressions: f.suppressions,
+    fingerprint: f.fingerprint,
+    secret: f.secret,
+    resultIndex: index,
+    ...f.baselineState !== null ? { baselineState: f.baselineState } : {}
+  }));
+}
+function scannersOf(report) {
+  return report.scanners.map((s) => ({
+    id: s.id,
+    displayName: s.name,
+    status: s.status,
+    durationMs: s.durationMs,
+    filesScanned: s.filesScanned,
+    findings: [],
+    ...s.unjudged ? { unjudged: s.unjudged } : {},
+    // SARIF given with --sarif stands for CC7.1 (src/runner/import-sarif.ts); its runs are named so.
+    ...s.id.startsWith("sarif-") ? { covers: IMPORTED_SARIF_COVERS } : {}
+  }));
+}
+function waiversOf(files, facts2, now) {
+  const file2 = facts2.hashes.waivers?.file;
+  if (!file2) return [];
+  const name = `inputs/policy/${inside(file2)}`;
+  return parseWaivers(text2(files, name), name, now);
+}
+function inputHashProblems(files, facts2) {
+  const policy2 = [facts2.hashes.config, facts2.hashes.waivers].flatMap(
+    (h2) => h2 ? [[`inputs/policy/${inside(h2.file)}`, h2.sha256]] : []
+  );
+  const expected = [
+    ["inputs/catalog.yml", facts2.hashes.catalog.sha256],
+    ["inputs/mapping.yml", facts2.hashes.mapping.sha256],
+    ...policy2
+  ];
+  return expected.flatMap(([name, want]) => {
+    const bytes = files.get(name);
+    if (!bytes) return [`${name}: missing, but run.json hashes it`];
+    return sha256(bytes) === want ? [] : [`${name}: its SHA-256 is not the one run.json records`];
+  });
+}
+function gateDifferences(report, gate) {
+  const out = [];
+  if (report.decision !== gate.decision)
+    out.push(`decision: the bundle says ${report.decision}, recomputed ${gate.decision}`);
+  if (report.exitCode !== gate.exitCode)
+    out.push(`exit code: the bundle says ${report.exitCode}, recomputed ${gate.exitCode}`);
+  const recomputed = new Map(gate.controls.map((c3) => [c3.id, c3]));
+  for (const c3 of report.controls) {
+    const r = recomputed.get(c3.id);
+    if (!r) {
+      out.push(`${c3.id}: in the bundle, not in its catalog`);
+      continue;
+    }
+    if (c3.verdict !== r.verdict)
+      out.push(`${c3.id}: verdict ${c3.verdict} in the bundle, recomputed ${r.verdict}`);
+    for (const key of ["findings", "waived", "existing", "belowThreshold", "suppressed"]) {
+      if (list(c3[key]) !== list(r[key]))
+        out.push(`${c3.id}: ${key} ${list(c3[key])} in the bundle, recomputed ${list(r[key])}`);
+    }
+  }
+  if (report.controls.length !== gate.controls.length)
+    out.push(`criteria: ${report.controls.length} in the bundle, ${gate.controls.length} in its catalog`);
+  gate.findings.forEach((g, i3) => {
+    const f = report.findings[i3];
+    if (!f) return;
+    const where = `finding ${f.fingerprint} (${f.scanner} ${f.ruleId} at ${f.path}:${f.line})`;
+    if (list(f.criteria) !== list(g.criteria))
+      out.push(`${where}: criteria ${list(f.criteria)} in the bundle, recomputed ${list(g.criteria)}`);
+    if (f.severity !== g.severity)
+      out.push(`${where}: severity ${f.severity} in the bundle, recomputed ${g.severity}`);
+    const waiver = g.waiver ? g.waiver.id ?? `line ${g.waiver.line}` : null;
+    if (f.waiver !== waiver)
+      out.push(`${where}: waiver ${f.waiver ?? "none"} in the bundle, recomputed ${waiver ?? "none"}`);
+  });
+  return out;
+}
+function htmlDecision(html) {
+  return /class="decision decision-(block|pass)"/.exec(html)?.[1];
+}
+function oscalDecision(results) {
+  const doc = results;
+  return doc["assessment-results"]?.results?.[0]?.props?.find((p) => p.name === "decision")?.value;
+}
+function consistencyProblems(report, controls2, facts2, renderings = {}) {
+  const out = [];
+  if (renderings.html !== void 0) {
+    const shown2 = htmlDecision(renderings.html);
+    if (shown2 !== report.decision)
+      out.push(`report.html shows ${shown2 ?? "no decision"}, controlgate.json says ${report.decision}`);
+  }
+  if (renderings.oscalResults !== void 0) {
+    const recorded = oscalDecision(renderings.oscalResults);
+    if (recorded !== report.decision)
+      out.push(
+        `oscal/assessment-results.json records ${recorded ?? "no decision"}, controlgate.json says ${report.decision}`
+      );
+  }
+  if (controls2.decision !== report.decision)
+    out.push(`controls.json says ${controls2.decision}, controlgate.json says ${report.decision}`);
+  if (controls2.exitCode !== report.exitCode)
+    out.push(`controls.json exit code ${controls2.exitCode}, controlgate.json ${report.exitCode}`);
+  if (facts2.decision !== report.decision)
+    out.push(`run.json says ${facts2.decision}, controlgate.json says ${report.decision}`);
+  if (facts2.exitCode !== report.exitCode)
+    out.push(`run.json exit code ${facts2.exitCode}, controlgate.json ${report.exitCode}`);
+  const verdicts = new Map(report.controls.map((c3) => [c3.id, c3.verdict]));
+  for (const c3 of controls2.controls ?? []) {
+    if (verdicts.get(c3.id) !== c3.verdict)
+      out.push(
+        `${c3.id}: controls.json says ${c3.verdict}, controlgate.json says ${verdicts.get(c3.id) ?? "nothing"}`
+      );
+  }
+  return out;
+}
+async function bundleConsistency(location3) {
+  const files = await readBundle(location3);
+  if (!files.has("controlgate.json") || !files.has("controls.json") || !files.has("run.json")) return [];
+  const report = parseJsonReport(text2(files, "controlgate.json"), path28.join(location3, "controlgate.json"));
+  return consistencyProblems(
+    report,
+    json2(files, "controls.json"),
+    json2(files, "run.json"),
+    renderingsOf(files)
+  );
+}
+function renderingsOf(files) {
+  return {
+    ...files.has("report.html") ? { html: text2(files, "report.html") } : {},
+    ...files.has("oscal/assessment-results.json") ? { oscalResults: json2(files, "oscal/assessment-results.json") } : {}
+  };
+}
+async function reevaluateBundle(location3) {
+  const files = await readBundle(location3);
+  const verified = verifyFiles(files);
+  if (!verified.ok)
+    throw new ReevaluateError(`the bundle does not match its manifest: ${verified.problems.join("; ")}`);
+  if (!files.has("inputs/config.effective.json"))
+    throw new ReevaluateError(
+      "the bundle has no inputs/ folder (written by a controlgate before 0.2): it holds hashes of its policy and mapping, not their content"
+    );
+  const report = parseJsonReport(text2(files, "controlgate.json"), path28.join(location3, "controlgate.json"));
+  const facts2 = json2(files, "run.json");
+  const config2 = (() => {
+    try {
+      return configSchema.parse(json2(files, "inputs/config.effective.json"));
+    } catch (error62) {
+      if (error62 instanceof ReevaluateError) throw error62;
+      throw new ReevaluateError("inputs/config.effective.json is not a configuration this version reads");
+    }
+  })();
+  const catalog2 = yamlData(files, "inputs/catalog.yml", catalogSchema);
+  const mapping = yamlData(files, "inputs/mapping.yml", mappingSchema);
+  const now = new Date(facts2.startedAt);
+  const gate = evaluateGate({
+    findings: findingsOf(report),
+    scanners: scannersOf(report),
+    catalog: catalog2,
+    mapper: new Mapper(mapping),
+    config: config2,
+    waivers: waiversOf(files, facts2, now),
+    now,
+    judge: report.baseline?.judged ?? "all"
+  });
+  return {
+    location: location3,
+    decision: { bundle: report.decision, recomputed: gate.decision },
+    exitCode: { bundle: report.exitCode, recomputed: gate.exitCode },
+    criteria: gate.controls.length,
+    findings: gate.findings.length,
+    differences: [
+      ...inputHashProblems(files, facts2),
+      ...consistencyProblems(report, json2(files, "controls.json"), facts2, renderingsOf(files)),
+      ...gateDifferences(report, gate)
+    ]
+  };
+}
+function renderReevaluation(r) {
+  const head = `${r.location}: recomputed ${r.decision.recomputed} (exit ${r.exitCode.recomputed}) from inputs/ for ${r.criteria} criteria and ${r.findings} findings`;
+  if (r.differences.length === 0) return `${head}; agrees with the bundle
+`;
+  return `${head}; ${r.differences.length} difference(s) from the bundle:
+${r.differences.map((d) => `  - ${d}
+`).join("")}`;
+}
+var import_yaml4, ReevaluateError, decoder, list;
+var init_reevaluate = __esm({
+  "src/evidence/reevaluate.ts"() {
+    "use strict";
+    import_yaml4 = __toESM(require_dist(), 1);
+    init_manifest();
+    init_verify();
+    init_model();
+    init_schema();
+    init_evaluate();
+    init_map();
+    init_waivers();
+    init_json_report_schema();
+    init_import_sarif();
+    init_inputs();
+    ReevaluateError = class extends Error {
+    };
+    decoder = new TextDecoder();
+    list = (values) => [...values].sort().join(", ") || "none";
+  }
+});
+
+// src/evidence/summarize.ts
+import path29 from "node:path";
 async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
-  const decoder = new TextDecoder();
+  const decoder2 = new TextDecoder();
   for (const location3 of locations) {
     const files = await readBundle(location3);
     const report = files.get("controlgate.json");
@@ -36699,8 +38462,8 @@ async function summarizeBundles(locations) {
       throw new Error(
         `${location3}: not a controlgate evidence bundle (controlgate.json or run.json missing)`
       );
-    const c3 = parseJsonReport(decoder.decode(report), path24.join(location3, "controlgate.json"));
-    const r = JSON.parse(decoder.decode(run2));
+    const c3 = parseJsonReport(decoder2.decode(report), path29.join(location3, "controlgate.json"));
+    const r = JSON.parse(decoder2.decode(run2));
     bundles.push({
       location: location3,
       commit: r.commit,
@@ -36766,7 +38529,7 @@ var init_is_plain_obj = __esm({
 });
 
 // node_modules/execa/lib/arguments/file-url.js
-import { fileURLToPath as fileURLToPath3 } from "node:url";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
 var safeNormalizeFileUrl, normalizeDenoExecPath, isDenoExecPath, normalizeFileUrl;
 var init_file_url = __esm({
   "node_modules/execa/lib/arguments/file-url.js"() {
@@ -36779,7 +38542,7 @@ var init_file_url = __esm({
     };
     normalizeDenoExecPath = (file2) => isDenoExecPath(file2) ? file2.toString() : file2;
     isDenoExecPath = (file2) => typeof file2 !== "string" && file2 && Object.getPrototypeOf(file2) === String.prototype;
-    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath3(file2) : file2;
+    normalizeFileUrl = (file2) => file2 instanceof URL ? fileURLToPath4(file2) : file2;
   }
 });
 
@@ -36888,9 +38651,9 @@ var init_uint_array = __esm({
       if (encoding === "utf8" && uint8ArraysOrStrings.every((uint8ArrayOrString) => typeof uint8ArrayOrString === "string")) {
         return uint8ArraysOrStrings;
       }
-      const decoder = new StringDecoder(encoding);
-      const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
-      const finalString = decoder.end();
+      const decoder2 = new StringDecoder(encoding);
+      const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder2.write(uint8Array));
+      const finalString = decoder2.end();
       return finalString === "" ? strings : [...strings, finalString];
     };
     joinToUint8Array = (uint8ArraysOrStrings) => uint8ArraysOrStrings.length === 1 && isUint8Array(uint8ArraysOrStrings[0]) ? uint8ArraysOrStrings[0] : concatUint8Arrays(stringsToUint8Arrays(uint8ArraysOrStrings));
@@ -37863,20 +39626,20 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path25 from "node:path";
-import { fileURLToPath as fileURLToPath4 } from "node:url";
+import path30 from "node:path";
+import { fileURLToPath as fileURLToPath5 } from "node:url";
 function toPath(urlOrPath) {
-  return urlOrPath instanceof URL ? fileURLToPath4(urlOrPath) : urlOrPath;
+  return urlOrPath instanceof URL ? fileURLToPath5(urlOrPath) : urlOrPath;
 }
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path25.resolve(toPath(startPath));
+      let currentPath = path30.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path25.resolve(currentPath, "..");
+        currentPath = path30.resolve(currentPath, "..");
       }
     }
   };
@@ -37892,7 +39655,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path26 from "node:path";
+import path31 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -37905,27 +39668,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path26.resolve(toPath(cwd));
+      const cwdPath = path31.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path26.delimiter);
+      const pathParts = pathOption.split(path31.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path26.delimiter ? `${result2.join(path26.delimiter)}${pathOption}` : [...result2, pathOption].join(path26.delimiter);
+      return pathOption === "" || pathOption === path31.delimiter ? `${result2.join(path31.delimiter)}${pathOption}` : [...result2, pathOption].join(path31.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path26.join(directory, "node_modules/.bin");
+        const pathPart = path31.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path26.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path31.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -39130,7 +40893,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path27 from "node:path";
+import path32 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -39172,7 +40935,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path27.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path32.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -39184,7 +40947,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path27.basename(file2, ".exe") === "node") {
+      if (path32.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -39308,7 +41071,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs from "node:fs";
-import path28 from "node:path";
+import path33 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -39324,8 +41087,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path28.delimiter).filter(Boolean);
-  const commandExtension = path28.extname(command).toLowerCase();
+  const extensions = pathExt.split(path33.delimiter).filter(Boolean);
+  const commandExtension = path33.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -39334,7 +41097,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path28.resolve(cwd, command);
+    const base = path33.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -39343,14 +41106,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path28.delimiter)
+    ...searchPath.split(path33.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path28.resolve(cwd, unquoted, command);
+    const base = path33.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -39397,9 +41160,9 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync as openSync2, readSync as readSync2, closeSync as closeSync2 } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path29 from "node:path";
+import path34 from "node:path";
 import process7 from "node:process";
-var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
+var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath2, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
   "node_modules/execa/lib/arguments/command-file.js"() {
     init_which_command();
@@ -39420,7 +41183,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path29.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path34.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -39432,23 +41195,23 @@ var init_command_file = __esm({
       };
     };
     resolveWithShebang = (parsed) => {
-      const resolvedFile = resolvePath(parsed);
+      const resolvedFile = resolvePath2(parsed);
       const interpreter = resolvedFile !== void 0 && readShebang(resolvedFile);
       if (!interpreter) {
         return resolvedFile;
       }
       parsed.commandArguments.unshift(resolvedFile);
       parsed.file = interpreter;
-      return resolvePath(parsed);
+      return resolvePath2(parsed);
     };
-    resolvePath = (parsed) => {
+    resolvePath2 = (parsed) => {
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path29.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path29.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path34.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path34.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path29.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path34.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -39461,12 +41224,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path29.delimiter)) {
+      for (const directory of searchPath.split(path34.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path29.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path34.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -39534,8 +41297,8 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 });
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync as statSync4 } from "node:fs";
-import path30 from "node:path";
+import { statSync as statSync5 } from "node:fs";
+import path35 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -39543,7 +41306,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path30.resolve(cwdString);
+      return path35.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -39566,7 +41329,7 @@ ${error62.message}`;
       }
       let cwdStat;
       try {
-        cwdStat = statSync4(cwd);
+        cwdStat = statSync5(cwd);
       } catch (error62) {
         return `The "cwd" option is invalid: ${cwd}.
 ${error62.message}
@@ -39579,7 +41342,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path31 from "node:path";
+import path36 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -39619,7 +41382,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path31.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path36.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -41081,7 +42844,7 @@ var init_object_mode = __esm({
 
 // node_modules/execa/lib/transform/normalize.js
 var normalizeTransforms, getTransforms, normalizeTransform, normalizeDuplex, normalizeTransformStream, normalizeGenerator, sortTransforms;
-var init_normalize = __esm({
+var init_normalize2 = __esm({
   "node_modules/execa/lib/transform/normalize.js"() {
     init_is_plain_obj();
     init_encoding_option();
@@ -41411,7 +43174,7 @@ Please set this option with "pipe" instead.`;
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -41452,7 +43215,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync3(targetFdNumber))], optionName };
+      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync5(targetFdNumber))], optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -41530,14 +43293,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path32 from "node:path";
-import { fileURLToPath as fileURLToPath5 } from "node:url";
+import path37 from "node:path";
+import { fileURLToPath as fileURLToPath6 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path32.resolve(value.file) : fileURLToPath5(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path37.resolve(value.file) : fileURLToPath6(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -41617,7 +43380,7 @@ var init_handle = __esm({
     init_is_stream();
     init_standard_stream();
     init_options();
-    init_normalize();
+    init_normalize2();
     init_object_mode();
     init_type();
     init_direction();
@@ -41836,7 +43599,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -41885,8 +43648,8 @@ var init_handle_sync = __esm({
         generator: forbiddenInputTransformIfSync,
         native: forbiddenNativeInputIfSync,
         // Files and iterables are read lazily, so that a file which cannot be read, or an iterable which throws, is reported like any other early error, instead of being thrown as a raw error
-        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync4(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync4(file2))] }),
+        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync6(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync6(file2))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: () => [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -42370,17 +44133,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path61 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path61)) {
+        const path62 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path62)) {
           continue;
         }
-        writtenPaths.add(path61);
-        if (append || outputFiles.has(path61)) {
-          appendFileSync(path61, contents);
+        writtenPaths.add(path62);
+        if (append || outputFiles.has(path62)) {
+          appendFileSync(path62, contents);
         } else {
-          writeFileSync(path61, contents);
+          writeFileSync(path62, contents);
         }
-        outputFiles.add(path61);
+        outputFiles.add(path62);
       }
     };
   }
@@ -43375,7 +45138,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path33 from "node:path/win32";
+import path38 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -43418,10 +45181,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path33.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path38.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path33.parse(directory);
+      const { root } = path38.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -43491,15 +45254,15 @@ var init_mjs = __esm({
         this.listeners[ev].push(fn);
       }
       removeListener(ev, fn) {
-        const list = this.listeners[ev];
-        const i3 = list.indexOf(fn);
+        const list2 = this.listeners[ev];
+        const i3 = list2.indexOf(fn);
         if (i3 === -1) {
           return;
         }
-        if (i3 === 0 && list.length === 1) {
-          list.length = 0;
+        if (i3 === 0 && list2.length === 1) {
+          list2.length = 0;
         } else {
-          list.splice(i3, 1);
+          list2.splice(i3, 1);
         }
       }
       emit(ev, code2, signal) {
@@ -45569,10 +47332,10 @@ var init_execa = __esm({
 });
 
 // src/exec/process-tree.ts
-import { readdirSync as readdirSync3, readFileSync as readFileSync5 } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync7 } from "node:fs";
 function facts(pid) {
   try {
-    const stat3 = readFileSync5(`/proc/${pid}/stat`, "latin1");
+    const stat3 = readFileSync7(`/proc/${pid}/stat`, "latin1");
     const [state = "", ppid = ""] = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
     return { state, ppid: Number(ppid) };
   } catch {
@@ -45581,7 +47344,7 @@ function facts(pid) {
 }
 function carries(pid, needle) {
   try {
-    return readFileSync5(`/proc/${pid}/environ`).includes(needle);
+    return readFileSync7(`/proc/${pid}/environ`).includes(needle);
   } catch {
     return false;
   }
@@ -45718,11 +47481,11 @@ var init_exec = __esm({
       /** Decoded once, chunk by chunk, letting go of each chunk: never the bytes twice plus the text. */
       text() {
         if (this.decoded === void 0) {
-          const decoder = new StringDecoder3("utf8");
+          const decoder2 = new StringDecoder3("utf8");
           const parts = [];
           for (let chunk = this.chunks.shift(); chunk; chunk = this.chunks.shift())
-            parts.push(decoder.write(chunk));
-          parts.push(decoder.end());
+            parts.push(decoder2.write(chunk));
+          parts.push(decoder2.end());
           this.decoded = parts.join("");
         }
         return this.decoded;
@@ -45811,75 +47574,6 @@ var init_exec = __esm({
   }
 });
 
-// src/json-stream.ts
-import { open as open5 } from "node:fs/promises";
-function* walk(value) {
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield "[]";
-      return;
-    }
-    yield "[";
-    const long = value.length > LONG_ARRAY;
-    for (let i3 = 0; i3 < value.length; i3++) {
-      if (i3 > 0) yield ",";
-      const item = value[i3];
-      if (item === void 0 || typeof item === "function") yield "null";
-      else if (long) yield JSON.stringify(item);
-      else yield* walk(item);
-    }
-    yield "]";
-    return;
-  }
-  if (value !== null && typeof value === "object" && !("toJSON" in value)) {
-    yield "{";
-    let first = true;
-    for (const [key, item] of Object.entries(value)) {
-      if (item === void 0 || typeof item === "function") continue;
-      yield `${first ? "" : ","}${JSON.stringify(key)}:`;
-      first = false;
-      yield* walk(item);
-    }
-    yield "}";
-    return;
-  }
-  yield JSON.stringify(value) ?? "null";
-}
-function* compactJsonChunks(value) {
-  let buffer = "";
-  for (const piece of walk(value)) {
-    buffer += piece;
-    if (buffer.length >= CHUNK_CHARS) {
-      yield buffer;
-      buffer = "";
-    }
-  }
-  yield `${buffer}
-`;
-}
-function* prettyJsonChunks(value) {
-  yield `${JSON.stringify(value, null, 2)}
-`;
-}
-async function writeJsonFile(file2, value, pretty) {
-  const handle = await open5(file2, "w");
-  try {
-    for (const chunk of pretty ? prettyJsonChunks(value) : compactJsonChunks(value))
-      await handle.write(chunk);
-  } finally {
-    await handle.close();
-  }
-}
-var LONG_ARRAY, CHUNK_CHARS, LARGE_DOCUMENT_ITEMS;
-var init_json_stream = __esm({
-  "src/json-stream.ts"() {
-    "use strict";
-    LONG_ARRAY = 256;
-    CHUNK_CHARS = 1 << 16;
-    LARGE_DOCUMENT_ITEMS = 1e4;
-  }
-});
-
 // src/clock.ts
 function fixedClock(at) {
   return { now: () => new Date(at.getTime()), monotonicMs: () => 0 };
@@ -45897,667 +47591,6 @@ var init_clock = __esm({
       now: () => /* @__PURE__ */ new Date(),
       monotonicMs: () => performance.now()
     };
-  }
-});
-
-// src/config/scanner-options.ts
-function scannerOptions(config2, id, root) {
-  if (isBuiltinId(id)) {
-    const scanner3 = BUILTIN_PLUGINS[id];
-    return scanner3.config.options(config2.scanners[id], root);
-  }
-  const custom2 = config2.scanners.custom.find((c3) => c3.id === id);
-  return { timeoutSeconds: custom2?.timeout ?? 900, extraArgs: [] };
-}
-function enabledScannerIds(config2) {
-  const builtins = [...BUILTIN_SCANNERS.keys()].filter(
-    (id) => isBuiltinId(id) && config2.scanners[id].enabled
-  );
-  return [...builtins, ...config2.scanners.custom.filter((c3) => c3.enabled).map((c3) => c3.id)];
-}
-var init_scanner_options = __esm({
-  "src/config/scanner-options.ts"() {
-    "use strict";
-    init_scanners();
-  }
-});
-
-// src/findings/waivers.ts
-import { readFile as readFile6 } from "node:fs/promises";
-function dayStart(text3) {
-  const m = DAY.exec(text3);
-  if (!m) return void 0;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(year, month - 1, day);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
-    return void 0;
-  }
-  return ms;
-}
-function formatDay(ms) {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-function latestExpiry(now) {
-  const year = now.getUTCFullYear() + 1;
-  const month = now.getUTCMonth();
-  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return formatDay(Date.UTC(year, month, Math.min(now.getUTCDate(), lastOfMonth)));
-}
-function globProblem(glob, kind2) {
-  if (glob.trim() === "") return `expected a non-empty glob (got ${quoteForMessage(glob)})`;
-  if (kind2 === "path" && glob.startsWith("/")) {
-    return `expected a glob on repo-relative paths, without a leading "/" (got ${quoteForMessage(glob)})`;
-  }
-  const cost = globCostProblem(glob);
-  if (cost) return `glob ${quoteForMessage(glob)} refused: ${cost}`;
-  let re;
-  try {
-    import_picomatch3.default.makeRe(glob, { dot: true, strictBrackets: true });
-    re = globToRegExp(glob);
-  } catch (error62) {
-    const why = error62 instanceof Error ? error62.message : String(error62);
-    return `invalid glob ${quoteForMessage(glob)}: ${clipForMessage(why, 200)}`;
-  }
-  if (re.source === "$^") return `invalid glob ${quoteForMessage(glob)}: it can never match`;
-  return void 0;
-}
-function makeSchema(now) {
-  const latest = latestExpiry(now);
-  const nonEmpty2 = external_exports.string().trim().min(1, "expected a non-empty string");
-  const glob = (kind2) => external_exports.string().superRefine((value, ctx) => {
-    const problem = globProblem(value, kind2);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
-  const expires = external_exports.unknown().transform((value, ctx) => {
-    const text3 = typeof value === "string" ? value.trim() : value instanceof Date && !Number.isNaN(value.getTime()) && value.getTime() % DAY_MS === 0 ? formatDay(value.getTime()) : void 0;
-    if (text3 === void 0 || dayStart(text3) === void 0) {
-      const shown2 = value instanceof Date ? value.toISOString() : value;
-      const got = shown2 === void 0 ? "missing" : `got ${quoteForMessage(shown2)}`;
-      ctx.addIssue({ code: "custom", message: `expected a real calendar date YYYY-MM-DD (${got})` });
-      return external_exports.NEVER;
-    }
-    if (text3 > latest) {
-      ctx.addIssue({
-        code: "custom",
-        message: `expires more than a year ahead: ${text3}; waivers must be renewed at least yearly (latest allowed: ${latest})`
-      });
-      return external_exports.NEVER;
-    }
-    return text3;
-  });
-  const waiver = external_exports.strictObject({
-    id: nonEmpty2.optional(),
-    fingerprint: external_exports.string().regex(FINGERPRINT, "expected a fingerprint of 32 lowercase hex characters").optional(),
-    scanner: nonEmpty2.optional(),
-    rule: glob("rule").optional(),
-    path: glob("path").optional(),
-    reason: external_exports.string().trim().min(MIN_REASON, `expected a reason of at least ${MIN_REASON} characters`),
-    approver: nonEmpty2,
-    ticket: nonEmpty2,
-    expires
-  });
-  return external_exports.strictObject({
-    version: external_exports.literal(1),
-    // `waivers:` with every entry commented out is YAML null: no waivers, not an error.
-    waivers: external_exports.array(waiver).nullish()
-  });
-}
-function isRecord(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
-}
-function crossFieldProblems(data) {
-  if (!isRecord(data) || !Array.isArray(data.waivers)) return [];
-  const problems = [];
-  const firstById = /* @__PURE__ */ new Map();
-  data.waivers.forEach((item, i3) => {
-    if (!isRecord(item)) return;
-    const has = (key) => item[key] !== void 0 && item[key] !== null;
-    const at = (key) => key === void 0 ? ["waivers", i3] : ["waivers", i3, key];
-    if (has("fingerprint")) {
-      const extra = ["rule", "path", "scanner"].filter(has);
-      if (extra.length > 0) {
-        problems.push({
-          keys: at("fingerprint"),
-          message: `a fingerprint waiver cannot also have ${extra.join(", ")}; use either fingerprint or rule + path`
-        });
-      }
-    } else if (has("rule") && !has("path")) {
-      problems.push({
-        keys: at("rule"),
-        message: 'rule requires path as well (use path: "**" for every file)'
-      });
-    } else if (has("path") && !has("rule")) {
-      problems.push({
-        keys: at("path"),
-        message: 'path requires rule as well (use rule: "**" for every rule)'
-      });
-    } else if (!has("rule")) {
-      problems.push({ keys: at(), message: "expected either fingerprint, or rule + path" });
-    }
-    if (typeof item.id === "string" && item.id.trim() !== "") {
-      const id = item.id.trim();
-      const first = firstById.get(id);
-      if (first === void 0) firstById.set(id, i3);
-      else
-        problems.push({
-          keys: at("id"),
-          message: `duplicate id ${quoteForMessage(id)} (also waivers[${first}])`
-        });
-    }
-  });
-  return problems;
-}
-function fromZod(issue2, data) {
-  if (issue2.code === "unrecognized_keys") {
-    return { keys: issue2.path, unknownKey: issue2.keys[0], message: describeIssue(issue2, data) };
-  }
-  return { keys: issue2.path, message: issue2.code === "custom" ? issue2.message : describeIssue(issue2, data) };
-}
-function restoreWrittenDates(doc, data) {
-  if (!isRecord(data) || !Array.isArray(data.waivers)) return;
-  data.waivers.forEach((item, i3) => {
-    if (!isRecord(item) || !(item.expires instanceof Date)) return;
-    const node2 = nodeAt(doc, ["waivers", i3, "expires"]);
-    if ((0, import_yaml3.isScalar)(node2) && typeof node2.source === "string") item.expires = node2.source;
-  });
-}
-function parseWaivers(text3, file2, now) {
-  const source = parseYamlSource(text3, file2);
-  const { data } = source;
-  restoreWrittenDates(source.doc, data);
-  const parsed = makeSchema(now).safeParse(data);
-  const problems = [
-    ...parsed.success ? [] : parsed.error.issues.map((issue2) => fromZod(issue2, data)),
-    ...crossFieldProblems(data)
-  ];
-  if (problems.length > 0 || !parsed.success) {
-    const located = problems.map((p) => {
-      const line2 = source.lineOf(p.keys, p.unknownKey);
-      return {
-        line: line2,
-        text: `${line2 === void 0 ? "" : `line ${line2}: `}${keyPath(p.keys)}: ${p.message}`
-      };
-    }).sort((a2, b) => (a2.line ?? 0) - (b.line ?? 0));
-    throw new ConfigError(
-      file2,
-      located.map((p) => p.text)
-    );
-  }
-  return (parsed.data.waivers ?? []).map((w, i3) => {
-    const waiver = {
-      reason: w.reason,
-      approver: w.approver,
-      ticket: w.ticket,
-      expires: w.expires,
-      line: source.lineOf(["waivers", i3]) ?? 0
-    };
-    if (w.id !== void 0) waiver.id = w.id;
-    if (w.fingerprint !== void 0) waiver.fingerprint = w.fingerprint;
-    if (w.scanner !== void 0) waiver.scanner = w.scanner;
-    if (w.rule !== void 0) waiver.rule = w.rule;
-    if (w.path !== void 0) waiver.path = w.path;
-    return waiver;
-  });
-}
-async function loadWaivers(file2, now) {
-  let text3;
-  try {
-    text3 = await readFile6(file2, "utf8");
-  } catch (error62) {
-    if (error62.code === "ENOENT") return [];
-    const code2 = error62.code;
-    throw new ConfigError(file2, [`cannot read the file${code2 ? ` (${code2})` : ""}`]);
-  }
-  return parseWaivers(text3, file2, now);
-}
-function isExpired(waiver, now) {
-  const start = dayStart(waiver.expires);
-  if (start === void 0) return true;
-  return now.getTime() >= start + DAY_MS;
-}
-function compileWaiver(waiver) {
-  const { fingerprint, scanner: scanner3 } = waiver;
-  if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
-  if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
-  const rule = globToRegExp(waiver.rule);
-  const path61 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path61.test(f.path);
-}
-function applyWaivers(findings, waivers2, now) {
-  const compiled = waivers2.map((waiver) => ({
-    waiver,
-    test: compileWaiver(waiver),
-    expired: isExpired(waiver, now),
-    matched: []
-  }));
-  const applied = /* @__PURE__ */ new Map();
-  for (const finding2 of findings) {
-    for (const entry of compiled) {
-      if (!entry.test(finding2)) continue;
-      entry.matched.push(finding2.fingerprint);
-      if (!entry.expired && !applied.has(finding2.fingerprint)) applied.set(finding2.fingerprint, entry.waiver);
-    }
-  }
-  return {
-    applied,
-    expired: compiled.filter((e) => e.expired).map((e) => ({ waiver: e.waiver, matched: e.matched })),
-    stale: compiled.filter((e) => !e.expired && e.matched.length === 0).map((e) => e.waiver)
-  };
-}
-var import_picomatch3, import_yaml3, DEFAULT_WAIVERS_FILE, FINGERPRINT, DAY, DAY_MS, MIN_REASON;
-var init_waivers = __esm({
-  "src/findings/waivers.ts"() {
-    "use strict";
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
-    import_yaml3 = __toESM(require_dist(), 1);
-    init_zod();
-    init_errors();
-    init_glob();
-    init_yaml_source();
-    DEFAULT_WAIVERS_FILE = ".controlgate-waivers.yml";
-    FINGERPRINT = /^[0-9a-f]{32}$/;
-    DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-    DAY_MS = 864e5;
-    MIN_REASON = 10;
-  }
-});
-
-// src/controls/overrides.ts
-function shift(severity3, steps) {
-  const index = SEVERITIES.indexOf(severity3) - steps;
-  return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] ?? severity3;
-}
-function applyOverrides(finding2, base, overrides, mapper) {
-  let criteria2 = [...base.criteria];
-  let advisory = base.advisory;
-  let unmapped = base.unmapped;
-  let severity3 = finding2.severity;
-  const applied = [];
-  const cwes = new Set(finding2.cwe.flatMap((c3) => mapper.cweWithAncestors(c3)));
-  const tags = new Set(finding2.tags.map((t) => t.toLowerCase()));
-  overrides.forEach((o2, index) => {
-    const m = o2.match;
-    if (m.tool !== void 0 && m.tool !== finding2.scanner) return;
-    if (m.rule !== void 0 && !globToRegExp(m.rule).test(finding2.ruleId)) return;
-    if (m.cwe !== void 0 && !(Array.isArray(m.cwe) ? m.cwe : [m.cwe]).some((c3) => cwes.has(c3))) return;
-    if (m.category !== void 0 && m.category.toLowerCase() !== (finding2.category ?? "").toLowerCase())
-      return;
-    if (m.tag !== void 0 && !tags.has(m.tag.toLowerCase())) return;
-    applied.push(index);
-    if (o2.set) criteria2 = [...o2.set];
-    if (o2.add) criteria2 = [.../* @__PURE__ */ new Set([...criteria2, ...o2.add])];
-    if (o2.remove) criteria2 = criteria2.filter((c3) => !o2.remove?.includes(c3));
-    if (o2.set || o2.add) unmapped = false;
-    if (o2.advisory === true) criteria2 = [];
-    advisory = criteria2.length === 0;
-    if (o2.advisory === false && criteria2.length === 0) {
-      criteria2 = ["CC7.1"];
-      advisory = false;
-      unmapped = true;
-    }
-    if (o2.severity) severity3 = o2.severity;
-    if (o2.raise) severity3 = shift(severity3, o2.raise);
-    if (o2.lower) severity3 = shift(severity3, -o2.lower);
-  });
-  return { criteria: criteria2, advisory, unmapped, severity: severity3, applied };
-}
-var init_overrides = __esm({
-  "src/controls/overrides.ts"() {
-    "use strict";
-    init_finding();
-    init_glob();
-  }
-});
-
-// src/controls/evaluate.ts
-function criteriaFor(finding2, mapper, config2) {
-  return applyOverrides(finding2, mapper.map(finding2), config2.mapping, mapper).criteria;
-}
-function effectivePolicy(config2, criterion) {
-  const p = config2.policy;
-  const group = p[criterion.group];
-  const own2 = p[criterion.id];
-  const pick2 = (key) => own2?.[key] ?? group?.[key] ?? p[key];
-  const source = own2 && Object.keys(own2).length > 0 ? criterion.id : group && Object.keys(group).length > 0 ? criterion.group : "default";
-  return { mode: pick2("mode"), severity: pick2("severity"), unevaluated: pick2("unevaluated"), source };
-}
-function coverageOf(run2, config2, mapper) {
-  if (run2.covers) return run2.covers;
-  const custom2 = config2.scanners.custom.find((c3) => c3.id === run2.id);
-  return custom2 ? custom2.covers : mapper.coverage(run2.id);
-}
-function evaluateGate(input2) {
-  const { config: config2, mapper, now } = input2;
-  const waiverOutcome = applyWaivers(input2.findings, input2.waivers, now);
-  const policies = new Map(input2.catalog.criteria.map((c3) => [c3.id, effectivePolicy(config2, c3)]));
-  const refuseInSource = config2.policy.inSourceSuppressions === "refuse";
-  const refuseNew = config2.policy.newSuppressions === "refuse";
-  const refused = (s) => refuseInSource && s.kind === "inSource" || refuseNew && s.addedByChange === true;
-  const judgeNewOnly = input2.judge === "new";
-  const gated = input2.findings.map((finding2) => {
-    const mapping = mapper.map(finding2);
-    const o2 = applyOverrides(finding2, mapping, config2.mapping, mapper);
-    const accepted2 = finding2.suppressions.filter((s) => s.status === "accepted");
-    const suppressionRefused = finding2.suppressed && accepted2.length > 0 && accepted2.every(refused) && o2.criteria.some((c3) => policies.get(c3)?.mode === "block");
-    const waiver = waiverOutcome.applied.get(finding2.fingerprint);
-    return {
-      finding: finding2,
-      mapping,
-      criteria: o2.criteria,
-      advisory: o2.advisory,
-      unmapped: o2.unmapped,
-      severity: o2.severity,
-      overrides: o2.applied,
-      ...waiver ? { waiver } : {},
-      suppressionRefused
-    };
-  });
-  const byCriterion = /* @__PURE__ */ new Map();
-  for (const g of gated) {
-    for (const id of new Set(g.criteria)) {
-      const list = byCriterion.get(id);
-      if (list) list.push(g);
-      else byCriterion.set(id, [g]);
-    }
-  }
-  const inScope = /* @__PURE__ */ new Set(["security", ...config2.scope]);
-  const controls2 = input2.catalog.criteria.map((criterion) => {
-    const policy2 = policies.get(criterion.id) ?? effectivePolicy(config2, criterion);
-    const coveredBy = input2.scanners.filter((s) => coverageOf(s, config2, mapper).includes(criterion.id)).map((s) => s.id);
-    const failedScanners = input2.scanners.filter((s) => (s.status === "failed" || (s.unjudged?.length ?? 0) > 0) && coveredBy.includes(s.id)).map((s) => s.id);
-    const result2 = {
-      id: criterion.id,
-      title: criterion.title,
-      category: criterion.category,
-      group: criterion.group,
-      signal: criterion.signal,
-      verdict: "pass",
-      policy: policy2,
-      findings: [],
-      belowThreshold: [],
-      existing: [],
-      waived: [],
-      suppressed: [],
-      coveredBy,
-      failedScanners,
-      blocking: false
-    };
-    if (!inScope.has(criterion.category)) return { ...result2, verdict: "out-of-scope" };
-    for (const g of byCriterion.get(criterion.id) ?? []) {
-      const fp = g.finding.fingerprint;
-      if (g.waiver) result2.waived.push(fp);
-      else if (g.finding.suppressed && !(g.suppressionRefused && policy2.mode === "block"))
-        result2.suppressed.push(fp);
-      else if (severityRank(g.severity) < severityRank(policy2.severity)) result2.belowThreshold.push(fp);
-      else if (judgeNewOnly && g.finding.baselineState === "unchanged") result2.existing.push(fp);
-      else result2.findings.push(fp);
-    }
-    if (result2.findings.length > 0) {
-      return {
-        ...result2,
-        verdict: policy2.mode === "block" ? "fail" : "warn",
-        blocking: policy2.mode === "block"
-      };
-    }
-    const signals2 = result2.belowThreshold.length + result2.existing.length + result2.waived.length + result2.suppressed.length;
-    if (coveredBy.length === 0 && signals2 === 0) return { ...result2, verdict: "not-covered" };
-    if (failedScanners.length > 0) {
-      return {
-        ...result2,
-        verdict: "not-evaluated",
-        blocking: policy2.mode === "block" && policy2.unevaluated === "block"
-      };
-    }
-    return result2;
-  });
-  const unevaluatedBlocking = controls2.some((c3) => c3.verdict === "not-evaluated" && c3.blocking);
-  const blocked = controls2.some((c3) => c3.blocking);
-  return {
-    decision: blocked ? "block" : "pass",
-    exitCode: unevaluatedBlocking ? 2 : blocked ? 1 : 0,
-    controls: controls2,
-    findings: gated,
-    waivers: waiverOutcome
-  };
-}
-var init_evaluate = __esm({
-  "src/controls/evaluate.ts"() {
-    "use strict";
-    init_finding();
-    init_waivers();
-    init_overrides();
-  }
-});
-
-// src/controls/map.ts
-var UNMAPPED_CRITERION, Mapper;
-var init_map = __esm({
-  "src/controls/map.ts"() {
-    "use strict";
-    init_glob();
-    UNMAPPED_CRITERION = "CC7.1";
-    Mapper = class {
-      mapping;
-      ruleGlobs = /* @__PURE__ */ new Map();
-      answers = /* @__PURE__ */ new Map();
-      constructor(mapping) {
-        this.mapping = mapping;
-        for (const layer of mapping.layers) {
-          for (const row2 of layer.rows)
-            if (row2.rule && !this.ruleGlobs.has(row2.rule)) this.ruleGlobs.set(row2.rule, globToRegExp(row2.rule));
-        }
-      }
-      /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */
-      cweWithAncestors(cwe) {
-        const chain = [cwe];
-        let current = cwe;
-        for (let hops = 0; hops < 32; hops++) {
-          const parent = this.mapping.cweParents[current];
-          if (!parent || chain.includes(parent)) break;
-          chain.push(parent);
-          current = parent;
-        }
-        return chain;
-      }
-      rowMatches(row2, f, cwes, owasp, tags) {
-        if (row2.tool !== void 0 && row2.tool !== f.scanner) return false;
-        if (row2.rule !== void 0 && !this.ruleGlobs.get(row2.rule)?.test(f.ruleId)) return false;
-        if (row2.cwe !== void 0 && !(Array.isArray(row2.cwe) ? row2.cwe : [row2.cwe]).some((c3) => cwes.has(c3)))
-          return false;
-        if (row2.category !== void 0 && row2.category.toLowerCase() !== (f.category ?? "").toLowerCase())
-          return false;
-        if (row2.owasp !== void 0 && !owasp.has(row2.owasp)) return false;
-        if (row2.tag !== void 0 && !tags.has(row2.tag.toLowerCase())) return false;
-        return true;
-      }
-      /**
-       * Maps one finding: the first layer with a matching row decides; its rows' criteria are unioned.
-       * The answer depends only on these facets, which a rule's findings share: it is computed once
-       * per distinct set (a large run has a few hundred rules and hundreds of thousands of findings).
-       */
-      map(f) {
-        const key = [f.scanner, f.ruleId, f.cwe.join(","), f.category ?? "", f.tags.join("")].join(
-          "\0"
-        );
-        const known = this.answers.get(key);
-        if (known) return known;
-        const answer = this.compute(f);
-        this.answers.set(key, answer);
-        return answer;
-      }
-      compute(f) {
-        const cwes = new Set(f.cwe.flatMap((c3) => this.cweWithAncestors(c3)));
-        const owasp = new Set(
-          f.tags.flatMap((t) => /(?:^|OWASP-)(A\d{2}):\d{4}/i.exec(t)?.[1]?.toUpperCase() ?? [])
-        );
-        const tags = new Set(f.tags.map((t) => t.toLowerCase()));
-        for (const layer of this.mapping.layers) {
-          const rows = [];
-          layer.rows.forEach((row2, index) => {
-            if (this.rowMatches(row2, f, cwes, owasp, tags)) rows.push({ layer: layer.id, index, row: row2 });
-          });
-          if (rows.length === 0) continue;
-          const criteria2 = [...new Set(rows.flatMap((r) => r.row.criteria ?? []))];
-          return { criteria: criteria2, advisory: criteria2.length === 0, unmapped: false, layer: layer.id, rows };
-        }
-        return { criteria: [UNMAPPED_CRITERION], advisory: false, unmapped: true, rows: [] };
-      }
-      /** Criteria a scanner can produce a signal for, as the mapping data declares. */
-      coverage(scanner3) {
-        return this.mapping.coverage[scanner3] ?? [];
-      }
-      get data() {
-        return this.mapping;
-      }
-    };
-  }
-});
-
-// src/findings/high-entropy.ts
-function shannonEntropy(text3) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of text3) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits2 = 0;
-  for (const n2 of counts.values()) {
-    const p = n2 / text3.length;
-    bits2 -= p * Math.log2(p);
-  }
-  return bits2;
-}
-function entropyThreshold(length) {
-  return ENTROPY_SHARE * Math.log2(Math.min(length, 64));
-}
-function wordsShare(part) {
-  let covered = 0;
-  for (const m of part.matchAll(WORD)) covered += m[0].length;
-  return covered / part.length;
-}
-function readsAsWords(body) {
-  const parts = body.split(/[/_+-]+/);
-  const joined = parts.length > 1;
-  return parts.every(
-    (part) => part.length <= SHORT_PART || joined && /^[A-Z]+$/.test(part) || wordsShare(part) >= WORDS_SHARE
-  );
-}
-function isEncodedWords(token) {
-  if (/[-_]/.test(token)) return false;
-  const decoded2 = Buffer.from(token, "base64").toString("latin1");
-  const words = decoded2.split(" ");
-  const letters = decoded2.replace(/[^A-Za-z]/g, "").length;
-  return words.length >= 2 && words.every((w) => /^[A-Za-z0-9,.'!?-]{1,15}$/.test(w)) && letters >= 0.7 * decoded2.replace(/ /g, "").length;
-}
-function isHighEntropyToken(token) {
-  const body = token.replace(/=+$/, "");
-  if (body.length < MIN_LENGTH) return false;
-  if (!/[A-Z]/.test(body) || !/[a-z]/.test(body) || !/\d/.test(body)) return false;
-  if (UUID.test(body) || HEX.test(body) || INTEGRITY.test(body)) return false;
-  if (shannonEntropy(body) < entropyThreshold(body.length)) return false;
-  if (readsAsWords(body)) return false;
-  return !isEncodedWords(token);
-}
-function maskHighEntropyTokens(text3, mask) {
-  return text3.replace(
-    TOKEN,
-    (token, offset) => isHighEntropyToken(token) && !DIGEST_LABEL.test(text3.slice(Math.max(0, offset - 8), offset)) ? mask : token
-  );
-}
-var TOKEN, MIN_LENGTH, ENTROPY_SHARE, WORDS_SHARE, SHORT_PART, UUID, HEX, INTEGRITY, DIGEST_LABEL, WORD;
-var init_high_entropy = __esm({
-  "src/findings/high-entropy.ts"() {
-    "use strict";
-    TOKEN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/_=-])/g;
-    MIN_LENGTH = 20;
-    ENTROPY_SHARE = 0.8;
-    WORDS_SHARE = 0.6;
-    SHORT_PART = 6;
-    UUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
-    HEX = /^(?:0x)?[0-9a-f]+$/i;
-    INTEGRITY = /^sha(?:1|256|384|512)-/;
-    DIGEST_LABEL = /\b(?:h1|md5|sha(?:1|224|256|384|512))[:=]$/i;
-    WORD = /[A-Z]?[a-z]{3,}/g;
-  }
-});
-
-// src/findings/redact.ts
-function redactKnownSecrets(text3) {
-  if (!MAYBE_SECRET.test(text3)) return text3;
-  let out = text3;
-  for (const [pattern, replacement] of KNOWN_SHAPES) out = out.replace(pattern, replacement);
-  out = out.replace(
-    QUOTED_ASSIGNMENT,
-    (_m, lead, quote) => `${lead}${quote}${REDACTED}${quote}`
-  );
-  out = out.replace(BARE_ASSIGNMENT, (_m, start, lead) => `${start}${lead}${REDACTED}`);
-  out = out.replace(
-    LABELLED_VALUE,
-    (m, lead, value) => /\d/.test(value) && /[A-Za-z]/.test(value) && !value.includes(REDACTED) ? `${lead}${REDACTED}` : m
-  );
-  return out;
-}
-function redactSnippet(text3) {
-  return maskHighEntropyTokens(redactKnownSecrets(text3), REDACTED);
-}
-function redactSecretFindingText(text3) {
-  return redactKnownSecrets(text3).replace(QUOTED_LITERAL, (_m, quote) => `${quote}${REDACTED}${quote}`).replace(TOKEN_LIKE, REDACTED);
-}
-function isSecretFinding(f) {
-  if (f.cwe.some((c3) => SECRET_CWES.has(c3))) return true;
-  if (f.category && /secret/i.test(f.category)) return true;
-  if (f.tags.some((t) => /^(secrets?|secret[-_ ]detection|credentials?)$/i.test(t))) return true;
-  if (f.cwe.length > 0) return false;
-  return [f.ruleId, f.ruleName, f.message].some((text3) => text3 !== void 0 && SECRET_WORDS.test(text3));
-}
-var REDACTED, SECRET_CWES, KNOWN_SHAPES, SECRET_NAME, QUOTED_ASSIGNMENT, BARE_ASSIGNMENT, LABELLED_VALUE, QUOTED_LITERAL, TOKEN_LIKE, MAYBE_SECRET, SECRET_WORDS;
-var init_redact = __esm({
-  "src/findings/redact.ts"() {
-    "use strict";
-    init_high_entropy();
-    REDACTED = "[REDACTED]";
-    SECRET_CWES = /* @__PURE__ */ new Set(["CWE-259", "CWE-260", "CWE-321", "CWE-522", "CWE-547", "CWE-798"]);
-    KNOWN_SHAPES = [
-      [
-        /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
-        `-----BEGIN PRIVATE KEY-----${REDACTED}`
-      ],
-      [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g, REDACTED],
-      [/\b(?:gh[pousr]_[A-Za-z0-9_-]{20,}|github_pat_[A-Za-z0-9_]{20,})(?![\w-])/g, REDACTED],
-      // GitLab's token family: personal/project/group, OAuth, deploy, runner, CI job, trigger, feed…
-      [/\bgl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
-      [/\bxox[abposr]-[A-Za-z0-9-]{10,}(?![\w-])/g, REDACTED],
-      // Stripe secret and restricted keys, live and test (a test key still reaches the account's data).
-      [/\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}\b/g, REDACTED],
-      // OpenAI (and Anthropic) keys: `sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, `sk-ant-…`, and the older
-      // `sk-` with 20 or more letters and digits (some of each, so `sk-loading-spinner` is left alone).
-      [/\bsk-(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]{20,}(?![\w-])/g, REDACTED],
-      [/\bsk-(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{20,}(?![\w-])/g, REDACTED],
-      // A Slack incoming webhook URL is its own credential: keep the host, drop the path.
-      [/\b(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]+/g, `$1${REDACTED}`],
-      // `Authorization: Bearer …` and a bearer token anywhere: an RFC 6750 token with a digit in it, so
-      // prose ("a Bearer token", "Bearer authentication") is left alone.
-      [/\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${REDACTED}`],
-      // `Authorization: Basic …` (base64 of user:password) and `Token` / `Bot` schemes.
-      [/\b(authorization["']?\s*[:=]\s*["']?(?:basic|token|bot)\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${REDACTED}`],
-      [/\bAIza[0-9A-Za-z_-]{35}(?![\w-])/g, REDACTED],
-      [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g, REDACTED],
-      // scheme://user:password@host — keep the user and host, drop the password.
-      // The user may be empty (`redis://:password@host`).
-      [/\b([a-z][a-z0-9+.-]*:\/\/[^:\s/@'"`]*:)([^@\s/'"`]+)(@)/gi, `$1${REDACTED}$3`]
-    ];
-    SECRET_NAME = "(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*|(?:[A-Za-z0-9_.-]*[_.-]|(?<![A-Za-z0-9_.-]))pass(?:phrase)?(?:[_.-][A-Za-z0-9_.-]*)?)";
-    QUOTED_ASSIGNMENT = new RegExp(
-      String.raw`(${SECRET_NAME}["']?\s*[:=]\s*)(["'\`])((?:(?!\2)[^\\\n]|\\.)+)\2`,
-      "gi"
-    );
-    BARE_ASSIGNMENT = new RegExp(
-      String.raw`(^|\s)(${SECRET_NAME}\s*[:=]\s*)((?![A-Za-z_$]+(?:\.[A-Za-z_$]+)+(?=\s|$))[^\s"'\`()[\]{},;]{4,})(?=\s|$)`,
-      "gim"
-    );
-    LABELLED_VALUE = /(\b(?:secret|password|passwd|passphrase|credential|token|api[ _-]?key|access[ _-]?key|private[ _-]?key)s?\b[^\n:="'`]{0,40}?:\s+)([^\s"'`,;]{8,})/gi;
-    QUOTED_LITERAL = /(["'`])((?:(?!\1)[^\\\n]|\\.)+)\1/g;
-    TOKEN_LIKE = /(?<![A-Za-z0-9+/=_.~!*-])(?=[A-Za-z0-9+/=_.~!*-]*\d)(?=[A-Za-z0-9+/=_.~!*-]*[A-Za-z])[A-Za-z0-9+/=_.~!*-]{16,}(?![A-Za-z0-9+/=_.~!*-])/g;
-    MAYBE_SECRET = /PRIVATE KEY|A[KSGIRNP][IPDONV]A|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|xox[abposr]-|[sr]k_(?:live|test)_|sk-|AIza|eyJ|:\/\/|bearer|authorization|pass|pwd|secret|token|api[ _-]?key|access[ _-]?key|private[ _-]?key|credential/i;
-    SECRET_WORDS = /secret|password|passwd|passphrase|credential|api[-_ ]?key|private[-_ ]?key|access[-_ ]?key|token|(?:^|[-_ ])(?:pat|jwt)(?:$|[-_ ])/i;
   }
 });
 
@@ -46751,691 +47784,6 @@ var init_change_set = __esm({
   }
 });
 
-// src/sarif/redact-raw.ts
-function redactText(value, redact, code2, changes) {
-  if (typeof value === "string") {
-    const redacted = redact(value);
-    if (redacted !== value) changes.count += 1;
-    return redacted;
-  }
-  if (Array.isArray(value)) {
-    for (let i3 = 0; i3 < value.length; i3++) value[i3] = redactText(value[i3], redact, code2, changes);
-    return value;
-  }
-  if (value !== null && typeof value === "object") {
-    const record2 = value;
-    for (const [key, child] of Object.entries(record2)) {
-      if (IDENTIFIER_MAPS.has(key)) continue;
-      if (IDENTIFIER_KEYS.has(key) && typeof child === "string") continue;
-      const here = CODE_KEYS.has(key) ? code2 : redact;
-      record2[key] = redactText(child, here, code2, changes);
-    }
-  }
-  return value;
-}
-function maskSnippets(value, changes) {
-  if (Array.isArray(value)) {
-    for (const item of value) maskSnippets(item, changes);
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  const record2 = value;
-  for (const [key, child] of Object.entries(record2)) {
-    const snippet = child;
-    if (key === "snippet" && snippet && typeof snippet === "object" && typeof snippet.text === "string") {
-      if (snippet.text !== REDACTED) {
-        snippet.text = REDACTED;
-        changes.count += 1;
-      }
-    } else maskSnippets(child, changes);
-  }
-}
-function redactRawSarif(log, findings) {
-  const changes = { count: 0 };
-  let offset = 0;
-  for (const run2 of log.runs) {
-    const results = run2.results ?? [];
-    results.forEach((result2, i3) => {
-      if (findings[offset + i3]?.secret !== false) {
-        redactText(result2, redactSecretFindingText, redactSecretFindingText, changes);
-        maskSnippets(result2, changes);
-      } else redactText(result2, redactKnownSecrets, redactSnippet, changes);
-    });
-    offset += results.length;
-    const { results: _results, ...rest } = run2;
-    redactText(rest, redactKnownSecrets, redactSnippet, changes);
-  }
-  return changes.count;
-}
-var IDENTIFIER_KEYS, IDENTIFIER_MAPS, CODE_KEYS;
-var init_redact_raw = __esm({
-  "src/sarif/redact-raw.ts"() {
-    "use strict";
-    init_redact();
-    IDENTIFIER_KEYS = /* @__PURE__ */ new Set([
-      "$schema",
-      "ruleId",
-      "id",
-      "guid",
-      "correlationGuid",
-      "uri",
-      "uriBaseId",
-      "kind",
-      "level",
-      "baselineState",
-      "mimeType",
-      "encoding",
-      "sourceLanguage",
-      "language",
-      "version",
-      "semanticVersion",
-      "dottedQuadFileVersion",
-      "organization",
-      "product",
-      "productSuite",
-      "informationUri",
-      "downloadUri",
-      "helpUri",
-      "hostedViewerUri",
-      "name",
-      "fullyQualifiedName",
-      "decoratedName"
-    ]);
-    IDENTIFIER_MAPS = /* @__PURE__ */ new Set(["fingerprints", "partialFingerprints", "hashes", "originalUriBaseIds"]);
-    CODE_KEYS = /* @__PURE__ */ new Set(["snippet", "contents"]);
-  }
-});
-
-// src/sarif/keep-raw.ts
-async function keepRawSarif(log, findings, files) {
-  const changed = redactRawSarif(log, findings);
-  let rawSarifPath = files.source;
-  if (changed > 0 || rawSarifPath === void 0) {
-    const results = log.runs.reduce((n2, run2) => n2 + (run2.results?.length ?? 0), 0);
-    await writeJsonFile(files.dest, log, results <= LARGE_DOCUMENT_ITEMS);
-    rawSarifPath = files.dest;
-  }
-  for (const run2 of log.runs) run2.results = [];
-  return { rawSarifPath, skeleton: log };
-}
-var init_keep_raw = __esm({
-  "src/sarif/keep-raw.ts"() {
-    "use strict";
-    init_json_stream();
-    init_redact_raw();
-  }
-});
-
-// src/findings/fingerprint.ts
-import { hash as hash2 } from "node:crypto";
-function normalizeCode(code2) {
-  return code2.replace(/\s+/g, "");
-}
-function computeFingerprints(bases) {
-  const seen = /* @__PURE__ */ new Map();
-  return bases.map((b) => {
-    const content = b.code !== void 0 && normalizeCode(b.code) !== "" ? `code:${normalizeCode(b.code)}` : `msg:${b.fallback}`;
-    const key = [b.scanner, b.ruleId, b.path, content].join("\0");
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
-    return hash2("sha256", `${key}\0${occurrence}`, "hex").slice(0, 32);
-  });
-}
-var init_fingerprint = __esm({
-  "src/findings/fingerprint.ts"() {
-    "use strict";
-  }
-});
-
-// src/text.ts
-function stripControlChars(text3) {
-  return text3.replace(CONTROL, "");
-}
-function stripEscapeSequences(text3) {
-  return text3.replace(ESCAPE_SEQUENCE, "");
-}
-function flatLine(text3) {
-  return stripControlChars(text3).replace(/[\s\u2028\u2029]+/g, " ").trim();
-}
-function defuseWorkflowCommands(text3) {
-  return text3.replace(/^(\s*):(?=:)/gm, "$1: ").replace(/##\[/g, "## [");
-}
-var CONTROL, ESCAPE_SEQUENCE;
-var init_text = __esm({
-  "src/text.ts"() {
-    "use strict";
-    CONTROL = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
-    ESCAPE_SEQUENCE = // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
-    /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u009b[0-?]*[ -/]*[@-~]/g;
-  }
-});
-
-// src/sarif/cwe.ts
-function cweFromTag(tag) {
-  const match = CWE_TAG.exec(tag.trim());
-  return match ? `CWE-${Number.parseInt(match[1] ?? "", 10)}` : void 0;
-}
-function cweFromTaxonId(id) {
-  const trimmed = id.trim();
-  if (/^\d+$/.test(trimmed)) return `CWE-${Number.parseInt(trimmed, 10)}`;
-  return cweFromTag(trimmed);
-}
-function cwesFromProperty(value) {
-  const values = Array.isArray(value) ? value : [value];
-  return values.flatMap((v) => typeof v === "string" ? cweFromTag(v) ?? [] : []);
-}
-function sortCwes(ids2) {
-  return [...new Set(ids2)].sort((a2, b) => Number(a2.slice(4)) - Number(b.slice(4)));
-}
-var CWE_TAG;
-var init_cwe = __esm({
-  "src/sarif/cwe.ts"() {
-    "use strict";
-    CWE_TAG = /^(?:external\/cwe\/)?cwe[-_ ]?(\d+)\b/i;
-  }
-});
-
-// src/sarif/severity.ts
-function severityFromScore(score) {
-  if (score >= 9) return "critical";
-  if (score >= 7) return "high";
-  if (score >= 4) return "medium";
-  if (score > 0) return "low";
-  return "info";
-}
-function severityFromWord(word) {
-  switch (word.trim().toLowerCase()) {
-    case "critical":
-    case "blocker":
-      return "critical";
-    case "high":
-    case "error":
-    case "major":
-      return "high";
-    case "medium":
-    case "moderate":
-    case "warning":
-      return "medium";
-    case "low":
-    case "minor":
-    case "note":
-      return "low";
-    case "info":
-    case "informational":
-    case "information":
-    case "none":
-    case "trace":
-      return "info";
-    default:
-      return void 0;
-  }
-}
-function severityFromLevel(level2) {
-  return { error: "high", warning: "medium", note: "low", none: "info" }[level2];
-}
-function readScore(value) {
-  const n2 = typeof value === "number" ? value : typeof value === "string" ? Number.parseFloat(value) : Number.NaN;
-  return Number.isFinite(n2) && n2 >= 0 && n2 <= 10 ? n2 : void 0;
-}
-function resolveSeverity(s) {
-  const score = readScore(s.resultProperties?.["security-severity"]) ?? readScore(s.ruleProperties?.["security-severity"]);
-  if (score !== void 0) return { severity: severityFromScore(score), severitySource: "security-severity" };
-  for (const bag of [s.resultProperties, s.ruleProperties]) {
-    for (const key of TOOL_SEVERITY_KEYS) {
-      const value = bag?.[key];
-      const severity3 = typeof value === "string" ? severityFromWord(value) : void 0;
-      if (severity3) return { severity: severity3, severitySource: "tool-property" };
-    }
-  }
-  if (s.resultLevel) return { severity: severityFromLevel(s.resultLevel), severitySource: "level" };
-  if (s.resultKind && s.resultKind !== "fail") return { severity: "info", severitySource: "level" };
-  if (s.ruleLevel) return { severity: severityFromLevel(s.ruleLevel), severitySource: "rule-default" };
-  return { severity: "medium", severitySource: "fallback" };
-}
-var TOOL_SEVERITY_KEYS;
-var init_severity = __esm({
-  "src/sarif/severity.ts"() {
-    "use strict";
-    TOOL_SEVERITY_KEYS = ["issue_severity", "severity", "Severity"];
-  }
-});
-
-// src/sarif/normalize.ts
-import path34 from "node:path";
-import { fileURLToPath as fileURLToPath6 } from "node:url";
-function text(value) {
-  return typeof value === "string" && value !== "" ? value : void 0;
-}
-function messageOf(result2, rule) {
-  let message3 = text(result2.message.text) ?? text(result2.message.markdown);
-  if (!message3 && result2.message.id) message3 = rule?.messageStrings?.[result2.message.id]?.text;
-  if (message3 && result2.message.arguments) {
-    const args = result2.message.arguments;
-    message3 = message3.replace(/\{(\d+)\}/g, (whole, n2) => args[Number(n2)] ?? whole);
-  }
-  return message3 ?? rule?.shortDescription?.text ?? rule?.name ?? rule?.id ?? "(no message)";
-}
-function resolveBase(run2, baseId, baseDir, depth = 0) {
-  const base = baseId ? run2.originalUriBaseIds?.[baseId] : void 0;
-  if (!base?.uri || depth > 4) return baseDir;
-  if (/^file:/i.test(base.uri)) {
-    try {
-      return fileURLToPath6(base.uri);
-    } catch {
-      return baseDir;
-    }
-  }
-  return path34.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
-}
-function artifactOf(run2, result2) {
-  const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
-  if (location3 && location3.uri === void 0 && location3.index !== void 0 && location3.index >= 0) {
-    return run2.artifacts?.[location3.index]?.location ?? location3;
-  }
-  return location3;
-}
-function resultFilePath(run2, result2, baseDir) {
-  const location3 = artifactOf(run2, result2);
-  const uri = location3?.uri;
-  if (!uri) return void 0;
-  try {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath6(uri) : void 0;
-    return path34.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
-  } catch {
-    return void 0;
-  }
-}
-function resolvePath2(run2, result2, context) {
-  const uri = artifactOf(run2, result2)?.uri;
-  if (!uri) return { path: "", inWorkspace: false };
-  const absolute = resultFilePath(run2, result2, context.baseDir);
-  const relative2 = absolute === void 0 ? void 0 : containedRelative(context.root, absolute);
-  return relative2 === void 0 || !context.sources.contains(relative2) ? { path: stripControlChars(uri), inWorkspace: false } : { path: relative2, inWorkspace: true };
-}
-function pathResolver(run2, context) {
-  const cache = /* @__PURE__ */ new Map();
-  return (result2) => {
-    const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
-    const key = `${location3?.uri ?? ""}\0${location3?.uriBaseId ?? ""}\0${location3?.index ?? ""}`;
-    let resolved2 = cache.get(key);
-    if (!resolved2) {
-      resolved2 = resolvePath2(run2, result2, context);
-      cache.set(key, resolved2);
-    }
-    return resolved2;
-  };
-}
-function compareCodeUnits(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
-}
-function collectCwes(run2, rule, result2, tags) {
-  const found = /* @__PURE__ */ new Set();
-  for (const tag of tags) {
-    const cwe = cweFromTag(tag);
-    if (cwe) found.add(cwe);
-  }
-  for (const bag of [rule?.properties, result2.properties]) {
-    for (const key of ["cwe", "CWE", "cwes"]) for (const cwe of cwesFromProperty(bag?.[key])) found.add(cwe);
-  }
-  const refs = [...(rule?.relationships ?? []).map((r) => r.target), ...result2.taxa ?? []];
-  for (const ref of refs) {
-    if (ref.id && /cwe/i.test(run2.taxonomyName(ref) ?? "")) {
-      const cwe = cweFromTaxonId(ref.id);
-      if (cwe) found.add(cwe);
-    }
-  }
-  return sortCwes(found);
-}
-function categoryOf(run2, rule) {
-  for (const relationship of rule?.relationships ?? []) {
-    const taxonomy = run2.taxonomyName(relationship.target);
-    const id = relationship.target.id;
-    if (taxonomy && id && /categor/i.test(taxonomy)) return run2.taxonName(taxonomy, id) ?? id;
-  }
-  const declared = rule?.properties?.category;
-  return typeof declared === "string" && declared !== "" ? declared : void 0;
-}
-function suppressionsOf(result2) {
-  return (result2.suppressions ?? []).map((s) => {
-    const line2 = s.location?.physicalLocation?.region?.startLine;
-    return {
-      kind: s.kind,
-      status: s.status ?? "accepted",
-      ...s.justification ? { justification: stripControlChars(s.justification) } : {},
-      ...s.kind === "inSource" && line2 !== void 0 ? { line: line2 } : {}
-    };
-  });
-}
-function snippetOf(lines2, fromSarif, secret) {
-  let raw;
-  if (lines2) raw = lines2.slice(0, MAX_SNIPPET_LINES).join("\n");
-  else if (fromSarif !== void 0 && !PLACEHOLDER_SNIPPETS.has(fromSarif.trim()))
-    raw = fromSarif.replace(/\n$/, "");
-  if (raw === void 0) return void 0;
-  const cleaned = raw.split("\n").map((l) => stripControlChars(l).trimEnd()).join("\n").slice(0, MAX_SNIPPET_CHARS);
-  return secret ? redactSecretFindingText(cleaned) : redactSnippet(cleaned);
-}
-function normalizeRun(run2, context) {
-  const index = new RunIndex(run2);
-  const results = run2.results ?? [];
-  const resolvePathOnce = pathResolver(run2, context);
-  const drafts = results.map((result2, resultIndex) => {
-    const rule = index.rule(result2);
-    const ruleId = result2.ruleId ?? result2.rule?.id ?? rule?.id ?? "(no rule id)";
-    const tags = [.../* @__PURE__ */ new Set([...rule?.properties?.tags ?? [], ...result2.properties?.tags ?? []])].sort();
-    const cwe = collectCwes(index, rule, result2, tags);
-    const category = categoryOf(index, rule);
-    const rawMessage = stripControlChars(messageOf(result2, rule));
-    const secret = isSecretFinding({
-      cwe,
-      category,
-      tags,
-      ruleId,
-      ruleName: rule?.name,
-      message: rawMessage
-    });
-    const location3 = resolvePathOnce(result2);
-    const region2 = result2.locations?.[0]?.physicalLocation?.region;
-    const line2 = location3.path ? region2?.startLine ?? 1 : 0;
-    const endLine = Math.max(line2, region2?.endLine ?? line2);
-    const codeLines = location3.inWorkspace ? context.sources.range(location3.path, line2, endLine) : void 0;
-    const suppressions = suppressionsOf(result2);
-    if (context.inSourceSuppression && location3.inWorkspace) {
-      const allLines = context.sources.lines(location3.path);
-      const comment = allLines ? context.inSourceSuppression({ lines: allLines, startLine: line2, endLine, ruleId }) : void 0;
-      const marked2 = suppressions.find((s) => s.kind === "inSource");
-      if (comment && !marked2)
-        suppressions.push({
-          kind: "inSource",
-          status: "accepted",
-          justification: stripControlChars(comment.text),
-          line: comment.line
-        });
-      else if (comment && marked2) {
-        if (!marked2.justification) marked2.justification = stripControlChars(comment.text);
-        marked2.line ??= comment.line;
-      }
-    }
-    const finding2 = {
-      scanner: context.scannerId,
-      scannerVersion: context.scannerVersion,
-      ruleId: stripControlChars(ruleId),
-      ...rule?.name && rule.name !== ruleId ? { ruleName: stripControlChars(rule.name) } : {},
-      message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
-      ...resolveSeverity({
-        resultProperties: result2.properties,
-        ruleProperties: { ...context.extraRuleProperties?.get(ruleId), ...rule?.properties },
-        resultLevel: result2.level,
-        ruleLevel: rule?.defaultConfiguration?.level,
-        resultKind: result2.kind
-      }),
-      cwe,
-      ...category ? { category } : {},
-      tags,
-      path: location3.path,
-      inWorkspace: location3.inWorkspace,
-      line: line2,
-      endLine,
-      ...region2?.startColumn ? { column: region2.startColumn } : {},
-      snippet: snippetOf(codeLines, region2?.snippet?.text, secret),
-      suppressed: suppressions.some((s) => s.status === "accepted"),
-      suppressions,
-      fingerprint: "",
-      secret,
-      ...rule?.helpUri ? { helpUri: rule.helpUri } : {},
-      resultIndex
-    };
-    if (finding2.snippet === void 0) delete finding2.snippet;
-    return { finding: finding2, code: codeLines ? snippetOf(codeLines, void 0, secret) : void 0 };
-  });
-  const order = drafts.map((_, i3) => i3).sort((a2, b) => {
-    const fa = drafts[a2]?.finding;
-    const fb = drafts[b]?.finding;
-    if (!fa || !fb) return 0;
-    return (
-      // Only the order within one path matters (occurrence numbers): code units are enough, and
-      // much cheaper than localeCompare on 200k results.
-      compareCodeUnits(fa.path, fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b
-    );
-  });
-  const fingerprints = computeFingerprints(
-    order.map((i3) => {
-      const draft = drafts[i3];
-      if (!draft) throw new Error("unreachable: fingerprint order out of range");
-      const { finding: finding2, code: code2 } = draft;
-      return {
-        scanner: finding2.scanner,
-        ruleId: finding2.ruleId,
-        path: finding2.path,
-        code: code2,
-        fallback: finding2.message
-      };
-    })
-  );
-  order.forEach((draftIndex, k) => {
-    const draft = drafts[draftIndex];
-    if (draft) draft.finding.fingerprint = fingerprints[k] ?? "";
-  });
-  return drafts.map((d) => d.finding);
-}
-var MAX_SNIPPET_LINES, MAX_SNIPPET_CHARS, PLACEHOLDER_SNIPPETS, RunIndex;
-var init_normalize2 = __esm({
-  "src/sarif/normalize.ts"() {
-    "use strict";
-    init_fingerprint();
-    init_redact();
-    init_paths();
-    init_text();
-    init_cwe();
-    init_severity();
-    MAX_SNIPPET_LINES = 12;
-    MAX_SNIPPET_CHARS = 2e3;
-    PLACEHOLDER_SNIPPETS = /* @__PURE__ */ new Set(["requires login"]);
-    RunIndex = class {
-      rulesById = /* @__PURE__ */ new Map();
-      run;
-      constructor(run2) {
-        this.run = run2;
-        for (const rule of run2.tool.driver.rules ?? [])
-          if (!this.rulesById.has(rule.id)) this.rulesById.set(rule.id, rule);
-      }
-      rule(result2) {
-        const ref = result2.rule;
-        const componentIndex = ref?.toolComponent?.index;
-        const rules = componentIndex !== void 0 && componentIndex >= 0 ? this.run.tool.extensions?.[componentIndex]?.rules ?? [] : this.run.tool.driver.rules ?? [];
-        const index = result2.ruleIndex ?? ref?.index;
-        const id = result2.ruleId ?? ref?.id;
-        if (index !== void 0 && index >= 0) {
-          const byIndex = rules[index];
-          if (byIndex && (id === void 0 || byIndex.id === id || id.startsWith(`${byIndex.id}/`)))
-            return byIndex;
-        }
-        return id === void 0 ? void 0 : this.rulesById.get(id);
-      }
-      taxonomyName(ref) {
-        const component = ref.toolComponent;
-        if (!component) return void 0;
-        if (component.name) return component.name;
-        const taxonomies = this.run.taxonomies ?? [];
-        if (component.index !== void 0) return taxonomies[component.index]?.name;
-        return taxonomies.find((t) => t.guid !== void 0 && t.guid === component.guid)?.name;
-      }
-      taxonName(taxonomy, id) {
-        return this.run.taxonomies?.find((t) => t.name === taxonomy)?.taxa?.find((taxon) => taxon.id === id)?.name;
-      }
-    };
-  }
-});
-
-// src/sarif/source-reader.ts
-import { readFileSync as readFileSync6, realpathSync as realpathSync3, statSync as statSync5 } from "node:fs";
-import path35 from "node:path";
-var MAX_SOURCE_BYTES, SourceReader;
-var init_source_reader = __esm({
-  "src/sarif/source-reader.ts"() {
-    "use strict";
-    init_paths();
-    MAX_SOURCE_BYTES = 8 * 1024 * 1024;
-    SourceReader = class {
-      cache = /* @__PURE__ */ new Map();
-      inside = /* @__PURE__ */ new Map();
-      realFolders = /* @__PURE__ */ new Map();
-      root;
-      realRootCache;
-      constructor(root) {
-        this.root = root;
-      }
-      get realRoot() {
-        if (this.realRootCache === void 0) this.realRootCache = this.realPath(this.root) ?? this.root;
-        return this.realRootCache;
-      }
-      /**
-       * The path with every link resolved. For a path that does not exist, its nearest existing folder
-       * is resolved instead and the rest appended: what it would be if it were created there. Folders
-       * are remembered: a large log names thousands of files in the same few hundred folders.
-       */
-      realPath(file2) {
-        try {
-          return realpathSync3.native(file2);
-        } catch {
-          const parent = path35.dirname(file2);
-          if (parent === file2) return void 0;
-          let realParent = this.realFolders.get(parent);
-          if (!this.realFolders.has(parent)) {
-            realParent = this.realPath(parent);
-            this.realFolders.set(parent, realParent);
-          }
-          return realParent === void 0 ? void 0 : path35.join(realParent, path35.basename(file2));
-        }
-      }
-      /**
-       * Whether a repo-relative path stays inside the root once symbolic links are followed. A link in
-       * the workspace (a pull request can add one) must not lead to files outside it, such as the
-       * runner's credentials; those are neither read nor linked.
-       */
-      contains(relativePath) {
-        const known = this.inside.get(relativePath);
-        if (known !== void 0) return known;
-        const real = this.realPath(path35.join(this.root, relativePath));
-        const inside3 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
-        this.inside.set(relativePath, inside3);
-        return inside3;
-      }
-      /** Lines of a repo-relative path, or undefined when the file is missing, too big, binary or outside. */
-      lines(relativePath) {
-        if (this.cache.has(relativePath)) return this.cache.get(relativePath);
-        let lines2;
-        try {
-          const file2 = path35.join(this.root, relativePath);
-          const info = statSync5(file2);
-          if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
-            const text3 = readFileSync6(file2, "utf8");
-            lines2 = text3.includes("\0") ? void 0 : text3.split(/\r?\n/);
-          }
-        } catch {
-          lines2 = void 0;
-        }
-        this.cache.set(relativePath, lines2);
-        return lines2;
-      }
-      /** Lines start..end (1-based, inclusive), or undefined when the range is not in the file. */
-      range(relativePath, start, end) {
-        const lines2 = this.lines(relativePath);
-        if (!lines2 || start < 1 || start > lines2.length) return void 0;
-        return lines2.slice(start - 1, Math.min(end, lines2.length));
-      }
-    };
-  }
-});
-
-// src/runner/import-sarif.ts
-import { existsSync as existsSync5 } from "node:fs";
-import { mkdir as mkdir3 } from "node:fs/promises";
-import path36 from "node:path";
-function importedId(toolName) {
-  const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
-  return `sarif-${slug || "tool"}`;
-}
-function unique(id, taken) {
-  let candidate = id;
-  for (let n2 = 2; taken.has(candidate); n2 += 1) candidate = `${id}-${n2}`;
-  taken.add(candidate);
-  return candidate;
-}
-async function importSarifFiles(files, options) {
-  const taken = new Set(options.takenIds);
-  const sources = new SourceReader(options.root);
-  const runs = [];
-  for (const file2 of files) {
-    const started = options.clock.monotonicMs();
-    const elapsed = () => Math.round(options.clock.monotonicMs() - started);
-    try {
-      if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
-      const log = await readSarifFile(file2);
-      const driver = log.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path36.basename(file2, path36.extname(file2))), taken);
-      const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
-      const findings = log.runs.flatMap(
-        (run2) => normalizeRun(run2, {
-          scannerId: id,
-          scannerVersion: version2,
-          root: options.root,
-          // Relative URIs in a log from elsewhere are taken as relative to the repository root.
-          baseDir: options.root,
-          sources
-        })
-      );
-      await mkdir3(options.outDir, { recursive: true });
-      const kept = await keepRawSarif(log, findings, {
-        source: file2,
-        dest: path36.join(options.outDir, `${id}.sarif`)
-      });
-      runs.push({
-        id,
-        displayName: `${driver?.name ?? id} (imported)`,
-        status: "ok",
-        version: version2,
-        durationMs: elapsed(),
-        sarifPath: file2,
-        filesScanned: new Set(findings.map((f) => f.path)).size,
-        findings,
-        log: kept.skeleton,
-        rawSarifPath: kept.rawSarifPath,
-        covers: IMPORTED_SARIF_COVERS,
-        imported: true
-      });
-    } catch (error62) {
-      const id = unique(importedId(path36.basename(file2, path36.extname(file2))), taken);
-      runs.push({
-        id,
-        displayName: `${path36.basename(file2)} (imported)`,
-        status: "failed",
-        error: errorMessage(error62),
-        durationMs: elapsed(),
-        sarifPath: file2,
-        filesScanned: 0,
-        findings: [],
-        covers: IMPORTED_SARIF_COVERS,
-        imported: true
-      });
-    }
-  }
-  return runs;
-}
-var IMPORTED_SARIF_COVERS;
-var init_import_sarif = __esm({
-  "src/runner/import-sarif.ts"() {
-    "use strict";
-    init_errors();
-    init_keep_raw();
-    init_normalize2();
-    init_read();
-    init_source_reader();
-    IMPORTED_SARIF_COVERS = ["CC7.1"];
-  }
-});
-
 // src/diff/added-lines.ts
 function parseHunks(patch2) {
   const hunks = [];
@@ -47520,7 +47868,7 @@ var init_added_lines = __esm({
 });
 
 // src/diff/baseline-bundle.ts
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync7 } from "node:fs";
 function bundleRepository(location3, raw) {
   if (!raw) return null;
   let run2;
@@ -47533,7 +47881,7 @@ function bundleRepository(location3, raw) {
   return typeof repository === "string" && repository !== "" ? repository : null;
 }
 async function readBaselineBundle(location3, options = {}) {
-  if (!existsSync6(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
+  if (!existsSync7(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
   let files;
   try {
     files = await readBundle(location3, options.limits);
@@ -47789,8 +48137,8 @@ function pairGroup(group, lineMap, matched, states) {
     for (const b of bases) {
       const line2 = lineMap.toHead(b.line);
       if (line2 === void 0) continue;
-      const list = byHeadLine.get(line2);
-      if (list) list.push(b);
+      const list2 = byHeadLine.get(line2);
+      if (list2) list2.push(b);
       else byHeadLine.set(line2, [b]);
     }
     for (const h2 of heads) {
@@ -47820,16 +48168,16 @@ function classifyFindings(input2) {
   const states = /* @__PURE__ */ new Map();
   for (const h2 of input2.head) if (input2.knownUnchanged?.(h2)) states.set(h2, "unchanged");
   for (const group of groupByContent(input2).values()) {
-    const path61 = group.head[0]?.path;
-    if (path61 === void 0 || group.base.length === 0) continue;
-    pairGroup(group, input2.lineMaps?.get(path61), matched, states);
+    const path62 = group.head[0]?.path;
+    if (path62 === void 0 || group.base.length === 0) continue;
+    pairGroup(group, input2.lineMaps?.get(path62), matched, states);
   }
   const unmatchedBase = /* @__PURE__ */ new Map();
   for (const b of input2.base) {
     if (matched.has(b)) continue;
     const key = [b.scanner, b.ruleId, input2.renames.get(b.path) ?? b.path].join("\0");
-    const list = unmatchedBase.get(key);
-    if (list) list.push(b);
+    const list2 = unmatchedBase.get(key);
+    if (list2) list2.push(b);
     else unmatchedBase.set(key, [b]);
   }
   for (const h2 of input2.head) {
@@ -47941,14 +48289,14 @@ var init_repeat_line_maps = __esm({
 // src/diff/worktree.ts
 import { mkdtemp as mkdtemp3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
 import os2 from "node:os";
-import path37 from "node:path";
+import path39 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp3(path37.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path37.join(scratch, "tree");
+  const scratch = await mkdtemp3(path39.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path39.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -47957,9 +48305,9 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list = path37.join(scratch, "paths");
-      await writeFile3(list, `${paths.join("\0")}\0`);
-      await inTree.run(["checkout", commit, `--pathspec-from-file=${list}`, "--pathspec-file-nul"]);
+      const list2 = path39.join(scratch, "paths");
+      await writeFile3(list2, `${paths.join("\0")}\0`);
+      await inTree.run(["checkout", commit, `--pathspec-from-file=${list2}`, "--pathspec-file-nul"]);
     }
     return await work(dir);
   } finally {
@@ -47978,7 +48326,7 @@ var init_worktree = __esm({
 
 // src/runner/reveal.ts
 import { mkdir as mkdir4, readFile as readFile7, writeFile as writeFile4 } from "node:fs/promises";
-import path38 from "node:path";
+import path40 from "node:path";
 function commentText(line2) {
   const at = line2.search(/kics-scan/i);
   return stripControlChars(line2.slice(at).trim()).slice(0, 200);
@@ -47993,7 +48341,7 @@ async function planReveal(dropped, files, scanned, root, dir, unitOf) {
     })
   );
   const known = new Set(scannedRel.values());
-  const distinguish = (rel, text3) => dropped.distinguish?.(toPosix(rel), text3) ?? text3;
+  const distinguish = (rel, text4) => dropped.distinguish?.(toPosix(rel), text4) ?? text4;
   const unit = (file2) => {
     const rel = scannedRel.get(file2);
     return rel === void 0 || !unitOf ? void 0 : unitOf(rel, (r) => known.has(r));
@@ -48001,15 +48349,15 @@ async function planReveal(dropped, files, scanned, root, dir, unitOf) {
   for (const file2 of files) {
     const rel = containedRelative(root, file2);
     if (rel === void 0) continue;
-    const text3 = await readFile7(file2, "utf8").catch(() => void 0);
-    if (text3 === void 0 || !/kics-scan/i.test(text3)) continue;
-    const original = text3.split("\n");
+    const text4 = await readFile7(file2, "utf8").catch(() => void 0);
+    if (text4 === void 0 || !/kics-scan/i.test(text4)) continue;
+    const original = text4.split("\n");
     const lines2 = [...original];
     const commentLines = dropped.commentLines(lines2);
     if (commentLines.length === 0) continue;
-    const copy = path38.join(dir, rel);
+    const copy = path40.join(dir, rel);
     for (const n2 of commentLines) lines2[n2 - 1] = dropped.neutralize(lines2[n2 - 1] ?? "");
-    await mkdir4(path38.dirname(copy), { recursive: true });
+    await mkdir4(path40.dirname(copy), { recursive: true });
     await writeFile4(copy, distinguish(rel, lines2.join("\n")));
     copies.set(copy, {
       original: file2,
@@ -48018,20 +48366,20 @@ async function planReveal(dropped, files, scanned, root, dir, unitOf) {
     const itsUnit = unit(file2);
     for (const other of scanned) {
       if (other === file2) continue;
-      if (path38.dirname(other) !== path38.dirname(file2) && (itsUnit === void 0 || unit(other) !== itsUnit))
+      if (path40.dirname(other) !== path40.dirname(file2) && (itsUnit === void 0 || unit(other) !== itsUnit))
         continue;
       const otherRel = containedRelative(root, other);
-      if (otherRel !== void 0) neighbours.set(path38.join(dir, otherRel), other);
+      if (otherRel !== void 0) neighbours.set(path40.join(dir, otherRel), other);
     }
   }
   if (copies.size === 0) return void 0;
   for (const [copy, original] of neighbours) {
     if (copies.has(copy)) continue;
-    await mkdir4(path38.dirname(copy), { recursive: true });
+    await mkdir4(path40.dirname(copy), { recursive: true });
     const rel = scannedRel.get(original) ?? "";
     const bytes = await readFile7(original);
-    const text3 = dropped.distinguish ? dropped.distinguish(rel, bytes.toString("utf8")) : void 0;
-    await writeFile4(copy, text3 === void 0 || text3 === bytes.toString("utf8") ? bytes : text3);
+    const text4 = dropped.distinguish ? dropped.distinguish(rel, bytes.toString("utf8")) : void 0;
+    await writeFile4(copy, text4 === void 0 || text4 === bytes.toString("utf8") ? bytes : text4);
   }
   const extraFiles = [...copies.keys(), ...[...neighbours.keys()].filter((c3) => !copies.has(c3))].sort();
   return { extraFiles, reconcile: (log, baseDir) => reconcile(log, baseDir, dir, copies) };
@@ -48060,7 +48408,7 @@ function reconcile(log, baseDir, dir, copies) {
       if (!copy || reported.has(key(copy.original, r))) return;
       const line2 = startLine(r);
       const comment = copy.comments.filter((c3) => c3.line <= line2).at(-1) ?? copy.comments[0] ?? { line: 1, text: "kics-scan" };
-      const uri = toPosix(path38.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
+      const uri = toPosix(path40.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
       const physical = r.locations?.[0]?.physicalLocation;
       if (physical) physical.artifactLocation = { uri };
       r.suppressions = [
@@ -48085,27 +48433,27 @@ var init_reveal = __esm({
   "src/runner/reveal.ts"() {
     "use strict";
     init_paths();
-    init_normalize2();
+    init_normalize();
     init_text();
   }
 });
 
 // src/runner/unjudged.ts
-import path39 from "node:path";
+import path41 from "node:path";
 function collectUnjudged(reported, given, root, revealDir) {
   const reasons = /* @__PURE__ */ new Map();
   const givenSet = new Set(given);
   const covered = /* @__PURE__ */ new Set();
   for (const { path: file2, reason } of reported) {
-    const absolute = path39.resolve(root, file2);
-    if (revealDir && absolute.startsWith(revealDir + path39.sep)) continue;
+    const absolute = path41.resolve(root, file2);
+    if (revealDir && absolute.startsWith(revealDir + path41.sep)) continue;
     if (givenSet.has(absolute)) covered.add(absolute);
-    const relative2 = path39.relative(root, absolute);
-    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path39.sep).join("/");
-    const list = reasons.get(shown2) ?? [];
+    const relative2 = path41.relative(root, absolute);
+    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path41.sep).join("/");
+    const list2 = reasons.get(shown2) ?? [];
     const clean2 = redactKnownSecrets(stripControlChars(reason).replace(/\s+/g, " ").trim());
-    if (!list.includes(clean2)) list.push(clean2);
-    reasons.set(shown2, list);
+    if (!list2.includes(clean2)) list2.push(clean2);
+    reasons.set(shown2, list2);
   }
   const unjudged = [...reasons].map(([file2, why]) => ({ path: file2, reason: why.join("; ") }));
   if (given.length === 0 || covered.size < given.length) return { unjudged };
@@ -48127,9 +48475,9 @@ var init_unjudged = __esm({
 import { statSync as statSync6 } from "node:fs";
 import { mkdir as mkdir5, mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
 import os3 from "node:os";
-import path40 from "node:path";
-function clip(text3, max2 = 4e3) {
-  const trimmed = redactKnownSecrets(stripControlChars(text3).trim());
+import path42 from "node:path";
+function clip(text4, max2 = 4e3) {
+  const trimmed = redactKnownSecrets(stripControlChars(text4).trim());
   return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
 }
 async function runOne(planned, o2) {
@@ -48190,10 +48538,10 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path40.join(o2.outDir, scanner3.id);
+  const outDir = path42.join(o2.outDir, scanner3.id);
   await rm5(outDir, { recursive: true, force: true });
   await mkdir5(outDir, { recursive: true });
-  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp4(path40.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
+  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp4(path42.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
   try {
     return await scanWith({ planned, o: o2, files, tooLarge: tooLarge2, tool, outDir, revealDir, base, elapsed });
   } finally {
@@ -48286,7 +48634,7 @@ async function scanWith({
     );
     const kept2 = await keepRawSarif(log, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path40.join(outDir, `${scanner3.id}.sarif`)
+      dest: plan.sarifPath ?? path42.join(outDir, `${scanner3.id}.sarif`)
     });
     log = kept2.skeleton;
     rawSarifPath = kept2.rawSarifPath;
@@ -48391,7 +48739,7 @@ var init_run_scanners = __esm({
     init_exec();
     init_redact();
     init_keep_raw();
-    init_normalize2();
+    init_normalize();
     init_read();
     init_source_reader();
     init_text();
@@ -48431,22 +48779,22 @@ var init_new_suppressions = __esm({
 });
 
 // src/coverage/imports.ts
-import { existsSync as existsSync7, statSync as statSync7 } from "node:fs";
-import path41 from "node:path";
-function pythonImports(text3) {
+import { existsSync as existsSync8, statSync as statSync7 } from "node:fs";
+import path43 from "node:path";
+function pythonImports(text4) {
   const found = [];
-  const names2 = (list) => list.split(",").map(
+  const names2 = (list2) => list2.split(",").map(
     (n2) => n2.trim().split(/\s+as\s+/)[0]?.trim() ?? ""
   ).filter((n2) => /^[A-Za-z_][\w.]*$/.test(n2));
-  for (const m of text3.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]*\(([^)]*)\)/gm)) {
-    const [, dots = "", module = "", list = ""] = m;
-    found.push({ dots: dots.length, names: fromNames(module, names2(list.replace(/#.*$/gm, ""))) });
+  for (const m of text4.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]*\(([^)]*)\)/gm)) {
+    const [, dots = "", module = "", list2 = ""] = m;
+    found.push({ dots: dots.length, names: fromNames(module, names2(list2.replace(/#.*$/gm, ""))) });
   }
-  for (const m of text3.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^(\n#][^\n#]*)/gm)) {
-    const [, dots = "", module = "", list = ""] = m;
-    found.push({ dots: dots.length, names: fromNames(module, names2(list.replace(/\\$/, ""))) });
+  for (const m of text4.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+([^(\n#][^\n#]*)/gm)) {
+    const [, dots = "", module = "", list2 = ""] = m;
+    found.push({ dots: dots.length, names: fromNames(module, names2(list2.replace(/\\$/, ""))) });
   }
-  for (const m of text3.matchAll(/^[ \t]*import[ \t]+([^\n#]+)/gm)) {
+  for (const m of text4.matchAll(/^[ \t]*import[ \t]+([^\n#]+)/gm)) {
     found.push({ dots: 0, names: names2(m[1] ?? "") });
   }
   return found.filter((f) => f.names.length > 0);
@@ -48455,7 +48803,7 @@ function fromNames(module, imported) {
   if (module === "") return imported;
   return [module, ...imported.filter((n2) => n2 !== "*").map((n2) => `${module}.${n2}`)];
 }
-function scriptImports(text3) {
+function scriptImports(text4) {
   const found = /* @__PURE__ */ new Set();
   const patterns = [
     /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
@@ -48463,7 +48811,7 @@ function scriptImports(text3) {
     /\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g
   ];
   for (const pattern of patterns) {
-    for (const m of text3.matchAll(pattern)) {
+    for (const m of text4.matchAll(pattern)) {
       const spec = m[1];
       if (spec && (spec.startsWith("./") || spec.startsWith("../"))) found.add(spec);
     }
@@ -48480,7 +48828,7 @@ function isFile(file2) {
 async function importsIntoSkipped(options) {
   const { root, skipped } = options;
   if (skipped.length === 0) return [];
-  const inSkipped = (file2) => skipped.some((dir) => file2.startsWith(dir + path41.sep));
+  const inSkipped = (file2) => skipped.some((dir) => file2.startsWith(dir + path43.sep));
   const found = /* @__PURE__ */ new Map();
   const pending = options.sources.filter((f) => PYTHON2.test(f) || SCRIPT.test(f));
   const take = (file2, by) => {
@@ -48490,16 +48838,16 @@ async function importsIntoSkipped(options) {
     }
   };
   for (let file2 = pending.pop(); file2 !== void 0; file2 = pending.pop()) {
-    let text3;
+    let text4;
     try {
-      text3 = await options.read(file2);
+      text4 = await options.read(file2);
     } catch {
       continue;
     }
-    if (!inSkipped(file2) && !skipped.some((dir2) => text3.includes(path41.basename(dir2)))) continue;
-    const dir = path41.dirname(file2);
+    if (!inSkipped(file2) && !skipped.some((dir2) => text4.includes(path43.basename(dir2)))) continue;
+    const dir = path43.dirname(file2);
     if (PYTHON2.test(file2)) {
-      for (const { dots, names: names2 } of pythonImports(text3)) {
+      for (const { dots, names: names2 } of pythonImports(text4)) {
         for (const base of pythonBases(dir, root, dots)) {
           for (const name of names2) {
             for (const candidate of pythonFiles(base, name)) take(candidate, file2);
@@ -48507,8 +48855,8 @@ async function importsIntoSkipped(options) {
         }
       }
     } else {
-      for (const spec of scriptImports(text3)) {
-        for (const candidate of scriptFiles(path41.resolve(dir, spec))) {
+      for (const spec of scriptImports(text4)) {
+        for (const candidate of scriptFiles(path43.resolve(dir, spec))) {
           if (isFile(candidate)) {
             take(candidate, file2);
             break;
@@ -48522,12 +48870,12 @@ async function importsIntoSkipped(options) {
 function pythonBases(dir, root, dots) {
   if (dots > 0) {
     let base = dir;
-    for (let i3 = 1; i3 < dots; i3++) base = path41.dirname(base);
+    for (let i3 = 1; i3 < dots; i3++) base = path43.dirname(base);
     return [base];
   }
   const bases = [dir];
-  for (let d = dir; d !== root && d.startsWith(root + path41.sep); ) {
-    d = path41.dirname(d);
+  for (let d = dir; d !== root && d.startsWith(root + path43.sep); ) {
+    d = path43.dirname(d);
     bases.push(d);
   }
   return bases;
@@ -48538,17 +48886,17 @@ function pythonFiles(base, dotted) {
   let dir = base;
   for (const [i3, part] of parts.entries()) {
     const last = i3 === parts.length - 1;
-    if (last) files.push(path41.join(dir, `${part}.py`));
-    dir = path41.join(dir, part);
-    files.push(path41.join(dir, "__init__.py"));
+    if (last) files.push(path43.join(dir, `${part}.py`));
+    dir = path43.join(dir, part);
+    files.push(path43.join(dir, "__init__.py"));
   }
-  return files.filter((f) => existsSync7(f));
+  return files.filter((f) => existsSync8(f));
 }
 function scriptFiles(resolved2) {
   return [
     resolved2,
     ...SCRIPT_EXTENSIONS.map((ext) => `${resolved2}${ext}`),
-    ...SCRIPT_EXTENSIONS.map((ext) => path41.join(resolved2, `index${ext}`))
+    ...SCRIPT_EXTENSIONS.map((ext) => path43.join(resolved2, `index${ext}`))
   ];
 }
 var PYTHON2, SCRIPT, SCRIPT_EXTENSIONS;
@@ -48563,10 +48911,10 @@ var init_imports = __esm({
 
 // src/pipeline/walk.ts
 import { readdir as readdir5 } from "node:fs/promises";
-import path42 from "node:path";
+import path44 from "node:path";
 function decoded(name) {
-  const text3 = name.toString("utf8");
-  return Buffer.from(text3, "utf8").equals(name) ? text3 : void 0;
+  const text4 = name.toString("utf8");
+  return Buffer.from(text4, "utf8").equals(name) ? text4 : void 0;
 }
 function escapedName(name) {
   let out = "";
@@ -48575,9 +48923,9 @@ function escapedName(name) {
     let taken = 0;
     for (let n2 = Math.min(4, name.length - i3); n2 >= 1; n2--) {
       const slice = name.subarray(i3, i3 + n2);
-      const text3 = decoded(slice);
-      if (text3 !== void 0 && !text3.includes("�")) {
-        out += text3;
+      const text4 = decoded(slice);
+      if (text4 !== void 0 && !text4.includes("�")) {
+        out += text4;
         taken = n2;
         break;
       }
@@ -48598,10 +48946,10 @@ async function walkTree(dir, skipFolders, skipPaths = /* @__PURE__ */ new Set())
     for (const entry of entries) {
       const name = decoded(entry.name);
       if (name === void 0) {
-        result2.unreadable.push(path42.join(next, escapedName(entry.name)));
+        result2.unreadable.push(path44.join(next, escapedName(entry.name)));
         continue;
       }
-      const full = path42.join(next, name);
+      const full = path44.join(next, name);
       if (skipPaths.has(full)) {
         result2.skippedPaths.push(full);
         continue;
@@ -48622,33 +48970,33 @@ var init_walk = __esm({
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync8, readFileSync as readFileSync7, statSync as statSync8 } from "node:fs";
-import path43 from "node:path";
+import { existsSync as existsSync9, readFileSync as readFileSync8, statSync as statSync8 } from "node:fs";
+import path45 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path43.resolve(cwd, targetArg);
-  if (!existsSync8(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync8(target).isDirectory() ? target : path43.dirname(target);
+  const target = path45.resolve(cwd, targetArg);
+  if (!existsSync9(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
+  const targetDir = statSync8(target).isDirectory() ? target : path45.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync8(path43.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path43.dirname(dir);
+    if (existsSync9(path45.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path45.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
 }
 async function listTree2(workspace, rules) {
-  const rel = (f) => toPosix(path43.relative(workspace.root, f));
+  const rel = (f) => toPosix(path45.relative(workspace.root, f));
   const skip = /* @__PURE__ */ new Set([ALWAYS_SKIPPED_FOLDER.name, ...rules.excludeFolders]);
-  const own2 = new Map((rules.ownPaths ?? []).map((o2) => [path43.resolve(o2.path), o2.what]));
+  const own2 = new Map((rules.ownPaths ?? []).map((o2) => [path45.resolve(o2.path), o2.what]));
   const walked = workspace.target === workspace.targetDir ? await walkTree(workspace.target, skip, new Set(own2.keys())) : { files: [workspace.target], links: [], skippedFolders: [], skippedPaths: [], unreadable: [] };
   const globs = rules.exclude.map((glob) => ({ glob, match: (0, import_picomatch4.default)(glob, { dot: true }) }));
   const excludedBy = (file2) => globs.find((g) => g.match(rel(file2)))?.glob;
   const configName = rules.configFile ? rel(rules.configFile) : void 0;
-  const excluded = walked.skippedFolders.filter((dir) => path43.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name).map((dir) => ({
+  const excluded = walked.skippedFolders.filter((dir) => path45.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name).map((dir) => ({
     path: rel(dir),
     folder: true,
-    rule: path43.basename(dir),
-    reason: excludedFolderReason(path43.basename(dir), configName)
+    rule: path45.basename(dir),
+    reason: excludedFolderReason(path45.basename(dir), configName)
   }));
   const ownSkipped = walked.skippedPaths.map((skipped) => ({
     path: rel(skipped),
@@ -48657,7 +49005,7 @@ async function listTree2(workspace, rules) {
     reason: `controlgate's own ${own2.get(skipped) ?? "output"}, which is never scanned`
   }));
   const files = [];
-  for (const file2 of walked.files.map((f) => path43.normalize(f))) {
+  for (const file2 of walked.files.map((f) => path45.normalize(f))) {
     const glob = excludedBy(file2);
     if (glob === void 0) files.push(file2);
     else
@@ -48671,9 +49019,9 @@ async function listTree2(workspace, rules) {
   const imported = await importsIntoSkipped({
     root: workspace.root,
     sources: files,
-    skipped: walked.skippedFolders.filter((dir) => path43.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
+    skipped: walked.skippedFolders.filter((dir) => path45.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
     // Synchronous: thousands of small source files read one by one; awaiting each cost 10× more (bench:ledger).
-    read: async (file2) => readFileSync7(file2, "utf8")
+    read: async (file2) => readFileSync8(file2, "utf8")
   });
   const taken = imported.filter((i3) => excludedBy(i3.file) === void 0);
   return {
@@ -48709,13 +49057,13 @@ var init_workspace = __esm({
 });
 
 // src/pipeline/compare.ts
-import { existsSync as existsSync9, realpathSync as realpathSync4 } from "node:fs";
-import path44 from "node:path";
+import { existsSync as existsSync10, realpathSync as realpathSync4 } from "node:fs";
+import path46 from "node:path";
 function relative(root, file2) {
-  return toPosix(path44.relative(root, file2));
+  return toPosix(path46.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path44.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path46.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -48939,10 +49287,10 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path44.join(tree, prefix) : tree;
-    const target = path44.join(root, path44.relative(workspace.root, workspace.target));
-    const targetDir = path44.join(root, path44.relative(workspace.root, workspace.targetDir));
-    const files = existsSync9(target) ? await listFiles2({ root, target, targetDir }, config2) : [];
+    const root = prefix ? path46.join(tree, prefix) : tree;
+    const target = path46.join(root, path46.relative(workspace.root, workspace.target));
+    const targetDir = path46.join(root, path46.relative(workspace.root, workspace.targetDir));
+    const files = existsSync10(target) ? await listFiles2({ root, target, targetDir }, config2) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
       const changedOnly = files.filter((f) => {
@@ -48957,7 +49305,7 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path44.join(request.outDir, "@base"),
+      outDir: path46.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -48999,7 +49347,7 @@ function describeTarget(target) {
 }
 function unreachableFiles(items, scanners2) {
   const byScanner = /* @__PURE__ */ new Map();
-  const add = (id, path61, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path61, reason }]);
+  const add = (id, path62, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path62, reason }]);
   for (const item of items) {
     if (item.kind === "unreadable-name") {
       for (const s of scanners2.filter((s2) => s2.run)) {
@@ -49061,8 +49409,8 @@ function buildLedger(scope2, items, scanners2, whyNoScanner = () => void 0) {
   for (const e of entries) counts[e.state] += 1;
   return { scope: scope2, counts, entries };
 }
-function notScanned(path61, kind2, why) {
-  return { path: path61, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
+function notScanned(path62, kind2, why) {
+  return { path: path62, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
 }
 function judge(item, scanners2, unjudged, whyNoScanner) {
   const judgedBy = [];
@@ -49112,7 +49460,7 @@ var init_ledger = __esm({
 
 // src/pipeline/coverage.ts
 import { lstatSync, realpathSync as realpathSync5, statSync as statSync9 } from "node:fs";
-import path45 from "node:path";
+import path47 from "node:path";
 function coverageOf2(request) {
   const { workspace } = request;
   const items = scopeItems(request);
@@ -49145,7 +49493,7 @@ function coverageOf2(request) {
 }
 function scopeItems(request) {
   const { workspace, listing, changed } = request;
-  const rel = (abs) => toPosix(path45.relative(workspace.root, abs));
+  const rel = (abs) => toPosix(path47.relative(workspace.root, abs));
   const files = new Set(listing.files);
   const links2 = new Set(listing.links);
   const imported = new Map(listing.imported.map((i3) => [i3.file, i3.importedBy]));
@@ -49162,17 +49510,17 @@ function scopeItems(request) {
       path: rel(abs),
       absolute: abs,
       ...by !== void 0 ? {
-        note: `in the excluded folder ${folder?.path ?? path45.dirname(rel(abs))}, but ${rel(by)} imports it, so it is scanned as this repository's code`
+        note: `in the excluded folder ${folder?.path ?? path47.dirname(rel(abs))}, but ${rel(by)} imports it, so it is scanned as this repository's code`
       } : {}
     };
   };
   const linkTarget2 = (link) => {
     const real = safeRealpath(link);
     if (real === void 0) return { kind: "dangling" };
-    const inside3 = path45.relative(rootReal, real);
-    if (inside3.startsWith("..") || path45.isAbsolute(inside3)) return { kind: "outside" };
+    const inside3 = path47.relative(rootReal, real);
+    if (inside3.startsWith("..") || path47.isAbsolute(inside3)) return { kind: "outside" };
     const targetRel2 = toPosix(inside3);
-    const absolute = path45.join(workspace.root, inside3);
+    const absolute = path47.join(workspace.root, inside3);
     if (isDirectory(real)) return { kind: "folder", path: targetRel2 };
     if (files.has(absolute)) return { kind: "scanned-file", path: targetRel2, absolute };
     const why = excludedFiles.get(targetRel2)?.reason ?? inExcludedFolder(targetRel2)?.reason;
@@ -49201,7 +49549,7 @@ function scopeItems(request) {
   const targetRel = rel(workspace.target);
   const underTarget = (p) => targetRel === "" || p === targetRel || p.startsWith(`${targetRel}/`);
   return [...changed].filter(underTarget).sort().map((p) => {
-    const abs = path45.join(workspace.root, p);
+    const abs = path47.join(workspace.root, p);
     if (files.has(abs)) return fileItem(abs);
     if (links2.has(abs)) return linkItem(abs);
     const excludedFile = excludedFiles.get(p);
@@ -49288,7 +49636,7 @@ function diffValues(key, before2, after, out) {
     return;
   }
   if (Array.isArray(before2) && Array.isArray(after)) {
-    const byId = (list) => list.every((item) => isPlainObject3(item) && typeof item.id === "string") ? new Map(list.map((item) => [item.id, item])) : void 0;
+    const byId = (list2) => list2.every((item) => isPlainObject3(item) && typeof item.id === "string") ? new Map(list2.map((item) => [item.id, item])) : void 0;
     const beforeIds = byId(before2);
     const afterIds = byId(after);
     if (beforeIds && afterIds) {
@@ -49359,19 +49707,19 @@ var init_policy_diff = __esm({
 });
 
 // src/pipeline/base-rules.ts
-import { existsSync as existsSync10, readdirSync as readdirSync4, realpathSync as realpathSync6, statSync as statSync10 } from "node:fs";
+import { existsSync as existsSync11, readdirSync as readdirSync4, realpathSync as realpathSync6, statSync as statSync10 } from "node:fs";
 import { mkdir as mkdir6, readFile as readFile8, writeFile as writeFile5 } from "node:fs/promises";
-import path46 from "node:path";
-function inside(rel) {
-  return !(rel === ".." || rel.startsWith("../") || path46.isAbsolute(rel));
+import path48 from "node:path";
+function inside2(rel) {
+  return !(rel === ".." || rel.startsWith("../") || path48.isAbsolute(rel));
 }
 function repositoryPath(ctx, absolute) {
   const candidates = [absolute];
-  const fromRoot = path46.relative(ctx.root, absolute);
-  if (inside(toPosix(fromRoot))) candidates.push(path46.join(realpathSync6(ctx.root), fromRoot));
+  const fromRoot = path48.relative(ctx.root, absolute);
+  if (inside2(toPosix(fromRoot))) candidates.push(path48.join(realpathSync6(ctx.root), fromRoot));
   for (const candidate of candidates) {
-    const rel = toPosix(path46.relative(ctx.repoRoot, candidate));
-    if (inside(rel)) return rel;
+    const rel = toPosix(path48.relative(ctx.repoRoot, candidate));
+    if (inside2(rel)) return rel;
   }
   return void 0;
 }
@@ -49389,9 +49737,9 @@ async function entriesAt(git2, commit, rel) {
   return entries;
 }
 function linkTarget(ctx, link, target) {
-  const absolute = path46.resolve(ctx.repoRoot, path46.posix.dirname(link), target);
-  const rel = toPosix(path46.relative(ctx.repoRoot, absolute));
-  return inside(rel) ? { rel } : { outside: absolute };
+  const absolute = path48.resolve(ctx.repoRoot, path48.posix.dirname(link), target);
+  const rel = toPosix(path48.relative(ctx.repoRoot, absolute));
+  return inside2(rel) ? { rel } : { outside: absolute };
 }
 async function resolveAtBase(ctx, rel) {
   let current = rel;
@@ -49411,7 +49759,7 @@ async function headFiles(absolute) {
   if (info?.isFile()) files.set("", await readFile8(absolute, "utf8"));
   if (!info?.isDirectory()) return files;
   for (const name of readdirSync4(absolute, { recursive: true, encoding: "utf8" }).sort()) {
-    const file2 = path46.join(absolute, name);
+    const file2 = path48.join(absolute, name);
     if (statSync10(file2, { throwIfNoEntry: false })?.isFile())
       files.set(toPosix(name), await readFile8(file2, "utf8"));
   }
@@ -49420,24 +49768,24 @@ async function headFiles(absolute) {
 async function copyFromBase(ctx, rel, entries) {
   const files = /* @__PURE__ */ new Map();
   for (const entry of entries) {
-    let text3 = await ctx.git.run(["cat-file", "blob", entry.object]);
+    let text4 = await ctx.git.run(["cat-file", "blob", entry.object]);
     if (entry.mode === SYMLINK) {
-      const target = linkTarget(ctx, entry.path, text3);
+      const target = linkTarget(ctx, entry.path, text4);
       const linked = "rel" in target ? await ctx.git.fileAt(ctx.commit, target.rel) : void 0;
       if (linked === void 0) continue;
-      text3 = linked;
+      text4 = linked;
     }
-    const copy = path46.join(ctx.dir, ...entry.path.split("/"));
-    await mkdir6(path46.dirname(copy), { recursive: true });
-    await writeFile5(copy, text3);
-    files.set(rel === "" ? entry.path : entry.path.slice(rel.length).replace(/^\//, ""), text3);
+    const copy = path48.join(ctx.dir, ...entry.path.split("/"));
+    await mkdir6(path48.dirname(copy), { recursive: true });
+    await writeFile5(copy, text4);
+    files.set(rel === "" ? entry.path : entry.path.slice(rel.length).replace(/^\//, ""), text4);
   }
   return files;
 }
 function differences(shown2, base, head) {
   const changes = [];
   for (const sub of [.../* @__PURE__ */ new Set([...base.keys(), ...head.keys()])].sort()) {
-    const file2 = sub === "" ? shown2 : path46.posix.join(shown2, sub);
+    const file2 = sub === "" ? shown2 : path48.posix.join(shown2, sub);
     const key = `scanners.semgrep.configs.${file2}`;
     const before2 = base.get(sub);
     const after = head.get(sub);
@@ -49459,7 +49807,7 @@ async function semgrepRulesFromBase(configs, ctx) {
   const missing = [];
   const pinned = [];
   for (const config2 of configs) {
-    const absolute = path46.resolve(ctx.root, config2);
+    const absolute = path48.resolve(ctx.root, config2);
     const rel = isLocalRuleConfig(config2) ? repositoryPath(ctx, absolute) : void 0;
     if (rel === void 0) {
       pinned.push(config2);
@@ -49470,14 +49818,14 @@ async function semgrepRulesFromBase(configs, ctx) {
       pinned.push(resolved2.outside);
       continue;
     }
-    const pathLike = /[\\/]|\.(ya?ml|json)$/i.test(config2) || existsSync10(absolute);
+    const pathLike = /[\\/]|\.(ya?ml|json)$/i.test(config2) || existsSync11(absolute);
     if (resolved2.entries.length === 0 && !pathLike) {
       pinned.push(config2);
       continue;
     }
     const shown2 = rel === "" ? "." : rel;
     const head = await headFiles(absolute);
-    const copy = path46.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
+    const copy = path48.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
     if (resolved2.entries.length === 0) {
       missing.push(shown2);
       changes.push(...differences(shown2, /* @__PURE__ */ new Map(), head));
@@ -49488,10 +49836,10 @@ async function semgrepRulesFromBase(configs, ctx) {
     changes.push(...differences(shown2, base, head));
     pinned.push(copy);
   }
-  const prefix = toPosix(path46.relative(ctx.repoRoot, realpathSync6(ctx.root)));
+  const prefix = toPosix(path48.relative(ctx.repoRoot, realpathSync6(ctx.root)));
   return {
     configs: pinned,
-    root: inside(prefix) ? path46.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
+    root: inside2(prefix) ? path48.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
     changes,
     ...missing.length > 0 ? {
       refused: `not run: its rules ${missing.map((m) => JSON.stringify(m)).join(", ")} (scanners.semgrep.configs) are not in the base commit ${ctx.commit.slice(0, 12)}, whose policy judges this change; rules a change adds are a proposal, never run`
@@ -49512,30 +49860,30 @@ var init_base_rules = __esm({
 // src/pipeline/base-scripts.ts
 import { lstatSync as lstatSync2, statSync as statSync11 } from "node:fs";
 import { chmod as chmod3, mkdir as mkdir7, readFile as readFile9, writeFile as writeFile6 } from "node:fs/promises";
-import path47 from "node:path";
+import path49 from "node:path";
 function isFile2(file2) {
   return statSync11(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);
-  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile2(path47.resolve(ctx.cwd, expanded))))
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile2(path49.resolve(ctx.cwd, expanded))))
     return void 0;
-  const absolute = path47.resolve(ctx.cwd, expanded);
-  const named2 = path47.join(realPath(path47.dirname(absolute)), path47.basename(absolute));
-  const rel = toPosix(path47.relative(ctx.repoRoot, named2));
-  if (rel === "" || rel.startsWith("..") || path47.isAbsolute(rel)) return void 0;
+  const absolute = path49.resolve(ctx.cwd, expanded);
+  const named2 = path49.join(realPath(path49.dirname(absolute)), path49.basename(absolute));
+  const rel = toPosix(path49.relative(ctx.repoRoot, named2));
+  if (rel === "" || rel.startsWith("..") || path49.isAbsolute(rel)) return void 0;
   const base = await ctx.git.fileAt(ctx.commit, rel);
   const entry = lstatSync2(named2, { throwIfNoEntry: false });
   const head = entry?.isFile() ? await readFile9(named2, "utf8") : void 0;
   if (base === head && !entry?.isSymbolicLink()) return void 0;
   const key = `scanners.custom.${id}.runs`;
-  const copy = path47.join(ctx.dir, ...rel.split("/"));
+  const copy = path49.join(ctx.dir, ...rel.split("/"));
   if (base === void 0) {
     if (!entry) return void 0;
     changes.push({ key, change: "added", after: JSON.stringify(rel) });
     return copy;
   }
-  await mkdir7(path47.dirname(copy), { recursive: true });
+  await mkdir7(path49.dirname(copy), { recursive: true });
   await writeFile6(copy, base);
   const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
   if (mode2 === "100755") await chmod3(copy, 493);
@@ -49556,7 +49904,7 @@ async function scriptsFromBase(custom2, ctx) {
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
     const added = changes.slice(before2).find((c3) => c3.change === "added");
-    if (added?.after) command = path47.join(ctx.dir, ...JSON.parse(added.after).split("/"));
+    if (added?.after) command = path49.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -49569,41 +49917,41 @@ var init_base_scripts = __esm({
 });
 
 // src/pipeline/policy.ts
-import { createHash as createHash6 } from "node:crypto";
-import { existsSync as existsSync11, realpathSync as realpathSync7 } from "node:fs";
+import { createHash as createHash7 } from "node:crypto";
+import { existsSync as existsSync12, realpathSync as realpathSync7 } from "node:fs";
 import { readFile as readFile10 } from "node:fs/promises";
-import path48 from "node:path";
+import path50 from "node:path";
 function textsOf(facts2, config2, waivers2) {
   return {
     ...facts2.config && config2 !== void 0 ? { config: { file: facts2.config.file, text: config2 } } : {},
     ...facts2.waivers && waivers2 !== void 0 ? { waivers: { file: facts2.waivers.file, text: waivers2 } } : {}
   };
 }
-function sha2562(text3) {
-  return createHash6("sha256").update(text3).digest("hex");
+function sha2563(text4) {
+  return createHash7("sha256").update(text4).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const rel = path48.relative(repoRoot, realPath(file2));
-  if (rel === "" || rel.startsWith("..") || path48.isAbsolute(rel)) return void 0;
+  const rel = path50.relative(repoRoot, realPath(file2));
+  if (rel === "" || rel.startsWith("..") || path50.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path48.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path48.dirname(configFile) : request.workspace.root;
-  return path48.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path50.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path50.dirname(configFile) : request.workspace.root;
+  return path50.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
-function relativeFacts(root, file2, text3) {
-  const rel = path48.relative(root, file2);
-  return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2562(text3) };
+function relativeFacts(root, file2, text4) {
+  const rel = path50.relative(root, file2);
+  return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2563(text4) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path48.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path50.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
   const configText = file2 ? await readFile10(file2, "utf8") : void 0;
-  const waiversText = existsSync11(waiversFile) ? await readFile10(waiversFile, "utf8") : void 0;
+  const waiversText = existsSync12(waiversFile) ? await readFile10(waiversFile, "utf8") : void 0;
   const facts2 = {
     source: "worktree",
     commit: null,
@@ -49624,7 +49972,7 @@ async function worktreePolicy(request) {
 async function readAtBase(git2, repoRoot, commit, file2) {
   const rel = inRepo(repoRoot, file2);
   if (rel !== void 0) return git2.fileAt(commit, rel);
-  return existsSync11(file2) ? readFile10(file2, "utf8") : void 0;
+  return existsSync12(file2) ? readFile10(file2, "utf8") : void 0;
 }
 async function basePolicy(request, revision) {
   const { workspace } = request;
@@ -49660,8 +50008,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path48.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path48.join(d, n2)));
+  const explicit = request.configFile ? path50.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path50.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -49797,7 +50145,7 @@ var init_policy = __esm({
 // src/pipeline/scan.ts
 import { mkdtemp as mkdtemp5, rm as rm6 } from "node:fs/promises";
 import os4 from "node:os";
-import path49 from "node:path";
+import path51 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -49806,9 +50154,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const outDir = request.outDir ? path49.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp5(path49.join(os4.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path51.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp5(path51.join(os4.tmpdir(), "controlgate-"));
   const loading = loadPolicy({
-    scratchDir: path49.join(outDir, "@base-files"),
+    scratchDir: path51.join(outDir, "@base-files"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -49829,7 +50177,7 @@ async function scan(request) {
       ...c3.name ? { displayName: c3.name } : {},
       // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
       // the base, not to whatever folder the process happens to be in (the Action's working-directory).
-      command: c3.command.includes("/") && !c3.command.includes("{") ? path49.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
+      command: c3.command.includes("/") && !c3.command.includes("{") ? path51.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
       args: c3.args,
       sarif: c3.sarif,
       cleanExitCodes: c3.cleanExitCodes,
@@ -49858,18 +50206,18 @@ async function scan(request) {
     ...request.ownPaths ? { ownPaths: request.ownPaths } : {}
   });
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path49.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path51.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path49.join(outDir, "@imported")
+      outDir: path51.join(outDir, "@imported")
     }
   );
   const compared = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path49.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path51.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -50059,7 +50407,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path50 from "node:path";
+import path52 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -50110,8 +50458,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path50.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path50.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path52.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path52.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed" && !s.unjudged?.length),
@@ -50126,7 +50474,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path50.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path52.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -50233,17 +50581,17 @@ function coverageFacts(outcome) {
   return { coverage: { scope: scope2, counts, files: entries } };
 }
 function portableLocation(root, location3) {
-  const rel = path50.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path50.isAbsolute(rel) ? toPosix(rel) : path50.basename(location3);
+  const rel = path52.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path52.isAbsolute(rel) ? toPosix(rel) : path52.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path50.join(outcome.root, name)),
-    path50.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path52.join(outcome.root, name)),
+    path52.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path50.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path52.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -50433,8 +50781,8 @@ var init_coverage_text = __esm({
 });
 
 // src/report/controls-text.ts
-function oneLine(text3, max2) {
-  const flat = flatLine(text3);
+function oneLine(text4, max2) {
+  const flat = flatLine(text4);
   return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function stateLabel(g) {
@@ -50616,11 +50964,11 @@ var init_suppression_notes = __esm({
 });
 
 // src/report/terminal.ts
-function pad(text3, width) {
-  return text3.length >= width ? text3 : text3 + " ".repeat(width - text3.length);
+function pad(text4, width) {
+  return text4.length >= width ? text4 : text4 + " ".repeat(width - text4.length);
 }
-function oneLine2(text3, max2) {
-  const flat = flatLine(text3);
+function oneLine2(text4, max2) {
+  const flat = flatLine(text4);
   return flat.length > max2 ? `${flat.slice(0, max2 - 1)}…` : flat;
 }
 function seconds2(ms) {
@@ -50844,16 +51192,16 @@ function runParts(scanner3, root, waivers2, fixed2) {
     for (const rule of run3.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
   const rules = [];
   const ruleIndex = /* @__PURE__ */ new Map();
-  for (const list of [scanner3.findings, fixed2]) {
-    for (const f of list) {
+  for (const list2 of [scanner3.findings, fixed2]) {
+    for (const f of list2) {
       if (ruleIndex.has(f.ruleId)) continue;
       ruleIndex.set(f.ruleId, rules.length);
       rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
     }
   }
   function* results() {
-    for (const list of [scanner3.findings, fixed2])
-      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
+    for (const list2 of [scanner3.findings, fixed2])
+      for (const f of list2) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers2.get(f.fingerprint));
   }
   const notifications = [
     ...scanner3.error ? [
@@ -50952,8 +51300,8 @@ function mergedResultPointers(scanners2, fixed2 = []) {
   const pointers = /* @__PURE__ */ new Map();
   scanners2.forEach((s, i3) => {
     let j = 0;
-    for (const list of [s.findings, fixed2.filter((f) => f.scanner === s.id)]) {
-      for (const f of list) {
+    for (const list2 of [s.findings, fixed2.filter((f) => f.scanner === s.id)]) {
+      for (const f of list2) {
         if (!pointers.has(f.fingerprint)) pointers.set(f.fingerprint, `#/runs/${i3}/results/${j}`);
         j += 1;
       }
@@ -50978,7 +51326,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir8, open as open6, writeFile as writeFile7 } from "node:fs/promises";
-import path51 from "node:path";
+import path53 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -50988,7 +51336,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir8(path51.dirname(file2), { recursive: true });
+  await mkdir8(path53.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -50999,11 +51347,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json2 = path51.join(settings.outDir, "controlgate.json");
-    const sarif = path51.join(settings.outDir, "controlgate.sarif");
-    await writeChunks(json2, render(outcome, "json"));
+    const json3 = path53.join(settings.outDir, "controlgate.json");
+    const sarif = path53.join(settings.outDir, "controlgate.sarif");
+    await writeChunks(json3, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json2, sarif, path51.join(settings.outDir, "raw"));
+    written.push(json3, sarif, path53.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -51022,7 +51370,7 @@ async function writeScannerSarif(outcome, dir) {
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path51.join(dir, `${scanner3.id}.sarif`);
+    const file2 = path53.join(dir, `${scanner3.id}.sarif`);
     await writeFile7(file2, `${JSON.stringify({ ...log, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
@@ -51086,8 +51434,8 @@ function describeMatch(row2) {
   if (row2.tag) parts.push(`tag "${row2.tag}"`);
   return parts.join(" ");
 }
-function escapeCell(text3) {
-  return text3.replaceAll("|", "\\|").replaceAll("\n", " ");
+function escapeCell(text4) {
+  return text4.replaceAll("|", "\\|").replaceAll("\n", " ");
 }
 function renderMappingMarkdown(catalog2, mapping, hashes) {
   const out = [
@@ -51164,7 +51512,7 @@ function explainCriterion(id, catalog2, mapping, config2, gate) {
     `  mapping rows that feed it (${sources.rows.length}):`,
     ...sources.rows.map((r) => `    ${r.layer.padEnd(8)} ${describeMatch(r.row)}: ${r.row.rationale}`)
   ];
-  const touching = config2.mapping.map((o2, i3) => ({ o: o2, i: i3 })).filter(({ o: o2 }) => [o2.set, o2.add, o2.remove].some((list) => list?.includes(id)));
+  const touching = config2.mapping.map((o2, i3) => ({ o: o2, i: i3 })).filter(({ o: o2 }) => [o2.set, o2.add, o2.remove].some((list2) => list2?.includes(id)));
   if (touching.length > 0) {
     out.push("  overrides in the configuration that name it:");
     for (const { o: o2, i: i3 } of touching)
@@ -51230,15 +51578,15 @@ var init_explain = __esm({
 });
 
 // src/cli/commands.ts
-import { existsSync as existsSync12 } from "node:fs";
+import { existsSync as existsSync13 } from "node:fs";
 import { rm as rm7 } from "node:fs/promises";
-import path52 from "node:path";
+import path54 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path52.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync12(file2) && !force)
+  const file2 = path54.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync13(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path52.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path54.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -51263,12 +51611,12 @@ async function explain(command, io) {
       target: workspace.targetDir,
       root: workspace.root
     });
-    const text3 = explainCriterion(command.subject, catalog2, mapping, config2);
-    if (!text3)
+    const text4 = explainCriterion(command.subject, catalog2, mapping, config2);
+    if (!text4)
       throw new UsageError(
         `unknown criterion "${command.subject}"; run \`controlgate controls\` for the list`
       );
-    io.out(text3);
+    io.out(text4);
     return 0;
   }
   const outcome = await scan({
@@ -51297,22 +51645,44 @@ async function explain(command, io) {
   return 0;
 }
 async function verify(location3, io) {
-  if (!existsSync12(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path52.resolve(io.cwd, location3));
-  if (result2.ok) {
+  if (!existsSync13(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path54.resolve(io.cwd, location3));
+  const disagree = result2.ok ? await bundleConsistency(path54.resolve(io.cwd, location3)) : [];
+  if (result2.ok && disagree.length === 0) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
 `
     );
     return 0;
   }
+  if (result2.ok) {
+    io.out(
+      `${location3}: NOT consistent — the files match the manifest but disagree with each other
+${disagree.map((p) => `  - ${p}`).join("\n")}
+`
+    );
+    return 1;
+  }
   io.out(`${location3}: NOT intact
 ${result2.problems.map((p) => `  - ${p}`).join("\n")}
 `);
   return 1;
 }
+async function reevaluate(location3, io) {
+  if (!existsSync13(path54.resolve(io.cwd, location3))) throw new UsageError(`no evidence bundle at ${location3}`);
+  try {
+    const result2 = await reevaluateBundle(path54.resolve(io.cwd, location3));
+    io.out(renderReevaluation({ ...result2, location: location3 }));
+    return result2.differences.length === 0 ? 0 : 1;
+  } catch (error62) {
+    if (!(error62 instanceof ReevaluateError)) throw error62;
+    io.err(`controlgate: ${location3}: cannot re-derive the decision: ${error62.message}
+`);
+    return 2;
+  }
+}
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path52.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path54.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -51346,6 +51716,7 @@ var init_commands = __esm({
     init_load();
     init_starter();
     init_errors();
+    init_reevaluate();
     init_summarize();
     init_exec();
     init_write_outputs();
@@ -51360,7 +51731,7 @@ var init_commands = __esm({
 
 // src/cli/io.ts
 function stderrLog(io) {
-  const line2 = (text3) => io.err(`${text3}
+  const line2 = (text4) => io.err(`${text4}
 `);
   return { info: line2, warning: line2, error: line2 };
 }
@@ -52524,7 +52895,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path53 from "node:path";
+import path55 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -53583,9 +53954,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path53.resolve(baseDir, baseName);
+          const localBin = path55.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path53.extname(baseName))) return void 0;
+          if (sourceExt.includes(path55.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -53603,17 +53974,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path53.resolve(
-            path53.dirname(resolvedScriptPath),
+          executableDir = path55.resolve(
+            path55.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path53.basename(
+            const legacyName = path55.basename(
               this._scriptPath,
-              path53.extname(this._scriptPath)
+              path55.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -53624,7 +53995,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path53.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path55.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -54541,7 +54912,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path53.basename(filename, path53.extname(filename));
+        this._name = path55.basename(filename, path55.extname(filename));
         return this;
       }
       /**
@@ -54555,9 +54926,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path61) {
-        if (path61 === void 0) return this._executableDir;
-        this._executableDir = path61;
+      executableDir(path62) {
+        if (path62 === void 0) return this._executableDir;
+        this._executableDir = path62;
         return this;
       }
       /**
@@ -54574,9 +54945,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text3 = helper.formatHelp(this, helper);
-        if (context.hasColors) return text3;
-        return this._outputConfiguration.stripColor(text3);
+        const text4 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text4;
+        return this._outputConfiguration.stripColor(text4);
       }
       /**
        * @typedef HelpContext
@@ -54736,7 +55107,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text3) {
+      addHelpText(position, text4) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -54745,10 +55116,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text3 === "function") {
-            helpStr = text3({ error: context.error, command: context.command });
+          if (typeof text4 === "function") {
+            helpStr = text4({ error: context.error, command: context.command });
           } else {
-            helpStr = text3;
+            helpStr = text4;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -54846,8 +55217,8 @@ function parseCommandLine(argv, write) {
       "--fail-mode <mode>",
       "enforce: exit 1/2 when the gate blocks; report-only: exit 0; auto: report-only on CI pushes and schedules (no change to judge), else enforce"
     ).choices(["auto", "enforce", "report-only"]).default("auto")
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path61, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path61 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path62, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path62 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -54855,12 +55226,17 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path61, opts) => {
-    parsed = { kind: "explain", subject, path: path61, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path62, opts) => {
+    parsed = { kind: "explain", subject, path: path62, ...opts };
   });
-  const evidence = program2.command("evidence").description("check and summarize evidence bundles");
+  const evidence = program2.command("evidence").description("check, re-derive and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
     parsed = { kind: "evidence-verify", location: location3 };
+  });
+  evidence.command("reevaluate").description(
+    "recompute the decision from the bundle alone (its findings, policy, mapping and waivers in inputs/), offline; exit 1 listing each difference"
+  ).argument("<bundle>", "bundle folder or zip").action((location3) => {
+    parsed = { kind: "evidence-reevaluate", location: location3 };
   });
   evidence.command("summarize").description("per criterion, how many changes passed, were blocked, or passed under waiver").argument("<bundles...>", "bundle folders or zips").action((locations) => {
     parsed = { kind: "evidence-summarize", locations };
@@ -55291,8 +55667,8 @@ function renderCoverage(report) {
   const line2 = coverageLine(report, HTML_INLINE2, 5) ?? "";
   const notJudged2 = c3.files.filter((e) => e.state === "not-judged");
   const notScanned2 = c3.files.filter((e) => e.state === "not-scanned");
-  const rows = (list, cell2) => list.slice(0, HTML_ROW_LIMIT).map((e) => [code(e.path), esc2(e.kind), cell2(e)]);
-  const cut = (list) => list.length > HTML_ROW_LIMIT ? `<p class="muted">Showing ${HTML_ROW_LIMIT} of ${list.length}; coverage.json lists every one.</p>` : "";
+  const rows = (list2, cell2) => list2.slice(0, HTML_ROW_LIMIT).map((e) => [code(e.path), esc2(e.kind), cell2(e)]);
+  const cut = (list2) => list2.length > HTML_ROW_LIMIT ? `<p class="muted">Showing ${HTML_ROW_LIMIT} of ${list2.length}; coverage.json lists every one.</p>` : "";
   const scope2 = c3.scope === "changed-files" ? "the change's files" : "every file under the scanned path";
   return `<section id="coverage"><h2>Coverage</h2>
 <p id="coverage-line">${line2}</p>
@@ -55394,7 +55770,7 @@ function renderRunFacts(report, facts2) {
     ["waivers", code(h2.waivers?.file), code(h2.waivers?.sha256)],
     ...h2.rulePacks.map((r) => ["rule pack", code(r.path), code(r.sha256)])
   ];
-  const list = [
+  const list2 = [
     fact("Repository", code(facts2.repository)),
     fact("Commit", code(facts2.commit)),
     ...facts2.baseCommit ? [fact("Base commit", code(facts2.baseCommit))] : [],
@@ -55414,7 +55790,7 @@ function renderRunFacts(report, facts2) {
     fact("Decision", `${code(facts2.decision)}, exit code ${code(facts2.exitCode)}`)
   ];
   return `<section id="run-facts"><h2>Run facts</h2>
-<dl class="facts">${list.join("\n")}</dl>
+<dl class="facts">${list2.join("\n")}</dl>
 <h3>Input hashes (SHA-256)</h3>
 ${table(
     ["Input", "File or version", "SHA-256"],
@@ -55706,9 +56082,9 @@ var init_summary = __esm({
 });
 
 // src/report/html-report.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function contentSecurityPolicy() {
-  const scriptHash = createHash7("sha256").update(SCRIPT2, "utf8").digest("base64");
+  const scriptHash = createHash8("sha256").update(SCRIPT2, "utf8").digest("base64");
   return [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
@@ -55758,103 +56134,6 @@ var init_html_report = __esm({
     init_script2();
     init_styles();
     init_summary();
-  }
-});
-
-// src/evidence/inputs.ts
-import { createHash as createHash8 } from "node:crypto";
-import { existsSync as existsSync13, readFileSync as readFileSync8 } from "node:fs";
-import path54 from "node:path";
-function inside2(file2) {
-  const posix = toPosix(file2);
-  const parts = posix.split("/");
-  if (path54.isAbsolute(file2) || parts.some((p) => p === ".." || p === "." || p === ""))
-    return path54.basename(file2);
-  return posix;
-}
-function policyFiles(prefix, texts) {
-  if (!texts) return [];
-  return [texts.config, texts.waivers].flatMap(
-    (t) => t ? [[`${prefix}/${inside2(t.file)}`, () => encoder.encode(t.text)]] : []
-  );
-}
-function sha2563(bytes) {
-  return createHash8("sha256").update(bytes).digest("hex");
-}
-function recordFor(file2) {
-  let dir = path54.dirname(file2);
-  for (let i3 = 0; i3 < 3; i3++) {
-    const record2 = path54.join(dir, RECORD_FILE);
-    if (existsSync13(record2)) return { dir, bytes: readFileSync8(record2) };
-    dir = path54.dirname(dir);
-  }
-  return void 0;
-}
-function queryDigest(record2) {
-  const queries = Object.entries(record2.files).filter(([p]) => p.startsWith("assets/queries/")).sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
-  if (queries.length === 0) return void 0;
-  return {
-    sha256: sha2563(queries.map(([p, h2]) => `${h2}  ${p}
-`).join("")),
-    count: queries.filter(([p]) => p.endsWith("/metadata.json")).length
-  };
-}
-function scannerInputs(outcome) {
-  return outcome.scanners.map((s) => {
-    const file2 = s.command?.file;
-    const readable = file2 !== void 0 && path54.isAbsolute(file2) && existsSync13(file2);
-    const record2 = readable ? recordFor(file2) : void 0;
-    let parsed;
-    try {
-      parsed = record2 ? JSON.parse(record2.bytes.toString("utf8")) : void 0;
-    } catch {
-      parsed = void 0;
-    }
-    const queries = parsed ? queryDigest(parsed) : void 0;
-    return {
-      id: s.id,
-      version: s.version ?? null,
-      executable: readable ? { name: path54.basename(file2), sha256: sha2563(readFileSync8(file2)) } : null,
-      installRecord: record2 && parsed ? { sha256: sha2563(record2.bytes), files: Object.keys(parsed.files ?? {}).length } : null,
-      ...queries ? { queries } : {}
-    };
-  });
-}
-function ruleFiles(outcome) {
-  const ran = outcome.scanners.filter((s) => s.status !== "skipped").map((s) => s.id);
-  return [...new Set(ran)].flatMap((id) => {
-    const scanner3 = BUILTIN_SCANNERS.get(id);
-    if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map(
-      (file2) => [
-        `inputs/rules/${id}/${inside2(path54.relative(file2.base, file2.path))}`,
-        () => readFileSync8(file2.path)
-      ]
-    );
-  });
-}
-function inputFiles(outcome) {
-  const json2 = (value) => () => encoder.encode(`${JSON.stringify(value, null, 2)}
-`);
-  return [
-    ...policyFiles("inputs/policy", outcome.policyTexts?.judged),
-    ...policyFiles("inputs/proposed", outcome.policyTexts?.proposed),
-    ["inputs/config.effective.json", json2(outcome.config)],
-    ["inputs/catalog.yml", () => readFileSync8(outcome.data.catalog.file)],
-    ["inputs/mapping.yml", () => readFileSync8(outcome.data.mapping.file)],
-    ...ruleFiles(outcome),
-    ["inputs/scanners.json", json2(scannerInputs(outcome))]
-  ];
-}
-var encoder;
-var init_inputs = __esm({
-  "src/evidence/inputs.ts"() {
-    "use strict";
-    init_scanners();
-    init_scanner_options();
-    init_paths();
-    init_install_record();
-    encoder = new TextEncoder();
   }
 });
 
@@ -55940,14 +56219,14 @@ function control2(criterion, points, index) {
         id: objectiveId(criterion.id),
         name: "assessment-objective",
         prose: `Determine whether, for ${criterion.id}: ${criterion.title.charAt(0).toLowerCase()}${criterion.title.slice(1)}.`,
-        parts: points.map((text3, i3) => ({
+        parts: points.map((text4, i3) => ({
           id: pointObjectiveId(criterion.id, i3 + 1),
           name: "assessment-objective",
           props: [
             prop("label", `${criterion.id} (${i3 + 1})`),
             prop("kind", "point-of-focus", CONTROLGATE_NS)
           ],
-          prose: `${text3}.`
+          prose: `${text4}.`
         }))
       }
     ]
@@ -56003,15 +56282,15 @@ var init_files = __esm({
 });
 
 // src/evidence/oscal/text.ts
-function oneLine3(text3, max2 = MAX_LINE) {
-  const flat = stripControlChars(text3).replace(/\s+/gu, " ").trim();
+function oneLine3(text4, max2 = MAX_LINE) {
+  const flat = stripControlChars(text4).replace(/\s+/gu, " ").trim();
   return flat.length <= max2 ? flat : `${flat.slice(0, max2 - 1).trimEnd()}…`;
 }
-function markup(text3) {
-  return stripControlChars(text3).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
+function markup(text4) {
+  return stripControlChars(text4).replace(/\r\n?/g, "\n").replace(/[\\`*_[\]<>&]/g, (c3) => `\\${c3}`).trim();
 }
-function markupLine(text3, max2 = MAX_LINE) {
-  return markup(oneLine3(text3, max2));
+function markupLine(text4, max2 = MAX_LINE) {
+  return markup(oneLine3(text4, max2));
 }
 function props(entries) {
   const out = [];
@@ -56178,7 +56457,7 @@ function groupedObservations(ctx) {
     else groups.set(key, { first: index, members: [f] });
   });
   const uuids = /* @__PURE__ */ new Map();
-  const list = [...groups.values()].map(({ first, members: members2 }) => {
+  const list2 = [...groups.values()].map(({ first, members: members2 }) => {
     const head = members2[0];
     const uuid3 = ctx.runUuid(`observation-group/${head.scanner}/${head.ruleId}`);
     for (const f of members2) if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
@@ -56214,12 +56493,12 @@ At ${shown2.join(", ")}${more}. Every result is in the linked report and merged 
       collected: ctx.collected
     });
   });
-  return { list, uuids };
+  return { list: list2, uuids };
 }
 function observations(ctx) {
   if (ctx.report.findings.length > GROUPED_OBSERVATIONS_ABOVE) return groupedObservations(ctx);
   const uuids = /* @__PURE__ */ new Map();
-  const list = ctx.report.findings.map((f, index) => {
+  const list2 = ctx.report.findings.map((f, index) => {
     const key = uuids.has(f.fingerprint) ? `${f.fingerprint}#${index}` : f.fingerprint;
     const uuid3 = ctx.runUuid(`observation/${key}`);
     if (!uuids.has(f.fingerprint)) uuids.set(f.fingerprint, uuid3);
@@ -56256,7 +56535,7 @@ function observations(ctx) {
       collected: ctx.collected
     });
   });
-  return { list, uuids };
+  return { list: list2, uuids };
 }
 var GROUPED_OBSERVATIONS_ABOVE, GROUP_LOCATIONS, SEVERITY_ORDER;
 var init_observations = __esm({
@@ -56786,12 +57065,12 @@ import { createHash as createHash10, randomUUID as randomUUID2 } from "node:cryp
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir9, open as open7, rename as rename4, rm as rm8 } from "node:fs/promises";
-import path55 from "node:path";
+import path56 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path55.join(dir, ...name.split("/"));
-    await mkdir9(path55.dirname(target), { recursive: true });
+    const target = path56.join(dir, ...name.split("/"));
+    await mkdir9(path56.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
     const hash3 = createHash10("sha256");
     let size = 0;
@@ -56827,7 +57106,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names2, zipFile) {
-  await mkdir9(path55.dirname(zipFile), { recursive: true });
+  await mkdir9(path56.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -56841,7 +57120,7 @@ async function zipDir(dir, names2, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path55.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path56.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -56917,10 +57196,10 @@ function controlsDocument(report) {
 }
 function evidenceContents(outcome, facts2) {
   const large = isLargeOutcome(outcome);
-  const json2 = large ? compactJsonChunks : prettyJsonChunks;
+  const json3 = large ? compactJsonChunks : prettyJsonChunks;
   const report = portableReport(jsonReport(outcome));
   const mergeOptions2 = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
-  const files = [["run.json", () => json2(facts2)]];
+  const files = [["run.json", () => json3(facts2)]];
   for (const scanner3 of outcome.scanners) {
     const raw = scanner3.rawSarifPath;
     if (raw) files.push([`sarif/raw/${scanner3.id}.sarif`, () => createReadStream3(raw)]);
@@ -56932,13 +57211,13 @@ function evidenceContents(outcome, facts2) {
   files.push(
     [
       "sarif/merged.sarif",
-      () => large ? mergedSarifChunks(outcome.scanners, outcome.root, mergeOptions2) : json2(mergedSarif(outcome.scanners, outcome.root, mergeOptions2))
+      () => large ? mergedSarifChunks(outcome.scanners, outcome.root, mergeOptions2) : json3(mergedSarif(outcome.scanners, outcome.root, mergeOptions2))
     ],
     // The whole result in one file: what a later workflow (the fork-safe comment poster) reads back.
-    ["controlgate.json", () => json2(report)],
-    ["controls.json", () => json2(controlsDocument(report))],
+    ["controlgate.json", () => json3(report)],
+    ["controls.json", () => json3(controlsDocument(report))],
     // Per file in scope, which scanner judged it and why any did not, and the excludes that shaped the scope.
-    ["coverage.json", () => json2(coverageDocument(outcome))],
+    ["coverage.json", () => json3(coverageDocument(outcome))],
     ["report.html", () => encoder2.encode(renderHtmlReport(report, facts2))],
     ...inputFiles(outcome)
   );
@@ -56962,7 +57241,7 @@ function evidenceContents(outcome, facts2) {
     [OSCAL_FILES.plan, "assessmentPlan"],
     [OSCAL_FILES.results, "assessmentResults"]
   ];
-  for (const [file2, key] of oscalFiles) files.push([`oscal/${file2}`, () => json2(oscalDocs()[key])]);
+  for (const [file2, key] of oscalFiles) files.push([`oscal/${file2}`, () => json3(oscalDocs()[key])]);
   return files.sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
 }
 async function writeEvidence(outcome, facts2, target) {
@@ -57004,7 +57283,7 @@ var init_bundle = __esm({
 import { createHash as createHash11 } from "node:crypto";
 import { readFileSync as readFileSync9 } from "node:fs";
 import os5 from "node:os";
-import path56 from "node:path";
+import path57 from "node:path";
 function sha256File2(file2) {
   return createHash11("sha256").update(readFileSync9(file2)).digest("hex");
 }
@@ -57013,18 +57292,18 @@ function rulePackHashes(outcome) {
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path56.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path57.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
   const ordered = Object.entries(folders).filter(([, dir]) => dir !== "").sort(([, a2], [, b]) => b.length - a2.length);
   return args.map((arg) => {
-    let text3 = arg;
+    let text4 = arg;
     for (const [name, dir] of ordered) {
       const escaped = dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      text3 = text3.replace(new RegExp(`${escaped}(?=$|[/\\\\,"'=:;\\s])`, "g"), name);
+      text4 = text4.replace(new RegExp(`${escaped}(?=$|[/\\\\,"'=:;\\s])`, "g"), name);
     }
-    return text3;
+    return text4;
   });
 }
 function collectRunFacts(outcome, context, failMode) {
@@ -57051,7 +57330,7 @@ function collectRunFacts(outcome, context, failMode) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path56.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path57.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -57321,21 +57600,21 @@ var init_fail_mode = __esm({
 });
 
 // src/report/markdown/escape.ts
-function flatten(text3) {
-  return flatLine(stripEscapeSequences(text3));
+function flatten(text4) {
+  return flatLine(stripEscapeSequences(text4));
 }
-function clip2(text3, max2) {
-  const flat = flatten(text3);
+function clip2(text4, max2) {
+  const flat = flatten(text4);
   return flat.length > max2 ? `${flat.slice(0, Math.max(0, max2 - 1)).trimEnd()}…` : flat;
 }
-function defuse(text3) {
-  return text3.replace(/controlgate:comment/gi, (m) => `${m.slice(0, 12)}${ZWJ}${m.slice(12)}`);
+function defuse(text4) {
+  return text4.replace(/controlgate:comment/gi, (m) => `${m.slice(0, 12)}${ZWJ}${m.slice(12)}`);
 }
-function escapeMarkdown(text3) {
-  return defuse(flatten(text3)).replace(/[&<>]/g, (c3) => ENTITIES2[c3] ?? c3).replace(/[\\`*_~[\]()!#|{}$^]/g, "\\$&").replace(/^([-+=])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2").replace(/@/g, `@${ZWJ}`);
+function escapeMarkdown(text4) {
+  return defuse(flatten(text4)).replace(/[&<>]/g, (c3) => ENTITIES2[c3] ?? c3).replace(/[\\`*_~[\]()!#|{}$^]/g, "\\$&").replace(/^([-+=])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2").replace(/@/g, `@${ZWJ}`);
 }
-function inlineCode(text3) {
-  const content = defuse(flatten(text3)).replace(/\|/g, "\\|").replace(/[<@]/g, `$&${ZWJ}`);
+function inlineCode(text4) {
+  const content = defuse(flatten(text4)).replace(/\|/g, "\\|").replace(/[<@]/g, `$&${ZWJ}`);
   if (content === "") return "` `";
   const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longest + 1);
@@ -57356,16 +57635,16 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path61) {
-  return path61.split("/").map(
+function encodePath(path62) {
+  return path62.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
     )
   ).join("/");
 }
-function trustedInline(text3) {
-  return flatten(text3).replace(/<!--/g, "&lt;!--").replace(/--!?>/g, "--&gt;");
+function trustedInline(text4) {
+  return flatten(text4).replace(/<!--/g, "&lt;!--").replace(/--!?>/g, "--&gt;");
 }
 var ZWJ, ENTITIES2;
 var init_escape3 = __esm({
@@ -57393,7 +57672,7 @@ function compareNewFirst(a2, b) {
   const existing = (f) => Number(f.baselineState === "unchanged");
   return existing(a2) - existing(b) || compareFindings(a2, b);
 }
-function findingsOf(control3, index) {
+function findingsOf2(control3, index) {
   return [...new Set(control3.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
 }
 function plural4(n2, word) {
@@ -57407,8 +57686,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path61) {
-  return path61.length > PATH_CHARS ? `…${path61.slice(path61.length - PATH_CHARS + 1)}` : path61;
+function clipPath(path62) {
+  return path62.length > PATH_CHARS ? `…${path62.slice(path62.length - PATH_CHARS + 1)}` : path62;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -57450,7 +57729,7 @@ function heading(c3, count4) {
   ];
 }
 function criterionTable(c3, index, ctx, rows, labels = false) {
-  const all = findingsOf(c3, index);
+  const all = findingsOf2(c3, index);
   const shown2 = all.slice(0, rows);
   const lines2 = heading(c3, all.length);
   if (shown2.length > 0) {
@@ -57460,7 +57739,7 @@ function criterionTable(c3, index, ctx, rows, labels = false) {
   return { text: lines2.join("\n"), shown: shown2.length, total: all.length };
 }
 function criterionBullet(c3, index) {
-  const all = findingsOf(c3, index);
+  const all = findingsOf2(c3, index);
   const icon = c3.verdict === "fail" ? "❌" : "⚠️";
   const worst = all[0] ? `, worst ${all[0].severity}` : "";
   return {
@@ -57628,8 +57907,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path61) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path61) && !path61.startsWith("/") && !path61.split("/").includes("..");
+function linkable(path62) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path62) && !path62.startsWith("/") && !path62.split("/").includes("..");
 }
 function existingSection(report, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report.controls);
@@ -57710,10 +57989,10 @@ function named(controls2, shape, extra = () => "") {
 function notJudged(report, shape) {
   const inLedger = new Set(report.coverage?.files.map((e) => e.path));
   const lines2 = report.scanners.flatMap((s) => {
-    const list = (s.unjudged ?? []).filter((u2) => !inLedger.has(u2.path));
-    if (list.length === 0) return [];
-    const files = list.slice(0, shape.named).map((u2) => `**${escapeMarkdown(u2.path)}** (${escapeMarkdown(u2.reason)})`);
-    const rest = list.length - files.length;
+    const list2 = (s.unjudged ?? []).filter((u2) => !inLedger.has(u2.path));
+    if (list2.length === 0) return [];
+    const files = list2.slice(0, shape.named).map((u2) => `**${escapeMarkdown(u2.path)}** (${escapeMarkdown(u2.reason)})`);
+    const rest = list2.length - files.length;
     return [`${escapeMarkdown(s.name)}: ${files.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`];
   });
   return lines2.length > 0 ? `Not judged: ${lines2.join("; ")}.` : "";
@@ -57806,7 +58085,7 @@ function hasSideLists(report) {
 function render2(report, index, ctx, shape, marker, shortened) {
   const labels = report.baseline?.status === "compared";
   const blocks = flagged(report).map(
-    (c3) => shape.rows > 0 ? criterionTable(c3, index, ctx, shape.rows, labels) : shape.list ? criterionBullet(c3, index) : { text: "", shown: 0, total: findingsOf(c3, index).length }
+    (c3) => shape.rows > 0 ? criterionTable(c3, index, ctx, shape.rows, labels) : shape.list ? criterionBullet(c3, index) : { text: "", shown: 0, total: findingsOf2(c3, index).length }
   );
   const shown2 = blocks.reduce((n2, b) => n2 + b.shown, 0);
   const total = blocks.reduce((n2, b) => n2 + b.total, 0);
@@ -57830,9 +58109,9 @@ function firstLines(body, limit, measure) {
   const lines2 = body.split("\n");
   while (lines2.length > 1 && measure(`${lines2.join("\n")}
 `) > limit) lines2.pop();
-  const text3 = `${lines2.join("\n")}
+  const text4 = `${lines2.join("\n")}
 `;
-  return measure(text3) <= limit ? text3 : "";
+  return measure(text4) <= limit ? text4 : "";
 }
 function buildBody(report, ctx, limit, measure, marker) {
   const index = indexFindings(report);
@@ -57842,7 +58121,7 @@ function buildBody(report, ctx, limit, measure, marker) {
   }
   const last = SHAPES[SHAPES.length - 1];
   const [title2 = ""] = headline(report, last, ctx);
-  const total = flagged(report).reduce((n2, c3) => n2 + findingsOf(c3, index).length, 0);
+  const total = flagged(report).reduce((n2, c3) => n2 + findingsOf2(c3, index).length, 0);
   const note = shortenedNote(last, 0, total, ctx);
   return firstLines([...marker ? [marker] : [], title2, "", note].join("\n"), limit, measure);
 }
@@ -57886,7 +58165,7 @@ function renderComment(report, options) {
     (c3) => [c3.detailsHint, c3.runUrl ? `the job summary of [this run](${c3.runUrl})` : "the job summary of this run"].filter(Boolean).join(" and ")
   );
   const limit = options.maxChars ?? DEFAULT_COMMENT_CHARS;
-  return buildBody(report, ctx, limit, (text3) => text3.length, commentMarker(options.commentKey));
+  return buildBody(report, ctx, limit, (text4) => text4.length, commentMarker(options.commentKey));
 }
 var DEFAULT_COMMENT_CHARS;
 var init_comment = __esm({
@@ -57901,7 +58180,7 @@ var init_comment = __esm({
 function renderJobSummary(report, options) {
   const ctx = makeContext(options, (c3) => c3.detailsHint ?? "the JSON report (`--format json`)");
   const limit = options.maxChars ?? JOB_SUMMARY_LIMIT;
-  return buildBody(report, ctx, limit, (text3) => Buffer.byteLength(text3, "utf8"));
+  return buildBody(report, ctx, limit, (text4) => Buffer.byteLength(text4, "utf8"));
 }
 var JOB_SUMMARY_LIMIT;
 var init_summary2 = __esm({
@@ -58022,7 +58301,7 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile11 } from "node:fs/promises";
-import path57 from "node:path";
+import path58 from "node:path";
 async function claimedChange(file2) {
   try {
     const facts2 = JSON.parse(await readFile11(file2, "utf8"));
@@ -58032,10 +58311,10 @@ async function claimedChange(file2) {
   }
 }
 async function readEvidenceResults(dir, context, platformFor, log) {
-  const reportFile = path57.join(dir, "controlgate.json");
+  const reportFile = path58.join(dir, "controlgate.json");
   const report = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path57.join(dir, "run.json"));
+  const claimed = await claimedChange(path58.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
@@ -58066,7 +58345,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm10 } from "node:fs/promises";
-import path58 from "node:path";
+import path59 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -58095,7 +58374,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path58.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path59.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -58116,7 +58395,7 @@ async function scanChange(settings, deps) {
   });
 }
 function ownPaths(settings, toolsDir2) {
-  const at = (p) => p === void 0 ? void 0 : path58.resolve(settings.cwd, p);
+  const at = (p) => p === void 0 ? void 0 : path59.resolve(settings.cwd, p);
   const paths = [
     { path: at(settings.evidence.dir), what: "evidence bundle" },
     { path: at(settings.evidence.zip), what: "evidence zip" },
@@ -58124,11 +58403,11 @@ function ownPaths(settings, toolsDir2) {
     { path: at(settings.outputFile), what: "report file (--output)" },
     { path: at(settings.scannerSarifDir), what: "SARIF for code scanning" },
     {
-      path: path58.join(path58.resolve(settings.cwd, settings.reportsDir), "gl-sast-report.json"),
+      path: path59.join(path59.resolve(settings.cwd, settings.reportsDir), "gl-sast-report.json"),
       what: "GitLab SAST report"
     },
     {
-      path: path58.join(path58.resolve(settings.cwd, settings.reportsDir), "gl-code-quality-report.json"),
+      path: path59.join(path59.resolve(settings.cwd, settings.reportsDir), "gl-code-quality-report.json"),
       what: "GitLab Code Quality report"
     },
     { path: toolsDir2, what: "tools folder (the scanners it installed)" }
@@ -58179,7 +58458,7 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log);
   if (settings.print && written.length > 0)
-    log.info(`wrote ${written.map((w) => path58.relative(settings.cwd, w) || w).join(", ")}`);
+    log.info(`wrote ${written.map((w) => path59.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm10(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log, void 0, failMode);
 }
@@ -58205,9 +58484,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path59 from "node:path";
+import path60 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path59.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path60.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -58232,7 +58511,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path59.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path60.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -58245,12 +58524,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path59.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path60.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path59.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path60.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path59.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path60.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -58274,8 +58553,8 @@ var init_settings2 = __esm({
 function reportedFindings(report) {
   return report.findings.filter((f) => !f.suppressed && f.waiver === null && !f.advisory && f.inWorkspace);
 }
-function clean(text3, fallback = "unknown") {
-  const stripped = stripControlChars(text3).trim();
+function clean(text4, fallback = "unknown") {
+  const stripped = stripControlChars(text4).trim();
   return stripped === "" ? fallback : stripped;
 }
 function lines(f) {
@@ -58297,9 +58576,9 @@ var init_select = __esm({
 
 // src/report/gitlab/codequality.ts
 function description(criteria2, message3, fallback) {
-  const text3 = clean(message3, fallback).replace(/\s+/g, " ");
+  const text4 = clean(message3, fallback).replace(/\s+/g, " ");
   const ids2 = criteria2.map((c3) => clean(c3, "")).filter(Boolean);
-  return ids2.length > 0 ? `[${ids2.join(", ")}] ${text3}` : text3;
+  return ids2.length > 0 ? `[${ids2.join(", ")}] ${text4}` : text4;
 }
 function gitlabCodeQualityReport(report) {
   return reportedFindings(report).map((f) => ({
@@ -58473,7 +58752,7 @@ function identifiers(f) {
     }))
   ];
 }
-function text2(name, value) {
+function text3(name, value) {
   return { name, type: "text", value };
 }
 function vulnerability2(f, scannerName2) {
@@ -58489,9 +58768,9 @@ function vulnerability2(f, scannerName2) {
     ...url12 ? { links: [{ url: url12 }] } : {},
     // The schema has no per-vulnerability scanner since 15.0.0; a multi-scanner report records it here.
     details: {
-      scanner: text2("Scanner", `${scannerName2} ${clean(f.scannerVersion)}`),
-      criteria: text2("SOC 2 criteria", f.criteria.map((c3) => clean(c3)).join(", ") || "none"),
-      fingerprint: text2("controlgate fingerprint", clean(f.fingerprint))
+      scanner: text3("Scanner", `${scannerName2} ${clean(f.scannerVersion)}`),
+      criteria: text3("SOC 2 criteria", f.criteria.map((c3) => clean(c3)).join(", ") || "none"),
+      fingerprint: text3("controlgate fingerprint", clean(f.fingerprint))
     }
   };
 }
@@ -59578,16 +59857,16 @@ var require_side_channel_list = __commonJS({
     "use strict";
     var inspect4 = require_object_inspect();
     var $TypeError = require_type();
-    var listGetNode = function(list, key, isDelete) {
-      var prev = list;
+    var listGetNode = function(list2, key, isDelete) {
+      var prev = list2;
       var curr;
       for (; (curr = prev.next) != null; prev = curr) {
         if (curr.key === key) {
           prev.next = curr.next;
           if (!isDelete) {
             curr.next = /** @type {NonNullable<typeof list.next>} */
-            list.next;
-            list.next = curr;
+            list2.next;
+            list2.next = curr;
           }
           return curr;
         }
@@ -61851,11 +62130,11 @@ var require_lib = __commonJS({
   "node_modules/qs/lib/index.js"(exports, module) {
     "use strict";
     var stringify2 = require_stringify2();
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var formats = require_formats();
     module.exports = {
       formats,
-      parse: parse5,
+      parse: parse6,
       stringify: stringify2
     };
   }
@@ -66656,11 +66935,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path61, { windows } = {}) => {
+    exports.basename = (path62, { windows } = {}) => {
       if (windows) {
-        return path61.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path62.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path61.replace(/\/$/, "").replace(/.*\//, "");
+        return path62.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -67019,7 +67298,7 @@ var require_parse4 = __commonJS({
     var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
-    var parse5 = (input2, options) => {
+    var parse6 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -67687,7 +67966,7 @@ var require_parse4 = __commonJS({
       }
       return state;
     };
-    parse5.fastpaths = (input2, options) => {
+    parse6.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -67752,7 +68031,7 @@ var require_parse4 = __commonJS({
       }
       return source;
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -67761,7 +68040,7 @@ var require_picomatch3 = __commonJS({
   "node_modules/picomatch-browser/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan3 = require_scan2();
-    var parse5 = require_parse4();
+    var parse6 = require_parse4();
     var utils = require_utils3();
     var constants8 = require_constants3();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -67849,7 +68128,7 @@ var require_picomatch3 = __commonJS({
     picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
     picomatch6.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
-      return parse5(pattern, { ...options, fastpaths: false });
+      return parse6(pattern, { ...options, fastpaths: false });
     };
     picomatch6.scan = (input2, options) => scan3(input2, options);
     picomatch6.compileRe = (parsed, options, returnOutput = false, returnState = false) => {
@@ -67882,10 +68161,10 @@ var require_picomatch3 = __commonJS({
         prefix = parsed.prefix = "./";
       }
       if (opts.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        output2 = parse5.fastpaths(input2, options);
+        output2 = parse6.fastpaths(input2, options);
       }
       if (output2 === void 0) {
-        parsed = parse5(input2, options);
+        parsed = parse6(input2, options);
         parsed.prefix = prefix + (parsed.prefix || "");
       } else {
         parsed.output = output2;
@@ -70418,25 +70697,25 @@ var init_dist2 = __esm({
       }
     };
     Markdown = class extends BaseResource {
-      render(text3, options) {
-        return RequestHelper.post()(this, "markdown", { text: text3, ...options });
+      render(text4, options) {
+        return RequestHelper.post()(this, "markdown", { text: text4, ...options });
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path61, filename, {
+      downloadPackageFile(path62, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path61}/${filename}`;
+        let url12 = endpoint`packages/maven/${path62}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path61, packageFile, options) {
+      uploadPackageFile(projectId, path62, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path61}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path62}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -72922,28 +73201,28 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path61, options) {
+      import(file2, path62, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path61
+          path: path62
         });
       }
-      importRemote(url12, path61, options) {
+      importRemote(url12, path62, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path61,
+          path: path62,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path61, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path62, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path61,
+          path: path62,
           region: region2,
           secretAccessKey
         });
@@ -74380,13 +74659,13 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path61, { parentId, name, ...options }) {
+      import(file2, path62, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path61,
-          name: name || path61.split("/").at(0),
+          path: path62,
+          name: name || path62.split("/").at(0),
           parentId
         });
       }
@@ -74719,17 +74998,17 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(name, path61, { avatar, ...options } = {}) {
+      create(name, path62, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path61
+            path: path62
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path61, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path62, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -75868,23 +76147,23 @@ function backoffMs(retriesConsumed) {
 }
 function retryAfterSeconds(value, now = Date.now()) {
   if (value === null) return void 0;
-  const text3 = value.trim();
-  if (/^\d+$/.test(text3)) return Number(text3);
-  const at = Date.parse(text3);
+  const text4 = value.trim();
+  if (/^\d+$/.test(text4)) return Number(text4);
+  const at = Date.parse(text4);
   return Number.isNaN(at) ? void 0 : Math.max(0, Math.ceil((at - now) / 1e3));
 }
 async function failureText2(response) {
-  const text3 = await response.text().catch(() => "");
+  const text4 = await response.text().catch(() => "");
   const type = response.headers.get("content-type") ?? "";
   let message3 = response.statusText;
   if (type.includes("json")) {
     try {
-      const parsed = JSON.parse(text3);
+      const parsed = JSON.parse(text4);
       const said = parsed.message ?? parsed.error;
       if (said !== void 0) message3 = typeof said === "string" ? said : JSON.stringify(said);
     } catch {
     }
-  } else if (type.startsWith("text/plain")) message3 = text3;
+  } else if (type.startsWith("text/plain")) message3 = text4;
   return message3.replace(/\s+/g, " ").trim().slice(0, MESSAGE_CHARS2);
 }
 function networkReason(error62, timeoutMs) {
@@ -76074,7 +76353,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir10, writeFile as writeFile8 } from "node:fs/promises";
-import path60 from "node:path";
+import path61 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CONTROLGATE_GITLAB_TOKEN is not set, and CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN. If it is already set as a protected variable, GitLab passes it only to pipelines of protected branches and tags, so merge requests from unprotected branches are gated without a note.";
@@ -76084,7 +76363,7 @@ function cannotPublish(env) {
 }
 function gitlabPlatform(context, env, log) {
   const token = noteToken(env) ?? "";
-  const redact = (text3) => token ? text3.replaceAll(token, "***") : text3;
+  const redact = (text4) => token ? text4.replaceAll(token, "***") : text4;
   return {
     id: "gitlab",
     context,
@@ -76103,8 +76382,8 @@ function gitlabPlatform(context, env, log) {
     async writeReports(report, dir) {
       await mkdir10(dir, { recursive: true });
       const files = [
-        [path60.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
-        [path60.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
+        [path61.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
+        [path61.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
       ];
       for (const [file2, content] of files) await writeFile8(file2, `${JSON.stringify(content, null, 2)}
 `);
@@ -76184,6 +76463,8 @@ async function main(argv, io) {
         return await explain(command, io);
       case "evidence-verify":
         return await verify(command.location, io);
+      case "evidence-reevaluate":
+        return await reevaluate(command.location, io);
       case "evidence-summarize":
         return await summarize(command.locations, io);
       case "scanners-install":
@@ -76224,8 +76505,8 @@ if (major < 22) {
 }
 var { main: main2 } = await Promise.resolve().then(() => (init_main2(), main_exports));
 process.exitCode = await main2(process.argv.slice(2), {
-  out: (text3) => process.stdout.write(text3),
-  err: (text3) => process.stderr.write(text3),
+  out: (text4) => process.stdout.write(text4),
+  err: (text4) => process.stderr.write(text4),
   env: process.env,
   cwd: process.cwd()
 });

@@ -1,4 +1,13 @@
-import { controls, explain, init, install, listScanners, summarize, verify } from './cli/commands.ts';
+import {
+  controls,
+  explain,
+  init,
+  install,
+  listScanners,
+  reevaluate,
+  summarize,
+  verify,
+} from './cli/commands.ts';
 import { type Io, stderrLog } from './cli/io.ts';
 import { parseCommandLine } from './cli/program.ts';
 import { clockFromEnv } from './clock.ts';
@@ -59,6 +68,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await explain(command, io);
       case 'evidence-verify':
         return await verify(command.location, io);
+      case 'evidence-reevaluate':
+        return await reevaluate(command.location, io);
       case 'evidence-summarize':
         return await summarize(command.locations, io);
       case 'scanners-install':

@@ -8,6 +8,12 @@ import { loadCatalog, loadMapping } from '../catalog/data-files.ts';
 import { loadConfig } from '../config/load.ts';
 import { STARTER_CONFIG } from '../config/starter.ts';
 import { errorMessage, ToolChangedError, UsageError } from '../errors.ts';
+import {
+  bundleConsistency,
+  ReevaluateError,
+  reevaluateBundle,
+  renderReevaluation,
+} from '../evidence/reevaluate.ts';
 import { renderSummary, summarizeBundles } from '../evidence/summarize.ts';
 import { realExec } from '../exec/exec.ts';
 import { writeChunks } from '../gate/write-outputs.ts';
@@ -95,14 +101,36 @@ export async function explain(command: Extract<CliCommand, { kind: 'explain' }>,
 export async function verify(location: string, io: Io): Promise<number> {
   if (!existsSync(location)) throw new UsageError(`no evidence bundle at ${location}`);
   const result = await verifyBundle(path.resolve(io.cwd, location));
-  if (result.ok) {
+  const disagree = result.ok ? await bundleConsistency(path.resolve(io.cwd, location)) : [];
+  if (result.ok && disagree.length === 0) {
     io.out(
       `${location}: intact — ${result.files} files match the manifest, bundle digest sha256:${result.digest}\n`,
     );
     return 0;
   }
+  if (result.ok) {
+    // Every hash matches, yet the files tell two stories: edited, and the manifest written again.
+    io.out(
+      `${location}: NOT consistent — the files match the manifest but disagree with each other\n${disagree.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
+    return 1;
+  }
   io.out(`${location}: NOT intact\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
   return 1;
+}
+
+/** `controlgate evidence reevaluate`: the decision recomputed from the bundle alone, and every difference. */
+export async function reevaluate(location: string, io: Io): Promise<number> {
+  if (!existsSync(path.resolve(io.cwd, location))) throw new UsageError(`no evidence bundle at ${location}`);
+  try {
+    const result = await reevaluateBundle(path.resolve(io.cwd, location));
+    io.out(renderReevaluation({ ...result, location }));
+    return result.differences.length === 0 ? 0 : 1;
+  } catch (error) {
+    if (!(error instanceof ReevaluateError)) throw error;
+    io.err(`controlgate: ${location}: cannot re-derive the decision: ${error.message}\n`);
+    return 2;
+  }
 }
 
 /** `controlgate evidence summarize`: per criterion, how many changes passed, were blocked or waived. */

@@ -8,6 +8,7 @@ export type CliCommand =
   | { kind: 'controls'; markdown: boolean }
   | { kind: 'explain'; subject: string; path: string; scanners?: string[]; config?: string }
   | { kind: 'evidence-verify'; location: string }
+  | { kind: 'evidence-reevaluate'; location: string }
   | { kind: 'evidence-summarize'; locations: string[] }
   /** `scanners`: the ids to install; absent means every built-in scanner. */
   | { kind: 'scanners-install'; scanners?: string[] }
@@ -157,13 +158,22 @@ export function parseCommandLine(
       parsed = { kind: 'explain', subject, path, ...opts };
     });
 
-  const evidence = program.command('evidence').description('check and summarize evidence bundles');
+  const evidence = program.command('evidence').description('check, re-derive and summarize evidence bundles');
   evidence
     .command('verify')
     .description('check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)')
     .argument('<bundle>', 'bundle folder or zip')
     .action((location: string) => {
       parsed = { kind: 'evidence-verify', location };
+    });
+  evidence
+    .command('reevaluate')
+    .description(
+      'recompute the decision from the bundle alone (its findings, policy, mapping and waivers in inputs/), offline; exit 1 listing each difference',
+    )
+    .argument('<bundle>', 'bundle folder or zip')
+    .action((location: string) => {
+      parsed = { kind: 'evidence-reevaluate', location };
     });
   evidence
     .command('summarize')
