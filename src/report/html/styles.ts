@@ -5,6 +5,7 @@ export const STYLES = `
   --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
   --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
   --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
+  --wv: #0b6a80; --wv-bg: #ddf4f8; --wv-line: #7cc7d8; --policy: #953800; --policy-bg: #fff1e5;
 }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
@@ -19,12 +20,26 @@ code { overflow-wrap: anywhere; }
 .none, .muted { color: var(--muted); }
 .empty { color: var(--muted); font-style: italic; margin: 4px 0; }
 .top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
-.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
+.banner { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
 .decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
 .decision-pass { background: var(--pass); }
 .decision-block { background: var(--fail); }
 .subtitle { color: var(--muted); margin-top: 4px; }
-.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
+.headline { flex: 1 1 420px; min-width: 0; }
+.blocking { margin-top: 10px; }
+.blocking h2 { font-size: 16px; margin: 0 0 4px; }
+.blocking p { margin: 6px 0 0; }
+ul.crit-list { list-style: none; margin: 0; padding: 0; }
+ul.crit-list li { margin: 3px 0; padding: 3px 8px; border-left: 4px solid; border-radius: 2px; overflow-wrap: anywhere; }
+ul.crit-list li.v-not-evaluated { background: var(--ne-bg); }
+.waived-list { margin-top: 8px; }
+.warn-line { color: var(--warn); }
+.policy-banner { border: 2px solid var(--policy); border-left-width: 8px; background: var(--policy-bg); color: #4a1c00;
+  border-radius: 6px; padding: 8px 14px; margin: 0 0 14px; overflow-wrap: anywhere; }
+.policy-banner p { margin: 4px 0; }
+.policy-banner .policy-title { font-size: 16px; color: var(--policy); }
+.policy-banner ul { margin: 4px 0; padding-left: 20px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(320px, 100%), 1fr)); gap: 16px; margin-top: 14px; }
 .summary > div h3 { margin-top: 0; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
 .chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
@@ -36,6 +51,11 @@ code { overflow-wrap: anywhere; }
   background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
 .v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
 .v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
+.s-waived-pass, .v-pass.s-waived-pass { color: var(--wv); border-color: var(--wv-line); border-style: double;
+  background: repeating-linear-gradient(45deg, var(--wv-bg) 0 6px, #eefafc 6px 12px); }
+ul.crit-list li.s-waived-pass { border-style: solid; border-left-width: 4px; }
+.cell .wv { flex-basis: 100%; font: 400 11px/1.3 system-ui, sans-serif; overflow-wrap: anywhere; }
+.cell.s-waived-pass { flex-wrap: wrap; max-width: 100%; }
 .sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
   font-size: 12px; font-weight: 600; text-transform: uppercase; }
 .sev-critical { background: #82071e; color: #fff; }
@@ -44,7 +64,7 @@ code { overflow-wrap: anywhere; }
 .sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
 .sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
-.legend .chip { font-size: 12px; }
+.legend .chip { font-size: 12px; white-space: normal; }
 .category { margin-top: 8px; }
 .group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
   border-top: 1px solid #eff2f5; }
@@ -61,8 +81,10 @@ code { overflow-wrap: anywhere; }
 .filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
 .filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
 .filters button { cursor: pointer; }
-.filters select { max-width: 260px; }
+.filters select { max-width: min(260px, 100%); }
 #shown-count { font-weight: 600; margin-left: auto; }
+.table-box { overflow-x: auto; max-width: 100%; }
+.print-only { display: none; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
 th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
