@@ -120,9 +120,91 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
 .status-skipped { color: var(--muted); font-weight: 600; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }
+/* Narrow windows and phones: one column, the findings as cards, wide tables scroll in their box. */
+@media (max-width: 760px) {
+  main { padding: 8px 8px 32px; }
+  section, .top { padding: 12px; border-radius: 6px; }
+  h1 { font-size: 18px; }
+  .decision { font-size: 22px; padding: 6px 14px; }
+  .headline { flex-basis: 100%; }
+  .group { grid-template-columns: 1fr; gap: 2px; }
+  .filters label, .filters select { width: 100%; max-width: none; }
+  #shown-count { margin-left: 0; }
+  dl.facts { grid-template-columns: 1fr; gap: 0; }
+  dl.facts dd { margin-bottom: 6px; }
+  ul.changed { columns: 1; }
+  table.findings tr[hidden] { display: none; }
+  table.findings td.rule, table.findings td.loc { flex-basis: 100%; }
+  /* Other tables keep readable columns and scroll sideways in their box. */
+  .table-box > table:not(.findings) { min-width: 560px; }
+}
+/* The findings as cards, on a phone and on paper: a line of facts, then the message. */
+@media (max-width: 760px), print {
+  table.findings, table.findings tbody, table.findings td { display: block; width: auto; }
+  table.findings colgroup, table.findings thead { display: none; }
+  table.findings tr[data-index] { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 8px; padding: 6px 0;
+    border-bottom: 1px solid var(--line); }
+  table.findings td { border: none; padding: 0; }
+  table.findings td.rule > div, table.findings td.rule > a { display: inline; margin-right: 6px; }
+  table.findings td.status div { display: inline; margin-left: 4px; }
+  table.findings td.msg { order: 9; flex-basis: 100%; }
+}
 @media print {
-  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
-  .filters { display: none; } th { position: static; }
+  @page { margin: 12mm; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { background: #fff; font-size: 10px; line-height: 1.3; }
+  main { max-width: none; padding: 0; display: flex; flex-direction: column; }
+  /* Page 1: decision, blocking criteria, counts and matrix, waivers, run facts; findings after. */
+  main > header { order: 0; } #matrix { order: 1; } #waivers { order: 2; } #run-facts { order: 3; }
+  #findings { order: 4; break-before: page; } #fixed { order: 5; } #scanners { order: 6; } #coverage { order: 7; }
+  /* The input hashes (run facts too, but long) go to the end, under their own heading. */
+  #run-facts { display: contents; } #run-facts > * { order: 3; }
+  #run-facts > h3, #run-facts > .table-box { order: 8; } #run-facts > h3 { margin-top: 8px; }
+  main > footer { order: 9; }
+  .policy-banner { padding: 4px 10px; margin-bottom: 8px; border-width: 1.5px; border-left-width: 6px; }
+  .policy-banner .policy-title { font-size: 12px; }
+  .subtitle { margin-top: 0; }
+  .blocking { margin-top: 4px; }
+  .summary p.muted { margin: 2px 0 0; }
+  h1 { font-size: 13px; }
+  ul.crit-list li { font-size: 9.5px; }
+  .cell.s-waived-pass { flex-wrap: nowrap; }
+  .cell .wv { flex-basis: auto; font-size: 8.5px; margin-left: 4px; }
+  #waivers > h2 { display: inline-block; margin-right: 8px; } #waivers > p.muted { display: inline; }
+  #waivers > h3:first-of-type { display: block; }
+  section, .top { border: none; border-radius: 0; padding: 0; margin: 0 0 8px; }
+  h1 { font-size: 15px; } h2 { font-size: 12.5px; margin: 0 0 4px; } h3 { font-size: 11px; margin: 6px 0 2px; }
+  .blocking h2 { font-size: 12.5px; }
+  code, .mono { font-size: 9px; }
+  .decision { font-size: 18px; padding: 4px 12px; }
+  .banner { gap: 12px; align-items: flex-start; }
+  .summary { margin-top: 6px; gap: 8px; grid-template-columns: 1fr 1fr; }
+  .chip { padding: 0 6px; }
+  .screen-only, .filters, #no-match, details.snippet, details.command, .legend, .cell .count { display: none !important; }
+  .print-only { display: block; }
+  details > summary { list-style: none; color: var(--muted); }
+  details > summary::-webkit-details-marker { display: none; }
+  .category h3 { display: inline-block; margin: 4px 0 0; }
+  .category.all-out-of-scope { display: none; }
+  .group { grid-template-columns: 220px 1fr; padding: 0; gap: 4px; }
+  .group-label { font-size: 9.5px; }
+  .cell { min-width: 0; padding: 0 4px; font-size: 9px; }
+  .cell.selected { outline: none; }
+  a { color: inherit; text-decoration: none; }
+  th { position: static; font-size: 9px; }
+  th, td { padding: 2px 4px; }
+  dl.facts { grid-template-columns: 95px 1fr 95px 1fr; gap: 0 8px; }
+  #waivers h3 { display: inline-block; margin: 2px 12px 0 0; } #waivers .empty { display: inline; margin-right: 12px; }
+  ul.crit-list li { margin: 1px 0; padding: 0 6px; }
+  .blocking p { margin: 2px 0 0; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  .table-box { overflow: visible; }
+  table.findings tr[data-index], table.findings tr[hidden] { display: flex; padding: 3px 0; }
+  table.findings td.msg { white-space: normal; display: -webkit-box; -webkit-line-clamp: 2;
+    -webkit-box-orient: vertical; overflow: hidden; }
+  /* Findings that do not count (below the threshold, advisory, out of scope): one line each. */
+  table.findings tr:has(.st-below-threshold) td.msg, table.findings tr:has(.st-advisory) td.msg,
+  table.findings tr:has(.st-out-of-scope) td.msg { display: none; }
 }
 `;
