@@ -65,6 +65,25 @@ function hostileReport(base: JsonReport): JsonReport {
     findings: [finding, { ...finding, helpUri: 'https://example.invalid/"><svg onload=alert(1)>' }],
     waivers: { applied: [{ ...waiver, findings: [template.fingerprint] }], expired: [], stale: [waiver] },
     scanners: base.scanners.map((s) => ({ ...s, error: HOSTILE, version: HOSTILE })),
+    // A pass under the hostile waiver, a blocking criterion not evaluated and a proposed policy edit:
+    // the report's newer places for this text (matrix cell, blocking list, policy banner).
+    controls: base.controls.map((c) => {
+      if (c.verdict === 'pass' && c.id === 'CC7.2')
+        // Its threshold at the waived finding's severity, so the pass rests on the waiver.
+        return { ...c, title: HOSTILE, severity: template.severity, waived: [template.fingerprint] };
+      if (c.id === 'CC7.3')
+        return { ...c, title: HOSTILE, verdict: 'not-evaluated', blocking: true, failedScanners: [HOSTILE] };
+      return c;
+    }),
+    policy: {
+      ...base.policy,
+      source: 'base',
+      commit: HOSTILE,
+      proposed: {
+        invalid: null,
+        changes: [{ key: HOSTILE, change: 'changed', before: HOSTILE, after: HOSTILE }],
+      },
+    },
   };
 }
 
@@ -89,6 +108,8 @@ describe('HTML report: escaping and determinism (no browser)', () => {
     expect(block).not.toMatch(/[<>]/);
     const data = JSON.parse(block) as { rows: { scanner: string; criteria: string[] }[] };
     expect(data.rows[0]?.scanner).toBe(HOSTILE.replace('\u202e', ''));
+    expect(html).toContain('data-criterion="CC7.2" data-verdict="pass" data-criterion-state="waived-pass"');
+    expect(html).toContain('id="policy-note"');
     expect(html).toContain('Content-Security-Policy');
     expect(html).not.toMatch(/<(img|link|iframe|object|embed|svg|video|audio|source|base)\b/i);
     expect(html).not.toMatch(/\ssrc="/);

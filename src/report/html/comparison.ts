@@ -83,7 +83,9 @@ function fixedRow(f: FixedFinding): string[] {
   const where = `${f.path}${f.line > 0 ? `:${f.line}` : ''}`;
   const rule = `${f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc(f.ruleName)}</div>` : ''}<code>${esc(f.ruleId)}</code>`;
   const secret = f.secret ? '<span class="tag">secret, redacted</span>' : '';
-  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc(f.snippet)}</pre></details>` : '';
+  const snippet = f.snippet
+    ? `<details class="snippet"><summary>code</summary><pre>${esc(f.snippet)}</pre></details>`
+    : '';
   return [
     `<span class="sev sev-${esc(f.severity)}">${esc(f.severity)}</span>`,
     f.criteria.map((c) => `<code class="crit">${esc(c)}</code>`).join('') || '<span class="none">—</span>',

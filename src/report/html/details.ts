@@ -60,7 +60,7 @@ export function renderScanners(report: JsonReport, facts: RunFacts): string {
       esc(s.filesScanned),
       esc(duration(s.durationMs)),
       code(s.exitCode),
-      `${s.error ? esc(s.error) : s.unjudged?.length ? '' : '<span class="none">—</span>'}${unjudgedList(s.unjudged)}${command ? `<details><summary>command</summary><pre>${esc(command.join(' '))}</pre></details>` : ''}`,
+      `${s.error ? esc(s.error) : s.unjudged?.length ? '' : '<span class="none">—</span>'}${unjudgedList(s.unjudged)}${command ? `<details class="command"><summary>command</summary><pre>${esc(command.join(' '))}</pre></details>` : ''}`,
     ];
   });
   const head = ['Scanner', 'Version', 'Status', 'Findings', 'Files', 'Duration', 'Exit code', 'Error'];

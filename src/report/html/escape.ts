@@ -39,12 +39,13 @@ export function duration(ms: number): string {
   return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-/** A table, or a short sentence when there is nothing to list. */
+/** A table in a box of its own, or a short sentence when there is nothing to list. */
 export function table(head: string[], rows: string[][], empty: string, className = ''): string {
   if (rows.length === 0) return `<p class="empty">${esc(empty)}</p>`;
   const th = head.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="${esc(className)}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  // In its own scrolling box: a wide table scrolls there, never the page (phones, narrow windows).
+  return `<div class="table-box"><table class="${esc(className)}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** `<code>` with escaped content, or a dash for a missing value. */

@@ -2,7 +2,17 @@ import { SEVERITIES } from '../../findings/finding.ts';
 import { type ChangeState, changeState } from '../comparison.ts';
 import type { JsonReport } from '../json-report-schema.ts';
 import { esc, jsonForScript, safeHref } from './escape.ts';
-import { type Finding, type FindingStatus, STATUS_LABELS, sortFindings, statusResolver } from './model.ts';
+import {
+  criterionState,
+  type Finding,
+  type FindingStatus,
+  STATE_LABELS,
+  STATES,
+  STATUS_LABELS,
+  sortFindings,
+  statusResolver,
+  waivedPasses,
+} from './model.ts';
 
 function option(value: string, label: string): string {
   return `<option value="${esc(value)}">${esc(label)}</option>`;
@@ -62,17 +72,35 @@ function row(f: Finding, { index, status, state }: RowFacts, order: Map<string, 
   const where = `${f.path}${f.line > 0 ? `:${f.line}` : ''}`;
   const outside = f.inWorkspace ? '' : '<div class="tag">outside the workspace</div>';
   const secret = f.secret ? '<span class="tag">secret, redacted</span>' : '';
-  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc(f.snippet)}</pre></details>` : '';
+  const snippet = f.snippet
+    ? `<details class="snippet"><summary>code</summary><pre>${esc(f.snippet)}</pre></details>`
+    : '';
   const stateAttr = state ? ` data-state="${state}"` : '';
   return `<tr data-index="${index}" data-fingerprint="${esc(f.fingerprint)}"${stateAttr}>
-<td><span class="sev sev-${esc(f.severity)}">${esc(f.severity)}</span></td>
-<td>${criteria}</td>
-<td>${esc(f.scanner)}</td>
+<td class="sev-cell"><span class="sev sev-${esc(f.severity)}">${esc(f.severity)}</span></td>
+<td class="crit-cell">${criteria}</td>
+<td class="scan">${esc(f.scanner)}</td>
 <td class="rule">${ruleCell(f)}</td>
 <td class="loc"><code>${esc(where)}</code>${outside}</td>
 <td class="msg">${esc(f.message)}${secret}${snippet}</td>
-<td>${statusCell(f, status, state)}</td>
+<td class="status">${statusCell(f, status, state)}</td>
 </tr>`;
+}
+
+/**
+ * Criteria grouped by their state as the matrix shows it (failing first, a pass under waiver apart
+ * from a clean pass), each with its number of findings.
+ */
+function criterionOptions(report: JsonReport, perCriterion: ReadonlyMap<string, number>): string[] {
+  const waived = waivedPasses(report);
+  return STATES.flatMap((state) => {
+    const controls = report.controls.filter((c) => criterionState(c, waived) === state);
+    if (controls.length === 0) return [];
+    const options = controls.map((c) =>
+      option(c.id, `${c.id} (${perCriterion.get(c.id) ?? 0}) ${STATE_LABELS[state]}`),
+    );
+    return [`<optgroup label="${esc(STATE_LABELS[state])}">${options.join('')}</optgroup>`];
+  });
 }
 
 /** Status filter values: "existing debt" only where a comparison could produce it. */
@@ -101,11 +129,7 @@ export function renderFindings(report: JsonReport): string {
     for (const c of f.criteria) perCriterion.set(c, (perCriterion.get(c) ?? 0) + 1);
   const scanners = [...new Set([...report.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
   const filters = [
-    select(
-      'f-criterion',
-      'Criterion',
-      report.controls.map((c) => option(c.id, `${c.id} (${perCriterion.get(c.id) ?? 0}) ${c.verdict}`)),
-    ),
+    select('f-criterion', 'Criterion', criterionOptions(report, perCriterion)),
     select(
       'f-severity',
       'Severity',
@@ -142,17 +166,17 @@ export function renderFindings(report: JsonReport): string {
     .map((f, i) => row(f, { index: i, status: statuses[i] ?? 'active', state: states[i] ?? null }, order))
     .join('\n');
   return `<section id="findings"><h2>Findings</h2>
-<div class="filters" id="filters">
+<div class="filters screen-only" id="filters">
 ${filters}
 <button type="button" id="f-reset">Reset filters</button>
 <output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
 </div>
-<table class="findings" id="findings-table">
+<div class="table-box"><table class="findings" id="findings-table">
 <colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
 <thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
 <tbody>
 ${body}
-</tbody></table>
+</tbody></table></div>
 <p class="empty" id="no-match"${findings.length === 0 ? '' : ' hidden'}>No findings match these filters.</p>${
     total > findings.length
       ? `\n<p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>`

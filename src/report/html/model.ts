@@ -128,3 +128,82 @@ export function sortFindings(
   const sorted = [...candidates].sort((a, b) => rank(a) - rank(b) || compareFindings(a, b));
   return sorted.length > limit ? sorted.slice(0, limit) : sorted;
 }
+
+export type AppliedWaiver = JsonReport['waivers']['applied'][number];
+
+/**
+ * A criterion's state as the report shows it: the gate's verdict, except that a pass resting on a
+ * waiver (a waived finding at or above the threshold) is its own state. The gate's verdict stays
+ * `pass`; this only keeps an auditor from reading it as a clean one.
+ */
+export type CriterionState = Verdict | 'waived-pass';
+
+/** Display order: what blocks or needs attention first. */
+export const STATES: readonly CriterionState[] = [
+  'fail',
+  'warn',
+  'not-evaluated',
+  'waived-pass',
+  'pass',
+  'not-covered',
+  'out-of-scope',
+];
+
+export const STATE_LABELS: Record<CriterionState, string> = {
+  fail: 'fail',
+  warn: 'warn',
+  'not-evaluated': 'not evaluated',
+  'waived-pass': 'passed under waiver',
+  pass: 'pass',
+  'not-covered': 'not covered',
+  'out-of-scope': 'out of scope',
+};
+
+/** A pass that holds only because findings at or above the threshold were waived, and by which waivers. */
+export interface WaivedPass {
+  control: Control;
+  /** The waived findings at or above the criterion's threshold. */
+  findings: Finding[];
+  /** The applied waivers that cover them; a finding without one is named by `Finding.waiver`. */
+  waivers: AppliedWaiver[];
+  /** Waiver names (`Finding.waiver`) with no applied waiver in the report (older or hand-made reports). */
+  unlisted: string[];
+}
+
+/** Derived from `controls[].waived`, the findings' severities and `waivers.applied`; nothing else. */
+export function waivedPasses(
+  report: Pick<JsonReport, 'controls' | 'findings' | 'waivers'>,
+): Map<string, WaivedPass> {
+  const byFingerprint = new Map(report.findings.map((f) => [f.fingerprint, f]));
+  const waiverOf = new Map<string, AppliedWaiver>();
+  for (const w of report.waivers.applied) for (const fp of w.findings) waiverOf.set(fp, w);
+  const out = new Map<string, WaivedPass>();
+  for (const control of report.controls) {
+    if (control.verdict !== 'pass' || control.waived.length === 0) continue;
+    const threshold = severityRank(control.severity);
+    const findings = control.waived
+      .flatMap((fp) => byFingerprint.get(fp) ?? [])
+      .filter((f) => severityRank(f.severity) >= threshold);
+    if (findings.length === 0) continue;
+    const waivers: AppliedWaiver[] = [];
+    const unlisted: string[] = [];
+    for (const f of findings) {
+      const w = waiverOf.get(f.fingerprint);
+      if (w) {
+        if (!waivers.includes(w)) waivers.push(w);
+      } else if (f.waiver && !unlisted.includes(f.waiver)) unlisted.push(f.waiver);
+    }
+    out.set(control.id, { control, findings, waivers, unlisted });
+  }
+  return out;
+}
+
+/** A criterion's state, given the report's waived passes. */
+export function criterionState(control: Control, waived: ReadonlyMap<string, WaivedPass>): CriterionState {
+  return waived.has(control.id) ? 'waived-pass' : control.verdict;
+}
+
+/** How a waiver is named to people: its id, else its line in the waivers file. */
+export function waiverLabel(w: Pick<AppliedWaiver, 'id' | 'line'>): string {
+  return w.id ?? `line ${w.line}`;
+}
