@@ -55310,9 +55310,9 @@ function table(head, rows, empty, className = "") {
   if (rows.length === 0) return `<p class="empty">${esc2(empty)}</p>`;
   const th = head.map((h2) => `<th scope="col">${esc2(h2)}</th>`).join("");
   const body = rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
-  return `<table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
+  return `<div class="table-box"><table class="${esc2(className)}"><thead><tr>${th}</tr></thead><tbody>
 ${body}
-</tbody></table>`;
+</tbody></table></div>`;
 }
 function code(value) {
   return value === null || value === void 0 || value === "" ? '<span class="none">—</span>' : `<code>${esc2(value)}</code>`;
@@ -55378,21 +55378,41 @@ function sortFindings(findings, baseline2 = null, limit = Number.POSITIVE_INFINI
   const sorted = [...candidates].sort((a2, b) => rank(a2) - rank(b) || compareFindings(a2, b));
   return sorted.length > limit ? sorted.slice(0, limit) : sorted;
 }
-var VERDICTS, STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES;
+function waivedPasses(report) {
+  const byFingerprint = new Map(report.findings.map((f) => [f.fingerprint, f]));
+  const waiverOf = /* @__PURE__ */ new Map();
+  for (const w of report.waivers.applied) for (const fp of w.findings) waiverOf.set(fp, w);
+  const out = /* @__PURE__ */ new Map();
+  for (const control3 of report.controls) {
+    if (control3.verdict !== "pass" || control3.waived.length === 0) continue;
+    const threshold = severityRank(control3.severity);
+    const findings = control3.waived.flatMap((fp) => byFingerprint.get(fp) ?? []).filter((f) => severityRank(f.severity) >= threshold);
+    if (findings.length === 0) continue;
+    const waivers2 = [];
+    const unlisted = [];
+    for (const f of findings) {
+      const w = waiverOf.get(f.fingerprint);
+      if (w) {
+        if (!waivers2.includes(w)) waivers2.push(w);
+      } else if (f.waiver && !unlisted.includes(f.waiver)) unlisted.push(f.waiver);
+    }
+    out.set(control3.id, { control: control3, findings, waivers: waivers2, unlisted });
+  }
+  return out;
+}
+function criterionState(control3, waived) {
+  return waived.has(control3.id) ? "waived-pass" : control3.verdict;
+}
+function waiverLabel(w) {
+  return w.id ?? `line ${w.line}`;
+}
+var STATUS_LABELS, CATEGORY_TITLES, GROUP_TITLES, STATES, STATE_LABELS;
 var init_model3 = __esm({
   "src/report/html/model.ts"() {
     "use strict";
     init_finding();
     init_order();
     init_comparison();
-    VERDICTS = [
-      "fail",
-      "warn",
-      "not-evaluated",
-      "pass",
-      "not-covered",
-      "out-of-scope"
-    ];
     STATUS_LABELS = {
       active: "active",
       existing: "existing debt",
@@ -55430,6 +55450,24 @@ var init_model3 = __esm({
       P6: "Disclosure and notification",
       P7: "Quality of personal information",
       P8: "Privacy monitoring and enforcement"
+    };
+    STATES = [
+      "fail",
+      "warn",
+      "not-evaluated",
+      "waived-pass",
+      "pass",
+      "not-covered",
+      "out-of-scope"
+    ];
+    STATE_LABELS = {
+      fail: "fail",
+      warn: "warn",
+      "not-evaluated": "not evaluated",
+      "waived-pass": "passed under waiver",
+      pass: "pass",
+      "not-covered": "not covered",
+      "out-of-scope": "out of scope"
     };
   }
 });
@@ -55469,17 +55507,28 @@ function row(f, { index, status: status2, state }, order) {
   const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
   const outside = f.inWorkspace ? "" : '<div class="tag">outside the workspace</div>';
   const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
-  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
+  const snippet = f.snippet ? `<details class="snippet"><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
   const stateAttr = state ? ` data-state="${state}"` : "";
   return `<tr data-index="${index}" data-fingerprint="${esc2(f.fingerprint)}"${stateAttr}>
-<td><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
-<td>${criteria2}</td>
-<td>${esc2(f.scanner)}</td>
+<td class="sev-cell"><span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span></td>
+<td class="crit-cell">${criteria2}</td>
+<td class="scan">${esc2(f.scanner)}</td>
 <td class="rule">${ruleCell(f)}</td>
 <td class="loc"><code>${esc2(where)}</code>${outside}</td>
 <td class="msg">${esc2(f.message)}${secret}${snippet}</td>
-<td>${statusCell(f, status2, state)}</td>
+<td class="status">${statusCell(f, status2, state)}</td>
 </tr>`;
+}
+function criterionOptions(report, perCriterion) {
+  const waived = waivedPasses(report);
+  return STATES.flatMap((state) => {
+    const controls2 = report.controls.filter((c3) => criterionState(c3, waived) === state);
+    if (controls2.length === 0) return [];
+    const options = controls2.map(
+      (c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${STATE_LABELS[state]}`)
+    );
+    return [`<optgroup label="${esc2(STATE_LABELS[state])}">${options.join("")}</optgroup>`];
+  });
 }
 function statusOptions(compared) {
   return Object.keys(STATUS_LABELS).filter((s) => compared || s !== "existing").map((s) => option(s, STATUS_LABELS[s]));
@@ -55496,11 +55545,7 @@ function renderFindings(report) {
     for (const c3 of f.criteria) perCriterion.set(c3, (perCriterion.get(c3) ?? 0) + 1);
   const scanners2 = [.../* @__PURE__ */ new Set([...report.scanners.map((s) => s.id), ...findings.map((f) => f.scanner)])];
   const filters = [
-    select(
-      "f-criterion",
-      "Criterion",
-      report.controls.map((c3) => option(c3.id, `${c3.id} (${perCriterion.get(c3.id) ?? 0}) ${c3.verdict}`))
-    ),
+    select("f-criterion", "Criterion", criterionOptions(report, perCriterion)),
     select(
       "f-severity",
       "Severity",
@@ -55533,17 +55578,17 @@ function renderFindings(report) {
   const order = new Map(report.controls.map((c3, i3) => [c3.id, i3]));
   const body = findings.map((f, i3) => row(f, { index: i3, status: statuses[i3] ?? "active", state: states[i3] ?? null }, order)).join("\n");
   return `<section id="findings"><h2>Findings</h2>
-<div class="filters" id="filters">
+<div class="filters screen-only" id="filters">
 ${filters}
 <button type="button" id="f-reset">Reset filters</button>
 <output id="shown-count" data-shown="${findings.length}" aria-live="polite">Showing ${findings.length} of ${findings.length} findings</output>
 </div>
-<table class="findings" id="findings-table">
+<div class="table-box"><table class="findings" id="findings-table">
 <colgroup><col class="c-sev"><col class="c-crit"><col class="c-scan"><col class="c-rule"><col class="c-loc"><col class="c-msg"><col class="c-status"></colgroup>
 <thead><tr><th scope="col">Severity</th><th scope="col">Criteria</th><th scope="col">Scanner</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead>
 <tbody>
 ${body}
-</tbody></table>
+</tbody></table></div>
 <p class="empty" id="no-match"${findings.length === 0 ? "" : " hidden"}>No findings match these filters.</p>${total > findings.length ? `
 <p class="note" id="rows-capped">This page lists the first ${findings.length.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} findings (new first, then by severity). All of them are in controlgate.json and sarif/merged.sarif.</p>` : ""}
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>
@@ -55625,7 +55670,7 @@ function fixedRow(f) {
   const where = `${f.path}${f.line > 0 ? `:${f.line}` : ""}`;
   const rule = `${f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc2(f.ruleName)}</div>` : ""}<code>${esc2(f.ruleId)}</code>`;
   const secret = f.secret ? '<span class="tag">secret, redacted</span>' : "";
-  const snippet = f.snippet ? `<details><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
+  const snippet = f.snippet ? `<details class="snippet"><summary>code</summary><pre>${esc2(f.snippet)}</pre></details>` : "";
   return [
     `<span class="sev sev-${esc2(f.severity)}">${esc2(f.severity)}</span>`,
     f.criteria.map((c3) => `<code class="crit">${esc2(c3)}</code>`).join("") || '<span class="none">—</span>',
@@ -55749,7 +55794,7 @@ function renderScanners(report, facts2) {
       esc2(s.filesScanned),
       esc2(duration3(s.durationMs)),
       code(s.exitCode),
-      `${s.error ? esc2(s.error) : s.unjudged?.length ? "" : '<span class="none">—</span>'}${unjudgedList(s.unjudged)}${command ? `<details><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
+      `${s.error ? esc2(s.error) : s.unjudged?.length ? "" : '<span class="none">—</span>'}${unjudgedList(s.unjudged)}${command ? `<details class="command"><summary>command</summary><pre>${esc2(command.join(" "))}</pre></details>` : ""}`
     ];
   });
   const head = ["Scanner", "Version", "Status", "Findings", "Files", "Duration", "Exit code", "Error"];
@@ -55881,6 +55926,7 @@ var init_styles = __esm({
   --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
   --warn: #9a6700; --warn-bg: #fff8c5; --ne: #6639ba; --ne-bg: #fbefff;
   --nc: #59636e; --nc-bg: #eaeef2; --oos: #8c959f; --oos-bg: #ffffff;
+  --wv: #0b6a80; --wv-bg: #ddf4f8; --wv-line: #7cc7d8; --policy: #953800; --policy-bg: #fff1e5;
 }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
@@ -55895,12 +55941,26 @@ code { overflow-wrap: anywhere; }
 .none, .muted { color: var(--muted); }
 .empty { color: var(--muted); font-style: italic; margin: 4px 0; }
 .top { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; }
-.banner { display: flex; gap: 20px; align-items: center; flex-wrap: wrap; }
+.banner { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
 .decision { font-size: 28px; font-weight: 800; letter-spacing: .06em; padding: 10px 22px; border-radius: 8px; color: #fff; }
 .decision-pass { background: var(--pass); }
 .decision-block { background: var(--fail); }
 .subtitle { color: var(--muted); margin-top: 4px; }
-.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
+.headline { flex: 1 1 420px; min-width: 0; }
+.blocking { margin-top: 10px; }
+.blocking h2 { font-size: 16px; margin: 0 0 4px; }
+.blocking p { margin: 6px 0 0; }
+ul.crit-list { list-style: none; margin: 0; padding: 0; }
+ul.crit-list li { margin: 3px 0; padding: 3px 8px; border-left: 4px solid; border-radius: 2px; overflow-wrap: anywhere; }
+ul.crit-list li.v-not-evaluated { background: var(--ne-bg); }
+.waived-list { margin-top: 8px; }
+.warn-line { color: var(--warn); }
+.policy-banner { border: 2px solid var(--policy); border-left-width: 8px; background: var(--policy-bg); color: #4a1c00;
+  border-radius: 6px; padding: 8px 14px; margin: 0 0 14px; overflow-wrap: anywhere; }
+.policy-banner p { margin: 4px 0; }
+.policy-banner .policy-title { font-size: 16px; color: var(--policy); }
+.policy-banner ul { margin: 4px 0; padding-left: 20px; }
+.summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(320px, 100%), 1fr)); gap: 16px; margin-top: 14px; }
 .summary > div h3 { margin-top: 0; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; }
 .chip { border: 1px solid var(--line); border-radius: 999px; padding: 2px 10px; white-space: nowrap; }
@@ -55912,6 +55972,11 @@ code { overflow-wrap: anywhere; }
   background: repeating-linear-gradient(135deg, var(--ne-bg) 0 6px, #ecdcff 6px 12px); }
 .v-not-covered { background: var(--nc-bg); color: var(--nc); border-color: #d1d9e0; }
 .v-out-of-scope { background: var(--oos-bg); color: var(--oos); border-color: #e1e4e8; border-style: dashed; }
+.s-waived-pass, .v-pass.s-waived-pass { color: var(--wv); border-color: var(--wv-line); border-style: double;
+  background: repeating-linear-gradient(45deg, var(--wv-bg) 0 6px, #eefafc 6px 12px); }
+ul.crit-list li.s-waived-pass { border-style: solid; border-left-width: 4px; }
+.cell .wv { flex-basis: 100%; font: 400 11px/1.3 system-ui, sans-serif; overflow-wrap: anywhere; }
+.cell.s-waived-pass { flex-wrap: wrap; max-width: 100%; }
 .sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 4px; padding: 0 6px;
   font-size: 12px; font-weight: 600; text-transform: uppercase; }
 .sev-critical { background: #82071e; color: #fff; }
@@ -55920,7 +55985,7 @@ code { overflow-wrap: anywhere; }
 .sev-low { background: #fff8c5; color: #7d4e00; border: 1px solid #f5e0a0; }
 .sev-info { background: #ddf4ff; color: #0969da; border: 1px solid #b6e3ff; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
-.legend .chip { font-size: 12px; }
+.legend .chip { font-size: 12px; white-space: normal; }
 .category { margin-top: 8px; }
 .group { display: grid; grid-template-columns: 330px 1fr; gap: 8px; align-items: center; padding: 3px 0;
   border-top: 1px solid #eff2f5; }
@@ -55937,8 +56002,10 @@ code { overflow-wrap: anywhere; }
 .filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
 .filters select, .filters button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
 .filters button { cursor: pointer; }
-.filters select { max-width: 260px; }
+.filters select { max-width: min(260px, 100%); }
 #shown-count { font-weight: 600; margin-left: auto; }
+.table-box { overflow-x: auto; max-width: 100%; }
+.print-only { display: none; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eff2f5; }
 th { font-size: 12px; color: var(--muted); background: #f6f8fa; position: sticky; top: 0; }
@@ -55974,96 +56041,269 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .status-ok { color: var(--pass); font-weight: 600; } .status-failed { color: var(--fail); font-weight: 600; }
 .status-skipped { color: var(--muted); font-weight: 600; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }
+/* Narrow windows and phones: one column, the findings as cards, wide tables scroll in their box. */
+@media (max-width: 760px) {
+  main { padding: 8px 8px 32px; }
+  section, .top { padding: 12px; border-radius: 6px; }
+  h1 { font-size: 18px; }
+  .decision { font-size: 22px; padding: 6px 14px; }
+  .headline { flex-basis: 100%; }
+  .group { grid-template-columns: 1fr; gap: 2px; }
+  .filters label, .filters select { width: 100%; max-width: none; }
+  #shown-count { margin-left: 0; }
+  dl.facts { grid-template-columns: 1fr; gap: 0; }
+  dl.facts dd { margin-bottom: 6px; }
+  ul.changed { columns: 1; }
+  table.findings tr[hidden] { display: none; }
+  table.findings td.rule, table.findings td.loc { flex-basis: 100%; }
+  /* Other tables keep readable columns and scroll sideways in their box. */
+  .table-box > table:not(.findings) { min-width: 560px; }
+}
+/* The findings as cards, on a phone and on paper: a line of facts, then the message. */
+@media (max-width: 760px), print {
+  table.findings, table.findings tbody, table.findings td { display: block; width: auto; }
+  table.findings colgroup, table.findings thead { display: none; }
+  table.findings tr[data-index] { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 8px; padding: 6px 0;
+    border-bottom: 1px solid var(--line); }
+  table.findings td { border: none; padding: 0; }
+  table.findings td.rule > div, table.findings td.rule > a { display: inline; margin-right: 6px; }
+  table.findings td.status div { display: inline; margin-left: 4px; }
+  table.findings td.msg { order: 9; flex-basis: 100%; }
+}
 @media print {
-  body { background: #fff; } section { break-inside: avoid-page; border: none; padding: 0; }
-  .filters { display: none; } th { position: static; }
+  @page { margin: 12mm; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { background: #fff; font-size: 10px; line-height: 1.3; }
+  main { max-width: none; padding: 0; display: flex; flex-direction: column; }
+  /* Page 1: decision, blocking criteria, counts and matrix, waivers, run facts; findings after. */
+  main > header { order: 0; } #matrix { order: 1; } #waivers { order: 2; } #run-facts { order: 3; }
+  #findings { order: 4; break-before: page; } #fixed { order: 5; } #scanners { order: 6; } #coverage { order: 7; }
+  /* The input hashes (run facts too, but long) go to the end, under their own heading. */
+  #run-facts { display: contents; } #run-facts > * { order: 3; }
+  #run-facts > h3, #run-facts > .table-box { order: 8; } #run-facts > h3 { margin-top: 8px; }
+  main > footer { order: 9; }
+  .policy-banner { padding: 4px 10px; margin-bottom: 8px; border-width: 1.5px; border-left-width: 6px; }
+  .policy-banner .policy-title { font-size: 12px; }
+  .subtitle { margin-top: 0; }
+  .blocking { margin-top: 4px; }
+  .summary p.muted { margin: 2px 0 0; }
+  h1 { font-size: 13px; }
+  ul.crit-list li { font-size: 9.5px; }
+  .cell.s-waived-pass { flex-wrap: nowrap; }
+  .cell .wv { flex-basis: auto; font-size: 8.5px; margin-left: 4px; }
+  #waivers > h2 { display: inline-block; margin-right: 8px; } #waivers > p.muted { display: inline; }
+  #waivers > h3:first-of-type { display: block; }
+  section, .top { border: none; border-radius: 0; padding: 0; margin: 0 0 8px; }
+  h1 { font-size: 15px; } h2 { font-size: 12.5px; margin: 0 0 4px; } h3 { font-size: 11px; margin: 6px 0 2px; }
+  .blocking h2 { font-size: 12.5px; }
+  code, .mono { font-size: 9px; }
+  .decision { font-size: 18px; padding: 4px 12px; }
+  .banner { gap: 12px; align-items: flex-start; }
+  .summary { margin-top: 6px; gap: 8px; grid-template-columns: 1fr 1fr; }
+  .chip { padding: 0 6px; }
+  .screen-only, .filters, #no-match, details.snippet, details.command, .legend, .cell .count { display: none !important; }
+  .print-only { display: block; }
+  details > summary { list-style: none; color: var(--muted); }
+  details > summary::-webkit-details-marker { display: none; }
+  .category h3 { display: inline-block; margin: 4px 0 0; }
+  .category.all-out-of-scope { display: none; }
+  .group { grid-template-columns: 220px 1fr; padding: 0; gap: 4px; }
+  .group-label { font-size: 9.5px; }
+  .cell { min-width: 0; padding: 0 4px; font-size: 9px; }
+  .cell.selected { outline: none; }
+  a { color: inherit; text-decoration: none; }
+  th { position: static; font-size: 9px; }
+  th, td { padding: 2px 4px; }
+  dl.facts { grid-template-columns: 95px 1fr 95px 1fr; gap: 0 8px; }
+  #waivers h3 { display: inline-block; margin: 2px 12px 0 0; } #waivers .empty { display: inline; margin-right: 12px; }
+  ul.crit-list li { margin: 1px 0; padding: 0 6px; }
+  .blocking p { margin: 2px 0 0; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  .table-box { overflow: visible; }
+  table.findings tr[data-index], table.findings tr[hidden] { display: flex; padding: 3px 0; }
+  table.findings td.msg { white-space: normal; display: -webkit-box; -webkit-line-clamp: 2;
+    -webkit-box-orient: vertical; overflow: hidden; }
+  /* Findings that do not count (below the threshold, advisory, out of scope): one line each. */
+  table.findings tr:has(.st-below-threshold) td.msg, table.findings tr:has(.st-advisory) td.msg,
+  table.findings tr:has(.st-out-of-scope) td.msg { display: none; }
 }
 `;
   }
 });
 
-// src/report/html/summary.ts
-function policySection(report) {
-  const note = policyNote(report.policy, { text: esc2, code });
-  if (!note) return "";
-  const items = note.items.length > 0 ? `<ul>${note.items.map((i3) => `<li>${i3}</li>`).join("")}</ul>` : "";
-  return `
-<div class="policy-note" id="policy-note"><p><b>Policy:</b> ${note.headline}</p>${items}</div>`;
+// src/report/html/blocking.ts
+function scannerTrouble2(report, c3) {
+  const parts = c3.failedScanners.map((id) => {
+    const s = report.scanners.find((x2) => x2.id === id);
+    const unjudged = s?.unjudged?.length ?? 0;
+    if (s && s.status !== "failed" && unjudged > 0)
+      return `${code(id)} could not judge ${unjudged === 1 ? "1 file" : `${unjudged} files`}`;
+    return `${code(id)} failed`;
+  });
+  return parts.length > 0 ? parts.join(", ") : "a covering scanner failed";
 }
+function blockingItem(report, c3) {
+  const head = `<code>${esc2(c3.id)}</code> <b>${esc2(c3.title)}</b>`;
+  if (c3.verdict === "not-evaluated")
+    return `<li class="v-not-evaluated" data-criterion="${esc2(c3.id)}">${head} — not evaluated: ${scannerTrouble2(report, c3)}</li>`;
+  const n2 = c3.findings.length;
+  return `<li class="v-fail" data-criterion="${esc2(c3.id)}">${head} — ${n2} ${n2 === 1 ? "finding" : "findings"} at or above ${esc2(c3.severity)}</li>`;
+}
+function waiverFacts3(w) {
+  return `waiver ${code(waiverLabel(w))}, approved by ${esc2(w.approver)}, expires ${code(w.expires)}`;
+}
+function waivedPassFacts(p) {
+  return [...p.waivers.map(waiverFacts3), ...p.unlisted.map((u2) => `waiver ${code(u2)}`)].join("; ");
+}
+function renderBlocking(report, waived) {
+  const blocking = report.controls.filter((c3) => c3.blocking);
+  const warning = report.controls.filter((c3) => c3.verdict === "warn");
+  const nonBlockingUnevaluated = report.controls.filter((c3) => c3.verdict === "not-evaluated" && !c3.blocking);
+  const list2 = blocking.length > 0 ? `<h2>Blocking criteria (${blocking.length})</h2><ul class="crit-list">${blocking.map((c3) => blockingItem(report, c3)).join("")}</ul>` : "<h2>No criterion blocks this change</h2>";
+  const short = (cs) => cs.map((c3) => `<code>${esc2(c3.id)}</code> ${esc2(c3.title)}`).join("; ");
+  const warnings = warning.length > 0 ? `<p class="warn-line" id="warning-criteria"><b>Warnings (${warning.length}, not blocking):</b> ${short(warning)}</p>` : "";
+  const unevaluated2 = nonBlockingUnevaluated.length > 0 ? `<p id="unevaluated-criteria"><b>Not evaluated, not blocking (${nonBlockingUnevaluated.length}):</b> ${short(nonBlockingUnevaluated)}</p>` : "";
+  const passes = [...waived.values()];
+  const underWaiver = passes.length > 0 ? `<div class="waived-list" id="waived-passes"><b>Passed under waiver (${passes.length}):</b><ul class="crit-list">${passes.map(
+    (p) => `<li class="s-waived-pass" data-criterion="${esc2(p.control.id)}"><code>${esc2(p.control.id)}</code> <b>${esc2(p.control.title)}</b> — ${p.findings.length} waived ${p.findings.length === 1 ? "finding" : "findings"} at or above ${esc2(p.control.severity)}: ${waivedPassFacts(p)}</li>`
+  ).join("")}</ul></div>` : "";
+  return `<div class="blocking" id="blocking">${list2}${warnings}${unevaluated2}${underWaiver}</div>`;
+}
+var init_blocking = __esm({
+  "src/report/html/blocking.ts"() {
+    "use strict";
+    init_escape2();
+    init_model3();
+  }
+});
+
+// src/report/html/policy-banner.ts
+function title(report) {
+  const p = report.policy;
+  if (p.unverified) return "The policy was not read from the change's base";
+  if (p.source === "head") return "Judged by the change's own policy";
+  if (p.proposed?.invalid) return "This change edits the gate's own policy (and the edit is invalid)";
+  return "This change edits the gate's own policy";
+}
+function renderPolicyBanner(report) {
+  const note = policyNote(report.policy, { text: esc2, code });
+  const files = report.baseline?.policyChanged ?? [];
+  if (!note && files.length === 0) return "";
+  const headline2 = note ? note.headline : report.policy.source === "base" ? `This change edits the gate's own policy files. The edits apply after review and merge, not to this change, which the policy at the base commit ${report.policy.commit ? code(report.policy.commit.slice(0, 12)) : ""} judged.` : "This change edits the gate's own policy files.";
+  const items = note && note.items.length > 0 ? `<ul>${note.items.map((i3) => `<li>${i3}</li>`).join("")}</ul>` : "";
+  const edited = files.length > 0 ? `<p class="files">Policy files edited: ${files.map((f) => code(f)).join(", ")}</p>` : "";
+  return `<div class="policy-banner" id="policy-note" role="note"><p class="policy-title"><span class="policy-icon" aria-hidden="true">⚠</span> <b>Policy:</b> ${title(report)}</p><p>${headline2}</p>${items}${edited}</div>`;
+}
+var init_policy_banner = __esm({
+  "src/report/html/policy-banner.ts"() {
+    "use strict";
+    init_policy_notes();
+    init_escape2();
+  }
+});
+
+// src/report/html/summary.ts
 function suppressionSection(report) {
   const note = suppressionNote(report, { text: esc2, code });
   return note ? `
 <div class="policy-note" id="suppression-note"><p><b>Suppressions:</b> ${note}</p></div>` : "";
 }
+function stateCounts(report, waived) {
+  const count4 = (s) => s === "waived-pass" ? waived.size : s === "pass" ? report.verdicts.pass - waived.size : report.verdicts[s];
+  const chips = STATES.filter((s) => s !== "waived-pass" || waived.size > 0).map((s) => {
+    const attr = s === "waived-pass" ? 'data-criterion-state="waived-pass"' : `data-verdict="${s}"`;
+    const cls = s === "waived-pass" ? "chip v-pass s-waived-pass" : `chip v-${s}`;
+    return `<li class="${cls}" ${attr}>${esc2(STATE_LABELS[s])}<b>${count4(s)}</b></li>`;
+  }).join("");
+  const note = waived.size > 0 ? `<p class="muted">The gate's verdict for a pass under waiver is pass (${report.verdicts.pass} in controlgate.json).</p>` : "";
+  return `<ul class="chips" id="verdict-counts">${chips}</ul>${note}`;
+}
 function renderSummary2(report, facts2) {
+  const waived = waivedPasses(report);
   const where = [facts2.repository, facts2.branch, facts2.commit?.slice(0, 12)].filter(Boolean).join(" · ");
   const change = facts2.changeNumber === null ? "" : ` · change #${facts2.changeNumber}`;
-  const verdicts = VERDICTS.map(
-    (v) => `<li class="chip v-${v}" data-verdict="${v}">${esc2(v)}<b>${report.verdicts[v]}</b></li>`
-  ).join("");
   const severities = SEVERITIES.map(
     (s) => `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report.summary.bySeverity[s]}</b></li>`
   ).join("");
   const notCounted = `${report.summary.suppressed} suppressed (not counted) of ${report.summary.findings} findings`;
-  return `<header class="top">
+  return `<header class="top">${renderPolicyBanner(report)}
 <div class="banner">
 <div class="decision decision-${esc2(report.decision)}" id="decision">${esc2(report.decision.toUpperCase())}</div>
-<div><h1>controlgate SOC 2 gate report</h1>
-<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report.exitCode)}</b> (${esc2(EXIT_MEANING[report.exitCode] ?? "unknown")})${report.evaluated ? "" : " · <b>some scanners failed</b>"}</div></div>
-</div>${policySection(report)}${suppressionSection(report)}
+<div class="headline"><h1>controlgate SOC 2 gate report</h1>
+<div class="subtitle">${esc2(where || "unknown repository")}${esc2(change)} · exit code <b id="exit-code">${esc2(report.exitCode)}</b> (${esc2(EXIT_MEANING[report.exitCode] ?? "unknown")})${report.evaluated ? "" : " · <b>some scanners failed</b>"}</div>
+${renderBlocking(report, waived)}</div>
+</div>${suppressionSection(report)}
 <div class="summary">
-<div><h3>Criteria per verdict</h3><ul class="chips" id="verdict-counts">${verdicts}</ul></div>
+<div><h3>Criteria per verdict</h3>${stateCounts(report, waived)}</div>
 <div><h3>Findings per severity</h3><ul class="chips" id="severity-counts">${severities}</ul><p class="muted">${esc2(notCounted)}</p></div>
 </div>${renderComparison(report)}
 </header>`;
 }
-function cell(c3) {
+function waiverLine(p) {
+  const first = p.waivers[0];
+  const more = p.waivers.length + p.unlisted.length - 1;
+  const head = first ? `waiver ${esc2(waiverLabel(first))} · ${esc2(first.approver)} · expires ${esc2(first.expires)}` : `waiver ${esc2(p.unlisted[0])}`;
+  return `<span class="wv">${head}${more > 0 ? ` · +${more} more` : ""}</span>`;
+}
+function cell(c3, waived) {
+  const state = waived ? "waived-pass" : c3.verdict;
   const help = [
     `${c3.id} — ${c3.title}`,
-    `verdict: ${c3.verdict} (${c3.mode} mode, threshold ${c3.severity}, policy: ${c3.policySource})`,
+    `${waived ? "passed under waiver; " : ""}verdict: ${c3.verdict} (${c3.mode} mode, threshold ${c3.severity}, policy: ${c3.policySource})`,
     `${c3.findings.length} at or above threshold, ${c3.belowThreshold.length} below, ${c3.waived.length} waived, ${c3.suppressed.length} suppressed`,
     ...c3.existing.length > 0 ? [`${c3.existing.length} existing before this change (not judged)`] : [],
     `covered by: ${c3.coveredBy.join(", ") || "no scanner"}`,
     ...c3.failedScanners.length > 0 ? [`scanners that failed or could not judge every file: ${c3.failedScanners.join(", ")}`] : []
   ].join("\n");
   const count4 = c3.findings.length > 0 ? `<span class="count">${c3.findings.length}</span>` : "";
-  return `<a class="cell v-${esc2(c3.verdict)}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[c3.verdict] ?? ""}</span>${esc2(c3.id)}${count4}</a>`;
+  const cls = `cell v-${esc2(c3.verdict)}${waived ? " s-waived-pass" : ""}`;
+  return `<a class="${cls}" href="#findings" id="criterion-${esc2(c3.id)}" data-criterion="${esc2(c3.id)}" data-verdict="${esc2(c3.verdict)}" data-criterion-state="${state}" title="${esc2(help)}"><span class="glyph" aria-hidden="true">${GLYPH[state] ?? ""}</span>${esc2(c3.id)}${count4}${waived ? waiverLine(waived) : ""}</a>`;
 }
 function renderMatrix(report) {
-  const legend = VERDICTS.map(
-    (v) => `<span class="chip v-${v}">${GLYPH[v]} ${esc2(VERDICT_HELP[v])}</span>`
+  const waived = waivedPasses(report);
+  const shown2 = STATES.filter((s) => s !== "waived-pass" || waived.size > 0);
+  const legend = shown2.map(
+    (s) => `<span class="chip v-${s === "waived-pass" ? "pass s-waived-pass" : s}">${GLYPH[s]} ${esc2(STATE_HELP[s])}</span>`
   ).join("");
+  const outOfScope = [];
   const categories = [...groupControls(report.controls)].map(([category, groups]) => {
     const rows = [...groups].map(
-      ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map(cell).join("")}</div></div>`
+      ([group, controls2]) => `<div class="group"><div class="group-label"><b>${esc2(group)}</b> ${esc2(GROUP_TITLES[group] ?? "")}</div><div class="cells">${controls2.map((c3) => cell(c3, waived.get(c3.id))).join("")}</div></div>`
     );
-    return `<div class="category" data-category="${esc2(category)}"><h3>${esc2(CATEGORY_TITLES[category] ?? category)}</h3>
+    const title3 = CATEGORY_TITLES[category] ?? category;
+    const allOut = [...groups.values()].every((cs) => cs.every((c3) => c3.verdict === "out-of-scope"));
+    if (allOut) outOfScope.push(title3);
+    return `<div class="category${allOut ? " all-out-of-scope" : ""}" data-category="${esc2(category)}"><h3>${esc2(title3)}</h3>
 ${rows.join("\n")}</div>`;
   });
+  const printLine = outOfScope.length > 0 ? `
+<p class="print-only muted">Out of scope (category not opted in): ${esc2(outOfScope.join(", "))}.</p>` : "";
   return `<section id="matrix"><h2>Control matrix (${report.controls.length} criteria)</h2>
 <div class="legend" id="legend">${legend}</div>
-<p class="muted">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
-${categories.join("\n")}
+<p class="muted screen-only">The number in a cell counts findings at or above its threshold. Click a criterion to list its findings.</p>
+${categories.join("\n")}${printLine}
 </section>`;
 }
-var EXIT_MEANING, VERDICT_HELP, GLYPH;
+var EXIT_MEANING, STATE_HELP, GLYPH;
 var init_summary = __esm({
   "src/report/html/summary.ts"() {
     "use strict";
     init_finding();
-    init_policy_notes();
     init_suppression_notes();
+    init_blocking();
     init_comparison2();
     init_escape2();
     init_model3();
+    init_policy_banner();
     EXIT_MEANING = {
       0: "pass",
       1: "a blocking criterion fails",
       2: "a blocking criterion could not be evaluated"
     };
-    VERDICT_HELP = {
+    STATE_HELP = {
       pass: "pass: covered, nothing at or above the threshold",
+      "waived-pass": "passed under waiver: passes only because findings at or above the threshold are waived",
       fail: "fail: a finding at or above the threshold, block mode",
       warn: "warn: a finding at or above the threshold, warn mode",
       "not-evaluated": "not evaluated: a scanner covering it failed",
@@ -56072,6 +56312,7 @@ var init_summary = __esm({
     };
     GLYPH = {
       pass: "✓",
+      "waived-pass": "W",
       fail: "✗",
       warn: "!",
       "not-evaluated": "?",
@@ -56095,7 +56336,7 @@ function contentSecurityPolicy() {
   ].join("; ");
 }
 function renderHtmlReport(report, facts2) {
-  const title2 = `controlgate ${report.decision.toUpperCase()}${facts2.repository ? ` · ${facts2.repository}` : ""}${facts2.changeNumber === null ? "" : ` #${facts2.changeNumber}`}`;
+  const title3 = `controlgate ${report.decision.toUpperCase()}${facts2.repository ? ` · ${facts2.repository}` : ""}${facts2.changeNumber === null ? "" : ` #${facts2.changeNumber}`}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -56104,7 +56345,7 @@ function renderHtmlReport(report, facts2) {
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="controlgate ${esc2(report.tool.version)}">
-<title>${esc2(title2)}</title>
+<title>${esc2(title3)}</title>
 <style>${STYLES}</style>
 </head>
 <body>
@@ -56397,9 +56638,9 @@ function timestamp(value) {
 function subjectName(facts2) {
   return `${facts2.repository ?? "unknown repository"}@${facts2.commit ?? "unknown commit"}`;
 }
-function runMetadata(facts2, title2, extra = {}) {
+function runMetadata(facts2, title3, extra = {}) {
   return compact({
-    title: markupLine(title2),
+    title: markupLine(title3),
     "last-modified": timestamp(facts2.finishedAt),
     version: oneLine3(facts2.controlgateVersion) || "unknown",
     "oscal-version": OSCAL_VERSION,
@@ -57971,7 +58212,7 @@ var init_comparison3 = __esm({
 });
 
 // src/report/markdown/headline.ts
-function title(report, ctx) {
+function title2(report, ctx) {
   if (ctx?.unverified) {
     const says = report.exitCode === 2 ? "could not evaluate" : report.decision === "block" ? "blocked" : "no blocking criterion failed";
     return `### controlgate: ⚠️ Unverified report (the run says: ${says})
@@ -58019,7 +58260,7 @@ function headline(report, shape, ctx) {
   const suppressions = suppressionNote(report, MARKDOWN_INLINE);
   const coverage2 = coverageLine(report, MARKDOWN_INLINE, shape.named);
   return [
-    title(report, ctx),
+    title2(report, ctx),
     ...policyLines(report),
     ...suppressions ? ["", `🔕 **Suppressions:** ${suppressions}`] : [],
     ...comparison,
@@ -58120,10 +58361,10 @@ function buildBody(report, ctx, limit, measure, marker) {
     if (measure(body) <= limit) return body;
   }
   const last = SHAPES[SHAPES.length - 1];
-  const [title2 = ""] = headline(report, last, ctx);
+  const [title3 = ""] = headline(report, last, ctx);
   const total = flagged(report).reduce((n2, c3) => n2 + findingsOf2(c3, index).length, 0);
   const note = shortenedNote(last, 0, total, ctx);
-  return firstLines([...marker ? [marker] : [], title2, "", note].join("\n"), limit, measure);
+  return firstLines([...marker ? [marker] : [], title3, "", note].join("\n"), limit, measure);
 }
 var ALL, SIDE_ROWS, SHORT, NONE3, SHAPES;
 var init_build = __esm({
@@ -69464,12 +69705,12 @@ var init_dist2 = __esm({
         }
         return RequestHelper.get()(this, url12, options);
       }
-      create(projectId, title2, key, options) {
+      create(projectId, title3, key, options) {
         return RequestHelper.post()(
           this,
           endpoint`projects/${projectId}/deploy_keys`,
           {
-            title: title2,
+            title: title3,
             key,
             ...options
           }
@@ -70084,9 +70325,9 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(resourceId, title2, options) {
+      create(resourceId, title3, options) {
         return RequestHelper.post()(this, endpoint`${resourceId}/milestones`, {
-          title: title2,
+          title: title3,
           ...options
         });
       }
@@ -70210,10 +70451,10 @@ var init_dist2 = __esm({
       all(resourceId, options) {
         return RequestHelper.get()(this, endpoint`${resourceId}/wikis`, options);
       }
-      create(resourceId, content, title2, options) {
+      create(resourceId, content, title3, options) {
         return RequestHelper.post()(this, endpoint`${resourceId}/wikis`, {
           content,
-          title: title2,
+          title: title3,
           ...options
         });
       }
@@ -71115,9 +71356,9 @@ var init_dist2 = __esm({
         const url12 = ppublic ? "snippets/public" : "snippets";
         return RequestHelper.get()(this, url12, options);
       }
-      create(title2, options) {
+      create(title3, options) {
         return RequestHelper.post()(this, "snippets", {
-          title: title2,
+          title: title3,
           ...options
         });
       }
@@ -72061,10 +72302,10 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(projectId, title2, options) {
+      create(projectId, title3, options) {
         return RequestHelper.post()(this, endpoint`projects/${projectId}/issues`, {
           ...options,
-          title: title2
+          title: title3
         });
       }
       createTodo(projectId, issueIId, options) {
@@ -72609,14 +72850,14 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(projectId, sourceBranch, targetBranch, title2, options) {
+      create(projectId, sourceBranch, targetBranch, title3, options) {
         return RequestHelper.post()(
           this,
           endpoint`projects/${projectId}/merge_requests`,
           {
             sourceBranch,
             targetBranch,
-            title: title2,
+            title: title3,
             ...options
           }
         );
@@ -73546,12 +73787,12 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(projectId, title2, options) {
+      create(projectId, title3, options) {
         return RequestHelper.post()(
           this,
           endpoint`projects/${projectId}/snippets`,
           {
-            title: title2,
+            title: title3,
             ...options
           }
         );
@@ -74486,13 +74727,13 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(groupId, epicIId, title2, options) {
+      create(groupId, epicIId, title3, options) {
         return RequestHelper.post()(
           this,
           endpoint`groups/${groupId}/epics/${epicIId}/links`,
           {
             searchParams: {
-              title: title2
+              title: title3
             },
             ...options
           }
@@ -74522,9 +74763,9 @@ var init_dist2 = __esm({
       all(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/epics`, options);
       }
-      create(groupId, title2, options) {
+      create(groupId, title3, options) {
         return RequestHelper.post()(this, endpoint`groups/${groupId}/epics`, {
-          title: title2,
+          title: title3,
           ...options
         });
       }
@@ -75204,8 +75445,8 @@ var init_dist2 = __esm({
     url11 = (userId) => userId ? `users/${userId}/keys` : "user/keys";
     UserSSHKeys = class extends BaseResource {
       // Convienence method for create
-      add(title2, key, options) {
-        return this.create(title2, key, options);
+      add(title3, key, options) {
+        return this.create(title3, key, options);
       }
       all({
         userId,
@@ -75217,12 +75458,12 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(title2, key, {
+      create(title3, key, {
         userId,
         ...options
       } = {}) {
         return RequestHelper.post()(this, url11(userId), {
-          title: title2,
+          title: title3,
           key,
           ...options
         });
