@@ -37177,6 +37177,26 @@ var init_json_report_schema = __esm({
   }
 });
 
+// src/findings/order.ts
+function byCodeUnits(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function compareFindings(a2, b) {
+  return severityRank(b.severity) - severityRank(a2.severity) || byCodeUnits(a2.path, b.path) || a2.line - b.line || byCodeUnits(a2.scanner, b.scanner) || byCodeUnits(a2.ruleId, b.ruleId) || byCodeUnits(a2.fingerprint, b.fingerprint);
+}
+function compareText(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function byLocation(a2, b) {
+  return compareText(a2.path, b.path) || a2.line - b.line || (a2.column ?? 0) - (b.column ?? 0) || compareText(a2.ruleId, b.ruleId) || compareText(a2.message, b.message) || compareText(a2.fingerprint, b.fingerprint);
+}
+var init_order = __esm({
+  "src/findings/order.ts"() {
+    "use strict";
+    init_finding();
+  }
+});
+
 // src/json-stream.ts
 import { open as open5 } from "node:fs/promises";
 function* walk(value) {
@@ -37838,7 +37858,9 @@ function normalizeRun(run2, context) {
     return (
       // Only the order within one path matters (occurrence numbers): code units are enough, and
       // much cheaper than localeCompare on 200k results.
-      compareCodeUnits(fa.path, fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || a2 - b
+      compareCodeUnits(fa.path, fb.path) || fa.line - fb.line || (fa.column ?? 0) - (fb.column ?? 0) || // Two results of one rule on one line (KICS: one per package of an apt-get line) are told
+      // apart by their message, not by the tool's output order, which varies between runs.
+      compareCodeUnits(fa.ruleId, fb.ruleId) || compareCodeUnits(fa.message, fb.message) || a2 - b
     );
   });
   const fingerprints = computeFingerprints(
@@ -38033,6 +38055,7 @@ async function importSarifFiles(files, options) {
         source: file2,
         dest: path26.join(options.outDir, `${id}.sarif`)
       });
+      findings.sort(byLocation);
       runs.push({
         id,
         displayName: `${driver?.name ?? id} (imported)`,
@@ -38070,6 +38093,7 @@ var init_import_sarif = __esm({
   "src/runner/import-sarif.ts"() {
     "use strict";
     init_errors();
+    init_order();
     init_keep_raw();
     init_normalize();
     init_read();
@@ -48638,6 +48662,7 @@ async function scanWith({
     });
     log = kept2.skeleton;
     rawSarifPath = kept2.rawSarifPath;
+    findings.sort(byLocation);
   } catch (error62) {
     readError = errorMessage(error62);
   }
@@ -48737,6 +48762,7 @@ var init_run_scanners = __esm({
     init_p_limit();
     init_errors();
     init_exec();
+    init_order();
     init_redact();
     init_keep_raw();
     init_normalize();
@@ -50370,12 +50396,15 @@ var init_package = __esm({
         "p-retry": "7.1.1",
         picomatch: "4.0.7",
         semver: "7.8.6",
+        sigstore: "5.0.1",
         yaml: "2.9.1",
         zod: "4.6.7"
       },
       devDependencies: {
         "@biomejs/biome": "2.5.6",
         "@microsoft/sarif-multitool": "5.7.0",
+        "@sigstore/cli": "0.10.3",
+        "@sigstore/mock": "0.13.0",
         "@types/node": "24.19.2",
         "@types/picomatch": "4.0.3",
         "@types/sarif": "2.1.7",
@@ -50650,20 +50679,6 @@ var init_json_report = __esm({
     init_paths();
     init_version();
     reports = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/findings/order.ts
-function byCodeUnits(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
-}
-function compareFindings(a2, b) {
-  return severityRank(b.severity) - severityRank(a2.severity) || byCodeUnits(a2.path, b.path) || a2.line - b.line || byCodeUnits(a2.scanner, b.scanner) || byCodeUnits(a2.ruleId, b.ruleId) || byCodeUnits(a2.fingerprint, b.fingerprint);
-}
-var init_order = __esm({
-  "src/findings/order.ts"() {
-    "use strict";
-    init_finding();
   }
 });
 

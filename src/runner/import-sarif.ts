@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
+import { byLocation } from '../findings/order.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import { keepRawSarif } from '../sarif/keep-raw.ts';
 import { normalizeRun } from '../sarif/normalize.ts';
@@ -80,6 +81,7 @@ export async function importSarifFiles(
         source: file,
         dest: path.join(options.outDir, `${id}.sarif`),
       });
+      findings.sort(byLocation);
       runs.push({
         id,
         displayName: `${driver?.name ?? id} (imported)`,

@@ -7,6 +7,7 @@ import type { Scanner, ScannerOptions, UnjudgedFile } from '../../scanners/types
 import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
 import { type Exec, STDOUT_LIMIT_BYTES } from '../exec/exec.ts';
+import { byLocation } from '../findings/order.ts';
 import { redactKnownSecrets } from '../findings/redact.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import { keepRawSarif } from '../sarif/keep-raw.ts';
@@ -250,6 +251,8 @@ async function scanWith({
     });
     log = kept.skeleton;
     rawSarifPath = kept.rawSarifPath;
+    // The raw file keeps the tool's order; everything made from the findings uses file order.
+    findings.sort(byLocation);
   } catch (error) {
     readError = errorMessage(error);
   }

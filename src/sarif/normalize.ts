@@ -327,6 +327,10 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
         compareCodeUnits(fa.path, fb.path) ||
         fa.line - fb.line ||
         (fa.column ?? 0) - (fb.column ?? 0) ||
+        // Two results of one rule on one line (KICS: one per package of an apt-get line) are told
+        // apart by their message, not by the tool's output order, which varies between runs.
+        compareCodeUnits(fa.ruleId, fb.ruleId) ||
+        compareCodeUnits(fa.message, fb.message) ||
         a - b
       );
     });

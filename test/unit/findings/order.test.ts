@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareFindings, type Orderable } from '../../../src/findings/order.ts';
+import type { Finding } from '../../../src/findings/finding.ts';
+import { byLocation, compareFindings, type Orderable } from '../../../src/findings/order.ts';
 
 const f = (over: Partial<Orderable>): Orderable => ({
   severity: 'medium',
@@ -43,5 +44,26 @@ describe('compareFindings', () => {
         .map((x) => x.path),
     ).toEqual(sorted);
     expect(sorted).toEqual(['E.py', 'z.py', 'é.py']);
+  });
+});
+
+describe('byLocation', () => {
+  const at = (over: Partial<Finding>): Finding =>
+    ({ path: 'a.py', line: 1, ruleId: 'R', message: 'm', fingerprint: '0', ...over }) as Finding;
+
+  it('orders by path, line, column, rule, message, then fingerprint, whatever order they came in', () => {
+    const sorted = [
+      at({ path: 'a.py', line: 1 }),
+      at({ path: 'a.py', line: 1, column: 4 }),
+      at({ path: 'a.py', line: 1, column: 4, ruleId: 'S' }),
+      at({ path: 'a.py', line: 1, column: 4, ruleId: 'S', message: 'n: a second package on the line' }),
+      at({ path: 'a.py', line: 2 }),
+      at({ path: 'b.py', line: 1 }),
+    ];
+    for (const shuffled of [
+      [...sorted].reverse(),
+      [sorted[3], sorted[0], sorted[5], sorted[1], sorted[4], sorted[2]],
+    ])
+      expect([...(shuffled as Finding[])].sort(byLocation)).toEqual(sorted);
   });
 });
