@@ -24,6 +24,8 @@ export interface ActionInputs {
   evidenceName: string;
   evidenceRetentionDays: number | undefined;
   installScanners: boolean;
+  /** Keep the installed scanners in the Actions cache between runs (only when installing). */
+  cacheScanners: boolean;
   failMode: 'enforce' | 'report-only';
   /** Second half of the fork-safe pattern: post results from this downloaded evidence folder. */
   reportFrom: string | undefined;
@@ -106,6 +108,7 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     evidenceName: raw(env, 'evidence-name') || 'controlgate-evidence',
     evidenceRetentionDays: retention === '' ? undefined : Number(retention),
     installScanners: bool(env, 'install-scanners', true),
+    cacheScanners: bool(env, 'cache-scanners', true),
     failMode: oneOf(env, 'fail-mode', ['enforce', 'report-only'] as const, 'enforce'),
     reportFrom: raw(env, 'report-from') || undefined,
   };
