@@ -5,14 +5,19 @@
  * What a restore is trusted with: nothing. A restored folder is only a head start for the installer,
  * which re-checks every file against the install record and the record's pins against the pins of
  * this controlgate (`stampProblem`) before it reuses anything, exactly as it does on a folder left
- * by an earlier run; anything that does not match is reinstalled. That catches a corrupt or
- * truncated archive, an entry made from other pins, and files changed without their record. It does
- * not catch an entry forged whole, files and record rewritten together, by someone who can write to
- * a cache scope this run reads (its own ref's, and the default branch's): the record travels in the
- * same archive as the files, so it vouches for them only as far as the entry's writer is trusted.
- * Nor can it undo what extracting the archive wrote before the check: @actions/cache extracts with
- * `tar -P`, so a forged archive may hold paths outside the tools folder. Where that matters, switch
- * the cache off (`cache-scanners: false`) and pay the install.
+ * by an earlier run; anything that does not match is reinstalled, and the log says which file. That
+ * catches a corrupt or truncated archive, an entry made from other pins, and files changed without
+ * their record. It cannot catch an entry forged whole, files and record rewritten together: the
+ * record travels in the same archive, so it vouches for the files only as far as whoever wrote the
+ * entry is trusted. GitHub lets a run read entries of its own ref, of the default branch and, on a
+ * pull request, of its base branch; a pull request's own entries are readable by that pull request
+ * only. So the writers to trust are every workflow that runs on the default (or base) branch with
+ * the cache token, including `pull_request_target` and `workflow_run` jobs and any step before this
+ * one in them: code of a change run there can plant an entry under this key (or evict the real
+ * one first). Nor can the check undo what extracting the archive wrote before it: @actions/cache
+ * extracts with `tar -P`, so a forged archive may hold paths outside the tools folder. The Action
+ * saves right after its own verified install, before it scans anything. Where the default branch's
+ * workflows run untrusted code, switch the cache off (`cache-scanners: false`) and pay the install.
  */
 /** Saves and restores one folder of the tools folder under a key; service failures are not errors. */
 export interface ToolsCache {

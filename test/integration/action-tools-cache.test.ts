@@ -191,10 +191,11 @@ describe('the Action keeps its scanners in the Actions cache', () => {
     cache.fail('blob-get', 500, 10);
     const failed = await run();
     const lines = cacheLines(failed);
-    const problems = [...workflowCommands(failed, 'warning'), ...workflowCommands(failed, 'error')].join(
-      '\n',
+    // A warning, not an error: the step's annotations should not blame the scan for the cache.
+    expect(workflowCommands(failed, 'warning').join('\n'), tail(failed)).toMatch(
+      /Failed to restore: downloadCache failed: Cache service responded with 500/,
     );
-    expect(problems, tail(failed)).toMatch(/Failed to restore/);
+    expect(workflowCommands(failed, 'error').join('\n')).not.toMatch(/cache/i);
     expect(lines).toMatch(/bandit \S+: installed at /);
     expect(venvCalls()).toHaveLength(calls + 1);
   }, 300_000);
