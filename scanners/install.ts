@@ -1,6 +1,9 @@
 import type { Exec } from '../src/exec/exec.ts';
+import { type CacheRun, type CacheState, restoreRecipe, saveRecipe } from '../src/install/cached-recipe.ts';
 import type { InstallLog, InstallOutcome } from '../src/install/log.ts';
 import type { InstallRecipe } from '../src/install/recipe.ts';
+import { pinFilesDigest } from '../src/install/tools-cache.ts';
+import type { ToolsCache } from '../src/tools/tools-cache.ts';
 import { BUILTIN_SCANNERS, pickScanners } from './index.ts';
 import type { Scanner } from './types.ts';
 
@@ -9,6 +12,11 @@ export interface InstallScannersOptions {
   env?: NodeJS.ProcessEnv;
   /** Which scanners exist; default: the built-ins. A scanner without a recipe has nothing to install. */
   registry?: ReadonlyMap<string, Scanner>;
+  /**
+   * A CI cache for the recipes' folders (the GitHub Action's Actions cache); none: install as always.
+   * Restored folders get the same checks as any folder found in place.
+   */
+  cache?: ToolsCache;
 }
 
 /**
@@ -37,16 +45,29 @@ export async function installScanners(
     else groups.set(scanner.install.key, { recipe: scanner.install, ids: [scanner.id] });
   }
   const installs = [...groups.values()];
+  const cacheRun: CacheRun | undefined =
+    options.cache && installs.some(({ recipe }) => recipe.cache)
+      ? { cache: options.cache, toolsDir, env, log, pins: pinFilesDigest() }
+      : undefined;
+  // Each selected recipe restores its own folder only: a Semgrep-only run never fetches KICS.
+  const states: CacheState[] = await Promise.all(
+    installs.map(({ recipe }) => (cacheRun ? restoreRecipe(recipe, cacheRun) : { kind: 'off' as const })),
+  );
   const settled = await Promise.allSettled(
     installs.map(({ recipe, ids: groupIds }) => recipe.install({ exec, toolsDir, log, env, ids: groupIds })),
   );
-  return installs.flatMap(({ ids: groupIds }, index) => {
+  const outcomes = installs.map(({ ids: groupIds }, index) => {
     const result = settled[index];
     // In the order asked for; a recipe's outcome for a scanner not selected is not reported.
     if (result?.status === 'fulfilled')
       return groupIds.flatMap((id) => result.value.filter((o) => o.tool === id));
     return groupIds.map((id) => failed(id, result?.reason));
   });
+  if (cacheRun) {
+    // One after another: each save archives and uploads hundreds of MB on two cores.
+    for (const [index, state] of states.entries()) await saveRecipe(state, outcomes[index] ?? [], cacheRun);
+  }
+  return outcomes.flat();
 }
 
 function failed(tool: string, reason: unknown): InstallOutcome {

@@ -14,6 +14,7 @@ import { toolsDir } from './paths.ts';
 import { detectContext } from './platforms/detect.ts';
 import { readInputs, runnerPaths } from './platforms/github/inputs.ts';
 import { githubPlatform } from './platforms/github/platform.ts';
+import { actionsToolsCache, actionToolsDir } from './platforms/github/tools-cache.ts';
 import type { Log } from './platforms/types.ts';
 
 const log: Log = {
@@ -27,7 +28,12 @@ async function gate(env: NodeJS.ProcessEnv): Promise<number> {
   if (inputs.token) core.setSecret(inputs.token);
   const runner = runnerPaths(env, process.cwd(), os.tmpdir());
   const settings = settingsFromAction(inputs, runner);
-  const tools = toolsDir(env);
+  // CONTROLGATE_TOOLS_DIR first, as everywhere; else a fixed folder of the runner (the cache needs one).
+  const tools = env.CONTROLGATE_TOOLS_DIR ? toolsDir(env) : (actionToolsDir(env) ?? toolsDir(env));
+  const toolsCache =
+    settings.installScanners && inputs.cacheScanners && !settings.reportFrom
+      ? actionsToolsCache(env, log)
+      : undefined;
   // The second half of the comment-only pattern scans nothing: its results are unverified anyway.
   const context = settings.reportFrom
     ? detectContext(env)
@@ -44,6 +50,7 @@ async function gate(env: NodeJS.ProcessEnv): Promise<number> {
     exec: realExec,
     env,
     toolsDir: tools,
+    ...(toolsCache ? { toolsCache } : {}),
     clock: clockFromEnv(env),
     context,
     platformFor: (c) => githubPlatform(c, { token: inputs.token, env }),

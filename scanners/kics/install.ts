@@ -195,4 +195,6 @@ export async function installKics(
 export const kicsInstall: InstallRecipe = {
   key: 'kics',
   install: async ({ exec, toolsDir, log, env }) => [await installKics(exec, toolsDir, log, env)],
+  // A static binary (CGO off) and its assets: nothing of the machine beyond OS and architecture.
+  cache: { folder: 'kics' },
 };

@@ -17,6 +17,7 @@ import { withGitFacts } from '../platforms/git-facts.ts';
 import type { Log, Platform } from '../platforms/types.ts';
 import { jsonReport } from '../report/json-report.ts';
 import { scannerLine, scannerStartLine } from '../report/terminal.ts';
+import type { ToolsCache } from '../tools/tools-cache.ts';
 import { resolveFailMode } from './fail-mode.ts';
 import { decide, type Produced, publish } from './publish.ts';
 import { readEvidenceResults } from './report-from.ts';
@@ -29,6 +30,8 @@ export interface GateDeps {
   /** The environment scanners run with (credentials are dropped by exec) and find their tools by. */
   env: NodeJS.ProcessEnv;
   toolsDir: string;
+  /** A CI cache for the installed scanners (the Action's); none: install without one. */
+  toolsCache?: ToolsCache;
   clock: Clock;
   /** What the run is about, as `platforms/detect.ts` read it. */
   context: ChangeContext;
@@ -63,7 +66,13 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
   if (settings.installScanners) {
     // Only the scanners this run uses (custom ones have nothing to install); all when none are named.
     const ids = settings.scannerIds?.filter(isBuiltinId);
-    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line) => log.info(line), ids);
+    const outcomes = await installScanners(
+      deps.exec,
+      deps.toolsDir,
+      (line) => log.info(line),
+      ids,
+      deps.toolsCache ? { cache: deps.toolsCache } : {},
+    );
     for (const o of outcomes) log.info(describeOutcome(o));
   }
   const base = chooseBase(settings.base, deps.context);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Exec } from '../exec/exec.ts';
 import { OFFLINE_ENV } from '../tools/offline-env.ts';
@@ -120,7 +120,7 @@ export async function installLockedVenv(
   if (missing.length === 0) return finish(outcomes, started);
 
   if (existsSync(dir)) log(`reinstalling the venv at ${dir}: ${venvProblem ?? 'a program in it is missing'}`);
-  const python = env.CONTROLGATE_PYTHON ?? findOnPath('python3', env) ?? 'python3';
+  const python = venvPython(env);
   log(
     `installing ${missing.map((t) => t.id).join(' and ')} from PyPI into ${dir} (hash-checked against ${PYTHON_LOCKS[venv.lock]}) …`,
   );
@@ -157,7 +157,29 @@ function finish(outcomes: InstallOutcome[], started: number): InstallOutcome[] {
   return outcomes.map((o) => ({ ...o, seconds }));
 }
 
+/** The interpreter a venv is made from: CONTROLGATE_PYTHON, else python3 on PATH. */
+function venvPython(env: NodeJS.ProcessEnv): string {
+  return env.CONTROLGATE_PYTHON ?? findOnPath('python3', env) ?? 'python3';
+}
+
+/**
+ * The interpreter a venv would be made from, links resolved: the venv's `bin/python` links to it and
+ * its site-packages are for its minor version, so a venv is only reusable beside the same one.
+ */
+function venvRuntime(env: NodeJS.ProcessEnv): string {
+  const python = venvPython(env);
+  try {
+    return realpathSync(python);
+  } catch {
+    return python;
+  }
+}
+
 /** The recipe every scanner of a shared venv declares: installing it once serves them all. */
 export function lockedVenvRecipe(venv: LockedVenv): InstallRecipe {
-  return { key: venv.key, install: (context) => installLockedVenv(venv, context) };
+  return {
+    key: venv.key,
+    install: (context) => installLockedVenv(venv, context),
+    cache: { folder: venv.dir, runtime: venvRuntime },
+  };
 }

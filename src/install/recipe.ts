@@ -20,4 +20,17 @@ export interface InstallRecipe {
   key: string;
   /** Installs, or reuses what is there at the pinned version; one outcome per id in `context.ids`. */
   install(context: InstallContext): Promise<InstallOutcome[]>;
+  /** The folder this recipe installs into, whole, when a CI cache may keep it (src/install/tools-cache.ts). */
+  cache?: RecipeCache;
+}
+
+/** What a CI cache needs to know about a recipe's install to save and restore it. */
+export interface RecipeCache {
+  /** The recipe's folder, relative to the tools folder; nothing else of the install lives outside it. */
+  folder: string;
+  /**
+   * What else the installed folder depends on on this machine, for the cache key (a venv: the
+   * interpreter it was made from, whose path its links and scripts name); undefined when nothing.
+   */
+  runtime?(env: NodeJS.ProcessEnv): string | undefined;
 }

@@ -25,6 +25,8 @@ export interface ActionInputs {
   evidenceName: string;
   evidenceRetentionDays: number | undefined;
   installScanners: boolean;
+  /** Keep the installed scanners in the Actions cache between runs (only when installing). */
+  cacheScanners: boolean;
   failMode: FailMode;
   /** Second half of the fork-safe pattern: post results from this downloaded evidence folder. */
   reportFrom: string | undefined;
@@ -107,6 +109,7 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     evidenceName: raw(env, 'evidence-name') || 'controlgate-evidence',
     evidenceRetentionDays: retention === '' ? undefined : Number(retention),
     installScanners: bool(env, 'install-scanners', true),
+    cacheScanners: bool(env, 'cache-scanners', true),
     failMode: oneOf(env, 'fail-mode', ['auto', 'enforce', 'report-only'] as const, 'auto'),
     reportFrom: raw(env, 'report-from') || undefined,
   };
