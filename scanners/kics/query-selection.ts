@@ -169,12 +169,21 @@ export function structuredProviders(file: string, text: string): Set<KicsCloudPr
   return found;
 }
 
-/** Whether KICS may read `file` as a Dockerfile: by name, or a file without extension it sniffs. */
-export function mayBeDockerfile(file: string): boolean {
-  const base = path.basename(file);
+/** Whether KICS reads `file` as a Dockerfile by its name, or may sniff it for one (no extension). */
+function namedDockerfile(base: string): boolean {
   return (
     /dockerfile|containerfile/i.test(base) || path.extname(base) === '' || /\.(debian|ubi8)$/i.test(base)
   );
+}
+
+/**
+ * Whether KICS may read `file` as a Dockerfile: by name, a file without extension it sniffs, or any
+ * file it sniffs in a folder named docker, dockerfile or dockerfiles (isDockerfileExtension in
+ * pkg/utils/get_extension.go), whatever its extension.
+ */
+export function mayBeDockerfile(file: string): boolean {
+  const folder = path.basename(path.dirname(file)).toLowerCase();
+  return namedDockerfile(path.basename(file)) || ['docker', 'dockerfile', 'dockerfiles'].includes(folder);
 }
 
 /** What `files` need of KICS's queries (see the comment at the top). */
@@ -186,8 +195,9 @@ export function queryNeeds(files: readonly IacFile[]): QueryNeeds {
   for (const { path: file, text } of files) {
     const ext = path.extname(file).toLowerCase();
     let found: Set<KicsCloudProvider> | { unsure: string };
-    if (mayBeDockerfile(file)) {
-      dockerfile = true;
+    if (mayBeDockerfile(file)) dockerfile = true;
+    // A file sniffed in a docker folder may still be what its extension says: it is read below too.
+    if (namedDockerfile(path.basename(file))) {
       continue;
     } else if (ext === '.tf' || ext === '.tfvars' || ext === '.hcl') {
       providerPlatform = true;

@@ -140,12 +140,18 @@ describe('structuredProviders', () => {
 });
 
 describe('mayBeDockerfile', () => {
-  it.each(['/r/Dockerfile', '/r/Dockerfile.prod', '/r/app.dockerfile', '/r/Containerfile', '/r/noext'])(
-    'takes %s for one',
-    (file) => {
-      expect(mayBeDockerfile(file)).toBe(true);
-    },
-  );
+  it.each([
+    '/r/Dockerfile',
+    '/r/Dockerfile.prod',
+    '/r/app.dockerfile',
+    '/r/Containerfile',
+    '/r/noext',
+    // KICS sniffs any file in such a folder for Dockerfile content, whatever its extension.
+    '/r/docker/base.yaml',
+    '/r/Dockerfiles/app.json',
+  ])('takes %s for one', (file) => {
+    expect(mayBeDockerfile(file)).toBe(true);
+  });
 
   it.each(['/r/main.tf', '/r/deploy.yaml', '/r/stack.json'])('does not take %s for one', (file) => {
     expect(mayBeDockerfile(file)).toBe(false);
@@ -176,6 +182,11 @@ describe('queryNeeds', () => {
   it('has a provider platform and no provider for Terraform without a cloud resource', () => {
     const needs = queryNeeds([{ path: '/r/variables.tf', text: 'variable "x" {}\n' }]);
     expect(needs).toEqual({ providers: new Set(), providerPlatform: true, dockerfile: false });
+  });
+
+  it('reads a YAML file in a docker folder both as a possible Dockerfile and as what it holds', () => {
+    const needs = queryNeeds([{ path: '/r/docker/stack.yaml', text: 'Resources: {}\n' }]);
+    expect(needs).toEqual({ providers: new Set(['aws']), providerPlatform: true, dockerfile: true });
   });
 
   it('is unsure when one file is, naming it', () => {
