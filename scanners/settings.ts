@@ -26,7 +26,7 @@ export function scannerConfig<Schema extends z.ZodType<CommonSettings>, Options 
   return { schema, options };
 }
 
-/** The section of a scanner with no keys of its own (Bandit, KICS). */
+/** The section of a scanner with no keys of its own (Bandit). */
 export const plainConfig = scannerConfig(z.strictObject(commonSettings), (settings) =>
   commonOptions(settings),
 );

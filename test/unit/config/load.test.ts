@@ -120,6 +120,17 @@ describe('parseConfig: wrong values', () => {
     expect(error.problems[0]).toContain('scanners.semgrep.configs');
   });
 
+  it('names the file, the field and the expected values for a wrong KICS cloud provider', () => {
+    const error = configError('scanners:\n  kics:\n    cloudProviders: [aws, amazon]\n');
+    expect(error.message.startsWith(`${FILE}: `)).toBe(true);
+    const problem = error.problems[0] ?? '';
+    expect(problem).toMatch(/^line 3: scanners\.kics\.cloudProviders: /);
+    expect(problem).toContain(
+      'expected "auto", "all" or a list of alicloud, aws, azure, gcp, nifcloud, tencentcloud',
+    );
+    expect(problem).toContain('not a provider: [1] "amazon"');
+  });
+
   it('lists the accepted version for a wrong version', () => {
     const error = configError('version: 2\n');
     expect(error.problems[0]).toBe('line 1: version: expected 1 (got 2)');

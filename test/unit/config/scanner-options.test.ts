@@ -22,6 +22,7 @@ describe('scannerOptions', () => {
     expect(scannerOptions(config, 'kics', ROOT)).toEqual({
       timeoutSeconds: 900,
       extraArgs: ['--exclude-severities', 'info'],
+      cloudProviders: 'auto',
     });
     expect(scannerOptions(config, 'bandit', ROOT)).toEqual({ timeoutSeconds: 900, extraArgs: [] });
   });

@@ -3,11 +3,11 @@ import { DEFAULT_EXCLUDED_FOLDERS } from '../../../src/config/default-excludes.t
 import { configSchema } from '../../../src/config/schema.ts';
 
 describe('configSchema defaults', () => {
-  it('fills every scanner with enabled, timeout 900 and no extra args', () => {
+  it('fills every scanner with enabled, timeout 900, no extra args and its own defaults', () => {
     const config = configSchema.parse({});
     expect(config.scanners.semgrep).toEqual({ enabled: true, timeout: 900, args: [], configs: ['builtin'] });
     expect(config.scanners.bandit).toEqual({ enabled: true, timeout: 900, args: [] });
-    expect(config.scanners.kics).toEqual({ enabled: true, timeout: 900, args: [] });
+    expect(config.scanners.kics).toEqual({ enabled: true, timeout: 900, args: [], cloudProviders: 'auto' });
     expect(config.scanners.custom).toEqual([]);
   });
 });

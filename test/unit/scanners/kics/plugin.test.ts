@@ -267,3 +267,40 @@ describe('kics.unjudgedFiles: files KICS could not parse', () => {
     );
   });
 });
+
+describe('kics.plan: which cloud providers it loads queries for', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-providers-'));
+    await writeFile(path.join(dir, 'main.tf'), 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n');
+    await writeFile(path.join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const plan = (cloudProviders?: 'auto' | 'all') =>
+    kics.plan({
+      root: dir,
+      target: dir,
+      files: [path.join(dir, 'main.tf'), path.join(dir, 'pod.yaml')],
+      outDir: path.join(dir, '.out'),
+      tool: { command: '/tools/kics/kics', version: '2.2.0', cwd: '/tools/kics', source: 'tools-dir' },
+      options: {
+        timeoutSeconds: 900,
+        extraArgs: ['--exclude-severities', 'info'],
+        ...(cloudProviders ? { cloudProviders } : {}),
+      },
+    }).args;
+
+  it('passes the providers the files use by default, before the configured args so those come last', () => {
+    const args = plan();
+    const at = args.indexOf('--cloud-provider');
+    expect(args.slice(at, at + 2)).toEqual(['--cloud-provider', 'aws']);
+    expect(at).toBeGreaterThan(args.indexOf('/dev/null'));
+    expect(at).toBeLessThan(args.indexOf('--exclude-severities'));
+  });
+
+  it('passes none with cloudProviders "all"', () => {
+    expect(plan('all')).not.toContain('--cloud-provider');
+  });
+});
