@@ -3152,7 +3152,7 @@ var init_python_lock = __esm({
 });
 
 // src/install/install-python.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync2, realpathSync as realpathSync3 } from "node:fs";
 import path9 from "node:path";
 async function versionOf2(exec, command) {
   const result2 = await exec({
@@ -3215,7 +3215,7 @@ async function installLockedVenv(venv, context) {
   }
   if (missing.length === 0) return finish(outcomes, started);
   if (existsSync2(dir)) log(`reinstalling the venv at ${dir}: ${venvProblem ?? "a program in it is missing"}`);
-  const python = env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
+  const python = venvPython(env);
   log(
     `installing ${missing.map((t) => t.id).join(" and ")} from PyPI into ${dir} (hash-checked against ${PYTHON_LOCKS[venv.lock]}) …`
   );
@@ -3247,8 +3247,23 @@ function finish(outcomes, started) {
   const seconds3 = (performance.now() - started) / 1e3;
   return outcomes.map((o2) => ({ ...o2, seconds: seconds3 }));
 }
+function venvPython(env) {
+  return env.CONTROLGATE_PYTHON ?? findOnPath("python3", env) ?? "python3";
+}
+function venvRuntime(env) {
+  const python = venvPython(env);
+  try {
+    return realpathSync3(python);
+  } catch {
+    return python;
+  }
+}
 function lockedVenvRecipe(venv) {
-  return { key: venv.key, install: (context) => installLockedVenv(venv, context) };
+  return {
+    key: venv.key,
+    install: (context) => installLockedVenv(venv, context),
+    cache: { folder: venv.dir, runtime: venvRuntime }
+  };
 }
 var init_install_python = __esm({
   "src/install/install-python.ts"() {
@@ -3553,10 +3568,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path62) {
-  if (!path62)
+function getElementAtPath(obj, path66) {
+  if (!path66)
     return obj;
-  return path62.reduce((acc, key) => acc?.[key], obj);
+  return path66.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -3815,11 +3830,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path62, issues) {
+function prefixIssues(path66, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path62);
+    iss.path.unshift(path66);
     return iss;
   });
 }
@@ -4352,16 +4367,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path62 = []) => {
+  const processError = (error63, path66 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path62, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path66, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path62, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path66, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path62, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path66, ...issue2.path]);
       } else {
-        const fullpath = [...path62, ...issue2.path];
+        const fullpath = [...path66, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -4400,17 +4415,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result2 = { errors: [] };
-  const processError = (error63, path62 = []) => {
+  const processError = (error63, path66 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path62, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path66, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path62, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path66, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path62, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path66, ...issue2.path]);
       } else {
-        const fullpath = [...path62, ...issue2.path];
+        const fullpath = [...path66, ...issue2.path];
         if (fullpath.length === 0) {
           result2.errors.push(mapper(issue2));
           continue;
@@ -4449,8 +4464,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path62 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path62) {
+  const path66 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path66) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -22482,13 +22497,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path62 = ref.slice(1).split("/").filter(Boolean);
-  if (path62.length === 0) {
+  const path66 = ref.slice(1).split("/").filter(Boolean);
+  if (path66.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path62[0] === defsKey) {
-    const key = path62[1] === void 0 ? void 0 : decodeJSONPointerSegment(path62[1]);
+  if (path66[0] === defsKey) {
+    const key = path66[1] === void 0 ? void 0 : decodeJSONPointerSegment(path66[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24095,8 +24110,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path62, { windows } = {}) => {
-      const segs = path62.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path66, { windows } = {}) => {
+      const segs = path66.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -25712,6 +25727,40 @@ var init_plugin2 = __esm({
     init_versions2();
     init_which();
     init_file_kinds();
+  }
+});
+
+// scanners/kics/config.ts
+function providersProblem(input2) {
+  if (input2 === void 0) return void 0;
+  if (!Array.isArray(input2)) return `${EXPECTED}; got ${JSON.stringify(input2)}`;
+  const known = KICS_CLOUD_PROVIDERS;
+  const bad = input2.flatMap((value, i3) => known.includes(value) ? [] : [`[${i3}] ${JSON.stringify(value)}`]);
+  return bad.length > 0 ? `${EXPECTED}; not a provider: ${bad.join(", ")}` : `${EXPECTED}; the list is empty`;
+}
+var KICS_CLOUD_PROVIDERS, EXPECTED, providerList, kicsConfig;
+var init_config = __esm({
+  "scanners/kics/config.ts"() {
+    "use strict";
+    init_zod();
+    init_settings();
+    KICS_CLOUD_PROVIDERS = ["alicloud", "aws", "azure", "gcp", "nifcloud", "tencentcloud"];
+    EXPECTED = `expected "auto", "all" or a list of ${KICS_CLOUD_PROVIDERS.join(", ")} (KICS's --cloud-provider values)`;
+    providerList = external_exports.array(external_exports.enum(KICS_CLOUD_PROVIDERS)).min(1, { error: `${EXPECTED}; the list is empty` });
+    kicsConfig = scannerConfig(
+      external_exports.strictObject({
+        ...commonSettings,
+        /**
+         * Cloud providers whose queries KICS loads. Compiling queries is most of KICS's time (some 35 s
+         * for all of them), and a Terraform file for one cloud needs only that cloud's and the common ones.
+         */
+        cloudProviders: external_exports.union([external_exports.literal(["auto", "all"]), providerList], { error: (issue2) => providersProblem(issue2.input) }).default("auto")
+      }),
+      (settings) => ({
+        ...commonOptions(settings),
+        cloudProviders: Array.isArray(settings.cloudProviders) ? [...new Set(settings.cloudProviders)].sort() : settings.cloudProviders
+      })
+    );
   }
 });
 
@@ -27411,22 +27460,262 @@ var init_install3 = __esm({
     CONSTANTS = "github.com/Checkmarx/kics/v2/internal/constants";
     kicsInstall = {
       key: "kics",
-      install: async ({ exec, toolsDir: toolsDir2, log, env }) => [await installKics(exec, toolsDir2, log, env)]
+      install: async ({ exec, toolsDir: toolsDir2, log, env }) => [await installKics(exec, toolsDir2, log, env)],
+      // A static binary (CGO off) and its assets: nothing of the machine beyond OS and architecture.
+      cache: { folder: "kics" }
     };
   }
 });
 
-// scanners/kics/scan-paths.ts
-import { readdirSync } from "node:fs";
+// scanners/kics/query-args.ts
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
 import path16 from "node:path";
+function readQueryCatalog(queriesDir) {
+  const known = catalogs.get(queriesDir);
+  if (known) return known;
+  const queries = [];
+  const walk2 = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path16.join(dir, entry.name);
+      if (entry.isDirectory()) walk2(full);
+      else if (entry.name === "metadata.json") {
+        const meta3 = JSON.parse(readFileSync2(full, "utf8"));
+        if (typeof meta3.id !== "string") throw new Error(`${full}: no string "id"`);
+        queries.push({
+          id: meta3.id,
+          ...typeof meta3.cloudProvider === "string" ? { cloudProvider: meta3.cloudProvider } : {}
+        });
+      }
+    }
+  };
+  walk2(queriesDir);
+  if (queries.length === 0) throw new Error(`${queriesDir} holds no query metadata`);
+  catalogs.set(queriesDir, queries);
+  return queries;
+}
+function kicsQuerySelection(options, needs, catalog2) {
+  const wanted = options.cloudProviders ?? "auto";
+  if (wanted === "all") return { args: [], reason: 'cloudProviders is "all"' };
+  const chooser = options.extraArgs.find((arg) => QUERY_CHOOSING_ARGS.test(arg));
+  if (chooser) return { args: [], reason: `the configured args choose queries themselves (${chooser})` };
+  let providers;
+  if (wanted !== "auto") providers = wanted;
+  else if ("unsure" in needs.providers)
+    return { args: [], reason: `unsure which providers: ${needs.providers.unsure}` };
+  else providers = [...needs.providers].sort();
+  if (!needs.providerPlatform)
+    return { args: [], reason: "no file of a platform with cloud-specific queries" };
+  if (providers.length === KICS_CLOUD_PROVIDERS.length) return { args: [], reason: "every provider is used" };
+  if (!needs.dockerfile && providers.length > 0) {
+    return { args: ["--cloud-provider", providers.join(",")], providers };
+  }
+  let queries;
+  try {
+    queries = catalog2();
+  } catch (error62) {
+    return { args: [], reason: `KICS's query metadata could not be read: ${String(error62)}` };
+  }
+  const known = new Set(KICS_CLOUD_PROVIDERS);
+  const kept = new Set(providers);
+  const excluded = queries.filter((q) => {
+    const provider = q.cloudProvider?.toLowerCase();
+    return provider !== void 0 && known.has(provider) && !kept.has(provider);
+  });
+  if (excluded.length === 0) return { args: [], providers };
+  return { args: ["--exclude-queries", excluded.map((q) => q.id).join(",")], providers };
+}
+var QUERY_CHOOSING_ARGS, catalogs;
+var init_query_args = __esm({
+  "scanners/kics/query-args.ts"() {
+    "use strict";
+    init_config();
+    QUERY_CHOOSING_ARGS = /^(--cloud-provider|--include-queries|-i|--queries-path|-q|--config)(=|$)/;
+    catalogs = /* @__PURE__ */ new Map();
+  }
+});
+
+// scanners/kics/query-selection.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import path17 from "node:path";
+function terraformProviders(text4) {
+  const found = /* @__PURE__ */ new Set();
+  for (const [, kind2, label = ""] of text4.matchAll(BLOCK)) {
+    if (kind2 === "module")
+      return { unsure: `a Terraform module ("${label}") whose resources are not read here` };
+    const prefix = kind2 === "provider" ? label : label.split("_")[0] ?? label;
+    const provider = TERRAFORM_PREFIXES[prefix];
+    if (provider) found.add(provider);
+    else if (!NEUTRAL_PREFIXES.has(prefix))
+      return { unsure: `a Terraform ${kind2} "${label}" of an unknown provider` };
+  }
+  for (const [, prefix = ""] of text4.matchAll(PROVIDER_TOKEN)) {
+    const provider = TERRAFORM_PREFIXES[prefix];
+    if (provider) found.add(provider);
+  }
+  return found;
+}
+function documentStarts(text4) {
+  const starts = [];
+  let looking = true;
+  for (const line2 of text4.split(/\r?\n/)) {
+    if (/^---/.test(line2)) {
+      looking = true;
+      const rest = line2.slice(3).trim();
+      if (rest !== "" && !rest.startsWith("#")) {
+        starts.push(rest);
+        looking = false;
+      }
+    } else if (looking && line2.trim() !== "" && !line2.trim().startsWith("#") && !line2.startsWith("%")) {
+      starts.push(line2.trimStart());
+      looking = false;
+    }
+  }
+  return starts;
+}
+function structuredProviders(file2, text4) {
+  const found = /* @__PURE__ */ new Set();
+  const add = (providers) => {
+    for (const provider of providers) found.add(provider);
+  };
+  if (matchesAll(text4, TERRAFORM_PLAN) || matchesAll(text4, CDK_TERRAFORM)) {
+    return { unsure: "Terraform in JSON (a plan or CDK for Terraform output)" };
+  }
+  if (matchesAll(text4, CLOUDFORMATION) || matchesAll(text4, SERVERLESS)) add(["aws"]);
+  if (matchesAll(text4, PULUMI) || matchesAll(text4, CROSSPLANE)) add(ANSIBLE_CLOUDS);
+  if (matchesAll(text4, ARM) || matchesAll(text4, BLUEPRINT) || matchesAll(text4, ARM_ARTIFACT)) add(["azure"]);
+  if (/\.ya?ml$/i.test(file2)) {
+    const firsts = documentStarts(text4);
+    if (firsts.some((line2) => line2.startsWith("{") || line2.startsWith("[")))
+      return { unsure: "flow-style YAML" };
+    if (text4.includes("$ANSIBLE_VAULT")) return { unsure: "an Ansible Vault file" };
+    if (GDM_TOP_LEVEL.test(text4)) add(["gcp"]);
+    const plays = firsts.some((line2) => /^-(\s|$)/.test(line2));
+    if (plays || ANSIBLE_INVENTORY.test(text4) || ANSIBLE_VARS_PATH.test(file2)) add(ANSIBLE_CLOUDS);
+  }
+  return found;
+}
+function namedDockerfile(base) {
+  return /dockerfile|containerfile/i.test(base) || path17.extname(base) === "" || /\.(debian|ubi8)$/i.test(base);
+}
+function mayBeDockerfile(file2) {
+  const folder = path17.basename(path17.dirname(file2)).toLowerCase();
+  return namedDockerfile(path17.basename(file2)) || ["docker", "dockerfile", "dockerfiles"].includes(folder);
+}
+function queryNeeds(files) {
+  const providers = /* @__PURE__ */ new Set();
+  let unsure;
+  let providerPlatform = false;
+  let dockerfile = false;
+  for (const { path: file2, text: text4 } of files) {
+    const ext = path17.extname(file2).toLowerCase();
+    let found;
+    if (mayBeDockerfile(file2)) dockerfile = true;
+    if (namedDockerfile(path17.basename(file2))) {
+      continue;
+    } else if (ext === ".tf" || ext === ".tfvars" || ext === ".hcl") {
+      providerPlatform = true;
+      found = terraformProviders(text4);
+    } else if (ext === ".bicep") {
+      providerPlatform = true;
+      found = /* @__PURE__ */ new Set(["azure"]);
+    } else if (ext === ".proto") {
+      continue;
+    } else if (ext === ".yaml" || ext === ".yml" || ext === ".json") {
+      found = structuredProviders(file2, text4);
+      if (!(found instanceof Set) || found.size > 0) providerPlatform = true;
+    } else {
+      found = { unsure: "a file of a kind not told here" };
+    }
+    if (!(found instanceof Set)) {
+      unsure ??= `${file2}: ${found.unsure}`;
+      continue;
+    }
+    for (const provider of found) providers.add(provider);
+  }
+  return {
+    providers: unsure === void 0 ? providers : { unsure },
+    providerPlatform: providerPlatform || unsure !== void 0,
+    dockerfile
+  };
+}
+function readQueryNeeds(files) {
+  const read = [];
+  for (const file2 of files) {
+    try {
+      read.push({ path: file2, text: mayBeDockerfile(file2) ? "" : readFileSync3(file2, "utf8") });
+    } catch (error62) {
+      return {
+        providers: { unsure: `${file2} could not be read: ${String(error62)}` },
+        providerPlatform: true,
+        dockerfile: true
+      };
+    }
+  }
+  return queryNeeds(read);
+}
+var ANSIBLE_CLOUDS, TERRAFORM_PREFIXES, NEUTRAL_PREFIXES, PROVIDER_TOKEN, BLOCK, CLOUDFORMATION, SERVERLESS, PULUMI, CROSSPLANE, ARM, BLUEPRINT, ARM_ARTIFACT, TERRAFORM_PLAN, CDK_TERRAFORM, GDM_TOP_LEVEL, ANSIBLE_INVENTORY, ANSIBLE_VARS_PATH, matchesAll;
+var init_query_selection = __esm({
+  "scanners/kics/query-selection.ts"() {
+    "use strict";
+    ANSIBLE_CLOUDS = ["aws", "azure", "gcp"];
+    TERRAFORM_PREFIXES = {
+      aws: "aws",
+      azurerm: "azure",
+      azuread: "azure",
+      azapi: "azure",
+      azure: "azure",
+      google: "gcp",
+      "google-beta": "gcp",
+      alicloud: "alicloud",
+      nifcloud: "nifcloud",
+      tencentcloud: "tencentcloud"
+    };
+    NEUTRAL_PREFIXES = /* @__PURE__ */ new Set([
+      "kubernetes",
+      "github",
+      "databricks",
+      "helm",
+      "random",
+      "null",
+      "local",
+      "tls",
+      "time",
+      "template",
+      "archive",
+      "external",
+      "http",
+      "terraform",
+      "cloudinit"
+    ]);
+    PROVIDER_TOKEN = /\b(aws|azurerm|azuread|azapi|azure|google|alicloud|nifcloud|tencentcloud)_\w/g;
+    BLOCK = /^[ \t]*(resource|data|provider|module)[ \t]+"?([\w-]+)"?/gm;
+    CLOUDFORMATION = [/("Resources"|Resources)\s*:/];
+    SERVERLESS = [/service\s*:/, /(^|\n)provider\s*:/];
+    PULUMI = [/name\s*:/, /runtime\s*:/, /resources\s*:/];
+    CROSSPLANE = [/"?apiVersion"?\s*:\s*(\w+\.)+crossplane\.io\/v\w+\s*/, /("kind"|kind)\s*:/];
+    ARM = [/"contentVersion"\s*:/, /"resources"\s*:/];
+    BLUEPRINT = [/("targetScope"|targetScope)\s*:/, /("properties"|properties)\s*:/];
+    ARM_ARTIFACT = [/("kind"|kind)\s*:/, /("properties"|properties)\s*:/];
+    TERRAFORM_PLAN = [/"configuration"\s*:/, /"planned_values"\s*:/, /"resource_changes"\s*:/];
+    CDK_TERRAFORM = [/"metadata"\s*:/, /"stackName"\s*:/, /"terraform"\s*:/];
+    GDM_TOP_LEVEL = /^"?resources"?\s*:/m;
+    ANSIBLE_INVENTORY = /^"?(all|ungrouped)"?\s*:/m;
+    ANSIBLE_VARS_PATH = /(^|[\\/])(group|host)_vars[\\/]/;
+    matchesAll = (text4, regexes) => regexes.every((regex) => regex.test(text4));
+  }
+});
+
+// scanners/kics/scan-paths.ts
+import { readdirSync as readdirSync2 } from "node:fs";
+import path18 from "node:path";
 function kicsScanPaths(files, list2) {
-  const wanted = new Set(files.map((file2) => path16.resolve(file2)));
-  const folders = new Set([...wanted].map((file2) => path16.dirname(file2)));
+  const wanted = new Set(files.map((file2) => path18.resolve(file2)));
+  const folders = new Set([...wanted].map((file2) => path18.dirname(file2)));
   const onTheWay = /* @__PURE__ */ new Set();
   for (const folder of folders) {
-    for (let d = folder; !onTheWay.has(d); d = path16.dirname(d)) {
+    for (let d = folder; !onTheWay.has(d); d = path18.dirname(d)) {
       onTheWay.add(d);
-      if (path16.dirname(d) === d) break;
+      if (path18.dirname(d) === d) break;
     }
   }
   const paths = [...folders].filter((folder) => !hasAncestorIn(folder, folders)).sort();
@@ -27436,21 +27725,21 @@ function kicsScanPaths(files, list2) {
     const entries = [...list2(folder)].sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
     const unwanted = [];
     for (const entry of entries) {
-      const full = path16.join(folder, entry.name);
+      const full = path18.join(folder, entry.name);
       if (entry.folder && onTheWay.has(full)) walk2(full);
       else if (entry.folder) excludes.push(full);
       else if (!wanted.has(full)) unwanted.push(entry.name);
     }
-    const kept = entries.filter((e) => e.folder || wanted.has(path16.join(folder, e.name))).map((e) => e.name);
+    const kept = entries.filter((e) => e.folder || wanted.has(path18.join(folder, e.name))).map((e) => e.name);
     const byExtension = /* @__PURE__ */ new Map();
     for (const name of unwanted) {
-      const ext = path16.extname(name);
+      const ext = path18.extname(name);
       byExtension.set(ext, [...byExtension.get(ext) ?? [], name]);
     }
     for (const [ext, names2] of byExtension) {
       if (ext !== "" && names2.length >= GLOB_FROM && !kept.some((name) => name.endsWith(ext))) {
-        excludeGlobs.push(`${escapeGlob(folder)}${path16.sep}*${escapeGlob(ext)}`);
-      } else excludes.push(...names2.map((name) => path16.join(folder, name)));
+        excludeGlobs.push(`${escapeGlob(folder)}${path18.sep}*${escapeGlob(ext)}`);
+      } else excludes.push(...names2.map((name) => path18.join(folder, name)));
     }
   };
   for (const folder of paths) walk2(folder);
@@ -27460,14 +27749,14 @@ function escapeGlob(text4) {
   return text4.replace(/[*?[\\]/g, "\\$&");
 }
 function hasAncestorIn(folder, folders) {
-  for (let d = path16.dirname(folder); ; d = path16.dirname(d)) {
+  for (let d = path18.dirname(folder); ; d = path18.dirname(d)) {
     if (folders.has(d)) return true;
-    if (path16.dirname(d) === d) return false;
+    if (path18.dirname(d) === d) return false;
   }
 }
 function listFolder(folder) {
   try {
-    return readdirSync(folder, { withFileTypes: true }).map((entry) => ({
+    return readdirSync2(folder, { withFileTypes: true }).map((entry) => ({
       name: entry.name,
       folder: entry.isDirectory()
     }));
@@ -27487,14 +27776,14 @@ var init_scan_paths = __esm({
 });
 
 // scanners/kics/units.ts
-import path17 from "node:path";
+import path19 from "node:path";
 function kicsUnitOf(rel, exists2) {
-  const dir = path17.posix.dirname(rel);
-  for (let d = dir; ; d = path17.posix.dirname(d)) {
+  const dir = path19.posix.dirname(rel);
+  for (let d = dir; ; d = path19.posix.dirname(d)) {
     if (CHART_OR_BASE.some((name) => exists2(d === "." ? name : `${d}/${name}`))) return `tree:${d}`;
     if (d === "." || d === "/" || d === "") break;
   }
-  const base = path17.posix.basename(rel);
+  const base = path19.posix.basename(rel);
   if (TERRAFORM.test(base) || COMPOSE.test(base)) return `dir:${dir}`;
   return void 0;
 }
@@ -27510,14 +27799,14 @@ var init_units = __esm({
 
 // scanners/kics/plugin.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path18 from "node:path";
+import path20 from "node:path";
 function isIac(file2) {
-  const base = path18.basename(file2);
+  const base = path20.basename(file2);
   if (/^dockerfile/i.test(base) || /^containerfile/i.test(base)) return true;
-  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path18.sep).join("/"));
+  return hasExtension(file2, IAC) && !NOT_IAC.test(file2.split(path20.sep).join("/"));
 }
 async function kicsRunProblem(outDir) {
-  const file2 = path18.join(outDir, "kics.json");
+  const file2 = path20.join(outDir, "kics.json");
   let report;
   try {
     report = JSON.parse(await readFile4(file2, "utf8"));
@@ -27538,12 +27827,12 @@ async function kicsRunProblem(outDir) {
   return void 0;
 }
 async function kicsUnjudged(outDir, stdout, files) {
-  const given = new Set(files.map((file2) => path18.resolve(file2)));
+  const given = new Set(files.map((file2) => path20.resolve(file2)));
   const named2 = stdout.split("\n").flatMap((line2) => {
     const match = PARSE_FAILED.exec(line2);
     if (match?.[1]) return [{ path: match[1], reason: `KICS could not parse it: ${match[2] ?? ""}`.trim() }];
     const large = TOO_LARGE.exec(line2);
-    if (large?.[1] && given.has(path18.resolve(large[1]))) {
+    if (large?.[1] && given.has(path20.resolve(large[1]))) {
       return [
         {
           path: large[1],
@@ -27555,7 +27844,7 @@ async function kicsUnjudged(outDir, stdout, files) {
   });
   let failed2;
   try {
-    const report = JSON.parse(await readFile4(path18.join(outDir, "kics.json"), "utf8"));
+    const report = JSON.parse(await readFile4(path20.join(outDir, "kics.json"), "utf8"));
     failed2 = report.files_failed_to_scan;
   } catch {
     failed2 = void 0;
@@ -27590,8 +27879,10 @@ var init_plugin3 = __esm({
     "use strict";
     init_locate();
     init_file_kinds();
-    init_settings();
+    init_config();
     init_install3();
+    init_query_args();
+    init_query_selection();
     init_scan_paths();
     init_units();
     IAC = /* @__PURE__ */ new Set([".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json", ".bicep", ".proto", ".dockerfile"]);
@@ -27606,20 +27897,22 @@ var init_plugin3 = __esm({
       // Given two Helm charts of one name in one run, KICS reports only one result for both (seen with
       // 2.2.0), so a chart's copy gets a name of its own; results are keyed by file, rule and line, and a
       // longer name moves no line.
-      distinguish: (rel, text4) => path18.posix.basename(rel) === "Chart.yaml" ? text4.replace(/^name:([ \t]*)(["']?)([^"'\s#]+)\2/m, "name:$1$2$3-revealed$2") : text4
+      distinguish: (rel, text4) => path20.posix.basename(rel) === "Chart.yaml" ? text4.replace(/^name:([ \t]*)(["']?)([^"'\s#]+)\2/m, "name:$1$2$3-revealed$2") : text4
     };
     EXCLUDES_BUDGET = 256 * 1024;
     kics = {
       id: "kics",
       displayName: "KICS",
-      // No keys of its own in .controlgate.yml: enabled, timeout and args.
-      config: plainConfig,
+      // enabled, timeout, args and cloudProviders (whose queries load; query-selection.ts).
+      config: kicsConfig,
       // Built from its pinned Go module (scanners/kics/pin.json) into <tools>/kics.
       install: kicsInstall,
       // Its queries judge each manifest or module file as written; a pull request scan gives it the changed ones.
       scope: "file",
-      // It loads and compiles some 2,000 Rego queries first: about 20 s even for one file (docs/benchmarks.md).
-      startupSeconds: 20,
+      // It compiles the queries of the platforms it finds first: 20–38 s of wall time on an idle 2-core
+      // runner for Terraform's 1,100, a third less CPU with one provider's, 1–3 s for a Dockerfile's
+      // (docs/benchmarks.md). Only orders the scanners; its longest start, so KICS starts first.
+      startupSeconds: 30,
       droppedSuppressions: kicsComments,
       unitOf: kicsUnitOf,
       maxFileBytes: (options) => kicsMaxFileBytes(options.extraArgs),
@@ -27639,6 +27932,8 @@ var init_plugin3 = __esm({
       ),
       plan({ files, outDir, tool, options }) {
         const { paths, excludeValues } = kicsPathArgs(files);
+        const queriesDir = path20.join(tool.cwd ?? path20.dirname(tool.command), "assets", "queries");
+        const selection = kicsQuerySelection(options, readQueryNeeds(files), () => readQueryCatalog(queriesDir));
         return {
           file: tool.command,
           args: [
@@ -27666,17 +27961,18 @@ var init_plugin3 = __esm({
             // severities. The base's `args` come after and may still name a configuration of their own.
             "--config",
             "/dev/null",
+            ...selection.args,
             ...options.extraArgs
           ],
           cwd: tool.cwd,
-          sarifPath: path18.join(outDir, "kics.sarif")
+          sarifPath: path20.join(outDir, "kics.sarif")
         };
       },
       async ruleProperties(outDir) {
         const properties = /* @__PURE__ */ new Map();
         let report;
         try {
-          report = JSON.parse(await readFile4(path18.join(outDir, "kics.json"), "utf8"));
+          report = JSON.parse(await readFile4(path20.join(outDir, "kics.json"), "utf8"));
         } catch {
           return properties;
         }
@@ -27701,17 +27997,17 @@ var init_plugin3 = __esm({
 
 // scanners/semgrep/config.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path19 from "node:path";
+import path21 from "node:path";
 function isLocalRuleConfig(config2) {
   return !(config2 === "builtin" || /^(p|r|s)\//.test(config2) || /^https?:/.test(config2));
 }
 function ruleConfig(config2, root) {
   if (!isLocalRuleConfig(config2)) return config2;
-  const local = path19.resolve(root, config2);
+  const local = path21.resolve(root, config2);
   return existsSync3(local) ? local : config2;
 }
 var semgrepConfig;
-var init_config = __esm({
+var init_config2 = __esm({
   "scanners/semgrep/config.ts"() {
     "use strict";
     init_zod();
@@ -27731,16 +28027,16 @@ var init_config = __esm({
 });
 
 // scanners/semgrep/plugin.ts
-import { readdirSync as readdirSync2, statSync as statSync3 } from "node:fs";
-import path20 from "node:path";
+import { readdirSync as readdirSync3, statSync as statSync3 } from "node:fs";
+import path22 from "node:path";
 function builtinRulesDir() {
-  return path20.join(packageRoot(), "scanners", "semgrep", "rules");
+  return path22.join(packageRoot(), "scanners", "semgrep", "rules");
 }
 function filesUnder(target) {
   const info = statSync3(target, { throwIfNoEntry: false });
   if (!info) return [];
   if (info.isFile()) return [target];
-  return readdirSync2(target, { recursive: true }).map((f) => path20.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
+  return readdirSync3(target, { recursive: true }).map((f) => path22.join(target, String(f))).filter((f) => statSync3(f).isFile()).sort();
 }
 function nosemgrep(site) {
   const candidates = [{ text: site.lines[site.startLine - 1] ?? "", line: site.startLine }];
@@ -27788,7 +28084,7 @@ var init_plugin4 = __esm({
     init_file_kinds();
     init_notifications();
     init_python_venv();
-    init_config();
+    init_config2();
     NOSEM = /(?:#|\/\/|\/\*|--|<!--)\s*nosem(?:grep)?\b(?:\s*:\s*([\w.\-/, ]+))?/i;
     semgrep = {
       id: "semgrep",
@@ -27809,14 +28105,14 @@ var init_plugin4 = __esm({
         {
           id: "semgrep",
           binary: "semgrep",
-          installedAt: (dir) => path20.join(pythonScannersDir(dir), "bin", "semgrep"),
+          installedAt: (dir) => path22.join(pythonScannersDir(dir), "bin", "semgrep"),
           recordedIn: pythonScannersDir,
           versionArgs: ["--version"]
         },
         context
       ),
       plan({ root, files, outDir, tool, options }) {
-        const sarifPath = path20.join(outDir, "semgrep.sarif");
+        const sarifPath = path22.join(outDir, "semgrep.sarif");
         const configs = (options.configs ?? ["builtin"]).flatMap((c3) => [
           "--config",
           c3 === "builtin" ? builtinRulesDir() : c3
@@ -27850,8 +28146,8 @@ var init_plugin4 = __esm({
       // On a change they are the base's copies, named as the repository names them.
       ruleFiles: (options, root, copy) => (options.configs ?? ["builtin"]).flatMap((config2) => {
         const builtin = config2 === "builtin";
-        const local = builtin ? builtinRulesDir() : path20.resolve(root, config2);
-        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path20.sep}`));
+        const local = builtin ? builtinRulesDir() : path22.resolve(root, config2);
+        const copied = copy !== void 0 && (local === copy.dir || local.startsWith(`${copy.dir}${path22.sep}`));
         const base = builtin ? packageRoot() : copy && copied ? copy.root : root;
         return filesUnder(local).filter((file2) => /\.ya?ml$/.test(file2)).map((file2) => ({ path: file2, base }));
       }),
@@ -27903,6 +28199,129 @@ var init_scanners = __esm({
   }
 });
 
+// src/install/log.ts
+function formatSeconds(seconds3) {
+  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
+  return `${Math.floor(seconds3 / 60)} min ${Math.round(seconds3 % 60)} s`;
+}
+function describeOutcome(outcome) {
+  const what = {
+    installed: "installed",
+    present: "already installed",
+    path: "using the one on PATH",
+    failed: "FAILED"
+  }[outcome.action];
+  const where = outcome.location ? ` at ${outcome.location}` : "";
+  const version2 = outcome.version ? ` ${outcome.version}` : "";
+  const detail2 = outcome.detail ? `
+    ${outcome.detail.replaceAll("\n", "\n    ")}` : "";
+  return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail2}`;
+}
+var init_log = __esm({
+  "src/install/log.ts"() {
+    "use strict";
+  }
+});
+
+// src/install/tools-cache.ts
+import { createHash as createHash4 } from "node:crypto";
+import { existsSync as existsSync4, readdirSync as readdirSync4, readFileSync as readFileSync4 } from "node:fs";
+import path23 from "node:path";
+function pinFiles(root = packageRoot()) {
+  const scanners2 = path23.join(root, "scanners");
+  const perScanner = readdirSync4(scanners2, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => `scanners/${entry.name}/pin.json`).filter((rel) => existsSync4(path23.join(root, rel)));
+  return ["scanners/python-scanners.lock", "scanners/versions.json", ...perScanner].sort();
+}
+function pinFilesDigest(root = packageRoot()) {
+  const hash3 = createHash4("sha256");
+  for (const rel of pinFiles(root)) {
+    const content = readFileSync4(path23.join(root, rel));
+    hash3.update(`${rel}\0${content.length}\0`);
+    hash3.update(content);
+  }
+  return hash3.digest("hex");
+}
+function keyPart(value) {
+  return value.replace(/[^A-Za-z0-9._+-]/g, "_");
+}
+function toolsCacheKey(parts) {
+  const digest = createHash4("sha256").update(`pins=${parts.pins}\0runtime=${parts.runtime ?? ""}`).digest("hex").slice(0, 32);
+  const where = [parts.platform, parts.arch, ...parts.image ? [parts.image] : []].map(keyPart);
+  return ["controlgate-tools", keyPart(parts.recipe), ...where, digest].join("-");
+}
+var init_tools_cache = __esm({
+  "src/install/tools-cache.ts"() {
+    "use strict";
+    init_paths();
+  }
+});
+
+// src/install/cached-recipe.ts
+import { existsSync as existsSync5 } from "node:fs";
+import path24 from "node:path";
+function recipeCacheKey(recipe, run2) {
+  return toolsCacheKey({
+    recipe: recipe.key,
+    platform: process.platform,
+    arch: process.arch,
+    image: run2.cache.image,
+    pins: run2.pins,
+    runtime: recipe.cache?.runtime?.(run2.env)
+  });
+}
+async function restoreRecipe(recipe, run2) {
+  if (!recipe.cache) return { kind: "off" };
+  const folder = path24.join(run2.toolsDir, recipe.cache.folder);
+  if (existsSync5(folder)) {
+    run2.log(`${folder} is already there: the install checks it; the Actions cache is not asked`);
+    return { kind: "kept", folder };
+  }
+  const key = recipeCacheKey(recipe, run2);
+  const started = performance.now();
+  if (await run2.cache.restore(key, folder)) {
+    run2.log(
+      `scanners restored from the Actions cache (key ${key}) in ${since(started)}: ${folder}, checked against its install record next`
+    );
+    return { kind: "hit", key, folder };
+  }
+  run2.log(`cache miss for ${key} (looked up in ${since(started)}): installing into ${folder}`);
+  return { kind: "miss", key, folder };
+}
+async function saveRecipe(state, outcomes, run2) {
+  if (state.kind === "off" || state.kind === "kept") return;
+  const installed = outcomes.some((o2) => o2.action === "installed");
+  if (state.kind === "hit") {
+    if (installed)
+      run2.log(
+        `the folder restored from the Actions cache (key ${state.key}) failed the install checks and was reinstalled; the entry is not replaced (cache entries are immutable): it is restored and refused until GitHub evicts it, or delete it`
+      );
+    return;
+  }
+  if (!installed || outcomes.some((o2) => o2.action === "failed")) {
+    run2.log(`not saving ${state.folder} to the Actions cache: nothing was installed into it`);
+    return;
+  }
+  const problem = await installRecordProblem(state.folder);
+  if (problem) {
+    run2.log(`not saving ${state.folder} to the Actions cache: ${problem}`);
+    return;
+  }
+  const started = performance.now();
+  if (await run2.cache.save(state.key, state.folder))
+    run2.log(`saved ${state.folder} to the Actions cache (key ${state.key}) in ${since(started)}`);
+  else run2.log(`${state.folder} was not saved to the Actions cache (${since(started)}); see the warning`);
+}
+var since;
+var init_cached_recipe = __esm({
+  "src/install/cached-recipe.ts"() {
+    "use strict";
+    init_install_record();
+    init_log();
+    init_tools_cache();
+    since = (started) => formatSeconds((performance.now() - started) / 1e3);
+  }
+});
+
 // scanners/install.ts
 async function installScanners(exec, toolsDir2, log, ids2, options = {}) {
   const registry2 = options.registry ?? BUILTIN_SCANNERS;
@@ -27916,15 +28335,23 @@ async function installScanners(exec, toolsDir2, log, ids2, options = {}) {
     else groups.set(scanner3.install.key, { recipe: scanner3.install, ids: [scanner3.id] });
   }
   const installs = [...groups.values()];
+  const cacheRun = options.cache && installs.some(({ recipe }) => recipe.cache) ? { cache: options.cache, toolsDir: toolsDir2, env, log, pins: pinFilesDigest() } : void 0;
+  const states = await Promise.all(
+    installs.map(({ recipe }) => cacheRun ? restoreRecipe(recipe, cacheRun) : { kind: "off" })
+  );
   const settled = await Promise.allSettled(
     installs.map(({ recipe, ids: groupIds }) => recipe.install({ exec, toolsDir: toolsDir2, log, env, ids: groupIds }))
   );
-  return installs.flatMap(({ ids: groupIds }, index) => {
+  const outcomes = installs.map(({ ids: groupIds }, index) => {
     const result2 = settled[index];
     if (result2?.status === "fulfilled")
       return groupIds.flatMap((id) => result2.value.filter((o2) => o2.tool === id));
     return groupIds.map((id) => failed(id, result2?.reason));
   });
+  if (cacheRun) {
+    for (const [index, state] of states.entries()) await saveRecipe(state, outcomes[index] ?? [], cacheRun);
+  }
+  return outcomes.flat();
 }
 function failed(tool, reason) {
   return {
@@ -27937,6 +28364,8 @@ function failed(tool, reason) {
 var init_install4 = __esm({
   "scanners/install.ts"() {
     "use strict";
+    init_cached_recipe();
+    init_tools_cache();
     init_scanners();
   }
 });
@@ -28016,9 +28445,9 @@ var init_limits = __esm({
 });
 
 // src/bundle/manifest.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function sha256(bytes) {
-  return createHash4("sha256").update(bytes).digest("hex");
+  return createHash5("sha256").update(bytes).digest("hex");
 }
 function bundleDigest(entries) {
   const lines2 = [...entries].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0).map((e) => `${e.sha256}  ${e.size}  ${e.path}
@@ -28040,7 +28469,7 @@ var init_manifest = __esm({
 // src/bundle/read-folder.ts
 import { constants as constants3 } from "node:fs";
 import { lstat, open as open2, opendir } from "node:fs/promises";
-import path21 from "node:path";
+import path25 from "node:path";
 async function readRegularFile(full, name, budget) {
   const handle = await open2(full, constants3.O_RDONLY | constants3.O_NOFOLLOW);
   try {
@@ -28072,7 +28501,7 @@ async function readFolderBundle(location3, limits) {
       names2.push(dirent.name);
     }
     for (const base of names2.sort()) {
-      const full = path21.join(dir, base);
+      const full = path25.join(dir, base);
       const name = `${prefix}${base}`;
       const stats = await lstat(full);
       if (stats.isDirectory()) await walk2(full, `${name}/`);
@@ -28383,17 +28812,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path62) {
-      const ctrl = callVisitor(key, node2, visitor, path62);
+    function visit_(key, node2, visitor, path66) {
+      const ctrl = callVisitor(key, node2, visitor, path66);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path62, ctrl);
-        return visit_(key, ctrl, visitor, path62);
+        replaceNode(key, path66, ctrl);
+        return visit_(key, ctrl, visitor, path66);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path62 = Object.freeze(path62.concat(node2));
+          path66 = Object.freeze(path66.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = visit_(i3, node2.items[i3], visitor, path62);
+            const ci = visit_(i3, node2.items[i3], visitor, path66);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -28404,13 +28833,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path62 = Object.freeze(path62.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path62);
+          path66 = Object.freeze(path66.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path66);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path62);
+          const cv = visit_("value", node2.value, visitor, path66);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28431,17 +28860,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path62) {
-      const ctrl = await callVisitor(key, node2, visitor, path62);
+    async function visitAsync_(key, node2, visitor, path66) {
+      const ctrl = await callVisitor(key, node2, visitor, path66);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path62, ctrl);
-        return visitAsync_(key, ctrl, visitor, path62);
+        replaceNode(key, path66, ctrl);
+        return visitAsync_(key, ctrl, visitor, path66);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node2)) {
-          path62 = Object.freeze(path62.concat(node2));
+          path66 = Object.freeze(path66.concat(node2));
           for (let i3 = 0; i3 < node2.items.length; ++i3) {
-            const ci = await visitAsync_(i3, node2.items[i3], visitor, path62);
+            const ci = await visitAsync_(i3, node2.items[i3], visitor, path66);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -28452,13 +28881,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node2)) {
-          path62 = Object.freeze(path62.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path62);
+          path66 = Object.freeze(path66.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path66);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path62);
+          const cv = await visitAsync_("value", node2.value, visitor, path66);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -28485,23 +28914,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path62) {
+    function callVisitor(key, node2, visitor, path66) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path62);
+        return visitor(key, node2, path66);
       if (identity3.isMap(node2))
-        return visitor.Map?.(key, node2, path62);
+        return visitor.Map?.(key, node2, path66);
       if (identity3.isSeq(node2))
-        return visitor.Seq?.(key, node2, path62);
+        return visitor.Seq?.(key, node2, path66);
       if (identity3.isPair(node2))
-        return visitor.Pair?.(key, node2, path62);
+        return visitor.Pair?.(key, node2, path66);
       if (identity3.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path62);
+        return visitor.Scalar?.(key, node2, path66);
       if (identity3.isAlias(node2))
-        return visitor.Alias?.(key, node2, path62);
+        return visitor.Alias?.(key, node2, path66);
       return void 0;
     }
-    function replaceNode(key, path62, node2) {
-      const parent = path62[path62.length - 1];
+    function replaceNode(key, path66, node2) {
+      const parent = path66[path66.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity3.isPair(parent)) {
@@ -29113,10 +29542,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path62, value) {
+    function collectionFromPath(schema, path66, value) {
       let v = value;
-      for (let i3 = path62.length - 1; i3 >= 0; --i3) {
-        const k = path62[i3];
+      for (let i3 = path66.length - 1; i3 >= 0; --i3) {
+        const k = path66[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a2 = [];
           a2[k] = v;
@@ -29135,7 +29564,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path62) => path62 == null || typeof path62 === "object" && !!path62[Symbol.iterator]().next().done;
+    var isEmptyPath = (path66) => path66 == null || typeof path66 === "object" && !!path66[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -29165,11 +29594,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path62, value) {
-        if (isEmptyPath(path62))
+      addIn(path66, value) {
+        if (isEmptyPath(path66))
           this.add(value);
         else {
-          const [key, ...rest] = path62;
+          const [key, ...rest] = path66;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
             node2.addIn(rest, value);
@@ -29183,8 +29612,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path62) {
-        const [key, ...rest] = path62;
+      deleteIn(path66) {
+        const [key, ...rest] = path66;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -29198,8 +29627,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path62, keepScalar) {
-        const [key, ...rest] = path62;
+      getIn(path66, keepScalar) {
+        const [key, ...rest] = path66;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node2) ? node2.value : node2;
@@ -29217,8 +29646,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path62) {
-        const [key, ...rest] = path62;
+      hasIn(path66) {
+        const [key, ...rest] = path66;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -29228,8 +29657,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path62, value) {
-        const [key, ...rest] = path62;
+      setIn(path66, value) {
+        const [key, ...rest] = path66;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -31744,9 +32173,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path62, value) {
+      addIn(path66, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path62, value);
+          this.contents.addIn(path66, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -31821,14 +32250,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path62) {
-        if (Collection.isEmptyPath(path62)) {
+      deleteIn(path66) {
+        if (Collection.isEmptyPath(path66)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path62) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path66) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -31843,10 +32272,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path62, keepScalar) {
-        if (Collection.isEmptyPath(path62))
+      getIn(path66, keepScalar) {
+        if (Collection.isEmptyPath(path66))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path62, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path66, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -31857,10 +32286,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path62) {
-        if (Collection.isEmptyPath(path62))
+      hasIn(path66) {
+        if (Collection.isEmptyPath(path66))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path62) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path66) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -31877,13 +32306,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path62, value) {
-        if (Collection.isEmptyPath(path62)) {
+      setIn(path66, value) {
+        if (Collection.isEmptyPath(path66)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path62), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path66), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path62, value);
+          this.contents.setIn(path66, value);
         }
       }
       /**
@@ -33844,9 +34273,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path62) => {
+    visit3.itemAtPath = (cst, path66) => {
       let item = cst;
-      for (const [field, index] of path62) {
+      for (const [field, index] of path66) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -33855,23 +34284,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path62) => {
-      const parent = visit3.itemAtPath(cst, path62.slice(0, -1));
-      const field = path62[path62.length - 1][0];
+    visit3.parentCollection = (cst, path66) => {
+      const parent = visit3.itemAtPath(cst, path66.slice(0, -1));
+      const field = path66[path66.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path62, item, visitor) {
-      let ctrl = visitor(item, path62);
+    function _visit(path66, item, visitor) {
+      let ctrl = visitor(item, path66);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i3 = 0; i3 < token.items.length; ++i3) {
-            const ci = _visit(Object.freeze(path62.concat([[field, i3]])), token.items[i3], visitor);
+            const ci = _visit(Object.freeze(path66.concat([[field, i3]])), token.items[i3], visitor);
             if (typeof ci === "number")
               i3 = ci - 1;
             else if (ci === BREAK)
@@ -33882,10 +34311,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path62);
+            ctrl = ctrl(item, path66);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path62) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path66) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -35700,14 +36129,14 @@ var init_model = __esm({
 });
 
 // src/catalog/data-files.ts
-import { createHash as createHash5 } from "node:crypto";
-import { readFileSync as readFileSync2 } from "node:fs";
-import path22 from "node:path";
+import { createHash as createHash6 } from "node:crypto";
+import { readFileSync as readFileSync5 } from "node:fs";
+import path26 from "node:path";
 function dataDir() {
-  return path22.join(packageRoot(), "src", "catalog", "data");
+  return path26.join(packageRoot(), "src", "catalog", "data");
 }
 function load(file2, schema) {
-  const bytes = readFileSync2(file2);
+  const bytes = readFileSync5(file2);
   const parsed = schema.safeParse((0, import_yaml.parse)(bytes.toString("utf8")));
   if (!parsed.success) {
     throw new ConfigError(
@@ -35718,17 +36147,17 @@ function load(file2, schema) {
   return {
     data: parsed.data,
     file: file2,
-    sha256: createHash5("sha256").update(bytes).digest("hex"),
+    sha256: createHash6("sha256").update(bytes).digest("hex"),
     version: parsed.data.version
   };
 }
-function loadCatalog(file2 = path22.join(dataDir(), "catalog.yml")) {
+function loadCatalog(file2 = path26.join(dataDir(), "catalog.yml")) {
   return load(file2, catalogSchema);
 }
-function loadMapping(file2 = path22.join(dataDir(), "mapping.yml")) {
+function loadMapping(file2 = path26.join(dataDir(), "mapping.yml")) {
   return load(file2, mappingSchema);
 }
-function loadPointsOfFocus(file2 = path22.join(dataDir(), "points-of-focus.yml")) {
+function loadPointsOfFocus(file2 = path26.join(dataDir(), "points-of-focus.yml")) {
   return load(file2, pointsOfFocusSchema);
 }
 var import_yaml;
@@ -36090,9 +36519,9 @@ var init_schema = __esm({
 });
 
 // src/config/load.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
-import path23 from "node:path";
+import path27 from "node:path";
 function parseConfig(text4, file2) {
   const source = parseYamlSource(text4, file2);
   const parsed = configSchema.safeParse(source.data);
@@ -36100,10 +36529,10 @@ function parseConfig(text4, file2) {
   throw new ConfigError(file2, locateIssues(source, parsed.error.issues));
 }
 async function loadConfig(options) {
-  let file2 = options.explicit ? path23.resolve(options.explicit) : void 0;
+  let file2 = options.explicit ? path27.resolve(options.explicit) : void 0;
   if (!file2) {
     const dirs = [options.target, options.root];
-    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path23.join(d, n2))).find((f) => existsSync4(f));
+    file2 = dirs.flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path27.join(d, n2))).find((f) => existsSync6(f));
   }
   if (!file2) return { config: configSchema.parse({}) };
   let text4;
@@ -36386,8 +36815,8 @@ function compileWaiver(waiver) {
   if (fingerprint !== void 0) return (f) => f.fingerprint === fingerprint;
   if (waiver.rule === void 0 || waiver.path === void 0) return () => false;
   const rule = globToRegExp(waiver.rule);
-  const path62 = globToRegExp(waiver.path);
-  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path62.test(f.path);
+  const path66 = globToRegExp(waiver.path);
+  return (f) => f.inWorkspace && (scanner3 === void 0 || f.scanner === scanner3) && rule.test(f.ruleId) && path66.test(f.path);
 }
 function applyWaivers(findings, waivers2, now) {
   const compiled = waivers2.map((waiver) => ({
@@ -36789,9 +37218,9 @@ var init_model2 = __esm({
 // src/sarif/read.ts
 import { constants as constants4 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-function jsonPath(path62) {
+function jsonPath(path66) {
   let out = "$";
-  for (const key of path62) {
+  for (const key of path66) {
     if (typeof key === "number") out += `[${key}]`;
     else out += PLAIN_KEY.test(String(key)) ? `.${String(key)}` : `[${quoteForMessage(String(key))}]`;
   }
@@ -36822,11 +37251,11 @@ function nestsDeeperThan(json3, max2) {
 function deepPath(json3, max2) {
   const stack = [{ value: json3, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path: path62 } = item;
+    const { value, path: path66 } = item;
     if (value === null || typeof value !== "object") continue;
-    if (path62.length >= max2) return path62;
+    if (path66.length >= max2) return path66;
     for (const [key, child] of Object.entries(value))
-      stack.push({ value: child, path: [...path62, Array.isArray(value) ? Number(key) : key] });
+      stack.push({ value: child, path: [...path66, Array.isArray(value) ? Number(key) : key] });
   }
   return [];
 }
@@ -37664,7 +38093,7 @@ var init_severity = __esm({
 });
 
 // src/sarif/normalize.ts
-import path24 from "node:path";
+import path28 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 function text(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -37688,7 +38117,7 @@ function resolveBase(run2, baseId, baseDir, depth = 0) {
       return baseDir;
     }
   }
-  return path24.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
+  return path28.resolve(resolveBase(run2, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 function artifactOf(run2, result2) {
   const location3 = result2.locations?.[0]?.physicalLocation?.artifactLocation;
@@ -37703,7 +38132,7 @@ function resultFilePath(run2, result2, baseDir) {
   if (!uri) return void 0;
   try {
     if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return /^file:/i.test(uri) ? fileURLToPath3(uri) : void 0;
-    return path24.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
+    return path28.resolve(resolveBase(run2, location3?.uriBaseId, baseDir), decodeURIComponent(uri));
   } catch {
     return void 0;
   }
@@ -37933,8 +38362,8 @@ var init_normalize = __esm({
 });
 
 // src/sarif/source-reader.ts
-import { readFileSync as readFileSync3, realpathSync as realpathSync3, statSync as statSync4 } from "node:fs";
-import path25 from "node:path";
+import { readFileSync as readFileSync6, realpathSync as realpathSync4, statSync as statSync4 } from "node:fs";
+import path29 from "node:path";
 var MAX_SOURCE_BYTES, SourceReader;
 var init_source_reader = __esm({
   "src/sarif/source-reader.ts"() {
@@ -37961,16 +38390,16 @@ var init_source_reader = __esm({
        */
       realPath(file2) {
         try {
-          return realpathSync3.native(file2);
+          return realpathSync4.native(file2);
         } catch {
-          const parent = path25.dirname(file2);
+          const parent = path29.dirname(file2);
           if (parent === file2) return void 0;
           let realParent = this.realFolders.get(parent);
           if (!this.realFolders.has(parent)) {
             realParent = this.realPath(parent);
             this.realFolders.set(parent, realParent);
           }
-          return realParent === void 0 ? void 0 : path25.join(realParent, path25.basename(file2));
+          return realParent === void 0 ? void 0 : path29.join(realParent, path29.basename(file2));
         }
       }
       /**
@@ -37981,7 +38410,7 @@ var init_source_reader = __esm({
       contains(relativePath) {
         const known = this.inside.get(relativePath);
         if (known !== void 0) return known;
-        const real = this.realPath(path25.join(this.root, relativePath));
+        const real = this.realPath(path29.join(this.root, relativePath));
         const inside3 = real !== void 0 && containedRelative(this.realRoot, real) !== void 0;
         this.inside.set(relativePath, inside3);
         return inside3;
@@ -37991,10 +38420,10 @@ var init_source_reader = __esm({
         if (this.cache.has(relativePath)) return this.cache.get(relativePath);
         let lines2;
         try {
-          const file2 = path25.join(this.root, relativePath);
+          const file2 = path29.join(this.root, relativePath);
           const info = statSync4(file2);
           if (info.isFile() && info.size <= MAX_SOURCE_BYTES && this.contains(relativePath)) {
-            const text4 = readFileSync3(file2, "utf8");
+            const text4 = readFileSync6(file2, "utf8");
             lines2 = text4.includes("\0") ? void 0 : text4.split(/\r?\n/);
           }
         } catch {
@@ -38014,9 +38443,9 @@ var init_source_reader = __esm({
 });
 
 // src/runner/import-sarif.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync7 } from "node:fs";
 import { mkdir as mkdir3 } from "node:fs/promises";
-import path26 from "node:path";
+import path30 from "node:path";
 function importedId(toolName) {
   const slug = toolName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   return `sarif-${slug || "tool"}`;
@@ -38035,10 +38464,10 @@ async function importSarifFiles(files, options) {
     const started = options.clock.monotonicMs();
     const elapsed = () => Math.round(options.clock.monotonicMs() - started);
     try {
-      if (!existsSync5(file2)) throw new SarifError(file2, ["no such file"]);
+      if (!existsSync7(file2)) throw new SarifError(file2, ["no such file"]);
       const log = await readSarifFile(file2);
       const driver = log.runs[0]?.tool.driver;
-      const id = unique(importedId(driver?.name ?? path26.basename(file2, path26.extname(file2))), taken);
+      const id = unique(importedId(driver?.name ?? path30.basename(file2, path30.extname(file2))), taken);
       const version2 = driver?.semanticVersion ?? driver?.version ?? "unknown";
       const findings = log.runs.flatMap(
         (run2) => normalizeRun(run2, {
@@ -38053,7 +38482,7 @@ async function importSarifFiles(files, options) {
       await mkdir3(options.outDir, { recursive: true });
       const kept = await keepRawSarif(log, findings, {
         source: file2,
-        dest: path26.join(options.outDir, `${id}.sarif`)
+        dest: path30.join(options.outDir, `${id}.sarif`)
       });
       findings.sort(byLocation);
       runs.push({
@@ -38071,10 +38500,10 @@ async function importSarifFiles(files, options) {
         imported: true
       });
     } catch (error62) {
-      const id = unique(importedId(path26.basename(file2, path26.extname(file2))), taken);
+      const id = unique(importedId(path30.basename(file2, path30.extname(file2))), taken);
       runs.push({
         id,
-        displayName: `${path26.basename(file2)} (imported)`,
+        displayName: `${path30.basename(file2)} (imported)`,
         status: "failed",
         error: errorMessage(error62),
         durationMs: elapsed(),
@@ -38125,14 +38554,14 @@ var init_scanner_options = __esm({
 });
 
 // src/evidence/inputs.ts
-import { createHash as createHash6 } from "node:crypto";
-import { existsSync as existsSync6, readFileSync as readFileSync4 } from "node:fs";
-import path27 from "node:path";
+import { createHash as createHash7 } from "node:crypto";
+import { existsSync as existsSync8, readFileSync as readFileSync7 } from "node:fs";
+import path31 from "node:path";
 function inside(file2) {
   const posix = toPosix(file2);
   const parts = posix.split("/");
-  if (path27.isAbsolute(file2) || parts.some((p) => p === ".." || p === "." || p === ""))
-    return path27.basename(file2);
+  if (path31.isAbsolute(file2) || parts.some((p) => p === ".." || p === "." || p === ""))
+    return path31.basename(file2);
   return posix;
 }
 function policyFiles(prefix, texts) {
@@ -38142,14 +38571,14 @@ function policyFiles(prefix, texts) {
   );
 }
 function sha2562(bytes) {
-  return createHash6("sha256").update(bytes).digest("hex");
+  return createHash7("sha256").update(bytes).digest("hex");
 }
 function recordFor(file2) {
-  let dir = path27.dirname(file2);
+  let dir = path31.dirname(file2);
   for (let i3 = 0; i3 < 3; i3++) {
-    const record2 = path27.join(dir, RECORD_FILE);
-    if (existsSync6(record2)) return { dir, bytes: readFileSync4(record2) };
-    dir = path27.dirname(dir);
+    const record2 = path31.join(dir, RECORD_FILE);
+    if (existsSync8(record2)) return { dir, bytes: readFileSync7(record2) };
+    dir = path31.dirname(dir);
   }
   return void 0;
 }
@@ -38165,7 +38594,7 @@ function queryDigest(record2) {
 function scannerInputs(outcome) {
   return outcome.scanners.map((s) => {
     const file2 = s.command?.file;
-    const readable = file2 !== void 0 && path27.isAbsolute(file2) && existsSync6(file2);
+    const readable = file2 !== void 0 && path31.isAbsolute(file2) && existsSync8(file2);
     const record2 = readable ? recordFor(file2) : void 0;
     let parsed;
     try {
@@ -38177,7 +38606,7 @@ function scannerInputs(outcome) {
     return {
       id: s.id,
       version: s.version ?? null,
-      executable: readable ? { name: path27.basename(file2), sha256: sha2562(readFileSync4(file2)) } : null,
+      executable: readable ? { name: path31.basename(file2), sha256: sha2562(readFileSync7(file2)) } : null,
       installRecord: record2 && parsed ? { sha256: sha2562(record2.bytes), files: Object.keys(parsed.files ?? {}).length } : null,
       ...queries ? { queries } : {}
     };
@@ -38190,8 +38619,8 @@ function ruleFiles(outcome) {
     if (!scanner3?.ruleFiles) return [];
     return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map(
       (file2) => [
-        `inputs/rules/${id}/${inside(path27.relative(file2.base, file2.path))}`,
-        () => readFileSync4(file2.path)
+        `inputs/rules/${id}/${inside(path31.relative(file2.base, file2.path))}`,
+        () => readFileSync7(file2.path)
       ]
     );
   });
@@ -38203,8 +38632,8 @@ function inputFiles(outcome) {
     ...policyFiles("inputs/policy", outcome.policyTexts?.judged),
     ...policyFiles("inputs/proposed", outcome.policyTexts?.proposed),
     ["inputs/config.effective.json", json3(outcome.config)],
-    ["inputs/catalog.yml", () => readFileSync4(outcome.data.catalog.file)],
-    ["inputs/mapping.yml", () => readFileSync4(outcome.data.mapping.file)],
+    ["inputs/catalog.yml", () => readFileSync7(outcome.data.catalog.file)],
+    ["inputs/mapping.yml", () => readFileSync7(outcome.data.mapping.file)],
     ...ruleFiles(outcome),
     ["inputs/scanners.json", json3(scannerInputs(outcome))]
   ];
@@ -38222,7 +38651,7 @@ var init_inputs = __esm({
 });
 
 // src/evidence/reevaluate.ts
-import path28 from "node:path";
+import path32 from "node:path";
 function text2(files, name) {
   const bytes = files.get(name);
   if (!bytes) throw new ReevaluateError(`${name} is missing from the bundle`);
@@ -38383,7 +38812,7 @@ function consistencyProblems(report, controls2, facts2, renderings = {}) {
 async function bundleConsistency(location3) {
   const files = await readBundle(location3);
   if (!files.has("controlgate.json") || !files.has("controls.json") || !files.has("run.json")) return [];
-  const report = parseJsonReport(text2(files, "controlgate.json"), path28.join(location3, "controlgate.json"));
+  const report = parseJsonReport(text2(files, "controlgate.json"), path32.join(location3, "controlgate.json"));
   return consistencyProblems(
     report,
     json2(files, "controls.json"),
@@ -38406,7 +38835,7 @@ async function reevaluateBundle(location3) {
     throw new ReevaluateError(
       "the bundle has no inputs/ folder (written by a controlgate before 0.2): it holds hashes of its policy and mapping, not their content"
     );
-  const report = parseJsonReport(text2(files, "controlgate.json"), path28.join(location3, "controlgate.json"));
+  const report = parseJsonReport(text2(files, "controlgate.json"), path32.join(location3, "controlgate.json"));
   const facts2 = json2(files, "run.json");
   const config2 = (() => {
     try {
@@ -38473,7 +38902,7 @@ var init_reevaluate = __esm({
 });
 
 // src/evidence/summarize.ts
-import path29 from "node:path";
+import path33 from "node:path";
 async function summarizeBundles(locations) {
   const tallies = /* @__PURE__ */ new Map();
   const bundles = [];
@@ -38486,7 +38915,7 @@ async function summarizeBundles(locations) {
       throw new Error(
         `${location3}: not a controlgate evidence bundle (controlgate.json or run.json missing)`
       );
-    const c3 = parseJsonReport(decoder2.decode(report), path29.join(location3, "controlgate.json"));
+    const c3 = parseJsonReport(decoder2.decode(report), path33.join(location3, "controlgate.json"));
     const r = JSON.parse(decoder2.decode(run2));
     bundles.push({
       location: location3,
@@ -39499,7 +39928,7 @@ var init_custom = __esm({
 // node_modules/execa/lib/verbose/log.js
 import { inspect } from "node:util";
 var verboseLog, getVerboseObject, getPrintedLines, getPrintedLine, serializeVerboseMessage;
-var init_log = __esm({
+var init_log2 = __esm({
   "node_modules/execa/lib/verbose/log.js"() {
     init_escape();
     init_default();
@@ -39542,7 +39971,7 @@ var logCommand;
 var init_start = __esm({
   "node_modules/execa/lib/verbose/start.js"() {
     init_values();
-    init_log();
+    init_log2();
     logCommand = (escapedCommand, verboseInfo) => {
       if (!isVerbose(verboseInfo)) {
         return;
@@ -39650,7 +40079,7 @@ var init_default2 = __esm({
 // node_modules/unicorn-magic/node.js
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
-import path30 from "node:path";
+import path34 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 function toPath(urlOrPath) {
   return urlOrPath instanceof URL ? fileURLToPath5(urlOrPath) : urlOrPath;
@@ -39658,12 +40087,12 @@ function toPath(urlOrPath) {
 function traversePathUp(startPath) {
   return {
     *[Symbol.iterator]() {
-      let currentPath = path30.resolve(toPath(startPath));
+      let currentPath = path34.resolve(toPath(startPath));
       let previousPath;
       while (previousPath !== currentPath) {
         yield currentPath;
         previousPath = currentPath;
-        currentPath = path30.resolve(currentPath, "..");
+        currentPath = path34.resolve(currentPath, "..");
       }
     }
   };
@@ -39679,7 +40108,7 @@ var init_node = __esm({
 
 // node_modules/npm-run-path/index.js
 import process5 from "node:process";
-import path31 from "node:path";
+import path35 from "node:path";
 var npmRunPath, applyPreferLocal, applyExecPath, npmRunPathEnv;
 var init_npm_run_path = __esm({
   "node_modules/npm-run-path/index.js"() {
@@ -39692,27 +40121,27 @@ var init_npm_run_path = __esm({
       execPath: execPath2 = process5.execPath,
       addExecPath = true
     } = {}) => {
-      const cwdPath = path31.resolve(toPath(cwd));
+      const cwdPath = path35.resolve(toPath(cwd));
       const result2 = [];
-      const pathParts = pathOption.split(path31.delimiter);
+      const pathParts = pathOption.split(path35.delimiter);
       if (preferLocal) {
         applyPreferLocal(result2, pathParts, cwdPath);
       }
       if (addExecPath) {
         applyExecPath(result2, pathParts, execPath2, cwdPath);
       }
-      return pathOption === "" || pathOption === path31.delimiter ? `${result2.join(path31.delimiter)}${pathOption}` : [...result2, pathOption].join(path31.delimiter);
+      return pathOption === "" || pathOption === path35.delimiter ? `${result2.join(path35.delimiter)}${pathOption}` : [...result2, pathOption].join(path35.delimiter);
     };
     applyPreferLocal = (result2, pathParts, cwdPath) => {
       for (const directory of traversePathUp(cwdPath)) {
-        const pathPart = path31.join(directory, "node_modules/.bin");
+        const pathPart = path35.join(directory, "node_modules/.bin");
         if (!pathParts.includes(pathPart)) {
           result2.push(pathPart);
         }
       }
     };
     applyExecPath = (result2, pathParts, execPath2, cwdPath) => {
-      const pathPart = path31.resolve(cwdPath, toPath(execPath2), "..");
+      const pathPart = path35.resolve(cwdPath, toPath(execPath2), "..");
       if (!pathParts.includes(pathPart)) {
         result2.push(pathPart);
       }
@@ -40917,7 +41346,7 @@ var init_graceful2 = __esm({
 
 // node_modules/execa/lib/methods/node.js
 import { execPath, execArgv } from "node:process";
-import path32 from "node:path";
+import path36 from "node:path";
 var mapNode, getDefaultNodeOptions, REMOVED_OPTIONS_WITH_VALUE, IGNORED_OPTIONS_REGEXP, handleNodeOption;
 var init_node2 = __esm({
   "node_modules/execa/lib/methods/node.js"() {
@@ -40959,7 +41388,7 @@ var init_node2 = __esm({
         throw new TypeError('The "nodeOptions" option must be an array of strings.');
       }
       const normalizedNodePath = safeNormalizeFileUrl(nodePath, 'The "nodePath" option');
-      const resolvedNodePath = path32.resolve(cwd, normalizedNodePath);
+      const resolvedNodePath = path36.resolve(cwd, normalizedNodePath);
       const newOptions = {
         __proto__: null,
         shell: false,
@@ -40971,7 +41400,7 @@ var init_node2 = __esm({
       if (!shouldHandleNode) {
         return [file2, commandArguments, newOptions];
       }
-      if (path32.basename(file2, ".exe") === "node") {
+      if (path36.basename(file2, ".exe") === "node") {
         throw new TypeError('When the "node" option is true, the first argument does not need to be "node".');
       }
       return [
@@ -41095,7 +41524,7 @@ Please rename it to one of: ${correctEncodings}.`);
 
 // node_modules/which-command/index.js
 import fs from "node:fs";
-import path33 from "node:path";
+import path37 from "node:path";
 import process6 from "node:process";
 function resolveOptions(command, options) {
   if (typeof command !== "string" || command.length === 0) {
@@ -41111,8 +41540,8 @@ function resolveOptions(command, options) {
   return { cwd, searchPath, pathExt };
 }
 function windowsExtensions(command, pathExt) {
-  const extensions = pathExt.split(path33.delimiter).filter(Boolean);
-  const commandExtension = path33.extname(command).toLowerCase();
+  const extensions = pathExt.split(path37.delimiter).filter(Boolean);
+  const commandExtension = path37.extname(command).toLowerCase();
   if (commandExtension !== "" && extensions.some((extension) => extension.toLowerCase() === commandExtension)) {
     return ["", ...extensions];
   }
@@ -41121,7 +41550,7 @@ function windowsExtensions(command, pathExt) {
 function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const extensions = isWindows ? windowsExtensions(command, pathExt) : [""];
   if (separatorPattern.test(command)) {
-    const base = path33.resolve(cwd, command);
+    const base = path37.resolve(cwd, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -41130,14 +41559,14 @@ function* candidatePaths(command, { cwd, searchPath, pathExt }) {
   const directories = [
     // Windows searches the current directory before `PATH`.
     ...isWindows ? [cwd] : [],
-    ...searchPath.split(path33.delimiter)
+    ...searchPath.split(path37.delimiter)
   ];
   for (const directory of directories) {
     const unquoted = isWindows && directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
     if (unquoted === "") {
       continue;
     }
-    const base = path33.resolve(cwd, unquoted, command);
+    const base = path37.resolve(cwd, unquoted, command);
     for (const extension of extensions) {
       yield base + extension;
     }
@@ -41184,7 +41613,7 @@ var init_which_command = __esm({
 // node_modules/execa/lib/arguments/command-file.js
 import { openSync as openSync2, readSync as readSync2, closeSync as closeSync2 } from "node:fs";
 import { Buffer as Buffer2 } from "node:buffer";
-import path34 from "node:path";
+import path38 from "node:path";
 import process7 from "node:process";
 var parseCommandFile, directlyExecutableRegExp, escapeWindowsCommand, resolveWithShebang, resolvePath2, hasWindowsPathSeparator, shouldSearchCurrentDirectory, resolvePathDirectories, getWindowsEnvironmentValue, SHEBANG_BYTE_LENGTH, readShebang, shebangRegExp, parseShebang, lineBreakRegExp, assertNoLineBreak, metaCharsRegExp, escapeMetaChars, backslashRunRegExp, quotedCharacterRegExp, escapeArgument, shouldQuoteArgument;
 var init_command_file = __esm({
@@ -41207,7 +41636,7 @@ var init_command_file = __esm({
       for (const value of [parsed.file, ...parsed.commandArguments]) {
         assertNoLineBreak(value);
       }
-      const escapedFile = escapeMetaChars(path34.normalize(resolvedFile ?? parsed.file));
+      const escapedFile = escapeMetaChars(path38.normalize(resolvedFile ?? parsed.file));
       const escapedArguments = parsed.commandArguments.map((argument) => escapeArgument(argument));
       const commandLine = `"${[escapedFile, ...escapedArguments].join(" ")}"`;
       parsed.options.windowsVerbatimArguments = true;
@@ -41232,10 +41661,10 @@ var init_command_file = __esm({
       const environment = parsed.options.env || process7.env;
       const cwd = parsed.options.cwd ?? process7.cwd();
       const environmentPathExt = getWindowsEnvironmentValue(environment, "PATHEXT");
-      const commandExtension = path34.extname(parsed.file);
-      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path34.delimiter}${environmentPathExt ?? ""}`;
+      const commandExtension = path38.extname(parsed.file);
+      const pathExt = commandExtension === "" ? environmentPathExt : `${commandExtension}${path38.delimiter}${environmentPathExt ?? ""}`;
       if (hasWindowsPathSeparator(parsed.file)) {
-        return whichCommandSync(path34.resolve(cwd, parsed.file), { cwd, pathExt });
+        return whichCommandSync(path38.resolve(cwd, parsed.file), { cwd, pathExt });
       }
       const searchPath = getWindowsEnvironmentValue(environment, "PATH") ?? getWindowsEnvironmentValue(process7.env, "PATH") ?? "";
       const resolveOptions2 = {
@@ -41248,12 +41677,12 @@ var init_command_file = __esm({
     hasWindowsPathSeparator = (file2) => file2.includes("/") || file2.includes("\\") || file2.includes(":");
     shouldSearchCurrentDirectory = (environment) => getWindowsEnvironmentValue(process7.env, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0 && getWindowsEnvironmentValue(environment, "NODEFAULTCURRENTDIRECTORYINEXEPATH") === void 0;
     resolvePathDirectories = (file2, { cwd, path: searchPath, pathExt }) => {
-      for (const directory of searchPath.split(path34.delimiter)) {
+      for (const directory of searchPath.split(path38.delimiter)) {
         const unquotedDirectory = directory.length > 1 && directory.startsWith('"') && directory.endsWith('"') ? directory.slice(1, -1) : directory;
         if (unquotedDirectory === "") {
           continue;
         }
-        const resolvedFile = whichCommandSync(path34.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
+        const resolvedFile = whichCommandSync(path38.resolve(cwd, unquotedDirectory, file2), { cwd, pathExt });
         if (resolvedFile !== void 0) {
           return resolvedFile;
         }
@@ -41322,7 +41751,7 @@ Invalid value: ${JSON.stringify(`${value}`)}`);
 
 // node_modules/execa/lib/arguments/cwd.js
 import { statSync as statSync5 } from "node:fs";
-import path35 from "node:path";
+import path39 from "node:path";
 import process8 from "node:process";
 var normalizeCwd, getDefaultCwd, getCurrentCwd, fixCwdError;
 var init_cwd = __esm({
@@ -41330,7 +41759,7 @@ var init_cwd = __esm({
     init_file_url();
     normalizeCwd = (cwd = getDefaultCwd()) => {
       const cwdString = safeNormalizeFileUrl(cwd, 'The "cwd" option');
-      return path35.resolve(cwdString);
+      return path39.resolve(cwdString);
     };
     getDefaultCwd = () => {
       try {
@@ -41366,7 +41795,7 @@ ${originalMessage}`;
 });
 
 // node_modules/execa/lib/arguments/options.js
-import path36 from "node:path";
+import path40 from "node:path";
 import process9 from "node:process";
 var cmdExeRegExp, normalizeOptions, BOOLEAN_OPTIONS, validateBooleanOptions, validateEnv, addDefaultOptions, getEnv, computeEnv;
 var init_options2 = __esm({
@@ -41406,7 +41835,7 @@ var init_options2 = __esm({
       options.killSignal = normalizeKillSignal(options.killSignal);
       options.forceKillAfterDelay = normalizeForceKillAfterDelay(options.forceKillAfterDelay);
       options.lines = options.lines.map((lines2, fdNumber) => lines2 && !BINARY_ENCODINGS.has(options.encoding) && options.buffer[fdNumber]);
-      if (process9.platform === "win32" && cmdExeRegExp.test(path36.basename(file2))) {
+      if (process9.platform === "win32" && cmdExeRegExp.test(path40.basename(file2))) {
         commandArguments.unshift("/q");
       }
       return { file: file2, commandArguments, options };
@@ -42658,7 +43087,7 @@ var init_pretty_ms = __esm({
 var logError;
 var init_error = __esm({
   "node_modules/execa/lib/verbose/error.js"() {
-    init_log();
+    init_log2();
     logError = (result2, verboseInfo) => {
       if (result2.failed) {
         verboseLog({
@@ -42678,7 +43107,7 @@ var init_complete = __esm({
   "node_modules/execa/lib/verbose/complete.js"() {
     init_pretty_ms();
     init_values();
-    init_log();
+    init_log2();
     init_error();
     logResult = (result2, verboseInfo) => {
       if (!isVerbose(verboseInfo)) {
@@ -43198,7 +43627,7 @@ Please set this option with "pipe" instead.`;
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -43239,7 +43668,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync5(targetFdNumber))], optionName };
+      return { type: "uint8Array", contents: () => [bufferToUint8Array(readFileSync8(targetFdNumber))], optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -43317,14 +43746,14 @@ var init_input_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/duplicate.js
-import path37 from "node:path";
+import path41 from "node:path";
 import { fileURLToPath as fileURLToPath6 } from "node:url";
 var isFileType, getFileTarget, filterDuplicates, hasSameValueAndDirection, getDuplicateStream, getOtherStdioItems, isSameDuplicateType, validateDuplicateStreamSync, getDuplicateStreamInstance, hasSameValue, validateDuplicateTransform, throwOnDuplicateStream;
 var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     isFileType = (type) => SPECIAL_DUPLICATE_TYPES_SYNC.has(type);
-    getFileTarget = ({ type, value }) => type === "filePath" ? path37.resolve(value.file) : fileURLToPath6(value);
+    getFileTarget = ({ type, value }) => type === "filePath" ? path41.resolve(value.file) : fileURLToPath6(value);
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => !hasSameValueAndDirection(stdioItemOne, stdioItemTwo) || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
     hasSameValueAndDirection = (stdioItemOne, stdioItemTwo) => stdioItemOne.value === stdioItemTwo.value && stdioItemOne.direction === stdioItemTwo.direction;
     getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
@@ -43623,7 +44052,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, forbiddenNativeInputIfSync, forbiddenInputTransformIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -43672,8 +44101,8 @@ var init_handle_sync = __esm({
         generator: forbiddenInputTransformIfSync,
         native: forbiddenNativeInputIfSync,
         // Files and iterables are read lazily, so that a file which cannot be read, or an iterable which throws, is reported like any other early error, instead of being thrown as a raw error
-        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync6(value))] }),
-        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync6(file2))] }),
+        fileUrl: ({ value }) => ({ contents: () => [bufferToUint8Array(readFileSync9(value))] }),
+        filePath: ({ value: { file: file2 } }) => ({ contents: () => [bufferToUint8Array(readFileSync9(file2))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: () => [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -44019,7 +44448,7 @@ var init_output = __esm({
     init_encoding_option();
     init_type();
     init_standard_stream();
-    init_log();
+    init_log2();
     init_values();
     shouldLogOutput = ({ stdioItems, encoding, verboseInfo, fdNumber }) => fdNumber !== "all" && isFullVerbose(verboseInfo, fdNumber) && !BINARY_ENCODINGS.has(encoding) && isFdVerbose(fdNumber) && (stdioItems.some(({ type, value }) => type === "native" && PIPED_STDIO_VALUES.has(value)) || stdioItems.every(({ type }) => TRANSFORM_TYPES.has(type)));
     isFdVerbose = (fdNumber) => fdNumber === 1 || fdNumber === 2;
@@ -44157,17 +44586,17 @@ var init_output_sync = __esm({
       const writtenPaths = /* @__PURE__ */ new Set();
       for (const stdioItem of fileItems) {
         const { type, append } = stdioItem;
-        const path62 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
-        if (writtenPaths.has(path62)) {
+        const path66 = type === "fileNumber" ? stdioItem.path : getFileTarget(stdioItem);
+        if (writtenPaths.has(path66)) {
           continue;
         }
-        writtenPaths.add(path62);
-        if (append || outputFiles.has(path62)) {
-          appendFileSync(path62, contents);
+        writtenPaths.add(path66);
+        if (append || outputFiles.has(path66)) {
+          appendFileSync(path66, contents);
         } else {
-          writeFileSync(path62, contents);
+          writeFileSync(path66, contents);
         }
-        outputFiles.add(path62);
+        outputFiles.add(path66);
       }
     };
   }
@@ -45162,7 +45591,7 @@ var init_output_async = __esm({
 // node_modules/execa/lib/terminate/kill-descendants.js
 import process12 from "node:process";
 import { execFile } from "node:child_process";
-import path38 from "node:path/win32";
+import path42 from "node:path/win32";
 var isWindows2, getSpawnOptions, getKillFunction, isAbandoned, hasExited, killDescendantsUnix, killDescendantsWindows, getTaskkillFile, isWindowsDriveAbsolutePath;
 var init_kill_descendants = __esm({
   "node_modules/execa/lib/terminate/kill-descendants.js"() {
@@ -45205,10 +45634,10 @@ var init_kill_descendants = __esm({
     };
     getTaskkillFile = () => {
       const windowsDirectory = [process12.env.SystemRoot, process12.env.windir].find((directory) => directory && isWindowsDriveAbsolutePath(directory));
-      return windowsDirectory === void 0 ? void 0 : path38.join(windowsDirectory, "System32", "taskkill.exe");
+      return windowsDirectory === void 0 ? void 0 : path42.join(windowsDirectory, "System32", "taskkill.exe");
     };
     isWindowsDriveAbsolutePath = (directory) => {
-      const { root } = path38.parse(directory);
+      const { root } = path42.parse(directory);
       return /^[a-z]:[/\\]/i.test(root);
     };
   }
@@ -46604,7 +47033,7 @@ var init_all_async = __esm({
 var shouldLogIpc, logIpcOutput;
 var init_ipc = __esm({
   "node_modules/execa/lib/verbose/ipc.js"() {
-    init_log();
+    init_log2();
     init_values();
     shouldLogIpc = (verboseInfo) => isFullVerbose(verboseInfo, "ipc");
     logIpcOutput = (message3, verboseInfo) => {
@@ -47356,10 +47785,10 @@ var init_execa = __esm({
 });
 
 // src/exec/process-tree.ts
-import { readdirSync as readdirSync3, readFileSync as readFileSync7 } from "node:fs";
+import { readdirSync as readdirSync5, readFileSync as readFileSync10 } from "node:fs";
 function facts(pid) {
   try {
-    const stat3 = readFileSync7(`/proc/${pid}/stat`, "latin1");
+    const stat3 = readFileSync10(`/proc/${pid}/stat`, "latin1");
     const [state = "", ppid = ""] = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
     return { state, ppid: Number(ppid) };
   } catch {
@@ -47368,7 +47797,7 @@ function facts(pid) {
 }
 function carries(pid, needle) {
   try {
-    return readFileSync7(`/proc/${pid}/environ`).includes(needle);
+    return readFileSync10(`/proc/${pid}/environ`).includes(needle);
   } catch {
     return false;
   }
@@ -47376,7 +47805,7 @@ function carries(pid, needle) {
 function taggedProcesses(tag, root) {
   let names2;
   try {
-    names2 = readdirSync3("/proc");
+    names2 = readdirSync5("/proc");
   } catch {
     return [];
   }
@@ -47892,7 +48321,7 @@ var init_added_lines = __esm({
 });
 
 // src/diff/baseline-bundle.ts
-import { existsSync as existsSync7 } from "node:fs";
+import { existsSync as existsSync9 } from "node:fs";
 function bundleRepository(location3, raw) {
   if (!raw) return null;
   let run2;
@@ -47905,7 +48334,7 @@ function bundleRepository(location3, raw) {
   return typeof repository === "string" && repository !== "" ? repository : null;
 }
 async function readBaselineBundle(location3, options = {}) {
-  if (!existsSync7(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
+  if (!existsSync9(location3)) throw new UsageError(`--baseline: no evidence bundle at ${location3}`);
   let files;
   try {
     files = await readBundle(location3, options.limits);
@@ -48192,9 +48621,9 @@ function classifyFindings(input2) {
   const states = /* @__PURE__ */ new Map();
   for (const h2 of input2.head) if (input2.knownUnchanged?.(h2)) states.set(h2, "unchanged");
   for (const group of groupByContent(input2).values()) {
-    const path62 = group.head[0]?.path;
-    if (path62 === void 0 || group.base.length === 0) continue;
-    pairGroup(group, input2.lineMaps?.get(path62), matched, states);
+    const path66 = group.head[0]?.path;
+    if (path66 === void 0 || group.base.length === 0) continue;
+    pairGroup(group, input2.lineMaps?.get(path66), matched, states);
   }
   const unmatchedBase = /* @__PURE__ */ new Map();
   for (const b of input2.base) {
@@ -48313,14 +48742,14 @@ var init_repeat_line_maps = __esm({
 // src/diff/worktree.ts
 import { mkdtemp as mkdtemp3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
 import os2 from "node:os";
-import path39 from "node:path";
+import path43 from "node:path";
 async function filesAt(git2, commit) {
   const out = await git2.run(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]);
   return out.split("\0").filter((f) => f !== "");
 }
 async function withWorktree(git2, commit, paths, work) {
-  const scratch = await mkdtemp3(path39.join(os2.tmpdir(), "controlgate-base-"));
-  const dir = path39.join(scratch, "tree");
+  const scratch = await mkdtemp3(path43.join(os2.tmpdir(), "controlgate-base-"));
+  const dir = path43.join(scratch, "tree");
   let added = false;
   try {
     await git2.run(["worktree", "add", "--detach", "--no-checkout", "--quiet", dir, commit]);
@@ -48329,7 +48758,7 @@ async function withWorktree(git2, commit, paths, work) {
     if (paths === "all") {
       await inTree.run(["reset", "--hard", "--quiet", commit]);
     } else if (paths.length > 0) {
-      const list2 = path39.join(scratch, "paths");
+      const list2 = path43.join(scratch, "paths");
       await writeFile3(list2, `${paths.join("\0")}\0`);
       await inTree.run(["checkout", commit, `--pathspec-from-file=${list2}`, "--pathspec-file-nul"]);
     }
@@ -48350,7 +48779,7 @@ var init_worktree = __esm({
 
 // src/runner/reveal.ts
 import { mkdir as mkdir4, readFile as readFile7, writeFile as writeFile4 } from "node:fs/promises";
-import path40 from "node:path";
+import path44 from "node:path";
 function commentText(line2) {
   const at = line2.search(/kics-scan/i);
   return stripControlChars(line2.slice(at).trim()).slice(0, 200);
@@ -48379,9 +48808,9 @@ async function planReveal(dropped, files, scanned, root, dir, unitOf) {
     const lines2 = [...original];
     const commentLines = dropped.commentLines(lines2);
     if (commentLines.length === 0) continue;
-    const copy = path40.join(dir, rel);
+    const copy = path44.join(dir, rel);
     for (const n2 of commentLines) lines2[n2 - 1] = dropped.neutralize(lines2[n2 - 1] ?? "");
-    await mkdir4(path40.dirname(copy), { recursive: true });
+    await mkdir4(path44.dirname(copy), { recursive: true });
     await writeFile4(copy, distinguish(rel, lines2.join("\n")));
     copies.set(copy, {
       original: file2,
@@ -48390,16 +48819,16 @@ async function planReveal(dropped, files, scanned, root, dir, unitOf) {
     const itsUnit = unit(file2);
     for (const other of scanned) {
       if (other === file2) continue;
-      if (path40.dirname(other) !== path40.dirname(file2) && (itsUnit === void 0 || unit(other) !== itsUnit))
+      if (path44.dirname(other) !== path44.dirname(file2) && (itsUnit === void 0 || unit(other) !== itsUnit))
         continue;
       const otherRel = containedRelative(root, other);
-      if (otherRel !== void 0) neighbours.set(path40.join(dir, otherRel), other);
+      if (otherRel !== void 0) neighbours.set(path44.join(dir, otherRel), other);
     }
   }
   if (copies.size === 0) return void 0;
   for (const [copy, original] of neighbours) {
     if (copies.has(copy)) continue;
-    await mkdir4(path40.dirname(copy), { recursive: true });
+    await mkdir4(path44.dirname(copy), { recursive: true });
     const rel = scannedRel.get(original) ?? "";
     const bytes = await readFile7(original);
     const text4 = dropped.distinguish ? dropped.distinguish(rel, bytes.toString("utf8")) : void 0;
@@ -48432,7 +48861,7 @@ function reconcile(log, baseDir, dir, copies) {
       if (!copy || reported.has(key(copy.original, r))) return;
       const line2 = startLine(r);
       const comment = copy.comments.filter((c3) => c3.line <= line2).at(-1) ?? copy.comments[0] ?? { line: 1, text: "kics-scan" };
-      const uri = toPosix(path40.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
+      const uri = toPosix(path44.relative(baseDir, copy.original)).split("/").map(encodeURIComponent).join("/");
       const physical = r.locations?.[0]?.physicalLocation;
       if (physical) physical.artifactLocation = { uri };
       r.suppressions = [
@@ -48463,17 +48892,17 @@ var init_reveal = __esm({
 });
 
 // src/runner/unjudged.ts
-import path41 from "node:path";
+import path45 from "node:path";
 function collectUnjudged(reported, given, root, revealDir) {
   const reasons = /* @__PURE__ */ new Map();
   const givenSet = new Set(given);
   const covered = /* @__PURE__ */ new Set();
   for (const { path: file2, reason } of reported) {
-    const absolute = path41.resolve(root, file2);
-    if (revealDir && absolute.startsWith(revealDir + path41.sep)) continue;
+    const absolute = path45.resolve(root, file2);
+    if (revealDir && absolute.startsWith(revealDir + path45.sep)) continue;
     if (givenSet.has(absolute)) covered.add(absolute);
-    const relative2 = path41.relative(root, absolute);
-    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path41.sep).join("/");
+    const relative2 = path45.relative(root, absolute);
+    const shown2 = (relative2.startsWith("..") ? absolute : relative2).split(path45.sep).join("/");
     const list2 = reasons.get(shown2) ?? [];
     const clean2 = redactKnownSecrets(stripControlChars(reason).replace(/\s+/g, " ").trim());
     if (!list2.includes(clean2)) list2.push(clean2);
@@ -48499,7 +48928,7 @@ var init_unjudged = __esm({
 import { statSync as statSync6 } from "node:fs";
 import { mkdir as mkdir5, mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
 import os3 from "node:os";
-import path42 from "node:path";
+import path46 from "node:path";
 function clip(text4, max2 = 4e3) {
   const trimmed = redactKnownSecrets(stripControlChars(text4).trim());
   return trimmed.length > max2 ? `…${trimmed.slice(-max2)}` : trimmed;
@@ -48562,10 +48991,10 @@ async function runOne(planned, o2) {
       durationMs: elapsed()
     };
   }
-  const outDir = path42.join(o2.outDir, scanner3.id);
+  const outDir = path46.join(o2.outDir, scanner3.id);
   await rm5(outDir, { recursive: true, force: true });
   await mkdir5(outDir, { recursive: true });
-  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp4(path42.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
+  const revealDir = scanner3.droppedSuppressions && planned.reveal?.size ? await mkdtemp4(path46.join(os3.tmpdir(), "controlgate-reveal-")) : void 0;
   try {
     return await scanWith({ planned, o: o2, files, tooLarge: tooLarge2, tool, outDir, revealDir, base, elapsed });
   } finally {
@@ -48658,7 +49087,7 @@ async function scanWith({
     );
     const kept2 = await keepRawSarif(log, findings, {
       ...plan.sarifPath ? { source: plan.sarifPath } : {},
-      dest: plan.sarifPath ?? path42.join(outDir, `${scanner3.id}.sarif`)
+      dest: plan.sarifPath ?? path46.join(outDir, `${scanner3.id}.sarif`)
     });
     log = kept2.skeleton;
     rawSarifPath = kept2.rawSarifPath;
@@ -48805,8 +49234,8 @@ var init_new_suppressions = __esm({
 });
 
 // src/coverage/imports.ts
-import { existsSync as existsSync8, statSync as statSync7 } from "node:fs";
-import path43 from "node:path";
+import { existsSync as existsSync10, statSync as statSync7 } from "node:fs";
+import path47 from "node:path";
 function pythonImports(text4) {
   const found = [];
   const names2 = (list2) => list2.split(",").map(
@@ -48854,7 +49283,7 @@ function isFile(file2) {
 async function importsIntoSkipped(options) {
   const { root, skipped } = options;
   if (skipped.length === 0) return [];
-  const inSkipped = (file2) => skipped.some((dir) => file2.startsWith(dir + path43.sep));
+  const inSkipped = (file2) => skipped.some((dir) => file2.startsWith(dir + path47.sep));
   const found = /* @__PURE__ */ new Map();
   const pending = options.sources.filter((f) => PYTHON2.test(f) || SCRIPT.test(f));
   const take = (file2, by) => {
@@ -48870,8 +49299,8 @@ async function importsIntoSkipped(options) {
     } catch {
       continue;
     }
-    if (!inSkipped(file2) && !skipped.some((dir2) => text4.includes(path43.basename(dir2)))) continue;
-    const dir = path43.dirname(file2);
+    if (!inSkipped(file2) && !skipped.some((dir2) => text4.includes(path47.basename(dir2)))) continue;
+    const dir = path47.dirname(file2);
     if (PYTHON2.test(file2)) {
       for (const { dots, names: names2 } of pythonImports(text4)) {
         for (const base of pythonBases(dir, root, dots)) {
@@ -48882,7 +49311,7 @@ async function importsIntoSkipped(options) {
       }
     } else {
       for (const spec of scriptImports(text4)) {
-        for (const candidate of scriptFiles(path43.resolve(dir, spec))) {
+        for (const candidate of scriptFiles(path47.resolve(dir, spec))) {
           if (isFile(candidate)) {
             take(candidate, file2);
             break;
@@ -48896,12 +49325,12 @@ async function importsIntoSkipped(options) {
 function pythonBases(dir, root, dots) {
   if (dots > 0) {
     let base = dir;
-    for (let i3 = 1; i3 < dots; i3++) base = path43.dirname(base);
+    for (let i3 = 1; i3 < dots; i3++) base = path47.dirname(base);
     return [base];
   }
   const bases = [dir];
-  for (let d = dir; d !== root && d.startsWith(root + path43.sep); ) {
-    d = path43.dirname(d);
+  for (let d = dir; d !== root && d.startsWith(root + path47.sep); ) {
+    d = path47.dirname(d);
     bases.push(d);
   }
   return bases;
@@ -48912,17 +49341,17 @@ function pythonFiles(base, dotted) {
   let dir = base;
   for (const [i3, part] of parts.entries()) {
     const last = i3 === parts.length - 1;
-    if (last) files.push(path43.join(dir, `${part}.py`));
-    dir = path43.join(dir, part);
-    files.push(path43.join(dir, "__init__.py"));
+    if (last) files.push(path47.join(dir, `${part}.py`));
+    dir = path47.join(dir, part);
+    files.push(path47.join(dir, "__init__.py"));
   }
-  return files.filter((f) => existsSync8(f));
+  return files.filter((f) => existsSync10(f));
 }
 function scriptFiles(resolved2) {
   return [
     resolved2,
     ...SCRIPT_EXTENSIONS.map((ext) => `${resolved2}${ext}`),
-    ...SCRIPT_EXTENSIONS.map((ext) => path43.join(resolved2, `index${ext}`))
+    ...SCRIPT_EXTENSIONS.map((ext) => path47.join(resolved2, `index${ext}`))
   ];
 }
 var PYTHON2, SCRIPT, SCRIPT_EXTENSIONS;
@@ -48937,7 +49366,7 @@ var init_imports = __esm({
 
 // src/pipeline/walk.ts
 import { readdir as readdir5 } from "node:fs/promises";
-import path44 from "node:path";
+import path48 from "node:path";
 function decoded(name) {
   const text4 = name.toString("utf8");
   return Buffer.from(text4, "utf8").equals(name) ? text4 : void 0;
@@ -48972,10 +49401,10 @@ async function walkTree(dir, skipFolders, skipPaths = /* @__PURE__ */ new Set())
     for (const entry of entries) {
       const name = decoded(entry.name);
       if (name === void 0) {
-        result2.unreadable.push(path44.join(next, escapedName(entry.name)));
+        result2.unreadable.push(path48.join(next, escapedName(entry.name)));
         continue;
       }
-      const full = path44.join(next, name);
+      const full = path48.join(next, name);
       if (skipPaths.has(full)) {
         result2.skippedPaths.push(full);
         continue;
@@ -48996,33 +49425,33 @@ var init_walk = __esm({
 });
 
 // src/pipeline/workspace.ts
-import { existsSync as existsSync9, readFileSync as readFileSync8, statSync as statSync8 } from "node:fs";
-import path45 from "node:path";
+import { existsSync as existsSync11, readFileSync as readFileSync11, statSync as statSync8 } from "node:fs";
+import path49 from "node:path";
 function resolveWorkspace(targetArg, cwd = process.cwd()) {
-  const target = path45.resolve(cwd, targetArg);
-  if (!existsSync9(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
-  const targetDir = statSync8(target).isDirectory() ? target : path45.dirname(target);
+  const target = path49.resolve(cwd, targetArg);
+  if (!existsSync11(target)) throw new UsageError(`path to scan does not exist: ${targetArg}`);
+  const targetDir = statSync8(target).isDirectory() ? target : path49.dirname(target);
   let dir = targetDir;
   for (; ; ) {
-    if (existsSync9(path45.join(dir, ".git"))) return { root: dir, target, targetDir };
-    const parent = path45.dirname(dir);
+    if (existsSync11(path49.join(dir, ".git"))) return { root: dir, target, targetDir };
+    const parent = path49.dirname(dir);
     if (parent === dir) return { root: targetDir, target, targetDir };
     dir = parent;
   }
 }
 async function listTree2(workspace, rules) {
-  const rel = (f) => toPosix(path45.relative(workspace.root, f));
+  const rel = (f) => toPosix(path49.relative(workspace.root, f));
   const skip = /* @__PURE__ */ new Set([ALWAYS_SKIPPED_FOLDER.name, ...rules.excludeFolders]);
-  const own2 = new Map((rules.ownPaths ?? []).map((o2) => [path45.resolve(o2.path), o2.what]));
+  const own2 = new Map((rules.ownPaths ?? []).map((o2) => [path49.resolve(o2.path), o2.what]));
   const walked = workspace.target === workspace.targetDir ? await walkTree(workspace.target, skip, new Set(own2.keys())) : { files: [workspace.target], links: [], skippedFolders: [], skippedPaths: [], unreadable: [] };
   const globs = rules.exclude.map((glob) => ({ glob, match: (0, import_picomatch4.default)(glob, { dot: true }) }));
   const excludedBy = (file2) => globs.find((g) => g.match(rel(file2)))?.glob;
   const configName = rules.configFile ? rel(rules.configFile) : void 0;
-  const excluded = walked.skippedFolders.filter((dir) => path45.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name).map((dir) => ({
+  const excluded = walked.skippedFolders.filter((dir) => path49.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name).map((dir) => ({
     path: rel(dir),
     folder: true,
-    rule: path45.basename(dir),
-    reason: excludedFolderReason(path45.basename(dir), configName)
+    rule: path49.basename(dir),
+    reason: excludedFolderReason(path49.basename(dir), configName)
   }));
   const ownSkipped = walked.skippedPaths.map((skipped) => ({
     path: rel(skipped),
@@ -49031,7 +49460,7 @@ async function listTree2(workspace, rules) {
     reason: `controlgate's own ${own2.get(skipped) ?? "output"}, which is never scanned`
   }));
   const files = [];
-  for (const file2 of walked.files.map((f) => path45.normalize(f))) {
+  for (const file2 of walked.files.map((f) => path49.normalize(f))) {
     const glob = excludedBy(file2);
     if (glob === void 0) files.push(file2);
     else
@@ -49045,9 +49474,9 @@ async function listTree2(workspace, rules) {
   const imported = await importsIntoSkipped({
     root: workspace.root,
     sources: files,
-    skipped: walked.skippedFolders.filter((dir) => path45.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
+    skipped: walked.skippedFolders.filter((dir) => path49.basename(dir) !== ALWAYS_SKIPPED_FOLDER.name),
     // Synchronous: thousands of small source files read one by one; awaiting each cost 10× more (bench:ledger).
-    read: async (file2) => readFileSync8(file2, "utf8")
+    read: async (file2) => readFileSync11(file2, "utf8")
   });
   const taken = imported.filter((i3) => excludedBy(i3.file) === void 0);
   return {
@@ -49083,13 +49512,13 @@ var init_workspace = __esm({
 });
 
 // src/pipeline/compare.ts
-import { existsSync as existsSync10, realpathSync as realpathSync4 } from "node:fs";
-import path46 from "node:path";
+import { existsSync as existsSync12, realpathSync as realpathSync5 } from "node:fs";
+import path50 from "node:path";
 function relative(root, file2) {
-  return toPosix(path46.relative(root, file2));
+  return toPosix(path50.relative(root, file2));
 }
 function toWorkspacePaths(set2, workspaceRoot) {
-  const prefix = toPosix(path46.relative(set2.repoRoot, realpathSync4(workspaceRoot)));
+  const prefix = toPosix(path50.relative(set2.repoRoot, realpathSync5(workspaceRoot)));
   if (prefix === "") return { set: set2, prefix };
   const strip = (p) => p.startsWith(`${prefix}/`) ? p.slice(prefix.length + 1) : void 0;
   const changes = set2.changes.flatMap((c3) => {
@@ -49313,10 +49742,10 @@ async function scanBase(request, set2, prefix, scope2) {
     }));
   }
   return withWorktree(git2, set2.mergeBase, checkout, async (tree) => {
-    const root = prefix ? path46.join(tree, prefix) : tree;
-    const target = path46.join(root, path46.relative(workspace.root, workspace.target));
-    const targetDir = path46.join(root, path46.relative(workspace.root, workspace.targetDir));
-    const files = existsSync10(target) ? await listFiles2({ root, target, targetDir }, config2) : [];
+    const root = prefix ? path50.join(tree, prefix) : tree;
+    const target = path50.join(root, path50.relative(workspace.root, workspace.target));
+    const targetDir = path50.join(root, path50.relative(workspace.root, workspace.targetDir));
+    const files = existsSync12(target) ? await listFiles2({ root, target, targetDir }, config2) : [];
     const basePlan = planned.map((p) => {
       if (p.scanner.scope !== "file") return p;
       const changedOnly = files.filter((f) => {
@@ -49331,7 +49760,7 @@ async function scanBase(request, set2, prefix, scope2) {
       target,
       files,
       scanners: basePlan,
-      outDir: path46.join(request.outDir, "@base"),
+      outDir: path50.join(request.outDir, "@base"),
       phase: "base"
     });
   });
@@ -49373,7 +49802,7 @@ function describeTarget(target) {
 }
 function unreachableFiles(items, scanners2) {
   const byScanner = /* @__PURE__ */ new Map();
-  const add = (id, path62, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path62, reason }]);
+  const add = (id, path66, reason) => byScanner.set(id, [...byScanner.get(id) ?? [], { path: path66, reason }]);
   for (const item of items) {
     if (item.kind === "unreadable-name") {
       for (const s of scanners2.filter((s2) => s2.run)) {
@@ -49435,8 +49864,8 @@ function buildLedger(scope2, items, scanners2, whyNoScanner = () => void 0) {
   for (const e of entries) counts[e.state] += 1;
   return { scope: scope2, counts, entries };
 }
-function notScanned(path62, kind2, why) {
-  return { path: path62, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
+function notScanned(path66, kind2, why) {
+  return { path: path66, kind: kind2, state: "not-scanned", judgedBy: [], notScanned: why };
 }
 function judge(item, scanners2, unjudged, whyNoScanner) {
   const judgedBy = [];
@@ -49485,8 +49914,8 @@ var init_ledger = __esm({
 });
 
 // src/pipeline/coverage.ts
-import { lstatSync, realpathSync as realpathSync5, statSync as statSync9 } from "node:fs";
-import path47 from "node:path";
+import { lstatSync, realpathSync as realpathSync6, statSync as statSync9 } from "node:fs";
+import path51 from "node:path";
 function coverageOf2(request) {
   const { workspace } = request;
   const items = scopeItems(request);
@@ -49519,7 +49948,7 @@ function coverageOf2(request) {
 }
 function scopeItems(request) {
   const { workspace, listing, changed } = request;
-  const rel = (abs) => toPosix(path47.relative(workspace.root, abs));
+  const rel = (abs) => toPosix(path51.relative(workspace.root, abs));
   const files = new Set(listing.files);
   const links2 = new Set(listing.links);
   const imported = new Map(listing.imported.map((i3) => [i3.file, i3.importedBy]));
@@ -49536,17 +49965,17 @@ function scopeItems(request) {
       path: rel(abs),
       absolute: abs,
       ...by !== void 0 ? {
-        note: `in the excluded folder ${folder?.path ?? path47.dirname(rel(abs))}, but ${rel(by)} imports it, so it is scanned as this repository's code`
+        note: `in the excluded folder ${folder?.path ?? path51.dirname(rel(abs))}, but ${rel(by)} imports it, so it is scanned as this repository's code`
       } : {}
     };
   };
   const linkTarget2 = (link) => {
     const real = safeRealpath(link);
     if (real === void 0) return { kind: "dangling" };
-    const inside3 = path47.relative(rootReal, real);
-    if (inside3.startsWith("..") || path47.isAbsolute(inside3)) return { kind: "outside" };
+    const inside3 = path51.relative(rootReal, real);
+    if (inside3.startsWith("..") || path51.isAbsolute(inside3)) return { kind: "outside" };
     const targetRel2 = toPosix(inside3);
-    const absolute = path47.join(workspace.root, inside3);
+    const absolute = path51.join(workspace.root, inside3);
     if (isDirectory(real)) return { kind: "folder", path: targetRel2 };
     if (files.has(absolute)) return { kind: "scanned-file", path: targetRel2, absolute };
     const why = excludedFiles.get(targetRel2)?.reason ?? inExcludedFolder(targetRel2)?.reason;
@@ -49575,7 +50004,7 @@ function scopeItems(request) {
   const targetRel = rel(workspace.target);
   const underTarget = (p) => targetRel === "" || p === targetRel || p.startsWith(`${targetRel}/`);
   return [...changed].filter(underTarget).sort().map((p) => {
-    const abs = path47.join(workspace.root, p);
+    const abs = path51.join(workspace.root, p);
     if (files.has(abs)) return fileItem(abs);
     if (links2.has(abs)) return linkItem(abs);
     const excludedFile = excludedFiles.get(p);
@@ -49608,7 +50037,7 @@ function scopeItems(request) {
 }
 function safeRealpath(file2) {
   try {
-    return realpathSync5(file2);
+    return realpathSync6(file2);
   } catch {
     return void 0;
   }
@@ -49733,18 +50162,18 @@ var init_policy_diff = __esm({
 });
 
 // src/pipeline/base-rules.ts
-import { existsSync as existsSync11, readdirSync as readdirSync4, realpathSync as realpathSync6, statSync as statSync10 } from "node:fs";
+import { existsSync as existsSync13, readdirSync as readdirSync6, realpathSync as realpathSync7, statSync as statSync10 } from "node:fs";
 import { mkdir as mkdir6, readFile as readFile8, writeFile as writeFile5 } from "node:fs/promises";
-import path48 from "node:path";
+import path52 from "node:path";
 function inside2(rel) {
-  return !(rel === ".." || rel.startsWith("../") || path48.isAbsolute(rel));
+  return !(rel === ".." || rel.startsWith("../") || path52.isAbsolute(rel));
 }
 function repositoryPath(ctx, absolute) {
   const candidates = [absolute];
-  const fromRoot = path48.relative(ctx.root, absolute);
-  if (inside2(toPosix(fromRoot))) candidates.push(path48.join(realpathSync6(ctx.root), fromRoot));
+  const fromRoot = path52.relative(ctx.root, absolute);
+  if (inside2(toPosix(fromRoot))) candidates.push(path52.join(realpathSync7(ctx.root), fromRoot));
   for (const candidate of candidates) {
-    const rel = toPosix(path48.relative(ctx.repoRoot, candidate));
+    const rel = toPosix(path52.relative(ctx.repoRoot, candidate));
     if (inside2(rel)) return rel;
   }
   return void 0;
@@ -49763,8 +50192,8 @@ async function entriesAt(git2, commit, rel) {
   return entries;
 }
 function linkTarget(ctx, link, target) {
-  const absolute = path48.resolve(ctx.repoRoot, path48.posix.dirname(link), target);
-  const rel = toPosix(path48.relative(ctx.repoRoot, absolute));
+  const absolute = path52.resolve(ctx.repoRoot, path52.posix.dirname(link), target);
+  const rel = toPosix(path52.relative(ctx.repoRoot, absolute));
   return inside2(rel) ? { rel } : { outside: absolute };
 }
 async function resolveAtBase(ctx, rel) {
@@ -49784,8 +50213,8 @@ async function headFiles(absolute) {
   const info = statSync10(absolute, { throwIfNoEntry: false });
   if (info?.isFile()) files.set("", await readFile8(absolute, "utf8"));
   if (!info?.isDirectory()) return files;
-  for (const name of readdirSync4(absolute, { recursive: true, encoding: "utf8" }).sort()) {
-    const file2 = path48.join(absolute, name);
+  for (const name of readdirSync6(absolute, { recursive: true, encoding: "utf8" }).sort()) {
+    const file2 = path52.join(absolute, name);
     if (statSync10(file2, { throwIfNoEntry: false })?.isFile())
       files.set(toPosix(name), await readFile8(file2, "utf8"));
   }
@@ -49801,8 +50230,8 @@ async function copyFromBase(ctx, rel, entries) {
       if (linked === void 0) continue;
       text4 = linked;
     }
-    const copy = path48.join(ctx.dir, ...entry.path.split("/"));
-    await mkdir6(path48.dirname(copy), { recursive: true });
+    const copy = path52.join(ctx.dir, ...entry.path.split("/"));
+    await mkdir6(path52.dirname(copy), { recursive: true });
     await writeFile5(copy, text4);
     files.set(rel === "" ? entry.path : entry.path.slice(rel.length).replace(/^\//, ""), text4);
   }
@@ -49811,7 +50240,7 @@ async function copyFromBase(ctx, rel, entries) {
 function differences(shown2, base, head) {
   const changes = [];
   for (const sub of [.../* @__PURE__ */ new Set([...base.keys(), ...head.keys()])].sort()) {
-    const file2 = sub === "" ? shown2 : path48.posix.join(shown2, sub);
+    const file2 = sub === "" ? shown2 : path52.posix.join(shown2, sub);
     const key = `scanners.semgrep.configs.${file2}`;
     const before2 = base.get(sub);
     const after = head.get(sub);
@@ -49833,7 +50262,7 @@ async function semgrepRulesFromBase(configs, ctx) {
   const missing = [];
   const pinned = [];
   for (const config2 of configs) {
-    const absolute = path48.resolve(ctx.root, config2);
+    const absolute = path52.resolve(ctx.root, config2);
     const rel = isLocalRuleConfig(config2) ? repositoryPath(ctx, absolute) : void 0;
     if (rel === void 0) {
       pinned.push(config2);
@@ -49844,14 +50273,14 @@ async function semgrepRulesFromBase(configs, ctx) {
       pinned.push(resolved2.outside);
       continue;
     }
-    const pathLike = /[\\/]|\.(ya?ml|json)$/i.test(config2) || existsSync11(absolute);
+    const pathLike = /[\\/]|\.(ya?ml|json)$/i.test(config2) || existsSync13(absolute);
     if (resolved2.entries.length === 0 && !pathLike) {
       pinned.push(config2);
       continue;
     }
     const shown2 = rel === "" ? "." : rel;
     const head = await headFiles(absolute);
-    const copy = path48.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
+    const copy = path52.join(ctx.dir, ...resolved2.rel.split("/").filter(Boolean));
     if (resolved2.entries.length === 0) {
       missing.push(shown2);
       changes.push(...differences(shown2, /* @__PURE__ */ new Map(), head));
@@ -49862,10 +50291,10 @@ async function semgrepRulesFromBase(configs, ctx) {
     changes.push(...differences(shown2, base, head));
     pinned.push(copy);
   }
-  const prefix = toPosix(path48.relative(ctx.repoRoot, realpathSync6(ctx.root)));
+  const prefix = toPosix(path52.relative(ctx.repoRoot, realpathSync7(ctx.root)));
   return {
     configs: pinned,
-    root: inside2(prefix) ? path48.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
+    root: inside2(prefix) ? path52.join(ctx.dir, ...prefix.split("/").filter(Boolean)) : ctx.dir,
     changes,
     ...missing.length > 0 ? {
       refused: `not run: its rules ${missing.map((m) => JSON.stringify(m)).join(", ")} (scanners.semgrep.configs) are not in the base commit ${ctx.commit.slice(0, 12)}, whose policy judges this change; rules a change adds are a proposal, never run`
@@ -49876,7 +50305,7 @@ var SYMLINK, MAX_LINKS;
 var init_base_rules = __esm({
   "src/pipeline/base-rules.ts"() {
     "use strict";
-    init_config();
+    init_config2();
     init_paths();
     SYMLINK = "120000";
     MAX_LINKS = 8;
@@ -49886,30 +50315,30 @@ var init_base_rules = __esm({
 // src/pipeline/base-scripts.ts
 import { lstatSync as lstatSync2, statSync as statSync11 } from "node:fs";
 import { chmod as chmod3, mkdir as mkdir7, readFile as readFile9, writeFile as writeFile6 } from "node:fs/promises";
-import path49 from "node:path";
+import path53 from "node:path";
 function isFile2(file2) {
   return statSync11(file2, { throwIfNoEntry: false })?.isFile() === true;
 }
 async function pin(value, id, ctx, changes) {
   const expanded = value.replaceAll("{root}", ctx.root);
-  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile2(path49.resolve(ctx.cwd, expanded))))
+  if (/\{[a-z]+\}/i.test(expanded) || !(expanded.includes("/") || isFile2(path53.resolve(ctx.cwd, expanded))))
     return void 0;
-  const absolute = path49.resolve(ctx.cwd, expanded);
-  const named2 = path49.join(realPath(path49.dirname(absolute)), path49.basename(absolute));
-  const rel = toPosix(path49.relative(ctx.repoRoot, named2));
-  if (rel === "" || rel.startsWith("..") || path49.isAbsolute(rel)) return void 0;
+  const absolute = path53.resolve(ctx.cwd, expanded);
+  const named2 = path53.join(realPath(path53.dirname(absolute)), path53.basename(absolute));
+  const rel = toPosix(path53.relative(ctx.repoRoot, named2));
+  if (rel === "" || rel.startsWith("..") || path53.isAbsolute(rel)) return void 0;
   const base = await ctx.git.fileAt(ctx.commit, rel);
   const entry = lstatSync2(named2, { throwIfNoEntry: false });
   const head = entry?.isFile() ? await readFile9(named2, "utf8") : void 0;
   if (base === head && !entry?.isSymbolicLink()) return void 0;
   const key = `scanners.custom.${id}.runs`;
-  const copy = path49.join(ctx.dir, ...rel.split("/"));
+  const copy = path53.join(ctx.dir, ...rel.split("/"));
   if (base === void 0) {
     if (!entry) return void 0;
     changes.push({ key, change: "added", after: JSON.stringify(rel) });
     return copy;
   }
-  await mkdir7(path49.dirname(copy), { recursive: true });
+  await mkdir7(path53.dirname(copy), { recursive: true });
   await writeFile6(copy, base);
   const mode2 = (await ctx.git.run(["ls-tree", ctx.commit, "--", rel])).split(" ", 1)[0];
   if (mode2 === "100755") await chmod3(copy, 493);
@@ -49930,7 +50359,7 @@ async function scriptsFromBase(custom2, ctx) {
     const args = [];
     for (const arg of scanner3.args) args.push(await pin(arg, scanner3.id, ctx, changes) ?? arg);
     const added = changes.slice(before2).find((c3) => c3.change === "added");
-    if (added?.after) command = path49.join(ctx.dir, ...JSON.parse(added.after).split("/"));
+    if (added?.after) command = path53.join(ctx.dir, ...JSON.parse(added.after).split("/"));
     pinned.push({ ...scanner3, command, args });
   }
   return { custom: pinned, changes };
@@ -49943,10 +50372,10 @@ var init_base_scripts = __esm({
 });
 
 // src/pipeline/policy.ts
-import { createHash as createHash7 } from "node:crypto";
-import { existsSync as existsSync12, realpathSync as realpathSync7 } from "node:fs";
+import { createHash as createHash8 } from "node:crypto";
+import { existsSync as existsSync14, realpathSync as realpathSync8 } from "node:fs";
 import { readFile as readFile10 } from "node:fs/promises";
-import path50 from "node:path";
+import path54 from "node:path";
 function textsOf(facts2, config2, waivers2) {
   return {
     ...facts2.config && config2 !== void 0 ? { config: { file: facts2.config.file, text: config2 } } : {},
@@ -49954,30 +50383,30 @@ function textsOf(facts2, config2, waivers2) {
   };
 }
 function sha2563(text4) {
-  return createHash7("sha256").update(text4).digest("hex");
+  return createHash8("sha256").update(text4).digest("hex");
 }
 function inRepo(repoRoot, file2) {
-  const rel = path50.relative(repoRoot, realPath(file2));
-  if (rel === "" || rel.startsWith("..") || path50.isAbsolute(rel)) return void 0;
+  const rel = path54.relative(repoRoot, realPath(file2));
+  if (rel === "" || rel.startsWith("..") || path54.isAbsolute(rel)) return void 0;
   return toPosix(rel);
 }
 function waiversPathFor(request, config2, configFile) {
-  if (request.waiversFile) return path50.resolve(request.cwd, request.waiversFile);
-  const base = configFile ? path50.dirname(configFile) : request.workspace.root;
-  return path50.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
+  if (request.waiversFile) return path54.resolve(request.cwd, request.waiversFile);
+  const base = configFile ? path54.dirname(configFile) : request.workspace.root;
+  return path54.resolve(base, config2.waivers ?? DEFAULT_WAIVERS_FILE);
 }
 function relativeFacts(root, file2, text4) {
-  const rel = path50.relative(root, file2);
+  const rel = path54.relative(root, file2);
   return { file: rel.startsWith("..") ? file2 : toPosix(rel), sha256: sha2563(text4) };
 }
 async function worktreePolicy(request) {
   const { workspace } = request;
-  const explicit = request.configFile ? path50.resolve(request.cwd, request.configFile) : void 0;
+  const explicit = request.configFile ? path54.resolve(request.cwd, request.configFile) : void 0;
   const { config: config2, file: file2 } = await loadConfig({ explicit, target: workspace.targetDir, root: workspace.root });
   const waiversFile = waiversPathFor(request, config2, file2);
   const waivers2 = await loadWaivers(waiversFile, request.now);
   const configText = file2 ? await readFile10(file2, "utf8") : void 0;
-  const waiversText = existsSync12(waiversFile) ? await readFile10(waiversFile, "utf8") : void 0;
+  const waiversText = existsSync14(waiversFile) ? await readFile10(waiversFile, "utf8") : void 0;
   const facts2 = {
     source: "worktree",
     commit: null,
@@ -49998,7 +50427,7 @@ async function worktreePolicy(request) {
 async function readAtBase(git2, repoRoot, commit, file2) {
   const rel = inRepo(repoRoot, file2);
   if (rel !== void 0) return git2.fileAt(commit, rel);
-  return existsSync12(file2) ? readFile10(file2, "utf8") : void 0;
+  return existsSync14(file2) ? readFile10(file2, "utf8") : void 0;
 }
 async function basePolicy(request, revision) {
   const { workspace } = request;
@@ -50007,7 +50436,7 @@ async function basePolicy(request, revision) {
   let repoRoot;
   try {
     try {
-      repoRoot = realpathSync7(await probe.topLevel());
+      repoRoot = realpathSync8(await probe.topLevel());
     } catch (error62) {
       if (revision.source === "ci" && error62 instanceof GitError) {
         const checkout = await worktreePolicy(request);
@@ -50034,8 +50463,8 @@ async function basePolicy(request, revision) {
     );
   }
   const git2 = probe.at(repoRoot);
-  const explicit = request.configFile ? path50.resolve(request.cwd, request.configFile) : void 0;
-  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path50.join(d, n2)));
+  const explicit = request.configFile ? path54.resolve(request.cwd, request.configFile) : void 0;
+  const candidates = explicit ? [explicit] : [workspace.targetDir, workspace.root].flatMap((d) => CONFIG_FILE_NAMES.map((n2) => path54.join(d, n2)));
   let configFile;
   let configText;
   for (const candidate of candidates) {
@@ -50127,7 +50556,7 @@ async function pinToBase(request, base) {
   const commit = base.facts.commit;
   if (base.facts.source !== "base" || !commit) return void 0;
   const git2 = new Git(request.exec, request.workspace.targetDir);
-  const repoRoot = realpathSync7(await git2.topLevel());
+  const repoRoot = realpathSync8(await git2.topLevel());
   const ctx = { git: git2.at(repoRoot), repoRoot, commit, dir: request.scratchDir };
   const { scanners: scanners2 } = base.config;
   const scripts = await scriptsFromBase(scanners2.custom, {
@@ -50171,7 +50600,7 @@ var init_policy = __esm({
 // src/pipeline/scan.ts
 import { mkdtemp as mkdtemp5, rm as rm6 } from "node:fs/promises";
 import os4 from "node:os";
-import path51 from "node:path";
+import path55 from "node:path";
 function isLargeOutcome(outcome) {
   return outcome.findings.length + (outcome.baseline?.fixed.length ?? 0) > LARGE_DOCUMENT_ITEMS;
 }
@@ -50180,9 +50609,9 @@ async function scan(request) {
   const startedAt = clock.now().toISOString();
   const workspace = resolveWorkspace(request.target, request.cwd);
   const now = clock.now();
-  const outDir = request.outDir ? path51.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp5(path51.join(os4.tmpdir(), "controlgate-"));
+  const outDir = request.outDir ? path55.resolve(request.cwd ?? process.cwd(), request.outDir) : await mkdtemp5(path55.join(os4.tmpdir(), "controlgate-"));
   const loading = loadPolicy({
-    scratchDir: path51.join(outDir, "@base-files"),
+    scratchDir: path55.join(outDir, "@base-files"),
     workspace,
     exec: request.exec,
     cwd: request.cwd ?? process.cwd(),
@@ -50203,7 +50632,7 @@ async function scan(request) {
       ...c3.name ? { displayName: c3.name } : {},
       // A path is relative to the run's folder, as base-scripts.ts resolved it when pinning it to
       // the base, not to whatever folder the process happens to be in (the Action's working-directory).
-      command: c3.command.includes("/") && !c3.command.includes("{") ? path51.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
+      command: c3.command.includes("/") && !c3.command.includes("{") ? path55.resolve(request.cwd ?? process.cwd(), c3.command) : c3.command,
       args: c3.args,
       sarif: c3.sarif,
       cleanExitCodes: c3.cleanExitCodes,
@@ -50232,18 +50661,18 @@ async function scan(request) {
     ...request.ownPaths ? { ownPaths: request.ownPaths } : {}
   });
   const imported = await importSarifFiles(
-    (request.sarifInputs ?? []).map((f) => path51.resolve(request.cwd ?? process.cwd(), f)),
+    (request.sarifInputs ?? []).map((f) => path55.resolve(request.cwd ?? process.cwd(), f)),
     {
       root: workspace.root,
       clock,
       takenIds: planned.map((p) => p.scanner.id),
-      outDir: path51.join(outDir, "@imported")
+      outDir: path55.join(outDir, "@imported")
     }
   );
   const compared = await scanAndCompare({
     imported,
     ...request.base ? { base: request.base } : {},
-    ...request.baselineBundle ? { baselineBundle: path51.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
+    ...request.baselineBundle ? { baselineBundle: path55.resolve(request.cwd ?? process.cwd(), request.baselineBundle) } : {},
     ...request.expectedRepository ? { expectedRepository: request.expectedRepository } : {},
     workspace,
     config: config2,
@@ -50377,6 +50806,7 @@ var init_package = __esm({
         "bench:install-record": "node bench/install-record.ts",
         "bench:render": "node bench/render.ts",
         "bench:ledger": "node bench/coverage-ledger.ts",
+        "bench:kics-queries": "node bench/kics-queries.ts",
         generate: "node scripts/generate.ts",
         "test:tools": "node scripts/install-browser.ts && node scripts/install-trestle.ts && node scripts/install-check-jsonschema.ts"
       },
@@ -50436,7 +50866,7 @@ var init_version = __esm({
 });
 
 // src/report/json-report.ts
-import path52 from "node:path";
+import path56 from "node:path";
 function countBySeverity(outcome) {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const g of outcome.gate.findings) if (!g.finding.suppressed) counts[g.severity] += 1;
@@ -50487,8 +50917,8 @@ function buildReport(outcome) {
     tool: { name: "controlgate", version: CONTROLGATE_VERSION },
     schemaVersion: 1,
     root: outcome.root,
-    target: toPosix(path52.relative(outcome.root, outcome.target)) || ".",
-    configFile: outcome.configFile ? toPosix(path52.relative(outcome.root, outcome.configFile)) : null,
+    target: toPosix(path56.relative(outcome.root, outcome.target)) || ".",
+    configFile: outcome.configFile ? toPosix(path56.relative(outcome.root, outcome.configFile)) : null,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     evaluated: outcome.scanners.every((s) => s.status !== "failed" && !s.unjudged?.length),
@@ -50503,7 +50933,7 @@ function buildReport(outcome) {
     data: {
       catalog: { version: outcome.data.catalog.version, sha256: outcome.data.catalog.sha256 },
       mapping: { version: outcome.data.mapping.version, sha256: outcome.data.mapping.sha256 },
-      waiversFile: outcome.data.waiversFile ? toPosix(path52.relative(outcome.root, outcome.data.waiversFile)) : null
+      waiversFile: outcome.data.waiversFile ? toPosix(path56.relative(outcome.root, outcome.data.waiversFile)) : null
     },
     policy: outcome.policy,
     controls: outcome.gate.controls.map((c3) => ({
@@ -50610,17 +51040,17 @@ function coverageFacts(outcome) {
   return { coverage: { scope: scope2, counts, files: entries } };
 }
 function portableLocation(root, location3) {
-  const rel = path52.relative(root, location3);
-  return rel && !rel.startsWith("..") && !path52.isAbsolute(rel) ? toPosix(rel) : path52.basename(location3);
+  const rel = path56.relative(root, location3);
+  return rel && !rel.startsWith("..") && !path56.isAbsolute(rel) ? toPosix(rel) : path56.basename(location3);
 }
 function policyFilesChanged(outcome, set2) {
   const candidates = [
     ...outcome.configFile ? [outcome.configFile] : [],
-    ...CONFIG_FILE_NAMES.map((name) => path52.join(outcome.root, name)),
-    path52.join(outcome.root, DEFAULT_WAIVERS_FILE),
+    ...CONFIG_FILE_NAMES.map((name) => path56.join(outcome.root, name)),
+    path56.join(outcome.root, DEFAULT_WAIVERS_FILE),
     ...outcome.data.waiversFile ? [outcome.data.waiversFile] : []
   ];
-  const policy2 = new Set(candidates.map((file2) => toPosix(path52.relative(set2.repoRoot, file2))));
+  const policy2 = new Set(candidates.map((file2) => toPosix(path56.relative(set2.repoRoot, file2))));
   const changed = set2.changes.flatMap((c3) => [c3.path, ...c3.oldPath ? [c3.oldPath] : []]);
   return [...new Set(changed.filter((p) => policy2.has(p)))].sort();
 }
@@ -51341,7 +51771,7 @@ var init_merge = __esm({
 
 // src/gate/write-outputs.ts
 import { mkdir as mkdir8, open as open6, writeFile as writeFile7 } from "node:fs/promises";
-import path53 from "node:path";
+import path57 from "node:path";
 function render(outcome, format2) {
   if (format2 === "text") return [renderText(outcome)];
   const large = isLargeOutcome(outcome);
@@ -51351,7 +51781,7 @@ function render(outcome, format2) {
   return large ? mergedSarifChunks(outcome.scanners, outcome.root, options) : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));
 }
 async function writeChunks(file2, chunks) {
-  await mkdir8(path53.dirname(file2), { recursive: true });
+  await mkdir8(path57.dirname(file2), { recursive: true });
   const handle = await open6(file2, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
@@ -51362,11 +51792,11 @@ async function writeChunks(file2, chunks) {
 async function writeOutputs(outcome, settings, out) {
   const written = [];
   if (settings.outDir) {
-    const json3 = path53.join(settings.outDir, "controlgate.json");
-    const sarif = path53.join(settings.outDir, "controlgate.sarif");
+    const json3 = path57.join(settings.outDir, "controlgate.json");
+    const sarif = path57.join(settings.outDir, "controlgate.sarif");
     await writeChunks(json3, render(outcome, "json"));
     await writeChunks(sarif, render(outcome, "sarif"));
-    written.push(json3, sarif, path53.join(settings.outDir, "raw"));
+    written.push(json3, sarif, path57.join(settings.outDir, "raw"));
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
@@ -51385,7 +51815,7 @@ async function writeScannerSarif(outcome, dir) {
   for (const [i3, scanner3] of outcome.scanners.entries()) {
     const run2 = log.runs[i3];
     if (!run2 || scanner3.status === "skipped") continue;
-    const file2 = path53.join(dir, `${scanner3.id}.sarif`);
+    const file2 = path57.join(dir, `${scanner3.id}.sarif`);
     await writeFile7(file2, `${JSON.stringify({ ...log, runs: [run2] }, null, 2)}
 `);
     paths[scanner3.id] = file2;
@@ -51400,30 +51830,6 @@ var init_write_outputs = __esm({
     init_json_report();
     init_terminal();
     init_merge();
-  }
-});
-
-// src/install/log.ts
-function formatSeconds(seconds3) {
-  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
-  return `${Math.floor(seconds3 / 60)} min ${Math.round(seconds3 % 60)} s`;
-}
-function describeOutcome(outcome) {
-  const what = {
-    installed: "installed",
-    present: "already installed",
-    path: "using the one on PATH",
-    failed: "FAILED"
-  }[outcome.action];
-  const where = outcome.location ? ` at ${outcome.location}` : "";
-  const version2 = outcome.version ? ` ${outcome.version}` : "";
-  const detail2 = outcome.detail ? `
-    ${outcome.detail.replaceAll("\n", "\n    ")}` : "";
-  return `${outcome.tool}${version2}: ${what}${where} (${formatSeconds(outcome.seconds)})${detail2}`;
-}
-var init_log2 = __esm({
-  "src/install/log.ts"() {
-    "use strict";
   }
 });
 
@@ -51593,15 +51999,15 @@ var init_explain = __esm({
 });
 
 // src/cli/commands.ts
-import { existsSync as existsSync13 } from "node:fs";
+import { existsSync as existsSync15 } from "node:fs";
 import { rm as rm7 } from "node:fs/promises";
-import path54 from "node:path";
+import path58 from "node:path";
 async function init(dir, force, io) {
-  const file2 = path54.resolve(io.cwd, dir, ".controlgate.yml");
-  if (existsSync13(file2) && !force)
+  const file2 = path58.resolve(io.cwd, dir, ".controlgate.yml");
+  if (existsSync15(file2) && !force)
     throw new UsageError(`${file2} already exists; pass --force to overwrite it`);
   await writeChunks(file2, [STARTER_CONFIG]);
-  io.out(`wrote ${path54.relative(io.cwd, file2) || file2}
+  io.out(`wrote ${path58.relative(io.cwd, file2) || file2}
 `);
   return 0;
 }
@@ -51660,9 +52066,9 @@ async function explain(command, io) {
   return 0;
 }
 async function verify(location3, io) {
-  if (!existsSync13(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
-  const result2 = await verifyBundle(path54.resolve(io.cwd, location3));
-  const disagree = result2.ok ? await bundleConsistency(path54.resolve(io.cwd, location3)) : [];
+  if (!existsSync15(location3)) throw new UsageError(`no evidence bundle at ${location3}`);
+  const result2 = await verifyBundle(path58.resolve(io.cwd, location3));
+  const disagree = result2.ok ? await bundleConsistency(path58.resolve(io.cwd, location3)) : [];
   if (result2.ok && disagree.length === 0) {
     io.out(
       `${location3}: intact — ${result2.files} files match the manifest, bundle digest sha256:${result2.digest}
@@ -51684,9 +52090,9 @@ ${result2.problems.map((p) => `  - ${p}`).join("\n")}
   return 1;
 }
 async function reevaluate(location3, io) {
-  if (!existsSync13(path54.resolve(io.cwd, location3))) throw new UsageError(`no evidence bundle at ${location3}`);
+  if (!existsSync15(path58.resolve(io.cwd, location3))) throw new UsageError(`no evidence bundle at ${location3}`);
   try {
-    const result2 = await reevaluateBundle(path54.resolve(io.cwd, location3));
+    const result2 = await reevaluateBundle(path58.resolve(io.cwd, location3));
     io.out(renderReevaluation({ ...result2, location: location3 }));
     return result2.differences.length === 0 ? 0 : 1;
   } catch (error62) {
@@ -51697,7 +52103,7 @@ async function reevaluate(location3, io) {
   }
 }
 async function summarize(locations, io) {
-  io.out(renderSummary(await summarizeBundles(locations.map((l) => path54.resolve(io.cwd, l)))));
+  io.out(renderSummary(await summarizeBundles(locations.map((l) => path58.resolve(io.cwd, l)))));
   return 0;
 }
 async function listScanners(io) {
@@ -51735,7 +52141,7 @@ var init_commands = __esm({
     init_summarize();
     init_exec();
     init_write_outputs();
-    init_log2();
+    init_log();
     init_paths();
     init_scan();
     init_workspace();
@@ -52910,7 +53316,7 @@ var init_suggestSimilar = __esm({
 // node_modules/commander/lib/command.js
 import { EventEmitter as EventEmitter2 } from "node:events";
 import childProcess from "node:child_process";
-import path55 from "node:path";
+import path59 from "node:path";
 import fs2 from "node:fs";
 import process14 from "node:process";
 import { stripVTControlCharacters as stripVTControlCharacters3 } from "node:util";
@@ -53969,9 +54375,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         args = args.slice();
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path55.resolve(baseDir, baseName);
+          const localBin = path59.resolve(baseDir, baseName);
           if (fs2.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path55.extname(baseName))) return void 0;
+          if (sourceExt.includes(path59.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
@@ -53989,17 +54395,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path55.resolve(
-            path55.dirname(resolvedScriptPath),
+          executableDir = path59.resolve(
+            path59.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path55.basename(
+            const legacyName = path59.basename(
               this._scriptPath,
-              path55.extname(this._scriptPath)
+              path59.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -54010,7 +54416,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        const launchWithNode = sourceExt.includes(path55.extname(executableFile));
+        const launchWithNode = sourceExt.includes(path59.extname(executableFile));
         let proc;
         if (process14.platform !== "win32") {
           if (launchWithNode) {
@@ -54927,7 +55333,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path55.basename(filename, path55.extname(filename));
+        this._name = path59.basename(filename, path59.extname(filename));
         return this;
       }
       /**
@@ -54941,9 +55347,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path62) {
-        if (path62 === void 0) return this._executableDir;
-        this._executableDir = path62;
+      executableDir(path66) {
+        if (path66 === void 0) return this._executableDir;
+        this._executableDir = path66;
         return this;
       }
       /**
@@ -55232,8 +55638,8 @@ function parseCommandLine(argv, write) {
       "--fail-mode <mode>",
       "enforce: exit 1/2 when the gate blocks; report-only: exit 0; auto: report-only on CI pushes and schedules (no change to judge), else enforce"
     ).choices(["auto", "enforce", "report-only"]).default("auto")
-  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path62, opts) => {
-    parsed = { kind: "scan", args: { ...opts, path: path62 } };
+  ).option("--no-progress", "do not print a progress line per scanner on stderr").addHelpText("after", EXIT_CODES_HELP).action((path66, opts) => {
+    parsed = { kind: "scan", args: { ...opts, path: path66 } };
   });
   program2.command("init").description("write a commented starter .controlgate.yml").argument("[dir]", "folder to write it in", ".").option("--force", "overwrite an existing file").action((dir, opts) => {
     parsed = { kind: "init", dir, force: opts.force === true };
@@ -55241,8 +55647,8 @@ function parseCommandLine(argv, write) {
   program2.command("controls").description("list SOC 2 criteria with the mapping rows and scanners that feed each").option("--markdown", "print the docs/soc2-mapping.md form").action((opts) => {
     parsed = { kind: "controls", markdown: opts.markdown === true };
   });
-  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path62, opts) => {
-    parsed = { kind: "explain", subject, path: path62, ...opts };
+  program2.command("explain").description("say why: a criterion (CC6.1), a rule (bandit:B105) or a finding fingerprint").argument("<subject>", "criterion id, scanner:ruleId, or fingerprint").argument("[path]", "folder to scan for rule and fingerprint subjects", ".").option("-s, --scanners <ids>", "scanners to run (default: every enabled scanner)", idList).option("-c, --config <file>", "configuration file").action((subject, path66, opts) => {
+    parsed = { kind: "explain", subject, path: path66, ...opts };
   });
   const evidence = program2.command("evidence").description("check, re-derive and summarize evidence bundles");
   evidence.command("verify").description("check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)").argument("<bundle>", "bundle folder or zip").action((location3) => {
@@ -56338,9 +56744,9 @@ var init_summary = __esm({
 });
 
 // src/report/html-report.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 function contentSecurityPolicy() {
-  const scriptHash = createHash8("sha256").update(SCRIPT2, "utf8").digest("base64");
+  const scriptHash = createHash9("sha256").update(SCRIPT2, "utf8").digest("base64");
   return [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
@@ -56394,10 +56800,10 @@ var init_html_report = __esm({
 });
 
 // src/evidence/oscal/ids.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 function uuidV5(name, namespace = UUID_NAMESPACE) {
   if (!UUID_FORM.test(namespace)) throw new Error(`not a UUID: ${namespace}`);
-  const hash3 = createHash9("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
+  const hash3 = createHash10("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest().subarray(0, 16);
   hash3.writeUInt8(hash3.readUInt8(6) & 15 | 80, 6);
   hash3.writeUInt8(hash3.readUInt8(8) & 63 | 128, 8);
   const hex3 = hash3.toString("hex");
@@ -57317,18 +57723,18 @@ var init_oscal = __esm({
 });
 
 // src/evidence/write-files.ts
-import { createHash as createHash10, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash11, randomUUID as randomUUID2 } from "node:crypto";
 import { once as once10 } from "node:events";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir9, open as open7, rename as rename4, rm as rm8 } from "node:fs/promises";
-import path56 from "node:path";
+import path60 from "node:path";
 async function writeFiles(dir, files) {
   const entries = [];
   for (const [name, make] of files) {
-    const target = path56.join(dir, ...name.split("/"));
-    await mkdir9(path56.dirname(target), { recursive: true });
+    const target = path60.join(dir, ...name.split("/"));
+    await mkdir9(path60.dirname(target), { recursive: true });
     const handle = await open7(target, "w");
-    const hash3 = createHash10("sha256");
+    const hash3 = createHash11("sha256");
     let size = 0;
     try {
       const content = make();
@@ -57362,7 +57768,7 @@ function stagingDir(near) {
   return `${near}.partial-${process.pid}-${randomUUID2()}`;
 }
 async function zipDir(dir, names2, zipFile) {
-  await mkdir9(path56.dirname(zipFile), { recursive: true });
+  await mkdir9(path60.dirname(zipFile), { recursive: true });
   const partial2 = `${zipFile}.partial-${process.pid}-${randomUUID2()}`;
   const out = createWriteStream2(partial2);
   let failure2;
@@ -57376,7 +57782,7 @@ async function zipDir(dir, names2, zipFile) {
       const entry = new ZipDeflate(name, { level: 9 });
       entry.mtime = ZIP_MTIME;
       zip.add(entry);
-      for await (const chunk of createReadStream2(path56.join(dir, ...name.split("/")))) {
+      for await (const chunk of createReadStream2(path60.join(dir, ...name.split("/")))) {
         entry.push(new Uint8Array(chunk));
         if (out.writableLength > 16 * 1024 * 1024) await once10(out, "drain");
       }
@@ -57536,19 +57942,19 @@ var init_bundle = __esm({
 });
 
 // src/evidence/collect-facts.ts
-import { createHash as createHash11 } from "node:crypto";
-import { readFileSync as readFileSync9 } from "node:fs";
+import { createHash as createHash12 } from "node:crypto";
+import { readFileSync as readFileSync12 } from "node:fs";
 import os5 from "node:os";
-import path57 from "node:path";
+import path61 from "node:path";
 function sha256File2(file2) {
-  return createHash11("sha256").update(readFileSync9(file2)).digest("hex");
+  return createHash12("sha256").update(readFileSync12(file2)).digest("hex");
 }
 function rulePackHashes(outcome) {
   const ran = new Set(outcome.scanners.filter((s) => s.status !== "skipped").map((s) => s.id));
   return [...ran].flatMap((id) => {
     const scanner3 = BUILTIN_SCANNERS.get(id);
     if (!scanner3?.ruleFiles) return [];
-    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path57.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
+    return scanner3.ruleFiles(scannerOptions(outcome.config, id, outcome.root), outcome.root, outcome.rulesCopy).map((file2) => ({ path: toPosix(path61.relative(file2.base, file2.path)), sha256: sha256File2(file2.path) }));
   });
 }
 function portableArgs(args, folders) {
@@ -57586,7 +57992,7 @@ function collectRunFacts(outcome, context, failMode) {
       name: s.displayName,
       version: s.version ?? null,
       status: s.status,
-      command: s.command ? [path57.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
+      command: s.command ? [path61.basename(s.command.file), ...portableArgs(s.command.args, folders)] : null,
       exitCode: s.exitCode ?? null,
       durationMs: s.durationMs,
       error: s.error ?? null
@@ -57649,11 +58055,11 @@ var init_memory = __esm({
 });
 
 // src/platforms/github/context.ts
-import { readFileSync as readFileSync10 } from "node:fs";
+import { readFileSync as readFileSync13 } from "node:fs";
 function readEvent(file2) {
   if (!file2) return {};
   try {
-    return JSON.parse(readFileSync10(file2, "utf8"));
+    return JSON.parse(readFileSync13(file2, "utf8"));
   } catch {
     return {};
   }
@@ -57891,8 +58297,8 @@ function safeUrl(uri) {
     (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
   );
 }
-function encodePath(path62) {
-  return path62.split("/").map(
+function encodePath(path66) {
+  return path66.split("/").map(
     (segment) => encodeURIComponent(segment).replace(
       /[!'()*~]/g,
       (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`
@@ -57942,8 +58348,8 @@ var init_model4 = __esm({
 });
 
 // src/report/markdown/criteria.ts
-function clipPath(path62) {
-  return path62.length > PATH_CHARS ? `…${path62.slice(path62.length - PATH_CHARS + 1)}` : path62;
+function clipPath(path66) {
+  return path66.length > PATH_CHARS ? `…${path66.slice(path66.length - PATH_CHARS + 1)}` : path66;
 }
 function place(f) {
   if (!f.path) return "(no location)";
@@ -58163,8 +58569,8 @@ function listed(table3, total, shown2) {
   if (shown2 === 0) return note;
   return note.length > 0 ? [...table3, "", ...note] : table3;
 }
-function linkable(path62) {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(path62) && !path62.startsWith("/") && !path62.split("/").includes("..");
+function linkable(path66) {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(path66) && !path66.startsWith("/") && !path66.split("/").includes("..");
 }
 function existingSection(report, index, ctx, rows) {
   const perCriterion = existingPerCriterion(report.controls);
@@ -58557,7 +58963,7 @@ var init_publish = __esm({
 
 // src/gate/report-from.ts
 import { readFile as readFile11 } from "node:fs/promises";
-import path58 from "node:path";
+import path62 from "node:path";
 async function claimedChange(file2) {
   try {
     const facts2 = JSON.parse(await readFile11(file2, "utf8"));
@@ -58567,10 +58973,10 @@ async function claimedChange(file2) {
   }
 }
 async function readEvidenceResults(dir, context, platformFor, log) {
-  const reportFile = path58.join(dir, "controlgate.json");
+  const reportFile = path62.join(dir, "controlgate.json");
   const report = parseJsonReport(await readFile11(reportFile, "utf8"), reportFile);
   let changeNumber = context.changeNumber;
-  const claimed = await claimedChange(path58.join(dir, "run.json"));
+  const claimed = await claimedChange(path62.join(dir, "run.json"));
   const platform2 = platformFor(context);
   if (changeNumber === null && typeof claimed === "number" && context.headSha && platform2.confirmChange && platform2.cannotPublish === void 0) {
     try {
@@ -58601,7 +59007,7 @@ var init_report_from = __esm({
 
 // src/gate/run-gate.ts
 import { rm as rm10 } from "node:fs/promises";
-import path59 from "node:path";
+import path63 from "node:path";
 function policyRevision(setting, context) {
   if (setting.kind === "ref") return { ref: setting.ref, source: "cli" };
   const sha = ciBaseSha(context);
@@ -58617,7 +59023,13 @@ async function scanChange(settings, deps) {
   const { log } = deps;
   if (settings.installScanners) {
     const ids2 = settings.scannerIds?.filter(isBuiltinId);
-    const outcomes = await installScanners(deps.exec, deps.toolsDir, (line2) => log.info(line2), ids2);
+    const outcomes = await installScanners(
+      deps.exec,
+      deps.toolsDir,
+      (line2) => log.info(line2),
+      ids2,
+      deps.toolsCache ? { cache: deps.toolsCache } : {}
+    );
     for (const o2 of outcomes) log.info(describeOutcome(o2));
   }
   const base = chooseBase(settings.base, deps.context);
@@ -58630,7 +59042,7 @@ async function scanChange(settings, deps) {
     ...settings.configFile ? { configFile: settings.configFile } : {},
     ...settings.waiversFile ? { waiversFile: settings.waiversFile } : {},
     ...settings.concurrency ? { concurrency: settings.concurrency } : {},
-    ...settings.outDir ? { outDir: path59.join(settings.outDir, "raw") } : {},
+    ...settings.outDir ? { outDir: path63.join(settings.outDir, "raw") } : {},
     ...base ? { base } : {},
     ...policyFrom ? { policyFrom } : {},
     ...settings.policyFromHead ? { policyFromHead: true } : {},
@@ -58651,7 +59063,7 @@ async function scanChange(settings, deps) {
   });
 }
 function ownPaths(settings, toolsDir2) {
-  const at = (p) => p === void 0 ? void 0 : path59.resolve(settings.cwd, p);
+  const at = (p) => p === void 0 ? void 0 : path63.resolve(settings.cwd, p);
   const paths = [
     { path: at(settings.evidence.dir), what: "evidence bundle" },
     { path: at(settings.evidence.zip), what: "evidence zip" },
@@ -58659,11 +59071,11 @@ function ownPaths(settings, toolsDir2) {
     { path: at(settings.outputFile), what: "report file (--output)" },
     { path: at(settings.scannerSarifDir), what: "SARIF for code scanning" },
     {
-      path: path59.join(path59.resolve(settings.cwd, settings.reportsDir), "gl-sast-report.json"),
+      path: path63.join(path63.resolve(settings.cwd, settings.reportsDir), "gl-sast-report.json"),
       what: "GitLab SAST report"
     },
     {
-      path: path59.join(path59.resolve(settings.cwd, settings.reportsDir), "gl-code-quality-report.json"),
+      path: path63.join(path63.resolve(settings.cwd, settings.reportsDir), "gl-code-quality-report.json"),
       what: "GitLab Code Quality report"
     },
     { path: toolsDir2, what: "tools folder (the scanners it installed)" }
@@ -58714,7 +59126,7 @@ async function runGate(settings, deps) {
   };
   await publish(produced, deps.platformFor(context), settings, log);
   if (settings.print && written.length > 0)
-    log.info(`wrote ${written.map((w) => path59.relative(settings.cwd, w) || w).join(", ")}`);
+    log.info(`wrote ${written.map((w) => path63.relative(settings.cwd, w) || w).join(", ")}`);
   if (outcome.outDirIsTemporary) await rm10(outcome.outDir, { recursive: true, force: true });
   return decide(produced.report, settings, log, void 0, failMode);
 }
@@ -58725,7 +59137,7 @@ var init_run_gate = __esm({
     init_install4();
     init_bundle();
     init_collect_facts();
-    init_log2();
+    init_log();
     init_memory();
     init_scan();
     init_detect();
@@ -58740,9 +59152,9 @@ var init_run_gate = __esm({
 });
 
 // src/gate/settings.ts
-import path60 from "node:path";
+import path64 from "node:path";
 function resolved(cwd, file2) {
-  return file2 === void 0 ? void 0 : path60.resolve(cwd, file2);
+  return file2 === void 0 ? void 0 : path64.resolve(cwd, file2);
 }
 function baseFromFlag(flag) {
   if (flag === false) return { kind: "none" };
@@ -58767,7 +59179,7 @@ function settingsFromCli(args, cwd, ci) {
     target: args.path,
     cwd,
     ...args.scanners ? { scannerIds: none ? [] : args.scanners } : {},
-    sarifInputs: (args.sarif ?? []).map((f) => path60.resolve(cwd, f)),
+    sarifInputs: (args.sarif ?? []).map((f) => path64.resolve(cwd, f)),
     ...configFile ? { configFile } : {},
     ...waiversFile ? { waiversFile } : {},
     ...args.concurrency ? { concurrency: args.concurrency } : {},
@@ -58780,12 +59192,12 @@ function settingsFromCli(args, cwd, ci) {
     ...outputFile ? { outputFile } : {},
     ...outDir ? { outDir } : {},
     evidence: {
-      ...evidenceDir ? { dir: path60.resolve(cwd, evidenceDir) } : {},
+      ...evidenceDir ? { dir: path64.resolve(cwd, evidenceDir) } : {},
       ...evidenceZip ? { zip: evidenceZip } : {},
-      name: evidenceDir ? path60.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
+      name: evidenceDir ? path64.basename(evidenceDir) : DEFAULT_EVIDENCE_NAME,
       upload: false
     },
-    reportsDir: path60.resolve(cwd, args.reportsDir ?? "."),
+    reportsDir: path64.resolve(cwd, args.reportsDir ?? "."),
     comment: { mode: args.comment, key: args.commentKey },
     status: { enabled: false, context: "" },
     annotations: false,
@@ -58970,10 +59382,10 @@ var init_schema2 = __esm({
 });
 
 // src/report/gitlab/sast.ts
-import { createHash as createHash12 } from "node:crypto";
+import { createHash as createHash13 } from "node:crypto";
 function uuidV52(name, namespace = UUID_NAMESPACE2) {
   const ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
-  const hash3 = createHash12("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
+  const hash3 = createHash13("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
   hash3.writeUInt8(hash3.readUInt8(6) & 15 | 80, 6);
   hash3.writeUInt8(hash3.readUInt8(8) & 63 | 128, 8);
   const hex3 = hash3.toString("hex");
@@ -67191,11 +67603,11 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path62, { windows } = {}) => {
+    exports.basename = (path66, { windows } = {}) => {
       if (windows) {
-        return path62.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
+        return path66.replace(/[\\/]$/, "").replace(/.*[\\/]/, "");
       } else {
-        return path62.replace(/\/$/, "").replace(/.*\//, "");
+        return path66.replace(/\/$/, "").replace(/.*\//, "");
       }
     };
   }
@@ -70958,20 +71370,20 @@ var init_dist2 = __esm({
       }
     };
     Maven = class extends BaseResource {
-      downloadPackageFile(path62, filename, {
+      downloadPackageFile(path66, filename, {
         projectId,
         groupId,
         ...options
       }) {
-        let url12 = endpoint`packages/maven/${path62}/${filename}`;
+        let url12 = endpoint`packages/maven/${path66}/${filename}`;
         if (projectId) url12 = endpoint`projects/${projectId}/${url12}`;
         else if (groupId) url12 = endpoint`groups/${groupId}/-/${url12}`;
         return RequestHelper.get()(this, url12, options);
       }
-      uploadPackageFile(projectId, path62, packageFile, options) {
+      uploadPackageFile(projectId, path66, packageFile, options) {
         return RequestHelper.put()(
           this,
-          endpoint`projects/${projectId}/packages/maven/${path62}/${packageFile.filename}`,
+          endpoint`projects/${projectId}/packages/maven/${path66}/${packageFile.filename}`,
           {
             isForm: true,
             ...options,
@@ -73457,28 +73869,28 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path62, options) {
+      import(file2, path66, options) {
         return RequestHelper.post()(this, "projects/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path62
+          path: path66
         });
       }
-      importRemote(url12, path62, options) {
+      importRemote(url12, path66, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
-          path: path62,
+          path: path66,
           url: url12
         });
       }
-      importRemoteS3(accessKeyId, bucketName, fileKey, path62, region2, secretAccessKey, options) {
+      importRemoteS3(accessKeyId, bucketName, fileKey, path66, region2, secretAccessKey, options) {
         return RequestHelper.post()(this, "projects/remote-import", {
           ...options,
           accessKeyId,
           bucketName,
           fileKey,
-          path: path62,
+          path: path66,
           region: region2,
           secretAccessKey
         });
@@ -74915,13 +75327,13 @@ var init_dist2 = __esm({
           options
         );
       }
-      import(file2, path62, { parentId, name, ...options }) {
+      import(file2, path66, { parentId, name, ...options }) {
         return RequestHelper.post()(this, "groups/import", {
           isForm: true,
           ...options,
           file: [file2.content, file2.filename],
-          path: path62,
-          name: name || path62.split("/").at(0),
+          path: path66,
+          name: name || path66.split("/").at(0),
           parentId
         });
       }
@@ -75254,17 +75666,17 @@ var init_dist2 = __esm({
           options
         );
       }
-      create(name, path62, { avatar, ...options } = {}) {
+      create(name, path66, { avatar, ...options } = {}) {
         if (avatar) {
           return RequestHelper.post()(this, "groups", {
             ...options,
             isForm: true,
             avatar: [avatar.content, avatar.filename],
             name,
-            path: path62
+            path: path66
           });
         }
-        return RequestHelper.post()(this, "groups", { name, path: path62, ...options });
+        return RequestHelper.post()(this, "groups", { name, path: path66, ...options });
       }
       downloadAvatar(groupId, options) {
         return RequestHelper.get()(this, endpoint`groups/${groupId}/avatar`, options);
@@ -76609,7 +77021,7 @@ var init_notes = __esm({
 
 // src/platforms/gitlab/platform.ts
 import { mkdir as mkdir10, writeFile as writeFile8 } from "node:fs/promises";
-import path61 from "node:path";
+import path65 from "node:path";
 function cannotPublish(env) {
   if (!noteToken(env))
     return "no merge-request note: CONTROLGATE_GITLAB_TOKEN is not set, and CI_JOB_TOKEN cannot write notes. Create a project access token with the api scope and store it as the masked CI/CD variable CONTROLGATE_GITLAB_TOKEN. If it is already set as a protected variable, GitLab passes it only to pipelines of protected branches and tags, so merge requests from unprotected branches are gated without a note.";
@@ -76638,8 +77050,8 @@ function gitlabPlatform(context, env, log) {
     async writeReports(report, dir) {
       await mkdir10(dir, { recursive: true });
       const files = [
-        [path61.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
-        [path61.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
+        [path65.join(dir, "gl-sast-report.json"), gitlabSastReport(report)],
+        [path65.join(dir, "gl-code-quality-report.json"), gitlabCodeQualityReport(report)]
       ];
       for (const [file2, content] of files) await writeFile8(file2, `${JSON.stringify(content, null, 2)}
 `);
