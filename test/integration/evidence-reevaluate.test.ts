@@ -152,25 +152,48 @@ function scanWithEvidence(
 }
 
 describe('evidence reevaluate on bundles with waivers, suppressions, a base, a failed scanner', () => {
-  it('waivers and in-source suppressions', () => {
+  it('waivers: a pass under a waiver, recomputed with the waiver file in inputs/ as of the run', () => {
     const repo = GitRepo.create({
       '.controlgate.yml': BANDIT_ONLY,
       'waived.py': SHELL,
-      'suppressed.py': SHELL.replace('shell=True)', 'shell=True)  # nosec B602'),
       '.controlgate-waivers.yml': `version: 1\nwaivers:\n  - id: W-7\n    rule: B602\n    path: waived.py\n    reason: Fixed command list\n    approver: lead@example.com\n    ticket: SEC-7\n    expires: ${FUTURE}\n`,
     });
     repos.push(repo);
     repo.commit('app');
     const { bundle, exitCode } = scanWithEvidence(repo, 'waivers');
+    expect(exitCode).toBe(0);
     const report = JSON.parse(readFileSync(path.join(bundle, 'controlgate.json'), 'utf8')) as {
       waivers: { applied: unknown[] };
-      findings: { suppressed: boolean }[];
     };
     expect(report.waivers.applied.length).toBe(1);
-    expect(report.findings.some((f) => f.suppressed)).toBe(true);
     const run = reevaluate(bundle);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toContain(`recomputed ${exitCode === 0 ? 'pass' : 'block'}`);
+    expect(run.stdout).toContain('recomputed pass (exit 0)');
+  });
+
+  it('in-source suppressions: honoured (pass), and refused by the policy (block)', () => {
+    for (const [name, policy, decision] of [
+      ['honoured', '', 'pass (exit 0)'],
+      ['refused', 'policy:\n  inSourceSuppressions: refuse\n', 'block (exit 1)'],
+    ] as const) {
+      const repo = GitRepo.create({
+        '.controlgate.yml': `${BANDIT_ONLY}${policy}`,
+        'suppressed.py': SHELL.replace('shell=True)', 'shell=True)  # nosec B602'),
+      });
+      repos.push(repo);
+      repo.commit('app');
+      const { bundle } = scanWithEvidence(repo, `suppressions-${name}`);
+      const report = JSON.parse(readFileSync(path.join(bundle, 'controlgate.json'), 'utf8')) as {
+        findings: { suppressed: boolean }[];
+      };
+      expect(
+        report.findings.some((f) => f.suppressed),
+        name,
+      ).toBe(true);
+      const run = reevaluate(bundle);
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout, name).toContain(`recomputed ${decision}`);
+    }
   });
 
   it('a change compared with its base: only new findings judged', () => {
