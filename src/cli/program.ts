@@ -124,6 +124,10 @@ export function parseCommandLine(
         .choices(['auto', 'enforce', 'report-only'])
         .default('auto'),
     )
+    .option(
+      '--install-scanners',
+      'first install the selected built-in scanners that are missing (pinned, verified), as the Action does',
+    )
     .option('--no-progress', 'do not print a progress line per scanner on stderr')
     .addHelpText('after', EXIT_CODES_HELP)
     .action((path: string, opts: Omit<ScanArgs, 'path'>) => {

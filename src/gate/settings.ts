@@ -115,6 +115,8 @@ export interface ScanArgs {
   policyFromHead?: boolean;
   /** enforce | report-only | auto (the default). */
   failMode?: FailMode;
+  /** Install the selected built-in scanners before scanning (the GitLab template's job). */
+  installScanners?: boolean;
 }
 
 /** The evidence folder CI runs write when the user names none: where auditors look for artifacts. */
@@ -160,7 +162,7 @@ export function settingsFromCli(args: ScanArgs, cwd: string, ci: boolean): GateS
     base: baseFromFlag(args.base),
     ...(baseline ? { baseline } : {}),
     policyFromHead: args.policyFromHead === true,
-    installScanners: false,
+    installScanners: args.installScanners === true,
     progress: args.progress,
     print: args.format,
     ...(outputFile ? { outputFile } : {}),

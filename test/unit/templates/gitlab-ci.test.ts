@@ -102,7 +102,8 @@ describe('the GitLab CI/CD component template', () => {
     );
     // A fresh folder per job: a shell executor keeps /tmp between jobs, and parallel jobs would share it.
     expect(steps).toMatch(/controlgate="\$\(mktemp -d\)\/controlgate"/);
-    expect(steps).toMatch(/node "\$controlgate\/dist\/cli\.js" scanners install/);
+    // The scan installs the scanners it selects (and only those) before it runs them.
+    expect(steps).toMatch(/set -- scan .* --install-scanners/);
     expect(steps).toMatch(/node "\$controlgate\/dist\/cli\.js" "\$@"/);
     // The committed bundle runs with Node alone; Debian's Go (1.19) cannot build KICS and is not installed.
     expect(steps).not.toMatch(/npm (ci|install)/);
