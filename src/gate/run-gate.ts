@@ -155,6 +155,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
 
   const failMode = resolveFailMode(settings.failMode, deps.context, settings.base);
   const { dir, zip } = settings.evidence;
+  let evidenceDigest: Produced['evidence'];
   // The evidence names the commit and repository even where CI did not say them: git does.
   const context = dir || zip ? await withGitFacts(deps.context, deps.exec, outcome.root) : deps.context;
   if (dir || zip) {
@@ -179,6 +180,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
       `evidence: ${evidence.manifest.files.length + 1} files, bundle digest sha256:${evidence.manifest.digest}`,
     );
     logSigning(evidence.signing, log);
+    evidenceDigest = { digest: evidence.manifest.digest, signed: evidence.signing.signed };
     if (dir && settings.evidence.upload)
       await deps
         .platformFor(context)
@@ -187,6 +189,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
   const produced: Produced = {
     report: jsonReport(outcome),
     ...(dir ? { evidencePath: dir } : {}),
+    ...(evidenceDigest ? { evidence: evidenceDigest } : {}),
     sarifPaths: settings.scannerSarifDir ? await writeScannerSarif(outcome, settings.scannerSarifDir) : {},
   };
   await publish(produced, deps.platformFor(context), settings, log);
