@@ -19,6 +19,7 @@ import {
   startMockSigstore,
 } from '../support/sigstore-mock.ts';
 import { spawnNode } from '../support/spawn-node.ts';
+import { serveTufRepository } from '../support/tuf-repo.ts';
 
 /*
  * Signed evidence, end to end and offline: the built CLI scans a small repository (Bandit only) in
@@ -313,6 +314,49 @@ describe('a CI run with an OIDC token signs its evidence', () => {
     const run = await verify(dir, ...expected());
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('attestation2.sigstore.json: not in the manifest');
+  });
+});
+
+describe('an outside verifier: the stock `sigstore verify` (@sigstore/cli)', () => {
+  // It takes roots only through TUF: the mock's trusted root is served as a one-target TUF repository.
+  const SIGSTORE_CLI = path.join(REPO_ROOT, 'node_modules', '@sigstore', 'cli', 'bin', 'run');
+
+  it('verifies the attestation with the expected identity and issuer, and refuses another identity', async () => {
+    const tuf = await serveTufRepository(sigstore.trustedRoot);
+    try {
+      const rootFile = path.join(scratch, 'tuf-root.json');
+      writeFileSync(rootFile, tuf.root);
+      const run = (identity: string, cache: string) =>
+        spawnNode(
+          SIGSTORE_CLI,
+          [
+            'verify',
+            path.join(signed, ATTESTATION_FILE),
+            '--certificate-identity-uri',
+            identity,
+            '--certificate-issuer',
+            GITHUB_ISSUER,
+            '--tuf-mirror-url',
+            tuf.url,
+            '--tuf-root-path',
+            rootFile,
+            '--tuf-cache-path',
+            path.join(scratch, cache),
+          ],
+          { env: withoutCiVariables(), cwd: scratch, timeoutMs: 60_000 },
+        );
+      const ok = await run(IDENTITY, 'tuf-cache-1');
+      expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
+      expect(ok.stderr).toContain('Verification succeeded');
+      const other = await run(
+        'https://github.com/octo/other/.github/workflows/gate.yml@refs/heads/main',
+        'tuf-cache-2',
+      );
+      expect(other.exitCode, other.stdout + other.stderr).not.toBe(0);
+      expect(other.stderr).toContain('certificate identity error');
+    } finally {
+      await tuf.close();
+    }
   });
 });
 
