@@ -66,6 +66,15 @@ function extensionText(signer: Signer, oid: string): string | null {
   return value.toString('utf8');
 }
 
+/** "octo/shop" from "https://github.com/octo/shop" (GitLab: the whole project path, groups included). */
+function repositoryPath(uri: string): string | null {
+  try {
+    return new URL(uri).pathname.replace(/^\/+|\/+$/g, '');
+  } catch {
+    return null;
+  }
+}
+
 function decode(bytes: Uint8Array | undefined): string {
   return bytes ? new TextDecoder().decode(bytes) : '';
 }
@@ -175,7 +184,7 @@ export function verifyAttestation(
   const repositoryUri = extensionText(signer, OID_SOURCE_REPOSITORY_URI);
   const claimed = statement.predicate?.repository;
   // The certificate says which repository's workflow signed; the predicate must claim that one.
-  if (repositoryUri && claimed && !repositoryUri.endsWith(`/${claimed}`))
+  if (repositoryUri && claimed && repositoryPath(repositoryUri) !== claimed)
     problems.push(
       `repository: the attestation claims "${claimed}", the signing certificate was issued to ${repositoryUri}`,
     );
