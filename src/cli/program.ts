@@ -81,8 +81,8 @@ signature, the certificate chain to the trusted root, the certificate's identity
 whole) and issuer, the transparency-log entry (offline, from the bundle), and that the statement's
 subject is this manifest and its decision this bundle's.
 
-  controlgate evidence verify controlgate-evidence \
-    --identity https://github.com/OWNER/REPO/.github/workflows/gate.yml@refs/heads/main \
+  controlgate evidence verify controlgate-evidence \\
+    --identity https://github.com/OWNER/REPO/.github/workflows/gate.yml@refs/heads/main \\
     --issuer https://token.actions.githubusercontent.com --public-good-root
 
 Exit codes:

@@ -16,6 +16,7 @@ import {
   GITHUB_ISSUER,
   githubClaims,
   type MockSigstore,
+  mintToken,
   startMockSigstore,
 } from '../support/sigstore-mock.ts';
 import { spawnNode } from '../support/spawn-node.ts';
@@ -37,6 +38,7 @@ const BANDIT_ONLY = 'scanners:\n  semgrep:\n    enabled: false\n  kics:\n    ena
 const SHELL = 'import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'cg-signing-'));
+const CLAIMS = githubClaims(REPOSITORY, 'gate.yml', REF);
 let sigstore: MockSigstore;
 let repo: GitRepo;
 let trustedRoot: string;
@@ -113,7 +115,7 @@ function rewriteManifest(dir: string): void {
 }
 
 beforeAll(async () => {
-  sigstore = await startMockSigstore(githubClaims(REPOSITORY, 'gate.yml', REF));
+  sigstore = await startMockSigstore(CLAIMS);
   trustedRoot = path.join(scratch, 'trusted_root.json');
   writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot, null, 2));
   repo = GitRepo.create({ '.controlgate.yml': BANDIT_ONLY, 'app.py': SHELL });
@@ -164,6 +166,11 @@ describe('a CI run with an OIDC token signs its evidence', () => {
     expect(sigstore.hits.get('/api/v2/signingCert')).toBe(1);
     expect(sigstore.hits.get('/api/v1/log/entries')).toBe(1);
     expect(signedRun.stdout + signedRun.stderr).not.toContain(sigstore.tokenRequestToken);
+    // The OIDC token itself (what the endpoint handed out) is in no output and no file of the bundle.
+    const jwt = mintToken(CLAIMS);
+    expect(signedRun.stdout + signedRun.stderr).not.toContain(jwt.split('.')[1]);
+    for (const file of [...manifest.files.map((f) => f.path), MANIFEST_FILE, ATTESTATION_FILE])
+      expect(readFileSync(path.join(signed, file), 'utf8'), file).not.toContain(jwt.split('.')[1]);
   });
 
   it('verify with the expected identity: exit 0, naming the signer and the source repository', async () => {
