@@ -141,7 +141,7 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
 
 export interface WrittenEvidence {
   manifest: Manifest;
-  /** The bundle's files (POSIX paths relative to its root), the manifest included. */
+  /** The bundle's files (POSIX paths relative to its root), the manifest and any attestation included. */
   paths: string[];
   dir?: string;
   zip?: string;
@@ -151,7 +151,8 @@ export interface WrittenEvidence {
 
 /**
  * Writes the bundle as a folder and/or a reproducible zip; the CLI and the Action share it. Files
- * are written one at a time into a staging folder beside the target and renamed into place.
+ * are written one at a time into a staging folder beside the target and renamed into place. With a
+ * signer, the manifest is signed once written and the attestation joins the folder and the zip.
  */
 export async function writeEvidence(
   outcome: ScanOutcome,
