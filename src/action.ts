@@ -10,6 +10,7 @@ import { realExec } from './exec/exec.ts';
 import { checkPullRequestTarget } from './gate/pull-request-target.ts';
 import { runGate } from './gate/run-gate.ts';
 import { settingsFromAction } from './gate/settings.ts';
+import { evidenceSigner } from './gate/signing.ts';
 import { toolsDir } from './paths.ts';
 import { detectContext } from './platforms/detect.ts';
 import { readInputs, runnerPaths } from './platforms/github/inputs.ts';
@@ -55,6 +56,7 @@ async function gate(env: NodeJS.ProcessEnv): Promise<number> {
     context,
     platformFor: (c) => githubPlatform(c, { token: inputs.token, env }),
     log,
+    signer: evidenceSigner(env, context),
     // The Action's report is its job summary and comment; stdout is the step's log.
     out: (text) => core.info(text),
   });

@@ -15,6 +15,7 @@ import { failureText } from './errors.ts';
 import { realExec } from './exec/exec.ts';
 import { runGate } from './gate/run-gate.ts';
 import { type ScanArgs, settingsFromCli, settingsFromGitlab } from './gate/settings.ts';
+import { evidenceSigner } from './gate/signing.ts';
 import { toolsDir } from './paths.ts';
 import { detectContext } from './platforms/detect.ts';
 import { gitlabPlatform } from './platforms/gitlab/platform.ts';
@@ -42,6 +43,7 @@ function scanCommand(args: ScanArgs, io: Io): Promise<number> {
     context,
     platformFor: (c) => (c.platform === 'gitlab' ? gitlabPlatform(c, io.env, log) : localPlatform(c)),
     log,
+    signer: evidenceSigner(io.env, context),
     out: io.out,
   });
 }
@@ -67,7 +69,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'explain':
         return await explain(command, io);
       case 'evidence-verify':
-        return await verify(command.location, io);
+        return await verify(command.location, io, command.signature);
       case 'evidence-reevaluate':
         return await reevaluate(command.location, io);
       case 'evidence-summarize':

@@ -9,6 +9,12 @@ import { createHash } from 'node:crypto';
 
 export const MANIFEST_FILE = 'manifest.json';
 
+/**
+ * The Sigstore bundle that signs the manifest: the one file outside it, because it is made from the
+ * manifest's own hash after the manifest is written (a manifest cannot list its own signature).
+ */
+export const ATTESTATION_FILE = 'attestation.sigstore.json';
+
 export interface ManifestEntry {
   path: string;
   size: number;

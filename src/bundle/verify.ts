@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { BUNDLE_LIMITS, type BundleLimits } from './limits.ts';
-import { bundleDigest, MANIFEST_FILE, type Manifest, sha256 } from './manifest.ts';
+import { ATTESTATION_FILE, bundleDigest, MANIFEST_FILE, type Manifest, sha256 } from './manifest.ts';
 import { readFolderBundle } from './read-folder.ts';
 import { readZipBundle } from './read-zip.ts';
 
@@ -24,7 +24,11 @@ export async function readBundle(
     : readZipBundle(location, limits);
 }
 
-/** Checks every hash in the manifest, that nothing is missing or extra, and the bundle digest. */
+/**
+ * Checks every hash in the manifest, that nothing is missing or extra, and the bundle digest. The
+ * attestation is the one file allowed outside the manifest (it signs the manifest, so it is made
+ * after it); whether it is valid is checked with the signature (evidence/sign/verify-attestation.ts).
+ */
 export function verifyFiles(files: ReadonlyMap<string, Uint8Array>): VerifyResult {
   const raw = files.get(MANIFEST_FILE);
   if (!raw) return { ok: false, problems: [`${MANIFEST_FILE} is missing`], files: files.size };
@@ -38,13 +42,17 @@ export function verifyFiles(files: ReadonlyMap<string, Uint8Array>): VerifyResul
   const listed = new Set<string>();
   for (const entry of manifest.files ?? []) {
     listed.add(entry.path);
+    if (entry.path === ATTESTATION_FILE)
+      problems.push(
+        `${ATTESTATION_FILE}: listed in the manifest, but the attestation is written after the manifest`,
+      );
     const bytes = files.get(entry.path);
     if (!bytes) problems.push(`${entry.path}: missing`);
     else if (bytes.length !== entry.size || sha256(bytes) !== entry.sha256)
       problems.push(`${entry.path}: content changed (SHA-256 differs)`);
   }
   for (const name of files.keys()) {
-    if (name !== MANIFEST_FILE && !listed.has(name))
+    if (name !== MANIFEST_FILE && name !== ATTESTATION_FILE && !listed.has(name))
       problems.push(`${name}: not in the manifest (added after the bundle was written)`);
   }
   const digest = bundleDigest(manifest.files ?? []);

@@ -3,7 +3,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../../scanners/index.ts';
 import { installScanners } from '../../scanners/install.ts';
-import { verifyBundle } from '../bundle/verify.ts';
+import { ATTESTATION_FILE } from '../bundle/manifest.ts';
+import { readBundle, verifyFiles } from '../bundle/verify.ts';
 import { loadCatalog, loadMapping } from '../catalog/data-files.ts';
 import { loadConfig } from '../config/load.ts';
 import { STARTER_CONFIG } from '../config/starter.ts';
@@ -14,6 +15,8 @@ import {
   reevaluateBundle,
   renderReevaluation,
 } from '../evidence/reevaluate.ts';
+import { loadTrustedRoot } from '../evidence/sign/trusted-root.ts';
+import { verifyAttestation } from '../evidence/sign/verify-attestation.ts';
 import { renderSummary, summarizeBundles } from '../evidence/summarize.ts';
 import { realExec } from '../exec/exec.ts';
 import { writeChunks } from '../gate/write-outputs.ts';
@@ -24,7 +27,7 @@ import { resolveWorkspace } from '../pipeline/workspace.ts';
 import { explainCriterion, explainFinding } from '../report/explain.ts';
 import { renderMappingMarkdown, renderMappingText } from '../report/mapping-view.ts';
 import type { Io } from './io.ts';
-import type { CliCommand } from './program.ts';
+import type { CliCommand, SignatureCheck } from './program.ts';
 
 /** `controlgate init`: a commented starter configuration. */
 export async function init(dir: string, force: boolean, io: Io): Promise<number> {
@@ -97,26 +100,72 @@ export async function explain(command: Extract<CliCommand, { kind: 'explain' }>,
   return 0;
 }
 
-/** `controlgate evidence verify`: every hash of a bundle, and no file missing or extra. */
-export async function verify(location: string, io: Io): Promise<number> {
-  if (!existsSync(location)) throw new UsageError(`no evidence bundle at ${location}`);
-  const result = await verifyBundle(path.resolve(io.cwd, location));
-  const disagree = result.ok ? await bundleConsistency(path.resolve(io.cwd, location)) : [];
-  if (result.ok && disagree.length === 0) {
+/** Exit code of `evidence verify` for a bundle intact but unsigned when a signature was required. */
+export const EXIT_UNSIGNED = 3;
+
+/** What run.json says about signing, for the "not signed" line: why the run did not sign, or that it tried. */
+function signingNote(files: ReadonlyMap<string, Uint8Array>): string {
+  try {
+    const facts = JSON.parse(new TextDecoder().decode(files.get('run.json'))) as {
+      signing?: { attempted?: boolean; via?: string | null; reason?: string | null };
+    };
+    if (facts.signing?.attempted)
+      return ` (the run tried to sign with ${facts.signing.via ?? 'an OIDC token'}: signing failed, see its log, or ${ATTESTATION_FILE} was removed)`;
+    if (facts.signing?.reason) return ` (the run says: ${facts.signing.reason})`;
+  } catch {
+    // run.json is covered by the manifest; a bundle without it was already reported.
+  }
+  return '';
+}
+
+/**
+ * `controlgate evidence verify`: every hash of a bundle, no file missing or extra, the files agreeing
+ * with each other, and with `signature`, the attestation: signed by that identity, over this manifest.
+ */
+export async function verify(location: string, io: Io, signature?: SignatureCheck): Promise<number> {
+  if (!existsSync(path.resolve(io.cwd, location))) throw new UsageError(`no evidence bundle at ${location}`);
+  const files = await readBundle(path.resolve(io.cwd, location));
+  const result = verifyFiles(files);
+  if (!result.ok) {
+    io.out(`${location}: NOT intact\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return 1;
+  }
+  const disagree = await bundleConsistency(path.resolve(io.cwd, location));
+  // With a signature asked for, it is checked even when the files disagree: both stories are told.
+  const attestation = signature
+    ? verifyAttestation(files, signature.policy, await loadTrustedRoot(signature.root))
+    : undefined;
+  const lines = (problems: readonly string[]) => problems.map((p) => `  - ${p}\n`).join('');
+  if (disagree.length > 0 || attestation?.status === 'invalid') {
+    if (disagree.length > 0)
+      // Every hash matches, yet the files tell two stories: edited, and the manifest written again.
+      io.out(
+        `${location}: NOT consistent — the files match the manifest but disagree with each other\n${lines(disagree)}`,
+      );
+    if (attestation?.status === 'invalid')
+      io.out(
+        `${location}: signature NOT valid (the files match the manifest)\n${lines(attestation.problems)}`,
+      );
+    return 1;
+  }
+  const intact = `${location}: intact — ${result.files} files match the manifest, bundle digest sha256:${result.digest}`;
+  if (!attestation) {
     io.out(
-      `${location}: intact — ${result.files} files match the manifest, bundle digest sha256:${result.digest}\n`,
+      files.has(ATTESTATION_FILE)
+        ? `${intact}\n  signature: ${ATTESTATION_FILE} present, not checked (pass --identity and --issuer to check who signed)\n`
+        : `${intact}\n  not signed${signingNote(files)}\n`,
     );
     return 0;
   }
-  if (result.ok) {
-    // Every hash matches, yet the files tell two stories: edited, and the manifest written again.
-    io.out(
-      `${location}: NOT consistent — the files match the manifest but disagree with each other\n${disagree.map((p) => `  - ${p}`).join('\n')}\n`,
-    );
-    return 1;
+  if (attestation.status === 'unsigned') {
+    io.out(`${intact}\n  NOT signed: no ${ATTESTATION_FILE}${signingNote(files)}\n`);
+    return EXIT_UNSIGNED;
   }
-  io.out(`${location}: NOT intact\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-  return 1;
+  const where = [attestation.repository, attestation.ref].filter(Boolean).join(' ');
+  io.out(
+    `${intact}\n  signed by ${attestation.identity} (issuer ${attestation.issuer})${where ? `, source ${where}` : ''}; the attestation covers this manifest and its decision "${attestation.statement.predicate.decision}"\n`,
+  );
+  return 0;
 }
 
 /** `controlgate evidence reevaluate`: the decision recomputed from the bundle alone, and every difference. */

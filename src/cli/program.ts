@@ -1,4 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { TrustedRootSource } from '../evidence/sign/trusted-root.ts';
+import type { IdentityPolicy } from '../evidence/sign/verify-attestation.ts';
 import type { ScanArgs } from '../gate/settings.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 
@@ -7,13 +9,88 @@ export type CliCommand =
   | { kind: 'init'; dir: string; force: boolean }
   | { kind: 'controls'; markdown: boolean }
   | { kind: 'explain'; subject: string; path: string; scanners?: string[]; config?: string }
-  | { kind: 'evidence-verify'; location: string }
+  | { kind: 'evidence-verify'; location: string; signature?: SignatureCheck }
   | { kind: 'evidence-reevaluate'; location: string }
   | { kind: 'evidence-summarize'; locations: string[] }
   /** `scanners`: the ids to install; absent means every built-in scanner. */
   | { kind: 'scanners-install'; scanners?: string[] }
   | { kind: 'scanners-list' }
   | { kind: 'done'; exitCode: number };
+
+/** `evidence verify --identity …`: who must have signed, and the roots the signature is checked against. */
+export interface SignatureCheck {
+  policy: IdentityPolicy;
+  root: TrustedRootSource;
+}
+
+interface VerifyOptions {
+  identity?: string;
+  identityRegexp?: string;
+  issuer?: string;
+  trustedRoot?: string;
+  publicGoodRoot?: boolean;
+}
+
+/** The signature check `evidence verify` was asked for, or none; half a request is a usage error (thrown). */
+function signatureCheck(opts: VerifyOptions): SignatureCheck | undefined {
+  const wanted = opts.identity ?? opts.identityRegexp;
+  if (wanted === undefined) {
+    if (opts.issuer || opts.trustedRoot || opts.publicGoodRoot)
+      throw new InvalidArgumentError(
+        '--issuer, --trusted-root and --public-good-root need --identity or --identity-regexp',
+      );
+    return undefined;
+  }
+  if (opts.identity !== undefined && opts.identityRegexp !== undefined)
+    throw new InvalidArgumentError('give --identity or --identity-regexp, not both');
+  if (!opts.issuer)
+    throw new InvalidArgumentError(
+      '--issuer is required with --identity (e.g. https://token.actions.githubusercontent.com, https://gitlab.com)',
+    );
+  if (opts.trustedRoot && opts.publicGoodRoot)
+    throw new InvalidArgumentError('give --trusted-root or --public-good-root, not both');
+  if (!opts.trustedRoot && !opts.publicGoodRoot)
+    throw new InvalidArgumentError(
+      'a signature needs roots to check it against: --trusted-root <file> (offline) or --public-good-root (fetches the public Sigstore root through TUF)',
+    );
+  if (opts.identityRegexp !== undefined) {
+    try {
+      new RegExp(opts.identityRegexp);
+    } catch (error) {
+      throw new InvalidArgumentError(
+        `--identity-regexp: not a regular expression: ${(error as Error).message}`,
+      );
+    }
+  }
+  return {
+    policy: {
+      ...(opts.identity !== undefined ? { identity: opts.identity } : {}),
+      ...(opts.identityRegexp !== undefined ? { identityRegexp: opts.identityRegexp } : {}),
+      issuer: opts.issuer,
+    },
+    root: opts.trustedRoot ? { kind: 'file', path: opts.trustedRoot } : { kind: 'public-good' },
+  };
+}
+
+const VERIFY_HELP = `
+Signatures: in CI with an OIDC identity (GitHub: permissions: id-token: write; GitLab: id_tokens:
+SIGSTORE_ID_TOKEN with aud: sigstore) the run signs an in-toto statement over manifest.json
+(predicate type https://controlgate.dev/evidence/v1) with Sigstore and stores the Sigstore bundle as
+attestation.sigstore.json, the one file outside the manifest. --identity checks it: the DSSE
+signature, the certificate chain to the trusted root, the certificate's identity (SAN, matched
+whole) and issuer, the transparency-log entry (offline, from the bundle), and that the statement's
+subject is this manifest and its decision this bundle's.
+
+  controlgate evidence verify controlgate-evidence \\
+    --identity https://github.com/OWNER/REPO/.github/workflows/gate.yml@refs/heads/main \\
+    --issuer https://token.actions.githubusercontent.com --public-good-root
+
+Exit codes:
+  0  intact (and, with --identity, signed by that identity)
+  1  not intact, inconsistent, or the signature is invalid, from another identity, or for other content
+  2  bad arguments, or the bundle cannot be read
+  3  intact but not signed, when --identity asked for a signature
+`;
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -163,12 +240,34 @@ export function parseCommandLine(
     });
 
   const evidence = program.command('evidence').description('check, re-derive and summarize evidence bundles');
-  evidence
+  const verifyCommand = evidence
     .command('verify')
-    .description('check every hash of a bundle, and that no file is missing or extra (exit 0 when intact)')
+    .description(
+      'check every hash of a bundle, that no file is missing or extra, and (with --identity) its signature',
+    )
     .argument('<bundle>', 'bundle folder or zip')
-    .action((location: string) => {
-      parsed = { kind: 'evidence-verify', location };
+    .option('--identity <uri>', "the signer's certificate identity, exactly (GitHub: the workflow ref URI)")
+    .option(
+      '--identity-regexp <regexp>',
+      "the signer's certificate identity, as a regular expression matched whole",
+    )
+    .option('--issuer <url>', "the OIDC issuer in the signer's certificate")
+    .option('--trusted-root <file>', 'Sigstore trusted_root.json to check the signature against (offline)')
+    .option(
+      '--public-good-root',
+      'check against the public Sigstore root, fetched through its TUF repository',
+    )
+    .addHelpText('after', VERIFY_HELP)
+    .action((location: string, opts: VerifyOptions) => {
+      let signature: SignatureCheck | undefined;
+      try {
+        signature = signatureCheck(opts);
+      } catch (error) {
+        if (!(error instanceof InvalidArgumentError)) throw error;
+        // Commander prints it like its own usage errors, and the parse ends with exit 2.
+        verifyCommand.error(`error: ${error.message}`, { exitCode: 2, code: 'controlgate.usage' });
+      }
+      parsed = { kind: 'evidence-verify', location, ...(signature ? { signature } : {}) };
     });
   evidence
     .command('reevaluate')

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { MANIFEST_FILE, type Manifest, manifestOf } from '../bundle/manifest.ts';
+import { ATTESTATION_FILE, MANIFEST_FILE, type Manifest, manifestOf } from '../bundle/manifest.ts';
 import { ALWAYS_SKIPPED_FOLDER, excludedFolderReason } from '../config/default-excludes.ts';
 import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
 import { isLargeOutcome, type ScanOutcome } from '../pipeline/scan.ts';
@@ -12,6 +12,8 @@ import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../sarif/m
 import { CONTROLGATE_VERSION } from '../version.ts';
 import { inputFiles } from './inputs.ts';
 import { OSCAL_FILES, type OscalDocuments, oscalDocuments } from './oscal.ts';
+import type { EvidenceSigner, SignOutcome } from './sign/signer.ts';
+import { evidenceStatement, STATEMENT_PAYLOAD_TYPE } from './sign/statement.ts';
 import { type FileContent, replaceDir, stagingDir, writeFiles, zipDir } from './write-files.ts';
 
 const encoder = new TextEncoder();
@@ -139,20 +141,24 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
 
 export interface WrittenEvidence {
   manifest: Manifest;
-  /** The bundle's files (POSIX paths relative to its root), the manifest included. */
+  /** The bundle's files (POSIX paths relative to its root), the manifest and any attestation included. */
   paths: string[];
   dir?: string;
   zip?: string;
+  /** Whether the manifest was signed (the attestation file is then among `paths`), or why not. */
+  signing: SignOutcome;
 }
 
 /**
  * Writes the bundle as a folder and/or a reproducible zip; the CLI and the Action share it. Files
- * are written one at a time into a staging folder beside the target and renamed into place.
+ * are written one at a time into a staging folder beside the target and renamed into place. With a
+ * signer, the manifest is signed once written and the attestation joins the folder and the zip.
  */
 export async function writeEvidence(
   outcome: ScanOutcome,
   facts: RunFacts,
   target: { dir?: string; zip?: string },
+  signer?: EvidenceSigner,
 ): Promise<WrittenEvidence> {
   const near = target.dir ?? target.zip;
   if (!near) throw new Error('writeEvidence: neither a folder nor a zip was asked for');
@@ -160,11 +166,27 @@ export async function writeEvidence(
   try {
     const entries = await writeFiles(staging, evidenceContents(outcome, facts));
     const manifest = manifestOf(entries, `controlgate ${CONTROLGATE_VERSION}`);
-    await writeFiles(staging, [[MANIFEST_FILE, () => prettyJsonChunks(manifest)]]);
+    const manifestBytes = encoder.encode([...prettyJsonChunks(manifest)].join(''));
+    await writeFiles(staging, [[MANIFEST_FILE, () => manifestBytes]]);
     const paths = [...entries.map((e) => e.path), MANIFEST_FILE];
+    // Signed after the manifest, over its hash: the attestation is the one file the manifest cannot list.
+    const signing: SignOutcome = signer
+      ? await signer.sign(
+          encoder.encode(
+            JSON.stringify(evidenceStatement(manifestBytes, manifest, jsonReport(outcome), facts)),
+          ),
+          STATEMENT_PAYLOAD_TYPE,
+        )
+      : { signed: false, reason: 'no signer was configured', failed: false };
+    if (signing.signed) {
+      await writeFiles(staging, [
+        [ATTESTATION_FILE, () => encoder.encode(`${JSON.stringify(signing.bundle, null, 2)}\n`)],
+      ]);
+      paths.push(ATTESTATION_FILE);
+    }
     if (target.zip) await zipDir(staging, paths, target.zip);
     if (target.dir) await replaceDir(staging, target.dir);
-    return { manifest, paths, ...target };
+    return { manifest, paths, ...target, signing };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

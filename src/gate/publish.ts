@@ -11,6 +11,8 @@ export interface Produced {
   report: JsonReport;
   /** The evidence bundle's folder, when one was written (or read, for the fork-safe second half). */
   evidencePath?: string;
+  /** The bundle digest of the evidence this run wrote, and whether it was signed: shown in the job summary. */
+  evidence?: { digest: string; signed: boolean };
   /** Scanner id → its own SARIF file. */
   sarifPaths: Readonly<Record<string, string>>;
   /**
@@ -71,10 +73,14 @@ export async function publish(
   });
   const hint = platform.evidenceHint(settings.evidence.name);
   const unverified = produced.unverified ? { unverified: produced.unverified } : {};
+  // The digest ties the summary to one bundle: what `evidence verify` prints for the artifact.
+  const bundle = produced.evidence
+    ? ` (bundle digest sha256:${produced.evidence.digest}, ${produced.evidence.signed ? 'signed with Sigstore' : 'not signed'})`
+    : '';
   await platform.writeSummary?.(
     renderJobSummary(report, {
       ...links(context, platform.blobBase),
-      detailsHint: `${hint} of this run`,
+      detailsHint: `${hint} of this run${bundle}`,
       ...unverified,
     }),
   );

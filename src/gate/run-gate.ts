@@ -6,6 +6,7 @@ import type { ChangeContext } from '../change-context.ts';
 import type { Clock } from '../clock.ts';
 import { writeEvidence } from '../evidence/bundle.ts';
 import { collectRunFacts } from '../evidence/collect-facts.ts';
+import { type EvidenceSigner, unsignedSigner } from '../evidence/sign/signer.ts';
 import type { Exec } from '../exec/exec.ts';
 import { describeOutcome } from '../install/log.ts';
 import { releaseMemory } from '../memory.ts';
@@ -14,6 +15,7 @@ import type { PolicyRevision } from '../pipeline/policy.ts';
 import { isLargeOutcome, type ScanOutcome, scan } from '../pipeline/scan.ts';
 import { ciBaseSha } from '../platforms/detect.ts';
 import { withGitFacts } from '../platforms/git-facts.ts';
+import { noOidcTokenReason } from '../platforms/oidc.ts';
 import type { Log, Platform } from '../platforms/types.ts';
 import { jsonReport } from '../report/json-report.ts';
 import { scannerLine, scannerStartLine } from '../report/terminal.ts';
@@ -22,6 +24,7 @@ import { resolveFailMode } from './fail-mode.ts';
 import { decide, type Produced, publish } from './publish.ts';
 import { readEvidenceResults } from './report-from.ts';
 import type { BaseSetting, GateSettings } from './settings.ts';
+import { logSigning } from './signing.ts';
 import { writeOutputs, writeScannerSarif } from './write-outputs.ts';
 
 /** Every effect a run has, passed in: tests replace any of them. */
@@ -38,6 +41,8 @@ export interface GateDeps {
   /** The platform that publishes for a context (the second half learns its PR number late). */
   platformFor(context: ChangeContext): Platform;
   log: Log;
+  /** Signs the evidence bundle (`evidenceSigner` in ./signing.ts); none: the bundle is unsigned. */
+  signer?: EvidenceSigner;
   /** Standard output: the report the user asked to see. */
   out(text: string): void;
 }
@@ -159,23 +164,32 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
 
   const failMode = resolveFailMode(settings.failMode, deps.context, settings.base);
   const { dir, zip } = settings.evidence;
+  let evidenceDigest: Produced['evidence'];
   // The evidence names the commit and repository even where CI did not say them: git does.
   const context = dir || zip ? await withGitFacts(deps.context, deps.exec, outcome.root) : deps.context;
   if (dir || zip) {
     if (large) releaseMemory();
-    const facts = collectRunFacts(outcome, context, {
-      setting: settings.failMode,
-      applied: failMode.mode,
-      because: failMode.because ?? null,
-    });
-    const evidence = await writeEvidence(outcome, facts, {
-      ...(dir ? { dir } : {}),
-      ...(zip ? { zip } : {}),
-    });
+    const signer = deps.signer ?? unsignedSigner(noOidcTokenReason(context.platform));
+    const facts = {
+      ...collectRunFacts(outcome, context, {
+        setting: settings.failMode,
+        applied: failMode.mode,
+        because: failMode.because ?? null,
+      }),
+      signing: signer.intent,
+    };
+    const evidence = await writeEvidence(
+      outcome,
+      facts,
+      { ...(dir ? { dir } : {}), ...(zip ? { zip } : {}) },
+      signer,
+    );
     written.push(...[dir, zip].flatMap((w) => w ?? []));
     log.info(
       `evidence: ${evidence.manifest.files.length + 1} files, bundle digest sha256:${evidence.manifest.digest}`,
     );
+    logSigning(evidence.signing, log);
+    evidenceDigest = { digest: evidence.manifest.digest, signed: evidence.signing.signed };
     if (dir && settings.evidence.upload)
       await deps
         .platformFor(context)
@@ -184,6 +198,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
   const produced: Produced = {
     report: jsonReport(outcome),
     ...(dir ? { evidencePath: dir } : {}),
+    ...(evidenceDigest ? { evidence: evidenceDigest } : {}),
     sarifPaths: settings.scannerSarifDir ? await writeScannerSarif(outcome, settings.scannerSarifDir) : {},
   };
   await publish(produced, deps.platformFor(context), settings, log);

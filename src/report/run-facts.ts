@@ -73,4 +73,10 @@ export interface RunFacts {
     applied: 'enforce' | 'report-only';
     because: string | null;
   };
+  /**
+   * Whether the run meant to sign the bundle (with which OIDC token) or why not. Written before
+   * signing: attestation.sigstore.json, outside the manifest, is the record that it signed. Absent
+   * in bundles from before signing.
+   */
+  signing?: { attempted: boolean; via: string | null; reason: string | null };
 }

@@ -18,3 +18,77 @@ describe('scanners install', () => {
     },
   );
 });
+
+describe('evidence verify', () => {
+  const ISSUER = 'https://token.actions.githubusercontent.com';
+
+  it('without --identity: no signature check', () => {
+    expect(parseCommandLine(['evidence', 'verify', 'b'], quiet)).toEqual({
+      kind: 'evidence-verify',
+      location: 'b',
+    });
+  });
+
+  it('--identity, --issuer and --trusted-root: a check against that file', () => {
+    expect(
+      parseCommandLine(
+        [
+          'evidence',
+          'verify',
+          'b',
+          '--identity',
+          'https://x',
+          '--issuer',
+          ISSUER,
+          '--trusted-root',
+          'r.json',
+        ],
+        quiet,
+      ),
+    ).toEqual({
+      kind: 'evidence-verify',
+      location: 'b',
+      signature: {
+        policy: { identity: 'https://x', issuer: ISSUER },
+        root: { kind: 'file', path: 'r.json' },
+      },
+    });
+  });
+
+  it('--identity-regexp with --public-good-root', () => {
+    expect(
+      parseCommandLine(
+        [
+          'evidence',
+          'verify',
+          'b',
+          '--identity-regexp',
+          'https://.*',
+          '--issuer',
+          ISSUER,
+          '--public-good-root',
+        ],
+        quiet,
+      ),
+    ).toMatchObject({
+      signature: { policy: { identityRegexp: 'https://.*' }, root: { kind: 'public-good' } },
+    });
+  });
+
+  it.each([
+    [['--identity', 'x', '--trusted-root', 'r'], '--issuer is required'],
+    [['--identity', 'x', '--issuer', ISSUER], '--trusted-root <file> (offline) or --public-good-root'],
+    [['--identity', 'x', '--identity-regexp', 'y', '--issuer', ISSUER, '--public-good-root'], 'not both'],
+    [['--identity-regexp', '(', '--issuer', ISSUER, '--public-good-root'], 'not a regular expression'],
+    [['--issuer', ISSUER], 'need --identity'],
+    [['--identity', 'x', '--issuer', ISSUER, '--public-good-root', '--trusted-root', 'r'], 'not both'],
+  ])('half a request is a usage error (exit 2): %j', (args, message) => {
+    const err: string[] = [];
+    const parsed = parseCommandLine(['evidence', 'verify', 'b', ...args], {
+      out: () => {},
+      err: (s) => err.push(s),
+    });
+    expect(parsed).toEqual({ kind: 'done', exitCode: 2 });
+    expect(err.join('')).toContain(message);
+  });
+});

@@ -93,6 +93,30 @@ describe('publish', () => {
     expect(log.lines).toContain('info controlgate: PR comment created');
   });
 
+  it('the job summary names the bundle digest and whether it was signed', async () => {
+    const summaries: string[] = [];
+    const { platform } = fakePlatform(PR, {
+      writeSummary: async (markdown: string) => {
+        summaries.push(markdown);
+      },
+    });
+    const digest = 'd'.repeat(64);
+    await publish(
+      { report: passingReport(), sarifPaths: {}, evidence: { digest, signed: true } },
+      platform,
+      actionSettings,
+      recordingLog(),
+    );
+    await publish(
+      { report: passingReport(), sarifPaths: {}, evidence: { digest, signed: false } },
+      platform,
+      actionSettings,
+      recordingLog(),
+    );
+    expect(summaries[0]).toContain(`bundle digest sha256:${digest}, signed with Sigstore`);
+    expect(summaries[1]).toContain(`bundle digest sha256:${digest}, not signed`);
+  });
+
   it('says once why nothing can be posted, and posts nothing', async () => {
     const { platform, calls } = fakePlatform(PR, { cannotPublish: 'the token is read-only' });
     const log = recordingLog();
