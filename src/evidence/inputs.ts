@@ -6,7 +6,7 @@ import { scannerOptions } from '../config/scanner-options.ts';
 import { toPosix } from '../paths.ts';
 import type { PolicyTexts } from '../pipeline/policy.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
-import { type InstallRecord, RECORD_FILE } from '../tools/install-record.ts';
+import { type InstallRecord, RECORD_FILE, sha256File } from '../tools/install-record.ts';
 import type { FileContent } from './write-files.ts';
 
 /*
@@ -75,30 +75,51 @@ function queryDigest(record: InstallRecord): { sha256: string; count: number } |
   };
 }
 
-/** What each scanner of the run ran with: executable, install record, KICS's query set. */
-export function scannerInputs(outcome: ScanOutcome): ScannerInputs[] {
-  return outcome.scanners.map((s) => {
-    const file = s.command?.file;
-    const readable = file !== undefined && path.isAbsolute(file) && existsSync(file);
-    const record = readable ? recordFor(file) : undefined;
-    let parsed: InstallRecord | undefined;
+/**
+ * What each scanner of the run ran with: executable, install record, KICS's query set. The
+ * executable is hashed in slices (KICS's is ~100 MB, and a custom scanner may be any binary), so the
+ * bundle is written with bounded memory.
+ */
+export async function scannerInputs(outcome: ScanOutcome): Promise<ScannerInputs[]> {
+  const out: ScannerInputs[] = [];
+  for (const s of outcome.scanners) out.push(await scannerInput(s));
+  return out;
+}
+
+async function scannerInput(s: ScanOutcome['scanners'][number]): Promise<ScannerInputs> {
+  const file = s.command?.file;
+  const readable = file !== undefined && path.isAbsolute(file) && existsSync(file);
+  const record = readable ? recordFor(file) : undefined;
+  let parsed: InstallRecord | undefined;
+  try {
+    parsed = record ? (JSON.parse(record.bytes.toString('utf8')) as InstallRecord) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const queries = parsed ? queryDigest(parsed) : undefined;
+  let executable: ScannerInputs['executable'] = null;
+  if (readable) {
     try {
-      parsed = record ? (JSON.parse(record.bytes.toString('utf8')) as InstallRecord) : undefined;
+      executable = { name: path.basename(file), sha256: await sha256File(file) };
     } catch {
-      parsed = undefined;
+      // A link (sha256File does not follow one) or an unreadable file: not named rather than followed.
+      executable = null;
     }
-    const queries = parsed ? queryDigest(parsed) : undefined;
-    return {
-      id: s.id,
-      version: s.version ?? null,
-      executable: readable ? { name: path.basename(file), sha256: sha256(readFileSync(file)) } : null,
-      installRecord:
-        record && parsed
-          ? { sha256: sha256(record.bytes), files: Object.keys(parsed.files ?? {}).length }
-          : null,
-      ...(queries ? { queries } : {}),
-    };
-  });
+  }
+  return {
+    id: s.id,
+    version: s.version ?? null,
+    executable,
+    installRecord:
+      record && parsed
+        ? { sha256: sha256(record.bytes), files: Object.keys(parsed.files ?? {}).length }
+        : null,
+    ...(queries ? { queries } : {}),
+  };
+}
+
+async function* jsonLater(value: Promise<unknown>): AsyncIterable<string> {
+  yield `${JSON.stringify(await value, null, 2)}\n`;
 }
 
 /** The local rule files of the scanners that ran, under inputs/rules/<scanner>/. */
@@ -132,6 +153,6 @@ export function inputFiles(outcome: ScanOutcome): [string, () => FileContent][] 
     ['inputs/catalog.yml', () => readFileSync(outcome.data.catalog.file)],
     ['inputs/mapping.yml', () => readFileSync(outcome.data.mapping.file)],
     ...ruleFiles(outcome),
-    ['inputs/scanners.json', json(scannerInputs(outcome))],
+    ['inputs/scanners.json', () => jsonLater(scannerInputs(outcome))],
   ];
 }

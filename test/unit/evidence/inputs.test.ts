@@ -32,7 +32,7 @@ describe('scannerInputs: the tools a run used', () => {
     } as unknown as ScanOutcome;
   }
 
-  it('hashes the executable and its install record, and digests KICS query files', () => {
+  it('hashes the executable and its install record, and digests KICS query files', async () => {
     const tools = mkdtempSync(path.join(os.tmpdir(), 'cg-inputs-'));
     const kics = path.join(tools, 'kics');
     mkdirSync(kics);
@@ -50,7 +50,7 @@ describe('scannerInputs: the tools a run used', () => {
     };
     const recordText = JSON.stringify(record);
     writeFileSync(path.join(kics, RECORD_FILE), recordText);
-    const [facts] = scannerInputs(
+    const [facts] = await scannerInputs(
       outcomeWith([{ id: 'kics', file: path.join(kics, 'kics'), version: '2.2.0' }]),
     );
     expect(facts).toMatchObject({
@@ -63,14 +63,14 @@ describe('scannerInputs: the tools a run used', () => {
     // The digest is over the sorted query files' hashes: another query file changes it.
     const changed = { ...record, files: { ...record.files, 'assets/queries/b/query.rego': sha('q2') } };
     writeFileSync(path.join(kics, RECORD_FILE), JSON.stringify(changed));
-    const [again] = scannerInputs(outcomeWith([{ id: 'kics', file: path.join(kics, 'kics') }]));
+    const [again] = await scannerInputs(outcomeWith([{ id: 'kics', file: path.join(kics, 'kics') }]));
     expect(again?.queries?.sha256).not.toBe(facts?.queries?.sha256);
   });
 
-  it('says null for a scanner that did not run a file it can read, or has no record', () => {
+  it('says null for a scanner that did not run a file it can read, or has no record', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cg-inputs-'));
     writeFileSync(path.join(dir, 'tool'), 'x');
-    const [missing, onPath] = scannerInputs(
+    const [missing, onPath] = await scannerInputs(
       outcomeWith([
         { id: 'gone', file: path.join(dir, 'nothing') },
         { id: 'bare', file: path.join(dir, 'tool') },
