@@ -2,13 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ATTESTATION_FILE,
-  MANIFEST_FILE,
-  type Manifest,
-  manifestOf,
-  sha256,
-} from '../../src/bundle/manifest.ts';
+import { ATTESTATION_FILE, MANIFEST_FILE, type Manifest, sha256 } from '../../src/bundle/manifest.ts';
+import { editJson, rewriteManifest } from '../support/bundle-edit.ts';
 import { withoutCiVariables } from '../support/ci-env.ts';
 import { CLI, REPO_ROOT } from '../support/cli.ts';
 import { GitRepo } from '../support/git-repo.ts';
@@ -93,25 +88,6 @@ function copyOf(bundle: string, name: string): string {
   const dir = path.join(scratch, name);
   cpSync(bundle, dir, { recursive: true });
   return dir;
-}
-
-function editJson(file: string, edit: (value: Record<string, unknown>) => void): void {
-  const value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  edit(value);
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** Writes the manifest again over the bundle's current files: what a forger would do. */
-function rewriteManifest(dir: string): void {
-  const old = JSON.parse(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
-  const entries = old.files.map((e) => {
-    const bytes = readFileSync(path.join(dir, e.path));
-    return { path: e.path, size: bytes.length, sha256: sha256(bytes) };
-  });
-  writeFileSync(
-    path.join(dir, MANIFEST_FILE),
-    `${JSON.stringify(manifestOf(entries, old.generator), null, 2)}\n`,
-  );
 }
 
 beforeAll(async () => {
