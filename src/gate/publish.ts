@@ -1,5 +1,5 @@
 import type { ChangeContext } from '../change-context.ts';
-import type { Log, Platform, StatusState } from '../platforms/types.ts';
+import type { Log, Platform, StatusState, UploadedArtifact } from '../platforms/types.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../report/markdown/comment.ts';
 import { renderJobSummary } from '../report/markdown/summary.ts';
@@ -11,8 +11,11 @@ export interface Produced {
   report: JsonReport;
   /** The evidence bundle's folder, when one was written (or read, for the fork-safe second half). */
   evidencePath?: string;
-  /** The bundle digest of the evidence this run wrote, and whether it was signed: shown in the job summary. */
-  evidence?: { digest: string; signed: boolean };
+  /**
+   * The bundle digest of the evidence this run wrote, whether it was signed, and the artifact the
+   * platform stored it as: shown in the job summary, the outputs and (the digest) the commit status.
+   */
+  evidence?: { digest: string; signed: boolean; artifact?: UploadedArtifact };
   /** Scanner id → its own SARIF file. */
   sarifPaths: Readonly<Record<string, string>>;
   /**
@@ -69,13 +72,22 @@ export async function publish(
     'failed-criteria': failedCriteria(report).join(','),
     counts: JSON.stringify(report.summary.bySeverity),
     'evidence-path': produced.evidencePath ?? '',
+    'evidence-digest': produced.evidence ? `sha256:${produced.evidence.digest}` : '',
+    'evidence-artifact-id':
+      produced.evidence?.artifact?.id !== undefined && produced.evidence.artifact.id !== null
+        ? String(produced.evidence.artifact.id)
+        : '',
     'sarif-paths': JSON.stringify(produced.sarifPaths),
   });
   const hint = platform.evidenceHint(settings.evidence.name);
   const unverified = produced.unverified ? { unverified: produced.unverified } : {};
   // The digest ties the summary to one bundle: what `evidence verify` prints for the artifact.
+  const artifact = produced.evidence?.artifact;
+  const stored = artifact
+    ? `, artifact "${artifact.name}"${artifact.id !== null ? ` id ${artifact.id}` : ''}${artifact.digest ? ` zip sha256:${artifact.digest}` : ''}`
+    : '';
   const bundle = produced.evidence
-    ? ` (bundle digest sha256:${produced.evidence.digest}, ${produced.evidence.signed ? 'signed with Sigstore' : 'not signed'})`
+    ? ` (bundle digest sha256:${produced.evidence.digest}, ${produced.evidence.signed ? 'signed with Sigstore' : 'not signed'}${stored})`
     : '';
   await platform.writeSummary?.(
     renderJobSummary(report, {
@@ -115,8 +127,11 @@ export async function publish(
   }
   if (status) {
     const { state, description } = statusFor(report);
+    // The status points at one bundle: its digest's first 16 hex digits, when they fit GitHub's 140.
+    const digest = produced.evidence ? ` · evidence ${produced.evidence.digest.slice(0, 16)}` : '';
+    const text = `${description}${digest}`.length <= 140 ? `${description}${digest}` : description;
     await guarded('commit status', platform, log, () =>
-      status.call(platform, state, description, settings.status.context),
+      status.call(platform, state, text, settings.status.context),
     );
   }
   return reports;

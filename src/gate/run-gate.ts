@@ -190,10 +190,13 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
     );
     logSigning(evidence.signing, log);
     evidenceDigest = { digest: evidence.manifest.digest, signed: evidence.signing.signed };
-    if (dir && settings.evidence.upload)
-      await deps
+    if (dir && settings.evidence.upload) {
+      const artifact = await deps
         .platformFor(context)
         .uploadEvidence?.(settings.evidence.name, dir, evidence.paths, settings.evidence.retentionDays);
+      // Where the bundle is kept, as the platform names it: the summary and the outputs say it.
+      if (artifact) evidenceDigest = { ...evidenceDigest, artifact };
+    }
   }
   const produced: Produced = {
     report: jsonReport(outcome),

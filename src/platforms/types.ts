@@ -43,13 +43,16 @@ export interface Platform {
   publishStatus?(state: StatusState, description: string, statusContext: string): Promise<void>;
   /** Inline annotations on the most severe findings; returns how many were made. */
   annotate?(report: JsonReport): { errors: number; warnings: number };
-  /** Uploads the evidence folder where the platform keeps artifacts. */
+  /**
+   * Uploads the evidence folder where the platform keeps artifacts; what the platform answered (its
+   * artifact id and the digest of what it stored, when it says them), or undefined when not uploaded.
+   */
   uploadEvidence?(
     name: string,
     dir: string,
     files: readonly string[],
     retentionDays?: number,
-  ): Promise<boolean>;
+  ): Promise<UploadedArtifact | undefined>;
   /** Platform-native report files (GitLab's SAST and Code Quality reports) in `dir`. */
   writeReports?(report: JsonReport, dir: string): Promise<string[]>;
   /** Step outputs other steps can read. */
@@ -67,3 +70,11 @@ export interface Platform {
  * report-only, or auto (src/gate/fail-mode.ts). Here, below the gate, because the inputs name it.
  */
 export type FailMode = 'enforce' | 'report-only' | 'auto';
+
+/** An uploaded evidence artifact as the platform identifies it: an auditor finds and checks it by these. */
+export interface UploadedArtifact {
+  name: string;
+  id: number | null;
+  /** The platform's digest of the stored artifact (GitHub: sha256 of the zip it made), when given. */
+  digest: string | null;
+}

@@ -97,23 +97,30 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
         core.warning(
           `controlgate: cannot upload the evidence artifact here (no ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL: only \`uses:\` steps get them); the bundle is at ${dir}`,
         );
-        return false;
+        return undefined;
       }
       try {
         const absolute = files.map((f) => path.join(dir, ...f.split('/')));
-        await new DefaultArtifactClient().uploadArtifact(
+        const uploaded = await new DefaultArtifactClient().uploadArtifact(
           name,
           absolute,
           dir,
           retentionDays ? { retentionDays } : {},
         );
-        core.info(`controlgate: evidence uploaded as artifact "${name}"`);
-        return true;
+        const artifact = { name, id: uploaded.id ?? null, digest: uploaded.digest ?? null };
+        const facts = [
+          ...(artifact.id !== null ? [`id ${artifact.id}`] : []),
+          ...(artifact.digest ? [`zip sha256:${artifact.digest}`] : []),
+        ];
+        core.info(
+          `controlgate: evidence uploaded as artifact "${name}"${facts.length > 0 ? ` (${facts.join(', ')})` : ''}`,
+        );
+        return artifact;
       } catch (error) {
         core.warning(
           `controlgate: evidence upload failed: ${error instanceof Error ? error.message : String(error)}`,
         );
-        return false;
+        return undefined;
       }
     },
     setOutputs(outputs) {

@@ -117,6 +117,35 @@ describe('publish', () => {
     expect(summaries[1]).toContain(`bundle digest sha256:${digest}, not signed`);
   });
 
+  it('the artifact GitHub stored goes to the summary and the outputs, the digest onto the status', async () => {
+    const summaries: string[] = [];
+    const outputs: Record<string, string>[] = [];
+    const { platform, calls } = fakePlatform(PR, {
+      writeSummary: async (markdown: string) => {
+        summaries.push(markdown);
+      },
+      setOutputs: (o: Readonly<Record<string, string>>) => {
+        outputs.push({ ...o });
+      },
+    });
+    const digest = `1234567890abcdef${'e'.repeat(48)}`;
+    const artifact = { name: 'controlgate-evidence', id: 4242, digest: 'f'.repeat(64) };
+    await publish(
+      { report: blockedReport(), sarifPaths: {}, evidence: { digest, signed: true, artifact } },
+      platform,
+      actionSettings,
+      recordingLog(),
+    );
+    expect(summaries[0]).toContain(`artifact "controlgate-evidence" id 4242 zip sha256:${'f'.repeat(64)}`);
+    expect(outputs[0]).toMatchObject({
+      'evidence-digest': `sha256:${digest}`,
+      'evidence-artifact-id': '4242',
+    });
+    expect(calls).toContain(
+      'status failure controlgate / SOC 2: blocked: CC6.1 fail · evidence 1234567890abcdef',
+    );
+  });
+
   it('says once why nothing can be posted, and posts nothing', async () => {
     const { platform, calls } = fakePlatform(PR, { cannotPublish: 'the token is read-only' });
     const log = recordingLog();
