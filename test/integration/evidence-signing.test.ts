@@ -337,6 +337,29 @@ describe('an outside verifier: the stock `sigstore verify` (@sigstore/cli)', () 
       );
       expect(other.exitCode, other.stdout + other.stderr).not.toBe(0);
       expect(other.stderr).toContain('certificate identity error');
+
+      // What the signature covers, as any in-toto verifier reads it: the statement's subject is the
+      // SHA-256 of manifest.json. The forged bundle (decision flipped, manifest written again) still
+      // carries the genuine attestation, which verifies, but its manifest is not the one signed.
+      const envelope = JSON.parse(readFileSync(path.join(signed, ATTESTATION_FILE), 'utf8')) as {
+        dsseEnvelope: { payload: string };
+      };
+      const statement = JSON.parse(Buffer.from(envelope.dsseEnvelope.payload, 'base64').toString('utf8')) as {
+        subject: { name: string; digest: { sha256: string } }[];
+      };
+      const signedManifest = statement.subject.find((s) => s.name === 'manifest.json')?.digest.sha256;
+      const digestOf = (dir: string) => sha256(readFileSync(path.join(dir, 'manifest.json')));
+      expect(signedManifest).toBe(digestOf(signed));
+      const forged = copyOf(signed, 'forged-outside');
+      for (const file of ['controlgate.json', 'controls.json', 'run.json'])
+        editJson(path.join(forged, file), (v) => {
+          v.decision = 'pass';
+          v.exitCode = 0;
+        });
+      rewriteManifest(forged);
+      const stillValid = await run(IDENTITY, 'tuf-cache-3');
+      expect(stillValid.exitCode).toBe(0);
+      expect(digestOf(forged)).not.toBe(signedManifest);
     } finally {
       await tuf.close();
     }
