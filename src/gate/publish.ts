@@ -126,12 +126,11 @@ export async function publish(
     });
   }
   if (status) {
+    // The bundle digest stays off the status (it is in the job summary and the outputs): it changes
+    // on every run, and a rerun with the same result must not write the status again.
     const { state, description } = statusFor(report);
-    // The status points at one bundle: its digest's first 16 hex digits, when they fit GitHub's 140.
-    const digest = produced.evidence ? ` · evidence ${produced.evidence.digest.slice(0, 16)}` : '';
-    const text = `${description}${digest}`.length <= 140 ? `${description}${digest}` : description;
     await guarded('commit status', platform, log, () =>
-      status.call(platform, state, text, settings.status.context),
+      status.call(platform, state, description, settings.status.context),
     );
   }
   return reports;
