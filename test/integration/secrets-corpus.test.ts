@@ -34,6 +34,7 @@ import { type FakeGitHub, startFakeGitHub } from '../support/fake-github.ts';
 import { type FakeGitLab, startFakeGitLab } from '../support/fake-gitlab.ts';
 import { tail } from '../support/run-checks.ts';
 import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
+import { toolFindings } from '../support/tool-findings.ts';
 
 /*
  * Planted secrets must never come out. The corpus (test/fixtures/secrets-corpus) is filled with
@@ -606,12 +607,12 @@ describe('planted secrets in code, configuration and infrastructure files', () =
       ['sarif-secretlint', 'ok'],
     ]);
     for (const id of ['semgrep', 'bandit', 'kics']) {
-      const found = report.findings.filter((f) => f.scanner === id && f.secret);
+      const found = toolFindings(report).filter((f) => f.scanner === id && f.secret);
       expect(found.length, `${id}: secret findings`).toBeGreaterThan(0);
     }
     // The imported secret scanners name no CWE: every result of theirs is here, in the workspace.
     for (const id of ['sarif-gitleaks', 'sarif-secretlint']) {
-      const found = report.findings.filter((f) => f.scanner === id && f.inWorkspace);
+      const found = toolFindings(report).filter((f) => f.scanner === id && f.inWorkspace);
       expect(found.length, id).toBe(id === 'sarif-gitleaks' ? 13 : 6);
     }
     const comment = gh.comments(PR_NUMBER)[0]?.body ?? '';
@@ -692,7 +693,7 @@ describe('secrets in the snippets of findings that are not about a secret', () =
     for (const name of IN_OTHER_FINDINGS) {
       const value = canaries[name] ?? '';
       const { line } = locate(workspace, file, value);
-      const quoting = report.findings.filter((f) => f.path === file && f.line === line && !f.secret);
+      const quoting = toolFindings(report).filter((f) => f.path === file && f.line === line && !f.secret);
       expect(quoting.length, `${name}: a finding on ${file}:${line}`).toBeGreaterThan(0);
       for (const f of quoting) {
         expect(f.snippet, name).toContain(REDACTED);
@@ -714,7 +715,7 @@ describe('raw SARIF in the evidence: secret values redacted, nothing else', () =
   it.each(['semgrep', 'bandit', 'kics'])('%s keeps the rule id and file of every finding', (id) => {
     const log = raw(id);
     const results = log.runs.flatMap((run) => run.results ?? []);
-    const findings = report.findings.filter((f) => f.scanner === id);
+    const findings = toolFindings(report).filter((f) => f.scanner === id);
     expect(results.length).toBe(findings.length);
     expect(new Set(results.map((r) => r.ruleId))).toEqual(new Set(findings.map((f) => f.ruleId)));
     const uris = results.flatMap((r) =>

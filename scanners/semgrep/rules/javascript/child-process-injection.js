@@ -38,3 +38,25 @@ function moreGood(req, log) {
   // ok: controlgate.javascript.child-process-injection
   cp.exec(shellQuoteJoin(["ls", "-la", "dir-" + req.query.dir]));
 }
+
+// spawn / execFile with the shell option
+const { spawn, execFile } = require("child_process");
+function shellOption(req, res) {
+  // ruleid: controlgate.javascript.child-process-injection
+  spawn(`convert ${req.query.file} out.png`, { shell: true });
+  // ruleid: controlgate.javascript.child-process-injection
+  cp.spawn("ls", ["-la", req.query.dir], { shell: true, stdio: "inherit" });
+  // ruleid: controlgate.javascript.child-process-injection
+  execFile("git", ["log", req.body.ref], { shell: "/bin/bash" }, (err, out) => res.send(out));
+  // ruleid: controlgate.javascript.child-process-injection
+  cp.spawnSync(req.query.tool, { shell: true });
+
+  // ok: controlgate.javascript.child-process-injection
+  spawn("ls", ["-la", req.query.dir], { shell: false });
+  // ok: controlgate.javascript.child-process-injection
+  spawn("ls", ["-la", req.query.dir]);
+  // ok: controlgate.javascript.child-process-injection
+  cp.spawn("npm", ["run", "build"], { shell: true });
+  // ok: controlgate.javascript.child-process-injection
+  execFile("git", ["status"], { shell: true, cwd: BASE_DIR }, (err, out) => res.send(out));
+}

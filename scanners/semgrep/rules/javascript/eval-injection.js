@@ -43,3 +43,28 @@ function timers(stream, ms) {
   setTimeout(makeHandler("id-" + ms), ms);
   return t;
 }
+
+// node:vm is not a sandbox
+const vm = require("vm");
+const { runInNewContext, Script } = require("node:vm");
+function vmBad(req, res) {
+  // ruleid: controlgate.javascript.eval-injection
+  res.send(String(vm.runInNewContext(req.body.expr, { Math })));
+  // ruleid: controlgate.javascript.eval-injection
+  vm.runInThisContext("var x = " + req.query.x);
+  // ruleid: controlgate.javascript.eval-injection
+  const script = new vm.Script(req.body.code);
+  // ruleid: controlgate.javascript.eval-injection
+  runInNewContext(`result = ${req.query.formula}`, sandbox);
+  // ruleid: controlgate.javascript.eval-injection
+  const s2 = new Script(req.body.code);
+  return [script, s2];
+}
+
+function vmOk() {
+  // ok: controlgate.javascript.eval-injection
+  vm.runInNewContext("1 + 1", {});
+  // ok: controlgate.javascript.eval-injection
+  const fixed = new vm.Script("globalThis.ready = true");
+  return fixed;
+}

@@ -42,3 +42,26 @@ async function moreGood(req, logger) {
   // ok: controlgate.javascript.sql-injection-concat
   await pool.query("SELECT * FROM users WHERE id = ?", [req.params.id], (err) => logger.warn("query failed for " + req.params.id));
 }
+
+// sequelize, knex fragments, mysql/mysql2 pools, async/await
+async function more(req, res, sequelize, knex, mysqlPool) {
+  // ruleid: controlgate.javascript.sql-injection-concat
+  const [rows] = await sequelize.query(`SELECT * FROM projects WHERE owner = '${req.query.owner}'`);
+  // ruleid: controlgate.javascript.sql-injection-concat
+  const users = await knex("users").whereRaw("name = '" + req.query.name + "'");
+  // ruleid: controlgate.javascript.sql-injection-concat
+  const sorted = await knex("users").orderByRaw(`${req.query.sort} desc`);
+  const statement = "SELECT id FROM orders WHERE status = '" + req.body.status + "'";
+  // ruleid: controlgate.javascript.sql-injection-concat
+  const [orders] = await mysqlPool.promise().execute(statement);
+  // ruleid: controlgate.javascript.sql-injection-concat
+  mysqlPool.query("UPDATE users SET name = '" + req.body.name + "' WHERE id = 1", (err) => res.end());
+
+  // ok: controlgate.javascript.sql-injection-concat
+  const safe = await sequelize.query("SELECT * FROM projects WHERE owner = :owner", { replacements: { owner: req.query.owner } });
+  // ok: controlgate.javascript.sql-injection-concat
+  const safeUsers = await knex("users").whereRaw("name = ?", [req.query.name]);
+  // ok: controlgate.javascript.sql-injection-concat
+  const fixed = await knex("users").whereRaw("deleted_at IS NULL");
+  res.json({ rows, users, sorted, orders, safe, safeUsers, fixed });
+}

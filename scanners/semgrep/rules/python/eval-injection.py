@@ -12,7 +12,11 @@ def bad(expr, request, code):
     exec(f"handler_{request.args['name']}()")
     # ruleid: controlgate.python.eval-injection
     value = eval("1 + " + expr)
-    return result, value
+    # ruleid: controlgate.python.eval-injection
+    exec(compile(code, "<plugin>", "exec"))
+    # ruleid: controlgate.python.eval-injection
+    total = eval(compile(expr, "<expr>", "eval"), {})
+    return result, value, total
 
 
 def good(expr, model, df):
@@ -26,4 +30,6 @@ def good(expr, model, df):
     model.eval()
     # ok: controlgate.python.eval-injection
     c = df.eval("a + b")
+    # ok: controlgate.python.eval-injection
+    exec(compile("x = 1", "<init>", "exec"))
     return a, b, c

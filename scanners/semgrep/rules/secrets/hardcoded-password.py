@@ -89,3 +89,13 @@ NAMES = {AttributeOID.CHALLENGE_PASSWORD: "challengePassword"}
 TIME_TO_FIRST_TOKEN = "gen_ai.server.time_to_first_token"
 # ruleid: controlgate.secrets.hardcoded-password
 admin_password = "supersecret"
+
+# The literal "secret" is a real (weak) key, not a placeholder.
+# ruleid: controlgate.secrets.hardcoded-password
+SECRET_KEY = "secret"
+# ruleid: controlgate.secrets.hardcoded-password
+app.secret_key = "dev key"
+# ok: controlgate.secrets.hardcoded-password
+SESSION_SECRET = "not set"
+# ok: controlgate.secrets.hardcoded-password
+secret = "<secret>"
