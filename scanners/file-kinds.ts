@@ -61,6 +61,11 @@ export function notTextReason(file: string): string | undefined {
   return NEVER_TEXT.has(path.extname(base)) ? 'binary or media, not source' : undefined;
 }
 
+/** Minified JavaScript, which only Semgrep is given, and only where its ignore files let it (its default list does not). */
+export function isMinifiedJs(file: string): boolean {
+  return path.basename(file).toLowerCase().endsWith('.min.js');
+}
+
 /** True when the file's extension (lower-cased, with dot) is in the set. */
 export function hasExtension(file: string, extensions: ReadonlySet<string>): boolean {
   return extensions.has(path.extname(file).toLowerCase());

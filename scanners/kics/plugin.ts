@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { locateTool } from '../../src/tools/locate.ts';
@@ -150,19 +151,45 @@ export function kicsMaxFileBytes(extraArgs: readonly string[]): number {
   return mb * 1_000_000;
 }
 
-/** Past this many bytes of exclusions, KICS gets its files one by one: the command line has a limit. */
+/** Past this many bytes of exclusions, they go in a KICS configuration file: the command line has a limit. */
 const EXCLUDES_BUDGET = 256 * 1024;
 
+/** What KICS is pointed at, and where its exclusions go. */
+export interface KicsPathArgs {
+  paths: string[];
+  /** `--exclude-paths` values, on the command line or (`inConfig`) in the configuration file. */
+  excludeValues: string[];
+  /** True when the exclusions are too many for a command line: they go in `--config`'s file. */
+  inConfig: boolean;
+}
+
 /**
- * What KICS is pointed at: folders with what is not ours excluded (scan-paths.ts), or, in a tree
- * where that would take more exclusions than a command line holds, the files one by one (which
- * judges a Helm chart's templates as plain manifests; the evidence's command line shows which).
+ * What KICS is pointed at: folders with what is not ours excluded (scan-paths.ts). Named one by one,
+ * KICS would skip its type detection for them (a `.travis.yml` with `services:` read as a Compose
+ * file, a plain YAML file given the secret queries), so files are named only when the exclusions fit
+ * neither the command line nor a configuration file (the base's `args` name a `--config` of their own).
  */
-export function kicsPathArgs(files: readonly string[]): { paths: string[]; excludeValues: string[] } {
+export function kicsPathArgs(files: readonly string[], extraArgs: readonly string[] = []): KicsPathArgs {
   const { paths, excludes, excludeGlobs } = kicsScanPaths(files, listFolder);
   const excludeValues = [...excludes.map(literalExclude), ...excludeGlobs];
   const bytes = excludeValues.reduce((sum, value) => sum + value.length + 16, 0);
-  return bytes > EXCLUDES_BUDGET ? { paths: [...files], excludeValues: [] } : { paths, excludeValues };
+  if (bytes <= EXCLUDES_BUDGET) return { paths, excludeValues, inConfig: false };
+  const ownConfig = extraArgs.some((a) => a === '--config' || a.startsWith('--config='));
+  return ownConfig
+    ? { paths: [...files], excludeValues: [], inConfig: false }
+    : { paths, excludeValues, inConfig: true };
+}
+
+/**
+ * The configuration file KICS reads instead of `/dev/null` when the exclusions are many: only
+ * `exclude-paths`, each value CSV-quoted (KICS joins a list from its configuration with commas and
+ * splits it again as its flag does).
+ */
+export function writeKicsExcludesConfig(outDir: string, excludeValues: readonly string[]): string {
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, 'kics-excludes.json');
+  writeFileSync(file, `${JSON.stringify({ 'exclude-paths': excludeValues.map(csvField) }, null, 1)}\n`);
+  return file;
 }
 
 /** KICS splits each --path and --exclude-paths value on commas the CSV way, so a path holding a comma or quote is quoted. */
@@ -203,7 +230,7 @@ export const kics = {
     ),
   plan({ files, outDir, tool, options }) {
     // Folders, so its results equal KICS run on them (scan-paths.ts says why), minus what is not ours.
-    const { paths, excludeValues } = kicsPathArgs(files);
+    const { paths, excludeValues, inConfig } = kicsPathArgs(files, options.extraArgs);
     // Only the cloud providers' queries the files can need: the same results, less to compile.
     const queriesDir = path.join(tool.cwd ?? path.dirname(tool.command), 'assets', 'queries');
     const selection = kicsQuerySelection(options, readQueryNeeds(files), () => readQueryCatalog(queriesDir));
@@ -214,7 +241,7 @@ export const kics = {
         // One flag per value: a single comma-joined argument would hit the kernel's per-argument
         // size limit (128 KiB) on repositories with many folders or excluded paths.
         ...paths.flatMap((folder) => ['--path', csvField(folder)]),
-        ...excludeValues.flatMap((value) => ['--exclude-paths', csvField(value)]),
+        ...(inConfig ? [] : excludeValues.flatMap((value) => ['--exclude-paths', csvField(value)])),
         // Which files are scanned is controlgate's walk's to say (its excludes, not .gitignore, which
         // KICS would otherwise read from the first folder): a file it names but the walk kept is scanned, as
         // it was when KICS was given files one by one.
@@ -233,7 +260,7 @@ export const kics = {
         // from that folder, which a pull request can add to exclude paths, queries or
         // severities. The base's `args` come after and may still name a configuration of their own.
         '--config',
-        '/dev/null',
+        inConfig ? writeKicsExcludesConfig(outDir, excludeValues) : '/dev/null',
         ...selection.args,
         ...options.extraArgs,
       ],

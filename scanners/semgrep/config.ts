@@ -3,11 +3,17 @@ import path from 'node:path';
 import { z } from 'zod';
 import { commonOptions, commonSettings, scannerConfig } from '../settings.ts';
 import type { ScannerOptions } from '../types.ts';
+import type { SemgrepIgnore } from './ignore.ts';
 
 /** Semgrep's options: the common ones and the rule configs it runs. */
 export interface SemgrepOptions extends ScannerOptions {
   /** "builtin" (our pack), local paths (absolute once configured) or registry packs; default builtin. */
   configs?: string[];
+  /**
+   * What Semgrep run on the folder would leave out (its `.semgrepignore` files, else its default list):
+   * set by the pipeline for each run (src/pipeline/semgrep-ignore.ts); none: every file is given.
+   */
+  ignore?: SemgrepIgnore;
 }
 
 /** Whether a configs entry may name a file or folder: not our pack, a registry pack or a URL. */

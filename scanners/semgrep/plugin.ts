@@ -4,11 +4,17 @@ import type * as Sarif from 'sarif';
 import { packageRoot } from '../../src/paths.ts';
 import { locateTool } from '../../src/tools/locate.ts';
 import { OFFLINE_ENV, PYTHON_NO_WRITE_ENV } from '../../src/tools/offline-env.ts';
-import { isTextCandidate } from '../file-kinds.ts';
+import { isMinifiedJs, isTextCandidate } from '../file-kinds.ts';
 import { firstLine, toolNotifications } from '../notifications.ts';
 import { pythonScannersDir, pythonScannersVenv } from '../python-venv.ts';
 import type { BaseCopy, Scanner, SuppressionComment, SuppressionSite, UnjudgedFile } from '../types.ts';
 import { type SemgrepOptions, semgrepConfig } from './config.ts';
+import { DEFAULT_SEMGREP_IGNORE, semgrepIgnoreReason } from './ignore.ts';
+
+/** The files Semgrep reads by kind: text, and minified JavaScript (its ignore files decide on that). */
+function readsKind(file: string): boolean {
+  return isTextCandidate(file) || isMinifiedJs(file);
+}
 
 /** The rule pack shipped with controlgate; `builtin` in the config points here. */
 export function builtinRulesDir(): string {
@@ -104,7 +110,15 @@ export const semgrep = {
   // Our rule pack includes language-agnostic secret rules, so every text file is in scope.
   // Its own settings (SEMGREP_*, e.g. a rule registry mirror); SEMGREP_APP_TOKEN never passes (a credential).
   environment: ['SEMGREP_*', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'],
-  selectFiles: (files) => files.filter(isTextCandidate),
+  // Minus what its ignore files (without any, its default list) leave out, as Semgrep run on the
+  // folder does: minified JavaScript too, which its default list leaves out and a .semgrepignore may not.
+  selectFiles: (files, root, options?) =>
+    files.filter(
+      (f) =>
+        readsKind(f) && semgrepIgnoreReason(options?.ignore ?? DEFAULT_SEMGREP_IGNORE, root, f) === undefined,
+    ),
+  skipReason: (file, root, options?) =>
+    readsKind(file) ? semgrepIgnoreReason(options?.ignore ?? DEFAULT_SEMGREP_IGNORE, root, file) : undefined,
   locate: (context) =>
     locateTool(
       {
@@ -139,7 +153,8 @@ export const semgrep = {
         ...configs,
         ...ruleTimeouts(options.extraArgs),
         ...options.extraArgs,
-        // Explicit targets: Semgrep's default ignore list (tests/, …) does not apply to them.
+        // Explicit targets, which Semgrep judges whatever its ignore files say: selectFiles applied
+        // them already (ignore.ts), so these are the files Semgrep run on the folder would judge.
         ...files,
       ],
       cwd: root,

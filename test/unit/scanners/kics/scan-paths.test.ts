@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kicsPathArgs } from '../../../../scanners/kics/plugin.ts';
+import { kicsPathArgs, writeKicsExcludesConfig } from '../../../../scanners/kics/plugin.ts';
 import {
   type FolderEntry,
   kicsScanPaths,
@@ -151,17 +151,36 @@ describe('kicsPathArgs', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-args-'));
     await mkdir(path.join(dir, 'src'));
     await writeFile(path.join(dir, 'Dockerfile'), 'FROM alpine\n');
-    // Thousands of files with distinct extensions: no glob groups them, so exclusions would not fit.
-    for (let i = 0; i < 6_000; i++) await writeFile(path.join(dir, 'src', `f${i}.x${i}`), '');
+    // Thousands of files with distinct extensions beside the Dockerfile: no glob groups them, so their
+    // exclusions would not fit a command line (the folder src/ is excluded as one value).
     for (let i = 0; i < 6_000; i++) await writeFile(path.join(dir, `top-level-file-number-${i}.e${i}`), '');
-  });
+  }, 60_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('falls back to the files one by one when the exclusions would not fit a command line', () => {
+  it('puts the exclusions in a configuration file when they would not fit a command line', () => {
     const files = [path.join(dir, 'Dockerfile')];
-    expect(kicsPathArgs(files)).toEqual({ paths: files, excludeValues: [] });
+    const args = kicsPathArgs(files);
+    // Still the folder, so KICS detects file types as it does on the folder.
+    expect(args.paths).toEqual([dir]);
+    expect(args.inConfig).toBe(true);
+    expect(args.excludeValues).toContain(path.join(dir, 'src'));
+    expect(args.excludeValues.length).toBe(6_001);
+  });
+
+  it('falls back to the files one by one only when the base names a KICS configuration of its own', () => {
+    const files = [path.join(dir, 'Dockerfile')];
+    expect(kicsPathArgs(files, ['--config', 'kics.yml'])).toEqual({
+      paths: files,
+      excludeValues: [],
+      inConfig: false,
+    });
+  });
+
+  it('writes the exclusions CSV-quoted, as KICS re-splits a list from its configuration', async () => {
+    const file = writeKicsExcludesConfig(path.join(dir, 'out'), ['/a/b', '/a/c,d']);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ 'exclude-paths': ['/a/b', '"/a/c,d"'] });
   });
 });
 
