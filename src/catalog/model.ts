@@ -54,6 +54,19 @@ export const mappingSchema = z.strictObject({
   version: z.string(),
   coverage: z.record(z.string(), z.array(z.string())),
   cweParents: z.record(z.string().regex(/^CWE-\d+$/), z.string().regex(/^CWE-\d+$/)).default({}),
+  /**
+   * Rules of different tools that report one weakness although their CWEs do not say so (Bandit files
+   * `eval` under CWE-78, Semgrep under CWE-95): at the same place, their findings are one problem.
+   */
+  sameProblem: z
+    .array(
+      z.strictObject({
+        /** Two or more `tool:rule` patterns (`*` = any characters in the rule). */
+        rules: z.array(z.string().regex(/^[a-z][a-z0-9-]*:.+$/, 'tool:rule, e.g. bandit:B307')).min(2),
+        rationale: z.string().min(1),
+      }),
+    )
+    .default([]),
   layers: z.array(
     z.strictObject({
       id: z.string().min(1),

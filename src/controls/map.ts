@@ -32,6 +32,8 @@ export class Mapper {
   private readonly mapping: Mapping;
   private readonly ruleGlobs = new Map<string, RegExp>();
   private readonly answers = new Map<string, MappingResult>();
+  /** Each `sameProblem` entry's patterns, compiled: [tool, rule RegExp]. */
+  private readonly sameProblemRules: { tool: string; rule: RegExp }[][];
 
   constructor(mapping: Mapping) {
     this.mapping = mapping;
@@ -39,6 +41,31 @@ export class Mapper {
       for (const row of layer.rows)
         if (row.rule && !this.ruleGlobs.has(row.rule)) this.ruleGlobs.set(row.rule, globToRegExp(row.rule));
     }
+    this.sameProblemRules = mapping.sameProblem.map((entry) =>
+      entry.rules.map((pattern) => {
+        const colon = pattern.indexOf(':');
+        return { tool: pattern.slice(0, colon), rule: globToRegExp(pattern.slice(colon + 1)) };
+      }),
+    );
+  }
+
+  /**
+   * Whether two findings (of different tools, at the same place) report one weakness: a CWE of one
+   * is a CWE of the other or one of its declared ancestors (CWE-259 under CWE-798), or the mapping's
+   * `sameProblem` data pairs their rules. Sibling CWEs (SQL and command injection) stay apart.
+   */
+  sameProblem(a: Facet, b: Facet): boolean {
+    const ancestorsOfA = new Set(a.cwe.flatMap((c) => this.cweWithAncestors(c)));
+    if (b.cwe.some((c) => ancestorsOfA.has(c))) return true;
+    const ancestorsOfB = new Set(b.cwe.flatMap((c) => this.cweWithAncestors(c)));
+    if (a.cwe.some((c) => ancestorsOfB.has(c))) return true;
+    const matches = (f: Facet, p: { tool: string; rule: RegExp }) =>
+      p.tool === f.scanner && p.rule.test(f.ruleId);
+    return this.sameProblemRules.some((entry) => {
+      const ia = entry.findIndex((p) => matches(a, p));
+      const ib = entry.findIndex((p) => matches(b, p));
+      return ia >= 0 && ib >= 0 && ia !== ib;
+    });
   }
 
   /** A CWE and every ancestor declared in `cweParents` (child → parent, followed transitively). */

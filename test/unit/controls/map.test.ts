@@ -189,3 +189,65 @@ describe('every rule of our Semgrep pack maps by its id, consistently with its C
       expect(byRule.criteria).toEqual(expect.arrayContaining(byCwe.criteria));
   });
 });
+
+describe('sameProblem: which findings of two tools at one place are one weakness', () => {
+  const mapper = new Mapper(loadMapping().data);
+  const facet = (scanner: string, ruleId: string, cwe: string[]) => ({ scanner, ruleId, cwe, tags: [] });
+
+  it.each([
+    [
+      'Bandit MD5 (CWE-327) and the pack’s weak hash (CWE-328, declared its child)',
+      facet('bandit', 'B324', ['CWE-327']),
+      facet('semgrep', 'controlgate.python.weak-hash', ['CWE-328']),
+    ],
+    [
+      'one CWE on both',
+      facet('bandit', 'B608', ['CWE-89']),
+      facet('semgrep', 'controlgate.python.sql-injection-string-format', ['CWE-89']),
+    ],
+    [
+      'a CWE and its ancestor (hard-coded password under hard-coded credentials)',
+      facet('bandit', 'B105', ['CWE-259']),
+      facet('semgrep', 'x', ['CWE-798']),
+    ],
+    [
+      'Bandit eval (filed as CWE-78) and the pack’s eval rule (CWE-95), paired in the data',
+      facet('bandit', 'B307', ['CWE-78']),
+      facet('semgrep', 'controlgate.python.eval-injection', ['CWE-95']),
+    ],
+    [
+      'Bandit yaml.load (CWE-20) and the pack’s unsafe YAML rule (CWE-502)',
+      facet('bandit', 'B506', ['CWE-20']),
+      facet('semgrep', 'controlgate.python.unsafe-yaml-load', ['CWE-502']),
+    ],
+    [
+      'Flask debug: Bandit CWE-94, the pack CWE-489',
+      facet('bandit', 'B201', ['CWE-94']),
+      facet('semgrep', 'controlgate.python.flask-debug-enabled', ['CWE-489']),
+    ],
+  ])('merges %s', (_what, a, b) => {
+    expect(mapper.sameProblem(a, b)).toBe(true);
+    expect(mapper.sameProblem(b, a)).toBe(true);
+  });
+
+  it.each([
+    [
+      'sibling injections (SQL and OS command, both under CWE-74)',
+      facet('bandit', 'B602', ['CWE-78']),
+      facet('semgrep', 'r', ['CWE-89']),
+    ],
+    [
+      'binding to all interfaces next to Flask debug on one line',
+      facet('bandit', 'B104', ['CWE-605']),
+      facet('semgrep', 'controlgate.python.flask-debug-enabled', ['CWE-489']),
+    ],
+    ['a finding without a CWE', facet('bandit', 'B999', []), facet('semgrep', 'r', ['CWE-89'])],
+    [
+      'a paired rule next to an unpaired one',
+      facet('bandit', 'B602', ['CWE-78']),
+      facet('semgrep', 'controlgate.python.eval-injection', ['CWE-95']),
+    ],
+  ])('keeps apart %s', (_what, a, b) => {
+    expect(mapper.sameProblem(a, b)).toBe(false);
+  });
+});

@@ -89,7 +89,7 @@ const SCANNERS = ['semgrep', 'bandit', 'kics'] as const;
 const MATCH_KEYS = ['tool', 'rule', 'cwe', 'category', 'owasp', 'tag'];
 const ROW_KEYS = new Set([...MATCH_KEYS, 'criteria', 'advisory', 'rationale']);
 /** The contract the mapper implements: layers tried in this order. */
-const LAYER_IDS = ['rule', 'cwe', 'category', 'owasp', 'tag'];
+const LAYER_IDS = ['rule', 'kics', 'cwe', 'category', 'owasp', 'tag'];
 /**
  * CWEs the scanners emit that mapping.yml deliberately leaves out of the CWE layer (too generic to
  * name a criterion; see the comment at its top). Any other CWE they emit needs a row.
@@ -215,7 +215,7 @@ describe('mapping.yml', () => {
     expect(() => mappingSchema.parse(mapping)).not.toThrow();
   });
 
-  it('has the five layers in the contract order', () => {
+  it('has the six layers in the contract order', () => {
     expect(mapping.layers.map((l) => l.id)).toEqual(LAYER_IDS);
     for (const l of mapping.layers) expect(l.title.trim(), l.id).not.toBe('');
   });
@@ -301,6 +301,15 @@ describe('mapping.yml', () => {
       rows.filter((r) => r.category !== undefined).map((r) => String(r.category).toLowerCase()),
     );
     expect(KICS_CATEGORIES.filter((c) => !covered.has(c.toLowerCase()))).toEqual([]);
+  });
+
+  it('keeps the kics layer to KICS category rows, each known, without rule ids', () => {
+    const known = new Set(KICS_CATEGORIES.map((c) => c.toLowerCase()));
+    for (const row of layer('kics')) {
+      expect(row.tool, JSON.stringify(row)).toBe('kics');
+      expect(row.rule, JSON.stringify(row)).toBeUndefined();
+      expect(known.has(String(row.category).toLowerCase()), JSON.stringify(row)).toBe(true);
+    }
   });
 
   it('has an OWASP row for each of A01 to A10', () => {
