@@ -146,8 +146,16 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    * stops the whole run on one) and is unjudged, so the criteria it covers are not evaluated.
    */
   maxFileBytes?: (options: Options) => number | undefined;
-  /** Which of the candidate files (absolute) under `root` this scanner looks at; none means skipped. */
-  selectFiles(files: readonly string[], root: string): string[];
+  /**
+   * Which of the candidate files (absolute) under `root` this scanner looks at; none means skipped.
+   * `options`, when given, are the run's (Semgrep's ignore files live there).
+   */
+  selectFiles(files: readonly string[], root: string, options?: Options): string[];
+  /**
+   * Why a file of a kind this scanner reads is still not given to it (Semgrep: its ignore files), or
+   * undefined; the coverage ledger says it.
+   */
+  skipReason?: (file: string, root: string, options?: Options) => string | undefined;
   /** Finds the executable and its version; throws ToolMissingError when it is not installed. */
   locate(context: LocateContext): Promise<LocatedTool>;
   /** Builds the argument list for one run. */

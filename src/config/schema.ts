@@ -98,6 +98,21 @@ export const configSchema = z.strictObject({
   policy: policySchema.default(() => policySchema.parse({})),
   /** Changes to the shipped mapping, applied in order after it. */
   mapping: z.array(mappingOverrideSchema).default(() => []),
+  /**
+   * One finding per problem: findings of different tools on overlapping lines of one file about the
+   * same weakness (related CWEs, or rules the mapping pairs in `sameProblem`) are judged and shown once.
+   */
+  merge: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /**
+       * The merged problem's severity. highest: the most severe of its tools' (after mapping
+       * overrides). prefer: the first tool listed in `prefer` that reported it, else the highest.
+       */
+      severity: z.enum(['highest', 'prefer']).default('highest'),
+      prefer: z.array(z.string().min(1)).default(() => []),
+    })
+    .default(() => ({ enabled: true, severity: 'highest' as const, prefer: [] })),
   /** Comparing with the base of a pull/merge request (`--base`, or the CI event). */
   changes: z
     .strictObject({

@@ -1,27 +1,49 @@
 import type { Catalog, Criterion } from '../catalog/model.ts';
 import type { Config } from '../config/schema.ts';
 import { type Finding, type Severity, type Suppression, severityRank } from '../findings/finding.ts';
+import { groupProblems, problemBaselineState } from '../findings/problems.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import { applyWaivers, type Waiver, type WaiverOutcome } from '../findings/waivers.ts';
-import type { Mapper, MappingResult } from './map.ts';
+import { type Mapper, type MappingResult, UNMAPPED_CRITERION } from './map.ts';
 import { applyOverrides } from './overrides.ts';
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'not-evaluated' | 'not-covered' | 'out-of-scope';
 export type Decision = 'pass' | 'block';
 
-/** A finding with everything the gate decided about it. */
-export interface GatedFinding {
+/** One tool's finding with what the mapping and the overrides made of it. */
+export interface GatedSource {
   finding: Finding;
   /** The shipped mapping's answer, before overrides. */
   mapping: MappingResult;
   criteria: string[];
   advisory: boolean;
   unmapped: boolean;
-  /** Severity after overrides; what thresholds compare. */
+  /** After overrides; what thresholds compare. */
   severity: Severity;
+  /** Indexes of the configuration's mapping overrides that applied. */
   overrides: number[];
+}
+
+/**
+ * A problem with everything the gate decided about it: one finding, or several tools' findings of the
+ * same weakness at the same place merged (src/findings/problems.ts). For a merged problem, `finding`
+ * is the source whose severity the problem takes, carrying the problem's comparison with the base and
+ * suppression state; `mapping` and `overrides` are that source's; `criteria` join every source's (an
+ * unmapped source adds none when another maps); `severity` follows the `merge.severity` rule.
+ */
+export interface GatedFinding extends GatedSource {
+  /**
+   * Every tool's finding of a merged problem as the tool reported it, the main one first (its own
+   * suppression and comparison state, where `finding` carries the problem's); empty for most problems,
+   * found by one tool. Kept for the evidence.
+   */
+  sources: GatedSource[];
+  /** A waiver matching any of the problem's sources waives the problem. */
   waiver?: Waiver;
-  /** Every suppression hiding it was refused by the policy (in-source, or written by the change) for a blocking criterion. */
+  /**
+   * Every suppression hiding it was refused by the policy (in-source, or written by the change) for a
+   * blocking criterion; for a merged problem, every source is suppressed and one of them so refused.
+   */
   suppressionRefused: boolean;
 }
 
@@ -123,17 +145,16 @@ export function evaluateGate(input: GateInput): GateResult {
     (refuseInSource && s.kind === 'inSource') || (refuseNew && s.addedByChange === true);
   const judgeNewOnly = input.judge === 'new';
 
-  const gated: GatedFinding[] = input.findings.map((finding) => {
+  const single = (finding: Finding): GatedSource & { refused: boolean } => {
     const mapping = mapper.map(finding);
     const o = applyOverrides(finding, mapping, config.mapping, mapper);
     // Refused only when every suppression that hides it is: a reviewed one still stands.
     const accepted = finding.suppressions.filter((s) => s.status === 'accepted');
-    const suppressionRefused =
+    const refusedHere =
       finding.suppressed &&
       accepted.length > 0 &&
       accepted.every(refused) &&
       o.criteria.some((c) => policies.get(c)?.mode === 'block');
-    const waiver = waiverOutcome.applied.get(finding.fingerprint);
     return {
       finding,
       mapping,
@@ -142,10 +163,15 @@ export function evaluateGate(input: GateInput): GateResult {
       unmapped: o.unmapped,
       severity: o.severity,
       overrides: o.applied,
-      ...(waiver ? { waiver } : {}),
-      suppressionRefused,
+      refused: refusedHere,
     };
-  });
+  };
+  const groups = config.merge.enabled
+    ? groupProblems(input.findings, (a, b) => mapper.sameProblem(a, b))
+    : input.findings.map((f) => [f]);
+  const gated: GatedFinding[] = groups.map((members) =>
+    gateProblem(members.map(single), config.merge, waiverOutcome),
+  );
 
   // Indexed once: scanning every finding for each of the 61 criteria is slow with large results.
   const byCriterion = new Map<string, GatedFinding[]>();
@@ -225,4 +251,76 @@ export function evaluateGate(input: GateInput): GateResult {
     findings: gated,
     waivers: waiverOutcome,
   };
+}
+
+/** Severity first, then tool, rule and fingerprint: the same choice whatever order the sources came in. */
+function moreSevere(a: GatedSource, b: GatedSource): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    text(a.finding.scanner, b.finding.scanner) ||
+    text(a.finding.ruleId, b.finding.ruleId) ||
+    text(a.finding.fingerprint, b.finding.fingerprint)
+  );
+}
+
+/**
+ * One problem from its sources: the severity by the merge rule, the criteria of every source, waived
+ * when any source is, suppressed only when every source is (a `# nosec` hides Bandit's result, not
+ * Semgrep's), existing debt when any tool found it at the base.
+ */
+function gateProblem(
+  members: (GatedSource & { refused: boolean })[],
+  merge: Config['merge'],
+  waivers: WaiverOutcome,
+): GatedFinding {
+  const ranked = [...members].sort(moreSevere);
+  const preferred = merge.severity === 'prefer' ? merge.prefer : [];
+  const primary =
+    preferred.flatMap((id) => ranked.filter((m) => m.finding.scanner === id))[0] ??
+    (ranked[0] as GatedSource);
+  const { refused: _own, ...main } = primary as GatedSource & { refused: boolean };
+  if (members.length === 1) {
+    const waiver = waivers.applied.get(main.finding.fingerprint);
+    return { ...main, sources: [], ...(waiver ? { waiver } : {}), suppressionRefused: _own };
+  }
+  const others = members.filter((m) => m !== primary).map(({ refused: _r, ...rest }) => rest);
+  const sources = [main, ...others];
+  const mapped = members.filter((m) => !m.unmapped);
+  const criteria = mapped.length
+    ? [...new Set([primary, ...mapped].filter((m) => !m.unmapped).flatMap((m) => m.criteria))]
+    : [UNMAPPED_CRITERION];
+  const suppressed = members.every((m) => m.finding.suppressed);
+  const suppressions = [
+    ...new Map(members.flatMap((m) => m.finding.suppressions).map((s) => [JSON.stringify(s), s])).values(),
+  ];
+  const baselineState = problemBaselineState(members.map((m) => m.finding));
+  const finding: Finding = {
+    ...main.finding,
+    suppressed,
+    suppressions,
+    ...(baselineState ? { baselineState } : {}),
+  };
+  const waiver = sources.map((m) => waivers.applied.get(m.finding.fingerprint)).find(Boolean);
+  // The problem is known by its main finding's fingerprint: reports and controls list that one.
+  if (waiver) waivers.applied.set(finding.fingerprint, waiver);
+  return {
+    ...main,
+    finding,
+    sources,
+    criteria,
+    advisory: criteria.length === 0,
+    unmapped: mapped.length === 0,
+    ...(waiver ? { waiver } : {}),
+    suppressionRefused: suppressed && members.some((m) => m.refused),
+  };
+}
+
+/** Every tool's fingerprint in a problem of several tools, to the problem's (for the merged SARIF). */
+export function problemFingerprints(gate: Pick<GateResult, 'findings'>): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const g of gate.findings) {
+    for (const s of g.sources) map.set(s.finding.fingerprint, g.finding.fingerprint);
+  }
+  return map;
 }

@@ -48,6 +48,8 @@ export interface LedgerScanner {
   displayName: string;
   /** Whether this scanner reads a file at this absolute path (its plugin's selectFiles). */
   selects: (file: string) => boolean;
+  /** Why it does not read a file of a kind it reads (Semgrep's ignore files), when that is so. */
+  skips?: (file: string) => string | undefined;
   run: ScannerRun | undefined;
 }
 
@@ -190,6 +192,7 @@ function judge(
 ): CoverageEntry {
   const judgedBy: string[] = [];
   const notJudgedBy: { scanner: string; reason: string }[] = [];
+  const skipped: string[] = [];
   for (const s of scanners) {
     if (!s.run) continue;
     const listed = unjudged.get(s.id)?.get(item.path);
@@ -197,7 +200,11 @@ function judge(
       if (listed !== undefined) notJudgedBy.push({ scanner: s.id, reason: listed });
       continue;
     }
-    if (!s.selects(item.absolute)) continue;
+    if (!s.selects(item.absolute)) {
+      const skip = item.kind === 'file' ? s.skips?.(item.absolute) : undefined;
+      if (skip !== undefined) skipped.push(`not given to ${s.displayName}: ${skip}`);
+      continue;
+    }
     if (listed !== undefined) notJudgedBy.push({ scanner: s.id, reason: listed });
     else if (s.run.status === 'failed') {
       notJudgedBy.push({
@@ -228,14 +235,14 @@ function judge(
       ? undefined
       : item.kind === 'symlink'
         ? 'link'
-        : item.kind === 'in-own-output'
+        : item.kind === 'in-own-output' || skipped.length > 0
           ? 'excluded'
           : 'no-scanner';
   const noScanner =
     why === 'no-scanner'
       ? (whyNoScanner(item.path) ?? 'no enabled scanner reads this kind of file')
       : undefined;
-  const shown = [note, noScanner].filter(Boolean).join('; ');
+  const shown = [note, ...skipped, noScanner].filter(Boolean).join('; ');
   return {
     path: item.path,
     kind: item.kind === 'in-own-output' ? 'file' : item.kind,

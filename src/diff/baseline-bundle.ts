@@ -34,9 +34,12 @@ const bundleFinding = z.looseObject({
   baselineState: z.enum(['new', 'unchanged']).nullable().optional(),
 });
 
+/** A problem: its main finding, and the other tools' findings merged into it (absent in older bundles). */
+const bundleProblem = bundleFinding.extend({ sources: z.array(bundleFinding).optional() });
+
 const bundleReport = z.looseObject({
   scanners: z.array(z.looseObject({ id: z.string(), status: z.enum(['ok', 'failed', 'skipped']) })),
-  findings: z.array(bundleFinding),
+  findings: z.array(bundleProblem),
   baseline: z
     .looseObject({ scope: z.enum(['changed-files', 'all-files']).optional() })
     .nullable()
@@ -127,29 +130,32 @@ export async function readBaselineBundle(
     location,
     digest: verified.digest ?? '',
     scanners: new Map(parsed.scanners.map((s) => [s.id, s.status])),
-    findings: parsed.findings.map(
-      (f, resultIndex): Finding => ({
-        scanner: f.scanner,
-        scannerVersion: f.scannerVersion,
-        ruleId: f.ruleId,
-        ...(f.ruleName ? { ruleName: f.ruleName } : {}),
-        message: f.message,
-        severity: f.scannerSeverity,
-        severitySource: 'fallback',
-        cwe: f.cwe,
-        ...(f.category ? { category: f.category } : {}),
-        tags: f.tags,
-        path: f.path,
-        inWorkspace: f.inWorkspace,
-        line: f.line,
-        endLine: f.endLine,
-        ...(f.snippet !== null ? { snippet: f.snippet } : {}),
-        suppressed: f.suppressed,
-        suppressions: [],
-        fingerprint: f.fingerprint,
-        secret: f.secret,
-        resultIndex,
-      }),
-    ),
+    // Every tool's finding, one for one: a problem two tools found at the base is two findings to pair.
+    findings: parsed.findings
+      .flatMap(({ sources, ...f }) => (sources?.length ? sources : [f]))
+      .map(
+        (f, resultIndex): Finding => ({
+          scanner: f.scanner,
+          scannerVersion: f.scannerVersion,
+          ruleId: f.ruleId,
+          ...(f.ruleName ? { ruleName: f.ruleName } : {}),
+          message: f.message,
+          severity: f.scannerSeverity,
+          severitySource: 'fallback',
+          cwe: f.cwe,
+          ...(f.category ? { category: f.category } : {}),
+          tags: f.tags,
+          path: f.path,
+          inWorkspace: f.inWorkspace,
+          line: f.line,
+          endLine: f.endLine,
+          ...(f.snippet !== null ? { snippet: f.snippet } : {}),
+          suppressed: f.suppressed,
+          suppressions: [],
+          fingerprint: f.fingerprint,
+          secret: f.secret,
+          resultIndex,
+        }),
+      ),
   };
 }

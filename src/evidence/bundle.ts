@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { ATTESTATION_FILE, MANIFEST_FILE, type Manifest, manifestOf } from '../bundle/manifest.ts';
 import { ALWAYS_SKIPPED_FOLDER, excludedFolderReason } from '../config/default-excludes.ts';
+import { problemFingerprints } from '../controls/evaluate.ts';
 import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
 import { isLargeOutcome, type ScanOutcome } from '../pipeline/scan.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
@@ -84,7 +85,11 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
   const large = isLargeOutcome(outcome);
   const json = large ? compactJsonChunks : prettyJsonChunks;
   const report = portableReport(jsonReport(outcome));
-  const mergeOptions = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
+  const mergeOptions = {
+    waivers: outcome.gate.waivers.applied,
+    problems: problemFingerprints(outcome.gate),
+    fixed: outcome.baseline?.fixed ?? [],
+  };
   const files: [string, () => FileContent][] = [['run.json', () => json(facts)]];
   for (const scanner of outcome.scanners) {
     // Raw as the tool wrote it, secret values already redacted by the runner.

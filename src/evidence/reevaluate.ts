@@ -67,9 +67,15 @@ function yamlData<T>(
   }
 }
 
-/** The findings as the gate saw them: normalized, with the tool's own severity (overrides re-apply). */
+type ReportSource = Omit<JsonReport['findings'][number], 'sources' | 'waiver' | 'suppressionRefused'>;
+
+/**
+ * The findings as the gate saw them: normalized, with the tool's own severity (overrides re-apply),
+ * every tool's finding of a merged problem (the gate merges them again, the same way).
+ */
 function findingsOf(report: JsonReport): Finding[] {
-  return report.findings.map((f, index) => ({
+  const all: ReportSource[] = report.findings.flatMap((f) => (f.sources?.length ? f.sources : [f]));
+  return all.map((f, index) => ({
     scanner: f.scanner,
     scannerVersion: f.scannerVersion,
     ruleId: f.ruleId,
@@ -159,9 +165,15 @@ function gateDifferences(report: JsonReport, gate: GateResult): string[] {
   }
   if (report.controls.length !== gate.controls.length)
     out.push(`criteria: ${report.controls.length} in the bundle, ${gate.controls.length} in its catalog`);
-  gate.findings.forEach((g, i) => {
-    const f = report.findings[i];
-    if (!f) return;
+  if (report.findings.length !== gate.findings.length)
+    out.push(`problems: ${report.findings.length} in the bundle, recomputed ${gate.findings.length}`);
+  const listed = new Map(report.findings.map((f) => [f.fingerprint, f]));
+  gate.findings.forEach((g) => {
+    const f = listed.get(g.finding.fingerprint);
+    if (!f) {
+      out.push(`finding ${g.finding.fingerprint}: recomputed as a problem, not one in the bundle`);
+      return;
+    }
     const where = `finding ${f.fingerprint} (${f.scanner} ${f.ruleId} at ${f.path}:${f.line})`;
     if (list(f.criteria) !== list(g.criteria))
       out.push(`${where}: criteria ${list(f.criteria)} in the bundle, recomputed ${list(g.criteria)}`);

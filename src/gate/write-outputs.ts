@@ -1,5 +1,6 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { problemFingerprints } from '../controls/evaluate.ts';
 import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
 import { isLargeOutcome, type ScanOutcome } from '../pipeline/scan.ts';
 import { jsonReport } from '../report/json-report.ts';
@@ -13,7 +14,11 @@ export function render(outcome: ScanOutcome, format: OutputFormat): Iterable<str
   const large = isLargeOutcome(outcome);
   if (format === 'json')
     return large ? compactJsonChunks(jsonReport(outcome)) : prettyJsonChunks(jsonReport(outcome));
-  const options = { waivers: outcome.gate.waivers.applied, fixed: outcome.baseline?.fixed ?? [] };
+  const options = {
+    waivers: outcome.gate.waivers.applied,
+    problems: problemFingerprints(outcome.gate),
+    fixed: outcome.baseline?.fixed ?? [],
+  };
   return large
     ? mergedSarifChunks(outcome.scanners, outcome.root, options)
     : prettyJsonChunks(mergedSarif(outcome.scanners, outcome.root, options));

@@ -45,13 +45,17 @@ export function coverageOf(request: CoverageRequest): CoverageOutcome {
   );
   // Each plugin's selection, run once over every path the ledger asks about.
   const selected = new Map(
-    request.planned.map((p) => [p.scanner.id, new Set(p.scanner.selectFiles(absolutes, workspace.root))]),
+    request.planned.map((p) => [
+      p.scanner.id,
+      new Set(p.scanner.selectFiles(absolutes, workspace.root, p.options)),
+    ]),
   );
   const ledgerScanners = (runs: readonly ScannerRun[]): LedgerScanner[] =>
     request.planned.map((p) => ({
       id: p.scanner.id,
       displayName: p.scanner.displayName,
       selects: (file) => selected.get(p.scanner.id)?.has(file) === true,
+      skips: (file) => p.scanner.skipReason?.(file, workspace.root, p.options),
       run: runs.find((r) => r.id === p.scanner.id),
     }));
   const gaps = unreachableFiles(items, ledgerScanners(request.runs));

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pickScanners, scannerRegistry } from '../../scanners/index.ts';
+import { NO_SEMGREP_IGNORE } from '../../scanners/semgrep/ignore.ts';
 import type { BaseCopy } from '../../scanners/types.ts';
 import { loadCatalog, loadMapping } from '../catalog/data-files.ts';
 import { type Clock, systemClock } from '../clock.ts';
@@ -12,7 +13,8 @@ import { Mapper } from '../controls/map.ts';
 import type { CoverageLedger } from '../coverage/ledger.ts';
 import { changedHeadPaths } from '../diff/change-set.ts';
 import type { Exec } from '../exec/exec.ts';
-import type { Finding } from '../findings/finding.ts';
+import { type Finding, severityRank } from '../findings/finding.ts';
+import { groupProblems } from '../findings/problems.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import { LARGE_DOCUMENT_ITEMS } from '../json-stream.ts';
 import { importSarifFiles } from '../runner/import-sarif.ts';
@@ -20,6 +22,7 @@ import type { PlannedScanner, ProgressEvent } from '../runner/run-scanners.ts';
 import { type BaselineOutcome, type BaseRequest, scanAndCompare } from './compare.ts';
 import { coverageOf } from './coverage.ts';
 import { loadPolicy, type PolicyFacts, type PolicyRevision, type PolicyTexts } from './policy.ts';
+import { semgrepIgnoreFromBase, semgrepIgnoreFromCheckout } from './semgrep-ignore.ts';
 import { listTree, resolveWorkspace } from './workspace.ts';
 
 export interface ScanRequest {
@@ -83,7 +86,11 @@ export interface ScanOutcome {
   /** Per file in scope: which scanners judged it, and why any that applies did not. */
   coverage: CoverageLedger;
   /** Set when the scan was compared with a base; absent when everything is judged on its own. */
-  baseline?: BaselineOutcome & { fixedCriteria: Map<Finding, string[]> };
+  baseline?: BaselineOutcome & {
+    fixedCriteria: Map<Finding, string[]>;
+    /** The fixed findings as problems, merged across tools like the head's (each group's first is its main finding). */
+    fixedProblems: Finding[][];
+  };
   data: { catalog: DataFileFacts; mapping: DataFileFacts; waiversFile?: string };
   /** Where the rules came from, and what the change proposes to change in them. */
   policy: PolicyFacts;
@@ -157,6 +164,31 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     ...(configFile ? { configFile } : {}),
     ...(request.ownPaths ? { ownPaths: request.ownPaths } : {}),
   });
+  // What Semgrep run on the folder leaves out: the base's .semgrepignore files on a change. A file
+  // named as the target is judged whatever they say, as Semgrep judges a file named on its command line.
+  const semgrepIgnore =
+    workspace.target !== workspace.targetDir
+      ? { ignore: NO_SEMGREP_IGNORE, changes: [] }
+      : policy.facts.source === 'base' && policy.facts.commit
+        ? await semgrepIgnoreFromBase(request.exec, workspace, policy.facts.commit, listing.files)
+        : {
+            ignore: await semgrepIgnoreFromCheckout(request.exec, workspace.root, listing.files),
+            changes: [],
+          };
+  for (const p of planned) {
+    if (p.scanner.id === 'semgrep')
+      p.options = { ...p.options, ignore: semgrepIgnore.ignore } as typeof p.options;
+  }
+  const policyFacts: PolicyFacts =
+    semgrepIgnore.changes.length > 0
+      ? {
+          ...policy.facts,
+          proposed: {
+            invalid: policy.facts.proposed?.invalid ?? null,
+            changes: [...(policy.facts.proposed?.changes ?? []), ...semgrepIgnore.changes],
+          },
+        }
+      : policy.facts;
   const imported = await importSarifFiles(
     (request.sarifInputs ?? []).map((f) => path.resolve(request.cwd ?? process.cwd(), f)),
     {
@@ -237,6 +269,10 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
           baseline: {
             ...baseline,
             fixedCriteria: new Map(baseline.fixed.map((f) => [f, criteriaFor(f, mapper, config)])),
+            fixedProblems: (config.merge.enabled
+              ? groupProblems(baseline.fixed, (a, b) => mapper.sameProblem(a, b))
+              : baseline.fixed.map((f) => [f])
+            ).map((group) => [...group].sort((a, b) => severityRank(b.severity) - severityRank(a.severity))),
           },
         }
       : {}),
@@ -245,7 +281,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
       mapping: facts(mapping),
       ...(policy.facts.waivers ? { waiversFile } : {}),
     },
-    policy: policy.facts,
+    policy: policyFacts,
     ...(policy.rulesCopy ? { rulesCopy: policy.rulesCopy } : {}),
     policyTexts: {
       judged: policy.texts,

@@ -124,6 +124,21 @@ const finding = z.object({
   baselineState: z.enum(['new', 'unchanged', 'fixed']).nullable(),
 });
 
+/** Another tool's finding merged into a problem: as it was reported, with its own mapping. */
+const source = finding.omit({ waiver: true, suppressionRefused: true });
+
+/**
+ * One problem: its main finding's fields (for a merged problem, the comparison with the base and the
+ * suppression state are the problem's), and the other tools' findings merged into it.
+ */
+const problem = finding.extend({
+  /**
+   * A merged problem: every tool's finding of it as the tool reported it, the main one first (the
+   * fields above carry the problem's suppression and comparison state); absent for one tool's finding.
+   */
+  sources: z.array(source).optional(),
+});
+
 const baseline = z.object({
   status: z.enum(['compared', 'unavailable']),
   reason: z.string().nullable(),
@@ -176,6 +191,9 @@ const fixed = z.object({
   secret: z.boolean(),
   baselineState: z.literal('fixed'),
 });
+
+/** A fixed problem: its main finding, and, when tools merged, every tool's finding of it (the main one first). */
+const fixedProblem = fixed.extend({ sources: z.array(fixed).optional() });
 
 const policyFile = z.object({ file: z.string(), sha256: z.string() });
 
@@ -230,7 +248,10 @@ export const jsonReportSchema = z.object({
   /** False when a scanner failed or left files unjudged: some criteria could not be evaluated. */
   evaluated: z.boolean(),
   summary: z.object({
+    /** What the tools reported, one for one. */
     findings: count,
+    /** Distinct problems after merging the tools' findings of one weakness at one place (`findings[]`); absent in older reports. */
+    problems: count.optional(),
     suppressed: count,
     bySeverity: z.record(severity, count),
   }),
@@ -246,11 +267,11 @@ export const jsonReportSchema = z.object({
     stale: z.array(z.object(waiverFacts)),
   }),
   scanners: z.array(scanner),
-  findings: z.array(finding),
+  findings: z.array(problem),
   /** How the scan was compared with its base; null when it was not. */
   baseline: baseline.nullable(),
   /** Findings at the base that the change removed (empty without a comparison). */
-  fixed: z.array(fixed),
+  fixed: z.array(fixedProblem),
   /** The coverage ledger; absent in reports written before it existed. */
   coverage: coverage.optional(),
 });

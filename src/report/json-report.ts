@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { CONFIG_FILE_NAMES } from '../config/load.ts';
-import type { GatedFinding, Verdict } from '../controls/evaluate.ts';
+import type { GatedSource, Verdict } from '../controls/evaluate.ts';
 import type { ChangeSet } from '../diff/change-set.ts';
-import { SEVERITIES, type Severity } from '../findings/finding.ts';
+import { type Finding, SEVERITIES, type Severity } from '../findings/finding.ts';
 import { DEFAULT_WAIVERS_FILE, type Waiver } from '../findings/waivers.ts';
 import { toPosix } from '../paths.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
@@ -48,12 +48,18 @@ function waiverFacts(w: Waiver) {
   };
 }
 
+/** Each applied waiver with the problems it waived, by the fingerprints `findings[]` lists them under. */
 function groupApplied(outcome: ScanOutcome): Map<Waiver, string[]> {
-  const byWaiver = new Map<Waiver, string[]>();
+  const problemOf = new Map<string, string>();
+  for (const g of outcome.gate.findings)
+    for (const s of g.sources) problemOf.set(s.finding.fingerprint, g.finding.fingerprint);
+  const byWaiver = new Map<Waiver, Set<string>>();
   for (const [fingerprint, waiver] of outcome.gate.waivers.applied) {
-    byWaiver.set(waiver, [...(byWaiver.get(waiver) ?? []), fingerprint]);
+    const set = byWaiver.get(waiver) ?? new Set<string>();
+    set.add(problemOf.get(fingerprint) ?? fingerprint);
+    byWaiver.set(waiver, set);
   }
-  return byWaiver;
+  return new Map([...byWaiver].map(([w, fps]) => [w, [...fps]]));
 }
 
 /**
@@ -83,6 +89,7 @@ function buildReport(outcome: ScanOutcome) {
     evaluated: outcome.scanners.every((s) => s.status !== 'failed' && !s.unjudged?.length),
     summary: {
       findings: outcome.findings.length,
+      ...({ problems: outcome.gate.findings.length } as Pick<JsonReport['summary'], 'problems'>),
       suppressed: outcome.findings.filter((f) => f.suppressed).length,
       bySeverity: countBySeverity(outcome),
     },
@@ -133,67 +140,89 @@ function buildReport(outcome: ScanOutcome) {
       ...(s.stderrTail && s.status === 'failed' ? { stderrTail: s.stderrTail } : {}),
       ...(s.unjudged?.length ? { unjudged: s.unjudged } : {}),
     })),
-    findings: outcome.gate.findings.map(({ finding: f, ...g }) => ({
-      scanner: f.scanner,
-      scannerVersion: f.scannerVersion,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      /** After mapping overrides: the severity the gate compared. */
-      severity: g.severity,
-      scannerSeverity: f.severity,
-      severitySource: f.severitySource,
-      criteria: g.criteria,
-      advisory: g.advisory,
-      unmapped: g.unmapped,
+    findings: outcome.gate.findings.map((g) => ({
+      ...sourceFacts(g),
       mappingLayer: g.mapping.layer ?? null,
-      // Optional in the schema (older reports lack them); always written now.
-      ...(mappingFacts(g) as Pick<ReportFinding, 'mappingRows' | 'mappingOverrides'>),
       waiver: g.waiver ? (g.waiver.id ?? `line ${g.waiver.line}`) : null,
       suppressionRefused: g.suppressionRefused,
-      cwe: f.cwe,
-      category: f.category ?? null,
-      tags: f.tags,
-      path: f.path,
-      inWorkspace: f.inWorkspace,
-      line: f.line,
-      endLine: f.endLine,
-      column: f.column ?? null,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      suppressed: f.suppressed,
-      suppressions: f.suppressions,
-      secret: f.secret,
-      helpUri: f.helpUri ?? null,
-      /** new / unchanged when the scan was compared with a base; null when it was not. */
-      baselineState: f.baselineState ?? null,
+      ...((g.sources.length > 0
+        ? { sources: g.sources.map((s) => ({ ...sourceFacts(s), mappingLayer: s.mapping.layer ?? null })) }
+        : {}) as Pick<ReportFinding, 'sources'>),
     })),
     baseline: baselineFacts(outcome),
     /** Findings at the base that the change removed (empty without a comparison). */
-    fixed: (outcome.baseline?.fixed ?? []).map((f) => ({
-      scanner: f.scanner,
-      ruleId: f.ruleId,
-      ruleName: f.ruleName ?? null,
-      severity: f.severity,
-      criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
-      cwe: f.cwe,
-      path: f.path,
-      line: f.line,
-      endLine: f.endLine,
-      fingerprint: f.fingerprint,
-      message: f.message,
-      snippet: f.snippet ?? null,
-      secret: f.secret,
-      baselineState: 'fixed' as const,
+    fixed: (outcome.baseline?.fixedProblems ?? []).map((group) => ({
+      ...fixedFacts(outcome, group[0] as Finding),
+      ...((group.length > 1 ? { sources: group.map((o) => fixedFacts(outcome, o)) } : {}) as Pick<
+        JsonReport['fixed'][number],
+        'sources'
+      >),
     })),
     // Optional in the schema only so that reports written before the ledger still read back.
     ...(coverageFacts(outcome) as Pick<JsonReport, 'coverage'>),
   };
 }
 
+/** A finding at the base the change removed. */
+function fixedFacts(outcome: ScanOutcome, f: Finding) {
+  return {
+    scanner: f.scanner,
+    ruleId: f.ruleId,
+    ruleName: f.ruleName ?? null,
+    severity: f.severity,
+    criteria: outcome.baseline?.fixedCriteria.get(f) ?? [],
+    cwe: f.cwe,
+    path: f.path,
+    line: f.line,
+    endLine: f.endLine,
+    fingerprint: f.fingerprint,
+    message: f.message,
+    snippet: f.snippet ?? null,
+    secret: f.secret,
+    baselineState: 'fixed' as const,
+  };
+}
+
+/** One tool's finding as the report lists it, with what the mapping and overrides made of it. */
+function sourceFacts(g: GatedSource) {
+  const f = g.finding;
+  return {
+    scanner: f.scanner,
+    scannerVersion: f.scannerVersion,
+    ruleId: f.ruleId,
+    ruleName: f.ruleName ?? null,
+    /** After mapping overrides: the severity the gate compared. */
+    severity: g.severity,
+    scannerSeverity: f.severity,
+    severitySource: f.severitySource,
+    criteria: g.criteria,
+    advisory: g.advisory,
+    unmapped: g.unmapped,
+    // Optional in the schema (older reports lack them); always written now.
+    ...(mappingFacts(g) as Pick<ReportFinding, 'mappingRows' | 'mappingOverrides'>),
+    cwe: f.cwe,
+    category: f.category ?? null,
+    tags: f.tags,
+    path: f.path,
+    inWorkspace: f.inWorkspace,
+    line: f.line,
+    endLine: f.endLine,
+    column: f.column ?? null,
+    fingerprint: f.fingerprint,
+    message: f.message,
+    snippet: f.snippet ?? null,
+    suppressed: f.suppressed,
+    suppressions: f.suppressions,
+    secret: f.secret,
+    helpUri: f.helpUri ?? null,
+    /** new / unchanged when the scan was compared with a base; null when it was not. */
+    baselineState: f.baselineState ?? null,
+  };
+}
+
 /** Which mapping rows and configuration overrides decided a finding's criteria. */
 function mappingFacts(
-  g: Pick<GatedFinding, 'mapping' | 'overrides'>,
+  g: Pick<GatedSource, 'mapping' | 'overrides'>,
 ): Required<Pick<ReportFinding, 'mappingRows' | 'mappingOverrides'>> {
   return {
     mappingRows: g.mapping.rows.map((r) => ({ layer: r.layer, index: r.index })),
@@ -234,8 +263,9 @@ function baselineFacts(outcome: ScanOutcome) {
   const b = outcome.baseline;
   if (!b) return null;
   const set = b.changeSet;
-  const counts = { new: 0, unchanged: 0, fixed: b.fixed.length };
-  for (const f of outcome.findings) {
+  const counts = { new: 0, unchanged: 0, fixed: b.fixedProblems.length };
+  // Per problem, as findings[] lists them.
+  for (const { finding: f } of outcome.gate.findings) {
     if (f.baselineState === 'new') counts.new += 1;
     else if (f.baselineState === 'unchanged') counts.unchanged += 1;
   }

@@ -52,7 +52,7 @@ export function renderMappingMarkdown(
     `Catalog ${catalog.version} (sha256 \`${hashes.catalog.slice(0, 16)}…\`), mapping ${mapping.version} (sha256 \`${hashes.mapping.slice(0, 16)}…\`).`,
     '',
     'For each criterion: which built-in scanners can produce evidence for it, and which mapping rows',
-    'feed it. Layers are tried in order (rule, then CWE, category, OWASP, tag); the first layer with a',
+    `feed it. Layers are tried in order (${mapping.layers.map((l) => l.id).join(', ')}); the first layer with a`,
     'matching row decides. A security finding no row matches goes to CC7.1 as `unmapped`.',
     '',
     '| criterion | title | signal | scanners | rows |',

@@ -1,4 +1,5 @@
-import { type Finding, SEVERITIES } from '../findings/finding.ts';
+import type { GatedFinding } from '../controls/evaluate.ts';
+import { type Finding, SEVERITIES, type Severity } from '../findings/finding.ts';
 import { compareFindings } from '../findings/order.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import type { ScanOutcome } from '../pipeline/scan.ts';
@@ -63,6 +64,26 @@ export function scannerStartLine(displayName: string, files: number): string {
   return defuseWorkflowCommands(`… ${oneLine(displayName, 60)}: scanning ${files} files`);
 }
 
+/** A problem as the terminal lists it: its main finding, the gate's severity, the other tools' rules. */
+interface Listed {
+  f: Finding;
+  severity: Severity;
+  also: string[];
+}
+
+function listed(g: GatedFinding): Listed {
+  return {
+    f: g.finding,
+    severity: g.severity,
+    also: g.sources.slice(1).map((s) => `${s.finding.scanner} ${s.finding.ruleId}`),
+  };
+}
+
+function problemLine({ f, also }: Listed): string {
+  const line = findingLine(f);
+  return also.length > 0 ? line.replace('\n', ` (also ${oneLine(also.join(', '), 80)})\n`) : line;
+}
+
 function findingLine(f: Finding): string {
   const where = f.path ? `${f.path}${f.line ? `:${f.line}` : ''}` : '(no location)';
   const cwe = f.cwe.length > 0 ? ` [${f.cwe.join(', ')}]` : '';
@@ -71,21 +92,21 @@ function findingLine(f: Finding): string {
   return `    ${pad(oneLine(where, 60), 44)} ${pad(f.scanner, 8)} ${oneLine(f.ruleName ?? f.ruleId, 60)}${cwe}${suppressed}\n      ${oneLine(f.message, 150)}`;
 }
 
-/** Findings under a heading per severity, most severe first; at most `limit` are listed. */
-function severityGroups(findings: readonly Finding[], limit = MAIN_LIST_LIMIT): string[] {
+/** Problems under a heading per severity (the gate's), most severe first; at most `limit` are listed. */
+function severityGroups(findings: readonly Listed[], limit = MAIN_LIST_LIMIT): string[] {
   const out: string[] = [];
   let shown = 0;
   for (const severity of SEVERITIES) {
     const group = findings
-      .filter((f) => f.severity === severity)
+      .filter((p) => p.severity === severity)
       .sort(
-        (a, b) =>
+        ({ f: a }, { f: b }) =>
           Number(a.suppressed) - Number(b.suppressed) || a.path.localeCompare(b.path) || a.line - b.line,
       );
     const listed = group.slice(0, Math.max(0, limit - shown));
     if (listed.length === 0) continue;
     out.push(`${severity.toUpperCase()} (${group.length})`);
-    for (const f of listed) out.push(findingLine(f));
+    for (const p of listed) out.push(problemLine(p));
     out.push('');
     shown += listed.length;
   }
@@ -106,9 +127,11 @@ function comparisonLines(b: BaselineFacts): string[] {
 
 /** New findings first and in full, then existing debt and fixed findings as short lists. */
 function comparedFindings(outcome: ScanOutcome, b: BaselineFacts): string[] {
-  const added = outcome.findings.filter((f) => f.baselineState !== 'unchanged');
-  const existing = outcome.findings.filter((f) => f.baselineState === 'unchanged');
-  const fixed = [...(outcome.baseline?.fixed ?? [])].sort(compareFindings);
+  const problems = outcome.gate.findings.map(listed);
+  const added = problems.filter((p) => p.f.baselineState !== 'unchanged');
+  const existing = problems.filter((p) => p.f.baselineState === 'unchanged');
+  // One per problem, like the head's findings: each group's first is its main finding.
+  const fixed = (outcome.baseline?.fixedProblems ?? []).flatMap((g) => g.slice(0, 1)).sort(compareFindings);
   const judged = b.judged === 'new' ? 'reported, not judged' : 'judged too (mode full)';
   const out = [`NEW in this change (${added.length}):`, ''];
   out.push(...(added.length > 0 ? severityGroups(added) : ['    none', '']));
@@ -143,12 +166,15 @@ export function renderText(outcome: ScanOutcome): string {
   const baseline = outcome.baseline ? report.baseline : null;
   if (baseline) out.push(...comparisonLines(baseline));
   if (baseline?.status === 'compared') out.push(...comparedFindings(outcome, baseline));
-  else out.push(...severityGroups(outcome.findings));
+  else out.push(...severityGroups(outcome.gate.findings.map(listed)));
   const counts = countBySeverity(outcome);
-  const suppressed = outcome.findings.filter((f) => f.suppressed).length;
+  const problems = outcome.gate.findings.length;
+  const suppressed = outcome.gate.findings.filter((g) => g.finding.suppressed).length;
+  const raw = outcome.findings.length;
   const failed = outcome.scanners.filter((s) => s.status === 'failed');
   out.push(
-    `${outcome.findings.length} findings: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}${suppressed ? `, ${suppressed} suppressed` : ''}`,
+    `${problems} findings: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}${suppressed ? `, ${suppressed} suppressed` : ''}` +
+      (raw !== problems ? ` (the tools reported ${raw}; those of one weakness at one place are merged)` : ''),
   );
   if (failed.length > 0) {
     out.push(

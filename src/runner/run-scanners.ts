@@ -69,7 +69,7 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
   const started = o.clock.monotonicMs();
   const base = { id: scanner.id, displayName: scanner.displayName, findings: [], filesScanned: 0 };
   const elapsed = () => Math.round(o.clock.monotonicMs() - started);
-  const selected = scanner.selectFiles(planned.files ?? o.files, o.root);
+  const selected = scanner.selectFiles(planned.files ?? o.files, o.root, planned.options);
   const { files, tooLarge } = withinSizeLimit(
     selected,
     scanner.maxFileBytes?.(planned.options),

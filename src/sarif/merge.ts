@@ -4,6 +4,16 @@ import type { Finding, Severity } from '../findings/finding.ts';
 import type { ScannerRun } from '../findings/scanner-run.ts';
 import type { Waiver } from '../findings/waivers.ts';
 import { CONTROLGATE_URI, CONTROLGATE_VERSION } from '../version.ts';
+import { SECURITY_SEVERITY } from './severity.ts';
+
+/** Severities in order, to find a rule's worst result. */
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  info: 0,
+  low: 1,
+  medium: 2,
+  high: 3,
+  critical: 4,
+};
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
@@ -24,10 +34,13 @@ function ruleDescriptor(
   id: string,
   original: Sarif.ReportingDescriptor | undefined,
   sample: Finding,
+  worst: Severity,
 ): Sarif.ReportingDescriptor {
   const tags = new Set(original?.properties?.tags ?? []);
   for (const cwe of sample.cwe) tags.add(`external/cwe/${cwe.toLowerCase()}`);
-  const securitySeverity = original?.properties?.['security-severity'];
+  // The tool's own score where it gives one (Semgrep's rules); else from our severity of the rule's
+  // worst result, so code scanning ranks Bandit's and KICS's alerts as the report does.
+  const securitySeverity = original?.properties?.['security-severity'] ?? SECURITY_SEVERITY[worst];
   const descriptor: Sarif.ReportingDescriptor = { id };
   const name = original?.name ?? sample.ruleName;
   // SARIF asks for a name that differs from the id (Semgrep repeats the id); omit it then.
@@ -62,7 +75,12 @@ function waiverSuppression(w: Waiver): Sarif.Suppression {
 /** Our states in SARIF's words: a finding the change removed is `absent` from the scanned tree. */
 const SARIF_BASELINE_STATE = { new: 'new', unchanged: 'unchanged', fixed: 'absent' } as const;
 
-function resultFor(f: Finding, ruleIndex: number, waiver: Waiver | undefined): Sarif.Result {
+function resultFor(
+  f: Finding,
+  ruleIndex: number,
+  waiver: Waiver | undefined,
+  problem: string | undefined,
+): Sarif.Result {
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -76,6 +94,8 @@ function resultFor(f: Finding, ruleIndex: number, waiver: Waiver | undefined): S
       ...(f.category ? { category: f.category } : {}),
       ...(f.secret ? { secret: true } : {}),
       ...(!f.inWorkspace && f.path ? { outsideWorkspaceUri: f.path } : {}),
+      // Merged with other tools' results into one problem, known by this fingerprint (the report's).
+      ...(problem ? { 'controlgate/problem': problem } : {}),
     },
   };
   if (f.inWorkspace && f.path) {
@@ -118,6 +138,7 @@ function runParts(
   root: string,
   waivers: ReadonlyMap<string, Waiver>,
   fixed: readonly Finding[],
+  problems: ReadonlyMap<string, string>,
 ): RunParts {
   const driver = scanner.log?.runs[0]?.tool.driver;
   const originalRules = new Map<string, Sarif.ReportingDescriptor>();
@@ -125,17 +146,30 @@ function runParts(
     for (const rule of run.tool.driver.rules ?? []) originalRules.set(rule.id, rule);
   const rules: Sarif.ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
+  const worst = new Map<string, Severity>();
+  for (const list of [scanner.findings, fixed])
+    for (const f of list) {
+      const known = worst.get(f.ruleId);
+      if (known === undefined || SEVERITY_RANK[f.severity] > SEVERITY_RANK[known])
+        worst.set(f.ruleId, f.severity);
+    }
   // Rules first (they precede the results in the document); results are made when read.
   for (const list of [scanner.findings, fixed]) {
     for (const f of list) {
       if (ruleIndex.has(f.ruleId)) continue;
       ruleIndex.set(f.ruleId, rules.length);
-      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f));
+      rules.push(ruleDescriptor(f.ruleId, originalRules.get(f.ruleId), f, worst.get(f.ruleId) ?? f.severity));
     }
   }
   function* results(): Generator<Sarif.Result> {
     for (const list of [scanner.findings, fixed])
-      for (const f of list) yield resultFor(f, ruleIndex.get(f.ruleId) ?? 0, waivers.get(f.fingerprint));
+      for (const f of list)
+        yield resultFor(
+          f,
+          ruleIndex.get(f.ruleId) ?? 0,
+          waivers.get(f.fingerprint),
+          problems.get(f.fingerprint),
+        );
   }
   const notifications: Sarif.Notification[] = [
     ...(scanner.error
@@ -193,6 +227,11 @@ export interface MergeOptions {
   /** Applied waivers by fingerprint: they appear as external suppressions. */
   waivers?: ReadonlyMap<string, Waiver>;
   /**
+   * The problem each merged result belongs to (src/findings/problems.ts): every tool's fingerprint in
+   * a problem of several tools, to the problem's fingerprint. Written as `controlgate/problem`.
+   */
+  problems?: ReadonlyMap<string, string>;
+  /**
    * Findings at the base the change removed: added to their scanner's run as `absent` results.
    * Left out of what goes to code scanning, which would show them as open alerts.
    */
@@ -202,12 +241,14 @@ export interface MergeOptions {
 function partsOf(scanners: readonly ScannerRun[], root: string, options: MergeOptions): RunParts[] {
   const waivers = options.waivers ?? new Map<string, Waiver>();
   const fixed = options.fixed ?? [];
+  const problems = options.problems ?? new Map<string, string>();
   return scanners.map((s) =>
     runParts(
       s,
       root,
       waivers,
       fixed.filter((f) => f.scanner === s.id),
+      problems,
     ),
   );
 }

@@ -232,6 +232,27 @@ function snippetOf(
 }
 
 /**
+ * The rule's name as a title shown beside or instead of its id, or undefined. A name that is a code
+ * identifier (Bandit's `hashlib`, `blacklist` for B324, B301) says less than the id users know, so
+ * reports show the id; the tool's name stays in the merged SARIF's rule. KICS's names (query titles)
+ * are kept, its query id is the rule id.
+ */
+export function titleOf(rule: SarifRule | undefined, ruleId: string): string | undefined {
+  const name = rule?.name;
+  if (!name || name === ruleId) return undefined;
+  return /^[a-z0-9]+(?:_[a-z0-9]+)*$/.test(name) ? undefined : name;
+}
+
+/** A link the reader can follow: the rule's helpUri, else the first of the references Semgrep lists in its help. */
+export function helpUriOf(rule: SarifRule | undefined): string | undefined {
+  if (rule?.helpUri) return rule.helpUri;
+  const markdown = rule?.help?.markdown ?? '';
+  const references = markdown.split(/<b>References:<\/b>/)[1];
+  const link = references ? /\]\((https?:\/\/[^\s)]+)\)/.exec(references)?.[1] : undefined;
+  return link;
+}
+
+/**
  * Turns one SARIF run into findings, one per result, in the tool's order: nothing dropped (in-source
  * suppressions are marked), nothing doubled. Secret values are redacted before anything leaves here.
  */
@@ -239,9 +260,22 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
   const index = new RunIndex(run);
   const results = run.results ?? [];
   const resolvePathOnce = pathResolver(run, context);
+  // A rule's title and help link, worked out once per rule: a run has few rules and many results.
+  const ruleFacts = new Map<string, { title: string | undefined; helpUri: string | undefined }>();
+  const factsOf = (rule: SarifRule | undefined, ruleId: string) => {
+    const key = `${rule?.id ?? ''}\u0000${ruleId}`;
+    let facts = ruleFacts.get(key);
+    if (!facts) {
+      const title = titleOf(rule, ruleId);
+      facts = { title: title === undefined ? undefined : stripControlChars(title), helpUri: helpUriOf(rule) };
+      ruleFacts.set(key, facts);
+    }
+    return facts;
+  };
   const drafts = results.map((result, resultIndex) => {
     const rule = index.rule(result);
     const ruleId = result.ruleId ?? result.rule?.id ?? rule?.id ?? '(no rule id)';
+    const { title, helpUri } = factsOf(rule, ruleId);
     const tags = [...new Set([...(rule?.properties?.tags ?? []), ...(result.properties?.tags ?? [])])].sort();
     const cwe = collectCwes(index, rule, result, tags);
     const category = categoryOf(index, rule);
@@ -285,7 +319,7 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
       scanner: context.scannerId,
       scannerVersion: context.scannerVersion,
       ruleId: stripControlChars(ruleId),
-      ...(rule?.name && rule.name !== ruleId ? { ruleName: stripControlChars(rule.name) } : {}),
+      ...(title ? { ruleName: title } : {}),
       message: secret ? redactSecretFindingText(rawMessage) : redactKnownSecrets(rawMessage),
       ...resolveSeverity({
         resultProperties: result.properties,
@@ -307,7 +341,7 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
       suppressions,
       fingerprint: '',
       secret,
-      ...(rule?.helpUri ? { helpUri: rule.helpUri } : {}),
+      ...(helpUri ? { helpUri } : {}),
       resultIndex,
     };
     if (finding.snippet === undefined) delete finding.snippet;

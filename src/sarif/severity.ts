@@ -10,6 +10,20 @@ export function severityFromScore(score: number): Severity {
   return 'info';
 }
 
+/**
+ * The `security-severity` written for a rule whose tool gives none (Bandit, KICS), from our severity:
+ * the middle of GitHub code scanning's bands (9.0 and up critical, 7.0–8.9 high, 4.0–6.9 medium,
+ * 0.1–3.9 low), so code scanning shows the same Critical / High / Medium / Low as the report. Info
+ * gets none: code scanning then goes by the SARIF level (a note).
+ */
+export const SECURITY_SEVERITY: Readonly<Record<Severity, string | undefined>> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '2.0',
+  info: undefined,
+};
+
 /** A tool's own severity word (Bandit's issue_severity, KICS's severity, …) to our scale. */
 export function severityFromWord(word: string): Severity | undefined {
   switch (word.trim().toLowerCase()) {

@@ -18,15 +18,13 @@ import { type JsonReport, parseJsonReport } from '../../src/report/json-report-s
 import { CLI, REPO_ROOT } from '../support/cli.ts';
 import { GitRepo } from '../support/git-repo.ts';
 import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
+import { type ToolFinding, type ToolFixed, toolFindings, toolFixed } from '../support/tool-findings.ts';
 
 /*
  * Diff-aware gating end to end: real git repositories (a base commit on main, a branch with the
  * change), the real CLI and the real scanners. Each scenario is built once and its scans run
  * concurrently in beforeAll; the tests read the results.
  */
-
-type ReportFinding = JsonReport['findings'][number];
-type FixedFinding = JsonReport['fixed'][number];
 
 interface Scan {
   run: NodeRun;
@@ -78,12 +76,14 @@ async function scanJson(args: readonly string[], timeoutMs?: number): Promise<Sc
   return { run, report, tmp };
 }
 
-function findingsIn(report: JsonReport, file: string, scanner?: string): ReportFinding[] {
-  return report.findings.filter((f) => f.path === file && (scanner === undefined || f.scanner === scanner));
+function findingsIn(report: JsonReport, file: string, scanner?: string): ToolFinding[] {
+  return toolFindings(report).filter(
+    (f) => f.path === file && (scanner === undefined || f.scanner === scanner),
+  );
 }
 
-function fixedIn(report: JsonReport, file: string, scanner?: string): FixedFinding[] {
-  return report.fixed.filter((f) => f.path === file && (scanner === undefined || f.scanner === scanner));
+function fixedIn(report: JsonReport, file: string, scanner?: string): ToolFixed[] {
+  return toolFixed(report).filter((f) => f.path === file && (scanner === undefined || f.scanner === scanner));
 }
 
 /** scanner ruleId, for readable comparisons. */
@@ -92,15 +92,17 @@ function rules(findings: readonly { scanner: string; ruleId: string }[]): string
 }
 
 /** scanner ruleId → fingerprint, for the findings of one file. */
-function fingerprints(findings: readonly ReportFinding[]): Record<string, string> {
+function fingerprints(findings: readonly ToolFinding[]): Record<string, string> {
   return Object.fromEntries(findings.map((f) => [`${f.scanner} ${f.ruleId}`, f.fingerprint]));
 }
 
 /** fingerprint → baselineState over a report's findings, plus its fixed list. */
 function classification(report: JsonReport): { states: Record<string, string | null>; fixed: string[] } {
   return {
-    states: Object.fromEntries(report.findings.map((f) => [f.fingerprint, f.baselineState])),
-    fixed: report.fixed.map((f) => f.fingerprint).sort(),
+    states: Object.fromEntries(toolFindings(report).map((f) => [f.fingerprint, f.baselineState])),
+    fixed: toolFixed(report)
+      .map((f) => f.fingerprint)
+      .sort(),
   };
 }
 
@@ -475,12 +477,13 @@ describe('Semgrep and Bandit on a pull request: new, unchanged, fixed', () => {
     expect(addedHigh.length).toBeGreaterThan(0);
     const blocking = pr.report.controls.filter((c) => c.blocking);
     const failing = new Set(blocking.flatMap((c) => c.findings));
-    for (const f of addedHigh) expect(failing.has(f.fingerprint)).toBe(true);
+    // Controls list a problem by its fingerprint; a tool's finding merged into it is listed under it.
+    for (const f of addedHigh) expect(failing.has(f.problem)).toBe(true);
     // The old subprocess call is high too, but predates the change: existing, never failing.
     const old = findingsIn(pr.report, 'app/edited.py').find((f) => f.ruleId === 'B602');
     expect(old?.severity).toBe('high');
-    expect(failing.has(old?.fingerprint ?? '')).toBe(false);
-    expect(pr.report.controls.some((c) => c.existing.includes(old?.fingerprint ?? ''))).toBe(true);
+    expect(failing.has(old?.problem ?? '')).toBe(false);
+    expect(pr.report.controls.some((c) => c.existing.includes(old?.problem ?? ''))).toBe(true);
   });
 
   it('the merged SARIF carries baselineState (fixed as absent) and passes sarif-multitool validate', () => {
@@ -488,17 +491,18 @@ describe('Semgrep and Bandit on a pull request: new, unchanged, fixed', () => {
     const log = JSON.parse(readFileSync(file, 'utf8')) as Sarif.Log;
     const results = log.runs.flatMap((r) => r.results ?? []);
     const byFingerprint = new Map(results.map((r) => [r.partialFingerprints?.['controlgate/v1'] ?? '', r]));
-    for (const f of pr.report.findings)
+    for (const f of toolFindings(pr.report))
       expect([f.fingerprint, byFingerprint.get(f.fingerprint)?.baselineState]).toEqual([
         f.fingerprint,
         f.baselineState,
       ]);
-    for (const f of pr.report.fixed)
+    for (const f of toolFixed(pr.report))
       expect([f.fingerprint, byFingerprint.get(f.fingerprint)?.baselineState]).toEqual([
         f.fingerprint,
         'absent',
       ]);
-    expect(results).toHaveLength(pr.report.findings.length + pr.report.fixed.length);
+    // Every tool's result, one for one: a problem two tools found is two results, marked as one problem.
+    expect(results).toHaveLength(toolFindings(pr.report).length + toolFixed(pr.report).length);
 
     const output = path.join(outDir, 'validation.sarif');
     const tool = path.join(REPO_ROOT, 'node_modules', '.bin', 'sarif-multitool');
@@ -649,7 +653,7 @@ describe('the gate on a change that only moves an existing high finding', () => 
     expect(rules(highs)).toEqual(['bandit B602', 'semgrep controlgate.python.subprocess-shell-injection']);
     expect(highs.map((f) => f.baselineState)).toEqual(['unchanged', 'unchanged']);
     const existing = new Set(diffMode.report.controls.flatMap((c) => c.existing));
-    for (const f of highs) expect(existing.has(f.fingerprint)).toBe(true);
+    for (const f of highs) expect(existing.has(f.problem)).toBe(true);
     expect(diffMode.report.controls.flatMap((c) => c.findings)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
+import { toolFindings } from '../support/tool-findings.ts';
 
 const PLANTED_SECRETS = [
   'Inv3ntory-Demo-Only-Not-Real',
@@ -47,7 +48,7 @@ describe('controlgate scan on the example app, with the real scanners', () => {
 
   it('reports findings from all three scanners', () => {
     for (const id of ['semgrep', 'bandit', 'kics']) {
-      const count = report.findings.filter((f) => f.scanner === id).length;
+      const count = toolFindings(report).filter((f) => f.scanner === id).length;
       expect(count, id).toBeGreaterThan(0);
       expect(report.scanners.find((s) => s.id === id)?.findings).toBe(count);
     }
@@ -66,18 +67,20 @@ describe('controlgate scan on the example app, with the real scanners', () => {
 
   it('carries the CWE wherever the tool gives one', () => {
     // Our Semgrep rules and KICS queries all declare a CWE; Bandit does for these tests.
-    for (const f of report.findings.filter((x) => x.scanner !== 'bandit'))
+    for (const f of toolFindings(report).filter((x) => x.scanner !== 'bandit'))
       expect(f.cwe.length, f.ruleId).toBeGreaterThan(0);
-    const b602 = report.findings.find((f) => f.ruleId === 'B602');
+    const b602 = toolFindings(report).find((f) => f.ruleId === 'B602');
     expect(b602?.cwe).toEqual(['CWE-78']);
     const kicsPublicDb = report.findings.find((f) => f.ruleName === 'RDS DB Instance Publicly Accessible');
     expect(kicsPublicDb?.category).toBe('Insecure Configurations');
   });
 
   it('keeps in-source suppressions as suppressed findings instead of dropping them', () => {
-    const nosec = report.findings.find((f) => f.scanner === 'bandit' && f.ruleId === 'B602' && f.suppressed);
+    const nosec = toolFindings(report).find(
+      (f) => f.scanner === 'bandit' && f.ruleId === 'B602' && f.suppressed,
+    );
     expect(nosec?.suppressions[0]).toMatchObject({ kind: 'inSource', status: 'accepted' });
-    const nosemgrep = report.findings.find(
+    const nosemgrep = toolFindings(report).find(
       (f) => f.scanner === 'semgrep' && f.ruleId === 'controlgate.python.eval-injection' && f.suppressed,
     );
     expect(nosemgrep?.suppressions[0]?.justification).toMatch(/nosemgrep/);
@@ -112,7 +115,29 @@ describe('controlgate scan on the example app, with the real scanners', () => {
       'controlgate/bandit/',
       'controlgate/kics/',
     ]);
-    expect(log.runs.reduce((n, r) => n + r.results.length, 0)).toBe(report.findings.length);
+    // Every tool's result, one for one; the results of one problem are marked as such.
+    expect(log.runs.reduce((n, r) => n + r.results.length, 0)).toBe(toolFindings(report).length);
+    expect(report.summary.findings).toBe(toolFindings(report).length);
+  });
+
+  it('shows a problem two tools found once, with both tools, at the higher severity', () => {
+    const problems = report.summary.problems ?? 0;
+    expect(problems).toBe(report.findings.length);
+    expect(problems).toBeLessThan(report.summary.findings);
+    // The SQL query built with % in app/db.py: the rule pack says high, Bandit's B608 medium.
+    const sql = report.findings.find(
+      (f) => f.path.endsWith('app/db.py') && [f, ...(f.sources ?? [])].some((s) => s.ruleId === 'B608'),
+    );
+    // Every tool's finding of it, the main one first.
+    expect((sql?.sources ?? []).map((s) => s.scanner).sort()).toEqual(['bandit', 'semgrep']);
+    expect(sql?.sources?.[0]?.fingerprint).toBe(sql?.fingerprint);
+    expect(sql?.severity).toBe('high');
+    expect(sql?.criteria).toContain('CC7.1');
+    const log = JSON.parse(merged) as { runs: { results: { properties?: Record<string, unknown> }[] }[] };
+    const marked = log.runs
+      .flatMap((r) => r.results)
+      .filter((r) => r.properties?.['controlgate/problem'] === sql?.fingerprint);
+    expect(marked).toHaveLength(2);
   });
 
   it('reports all 61 criteria, and names the failing ones with the findings behind each', () => {

@@ -13,6 +13,7 @@ import {
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
 import { OFFLINE_ENV } from '../../src/tools/offline-env.ts';
 import { REPO_ROOT } from '../support/cli.ts';
+import { toolFindings } from '../support/tool-findings.ts';
 
 const APP = path.join(REPO_ROOT, 'examples', 'vulnerable-app');
 const KICS_DIR = path.join(REPO_ROOT, '.tools', 'kics');
@@ -66,7 +67,9 @@ describe('GitLab reports of the example app scan', () => {
   beforeAll(async () => {
     const file = path.join(scan.outDir, 'controlgate.json');
     report = parseJsonReport(await readFile(file, 'utf8'), file);
-    ours = gitlabSastReport(report);
+    // Tool for tool, as each tool alone would list them: one problem two tools found is merged into
+    // one vulnerability (checked below), which a comparison with one tool's own report cannot show.
+    ours = gitlabSastReport({ ...report, findings: toolFindings(report) });
     tmp = await mkdtemp(path.join(tmpdir(), 'controlgate-gitlab-'));
     // Each tool writes its own GitLab SAST report of the same app; both run at once (KICS takes ~50 s).
     const [sg, kx] = await Promise.all([
@@ -133,7 +136,8 @@ describe('GitLab reports of the example app scan', () => {
   it('writes a Code Quality report with one unique fingerprint per SAST vulnerability', () => {
     const issues = gitlabCodeQualityReport(report);
     expect(codeQualityReportSchema.safeParse(issues).error).toBeUndefined();
-    expect(issues).toHaveLength(ours.vulnerabilities.length);
+    // One issue per problem, as the SAST report of the merged findings has one vulnerability per problem.
+    expect(issues).toHaveLength(gitlabSastReport(report).vulnerabilities.length);
     // GitLab's MR widget folds issues with the same fingerprint into one.
     expect(new Set(issues.map((i) => i.fingerprint)).size).toBe(issues.length);
   });
@@ -170,18 +174,44 @@ describe('GitLab reports of the example app scan', () => {
     const theirs = keys(semgrep, REPO_ROOT);
     expect(theirs.length).toBeGreaterThan(0);
     expect(keys(ours, REPO_ROOT, 'semgrep_id')).toEqual(theirs);
-    expect(report.findings.some((f) => f.scanner === 'semgrep' && f.suppressed)).toBe(true);
+    expect(toolFindings(report).some((f) => f.scanner === 'semgrep' && f.suppressed)).toBe(true);
+  });
+
+  it('lists a problem two tools found once, with both tools’ rules as identifiers', () => {
+    const merged = gitlabSastReport(report);
+    const both = merged.vulnerabilities.filter((v) => {
+      const types = v.identifiers.map((i) => i.type);
+      return types.includes('semgrep_id') && types.includes('bandit_test_id');
+    });
+    expect(both.length).toBeGreaterThan(0);
+    expect(merged.vulnerabilities.length).toBeLessThan(ours.vulnerabilities.length);
+    const sql = both.find((v) => v.identifiers.some((i) => i.value === 'B608'));
+    expect(sql?.identifiers.map((i) => i.value)).toEqual(
+      expect.arrayContaining(['controlgate.python.sql-injection-string-format', 'B608', '89']),
+    );
   });
 
   it("reports the same KICS vulnerabilities as KICS's glsast, down to names and CWEs", () => {
     // KICS's paths are relative to its working directory (.tools/kics); resolved, they are ours. Its
     // line numbers, query ids (primary identifier values) and severities match ours one for one,
     // duplicates included (one query can flag the same line more than once).
-    const theirs = keys(kics, KICS_DIR);
+    // Queries the mapping calls advisory (naming, descriptions: no security control behind them) are
+    // left out of our report, as everywhere a finding has no criterion; the rest match one for one.
+    const advisory = new Set(
+      toolFindings(report)
+        .filter((f) => f.scanner === 'kics' && f.advisory)
+        .map((f) => f.ruleId),
+    );
+    expect(advisory.size).toBeGreaterThan(0);
+    const securityOnly = {
+      ...kics,
+      vulnerabilities: kics.vulnerabilities.filter((v) => !advisory.has(v.identifiers[0]?.value ?? '')),
+    };
+    const theirs = keys(securityOnly, KICS_DIR);
     expect(theirs.length).toBeGreaterThan(0);
     expect(keys(ours, REPO_ROOT, 'kics_id')).toEqual(theirs);
     // KICS puts the CWE in a non-schema `cwe` field; ours is a `cwe` identifier.
-    const kicsCwe = kics.vulnerabilities
+    const kicsCwe = securityOnly.vulnerabilities
       .map((v) => `${v.identifiers[0]?.value} ${v.name} ${(v as { cwe?: string }).cwe ?? ''}`)
       .sort();
     const ourCwe = ours.vulnerabilities

@@ -9,6 +9,7 @@ import { realExec } from '../../src/exec/exec.ts';
 import { toolsDir } from '../../src/paths.ts';
 import type { JsonReport } from '../../src/report/json-report-schema.ts';
 import { OFFLINE_ENV, PYTHON_NO_WRITE_ENV } from '../../src/tools/offline-env.ts';
+import { toolFindings } from './tool-findings.ts';
 
 /*
  * Each scanner run alone, the way a user would run it on a folder, outside controlgate: the same
@@ -155,7 +156,8 @@ export function banditAlone(folder: string, root: string): Promise<ResultKey[]> 
 
 /** One scanner's findings in a controlgate report, suppressed ones included, as result keys. */
 export function controlgateKeys(report: JsonReport, scanner: string): ResultKey[] {
-  return report.findings
+  // Per tool, one for one: a problem two tools found counts once for each.
+  return toolFindings(report)
     .filter((f) => f.scanner === scanner)
     .map((f) => key(f.ruleId, f.path, f.line))
     .sort();

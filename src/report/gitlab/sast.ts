@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from '../../findings/finding.ts';
 import type { JsonReport } from '../json-report-schema.ts';
+import { otherSources } from '../rule-label.ts';
 import {
   type GitlabIdentifier,
   type GitlabSastReport,
@@ -60,19 +61,31 @@ export function ruleIdentifierType(scanner: string): string {
   return RULE_TYPE[scanner] ?? `${scanner.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_rule`;
 }
 
-function identifiers(f: ReportFinding): GitlabIdentifier[] {
+type RuleFacts = Pick<ReportFinding, 'scanner' | 'ruleId' | 'ruleName' | 'helpUri'>;
+
+function ruleIdentifier(f: RuleFacts): GitlabIdentifier {
   const ruleId = clean(f.ruleId);
   const ruleName = f.ruleName ? clean(f.ruleName, '') : '';
   const url = httpUrl(f.helpUri);
-  const primary: GitlabIdentifier = {
+  return {
     type: ruleIdentifierType(f.scanner),
     name: ruleName && ruleName !== ruleId ? `${ruleName} (${ruleId})` : ruleId,
     value: ruleId,
     ...(url ? { url } : {}),
   };
-  const cwes = [...new Set(f.cwe.map(cweNumber).filter((n): n is string => n !== undefined))];
+}
+
+/** The main rule first (GitLab keys the vulnerability on it), then the other tools' rules, then CWEs. */
+function identifiers(f: ReportFinding): GitlabIdentifier[] {
+  const sources = otherSources(f);
+  const cwes = [
+    ...new Set(
+      [...f.cwe, ...sources.flatMap((s) => s.cwe)].map(cweNumber).filter((n): n is string => n !== undefined),
+    ),
+  ];
   return [
-    primary,
+    ruleIdentifier(f),
+    ...sources.map(ruleIdentifier),
     ...cwes.map((n) => ({
       type: 'cwe',
       name: `CWE-${n}`,
@@ -99,7 +112,13 @@ function vulnerability(f: ReportFinding, scannerName: string): GitlabVulnerabili
     ...(url ? { links: [{ url }] } : {}),
     // The schema has no per-vulnerability scanner since 15.0.0; a multi-scanner report records it here.
     details: {
-      scanner: text('Scanner', `${scannerName} ${clean(f.scannerVersion)}`),
+      scanner: text(
+        'Scanner',
+        [
+          `${scannerName} ${clean(f.scannerVersion)}`,
+          ...otherSources(f).map((s) => `${clean(s.scanner)} ${clean(s.scannerVersion)}`),
+        ].join(', '),
+      ),
       criteria: text('SOC 2 criteria', f.criteria.map((c) => clean(c)).join(', ') || 'none'),
       fingerprint: text('controlgate fingerprint', clean(f.fingerprint)),
     },

@@ -1,6 +1,7 @@
 import { SEVERITIES } from '../../findings/finding.ts';
 import { type ChangeState, changeState } from '../comparison.ts';
 import type { JsonReport } from '../json-report-schema.ts';
+import { otherSources } from '../rule-label.ts';
 import { esc, jsonForScript, safeHref } from './escape.ts';
 import {
   criterionState,
@@ -22,14 +23,23 @@ function select(id: string, label: string, options: string[]): string {
   return `<label for="${id}">${esc(label)}<select id="${id}">${option('', 'all')}${options.join('')}</select></label>`;
 }
 
-function ruleCell(f: Finding): string {
-  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc(f.ruleName)}</div>` : '';
+/** The rule id, linked to the rule's documentation when the tool gave a web address. */
+function ruleLink(f: Pick<Finding, 'ruleId' | 'helpUri'>): string {
   const href = safeHref(f.helpUri);
-  const id = href
+  return href
     ? `<a href="${esc(href)}" rel="noopener noreferrer" target="_blank"><code>${esc(f.ruleId)}</code></a>`
     : `<code>${esc(f.ruleId)}</code>`;
-  const cwe = f.cwe.map((c) => `<span class="tag">${esc(c)}</span>`).join('');
-  return `${name}${id}<div>${cwe}</div>`;
+}
+
+function ruleCell(f: Finding): string {
+  const name = f.ruleName && f.ruleName !== f.ruleId ? `<div>${esc(f.ruleName)}</div>` : '';
+  const cwes = [...new Set([...f.cwe, ...otherSources(f).flatMap((s) => s.cwe)])];
+  const cwe = cwes.map((c) => `<span class="tag">${esc(c)}</span>`).join('');
+  // A merged problem: every tool's rule, so the reader sees who agreed.
+  const also = otherSources(f)
+    .map((s) => `<div class="also">also ${esc(s.scanner)} ${ruleLink(s)}</div>`)
+    .join('');
+  return `${name}${ruleLink(f)}${also}<div>${cwe}</div>`;
 }
 
 /** What the change did, as a tooltip: added it (it can block) or found it already there. */
@@ -79,7 +89,7 @@ function row(f: Finding, { index, status, state }: RowFacts, order: Map<string, 
   return `<tr data-index="${index}" data-fingerprint="${esc(f.fingerprint)}"${stateAttr}>
 <td class="sev-cell"><span class="sev sev-${esc(f.severity)}">${esc(f.severity)}</span></td>
 <td class="crit-cell">${criteria}</td>
-<td class="scan">${esc(f.scanner)}</td>
+<td class="scan">${[f.scanner, ...otherSources(f).map((s) => s.scanner)].map(esc).join('<br>')}</td>
 <td class="rule">${ruleCell(f)}</td>
 <td class="loc"><code>${esc(where)}</code>${outside}</td>
 <td class="msg">${esc(f.message)}${secret}${snippet}</td>

@@ -87,7 +87,12 @@ export function renderSummary(report: JsonReport, facts: RunFacts): string {
     (s) =>
       `<li class="chip"><span class="sev sev-${s}">${s}</span><b>${report.summary.bySeverity[s]}</b></li>`,
   ).join('');
-  const notCounted = `${report.summary.suppressed} suppressed (not counted) of ${report.summary.findings} findings`;
+  const problems = report.summary.problems ?? report.summary.findings;
+  const merged =
+    report.summary.findings > problems
+      ? ` (${report.summary.findings} from the tools, merged where two found one problem)`
+      : '';
+  const notCounted = `${report.findings.filter((f) => f.suppressed).length} suppressed (not counted) of ${problems} findings${merged}`;
   return `<header class="top">${renderPolicyBanner(report)}
 <div class="banner">
 <div class="decision decision-${esc(report.decision)}" id="decision">${esc(report.decision.toUpperCase())}</div>

@@ -1,4 +1,5 @@
-import { clip, encodePath, escapeMarkdown, inlineCode } from './escape.ts';
+import { otherSources, ruleDocsUrl, ruleLabel } from '../rule-label.ts';
+import { clip, encodePath, escapeMarkdown, inlineCode, safeUrl } from './escape.ts';
 import type { Context, Control, ReportFinding } from './model.ts';
 import { findingsOf, plural } from './model.ts';
 
@@ -37,9 +38,20 @@ export function locationCell(
   return `[${escapeMarkdown(place(f))}](${url})`;
 }
 
-/** Scanner and rule, the rule as code so its punctuation shows as written. */
-export function ruleCell(f: Pick<ReportFinding, 'scanner' | 'ruleId' | 'ruleName'>): string {
-  return `${escapeMarkdown(f.scanner)} ${inlineCode(clip(f.ruleName ?? f.ruleId, RULE_CHARS))}`;
+type RuleFacts = Pick<ReportFinding, 'scanner' | 'ruleId' | 'ruleName'> & { helpUri?: string | null };
+
+/** Scanner and rule as its users know it, as code (its punctuation shows as written), linked to its docs. */
+function oneRule(f: RuleFacts): string {
+  const label = inlineCode(clip(ruleLabel(f), RULE_CHARS));
+  const url = safeUrl(ruleDocsUrl(f.helpUri));
+  return `${escapeMarkdown(f.scanner)} ${url ? `[${label}](${url})` : label}`;
+}
+
+/** The rule of a finding, and of every other tool that reported the same problem. */
+export function ruleCell(
+  f: RuleFacts & { fingerprint: string; sources?: readonly (RuleFacts & { fingerprint: string })[] },
+): string {
+  return [f, ...otherSources(f)].map(oneRule).join(' + ');
 }
 
 /** The scanner's message on one escaped line, short enough that a table row stays readable. */

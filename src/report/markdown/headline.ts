@@ -1,6 +1,7 @@
 import { coverageLine, scannerTrouble } from '../coverage-text.ts';
 import type { JsonReport } from '../json-report-schema.ts';
 import { policyNote } from '../policy-notes.ts';
+import { problemCount } from '../problem-count.ts';
 import { suppressionNote } from '../suppression-notes.ts';
 import { comparisonLines, MARKDOWN_INLINE } from './comparison.ts';
 import { escapeMarkdown } from './escape.ts';
@@ -67,11 +68,10 @@ export function headline(report: JsonReport, shape: Shape, ctx?: Context): strin
   ].filter(Boolean);
   if (parts.length === 0) parts.push('No SOC 2 criterion fails.');
   const v = report.verdicts;
-  const s = report.summary;
   const counts =
     `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v['not-evaluated']} not evaluated · ` +
     `${v['not-covered']} not covered · ${v['out-of-scope']} out of scope. ` +
-    `${plural(s.findings, 'finding')} (${s.suppressed} suppressed).`;
+    `${problemCount(report)}.`;
   const comparison = report.baseline ? ['', ...comparisonLines(report.baseline)] : [];
   const suppressions = suppressionNote(report, MARKDOWN_INLINE);
   const coverage = coverageLine(report, MARKDOWN_INLINE, shape.named);

@@ -18,6 +18,7 @@ const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
       'src/clock.ts',
       'src/text.ts',
       'src/glob.ts',
+      'src/ignore-file.ts',
       'src/json-stream.ts',
       'src/memory.ts',
       'src/version.ts',

@@ -32,6 +32,7 @@ const mapping: Mapping = {
   version: 'test',
   coverage: { bandit: ['CC6.1', 'CC6.7', 'CC7.1'], kics: ['CC7.1', 'A1.1'] },
   cweParents: { 'CWE-564': 'CWE-89' },
+  sameProblem: [],
   layers: [
     {
       id: 'rule',
@@ -355,5 +356,133 @@ describe('waivers and suppressions', () => {
     const { result, verdict } = gate({ findings: [f] });
     expect(verdict('CC6.1')).toBe('pass');
     expect(result.findings[0]?.suppressionRefused).toBe(false);
+  });
+});
+
+describe('one finding per problem', () => {
+  const merging: Mapping = {
+    ...mapping,
+    sameProblem: [{ rules: ['bandit:B307', 'semgrep:*.eval-injection'], rationale: 'eval' }],
+    layers: [
+      ...mapping.layers,
+      {
+        id: 'more',
+        title: 'more',
+        rows: [{ cwe: ['CWE-95', 'CWE-78'], criteria: ['CC7.1'], rationale: 'code' }],
+      },
+    ],
+  };
+  function merged(findings: Finding[], config: unknown = {}, waivers: Waiver[] = []) {
+    return evaluateGate({
+      findings,
+      scanners: [scanner('bandit'), scanner('semgrep')],
+      catalog,
+      mapper: new Mapper(merging),
+      config: configSchema.parse(config),
+      waivers,
+      now: NOW,
+      judge: 'new',
+    });
+  }
+  const sql = (scanner: string, severity: Severity, extra: Partial<Finding> = {}) =>
+    finding({ scanner, ruleId: `${scanner}-sql`, cwe: ['CWE-89'], severity, line: 7, endLine: 7, ...extra });
+
+  it('judges two tools finding one SQL injection once, at the higher severity, listing both', () => {
+    const bandit = sql('bandit', 'medium');
+    const semgrep = sql('semgrep', 'high');
+    const result = merged([bandit, semgrep]);
+    expect(result.findings).toHaveLength(1);
+    const [problem] = result.findings;
+    expect(problem?.finding.fingerprint).toBe(semgrep.fingerprint);
+    expect(problem?.severity).toBe('high');
+    expect(problem?.sources.map((s) => s.finding.fingerprint)).toEqual([
+      semgrep.fingerprint,
+      bandit.fingerprint,
+    ]);
+    const cc71 = result.controls.find((c) => c.id === 'CC7.1');
+    expect(cc71?.findings).toEqual([semgrep.fingerprint]);
+    expect(result.decision).toBe('block');
+  });
+
+  it('takes the severity of the preferred tool when the policy says so', () => {
+    const result = merged([sql('bandit', 'medium'), sql('semgrep', 'high')], {
+      merge: { severity: 'prefer', prefer: ['bandit'] },
+    });
+    expect(result.findings[0]?.finding.scanner).toBe('bandit');
+    expect(result.findings[0]?.severity).toBe('medium');
+    expect(result.decision).toBe('pass');
+  });
+
+  it('merges rules the mapping pairs although their CWEs differ, and not otherwise', () => {
+    const evalBandit = finding({ ruleId: 'B307', cwe: ['CWE-78'], line: 3, endLine: 3, severity: 'medium' });
+    const evalSemgrep = finding({
+      scanner: 'semgrep',
+      ruleId: 'controlgate.python.eval-injection',
+      cwe: ['CWE-95'],
+      line: 3,
+      endLine: 3,
+    });
+    expect(merged([evalBandit, evalSemgrep]).findings).toHaveLength(1);
+    const shell = finding({ ruleId: 'B602', cwe: ['CWE-78'], line: 3, endLine: 3 });
+    expect(merged([shell, evalSemgrep]).findings).toHaveLength(2);
+  });
+
+  it('applies a waiver written for either tool’s fingerprint to the problem', () => {
+    for (const waived of ['bandit', 'semgrep']) {
+      const bandit = sql('bandit', 'high');
+      const semgrep = sql('semgrep', 'high');
+      const target = waived === 'bandit' ? bandit : semgrep;
+      const result = merged([bandit, semgrep], {}, [
+        {
+          id: 'W-1',
+          fingerprint: target.fingerprint,
+          reason: 'accepted',
+          approver: 'sec@example.com',
+          ticket: 'SEC-1',
+          expires: '2027-01-01',
+          line: 1,
+        },
+      ]);
+      expect(result.findings).toHaveLength(1);
+      expect(result.findings[0]?.waiver?.id).toBe('W-1');
+      expect(result.decision).toBe('pass');
+      expect(result.controls.find((c) => c.id === 'CC7.1')?.waived).toEqual([
+        result.findings[0]?.finding.fingerprint,
+      ]);
+    }
+  });
+
+  it('counts a problem as existing debt when any tool found it at the base', () => {
+    const result = merged([
+      sql('bandit', 'high', { baselineState: 'unchanged' }),
+      sql('semgrep', 'high', { baselineState: 'new' }),
+    ]);
+    expect(result.findings[0]?.finding.baselineState).toBe('unchanged');
+    expect(result.decision).toBe('pass');
+  });
+
+  it('is suppressed only when every tool’s finding is: a nosec hides Bandit’s result, not Semgrep’s', () => {
+    const nosec = { kind: 'inSource' as const, status: 'accepted' as const };
+    const partly = merged([
+      sql('bandit', 'high', { suppressed: true, suppressions: [nosec] }),
+      sql('semgrep', 'high'),
+    ]);
+    expect(partly.findings[0]?.finding.suppressed).toBe(false);
+    expect(partly.decision).toBe('block');
+    const wholly = merged([
+      sql('bandit', 'high', { suppressed: true, suppressions: [nosec] }),
+      sql('semgrep', 'high', { suppressed: true, suppressions: [nosec] }),
+    ]);
+    expect(wholly.findings[0]?.finding.suppressed).toBe(true);
+    expect(wholly.findings[0]?.finding.suppressions).toHaveLength(1);
+    expect(wholly.decision).toBe('pass');
+  });
+
+  it('joins the criteria of every tool’s mapping, and leaves tools apart when merging is off', () => {
+    const secret = finding({ ruleId: 'B105', cwe: ['CWE-89'], line: 9, endLine: 9 });
+    const semgrep = sql('semgrep', 'high', { line: 9, endLine: 9 });
+    const result = merged([secret, semgrep]);
+    expect(result.findings[0]?.criteria.sort()).toEqual(['CC6.1', 'CC7.1']);
+    expect(merged([secret, semgrep], { merge: { enabled: false } }).findings).toHaveLength(2);
   });
 });

@@ -165,3 +165,27 @@ describe('unreachableFiles', () => {
     expect(gaps.get('kics')?.[0]?.reason).toBe('its name is not valid UTF-8, so no scanner can be given it');
   });
 });
+
+describe('buildLedger and a scanner that leaves a file of its kind out', () => {
+  it('names the rule that left it out, and counts it as excluded when no other scanner judged it', () => {
+    const semgrep: LedgerScanner = {
+      id: 'semgrep',
+      displayName: 'Semgrep',
+      selects: (f) => !f.includes('/tests/'),
+      skips: (f) => (f.includes('/tests/') ? 'matches "tests/" in .semgrepignore' : undefined),
+      run: run('semgrep'),
+    };
+    const bandit: LedgerScanner = {
+      id: 'bandit',
+      displayName: 'Bandit',
+      selects: (f) => f.endsWith('.py'),
+      run: run('bandit'),
+    };
+    const ledger = buildLedger('all-files', [file('tests/a.py'), file('tests/b.js')], [semgrep, bandit]);
+    const [py, js] = ledger.entries;
+    expect(py).toMatchObject({ state: 'judged', judgedBy: ['bandit'] });
+    expect(py?.note).toBe('not given to Semgrep: matches "tests/" in .semgrepignore');
+    expect(js).toMatchObject({ state: 'not-scanned', notScanned: 'excluded' });
+    expect(js?.note).toBe('not given to Semgrep: matches "tests/" in .semgrepignore');
+  });
+});

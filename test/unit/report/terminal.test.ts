@@ -26,6 +26,7 @@ const mapping: Mapping = {
   version: 'test',
   coverage: { bandit: ['CC6.1', 'CC7.1'], kics: ['CC7.1'] },
   cweParents: {},
+  sameProblem: [],
   layers: [
     {
       id: 'rule',
@@ -115,6 +116,7 @@ function outcome(findings: Finding[], comparison?: Comparison): ScanOutcome {
             scope: { bandit: 'changed-files', kics: 'all-files' },
             ...comparison,
             fixedCriteria: new Map(comparison.fixed.map((f) => [f, ['CC6.1']])),
+            fixedProblems: comparison.fixed.map((f) => [f]),
           },
         }
       : {}),
