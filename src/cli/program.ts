@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { TrustedRootSource } from '../evidence/sign/trusted-root.ts';
 import type { IdentityPolicy } from '../evidence/sign/verify-attestation.ts';
 import type { ScanArgs } from '../gate/settings.ts';
+import { COMMENT_MODES } from '../platforms/types.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 
 export type CliCommand =
@@ -185,8 +186,11 @@ export function parseCommandLine(
     .option('--evidence-zip <file>', 'also write the bundle as one reproducible zip')
     .option('--comment-key <key>', "GitLab: tells this job's merge-request note apart from others", 'default')
     .addOption(
-      new Option('--comment <mode>', 'GitLab: keep one merge-request note up to date, or not')
-        .choices(['update', 'off'])
+      new Option(
+        '--comment <mode>',
+        'GitLab: update keeps one merge-request note up to date; review adds diff discussions on the changed lines of new blocking problems; both does both; off posts nothing',
+      )
+        .choices([...COMMENT_MODES])
         .default('update'),
     )
     .option(

@@ -22,6 +22,20 @@ export interface Suppression {
   addedByChange?: boolean;
 }
 
+/**
+ * One replacement in the finding's file: the region (1-based lines and columns, end column
+ * exclusive, as SARIF's region) and the text that takes its place.
+ */
+export interface FixReplacement {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  text: string;
+  /** The tool's words for the fix, when it gives any. */
+  description?: string;
+}
+
 /** One problem reported by one scanner, in the shape every later stage reads. */
 export interface Finding {
   scanner: string;
@@ -51,6 +65,11 @@ export interface Finding {
   /** True when the finding is a secret; its values were redacted from message and snippet. */
   secret: boolean;
   helpUri?: string;
+  /**
+   * The tool's own fix for this finding (SARIF `fixes`, Semgrep's `fix:`), as one replacement of a
+   * region of the finding's file; absent when the tool proposes none, and never kept for a secret.
+   */
+  fix?: FixReplacement;
   /** Index of the result in the scanner's own SARIF run, for tracing back to the raw evidence. */
   resultIndex: number;
   /**

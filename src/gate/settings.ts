@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { ActionInputs } from '../platforms/github/inputs.ts';
-import type { FailMode } from '../platforms/types.ts';
+import type { CommentMode, FailMode } from '../platforms/types.ts';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -69,7 +69,7 @@ export interface GateSettings {
   /** Where platform reports (GitLab's SAST and Code Quality JSON) are written. */
   reportsDir: string;
   /** update: one sticky PR comment / MR note kept up to date, told apart from other jobs' by `key`. */
-  comment: { mode: 'update' | 'off'; key: string };
+  comment: { mode: CommentMode; key: string };
   /** A commit status branch protection can require, under this name. */
   status: { enabled: boolean; context: string };
   /** Inline annotations on the most severe findings. */
@@ -96,7 +96,7 @@ export interface ScanArgs {
   evidence?: string | false;
   evidenceZip?: string;
   commentKey: string;
-  comment: 'update' | 'off';
+  comment: CommentMode;
   reportsDir?: string;
   scanners?: string[];
   format: OutputFormat;

@@ -1,6 +1,14 @@
 import type { ChangeContext, PlatformId } from '../change-context.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 
+/**
+ * How the gate comments on a change: one sticky comment (update), inline review comments on the
+ * changed lines of new blocking problems plus the sticky comment for what they do not cover
+ * (review), both in full (both), or nothing (off).
+ */
+export const COMMENT_MODES = ['update', 'review', 'both', 'off'] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+
 export type CommentOutcome = 'created' | 'updated' | 'unchanged' | 'skipped';
 export type StatusState = 'success' | 'failure' | 'error';
 
@@ -39,6 +47,13 @@ export interface Platform {
   readonly cannotPublish?: string;
   /** Creates or updates the one comment marked with `marker`; writes only when the text changed. */
   upsertComment?(marker: string, body: string): Promise<CommentOutcome>;
+  /**
+   * Makes the gate's inline review comments on the change (GitHub pull request review comments,
+   * GitLab merge-request diff discussions) match `comments`: creates the missing ones, edits those
+   * whose text changed, resolves those no longer wanted, and never touches a comment without the
+   * gate's marker for `commentKey`.
+   */
+  syncReviewComments?(commentKey: string, comments: readonly ReviewComment[]): Promise<ReviewOutcome>;
   /** A commit status (or pipeline equivalent) that branch protection can require. */
   publishStatus?(state: StatusState, description: string, statusContext: string): Promise<void>;
   /** Inline annotations on the most severe findings; returns how many were made. */
@@ -70,6 +85,27 @@ export interface Platform {
  * report-only, or auto (src/gate/fail-mode.ts). Here, below the gate, because the inputs name it.
  */
 export type FailMode = 'enforce' | 'report-only' | 'auto';
+
+/** One inline review comment the gate wants on a changed line of the change's head. */
+export interface ReviewComment {
+  /** Finds the comment again on a rerun (in its hidden marker): the problem's fingerprint. */
+  fingerprint: string;
+  /** Repository-relative path in the head commit. */
+  path: string;
+  /** The head lines it sits on; startLine < endLine makes a multi-line comment (and suggestion). */
+  startLine: number;
+  endLine: number;
+  /** Markdown body, its hidden marker included. */
+  body: string;
+}
+
+/** What syncing the review comments did. */
+export interface ReviewOutcome {
+  created: number;
+  updated: number;
+  unchanged: number;
+  resolved: number;
+}
 
 /** An uploaded evidence artifact as the platform identifies it: an auditor finds and checks it by these. */
 export interface UploadedArtifact {

@@ -120,6 +120,21 @@ const finding = z.object({
   suppressions: z.array(suppression),
   secret: z.boolean(),
   helpUri: z.string().nullable(),
+  /**
+   * The tool's fix: a region of the file (1-based, end column exclusive) and its replacement; null
+   * when the tool proposes none. Optional: older reports lack it.
+   */
+  fix: z
+    .object({
+      startLine: z.number().int().positive(),
+      startColumn: z.number().int().positive(),
+      endLine: z.number().int().positive(),
+      endColumn: z.number().int().positive(),
+      text: z.string(),
+      description: z.string().optional(),
+    })
+    .nullable()
+    .optional(),
   /** new / unchanged when the scan was compared with a base; null when it was not. */
   baselineState: z.enum(['new', 'unchanged', 'fixed']).nullable(),
 });

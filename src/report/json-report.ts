@@ -215,6 +215,8 @@ function sourceFacts(g: GatedSource) {
     suppressions: f.suppressions,
     secret: f.secret,
     helpUri: f.helpUri ?? null,
+    // Optional in the schema (older reports lack it); always written now, never for a secret.
+    ...({ fix: f.fix && !f.secret ? f.fix : null } as Pick<ReportFinding, 'fix'>),
     /** new / unchanged when the scan was compared with a base; null when it was not. */
     baselineState: f.baselineState ?? null,
   };

@@ -4,7 +4,7 @@
  */
 
 import { UsageError } from '../../errors.ts';
-import type { FailMode } from '../types.ts';
+import { COMMENT_MODES, type CommentMode, type FailMode } from '../types.ts';
 
 /** A bad Action input: the user's mistake, reported without a stack. */
 export class InputError extends UsageError {
@@ -17,7 +17,7 @@ export interface ActionInputs {
   config: string | undefined;
   scanners: string[] | undefined;
   token: string;
-  comment: 'update' | 'off';
+  comment: CommentMode;
   commentKey: string;
   status: boolean;
   statusContext: string;
@@ -101,7 +101,7 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
           .filter(Boolean)
       : undefined,
     token: raw(env, 'token'),
-    comment: oneOf(env, 'comment', ['update', 'off'] as const, 'update'),
+    comment: oneOf(env, 'comment', COMMENT_MODES, 'update'),
     commentKey,
     status: bool(env, 'status', true),
     statusContext: raw(env, 'status-context') || 'controlgate / SOC 2',
