@@ -45,8 +45,11 @@ export interface Platform {
    * of a failed request per publication; undefined when posting may work.
    */
   readonly cannotPublish?: string;
-  /** Creates or updates the one comment marked with `marker`; writes only when the text changed. */
-  upsertComment?(marker: string, body: string): Promise<CommentOutcome>;
+  /**
+   * Creates or updates the one comment marked with `marker`; writes only when the text changed.
+   * With `create: false` an existing comment is updated and none is created ('skipped').
+   */
+  upsertComment?(marker: string, body: string, options?: { create?: boolean }): Promise<CommentOutcome>;
   /**
    * Makes the gate's inline review comments on the change (GitHub pull request review comments,
    * GitLab merge-request diff discussions) match `comments`: creates the missing ones, edits those

@@ -44,12 +44,17 @@ export function gitlabPlatform(context: ChangeContext, env: NodeJS.ProcessEnv, l
     blobBase: context.repoUrl ? `${context.repoUrl.replace(/\/$/, '')}/-` : null,
     evidenceHint: (name: string) => `the job artifacts (${name})`,
     cannotPublish: cannotPublish(env),
-    async upsertComment(marker: string, body: string) {
+    async upsertComment(marker: string, body: string, options?: { create?: boolean }) {
       const { host, project } = gitlabApiTarget(env);
       if (context.changeNumber === null || !host || !project || !token) return 'skipped';
       // A bounded wait: a dead or throttling GitLab delays the job, it never holds it.
       const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line) => log.info(redact(line)));
-      return upsertStickyComment(gitlabNoteStore(gitlab, project, context.changeNumber), marker, body);
+      return upsertStickyComment(
+        gitlabNoteStore(gitlab, project, context.changeNumber),
+        marker,
+        body,
+        options,
+      );
     },
     async writeReports(report: JsonReport, dir: string) {
       await mkdir(dir, { recursive: true });
