@@ -10,6 +10,7 @@ import type { Platform } from '../types.ts';
 import { annotate } from './annotations.ts';
 import { githubClient, httpStatus } from './client.ts';
 import { githubCommentStore } from './comments.ts';
+import { syncGithubReviewComments } from './review-comments.ts';
 
 /** GitHub cuts status descriptions at 140 characters. */
 const STATUS_DESCRIPTION_CHARS = 140;
@@ -50,13 +51,20 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
     blobBase: context.repoUrl,
     evidenceHint: (name: string) => `the \`${name}\` artifact`,
     cannotPublish: cannotPublish(context, token),
-    async upsertComment(marker: string, body: string) {
+    async upsertComment(marker: string, body: string, options?: { create?: boolean }) {
       if (context.changeNumber === null) return 'skipped';
       return upsertStickyComment(
         githubCommentStore(client(), { owner, repo, issue: context.changeNumber }),
         marker,
         body,
+        options,
       );
+    },
+    async syncReviewComments(commentKey, comments) {
+      if (context.changeNumber === null || !context.headSha)
+        return { created: 0, updated: 0, unchanged: 0, resolved: 0 };
+      const target = { owner, repo, pull: context.changeNumber, headSha: context.headSha };
+      return syncGithubReviewComments(client(), target, commentKey, comments);
     },
     async publishStatus(state, description, statusContext) {
       if (!context.headSha) return;
