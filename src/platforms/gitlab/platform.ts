@@ -9,6 +9,7 @@ import { upsertStickyComment } from '../sticky-comment.ts';
 import type { Log, Platform } from '../types.ts';
 import { gitlabClient } from './client.ts';
 import { gitlabApiTarget, noteToken } from './context.ts';
+import { syncGitlabDiscussions } from './discussions.ts';
 import { gitlabNoteStore } from './notes.ts';
 
 /** GitLab allows notes of up to 1,000,000 characters. */
@@ -55,6 +56,14 @@ export function gitlabPlatform(context: ChangeContext, env: NodeJS.ProcessEnv, l
         body,
         options,
       );
+    },
+    async syncReviewComments(commentKey, comments) {
+      const { host, project } = gitlabApiTarget(env);
+      if (context.changeNumber === null || !context.headSha || !host || !project || !token)
+        return { created: 0, updated: 0, unchanged: 0, resolved: 0 };
+      const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line) => log.info(redact(line)));
+      const target = { project, iid: context.changeNumber, headSha: context.headSha };
+      return syncGitlabDiscussions(gitlab, target, commentKey, comments);
     },
     async writeReports(report: JsonReport, dir: string) {
       await mkdir(dir, { recursive: true });
