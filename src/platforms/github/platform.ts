@@ -6,7 +6,7 @@ import type { JsonReport } from '../../report/json-report-schema.ts';
 import { DEFAULT_COMMENT_CHARS } from '../../report/markdown/comment.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
-import type { Platform } from '../types.ts';
+import type { Platform, PostedComment } from '../types.ts';
 import { annotate } from './annotations.ts';
 import { githubClient, httpStatus } from './client.ts';
 import { githubCommentStore } from './comments.ts';
@@ -50,15 +50,21 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
     blobBase: context.repoUrl,
     evidenceHint: (name: string) => `the \`${name}\` artifact`,
     cannotPublish: cannotPublish(context, token),
-    async upsertComment(marker: string, body: string) {
-      if (context.changeNumber === null) return 'skipped';
-      return upsertStickyComment(
-        githubCommentStore(client(), { owner, repo, issue: context.changeNumber }),
+    async upsertComment(marker: string, body: string): Promise<PostedComment> {
+      const number = context.changeNumber;
+      if (number === null) return { outcome: 'skipped', url: null };
+      const { outcome, id } = await upsertStickyComment(
+        githubCommentStore(client(), { owner, repo, issue: number }),
         marker,
         body,
       );
+      // GitHub's own address of an issue comment on a pull request's conversation page.
+      const url =
+        id !== null && context.repoUrl ? `${context.repoUrl}/pull/${number}#issuecomment-${id}` : null;
+      return { outcome, url };
     },
-    async publishStatus(state, description, statusContext) {
+    async publishStatus(state, description, statusContext, targetUrl) {
+      const target = targetUrl ?? context.runUrl ?? null;
       if (!context.headSha) return;
       const text =
         description.length > STATUS_DESCRIPTION_CHARS
@@ -77,7 +83,7 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
         latest &&
         latest.state === state &&
         latest.description === text &&
-        (latest.target_url ?? null) === (context.runUrl ?? null)
+        (latest.target_url ?? null) === target
       ) {
         return;
       }
@@ -88,7 +94,7 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
         state,
         context: statusContext,
         description: text,
-        ...(context.runUrl ? { target_url: context.runUrl } : {}),
+        ...(target ? { target_url: target } : {}),
       });
     },
     annotate: (report: JsonReport) => annotate(report, core),

@@ -6,7 +6,7 @@ import { gitlabSastReport } from '../../report/gitlab/sast.ts';
 import type { JsonReport } from '../../report/json-report-schema.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
-import type { Log, Platform } from '../types.ts';
+import type { Log, Platform, PostedComment } from '../types.ts';
 import { gitlabClient } from './client.ts';
 import { gitlabApiTarget, noteToken } from './context.ts';
 import { gitlabNoteStore } from './notes.ts';
@@ -44,12 +44,19 @@ export function gitlabPlatform(context: ChangeContext, env: NodeJS.ProcessEnv, l
     blobBase: context.repoUrl ? `${context.repoUrl.replace(/\/$/, '')}/-` : null,
     evidenceHint: (name: string) => `the job artifacts (${name})`,
     cannotPublish: cannotPublish(env),
-    async upsertComment(marker: string, body: string) {
+    async upsertComment(marker: string, body: string): Promise<PostedComment> {
       const { host, project } = gitlabApiTarget(env);
-      if (context.changeNumber === null || !host || !project || !token) return 'skipped';
+      const iid = context.changeNumber;
+      if (iid === null || !host || !project || !token) return { outcome: 'skipped', url: null };
       // A bounded wait: a dead or throttling GitLab delays the job, it never holds it.
       const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line) => log.info(redact(line)));
-      return upsertStickyComment(gitlabNoteStore(gitlab, project, context.changeNumber), marker, body);
+      const { outcome, id } = await upsertStickyComment(gitlabNoteStore(gitlab, project, iid), marker, body);
+      // GitLab's own address of a note on a merge request's overview.
+      const url =
+        id !== null && context.repoUrl
+          ? `${context.repoUrl.replace(/\/$/, '')}/-/merge_requests/${iid}#note_${id}`
+          : null;
+      return { outcome, url };
     },
     async writeReports(report: JsonReport, dir: string) {
       await mkdir(dir, { recursive: true });
