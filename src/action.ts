@@ -22,6 +22,8 @@ const log: Log = {
   info: (line) => core.info(line),
   warning: (line) => core.warning(line),
   error: (line) => core.error(line),
+  startGroup: (title) => core.startGroup(title),
+  endGroup: () => core.endGroup(),
 };
 
 async function gate(env: NodeJS.ProcessEnv): Promise<number> {

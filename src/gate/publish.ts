@@ -1,5 +1,6 @@
 import type { ChangeContext } from '../change-context.ts';
 import type { Log, Platform, StatusState, UploadedArtifact } from '../platforms/types.ts';
+import { blockingProblems, saySeverityCounts, severityCounts } from '../report/blocking-problems.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../report/markdown/comment.ts';
 import { renderJobSummary } from '../report/markdown/summary.ts';
@@ -30,12 +31,49 @@ function failedCriteria(report: JsonReport): string[] {
   return report.controls.filter((c) => c.verdict === 'fail').map((c) => c.id);
 }
 
-/** The status a required check shows, said the same way on every platform. */
+function problems(n: number, adjective: string): string {
+  return `${n} ${adjective}problem${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The status a required check shows, said the same way on every platform, with the counts a reader
+ * of the checks list needs (GitHub shows about 140 characters; the platform cuts what is longer).
+ */
 export function statusFor(report: JsonReport): { state: StatusState; description: string } {
-  if (report.exitCode === 0) return { state: 'success', description: 'SOC 2 controls pass' };
-  if (report.exitCode === 1)
-    return { state: 'failure', description: `blocked: ${failedCriteria(report).join(', ')} fail` };
-  return { state: 'error', description: 'could not evaluate every blocking control' };
+  const compared = report.baseline?.status === 'compared';
+  const adjective = compared ? 'new ' : '';
+  if (report.exitCode === 0) {
+    const counted = report.findings.filter((f) => !f.suppressed && f.waiver === null);
+    const open = compared ? counted.filter((f) => f.baselineState === 'new') : counted;
+    const waived = report.findings.filter((f) => f.waiver !== null).length;
+    const facts = [
+      ...(open.length > 0 ? [`${problems(open.length, adjective)} below the bar`] : []),
+      ...(waived > 0 ? [`${waived} waived`] : []),
+    ];
+    return {
+      state: 'success',
+      description: `Passed: no ${adjective}blocking problems${facts.length > 0 ? ` (${facts.join(', ')})` : ''}`,
+    };
+  }
+  if (report.exitCode === 1) {
+    const blocking = blockingProblems(report);
+    if (blocking.length === 0)
+      return { state: 'failure', description: `Blocked: ${failedCriteria(report).join(', ')} fail` };
+    const files = new Set(blocking.map((f) => f.path)).size;
+    const counts = saySeverityCounts(severityCounts(blocking));
+    return {
+      state: 'failure',
+      description: `Blocked: ${counts} ${problems(blocking.length, adjective).replace(/^\d+ /, '')} in ${files} file${files === 1 ? '' : 's'} (${failedCriteria(report).join(', ')})`,
+    };
+  }
+  const failed = report.scanners.filter((s) => s.status === 'failed').map((s) => s.id);
+  const unevaluated = report.controls
+    .filter((c) => c.verdict === 'not-evaluated' && c.blocking)
+    .map((c) => c.id);
+  return {
+    state: 'error',
+    description: `Not evaluated: ${failed.length > 0 ? `${failed.join(', ')} failed` : 'a scanner failed'}; ${unevaluated.join(', ')} unknown`,
+  };
 }
 
 function links(context: ChangeContext, blobBase: string | null) {
@@ -113,6 +151,7 @@ export async function publish(
     log.warning(`controlgate: ${platform.cannotPublish}`);
     return reports;
   }
+  let commentUrl: string | null = null;
   if (comment) {
     const body = renderComment(report, {
       commentKey: settings.comment.key,
@@ -123,8 +162,11 @@ export async function publish(
     });
     await guarded('comment', platform, log, async () => {
       const create = { create: review.sticky === 'always' };
-      const outcome = await comment.call(platform, commentMarker(settings.comment.key), body, create);
-      log.info(`controlgate: ${platform.commentName} ${outcome}`);
+      const posted = await comment.call(platform, commentMarker(settings.comment.key), body, create);
+      commentUrl = posted.url;
+      log.info(
+        `controlgate: ${platform.commentName} ${posted.outcome}${posted.url ? ` (${posted.url})` : ''}`,
+      );
     });
   }
   await guarded('review comments', platform, log, () =>
@@ -134,8 +176,10 @@ export async function publish(
     // The bundle digest stays off the status (it is in the job summary and the outputs): it changes
     // on every run, and a rerun with the same result must not write the status again.
     const { state, description } = statusFor(report);
+    // "Details" opens the comment that says what to fix; without one, the run and its job summary.
+    const target = commentUrl ?? context.runUrl ?? undefined;
     await guarded('commit status', platform, log, () =>
-      status.call(platform, state, description, settings.status.context),
+      status.call(platform, state, description, settings.status.context, target),
     );
   }
   return reports;

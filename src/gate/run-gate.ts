@@ -16,7 +16,7 @@ import { isLargeOutcome, type ScanOutcome, scan } from '../pipeline/scan.ts';
 import { ciBaseSha } from '../platforms/detect.ts';
 import { withGitFacts } from '../platforms/git-facts.ts';
 import { noOidcTokenReason } from '../platforms/oidc.ts';
-import type { Log, Platform } from '../platforms/types.ts';
+import { inGroup, type Log, type Platform } from '../platforms/types.ts';
 import { jsonReport } from '../report/json-report.ts';
 import { scannerLine, scannerStartLine } from '../report/terminal.ts';
 import type { ToolsCache } from '../tools/tools-cache.ts';
@@ -71,17 +71,21 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
   if (settings.installScanners) {
     // Only the scanners this run uses (custom ones have nothing to install); all when none are named.
     const ids = settings.scannerIds?.filter(isBuiltinId);
-    const outcomes = await installScanners(
-      deps.exec,
-      deps.toolsDir,
-      (line) => log.info(line),
-      ids,
-      deps.toolsCache ? { cache: deps.toolsCache } : {},
-    );
-    for (const o of outcomes) log.info(describeOutcome(o));
+    await inGroup(log, 'controlgate: install the scanners', async () => {
+      const outcomes = await installScanners(
+        deps.exec,
+        deps.toolsDir,
+        (line) => log.info(line),
+        ids,
+        deps.toolsCache ? { cache: deps.toolsCache } : {},
+      );
+      for (const o of outcomes) log.info(describeOutcome(o));
+    });
   }
   const base = chooseBase(settings.base, deps.context);
   const policyFrom = policyRevision(settings.base, deps.context);
+  // The scanners' progress folds away; the decision, warnings and errors stay in the open.
+  log.startGroup?.('controlgate: scan');
   if (base?.source === 'ci') log.info(`comparing with the base commit ${base.ref.slice(0, 12)}`);
   return scan({
     target: settings.target,
@@ -110,7 +114,7 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
           else log.info(`${scannerLine(event.run).trim()}${side}`);
         }
       : undefined,
-  });
+  }).finally(() => log.endGroup?.());
 }
 
 /**
@@ -157,6 +161,8 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
   }
 
   const outcome = await scanChange(settings, deps);
+  // The report printed on stdout (the Action's log) and the evidence lines, folded.
+  log.startGroup?.('controlgate: report and evidence');
   // Large results: the scan's own garbage goes before the reports allocate theirs (src/memory.ts).
   const large = isLargeOutcome(outcome);
   if (large) releaseMemory();
@@ -198,13 +204,16 @@ export async function runGate(settings: GateSettings, deps: GateDeps): Promise<n
       if (artifact) evidenceDigest = { ...evidenceDigest, artifact };
     }
   }
+  log.endGroup?.();
   const produced: Produced = {
     report: jsonReport(outcome),
     ...(dir ? { evidencePath: dir } : {}),
     ...(evidenceDigest ? { evidence: evidenceDigest } : {}),
     sarifPaths: settings.scannerSarifDir ? await writeScannerSarif(outcome, settings.scannerSarifDir) : {},
   };
-  await publish(produced, deps.platformFor(context), settings, log);
+  await inGroup(log, 'controlgate: publish', () =>
+    publish(produced, deps.platformFor(context), settings, log),
+  );
   if (settings.print && written.length > 0)
     log.info(`wrote ${written.map((w) => path.relative(settings.cwd, w) || w).join(', ')}`);
   if (outcome.outDirIsTemporary) await rm(outcome.outDir, { recursive: true, force: true });

@@ -1,5 +1,11 @@
 import type { CommentOutcome } from './types.ts';
 
+/** What the upsert did, and the id of the comment that stands (none when it was not written). */
+export interface StickyResult {
+  outcome: CommentOutcome;
+  id: number | null;
+}
+
 /** The four calls a platform offers on the comments (notes) of one pull/merge request. */
 export interface CommentStore {
   /** `mine`: written by the identity we post as; only those are ever edited or removed. */
@@ -33,23 +39,24 @@ export async function upsertStickyComment(
   marker: string,
   body: string,
   options: { create?: boolean } = {},
-): Promise<CommentOutcome> {
+): Promise<StickyResult> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const [keep, ...duplicates] = await marked(store, marker);
     if (keep) {
       for (const extra of duplicates) await store.remove(extra.id);
-      if (keep.body === body) return 'unchanged';
-      if (await store.update(keep.id, body)) return 'updated';
+      if (keep.body === body) return { outcome: 'unchanged', id: keep.id };
+      if (await store.update(keep.id, body)) return { outcome: 'updated', id: keep.id };
       continue;
     }
     // Everything this comment said is said elsewhere now (inline review comments): none is started.
-    if (options.create === false) return 'skipped';
+    if (options.create === false) return { outcome: 'skipped', id: null };
     const created = await store.create(body);
     const oldest = (await marked(store, marker))[0];
-    if (!oldest || oldest.id === created) return 'created';
+    if (!oldest || oldest.id === created) return { outcome: 'created', id: created };
     // Another run created the same comment first: ours is the duplicate.
     await store.remove(created);
-    if (oldest.body === body || (await store.update(oldest.id, body))) return 'updated';
+    if (oldest.body === body || (await store.update(oldest.id, body)))
+      return { outcome: 'updated', id: oldest.id };
   }
   throw new Error(`the comment kept changing under us (${ATTEMPTS} attempts); not posted`);
 }

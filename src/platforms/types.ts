@@ -10,6 +10,12 @@ export const COMMENT_MODES = ['update', 'review', 'both', 'off'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
 export type CommentOutcome = 'created' | 'updated' | 'unchanged' | 'skipped';
+
+/** What upserting the sticky comment did, and where a reader finds it (null when unknown or not posted). */
+export interface PostedComment {
+  outcome: CommentOutcome;
+  url: string | null;
+}
 export type StatusState = 'success' | 'failure' | 'error';
 
 /** Where a run's messages go: workflow commands on GitHub, stderr elsewhere. */
@@ -17,6 +23,22 @@ export interface Log {
   info(line: string): void;
   warning(line: string): void;
   error(line: string): void;
+  /**
+   * Folds the lines logged until `endGroup` under `title` (GitHub's `::group::`); absent where a
+   * log cannot fold. Warnings and errors inside a group still show as annotations.
+   */
+  startGroup?(title: string): void;
+  endGroup?(): void;
+}
+
+/** Runs `work` with its log lines folded under `title`, where the log can fold them. */
+export async function inGroup<T>(log: Log, title: string, work: () => Promise<T>): Promise<T> {
+  log.startGroup?.(title);
+  try {
+    return await work();
+  } finally {
+    log.endGroup?.();
+  }
 }
 
 /** What a platform's comment renderer must respect. */
@@ -47,9 +69,10 @@ export interface Platform {
   readonly cannotPublish?: string;
   /**
    * Creates or updates the one comment marked with `marker`; writes only when the text changed.
-   * With `create: false` an existing comment is updated and none is created ('skipped').
+   * Returns what it did and the comment's web address (the commit status links to it). With
+   * `create: false` an existing comment is updated and none is created ('skipped').
    */
-  upsertComment?(marker: string, body: string, options?: { create?: boolean }): Promise<CommentOutcome>;
+  upsertComment?(marker: string, body: string, options?: { create?: boolean }): Promise<PostedComment>;
   /**
    * Makes the gate's inline review comments on the change (GitHub pull request review comments,
    * GitLab merge-request diff discussions) match `comments`: creates the missing ones, edits those
@@ -57,8 +80,16 @@ export interface Platform {
    * gate's marker for `commentKey`.
    */
   syncReviewComments?(commentKey: string, comments: readonly ReviewComment[]): Promise<ReviewOutcome>;
-  /** A commit status (or pipeline equivalent) that branch protection can require. */
-  publishStatus?(state: StatusState, description: string, statusContext: string): Promise<void>;
+  /**
+   * A commit status (or pipeline equivalent) that branch protection can require; `targetUrl` is where
+   * its "Details" link goes (the comment, else the run).
+   */
+  publishStatus?(
+    state: StatusState,
+    description: string,
+    statusContext: string,
+    targetUrl?: string,
+  ): Promise<void>;
   /** Inline annotations on the most severe findings; returns how many were made. */
   annotate?(report: JsonReport): { errors: number; warnings: number };
   /**

@@ -127,8 +127,18 @@ describe('GitHub Action on a pull request', () => {
     expect(statuses.map((r) => r.path)).toEqual([STATUSES]);
     const status = statusBody(statuses[0]);
     expect(status).toMatchObject({ state: 'failure', context: CONTEXT });
-    expect(typeof status.description).toBe('string');
-    expect(String(status.target_url)).toContain(RUN_ID);
+    // The checks list says how much blocks and where; "Details" opens the comment that says what to fix.
+    expect(String(status.description)).toMatch(
+      /^Blocked: .*\d+ (critical|high)\b.* problems? in \d+ files? \(CC/,
+    );
+    expect(String(status.target_url)).toBe(
+      `https://github.com/octo/shop/pull/${PR_NUMBER}#issuecomment-${comments[0]?.id}`,
+    );
+    // The log folds its sections; the decision stays outside them.
+    const log = `${run.stdout}${run.stderr}`;
+    for (const title of ['controlgate: scan', 'controlgate: report and evidence', 'controlgate: publish'])
+      expect(log).toContain(`::group::${title}`);
+    expect(log.lastIndexOf('::endgroup::')).toBeLessThan(log.indexOf('controlgate: blocked'));
 
     // The token went to the API on every request.
     expect(h.gh.tokens).toEqual([h.token]);

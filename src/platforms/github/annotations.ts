@@ -1,42 +1,61 @@
 import type * as core from '@actions/core';
+import { compareFindings } from '../../findings/order.ts';
+import { blockingFingerprints } from '../../report/blocking-problems.ts';
 import type { JsonReport } from '../../report/json-report-schema.ts';
+import { ruleLabel } from '../../report/rule-label.ts';
 import { flatLine, stripControlChars } from '../../text.ts';
 
 /** GitHub shows at most 10 error and 10 warning annotations per step. */
 const ANNOTATION_CAP = 10;
 
 type Annotator = Pick<typeof core, 'error' | 'warning'>;
+type ReportFinding = JsonReport['findings'][number];
 
 /**
- * Annotations on the most severe findings that count against a criterion. GitHub shows at most 10
- * errors and 10 warnings per step, so the rest stay in the comment, summary and evidence.
+ * Which findings get annotations: errors on the problems that block (most severe first), warnings on
+ * the next most severe findings that do not. Compared with a base, only what the change introduced:
+ * existing debt on untouched lines is not the author's to fix in this change.
+ */
+export function annotationTargets(report: JsonReport): {
+  errors: ReportFinding[];
+  warnings: ReportFinding[];
+} {
+  const compared = report.baseline?.status === 'compared';
+  const blocking = blockingFingerprints(report);
+  const candidates = report.findings
+    .filter(
+      (f) =>
+        f.inWorkspace &&
+        !f.suppressed &&
+        f.waiver === null &&
+        f.severity !== 'info' &&
+        (!compared || f.baselineState === 'new'),
+    )
+    .sort(compareFindings);
+  return {
+    errors: candidates.filter((f) => blocking.has(f.fingerprint)).slice(0, ANNOTATION_CAP),
+    warnings: candidates.filter((f) => !blocking.has(f.fingerprint)).slice(0, ANNOTATION_CAP),
+  };
+}
+
+/**
+ * Up to 10 error annotations on blocking problems and 10 warnings on the next most severe findings,
+ * on the changed files' lines; the rest stay in the comment, summary and evidence.
  */
 export function annotate(report: JsonReport, out: Annotator): { errors: number; warnings: number } {
-  const counted = new Set(
-    report.controls.filter((c) => c.verdict === 'fail' || c.verdict === 'warn').flatMap((c) => c.findings),
-  );
-  const rank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
-  const findings = report.findings
-    .filter((f) => counted.has(f.fingerprint) && f.inWorkspace)
-    .sort((a, b) => rank[a.severity] - rank[b.severity] || a.path.localeCompare(b.path) || a.line - b.line);
-  let errors = 0;
-  let warnings = 0;
-  for (const f of findings) {
+  const { errors, warnings } = annotationTargets(report);
+  const emit = (f: ReportFinding, kind: 'error' | 'warning') => {
+    const criteria = f.criteria.length > 0 ? ` (${f.criteria.join(', ')})` : '';
     const properties = {
       // A title is one line on the checks page; a rule name is text from the scanned project.
-      title: flatLine(`${f.severity.toUpperCase()} ${f.ruleName ?? f.ruleId} (${f.criteria.join(', ')})`),
+      title: flatLine(`${f.severity.toUpperCase()} ${ruleLabel(f)}${criteria}`),
       file: f.path,
       startLine: f.line,
       endLine: f.endLine,
     };
-    const message = stripControlChars(`${f.scanner}: ${f.message}`);
-    if ((f.severity === 'critical' || f.severity === 'high') && errors < ANNOTATION_CAP) {
-      out.error(message, properties);
-      errors += 1;
-    } else if (f.severity === 'medium' && warnings < ANNOTATION_CAP) {
-      out.warning(message, properties);
-      warnings += 1;
-    }
-  }
-  return { errors, warnings };
+    out[kind](stripControlChars(`${f.scanner}: ${f.message}`), properties);
+  };
+  for (const f of errors) emit(f, 'error');
+  for (const f of warnings) emit(f, 'warning');
+  return { errors: errors.length, warnings: warnings.length };
 }

@@ -6,7 +6,7 @@ import type { JsonReport } from '../../report/json-report-schema.ts';
 import { DEFAULT_COMMENT_CHARS } from '../../report/markdown/comment.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
-import type { Platform } from '../types.ts';
+import type { Platform, PostedComment } from '../types.ts';
 import { annotate } from './annotations.ts';
 import { githubClient, httpStatus } from './client.ts';
 import { githubCommentStore } from './comments.ts';
@@ -51,14 +51,23 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
     blobBase: context.repoUrl,
     evidenceHint: (name: string) => `the \`${name}\` artifact`,
     cannotPublish: cannotPublish(context, token),
-    async upsertComment(marker: string, body: string, options?: { create?: boolean }) {
-      if (context.changeNumber === null) return 'skipped';
-      return upsertStickyComment(
-        githubCommentStore(client(), { owner, repo, issue: context.changeNumber }),
+    async upsertComment(
+      marker: string,
+      body: string,
+      options?: { create?: boolean },
+    ): Promise<PostedComment> {
+      const number = context.changeNumber;
+      if (number === null) return { outcome: 'skipped', url: null };
+      const { outcome, id } = await upsertStickyComment(
+        githubCommentStore(client(), { owner, repo, issue: number }),
         marker,
         body,
         options,
       );
+      // GitHub's own address of an issue comment on a pull request's conversation page.
+      const url =
+        id !== null && context.repoUrl ? `${context.repoUrl}/pull/${number}#issuecomment-${id}` : null;
+      return { outcome, url };
     },
     async syncReviewComments(commentKey, comments) {
       if (context.changeNumber === null || !context.headSha)
@@ -66,7 +75,8 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
       const target = { owner, repo, pull: context.changeNumber, headSha: context.headSha };
       return syncGithubReviewComments(client(), target, commentKey, comments);
     },
-    async publishStatus(state, description, statusContext) {
+    async publishStatus(state, description, statusContext, targetUrl) {
+      const target = targetUrl ?? context.runUrl ?? null;
       if (!context.headSha) return;
       const text =
         description.length > STATUS_DESCRIPTION_CHARS
@@ -85,7 +95,7 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
         latest &&
         latest.state === state &&
         latest.description === text &&
-        (latest.target_url ?? null) === (context.runUrl ?? null)
+        (latest.target_url ?? null) === target
       ) {
         return;
       }
@@ -96,7 +106,7 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
         state,
         context: statusContext,
         description: text,
-        ...(context.runUrl ? { target_url: context.runUrl } : {}),
+        ...(target ? { target_url: target } : {}),
       });
     },
     annotate: (report: JsonReport) => annotate(report, core),

@@ -6,7 +6,7 @@ import { gitlabSastReport } from '../../report/gitlab/sast.ts';
 import type { JsonReport } from '../../report/json-report-schema.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
-import type { Log, Platform } from '../types.ts';
+import type { Log, Platform, PostedComment } from '../types.ts';
 import { gitlabClient } from './client.ts';
 import { gitlabApiTarget, noteToken } from './context.ts';
 import { syncGitlabDiscussions } from './discussions.ts';
@@ -45,17 +45,24 @@ export function gitlabPlatform(context: ChangeContext, env: NodeJS.ProcessEnv, l
     blobBase: context.repoUrl ? `${context.repoUrl.replace(/\/$/, '')}/-` : null,
     evidenceHint: (name: string) => `the job artifacts (${name})`,
     cannotPublish: cannotPublish(env),
-    async upsertComment(marker: string, body: string, options?: { create?: boolean }) {
+    async upsertComment(
+      marker: string,
+      body: string,
+      options?: { create?: boolean },
+    ): Promise<PostedComment> {
       const { host, project } = gitlabApiTarget(env);
-      if (context.changeNumber === null || !host || !project || !token) return 'skipped';
+      const iid = context.changeNumber;
+      if (iid === null || !host || !project || !token) return { outcome: 'skipped', url: null };
       // A bounded wait: a dead or throttling GitLab delays the job, it never holds it.
       const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line) => log.info(redact(line)));
-      return upsertStickyComment(
-        gitlabNoteStore(gitlab, project, context.changeNumber),
-        marker,
-        body,
-        options,
-      );
+      const store = gitlabNoteStore(gitlab, project, iid);
+      const { outcome, id } = await upsertStickyComment(store, marker, body, options);
+      // GitLab's own address of a note on a merge request's overview.
+      const url =
+        id !== null && context.repoUrl
+          ? `${context.repoUrl.replace(/\/$/, '')}/-/merge_requests/${iid}#note_${id}`
+          : null;
+      return { outcome, url };
     },
     async syncReviewComments(commentKey, comments) {
       const { host, project } = gitlabApiTarget(env);

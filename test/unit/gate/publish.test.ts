@@ -7,10 +7,10 @@ import { LOCAL_CONTEXT } from '../../../src/platforms/detect.ts';
 import { readInputs } from '../../../src/platforms/github/inputs.ts';
 import type { Log, Platform } from '../../../src/platforms/types.ts';
 import type { JsonReport } from '../../../src/report/json-report-schema.ts';
-import { control, finding, report } from '../../support/report-builders.ts';
+import { baseline, control, finding, report, scanner } from '../../support/report-builders.ts';
 
 const blockedReport = () =>
-  report({ controls: [control('CC6.1', 'fail', { findings: ['fp-1'] })], findings: [finding(1)] });
+  report({ controls: [control('CC6.1', 'fail', { findings: ['fp1'] })], findings: [finding(1)] });
 const passingReport = () => report({ controls: [control('CC6.1', 'pass')] });
 
 const runner = { workspace: '/w', temp: '/t' };
@@ -43,6 +43,7 @@ const PR: ChangeContext = {
   headSha: 'b'.repeat(40),
   changeNumber: 7,
   tokenAvailable: true,
+  runUrl: 'https://github.com/octo/shop/actions/runs/1',
 };
 
 /** A platform that records what the gate asked of it, in order. */
@@ -57,10 +58,10 @@ function fakePlatform(context: ChangeContext, overrides: Partial<Platform> = {})
     evidenceHint: (name: string) => `the \`${name}\` artifact`,
     async upsertComment(marker: string, body: string) {
       calls.push(`comment ${marker} ${body.length > 0}`);
-      return 'created' as const;
+      return { outcome: 'created' as const, url: 'https://github.com/octo/shop/pull/7#issuecomment-1' };
     },
-    async publishStatus(state: string, description: string, name: string) {
-      calls.push(`status ${state} ${name}: ${description}`);
+    async publishStatus(state: string, description: string, name: string, targetUrl?: string) {
+      calls.push(`status ${state} ${name}: ${description}${targetUrl ? ` → ${targetUrl}` : ''}`);
     },
     annotate: () => {
       calls.push('annotate');
@@ -88,9 +89,11 @@ describe('publish', () => {
       'summary true',
       'annotate',
       'comment <!-- controlgate:comment key=default --> true',
-      'status failure controlgate / SOC 2: blocked: CC6.1 fail',
+      'status failure controlgate / SOC 2: Blocked: 1 high problem in 1 file (CC6.1) → https://github.com/octo/shop/pull/7#issuecomment-1',
     ]);
-    expect(log.lines).toContain('info controlgate: PR comment created');
+    expect(log.lines).toContain(
+      'info controlgate: PR comment created (https://github.com/octo/shop/pull/7#issuecomment-1)',
+    );
   });
 
   it('the job summary names the bundle digest and whether it was signed', async () => {
@@ -141,7 +144,9 @@ describe('publish', () => {
       'evidence-digest': `sha256:${digest}`,
       'evidence-artifact-id': '4242',
     });
-    expect(calls).toContain('status failure controlgate / SOC 2: blocked: CC6.1 fail');
+    expect(calls).toContain(
+      'status failure controlgate / SOC 2: Blocked: 1 high problem in 1 file (CC6.1) → https://github.com/octo/shop/pull/7#issuecomment-1',
+    );
   });
 
   it('says once why nothing can be posted, and posts nothing', async () => {
@@ -161,7 +166,10 @@ describe('publish', () => {
     const log = recordingLog();
     await publish({ report: passingReport(), sarifPaths: {} }, platform, actionSettings, log);
     expect(log.lines).toContain('warning controlgate: could not post the comment: failed: 503 unavailable');
-    expect(calls).toContain('status success controlgate / SOC 2: SOC 2 controls pass');
+    // Without a comment to point at, "Details" opens the run.
+    expect(calls).toContain(
+      'status success controlgate / SOC 2: Passed: no blocking problems → https://github.com/octo/shop/actions/runs/1',
+    );
   });
 
   it('no comment on a push (no change number), and none when the settings say off', async () => {
@@ -201,7 +209,7 @@ describe('an unverified report (report-from)', () => {
     const { platform, calls } = fakePlatform(PR, {
       async upsertComment(_marker: string, body: string) {
         bodies.push(body);
-        return 'created' as const;
+        return { outcome: 'created' as const, url: null };
       },
     });
     const log = recordingLog();
@@ -244,8 +252,54 @@ describe('decide', () => {
 });
 
 describe('statusFor', () => {
-  it('says which criteria block, or that one could not be evaluated', () => {
-    expect(statusFor(blockedReport())).toEqual({ state: 'failure', description: 'blocked: CC6.1 fail' });
-    expect(statusFor({ ...passingReport(), exitCode: 2 }).state).toBe('error');
+  it('counts the blocking problems by severity, their files and the failing criteria', () => {
+    const findings = [
+      finding(1, { severity: 'critical' }),
+      finding(2, { severity: 'high' }),
+      finding(3, { severity: 'high', path: 'app/file1.py' }),
+      finding(4, { severity: 'medium' }),
+    ];
+    const blocked = report({
+      controls: [
+        control('CC6.1', 'fail', { findings: ['fp1', 'fp2'] }),
+        // A problem failing two criteria counts once.
+        control('CC7.1', 'fail', { findings: ['fp2', 'fp3'] }),
+        control('CC8.1', 'warn', { findings: ['fp4'] }),
+      ],
+      findings,
+    });
+    expect(statusFor(blocked)).toEqual({
+      state: 'failure',
+      description: 'Blocked: 1 critical and 2 high problems in 2 files (CC6.1, CC7.1)',
+    });
+  });
+
+  it('says "new" when compared with a base, and what passed below the bar or under waiver', () => {
+    const compared = report({
+      controls: [control('CC6.1', 'pass')],
+      findings: [
+        finding(1, { severity: 'low', baselineState: 'new' }),
+        finding(2, { baselineState: 'unchanged' }),
+      ],
+      baseline: baseline(),
+    });
+    expect(statusFor(compared).description).toBe(
+      'Passed: no new blocking problems (1 new problem below the bar)',
+    );
+    expect(statusFor(passingReport())).toEqual({
+      state: 'success',
+      description: 'Passed: no blocking problems',
+    });
+  });
+
+  it('names the failed scanners and the criteria left unknown', () => {
+    const failed = report({
+      controls: [control('CC7.1', 'not-evaluated', { blocking: true })],
+      scanners: [scanner('kics', { status: 'failed' })],
+    });
+    expect(statusFor(failed)).toEqual({
+      state: 'error',
+      description: 'Not evaluated: kics failed; CC7.1 unknown',
+    });
   });
 });

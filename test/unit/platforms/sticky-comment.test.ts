@@ -29,13 +29,19 @@ const MARKER = '<!-- controlgate:comment key=default -->';
 describe('upsertStickyComment with create: false', () => {
   it('starts no comment', async () => {
     const { s, writes } = store([]);
-    expect(await upsertStickyComment(s, MARKER, `${MARKER}\nnew`, { create: false })).toBe('skipped');
+    expect(await upsertStickyComment(s, MARKER, `${MARKER}\nnew`, { create: false })).toEqual({
+      outcome: 'skipped',
+      id: null,
+    });
     expect(writes).toEqual([]);
   });
 
   it('still brings an earlier comment up to date', async () => {
     const { s, writes } = store([{ id: 1, body: `${MARKER}\nold`, mine: true }]);
-    expect(await upsertStickyComment(s, MARKER, `${MARKER}\nnew`, { create: false })).toBe('updated');
+    expect(await upsertStickyComment(s, MARKER, `${MARKER}\nnew`, { create: false })).toEqual({
+      outcome: 'updated',
+      id: 1,
+    });
     expect(writes).toEqual([`update 1 ${MARKER}\nnew`]);
   });
 });

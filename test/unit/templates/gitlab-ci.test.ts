@@ -67,7 +67,7 @@ describe('the GitLab CI/CD component template', () => {
 
   it('declares the inputs the issue asks for, each with a description and a default', () => {
     const inputs = header.spec.inputs;
-    for (const name of ['config', 'scanners', 'comment-key', 'stage'])
+    for (const name of ['config', 'scanners', 'comment', 'comment-key', 'stage'])
       expect(inputs[name], name).toBeDefined();
     for (const [name, input] of Object.entries(inputs)) {
       expect(input.description, name).toBeTruthy();
