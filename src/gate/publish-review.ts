@@ -1,6 +1,7 @@
 import type { ChangeContext } from '../change-context.ts';
 import { realExec } from '../exec/exec.ts';
 import type { Log, Platform, ReviewComment } from '../platforms/types.ts';
+import { blockingProblems } from '../report/blocking-problems.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 import { renderReviewComment } from '../report/markdown/review-comment.ts';
 import { suggestLines } from '../report/suggestion.ts';
@@ -21,17 +22,27 @@ export interface ReviewPlan {
 
 /** The problems an inline comment is for: new in this change, blocking a failing criterion, and nobody's waiver. */
 export function newBlockingProblems(report: JsonReport): ReportFinding[] {
-  const blocking = new Set(
-    report.controls.filter((c) => c.verdict === 'fail' && c.blocking).flatMap((c) => c.findings),
+  return blockingProblems(report).filter(
+    (f) => f.baselineState === 'new' && !f.suppressed && f.waiver === null && f.inWorkspace,
   );
-  return report.findings.filter(
-    (f) =>
-      blocking.has(f.fingerprint) &&
-      f.baselineState === 'new' &&
-      !f.suppressed &&
-      f.waiver === null &&
-      f.inWorkspace,
+}
+
+/**
+ * Each problem's id in its comment's marker: its fingerprint, and for the same code found again in
+ * the file (one fingerprint, several places) `<fingerprint>.2`, `.3`… in the order of the lines.
+ */
+export function occurrenceIds(problems: readonly ReportFinding[]): Map<ReportFinding, string> {
+  const ordered = [...problems].sort((a, b) =>
+    a.path === b.path ? a.line - b.line || (a.column ?? 0) - (b.column ?? 0) : a.path < b.path ? -1 : 1,
   );
+  const seen = new Map<string, number>();
+  const ids = new Map<ReportFinding, string>();
+  for (const f of ordered) {
+    const n = (seen.get(f.fingerprint) ?? 0) + 1;
+    seen.set(f.fingerprint, n);
+    ids.set(f, n === 1 ? f.fingerprint : `${f.fingerprint}.${n}`);
+  }
+  return ids;
 }
 
 /**
@@ -44,6 +55,7 @@ export function reviewCommentFor(
   file: { repoPath: string; changed: ReadonlySet<number>; text: string },
   commentKey: string,
   flavor: 'github' | 'gitlab',
+  id: string = finding.fingerprint,
 ): ReviewComment | undefined {
   if (!file.changed.has(finding.line)) return undefined;
   let suggestion = finding.fix && !finding.secret ? suggestLines(finding.fix, file.text) : undefined;
@@ -56,18 +68,19 @@ export function reviewCommentFor(
   const startLine = suggestion?.startLine ?? finding.line;
   const endLine = suggestion?.endLine ?? finding.line;
   return {
-    fingerprint: finding.fingerprint,
+    fingerprint: id,
     path: file.repoPath,
     startLine,
     endLine,
-    body: renderReviewComment(finding, { commentKey, flavor, ...(suggestion ? { suggestion } : {}) }),
+    body: renderReviewComment(finding, { commentKey, flavor, id, ...(suggestion ? { suggestion } : {}) }),
   };
 }
 
 /** Whether the sticky comment says something the inline comments do not. */
-function stickyNeeded(report: JsonReport, inline: ReadonlySet<string>): boolean {
+function stickyNeeded(report: JsonReport, inline: ReadonlySet<ReportFinding>): boolean {
   const failing = report.controls.filter((c) => c.verdict === 'fail' && c.blocking);
-  if (failing.some((c) => c.findings.length === 0 || c.findings.some((fp) => !inline.has(fp)))) return true;
+  if (failing.some((c) => c.findings.length === 0)) return true;
+  if (blockingProblems(report).some((f) => !inline.has(f))) return true;
   if (report.controls.some((c) => c.verdict === 'not-evaluated')) return true;
   const proposed = report.policy.proposed;
   return proposed !== null && (proposed.invalid !== null || proposed.changes.length > 0);
@@ -97,14 +110,19 @@ export async function planReview(
   if (!options.canReview || options.unverified) return { sticky: 'always' };
   const lines = await options.lines();
   const comments: ReviewComment[] = [];
-  for (const finding of lines ? newBlockingProblems(report) : []) {
+  const inline = new Set<ReportFinding>();
+  const problems = lines ? newBlockingProblems(report) : [];
+  const ids = occurrenceIds(problems);
+  for (const finding of problems) {
     const file = await lines?.of(finding.path);
-    const comment = file && reviewCommentFor(finding, file, options.commentKey, options.flavor);
-    // Two tools' findings of one line merge into one problem; two problems on one line get two comments.
-    if (comment && !comments.some((c) => c.fingerprint === comment.fingerprint)) comments.push(comment);
+    const id = ids.get(finding) ?? finding.fingerprint;
+    const comment = file && reviewCommentFor(finding, file, options.commentKey, options.flavor, id);
+    // Two tools' findings of one line are merged into one problem already; two problems on one line get two comments.
+    if (!comment) continue;
+    comments.push(comment);
+    inline.add(finding);
   }
   if (mode === 'both') return { sticky: 'always', comments };
-  const inline = new Set(comments.map((c) => c.fingerprint));
   return { sticky: stickyNeeded(report, inline) ? 'always' : 'if-exists', comments };
 }
 

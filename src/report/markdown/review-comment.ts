@@ -47,6 +47,8 @@ function fenceFor(lines: readonly string[]): string {
 
 export interface ReviewCommentOptions {
   commentKey: string;
+  /** The problem's id in the marker; default its fingerprint (`<fingerprint>.2` for the same code found again). */
+  id?: string;
   /** The tool's fix as whole lines of the head file, when it fits there and the comment covers those lines. */
   suggestion?: LineSuggestion;
   /**
@@ -66,7 +68,7 @@ export function renderReviewComment(finding: ReportFinding, options: ReviewComme
   const docs = safeUrl(ruleDocsUrl(finding.helpUri));
   const criteria = finding.criteria.length > 0 ? finding.criteria.map(escapeMarkdown).join(', ') : 'none';
   const lines = [
-    reviewMarker(options.commentKey, finding.fingerprint),
+    reviewMarker(options.commentKey, options.id ?? finding.fingerprint),
     `**${SEVERITY_WORDS[finding.severity]}** · ${docs ? `[${rule}](${docs})` : rule} · SOC 2 ${criteria} · new in this change, blocks the merge`,
     '',
     escapeMarkdown(finding.message),

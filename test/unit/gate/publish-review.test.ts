@@ -145,6 +145,17 @@ describe('planReview', () => {
     expect(p.comments?.map((c) => c.fingerprint)).toEqual(['fp1']);
   });
 
+  it('the same code found twice gets two comments, the second marked <fingerprint>.2', async () => {
+    const again = finding(1, { baselineState: 'new', line: 3, endLine: 3 });
+    const p = await plan(failing(onChanged, again), 'review');
+    expect(p.comments?.map((c) => [c.fingerprint, c.endLine])).toEqual([
+      ['fp1.2', 4],
+      ['fp1', 3],
+    ]);
+    expect(p.comments?.map((c) => readReviewMarker(c.body)?.fingerprint)).toEqual(['fp1.2', 'fp1']);
+    expect(p.sticky).toBe('if-exists');
+  });
+
   it('review: the sticky comment for a criterion not evaluated, or a proposed policy', async () => {
     const r = failing(onChanged);
     const unevaluated = { ...r, controls: [...r.controls, control('CC8.1', 'not-evaluated')] };
