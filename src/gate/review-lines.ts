@@ -37,11 +37,13 @@ export async function gitReviewLines(
   const baseline = report.baseline;
   const head = context.headSha;
   if (baseline?.status !== 'compared' || !head) return undefined;
-  const git = new Git(exec, report.root);
+  let git = new Git(exec, report.root);
   let prefix: string;
   let from: string;
   try {
     const top = await realpath(await git.topLevel());
+    // Paths below are the repository's: git reads pathspecs relative to the folder it runs in.
+    git = git.at(top);
     prefix = toPosix(path.relative(top, await realpath(report.root)));
     const base = context.baseSha ?? baseline.baseSha;
     from = base ? await git.mergeBase(base, head) : (baseline.mergeBase ?? '');
