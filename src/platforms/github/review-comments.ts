@@ -1,6 +1,6 @@
 import { readReviewMarker, reviewMarkerKey } from '../../report/markdown/review-comment.ts';
 import type { ReviewComment, ReviewOutcome } from '../types.ts';
-import type { GitHubClient } from './client.ts';
+import { type GitHubClient, httpStatus } from './client.ts';
 
 /** The pull request whose review comments are synced, and the head commit new ones are made on. */
 export interface PullTarget {
@@ -158,6 +158,7 @@ export async function syncGithubReviewComments(
   // A comment whose thread the query did not list is taken as open: better kept than duplicated.
   const open = (c: Ours) => state.get(c.id)?.resolved !== true;
   const keep = new Set<number>();
+  const refused: string[] = [];
   for (const w of wanted) {
     const existing = (ours.get(w.fingerprint) ?? []).find((c) => open(c) && samePlace(c, w));
     if (existing) {
@@ -176,18 +177,24 @@ export async function syncGithubReviewComments(
       continue;
     }
     const multi = w.startLine < w.endLine;
-    await client.rest.pulls.createReviewComment({
-      owner: t.owner,
-      repo: t.repo,
-      pull_number: t.pull,
-      commit_id: t.headSha,
-      path: w.path,
-      body: w.body,
-      line: w.endLine,
-      side: 'RIGHT',
-      ...(multi ? { start_line: w.startLine, start_side: 'RIGHT' as const } : {}),
-    });
-    outcome.created += 1;
+    try {
+      await client.rest.pulls.createReviewComment({
+        owner: t.owner,
+        repo: t.repo,
+        pull_number: t.pull,
+        commit_id: t.headSha,
+        path: w.path,
+        body: w.body,
+        line: w.endLine,
+        side: 'RIGHT',
+        ...(multi ? { start_line: w.startLine, start_side: 'RIGHT' as const } : {}),
+      });
+      outcome.created += 1;
+    } catch (error) {
+      // A line GitHub does not show in the diff (a file too large to diff): the others still go.
+      if (httpStatus(error) !== 422) throw error;
+      refused.push(`${w.path}:${w.endLine}`);
+    }
   }
   for (const list of ours.values()) {
     for (const c of list) {
@@ -197,5 +204,9 @@ export async function syncGithubReviewComments(
       outcome.resolved += 1;
     }
   }
+  if (refused.length > 0)
+    throw new Error(
+      `GitHub refused ${refused.length} review comment${refused.length === 1 ? '' : 's'} (422, not on the diff it shows: ${refused.join(', ')}); the sticky comment lists every problem (${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged, ${outcome.resolved} resolved)`,
+    );
   return outcome;
 }

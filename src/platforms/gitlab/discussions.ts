@@ -117,6 +117,7 @@ export async function syncGitlabDiscussions(
   const outcome: ReviewOutcome = { created: 0, updated: 0, unchanged: 0, resolved: 0 };
   const ours = await listOurs(gitlab, t.project, t.iid, key);
   const keep = new Set<string>();
+  const refused: string[] = [];
   let refs: DiffRefs | undefined;
   for (const w of wanted) {
     const existing = (ours.get(w.fingerprint) ?? []).find(
@@ -140,19 +141,25 @@ export async function syncGitlabDiscussions(
       throw new GitlabApiError(
         `the merge request's head is ${refs.head_sha.slice(0, 12)} now, not the scanned ${t.headSha.slice(0, 12)}: its pipeline comments instead`,
       );
-    await gitlab.discussions.create(t.project, t.iid, w.body, {
-      position: {
-        // gitbeaker sends these as position[base_sha]… form fields.
-        positionType: 'text',
-        baseSha: refs.base_sha,
-        startSha: refs.start_sha,
-        headSha: refs.head_sha,
-        oldPath: w.path,
-        newPath: w.path,
-        newLine: String(w.endLine),
-      },
-    });
-    outcome.created += 1;
+    try {
+      await gitlab.discussions.create(t.project, t.iid, w.body, {
+        position: {
+          // gitbeaker sends these as position[base_sha]… form fields.
+          positionType: 'text',
+          baseSha: refs.base_sha,
+          startSha: refs.start_sha,
+          headSha: refs.head_sha,
+          oldPath: w.path,
+          newPath: w.path,
+          newLine: String(w.endLine),
+        },
+      });
+      outcome.created += 1;
+    } catch (error) {
+      // A position GitLab cannot place (a line its diff does not show): the others still go.
+      if (!(error instanceof GitlabApiError && error.status === 400)) throw error;
+      refused.push(`${w.path}:${w.endLine}`);
+    }
   }
   for (const list of ours.values()) {
     for (const c of list) {
@@ -161,5 +168,9 @@ export async function syncGitlabDiscussions(
       outcome.resolved += 1;
     }
   }
+  if (refused.length > 0)
+    throw new GitlabApiError(
+      `GitLab refused ${refused.length} diff discussion${refused.length === 1 ? '' : 's'} (400, not on the diff it shows: ${refused.join(', ')}); the sticky note lists every problem (${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged, ${outcome.resolved} resolved)`,
+    );
   return outcome;
 }

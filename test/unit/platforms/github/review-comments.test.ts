@@ -134,7 +134,10 @@ describe('syncGithubReviewComments', () => {
     expect(reads.length).toBe(2);
   });
 
-  it('a line off the diff is refused (422), as GitHub refuses it', async () => {
-    await expect(sync([wanted('fp1', 40)])).rejects.toMatchObject({ status: 422 });
+  it('a line off the diff is refused (422), as GitHub refuses it; the other comments still go', async () => {
+    await expect(sync([wanted('fp1', 40), wanted('fp2', 3)])).rejects.toThrow(
+      /refused 1 review comment \(422.*app\.py:40.*1 created/,
+    );
+    expect(gh.reviewComments(PULL).map((c) => c.line)).toEqual([3]);
   });
 });

@@ -101,7 +101,10 @@ describe('syncGitlabDiscussions', () => {
     expect(gl.discussions(IID)).toEqual([]);
   });
 
-  it('a line off the diff is refused (400), as GitLab refuses it', async () => {
-    await expect(sync([wanted('fp1', 40)])).rejects.toMatchObject({ status: 400 });
+  it('a line off the diff is refused (400), as GitLab refuses it; the other discussions still go', async () => {
+    await expect(sync([wanted('fp1', 40), wanted('fp2', 3)])).rejects.toThrow(
+      /refused 1 diff discussion \(400.*app\.py:40.*1 created/,
+    );
+    expect(gl.discussions(IID).map((d) => d.notes[0]?.position?.new_line)).toEqual([3]);
   });
 });
