@@ -5,6 +5,7 @@ import type { JsonReport } from '../report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../report/markdown/comment.ts';
 import { renderJobSummary } from '../report/markdown/summary.ts';
 import type { ResolvedFailMode } from './fail-mode.ts';
+import { planReviewFor, publishReview } from './publish-review.ts';
 import type { GateSettings } from './settings.ts';
 
 /** What the run produced besides the report, for the platform's outputs. */
@@ -137,15 +138,15 @@ export async function publish(
   if (settings.annotations) platform.annotate?.(report);
   const reports = (await platform.writeReports?.(report, settings.reportsDir)) ?? [];
 
-  const comment =
-    settings.comment.mode === 'update' && context.changeNumber !== null && platform.upsertComment;
+  const review = await planReviewFor(report, platform, settings, produced.unverified);
+  const comment = review.sticky !== 'none' && context.changeNumber !== null && platform.upsertComment;
   // A status is what branch protection trusts: never from results nobody verified.
   const status = settings.status.enabled && !produced.unverified && platform.publishStatus;
   if (settings.status.enabled && produced.unverified)
     log.warning(
       'controlgate: no commit status from an unverified report (report-from): the scanning run sets its own',
     );
-  if (!comment && !status) return reports;
+  if (!comment && !status && !review.comments) return reports;
   if (platform.cannotPublish) {
     log.warning(`controlgate: ${platform.cannotPublish}`);
     return reports;
@@ -160,13 +161,17 @@ export async function publish(
       ...unverified,
     });
     await guarded('comment', platform, log, async () => {
-      const posted = await comment.call(platform, commentMarker(settings.comment.key), body);
+      const create = { create: review.sticky === 'always' };
+      const posted = await comment.call(platform, commentMarker(settings.comment.key), body, create);
       commentUrl = posted.url;
       log.info(
         `controlgate: ${platform.commentName} ${posted.outcome}${posted.url ? ` (${posted.url})` : ''}`,
       );
     });
   }
+  await guarded('review comments', platform, log, () =>
+    publishReview(review, platform, settings.comment.key, log),
+  );
   if (status) {
     // The bundle digest stays off the status (it is in the job summary and the outputs): it changes
     // on every run, and a rerun with the same result must not write the status again.

@@ -31,12 +31,14 @@ async function marked(store: CommentStore, marker: string): Promise<{ id: number
  * One sticky comment per marker: found by the marker on its first line, edited in place only when
  * the text changed. Two concurrent runs may both create one; each then keeps the oldest and removes
  * any newer duplicate, so the change ends with exactly one. A comment deleted between the list and
- * the edit (a person, or a concurrent run removing its duplicate) sends us back to the list.
+ * the edit (a person, or a concurrent run removing its duplicate) sends us back to the list. With
+ * `create: false`, only an existing comment is brought up to date.
  */
 export async function upsertStickyComment(
   store: CommentStore,
   marker: string,
   body: string,
+  options: { create?: boolean } = {},
 ): Promise<StickyResult> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const [keep, ...duplicates] = await marked(store, marker);
@@ -46,6 +48,8 @@ export async function upsertStickyComment(
       if (await store.update(keep.id, body)) return { outcome: 'updated', id: keep.id };
       continue;
     }
+    // Everything this comment said is said elsewhere now (inline review comments): none is started.
+    if (options.create === false) return { outcome: 'skipped', id: null };
     const created = await store.create(body);
     const oldest = (await marked(store, marker))[0];
     if (!oldest || oldest.id === created) return { outcome: 'created', id: created };

@@ -69,9 +69,10 @@ export interface Platform {
   readonly cannotPublish?: string;
   /**
    * Creates or updates the one comment marked with `marker`; writes only when the text changed.
-   * Returns what it did and the comment's web address (the commit status links to it).
+   * Returns what it did and the comment's web address (the commit status links to it). With
+   * `create: false` an existing comment is updated and none is created ('skipped').
    */
-  upsertComment?(marker: string, body: string): Promise<PostedComment>;
+  upsertComment?(marker: string, body: string, options?: { create?: boolean }): Promise<PostedComment>;
   /**
    * Makes the gate's inline review comments on the change (GitHub pull request review comments,
    * GitLab merge-request diff discussions) match `comments`: creates the missing ones, edits those

@@ -51,6 +51,39 @@ export interface CommitStatus {
   creator: GitHubUser;
 }
 
+/** A pull request review comment (the part of GitHub's shape the gate reads, and a little more). */
+export interface ReviewComment {
+  id: number;
+  node_id: string;
+  pull_request_review_id: number;
+  url: string;
+  html_url: string;
+  pull_request_url: string;
+  commit_id: string;
+  original_commit_id: string;
+  path: string;
+  line: number;
+  start_line: number | null;
+  side: 'LEFT' | 'RIGHT';
+  start_side: 'LEFT' | 'RIGHT' | null;
+  original_line: number;
+  in_reply_to_id?: number;
+  body: string;
+  user: GitHubUser;
+  created_at: string;
+  updated_at: string;
+  author_association: string;
+}
+
+/** A review thread: the comment that opened it and its replies, resolved or not. */
+export interface ReviewThread {
+  id: string;
+  pull: number;
+  repo: string;
+  isResolved: boolean;
+  commentIds: number[];
+}
+
 export interface FaultOptions extends RequestMatch {
   /** Sent as the `retry-after` header (seconds). */
   retryAfter?: number;
@@ -93,6 +126,15 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
 
   readonly #options: FakeGitHubOptions;
   readonly #comments = new Map<string, IssueComment[]>();
+  /** `${repo}#${pull}` → review comments, oldest first. */
+  readonly #reviewComments = new Map<string, ReviewComment[]>();
+  readonly #threads: ReviewThread[] = [];
+  /**
+   * Pull requests' diffs, when a test says them: `${repo}#${pull}` → path → the head lines in the
+   * diff. A review comment on another line is refused with 422, as GitHub refuses it.
+   */
+  readonly #diffLines = new Map<string, Map<string, ReadonlySet<number>>>();
+  #nextReviewCommentId = 2_000_001;
   #nextCommentId = 1_000_001;
   #nextStatusId = 5_000_001;
 
@@ -104,6 +146,49 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
   /** The comments on an issue or pull request, oldest first (copies). */
   comments(issue: number, repo = 'octo/shop'): IssueComment[] {
     return (this.#comments.get(`${repo}#${issue}`) ?? []).map((c) => ({ ...c }));
+  }
+
+  /** The review comments on a pull request, oldest first (copies). */
+  reviewComments(pull: number, repo = 'octo/shop'): ReviewComment[] {
+    return (this.#reviewComments.get(`${repo}#${pull}`) ?? []).map((c) => ({ ...c, user: { ...c.user } }));
+  }
+
+  /** The review threads of a pull request (copies). */
+  reviewThreads(pull: number, repo = 'octo/shop'): ReviewThread[] {
+    return this.#threads
+      .filter((t) => t.pull === pull && t.repo === repo)
+      .map((t) => ({ ...t, commentIds: [...t.commentIds] }));
+  }
+
+  /** The thread a review comment belongs to. */
+  threadOf(commentId: number): ReviewThread | undefined {
+    const thread = this.#threads.find((t) => t.commentIds.includes(commentId));
+    return thread ? { ...thread, commentIds: [...thread.commentIds] } : undefined;
+  }
+
+  /** Says which head lines of each file are in the pull request's diff (replacing what was said before). */
+  setDiff(pull: number, lines: Record<string, Iterable<number>>, repo = 'octo/shop'): void {
+    this.#diffLines.set(
+      `${repo}#${pull}`,
+      new Map(Object.entries(lines).map(([file, set]) => [file, new Set(set)])),
+    );
+  }
+
+  /** A review comment as if someone had written it earlier (a person by default). */
+  seedReviewComment(
+    pull: number,
+    comment: { path: string; line: number; body: string; commitId?: string; startLine?: number },
+    options: { repo?: string; user?: Partial<GitHubUser> } = {},
+  ): ReviewComment {
+    const user: GitHubUser = { login: 'dev-alice', id: 583231, type: 'User', ...options.user };
+    return this.#createReviewComment(options.repo ?? 'octo/shop', pull, {
+      body: comment.body,
+      commit_id: comment.commitId ?? 'f'.repeat(40),
+      path: comment.path,
+      line: comment.line,
+      ...(comment.startLine !== undefined ? { start_line: comment.startLine } : {}),
+      user,
+    });
   }
 
   /** Puts a comment there as if someone had written it earlier (a person by default). */
@@ -176,6 +261,7 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
   }
 
   protected override route(r: RecordedRequest): Answer {
+    if (r.path === '/graphql' && r.method === 'POST') return this.#graphql(r);
     const parts = r.path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] === 'repos' && parts.length >= 4) {
       const repo = `${parts[1]}/${parts[2]}`;
@@ -213,6 +299,25 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
         if (r.method === 'DELETE') {
           found.list.splice(found.list.indexOf(found.comment), 1);
           return { status: 204 };
+        }
+      }
+      // /repos/:o/:r/pulls/:number/comments
+      if (rest[0] === 'pulls' && rest.length === 3 && /^\d+$/.test(rest[1] ?? '') && rest[2] === 'comments') {
+        const pull = Number(rest[1]);
+        if (r.method === 'GET') return this.#page(r, this.reviewComments(pull, repo));
+        if (r.method === 'POST') {
+          const bot: GitHubUser = { login: BOT_LOGIN, id: 41898282, type: 'Bot' };
+          return { status: 201, payload: this.#newReviewComment(repo, pull, r.body, bot) };
+        }
+      }
+      // /repos/:o/:r/pulls/comments/:id
+      if (rest[0] === 'pulls' && rest[1] === 'comments' && rest.length === 3 && /^\d+$/.test(rest[2] ?? '')) {
+        const comment = this.#findReviewComment(repo, Number(rest[2]));
+        if (r.method === 'GET') return { status: 200, payload: { ...comment } };
+        if (r.method === 'PATCH') {
+          comment.body = this.#commentBody(r.body);
+          comment.updated_at = new Date().toISOString();
+          return { status: 200, payload: { ...comment } };
         }
       }
       // /repos/:o/:r/pulls/:number (the fork-safe second half checks a PR's head commit)
@@ -318,6 +423,161 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
       if (comment) return { list, comment };
     }
     throw new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+  }
+
+  #unprocessable(message: string): HttpError {
+    return new HttpError(422, {
+      message: 'Validation Failed',
+      errors: [{ resource: 'PullRequestReviewComment', code: 'custom', message }],
+      documentation_url: DOCS,
+      status: '422',
+    });
+  }
+
+  /** POST .../pulls/:n/comments: the fields GitHub requires, and the line in the diff when the diff is known. */
+  #newReviewComment(repo: string, pull: number, payload: unknown, user: GitHubUser): ReviewComment {
+    const body = this.#commentBody(payload);
+    const p = isRecord(payload) ? payload : {};
+    if (typeof p.in_reply_to === 'number') {
+      const parent = this.#findReviewComment(repo, p.in_reply_to);
+      return this.#createReviewComment(repo, pull, { ...parent, body, user, in_reply_to_id: parent.id });
+    }
+    const { commit_id: commit, path, line, side, start_line: startLine } = p;
+    if (typeof commit !== 'string' || !/^[0-9a-f]{40}$/.test(commit))
+      throw this.#unprocessable('commit_id is not a commit of this pull request');
+    if (typeof path !== 'string' || path === '') throw this.#unprocessable('path is missing');
+    if (typeof line !== 'number' || !Number.isInteger(line) || line < 1)
+      throw this.#unprocessable('line must be a positive integer');
+    if (side !== undefined && side !== 'RIGHT' && side !== 'LEFT')
+      throw this.#unprocessable('side must be LEFT or RIGHT');
+    if (startLine !== undefined && (typeof startLine !== 'number' || startLine >= line))
+      throw this.#unprocessable('start_line must precede line');
+    const diff = this.#diffLines.get(`${repo}#${pull}`);
+    if (diff) {
+      const lines = diff.get(path);
+      const first = typeof startLine === 'number' ? startLine : line;
+      for (let n = first; n <= line; n++)
+        if (!lines?.has(n))
+          throw this.#unprocessable('pull_request_review_thread.line must be part of the diff');
+    }
+    return this.#createReviewComment(repo, pull, {
+      body,
+      commit_id: commit,
+      path,
+      line,
+      ...(typeof startLine === 'number' ? { start_line: startLine } : {}),
+      user,
+    });
+  }
+
+  #createReviewComment(
+    repo: string,
+    pull: number,
+    c: {
+      body: string;
+      commit_id: string;
+      path: string;
+      line: number;
+      start_line?: number | null;
+      user: GitHubUser;
+      in_reply_to_id?: number;
+    },
+  ): ReviewComment {
+    const key = `${repo}#${pull}`;
+    const list = this.#reviewComments.get(key) ?? [];
+    this.#reviewComments.set(key, list);
+    const id = this.#nextReviewCommentId++;
+    const now = new Date().toISOString();
+    const comment: ReviewComment = {
+      id,
+      node_id: `PRRC_fake${id}`,
+      pull_request_review_id: 8_000_000 + id,
+      url: `${this.origin}/repos/${repo}/pulls/comments/${id}`,
+      html_url: `https://github.com/${repo}/pull/${pull}#discussion_r${id}`,
+      pull_request_url: `${this.origin}/repos/${repo}/pulls/${pull}`,
+      commit_id: c.commit_id,
+      original_commit_id: c.commit_id,
+      path: c.path,
+      line: c.line,
+      start_line: c.start_line ?? null,
+      side: 'RIGHT',
+      start_side: c.start_line ? 'RIGHT' : null,
+      original_line: c.line,
+      ...(c.in_reply_to_id !== undefined ? { in_reply_to_id: c.in_reply_to_id } : {}),
+      body: c.body,
+      user: c.user,
+      created_at: now,
+      updated_at: now,
+      author_association: c.user.type === 'Bot' ? 'NONE' : 'MEMBER',
+    };
+    list.push(comment);
+    const thread =
+      c.in_reply_to_id !== undefined
+        ? this.#threads.find((t) => t.commentIds.includes(c.in_reply_to_id ?? 0))
+        : undefined;
+    if (thread) thread.commentIds.push(id);
+    else this.#threads.push({ id: `PRRT_fake${id}`, pull, repo, isResolved: false, commentIds: [id] });
+    return { ...comment, user: { ...comment.user } };
+  }
+
+  #findReviewComment(repo: string, id: number): ReviewComment {
+    for (const [key, list] of this.#reviewComments) {
+      if (!key.startsWith(`${repo}#`)) continue;
+      const comment = list.find((c) => c.id === id);
+      if (comment) return comment;
+    }
+    throw new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+  }
+
+  /**
+   * POST /graphql: the two operations the gate sends, told apart by their text: a pull request's
+   * `reviewThreads` (paged by a cursor that is the index of the next thread) and `resolveReviewThread`.
+   */
+  #graphql(r: RecordedRequest): Answer {
+    const body = isRecord(r.body) ? r.body : {};
+    const query = typeof body.query === 'string' ? body.query : '';
+    const vars = isRecord(body.variables) ? body.variables : {};
+    const fail = (message: string): Answer => ({
+      status: 200,
+      payload: { data: null, errors: [{ message }] },
+    });
+    if (/^\s*mutation\b/.test(query) && query.includes('resolveReviewThread')) {
+      const thread = this.#threads.find((t) => t.id === vars.id);
+      if (!thread) return fail(`Could not resolve to a node with the global id of '${String(vars.id)}'`);
+      thread.isResolved = true;
+      return {
+        status: 200,
+        payload: { data: { resolveReviewThread: { thread: { id: thread.id, isResolved: true } } } },
+      };
+    }
+    if (query.includes('reviewThreads')) {
+      const repo = `${String(vars.owner)}/${String(vars.repo)}`;
+      const pull = Number(vars.number);
+      const all = this.#threads.filter((t) => t.repo === repo && t.pull === pull);
+      const start = typeof vars.after === 'string' ? Number(vars.after) : 0;
+      const slice = all.slice(start, start + 100);
+      const next = start + slice.length;
+      return {
+        status: 200,
+        payload: {
+          data: {
+            repository: {
+              pullRequest: {
+                reviewThreads: {
+                  pageInfo: { hasNextPage: next < all.length, endCursor: String(next) },
+                  nodes: slice.map((t) => ({
+                    id: t.id,
+                    isResolved: t.isResolved,
+                    comments: { nodes: t.commentIds.slice(0, 1).map((id) => ({ databaseId: id })) },
+                  })),
+                },
+              },
+            },
+          },
+        },
+      };
+    }
+    return fail('FakeGitHub: unsupported GraphQL operation');
   }
 
   #createStatus(repo: string, sha: string, payload: unknown): CommitStatus {

@@ -73,6 +73,39 @@ export interface Note {
   commands_changes: Record<string, unknown>;
 }
 
+/** A diff note's anchor: the merge request's diff version and the head line it is on. */
+export interface NotePosition {
+  base_sha: string;
+  start_sha: string;
+  head_sha: string;
+  position_type: 'text';
+  old_path: string;
+  new_path: string;
+  new_line: number | null;
+  old_line: number | null;
+}
+
+/** A note in a discussion: a Note with a position (diff notes) and resolution state. */
+export interface DiscussionNote extends Note {
+  position?: NotePosition;
+  resolved: boolean;
+  resolved_by: GitLabUser | null;
+}
+
+/** A merge request discussion: a thread of notes, the first of which starts it. */
+export interface Discussion {
+  id: string;
+  individual_note: boolean;
+  notes: DiscussionNote[];
+}
+
+/** A merge request's diff version (what a diff note's position names). */
+export interface DiffRefs {
+  base_sha: string;
+  start_sha: string;
+  head_sha: string;
+}
+
 export interface CommitStatus {
   id: number;
   sha: string;
@@ -166,6 +199,30 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
+function copyDiscussion(d: Discussion): Discussion {
+  return {
+    ...d,
+    notes: d.notes.map((n) => ({
+      ...n,
+      author: { ...n.author },
+      commands_changes: { ...n.commands_changes },
+      ...(n.position ? { position: { ...n.position } } : {}),
+    })),
+  };
+}
+
+/** `position` from a JSON object or from `position[key]` form fields, as Grape reads both. */
+function positionParams(body: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(body)) return undefined;
+  if (isRecord(body.position)) return body.position;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    const m = /^position\[([a-z_]+)\]$/.exec(k);
+    if (m?.[1]) out[m[1]] = v;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 function copyNote(note: Note): Note {
   return { ...note, author: { ...note.author }, commands_changes: { ...note.commands_changes } };
 }
@@ -183,6 +240,16 @@ export class FakeGitLab extends FakeApiServer<FaultOptions> {
   readonly #projects: Map<number, string>;
   /** `${projectId}!${iid}` → notes, oldest first. */
   readonly #notes = new Map<string, Note[]>();
+  /** `${projectId}!${iid}` → discussions, oldest first. */
+  readonly #discussions = new Map<string, Discussion[]>();
+  /** Merge requests' diff versions (iid → refs): what GET merge_requests/:iid says in diff_refs. */
+  readonly diffRefs = new Map<number, DiffRefs>();
+  /**
+   * Merge requests' diffs, when a test says them (iid → new path → head lines in the diff): a diff
+   * note on another line is refused with 400, as GitLab refuses a position it cannot find.
+   */
+  readonly #diffLines = new Map<number, Map<string, ReadonlySet<number>>>();
+  #nextDiscussion = 1;
   #nextNoteId = 3_000_001;
   #nextStatusId = 7_000_001;
 
@@ -234,6 +301,49 @@ export class FakeGitLab extends FakeApiServer<FaultOptions> {
     const project = this.#projectId(String(options.project ?? PROJECT_ID));
     if (project === undefined) throw new Error(`FakeGitLab: unknown project ${String(options.project)}`);
     return this.#createNote(project, iid, body, author, options.system ?? false);
+  }
+
+  /** The discussions on a merge request, oldest first (copies). */
+  discussions(iid: number, project: number | string = PROJECT_ID): Discussion[] {
+    const id = this.#projectId(String(project));
+    return (this.#discussions.get(`${id}!${iid}`) ?? []).map(copyDiscussion);
+  }
+
+  /** Says which head lines of each file are in the merge request's diff. */
+  setDiff(iid: number, lines: Record<string, Iterable<number>>): void {
+    this.#diffLines.set(iid, new Map(Object.entries(lines).map(([file, set]) => [file, new Set(set)])));
+  }
+
+  /** A diff discussion as if a person had started it earlier (`author` may say otherwise). */
+  seedDiscussion(
+    iid: number,
+    note: { body: string; path: string; line: number },
+    options: { author?: Partial<GitLabUser> } = {},
+  ): Discussion {
+    const author: GitLabUser = {
+      id: 583_231,
+      username: 'dev.alice',
+      name: 'Alice Developer',
+      state: 'active',
+      locked: false,
+      avatar_url: null,
+      web_url: 'https://gitlab.example.com/dev.alice',
+      ...options.author,
+    };
+    const refs = this.diffRefs.get(iid) ?? {
+      base_sha: 'a'.repeat(40),
+      start_sha: 'a'.repeat(40),
+      head_sha: 'b'.repeat(40),
+    };
+    const position: NotePosition = {
+      ...refs,
+      position_type: 'text',
+      old_path: note.path,
+      new_path: note.path,
+      new_line: note.line,
+      old_line: null,
+    };
+    return this.#createDiscussion(PROJECT_ID, iid, note.body, author, position);
   }
 
   /** Deletes a note as someone else would (e.g. from a hook between two calls); false if absent. */
@@ -409,6 +519,11 @@ export class FakeGitLab extends FakeApiServer<FaultOptions> {
       }
     }
 
+    // /projects/:id/merge_requests/:iid/discussions[/:discussion_id[/notes/:note_id]]
+    if (rest[0] === 'merge_requests' && /^\d+$/.test(rest[1] ?? '') && rest[2] === 'discussions') {
+      return this.#routeDiscussions(r, project, Number(rest[1]), rest.slice(3));
+    }
+
     // /projects/:id/statuses/:sha
     if (rest[0] === 'statuses' && rest.length === 2 && r.method === 'POST') {
       return { status: 201, payload: this.#createStatus(project, rest[1] ?? '', r) };
@@ -416,9 +531,127 @@ export class FakeGitLab extends FakeApiServer<FaultOptions> {
     throw new HttpError(404, { error: '404 Not Found' });
   }
 
+  #routeDiscussions(r: RecordedRequest, project: number, iid: number, rest: string[]): Answer {
+    const key = `${project}!${iid}`;
+    if (rest.length === 0) {
+      if (r.method === 'GET') return this.#page(r, this.discussions(iid, project));
+      if (r.method === 'POST') {
+        const body = this.#noteBody(r);
+        const p = positionParams(r.body);
+        let position: NotePosition | undefined;
+        if (p) {
+          const refs = this.diffRefs.get(iid);
+          const str = (name: string): string => (typeof p[name] === 'string' ? (p[name] as string) : '');
+          for (const name of ['base_sha', 'start_sha', 'head_sha', 'position_type', 'new_path'])
+            if (!str(name)) throw new HttpError(400, { error: `position[${name}] is missing` });
+          if (
+            refs &&
+            (str('base_sha') !== refs.base_sha ||
+              str('start_sha') !== refs.start_sha ||
+              str('head_sha') !== refs.head_sha)
+          )
+            throw new HttpError(400, {
+              message:
+                '400 Bad request - Note {:line_code=>["can\'t be blank", "must be a valid line code"]}',
+            });
+          const line = Number(p.new_line);
+          if (!Number.isInteger(line) || line < 1)
+            throw new HttpError(400, { error: 'position[new_line] is invalid' });
+          const lines = this.#diffLines.get(iid);
+          if (lines && !lines.get(str('new_path'))?.has(line))
+            throw new HttpError(400, {
+              message:
+                '400 Bad request - Note {:line_code=>["can\'t be blank", "must be a valid line code"]}',
+            });
+          position = {
+            base_sha: str('base_sha'),
+            start_sha: str('start_sha'),
+            head_sha: str('head_sha'),
+            position_type: 'text',
+            old_path: str('old_path') || str('new_path'),
+            new_path: str('new_path'),
+            new_line: line,
+            old_line: null,
+          };
+        }
+        return {
+          status: 201,
+          payload: copyDiscussion(this.#createDiscussion(project, iid, body, this.bot, position)),
+        };
+      }
+      throw new HttpError(405, { message: '405 Method Not Allowed' });
+    }
+    const discussion = (this.#discussions.get(key) ?? []).find((d) => d.id === rest[0]);
+    if (!discussion) throw new HttpError(404, { message: '404 Discussion Not Found' });
+    if (rest.length === 1 && r.method === 'GET') return { status: 200, payload: copyDiscussion(discussion) };
+    if (rest.length === 1 && r.method === 'PUT') {
+      const resolved = this.#param(r, 'resolved');
+      if (resolved !== 'true' && resolved !== 'false' && typeof resolved !== 'boolean')
+        throw new HttpError(400, { error: 'resolved is missing' });
+      const value = resolved === true || resolved === 'true';
+      for (const n of discussion.notes) {
+        if (!n.resolvable) continue;
+        n.resolved = value;
+        n.resolved_by = value ? { ...this.bot } : null;
+      }
+      return { status: 200, payload: copyDiscussion(discussion) };
+    }
+    if (rest.length === 3 && rest[1] === 'notes' && /^\d+$/.test(rest[2] ?? '') && r.method === 'PUT') {
+      const note = discussion.notes.find((n) => n.id === Number(rest[2]));
+      if (!note) throw new HttpError(404, { message: '404 Note Not Found' });
+      if (note.author.id !== this.bot.id) throw new HttpError(403, { message: '403 Forbidden' });
+      note.body = this.#noteBody(r);
+      note.updated_at = new Date().toISOString();
+      return { status: 200, payload: { ...note, author: { ...note.author } } };
+    }
+    throw new HttpError(405, { message: '405 Method Not Allowed' });
+  }
+
+  #createDiscussion(
+    project: number,
+    iid: number,
+    body: string,
+    author: GitLabUser,
+    position: NotePosition | undefined,
+  ): Discussion {
+    const key = `${project}!${iid}`;
+    const list = this.#discussions.get(key) ?? [];
+    this.#discussions.set(key, list);
+    const now = new Date().toISOString();
+    const id = (this.#nextDiscussion++).toString(16).padStart(40, 'd');
+    const note: DiscussionNote = {
+      id: this.#nextNoteId++,
+      type: position ? 'DiffNote' : 'DiscussionNote',
+      body,
+      attachment: null,
+      author: { ...author },
+      created_at: now,
+      updated_at: now,
+      system: false,
+      noteable_id: 90_000 + iid,
+      noteable_type: 'MergeRequest',
+      project_id: project,
+      resolvable: true,
+      confidential: false,
+      internal: false,
+      imported: false,
+      imported_from: 'none',
+      noteable_iid: iid,
+      commands_changes: {},
+      ...(position ? { position } : {}),
+      resolved: false,
+      resolved_by: null,
+    };
+    const discussion: Discussion = { id, individual_note: false, notes: [note] };
+    list.push(discussion);
+    return discussion;
+  }
+
   #mergeRequest(project: number, iid: number): unknown {
     const source = this.mergeRequestSources.get(iid) ?? project;
+    const refs = this.diffRefs.get(iid);
     return {
+      ...(refs ? { diff_refs: { ...refs }, sha: refs.head_sha } : {}),
       id: 90_000 + iid,
       iid,
       project_id: project,

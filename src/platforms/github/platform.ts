@@ -10,6 +10,7 @@ import type { Platform, PostedComment } from '../types.ts';
 import { annotate } from './annotations.ts';
 import { githubClient, httpStatus } from './client.ts';
 import { githubCommentStore } from './comments.ts';
+import { syncGithubReviewComments } from './review-comments.ts';
 
 /** GitHub cuts status descriptions at 140 characters. */
 const STATUS_DESCRIPTION_CHARS = 140;
@@ -50,18 +51,29 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
     blobBase: context.repoUrl,
     evidenceHint: (name: string) => `the \`${name}\` artifact`,
     cannotPublish: cannotPublish(context, token),
-    async upsertComment(marker: string, body: string): Promise<PostedComment> {
+    async upsertComment(
+      marker: string,
+      body: string,
+      options?: { create?: boolean },
+    ): Promise<PostedComment> {
       const number = context.changeNumber;
       if (number === null) return { outcome: 'skipped', url: null };
       const { outcome, id } = await upsertStickyComment(
         githubCommentStore(client(), { owner, repo, issue: number }),
         marker,
         body,
+        options,
       );
       // GitHub's own address of an issue comment on a pull request's conversation page.
       const url =
         id !== null && context.repoUrl ? `${context.repoUrl}/pull/${number}#issuecomment-${id}` : null;
       return { outcome, url };
+    },
+    async syncReviewComments(commentKey, comments) {
+      if (context.changeNumber === null || !context.headSha)
+        return { created: 0, updated: 0, unchanged: 0, resolved: 0 };
+      const target = { owner, repo, pull: context.changeNumber, headSha: context.headSha };
+      return syncGithubReviewComments(client(), target, commentKey, comments);
     },
     async publishStatus(state, description, statusContext, targetUrl) {
       const target = targetUrl ?? context.runUrl ?? null;

@@ -1,4 +1,4 @@
-import { MergeRequestNotes, Users } from '@gitbeaker/rest';
+import { MergeRequestDiscussions, MergeRequestNotes, MergeRequests, Users } from '@gitbeaker/rest';
 import type { ApiBudget } from '../api-limits.ts';
 import { budgetedRequester } from './requester.ts';
 
@@ -6,6 +6,9 @@ import { budgetedRequester } from './requester.ts';
 export interface GitlabClient {
   notes: InstanceType<typeof MergeRequestNotes>;
   users: InstanceType<typeof Users>;
+  /** The merge request itself (its diff_refs) and its diff discussions, for inline review comments. */
+  mergeRequests: InstanceType<typeof MergeRequests>;
+  discussions: InstanceType<typeof MergeRequestDiscussions>;
 }
 
 /**
@@ -28,5 +31,10 @@ export function gitlabClient(
     // The budget times every request and the whole run; gitbeaker's own five minutes would be a third clock.
     queryTimeout: null,
   };
-  return { notes: new MergeRequestNotes(options), users: new Users(options) };
+  return {
+    notes: new MergeRequestNotes(options),
+    users: new Users(options),
+    mergeRequests: new MergeRequests(options),
+    discussions: new MergeRequestDiscussions(options),
+  };
 }

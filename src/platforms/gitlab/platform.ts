@@ -9,6 +9,7 @@ import { upsertStickyComment } from '../sticky-comment.ts';
 import type { Log, Platform, PostedComment } from '../types.ts';
 import { gitlabClient } from './client.ts';
 import { gitlabApiTarget, noteToken } from './context.ts';
+import { syncGitlabDiscussions } from './discussions.ts';
 import { gitlabNoteStore } from './notes.ts';
 
 /** GitLab allows notes of up to 1,000,000 characters. */
@@ -44,19 +45,32 @@ export function gitlabPlatform(context: ChangeContext, env: NodeJS.ProcessEnv, l
     blobBase: context.repoUrl ? `${context.repoUrl.replace(/\/$/, '')}/-` : null,
     evidenceHint: (name: string) => `the job artifacts (${name})`,
     cannotPublish: cannotPublish(env),
-    async upsertComment(marker: string, body: string): Promise<PostedComment> {
+    async upsertComment(
+      marker: string,
+      body: string,
+      options?: { create?: boolean },
+    ): Promise<PostedComment> {
       const { host, project } = gitlabApiTarget(env);
       const iid = context.changeNumber;
       if (iid === null || !host || !project || !token) return { outcome: 'skipped', url: null };
       // A bounded wait: a dead or throttling GitLab delays the job, it never holds it.
       const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line) => log.info(redact(line)));
-      const { outcome, id } = await upsertStickyComment(gitlabNoteStore(gitlab, project, iid), marker, body);
+      const store = gitlabNoteStore(gitlab, project, iid);
+      const { outcome, id } = await upsertStickyComment(store, marker, body, options);
       // GitLab's own address of a note on a merge request's overview.
       const url =
         id !== null && context.repoUrl
           ? `${context.repoUrl.replace(/\/$/, '')}/-/merge_requests/${iid}#note_${id}`
           : null;
       return { outcome, url };
+    },
+    async syncReviewComments(commentKey, comments) {
+      const { host, project } = gitlabApiTarget(env);
+      if (context.changeNumber === null || !context.headSha || !host || !project || !token)
+        return { created: 0, updated: 0, unchanged: 0, resolved: 0 };
+      const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line) => log.info(redact(line)));
+      const target = { project, iid: context.changeNumber, headSha: context.headSha };
+      return syncGitlabDiscussions(gitlab, target, commentKey, comments);
     },
     async writeReports(report: JsonReport, dir: string) {
       await mkdir(dir, { recursive: true });
