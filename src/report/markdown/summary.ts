@@ -10,5 +10,6 @@ export function renderJobSummary(report: JsonReport, options: Omit<CommentOption
   const ctx = makeContext(options, (c) => c.detailsHint ?? 'the JSON report (`--format json`)');
   const limit = options.maxChars ?? JOB_SUMMARY_LIMIT;
   // Bytes are never fewer than UTF-16 characters, so this also keeps the body under `limit` characters.
-  return buildBody(report, ctx, limit, (text) => Buffer.byteLength(text, 'utf8'));
+  const measure = (text: string) => Buffer.byteLength(text, 'utf8');
+  return buildBody(report, ctx, { limit, readable: limit, measure });
 }
