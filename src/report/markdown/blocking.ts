@@ -102,9 +102,8 @@ export interface TableOptions {
 }
 
 /**
- * The problems in one table, grouped by file: a bold row names the file once, then its problems by
- * line, each with the criteria it fails as a column. One table, not one per file: a header per file
- * would cost a screen's worth of rows on a change that touches many files.
+ * The problems grouped by file: a bold line names the file once (on one line, where a row in a
+ * table would wrap it), then a table of its problems by line, with the criteria each fails.
  */
 export function fileTables(
   listed: readonly Listed[],
@@ -113,10 +112,10 @@ export function fileTables(
   fixes: FixTexts,
   options: TableOptions,
 ): { lines: string[]; shown: number } {
-  const cols = options.state ? 6 : 5;
-  const lines = options.state
+  const head = options.state
     ? ['| Line | State | Severity | Rule | Criteria | Problem |', '| --- | --- | --- | --- | --- | --- |']
     : ['| Line | Severity | Rule | Criteria | Problem |', '| --- | --- | --- | --- | --- |'];
+  const lines: string[] = [];
   let shown = 0;
   for (const [path, items] of byFile(listed)) {
     if (shown >= options.rows) break;
@@ -124,7 +123,7 @@ export function fileTables(
     shown += rows.length;
     const name = path ? inlineCode(clip(path, 160)) : '(no location)';
     const more = items.length > rows.length ? ` (${rows.length} of ${items.length})` : '';
-    lines.push(`| **${name}**${more} |${' |'.repeat(cols - 1)}`);
+    lines.push('', `**${name}**${more}`, '', ...head);
     for (const { finding: f, criteria } of rows) {
       const state = options.state ? ` ${f.baselineState === 'unchanged' ? 'existing' : '**new**'} |` : '';
       const crit = criteria.map((c) => escapeMarkdown(c)).join(', ') || '—';
@@ -133,5 +132,5 @@ export function fileTables(
       );
     }
   }
-  return { lines: shown > 0 ? lines : [], shown };
+  return { lines: lines.slice(1), shown };
 }

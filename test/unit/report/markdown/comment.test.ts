@@ -91,7 +91,7 @@ describe('renderComment', () => {
     expect(body.split('`rule-1`').length - 1).toBe(1);
     expect(body).toContain('| 11 | high | `rule-1` | CC6.1, CC7.1, CC8.1 | Problem number 1 |');
     // One bold row per file, its problems by line.
-    expect(body.split('| **`app/a.py`** |').length - 1).toBe(1);
+    expect(body.split('**`app/a.py`**').length - 1).toBe(1);
     expect(body.indexOf('| 3 | high | `rule-2`')).toBeLessThan(body.indexOf('| 11 | high | `rule-1`'));
     expect(body).toContain('### controlgate: ❌ Blocked: 2 high problems in 1 file');
   });
@@ -134,11 +134,13 @@ describe('renderComment', () => {
     const body = renderComment(blocking(), { commentKey: 'k', ...REPO });
     expect(body).toContain('| [11](https://github.com/octo/shop/blob/abc123def456/app/file1.py#L11) |');
     expect(body).toContain('| [5-9](https://github.com/octo/shop/blob/abc123def456/app/file2.py#L5-L9) |');
-    expect(body).toContain('| **`/etc/passwd`** | | | | |\n| 13 | high |');
+    expect(body).toContain(
+      '**`/etc/passwd`**\n\n| Line | Severity | Rule | Criteria | Problem |\n| --- | --- | --- | --- | --- |\n| 13 | high |',
+    );
     expect(body).not.toContain('blob/abc123def456//etc');
     const unlinked = renderComment(blocking(), { commentKey: 'k' });
     expect(unlinked).not.toContain('/blob/');
-    expect(unlinked).toContain('| **`app/file1.py`** | | | | |\n| 11 | critical |');
+    expect(unlinked).toContain('| --- |\n| 11 | critical |');
   });
 
   it('encodes odd paths in links and refuses non-http repository URLs', () => {
