@@ -21,7 +21,7 @@ const SIDE_ROWS = 20;
  * several screens long is not read. Past the budget every blocking problem stays listed, with its
  * fix, as long as the hard limit allows; then rows go, most severe kept.
  */
-const SHAPES: readonly Shape[] = [
+export const COMMENT_SHAPES: readonly Shape[] = [
   {
     rows: ALL,
     fixes: true,
@@ -131,6 +131,7 @@ function render(
     );
   }
   for (const section of folded) if (section) parts.push('', section);
+  if (ctx.evidence) parts.push('', ctx.evidence);
   const definitions = refs.definitions();
   if (definitions.length > 0) parts.push('', ...definitions);
   parts.push('', footer(report, ctx));
@@ -151,6 +152,8 @@ export interface Limits {
   /** Soft: past it, folded extras give way (see Shape.readable). */
   readable: number;
   measure: (text: string) => number;
+  /** From the most to the least detail; the comment's by default. */
+  shapes?: readonly Shape[];
 }
 
 /**
@@ -159,9 +162,9 @@ export interface Limits {
  */
 export function buildBody(report: JsonReport, ctx: Context, limits: Limits, marker?: string): string {
   const p = prepare(report);
-  const { limit, readable, measure } = limits;
+  const { limit, readable, measure, shapes = COMMENT_SHAPES } = limits;
   let shortened = false;
-  for (const shape of SHAPES) {
+  for (const shape of shapes) {
     const cap = shape.readable ? Math.min(limit, readable) : limit;
     // Past the readable budget is not "shortened": nothing is missing that the list needs.
     const body = render(p, ctx, shape, marker, shortened);
@@ -169,7 +172,7 @@ export function buildBody(report: JsonReport, ctx: Context, limits: Limits, mark
     if (!shape.readable) shortened = true;
   }
   // Nothing fits (a tiny limit or a huge details hint): the decision and the note, then whole lines.
-  const last = SHAPES[SHAPES.length - 1] as Shape;
+  const last = shapes[shapes.length - 1] as Shape;
   const [title = ''] = headline(
     report,
     p.blocking.map((l) => l.finding),

@@ -54,6 +54,8 @@ export interface Context {
   elsewhere: string;
   /** Why the results are not verified; set, the title reports instead of deciding. */
   unverified?: string;
+  /** Markdown line saying where the evidence is (the job summary's; the comment names it in its footer). */
+  evidence?: string;
 }
 
 /** Findings by fingerprint; a fingerprint can name several findings (same code twice in a file). */
