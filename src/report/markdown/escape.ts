@@ -15,7 +15,7 @@ export function clip(text: string, max: number): string {
 }
 
 /** Our marker's words with a joiner inside: text that merely quotes a marker is never found as one. */
-export function defuse(text: string): string {
+function defuse(text: string): string {
   return text.replace(/controlgate:comment/gi, (m) => `${m.slice(0, 12)}${ZWJ}${m.slice(12)}`);
 }
 

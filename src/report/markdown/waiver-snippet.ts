@@ -1,29 +1,29 @@
 import { ruleLabel } from '../rule-label.ts';
 import { collapsed } from './details.ts';
-import { defuse, flatten } from './escape.ts';
+import { flatten } from './escape.ts';
 import type { ReportFinding } from './model.ts';
 
 /** The waiver file the README documents; a configuration may name another (`waivers:`). */
 export const WAIVERS_FILE = '.controlgate-waivers.yml';
 
 /**
- * Text inside a YAML comment in a fenced block: one line, no backtick that could close the fence, no
- * `<` of a tag and no `@` mention, even inside code. Rule ids and paths come from the scanned tree.
+ * A YAML comment naming the problem: rule ids and paths come from the scanned tree, so only plain
+ * path characters are kept; anything else (markup, mentions, a marker) becomes `?`. It is a note for
+ * the reader: the fingerprint is what the waiver matches.
  */
 function yamlComment(text: string): string {
-  return defuse(flatten(text).slice(0, 120))
-    .replace(/`/g, "'")
-    .replace(/[<>]/g, '_')
-    .replace(/@/g, '@\u200d');
+  return flatten(text)
+    .slice(0, 120)
+    .replace(/[^A-Za-z0-9 ._/+=,-]/g, '?');
 }
 
 /** One entry of the waiver file for one problem: its fingerprint, and placeholders the approver fills in. */
 function entry(f: ReportFinding): string[] {
-  const place = `${f.path}${f.line > 0 ? `:${f.line}` : ''}`;
+  const place = `${f.path}${f.line > 0 ? ` line ${f.line}` : ''}`;
   // Fingerprints are 32 hex characters (the schema checks it); anything else is not pasted.
   const fingerprint = /^[0-9a-f]{32}$/.test(f.fingerprint) ? f.fingerprint : 'FINGERPRINT';
   return [
-    `  - fingerprint: ${fingerprint}  # ${yamlComment(`${f.scanner} ${ruleLabel(f)} at ${place}`)}`,
+    `  - fingerprint: ${fingerprint}  # ${yamlComment(`${f.scanner} ${ruleLabel(f)} in ${place}`)}`,
     '    reason: REASON why the risk is accepted (at least 10 characters)',
     '    approver: APPROVER',
     '    ticket: TICKET',
@@ -45,10 +45,7 @@ export function waiverSnippet(problems: readonly ReportFinding[], all: boolean, 
         : ''
     }`,
     '',
-    '```yaml',
-    'version: 1',
-    'waivers:',
-    ...shown.flatMap(entry),
-    '```',
+    // An indented code block, not a fence: nothing in the body can open or close a fence.
+    ...['version: 1', 'waivers:', ...shown.flatMap(entry)].map((line) => `    ${line}`),
   ]);
 }

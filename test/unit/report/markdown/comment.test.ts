@@ -123,11 +123,14 @@ describe('renderComment', () => {
       findings: [finding(1, { fingerprint: fp, ruleId: 'B105', scanner: 'bandit' })],
     });
     const body = renderComment(r, { commentKey: 'k' });
-    const snippet = body.slice(body.indexOf('```yaml'), body.indexOf('```', body.indexOf('```yaml') + 3));
-    expect(snippet).toContain(`  - fingerprint: ${fp}  # bandit B105 at app/file1.py:11`);
+    const snippet = body.slice(body.indexOf('    version: 1'), body.indexOf('</details>'));
+    // An indented code block: no fence that scanned text could close.
+    expect(body).not.toContain('```');
+    expect(snippet).toContain('    waivers:\n');
+    expect(snippet).toContain(`      - fingerprint: ${fp}  # bandit B105 in app/file1.py line 11`);
     for (const key of ['reason:', 'approver:', 'ticket:', 'expires: YYYY-MM-DD'])
       expect(snippet).toContain(key);
-    expect(body.indexOf('<details>')).toBeLessThan(body.indexOf('```yaml'));
+    expect(body.indexOf('<summary>Waiver entries')).toBeLessThan(body.indexOf('    version: 1'));
   });
 
   it('links workspace findings at the head SHA with line anchors, and only those', () => {
