@@ -107,6 +107,12 @@ function render(
   const fixes = new FixTexts();
   const problems = p.blocking.map((l) => l.finding);
   const parts = [...(marker ? [marker] : []), ...headline(report, problems, shape, ctx)];
+  if (problems.length === 0 && p.warning.length > 0) {
+    parts.push(
+      '',
+      `⚠️ ${plural(p.warning.length, 'problem')} of criteria in warn mode: not blocking, folded below.`,
+    );
+  }
   // Existing problems are listed as blocking only when the policy judges them (mode full).
   const mixed = p.blocking.some((l) => l.finding.baselineState === 'unchanged');
   const table = fileTables(p.blocking, ctx, refs, fixes, { state: mixed, rows: shape.rows });

@@ -119,7 +119,7 @@ function criteria(report: JsonReport, full: boolean, facts: readonly string[]): 
       : '';
   const judged = report.controls.filter((c) => VERDICT_WORDS[c.verdict] !== undefined);
   const rows = judged.map((c) => [
-    `**${escapeMarkdown(c.id)}**${full ? ` ${escapeMarkdown(clip(c.title, 100))}` : ''}`,
+    `**${escapeMarkdown(c.id)}** ${escapeMarkdown(clip(c.title, 100))}`,
     `${VERDICT_WORDS[c.verdict] ?? c.verdict}${failedBy(c)}`,
     `${c.severity} and above, mode ${c.mode}${c.policySource === 'default' ? '' : ` (${escapeMarkdown(clip(c.policySource, 60))})`}`,
     String(new Set(c.findings).size),

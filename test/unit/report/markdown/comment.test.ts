@@ -327,3 +327,17 @@ describe('files a scanner could not judge', () => {
     );
   });
 });
+
+describe('a change that passes with warnings', () => {
+  it('says the warn-mode problems do not block, and folds them', () => {
+    const r = report({
+      controls: [control('CC7.2', 'warn', { findings: ['fp1'] }), control('CC6.1', 'pass')],
+      findings: [finding(1, { severity: 'medium', criteria: ['CC7.2'] })],
+    });
+    const body = renderComment(r, { commentKey: 'k' });
+    expect(body).toContain('### controlgate: ✅ Passed');
+    expect(body).toContain('⚠️ 1 problem of criteria in warn mode: not blocking, folded below.');
+    expect(body).not.toContain('To merge');
+    expect(body.indexOf('`rule-1`')).toBeGreaterThan(body.indexOf('<summary>Not blocking: 1 problem'));
+  });
+});
