@@ -149,7 +149,12 @@ export function parseCommandLine(
       'add SARIF logs produced earlier (CodeQL, ESLint, any tool) as inputs, normalized and gated like the rest',
     )
     .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'),
+      new Option(
+        '-f, --format <format>',
+        'output format; markdown is the pull/merge request comment (its --comment-key marker included), to preview it',
+      )
+        .choices(['text', 'json', 'sarif', 'markdown'])
+        .default('text'),
     )
     .option(
       '-o, --output <file>',
@@ -184,7 +189,11 @@ export function parseCommandLine(
     )
     .option('--no-evidence', 'do not write an evidence bundle, even in CI')
     .option('--evidence-zip <file>', 'also write the bundle as one reproducible zip')
-    .option('--comment-key <key>', "GitLab: tells this job's merge-request note apart from others", 'default')
+    .option(
+      '--comment-key <key>',
+      "GitLab: tells this job's merge-request note apart from others (also the marker --format markdown prints)",
+      'default',
+    )
     .addOption(
       new Option(
         '--comment <mode>',

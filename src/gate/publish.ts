@@ -3,7 +3,7 @@ import type { Log, Platform, StatusState, UploadedArtifact } from '../platforms/
 import { blockingProblems, saySeverityCounts, severityCounts } from '../report/blocking-problems.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../report/markdown/comment.ts';
-import { renderJobSummary } from '../report/markdown/summary.ts';
+import { artifactUrl, type EvidenceLink, renderJobSummary } from '../report/markdown/summary.ts';
 import type { ResolvedFailMode } from './fail-mode.ts';
 import { planReviewFor, publishReview } from './publish-review.ts';
 import type { GateSettings } from './settings.ts';
@@ -94,6 +94,33 @@ async function guarded(what: string, platform: Platform, log: Log, action: () =>
 }
 
 /**
+ * Where the run's evidence can be found, only as far as it is true: the artifact the platform stored
+ * (linked on GitHub); where the platform uploads and did not, the folder on the runner, said as such;
+ * where the platform keeps no artifacts itself (GitLab's job artifacts, a local run), its own words.
+ * The digest ties the line to one bundle: what `evidence verify` prints for it.
+ */
+function evidenceWhere(
+  produced: Produced,
+  platform: Platform,
+  settings: GateSettings,
+): EvidenceLink | undefined {
+  const e = produced.evidence;
+  const bundle = e
+    ? ` (bundle digest sha256:${e.digest}, ${e.signed ? 'signed with Sigstore' : 'not signed'})`
+    : '';
+  const artifact = e?.artifact;
+  if (artifact) {
+    const url = artifactUrl(platform.context.runUrl ?? undefined, artifact.id);
+    const stored = `artifact "${artifact.name}"${artifact.id !== null ? ` id ${artifact.id}` : ''}${artifact.digest ? ` zip sha256:${artifact.digest}` : ''}`;
+    return { text: `${stored}${bundle}`, ...(url ? { url } : {}) };
+  }
+  if (!produced.evidencePath) return undefined;
+  if (platform.uploadEvidence)
+    return { text: `not uploaded; the bundle is in \`${produced.evidencePath}\` on the runner${bundle}` };
+  return { text: `${platform.evidenceHint(settings.evidence.name)}${bundle}` };
+}
+
+/**
  * Everything the platform shows: outputs, summary, annotations, its own report files, the sticky
  * comment and the commit status, each as far as the platform can. Returns the report files written.
  */
@@ -118,20 +145,12 @@ export async function publish(
         : '',
     'sarif-paths': JSON.stringify(produced.sarifPaths),
   });
-  const hint = platform.evidenceHint(settings.evidence.name);
   const unverified = produced.unverified ? { unverified: produced.unverified } : {};
-  // The digest ties the summary to one bundle: what `evidence verify` prints for the artifact.
-  const artifact = produced.evidence?.artifact;
-  const stored = artifact
-    ? `, artifact "${artifact.name}"${artifact.id !== null ? ` id ${artifact.id}` : ''}${artifact.digest ? ` zip sha256:${artifact.digest}` : ''}`
-    : '';
-  const bundle = produced.evidence
-    ? ` (bundle digest sha256:${produced.evidence.digest}, ${produced.evidence.signed ? 'signed with Sigstore' : 'not signed'}${stored})`
-    : '';
+  const evidence = evidenceWhere(produced, platform, settings);
   await platform.writeSummary?.(
     renderJobSummary(report, {
       ...links(context, platform.blobBase),
-      detailsHint: `${hint} of this run${bundle}`,
+      ...(evidence ? { evidence } : {}),
       ...unverified,
     }),
   );
@@ -156,7 +175,10 @@ export async function publish(
     const body = renderComment(report, {
       commentKey: settings.comment.key,
       ...links(context, platform.blobBase),
-      detailsHint: hint,
+      // The comment names the evidence only where its readers can get it.
+      ...(evidence && (produced.evidence?.artifact || !platform.uploadEvidence)
+        ? { detailsHint: platform.evidenceHint(settings.evidence.name) }
+        : {}),
       maxChars: platform.limits.commentChars,
       ...unverified,
     });

@@ -3,7 +3,8 @@ import { UsageError } from '../errors.ts';
 import type { ActionInputs } from '../platforms/github/inputs.ts';
 import type { CommentMode, FailMode } from '../platforms/types.ts';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+/** `markdown` is the PR/MR comment's body, to preview it locally. */
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown';
 
 /** What the change is compared with. */
 export type BaseSetting =

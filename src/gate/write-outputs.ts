@@ -4,13 +4,18 @@ import { problemFingerprints } from '../controls/evaluate.ts';
 import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
 import { isLargeOutcome, type ScanOutcome } from '../pipeline/scan.ts';
 import { jsonReport } from '../report/json-report.ts';
+import { renderComment } from '../report/markdown/comment.ts';
 import { renderText } from '../report/terminal.ts';
 import { mergedSarif, mergedSarifChunks } from '../sarif/merge.ts';
 import type { GateSettings, OutputFormat } from './settings.ts';
 
-/** The chosen format, in chunks: JSON is pretty for people, compact and streamed for large results. */
-export function render(outcome: ScanOutcome, format: OutputFormat): Iterable<string> {
+/**
+ * The chosen format, in chunks: JSON is pretty for people, compact and streamed for large results.
+ * Markdown is the comment's body as the PR/MR would get it, under the comment key's marker.
+ */
+export function render(outcome: ScanOutcome, format: OutputFormat, commentKey = 'default'): Iterable<string> {
   if (format === 'text') return [renderText(outcome)];
+  if (format === 'markdown') return [renderComment(jsonReport(outcome), { commentKey })];
   const large = isLargeOutcome(outcome);
   if (format === 'json')
     return large ? compactJsonChunks(jsonReport(outcome)) : prettyJsonChunks(jsonReport(outcome));
@@ -54,11 +59,11 @@ export async function writeOutputs(
   }
   if (!settings.print) return written;
   if (settings.outputFile) {
-    await writeChunks(settings.outputFile, render(outcome, settings.print));
+    await writeChunks(settings.outputFile, render(outcome, settings.print, settings.comment.key));
     written.unshift(settings.outputFile);
     out(renderText(outcome));
   } else {
-    for (const chunk of render(outcome, settings.print)) out(chunk);
+    for (const chunk of render(outcome, settings.print, settings.comment.key)) out(chunk);
   }
   return written;
 }

@@ -616,7 +616,9 @@ describe('planted secrets in code, configuration and infrastructure files', () =
       expect(found.length, id).toBe(id === 'sarif-gitleaks' ? 13 : 6);
     }
     const comment = gh.comments(PR_NUMBER)[0]?.body ?? '';
-    expect(comment).toContain('CC6.1');
+    // The comment lists the blocking problems with the criteria they fail.
+    expect(comment).toContain('### controlgate: ❌ Blocked:');
+    expect(comment).toContain('| CC7.1, CC8.1 |');
     expect(gl.notes(MR_IID)).toHaveLength(1);
   });
 

@@ -1,35 +1,52 @@
 import type { JsonReport } from '../json-report-schema.ts';
+import { FixTexts, fileTables, type Listed } from './blocking.ts';
 import { existingSection, fixedSection } from './comparison.ts';
-import { type Block, criterionBullet, criterionTable } from './criteria.ts';
-import { detailSections } from './details.ts';
+import { collapsed, detailSections } from './details.ts';
 import { flatten, safeUrl, trustedInline } from './escape.ts';
-import { footer, headline, shortenedNote } from './headline.ts';
+import { footer, headline, runFacts, shortenedNote } from './headline.ts';
 import type { CommentOptions, Context, ReportFinding, Shape } from './model.ts';
-import { findingsOf, flagged, indexFindings } from './model.ts';
+import { indexFindings, plural, problemsOf } from './model.ts';
+import { RefLinks } from './refs.ts';
+import { waiverSnippet } from './waiver-snippet.ts';
 
 export type RenderOptions = Omit<CommentOptions, 'commentKey' | 'maxChars'>;
 
 const ALL = Number.POSITIVE_INFINITY;
-/** Existing debt and fixed findings are context: a short list at most, the rest in the full report. */
+/** Non-blocking, existing and fixed problems are context: a short list at most, the rest elsewhere. */
 const SIDE_ROWS = 20;
-const SHORT = { list: false, details: 'short', titles: true, named: ALL, sideRows: 0 } as const;
-const NONE = { rows: 0, list: false, details: 'none', sideRows: 0 } as const;
 
 /**
- * From the most to the least detail; the first shape that fits is used. The lists of existing and
- * fixed findings go first, so every new finding stays listed as long as anything is.
+ * From the most to the least detail; the first shape that fits is used. The first ones must also fit
+ * the readable budget: their extras (every waiver entry, the side lists) are folded, but a comment
+ * several screens long is not read. Past the budget every blocking problem stays listed, with its
+ * fix, as long as the hard limit allows; then rows go, most severe kept.
  */
-const SHAPES: readonly Shape[] = [
-  { rows: ALL, list: false, details: 'full', titles: true, named: ALL, sideRows: SIDE_ROWS },
-  { rows: ALL, list: false, details: 'full', titles: true, named: ALL, sideRows: 0 },
-  { ...SHORT, rows: ALL },
-  { ...SHORT, rows: 25 },
-  { ...SHORT, rows: 10 },
-  { ...SHORT, rows: 3 },
-  { ...SHORT, rows: 0, list: true },
-  { ...NONE, titles: true, named: ALL },
-  { ...NONE, titles: false, named: ALL },
-  { ...NONE, titles: false, named: 10 },
+export const COMMENT_SHAPES: readonly Shape[] = [
+  {
+    rows: ALL,
+    fixes: true,
+    snippets: 'all',
+    sideRows: SIDE_ROWS,
+    details: 'full',
+    named: ALL,
+    readable: true,
+  },
+  {
+    rows: ALL,
+    fixes: true,
+    snippets: 'first',
+    sideRows: SIDE_ROWS,
+    details: 'full',
+    named: ALL,
+    readable: true,
+  },
+  { rows: ALL, fixes: true, snippets: 'first', sideRows: 0, details: 'full', named: ALL, readable: true },
+  { rows: ALL, fixes: true, snippets: 'first', sideRows: 0, details: 'short', named: ALL, readable: false },
+  { rows: ALL, fixes: false, snippets: 'first', sideRows: 0, details: 'short', named: ALL, readable: false },
+  { rows: 100, fixes: false, snippets: 'first', sideRows: 0, details: 'short', named: ALL, readable: false },
+  { rows: 25, fixes: false, snippets: 'none', sideRows: 0, details: 'short', named: ALL, readable: false },
+  { rows: 5, fixes: false, snippets: 'none', sideRows: 0, details: 'none', named: ALL, readable: false },
+  { rows: 0, fixes: false, snippets: 'none', sideRows: 0, details: 'none', named: 10, readable: false },
 ];
 
 /** Sanitizes the caller's options once; `elsewhere` says where the full list is when this is shortened. */
@@ -49,44 +66,80 @@ export function makeContext(options: RenderOptions, elsewhere: (ctx: Context) =>
   return { ...ctx, elsewhere: elsewhere(ctx) };
 }
 
-/** Whether shortening can drop a list of existing or fixed findings (then the note says so). */
-function hasSideLists(report: JsonReport): boolean {
-  return report.controls.some((c) => c.existing.length > 0) || report.fixed.length > 0;
+/** What one rendering works from: the report, its findings by fingerprint, and the lists to show. */
+export interface Prepared {
+  report: JsonReport;
+  index: ReadonlyMap<string, ReportFinding[]>;
+  /** Problems of failing criteria, each once. */
+  blocking: Listed[];
+  /** Problems of warning criteria that do not also block. */
+  warning: Listed[];
+}
+
+/** Indexes the report and picks out its blocking and warning problems, once for every shape tried. */
+export function prepare(report: JsonReport): Prepared {
+  const index = indexFindings(report);
+  const blocking = problemsOf(report, index, 'fail');
+  const warning = problemsOf(report, index, 'warn', new Set(blocking.map((l) => l.finding.fingerprint)));
+  return { report, index, blocking, warning };
+}
+
+/** The problems of warning criteria: they do not block, so they are folded. */
+function warningSection(p: Prepared, ctx: Context, refs: RefLinks, rows: number): string | undefined {
+  if (p.warning.length === 0) return undefined;
+  const table = fileTables(p.warning, ctx, refs, new FixTexts(), { state: false, rows });
+  const rest = p.warning.length - table.shown;
+  return collapsed(`Not blocking: ${plural(p.warning.length, 'problem')} of criteria in warn mode`, [
+    ...table.lines,
+    ...(rest > 0 ? [...(table.shown > 0 ? [''] : []), `_…and ${rest} more in ${ctx.elsewhere}._`] : []),
+  ]);
 }
 
 function render(
-  report: JsonReport,
-  index: ReadonlyMap<string, ReportFinding[]>,
+  p: Prepared,
   ctx: Context,
   shape: Shape,
   marker: string | undefined,
   shortened: boolean,
 ): string {
-  const labels = report.baseline?.status === 'compared';
-  const blocks: Block[] = flagged(report).map((c) =>
-    shape.rows > 0
-      ? criterionTable(c, index, ctx, shape.rows, labels)
-      : shape.list
-        ? criterionBullet(c, index)
-        : { text: '', shown: 0, total: findingsOf(c, index).length },
-  );
-  const shown = blocks.reduce((n, b) => n + b.shown, 0);
-  const total = blocks.reduce((n, b) => n + b.total, 0);
-  const side =
-    shape.details === 'none'
-      ? []
-      : [
-          existingSection(report, index, ctx, shape.sideRows),
-          fixedSection(report, ctx, shape.sideRows),
-        ].filter((s): s is string => s !== undefined);
-  const parts = [...(marker ? [marker] : []), ...headline(report, shape, ctx)];
-  if (shortened) parts.push('', shortenedNote(shape, shown, total, ctx, hasSideLists(report)));
-  if (shape.rows > 0) for (const b of blocks) parts.push('', b.text);
-  else if (shape.list && blocks.length > 0) parts.push('', blocks.map((b) => b.text).join('\n'));
-  for (const section of side) parts.push('', section);
-  if (shape.details !== 'none') {
-    for (const section of detailSections(report, shape.details === 'full')) parts.push('', section);
+  const { report } = p;
+  const refs = new RefLinks();
+  const fixes = new FixTexts();
+  const problems = p.blocking.map((l) => l.finding);
+  const parts = [...(marker ? [marker] : []), ...headline(report, problems, shape, ctx)];
+  if (problems.length === 0 && p.warning.length > 0) {
+    parts.push(
+      '',
+      `⚠️ ${plural(p.warning.length, 'problem')} of criteria in warn mode: not blocking, folded below.`,
+    );
   }
+  // Existing problems are listed as blocking only when the policy judges them (mode full).
+  const mixed = p.blocking.some((l) => l.finding.baselineState === 'unchanged');
+  const table = fileTables(p.blocking, ctx, refs, fixes, { state: mixed, rows: shape.rows });
+  if (shortened) parts.push('', shortenedNote(shape, table.shown, p.blocking.length, ctx));
+  if (table.shown > 0) parts.push('', ...table.lines);
+  const rest = p.blocking.length - table.shown;
+  if (rest > 0 && table.shown > 0) parts.push('', `_…and ${rest} more not shown._`);
+  if (shape.fixes) {
+    const how = fixes.section(refs);
+    if (how.length > 0) parts.push('', ...how);
+  }
+  const folded: (string | undefined)[] = [];
+  if (shape.snippets !== 'none' && problems.length > 0) {
+    folded.push(waiverSnippet(problems.slice(0, shape.rows), shape.snippets === 'all', ctx.elsewhere));
+  }
+  if (shape.details !== 'none') {
+    folded.push(
+      warningSection(p, ctx, refs, shape.sideRows),
+      existingSection(report, p.index, ctx, shape.sideRows),
+      fixedSection(report, ctx, shape.sideRows),
+      ...detailSections(report, shape.details === 'full', runFacts(report, shape)),
+    );
+  }
+  for (const section of folded) if (section) parts.push('', section);
+  if (ctx.evidence) parts.push('', ctx.evidence);
+  const definitions = refs.definitions();
+  if (definitions.length > 0) parts.push('', ...definitions);
   parts.push('', footer(report, ctx));
   return `${parts.join('\n')}\n`;
 }
@@ -99,26 +152,39 @@ function firstLines(body: string, limit: number, measure: (text: string) => numb
   return measure(text) <= limit ? text : '';
 }
 
+export interface Limits {
+  /** Hard: the platform refuses a longer body. */
+  limit: number;
+  /** Soft: past it, folded extras give way (see Shape.readable). */
+  readable: number;
+  measure: (text: string) => number;
+  /** From the most to the least detail; the comment's by default. */
+  shapes?: readonly Shape[];
+}
+
 /**
- * Renders the report with the most detail that fits in `limit` (as counted by `measure`), dropping
- * detail in a fixed order, so a huge scan still yields a valid body that says where the rest is.
+ * Renders the report with the most detail that fits, dropping detail in a fixed order, so a huge
+ * scan still yields a valid body that says where the rest is.
  */
-export function buildBody(
-  report: JsonReport,
-  ctx: Context,
-  limit: number,
-  measure: (text: string) => number,
-  marker?: string,
-): string {
-  const index = indexFindings(report);
-  for (const [i, shape] of SHAPES.entries()) {
-    const body = render(report, index, ctx, shape, marker, i > 0);
-    if (measure(body) <= limit) return body;
+export function buildBody(report: JsonReport, ctx: Context, limits: Limits, marker?: string): string {
+  const p = prepare(report);
+  const { limit, readable, measure, shapes = COMMENT_SHAPES } = limits;
+  let shortened = false;
+  for (const shape of shapes) {
+    const cap = shape.readable ? Math.min(limit, readable) : limit;
+    // Past the readable budget is not "shortened": nothing is missing that the list needs.
+    const body = render(p, ctx, shape, marker, shortened);
+    if (measure(body) <= cap) return body;
+    if (!shape.readable) shortened = true;
   }
   // Nothing fits (a tiny limit or a huge details hint): the decision and the note, then whole lines.
-  const last = SHAPES[SHAPES.length - 1] as Shape;
-  const [title = ''] = headline(report, last, ctx);
-  const total = flagged(report).reduce((n, c) => n + findingsOf(c, index).length, 0);
-  const note = shortenedNote(last, 0, total, ctx);
+  const last = shapes[shapes.length - 1] as Shape;
+  const [title = ''] = headline(
+    report,
+    p.blocking.map((l) => l.finding),
+    last,
+    ctx,
+  );
+  const note = shortenedNote(last, 0, p.blocking.length, ctx);
   return firstLines([...(marker ? [marker] : []), title, '', note].join('\n'), limit, measure);
 }

@@ -10,9 +10,9 @@ import {
   judgedNote,
 } from '../comparison.ts';
 import type { JsonReport } from '../json-report-schema.ts';
-import { findingRow, findingsTableHead, locationCell, messageCell, ruleCell } from './criteria.ts';
 import { collapsed } from './details.ts';
 import { clip, escapeMarkdown, flatten, inlineCode } from './escape.ts';
+import { findingRow, findingsTableHead, locationCell, messageCell, ruleCell } from './finding-cells.ts';
 import type { Context, ReportFinding } from './model.ts';
 import { plural } from './model.ts';
 

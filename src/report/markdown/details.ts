@@ -99,17 +99,37 @@ function ids(controls: Control[], full: boolean, extra: (c: Control) => string =
   return `${controls.length}: ${controls.map((c) => `${escapeMarkdown(c.id)}${extra(c)}`).join(', ')}`;
 }
 
-function criteria(report: JsonReport, full: boolean): string {
+const VERDICT_WORDS: Partial<Record<Control['verdict'], string>> = {
+  fail: '❌ fail',
+  warn: '⚠️ warn',
+  'not-evaluated': '❓ not evaluated',
+};
+
+/**
+ * The SOC 2 view, for reviewers and auditors rather than the developer: the run's counts, then a row
+ * per criterion that failed, warned or could not be evaluated (title, verdict, threshold, problems),
+ * then the ids of the rest by verdict.
+ */
+function criteria(report: JsonReport, full: boolean, facts: readonly string[]): string {
   const v = report.verdicts;
   const of = (verdict: Control['verdict']) => report.controls.filter((c) => c.verdict === verdict);
   const failedBy = (c: Control) =>
     c.failedScanners.length > 0
       ? ` (${c.failedScanners.map((id) => escapeMarkdown(scannerTrouble(report.scanners, id))).join(', ')}${c.blocking ? ', blocks' : ''})`
       : '';
+  const judged = report.controls.filter((c) => VERDICT_WORDS[c.verdict] !== undefined);
+  const rows = judged.map((c) => [
+    `**${escapeMarkdown(c.id)}** ${escapeMarkdown(clip(c.title, 100))}`,
+    `${VERDICT_WORDS[c.verdict] ?? c.verdict}${failedBy(c)}`,
+    `${c.severity} and above, mode ${c.mode}${c.policySource === 'default' ? '' : ` (${escapeMarkdown(clip(c.policySource, 60))})`}`,
+    String(new Set(c.findings).size),
+  ]);
   return collapsed(
-    `Other criteria: ${v['not-evaluated']} not evaluated, ${v['not-covered']} not covered, ${v['out-of-scope']} out of scope, ${v.pass} pass`,
+    `SOC 2 criteria: ${v.fail} fail, ${v.warn} warn, ${v['not-evaluated']} not evaluated, ${v.pass} pass`,
     [
-      `- **Not evaluated** (a scanner that covers them failed or could not judge a file): ${ids(of('not-evaluated'), full, failedBy)}`,
+      ...facts,
+      ...(rows.length > 0 ? ['', ...table(['Criterion', 'Verdict', 'Threshold', 'Problems'], rows)] : []),
+      '',
       `- **Not covered** (no scanner in this run can show a problem; mostly process controls): ${ids(of('not-covered'), full)}`,
       `- **Out of scope** (category not opted in): ${ids(of('out-of-scope'), full)}`,
       `- **Pass**: ${ids(of('pass'), full)}`,
@@ -135,7 +155,10 @@ function others(report: JsonReport): string {
   );
 }
 
-/** The collapsed sections; `full` lists every waiver and criterion id, otherwise only counts. */
-export function detailSections(report: JsonReport, full: boolean): string[] {
-  return [waivers(report, full), scanners(report, full), criteria(report, full), others(report)];
+/**
+ * The collapsed sections; `full` lists every waiver and criterion id, otherwise only counts. `facts`
+ * (counts, comparison, coverage) open the SOC 2 section.
+ */
+export function detailSections(report: JsonReport, full: boolean, facts: readonly string[]): string[] {
+  return [criteria(report, full, facts), scanners(report, full), waivers(report, full), others(report)];
 }

@@ -5,10 +5,28 @@ import { problemCount } from '../problem-count.ts';
 import { suppressionNote } from '../suppression-notes.ts';
 import { comparisonLines, MARKDOWN_INLINE } from './comparison.ts';
 import { escapeMarkdown } from './escape.ts';
-import type { Context, Control, Shape } from './model.ts';
+import type { Context, Control, ReportFinding, Shape } from './model.ts';
 import { plural } from './model.ts';
+import { WAIVERS_FILE } from './waiver-snippet.ts';
 
-function title(report: JsonReport, ctx?: Context): string {
+/** "2 critical and 8 high": the blocking problems by severity, most severe first. */
+function bySeverity(problems: readonly ReportFinding[]): string {
+  const counts = new Map<string, number>();
+  for (const f of problems) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  const parts = [...counts].map(([severity, n]) => `${n} ${severity}`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '0');
+}
+
+/** "2 critical and 8 high new problems in 4 files": what blocks, in the developer's units. */
+export function blockingCount(report: JsonReport, problems: readonly ReportFinding[]): string {
+  const files = new Set(problems.map((f) => f.path)).size;
+  const fresh =
+    report.baseline?.status === 'compared' && problems.every((f) => f.baselineState !== 'unchanged');
+  const noun = problems.length === 1 ? 'problem' : 'problems';
+  return `${bySeverity(problems)} ${fresh ? 'new ' : ''}${noun} in ${plural(files, 'file')}`;
+}
+
+function title(report: JsonReport, problems: readonly ReportFinding[], ctx?: Context): string {
   if (ctx?.unverified) {
     const says =
       report.exitCode === 2
@@ -18,16 +36,20 @@ function title(report: JsonReport, ctx?: Context): string {
           : 'no blocking criterion failed';
     return `### controlgate: ⚠️ Unverified report (the run says: ${says})\n\n> ${ctx.unverified}`;
   }
-  if (report.exitCode === 2) return '### controlgate: ❌ Blocked: could not evaluate';
-  return report.decision === 'block' ? '### controlgate: ❌ Blocked' : '### controlgate: ✅ Passed';
+  if (report.exitCode === 2) {
+    const also = problems.length > 0 ? `; ${blockingCount(report, problems)} block as well` : '';
+    return `### controlgate: ❌ Blocked: could not evaluate${also}`;
+  }
+  if (report.decision !== 'block') return '### controlgate: ✅ Passed';
+  return problems.length > 0
+    ? `### controlgate: ❌ Blocked: ${blockingCount(report, problems)}`
+    : '### controlgate: ❌ Blocked';
 }
 
 function named(controls: Control[], shape: Shape, extra: (c: Control) => string = () => ''): string {
-  const shown = controls
-    .slice(0, shape.named)
-    .map((c) => `**${escapeMarkdown(c.id)}**${shape.titles ? ` ${escapeMarkdown(c.title)}` : ''}${extra(c)}`);
+  const shown = controls.slice(0, shape.named).map((c) => `**${escapeMarkdown(c.id)}**${extra(c)}`);
   const rest = controls.length - shown.length;
-  return `${shown.join('; ')}${rest > 0 ? `; and ${rest} more` : ''}`;
+  return `${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
 }
 
 /** The files a scanner was given and could not judge, which is why its criteria are not evaluated. */
@@ -46,16 +68,34 @@ function notJudged(report: JsonReport, shape: Shape): string {
   return lines.length > 0 ? `Not judged: ${lines.join('; ')}.` : '';
 }
 
+/** What the developer can do next; a waiver is the security team's call, reviewed on the base branch. */
+function nextStep(report: JsonReport, problems: readonly ReportFinding[]): string[] {
+  const steps: string[] = [];
+  if (report.exitCode === 2) {
+    steps.push(
+      'get the blocking criteria evaluated: the gate fails closed when a scanner fails (see why under Scanners, folded below), so fix the run and run it again',
+    );
+  }
+  if (problems.length > 0) {
+    steps.push(
+      `fix ${problems.length === 1 ? 'the problem' : 'each problem'} below and push, or ask your security team to accept the risk with a waiver in \`${WAIVERS_FILE}\` on the base branch (reason, approver, ticket, expiry; entries to paste are folded below)`,
+    );
+  }
+  return steps.length > 0 ? [`**To merge:** ${steps.join('; and ')}.`] : [];
+}
+
 /**
- * The decision, what the change was compared with (when it was), one line naming what fails or could
- * not be evaluated, then the verdict counts.
+ * The decision with what blocks, then what the change proposes to its own policy, what to do, and
+ * anything that makes the verdict less than complete (not evaluated, not compared, not judged).
  */
-export function headline(report: JsonReport, shape: Shape, ctx?: Context): string[] {
-  const failing = report.controls.filter((c) => c.verdict === 'fail');
-  const warning = report.controls.filter((c) => c.verdict === 'warn');
+export function headline(
+  report: JsonReport,
+  problems: readonly ReportFinding[],
+  shape: Shape,
+  ctx?: Context,
+): string[] {
   const unevaluated = report.controls.filter((c) => c.verdict === 'not-evaluated' && c.blocking);
-  const parts = [
-    failing.length > 0 ? `Failing: ${named(failing, shape)}.` : '',
+  const caveats = [
     unevaluated.length > 0
       ? `Not evaluated (blocking): ${named(unevaluated, shape, (c) =>
           c.failedScanners.length > 0
@@ -63,29 +103,34 @@ export function headline(report: JsonReport, shape: Shape, ctx?: Context): strin
             : '',
         )}.`
       : '',
-    warning.length > 0 ? `Warning: ${named(warning, { ...shape, titles: false })}.` : '',
     notJudged(report, shape),
   ].filter(Boolean);
-  if (parts.length === 0) parts.push('No SOC 2 criterion fails.');
+  if (report.decision !== 'block' && report.exitCode !== 2 && caveats.length === 0)
+    caveats.push('No SOC 2 criterion fails.');
+  const suppressions = suppressionNote(report, MARKDOWN_INLINE);
+  const unavailable =
+    report.baseline?.status === 'unavailable' ? ['', ...comparisonLines(report.baseline)] : [];
+  const next = nextStep(report, problems);
+  return [
+    title(report, problems, ctx),
+    ...policyLines(report),
+    ...(next.length > 0 ? ['', ...next] : []),
+    ...(caveats.length > 0 ? ['', caveats.join(' ')] : []),
+    ...(suppressions ? ['', `🔕 **Suppressions:** ${suppressions}`] : []),
+    ...unavailable,
+  ];
+}
+
+/** The run's facts for the folded section: criteria counts, problems, comparison and coverage. */
+export function runFacts(report: JsonReport, shape: Shape): string[] {
   const v = report.verdicts;
   const counts =
     `Criteria: ${v.fail} fail · ${v.warn} warn · ${v.pass} pass · ${v['not-evaluated']} not evaluated · ` +
     `${v['not-covered']} not covered · ${v['out-of-scope']} out of scope. ` +
     `${problemCount(report)}.`;
-  const comparison = report.baseline ? ['', ...comparisonLines(report.baseline)] : [];
-  const suppressions = suppressionNote(report, MARKDOWN_INLINE);
+  const comparison = report.baseline?.status === 'compared' ? ['', ...comparisonLines(report.baseline)] : [];
   const coverage = coverageLine(report, MARKDOWN_INLINE, shape.named);
-  return [
-    title(report, ctx),
-    ...policyLines(report),
-    ...(suppressions ? ['', `🔕 **Suppressions:** ${suppressions}`] : []),
-    ...comparison,
-    '',
-    parts.join(' '),
-    '',
-    counts,
-    ...(coverage ? ['', `**Coverage:** ${coverage}`] : []),
-  ];
+  return [counts, ...comparison, ...(coverage ? ['', `**Coverage:** ${coverage}`] : [])];
 }
 
 /** The gate's own rules, first: whose policy judged the change, and what the change proposes. */
@@ -101,22 +146,18 @@ function policyLines(report: JsonReport): string[] {
 
 /**
  * The line that says the body was shortened and where the rest is; without it a reader would trust a
- * partial list. `sideLists`: the report has existing or fixed findings this shape only counts.
+ * partial list.
  */
-export function shortenedNote(
-  shape: Shape,
-  shown: number,
-  total: number,
-  ctx: Context,
-  sideLists = false,
-): string {
+export function shortenedNote(shape: Shape, shown: number, total: number, ctx: Context): string {
   const what =
-    shape.rows === 0
-      ? `finding tables omitted (${plural(total, 'finding row')})`
-      : `showing ${shown} of ${plural(total, 'finding row')}`;
-  const side = sideLists && shape.sideRows === 0 ? ', existing and fixed findings counted only' : '';
-  const details = shape.details === 'full' ? '' : shape.details === 'short' ? ', details summarized' : '';
-  return `✂️ **Shortened to fit the size limit:** ${what}${side}${details}. The full list is in ${ctx.elsewhere}.`;
+    shown === total
+      ? `all ${plural(total, 'blocking problem')} listed`
+      : shown === 0
+        ? `the list of ${plural(total, 'blocking problem')} left out`
+        : `showing ${shown} of ${plural(total, 'blocking problem')}`;
+  const fixes = shape.fixes ? '' : ', fix texts left out';
+  const details = shape.details === 'full' ? '' : ', details summarized';
+  return `✂️ **Shortened to fit the size limit:** ${what}${fixes}${details}. The full list is in ${ctx.elsewhere}.`;
 }
 
 /** Where the full details are and which tool and data produced this. */

@@ -25,19 +25,22 @@ export interface CommentOptions {
 
 /** How much of the report one rendering shows; the builder tries shapes from the most to the least. */
 export interface Shape {
-  /** Rows per criterion table; 0 drops the tables. */
+  /** Blocking problems listed (the rest are counted); every one as long as anything fits. */
   rows: number;
-  /** Without tables: a bullet per failing/warning criterion. */
-  list: boolean;
+  /** The "How to fix" texts, once per rule, under the list. */
+  fixes: boolean;
+  /** Waiver entries to paste: one per blocking problem, the first one only, or none. */
+  snippets: 'all' | 'first' | 'none';
+  /** Rows in the folded lists of non-blocking, existing and fixed problems; 0 leaves counts only. */
+  sideRows: number;
   details: 'full' | 'short' | 'none';
-  /** Titles next to the ids in the headline; at most `named` criteria are named there. */
-  titles: boolean;
+  /** At most this many criteria or files are named in one line. */
   named: number;
   /**
-   * Rows in the lists of existing (predating) and fixed findings; 0 leaves counts only. These go
-   * before any new finding does: the change is judged on what it adds.
+   * The shape must also fit the readable budget: folded extras are worth a longer comment only while
+   * the comment stays short; past it they are left to the job summary.
    */
-  sideRows: number;
+  readable: boolean;
 }
 
 /** Everything a rendering needs besides the report, already sanitized. */
@@ -51,14 +54,8 @@ export interface Context {
   elsewhere: string;
   /** Why the results are not verified; set, the title reports instead of deciding. */
   unverified?: string;
-}
-
-/** Failing criteria, then warning ones, in catalog order: the ones that get a table. */
-export function flagged(report: JsonReport): Control[] {
-  return [
-    ...report.controls.filter((c) => c.verdict === 'fail'),
-    ...report.controls.filter((c) => c.verdict === 'warn'),
-  ];
+  /** Markdown line saying where the evidence is (the job summary's; the comment names it in its footer). */
+  evidence?: string;
 }
 
 /** Findings by fingerprint; a fingerprint can name several findings (same code twice in a file). */
@@ -74,12 +71,29 @@ export function compareNewFirst(a: ReportFinding, b: ReportFinding): number {
   return existing(a) - existing(b) || compareFindings(a, b);
 }
 
-/** The findings that fail or warn a criterion: new first, most severe first, then by place; locale-independent. */
-export function findingsOf(control: Control, index: ReadonlyMap<string, ReportFinding[]>): ReportFinding[] {
-  return [...new Set(control.findings)].flatMap((fp) => index.get(fp) ?? []).sort(compareNewFirst);
-}
-
 /** "1 finding", "3 findings". */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The problems of criteria with `verdict`, each once however many criteria it fails, with those
+ * criteria's ids; in the one report order. `except` leaves out problems already listed elsewhere.
+ */
+export function problemsOf(
+  report: JsonReport,
+  index: ReadonlyMap<string, ReportFinding[]>,
+  verdict: 'fail' | 'warn',
+  except: ReadonlySet<string> = new Set(),
+): { finding: ReportFinding; criteria: string[] }[] {
+  const criteria = new Map<string, string[]>();
+  for (const c of report.controls) {
+    if (c.verdict !== verdict) continue;
+    for (const fp of new Set(c.findings)) {
+      if (!except.has(fp)) criteria.set(fp, [...(criteria.get(fp) ?? []), c.id]);
+    }
+  }
+  return [...criteria]
+    .flatMap(([fp, ids]) => (index.get(fp) ?? []).map((finding) => ({ finding, criteria: ids })))
+    .sort((a, b) => compareNewFirst(a.finding, b.finding));
 }

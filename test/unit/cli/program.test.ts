@@ -92,3 +92,20 @@ describe('evidence verify', () => {
     expect(err.join('')).toContain(message);
   });
 });
+
+describe('scan --format', () => {
+  it('accepts markdown, the comment body, with the comment key for its marker', () => {
+    const parsed = parseCommandLine(['scan', 'app', '--format', 'markdown', '--comment-key', 'web'], quiet);
+    expect(parsed).toMatchObject({
+      kind: 'scan',
+      args: { path: 'app', format: 'markdown', commentKey: 'web' },
+    });
+  });
+
+  it('still refuses a format it does not know', () => {
+    const err: string[] = [];
+    const parsed = parseCommandLine(['scan', '--format', 'html'], { out: () => {}, err: (t) => err.push(t) });
+    expect(parsed).toMatchObject({ kind: 'done', exitCode: 2 });
+    expect(err.join('')).toContain('text, json, sarif, markdown');
+  });
+});

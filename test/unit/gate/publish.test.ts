@@ -71,7 +71,7 @@ function fakePlatform(context: ChangeContext, overrides: Partial<Platform> = {})
       calls.push(`outputs ${outputs.decision} ${outputs['exit-code']} ${outputs['failed-criteria']}`);
     },
     async writeSummary(markdown: string) {
-      calls.push(`summary ${markdown.includes('of this run')}`);
+      calls.push(`summary ${markdown.startsWith('### controlgate: ')}`);
     },
     describeFailure: (error: unknown) => `failed: ${(error as Error).message}`,
     ...overrides,
@@ -104,14 +104,15 @@ describe('publish', () => {
       },
     });
     const digest = 'd'.repeat(64);
+    // A platform that keeps artifacts itself (GitLab's job artifacts): its own words for where.
     await publish(
-      { report: passingReport(), sarifPaths: {}, evidence: { digest, signed: true } },
+      { report: passingReport(), sarifPaths: {}, evidencePath: '/w/ev', evidence: { digest, signed: true } },
       platform,
       actionSettings,
       recordingLog(),
     );
     await publish(
-      { report: passingReport(), sarifPaths: {}, evidence: { digest, signed: false } },
+      { report: passingReport(), sarifPaths: {}, evidencePath: '/w/ev', evidence: { digest, signed: false } },
       platform,
       actionSettings,
       recordingLog(),
@@ -123,14 +124,17 @@ describe('publish', () => {
   it('the artifact GitHub stored goes to the summary and the outputs; the status stays the same run to run', async () => {
     const summaries: string[] = [];
     const outputs: Record<string, string>[] = [];
-    const { platform, calls } = fakePlatform(PR, {
-      writeSummary: async (markdown: string) => {
-        summaries.push(markdown);
+    const { platform, calls } = fakePlatform(
+      { ...PR, runUrl: 'https://github.com/octo/shop/actions/runs/9' },
+      {
+        writeSummary: async (markdown: string) => {
+          summaries.push(markdown);
+        },
+        setOutputs: (o: Readonly<Record<string, string>>) => {
+          outputs.push({ ...o });
+        },
       },
-      setOutputs: (o: Readonly<Record<string, string>>) => {
-        outputs.push({ ...o });
-      },
-    });
+    );
     const digest = `1234567890abcdef${'e'.repeat(48)}`;
     const artifact = { name: 'controlgate-evidence', id: 4242, digest: 'f'.repeat(64) };
     await publish(
@@ -140,6 +144,7 @@ describe('publish', () => {
       recordingLog(),
     );
     expect(summaries[0]).toContain(`artifact "controlgate-evidence" id 4242 zip sha256:${'f'.repeat(64)}`);
+    expect(summaries[0]).toContain('](https://github.com/octo/shop/actions/runs/9/artifacts/4242)');
     expect(outputs[0]).toMatchObject({
       'evidence-digest': `sha256:${digest}`,
       'evidence-artifact-id': '4242',
@@ -147,6 +152,37 @@ describe('publish', () => {
     expect(calls).toContain(
       'status failure controlgate / SOC 2: Blocked: 1 high problem in 1 file (CC6.1) → https://github.com/octo/shop/pull/7#issuecomment-1',
     );
+  });
+
+  it('never claims an artifact the upload did not store: the folder on the runner, said as such', async () => {
+    const summaries: string[] = [];
+    const bodies: string[] = [];
+    const { platform } = fakePlatform(
+      { ...PR, runUrl: 'https://github.com/octo/shop/actions/runs/9' },
+      {
+        writeSummary: async (markdown: string) => {
+          summaries.push(markdown);
+        },
+        upsertComment: async (_marker: string, body: string) => {
+          bodies.push(body);
+          return { outcome: 'created' as const, url: null };
+        },
+        uploadEvidence: async () => undefined,
+      },
+    );
+    const evidence = { digest: 'd'.repeat(64), signed: false };
+    await publish(
+      { report: blockedReport(), sarifPaths: {}, evidencePath: '/tmp/ev', evidence },
+      platform,
+      actionSettings,
+      recordingLog(),
+    );
+    expect(summaries[0]).toContain('**Evidence:** not uploaded; the bundle is in `/tmp/ev` on the runner');
+    expect(summaries[0]).not.toContain('artifact');
+    expect(bodies[0]).not.toContain('artifact');
+    // Without any bundle: nothing about evidence at all.
+    await publish({ report: blockedReport(), sarifPaths: {} }, platform, actionSettings, recordingLog());
+    expect(summaries[1]).not.toContain('Evidence');
   });
 
   it('says once why nothing can be posted, and posts nothing', async () => {

@@ -89,7 +89,15 @@ describe('comment with a baseline', () => {
     expect(body).toContain(
       '- ⚠️ `kics` was not compared (base scan failed: exit 3): all its findings count as new.',
     );
-    expectAscending(positions(body, ['### controlgate: ❌ Blocked', HEADER, 'Failing: **CC6.1**']));
+    // The developer's part first; what was compared is for reviewers, folded with the SOC 2 detail.
+    expectAscending(
+      positions(body, [
+        '### controlgate: ❌ Blocked',
+        '| Line | Severity',
+        '<summary>SOC 2 criteria',
+        HEADER,
+      ]),
+    );
     expectTablesIntact(body);
   });
 
@@ -127,7 +135,7 @@ describe('comment with a baseline', () => {
       expect(body).toContain('- `exclude` added: `"app/**"`');
       expect(body).toContain('- `waivers.W-1` extended:');
       expectAscending(
-        positions(body, ['### controlgate: ❌ Blocked', headline, HEADER, 'Failing: **CC6.1**']),
+        positions(body, ['### controlgate: ❌ Blocked', headline, '**To merge:**', '`rule-1`', HEADER]),
       );
     }
     const html = renderHtmlReport(proposing, ciRunFacts(proposing));
@@ -154,22 +162,21 @@ describe('comment with a baseline', () => {
 
   it('lists new findings in the failing table first and existing debt apart, never as failing', () => {
     const body = renderComment(compared(), { commentKey: 'k', ...REPO });
-    expect(body).toContain('| State | Severity | Rule | Location | Message |');
-    expect(body).toContain('| **new** | critical | semgrep `rule-1` |');
-    expect(body).toContain(
-      '2 findings at or above **high** (mode block). 1 existing finding predating this change is not judged.',
-    );
-    // CC7.2 holds only debt: no failing or warning heading, and it is named in the debt list.
-    expect(body).not.toMatch(/#### \S+ CC7\.2/);
-    expect(body).toContain('Failing: **CC6.1** Title of CC6.1.');
+    // Everything listed as blocking is new: no State column, and the headline says new.
+    expect(body).toContain('### controlgate: ❌ Blocked: 1 critical and 1 high new problems in 2 files');
+    expect(body).toContain('| Line | Severity | Rule | Criteria | Problem |');
+    expect(body).not.toContain('| State |');
+    expect(body).toContain('| critical | `rule-1` | CC6.1 |');
+    // CC7.2 holds only debt: it is named in the debt list, not among the criteria of a blocking row.
     const debt = body.indexOf('<summary>Existing findings, not blocking: 2 findings in 2 criteria</summary>');
-    expect(debt).toBeGreaterThan(body.indexOf('#### ❌ CC6.1'));
+    expect(debt).toBeGreaterThan(body.indexOf('`rule-2`'));
+    expect(body.slice(0, debt)).not.toContain('CC7.2');
     expect(body.indexOf('`debt-rule-3`')).toBeGreaterThan(debt);
     expect(body.indexOf('`debt-rule-4`')).toBeGreaterThan(debt);
     expect(body).toContain('- **CC7.2** Title of CC7.2: 1 finding');
     expectAscending(
       positions(body, [
-        '#### ❌ CC6.1',
+        '| Line | Severity',
         '<summary>Existing findings',
         '<summary>✅ Fixed',
         '<summary>Waivers',
@@ -212,9 +219,10 @@ describe('comment with a baseline', () => {
     );
     // The low new finding comes before the critical existing one: the change is judged on what it adds.
     expectAscending(
-      positions(body, ['| **new** | low | semgrep `rule-2`', '| existing | critical | semgrep `rule-1`']),
+      positions(body, ['| 12 | **new** | low | `rule-2`', '| 11 | existing | critical | `rule-1`']),
     );
-    expect(body).toContain('| existing | high | semgrep `rule-3`');
+    expect(body).toContain('| 13 | existing | high | `rule-3`');
+    expect(body).toContain('| Line | State | Severity | Rule | Criteria | Problem |');
     expect(body).not.toContain('<summary>Existing findings');
     expect(body).not.toContain('<summary>✅ Fixed');
   });
@@ -243,9 +251,11 @@ describe('comment with a baseline', () => {
     expect(body).toContain(
       '⚠️ Not compared with the base: the base commit 0badc0de is not in this clone. Every finding was judged, as without a base.',
     );
-    expect(body).toContain('| Severity | Rule | Location | Message |');
+    expect(body).toContain('| Line | Severity | Rule | Criteria | Problem |');
     expect(body).not.toContain('| State |');
     expect(body).not.toContain('was not compared');
+    // Said right under what to do: it explains why old problems block too.
+    expectAscending(positions(body, ['**To merge:**', '⚠️ Not compared', '| Line |']));
   });
 
   it('names the baseline bundle when the base findings came from an earlier run', () => {
@@ -306,22 +316,21 @@ function crowded(): JsonReport {
 }
 
 describe('shortening with a baseline', () => {
-  it('drops the existing and fixed lists before any new finding, and says so', () => {
+  it('leaves the existing and fixed lists to the job summary once the comment is long, never a new finding', () => {
     const r = crowded();
-    const full = renderComment(r, { commentKey: 'k', maxChars: 1_000_000 });
-    expect(full).toContain('`old-0`');
-    expect(full).toContain('`gone-0`');
-    expect(full).toContain('_…and 180 more not shown._');
-    const body = renderComment(r, { commentKey: 'k', maxChars: full.length - 1 });
-    expect(body.length).toBeLessThan(full.length);
+    // 30 new problems with 30 long fix texts are past the readable budget: the side lists give way.
+    const body = renderComment(r, { commentKey: 'k' });
     for (let n = 0; n < 30; n += 1) expect(body).toContain(`\`new-${n}\``);
     expect(body).not.toContain('`old-0`');
     expect(body).not.toContain('`gone-0`');
-    expect(body).toContain('existing and fixed findings counted only');
+    expect(body).not.toContain('Shortened');
     expect(body).toContain('- **CC7.2** Title of CC7.2: 100 findings');
     expect(body).toContain('<summary>✅ Fixed: this change removes 200 findings</summary>');
     expect(body).toContain('_The list was left out to fit the size limit._');
     expectTablesIntact(body);
+    const summary = renderJobSummary(r, {});
+    expect(summary).toContain('`old-0`');
+    expect(summary).toContain('`gone-0`');
   });
 
   it('never lists an existing or fixed finding while leaving out a new one, at any limit', () => {

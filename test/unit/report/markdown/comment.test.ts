@@ -43,7 +43,7 @@ describe('renderComment', () => {
     expect(body.split('controlgate:comment').length).toBe(2);
   });
 
-  it('orders headline, criterion tables, collapsed sections and footer', () => {
+  it('orders decision, what to do, the blocking list, folded sections and footer', () => {
     const body = renderComment(blocking(), {
       commentKey: 'k',
       ...REPO,
@@ -52,11 +52,13 @@ describe('renderComment', () => {
     });
     const order = [
       '### controlgate:',
-      '#### ❌ CC6.1',
-      '#### ⚠️ CC7.2',
-      '<summary>Waivers',
+      '**To merge:**',
+      '| Line | Severity | Rule | Criteria | Problem |',
+      '<summary>Waiver entries to paste',
+      '<summary>Not blocking: 1 problem',
+      '<summary>SOC 2 criteria',
       '<summary>Scanners',
-      '<summary>Other criteria',
+      '<summary>Waivers',
       '<summary>Other findings',
       '<sub>Full details: the `controlgate-evidence` artifact · [CI run](https://github.com/octo/shop/actions/runs/7)',
     ].map((s) => body.indexOf(s));
@@ -65,22 +67,83 @@ describe('renderComment', () => {
     expectTablesIntact(body);
   });
 
-  it('names the failing and the blocking not-evaluated criteria with titles and failed scanners', () => {
+  it('counts what blocks in the title and names the blocking not-evaluated criteria with failed scanners', () => {
     const body = renderComment(blocking(), { commentKey: 'k' });
-    expect(body).toContain('### controlgate: ❌ Blocked: could not evaluate');
-    expect(body).toContain('Failing: **CC6.1** Title of CC6.1.');
-    expect(body).toContain('Not evaluated (blocking): **CC8.1** Title of CC8.1 (kics failed).');
+    expect(body).toContain(
+      '### controlgate: ❌ Blocked: could not evaluate; 1 critical and 2 high problems in 3 files block as well',
+    );
+    expect(body).toContain('Not evaluated (blocking): **CC8.1** (kics failed).');
+    expect(body).toContain('**To merge:** get the blocking criteria evaluated');
+    // The warn-mode problem does not block: folded, not in the title's count.
+    expect(body.indexOf('`rule-4`')).toBeGreaterThan(body.indexOf('<summary>Not blocking'));
+  });
+
+  it('lists a problem once however many criteria it fails, with those criteria as a column', () => {
+    const r = report({
+      controls: [
+        control('CC6.1', 'fail', { findings: ['fp1', 'fp2'] }),
+        control('CC7.1', 'fail', { findings: ['fp1'] }),
+        control('CC8.1', 'fail', { findings: ['fp1'] }),
+      ],
+      findings: [finding(1, { path: 'app/a.py' }), finding(2, { path: 'app/a.py', line: 3, endLine: 3 })],
+    });
+    const body = renderComment(r, { commentKey: 'k' });
+    expect(body.split('`rule-1`').length - 1).toBe(1);
+    expect(body).toContain('| 11 | high | `rule-1` | CC6.1, CC7.1, CC8.1 | Problem number 1 |');
+    // One bold row per file, its problems by line.
+    expect(body.split('**`app/a.py`**').length - 1).toBe(1);
+    expect(body.indexOf('| 3 | high | `rule-2`')).toBeLessThan(body.indexOf('| 11 | high | `rule-1`'));
+    expect(body).toContain('### controlgate: ❌ Blocked: 2 high problems in 1 file');
+  });
+
+  it('writes a long rule text once, under the table, and points each row to it', () => {
+    const text = `A long explanation of the problem, why it matters and the fix. ${'Use the safe API instead. '.repeat(5)}`;
+    const r = report({
+      controls: [control('CC7.1', 'fail', { findings: ['fp1', 'fp2', 'fp3'] })],
+      findings: [
+        finding(1, { ruleId: 'sqli', message: text, helpUri: 'https://semgrep.dev/r/sqli' }),
+        finding(2, { ruleId: 'sqli', message: text, helpUri: 'https://semgrep.dev/r/sqli' }),
+        finding(3, { ruleId: 'short', message: 'SSH is open' }),
+      ],
+    });
+    const body = renderComment(r, { commentKey: 'k' });
+    expect(body.split('Use the safe API instead.').length - 1).toBe(5);
+    expect(body).toContain('| [`sqli`][r1] | CC7.1 | see fix 1 |');
+    expect(body).toContain('**How to fix**\n\n1. [`sqli`][r1]: A long explanation');
+    expect(body).toContain('| `short` | CC7.1 | SSH is open |');
+    // The documentation address once, as a reference definition.
+    expect(body.split('https://semgrep.dev/r/sqli').length - 1).toBe(1);
+    expect(body).toContain('[r1]: https://semgrep.dev/r/sqli');
+  });
+
+  it('folds a waiver entry to paste for each blocking problem', () => {
+    const fp = 'a'.repeat(32);
+    const r = report({
+      controls: [control('CC6.1', 'fail', { findings: [fp] })],
+      findings: [finding(1, { fingerprint: fp, ruleId: 'B105', scanner: 'bandit' })],
+    });
+    const body = renderComment(r, { commentKey: 'k' });
+    const snippet = body.slice(body.indexOf('    version: 1'), body.indexOf('</details>'));
+    // An indented code block: no fence that scanned text could close.
+    expect(body).not.toContain('```');
+    expect(snippet).toContain('    waivers:\n');
+    expect(snippet).toContain(`      - fingerprint: ${fp}  # bandit B105 in app/file1.py line 11`);
+    for (const key of ['reason:', 'approver:', 'ticket:', 'expires: YYYY-MM-DD'])
+      expect(snippet).toContain(key);
+    expect(body.indexOf('<summary>Waiver entries')).toBeLessThan(body.indexOf('    version: 1'));
   });
 
   it('links workspace findings at the head SHA with line anchors, and only those', () => {
     const body = renderComment(blocking(), { commentKey: 'k', ...REPO });
-    expect(body).toContain('(https://github.com/octo/shop/blob/abc123def456/app/file1.py#L11)');
-    expect(body).toContain('(https://github.com/octo/shop/blob/abc123def456/app/file2.py#L5-L9)');
-    expect(body).toContain('| `/etc/passwd:13` |');
+    expect(body).toContain('| [11](https://github.com/octo/shop/blob/abc123def456/app/file1.py#L11) |');
+    expect(body).toContain('| [5-9](https://github.com/octo/shop/blob/abc123def456/app/file2.py#L5-L9) |');
+    expect(body).toContain(
+      '**`/etc/passwd`**\n\n| Line | Severity | Rule | Criteria | Problem |\n| --- | --- | --- | --- | --- |\n| 13 | high |',
+    );
     expect(body).not.toContain('blob/abc123def456//etc');
     const unlinked = renderComment(blocking(), { commentKey: 'k' });
     expect(unlinked).not.toContain('/blob/');
-    expect(unlinked).toContain('`app/file1.py:11`');
+    expect(unlinked).toContain('| --- |\n| 11 | critical |');
   });
 
   it('encodes odd paths in links and refuses non-http repository URLs', () => {
@@ -99,7 +162,8 @@ describe('renderComment', () => {
     const body = renderComment(report({ controls: [control('CC6.1', 'pass')] }), { commentKey: 'k' });
     expect(body).toContain('### controlgate: ✅ Passed');
     expect(body).toContain('No SOC 2 criterion fails.');
-    expect(body).not.toContain('####');
+    expect(body).not.toContain('| Line |');
+    expect(body).not.toContain('To merge');
     expect(body).not.toContain('Shortened');
   });
 
@@ -108,7 +172,7 @@ describe('renderComment', () => {
     expect(body).toContain('| `W-1` | alice@\u200dexample.com | SEC-1 | 2027-03-31 | 1 | Test credentials');
     expect(body).toContain('**Stale** (match nothing)');
     expect(body).toContain('| kics | **failed** | `1.0.0` | 0 | exit 3 |');
-    expect(body).toContain('CC8.1 (kics failed, blocks)');
+    expect(body).toContain('| **CC8.1** Title of CC8.1 | ❓ not evaluated (kics failed, blocks) |');
   });
 
   it('is deterministic and independent of the order of findings', () => {
@@ -161,7 +225,7 @@ describe('hostile text', () => {
       expect(body.indexOf('<!--')).toBe(0);
       expect(body.lastIndexOf('<!--')).toBe(0);
       expectTablesIntact(body);
-      expect(body).toContain('| Severity | Rule | Location | Message |');
+      expect(body).toContain('| Line | Severity | Rule | Criteria | Problem |');
     }
   });
 });
@@ -191,7 +255,6 @@ describe('size limit', () => {
   it('shortens a ~70,000-character report to the GitHub limit and says where the rest is', () => {
     const full = renderComment(large(), { commentKey: 'k', maxChars: 1_000_000 });
     expect(full.length).toBeGreaterThan(65_536);
-    expect(full.length).toBeLessThan(90_000);
     expect(full).not.toContain('Shortened');
     const body = renderComment(large(), { commentKey: 'k', ...where });
     expect(body.length).toBeLessThanOrEqual(65_536);
@@ -199,8 +262,13 @@ describe('size limit', () => {
     expect(body).toContain(
       'The full list is in the `evidence` artifact and the job summary of [this run](https://github.com/octo/shop/actions/runs/7).',
     );
-    expect(body).toContain('more not shown');
+    // Fix texts go before any problem does; every one of the 400 is still listed.
+    expect(body).toContain('all 400 blocking problems listed, fix texts left out');
+    expect(body).toContain('`rule-399`');
     expectTablesIntact(body);
+    const smaller = renderComment(large(), { commentKey: 'k', ...where, maxChars: 20_000 });
+    expect(smaller).toContain('✂️ **Shortened to fit the size limit:** showing 100 of 400 blocking problems');
+    expect(smaller).toContain('_…and 300 more not shown._');
   });
 
   it('stays within every limit from 2,000 to 70,000 characters, whole tables and tags only', () => {
@@ -257,5 +325,19 @@ describe('files a scanner could not judge', () => {
     expect(body).toContain(
       'Not judged: bandit: **app/new\\_api.py** (syntax error while parsing AST from file).',
     );
+  });
+});
+
+describe('a change that passes with warnings', () => {
+  it('says the warn-mode problems do not block, and folds them', () => {
+    const r = report({
+      controls: [control('CC7.2', 'warn', { findings: ['fp1'] }), control('CC6.1', 'pass')],
+      findings: [finding(1, { severity: 'medium', criteria: ['CC7.2'] })],
+    });
+    const body = renderComment(r, { commentKey: 'k' });
+    expect(body).toContain('### controlgate: ✅ Passed');
+    expect(body).toContain('⚠️ 1 problem of criteria in warn mode: not blocking, folded below.');
+    expect(body).not.toContain('To merge');
+    expect(body.indexOf('`rule-1`')).toBeGreaterThan(body.indexOf('<summary>Not blocking: 1 problem'));
   });
 });
