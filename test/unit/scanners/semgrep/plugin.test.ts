@@ -137,6 +137,10 @@ describe('semgrep.plan', () => {
     expect(planned.args[planned.args.indexOf('--output') + 1]).toBe(sarifPath);
   });
 
+  it('writes its JSON output beside the SARIF in the same run (only the JSON has fixes)', () => {
+    expect(plan().args).toContain(`--json-output=${path.join(outDir, 'semgrep.json')}`);
+  });
+
   it('points "builtin" (the default) at the shipped rule pack', () => {
     const { args } = plan();
     expect(args[args.indexOf('--config') + 1]).toBe(builtinRulesDir());
