@@ -92,6 +92,14 @@ function utf16Column(bytes: Buffer, starts: readonly number[], p: JsonPosition):
   return bytes.subarray(lineStart, at).toString('utf8').length + 1;
 }
 
+/** The code a match covers, from its start to its end (Semgrep's byte positions). */
+function matchedText(file: { bytes: Buffer; starts: readonly number[] }, fix: JsonFix): string | undefined {
+  const from = file.starts[fix.start.line - 1];
+  const to = file.starts[fix.end.line - 1];
+  if (from === undefined || to === undefined) return undefined;
+  return file.bytes.subarray(from + fix.start.col - 1, to + fix.end.col - 1).toString('utf8');
+}
+
 /** A SARIF location's URI as Semgrep's JSON names the same file (the URI, percent-decoded). */
 function jsonPathOf(uri: string): string[] {
   try {
@@ -151,6 +159,8 @@ export function addSemgrepFixes(log: Sarif.Log, json: unknown, cwd: string): num
       const startColumn = file && utf16Column(file.bytes, file.starts, fix.start);
       const endColumn = file && utf16Column(file.bytes, file.starts, fix.end);
       if (!startColumn || !endColumn) continue;
+      // A fix-regex that matches nothing in the code still gives the code back as the fix: no change, no fix.
+      if (file && matchedText(file, fix) === fix.text) continue;
       result.fixes = [
         {
           description: { text: `Semgrep autofix of ${ruleId}` },

@@ -77,6 +77,21 @@ describe('Semgrep fixes from its JSON output', () => {
     expect(addSemgrepFixes(log, json, FIXTURE)).toBe(0);
   });
 
+  it('gives no fix when the fix is the matched code itself (a fix-regex that matched nothing)', () => {
+    const json = readJson('semgrep.json') as { results: { extra: { fix?: string } }[] };
+    for (const [i, code] of [
+      'hashlib.md5(data)',
+      'hashlib.md5(b"x")',
+      'yaml.load(\n        text\n    )',
+    ].entries()) {
+      const result = json.results[i];
+      if (result) result.extra.fix = code;
+    }
+    const log = sarif();
+    expect(addSemgrepFixes(log, json, FIXTURE)).toBe(1);
+    expect(results(log).findIndex((r) => r.fixes)).toBe(4);
+  });
+
   it('leaves a fix out when its file cannot be read (columns cannot be converted)', () => {
     const log = sarif();
     expect(addSemgrepFixes(log, readJson('semgrep.json'), path.join(FIXTURE, 'missing'))).toBe(0);
