@@ -86,6 +86,11 @@ export function semgrepUnjudged(log: Sarif.Log, cwd: string, files: readonly str
     });
 }
 
+/** Whether the configuration's `args` set `flag` (alone or as `flag=value`). */
+function gives(extraArgs: readonly string[], flag: string): boolean {
+  return extraArgs.some((a) => a === flag || a.startsWith(`${flag}=`));
+}
+
 /**
  * Semgrep gives up a rule on a file after 5 s, and the whole file after 3 such time-outs, then exits
  * 0: on a large file that drops exactly the taint rules that matter. 30 s a rule costs nothing on
@@ -93,7 +98,7 @@ export function semgrepUnjudged(log: Sarif.Log, cwd: string, files: readonly str
  * refuses a repeated option, so a value in the configuration's `args` replaces the default.
  */
 export function ruleTimeouts(extraArgs: readonly string[]): string[] {
-  const given = (flag: string) => extraArgs.some((a) => a === flag || a.startsWith(`${flag}=`));
+  const given = (flag: string) => gives(extraArgs, flag);
   return [
     ...(given('--timeout') ? [] : ['--timeout', '30']),
     ...(given('--timeout-threshold') ? [] : ['--timeout-threshold', '3']),
@@ -153,8 +158,9 @@ export const semgrep = {
         '--sarif',
         '--output',
         sarifPath,
-        // Its JSON too, in the same run: only the JSON has each result's fix (see fixes.ts).
-        `--json-output=${semgrepJsonPath(sarifPath)}`,
+        // Its JSON too, in the same run: only the JSON has each result's fix (see fixes.ts). Semgrep
+        // refuses a repeated option: a JSON output the configuration asks for wins, without fixes.
+        ...(gives(options.extraArgs, '--json-output') ? [] : [`--json-output=${semgrepJsonPath(sarifPath)}`]),
         '--quiet',
         ...configs,
         ...ruleTimeouts(options.extraArgs),
