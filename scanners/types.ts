@@ -173,6 +173,12 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    */
   ruleProperties?: (outDir: string) => Promise<ReadonlyMap<string, Record<string, unknown>>>;
   /**
+   * Adds to the tool's SARIF, in place and before it is normalized, what the tool reports only
+   * beside it (Semgrep's fixes are only in its JSON output). It must not throw: a failure here may
+   * cost that addition, never the findings; `cwd` is the folder the tool ran in.
+   */
+  amendLog?: (log: Sarif.Log, outDir: string, cwd: string) => Promise<void>;
+  /**
    * Variables of the job's environment the scanner needs besides the basics (PATH, HOME, locale,
    * temp, certificates, proxies): names, or prefixes ending in `*`. Nothing else reaches it.
    */

@@ -9,6 +9,7 @@ import { firstLine, toolNotifications } from '../notifications.ts';
 import { pythonScannersDir, pythonScannersVenv } from '../python-venv.ts';
 import type { BaseCopy, Scanner, SuppressionComment, SuppressionSite, UnjudgedFile } from '../types.ts';
 import { type SemgrepOptions, semgrepConfig } from './config.ts';
+import { amendWithSemgrepFixes, semgrepJsonPath } from './fixes.ts';
 import { DEFAULT_SEMGREP_IGNORE, semgrepIgnoreReason } from './ignore.ts';
 
 /** The files Semgrep reads by kind: text, and minified JavaScript (its ignore files decide on that). */
@@ -31,6 +32,9 @@ function filesUnder(target: string): string[] {
     .filter((f) => statSync(f).isFile())
     .sort();
 }
+
+/** Semgrep's SARIF in its output folder; its JSON output sits beside it (fixes.ts). */
+const SARIF_FILE = 'semgrep.sarif';
 
 const NOSEM = /(?:#|\/\/|\/\*|--|<!--)\s*nosem(?:grep)?\b(?:\s*:\s*([\w.\-/, ]+))?/i;
 
@@ -82,6 +86,11 @@ export function semgrepUnjudged(log: Sarif.Log, cwd: string, files: readonly str
     });
 }
 
+/** Whether the configuration's `args` set `flag` (alone or as `flag=value`). */
+function gives(extraArgs: readonly string[], flag: string): boolean {
+  return extraArgs.some((a) => a === flag || a.startsWith(`${flag}=`));
+}
+
 /**
  * Semgrep gives up a rule on a file after 5 s, and the whole file after 3 such time-outs, then exits
  * 0: on a large file that drops exactly the taint rules that matter. 30 s a rule costs nothing on
@@ -89,7 +98,7 @@ export function semgrepUnjudged(log: Sarif.Log, cwd: string, files: readonly str
  * refuses a repeated option, so a value in the configuration's `args` replaces the default.
  */
 export function ruleTimeouts(extraArgs: readonly string[]): string[] {
-  const given = (flag: string) => extraArgs.some((a) => a === flag || a.startsWith(`${flag}=`));
+  const given = (flag: string) => gives(extraArgs, flag);
   return [
     ...(given('--timeout') ? [] : ['--timeout', '30']),
     ...(given('--timeout-threshold') ? [] : ['--timeout-threshold', '3']),
@@ -131,7 +140,7 @@ export const semgrep = {
       context,
     ),
   plan({ root, files, outDir, tool, options }) {
-    const sarifPath = path.join(outDir, 'semgrep.sarif');
+    const sarifPath = path.join(outDir, SARIF_FILE);
     const configs = (options.configs ?? ['builtin']).flatMap((c) => [
       '--config',
       c === 'builtin' ? builtinRulesDir() : c,
@@ -149,6 +158,9 @@ export const semgrep = {
         '--sarif',
         '--output',
         sarifPath,
+        // Its JSON too, in the same run: only the JSON has each result's fix (see fixes.ts). Semgrep
+        // refuses a repeated option: a JSON output the configuration asks for wins, without fixes.
+        ...(gives(options.extraArgs, '--json-output') ? [] : [`--json-output=${semgrepJsonPath(sarifPath)}`]),
         '--quiet',
         ...configs,
         ...ruleTimeouts(options.extraArgs),
@@ -176,5 +188,7 @@ export const semgrep = {
     }),
   // 0 with or without findings (1 only under --error); 2 and up are errors.
   interpretExit: (code) => (code === 0 || code === 1 ? 'findings' : 'error'),
+  amendLog: (log, outDir, cwd) =>
+    amendWithSemgrepFixes(log, semgrepJsonPath(path.join(outDir, SARIF_FILE)), cwd),
   unjudgedFiles: async ({ log, cwd, files }) => semgrepUnjudged(log, cwd, files),
 } satisfies Scanner<SemgrepOptions>;

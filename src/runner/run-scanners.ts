@@ -230,6 +230,8 @@ async function scanWith({
     log = plan.sarifPath
       ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, 'scanner')
       : parseSarifText(result.stdout, `${scanner.id} standard output`);
+    // A plugin's addition from the tool's side files; its failure never costs the findings read.
+    await scanner.amendLog?.(log, outDir, plan.cwd ?? o.root).catch(() => undefined);
     reveal?.reconcile(log, plan.cwd ?? o.root);
     const sources = new SourceReader(o.root);
     const extraRuleProperties = await scanner.ruleProperties?.(outDir);

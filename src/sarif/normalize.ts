@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Scanner } from '../../scanners/types.ts';
-import type { Finding, Suppression } from '../findings/finding.ts';
+import type { Finding, FixReplacement, Suppression } from '../findings/finding.ts';
 import { computeFingerprints } from '../findings/fingerprint.ts';
 import {
   isSecretFinding,
@@ -12,6 +12,7 @@ import {
 import { containedRelative } from '../paths.ts';
 import { stripControlChars } from '../text.ts';
 import { cweFromTag, cweFromTaxonId, cwesFromProperty, sortCwes } from './cwe.ts';
+import { type FixArtifactLocation, fixOf } from './fixes.ts';
 import type { SarifDescriptorReference, SarifResult, SarifRule, SarifRun } from './model.ts';
 import { resolveSeverity } from './severity.ts';
 import type { SourceReader } from './source-reader.ts';
@@ -108,13 +109,17 @@ function resolveBase(run: SarifRun, baseId: string | undefined, baseDir: string,
   return path.resolve(resolveBase(run, base.uriBaseId, baseDir, depth + 1), decodeURIComponent(base.uri));
 }
 
-/** The artifact location of a result's first location, following an index into `run.artifacts`. */
-function artifactOf(run: SarifRun, result: SarifResult) {
-  const location = result.locations?.[0]?.physicalLocation?.artifactLocation;
+/** An artifact location, following an index into `run.artifacts` when it has no URI of its own. */
+function followIndex(run: SarifRun, location: FixArtifactLocation | undefined) {
   if (location && location.uri === undefined && location.index !== undefined && location.index >= 0) {
     return run.artifacts?.[location.index]?.location ?? location;
   }
   return location;
+}
+
+/** The artifact location of a result's first location. */
+function artifactOf(run: SarifRun, result: SarifResult) {
+  return followIndex(run, result.locations?.[0]?.physicalLocation?.artifactLocation);
 }
 
 /**
@@ -122,7 +127,15 @@ function artifactOf(run: SarifRun, result: SarifResult) {
  * base id, else `baseDir`); undefined for none, a non-file URI or one that cannot be decoded.
  */
 export function resultFilePath(run: SarifRun, result: SarifResult, baseDir: string): string | undefined {
-  const location = artifactOf(run, result);
+  return locationFilePath(run, artifactOf(run, result), baseDir);
+}
+
+/** The absolute local path an artifact location names, as resultFilePath resolves it. */
+function locationFilePath(
+  run: SarifRun,
+  location: FixArtifactLocation | undefined,
+  baseDir: string,
+): string | undefined {
   const uri = location?.uri;
   if (!uri) return undefined;
   try {
@@ -252,6 +265,16 @@ export function helpUriOf(rule: SarifRule | undefined): string | undefined {
   return link;
 }
 
+/** The result's fix when it replaces code in the result's own file (fixes.ts says which fixes count). */
+function ownFileFix(run: SarifRun, result: SarifResult, baseDir: string): FixReplacement | undefined {
+  const own = resultFilePath(run, result, baseDir);
+  if (own === undefined) return undefined;
+  return fixOf(
+    result.fixes,
+    (location) => locationFilePath(run, followIndex(run, location), baseDir) === own,
+  );
+}
+
 /**
  * Turns one SARIF run into findings, one per result, in the tool's order: nothing dropped (in-source
  * suppressions are marked), nothing doubled. Secret values are redacted before anything leaves here.
@@ -315,6 +338,11 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
         marked.line ??= comment.line;
       }
     }
+    // A fix only for code the workspace holds, never for a secret (its text would be the value).
+    const fix =
+      result.fixes !== undefined && location.inWorkspace && !secret
+        ? ownFileFix(run, result, context.baseDir)
+        : undefined;
     const finding: Finding = {
       scanner: context.scannerId,
       scannerVersion: context.scannerVersion,
@@ -342,6 +370,7 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
       fingerprint: '',
       secret,
       ...(helpUri ? { helpUri } : {}),
+      ...(fix ? { fix } : {}),
       resultIndex,
     };
     if (finding.snippet === undefined) delete finding.snippet;

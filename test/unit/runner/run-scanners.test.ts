@@ -144,6 +144,60 @@ describe('a plugin’s checkRun', () => {
   it('lets the run stand when the plugin has no objection', async () => {
     expect(await run(undefined)).toMatchObject({ status: 'ok' });
   });
+
+  async function amended(amendLog: Scanner['amendLog']) {
+    const exec: Exec = async () => execResult({ stdout: sarif });
+    const [result] = await runScanners({
+      root: '/workspace',
+      target: '/workspace',
+      files: ['/workspace/app.py'],
+      scanners: [
+        { scanner: { ...checked(undefined, []), amendLog }, options: { timeoutSeconds: 60, extraArgs: [] } },
+      ],
+      outDir,
+      exec,
+      toolsDir: '/nonexistent',
+      env: {},
+      concurrency: 1,
+      clock: systemClock,
+    });
+    return result;
+  }
+
+  it('gives a plugin’s amendLog the log, its output folder and the tool’s folder before normalizing', async () => {
+    const seen: string[] = [];
+    const result = await amended(async (log, dir, cwd) => {
+      seen.push(path.basename(dir), cwd);
+      const [first] = log.runs[0]?.results ?? [];
+      if (first)
+        first.fixes = [
+          {
+            artifactChanges: [
+              {
+                artifactLocation: { uri: 'app.py' },
+                replacements: [
+                  {
+                    deletedRegion: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 },
+                    insertedContent: { text: 'y' },
+                  },
+                ],
+              },
+            ],
+          },
+        ];
+    });
+    expect(seen).toEqual(['fake', '/workspace']);
+    expect(result?.status).toBe('ok');
+    expect(result?.findings).toHaveLength(1);
+  });
+
+  it('keeps the findings when amendLog fails', async () => {
+    const result = await amended(async () => {
+      throw new Error('side file unreadable');
+    });
+    expect(result).toMatchObject({ status: 'ok' });
+    expect(result?.findings).toHaveLength(1);
+  });
 });
 
 describe('a scanner the policy refuses', () => {

@@ -137,6 +137,19 @@ describe('semgrep.plan', () => {
     expect(planned.args[planned.args.indexOf('--output') + 1]).toBe(sarifPath);
   });
 
+  it('writes its JSON output beside the SARIF in the same run (only the JSON has fixes)', () => {
+    expect(plan().args).toContain(`--json-output=${path.join(outDir, 'semgrep.json')}`);
+    const own = semgrep.plan({
+      root: ROOT,
+      target: ROOT,
+      files,
+      outDir,
+      tool: { command: '/usr/local/bin/semgrep', version: '1.100.0', source: 'path' },
+      options: { timeoutSeconds: 900, extraArgs: ['--json-output=/tmp/mine.json'] },
+    });
+    expect(own.args.filter((a) => a.startsWith('--json-output'))).toEqual(['--json-output=/tmp/mine.json']);
+  });
+
   it('points "builtin" (the default) at the shipped rule pack', () => {
     const { args } = plan();
     expect(args[args.indexOf('--config') + 1]).toBe(builtinRulesDir());
