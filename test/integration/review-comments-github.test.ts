@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +18,6 @@ import {
   runAction,
   workflowCommands,
 } from '../support/action-env.ts';
-import { REPO_ROOT } from '../support/cli.ts';
 import type { RecordedRequest } from '../support/fake-api-server.ts';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github.ts';
 import { GitRepo } from '../support/git-repo.ts';
@@ -295,27 +294,22 @@ describe('comment: review on a GitHub pull request', () => {
     expect(touched).toEqual([]);
   });
 
-  // Until normalization reads SARIF `fixes` (src/sarif/fixes.ts, another change of issue 20), no
-  // finding has a fix to suggest; the body's suggestion block is unit-tested meanwhile.
-  it.skipIf(!existsSync(path.join(REPO_ROOT, 'src', 'sarif', 'fixes.ts')))(
-    "a scanner's fix becomes a suggestion a reviewer can commit (comment: both)",
-    async () => {
-      const pr = await pullRequest({
-        config: (root) => replayOnlyConfig(path.join(root, 'fix.sarif')),
-        inputs: { scanners: 'replay', comment: 'both' },
-      });
-      writeFileSync(path.join(pr.root, 'fix.sarif'), JSON.stringify(weakHashWithFix(pr.repo.path('app.py'))));
-      const run = await pr.run();
-      expectExit(run, 1);
-      const [comment] = ours(pr.gh);
-      expect(comment?.line, `${describeRequests(pr.gh.requests)}\n${tail(run)}`).toBe(MD5_LINE);
-      expect(comment?.body).toContain(
-        '```suggestion\n    return hashlib.sha256(password.encode()).hexdigest()\n```',
-      );
-      // both: the sticky comment as well, though everything blocking is said inline.
-      expect(pr.gh.comments(PR_NUMBER).filter((c) => c.body.startsWith(marker('default')))).toHaveLength(1);
-    },
-  );
+  it("a scanner's fix becomes a suggestion a reviewer can commit (comment: both)", async () => {
+    const pr = await pullRequest({
+      config: (root) => replayOnlyConfig(path.join(root, 'fix.sarif')),
+      inputs: { scanners: 'replay', comment: 'both' },
+    });
+    writeFileSync(path.join(pr.root, 'fix.sarif'), JSON.stringify(weakHashWithFix(pr.repo.path('app.py'))));
+    const run = await pr.run();
+    expectExit(run, 1);
+    const [comment] = ours(pr.gh);
+    expect(comment?.line, `${describeRequests(pr.gh.requests)}\n${tail(run)}`).toBe(MD5_LINE);
+    expect(comment?.body).toContain(
+      '```suggestion\n    return hashlib.sha256(password.encode()).hexdigest()\n```',
+    );
+    // both: the sticky comment as well, though everything blocking is said inline.
+    expect(pr.gh.comments(PR_NUMBER).filter((c) => c.body.startsWith(marker('default')))).toHaveLength(1);
+  });
 
   it('a fork pull request writes nothing, and still blocks', async () => {
     const pr = await pullRequest();
