@@ -1,6 +1,6 @@
 import type { ChangeContext } from '../change-context.ts';
 import type { Log, Platform, StatusState, UploadedArtifact } from '../platforms/types.ts';
-import { blockingProblems, saySeverityCounts, severityCounts } from '../report/blocking-problems.ts';
+import { blockingCount, blockingProblems } from '../report/blocking-problems.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../report/markdown/comment.ts';
 import { artifactUrl, type EvidenceLink, renderJobSummary } from '../report/markdown/summary.ts';
@@ -59,11 +59,9 @@ export function statusFor(report: JsonReport): { state: StatusState; description
     const blocking = blockingProblems(report);
     if (blocking.length === 0)
       return { state: 'failure', description: `Blocked: ${failedCriteria(report).join(', ')} fail` };
-    const files = new Set(blocking.map((f) => f.path)).size;
-    const counts = saySeverityCounts(severityCounts(blocking));
     return {
       state: 'failure',
-      description: `Blocked: ${counts} ${problems(blocking.length, adjective).replace(/^\d+ /, '')} in ${files} file${files === 1 ? '' : 's'} (${failedCriteria(report).join(', ')})`,
+      description: `Blocked: ${blockingCount(report, blocking)} (${failedCriteria(report).join(', ')})`,
     };
   }
   const failed = report.scanners.filter((s) => s.status === 'failed').map((s) => s.id);

@@ -30,6 +30,19 @@ export function severityCounts(findings: readonly Pick<ReportFinding, 'severity'
 /** "2 critical and 8 high": the counts as a reader says them. */
 export function saySeverityCounts(counts: readonly [Severity, number][]): string {
   const parts = counts.map(([s, n]) => `${n} ${s}`);
-  if (parts.length <= 1) return parts.join('');
+  if (parts.length <= 1) return parts[0] ?? '0';
   return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/**
+ * "2 critical and 8 high new problems in 4 files": what blocks, in the developer's units, said the
+ * same in the comment's title and the commit status. "new" when compared with a base and none of
+ * them predates the change (mode full judges existing ones too).
+ */
+export function blockingCount(report: JsonReport, problems: readonly ReportFinding[]): string {
+  const files = new Set(problems.map((f) => f.path)).size;
+  const fresh =
+    report.baseline?.status === 'compared' && problems.every((f) => f.baselineState !== 'unchanged');
+  const noun = problems.length === 1 ? 'problem' : 'problems';
+  return `${saySeverityCounts(severityCounts(problems))} ${fresh ? 'new ' : ''}${noun} in ${files} file${files === 1 ? '' : 's'}`;
 }

@@ -1,3 +1,4 @@
+import { blockingCount } from '../blocking-problems.ts';
 import { coverageLine, scannerTrouble } from '../coverage-text.ts';
 import type { JsonReport } from '../json-report-schema.ts';
 import { policyNote } from '../policy-notes.ts';
@@ -8,23 +9,6 @@ import { escapeMarkdown } from './escape.ts';
 import type { Context, Control, ReportFinding, Shape } from './model.ts';
 import { plural } from './model.ts';
 import { WAIVERS_FILE } from './waiver-snippet.ts';
-
-/** "2 critical and 8 high": the blocking problems by severity, most severe first. */
-function bySeverity(problems: readonly ReportFinding[]): string {
-  const counts = new Map<string, number>();
-  for (const f of problems) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-  const parts = [...counts].map(([severity, n]) => `${n} ${severity}`);
-  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '0');
-}
-
-/** "2 critical and 8 high new problems in 4 files": what blocks, in the developer's units. */
-export function blockingCount(report: JsonReport, problems: readonly ReportFinding[]): string {
-  const files = new Set(problems.map((f) => f.path)).size;
-  const fresh =
-    report.baseline?.status === 'compared' && problems.every((f) => f.baselineState !== 'unchanged');
-  const noun = problems.length === 1 ? 'problem' : 'problems';
-  return `${bySeverity(problems)} ${fresh ? 'new ' : ''}${noun} in ${plural(files, 'file')}`;
-}
 
 function title(report: JsonReport, problems: readonly ReportFinding[], ctx?: Context): string {
   if (ctx?.unverified) {
