@@ -74,25 +74,62 @@ export interface Prepared {
   blocking: Listed[];
   /** Problems of warning criteria that do not also block. */
   warning: Listed[];
+  /**
+   * Problems under every threshold they meet, introduced by the change (all of them without a
+   * base): they block nothing, and a developer may still fix them while the code is fresh.
+   */
+  below: Listed[];
 }
 
 /** Indexes the report and picks out its blocking and warning problems, once for every shape tried. */
 export function prepare(report: JsonReport): Prepared {
   const index = indexFindings(report);
   const blocking = problemsOf(report, index, 'fail');
+  const listed = new Set(
+    [...blocking, ...problemsOf(report, index, 'warn')].map((l) => l.finding.fingerprint),
+  );
   const warning = problemsOf(report, index, 'warn', new Set(blocking.map((l) => l.finding.fingerprint)));
-  return { report, index, blocking, warning };
+  const compared = report.baseline?.status === 'compared';
+  const below = problemsOf(report, index, 'below', listed).filter(
+    (l) => !compared || l.finding.baselineState === 'new',
+  );
+  return { report, index, blocking, warning, below };
+}
+
+/**
+ * A folded list of problems that block nothing: its tables, then its own "How to fix" (the numbers
+ * its rows point to are this section's, not the blocking list's).
+ */
+function foldedProblems(
+  title: string,
+  listed: readonly Listed[],
+  ctx: Context,
+  refs: RefLinks,
+  rows: number,
+): string | undefined {
+  if (listed.length === 0) return undefined;
+  const fixes = new FixTexts();
+  const table = fileTables(listed, ctx, refs, fixes, { state: false, rows });
+  const rest = listed.length - table.shown;
+  const how = fixes.section(refs);
+  return collapsed(title, [
+    ...table.lines,
+    ...(rest > 0 ? [...(table.shown > 0 ? [''] : []), `_…and ${rest} more in ${ctx.elsewhere}._`] : []),
+    ...(how.length > 0 ? ['', ...how] : []),
+  ]);
 }
 
 /** The problems of warning criteria: they do not block, so they are folded. */
 function warningSection(p: Prepared, ctx: Context, refs: RefLinks, rows: number): string | undefined {
-  if (p.warning.length === 0) return undefined;
-  const table = fileTables(p.warning, ctx, refs, new FixTexts(), { state: false, rows });
-  const rest = p.warning.length - table.shown;
-  return collapsed(`Not blocking: ${plural(p.warning.length, 'problem')} of criteria in warn mode`, [
-    ...table.lines,
-    ...(rest > 0 ? [...(table.shown > 0 ? [''] : []), `_…and ${rest} more in ${ctx.elsewhere}._`] : []),
-  ]);
+  const title = `Not blocking: ${plural(p.warning.length, 'problem')} of criteria in warn mode`;
+  return foldedProblems(title, p.warning, ctx, refs, rows);
+}
+
+/** New problems under the blocking threshold: folded, so the change's author sees them without a hunt. */
+function belowSection(p: Prepared, ctx: Context, refs: RefLinks, rows: number): string | undefined {
+  const fresh = p.report.baseline?.status === 'compared' ? 'new ' : '';
+  const title = `Below the blocking threshold: ${plural(p.below.length, `${fresh}problem`)}`;
+  return foldedProblems(title, p.below, ctx, refs, rows);
 }
 
 function render(
@@ -113,6 +150,13 @@ function render(
       `⚠️ ${plural(p.warning.length, 'problem')} of criteria in warn mode: not blocking, folded below.`,
     );
   }
+  if (problems.length === 0 && p.below.length > 0) {
+    const fresh = report.baseline?.status === 'compared' ? 'new ' : '';
+    parts.push(
+      '',
+      `${plural(p.below.length, `${fresh}problem`)} below the blocking threshold, folded below: worth fixing while the code is fresh.`,
+    );
+  }
   // Existing problems are listed as blocking only when the policy judges them (mode full).
   const mixed = p.blocking.some((l) => l.finding.baselineState === 'unchanged');
   const table = fileTables(p.blocking, ctx, refs, fixes, { state: mixed, rows: shape.rows });
@@ -131,6 +175,7 @@ function render(
   if (shape.details !== 'none') {
     folded.push(
       warningSection(p, ctx, refs, shape.sideRows),
+      belowSection(p, ctx, refs, shape.sideRows),
       existingSection(report, p.index, ctx, shape.sideRows),
       fixedSection(report, ctx, shape.sideRows),
       ...detailSections(report, shape.details === 'full', runFacts(report, shape)),

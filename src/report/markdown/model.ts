@@ -79,17 +79,18 @@ export function plural(n: number, word: string): string {
 /**
  * The problems of criteria with `verdict`, each once however many criteria it fails, with those
  * criteria's ids; in the one report order. `except` leaves out problems already listed elsewhere.
+ * `verdict: 'below'` picks, from every criterion, the problems under its severity threshold.
  */
 export function problemsOf(
   report: JsonReport,
   index: ReadonlyMap<string, ReportFinding[]>,
-  verdict: 'fail' | 'warn',
+  verdict: 'fail' | 'warn' | 'below',
   except: ReadonlySet<string> = new Set(),
 ): { finding: ReportFinding; criteria: string[] }[] {
   const criteria = new Map<string, string[]>();
   for (const c of report.controls) {
-    if (c.verdict !== verdict) continue;
-    for (const fp of new Set(c.findings)) {
+    if (verdict !== 'below' && c.verdict !== verdict) continue;
+    for (const fp of new Set(verdict === 'below' ? c.belowThreshold : c.findings)) {
       if (!except.has(fp)) criteria.set(fp, [...(criteria.get(fp) ?? []), c.id]);
     }
   }

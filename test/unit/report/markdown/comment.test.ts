@@ -3,6 +3,7 @@ import type { JsonReport } from '../../../../src/report/json-report-schema.ts';
 import { commentMarker, renderComment } from '../../../../src/report/markdown/comment.ts';
 import { renderJobSummary } from '../../../../src/report/markdown/summary.ts';
 import {
+  baseline,
   control,
   expectTablesIntact,
   finding,
@@ -339,5 +340,40 @@ describe('a change that passes with warnings', () => {
     expect(body).toContain('⚠️ 1 problem of criteria in warn mode: not blocking, folded below.');
     expect(body).not.toContain('To merge');
     expect(body.indexOf('`rule-1`')).toBeGreaterThan(body.indexOf('<summary>Not blocking: 1 problem'));
+  });
+});
+
+describe('a change that passes with problems below the threshold', () => {
+  const long = 'A weak hash is used. '.repeat(10).trim();
+  const below = () =>
+    report({
+      controls: [control('CC6.1', 'pass', { belowThreshold: ['fp1', 'fp2'] })],
+      findings: [
+        finding(1, { severity: 'medium', baselineState: 'new', message: long }),
+        finding(2, { severity: 'low', baselineState: 'unchanged' }),
+      ],
+      baseline: baseline(),
+    });
+
+  it('folds the new ones with their fix text, and leaves out what predates the change', () => {
+    const body = renderComment(below(), { commentKey: 'k' });
+    expect(body).toContain('1 new problem below the blocking threshold, folded below');
+    const section = body.slice(body.indexOf('<summary>Below the blocking threshold: 1 new problem'));
+    expect(section.indexOf('`rule-1`')).toBeGreaterThan(0);
+    // The row points to a fix text inside the same folded section.
+    expect(section).toContain('see fix 1');
+    expect(section.slice(0, section.indexOf('</details>'))).toContain('1. `rule-1`: A weak hash');
+    expect(body).not.toContain('`rule-2`');
+  });
+
+  it('without a base, every problem under the threshold is listed', () => {
+    const r = below();
+    const unbased = {
+      ...r,
+      baseline: null,
+      findings: r.findings.map((f) => ({ ...f, baselineState: null })),
+    };
+    const body = renderComment(unbased, { commentKey: 'k' });
+    expect(body).toContain('<summary>Below the blocking threshold: 2 problems</summary>');
   });
 });
