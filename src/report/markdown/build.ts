@@ -106,10 +106,13 @@ function foldedProblems(
   ctx: Context,
   refs: RefLinks,
   rows: number,
+  always: boolean,
 ): string | undefined {
   if (listed.length === 0) return undefined;
   const fixes = new FixTexts();
   const table = fileTables(listed, ctx, refs, fixes, { state: false, rows });
+  // A fold with no row repeats the count "Other findings" already gives; only lists earn one.
+  if (!always && table.shown === 0) return undefined;
   const rest = listed.length - table.shown;
   const how = fixes.section(refs);
   return collapsed(title, [
@@ -122,14 +125,15 @@ function foldedProblems(
 /** The problems of warning criteria: they do not block, so they are folded. */
 function warningSection(p: Prepared, ctx: Context, refs: RefLinks, rows: number): string | undefined {
   const title = `Not blocking: ${plural(p.warning.length, 'problem')} of criteria in warn mode`;
-  return foldedProblems(title, p.warning, ctx, refs, rows);
+  // Warn-mode problems are named nowhere else: the fold stays, with a count, when rows do not fit.
+  return foldedProblems(title, p.warning, ctx, refs, rows, true);
 }
 
 /** New problems under the blocking threshold: folded, so the change's author sees them without a hunt. */
 function belowSection(p: Prepared, ctx: Context, refs: RefLinks, rows: number): string | undefined {
   const fresh = p.report.baseline?.status === 'compared' ? 'new ' : '';
   const title = `Below the blocking threshold: ${plural(p.below.length, `${fresh}problem`)}`;
-  return foldedProblems(title, p.below, ctx, refs, rows);
+  return foldedProblems(title, p.below, ctx, refs, rows, false);
 }
 
 function render(

@@ -1,3 +1,4 @@
+import { CONTROLGATE_URI } from '../../version.ts';
 import { blockingCount } from '../blocking-problems.ts';
 import { coverageLine, scannerTrouble } from '../coverage-text.ts';
 import type { JsonReport } from '../json-report-schema.ts';
@@ -52,6 +53,9 @@ function notJudged(report: JsonReport, shape: Shape): string {
   return lines.length > 0 ? `Not judged: ${lines.join('; ')}.` : '';
 }
 
+/** How waivers work, in controlgate's own README: the project under review does not hold it. */
+const WAIVERS_DOCS = `${CONTROLGATE_URI}#waivers-controlgate-waiversyml`;
+
 /** What the developer can do next; a waiver is the security team's call, reviewed on the base branch. */
 function nextStep(report: JsonReport, problems: readonly ReportFinding[]): string[] {
   const steps: string[] = [];
@@ -62,7 +66,7 @@ function nextStep(report: JsonReport, problems: readonly ReportFinding[]): strin
   }
   if (problems.length > 0) {
     steps.push(
-      `fix ${problems.length === 1 ? 'the problem' : 'each problem'} below and push, or ask your security team to accept the risk with a waiver in \`${WAIVERS_FILE}\` on the base branch (reason, approver, ticket, expiry; entries to paste are folded below)`,
+      `fix ${problems.length === 1 ? 'the problem' : 'each problem'} below and push, or ask your security team to accept the risk with a [waiver](${WAIVERS_DOCS}) in \`${WAIVERS_FILE}\` on the base branch (entries to paste are folded below)`,
     );
   }
   return steps.length > 0 ? [`**To merge:** ${steps.join('; and ')}.`] : [];
