@@ -1,5 +1,6 @@
 import type { ChangeContext } from '../change-context.ts';
 import { realExec } from '../exec/exec.ts';
+import { redactSnippet } from '../findings/redact.ts';
 import type { Log, Platform, ReviewComment } from '../platforms/types.ts';
 import { blockingProblems } from '../report/blocking-problems.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
@@ -64,6 +65,9 @@ export function reviewCommentFor(
     const covers = startLine <= finding.line && finding.line <= endLine;
     for (let n = startLine; n <= endLine && covers; n++) if (!file.changed.has(n)) suggestion = undefined;
     if (!covers) suggestion = undefined;
+    // The suggestion quotes whole lines of the file, not only the fix: a credential beside the
+    // fixed code (`h = md5(x); token = "ghp_…"`) would be posted. Then no suggestion, the comment stays.
+    if (suggestion?.lines.some((l) => redactSnippet(l) !== l)) suggestion = undefined;
   }
   const startLine = suggestion?.startLine ?? finding.line;
   const endLine = suggestion?.endLine ?? finding.line;

@@ -109,6 +109,18 @@ describe('reviewCommentFor', () => {
   });
 });
 
+describe('a suggestion never quotes a secret', () => {
+  it('drops the suggestion (not the comment) when a line it would quote holds a credential', () => {
+    const token = `ghp_${'a1B2c3D4e5'.repeat(3)}123456`;
+    const text = `import hashlib\n\ndef digest(p):\n    return hashlib.md5(p).hexdigest(); TOKEN = "${token}"\n`;
+    const fix = { startLine: 4, startColumn: 12, endLine: 4, endColumn: 23, text: 'hashlib.sha256' };
+    const c = reviewCommentFor({ ...onChanged, fix }, { ...head, text }, 'default', 'github');
+    expect(c).toMatchObject({ startLine: 4, endLine: 4 });
+    expect(c?.body).not.toContain('suggestion');
+    expect(c?.body).not.toContain(token);
+  });
+});
+
 describe('planReview', () => {
   it('update: the sticky comment only, no inline comments', async () => {
     expect(await plan(failing(onChanged), 'update')).toEqual({ sticky: 'always' });
