@@ -46,6 +46,10 @@ const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   { name: 'pipeline', paths: ['src/pipeline/'] },
   { name: 'report', paths: ['src/report/'] },
   { name: 'evidence', paths: ['src/evidence/'] },
+  // Merge records: what a platform says about a merged change, judged; written as a small bundle.
+  { name: 'change management', paths: ['src/change-management/'] },
+  // The audit period's population: bundles and records verified, deduplicated and reconciled.
+  { name: 'audit', paths: ['src/audit/'] },
   { name: 'platforms', paths: ['src/platforms/'] },
   { name: 'gate', paths: ['src/gate/'] },
   { name: 'cli', paths: ['src/cli/'] },
