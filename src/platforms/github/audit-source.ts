@@ -12,6 +12,8 @@ import type { GitHubClient } from './client.ts';
 /** GitHub's search gives at most this many results of one query, whatever the paging. */
 const SEARCH_LIMIT = 1000;
 const PER_PAGE = 100;
+/** Pull requests read at once: a period of hundreds read one by one takes minutes. */
+const CONCURRENCY = 8;
 
 /** ISO 8601 to the second, as GitHub's search qualifiers take it. */
 function searchDate(d: Date): string {
@@ -42,6 +44,20 @@ async function searchMerged(client: GitHubClient, q: string): Promise<number[]> 
   }
 }
 
+/** `read` of every item, `CONCURRENCY` at a time, in the items' order. */
+async function mapPooled<T, R>(items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await read(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return results;
+}
+
 function inPeriod(iso: string | null, since?: Date, until?: Date): boolean {
   if (since === undefined && until === undefined) return true;
   if (iso === null) return false;
@@ -60,22 +76,25 @@ export function githubAuditSource(client: GitHubClient, repo: string): AuditSour
         `merged:${searchDate(since)}..${searchDate(until)}`,
         ...(baseRef ? [`base:${baseRef}`] : []),
       ].join(' ');
-      const changes: MergedChange[] = [];
-      for (const number of await searchMerged(client, q)) {
-        const { data: pr } = await client.rest.pulls.get({ ...where, pull_number: number });
-        if (!pr.merged_at) continue; // Unmerged since the search's index was written: not in the population.
-        changes.push({
-          number: pr.number,
-          title: pr.title,
-          url: pr.html_url ?? null,
-          author: pr.user?.login ?? null,
-          headSha: pr.head.sha,
-          mergeCommitSha: pr.merge_commit_sha ?? null,
-          mergedBy: pr.merged_by?.login ?? null,
-          mergedAt: pr.merged_at,
-          baseRef: pr.base.ref,
-        });
-      }
+      const read = await mapPooled(
+        await searchMerged(client, q),
+        async (number): Promise<MergedChange | null> => {
+          const { data: pr } = await client.rest.pulls.get({ ...where, pull_number: number });
+          if (!pr.merged_at) return null; // Unmerged since the search's index was written: not in the population.
+          return {
+            number: pr.number,
+            title: pr.title,
+            url: pr.html_url ?? null,
+            author: pr.user?.login ?? null,
+            headSha: pr.head.sha,
+            mergeCommitSha: pr.merge_commit_sha ?? null,
+            mergedBy: pr.merged_by?.login ?? null,
+            mergedAt: pr.merged_at,
+            baseRef: pr.base.ref,
+          };
+        },
+      );
+      const changes = read.filter((c): c is MergedChange => c !== null);
       return changes.sort((a, b) => Date.parse(a.mergedAt) - Date.parse(b.mergedAt) || a.number - b.number);
     },
 
