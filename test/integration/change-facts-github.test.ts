@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMergeRecord } from '../../src/change-management/build-record.ts';
 import type { ChangeFacts, ChangeFactsRequest } from '../../src/change-management/facts.ts';
+import type { GateRunFacts } from '../../src/change-management/gate-run.ts';
 import { apiBudget, apiLimits } from '../../src/platforms/api-limits.ts';
 import { githubAuditSource } from '../../src/platforms/github/audit-source.ts';
 import { readGithubChangeFacts } from '../../src/platforms/github/change-facts.ts';
@@ -366,6 +368,66 @@ describe('readGithubChangeFacts', () => {
     );
     expect(failure).toMatch(/Resource not accessible by integration/);
     expect(failure).not.toContain(TOKEN);
+  });
+});
+
+/** An intact, passing gate run on `headSha`, as its evidence bundle would say. */
+function passingRun(headSha: string, number: number): GateRunFacts {
+  return {
+    location: `artifact controlgate-evidence #${number}`,
+    intact: true,
+    problems: [],
+    digest: 'sha256:'.padEnd(71, '1'),
+    signature: 'unchecked',
+    signer: null,
+    repository: 'octo/shop',
+    platform: 'github',
+    event: 'pull_request',
+    headSha,
+    changeNumber: number,
+    finishedAt: '2026-01-09T12:05:00Z',
+    runUrl: null,
+    decision: 'pass',
+    exitCode: 0,
+    failMode: 'enforce',
+    failingCriteria: [],
+    notEvaluatedCriteria: [],
+    scannersFailed: [],
+    policySource: 'base',
+    waivers: [],
+  };
+}
+
+describe('the merge record built from the facts read', () => {
+  const codes = async (number: number, withRun: boolean): Promise<string[]> => {
+    const facts = await read(number);
+    const record = buildMergeRecord(facts, {
+      recordedAt: new Date('2026-02-01T00:00:00Z'),
+      gateRun: withRun ? passingRun(facts.headSha, number) : null,
+      controlgateVersion: '0.0.0-test',
+    });
+    return record.exceptions.map((e) => e.code);
+  };
+
+  it('(a) has no exception for the clean change', async () => {
+    expect(await codes(1, true)).toEqual([]);
+  });
+
+  it('(b) no approval when only the author reviewed; approver-is-last-pusher when the pusher approved', async () => {
+    expect(await codes(2, true)).toEqual(['no-approval']);
+    expect(await codes(6, true)).toEqual(['approver-is-last-pusher']);
+  });
+
+  it('(c) approval before the last push', async () => {
+    expect(await codes(3, true)).toEqual(['approval-before-last-push']);
+  });
+
+  it("(d) merged while the gate's check failed", async () => {
+    expect(await codes(4, false)).toEqual(['merged-while-blocked']);
+  });
+
+  it('(e) the policy changed without an owner approving it', async () => {
+    expect(await codes(5, true)).toEqual(['policy-changed', 'policy-not-owner-approved']);
   });
 });
 
