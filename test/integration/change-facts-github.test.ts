@@ -429,6 +429,51 @@ describe('the merge record built from the facts read', () => {
   it('(e) the policy changed without an owner approving it', async () => {
     expect(await codes(5, true)).toEqual(['policy-changed', 'policy-not-owner-approved']);
   });
+
+  it("the policy owners' approval is unknown (and the gap says why) when the owning team cannot be read", async () => {
+    fake.changes.seedPull(
+      {
+        number: 8,
+        author: 'dev-alice',
+        baseSha: BASE,
+        headSha: sha('e8'),
+        mergedAt: '2026-01-17T10:00:00Z',
+        commits: [
+          { sha: sha('e8'), author: 'dev-alice', committer: 'dev-alice', date: '2026-01-17T08:00:00Z' },
+        ],
+        reviews: [
+          {
+            reviewer: 'dev-bob',
+            state: 'APPROVED',
+            commitId: sha('e8'),
+            submittedAt: '2026-01-17T09:00:00Z',
+          },
+        ],
+        files: [{ filename: '.controlgate.yml' }],
+      },
+      'locked/shop',
+    );
+    fake.changes.setContent('.controlgate.yml', BASE, 'a: 1\n', 'locked/shop');
+    fake.changes.setContent('.controlgate.yml', sha('e8'), 'a: 2\n', 'locked/shop');
+    fake.changes.setContent('CODEOWNERS', BASE, '/.controlgate.yml @locked/security\n', 'locked/shop');
+    // No such team for this token: GitHub answers 404 to a team it will not show.
+    const facts = await readGithubChangeFacts(client, 'locked/shop', {
+      number: 8,
+      policyPaths: REQUEST_PATHS,
+      gateCheckName: GATE,
+    });
+    expect(facts.codeOwners).toEqual({ path: 'CODEOWNERS', text: '/.controlgate.yml @locked/security\n' });
+    expect(facts.ownerTeams).toEqual({});
+    expect(facts.gaps).toContain('the members of @locked/security: GitHub answered 404 (Not Found)');
+    const record = buildMergeRecord(facts, {
+      recordedAt: new Date('2026-02-01T00:00:00Z'),
+      gateRun: passingRun(facts.headSha, 8),
+      controlgateVersion: '0.0.0-test',
+    });
+    expect(record.exceptions.map((e) => e.code)).toEqual(['policy-changed', 'policy-owner-approval-unknown']);
+    // No ruleset, and branch protection refused: whether the gate was required is unknown, not "no".
+    expect(facts.requiredCheck.required).toBe('unknown');
+  });
 });
 
 describe('readRequiredCheck', () => {
