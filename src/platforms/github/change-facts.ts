@@ -69,7 +69,8 @@ async function readReviews(client: GitHubClient, where: Owner, pull: number): Pr
     if (!state) return []; // PENDING: a draft only its writer sees, never given.
     return [
       {
-        reviewer: r.user?.login ?? '',
+        // GitHub shows a deleted account as "ghost".
+        reviewer: r.user?.login ?? 'ghost',
         state,
         commitSha: r.commit_id ?? null,
         submittedAt: r.submitted_at ?? null,
