@@ -71,11 +71,14 @@ export interface LoadedBundles {
 
 export interface LoadOptions {
   signature?: { policy: IdentityPolicy; root: TrustedRoot };
+  /** Folders not searched: the audit's own archive, when the locations hold its output folder. */
+  skip?: readonly string[];
   limits?: Readonly<BundleLimits>;
 }
 
 /** Every bundle folder (holding manifest.json) and zip under `location`, sorted for stable output. */
-async function findPlaces(location: string, out: BundlePlace[]): Promise<void> {
+async function findPlaces(location: string, out: BundlePlace[], skip: ReadonlySet<string>): Promise<void> {
+  if (skip.has(path.resolve(location))) return;
   const stats = await lstat(location);
   // Links are not followed: a bundle tree that points elsewhere could pull in anything.
   if (stats.isSymbolicLink()) return;
@@ -89,7 +92,7 @@ async function findPlaces(location: string, out: BundlePlace[]): Promise<void> {
     out.push({ file: location, kind: 'folder', inner: '' });
     return;
   }
-  for (const name of names) await findPlaces(path.join(location, name), out);
+  for (const name of names) await findPlaces(path.join(location, name), out, skip);
 }
 
 function locationOf(place: BundlePlace): string {
@@ -197,9 +200,10 @@ export async function loadBundles(
   const out: LoadedBundles = { gateRuns: [], records: [], rejected: [] };
   const limits = options.limits ?? BUNDLE_LIMITS;
   const places: BundlePlace[] = [];
+  const skip = new Set((options.skip ?? []).map((p) => path.resolve(p)));
   for (const location of locations) {
     try {
-      await findPlaces(location, places);
+      await findPlaces(location, places, skip);
     } catch (error) {
       out.rejected.push({
         location,
@@ -210,7 +214,9 @@ export async function loadBundles(
       });
     }
   }
-  for (const place of places) {
+  // Two locations that overlap (a folder and a folder inside it) name some bundles twice: read once.
+  const unique = [...new Map(places.map((p) => [path.resolve(p.file), p])).values()];
+  for (const place of unique) {
     let files: Map<string, Uint8Array>;
     try {
       files = await readBundle(place.file, limits);

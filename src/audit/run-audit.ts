@@ -10,7 +10,7 @@ import { type LoadedBundles, loadBundles } from './load.ts';
 import { buildPopulation } from './population.ts';
 import { drawSample } from './sample.ts';
 import type { ArtifactRef, AuditSource, MergedChange } from './source.ts';
-import { type ArchivedBundle, type WrittenAudit, writeAudit } from './write.ts';
+import { type ArchivedBundle, AUDIT_FILES, type WrittenAudit, writeAudit } from './write.ts';
 
 /*
  * `controlgate audit` without its command line: read the period's merged changes and artifacts from
@@ -154,6 +154,8 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
   }
   const locations = [...options.locations, ...(downloaded.length > 0 ? [downloadDir] : [])];
   const loaded = await loadBundles(locations, {
+    // An earlier audit's archive in the same output folder holds copies: read, they would count twice.
+    skip: [path.join(options.out, AUDIT_FILES.archive), path.join(options.out, AUDIT_FILES.archiveZip)],
     ...(options.signature ? { signature: options.signature } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
