@@ -183,7 +183,7 @@ function deduplicate(runs: readonly LoadedGateRun[]) {
 }
 
 /** The merged changes in the period, from the platform or, failing that, from the records. */
-function mergedChanges(input: PopulationInput, records: Map<number, LoadedRecord>) {
+function mergedChanges(input: PopulationInput, records: ReadonlyMap<string, LoadedRecord>) {
   if (input.merged)
     return input.merged
       .filter((c) => inPeriod(c.mergedAt, input.period))
@@ -209,13 +209,26 @@ function mergedChanges(input: PopulationInput, records: Map<number, LoadedRecord
 
 /** The latest record per change (a record written twice, or once more after a re-run). */
 function latestRecords(records: readonly LoadedRecord[], repository: string | undefined) {
-  const out = new Map<number, LoadedRecord>();
+  // Keyed by repository and number: records of several repositories may be audited together.
+  const out = new Map<string, LoadedRecord>();
   for (const r of records) {
-    if (!sameRepository(repository ?? null, r.record.facts.repository)) continue;
-    const seen = out.get(r.record.facts.number);
-    if (!seen || r.record.recordedAt > seen.record.recordedAt) out.set(r.record.facts.number, r);
+    const { facts } = r.record;
+    if (!sameRepository(repository ?? null, facts.repository)) continue;
+    const key = `${facts.repository}#${facts.number}`;
+    const seen = out.get(key);
+    if (!seen || r.record.recordedAt > seen.record.recordedAt) out.set(key, r);
   }
   return out;
+}
+
+function recordFor(
+  records: ReadonlyMap<string, LoadedRecord>,
+  repository: string | null,
+  number: number,
+): LoadedRecord | undefined {
+  return [...records.values()].find(
+    (r) => r.record.facts.number === number && sameRepository(repository, r.record.facts.repository),
+  );
 }
 
 function addException(row: PopulationRow, code: ExceptionCode, text: string): void {
@@ -308,7 +321,7 @@ export function buildPopulation(input: PopulationInput): Population {
       .filter((r) => r.facts.headSha === change.headSha)
       .sort((a, b) => (b.facts.finishedAt ?? '').localeCompare(a.facts.finishedAt ?? ''));
     const run = onHead[0];
-    const record = records.get(change.number);
+    const record = recordFor(records, repository, change.number);
     const rejected = (input.rejected ?? []).filter(
       (r) =>
         r.claimed?.changeNumber === change.number &&

@@ -256,3 +256,25 @@ describe('buildPopulation', () => {
     expect(codes(p, 1)).toEqual(['no-gate-run']);
   });
 });
+
+describe('buildPopulation over several repositories', () => {
+  it('keeps changes of the same number in two repositories apart', () => {
+    const other = (n: number): LoadedRecord => {
+      const r = record(n, '2026-03-04T00:00:00Z');
+      return {
+        ...r,
+        location: `other/${n}`,
+        record: { ...r.record, facts: { ...r.record.facts, repository: 'octo/other' } },
+      };
+    };
+    const p = buildPopulation({
+      period,
+      gateRuns: [run(1)],
+      records: [record(1, '2026-03-03T00:00:00Z'), other(1)],
+    });
+    expect(p.rows.map((r) => [r.repository, r.number, r.exceptions.map((e) => e.code)])).toEqual([
+      ['octo/shop', 1, []],
+      ['octo/other', 1, ['no-gate-run']],
+    ]);
+  });
+});
