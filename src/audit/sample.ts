@@ -34,10 +34,19 @@ export function sampleKey(seed: string, repository: string, number: number): str
   return `${seed}:${repository}#${number}`;
 }
 
-export function sampleMethod(request: SampleRequest, populationSize: number): string {
+/** A text as one single-quoted shell word: a quote inside ends the word, adds \' and starts another. */
+function shellQuoted(text: string): string {
+  return `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+export function sampleMethod(
+  request: SampleRequest,
+  populationSize: number,
+  example = 'owner/name#42',
+): string {
   return [
     `For each of the ${populationSize} merged changes, compute the SHA-256 of the text "<seed>:<repository>#<number>"`,
-    `with the seed "${request.seed}" (UTF-8, no trailing newline; e.g. printf '%s' '${request.seed}:owner/name#42' | sha256sum),`,
+    `with the seed "${request.seed}" (UTF-8, no trailing newline; e.g. printf '%s' ${shellQuoted(`${request.seed}:${example}`)} | sha256sum),`,
     `sort the changes by that hash as lowercase hexadecimal text, ascending,`,
     `and take the first ${Math.min(request.size, populationSize)}.`,
   ].join(' ');
@@ -59,7 +68,11 @@ export function drawSample(rows: readonly PopulationRow[], request: SampleReques
   return {
     size: Math.min(request.size, rows.length),
     seed: request.seed,
-    method: sampleMethod(request, rows.length),
+    method: sampleMethod(
+      request,
+      rows.length,
+      ranked[0] ? `${ranked[0].repository}#${ranked[0].number}` : undefined,
+    ),
     changes: ranked.slice(0, request.size),
   };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PopulationRow } from '../../../src/audit/population.ts';
@@ -33,6 +34,13 @@ describe('drawSample', () => {
     expect(sample.method).toContain('SHA-256');
     expect(sample.method).toContain('sha256sum');
     expect(sample.method).toContain('"s1"');
+  });
+
+  it("the method's example command, run in a shell, gives the first change's rank (quotes in the seed too)", () => {
+    const sample = drawSample(rows, { size: 1, seed: "it's $HOME `x`" });
+    const command = /e\.g\. (printf .* \| sha256sum)\),/.exec(sample.method)?.[1] ?? '';
+    const out = execFileSync('sh', ['-c', command], { encoding: 'utf8' });
+    expect(out.split(' ')[0]).toBe(sample.changes[0]?.rank);
   });
 
   it('a sample larger than the population is the whole population', () => {
