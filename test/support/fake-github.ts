@@ -6,6 +6,7 @@ import {
   type RecordedRequest,
   type RequestMatch,
 } from './fake-api-server.ts';
+import { FakeGitHubChanges } from './fake-github-changes.ts';
 
 /*
  * A stand-in for the parts of GitHub's REST API the Action uses: issue comments and commit statuses.
@@ -123,6 +124,12 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
   readonly statuses: CommitStatus[] = [];
   /** Pull requests the server knows: number → head commit SHA. */
   readonly pullHeads = new Map<number, string>();
+  /** Merged pull requests, contents, teams, rulesets, protection, search and artifacts (seed here). */
+  readonly changes = new FakeGitHubChanges(
+    () => this.origin,
+    (r, items) => this.#page(r, items),
+    this.statuses,
+  );
 
   readonly #options: FakeGitHubOptions;
   readonly #comments = new Map<string, IssueComment[]>();
@@ -247,6 +254,8 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
   }
 
   protected override authenticate(record: RecordedRequest): Answer | undefined {
+    // Artifact blob URLs are signed, not authenticated: GitHub's redirect target takes no token.
+    if (this.changes.isBlobPath(record.path)) return undefined;
     const auth = record.headers.authorization ?? '';
     const token = /^(?:token|bearer)\s+(\S+)$/i.exec(auth)?.[1];
     if (!token) return error(401, 'Requires authentication');
@@ -260,9 +269,17 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
     return error(400, 'Problems parsing JSON');
   }
 
+  /** Bytes (an artifact's zip) go out as they are; everything else as JSON. */
+  protected override encode(payload: unknown): { text: string | Buffer; contentType?: string } {
+    if (Buffer.isBuffer(payload)) return { text: payload, contentType: 'application/octet-stream' };
+    return super.encode(payload);
+  }
+
   protected override route(r: RecordedRequest): Answer {
     if (r.path === '/graphql' && r.method === 'POST') return this.#graphql(r);
     const parts = r.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const answered = this.changes.route(r, parts);
+    if (answered) return answered;
     if (parts[0] === 'repos' && parts.length >= 4) {
       const repo = `${parts[1]}/${parts[2]}`;
       const rest = parts.slice(3);
