@@ -119,6 +119,11 @@ async function exchange(
   }
   const answer = { headers: Object.fromEntries(response.headers), status };
   if (status === 204) return { ...answer, body: null };
+  // A download (job artifacts) is bytes, as gitbeaker's own requester gives them (a Blob, or a
+  // stream when asked); a proxy's HTML page still is not GitLab.
+  if (options.asStream) return { ...answer, body: response.body ?? new Blob([]).stream() };
+  if (/^application\/(?:zip|octet-stream)\b/i.test(response.headers.get('content-type') ?? ''))
+    return { ...answer, body: await response.blob() };
   // controlgate asks only for JSON; anything else (a captive portal, a proxy's page) is not GitLab.
   try {
     return { ...answer, body: JSON.parse(await response.text()) as FormattedResponse['body'] };
