@@ -42,5 +42,12 @@ export interface GateRunFacts {
   /** Where the rules came from (base on a change). */
   policySource: 'base' | 'worktree' | 'head' | null;
   /** Waivers that took findings out of the decision. */
-  waivers: { id: string | null; approver: string; expires: string; reason: string; ticket: string; findings: number }[];
+  waivers: {
+    id: string | null;
+    approver: string;
+    expires: string;
+    reason: string;
+    ticket: string;
+    findings: number;
+  }[];
 }
