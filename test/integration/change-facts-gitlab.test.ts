@@ -3,11 +3,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { buildMergeRecord } from '../../src/change-management/build-record.ts';
+import type { ExceptionCode } from '../../src/change-management/exceptions.ts';
 import type { ChangeFacts, ChangeFactsRequest } from '../../src/change-management/facts.ts';
+import type { GateRunFacts } from '../../src/change-management/gate-run.ts';
 import { apiBudget, apiLimits } from '../../src/platforms/api-limits.ts';
 import { gitlabAuditSource } from '../../src/platforms/gitlab/audit-source.ts';
 import { readGitlabChangeFacts } from '../../src/platforms/gitlab/change-facts.ts';
 import { type GitlabClient, gitlabClient } from '../../src/platforms/gitlab/client.ts';
+import { gateRun } from '../support/change-facts.ts';
 import { type FakeGitLab, PROJECT_PATH, startFakeGitLab } from '../support/fake-gitlab.ts';
 
 /*
@@ -103,6 +107,21 @@ function read(f: Fixture, iid: number): Promise<ChangeFacts> {
   return readGitlabChangeFacts(f.client, PROJECT_PATH, { number: iid, ...REQUEST });
 }
 
+/** The exceptions the merge record built from the facts carries. */
+function exceptionCodes(facts: ChangeFacts, run: GateRunFacts | null): ExceptionCode[] {
+  const record = buildMergeRecord(facts, {
+    recordedAt: new Date(at('15:01')),
+    gateRun: run,
+    controlgateVersion: '0.0.0-test',
+  });
+  return record.exceptions.map((e) => e.code);
+}
+
+/** A passing gate run on `head`, as its evidence bundle would say. */
+function passed(head: string): GateRunFacts {
+  return gateRun({ headSha: head, platform: 'gitlab', event: 'merge_request_event' });
+}
+
 /** The facts every scenario shares, for `toEqual` with the scenario's own. */
 function common(
   iid: number,
@@ -161,6 +180,7 @@ describe('readGitlabChangeFacts', () => {
       ],
       requiredCheck: { required: true, source: SOURCE, detail: null },
     });
+    expect(exceptionCodes(facts, passed(head))).toEqual([]);
     // Reading is all it does, and the token goes in a header only.
     expect(f.gl.writes()).toEqual([]);
     expect(JSON.stringify(facts)).not.toContain(f.token);
@@ -194,6 +214,11 @@ describe('readGitlabChangeFacts', () => {
       ],
       requiredCheck: { required: false, source: SOURCE, detail: null },
     });
+    expect(exceptionCodes(facts, passed(head))).toEqual([
+      'self-approval',
+      'no-approval',
+      'gate-not-required',
+    ]);
   });
 
   it('(c) approval given before a later push: the review is on the older head', async () => {
@@ -231,6 +256,7 @@ describe('readGitlabChangeFacts', () => {
       ],
       requiredCheck: { required: false, source: SOURCE, detail: null },
     });
+    expect(exceptionCodes(facts, passed(head))).toEqual(['approval-before-last-push', 'gate-not-required']);
   });
 
   it('(d) merged while the gate job on the head failed', async () => {
@@ -263,6 +289,8 @@ describe('readGitlabChangeFacts', () => {
       ],
       requiredCheck: { required: false, source: SOURCE, detail: null },
     });
+    // No bundle: the failed job alone says the gate blocked the head.
+    expect(exceptionCodes(facts, null)).toEqual(['merged-while-blocked', 'gate-not-required']);
   });
 
   it('(e) a policy edit under CODEOWNERS @acme/security, approved only by a non-owner', async () => {
@@ -309,6 +337,10 @@ describe('readGitlabChangeFacts', () => {
       ],
       requiredCheck: { required: true, source: SOURCE, detail: null },
     });
+    expect(exceptionCodes(facts, passed(head))).toEqual(['policy-changed', 'policy-not-owner-approved']);
+    // A member of @acme/security approving the final head as well settles it.
+    f.gl.changes.approve(5, 'sec.carol', at('10:40'));
+    expect(exceptionCodes(await read(f, 5), passed(head))).toEqual(['policy-changed']);
   });
 
   it('an owner group the token cannot read is a gap, and so is a withdrawn approval not counted', async () => {
