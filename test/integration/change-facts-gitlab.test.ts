@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -81,7 +83,12 @@ function seed(gl: FakeGitLab, spec: Spec): { base: string; head: string; jobId: 
   });
   for (const push of spec.pushes) {
     gl.changes.pushVersion(spec.iid, push.head, push.at);
-    gl.changes.addPushEvent({ commitTo: push.head, author: push.by, at: push.at });
+    gl.changes.addPushEvent({
+      commitTo: push.head,
+      author: push.by,
+      at: push.at,
+      ref: `feature/${spec.iid}`,
+    });
   }
   gl.changes.setCommits(
     spec.iid,
@@ -162,6 +169,15 @@ describe('readGitlabChangeFacts', () => {
       approvals: [{ by: 'rev.bob', at: at('10:30') }],
       gate: { status: 'success', finishedAt: at('10:05') },
     });
+    // A fast-forward merge pushes the same head to main, as the merger: not the change's last push.
+    f.gl.changes.addPushEvent({ commitTo: head, author: 'rev.bob', at: at('15:00'), ref: 'main' });
+    // Nor is a push long after the merge (outside the events asked for).
+    f.gl.changes.addPushEvent({
+      commitTo: head,
+      author: 'dev.eve',
+      at: at('10:00', '2026-03-09'),
+      ref: 'feature/1',
+    });
     const facts = await read(f, 1);
     expect(facts).toEqual({
       ...common(1, base, head),
@@ -181,6 +197,8 @@ describe('readGitlabChangeFacts', () => {
       requiredCheck: { required: true, source: SOURCE, detail: null },
     });
     expect(exceptionCodes(facts, passed(head))).toEqual([]);
+    const events = f.gl.requests.find((r) => r.path.endsWith('/events'));
+    expect(events?.query).toMatchObject({ action: 'pushed', before: '2026-03-03' });
     // Reading is all it does, and the token goes in a header only.
     expect(f.gl.writes()).toEqual([]);
     expect(JSON.stringify(facts)).not.toContain(f.token);
@@ -372,7 +390,7 @@ describe('readGitlabChangeFacts', () => {
     expect(JSON.stringify(facts)).not.toContain(f.token);
   });
 
-  it('refused approvals and events: approvers from the notes, the last push from the newest version', async () => {
+  it('refused approvals, events or notes: approvers from the notes, the last push from the newest version, the head from a lone version', async () => {
     const f = await fixture();
     const head = sha('head-7');
     seed(f.gl, {
@@ -383,6 +401,8 @@ describe('readGitlabChangeFacts', () => {
     });
     f.gl.failNext(10, 403, { path: /\/merge_requests\/7\/approvals$/ });
     f.gl.failNext(10, 404, { path: /\/events$/ });
+    // Nor can the notes be read for !9: a single version still says which head its approval was on.
+    f.gl.failNext(10, 403, { path: /\/merge_requests\/9\/notes$/ });
     const facts = await read(f, 7);
     expect(facts.reviews).toEqual([
       { reviewer: 'rev.bob', state: 'approved', commitSha: head, submittedAt: at('10:30') },
@@ -394,6 +414,21 @@ describe('readGitlabChangeFacts', () => {
       source:
         "the merge request's newest version (no push event for the head: GitLab does not say who pushed it)",
     });
+    const other = sha('head-9');
+    seed(f.gl, {
+      iid: 9,
+      author: 'dev.alice',
+      pushes: [{ head: other, at: at('10:00'), by: 'dev.alice' }],
+      approvals: [{ by: 'rev.bob', at: at('10:30') }],
+    });
+    const nine = await read(f, 9);
+    expect(nine.reviews).toEqual([
+      { reviewer: 'rev.bob', state: 'approved', commitSha: other, submittedAt: null },
+    ]);
+    expect(nine.gaps).toEqual([
+      'approval times (system notes): GET /api/v4/projects/octo%2Fshop/merge_requests/9/notes: 403 403 Forbidden',
+      'push events: GET /api/v4/projects/octo%2Fshop/events: 404 404 Not Found',
+    ]);
     expect(facts.gaps).toEqual([
       'approvals: GET /api/v4/projects/octo%2Fshop/merge_requests/7/approvals: 403 403 Forbidden',
       'push events: GET /api/v4/projects/octo%2Fshop/events: 404 404 Not Found',
@@ -559,10 +594,21 @@ describe('gitlabAuditSource', () => {
       }
     }
     f.gl.changes.addJob({ name: GATE, status: 'failed', sha: sha('no-artifacts'), createdAt: day(145) });
+    // Artifacts expired and removed: GitLab drops artifacts_file, the expiry stays.
+    const gone = f.gl.changes.addJob({
+      name: GATE,
+      status: 'success',
+      sha: sha('gone'),
+      createdAt: day(149),
+      finishedAt: day(149),
+      artifactsExpireAt: day(150),
+    });
     const source = gitlabAuditSource(f.client, PROJECT_PATH);
     const all = await source.listArtifacts({ names: [GATE] });
-    expect(all.map((a) => a.id)).toEqual([ids[140], ids[120], ids[20]]);
-    expect(all[2]).toEqual({
+    expect(all.map((a) => a.id)).toEqual([gone, ids[140], ids[120], ids[20]]);
+    expect(all[0]?.expired).toBe(true);
+    expect(all[1]?.expired).toBe(false);
+    expect(all[3]).toEqual({
       id: ids[20],
       name: GATE,
       headSha: sha('gate20'),
@@ -591,5 +637,40 @@ describe('gitlabAuditSource', () => {
     await source.downloadArtifact(ref, file);
     expect(readFileSync(file).equals(zip)).toBe(true);
     await expect(source.downloadArtifact({ ...ref, id: 999 }, file)).rejects.toThrow(/404/);
+  });
+
+  it('follows a download to object storage without the GitLab token', async () => {
+    const f = await fixture();
+    const zip = randomBytes(4_000);
+    const seen: IncomingHttpHeaders[] = [];
+    const storage = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(zip);
+    });
+    await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => storage.close(() => resolve())));
+    const { port } = storage.address() as AddressInfo;
+    // localhost, not 127.0.0.1: another origin, as object storage is.
+    const id = f.gl.changes.addJob({
+      name: GATE,
+      status: 'success',
+      sha: sha('stored'),
+      createdAt: at('10:00'),
+      finishedAt: at('10:05'),
+      artifacts: zip,
+      artifactsRedirect: `http://localhost:${port}/artifacts/${sha('stored')}.zip?X-Amz-Signature=abc`,
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'cg-gl-storage-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'artifacts.zip');
+    const [ref] = await gitlabAuditSource(f.client, PROJECT_PATH).listArtifacts({ names: [GATE] });
+    expect(ref?.id).toBe(id);
+    if (!ref) throw new Error('no artifact');
+    await gitlabAuditSource(f.client, PROJECT_PATH).downloadArtifact(ref, file);
+    expect(readFileSync(file).equals(zip)).toBe(true);
+    expect(seen).toHaveLength(1);
+    expect(JSON.stringify(seen)).not.toContain(f.token);
+    expect(f.gl.tokens).toEqual([f.token]);
   });
 });

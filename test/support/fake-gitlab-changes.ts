@@ -16,6 +16,7 @@ import { type Answer, HttpError, type RecordedRequest } from './fake-api-server.
  * - GET repository/files/:path answers JSON with base64 content, …/raw the text; 404
  *   `{"message":"404 File Not Found"}` when the file is not at that ref.
  * - GET groups/:id/members/all: the members (inherited included); 404 `404 Group Not Found`.
+ * - GET projects/:id/events: push events newest first, within `before` / `after` (dates, exclusive).
  * - GET projects/:id/jobs lists the project's jobs newest first (the `scope[]` filter is ignored:
  *   the fake's query keeps one value per key); GET jobs/:id/artifacts the zip, 404 when there is
  *   none or it expired.
@@ -67,6 +68,11 @@ export interface JobSeed {
   /** The artifacts zip's bytes, when the job uploaded some. */
   artifacts?: Uint8Array;
   artifactsExpireAt?: string | null;
+  /**
+   * Where the artifacts download redirects to (object storage, as GitLab does when it does not
+   * proxy downloads): GET …/artifacts answers 302 with this location.
+   */
+  artifactsRedirect?: string;
   /** A retried job (hidden by include_retried=false, as GitLab hides it). */
   retried?: boolean;
   /** The pipeline to put it in; default a new one for `sha`. */
@@ -250,7 +256,12 @@ export class FakeGitLabChanges {
     if (rest[0] === 'repository' && rest[1] === 'files' && rest.length >= 3)
       return this.#file(r, rest.slice(2));
     if (rest[0] === 'events' && rest.length === 1) {
-      const events = r.query.action === 'pushed' || r.query.action === undefined ? this.#events : [];
+      // `before` / `after` are dates (YYYY-MM-DD), both exclusive.
+      const before = r.query.before ? Date.parse(r.query.before) : Number.POSITIVE_INFINITY;
+      const after = r.query.after ? Date.parse(r.query.after) + 86_400_000 : Number.NEGATIVE_INFINITY;
+      const events = (r.query.action === 'pushed' || r.query.action === undefined ? this.#events : []).filter(
+        (e) => Date.parse(String(e.created_at)) < before && Date.parse(String(e.created_at)) >= after,
+      );
       return host.page(
         r,
         byTimeDesc(events, (e) => String(e.created_at)),
@@ -283,6 +294,7 @@ export class FakeGitLabChanges {
       const job = this.#jobs.find((j) => j.id === Number(rest[1]));
       const expired = job?.artifactsExpireAt ? Date.parse(job.artifactsExpireAt) <= Date.now() : false;
       if (!job?.artifacts || expired) throw new HttpError(404, { message: '404 Not found' });
+      if (job.artifactsRedirect) return { status: 302, headers: { location: job.artifactsRedirect } };
       return {
         status: 200,
         payload: job.artifacts,

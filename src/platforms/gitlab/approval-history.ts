@@ -34,9 +34,16 @@ function approvalsFromNotes(notes: readonly Json[]): Map<string, Approval> {
   return standing;
 }
 
-/** The head of the newest version created at or before `at`; null when no version is that old. */
+/**
+ * The head of the newest version created at or before `at`; null when no version is that old.
+ * When the time is unknown, only a merge request that never had another head says which.
+ */
 function headAt(versions: readonly Json[] | undefined, at: string | null): string | null {
-  if (versions === undefined || at === null) return null;
+  if (versions === undefined) return null;
+  if (at === null) {
+    const heads = new Set(versions.map((v) => text(v.head_commit_sha)));
+    return heads.size === 1 ? ([...heads][0] ?? null) : null;
+  }
   const when = timeOf(at);
   let head: string | null = null;
   let newest = Number.NEGATIVE_INFINITY;
@@ -81,10 +88,18 @@ export function approvalReviews(
  */
 export function lastPushOf(
   headSha: string,
+  sourceBranch: string | null,
   events: readonly Json[] | undefined,
   versions: readonly Json[] | undefined,
 ): LastPushFact | null {
-  const pushes = (events ?? []).filter((e) => isJson(e.push_data) && e.push_data.commit_to === headSha);
+  // Only pushes to the merge request's branch: a fast-forward merge puts the same head on the
+  // target branch, and that push is the merger's.
+  const pushes = (events ?? []).filter(
+    (e) =>
+      isJson(e.push_data) &&
+      e.push_data.commit_to === headSha &&
+      (sourceBranch === null || e.push_data.ref === sourceBranch),
+  );
   const push = pushes.sort(byTime).at(-1);
   if (push) {
     return {

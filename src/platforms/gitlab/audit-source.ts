@@ -42,15 +42,17 @@ function within(at: number, since: Date | undefined, until: Date | undefined): b
 function artifactOf(job: Json, now: number): ArtifactRef | null {
   const id = int(job.id);
   const name = text(job.name);
-  if (id === null || name === null || !isJson(job.artifacts_file)) return null;
-  const pipeline = isJson(job.pipeline) ? job.pipeline : {};
   const expiresAt = timeOf(text(job.artifacts_expire_at));
+  const expired = !Number.isNaN(expiresAt) && expiresAt <= now;
+  // Once expired artifacts are removed GitLab drops artifacts_file; the job still says it had some.
+  if (id === null || name === null || !(isJson(job.artifacts_file) || expired)) return null;
+  const pipeline = isJson(job.pipeline) ? job.pipeline : {};
   return {
     id,
     name,
     headSha: (isJson(job.commit) ? text(job.commit.id) : null) ?? text(pipeline.sha),
     createdAt: text(job.finished_at) ?? text(job.created_at),
-    expired: !Number.isNaN(expiresAt) && expiresAt <= now,
+    expired,
     url: text(job.web_url),
   };
 }

@@ -49,6 +49,12 @@ class Parts {
   }
 }
 
+/** The UTC date (YYYY-MM-DD) of the day after `iso`; undefined when it is not a time. */
+function dayAfter(iso: string): string | undefined {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? undefined : new Date(at + 86_400_000).toISOString().slice(0, 10);
+}
+
 function usernames(approvals: unknown): string[] {
   const list = objectOf(approvals, "the merge request's approvals").approved_by;
   if (!Array.isArray(list)) return [];
@@ -150,6 +156,10 @@ export async function readGitlabChangeFacts(
   const headSha = text(mr.sha) ?? text(refs.head_sha);
   if (headSha === null) throw new GitlabApiError(`GitLab gave no head commit for merge request !${iid}`);
 
+  const mergedAt = text(mr.merged_at);
+  // Events are listed newest first: for a change merged long ago, start at its merge (GitLab's
+  // `before` is a date, exclusive: the day after).
+  const before = mergedAt === null ? undefined : dayAfter(mergedAt);
   const parts = new Parts();
   const pages = { perPage: PER_PAGE, maxPages: MAX_PAGES };
   const requiredGaps = parts.slot();
@@ -175,6 +185,7 @@ export async function readGitlabChangeFacts(
           await gitlab.events.all({
             projectId: project,
             action: 'pushed',
+            ...(before === undefined ? {} : { before }),
             perPage: PER_PAGE,
             maxPages: EVENT_PAGES,
           }),
@@ -214,13 +225,13 @@ export async function readGitlabChangeFacts(
     mergeCommitSha: text(mr.merge_commit_sha) ?? text(mr.squash_commit_sha),
     merged: mr.state === 'merged',
     mergedBy: username(mr.merge_user) ?? username(mr.merged_by),
-    mergedAt: text(mr.merged_at),
+    mergedAt,
     // GitLab lists a merge request's commits newest first.
     commits: (commits ?? [])
       .map(commitOf)
       .filter((c): c is CommitFact => c !== null)
       .reverse(),
-    lastPush: lastPushOf(headSha, events, versions),
+    lastPush: lastPushOf(headSha, text(mr.source_branch), events, versions),
     reviews: approvalReviews(approvedBy, notes, versions),
     changedFiles: changedFiles ?? null,
     policyFiles,
