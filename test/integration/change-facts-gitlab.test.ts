@@ -645,7 +645,7 @@ describe('gitlabAuditSource', () => {
     const seen: IncomingHttpHeaders[] = [];
     const storage = createServer((req, res) => {
       seen.push(req.headers);
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': 'binary/octet-stream' });
       res.end(zip);
     });
     await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));

@@ -40,6 +40,8 @@ const BACKOFF_FACTOR = 2;
 const MESSAGE_CHARS = 200;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
+/** Downloads as GitLab (Workhorse) and object storage type them. */
+const BYTES = /^(?:application\/(?:zip|x-zip-compressed|octet-stream)|binary\/octet-stream)\b/i;
 
 /** The back-off p-retry 7 waits after a failure (minTimeout × factor ** retries consumed; no randomize). */
 function backoffMs(retriesConsumed: number): number {
@@ -137,7 +139,7 @@ async function exchange(
   // A download (job artifacts) is bytes, as gitbeaker's own requester gives them (a Blob, or a
   // stream when asked); a proxy's HTML page still is not GitLab.
   if (options.asStream) return { ...answer, body: response.body ?? new Blob([]).stream() };
-  if (/^application\/(?:zip|octet-stream)\b/i.test(response.headers.get('content-type') ?? ''))
+  if (BYTES.test(response.headers.get('content-type') ?? ''))
     return { ...answer, body: await response.blob() };
   // controlgate asks only for JSON; anything else (a captive portal, a proxy's page) is not GitLab.
   try {
