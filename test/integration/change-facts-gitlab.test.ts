@@ -436,6 +436,72 @@ describe('readGitlabChangeFacts', () => {
   });
 });
 
+describe('gate jobs in merged-results pipelines', () => {
+  it('a job on the merge commit of the target and the head is a check on the head', async () => {
+    const f = await fixture();
+    const head = sha('head-10');
+    seed(f.gl, {
+      iid: 10,
+      author: 'dev.alice',
+      pushes: [{ head, at: at('10:00'), by: 'dev.alice' }],
+      approvals: [{ by: 'rev.bob', at: at('10:30') }],
+    });
+    const merge = sha('merge-ref-10');
+    const stale = sha('merge-ref-10-old');
+    f.gl.changes.setCommitParents(merge, [sha('main-tip'), head]);
+    f.gl.changes.setCommitParents(stale, [sha('main-tip'), sha('older-head')]);
+    const ref = 'refs/merge-requests/10/merge';
+    const old = f.gl.changes.addPipeline(stale, at('09:00'), { ref, mergeRequestIid: 10 });
+    f.gl.changes.addJob({
+      name: GATE,
+      status: 'failed',
+      sha: stale,
+      createdAt: at('09:00'),
+      pipelineId: old,
+    });
+    const pipeline = f.gl.changes.addPipeline(merge, at('10:01'), { ref, mergeRequestIid: 10 });
+    const jobId = f.gl.changes.addJob({
+      name: GATE,
+      status: 'success',
+      sha: merge,
+      user: 'dev.alice',
+      createdAt: at('10:01'),
+      finishedAt: at('10:06'),
+      pipelineId: pipeline,
+    });
+    const facts = await read(f, 10);
+    expect(facts.gateChecks).toEqual([
+      {
+        name: GATE,
+        state: 'success',
+        description: null,
+        targetUrl: `${WEB}/-/jobs/${jobId}`,
+        createdAt: at('10:06'),
+        creator: 'dev.alice',
+      },
+    ]);
+    expect(facts.gaps).toEqual([]);
+  });
+
+  it("the merge request's pipelines unreadable: a gap, and the head's own pipelines still count", async () => {
+    const f = await fixture();
+    const head = sha('head-11');
+    const { jobId } = seed(f.gl, {
+      iid: 11,
+      author: 'dev.alice',
+      pushes: [{ head, at: at('10:00'), by: 'dev.alice' }],
+      approvals: [],
+      gate: { status: 'success', finishedAt: at('10:05') },
+    });
+    f.gl.failNext(10, 403, { path: /\/merge_requests\/11\/pipelines$/ });
+    const facts = await read(f, 11);
+    expect(facts.gateChecks.map((c) => c.targetUrl)).toEqual([`${WEB}/-/jobs/${jobId}`]);
+    expect(facts.gaps).toEqual([
+      'merged-results pipelines of the head: GET /api/v4/projects/octo%2Fshop/merge_requests/11/pipelines: 403 403 Forbidden',
+    ]);
+  });
+});
+
 describe('requiredCheck on GitLab', () => {
   async function required(
     setup: (f: Fixture) => void,

@@ -16,6 +16,8 @@ import { type Answer, HttpError, type RecordedRequest } from './fake-api-server.
  * - GET repository/files/:path answers JSON with base64 content, …/raw the text; 404
  *   `{"message":"404 File Not Found"}` when the file is not at that ref.
  * - GET groups/:id/members/all: the members (inherited included); 404 `404 Group Not Found`.
+ * - GET merge_requests/:iid/pipelines: the merge request's pipelines (merged-results ones run on a
+ *   merge commit, ref refs/merge-requests/:iid/merge); GET repository/commits/:sha its parent_ids.
  * - GET projects/:id/events: push events newest first, within `before` / `after` (dates, exclusive).
  * - GET projects/:id/jobs lists the project's jobs newest first (the `scope[]` filter is ignored:
  *   the fake's query keeps one value per key); GET jobs/:id/artifacts the zip, 404 when there is
@@ -88,6 +90,15 @@ interface MergeRequestState {
   diffs: { old_path: string; new_path: string }[] | null;
 }
 
+interface PipelineState {
+  id: number;
+  sha: string;
+  createdAt: string;
+  ref: string;
+  /** The merge request it ran for (listed by GET merge_requests/:iid/pipelines). */
+  mergeRequestIid: number | undefined;
+}
+
 interface JobState extends JobSeed {
   id: number;
   pipelineId: number;
@@ -126,7 +137,9 @@ export class FakeGitLabChanges {
   readonly #files = new Map<string, string>();
   readonly #groups = new Map<string, string[]>();
   readonly #jobs: JobState[] = [];
-  readonly #pipelines: { id: number; sha: string; createdAt: string }[] = [];
+  readonly #pipelines: PipelineState[] = [];
+  /** Commit → parent commits (GET repository/commits/:sha). */
+  readonly #parents = new Map<string, string[]>();
   readonly #events: Record<string, unknown>[] = [];
   #nextId = 5_000_001;
 
@@ -213,11 +226,29 @@ export class FakeGitLabChanges {
     });
   }
 
-  /** A pipeline for `sha`; its id. */
-  addPipeline(sha: string, createdAt: string): number {
+  /**
+   * A pipeline for `sha`; its id. A merged-results pipeline runs on a merge commit, with ref
+   * refs/merge-requests/:iid/merge and `mergeRequestIid` set.
+   */
+  addPipeline(
+    sha: string,
+    createdAt: string,
+    options: { ref?: string; mergeRequestIid?: number } = {},
+  ): number {
     const id = this.#nextId++;
-    this.#pipelines.push({ id, sha, createdAt });
+    this.#pipelines.push({
+      id,
+      sha,
+      createdAt,
+      ref: options.ref ?? 'feature',
+      mergeRequestIid: options.mergeRequestIid,
+    });
     return id;
+  }
+
+  /** A commit's parents, as GET repository/commits/:sha gives them in parent_ids. */
+  setCommitParents(sha: string, parents: string[]): void {
+    this.#parents.set(sha, parents);
   }
 
   /** A job (in a new pipeline for its sha unless `pipelineId` says one); its id. */
@@ -255,6 +286,14 @@ export class FakeGitLabChanges {
     if (rest[0] === 'merge_requests') return this.#routeMergeRequests(r, project, rest.slice(1), host);
     if (rest[0] === 'repository' && rest[1] === 'files' && rest.length >= 3)
       return this.#file(r, rest.slice(2));
+    if (rest[0] === 'repository' && rest[1] === 'commits' && rest.length === 3) {
+      const parents = this.#parents.get(rest[2] ?? '');
+      if (!parents) throw new HttpError(404, { message: '404 Commit Not Found' });
+      return {
+        status: 200,
+        payload: { id: rest[2], short_id: rest[2]?.slice(0, 8), title: 'Merge', parent_ids: parents },
+      };
+    }
     if (rest[0] === 'events' && rest.length === 1) {
       // `before` / `after` are dates (YYYY-MM-DD), both exclusive.
       const before = r.query.before ? Date.parse(r.query.before) : Number.POSITIVE_INFINITY;
@@ -406,6 +445,13 @@ export class FakeGitLabChanges {
     const what = rest[1];
     if (rest.length === 1) return { status: 200, payload: this.#mergeRequestJson(mr.seed, project, host) };
     if (rest.length !== 2) return undefined;
+    if (what === 'pipelines') {
+      const list = this.#pipelines
+        .filter((p) => p.mergeRequestIid === mr.seed.iid)
+        .sort((a, b) => b.id - a.id)
+        .map((p) => this.#pipelineJson(p, project, host));
+      return host.page(r, list);
+    }
     if (what === 'approvals') {
       return {
         status: 200,
@@ -489,13 +535,13 @@ export class FakeGitLabChanges {
     };
   }
 
-  #pipelineJson(p: { id: number; sha: string; createdAt: string }, project: number, host: FakeGitLabHost) {
+  #pipelineJson(p: PipelineState, project: number, host: FakeGitLabHost) {
     return {
       id: p.id,
       iid: p.id - 5_000_000,
       project_id: project,
       sha: p.sha,
-      ref: 'feature',
+      ref: p.ref,
       status: 'success',
       source: 'merge_request_event',
       created_at: p.createdAt,

@@ -163,6 +163,7 @@ export async function readGitlabChangeFacts(
   const parts = new Parts();
   const pages = { perPage: PER_PAGE, maxPages: MAX_PAGES };
   const requiredGaps = parts.slot();
+  const gateGaps = parts.slot();
   const [approvedBy, notes, versions, commits, events, changedFiles, gate, codeOwners, settings] =
     await Promise.all([
       parts.read('approvals', async () =>
@@ -194,7 +195,7 @@ export async function readGitlabChangeFacts(
       ),
       parts.read('changed files', () => changedFilesOf(gitlab, project, iid)),
       parts.read(`gate job ${request.gateCheckName}`, () =>
-        gateJobsOn(gitlab, project, headSha, request.gateCheckName),
+        gateJobsOn(gitlab, project, iid, headSha, request.gateCheckName, gateGaps),
       ),
       parts.read('code owners', async () => {
         if (baseSha === null) throw new GitlabApiError('GitLab gave no base commit');

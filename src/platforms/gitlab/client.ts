@@ -1,4 +1,5 @@
 import {
+  Commits,
   Events,
   GroupMembers,
   JobArtifacts,
@@ -31,6 +32,8 @@ export interface GitlabClient {
   pipelines: InstanceType<typeof Pipelines>;
   jobs: InstanceType<typeof Jobs>;
   jobArtifacts: InstanceType<typeof JobArtifacts>;
+  /** A merged-results pipeline's commit, whose parents say which head it tested. */
+  commits: InstanceType<typeof Commits>;
 }
 
 /**
@@ -66,5 +69,6 @@ export function gitlabClient(
     pipelines: new Pipelines(options),
     jobs: new Jobs(options),
     jobArtifacts: new JobArtifacts(options),
+    commits: new Commits(options),
   };
 }

@@ -33,17 +33,60 @@ export interface GateJobs {
   newestAllowsFailure: boolean;
 }
 
-/** The jobs named `name` in the pipelines for `sha`, newest first (retried jobs left out). */
+/**
+ * The merge request's merged-results pipelines that tested `head`: they run on a merge commit of
+ * the target and the head (refs/merge-requests/:iid/merge), so `sha` is not the head; the merge
+ * commit's parents are.
+ */
+async function mergedResultPipelines(
+  gitlab: GitlabClient,
+  project: string | number,
+  iid: number,
+  head: string,
+  known: ReadonlySet<number>,
+): Promise<Json[]> {
+  const all = listOf(
+    await gitlab.mergeRequests.allPipelines(project, iid, { perPage: PER_PAGE, maxPages: MAX_PAGES }),
+    "the merge request's pipelines",
+  );
+  const found: Json[] = [];
+  const parentsOf = new Map<string, unknown>();
+  for (const pipeline of all) {
+    const id = int(pipeline.id);
+    const sha = text(pipeline.sha);
+    if (id === null || sha === null || sha === head || known.has(id)) continue;
+    if (!(text(pipeline.ref) ?? '').endsWith('/merge')) continue;
+    if (!parentsOf.has(sha))
+      parentsOf.set(sha, objectOf(await gitlab.commits.show(project, sha), 'a commit').parent_ids);
+    const parents = parentsOf.get(sha);
+    if (Array.isArray(parents) && parents.includes(head)) found.push(pipeline);
+  }
+  return found;
+}
+
+/**
+ * The jobs named `name` in the pipelines that tested `sha` (the merge request `iid`'s head),
+ * newest first (retried jobs left out). What cannot be read of the merge request's merged-results
+ * pipelines goes into `gaps`: the pipelines for the head itself still count.
+ */
 export async function gateJobsOn(
   gitlab: GitlabClient,
   project: string | number,
+  iid: number,
   sha: string,
   name: string,
+  gaps: string[],
 ): Promise<GateJobs> {
   const pipelines = listOf(
     await gitlab.pipelines.all(project, { sha, perPage: PER_PAGE, maxPages: MAX_PAGES }),
     'the pipelines of the head',
   );
+  try {
+    const known = new Set(pipelines.map((p) => int(p.id)).filter((id): id is number => id !== null));
+    pipelines.push(...(await mergedResultPipelines(gitlab, project, iid, sha, known)));
+  } catch (error) {
+    gaps.push(`merged-results pipelines of the head: ${reason(error)}`);
+  }
   const jobs: Json[] = [];
   for (const pipeline of pipelines) {
     const pipelineId = int(pipeline.id);
