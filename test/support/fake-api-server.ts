@@ -308,7 +308,7 @@ export abstract class FakeApiServer<F extends RequestMatch = RequestMatch> {
   protected abstract route(record: RecordedRequest): Answer;
 
   /** The text (or bytes) of a payload and its content type (JSON by default). */
-  protected encode(payload: unknown): { text: string | Buffer; contentType?: string } {
+  protected encode(payload: unknown): { text: string | Uint8Array; contentType?: string } {
     if (payload === undefined) return { text: '' };
     return { text: JSON.stringify(payload), contentType: 'application/json; charset=utf-8' };
   }
@@ -367,7 +367,7 @@ export abstract class FakeApiServer<F extends RequestMatch = RequestMatch> {
     // The whole answer is announced (content-length), half of it sent, then the connection dropped.
     const sendHalf = ({ status, payload, headers = {} }: Answer): void => {
       const { text, contentType } = this.encode(payload);
-      const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+      const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text);
       res.writeHead(status, {
         ...this.baseHeaders(record),
         ...(text && contentType ? { 'content-type': contentType } : {}),

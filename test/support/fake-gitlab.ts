@@ -11,6 +11,7 @@ import {
   type RequestMatch,
   type RequestPredicate,
 } from './fake-api-server.ts';
+import { FakeGitLabChanges } from './fake-gitlab-changes.ts';
 
 /*
  * A stand-in for the parts of GitLab's REST API v4 the GitLab integration uses: merge request notes
@@ -235,6 +236,8 @@ export class FakeGitLab extends FakeApiServer<FaultOptions> {
   /** Merge requests with a known source project (iid → project id); others come from the project itself. */
   readonly mergeRequestSources = new Map<number, number>();
   readonly bot: GitLabUser;
+  /** Merged merge requests, approvals, files, groups, pipelines and jobs (change management, audit). */
+  readonly changes = new FakeGitLabChanges();
 
   readonly #options: FakeGitLabOptions;
   readonly #projects: Map<number, string>;
@@ -391,9 +394,10 @@ export class FakeGitLab extends FakeApiServer<FaultOptions> {
     };
   }
 
-  /** A string payload goes out as text, anything else as JSON. */
-  protected override encode(payload: unknown): { text: string; contentType?: string } {
+  /** A string payload goes out as text, bytes as a zip (job artifacts), anything else as JSON. */
+  protected override encode(payload: unknown): { text: string | Uint8Array; contentType?: string } {
     if (payload === undefined) return { text: '' };
+    if (payload instanceof Uint8Array) return { text: payload, contentType: 'application/zip' };
     if (typeof payload === 'string') return { text: payload, contentType: 'text/plain; charset=utf-8' };
     return { text: JSON.stringify(payload), contentType: 'application/json' };
   }
@@ -474,6 +478,12 @@ export class FakeGitLab extends FakeApiServer<FaultOptions> {
     } catch {
       throw new HttpError(400, { error: 'Invalid path' });
     }
+    const project0 = parts[0] === 'projects' ? this.#projectId(parts[1] ?? '') : undefined;
+    const changes = this.changes.route(r, parts, project0, {
+      page: (req, items) => this.#page(req, items),
+      projectPath: (id) => this.#projects.get(id) ?? '',
+    });
+    if (changes) return changes;
     if (parts.length === 1 && parts[0] === 'user' && r.method === 'GET')
       return { status: 200, payload: this.bot };
     if (parts[0] !== 'projects' || parts.length < 2) throw new HttpError(404, { error: '404 Not Found' });

@@ -1,4 +1,18 @@
-import { MergeRequestDiscussions, MergeRequestNotes, MergeRequests, Users } from '@gitbeaker/rest';
+import {
+  Commits,
+  Events,
+  GroupMembers,
+  JobArtifacts,
+  Jobs,
+  MergeRequestApprovals,
+  MergeRequestDiscussions,
+  MergeRequestNotes,
+  MergeRequests,
+  Pipelines,
+  Projects,
+  RepositoryFiles,
+  Users,
+} from '@gitbeaker/rest';
 import type { ApiBudget } from '../api-limits.ts';
 import { budgetedRequester } from './requester.ts';
 
@@ -9,6 +23,17 @@ export interface GitlabClient {
   /** The merge request itself (its diff_refs) and its diff discussions, for inline review comments. */
   mergeRequests: InstanceType<typeof MergeRequests>;
   discussions: InstanceType<typeof MergeRequestDiscussions>;
+  /** Change-management facts and the audit source: who approved, what the project requires, … */
+  approvals: InstanceType<typeof MergeRequestApprovals>;
+  projects: InstanceType<typeof Projects>;
+  repositoryFiles: InstanceType<typeof RepositoryFiles>;
+  events: InstanceType<typeof Events>;
+  groupMembers: InstanceType<typeof GroupMembers>;
+  pipelines: InstanceType<typeof Pipelines>;
+  jobs: InstanceType<typeof Jobs>;
+  jobArtifacts: InstanceType<typeof JobArtifacts>;
+  /** A merged-results pipeline's commit, whose parents say which head it tested. */
+  commits: InstanceType<typeof Commits>;
 }
 
 /**
@@ -36,5 +61,14 @@ export function gitlabClient(
     users: new Users(options),
     mergeRequests: new MergeRequests(options),
     discussions: new MergeRequestDiscussions(options),
+    approvals: new MergeRequestApprovals(options),
+    projects: new Projects(options),
+    repositoryFiles: new RepositoryFiles(options),
+    events: new Events(options),
+    groupMembers: new GroupMembers(options),
+    pipelines: new Pipelines(options),
+    jobs: new Jobs(options),
+    jobArtifacts: new JobArtifacts(options),
+    commits: new Commits(options),
   };
 }

@@ -38,6 +38,10 @@ const RETRIES = 3;
 const FIRST_BACKOFF_MS = 500;
 const BACKOFF_FACTOR = 2;
 const MESSAGE_CHARS = 200;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/** Downloads as GitLab (Workhorse) and object storage type them. */
+const BYTES = /^(?:application\/(?:zip|x-zip-compressed|octet-stream)|binary\/octet-stream)\b/i;
 
 /** The back-off p-retry 7 waits after a failure (minTimeout × factor ** retries consumed; no randomize). */
 function backoffMs(retriesConsumed: number): number {
@@ -93,12 +97,25 @@ async function exchange(
   const what = `${method} ${url.pathname}`;
   let response: Response;
   try {
-    response = await budget.fetch(url, {
-      method,
-      headers: { accept: 'application/json', ...headers },
-      ...(body !== undefined ? { body } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    let target = url;
+    let sent: Record<string, string> = { accept: 'application/json', ...headers };
+    for (let hop = 0; ; hop++) {
+      response = await budget.fetch(target, {
+        method,
+        headers: sent,
+        // Redirects are followed here, not by fetch, which would carry PRIVATE-TOKEN along.
+        redirect: 'manual',
+        ...(body !== undefined ? { body } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      const location = response.headers.get('location');
+      if (method !== 'GET' || !REDIRECTS.has(response.status) || location === null || hop === MAX_REDIRECTS)
+        break;
+      target = new URL(location, target);
+      // A download GitLab hands to object storage (a presigned URL, which carries its own
+      // authority): GitLab's token stays with GitLab's origin.
+      if (target.origin !== url.origin) sent = { accept: sent.accept ?? 'application/json' };
+    }
   } catch (error) {
     if (error instanceof ApiDeadlineError) throw new GitlabApiError(`${what}: ${error.message}`);
     const reason = networkReason(error, budget.limits.requestTimeoutMs);
@@ -119,6 +136,11 @@ async function exchange(
   }
   const answer = { headers: Object.fromEntries(response.headers), status };
   if (status === 204) return { ...answer, body: null };
+  // A download (job artifacts) is bytes, as gitbeaker's own requester gives them (a Blob, or a
+  // stream when asked); a proxy's HTML page still is not GitLab.
+  if (options.asStream) return { ...answer, body: response.body ?? new Blob([]).stream() };
+  if (BYTES.test(response.headers.get('content-type') ?? ''))
+    return { ...answer, body: await response.blob() };
   // controlgate asks only for JSON; anything else (a captive portal, a proxy's page) is not GitLab.
   try {
     return { ...answer, body: JSON.parse(await response.text()) as FormattedResponse['body'] };
