@@ -1,3 +1,4 @@
+import { auditCommand, mergeRecordCommand } from './cli/change-management.ts';
 import {
   controls,
   explain,
@@ -76,6 +77,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await summarize(command.locations, io);
       case 'scanners-install':
         return await install(command.scanners, io);
+      case 'merge-record':
+        return await mergeRecordCommand(command.args, io);
+      case 'audit':
+        return await auditCommand(command.args, io);
     }
   } catch (error) {
     io.err(`controlgate: ${failureText(error)}\n`);

@@ -5,10 +5,11 @@ import { BUNDLE_LIMITS, type BundleLimits } from '../bundle/limits.ts';
 import { ATTESTATION_FILE, MANIFEST_FILE } from '../bundle/manifest.ts';
 import { readBundle, verifyFiles } from '../bundle/verify.ts';
 import type { GateRunFacts, SignatureState } from '../change-management/gate-run.ts';
+import { parseMergeRecord } from '../change-management/parse-record.ts';
 import { gateRunFacts } from '../change-management/read-gate-run.ts';
-import { MERGE_RECORD_FILE, MERGE_RECORD_KIND, type MergeRecord } from '../change-management/record.ts';
+import { MERGE_RECORD_FILE, type MergeRecord } from '../change-management/record.ts';
 import { errorMessage } from '../errors.ts';
-import type { IdentityPolicy } from '../evidence/sign/verify-attestation.ts';
+import { type IdentityPolicy, verifyAttestation } from '../evidence/sign/verify-attestation.ts';
 import { type JsonReport, parseJsonReport } from '../report/json-report-schema.ts';
 
 /*
@@ -123,18 +124,10 @@ function kindOf(files: ReadonlyMap<string, Uint8Array>): RejectedBundle['kind'] 
   return 'unknown';
 }
 
-function readRecord(files: ReadonlyMap<string, Uint8Array>): MergeRecord {
+function readRecord(files: ReadonlyMap<string, Uint8Array>, location: string): MergeRecord {
   const raw = files.get(MERGE_RECORD_FILE);
   if (!raw) throw new Error(`${MERGE_RECORD_FILE} is missing`);
-  const value = JSON.parse(new TextDecoder().decode(raw)) as Partial<MergeRecord>;
-  if (value.kind !== MERGE_RECORD_KIND || value.version !== 1)
-    throw new Error(`${MERGE_RECORD_FILE} is not a version 1 ${MERGE_RECORD_KIND}`);
-  // The fields the audit reads: a record without them cannot be placed in the population.
-  const facts = value.facts;
-  if (!facts || typeof facts.number !== 'number' || typeof facts.headSha !== 'string')
-    throw new Error(`${MERGE_RECORD_FILE} has no change number or head commit`);
-  if (!Array.isArray(value.exceptions)) throw new Error(`${MERGE_RECORD_FILE} has no exceptions list`);
-  return value as MergeRecord;
+  return parseMergeRecord(new TextDecoder().decode(raw), `${location}/${MERGE_RECORD_FILE}`);
 }
 
 /** The verdicts of an intact bundle's report (gateRunFacts has already parsed it once without error). */
@@ -147,6 +140,24 @@ function criteriaOf(files: ReadonlyMap<string, Uint8Array>, location: string): C
     verdict: c.verdict,
     waived: c.waived.length > 0,
   }));
+}
+
+/** A merge record's signature: checked against the identity when one is given (its own predicate, see verify-attestation.ts). */
+function recordSignature(
+  files: ReadonlyMap<string, Uint8Array>,
+  options: LoadOptions,
+): { state: SignatureState; problems: string[] } {
+  if (!files.has(ATTESTATION_FILE))
+    return {
+      state: 'absent',
+      problems: [
+        `not signed (${ATTESTATION_FILE} missing), and a signature by the given identity was required`,
+      ],
+    };
+  if (!options.signature) return { state: 'unchecked', problems: [] };
+  const result = verifyAttestation(files, options.signature.policy, options.signature.root);
+  if (result.status === 'signed') return { state: 'verified', problems: [] };
+  return { state: 'invalid', problems: result.status === 'invalid' ? result.problems : ['not signed'] };
 }
 
 /** Classifies and checks one bundle's files, adding it to `out`. */
@@ -170,9 +181,20 @@ function classify(
   }
   if (kind === 'gate-run') {
     const facts = gateRunFacts(files, location, options.signature);
-    if (facts.intact && facts.signature !== 'invalid')
+    // With a signer to check against, an unsigned bundle is evidence of nothing: anyone could write it.
+    const unsigned = options.signature !== undefined && facts.signature === 'absent';
+    if (facts.intact && facts.signature !== 'invalid' && !unsigned)
       out.gateRuns.push({ location, place, facts, criteria: criteriaOf(files, location) });
-    else out.rejected.push({ location, kind, reason: facts.problems.join('; '), claimed: facts, place });
+    else
+      out.rejected.push({
+        location,
+        kind,
+        reason: unsigned
+          ? `not signed (${ATTESTATION_FILE} missing), and a signature by the given identity was required`
+          : facts.problems.join('; '),
+        claimed: facts,
+        place,
+      });
     return;
   }
   const verified = verifyFiles(files);
@@ -181,9 +203,13 @@ function classify(
     return;
   }
   try {
-    const record = readRecord(files);
-    const signature: SignatureState = files.has(ATTESTATION_FILE) ? 'unchecked' : 'absent';
-    out.records.push({ location, place, digest: verified.digest, signature, record });
+    const record = readRecord(files, location);
+    const signature = recordSignature(files, options);
+    if (signature.state === 'invalid' || (options.signature && signature.state === 'absent')) {
+      out.rejected.push({ location, kind, reason: signature.problems.join('; '), claimed: null, place });
+      return;
+    }
+    out.records.push({ location, place, digest: verified.digest, signature: signature.state, record });
   } catch (error) {
     out.rejected.push({ location, kind, reason: errorMessage(error), claimed: null, place });
   }

@@ -8,7 +8,7 @@ import type { GateRunFacts } from './gate-run.ts';
  * as its own small bundle (merge-record.json + manifest + attestation) by ./write-record.ts.
  */
 
-export const MERGE_RECORD_FILE = 'merge-record.json';
+export { MERGE_RECORD_FILE } from '../evidence/sign/statement.ts';
 export const MERGE_RECORD_KIND = 'controlgate.merge-record';
 
 export interface MergeJudgement {

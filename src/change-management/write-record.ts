@@ -1,19 +1,22 @@
 import { rm } from 'node:fs/promises';
 import { ATTESTATION_FILE, MANIFEST_FILE, type Manifest, manifestOf, sha256 } from '../bundle/manifest.ts';
 import type { EvidenceSigner, SignOutcome } from '../evidence/sign/signer.ts';
-import { STATEMENT_PAYLOAD_TYPE, STATEMENT_TYPE } from '../evidence/sign/statement.ts';
+import {
+  MERGE_RECORD_PREDICATE_TYPE,
+  STATEMENT_PAYLOAD_TYPE,
+  STATEMENT_TYPE,
+} from '../evidence/sign/statement.ts';
 import { replaceDir, stagingDir, writeFiles, zipDir } from '../evidence/write-files.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 import { MERGE_RECORD_FILE, type MergeRecord } from './record.ts';
+
+export { MERGE_RECORD_PREDICATE_TYPE };
 
 /*
  * A merge record is its own small bundle, written like the gate's evidence: merge-record.json, the
  * manifest over it, and, in CI with an OIDC token, an attestation signing the manifest. `evidence
  * verify` checks it as it checks a gate bundle.
  */
-
-/** What the predicate is: controlgate's record of one merged change, version 1 of its shape. */
-export const MERGE_RECORD_PREDICATE_TYPE = 'https://controlgate.dev/merge-record/v1';
 
 export interface MergeRecordPredicate {
   repository: string;

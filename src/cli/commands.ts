@@ -15,6 +15,7 @@ import {
   reevaluateBundle,
   renderReevaluation,
 } from '../evidence/reevaluate.ts';
+import { type EvidenceStatement, MERGE_RECORD_FILE } from '../evidence/sign/statement.ts';
 import { loadTrustedRoot } from '../evidence/sign/trusted-root.ts';
 import { verifyAttestation } from '../evidence/sign/verify-attestation.ts';
 import { renderSummary, summarizeBundles } from '../evidence/summarize.ts';
@@ -118,6 +119,13 @@ function signingNote(files: ReadonlyMap<string, Uint8Array>): string {
   return '';
 }
 
+/** What a verified attestation vouches for, in words: a gate bundle's decision, or a merge record's change. */
+function covered(statement: EvidenceStatement, files: ReadonlyMap<string, Uint8Array>): string {
+  if (!files.has(MERGE_RECORD_FILE)) return `its decision "${statement.predicate.decision}"`;
+  const said = statement.predicate as unknown as { repository?: string; changeNumber?: number };
+  return `the merge record of ${said.repository ?? '?'}#${said.changeNumber ?? '?'}`;
+}
+
 /**
  * `controlgate evidence verify`: every hash of a bundle, no file missing or extra, the files agreeing
  * with each other, and with `signature`, the attestation: signed by that identity, over this manifest.
@@ -163,7 +171,7 @@ export async function verify(location: string, io: Io, signature?: SignatureChec
   }
   const where = [attestation.repository, attestation.ref].filter(Boolean).join(' ');
   io.out(
-    `${intact}\n  signed by ${attestation.identity} (issuer ${attestation.issuer})${where ? `, source ${where}` : ''}; the attestation covers this manifest and its decision "${attestation.statement.predicate.decision}"\n`,
+    `${intact}\n  signed by ${attestation.identity} (issuer ${attestation.issuer})${where ? `, source ${where}` : ''}; the attestation covers this manifest and ${covered(attestation.statement, files)}\n`,
   );
   return 0;
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { TrustedRootSource } from '../evidence/sign/trusted-root.ts';
 import type { IdentityPolicy } from '../evidence/sign/verify-attestation.ts';
 import type { ScanArgs } from '../gate/settings.ts';
+import { AUDIT_API_DEFAULTS, AUDIT_TOKENS } from '../platforms/access.ts';
 import { COMMENT_MODES } from '../platforms/types.ts';
 import { CONTROLGATE_VERSION } from '../version.ts';
 
@@ -16,7 +17,36 @@ export type CliCommand =
   /** `scanners`: the ids to install; absent means every built-in scanner. */
   | { kind: 'scanners-install'; scanners?: string[] }
   | { kind: 'scanners-list' }
+  | { kind: 'merge-record'; args: MergeRecordArgs }
+  | { kind: 'audit'; args: AuditArgs }
   | { kind: 'done'; exitCode: number };
+
+/** `controlgate merge-record`: after a merge, in CI. */
+export interface MergeRecordArgs {
+  number?: number;
+  out: string;
+  zip?: string;
+  config?: string;
+  gateCheck?: string;
+  evidenceArtifact?: string;
+}
+
+/** `controlgate audit`: the population of an audit period. */
+export interface AuditArgs {
+  since: Date;
+  until: Date;
+  locations: string[];
+  /** Read the merged changes and artifacts from this repository (GitHub "owner/name", GitLab project path). */
+  github?: string;
+  gitlab?: string;
+  apiUrl?: string;
+  baseRef?: string;
+  artifacts?: string[];
+  sample?: { size: number; seed: string };
+  out: string;
+  zip: boolean;
+  signature?: SignatureCheck;
+}
 
 /** `evidence verify --identity …`: who must have signed, and the roots the signature is checked against. */
 export interface SignatureCheck {
@@ -109,6 +139,40 @@ function idList(value: string): string[] {
     throw new InvalidArgumentError('expected a comma-separated list of scanner ids, e.g. semgrep,bandit');
   return ids;
 }
+
+function nameList(value: string): string[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('expected a comma-separated list of names');
+  return names;
+}
+
+/** A day (YYYY-MM-DD, the whole day in UTC) or an ISO 8601 time; `end` makes a day mean its last millisecond. */
+function periodDate(end: boolean) {
+  return (value: string): Date => {
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+    const at = new Date(day ? `${value}T00:00:00.000Z` : value);
+    if (Number.isNaN(at.getTime()) || (day && at.toISOString().slice(0, 10) !== value))
+      throw new InvalidArgumentError(`expected a date (YYYY-MM-DD) or an ISO 8601 time, got "${value}"`);
+    return day && end ? new Date(at.getTime() + 86_400_000 - 1) : at;
+  };
+}
+
+const AUDIT_HELP = `
+The population of an audit period: every change merged between --since and --until (whole days in
+UTC), one row each, with the gate's decision on the head that merged, the approvals and the
+exceptions. Bundles come from the folders and zips given and, with --github or --gitlab, from the
+platform's artifacts (${AUDIT_TOKENS}), which also
+lists the merged changes to reconcile with. Writes population.csv, population.json, report.html and
+archive/ (everything with a manifest, to keep past the artifacts' retention) to --out.
+
+  controlgate audit --since 2026-07-01 --until 2026-09-30 --github octo/shop \\
+    --sample 25 --seed "Q3 2026 audit" --out audit-2026q3
+
+Exit codes: 0 written (exceptions are listed, not failures), 2 bad arguments or unreadable input.
+`;
 
 const EXIT_CODES_HELP = `
 Exit codes (in this precedence):
@@ -298,6 +362,109 @@ export function parseCommandLine(
     .action((locations: string[]) => {
       parsed = { kind: 'evidence-summarize', locations };
     });
+
+  program
+    .command('merge-record')
+    .description(
+      "after a merge, in CI: record the change's approvals, who merged it, separation of duties and the gate's result on the merged head, with the exceptions, as a signed bundle",
+    )
+    .option(
+      '--number <n>',
+      'the pull or merge request to record (default: the one the CI event is about)',
+      positiveInt,
+    )
+    .option('--out <dir>', 'folder of the record bundle', 'controlgate-merge-record')
+    .option('--zip <file>', 'also write the record as one reproducible zip')
+    .option(
+      '-c, --config <file>',
+      'the gate configuration (default: .controlgate.yml at the repository root)',
+    )
+    .option('--gate-check <name>', "the gate's status context (GitHub) or job name (GitLab)")
+    .option('--evidence-artifact <name>', "the gate's evidence artifact (GitHub) or job name (GitLab)")
+    .action((opts: MergeRecordArgs) => {
+      parsed = { kind: 'merge-record', args: opts };
+    });
+
+  const auditCommand = program
+    .command('audit')
+    .description(
+      "an audit period's population of merged changes, its exceptions, a reproducible sample and an archive",
+    )
+    .argument('[locations...]', 'evidence bundles and merge records: folders (searched) and zips')
+    .requiredOption('--since <date>', 'first day of the period (YYYY-MM-DD, UTC)', periodDate(false))
+    .requiredOption('--until <date>', 'last day of the period (YYYY-MM-DD, UTC, inclusive)', periodDate(true))
+    .option('--github <owner/name>', 'read merged pull requests and artifacts from this GitHub repository')
+    .option(
+      '--gitlab <project>',
+      'read merged merge requests and job artifacts from this GitLab project (path or id)',
+    )
+    .option('--api-url <url>', `the API root (default: ${AUDIT_API_DEFAULTS})`)
+    .option('--base-ref <branch>', 'only changes merged into this branch')
+    .option(
+      '--artifacts <names>',
+      'artifact (GitHub) or job (GitLab) names to download, comma-separated',
+      nameList,
+    )
+    .option('--sample <n>', 'draw a reproducible sample of n changes', positiveInt)
+    .option('--seed <text>', 'the seed of the sample (write it down: the same seed draws the same sample)')
+    .option('--out <dir>', 'output folder', 'controlgate-audit')
+    .option('--zip', 'also write the archive as one reproducible zip')
+    .option('--identity <uri>', "check the bundles' signatures: the signer's certificate identity, exactly")
+    .option(
+      '--identity-regexp <regexp>',
+      "the signer's certificate identity, as a regular expression matched whole",
+    )
+    .option('--issuer <url>', "the OIDC issuer in the signer's certificate")
+    .option('--trusted-root <file>', 'Sigstore trusted_root.json to check signatures against (offline)')
+    .option(
+      '--public-good-root',
+      'check against the public Sigstore root, fetched through its TUF repository',
+    )
+    .addHelpText('after', AUDIT_HELP)
+    .action(
+      (
+        locations: string[],
+        opts: Omit<AuditArgs, 'locations' | 'sample' | 'signature' | 'zip' | 'artifacts'> &
+          VerifyOptions & { sample?: number; seed?: string; zip?: boolean; artifacts?: string[] },
+      ) => {
+        const fail = (message: string) =>
+          auditCommand.error(`error: ${message}`, { exitCode: 2, code: 'controlgate.usage' });
+        if (opts.since.getTime() > opts.until.getTime()) fail('--since is after --until');
+        if (opts.github && opts.gitlab) fail('give --github or --gitlab, not both');
+        if ((opts.sample === undefined) !== (opts.seed === undefined))
+          fail(
+            '--sample and --seed go together: the seed is what lets an auditor draw the same sample again',
+          );
+        if (!opts.github && !opts.gitlab && locations.length === 0)
+          fail('nothing to read: give bundle folders or zips, or --github / --gitlab to read the platform');
+        let signature: SignatureCheck | undefined;
+        try {
+          signature = signatureCheck(opts);
+        } catch (error) {
+          if (!(error instanceof InvalidArgumentError)) throw error;
+          fail(error.message);
+        }
+        parsed = {
+          kind: 'audit',
+          args: {
+            since: opts.since,
+            until: opts.until,
+            locations,
+            ...(opts.github ? { github: opts.github } : {}),
+            ...(opts.gitlab ? { gitlab: opts.gitlab } : {}),
+            ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}),
+            ...(opts.baseRef ? { baseRef: opts.baseRef } : {}),
+            ...(opts.artifacts ? { artifacts: opts.artifacts } : {}),
+            ...(opts.sample !== undefined && opts.seed !== undefined
+              ? { sample: { size: opts.sample, seed: opts.seed } }
+              : {}),
+            out: opts.out,
+            zip: opts.zip === true,
+            ...(signature ? { signature } : {}),
+          },
+        };
+      },
+    );
 
   const scanners = program.command('scanners').description('manage the scanners controlgate runs');
   scanners

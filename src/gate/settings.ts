@@ -1,7 +1,10 @@
 import path from 'node:path';
+import { CONFIG_FILE_NAMES } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
+import { DEFAULT_WAIVERS_FILE } from '../findings/waivers.ts';
 import type { ActionInputs } from '../platforms/github/inputs.ts';
 import type { CommentMode, FailMode } from '../platforms/types.ts';
+import { parseYamlSource } from '../yaml-source.ts';
 
 /** `markdown` is the PR/MR comment's body, to preview it locally. */
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown';
@@ -236,4 +239,35 @@ export function settingsFromAction(
     // A downloaded artifact's folder, as the workflow's earlier step named it: from the workspace.
     ...(fromEvidence ? { reportFrom: path.resolve(runner.workspace, inputs.reportFrom ?? '.') } : {}),
   };
+}
+
+/**
+ * The policy and waiver files a merge record checks, repository-relative: the configuration (the
+ * given one, else .controlgate.yml at the root) and the waivers file it names, else the one beside
+ * it. Read from the checkout of the target branch after the merge.
+ */
+export function policyPaths(
+  repoRoot: string,
+  configFile: string | undefined,
+  readText: (file: string) => string | undefined,
+): { path: string; kind: 'config' | 'waivers' }[] {
+  const config =
+    configFile ??
+    CONFIG_FILE_NAMES.map((name) => path.join(repoRoot, name)).find((f) => readText(f) !== undefined) ??
+    path.join(repoRoot, CONFIG_FILE_NAMES[0] ?? '.controlgate.yml');
+  let waivers: string | undefined;
+  const text = readText(config);
+  if (text !== undefined) {
+    try {
+      const data = parseYamlSource(text, config).data as { waivers?: unknown } | null;
+      if (typeof data?.waivers === 'string') waivers = data.waivers;
+    } catch {
+      // A broken configuration: the gate reports it; the record still checks the default names.
+    }
+  }
+  const relative = (file: string) => path.relative(repoRoot, file).split(path.sep).join('/');
+  return [
+    { path: relative(config), kind: 'config' },
+    { path: relative(path.resolve(path.dirname(config), waivers ?? DEFAULT_WAIVERS_FILE)), kind: 'waivers' },
+  ];
 }

@@ -1,4 +1,6 @@
+import type { AuditSource } from '../audit/source.ts';
 import type { ChangeContext, PlatformId } from '../change-context.ts';
+import type { ChangeFacts, ChangeFactsRequest } from '../change-management/facts.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 
 /**
@@ -110,6 +112,12 @@ export interface Platform {
   writeSummary?(markdown: string): Promise<void>;
   /** Whether change `number`'s head is `headSha` now (an untrusted number must name the scanned change). */
   confirmChange?(number: number, headSha: string): Promise<boolean>;
+  /** Change management: what the API says about change `request.number` (merge-record mode). */
+  readChangeFacts?(request: ChangeFactsRequest): Promise<ChangeFacts>;
+  /** The change (PR or MR number) a commit on the target branch was merged from; null for a direct push. */
+  changeOfCommit?(sha: string): Promise<number | null>;
+  /** The merged changes and uploaded artifacts: the gate's bundle for a merge record, the period for `audit`. */
+  auditSource?(): AuditSource;
   /** An API failure in the platform's own terms, with credentials removed. */
   describeFailure(error: unknown): string;
 }

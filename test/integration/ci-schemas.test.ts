@@ -102,6 +102,12 @@ describe('the GitLab component and its include examples against the gitlab-ci sc
     validate('gitlab-ci', scratchFile('templates-controlgate.yml-job.yml', interpolate(component)));
   });
 
+  const mergeRecord = readComponent(path.join(REPO_ROOT, 'templates', 'controlgate-merge-record.yml'));
+  it('templates/controlgate-merge-record.yml: the spec and the job document', () => {
+    validate('gitlab-ci', scratchFile('templates-merge-record-spec.yml', mergeRecord.specText));
+    validate('gitlab-ci', scratchFile('templates-merge-record-job.yml', interpolate(mergeRecord)));
+  });
+
   const examples = [path.join(REPO_ROOT, 'examples', 'gitlab', '.gitlab-ci.yml')];
   it.each(examples.map((file) => [path.relative(REPO_ROOT, file), file]))('%s', (label, file) => {
     expect(existsSync(file), `${label} is missing`).toBe(true);

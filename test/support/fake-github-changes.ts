@@ -203,6 +203,17 @@ export class FakeGitHubChanges {
     const rest = parts.slice(3);
     if (rest[0] === 'pulls' && /^\d+$/.test(rest[1] ?? ''))
       return this.#pullRoute(r, repo, Number(rest[1]), rest.slice(2));
+    // The pull requests a commit belongs to: a merge commit names the one it merged.
+    if (rest[0] === 'commits' && rest.length === 3 && rest[2] === 'pulls') {
+      const sha = rest[1] ?? '';
+      const pulls = [...this.#pulls.values()].filter(
+        (p) => p.repo === repo && (p.mergeCommitSha === sha || p.headSha === sha),
+      );
+      return this.#page(
+        r,
+        pulls.map((p) => this.#pullPayload(p)),
+      );
+    }
     if (rest[0] === 'contents' && rest.length >= 2)
       return this.#content(repo, rest.slice(1).join('/'), r.query.ref);
     if (rest[0] === 'rules' && rest[1] === 'branches' && rest.length >= 3)

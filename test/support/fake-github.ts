@@ -270,7 +270,7 @@ export class FakeGitHub extends FakeApiServer<FaultOptions> {
   }
 
   /** Bytes (an artifact's zip) go out as they are; everything else as JSON. */
-  protected override encode(payload: unknown): { text: string | Buffer; contentType?: string } {
+  protected override encode(payload: unknown): { text: string | Uint8Array; contentType?: string } {
     if (Buffer.isBuffer(payload)) return { text: payload, contentType: 'application/octet-stream' };
     return super.encode(payload);
   }

@@ -286,6 +286,19 @@ export class FakeGitLabChanges {
     if (rest[0] === 'merge_requests') return this.#routeMergeRequests(r, project, rest.slice(1), host);
     if (rest[0] === 'repository' && rest[1] === 'files' && rest.length >= 3)
       return this.#file(r, rest.slice(2));
+    // The merge requests a commit belongs to: its merge or squash commit, or its head.
+    if (
+      rest[0] === 'repository' &&
+      rest[1] === 'commits' &&
+      rest.length === 4 &&
+      rest[3] === 'merge_requests'
+    ) {
+      const sha = rest[2] ?? '';
+      const list = [...this.#mrs.values()]
+        .filter((mr) => [mr.seed.mergeCommitSha, mr.seed.squashCommitSha, mr.seed.headSha].includes(sha))
+        .map((mr) => this.#mergeRequestJson(mr.seed, project, host));
+      return host.page(r, list);
+    }
     if (rest[0] === 'repository' && rest[1] === 'commits' && rest.length === 3) {
       const parents = this.#parents.get(rest[2] ?? '');
       if (!parents) throw new HttpError(404, { message: '404 Commit Not Found' });

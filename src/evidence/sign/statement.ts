@@ -12,6 +12,13 @@ import type { RunFacts } from '../../report/run-facts.ts';
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 /** What the predicate is: controlgate's evidence of one gate run, version 1 of its shape. */
 export const PREDICATE_TYPE = 'https://controlgate.dev/evidence/v1';
+/**
+ * The predicate of a merge record's statement (src/change-management/write-record.ts): the record of
+ * one merged change, version 1. Named here, beside the evidence's, so one verifier checks both.
+ */
+export const MERGE_RECORD_PREDICATE_TYPE = 'https://controlgate.dev/merge-record/v1';
+/** The file a merge record bundle holds its record in. */
+export const MERGE_RECORD_FILE = 'merge-record.json';
 /** The DSSE payload type of an in-toto statement. */
 export const STATEMENT_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 /** The subject name the bundle digest goes by (it is a hash of the manifest's file list, see manifest.ts). */

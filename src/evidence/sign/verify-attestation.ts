@@ -13,6 +13,8 @@ import { errorMessage } from '../../errors.ts';
 import {
   BUNDLE_DIGEST_SUBJECT,
   type EvidenceStatement,
+  MERGE_RECORD_FILE,
+  MERGE_RECORD_PREDICATE_TYPE,
   PREDICATE_TYPE,
   STATEMENT_PAYLOAD_TYPE,
   STATEMENT_TYPE,
@@ -83,6 +85,7 @@ function decode(bytes: Uint8Array | undefined): string {
 function statementOf(
   payloadType: string,
   payload: Buffer,
+  predicateType: string,
 ): { statement?: EvidenceStatement; problem?: string } {
   if (payloadType !== STATEMENT_PAYLOAD_TYPE)
     return { problem: `DSSE payloadType is "${payloadType}", expected "${STATEMENT_PAYLOAD_TYPE}"` };
@@ -90,13 +93,43 @@ function statementOf(
     const statement = JSON.parse(payload.toString('utf8')) as EvidenceStatement;
     if (statement._type !== STATEMENT_TYPE)
       return { problem: `statement _type is "${String(statement._type)}", expected "${STATEMENT_TYPE}"` };
-    if (statement.predicateType !== PREDICATE_TYPE)
+    if (statement.predicateType !== predicateType)
       return {
-        problem: `statement predicateType is "${String(statement.predicateType)}", expected "${PREDICATE_TYPE}"`,
+        problem: `statement predicateType is "${String(statement.predicateType)}", expected "${predicateType}"`,
       };
     return { statement };
   } catch {
     return { problem: 'the DSSE payload is not JSON' };
+  }
+}
+
+/** What a merge record's statement says that its record contradicts (the manifest is checked apart). */
+function recordMismatches(statement: EvidenceStatement, files: ReadonlyMap<string, Uint8Array>): string[] {
+  const said = statement.predicate as unknown as Record<string, unknown> | undefined;
+  try {
+    const record = JSON.parse(decode(files.get(MERGE_RECORD_FILE))) as {
+      facts?: { repository?: unknown; number?: unknown; headSha?: unknown };
+      exceptions?: { code?: unknown }[];
+    };
+    const problems: string[] = [];
+    const pairs: [string, unknown, unknown][] = [
+      ['repository', said?.repository, record.facts?.repository],
+      ['change number', said?.changeNumber, record.facts?.number],
+      ['head commit', said?.headSha, record.facts?.headSha],
+      [
+        'exceptions',
+        JSON.stringify(said?.exceptions),
+        JSON.stringify((record.exceptions ?? []).map((e) => e.code)),
+      ],
+    ];
+    for (const [what, signed, written] of pairs)
+      if (signed !== written)
+        problems.push(
+          `${what}: the attestation says ${String(signed)}, ${MERGE_RECORD_FILE} says ${String(written)}`,
+        );
+    return problems;
+  } catch {
+    return [`${MERGE_RECORD_FILE}: missing or not valid JSON`];
   }
 }
 
@@ -110,6 +143,8 @@ function mismatches(statement: EvidenceStatement, files: ReadonlyMap<string, Uin
     problems.push(
       `subject ${MANIFEST_FILE}: the attestation signed sha256:${subject(MANIFEST_FILE) ?? '(none)'}, this bundle's manifest is sha256:${manifestSha}`,
     );
+  if ((statement.predicateType as string) === MERGE_RECORD_PREDICATE_TYPE)
+    return [...problems, ...recordMismatches(statement, files)];
   try {
     const manifest = JSON.parse(decode(manifestBytes)) as Manifest;
     if (subject(BUNDLE_DIGEST_SUBJECT) !== manifest.digest)
@@ -178,7 +213,9 @@ export function verifyAttestation(
     return { status: 'invalid', problems: [`signature not valid${code}: ${errorMessage(error)}`] };
   }
   const envelope = bundle.content.dsseEnvelope;
-  const { statement, problem } = statementOf(envelope.payloadType, envelope.payload);
+  // A merge record bundle is signed with its own predicate; a gate bundle with the evidence one.
+  const predicateType = files.has(MERGE_RECORD_FILE) ? MERGE_RECORD_PREDICATE_TYPE : PREDICATE_TYPE;
+  const { statement, problem } = statementOf(envelope.payloadType, envelope.payload, predicateType);
   if (!statement) return { status: 'invalid', problems: [`${ATTESTATION_FILE}: ${problem}`] };
   const problems = mismatches(statement, files);
   const repositoryUri = extensionText(signer, OID_SOURCE_REPOSITORY_URI);

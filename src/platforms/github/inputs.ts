@@ -11,7 +11,14 @@ export class InputError extends UsageError {
   override readonly name = 'InputError';
 }
 
+/** What the Action does: gate a change, or record a merged one (change-management evidence). */
+export const ACTION_MODES = ['gate', 'merge-record'] as const;
+export type ActionMode = (typeof ACTION_MODES)[number];
+
 export interface ActionInputs {
+  mode: ActionMode;
+  /** The merge record's artifact name (mode merge-record). */
+  mergeRecordName: string;
   path: string;
   workingDirectory: string;
   config: string | undefined;
@@ -89,6 +96,8 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
   if (base.startsWith('-') || /\s/.test(base))
     throw new InputError(`input "base" is "${base}"; expected auto, none or a git ref such as origin/main`);
   return {
+    mode: oneOf(env, 'mode', ACTION_MODES, 'gate'),
+    mergeRecordName: raw(env, 'merge-record-name') || 'controlgate-merge-record',
     base,
     baseline: raw(env, 'baseline') || undefined,
     path: raw(env, 'path') || '.',

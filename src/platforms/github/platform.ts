@@ -2,12 +2,15 @@ import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
 import type { ChangeContext } from '../../change-context.ts';
+import type { ChangeFactsRequest } from '../../change-management/facts.ts';
 import type { JsonReport } from '../../report/json-report-schema.ts';
 import { DEFAULT_COMMENT_CHARS } from '../../report/markdown/comment.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
 import type { Platform, PostedComment } from '../types.ts';
 import { annotate } from './annotations.ts';
+import { githubAuditSource } from './audit-source.ts';
+import { readGithubChangeFacts } from './change-facts.ts';
 import { githubClient, httpStatus } from './client.ts';
 import { githubCommentStore } from './comments.ts';
 import { syncGithubReviewComments } from './review-comments.ts';
@@ -110,6 +113,23 @@ export function githubPlatform(context: ChangeContext, options: GithubPlatformOp
       });
     },
     annotate: (report: JsonReport) => annotate(report, core),
+    readChangeFacts: (request: ChangeFactsRequest) =>
+      readGithubChangeFacts(client(), context.repository ?? '', request),
+    async changeOfCommit(sha: string): Promise<number | null> {
+      const pulls = await client().paginate(client().rest.repos.listPullRequestsAssociatedWithCommit, {
+        owner,
+        repo,
+        commit_sha: sha,
+        per_page: 100,
+      });
+      // The pull request this commit merged (its merge commit), else one whose head it is, merged.
+      const merged = pulls.filter((p) => p.merged_at !== null);
+      return (
+        (merged.find((p) => p.merge_commit_sha === sha) ?? merged.find((p) => p.head.sha === sha))?.number ??
+        null
+      );
+    },
+    auditSource: () => githubAuditSource(client(), context.repository ?? ''),
     async uploadEvidence(name, dir, files, retentionDays) {
       if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
         core.warning(

@@ -1,12 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChangeContext } from '../../change-context.ts';
+import type { ChangeFactsRequest } from '../../change-management/facts.ts';
+import { UsageError } from '../../errors.ts';
 import { gitlabCodeQualityReport } from '../../report/gitlab/codequality.ts';
 import { gitlabSastReport } from '../../report/gitlab/sast.ts';
 import type { JsonReport } from '../../report/json-report-schema.ts';
 import { apiBudget, apiLimits } from '../api-limits.ts';
 import { upsertStickyComment } from '../sticky-comment.ts';
 import type { Log, Platform, PostedComment } from '../types.ts';
+import { gitlabAuditSource } from './audit-source.ts';
+import { readGitlabChangeFacts } from './change-facts.ts';
 import { gitlabClient } from './client.ts';
 import { gitlabApiTarget, noteToken } from './context.ts';
 import { syncGitlabDiscussions } from './discussions.ts';
@@ -36,6 +40,18 @@ function cannotPublish(env: NodeJS.ProcessEnv): string | undefined {
 export function gitlabPlatform(context: ChangeContext, env: NodeJS.ProcessEnv, log: Log) {
   const token = noteToken(env) ?? '';
   const redact = (text: string) => (token ? text.replaceAll(token, '***') : text);
+  /** The API for change management: a read token is enough (read_api); none is a usage error, said plainly. */
+  const apiClient = () => {
+    const { host, project } = gitlabApiTarget(env);
+    if (!host || !project || !token)
+      throw new UsageError(
+        'merge records read the merge request through the API: set CONTROLGATE_GITLAB_TOKEN (a project access token with read_api) and run in GitLab CI (CI_SERVER_URL, CI_PROJECT_ID)',
+      );
+    return {
+      gitlab: gitlabClient(host, token, apiBudget(apiLimits(env)), (line) => log.info(redact(line))),
+      project,
+    };
+  };
   return {
     id: 'gitlab',
     context,
@@ -71,6 +87,32 @@ export function gitlabPlatform(context: ChangeContext, env: NodeJS.ProcessEnv, l
       const gitlab = gitlabClient(host, token, apiBudget(apiLimits(env)), (line) => log.info(redact(line)));
       const target = { project, iid: context.changeNumber, headSha: context.headSha };
       return syncGitlabDiscussions(gitlab, target, commentKey, comments);
+    },
+    async readChangeFacts(request: ChangeFactsRequest) {
+      const { gitlab, project } = apiClient();
+      return readGitlabChangeFacts(gitlab, project, request);
+    },
+    async changeOfCommit(sha: string): Promise<number | null> {
+      const { gitlab, project } = apiClient();
+      const found = (await gitlab.commits.allMergeRequests(project, sha)) as {
+        iid: number;
+        state: string;
+        merge_commit_sha?: string | null;
+        squash_commit_sha?: string | null;
+        sha?: string;
+      }[];
+      // The merge request this commit merged (its merge or squash commit), else a merged one it heads.
+      const merged = found.filter((mr) => mr.state === 'merged');
+      return (
+        (
+          merged.find((mr) => mr.merge_commit_sha === sha || mr.squash_commit_sha === sha) ??
+          merged.find((mr) => mr.sha === sha)
+        )?.iid ?? null
+      );
+    },
+    auditSource() {
+      const { gitlab, project } = apiClient();
+      return gitlabAuditSource(gitlab, project);
     },
     async writeReports(report: JsonReport, dir: string) {
       await mkdir(dir, { recursive: true });

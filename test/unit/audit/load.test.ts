@@ -78,8 +78,9 @@ describe('loadBundles', () => {
     const reasons = Object.fromEntries(loaded.rejected.map((r) => [r.location, r.reason]));
     expect(reasons[at('tree', 'pr-4')]).toContain('run.json: content changed');
     expect(loaded.rejected.find((r) => r.location === at('tree', 'pr-4'))?.claimed?.changeNumber).toBe(4);
+    // The file, the field and what was expected.
     expect(reasons[at('tree', 'pr-6')]).toContain(
-      `${MERGE_RECORD_FILE} is not a version 1 controlgate.merge-record`,
+      `${MERGE_RECORD_FILE}: kind: Invalid input: expected "controlgate.merge-record"`,
     );
     expect(reasons[at('zips', 'plain.zip')]).toContain('no manifest.json');
     expect(reasons[at('zips', 'broken', 'broken.zip')]).toContain('not a zip archive');

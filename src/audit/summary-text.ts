@@ -1,0 +1,33 @@
+import path from 'node:path';
+import type { AuditResult } from './run-audit.ts';
+
+/* What `controlgate audit` prints: the counts, the exceptions by code, the sample, and where the files are. */
+
+export function auditSummary(result: AuditResult, outLabel: string): string {
+  const doc = result.document;
+  const c = doc.counts;
+  const lines = [
+    `controlgate audit ${doc.period.since} … ${doc.period.until}: ${c.merged} merged change(s) (list from ${doc.mergedListSource === 'platform' ? 'the platform' : 'the merge records'})`,
+    `  gate on the merged head: ${c.gatePassed} passed, ${c.gateBlocked} blocked, ${c.gateNotEvaluated} not evaluated, ${c.noGateRun} with no gate run`,
+    `  bundles: ${c.gateBundles} gate, ${c.mergeRecords} merge records, ${c.duplicateBundles} duplicate(s), ${c.supersededRuns} superseded run(s), ${c.rejectedBundles} rejected (listed, not counted)`,
+    `  ${c.withExceptions} change(s) with exceptions`,
+  ];
+  const byCode = new Map<string, number>();
+  for (const e of doc.exceptions) byCode.set(e.code, (byCode.get(e.code) ?? 0) + 1);
+  for (const [code, n] of [...byCode].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
+    lines.push(`    ${code}: ${n}`);
+  if (result.gaps.length > 0)
+    lines.push(
+      `  ${result.gaps.length} artifact(s) listed but not read (expired or failed): see population.json "gaps"`,
+    );
+  if (doc.sample)
+    lines.push(
+      `  sample of ${doc.sample.changes.length} (seed ${JSON.stringify(doc.sample.seed)}): ${doc.sample.changes.map((s) => `#${s.number}`).join(', ')}`,
+    );
+  const rel = (file: string | null) => (file ? path.join(outLabel, path.basename(file)) : null);
+  lines.push(
+    `  wrote ${[rel(result.written.csv), rel(result.written.json), rel(result.written.html)].join(', ')}`,
+    `  archive: ${rel(result.written.archive)}/ (manifest digest sha256:${result.written.archiveManifest.digest})${result.written.archiveZip ? `, ${rel(result.written.archiveZip)}` : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
