@@ -33,6 +33,8 @@ export interface RunAuditOptions {
   source?: AuditSource & { repository: string };
   /** Artifact names to download; default the evidence and merge-record artifacts. */
   artifactNames?: readonly string[];
+  /** How many days before the period gate runs on its merged heads are looked for (default 90). */
+  lookbackDays?: number;
   /** Only changes merged into this branch (default: any). */
   baseRef?: string;
   /** Where downloaded artifacts go; default `<out>/downloads`. */
@@ -57,22 +59,35 @@ export interface AuditResult {
   gaps: AuditGap[];
 }
 
-/** The artifacts to fetch: those of each merged head, and the merge records uploaded in the period. */
+/**
+ * How far before the period a gate run on a head merged in the period is looked for: a change may
+ * wait weeks between its last push (its last gate run) and its merge.
+ */
+export const DEFAULT_LOOKBACK_DAYS = 90;
+
+/**
+ * The artifacts to fetch: those uploaded for a head merged in the period (since `lookbackDays`
+ * before it), and the merge records uploaded in the period. One listing, filtered here: the
+ * platforms filter artifacts by name at most, so asking per head would list them all each time.
+ */
 async function periodArtifacts(
   source: AuditSource,
   merged: readonly MergedChange[],
   names: readonly string[],
-  since: Date,
-  until: Date,
+  period: { since: Date; until: Date },
+  lookbackDays: number,
 ): Promise<ArtifactRef[]> {
-  const byKey = new Map<string, ArtifactRef>();
-  const add = (refs: readonly ArtifactRef[]) => {
-    for (const ref of refs) byKey.set(`${ref.name}\u0000${ref.id}`, ref);
+  const heads = new Set(merged.map((c) => c.headSha));
+  const from = new Date(period.since.getTime() - lookbackDays * 86_400_000);
+  const listed = await source.listArtifacts({ names, since: from, until: period.until });
+  const inPeriod = (ref: ArtifactRef) => {
+    const t = Date.parse(ref.createdAt ?? '');
+    return t >= period.since.getTime() && t <= period.until.getTime();
   };
-  // A gate run happens before the merge, perhaps before the period: found by the head it judged.
-  for (const change of merged) add(await source.listArtifacts({ names, headSha: change.headSha }));
-  // A merge record is uploaded at merge time, by a run for the merge commit.
-  add(await source.listArtifacts({ names, since, until }));
+  const byKey = new Map<string, ArtifactRef>();
+  for (const ref of listed)
+    if ((ref.headSha !== null && heads.has(ref.headSha)) || inPeriod(ref))
+      byKey.set(`${ref.name}\u0000${ref.id}`, ref);
   return [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
 }
 
@@ -149,7 +164,13 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
   if (source) {
     merged = await source.listMergedChanges(period.since, period.until, options.baseRef);
     const names = options.artifactNames ?? [DEFAULT_EVIDENCE_ARTIFACT, DEFAULT_MERGE_RECORD_ARTIFACT];
-    const refs = await periodArtifacts(source, merged, names, period.since, period.until);
+    const refs = await periodArtifacts(
+      source,
+      merged,
+      names,
+      period,
+      options.lookbackDays ?? DEFAULT_LOOKBACK_DAYS,
+    );
     ({ downloaded, gaps } = await download(source, refs, downloadDir));
   }
   const locations = [...options.locations, ...(downloaded.length > 0 ? [downloadDir] : [])];

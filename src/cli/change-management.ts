@@ -74,6 +74,7 @@ export async function auditCommand(args: AuditArgs, io: Io): Promise<number> {
     ...(source ? { source } : {}),
     ...(args.artifacts ? { artifactNames: args.artifacts } : {}),
     ...(args.baseRef ? { baseRef: args.baseRef } : {}),
+    ...(args.lookbackDays ? { lookbackDays: args.lookbackDays } : {}),
     ...(args.sample ? { sample: args.sample } : {}),
     ...(signature ? { signature } : {}),
     out,

@@ -41,6 +41,7 @@ export interface AuditArgs {
   gitlab?: string;
   apiUrl?: string;
   baseRef?: string;
+  lookbackDays?: number;
   artifacts?: string[];
   sample?: { size: number; seed: string };
   out: string;
@@ -401,6 +402,11 @@ export function parseCommandLine(
     .option('--api-url <url>', `the API root (default: ${AUDIT_API_DEFAULTS})`)
     .option('--base-ref <branch>', 'only changes merged into this branch')
     .option(
+      '--lookback-days <n>',
+      "how many days before --since to look for gate runs on the period's merged heads (default 90)",
+      positiveInt,
+    )
+    .option(
       '--artifacts <names>',
       'artifact (GitHub) or job (GitLab) names to download, comma-separated',
       nameList,
@@ -454,6 +460,7 @@ export function parseCommandLine(
             ...(opts.gitlab ? { gitlab: opts.gitlab } : {}),
             ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}),
             ...(opts.baseRef ? { baseRef: opts.baseRef } : {}),
+            ...(opts.lookbackDays ? { lookbackDays: opts.lookbackDays } : {}),
             ...(opts.artifacts ? { artifacts: opts.artifacts } : {}),
             ...(opts.sample !== undefined && opts.seed !== undefined
               ? { sample: { size: opts.sample, seed: opts.seed } }
