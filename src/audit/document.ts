@@ -38,6 +38,11 @@ export interface AuditDocument extends Omit<Population, 'rows'> {
   rejected: { location: string; kind: RejectedBundle['kind']; reason: string }[];
   gaps: AuditGap[];
   sample: Sample | null;
+  /**
+   * Whose signature the bundles had to carry (`--identity`, `--issuer`); null when signatures were
+   * not checked: intact bundles then prove they were not changed, not who wrote them.
+   */
+  signer: { identity: string; issuer: string } | null;
 }
 
 export function auditDocument(
@@ -49,6 +54,7 @@ export function auditDocument(
     rejected: readonly RejectedBundle[];
     gaps: readonly AuditGap[];
     sample: Sample | null;
+    signer?: { identity: string; issuer: string } | null;
   },
 ): AuditDocument {
   return {
@@ -70,5 +76,6 @@ export function auditDocument(
     rejected: extra.rejected.map((r) => ({ location: r.location, kind: r.kind, reason: r.reason })),
     gaps: [...extra.gaps],
     sample: extra.sample,
+    signer: extra.signer ?? null,
   };
 }

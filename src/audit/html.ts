@@ -64,6 +64,11 @@ function summary(doc: AuditDocument): string {
   return `<section id="period">
 <h1>Change management audit</h1>
 <p>Period <code>${esc(doc.period.since)}</code> to <code>${esc(doc.period.until)}</code> (both inclusive). Merged changes from ${esc(source)}. Generated ${esc(doc.generatedAt)} by controlgate ${esc(doc.controlgateVersion)}.</p>
+<p>${
+    doc.signer
+      ? `Signatures checked: every bundle counted is signed by <code>${esc(doc.signer.identity)}</code> (issuer <code>${esc(doc.signer.issuer)}</code>); unsigned ones and others' are rejected below.`
+      : '<strong>Signatures not checked</strong> (no <code>--identity</code>): an intact bundle shows it was not changed after it was written, not who wrote it.'
+  }</p>
 <dl class="counts">${items.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>
 </section>`;
 }

@@ -198,6 +198,12 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
     rejected: loaded.rejected,
     gaps,
     sample,
+    signer: options.signature
+      ? {
+          identity: options.signature.policy.identity ?? `/${options.signature.policy.identityRegexp ?? ''}/`,
+          issuer: options.signature.policy.issuer,
+        }
+      : null,
   });
   // Rejected bundles are kept too: the archive must show what was found and refused.
   const rejectedBundles: ArchivedBundle[] = loaded.rejected.flatMap((r, i) =>

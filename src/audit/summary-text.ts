@@ -11,6 +11,9 @@ export function auditSummary(result: AuditResult, outLabel: string): string {
     `  gate on the merged head: ${c.gatePassed} passed, ${c.gateBlocked} blocked, ${c.gateNotEvaluated} not evaluated, ${c.noGateRun} with no gate run`,
     `  bundles: ${c.gateBundles} gate, ${c.mergeRecords} merge records, ${c.duplicateBundles} duplicate(s), ${c.supersededRuns} superseded run(s), ${c.rejectedBundles} rejected (listed, not counted)`,
     `  ${c.withExceptions} change(s) with exceptions`,
+    doc.signer
+      ? `  signatures: checked against ${doc.signer.identity} (issuer ${doc.signer.issuer}); unsigned bundles refused`
+      : '  signatures: not checked (no --identity): bundles prove integrity, not authorship',
   ];
   const byCode = new Map<string, number>();
   for (const e of doc.exceptions) byCode.set(e.code, (byCode.get(e.code) ?? 0) + 1);

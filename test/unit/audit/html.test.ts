@@ -6,7 +6,7 @@ import { drawSample } from '../../../src/audit/sample.ts';
 import { mergedChange, REPOSITORY, sha } from '../../support/audit-fixtures.ts';
 import { HOSTILE, RAW } from '../../support/html-hostile.ts';
 
-function html(title: string) {
+function html(title: string, signer: { identity: string; issuer: string } | null = null) {
   const population = buildPopulation({
     period: { since: new Date('2026-03-01T00:00:00Z'), until: new Date('2026-03-31T23:59:59Z') },
     gateRuns: [],
@@ -27,11 +27,24 @@ function html(title: string) {
       rejected: [{ location: HOSTILE, kind: 'unknown', reason: HOSTILE, claimed: null, place: null }],
       gaps: [],
       sample: drawSample(population.rows, { size: 1, seed: HOSTILE }, REPOSITORY),
+      signer,
     }),
   );
 }
 
 describe('renderAuditHtml', () => {
+  it('says whether signatures were checked, and against whom', () => {
+    expect(html('t')).toContain('<strong>Signatures not checked</strong>');
+    const checked = html('t', {
+      identity: `https://github.com/octo/shop/${HOSTILE}`,
+      issuer: 'https://token.actions.githubusercontent.com',
+    });
+    expect(checked).toContain(
+      'Signatures checked: every bundle counted is signed by <code>https://github.com/octo/shop/',
+    );
+    for (const raw of RAW) expect(checked).not.toContain(raw);
+  });
+
   it('escapes every text a pull-request author or a bundle writes', () => {
     const page = html(HOSTILE);
     for (const raw of RAW) expect(page).not.toContain(raw);
