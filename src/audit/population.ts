@@ -1,5 +1,6 @@
 import type { ExceptionCode, RecordException } from '../change-management/exceptions.ts';
 import type { GateRunFacts, SignatureState } from '../change-management/gate-run.ts';
+import type { CriterionTally } from '../evidence/summarize.ts';
 import { isoWeek } from './iso-week.ts';
 import type { CriterionVerdict, LoadedGateRun, LoadedRecord, RejectedBundle } from './load.ts';
 import type { MergedChange } from './source.ts';
@@ -55,15 +56,8 @@ export interface PopulationRow {
   rejected: string[];
 }
 
-export interface CriterionTally {
-  id: string;
-  title: string;
-  passed: number;
-  passedUnderWaiver: number;
-  blocked: number;
-  warned: number;
-  notEvaluated: number;
-}
+/** Per criterion, how the changes' counting gate runs judged it (the shape `evidence summarize` tallies bundles in). */
+export type { CriterionTally };
 
 export interface TrendWeek {
   /** ISO week, "YYYY-Www". */

@@ -1,13 +1,7 @@
-import { rm } from 'node:fs/promises';
-import { ATTESTATION_FILE, MANIFEST_FILE, type Manifest, manifestOf, sha256 } from '../bundle/manifest.ts';
-import type { EvidenceSigner, SignOutcome } from '../evidence/sign/signer.ts';
-import {
-  MERGE_RECORD_PREDICATE_TYPE,
-  STATEMENT_PAYLOAD_TYPE,
-  STATEMENT_TYPE,
-} from '../evidence/sign/statement.ts';
-import { replaceDir, stagingDir, writeFiles, zipDir } from '../evidence/write-files.ts';
-import { CONTROLGATE_VERSION } from '../version.ts';
+import { MANIFEST_FILE, sha256 } from '../bundle/manifest.ts';
+import { type SealedBundle, sealBundle } from '../evidence/seal.ts';
+import type { EvidenceSigner } from '../evidence/sign/signer.ts';
+import { MERGE_RECORD_PREDICATE_TYPE, STATEMENT_TYPE } from '../evidence/sign/statement.ts';
 import { MERGE_RECORD_FILE, type MergeRecord } from './record.ts';
 
 export { MERGE_RECORD_PREDICATE_TYPE };
@@ -53,48 +47,19 @@ export function mergeRecordStatement(manifestBytes: Uint8Array, record: MergeRec
   };
 }
 
-export interface WrittenRecord {
-  manifest: Manifest;
-  paths: string[];
-  dir?: string;
-  zip?: string;
-  signing: SignOutcome;
-}
-
 const encoder = new TextEncoder();
 
 /** Writes the record's bundle as a folder and/or a reproducible zip, signed when a signer can. */
-export async function writeMergeRecord(
+export function writeMergeRecord(
   record: MergeRecord,
   target: { dir?: string; zip?: string },
   signer?: EvidenceSigner,
-): Promise<WrittenRecord> {
-  const near = target.dir ?? target.zip;
-  if (!near) throw new Error('writeMergeRecord: neither a folder nor a zip was asked for');
-  const staging = stagingDir(near);
-  try {
-    const json = encoder.encode(`${JSON.stringify(record, null, 2)}\n`);
-    const entries = await writeFiles(staging, [[MERGE_RECORD_FILE, () => json]]);
-    const manifest = manifestOf(entries, `controlgate ${CONTROLGATE_VERSION}`);
-    const manifestBytes = encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`);
-    await writeFiles(staging, [[MANIFEST_FILE, () => manifestBytes]]);
-    const paths = [MERGE_RECORD_FILE, MANIFEST_FILE];
-    const signing: SignOutcome = signer
-      ? await signer.sign(
-          encoder.encode(JSON.stringify(mergeRecordStatement(manifestBytes, record))),
-          STATEMENT_PAYLOAD_TYPE,
-        )
-      : { signed: false, reason: 'no signer was configured', failed: false };
-    if (signing.signed) {
-      await writeFiles(staging, [
-        [ATTESTATION_FILE, () => encoder.encode(`${JSON.stringify(signing.bundle, null, 2)}\n`)],
-      ]);
-      paths.push(ATTESTATION_FILE);
-    }
-    if (target.zip) await zipDir(staging, paths, target.zip);
-    if (target.dir) await replaceDir(staging, target.dir);
-    return { manifest, paths, ...target, signing };
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+): Promise<SealedBundle> {
+  const json = encoder.encode(`${JSON.stringify(record, null, 2)}\n`);
+  return sealBundle(
+    [[MERGE_RECORD_FILE, () => json]],
+    target,
+    (manifestBytes) => mergeRecordStatement(manifestBytes, record),
+    signer,
+  );
 }

@@ -1,6 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { ATTESTATION_FILE, MANIFEST_FILE, type Manifest, manifestOf } from '../bundle/manifest.ts';
 import { ALWAYS_SKIPPED_FOLDER, excludedFolderReason } from '../config/default-excludes.ts';
 import { problemFingerprints } from '../controls/evaluate.ts';
 import { compactJsonChunks, prettyJsonChunks } from '../json-stream.ts';
@@ -10,12 +8,12 @@ import { jsonReport } from '../report/json-report.ts';
 import type { JsonReport } from '../report/json-report-schema.ts';
 import type { RunFacts } from '../report/run-facts.ts';
 import { mergedResultPointers, mergedSarif, mergedSarifChunks } from '../sarif/merge.ts';
-import { CONTROLGATE_VERSION } from '../version.ts';
 import { inputFiles } from './inputs.ts';
 import { OSCAL_FILES, type OscalDocuments, oscalDocuments } from './oscal.ts';
-import type { EvidenceSigner, SignOutcome } from './sign/signer.ts';
-import { evidenceStatement, STATEMENT_PAYLOAD_TYPE } from './sign/statement.ts';
-import { type FileContent, replaceDir, stagingDir, writeFiles, zipDir } from './write-files.ts';
+import { type SealedBundle, sealBundle } from './seal.ts';
+import type { EvidenceSigner } from './sign/signer.ts';
+import { evidenceStatement } from './sign/statement.ts';
+import type { FileContent } from './write-files.ts';
 
 const encoder = new TextEncoder();
 
@@ -144,15 +142,8 @@ export function evidenceContents(outcome: ScanOutcome, facts: RunFacts): [string
   return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export interface WrittenEvidence {
-  manifest: Manifest;
-  /** The bundle's files (POSIX paths relative to its root), the manifest and any attestation included. */
-  paths: string[];
-  dir?: string;
-  zip?: string;
-  /** Whether the manifest was signed (the attestation file is then among `paths`), or why not. */
-  signing: SignOutcome;
-}
+/** What writing a gate bundle made. */
+export type WrittenEvidence = SealedBundle;
 
 /**
  * Writes the bundle as a folder and/or a reproducible zip; the CLI and the Action share it. Files
@@ -165,34 +156,10 @@ export async function writeEvidence(
   target: { dir?: string; zip?: string },
   signer?: EvidenceSigner,
 ): Promise<WrittenEvidence> {
-  const near = target.dir ?? target.zip;
-  if (!near) throw new Error('writeEvidence: neither a folder nor a zip was asked for');
-  const staging = stagingDir(near);
-  try {
-    const entries = await writeFiles(staging, evidenceContents(outcome, facts));
-    const manifest = manifestOf(entries, `controlgate ${CONTROLGATE_VERSION}`);
-    const manifestBytes = encoder.encode([...prettyJsonChunks(manifest)].join(''));
-    await writeFiles(staging, [[MANIFEST_FILE, () => manifestBytes]]);
-    const paths = [...entries.map((e) => e.path), MANIFEST_FILE];
-    // Signed after the manifest, over its hash: the attestation is the one file the manifest cannot list.
-    const signing: SignOutcome = signer
-      ? await signer.sign(
-          encoder.encode(
-            JSON.stringify(evidenceStatement(manifestBytes, manifest, jsonReport(outcome), facts)),
-          ),
-          STATEMENT_PAYLOAD_TYPE,
-        )
-      : { signed: false, reason: 'no signer was configured', failed: false };
-    if (signing.signed) {
-      await writeFiles(staging, [
-        [ATTESTATION_FILE, () => encoder.encode(`${JSON.stringify(signing.bundle, null, 2)}\n`)],
-      ]);
-      paths.push(ATTESTATION_FILE);
-    }
-    if (target.zip) await zipDir(staging, paths, target.zip);
-    if (target.dir) await replaceDir(staging, target.dir);
-    return { manifest, paths, ...target, signing };
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+  return sealBundle(
+    evidenceContents(outcome, facts),
+    target,
+    (manifestBytes, manifest) => evidenceStatement(manifestBytes, manifest, jsonReport(outcome), facts),
+    signer,
+  );
 }

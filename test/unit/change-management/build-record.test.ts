@@ -67,7 +67,9 @@ describe('buildMergeRecord', () => {
     const r = record(changeFacts(), blocked);
     expect(r.exceptions.map((e) => e.code)).toEqual(['merged-while-blocked']);
     expect(r.exceptions[0]?.text).toContain('CC6.1, CC7.1');
-    const failed = changeFacts({ gateChecks: [{ ...changeFacts().gateChecks[0]!, state: 'failure' }] });
+    const check = changeFacts().gateChecks[0];
+    if (!check) throw new Error('the clean change has a gate check');
+    const failed = changeFacts({ gateChecks: [{ ...check, state: 'failure' }] });
     expect(codes(failed, null)).toEqual(['merged-while-blocked']);
   });
 
