@@ -159,7 +159,9 @@ export function buildMergeRecord(facts: ChangeFacts, options: MergeRecordOptions
       const verdicts = policyOwners.map(({ path, owners }) => {
         if (owners.length === 0)
           return { path, verdict: undefined, why: `${codeOwners.path} names no owner for ${path}` };
-        const approvedBy = finalHeadApprovers.map((login) => isOwner(login, owners, facts.ownerTeams));
+        const approvedBy = finalHeadApprovers.map((login) =>
+          isOwner(login, owners, facts.ownerTeams, facts.unresolvedOwners),
+        );
         const verdict = approvedBy.includes(true) ? true : approvedBy.includes(undefined) ? undefined : false;
         return {
           path,

@@ -79,6 +79,7 @@ export function isOwner(
   login: string,
   owners: readonly string[],
   teams: Readonly<Record<string, readonly string[]>>,
+  unresolvedNames: readonly string[] = [],
 ): boolean | undefined {
   let unresolved = false;
   const me = login.toLowerCase();
@@ -88,7 +89,8 @@ export function isOwner(
     const members = teams[owner] ?? teams[name];
     if (members) {
       if (members.some((m) => m.toLowerCase() === me)) return true;
-    } else if (owner.startsWith('@') && name.includes('/')) unresolved = true;
+    } else if (owner.startsWith('@') && (name.includes('/') || unresolvedNames.includes(owner)))
+      unresolved = true;
   }
   return unresolved ? undefined : false;
 }

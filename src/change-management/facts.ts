@@ -97,6 +97,11 @@ export interface ChangeFacts {
    * "@org/team" → logins. A team missing here could not be resolved.
    */
   ownerTeams: Record<string, string[]>;
+  /**
+   * Owner names that may be teams or groups but could not be read (GitLab's `@name` is a user or a
+   * group): one of them might hold an approver, so owner approval is then unknown, not refused.
+   */
+  unresolvedOwners?: string[];
   /** The gate's checks on the merged head, newest first. */
   gateChecks: GateCheckFact[];
   requiredCheck: RequiredCheckFact;

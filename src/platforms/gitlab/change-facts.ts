@@ -211,7 +211,10 @@ export async function readGitlabChangeFacts(
     changedFiles ?? null,
     parts.slot(),
   );
-  const ownerTeams = codeOwners ? await ownerGroups(gitlab, ownerNames(codeOwners.text), parts.slot()) : {};
+  const unresolvedOwners: string[] = [];
+  const ownerTeams = codeOwners
+    ? await ownerGroups(gitlab, ownerNames(codeOwners.text), parts.slot(), unresolvedOwners)
+    : {};
 
   return {
     platform: 'gitlab',
@@ -238,6 +241,7 @@ export async function readGitlabChangeFacts(
     policyFiles,
     codeOwners: codeOwners ?? null,
     ownerTeams,
+    ...(unresolvedOwners.length > 0 ? { unresolvedOwners } : {}),
     gateChecks: gate?.checks ?? [],
     requiredCheck: requiredForGate(settings.required, gate, request.gateCheckName),
     gaps: parts.gaps(),

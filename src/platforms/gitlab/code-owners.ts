@@ -66,6 +66,7 @@ export async function ownerGroups(
   gitlab: GitlabClient,
   names: readonly string[],
   gaps: string[],
+  unresolved: string[] = [],
 ): Promise<Record<string, string[]>> {
   const teams: Record<string, string[]> = {};
   if (names.length > MAX_OWNER_NAMES)
@@ -86,6 +87,7 @@ export async function ownerGroups(
     } catch (error) {
       if (statusOf(error) === 404 && !name.includes('/')) continue;
       gaps.push(`code owner group @${name}: ${reason(error)}`);
+      unresolved.push(`@${name}`);
     }
   }
   return teams;

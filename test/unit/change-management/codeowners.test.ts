@@ -52,5 +52,8 @@ describe('isOwner', () => {
 
   it('cannot tell when a team it could not read might hold the person', () => {
     expect(isOwner('dev-bob', ['@octo/security'], {})).toBeUndefined();
+    // GitLab's @security may be a user or a group; a group lookup that was refused leaves it open.
+    expect(isOwner('dev-bob', ['@security'], {})).toBe(false);
+    expect(isOwner('dev-bob', ['@security'], {}, ['@security'])).toBeUndefined();
   });
 });
