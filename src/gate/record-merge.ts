@@ -93,8 +93,6 @@ export async function recordMerge(settings: MergeRecordSettings, deps: MergeReco
     throw new UsageError(
       `merge records need the GitHub or GitLab API: this run is on ${platform.id}, with no platform to read the change from`,
     );
-  if (platform.cannotPublish && !platform.context.tokenAvailable)
-    log.warning(`controlgate: ${platform.cannotPublish}`);
   const number = await changeNumber(settings, platform);
   const facts = await platform.readChangeFacts({
     number,

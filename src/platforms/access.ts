@@ -38,7 +38,14 @@ function githubToken(env: NodeJS.ProcessEnv): string {
 
 /** The platform a `controlgate merge-record` job reads the change from. */
 export function recordingPlatform(context: ChangeContext, env: NodeJS.ProcessEnv, log: Log): Platform {
-  if (context.platform === 'github') return githubPlatform(context, { token: githubToken(env), env });
+  if (context.platform === 'github') {
+    const token = githubToken(env);
+    if (!token)
+      throw new UsageError(
+        "merge-record reads the pull request through the API: set GITHUB_TOKEN to the job's token in the step's env, or use the Action with mode: merge-record",
+      );
+    return githubPlatform(context, { token, env });
+  }
   if (context.platform === 'gitlab') return gitlabPlatform(context, env, log);
   return localPlatform(context);
 }
