@@ -15,6 +15,10 @@ export function auditSummary(result: AuditResult, outLabel: string): string {
       ? `  signatures: checked against ${doc.signer.identity} (issuer ${doc.signer.issuer}); unsigned bundles refused`
       : '  signatures: not checked (no --identity): bundles prove integrity, not authorship',
   ];
+  if (doc.mergedListSource === 'merge-records' && c.mergeRecords === 0)
+    lines.push(
+      `  no merge record was given, so no merged change is known${c.gateBundles > 0 ? ` (the ${c.gateBundles} gate bundle(s) read stand for no change)` : ''}: give the merge records (the controlgate-merge-record artifacts), or read the platform's list with --github or --gitlab`,
+    );
   const byCode = new Map<string, number>();
   for (const e of doc.exceptions) byCode.set(e.code, (byCode.get(e.code) ?? 0) + 1);
   for (const [code, n] of [...byCode].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
