@@ -3,11 +3,16 @@ import type { AuditResult } from './run-audit.ts';
 
 /* What `controlgate audit` prints: the counts, the exceptions by code, the sample, and where the files are. */
 
+/** A period's end as the user gave it: the day alone when it is a whole day's start or end (UTC). */
+function day(iso: string): string {
+  return /T(00:00:00\.000|23:59:59\.999)Z$/.test(iso) ? iso.slice(0, 10) : iso;
+}
+
 export function auditSummary(result: AuditResult, outLabel: string): string {
   const doc = result.document;
   const c = doc.counts;
   const lines = [
-    `controlgate audit ${doc.period.since} … ${doc.period.until}: ${c.merged} merged change(s) (list from ${doc.mergedListSource === 'platform' ? 'the platform' : 'the merge records'})`,
+    `controlgate audit ${day(doc.period.since)} … ${day(doc.period.until)}: ${c.merged} merged change(s) (list from ${doc.mergedListSource === 'platform' ? 'the platform' : 'the merge records'})`,
     `  gate on the merged head: ${c.gatePassed} passed, ${c.gateBlocked} blocked, ${c.gateNotEvaluated} not evaluated, ${c.noGateRun} with no gate run`,
     `  bundles: ${c.gateBundles} gate, ${c.mergeRecords} merge records, ${c.duplicateBundles} duplicate(s), ${c.supersededRuns} superseded run(s), ${c.rejectedBundles} rejected (listed, not counted)`,
     `  ${c.withExceptions} change(s) with exceptions`,

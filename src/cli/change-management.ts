@@ -81,6 +81,6 @@ export async function auditCommand(args: AuditArgs, io: Io): Promise<number> {
     zip: args.zip,
     now: clockFromEnv(io.env).now(),
   });
-  io.out(auditSummary(result, path.relative(io.cwd, out) || '.'));
+  io.out(auditSummary(result, args.out));
   return 0;
 }

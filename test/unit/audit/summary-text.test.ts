@@ -5,7 +5,7 @@ import type { AuditResult } from '../../../src/audit/run-audit.ts';
 import { auditSummary } from '../../../src/audit/summary-text.ts';
 import { mergedChange, REPOSITORY, sha } from '../../support/audit-fixtures.ts';
 
-const period = { since: new Date('2026-03-01T00:00:00Z'), until: new Date('2026-03-31T23:59:59Z') };
+const period = { since: new Date('2026-03-01T00:00:00Z'), until: new Date('2026-03-31T23:59:59.999Z') };
 
 function result(merged?: ReturnType<typeof mergedChange>[]): AuditResult {
   const population = buildPopulation({
@@ -44,7 +44,9 @@ describe('auditSummary', () => {
       result([mergedChange({ number: 1, headSha: sha(1), mergedAt: '2026-03-02T00:00:00Z' })]),
       'out',
     );
-    expect(text).toContain('1 merged change(s) (list from the platform)');
+    expect(text).toContain(
+      'controlgate audit 2026-03-01 … 2026-03-31: 1 merged change(s) (list from the platform)',
+    );
     expect(text).toContain('no-gate-run: 1');
     expect(text).toContain('signatures: not checked (no --identity)');
     expect(text).toContain('wrote out/population.csv, out/population.json, out/report.html');
