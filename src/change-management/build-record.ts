@@ -73,6 +73,25 @@ function gateExceptions(facts: ChangeFacts, gateRun: GateRunFacts | null): Recor
     );
   }
   const trusted = run?.intact && run.signature !== 'invalid' ? run : null;
+  // The status is set by the gate's own job; an artifact can be uploaded by any workflow that ran
+  // for the head, the change's own included. A bundle that reads better than the check is not taken.
+  if (
+    trusted &&
+    check &&
+    trusted.decision === 'pass' &&
+    trusted.exitCode === 0 &&
+    check.state !== 'success'
+  ) {
+    add(
+      'bundle-unverifiable',
+      `the gate bundle for ${head} (${trusted.location}) says pass, but the gate check "${check.name}" was ${check.state}: the bundle may not be the gate's`,
+    );
+    add(
+      check.state === 'failure' ? 'merged-while-blocked' : 'merged-not-evaluated',
+      `the gate check "${check.name}" on ${head} was ${check.state} when the change merged`,
+    );
+    return out;
+  }
   if (trusted) {
     if (trusted.exitCode === 2)
       add('merged-not-evaluated', `the gate could not evaluate ${head} (exit 2) and the change merged`);

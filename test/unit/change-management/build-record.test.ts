@@ -73,6 +73,18 @@ describe('buildMergeRecord', () => {
     expect(codes(failed, null)).toEqual(['merged-while-blocked']);
   });
 
+  it("does not take a passing bundle over a failing check: the artifact may not be the gate's", () => {
+    const check = changeFacts().gateChecks[0];
+    if (!check) throw new Error('the clean change has a gate check');
+    const r = record(changeFacts({ gateChecks: [{ ...check, state: 'failure' }] }), gateRun());
+    expect(r.exceptions.map((e) => e.code)).toEqual(['bundle-unverifiable', 'merged-while-blocked']);
+    expect(r.exceptions[0]?.text).toContain(
+      'says pass, but the gate check "controlgate / SOC 2" was failure',
+    );
+    const pending = record(changeFacts({ gateChecks: [{ ...check, state: 'pending' }] }), gateRun());
+    expect(pending.exceptions.map((e) => e.code)).toEqual(['bundle-unverifiable', 'merged-not-evaluated']);
+  });
+
   it('reports no gate run, a passing check without evidence, and an unverifiable bundle', () => {
     expect(codes(changeFacts({ gateChecks: [] }), null)).toEqual(['no-gate-run']);
     expect(codes(changeFacts(), null)).toEqual(['gate-evidence-missing']);
