@@ -11,6 +11,7 @@ import { githubAuditSource } from '../../src/platforms/github/audit-source.ts';
 import { readGithubChangeFacts } from '../../src/platforms/github/change-facts.ts';
 import { type GitHubClient, githubClient } from '../../src/platforms/github/client.ts';
 import { readRequiredCheck } from '../../src/platforms/github/required-check.ts';
+import { gateRun } from '../support/change-facts.ts';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github.ts';
 import type { SeedPull } from '../support/fake-github-changes.ts';
 
@@ -373,29 +374,15 @@ describe('readGithubChangeFacts', () => {
 
 /** An intact, passing gate run on `headSha`, as its evidence bundle would say. */
 function passingRun(headSha: string, number: number): GateRunFacts {
-  return {
+  return gateRun({
     location: `artifact controlgate-evidence #${number}`,
-    intact: true,
-    problems: [],
     digest: 'sha256:'.padEnd(71, '1'),
     signature: 'unchecked',
-    signer: null,
-    repository: 'octo/shop',
-    platform: 'github',
-    event: 'pull_request',
     headSha,
     changeNumber: number,
     finishedAt: '2026-01-09T12:05:00Z',
     runUrl: null,
-    decision: 'pass',
-    exitCode: 0,
-    failMode: 'enforce',
-    failingCriteria: [],
-    notEvaluatedCriteria: [],
-    scannersFailed: [],
-    policySource: 'base',
-    waivers: [],
-  };
+  });
 }
 
 describe('the merge record built from the facts read', () => {

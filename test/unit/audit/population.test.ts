@@ -3,34 +3,21 @@ import type { LoadedGateRun, LoadedRecord, RejectedBundle } from '../../../src/a
 import { buildPopulation, type PopulationInput } from '../../../src/audit/population.ts';
 import type { GateRunFacts } from '../../../src/change-management/gate-run.ts';
 import { mergedChange, mergeRecord, REPOSITORY, sha } from '../../support/audit-fixtures.ts';
+import { gateRun } from '../../support/change-facts.ts';
 
 const period = { since: new Date('2026-03-01T00:00:00Z'), until: new Date('2026-03-31T23:59:59.999Z') };
 
 function facts(number: number, over: Partial<GateRunFacts> = {}): GateRunFacts {
-  return {
+  return gateRun({
     location: `runs/${number}`,
-    intact: true,
-    problems: [],
     digest: `digest-${number}-${over.finishedAt ?? ''}`,
-    signature: 'absent',
-    signer: null,
     repository: REPOSITORY,
-    platform: 'github',
-    event: 'pull_request',
     headSha: sha(number),
     changeNumber: number,
     finishedAt: '2026-03-02T10:00:00.000Z',
     runUrl: null,
-    decision: 'pass',
-    exitCode: 0,
-    failMode: 'enforce',
-    failingCriteria: [],
-    notEvaluatedCriteria: [],
-    scannersFailed: [],
-    policySource: 'base',
-    waivers: [],
     ...over,
-  };
+  });
 }
 
 function run(number: number, over: Partial<GateRunFacts> = {}, location?: string): LoadedGateRun {
