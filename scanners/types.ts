@@ -15,6 +15,21 @@ export interface PlanContext<Options extends ScannerOptions = ScannerOptions> {
   outDir: string;
   tool: LocatedTool;
   options: Options;
+  /** On a change compared with its base: the commits it adds (head phase only). */
+  history?: ChangeHistory;
+}
+
+/**
+ * The commits a change adds, for a scanner that also reads history (Gitleaks: a secret added in one
+ * commit of a pull request and removed in a later one is still leaked).
+ */
+export interface ChangeHistory {
+  /** Absolute top folder of the git repository. */
+  repoRoot: string;
+  /** Where the change forked from its base (excluded). */
+  from: string;
+  /** The change's head commit (included). */
+  to: string;
 }
 
 /** The command a plugin wants run; started with an argument array, never through a shell. */
@@ -183,6 +198,24 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    * temp, certificates, proxies): names, or prefixes ending in `*`. Nothing else reaches it.
    */
   environment?: readonly string[];
+  /**
+   * For a tool whose SARIF lacks what the gate needs (OSV-Scanner's has no fixed versions): writes
+   * the SARIF at the plan's `sarifPath` from the tool's own report in `outDir`, after a run that did
+   * not fail. A throw fails the run with its message.
+   */
+  writeSarif?: (outDir: string, cwd: string) => Promise<void>;
+  /**
+   * A second command run after the first on a change (head phase only, `PlanContext.history` set):
+   * a scan of the change's commits. Its exit code is read with `interpretExit`, its SARIF lands at
+   * its `sarifPath`, and `historyResults` says which of its results join the first run's.
+   */
+  planHistory?: (context: PlanContext<Options> & { history: ChangeHistory }) => PlannedCommand;
+  /**
+   * The results of the history scan to add to the tree scan's log (in place, before it is
+   * normalized): those the tree scan does not already show, located so they are not read as the
+   * head's lines. It must not throw for a readable log.
+   */
+  historyResults?: (history: Sarif.Log, tree: Sarif.Log, context: HistoryContext) => Promise<void>;
   /** Interprets the exit status; the runner treats a signal or timeout as an error itself. */
   interpretExit(exitCode: number): ExitMeaning;
   /**
@@ -196,6 +229,16 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    * out was not checked, so it must not count as clean. The runner fails the run when none was judged.
    */
   unjudgedFiles?: (run: JudgedRun) => Promise<UnjudgedFile[]>;
+}
+
+/** What `historyResults` knows besides the two logs. */
+export interface HistoryContext {
+  history: ChangeHistory;
+  /** Absolute workspace root. */
+  root: string;
+  /** The folder the tree scan ran in: relative URIs in its log are relative to it. */
+  cwd: string;
+  outDir: string;
 }
 
 /** A file the tool was given but could not judge, and why in the tool's words. */

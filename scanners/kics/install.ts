@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Exec } from '../../src/exec/exec.ts';
 import { goEnvironment } from '../../src/install/go-env.ts';
-import { moduleTreeHash } from '../../src/install/go-module-hash.ts';
+import { goSumLines, type ModuleDownload, verifyModule } from '../../src/install/go-module.ts';
 import { goForBuild, type ToolchainPin } from '../../src/install/go-toolchain.ts';
 import { stampProblem, writeStamp } from '../../src/install/install-stamp.ts';
 import type { InstallLog, InstallOutcome } from '../../src/install/log.ts';
@@ -52,37 +52,6 @@ async function makeWritable(dir: string): Promise<void> {
     if (entry.isDirectory()) await makeWritable(full);
     else await chmod(full, entry.name === 'kics' ? 0o755 : 0o644);
   }
-}
-
-interface ModuleDownload {
-  Dir?: string;
-  Sum?: string;
-  GoModSum?: string;
-  Error?: string;
-}
-
-/** The go.sum lines a pin stands for, as the stamp records them. */
-export function goSumLines(pin: PinnedGoModule): string {
-  return `${pin.module} v${pin.version} ${pin.sum}\n${pin.module} v${pin.version}/go.mod ${pin.goModSum}`;
-}
-
-/**
- * Throws unless what Go downloaded is the pinned module: the hashes Go reports (checked by Go against
- * the checksum database) and the tree on disk that the build and the assets come from.
- */
-async function verifyModule(pin: PinnedGoModule, download: ModuleDownload): Promise<string> {
-  const ref = `${pin.module}@v${pin.version}`;
-  if (!download.Dir) throw new Error(`go mod download ${ref} did not report the module folder`);
-  const mismatch = (what: string, got: string | undefined, want: string) =>
-    new Error(
-      `${ref}: ${what} is ${got ?? 'missing'}, but scanners/kics/pin.json pins ${want}; refusing to build it ` +
-        '(a changed module, or a pin that was edited without its go.sum line)',
-    );
-  if (download.Sum !== pin.sum) throw mismatch('the module hash Go reports', download.Sum, pin.sum);
-  if (download.GoModSum !== pin.goModSum) throw mismatch('the go.mod hash', download.GoModSum, pin.goModSum);
-  const tree = await moduleTreeHash(download.Dir, pin.module, `v${pin.version}`);
-  if (tree !== pin.sum) throw mismatch(`the module tree in ${download.Dir}`, tree, pin.sum);
-  return download.Dir;
 }
 
 /**
@@ -137,7 +106,11 @@ export async function installKics(
     { file: go, args: ['mod', 'download', '-json', moduleRef], env: goEnv },
     `go mod download ${moduleRef}`,
   );
-  const moduleDir = await verifyModule(pin, JSON.parse(download.stdout) as ModuleDownload);
+  const moduleDir = await verifyModule(
+    pin,
+    JSON.parse(download.stdout) as ModuleDownload,
+    'scanners/kics/pin.json',
+  );
 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'controlgate-kics-'));
   try {

@@ -15,6 +15,11 @@ export interface Suppression {
   /** For an in-source suppression: the 1-based line of its comment, when known. */
   line?: number;
   /**
+   * For an in-source suppression written in another file than the finding's (Gitleaks'
+   * `.gitleaksignore`): that file, workspace-relative; `line` is then its line.
+   */
+  file?: string;
+  /**
    * Set on a run compared with a base: true when the change wrote this suppression (its comment is
    * on a line the change added or edited, or the finding it hides is itself new), so it was never
    * reviewed on the base branch; false when it was already there.

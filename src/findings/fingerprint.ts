@@ -13,6 +13,12 @@ export interface FingerprintBasis {
   code: string | undefined;
   /** Used when there is no code: the (redacted) message. */
   fallback: string;
+  /**
+   * What makes the result the same across runs when the tool says it better than the code can
+   * (OSV-Scanner: ecosystem, package and advisory, so a reordered or bumped lockfile keeps it);
+   * replaces the code when set.
+   */
+  identity?: string;
 }
 
 /** The matched code reduced to what matters for identity: whitespace is formatting, not meaning. */
@@ -25,9 +31,11 @@ export function computeFingerprints(bases: readonly FingerprintBasis[]): string[
   const seen = new Map<string, number>();
   return bases.map((b) => {
     const content =
-      b.code !== undefined && normalizeCode(b.code) !== ''
-        ? `code:${normalizeCode(b.code)}`
-        : `msg:${b.fallback}`;
+      b.identity !== undefined
+        ? `id:${b.identity}`
+        : b.code !== undefined && normalizeCode(b.code) !== ''
+          ? `code:${normalizeCode(b.code)}`
+          : `msg:${b.fallback}`;
     const key = [b.scanner, b.ruleId, b.path, content].join('\u0000');
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);

@@ -59,10 +59,12 @@ export interface GoToolchainOptions {
   pin: ToolchainPin;
   /** Test seam: the platform to fetch for; default this machine. */
   platform?: string;
+  /** The tool being built, for messages; default KICS. */
+  tool?: string;
 }
 
 /**
- * The Go to build KICS with: `CONTROLGATE_GO` as it is, or `go` on PATH when it is 1.21 or later (it fetches
+ * The Go to build a Go tool (KICS, Gitleaks, OSV-Scanner) with: `CONTROLGATE_GO` as it is, or `go` on PATH when it is 1.21 or later (it fetches
  * the toolchain KICS's go.mod asks for itself), else the pinned toolchain from the module proxy,
  * fetched into the tools folder once and its tree checked against the pin at every use.
  */
@@ -80,14 +82,14 @@ export async function goForBuild(o: GoToolchainOptions): Promise<GoForBuild> {
     const version = result.exitCode === 0 ? goVersionOf(result.stdout) : undefined;
     if (version && atLeast(version, SWITCHES_TOOLCHAINS)) return { go: found };
     o.log(
-      `${found} is ${version ? `Go ${version.join('.')}` : 'not a working Go'}, which cannot fetch the Go ${o.pin.go} KICS needs; using Go ${o.pin.go} from the module proxy`,
+      `${found} is ${version ? `Go ${version.join('.')}` : 'not a working Go'}, which cannot fetch the Go ${o.pin.go} ${o.tool ?? 'KICS'} needs; using Go ${o.pin.go} from the module proxy`,
     );
   }
   const platform = o.platform ?? goPlatform();
   const sum = o.pin.sums[platform];
   if (!sum) {
     throw new Error(
-      `KICS is built from source and needs Go ${SWITCHES_TOOLCHAINS.join('.')} or later on PATH (https://go.dev/dl): no pinned Go toolchain for ${platform}`,
+      `${o.tool ?? 'KICS'} is built from source and needs Go ${SWITCHES_TOOLCHAINS.join('.')} or later on PATH (https://go.dev/dl): no pinned Go toolchain for ${platform}`,
     );
   }
   const version = `v0.0.1-go${o.pin.go}.${platform}`;

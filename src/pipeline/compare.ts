@@ -181,10 +181,15 @@ export async function scanAndCompare(request: CompareRequest): Promise<ComparedS
   );
   const inUnit = (p: PlannedScanner, rel: string, exists: (rel: string) => boolean) =>
     units.get(p.scanner.id)?.(rel, exists) === true;
+  // A scanner that also reads history (Gitleaks) scans the commits the change adds.
+  const history = changeSet
+    ? { repoRoot: changeSet.repoRoot, from: changeSet.mergeBase, to: changeSet.headSha }
+    : undefined;
   const headPlan = planned.map((p): PlannedScanner => {
-    if (!narrowed(p) || !headChanged) return p;
+    const withHistory = history && p.scanner.planHistory ? { ...p, history } : p;
+    if (!narrowed(p) || !headChanged) return withHistory;
     return {
-      ...p,
+      ...withHistory,
       files: request.files.filter((f) => {
         const rel = relative(workspace.root, f);
         return headChanged.has(rel) || always(rel) || inUnit(p, rel, headExists);

@@ -6,7 +6,8 @@ import type { ScannerRun } from '../findings/scanner-run.ts';
  * A suppression the change writes was never reviewed on the base branch, so it must not be able to
  * unblock the change that wrote it (policy `newSuppressions`). Which ones the change wrote:
  * - a suppression of a finding the change introduces: whatever its comment, it now hides new code;
- * - an in-source comment on a line the change added or edited, even over a finding that was there;
+ * - an in-source comment on a line the change added or edited, even over a finding that was there,
+ *   also when it is written in a file of its own (a `.gitleaksignore` entry);
  * - an external suppression (from SARIF given with --sarif) of a finding that is not already known
  *   from the base: nothing shows it was reviewed.
  * Everything else was already there and follows `inSourceSuppressions`.
@@ -14,8 +15,9 @@ import type { ScannerRun } from '../findings/scanner-run.ts';
 
 async function wroteIt(finding: Finding, s: Suppression, lines: ChangedLines | undefined): Promise<boolean> {
   if (finding.baselineState !== 'unchanged') return true;
-  if (s.kind !== 'inSource' || s.line === undefined || !finding.inWorkspace || !lines) return false;
-  const added = await lines.of(finding.path);
+  if (s.kind !== 'inSource' || s.line === undefined || !lines) return false;
+  if (s.file === undefined && !finding.inWorkspace) return false;
+  const added = await lines.of(s.file ?? finding.path);
   return added === 'all' || added.has(s.line);
 }
 

@@ -78,6 +78,8 @@ const suppression = z.object({
   justification: z.string().optional(),
   /** The line of an in-source suppression's comment. */
   line: z.number().optional(),
+  /** The file holding it, when not the finding's own (`.gitleaksignore`). */
+  file: z.string().optional(),
   /** On a change: whether the change wrote it (never reviewed on the base branch). */
   addedByChange: z.boolean().optional(),
 });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import type { Scanner, ScannerOptions, UnjudgedFile } from '../../scanners/types.ts';
+import type { ChangeHistory, Scanner, ScannerOptions, UnjudgedFile } from '../../scanners/types.ts';
 import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
 import { type Exec, STDOUT_LIMIT_BYTES } from '../exec/exec.ts';
@@ -32,6 +32,8 @@ export interface PlannedScanner {
   reveal?: ReadonlySet<string>;
   /** Why the policy forbids this run (its rules are not in the base commit): it fails, never started. */
   refused?: string;
+  /** On a change: its commits, for a scanner that also scans them (Scanner.planHistory). */
+  history?: ChangeHistory;
 }
 
 export type ProgressEvent =
@@ -183,6 +185,7 @@ async function scanWith({
     outDir,
     tool,
     options,
+    ...(planned.history ? { history: planned.history } : {}),
   });
   const result = await o.exec({
     file: plan.file,
@@ -227,9 +230,13 @@ async function scanWith({
         `over the ${STDOUT_LIMIT_BYTES}-byte limit for SARIF on standard output`,
       ]);
     }
+    if (scanner.writeSarif && meaning !== 'error') await scanner.writeSarif(outDir, plan.cwd ?? o.root);
     log = plan.sarifPath
       ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, 'scanner')
       : parseSarifText(result.stdout, `${scanner.id} standard output`);
+    if (meaning !== 'error' && planned.history && scanner.planHistory) {
+      await scanHistory(planned, o, { files, outDir, tool, log, cwd: plan.cwd ?? o.root });
+    }
     // A plugin's addition from the tool's side files; its failure never costs the findings read.
     await scanner.amendLog?.(log, outDir, plan.cwd ?? o.root).catch(() => undefined);
     reveal?.reconcile(log, plan.cwd ?? o.root);
@@ -304,6 +311,56 @@ async function scanWith({
   };
   if (judgedNothing !== undefined) return { ...failed(judgedNothing), ...kept };
   return { ...facts, status: 'ok', ...kept, durationMs: elapsed() };
+}
+
+/**
+ * Runs the scanner's second command over the change's commits and lets the plugin add what it found
+ * to the tree scan's log. Any failure of it throws, so the whole run fails: a change whose history
+ * was not read has not been judged.
+ */
+async function scanHistory(
+  planned: PlannedScanner,
+  o: RunScannersOptions,
+  run: { files: string[]; outDir: string; tool: LocatedTool; log: SarifLogInput; cwd: string },
+): Promise<void> {
+  const { scanner, options } = planned;
+  const history = planned.history;
+  if (!history || !scanner.planHistory) return;
+  const plan = scanner.planHistory({
+    root: o.root,
+    target: o.target,
+    files: run.files,
+    outDir: run.outDir,
+    tool: run.tool,
+    options,
+    history,
+  });
+  const result = await o.exec({
+    file: plan.file,
+    args: plan.args,
+    cwd: plan.cwd,
+    env: plan.env,
+    inherit: { allow: scanner.environment ?? [] },
+    timeoutMs: options.timeoutSeconds * 1000,
+  });
+  const what = `the scan of the change's commits (${history.from.slice(0, 12)}..${history.to.slice(0, 12)})`;
+  if (result.startError) throw new Error(`${what} could not start ${plan.file}: ${result.startError}`);
+  if (result.timedOut) throw new Error(`${what} timed out after ${options.timeoutSeconds} s`);
+  if (result.exitCode === null || scanner.interpretExit(result.exitCode) === 'error') {
+    const tail = result.stderrTail.trim().split('\n').at(-1) ?? '';
+    throw new Error(
+      `${what} exited with ${result.exitCode ?? result.signal}${tail ? `: ${clip(tail, 300)}` : ''}`,
+    );
+  }
+  const historyLog = plan.sarifPath
+    ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, 'scanner')
+    : parseSarifText(result.stdout, `${scanner.id} history scan standard output`);
+  await scanner.historyResults?.(historyLog, run.log, {
+    history,
+    root: o.root,
+    cwd: run.cwd,
+    outDir: run.outDir,
+  });
 }
 
 /** The files within the scanner's size limit, and the others as unjudged with why. */

@@ -110,11 +110,11 @@ function resultFor(
     kind: s.kind,
     status: s.status,
     ...(s.justification ? { justification: s.justification } : {}),
-    ...(s.line !== undefined && f.inWorkspace && f.path
+    ...(s.line !== undefined && (s.file !== undefined || (f.inWorkspace && f.path))
       ? {
           location: {
             physicalLocation: {
-              artifactLocation: { uri: uriFor(f.path), uriBaseId: SRCROOT },
+              artifactLocation: { uri: uriFor(s.file ?? f.path), uriBaseId: SRCROOT },
               region: { startLine: s.line },
             },
           },

@@ -30,6 +30,12 @@ export interface NormalizeContext {
   extraRuleProperties?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
+/**
+ * The `partialFingerprints` key under which a plugin's SARIF names what makes a result the same
+ * across runs (OSV-Scanner's: ecosystem, package and advisory), used instead of the matched code.
+ */
+export const IDENTITY_FINGERPRINT = 'controlgate/identity/v1';
+
 const MAX_SNIPPET_LINES = 12;
 const MAX_SNIPPET_CHARS = 2_000;
 /** Semgrep writes this in place of snippets and fingerprints when not logged in. */
@@ -214,14 +220,30 @@ function categoryOf(run: RunIndex, rule: SarifRule | undefined): string | undefi
   return typeof declared === 'string' && declared !== '' ? declared : undefined;
 }
 
-function suppressionsOf(result: SarifResult): Suppression[] {
+/**
+ * The result's suppressions. An in-source one keeps the line of its comment, and the file that holds
+ * it when that is another file of the workspace (Gitleaks' `.gitleaksignore`).
+ */
+function suppressionsOf(
+  result: SarifResult,
+  ownUri: string | undefined,
+  root: string,
+  baseDir: string,
+): Suppression[] {
   return (result.suppressions ?? []).map((s) => {
-    const line = s.location?.physicalLocation?.region?.startLine;
+    const physical = s.location?.physicalLocation;
+    const line = physical?.region?.startLine;
+    const uri = physical?.artifactLocation?.uri;
+    let file: string | undefined;
+    if (s.kind === 'inSource' && uri !== undefined && uri !== ownUri && !/^[a-z][a-z0-9+.-]*:/i.test(uri)) {
+      file = containedRelative(root, path.resolve(baseDir, uri));
+    }
     return {
       kind: s.kind,
       status: s.status ?? 'accepted',
       ...(s.justification ? { justification: stripControlChars(s.justification) } : {}),
       ...(s.kind === 'inSource' && line !== undefined ? { line } : {}),
+      ...(file !== undefined ? { file } : {}),
     };
   });
 }
@@ -317,7 +339,7 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
     const line = location.path ? (region?.startLine ?? 1) : 0;
     const endLine = Math.max(line, region?.endLine ?? line);
     const codeLines = location.inWorkspace ? context.sources.range(location.path, line, endLine) : undefined;
-    const suppressions = suppressionsOf(result);
+    const suppressions = suppressionsOf(result, artifactOf(run, result)?.uri, context.root, context.baseDir);
     if (context.inSourceSuppression && location.inWorkspace) {
       const allLines = context.sources.lines(location.path);
       const comment = allLines
@@ -402,12 +424,14 @@ export function normalizeRun(run: SarifRun, context: NormalizeContext): Finding[
       const draft = drafts[i];
       if (!draft) throw new Error('unreachable: fingerprint order out of range');
       const { finding, code } = draft;
+      const identity = results[draft.finding.resultIndex]?.partialFingerprints?.[IDENTITY_FINGERPRINT];
       return {
         scanner: finding.scanner,
         ruleId: finding.ruleId,
         path: finding.path,
         code,
         fallback: finding.message,
+        ...(typeof identity === 'string' && identity !== '' ? { identity } : {}),
       };
     }),
   );

@@ -60,7 +60,9 @@ describe('pinFiles and pinFilesDigest', () => {
   it('cover the Python lock, versions.json and every scanner pin of the repository', () => {
     expect(pinFiles(REPO_ROOT)).toEqual([
       'scanners/bandit/pin.json',
+      'scanners/gitleaks/pin.json',
       'scanners/kics/pin.json',
+      'scanners/osv-scanner/pin.json',
       'scanners/python-scanners.lock',
       'scanners/semgrep/pin.json',
       'scanners/versions.json',

@@ -2,15 +2,10 @@ import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  goSumLines,
-  installKics,
-  KICS_PIN,
-  kicsInstall,
-  kicsPaths,
-} from '../../../../scanners/kics/install.ts';
+import { installKics, KICS_PIN, kicsInstall, kicsPaths } from '../../../../scanners/kics/install.ts';
 import { kics } from '../../../../scanners/kics/plugin.ts';
 import type { Exec, ExecRequest, ExecResult } from '../../../../src/exec/exec.ts';
+import { goSumLines } from '../../../../src/install/go-module.ts';
 import { writeStamp } from '../../../../src/install/install-stamp.ts';
 import type { PinnedGoModule } from '../../../../src/tools/versions.ts';
 import { execResult } from '../../../support/exec-result.ts';
