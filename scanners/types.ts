@@ -216,6 +216,12 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    * head's lines. It must not throw for a readable log.
    */
   historyResults?: (history: Sarif.Log, tree: Sarif.Log, context: HistoryContext) => Promise<void>;
+  /**
+   * The data a run's results rest on besides the tool and its rules (OSV-Scanner: the advisory
+   * database, offline folder or online service), for the evidence: where it was, its files' hashes
+   * and the date of its newest record. Undefined when the tool has none.
+   */
+  databaseOf?: (options: Options, root: string) => Promise<ToolDatabase | undefined>;
   /** Interprets the exit status; the runner treats a signal or timeout as an error itself. */
   interpretExit(exitCode: number): ExitMeaning;
   /**
@@ -229,6 +235,18 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
    * out was not checked, so it must not count as clean. The runner fails the run when none was judged.
    */
   unjudgedFiles?: (run: JudgedRun) => Promise<UnjudgedFile[]>;
+}
+
+/** The advisory data a scanner matched against, as the evidence names it. */
+export interface ToolDatabase {
+  /** `offline`: files on this machine; `online`: a service queried during the run. */
+  kind: 'offline' | 'online';
+  /** The folder (offline) or the service's URL (online). */
+  location: string;
+  /** ISO date-time of the newest record's `modified` over all files (offline), when known. */
+  snapshot?: string;
+  /** Offline: each file read, relative to `location`, with its SHA-256, size and number of records. */
+  files?: { path: string; sha256: string; bytes: number; records: number }[];
 }
 
 /** What `historyResults` knows besides the two logs. */
