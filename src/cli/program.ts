@@ -477,7 +477,7 @@ export function parseCommandLine(
   scanners
     .command('install')
     .description(
-      'install the pinned scanners into the project tools folder (default: Semgrep, Bandit and KICS)',
+      'install the pinned scanners into the project tools folder (default: every built-in scanner)',
     )
     .argument('[ids...]', 'only these scanners, comma- or space-separated, e.g. semgrep,bandit')
     .action((ids: string[]) => {

@@ -68,20 +68,23 @@ export function chooseBase(setting: BaseSetting, context: ChangeContext): BaseRe
 
 async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanOutcome> {
   const { log } = deps;
-  if (settings.installScanners) {
-    // Only the scanners this run uses (custom ones have nothing to install); all when none are named.
-    const ids = settings.scannerIds?.filter(isBuiltinId);
+  // Only the scanners this run uses and that have files to read (custom ones have nothing to install).
+  const install = async (ids: readonly string[]) => {
+    // It runs inside the scan (once the files are listed), whose log group it closes and reopens:
+    // a CI log has no nested groups.
+    log.endGroup?.();
     await inGroup(log, 'controlgate: install the scanners', async () => {
       const outcomes = await installScanners(
         deps.exec,
         deps.toolsDir,
         (line) => log.info(line),
-        ids,
+        ids.filter(isBuiltinId),
         deps.toolsCache ? { cache: deps.toolsCache } : {},
       );
       for (const o of outcomes) log.info(describeOutcome(o));
     });
-  }
+    log.startGroup?.('controlgate: scan');
+  };
   const base = chooseBase(settings.base, deps.context);
   const policyFrom = policyRevision(settings.base, deps.context);
   // The scanners' progress folds away; the decision, warnings and errors stay in the open.
@@ -102,6 +105,7 @@ async function scanChange(settings: GateSettings, deps: GateDeps): Promise<ScanO
     // The repository CI names; a local run's is only read from git later, so local runs are not checked.
     ...(settings.baseline && deps.context.repository ? { expectedRepository: deps.context.repository } : {}),
     ownPaths: ownPaths(settings, deps.toolsDir),
+    ...(settings.installScanners ? { prepare: install } : {}),
     exec: deps.exec,
     toolsDir: deps.toolsDir,
     env: deps.env,

@@ -56,6 +56,11 @@ export interface ScanRequest {
   policyFromHead?: boolean;
   /** What controlgate writes or runs from inside the tree (evidence, reports, tools): never scanned. */
   ownPaths?: readonly { path: string; what: string }[];
+  /**
+   * Called once the files are listed, before any scanner starts, with the ids of the scanners that
+   * have files to read (a lockfile for OSV-Scanner): the gate installs only those.
+   */
+  prepare?: (ids: readonly string[]) => Promise<void>;
 }
 
 /** Past this many findings (fixed included), JSON outputs are written compact and streamed. */
@@ -189,6 +194,12 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
           },
         }
       : policy.facts;
+  if (request.prepare) {
+    const withFiles = planned.filter(
+      (p) => p.scanner.selectFiles(listing.files, workspace.root, p.options).length > 0,
+    );
+    await request.prepare(withFiles.map((p) => p.scanner.id));
+  }
   const imported = await importSarifFiles(
     (request.sarifInputs ?? []).map((f) => path.resolve(request.cwd ?? process.cwd(), f)),
     {
