@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILTIN_SCANNERS } from '../../scanners/index.ts';
+import type { ToolDatabase } from '../../scanners/types.ts';
 import { scannerOptions } from '../config/scanner-options.ts';
 import { toPosix } from '../paths.ts';
 import type { PolicyTexts } from '../pipeline/policy.ts';
@@ -31,6 +32,11 @@ export interface ScannerInputs {
   installRecord: { sha256: string; files: number } | null;
   /** KICS: the query set, as the digest of its files' recorded hashes and the number of queries. */
   queries?: { sha256: string; count: number };
+  /**
+   * OSV-Scanner: the advisory database it matched against (an offline folder with its files' hashes
+   * and the date of its newest record, or the online service); null when it could not be described.
+   */
+  database?: ToolDatabase | null;
 }
 
 /** A path that stays inside inputs/: a repository-relative path as it is, anything else by its name. */
@@ -82,8 +88,28 @@ function queryDigest(record: InstallRecord): { sha256: string; count: number } |
  */
 export async function scannerInputs(outcome: ScanOutcome): Promise<ScannerInputs[]> {
   const out: ScannerInputs[] = [];
-  for (const s of outcome.scanners) out.push(await scannerInput(s));
+  for (const s of outcome.scanners) {
+    const input = await scannerInput(s);
+    const database = await databaseOf(outcome, s);
+    out.push(database === undefined ? input : { ...input, database });
+  }
   return out;
+}
+
+/** The database a scanner that has one matched against, for a run that started; null when unreadable. */
+async function databaseOf(
+  outcome: ScanOutcome,
+  s: ScanOutcome['scanners'][number],
+): Promise<ToolDatabase | null | undefined> {
+  const scanner = BUILTIN_SCANNERS.get(s.id);
+  if (!scanner?.databaseOf || s.status === 'skipped') return undefined;
+  try {
+    return (
+      (await scanner.databaseOf(scannerOptions(outcome.config, s.id, outcome.root), outcome.root)) ?? null
+    );
+  } catch {
+    return null;
+  }
 }
 
 async function scannerInput(s: ScanOutcome['scanners'][number]): Promise<ScannerInputs> {
